@@ -1,0 +1,108 @@
+// Package app assembles services, routes and consumers from their parts. The Lambda
+// mains and the local runtime both call it, so they run the very same handlers.
+package app
+
+import (
+	"net/http"
+	"time"
+
+	"tribune/shared/auth"
+	"tribune/shared/bus"
+	"tribune/shared/config"
+	"tribune/shared/eventtypes"
+	"tribune/shared/httpx"
+	"tribune/shared/mail"
+	"tribune/shared/members"
+	"tribune/shared/metrics"
+	"tribune/shared/notifications"
+	"tribune/shared/store"
+)
+
+// Version is reported by the health route and the API document.
+const Version = "0.1.0"
+
+// Health is the answer of GET /api/health.
+type Health struct {
+	Status  string `json:"status"`
+	Version string `json:"version"`
+}
+
+// membersHTTP is the membership HTTP layer on a store.
+func membersHTTP(cfg config.Config, st *store.Store, sender mail.Sender) members.HTTP {
+	svc := members.NewService(st, sender, cfg.PublicURL)
+	return members.HTTP{Service: svc, Sessions: auth.Sessions{Store: st, Now: time.Now},
+		CookieSecure: cfg.CookieSecure, TrustedProxies: cfg.TrustedProxies}
+}
+
+// platformRoutes are health and the API description.
+func platformRoutes() []httpx.Route {
+	return []httpx.Route{
+		{Method: "GET", Pattern: "/api/health", Tag: "platform", Summary: "Liveness of the API.",
+			Responses: map[int]httpx.Response{200: {Description: "Up", Body: Health{}}},
+			Handler: func(w http.ResponseWriter, r *http.Request) {
+				httpx.WriteJSON(w, http.StatusOK, Health{Status: "ok", Version: Version})
+			}},
+		{Method: "GET", Pattern: "/api/openapi.json", Tag: "platform", Summary: "This API's OpenAPI 3.1 description.",
+			Responses: map[int]httpx.Response{200: {Description: "The OpenAPI document"}},
+			Handler: func(w http.ResponseWriter, r *http.Request) {
+				httpx.WriteJSON(w, http.StatusOK, OpenAPI())
+			}},
+	}
+}
+
+// RegistrationRoutes are the routes the registration function serves.
+func RegistrationRoutes(cfg config.Config, st *store.Store, sender mail.Sender) []httpx.Route {
+	return append(membersHTTP(cfg, st, sender).Routes(), platformRoutes()...)
+}
+
+// OpenAPI describes every route of every function.
+func OpenAPI() map[string]any {
+	return httpx.OpenAPI("Tribune API", Version, RegistrationRoutes(config.Config{}, nil, nil))
+}
+
+// Handler mounts routes behind the shared middleware.
+func Handler(cfg config.Config, routes []httpx.Route) (http.Handler, error) {
+	mux := http.NewServeMux()
+	httpx.Mount(mux, routes)
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		httpx.WriteError(w, r, errNoRoute)
+	})
+	return httpx.Wrap(mux, httpx.Options{TrustedOrigins: trustedOrigins(cfg)})
+}
+
+func trustedOrigins(cfg config.Config) []string {
+	if cfg.PublicURL == "" {
+		return nil
+	}
+	return []string{cfg.PublicURL}
+}
+
+// NotificationsConsumer is the notifications function's handler.
+func NotificationsConsumer(cfg config.Config, st *store.Store, sender mail.Sender) bus.ConsumerFunc {
+	svc := notifications.NewService(st, sender, cfg.PublicURL)
+	return bus.Dispatch(notifications.Consumer, map[string]bus.Handler{
+		eventtypes.MemberRegisteredType: svc.OnMemberRegistered,
+	})
+}
+
+// MetricsConsumer is the metrics function's handler.
+func MetricsConsumer(st *store.Store) bus.ConsumerFunc {
+	svc := &metrics.Service{Store: st, Now: time.Now}
+	return bus.Dispatch(metrics.Consumer, map[string]bus.Handler{
+		eventtypes.MemberRegisteredType: svc.OnMemberRegistered,
+	})
+}
+
+// Consumers maps each consumer of the routing table to its handler.
+func Consumers(cfg config.Config, st *store.Store, sender mail.Sender) map[string]bus.ConsumerFunc {
+	return map[string]bus.ConsumerFunc{
+		bus.ConsumerNotifications: NotificationsConsumer(cfg, st, sender),
+		bus.ConsumerMetrics:       MetricsConsumer(st),
+	}
+}
+
+// Publisher is the outbox publisher function's handler.
+func Publisher(putter bus.Putter) bus.StreamHandler {
+	return bus.Publisher{Bus: putter}.HandleStream
+}
+

@@ -1,0 +1,45 @@
+// Package bus carries domain events from the outbox to their consumers: the routing
+// table (used by the CDK rules and the local in-process bus alike), the stream
+// publisher, the EventBridge and local putters, and the consumer dispatch.
+package bus
+
+import (
+	"slices"
+
+	"tribune/shared/eventtypes"
+)
+
+// Consumer names; each is a function with its own rule and dead-letter queue.
+const (
+	ConsumerNotifications = "notifications"
+	ConsumerMetrics       = "metrics"
+)
+
+// Route sends events of one source and some detail types to one consumer.
+type Route struct {
+	Consumer    string
+	Source      string
+	DetailTypes []string
+}
+
+// Routes is the one routing table.
+var Routes = []Route{
+	{ConsumerNotifications, eventtypes.SourceMembers, []string{eventtypes.MemberRegisteredType}},
+	{ConsumerMetrics, eventtypes.SourceMembers, []string{eventtypes.MemberRegisteredType}},
+}
+
+// Matches reports whether an event of this source and detail type takes this route.
+func (r Route) Matches(source, detailType string) bool {
+	return r.Source == source && slices.Contains(r.DetailTypes, detailType)
+}
+
+// RoutesOf returns the routes of one consumer.
+func RoutesOf(consumer string) []Route {
+	var out []Route
+	for _, r := range Routes {
+		if r.Consumer == consumer {
+			out = append(out, r)
+		}
+	}
+	return out
+}

@@ -1,0 +1,266 @@
+package bus
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
+	st "github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
+)
+
+// StreamHandler is the publisher function's Lambda handler.
+type StreamHandler func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error)
+
+// StreamsAPI is the part of the DynamoDB Streams client the poller uses.
+type StreamsAPI interface {
+	DescribeStream(context.Context, *dynamodbstreams.DescribeStreamInput, ...func(*dynamodbstreams.Options)) (*dynamodbstreams.DescribeStreamOutput, error)
+	GetShardIterator(context.Context, *dynamodbstreams.GetShardIteratorInput, ...func(*dynamodbstreams.Options)) (*dynamodbstreams.GetShardIteratorOutput, error)
+	GetRecords(context.Context, *dynamodbstreams.GetRecordsInput, ...func(*dynamodbstreams.Options)) (*dynamodbstreams.GetRecordsOutput, error)
+}
+
+// StreamPoller does locally what Lambda's event source mapping does in AWS: it reads
+// the table's stream shard by shard, hands each batch to the publisher in the same
+// events.DynamoDBEvent shape, and moves its checkpoint past a record only once the
+// handler has not reported it failed. A crash loses nothing: the next poller resumes
+// from the checkpoint.
+type StreamPoller struct {
+	Streams     StreamsAPI
+	StreamARN   string
+	Handler     StreamHandler
+	Checkpoints *FileCheckpoints
+	Interval    time.Duration
+}
+
+// Run polls until ctx ends.
+func (p *StreamPoller) Run(ctx context.Context) error {
+	iterators := map[string]*string{}
+	finished := map[string]bool{}
+	for {
+		if err := p.pollOnce(ctx, iterators, finished); err != nil && ctx.Err() == nil {
+			slog.WarnContext(ctx, "stream poll failed", "err", err.Error())
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(p.Interval):
+		}
+	}
+}
+
+func (p *StreamPoller) pollOnce(ctx context.Context, iterators map[string]*string, finished map[string]bool) error {
+	shards, err := p.shards(ctx)
+	if err != nil {
+		return err
+	}
+	for _, sh := range shards {
+		id := aws.ToString(sh.ShardId)
+		if finished[id] {
+			continue
+		}
+		if iterators[id] == nil {
+			in := &dynamodbstreams.GetShardIteratorInput{StreamArn: aws.String(p.StreamARN), ShardId: sh.ShardId, ShardIteratorType: st.ShardIteratorTypeTrimHorizon}
+			if seq := p.Checkpoints.Get(id); seq != "" {
+				in.ShardIteratorType, in.SequenceNumber = st.ShardIteratorTypeAfterSequenceNumber, aws.String(seq)
+			}
+			out, err := p.Streams.GetShardIterator(ctx, in)
+			if err != nil {
+				return fmt.Errorf("bus.StreamPoller shard %s iterator: %w", id, err)
+			}
+			iterators[id] = out.ShardIterator
+		}
+		out, err := p.Streams.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: iterators[id], Limit: aws.Int32(100)})
+		if err != nil {
+			iterators[id] = nil
+			return fmt.Errorf("bus.StreamPoller shard %s records: %w", id, err)
+		}
+		if len(out.Records) > 0 {
+			done, err := p.handle(ctx, id, out.Records)
+			if err != nil || !done {
+				// Re-read from the checkpoint next time, as Lambda retries a failed batch.
+				iterators[id] = nil
+				if err != nil {
+					return err
+				}
+				continue
+			}
+		}
+		iterators[id] = out.NextShardIterator
+		if out.NextShardIterator == nil {
+			finished[id] = true
+		}
+	}
+	return nil
+}
+
+func (p *StreamPoller) shards(ctx context.Context) ([]st.Shard, error) {
+	var shards []st.Shard
+	in := &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(p.StreamARN)}
+	for {
+		out, err := p.Streams.DescribeStream(ctx, in)
+		if err != nil {
+			return nil, fmt.Errorf("bus.StreamPoller describe: %w", err)
+		}
+		shards = append(shards, out.StreamDescription.Shards...)
+		if out.StreamDescription.LastEvaluatedShardId == nil {
+			return shards, nil
+		}
+		in.ExclusiveStartShardId = out.StreamDescription.LastEvaluatedShardId
+	}
+}
+
+// handle runs the handler and checkpoints; done is false when a record failed.
+func (p *StreamPoller) handle(ctx context.Context, shardID string, recs []st.Record) (bool, error) {
+	evt := events.DynamoDBEvent{Records: make([]events.DynamoDBEventRecord, len(recs))}
+	for i, r := range recs {
+		evt.Records[i] = toLambdaRecord(p.StreamARN, r)
+	}
+	resp, err := p.Handler(ctx, evt)
+	if err != nil {
+		return false, fmt.Errorf("bus.StreamPoller handler: %w", err)
+	}
+	failed := map[string]bool{}
+	for _, f := range resp.BatchItemFailures {
+		failed[f.ItemIdentifier] = true
+	}
+	last := ""
+	for _, r := range evt.Records {
+		if failed[r.Change.SequenceNumber] {
+			break
+		}
+		last = r.Change.SequenceNumber
+	}
+	if last != "" {
+		if err := p.Checkpoints.Set(shardID, last); err != nil {
+			return false, err
+		}
+	}
+	return len(failed) == 0, nil
+}
+
+func toLambdaRecord(arn string, r st.Record) events.DynamoDBEventRecord {
+	out := events.DynamoDBEventRecord{
+		EventID: aws.ToString(r.EventID), EventName: string(r.EventName), EventSource: "aws:dynamodb",
+		EventVersion: aws.ToString(r.EventVersion), EventSourceArn: arn, AWSRegion: aws.ToString(r.AwsRegion),
+	}
+	if d := r.Dynamodb; d != nil {
+		out.Change = events.DynamoDBStreamRecord{
+			Keys: toLambdaImage(d.Keys), NewImage: toLambdaImage(d.NewImage), OldImage: toLambdaImage(d.OldImage),
+			SequenceNumber: aws.ToString(d.SequenceNumber), StreamViewType: string(d.StreamViewType),
+			SizeBytes: aws.ToInt64(d.SizeBytes),
+		}
+		if d.ApproximateCreationDateTime != nil {
+			out.Change.ApproximateCreationDateTime = events.SecondsEpochTime{Time: *d.ApproximateCreationDateTime}
+		}
+	}
+	return out
+}
+
+func toLambdaImage(img map[string]st.AttributeValue) map[string]events.DynamoDBAttributeValue {
+	if img == nil {
+		return nil
+	}
+	out := make(map[string]events.DynamoDBAttributeValue, len(img))
+	for k, v := range img {
+		out[k] = toLambdaValue(v)
+	}
+	return out
+}
+
+func toLambdaValue(v st.AttributeValue) events.DynamoDBAttributeValue {
+	switch v := v.(type) {
+	case *st.AttributeValueMemberS:
+		return events.NewStringAttribute(v.Value)
+	case *st.AttributeValueMemberN:
+		return events.NewNumberAttribute(v.Value)
+	case *st.AttributeValueMemberB:
+		return events.NewBinaryAttribute(v.Value)
+	case *st.AttributeValueMemberBOOL:
+		return events.NewBooleanAttribute(v.Value)
+	case *st.AttributeValueMemberSS:
+		return events.NewStringSetAttribute(v.Value)
+	case *st.AttributeValueMemberNS:
+		return events.NewNumberSetAttribute(v.Value)
+	case *st.AttributeValueMemberBS:
+		return events.NewBinarySetAttribute(v.Value)
+	case *st.AttributeValueMemberL:
+		l := make([]events.DynamoDBAttributeValue, len(v.Value))
+		for i, e := range v.Value {
+			l[i] = toLambdaValue(e)
+		}
+		return events.NewListAttribute(l)
+	case *st.AttributeValueMemberM:
+		return events.NewMapAttribute(toLambdaImage(v.Value))
+	default:
+		return events.NewNullAttribute()
+	}
+}
+
+// FileCheckpoints keeps the last handled sequence number of each shard in a JSON file.
+type FileCheckpoints struct {
+	Path string
+	mu   sync.Mutex
+	seqs map[string]string
+}
+
+// Get returns the checkpoint of a shard, or "" to start at its beginning.
+func (c *FileCheckpoints) Get(shard string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.load()
+	return c.seqs[shard]
+}
+
+// Set records that shard was handled up to seq, durably.
+func (c *FileCheckpoints) Set(shard, seq string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.load()
+	if old, ok := c.seqs[shard]; ok && seqLess(seq, old) {
+		return nil
+	}
+	c.seqs[shard] = seq
+	b, _ := json.Marshal(c.seqs)
+	tmp := c.Path + ".tmp"
+	if err := os.MkdirAll(filepath.Dir(c.Path), 0o755); err != nil {
+		return fmt.Errorf("bus.FileCheckpoints: %w", err)
+	}
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return fmt.Errorf("bus.FileCheckpoints: %w", err)
+	}
+	if err := os.Rename(tmp, c.Path); err != nil {
+		return fmt.Errorf("bus.FileCheckpoints: %w", err)
+	}
+	return nil
+}
+
+func (c *FileCheckpoints) load() {
+	if c.seqs != nil {
+		return
+	}
+	c.seqs = map[string]string{}
+	b, err := os.ReadFile(c.Path)
+	if err != nil {
+		if !errors.Is(err, os.ErrNotExist) {
+			slog.Warn("stream checkpoints unreadable; starting over", "err", err.Error())
+		}
+		return
+	}
+	_ = json.Unmarshal(b, &c.seqs)
+}
+
+// seqLess compares stream sequence numbers, which are decimal strings.
+func seqLess(a, b string) bool {
+	if len(a) != len(b) {
+		return len(a) < len(b)
+	}
+	return a < b
+}

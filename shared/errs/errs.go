@@ -1,0 +1,70 @@
+// Package errs holds the coded errors every domain returns. A domain names what went
+// wrong (a Kind and a stable Code); httpx alone turns a Kind into an HTTP status.
+package errs
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kind classifies an error for its caller; it is what decides the HTTP status.
+type Kind int
+
+const (
+	Internal Kind = iota
+	Invalid
+	Unauthenticated
+	Forbidden
+	NotFound
+	Conflict
+	Gone
+	TooLarge
+	UnsupportedMedia
+	RateLimited
+	Unavailable
+)
+
+// Error is a coded error safe to show to a client: Code is stable for programs,
+// Message is plain English for people (the web frontend translates by Code).
+type Error struct {
+	Kind    Kind
+	Code    string
+	Message string
+	// Field names the input that is wrong, for validation errors.
+	Field string
+}
+
+func (e *Error) Error() string {
+	if e.Field != "" {
+		return fmt.Sprintf("%s (%s): %s", e.Code, e.Field, e.Message)
+	}
+	return e.Code + ": " + e.Message
+}
+
+// New returns a coded error.
+func New(kind Kind, code, message string) *Error {
+	return &Error{Kind: kind, Code: code, Message: message}
+}
+
+// InvalidField returns a validation error about one input field.
+func InvalidField(field, code, message string) *Error {
+	return &Error{Kind: Invalid, Code: code, Message: message, Field: field}
+}
+
+// As finds the coded error in err's chain.
+func As(err error) (*Error, bool) {
+	var e *Error
+	if errors.As(err, &e) {
+		return e, true
+	}
+	return nil, false
+}
+
+// Is reports whether err carries a coded error with this code.
+func Is(err error, code string) bool {
+	e, ok := As(err)
+	return ok && e.Code == code
+}
+
+// ErrNotFound is what every store returns, wrapped, when an item does not exist.
+var ErrNotFound = New(NotFound, "not_found", "The resource does not exist.")

@@ -1,0 +1,89 @@
+// Package eventtypes is the Go side of the event catalogue in events/: the source and
+// detail-type of every domain event and its payload. A test keeps it in step with the
+// JSON Schemas and samples there. (Not named "events": that clashes with aws-lambda-go.)
+package eventtypes
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"tribune/shared/errs"
+)
+
+// Sources of events, one per domain.
+const (
+	SourceMembers = "tribune.members"
+)
+
+// Detail types.
+const (
+	MemberRegisteredType = "member.registered"
+)
+
+// Meta is carried by every event payload; EventID is what consumers deduplicate on,
+// because EventBridge delivers at least once.
+type Meta struct {
+	EventID    string    `json:"eventId"`
+	OccurredAt time.Time `json:"occurredAt"`
+}
+
+// NewMeta returns fresh metadata for an event that happens at now.
+func NewMeta(now time.Time) Meta {
+	return Meta{EventID: rand.Text(), OccurredAt: now.UTC()}
+}
+
+// MemberRegistered: a visitor became a member (first verified sign-in).
+type MemberRegistered struct {
+	Meta
+	MemberID    string `json:"memberId"`
+	Email       string `json:"email"`
+	DisplayName string `json:"displayName"`
+	Locale      string `json:"locale"`
+}
+
+// Envelope is an event as the outbox stores it and the bus carries it.
+type Envelope struct {
+	ID         string
+	Source     string
+	DetailType string
+	Time       time.Time
+	Detail     json.RawMessage
+}
+
+// Definition describes one catalogued event.
+type Definition struct {
+	Source      string
+	DetailType  string
+	Description string
+	// New returns a pointer to a zero payload, for decoding.
+	New func() any
+}
+
+// Catalog lists every domain event.
+var Catalog = []Definition{
+	{SourceMembers, MemberRegisteredType, "A visitor verified their email for the first time and is now a member.",
+		func() any { return &MemberRegistered{} }},
+}
+
+// NewEnvelope wraps a payload for the outbox.
+func NewEnvelope(source, detailType string, meta Meta, payload any) (Envelope, error) {
+	detail, err := json.Marshal(payload)
+	if err != nil {
+		return Envelope{}, fmt.Errorf("eventtypes.NewEnvelope %s: %w", detailType, err)
+	}
+	return Envelope{ID: meta.EventID, Source: source, DetailType: detailType, Time: meta.OccurredAt, Detail: detail}, nil
+}
+
+// ErrDuplicate is returned by an idempotency check when a consumer has already
+// handled an event; the consumer then succeeds without doing it again.
+var ErrDuplicate = errs.New(errs.Conflict, "duplicate_event", "This event was already handled.")
+
+// Decode reads an envelope's payload into v (a pointer to the catalogued type).
+func Decode(env Envelope, v any) error {
+	if err := json.Unmarshal(env.Detail, v); err != nil {
+		return fmt.Errorf("eventtypes.Decode %s %s: %w", env.DetailType, env.ID, err)
+	}
+	return nil
+}

@@ -1,0 +1,55 @@
+package httpx
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+
+	"tribune/shared/errs"
+)
+
+// MaxBodyBytes bounds every request body; larger ones are answered 413.
+const MaxBodyBytes = 64 << 10
+
+var (
+	errTooLarge    = errs.New(errs.TooLarge, "body_too_large", "The request body is larger than 64 KiB.")
+	errMalformed   = errs.New(errs.Invalid, "malformed_json", "The request body is not valid JSON for this operation.")
+	errNotJSON     = errs.New(errs.UnsupportedMedia, "unsupported_media_type", "Send the request body as application/json.")
+	errTrailingDoc = errs.New(errs.Invalid, "malformed_json", "The request body holds more than one JSON value.")
+)
+
+// DecodeJSON reads one JSON object into v, refusing unknown fields, a wrong content
+// type, trailing data and bodies over MaxBodyBytes.
+func DecodeJSON(r *http.Request, v any) error {
+	mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mediaType != "application/json" {
+		return errNotJSON
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, MaxBodyBytes))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return errTooLarge
+		}
+		return errMalformed
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return errTooLarge
+		}
+		return errTrailingDoc
+	}
+	return nil
+}
+
+// WriteJSON answers with v as JSON.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,88 @@
+// Package httpx is the HTTP edge every domain shares: JSON in and out, RFC 9457 problem
+// answers, the one mapping from error kinds to statuses, middleware and route tables.
+package httpx
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+
+	"tribune/shared/errs"
+	"tribune/shared/logx"
+)
+
+// ProblemContentType is the media type of every error answer.
+const ProblemContentType = "application/problem+json"
+
+// Problem is an RFC 9457 problem detail, with the stable code and the offending field.
+type Problem struct {
+	Type      string `json:"type"`
+	Title     string `json:"title"`
+	Status    int    `json:"status"`
+	Detail    string `json:"detail,omitempty"`
+	Code      string `json:"code"`
+	Field     string `json:"field,omitempty"`
+	RequestID string `json:"requestId,omitempty"`
+}
+
+// statusOf is the single place where an error kind becomes an HTTP status.
+func statusOf(k errs.Kind) int {
+	switch k {
+	case errs.Invalid:
+		return http.StatusBadRequest
+	case errs.Unauthenticated:
+		return http.StatusUnauthorized
+	case errs.Forbidden:
+		return http.StatusForbidden
+	case errs.NotFound:
+		return http.StatusNotFound
+	case errs.Conflict:
+		return http.StatusConflict
+	case errs.Gone:
+		return http.StatusGone
+	case errs.TooLarge:
+		return http.StatusRequestEntityTooLarge
+	case errs.UnsupportedMedia:
+		return http.StatusUnsupportedMediaType
+	case errs.RateLimited:
+		return http.StatusTooManyRequests
+	case errs.Unavailable:
+		return http.StatusServiceUnavailable
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+// StatusOf returns the HTTP status an error is answered with.
+func StatusOf(err error) int {
+	if e, ok := errs.As(err); ok {
+		return statusOf(e.Kind)
+	}
+	return http.StatusInternalServerError
+}
+
+// WriteError answers with a problem. Errors without a code are logged in full and
+// answered with a bare 500, so internals never reach the client.
+func WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	p := Problem{RequestID: logx.RequestID(r.Context())}
+	if e, ok := errs.As(err); ok && e.Kind != errs.Internal {
+		p.Status = statusOf(e.Kind)
+		p.Code, p.Detail, p.Field = e.Code, e.Message, e.Field
+		if p.Status >= 500 {
+			slog.ErrorContext(r.Context(), "request failed", "err", err.Error(), "status", p.Status)
+		}
+	} else {
+		p.Status, p.Code = http.StatusInternalServerError, "internal"
+		p.Detail = "Something went wrong on our side. Please try again later."
+		slog.ErrorContext(r.Context(), "request failed", "err", err.Error(), "status", p.Status)
+	}
+	p.Title = http.StatusText(p.Status)
+	p.Type = "urn:tribune:problem:" + p.Code
+	if p.Status == http.StatusTooManyRequests {
+		w.Header().Set("Retry-After", "60")
+	}
+	w.Header().Set("Content-Type", ProblemContentType)
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(p.Status)
+	_ = json.NewEncoder(w).Encode(p)
+}

@@ -1,0 +1,186 @@
+package httpx
+
+import (
+	"net/http"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Route is one operation of the API: how it is mounted and how it is documented.
+// The OpenAPI document is generated from the same values, so the two cannot drift.
+type Route struct {
+	Method  string
+	Pattern string // Go 1.22 ServeMux path, e.g. /api/spaces/{id}
+	Summary string
+	Tag     string
+	// Request is a zero value of the JSON body type, or nil.
+	Request any
+	Query   []Param
+	// Responses maps each documented status to its description and body type.
+	Responses map[int]Response
+	// Session says the route needs a signed-in member.
+	Session bool
+	Handler http.HandlerFunc
+}
+
+// Param is a documented query parameter.
+type Param struct {
+	Name        string
+	Required    bool
+	Description string
+}
+
+// Response documents one status of a route. Body nil means no JSON body.
+type Response struct {
+	Description string
+	Body        any
+}
+
+// Mount registers routes on mux.
+func Mount(mux *http.ServeMux, routes []Route) {
+	for _, rt := range routes {
+		mux.HandleFunc(rt.Method+" "+rt.Pattern, rt.Handler)
+	}
+}
+
+// OpenAPI returns an OpenAPI 3.1 document describing routes.
+func OpenAPI(title, version string, routes []Route) map[string]any {
+	paths := map[string]any{}
+	schemas := map[string]any{
+		"Problem": schemaOf(reflect.TypeOf(Problem{}), nil),
+	}
+	for _, rt := range routes {
+		item, _ := paths[rt.Pattern].(map[string]any)
+		if item == nil {
+			item = map[string]any{}
+			paths[rt.Pattern] = item
+		}
+		op := map[string]any{
+			"summary":     rt.Summary,
+			"operationId": operationID(rt),
+			"tags":        []string{rt.Tag},
+		}
+		var params []any
+		for _, name := range pathParams(rt.Pattern) {
+			params = append(params, map[string]any{"name": name, "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
+		}
+		for _, q := range rt.Query {
+			params = append(params, map[string]any{"name": q.Name, "in": "query", "required": q.Required,
+				"description": q.Description, "schema": map[string]any{"type": "string"}})
+		}
+		if params != nil {
+			op["parameters"] = params
+		}
+		if rt.Request != nil {
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+				"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(rt.Request), schemas)}}}
+		}
+		if rt.Session {
+			op["security"] = []any{map[string]any{"session": []string{}}}
+		}
+		responses := map[string]any{}
+		codes := make([]int, 0, len(rt.Responses))
+		for code := range rt.Responses {
+			codes = append(codes, code)
+		}
+		sort.Ints(codes)
+		for _, code := range codes {
+			resp := rt.Responses[code]
+			r := map[string]any{"description": resp.Description}
+			switch {
+			case code >= 400:
+				r["content"] = map[string]any{ProblemContentType: map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Problem"}}}
+			case resp.Body != nil:
+				r["content"] = map[string]any{"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(resp.Body), schemas)}}
+			}
+			responses[strconv.Itoa(code)] = r
+		}
+		op["responses"] = responses
+		item[strings.ToLower(rt.Method)] = op
+	}
+	return map[string]any{
+		"openapi": "3.1.0",
+		"info":    map[string]any{"title": title, "version": version},
+		"paths":   paths,
+		"components": map[string]any{
+			"schemas": schemas,
+			"securitySchemes": map[string]any{
+				"session": map[string]any{"type": "apiKey", "in": "cookie", "name": "tribune_session"},
+			},
+		},
+	}
+}
+
+func operationID(rt Route) string {
+	var b strings.Builder
+	b.WriteString(strings.ToLower(rt.Method))
+	for _, part := range strings.FieldsFunc(rt.Pattern, func(r rune) bool { return r == '/' || r == '.' || r == '{' || r == '}' }) {
+		if part == "api" {
+			continue
+		}
+		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+	}
+	return b.String()
+}
+
+func pathParams(pattern string) []string {
+	var names []string
+	for _, seg := range strings.Split(pattern, "/") {
+		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
+			names = append(names, strings.TrimSuffix(strings.TrimSuffix(seg[1:len(seg)-1], "..."), "$"))
+		}
+	}
+	return names
+}
+
+var timeType = reflect.TypeOf(time.Time{})
+
+// schemaOf returns a JSON Schema for t; named structs go into components once.
+func schemaOf(t reflect.Type, components map[string]any) map[string]any {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case t == timeType:
+		return map[string]any{"type": "string", "format": "date-time"}
+	case t.Kind() == reflect.String:
+		return map[string]any{"type": "string"}
+	case t.Kind() == reflect.Bool:
+		return map[string]any{"type": "boolean"}
+	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64:
+		return map[string]any{"type": "integer"}
+	case t.Kind() == reflect.Float32 || t.Kind() == reflect.Float64:
+		return map[string]any{"type": "number"}
+	case t.Kind() == reflect.Slice:
+		return map[string]any{"type": "array", "items": schemaOf(t.Elem(), components)}
+	case t.Kind() == reflect.Map:
+		return map[string]any{"type": "object", "additionalProperties": schemaOf(t.Elem(), components)}
+	case t.Kind() == reflect.Struct:
+		props, required := map[string]any{}, []string{}
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if !f.IsExported() || name == "-" {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			props[name] = schemaOf(f.Type, components)
+			if !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero") {
+				required = append(required, name)
+			}
+		}
+		s := map[string]any{"type": "object", "properties": props, "required": required, "additionalProperties": false}
+		if components == nil || t.Name() == "" {
+			return s
+		}
+		components[t.Name()] = s
+		return map[string]any{"$ref": "#/components/schemas/" + t.Name()}
+	default:
+		return map[string]any{}
+	}
+}

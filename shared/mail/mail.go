@@ -1,0 +1,92 @@
+// Package mail sends email: one Sender interface with SES v2 (AWS), SMTP and an outbox
+// folder of .eml files (local) behind it, and bilingual text + HTML templates.
+package mail
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"fmt"
+	htmltemplate "html/template"
+	"io/fs"
+	"mime"
+	"mime/quotedprintable"
+	"strings"
+	texttemplate "text/template"
+	"time"
+
+	"tribune/shared/locale"
+)
+
+// Message is one email to one recipient.
+type Message struct {
+	To      string
+	Subject string
+	Text    string
+	HTML    string
+}
+
+// Sender delivers messages.
+type Sender interface {
+	Send(ctx context.Context, m Message) error
+}
+
+// Templates renders messages from files named <name>.<locale>.txt (first line
+// "Subject: ...", a blank line, then the text body) and <name>.<locale>.html.
+type Templates struct {
+	FS fs.FS
+}
+
+// Render builds the message called name in the given language for to.
+func (t Templates) Render(name, lang, to string, data any) (Message, error) {
+	if !locale.Valid(lang) {
+		lang = locale.Default
+	}
+	base := name + "." + lang
+	txt, err := texttemplate.ParseFS(t.FS, base+".txt")
+	if err != nil {
+		return Message{}, fmt.Errorf("mail.Render %s: %w", base, err)
+	}
+	var text bytes.Buffer
+	if err := txt.Execute(&text, data); err != nil {
+		return Message{}, fmt.Errorf("mail.Render %s: %w", base, err)
+	}
+	head, body, ok := strings.Cut(text.String(), "\n\n")
+	subject, hasSubject := strings.CutPrefix(head, "Subject: ")
+	if !ok || !hasSubject {
+		return Message{}, fmt.Errorf("mail.Render %s: text template must start with a Subject line", base)
+	}
+	html, err := htmltemplate.ParseFS(t.FS, base+".html")
+	if err != nil {
+		return Message{}, fmt.Errorf("mail.Render %s: %w", base, err)
+	}
+	var htmlBody bytes.Buffer
+	if err := html.Execute(&htmlBody, data); err != nil {
+		return Message{}, fmt.Errorf("mail.Render %s: %w", base, err)
+	}
+	return Message{To: to, Subject: strings.TrimSpace(subject), Text: body, HTML: htmlBody.String()}, nil
+}
+
+// Compose returns m as an RFC 5322 message with text and HTML alternatives.
+func Compose(from string, m Message, now time.Time) []byte {
+	boundary := "tribune-" + strings.ToLower(rand.Text())
+	var b bytes.Buffer
+	hdr := func(k, v string) { fmt.Fprintf(&b, "%s: %s\r\n", k, v) }
+	hdr("From", from)
+	hdr("To", m.To)
+	hdr("Subject", mime.QEncoding.Encode("utf-8", m.Subject))
+	hdr("Date", now.UTC().Format(time.RFC1123Z))
+	hdr("Message-ID", "<"+strings.ToLower(rand.Text())+"@tribune.local>")
+	hdr("MIME-Version", "1.0")
+	hdr("Content-Type", `multipart/alternative; boundary="`+boundary+`"`)
+	b.WriteString("\r\n")
+	for _, part := range []struct{ typ, body string }{{"text/plain", m.Text}, {"text/html", m.HTML}} {
+		fmt.Fprintf(&b, "--%s\r\nContent-Type: %s; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n", boundary, part.typ)
+		qp := quotedprintable.NewWriter(&b)
+		_, _ = qp.Write([]byte(strings.ReplaceAll(part.body, "\n", "\r\n")))
+		_ = qp.Close()
+		b.WriteString("\r\n")
+	}
+	fmt.Fprintf(&b, "--%s--\r\n", boundary)
+	return b.Bytes()
+}

@@ -1,0 +1,108 @@
+// Package members is membership: email sign-up and sign-in by one-time link, the
+// member profile, and sessions. It knows nothing of DynamoDB or Lambda.
+package members
+
+import (
+	"context"
+	"net/mail"
+	"strings"
+	"time"
+
+	"tribune/shared/auth"
+	"tribune/shared/errs"
+	"tribune/shared/eventtypes"
+	"tribune/shared/ratelimit"
+)
+
+// Roles and statuses.
+const (
+	RoleMember    = "member"
+	StatusActive  = "active"
+	MaxEmailBytes = 254
+)
+
+// Member is a person with an account.
+type Member struct {
+	ID          string    `json:"id"`
+	Email       string    `json:"email"`
+	DisplayName string    `json:"displayName"`
+	Locale      string    `json:"locale"`
+	Role        string    `json:"role"`
+	Status      string    `json:"status"`
+	CreatedAt   time.Time `json:"createdAt"`
+}
+
+// SignInToken is a pending one-time sign-in link; only the hash of its token is kept.
+type SignInToken struct {
+	Hash   string
+	Email  string
+	Locale string
+	// MemberID is set when the address belonged to a member when the link was sent.
+	MemberID  string
+	ExpiresAt time.Time
+}
+
+// Coded errors of this domain.
+var (
+	ErrInvalidEmail = errs.InvalidField("email", "invalid_email", "Enter a valid email address.")
+	ErrInvalidLocal = errs.InvalidField("locale", "invalid_locale", "Choose a supported language: en or fr.")
+	ErrLinkInvalid  = errs.New(errs.Gone, "link_invalid", "This sign-in link is not valid. Ask for a new one.")
+	ErrLinkUsed     = errs.New(errs.Gone, "link_used", "This sign-in link has already been used. Ask for a new one.")
+	ErrLinkExpired  = errs.New(errs.Gone, "link_expired", "This sign-in link has expired. Ask for a new one.")
+	ErrRateLimited  = errs.New(errs.RateLimited, "rate_limited", "Too many sign-in requests. Wait a few minutes and try again.")
+	ErrMailFailed   = errs.New(errs.Unavailable, "mail_unavailable", "We could not send the email. Try again in a moment.")
+	ErrInactive     = errs.New(errs.Forbidden, "account_inactive", "This account cannot sign in.")
+)
+
+// EmailTakenError reports that an address already belongs to a member (a race of
+// two first sign-ins); MemberID is that member.
+type EmailTakenError struct{ MemberID string }
+
+func (e *EmailTakenError) Error() string { return "members: email already registered to " + e.MemberID }
+
+// Store is what the service needs from storage. Missing items are errors wrapping
+// errs.ErrNotFound.
+type Store interface {
+	auth.SessionStore
+	// MemberIDByEmail finds the member owning a normalized address.
+	MemberIDByEmail(ctx context.Context, email string) (string, error)
+	// SaveSignInToken stores a token if none of the hits exceeds its limit, atomically;
+	// a refused hit is ErrRateLimited and writes nothing.
+	SaveSignInToken(ctx context.Context, t SignInToken, hits []ratelimit.Hit, now time.Time) error
+	// ConsumeSignInToken marks a token used, once: ErrLinkInvalid, ErrLinkUsed or ErrLinkExpired otherwise.
+	ConsumeSignInToken(ctx context.Context, hash string, now time.Time) (SignInToken, error)
+	// Register writes a new member, its email claim, its first session and the
+	// member.registered event in one transaction; *EmailTakenError if the address is claimed.
+	Register(ctx context.Context, m Member, s auth.Session, event eventtypes.Envelope) error
+	// CreateSession stores a session for an existing, active member (ErrInactive otherwise).
+	CreateSession(ctx context.Context, s auth.Session) error
+	GetMember(ctx context.Context, id string) (Member, error)
+	DeleteSession(ctx context.Context, hash string) error
+}
+
+// NormalizeEmail validates an address and returns its canonical (lower-case) form.
+func NormalizeEmail(raw string) (string, error) {
+	email := strings.ToLower(strings.TrimSpace(raw))
+	if email == "" || len(email) > MaxEmailBytes {
+		return "", ErrInvalidEmail
+	}
+	addr, err := mail.ParseAddress(email)
+	if err != nil || addr.Address != email || addr.Name != "" {
+		return "", ErrInvalidEmail
+	}
+	at := strings.LastIndexByte(email, '@')
+	domain := email[at+1:]
+	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") {
+		return "", ErrInvalidEmail
+	}
+	return email, nil
+}
+
+// defaultDisplayName is what a new member is called until they choose a name.
+func defaultDisplayName(email string) string {
+	local := email[:strings.LastIndexByte(email, '@')]
+	if len(local) > 40 {
+		local = local[:40]
+	}
+	return local
+}

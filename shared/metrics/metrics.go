@@ -1,0 +1,52 @@
+// Package metrics keeps community counters (registrations per day, ...) from domain
+// events. Counting is exactly once per event: the idempotency record and the counter
+// increment are one transaction.
+package metrics
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"tribune/shared/eventtypes"
+)
+
+// Consumer is this package's name in idempotency records and the routing table.
+const Consumer = "metrics"
+
+// Counter names.
+const (
+	Registrations = "registrations"
+)
+
+// Store counts.
+type Store interface {
+	// CountOnce adds delta to counter name for day unless consumer already counted
+	// eventID (then eventtypes.ErrDuplicate).
+	CountOnce(ctx context.Context, consumer, eventID, name, day string, delta int64, now time.Time) error
+	// Counter returns a counter's value for a day (0 when nothing was counted).
+	Counter(ctx context.Context, name, day string) (int64, error)
+}
+
+// Service counts.
+type Service struct {
+	Store Store
+	Now   func() time.Time
+}
+
+// Day is the key of a daily counter.
+func Day(t time.Time) string { return t.UTC().Format("2006-01-02") }
+
+// OnMemberRegistered counts a registration on the day it happened.
+func (s *Service) OnMemberRegistered(ctx context.Context, env eventtypes.Envelope) error {
+	var evt eventtypes.MemberRegistered
+	if err := eventtypes.Decode(env, &evt); err != nil {
+		return fmt.Errorf("metrics.OnMemberRegistered: %w", err)
+	}
+	err := s.Store.CountOnce(ctx, Consumer, evt.EventID, Registrations, Day(evt.OccurredAt), 1, s.Now())
+	if err != nil && !errors.Is(err, eventtypes.ErrDuplicate) {
+		return fmt.Errorf("metrics.OnMemberRegistered %s: %w", evt.EventID, err)
+	}
+	return nil
+}

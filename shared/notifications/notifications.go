@@ -1,0 +1,78 @@
+// Package notifications turns domain events into messages to members (for now the
+// welcome email). Every handler is idempotent: an event delivered twice sends once.
+package notifications
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"time"
+
+	"tribune/shared/eventtypes"
+	"tribune/shared/logx"
+	"tribune/shared/mail"
+)
+
+// Consumer is this package's name in idempotency records and the routing table.
+const Consumer = "notifications"
+
+//go:embed templates
+var templatesDir embed.FS
+
+// Store records which events were handled.
+type Store interface {
+	// ClaimEvent records that consumer handles eventID; eventtypes.ErrDuplicate if it already did.
+	ClaimEvent(ctx context.Context, consumer, eventID string, now time.Time) error
+	// ReleaseEvent forgets a claim so that a retry can do the work.
+	ReleaseEvent(ctx context.Context, consumer, eventID string) error
+}
+
+// Service sends notifications.
+type Service struct {
+	Store     Store
+	Mail      mail.Sender
+	Templates mail.Templates
+	PublicURL string
+	Now       func() time.Time
+}
+
+// NewService returns a service with this package's templates.
+func NewService(store Store, sender mail.Sender, publicURL string) *Service {
+	sub, err := fs.Sub(templatesDir, "templates")
+	if err != nil {
+		panic(err) // embedded at build time
+	}
+	return &Service{Store: store, Mail: sender, Templates: mail.Templates{FS: sub}, PublicURL: publicURL, Now: time.Now}
+}
+
+// OnMemberRegistered welcomes a new member by email, once.
+func (s *Service) OnMemberRegistered(ctx context.Context, env eventtypes.Envelope) error {
+	var evt eventtypes.MemberRegistered
+	if err := eventtypes.Decode(env, &evt); err != nil {
+		return fmt.Errorf("notifications.OnMemberRegistered: %w", err)
+	}
+	msg, err := s.Templates.Render("welcome", evt.Locale, evt.Email, map[string]any{"Name": evt.DisplayName, "Link": s.PublicURL + "/"})
+	if err != nil {
+		return fmt.Errorf("notifications.OnMemberRegistered %s: %w", evt.EventID, err)
+	}
+	err = s.Store.ClaimEvent(ctx, Consumer, evt.EventID, s.Now())
+	if errors.Is(err, eventtypes.ErrDuplicate) {
+		slog.InfoContext(ctx, "welcome already sent", "event_id", evt.EventID)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("notifications.OnMemberRegistered %s: %w", evt.EventID, err)
+	}
+	if err := s.Mail.Send(ctx, msg); err != nil {
+		// Give the claim back so the retry sends it; losing the mail is worse than a rare double.
+		if rerr := s.Store.ReleaseEvent(ctx, Consumer, evt.EventID); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+		return fmt.Errorf("notifications.OnMemberRegistered %s: %w", evt.EventID, err)
+	}
+	slog.InfoContext(ctx, "welcome sent", "event_id", evt.EventID, "to", logx.Email(evt.Email))
+	return nil
+}

@@ -1,0 +1,130 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"tribune/shared/bus"
+	"tribune/shared/eventtypes"
+)
+
+const (
+	typeHandled = "HandledEvent"
+	typeCounter = "Counter"
+	// outboxKept is how long an outbox item stays after its write; the stream keeps
+	// records 24 hours, so a week leaves room to replay by hand.
+	outboxKept = 7 * 24 * time.Hour
+	// handledKept covers EventBridge's 24-hour retry window with room to spare.
+	handledKept = 7 * 24 * time.Hour
+)
+
+func outboxPK(id string) string            { return "OUTBOX#" + id }
+func handledPK(consumer, id string) string { return "HANDLED#" + consumer + "#" + id }
+func counterPK(name string) string         { return "COUNTER#" + name }
+func counterSK(day string) string          { return "DAY#" + day }
+
+// outboxItem is an event waiting for the stream publisher; attribute names are the
+// ones bus.EnvelopeFromImage reads.
+type outboxItem struct {
+	PK, SK, Type string
+	EventId      string
+	Source       string
+	DetailType   string
+	Detail       string
+	OccurredAt   string
+	ExpiresAt    int64
+}
+
+// outboxPut is the Put of an event into the outbox, to join a domain transaction.
+func (s *Store) outboxPut(e eventtypes.Envelope) (types.TransactWriteItem, error) {
+	return s.put(outboxItem{PK: outboxPK(e.ID), SK: "EVENT", Type: bus.OutboxType, EventId: e.ID, Source: e.Source,
+		DetailType: e.DetailType, Detail: string(e.Detail), OccurredAt: e.Time.UTC().Format(time.RFC3339Nano),
+		ExpiresAt: e.Time.Add(outboxKept).Unix()}, "attribute_not_exists(PK)")
+}
+
+type handledItem struct {
+	PK, SK, Type string
+	ExpiresAt    int64
+}
+
+func (s *Store) handledPut(consumer, eventID string, now time.Time) (types.TransactWriteItem, error) {
+	it, err := s.put(handledItem{PK: handledPK(consumer, eventID), SK: "HANDLED", Type: typeHandled, ExpiresAt: now.Add(handledKept).Unix()},
+		"attribute_not_exists(PK) OR ExpiresAt <= :now")
+	if err == nil {
+		it.Put.ExpressionAttributeValues = map[string]types.AttributeValue{":now": &types.AttributeValueMemberN{Value: epoch(now)}}
+	}
+	return it, err
+}
+
+// ClaimEvent implements notifications.Store.
+func (s *Store) ClaimEvent(ctx context.Context, consumer, eventID string, now time.Time) error {
+	it, err := s.handledPut(consumer, eventID, now)
+	if err != nil {
+		return fmt.Errorf("store.ClaimEvent: %w", err)
+	}
+	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: it.Put.Item,
+		ConditionExpression: it.Put.ConditionExpression, ExpressionAttributeValues: it.Put.ExpressionAttributeValues})
+	var failed *types.ConditionalCheckFailedException
+	if errors.As(err, &failed) {
+		return fmt.Errorf("store.ClaimEvent %s %s: %w", consumer, eventID, eventtypes.ErrDuplicate)
+	}
+	if err != nil {
+		return fmt.Errorf("store.ClaimEvent %s %s: %w", consumer, eventID, err)
+	}
+	return nil
+}
+
+// ReleaseEvent implements notifications.Store.
+func (s *Store) ReleaseEvent(ctx context.Context, consumer, eventID string) error {
+	if _, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.Table), Key: key(handledPK(consumer, eventID), "HANDLED")}); err != nil {
+		return fmt.Errorf("store.ReleaseEvent %s %s: %w", consumer, eventID, err)
+	}
+	return nil
+}
+
+// CountOnce implements metrics.Store: the handled marker and the increment commit together.
+func (s *Store) CountOnce(ctx context.Context, consumer, eventID, name, day string, delta int64, now time.Time) error {
+	mark, err := s.handledPut(consumer, eventID, now)
+	if err != nil {
+		return fmt.Errorf("store.CountOnce: %w", err)
+	}
+	add := types.TransactWriteItem{Update: &types.Update{
+		TableName:                aws.String(s.Table),
+		Key:                      key(counterPK(name), counterSK(day)),
+		UpdateExpression:         aws.String("SET #t = :type ADD #c :d"),
+		ExpressionAttributeNames: map[string]string{"#t": AttrType, "#c": "Count"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":type": &types.AttributeValueMemberS{Value: typeCounter}, ":d": &types.AttributeValueMemberN{Value: fmt.Sprint(delta)},
+		},
+	}}
+	reasons, err := s.transact(ctx, []types.TransactWriteItem{mark, add})
+	if conditionFailed(reasons, 0) {
+		return fmt.Errorf("store.CountOnce %s %s: %w", consumer, eventID, eventtypes.ErrDuplicate)
+	}
+	if err != nil {
+		return fmt.Errorf("store.CountOnce %s %s: %w", consumer, eventID, err)
+	}
+	return nil
+}
+
+// Counter implements metrics.Store.
+func (s *Store) Counter(ctx context.Context, name, day string) (int64, error) {
+	res, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table), Key: key(counterPK(name), counterSK(day))})
+	if err != nil {
+		return 0, fmt.Errorf("store.Counter %s %s: %w", name, day, err)
+	}
+	var it struct{ Count int64 }
+	if res.Item != nil {
+		if err := attributevalue.UnmarshalMap(res.Item, &it); err != nil {
+			return 0, fmt.Errorf("store.Counter %s %s: %w", name, day, err)
+		}
+	}
+	return it.Count, nil
+}

@@ -1,0 +1,97 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"tribune/shared/errs"
+)
+
+// API is the part of the DynamoDB client the store uses.
+type API interface {
+	GetItem(context.Context, *dynamodb.GetItemInput, ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
+	PutItem(context.Context, *dynamodb.PutItemInput, ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
+	UpdateItem(context.Context, *dynamodb.UpdateItemInput, ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
+	DeleteItem(context.Context, *dynamodb.DeleteItemInput, ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
+	Query(context.Context, *dynamodb.QueryInput, ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
+	TransactWriteItems(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
+}
+
+// Store implements every domain's Store interface on the one table.
+type Store struct {
+	DB    API
+	Table string
+}
+
+// New returns a store on a table.
+func New(db API, table string) *Store { return &Store{DB: db, Table: table} }
+
+// key builds a primary key.
+func key(pk, sk string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{AttrPK: &types.AttributeValueMemberS{Value: pk}, AttrSK: &types.AttributeValueMemberS{Value: sk}}
+}
+
+func epoch(t time.Time) string { return strconv.FormatInt(t.Unix(), 10) }
+
+// expired reports whether an item's TTL has passed: DynamoDB deletes expired items
+// late (DynamoDB Local never), so every read treats them as absent.
+func expired(item map[string]types.AttributeValue, now time.Time) bool {
+	n, ok := item[AttrExpires].(*types.AttributeValueMemberN)
+	if !ok {
+		return false
+	}
+	at, err := strconv.ParseInt(n.Value, 10, 64)
+	return err == nil && at <= now.Unix()
+}
+
+// get reads one item into out; a missing or expired item wraps errs.ErrNotFound.
+func (s *Store) get(ctx context.Context, op, pk, sk string, now time.Time, out any) error {
+	res, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table), Key: key(pk, sk), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", op, pk, err)
+	}
+	if res.Item == nil || expired(res.Item, now) {
+		return fmt.Errorf("%s %s: %w", op, pk, errs.ErrNotFound)
+	}
+	if err := attributevalue.UnmarshalMap(res.Item, out); err != nil {
+		return fmt.Errorf("%s %s: %w", op, pk, err)
+	}
+	return nil
+}
+
+// put builds a Put of an item for a transaction.
+func (s *Store) put(item any, condition string) (types.TransactWriteItem, error) {
+	av, err := attributevalue.MarshalMap(item)
+	if err != nil {
+		return types.TransactWriteItem{}, err
+	}
+	p := &types.Put{TableName: aws.String(s.Table), Item: av}
+	if condition != "" {
+		p.ConditionExpression = aws.String(condition)
+		p.ReturnValuesOnConditionCheckFailure = types.ReturnValuesOnConditionCheckFailureAllOld
+	}
+	return types.TransactWriteItem{Put: p}, nil
+}
+
+// transact runs a transaction; on cancellation it returns the reasons, one per item.
+func (s *Store) transact(ctx context.Context, items []types.TransactWriteItem) ([]types.CancellationReason, error) {
+	_, err := s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	var canceled *types.TransactionCanceledException
+	if errors.As(err, &canceled) {
+		return canceled.CancellationReasons, err
+	}
+	return nil, err
+}
+
+// conditionFailed reports whether reason i of a cancellation is a failed condition.
+func conditionFailed(reasons []types.CancellationReason, i int) bool {
+	return i < len(reasons) && aws.ToString(reasons[i].Code) == "ConditionalCheckFailed"
+}
