@@ -1,0 +1,208 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"tribune/shared/auth"
+	"tribune/shared/errs"
+	"tribune/shared/eventtypes"
+	"tribune/shared/members"
+	"tribune/shared/ratelimit"
+	"tribune/shared/store"
+	"tribune/shared/store/dynamotest"
+)
+
+func TestMain(m *testing.M) { os.Exit(dynamotest.Main(m)) }
+
+var ctx = context.Background()
+
+func newStore(t *testing.T) (*store.Store, dynamotest.Table) {
+	tbl := dynamotest.NewTable(t)
+	return store.New(tbl.DB, tbl.Name), tbl
+}
+
+// itemCount counts the items of a table; tests only (a Scan never runs on a request path).
+func itemCount(t *testing.T, tbl dynamotest.Table) int {
+	t.Helper()
+	out, err := tbl.DB.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String(tbl.Name), Select: "COUNT"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return int(out.Count)
+}
+
+func register(t *testing.T, st *store.Store, email string, now time.Time) (members.Member, auth.Session) {
+	t.Helper()
+	m := members.Member{ID: "m_" + email, Email: email, DisplayName: "x", Locale: "en", Role: members.RoleMember, Status: members.StatusActive, CreatedAt: now.UTC()}
+	sess, _ := auth.NewSession(m.ID, now)
+	meta := eventtypes.NewMeta(now)
+	env, err := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta, eventtypes.MemberRegistered{Meta: meta, MemberID: m.ID, Email: email})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Register(ctx, m, sess, env); err != nil {
+		t.Fatalf("Register: %v", err)
+	}
+	return m, sess
+}
+
+func TestRegisterWritesMemberEmailSessionAndEventTogether(t *testing.T) {
+	st, tbl := newStore(t)
+	now := time.Now()
+	if _, err := st.MemberIDByEmail(ctx, "ann@example.com"); !errors.Is(err, errs.ErrNotFound) {
+		t.Fatalf("MemberIDByEmail before = %v, want not found", err)
+	}
+	m, sess := register(t, st, "ann@example.com", now)
+	if n := itemCount(t, tbl); n != 4 {
+		t.Fatalf("items after Register = %d, want 4 (email, member, session, outbox)", n)
+	}
+	id, err := st.MemberIDByEmail(ctx, "ann@example.com")
+	if err != nil || id != m.ID {
+		t.Fatalf("MemberIDByEmail = %q, %v", id, err)
+	}
+	got, err := st.GetMember(ctx, m.ID)
+	if err != nil || got.Email != m.Email || !got.CreatedAt.Equal(m.CreatedAt) {
+		t.Fatalf("GetMember = %+v, %v", got, err)
+	}
+	s, err := st.GetSession(ctx, sess.Hash)
+	if err != nil || s.MemberID != m.ID {
+		t.Fatalf("GetSession = %+v, %v", s, err)
+	}
+
+	// A second registration of the same address names the first member and writes nothing.
+	other := members.Member{ID: "m_other", Email: "ann@example.com", Status: members.StatusActive}
+	sess2, _ := auth.NewSession(other.ID, now)
+	meta := eventtypes.NewMeta(now)
+	env, _ := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta, eventtypes.MemberRegistered{Meta: meta})
+	err = st.Register(ctx, other, sess2, env)
+	var taken *members.EmailTakenError
+	if !errors.As(err, &taken) || taken.MemberID != m.ID {
+		t.Fatalf("second Register = %v, want EmailTakenError for %s", err, m.ID)
+	}
+	if n := itemCount(t, tbl); n != 4 {
+		t.Fatalf("items after refused Register = %d, want 4", n)
+	}
+}
+
+func TestSignInTokenIsSpentOnceAndExpires(t *testing.T) {
+	st, _ := newStore(t)
+	now := time.Now()
+	for _, c := range []struct {
+		hash    string
+		validTo time.Time
+	}{{"fresh", now.Add(15 * time.Minute)}, {"stale", now.Add(-time.Minute)}} {
+		if err := st.SaveSignInToken(ctx, members.SignInToken{Hash: c.hash, Email: "bo@example.com", Locale: "fr", ExpiresAt: c.validTo}, nil, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tok, err := st.ConsumeSignInToken(ctx, "fresh", now)
+	if err != nil || tok.Email != "bo@example.com" || tok.Locale != "fr" || tok.MemberID != "" {
+		t.Fatalf("first Consume = %+v, %v", tok, err)
+	}
+	if _, err := st.ConsumeSignInToken(ctx, "fresh", now); !errors.Is(err, members.ErrLinkUsed) {
+		t.Fatalf("second Consume = %v, want ErrLinkUsed", err)
+	}
+	if _, err := st.ConsumeSignInToken(ctx, "stale", now); !errors.Is(err, members.ErrLinkExpired) {
+		t.Fatalf("stale Consume = %v, want ErrLinkExpired", err)
+	}
+	if _, err := st.ConsumeSignInToken(ctx, "unknown", now); !errors.Is(err, members.ErrLinkInvalid) {
+		t.Fatalf("unknown Consume = %v, want ErrLinkInvalid", err)
+	}
+	// Once its TTL passes the token reads as absent, even if DynamoDB has not deleted it.
+	if _, err := st.ConsumeSignInToken(ctx, "stale", now.Add(48*time.Hour)); !errors.Is(err, members.ErrLinkInvalid) {
+		t.Fatalf("TTL-expired Consume = %v, want ErrLinkInvalid", err)
+	}
+}
+
+func TestRateLimitRefusesAndWritesNothing(t *testing.T) {
+	st, tbl := newStore(t)
+	now := time.Now()
+	rule := ratelimit.Rule{Name: "test", Limit: 2, Window: time.Hour}
+	hits := []ratelimit.Hit{{Rule: rule, Key: "cy@example.com"}, {Rule: ratelimit.Rule{Name: "client", Limit: 10, Window: time.Hour}, Key: "127.0.0.1"}}
+	for i, h := range []string{"a", "b"} {
+		if err := st.SaveSignInToken(ctx, members.SignInToken{Hash: h, Email: "cy@example.com", ExpiresAt: now.Add(time.Minute)}, hits, now); err != nil {
+			t.Fatalf("hit %d: %v", i, err)
+		}
+	}
+	before := itemCount(t, tbl)
+	err := st.SaveSignInToken(ctx, members.SignInToken{Hash: "c", Email: "cy@example.com", ExpiresAt: now.Add(time.Minute)}, hits, now)
+	if !errors.Is(err, members.ErrRateLimited) {
+		t.Fatalf("third hit = %v, want ErrRateLimited", err)
+	}
+	if after := itemCount(t, tbl); after != before {
+		t.Fatalf("refused hit wrote %d items", after-before)
+	}
+	if _, err := st.ConsumeSignInToken(ctx, "c", now); !errors.Is(err, members.ErrLinkInvalid) {
+		t.Fatalf("token of a refused request exists: %v", err)
+	}
+	// The next window starts afresh.
+	if err := st.SaveSignInToken(ctx, members.SignInToken{Hash: "d", Email: "cy@example.com", ExpiresAt: now.Add(2 * time.Hour)}, hits, now.Add(time.Hour)); err != nil {
+		t.Fatalf("next window: %v", err)
+	}
+}
+
+func TestSessionsAreCreatedOnlyForActiveMembersAndExpire(t *testing.T) {
+	st, _ := newStore(t)
+	now := time.Now()
+	m, first := register(t, st, "di@example.com", now)
+	sess, _ := auth.NewSession(m.ID, now)
+	if err := st.CreateSession(ctx, sess); err != nil {
+		t.Fatalf("CreateSession: %v", err)
+	}
+	ghost, _ := auth.NewSession("m_nobody", now)
+	if err := st.CreateSession(ctx, ghost); !errors.Is(err, members.ErrInactive) {
+		t.Fatalf("CreateSession for a missing member = %v, want ErrInactive", err)
+	}
+	if err := st.DeleteSession(ctx, first.Hash); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.GetSession(ctx, first.Hash); !errors.Is(err, errs.ErrNotFound) {
+		t.Fatalf("deleted session = %v, want not found", err)
+	}
+	old, _ := auth.NewSession(m.ID, now.Add(-2*auth.SessionTTL))
+	if err := st.CreateSession(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.GetSession(ctx, old.Hash); !errors.Is(err, errs.ErrNotFound) {
+		t.Fatalf("expired session = %v, want not found", err)
+	}
+}
+
+func TestClaimAndCountAreOncePerEvent(t *testing.T) {
+	st, _ := newStore(t)
+	now := time.Now()
+	if err := st.ClaimEvent(ctx, "notifications", "e1", now); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ClaimEvent(ctx, "notifications", "e1", now); !errors.Is(err, eventtypes.ErrDuplicate) {
+		t.Fatalf("second claim = %v, want ErrDuplicate", err)
+	}
+	if err := st.ClaimEvent(ctx, "metrics", "e1", now); err != nil {
+		t.Fatalf("another consumer's claim: %v", err)
+	}
+	if err := st.ReleaseEvent(ctx, "notifications", "e1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ClaimEvent(ctx, "notifications", "e1", now); err != nil {
+		t.Fatalf("claim after release: %v", err)
+	}
+	for _, id := range []string{"e1", "e2", "e1"} {
+		err := st.CountOnce(ctx, "metrics-test", id, "registrations", "2026-11-24", 1, now)
+		if err != nil && !errors.Is(err, eventtypes.ErrDuplicate) {
+			t.Fatal(err)
+		}
+	}
+	if n, err := st.Counter(ctx, "registrations", "2026-11-24"); err != nil || n != 2 {
+		t.Fatalf("Counter = %d, %v, want 2", n, err)
+	}
+	if n, err := st.Counter(ctx, "registrations", "2026-11-25"); err != nil || n != 0 {
+		t.Fatalf("Counter of an empty day = %d, %v, want 0", n, err)
+	}
+}
