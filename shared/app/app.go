@@ -105,4 +105,3 @@ func Consumers(cfg config.Config, st *store.Store, sender mail.Sender) map[strin
 func Publisher(putter bus.Putter) bus.StreamHandler {
 	return bus.Publisher{Bus: putter}.HandleStream
 }
-

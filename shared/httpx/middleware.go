@@ -17,7 +17,7 @@ import (
 // RequestIDHeader carries the request id in and out.
 const RequestIDHeader = "X-Request-Id"
 
-var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
+var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._=+/-]{8,64}$`)
 
 // Options configure the middleware stack around a function's routes.
 type Options struct {

@@ -1,0 +1,182 @@
+package app_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
+
+	"tribune/shared/app"
+	"tribune/shared/auth"
+	"tribune/shared/bus"
+	"tribune/shared/config"
+	"tribune/shared/eventtypes"
+	"tribune/shared/mail"
+	"tribune/shared/members"
+	"tribune/shared/metrics"
+	"tribune/shared/store"
+	"tribune/shared/store/dynamotest"
+)
+
+// failingBus refuses every put while down is set: the path between the write and
+// the bus is cut.
+type failingBus struct {
+	down  atomic.Bool
+	tries atomic.Int32
+	next  bus.Putter
+}
+
+func (f *failingBus) Put(ctx context.Context, batch []eventtypes.Envelope) error {
+	f.tries.Add(1)
+	if f.down.Load() {
+		return errors.New("bus unreachable")
+	}
+	return f.next.Put(ctx, batch)
+}
+
+type eventPath struct {
+	st      *store.Store
+	outbox  string
+	local   *bus.Local
+	streams *dynamodbstreams.Client
+	arn     string
+	ckpt    string
+}
+
+func newEventPath(t *testing.T) (*eventPath, dynamotest.Table) {
+	tbl := dynamotest.NewTable(t)
+	st := store.New(tbl.DB, tbl.Name)
+	outbox := t.TempDir()
+	cfg := config.Config{PublicURL: "http://localhost:8080"}
+	local := &bus.Local{Consumers: app.Consumers(cfg, st, mail.Outbox{Dir: outbox, From: "t@example.com"}), Attempts: 3, Backoff: 10 * time.Millisecond}
+	awsCfg, err := store.LoadAWSConfig(context.Background(), dynamotest.Endpoint())
+	if err != nil {
+		t.Fatal(err)
+	}
+	streams := dynamodbstreams.NewFromConfig(awsCfg, func(o *dynamodbstreams.Options) { o.BaseEndpoint = &[]string{dynamotest.Endpoint()}[0] })
+	return &eventPath{st: st, outbox: outbox, local: local, streams: streams, arn: tbl.StreamARN, ckpt: filepath.Join(t.TempDir(), "ckpt.json")}, tbl
+}
+
+// poll runs a poller with its own checkpoint file handle until stop is closed.
+func (p *eventPath) poll(putter bus.Putter) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	poller := &bus.StreamPoller{Streams: p.streams, StreamARN: p.arn, Handler: app.Publisher(putter),
+		Checkpoints: &bus.FileCheckpoints{Path: p.ckpt}, Interval: 20 * time.Millisecond}
+	go func() { _ = poller.Run(ctx); close(done) }()
+	return func() { cancel(); <-done }
+}
+
+func (p *eventPath) registerMember(t *testing.T, email string) {
+	t.Helper()
+	now := time.Now()
+	m := members.Member{ID: "m_" + email, Email: email, DisplayName: "Eve", Locale: "fr", Role: members.RoleMember, Status: members.StatusActive, CreatedAt: now}
+	sess, _ := auth.NewSession(m.ID, now)
+	meta := eventtypes.NewMeta(now)
+	env, _ := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta,
+		eventtypes.MemberRegistered{Meta: meta, MemberID: m.ID, Email: email, DisplayName: "Eve", Locale: "fr"})
+	if err := p.st.Register(context.Background(), m, sess, env); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func (p *eventPath) welcomes(t *testing.T) int {
+	msgs, err := mail.ReadOutbox(p.outbox)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(msgs)
+}
+
+func (p *eventPath) registrations(t *testing.T) int64 {
+	n, err := p.st.Counter(context.Background(), metrics.Registrations, metrics.Day(time.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestRegistrationReachesNotificationsAndMetricsOnce(t *testing.T) {
+	p, _ := newEventPath(t)
+	stop := p.poll(p.local)
+	defer stop()
+	p.registerMember(t, "eve@example.com")
+	waitFor(t, "the welcome email", func() bool { return p.welcomes(t) == 1 })
+	waitFor(t, "the registration count", func() bool { return p.registrations(t) == 1 })
+	msgs, _ := mail.ReadOutbox(p.outbox)
+	if msgs[0].To != "eve@example.com" || msgs[0].Subject != "Bienvenue sur Tribune, Eve" {
+		t.Fatalf("welcome mail %+v", msgs[0])
+	}
+	stop()
+
+	// EventBridge delivers at least once: replaying the whole stream from the start
+	// (a fresh checkpoint) hands every consumer the same event again.
+	p.ckpt = p.ckpt + ".replay"
+	stop = p.poll(p.local)
+	time.Sleep(300 * time.Millisecond)
+	p.local.Wait()
+	if n := p.welcomes(t); n != 1 {
+		t.Fatalf("%d welcome emails after a duplicate delivery, want 1", n)
+	}
+	if n := p.registrations(t); n != 1 {
+		t.Fatalf("registrations = %d after a duplicate delivery, want 1", n)
+	}
+}
+
+func TestEventSurvivesACutBetweenWriteAndPublish(t *testing.T) {
+	p, _ := newEventPath(t)
+	cut := &failingBus{next: p.local}
+	cut.down.Store(true)
+	stop := p.poll(cut)
+	p.registerMember(t, "fay@example.com")
+	waitFor(t, "publish attempts", func() bool { return cut.tries.Load() >= 3 })
+	// The publisher crashes while the bus is still unreachable.
+	stop()
+	if n := p.welcomes(t); n != 0 {
+		t.Fatalf("welcome sent although the bus was down")
+	}
+	// A new publisher resumes from the checkpoint once the bus is back.
+	cut.down.Store(false)
+	stop = p.poll(cut)
+	defer stop()
+	waitFor(t, "the welcome email after recovery", func() bool { return p.welcomes(t) == 1 })
+	waitFor(t, "the registration count after recovery", func() bool { return p.registrations(t) == 1 })
+}
+
+func TestFailingConsumerIsRetriedThenDeadLettered(t *testing.T) {
+	var calls atomic.Int32
+	dead := make(chan string, 1)
+	local := &bus.Local{Attempts: 3, Backoff: time.Millisecond,
+		Consumers: map[string]bus.ConsumerFunc{bus.ConsumerMetrics: bus.Dispatch("metrics", map[string]bus.Handler{
+			eventtypes.MemberRegisteredType: func(context.Context, eventtypes.Envelope) error { calls.Add(1); return errors.New("boom") },
+		})},
+		DeadLetter: func(consumer string, env eventtypes.Envelope, err error) { dead <- consumer + " " + env.ID },
+	}
+	meta := eventtypes.NewMeta(time.Now())
+	env, _ := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta, eventtypes.MemberRegistered{Meta: meta})
+	if err := local.Put(context.Background(), []eventtypes.Envelope{env}); err != nil {
+		t.Fatal(err)
+	}
+	local.Wait()
+	if calls.Load() != 3 {
+		t.Fatalf("consumer called %d times, want 3", calls.Load())
+	}
+	if got := <-dead; got != "metrics "+meta.EventID {
+		t.Fatalf("dead letter %q", got)
+	}
+}
