@@ -1,0 +1,164 @@
+// Command local runs the whole of Tribune in one process, as `make run` does: DynamoDB
+// Local, the table from the shared definition, its stream driving the same publisher
+// as in AWS, an in-process bus with the shared routing table, every function's
+// handlers on one ServeMux, and the web frontend at /.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
+
+	"tribune/shared/app"
+	"tribune/shared/bus"
+	"tribune/shared/config"
+	"tribune/shared/eventtypes"
+	"tribune/shared/logx"
+	"tribune/shared/mail"
+	"tribune/shared/store"
+	"tribune/shared/store/dynamolocal"
+)
+
+func main() {
+	slog.SetDefault(logx.New(os.Stdout, slog.LevelInfo).With("fn", "local"))
+	if err := run(); err != nil {
+		slog.Error("local runtime stopped", "err", err.Error())
+		os.Exit(1)
+	}
+}
+
+func env(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func run() error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	listen := env("LISTEN_ADDR", "localhost:8080")
+	dataDir := env("DATA_DIR", ".data")
+	webDir := env("WEB_DIR", "web/dist")
+	_, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return fmt.Errorf("LISTEN_ADDR %q: %w", listen, err)
+	}
+	cfg, err := config.FromEnv()
+	if err != nil {
+		return err
+	}
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = "http://localhost:" + port
+	}
+	cfg.CookieSecure = strings.HasPrefix(cfg.PublicURL, "https://")
+	if cfg.TableName == "" {
+		cfg.TableName = "tribune"
+	}
+	if cfg.MailFrom == "" {
+		cfg.MailFrom = "Tribune <no-reply@tribune.localhost>"
+	}
+
+	if cfg.DynamoDBEndpoint == "" {
+		abs, _ := filepath.Abs(filepath.Join(dataDir, "dynamodb"))
+		ddb, err := dynamolocal.Start(ctx, dynamolocal.Options{DataDir: abs, WorkDir: abs, Port: 0})
+		if err != nil {
+			return err
+		}
+		defer ddb.Stop()
+		cfg.DynamoDBEndpoint = ddb.Endpoint
+		slog.Info("DynamoDB Local started", "endpoint", ddb.Endpoint, "data", abs)
+	}
+	awsCfg, err := store.LoadAWSConfig(ctx, cfg.DynamoDBEndpoint)
+	if err != nil {
+		return err
+	}
+	db := store.NewDynamoDB(awsCfg, cfg.DynamoDBEndpoint)
+	streamARN, err := store.EnsureTable(ctx, db, cfg.TableName)
+	if err != nil {
+		return err
+	}
+	st := store.New(db, cfg.TableName)
+
+	outboxDir := filepath.Join(dataDir, "outbox")
+	var sender mail.Sender = mail.Outbox{Dir: outboxDir, From: cfg.MailFrom}
+	if addr := os.Getenv("SMTP_ADDR"); addr != "" {
+		sender = mail.SMTP{Addr: addr, From: cfg.MailFrom}
+		slog.Info("mail goes to SMTP", "addr", addr)
+	} else {
+		slog.Info("mail goes to the outbox folder", "dir", outboxDir)
+	}
+	sender = devLinks{next: sender}
+
+	local := &bus.Local{Consumers: app.Consumers(cfg, st, sender), Attempts: 3, Backoff: 200 * time.Millisecond,
+		DeadLetter: deadLetters(filepath.Join(dataDir, "dead-letters"))}
+	streams := dynamodbstreams.NewFromConfig(awsCfg, func(o *dynamodbstreams.Options) {
+		o.BaseEndpoint = aws.String(cfg.DynamoDBEndpoint)
+	})
+	poller := &bus.StreamPoller{Streams: streams, StreamARN: streamARN, Handler: app.Publisher(local),
+		Checkpoints: &bus.FileCheckpoints{Path: filepath.Join(dataDir, "stream-checkpoints.json")}, Interval: 250 * time.Millisecond}
+	go func() { _ = poller.Run(ctx) }()
+
+	api, err := app.Handler(cfg, app.RegistrationRoutes(cfg, st, sender))
+	if err != nil {
+		return err
+	}
+	site, err := siteHandler(webDir, outboxDir, os.Getenv("SMTP_ADDR"))
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/api/", api)
+	mux.Handle("/", site)
+
+	srv := &http.Server{Addr: listen, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return err
+	}
+	slog.Info("Tribune is up", "url", cfg.PublicURL, "dev_outbox", cfg.PublicURL+"/_dev/outbox")
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shutdown)
+	}()
+	if err := srv.Serve(ln); err != nil && err != http.ErrServerClosed {
+		return err
+	}
+	local.Wait()
+	return nil
+}
+
+// devLinks prints the links of every message, so a person can finish a sign-in from
+// the log. Only the local runtime uses it: in AWS no token reaches a log.
+type devLinks struct{ next mail.Sender }
+
+func (d devLinks) Send(ctx context.Context, m mail.Message) error {
+	if err := d.next.Send(ctx, m); err != nil {
+		return err
+	}
+	links := mail.Stored{Text: m.Text}.Links()
+	slog.InfoContext(ctx, "dev: mail sent", "to", logx.Email(m.To), "subject", m.Subject, "links", links)
+	return nil
+}
+
+func deadLetters(dir string) func(string, eventtypes.Envelope, error) {
+	return func(consumer string, env eventtypes.Envelope, err error) {
+		slog.Error("event dead-lettered", "consumer", consumer, "event_id", env.ID, "err", err.Error())
+		_ = os.MkdirAll(dir, 0o755)
+		_ = os.WriteFile(filepath.Join(dir, consumer+"-"+env.ID+".json"), env.Detail, 0o644)
+	}
+}
