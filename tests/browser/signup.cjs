@@ -1,0 +1,119 @@
+// Signs up through the web page in Debian's Chromium (playwright-core), checks the
+// greeting, the language switch, a phone-sized screen, a spent link's explanation,
+// and runs axe-core on every page. Driven by tests/browser_test.go, which passes
+// BASE_URL, OUTBOX_DIR, SHOTS_DIR and CHROMIUM.
+const fs = require('node:fs');
+const path = require('node:path');
+const { chromium } = require('playwright-core');
+
+const base = process.env.BASE_URL;
+const outbox = process.env.OUTBOX_DIR;
+const shots = process.env.SHOTS_DIR;
+const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+function fail(msg) {
+  throw new Error(msg);
+}
+
+// decodeQP undoes the quoted-printable transfer encoding of the .eml parts.
+function decodeQP(s) {
+  return s.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+}
+
+async function linkFor(email) {
+  const deadline = Date.now() + 15000;
+  while (Date.now() < deadline) {
+    const files = fs.existsSync(outbox) ? fs.readdirSync(outbox).filter((f) => f.endsWith('.eml') && !f.startsWith('.')).sort() : [];
+    for (const f of files.reverse()) {
+      const text = decodeQP(fs.readFileSync(path.join(outbox, f), 'utf8'));
+      if (text.includes(`To: ${email}`)) {
+        const m = text.match(/https?:\/\/\S+\/api\/auth\/email\/verify\?token=[A-Za-z0-9_-]+/);
+        if (m) return m[0];
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  fail(`no sign-in mail for ${email} in ${outbox}`);
+}
+
+async function axe(page, name) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
+  if (result.violations.length > 0) {
+    const detail = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    fail(`axe found accessibility violations on ${name}:\n  ${detail.join('\n  ')}`);
+  }
+  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+  console.log(`axe: ${name} has no violations`);
+}
+
+async function main() {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  try {
+    // bypassCSP only lets the test inject axe-core; the app itself runs under the CSP.
+    const context = await browser.newContext({ locale: 'en-US', bypassCSP: true });
+    const page = await context.newPage();
+    const consoleErrors = [];
+    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+
+    await page.goto(base + '/');
+    await page.getByRole('heading', { name: 'Sign in or join' }).waitFor();
+    await axe(page, 'signin-en');
+
+    // A bad address is refused with an explanation tied to the field.
+    await page.getByLabel('Email address').fill('not-an-address');
+    await page.getByRole('button', { name: 'Email me a link' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Enter a valid email address' }).waitFor();
+    await axe(page, 'signin-error');
+
+    const email = `ivy.${Date.now()}@example.com`;
+    await page.getByLabel('Email address').fill(email);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+    await axe(page, 'check-email');
+
+    const link = await linkFor(email);
+    await page.goto(link);
+    const name = email.split('@')[0];
+    await page.getByRole('heading', { name: `Welcome, ${name}!` }).waitFor();
+    await axe(page, 'home-en');
+
+    // The language switch translates the page and is remembered.
+    await page.getByLabel('Language').selectOption('fr');
+    await page.getByRole('heading', { name: `Bienvenue, ${name} !` }).waitFor();
+    if ((await page.getAttribute('html', 'lang')) !== 'fr') fail('html lang is not fr after switching');
+    await page.reload();
+    await page.getByRole('heading', { name: `Bienvenue, ${name} !` }).waitFor();
+    await axe(page, 'home-fr');
+
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await page.getByRole('heading', { name: 'Se connecter ou rejoindre' }).waitFor();
+
+    // A spent link explains itself in the member's language.
+    await page.goto(link);
+    await page.getByRole('alert').filter({ hasText: 'déjà été utilisé' }).waitFor();
+    await axe(page, 'link-used-fr');
+
+    // A French browser gets French from the first visit; a phone screen does not scroll sideways.
+    const phone = await browser.newContext({ locale: 'fr-FR', viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true, bypassCSP: true });
+    const mobile = await phone.newPage();
+    await mobile.goto(base + '/');
+    await mobile.getByRole('heading', { name: 'Se connecter ou rejoindre' }).waitFor();
+    const overflow = await mobile.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    if (overflow > 0) fail(`the page scrolls sideways on a phone by ${overflow}px`);
+    await axe(mobile, 'signin-fr-phone');
+
+    if (consoleErrors.some((e) => /Content Security Policy/i.test(e))) fail(`CSP violations: ${consoleErrors.join('; ')}`);
+    console.log('browser sign-up: ok');
+  } finally {
+    await browser.close();
+  }
+}
+
+main().catch((e) => {
+  console.error(e.stack || String(e));
+  process.exit(1);
+});

@@ -1,0 +1,37 @@
+package tests
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// TestBrowserSignUp runs tests/browser/signup.cjs against a fresh local runtime.
+// SHOTS_DIR keeps the screenshots (default: a temporary folder).
+func TestBrowserSignUp(t *testing.T) {
+	chromium := os.Getenv("CHROMIUM")
+	if chromium == "" {
+		chromium = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(chromium); err != nil {
+		t.Fatalf("Chromium is missing (%v): run `make browser` (apt-get install chromium) or set CHROMIUM", err)
+	}
+	modules, _ := filepath.Abs("../.tools/node_modules")
+	if _, err := os.Stat(filepath.Join(modules, "playwright-core")); err != nil {
+		t.Fatalf("playwright-core is missing: run `make tools`")
+	}
+	shots := os.Getenv("SHOTS_DIR")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	rt := startRuntime(t, "")
+	cmd := exec.Command("node", "browser/signup.cjs")
+	cmd.Env = append(os.Environ(), "NODE_PATH="+modules, "BASE_URL="+rt.URL, "OUTBOX_DIR="+filepath.Join(rt.DataDir, "outbox"),
+		"SHOTS_DIR="+shots, "CHROMIUM="+chromium)
+	out, err := cmd.CombinedOutput()
+	t.Logf("%s", out)
+	if err != nil {
+		t.Fatalf("browser test failed: %v\nruntime log:\n%s", err, rt.Log.String())
+	}
+}
