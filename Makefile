@@ -28,7 +28,7 @@ tools: $(TOOLS)/node_modules/.installed $(DDB_JAR)
 	@command -v java >/dev/null || { echo "Java 17+ is needed for DynamoDB Local: apt-get install -y openjdk-17-jre-headless"; exit 1; }
 
 $(TOOLS)/node_modules/.installed: $(TOOLS)/package.json $(TOOLS)/package-lock.json
-	cd $(TOOLS) && npm ci --no-audit --no-fund --loglevel=error
+	cd $(TOOLS) && npm install --no-audit --no-fund --no-save --loglevel=error
 	@touch $@
 
 $(DDB_JAR):

@@ -1,0 +1,327 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	apigw "github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
+	apigwint "github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfrontorigins"
+	cw "github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdadestinations"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdaeventsources"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3deployment"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsses"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"tribune/shared/bus"
+	"tribune/shared/httpx"
+	"tribune/shared/store"
+)
+
+// TableLogicalID is pinned: a changed logical ID would make CloudFormation replace
+// the table, with every member in it.
+const TableLogicalID = "TribuneTable"
+
+// Settings are what a deployment chooses.
+type Settings struct {
+	// AssetDir holds <function>.zip, built by `make build`.
+	AssetDir string
+	// WebDir is the built web frontend.
+	WebDir string
+	// MailFrom is the sender; its domain becomes an SES identity.
+	MailFrom string
+	// PublicURL overrides the CloudFront address (a custom domain in front of it).
+	PublicURL string
+}
+
+// Stack is the built stack with the parts tests look at.
+type Stack struct {
+	awscdk.Stack
+	Functions map[string]awslambda.Function
+}
+
+// apiRoutes are the HTTP API routes of the registration function.
+var apiRoutes = []struct {
+	path    string
+	methods []apigw.HttpMethod
+}{
+	{"/api/auth/{proxy+}", []apigw.HttpMethod{apigw.HttpMethod_GET, apigw.HttpMethod_POST}},
+	{"/api/me", []apigw.HttpMethod{apigw.HttpMethod_GET}},
+	{"/api/health", []apigw.HttpMethod{apigw.HttpMethod_GET}},
+	{"/api/openapi.json", []apigw.HttpMethod{apigw.HttpMethod_GET}},
+}
+
+// NewTribuneStack defines everything Tribune runs on.
+func NewTribuneStack(scope constructs.Construct, id string, s Settings, props *awscdk.StackProps) *Stack {
+	stack := awscdk.NewStack(scope, jsii.String(id), props)
+	out := &Stack{Stack: stack, Functions: map[string]awslambda.Function{}}
+
+	table := newTable(stack)
+	eventBus := awsevents.NewEventBus(stack, jsii.String("Bus"), nil)
+	mailDomain := s.MailFrom[strings.LastIndexByte(s.MailFrom, '@')+1:]
+	configSet := awsses.NewConfigurationSet(stack, jsii.String("MailConfigurationSet"), &awsses.ConfigurationSetProps{
+		SuppressionReasons: awsses.SuppressionReasons_BOUNCES_AND_COMPLAINTS,
+	})
+	identity := awsses.NewEmailIdentity(stack, jsii.String("MailIdentity"), &awsses.EmailIdentityProps{
+		Identity: awsses.Identity_Domain(jsii.String(mailDomain)), ConfigurationSet: configSet,
+	})
+
+	logs := awss3.NewBucket(stack, jsii.String("AccessLogs"), &awss3.BucketProps{
+		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(), Encryption: awss3.BucketEncryption_S3_MANAGED,
+		EnforceSSL: jsii.Bool(true), ObjectOwnership: awss3.ObjectOwnership_OBJECT_WRITER,
+		LifecycleRules: &[]*awss3.LifecycleRule{{Expiration: awscdk.Duration_Days(jsii.Number(90))}},
+	})
+	site := awss3.NewBucket(stack, jsii.String("Web"), &awss3.BucketProps{
+		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(), Encryption: awss3.BucketEncryption_S3_MANAGED,
+		EnforceSSL: jsii.Bool(true), ServerAccessLogsBucket: logs, ServerAccessLogsPrefix: jsii.String("s3/"),
+	})
+
+	api := apigw.NewHttpApi(stack, jsii.String("Api"), &apigw.HttpApiProps{Description: jsii.String("Tribune API")})
+	distribution := newDistribution(stack, site, logs, api)
+	publicURL := s.PublicURL
+	if publicURL == "" {
+		publicURL = "https://" + *distribution.DistributionDomainName()
+	}
+
+	env := map[string]*string{
+		"TABLE_NAME": table.TableName(), "EVENT_BUS_NAME": eventBus.EventBusName(), "PUBLIC_URL": jsii.String(publicURL),
+		"MAIL_FROM": jsii.String(s.MailFrom), "MAIL_CONFIGURATION_SET": configSet.ConfigurationSetName(),
+		// CloudFront appends the viewer's address to X-Forwarded-For.
+		"TRUSTED_PROXIES": jsii.String("1"),
+	}
+	fn := func(name, description string, keys ...string) awslambda.Function {
+		vars := map[string]*string{}
+		for _, k := range keys {
+			vars[k] = env[k]
+		}
+		f := newFunction(stack, name, description, filepath.Join(s.AssetDir, name+".zip"), vars)
+		out.Functions[name] = f
+		return f
+	}
+
+	registration := fn("registration", "Sign-up, sign-in, sessions, member profile (HTTP)",
+		"TABLE_NAME", "PUBLIC_URL", "MAIL_FROM", "MAIL_CONFIGURATION_SET", "TRUSTED_PROXIES")
+	table.GrantReadWriteData(registration)
+	identity.GrantSendEmail(registration)
+	integration := apigwint.NewHttpLambdaIntegration(jsii.String("RegistrationIntegration"), registration, nil)
+	for _, r := range apiRoutes {
+		api.AddRoutes(&apigw.AddRoutesOptions{Path: jsii.String(r.path), Methods: &r.methods, Integration: integration})
+	}
+	configureStage(stack, api)
+
+	publisher := fn("publisher", "Outbox publisher: table stream to EventBridge", "EVENT_BUS_NAME")
+	eventBus.GrantPutEventsTo(publisher, nil)
+	streamDLQ := newQueue(stack, "PublisherFailures")
+	publisher.AddEventSource(awslambdaeventsources.NewDynamoEventSource(table, &awslambdaeventsources.DynamoEventSourceProps{
+		StartingPosition: awslambda.StartingPosition_TRIM_HORIZON, BatchSize: jsii.Number(10),
+		BisectBatchOnError: jsii.Bool(true), ReportBatchItemFailures: jsii.Bool(true), RetryAttempts: jsii.Number(10),
+		OnFailure: awslambdaeventsources.NewSqsDlq(streamDLQ),
+		Filters: &[]*map[string]interface{}{awslambda.FilterCriteria_Filter(&map[string]interface{}{
+			"eventName": awslambda.FilterRule_IsEqual(jsii.String("INSERT")),
+			"dynamodb": map[string]interface{}{"NewImage": map[string]interface{}{
+				bus.OutboxAttrType: map[string]interface{}{"S": awslambda.FilterRule_IsEqual(jsii.String(bus.OutboxType))},
+			}},
+		})},
+	}))
+	dlqs := []awssqs.Queue{streamDLQ}
+
+	consumers := map[string]awslambda.Function{
+		bus.ConsumerNotifications: fn("notifications", "Emails that domain events call for", "TABLE_NAME", "PUBLIC_URL", "MAIL_FROM", "MAIL_CONFIGURATION_SET"),
+		bus.ConsumerMetrics:       fn("metrics", "Community counters from domain events", "TABLE_NAME"),
+	}
+	table.GrantReadWriteData(consumers[bus.ConsumerNotifications])
+	table.GrantReadWriteData(consumers[bus.ConsumerMetrics])
+	identity.GrantSendEmail(consumers[bus.ConsumerNotifications])
+	for _, name := range []string{bus.ConsumerNotifications, bus.ConsumerMetrics} {
+		dlq := newQueue(stack, "ConsumerFailures-"+name)
+		dlqs = append(dlqs, dlq)
+		consumers[name].ConfigureAsyncInvoke(&awslambda.EventInvokeConfigOptions{
+			RetryAttempts: jsii.Number(2), OnFailure: awslambdadestinations.NewSqsDestination(dlq),
+		})
+		for i, route := range bus.RoutesOf(name) {
+			awsevents.NewRule(stack, jsii.String(fmt.Sprintf("Route-%s-%d", name, i)), &awsevents.RuleProps{
+				EventBus: eventBus,
+				EventPattern: &awsevents.EventPattern{Source: jsii.Strings(route.Source),
+					DetailType: jsii.Strings(route.DetailTypes...)},
+				Targets: &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(consumers[name], &awseventstargets.LambdaFunctionProps{
+					DeadLetterQueue: dlq, RetryAttempts: jsii.Number(8), MaxEventAge: awscdk.Duration_Hours(jsii.Number(24)),
+				})},
+			})
+		}
+	}
+
+	awss3deployment.NewBucketDeployment(stack, jsii.String("WebDeployment"), &awss3deployment.BucketDeploymentProps{
+		Sources:           &[]awss3deployment.ISource{awss3deployment.Source_Asset(jsii.String(s.WebDir), nil)},
+		DestinationBucket: site, Distribution: distribution, DistributionPaths: jsii.Strings("/index.html"),
+	})
+
+	newAlarmsAndDashboard(stack, out.Functions, dlqs, api)
+	awscdk.NewCfnOutput(stack, jsii.String("Url"), &awscdk.CfnOutputProps{Value: jsii.String(publicURL)})
+	awscdk.NewCfnOutput(stack, jsii.String("TableName"), &awscdk.CfnOutputProps{Value: table.TableName()})
+	addNagSuppressions(stack)
+	return out
+}
+
+// newTable turns the shared table definition into the CloudFormation table.
+func newTable(stack awscdk.Stack) awsdynamodb.Table {
+	def := store.Table
+	table := awsdynamodb.NewTable(stack, jsii.String("Table"), &awsdynamodb.TableProps{
+		PartitionKey:                     &awsdynamodb.Attribute{Name: jsii.String(def.PartitionKey), Type: awsdynamodb.AttributeType_STRING},
+		SortKey:                          &awsdynamodb.Attribute{Name: jsii.String(def.SortKey), Type: awsdynamodb.AttributeType_STRING},
+		BillingMode:                      awsdynamodb.BillingMode_PAY_PER_REQUEST,
+		TimeToLiveAttribute:              jsii.String(def.TTLAttribute),
+		Stream:                           awsdynamodb.StreamViewType(def.StreamView),
+		PointInTimeRecoverySpecification: &awsdynamodb.PointInTimeRecoverySpecification{PointInTimeRecoveryEnabled: jsii.Bool(true)},
+		Encryption:                       awsdynamodb.TableEncryption_AWS_MANAGED,
+		RemovalPolicy:                    awscdk.RemovalPolicy_RETAIN,
+		DeletionProtection:               jsii.Bool(true),
+	})
+	for _, g := range def.GSIs {
+		table.AddGlobalSecondaryIndex(&awsdynamodb.GlobalSecondaryIndexProps{
+			IndexName:    jsii.String(g.Name),
+			PartitionKey: &awsdynamodb.Attribute{Name: jsii.String(g.PartitionKey), Type: awsdynamodb.AttributeType_STRING},
+			SortKey:      &awsdynamodb.Attribute{Name: jsii.String(g.SortKey), Type: awsdynamodb.AttributeType_STRING},
+		})
+	}
+	table.Node().DefaultChild().(awsdynamodb.CfnTable).OverrideLogicalId(jsii.String(TableLogicalID))
+	return table
+}
+
+func newFunction(stack awscdk.Stack, name, description, zip string, env map[string]*string) awslambda.Function {
+	logs := awslogs.NewLogGroup(stack, jsii.String("Logs-"+name), &awslogs.LogGroupProps{
+		Retention: awslogs.RetentionDays_ONE_MONTH, RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+	})
+	return awslambda.NewFunction(stack, jsii.String("Fn-"+name), &awslambda.FunctionProps{
+		Description:   jsii.String(description),
+		Runtime:       awslambda.Runtime_PROVIDED_AL2023(),
+		Architecture:  awslambda.Architecture_ARM_64(),
+		Handler:       jsii.String("bootstrap"),
+		Code:          awslambda.Code_FromAsset(jsii.String(zip), nil),
+		MemorySize:    jsii.Number(256),
+		Timeout:       awscdk.Duration_Seconds(jsii.Number(10)),
+		Environment:   &env,
+		LogGroup:      logs,
+		LoggingFormat: awslambda.LoggingFormat_JSON,
+		Tracing:       awslambda.Tracing_ACTIVE,
+	})
+}
+
+func newQueue(stack awscdk.Stack, id string) awssqs.Queue {
+	return awssqs.NewQueue(stack, jsii.String(id), &awssqs.QueueProps{
+		Encryption: awssqs.QueueEncryption_SQS_MANAGED, EnforceSSL: jsii.Bool(true),
+		RetentionPeriod: awscdk.Duration_Days(jsii.Number(14)),
+	})
+}
+
+// configureStage turns on access logs and a stage-wide throttle (the app limits per
+// address and client on top).
+func configureStage(stack awscdk.Stack, api apigw.HttpApi) {
+	logs := awslogs.NewLogGroup(stack, jsii.String("Logs-api"), &awslogs.LogGroupProps{
+		Retention: awslogs.RetentionDays_ONE_MONTH, RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+	})
+	stage := api.DefaultStage().Node().DefaultChild().(apigw.CfnStage)
+	stage.SetAccessLogSettings(&apigw.CfnStage_AccessLogSettingsProperty{
+		DestinationArn: logs.LogGroupArn(),
+		Format: jsii.String(`{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","method":"$context.httpMethod",` +
+			`"route":"$context.routeKey","status":"$context.status","latency":"$context.responseLatency","error":"$context.integrationErrorMessage"}`),
+	})
+	stage.SetDefaultRouteSettings(&apigw.CfnStage_RouteSettingsProperty{ThrottlingBurstLimit: jsii.Number(200), ThrottlingRateLimit: jsii.Number(100)})
+}
+
+// viewerRequest sends every app path (no file extension) to index.html, so deep links
+// work without turning the API's own 403/404 answers into the app page.
+const viewerRequest = `function handler(event) {
+  var uri = event.request.uri;
+  if (uri.indexOf('.') === -1) { event.request.uri = '/index.html'; }
+  return event.request;
+}`
+
+func newDistribution(stack awscdk.Stack, site, logs awss3.Bucket, api apigw.HttpApi) awscloudfront.Distribution {
+	headers := awscloudfront.NewResponseHeadersPolicy(stack, jsii.String("SecurityHeaders"), &awscloudfront.ResponseHeadersPolicyProps{
+		SecurityHeadersBehavior: &awscloudfront.ResponseSecurityHeadersBehavior{
+			ContentSecurityPolicy: &awscloudfront.ResponseHeadersContentSecurityPolicy{ContentSecurityPolicy: jsii.String(httpx.DefaultCSP), Override: jsii.Bool(true)},
+			ContentTypeOptions:    &awscloudfront.ResponseHeadersContentTypeOptions{Override: jsii.Bool(true)},
+			FrameOptions:          &awscloudfront.ResponseHeadersFrameOptions{FrameOption: awscloudfront.HeadersFrameOption_DENY, Override: jsii.Bool(true)},
+			ReferrerPolicy:        &awscloudfront.ResponseHeadersReferrerPolicy{ReferrerPolicy: awscloudfront.HeadersReferrerPolicy_STRICT_ORIGIN_WHEN_CROSS_ORIGIN, Override: jsii.Bool(true)},
+			StrictTransportSecurity: &awscloudfront.ResponseHeadersStrictTransportSecurity{AccessControlMaxAge: awscdk.Duration_Days(jsii.Number(730)),
+				IncludeSubdomains: jsii.Bool(true), Override: jsii.Bool(true)},
+		},
+	})
+	rewrite := awscloudfront.NewFunction(stack, jsii.String("AppPaths"), &awscloudfront.FunctionProps{
+		Code: awscloudfront.FunctionCode_FromInline(jsii.String(viewerRequest)), Runtime: awscloudfront.FunctionRuntime_JS_2_0(),
+	})
+	apiDomain := awscdk.Fn_Select(jsii.Number(2), awscdk.Fn_Split(jsii.String("/"), api.ApiEndpoint(), nil))
+	return awscloudfront.NewDistribution(stack, jsii.String("Distribution"), &awscloudfront.DistributionProps{
+		DefaultRootObject:      jsii.String("index.html"),
+		MinimumProtocolVersion: awscloudfront.SecurityPolicyProtocol_TLS_V1_2_2021,
+		EnableLogging:          jsii.Bool(true), LogBucket: logs, LogFilePrefix: jsii.String("cloudfront/"),
+		DefaultBehavior: &awscloudfront.BehaviorOptions{
+			Origin:                awscloudfrontorigins.S3BucketOrigin_WithOriginAccessControl(site, nil),
+			ViewerProtocolPolicy:  awscloudfront.ViewerProtocolPolicy_REDIRECT_TO_HTTPS,
+			ResponseHeadersPolicy: headers,
+			FunctionAssociations:  &[]*awscloudfront.FunctionAssociation{{Function: rewrite, EventType: awscloudfront.FunctionEventType_VIEWER_REQUEST}},
+		},
+		AdditionalBehaviors: &map[string]*awscloudfront.BehaviorOptions{
+			// One origin for pages and API: the session cookie stays first-party.
+			"/api/*": {
+				Origin:               awscloudfrontorigins.NewHttpOrigin(apiDomain, &awscloudfrontorigins.HttpOriginProps{ProtocolPolicy: awscloudfront.OriginProtocolPolicy_HTTPS_ONLY}),
+				ViewerProtocolPolicy: awscloudfront.ViewerProtocolPolicy_HTTPS_ONLY,
+				AllowedMethods:       awscloudfront.AllowedMethods_ALLOW_ALL(),
+				CachePolicy:          awscloudfront.CachePolicy_CACHING_DISABLED(),
+				OriginRequestPolicy:  awscloudfront.OriginRequestPolicy_ALL_VIEWER_EXCEPT_HOST_HEADER(),
+			},
+		},
+	})
+}
+
+func newAlarmsAndDashboard(stack awscdk.Stack, fns map[string]awslambda.Function, dlqs []awssqs.Queue, api apigw.HttpApi) {
+	dash := cw.NewDashboard(stack, jsii.String("Dashboard"), nil)
+	names := []string{"registration", "publisher", "notifications", "metrics"}
+	var errWidgets, latency []cw.IMetric
+	for _, name := range names {
+		f := fns[name]
+		f.MetricErrors(nil).CreateAlarm(stack, jsii.String("Errors-"+name), &cw.CreateAlarmOptions{
+			Threshold: jsii.Number(1), EvaluationPeriods: jsii.Number(1), TreatMissingData: cw.TreatMissingData_NOT_BREACHING,
+			AlarmDescription: jsii.String("The " + name + " function failed"),
+		})
+		f.MetricThrottles(nil).CreateAlarm(stack, jsii.String("Throttles-"+name), &cw.CreateAlarmOptions{
+			Threshold: jsii.Number(1), EvaluationPeriods: jsii.Number(1), TreatMissingData: cw.TreatMissingData_NOT_BREACHING,
+			AlarmDescription: jsii.String("The " + name + " function was throttled"),
+		})
+		errWidgets = append(errWidgets, f.MetricErrors(nil))
+		latency = append(latency, f.MetricDuration(&cw.MetricOptions{Statistic: jsii.String("p95")}))
+	}
+	var depth []cw.IMetric
+	for i, q := range dlqs {
+		m := q.MetricApproximateNumberOfMessagesVisible(nil)
+		m.CreateAlarm(stack, jsii.String(fmt.Sprintf("DeadLetters-%d", i)), &cw.CreateAlarmOptions{
+			Threshold: jsii.Number(1), EvaluationPeriods: jsii.Number(1), TreatMissingData: cw.TreatMissingData_NOT_BREACHING,
+			AlarmDescription: jsii.String("Events are waiting in a dead-letter queue"),
+		})
+		depth = append(depth, m)
+	}
+	api.MetricServerError(nil).CreateAlarm(stack, jsii.String("Api5xx"), &cw.CreateAlarmOptions{
+		Threshold: jsii.Number(5), EvaluationPeriods: jsii.Number(1), TreatMissingData: cw.TreatMissingData_NOT_BREACHING,
+		AlarmDescription: jsii.String("The API answered 5xx"),
+	})
+	dash.AddWidgets(
+		cw.NewGraphWidget(&cw.GraphWidgetProps{Title: jsii.String("Function errors"), Left: &errWidgets}),
+		cw.NewGraphWidget(&cw.GraphWidgetProps{Title: jsii.String("Function duration p95"), Left: &latency}),
+		cw.NewGraphWidget(&cw.GraphWidgetProps{Title: jsii.String("Dead-letter queue depth"), Left: &depth}),
+		cw.NewGraphWidget(&cw.GraphWidgetProps{Title: jsii.String("API 4xx / 5xx / latency"),
+			Left:  &[]cw.IMetric{api.MetricClientError(nil), api.MetricServerError(nil)},
+			Right: &[]cw.IMetric{api.MetricLatency(&cw.MetricOptions{Statistic: jsii.String("p95")})}}),
+	)
+}

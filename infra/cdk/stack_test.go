@@ -1,0 +1,263 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+
+	"tribune/shared/bus"
+	"tribune/shared/store"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	jsii.Close()
+	os.Exit(code)
+}
+
+// synth builds the stack the way `cdk synth` does, with cdk-nag's AwsSolutions checks.
+func synth(t *testing.T) (*Stack, assertions.Template) {
+	t.Helper()
+	root, _ := filepath.Abs("../..")
+	for _, p := range []string{".build/registration.zip", "web/dist/index.html"} {
+		if _, err := os.Stat(filepath.Join(root, p)); err != nil {
+			t.Fatalf("%s is missing: run `make build` first (make test does)", p)
+		}
+	}
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
+	stack := NewTribuneStack(app, "Tribune", Settings{AssetDir: filepath.Join(root, ".build"), WebDir: filepath.Join(root, "web/dist"),
+		MailFrom: "no-reply@community.example.com"}, nil)
+	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
+	var tpl assertions.Template
+	must(t, func() { tpl = assertions.Template_FromStack(stack.Stack, nil) })
+	return stack, tpl
+}
+
+// must turns the panics of CDK assertions into test failures with their message.
+func must(t *testing.T, f func()) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r != nil {
+			t.Fatalf("%v", r)
+		}
+	}()
+	f()
+}
+
+func resources(t *testing.T, tpl assertions.Template, typ string) map[string]map[string]any {
+	var out map[string]map[string]any
+	raw, _ := json.Marshal(tpl.FindResources(jsii.String(typ), nil))
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestStack(t *testing.T) {
+	stack, tpl := synth(t)
+
+	t.Run("cdk-nag AwsSolutions leaves no error", func(t *testing.T) {
+		var found []string
+		msgs := assertions.Annotations_FromStack(stack.Stack).FindError(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*")))
+		for _, m := range *msgs {
+			found = append(found, fmt.Sprintf("%s: %v", *m.Id, m.Entry.Data))
+		}
+		if len(found) > 0 {
+			sort.Strings(found)
+			t.Fatalf("%d cdk-nag errors:\n%s", len(found), strings.Join(found, "\n"))
+		}
+		warnings := assertions.Annotations_FromStack(stack.Stack).FindWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*")))
+		for _, m := range *warnings {
+			t.Logf("cdk-nag warning %s: %v", *m.Id, m.Entry.Data)
+		}
+	})
+
+	t.Run("suppressions carry reasons", func(t *testing.T) {
+		for _, s := range stackSuppressions {
+			if len(s.reason) < 40 {
+				t.Errorf("%s: reason too thin: %q", s.id, s.reason)
+			}
+		}
+	})
+
+	t.Run("table matches the shared definition and keeps its logical id", func(t *testing.T) {
+		tables := resources(t, tpl, "AWS::DynamoDB::Table")
+		table, ok := tables[TableLogicalID]
+		if len(tables) != 1 || !ok {
+			t.Fatalf("tables %v, want exactly %s", keys(tables), TableLogicalID)
+		}
+		if table["DeletionPolicy"] != "Retain" || table["UpdateReplacePolicy"] != "Retain" {
+			t.Fatalf("table is not retained: %v %v", table["DeletionPolicy"], table["UpdateReplacePolicy"])
+		}
+		must(t, func() {
+			tpl.HasResourceProperties(jsii.String("AWS::DynamoDB::Table"), &map[string]any{
+				"KeySchema":                        []any{map[string]any{"AttributeName": store.AttrPK, "KeyType": "HASH"}, map[string]any{"AttributeName": store.AttrSK, "KeyType": "RANGE"}},
+				"BillingMode":                      "PAY_PER_REQUEST",
+				"StreamSpecification":              map[string]any{"StreamViewType": store.Table.StreamView},
+				"TimeToLiveSpecification":          map[string]any{"AttributeName": store.Table.TTLAttribute, "Enabled": true},
+				"PointInTimeRecoverySpecification": map[string]any{"PointInTimeRecoveryEnabled": true},
+				"GlobalSecondaryIndexes": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
+					"IndexName": store.IndexGSI1,
+				})}),
+			})
+		})
+	})
+
+	t.Run("functions are arm64 provided.al2023 with retained logs", func(t *testing.T) {
+		fns := resources(t, tpl, "AWS::Lambda::Function")
+		ours := 0
+		for _, f := range fns {
+			p := f["Properties"].(map[string]any)
+			if p["Handler"] != "bootstrap" {
+				continue
+			}
+			ours++
+			if p["Runtime"] != "provided.al2023" || fmt.Sprint(p["Architectures"]) != "[arm64]" {
+				t.Errorf("function %v: runtime %v arch %v", p["Description"], p["Runtime"], p["Architectures"])
+			}
+		}
+		if ours != 4 {
+			t.Fatalf("%d Go functions, want registration, publisher, notifications, metrics", ours)
+		}
+		must(t, func() {
+			tpl.AllResourcesProperties(jsii.String("AWS::Logs::LogGroup"), &map[string]any{"RetentionInDays": 30})
+		})
+	})
+
+	t.Run("every route of the routing table is a rule with a dead-letter queue", func(t *testing.T) {
+		rules := resources(t, tpl, "AWS::Events::Rule")
+		if len(rules) != len(bus.Routes) {
+			t.Fatalf("%d rules, %d routes", len(rules), len(bus.Routes))
+		}
+		for _, r := range bus.Routes {
+			must(t, func() {
+				tpl.HasResourceProperties(jsii.String("AWS::Events::Rule"), &map[string]any{
+					"EventPattern": map[string]any{"source": []any{r.Source}, "detail-type": toAny(r.DetailTypes)},
+					"Targets": []any{assertions.Match_ObjectLike(&map[string]any{
+						"DeadLetterConfig": assertions.Match_ObjectLike(&map[string]any{}),
+						"RetryPolicy":      map[string]any{"MaximumEventAgeInSeconds": 86400, "MaximumRetryAttempts": 8},
+					})},
+				})
+			})
+		}
+		must(t, func() {
+			tpl.ResourceCountIs(jsii.String("AWS::Lambda::EventInvokeConfig"), jsii.Number(2))
+		})
+	})
+
+	t.Run("the stream feeds the publisher outbox inserts only, with partial-batch retries", func(t *testing.T) {
+		must(t, func() {
+			tpl.HasResourceProperties(jsii.String("AWS::Lambda::EventSourceMapping"), &map[string]any{
+				"FunctionResponseTypes":      []any{"ReportBatchItemFailures"},
+				"BisectBatchOnFunctionError": true,
+				"StartingPosition":           "TRIM_HORIZON",
+				"DestinationConfig":          assertions.Match_ObjectLike(&map[string]any{"OnFailure": assertions.Match_AnyValue()}),
+				"FilterCriteria": map[string]any{"Filters": []any{map[string]any{
+					"Pattern": assertions.Match_SerializedJson(&map[string]any{
+						"eventName": []any{"INSERT"}, "dynamodb": map[string]any{"NewImage": map[string]any{"Type": map[string]any{"S": []any{"Outbox"}}}},
+					}),
+				}}},
+			})
+		})
+	})
+
+	t.Run("API routes reach the registration function", func(t *testing.T) {
+		routes := resources(t, tpl, "AWS::ApiGatewayV2::Route")
+		var got []string
+		for _, r := range routes {
+			got = append(got, r["Properties"].(map[string]any)["RouteKey"].(string))
+		}
+		sort.Strings(got)
+		want := []string{"GET /api/auth/{proxy+}", "GET /api/health", "GET /api/me", "GET /api/openapi.json", "POST /api/auth/{proxy+}"}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Fatalf("routes %v, want %v", got, want)
+		}
+		must(t, func() {
+			tpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Stage"), &map[string]any{
+				"AccessLogSettings":    assertions.Match_ObjectLike(&map[string]any{"DestinationArn": assertions.Match_AnyValue()}),
+				"DefaultRouteSettings": map[string]any{"ThrottlingBurstLimit": 200, "ThrottlingRateLimit": 100},
+			})
+		})
+	})
+
+	t.Run("one CloudFront origin serves the pages and /api/*", func(t *testing.T) {
+		must(t, func() {
+			tpl.HasResourceProperties(jsii.String("AWS::CloudFront::Distribution"), &map[string]any{
+				"DistributionConfig": assertions.Match_ObjectLike(&map[string]any{
+					"CacheBehaviors": []any{assertions.Match_ObjectLike(&map[string]any{
+						"PathPattern": "/api/*", "ViewerProtocolPolicy": "https-only",
+						"AllowedMethods": assertions.Match_ArrayWith(&[]any{"POST"}),
+					})},
+					"DefaultRootObject": "index.html",
+				}),
+			})
+		})
+	})
+
+	t.Run("SES configuration set feeds bounces and complaints to suppression", func(t *testing.T) {
+		must(t, func() {
+			tpl.HasResourceProperties(jsii.String("AWS::SES::ConfigurationSet"), &map[string]any{
+				"SuppressionOptions": map[string]any{"SuppressedReasons": []any{"BOUNCE", "COMPLAINT"}},
+			})
+		})
+	})
+
+	t.Run("no IAM statement allows every action", func(t *testing.T) {
+		star := regexp.MustCompile(`^(\*|[a-z0-9-]+:\*)$`)
+		for id, p := range resources(t, tpl, "AWS::IAM::Policy") {
+			doc := p["Properties"].(map[string]any)["PolicyDocument"].(map[string]any)
+			for _, st := range doc["Statement"].([]any) {
+				stmt := st.(map[string]any)
+				actions, ok := stmt["Action"].([]any)
+				if !ok {
+					actions = []any{stmt["Action"]}
+				}
+				for _, a := range actions {
+					if s, _ := a.(string); stmt["Effect"] == "Allow" && star.MatchString(s) {
+						t.Errorf("policy %s allows %s", id, s)
+					}
+				}
+			}
+		}
+	})
+
+	t.Run("no physical names", func(t *testing.T) {
+		// (An EventBus must have a Name; CDK derives it from the construct path.)
+		for typ, prop := range map[string]string{"AWS::DynamoDB::Table": "TableName", "AWS::Lambda::Function": "FunctionName",
+			"AWS::SQS::Queue": "QueueName", "AWS::S3::Bucket": "BucketName"} {
+			for id, r := range resources(t, tpl, typ) {
+				if p, ok := r["Properties"].(map[string]any); ok && p[prop] != nil {
+					if _, literal := p[prop].(string); literal {
+						t.Errorf("%s %s has a physical name", typ, id)
+					}
+				}
+			}
+		}
+	})
+}
+
+func keys(m map[string]map[string]any) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+func toAny(s []string) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
+}
