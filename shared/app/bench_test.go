@@ -1,0 +1,85 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"tribune/shared/app"
+	"tribune/shared/config"
+	"tribune/shared/mail"
+	"tribune/shared/store"
+	"tribune/shared/store/dynamotest"
+)
+
+// memoryMail keeps the last message, to follow its link.
+type memoryMail struct{ last mail.Message }
+
+func (m *memoryMail) Send(_ context.Context, msg mail.Message) error {
+	m.last = msg
+	return nil
+}
+
+func (m *memoryMail) lastLink() string {
+	return mail.Stored{Text: m.last.Text}.Links()[0]
+}
+
+// benchHandler is the registration function's handler on a fresh table, with mail
+// captured in memory so the link can be followed.
+func benchHandler(b *testing.B) (http.Handler, *memoryMail, dynamotest.Table) {
+	tbl := dynamotest.NewTable(b)
+	cfg := config.Config{PublicURL: "http://bench.local"}
+	box := &memoryMail{}
+	h, err := app.Handler(cfg, app.RegistrationRoutes(cfg, store.New(tbl.DB, tbl.Name), box))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return h, box, tbl
+}
+
+func serve(b *testing.B, h http.Handler, r *http.Request, want int) *httptest.ResponseRecorder {
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if w.Code != want {
+		b.Fatalf("%s %s: %d %s", r.Method, r.URL, w.Code, w.Body.String())
+	}
+	return w
+}
+
+// BenchmarkSignUp is the whole sign-up path per op: start, verify (member created),
+// GET /api/me, against DynamoDB Local. It reports DynamoDB calls per request.
+func BenchmarkSignUp(b *testing.B) {
+	h, box, tbl := benchHandler(b)
+	tbl.Trips.Reset()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r := httptest.NewRequest("POST", "/api/auth/email/start", strings.NewReader(fmt.Sprintf(`{"email":"b%d@example.com"}`, i)))
+		r.Header.Set("Content-Type", "application/json")
+		r.RemoteAddr = fmt.Sprintf("10.%d.%d.%d:1000", i>>16&255, i>>8&255, i&255)
+		serve(b, h, r, 202)
+		link := strings.TrimPrefix(box.lastLink(), "http://bench.local")
+		w := serve(b, h, httptest.NewRequest("GET", link, nil), 303)
+		me := httptest.NewRequest("GET", "/api/me", nil)
+		for _, c := range w.Result().Cookies() {
+			me.AddCookie(c)
+		}
+		serve(b, h, me, 200)
+	}
+	b.ReportMetric(float64(tbl.Trips.Count())/float64(3*b.N), "dynamodb-calls/request")
+}
+
+// BenchmarkHandlerOverhead is the warm cost of the shared middleware, routing and JSON
+// answer with no I/O: GET /api/health.
+func BenchmarkHandlerOverhead(b *testing.B) {
+	h, err := app.Handler(config.Config{}, app.RegistrationRoutes(config.Config{}, nil, nil))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		serve(b, h, httptest.NewRequest("GET", "/api/health", nil), 200)
+	}
+}

@@ -1,0 +1,52 @@
+package members
+
+import (
+	"strings"
+	"testing"
+
+	"tribune/shared/locale"
+	"tribune/shared/mail"
+)
+
+func TestNormalizeEmail(t *testing.T) {
+	good := map[string]string{
+		"Ann@Example.COM":          "ann@example.com",
+		"  bo.b+tag@mail.example ": "bo.b+tag@mail.example",
+	}
+	for in, want := range good {
+		if got, err := NormalizeEmail(in); err != nil || got != want {
+			t.Errorf("NormalizeEmail(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "ann", "ann@", "@example.com", "ann@localhost", "Ann <ann@example.com>", "a@b@example.com",
+		"ann@example.com.", "ann@.example.com", strings.Repeat("a", 250) + "@example.com", "a,b@example.com"} {
+		if _, err := NormalizeEmail(bad); err != ErrInvalidEmail {
+			t.Errorf("NormalizeEmail(%q) = %v, want ErrInvalidEmail", bad, err)
+		}
+	}
+}
+
+func TestDefaultDisplayNameIsTheLocalPart(t *testing.T) {
+	if got := defaultDisplayName("ann.lee@example.com"); got != "ann.lee" {
+		t.Fatalf("got %q", got)
+	}
+	if got := defaultDisplayName(strings.Repeat("x", 60) + "@example.com"); len(got) != 40 {
+		t.Fatalf("long local part not cut: %d", len(got))
+	}
+}
+
+func TestEveryEmailRendersInEveryLanguageWithItsLink(t *testing.T) {
+	tpl := mail.Templates{FS: templates}
+	for _, name := range []string{"signin", "signup"} {
+		for _, lang := range locale.Supported {
+			msg, err := tpl.Render(name, lang, "a@example.com", map[string]any{"Link": "https://x.example/verify?token=abc", "Minutes": 15})
+			if err != nil {
+				t.Fatalf("%s.%s: %v", name, lang, err)
+			}
+			if msg.Subject == "" || !strings.Contains(msg.Text, "https://x.example/verify?token=abc") ||
+				!strings.Contains(msg.HTML, `href="https://x.example/verify?token=abc"`) || !strings.Contains(msg.Text, "15") {
+				t.Fatalf("%s.%s renders without subject, link or lifetime: %+v", name, lang, msg)
+			}
+		}
+	}
+}
