@@ -2,31 +2,14 @@
 package main
 
 import (
-	"context"
-	"log"
-
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 
 	"tribune/shared/app"
 	"tribune/shared/bus"
-	"tribune/shared/config"
-	"tribune/shared/lambdax"
-	"tribune/shared/store"
 )
 
 func main() {
-	lambdax.Logger("publisher")
-	cfg, err := config.FromEnv()
-	if err == nil {
-		err = cfg.Require("EVENT_BUS_NAME")
-	}
-	if err != nil {
-		log.Fatal(err)
-	}
-	awsCfg, err := store.LoadAWSConfig(context.Background(), "")
-	if err != nil {
-		log.Fatal(err)
-	}
-	lambda.Start(app.Publisher(bus.EventBridge{Client: eventbridge.NewFromConfig(awsCfg), BusName: cfg.EventBusName}))
+	env := app.Boot("publisher", "EVENT_BUS_NAME")
+	lambda.Start(app.Publisher(bus.EventBridge{Client: eventbridge.NewFromConfig(env.AWS), BusName: env.Config.EventBusName}))
 }

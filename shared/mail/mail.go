@@ -37,6 +37,15 @@ type Templates struct {
 	FS fs.FS
 }
 
+// TemplatesIn returns the templates of folder dir of an embedded file system.
+func TemplatesIn(fsys fs.FS, dir string) Templates {
+	sub, err := fs.Sub(fsys, dir)
+	if err != nil {
+		panic(fmt.Sprintf("mail.TemplatesIn %s: %v", dir, err)) // embedded at build time
+	}
+	return Templates{FS: sub}
+}
+
 // Render builds the message called name in the given language for to.
 func (t Templates) Render(name, lang, to string, data any) (Message, error) {
 	if !locale.Valid(lang) {

@@ -36,7 +36,7 @@ func TestDefaultDisplayNameIsTheLocalPart(t *testing.T) {
 }
 
 func TestEveryEmailRendersInEveryLanguageWithItsLink(t *testing.T) {
-	tpl := mail.Templates{FS: templates}
+	tpl := mail.TemplatesIn(templatesDir, "templates")
 	for _, name := range []string{"signin", "signup"} {
 		for _, lang := range locale.Supported {
 			msg, err := tpl.Render(name, lang, "a@example.com", map[string]any{"Link": "https://x.example/verify?token=abc", "Minutes": 15})

@@ -15,8 +15,6 @@ import (
 //go:embed templates
 var templatesDir embed.FS
 
-var templates = mustSub(templatesDir, "templates")
-
 // StartRequest asks for a sign-in link.
 type StartRequest struct {
 	Email string `json:"email"`

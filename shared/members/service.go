@@ -39,7 +39,7 @@ type Service struct {
 
 // NewService returns a service with this package's email templates.
 func NewService(store Store, sender mail.Sender, publicURL string) *Service {
-	return &Service{Store: store, Mail: sender, Templates: mail.Templates{FS: templates}, PublicURL: publicURL, Now: time.Now}
+	return &Service{Store: store, Mail: sender, Templates: mail.TemplatesIn(templatesDir, "templates"), PublicURL: publicURL, Now: time.Now}
 }
 
 // StartEmailSignIn sends a one-time sign-in link to an address, known or not, so the

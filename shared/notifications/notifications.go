@@ -7,7 +7,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"time"
 
@@ -41,11 +40,7 @@ type Service struct {
 
 // NewService returns a service with this package's templates.
 func NewService(store Store, sender mail.Sender, publicURL string) *Service {
-	sub, err := fs.Sub(templatesDir, "templates")
-	if err != nil {
-		panic(err) // embedded at build time
-	}
-	return &Service{Store: store, Mail: sender, Templates: mail.Templates{FS: sub}, PublicURL: publicURL, Now: time.Now}
+	return &Service{Store: store, Mail: sender, Templates: mail.TemplatesIn(templatesDir, "templates"), PublicURL: publicURL, Now: time.Now}
 }
 
 // OnMemberRegistered welcomes a new member by email, once.
