@@ -29,7 +29,7 @@ func (m *memoryMail) lastLink() string {
 
 // benchHandler is the registration function's handler on a fresh table, with mail
 // captured in memory so the link can be followed.
-func benchHandler(b *testing.B) (http.Handler, *memoryMail, dynamotest.Table) {
+func benchHandler(b testing.TB) (http.Handler, *memoryMail, dynamotest.Table) {
 	tbl := dynamotest.NewTable(b)
 	cfg := config.Config{PublicURL: "http://bench.local"}
 	box := &memoryMail{}
@@ -53,9 +53,7 @@ func serve(b *testing.B, h http.Handler, r *http.Request, want int) *httptest.Re
 // GET /api/me, against DynamoDB Local. It reports DynamoDB calls per request.
 func BenchmarkSignUp(b *testing.B) {
 	h, box, tbl := benchHandler(b)
-	tbl.Trips.Reset()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
+	signUp := func(i int) {
 		r := httptest.NewRequest("POST", "/api/auth/email/start", strings.NewReader(fmt.Sprintf(`{"email":"b%d@example.com"}`, i)))
 		r.Header.Set("Content-Type", "application/json")
 		r.RemoteAddr = fmt.Sprintf("10.%d.%d.%d:1000", i>>16&255, i>>8&255, i&255)
@@ -67,6 +65,15 @@ func BenchmarkSignUp(b *testing.B) {
 			me.AddCookie(c)
 		}
 		serve(b, h, me, 200)
+	}
+	// DynamoDB Local's JVM needs a few hundred calls before its latency settles.
+	for i := 0; i < 150; i++ {
+		signUp(-1 - i)
+	}
+	tbl.Trips.Reset()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		signUp(i)
 	}
 	b.ReportMetric(float64(tbl.Trips.Count())/float64(3*b.N), "dynamodb-calls/request")
 }
