@@ -12,7 +12,7 @@ import (
 
 func main() {
 	env := app.Boot("registration", "TABLE_NAME", "PUBLIC_URL", "MAIL_FROM")
-	handler, err := app.Handler(env.Config, app.RegistrationRoutes(env.Config, env.Store(), env.Mail()))
+	handler, err := app.RegistrationHandler(env.Config, env.Store(), env.Mail())
 	if err != nil {
 		log.Fatal(err)
 	}

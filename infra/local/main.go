@@ -111,7 +111,7 @@ func run() error {
 		Checkpoints: &bus.FileCheckpoints{Path: filepath.Join(dataDir, "stream-checkpoints.json")}, Interval: 250 * time.Millisecond}
 	go func() { _ = poller.Run(ctx) }()
 
-	api, err := app.Handler(cfg, app.RegistrationRoutes(cfg, st, sender))
+	api, err := app.RegistrationHandler(cfg, st, sender)
 	if err != nil {
 		return err
 	}

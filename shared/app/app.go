@@ -27,11 +27,14 @@ type Health struct {
 	Version string `json:"version"`
 }
 
+// sessions resolves session cookies against the store.
+func sessions(st *store.Store) auth.Sessions { return auth.Sessions{Store: st, Now: time.Now} }
+
 // membersHTTP is the membership HTTP layer on a store.
 func membersHTTP(cfg config.Config, st *store.Store, sender mail.Sender) members.HTTP {
 	svc := members.NewService(st, sender, cfg.PublicURL)
-	return members.HTTP{Service: svc, Sessions: auth.Sessions{Store: st, Now: time.Now},
-		CookieSecure: cfg.CookieSecure, TrustedProxies: cfg.TrustedProxies}
+	svc.AdminEmails = cfg.AdminEmails
+	return members.HTTP{Service: svc, Sessions: sessions(st), CookieSecure: cfg.CookieSecure, TrustedProxies: cfg.TrustedProxies}
 }
 
 // platformRoutes are health and the API description.
@@ -60,10 +63,15 @@ func OpenAPI() map[string]any {
 	return httpx.OpenAPI("Tribune API", Version, RegistrationRoutes(config.Config{}, nil, nil))
 }
 
-// Handler mounts routes behind the shared middleware.
-func Handler(cfg config.Config, routes []httpx.Route) (http.Handler, error) {
+// RegistrationHandler is the registration function's HTTP handler.
+func RegistrationHandler(cfg config.Config, st *store.Store, sender mail.Sender) (http.Handler, error) {
+	return Handler(cfg, sessions(st), RegistrationRoutes(cfg, st, sender))
+}
+
+// Handler mounts routes, each behind the policy guard, inside the shared middleware.
+func Handler(cfg config.Config, guard auth.Sessions, routes []httpx.Route) (http.Handler, error) {
 	mux := http.NewServeMux()
-	httpx.Mount(mux, routes)
+	httpx.Mount(mux, routes, guard.Guard)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, errNoRoute)
 	})

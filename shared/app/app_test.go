@@ -46,7 +46,7 @@ func newEnv(t *testing.T) *env {
 	t.Cleanup(e.srv.Close)
 	cfg := config.Config{PublicURL: e.srv.URL, CookieSecure: false}
 	st := store.New(tbl.DB, tbl.Name)
-	h, err := app.Handler(cfg, app.RegistrationRoutes(cfg, st, mail.Outbox{Dir: outbox, From: "Tribune <no-reply@example.com>"}))
+	h, err := app.RegistrationHandler(cfg, st, mail.Outbox{Dir: outbox, From: "Tribune <no-reply@example.com>"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,3 +247,5 @@ func TestSecurityHeadersAndRequestID(t *testing.T) {
 		t.Errorf("request id %q", got)
 	}
 }
+
+func jsonDecode(s string, v any) error { return json.Unmarshal([]byte(s), v) }

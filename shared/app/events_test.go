@@ -74,8 +74,8 @@ func (p *eventPath) poll(putter bus.Putter) (stop func()) {
 func (p *eventPath) registerMember(t *testing.T, email string) {
 	t.Helper()
 	now := time.Now()
-	m := members.Member{ID: "m_" + email, Email: email, DisplayName: "Eve", Locale: "fr", Role: members.RoleMember, Status: members.StatusActive, CreatedAt: now}
-	sess, _ := auth.NewSession(m.ID, now)
+	m := members.Member{ID: "m_" + email, Email: email, DisplayName: "Eve", Locale: "fr", Roles: []string{"member"}, Status: members.StatusActive, CreatedAt: now}
+	sess, _ := auth.NewSession(m.ID, now, "test")
 	meta := eventtypes.NewMeta(now)
 	env, _ := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta,
 		eventtypes.MemberRegistered{Meta: meta, MemberID: m.ID, Email: email, DisplayName: "Eve", Locale: "fr"})

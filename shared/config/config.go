@@ -23,7 +23,9 @@ type Config struct {
 	CookieSecure bool
 	// TrustedProxies is how many proxies append to X-Forwarded-For (CloudFront: 1).
 	TrustedProxies int
-	LogLevel       string
+	// AdminEmails become admins when they register: the first admin of a deployment.
+	AdminEmails []string
+	LogLevel    string
 }
 
 // FromEnv reads the configuration from environment variables.
@@ -37,6 +39,11 @@ func FromEnv() (Config, error) {
 		MailConfigurationSet: os.Getenv("MAIL_CONFIGURATION_SET"),
 		CookieSecure:         os.Getenv("COOKIE_INSECURE") != "true",
 		LogLevel:             os.Getenv("LOG_LEVEL"),
+	}
+	for _, a := range strings.Split(os.Getenv("ADMIN_EMAILS"), ",") {
+		if a = strings.ToLower(strings.TrimSpace(a)); a != "" {
+			c.AdminEmails = append(c.AdminEmails, a)
+		}
 	}
 	if v := os.Getenv("TRUSTED_PROXIES"); v != "" {
 		n, err := strconv.Atoi(v)

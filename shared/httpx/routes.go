@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"tribune/shared/policy"
 )
 
 // Route is one operation of the API: how it is mounted and how it is documented.
@@ -21,8 +23,8 @@ type Route struct {
 	Query   []Param
 	// Responses maps each documented status to its description and body type.
 	Responses map[int]Response
-	// Session says the route needs a signed-in member.
-	Session bool
+	// Action is what policy must allow the caller; policy.Public for anyone.
+	Action  policy.Action
 	Handler http.HandlerFunc
 }
 
@@ -39,10 +41,13 @@ type Response struct {
 	Body        any
 }
 
-// Mount registers routes on mux.
-func Mount(mux *http.ServeMux, routes []Route) {
+// Guard wraps a handler so that it runs only for callers allowed the action.
+type Guard func(action policy.Action, h http.HandlerFunc) http.HandlerFunc
+
+// Mount registers routes on mux, each behind guard.
+func Mount(mux *http.ServeMux, routes []Route, guard Guard) {
 	for _, rt := range routes {
-		mux.HandleFunc(rt.Method+" "+rt.Pattern, rt.Handler)
+		mux.HandleFunc(rt.Method+" "+rt.Pattern, guard(rt.Action, rt.Handler))
 	}
 }
 
@@ -78,8 +83,9 @@ func OpenAPI(title, version string, routes []Route) map[string]any {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 				"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(rt.Request), schemas)}}}
 		}
-		if rt.Session {
+		if rt.Action != policy.Public {
 			op["security"] = []any{map[string]any{"session": []string{}}}
+			op["x-roles"] = policy.AllowedRoles(rt.Action)
 		}
 		responses := map[string]any{}
 		codes := make([]int, 0, len(rt.Responses))

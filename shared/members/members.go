@@ -5,31 +5,48 @@ package members
 import (
 	"context"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 
 	"tribune/shared/auth"
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
+	"tribune/shared/policy"
 	"tribune/shared/ratelimit"
 )
 
-// Roles and statuses.
+// Statuses (auth decides what they mean for signing in) and limits.
 const (
-	RoleMember    = "member"
-	StatusActive  = "active"
-	MaxEmailBytes = 254
+	StatusActive    = auth.StatusActive
+	StatusSuspended = auth.StatusSuspended
+	StatusBanned    = auth.StatusBanned
+	MaxEmailBytes   = 254
+	MaxReasonLength = 500
+	MaxSuspendDays  = 365
 )
 
 // Member is a person with an account.
 type Member struct {
-	ID          string    `json:"id"`
-	Email       string    `json:"email"`
-	DisplayName string    `json:"displayName"`
-	Locale      string    `json:"locale"`
-	Role        string    `json:"role"`
-	Status      string    `json:"status"`
-	CreatedAt   time.Time `json:"createdAt"`
+	ID          string `json:"id"`
+	Email       string `json:"email"`
+	DisplayName string `json:"displayName"`
+	Locale      string `json:"locale"`
+	// Roles always hold "member"; staff roles come on top (see package policy).
+	Roles          []string   `json:"roles"`
+	Status         string     `json:"status"`
+	SuspendedUntil *time.Time `json:"suspendedUntil,omitempty"`
+	CreatedAt      time.Time  `json:"createdAt"`
+}
+
+// IsStaff reports whether the member holds a staff role.
+func (m Member) IsStaff() bool {
+	for _, r := range m.Roles {
+		if slices.Contains(policy.StaffRoles, r) {
+			return true
+		}
+	}
+	return false
 }
 
 // SignInToken is a pending one-time sign-in link; only the hash of its token is kept.
@@ -44,14 +61,22 @@ type SignInToken struct {
 
 // Coded errors of this domain.
 var (
-	ErrInvalidEmail = errs.InvalidField("email", "invalid_email", "Enter a valid email address.")
-	ErrInvalidLocal = errs.InvalidField("locale", "invalid_locale", "Choose a supported language: en or fr.")
-	ErrLinkInvalid  = errs.New(errs.Gone, "link_invalid", "This sign-in link is not valid. Ask for a new one.")
-	ErrLinkUsed     = errs.New(errs.Gone, "link_used", "This sign-in link has already been used. Ask for a new one.")
-	ErrLinkExpired  = errs.New(errs.Gone, "link_expired", "This sign-in link has expired. Ask for a new one.")
-	ErrRateLimited  = errs.New(errs.RateLimited, "rate_limited", "Too many sign-in requests. Wait a few minutes and try again.")
-	ErrMailFailed   = errs.New(errs.Unavailable, "mail_unavailable", "We could not send the email. Try again in a moment.")
-	ErrInactive     = errs.New(errs.Forbidden, "account_inactive", "This account cannot sign in.")
+	ErrInvalidEmail  = errs.InvalidField("email", "invalid_email", "Enter a valid email address.")
+	ErrInvalidLocal  = errs.InvalidField("locale", "invalid_locale", "Choose a supported language: en or fr.")
+	ErrLinkInvalid   = errs.New(errs.Gone, "link_invalid", "This sign-in link is not valid. Ask for a new one.")
+	ErrLinkUsed      = errs.New(errs.Gone, "link_used", "This sign-in link has already been used. Ask for a new one.")
+	ErrLinkExpired   = errs.New(errs.Gone, "link_expired", "This sign-in link has expired. Ask for a new one.")
+	ErrRateLimited   = errs.New(errs.RateLimited, "rate_limited", "Too many sign-in requests. Wait a few minutes and try again.")
+	ErrMailFailed    = errs.New(errs.Unavailable, "mail_unavailable", "We could not send the email. Try again in a moment.")
+	ErrInactive      = errs.New(errs.Forbidden, "account_inactive", "This account cannot sign in.")
+	ErrNoMember      = errs.New(errs.NotFound, "member_not_found", "There is no such member.")
+	ErrNoSuchSess    = errs.New(errs.NotFound, "session_not_found", "There is no such session.")
+	ErrBadRoles      = errs.InvalidField("roles", "invalid_roles", "Roles must be a list of: admin, moderator, support, marketer, member.")
+	ErrOwnAdmin      = errs.InvalidField("roles", "own_admin_role", "You cannot remove your own admin role; ask another admin.")
+	ErrBadDays       = errs.InvalidField("days", "invalid_days", "Suspend for 1 to 365 days.")
+	ErrBadReason     = errs.InvalidField("reason", "invalid_reason", "Give a reason of at most 500 characters.")
+	ErrModerateSelf  = errs.New(errs.Forbidden, "moderate_self", "You cannot suspend or ban yourself.")
+	ErrModerateStaff = errs.New(errs.Forbidden, "moderate_staff", "Only an admin can suspend or ban a staff member.")
 )
 
 // EmailTakenError reports that an address already belongs to a member (a race of
@@ -63,7 +88,6 @@ func (e *EmailTakenError) Error() string { return "members: email already regist
 // Store is what the service needs from storage. Missing items are errors wrapping
 // errs.ErrNotFound.
 type Store interface {
-	auth.SessionStore
 	// MemberIDByEmail finds the member owning a normalized address.
 	MemberIDByEmail(ctx context.Context, email string) (string, error)
 	// SaveSignInToken stores a token if none of the hits exceeds its limit, atomically;
@@ -77,7 +101,16 @@ type Store interface {
 	// CreateSession stores a session for an existing, active member (ErrInactive otherwise).
 	CreateSession(ctx context.Context, s auth.Session) error
 	GetMember(ctx context.Context, id string) (Member, error)
-	DeleteSession(ctx context.Context, hash string) error
+	// ListSessions returns a member's live sessions, newest first.
+	ListSessions(ctx context.Context, memberID string) ([]auth.Session, error)
+	// DeleteSession ends one session of a member (errs.ErrNotFound if not theirs).
+	DeleteSession(ctx context.Context, memberID, hash string) error
+	// DeleteAllSessions ends every session of a member.
+	DeleteAllSessions(ctx context.Context, memberID string) error
+	// SetRoles replaces a member's roles.
+	SetRoles(ctx context.Context, memberID string, roles []string) (Member, error)
+	// SetStatus changes a member's status (until matters for suspensions).
+	SetStatus(ctx context.Context, memberID, status string, until *time.Time) (Member, error)
 }
 
 // NormalizeEmail validates an address and returns its canonical (lower-case) form.

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"tribune/shared/auth"
 	"tribune/shared/errs"
 	"tribune/shared/httpx"
 	"tribune/shared/locale"
+	"tribune/shared/policy"
 )
 
 //go:embed templates
@@ -27,6 +29,32 @@ type Accepted struct {
 	Status string `json:"status"`
 }
 
+// SessionView is one of a member's sessions as the sessions page shows it.
+type SessionView struct {
+	ID        string    `json:"id"`
+	Device    string    `json:"device"`
+	CreatedAt time.Time `json:"createdAt"`
+	ExpiresAt time.Time `json:"expiresAt"`
+	Current   bool      `json:"current"`
+}
+
+// SessionList is the answer of GET /api/me/sessions.
+type SessionList struct {
+	Sessions []SessionView `json:"sessions"`
+}
+
+// RolesRequest replaces a member's roles.
+type RolesRequest struct {
+	Roles []string `json:"roles"`
+}
+
+// ModerationRequest suspends or bans.
+type ModerationRequest struct {
+	// Days of suspension (1..365); ignored by ban.
+	Days   int    `json:"days,omitempty"`
+	Reason string `json:"reason,omitempty"`
+}
+
 // HTTP exposes the service.
 type HTTP struct {
 	Service  *Service
@@ -36,9 +64,21 @@ type HTTP struct {
 	TrustedProxies int
 }
 
+func problem(d string) httpx.Response { return httpx.Response{Description: d} }
+
 // Routes returns membership's operations.
 func (h HTTP) Routes() []httpx.Route {
-	problem := func(d string) httpx.Response { return httpx.Response{Description: d} }
+	signedIn := map[int]httpx.Response{401: problem("Not signed in"), 403: problem("Account suspended or banned, or cross-origin request")}
+	with := func(extra map[int]httpx.Response) map[int]httpx.Response {
+		out := map[int]httpx.Response{}
+		for k, v := range signedIn {
+			out[k] = v
+		}
+		for k, v := range extra {
+			out[k] = v
+		}
+		return out
+	}
 	return []httpx.Route{
 		{Method: "POST", Pattern: "/api/auth/email/start", Tag: "auth", Handler: h.start, Request: StartRequest{},
 			Summary: "Email a one-time sign-in link (valid 15 minutes); the answer is the same for known and unknown addresses.",
@@ -50,12 +90,33 @@ func (h HTTP) Routes() []httpx.Route {
 			Summary: "Spend a sign-in link: creates the member on first use, sets the session cookie and redirects to the web app.",
 			Responses: map[int]httpx.Response{303: {Description: "Signed in; redirect to the web app (or to the sign-in page with an error, for browsers)"},
 				410: problem("Link invalid, used or expired")}},
-		{Method: "GET", Pattern: "/api/me", Tag: "members", Handler: h.me, Session: true,
-			Summary:   "The signed-in member.",
-			Responses: map[int]httpx.Response{200: {Description: "The member", Body: Member{}}, 401: problem("Not signed in")}},
 		{Method: "POST", Pattern: "/api/auth/logout", Tag: "auth", Handler: h.logout,
 			Summary:   "End this browser's session.",
 			Responses: map[int]httpx.Response{204: {Description: "Signed out"}, 403: problem("Cross-origin request")}},
+		{Method: "GET", Pattern: "/api/me", Tag: "members", Handler: h.me, Action: policy.SignedIn,
+			Summary:   "The signed-in member.",
+			Responses: with(map[int]httpx.Response{200: {Description: "The member", Body: Member{}}})},
+		{Method: "GET", Pattern: "/api/me/sessions", Tag: "members", Handler: h.sessions, Action: policy.SignedIn,
+			Summary:   "The signed-in member's sessions (browsers), newest first.",
+			Responses: with(map[int]httpx.Response{200: {Description: "Sessions", Body: SessionList{}}})},
+		{Method: "DELETE", Pattern: "/api/me/sessions/{id}", Tag: "members", Handler: h.revokeSession, Action: policy.SignedIn,
+			Summary:   "End one of the signed-in member's sessions.",
+			Responses: with(map[int]httpx.Response{204: {Description: "Ended"}, 404: problem("No such session of this member")})},
+		{Method: "POST", Pattern: "/api/me/sessions/revoke-all", Tag: "members", Handler: h.signOutEverywhere, Action: policy.SignedIn,
+			Summary:   "Sign out everywhere: end every session of the signed-in member, this one included.",
+			Responses: with(map[int]httpx.Response{204: {Description: "Every session ended"}})},
+		{Method: "PUT", Pattern: "/api/members/{id}/roles", Tag: "staff", Handler: h.setRoles, Action: policy.MembersManageRoles, Request: RolesRequest{},
+			Summary:   "Replace a member's community roles (member is always kept). Takes effect on the member's next request.",
+			Responses: with(map[int]httpx.Response{200: {Description: "The member", Body: Member{}}, 400: problem("Unknown role, or removing your own admin role"), 404: problem("No such member")})},
+		{Method: "POST", Pattern: "/api/members/{id}/suspend", Tag: "staff", Handler: h.moderate(1), Action: policy.MembersModerate, Request: ModerationRequest{},
+			Summary:   "Suspend a member for some days; their sessions end at once.",
+			Responses: with(map[int]httpx.Response{200: {Description: "The member", Body: Member{}}, 400: problem("Bad days or reason"), 404: problem("No such member")})},
+		{Method: "POST", Pattern: "/api/members/{id}/ban", Tag: "staff", Handler: h.moderate(-1), Action: policy.MembersModerate, Request: ModerationRequest{},
+			Summary:   "Ban a member; their sessions end at once and they cannot sign in again.",
+			Responses: with(map[int]httpx.Response{200: {Description: "The member", Body: Member{}}, 400: problem("Bad reason"), 404: problem("No such member")})},
+		{Method: "POST", Pattern: "/api/members/{id}/reinstate", Tag: "staff", Handler: h.moderate(0), Action: policy.MembersModerate,
+			Summary:   "Lift a suspension or a ban.",
+			Responses: with(map[int]httpx.Response{200: {Description: "The member", Body: Member{}}, 404: problem("No such member")})},
 	}
 }
 
@@ -78,33 +139,26 @@ func (h HTTP) start(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h HTTP) verify(w http.ResponseWriter, r *http.Request) {
-	_, sess, raw, err := h.Service.VerifyEmail(r.Context(), r.URL.Query().Get("token"))
+	_, sess, cookie, err := h.Service.VerifyEmail(r.Context(), r.URL.Query().Get("token"), r.UserAgent())
 	if err != nil {
 		// A person following the link gets the web app's explanation in their language.
-		if e, ok := errs.As(err); ok && e.Kind == errs.Gone && wantsHTML(r) {
+		if e, ok := errs.As(err); ok && (e.Kind == errs.Gone || e.Kind == errs.Forbidden) && WantsHTML(r) {
 			http.Redirect(w, r, h.Service.PublicURL+"/?signin_error="+e.Code, http.StatusSeeOther)
 			return
 		}
 		httpx.WriteError(w, r, err)
 		return
 	}
-	auth.SetCookie(w, raw, sess.ExpiresAt, h.CookieSecure)
+	auth.SetCookie(w, cookie, sess.ExpiresAt, h.CookieSecure)
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, h.Service.PublicURL+"/", http.StatusSeeOther)
 }
 
 func (h HTTP) me(w http.ResponseWriter, r *http.Request) {
-	p, err := h.Sessions.Principal(r)
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
+	p, _ := auth.PrincipalFrom(r.Context())
 	m, err := h.Service.Get(r.Context(), p.MemberID)
-	switch {
-	case errors.Is(err, errs.ErrNotFound):
+	if errors.Is(err, errs.ErrNotFound) {
 		err = auth.ErrNoSession
-	case err == nil && m.Status != StatusActive:
-		err = ErrInactive
 	}
 	if err != nil {
 		httpx.WriteError(w, r, err)
@@ -113,12 +167,32 @@ func (h HTTP) me(w http.ResponseWriter, r *http.Request) {
 	httpx.WriteJSON(w, http.StatusOK, m)
 }
 
-func (h HTTP) logout(w http.ResponseWriter, r *http.Request) {
-	p, err := h.Sessions.Principal(r)
-	if err == nil {
-		err = h.Service.Logout(r.Context(), p.SessionHash)
+func (h HTTP) sessions(w http.ResponseWriter, r *http.Request) {
+	p, _ := auth.PrincipalFrom(r.Context())
+	list, err := h.Service.Sessions(r.Context(), p.MemberID)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
 	}
-	if err != nil && !errors.Is(err, auth.ErrNoSession) {
+	out := SessionList{Sessions: make([]SessionView, 0, len(list))}
+	for _, s := range list {
+		out.Sessions = append(out.Sessions, SessionView{ID: s.Hash, Device: s.Device, CreatedAt: s.CreatedAt, ExpiresAt: s.ExpiresAt, Current: s.Hash == p.SessionHash})
+	}
+	httpx.WriteJSON(w, http.StatusOK, out)
+}
+
+func (h HTTP) revokeSession(w http.ResponseWriter, r *http.Request) {
+	p, _ := auth.PrincipalFrom(r.Context())
+	if err := h.Service.RevokeSession(r.Context(), p.MemberID, r.PathValue("id")); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (h HTTP) signOutEverywhere(w http.ResponseWriter, r *http.Request) {
+	p, _ := auth.PrincipalFrom(r.Context())
+	if err := h.Service.SignOutEverywhere(r.Context(), p.MemberID); err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}
@@ -126,7 +200,64 @@ func (h HTTP) logout(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func wantsHTML(r *http.Request) bool {
+func (h HTTP) setRoles(w http.ResponseWriter, r *http.Request) {
+	var req RolesRequest
+	if err := httpx.DecodeJSON(r, &req); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	p, _ := auth.PrincipalFrom(r.Context())
+	m, err := h.Service.SetRoles(r.Context(), p, r.PathValue("id"), req.Roles)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, m)
+}
+
+// moderate handles suspend (sign 1), ban (-1) and reinstate (0).
+func (h HTTP) moderate(sign int) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var req ModerationRequest
+		if sign != 0 {
+			if err := httpx.DecodeJSON(r, &req); err != nil {
+				httpx.WriteError(w, r, err)
+				return
+			}
+		}
+		days := sign
+		if sign > 0 {
+			if req.Days < 1 || req.Days > MaxSuspendDays {
+				httpx.WriteError(w, r, ErrBadDays)
+				return
+			}
+			days = req.Days
+		}
+		p, _ := auth.PrincipalFrom(r.Context())
+		m, err := h.Service.Moderate(r.Context(), p, r.PathValue("id"), days, strings.TrimSpace(req.Reason))
+		if err != nil {
+			httpx.WriteError(w, r, err)
+			return
+		}
+		httpx.WriteJSON(w, http.StatusOK, m)
+	}
+}
+
+func (h HTTP) logout(w http.ResponseWriter, r *http.Request) {
+	p, err := h.Sessions.Principal(r)
+	if err == nil {
+		err = h.Service.Logout(r.Context(), p)
+	}
+	if err != nil && httpx.StatusOf(err) >= 500 {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	auth.ClearCookie(w, h.CookieSecure)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// WantsHTML reports whether a person's browser (not a script) made the request.
+func WantsHTML(r *http.Request) bool {
 	accept := r.Header.Get("Accept")
 	return strings.Contains(accept, "text/html") && !strings.Contains(accept, "application/json")
 }

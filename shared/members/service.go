@@ -7,13 +7,16 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"slices"
 	"time"
 
 	"tribune/shared/auth"
+	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
 	"tribune/shared/locale"
 	"tribune/shared/logx"
 	"tribune/shared/mail"
+	"tribune/shared/policy"
 	"tribune/shared/ratelimit"
 )
 
@@ -34,7 +37,10 @@ type Service struct {
 	Templates mail.Templates
 	// PublicURL is the web app's origin; links point there.
 	PublicURL string
-	Now       func() time.Time
+	// AdminEmails become admins when they register (the first admin comes from
+	// deployment configuration).
+	AdminEmails []string
+	Now         func() time.Time
 }
 
 // NewService returns a service with this package's email templates.
@@ -77,9 +83,9 @@ func (s *Service) StartEmailSignIn(ctx context.Context, rawEmail, lang, clientIP
 	return nil
 }
 
-// VerifyEmail spends a sign-in token: the member (created on first use) and the raw
-// session token for the cookie.
-func (s *Service) VerifyEmail(ctx context.Context, rawToken string) (Member, auth.Session, string, error) {
+// VerifyEmail spends a sign-in token: the member (created on first use) and the
+// session cookie value.
+func (s *Service) VerifyEmail(ctx context.Context, rawToken, userAgent string) (Member, auth.Session, string, error) {
 	if rawToken == "" || len(rawToken) > 128 {
 		return Member{}, auth.Session{}, "", fmt.Errorf("members.VerifyEmail: %w", ErrLinkInvalid)
 	}
@@ -89,13 +95,17 @@ func (s *Service) VerifyEmail(ctx context.Context, rawToken string) (Member, aut
 		return Member{}, auth.Session{}, "", fmt.Errorf("members.VerifyEmail: %w", err)
 	}
 	if tok.MemberID != "" {
-		return s.signIn(ctx, tok.MemberID, now)
+		return s.signIn(ctx, tok.MemberID, now, userAgent)
+	}
+	roles := []string{policy.RoleMember}
+	if slices.Contains(s.AdminEmails, tok.Email) {
+		roles = append(roles, policy.RoleAdmin)
 	}
 	m := Member{
 		ID: "m_" + rand.Text(), Email: tok.Email, DisplayName: defaultDisplayName(tok.Email),
-		Locale: locale.Pick(tok.Locale, ""), Role: RoleMember, Status: StatusActive, CreatedAt: now.UTC(),
+		Locale: locale.Pick(tok.Locale, ""), Roles: roles, Status: StatusActive, CreatedAt: now.UTC(),
 	}
-	sess, raw := auth.NewSession(m.ID, now)
+	sess, raw := auth.NewSession(m.ID, now, userAgent)
 	meta := eventtypes.NewMeta(now)
 	event, err := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta,
 		eventtypes.MemberRegistered{Meta: meta, MemberID: m.ID, Email: m.Email, DisplayName: m.DisplayName, Locale: m.Locale})
@@ -106,7 +116,7 @@ func (s *Service) VerifyEmail(ctx context.Context, rawToken string) (Member, aut
 	var taken *EmailTakenError
 	if errors.As(err, &taken) {
 		// Two links were sent before the first was used: the first one made the member.
-		return s.signIn(ctx, taken.MemberID, now)
+		return s.signIn(ctx, taken.MemberID, now, userAgent)
 	}
 	if err != nil {
 		return Member{}, auth.Session{}, "", fmt.Errorf("members.VerifyEmail: %w", err)
@@ -115,8 +125,8 @@ func (s *Service) VerifyEmail(ctx context.Context, rawToken string) (Member, aut
 	return m, sess, raw, nil
 }
 
-func (s *Service) signIn(ctx context.Context, memberID string, now time.Time) (Member, auth.Session, string, error) {
-	sess, raw := auth.NewSession(memberID, now)
+func (s *Service) signIn(ctx context.Context, memberID string, now time.Time, userAgent string) (Member, auth.Session, string, error) {
+	sess, raw := auth.NewSession(memberID, now, userAgent)
 	if err := s.Store.CreateSession(ctx, sess); err != nil {
 		return Member{}, auth.Session{}, "", fmt.Errorf("members.signIn %s: %w", memberID, err)
 	}
@@ -133,9 +143,109 @@ func (s *Service) Get(ctx context.Context, id string) (Member, error) {
 	return m, nil
 }
 
+// Sessions lists a member's live sessions.
+func (s *Service) Sessions(ctx context.Context, memberID string) ([]auth.Session, error) {
+	list, err := s.Store.ListSessions(ctx, memberID)
+	if err != nil {
+		return nil, fmt.Errorf("members.Sessions %s: %w", memberID, err)
+	}
+	return list, nil
+}
+
+// RevokeSession ends one of a member's sessions.
+func (s *Service) RevokeSession(ctx context.Context, memberID, sessionID string) error {
+	err := s.Store.DeleteSession(ctx, memberID, sessionID)
+	if errors.Is(err, errs.ErrNotFound) {
+		err = ErrNoSuchSess
+	}
+	if err != nil {
+		return fmt.Errorf("members.RevokeSession %s: %w", memberID, err)
+	}
+	return nil
+}
+
+// SignOutEverywhere ends every session of a member.
+func (s *Service) SignOutEverywhere(ctx context.Context, memberID string) error {
+	if err := s.Store.DeleteAllSessions(ctx, memberID); err != nil {
+		return fmt.Errorf("members.SignOutEverywhere %s: %w", memberID, err)
+	}
+	return nil
+}
+
+// SetRoles replaces a member's community roles; "member" is always kept and an admin
+// cannot remove their own admin role (someone must stay able to manage roles).
+func (s *Service) SetRoles(ctx context.Context, actor auth.Principal, memberID string, roles []string) (Member, error) {
+	clean := []string{policy.RoleMember}
+	for _, r := range roles {
+		if !policy.ValidRole(r) {
+			return Member{}, fmt.Errorf("members.SetRoles %s: %w", memberID, ErrBadRoles)
+		}
+		if !slices.Contains(clean, r) {
+			clean = append(clean, r)
+		}
+	}
+	slices.Sort(clean)
+	if actor.MemberID == memberID && !slices.Contains(clean, policy.RoleAdmin) {
+		return Member{}, fmt.Errorf("members.SetRoles %s: %w", memberID, ErrOwnAdmin)
+	}
+	m, err := s.Store.SetRoles(ctx, memberID, clean)
+	if errors.Is(err, errs.ErrNotFound) {
+		err = ErrNoMember
+	}
+	if err != nil {
+		return Member{}, fmt.Errorf("members.SetRoles %s: %w", memberID, err)
+	}
+	slog.InfoContext(ctx, "roles changed", "member_id", memberID, "by", actor.MemberID, "roles", clean)
+	return m, nil
+}
+
+// Moderate suspends (days > 0), bans (days < 0) or reinstates (days == 0) a member.
+// Suspending or banning ends every session of the member at once; only an admin may
+// moderate staff, and nobody themselves.
+func (s *Service) Moderate(ctx context.Context, actor auth.Principal, memberID string, days int, reason string) (Member, error) {
+	if len(reason) > MaxReasonLength {
+		return Member{}, fmt.Errorf("members.Moderate %s: %w", memberID, ErrBadReason)
+	}
+	if days > MaxSuspendDays {
+		return Member{}, fmt.Errorf("members.Moderate %s: %w", memberID, ErrBadDays)
+	}
+	if actor.MemberID == memberID {
+		return Member{}, fmt.Errorf("members.Moderate %s: %w", memberID, ErrModerateSelf)
+	}
+	target, err := s.Store.GetMember(ctx, memberID)
+	if errors.Is(err, errs.ErrNotFound) {
+		err = ErrNoMember
+	}
+	if err != nil {
+		return Member{}, fmt.Errorf("members.Moderate %s: %w", memberID, err)
+	}
+	if target.IsStaff() && !slices.Contains(actor.Roles, policy.RoleAdmin) {
+		return Member{}, fmt.Errorf("members.Moderate %s: %w", memberID, ErrModerateStaff)
+	}
+	status, until := StatusActive, (*time.Time)(nil)
+	switch {
+	case days > 0:
+		t := s.Now().Add(time.Duration(days) * 24 * time.Hour).UTC()
+		status, until = StatusSuspended, &t
+	case days < 0:
+		status = StatusBanned
+	}
+	m, err := s.Store.SetStatus(ctx, memberID, status, until)
+	if err != nil {
+		return Member{}, fmt.Errorf("members.Moderate %s: %w", memberID, err)
+	}
+	if status != StatusActive {
+		if err := s.Store.DeleteAllSessions(ctx, memberID); err != nil {
+			return Member{}, fmt.Errorf("members.Moderate %s: %w", memberID, err)
+		}
+	}
+	slog.InfoContext(ctx, "member moderated", "member_id", memberID, "by", actor.MemberID, "status", status)
+	return m, nil
+}
+
 // Logout ends one session.
-func (s *Service) Logout(ctx context.Context, sessionHash string) error {
-	if err := s.Store.DeleteSession(ctx, sessionHash); err != nil {
+func (s *Service) Logout(ctx context.Context, p auth.Principal) error {
+	if err := s.Store.DeleteSession(ctx, p.MemberID, p.SessionHash); err != nil && !errors.Is(err, errs.ErrNotFound) {
 		return fmt.Errorf("members.Logout: %w", err)
 	}
 	return nil

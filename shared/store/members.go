@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -12,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"tribune/shared/auth"
+	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
 	"tribune/shared/members"
 	"tribune/shared/ratelimit"
@@ -49,13 +51,20 @@ type memberItem struct {
 	Email        string
 	DisplayName  string
 	Locale       string
-	Role         string
+	Roles        []string
 	Status       string
-	CreatedAt    time.Time
+	// SuspendedUntil is epoch seconds, so conditions can compare it.
+	SuspendedUntil int64 `dynamodbav:",omitempty"`
+	CreatedAt      time.Time
 }
 
 func (i memberItem) member() members.Member {
-	return members.Member{ID: i.ID, Email: i.Email, DisplayName: i.DisplayName, Locale: i.Locale, Role: i.Role, Status: i.Status, CreatedAt: i.CreatedAt}
+	m := members.Member{ID: i.ID, Email: i.Email, DisplayName: i.DisplayName, Locale: i.Locale, Roles: i.Roles, Status: i.Status, CreatedAt: i.CreatedAt}
+	if i.SuspendedUntil != 0 {
+		t := time.Unix(i.SuspendedUntil, 0).UTC()
+		m.SuspendedUntil = &t
+	}
+	return m
 }
 
 type emailItem struct {
@@ -75,10 +84,20 @@ type tokenItem struct {
 
 type sessionItem struct {
 	PK, SK, Type string
-	MemberID     string
-	CreatedAt    time.Time
-	ExpiresAt    int64
+	// GSI1 lists a member's sessions, newest last.
+	GSI1PK, GSI1SK string
+	MemberID       string
+	Device         string
+	CreatedAt      time.Time
+	ExpiresAt      int64
 }
+
+func (i sessionItem) session() auth.Session {
+	return auth.Session{Hash: strings.TrimPrefix(i.PK, "SESSION#"), MemberID: i.MemberID, CreatedAt: i.CreatedAt,
+		ExpiresAt: time.Unix(i.ExpiresAt, 0), Device: i.Device}
+}
+
+func memberSessionsPK(memberID string) string { return "SESSIONS#" + memberID }
 
 // MemberIDByEmail implements members.Store.
 func (s *Store) MemberIDByEmail(ctx context.Context, email string) (string, error) {
@@ -177,7 +196,8 @@ func (s *Store) ConsumeSignInToken(ctx context.Context, hash string, now time.Ti
 
 func (s *Store) sessionPut(sess auth.Session) (types.TransactWriteItem, error) {
 	return s.put(sessionItem{PK: sessionPK(sess.Hash), SK: skSession, Type: typeSession, MemberID: sess.MemberID,
-		CreatedAt: sess.CreatedAt.UTC(), ExpiresAt: sess.ExpiresAt.Unix()}, "attribute_not_exists(PK)")
+		GSI1PK: memberSessionsPK(sess.MemberID), GSI1SK: sess.CreatedAt.UTC().Format(time.RFC3339) + "#" + sess.Hash[:16],
+		Device: sess.Device, CreatedAt: sess.CreatedAt.UTC(), ExpiresAt: sess.ExpiresAt.Unix()}, "attribute_not_exists(PK)")
 }
 
 // Register implements members.Store: email claim, member, session and outbox event in
@@ -191,7 +211,7 @@ func (s *Store) Register(ctx context.Context, m members.Member, sess auth.Sessio
 	}{
 		{emailItem{PK: emailPK(m.Email), SK: skEmail, Type: typeMemberEmail, MemberID: m.ID}, "attribute_not_exists(PK)"},
 		{memberItem{PK: memberPK(m.ID), SK: skProfile, Type: typeMember, ID: m.ID, Email: m.Email, DisplayName: m.DisplayName,
-			Locale: m.Locale, Role: m.Role, Status: m.Status, CreatedAt: m.CreatedAt}, "attribute_not_exists(PK)"},
+			Locale: m.Locale, Roles: m.Roles, Status: m.Status, CreatedAt: m.CreatedAt}, "attribute_not_exists(PK)"},
 	}
 	for i, p := range parts {
 		if items[i], err = s.put(p.item, p.cond); err != nil {
@@ -225,11 +245,16 @@ func (s *Store) CreateSession(ctx context.Context, sess auth.Session) error {
 		return fmt.Errorf("store.CreateSession: %w", err)
 	}
 	check := types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
-		TableName:                 aws.String(s.Table),
-		Key:                       key(memberPK(sess.MemberID), skProfile),
-		ConditionExpression:       aws.String("attribute_exists(PK) AND #s = :active"),
-		ExpressionAttributeNames:  map[string]string{"#s": "Status"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":active": &types.AttributeValueMemberS{Value: members.StatusActive}},
+		TableName: aws.String(s.Table),
+		Key:       key(memberPK(sess.MemberID), skProfile),
+		// A suspension that has run out no longer stops a sign-in.
+		ConditionExpression:      aws.String("attribute_exists(PK) AND (#s = :active OR (#s = :suspended AND SuspendedUntil < :now))"),
+		ExpressionAttributeNames: map[string]string{"#s": "Status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":active":    &types.AttributeValueMemberS{Value: members.StatusActive},
+			":suspended": &types.AttributeValueMemberS{Value: members.StatusSuspended},
+			":now":       &types.AttributeValueMemberN{Value: epoch(sess.CreatedAt)},
+		},
 	}}
 	reasons, err := s.transact(ctx, []types.TransactWriteItem{check, put})
 	if conditionFailed(reasons, 0) {
@@ -241,19 +266,147 @@ func (s *Store) CreateSession(ctx context.Context, sess auth.Session) error {
 	return nil
 }
 
-// GetSession implements auth.SessionStore.
-func (s *Store) GetSession(ctx context.Context, hash string) (auth.Session, error) {
-	var it sessionItem
-	if err := s.get(ctx, "store.GetSession", sessionPK(hash), skSession, time.Now(), &it); err != nil {
-		return auth.Session{}, err
+// LookupSession implements auth.SessionStore: the session and its member in one
+// BatchGetItem, so roles and status are fresh on every request.
+func (s *Store) LookupSession(ctx context.Context, memberID, hash string) (auth.Session, auth.Account, error) {
+	keys := []map[string]types.AttributeValue{key(sessionPK(hash), skSession), key(memberPK(memberID), skProfile)}
+	out, err := s.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
+		s.Table: {Keys: keys, ConsistentRead: aws.Bool(true)},
+	}})
+	if err != nil {
+		return auth.Session{}, auth.Account{}, fmt.Errorf("store.LookupSession: %w", err)
 	}
-	return auth.Session{Hash: hash, MemberID: it.MemberID, CreatedAt: it.CreatedAt, ExpiresAt: time.Unix(it.ExpiresAt, 0)}, nil
+	if len(out.UnprocessedKeys) > 0 {
+		return auth.Session{}, auth.Account{}, fmt.Errorf("store.LookupSession: throttled, %d keys unprocessed", len(out.UnprocessedKeys[s.Table].Keys))
+	}
+	var sess sessionItem
+	var member memberItem
+	now := time.Now()
+	for _, item := range out.Responses[s.Table] {
+		if expired(item, now) {
+			continue
+		}
+		var err error
+		switch item[AttrType].(*types.AttributeValueMemberS).Value {
+		case typeSession:
+			err = attributevalue.UnmarshalMap(item, &sess)
+		case typeMember:
+			err = attributevalue.UnmarshalMap(item, &member)
+		}
+		if err != nil {
+			return auth.Session{}, auth.Account{}, fmt.Errorf("store.LookupSession: %w", err)
+		}
+	}
+	if sess.PK == "" || member.PK == "" {
+		return auth.Session{}, auth.Account{}, fmt.Errorf("store.LookupSession: %w", errs.ErrNotFound)
+	}
+	m := member.member()
+	acct := auth.Account{Roles: m.Roles, Status: m.Status}
+	if m.SuspendedUntil != nil {
+		acct.SuspendedUntil = *m.SuspendedUntil
+	}
+	return sess.session(), acct, nil
 }
 
-// DeleteSession implements members.Store.
-func (s *Store) DeleteSession(ctx context.Context, hash string) error {
-	if _, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.Table), Key: key(sessionPK(hash), skSession)}); err != nil {
+// ListSessions implements members.Store: GSI1 holds a member's sessions.
+func (s *Store) ListSessions(ctx context.Context, memberID string) ([]auth.Session, error) {
+	items, err := s.queryAll(ctx, &dynamodb.QueryInput{
+		TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
+		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: memberSessionsPK(memberID)}},
+		ScanIndexForward:          aws.Bool(false),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store.ListSessions %s: %w", memberID, err)
+	}
+	now := time.Now()
+	var out []auth.Session
+	for _, item := range items {
+		if expired(item, now) {
+			continue
+		}
+		var it sessionItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return nil, fmt.Errorf("store.ListSessions %s: %w", memberID, err)
+		}
+		out = append(out, it.session())
+	}
+	return out, nil
+}
+
+// DeleteSession implements members.Store: only the member's own session goes.
+func (s *Store) DeleteSession(ctx context.Context, memberID, hash string) error {
+	_, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.Table), Key: key(sessionPK(hash), skSession),
+		ConditionExpression:       aws.String("MemberID = :m"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":m": &types.AttributeValueMemberS{Value: memberID}}})
+	var failed *types.ConditionalCheckFailedException
+	if errors.As(err, &failed) {
+		return fmt.Errorf("store.DeleteSession: %w", errs.ErrNotFound)
+	}
+	if err != nil {
 		return fmt.Errorf("store.DeleteSession: %w", err)
 	}
 	return nil
+}
+
+// DeleteAllSessions implements members.Store.
+func (s *Store) DeleteAllSessions(ctx context.Context, memberID string) error {
+	items, err := s.queryAll(ctx, &dynamodb.QueryInput{
+		TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
+		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: memberSessionsPK(memberID)}},
+		ProjectionExpression:      aws.String("PK, SK"),
+	})
+	if err != nil {
+		return fmt.Errorf("store.DeleteAllSessions %s: %w", memberID, err)
+	}
+	keys := make([]map[string]types.AttributeValue, len(items))
+	for i, it := range items {
+		keys[i] = map[string]types.AttributeValue{AttrPK: it[AttrPK], AttrSK: it[AttrSK]}
+	}
+	if err := s.batchDelete(ctx, keys); err != nil {
+		return fmt.Errorf("store.DeleteAllSessions %s: %w", memberID, err)
+	}
+	return nil
+}
+
+// SetRoles implements members.Store.
+func (s *Store) SetRoles(ctx context.Context, memberID string, roles []string) (members.Member, error) {
+	rv, err := attributevalue.Marshal(roles)
+	if err != nil {
+		return members.Member{}, fmt.Errorf("store.SetRoles %s: %w", memberID, err)
+	}
+	return s.updateMember(ctx, "store.SetRoles", memberID, "SET #r = :r", map[string]string{"#r": "Roles"}, map[string]types.AttributeValue{":r": rv})
+}
+
+// SetStatus implements members.Store.
+func (s *Store) SetStatus(ctx context.Context, memberID, status string, until *time.Time) (members.Member, error) {
+	names := map[string]string{"#s": "Status"}
+	values := map[string]types.AttributeValue{":s": &types.AttributeValueMemberS{Value: status}}
+	expr := "SET #s = :s REMOVE SuspendedUntil"
+	if until != nil {
+		expr = "SET #s = :s, SuspendedUntil = :u"
+		values[":u"] = &types.AttributeValueMemberN{Value: epoch(*until)}
+	}
+	return s.updateMember(ctx, "store.SetStatus", memberID, expr, names, values)
+}
+
+func (s *Store) updateMember(ctx context.Context, op, memberID, expr string, names map[string]string, values map[string]types.AttributeValue) (members.Member, error) {
+	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
+		UpdateExpression: aws.String(expr), ConditionExpression: aws.String("attribute_exists(PK)"),
+		ExpressionAttributeNames: names, ExpressionAttributeValues: values, ReturnValues: types.ReturnValueAllNew,
+	})
+	var failed *types.ConditionalCheckFailedException
+	if errors.As(err, &failed) {
+		return members.Member{}, fmt.Errorf("%s %s: %w", op, memberID, errs.ErrNotFound)
+	}
+	if err != nil {
+		return members.Member{}, fmt.Errorf("%s %s: %w", op, memberID, err)
+	}
+	var it memberItem
+	if err := attributevalue.UnmarshalMap(out.Attributes, &it); err != nil {
+		return members.Member{}, fmt.Errorf("%s %s: %w", op, memberID, err)
+	}
+	return it.member(), nil
 }

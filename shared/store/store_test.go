@@ -40,8 +40,8 @@ func itemCount(t *testing.T, tbl dynamotest.Table) int {
 
 func register(t *testing.T, st *store.Store, email string, now time.Time) (members.Member, auth.Session) {
 	t.Helper()
-	m := members.Member{ID: "m_" + email, Email: email, DisplayName: "x", Locale: "en", Role: members.RoleMember, Status: members.StatusActive, CreatedAt: now.UTC()}
-	sess, _ := auth.NewSession(m.ID, now)
+	m := members.Member{ID: "m_" + email, Email: email, DisplayName: "x", Locale: "en", Roles: []string{"member"}, Status: members.StatusActive, CreatedAt: now.UTC()}
+	sess, _ := auth.NewSession(m.ID, now, "test")
 	meta := eventtypes.NewMeta(now)
 	env, err := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta, eventtypes.MemberRegistered{Meta: meta, MemberID: m.ID, Email: email})
 	if err != nil {
@@ -71,14 +71,14 @@ func TestRegisterWritesMemberEmailSessionAndEventTogether(t *testing.T) {
 	if err != nil || got.Email != m.Email || !got.CreatedAt.Equal(m.CreatedAt) {
 		t.Fatalf("GetMember = %+v, %v", got, err)
 	}
-	s, err := st.GetSession(ctx, sess.Hash)
-	if err != nil || s.MemberID != m.ID {
-		t.Fatalf("GetSession = %+v, %v", s, err)
+	s, acct, err := st.LookupSession(ctx, m.ID, sess.Hash)
+	if err != nil || s.MemberID != m.ID || acct.Status != members.StatusActive || len(acct.Roles) != 1 {
+		t.Fatalf("LookupSession = %+v, %+v, %v", s, acct, err)
 	}
 
 	// A second registration of the same address names the first member and writes nothing.
 	other := members.Member{ID: "m_other", Email: "ann@example.com", Status: members.StatusActive}
-	sess2, _ := auth.NewSession(other.ID, now)
+	sess2, _ := auth.NewSession(other.ID, now, "test")
 	meta := eventtypes.NewMeta(now)
 	env, _ := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta, eventtypes.MemberRegistered{Meta: meta})
 	err = st.Register(ctx, other, sess2, env)
@@ -152,26 +152,32 @@ func TestSessionsAreCreatedOnlyForActiveMembersAndExpire(t *testing.T) {
 	st, _ := newStore(t)
 	now := time.Now()
 	m, first := register(t, st, "di@example.com", now)
-	sess, _ := auth.NewSession(m.ID, now)
+	sess, _ := auth.NewSession(m.ID, now, "test")
 	if err := st.CreateSession(ctx, sess); err != nil {
 		t.Fatalf("CreateSession: %v", err)
 	}
-	ghost, _ := auth.NewSession("m_nobody", now)
+	ghost, _ := auth.NewSession("m_nobody", now, "test")
 	if err := st.CreateSession(ctx, ghost); !errors.Is(err, members.ErrInactive) {
 		t.Fatalf("CreateSession for a missing member = %v, want ErrInactive", err)
 	}
-	if err := st.DeleteSession(ctx, first.Hash); err != nil {
+	if err := st.DeleteSession(ctx, "m_someone_else", first.Hash); !errors.Is(err, errs.ErrNotFound) {
+		t.Fatalf("deleting another member's session = %v, want not found", err)
+	}
+	if err := st.DeleteSession(ctx, m.ID, first.Hash); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.GetSession(ctx, first.Hash); !errors.Is(err, errs.ErrNotFound) {
+	if _, _, err := st.LookupSession(ctx, m.ID, first.Hash); !errors.Is(err, errs.ErrNotFound) {
 		t.Fatalf("deleted session = %v, want not found", err)
 	}
-	old, _ := auth.NewSession(m.ID, now.Add(-2*auth.SessionTTL))
+	old, _ := auth.NewSession(m.ID, now.Add(-2*auth.SessionTTL), "test")
 	if err := st.CreateSession(ctx, old); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.GetSession(ctx, old.Hash); !errors.Is(err, errs.ErrNotFound) {
+	if _, _, err := st.LookupSession(ctx, m.ID, old.Hash); !errors.Is(err, errs.ErrNotFound) {
 		t.Fatalf("expired session = %v, want not found", err)
+	}
+	if _, _, err := st.LookupSession(ctx, "m_nobody", sess.Hash); !errors.Is(err, errs.ErrNotFound) {
+		t.Fatalf("session looked up under another member id = %v, want not found", err)
 	}
 }
 
@@ -204,5 +210,62 @@ func TestClaimAndCountAreOncePerEvent(t *testing.T) {
 	}
 	if n, err := st.Counter(ctx, "registrations", "2026-11-25"); err != nil || n != 0 {
 		t.Fatalf("Counter of an empty day = %d, %v, want 0", n, err)
+	}
+}
+
+func TestSessionsOfAMemberAreListedAndEndedTogether(t *testing.T) {
+	st, _ := newStore(t)
+	now := time.Now()
+	m, first := register(t, st, "eli@example.com", now)
+	second, _ := auth.NewSession(m.ID, now.Add(time.Second), "Firefox")
+	if err := st.CreateSession(ctx, second); err != nil {
+		t.Fatal(err)
+	}
+	other, _ := register(t, st, "fox@example.com", now)
+	list, err := st.ListSessions(ctx, m.ID)
+	if err != nil || len(list) != 2 || list[0].Hash != second.Hash || list[1].Hash != first.Hash || list[0].Device != "Firefox" {
+		t.Fatalf("ListSessions = %+v, %v; want the two sessions, newest first", list, err)
+	}
+	if err := st.DeleteAllSessions(ctx, m.ID); err != nil {
+		t.Fatal(err)
+	}
+	if list, _ := st.ListSessions(ctx, m.ID); len(list) != 0 {
+		t.Fatalf("%d sessions left after DeleteAllSessions", len(list))
+	}
+	if list, _ := st.ListSessions(ctx, other.ID); len(list) != 1 {
+		t.Fatalf("another member lost sessions: %d left", len(list))
+	}
+}
+
+func TestRolesAndStatusReachTheSessionLookup(t *testing.T) {
+	st, _ := newStore(t)
+	now := time.Now()
+	m, sess := register(t, st, "gus@example.com", now)
+	if _, err := st.SetRoles(ctx, m.ID, []string{"member", "moderator"}); err != nil {
+		t.Fatal(err)
+	}
+	until := now.Add(48 * time.Hour)
+	got, err := st.SetStatus(ctx, m.ID, members.StatusSuspended, &until)
+	if err != nil || got.Status != members.StatusSuspended || got.SuspendedUntil == nil || got.SuspendedUntil.Unix() != until.Unix() {
+		t.Fatalf("SetStatus = %+v, %v", got, err)
+	}
+	_, acct, err := st.LookupSession(ctx, m.ID, sess.Hash)
+	if err != nil || len(acct.Roles) != 2 || acct.Status != members.StatusSuspended || acct.SuspendedUntil.Unix() != until.Unix() {
+		t.Fatalf("LookupSession account = %+v, %v", acct, err)
+	}
+	// While suspended no new session starts; once the suspension has run out, it does.
+	during, _ := auth.NewSession(m.ID, now, "x")
+	if err := st.CreateSession(ctx, during); !errors.Is(err, members.ErrInactive) {
+		t.Fatalf("CreateSession while suspended = %v, want ErrInactive", err)
+	}
+	after, _ := auth.NewSession(m.ID, now.Add(72*time.Hour), "x")
+	if err := st.CreateSession(ctx, after); err != nil {
+		t.Fatalf("CreateSession after the suspension = %v", err)
+	}
+	if got, err := st.SetStatus(ctx, m.ID, members.StatusActive, nil); err != nil || got.SuspendedUntil != nil {
+		t.Fatalf("reinstate = %+v, %v", got, err)
+	}
+	if _, err := st.SetRoles(ctx, "m_nobody", []string{"member"}); !errors.Is(err, errs.ErrNotFound) {
+		t.Fatalf("SetRoles of a missing member = %v, want not found", err)
 	}
 }

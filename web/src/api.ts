@@ -4,7 +4,8 @@ export interface Member {
   email: string;
   displayName: string;
   locale: string;
-  role: string;
+  roles: string[];
+  suspendedUntil?: string;
   status: string;
   createdAt: string;
 }

@@ -1,0 +1,74 @@
+// Package policy decides every permission: which community roles may take which
+// action. Routes name an action; one guard asks Allowed; nothing else decides.
+package policy
+
+import "slices"
+
+// Community roles. Every member holds RoleMember; staff roles come on top.
+const (
+	RoleAdmin     = "admin"
+	RoleModerator = "moderator"
+	RoleSupport   = "support"
+	RoleMarketer  = "marketer"
+	RoleMember    = "member"
+)
+
+// Roles lists every role, for validation and for the route x role test.
+var Roles = []string{RoleAdmin, RoleModerator, RoleSupport, RoleMarketer, RoleMember}
+
+// StaffRoles are the roles that make someone staff.
+var StaffRoles = []string{RoleAdmin, RoleModerator, RoleSupport, RoleMarketer}
+
+// Action is something a route does on behalf of someone.
+type Action string
+
+// Actions. Public is the absence of an action: anyone, visitors included.
+const (
+	Public Action = ""
+	// SignedIn: any active member, e.g. their own profile and sessions.
+	SignedIn Action = "signed-in"
+	// MembersManageRoles: grant and remove community roles.
+	MembersManageRoles Action = "members.roles"
+	// MembersModerate: suspend, ban and reinstate members.
+	MembersModerate Action = "members.moderate"
+	// MembersReadStaffFields: the staff-only section of a profile.
+	MembersReadStaffFields Action = "members.staff-fields"
+)
+
+// grants is the permission table: the roles allowed each action.
+var grants = map[Action][]string{
+	SignedIn:               Roles,
+	MembersManageRoles:     {RoleAdmin},
+	MembersModerate:        {RoleAdmin, RoleModerator},
+	MembersReadStaffFields: StaffRoles,
+}
+
+// Actions lists every action that needs a role, for docs and tests.
+func Actions() []Action {
+	out := make([]Action, 0, len(grants))
+	for a := range grants {
+		out = append(out, a)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Allowed reports whether someone holding roles may take action. No roles means a
+// visitor, who may only take Public actions.
+func Allowed(roles []string, action Action) bool {
+	if action == Public {
+		return true
+	}
+	for _, r := range grants[action] {
+		if slices.Contains(roles, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// AllowedRoles returns the roles allowed an action (nil for Public: everyone).
+func AllowedRoles(action Action) []string { return grants[action] }
+
+// ValidRole reports whether r is a community role.
+func ValidRole(r string) bool { return slices.Contains(Roles, r) }

@@ -1,0 +1,29 @@
+package policy
+
+import "testing"
+
+func TestPermissionTable(t *testing.T) {
+	// Who may do what, spelled out: a change to the table must change this test too.
+	want := map[Action]map[string]bool{
+		SignedIn:               {RoleAdmin: true, RoleModerator: true, RoleSupport: true, RoleMarketer: true, RoleMember: true},
+		MembersManageRoles:     {RoleAdmin: true},
+		MembersModerate:        {RoleAdmin: true, RoleModerator: true},
+		MembersReadStaffFields: {RoleAdmin: true, RoleModerator: true, RoleSupport: true, RoleMarketer: true},
+	}
+	if len(want) != len(Actions()) {
+		t.Fatalf("%d actions in the table, %d here", len(Actions()), len(want))
+	}
+	for action, allowed := range want {
+		for _, role := range Roles {
+			if got := Allowed([]string{role}, action); got != allowed[role] {
+				t.Errorf("%s may %s: %v, want %v", role, action, got, allowed[role])
+			}
+		}
+		if Allowed(nil, action) {
+			t.Errorf("a visitor may %s", action)
+		}
+	}
+	if !Allowed(nil, Public) {
+		t.Error("a visitor may not take a public action")
+	}
+}
