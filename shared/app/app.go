@@ -15,6 +15,7 @@ import (
 	"tribune/shared/members"
 	"tribune/shared/metrics"
 	"tribune/shared/notifications"
+	"tribune/shared/social"
 	"tribune/shared/store"
 )
 
@@ -55,7 +56,11 @@ func platformRoutes() []httpx.Route {
 
 // RegistrationRoutes are the routes the registration function serves.
 func RegistrationRoutes(cfg config.Config, st *store.Store, sender mail.Sender) []httpx.Route {
-	return append(membersHTTP(cfg, st, sender).Routes(), platformRoutes()...)
+	h := membersHTTP(cfg, st, sender)
+	soc := members.SocialHTTP{HTTP: h, Social: &members.Social{Service: h.Service, Store: st,
+		Providers: social.NewRegistry(cfg.PublicURL, cfg.SocialProviders)}}
+	routes := append(h.Routes(), soc.Routes()...)
+	return append(routes, platformRoutes()...)
 }
 
 // OpenAPI describes every route of every function.

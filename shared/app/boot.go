@@ -5,11 +5,13 @@ import (
 	"log"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
 	"tribune/shared/config"
 	"tribune/shared/lambdax"
 	"tribune/shared/mail"
+	"tribune/shared/social"
 	"tribune/shared/store"
 )
 
@@ -31,6 +33,18 @@ func Boot(function string, required ...string) Env {
 		log.Fatalf("%s: %v", function, err)
 	}
 	awsCfg, err := store.LoadAWSConfig(context.Background(), cfg.DynamoDBEndpoint)
+	if err != nil {
+		log.Fatalf("%s: %v", function, err)
+	}
+	// Client secrets of sign-in providers live in Secrets Manager; read once at start.
+	secrets := secretsmanager.NewFromConfig(awsCfg)
+	cfg.SocialProviders, err = social.FromEnv(func(arn string) (string, error) {
+		out, err := secrets.GetSecretValue(context.Background(), &secretsmanager.GetSecretValueInput{SecretId: aws.String(arn)})
+		if err != nil {
+			return "", err
+		}
+		return aws.ToString(out.SecretString), nil
+	})
 	if err != nil {
 		log.Fatalf("%s: %v", function, err)
 	}

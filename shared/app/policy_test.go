@@ -27,7 +27,7 @@ func newMember(t *testing.T, st *store.Store, name string, roles []string) strin
 	sess, _ := auth.NewSession(m.ID, now, "test")
 	meta := eventtypes.NewMeta(now)
 	env, _ := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta, eventtypes.MemberRegistered{Meta: meta})
-	if err := st.Register(context.Background(), m, sess, env); err != nil {
+	if err := st.Register(context.Background(), m, sess, env, nil); err != nil {
 		t.Fatal(err)
 	}
 	return m.ID

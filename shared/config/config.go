@@ -6,6 +6,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"tribune/shared/social"
 )
 
 // Config holds every setting; a function reads the ones it needs.
@@ -25,7 +27,10 @@ type Config struct {
 	TrustedProxies int
 	// AdminEmails become admins when they register: the first admin of a deployment.
 	AdminEmails []string
-	LogLevel    string
+	// SocialProviders are the enabled sign-in providers (read by the caller, which
+	// knows where secrets live: social.FromEnv).
+	SocialProviders []social.Provider
+	LogLevel        string
 }
 
 // FromEnv reads the configuration from environment variables.

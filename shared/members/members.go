@@ -14,6 +14,7 @@ import (
 	"tribune/shared/eventtypes"
 	"tribune/shared/policy"
 	"tribune/shared/ratelimit"
+	"tribune/shared/social"
 )
 
 // Statuses (auth decides what they mean for signing in) and limits.
@@ -95,9 +96,10 @@ type Store interface {
 	SaveSignInToken(ctx context.Context, t SignInToken, hits []ratelimit.Hit, now time.Time) error
 	// ConsumeSignInToken marks a token used, once: ErrLinkInvalid, ErrLinkUsed or ErrLinkExpired otherwise.
 	ConsumeSignInToken(ctx context.Context, hash string, now time.Time) (SignInToken, error)
-	// Register writes a new member, its email claim, its first session and the
-	// member.registered event in one transaction; *EmailTakenError if the address is claimed.
-	Register(ctx context.Context, m Member, s auth.Session, event eventtypes.Envelope) error
+	// Register writes a new member, its email claim, its first session, the
+	// member.registered event and (for social sign-up) its identity in one
+	// transaction; *EmailTakenError if the address is claimed.
+	Register(ctx context.Context, m Member, s auth.Session, event eventtypes.Envelope, identity *social.Identity) error
 	// CreateSession stores a session for an existing, active member (ErrInactive otherwise).
 	CreateSession(ctx context.Context, s auth.Session) error
 	GetMember(ctx context.Context, id string) (Member, error)

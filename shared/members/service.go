@@ -112,7 +112,7 @@ func (s *Service) VerifyEmail(ctx context.Context, rawToken, userAgent string) (
 	if err != nil {
 		return Member{}, auth.Session{}, "", fmt.Errorf("members.VerifyEmail: %w", err)
 	}
-	err = s.Store.Register(ctx, m, sess, event)
+	err = s.Store.Register(ctx, m, sess, event, nil)
 	var taken *EmailTakenError
 	if errors.As(err, &taken) {
 		// Two links were sent before the first was used: the first one made the member.

@@ -17,6 +17,7 @@ import (
 	"tribune/shared/eventtypes"
 	"tribune/shared/members"
 	"tribune/shared/ratelimit"
+	"tribune/shared/social"
 )
 
 // Item types.
@@ -202,8 +203,8 @@ func (s *Store) sessionPut(sess auth.Session) (types.TransactWriteItem, error) {
 
 // Register implements members.Store: email claim, member, session and outbox event in
 // one transaction.
-func (s *Store) Register(ctx context.Context, m members.Member, sess auth.Session, event eventtypes.Envelope) error {
-	items := make([]types.TransactWriteItem, 4)
+func (s *Store) Register(ctx context.Context, m members.Member, sess auth.Session, event eventtypes.Envelope, identity *social.Identity) error {
+	items := make([]types.TransactWriteItem, 4, 5)
 	var err error
 	parts := []struct {
 		item any
@@ -223,6 +224,13 @@ func (s *Store) Register(ctx context.Context, m members.Member, sess auth.Sessio
 	}
 	if items[3], err = s.outboxPut(event); err != nil {
 		return fmt.Errorf("store.Register %s: %w", m.ID, err)
+	}
+	if identity != nil {
+		link, err := s.identityPut(m.ID, *identity, m.CreatedAt)
+		if err != nil {
+			return fmt.Errorf("store.Register %s: %w", m.ID, err)
+		}
+		items = append(items, link)
 	}
 	reasons, err := s.transact(ctx, items)
 	if conditionFailed(reasons, 0) {
@@ -244,18 +252,7 @@ func (s *Store) CreateSession(ctx context.Context, sess auth.Session) error {
 	if err != nil {
 		return fmt.Errorf("store.CreateSession: %w", err)
 	}
-	check := types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
-		TableName: aws.String(s.Table),
-		Key:       key(memberPK(sess.MemberID), skProfile),
-		// A suspension that has run out no longer stops a sign-in.
-		ConditionExpression:      aws.String("attribute_exists(PK) AND (#s = :active OR (#s = :suspended AND SuspendedUntil < :now))"),
-		ExpressionAttributeNames: map[string]string{"#s": "Status"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":active":    &types.AttributeValueMemberS{Value: members.StatusActive},
-			":suspended": &types.AttributeValueMemberS{Value: members.StatusSuspended},
-			":now":       &types.AttributeValueMemberN{Value: epoch(sess.CreatedAt)},
-		},
-	}}
+	check := s.activeMemberCheck(sess.MemberID, sess.CreatedAt)
 	reasons, err := s.transact(ctx, []types.TransactWriteItem{check, put})
 	if conditionFailed(reasons, 0) {
 		return fmt.Errorf("store.CreateSession %s: %w", sess.MemberID, members.ErrInactive)
@@ -264,6 +261,22 @@ func (s *Store) CreateSession(ctx context.Context, sess auth.Session) error {
 		return fmt.Errorf("store.CreateSession %s: %w", sess.MemberID, err)
 	}
 	return nil
+}
+
+// activeMemberCheck is a transaction's check that a member may sign in at now: active,
+// or suspended until a time that has passed.
+func (s *Store) activeMemberCheck(memberID string, now time.Time) types.TransactWriteItem {
+	return types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+		TableName:                aws.String(s.Table),
+		Key:                      key(memberPK(memberID), skProfile),
+		ConditionExpression:      aws.String("attribute_exists(PK) AND (#s = :active OR (#s = :suspended AND SuspendedUntil < :now))"),
+		ExpressionAttributeNames: map[string]string{"#s": "Status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":active":    &types.AttributeValueMemberS{Value: members.StatusActive},
+			":suspended": &types.AttributeValueMemberS{Value: members.StatusSuspended},
+			":now":       &types.AttributeValueMemberN{Value: epoch(now)},
+		},
+	}}
 }
 
 // LookupSession implements auth.SessionStore: the session and its member in one

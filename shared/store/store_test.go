@@ -47,7 +47,7 @@ func register(t *testing.T, st *store.Store, email string, now time.Time) (membe
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.Register(ctx, m, sess, env); err != nil {
+	if err := st.Register(ctx, m, sess, env, nil); err != nil {
 		t.Fatalf("Register: %v", err)
 	}
 	return m, sess
@@ -81,7 +81,7 @@ func TestRegisterWritesMemberEmailSessionAndEventTogether(t *testing.T) {
 	sess2, _ := auth.NewSession(other.ID, now, "test")
 	meta := eventtypes.NewMeta(now)
 	env, _ := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta, eventtypes.MemberRegistered{Meta: meta})
-	err = st.Register(ctx, other, sess2, env)
+	err = st.Register(ctx, other, sess2, env, nil)
 	var taken *members.EmailTakenError
 	if !errors.As(err, &taken) || taken.MemberID != m.ID {
 		t.Fatalf("second Register = %v, want EmailTakenError for %s", err, m.ID)

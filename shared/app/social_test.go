@@ -1,0 +1,234 @@
+package app_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/oauth2-proxy/mockoidc"
+
+	"tribune/shared/app"
+	"tribune/shared/config"
+	"tribune/shared/mail"
+	"tribune/shared/policy"
+	"tribune/shared/social"
+	"tribune/shared/store"
+	"tribune/shared/store/dynamotest"
+)
+
+// socialEnv is Tribune with one OIDC provider: a real local OIDC server (mockoidc).
+type socialEnv struct {
+	t      *testing.T
+	oidc   *mockoidc.MockOIDC
+	srv    *httptest.Server
+	st     *store.Store
+	client *http.Client
+}
+
+func newSocialEnv(t *testing.T) *socialEnv {
+	m, err := mockoidc.Run()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = m.Shutdown() })
+	tbl := dynamotest.NewTable(t)
+	e := &socialEnv{t: t, oidc: m, st: store.New(tbl.DB, tbl.Name)}
+	e.srv = httptest.NewServer(nil)
+	t.Cleanup(e.srv.Close)
+	mc := m.Config()
+	cfg := config.Config{PublicURL: e.srv.URL, SocialProviders: []social.Provider{{ID: "mock", Name: "Mock", Kind: social.KindOIDC,
+		Issuer: m.Issuer(), ClientID: mc.ClientID, ClientSecret: mc.ClientSecret}}}
+	h, err := app.RegistrationHandler(cfg, e.st, mail.Outbox{Dir: t.TempDir(), From: "t@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv.Config.Handler = h
+	e.newBrowser()
+	return e
+}
+
+// newBrowser forgets every cookie, as another browser would.
+func (e *socialEnv) newBrowser() {
+	jar, _ := cookiejar.New(nil)
+	e.client = &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+func (e *socialEnv) get(rawURL string) (*http.Response, string) {
+	e.t.Helper()
+	resp, err := e.client.Get(rawURL)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+// startFlow returns the provider's authorize URL of a new flow.
+func (e *socialEnv) startFlow() *url.URL {
+	e.t.Helper()
+	resp, body := e.get(e.srv.URL + "/api/auth/oidc/mock/start?return=/welcome")
+	if resp.StatusCode != http.StatusSeeOther {
+		e.t.Fatalf("start: %d %s", resp.StatusCode, body)
+	}
+	u, _ := url.Parse(resp.Header.Get("Location"))
+	q := u.Query()
+	if q.Get("code_challenge_method") != "S256" || q.Get("code_challenge") == "" || q.Get("nonce") == "" || q.Get("state") == "" {
+		e.t.Fatalf("authorize URL lacks PKCE, nonce or state: %s", u)
+	}
+	return u
+}
+
+// authorize lets the provider approve and returns the callback URL it redirects to.
+func (e *socialEnv) authorize(u *url.URL) string {
+	e.t.Helper()
+	resp, body := e.get(u.String())
+	if resp.StatusCode != http.StatusFound {
+		e.t.Fatalf("provider authorize: %d %s", resp.StatusCode, body)
+	}
+	return resp.Header.Get("Location")
+}
+
+// signIn runs the whole flow for user and returns the callback answer.
+func (e *socialEnv) signIn(user *mockoidc.MockUser) (*http.Response, string) {
+	e.oidc.QueueUser(user)
+	return e.get(e.authorize(e.startFlow()))
+}
+
+func (e *socialEnv) me() (int, string) {
+	resp, body := e.get(e.srv.URL + "/api/me")
+	var m struct{ ID string }
+	_ = json.Unmarshal([]byte(body), &m)
+	return resp.StatusCode, m.ID
+}
+
+func problemCode(body string) string {
+	var p struct{ Code string }
+	_ = json.Unmarshal([]byte(body), &p)
+	return p.Code
+}
+
+func TestSocialSignInCreatesThenFindsTheMember(t *testing.T) {
+	e := newSocialEnv(t)
+	user := &mockoidc.MockUser{Subject: "sub-1", Email: "Oda@Example.com", EmailVerified: true, PreferredUsername: "oda"}
+	resp, body := e.signIn(user)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != e.srv.URL+"/welcome" {
+		t.Fatalf("callback: %d %s %s", resp.StatusCode, resp.Header.Get("Location"), body)
+	}
+	status, first := e.me()
+	if status != 200 || first == "" {
+		t.Fatalf("me after social sign-up: %d", status)
+	}
+	e.newBrowser()
+	e.signIn(user)
+	if _, again := e.me(); again != first {
+		t.Fatalf("second sign-in reached member %q, want %q", again, first)
+	}
+	resp, body = e.get(e.srv.URL + "/api/auth/providers")
+	if resp.StatusCode != 200 || !strings.Contains(body, `{"id":"mock","name":"Mock"}`) {
+		t.Fatalf("providers: %s", body)
+	}
+}
+
+func TestVerifiedEmailLinksAndUnverifiedNeverDoes(t *testing.T) {
+	e := newSocialEnv(t)
+	existing := newMember(t, e.st, "pia", []string{policy.RoleMember}) // pia@example.com
+
+	resp, body := e.signIn(&mockoidc.MockUser{Subject: "sub-unverified", Email: "pia@example.com", EmailVerified: false})
+	if resp.StatusCode != http.StatusForbidden || problemCode(body) != "email_unverified" {
+		t.Fatalf("unverified email: %d %s", resp.StatusCode, body)
+	}
+	if status, _ := e.me(); status != 401 {
+		t.Fatalf("signed in through an unverified email: %d", status)
+	}
+	if _, err := e.st.MemberIDByIdentity(t.Context(), "mock", "sub-unverified"); err == nil {
+		t.Fatal("an unverified identity was linked")
+	}
+
+	resp, body = e.signIn(&mockoidc.MockUser{Subject: "sub-verified", Email: "pia@example.com", EmailVerified: true})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("verified email: %d %s", resp.StatusCode, body)
+	}
+	if _, id := e.me(); id != existing {
+		t.Fatalf("verified email reached %q, want the existing member %q", id, existing)
+	}
+}
+
+func TestTamperedFlowsAreRefused(t *testing.T) {
+	e := newSocialEnv(t)
+	user := func() *mockoidc.MockUser {
+		return &mockoidc.MockUser{Subject: "sub-x", Email: "quin@example.com", EmailVerified: true}
+	}
+	expect := func(name string, resp *http.Response, body, code string) {
+		t.Helper()
+		if resp.StatusCode != http.StatusBadRequest || problemCode(body) != code {
+			t.Fatalf("%s: %d %s, want 400 %s", name, resp.StatusCode, body, code)
+		}
+		if status, _ := e.me(); status != 401 {
+			t.Fatalf("%s: signed in anyway", name)
+		}
+	}
+
+	// Wrong state: the callback's state is not the one this browser started.
+	e.oidc.QueueUser(user())
+	cb, _ := url.Parse(e.authorize(e.startFlow()))
+	q := cb.Query()
+	q.Set("state", "forged-state")
+	cb.RawQuery = q.Encode()
+	resp, body := e.get(cb.String())
+	expect("wrong state", resp, body, "oauth_state_mismatch")
+
+	// Bad nonce: the provider is asked for another nonce than the flow keeps.
+	e.newBrowser()
+	e.oidc.QueueUser(user())
+	u := e.startFlow()
+	q = u.Query()
+	q.Set("nonce", "someone-elses-nonce")
+	u.RawQuery = q.Encode()
+	resp, body = e.get(e.authorize(u))
+	expect("bad nonce", resp, body, "oauth_bad_token")
+
+	// Wrong PKCE verifier: the provider saw another challenge than the flow's verifier.
+	e.newBrowser()
+	e.oidc.QueueUser(user())
+	u = e.startFlow()
+	q = u.Query()
+	q.Set("code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM")
+	u.RawQuery = q.Encode()
+	resp, body = e.get(e.authorize(u))
+	expect("wrong PKCE verifier", resp, body, "oauth_exchange_failed")
+
+	// Replayed code: a successful callback used again, then its code in a new flow.
+	e.newBrowser()
+	e.oidc.QueueUser(user())
+	first := e.authorize(e.startFlow())
+	if resp, body := e.get(first); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the genuine callback failed: %d %s", resp.StatusCode, body)
+	}
+	e.newBrowser()
+	resp, body = e.get(first)
+	expect("replayed callback", resp, body, "oauth_state_mismatch")
+	fresh, _ := url.Parse(e.authorize(e.startFlow()))
+	old, _ := url.Parse(first)
+	q = fresh.Query()
+	q.Set("code", old.Query().Get("code"))
+	fresh.RawQuery = q.Encode()
+	resp, body = e.get(fresh.String())
+	expect("replayed code", resp, body, "oauth_exchange_failed")
+
+	// A refusal at the provider comes back as an error.
+	e.newBrowser()
+	u = e.startFlow()
+	resp, body = e.get(e.srv.URL + "/api/auth/oidc/mock/callback?error=access_denied&state=" + u.Query().Get("state"))
+	expect("refused", resp, body, "oauth_denied")
+
+	resp, body = e.get(e.srv.URL + "/api/auth/oidc/nope/start")
+	if resp.StatusCode != 404 || problemCode(body) != "unknown_provider" {
+		t.Fatalf("unknown provider: %d %s", resp.StatusCode, body)
+	}
+}
