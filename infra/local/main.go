@@ -19,6 +19,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
+	"github.com/oauth2-proxy/mockoidc"
 
 	"tribune/shared/app"
 	"tribune/shared/bus"
@@ -26,6 +27,7 @@ import (
 	"tribune/shared/eventtypes"
 	"tribune/shared/logx"
 	"tribune/shared/mail"
+	"tribune/shared/social"
 	"tribune/shared/store"
 	"tribune/shared/store/dynamolocal"
 )
@@ -81,6 +83,17 @@ func run() error {
 		cfg.DynamoDBEndpoint = ddb.Endpoint
 		slog.Info("DynamoDB Local started", "endpoint", ddb.Endpoint, "data", abs)
 	}
+	if cfg.SocialProviders, err = social.FromEnv(nil); err != nil {
+		return err
+	}
+	var devOIDC *mockoidc.MockOIDC
+	if os.Getenv("DEV_OIDC") != "off" {
+		if devOIDC, err = startDevProvider(&cfg); err != nil {
+			return err
+		}
+		defer func() { _ = devOIDC.Shutdown() }()
+	}
+
 	awsCfg, err := store.LoadAWSConfig(ctx, cfg.DynamoDBEndpoint)
 	if err != nil {
 		return err
@@ -115,7 +128,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	site, err := siteHandler(webDir, outboxDir, os.Getenv("SMTP_ADDR"))
+	site, err := siteHandler(webDir, outboxDir, os.Getenv("SMTP_ADDR"), devOIDC)
 	if err != nil {
 		return err
 	}
@@ -161,4 +174,19 @@ func deadLetters(dir string) func(string, eventtypes.Envelope, error) {
 		_ = os.MkdirAll(dir, 0o755)
 		_ = os.WriteFile(filepath.Join(dir, consumer+"-"+env.ID+".json"), env.Detail, 0o644)
 	}
+}
+
+// startDevProvider runs a real OIDC provider in-process (mockoidc), local only, so the
+// whole social sign-in can be tried offline. It approves at once, as the person the
+// dev sign-in page chose (jane.doe@example.com by default).
+func startDevProvider(cfg *config.Config) (*mockoidc.MockOIDC, error) {
+	m, err := mockoidc.Run()
+	if err != nil {
+		return nil, fmt.Errorf("dev OIDC provider: %w", err)
+	}
+	mc := m.Config()
+	cfg.SocialProviders = append(cfg.SocialProviders, social.Provider{ID: "dev", Name: "Development sign-in", Kind: social.KindOIDC,
+		Issuer: m.Issuer(), ClientID: mc.ClientID, ClientSecret: mc.ClientSecret})
+	slog.Info("development sign-in provider started", "issuer", m.Issuer())
+	return m, nil
 }

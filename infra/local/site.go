@@ -10,13 +10,15 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/oauth2-proxy/mockoidc"
+
 	"tribune/shared/httpx"
 	"tribune/shared/mail"
 )
 
 // siteHandler serves the built web frontend (index.html for every app path) and the
 // local-only outbox page.
-func siteHandler(webDir, outboxDir, smtpAddr string) (http.Handler, error) {
+func siteHandler(webDir, outboxDir, smtpAddr string, devOIDC *mockoidc.MockOIDC) (http.Handler, error) {
 	index := filepath.Join(webDir, "index.html")
 	if _, err := os.Stat(index); err != nil {
 		return nil, fmt.Errorf("web frontend not built (%s missing): run `make build`", index)
@@ -34,6 +36,21 @@ func siteHandler(webDir, outboxDir, smtpAddr string) (http.Handler, error) {
 		w.Header().Set("Cache-Control", "no-store")
 		_ = outboxPage.Execute(w, map[string]any{"Messages": msgs, "SMTP": smtpAddr, "Dir": outboxDir})
 	})
+	if devOIDC != nil {
+		// Choose who the development provider signs in next, then start the flow.
+		mux.HandleFunc("GET /_dev/sign-in", func(w http.ResponseWriter, r *http.Request) {
+			email := strings.TrimSpace(r.URL.Query().Get("email"))
+			if email == "" {
+				w.Header().Set("Content-Type", "text/html; charset=utf-8")
+				_ = devSignInPage.Execute(w, nil)
+				return
+			}
+			local, _, _ := strings.Cut(email, "@")
+			devOIDC.QueueUser(&mockoidc.MockUser{Subject: "dev-" + email, Email: email, EmailVerified: r.URL.Query().Get("unverified") == "",
+				PreferredUsername: local})
+			http.Redirect(w, r, "/api/auth/oidc/dev/start", http.StatusSeeOther)
+		})
+	}
 	mux.HandleFunc("GET /", func(w http.ResponseWriter, r *http.Request) {
 		path := filepath.Join(webDir, filepath.FromSlash(filepath.Clean("/"+r.URL.Path)))
 		if st, err := os.Stat(path); err == nil && !st.IsDir() {
@@ -64,4 +81,17 @@ var outboxPage = template.Must(template.New("outbox").Parse(`<!doctype html>
 <ul>{{range .Links}}<li><a href="{{.}}">{{.}}</a></li>{{end}}</ul>
 <pre>{{.Text}}</pre>
 </article>{{else}}<p>No mail yet.</p>{{end}}
+</main></body></html>`))
+
+var devSignInPage = template.Must(template.New("dev-sign-in").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Development sign-in · Tribune</title></head>
+<body><main>
+<h1>Development sign-in</h1>
+<p>Local only: a real OIDC provider running inside <code>make run</code> signs you in as whoever you type.</p>
+<form method="get" action="/_dev/sign-in">
+<p><label for="email">Email address</label> <input id="email" name="email" type="email" required value="jane.doe@example.com"></p>
+<p><label><input type="checkbox" name="unverified" value="1"> The provider has not verified this address</label></p>
+<p><button type="submit">Sign in</button></p>
+</form>
 </main></body></html>`))

@@ -97,6 +97,22 @@ async function main() {
     await page.getByRole('alert').filter({ hasText: 'déjà été utilisé' }).waitFor();
     await axe(page, 'link-used-fr');
 
+    // Social sign-in through the local OIDC provider: the button, then a chosen person.
+    const social = await browser.newContext({ locale: 'en-US', bypassCSP: true });
+    const sp = await social.newPage();
+    await sp.goto(base + '/');
+    await sp.getByRole('link', { name: 'Continue with Development sign-in' }).click();
+    await sp.getByRole('heading', { name: 'Welcome, jane.doe!' }).waitFor();
+    await axe(sp, 'home-social');
+    await sp.getByRole('button', { name: 'Sign out' }).click();
+    await sp.getByRole('heading', { name: 'Sign in or join' }).waitFor();
+    await sp.goto(base + '/_dev/sign-in?email=kim%40example.com&unverified=1');
+    await sp.getByRole('alert').filter({ hasText: 'no verified email address' }).waitFor();
+    await axe(sp, 'signin-social-error');
+    await sp.goto(base + '/_dev/sign-in?email=kim%40example.com');
+    await sp.getByRole('heading', { name: 'Welcome, kim!' }).waitFor();
+    await social.close();
+
     // A French browser gets French from the first visit; a phone screen does not scroll sideways.
     const phone = await browser.newContext({ locale: 'fr-FR', viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true, bypassCSP: true });
     const mobile = await phone.newPage();

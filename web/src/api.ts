@@ -40,7 +40,13 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   return resp.status === 204 ? (undefined as T) : ((await resp.json()) as T);
 }
 
+export interface Provider {
+  id: string;
+  name: string;
+}
+
 export const api = {
+  providers: () => call<{ providers: Provider[] }>('GET', '/api/auth/providers'),
   me: () => call<Member>('GET', '/api/me'),
   startEmail: (email: string, locale: string) => call<{ status: string }>('POST', '/api/auth/email/start', { email, locale }),
   logout: () => call<void>('POST', '/api/auth/logout'),

@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError, Member } from './api';
+import { api, ApiError, Member, Provider } from './api';
 import { errorText, initialLang, Lang, langs, saveLang, strings } from './i18n';
 import './style.css';
 
@@ -57,6 +57,10 @@ function SignIn(props: { lang: Lang; error?: string; onSent: (email: string) => 
   const [email, setEmail] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(props.error);
+  const [providers, setProviders] = useState<Provider[]>([]);
+  useEffect(() => {
+    api.providers().then((r) => setProviders(r.providers), () => setProviders([]));
+  }, []);
   const submit = async (e: Event) => {
     e.preventDefault();
     setBusy(true);
@@ -74,6 +78,25 @@ function SignIn(props: { lang: Lang; error?: string; onSent: (email: string) => 
     <form onSubmit={submit} noValidate aria-describedby="intro">
       <h1>{s.signInTitle}</h1>
       <p class="muted">{s.tagline}</p>
+      {error && (
+        <p id="form-error" class="error" role="alert">
+          {errorText(s, error)}
+        </p>
+      )}
+      {providers.length > 0 && (
+        <>
+          <ul class="providers">
+            {providers.map((p) => (
+              <li key={p.id}>
+                <a class="provider" href={`/api/auth/oidc/${encodeURIComponent(p.id)}/start?return=/`}>
+                  {s.continueWith(p.name)}
+                </a>
+              </li>
+            ))}
+          </ul>
+          <p class="or">{s.or}</p>
+        </>
+      )}
       <p id="intro">{s.signInIntro}</p>
       <label for="email">{s.emailLabel}</label>
       <input
@@ -91,11 +114,6 @@ function SignIn(props: { lang: Lang; error?: string; onSent: (email: string) => 
       <p id="email-hint" class="hint">
         {s.emailHint}
       </p>
-      {error && (
-        <p id="form-error" class="error" role="alert">
-          {errorText(s, error)}
-        </p>
-      )}
       <button type="submit" disabled={busy}>
         {busy ? s.sending : s.send}
       </button>
