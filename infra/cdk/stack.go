@@ -20,12 +20,15 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3deployment"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsses"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"tribune/shared/app"
 	"tribune/shared/bus"
+	"tribune/shared/config"
 	"tribune/shared/httpx"
 	"tribune/shared/store"
 )
@@ -44,6 +47,10 @@ type Settings struct {
 	MailFrom string
 	// PublicURL overrides the CloudFront address (a custom domain in front of it).
 	PublicURL string
+	// AdminEmails become admins when they register (the first admin).
+	AdminEmails string
+	// SocialProviders are the enabled sign-in providers.
+	SocialProviders []SocialProvider
 }
 
 // Stack is the built stack with the parts tests look at.
@@ -52,15 +59,13 @@ type Stack struct {
 	Functions map[string]awslambda.Function
 }
 
-// apiRoutes are the HTTP API routes of the registration function.
-var apiRoutes = []struct {
-	path    string
-	methods []apigw.HttpMethod
-}{
-	{"/api/auth/{proxy+}", []apigw.HttpMethod{apigw.HttpMethod_GET, apigw.HttpMethod_POST}},
-	{"/api/me", []apigw.HttpMethod{apigw.HttpMethod_GET}},
-	{"/api/health", []apigw.HttpMethod{apigw.HttpMethod_GET}},
-	{"/api/openapi.json", []apigw.HttpMethod{apigw.HttpMethod_GET}},
+// SocialProvider turns on a sign-in provider: its client id is configuration, its
+// client secret a Secrets Manager secret the stack creates and ops fill in.
+type SocialProvider struct {
+	ID       string
+	ClientID string
+	// Issuer and Name are for a generic OIDC provider (not a built-in one).
+	Issuer, Name string
 }
 
 // NewTribuneStack defines everything Tribune runs on.
@@ -111,13 +116,16 @@ func NewTribuneStack(scope constructs.Construct, id string, s Settings, props *a
 		return f
 	}
 
+	env["ADMIN_EMAILS"] = jsii.String(s.AdminEmails)
 	registration := fn("registration", "Sign-up, sign-in, sessions, member profile (HTTP)",
-		"TABLE_NAME", "PUBLIC_URL", "MAIL_FROM", "MAIL_CONFIGURATION_SET", "TRUSTED_PROXIES")
+		"TABLE_NAME", "PUBLIC_URL", "MAIL_FROM", "MAIL_CONFIGURATION_SET", "TRUSTED_PROXIES", "ADMIN_EMAILS")
 	table.GrantReadWriteData(registration)
 	identity.GrantSendEmail(registration)
+	addSocialProviders(stack, registration, s.SocialProviders)
 	integration := apigwint.NewHttpLambdaIntegration(jsii.String("RegistrationIntegration"), registration, nil)
-	for _, r := range apiRoutes {
-		api.AddRoutes(&apigw.AddRoutesOptions{Path: jsii.String(r.path), Methods: &r.methods, Integration: integration})
+	// The API Gateway routes are the Go route table's, so the two cannot drift.
+	for _, r := range app.RegistrationRoutes(config.Config{}, nil, nil) {
+		api.AddRoutes(&apigw.AddRoutesOptions{Path: jsii.String(r.Pattern), Methods: &[]apigw.HttpMethod{apigw.HttpMethod(r.Method)}, Integration: integration})
 	}
 	configureStage(stack, api)
 
@@ -216,6 +224,27 @@ func newFunction(stack awscdk.Stack, name, description, zip string, env map[stri
 		LoggingFormat: awslambda.LoggingFormat_JSON,
 		Tracing:       awslambda.Tracing_ACTIVE,
 	})
+}
+
+// addSocialProviders gives the registration function each provider's client id and
+// read access to exactly that provider's secret.
+func addSocialProviders(stack awscdk.Stack, fn awslambda.Function, providers []SocialProvider) {
+	var ids []string
+	for _, p := range providers {
+		prefix := "AUTH_" + strings.ToUpper(p.ID) + "_"
+		secret := awssecretsmanager.NewSecret(stack, jsii.String("SocialSecret-"+p.ID), &awssecretsmanager.SecretProps{
+			Description: jsii.String("OAuth client secret of the " + p.ID + " sign-in provider: set its value after the first deploy"),
+		})
+		secret.GrantRead(fn, nil)
+		fn.AddEnvironment(jsii.String(prefix+"CLIENT_ID"), jsii.String(p.ClientID), nil)
+		fn.AddEnvironment(jsii.String(prefix+"CLIENT_SECRET_ARN"), secret.SecretArn(), nil)
+		if p.Issuer != "" {
+			fn.AddEnvironment(jsii.String(prefix+"ISSUER"), jsii.String(p.Issuer), nil)
+			fn.AddEnvironment(jsii.String(prefix+"NAME"), jsii.String(p.Name), nil)
+		}
+		ids = append(ids, p.ID)
+	}
+	fn.AddEnvironment(jsii.String("AUTH_PROVIDERS"), jsii.String(strings.Join(ids, ",")), nil)
 }
 
 func newQueue(stack awscdk.Stack, id string) awssqs.Queue {

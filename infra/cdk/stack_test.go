@@ -15,7 +15,9 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
+	"tribune/shared/app"
 	"tribune/shared/bus"
+	"tribune/shared/config"
 	"tribune/shared/store"
 )
 
@@ -36,7 +38,8 @@ func synth(t *testing.T) (*Stack, assertions.Template) {
 	}
 	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
 	stack := NewTribuneStack(app, "Tribune", Settings{AssetDir: filepath.Join(root, ".build"), WebDir: filepath.Join(root, "web/dist"),
-		MailFrom: "no-reply@community.example.com"}, nil)
+		MailFrom: "no-reply@community.example.com", AdminEmails: "boss@community.example.com",
+		SocialProviders: []SocialProvider{{ID: "google", ClientID: "gid"}, {ID: "corp", ClientID: "cid", Issuer: "https://id.corp.example", Name: "Corp"}}}, nil)
 	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
 	var tpl assertions.Template
 	must(t, func() { tpl = assertions.Template_FromStack(stack.Stack, nil) })
@@ -178,9 +181,13 @@ func TestStack(t *testing.T) {
 			got = append(got, r["Properties"].(map[string]any)["RouteKey"].(string))
 		}
 		sort.Strings(got)
-		want := []string{"GET /api/auth/{proxy+}", "GET /api/health", "GET /api/me", "GET /api/openapi.json", "POST /api/auth/{proxy+}"}
+		var want []string
+		for _, r := range app.RegistrationRoutes(config.Config{}, nil, nil) {
+			want = append(want, r.Method+" "+r.Pattern)
+		}
+		sort.Strings(want)
 		if strings.Join(got, ",") != strings.Join(want, ",") {
-			t.Fatalf("routes %v, want %v", got, want)
+			t.Fatalf("routes %v, want the Go route table %v", got, want)
 		}
 		must(t, func() {
 			tpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Stage"), &map[string]any{
@@ -229,6 +236,27 @@ func TestStack(t *testing.T) {
 				}
 			}
 		}
+	})
+
+	t.Run("each provider's secret is readable by the registration function only", func(t *testing.T) {
+		secrets := resources(t, tpl, "AWS::SecretsManager::Secret")
+		if len(secrets) != 2 {
+			t.Fatalf("%d secrets, want one per provider", len(secrets))
+		}
+		raw, _ := json.Marshal(tpl.ToJSON())
+		for id := range secrets {
+			if n := strings.Count(string(raw), `"Ref":"`+id+`"`); n < 2 {
+				t.Errorf("secret %s is referenced %d times, want its ARN in the env and in one policy", id, n)
+			}
+		}
+		must(t, func() {
+			tpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), &map[string]any{
+				"Environment": map[string]any{"Variables": assertions.Match_ObjectLike(&map[string]any{
+					"AUTH_PROVIDERS": "google,corp", "AUTH_GOOGLE_CLIENT_ID": "gid", "AUTH_CORP_ISSUER": "https://id.corp.example",
+					"ADMIN_EMAILS": "boss@community.example.com",
+				})},
+			})
+		})
 	})
 
 	t.Run("no physical names", func(t *testing.T) {
