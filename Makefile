@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-FUNCTIONS := registration notifications metrics publisher
+FUNCTIONS := registration invitations notifications metrics publisher
 TOOLS     := .tools
 NODE_BIN  := $(TOOLS)/node_modules/.bin
 DDB_JAR   := $(TOOLS)/ddb/package/emulator/DynamoDBLocal.jar

@@ -127,6 +127,12 @@ func NewTribuneStack(scope constructs.Construct, id string, s Settings, props *a
 	for _, r := range app.RegistrationRoutes(config.Config{}, nil, nil) {
 		api.AddRoutes(&apigw.AddRoutesOptions{Path: jsii.String(r.Pattern), Methods: &[]apigw.HttpMethod{apigw.HttpMethod(r.Method)}, Integration: integration})
 	}
+	invites := fn("invitations", "Staff and member invitations, invitation links (HTTP)", "TABLE_NAME", "PUBLIC_URL", "TRUSTED_PROXIES")
+	table.GrantReadWriteData(invites)
+	invitesIntegration := apigwint.NewHttpLambdaIntegration(jsii.String("InvitationsIntegration"), invites, nil)
+	for _, r := range app.InvitationsRoutes(config.Config{}, nil) {
+		api.AddRoutes(&apigw.AddRoutesOptions{Path: jsii.String(r.Pattern), Methods: &[]apigw.HttpMethod{apigw.HttpMethod(r.Method)}, Integration: invitesIntegration})
+	}
 	configureStage(stack, api)
 
 	publisher := fn("publisher", "Outbox publisher: table stream to EventBridge", "EVENT_BUS_NAME")
@@ -317,7 +323,7 @@ func newDistribution(stack awscdk.Stack, site, logs awss3.Bucket, api apigw.Http
 
 func newAlarmsAndDashboard(stack awscdk.Stack, fns map[string]awslambda.Function, dlqs []awssqs.Queue, api apigw.HttpApi) {
 	dash := cw.NewDashboard(stack, jsii.String("Dashboard"), nil)
-	names := []string{"registration", "publisher", "notifications", "metrics"}
+	names := []string{"registration", "invitations", "publisher", "notifications", "metrics"}
 	var errWidgets, latency []cw.IMetric
 	for _, name := range names {
 		f := fns[name]

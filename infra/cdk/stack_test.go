@@ -129,8 +129,8 @@ func TestStack(t *testing.T) {
 				t.Errorf("function %v: runtime %v arch %v", p["Description"], p["Runtime"], p["Architectures"])
 			}
 		}
-		if ours != 4 {
-			t.Fatalf("%d Go functions, want registration, publisher, notifications, metrics", ours)
+		if ours != 5 {
+			t.Fatalf("%d Go functions, want registration, invitations, publisher, notifications, metrics", ours)
 		}
 		must(t, func() {
 			tpl.AllResourcesProperties(jsii.String("AWS::Logs::LogGroup"), &map[string]any{"RetentionInDays": 30})
@@ -174,7 +174,7 @@ func TestStack(t *testing.T) {
 		})
 	})
 
-	t.Run("API routes reach the registration function", func(t *testing.T) {
+	t.Run("API routes are the Go route table's", func(t *testing.T) {
 		routes := resources(t, tpl, "AWS::ApiGatewayV2::Route")
 		var got []string
 		for _, r := range routes {
@@ -182,7 +182,7 @@ func TestStack(t *testing.T) {
 		}
 		sort.Strings(got)
 		var want []string
-		for _, r := range app.RegistrationRoutes(config.Config{}, nil, nil) {
+		for _, r := range app.AllRoutes(config.Config{}, nil, nil) {
 			want = append(want, r.Method+" "+r.Pattern)
 		}
 		sort.Strings(want)

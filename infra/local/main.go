@@ -124,7 +124,7 @@ func run() error {
 		Checkpoints: &bus.FileCheckpoints{Path: filepath.Join(dataDir, "stream-checkpoints.json")}, Interval: 250 * time.Millisecond}
 	go func() { _ = poller.Run(ctx) }()
 
-	api, err := app.RegistrationHandler(cfg, st, sender)
+	api, err := app.LocalHandler(cfg, st, sender)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"tribune/shared/config"
 	"tribune/shared/eventtypes"
 	"tribune/shared/httpx"
+	"tribune/shared/invitations"
 	"tribune/shared/mail"
 	"tribune/shared/members"
 	"tribune/shared/metrics"
@@ -63,9 +64,30 @@ func RegistrationRoutes(cfg config.Config, st *store.Store, sender mail.Sender) 
 	return append(routes, platformRoutes()...)
 }
 
+// InvitationsRoutes are the routes the invitations function serves.
+func InvitationsRoutes(cfg config.Config, st *store.Store) []httpx.Route {
+	svc := &invitations.Service{Store: st, PublicURL: cfg.PublicURL, Now: time.Now}
+	return invitations.HTTP{Service: svc, Names: st}.Routes()
+}
+
+// InvitationsHandler is the invitations function's HTTP handler.
+func InvitationsHandler(cfg config.Config, st *store.Store) (http.Handler, error) {
+	return Handler(cfg, sessions(st), InvitationsRoutes(cfg, st))
+}
+
+// AllRoutes are every function's routes: the local runtime mounts them on one mux.
+func AllRoutes(cfg config.Config, st *store.Store, sender mail.Sender) []httpx.Route {
+	return append(RegistrationRoutes(cfg, st, sender), InvitationsRoutes(cfg, st)...)
+}
+
+// LocalHandler serves every function's routes in one process.
+func LocalHandler(cfg config.Config, st *store.Store, sender mail.Sender) (http.Handler, error) {
+	return Handler(cfg, sessions(st), AllRoutes(cfg, st, sender))
+}
+
 // OpenAPI describes every route of every function.
 func OpenAPI() map[string]any {
-	return httpx.OpenAPI("Tribune API", Version, RegistrationRoutes(config.Config{}, nil, nil))
+	return httpx.OpenAPI("Tribune API", Version, AllRoutes(config.Config{}, nil, nil))
 }
 
 // RegistrationHandler is the registration function's HTTP handler.
@@ -94,7 +116,8 @@ func trustedOrigins(cfg config.Config) []string {
 func NotificationsConsumer(cfg config.Config, st *store.Store, sender mail.Sender) bus.ConsumerFunc {
 	svc := notifications.NewService(st, sender, cfg.PublicURL)
 	return bus.Dispatch(notifications.Consumer, map[string]bus.Handler{
-		eventtypes.MemberRegisteredType: svc.OnMemberRegistered,
+		eventtypes.MemberRegisteredType:  svc.OnMemberRegistered,
+		eventtypes.InvitationCreatedType: svc.OnInvitationCreated,
 	})
 }
 
@@ -102,7 +125,9 @@ func NotificationsConsumer(cfg config.Config, st *store.Store, sender mail.Sende
 func MetricsConsumer(st *store.Store) bus.ConsumerFunc {
 	svc := &metrics.Service{Store: st, Now: time.Now}
 	return bus.Dispatch(metrics.Consumer, map[string]bus.Handler{
-		eventtypes.MemberRegisteredType: svc.OnMemberRegistered,
+		eventtypes.MemberRegisteredType:   svc.OnMemberRegistered,
+		eventtypes.InvitationCreatedType:  svc.OnInvitationCreated,
+		eventtypes.InvitationAcceptedType: svc.OnInvitationAccepted,
 	})
 }
 

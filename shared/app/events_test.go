@@ -79,7 +79,7 @@ func (p *eventPath) registerMember(t *testing.T, email string) {
 	meta := eventtypes.NewMeta(now)
 	env, _ := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta,
 		eventtypes.MemberRegistered{Meta: meta, MemberID: m.ID, Email: email, DisplayName: "Eve", Locale: "fr"})
-	if err := p.st.Register(context.Background(), m, sess, env, nil); err != nil {
+	if err := p.st.Register(context.Background(), m, sess, env, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 }

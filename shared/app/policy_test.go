@@ -27,7 +27,7 @@ func newMember(t *testing.T, st *store.Store, name string, roles []string) strin
 	sess, _ := auth.NewSession(m.ID, now, "test")
 	meta := eventtypes.NewMeta(now)
 	env, _ := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta, eventtypes.MemberRegistered{Meta: meta})
-	if err := st.Register(context.Background(), m, sess, env, nil); err != nil {
+	if err := st.Register(context.Background(), m, sess, env, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	return m.ID
@@ -49,7 +49,7 @@ func TestEveryRouteAgainstEveryRole(t *testing.T) {
 	tbl := dynamotest.NewTable(t)
 	st := store.New(tbl.DB, tbl.Name)
 	cfg := config.Config{PublicURL: "http://test.local"}
-	h, err := app.RegistrationHandler(cfg, st, mail.Outbox{Dir: t.TempDir(), From: "t@example.com"})
+	h, err := app.LocalHandler(cfg, st, mail.Outbox{Dir: t.TempDir(), From: "t@example.com"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestEveryRouteAgainstEveryRole(t *testing.T) {
 	}
 	target := newMember(t, st, "target", []string{policy.RoleMember})
 
-	for _, rt := range app.RegistrationRoutes(cfg, nil, nil) {
+	for _, rt := range app.AllRoutes(cfg, nil, nil) {
 		for holder, memberID := range holders {
 			t.Run(rt.Method+" "+rt.Pattern+" as "+holder, func(t *testing.T) {
 				path := strings.ReplaceAll(rt.Pattern, "{id}", target)

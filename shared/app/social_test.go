@@ -9,12 +9,16 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/oauth2-proxy/mockoidc"
 
 	"tribune/shared/app"
+	"tribune/shared/auth"
 	"tribune/shared/config"
+	"tribune/shared/invitations"
 	"tribune/shared/mail"
+	"tribune/shared/members"
 	"tribune/shared/policy"
 	"tribune/shared/social"
 	"tribune/shared/store"
@@ -231,4 +235,45 @@ func TestTamperedFlowsAreRefused(t *testing.T) {
 	if resp.StatusCode != 404 || problemCode(body) != "unknown_provider" {
 		t.Fatalf("unknown provider: %d %s", resp.StatusCode, body)
 	}
+}
+
+func TestSocialSignUpAcceptsAnInvitation(t *testing.T) {
+	e := newSocialEnv(t)
+	if err := e.st.SaveSettings(t.Context(), members.Settings{AccessMode: members.AccessHybrid, HybridRegistration: members.AccessInvite}); err != nil {
+		t.Fatal(err)
+	}
+	user := &mockoidc.MockUser{Subject: "sub-ray", Email: "ray@example.com", EmailVerified: true}
+	resp, body := e.signIn(user)
+	if resp.StatusCode != http.StatusForbidden || problemCode(body) != "invitation_required" {
+		t.Fatalf("social sign-up without invitation: %d %s", resp.StatusCode, body)
+	}
+	inviter := newMember(t, e.st, "sal", []string{policy.RoleMember, policy.RoleAdmin})
+	svc := &invitations.Service{Store: e.st, PublicURL: e.srv.URL, Now: time.Now}
+	created, err := svc.CreateLink(t.Context(), invitations.Inviter{Principal: auth.Principal{MemberID: inviter, Roles: []string{"admin", "member"}}, Name: "sal"},
+		invitations.Request{MaxUses: 1, Roles: []string{"support"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.oidc.QueueUser(user)
+	resp, _ = e.get(e.srv.URL + "/api/auth/oidc/mock/start?invitation=" + created.Code)
+	cb := e.authorize(mustParse(t, resp.Header.Get("Location")))
+	if resp, body := e.get(cb); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("social sign-up with invitation: %d %s", resp.StatusCode, body)
+	}
+	_, body = e.get(e.srv.URL + "/api/me")
+	if !strings.Contains(body, `"roles":["member","support"]`) {
+		t.Fatalf("invitee's roles: %s", body)
+	}
+	inv, _ := e.st.GetInvitation(t.Context(), created.Invitation.ID)
+	if inv.Uses != 1 {
+		t.Fatalf("invitation uses = %d, want 1", inv.Uses)
+	}
+}
+
+func mustParse(t *testing.T, raw string) *url.URL {
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }

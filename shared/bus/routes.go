@@ -25,7 +25,9 @@ type Route struct {
 // Routes is the one routing table.
 var Routes = []Route{
 	{ConsumerNotifications, eventtypes.SourceMembers, []string{eventtypes.MemberRegisteredType}},
-	{ConsumerMetrics, eventtypes.SourceMembers, []string{eventtypes.MemberRegisteredType}},
+	{ConsumerNotifications, eventtypes.SourceInvitations, []string{eventtypes.InvitationCreatedType}},
+	{ConsumerMetrics, eventtypes.SourceMembers, []string{eventtypes.MemberRegisteredType, eventtypes.InvitationAcceptedType}},
+	{ConsumerMetrics, eventtypes.SourceInvitations, []string{eventtypes.InvitationCreatedType}},
 }
 
 // Matches reports whether an event of this source and detail type takes this route.

@@ -65,6 +65,10 @@ type Definition struct {
 var Catalog = []Definition{
 	{SourceMembers, MemberRegisteredType, "A visitor verified their email for the first time and is now a member.",
 		func() any { return &MemberRegistered{} }},
+	{SourceInvitations, InvitationCreatedType, "An invitation was created or resent.",
+		func() any { return &InvitationCreated{} }},
+	{SourceMembers, InvitationAcceptedType, "Someone registered through an invitation.",
+		func() any { return &InvitationAccepted{} }},
 }
 
 // NewEnvelope wraps a payload for the outbox.
@@ -86,4 +90,35 @@ func Decode(env Envelope, v any) error {
 		return fmt.Errorf("eventtypes.Decode %s %s: %w", env.DetailType, env.ID, err)
 	}
 	return nil
+}
+
+// Sources and detail types of invitations.
+const (
+	SourceInvitations      = "tribune.invitations"
+	InvitationCreatedType  = "invitation.created"
+	InvitationAcceptedType = "invitation.accepted"
+)
+
+// InvitationCreated: an invitation was created or resent. Email is empty for a
+// shareable link. Code is the secret the invitee's link carries (the notification
+// function needs it to write the email).
+type InvitationCreated struct {
+	Meta
+	InvitationID string    `json:"invitationId"`
+	Kind         string    `json:"kind"`
+	Email        string    `json:"email"`
+	Code         string    `json:"code"`
+	Message      string    `json:"message"`
+	InviterName  string    `json:"inviterName"`
+	Locale       string    `json:"locale"`
+	ValidUntil   time.Time `json:"validUntil"`
+	Resent       bool      `json:"resent"`
+}
+
+// InvitationAccepted: someone registered through an invitation.
+type InvitationAccepted struct {
+	Meta
+	InvitationID string `json:"invitationId"`
+	MemberID     string `json:"memberId"`
+	InviterID    string `json:"inviterId"`
 }

@@ -55,6 +55,8 @@ type SignInToken struct {
 	Hash   string
 	Email  string
 	Locale string
+	// Invitation is the code a newcomer brought, spent when the member is created.
+	Invitation string
 	// MemberID is set when the address belonged to a member when the link was sent.
 	MemberID  string
 	ExpiresAt time.Time
@@ -91,15 +93,23 @@ func (e *EmailTakenError) Error() string { return "members: email already regist
 type Store interface {
 	// MemberIDByEmail finds the member owning a normalized address.
 	MemberIDByEmail(ctx context.Context, email string) (string, error)
+	// Admission reads, in one round trip, the member owning an address ("" if none),
+	// the community settings (DefaultSettings if never saved) and an invitation (nil
+	// if invitationID is empty or unknown).
+	Admission(ctx context.Context, email, invitationID string) (string, Settings, *InvitationGrant, error)
+	GetSettings(ctx context.Context) (Settings, error)
+	SaveSettings(ctx context.Context, s Settings) error
 	// SaveSignInToken stores a token if none of the hits exceeds its limit, atomically;
 	// a refused hit is ErrRateLimited and writes nothing.
 	SaveSignInToken(ctx context.Context, t SignInToken, hits []ratelimit.Hit, now time.Time) error
 	// ConsumeSignInToken marks a token used, once: ErrLinkInvalid, ErrLinkUsed or ErrLinkExpired otherwise.
 	ConsumeSignInToken(ctx context.Context, hash string, now time.Time) (SignInToken, error)
 	// Register writes a new member, its email claim, its first session, the
-	// member.registered event and (for social sign-up) its identity in one
-	// transaction; *EmailTakenError if the address is claimed.
-	Register(ctx context.Context, m Member, s auth.Session, event eventtypes.Envelope, identity *social.Identity) error
+	// member.registered event, (for social sign-up) its identity and (for an invitee)
+	// the use of the invitation with its invitation.accepted event, in one
+	// transaction; *EmailTakenError if the address is claimed, ErrInvitationInvalid if
+	// the invitation can no longer be used.
+	Register(ctx context.Context, m Member, s auth.Session, event eventtypes.Envelope, identity *social.Identity, accept *Acceptance) error
 	// CreateSession stores a session for an existing, active member (ErrInactive otherwise).
 	CreateSession(ctx context.Context, s auth.Session) error
 	GetMember(ctx context.Context, id string) (Member, error)

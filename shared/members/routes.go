@@ -22,6 +22,8 @@ type StartRequest struct {
 	Email string `json:"email"`
 	// Locale of the email; the Accept-Language header when absent.
 	Locale string `json:"locale,omitempty"`
+	// Invitation is the code of the invitation a newcomer brings.
+	Invitation string `json:"invitation,omitempty"`
 }
 
 // Accepted answers a request that was taken.
@@ -83,7 +85,8 @@ func (h HTTP) Routes() []httpx.Route {
 		{Method: "POST", Pattern: "/api/auth/email/start", Tag: "auth", Handler: h.start, Request: StartRequest{},
 			Summary: "Email a one-time sign-in link (valid 15 minutes); the answer is the same for known and unknown addresses.",
 			Responses: map[int]httpx.Response{202: {Description: "Link sent", Body: Accepted{}}, 400: problem("Bad email, locale or JSON"),
-				403: problem("Cross-origin request"), 413: problem("Body over 64 KiB"), 415: problem("Not JSON"), 429: problem("Too many requests for this address or client"),
+				403: problem("Cross-origin request, or an invitation is required or meant for another address"), 410: problem("Invitation invalid, used, revoked or expired"),
+				413: problem("Body over 64 KiB"), 415: problem("Not JSON"), 429: problem("Too many requests for this address or client"),
 				503: problem("Mail could not be sent")}},
 		{Method: "GET", Pattern: "/api/auth/email/verify", Tag: "auth", Handler: h.verify,
 			Query:   []httpx.Param{{Name: "token", Required: true, Description: "The token from the emailed link"}},
@@ -114,6 +117,12 @@ func (h HTTP) Routes() []httpx.Route {
 		{Method: "POST", Pattern: "/api/members/{id}/ban", Tag: "staff", Handler: h.moderate(-1), Action: policy.MembersModerate, Request: ModerationRequest{},
 			Summary:   "Ban a member; their sessions end at once and they cannot sign in again.",
 			Responses: with(map[int]httpx.Response{200: {Description: "The member", Body: Member{}}, 400: problem("Bad reason"), 404: problem("No such member")})},
+		{Method: "GET", Pattern: "/api/community", Tag: "community", Handler: h.settings,
+			Summary:   "The community's access mode, so the web app knows whether to offer registration and public reading.",
+			Responses: map[int]httpx.Response{200: {Description: "Settings", Body: Settings{}}}},
+		{Method: "PUT", Pattern: "/api/community/access", Tag: "staff", Handler: h.saveSettings, Action: policy.CommunitySettings, Request: Settings{},
+			Summary:   "Change the access mode: open, invite (invitation required, nothing public) or hybrid (public reading; registration open or by invitation).",
+			Responses: with(map[int]httpx.Response{200: {Description: "Saved", Body: Settings{}}, 400: problem("Unknown mode")})},
 		{Method: "POST", Pattern: "/api/members/{id}/reinstate", Tag: "staff", Handler: h.moderate(0), Action: policy.MembersModerate,
 			Summary:   "Lift a suspension or a ban.",
 			Responses: with(map[int]httpx.Response{200: {Description: "The member", Body: Member{}}, 404: problem("No such member")})},
@@ -131,7 +140,7 @@ func (h HTTP) start(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang := locale.Pick(req.Locale, r.Header.Get("Accept-Language"))
-	if err := h.Service.StartEmailSignIn(r.Context(), req.Email, lang, httpx.ClientIP(r, h.TrustedProxies)); err != nil {
+	if err := h.Service.StartEmailSignIn(r.Context(), req.Email, lang, httpx.ClientIP(r, h.TrustedProxies), req.Invitation); err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}
@@ -241,6 +250,28 @@ func (h HTTP) moderate(sign int) http.HandlerFunc {
 		}
 		httpx.WriteJSON(w, http.StatusOK, m)
 	}
+}
+
+func (h HTTP) settings(w http.ResponseWriter, r *http.Request) {
+	st, err := h.Service.Settings(r.Context())
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, st)
+}
+
+func (h HTTP) saveSettings(w http.ResponseWriter, r *http.Request) {
+	var st Settings
+	if err := httpx.DecodeJSON(r, &st); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	if err := h.Service.SaveSettings(r.Context(), st); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, st)
 }
 
 func (h HTTP) logout(w http.ResponseWriter, r *http.Request) {

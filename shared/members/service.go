@@ -18,6 +18,7 @@ import (
 	"tribune/shared/mail"
 	"tribune/shared/policy"
 	"tribune/shared/ratelimit"
+	"tribune/shared/social"
 )
 
 // SignInLinkTTL is how long a sign-in link works.
@@ -50,18 +51,18 @@ func NewService(store Store, sender mail.Sender, publicURL string) *Service {
 
 // StartEmailSignIn sends a one-time sign-in link to an address, known or not, so the
 // answer never tells whether an account exists.
-func (s *Service) StartEmailSignIn(ctx context.Context, rawEmail, lang, clientIP string) error {
+func (s *Service) StartEmailSignIn(ctx context.Context, rawEmail, lang, clientIP, invitation string) error {
 	email, err := NormalizeEmail(rawEmail)
 	if err != nil {
 		return fmt.Errorf("members.StartEmailSignIn: %w", err)
 	}
-	memberID, err := s.Store.MemberIDByEmail(ctx, email)
-	if err != nil && !isNotFound(err) {
+	memberID, _, err := s.admit(ctx, email, invitation)
+	if err != nil {
 		return fmt.Errorf("members.StartEmailSignIn: %w", err)
 	}
 	now := s.Now()
 	raw, hash := auth.NewToken()
-	tok := SignInToken{Hash: hash, Email: email, Locale: lang, MemberID: memberID, ExpiresAt: now.Add(SignInLinkTTL)}
+	tok := SignInToken{Hash: hash, Email: email, Locale: lang, MemberID: memberID, Invitation: invitation, ExpiresAt: now.Add(SignInLinkTTL)}
 	hits := []ratelimit.Hit{{Rule: LimitPerAddress, Key: email}, {Rule: LimitPerClient, Key: clientIP}}
 	if err := s.Store.SaveSignInToken(ctx, tok, hits, now); err != nil {
 		return fmt.Errorf("members.StartEmailSignIn: %w", err)
@@ -97,32 +98,61 @@ func (s *Service) VerifyEmail(ctx context.Context, rawToken, userAgent string) (
 	if tok.MemberID != "" {
 		return s.signIn(ctx, tok.MemberID, now, userAgent)
 	}
+	// Without an invitation the access mode was checked when the link was asked for.
+	var grant *InvitationGrant
+	if tok.Invitation != "" {
+		var memberID string
+		if memberID, grant, err = s.admit(ctx, tok.Email, tok.Invitation); err != nil {
+			return Member{}, auth.Session{}, "", fmt.Errorf("members.VerifyEmail: %w", err)
+		}
+		if memberID != "" {
+			return s.signIn(ctx, memberID, now, userAgent)
+		}
+	}
+	m, sess, cookie, err := s.register(ctx, tok.Email, defaultDisplayName(tok.Email), tok.Locale, userAgent, nil, grant, now)
+	if err != nil {
+		return Member{}, auth.Session{}, "", fmt.Errorf("members.VerifyEmail: %w", err)
+	}
+	return m, sess, cookie, nil
+}
+
+// register creates a member (with the identity of a social sign-up and the
+// invitation they brought), or signs in the member who got the address first.
+func (s *Service) register(ctx context.Context, email, name, lang, userAgent string, identity *social.Identity, grant *InvitationGrant, now time.Time) (Member, auth.Session, string, error) {
 	roles := []string{policy.RoleMember}
-	if slices.Contains(s.AdminEmails, tok.Email) {
+	if slices.Contains(s.AdminEmails, email) {
 		roles = append(roles, policy.RoleAdmin)
 	}
-	m := Member{
-		ID: "m_" + rand.Text(), Email: tok.Email, DisplayName: defaultDisplayName(tok.Email),
-		Locale: locale.Pick(tok.Locale, ""), Roles: roles, Status: StatusActive, CreatedAt: now.UTC(),
+	var accept *Acceptance
+	if grant != nil {
+		for _, r := range grant.Roles {
+			if !slices.Contains(roles, r) {
+				roles = append(roles, r)
+			}
+		}
+		accept = &Acceptance{InvitationID: grant.ID, CodeHash: grant.CodeHash, InviterID: grant.InviterID}
 	}
-	sess, raw := auth.NewSession(m.ID, now, userAgent)
+	slices.Sort(roles)
+	m := Member{ID: "m_" + rand.Text(), Email: email, DisplayName: name, Locale: locale.Pick(lang, ""),
+		Roles: roles, Status: StatusActive, CreatedAt: now.UTC()}
+	sess, cookie := auth.NewSession(m.ID, now, userAgent)
 	meta := eventtypes.NewMeta(now)
 	event, err := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta,
 		eventtypes.MemberRegistered{Meta: meta, MemberID: m.ID, Email: m.Email, DisplayName: m.DisplayName, Locale: m.Locale})
 	if err != nil {
-		return Member{}, auth.Session{}, "", fmt.Errorf("members.VerifyEmail: %w", err)
+		return Member{}, auth.Session{}, "", err
 	}
-	err = s.Store.Register(ctx, m, sess, event, nil)
+	err = s.Store.Register(ctx, m, sess, event, identity, accept)
 	var taken *EmailTakenError
 	if errors.As(err, &taken) {
-		// Two links were sent before the first was used: the first one made the member.
+		// Two first sign-ins raced: the first made the member; this one signs in.
 		return s.signIn(ctx, taken.MemberID, now, userAgent)
 	}
 	if err != nil {
-		return Member{}, auth.Session{}, "", fmt.Errorf("members.VerifyEmail: %w", err)
+		return Member{}, auth.Session{}, "", err
 	}
-	slog.InfoContext(ctx, "member registered", "member_id", m.ID)
-	return m, sess, raw, nil
+	slog.InfoContext(ctx, "member registered", "member_id", m.ID, "invited", grant != nil)
+	return m, sess, cookie, nil
 }
 
 func (s *Service) signIn(ctx context.Context, memberID string, now time.Time, userAgent string) (Member, auth.Session, string, error) {

@@ -2,19 +2,13 @@ package members
 
 import (
 	"context"
-	"crypto/rand"
-	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"strings"
 	"time"
 
 	"tribune/shared/auth"
 	"tribune/shared/errs"
-	"tribune/shared/eventtypes"
-	"tribune/shared/locale"
-	"tribune/shared/policy"
 	"tribune/shared/ratelimit"
 	"tribune/shared/social"
 )
@@ -52,8 +46,11 @@ type Social struct {
 }
 
 // Start begins a sign-in with a provider; state goes into a browser-bound cookie.
-func (s *Social) Start(ctx context.Context, provider, returnTo, clientIP string) (redirect, state string, err error) {
-	url, flow, err := s.Providers.Start(ctx, provider, safeReturn(returnTo), "")
+func (s *Social) Start(ctx context.Context, provider, returnTo, invitation, clientIP string) (redirect, state string, err error) {
+	if len(invitation) > 120 {
+		return "", "", fmt.Errorf("members.Social.Start: %w", ErrInvitationInvalid)
+	}
+	url, flow, err := s.Providers.Start(ctx, provider, safeReturn(returnTo), invitation)
 	if err != nil {
 		return "", "", fmt.Errorf("members.Social.Start %s: %w", provider, err)
 	}
@@ -102,14 +99,14 @@ func (s *Social) Finish(ctx context.Context, cb Callback) (Member, auth.Session,
 	if err != nil {
 		return fail(err)
 	}
-	m, sess, cookie, err := s.signIn(ctx, id, cb.Lang, cb.UserAgent, now)
+	m, sess, cookie, err := s.signIn(ctx, id, flow.Invitation, cb.Lang, cb.UserAgent, now)
 	if err != nil {
 		return fail(err)
 	}
 	return m, sess, cookie, flow.Return, nil
 }
 
-func (s *Social) signIn(ctx context.Context, id social.Identity, lang, userAgent string, now time.Time) (Member, auth.Session, string, error) {
+func (s *Social) signIn(ctx context.Context, id social.Identity, invitation, lang, userAgent string, now time.Time) (Member, auth.Session, string, error) {
 	memberID, err := s.Store.MemberIDByIdentity(ctx, id.Provider, id.Subject)
 	if err == nil {
 		return s.Service.signIn(ctx, memberID, now, userAgent)
@@ -128,8 +125,11 @@ func (s *Social) signIn(ctx context.Context, id social.Identity, lang, userAgent
 	if err != nil {
 		return Member{}, auth.Session{}, "", err
 	}
-	memberID, err = s.Service.Store.MemberIDByEmail(ctx, email)
-	if err == nil {
+	memberID, grant, err := s.Service.admit(ctx, email, invitation)
+	if err != nil {
+		return Member{}, auth.Session{}, "", err
+	}
+	if memberID != "" {
 		sess, cookie := auth.NewSession(memberID, now, userAgent)
 		if err := s.Store.LinkIdentity(ctx, memberID, id, sess); err != nil {
 			return Member{}, auth.Session{}, "", err
@@ -137,45 +137,11 @@ func (s *Social) signIn(ctx context.Context, id social.Identity, lang, userAgent
 		slog.InfoContext(ctx, "identity linked", "member_id", memberID, "provider", id.Provider)
 		return Member{ID: memberID}, sess, cookie, nil
 	}
-	if !isNotFound(err) {
-		return Member{}, auth.Session{}, "", err
-	}
-	return s.register(ctx, id, email, lang, userAgent, now)
-}
-
-func (s *Social) register(ctx context.Context, id social.Identity, email, lang, userAgent string, now time.Time) (Member, auth.Session, string, error) {
-	roles := []string{policy.RoleMember}
-	if slices.Contains(s.Service.AdminEmails, email) {
-		roles = append(roles, policy.RoleAdmin)
-	}
 	name := strings.TrimSpace(id.Name)
 	if name == "" || len(name) > 60 {
 		name = defaultDisplayName(email)
 	}
-	m := Member{ID: "m_" + rand.Text(), Email: email, DisplayName: name, Locale: locale.Pick(lang, ""),
-		Roles: roles, Status: StatusActive, CreatedAt: now.UTC()}
-	sess, cookie := auth.NewSession(m.ID, now, userAgent)
-	meta := eventtypes.NewMeta(now)
-	event, err := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta,
-		eventtypes.MemberRegistered{Meta: meta, MemberID: m.ID, Email: m.Email, DisplayName: m.DisplayName, Locale: m.Locale})
-	if err != nil {
-		return Member{}, auth.Session{}, "", err
-	}
-	err = s.Service.Store.Register(ctx, m, sess, event, &id)
-	var taken *EmailTakenError
-	if errors.As(err, &taken) {
-		// Registered a moment ago by another path: link to it instead.
-		sess, cookie = auth.NewSession(taken.MemberID, now, userAgent)
-		if err := s.Store.LinkIdentity(ctx, taken.MemberID, id, sess); err != nil {
-			return Member{}, auth.Session{}, "", err
-		}
-		return Member{ID: taken.MemberID}, sess, cookie, nil
-	}
-	if err != nil {
-		return Member{}, auth.Session{}, "", err
-	}
-	slog.InfoContext(ctx, "member registered", "member_id", m.ID, "provider", id.Provider)
-	return m, sess, cookie, nil
+	return s.Service.register(ctx, email, name, lang, userAgent, &id, grant, now)
 }
 
 // safeReturn keeps only a local path, so a crafted link cannot send a person elsewhere.

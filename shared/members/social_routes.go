@@ -36,7 +36,8 @@ func (h SocialHTTP) Routes() []httpx.Route {
 			Summary:   "The sign-in providers this community has enabled.",
 			Responses: map[int]httpx.Response{200: {Description: "Providers, in display order", Body: ProviderList{}}}},
 		{Method: "GET", Pattern: "/api/auth/oidc/{provider}/start", Tag: "auth", Handler: h.start,
-			Query:   []httpx.Param{{Name: "return", Description: "Local path to land on afterwards"}},
+			Query: []httpx.Param{{Name: "return", Description: "Local path to land on afterwards"},
+				{Name: "invitation", Description: "Invitation code a newcomer brings (invite-only communities)"}},
 			Summary: "Start signing in with a provider (authorization code + PKCE, state, nonce): redirects to the provider.",
 			Responses: map[int]httpx.Response{303: {Description: "To the provider"}, 404: problem("Provider not enabled"),
 				429: problem("Too many sign-in attempts from this client")}},
@@ -58,7 +59,8 @@ func (h SocialHTTP) providers(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h SocialHTTP) start(w http.ResponseWriter, r *http.Request) {
-	url, state, err := h.Social.Start(r.Context(), r.PathValue("provider"), r.URL.Query().Get("return"), httpx.ClientIP(r, h.HTTP.TrustedProxies))
+	q := r.URL.Query()
+	url, state, err := h.Social.Start(r.Context(), r.PathValue("provider"), q.Get("return"), q.Get("invitation"), httpx.ClientIP(r, h.HTTP.TrustedProxies))
 	if err != nil {
 		h.fail(w, r, err)
 		return

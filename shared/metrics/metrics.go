@@ -17,7 +17,10 @@ const Consumer = "metrics"
 
 // Counter names.
 const (
-	Registrations = "registrations"
+	Registrations       = "registrations"
+	InvitationsSent     = "invitations_sent"
+	InvitationLinks     = "invitation_links_created"
+	InvitationsAccepted = "invitations_accepted"
 )
 
 // Store counts.
@@ -44,9 +47,35 @@ func (s *Service) OnMemberRegistered(ctx context.Context, env eventtypes.Envelop
 	if err := eventtypes.Decode(env, &evt); err != nil {
 		return fmt.Errorf("metrics.OnMemberRegistered: %w", err)
 	}
-	err := s.Store.CountOnce(ctx, Consumer, evt.EventID, Registrations, Day(evt.OccurredAt), 1, s.Now())
+	return s.count(ctx, evt.Meta, Registrations)
+}
+
+// OnInvitationCreated counts an invitation emailed (resends too) or a link created.
+func (s *Service) OnInvitationCreated(ctx context.Context, env eventtypes.Envelope) error {
+	var evt eventtypes.InvitationCreated
+	if err := eventtypes.Decode(env, &evt); err != nil {
+		return fmt.Errorf("metrics.OnInvitationCreated: %w", err)
+	}
+	name := InvitationsSent
+	if evt.Email == "" {
+		name = InvitationLinks
+	}
+	return s.count(ctx, evt.Meta, name)
+}
+
+// OnInvitationAccepted counts a registration through an invitation.
+func (s *Service) OnInvitationAccepted(ctx context.Context, env eventtypes.Envelope) error {
+	var evt eventtypes.InvitationAccepted
+	if err := eventtypes.Decode(env, &evt); err != nil {
+		return fmt.Errorf("metrics.OnInvitationAccepted: %w", err)
+	}
+	return s.count(ctx, evt.Meta, InvitationsAccepted)
+}
+
+func (s *Service) count(ctx context.Context, meta eventtypes.Meta, name string) error {
+	err := s.Store.CountOnce(ctx, Consumer, meta.EventID, name, Day(meta.OccurredAt), 1, s.Now())
 	if err != nil && !errors.Is(err, eventtypes.ErrDuplicate) {
-		return fmt.Errorf("metrics.OnMemberRegistered %s: %w", evt.EventID, err)
+		return fmt.Errorf("metrics.count %s %s: %w", name, meta.EventID, err)
 	}
 	return nil
 }

@@ -43,6 +43,49 @@ func NewService(store Store, sender mail.Sender, publicURL string) *Service {
 	return &Service{Store: store, Mail: sender, Templates: mail.TemplatesIn(templatesDir, "templates"), PublicURL: publicURL, Now: time.Now}
 }
 
+// once claims an event for this consumer, runs send, and gives the claim back if
+// sending fails, so the retry sends it (losing a mail is worse than a rare double).
+func (s *Service) once(ctx context.Context, eventID string, send func() error) error {
+	err := s.Store.ClaimEvent(ctx, Consumer, eventID, s.Now())
+	if errors.Is(err, eventtypes.ErrDuplicate) {
+		slog.InfoContext(ctx, "event already handled", "event_id", eventID)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := send(); err != nil {
+		if rerr := s.Store.ReleaseEvent(ctx, Consumer, eventID); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+		return err
+	}
+	return nil
+}
+
+// OnInvitationCreated emails an invitation (links have no address: nothing to send).
+func (s *Service) OnInvitationCreated(ctx context.Context, env eventtypes.Envelope) error {
+	var evt eventtypes.InvitationCreated
+	if err := eventtypes.Decode(env, &evt); err != nil {
+		return fmt.Errorf("notifications.OnInvitationCreated: %w", err)
+	}
+	if evt.Email == "" {
+		return nil
+	}
+	msg, err := s.Templates.Render("invitation", evt.Locale, evt.Email, map[string]any{
+		"Inviter": evt.InviterName, "Message": evt.Message, "Link": s.PublicURL + "/invite/" + evt.Code,
+		"ValidUntil": evt.ValidUntil.Format("2006-01-02"),
+	})
+	if err != nil {
+		return fmt.Errorf("notifications.OnInvitationCreated %s: %w", evt.EventID, err)
+	}
+	if err := s.once(ctx, evt.EventID, func() error { return s.Mail.Send(ctx, msg) }); err != nil {
+		return fmt.Errorf("notifications.OnInvitationCreated %s: %w", evt.EventID, err)
+	}
+	slog.InfoContext(ctx, "invitation sent", "event_id", evt.EventID, "invitation_id", evt.InvitationID, "to", logx.Email(evt.Email))
+	return nil
+}
+
 // OnMemberRegistered welcomes a new member by email, once.
 func (s *Service) OnMemberRegistered(ctx context.Context, env eventtypes.Envelope) error {
 	var evt eventtypes.MemberRegistered
@@ -53,19 +96,7 @@ func (s *Service) OnMemberRegistered(ctx context.Context, env eventtypes.Envelop
 	if err != nil {
 		return fmt.Errorf("notifications.OnMemberRegistered %s: %w", evt.EventID, err)
 	}
-	err = s.Store.ClaimEvent(ctx, Consumer, evt.EventID, s.Now())
-	if errors.Is(err, eventtypes.ErrDuplicate) {
-		slog.InfoContext(ctx, "welcome already sent", "event_id", evt.EventID)
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("notifications.OnMemberRegistered %s: %w", evt.EventID, err)
-	}
-	if err := s.Mail.Send(ctx, msg); err != nil {
-		// Give the claim back so the retry sends it; losing the mail is worse than a rare double.
-		if rerr := s.Store.ReleaseEvent(ctx, Consumer, evt.EventID); rerr != nil {
-			err = errors.Join(err, rerr)
-		}
+	if err := s.once(ctx, evt.EventID, func() error { return s.Mail.Send(ctx, msg) }); err != nil {
 		return fmt.Errorf("notifications.OnMemberRegistered %s: %w", evt.EventID, err)
 	}
 	slog.InfoContext(ctx, "welcome sent", "event_id", evt.EventID, "to", logx.Email(evt.Email))

@@ -33,6 +33,12 @@ const (
 	MembersModerate Action = "members.moderate"
 	// MembersReadStaffFields: the staff-only section of a profile.
 	MembersReadStaffFields Action = "members.staff-fields"
+	// InvitationsStaff: invite in bulk, share links, list, resend and revoke.
+	InvitationsStaff Action = "invitations.staff"
+	// InvitationsFriend: invite a friend by email (with a daily quota).
+	InvitationsFriend Action = "invitations.friend"
+	// CommunitySettings: change the access mode.
+	CommunitySettings Action = "community.settings"
 )
 
 // grants is the permission table: the roles allowed each action.
@@ -41,6 +47,9 @@ var grants = map[Action][]string{
 	MembersManageRoles:     {RoleAdmin},
 	MembersModerate:        {RoleAdmin, RoleModerator},
 	MembersReadStaffFields: StaffRoles,
+	InvitationsStaff:       {RoleAdmin, RoleMarketer},
+	InvitationsFriend:      Roles,
+	CommunitySettings:      {RoleAdmin},
 }
 
 // Actions lists every action that needs a role, for docs and tests.

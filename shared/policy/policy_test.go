@@ -9,6 +9,9 @@ func TestPermissionTable(t *testing.T) {
 		MembersManageRoles:     {RoleAdmin: true},
 		MembersModerate:        {RoleAdmin: true, RoleModerator: true},
 		MembersReadStaffFields: {RoleAdmin: true, RoleModerator: true, RoleSupport: true, RoleMarketer: true},
+		InvitationsStaff:       {RoleAdmin: true, RoleMarketer: true},
+		InvitationsFriend:      {RoleAdmin: true, RoleModerator: true, RoleSupport: true, RoleMarketer: true, RoleMember: true},
+		CommunitySettings:      {RoleAdmin: true},
 	}
 	if len(want) != len(Actions()) {
 		t.Fatalf("%d actions in the table, %d here", len(Actions()), len(want))

@@ -78,6 +78,7 @@ type tokenItem struct {
 	Email        string
 	Locale       string
 	MemberID     string `dynamodbav:",omitempty"`
+	Invitation   string `dynamodbav:",omitempty"`
 	ValidUntil   int64
 	UsedAt       int64 `dynamodbav:",omitempty"`
 	ExpiresAt    int64
@@ -143,7 +144,7 @@ func (s *Store) rateUpdates(hits []ratelimit.Hit, now time.Time) []types.Transac
 // transaction, so a refused request writes nothing.
 func (s *Store) SaveSignInToken(ctx context.Context, t members.SignInToken, hits []ratelimit.Hit, now time.Time) error {
 	tok, err := s.put(tokenItem{PK: signInPK(t.Hash), SK: skToken, Type: typeSignInToken, Email: t.Email, Locale: t.Locale,
-		MemberID: t.MemberID, ValidUntil: t.ExpiresAt.Unix(), ExpiresAt: t.ExpiresAt.Add(usedTokenKept).Unix()}, "attribute_not_exists(PK)")
+		MemberID: t.MemberID, Invitation: t.Invitation, ValidUntil: t.ExpiresAt.Unix(), ExpiresAt: t.ExpiresAt.Add(usedTokenKept).Unix()}, "attribute_not_exists(PK)")
 	if err != nil {
 		return fmt.Errorf("store.SaveSignInToken: %w", err)
 	}
@@ -192,7 +193,8 @@ func (s *Store) ConsumeSignInToken(ctx context.Context, hash string, now time.Ti
 	if err := attributevalue.UnmarshalMap(out.Attributes, &it); err != nil {
 		return members.SignInToken{}, fmt.Errorf("store.ConsumeSignInToken: %w", err)
 	}
-	return members.SignInToken{Hash: hash, Email: it.Email, Locale: it.Locale, MemberID: it.MemberID, ExpiresAt: time.Unix(it.ValidUntil, 0)}, nil
+	return members.SignInToken{Hash: hash, Email: it.Email, Locale: it.Locale, MemberID: it.MemberID, Invitation: it.Invitation,
+		ExpiresAt: time.Unix(it.ValidUntil, 0)}, nil
 }
 
 func (s *Store) sessionPut(sess auth.Session) (types.TransactWriteItem, error) {
@@ -203,8 +205,8 @@ func (s *Store) sessionPut(sess auth.Session) (types.TransactWriteItem, error) {
 
 // Register implements members.Store: email claim, member, session and outbox event in
 // one transaction.
-func (s *Store) Register(ctx context.Context, m members.Member, sess auth.Session, event eventtypes.Envelope, identity *social.Identity) error {
-	items := make([]types.TransactWriteItem, 4, 5)
+func (s *Store) Register(ctx context.Context, m members.Member, sess auth.Session, event eventtypes.Envelope, identity *social.Identity, accept *members.Acceptance) error {
+	items := make([]types.TransactWriteItem, 4, 7)
 	var err error
 	parts := []struct {
 		item any
@@ -232,7 +234,18 @@ func (s *Store) Register(ctx context.Context, m members.Member, sess auth.Sessio
 		}
 		items = append(items, link)
 	}
+	acceptAt := len(items)
+	if accept != nil {
+		spend, err := s.acceptanceItems(accept, m.ID, m.CreatedAt)
+		if err != nil {
+			return fmt.Errorf("store.Register %s: %w", m.ID, err)
+		}
+		items = append(items, spend...)
+	}
 	reasons, err := s.transact(ctx, items)
+	if accept != nil && conditionFailed(reasons, acceptAt) {
+		return fmt.Errorf("store.Register %s: %w", m.ID, members.ErrInvitationInvalid)
+	}
 	if conditionFailed(reasons, 0) {
 		var existing emailItem
 		if uerr := attributevalue.UnmarshalMap(reasons[0].Item, &existing); uerr == nil && existing.MemberID != "" {

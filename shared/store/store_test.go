@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"testing"
 	"time"
@@ -13,8 +14,10 @@ import (
 	"tribune/shared/auth"
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
+	"tribune/shared/invitations"
 	"tribune/shared/members"
 	"tribune/shared/ratelimit"
+	"tribune/shared/social"
 	"tribune/shared/store"
 	"tribune/shared/store/dynamotest"
 )
@@ -47,7 +50,7 @@ func register(t *testing.T, st *store.Store, email string, now time.Time) (membe
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.Register(ctx, m, sess, env, nil); err != nil {
+	if err := st.Register(ctx, m, sess, env, nil, nil); err != nil {
 		t.Fatalf("Register: %v", err)
 	}
 	return m, sess
@@ -81,7 +84,7 @@ func TestRegisterWritesMemberEmailSessionAndEventTogether(t *testing.T) {
 	sess2, _ := auth.NewSession(other.ID, now, "test")
 	meta := eventtypes.NewMeta(now)
 	env, _ := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta, eventtypes.MemberRegistered{Meta: meta})
-	err = st.Register(ctx, other, sess2, env, nil)
+	err = st.Register(ctx, other, sess2, env, nil, nil)
 	var taken *members.EmailTakenError
 	if !errors.As(err, &taken) || taken.MemberID != m.ID {
 		t.Fatalf("second Register = %v, want EmailTakenError for %s", err, m.ID)
@@ -267,5 +270,57 @@ func TestRolesAndStatusReachTheSessionLookup(t *testing.T) {
 	}
 	if _, err := st.SetRoles(ctx, "m_nobody", []string{"member"}); !errors.Is(err, errs.ErrNotFound) {
 		t.Fatalf("SetRoles of a missing member = %v, want not found", err)
+	}
+}
+
+func TestInvitationsAreListedAcrossMonthsAndSpentOnce(t *testing.T) {
+	st, _ := newStore(t)
+	now := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	quota := ratelimit.Hit{Rule: ratelimit.Rule{Name: "q", Limit: 10, Window: time.Hour}, Key: "m"}
+	for i, created := range []time.Time{now.AddDate(0, 0, -20), now.AddDate(0, 0, -1), now.AddDate(0, 0, -45)} {
+		inv := invitations.Invitation{ID: fmt.Sprintf("inv%05d", i), Kind: invitations.KindLink, Roles: []string{"member"}, MaxUses: 1,
+			CreatedAt: created, ValidUntil: created.Add(30 * 24 * time.Hour), CodeHash: "h"}
+		meta := eventtypes.NewMeta(created)
+		env, _ := eventtypes.NewEnvelope(eventtypes.SourceInvitations, eventtypes.InvitationCreatedType, meta, eventtypes.InvitationCreated{Meta: meta})
+		if err := st.CreateInvitation(ctx, inv, env, quota, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list, err := st.ListInvitations(ctx, now.AddDate(0, 0, -31), now)
+	if err != nil || len(list) != 2 || list[0].ID != "inv00001" || list[1].ID != "inv00000" {
+		t.Fatalf("ListInvitations = %+v, %v; want the two of the last 31 days (November and December), newest first", list, err)
+	}
+	if _, err := st.RevokeInvitation(ctx, "nope", now); !errors.Is(err, errs.ErrNotFound) {
+		t.Fatalf("revoke a missing invitation: %v", err)
+	}
+	got, err := st.RevokeInvitation(ctx, "inv00001", now)
+	if err != nil || got.RevokedAt == nil {
+		t.Fatalf("revoke: %+v %v", got, err)
+	}
+	_, settings, grant, err := st.Admission(ctx, "x@example.com", "inv00001")
+	if err != nil || grant == nil || !grant.Revoked || settings != members.DefaultSettings {
+		t.Fatalf("Admission = %+v %+v %v", settings, grant, err)
+	}
+}
+
+func TestAuthFlowIsTakenOnce(t *testing.T) {
+	st, _ := newStore(t)
+	now := time.Now()
+	f := social.Flow{Provider: "google", State: "state-1", Nonce: "n", Verifier: "v", Return: "/x"}
+	if err := st.SaveAuthFlow(ctx, f, now.Add(time.Minute), nil, now); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.TakeAuthFlow(ctx, "state-1", now)
+	if err != nil || got != f {
+		t.Fatalf("TakeAuthFlow = %+v, %v", got, err)
+	}
+	if _, err := st.TakeAuthFlow(ctx, "state-1", now); !errors.Is(err, social.ErrBadState) {
+		t.Fatalf("second take = %v, want ErrBadState", err)
+	}
+	if err := st.SaveAuthFlow(ctx, social.Flow{State: "old"}, now.Add(-time.Second), nil, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.TakeAuthFlow(ctx, "old", now); !errors.Is(err, social.ErrBadState) {
+		t.Fatalf("expired flow = %v, want ErrBadState", err)
 	}
 }

@@ -1,0 +1,263 @@
+package app_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
+
+	"tribune/shared/app"
+	"tribune/shared/auth"
+	"tribune/shared/bus"
+	"tribune/shared/config"
+	"tribune/shared/invitations"
+	"tribune/shared/mail"
+	"tribune/shared/metrics"
+	"tribune/shared/policy"
+	"tribune/shared/store"
+	"tribune/shared/store/dynamotest"
+)
+
+// community is the whole product in-process: every route, the stream publisher and the
+// consumers, mail in an outbox folder.
+type community struct {
+	t      *testing.T
+	srv    *httptest.Server
+	st     *store.Store
+	tbl    dynamotest.Table
+	outbox string
+}
+
+func newCommunity(t *testing.T) *community {
+	tbl := dynamotest.NewTable(t)
+	c := &community{t: t, tbl: tbl, st: store.New(tbl.DB, tbl.Name), outbox: t.TempDir()}
+	c.srv = httptest.NewServer(nil)
+	t.Cleanup(c.srv.Close)
+	cfg := config.Config{PublicURL: c.srv.URL}
+	sender := mail.Outbox{Dir: c.outbox, From: "t@example.com"}
+	h, err := app.LocalHandler(cfg, c.st, sender)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.srv.Config.Handler = h
+	local := &bus.Local{Consumers: app.Consumers(cfg, c.st, sender), Attempts: 3, Backoff: 10 * time.Millisecond}
+	awsCfg, _ := store.LoadAWSConfig(context.Background(), dynamotest.Endpoint())
+	streams := dynamodbstreams.NewFromConfig(awsCfg, func(o *dynamodbstreams.Options) { o.BaseEndpoint = &[]string{dynamotest.Endpoint()}[0] })
+	ctx, cancel := context.WithCancel(context.Background())
+	poller := &bus.StreamPoller{Streams: streams, StreamARN: tbl.StreamARN, Handler: app.Publisher(local),
+		Checkpoints: &bus.FileCheckpoints{Path: filepath.Join(t.TempDir(), "ckpt.json")}, Interval: 20 * time.Millisecond}
+	done := make(chan struct{})
+	go func() { _ = poller.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done; local.Wait() })
+	return c
+}
+
+// as is a browser signed in as a member holding roles.
+func (c *community) as(name string, roles ...string) *http.Client {
+	id := newMember(c.t, c.st, name, append([]string{policy.RoleMember}, roles...))
+	jar, _ := cookiejar.New(nil)
+	u, _ := http.NewRequest("GET", c.srv.URL, nil)
+	jar.SetCookies(u.URL, []*http.Cookie{{Name: auth.SessionCookie, Value: cookieFor(c.t, c.st, id)}})
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+func (c *community) visitor() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+func (c *community) call(client *http.Client, method, path, body string, out any) (int, string) {
+	c.t.Helper()
+	req, _ := http.NewRequest(method, c.srv.URL+path, strings.NewReader(body))
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var raw json.RawMessage
+	_ = json.NewDecoder(resp.Body).Decode(&raw)
+	if out != nil {
+		_ = json.Unmarshal(raw, out)
+	}
+	return resp.StatusCode, string(raw)
+}
+
+// mailTo waits for the newest message to addr whose first link contains part, and
+// returns that link.
+func (c *community) mailTo(addr, part string) string {
+	c.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		msgs, _ := mail.ReadOutbox(c.outbox)
+		for i := len(msgs) - 1; i >= 0; i-- {
+			if links := msgs[i].Links(); msgs[i].To == addr && len(links) > 0 && strings.Contains(links[0], part) {
+				return links[0]
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	c.t.Fatalf("no mail to %s with a link to %q", addr, part)
+	return ""
+}
+
+// invitationCount is how many invitations exist (read straight from the store).
+func (c *community) invitationCount() int {
+	list, err := c.st.ListInvitations(context.Background(), time.Now().Add(-time.Hour), time.Now())
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return len(list)
+}
+
+// signUp asks for a link with an invitation code and follows it; it returns the
+// status of the start and the new member's roles.
+func (c *community) signUp(email, code string) (int, string, []string) {
+	c.t.Helper()
+	browser := c.visitor()
+	body, _ := json.Marshal(map[string]string{"email": email, "invitation": code, "locale": "en"})
+	status, problem := c.call(browser, "POST", "/api/auth/email/start", string(body), nil)
+	if status != http.StatusAccepted {
+		return status, problem, nil
+	}
+	link := strings.TrimPrefix(c.mailTo(email, "/api/auth/email/verify"), c.srv.URL)
+	status, problem = c.call(browser, "GET", link, "", nil)
+	if status != http.StatusSeeOther {
+		return status, problem, nil
+	}
+	var me struct{ Roles []string }
+	c.call(browser, "GET", "/api/me", "", &me)
+	return status, "", me.Roles
+}
+
+func codeOf(link string) string { return link[strings.LastIndex(link, "/invite/")+len("/invite/"):] }
+
+func TestInviteOnlyCommunityAdmitsInviteesWithTheirRoles(t *testing.T) {
+	c := newCommunity(t)
+	admin := c.as("ada", policy.RoleAdmin)
+	if status, body := c.call(admin, "PUT", "/api/community/access", `{"accessMode":"invite"}`, nil); status != 200 {
+		t.Fatalf("access mode: %d %s", status, body)
+	}
+	if status, body, _ := c.signUp("walkin@example.com", ""); status != 403 || !strings.Contains(body, "invitation_required") {
+		t.Fatalf("sign-up without invitation: %d %s", status, body)
+	}
+
+	// Every address is checked before any invitation is written.
+	status, body := c.call(admin, "POST", "/api/invitations", `{"emails":["bea@example.com","not-an-address"]}`, nil)
+	if status != 400 || c.invitationCount() != 0 {
+		t.Fatalf("bulk with a bad address: %d %s, %d invitations written", status, body, c.invitationCount())
+	}
+	var list invitations.InvitationList
+	status, body = c.call(admin, "POST", "/api/invitations",
+		`{"emails":["Bea@example.com","cal@example.com"],"roles":["moderator"],"message":"Welcome aboard","validDays":7}`, &list)
+	if status != 201 || len(list.Invitations) != 2 || list.Invitations[0].Email != "bea@example.com" {
+		t.Fatalf("bulk invite: %d %s", status, body)
+	}
+	link := c.mailTo("bea@example.com", "/invite/")
+	code := codeOf(link)
+	var pub invitations.Public
+	if status, _ := c.call(c.visitor(), "GET", "/api/invitations/code/"+code, "", &pub); status != 200 || pub.InviterName != "ada" || pub.Message != "Welcome aboard" || pub.State != "pending" {
+		t.Fatalf("landing page data: %d %+v", status, pub)
+	}
+	if status, body, _ := c.signUp("someone.else@example.com", code); status != 403 || !strings.Contains(body, "invitation_other_email") {
+		t.Fatalf("invitation used by another address: %d %s", status, body)
+	}
+	status, body, roles := c.signUp("bea@example.com", code)
+	if status != http.StatusSeeOther || strings.Join(roles, ",") != "member,moderator" {
+		t.Fatalf("invitee sign-up: %d %s roles %v", status, body, roles)
+	}
+	// Used up: a second registration with it is refused (a member signing in is not).
+	if status, body, _ := c.signUp("bea@example.com", code); status != http.StatusSeeOther {
+		t.Fatalf("the invitee signs in again: %d %s", status, body)
+	}
+	waitFor(t, "invitations counted", func() bool {
+		sent, _ := c.st.Counter(context.Background(), metrics.InvitationsSent, metrics.Day(time.Now()))
+		accepted, _ := c.st.Counter(context.Background(), metrics.InvitationsAccepted, metrics.Day(time.Now()))
+		return sent == 2 && accepted == 1
+	})
+
+	// Revoked: the link stops working. Resent: the old link stops, the new one works.
+	calID := list.Invitations[1].ID
+	calCode := codeOf(c.mailTo("cal@example.com", "/invite/"))
+	if status, _ := c.call(admin, "POST", "/api/invitations/"+calID+"/resend", "", nil); status != 200 {
+		t.Fatalf("resend: %d", status)
+	}
+	if status, _ := c.call(c.visitor(), "GET", "/api/invitations/code/"+calCode, "", nil); status != 410 {
+		t.Fatalf("old code after resend: %d, want 410", status)
+	}
+	var pending invitations.InvitationList
+	c.call(admin, "GET", "/api/invitations", "", &pending)
+	if len(pending.Invitations) != 1 || pending.Invitations[0].ID != calID {
+		t.Fatalf("pending after one acceptance: %+v", pending)
+	}
+	if status, _ := c.call(admin, "POST", "/api/invitations/"+calID+"/revoke", "", nil); status != 200 {
+		t.Fatalf("revoke: %d", status)
+	}
+	if status, body, _ := c.signUp("cal@example.com", calCode); status != 410 || !strings.Contains(body, "invitation_invalid") {
+		t.Fatalf("old code after resend: %d %s", status, body)
+	}
+	if status, _ := c.call(admin, "POST", "/api/invitations/"+calID+"/resend", "", nil); status != 409 {
+		t.Fatalf("resend a revoked invitation: %d, want 409", status)
+	}
+}
+
+func TestShareableLinksHaveAUseLimitAndRolesNeedAnAdmin(t *testing.T) {
+	c := newCommunity(t)
+	marketer := c.as("mia", policy.RoleMarketer)
+	if status, body := c.call(marketer, "POST", "/api/invitations/links", `{"maxUses":2,"roles":["admin"]}`, nil); status != 403 || !strings.Contains(body, "roles_not_allowed") {
+		t.Fatalf("marketer grants admin: %d %s", status, body)
+	}
+	for _, bad := range []string{`{"maxUses":0}`, `{"maxUses":1001}`, `{"maxUses":2,"validDays":31}`, `{"maxUses":2,"message":"` + strings.Repeat("x", 1001) + `"}`} {
+		if status, _ := c.call(marketer, "POST", "/api/invitations/links", bad, nil); status != 400 {
+			t.Fatalf("link %s: %d, want 400", bad[:20], status)
+		}
+	}
+	var created invitations.LinkCreated
+	if status, body := c.call(marketer, "POST", "/api/invitations/links", `{"maxUses":2}`, &created); status != 201 || !strings.HasSuffix(created.Link, created.Code) {
+		t.Fatalf("link: %d %s", status, body)
+	}
+	if _, secret, _ := strings.Cut(created.Code, "-"); len(secret) < 26 {
+		t.Fatalf("the code's secret has fewer than 128 bits: %q", created.Code)
+	}
+	for _, who := range []string{"one@example.com", "two@example.com"} {
+		if status, body, _ := c.signUp(who, created.Code); status != http.StatusSeeOther {
+			t.Fatalf("%s through the link: %d %s", who, status, body)
+		}
+	}
+	if status, body, _ := c.signUp("three@example.com", created.Code); status != 410 || !strings.Contains(body, "invitation_used") {
+		t.Fatalf("third use of a two-use link: %d %s", status, body)
+	}
+	if status, body, _ := c.signUp("four@example.com", "garbage"); status != 410 {
+		t.Fatalf("malformed code: %d %s", status, body)
+	}
+}
+
+func TestMembersInviteFriendsWithinADailyQuota(t *testing.T) {
+	c := newCommunity(t)
+	member := c.as("max")
+	for i := 0; i < invitations.LimitMemberInvites.Limit; i++ {
+		body := `{"email":"friend` + string(rune('a'+i)) + `@example.com","message":"come"}`
+		if status, b := c.call(member, "POST", "/api/invitations/friend", body, nil); status != 201 {
+			t.Fatalf("friend %d: %d %s", i, status, b)
+		}
+	}
+	if status, body := c.call(member, "POST", "/api/invitations/friend", `{"email":"one.more@example.com"}`, nil); status != 429 || !strings.Contains(body, "invitation_quota") {
+		t.Fatalf("over the quota: %d %s", status, body)
+	}
+	if n := c.invitationCount(); n != invitations.LimitMemberInvites.Limit {
+		t.Fatalf("%d invitations after a refused one, want %d", n, invitations.LimitMemberInvites.Limit)
+	}
+	if status, _ := c.call(member, "GET", "/api/invitations", "", nil); status != 403 {
+		t.Fatalf("a member lists invitations: %d", status)
+	}
+	c.mailTo("frienda@example.com", "/invite/")
+}

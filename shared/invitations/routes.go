@@ -1,0 +1,195 @@
+package invitations
+
+import (
+	"context"
+	"net/http"
+
+	"tribune/shared/auth"
+	"tribune/shared/httpx"
+	"tribune/shared/policy"
+)
+
+// BulkRequest invites addresses (staff).
+type BulkRequest struct {
+	Emails    []string `json:"emails"`
+	Roles     []string `json:"roles,omitempty"`
+	Message   string   `json:"message,omitempty"`
+	ValidDays int      `json:"validDays,omitempty"`
+	Locale    string   `json:"locale,omitempty"`
+}
+
+// FriendRequest invites one friend (any member).
+type FriendRequest struct {
+	Email   string `json:"email"`
+	Message string `json:"message,omitempty"`
+	Locale  string `json:"locale,omitempty"`
+}
+
+// LinkRequest creates a shareable link (staff).
+type LinkRequest struct {
+	Roles     []string `json:"roles,omitempty"`
+	MaxUses   int      `json:"maxUses"`
+	ValidDays int      `json:"validDays,omitempty"`
+	Message   string   `json:"message,omitempty"`
+}
+
+// InvitationList answers listings and bulk invites.
+type InvitationList struct {
+	Invitations []Invitation `json:"invitations"`
+}
+
+// LinkCreated is a new shareable link; the code is shown this once.
+type LinkCreated struct {
+	Invitation Invitation `json:"invitation"`
+	Code       string     `json:"code"`
+	Link       string     `json:"link"`
+}
+
+// Names finds the display name of an inviter.
+type Names interface {
+	DisplayName(ctx context.Context, memberID string) (string, error)
+}
+
+// HTTP exposes invitations.
+type HTTP struct {
+	Service *Service
+	Names   Names
+}
+
+func problem(d string) httpx.Response { return httpx.Response{Description: d} }
+
+// Routes returns the invitation operations.
+func (h HTTP) Routes() []httpx.Route {
+	staff := func(ok int, body any, extra map[int]httpx.Response) map[int]httpx.Response {
+		out := map[int]httpx.Response{ok: {Description: "Done", Body: body}, 401: problem("Not signed in"), 403: problem("Not allowed")}
+		for k, v := range extra {
+			out[k] = v
+		}
+		return out
+	}
+	return []httpx.Route{
+		{Method: "POST", Pattern: "/api/invitations", Tag: "invitations", Action: policy.InvitationsStaff, Handler: h.bulk, Request: BulkRequest{},
+			Summary:   "Invite up to 100 addresses, with roles to grant (admins only) and a personal message; every address is checked before any is invited.",
+			Responses: staff(201, InvitationList{}, map[int]httpx.Response{400: problem("Bad address, role, message or validity"), 429: problem("Daily quota reached")})},
+		{Method: "POST", Pattern: "/api/invitations/friend", Tag: "invitations", Action: policy.InvitationsFriend, Handler: h.friend, Request: FriendRequest{},
+			Summary:   "Invite a friend by email (5 a day for members).",
+			Responses: staff(201, Invitation{}, map[int]httpx.Response{400: problem("Bad address or message"), 429: problem("Daily quota reached")})},
+		{Method: "POST", Pattern: "/api/invitations/links", Tag: "invitations", Action: policy.InvitationsStaff, Handler: h.link, Request: LinkRequest{},
+			Summary:   "Create a shareable invitation link with an expiry and a maximum number of uses; its code is shown once.",
+			Responses: staff(201, LinkCreated{}, map[int]httpx.Response{400: problem("Bad uses, validity, role or message")})},
+		{Method: "GET", Pattern: "/api/invitations", Tag: "invitations", Action: policy.InvitationsStaff, Handler: h.list,
+			Summary: "Pending invitations, newest first.", Responses: staff(200, InvitationList{}, nil)},
+		{Method: "POST", Pattern: "/api/invitations/{id}/revoke", Tag: "invitations", Action: policy.InvitationsStaff, Handler: h.revoke,
+			Summary: "Revoke an invitation: its link stops working.", Responses: staff(200, Invitation{}, map[int]httpx.Response{404: problem("No such invitation")})},
+		{Method: "POST", Pattern: "/api/invitations/{id}/resend", Tag: "invitations", Action: policy.InvitationsStaff, Handler: h.resend,
+			Summary:   "Email a pending invitation again, with a new link (the old one stops working).",
+			Responses: staff(200, Invitation{}, map[int]httpx.Response{404: problem("No such invitation"), 409: problem("Not a pending email invitation")})},
+		{Method: "GET", Pattern: "/api/invitations/code/{code}", Tag: "invitations", Handler: h.lookup,
+			Summary:   "What an invitation link's landing page shows: who invites, their message, whether it can still be used.",
+			Responses: map[int]httpx.Response{200: {Description: "The invitation", Body: Public{}}, 410: problem("Not a valid invitation link")}},
+	}
+}
+
+func (h HTTP) inviter(r *http.Request) (Inviter, error) {
+	p, _ := auth.PrincipalFrom(r.Context())
+	name, err := h.Names.DisplayName(r.Context(), p.MemberID)
+	return Inviter{Principal: p, Name: name}, err
+}
+
+func (h HTTP) bulk(w http.ResponseWriter, r *http.Request) {
+	var req BulkRequest
+	if err := httpx.DecodeJSON(r, &req); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	inviter, err := h.inviter(r)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	created, err := h.Service.InviteByEmail(r.Context(), inviter, Request{Emails: req.Emails, Roles: req.Roles, Message: req.Message,
+		ValidDays: req.ValidDays, MaxUses: 1, Locale: req.Locale})
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	out := InvitationList{Invitations: make([]Invitation, len(created))}
+	for i, c := range created {
+		out.Invitations[i] = c.Invitation
+	}
+	httpx.WriteJSON(w, http.StatusCreated, out)
+}
+
+func (h HTTP) friend(w http.ResponseWriter, r *http.Request) {
+	var req FriendRequest
+	if err := httpx.DecodeJSON(r, &req); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	inviter, err := h.inviter(r)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	created, err := h.Service.InviteByEmail(r.Context(), inviter, Request{Emails: []string{req.Email}, Message: req.Message, Locale: req.Locale})
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.WriteJSON(w, http.StatusCreated, created[0].Invitation)
+}
+
+func (h HTTP) link(w http.ResponseWriter, r *http.Request) {
+	var req LinkRequest
+	if err := httpx.DecodeJSON(r, &req); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	inviter, err := h.inviter(r)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	c, err := h.Service.CreateLink(r.Context(), inviter, Request{Roles: req.Roles, Message: req.Message, ValidDays: req.ValidDays, MaxUses: req.MaxUses})
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.WriteJSON(w, http.StatusCreated, LinkCreated{Invitation: c.Invitation, Code: c.Code, Link: h.Service.Link(c.Code)})
+}
+
+func (h HTTP) list(w http.ResponseWriter, r *http.Request) {
+	list, err := h.Service.Pending(r.Context())
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, InvitationList{Invitations: list})
+}
+
+func (h HTTP) revoke(w http.ResponseWriter, r *http.Request) {
+	inv, err := h.Service.Revoke(r.Context(), r.PathValue("id"))
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, inv)
+}
+
+func (h HTTP) resend(w http.ResponseWriter, r *http.Request) {
+	inv, err := h.Service.Resend(r.Context(), r.PathValue("id"))
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, inv)
+}
+
+func (h HTTP) lookup(w http.ResponseWriter, r *http.Request) {
+	pub, err := h.Service.Lookup(r.Context(), r.PathValue("code"))
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, pub)
+}

@@ -1,0 +1,286 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"tribune/shared/errs"
+	"tribune/shared/eventtypes"
+	"tribune/shared/invitations"
+	"tribune/shared/members"
+	"tribune/shared/ratelimit"
+)
+
+const (
+	typeInvitation = "Invitation"
+	typeSettings   = "CommunitySettings"
+	// invitationKept: invitations stay listed as history for 90 days after they lapse.
+	invitationKept = 90 * 24 * time.Hour
+)
+
+func invitationPK(id string) string      { return "INVITE#" + id }
+func invitationMonth(t time.Time) string { return "INVITES#" + t.UTC().Format("2006-01") }
+
+const (
+	skInvitation = "INVITE"
+	pkSettings   = "COMMUNITY"
+	skSettings   = "SETTINGS"
+)
+
+// invitationItem is one invitation; GSI1 lists them by month of creation (no single
+// partition holds them all).
+type invitationItem struct {
+	PK, SK, Type   string
+	GSI1PK, GSI1SK string
+	ID             string
+	Kind           string
+	Email          string `dynamodbav:",omitempty"`
+	Roles          []string
+	Message        string `dynamodbav:",omitempty"`
+	InviterID      string
+	InviterName    string
+	Locale         string
+	MaxUses        int
+	Uses           int
+	CreatedAt      time.Time
+	ValidUntil     int64
+	RevokedAt      int64 `dynamodbav:",omitempty"`
+	CodeHash       string
+	ExpiresAt      int64
+}
+
+func (i invitationItem) invitation() invitations.Invitation {
+	inv := invitations.Invitation{ID: i.ID, Kind: i.Kind, Email: i.Email, Roles: i.Roles, Message: i.Message, InviterID: i.InviterID,
+		InviterName: i.InviterName, Locale: i.Locale, MaxUses: i.MaxUses, Uses: i.Uses, CreatedAt: i.CreatedAt,
+		ValidUntil: time.Unix(i.ValidUntil, 0).UTC(), CodeHash: i.CodeHash}
+	if i.RevokedAt != 0 {
+		t := time.Unix(i.RevokedAt, 0).UTC()
+		inv.RevokedAt = &t
+	}
+	return inv
+}
+
+func (i invitationItem) grant() *members.InvitationGrant {
+	return &members.InvitationGrant{ID: i.ID, Email: i.Email, Roles: i.Roles, InviterID: i.InviterID, CodeHash: i.CodeHash,
+		MaxUses: i.MaxUses, Uses: i.Uses, ValidUntil: time.Unix(i.ValidUntil, 0), Revoked: i.RevokedAt != 0}
+}
+
+// CreateInvitation implements invitations.Store.
+func (s *Store) CreateInvitation(ctx context.Context, inv invitations.Invitation, event eventtypes.Envelope, quota ratelimit.Hit, now time.Time) error {
+	put, err := s.put(invitationItem{PK: invitationPK(inv.ID), SK: skInvitation, Type: typeInvitation,
+		GSI1PK: invitationMonth(inv.CreatedAt), GSI1SK: inv.CreatedAt.UTC().Format(time.RFC3339Nano) + "#" + inv.ID,
+		ID: inv.ID, Kind: inv.Kind, Email: inv.Email, Roles: inv.Roles, Message: inv.Message, InviterID: inv.InviterID,
+		InviterName: inv.InviterName, Locale: inv.Locale, MaxUses: inv.MaxUses, CreatedAt: inv.CreatedAt, ValidUntil: inv.ValidUntil.Unix(),
+		CodeHash: inv.CodeHash, ExpiresAt: inv.ValidUntil.Add(invitationKept).Unix()}, "attribute_not_exists(PK)")
+	if err != nil {
+		return fmt.Errorf("store.CreateInvitation: %w", err)
+	}
+	out, err := s.outboxPut(event)
+	if err != nil {
+		return fmt.Errorf("store.CreateInvitation: %w", err)
+	}
+	reasons, err := s.transact(ctx, append(s.rateUpdates([]ratelimit.Hit{quota}, now), put, out))
+	if conditionFailed(reasons, 0) {
+		return fmt.Errorf("store.CreateInvitation: %w", invitations.ErrQuota)
+	}
+	if err != nil {
+		return fmt.Errorf("store.CreateInvitation %s: %w", inv.ID, err)
+	}
+	return nil
+}
+
+// GetInvitation implements invitations.Store.
+func (s *Store) GetInvitation(ctx context.Context, id string) (invitations.Invitation, error) {
+	var it invitationItem
+	if err := s.get(ctx, "store.GetInvitation", invitationPK(id), skInvitation, time.Now(), &it); err != nil {
+		return invitations.Invitation{}, err
+	}
+	return it.invitation(), nil
+}
+
+// ListInvitations implements invitations.Store: one query per month since since.
+func (s *Store) ListInvitations(ctx context.Context, since, now time.Time) ([]invitations.Invitation, error) {
+	var out []invitations.Invitation
+	for month := now.UTC(); ; month = month.AddDate(0, -1, 0) {
+		items, err := s.queryAll(ctx, &dynamodb.QueryInput{
+			TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
+			KeyConditionExpression: aws.String("GSI1PK = :pk AND GSI1SK >= :since"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":pk":    &types.AttributeValueMemberS{Value: invitationMonth(month)},
+				":since": &types.AttributeValueMemberS{Value: since.UTC().Format(time.RFC3339Nano)},
+			},
+			ScanIndexForward: aws.Bool(false),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("store.ListInvitations: %w", err)
+		}
+		for _, item := range items {
+			var it invitationItem
+			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+				return nil, fmt.Errorf("store.ListInvitations: %w", err)
+			}
+			if !expired(item, now) {
+				out = append(out, it.invitation())
+			}
+		}
+		if invitationMonth(month) == invitationMonth(since) {
+			return out, nil
+		}
+	}
+}
+
+func (s *Store) updateInvitation(ctx context.Context, op, id, expr, cond string, values map[string]types.AttributeValue) (invitations.Invitation, error) {
+	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(invitationPK(id), skInvitation),
+		UpdateExpression: aws.String(expr), ConditionExpression: aws.String(cond), ExpressionAttributeValues: values,
+		ReturnValues: types.ReturnValueAllNew})
+	var failed *types.ConditionalCheckFailedException
+	if errors.As(err, &failed) {
+		return invitations.Invitation{}, fmt.Errorf("%s %s: %w", op, id, errs.ErrNotFound)
+	}
+	if err != nil {
+		return invitations.Invitation{}, fmt.Errorf("%s %s: %w", op, id, err)
+	}
+	var it invitationItem
+	if err := attributevalue.UnmarshalMap(out.Attributes, &it); err != nil {
+		return invitations.Invitation{}, fmt.Errorf("%s %s: %w", op, id, err)
+	}
+	return it.invitation(), nil
+}
+
+// RevokeInvitation implements invitations.Store.
+func (s *Store) RevokeInvitation(ctx context.Context, id string, now time.Time) (invitations.Invitation, error) {
+	return s.updateInvitation(ctx, "store.RevokeInvitation", id, "SET RevokedAt = if_not_exists(RevokedAt, :now)", "attribute_exists(PK)",
+		map[string]types.AttributeValue{":now": &types.AttributeValueMemberN{Value: epoch(now)}})
+}
+
+// RotateInvitationCode implements invitations.Store.
+func (s *Store) RotateInvitationCode(ctx context.Context, id, codeHash string, validUntil time.Time, event eventtypes.Envelope) error {
+	out, err := s.outboxPut(event)
+	if err != nil {
+		return fmt.Errorf("store.RotateInvitationCode: %w", err)
+	}
+	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(invitationPK(id), skInvitation),
+		UpdateExpression:    aws.String("SET CodeHash = :h, ValidUntil = :v, ExpiresAt = :e"),
+		ConditionExpression: aws.String("attribute_exists(PK) AND attribute_not_exists(RevokedAt) AND Uses < MaxUses"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":h": &types.AttributeValueMemberS{Value: codeHash}, ":v": &types.AttributeValueMemberN{Value: epoch(validUntil)},
+			":e": &types.AttributeValueMemberN{Value: epoch(validUntil.Add(invitationKept))},
+		}}}
+	reasons, err := s.transact(ctx, []types.TransactWriteItem{update, out})
+	if conditionFailed(reasons, 0) {
+		return fmt.Errorf("store.RotateInvitationCode %s: %w", id, invitations.ErrNotResendable)
+	}
+	if err != nil {
+		return fmt.Errorf("store.RotateInvitationCode %s: %w", id, err)
+	}
+	return nil
+}
+
+// DisplayName implements invitations.Names.
+func (s *Store) DisplayName(ctx context.Context, memberID string) (string, error) {
+	m, err := s.GetMember(ctx, memberID)
+	if err != nil {
+		return "", err
+	}
+	return m.DisplayName, nil
+}
+
+// acceptanceItems spend an invitation and record invitation.accepted, for Register.
+func (s *Store) acceptanceItems(a *members.Acceptance, memberID string, now time.Time) ([]types.TransactWriteItem, error) {
+	meta := eventtypes.NewMeta(now)
+	event, err := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.InvitationAcceptedType, meta,
+		eventtypes.InvitationAccepted{Meta: meta, InvitationID: a.InvitationID, MemberID: memberID, InviterID: a.InviterID})
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.outboxPut(event)
+	if err != nil {
+		return nil, err
+	}
+	use := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(invitationPK(a.InvitationID), skInvitation),
+		UpdateExpression:    aws.String("ADD Uses :one"),
+		ConditionExpression: aws.String("CodeHash = :h AND Uses < MaxUses AND attribute_not_exists(RevokedAt) AND ValidUntil > :now"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":one": &types.AttributeValueMemberN{Value: "1"}, ":h": &types.AttributeValueMemberS{Value: a.CodeHash},
+			":now": &types.AttributeValueMemberN{Value: epoch(now)},
+		}}}
+	return []types.TransactWriteItem{use, out}, nil
+}
+
+type settingsItem struct {
+	PK, SK, Type       string
+	AccessMode         string
+	HybridRegistration string `dynamodbav:",omitempty"`
+}
+
+// GetSettings implements members.Store.
+func (s *Store) GetSettings(ctx context.Context) (members.Settings, error) {
+	var it settingsItem
+	if err := s.get(ctx, "store.GetSettings", pkSettings, skSettings, time.Now(), &it); err != nil {
+		return members.Settings{}, err
+	}
+	return members.Settings{AccessMode: it.AccessMode, HybridRegistration: it.HybridRegistration}, nil
+}
+
+// SaveSettings implements members.Store.
+func (s *Store) SaveSettings(ctx context.Context, st members.Settings) error {
+	item, err := attributevalue.MarshalMap(settingsItem{PK: pkSettings, SK: skSettings, Type: typeSettings, AccessMode: st.AccessMode, HybridRegistration: st.HybridRegistration})
+	if err != nil {
+		return fmt.Errorf("store.SaveSettings: %w", err)
+	}
+	if _, err := s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: item}); err != nil {
+		return fmt.Errorf("store.SaveSettings: %w", err)
+	}
+	return nil
+}
+
+// Admission implements members.Store: the address's owner, the settings and the
+// invitation in one BatchGetItem.
+func (s *Store) Admission(ctx context.Context, email, invitationID string) (string, members.Settings, *members.InvitationGrant, error) {
+	keys := []map[string]types.AttributeValue{key(emailPK(email), skEmail), key(pkSettings, skSettings)}
+	if invitationID != "" {
+		keys = append(keys, key(invitationPK(invitationID), skInvitation))
+	}
+	out, err := s.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
+		s.Table: {Keys: keys, ConsistentRead: aws.Bool(true)},
+	}})
+	if err != nil {
+		return "", members.Settings{}, nil, fmt.Errorf("store.Admission: %w", err)
+	}
+	if len(out.UnprocessedKeys) > 0 {
+		return "", members.Settings{}, nil, errors.New("store.Admission: throttled, keys left unprocessed")
+	}
+	memberID, settings, now := "", members.DefaultSettings, time.Now()
+	var grant *members.InvitationGrant
+	for _, item := range out.Responses[s.Table] {
+		if expired(item, now) {
+			continue
+		}
+		var err error
+		switch item[AttrType].(*types.AttributeValueMemberS).Value {
+		case typeMemberEmail:
+			var it emailItem
+			err = attributevalue.UnmarshalMap(item, &it)
+			memberID = it.MemberID
+		case typeSettings:
+			var it settingsItem
+			err = attributevalue.UnmarshalMap(item, &it)
+			settings = members.Settings{AccessMode: it.AccessMode, HybridRegistration: it.HybridRegistration}
+		case typeInvitation:
+			var it invitationItem
+			err = attributevalue.UnmarshalMap(item, &it)
+			grant = it.grant()
+		}
+		if err != nil {
+			return "", members.Settings{}, nil, fmt.Errorf("store.Admission: %w", err)
+		}
+	}
+	return memberID, settings, grant, nil
+}
