@@ -25,7 +25,7 @@ func TestBrowserSignUp(t *testing.T) {
 	if shots == "" {
 		shots = t.TempDir()
 	}
-	rt := startRuntime(t, "")
+	rt := startRuntime(t, "", "ADMIN_EMAILS=boss@example.com")
 	cmd := exec.Command("node", "browser/signup.cjs")
 	cmd.Env = append(os.Environ(), "NODE_PATH="+modules, "BASE_URL="+rt.URL, "OUTBOX_DIR="+filepath.Join(rt.DataDir, "outbox"),
 		"SHOTS_DIR="+shots, "CHROMIUM="+chromium)

@@ -65,7 +65,7 @@ type logBuffer struct{ b *strings.Builder }
 func (l logBuffer) Write(p []byte) (int, error) { return l.b.Write(p) }
 
 // startRuntime starts the local runtime on dataDir (a new one when empty).
-func startRuntime(t testing.TB, dataDir string) *runtime {
+func startRuntime(t testing.TB, dataDir string, env ...string) *runtime {
 	t.Helper()
 	if dataDir == "" {
 		dataDir = t.TempDir()
@@ -74,6 +74,7 @@ func startRuntime(t testing.TB, dataDir string) *runtime {
 	cmd := exec.Command(binary)
 	cmd.Dir = ".."
 	cmd.Env = append(os.Environ(), "LISTEN_ADDR=localhost:"+fmt.Sprint(port), "DATA_DIR="+dataDir, "SMTP_ADDR=", "DYNAMODB_ENDPOINT=")
+	cmd.Env = append(cmd.Env, env...)
 	rt := &runtime{URL: fmt.Sprintf("http://localhost:%d", port), DataDir: dataDir, Log: &strings.Builder{}, cmd: cmd}
 	cmd.Stdout, cmd.Stderr = logBuffer{rt.Log}, logBuffer{rt.Log}
 	if err := cmd.Start(); err != nil {

@@ -20,14 +20,14 @@ function decodeQP(s) {
   return s.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
 }
 
-async function linkFor(email) {
+async function linkFor(email, pattern = /https?:\/\/\S+\/api\/auth\/email\/verify\?token=[A-Za-z0-9_-]+/) {
   const deadline = Date.now() + 15000;
   while (Date.now() < deadline) {
     const files = fs.existsSync(outbox) ? fs.readdirSync(outbox).filter((f) => f.endsWith('.eml') && !f.startsWith('.')).sort() : [];
     for (const f of files.reverse()) {
       const text = decodeQP(fs.readFileSync(path.join(outbox, f), 'utf8'));
       if (text.includes(`To: ${email}`)) {
-        const m = text.match(/https?:\/\/\S+\/api\/auth\/email\/verify\?token=[A-Za-z0-9_-]+/);
+        const m = text.match(pattern);
         if (m) return m[0];
       }
     }
@@ -112,6 +112,51 @@ async function main() {
     await sp.goto(base + '/_dev/sign-in?email=kim%40example.com');
     await sp.getByRole('heading', { name: 'Welcome, kim!' }).waitFor();
     await social.close();
+
+    // Staff make the community invite-only and invite someone; the invitee joins
+    // through the invitation page; a walk-in is told why they cannot.
+    const staff = await browser.newContext({ locale: 'en-US', bypassCSP: true });
+    const admin = await staff.newPage();
+    await admin.goto(base + '/_dev/sign-in?email=boss%40example.com');
+    await admin.getByRole('heading', { name: 'Welcome, boss!' }).waitFor();
+    await admin.getByRole('link', { name: 'Community admin' }).click();
+    await admin.getByRole('heading', { name: 'Community admin' }).waitFor();
+    await admin.getByLabel('Invite-only: registration needs an invitation; nothing is public').check();
+    await admin.getByRole('button', { name: 'Save' }).click();
+    await admin.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await admin.getByLabel('Email addresses (one per line, up to 100)').fill('zoe@example.com');
+    await admin.getByLabel('Moderator').check();
+    await admin.locator('#bulk-message').fill('Come and help us moderate.');
+    await admin.getByRole('button', { name: 'Send the invitation' }).click();
+    await admin.getByRole('status').filter({ hasText: '1 invitation(s) sent.' }).waitFor();
+    await admin.getByRole('listitem').filter({ hasText: 'zoe@example.com' }).waitFor();
+    await axe(admin, 'admin');
+
+    const walkIn = await browser.newContext({ locale: 'en-US', bypassCSP: true });
+    const wp = await walkIn.newPage();
+    await wp.goto(base + '/');
+    await wp.getByLabel('Email address').fill('walk.in@example.com');
+    await wp.getByRole('button', { name: 'Email me a link' }).click();
+    await wp.getByRole('alert').filter({ hasText: 'invite-only' }).waitFor();
+    await walkIn.close();
+
+    const invitee = await browser.newContext({ locale: 'en-US', bypassCSP: true });
+    const ip = await invitee.newPage();
+    await ip.goto(await linkFor('zoe@example.com', /https?:\/\/\S+\/invite\/[A-Za-z0-9-]+/));
+    await ip.getByRole('heading', { name: 'boss invites you to join Tribune' }).waitFor();
+    await ip.getByText('Come and help us moderate.').waitFor();
+    await axe(ip, 'invitation');
+    await ip.getByLabel('Email address').fill('zoe@example.com');
+    await ip.getByRole('button', { name: 'Email me a link' }).click();
+    await ip.getByRole('heading', { name: 'Check your email' }).waitFor();
+    await ip.goto(await linkFor('zoe@example.com'));
+    await ip.getByRole('heading', { name: 'Welcome, zoe!' }).waitFor();
+    await ip.getByRole('link', { name: 'Sessions' }).click();
+    await ip.getByRole('heading', { name: 'Where you are signed in' }).waitFor();
+    await ip.getByText('This browser').waitFor();
+    await axe(ip, 'sessions');
+    await invitee.close();
+    await staff.close();
 
     // A French browser gets French from the first visit; a phone screen does not scroll sideways.
     const phone = await browser.newContext({ locale: 'fr-FR', viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true, bypassCSP: true });

@@ -5,9 +5,48 @@ export interface Member {
   displayName: string;
   locale: string;
   roles: string[];
-  suspendedUntil?: string;
   status: string;
+  suspendedUntil?: string;
   createdAt: string;
+}
+
+export interface Provider {
+  id: string;
+  name: string;
+}
+
+export interface Session {
+  id: string;
+  device: string;
+  createdAt: string;
+  expiresAt: string;
+  current: boolean;
+}
+
+export interface Invitation {
+  id: string;
+  kind: 'email' | 'link';
+  email?: string;
+  roles: string[];
+  message?: string;
+  inviterName: string;
+  maxUses: number;
+  uses: number;
+  createdAt: string;
+  validUntil: string;
+}
+
+export interface InvitationPublic {
+  inviterName: string;
+  message?: string;
+  email?: string;
+  validUntil: string;
+  state: 'pending' | 'used' | 'expired' | 'revoked';
+}
+
+export interface Settings {
+  accessMode: 'open' | 'invite' | 'hybrid';
+  hybridRegistration?: 'open' | 'invite';
 }
 
 export class ApiError extends Error {
@@ -40,14 +79,24 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   return resp.status === 204 ? (undefined as T) : ((await resp.json()) as T);
 }
 
-export interface Provider {
-  id: string;
-  name: string;
-}
-
 export const api = {
   providers: () => call<{ providers: Provider[] }>('GET', '/api/auth/providers'),
   me: () => call<Member>('GET', '/api/me'),
-  startEmail: (email: string, locale: string) => call<{ status: string }>('POST', '/api/auth/email/start', { email, locale }),
+  startEmail: (email: string, locale: string, invitation?: string) =>
+    call<{ status: string }>('POST', '/api/auth/email/start', { email, locale, ...(invitation ? { invitation } : {}) }),
   logout: () => call<void>('POST', '/api/auth/logout'),
+  sessions: () => call<{ sessions: Session[] }>('GET', '/api/me/sessions'),
+  revokeSession: (id: string) => call<void>('DELETE', `/api/me/sessions/${encodeURIComponent(id)}`),
+  signOutEverywhere: () => call<void>('POST', '/api/me/sessions/revoke-all'),
+  community: () => call<Settings>('GET', '/api/community'),
+  saveAccess: (s: Settings) => call<Settings>('PUT', '/api/community/access', s),
+  invitation: (code: string) => call<InvitationPublic>('GET', `/api/invitations/code/${encodeURIComponent(code)}`),
+  inviteFriend: (email: string, message: string, locale: string) => call<Invitation>('POST', '/api/invitations/friend', { email, message, locale }),
+  inviteBulk: (emails: string[], roles: string[], message: string, validDays: number, locale: string) =>
+    call<{ invitations: Invitation[] }>('POST', '/api/invitations', { emails, roles, message, validDays, locale }),
+  createLink: (maxUses: number, validDays: number, roles: string[]) =>
+    call<{ invitation: Invitation; code: string; link: string }>('POST', '/api/invitations/links', { maxUses, validDays, roles }),
+  pending: () => call<{ invitations: Invitation[] }>('GET', '/api/invitations'),
+  revokeInvitation: (id: string) => call<Invitation>('POST', `/api/invitations/${encodeURIComponent(id)}/revoke`),
+  resendInvitation: (id: string) => call<Invitation>('POST', `/api/invitations/${encodeURIComponent(id)}/resend`),
 };

@@ -1,36 +1,95 @@
 import { render } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError, Member, Provider } from './api';
-import { errorText, initialLang, Lang, langs, saveLang, strings } from './i18n';
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError, Member } from './api';
+import { initialLang, Lang, langs, saveLang, strings } from './i18n';
+import { Admin, Home, InvitationLanding, Sessions } from './pages';
+import { Sent, SignIn } from './signin';
 import './style.css';
 
-type View = { kind: 'loading' } | { kind: 'signin'; error?: string } | { kind: 'sent'; email: string } | { kind: 'home'; member: Member };
+// A tiny path router: the app has few pages, and every path also works as a deep link
+// (the local runtime and CloudFront serve index.html for app paths).
+function usePath(): [string, (p: string) => void] {
+  const [path, setPath] = useState(location.pathname);
+  useEffect(() => {
+    const onPop = () => setPath(location.pathname);
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, []);
+  return [
+    path,
+    (p: string) => {
+      history.pushState(null, '', p);
+      setPath(p);
+    },
+  ];
+}
+
+type Auth = { kind: 'loading' } | { kind: 'visitor'; error?: string } | { kind: 'member'; member: Member };
 
 function App() {
   const [lang, setLang] = useState<Lang>(initialLang());
-  const [view, setView] = useState<View>({ kind: 'loading' });
+  const [auth, setAuth] = useState<Auth>({ kind: 'loading' });
+  const [sent, setSent] = useState<string>();
+  const [path, navigate] = usePath();
   const s = strings[lang];
 
   useEffect(() => saveLang(lang), [lang]);
   useEffect(() => {
     document.title = s.title;
   }, [s]);
-
   useEffect(() => {
-    // A bad or spent link comes back as ?signin_error=<code>.
-    const params = new URLSearchParams(location.search);
-    const linkError = params.get('signin_error') ?? undefined;
+    // A failed sign-in comes back as ?signin_error=<code>.
+    const linkError = new URLSearchParams(location.search).get('signin_error') ?? undefined;
     if (linkError) history.replaceState(null, '', location.pathname);
     api
       .me()
-      .then((member) => setView({ kind: 'home', member }))
-      .catch((e) => setView({ kind: 'signin', error: linkError ?? (e instanceof ApiError && e.status !== 401 ? e.code : undefined) }));
+      .then((member) => setAuth({ kind: 'member', member }))
+      .catch((e) => setAuth({ kind: 'visitor', error: linkError ?? (e instanceof ApiError && e.status !== 401 ? e.code : undefined) }));
   }, []);
+
+  const signedOut = () => {
+    setAuth({ kind: 'visitor' });
+    navigate('/');
+  };
+  const isStaffInviter = auth.kind === 'member' && auth.member.roles.some((r) => r === 'admin' || r === 'marketer');
+  const link = (to: string, label: string) => (
+    <a
+      href={to}
+      aria-current={path === to ? 'page' : undefined}
+      onClick={(e) => {
+        e.preventDefault();
+        navigate(to);
+      }}
+    >
+      {label}
+    </a>
+  );
+
+  let page;
+  const invite = path.match(/^\/invite\/([A-Za-z0-9-]+)$/);
+  if (auth.kind === 'loading') page = <p aria-busy="true">{s.loading}</p>;
+  else if (invite && auth.kind === 'visitor') page = <InvitationLanding lang={lang} code={invite[1]} error={auth.error} />;
+  else if (auth.kind === 'visitor')
+    page = sent ? (
+      <Sent lang={lang} email={sent} onBack={() => setSent(undefined)} />
+    ) : (
+      <SignIn lang={lang} error={auth.error} onSent={setSent} />
+    );
+  else if (path === '/me/sessions') page = <Sessions lang={lang} onSignedOut={signedOut} />;
+  else if (path === '/admin' && isStaffInviter) page = <Admin lang={lang} member={auth.member} />;
+  else page = <Home lang={lang} member={auth.member} onSignedOut={signedOut} />;
 
   return (
     <>
       <header class="bar">
         <span class="brand">{s.title}</span>
+        {auth.kind === 'member' && (
+          <nav aria-label={s.nav.main}>
+            {link('/', s.nav.home)}
+            {link('/me/sessions', s.nav.sessions)}
+            {isStaffInviter && link('/admin', s.nav.admin)}
+          </nav>
+        )}
         <label class="lang">
           <span>{s.language}</span>
           <select value={lang} onChange={(e) => setLang((e.currentTarget as HTMLSelectElement).value as Lang)}>
@@ -43,115 +102,9 @@ function App() {
         </label>
       </header>
       <main id="main" class="card">
-        {view.kind === 'loading' && <p aria-busy="true">{s.loading}</p>}
-        {view.kind === 'signin' && <SignIn lang={lang} error={view.error} onSent={(email) => setView({ kind: 'sent', email })} />}
-        {view.kind === 'sent' && <Sent lang={lang} email={view.email} onBack={() => setView({ kind: 'signin' })} />}
-        {view.kind === 'home' && <Home lang={lang} member={view.member} onSignedOut={() => setView({ kind: 'signin' })} />}
+        {page}
       </main>
     </>
-  );
-}
-
-function SignIn(props: { lang: Lang; error?: string; onSent: (email: string) => void }) {
-  const s = strings[props.lang];
-  const [email, setEmail] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState(props.error);
-  const [providers, setProviders] = useState<Provider[]>([]);
-  useEffect(() => {
-    api.providers().then((r) => setProviders(r.providers), () => setProviders([]));
-  }, []);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      await api.startEmail(email.trim(), props.lang);
-      props.onSent(email.trim());
-    } catch (err) {
-      setError(err instanceof ApiError ? err.code : 'internal');
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <form onSubmit={submit} noValidate aria-describedby="intro">
-      <h1>{s.signInTitle}</h1>
-      <p class="muted">{s.tagline}</p>
-      {error && (
-        <p id="form-error" class="error" role="alert">
-          {errorText(s, error)}
-        </p>
-      )}
-      {providers.length > 0 && (
-        <>
-          <ul class="providers">
-            {providers.map((p) => (
-              <li key={p.id}>
-                <a class="provider" href={`/api/auth/oidc/${encodeURIComponent(p.id)}/start?return=/`}>
-                  {s.continueWith(p.name)}
-                </a>
-              </li>
-            ))}
-          </ul>
-          <p class="or">{s.or}</p>
-        </>
-      )}
-      <p id="intro">{s.signInIntro}</p>
-      <label for="email">{s.emailLabel}</label>
-      <input
-        id="email"
-        name="email"
-        type="email"
-        autocomplete="email"
-        inputMode="email"
-        required
-        value={email}
-        aria-invalid={error === 'invalid_email'}
-        aria-describedby={error ? 'email-hint form-error' : 'email-hint'}
-        onInput={(e) => setEmail((e.currentTarget as HTMLInputElement).value)}
-      />
-      <p id="email-hint" class="hint">
-        {s.emailHint}
-      </p>
-      <button type="submit" disabled={busy}>
-        {busy ? s.sending : s.send}
-      </button>
-    </form>
-  );
-}
-
-function Sent(props: { lang: Lang; email: string; onBack: () => void }) {
-  const s = strings[props.lang];
-  const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), []);
-  return (
-    <section aria-live="polite">
-      <h1 tabIndex={-1} ref={heading}>
-        {s.checkTitle}
-      </h1>
-      <p>{s.checkBody(props.email)}</p>
-      <button type="button" class="secondary" onClick={props.onBack}>
-        {s.checkAgain}
-      </button>
-    </section>
-  );
-}
-
-function Home(props: { lang: Lang; member: Member; onSignedOut: () => void }) {
-  const s = strings[props.lang];
-  const signOut = async () => {
-    await api.logout().catch(() => undefined);
-    props.onSignedOut();
-  };
-  return (
-    <section>
-      <h1>{s.greeting(props.member.displayName)}</h1>
-      <p>{s.signedInAs(props.member.email)}</p>
-      <button type="button" class="secondary" onClick={signOut}>
-        {s.signOut}
-      </button>
-    </section>
   );
 }
 
