@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"log"
+	"os"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
@@ -36,24 +37,34 @@ func Boot(function string, required ...string) Env {
 	if err != nil {
 		log.Fatalf("%s: %v", function, err)
 	}
-	// Client secrets of sign-in providers live in Secrets Manager; read once at start.
+	// Secrets (sign-in providers' client secrets, the cursor key) live in Secrets
+	// Manager; they are read once, at start.
 	secrets := secretsmanager.NewFromConfig(awsCfg)
-	cfg.SocialProviders, err = social.FromEnv(func(arn string) (string, error) {
+	lookup := func(arn string) (string, error) {
 		out, err := secrets.GetSecretValue(context.Background(), &secretsmanager.GetSecretValueInput{SecretId: aws.String(arn)})
 		if err != nil {
 			return "", err
 		}
 		return aws.ToString(out.SecretString), nil
-	})
-	if err != nil {
+	}
+	if cfg.SocialProviders, err = social.FromEnv(lookup); err != nil {
 		log.Fatalf("%s: %v", function, err)
+	}
+	if arn := os.Getenv("CURSOR_SECRET_ARN"); arn != "" {
+		if cfg.CursorSecret, err = lookup(arn); err != nil {
+			log.Fatalf("%s: cursor secret: %v", function, err)
+		}
 	}
 	return Env{Config: cfg, AWS: awsCfg}
 }
 
 // Store is the table of the function.
 func (e Env) Store() *store.Store {
-	return store.New(store.NewDynamoDB(e.AWS, e.Config.DynamoDBEndpoint), e.Config.TableName)
+	st := store.New(store.NewDynamoDB(e.AWS, e.Config.DynamoDBEndpoint), e.Config.TableName)
+	if e.Config.CursorSecret != "" {
+		st.CursorKey = []byte(e.Config.CursorSecret)
+	}
+	return st
 }
 
 // Mail sends through SES v2 with the deployment's configuration set.

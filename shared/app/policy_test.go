@@ -62,6 +62,11 @@ func TestEveryRouteAgainstEveryRole(t *testing.T) {
 		holders[role] = newMember(t, st, role, roles)
 	}
 	target := newMember(t, st, "target", []string{policy.RoleMember})
+	// The staff-only section must never reach a member or a visitor, whatever the route.
+	const secret = "CRM-SECRET-4711"
+	if err := st.SaveStaffFields(context.Background(), target, members.StaffFields{CRMRef: secret, Notes: secret}); err != nil {
+		t.Fatal(err)
+	}
 
 	for _, rt := range app.AllRoutes(cfg, nil, nil) {
 		for holder, memberID := range holders {
@@ -88,6 +93,9 @@ func TestEveryRouteAgainstEveryRole(t *testing.T) {
 				}
 				if denied && memberID == "" && w.Code != http.StatusUnauthorized {
 					t.Fatalf("a visitor gets %d, want 401", w.Code)
+				}
+				if !policy.Allowed(roles, policy.MembersReadStaffFields) && strings.Contains(w.Body.String(), secret) {
+					t.Fatalf("staff-only data reached %s: %s", holder, w.Body.String())
 				}
 			})
 		}

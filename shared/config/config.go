@@ -30,7 +30,9 @@ type Config struct {
 	// SocialProviders are the enabled sign-in providers (read by the caller, which
 	// knows where secrets live: social.FromEnv).
 	SocialProviders []social.Provider
-	LogLevel        string
+	// CursorSecret signs pagination cursors (shared by every instance).
+	CursorSecret string
+	LogLevel     string
 }
 
 // FromEnv reads the configuration from environment variables.

@@ -22,6 +22,8 @@ const (
 	StatusActive    = auth.StatusActive
 	StatusSuspended = auth.StatusSuspended
 	StatusBanned    = auth.StatusBanned
+	// StatusDeleted: the member deleted their account; what they wrote stays, anonymised.
+	StatusDeleted = "deleted"
 	MaxEmailBytes   = 254
 	MaxReasonLength = 500
 	MaxSuspendDays  = 365
@@ -38,6 +40,16 @@ type Member struct {
 	Status         string     `json:"status"`
 	SuspendedUntil *time.Time `json:"suspendedUntil,omitempty"`
 	CreatedAt      time.Time  `json:"createdAt"`
+	// Profile fields (see Profile).
+	Bio       string   `json:"bio"`
+	Expertise []string `json:"expertise"`
+	Interests []string `json:"interests"`
+	Company   string   `json:"company"`
+	Location  string   `json:"location"`
+	Links     []string `json:"links"`
+	HasAvatar bool     `json:"hasAvatar"`
+	// AvatarKey is the avatar's object key in the avatars bucket.
+	AvatarKey string `json:"-"`
 }
 
 // IsStaff reports whether the member holds a staff role.
@@ -123,6 +135,13 @@ type Store interface {
 	SetRoles(ctx context.Context, memberID string, roles []string) (Member, error)
 	// SetStatus changes a member's status (until matters for suspensions).
 	SetStatus(ctx context.Context, memberID, status string, until *time.Time) (Member, error)
+	// UpdateProfile replaces a member's profile, its directory entry and tag entries.
+	UpdateProfile(ctx context.Context, memberID string, p Profile) (Member, error)
+	GetStaffFields(ctx context.Context, memberID string) (StaffFields, error)
+	SaveStaffFields(ctx context.Context, memberID string, f StaffFields) error
+	// MembersByNamePrefix and MembersByTag page through the directory; cursor is opaque.
+	MembersByNamePrefix(ctx context.Context, prefix, cursor string, limit int) (DirectoryPageResult, error)
+	MembersByTag(ctx context.Context, tag, cursor string, limit int) (DirectoryPageResult, error)
 }
 
 // NormalizeEmail validates an address and returns its canonical (lower-case) form.

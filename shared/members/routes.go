@@ -70,6 +70,10 @@ func problem(d string) httpx.Response { return httpx.Response{Description: d} }
 
 // Routes returns membership's operations.
 func (h HTTP) Routes() []httpx.Route {
+	return append(h.accountRoutes(), h.profileRoutes()...)
+}
+
+func (h HTTP) accountRoutes() []httpx.Route {
 	signedIn := map[int]httpx.Response{401: problem("Not signed in"), 403: problem("Account suspended or banned, or cross-origin request")}
 	with := func(extra map[int]httpx.Response) map[int]httpx.Response {
 		out := map[int]httpx.Response{}

@@ -48,19 +48,30 @@ const usedTokenKept = 24 * time.Hour
 
 type memberItem struct {
 	PK, SK, Type string
-	ID           string
-	Email        string
-	DisplayName  string
-	Locale       string
-	Roles        []string
-	Status       string
+	// GSI1 is the directory by display name (see directoryKeys).
+	GSI1PK, GSI1SK string `dynamodbav:",omitempty"`
+	ID             string
+	Email          string
+	DisplayName    string
+	Locale         string
+	Roles          []string
+	Status         string
 	// SuspendedUntil is epoch seconds, so conditions can compare it.
 	SuspendedUntil int64 `dynamodbav:",omitempty"`
 	CreatedAt      time.Time
+	Bio            string   `dynamodbav:",omitempty"`
+	Expertise      []string `dynamodbav:",omitempty"`
+	Interests      []string `dynamodbav:",omitempty"`
+	Company        string   `dynamodbav:",omitempty"`
+	Location       string   `dynamodbav:",omitempty"`
+	Links          []string `dynamodbav:",omitempty"`
+	AvatarKey      string   `dynamodbav:",omitempty"`
 }
 
 func (i memberItem) member() members.Member {
-	m := members.Member{ID: i.ID, Email: i.Email, DisplayName: i.DisplayName, Locale: i.Locale, Roles: i.Roles, Status: i.Status, CreatedAt: i.CreatedAt}
+	m := members.Member{ID: i.ID, Email: i.Email, DisplayName: i.DisplayName, Locale: i.Locale, Roles: i.Roles, Status: i.Status, CreatedAt: i.CreatedAt,
+		Bio: i.Bio, Expertise: nonNil(i.Expertise), Interests: nonNil(i.Interests), Company: i.Company, Location: i.Location,
+		Links: nonNil(i.Links), AvatarKey: i.AvatarKey, HasAvatar: i.AvatarKey != ""}
 	if i.SuspendedUntil != 0 {
 		t := time.Unix(i.SuspendedUntil, 0).UTC()
 		m.SuspendedUntil = &t
@@ -208,12 +219,13 @@ func (s *Store) sessionPut(sess auth.Session) (types.TransactWriteItem, error) {
 func (s *Store) Register(ctx context.Context, m members.Member, sess auth.Session, event eventtypes.Envelope, identity *social.Identity, accept *members.Acceptance) error {
 	items := make([]types.TransactWriteItem, 4, 7)
 	var err error
+	dirPK, dirSK := directoryKeys(m.ID, m.DisplayName)
 	parts := []struct {
 		item any
 		cond string
 	}{
 		{emailItem{PK: emailPK(m.Email), SK: skEmail, Type: typeMemberEmail, MemberID: m.ID}, "attribute_not_exists(PK)"},
-		{memberItem{PK: memberPK(m.ID), SK: skProfile, Type: typeMember, ID: m.ID, Email: m.Email, DisplayName: m.DisplayName,
+		{memberItem{PK: memberPK(m.ID), SK: skProfile, Type: typeMember, GSI1PK: dirPK, GSI1SK: dirSK, ID: m.ID, Email: m.Email, DisplayName: m.DisplayName,
 			Locale: m.Locale, Roles: m.Roles, Status: m.Status, CreatedAt: m.CreatedAt}, "attribute_not_exists(PK)"},
 	}
 	for i, p := range parts {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"strconv"
@@ -31,10 +32,17 @@ type API interface {
 type Store struct {
 	DB    API
 	Table string
+	// CursorKey signs pagination cursors; every instance of a deployment shares it.
+	CursorKey []byte
 }
 
-// New returns a store on a table.
-func New(db API, table string) *Store { return &Store{DB: db, Table: table} }
+// New returns a store on a table with a random cursor key; a deployment with more
+// than one process sets CursorKey to its shared secret.
+func New(db API, table string) *Store {
+	k := make([]byte, 32)
+	_, _ = rand.Read(k)
+	return &Store{DB: db, Table: table, CursorKey: k}
+}
 
 // key builds a primary key.
 func key(pk, sk string) map[string]types.AttributeValue {

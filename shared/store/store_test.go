@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -322,5 +323,54 @@ func TestAuthFlowIsTakenOnce(t *testing.T) {
 	}
 	if _, err := st.TakeAuthFlow(ctx, "old", now); !errors.Is(err, social.ErrBadState) {
 		t.Fatalf("expired flow = %v, want ErrBadState", err)
+	}
+}
+
+func TestDirectoryPagesByNamePrefixAndTagWithSignedCursors(t *testing.T) {
+	st, _ := newStore(t)
+	now := time.Now()
+	for _, name := range []string{"anna", "anne", "annie", "bob"} {
+		m, _ := register(t, st, name+"@example.com", now)
+		if _, err := st.UpdateProfile(ctx, m.ID, members.Profile{DisplayName: strings.ToUpper(name[:1]) + name[1:], Locale: "en", Expertise: []string{"go", name}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var names []string
+	cursor := ""
+	for pages := 0; ; pages++ {
+		page, err := st.MembersByNamePrefix(ctx, "ann", cursor, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range page.Members {
+			names = append(names, m.DisplayName)
+		}
+		if cursor = page.Next; cursor == "" || pages > 3 {
+			break
+		}
+	}
+	if strings.Join(names, ",") != "Anna,Anne,Annie" {
+		t.Fatalf("by prefix: %v", names)
+	}
+	page, err := st.MembersByTag(ctx, "go", "", 3)
+	if err != nil || len(page.Members) != 3 || page.Next == "" {
+		t.Fatalf("by tag, first page: %+v %v", page, err)
+	}
+	if _, err := st.MembersByTag(ctx, "go", page.Next[:len(page.Next)-2]+"AA", 3); !errs.Is(err, "invalid_cursor") {
+		t.Fatalf("altered cursor: %v", err)
+	}
+	if _, err := st.MembersByNamePrefix(ctx, "ann", page.Next, 3); !errs.Is(err, "invalid_cursor") {
+		t.Fatalf("cursor of another listing: %v", err)
+	}
+	// Dropping a tag removes the member from it.
+	bob, _ := st.MemberIDByEmail(ctx, "bob@example.com")
+	if _, err := st.UpdateProfile(ctx, bob, members.Profile{DisplayName: "Bob", Locale: "en", Expertise: []string{"rust"}}); err != nil {
+		t.Fatal(err)
+	}
+	if page, _ := st.MembersByTag(ctx, "go", "", 10); len(page.Members) != 3 {
+		t.Fatalf("members under go after bob left it: %d", len(page.Members))
+	}
+	if page, _ := st.MembersByTag(ctx, "rust", "", 10); len(page.Members) != 1 || page.Members[0].DisplayName != "Bob" {
+		t.Fatalf("members under rust: %+v", page.Members)
 	}
 }

@@ -1,0 +1,267 @@
+package members
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"tribune/shared/errs"
+	"tribune/shared/locale"
+)
+
+// Limits of a profile.
+const (
+	MaxNameRunes     = 60
+	MaxBioRunes      = 1000
+	MaxTags          = 10
+	MaxTagLength     = 30
+	MaxPlaceRunes    = 100
+	MaxLinks         = 5
+	MaxLinkLength    = 200
+	MaxStaffNote     = 4000
+	DirectoryPage    = 20
+	MaxDirectoryPage = 50
+)
+
+// Profile is what a member tells the community about themselves.
+type Profile struct {
+	DisplayName string   `json:"displayName"`
+	Bio         string   `json:"bio"`
+	Expertise   []string `json:"expertise"`
+	Interests   []string `json:"interests"`
+	Company     string   `json:"company"`
+	Location    string   `json:"location"`
+	Links       []string `json:"links"`
+	Locale      string   `json:"locale"`
+}
+
+// PublicProfile is a member as other members see them: no email, no staff fields.
+type PublicProfile struct {
+	ID string `json:"id"`
+	Profile
+	Roles     []string  `json:"roles"`
+	HasAvatar bool      `json:"hasAvatar"`
+	CreatedAt time.Time `json:"createdAt"`
+}
+
+// StaffFields are the staff-only section of a member: never returned by a route a
+// member or visitor may call.
+type StaffFields struct {
+	CRMRef     string    `json:"crmRef"`
+	LeadStatus string    `json:"leadStatus"`
+	Notes      string    `json:"notes"`
+	UpdatedAt  time.Time `json:"updatedAt,omitzero"`
+	UpdatedBy  string    `json:"updatedBy,omitempty"`
+}
+
+// Lead statuses of the staff section.
+var LeadStatuses = []string{"", "prospect", "qualified", "customer", "partner", "churned"}
+
+// DirectoryEntry is one member in the directory.
+type DirectoryEntry struct {
+	ID          string   `json:"id"`
+	DisplayName string   `json:"displayName"`
+	Expertise   []string `json:"expertise"`
+	HasAvatar   bool     `json:"hasAvatar"`
+}
+
+// DirectoryPageResult is a page of the directory and the cursor of the next one.
+type DirectoryPageResult struct {
+	Members []DirectoryEntry `json:"members"`
+	Next    string           `json:"next,omitempty"`
+}
+
+// Errors of profiles.
+var (
+	ErrName       = errs.InvalidField("displayName", "invalid_display_name", "A display name has 1 to 60 characters.")
+	ErrBio        = errs.InvalidField("bio", "bio_too_long", "A bio has at most 1000 characters.")
+	ErrTags       = errs.InvalidField("expertise", "invalid_tags", "Up to 10 tags of at most 30 letters, digits, '+', '#', '.' or '-'.")
+	ErrPlace      = errs.InvalidField("company", "field_too_long", "Company and location have at most 100 characters.")
+	ErrLinks      = errs.InvalidField("links", "invalid_links", "Up to 5 links, each an http(s) address of at most 200 characters.")
+	ErrLocale     = errs.InvalidField("locale", "invalid_locale", "Choose a supported language: en or fr.")
+	ErrStaff      = errs.InvalidField("notes", "invalid_staff_fields", "CRM reference up to 100 characters, a known lead status, notes up to 4000 characters.")
+	ErrCursor     = errs.InvalidField("cursor", "invalid_cursor", "This page link is not valid; start from the first page.")
+	ErrQuery      = errs.InvalidField("q", "invalid_directory_query", "Search by a name prefix (1 to 60 characters) or by one tag.")
+	ErrNoSuchFile = errs.New(errs.NotFound, "avatar_not_found", "This member has no avatar.")
+)
+
+var tagPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9+#.-]{0,29}$`)
+
+// NormalizeTags lower-cases, checks and deduplicates tags.
+func NormalizeTags(raw []string) ([]string, error) {
+	out := []string{}
+	for _, t := range raw {
+		t = strings.ToLower(strings.TrimSpace(t))
+		if !tagPattern.MatchString(t) {
+			return nil, ErrTags
+		}
+		if !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	if len(out) > MaxTags {
+		return nil, ErrTags
+	}
+	return out, nil
+}
+
+// Validate checks and cleans a profile.
+func (p *Profile) Validate() error {
+	p.DisplayName = strings.TrimSpace(p.DisplayName)
+	if n := utf8.RuneCountInString(p.DisplayName); n < 1 || n > MaxNameRunes || strings.ContainsAny(p.DisplayName, "\n\r\t") {
+		return ErrName
+	}
+	p.Bio = strings.TrimSpace(p.Bio)
+	if utf8.RuneCountInString(p.Bio) > MaxBioRunes {
+		return ErrBio
+	}
+	var err error
+	if p.Expertise, err = NormalizeTags(p.Expertise); err != nil {
+		return err
+	}
+	if p.Interests, err = NormalizeTags(p.Interests); err != nil {
+		return errs.InvalidField("interests", ErrTags.Code, ErrTags.Message)
+	}
+	p.Company, p.Location = strings.TrimSpace(p.Company), strings.TrimSpace(p.Location)
+	if utf8.RuneCountInString(p.Company) > MaxPlaceRunes || utf8.RuneCountInString(p.Location) > MaxPlaceRunes {
+		return ErrPlace
+	}
+	if len(p.Links) > MaxLinks {
+		return ErrLinks
+	}
+	links := []string{}
+	for _, l := range p.Links {
+		l = strings.TrimSpace(l)
+		u, err := url.Parse(l)
+		if err != nil || len(l) > MaxLinkLength || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return ErrLinks
+		}
+		links = append(links, l)
+	}
+	p.Links = links
+	if !locale.Valid(p.Locale) {
+		return ErrLocale
+	}
+	return nil
+}
+
+// ProfileOf returns the profile part of a member.
+func (m Member) ProfileOf() Profile {
+	return Profile{DisplayName: m.DisplayName, Bio: m.Bio, Expertise: nonNil(m.Expertise), Interests: nonNil(m.Interests),
+		Company: m.Company, Location: m.Location, Links: nonNil(m.Links), Locale: m.Locale}
+}
+
+// Public returns a member as other members see them.
+func (m Member) Public() PublicProfile {
+	return PublicProfile{ID: m.ID, Profile: m.ProfileOf(), Roles: m.Roles, HasAvatar: m.AvatarKey != "", CreatedAt: m.CreatedAt}
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// DirectoryKey is how a display name is searched: lower case.
+func DirectoryKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
+
+// UpdateProfile replaces a member's profile.
+func (s *Service) UpdateProfile(ctx context.Context, memberID string, p Profile) (Member, error) {
+	if err := p.Validate(); err != nil {
+		return Member{}, fmt.Errorf("members.UpdateProfile %s: %w", memberID, err)
+	}
+	m, err := s.Store.UpdateProfile(ctx, memberID, p)
+	if errors.Is(err, errs.ErrNotFound) {
+		err = ErrNoMember
+	}
+	if err != nil {
+		return Member{}, fmt.Errorf("members.UpdateProfile %s: %w", memberID, err)
+	}
+	return m, nil
+}
+
+// Profile returns a member's public profile (active members only).
+func (s *Service) Profile(ctx context.Context, memberID string) (PublicProfile, error) {
+	m, err := s.Store.GetMember(ctx, memberID)
+	if errors.Is(err, errs.ErrNotFound) || (err == nil && m.Status == StatusDeleted) {
+		err = ErrNoMember
+	}
+	if err != nil {
+		return PublicProfile{}, fmt.Errorf("members.Profile %s: %w", memberID, err)
+	}
+	return m.Public(), nil
+}
+
+// StaffFieldsOf returns the staff section of a member.
+func (s *Service) StaffFieldsOf(ctx context.Context, memberID string) (StaffFields, error) {
+	if _, err := s.Store.GetMember(ctx, memberID); err != nil {
+		if errors.Is(err, errs.ErrNotFound) {
+			err = ErrNoMember
+		}
+		return StaffFields{}, fmt.Errorf("members.StaffFieldsOf %s: %w", memberID, err)
+	}
+	f, err := s.Store.GetStaffFields(ctx, memberID)
+	if errors.Is(err, errs.ErrNotFound) {
+		return StaffFields{}, nil
+	}
+	if err != nil {
+		return StaffFields{}, fmt.Errorf("members.StaffFieldsOf %s: %w", memberID, err)
+	}
+	return f, nil
+}
+
+// SaveStaffFields replaces the staff section of a member.
+func (s *Service) SaveStaffFields(ctx context.Context, actorID, memberID string, f StaffFields) (StaffFields, error) {
+	f.CRMRef, f.Notes = strings.TrimSpace(f.CRMRef), strings.TrimSpace(f.Notes)
+	if len(f.CRMRef) > 100 || utf8.RuneCountInString(f.Notes) > MaxStaffNote || !slices.Contains(LeadStatuses, f.LeadStatus) {
+		return StaffFields{}, fmt.Errorf("members.SaveStaffFields: %w", ErrStaff)
+	}
+	if _, err := s.Store.GetMember(ctx, memberID); err != nil {
+		if errors.Is(err, errs.ErrNotFound) {
+			err = ErrNoMember
+		}
+		return StaffFields{}, fmt.Errorf("members.SaveStaffFields %s: %w", memberID, err)
+	}
+	f.UpdatedAt, f.UpdatedBy = s.Now().UTC(), actorID
+	if err := s.Store.SaveStaffFields(ctx, memberID, f); err != nil {
+		return StaffFields{}, fmt.Errorf("members.SaveStaffFields %s: %w", memberID, err)
+	}
+	return f, nil
+}
+
+// Directory finds members by display-name prefix or by expertise tag.
+func (s *Service) Directory(ctx context.Context, prefix, tag, cursor string, limit int) (DirectoryPageResult, error) {
+	if limit <= 0 {
+		limit = DirectoryPage
+	}
+	limit = min(limit, MaxDirectoryPage)
+	prefix = DirectoryKey(prefix)
+	var page DirectoryPageResult
+	var err error
+	switch {
+	case tag != "" && prefix == "":
+		tags, terr := NormalizeTags([]string{tag})
+		if terr != nil {
+			return DirectoryPageResult{}, fmt.Errorf("members.Directory: %w", ErrQuery)
+		}
+		page, err = s.Store.MembersByTag(ctx, tags[0], cursor, limit)
+	case prefix != "" && tag == "" && utf8.RuneCountInString(prefix) <= MaxNameRunes:
+		page, err = s.Store.MembersByNamePrefix(ctx, prefix, cursor, limit)
+	default:
+		return DirectoryPageResult{}, fmt.Errorf("members.Directory: %w", ErrQuery)
+	}
+	if err != nil {
+		return DirectoryPageResult{}, fmt.Errorf("members.Directory: %w", err)
+	}
+	if page.Members == nil {
+		page.Members = []DirectoryEntry{}
+	}
+	return page, nil
+}

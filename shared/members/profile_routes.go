@@ -1,0 +1,107 @@
+package members
+
+import (
+	"net/http"
+	"strconv"
+
+	"tribune/shared/auth"
+	"tribune/shared/httpx"
+	"tribune/shared/policy"
+)
+
+// profileRoutes are profiles, the staff section and the directory.
+func (h HTTP) profileRoutes() []httpx.Route {
+	std := func(ok int, body any, extra map[int]httpx.Response) map[int]httpx.Response {
+		out := map[int]httpx.Response{ok: {Description: "Done", Body: body}, 401: problem("Not signed in"), 403: problem("Not allowed")}
+		for k, v := range extra {
+			out[k] = v
+		}
+		return out
+	}
+	return []httpx.Route{
+		{Method: "PUT", Pattern: "/api/me/profile", Tag: "members", Action: policy.SignedIn, Handler: h.updateProfile, Request: Profile{},
+			Summary:   "Replace the signed-in member's profile: display name, bio, expertise and interest tags, company, location, links, language.",
+			Responses: std(200, Member{}, map[int]httpx.Response{400: problem("A field is too long or malformed")})},
+		{Method: "GET", Pattern: "/api/members/{id}", Tag: "members", Action: policy.SignedIn, Handler: h.profile,
+			Summary:   "A member's public profile (no email address, no staff fields).",
+			Responses: std(200, PublicProfile{}, map[int]httpx.Response{404: problem("No such member")})},
+		{Method: "GET", Pattern: "/api/members", Tag: "members", Action: policy.SignedIn, Handler: h.directory,
+			Query: []httpx.Param{{Name: "q", Description: "Display-name prefix"}, {Name: "tag", Description: "An expertise tag"},
+				{Name: "cursor", Description: "The next page's cursor from the previous answer"}, {Name: "limit", Description: "Page size, 1 to 50 (20)"}},
+			Summary:   "The member directory: members whose display name starts with q, or who list tag as expertise.",
+			Responses: std(200, DirectoryPageResult{}, map[int]httpx.Response{400: problem("Neither or both of q and tag, or a bad cursor")})},
+		{Method: "GET", Pattern: "/api/members/{id}/staff", Tag: "staff", Action: policy.MembersReadStaffFields, Handler: h.staffFields,
+			Summary:   "The staff-only section of a member: CRM reference, lead status, notes.",
+			Responses: std(200, StaffFields{}, map[int]httpx.Response{404: problem("No such member")})},
+		{Method: "PUT", Pattern: "/api/members/{id}/staff", Tag: "staff", Action: policy.MembersReadStaffFields, Handler: h.saveStaffFields, Request: StaffFields{},
+			Summary:   "Replace the staff-only section of a member.",
+			Responses: std(200, StaffFields{}, map[int]httpx.Response{400: problem("Too long, or an unknown lead status"), 404: problem("No such member")})},
+	}
+}
+
+func (h HTTP) updateProfile(w http.ResponseWriter, r *http.Request) {
+	var p Profile
+	if err := httpx.DecodeJSON(r, &p); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	me, _ := auth.PrincipalFrom(r.Context())
+	m, err := h.Service.UpdateProfile(r.Context(), me.MemberID, p)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, m)
+}
+
+func (h HTTP) profile(w http.ResponseWriter, r *http.Request) {
+	p, err := h.Service.Profile(r.Context(), r.PathValue("id"))
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, p)
+}
+
+func (h HTTP) directory(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	limit := 0
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > MaxDirectoryPage {
+			httpx.WriteError(w, r, ErrQuery)
+			return
+		}
+		limit = n
+	}
+	page, err := h.Service.Directory(r.Context(), q.Get("q"), q.Get("tag"), q.Get("cursor"), limit)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, page)
+}
+
+func (h HTTP) staffFields(w http.ResponseWriter, r *http.Request) {
+	f, err := h.Service.StaffFieldsOf(r.Context(), r.PathValue("id"))
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, f)
+}
+
+func (h HTTP) saveStaffFields(w http.ResponseWriter, r *http.Request) {
+	var f StaffFields
+	if err := httpx.DecodeJSON(r, &f); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	me, _ := auth.PrincipalFrom(r.Context())
+	out, err := h.Service.SaveStaffFields(r.Context(), me.MemberID, r.PathValue("id"), f)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, out)
+}
