@@ -61,6 +61,7 @@ func RegistrationRoutes(cfg config.Config, st *store.Store, sender mail.Sender) 
 	soc := members.SocialHTTP{HTTP: h, Social: &members.Social{Service: h.Service, Store: st,
 		Providers: social.NewRegistry(cfg.PublicURL, cfg.SocialProviders)}}
 	routes := append(h.Routes(), soc.Routes()...)
+	routes = append(routes, members.PrivacyHTTP{HTTP: h, Store: st}.Routes()...)
 	return append(routes, platformRoutes()...)
 }
 
@@ -128,6 +129,7 @@ func MetricsConsumer(st *store.Store) bus.ConsumerFunc {
 		eventtypes.MemberRegisteredType:   svc.OnMemberRegistered,
 		eventtypes.InvitationCreatedType:  svc.OnInvitationCreated,
 		eventtypes.InvitationAcceptedType: svc.OnInvitationAccepted,
+		eventtypes.MemberDeletedType:      svc.OnMemberDeleted,
 	})
 }
 

@@ -25,7 +25,9 @@ import (
 
 func TestMain(m *testing.M) {
 	// Request logs would drown test and benchmark output; logx has its own tests.
-	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if os.Getenv("TEST_LOGS") == "" {
+		slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	}
 	os.Exit(dynamotest.Main(m))
 }
 

@@ -77,3 +77,44 @@ func TestProfilesDirectoryAndStaffSection(t *testing.T) {
 		t.Fatalf("GET /api/me leaks the staff section: %s", body)
 	}
 }
+
+func TestExportAndAccountDeletion(t *testing.T) {
+	c := newCommunity(t)
+	ann := c.as("ann")
+	var me struct{ ID string }
+	c.call(ann, "GET", "/api/me", "", &me)
+	c.call(ann, "PUT", "/api/me/profile", `{"displayName":"Ann","bio":"hi","expertise":["go"],"locale":"en"}`, nil)
+	var export members.Export
+	if status, body := c.call(ann, "GET", "/api/me/export", "", &export); status != 200 || export.Member.Email != "ann@example.com" ||
+		export.Member.Bio != "hi" || len(export.Sessions) != 2 {
+		t.Fatalf("export: %d %s", status, body)
+	}
+	if status, _ := c.call(ann, "POST", "/api/me/delete", `{"confirm":false}`, nil); status != 400 {
+		t.Fatalf("unconfirmed deletion: %d", status)
+	}
+	if status, body := c.call(ann, "POST", "/api/me/delete", `{"confirm":true}`, nil); status != 204 {
+		t.Fatalf("deletion: %d %s", status, body)
+	}
+	if status, _ := c.call(ann, "GET", "/api/me", "", nil); status != 401 {
+		t.Fatalf("me after deletion: %d", status)
+	}
+	other := c.as("otto")
+	if status, _ := c.call(other, "GET", "/api/members/"+me.ID, "", nil); status != 404 {
+		t.Fatalf("profile of a deleted member: %d", status)
+	}
+	var page members.DirectoryPageResult
+	if c.call(other, "GET", "/api/members?tag=go", "", &page); len(page.Members) != 0 {
+		t.Fatalf("deleted member still in the directory: %+v", page)
+	}
+	m, err := c.st.GetMember(t.Context(), me.ID)
+	if err != nil || m.Email != "" || m.DisplayName != members.DeletedName || m.Bio != "" || m.Status != members.StatusDeleted {
+		t.Fatalf("member item after deletion: %+v %v", m, err)
+	}
+	// The address is free again: signing up with it makes a new member.
+	if status, body, _ := c.signUp("ann@example.com", ""); status != http.StatusSeeOther {
+		t.Fatalf("sign-up after deletion: %d %s", status, body)
+	}
+	if id, _ := c.st.MemberIDByEmail(t.Context(), "ann@example.com"); id == me.ID || id == "" {
+		t.Fatalf("re-registration reused the deleted member: %q", id)
+	}
+}

@@ -30,6 +30,7 @@ const (
 	StatusActive    = "active"
 	StatusSuspended = "suspended"
 	StatusBanned    = "banned"
+	StatusDeleted   = "deleted"
 )
 
 var (
@@ -139,6 +140,8 @@ func (s Sessions) Principal(r *http.Request) (Principal, error) {
 		return Principal{}, ErrNoSession
 	}
 	switch {
+	case acct.Status == StatusDeleted:
+		return Principal{}, ErrNoSession
 	case acct.Status == StatusBanned:
 		return Principal{}, ErrBanned
 	case acct.Status == StatusSuspended && acct.SuspendedUntil.After(now):

@@ -26,7 +26,7 @@ type Route struct {
 var Routes = []Route{
 	{ConsumerNotifications, eventtypes.SourceMembers, []string{eventtypes.MemberRegisteredType}},
 	{ConsumerNotifications, eventtypes.SourceInvitations, []string{eventtypes.InvitationCreatedType}},
-	{ConsumerMetrics, eventtypes.SourceMembers, []string{eventtypes.MemberRegisteredType, eventtypes.InvitationAcceptedType}},
+	{ConsumerMetrics, eventtypes.SourceMembers, []string{eventtypes.MemberRegisteredType, eventtypes.InvitationAcceptedType, eventtypes.MemberDeletedType}},
 	{ConsumerMetrics, eventtypes.SourceInvitations, []string{eventtypes.InvitationCreatedType}},
 }
 

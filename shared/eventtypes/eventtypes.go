@@ -69,6 +69,8 @@ var Catalog = []Definition{
 		func() any { return &InvitationCreated{} }},
 	{SourceMembers, InvitationAcceptedType, "Someone registered through an invitation.",
 		func() any { return &InvitationAccepted{} }},
+	{SourceMembers, MemberDeletedType, "A member deleted their account.",
+		func() any { return &MemberDeleted{} }},
 }
 
 // NewEnvelope wraps a payload for the outbox.
@@ -121,4 +123,14 @@ type InvitationAccepted struct {
 	InvitationID string `json:"invitationId"`
 	MemberID     string `json:"memberId"`
 	InviterID    string `json:"inviterId"`
+}
+
+// MemberDeletedType: a member deleted their account (personal data erased; what they
+// wrote stays, credited to "Deleted member").
+const MemberDeletedType = "member.deleted"
+
+// MemberDeleted is the payload of member.deleted.
+type MemberDeleted struct {
+	Meta
+	MemberID string `json:"memberId"`
 }

@@ -23,7 +23,7 @@ const (
 	StatusSuspended = auth.StatusSuspended
 	StatusBanned    = auth.StatusBanned
 	// StatusDeleted: the member deleted their account; what they wrote stays, anonymised.
-	StatusDeleted = "deleted"
+	StatusDeleted   = "deleted"
 	MaxEmailBytes   = 254
 	MaxReasonLength = 500
 	MaxSuspendDays  = 365

@@ -21,6 +21,7 @@ const (
 	InvitationsSent     = "invitations_sent"
 	InvitationLinks     = "invitation_links_created"
 	InvitationsAccepted = "invitations_accepted"
+	AccountsDeleted     = "accounts_deleted"
 )
 
 // Store counts.
@@ -78,4 +79,13 @@ func (s *Service) count(ctx context.Context, meta eventtypes.Meta, name string) 
 		return fmt.Errorf("metrics.count %s %s: %w", name, meta.EventID, err)
 	}
 	return nil
+}
+
+// OnMemberDeleted counts an account deletion.
+func (s *Service) OnMemberDeleted(ctx context.Context, env eventtypes.Envelope) error {
+	var evt eventtypes.MemberDeleted
+	if err := eventtypes.Decode(env, &evt); err != nil {
+		return fmt.Errorf("metrics.OnMemberDeleted: %w", err)
+	}
+	return s.count(ctx, evt.Meta, AccountsDeleted)
 }

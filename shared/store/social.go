@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"tribune/shared/auth"
+	"tribune/shared/eventtypes"
 	"tribune/shared/members"
 	"tribune/shared/ratelimit"
 	"tribune/shared/social"
@@ -36,10 +37,12 @@ type authFlowItem struct {
 
 type identityItem struct {
 	PK, SK, Type string
-	MemberID     string
-	Provider     string
-	Email        string
-	LinkedAt     time.Time
+	// GSI1 lists a member's identities (export, deletion).
+	GSI1PK, GSI1SK string
+	MemberID       string
+	Provider       string
+	Email          string
+	LinkedAt       time.Time
 }
 
 // SaveAuthFlow implements members.SocialStore.
@@ -90,6 +93,7 @@ func (s *Store) MemberIDByIdentity(ctx context.Context, provider, subject string
 
 func (s *Store) identityPut(memberID string, id social.Identity, now time.Time) (types.TransactWriteItem, error) {
 	return s.put(identityItem{PK: identityPK(id.Provider, id.Subject), SK: "IDENTITY", Type: typeIdentity, MemberID: memberID,
+		GSI1PK: memberIdentitiesPK(memberID), GSI1SK: id.Provider + "#" + id.Subject,
 		Provider: id.Provider, Email: id.Email, LinkedAt: now.UTC()}, "attribute_not_exists(PK)")
 }
 
@@ -110,6 +114,79 @@ func (s *Store) LinkIdentity(ctx context.Context, memberID string, id social.Ide
 	}
 	if err != nil {
 		return fmt.Errorf("store.LinkIdentity %s: %w", memberID, err)
+	}
+	return nil
+}
+
+func memberIdentitiesPK(memberID string) string { return "IDENTITIES#" + memberID }
+
+// ListIdentities implements members.PrivacyStore.
+func (s *Store) ListIdentities(ctx context.Context, memberID string) ([]members.IdentityView, error) {
+	items, err := s.queryAll(ctx, &dynamodb.QueryInput{
+		TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
+		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: memberIdentitiesPK(memberID)}},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store.ListIdentities %s: %w", memberID, err)
+	}
+	var out []members.IdentityView
+	for _, item := range items {
+		var it identityItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return nil, fmt.Errorf("store.ListIdentities %s: %w", memberID, err)
+		}
+		out = append(out, members.IdentityView{Provider: it.Provider, Email: it.Email, LinkedAt: it.LinkedAt})
+	}
+	return out, nil
+}
+
+// DeleteAccount implements members.PrivacyStore.
+func (s *Store) DeleteAccount(ctx context.Context, memberID string, event eventtypes.Envelope) error {
+	m, err := s.GetMember(ctx, memberID)
+	if err != nil {
+		return fmt.Errorf("store.DeleteAccount: %w", err)
+	}
+	ids, err := s.queryAll(ctx, &dynamodb.QueryInput{
+		TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1), ProjectionExpression: aws.String("PK, SK"),
+		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: memberIdentitiesPK(memberID)}},
+	})
+	if err != nil {
+		return fmt.Errorf("store.DeleteAccount: %w", err)
+	}
+	del := func(pk, sk string) types.TransactWriteItem {
+		return types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(pk, sk)}}
+	}
+	items := []types.TransactWriteItem{
+		{Update: &types.Update{
+			TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
+			UpdateExpression: aws.String("SET DisplayName = :name, #s = :deleted, #r = :roles, Email = :none " +
+				"REMOVE GSI1PK, GSI1SK, Bio, Expertise, Interests, Company, #loc, Links, AvatarKey, SuspendedUntil"),
+			ConditionExpression:      aws.String("attribute_exists(PK)"),
+			ExpressionAttributeNames: map[string]string{"#s": "Status", "#loc": "Location", "#r": "Roles"},
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":name": &types.AttributeValueMemberS{Value: members.DeletedName}, ":deleted": &types.AttributeValueMemberS{Value: members.StatusDeleted},
+				":roles": &types.AttributeValueMemberL{Value: []types.AttributeValue{&types.AttributeValueMemberS{Value: "member"}}},
+				":none":  &types.AttributeValueMemberS{Value: ""},
+			},
+		}},
+		del(emailPK(m.Email), skEmail),
+		del(memberPK(memberID), skStaff),
+	}
+	for _, id := range ids {
+		items = append(items, types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table),
+			Key: map[string]types.AttributeValue{AttrPK: id[AttrPK], AttrSK: id[AttrSK]}}})
+	}
+	for _, t := range m.Expertise {
+		items = append(items, del(tagPK(t), memberPK(memberID)))
+	}
+	out, err := s.outboxPut(event)
+	if err != nil {
+		return fmt.Errorf("store.DeleteAccount: %w", err)
+	}
+	if _, err := s.transact(ctx, append(items, out)); err != nil {
+		return fmt.Errorf("store.DeleteAccount %s: %w", memberID, err)
 	}
 	return nil
 }

@@ -1,0 +1,141 @@
+package members
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"tribune/shared/auth"
+	"tribune/shared/errs"
+	"tribune/shared/eventtypes"
+	"tribune/shared/httpx"
+	"tribune/shared/policy"
+)
+
+// IdentityView is a sign-in provider account linked to a member.
+type IdentityView struct {
+	Provider string    `json:"provider"`
+	Email    string    `json:"email"`
+	LinkedAt time.Time `json:"linkedAt"`
+}
+
+// Export is everything Tribune keeps about a member that the member may see (the
+// staff-only section is excluded: see docs/decisions.md).
+type Export struct {
+	ExportedAt time.Time      `json:"exportedAt"`
+	Member     Member         `json:"member"`
+	Identities []IdentityView `json:"identities"`
+	Sessions   []SessionView  `json:"sessions"`
+}
+
+// DeleteRequest confirms an account deletion.
+type DeleteRequest struct {
+	Confirm bool `json:"confirm"`
+}
+
+// DeletedName is what a deleted member's content is credited to.
+const DeletedName = "Deleted member"
+
+// ErrConfirm asks for an explicit confirmation.
+var ErrConfirm = errs.InvalidField("confirm", "confirmation_required", "Confirm the deletion with {\"confirm\": true}.")
+
+// PrivacyStore is what export and deletion need from storage.
+type PrivacyStore interface {
+	ListIdentities(ctx context.Context, memberID string) ([]IdentityView, error)
+	// DeleteAccount erases a member's personal data (profile, email claim, identities,
+	// tags, staff section) and records member.deleted, in one transaction; sessions
+	// are ended after.
+	DeleteAccount(ctx context.Context, memberID string, event eventtypes.Envelope) error
+}
+
+// ExportData gathers a member's data.
+func (s *Service) ExportData(ctx context.Context, store PrivacyStore, p auth.Principal) (Export, error) {
+	m, err := s.Store.GetMember(ctx, p.MemberID)
+	if err != nil {
+		return Export{}, fmt.Errorf("members.ExportData %s: %w", p.MemberID, err)
+	}
+	ids, err := store.ListIdentities(ctx, p.MemberID)
+	if err != nil {
+		return Export{}, fmt.Errorf("members.ExportData %s: %w", p.MemberID, err)
+	}
+	sessions, err := s.Store.ListSessions(ctx, p.MemberID)
+	if err != nil {
+		return Export{}, fmt.Errorf("members.ExportData %s: %w", p.MemberID, err)
+	}
+	out := Export{ExportedAt: s.Now().UTC(), Member: m, Identities: ids, Sessions: []SessionView{}}
+	if out.Identities == nil {
+		out.Identities = []IdentityView{}
+	}
+	for _, x := range sessions {
+		out.Sessions = append(out.Sessions, SessionView{ID: x.Hash, Device: x.Device, CreatedAt: x.CreatedAt, ExpiresAt: x.ExpiresAt, Current: x.Hash == p.SessionHash})
+	}
+	return out, nil
+}
+
+// DeleteAccount erases the signed-in member's personal data.
+func (s *Service) DeleteAccount(ctx context.Context, store PrivacyStore, p auth.Principal) error {
+	meta := eventtypes.NewMeta(s.Now())
+	event, err := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberDeletedType, meta, eventtypes.MemberDeleted{Meta: meta, MemberID: p.MemberID})
+	if err != nil {
+		return fmt.Errorf("members.DeleteAccount: %w", err)
+	}
+	if err := store.DeleteAccount(ctx, p.MemberID, event); err != nil {
+		return fmt.Errorf("members.DeleteAccount %s: %w", p.MemberID, err)
+	}
+	if err := s.Store.DeleteAllSessions(ctx, p.MemberID); err != nil {
+		return fmt.Errorf("members.DeleteAccount %s: %w", p.MemberID, err)
+	}
+	slog.InfoContext(ctx, "account deleted", "member_id", p.MemberID)
+	return nil
+}
+
+// PrivacyHTTP exposes export and deletion.
+type PrivacyHTTP struct {
+	HTTP  HTTP
+	Store PrivacyStore
+}
+
+// Routes returns the privacy operations.
+func (h PrivacyHTTP) Routes() []httpx.Route {
+	return []httpx.Route{
+		{Method: "GET", Pattern: "/api/me/export", Tag: "members", Action: policy.SignedIn, Handler: h.export,
+			Summary:   "Download everything Tribune keeps about the signed-in member (JSON).",
+			Responses: map[int]httpx.Response{200: {Description: "The export", Body: Export{}}, 401: problem("Not signed in")}},
+		{Method: "POST", Pattern: "/api/me/delete", Tag: "members", Action: policy.SignedIn, Handler: h.delete, Request: DeleteRequest{},
+			Summary: "Delete the signed-in member's account: personal data erased, sessions ended; what they wrote stays, credited to \"Deleted member\".",
+			Responses: map[int]httpx.Response{204: {Description: "Deleted"}, 400: problem("Not confirmed"), 401: problem("Not signed in"),
+				403: problem("Cross-origin request")}},
+	}
+}
+
+func (h PrivacyHTTP) export(w http.ResponseWriter, r *http.Request) {
+	p, _ := auth.PrincipalFrom(r.Context())
+	out, err := h.HTTP.Service.ExportData(r.Context(), h.Store, p)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Disposition", `attachment; filename="tribune-export.json"`)
+	httpx.WriteJSON(w, http.StatusOK, out)
+}
+
+func (h PrivacyHTTP) delete(w http.ResponseWriter, r *http.Request) {
+	var req DeleteRequest
+	if err := httpx.DecodeJSON(r, &req); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	if !req.Confirm {
+		httpx.WriteError(w, r, ErrConfirm)
+		return
+	}
+	p, _ := auth.PrincipalFrom(r.Context())
+	if err := h.HTTP.Service.DeleteAccount(r.Context(), h.Store, p); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	auth.ClearCookie(w, h.HTTP.CookieSecure)
+	w.WriteHeader(http.StatusNoContent)
+}
