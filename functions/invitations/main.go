@@ -12,7 +12,7 @@ import (
 
 func main() {
 	env := app.Boot("invitations", "TABLE_NAME", "PUBLIC_URL")
-	handler, err := app.InvitationsHandler(env.Config, env.Store())
+	handler, err := app.InvitationsHandler(app.Deps{Config: env.Config, Store: env.Store()})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -11,8 +11,8 @@ import (
 )
 
 func main() {
-	env := app.Boot("registration", "TABLE_NAME", "PUBLIC_URL", "MAIL_FROM")
-	handler, err := app.RegistrationHandler(env.Config, env.Store(), env.Mail())
+	env := app.Boot("registration", "TABLE_NAME", "PUBLIC_URL", "MAIL_FROM", "AVATAR_BUCKET")
+	handler, err := app.RegistrationHandler(app.Deps{Config: env.Config, Store: env.Store(), Mail: env.Mail(), Files: env.Files()})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -28,7 +28,6 @@ import (
 
 	"tribune/shared/app"
 	"tribune/shared/bus"
-	"tribune/shared/config"
 	"tribune/shared/httpx"
 	"tribune/shared/store"
 )
@@ -93,18 +92,32 @@ func NewTribuneStack(scope constructs.Construct, id string, s Settings, props *a
 		EnforceSSL: jsii.Bool(true), ServerAccessLogsBucket: logs, ServerAccessLogsPrefix: jsii.String("s3/"),
 	})
 
+	avatars := awss3.NewBucket(stack, jsii.String("Avatars"), &awss3.BucketProps{
+		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(), Encryption: awss3.BucketEncryption_S3_MANAGED,
+		EnforceSSL: jsii.Bool(true), ServerAccessLogsBucket: logs, ServerAccessLogsPrefix: jsii.String("avatars/"),
+		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+	})
 	api := apigw.NewHttpApi(stack, jsii.String("Api"), &apigw.HttpApiProps{Description: jsii.String("Tribune API")})
 	distribution := newDistribution(stack, site, logs, api)
 	publicURL := s.PublicURL
 	if publicURL == "" {
 		publicURL = "https://" + *distribution.DistributionDomainName()
 	}
+	// Browsers upload avatars straight to the bucket with presigned PUTs.
+	avatars.AddCorsRule(&awss3.CorsRule{AllowedMethods: &[]awss3.HttpMethods{awss3.HttpMethods_PUT, awss3.HttpMethods_GET},
+		AllowedOrigins: jsii.Strings(publicURL), AllowedHeaders: jsii.Strings("Content-Type"), MaxAge: jsii.Number(3000)})
+	cursorSecret := awssecretsmanager.NewSecret(stack, jsii.String("CursorSecret"), &awssecretsmanager.SecretProps{
+		Description:          jsii.String("Key that signs pagination cursors"),
+		GenerateSecretString: &awssecretsmanager.SecretStringGenerator{PasswordLength: jsii.Number(48), ExcludePunctuation: jsii.Bool(true)},
+	})
 
 	env := map[string]*string{
 		"TABLE_NAME": table.TableName(), "EVENT_BUS_NAME": eventBus.EventBusName(), "PUBLIC_URL": jsii.String(publicURL),
 		"MAIL_FROM": jsii.String(s.MailFrom), "MAIL_CONFIGURATION_SET": configSet.ConfigurationSetName(),
 		// CloudFront appends the viewer's address to X-Forwarded-For.
-		"TRUSTED_PROXIES": jsii.String("1"),
+		"TRUSTED_PROXIES":   jsii.String("1"),
+		"AVATAR_BUCKET":     avatars.BucketName(),
+		"CURSOR_SECRET_ARN": cursorSecret.SecretArn(),
 	}
 	fn := func(name, description string, keys ...string) awslambda.Function {
 		vars := map[string]*string{}
@@ -118,19 +131,23 @@ func NewTribuneStack(scope constructs.Construct, id string, s Settings, props *a
 
 	env["ADMIN_EMAILS"] = jsii.String(s.AdminEmails)
 	registration := fn("registration", "Sign-up, sign-in, sessions, member profile (HTTP)",
-		"TABLE_NAME", "PUBLIC_URL", "MAIL_FROM", "MAIL_CONFIGURATION_SET", "TRUSTED_PROXIES", "ADMIN_EMAILS")
+		"TABLE_NAME", "PUBLIC_URL", "MAIL_FROM", "MAIL_CONFIGURATION_SET", "TRUSTED_PROXIES", "ADMIN_EMAILS", "AVATAR_BUCKET", "CURSOR_SECRET_ARN")
 	table.GrantReadWriteData(registration)
+	avatars.GrantPut(registration, jsii.String("avatars/*"))
+	avatars.GrantRead(registration, jsii.String("avatars/*"))
+	avatars.GrantDelete(registration, jsii.String("avatars/*"))
+	cursorSecret.GrantRead(registration, nil)
 	identity.GrantSendEmail(registration)
 	addSocialProviders(stack, registration, s.SocialProviders)
 	integration := apigwint.NewHttpLambdaIntegration(jsii.String("RegistrationIntegration"), registration, nil)
 	// The API Gateway routes are the Go route table's, so the two cannot drift.
-	for _, r := range app.RegistrationRoutes(config.Config{}, nil, nil) {
+	for _, r := range app.RegistrationRoutes(app.Deps{}) {
 		api.AddRoutes(&apigw.AddRoutesOptions{Path: jsii.String(r.Pattern), Methods: &[]apigw.HttpMethod{apigw.HttpMethod(r.Method)}, Integration: integration})
 	}
 	invites := fn("invitations", "Staff and member invitations, invitation links (HTTP)", "TABLE_NAME", "PUBLIC_URL", "TRUSTED_PROXIES")
 	table.GrantReadWriteData(invites)
 	invitesIntegration := apigwint.NewHttpLambdaIntegration(jsii.String("InvitationsIntegration"), invites, nil)
-	for _, r := range app.InvitationsRoutes(config.Config{}, nil) {
+	for _, r := range app.InvitationsRoutes(app.Deps{}) {
 		api.AddRoutes(&apigw.AddRoutesOptions{Path: jsii.String(r.Pattern), Methods: &[]apigw.HttpMethod{apigw.HttpMethod(r.Method)}, Integration: invitesIntegration})
 	}
 	configureStage(stack, api)
@@ -284,9 +301,14 @@ const viewerRequest = `function handler(event) {
 }`
 
 func newDistribution(stack awscdk.Stack, site, logs awss3.Bucket, api apigw.HttpApi) awscloudfront.Distribution {
+	// The pages may load avatars from, and upload them to, S3 in this region (naming the
+	// bucket itself would make a cycle: its CORS rule names the distribution).
+	s3Host := "https://*.s3." + *awscdk.Aws_REGION() + ".amazonaws.com"
+	csp := strings.NewReplacer("img-src 'self' data:", "img-src 'self' data: "+s3Host,
+		"connect-src 'self'", "connect-src 'self' "+s3Host).Replace(httpx.DefaultCSP)
 	headers := awscloudfront.NewResponseHeadersPolicy(stack, jsii.String("SecurityHeaders"), &awscloudfront.ResponseHeadersPolicyProps{
 		SecurityHeadersBehavior: &awscloudfront.ResponseSecurityHeadersBehavior{
-			ContentSecurityPolicy: &awscloudfront.ResponseHeadersContentSecurityPolicy{ContentSecurityPolicy: jsii.String(httpx.DefaultCSP), Override: jsii.Bool(true)},
+			ContentSecurityPolicy: &awscloudfront.ResponseHeadersContentSecurityPolicy{ContentSecurityPolicy: jsii.String(csp), Override: jsii.Bool(true)},
 			ContentTypeOptions:    &awscloudfront.ResponseHeadersContentTypeOptions{Override: jsii.Bool(true)},
 			FrameOptions:          &awscloudfront.ResponseHeadersFrameOptions{FrameOption: awscloudfront.HeadersFrameOption_DENY, Override: jsii.Bool(true)},
 			ReferrerPolicy:        &awscloudfront.ResponseHeadersReferrerPolicy{ReferrerPolicy: awscloudfront.HeadersReferrerPolicy_STRICT_ORIGIN_WHEN_CROSS_ORIGIN, Override: jsii.Bool(true)},

@@ -19,9 +19,12 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
 	"github.com/oauth2-proxy/mockoidc"
 
 	"tribune/shared/app"
+	"tribune/shared/blob"
 	"tribune/shared/bus"
 	"tribune/shared/config"
 	"tribune/shared/eventtypes"
@@ -124,7 +127,11 @@ func run() error {
 		Checkpoints: &bus.FileCheckpoints{Path: filepath.Join(dataDir, "stream-checkpoints.json")}, Interval: 250 * time.Millisecond}
 	go func() { _ = poller.Run(ctx) }()
 
-	api, err := app.LocalHandler(cfg, st, sender)
+	// Avatars go to an in-process S3 server under /_s3/ (same origin, so the browser's
+	// presigned PUT needs no CORS), through the same blob code as in AWS.
+	fakeS3 := gofakes3.New(s3mem.New(), gofakes3.WithAutoBucket(true))
+	files := blob.New(awsCfg, "tribune-avatars", cfg.PublicURL+"/_s3")
+	api, err := app.LocalHandler(app.Deps{Config: cfg, Store: st, Mail: sender, Files: files})
 	if err != nil {
 		return err
 	}
@@ -135,6 +142,7 @@ func run() error {
 	mux := http.NewServeMux()
 	mux.Handle("/api/", api)
 	mux.Handle("/", site)
+	mux.Handle("/_s3/", http.StripPrefix("/_s3", fakeS3.Server()))
 
 	srv := &http.Server{Addr: listen, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	ln, err := net.Listen("tcp", listen)

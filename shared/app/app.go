@@ -29,6 +29,15 @@ type Health struct {
 	Version string `json:"version"`
 }
 
+// Deps are what the HTTP functions are built from.
+type Deps struct {
+	Config config.Config
+	Store  *store.Store
+	Mail   mail.Sender
+	// Files holds avatars (S3; locally an in-process S3 server).
+	Files members.Files
+}
+
 // sessions resolves session cookies against the store.
 func sessions(st *store.Store) auth.Sessions { return auth.Sessions{Store: st, Now: time.Now} }
 
@@ -56,44 +65,46 @@ func platformRoutes() []httpx.Route {
 }
 
 // RegistrationRoutes are the routes the registration function serves.
-func RegistrationRoutes(cfg config.Config, st *store.Store, sender mail.Sender) []httpx.Route {
-	h := membersHTTP(cfg, st, sender)
+func RegistrationRoutes(d Deps) []httpx.Route {
+	cfg, st := d.Config, d.Store
+	h := membersHTTP(cfg, st, d.Mail)
 	soc := members.SocialHTTP{HTTP: h, Social: &members.Social{Service: h.Service, Store: st,
 		Providers: social.NewRegistry(cfg.PublicURL, cfg.SocialProviders)}}
 	routes := append(h.Routes(), soc.Routes()...)
 	routes = append(routes, members.PrivacyHTTP{HTTP: h, Store: st}.Routes()...)
+	routes = append(routes, members.AvatarHTTP{Avatars: &members.Avatars{Service: h.Service, Store: st, Files: d.Files}}.Routes()...)
 	return append(routes, platformRoutes()...)
 }
 
 // InvitationsRoutes are the routes the invitations function serves.
-func InvitationsRoutes(cfg config.Config, st *store.Store) []httpx.Route {
-	svc := &invitations.Service{Store: st, PublicURL: cfg.PublicURL, Now: time.Now}
-	return invitations.HTTP{Service: svc, Names: st}.Routes()
+func InvitationsRoutes(d Deps) []httpx.Route {
+	svc := &invitations.Service{Store: d.Store, PublicURL: d.Config.PublicURL, Now: time.Now}
+	return invitations.HTTP{Service: svc, Names: d.Store}.Routes()
 }
 
 // InvitationsHandler is the invitations function's HTTP handler.
-func InvitationsHandler(cfg config.Config, st *store.Store) (http.Handler, error) {
-	return Handler(cfg, sessions(st), InvitationsRoutes(cfg, st))
+func InvitationsHandler(d Deps) (http.Handler, error) {
+	return Handler(d.Config, sessions(d.Store), InvitationsRoutes(d))
 }
 
 // AllRoutes are every function's routes: the local runtime mounts them on one mux.
-func AllRoutes(cfg config.Config, st *store.Store, sender mail.Sender) []httpx.Route {
-	return append(RegistrationRoutes(cfg, st, sender), InvitationsRoutes(cfg, st)...)
+func AllRoutes(d Deps) []httpx.Route {
+	return append(RegistrationRoutes(d), InvitationsRoutes(d)...)
 }
 
 // LocalHandler serves every function's routes in one process.
-func LocalHandler(cfg config.Config, st *store.Store, sender mail.Sender) (http.Handler, error) {
-	return Handler(cfg, sessions(st), AllRoutes(cfg, st, sender))
+func LocalHandler(d Deps) (http.Handler, error) {
+	return Handler(d.Config, sessions(d.Store), AllRoutes(d))
 }
 
 // OpenAPI describes every route of every function.
 func OpenAPI() map[string]any {
-	return httpx.OpenAPI("Tribune API", Version, AllRoutes(config.Config{}, nil, nil))
+	return httpx.OpenAPI("Tribune API", Version, AllRoutes(Deps{}))
 }
 
 // RegistrationHandler is the registration function's HTTP handler.
-func RegistrationHandler(cfg config.Config, st *store.Store, sender mail.Sender) (http.Handler, error) {
-	return Handler(cfg, sessions(st), RegistrationRoutes(cfg, st, sender))
+func RegistrationHandler(d Deps) (http.Handler, error) {
+	return Handler(d.Config, sessions(d.Store), RegistrationRoutes(d))
 }
 
 // Handler mounts routes, each behind the policy guard, inside the shared middleware.

@@ -48,7 +48,7 @@ func newEnv(t *testing.T) *env {
 	t.Cleanup(e.srv.Close)
 	cfg := config.Config{PublicURL: e.srv.URL, CookieSecure: false}
 	st := store.New(tbl.DB, tbl.Name)
-	h, err := app.RegistrationHandler(cfg, st, mail.Outbox{Dir: outbox, From: "Tribune <no-reply@example.com>"})
+	h, err := app.RegistrationHandler(app.Deps{Config: cfg, Store: st, Mail: mail.Outbox{Dir: outbox, From: "Tribune <no-reply@example.com>"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,7 +34,7 @@ func benchHandler(b testing.TB) (http.Handler, *memoryMail, dynamotest.Table) {
 	tbl := dynamotest.NewTable(b)
 	cfg := config.Config{PublicURL: "http://bench.local"}
 	box := &memoryMail{}
-	h, err := app.RegistrationHandler(cfg, store.New(tbl.DB, tbl.Name), box)
+	h, err := app.RegistrationHandler(app.Deps{Config: cfg, Store: store.New(tbl.DB, tbl.Name), Mail: box})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func BenchmarkSignUp(b *testing.B) {
 // BenchmarkHandlerOverhead is the warm cost of the shared middleware, routing and JSON
 // answer with no I/O: GET /api/health.
 func BenchmarkHandlerOverhead(b *testing.B) {
-	h, err := app.Handler(config.Config{}, auth.Sessions{}, app.RegistrationRoutes(config.Config{}, nil, nil))
+	h, err := app.Handler(config.Config{}, auth.Sessions{}, app.RegistrationRoutes(app.Deps{}))
 	if err != nil {
 		b.Fatal(err)
 	}

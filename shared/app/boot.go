@@ -9,9 +9,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
+	"tribune/shared/blob"
 	"tribune/shared/config"
 	"tribune/shared/lambdax"
 	"tribune/shared/mail"
+	"tribune/shared/members"
 	"tribune/shared/social"
 	"tribune/shared/store"
 )
@@ -65,6 +67,11 @@ func (e Env) Store() *store.Store {
 		st.CursorKey = []byte(e.Config.CursorSecret)
 	}
 	return st
+}
+
+// Files is the avatars bucket.
+func (e Env) Files() members.Files {
+	return blob.New(e.AWS, e.Config.AvatarBucket, e.Config.S3Endpoint)
 }
 
 // Mail sends through SES v2 with the deployment's configuration set.

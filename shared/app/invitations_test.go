@@ -42,7 +42,7 @@ func newCommunity(t *testing.T) *community {
 	t.Cleanup(c.srv.Close)
 	cfg := config.Config{PublicURL: c.srv.URL}
 	sender := mail.Outbox{Dir: c.outbox, From: "t@example.com"}
-	h, err := app.LocalHandler(cfg, c.st, sender)
+	h, err := app.LocalHandler(app.Deps{Config: cfg, Store: c.st, Mail: sender, Files: testFiles(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"tribune/shared/app"
-	"tribune/shared/config"
 )
 
 // The document is generated from the route table; this checks it is a sound OpenAPI
@@ -17,7 +16,7 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 		t.Fatalf("openapi = %v", doc["openapi"])
 	}
 	paths := doc["paths"].(map[string]any)
-	routes := app.AllRoutes(config.Config{}, nil, nil)
+	routes := app.AllRoutes(app.Deps{})
 	described := 0
 	for _, p := range paths {
 		described += len(p.(map[string]any))

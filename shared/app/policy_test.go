@@ -49,7 +49,7 @@ func TestEveryRouteAgainstEveryRole(t *testing.T) {
 	tbl := dynamotest.NewTable(t)
 	st := store.New(tbl.DB, tbl.Name)
 	cfg := config.Config{PublicURL: "http://test.local"}
-	h, err := app.LocalHandler(cfg, st, mail.Outbox{Dir: t.TempDir(), From: "t@example.com"})
+	h, err := app.LocalHandler(app.Deps{Config: cfg, Store: st, Mail: mail.Outbox{Dir: t.TempDir(), From: "t@example.com"}, Files: testFiles(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestEveryRouteAgainstEveryRole(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	for _, rt := range app.AllRoutes(cfg, nil, nil) {
+	for _, rt := range app.AllRoutes(app.Deps{Config: cfg}) {
 		for holder, memberID := range holders {
 			t.Run(rt.Method+" "+rt.Pattern+" as "+holder, func(t *testing.T) {
 				path := strings.ReplaceAll(rt.Pattern, "{id}", target)
@@ -111,7 +111,7 @@ func TestBanAndRoleRemovalTakeEffectAtOnce(t *testing.T) {
 	tbl := dynamotest.NewTable(t)
 	st := store.New(tbl.DB, tbl.Name)
 	cfg := config.Config{PublicURL: "http://test.local"}
-	h, _ := app.RegistrationHandler(cfg, st, mail.Outbox{Dir: t.TempDir(), From: "t@example.com"})
+	h, _ := app.RegistrationHandler(app.Deps{Config: cfg, Store: st, Mail: mail.Outbox{Dir: t.TempDir(), From: "t@example.com"}})
 	admin := newMember(t, st, "ada", []string{policy.RoleMember, policy.RoleAdmin})
 	mod := newMember(t, st, "mo", []string{policy.RoleMember, policy.RoleModerator})
 	troll := newMember(t, st, "troll", []string{policy.RoleMember})
@@ -164,7 +164,7 @@ func TestSessionsPageListsRevokesAndSignsOutEverywhere(t *testing.T) {
 	tbl := dynamotest.NewTable(t)
 	st := store.New(tbl.DB, tbl.Name)
 	cfg := config.Config{PublicURL: "http://test.local"}
-	h, _ := app.RegistrationHandler(cfg, st, mail.Outbox{Dir: t.TempDir(), From: "t@example.com"})
+	h, _ := app.RegistrationHandler(app.Deps{Config: cfg, Store: st, Mail: mail.Outbox{Dir: t.TempDir(), From: "t@example.com"}})
 	me := newMember(t, st, "sue", []string{policy.RoleMember})
 	laptop, phone := cookieFor(t, st, me), cookieFor(t, st, me)
 	call := func(cookie, method, path string) *httptest.ResponseRecorder {

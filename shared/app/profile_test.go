@@ -1,8 +1,11 @@
 package app_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -116,5 +119,67 @@ func TestExportAndAccountDeletion(t *testing.T) {
 	}
 	if id, _ := c.st.MemberIDByEmail(t.Context(), "ann@example.com"); id == me.ID || id == "" {
 		t.Fatalf("re-registration reused the deleted member: %q", id)
+	}
+}
+
+func TestAvatarUploadThroughPresignedURLs(t *testing.T) {
+	c := newCommunity(t)
+	ann := c.as("ann")
+	var me struct{ ID string }
+	c.call(ann, "GET", "/api/me", "", &me)
+	// Refused before anything is uploaded.
+	for _, bad := range []string{`{"contentType":"image/gif","size":100}`, `{"contentType":"image/png","size":0}`} {
+		if status, body := c.call(ann, "POST", "/api/me/avatar/upload", bad, nil); status != 400 {
+			t.Fatalf("%s: %d %s", bad, status, body)
+		}
+	}
+	if status, body := c.call(ann, "POST", "/api/me/avatar/upload", `{"contentType":"image/png","size":3000000}`, nil); status != 413 || !strings.Contains(body, "avatar_too_large") {
+		t.Fatalf("oversized avatar: %d %s", status, body)
+	}
+	if status, _ := c.call(ann, "PUT", "/api/me/avatar", `{"key":"avatars/`+me.ID+`/never-uploaded.png"}`, nil); status != 400 {
+		t.Fatalf("confirming nothing: %d", status)
+	}
+	if status, _ := c.call(ann, "PUT", "/api/me/avatar", `{"key":"avatars/m_someone_else/x.png"}`, nil); status != 400 {
+		t.Fatalf("confirming another member's key: %d", status)
+	}
+
+	png := []byte("\x89PNG\r\n\x1a\n fake image bytes")
+	var up members.Upload
+	body := `{"contentType":"image/png","size":` + strconv.Itoa(len(png)) + `}`
+	if status, b := c.call(ann, "POST", "/api/me/avatar/upload", body, &up); status != 200 || up.UploadURL == "" {
+		t.Fatalf("upload URL: %d %s", status, b)
+	}
+	req, _ := http.NewRequest("PUT", up.UploadURL, bytes.NewReader(png))
+	req.Header.Set("Content-Type", up.ContentType)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("PUT to the presigned URL: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	var m members.Member
+	if status, b := c.call(ann, "PUT", "/api/me/avatar", `{"key":"`+up.Key+`"}`, &m); status != 200 || !m.HasAvatar {
+		t.Fatalf("confirm: %d %s", status, b)
+	}
+	other := c.as("otto")
+	req, _ = http.NewRequest("GET", c.srv.URL+"/api/members/"+me.ID+"/avatar", nil)
+	resp, err = other.Do(req)
+	if err != nil || resp.StatusCode != http.StatusFound {
+		t.Fatalf("avatar: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	img, err := http.Get(resp.Header.Get("Location"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(img.Body)
+	img.Body.Close()
+	if !bytes.Equal(got, png) {
+		t.Fatalf("downloaded avatar differs: %q", got)
+	}
+	if status, _ := c.call(ann, "DELETE", "/api/me/avatar", "", nil); status != 204 {
+		t.Fatalf("remove: %d", status)
+	}
+	if status, _ := c.call(other, "GET", "/api/members/"+me.ID+"/avatar", "", nil); status != 404 {
+		t.Fatalf("avatar after removal: %d", status)
 	}
 }

@@ -47,7 +47,7 @@ func newSocialEnv(t *testing.T) *socialEnv {
 	mc := m.Config()
 	cfg := config.Config{PublicURL: e.srv.URL, SocialProviders: []social.Provider{{ID: "mock", Name: "Mock", Kind: social.KindOIDC,
 		Issuer: m.Issuer(), ClientID: mc.ClientID, ClientSecret: mc.ClientSecret}}}
-	h, err := app.RegistrationHandler(cfg, e.st, mail.Outbox{Dir: t.TempDir(), From: "t@example.com"})
+	h, err := app.RegistrationHandler(app.Deps{Config: cfg, Store: e.st, Mail: mail.Outbox{Dir: t.TempDir(), From: "t@example.com"}})
 	if err != nil {
 		t.Fatal(err)
 	}

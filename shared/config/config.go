@@ -30,6 +30,9 @@ type Config struct {
 	// SocialProviders are the enabled sign-in providers (read by the caller, which
 	// knows where secrets live: social.FromEnv).
 	SocialProviders []social.Provider
+	// AvatarBucket holds avatars; S3Endpoint points at a local S3 when set.
+	AvatarBucket string
+	S3Endpoint   string
 	// CursorSecret signs pagination cursors (shared by every instance).
 	CursorSecret string
 	LogLevel     string
@@ -46,6 +49,8 @@ func FromEnv() (Config, error) {
 		MailConfigurationSet: os.Getenv("MAIL_CONFIGURATION_SET"),
 		CookieSecure:         os.Getenv("COOKIE_INSECURE") != "true",
 		LogLevel:             os.Getenv("LOG_LEVEL"),
+		AvatarBucket:         os.Getenv("AVATAR_BUCKET"),
+		S3Endpoint:           os.Getenv("S3_ENDPOINT"),
 	}
 	for _, a := range strings.Split(os.Getenv("ADMIN_EMAILS"), ",") {
 		if a = strings.ToLower(strings.TrimSpace(a)); a != "" {
@@ -66,7 +71,7 @@ func FromEnv() (Config, error) {
 func (c Config) Require(names ...string) error {
 	values := map[string]string{
 		"TABLE_NAME": c.TableName, "EVENT_BUS_NAME": c.EventBusName, "PUBLIC_URL": c.PublicURL,
-		"MAIL_FROM": c.MailFrom,
+		"MAIL_FROM": c.MailFrom, "AVATAR_BUCKET": c.AvatarBucket,
 	}
 	var missing []string
 	for _, n := range names {

@@ -177,3 +177,12 @@ func nonNil(s []string) []string {
 	}
 	return s
 }
+
+// SetAvatar implements members.AvatarStore ("" removes the avatar).
+func (s *Store) SetAvatar(ctx context.Context, memberID, avatarKey string) (members.Member, error) {
+	if avatarKey == "" {
+		return s.updateMember(ctx, "store.SetAvatar", memberID, "REMOVE AvatarKey", nil, nil)
+	}
+	return s.updateMember(ctx, "store.SetAvatar", memberID, "SET AvatarKey = :k", nil,
+		map[string]types.AttributeValue{":k": &types.AttributeValueMemberS{Value: avatarKey}})
+}
