@@ -180,7 +180,7 @@ func (h AvatarHTTP) Routes() []httpx.Route {
 	}
 	return []httpx.Route{
 		{Method: "POST", Pattern: "/api/me/avatar/upload", Tag: "members", Action: policy.SignedIn, Handler: h.upload, Request: UploadRequest{},
-			Summary: "Ask where to upload an avatar (PNG, JPEG or WebP, at most 2 MB): a presigned URL, valid 5 minutes, for a PUT with that Content-Type.",
+			Summary:   "Ask where to upload an avatar (PNG, JPEG or WebP, at most 2 MB): a presigned URL, valid 5 minutes, for a PUT with that Content-Type.",
 			Responses: signedIn(200, Upload{}, map[int]httpx.Response{400: problem("Not an accepted image type"), 413: problem("Larger than 2 MB")})},
 		{Method: "PUT", Pattern: "/api/me/avatar", Tag: "members", Action: policy.SignedIn, Handler: h.confirm, Request: ConfirmRequest{},
 			Summary:   "Make the uploaded image the avatar (its size and type are checked again).",
