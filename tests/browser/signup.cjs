@@ -84,7 +84,7 @@ async function main() {
     // The language switch translates the page and is remembered.
     await page.getByLabel('Language').selectOption('fr');
     await page.getByRole('heading', { name: `Bienvenue, ${name} !` }).waitFor();
-    if ((await page.getAttribute('html', 'lang')) !== 'fr') fail('html lang is not fr after switching');
+    await page.waitForFunction(() => document.documentElement.lang === 'fr', null, { timeout: 5000 }).catch(() => fail('html lang is not fr after switching'));
     await page.reload();
     await page.getByRole('heading', { name: `Bienvenue, ${name} !` }).waitFor();
     await axe(page, 'home-fr');
@@ -151,6 +151,30 @@ async function main() {
     await ip.getByRole('heading', { name: 'Check your email' }).waitFor();
     await ip.goto(await linkFor('zoe@example.com'));
     await ip.getByRole('heading', { name: 'Welcome, zoe!' }).waitFor();
+    // Profile editing with an avatar upload, then the directory.
+    await ip.getByRole('link', { name: 'My profile' }).click();
+    await ip.getByRole('heading', { name: 'My profile' }).waitFor();
+    await ip.getByLabel('Display name').fill('Zoé Martin');
+    await ip.getByLabel('About you').fill('Moderator of the data community.');
+    await ip.getByLabel('Expertise (tags, comma-separated)').fill('go, dynamodb');
+    await ip.getByLabel('Company').fill('Acme');
+    await ip.getByRole('button', { name: 'Save', exact: true }).click();
+    await ip.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkaPhfDwAEhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+    await ip.getByLabel('Avatar (PNG, JPEG or WebP, at most 2 MB)').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: png });
+    await ip.getByRole('button', { name: 'Upload' }).click();
+    await ip.getByRole('status').filter({ hasText: 'Avatar updated.' }).waitFor();
+    const avatar = ip.getByRole('img', { name: 'Avatar of Zoé Martin' });
+    await avatar.waitFor();
+    await ip.waitForFunction(() => [...document.querySelectorAll('img.avatar')].some((i) => i.complete && i.naturalWidth > 0));
+    await axe(ip, 'profile');
+    await ip.getByRole('link', { name: 'Members' }).click();
+    await ip.getByLabel('or expertise tag').fill('dynamodb');
+    await ip.getByRole('button', { name: 'Search' }).click();
+    await ip.getByRole('link', { name: 'Zoé Martin' }).click();
+    await ip.getByRole('heading', { name: 'Zoé Martin' }).waitFor();
+    await ip.getByText('Moderator of the data community.').waitFor();
+    await axe(ip, 'member');
     await ip.getByRole('link', { name: 'Sessions' }).click();
     await ip.getByRole('heading', { name: 'Where you are signed in' }).waitFor();
     await ip.getByText('This browser').waitFor();

@@ -1,13 +1,44 @@
 // The API client: same origin, JSON in, problem+json errors out.
-export interface Member {
+export interface Profile {
+  displayName: string;
+  bio: string;
+  expertise: string[];
+  interests: string[];
+  company: string;
+  location: string;
+  links: string[];
+  locale: string;
+}
+
+export interface Member extends Profile {
   id: string;
   email: string;
-  displayName: string;
-  locale: string;
   roles: string[];
   status: string;
   suspendedUntil?: string;
+  hasAvatar: boolean;
   createdAt: string;
+}
+
+export interface PublicProfile extends Profile {
+  id: string;
+  roles: string[];
+  hasAvatar: boolean;
+  createdAt: string;
+}
+
+export interface DirectoryEntry {
+  id: string;
+  displayName: string;
+  expertise: string[];
+  hasAvatar: boolean;
+}
+
+export interface StaffFields {
+  crmRef: string;
+  leadStatus: string;
+  notes: string;
+  updatedAt?: string;
 }
 
 export interface Provider {
@@ -99,4 +130,32 @@ export const api = {
   pending: () => call<{ invitations: Invitation[] }>('GET', '/api/invitations'),
   revokeInvitation: (id: string) => call<Invitation>('POST', `/api/invitations/${encodeURIComponent(id)}/revoke`),
   resendInvitation: (id: string) => call<Invitation>('POST', `/api/invitations/${encodeURIComponent(id)}/resend`),
+  saveProfile: (p: Profile) => call<Member>('PUT', '/api/me/profile', p),
+  profile: (id: string) => call<PublicProfile>('GET', `/api/members/${encodeURIComponent(id)}`),
+  directory: (q: { q?: string; tag?: string; cursor?: string }) => {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(q)) if (v) params.set(k, v);
+    return call<{ members: DirectoryEntry[]; next?: string }>('GET', `/api/members?${params}`);
+  },
+  staff: (id: string) => call<StaffFields>('GET', `/api/members/${encodeURIComponent(id)}/staff`),
+  saveStaff: (id: string, f: StaffFields) => call<StaffFields>('PUT', `/api/members/${encodeURIComponent(id)}/staff`, f),
+  setRoles: (id: string, roles: string[]) => call<Member>('PUT', `/api/members/${encodeURIComponent(id)}/roles`, { roles }),
+  moderate: (id: string, action: 'suspend' | 'ban' | 'reinstate', days?: number) =>
+    call<Member>('POST', `/api/members/${encodeURIComponent(id)}/${action}`, action === 'reinstate' ? undefined : { days, reason: '' }),
+  avatarUpload: (contentType: string, size: number) =>
+    call<{ uploadUrl: string; key: string; contentType: string }>('POST', '/api/me/avatar/upload', { contentType, size }),
+  confirmAvatar: (key: string) => call<Member>('PUT', '/api/me/avatar', { key }),
+  exportUrl: '/api/me/export',
+  deleteAccount: () => call<void>('POST', '/api/me/delete', { confirm: true }),
 };
+
+// uploadFile PUTs a file to a presigned URL.
+export async function uploadFile(url: string, file: File, contentType: string): Promise<void> {
+  let resp: Response;
+  try {
+    resp = await fetch(url, { method: 'PUT', body: file, headers: { 'Content-Type': contentType } });
+  } catch {
+    throw new ApiError(0, 'network');
+  }
+  if (!resp.ok) throw new ApiError(resp.status, 'upload_failed');
+}

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, Member } from './api';
 import { initialLang, Lang, langs, saveLang, strings } from './i18n';
 import { Admin, Home, InvitationLanding, Sessions } from './pages';
+import { Directory, EditProfile, MemberPage } from './profile';
 import { Sent, SignIn } from './signin';
 import './style.css';
 
@@ -76,6 +77,10 @@ function App() {
       <SignIn lang={lang} error={auth.error} onSent={setSent} />
     );
   else if (path === '/me/sessions') page = <Sessions lang={lang} onSignedOut={signedOut} />;
+  else if (path === '/me/profile')
+    page = <EditProfile lang={lang} member={auth.member} onSaved={(member) => setAuth({ kind: 'member', member })} onDeleted={signedOut} />;
+  else if (path === '/members') page = <Directory lang={lang} navigate={navigate} />;
+  else if (path.startsWith('/members/')) page = <MemberPage lang={lang} id={path.slice('/members/'.length)} viewer={auth.member} />;
   else if (path === '/admin' && isStaffInviter) page = <Admin lang={lang} member={auth.member} />;
   else page = <Home lang={lang} member={auth.member} onSignedOut={signedOut} />;
 
@@ -86,6 +91,8 @@ function App() {
         {auth.kind === 'member' && (
           <nav aria-label={s.nav.main}>
             {link('/', s.nav.home)}
+            {link('/members', s.directoryNav)}
+            {link('/me/profile', s.profileNav)}
             {link('/me/sessions', s.nav.sessions)}
             {isStaffInviter && link('/admin', s.nav.admin)}
           </nav>
