@@ -228,7 +228,7 @@ export function MemberPage(props: { lang: Lang; id: string; viewer: Member }) {
             {p.displayName}
           </h1>
           <p class="muted">
-            {[p.company, p.location].filter(Boolean).join(' · ')} {s.memberSince(formatDate(props.lang, p.createdAt))}
+            {[p.company, p.location, s.memberSince(formatDate(props.lang, p.createdAt))].filter(Boolean).join(' · ')}
           </p>
         </div>
       </div>
