@@ -52,12 +52,12 @@ func membersHTTP(cfg config.Config, st *store.Store, sender mail.Sender) members
 func platformRoutes() []httpx.Route {
 	return []httpx.Route{
 		{Method: "GET", Pattern: "/api/health", Tag: "platform", Summary: "Liveness of the API.",
-			Responses: map[int]httpx.Response{200: {Description: "Up", Body: Health{}}},
+			Responses: httpx.Answers(200, "Up", Health{}, nil),
 			Handler: func(w http.ResponseWriter, r *http.Request) {
 				httpx.WriteJSON(w, http.StatusOK, Health{Status: "ok", Version: Version})
 			}},
 		{Method: "GET", Pattern: "/api/openapi.json", Tag: "platform", Summary: "This API's OpenAPI 3.1 description.",
-			Responses: map[int]httpx.Response{200: {Description: "The OpenAPI document"}},
+			Responses: httpx.Answers(200, "The OpenAPI document", nil, nil),
 			Handler: func(w http.ResponseWriter, r *http.Request) {
 				httpx.WriteJSON(w, http.StatusOK, OpenAPI())
 			}},

@@ -44,6 +44,17 @@ type Response struct {
 // Guard wraps a handler so that it runs only for callers allowed the action.
 type Guard func(action policy.Action, h http.HandlerFunc) http.HandlerFunc
 
+// Answers documents a route's answers: the success (its status, description and body
+// type, nil for none) and each problem's status and description. The guard's 401 and
+// 403 and the 403 of cross-origin unsafe requests are added by OpenAPI.
+func Answers(status int, description string, body any, problems map[int]string) map[int]Response {
+	out := map[int]Response{status: {Description: description, Body: body}}
+	for code, d := range problems {
+		out[code] = Response{Description: d}
+	}
+	return out
+}
+
 // Mount registers routes on mux, each behind guard.
 func Mount(mux *http.ServeMux, routes []Route, guard Guard) {
 	for _, rt := range routes {
@@ -87,14 +98,31 @@ func OpenAPI(title, version string, routes []Route) map[string]any {
 			op["security"] = []any{map[string]any{"session": []string{}}}
 			op["x-roles"] = policy.AllowedRoles(rt.Action)
 		}
+		answers := map[int]Response{}
+		for code, r := range rt.Responses {
+			answers[code] = r
+		}
+		implied := map[int]string{}
+		if rt.Action != policy.Public {
+			implied[401] = "Not signed in"
+			implied[403] = "Not allowed, or the account is suspended or banned"
+		}
+		if rt.Method != http.MethodGet {
+			implied[403] = strings.TrimPrefix(implied[403]+", or a cross-origin request", ", or a")
+		}
+		for code, d := range implied {
+			if _, ok := answers[code]; !ok {
+				answers[code] = Response{Description: strings.ToUpper(d[:1]) + d[1:]}
+			}
+		}
 		responses := map[string]any{}
-		codes := make([]int, 0, len(rt.Responses))
-		for code := range rt.Responses {
+		codes := make([]int, 0, len(answers))
+		for code := range answers {
 			codes = append(codes, code)
 		}
 		sort.Ints(codes)
 		for _, code := range codes {
-			resp := rt.Responses[code]
+			resp := answers[code]
 			r := map[string]any{"description": resp.Description}
 			switch {
 			case code >= 400:

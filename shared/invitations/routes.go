@@ -56,37 +56,28 @@ type HTTP struct {
 	Names   Names
 }
 
-func problem(d string) httpx.Response { return httpx.Response{Description: d} }
-
 // Routes returns the invitation operations.
 func (h HTTP) Routes() []httpx.Route {
-	staff := func(ok int, body any, extra map[int]httpx.Response) map[int]httpx.Response {
-		out := map[int]httpx.Response{ok: {Description: "Done", Body: body}, 401: problem("Not signed in"), 403: problem("Not allowed")}
-		for k, v := range extra {
-			out[k] = v
-		}
-		return out
-	}
 	return []httpx.Route{
 		{Method: "POST", Pattern: "/api/invitations", Tag: "invitations", Action: policy.InvitationsStaff, Handler: h.bulk, Request: BulkRequest{},
 			Summary:   "Invite up to 100 addresses, with roles to grant (admins only) and a personal message; every address is checked before any is invited.",
-			Responses: staff(201, InvitationList{}, map[int]httpx.Response{400: problem("Bad address, role, message or validity"), 429: problem("Daily quota reached")})},
+			Responses: httpx.Answers(201, "Done", InvitationList{}, map[int]string{400: "Bad address, role, message or validity", 429: "Daily quota reached"})},
 		{Method: "POST", Pattern: "/api/invitations/friend", Tag: "invitations", Action: policy.InvitationsFriend, Handler: h.friend, Request: FriendRequest{},
 			Summary:   "Invite a friend by email (5 a day for members).",
-			Responses: staff(201, Invitation{}, map[int]httpx.Response{400: problem("Bad address or message"), 429: problem("Daily quota reached")})},
+			Responses: httpx.Answers(201, "Done", Invitation{}, map[int]string{400: "Bad address or message", 429: "Daily quota reached"})},
 		{Method: "POST", Pattern: "/api/invitations/links", Tag: "invitations", Action: policy.InvitationsStaff, Handler: h.link, Request: LinkRequest{},
 			Summary:   "Create a shareable invitation link with an expiry and a maximum number of uses; its code is shown once.",
-			Responses: staff(201, LinkCreated{}, map[int]httpx.Response{400: problem("Bad uses, validity, role or message")})},
+			Responses: httpx.Answers(201, "Done", LinkCreated{}, map[int]string{400: "Bad uses, validity, role or message"})},
 		{Method: "GET", Pattern: "/api/invitations", Tag: "invitations", Action: policy.InvitationsStaff, Handler: h.list,
-			Summary: "Pending invitations, newest first.", Responses: staff(200, InvitationList{}, nil)},
+			Summary: "Pending invitations, newest first.", Responses: httpx.Answers(200, "Done", InvitationList{}, nil)},
 		{Method: "POST", Pattern: "/api/invitations/{id}/revoke", Tag: "invitations", Action: policy.InvitationsStaff, Handler: h.revoke,
-			Summary: "Revoke an invitation: its link stops working.", Responses: staff(200, Invitation{}, map[int]httpx.Response{404: problem("No such invitation")})},
+			Summary: "Revoke an invitation: its link stops working.", Responses: httpx.Answers(200, "Done", Invitation{}, map[int]string{404: "No such invitation"})},
 		{Method: "POST", Pattern: "/api/invitations/{id}/resend", Tag: "invitations", Action: policy.InvitationsStaff, Handler: h.resend,
 			Summary:   "Email a pending invitation again, with a new link (the old one stops working).",
-			Responses: staff(200, Invitation{}, map[int]httpx.Response{404: problem("No such invitation"), 409: problem("Not a pending email invitation")})},
+			Responses: httpx.Answers(200, "Done", Invitation{}, map[int]string{404: "No such invitation", 409: "Not a pending email invitation"})},
 		{Method: "GET", Pattern: "/api/invitations/code/{code}", Tag: "invitations", Handler: h.lookup,
 			Summary:   "What an invitation link's landing page shows: who invites, their message, whether it can still be used.",
-			Responses: map[int]httpx.Response{200: {Description: "The invitation", Body: Public{}}, 410: problem("Not a valid invitation link")}},
+			Responses: httpx.Answers(200, "The invitation", Public{}, map[int]string{410: "Not a valid invitation link"})},
 	}
 }
 

@@ -171,25 +171,18 @@ type AvatarHTTP struct{ Avatars *Avatars }
 
 // Routes returns the avatar operations.
 func (h AvatarHTTP) Routes() []httpx.Route {
-	signedIn := func(ok int, body any, extra map[int]httpx.Response) map[int]httpx.Response {
-		out := map[int]httpx.Response{ok: {Description: "Done", Body: body}, 401: problem("Not signed in"), 403: problem("Account suspended or banned")}
-		for k, v := range extra {
-			out[k] = v
-		}
-		return out
-	}
 	return []httpx.Route{
 		{Method: "POST", Pattern: "/api/me/avatar/upload", Tag: "members", Action: policy.SignedIn, Handler: h.upload, Request: UploadRequest{},
 			Summary:   "Ask where to upload an avatar (PNG, JPEG or WebP, at most 2 MB): a presigned URL, valid 5 minutes, for a PUT with that Content-Type.",
-			Responses: signedIn(200, Upload{}, map[int]httpx.Response{400: problem("Not an accepted image type"), 413: problem("Larger than 2 MB")})},
+			Responses: httpx.Answers(200, "Done", Upload{}, map[int]string{400: "Not an accepted image type", 413: "Larger than 2 MB"})},
 		{Method: "PUT", Pattern: "/api/me/avatar", Tag: "members", Action: policy.SignedIn, Handler: h.confirm, Request: ConfirmRequest{},
 			Summary:   "Make the uploaded image the avatar (its size and type are checked again).",
-			Responses: signedIn(200, Member{}, map[int]httpx.Response{400: problem("Not uploaded, or not an accepted image"), 413: problem("Larger than 2 MB")})},
+			Responses: httpx.Answers(200, "Done", Member{}, map[int]string{400: "Not uploaded, or not an accepted image", 413: "Larger than 2 MB"})},
 		{Method: "DELETE", Pattern: "/api/me/avatar", Tag: "members", Action: policy.SignedIn, Handler: h.remove,
-			Summary: "Remove the avatar.", Responses: signedIn(204, nil, nil)},
+			Summary: "Remove the avatar.", Responses: httpx.Answers(204, "Done", nil, nil)},
 		{Method: "GET", Pattern: "/api/members/{id}/avatar", Tag: "members", Action: policy.SignedIn, Handler: h.get,
 			Summary:   "A member's avatar: a redirect to a short-lived download URL.",
-			Responses: signedIn(302, nil, map[int]httpx.Response{404: problem("No avatar")})},
+			Responses: httpx.Answers(302, "Done", nil, map[int]string{404: "No avatar"})},
 	}
 }
 

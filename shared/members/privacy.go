@@ -102,11 +102,11 @@ func (h PrivacyHTTP) Routes() []httpx.Route {
 	return []httpx.Route{
 		{Method: "GET", Pattern: "/api/me/export", Tag: "members", Action: policy.SignedIn, Handler: h.export,
 			Summary:   "Download everything Tribune keeps about the signed-in member (JSON).",
-			Responses: map[int]httpx.Response{200: {Description: "The export", Body: Export{}}, 401: problem("Not signed in")}},
+			Responses: httpx.Answers(200, "The export", Export{}, map[int]string{401: "Not signed in"})},
 		{Method: "POST", Pattern: "/api/me/delete", Tag: "members", Action: policy.SignedIn, Handler: h.delete, Request: DeleteRequest{},
 			Summary: "Delete the signed-in member's account: personal data erased, sessions ended; what they wrote stays, credited to \"Deleted member\".",
-			Responses: map[int]httpx.Response{204: {Description: "Deleted"}, 400: problem("Not confirmed"), 401: problem("Not signed in"),
-				403: problem("Cross-origin request")}},
+			Responses: httpx.Answers(204, "Deleted", nil, map[int]string{400: "Not confirmed", 401: "Not signed in",
+				403: "Cross-origin request"})},
 	}
 }
 

@@ -11,31 +11,24 @@ import (
 
 // profileRoutes are profiles, the staff section and the directory.
 func (h HTTP) profileRoutes() []httpx.Route {
-	std := func(ok int, body any, extra map[int]httpx.Response) map[int]httpx.Response {
-		out := map[int]httpx.Response{ok: {Description: "Done", Body: body}, 401: problem("Not signed in"), 403: problem("Not allowed")}
-		for k, v := range extra {
-			out[k] = v
-		}
-		return out
-	}
 	return []httpx.Route{
 		{Method: "PUT", Pattern: "/api/me/profile", Tag: "members", Action: policy.SignedIn, Handler: h.updateProfile, Request: Profile{},
 			Summary:   "Replace the signed-in member's profile: display name, bio, expertise and interest tags, company, location, links, language.",
-			Responses: std(200, Member{}, map[int]httpx.Response{400: problem("A field is too long or malformed")})},
+			Responses: httpx.Answers(200, "Done", Member{}, map[int]string{400: "A field is too long or malformed"})},
 		{Method: "GET", Pattern: "/api/members/{id}", Tag: "members", Action: policy.SignedIn, Handler: h.profile,
 			Summary:   "A member's public profile (no email address, no staff fields).",
-			Responses: std(200, PublicProfile{}, map[int]httpx.Response{404: problem("No such member")})},
+			Responses: httpx.Answers(200, "Done", PublicProfile{}, map[int]string{404: "No such member"})},
 		{Method: "GET", Pattern: "/api/members", Tag: "members", Action: policy.SignedIn, Handler: h.directory,
 			Query: []httpx.Param{{Name: "q", Description: "Display-name prefix"}, {Name: "tag", Description: "An expertise tag"},
 				{Name: "cursor", Description: "The next page's cursor from the previous answer"}, {Name: "limit", Description: "Page size, 1 to 50 (20)"}},
 			Summary:   "The member directory: members whose display name starts with q, or who list tag as expertise.",
-			Responses: std(200, DirectoryPageResult{}, map[int]httpx.Response{400: problem("Neither or both of q and tag, or a bad cursor")})},
+			Responses: httpx.Answers(200, "Done", DirectoryPageResult{}, map[int]string{400: "Neither or both of q and tag, or a bad cursor"})},
 		{Method: "GET", Pattern: "/api/members/{id}/staff", Tag: "staff", Action: policy.MembersReadStaffFields, Handler: h.staffFields,
 			Summary:   "The staff-only section of a member: CRM reference, lead status, notes.",
-			Responses: std(200, StaffFields{}, map[int]httpx.Response{404: problem("No such member")})},
+			Responses: httpx.Answers(200, "Done", StaffFields{}, map[int]string{404: "No such member"})},
 		{Method: "PUT", Pattern: "/api/members/{id}/staff", Tag: "staff", Action: policy.MembersReadStaffFields, Handler: h.saveStaffFields, Request: StaffFields{},
 			Summary:   "Replace the staff-only section of a member.",
-			Responses: std(200, StaffFields{}, map[int]httpx.Response{400: problem("Too long, or an unknown lead status"), 404: problem("No such member")})},
+			Responses: httpx.Answers(200, "Done", StaffFields{}, map[int]string{400: "Too long, or an unknown lead status", 404: "No such member"})},
 	}
 }
 

@@ -66,70 +66,56 @@ type HTTP struct {
 	TrustedProxies int
 }
 
-func problem(d string) httpx.Response { return httpx.Response{Description: d} }
-
 // Routes returns membership's operations.
 func (h HTTP) Routes() []httpx.Route {
 	return append(h.accountRoutes(), h.profileRoutes()...)
 }
 
 func (h HTTP) accountRoutes() []httpx.Route {
-	signedIn := map[int]httpx.Response{401: problem("Not signed in"), 403: problem("Account suspended or banned, or cross-origin request")}
-	with := func(extra map[int]httpx.Response) map[int]httpx.Response {
-		out := map[int]httpx.Response{}
-		for k, v := range signedIn {
-			out[k] = v
-		}
-		for k, v := range extra {
-			out[k] = v
-		}
-		return out
-	}
 	return []httpx.Route{
 		{Method: "POST", Pattern: "/api/auth/email/start", Tag: "auth", Handler: h.start, Request: StartRequest{},
 			Summary: "Email a one-time sign-in link (valid 15 minutes); the answer is the same for known and unknown addresses.",
-			Responses: map[int]httpx.Response{202: {Description: "Link sent", Body: Accepted{}}, 400: problem("Bad email, locale or JSON"),
-				403: problem("Cross-origin request, or an invitation is required or meant for another address"), 410: problem("Invitation invalid, used, revoked or expired"),
-				413: problem("Body over 64 KiB"), 415: problem("Not JSON"), 429: problem("Too many requests for this address or client"),
-				503: problem("Mail could not be sent")}},
+			Responses: httpx.Answers(202, "Link sent", Accepted{}, map[int]string{400: "Bad email, locale or JSON",
+				403: "Cross-origin request, or an invitation is required or meant for another address", 410: "Invitation invalid, used, revoked or expired",
+				413: "Body over 64 KiB", 415: "Not JSON", 429: "Too many requests for this address or client",
+				503: "Mail could not be sent"})},
 		{Method: "GET", Pattern: "/api/auth/email/verify", Tag: "auth", Handler: h.verify,
-			Query:   []httpx.Param{{Name: "token", Required: true, Description: "The token from the emailed link"}},
-			Summary: "Spend a sign-in link: creates the member on first use, sets the session cookie and redirects to the web app.",
-			Responses: map[int]httpx.Response{303: {Description: "Signed in; redirect to the web app (or to the sign-in page with an error, for browsers)"},
-				410: problem("Link invalid, used or expired")}},
+			Query:     []httpx.Param{{Name: "token", Required: true, Description: "The token from the emailed link"}},
+			Summary:   "Spend a sign-in link: creates the member on first use, sets the session cookie and redirects to the web app.",
+			Responses: httpx.Answers(303, "Signed in; redirect to the web app (or to the sign-in page with an error, for browsers)", nil, map[int]string{410: "Link invalid, used or expired"})},
 		{Method: "POST", Pattern: "/api/auth/logout", Tag: "auth", Handler: h.logout,
 			Summary:   "End this browser's session.",
-			Responses: map[int]httpx.Response{204: {Description: "Signed out"}, 403: problem("Cross-origin request")}},
+			Responses: httpx.Answers(204, "Signed out", nil, map[int]string{403: "Cross-origin request"})},
 		{Method: "GET", Pattern: "/api/me", Tag: "members", Handler: h.me, Action: policy.SignedIn,
 			Summary:   "The signed-in member.",
-			Responses: with(map[int]httpx.Response{200: {Description: "The member", Body: Member{}}})},
+			Responses: httpx.Answers(200, "The member", Member{}, nil)},
 		{Method: "GET", Pattern: "/api/me/sessions", Tag: "members", Handler: h.sessions, Action: policy.SignedIn,
 			Summary:   "The signed-in member's sessions (browsers), newest first.",
-			Responses: with(map[int]httpx.Response{200: {Description: "Sessions", Body: SessionList{}}})},
+			Responses: httpx.Answers(200, "Sessions", SessionList{}, nil)},
 		{Method: "DELETE", Pattern: "/api/me/sessions/{id}", Tag: "members", Handler: h.revokeSession, Action: policy.SignedIn,
 			Summary:   "End one of the signed-in member's sessions.",
-			Responses: with(map[int]httpx.Response{204: {Description: "Ended"}, 404: problem("No such session of this member")})},
+			Responses: httpx.Answers(204, "Ended", nil, map[int]string{404: "No such session of this member"})},
 		{Method: "POST", Pattern: "/api/me/sessions/revoke-all", Tag: "members", Handler: h.signOutEverywhere, Action: policy.SignedIn,
 			Summary:   "Sign out everywhere: end every session of the signed-in member, this one included.",
-			Responses: with(map[int]httpx.Response{204: {Description: "Every session ended"}})},
+			Responses: httpx.Answers(204, "Every session ended", nil, nil)},
 		{Method: "PUT", Pattern: "/api/members/{id}/roles", Tag: "staff", Handler: h.setRoles, Action: policy.MembersManageRoles, Request: RolesRequest{},
 			Summary:   "Replace a member's community roles (member is always kept). Takes effect on the member's next request.",
-			Responses: with(map[int]httpx.Response{200: {Description: "The member", Body: Member{}}, 400: problem("Unknown role, or removing your own admin role"), 404: problem("No such member")})},
+			Responses: httpx.Answers(200, "The member", Member{}, map[int]string{400: "Unknown role, or removing your own admin role", 404: "No such member"})},
 		{Method: "POST", Pattern: "/api/members/{id}/suspend", Tag: "staff", Handler: h.moderate(1), Action: policy.MembersModerate, Request: ModerationRequest{},
 			Summary:   "Suspend a member for some days; their sessions end at once.",
-			Responses: with(map[int]httpx.Response{200: {Description: "The member", Body: Member{}}, 400: problem("Bad days or reason"), 404: problem("No such member")})},
+			Responses: httpx.Answers(200, "The member", Member{}, map[int]string{400: "Bad days or reason", 404: "No such member"})},
 		{Method: "POST", Pattern: "/api/members/{id}/ban", Tag: "staff", Handler: h.moderate(-1), Action: policy.MembersModerate, Request: ModerationRequest{},
 			Summary:   "Ban a member; their sessions end at once and they cannot sign in again.",
-			Responses: with(map[int]httpx.Response{200: {Description: "The member", Body: Member{}}, 400: problem("Bad reason"), 404: problem("No such member")})},
+			Responses: httpx.Answers(200, "The member", Member{}, map[int]string{400: "Bad reason", 404: "No such member"})},
 		{Method: "GET", Pattern: "/api/community", Tag: "community", Handler: h.settings,
 			Summary:   "The community's access mode, so the web app knows whether to offer registration and public reading.",
-			Responses: map[int]httpx.Response{200: {Description: "Settings", Body: Settings{}}}},
+			Responses: httpx.Answers(200, "Settings", Settings{}, nil)},
 		{Method: "PUT", Pattern: "/api/community/access", Tag: "staff", Handler: h.saveSettings, Action: policy.CommunitySettings, Request: Settings{},
 			Summary:   "Change the access mode: open, invite (invitation required, nothing public) or hybrid (public reading; registration open or by invitation).",
-			Responses: with(map[int]httpx.Response{200: {Description: "Saved", Body: Settings{}}, 400: problem("Unknown mode")})},
+			Responses: httpx.Answers(200, "Saved", Settings{}, map[int]string{400: "Unknown mode"})},
 		{Method: "POST", Pattern: "/api/members/{id}/reinstate", Tag: "staff", Handler: h.moderate(0), Action: policy.MembersModerate,
 			Summary:   "Lift a suspension or a ban.",
-			Responses: with(map[int]httpx.Response{200: {Description: "The member", Body: Member{}}, 404: problem("No such member")})},
+			Responses: httpx.Answers(200, "The member", Member{}, map[int]string{404: "No such member"})},
 	}
 }
 

@@ -34,19 +34,18 @@ func (h SocialHTTP) Routes() []httpx.Route {
 	return []httpx.Route{
 		{Method: "GET", Pattern: "/api/auth/providers", Tag: "auth", Handler: h.providers,
 			Summary:   "The sign-in providers this community has enabled.",
-			Responses: map[int]httpx.Response{200: {Description: "Providers, in display order", Body: ProviderList{}}}},
+			Responses: httpx.Answers(200, "Providers, in display order", ProviderList{}, nil)},
 		{Method: "GET", Pattern: "/api/auth/oidc/{provider}/start", Tag: "auth", Handler: h.start,
 			Query: []httpx.Param{{Name: "return", Description: "Local path to land on afterwards"},
 				{Name: "invitation", Description: "Invitation code a newcomer brings (invite-only communities)"}},
 			Summary: "Start signing in with a provider (authorization code + PKCE, state, nonce): redirects to the provider.",
-			Responses: map[int]httpx.Response{303: {Description: "To the provider"}, 404: problem("Provider not enabled"),
-				429: problem("Too many sign-in attempts from this client")}},
+			Responses: httpx.Answers(303, "To the provider", nil, map[int]string{404: "Provider not enabled",
+				429: "Too many sign-in attempts from this client"})},
 		{Method: "GET", Pattern: "/api/auth/oidc/{provider}/callback", Tag: "auth", Handler: h.callback,
 			Query: []httpx.Param{{Name: "code", Description: "Authorization code"}, {Name: "state", Required: true, Description: "The flow's state"},
 				{Name: "error", Description: "Set by the provider when the person refused"}},
-			Summary: "The provider's redirect back: signs in (linking by verified email, or registering) and redirects to the web app.",
-			Responses: map[int]httpx.Response{303: {Description: "Signed in; redirect to the web app (browsers also land there on errors)"},
-				400: problem("State, code or token not valid"), 403: problem("No verified email, or account suspended or banned")}},
+			Summary:   "The provider's redirect back: signs in (linking by verified email, or registering) and redirects to the web app.",
+			Responses: httpx.Answers(303, "Signed in; redirect to the web app (browsers also land there on errors)", nil, map[int]string{400: "State, code or token not valid", 403: "No verified email, or account suspended or banned"})},
 	}
 }
 

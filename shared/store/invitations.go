@@ -86,11 +86,7 @@ func (s *Store) CreateInvitation(ctx context.Context, inv invitations.Invitation
 	if err != nil {
 		return fmt.Errorf("store.CreateInvitation: %w", err)
 	}
-	reasons, err := s.transact(ctx, append(s.rateUpdates([]ratelimit.Hit{quota}, now), put, out))
-	if conditionFailed(reasons, 0) {
-		return fmt.Errorf("store.CreateInvitation: %w", invitations.ErrQuota)
-	}
-	if err != nil {
+	if err := s.writeUnderLimits(ctx, []ratelimit.Hit{quota}, now, invitations.ErrQuota, put, out); err != nil {
 		return fmt.Errorf("store.CreateInvitation %s: %w", inv.ID, err)
 	}
 	return nil

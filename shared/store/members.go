@@ -159,16 +159,22 @@ func (s *Store) SaveSignInToken(ctx context.Context, t members.SignInToken, hits
 	if err != nil {
 		return fmt.Errorf("store.SaveSignInToken: %w", err)
 	}
-	reasons, err := s.transact(ctx, append(s.rateUpdates(hits, now), tok))
-	for i := range hits {
-		if conditionFailed(reasons, i) {
-			return fmt.Errorf("store.SaveSignInToken %s: %w", hits[i].Rule.Name, members.ErrRateLimited)
-		}
-	}
-	if err != nil {
+	if err := s.writeUnderLimits(ctx, hits, now, members.ErrRateLimited, tok); err != nil {
 		return fmt.Errorf("store.SaveSignInToken: %w", err)
 	}
 	return nil
+}
+
+// writeUnderLimits runs items in one transaction with the rate-limit hits; a hit over
+// its limit fails the whole with limited, and nothing is written.
+func (s *Store) writeUnderLimits(ctx context.Context, hits []ratelimit.Hit, now time.Time, limited error, items ...types.TransactWriteItem) error {
+	reasons, err := s.transact(ctx, append(s.rateUpdates(hits, now), items...))
+	for i := range hits {
+		if conditionFailed(reasons, i) {
+			return fmt.Errorf("%s: %w", hits[i].Rule.Name, limited)
+		}
+	}
+	return err
 }
 
 // ConsumeSignInToken implements members.Store with one conditional update: it tells

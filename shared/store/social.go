@@ -52,13 +52,7 @@ func (s *Store) SaveAuthFlow(ctx context.Context, f social.Flow, expires time.Ti
 	if err != nil {
 		return fmt.Errorf("store.SaveAuthFlow: %w", err)
 	}
-	reasons, err := s.transact(ctx, append(s.rateUpdates(hits, now), put))
-	for i := range hits {
-		if conditionFailed(reasons, i) {
-			return fmt.Errorf("store.SaveAuthFlow %s: %w", hits[i].Rule.Name, members.ErrRateLimited)
-		}
-	}
-	if err != nil {
+	if err := s.writeUnderLimits(ctx, hits, now, members.ErrRateLimited, put); err != nil {
 		return fmt.Errorf("store.SaveAuthFlow: %w", err)
 	}
 	return nil

@@ -1,20 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, Invitation, InvitationPublic, Member, Session, Settings } from './api';
-import { errorText, formatDate, Lang, strings } from './i18n';
+import { api, Invitation, InvitationPublic, Member, Session, Settings } from './api';
+import { formatDate, Lang, strings } from './i18n';
+import { codeOf, Done, Problem } from './ui';
 import { Sent, SignIn, useFocusHeading } from './signin';
 
 function useError(): [string | undefined, (e: unknown) => void, () => void] {
   const [error, setError] = useState<string>();
-  return [error, (e) => setError(e instanceof ApiError ? e.code : 'internal'), () => setError(undefined)];
-}
-
-function ErrorText(props: { lang: Lang; code?: string; id?: string }) {
-  if (!props.code) return null;
-  return (
-    <p class="error" role="alert" id={props.id}>
-      {errorText(strings[props.lang], props.code)}
-    </p>
-  );
+  return [error, (e) => setError(codeOf(e)), () => setError(undefined)];
 }
 
 export function Home(props: { lang: Lang; member: Member; onSignedOut: () => void }) {
@@ -67,12 +59,8 @@ function InviteFriend(props: { lang: Lang }) {
       <input id="friend-email" type="email" autocomplete="off" value={email} onInput={(e) => setEmail((e.currentTarget as HTMLInputElement).value)} />
       <label for="friend-message">{s.personalMessage}</label>
       <textarea id="friend-message" maxLength={1000} rows={3} value={message} onInput={(e) => setMessage((e.currentTarget as HTMLTextAreaElement).value)} />
-      <ErrorText lang={props.lang} code={error} />
-      {done && (
-        <p class="ok" role="status">
-          {s.invitationSent(done)}
-        </p>
-      )}
+      <Problem lang={props.lang} code={error} />
+      <Done show={!!done} text={done ? s.invitationSent(done) : ''} />
       <button type="submit">{s.sendInvitation}</button>
     </form>
   );
@@ -100,7 +88,7 @@ export function Sessions(props: { lang: Lang; onSignedOut: () => void }) {
       <h1 tabIndex={-1} ref={heading}>
         {s.sessionsTitle}
       </h1>
-      <ErrorText lang={props.lang} code={error} />
+      <Problem lang={props.lang} code={error} />
       <ul class="list">
         {(list ?? []).map((x) => (
           <li key={x.id}>
@@ -225,12 +213,8 @@ function AccessForm(props: { lang: Lang }) {
           </select>
         </>
       )}
-      <ErrorText lang={props.lang} code={error} />
-      {saved && (
-        <p class="ok" role="status">
-          {s.saved}
-        </p>
-      )}
+      <Problem lang={props.lang} code={error} />
+      <Done show={saved} text={s.saved} />
       <button type="submit">{s.save}</button>
     </form>
   );
@@ -289,12 +273,8 @@ function BulkInvite(props: { lang: Lang; isAdmin: boolean }) {
       <textarea id="bulk-message" rows={3} maxLength={1000} value={message} onInput={(e) => setMessage((e.currentTarget as HTMLTextAreaElement).value)} />
       <label for="bulk-days">{s.validDays}</label>
       <input id="bulk-days" type="number" min={1} max={30} value={days} onInput={(e) => setDays(Number((e.currentTarget as HTMLInputElement).value))} />
-      <ErrorText lang={props.lang} code={error} />
-      {done !== undefined && (
-        <p class="ok" role="status">
-          {s.bulkSent(done)}
-        </p>
-      )}
+      <Problem lang={props.lang} code={error} />
+      <Done show={done !== undefined} text={s.bulkSent(done ?? 0)} />
       <button type="submit">{s.sendInvitation}</button>
     </form>
   );
@@ -323,7 +303,7 @@ function LinkInvite(props: { lang: Lang }) {
       <input id="link-uses" type="number" min={1} max={1000} value={uses} onInput={(e) => setUses(Number((e.currentTarget as HTMLInputElement).value))} />
       <label for="link-days">{s.validDays}</label>
       <input id="link-days" type="number" min={1} max={30} value={days} onInput={(e) => setDays(Number((e.currentTarget as HTMLInputElement).value))} />
-      <ErrorText lang={props.lang} code={error} />
+      <Problem lang={props.lang} code={error} />
       {link && (
         <p role="status">
           {s.linkCreated} <code class="link">{link}</code>
@@ -351,7 +331,7 @@ function Pending(props: { lang: Lang }) {
   return (
     <section class="section" aria-labelledby="pending-title">
       <h2 id="pending-title">{s.pendingTitle}</h2>
-      <ErrorText lang={props.lang} code={error} />
+      <Problem lang={props.lang} code={error} />
       {list.length === 0 && <p class="muted">{s.noPending}</p>}
       <ul class="list">
         {list.map((i) => (

@@ -1,21 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, DirectoryEntry, Member, Profile, PublicProfile, StaffFields, uploadFile } from './api';
-import { errorText, formatDate, Lang, langs, strings } from './i18n';
+import { api, DirectoryEntry, Member, Profile, PublicProfile, StaffFields, uploadFile } from './api';
+import { formatDate, Lang, langs, strings } from './i18n';
+import { codeOf, Done, Problem } from './ui';
 import { useFocusHeading } from './signin';
 
 const staffRoles = ['admin', 'moderator', 'support', 'marketer'];
 const tags = (v: string) => v.split(',').map((t) => t.trim()).filter(Boolean);
 
-function Problem(props: { lang: Lang; code?: string }) {
-  if (!props.code) return null;
-  return (
-    <p class="error" role="alert">
-      {errorText(strings[props.lang], props.code)}
-    </p>
-  );
-}
-
-const codeOf = (e: unknown) => (e instanceof ApiError ? e.code : 'internal');
 
 export function Avatar(props: { id: string; name: string; has: boolean; lang: Lang; size?: number; version?: number }) {
   const s = strings[props.lang];
@@ -89,11 +80,7 @@ export function EditProfile(props: { lang: Lang; member: Member; onSaved: (m: Me
           </label>
           <input id="avatar-file" type="file" accept="image/png,image/jpeg,image/webp" />
           <Problem lang={props.lang} code={avatarError} />
-          {avatarDone > 0 && (
-            <p class="ok" role="status">
-              {s.avatarSaved}
-            </p>
-          )}
+          <Done show={avatarDone > 0} text={s.avatarSaved} />
           <button type="submit" class="secondary">
             {s.uploadAvatar}
           </button>
@@ -123,11 +110,7 @@ export function EditProfile(props: { lang: Lang; member: Member; onSaved: (m: Me
           ))}
         </select>
         <Problem lang={props.lang} code={error} />
-        {saved && (
-          <p class="ok" role="status">
-            {s.saved}
-          </p>
-        )}
+        <Done show={saved} text={s.saved} />
         <button type="submit">{s.save}</button>
       </form>
       <section class="section">
@@ -291,11 +274,7 @@ function StaffSection(props: { lang: Lang; id: string }) {
       <label for="s-notes">{s.notes}</label>
       <textarea id="s-notes" rows={3} maxLength={4000} value={f.notes} onInput={(e) => setF({ ...f, notes: (e.currentTarget as HTMLTextAreaElement).value })} />
       <Problem lang={props.lang} code={error} />
-      {saved && (
-        <p class="ok" role="status">
-          {s.saved}
-        </p>
-      )}
+      <Done show={saved} text={s.saved} />
       <button type="submit">{s.save}</button>
     </form>
   );
@@ -335,11 +314,7 @@ function RolesEditor(props: { lang: Lang; profile: PublicProfile; onChange: (p: 
         ))}
       </fieldset>
       <Problem lang={props.lang} code={error} />
-      {saved && (
-        <p class="ok" role="status">
-          {s.saved}
-        </p>
-      )}
+      <Done show={saved} text={s.saved} />
       <button type="submit">{s.saveRoles}</button>
     </form>
   );
@@ -364,11 +339,7 @@ function Moderation(props: { lang: Lang; id: string }) {
       <label for="m-days">{s.suspendDays}</label>
       <input id="m-days" type="number" min={1} max={365} value={days} onInput={(e) => setDays(Number((e.currentTarget as HTMLInputElement).value))} />
       <Problem lang={props.lang} code={error} />
-      {status && (
-        <p class="ok" role="status">
-          {s.status(status)}
-        </p>
-      )}
+      <Done show={!!status} text={status ? s.status(status) : ''} />
       <span class="actions">
         <button type="button" class="secondary" onClick={() => act('suspend')}>
           {s.suspend}
