@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 
 	"tribune/shared/app"
@@ -53,22 +54,31 @@ func newEventPath(t *testing.T) (*eventPath, dynamotest.Table) {
 	outbox := t.TempDir()
 	cfg := config.Config{PublicURL: "http://localhost:8080"}
 	local := &bus.Local{Consumers: app.Consumers(cfg, st, mail.Outbox{Dir: outbox, From: "t@example.com"}), Attempts: 3, Backoff: 10 * time.Millisecond}
+	return &eventPath{st: st, outbox: outbox, local: local, streams: localStreams(t), arn: tbl.StreamARN, ckpt: filepath.Join(t.TempDir(), "ckpt.json")}, tbl
+}
+
+// poll runs a poller with its own checkpoint file handle until stop is called.
+func (p *eventPath) poll(putter bus.Putter) (stop func()) {
+	return pollStream(p.streams, p.arn, p.ckpt, putter)
+}
+
+// pollStream publishes a table's stream to putter, as the local runtime does.
+func pollStream(streams *dynamodbstreams.Client, arn, checkpoints string, putter bus.Putter) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	poller := &bus.StreamPoller{Streams: streams, StreamARN: arn, Handler: app.Publisher(putter),
+		Checkpoints: &bus.FileCheckpoints{Path: checkpoints}, Interval: 20 * time.Millisecond}
+	go func() { _ = poller.Run(ctx); close(done) }()
+	return func() { cancel(); <-done }
+}
+
+// localStreams is a Streams client on the test's DynamoDB Local.
+func localStreams(t testing.TB) *dynamodbstreams.Client {
 	awsCfg, err := store.LoadAWSConfig(context.Background(), dynamotest.Endpoint())
 	if err != nil {
 		t.Fatal(err)
 	}
-	streams := dynamodbstreams.NewFromConfig(awsCfg, func(o *dynamodbstreams.Options) { o.BaseEndpoint = &[]string{dynamotest.Endpoint()}[0] })
-	return &eventPath{st: st, outbox: outbox, local: local, streams: streams, arn: tbl.StreamARN, ckpt: filepath.Join(t.TempDir(), "ckpt.json")}, tbl
-}
-
-// poll runs a poller with its own checkpoint file handle until stop is closed.
-func (p *eventPath) poll(putter bus.Putter) (stop func()) {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	poller := &bus.StreamPoller{Streams: p.streams, StreamARN: p.arn, Handler: app.Publisher(putter),
-		Checkpoints: &bus.FileCheckpoints{Path: p.ckpt}, Interval: 20 * time.Millisecond}
-	go func() { _ = poller.Run(ctx); close(done) }()
-	return func() { cancel(); <-done }
+	return dynamodbstreams.NewFromConfig(awsCfg, func(o *dynamodbstreams.Options) { o.BaseEndpoint = aws.String(dynamotest.Endpoint()) })
 }
 
 func (p *eventPath) registerMember(t *testing.T, email string) {

@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
-
 	"tribune/shared/app"
 	"tribune/shared/auth"
 	"tribune/shared/bus"
@@ -48,14 +46,8 @@ func newCommunity(t *testing.T) *community {
 	}
 	c.srv.Config.Handler = h
 	local := &bus.Local{Consumers: app.Consumers(cfg, c.st, sender), Attempts: 3, Backoff: 10 * time.Millisecond}
-	awsCfg, _ := store.LoadAWSConfig(context.Background(), dynamotest.Endpoint())
-	streams := dynamodbstreams.NewFromConfig(awsCfg, func(o *dynamodbstreams.Options) { o.BaseEndpoint = &[]string{dynamotest.Endpoint()}[0] })
-	ctx, cancel := context.WithCancel(context.Background())
-	poller := &bus.StreamPoller{Streams: streams, StreamARN: tbl.StreamARN, Handler: app.Publisher(local),
-		Checkpoints: &bus.FileCheckpoints{Path: filepath.Join(t.TempDir(), "ckpt.json")}, Interval: 20 * time.Millisecond}
-	done := make(chan struct{})
-	go func() { _ = poller.Run(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done; local.Wait() })
+	stop := pollStream(localStreams(t), tbl.StreamARN, filepath.Join(t.TempDir(), "ckpt.json"), local)
+	t.Cleanup(func() { stop(); local.Wait() })
 	return c
 }
 

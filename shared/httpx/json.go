@@ -53,3 +53,12 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
 }
+
+// Reply answers with v as JSON, or with err as a problem when err is set.
+func Reply(w http.ResponseWriter, r *http.Request, status int, v any, err error) {
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	WriteJSON(w, status, v)
+}

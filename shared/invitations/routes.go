@@ -160,27 +160,15 @@ func (h HTTP) list(w http.ResponseWriter, r *http.Request) {
 
 func (h HTTP) revoke(w http.ResponseWriter, r *http.Request) {
 	inv, err := h.Service.Revoke(r.Context(), r.PathValue("id"))
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, inv)
+	httpx.Reply(w, r, http.StatusOK, inv, err)
 }
 
 func (h HTTP) resend(w http.ResponseWriter, r *http.Request) {
 	inv, err := h.Service.Resend(r.Context(), r.PathValue("id"))
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, inv)
+	httpx.Reply(w, r, http.StatusOK, inv, err)
 }
 
 func (h HTTP) lookup(w http.ResponseWriter, r *http.Request) {
 	pub, err := h.Service.Lookup(r.Context(), r.PathValue("code"))
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, pub)
+	httpx.Reply(w, r, http.StatusOK, pub, err)
 }

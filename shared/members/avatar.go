@@ -194,11 +194,7 @@ func (h AvatarHTTP) upload(w http.ResponseWriter, r *http.Request) {
 	}
 	p, _ := auth.PrincipalFrom(r.Context())
 	up, err := h.Avatars.StartUpload(r.Context(), p.MemberID, req)
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, up)
+	httpx.Reply(w, r, http.StatusOK, up, err)
 }
 
 func (h AvatarHTTP) confirm(w http.ResponseWriter, r *http.Request) {
@@ -209,11 +205,7 @@ func (h AvatarHTTP) confirm(w http.ResponseWriter, r *http.Request) {
 	}
 	p, _ := auth.PrincipalFrom(r.Context())
 	m, err := h.Avatars.Confirm(r.Context(), p.MemberID, req.Key)
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, m)
+	httpx.Reply(w, r, http.StatusOK, m, err)
 }
 
 func (h AvatarHTTP) remove(w http.ResponseWriter, r *http.Request) {

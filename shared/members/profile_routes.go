@@ -40,20 +40,12 @@ func (h HTTP) updateProfile(w http.ResponseWriter, r *http.Request) {
 	}
 	me, _ := auth.PrincipalFrom(r.Context())
 	m, err := h.Service.UpdateProfile(r.Context(), me.MemberID, p)
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, m)
+	httpx.Reply(w, r, http.StatusOK, m, err)
 }
 
 func (h HTTP) profile(w http.ResponseWriter, r *http.Request) {
 	p, err := h.Service.Profile(r.Context(), r.PathValue("id"))
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, p)
+	httpx.Reply(w, r, http.StatusOK, p, err)
 }
 
 func (h HTTP) directory(w http.ResponseWriter, r *http.Request) {
@@ -68,20 +60,12 @@ func (h HTTP) directory(w http.ResponseWriter, r *http.Request) {
 		limit = n
 	}
 	page, err := h.Service.Directory(r.Context(), q.Get("q"), q.Get("tag"), q.Get("cursor"), limit)
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, page)
+	httpx.Reply(w, r, http.StatusOK, page, err)
 }
 
 func (h HTTP) staffFields(w http.ResponseWriter, r *http.Request) {
 	f, err := h.Service.StaffFieldsOf(r.Context(), r.PathValue("id"))
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, f)
+	httpx.Reply(w, r, http.StatusOK, f, err)
 }
 
 func (h HTTP) saveStaffFields(w http.ResponseWriter, r *http.Request) {
@@ -92,9 +76,5 @@ func (h HTTP) saveStaffFields(w http.ResponseWriter, r *http.Request) {
 	}
 	me, _ := auth.PrincipalFrom(r.Context())
 	out, err := h.Service.SaveStaffFields(r.Context(), me.MemberID, r.PathValue("id"), f)
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, out)
+	httpx.Reply(w, r, http.StatusOK, out, err)
 }

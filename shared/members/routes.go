@@ -207,11 +207,7 @@ func (h HTTP) setRoles(w http.ResponseWriter, r *http.Request) {
 	}
 	p, _ := auth.PrincipalFrom(r.Context())
 	m, err := h.Service.SetRoles(r.Context(), p, r.PathValue("id"), req.Roles)
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, m)
+	httpx.Reply(w, r, http.StatusOK, m, err)
 }
 
 // moderate handles suspend (sign 1), ban (-1) and reinstate (0).
@@ -244,11 +240,7 @@ func (h HTTP) moderate(sign int) http.HandlerFunc {
 
 func (h HTTP) settings(w http.ResponseWriter, r *http.Request) {
 	st, err := h.Service.Settings(r.Context())
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, st)
+	httpx.Reply(w, r, http.StatusOK, st, err)
 }
 
 func (h HTTP) saveSettings(w http.ResponseWriter, r *http.Request) {
