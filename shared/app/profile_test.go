@@ -117,7 +117,7 @@ func TestExportAndAccountDeletion(t *testing.T) {
 	if status, body, _ := c.signUp("ann@example.com", ""); status != http.StatusSeeOther {
 		t.Fatalf("sign-up after deletion: %d %s", status, body)
 	}
-	if id, _ := c.st.MemberIDByEmail(t.Context(), "ann@example.com"); id == me.ID || id == "" {
+	if id, _, _, _ := c.st.Admission(t.Context(), "ann@example.com", ""); id == me.ID || id == "" {
 		t.Fatalf("re-registration reused the deleted member: %q", id)
 	}
 }

@@ -103,8 +103,6 @@ func (e *EmailTakenError) Error() string { return "members: email already regist
 // Store is what the service needs from storage. Missing items are errors wrapping
 // errs.ErrNotFound.
 type Store interface {
-	// MemberIDByEmail finds the member owning a normalized address.
-	MemberIDByEmail(ctx context.Context, email string) (string, error)
 	// Admission reads, in one round trip, the member owning an address ("" if none),
 	// the community settings (DefaultSettings if never saved) and an invitation (nil
 	// if invitationID is empty or unknown).

@@ -112,15 +112,6 @@ func (i sessionItem) session() auth.Session {
 
 func memberSessionsPK(memberID string) string { return "SESSIONS#" + memberID }
 
-// MemberIDByEmail implements members.Store.
-func (s *Store) MemberIDByEmail(ctx context.Context, email string) (string, error) {
-	var it emailItem
-	if err := s.get(ctx, "store.MemberIDByEmail", emailPK(email), skEmail, time.Now(), &it); err != nil {
-		return "", err
-	}
-	return it.MemberID, nil
-}
-
 // GetMember implements members.Store.
 func (s *Store) GetMember(ctx context.Context, id string) (members.Member, error) {
 	var it memberItem

@@ -60,16 +60,16 @@ func register(t *testing.T, st *store.Store, email string, now time.Time) (membe
 func TestRegisterWritesMemberEmailSessionAndEventTogether(t *testing.T) {
 	st, tbl := newStore(t)
 	now := time.Now()
-	if _, err := st.MemberIDByEmail(ctx, "ann@example.com"); !errors.Is(err, errs.ErrNotFound) {
-		t.Fatalf("MemberIDByEmail before = %v, want not found", err)
+	if id, _, _, err := st.Admission(ctx, "ann@example.com", ""); err != nil || id != "" {
+		t.Fatalf("Admission before = %q, %v, want no member", id, err)
 	}
 	m, sess := register(t, st, "ann@example.com", now)
 	if n := itemCount(t, tbl); n != 4 {
 		t.Fatalf("items after Register = %d, want 4 (email, member, session, outbox)", n)
 	}
-	id, err := st.MemberIDByEmail(ctx, "ann@example.com")
+	id, _, _, err := st.Admission(ctx, "ann@example.com", "")
 	if err != nil || id != m.ID {
-		t.Fatalf("MemberIDByEmail = %q, %v", id, err)
+		t.Fatalf("Admission = %q, %v", id, err)
 	}
 	got, err := st.GetMember(ctx, m.ID)
 	if err != nil || got.Email != m.Email || !got.CreatedAt.Equal(m.CreatedAt) {
@@ -363,7 +363,7 @@ func TestDirectoryPagesByNamePrefixAndTagWithSignedCursors(t *testing.T) {
 		t.Fatalf("cursor of another listing: %v", err)
 	}
 	// Dropping a tag removes the member from it.
-	bob, _ := st.MemberIDByEmail(ctx, "bob@example.com")
+	bob, _, _, _ := st.Admission(ctx, "bob@example.com", "")
 	if _, err := st.UpdateProfile(ctx, bob, members.Profile{DisplayName: "Bob", Locale: "en", Expertise: []string{"rust"}}); err != nil {
 		t.Fatal(err)
 	}
