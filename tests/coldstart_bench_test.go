@@ -75,8 +75,10 @@ func BenchmarkColdStart(b *testing.B) {
 		go func() { _ = srv.Serve(ln) }()
 		cmd := exec.Command(bin)
 		cmd.Env = []string{"AWS_LAMBDA_RUNTIME_API=" + ln.Addr().String(), "AWS_REGION=eu-west-1", "AWS_ACCESS_KEY_ID=x",
-			"AWS_SECRET_ACCESS_KEY=x", "TABLE_NAME=t", "PUBLIC_URL=https://community.example", "MAIL_FROM=no-reply@example.com",
+			"AWS_SECRET_ACCESS_KEY=x", "TABLE_NAME=t", "PUBLIC_URL=https://community.example", "MAIL_FROM=no-reply@example.com", "AVATAR_BUCKET=avatars",
 			"AWS_LAMBDA_FUNCTION_NAME=registration", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=256", "AWS_LAMBDA_FUNCTION_VERSION=1"}
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
 		start := time.Now()
 		if err := cmd.Start(); err != nil {
 			b.Fatal(err)
@@ -85,7 +87,7 @@ func BenchmarkColdStart(b *testing.B) {
 		case at := <-api.firstNext:
 			initTotal += at.Sub(start)
 		case <-time.After(10 * time.Second):
-			b.Fatal("the bootstrap never asked for an invocation")
+			b.Fatalf("the bootstrap never asked for an invocation; it said:\n%s", stderr.String())
 		}
 		resp := <-api.response
 		firstTotal += time.Since(start)
