@@ -14,14 +14,16 @@ import (
 	"tribune/shared/lambdax"
 	"tribune/shared/mail"
 	"tribune/shared/members"
+	"tribune/shared/secret"
 	"tribune/shared/social"
 	"tribune/shared/store"
 )
 
 // Env is what a Lambda function starts from: its settings and the AWS SDK config.
 type Env struct {
-	Config config.Config
-	AWS    aws.Config
+	Config       config.Config
+	AWS          aws.Config
+	cursorSecret *secret.Value
 }
 
 // Boot installs the JSON logger, reads the settings (all of required must be set) and
@@ -40,7 +42,7 @@ func Boot(function string, required ...string) Env {
 		log.Fatalf("%s: %v", function, err)
 	}
 	// Secrets (sign-in providers' client secrets, the cursor key) live in Secrets
-	// Manager; they are read once, at start.
+	// Manager; each is read when first needed, so a cold start waits for none.
 	secrets := secretsmanager.NewFromConfig(awsCfg)
 	lookup := func(arn string) (string, error) {
 		out, err := secrets.GetSecretValue(context.Background(), &secretsmanager.GetSecretValueInput{SecretId: aws.String(arn)})
@@ -52,20 +54,17 @@ func Boot(function string, required ...string) Env {
 	if cfg.SocialProviders, err = social.FromEnv(lookup); err != nil {
 		log.Fatalf("%s: %v", function, err)
 	}
+	env := Env{Config: cfg, AWS: awsCfg}
 	if arn := os.Getenv("CURSOR_SECRET_ARN"); arn != "" {
-		if cfg.CursorSecret, err = lookup(arn); err != nil {
-			log.Fatalf("%s: cursor secret: %v", function, err)
-		}
+		env.cursorSecret = secret.Lazy(func() (string, error) { return lookup(arn) })
 	}
-	return Env{Config: cfg, AWS: awsCfg}
+	return env
 }
 
 // Store is the table of the function.
 func (e Env) Store() *store.Store {
 	st := store.New(store.NewDynamoDB(e.AWS, e.Config.DynamoDBEndpoint), e.Config.TableName)
-	if e.Config.CursorSecret != "" {
-		st.CursorKey = []byte(e.Config.CursorSecret)
-	}
+	st.CursorSecret = e.cursorSecret
 	return st
 }
 

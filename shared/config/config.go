@@ -33,8 +33,6 @@ type Config struct {
 	// AvatarBucket holds avatars; S3Endpoint points at a local S3 when set.
 	AvatarBucket string
 	S3Endpoint   string
-	// CursorSecret signs pagination cursors (shared by every instance).
-	CursorSecret string
 	LogLevel     string
 }
 

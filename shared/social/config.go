@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"strings"
+
+	"tribune/shared/secret"
 )
 
 // wellKnown are the built-in providers; a deployment turns them on with credentials.
@@ -17,7 +19,8 @@ var wellKnown = map[string]Provider{
 		AuthURL: "https://www.facebook.com/v19.0/dialog/oauth", TokenURL: "https://graph.facebook.com/v19.0/oauth/access_token", APIURL: "https://graph.facebook.com/v19.0"},
 }
 
-// SecretLookup resolves a secret reference (a Secrets Manager ARN in AWS).
+// SecretLookup resolves a secret reference (a Secrets Manager ARN in AWS); it is
+// called when the secret is first needed, not at start.
 type SecretLookup func(ref string) (string, error)
 
 // FromEnv reads the enabled providers: AUTH_PROVIDERS=google,github,oidc and, for
@@ -45,13 +48,9 @@ func FromEnv(lookup SecretLookup) ([]Provider, error) {
 		p.ClientID = os.Getenv(prefix + "CLIENT_ID")
 		p.ClientSecret = os.Getenv(prefix + "CLIENT_SECRET")
 		if ref := os.Getenv(prefix + "CLIENT_SECRET_ARN"); ref != "" && lookup != nil {
-			secret, err := lookup(ref)
-			if err != nil {
-				return nil, fmt.Errorf("social: secret of %s: %w", id, err)
-			}
-			p.ClientSecret = secret
+			p.SecretSource = secret.Lazy(func() (string, error) { return lookup(ref) })
 		}
-		if p.ClientID == "" || p.ClientSecret == "" {
+		if p.ClientID == "" || (p.ClientSecret == "" && p.SecretSource == nil) {
 			return nil, fmt.Errorf("social: provider %q needs %sCLIENT_ID and a client secret", id, prefix)
 		}
 		out = append(out, p)

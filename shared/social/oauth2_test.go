@@ -105,7 +105,8 @@ func TestFromEnv(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 2 || got[0].Issuer != "https://accounts.google.com" || got[0].ClientSecret != "from:arn:aws:secretsmanager:eu-west-1:1:secret:google" ||
+	googleSecret, _ := got[0].SecretSource.Get()
+	if len(got) != 2 || got[0].Issuer != "https://accounts.google.com" || googleSecret != "from:arn:aws:secretsmanager:eu-west-1:1:secret:google" ||
 		got[1].Name != "Corp SSO" || got[1].ClientSecret != "local-secret" || got[1].Kind != KindOIDC {
 		t.Fatalf("providers %+v", got)
 	}

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"tribune/shared/errs"
+	"tribune/shared/secret"
 )
 
 // Kinds of providers.
@@ -36,6 +37,8 @@ type Provider struct {
 	Issuer       string // OIDC
 	ClientID     string
 	ClientSecret string
+	// SecretSource, when set, provides the client secret on first use (Secrets Manager).
+	SecretSource *secret.Value
 	Scopes       []string
 	// AuthURL, TokenURL and APIURL are the OAuth2 endpoints of non-OIDC providers
 	// (overridable for tests).
@@ -124,6 +127,12 @@ func (r *Registry) oidcProvider(ctx context.Context, p Provider) (*oidc.Provider
 }
 
 func (r *Registry) config(ctx context.Context, p Provider) (*oauth2.Config, *oidc.Provider, error) {
+	if p.ClientSecret == "" && p.SecretSource != nil {
+		var err error
+		if p.ClientSecret, err = p.SecretSource.Get(); err != nil {
+			return nil, nil, fmt.Errorf("social: client secret of %s: %w", p.ID, err)
+		}
+	}
 	cfg := &oauth2.Config{ClientID: p.ClientID, ClientSecret: p.ClientSecret, Scopes: p.Scopes,
 		RedirectURL: r.RedirectBase + "/api/auth/oidc/" + p.ID + "/callback"}
 	if p.Kind != KindOIDC {

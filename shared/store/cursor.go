@@ -17,9 +17,13 @@ var errCursor = errs.InvalidField("cursor", "invalid_cursor", "This page link is
 
 // encodeCursor makes a LastEvaluatedKey opaque and tamper-proof: its string attributes
 // as JSON, with an HMAC, base64url. An empty key (last page) is "".
-func (s *Store) encodeCursor(scope string, key map[string]types.AttributeValue) string {
+func (s *Store) encodeCursor(scope string, key map[string]types.AttributeValue) (string, error) {
 	if len(key) == 0 {
-		return ""
+		return "", nil
+	}
+	secret, err := s.cursorKey()
+	if err != nil {
+		return "", err
 	}
 	plain := map[string]string{}
 	for k, v := range key {
@@ -28,10 +32,10 @@ func (s *Store) encodeCursor(scope string, key map[string]types.AttributeValue) 
 		}
 	}
 	body, _ := json.Marshal(plain)
-	mac := hmac.New(sha256.New, s.CursorKey)
+	mac := hmac.New(sha256.New, secret)
 	mac.Write([]byte(scope))
 	mac.Write(body)
-	return base64.RawURLEncoding.EncodeToString(append(mac.Sum(nil), body...))
+	return base64.RawURLEncoding.EncodeToString(append(mac.Sum(nil), body...)), nil
 }
 
 // decodeCursor checks and opens a cursor of the same scope; "" is the first page.
@@ -43,7 +47,11 @@ func (s *Store) decodeCursor(scope, cursor string) (map[string]types.AttributeVa
 	if err != nil || len(raw) <= sha256.Size || len(cursor) > 1024 {
 		return nil, errCursor
 	}
-	mac := hmac.New(sha256.New, s.CursorKey)
+	secret, err := s.cursorKey()
+	if err != nil {
+		return nil, err
+	}
+	mac := hmac.New(sha256.New, secret)
 	mac.Write([]byte(scope))
 	mac.Write(raw[sha256.Size:])
 	if !hmac.Equal(mac.Sum(nil), raw[:sha256.Size]) {

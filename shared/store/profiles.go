@@ -132,7 +132,11 @@ func (s *Store) MembersByNamePrefix(ctx context.Context, prefix, cursor string, 
 	if err != nil {
 		return members.DirectoryPageResult{}, fmt.Errorf("store.MembersByNamePrefix: %w", err)
 	}
-	page := members.DirectoryPageResult{Next: s.encodeCursor(scope, out.LastEvaluatedKey)}
+	next, err := s.encodeCursor(scope, out.LastEvaluatedKey)
+	if err != nil {
+		return members.DirectoryPageResult{}, fmt.Errorf("store.MembersByNamePrefix: %w", err)
+	}
+	page := members.DirectoryPageResult{Next: next}
 	for _, item := range out.Items {
 		var it memberItem
 		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
@@ -160,7 +164,11 @@ func (s *Store) MembersByTag(ctx context.Context, tag, cursor string, limit int)
 	if err != nil {
 		return members.DirectoryPageResult{}, fmt.Errorf("store.MembersByTag: %w", err)
 	}
-	page := members.DirectoryPageResult{Next: s.encodeCursor(scope, out.LastEvaluatedKey)}
+	next, err := s.encodeCursor(scope, out.LastEvaluatedKey)
+	if err != nil {
+		return members.DirectoryPageResult{}, fmt.Errorf("store.MembersByTag: %w", err)
+	}
+	page := members.DirectoryPageResult{Next: next}
 	for _, item := range out.Items {
 		var it tagItem
 		if err := attributevalue.UnmarshalMap(item, &it); err != nil {

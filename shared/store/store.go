@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"tribune/shared/errs"
+	"tribune/shared/secret"
 )
 
 // API is the part of the DynamoDB client the store uses.
@@ -32,8 +33,22 @@ type API interface {
 type Store struct {
 	DB    API
 	Table string
-	// CursorKey signs pagination cursors; every instance of a deployment shares it.
-	CursorKey []byte
+	// CursorKey signs pagination cursors. CursorSecret, when set, replaces it on first
+	// use with the key every instance of a deployment shares.
+	CursorKey    []byte
+	CursorSecret *secret.Value
+}
+
+// cursorKey is the key that signs cursors.
+func (s *Store) cursorKey() ([]byte, error) {
+	if s.CursorSecret == nil {
+		return s.CursorKey, nil
+	}
+	k, err := s.CursorSecret.Get()
+	if err != nil {
+		return nil, fmt.Errorf("store: cursor key: %w", err)
+	}
+	return []byte(k), nil
 }
 
 // New returns a store on a table with a random cursor key; a deployment with more
