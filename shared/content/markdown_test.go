@@ -1,0 +1,69 @@
+package content
+
+import (
+	"strings"
+	"testing"
+)
+
+// An XSS corpus: none of it may survive rendering as active content.
+var corpus = []string{
+	`<script>alert(1)</script>`,
+	`<img src=x onerror=alert(1)>`,
+	`<a href="javascript:alert(1)">x</a>`,
+	`[x](javascript:alert(1))`,
+	`[x](JaVaScRiPt:alert(1))`,
+	`[x](&#106;avascript:alert(1))`,
+	`![x](javascript:alert(1))`,
+	`<svg onload=alert(1)><circle r=1></svg>`,
+	`<svg><script>alert(1)</script></svg>`,
+	`<div style="background:url(javascript:alert(1))">x</div>`,
+	`<p style="width: expression(alert(1))">x</p>`,
+	`<iframe src="https://evil.example"></iframe>`,
+	`<object data="x.swf"></object>`,
+	`<form action="https://evil.example"><input name=x></form>`,
+	`<math><mi xlink:href="javascript:alert(1)">x</mi></math>`,
+	"```\n</code><script>alert(1)</script>\n```",
+	`<<script>script>alert(1)<</script>/script>`,
+	`[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)`,
+	`<a href="https://ok.example" onclick="alert(1)">x</a>`,
+	`<details open ontoggle=alert(1)>`,
+	"**unclosed [link](https://ok.example",
+}
+
+func TestXSSCorpusNeverSurvives(t *testing.T) {
+	for _, src := range corpus {
+		html, err := Render(src)
+		if err != nil {
+			t.Fatalf("%q: %v", src, err)
+		}
+		lower := strings.ToLower(html)
+		for _, bad := range []string{"<script", "onerror", "onload", "onclick", "ontoggle", "javascript:", "<svg", "<iframe",
+			"<object", "<form", "style=", "expression(", "data:text/html", "<math"} {
+			if strings.Contains(lower, bad) {
+				t.Errorf("%q rendered %q, which contains %q", src, html, bad)
+			}
+		}
+	}
+}
+
+func TestMarkdownStillWorks(t *testing.T) {
+	html, err := Render("# Title\n\n**bold** and [a link](https://example.com) and `code`\n\n- item")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<h1", "<strong>bold</strong>", `href="https://example.com"`, `rel="nofollow noopener"`, `target="_blank"`, "<code>code</code>", "<li>item</li>"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("rendered %q lacks %q", html, want)
+		}
+	}
+}
+
+func TestMentionsAndLinks(t *testing.T) {
+	src := "Hi @m_AAAAAAAAAAAAAAAAAAAAAAAAAA and @m_BBBBBBBBBBBBBBBBBBBBBBBBBB, again @m_AAAAAAAAAAAAAAAAAAAAAAAAAA. See https://a.example and www.b.example"
+	if got := Mentions(src); len(got) != 2 || got[0] != "m_AAAAAAAAAAAAAAAAAAAAAAAAAA" {
+		t.Fatalf("Mentions = %v", got)
+	}
+	if n := Links(src); n != 2 {
+		t.Fatalf("Links = %d", n)
+	}
+}
