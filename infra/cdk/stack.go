@@ -150,6 +150,13 @@ func NewTribuneStack(scope constructs.Construct, id string, s Settings, props *a
 	for _, r := range app.InvitationsRoutes(app.Deps{}) {
 		api.AddRoutes(&apigw.AddRoutesOptions{Path: jsii.String(r.Pattern), Methods: &[]apigw.HttpMethod{apigw.HttpMethod(r.Method)}, Integration: invitesIntegration})
 	}
+	posting := fn("posting", "Spaces, posts and activity streams (HTTP)", "TABLE_NAME", "PUBLIC_URL", "TRUSTED_PROXIES", "CURSOR_SECRET_ARN")
+	table.GrantReadWriteData(posting)
+	cursorSecret.GrantRead(posting, nil)
+	postingIntegration := apigwint.NewHttpLambdaIntegration(jsii.String("PostingIntegration"), posting, nil)
+	for _, r := range app.PostingRoutes(app.Deps{}) {
+		api.AddRoutes(&apigw.AddRoutesOptions{Path: jsii.String(r.Pattern), Methods: &[]apigw.HttpMethod{apigw.HttpMethod(r.Method)}, Integration: postingIntegration})
+	}
 	configureStage(stack, api)
 
 	publisher := fn("publisher", "Outbox publisher: table stream to EventBridge", "EVENT_BUS_NAME")
@@ -171,11 +178,13 @@ func NewTribuneStack(scope constructs.Construct, id string, s Settings, props *a
 	consumers := map[string]awslambda.Function{
 		bus.ConsumerNotifications: fn("notifications", "Emails that domain events call for", "TABLE_NAME", "PUBLIC_URL", "MAIL_FROM", "MAIL_CONFIGURATION_SET"),
 		bus.ConsumerMetrics:       fn("metrics", "Community counters from domain events", "TABLE_NAME"),
+		bus.ConsumerFeed:          fn("feed", "Fan-out of new posts into members' home streams", "TABLE_NAME"),
 	}
-	table.GrantReadWriteData(consumers[bus.ConsumerNotifications])
-	table.GrantReadWriteData(consumers[bus.ConsumerMetrics])
+	for _, c := range consumers {
+		table.GrantReadWriteData(c)
+	}
 	identity.GrantSendEmail(consumers[bus.ConsumerNotifications])
-	for _, name := range []string{bus.ConsumerNotifications, bus.ConsumerMetrics} {
+	for _, name := range []string{bus.ConsumerNotifications, bus.ConsumerMetrics, bus.ConsumerFeed} {
 		dlq := newQueue(stack, "ConsumerFailures-"+name)
 		dlqs = append(dlqs, dlq)
 		consumers[name].ConfigureAsyncInvoke(&awslambda.EventInvokeConfigOptions{
@@ -345,7 +354,7 @@ func newDistribution(stack awscdk.Stack, site, logs awss3.Bucket, api apigw.Http
 
 func newAlarmsAndDashboard(stack awscdk.Stack, fns map[string]awslambda.Function, dlqs []awssqs.Queue, api apigw.HttpApi) {
 	dash := cw.NewDashboard(stack, jsii.String("Dashboard"), nil)
-	names := []string{"registration", "invitations", "publisher", "notifications", "metrics"}
+	names := []string{"registration", "invitations", "posting", "publisher", "notifications", "metrics", "feed"}
 	var errWidgets, latency []cw.IMetric
 	for _, name := range names {
 		f := fns[name]

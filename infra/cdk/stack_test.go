@@ -128,8 +128,8 @@ func TestStack(t *testing.T) {
 				t.Errorf("function %v: runtime %v arch %v", p["Description"], p["Runtime"], p["Architectures"])
 			}
 		}
-		if ours != 5 {
-			t.Fatalf("%d Go functions, want registration, invitations, publisher, notifications, metrics", ours)
+		if ours != 7 {
+			t.Fatalf("%d Go functions, want registration, invitations, posting, publisher, notifications, metrics, feed", ours)
 		}
 		must(t, func() {
 			tpl.AllResourcesProperties(jsii.String("AWS::Logs::LogGroup"), &map[string]any{"RetentionInDays": 30})
@@ -153,7 +153,7 @@ func TestStack(t *testing.T) {
 			})
 		}
 		must(t, func() {
-			tpl.ResourceCountIs(jsii.String("AWS::Lambda::EventInvokeConfig"), jsii.Number(2))
+			tpl.ResourceCountIs(jsii.String("AWS::Lambda::EventInvokeConfig"), jsii.Number(3))
 		})
 	})
 

@@ -3,6 +3,7 @@
 package app
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -16,7 +17,9 @@ import (
 	"tribune/shared/members"
 	"tribune/shared/metrics"
 	"tribune/shared/notifications"
+	"tribune/shared/posts"
 	"tribune/shared/social"
+	"tribune/shared/spaces"
 	"tribune/shared/store"
 )
 
@@ -87,9 +90,42 @@ func InvitationsHandler(d Deps) (http.Handler, error) {
 	return Handler(d.Config, sessions(d.Store), InvitationsRoutes(d))
 }
 
+// spaceAccess lets posts ask spaces what a member may do (the two domains do not
+// import each other).
+type spaceAccess struct{ spaces *spaces.Service }
+
+func (a spaceAccess) CanRead(ctx context.Context, actor auth.Principal, spaceID string) (string, error) {
+	acc, err := a.spaces.AccessOf(ctx, actor, spaceID)
+	if err == nil && !acc.Read {
+		err = spaces.ErrNotMember
+	}
+	return acc.Space.Name, err
+}
+
+func (a spaceAccess) CanPost(ctx context.Context, actor auth.Principal, spaceID string) (string, error) {
+	acc, err := a.spaces.AccessOf(ctx, actor, spaceID)
+	if err == nil && !acc.Post {
+		err = spaces.ErrNotMember
+	}
+	return acc.Space.Name, err
+}
+
+// PostingRoutes are the routes the posting function serves: spaces, posts, streams.
+func PostingRoutes(d Deps) []httpx.Route {
+	sp := &spaces.Service{Store: d.Store, Now: time.Now}
+	ps := &posts.Service{Store: d.Store, Spaces: spaceAccess{sp}, Now: time.Now}
+	return append(spaces.HTTP{Service: sp}.Routes(), posts.HTTP{Service: ps}.Routes()...)
+}
+
+// PostingHandler is the posting function's HTTP handler.
+func PostingHandler(d Deps) (http.Handler, error) {
+	return Handler(d.Config, sessions(d.Store), PostingRoutes(d))
+}
+
 // AllRoutes are every function's routes: the local runtime mounts them on one mux.
 func AllRoutes(d Deps) []httpx.Route {
-	return append(RegistrationRoutes(d), InvitationsRoutes(d)...)
+	routes := append(RegistrationRoutes(d), InvitationsRoutes(d)...)
+	return append(routes, PostingRoutes(d)...)
 }
 
 // LocalHandler serves every function's routes in one process.
@@ -141,7 +177,14 @@ func MetricsConsumer(st *store.Store) bus.ConsumerFunc {
 		eventtypes.InvitationCreatedType:  svc.OnInvitationCreated,
 		eventtypes.InvitationAcceptedType: svc.OnInvitationAccepted,
 		eventtypes.MemberDeletedType:      svc.OnMemberDeleted,
+		eventtypes.PostCreatedType:        svc.OnPostCreated,
 	})
+}
+
+// FeedConsumer is the feed function's handler: it fans new posts out to home streams.
+func FeedConsumer(st *store.Store) bus.ConsumerFunc {
+	feed := &posts.Feed{Store: st}
+	return bus.Dispatch(posts.Consumer, map[string]bus.Handler{eventtypes.PostCreatedType: feed.OnPostCreated})
 }
 
 // Consumers maps each consumer of the routing table to its handler.
@@ -149,6 +192,7 @@ func Consumers(cfg config.Config, st *store.Store, sender mail.Sender) map[strin
 	return map[string]bus.ConsumerFunc{
 		bus.ConsumerNotifications: NotificationsConsumer(cfg, st, sender),
 		bus.ConsumerMetrics:       MetricsConsumer(st),
+		bus.ConsumerFeed:          FeedConsumer(st),
 	}
 }
 

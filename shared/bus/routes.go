@@ -13,6 +13,7 @@ import (
 const (
 	ConsumerNotifications = "notifications"
 	ConsumerMetrics       = "metrics"
+	ConsumerFeed          = "feed"
 )
 
 // Route sends events of one source and some detail types to one consumer.
@@ -28,6 +29,8 @@ var Routes = []Route{
 	{ConsumerNotifications, eventtypes.SourceInvitations, []string{eventtypes.InvitationCreatedType}},
 	{ConsumerMetrics, eventtypes.SourceMembers, []string{eventtypes.MemberRegisteredType, eventtypes.InvitationAcceptedType, eventtypes.MemberDeletedType}},
 	{ConsumerMetrics, eventtypes.SourceInvitations, []string{eventtypes.InvitationCreatedType}},
+	{ConsumerMetrics, eventtypes.SourcePosts, []string{eventtypes.PostCreatedType}},
+	{ConsumerFeed, eventtypes.SourcePosts, []string{eventtypes.PostCreatedType}},
 }
 
 // Matches reports whether an event of this source and detail type takes this route.

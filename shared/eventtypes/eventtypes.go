@@ -71,6 +71,8 @@ var Catalog = []Definition{
 		func() any { return &InvitationAccepted{} }},
 	{SourceMembers, MemberDeletedType, "A member deleted their account.",
 		func() any { return &MemberDeleted{} }},
+	{SourcePosts, PostCreatedType, "A post was published in a space.",
+		func() any { return &PostCreated{} }},
 }
 
 // NewEnvelope wraps a payload for the outbox.
@@ -133,4 +135,25 @@ const MemberDeletedType = "member.deleted"
 type MemberDeleted struct {
 	Meta
 	MemberID string `json:"memberId"`
+}
+
+// Sources and detail types of posting.
+const (
+	SourcePosts     = "tribune.posts"
+	PostCreatedType = "post.created"
+)
+
+// PostCreated: a post was published in a space. It carries the stream summary, so the
+// feed consumer fans it out without a read.
+type PostCreated struct {
+	Meta
+	PostID     string    `json:"postId"`
+	SpaceID    string    `json:"spaceId"`
+	SpaceName  string    `json:"spaceName"`
+	Kind       string    `json:"kind"`
+	Title      string    `json:"title"`
+	Excerpt    string    `json:"excerpt"`
+	AuthorID   string    `json:"authorId"`
+	AuthorName string    `json:"authorName"`
+	CreatedAt  time.Time `json:"createdAt"`
 }

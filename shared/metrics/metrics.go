@@ -22,6 +22,7 @@ const (
 	InvitationLinks     = "invitation_links_created"
 	InvitationsAccepted = "invitations_accepted"
 	AccountsDeleted     = "accounts_deleted"
+	Posts               = "posts"
 )
 
 // Store counts.
@@ -88,4 +89,13 @@ func (s *Service) OnMemberDeleted(ctx context.Context, env eventtypes.Envelope) 
 		return fmt.Errorf("metrics.OnMemberDeleted: %w", err)
 	}
 	return s.count(ctx, evt.Meta, AccountsDeleted)
+}
+
+// OnPostCreated counts a post.
+func (s *Service) OnPostCreated(ctx context.Context, env eventtypes.Envelope) error {
+	var evt eventtypes.PostCreated
+	if err := eventtypes.Decode(env, &evt); err != nil {
+		return fmt.Errorf("metrics.OnPostCreated: %w", err)
+	}
+	return s.count(ctx, evt.Meta, Posts)
 }

@@ -39,6 +39,10 @@ const (
 	InvitationsFriend Action = "invitations.friend"
 	// CommunitySettings: change the access mode.
 	CommunitySettings Action = "community.settings"
+	// SpacesCreate: create spaces (customer, partner, project groups).
+	SpacesCreate Action = "spaces.create"
+	// SpacesModerateAll: act as a moderator in every space.
+	SpacesModerateAll Action = "spaces.moderate-all"
 )
 
 // grants is the permission table: the roles allowed each action.
@@ -50,6 +54,8 @@ var grants = map[Action][]string{
 	InvitationsStaff:       {RoleAdmin, RoleMarketer},
 	InvitationsFriend:      Roles,
 	CommunitySettings:      {RoleAdmin},
+	SpacesCreate:           StaffRoles,
+	SpacesModerateAll:      {RoleAdmin, RoleModerator},
 }
 
 // Actions lists every action that needs a role, for docs and tests.

@@ -12,6 +12,8 @@ func TestPermissionTable(t *testing.T) {
 		InvitationsStaff:       {RoleAdmin: true, RoleMarketer: true},
 		InvitationsFriend:      {RoleAdmin: true, RoleModerator: true, RoleSupport: true, RoleMarketer: true, RoleMember: true},
 		CommunitySettings:      {RoleAdmin: true},
+		SpacesCreate:           {RoleAdmin: true, RoleModerator: true, RoleSupport: true, RoleMarketer: true},
+		SpacesModerateAll:      {RoleAdmin: true, RoleModerator: true},
 	}
 	if len(want) != len(Actions()) {
 		t.Fatalf("%d actions in the table, %d here", len(Actions()), len(want))

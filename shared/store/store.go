@@ -138,17 +138,22 @@ func (s *Store) queryAll(ctx context.Context, in *dynamodb.QueryInput) ([]map[st
 	}
 }
 
-// batchDelete deletes keys 25 at a time, retrying what DynamoDB leaves unprocessed.
+// batchDelete deletes keys, 25 per call.
 func (s *Store) batchDelete(ctx context.Context, keys []map[string]types.AttributeValue) error {
-	for start := 0; start < len(keys); start += 25 {
-		var reqs []types.WriteRequest
-		for _, k := range keys[start:min(start+25, len(keys))] {
-			reqs = append(reqs, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: k}})
-		}
-		pending := map[string][]types.WriteRequest{s.Table: reqs}
+	reqs := make([]types.WriteRequest, len(keys))
+	for i, k := range keys {
+		reqs[i] = types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: k}}
+	}
+	return s.batchWrite(ctx, reqs)
+}
+
+// batchWrite sends write requests 25 at a time, retrying what DynamoDB leaves unprocessed.
+func (s *Store) batchWrite(ctx context.Context, reqs []types.WriteRequest) error {
+	for start := 0; start < len(reqs); start += 25 {
+		pending := map[string][]types.WriteRequest{s.Table: reqs[start:min(start+25, len(reqs))]}
 		for attempt := 0; len(pending) > 0; attempt++ {
 			if attempt == 5 {
-				return errors.New("batch delete: items left unprocessed after 5 attempts")
+				return errors.New("batch write: items left unprocessed after 5 attempts")
 			}
 			out, err := s.DB.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: pending})
 			if err != nil {

@@ -1,0 +1,20 @@
+// Command posting serves spaces, posts and the activity streams.
+package main
+
+import (
+	"log"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"tribune/shared/app"
+	"tribune/shared/lambdax"
+)
+
+func main() {
+	env := app.Boot("posting", "TABLE_NAME", "PUBLIC_URL")
+	handler, err := app.PostingHandler(app.Deps{Config: env.Config, Store: env.Store()})
+	if err != nil {
+		log.Fatal(err)
+	}
+	lambda.Start(lambdax.HTTP(handler))
+}

@@ -1,0 +1,191 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"tribune/shared/errs"
+	"tribune/shared/spaces"
+)
+
+const (
+	typeSpace       = "Space"
+	typeSpaceMember = "SpaceMembership"
+	skSpace         = "META"
+)
+
+func spacePK(id string) string { return "SPACE#" + id }
+
+// spaceMemberSK keeps requests apart from members, so listing either reads only them.
+func spaceMemberSK(m spaces.Membership) string {
+	if m.Status == spaces.StatusPending {
+		return "REQUEST#" + m.MemberID
+	}
+	return "MEMBER#" + m.MemberID
+}
+
+type spaceItem struct {
+	PK, SK, Type string
+	spaces.Space
+}
+
+type spaceMemberItem struct {
+	PK, SK, Type string
+	// GSI1 lists a member's spaces by name.
+	GSI1PK, GSI1SK string
+	spaces.Membership
+}
+
+func (s *Store) membershipPut(m spaces.Membership) (types.TransactWriteItem, error) {
+	return s.put(spaceMemberItem{PK: spacePK(m.SpaceID), SK: spaceMemberSK(m), Type: typeSpaceMember,
+		GSI1PK: "MYSPACES#" + m.MemberID, GSI1SK: strings.ToLower(m.SpaceName) + "#" + m.SpaceID, Membership: m}, "")
+}
+
+func (s *Store) spaceCount(spaceID string, delta int) types.TransactWriteItem {
+	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(spacePK(spaceID), skSpace),
+		UpdateExpression: aws.String("ADD Members :d"), ConditionExpression: aws.String("attribute_exists(PK)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":d": &types.AttributeValueMemberN{Value: fmt.Sprint(delta)}}}}
+}
+
+// CreateSpace implements spaces.Store.
+func (s *Store) CreateSpace(ctx context.Context, sp spaces.Space, owner spaces.Membership) error {
+	put, err := s.put(spaceItem{PK: spacePK(sp.ID), SK: skSpace, Type: typeSpace, Space: sp}, "attribute_not_exists(PK)")
+	if err != nil {
+		return fmt.Errorf("store.CreateSpace: %w", err)
+	}
+	member, err := s.membershipPut(owner)
+	if err != nil {
+		return fmt.Errorf("store.CreateSpace: %w", err)
+	}
+	if _, err := s.transact(ctx, []types.TransactWriteItem{put, member}); err != nil {
+		return fmt.Errorf("store.CreateSpace %s: %w", sp.ID, err)
+	}
+	return nil
+}
+
+// SpaceAndMembership implements spaces.Store: the space, and the member's membership
+// or request, in one BatchGetItem.
+func (s *Store) SpaceAndMembership(ctx context.Context, spaceID, memberID string) (spaces.Space, *spaces.Membership, error) {
+	keys := []map[string]types.AttributeValue{key(spacePK(spaceID), skSpace),
+		key(spacePK(spaceID), "MEMBER#"+memberID), key(spacePK(spaceID), "REQUEST#"+memberID)}
+	out, err := s.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
+		s.Table: {Keys: keys, ConsistentRead: aws.Bool(true)}}})
+	if err != nil {
+		return spaces.Space{}, nil, fmt.Errorf("store.SpaceAndMembership: %w", err)
+	}
+	if len(out.UnprocessedKeys) > 0 {
+		return spaces.Space{}, nil, errors.New("store.SpaceAndMembership: throttled, keys left unprocessed")
+	}
+	var sp *spaces.Space
+	var m *spaces.Membership
+	for _, item := range out.Responses[s.Table] {
+		switch item[AttrType].(*types.AttributeValueMemberS).Value {
+		case typeSpace:
+			var it spaceItem
+			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+				return spaces.Space{}, nil, fmt.Errorf("store.SpaceAndMembership: %w", err)
+			}
+			sp = &it.Space
+		case typeSpaceMember:
+			var it spaceMemberItem
+			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+				return spaces.Space{}, nil, fmt.Errorf("store.SpaceAndMembership: %w", err)
+			}
+			if m == nil || it.Status == spaces.StatusActive {
+				m = &it.Membership
+			}
+		}
+	}
+	if sp == nil {
+		return spaces.Space{}, nil, fmt.Errorf("store.SpaceAndMembership %s: %w", spaceID, errs.ErrNotFound)
+	}
+	return *sp, m, nil
+}
+
+// SaveMembership implements spaces.Store: an approved request replaces the request item.
+func (s *Store) SaveMembership(ctx context.Context, m spaces.Membership, countsAsNew bool) error {
+	put, err := s.membershipPut(m)
+	if err != nil {
+		return fmt.Errorf("store.SaveMembership: %w", err)
+	}
+	items := []types.TransactWriteItem{put}
+	if countsAsNew {
+		items = append(items, s.spaceCount(m.SpaceID, 1),
+			types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(spacePK(m.SpaceID), "REQUEST#"+m.MemberID)}})
+	}
+	if _, err := s.transact(ctx, items); err != nil {
+		return fmt.Errorf("store.SaveMembership %s %s: %w", m.SpaceID, m.MemberID, err)
+	}
+	return nil
+}
+
+// DeleteMembership implements spaces.Store.
+func (s *Store) DeleteMembership(ctx context.Context, spaceID, memberID string, wasActive bool) error {
+	items := []types.TransactWriteItem{
+		{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(spacePK(spaceID), "MEMBER#"+memberID)}},
+		{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(spacePK(spaceID), "REQUEST#"+memberID)}},
+	}
+	if wasActive {
+		items = append(items, s.spaceCount(spaceID, -1))
+	}
+	if _, err := s.transact(ctx, items); err != nil {
+		return fmt.Errorf("store.DeleteMembership %s %s: %w", spaceID, memberID, err)
+	}
+	return nil
+}
+
+func (s *Store) memberships(ctx context.Context, op string, in *dynamodb.QueryInput) ([]spaces.Membership, error) {
+	items, err := s.queryAll(ctx, in)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	out := make([]spaces.Membership, 0, len(items))
+	for _, item := range items {
+		var it spaceMemberItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return nil, fmt.Errorf("%s: %w", op, err)
+		}
+		out = append(out, it.Membership)
+	}
+	return out, nil
+}
+
+// MySpaces implements spaces.Store.
+func (s *Store) MySpaces(ctx context.Context, memberID string) ([]spaces.Membership, error) {
+	return s.memberships(ctx, "store.MySpaces", &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
+		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: "MYSPACES#" + memberID}}})
+}
+
+// JoinRequests implements spaces.Store.
+func (s *Store) JoinRequests(ctx context.Context, spaceID string) ([]spaces.Membership, error) {
+	return s.memberships(ctx, "store.JoinRequests", &dynamodb.QueryInput{TableName: aws.String(s.Table),
+		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :req)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": &types.AttributeValueMemberS{Value: spacePK(spaceID)}, ":req": &types.AttributeValueMemberS{Value: "REQUEST#"}}})
+}
+
+// ActiveMemberIDs implements posts.FeedStore.
+func (s *Store) ActiveMemberIDs(ctx context.Context, spaceID string) ([]string, error) {
+	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String("MemberID"),
+		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :m)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": &types.AttributeValueMemberS{Value: spacePK(spaceID)}, ":m": &types.AttributeValueMemberS{Value: "MEMBER#"}}})
+	if err != nil {
+		return nil, fmt.Errorf("store.ActiveMemberIDs %s: %w", spaceID, err)
+	}
+	ids := make([]string, 0, len(items))
+	for _, it := range items {
+		if v, ok := it["MemberID"].(*types.AttributeValueMemberS); ok {
+			ids = append(ids, v.Value)
+		}
+	}
+	return ids, nil
+}
