@@ -20,7 +20,7 @@ import (
 )
 
 // newMember registers a member holding roles and returns its id.
-func newMember(t *testing.T, st *store.Store, name string, roles []string) string {
+func newMember(t testing.TB, st *store.Store, name string, roles []string) string {
 	t.Helper()
 	now := time.Now()
 	m := members.Member{ID: "m_" + name, Email: name + "@example.com", DisplayName: name, Locale: "en", Roles: roles, Status: members.StatusActive, CreatedAt: now}
