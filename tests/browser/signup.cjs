@@ -132,6 +132,32 @@ async function main() {
     await admin.getByRole('listitem').filter({ hasText: 'zoe@example.com' }).waitFor();
     await axe(admin, 'admin');
 
+    // Staff open a space and ask a question in it; the post page shows sanitized Markdown
+    // and the question reaches the home stream through the fan-out.
+    await admin.getByRole('link', { name: 'Home' }).click();
+    await admin.getByLabel('Name', { exact: true }).fill('Data pipelines');
+    await admin.getByLabel('Description').fill('Moving data around.');
+    await admin.getByRole('button', { name: 'Create the space' }).click();
+    await admin.getByRole('heading', { name: 'Data pipelines' }).waitFor();
+    await admin.getByLabel('Kind of post').selectOption('question');
+    await admin.getByLabel('Title').fill('How do I page a query?');
+    await admin.getByLabel('Text (Markdown)').fill('I get **LastEvaluatedKey** back. <script>window.pwned = 1</script> [x](javascript:alert(1))');
+    await admin.getByRole('button', { name: 'Publish' }).click();
+    await admin.getByRole('link', { name: 'How do I page a query?' }).click();
+    await admin.getByRole('heading', { name: 'How do I page a query?' }).waitFor();
+    if ((await admin.locator('.post-body strong').textContent()) !== 'LastEvaluatedKey') fail('Markdown was not rendered');
+    if (await admin.evaluate(() => window.pwned === 1 || document.querySelector('.post-body script, .post-body a[href^="javascript"]') !== null)) {
+      fail('unsanitized content reached the page');
+    }
+    await axe(admin, 'post');
+    for (let i = 0; ; i++) {
+      await admin.goto(base + '/');
+      if (await admin.getByRole('link', { name: 'How do I page a query?' }).count()) break;
+      if (i === 20) fail('the question never reached the home stream');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    await axe(admin, 'home-stream');
+
     const walkIn = await browser.newContext({ locale: 'en-US', bypassCSP: true });
     const wp = await walkIn.newPage();
     await wp.goto(base + '/');

@@ -80,6 +80,42 @@ export interface Settings {
   hybridRegistration?: 'open' | 'invite';
 }
 
+export interface Space {
+  id: string;
+  name: string;
+  description: string;
+  icon: string;
+  visibility: 'public' | 'closed' | 'hidden';
+  kind: string;
+  members: number;
+}
+
+export interface SpaceMembership {
+  spaceId: string;
+  memberId: string;
+  role: string;
+  status: 'active' | 'pending';
+  spaceName: string;
+  spaceVisibility: string;
+}
+
+export interface PostSummary {
+  id: string;
+  spaceId: string;
+  spaceName: string;
+  kind: 'status' | 'discussion' | 'question';
+  title: string;
+  excerpt: string;
+  authorId: string;
+  authorName: string;
+  createdAt: string;
+}
+
+export interface Post extends PostSummary {
+  body: string;
+  html: string;
+}
+
 export class ApiError extends Error {
   constructor(public status: number, public code: string) {
     super(code);
@@ -146,6 +182,19 @@ export const api = {
     call<{ uploadUrl: string; key: string; contentType: string }>('POST', '/api/me/avatar/upload', { contentType, size }),
   confirmAvatar: (key: string) => call<Member>('PUT', '/api/me/avatar', { key }),
   exportUrl: '/api/me/export',
+  mySpaces: () => call<{ memberships: SpaceMembership[] }>('GET', '/api/spaces/mine'),
+  createSpace: (name: string, visibility: string, description: string) =>
+    call<Space>('POST', '/api/spaces', { name, visibility, description }),
+  space: (id: string) =>
+    call<{ space: Space; membership?: SpaceMembership; canPost: boolean; canModerate: boolean }>('GET', `/api/spaces/${encodeURIComponent(id)}`),
+  joinSpace: (id: string) => call<SpaceMembership>('POST', `/api/spaces/${encodeURIComponent(id)}/join`),
+  leaveSpace: (id: string) => call<void>('POST', `/api/spaces/${encodeURIComponent(id)}/leave`),
+  spacePosts: (id: string, cursor?: string) =>
+    call<{ posts: PostSummary[]; next?: string }>('GET', `/api/spaces/${encodeURIComponent(id)}/posts${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`),
+  createPost: (spaceId: string, kind: string, title: string, body: string) =>
+    call<Post>('POST', `/api/spaces/${encodeURIComponent(spaceId)}/posts`, kind === 'status' ? { kind, body } : { kind, title, body }),
+  post: (id: string) => call<Post>('GET', `/api/posts/${encodeURIComponent(id)}`),
+  stream: (cursor?: string) => call<{ posts: PostSummary[]; next?: string }>('GET', `/api/stream${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`),
   deleteAccount: () => call<void>('POST', '/api/me/delete', { confirm: true }),
 };
 

@@ -4,6 +4,7 @@ import { api, ApiError, Member } from './api';
 import { initialLang, Lang, langs, saveLang, strings } from './i18n';
 import { Admin, Home, InvitationLanding, Sessions } from './pages';
 import { Directory, EditProfile, MemberPage } from './profile';
+import { HomeStream, PostPage, SpacePage } from './spaces';
 import { Sent, SignIn } from './signin';
 import './style.css';
 
@@ -82,7 +83,17 @@ function App() {
   else if (path === '/members') page = <Directory lang={lang} navigate={navigate} />;
   else if (path.startsWith('/members/')) page = <MemberPage lang={lang} id={path.slice('/members/'.length)} viewer={auth.member} />;
   else if (path === '/admin' && isStaffInviter) page = <Admin lang={lang} member={auth.member} />;
-  else page = <Home lang={lang} member={auth.member} onSignedOut={signedOut} />;
+  else if (path.startsWith('/spaces/')) page = <SpacePage lang={lang} id={path.slice('/spaces/'.length)} navigate={navigate} />;
+  else if (path.startsWith('/posts/')) page = <PostPage lang={lang} id={path.slice('/posts/'.length)} navigate={navigate} />;
+  else {
+    const staff = auth.member.roles.some((r) => r !== 'member');
+    page = (
+      <>
+        <Home lang={lang} member={auth.member} onSignedOut={signedOut} />
+        <HomeStream lang={lang} staff={staff} navigate={navigate} />
+      </>
+    );
+  }
 
   return (
     <>
