@@ -110,11 +110,17 @@ func (a spaceAccess) CanPost(ctx context.Context, actor auth.Principal, spaceID 
 	return acc.Space.Name, err
 }
 
+func (a spaceAccess) CanModerate(ctx context.Context, actor auth.Principal, spaceID string) (bool, error) {
+	acc, err := a.spaces.AccessOf(ctx, actor, spaceID)
+	return acc.Moderate, err
+}
+
 // PostingRoutes are the routes the posting function serves: spaces, posts, streams.
 func PostingRoutes(d Deps) []httpx.Route {
 	sp := &spaces.Service{Store: d.Store, Now: time.Now}
 	ps := &posts.Service{Store: d.Store, Spaces: spaceAccess{sp}, Now: time.Now}
-	return append(spaces.HTTP{Service: sp}.Routes(), posts.HTTP{Service: ps}.Routes()...)
+	h := posts.HTTP{Service: ps, Comments: &posts.Comments{Posts: ps, Store: d.Store}}
+	return append(spaces.HTTP{Service: sp}.Routes(), h.Routes()...)
 }
 
 // PostingHandler is the posting function's HTTP handler.
@@ -178,6 +184,8 @@ func MetricsConsumer(st *store.Store) bus.ConsumerFunc {
 		eventtypes.InvitationAcceptedType: svc.OnInvitationAccepted,
 		eventtypes.MemberDeletedType:      svc.OnMemberDeleted,
 		eventtypes.PostCreatedType:        svc.OnPostCreated,
+		eventtypes.CommentCreatedType:     svc.OnCommentCreated,
+		eventtypes.AnswerAcceptedType:     svc.OnAnswerAccepted,
 	})
 }
 

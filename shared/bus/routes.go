@@ -29,7 +29,7 @@ var Routes = []Route{
 	{ConsumerNotifications, eventtypes.SourceInvitations, []string{eventtypes.InvitationCreatedType}},
 	{ConsumerMetrics, eventtypes.SourceMembers, []string{eventtypes.MemberRegisteredType, eventtypes.InvitationAcceptedType, eventtypes.MemberDeletedType}},
 	{ConsumerMetrics, eventtypes.SourceInvitations, []string{eventtypes.InvitationCreatedType}},
-	{ConsumerMetrics, eventtypes.SourcePosts, []string{eventtypes.PostCreatedType}},
+	{ConsumerMetrics, eventtypes.SourcePosts, []string{eventtypes.PostCreatedType, eventtypes.CommentCreatedType, eventtypes.AnswerAcceptedType}},
 	{ConsumerFeed, eventtypes.SourcePosts, []string{eventtypes.PostCreatedType}},
 }
 

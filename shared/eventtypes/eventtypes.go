@@ -73,6 +73,10 @@ var Catalog = []Definition{
 		func() any { return &MemberDeleted{} }},
 	{SourcePosts, PostCreatedType, "A post was published in a space.",
 		func() any { return &PostCreated{} }},
+	{SourcePosts, CommentCreatedType, "Someone commented on a post or replied to a comment.",
+		func() any { return &CommentCreated{} }},
+	{SourcePosts, AnswerAcceptedType, "A comment was accepted as the answer to a question.",
+		func() any { return &AnswerAccepted{} }},
 }
 
 // NewEnvelope wraps a payload for the outbox.
@@ -156,4 +160,31 @@ type PostCreated struct {
 	AuthorID   string    `json:"authorId"`
 	AuthorName string    `json:"authorName"`
 	CreatedAt  time.Time `json:"createdAt"`
+}
+
+// Detail types of comments and answers.
+const (
+	CommentCreatedType = "comment.created"
+	AnswerAcceptedType = "answer.accepted"
+)
+
+// CommentCreated: someone commented on a post (or replied to a comment).
+type CommentCreated struct {
+	Meta
+	CommentID    string `json:"commentId"`
+	PostID       string `json:"postId"`
+	PostTitle    string `json:"postTitle"`
+	PostAuthorID string `json:"postAuthorId"`
+	ParentID     string `json:"parentId"`
+	AuthorID     string `json:"authorId"`
+	AuthorName   string `json:"authorName"`
+}
+
+// AnswerAccepted: a comment was accepted as the solution of a question.
+type AnswerAccepted struct {
+	Meta
+	PostID       string `json:"postId"`
+	CommentID    string `json:"commentId"`
+	AnswerAuthor string `json:"answerAuthorId"`
+	AcceptedBy   string `json:"acceptedBy"`
 }

@@ -23,6 +23,8 @@ const (
 	InvitationsAccepted = "invitations_accepted"
 	AccountsDeleted     = "accounts_deleted"
 	Posts               = "posts"
+	Comments            = "comments"
+	AcceptedSolutions   = "accepted_solutions"
 )
 
 // Store counts.
@@ -98,4 +100,22 @@ func (s *Service) OnPostCreated(ctx context.Context, env eventtypes.Envelope) er
 		return fmt.Errorf("metrics.OnPostCreated: %w", err)
 	}
 	return s.count(ctx, evt.Meta, Posts)
+}
+
+// OnCommentCreated counts a comment.
+func (s *Service) OnCommentCreated(ctx context.Context, env eventtypes.Envelope) error {
+	var evt eventtypes.CommentCreated
+	if err := eventtypes.Decode(env, &evt); err != nil {
+		return fmt.Errorf("metrics.OnCommentCreated: %w", err)
+	}
+	return s.count(ctx, evt.Meta, Comments)
+}
+
+// OnAnswerAccepted counts an accepted solution.
+func (s *Service) OnAnswerAccepted(ctx context.Context, env eventtypes.Envelope) error {
+	var evt eventtypes.AnswerAccepted
+	if err := eventtypes.Decode(env, &evt); err != nil {
+		return fmt.Errorf("metrics.OnAnswerAccepted: %w", err)
+	}
+	return s.count(ctx, evt.Meta, AcceptedSolutions)
 }

@@ -46,6 +46,10 @@ type Post struct {
 	AuthorID   string    `json:"authorId"`
 	AuthorName string    `json:"authorName"`
 	CreatedAt  time.Time `json:"createdAt"`
+	// Comments counts comments and replies (exact: an atomic ADD with each comment).
+	Comments int `json:"comments"`
+	// AcceptedAnswer is the comment accepted as a question's answer.
+	AcceptedAnswer string `json:"acceptedAnswer,omitempty"`
 }
 
 // Summary is a post as a stream shows it.
@@ -81,6 +85,8 @@ type Spaces interface {
 	// the member may not know about, 403 otherwise).
 	CanRead(ctx context.Context, actor auth.Principal, spaceID string) (string, error)
 	CanPost(ctx context.Context, actor auth.Principal, spaceID string) (string, error)
+	// CanModerate reports whether the actor moderates the space.
+	CanModerate(ctx context.Context, actor auth.Principal, spaceID string) (bool, error)
 }
 
 // Store is what posts need from storage.

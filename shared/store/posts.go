@@ -130,3 +130,89 @@ func (s *Store) AddToFeeds(ctx context.Context, sum posts.Summary, memberIDs []s
 	}
 	return nil
 }
+
+const typeComment = "Comment"
+
+type commentItem struct {
+	PK, SK, Type string
+	posts.Comment
+}
+
+func commentSK(c posts.Comment) string {
+	return "COMMENT#" + c.CreatedAt.UTC().Format(time.RFC3339Nano) + "#" + c.ID
+}
+
+// AddComment implements posts.CommentStore: the comment, an atomic ADD on the post's
+// count (exact under concurrent comments) and comment.created, in one transaction.
+func (s *Store) AddComment(ctx context.Context, c posts.Comment, event eventtypes.Envelope) error {
+	put, err := s.put(commentItem{PK: postPK(c.PostID), SK: commentSK(c), Type: typeComment, Comment: c}, "attribute_not_exists(PK)")
+	if err != nil {
+		return fmt.Errorf("store.AddComment: %w", err)
+	}
+	// The comment id also points at its sort key, so a reply can find its parent.
+	pointer, err := s.put(map[string]any{AttrPK: postPK(c.PostID), AttrSK: "CID#" + c.ID, AttrType: "CommentPointer", "CommentSK": commentSK(c)}, "")
+	if err != nil {
+		return fmt.Errorf("store.AddComment: %w", err)
+	}
+	count := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(c.PostID), "POST"),
+		UpdateExpression: aws.String("ADD Comments :one"), ConditionExpression: aws.String("attribute_exists(PK)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":one": &types.AttributeValueMemberN{Value: "1"}}}}
+	out, err := s.outboxPut(event)
+	if err != nil {
+		return fmt.Errorf("store.AddComment: %w", err)
+	}
+	if _, err := s.transact(ctx, []types.TransactWriteItem{put, pointer, count, out}); err != nil {
+		return fmt.Errorf("store.AddComment %s: %w", c.ID, err)
+	}
+	return nil
+}
+
+// GetComment implements posts.CommentStore (two reads: the pointer, then the comment).
+func (s *Store) GetComment(ctx context.Context, postID, commentID string) (posts.Comment, error) {
+	var ptr struct{ CommentSK string }
+	if err := s.get(ctx, "store.GetComment", postPK(postID), "CID#"+commentID, time.Now(), &ptr); err != nil {
+		return posts.Comment{}, err
+	}
+	var it commentItem
+	if err := s.get(ctx, "store.GetComment", postPK(postID), ptr.CommentSK, time.Now(), &it); err != nil {
+		return posts.Comment{}, err
+	}
+	return it.Comment, nil
+}
+
+// Comments implements posts.CommentStore: oldest first.
+func (s *Store) Comments(ctx context.Context, postID string) ([]posts.Comment, error) {
+	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table),
+		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :c)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": &types.AttributeValueMemberS{Value: postPK(postID)}, ":c": &types.AttributeValueMemberS{Value: "COMMENT#"}}})
+	if err != nil {
+		return nil, fmt.Errorf("store.Comments %s: %w", postID, err)
+	}
+	out := make([]posts.Comment, 0, len(items))
+	for _, item := range items {
+		var it commentItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return nil, fmt.Errorf("store.Comments %s: %w", postID, err)
+		}
+		out = append(out, it.Comment)
+	}
+	return out, nil
+}
+
+// AcceptAnswer implements posts.CommentStore.
+func (s *Store) AcceptAnswer(ctx context.Context, postID, commentID string, event eventtypes.Envelope) error {
+	out, err := s.outboxPut(event)
+	if err != nil {
+		return fmt.Errorf("store.AcceptAnswer: %w", err)
+	}
+	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(postID), "POST"),
+		UpdateExpression: aws.String("SET AcceptedAnswer = :c"), ConditionExpression: aws.String("attribute_exists(PK) AND #k = :q"),
+		ExpressionAttributeNames: map[string]string{"#k": "Kind"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":c": &types.AttributeValueMemberS{Value: commentID}, ":q": &types.AttributeValueMemberS{Value: posts.KindQuestion}}}}
+	if _, err := s.transact(ctx, []types.TransactWriteItem{update, out}); err != nil {
+		return fmt.Errorf("store.AcceptAnswer %s: %w", postID, err)
+	}
+	return nil
+}

@@ -114,6 +114,18 @@ export interface PostSummary {
 export interface Post extends PostSummary {
   body: string;
   html: string;
+  comments: number;
+  acceptedAnswer?: string;
+}
+
+export interface Comment {
+  id: string;
+  postId: string;
+  parentId?: string;
+  html: string;
+  authorId: string;
+  authorName: string;
+  createdAt: string;
 }
 
 export class ApiError extends Error {
@@ -194,6 +206,11 @@ export const api = {
   createPost: (spaceId: string, kind: string, title: string, body: string) =>
     call<Post>('POST', `/api/spaces/${encodeURIComponent(spaceId)}/posts`, kind === 'status' ? { kind, body } : { kind, title, body }),
   post: (id: string) => call<Post>('GET', `/api/posts/${encodeURIComponent(id)}`),
+  comments: (id: string) => call<{ comments: Comment[] }>('GET', `/api/posts/${encodeURIComponent(id)}/comments`),
+  addComment: (id: string, body: string, parentId?: string) =>
+    call<Comment>('POST', `/api/posts/${encodeURIComponent(id)}/comments`, parentId ? { body, parentId } : { body }),
+  acceptAnswer: (id: string, commentId: string) =>
+    call<Post>('POST', `/api/posts/${encodeURIComponent(id)}/comments/${encodeURIComponent(commentId)}/accept`),
   stream: (cursor?: string) => call<{ posts: PostSummary[]; next?: string }>('GET', `/api/stream${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`),
   deleteAccount: () => call<void>('POST', '/api/me/delete', { confirm: true }),
 };

@@ -84,7 +84,7 @@ function App() {
   else if (path.startsWith('/members/')) page = <MemberPage lang={lang} id={path.slice('/members/'.length)} viewer={auth.member} />;
   else if (path === '/admin' && isStaffInviter) page = <Admin lang={lang} member={auth.member} />;
   else if (path.startsWith('/spaces/')) page = <SpacePage lang={lang} id={path.slice('/spaces/'.length)} navigate={navigate} />;
-  else if (path.startsWith('/posts/')) page = <PostPage lang={lang} id={path.slice('/posts/'.length)} navigate={navigate} />;
+  else if (path.startsWith('/posts/')) page = <PostPage lang={lang} id={path.slice('/posts/'.length)} navigate={navigate} viewerId={auth.member.id} />;
   else {
     const staff = auth.member.roles.some((r) => r !== 'member');
     page = (

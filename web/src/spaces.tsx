@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, Post, PostSummary, Space, SpaceMembership } from './api';
+import { api, Comment, Post, PostSummary, Space, SpaceMembership } from './api';
 import { formatDate, Lang, strings } from './i18n';
 import { useFocusHeading } from './signin';
 import { codeOf, Done, Problem } from './ui';
@@ -228,7 +228,7 @@ function Composer(props: { lang: Lang; spaceId: string; onPosted: () => void }) 
   );
 }
 
-export function PostPage(props: { lang: Lang; id: string; navigate: Nav }) {
+export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerId: string }) {
   const s = strings[props.lang];
   const heading = useFocusHeading();
   const [post, setPost] = useState<Post>();
@@ -252,6 +252,81 @@ export function PostPage(props: { lang: Lang; id: string; navigate: Nav }) {
       </p>
       {/* The server renders Markdown through an allowlist sanitizer (shared/content). */}
       <div class="post-body" dangerouslySetInnerHTML={{ __html: post.html }} />
+      <Comments lang={props.lang} post={post} viewerId={props.viewerId} onAccepted={(id) => setPost({ ...post, acceptedAnswer: id })} />
     </article>
+  );
+}
+
+function Comments(props: { lang: Lang; post: Post; viewerId: string; onAccepted: (id: string) => void }) {
+  const s = strings[props.lang];
+  const [list, setList] = useState<Comment[]>([]);
+  const [body, setBody] = useState('');
+  const [replyTo, setReplyTo] = useState<Comment>();
+  const [error, setError] = useState<string>();
+  const load = () => api.comments(props.post.id).then((r) => setList(r.comments), (err) => setError(codeOf(err)));
+  useEffect(() => {
+    load();
+  }, [props.post.id]);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setError(undefined);
+    try {
+      await api.addComment(props.post.id, body, replyTo?.id);
+      setBody('');
+      setReplyTo(undefined);
+      load();
+    } catch (err) {
+      setError(codeOf(err));
+    }
+  };
+  const accept = async (id: string) => {
+    try {
+      await api.acceptAnswer(props.post.id, id);
+      props.onAccepted(id);
+    } catch (err) {
+      setError(codeOf(err));
+    }
+  };
+  const canAccept = props.post.kind === 'question' && props.post.authorId === props.viewerId;
+  const top = list.filter((c) => !c.parentId);
+  return (
+    <section class="section" aria-labelledby="comments-title">
+      <h2 id="comments-title">{s.commentsTitle(list.length)}</h2>
+      <ul class="list comments">
+        {top.map((c) => (
+          <li key={c.id} class={props.post.acceptedAnswer === c.id ? 'accepted' : undefined}>
+            {props.post.acceptedAnswer === c.id && <span class="badge question">{s.acceptedAnswer}</span>}
+            <strong>{c.authorName}</strong>
+            <div class="post-body" dangerouslySetInnerHTML={{ __html: c.html }} />
+            <span class="actions">
+              <button type="button" class="secondary small" onClick={() => setReplyTo(c)}>
+                {s.reply}
+              </button>
+              {canAccept && props.post.acceptedAnswer !== c.id && (
+                <button type="button" class="secondary small" onClick={() => accept(c.id)}>
+                  {s.acceptAnswer}
+                </button>
+              )}
+            </span>
+            <ul class="replies">
+              {list
+                .filter((r) => r.parentId === c.id)
+                .map((r) => (
+                  <li key={r.id}>
+                    <strong>{r.authorName}</strong>
+                    <div class="post-body" dangerouslySetInnerHTML={{ __html: r.html }} />
+                  </li>
+                ))}
+            </ul>
+          </li>
+        ))}
+      </ul>
+      <form onSubmit={submit} noValidate>
+        <label for="comment-body">{replyTo ? s.replyTo(replyTo.authorName) : s.yourComment}</label>
+        <textarea id="comment-body" rows={3} value={body} onInput={(e) => setBody((e.currentTarget as HTMLTextAreaElement).value)} />
+        <Problem lang={props.lang} code={error} />
+        <button type="submit">{s.sendComment}</button>
+      </form>
+    </section>
   );
 }

@@ -1,0 +1,161 @@
+package posts
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"tribune/shared/auth"
+	"tribune/shared/content"
+	"tribune/shared/errs"
+	"tribune/shared/eventtypes"
+)
+
+// MaxCommentRunes bounds a comment.
+const MaxCommentRunes = 10000
+
+// Comment is a comment on a post, or (ParentID set) a reply to a top-level comment.
+type Comment struct {
+	ID         string    `json:"id"`
+	PostID     string    `json:"postId"`
+	ParentID   string    `json:"parentId,omitempty"`
+	Body       string    `json:"body"`
+	HTML       string    `json:"html"`
+	AuthorID   string    `json:"authorId"`
+	AuthorName string    `json:"authorName"`
+	CreatedAt  time.Time `json:"createdAt"`
+}
+
+// NewComment is what the comment box sends.
+type NewComment struct {
+	Body string `json:"body"`
+	// ParentID replies to a top-level comment (one level of replies).
+	ParentID string `json:"parentId,omitempty"`
+}
+
+// Thread is a post's comments, oldest first.
+type Thread struct {
+	Comments []Comment `json:"comments"`
+}
+
+// Errors of comments and answers.
+var (
+	ErrComment     = errs.InvalidField("body", "invalid_comment", "Write something: at most 10,000 characters.")
+	ErrParent      = errs.InvalidField("parentId", "invalid_parent", "Reply to a comment of this post (replies have one level).")
+	ErrNotQuestion = errs.New(errs.Conflict, "not_a_question", "Only a question has an accepted answer.")
+	ErrNotAsker    = errs.New(errs.Forbidden, "not_the_asker", "Only the person who asked, or a moderator, can accept an answer.")
+	ErrNoComment   = errs.New(errs.NotFound, "comment_not_found", "There is no such comment on this post.")
+)
+
+// CommentStore is what comments need from storage.
+type CommentStore interface {
+	// AddComment writes the comment, adds one to the post's count and records
+	// comment.created, in one transaction.
+	AddComment(ctx context.Context, c Comment, event eventtypes.Envelope) error
+	GetComment(ctx context.Context, postID, commentID string) (Comment, error)
+	Comments(ctx context.Context, postID string) ([]Comment, error)
+	// AcceptAnswer marks a comment as a question's answer and records answer.accepted.
+	AcceptAnswer(ctx context.Context, postID, commentID string, event eventtypes.Envelope) error
+}
+
+// Comments is commenting and accepting answers.
+type Comments struct {
+	Posts *Service
+	Store CommentStore
+}
+
+// Add comments on a post the actor may post in (the post's space).
+func (c *Comments) Add(ctx context.Context, actor auth.Principal, postID string, n NewComment) (Comment, error) {
+	n.Body = strings.TrimSpace(n.Body)
+	if l := utf8.RuneCountInString(n.Body); l < 1 || l > MaxCommentRunes {
+		return Comment{}, fmt.Errorf("posts.AddComment: %w", ErrComment)
+	}
+	p, err := c.Posts.Get(ctx, actor, postID)
+	if err != nil {
+		return Comment{}, err
+	}
+	if _, err := c.Posts.Spaces.CanPost(ctx, actor, p.SpaceID); err != nil {
+		return Comment{}, fmt.Errorf("posts.AddComment: %w", err)
+	}
+	if n.ParentID != "" {
+		parent, err := c.Store.GetComment(ctx, postID, n.ParentID)
+		if err != nil || parent.ParentID != "" {
+			return Comment{}, fmt.Errorf("posts.AddComment: %w", ErrParent)
+		}
+	}
+	html, err := content.Render(n.Body)
+	if err != nil {
+		return Comment{}, fmt.Errorf("posts.AddComment: %w", err)
+	}
+	author, err := c.Posts.Store.DisplayName(ctx, actor.MemberID)
+	if err != nil {
+		return Comment{}, fmt.Errorf("posts.AddComment: %w", err)
+	}
+	now := c.Posts.Now().UTC()
+	cm := Comment{ID: "c_" + strings.ToLower(rand.Text()), PostID: postID, ParentID: n.ParentID, Body: n.Body, HTML: html,
+		AuthorID: actor.MemberID, AuthorName: author, CreatedAt: now}
+	meta := eventtypes.NewMeta(now)
+	event, err := eventtypes.NewEnvelope(eventtypes.SourcePosts, eventtypes.CommentCreatedType, meta, eventtypes.CommentCreated{Meta: meta,
+		CommentID: cm.ID, PostID: postID, PostTitle: p.Title, PostAuthorID: p.AuthorID, ParentID: n.ParentID, AuthorID: cm.AuthorID, AuthorName: author})
+	if err != nil {
+		return Comment{}, fmt.Errorf("posts.AddComment: %w", err)
+	}
+	if err := c.Store.AddComment(ctx, cm, event); err != nil {
+		return Comment{}, fmt.Errorf("posts.AddComment: %w", err)
+	}
+	return cm, nil
+}
+
+// List returns a post's comments, if the actor may read the post.
+func (c *Comments) List(ctx context.Context, actor auth.Principal, postID string) (Thread, error) {
+	if _, err := c.Posts.Get(ctx, actor, postID); err != nil {
+		return Thread{}, err
+	}
+	list, err := c.Store.Comments(ctx, postID)
+	if err != nil {
+		return Thread{}, fmt.Errorf("posts.Comments: %w", err)
+	}
+	if list == nil {
+		list = []Comment{}
+	}
+	return Thread{Comments: list}, nil
+}
+
+// Accept marks a top-level comment as the answer to a question: the asker or a
+// moderator of the space may.
+func (c *Comments) Accept(ctx context.Context, actor auth.Principal, postID, commentID string) (Post, error) {
+	p, err := c.Posts.Get(ctx, actor, postID)
+	if err != nil {
+		return Post{}, err
+	}
+	if p.Kind != KindQuestion {
+		return Post{}, fmt.Errorf("posts.Accept: %w", ErrNotQuestion)
+	}
+	if p.AuthorID != actor.MemberID {
+		moderator, err := c.Posts.Spaces.CanModerate(ctx, actor, p.SpaceID)
+		if err != nil {
+			return Post{}, fmt.Errorf("posts.Accept: %w", err)
+		}
+		if !moderator {
+			return Post{}, fmt.Errorf("posts.Accept: %w", ErrNotAsker)
+		}
+	}
+	cm, err := c.Store.GetComment(ctx, postID, commentID)
+	if err != nil || cm.ParentID != "" {
+		return Post{}, fmt.Errorf("posts.Accept: %w", ErrNoComment)
+	}
+	meta := eventtypes.NewMeta(c.Posts.Now())
+	event, err := eventtypes.NewEnvelope(eventtypes.SourcePosts, eventtypes.AnswerAcceptedType, meta, eventtypes.AnswerAccepted{Meta: meta,
+		PostID: postID, CommentID: commentID, AnswerAuthor: cm.AuthorID, AcceptedBy: actor.MemberID})
+	if err != nil {
+		return Post{}, fmt.Errorf("posts.Accept: %w", err)
+	}
+	if err := c.Store.AcceptAnswer(ctx, postID, commentID, event); err != nil {
+		return Post{}, fmt.Errorf("posts.Accept: %w", err)
+	}
+	p.AcceptedAnswer = commentID
+	return p, nil
+}
