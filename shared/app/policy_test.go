@@ -19,11 +19,16 @@ import (
 	"tribune/shared/store/dynamotest"
 )
 
-// newMember registers a member holding roles and returns its id.
+// newMember registers a member who joined a month ago, holding roles, and returns its id.
 func newMember(t testing.TB, st *store.Store, name string, roles []string) string {
+	return newMemberSince(t, st, name, roles, time.Now().AddDate(0, -1, 0))
+}
+
+// newMemberSince registers a member who joined at joined.
+func newMemberSince(t testing.TB, st *store.Store, name string, roles []string, joined time.Time) string {
 	t.Helper()
 	now := time.Now()
-	m := members.Member{ID: "m_" + name, Email: name + "@example.com", DisplayName: name, Locale: "en", Roles: roles, Status: members.StatusActive, CreatedAt: now}
+	m := members.Member{ID: "m_" + name, Email: name + "@example.com", DisplayName: name, Locale: "en", Roles: roles, Status: members.StatusActive, CreatedAt: joined}
 	sess, _ := auth.NewSession(m.ID, now, "test")
 	meta := eventtypes.NewMeta(now)
 	env, _ := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta, eventtypes.MemberRegistered{Meta: meta})

@@ -227,3 +227,31 @@ func TestCommentsRepliesAndAcceptedAnswers(t *testing.T) {
 		return n == 11 && s == 1
 	})
 }
+
+func TestNewMembersAreSlowedDown(t *testing.T) {
+	c := newCommunity(t)
+	staff := c.as("sia", policy.RoleAdmin)
+	var sp spaces.Space
+	c.call(staff, "POST", "/api/spaces", `{"name":"Open","visibility":"public"}`, &sp)
+	id := newMemberSince(t, c.st, "fresh", []string{policy.RoleMember}, time.Now())
+	fresh := c.visitor()
+	u, _ := http.NewRequest("GET", c.srv.URL, nil)
+	fresh.Jar.SetCookies(u.URL, []*http.Cookie{{Name: auth.SessionCookie, Value: cookieFor(t, c.st, id)}})
+	c.call(fresh, "POST", "/api/spaces/"+sp.ID+"/join", "", nil)
+	links := `{"kind":"status","body":"https://a.example https://b.example https://c.example"}`
+	if status, body := c.call(fresh, "POST", "/api/spaces/"+sp.ID+"/posts", links, nil); status != 400 || !strings.Contains(body, "too_many_links") {
+		t.Fatalf("a new member's link-heavy post: %d %s", status, body)
+	}
+	for i := 0; i < posts.LimitNewPosts.Limit; i++ {
+		if status, body := c.call(fresh, "POST", "/api/spaces/"+sp.ID+"/posts", fmt.Sprintf(`{"kind":"status","body":"hello %d"}`, i), nil); status != 201 {
+			t.Fatalf("post %d: %d %s", i, status, body)
+		}
+	}
+	if status, body := c.call(fresh, "POST", "/api/spaces/"+sp.ID+"/posts", `{"kind":"status","body":"one more"}`, nil); status != 429 || !strings.Contains(body, "posting_too_fast") {
+		t.Fatalf("a new member's 4th post in a minute: %d %s", status, body)
+	}
+	var page posts.Page
+	if c.call(staff, "GET", "/api/spaces/"+sp.ID+"/posts", "", &page); len(page.Posts) != posts.LimitNewPosts.Limit {
+		t.Fatalf("%d posts written, want %d (nothing for refused ones)", len(page.Posts), posts.LimitNewPosts.Limit)
+	}
+}

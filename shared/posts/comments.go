@@ -12,6 +12,7 @@ import (
 	"tribune/shared/content"
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
+	"tribune/shared/ratelimit"
 )
 
 // MaxCommentRunes bounds a comment.
@@ -53,8 +54,8 @@ var (
 // CommentStore is what comments need from storage.
 type CommentStore interface {
 	// AddComment writes the comment, adds one to the post's count and records
-	// comment.created, in one transaction.
-	AddComment(ctx context.Context, c Comment, event eventtypes.Envelope) error
+	// comment.created, in one transaction, under the rate-limit hits.
+	AddComment(ctx context.Context, c Comment, event eventtypes.Envelope, hits []ratelimit.Hit) error
 	GetComment(ctx context.Context, postID, commentID string) (Comment, error)
 	Comments(ctx context.Context, postID string) ([]Comment, error)
 	// AcceptAnswer marks a comment as a question's answer and records answer.accepted.
@@ -90,7 +91,7 @@ func (c *Comments) Add(ctx context.Context, actor auth.Principal, postID string,
 	if err != nil {
 		return Comment{}, fmt.Errorf("posts.AddComment: %w", err)
 	}
-	author, err := c.Posts.Store.DisplayName(ctx, actor.MemberID)
+	author, hits, err := c.Posts.brakes(ctx, actor, n.Body)
 	if err != nil {
 		return Comment{}, fmt.Errorf("posts.AddComment: %w", err)
 	}
@@ -103,7 +104,7 @@ func (c *Comments) Add(ctx context.Context, actor auth.Principal, postID string,
 	if err != nil {
 		return Comment{}, fmt.Errorf("posts.AddComment: %w", err)
 	}
-	if err := c.Store.AddComment(ctx, cm, event); err != nil {
+	if err := c.Store.AddComment(ctx, cm, event, hits); err != nil {
 		return Comment{}, fmt.Errorf("posts.AddComment: %w", err)
 	}
 	return cm, nil

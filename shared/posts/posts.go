@@ -16,6 +16,8 @@ import (
 	"tribune/shared/content"
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
+	"tribune/shared/policy"
+	"tribune/shared/ratelimit"
 )
 
 // Kinds of posts in this version.
@@ -71,12 +73,23 @@ type Page struct {
 	Next  string    `json:"next,omitempty"`
 }
 
+// Spam brakes: everyone posts at most 10 times a minute; a member in their first week
+// at most 3 times, with at most 2 links a post.
+var (
+	LimitPosts        = ratelimit.Rule{Name: "post-member", Limit: 10, Window: time.Minute}
+	LimitNewPosts     = ratelimit.Rule{Name: "post-new-member", Limit: 3, Window: time.Minute}
+	NewMemberPeriod   = 7 * 24 * time.Hour
+	MaxNewMemberLinks = 2
+)
+
 // Errors.
 var (
-	ErrKind   = errs.InvalidField("kind", "invalid_post_kind", "A post is a status, a discussion or a question.")
-	ErrTitle  = errs.InvalidField("title", "invalid_title", "A title has 1 to 150 characters.")
-	ErrBody   = errs.InvalidField("body", "invalid_body", "Write something: at most 20,000 characters (500 for a status).")
-	ErrNoPost = errs.New(errs.NotFound, "post_not_found", "There is no such post.")
+	ErrRateLimited  = errs.New(errs.RateLimited, "posting_too_fast", "You are posting too fast. Wait a minute.")
+	ErrTooManyLinks = errs.InvalidField("body", "too_many_links", "New members can put at most 2 links in a post.")
+	ErrKind         = errs.InvalidField("kind", "invalid_post_kind", "A post is a status, a discussion or a question.")
+	ErrTitle        = errs.InvalidField("title", "invalid_title", "A title has 1 to 150 characters.")
+	ErrBody         = errs.InvalidField("body", "invalid_body", "Write something: at most 20,000 characters (500 for a status).")
+	ErrNoPost       = errs.New(errs.NotFound, "post_not_found", "There is no such post.")
 )
 
 // Spaces answers what a member may do in a space (package spaces, through the app).
@@ -91,12 +104,14 @@ type Spaces interface {
 
 // Store is what posts need from storage.
 type Store interface {
-	// CreatePost writes the post, its space-stream entry and post.created in one transaction.
-	CreatePost(ctx context.Context, p Post, excerpt string, event eventtypes.Envelope) error
+	// CreatePost writes the post, its space-stream entry and post.created in one
+	// transaction, under the rate-limit hits (ErrRateLimited; nothing written).
+	CreatePost(ctx context.Context, p Post, excerpt string, event eventtypes.Envelope, hits []ratelimit.Hit) error
 	GetPost(ctx context.Context, id string) (Post, error)
 	SpaceStream(ctx context.Context, spaceID, cursor string, limit int) (Page, error)
 	HomeStream(ctx context.Context, memberID, cursor string, limit int) (Page, error)
-	DisplayName(ctx context.Context, memberID string) (string, error)
+	// Author returns a member's display name and when they joined the community.
+	Author(ctx context.Context, memberID string) (string, time.Time, error)
 }
 
 // Service is the posting use cases.
@@ -159,7 +174,7 @@ func (s *Service) Create(ctx context.Context, actor auth.Principal, spaceID stri
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.Create: %w", err)
 	}
-	author, err := s.Store.DisplayName(ctx, actor.MemberID)
+	author, hits, err := s.brakes(ctx, actor, n.Body)
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.Create: %w", err)
 	}
@@ -174,10 +189,27 @@ func (s *Service) Create(ctx context.Context, actor auth.Principal, spaceID stri
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.Create: %w", err)
 	}
-	if err := s.Store.CreatePost(ctx, p, excerpt, event); err != nil {
+	if err := s.Store.CreatePost(ctx, p, excerpt, event, hits); err != nil {
 		return Post{}, fmt.Errorf("posts.Create: %w", err)
 	}
 	return p, nil
+}
+
+// brakes returns the author's name and the rate limits their next post or comment
+// counts against; a new member's text may carry only a few links.
+func (s *Service) brakes(ctx context.Context, actor auth.Principal, text string) (string, []ratelimit.Hit, error) {
+	name, joined, err := s.Store.Author(ctx, actor.MemberID)
+	if err != nil || policy.Allowed(actor.Roles, policy.SpacesModerateAll) {
+		return name, nil, err
+	}
+	hits := []ratelimit.Hit{{Rule: LimitPosts, Key: actor.MemberID}}
+	if s.Now().Sub(joined) < NewMemberPeriod {
+		if content.Links(text) > MaxNewMemberLinks {
+			return "", nil, ErrTooManyLinks
+		}
+		hits = append(hits, ratelimit.Hit{Rule: LimitNewPosts, Key: actor.MemberID})
+	}
+	return name, hits, nil
 }
 
 // Get returns a post the actor may read (hidden spaces' posts are "not found").

@@ -12,6 +12,7 @@ import (
 
 	"tribune/shared/eventtypes"
 	"tribune/shared/posts"
+	"tribune/shared/ratelimit"
 )
 
 const (
@@ -41,7 +42,7 @@ type streamItem struct {
 }
 
 // CreatePost implements posts.Store.
-func (s *Store) CreatePost(ctx context.Context, p posts.Post, excerpt string, event eventtypes.Envelope) error {
+func (s *Store) CreatePost(ctx context.Context, p posts.Post, excerpt string, event eventtypes.Envelope, hits []ratelimit.Hit) error {
 	sum := posts.Summary{ID: p.ID, SpaceID: p.SpaceID, SpaceName: p.SpaceName, Kind: p.Kind, Title: p.Title, Excerpt: excerpt,
 		AuthorID: p.AuthorID, AuthorName: p.AuthorName, CreatedAt: p.CreatedAt}
 	canonical, err := s.put(postItem{PK: postPK(p.ID), SK: "POST", Type: typePost, Post: p}, "attribute_not_exists(PK)")
@@ -56,7 +57,7 @@ func (s *Store) CreatePost(ctx context.Context, p posts.Post, excerpt string, ev
 	if err != nil {
 		return fmt.Errorf("store.CreatePost: %w", err)
 	}
-	if _, err := s.transact(ctx, []types.TransactWriteItem{canonical, entry, out}); err != nil {
+	if err := s.writeUnderLimits(ctx, hits, p.CreatedAt, posts.ErrRateLimited, canonical, entry, out); err != nil {
 		return fmt.Errorf("store.CreatePost %s: %w", p.ID, err)
 	}
 	return nil
@@ -144,7 +145,7 @@ func commentSK(c posts.Comment) string {
 
 // AddComment implements posts.CommentStore: the comment, an atomic ADD on the post's
 // count (exact under concurrent comments) and comment.created, in one transaction.
-func (s *Store) AddComment(ctx context.Context, c posts.Comment, event eventtypes.Envelope) error {
+func (s *Store) AddComment(ctx context.Context, c posts.Comment, event eventtypes.Envelope, hits []ratelimit.Hit) error {
 	put, err := s.put(commentItem{PK: postPK(c.PostID), SK: commentSK(c), Type: typeComment, Comment: c}, "attribute_not_exists(PK)")
 	if err != nil {
 		return fmt.Errorf("store.AddComment: %w", err)
@@ -161,7 +162,7 @@ func (s *Store) AddComment(ctx context.Context, c posts.Comment, event eventtype
 	if err != nil {
 		return fmt.Errorf("store.AddComment: %w", err)
 	}
-	if _, err := s.transact(ctx, []types.TransactWriteItem{put, pointer, count, out}); err != nil {
+	if err := s.writeUnderLimits(ctx, hits, c.CreatedAt, posts.ErrRateLimited, put, pointer, count, out); err != nil {
 		return fmt.Errorf("store.AddComment %s: %w", c.ID, err)
 	}
 	return nil
@@ -215,4 +216,13 @@ func (s *Store) AcceptAnswer(ctx context.Context, postID, commentID string, even
 		return fmt.Errorf("store.AcceptAnswer %s: %w", postID, err)
 	}
 	return nil
+}
+
+// Author implements posts.Store.
+func (s *Store) Author(ctx context.Context, memberID string) (string, time.Time, error) {
+	m, err := s.GetMember(ctx, memberID)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	return m.DisplayName, m.CreatedAt, nil
 }

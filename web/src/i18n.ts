@@ -194,6 +194,9 @@ const en = {
     invalid_body: 'Write something: at most 20,000 characters (500 for a status).',
     invalid_space_name: 'A space name has 1 to 80 characters.',
     owner_cannot_leave: 'The owner cannot leave the space.',
+    posting_too_fast: 'You are posting too fast. Wait a minute.',
+    too_many_links: 'New members can put at most 2 links in a post.',
+    invalid_comment: 'Write something: at most 10,000 characters.',
   } as Record<string, string>,
 };
 
@@ -390,6 +393,9 @@ const fr: Strings = {
     invalid_body: 'Écrivez quelque chose : 20 000 caractères au plus (500 pour un statut).',
     invalid_space_name: 'Un nom d’espace fait de 1 à 80 caractères.',
     owner_cannot_leave: 'Le propriétaire ne peut pas quitter l’espace.',
+    posting_too_fast: 'Vous publiez trop vite. Patientez une minute.',
+    too_many_links: 'Les nouveaux membres peuvent mettre au plus 2 liens par message.',
+    invalid_comment: 'Écrivez quelque chose : 10 000 caractères au plus.',
   },
 };
 
