@@ -154,10 +154,12 @@ async function main() {
     await admin.getByRole('button', { name: 'Accept as the answer' }).click();
     await admin.getByText('Accepted answer').waitFor();
     await axe(admin, 'post');
+    // The fan-out is asynchronous: reload until the stream has it, letting each page
+    // finish its API calls before looking.
     for (let i = 0; ; i++) {
-      await admin.goto(base + '/');
+      await admin.goto(base + '/', { waitUntil: 'networkidle' });
       if (await admin.getByRole('link', { name: 'How do I page a query?' }).count()) break;
-      if (i === 20) fail('the question never reached the home stream');
+      if (i === 40) fail('the question never reached the home stream');
       await new Promise((r) => setTimeout(r, 250));
     }
     await axe(admin, 'home-stream');
