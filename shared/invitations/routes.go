@@ -81,21 +81,26 @@ func (h HTTP) Routes() []httpx.Route {
 	}
 }
 
-func (h HTTP) inviter(r *http.Request) (Inviter, error) {
+// decode reads the request body into req and finds who invites; false means the
+// answer (a problem) is written.
+func (h HTTP) decode(w http.ResponseWriter, r *http.Request, req any) (Inviter, bool) {
+	if err := httpx.DecodeJSON(r, req); err != nil {
+		httpx.WriteError(w, r, err)
+		return Inviter{}, false
+	}
 	p, _ := auth.PrincipalFrom(r.Context())
 	name, err := h.Names.DisplayName(r.Context(), p.MemberID)
-	return Inviter{Principal: p, Name: name}, err
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return Inviter{}, false
+	}
+	return Inviter{Principal: p, Name: name}, true
 }
 
 func (h HTTP) bulk(w http.ResponseWriter, r *http.Request) {
 	var req BulkRequest
-	if err := httpx.DecodeJSON(r, &req); err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	inviter, err := h.inviter(r)
-	if err != nil {
-		httpx.WriteError(w, r, err)
+	inviter, ok := h.decode(w, r, &req)
+	if !ok {
 		return
 	}
 	created, err := h.Service.InviteByEmail(r.Context(), inviter, Request{Emails: req.Emails, Roles: req.Roles, Message: req.Message,
@@ -113,13 +118,8 @@ func (h HTTP) bulk(w http.ResponseWriter, r *http.Request) {
 
 func (h HTTP) friend(w http.ResponseWriter, r *http.Request) {
 	var req FriendRequest
-	if err := httpx.DecodeJSON(r, &req); err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	inviter, err := h.inviter(r)
-	if err != nil {
-		httpx.WriteError(w, r, err)
+	inviter, ok := h.decode(w, r, &req)
+	if !ok {
 		return
 	}
 	created, err := h.Service.InviteByEmail(r.Context(), inviter, Request{Emails: []string{req.Email}, Message: req.Message, Locale: req.Locale})
@@ -132,13 +132,8 @@ func (h HTTP) friend(w http.ResponseWriter, r *http.Request) {
 
 func (h HTTP) link(w http.ResponseWriter, r *http.Request) {
 	var req LinkRequest
-	if err := httpx.DecodeJSON(r, &req); err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	inviter, err := h.inviter(r)
-	if err != nil {
-		httpx.WriteError(w, r, err)
+	inviter, ok := h.decode(w, r, &req)
+	if !ok {
 		return
 	}
 	c, err := h.Service.CreateLink(r.Context(), inviter, Request{Roles: req.Roles, Message: req.Message, ValidDays: req.ValidDays, MaxUses: req.MaxUses})
