@@ -274,5 +274,3 @@ func WantsHTML(r *http.Request) bool {
 	accept := r.Header.Get("Accept")
 	return strings.Contains(accept, "text/html") && !strings.Contains(accept, "application/json")
 }
-
-func isNotFound(err error) bool { return errors.Is(err, errs.ErrNotFound) }

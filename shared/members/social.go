@@ -2,6 +2,7 @@ package members
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -111,7 +112,7 @@ func (s *Social) signIn(ctx context.Context, id social.Identity, invitation, lan
 	if err == nil {
 		return s.Service.signIn(ctx, memberID, now, userAgent)
 	}
-	if !isNotFound(err) {
+	if !errors.Is(err, errs.ErrNotFound) {
 		return Member{}, auth.Session{}, "", err
 	}
 	// A new identity: it may only attach to an account through a verified address.
