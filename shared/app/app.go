@@ -4,12 +4,14 @@ package app
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
 	"tribune/shared/auth"
 	"tribune/shared/bus"
 	"tribune/shared/config"
+	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
 	"tribune/shared/httpx"
 	"tribune/shared/invitations"
@@ -92,35 +94,45 @@ func InvitationsHandler(d Deps) (http.Handler, error) {
 
 // spaceAccess lets posts ask spaces what a member may do (the two domains do not
 // import each other).
-type spaceAccess struct{ spaces *spaces.Service }
+type spaceAccess struct {
+	spaces *spaces.Service
+	store  *store.Store
+}
 
-func (a spaceAccess) CanRead(ctx context.Context, actor auth.Principal, spaceID string) (string, error) {
+func (a spaceAccess) Access(ctx context.Context, actor auth.Principal, spaceID string) (posts.SpaceAccess, error) {
 	acc, err := a.spaces.AccessOf(ctx, actor, spaceID)
-	if err == nil && !acc.Read {
-		err = spaces.ErrNotMember
+	if err != nil {
+		return posts.SpaceAccess{}, err
 	}
-	return acc.Space.Name, err
+	return posts.SpaceAccess{Name: acc.Space.Name, Read: acc.Read, Post: acc.Post, Moderate: acc.Moderate, Denied: spaces.ErrNotMember}, nil
 }
 
-func (a spaceAccess) CanPost(ctx context.Context, actor auth.Principal, spaceID string) (string, error) {
-	acc, err := a.spaces.AccessOf(ctx, actor, spaceID)
-	if err == nil && !acc.Post {
-		err = spaces.ErrNotMember
+func (a spaceAccess) MayRead(ctx context.Context, memberID, spaceID string) (bool, error) {
+	m, err := a.store.GetMember(ctx, memberID)
+	if errors.Is(err, errs.ErrNotFound) {
+		return false, nil
 	}
-	return acc.Space.Name, err
+	if err != nil {
+		return false, err
+	}
+	acc, err := a.spaces.AccessOf(ctx, auth.Principal{MemberID: memberID, Roles: m.Roles}, spaceID)
+	if errors.Is(err, spaces.ErrNoSpace) {
+		return false, nil
+	}
+	return err == nil && acc.Read && m.Status != auth.StatusBanned && m.Status != auth.StatusDeleted, err
 }
 
-func (a spaceAccess) CanModerate(ctx context.Context, actor auth.Principal, spaceID string) (bool, error) {
-	acc, err := a.spaces.AccessOf(ctx, actor, spaceID)
-	return acc.Moderate, err
-}
-
-// PostingRoutes are the routes the posting function serves: spaces, posts, streams.
+// PostingRoutes are the routes the posting function serves: spaces, posts, streams,
+// moderation, the rules and the inbox.
 func PostingRoutes(d Deps) []httpx.Route {
 	sp := &spaces.Service{Store: d.Store, Now: time.Now}
-	ps := &posts.Service{Store: d.Store, Spaces: spaceAccess{sp}, Now: time.Now}
-	h := posts.HTTP{Service: ps, Comments: &posts.Comments{Posts: ps, Store: d.Store}}
-	return append(spaces.HTTP{Service: sp}.Routes(), h.Routes()...)
+	ps := &posts.Service{Store: d.Store, Spaces: spaceAccess{spaces: sp, store: d.Store}, Now: time.Now}
+	comments := &posts.Comments{Posts: ps, Store: d.Store}
+	h := posts.HTTP{Service: ps, Comments: comments, Votes: &posts.Votes{Posts: ps, Store: d.Store},
+		Editing: &posts.Editing{Posts: ps, Store: d.Store}, Moderation: &posts.Moderation{Posts: ps, Comments: comments, Store: d.Store}}
+	routes := append(spaces.HTTP{Service: sp}.Routes(), h.Routes()...)
+	routes = append(routes, members.RulesHTTP{Service: &members.RulesService{Store: d.Store, Now: time.Now}}.Routes()...)
+	return append(routes, notifications.InboxHTTP{Store: d.Store, Now: time.Now}.Routes()...)
 }
 
 // PostingHandler is the posting function's HTTP handler.
@@ -169,9 +181,16 @@ func trustedOrigins(cfg config.Config) []string {
 // NotificationsConsumer is the notifications function's handler.
 func NotificationsConsumer(cfg config.Config, st *store.Store, sender mail.Sender) bus.ConsumerFunc {
 	svc := notifications.NewService(st, sender, cfg.PublicURL)
+	activity := &notifications.Activity{Service: svc, Store: st}
 	return bus.Dispatch(notifications.Consumer, map[string]bus.Handler{
 		eventtypes.MemberRegisteredType:  svc.OnMemberRegistered,
 		eventtypes.InvitationCreatedType: svc.OnInvitationCreated,
+		eventtypes.CommentCreatedType:    activity.OnCommentCreated,
+		eventtypes.AnswerAcceptedType:    activity.OnAnswerAccepted,
+		eventtypes.MemberMentionedType:   activity.OnMemberMentioned,
+		eventtypes.IdeaStatusChangedType: activity.OnIdeaStatusChanged,
+		eventtypes.ContentReportedType:   activity.OnContentReported,
+		eventtypes.MemberWarnedType:      activity.OnMemberWarned,
 	})
 }
 
@@ -186,13 +205,19 @@ func MetricsConsumer(st *store.Store) bus.ConsumerFunc {
 		eventtypes.PostCreatedType:        svc.OnPostCreated,
 		eventtypes.CommentCreatedType:     svc.OnCommentCreated,
 		eventtypes.AnswerAcceptedType:     svc.OnAnswerAccepted,
+		eventtypes.IdeaVotedType:          svc.OnIdeaVoted,
+		eventtypes.PollVotedType:          svc.OnPollVoted,
+		eventtypes.ContentReportedType:    svc.OnContentReported,
 	})
 }
 
 // FeedConsumer is the feed function's handler: it fans new posts out to home streams.
 func FeedConsumer(st *store.Store) bus.ConsumerFunc {
 	feed := &posts.Feed{Store: st}
-	return bus.Dispatch(posts.Consumer, map[string]bus.Handler{eventtypes.PostCreatedType: feed.OnPostCreated})
+	return bus.Dispatch(posts.Consumer, map[string]bus.Handler{
+		eventtypes.PostCreatedType:   feed.OnPostCreated,
+		eventtypes.PostModeratedType: feed.OnPostModerated,
+	})
 }
 
 // Consumers maps each consumer of the routing table to its handler.

@@ -35,6 +35,10 @@ func newMemberSince(t testing.TB, st *store.Store, name string, roles []string, 
 	if err := st.Register(context.Background(), m, sess, env, nil, nil); err != nil {
 		t.Fatal(err)
 	}
+	// Test members have accepted the default community rules; the rules test undoes it.
+	if err := st.AcceptRules(context.Background(), m.ID, members.DefaultRules.Version); err != nil {
+		t.Fatal(err)
+	}
 	return m.ID
 }
 

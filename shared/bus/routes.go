@@ -27,10 +27,13 @@ type Route struct {
 var Routes = []Route{
 	{ConsumerNotifications, eventtypes.SourceMembers, []string{eventtypes.MemberRegisteredType}},
 	{ConsumerNotifications, eventtypes.SourceInvitations, []string{eventtypes.InvitationCreatedType}},
+	{ConsumerNotifications, eventtypes.SourcePosts, []string{eventtypes.CommentCreatedType, eventtypes.AnswerAcceptedType,
+		eventtypes.MemberMentionedType, eventtypes.IdeaStatusChangedType, eventtypes.ContentReportedType, eventtypes.MemberWarnedType}},
 	{ConsumerMetrics, eventtypes.SourceMembers, []string{eventtypes.MemberRegisteredType, eventtypes.InvitationAcceptedType, eventtypes.MemberDeletedType}},
 	{ConsumerMetrics, eventtypes.SourceInvitations, []string{eventtypes.InvitationCreatedType}},
-	{ConsumerMetrics, eventtypes.SourcePosts, []string{eventtypes.PostCreatedType, eventtypes.CommentCreatedType, eventtypes.AnswerAcceptedType}},
-	{ConsumerFeed, eventtypes.SourcePosts, []string{eventtypes.PostCreatedType}},
+	{ConsumerMetrics, eventtypes.SourcePosts, []string{eventtypes.PostCreatedType, eventtypes.CommentCreatedType, eventtypes.AnswerAcceptedType,
+		eventtypes.IdeaVotedType, eventtypes.PollVotedType, eventtypes.ContentReportedType}},
+	{ConsumerFeed, eventtypes.SourcePosts, []string{eventtypes.PostCreatedType, eventtypes.PostModeratedType}},
 }
 
 // Matches reports whether an event of this source and detail type takes this route.

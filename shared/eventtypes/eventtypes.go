@@ -77,6 +77,13 @@ var Catalog = []Definition{
 		func() any { return &CommentCreated{} }},
 	{SourcePosts, AnswerAcceptedType, "A comment was accepted as the answer to a question.",
 		func() any { return &AnswerAccepted{} }},
+	{SourcePosts, IdeaVotedType, "A member voted an idea up.", func() any { return &IdeaVoted{} }},
+	{SourcePosts, IdeaStatusChangedType, "Staff moved an idea to another status.", func() any { return &IdeaStatusChanged{} }},
+	{SourcePosts, PollVotedType, "A member voted in a poll.", func() any { return &PollVoted{} }},
+	{SourcePosts, ContentReportedType, "A member reported a post or a comment.", func() any { return &ContentReported{} }},
+	{SourcePosts, MemberMentionedType, "A post or comment mentions a member.", func() any { return &MemberMentioned{} }},
+	{SourcePosts, MemberWarnedType, "A moderator warned a member.", func() any { return &MemberWarned{} }},
+	{SourcePosts, PostModeratedType, "A post was hidden, restored, deleted or moved.", func() any { return &PostModerated{} }},
 }
 
 // NewEnvelope wraps a payload for the outbox.
@@ -160,6 +167,8 @@ type PostCreated struct {
 	AuthorID   string    `json:"authorId"`
 	AuthorName string    `json:"authorName"`
 	CreatedAt  time.Time `json:"createdAt"`
+	// PinnedUntil is set on announcements: the fan-out pins them too.
+	PinnedUntil *time.Time `json:"pinnedUntil,omitempty"`
 }
 
 // Detail types of comments and answers.
@@ -176,15 +185,111 @@ type CommentCreated struct {
 	PostTitle    string `json:"postTitle"`
 	PostAuthorID string `json:"postAuthorId"`
 	ParentID     string `json:"parentId"`
-	AuthorID     string `json:"authorId"`
-	AuthorName   string `json:"authorName"`
+	// ParentAuthorID is the author of the comment a reply answers.
+	ParentAuthorID string `json:"parentAuthorId,omitempty"`
+	AuthorID       string `json:"authorId"`
+	AuthorName     string `json:"authorName"`
 }
 
 // AnswerAccepted: a comment was accepted as the solution of a question.
 type AnswerAccepted struct {
 	Meta
 	PostID       string `json:"postId"`
+	PostTitle    string `json:"postTitle"`
 	CommentID    string `json:"commentId"`
 	AnswerAuthor string `json:"answerAuthorId"`
 	AcceptedBy   string `json:"acceptedBy"`
+}
+
+// Detail types of votes, moderation and mentions (source tribune.posts).
+const (
+	IdeaVotedType         = "idea.voted"
+	IdeaStatusChangedType = "idea.status_changed"
+	PollVotedType         = "poll.voted"
+	ContentReportedType   = "content.reported"
+	MemberMentionedType   = "member.mentioned"
+	MemberWarnedType      = "member.warned"
+	PostModeratedType     = "post.moderated"
+)
+
+// IdeaVoted: a member voted an idea up; Votes is the count with this vote.
+type IdeaVoted struct {
+	Meta
+	PostID  string `json:"postId"`
+	SpaceID string `json:"spaceId"`
+	VoterID string `json:"voterId"`
+	Votes   int    `json:"votes"`
+}
+
+// IdeaStatusChanged: staff moved an idea to another status; its voters are told.
+type IdeaStatusChanged struct {
+	Meta
+	PostID    string `json:"postId"`
+	PostTitle string `json:"postTitle"`
+	SpaceID   string `json:"spaceId"`
+	From      string `json:"from"`
+	To        string `json:"to"`
+	ChangedBy string `json:"changedBy"`
+}
+
+// PollVoted: a member voted in a poll.
+type PollVoted struct {
+	Meta
+	PostID  string `json:"postId"`
+	SpaceID string `json:"spaceId"`
+	VoterID string `json:"voterId"`
+	Option  string `json:"option"`
+}
+
+// ContentReported: a member reported a post or a comment; the space's moderators are told.
+type ContentReported struct {
+	Meta
+	TargetID   string `json:"targetId"`
+	PostID     string `json:"postId"`
+	CommentID  string `json:"commentId,omitempty"`
+	PostTitle  string `json:"postTitle"`
+	SpaceID    string `json:"spaceId"`
+	SpaceName  string `json:"spaceName"`
+	ReporterID string `json:"reporterId"`
+	Reason     string `json:"reason"`
+}
+
+// MemberMentioned: a post or comment mentions a member who may read it.
+type MemberMentioned struct {
+	Meta
+	MemberID   string `json:"memberId"`
+	PostID     string `json:"postId"`
+	PostTitle  string `json:"postTitle"`
+	CommentID  string `json:"commentId,omitempty"`
+	AuthorID   string `json:"authorId"`
+	AuthorName string `json:"authorName"`
+}
+
+// MemberWarned: a moderator warned a member.
+type MemberWarned struct {
+	Meta
+	MemberID string `json:"memberId"`
+	PostID   string `json:"postId,omitempty"`
+	Message  string `json:"message"`
+	WarnedBy string `json:"warnedBy"`
+}
+
+// PostModerated: a post was hidden, restored, deleted or moved; the feed consumer
+// updates home streams. It carries the stream summary, so no read is needed.
+type PostModerated struct {
+	Meta
+	Action      string     `json:"action"`
+	PostID      string     `json:"postId"`
+	SpaceID     string     `json:"spaceId"`
+	SpaceName   string     `json:"spaceName"`
+	ToSpaceID   string     `json:"toSpaceId,omitempty"`
+	ToSpaceName string     `json:"toSpaceName,omitempty"`
+	Kind        string     `json:"kind"`
+	Title       string     `json:"title"`
+	Excerpt     string     `json:"excerpt"`
+	AuthorID    string     `json:"authorId"`
+	AuthorName  string     `json:"authorName"`
+	CreatedAt   time.Time  `json:"createdAt"`
+	PinnedUntil *time.Time `json:"pinnedUntil,omitempty"`
+	By          string     `json:"by"`
 }

@@ -48,6 +48,8 @@ type Member struct {
 	Location  string   `json:"location"`
 	Links     []string `json:"links"`
 	HasAvatar bool     `json:"hasAvatar"`
+	// RulesAccepted is the version of the community rules the member last accepted.
+	RulesAccepted int `json:"rulesAccepted"`
 	// AvatarKey is the avatar's object key in the avatars bucket.
 	AvatarKey string `json:"-"`
 }

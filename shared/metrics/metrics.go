@@ -25,6 +25,12 @@ const (
 	Posts               = "posts"
 	Comments            = "comments"
 	AcceptedSolutions   = "accepted_solutions"
+	IdeasSubmitted      = "ideas_submitted"
+	IdeaVotes           = "idea_votes"
+	PollVotes           = "poll_votes"
+	Reports             = "reports"
+	// ActiveContributors counts the members who posted or commented on a day, once each.
+	ActiveContributors = "active_contributors"
 )
 
 // Store counts.
@@ -77,11 +83,7 @@ func (s *Service) OnInvitationAccepted(ctx context.Context, env eventtypes.Envel
 }
 
 func (s *Service) count(ctx context.Context, meta eventtypes.Meta, name string) error {
-	err := s.Store.CountOnce(ctx, Consumer, meta.EventID, name, Day(meta.OccurredAt), 1, s.Now())
-	if err != nil && !errors.Is(err, eventtypes.ErrDuplicate) {
-		return fmt.Errorf("metrics.count %s %s: %w", name, meta.EventID, err)
-	}
-	return nil
+	return s.countAs(ctx, meta.EventID, meta, name)
 }
 
 // OnMemberDeleted counts an account deletion.
@@ -99,7 +101,57 @@ func (s *Service) OnPostCreated(ctx context.Context, env eventtypes.Envelope) er
 	if err := eventtypes.Decode(env, &evt); err != nil {
 		return fmt.Errorf("metrics.OnPostCreated: %w", err)
 	}
-	return s.count(ctx, evt.Meta, Posts)
+	if err := s.count(ctx, evt.Meta, Posts); err != nil {
+		return err
+	}
+	if evt.Kind == "idea" {
+		if err := s.countAs(ctx, "idea#"+evt.EventID, evt.Meta, IdeasSubmitted); err != nil {
+			return err
+		}
+	}
+	return s.contributor(ctx, evt.Meta, evt.AuthorID)
+}
+
+// contributor counts a member once a day, however much they write: the idempotency
+// key is the member and the day, not the event.
+func (s *Service) contributor(ctx context.Context, meta eventtypes.Meta, memberID string) error {
+	return s.countAs(ctx, "contributor#"+Day(meta.OccurredAt)+"#"+memberID, meta, ActiveContributors)
+}
+
+// countAs counts once per key (instead of once per event).
+func (s *Service) countAs(ctx context.Context, key string, meta eventtypes.Meta, name string) error {
+	err := s.Store.CountOnce(ctx, Consumer, key, name, Day(meta.OccurredAt), 1, s.Now())
+	if err != nil && !errors.Is(err, eventtypes.ErrDuplicate) {
+		return fmt.Errorf("metrics.count %s %s: %w", name, key, err)
+	}
+	return nil
+}
+
+// OnIdeaVoted counts a vote on an idea.
+func (s *Service) OnIdeaVoted(ctx context.Context, env eventtypes.Envelope) error {
+	var evt eventtypes.IdeaVoted
+	if err := eventtypes.Decode(env, &evt); err != nil {
+		return fmt.Errorf("metrics.OnIdeaVoted: %w", err)
+	}
+	return s.count(ctx, evt.Meta, IdeaVotes)
+}
+
+// OnPollVoted counts a vote in a poll.
+func (s *Service) OnPollVoted(ctx context.Context, env eventtypes.Envelope) error {
+	var evt eventtypes.PollVoted
+	if err := eventtypes.Decode(env, &evt); err != nil {
+		return fmt.Errorf("metrics.OnPollVoted: %w", err)
+	}
+	return s.count(ctx, evt.Meta, PollVotes)
+}
+
+// OnContentReported counts a report.
+func (s *Service) OnContentReported(ctx context.Context, env eventtypes.Envelope) error {
+	var evt eventtypes.ContentReported
+	if err := eventtypes.Decode(env, &evt); err != nil {
+		return fmt.Errorf("metrics.OnContentReported: %w", err)
+	}
+	return s.count(ctx, evt.Meta, Reports)
 }
 
 // OnCommentCreated counts a comment.
@@ -108,7 +160,10 @@ func (s *Service) OnCommentCreated(ctx context.Context, env eventtypes.Envelope)
 	if err := eventtypes.Decode(env, &evt); err != nil {
 		return fmt.Errorf("metrics.OnCommentCreated: %w", err)
 	}
-	return s.count(ctx, evt.Meta, Comments)
+	if err := s.count(ctx, evt.Meta, Comments); err != nil {
+		return err
+	}
+	return s.contributor(ctx, evt.Meta, evt.AuthorID)
 }
 
 // OnAnswerAccepted counts an accepted solution.

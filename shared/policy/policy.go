@@ -43,6 +43,14 @@ const (
 	SpacesCreate Action = "spaces.create"
 	// SpacesModerateAll: act as a moderator in every space.
 	SpacesModerateAll Action = "spaces.moderate-all"
+	// PostsAnnounce: publish announcements pinned to the top of streams.
+	PostsAnnounce Action = "posts.announce"
+	// IdeasStatus: move ideas along (new, under review, planned, done, declined).
+	IdeasStatus Action = "ideas.status"
+	// ContentModerate: the moderation queue, dismissing reports, warning members.
+	ContentModerate Action = "content.moderate"
+	// ModerationAudit: read the log of moderator actions.
+	ModerationAudit Action = "moderation.audit"
 )
 
 // grants is the permission table: the roles allowed each action.
@@ -56,6 +64,10 @@ var grants = map[Action][]string{
 	CommunitySettings:      {RoleAdmin},
 	SpacesCreate:           StaffRoles,
 	SpacesModerateAll:      {RoleAdmin, RoleModerator},
+	PostsAnnounce:          StaffRoles,
+	IdeasStatus:            StaffRoles,
+	ContentModerate:        {RoleAdmin, RoleModerator},
+	ModerationAudit:        StaffRoles,
 }
 
 // Actions lists every action that needs a role, for docs and tests.

@@ -14,6 +14,10 @@ func TestPermissionTable(t *testing.T) {
 		CommunitySettings:      {RoleAdmin: true},
 		SpacesCreate:           {RoleAdmin: true, RoleModerator: true, RoleSupport: true, RoleMarketer: true},
 		SpacesModerateAll:      {RoleAdmin: true, RoleModerator: true},
+		PostsAnnounce:          {RoleAdmin: true, RoleModerator: true, RoleSupport: true, RoleMarketer: true},
+		IdeasStatus:            {RoleAdmin: true, RoleModerator: true, RoleSupport: true, RoleMarketer: true},
+		ContentModerate:        {RoleAdmin: true, RoleModerator: true},
+		ModerationAudit:        {RoleAdmin: true, RoleModerator: true, RoleSupport: true, RoleMarketer: true},
 	}
 	if len(want) != len(Actions()) {
 		t.Fatalf("%d actions in the table, %d here", len(Actions()), len(want))

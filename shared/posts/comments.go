@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"tribune/shared/audit"
 	"tribune/shared/auth"
 	"tribune/shared/content"
 	"tribune/shared/errs"
@@ -20,14 +21,19 @@ const MaxCommentRunes = 10000
 
 // Comment is a comment on a post, or (ParentID set) a reply to a top-level comment.
 type Comment struct {
-	ID         string    `json:"id"`
-	PostID     string    `json:"postId"`
-	ParentID   string    `json:"parentId,omitempty"`
-	Body       string    `json:"body"`
-	HTML       string    `json:"html"`
-	AuthorID   string    `json:"authorId"`
-	AuthorName string    `json:"authorName"`
-	CreatedAt  time.Time `json:"createdAt"`
+	ID         string     `json:"id"`
+	PostID     string     `json:"postId"`
+	ParentID   string     `json:"parentId,omitempty"`
+	Body       string     `json:"body"`
+	HTML       string     `json:"html"`
+	AuthorID   string     `json:"authorId"`
+	AuthorName string     `json:"authorName"`
+	CreatedAt  time.Time  `json:"createdAt"`
+	EditedAt   *time.Time `json:"editedAt,omitempty"`
+	// Deleted comments keep their place in the thread, without their text; hidden ones
+	// show only to their author and moderators.
+	Deleted bool `json:"deleted,omitempty"`
+	Hidden  bool `json:"hidden,omitempty"`
 }
 
 // NewComment is what the comment box sends.
@@ -55,11 +61,15 @@ var (
 type CommentStore interface {
 	// AddComment writes the comment, adds one to the post's count and records
 	// comment.created, in one transaction, under the rate-limit hits.
-	AddComment(ctx context.Context, c Comment, event eventtypes.Envelope, hits []ratelimit.Hit) error
+	AddComment(ctx context.Context, c Comment, events []eventtypes.Envelope, hits []ratelimit.Hit) error
 	GetComment(ctx context.Context, postID, commentID string) (Comment, error)
 	Comments(ctx context.Context, postID string) ([]Comment, error)
 	// AcceptAnswer marks a comment as a question's answer and records answer.accepted.
 	AcceptAnswer(ctx context.Context, postID, commentID string, event eventtypes.Envelope) error
+	// EditComment replaces a comment's text and keeps the previous one in the history.
+	EditComment(ctx context.Context, c Comment, previous Revision) error
+	// DeleteComment empties a comment and takes one from the post's count.
+	DeleteComment(ctx context.Context, c Comment, entry audit.Entry) error
 }
 
 // Comments is commenting and accepting answers.
@@ -74,18 +84,23 @@ func (c *Comments) Add(ctx context.Context, actor auth.Principal, postID string,
 	if l := utf8.RuneCountInString(n.Body); l < 1 || l > MaxCommentRunes {
 		return Comment{}, fmt.Errorf("posts.AddComment: %w", ErrComment)
 	}
-	p, err := c.Posts.Get(ctx, actor, postID)
+	p, access, err := c.Posts.load(ctx, actor, postID)
 	if err != nil {
-		return Comment{}, err
-	}
-	if _, err := c.Posts.Spaces.CanPost(ctx, actor, p.SpaceID); err != nil {
 		return Comment{}, fmt.Errorf("posts.AddComment: %w", err)
 	}
+	if !access.Post {
+		return Comment{}, fmt.Errorf("posts.AddComment: %w", access.Denied)
+	}
+	if p.Locked && !access.Moderate {
+		return Comment{}, fmt.Errorf("posts.AddComment: %w", ErrLocked)
+	}
+	var parentAuthor string
 	if n.ParentID != "" {
 		parent, err := c.Store.GetComment(ctx, postID, n.ParentID)
 		if err != nil || parent.ParentID != "" {
 			return Comment{}, fmt.Errorf("posts.AddComment: %w", ErrParent)
 		}
+		parentAuthor = parent.AuthorID
 	}
 	html, err := content.Render(n.Body)
 	if err != nil {
@@ -100,11 +115,17 @@ func (c *Comments) Add(ctx context.Context, actor auth.Principal, postID string,
 		AuthorID: actor.MemberID, AuthorName: author, CreatedAt: now}
 	meta := eventtypes.NewMeta(now)
 	event, err := eventtypes.NewEnvelope(eventtypes.SourcePosts, eventtypes.CommentCreatedType, meta, eventtypes.CommentCreated{Meta: meta,
-		CommentID: cm.ID, PostID: postID, PostTitle: p.Title, PostAuthorID: p.AuthorID, ParentID: n.ParentID, AuthorID: cm.AuthorID, AuthorName: author})
+		CommentID: cm.ID, PostID: postID, PostTitle: postTitle(p), PostAuthorID: p.AuthorID, ParentID: n.ParentID,
+		ParentAuthorID: parentAuthor, AuthorID: cm.AuthorID, AuthorName: author})
 	if err != nil {
 		return Comment{}, fmt.Errorf("posts.AddComment: %w", err)
 	}
-	if err := c.Store.AddComment(ctx, cm, event, hits); err != nil {
+	mentions, err := c.Posts.mentionEvents(ctx, actor, p.SpaceID, n.Body, eventtypes.MemberMentioned{PostID: p.ID, PostTitle: postTitle(p),
+		CommentID: cm.ID, AuthorID: cm.AuthorID, AuthorName: author})
+	if err != nil {
+		return Comment{}, fmt.Errorf("posts.AddComment: %w", err)
+	}
+	if err := c.Store.AddComment(ctx, cm, append([]eventtypes.Envelope{event}, mentions...), hits); err != nil {
 		return Comment{}, fmt.Errorf("posts.AddComment: %w", err)
 	}
 	return cm, nil
@@ -112,8 +133,9 @@ func (c *Comments) Add(ctx context.Context, actor auth.Principal, postID string,
 
 // List returns a post's comments, if the actor may read the post.
 func (c *Comments) List(ctx context.Context, actor auth.Principal, postID string) (Thread, error) {
-	if _, err := c.Posts.Get(ctx, actor, postID); err != nil {
-		return Thread{}, err
+	_, access, err := c.Posts.load(ctx, actor, postID)
+	if err != nil {
+		return Thread{}, fmt.Errorf("posts.Comments: %w", err)
 	}
 	list, err := c.Store.Comments(ctx, postID)
 	if err != nil {
@@ -122,35 +144,39 @@ func (c *Comments) List(ctx context.Context, actor auth.Principal, postID string
 	if list == nil {
 		list = []Comment{}
 	}
-	return Thread{Comments: list}, nil
+	shown := list[:0]
+	for _, cm := range list {
+		if cm.Hidden && !access.Moderate && cm.AuthorID != actor.MemberID {
+			continue
+		}
+		if cm.Deleted {
+			cm.Body, cm.HTML = "", ""
+		}
+		shown = append(shown, cm)
+	}
+	return Thread{Comments: shown}, nil
 }
 
 // Accept marks a top-level comment as the answer to a question: the asker or a
 // moderator of the space may.
 func (c *Comments) Accept(ctx context.Context, actor auth.Principal, postID, commentID string) (Post, error) {
-	p, err := c.Posts.Get(ctx, actor, postID)
+	p, access, err := c.Posts.load(ctx, actor, postID)
 	if err != nil {
-		return Post{}, err
+		return Post{}, fmt.Errorf("posts.Accept: %w", err)
 	}
 	if p.Kind != KindQuestion {
 		return Post{}, fmt.Errorf("posts.Accept: %w", ErrNotQuestion)
 	}
-	if p.AuthorID != actor.MemberID {
-		moderator, err := c.Posts.Spaces.CanModerate(ctx, actor, p.SpaceID)
-		if err != nil {
-			return Post{}, fmt.Errorf("posts.Accept: %w", err)
-		}
-		if !moderator {
-			return Post{}, fmt.Errorf("posts.Accept: %w", ErrNotAsker)
-		}
+	if p.AuthorID != actor.MemberID && !access.Moderate {
+		return Post{}, fmt.Errorf("posts.Accept: %w", ErrNotAsker)
 	}
 	cm, err := c.Store.GetComment(ctx, postID, commentID)
-	if err != nil || cm.ParentID != "" {
+	if err != nil || cm.ParentID != "" || cm.Deleted {
 		return Post{}, fmt.Errorf("posts.Accept: %w", ErrNoComment)
 	}
 	meta := eventtypes.NewMeta(c.Posts.Now())
 	event, err := eventtypes.NewEnvelope(eventtypes.SourcePosts, eventtypes.AnswerAcceptedType, meta, eventtypes.AnswerAccepted{Meta: meta,
-		PostID: postID, CommentID: commentID, AnswerAuthor: cm.AuthorID, AcceptedBy: actor.MemberID})
+		PostID: postID, PostTitle: postTitle(p), CommentID: commentID, AnswerAuthor: cm.AuthorID, AcceptedBy: actor.MemberID})
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.Accept: %w", err)
 	}
@@ -159,4 +185,64 @@ func (c *Comments) Accept(ctx context.Context, actor auth.Principal, postID, com
 	}
 	p.AcceptedAnswer = commentID
 	return p, nil
+}
+
+// comment reads a comment of a post the actor may see, with the actor's rights on it.
+func (c *Comments) comment(ctx context.Context, actor auth.Principal, postID, commentID string) (Post, Comment, SpaceAccess, error) {
+	p, access, err := c.Posts.load(ctx, actor, postID)
+	if err != nil {
+		return Post{}, Comment{}, SpaceAccess{}, err
+	}
+	cm, err := c.Store.GetComment(ctx, postID, commentID)
+	if err != nil || cm.Deleted {
+		return Post{}, Comment{}, SpaceAccess{}, ErrNoComment
+	}
+	return p, cm, access, nil
+}
+
+// Edit changes a comment's text (its author, or a moderator); the previous text goes
+// to the history moderators read.
+func (c *Comments) Edit(ctx context.Context, actor auth.Principal, postID, commentID string, n NewComment) (Comment, error) {
+	n.Body = strings.TrimSpace(n.Body)
+	if l := utf8.RuneCountInString(n.Body); l < 1 || l > MaxCommentRunes {
+		return Comment{}, fmt.Errorf("posts.EditComment: %w", ErrComment)
+	}
+	p, cm, access, err := c.comment(ctx, actor, postID, commentID)
+	if err != nil {
+		return Comment{}, fmt.Errorf("posts.EditComment: %w", err)
+	}
+	if cm.AuthorID != actor.MemberID && !access.Moderate {
+		return Comment{}, fmt.Errorf("posts.EditComment: %w", ErrNotAuthor)
+	}
+	if p.Locked && !access.Moderate {
+		return Comment{}, fmt.Errorf("posts.EditComment: %w", ErrLocked)
+	}
+	html, err := content.Render(n.Body)
+	if err != nil {
+		return Comment{}, fmt.Errorf("posts.EditComment: %w", err)
+	}
+	now := c.Posts.Now().UTC()
+	previous := Revision{PostID: postID, CommentID: commentID, Body: cm.Body, EditedBy: actor.MemberID, EditedAt: now}
+	cm.Body, cm.HTML, cm.EditedAt = n.Body, html, &now
+	if err := c.Store.EditComment(ctx, cm, previous); err != nil {
+		return Comment{}, fmt.Errorf("posts.EditComment: %w", err)
+	}
+	return cm, nil
+}
+
+// Delete removes a comment's text (its author, or a moderator, which is audited).
+func (c *Comments) Delete(ctx context.Context, actor auth.Principal, postID, commentID string) error {
+	_, cm, access, err := c.comment(ctx, actor, postID, commentID)
+	if err != nil {
+		return fmt.Errorf("posts.DeleteComment: %w", err)
+	}
+	if cm.AuthorID != actor.MemberID && !access.Moderate {
+		return fmt.Errorf("posts.DeleteComment: %w", ErrNotAuthor)
+	}
+	entry := audit.Entry{At: c.Posts.Now().UTC(), ActorID: actor.MemberID, Action: "comment.delete", TargetType: "comment",
+		TargetID: commentID, PostID: postID, SubjectID: cm.AuthorID}
+	if err := c.Store.DeleteComment(ctx, cm, entry); err != nil {
+		return fmt.Errorf("posts.DeleteComment: %w", err)
+	}
+	return nil
 }

@@ -1,13 +1,15 @@
 // Package posts is what members write in spaces (status updates, discussions,
-// questions) and the streams that show it: a space's stream, read from the space's
-// partition, and each member's home stream, written ahead of time by fan-out (see
-// docs/streams.md).
+// questions, ideas, polls, announcements), what others do with it (comments, votes,
+// reactions, reports), its moderation, and the streams that show it: a space's
+// stream, read from the space's partition, and each member's home stream, written
+// ahead of time by fan-out (see docs/streams.md).
 package posts
 
 import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -20,12 +22,18 @@ import (
 	"tribune/shared/ratelimit"
 )
 
-// Kinds of posts in this version.
+// Kinds of posts.
 const (
-	KindStatus     = "status"
-	KindDiscussion = "discussion"
-	KindQuestion   = "question"
+	KindStatus       = "status"
+	KindDiscussion   = "discussion"
+	KindQuestion     = "question"
+	KindIdea         = "idea"
+	KindPoll         = "poll"
+	KindAnnouncement = "announcement"
 )
+
+// Reactions a member may add to a post, one of each at most.
+var Reactions = []string{"like", "love", "celebrate", "insightful"}
 
 // Limits.
 const (
@@ -34,6 +42,13 @@ const (
 	MaxStatusRunes = 500
 	ExcerptRunes   = 280
 	StreamPage     = 20
+	MinPollOptions = 2
+	MaxPollOptions = 10
+	MaxOptionRunes = 100
+	// MaxAhead bounds how far ahead a poll may close or an announcement stay pinned.
+	MaxAhead = 366 * 24 * time.Hour
+	// MaxMentions bounds the members one text notifies.
+	MaxMentions = 10
 )
 
 // Post is one post with its rendered body.
@@ -52,6 +67,46 @@ type Post struct {
 	Comments int `json:"comments"`
 	// AcceptedAnswer is the comment accepted as a question's answer.
 	AcceptedAnswer string `json:"acceptedAnswer,omitempty"`
+	// Votes counts an idea's up-votes; IdeaStatus is set by staff.
+	Votes      int    `json:"votes"`
+	IdeaStatus string `json:"ideaStatus,omitempty"`
+	// Options are a poll's choices; Tally counts the votes of each (by option id) and is
+	// shown only to those who voted, and to everyone once the poll is closed.
+	Options  []PollOption   `json:"options,omitempty"`
+	Tally    map[string]int `json:"tally,omitempty"`
+	ClosesAt *time.Time     `json:"closesAt,omitempty"`
+	// PinnedUntil keeps an announcement at the top of streams.
+	PinnedUntil *time.Time `json:"pinnedUntil,omitempty"`
+	// Reactions counts each reaction (exact: an atomic update with each reaction).
+	Reactions map[string]int `json:"reactions"`
+	Hidden    bool           `json:"hidden,omitempty"`
+	Locked    bool           `json:"locked,omitempty"`
+	Deleted   bool           `json:"deleted,omitempty"`
+	EditedAt  *time.Time     `json:"editedAt,omitempty"`
+
+	// What the viewer did and may do; not stored.
+	MyVote      string   `json:"myVote,omitempty" dynamodbav:"-"`
+	MyReactions []string `json:"myReactions,omitempty" dynamodbav:"-"`
+	CanModerate bool     `json:"canModerate" dynamodbav:"-"`
+}
+
+// PollOption is one choice of a poll.
+type PollOption struct {
+	ID    string `json:"id"`
+	Label string `json:"label"`
+}
+
+// Closed reports whether a poll no longer takes votes.
+func (p Post) Closed(now time.Time) bool { return p.ClosesAt != nil && !p.ClosesAt.After(now) }
+
+// Pinned reports whether an announcement is still pinned.
+func (p Post) Pinned(now time.Time) bool { return p.PinnedUntil != nil && p.PinnedUntil.After(now) }
+
+// Summary returns the post as streams show it.
+func (p Post) Summary() Summary {
+	return Summary{ID: p.ID, SpaceID: p.SpaceID, SpaceName: p.SpaceName, Kind: p.Kind, Title: p.Title, Excerpt: Excerpt(p.Body),
+		AuthorID: p.AuthorID, AuthorName: p.AuthorName, CreatedAt: p.CreatedAt, PinnedUntil: p.PinnedUntil, Votes: p.Votes,
+		IdeaStatus: p.IdeaStatus, Answered: p.AcceptedAnswer != ""}
 }
 
 // Summary is a post as a stream shows it.
@@ -65,18 +120,26 @@ type Summary struct {
 	AuthorID   string    `json:"authorId"`
 	AuthorName string    `json:"authorName"`
 	CreatedAt  time.Time `json:"createdAt"`
+	// PinnedUntil is set on announcements; Votes and IdeaStatus on ideas (as of the read
+	// for top ideas, as of publication in other streams); Answered on questions.
+	PinnedUntil *time.Time `json:"pinnedUntil,omitempty"`
+	Votes       int        `json:"votes,omitempty"`
+	IdeaStatus  string     `json:"ideaStatus,omitempty"`
+	Answered    bool       `json:"answered,omitempty"`
 }
 
-// Page is a page of a stream and the cursor of the next.
+// Page is a page of a stream and the cursor of the next. Pinned holds the
+// announcements pinned to the top, on the first page only.
 type Page struct {
-	Posts []Summary `json:"posts"`
-	Next  string    `json:"next,omitempty"`
+	Pinned []Summary `json:"pinned,omitempty"`
+	Posts  []Summary `json:"posts"`
+	Next   string    `json:"next,omitempty"`
 }
 
-// Spam brakes: everyone posts at most 10 times a minute; a member in their first week
+// Spam brakes: everyone posts at most 20 times a minute; a member in their first week
 // at most 3 times, with at most 2 links a post.
 var (
-	LimitPosts        = ratelimit.Rule{Name: "post-member", Limit: 10, Window: time.Minute}
+	LimitPosts        = ratelimit.Rule{Name: "post-member", Limit: 20, Window: time.Minute}
 	LimitNewPosts     = ratelimit.Rule{Name: "post-new-member", Limit: 3, Window: time.Minute}
 	NewMemberPeriod   = 7 * 24 * time.Hour
 	MaxNewMemberLinks = 2
@@ -84,34 +147,65 @@ var (
 
 // Errors.
 var (
-	ErrRateLimited  = errs.New(errs.RateLimited, "posting_too_fast", "You are posting too fast. Wait a minute.")
-	ErrTooManyLinks = errs.InvalidField("body", "too_many_links", "New members can put at most 2 links in a post.")
-	ErrKind         = errs.InvalidField("kind", "invalid_post_kind", "A post is a status, a discussion or a question.")
-	ErrTitle        = errs.InvalidField("title", "invalid_title", "A title has 1 to 150 characters.")
-	ErrBody         = errs.InvalidField("body", "invalid_body", "Write something: at most 20,000 characters (500 for a status).")
-	ErrNoPost       = errs.New(errs.NotFound, "post_not_found", "There is no such post.")
+	ErrRateLimited   = errs.New(errs.RateLimited, "posting_too_fast", "You are posting too fast. Wait a minute.")
+	ErrTooManyLinks  = errs.InvalidField("body", "too_many_links", "New members can put at most 2 links in a post.")
+	ErrKind          = errs.InvalidField("kind", "invalid_post_kind", "A post is a status, discussion, question, idea, poll or announcement.")
+	ErrTitle         = errs.InvalidField("title", "invalid_title", "A title has 1 to 150 characters.")
+	ErrBody          = errs.InvalidField("body", "invalid_body", "Write something: at most 20,000 characters (500 for a status).")
+	ErrOptions       = errs.InvalidField("options", "invalid_poll_options", "A poll has 2 to 10 different options of 1 to 100 characters.")
+	ErrClosesAt      = errs.InvalidField("closesAt", "invalid_closes_at", "A poll closes in the future, within a year.")
+	ErrPinnedUntil   = errs.InvalidField("pinnedUntil", "invalid_pinned_until", "An announcement is pinned until a date in the future, within a year.")
+	ErrNotForKind    = errs.InvalidField("kind", "field_not_for_kind", "Options and dates belong to polls and announcements only.")
+	ErrAnnounce      = errs.New(errs.Forbidden, "announcement_staff_only", "Only staff publish announcements.")
+	ErrRules         = errs.New(errs.Forbidden, "rules_not_accepted", "Accept the community rules before you post.")
+	ErrNoPost        = errs.New(errs.NotFound, "post_not_found", "There is no such post.")
+	ErrLocked        = errs.New(errs.Conflict, "post_locked", "This thread is locked.")
+	ErrNotModerator  = errs.New(errs.Forbidden, "not_space_moderator", "Only the space's moderators and staff can do this.")
+	ErrNotAuthor     = errs.New(errs.Forbidden, "not_the_author", "Only the author or a moderator can do this.")
+	ErrStaleRevision = errs.New(errs.Conflict, "post_changed", "The post changed meanwhile; reload and try again.")
 )
 
 // Spaces answers what a member may do in a space (package spaces, through the app).
 type Spaces interface {
-	// CanRead and CanPost return the space's name, or a coded error (404 for a space
-	// the member may not know about, 403 otherwise).
-	CanRead(ctx context.Context, actor auth.Principal, spaceID string) (string, error)
-	CanPost(ctx context.Context, actor auth.Principal, spaceID string) (string, error)
-	// CanModerate reports whether the actor moderates the space.
-	CanModerate(ctx context.Context, actor auth.Principal, spaceID string) (bool, error)
+	// Access returns the space's name and what the actor may do there, or a coded
+	// error: 404 for a space the actor may not know about.
+	Access(ctx context.Context, actor auth.Principal, spaceID string) (SpaceAccess, error)
+	// MayRead reports whether a member (by id) may read a space: mentions notify only them.
+	MayRead(ctx context.Context, memberID, spaceID string) (bool, error)
+}
+
+// SpaceAccess is what a member may do in a space.
+type SpaceAccess struct {
+	Name                 string
+	Read, Post, Moderate bool
+	// Denied is the error to return when Read or Post is missing.
+	Denied error
+}
+
+// Writer is the author of a post or comment, as posting needs them.
+type Writer struct {
+	Name          string
+	JoinedAt      time.Time
+	RulesAccepted bool
 }
 
 // Store is what posts need from storage.
 type Store interface {
-	// CreatePost writes the post, its space-stream entry and post.created in one
+	// CreatePost writes the post, its stream entries and its events in one
 	// transaction, under the rate-limit hits (ErrRateLimited; nothing written).
-	CreatePost(ctx context.Context, p Post, excerpt string, event eventtypes.Envelope, hits []ratelimit.Hit) error
+	CreatePost(ctx context.Context, p Post, events []eventtypes.Envelope, hits []ratelimit.Hit) error
 	GetPost(ctx context.Context, id string) (Post, error)
+	// PostFor reads a post with the member's vote and reactions, in one round trip.
+	PostFor(ctx context.Context, id, memberID string) (Post, error)
 	SpaceStream(ctx context.Context, spaceID, cursor string, limit int) (Page, error)
 	HomeStream(ctx context.Context, memberID, cursor string, limit int) (Page, error)
-	// Author returns a member's display name and when they joined the community.
-	Author(ctx context.Context, memberID string) (string, time.Time, error)
+	AuthorStream(ctx context.Context, memberID, cursor string, limit int) (Page, error)
+	// Unanswered lists a space's questions without an accepted answer, newest first.
+	Unanswered(ctx context.Context, spaceID, cursor string, limit int) (Page, error)
+	// TopIdeas lists a space's ideas, most votes first.
+	TopIdeas(ctx context.Context, spaceID, cursor string, limit int) (Page, error)
+	// Writer returns what posting needs to know about a member.
+	Writer(ctx context.Context, memberID string) (Writer, error)
 }
 
 // Service is the posting use cases.
@@ -126,28 +220,73 @@ type NewPost struct {
 	Kind  string `json:"kind"`
 	Title string `json:"title,omitempty"`
 	Body  string `json:"body"`
+	// Options of a poll (2 to 10).
+	Options []string `json:"options,omitempty"`
+	// ClosesAt closes a poll (optional; without it the poll stays open).
+	ClosesAt *time.Time `json:"closesAt,omitempty"`
+	// PinnedUntil pins an announcement (required for announcements).
+	PinnedUntil *time.Time `json:"pinnedUntil,omitempty"`
 }
 
-func (n *NewPost) validate() error {
+// Kinds lists every kind of post.
+var Kinds = []string{KindStatus, KindDiscussion, KindQuestion, KindIdea, KindPoll, KindAnnouncement}
+
+func (n *NewPost) validate(now time.Time) error {
 	n.Title, n.Body = strings.TrimSpace(n.Title), strings.TrimSpace(n.Body)
-	bodyRunes := utf8.RuneCountInString(n.Body)
-	switch n.Kind {
-	case KindStatus:
-		if n.Title != "" {
-			return ErrTitle
-		}
-		if bodyRunes < 1 || bodyRunes > MaxStatusRunes {
-			return ErrBody
-		}
-	case KindDiscussion, KindQuestion:
-		if t := utf8.RuneCountInString(n.Title); t < 1 || t > MaxTitleRunes || strings.ContainsAny(n.Title, "\r\n") {
-			return ErrTitle
-		}
-		if bodyRunes < 1 || bodyRunes > MaxBodyRunes {
-			return ErrBody
-		}
-	default:
+	if !slices.Contains(Kinds, n.Kind) {
 		return ErrKind
+	}
+	if err := n.validateText(); err != nil {
+		return err
+	}
+	if n.Kind != KindPoll && (len(n.Options) > 0 || n.ClosesAt != nil) {
+		return ErrNotForKind
+	}
+	if n.Kind != KindAnnouncement && n.PinnedUntil != nil {
+		return ErrNotForKind
+	}
+	if n.Kind == KindPoll {
+		if err := n.validatePoll(now); err != nil {
+			return err
+		}
+	}
+	if n.Kind == KindAnnouncement {
+		if n.PinnedUntil == nil || !n.PinnedUntil.After(now) || n.PinnedUntil.Sub(now) > MaxAhead {
+			return ErrPinnedUntil
+		}
+		t := n.PinnedUntil.UTC().Truncate(time.Second)
+		n.PinnedUntil = &t
+	}
+	return nil
+}
+
+func validTitle(title string) error {
+	if t := utf8.RuneCountInString(title); t < 1 || t > MaxTitleRunes || strings.ContainsAny(title, "\r\n") {
+		return ErrTitle
+	}
+	return nil
+}
+
+func (n *NewPost) validatePoll(now time.Time) error {
+	if len(n.Options) < MinPollOptions || len(n.Options) > MaxPollOptions {
+		return ErrOptions
+	}
+	seen := map[string]bool{}
+	for i, o := range n.Options {
+		o = strings.TrimSpace(o)
+		if l := utf8.RuneCountInString(o); l < 1 || l > MaxOptionRunes || seen[strings.ToLower(o)] {
+			return ErrOptions
+		}
+		seen[strings.ToLower(o)] = true
+		n.Options[i] = o
+	}
+	if n.ClosesAt != nil {
+		if !n.ClosesAt.After(now) || n.ClosesAt.Sub(now) > MaxAhead {
+			return ErrClosesAt
+		}
+		// Whole seconds in UTC, so the store can compare it as text with "now".
+		t := n.ClosesAt.UTC().Truncate(time.Second)
+		n.ClosesAt = &t
 	}
 	return nil
 }
@@ -163,10 +302,17 @@ func Excerpt(body string) string {
 
 // Create publishes a post in a space the actor may post in.
 func (s *Service) Create(ctx context.Context, actor auth.Principal, spaceID string, n NewPost) (Post, error) {
-	if err := n.validate(); err != nil {
+	now := s.Now().UTC()
+	if err := n.validate(now); err != nil {
 		return Post{}, fmt.Errorf("posts.Create: %w", err)
 	}
-	spaceName, err := s.Spaces.CanPost(ctx, actor, spaceID)
+	if n.Kind == KindAnnouncement && !policy.Allowed(actor.Roles, policy.PostsAnnounce) {
+		return Post{}, fmt.Errorf("posts.Create: %w", ErrAnnounce)
+	}
+	access, err := s.Spaces.Access(ctx, actor, spaceID)
+	if err == nil && !access.Post {
+		err = access.Denied
+	}
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.Create: %w", err)
 	}
@@ -178,66 +324,205 @@ func (s *Service) Create(ctx context.Context, actor auth.Principal, spaceID stri
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.Create: %w", err)
 	}
-	now := s.Now().UTC()
-	p := Post{ID: "p_" + strings.ToLower(rand.Text()), SpaceID: spaceID, SpaceName: spaceName, Kind: n.Kind, Title: n.Title, Body: n.Body,
-		HTML: html, AuthorID: actor.MemberID, AuthorName: author, CreatedAt: now}
-	excerpt := Excerpt(n.Body)
+	p := Post{ID: "p_" + strings.ToLower(rand.Text()), SpaceID: spaceID, SpaceName: access.Name, Kind: n.Kind, Title: n.Title, Body: n.Body,
+		HTML: html, AuthorID: actor.MemberID, AuthorName: author, CreatedAt: now, Reactions: zeroCounts(Reactions),
+		ClosesAt: n.ClosesAt, PinnedUntil: n.PinnedUntil}
+	if n.Kind == KindIdea {
+		p.IdeaStatus = IdeaNew
+	}
+	if n.Kind == KindPoll {
+		ids := make([]string, len(n.Options))
+		for i, label := range n.Options {
+			ids[i] = fmt.Sprintf("o%d", i+1)
+			p.Options = append(p.Options, PollOption{ID: ids[i], Label: label})
+		}
+		p.Tally = zeroCounts(ids)
+	}
+	sum := p.Summary()
 	meta := eventtypes.NewMeta(now)
 	event, err := eventtypes.NewEnvelope(eventtypes.SourcePosts, eventtypes.PostCreatedType, meta, eventtypes.PostCreated{Meta: meta,
-		PostID: p.ID, SpaceID: spaceID, SpaceName: spaceName, Kind: p.Kind, Title: p.Title, Excerpt: excerpt,
-		AuthorID: p.AuthorID, AuthorName: author, CreatedAt: now})
+		PostID: p.ID, SpaceID: spaceID, SpaceName: access.Name, Kind: p.Kind, Title: p.Title, Excerpt: sum.Excerpt,
+		AuthorID: p.AuthorID, AuthorName: author, CreatedAt: now, PinnedUntil: p.PinnedUntil})
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.Create: %w", err)
 	}
-	if err := s.Store.CreatePost(ctx, p, excerpt, event, hits); err != nil {
+	mentions, err := s.mentionEvents(ctx, actor, p.SpaceID, n.Body, eventtypes.MemberMentioned{PostID: p.ID, PostTitle: postTitle(p),
+		AuthorID: p.AuthorID, AuthorName: author})
+	if err != nil {
 		return Post{}, fmt.Errorf("posts.Create: %w", err)
 	}
+	if err := s.Store.CreatePost(ctx, p, append([]eventtypes.Envelope{event}, mentions...), hits); err != nil {
+		return Post{}, fmt.Errorf("posts.Create: %w", err)
+	}
+	p.CanModerate = access.Moderate
 	return p, nil
 }
 
+func zeroCounts(keys []string) map[string]int {
+	m := make(map[string]int, len(keys))
+	for _, k := range keys {
+		m[k] = 0
+	}
+	return m
+}
+
+// postTitle is how notifications name a post: its title, or a status's excerpt.
+func postTitle(p Post) string {
+	if p.Title != "" {
+		return p.Title
+	}
+	if utf8.RuneCountInString(p.Body) > 80 {
+		return string([]rune(p.Body)[:79]) + "…"
+	}
+	return p.Body
+}
+
+// mentionEvents returns a member.mentioned event for each member a text mentions who
+// may read the space (a mention never shows a post to someone who cannot see it).
+func (s *Service) mentionEvents(ctx context.Context, actor auth.Principal, spaceID, text string, base eventtypes.MemberMentioned) ([]eventtypes.Envelope, error) {
+	var out []eventtypes.Envelope
+	for _, id := range content.Mentions(text) {
+		if id == actor.MemberID {
+			continue
+		}
+		if len(out) == MaxMentions {
+			break
+		}
+		ok, err := s.Spaces.MayRead(ctx, id, spaceID)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		meta := eventtypes.NewMeta(s.Now())
+		evt := base
+		evt.Meta, evt.MemberID = meta, id
+		env, err := eventtypes.NewEnvelope(eventtypes.SourcePosts, eventtypes.MemberMentionedType, meta, evt)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, env)
+	}
+	return out, nil
+}
+
 // brakes returns the author's name and the rate limits their next post or comment
-// counts against; a new member's text may carry only a few links.
+// counts against; a new member's text may carry only a few links, and nobody writes
+// before accepting the community rules.
 func (s *Service) brakes(ctx context.Context, actor auth.Principal, text string) (string, []ratelimit.Hit, error) {
-	name, joined, err := s.Store.Author(ctx, actor.MemberID)
-	if err != nil || policy.Allowed(actor.Roles, policy.SpacesModerateAll) {
-		return name, nil, err
+	w, err := s.Store.Writer(ctx, actor.MemberID)
+	if err != nil {
+		return "", nil, err
+	}
+	if !w.RulesAccepted {
+		return "", nil, ErrRules
+	}
+	if policy.Allowed(actor.Roles, policy.SpacesModerateAll) {
+		return w.Name, nil, nil
 	}
 	hits := []ratelimit.Hit{{Rule: LimitPosts, Key: actor.MemberID}}
-	if s.Now().Sub(joined) < NewMemberPeriod {
+	if s.Now().Sub(w.JoinedAt) < NewMemberPeriod {
 		if content.Links(text) > MaxNewMemberLinks {
 			return "", nil, ErrTooManyLinks
 		}
 		hits = append(hits, ratelimit.Hit{Rule: LimitNewPosts, Key: actor.MemberID})
 	}
-	return name, hits, nil
+	return w.Name, hits, nil
 }
 
-// Get returns a post the actor may read (hidden spaces' posts are "not found").
-func (s *Service) Get(ctx context.Context, actor auth.Principal, id string) (Post, error) {
-	p, err := s.Store.GetPost(ctx, id)
+// visible returns a post with the actor's access to its space, or ErrNoPost when the
+// actor may not see it: its space is hidden from them, or it is hidden or deleted and
+// they neither wrote nor moderate it.
+func (s *Service) visible(ctx context.Context, actor auth.Principal, p Post, err error) (Post, SpaceAccess, error) {
 	if err != nil {
 		if errs.Is(err, errs.ErrNotFound.Code) {
 			err = ErrNoPost
 		}
-		return Post{}, fmt.Errorf("posts.Get %s: %w", id, err)
+		return Post{}, SpaceAccess{}, err
 	}
-	if _, err := s.Spaces.CanRead(ctx, actor, p.SpaceID); err != nil {
+	access, err := s.Spaces.Access(ctx, actor, p.SpaceID)
+	if err != nil {
 		if e, ok := errs.As(err); ok && e.Kind == errs.NotFound {
 			err = ErrNoPost
 		}
+		return Post{}, SpaceAccess{}, err
+	}
+	if !access.Read {
+		return Post{}, SpaceAccess{}, access.Denied
+	}
+	if (p.Deleted && !access.Moderate) || (p.Hidden && !access.Moderate && p.AuthorID != actor.MemberID) {
+		return Post{}, SpaceAccess{}, ErrNoPost
+	}
+	p.CanModerate = access.Moderate
+	return p, access, nil
+}
+
+// load reads a post (without the viewer's state) for an action on it.
+func (s *Service) load(ctx context.Context, actor auth.Principal, id string) (Post, SpaceAccess, error) {
+	p, err := s.Store.GetPost(ctx, id)
+	p, access, err := s.visible(ctx, actor, p, err)
+	if err != nil {
+		return Post{}, SpaceAccess{}, fmt.Errorf("posts %s: %w", id, err)
+	}
+	return p, access, nil
+}
+
+// Get returns a post the actor may read, with their vote and reactions; a poll's
+// tally shows only once they voted or the poll closed.
+func (s *Service) Get(ctx context.Context, actor auth.Principal, id string) (Post, error) {
+	p, err := s.Store.PostFor(ctx, id, actor.MemberID)
+	p, _, err = s.visible(ctx, actor, p, err)
+	if err != nil {
 		return Post{}, fmt.Errorf("posts.Get %s: %w", id, err)
+	}
+	if p.Kind == KindPoll && p.MyVote == "" && !p.Closed(s.Now()) {
+		p.Tally = nil
 	}
 	return p, nil
 }
 
-// SpaceStream is a space's posts, newest first.
+// readable checks that the actor may read a space's content.
+func (s *Service) readable(ctx context.Context, actor auth.Principal, spaceID string) error {
+	access, err := s.Spaces.Access(ctx, actor, spaceID)
+	if err == nil && !access.Read {
+		err = access.Denied
+	}
+	return err
+}
+
+// SpaceStream is a space's posts, newest first, announcements pinned on top.
 func (s *Service) SpaceStream(ctx context.Context, actor auth.Principal, spaceID, cursor string) (Page, error) {
-	if _, err := s.Spaces.CanRead(ctx, actor, spaceID); err != nil {
+	if err := s.readable(ctx, actor, spaceID); err != nil {
 		return Page{}, fmt.Errorf("posts.SpaceStream: %w", err)
 	}
 	page, err := s.Store.SpaceStream(ctx, spaceID, cursor, StreamPage)
 	if err != nil {
 		return Page{}, fmt.Errorf("posts.SpaceStream: %w", err)
+	}
+	return page, nil
+}
+
+// Unanswered is a space's questions still waiting for an accepted answer.
+func (s *Service) Unanswered(ctx context.Context, actor auth.Principal, spaceID, cursor string) (Page, error) {
+	if err := s.readable(ctx, actor, spaceID); err != nil {
+		return Page{}, fmt.Errorf("posts.Unanswered: %w", err)
+	}
+	page, err := s.Store.Unanswered(ctx, spaceID, cursor, StreamPage)
+	if err != nil {
+		return Page{}, fmt.Errorf("posts.Unanswered: %w", err)
+	}
+	return page, nil
+}
+
+// TopIdeas is a space's ideas, most voted first.
+func (s *Service) TopIdeas(ctx context.Context, actor auth.Principal, spaceID, cursor string) (Page, error) {
+	if err := s.readable(ctx, actor, spaceID); err != nil {
+		return Page{}, fmt.Errorf("posts.TopIdeas: %w", err)
+	}
+	page, err := s.Store.TopIdeas(ctx, spaceID, cursor, StreamPage)
+	if err != nil {
+		return Page{}, fmt.Errorf("posts.TopIdeas: %w", err)
 	}
 	return page, nil
 }
@@ -248,5 +533,28 @@ func (s *Service) HomeStream(ctx context.Context, actor auth.Principal, cursor s
 	if err != nil {
 		return Page{}, fmt.Errorf("posts.HomeStream: %w", err)
 	}
+	return page, nil
+}
+
+// MemberStream is what a member wrote, newest first. The author stream holds posts of
+// every space, so it shows only posts of spaces the viewer may read.
+func (s *Service) MemberStream(ctx context.Context, actor auth.Principal, memberID, cursor string) (Page, error) {
+	page, err := s.Store.AuthorStream(ctx, memberID, cursor, StreamPage)
+	if err != nil {
+		return Page{}, fmt.Errorf("posts.MemberStream: %w", err)
+	}
+	readable := map[string]bool{}
+	kept := page.Posts[:0]
+	for _, p := range page.Posts {
+		ok, seen := readable[p.SpaceID]
+		if !seen {
+			ok = s.readable(ctx, actor, p.SpaceID) == nil
+			readable[p.SpaceID] = ok
+		}
+		if ok {
+			kept = append(kept, p)
+		}
+	}
+	page.Posts = kept
 	return page, nil
 }

@@ -3,45 +3,97 @@ package posts
 import (
 	"net/http"
 
+	"tribune/shared/audit"
 	"tribune/shared/auth"
 	"tribune/shared/httpx"
 	"tribune/shared/policy"
 )
 
-// HTTP exposes posting, comments and streams.
+// HTTP exposes posting, comments, votes, moderation and streams.
 type HTTP struct {
-	Service  *Service
-	Comments *Comments
+	Service    *Service
+	Comments   *Comments
+	Votes      *Votes
+	Editing    *Editing
+	Moderation *Moderation
 }
+
+var cursorParam = []httpx.Param{{Name: "cursor", Description: "The next page's cursor"}}
 
 // Routes returns the posting operations.
 func (h HTTP) Routes() []httpx.Route {
+	page := func(summary string) httpx.Route {
+		return httpx.Route{Tag: "posts", Action: policy.SignedIn, Query: cursorParam, Summary: summary,
+			Responses: httpx.Answers(200, "A page", Page{}, map[int]string{400: "Bad cursor", 403: "Not a member of the space", 404: "No such space"})}
+	}
+	withPage := func(r httpx.Route, method, pattern string, handler http.HandlerFunc) httpx.Route {
+		r.Method, r.Pattern, r.Handler = method, pattern, handler
+		return r
+	}
+	onPost := func(method, pattern, summary string, handler http.HandlerFunc, request any, answer any, errors map[int]string) httpx.Route {
+		if errors == nil {
+			errors = map[int]string{}
+		}
+		errors[404] = "No such post"
+		status := 200
+		if answer == nil {
+			status = 204
+		}
+		return httpx.Route{Method: method, Pattern: pattern, Tag: "posts", Action: policy.SignedIn, Handler: handler, Request: request,
+			Summary: summary, Responses: httpx.Answers(status, "Done", answer, errors)}
+	}
+	moderator := map[int]string{403: "Not a moderator of the space"}
 	return []httpx.Route{
 		{Method: "POST", Pattern: "/api/spaces/{id}/posts", Tag: "posts", Action: policy.SignedIn, Handler: h.create, Request: NewPost{},
-			Summary: "Publish a status update, discussion or question in a space (Markdown; rendered through an allowlist sanitizer).",
-			Responses: httpx.Answers(201, "The post", Post{}, map[int]string{400: "Bad kind, title or body", 403: "Not a member of the space",
-				404: "No such space", 413: "Body over 64 KiB"})},
-		{Method: "GET", Pattern: "/api/spaces/{id}/posts", Tag: "posts", Action: policy.SignedIn, Handler: h.spaceStream,
-			Query:     []httpx.Param{{Name: "cursor", Description: "The next page's cursor"}},
-			Summary:   "A space's stream, newest first, 20 a page.",
-			Responses: httpx.Answers(200, "A page", Page{}, map[int]string{400: "Bad cursor", 404: "No such space"})},
-		{Method: "GET", Pattern: "/api/posts/{id}", Tag: "posts", Action: policy.SignedIn, Handler: h.get,
-			Summary:   "A post (404 when its space is hidden from the caller).",
-			Responses: httpx.Answers(200, "The post", Post{}, map[int]string{404: "No such post"})},
-		{Method: "POST", Pattern: "/api/posts/{id}/comments", Tag: "posts", Action: policy.SignedIn, Handler: h.comment, Request: NewComment{},
-			Summary: "Comment on a post, or reply to one of its comments (one level).",
-			Responses: httpx.Answers(201, "The comment", Comment{}, map[int]string{400: "Empty or too long, or a bad parent",
-				403: "Not a member of the space", 404: "No such post"})},
-		{Method: "GET", Pattern: "/api/posts/{id}/comments", Tag: "posts", Action: policy.SignedIn, Handler: h.comments,
-			Summary: "A post's comments, oldest first.", Responses: httpx.Answers(200, "The comments", Thread{}, map[int]string{404: "No such post"})},
-		{Method: "POST", Pattern: "/api/posts/{id}/comments/{comment}/accept", Tag: "posts", Action: policy.SignedIn, Handler: h.accept,
-			Summary: "Accept a comment as the answer to a question (the asker or a space moderator).",
-			Responses: httpx.Answers(200, "The question", Post{}, map[int]string{403: "Not the asker nor a moderator",
-				404: "No such post or comment", 409: "Not a question"})},
-		{Method: "GET", Pattern: "/api/stream", Tag: "posts", Action: policy.SignedIn, Handler: h.home,
-			Query:     []httpx.Param{{Name: "cursor", Description: "The next page's cursor"}},
-			Summary:   "The home stream: posts of the caller's spaces, newest first, 20 a page.",
+			Summary: "Publish a status update, discussion, question, idea, poll or announcement (staff) in a space (Markdown; rendered through an allowlist sanitizer).",
+			Responses: httpx.Answers(201, "The post", Post{}, map[int]string{400: "Bad kind, title, body, options or dates",
+				403: "Not a member of the space, rules not accepted, or an announcement by a member", 404: "No such space", 413: "Body over 64 KiB", 429: "Posting too fast"})},
+		withPage(page("A space's stream, newest first, 20 a page; announcements pinned on the first page."), "GET", "/api/spaces/{id}/posts", h.spaceStream),
+		withPage(page("A space's questions without an accepted answer, newest first."), "GET", "/api/spaces/{id}/unanswered", h.unanswered),
+		withPage(page("A space's ideas, most votes first."), "GET", "/api/spaces/{id}/ideas", h.topIdeas),
+		withPage(page("What a member wrote, newest first (posts of spaces the caller may read)."), "GET", "/api/members/{id}/posts", h.memberStream),
+		{Method: "GET", Pattern: "/api/stream", Tag: "posts", Action: policy.SignedIn, Handler: h.home, Query: cursorParam,
+			Summary:   "The home stream: posts of the caller's spaces, newest first, 20 a page; announcements pinned on the first page.",
 			Responses: httpx.Answers(200, "A page", Page{}, map[int]string{400: "Bad cursor"})},
+		onPost("GET", "/api/posts/{id}", "A post, with the caller's vote and reactions (404 when its space is hidden from the caller).", h.get, nil, Post{}, nil),
+		onPost("PATCH", "/api/posts/{id}", "Edit a post's title and body (its author or a moderator); the previous text goes to the history.", h.edit, Edit{}, Post{},
+			map[int]string{400: "Bad title or body", 403: "Not the author nor a moderator", 409: "Thread locked"}),
+		onPost("DELETE", "/api/posts/{id}", "Delete a post (its author or a moderator).", h.delete, nil, nil, map[int]string{403: "Not the author nor a moderator"}),
+		onPost("GET", "/api/posts/{id}/history", "A post's edit history (space moderators and staff).", h.history, nil, History{}, moderator),
+		onPost("POST", "/api/posts/{id}/comments", "Comment on a post, or reply to one of its comments (one level).", h.comment, NewComment{}, Comment{},
+			map[int]string{400: "Empty or too long, or a bad parent", 403: "Not a member of the space, or rules not accepted", 409: "Thread locked", 429: "Posting too fast"}),
+		onPost("GET", "/api/posts/{id}/comments", "A post's comments, oldest first.", h.comments, nil, Thread{}, nil),
+		onPost("PATCH", "/api/posts/{id}/comments/{comment}", "Edit a comment (its author or a moderator).", h.editComment, NewComment{}, Comment{},
+			map[int]string{400: "Empty or too long", 403: "Not the author nor a moderator", 409: "Thread locked"}),
+		onPost("DELETE", "/api/posts/{id}/comments/{comment}", "Delete a comment (its author or a moderator).", h.deleteComment, nil, nil,
+			map[int]string{403: "Not the author nor a moderator"}),
+		onPost("POST", "/api/posts/{id}/comments/{comment}/accept", "Accept a comment as the answer to a question (the asker or a space moderator).", h.accept, nil, Post{},
+			map[int]string{403: "Not the asker nor a moderator", 409: "Not a question"}),
+		onPost("POST", "/api/posts/{id}/vote", "Vote an idea up, or vote for one option of a poll: once.", h.vote, Ballot{}, Post{},
+			map[int]string{400: "Bad option", 403: "Not a member of the space", 409: "Already voted, poll closed, or not an idea nor a poll"}),
+		onPost("POST", "/api/posts/{id}/status", "Move an idea to a status (staff); its voters are told.", h.status, StatusChange{}, Post{},
+			map[int]string{400: "Bad status", 403: "Not staff", 409: "Not an idea"}),
+		onPost("PUT", "/api/posts/{id}/reactions/{reaction}", "Add a reaction (like, love, celebrate, insightful).", h.react, nil, Post{},
+			map[int]string{400: "Bad reaction", 403: "Not a member of the space", 409: "Already reacted"}),
+		onPost("DELETE", "/api/posts/{id}/reactions/{reaction}", "Take a reaction back.", h.unreact, nil, Post{}, map[int]string{400: "Bad reaction"}),
+		onPost("POST", "/api/posts/{id}/report", "Report a post or one of its comments to the moderators.", h.report, ReportRequest{}, Report{},
+			map[int]string{400: "Bad reason or note", 409: "Already reported, or your own"}),
+		onPost("POST", "/api/posts/{id}/hide", "Hide a post from everyone but its author and moderators.", h.hide, Reason{}, Post{}, moderator),
+		onPost("POST", "/api/posts/{id}/restore", "Show a hidden post again.", h.restore, Reason{}, Post{}, moderator),
+		onPost("POST", "/api/posts/{id}/lock", "Lock a thread: only moderators comment.", h.lock, Reason{}, Post{}, moderator),
+		onPost("POST", "/api/posts/{id}/unlock", "Open a locked thread.", h.unlock, Reason{}, Post{}, moderator),
+		onPost("POST", "/api/posts/{id}/move", "Move a post to another space (moderator of both).", h.move, MoveRequest{}, Post{},
+			map[int]string{400: "Same space", 403: "Not a moderator of both spaces"}),
+		onPost("POST", "/api/posts/{id}/comments/{comment}/hide", "Hide a comment.", h.hideComment, Reason{}, nil, moderator),
+		onPost("POST", "/api/posts/{id}/comments/{comment}/restore", "Show a hidden comment again.", h.restoreComment, Reason{}, nil, moderator),
+		{Method: "GET", Pattern: "/api/moderation/queue", Tag: "moderation", Action: policy.ContentModerate, Handler: h.queue, Query: cursorParam,
+			Summary: "Reported content waiting for a moderator, oldest first.", Responses: httpx.Answers(200, "A page", Queue{}, map[int]string{400: "Bad cursor"})},
+		{Method: "POST", Pattern: "/api/moderation/queue/{target}/dismiss", Tag: "moderation", Action: policy.ContentModerate, Handler: h.dismiss, Request: Reason{},
+			Summary: "Take reported content out of the queue, unchanged.", Responses: httpx.Answers(204, "Dismissed", nil, map[int]string{404: "Not in the queue"})},
+		{Method: "POST", Pattern: "/api/moderation/warnings", Tag: "moderation", Action: policy.ContentModerate, Handler: h.warn, Request: Warning{},
+			Summary: "Warn a member (notification and email); logged.", Responses: httpx.Answers(204, "Warned", nil, map[int]string{400: "Empty or too long", 404: "No such member"})},
+		{Method: "GET", Pattern: "/api/moderation/audit", Tag: "moderation", Action: policy.ModerationAudit, Handler: h.audit, Query: cursorParam,
+			Summary: "The log of moderator actions, newest first (staff).", Responses: httpx.Answers(200, "A page", audit.Page{}, map[int]string{400: "Bad cursor"})},
 	}
 }
 
@@ -50,19 +102,62 @@ func principal(r *http.Request) auth.Principal {
 	return p
 }
 
-func (h HTTP) create(w http.ResponseWriter, r *http.Request) {
-	var n NewPost
-	if err := httpx.DecodeJSON(r, &n); err != nil {
+// decoded decodes a JSON body into v, answering the problem itself when it is bad.
+func decoded(w http.ResponseWriter, r *http.Request, v any) bool {
+	if err := httpx.DecodeJSON(r, v); err != nil {
+		httpx.WriteError(w, r, err)
+		return false
+	}
+	return true
+}
+
+// noContent answers 204 or the error.
+func noContent(w http.ResponseWriter, r *http.Request, err error) {
+	if err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	p, err := h.Service.Create(r.Context(), principal(r), r.PathValue("id"), n)
-	httpx.Reply(w, r, http.StatusCreated, p, err)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (h HTTP) create(w http.ResponseWriter, r *http.Request) {
+	var n NewPost
+	if decoded(w, r, &n) {
+		p, err := h.Service.Create(r.Context(), principal(r), r.PathValue("id"), n)
+		httpx.Reply(w, r, http.StatusCreated, p, err)
+	}
+}
+
+func (h HTTP) replyPage(w http.ResponseWriter, r *http.Request, page Page, err error) {
+	if page.Posts == nil {
+		page.Posts = []Summary{}
+	}
+	httpx.Reply(w, r, http.StatusOK, page, err)
 }
 
 func (h HTTP) spaceStream(w http.ResponseWriter, r *http.Request) {
 	page, err := h.Service.SpaceStream(r.Context(), principal(r), r.PathValue("id"), r.URL.Query().Get("cursor"))
-	httpx.Reply(w, r, http.StatusOK, nonNil(page), err)
+	h.replyPage(w, r, page, err)
+}
+
+func (h HTTP) unanswered(w http.ResponseWriter, r *http.Request) {
+	page, err := h.Service.Unanswered(r.Context(), principal(r), r.PathValue("id"), r.URL.Query().Get("cursor"))
+	h.replyPage(w, r, page, err)
+}
+
+func (h HTTP) topIdeas(w http.ResponseWriter, r *http.Request) {
+	page, err := h.Service.TopIdeas(r.Context(), principal(r), r.PathValue("id"), r.URL.Query().Get("cursor"))
+	h.replyPage(w, r, page, err)
+}
+
+func (h HTTP) memberStream(w http.ResponseWriter, r *http.Request) {
+	page, err := h.Service.MemberStream(r.Context(), principal(r), r.PathValue("id"), r.URL.Query().Get("cursor"))
+	h.replyPage(w, r, page, err)
+}
+
+func (h HTTP) home(w http.ResponseWriter, r *http.Request) {
+	page, err := h.Service.HomeStream(r.Context(), principal(r), r.URL.Query().Get("cursor"))
+	h.replyPage(w, r, page, err)
 }
 
 func (h HTTP) get(w http.ResponseWriter, r *http.Request) {
@@ -70,19 +165,29 @@ func (h HTTP) get(w http.ResponseWriter, r *http.Request) {
 	httpx.Reply(w, r, http.StatusOK, p, err)
 }
 
-func (h HTTP) home(w http.ResponseWriter, r *http.Request) {
-	page, err := h.Service.HomeStream(r.Context(), principal(r), r.URL.Query().Get("cursor"))
-	httpx.Reply(w, r, http.StatusOK, nonNil(page), err)
+func (h HTTP) edit(w http.ResponseWriter, r *http.Request) {
+	var e Edit
+	if decoded(w, r, &e) {
+		p, err := h.Editing.Edit(r.Context(), principal(r), r.PathValue("id"), e)
+		httpx.Reply(w, r, http.StatusOK, p, err)
+	}
+}
+
+func (h HTTP) delete(w http.ResponseWriter, r *http.Request) {
+	noContent(w, r, h.Editing.Delete(r.Context(), principal(r), r.PathValue("id")))
+}
+
+func (h HTTP) history(w http.ResponseWriter, r *http.Request) {
+	hist, err := h.Editing.History(r.Context(), principal(r), r.PathValue("id"))
+	httpx.Reply(w, r, http.StatusOK, hist, err)
 }
 
 func (h HTTP) comment(w http.ResponseWriter, r *http.Request) {
 	var n NewComment
-	if err := httpx.DecodeJSON(r, &n); err != nil {
-		httpx.WriteError(w, r, err)
-		return
+	if decoded(w, r, &n) {
+		c, err := h.Comments.Add(r.Context(), principal(r), r.PathValue("id"), n)
+		httpx.Reply(w, r, http.StatusCreated, c, err)
 	}
-	c, err := h.Comments.Add(r.Context(), principal(r), r.PathValue("id"), n)
-	httpx.Reply(w, r, http.StatusCreated, c, err)
 }
 
 func (h HTTP) comments(w http.ResponseWriter, r *http.Request) {
@@ -90,14 +195,131 @@ func (h HTTP) comments(w http.ResponseWriter, r *http.Request) {
 	httpx.Reply(w, r, http.StatusOK, t, err)
 }
 
+func (h HTTP) editComment(w http.ResponseWriter, r *http.Request) {
+	var n NewComment
+	if decoded(w, r, &n) {
+		c, err := h.Comments.Edit(r.Context(), principal(r), r.PathValue("id"), r.PathValue("comment"), n)
+		httpx.Reply(w, r, http.StatusOK, c, err)
+	}
+}
+
+func (h HTTP) deleteComment(w http.ResponseWriter, r *http.Request) {
+	noContent(w, r, h.Comments.Delete(r.Context(), principal(r), r.PathValue("id"), r.PathValue("comment")))
+}
+
 func (h HTTP) accept(w http.ResponseWriter, r *http.Request) {
 	p, err := h.Comments.Accept(r.Context(), principal(r), r.PathValue("id"), r.PathValue("comment"))
 	httpx.Reply(w, r, http.StatusOK, p, err)
 }
 
-func nonNil(p Page) Page {
-	if p.Posts == nil {
-		p.Posts = []Summary{}
+func (h HTTP) vote(w http.ResponseWriter, r *http.Request) {
+	var b Ballot
+	if decoded(w, r, &b) {
+		p, err := h.Votes.Vote(r.Context(), principal(r), r.PathValue("id"), b)
+		httpx.Reply(w, r, http.StatusOK, p, err)
 	}
-	return p
+}
+
+func (h HTTP) status(w http.ResponseWriter, r *http.Request) {
+	var c StatusChange
+	if decoded(w, r, &c) {
+		p, err := h.Votes.SetStatus(r.Context(), principal(r), r.PathValue("id"), c)
+		httpx.Reply(w, r, http.StatusOK, p, err)
+	}
+}
+
+func (h HTTP) react(w http.ResponseWriter, r *http.Request) {
+	p, err := h.Votes.React(r.Context(), principal(r), r.PathValue("id"), r.PathValue("reaction"), true)
+	httpx.Reply(w, r, http.StatusOK, p, err)
+}
+
+func (h HTTP) unreact(w http.ResponseWriter, r *http.Request) {
+	p, err := h.Votes.React(r.Context(), principal(r), r.PathValue("id"), r.PathValue("reaction"), false)
+	httpx.Reply(w, r, http.StatusOK, p, err)
+}
+
+func (h HTTP) report(w http.ResponseWriter, r *http.Request) {
+	var req ReportRequest
+	if decoded(w, r, &req) {
+		rep, err := h.Moderation.Report(r.Context(), principal(r), r.PathValue("id"), req)
+		httpx.Reply(w, r, http.StatusOK, rep, err)
+	}
+}
+
+// reasoned decodes an optional reason (an empty body is no reason).
+func reasoned(w http.ResponseWriter, r *http.Request, v *Reason) bool {
+	if r.ContentLength == 0 {
+		return true
+	}
+	return decoded(w, r, v)
+}
+
+func (h HTTP) setHidden(hidden bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var why Reason
+		if reasoned(w, r, &why) {
+			p, err := h.Moderation.SetHidden(r.Context(), principal(r), r.PathValue("id"), hidden, why)
+			httpx.Reply(w, r, http.StatusOK, p, err)
+		}
+	}
+}
+
+func (h HTTP) hide(w http.ResponseWriter, r *http.Request)    { h.setHidden(true)(w, r) }
+func (h HTTP) restore(w http.ResponseWriter, r *http.Request) { h.setHidden(false)(w, r) }
+
+func (h HTTP) setLocked(locked bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var why Reason
+		if reasoned(w, r, &why) {
+			p, err := h.Moderation.SetLocked(r.Context(), principal(r), r.PathValue("id"), locked, why)
+			httpx.Reply(w, r, http.StatusOK, p, err)
+		}
+	}
+}
+
+func (h HTTP) lock(w http.ResponseWriter, r *http.Request)   { h.setLocked(true)(w, r) }
+func (h HTTP) unlock(w http.ResponseWriter, r *http.Request) { h.setLocked(false)(w, r) }
+
+func (h HTTP) move(w http.ResponseWriter, r *http.Request) {
+	var m MoveRequest
+	if decoded(w, r, &m) {
+		p, err := h.Moderation.Move(r.Context(), principal(r), r.PathValue("id"), m)
+		httpx.Reply(w, r, http.StatusOK, p, err)
+	}
+}
+
+func (h HTTP) setCommentHidden(hidden bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var why Reason
+		if reasoned(w, r, &why) {
+			noContent(w, r, h.Moderation.SetCommentHidden(r.Context(), principal(r), r.PathValue("id"), r.PathValue("comment"), hidden, why))
+		}
+	}
+}
+
+func (h HTTP) hideComment(w http.ResponseWriter, r *http.Request)    { h.setCommentHidden(true)(w, r) }
+func (h HTTP) restoreComment(w http.ResponseWriter, r *http.Request) { h.setCommentHidden(false)(w, r) }
+
+func (h HTTP) queue(w http.ResponseWriter, r *http.Request) {
+	q, err := h.Moderation.Queue(r.Context(), r.URL.Query().Get("cursor"))
+	httpx.Reply(w, r, http.StatusOK, q, err)
+}
+
+func (h HTTP) dismiss(w http.ResponseWriter, r *http.Request) {
+	var why Reason
+	if reasoned(w, r, &why) {
+		noContent(w, r, h.Moderation.Dismiss(r.Context(), principal(r), r.PathValue("target"), why))
+	}
+}
+
+func (h HTTP) warn(w http.ResponseWriter, r *http.Request) {
+	var warning Warning
+	if decoded(w, r, &warning) {
+		noContent(w, r, h.Moderation.Warn(r.Context(), principal(r), warning))
+	}
+}
+
+func (h HTTP) audit(w http.ResponseWriter, r *http.Request) {
+	page, err := h.Moderation.AuditLog(r.Context(), r.URL.Query().Get("cursor"))
+	httpx.Reply(w, r, http.StatusOK, page, err)
 }

@@ -66,12 +66,13 @@ type memberItem struct {
 	Location       string   `dynamodbav:",omitempty"`
 	Links          []string `dynamodbav:",omitempty"`
 	AvatarKey      string   `dynamodbav:",omitempty"`
+	RulesAccepted  int      `dynamodbav:",omitempty"`
 }
 
 func (i memberItem) member() members.Member {
 	m := members.Member{ID: i.ID, Email: i.Email, DisplayName: i.DisplayName, Locale: i.Locale, Roles: i.Roles, Status: i.Status, CreatedAt: i.CreatedAt,
 		Bio: i.Bio, Expertise: nonNil(i.Expertise), Interests: nonNil(i.Interests), Company: i.Company, Location: i.Location,
-		Links: nonNil(i.Links), AvatarKey: i.AvatarKey, HasAvatar: i.AvatarKey != ""}
+		Links: nonNil(i.Links), AvatarKey: i.AvatarKey, HasAvatar: i.AvatarKey != "", RulesAccepted: i.RulesAccepted}
 	if i.SuspendedUntil != 0 {
 		t := time.Unix(i.SuspendedUntil, 0).UTC()
 		m.SuspendedUntil = &t

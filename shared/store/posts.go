@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -10,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
 	"tribune/shared/posts"
 	"tribune/shared/ratelimit"
@@ -18,46 +21,122 @@ import (
 const (
 	typePost        = "Post"
 	typeStreamEntry = "StreamEntry"
+	typePin         = "Pin"
 	// feedKept bounds the home stream's history; older entries expire.
 	feedKept = 180 * 24 * time.Hour
+	// pinPrefix sorts pins after every dated entry, so a stream read newest first
+	// meets the pins before anything else.
+	pinPrefix = "~PIN#"
 )
 
 func postPK(id string) string            { return "POST#" + id }
 func spacePostsPK(spaceID string) string { return "SPACEPOSTS#" + spaceID }
 func feedPK(memberID string) string      { return "FEED#" + memberID }
+func authorPK(memberID string) string    { return "AUTHOR#" + memberID }
 
 // streamSK sorts a stream newest first when read backwards.
 func streamSK(s posts.Summary) string { return s.CreatedAt.UTC().Format(time.RFC3339Nano) + "#" + s.ID }
 
+// pinSK sorts pins by the end of their pinning, latest first when read backwards.
+func pinSK(s posts.Summary) string {
+	return pinPrefix + s.PinnedUntil.UTC().Format(time.RFC3339) + "#" + s.ID
+}
+
+// ideaSK sorts a space's ideas by votes (zero-padded, so text order is number order).
+func ideaSK(votes int, p posts.Post) string {
+	return fmt.Sprintf("%010d#%s#%s", votes, p.CreatedAt.UTC().Format(time.RFC3339Nano), p.ID)
+}
+
 type postItem struct {
 	PK, SK, Type string
+	// GSI1 lists a space's unanswered questions (newest first) or its ideas (by votes).
+	GSI1PK, GSI1SK string `dynamodbav:",omitempty"`
 	posts.Post
 }
 
-// streamItem is a summary in a space's stream or a member's home stream.
+// listing returns the GSI1 keys of a post: unanswered questions and ideas are listed.
+func listing(p posts.Post) (string, string) {
+	switch {
+	case p.Deleted:
+		return "", ""
+	case p.Kind == posts.KindQuestion && p.AcceptedAnswer == "":
+		return "UNANSWERED#" + p.SpaceID, streamSK(p.Summary())
+	case p.Kind == posts.KindIdea:
+		return "IDEAS#" + p.SpaceID, ideaSK(p.Votes, p)
+	}
+	return "", ""
+}
+
+// streamItem is a summary in a space's stream, an author's stream or a home stream.
 type streamItem struct {
 	PK, SK, Type string
 	posts.Summary
 	ExpiresAt int64 `dynamodbav:",omitempty"`
 }
 
+// entryPuts writes a post's entries in its space's stream (with its pin) and its
+// author's stream.
+func (s *Store) entryPuts(sum posts.Summary) ([]types.TransactWriteItem, error) {
+	items := []streamItem{
+		{PK: spacePostsPK(sum.SpaceID), SK: streamSK(sum), Type: typeStreamEntry, Summary: sum},
+		{PK: authorPK(sum.AuthorID), SK: streamSK(sum), Type: typeStreamEntry, Summary: sum},
+	}
+	if sum.PinnedUntil != nil {
+		items = append(items, streamItem{PK: spacePostsPK(sum.SpaceID), SK: pinSK(sum), Type: typePin, Summary: sum, ExpiresAt: sum.PinnedUntil.Unix()})
+	}
+	out := make([]types.TransactWriteItem, 0, len(items))
+	for _, it := range items {
+		put, err := s.put(it, "")
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, put)
+	}
+	return out, nil
+}
+
+// entryDeletes takes a post's entries out of its space's and author's streams.
+func (s *Store) entryDeletes(sum posts.Summary) []types.TransactWriteItem {
+	keys := []map[string]types.AttributeValue{key(spacePostsPK(sum.SpaceID), streamSK(sum)), key(authorPK(sum.AuthorID), streamSK(sum))}
+	if sum.PinnedUntil != nil {
+		keys = append(keys, key(spacePostsPK(sum.SpaceID), pinSK(sum)))
+	}
+	out := make([]types.TransactWriteItem, len(keys))
+	for i, k := range keys {
+		out[i] = types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: k}}
+	}
+	return out
+}
+
+func (s *Store) outboxPuts(events []eventtypes.Envelope) ([]types.TransactWriteItem, error) {
+	out := make([]types.TransactWriteItem, 0, len(events))
+	for _, e := range events {
+		put, err := s.outboxPut(e)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, put)
+	}
+	return out, nil
+}
+
 // CreatePost implements posts.Store.
-func (s *Store) CreatePost(ctx context.Context, p posts.Post, excerpt string, event eventtypes.Envelope, hits []ratelimit.Hit) error {
-	sum := posts.Summary{ID: p.ID, SpaceID: p.SpaceID, SpaceName: p.SpaceName, Kind: p.Kind, Title: p.Title, Excerpt: excerpt,
-		AuthorID: p.AuthorID, AuthorName: p.AuthorName, CreatedAt: p.CreatedAt}
-	canonical, err := s.put(postItem{PK: postPK(p.ID), SK: "POST", Type: typePost, Post: p}, "attribute_not_exists(PK)")
+func (s *Store) CreatePost(ctx context.Context, p posts.Post, events []eventtypes.Envelope, hits []ratelimit.Hit) error {
+	gsiPK, gsiSK := listing(p)
+	canonical, err := s.put(postItem{PK: postPK(p.ID), SK: "POST", Type: typePost, GSI1PK: gsiPK, GSI1SK: gsiSK, Post: p}, "attribute_not_exists(PK)")
 	if err != nil {
 		return fmt.Errorf("store.CreatePost: %w", err)
 	}
-	entry, err := s.put(streamItem{PK: spacePostsPK(p.SpaceID), SK: streamSK(sum), Type: typeStreamEntry, Summary: sum}, "")
+	entries, err := s.entryPuts(p.Summary())
 	if err != nil {
 		return fmt.Errorf("store.CreatePost: %w", err)
 	}
-	out, err := s.outboxPut(event)
+	outs, err := s.outboxPuts(events)
 	if err != nil {
 		return fmt.Errorf("store.CreatePost: %w", err)
 	}
-	if err := s.writeUnderLimits(ctx, hits, p.CreatedAt, posts.ErrRateLimited, canonical, entry, out); err != nil {
+	items := append(append([]types.TransactWriteItem{canonical}, entries...), outs...)
+	if err := s.writeUnderLimits(ctx, hits, p.CreatedAt, posts.ErrRateLimited, items...); err != nil {
 		return fmt.Errorf("store.CreatePost %s: %w", p.ID, err)
 	}
 	return nil
@@ -72,8 +151,64 @@ func (s *Store) GetPost(ctx context.Context, id string) (posts.Post, error) {
 	return it.Post, nil
 }
 
+func voteSK(memberID string) string               { return "VOTE#" + memberID }
+func reactionSK(memberID, reaction string) string { return "REACT#" + memberID + "#" + reaction }
+
+// PostFor implements posts.Store: the post, the member's vote and their reactions in
+// one BatchGetItem.
+func (s *Store) PostFor(ctx context.Context, id, memberID string) (posts.Post, error) {
+	keys := []map[string]types.AttributeValue{key(postPK(id), "POST"), key(postPK(id), voteSK(memberID))}
+	for _, r := range posts.Reactions {
+		keys = append(keys, key(postPK(id), reactionSK(memberID, r)))
+	}
+	out, err := s.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
+		s.Table: {Keys: keys, ConsistentRead: aws.Bool(true)}}})
+	if err != nil {
+		return posts.Post{}, fmt.Errorf("store.PostFor %s: %w", id, err)
+	}
+	if len(out.UnprocessedKeys) > 0 {
+		return posts.Post{}, errors.New("store.PostFor: throttled, keys left unprocessed")
+	}
+	var p *posts.Post
+	var vote string
+	var reactions []string
+	for _, item := range out.Responses[s.Table] {
+		var it struct {
+			SK, Type, Option, Reaction string
+		}
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return posts.Post{}, fmt.Errorf("store.PostFor %s: %w", id, err)
+		}
+		switch it.Type {
+		case typePost:
+			var pi postItem
+			if err := attributevalue.UnmarshalMap(item, &pi); err != nil {
+				return posts.Post{}, fmt.Errorf("store.PostFor %s: %w", id, err)
+			}
+			p = &pi.Post
+		case typeVote:
+			vote = it.Option
+		case typeReaction:
+			reactions = append(reactions, it.Reaction)
+		}
+	}
+	if p == nil {
+		return posts.Post{}, fmt.Errorf("store.PostFor %s: %w", id, errs.ErrNotFound)
+	}
+	p.MyVote = vote
+	// Keep the reactions in their catalogue order, whatever order the batch returned.
+	for _, r := range posts.Reactions {
+		for _, mine := range reactions {
+			if mine == r {
+				p.MyReactions = append(p.MyReactions, r)
+			}
+		}
+	}
+	return *p, nil
+}
+
 // stream reads one page of a stream partition, newest first: one Query, whatever the
-// number of posts in it.
+// number of posts in it. Pins come first in the partition; they are returned apart.
 func (s *Store) stream(ctx context.Context, op, pk, cursor string, limit int) (posts.Page, error) {
 	start, err := s.decodeCursor(pk, cursor)
 	if err != nil {
@@ -100,6 +235,10 @@ func (s *Store) stream(ctx context.Context, op, pk, cursor string, limit int) (p
 		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 			return posts.Page{}, fmt.Errorf("%s: %w", op, err)
 		}
+		if strings.HasPrefix(it.SK, pinPrefix) {
+			page.Pinned = append(page.Pinned, it.Summary)
+			continue
+		}
 		page.Posts = append(page.Posts, it.Summary)
 	}
 	return page, nil
@@ -115,16 +254,72 @@ func (s *Store) HomeStream(ctx context.Context, memberID, cursor string, limit i
 	return s.stream(ctx, "store.HomeStream", feedPK(memberID), cursor, limit)
 }
 
+// AuthorStream implements posts.Store.
+func (s *Store) AuthorStream(ctx context.Context, memberID, cursor string, limit int) (posts.Page, error) {
+	return s.stream(ctx, "store.AuthorStream", authorPK(memberID), cursor, limit)
+}
+
+// listed reads one page of a GSI1 listing of posts (unanswered questions, ideas).
+func (s *Store) listed(ctx context.Context, op, pk, cursor string, limit int) (posts.Page, error) {
+	start, err := s.decodeCursor(pk, cursor)
+	if err != nil {
+		return posts.Page{}, err
+	}
+	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1), ExclusiveStartKey: start,
+		Limit: aws.Int32(int32(limit)), ScanIndexForward: aws.Bool(false),
+		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}}})
+	if err != nil {
+		return posts.Page{}, fmt.Errorf("%s: %w", op, err)
+	}
+	next, err := s.encodeCursor(pk, out.LastEvaluatedKey)
+	if err != nil {
+		return posts.Page{}, fmt.Errorf("%s: %w", op, err)
+	}
+	page := posts.Page{Next: next, Posts: make([]posts.Summary, 0, len(out.Items))}
+	for _, item := range out.Items {
+		var it postItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return posts.Page{}, fmt.Errorf("%s: %w", op, err)
+		}
+		if !it.Hidden {
+			page.Posts = append(page.Posts, it.Post.Summary())
+		}
+	}
+	return page, nil
+}
+
+// Unanswered implements posts.Store.
+func (s *Store) Unanswered(ctx context.Context, spaceID, cursor string, limit int) (posts.Page, error) {
+	return s.listed(ctx, "store.Unanswered", "UNANSWERED#"+spaceID, cursor, limit)
+}
+
+// TopIdeas implements posts.Store.
+func (s *Store) TopIdeas(ctx context.Context, spaceID, cursor string, limit int) (posts.Page, error) {
+	return s.listed(ctx, "store.TopIdeas", "IDEAS#"+spaceID, cursor, limit)
+}
+
+// feedItems are a summary's items in members' home streams: the entry, and the pin
+// of an announcement.
+func feedItems(sum posts.Summary, memberID string) []streamItem {
+	items := []streamItem{{PK: feedPK(memberID), SK: streamSK(sum), Type: typeStreamEntry, Summary: sum, ExpiresAt: sum.CreatedAt.Add(feedKept).Unix()}}
+	if sum.PinnedUntil != nil {
+		items = append(items, streamItem{PK: feedPK(memberID), SK: pinSK(sum), Type: typePin, Summary: sum, ExpiresAt: sum.PinnedUntil.Unix()})
+	}
+	return items
+}
+
 // AddToFeeds implements posts.FeedStore.
 func (s *Store) AddToFeeds(ctx context.Context, sum posts.Summary, memberIDs []string) error {
 	reqs := make([]types.WriteRequest, 0, len(memberIDs))
 	for _, id := range memberIDs {
-		item, err := attributevalue.MarshalMap(streamItem{PK: feedPK(id), SK: streamSK(sum), Type: typeStreamEntry, Summary: sum,
-			ExpiresAt: sum.CreatedAt.Add(feedKept).Unix()})
-		if err != nil {
-			return fmt.Errorf("store.AddToFeeds: %w", err)
+		for _, it := range feedItems(sum, id) {
+			item, err := attributevalue.MarshalMap(it)
+			if err != nil {
+				return fmt.Errorf("store.AddToFeeds: %w", err)
+			}
+			reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
 		}
-		reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
 	}
 	if err := s.batchWrite(ctx, reqs); err != nil {
 		return fmt.Errorf("store.AddToFeeds %s: %w", sum.ID, err)
@@ -132,97 +327,16 @@ func (s *Store) AddToFeeds(ctx context.Context, sum posts.Summary, memberIDs []s
 	return nil
 }
 
-const typeComment = "Comment"
-
-type commentItem struct {
-	PK, SK, Type string
-	posts.Comment
-}
-
-func commentSK(c posts.Comment) string {
-	return "COMMENT#" + c.CreatedAt.UTC().Format(time.RFC3339Nano) + "#" + c.ID
-}
-
-// AddComment implements posts.CommentStore: the comment, an atomic ADD on the post's
-// count (exact under concurrent comments) and comment.created, in one transaction.
-func (s *Store) AddComment(ctx context.Context, c posts.Comment, event eventtypes.Envelope, hits []ratelimit.Hit) error {
-	put, err := s.put(commentItem{PK: postPK(c.PostID), SK: commentSK(c), Type: typeComment, Comment: c}, "attribute_not_exists(PK)")
-	if err != nil {
-		return fmt.Errorf("store.AddComment: %w", err)
-	}
-	// The comment id also points at its sort key, so a reply can find its parent.
-	pointer, err := s.put(map[string]any{AttrPK: postPK(c.PostID), AttrSK: "CID#" + c.ID, AttrType: "CommentPointer", "CommentSK": commentSK(c)}, "")
-	if err != nil {
-		return fmt.Errorf("store.AddComment: %w", err)
-	}
-	count := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(c.PostID), "POST"),
-		UpdateExpression: aws.String("ADD Comments :one"), ConditionExpression: aws.String("attribute_exists(PK)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":one": &types.AttributeValueMemberN{Value: "1"}}}}
-	out, err := s.outboxPut(event)
-	if err != nil {
-		return fmt.Errorf("store.AddComment: %w", err)
-	}
-	if err := s.writeUnderLimits(ctx, hits, c.CreatedAt, posts.ErrRateLimited, put, pointer, count, out); err != nil {
-		return fmt.Errorf("store.AddComment %s: %w", c.ID, err)
-	}
-	return nil
-}
-
-// GetComment implements posts.CommentStore (two reads: the pointer, then the comment).
-func (s *Store) GetComment(ctx context.Context, postID, commentID string) (posts.Comment, error) {
-	var ptr struct{ CommentSK string }
-	if err := s.get(ctx, "store.GetComment", postPK(postID), "CID#"+commentID, time.Now(), &ptr); err != nil {
-		return posts.Comment{}, err
-	}
-	var it commentItem
-	if err := s.get(ctx, "store.GetComment", postPK(postID), ptr.CommentSK, time.Now(), &it); err != nil {
-		return posts.Comment{}, err
-	}
-	return it.Comment, nil
-}
-
-// Comments implements posts.CommentStore: oldest first.
-func (s *Store) Comments(ctx context.Context, postID string) ([]posts.Comment, error) {
-	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table),
-		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :c)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": &types.AttributeValueMemberS{Value: postPK(postID)}, ":c": &types.AttributeValueMemberS{Value: "COMMENT#"}}})
-	if err != nil {
-		return nil, fmt.Errorf("store.Comments %s: %w", postID, err)
-	}
-	out := make([]posts.Comment, 0, len(items))
-	for _, item := range items {
-		var it commentItem
-		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-			return nil, fmt.Errorf("store.Comments %s: %w", postID, err)
+// RemoveFromFeeds implements posts.FeedStore.
+func (s *Store) RemoveFromFeeds(ctx context.Context, sum posts.Summary, memberIDs []string) error {
+	var keys []map[string]types.AttributeValue
+	for _, id := range memberIDs {
+		for _, it := range feedItems(sum, id) {
+			keys = append(keys, key(it.PK, it.SK))
 		}
-		out = append(out, it.Comment)
 	}
-	return out, nil
-}
-
-// AcceptAnswer implements posts.CommentStore.
-func (s *Store) AcceptAnswer(ctx context.Context, postID, commentID string, event eventtypes.Envelope) error {
-	out, err := s.outboxPut(event)
-	if err != nil {
-		return fmt.Errorf("store.AcceptAnswer: %w", err)
-	}
-	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(postID), "POST"),
-		UpdateExpression: aws.String("SET AcceptedAnswer = :c"), ConditionExpression: aws.String("attribute_exists(PK) AND #k = :q"),
-		ExpressionAttributeNames: map[string]string{"#k": "Kind"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":c": &types.AttributeValueMemberS{Value: commentID}, ":q": &types.AttributeValueMemberS{Value: posts.KindQuestion}}}}
-	if _, err := s.transact(ctx, []types.TransactWriteItem{update, out}); err != nil {
-		return fmt.Errorf("store.AcceptAnswer %s: %w", postID, err)
+	if err := s.batchDelete(ctx, keys); err != nil {
+		return fmt.Errorf("store.RemoveFromFeeds %s: %w", sum.ID, err)
 	}
 	return nil
-}
-
-// Author implements posts.Store.
-func (s *Store) Author(ctx context.Context, memberID string) (string, time.Time, error) {
-	m, err := s.GetMember(ctx, memberID)
-	if err != nil {
-		return "", time.Time{}, err
-	}
-	return m.DisplayName, m.CreatedAt, nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -163,4 +164,17 @@ func (s *Store) batchWrite(ctx context.Context, reqs []types.WriteRequest) error
 		}
 	}
 	return nil
+}
+
+// queryPrefix queries the items of a partition whose sort key starts with prefix,
+// projecting the given attributes (all when none).
+func queryPrefix(table, pk, prefix string, attrs ...string) *dynamodb.QueryInput {
+	in := &dynamodb.QueryInput{TableName: aws.String(table),
+		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :p)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": &types.AttributeValueMemberS{Value: pk}, ":p": &types.AttributeValueMemberS{Value: prefix}}}
+	if len(attrs) > 0 {
+		in.ProjectionExpression = aws.String(strings.Join(attrs, ", "))
+	}
+	return in
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"tribune/shared/store"
 	"tribune/shared/store/dynamolocal"
@@ -63,4 +64,22 @@ func NewTable(t testing.TB) Table {
 	})
 	trips.Reset()
 	return Table{Name: name, DB: db, StreamARN: arn, Trips: trips}
+}
+
+// Items counts the table's items (a scan: for tests that prove nothing was written).
+func (tb Table) Items(t testing.TB) int {
+	t.Helper()
+	var n int32
+	in := &dynamodb.ScanInput{TableName: &tb.Name, Select: types.SelectCount}
+	for {
+		out, err := tb.DB.Scan(context.Background(), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += out.Count
+		if len(out.LastEvaluatedKey) == 0 {
+			return int(n)
+		}
+		in.ExclusiveStartKey = out.LastEvaluatedKey
+	}
 }

@@ -1,0 +1,26 @@
+// Package audit is the shape of the moderation log: every moderator action (hide,
+// restore, lock, move, warn, delete, suspend, ban) is kept as an Entry, written in the
+// same transaction as the action, and staff read the log newest first.
+package audit
+
+import "time"
+
+// Entry is one moderator action.
+type Entry struct {
+	At      time.Time `json:"at"`
+	ActorID string    `json:"actorId"`
+	// Action is "<target>.<verb>", e.g. post.hide, comment.delete, member.ban.
+	Action     string `json:"action"`
+	TargetType string `json:"targetType"`
+	TargetID   string `json:"targetId"`
+	// PostID locates the content; SubjectID is the member the action concerns.
+	PostID    string `json:"postId,omitempty"`
+	SubjectID string `json:"subjectId,omitempty"`
+	Reason    string `json:"reason,omitempty"`
+}
+
+// Page is a page of the log and the cursor of the next.
+type Page struct {
+	Entries []Entry `json:"entries"`
+	Next    string  `json:"next,omitempty"`
+}

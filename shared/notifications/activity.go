@@ -1,0 +1,263 @@
+package notifications
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"tribune/shared/auth"
+	"tribune/shared/eventtypes"
+	"tribune/shared/httpx"
+	"tribune/shared/logx"
+	"tribune/shared/policy"
+)
+
+// Kinds of activity notifications.
+const (
+	KindComment        = "comment"
+	KindReply          = "reply"
+	KindAnswerAccepted = "answer_accepted"
+	KindMention        = "mention"
+	KindIdeaStatus     = "idea_status"
+	KindReport         = "report"
+	KindWarning        = "warning"
+)
+
+// Limits of the inbox.
+const (
+	InboxPage = 30
+	// InboxKept is how long a notification stays in the inbox.
+	InboxKept = 90 * 24 * time.Hour
+)
+
+// Notification is one message in a member's inbox.
+type Notification struct {
+	ID        string `json:"id"`
+	MemberID  string `json:"-"`
+	Kind      string `json:"kind"`
+	ActorName string `json:"actorName,omitempty"`
+	PostID    string `json:"postId,omitempty"`
+	PostTitle string `json:"postTitle,omitempty"`
+	CommentID string `json:"commentId,omitempty"`
+	// Detail is the new status of an idea, a report's reason or a warning's text.
+	Detail string    `json:"detail,omitempty"`
+	At     time.Time `json:"at"`
+	Unread bool      `json:"unread" dynamodbav:"-"`
+}
+
+// Inbox is a page of a member's notifications, newest first.
+type Inbox struct {
+	Items []Notification `json:"items"`
+	// Unread counts the notifications newer than the member last looked (on this page).
+	Unread int    `json:"unread"`
+	Next   string `json:"next,omitempty"`
+}
+
+// Recipient is who a notification goes to.
+type Recipient struct {
+	Email, Name, Locale string
+	// Active is false for deleted, banned or unknown members: they get nothing.
+	Active bool
+}
+
+// InboxStore keeps notifications.
+type InboxStore interface {
+	// PutNotification writes a notification; its id is fixed by the event and the
+	// member, so a repeated delivery rewrites the same item.
+	PutNotification(ctx context.Context, n Notification, expires time.Time) error
+	// Inbox reads a page of notifications and when the member last marked them read.
+	Inbox(ctx context.Context, memberID, cursor string, limit int) ([]Notification, string, time.Time, error)
+	MarkRead(ctx context.Context, memberID string, at time.Time) error
+	Recipient(ctx context.Context, memberID string) (Recipient, error)
+	// Voters lists who voted on a post; SpaceModeratorIDs who moderates a space.
+	Voters(ctx context.Context, postID string) ([]string, error)
+	SpaceModeratorIDs(ctx context.Context, spaceID string) ([]string, error)
+}
+
+// Activity tells members what happened around them: in their inbox and by email.
+type Activity struct {
+	Service *Service
+	Store   InboxStore
+}
+
+// notify puts a notification in each member's inbox and emails them, once per event
+// and member (a retry skips those already sent).
+func (a *Activity) notify(ctx context.Context, meta eventtypes.Meta, n Notification, memberIDs ...string) error {
+	var failed []error
+	for _, id := range memberIDs {
+		if err := a.notifyOne(ctx, meta, n, id); err != nil {
+			failed = append(failed, err)
+		}
+	}
+	return errors.Join(failed...)
+}
+
+func (a *Activity) notifyOne(ctx context.Context, meta eventtypes.Meta, n Notification, memberID string) error {
+	to, err := a.Store.Recipient(ctx, memberID)
+	if err != nil || !to.Active {
+		return err
+	}
+	n.ID, n.MemberID, n.At = meta.EventID+"-"+memberID, memberID, meta.OccurredAt
+	if err := a.Store.PutNotification(ctx, n, meta.OccurredAt.Add(InboxKept)); err != nil {
+		return err
+	}
+	link := a.Service.PublicURL + "/"
+	if n.PostID != "" {
+		link = a.Service.PublicURL + "/posts/" + n.PostID
+	}
+	msg, err := a.Service.Templates.Render("activity", to.Locale, to.Email, map[string]any{
+		"Name": to.Name, "Kind": n.Kind, "Actor": n.ActorName, "Post": n.PostTitle, "Detail": n.Detail, "Link": link})
+	if err != nil {
+		return err
+	}
+	if err := a.Service.once(ctx, n.ID, func() error { return a.Service.Mail.Send(ctx, msg) }); err != nil {
+		return err
+	}
+	slog.InfoContext(ctx, "activity notified", "event_id", meta.EventID, "kind", n.Kind, "member_id", memberID, "to", logx.Email(to.Email))
+	return nil
+}
+
+func except(ids []string, skip string) []string {
+	out := ids[:0]
+	for _, id := range ids {
+		if id != skip && id != "" {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// OnCommentCreated tells the post's author of a comment and a comment's author of a
+// reply (never oneself).
+func (a *Activity) OnCommentCreated(ctx context.Context, env eventtypes.Envelope) error {
+	var evt eventtypes.CommentCreated
+	if err := eventtypes.Decode(env, &evt); err != nil {
+		return fmt.Errorf("notifications.OnCommentCreated: %w", err)
+	}
+	n := Notification{Kind: KindComment, ActorName: evt.AuthorName, PostID: evt.PostID, PostTitle: evt.PostTitle, CommentID: evt.CommentID}
+	err := a.notify(ctx, evt.Meta, n, except([]string{evt.PostAuthorID}, evt.AuthorID)...)
+	if evt.ParentAuthorID != "" && evt.ParentAuthorID != evt.PostAuthorID {
+		n.Kind = KindReply
+		err = errors.Join(err, a.notify(ctx, evt.Meta, n, except([]string{evt.ParentAuthorID}, evt.AuthorID)...))
+	}
+	if err != nil {
+		return fmt.Errorf("notifications.OnCommentCreated %s: %w", evt.EventID, err)
+	}
+	return nil
+}
+
+// OnAnswerAccepted tells the answer's author.
+func (a *Activity) OnAnswerAccepted(ctx context.Context, env eventtypes.Envelope) error {
+	var evt eventtypes.AnswerAccepted
+	if err := eventtypes.Decode(env, &evt); err != nil {
+		return fmt.Errorf("notifications.OnAnswerAccepted: %w", err)
+	}
+	n := Notification{Kind: KindAnswerAccepted, PostID: evt.PostID, PostTitle: evt.PostTitle, CommentID: evt.CommentID}
+	if err := a.notify(ctx, evt.Meta, n, except([]string{evt.AnswerAuthor}, evt.AcceptedBy)...); err != nil {
+		return fmt.Errorf("notifications.OnAnswerAccepted %s: %w", evt.EventID, err)
+	}
+	return nil
+}
+
+// OnMemberMentioned tells the mentioned member.
+func (a *Activity) OnMemberMentioned(ctx context.Context, env eventtypes.Envelope) error {
+	var evt eventtypes.MemberMentioned
+	if err := eventtypes.Decode(env, &evt); err != nil {
+		return fmt.Errorf("notifications.OnMemberMentioned: %w", err)
+	}
+	n := Notification{Kind: KindMention, ActorName: evt.AuthorName, PostID: evt.PostID, PostTitle: evt.PostTitle, CommentID: evt.CommentID}
+	if err := a.notify(ctx, evt.Meta, n, evt.MemberID); err != nil {
+		return fmt.Errorf("notifications.OnMemberMentioned %s: %w", evt.EventID, err)
+	}
+	return nil
+}
+
+// OnIdeaStatusChanged tells every voter of the idea.
+func (a *Activity) OnIdeaStatusChanged(ctx context.Context, env eventtypes.Envelope) error {
+	var evt eventtypes.IdeaStatusChanged
+	if err := eventtypes.Decode(env, &evt); err != nil {
+		return fmt.Errorf("notifications.OnIdeaStatusChanged: %w", err)
+	}
+	voters, err := a.Store.Voters(ctx, evt.PostID)
+	if err == nil {
+		err = a.notify(ctx, evt.Meta, Notification{Kind: KindIdeaStatus, PostID: evt.PostID, PostTitle: evt.PostTitle, Detail: evt.To},
+			except(voters, evt.ChangedBy)...)
+	}
+	if err != nil {
+		return fmt.Errorf("notifications.OnIdeaStatusChanged %s: %w", evt.EventID, err)
+	}
+	return nil
+}
+
+// OnContentReported tells the space's moderators.
+func (a *Activity) OnContentReported(ctx context.Context, env eventtypes.Envelope) error {
+	var evt eventtypes.ContentReported
+	if err := eventtypes.Decode(env, &evt); err != nil {
+		return fmt.Errorf("notifications.OnContentReported: %w", err)
+	}
+	mods, err := a.Store.SpaceModeratorIDs(ctx, evt.SpaceID)
+	if err == nil {
+		err = a.notify(ctx, evt.Meta, Notification{Kind: KindReport, PostID: evt.PostID, PostTitle: evt.PostTitle, CommentID: evt.CommentID,
+			Detail: evt.Reason}, except(mods, evt.ReporterID)...)
+	}
+	if err != nil {
+		return fmt.Errorf("notifications.OnContentReported %s: %w", evt.EventID, err)
+	}
+	return nil
+}
+
+// OnMemberWarned tells the warned member what the moderator wrote.
+func (a *Activity) OnMemberWarned(ctx context.Context, env eventtypes.Envelope) error {
+	var evt eventtypes.MemberWarned
+	if err := eventtypes.Decode(env, &evt); err != nil {
+		return fmt.Errorf("notifications.OnMemberWarned: %w", err)
+	}
+	if err := a.notify(ctx, evt.Meta, Notification{Kind: KindWarning, PostID: evt.PostID, Detail: evt.Message}, evt.MemberID); err != nil {
+		return fmt.Errorf("notifications.OnMemberWarned %s: %w", evt.EventID, err)
+	}
+	return nil
+}
+
+// InboxHTTP exposes a member's notifications.
+type InboxHTTP struct {
+	Store InboxStore
+	Now   func() time.Time
+}
+
+// Routes returns the inbox operations.
+func (h InboxHTTP) Routes() []httpx.Route {
+	return []httpx.Route{
+		{Method: "GET", Pattern: "/api/notifications", Tag: "me", Action: policy.SignedIn, Handler: h.list,
+			Query:     []httpx.Param{{Name: "cursor", Description: "The next page's cursor"}},
+			Summary:   "The caller's notifications, newest first, with how many are unread.",
+			Responses: httpx.Answers(200, "A page", Inbox{}, map[int]string{400: "Bad cursor"})},
+		{Method: "POST", Pattern: "/api/notifications/read", Tag: "me", Action: policy.SignedIn, Handler: h.read,
+			Summary: "Mark every notification read.", Responses: httpx.Answers(204, "Read", nil, nil)},
+	}
+}
+
+func (h InboxHTTP) list(w http.ResponseWriter, r *http.Request) {
+	p, _ := auth.PrincipalFrom(r.Context())
+	items, next, seen, err := h.Store.Inbox(r.Context(), p.MemberID, r.URL.Query().Get("cursor"), InboxPage)
+	inbox := Inbox{Items: make([]Notification, 0, len(items)), Next: next}
+	for _, n := range items {
+		n.Unread = n.At.After(seen)
+		if n.Unread {
+			inbox.Unread++
+		}
+		inbox.Items = append(inbox.Items, n)
+	}
+	httpx.Reply(w, r, http.StatusOK, inbox, err)
+}
+
+func (h InboxHTTP) read(w http.ResponseWriter, r *http.Request) {
+	p, _ := auth.PrincipalFrom(r.Context())
+	if err := h.Store.MarkRead(r.Context(), p.MemberID, h.Now()); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

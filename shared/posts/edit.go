@@ -1,0 +1,147 @@
+package posts
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"tribune/shared/audit"
+	"tribune/shared/auth"
+	"tribune/shared/content"
+	"tribune/shared/eventtypes"
+)
+
+// Revision is a text as it was before an edit: moderators read the history.
+type Revision struct {
+	PostID    string    `json:"postId"`
+	CommentID string    `json:"commentId,omitempty"`
+	Title     string    `json:"title,omitempty"`
+	Body      string    `json:"body"`
+	EditedBy  string    `json:"editedBy"`
+	EditedAt  time.Time `json:"editedAt"`
+}
+
+// History is a post's revisions (its comments' too), oldest first.
+type History struct {
+	Revisions []Revision `json:"revisions"`
+}
+
+// Edit is what the editor sends: a new title (not for a status) and body.
+type Edit struct {
+	Title string `json:"title,omitempty"`
+	Body  string `json:"body"`
+}
+
+// EditStore is what editing and deleting posts need from storage.
+type EditStore interface {
+	// EditPost writes the new text, keeps the previous one and refreshes the post's
+	// space and author stream entries, in one transaction.
+	EditPost(ctx context.Context, p Post, previous Revision) error
+	History(ctx context.Context, postID string) ([]Revision, error)
+	// DeletePost empties the post, takes it out of its streams and records the event
+	// (the feed consumer takes it out of home streams) and the audit entry.
+	DeletePost(ctx context.Context, p Post, entry audit.Entry, event eventtypes.Envelope) error
+}
+
+// Editing is editing and deleting posts.
+type Editing struct {
+	Posts *Service
+	Store EditStore
+}
+
+// Edit changes a post's title and body (its author, or a moderator).
+func (e *Editing) Edit(ctx context.Context, actor auth.Principal, postID string, ed Edit) (Post, error) {
+	ed.Title, ed.Body = strings.TrimSpace(ed.Title), strings.TrimSpace(ed.Body)
+	p, access, err := e.Posts.load(ctx, actor, postID)
+	if err != nil {
+		return Post{}, fmt.Errorf("posts.Edit: %w", err)
+	}
+	if p.AuthorID != actor.MemberID && !access.Moderate {
+		return Post{}, fmt.Errorf("posts.Edit: %w", ErrNotAuthor)
+	}
+	if p.Locked && !access.Moderate {
+		return Post{}, fmt.Errorf("posts.Edit: %w", ErrLocked)
+	}
+	n := NewPost{Kind: p.Kind, Title: ed.Title, Body: ed.Body}
+	if err := n.validateText(); err != nil {
+		return Post{}, fmt.Errorf("posts.Edit: %w", err)
+	}
+	html, err := content.Render(n.Body)
+	if err != nil {
+		return Post{}, fmt.Errorf("posts.Edit: %w", err)
+	}
+	now := e.Posts.Now().UTC()
+	previous := Revision{PostID: p.ID, Title: p.Title, Body: p.Body, EditedBy: actor.MemberID, EditedAt: now}
+	p.Title, p.Body, p.HTML, p.EditedAt = n.Title, n.Body, html, &now
+	if err := e.Store.EditPost(ctx, p, previous); err != nil {
+		return Post{}, fmt.Errorf("posts.Edit: %w", err)
+	}
+	return e.Posts.Get(ctx, actor, postID)
+}
+
+// validateText checks a title and body for the post's kind.
+func (n *NewPost) validateText() error {
+	bodyRunes := utf8.RuneCountInString(n.Body)
+	if n.Kind == KindStatus {
+		if n.Title != "" {
+			return ErrTitle
+		}
+		if bodyRunes < 1 || bodyRunes > MaxStatusRunes {
+			return ErrBody
+		}
+		return nil
+	}
+	if err := validTitle(n.Title); err != nil {
+		return err
+	}
+	if (bodyRunes < 1 && n.Kind != KindPoll) || bodyRunes > MaxBodyRunes {
+		return ErrBody
+	}
+	return nil
+}
+
+// History returns a post's edit history (space moderators and staff).
+func (e *Editing) History(ctx context.Context, actor auth.Principal, postID string) (History, error) {
+	_, access, err := e.Posts.load(ctx, actor, postID)
+	if err != nil {
+		return History{}, fmt.Errorf("posts.History: %w", err)
+	}
+	if !access.Moderate {
+		return History{}, fmt.Errorf("posts.History: %w", ErrNotModerator)
+	}
+	list, err := e.Store.History(ctx, postID)
+	if err != nil {
+		return History{}, fmt.Errorf("posts.History: %w", err)
+	}
+	if list == nil {
+		list = []Revision{}
+	}
+	return History{Revisions: list}, nil
+}
+
+// Delete removes a post (its author, or a moderator): its text is emptied and it
+// leaves every stream; moderators still see that it existed.
+func (e *Editing) Delete(ctx context.Context, actor auth.Principal, postID string) error {
+	p, access, err := e.Posts.load(ctx, actor, postID)
+	if err != nil {
+		return fmt.Errorf("posts.Delete: %w", err)
+	}
+	if p.AuthorID != actor.MemberID && !access.Moderate {
+		return fmt.Errorf("posts.Delete: %w", ErrNotAuthor)
+	}
+	if p.Deleted {
+		return nil
+	}
+	now := e.Posts.Now().UTC()
+	entry := audit.Entry{At: now, ActorID: actor.MemberID, Action: "post.delete", TargetType: "post", TargetID: p.ID, PostID: p.ID, SubjectID: p.AuthorID}
+	event, err := moderatedEvent(p, ModerationDeleted, "", "", actor.MemberID, now)
+	if err != nil {
+		return fmt.Errorf("posts.Delete: %w", err)
+	}
+	if err := e.Store.DeletePost(ctx, p, entry, event); err != nil {
+		return fmt.Errorf("posts.Delete: %w", err)
+	}
+	return nil
+}

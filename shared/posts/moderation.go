@@ -1,0 +1,373 @@
+package posts
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"tribune/shared/audit"
+	"tribune/shared/auth"
+	"tribune/shared/errs"
+	"tribune/shared/eventtypes"
+)
+
+// Reasons a member may give for a report.
+var ReportReasons = []string{"spam", "harassment", "off_topic", "inappropriate", "other"}
+
+// Limits of moderation texts.
+const (
+	MaxNoteRunes    = 500
+	MaxWarningRunes = 1000
+	QueuePage       = 30
+	AuditPage       = 50
+)
+
+// What a post.moderated event reports (the feed consumer acts on each).
+const (
+	ModerationHidden   = "hidden"
+	ModerationRestored = "restored"
+	ModerationDeleted  = "deleted"
+	ModerationMoved    = "moved"
+)
+
+// Errors of moderation.
+var (
+	ErrReason          = errs.InvalidField("reason", "invalid_report_reason", "A reason is spam, harassment, off_topic, inappropriate or other.")
+	ErrNote            = errs.InvalidField("note", "invalid_note", "A note has at most 500 characters.")
+	ErrWarning         = errs.InvalidField("message", "invalid_warning", "A warning says something, in at most 1,000 characters.")
+	ErrAlreadyReported = errs.New(errs.Conflict, "already_reported", "You already reported this.")
+	ErrOwnContent      = errs.New(errs.Conflict, "own_content", "You cannot report what you wrote.")
+	ErrSameSpace       = errs.InvalidField("spaceId", "same_space", "The post is already in that space.")
+	ErrNoReports       = errs.New(errs.NotFound, "reports_not_found", "Nothing reported about this.")
+)
+
+// Report is one member's report of a post or a comment.
+type Report struct {
+	TargetID   string    `json:"targetId"`
+	PostID     string    `json:"postId"`
+	CommentID  string    `json:"commentId,omitempty"`
+	SpaceID    string    `json:"spaceId"`
+	ReporterID string    `json:"reporterId"`
+	Reason     string    `json:"reason"`
+	Note       string    `json:"note,omitempty"`
+	At         time.Time `json:"at"`
+}
+
+// QueueItem is reported content waiting for a moderator, with its reports added up.
+type QueueItem struct {
+	TargetID   string    `json:"targetId"`
+	PostID     string    `json:"postId"`
+	CommentID  string    `json:"commentId,omitempty"`
+	SpaceID    string    `json:"spaceId"`
+	SpaceName  string    `json:"spaceName"`
+	Title      string    `json:"title"`
+	Excerpt    string    `json:"excerpt"`
+	AuthorID   string    `json:"authorId"`
+	AuthorName string    `json:"authorName"`
+	Reports    int       `json:"reports"`
+	Reasons    []string  `json:"reasons"`
+	FirstAt    time.Time `json:"firstReportedAt"`
+}
+
+// Queue is a page of the moderation queue, oldest report first.
+type Queue struct {
+	Items []QueueItem `json:"items"`
+	Next  string      `json:"next,omitempty"`
+}
+
+// ModerationStore is what moderation needs from storage. Every action writes its audit
+// entry in the same transaction.
+type ModerationStore interface {
+	// FileReport records a report (ErrAlreadyReported for a second one by the same
+	// member) and puts the content in the queue, with content.reported.
+	FileReport(ctx context.Context, r Report, item QueueItem, event eventtypes.Envelope) error
+	ModerationQueue(ctx context.Context, cursor string, limit int) (Queue, error)
+	// Dismiss takes content out of the queue (ErrNoReports when it is not there).
+	Dismiss(ctx context.Context, targetID string, entry audit.Entry) error
+	// SetPostHidden hides or restores a post: its stream entries go or come back, and
+	// hiding takes it out of the queue.
+	SetPostHidden(ctx context.Context, p Post, hidden bool, entry audit.Entry, event eventtypes.Envelope) error
+	SetCommentHidden(ctx context.Context, c Comment, hidden bool, entry audit.Entry) error
+	SetLocked(ctx context.Context, postID string, locked bool, entry audit.Entry) error
+	// MovePost moves a post and its stream entries to another space.
+	MovePost(ctx context.Context, p Post, toID, toName string, entry audit.Entry, event eventtypes.Envelope) error
+	// RecordAction writes an audit entry with events (a warning).
+	RecordAction(ctx context.Context, entry audit.Entry, events ...eventtypes.Envelope) error
+	AuditLog(ctx context.Context, cursor string, limit int) (audit.Page, error)
+}
+
+// Moderation is reports, the queue and what moderators do about content.
+type Moderation struct {
+	Posts    *Service
+	Comments *Comments
+	Store    ModerationStore
+}
+
+// ReportRequest is what the report form sends.
+type ReportRequest struct {
+	// CommentID reports a comment of the post instead of the post.
+	CommentID string `json:"commentId,omitempty"`
+	Reason    string `json:"reason"`
+	Note      string `json:"note,omitempty"`
+}
+
+// Report files the actor's report of a post or one of its comments.
+func (m *Moderation) Report(ctx context.Context, actor auth.Principal, postID string, req ReportRequest) (Report, error) {
+	req.Note = strings.TrimSpace(req.Note)
+	if !slices.Contains(ReportReasons, req.Reason) {
+		return Report{}, fmt.Errorf("posts.Report: %w", ErrReason)
+	}
+	if utf8.RuneCountInString(req.Note) > MaxNoteRunes {
+		return Report{}, fmt.Errorf("posts.Report: %w", ErrNote)
+	}
+	p, _, err := m.Posts.load(ctx, actor, postID)
+	if err != nil {
+		return Report{}, fmt.Errorf("posts.Report: %w", err)
+	}
+	now := m.Posts.Now().UTC()
+	item := QueueItem{TargetID: p.ID, PostID: p.ID, SpaceID: p.SpaceID, SpaceName: p.SpaceName, Title: postTitle(p),
+		Excerpt: Excerpt(p.Body), AuthorID: p.AuthorID, AuthorName: p.AuthorName, FirstAt: now}
+	if req.CommentID != "" {
+		c, err := m.Comments.Store.GetComment(ctx, postID, req.CommentID)
+		if err != nil || c.Deleted {
+			return Report{}, fmt.Errorf("posts.Report: %w", ErrNoComment)
+		}
+		item.TargetID, item.CommentID, item.Excerpt, item.AuthorID, item.AuthorName = c.ID, c.ID, Excerpt(c.Body), c.AuthorID, c.AuthorName
+	}
+	if item.AuthorID == actor.MemberID {
+		return Report{}, fmt.Errorf("posts.Report: %w", ErrOwnContent)
+	}
+	r := Report{TargetID: item.TargetID, PostID: p.ID, CommentID: item.CommentID, SpaceID: p.SpaceID, ReporterID: actor.MemberID,
+		Reason: req.Reason, Note: req.Note, At: now}
+	meta := eventtypes.NewMeta(now)
+	event, err := eventtypes.NewEnvelope(eventtypes.SourcePosts, eventtypes.ContentReportedType, meta, eventtypes.ContentReported{Meta: meta,
+		TargetID: r.TargetID, PostID: p.ID, CommentID: r.CommentID, PostTitle: item.Title, SpaceID: p.SpaceID, SpaceName: p.SpaceName,
+		ReporterID: actor.MemberID, Reason: r.Reason})
+	if err != nil {
+		return Report{}, fmt.Errorf("posts.Report: %w", err)
+	}
+	if err := m.Store.FileReport(ctx, r, item, event); err != nil {
+		return Report{}, fmt.Errorf("posts.Report: %w", err)
+	}
+	return r, nil
+}
+
+// Queue is the moderation queue (community moderators; the route's policy decides).
+func (m *Moderation) Queue(ctx context.Context, cursor string) (Queue, error) {
+	q, err := m.Store.ModerationQueue(ctx, cursor, QueuePage)
+	if err != nil {
+		return Queue{}, fmt.Errorf("posts.Queue: %w", err)
+	}
+	if q.Items == nil {
+		q.Items = []QueueItem{}
+	}
+	return q, nil
+}
+
+// Reason is a moderator's optional explanation, kept in the audit log.
+type Reason struct {
+	Reason string `json:"reason,omitempty"`
+}
+
+func (r *Reason) validate() error {
+	r.Reason = strings.TrimSpace(r.Reason)
+	if utf8.RuneCountInString(r.Reason) > MaxNoteRunes {
+		return ErrNote
+	}
+	return nil
+}
+
+// moderate loads a post the actor moderates.
+func (m *Moderation) moderate(ctx context.Context, actor auth.Principal, postID string) (Post, error) {
+	p, access, err := m.Posts.load(ctx, actor, postID)
+	if err != nil {
+		return Post{}, err
+	}
+	if !access.Moderate {
+		return Post{}, ErrNotModerator
+	}
+	return p, nil
+}
+
+func (m *Moderation) entry(actor auth.Principal, action, targetType, targetID string, p Post, subject, reason string) audit.Entry {
+	return audit.Entry{At: m.Posts.Now().UTC(), ActorID: actor.MemberID, Action: action, TargetType: targetType, TargetID: targetID,
+		PostID: p.ID, SubjectID: subject, Reason: reason}
+}
+
+// Dismiss takes reported content out of the queue, leaving it as it is.
+func (m *Moderation) Dismiss(ctx context.Context, actor auth.Principal, targetID string, r Reason) error {
+	if err := r.validate(); err != nil {
+		return fmt.Errorf("posts.Dismiss: %w", err)
+	}
+	entry := audit.Entry{At: m.Posts.Now().UTC(), ActorID: actor.MemberID, Action: "report.dismiss", TargetType: "report", TargetID: targetID, Reason: r.Reason}
+	if err := m.Store.Dismiss(ctx, targetID, entry); err != nil {
+		return fmt.Errorf("posts.Dismiss %s: %w", targetID, err)
+	}
+	return nil
+}
+
+// SetHidden hides a post from everyone but its author and moderators, or restores it.
+func (m *Moderation) SetHidden(ctx context.Context, actor auth.Principal, postID string, hidden bool, r Reason) (Post, error) {
+	if err := r.validate(); err != nil {
+		return Post{}, fmt.Errorf("posts.SetHidden: %w", err)
+	}
+	p, err := m.moderate(ctx, actor, postID)
+	if err != nil {
+		return Post{}, fmt.Errorf("posts.SetHidden: %w", err)
+	}
+	if p.Hidden == hidden || p.Deleted {
+		return m.Posts.Get(ctx, actor, postID)
+	}
+	action, what := "post.hide", ModerationHidden
+	if !hidden {
+		action, what = "post.restore", ModerationRestored
+	}
+	event, err := moderatedEvent(p, what, "", "", actor.MemberID, m.Posts.Now())
+	if err != nil {
+		return Post{}, fmt.Errorf("posts.SetHidden: %w", err)
+	}
+	if err := m.Store.SetPostHidden(ctx, p, hidden, m.entry(actor, action, "post", p.ID, p, p.AuthorID, r.Reason), event); err != nil {
+		return Post{}, fmt.Errorf("posts.SetHidden: %w", err)
+	}
+	return m.Posts.Get(ctx, actor, postID)
+}
+
+// SetCommentHidden hides a comment from everyone but its author and moderators, or
+// restores it.
+func (m *Moderation) SetCommentHidden(ctx context.Context, actor auth.Principal, postID, commentID string, hidden bool, r Reason) error {
+	if err := r.validate(); err != nil {
+		return fmt.Errorf("posts.SetCommentHidden: %w", err)
+	}
+	p, err := m.moderate(ctx, actor, postID)
+	if err != nil {
+		return fmt.Errorf("posts.SetCommentHidden: %w", err)
+	}
+	c, err := m.Comments.Store.GetComment(ctx, postID, commentID)
+	if err != nil || c.Deleted {
+		return fmt.Errorf("posts.SetCommentHidden: %w", ErrNoComment)
+	}
+	action := "comment.hide"
+	if !hidden {
+		action = "comment.restore"
+	}
+	if err := m.Store.SetCommentHidden(ctx, c, hidden, m.entry(actor, action, "comment", c.ID, p, c.AuthorID, r.Reason)); err != nil {
+		return fmt.Errorf("posts.SetCommentHidden: %w", err)
+	}
+	return nil
+}
+
+// SetLocked locks a thread (no more comments but from moderators) or opens it again.
+func (m *Moderation) SetLocked(ctx context.Context, actor auth.Principal, postID string, locked bool, r Reason) (Post, error) {
+	if err := r.validate(); err != nil {
+		return Post{}, fmt.Errorf("posts.SetLocked: %w", err)
+	}
+	p, err := m.moderate(ctx, actor, postID)
+	if err != nil {
+		return Post{}, fmt.Errorf("posts.SetLocked: %w", err)
+	}
+	action := "post.lock"
+	if !locked {
+		action = "post.unlock"
+	}
+	if err := m.Store.SetLocked(ctx, postID, locked, m.entry(actor, action, "post", p.ID, p, p.AuthorID, r.Reason)); err != nil {
+		return Post{}, fmt.Errorf("posts.SetLocked: %w", err)
+	}
+	return m.Posts.Get(ctx, actor, postID)
+}
+
+// MoveRequest names the space a post goes to.
+type MoveRequest struct {
+	SpaceID string `json:"spaceId"`
+	Reason  string `json:"reason,omitempty"`
+}
+
+// Move moves a post to another space; the actor moderates both.
+func (m *Moderation) Move(ctx context.Context, actor auth.Principal, postID string, req MoveRequest) (Post, error) {
+	r := Reason{Reason: req.Reason}
+	if err := r.validate(); err != nil {
+		return Post{}, fmt.Errorf("posts.Move: %w", err)
+	}
+	p, err := m.moderate(ctx, actor, postID)
+	if err != nil {
+		return Post{}, fmt.Errorf("posts.Move: %w", err)
+	}
+	if req.SpaceID == p.SpaceID {
+		return Post{}, fmt.Errorf("posts.Move: %w", ErrSameSpace)
+	}
+	to, err := m.Posts.Spaces.Access(ctx, actor, req.SpaceID)
+	if err == nil && !to.Moderate {
+		err = ErrNotModerator
+	}
+	if err != nil {
+		return Post{}, fmt.Errorf("posts.Move: %w", err)
+	}
+	event, err := moderatedEvent(p, ModerationMoved, req.SpaceID, to.Name, actor.MemberID, m.Posts.Now())
+	if err != nil {
+		return Post{}, fmt.Errorf("posts.Move: %w", err)
+	}
+	entry := m.entry(actor, "post.move", "post", p.ID, p, p.AuthorID, r.Reason)
+	entry.Reason = strings.TrimSpace(fmt.Sprintf("%s → %s. %s", p.SpaceName, to.Name, r.Reason))
+	if err := m.Store.MovePost(ctx, p, req.SpaceID, to.Name, entry, event); err != nil {
+		return Post{}, fmt.Errorf("posts.Move: %w", err)
+	}
+	return m.Posts.Get(ctx, actor, postID)
+}
+
+// Warning is what a moderator tells a member.
+type Warning struct {
+	MemberID string `json:"memberId"`
+	PostID   string `json:"postId,omitempty"`
+	Message  string `json:"message"`
+}
+
+// Warn sends a member a warning (by notification and email) and logs it.
+func (m *Moderation) Warn(ctx context.Context, actor auth.Principal, w Warning) error {
+	w.Message = strings.TrimSpace(w.Message)
+	if l := utf8.RuneCountInString(w.Message); l < 1 || l > MaxWarningRunes {
+		return fmt.Errorf("posts.Warn: %w", ErrWarning)
+	}
+	if _, err := m.Posts.Store.Writer(ctx, w.MemberID); err != nil {
+		if errs.Is(err, errs.ErrNotFound.Code) {
+			err = errs.New(errs.NotFound, "member_not_found", "There is no such member.")
+		}
+		return fmt.Errorf("posts.Warn: %w", err)
+	}
+	now := m.Posts.Now().UTC()
+	meta := eventtypes.NewMeta(now)
+	event, err := eventtypes.NewEnvelope(eventtypes.SourcePosts, eventtypes.MemberWarnedType, meta, eventtypes.MemberWarned{Meta: meta,
+		MemberID: w.MemberID, PostID: w.PostID, Message: w.Message, WarnedBy: actor.MemberID})
+	if err != nil {
+		return fmt.Errorf("posts.Warn: %w", err)
+	}
+	entry := audit.Entry{At: now, ActorID: actor.MemberID, Action: "member.warn", TargetType: "member", TargetID: w.MemberID,
+		PostID: w.PostID, SubjectID: w.MemberID, Reason: w.Message}
+	if err := m.Store.RecordAction(ctx, entry, event); err != nil {
+		return fmt.Errorf("posts.Warn: %w", err)
+	}
+	return nil
+}
+
+// AuditLog is the moderation log, newest first (staff; the route's policy decides).
+func (m *Moderation) AuditLog(ctx context.Context, cursor string) (audit.Page, error) {
+	page, err := m.Store.AuditLog(ctx, cursor, AuditPage)
+	if err != nil {
+		return audit.Page{}, fmt.Errorf("posts.AuditLog: %w", err)
+	}
+	if page.Entries == nil {
+		page.Entries = []audit.Entry{}
+	}
+	return page, nil
+}
+
+// moderatedEvent tells the feed consumer a post left (or came back to) streams.
+func moderatedEvent(p Post, action, toSpaceID, toSpaceName, by string, now time.Time) (eventtypes.Envelope, error) {
+	meta := eventtypes.NewMeta(now)
+	sum := p.Summary()
+	return eventtypes.NewEnvelope(eventtypes.SourcePosts, eventtypes.PostModeratedType, meta, eventtypes.PostModerated{Meta: meta,
+		Action: action, PostID: p.ID, SpaceID: p.SpaceID, ToSpaceID: toSpaceID, Kind: p.Kind, Title: p.Title, Excerpt: sum.Excerpt,
+		AuthorID: p.AuthorID, AuthorName: p.AuthorName, CreatedAt: p.CreatedAt, SpaceName: p.SpaceName, ToSpaceName: toSpaceName,
+		PinnedUntil: p.PinnedUntil, By: by})
+}

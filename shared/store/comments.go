@@ -1,0 +1,176 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"tribune/shared/audit"
+	"tribune/shared/eventtypes"
+	"tribune/shared/posts"
+	"tribune/shared/ratelimit"
+)
+
+const (
+	typeComment  = "Comment"
+	typeRevision = "Revision"
+)
+
+type commentItem struct {
+	PK, SK, Type string
+	posts.Comment
+}
+
+func commentSK(c posts.Comment) string {
+	return "COMMENT#" + c.CreatedAt.UTC().Format(time.RFC3339Nano) + "#" + c.ID
+}
+
+// postCount adds delta to a post's comment count (an atomic ADD: exact under
+// concurrent comments).
+func (s *Store) postCount(postID string, delta int) types.TransactWriteItem {
+	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(postID), "POST"),
+		UpdateExpression: aws.String("ADD Comments :d"), ConditionExpression: aws.String("attribute_exists(PK)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":d": &types.AttributeValueMemberN{Value: fmt.Sprint(delta)}}}}
+}
+
+// AddComment implements posts.CommentStore: the comment, an atomic ADD on the post's
+// count and the events, in one transaction.
+func (s *Store) AddComment(ctx context.Context, c posts.Comment, events []eventtypes.Envelope, hits []ratelimit.Hit) error {
+	put, err := s.put(commentItem{PK: postPK(c.PostID), SK: commentSK(c), Type: typeComment, Comment: c}, "attribute_not_exists(PK)")
+	if err != nil {
+		return fmt.Errorf("store.AddComment: %w", err)
+	}
+	// The comment id also points at its sort key, so a reply can find its parent.
+	pointer, err := s.put(map[string]any{AttrPK: postPK(c.PostID), AttrSK: "CID#" + c.ID, AttrType: "CommentPointer", "CommentSK": commentSK(c)}, "")
+	if err != nil {
+		return fmt.Errorf("store.AddComment: %w", err)
+	}
+	outs, err := s.outboxPuts(events)
+	if err != nil {
+		return fmt.Errorf("store.AddComment: %w", err)
+	}
+	items := append([]types.TransactWriteItem{put, pointer, s.postCount(c.PostID, 1)}, outs...)
+	if err := s.writeUnderLimits(ctx, hits, c.CreatedAt, posts.ErrRateLimited, items...); err != nil {
+		return fmt.Errorf("store.AddComment %s: %w", c.ID, err)
+	}
+	return nil
+}
+
+// GetComment implements posts.CommentStore (two reads: the pointer, then the comment).
+func (s *Store) GetComment(ctx context.Context, postID, commentID string) (posts.Comment, error) {
+	var ptr struct{ CommentSK string }
+	if err := s.get(ctx, "store.GetComment", postPK(postID), "CID#"+commentID, time.Now(), &ptr); err != nil {
+		return posts.Comment{}, err
+	}
+	var it commentItem
+	if err := s.get(ctx, "store.GetComment", postPK(postID), ptr.CommentSK, time.Now(), &it); err != nil {
+		return posts.Comment{}, err
+	}
+	return it.Comment, nil
+}
+
+// Comments implements posts.CommentStore: oldest first.
+func (s *Store) Comments(ctx context.Context, postID string) ([]posts.Comment, error) {
+	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table),
+		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :c)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": &types.AttributeValueMemberS{Value: postPK(postID)}, ":c": &types.AttributeValueMemberS{Value: "COMMENT#"}}})
+	if err != nil {
+		return nil, fmt.Errorf("store.Comments %s: %w", postID, err)
+	}
+	out := make([]posts.Comment, 0, len(items))
+	for _, item := range items {
+		var it commentItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return nil, fmt.Errorf("store.Comments %s: %w", postID, err)
+		}
+		out = append(out, it.Comment)
+	}
+	return out, nil
+}
+
+// AcceptAnswer implements posts.CommentStore: the question leaves the unanswered list.
+func (s *Store) AcceptAnswer(ctx context.Context, postID, commentID string, event eventtypes.Envelope) error {
+	out, err := s.outboxPut(event)
+	if err != nil {
+		return fmt.Errorf("store.AcceptAnswer: %w", err)
+	}
+	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(postID), "POST"),
+		UpdateExpression: aws.String("SET AcceptedAnswer = :c REMOVE GSI1PK, GSI1SK"), ConditionExpression: aws.String("attribute_exists(PK) AND #k = :q"),
+		ExpressionAttributeNames: map[string]string{"#k": "Kind"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":c": &types.AttributeValueMemberS{Value: commentID}, ":q": &types.AttributeValueMemberS{Value: posts.KindQuestion}}}}
+	if _, err := s.transact(ctx, []types.TransactWriteItem{update, out}); err != nil {
+		return fmt.Errorf("store.AcceptAnswer %s: %w", postID, err)
+	}
+	return nil
+}
+
+// revisionPut keeps a text as it was before an edit, in its post's partition.
+func (s *Store) revisionPut(r posts.Revision) (types.TransactWriteItem, error) {
+	return s.put(struct {
+		PK, SK, Type string
+		posts.Revision
+	}{PK: postPK(r.PostID), SK: "REV#" + r.EditedAt.UTC().Format(time.RFC3339Nano) + "#" + r.CommentID, Type: typeRevision, Revision: r}, "")
+}
+
+// EditComment implements posts.CommentStore.
+func (s *Store) EditComment(ctx context.Context, c posts.Comment, previous posts.Revision) error {
+	rev, err := s.revisionPut(previous)
+	if err != nil {
+		return fmt.Errorf("store.EditComment: %w", err)
+	}
+	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(c.PostID), commentSK(c)),
+		UpdateExpression: aws.String("SET #Body = :b, HTML = :h, EditedAt = :at"), ConditionExpression: aws.String("attribute_exists(PK)"),
+		ExpressionAttributeNames: namesIn("#Body"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":b": &types.AttributeValueMemberS{Value: c.Body}, ":h": &types.AttributeValueMemberS{Value: c.HTML},
+			":at": &types.AttributeValueMemberS{Value: c.EditedAt.UTC().Format(time.RFC3339Nano)}}}}
+	if _, err := s.transact(ctx, []types.TransactWriteItem{update, rev}); err != nil {
+		return fmt.Errorf("store.EditComment %s: %w", c.ID, err)
+	}
+	return nil
+}
+
+// DeleteComment implements posts.CommentStore.
+func (s *Store) DeleteComment(ctx context.Context, c posts.Comment, entry audit.Entry) error {
+	log, err := s.auditPut(entry)
+	if err != nil {
+		return fmt.Errorf("store.DeleteComment: %w", err)
+	}
+	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(c.PostID), commentSK(c)),
+		UpdateExpression: aws.String("SET #Deleted = :t, #Body = :e, HTML = :e"), ConditionExpression: aws.String("attribute_exists(PK) AND NOT #Deleted = :t"),
+		ExpressionAttributeNames: namesIn("#Deleted #Body"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":t": &types.AttributeValueMemberBOOL{Value: true}, ":e": &types.AttributeValueMemberS{Value: ""}}}}
+	items := []types.TransactWriteItem{update, s.postCount(c.PostID, -1), log, s.queueDelete(c.ID)}
+	if _, err := s.transact(ctx, items); err != nil {
+		return fmt.Errorf("store.DeleteComment %s: %w", c.ID, err)
+	}
+	return nil
+}
+
+// SetCommentHidden implements posts.ModerationStore.
+func (s *Store) SetCommentHidden(ctx context.Context, c posts.Comment, hidden bool, entry audit.Entry) error {
+	log, err := s.auditPut(entry)
+	if err != nil {
+		return fmt.Errorf("store.SetCommentHidden: %w", err)
+	}
+	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(c.PostID), commentSK(c)),
+		UpdateExpression: aws.String("SET #Hidden = :h"), ConditionExpression: aws.String("attribute_exists(PK)"),
+		ExpressionAttributeNames:  namesIn("#Hidden"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":h": &types.AttributeValueMemberBOOL{Value: hidden}}}}
+	items := []types.TransactWriteItem{update, log}
+	if hidden {
+		items = append(items, s.queueDelete(c.ID))
+	}
+	if _, err := s.transact(ctx, items); err != nil {
+		return fmt.Errorf("store.SetCommentHidden %s: %w", c.ID, err)
+	}
+	return nil
+}

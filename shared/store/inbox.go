@@ -1,0 +1,129 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"tribune/shared/errs"
+	"tribune/shared/members"
+	"tribune/shared/notifications"
+	"tribune/shared/spaces"
+)
+
+const (
+	typeNotification = "Notification"
+	typeInboxSeen    = "InboxSeen"
+	// skInboxSeen sorts before every notification (digits), so it never shows in a page
+	// read newest first until the very end; pages skip it by type.
+	skInboxSeen = "#SEEN"
+)
+
+func inboxPK(memberID string) string { return "INBOX#" + memberID }
+
+type notificationItem struct {
+	PK, SK, Type string
+	notifications.Notification
+	ExpiresAt int64
+}
+
+// PutNotification implements notifications.InboxStore.
+func (s *Store) PutNotification(ctx context.Context, n notifications.Notification, expires time.Time) error {
+	item, err := attributevalue.MarshalMap(notificationItem{PK: inboxPK(n.MemberID), SK: n.At.UTC().Format(time.RFC3339Nano) + "#" + n.ID,
+		Type: typeNotification, Notification: n, ExpiresAt: expires.Unix()})
+	if err != nil {
+		return fmt.Errorf("store.PutNotification: %w", err)
+	}
+	if _, err := s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: item}); err != nil {
+		return fmt.Errorf("store.PutNotification %s: %w", n.ID, err)
+	}
+	return nil
+}
+
+// Inbox implements notifications.InboxStore: the member's "seen" mark and a page of
+// the inbox (two reads; the mark sorts before every notification and is left out).
+func (s *Store) Inbox(ctx context.Context, memberID, cursor string, limit int) ([]notifications.Notification, string, time.Time, error) {
+	pk := inboxPK(memberID)
+	start, err := s.decodeCursor(pk, cursor)
+	if err != nil {
+		return nil, "", time.Time{}, err
+	}
+	seen := time.Time{}
+	var seenItem struct{ SeenAt time.Time }
+	if err := s.get(ctx, "store.Inbox", pk, skInboxSeen, time.Now(), &seenItem); err == nil {
+		seen = seenItem.SeenAt
+	} else if !errors.Is(err, errs.ErrNotFound) {
+		return nil, "", time.Time{}, err
+	}
+	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ExclusiveStartKey: start, Limit: aws.Int32(int32(limit)),
+		ScanIndexForward: aws.Bool(false), KeyConditionExpression: aws.String("PK = :pk AND SK > :seen"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk},
+			":seen": &types.AttributeValueMemberS{Value: skInboxSeen}}})
+	if err != nil {
+		return nil, "", time.Time{}, fmt.Errorf("store.Inbox: %w", err)
+	}
+	next, err := s.encodeCursor(pk, out.LastEvaluatedKey)
+	if err != nil {
+		return nil, "", time.Time{}, fmt.Errorf("store.Inbox: %w", err)
+	}
+	list := make([]notifications.Notification, 0, len(out.Items))
+	now := time.Now()
+	for _, item := range out.Items {
+		if expired(item, now) {
+			continue
+		}
+		var it notificationItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return nil, "", time.Time{}, fmt.Errorf("store.Inbox: %w", err)
+		}
+		list = append(list, it.Notification)
+	}
+	return list, next, seen, nil
+}
+
+// MarkRead implements notifications.InboxStore.
+func (s *Store) MarkRead(ctx context.Context, memberID string, at time.Time) error {
+	item, err := attributevalue.MarshalMap(map[string]any{AttrPK: inboxPK(memberID), AttrSK: skInboxSeen, AttrType: typeInboxSeen, "SeenAt": at.UTC()})
+	if err != nil {
+		return fmt.Errorf("store.MarkRead: %w", err)
+	}
+	if _, err := s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: item}); err != nil {
+		return fmt.Errorf("store.MarkRead %s: %w", memberID, err)
+	}
+	return nil
+}
+
+// Recipient implements notifications.InboxStore: an unknown, deleted or banned member
+// is not active.
+func (s *Store) Recipient(ctx context.Context, memberID string) (notifications.Recipient, error) {
+	m, err := s.GetMember(ctx, memberID)
+	if errors.Is(err, errs.ErrNotFound) {
+		return notifications.Recipient{}, nil
+	}
+	if err != nil {
+		return notifications.Recipient{}, err
+	}
+	active := m.Status != members.StatusDeleted && m.Status != members.StatusBanned
+	return notifications.Recipient{Email: m.Email, Name: m.DisplayName, Locale: m.Locale, Active: active}, nil
+}
+
+// SpaceModeratorIDs implements notifications.InboxStore: the owner and moderators.
+func (s *Store) SpaceModeratorIDs(ctx context.Context, spaceID string) ([]string, error) {
+	list, err := s.memberships(ctx, "store.SpaceModeratorIDs", queryPrefix(s.Table, spacePK(spaceID), "MEMBER#"))
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, m := range list {
+		if m.Role == spaces.RoleOwner || m.Role == spaces.RoleModerator {
+			ids = append(ids, m.MemberID)
+		}
+	}
+	return ids, nil
+}

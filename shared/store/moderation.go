@@ -1,0 +1,325 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"tribune/shared/audit"
+	"tribune/shared/eventtypes"
+	"tribune/shared/posts"
+)
+
+const (
+	typeAudit     = "AuditEntry"
+	typeReport    = "Report"
+	typeQueueItem = "QueueItem"
+	// pkAudit is the moderation log's partition: moderator actions are few (a handful a
+	// minute at most), far below a partition's write limit.
+	pkAudit = "AUDIT"
+	// queueIndexPK lists reported content in GSI1, oldest first.
+	queueIndexPK = "MODQUEUE"
+)
+
+func reportsPK(targetID string) string { return "REPORTS#" + targetID }
+
+// auditPut writes a moderation log entry, for the transaction of the action it logs.
+func (s *Store) auditPut(e audit.Entry) (types.TransactWriteItem, error) {
+	return s.put(struct {
+		PK, SK, Type string
+		audit.Entry
+	}{PK: pkAudit, SK: e.At.UTC().Format(time.RFC3339Nano) + "#" + rand.Text()[:8], Type: typeAudit, Entry: e}, "")
+}
+
+// queueDelete takes content out of the moderation queue (nothing happens if absent).
+func (s *Store) queueDelete(targetID string) types.TransactWriteItem {
+	return types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(reportsPK(targetID), "QUEUE")}}
+}
+
+// FileReport implements posts.ModerationStore: the report (once per member), the queue
+// item (created by the first report, counted by every one) and content.reported.
+func (s *Store) FileReport(ctx context.Context, r posts.Report, q posts.QueueItem, event eventtypes.Envelope) error {
+	report, err := s.put(struct {
+		PK, SK, Type string
+		posts.Report
+	}{PK: reportsPK(r.TargetID), SK: "BY#" + r.ReporterID, Type: typeReport, Report: r}, "attribute_not_exists(PK)")
+	if err != nil {
+		return fmt.Errorf("store.FileReport: %w", err)
+	}
+	out, err := s.outboxPut(event)
+	if err != nil {
+		return fmt.Errorf("store.FileReport: %w", err)
+	}
+	first := q.FirstAt.UTC().Format(time.RFC3339Nano)
+	values := map[string]types.AttributeValue{
+		":q": &types.AttributeValueMemberS{Value: queueIndexPK}, ":k": &types.AttributeValueMemberS{Value: first + "#" + q.TargetID},
+		":type": &types.AttributeValueMemberS{Value: typeQueueItem}, ":one": &types.AttributeValueMemberN{Value: "1"},
+		":reason": &types.AttributeValueMemberSS{Value: []string{r.Reason}}, ":first": &types.AttributeValueMemberS{Value: first},
+	}
+	set := "SET GSI1PK = :q, GSI1SK = if_not_exists(GSI1SK, :k), #ty = :type, FirstAt = if_not_exists(FirstAt, :first)"
+	fields := map[string]string{"TargetID": q.TargetID, "PostID": q.PostID, "CommentID": q.CommentID, "SpaceID": q.SpaceID,
+		"SpaceName": q.SpaceName, "Title": q.Title, "Excerpt": q.Excerpt, "AuthorID": q.AuthorID, "AuthorName": q.AuthorName}
+	for name, v := range fields {
+		set += fmt.Sprintf(", %s = :%s", name, name)
+		values[":"+name] = &types.AttributeValueMemberS{Value: v}
+	}
+	queue := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(reportsPK(q.TargetID), "QUEUE"),
+		UpdateExpression: aws.String(set + " ADD Reports :one, Reasons :reason"), ExpressionAttributeNames: map[string]string{"#ty": AttrType},
+		ExpressionAttributeValues: values}}
+	reasons, err := s.transact(ctx, []types.TransactWriteItem{report, queue, out})
+	if conditionFailed(reasons, 0) {
+		return fmt.Errorf("store.FileReport %s: %w", r.TargetID, posts.ErrAlreadyReported)
+	}
+	if err != nil {
+		return fmt.Errorf("store.FileReport %s: %w", r.TargetID, err)
+	}
+	return nil
+}
+
+// ModerationQueue implements posts.ModerationStore: one GSI1 query, oldest first.
+func (s *Store) ModerationQueue(ctx context.Context, cursor string, limit int) (posts.Queue, error) {
+	start, err := s.decodeCursor(queueIndexPK, cursor)
+	if err != nil {
+		return posts.Queue{}, err
+	}
+	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1), ExclusiveStartKey: start,
+		Limit: aws.Int32(int32(limit)), KeyConditionExpression: aws.String("GSI1PK = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: queueIndexPK}}})
+	if err != nil {
+		return posts.Queue{}, fmt.Errorf("store.ModerationQueue: %w", err)
+	}
+	next, err := s.encodeCursor(queueIndexPK, out.LastEvaluatedKey)
+	if err != nil {
+		return posts.Queue{}, fmt.Errorf("store.ModerationQueue: %w", err)
+	}
+	q := posts.Queue{Next: next, Items: make([]posts.QueueItem, 0, len(out.Items))}
+	for _, item := range out.Items {
+		var it posts.QueueItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return posts.Queue{}, fmt.Errorf("store.ModerationQueue: %w", err)
+		}
+		q.Items = append(q.Items, it)
+	}
+	return q, nil
+}
+
+// Dismiss implements posts.ModerationStore.
+func (s *Store) Dismiss(ctx context.Context, targetID string, entry audit.Entry) error {
+	log, err := s.auditPut(entry)
+	if err != nil {
+		return fmt.Errorf("store.Dismiss: %w", err)
+	}
+	del := s.queueDelete(targetID)
+	del.Delete.ConditionExpression = aws.String("attribute_exists(PK)")
+	reasons, err := s.transact(ctx, []types.TransactWriteItem{del, log})
+	if conditionFailed(reasons, 0) {
+		return fmt.Errorf("store.Dismiss %s: %w", targetID, posts.ErrNoReports)
+	}
+	if err != nil {
+		return fmt.Errorf("store.Dismiss %s: %w", targetID, err)
+	}
+	return nil
+}
+
+// postAttrs name the post attributes that are DynamoDB reserved words (Hidden,
+// Title, ...): expressions say #Hidden, #Title, ....
+var postAttrs = map[string]string{"#Hidden": "Hidden", "#Locked": "Locked", "#Deleted": "Deleted", "#Title": "Title", "#Body": "Body"}
+
+// namesIn returns the postAttrs an expression uses.
+func namesIn(expr string) map[string]string {
+	var names map[string]string
+	for placeholder, name := range postAttrs {
+		if strings.Contains(expr, placeholder) {
+			if names == nil {
+				names = map[string]string{}
+			}
+			names[placeholder] = name
+		}
+	}
+	return names
+}
+
+// postUpdate builds an update of a post item.
+func (s *Store) postUpdate(postID, expr string, values map[string]types.AttributeValue) types.TransactWriteItem {
+	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(postID), "POST"),
+		UpdateExpression: aws.String(expr), ConditionExpression: aws.String("attribute_exists(PK)"),
+		ExpressionAttributeNames: namesIn(expr), ExpressionAttributeValues: values}}
+}
+
+// moderate runs a moderator's change with its audit entry and events.
+func (s *Store) moderate(ctx context.Context, op string, entry audit.Entry, events []eventtypes.Envelope, items ...types.TransactWriteItem) error {
+	log, err := s.auditPut(entry)
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	outs, err := s.outboxPuts(events)
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	if _, err := s.transact(ctx, append(append(items, log), outs...)); err != nil {
+		return fmt.Errorf("%s %s: %w", op, entry.TargetID, err)
+	}
+	return nil
+}
+
+// SetPostHidden implements posts.ModerationStore.
+func (s *Store) SetPostHidden(ctx context.Context, p posts.Post, hidden bool, entry audit.Entry, event eventtypes.Envelope) error {
+	sum := p.Summary()
+	update := s.postUpdate(p.ID, "SET #Hidden = :h", map[string]types.AttributeValue{":h": &types.AttributeValueMemberBOOL{Value: hidden}})
+	items := []types.TransactWriteItem{update}
+	if hidden {
+		items = append(append(items, s.entryDeletes(sum)...), s.queueDelete(p.ID))
+	} else {
+		puts, err := s.entryPuts(sum)
+		if err != nil {
+			return fmt.Errorf("store.SetPostHidden: %w", err)
+		}
+		items = append(items, puts...)
+	}
+	return s.moderate(ctx, "store.SetPostHidden", entry, []eventtypes.Envelope{event}, items...)
+}
+
+// SetLocked implements posts.ModerationStore.
+func (s *Store) SetLocked(ctx context.Context, postID string, locked bool, entry audit.Entry) error {
+	return s.moderate(ctx, "store.SetLocked", entry, nil,
+		s.postUpdate(postID, "SET #Locked = :l", map[string]types.AttributeValue{":l": &types.AttributeValueMemberBOOL{Value: locked}}))
+}
+
+// MovePost implements posts.ModerationStore: the post changes space, its entries move
+// from one space stream to the other, and its listing follows.
+func (s *Store) MovePost(ctx context.Context, p posts.Post, toID, toName string, entry audit.Entry, event eventtypes.Envelope) error {
+	before := p.Summary()
+	p.SpaceID, p.SpaceName = toID, toName
+	gsiPK, _ := listing(p)
+	expr := "SET SpaceID = :s, SpaceName = :n"
+	values := map[string]types.AttributeValue{":s": &types.AttributeValueMemberS{Value: toID}, ":n": &types.AttributeValueMemberS{Value: toName}}
+	if gsiPK != "" {
+		expr += ", GSI1PK = :g"
+		values[":g"] = &types.AttributeValueMemberS{Value: gsiPK}
+	}
+	items := []types.TransactWriteItem{s.postUpdate(p.ID, expr, values)}
+	if !p.Hidden && !p.Deleted {
+		puts, err := s.entryPuts(p.Summary())
+		if err != nil {
+			return fmt.Errorf("store.MovePost: %w", err)
+		}
+		// The author's entry is put again, and a transaction may not touch an item
+		// twice: only the old space's entries are deleted.
+		items = append(items, withoutKey(s.entryDeletes(before), key(authorPK(before.AuthorID), streamSK(before)))...)
+		items = append(items, puts...)
+	}
+	return s.moderate(ctx, "store.MovePost", entry, []eventtypes.Envelope{event}, items...)
+}
+
+// withoutKey drops the deletion of one key from transaction items.
+func withoutKey(items []types.TransactWriteItem, k map[string]types.AttributeValue) []types.TransactWriteItem {
+	out := items[:0]
+	for _, it := range items {
+		if it.Delete != nil && sameKey(it.Delete.Key, k) {
+			continue
+		}
+		out = append(out, it)
+	}
+	return out
+}
+
+func sameKey(a, b map[string]types.AttributeValue) bool {
+	str := func(m map[string]types.AttributeValue, n string) string {
+		v, _ := m[n].(*types.AttributeValueMemberS)
+		if v == nil {
+			return ""
+		}
+		return v.Value
+	}
+	return str(a, AttrPK) == str(b, AttrPK) && str(a, AttrSK) == str(b, AttrSK)
+}
+
+// RecordAction implements posts.ModerationStore.
+func (s *Store) RecordAction(ctx context.Context, entry audit.Entry, events ...eventtypes.Envelope) error {
+	return s.moderate(ctx, "store.RecordAction", entry, events)
+}
+
+// AuditLog implements posts.ModerationStore: newest first, one query a page.
+func (s *Store) AuditLog(ctx context.Context, cursor string, limit int) (audit.Page, error) {
+	start, err := s.decodeCursor(pkAudit, cursor)
+	if err != nil {
+		return audit.Page{}, err
+	}
+	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ExclusiveStartKey: start,
+		Limit: aws.Int32(int32(limit)), ScanIndexForward: aws.Bool(false), KeyConditionExpression: aws.String("PK = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pkAudit}}})
+	if err != nil {
+		return audit.Page{}, fmt.Errorf("store.AuditLog: %w", err)
+	}
+	next, err := s.encodeCursor(pkAudit, out.LastEvaluatedKey)
+	if err != nil {
+		return audit.Page{}, fmt.Errorf("store.AuditLog: %w", err)
+	}
+	page := audit.Page{Next: next, Entries: make([]audit.Entry, 0, len(out.Items))}
+	for _, item := range out.Items {
+		var e audit.Entry
+		if err := attributevalue.UnmarshalMap(item, &e); err != nil {
+			return audit.Page{}, fmt.Errorf("store.AuditLog: %w", err)
+		}
+		page.Entries = append(page.Entries, e)
+	}
+	return page, nil
+}
+
+// EditPost implements posts.EditStore.
+func (s *Store) EditPost(ctx context.Context, p posts.Post, previous posts.Revision) error {
+	rev, err := s.revisionPut(previous)
+	if err != nil {
+		return fmt.Errorf("store.EditPost: %w", err)
+	}
+	update := s.postUpdate(p.ID, "SET #Title = :t, #Body = :b, HTML = :h, EditedAt = :at", map[string]types.AttributeValue{
+		":t": &types.AttributeValueMemberS{Value: p.Title}, ":b": &types.AttributeValueMemberS{Value: p.Body},
+		":h": &types.AttributeValueMemberS{Value: p.HTML}, ":at": &types.AttributeValueMemberS{Value: p.EditedAt.UTC().Format(time.RFC3339Nano)}})
+	items := []types.TransactWriteItem{update, rev}
+	if !p.Hidden && !p.Deleted {
+		puts, err := s.entryPuts(p.Summary())
+		if err != nil {
+			return fmt.Errorf("store.EditPost: %w", err)
+		}
+		items = append(items, puts...)
+	}
+	if _, err := s.transact(ctx, items); err != nil {
+		return fmt.Errorf("store.EditPost %s: %w", p.ID, err)
+	}
+	return nil
+}
+
+// History implements posts.EditStore: oldest first.
+func (s *Store) History(ctx context.Context, postID string) ([]posts.Revision, error) {
+	items, err := s.queryAll(ctx, queryPrefix(s.Table, postPK(postID), "REV#"))
+	if err != nil {
+		return nil, fmt.Errorf("store.History %s: %w", postID, err)
+	}
+	out := make([]posts.Revision, 0, len(items))
+	for _, item := range items {
+		var r posts.Revision
+		if err := attributevalue.UnmarshalMap(item, &r); err != nil {
+			return nil, fmt.Errorf("store.History %s: %w", postID, err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// DeletePost implements posts.EditStore.
+func (s *Store) DeletePost(ctx context.Context, p posts.Post, entry audit.Entry, event eventtypes.Envelope) error {
+	update := s.postUpdate(p.ID, "SET #Deleted = :t, #Body = :e, HTML = :e REMOVE GSI1PK, GSI1SK", map[string]types.AttributeValue{
+		":t": &types.AttributeValueMemberBOOL{Value: true}, ":e": &types.AttributeValueMemberS{Value: ""}})
+	items := []types.TransactWriteItem{update, s.queueDelete(p.ID)}
+	if !p.Hidden {
+		items = append(items, s.entryDeletes(p.Summary())...)
+	}
+	return s.moderate(ctx, "store.DeletePost", entry, []eventtypes.Envelope{event}, items...)
+}

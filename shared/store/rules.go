@@ -1,0 +1,100 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"tribune/shared/errs"
+	"tribune/shared/members"
+	"tribune/shared/posts"
+)
+
+const (
+	skRules   = "RULES"
+	typeRules = "CommunityRules"
+)
+
+type rulesItem struct {
+	PK, SK, Type string
+	Text         string
+	Version      int
+	UpdatedAt    *time.Time
+}
+
+// GetRules implements members.RulesStore.
+func (s *Store) GetRules(ctx context.Context) (members.Rules, error) {
+	var it rulesItem
+	if err := s.get(ctx, "store.GetRules", pkSettings, skRules, time.Now(), &it); err != nil {
+		return members.Rules{}, err
+	}
+	return members.Rules{Text: it.Text, Version: it.Version, UpdatedAt: it.UpdatedAt}, nil
+}
+
+// SaveRules implements members.RulesStore: the version goes up by one atomically,
+// from the default's version when the rules were never saved.
+func (s *Store) SaveRules(ctx context.Context, text string, now time.Time) (members.Rules, error) {
+	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(pkSettings, skRules),
+		UpdateExpression:         aws.String("SET #t = :t, UpdatedAt = :now, #ty = :type, Version = if_not_exists(Version, :base) + :one"),
+		ExpressionAttributeNames: map[string]string{"#t": "Text", "#ty": AttrType},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":t": &types.AttributeValueMemberS{Value: text}, ":now": &types.AttributeValueMemberS{Value: now.Format(time.RFC3339Nano)},
+			":type": &types.AttributeValueMemberS{Value: typeRules}, ":one": &types.AttributeValueMemberN{Value: "1"},
+			":base": &types.AttributeValueMemberN{Value: strconv.Itoa(members.DefaultRules.Version)}},
+		ReturnValues: types.ReturnValueAllNew})
+	if err != nil {
+		return members.Rules{}, fmt.Errorf("store.SaveRules: %w", err)
+	}
+	var it rulesItem
+	if err := attributevalue.UnmarshalMap(out.Attributes, &it); err != nil {
+		return members.Rules{}, fmt.Errorf("store.SaveRules: %w", err)
+	}
+	return members.Rules{Text: it.Text, Version: it.Version, UpdatedAt: it.UpdatedAt}, nil
+}
+
+// AcceptRules implements members.RulesStore.
+func (s *Store) AcceptRules(ctx context.Context, memberID string, version int) error {
+	_, err := s.updateMember(ctx, "store.AcceptRules", memberID, "SET RulesAccepted = :v", nil,
+		map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: strconv.Itoa(version)}})
+	return err
+}
+
+// Writer implements posts.Store: the member and the rules in force, in one BatchGetItem.
+func (s *Store) Writer(ctx context.Context, memberID string) (posts.Writer, error) {
+	out, err := s.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
+		s.Table: {Keys: []map[string]types.AttributeValue{key(memberPK(memberID), skProfile), key(pkSettings, skRules)}, ConsistentRead: aws.Bool(true)}}})
+	if err != nil {
+		return posts.Writer{}, fmt.Errorf("store.Writer %s: %w", memberID, err)
+	}
+	if len(out.UnprocessedKeys) > 0 {
+		return posts.Writer{}, errors.New("store.Writer: throttled, keys left unprocessed")
+	}
+	var m *memberItem
+	version := members.DefaultRules.Version
+	for _, item := range out.Responses[s.Table] {
+		switch item[AttrType].(*types.AttributeValueMemberS).Value {
+		case typeRules:
+			var r rulesItem
+			if err := attributevalue.UnmarshalMap(item, &r); err != nil {
+				return posts.Writer{}, fmt.Errorf("store.Writer: %w", err)
+			}
+			version = r.Version
+		case typeMember:
+			m = &memberItem{}
+			if err := attributevalue.UnmarshalMap(item, m); err != nil {
+				return posts.Writer{}, fmt.Errorf("store.Writer: %w", err)
+			}
+		}
+	}
+	if m == nil || m.Status == members.StatusDeleted {
+		return posts.Writer{}, fmt.Errorf("store.Writer %s: %w", memberID, errs.ErrNotFound)
+	}
+	return posts.Writer{Name: m.DisplayName, JoinedAt: m.CreatedAt, RulesAccepted: m.RulesAccepted >= version}, nil
+}

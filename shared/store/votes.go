@@ -1,0 +1,180 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"tribune/shared/eventtypes"
+	"tribune/shared/posts"
+)
+
+const (
+	typeVote     = "Vote"
+	typeReaction = "Reaction"
+)
+
+// votePut records a member's vote on a post, once (the condition refuses a second).
+func (s *Store) votePut(postID, memberID, option string, now time.Time) (types.TransactWriteItem, error) {
+	return s.put(map[string]any{AttrPK: postPK(postID), AttrSK: voteSK(memberID), AttrType: typeVote, "MemberID": memberID,
+		"Option": option, "At": now.UTC().Format(time.RFC3339Nano)}, "attribute_not_exists(PK)")
+}
+
+// VoteIdea implements posts.VoteStore. The count and the idea's place in the
+// by-votes listing change together, conditioned on the count read before: a lost race
+// gives ErrVoteCountMoved and the service retries on the fresh count.
+func (s *Store) VoteIdea(ctx context.Context, postID, memberID string, seen int, event eventtypes.Envelope) error {
+	p, err := s.GetPost(ctx, postID)
+	if err != nil {
+		return fmt.Errorf("store.VoteIdea: %w", err)
+	}
+	vote, err := s.votePut(postID, memberID, posts.IdeaVote, event.Time)
+	if err != nil {
+		return fmt.Errorf("store.VoteIdea: %w", err)
+	}
+	out, err := s.outboxPut(event)
+	if err != nil {
+		return fmt.Errorf("store.VoteIdea: %w", err)
+	}
+	// A hidden or deleted idea keeps its count but stays out of the listing.
+	listed := "SET Votes = :n, GSI1SK = :sk"
+	if p.Deleted {
+		listed = "SET Votes = :n"
+	}
+	count := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(postID), "POST"),
+		UpdateExpression: aws.String(listed), ConditionExpression: aws.String("Votes = :seen AND #k = :idea"),
+		ExpressionAttributeNames: map[string]string{"#k": "Kind"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":n": &types.AttributeValueMemberN{Value: strconv.Itoa(seen + 1)}, ":seen": &types.AttributeValueMemberN{Value: strconv.Itoa(seen)},
+			":sk": &types.AttributeValueMemberS{Value: ideaSK(seen+1, p)}, ":idea": &types.AttributeValueMemberS{Value: posts.KindIdea}}}}
+	if p.Deleted {
+		delete(count.Update.ExpressionAttributeValues, ":sk")
+	}
+	reasons, err := s.transact(ctx, []types.TransactWriteItem{vote, count, out})
+	switch {
+	case conditionFailed(reasons, 0):
+		return fmt.Errorf("store.VoteIdea %s: %w", postID, posts.ErrAlreadyVoted)
+	case conditionFailed(reasons, 1), isConflict(reasons):
+		return fmt.Errorf("store.VoteIdea %s: %w", postID, posts.ErrVoteCountMoved)
+	case err != nil:
+		return fmt.Errorf("store.VoteIdea %s: %w", postID, err)
+	}
+	return nil
+}
+
+// isConflict reports whether a transaction lost to a concurrent one on the same item.
+func isConflict(reasons []types.CancellationReason) bool {
+	for _, r := range reasons {
+		if aws.ToString(r.Code) == "TransactionConflict" {
+			return true
+		}
+	}
+	return false
+}
+
+// VotePoll implements posts.VoteStore: one atomic increment of the option's tally,
+// refused once the poll has closed.
+func (s *Store) VotePoll(ctx context.Context, postID, memberID, option string, event eventtypes.Envelope) error {
+	vote, err := s.votePut(postID, memberID, option, event.Time)
+	if err != nil {
+		return fmt.Errorf("store.VotePoll: %w", err)
+	}
+	out, err := s.outboxPut(event)
+	if err != nil {
+		return fmt.Errorf("store.VotePoll: %w", err)
+	}
+	tally := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(postID), "POST"),
+		UpdateExpression: aws.String("SET Tally.#o = Tally.#o + :one"),
+		// ClosesAt is stored as RFC 3339 text in UTC whole seconds, so text order is time order.
+		ConditionExpression:      aws.String("#k = :poll AND attribute_exists(Tally.#o) AND (attribute_type(ClosesAt, :null) OR ClosesAt > :now)"),
+		ExpressionAttributeNames: map[string]string{"#k": "Kind", "#o": option},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":one": &types.AttributeValueMemberN{Value: "1"}, ":poll": &types.AttributeValueMemberS{Value: posts.KindPoll},
+			":null": &types.AttributeValueMemberS{Value: "NULL"},
+			":now":  &types.AttributeValueMemberS{Value: event.Time.UTC().Truncate(time.Second).Format(time.RFC3339)}}}}
+	reasons, err := s.transact(ctx, []types.TransactWriteItem{vote, tally, out})
+	switch {
+	case conditionFailed(reasons, 0):
+		return fmt.Errorf("store.VotePoll %s: %w", postID, posts.ErrAlreadyVoted)
+	case conditionFailed(reasons, 1):
+		return fmt.Errorf("store.VotePoll %s: %w", postID, posts.ErrPollClosed)
+	case err != nil:
+		return fmt.Errorf("store.VotePoll %s: %w", postID, err)
+	}
+	return nil
+}
+
+// SetIdeaStatus implements posts.VoteStore.
+func (s *Store) SetIdeaStatus(ctx context.Context, postID, status string, event eventtypes.Envelope) error {
+	out, err := s.outboxPut(event)
+	if err != nil {
+		return fmt.Errorf("store.SetIdeaStatus: %w", err)
+	}
+	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(postID), "POST"),
+		UpdateExpression: aws.String("SET IdeaStatus = :s"), ConditionExpression: aws.String("#k = :idea"),
+		ExpressionAttributeNames: map[string]string{"#k": "Kind"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":s": &types.AttributeValueMemberS{Value: status}, ":idea": &types.AttributeValueMemberS{Value: posts.KindIdea}}}}
+	if _, err := s.transact(ctx, []types.TransactWriteItem{update, out}); err != nil {
+		return fmt.Errorf("store.SetIdeaStatus %s: %w", postID, err)
+	}
+	return nil
+}
+
+// reactionCount changes one reaction's count on a post.
+func (s *Store) reactionCount(postID, reaction string, delta int) types.TransactWriteItem {
+	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(postID), "POST"),
+		UpdateExpression: aws.String("SET Reactions.#r = Reactions.#r + :d"), ConditionExpression: aws.String("attribute_exists(Reactions.#r)"),
+		ExpressionAttributeNames:  map[string]string{"#r": reaction},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":d": &types.AttributeValueMemberN{Value: strconv.Itoa(delta)}}}}
+}
+
+// AddReaction implements posts.VoteStore: the member's reaction and the count, together.
+func (s *Store) AddReaction(ctx context.Context, postID, memberID, reaction string) error {
+	put, err := s.put(map[string]any{AttrPK: postPK(postID), AttrSK: reactionSK(memberID, reaction), AttrType: typeReaction,
+		"MemberID": memberID, "Reaction": reaction}, "attribute_not_exists(PK)")
+	if err != nil {
+		return fmt.Errorf("store.AddReaction: %w", err)
+	}
+	reasons, err := s.transact(ctx, []types.TransactWriteItem{put, s.reactionCount(postID, reaction, 1)})
+	if conditionFailed(reasons, 0) {
+		return fmt.Errorf("store.AddReaction %s: %w", postID, posts.ErrAlreadyReacted)
+	}
+	if err != nil {
+		return fmt.Errorf("store.AddReaction %s: %w", postID, err)
+	}
+	return nil
+}
+
+// RemoveReaction implements posts.VoteStore.
+func (s *Store) RemoveReaction(ctx context.Context, postID, memberID, reaction string) error {
+	del := types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(postPK(postID), reactionSK(memberID, reaction)),
+		ConditionExpression: aws.String("attribute_exists(PK)")}}
+	reasons, err := s.transact(ctx, []types.TransactWriteItem{del, s.reactionCount(postID, reaction, -1)})
+	if conditionFailed(reasons, 0) {
+		return fmt.Errorf("store.RemoveReaction %s: %w", postID, posts.ErrNoReaction)
+	}
+	if err != nil {
+		return fmt.Errorf("store.RemoveReaction %s: %w", postID, err)
+	}
+	return nil
+}
+
+// Voters lists the members who voted on a post (for idea status notifications).
+func (s *Store) Voters(ctx context.Context, postID string) ([]string, error) {
+	items, err := s.queryAll(ctx, queryPrefix(s.Table, postPK(postID), "VOTE#", "MemberID"))
+	if err != nil {
+		return nil, fmt.Errorf("store.Voters %s: %w", postID, err)
+	}
+	ids := make([]string, 0, len(items))
+	for _, it := range items {
+		if v, ok := it["MemberID"].(*types.AttributeValueMemberS); ok {
+			ids = append(ids, v.Value)
+		}
+	}
+	return ids, nil
+}
