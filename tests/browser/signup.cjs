@@ -143,6 +143,10 @@ async function main() {
     await admin.getByLabel('Title').fill('How do I page a query?');
     await admin.getByLabel('Text (Markdown)').fill('I get **LastEvaluatedKey** back. <script>window.pwned = 1</script> [x](javascript:alert(1))');
     await admin.getByRole('button', { name: 'Publish' }).click();
+    // A first post asks for the community rules once.
+    await admin.getByRole('heading', { name: 'Community rules' }).waitFor();
+    await axe(admin, 'rules');
+    await admin.getByRole('button', { name: 'I accept the community rules' }).click();
     await admin.getByRole('link', { name: 'How do I page a query?' }).click();
     await admin.getByRole('heading', { name: 'How do I page a query?' }).waitFor();
     if ((await admin.locator('.post-body strong').textContent()) !== 'LastEvaluatedKey') fail('Markdown was not rendered');
@@ -163,6 +167,21 @@ async function main() {
       await new Promise((r) => setTimeout(r, 250));
     }
     await axe(admin, 'home-stream');
+
+    // Staff put an idea, a poll and a doubtful discussion in the space.
+    await admin.getByRole('link', { name: 'Data pipelines' }).click();
+    await admin.getByRole('heading', { name: 'Data pipelines' }).waitFor();
+    const spaceURL = admin.url();
+    const publish = async (kind, fields, title) => {
+      await admin.getByLabel('Kind of post').selectOption(kind);
+      for (const [label, value] of fields) await admin.getByLabel(label, { exact: true }).fill(value);
+      await admin.getByRole('button', { name: 'Publish' }).click();
+      await admin.getByRole('link', { name: title }).waitFor();
+    };
+    await publish('idea', [['Title', 'Dark mode'], ['Text (Markdown)', 'Easier on the eyes at night.']], 'Dark mode');
+    await publish('poll', [['Question', 'Which day for the meetup?'], ['Options (one per line, 2 to 10)', 'Monday\nFriday']], 'Which day for the meetup?');
+    await publish('discussion', [['Title', 'Cheap watches here'], ['Text (Markdown)', 'Buy now!']], 'Cheap watches here');
+    await axe(admin, 'space');
 
     const walkIn = await browser.newContext({ locale: 'en-US', bypassCSP: true });
     const wp = await walkIn.newPage();
@@ -211,6 +230,42 @@ async function main() {
     await ip.getByRole('heading', { name: 'Where you are signed in' }).waitFor();
     await ip.getByText('This browser').waitFor();
     await axe(ip, 'sessions');
+
+    // A member joins the space, votes an idea and a poll, and reports a post.
+    await ip.goto(spaceURL);
+    await ip.getByRole('button', { name: 'Join' }).click();
+    await ip.getByRole('button', { name: 'Leave' }).waitFor();
+    await ip.getByRole('button', { name: 'Top ideas' }).click();
+    await ip.getByRole('link', { name: 'Dark mode' }).click();
+    await ip.getByRole('button', { name: 'Vote for this idea' }).click();
+    await ip.getByText('You voted for this idea.').waitFor();
+    await ip.getByText('1 vote', { exact: true }).waitFor();
+    await axe(ip, 'idea');
+    await ip.goto(spaceURL);
+    await ip.getByRole('link', { name: 'Which day for the meetup?' }).click();
+    await ip.getByLabel('Friday').check();
+    await ip.getByRole('button', { name: 'Vote', exact: true }).click();
+    await ip.getByRole('heading', { name: 'Results' }).waitFor();
+    await ip.getByText('1 vote(s), 100%').waitFor();
+    await axe(ip, 'poll');
+    await ip.goto(spaceURL);
+    await ip.getByRole('link', { name: 'Cheap watches here' }).click();
+    await ip.getByRole('button', { name: 'Report' }).click();
+    await ip.getByLabel('Reason').selectOption('spam');
+    await ip.getByRole('button', { name: 'Send the report' }).click();
+    await ip.getByRole('status').filter({ hasText: 'the moderators will look at it' }).waitFor();
+
+    // A moderator hides it from the queue; it leaves the space's stream; the log keeps it.
+    await admin.getByRole('link', { name: 'Moderation' }).click();
+    await admin.getByRole('heading', { name: 'Moderation', level: 1 }).waitFor();
+    await admin.getByRole('listitem').filter({ hasText: 'Cheap watches here' }).getByRole('button', { name: 'Hide' }).click();
+    await admin.getByRole('status').filter({ hasText: 'Hidden.' }).waitFor();
+    await admin.getByText('Nothing waits for a moderator.').waitFor();
+    await admin.getByText('Post hidden').waitFor();
+    await axe(admin, 'moderation');
+    await ip.goto(spaceURL, { waitUntil: 'networkidle' });
+    await ip.getByRole('link', { name: 'Dark mode' }).waitFor();
+    if (await ip.getByRole('link', { name: 'Cheap watches here' }).count()) fail('a hidden post is still in the space stream');
     await invitee.close();
     await staff.close();
 

@@ -99,16 +99,28 @@ export interface SpaceMembership {
   spaceVisibility: string;
 }
 
+export type PostKind = 'status' | 'discussion' | 'question' | 'idea' | 'poll' | 'announcement';
+
 export interface PostSummary {
   id: string;
   spaceId: string;
   spaceName: string;
-  kind: 'status' | 'discussion' | 'question';
+  kind: PostKind;
   title: string;
   excerpt: string;
   authorId: string;
   authorName: string;
   createdAt: string;
+  pinnedUntil?: string;
+  votes?: number;
+  ideaStatus?: string;
+  answered?: boolean;
+}
+
+export interface Page {
+  pinned?: PostSummary[];
+  posts: PostSummary[];
+  next?: string;
 }
 
 export interface Post extends PostSummary {
@@ -116,16 +128,80 @@ export interface Post extends PostSummary {
   html: string;
   comments: number;
   acceptedAnswer?: string;
+  votes: number;
+  options?: { id: string; label: string }[];
+  tally?: Record<string, number>;
+  closesAt?: string;
+  reactions: Record<string, number>;
+  hidden?: boolean;
+  locked?: boolean;
+  deleted?: boolean;
+  editedAt?: string;
+  myVote?: string;
+  myReactions?: string[];
+  canModerate: boolean;
+}
+
+export interface NewPost {
+  kind: PostKind;
+  title?: string;
+  body: string;
+  options?: string[];
+  closesAt?: string;
+  pinnedUntil?: string;
 }
 
 export interface Comment {
   id: string;
   postId: string;
   parentId?: string;
+  body: string;
   html: string;
   authorId: string;
   authorName: string;
   createdAt: string;
+  deleted?: boolean;
+  hidden?: boolean;
+}
+
+export interface QueueItem {
+  targetId: string;
+  postId: string;
+  commentId?: string;
+  spaceName: string;
+  title: string;
+  excerpt: string;
+  authorId: string;
+  authorName: string;
+  reports: number;
+  reasons: string[];
+  firstReportedAt: string;
+}
+
+export interface AuditEntry {
+  at: string;
+  actorId: string;
+  action: string;
+  targetId: string;
+  postId?: string;
+  subjectId?: string;
+  reason?: string;
+}
+
+export interface Notification {
+  id: string;
+  kind: string;
+  actorName?: string;
+  postId?: string;
+  postTitle?: string;
+  detail?: string;
+  at: string;
+  unread: boolean;
+}
+
+export interface Rules {
+  text: string;
+  version: number;
 }
 
 export class ApiError extends Error {
@@ -201,17 +277,38 @@ export const api = {
     call<{ space: Space; membership?: SpaceMembership; canPost: boolean; canModerate: boolean }>('GET', `/api/spaces/${encodeURIComponent(id)}`),
   joinSpace: (id: string) => call<SpaceMembership>('POST', `/api/spaces/${encodeURIComponent(id)}/join`),
   leaveSpace: (id: string) => call<void>('POST', `/api/spaces/${encodeURIComponent(id)}/leave`),
-  spacePosts: (id: string, cursor?: string) =>
-    call<{ posts: PostSummary[]; next?: string }>('GET', `/api/spaces/${encodeURIComponent(id)}/posts${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`),
-  createPost: (spaceId: string, kind: string, title: string, body: string) =>
-    call<Post>('POST', `/api/spaces/${encodeURIComponent(spaceId)}/posts`, kind === 'status' ? { kind, body } : { kind, title, body }),
+  createPost: (spaceId: string, p: NewPost) => call<Post>('POST', `/api/spaces/${encodeURIComponent(spaceId)}/posts`, p),
+  spaceList: (id: string, list: 'posts' | 'unanswered' | 'ideas', cursor?: string) =>
+    call<Page>('GET', `/api/spaces/${encodeURIComponent(id)}/${list}${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`),
+  memberPosts: (id: string, cursor?: string) =>
+    call<Page>('GET', `/api/members/${encodeURIComponent(id)}/posts${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`),
+  postAction: (id: string, action: string, body?: unknown) => call<Post>('POST', `/api/posts/${encodeURIComponent(id)}/${action}`, body),
+  editPost: (id: string, title: string, body: string) => call<Post>('PATCH', `/api/posts/${encodeURIComponent(id)}`, { title, body }),
+  postHistory: (id: string) => call<{ revisions: { title?: string; body: string; editedAt: string }[] }>('GET', `/api/posts/${encodeURIComponent(id)}/history`),
+  deletePost: (id: string) => call<void>('DELETE', `/api/posts/${encodeURIComponent(id)}`),
+  react: (id: string, reaction: string, add: boolean) =>
+    call<Post>(add ? 'PUT' : 'DELETE', `/api/posts/${encodeURIComponent(id)}/reactions/${encodeURIComponent(reaction)}`),
+  report: (id: string, reason: string, note: string, commentId?: string) =>
+    call<unknown>('POST', `/api/posts/${encodeURIComponent(id)}/report`, { reason, note, ...(commentId ? { commentId } : {}) }),
+  commentAction: (postId: string, commentId: string, action: 'hide' | 'restore') =>
+    call<void>('POST', `/api/posts/${encodeURIComponent(postId)}/comments/${encodeURIComponent(commentId)}/${action}`, {}),
+  deleteComment: (postId: string, commentId: string) =>
+    call<void>('DELETE', `/api/posts/${encodeURIComponent(postId)}/comments/${encodeURIComponent(commentId)}`),
+  queue: () => call<{ items: QueueItem[]; next?: string }>('GET', '/api/moderation/queue'),
+  dismiss: (targetId: string) => call<void>('POST', `/api/moderation/queue/${encodeURIComponent(targetId)}/dismiss`, {}),
+  warn: (memberId: string, message: string, postId?: string) => call<void>('POST', '/api/moderation/warnings', { memberId, message, postId }),
+  audit: () => call<{ entries: AuditEntry[]; next?: string }>('GET', '/api/moderation/audit'),
+  notifications: () => call<{ items: Notification[]; unread: number }>('GET', '/api/notifications'),
+  markRead: () => call<void>('POST', '/api/notifications/read'),
+  rules: () => call<Rules>('GET', '/api/community/rules'),
+  acceptRules: (version: number) => call<void>('POST', '/api/me/rules', { version }),
   post: (id: string) => call<Post>('GET', `/api/posts/${encodeURIComponent(id)}`),
   comments: (id: string) => call<{ comments: Comment[] }>('GET', `/api/posts/${encodeURIComponent(id)}/comments`),
   addComment: (id: string, body: string, parentId?: string) =>
     call<Comment>('POST', `/api/posts/${encodeURIComponent(id)}/comments`, parentId ? { body, parentId } : { body }),
   acceptAnswer: (id: string, commentId: string) =>
     call<Post>('POST', `/api/posts/${encodeURIComponent(id)}/comments/${encodeURIComponent(commentId)}/accept`),
-  stream: (cursor?: string) => call<{ posts: PostSummary[]; next?: string }>('GET', `/api/stream${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`),
+  stream: (cursor?: string) => call<Page>('GET', `/api/stream${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`),
   deleteAccount: () => call<void>('POST', '/api/me/delete', { confirm: true }),
 };
 

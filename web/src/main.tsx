@@ -4,6 +4,7 @@ import { api, ApiError, Member } from './api';
 import { initialLang, Lang, langs, saveLang, strings } from './i18n';
 import { Admin, Home, InvitationLanding, Sessions } from './pages';
 import { Directory, EditProfile, MemberPage } from './profile';
+import { ModerationPage, NotificationsPage } from './moderation';
 import { HomeStream, PostPage, SpacePage } from './spaces';
 import { Sent, SignIn } from './signin';
 import './style.css';
@@ -54,6 +55,16 @@ function App() {
     navigate('/');
   };
   const isStaffInviter = auth.kind === 'member' && auth.member.roles.some((r) => r === 'admin' || r === 'marketer');
+  const isModerator = auth.kind === 'member' && auth.member.roles.some((r) => r === 'admin' || r === 'moderator');
+  const staff = auth.kind === 'member' && auth.member.roles.some((r) => r !== 'member');
+  const [unread, setUnread] = useState(0);
+  useEffect(() => {
+    if (auth.kind !== 'member') return;
+    const poll = () => api.notifications().then((n) => setUnread(n.unread), () => undefined);
+    poll();
+    const timer = setInterval(poll, 60000);
+    return () => clearInterval(timer);
+  }, [auth.kind]);
   const link = (to: string, label: string) => (
     <a
       href={to}
@@ -83,10 +94,12 @@ function App() {
   else if (path === '/members') page = <Directory lang={lang} navigate={navigate} />;
   else if (path.startsWith('/members/')) page = <MemberPage lang={lang} id={path.slice('/members/'.length)} viewer={auth.member} />;
   else if (path === '/admin' && isStaffInviter) page = <Admin lang={lang} member={auth.member} />;
-  else if (path.startsWith('/spaces/')) page = <SpacePage lang={lang} id={path.slice('/spaces/'.length)} navigate={navigate} />;
-  else if (path.startsWith('/posts/')) page = <PostPage lang={lang} id={path.slice('/posts/'.length)} navigate={navigate} viewerId={auth.member.id} />;
+  else if (path.startsWith('/spaces/')) page = <SpacePage lang={lang} id={path.slice('/spaces/'.length)} navigate={navigate} staff={staff} />;
+  else if (path.startsWith('/posts/'))
+    page = <PostPage lang={lang} id={path.slice('/posts/'.length)} navigate={navigate} viewerId={auth.member.id} staff={staff} />;
+  else if (path === '/moderation' && isModerator) page = <ModerationPage lang={lang} navigate={navigate} />;
+  else if (path === '/notifications') page = <NotificationsPage lang={lang} navigate={navigate} onRead={() => setUnread(0)} />;
   else {
-    const staff = auth.member.roles.some((r) => r !== 'member');
     page = (
       <>
         <Home lang={lang} member={auth.member} onSignedOut={signedOut} />
@@ -104,7 +117,9 @@ function App() {
             {link('/', s.nav.home)}
             {link('/members', s.directoryNav)}
             {link('/me/profile', s.profileNav)}
+            {link('/notifications', unread > 0 ? s.notificationsNavUnread(unread) : s.notificationsNav)}
             {link('/me/sessions', s.nav.sessions)}
+            {isModerator && link('/moderation', s.moderationNav)}
             {isStaffInviter && link('/admin', s.nav.admin)}
           </nav>
         )}

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, Comment, Post, PostSummary, Space, SpaceMembership } from './api';
+import { api, Comment, NewPost, Page, Post, PostKind, PostSummary, Space, SpaceMembership } from './api';
 import { formatDate, Lang, strings } from './i18n';
 import { useFocusHeading } from './signin';
 import { codeOf, Done, Problem } from './ui';
@@ -20,16 +20,19 @@ function Link(props: { to: string; navigate: Nav; children: preact.ComponentChil
   );
 }
 
-function PostList(props: { lang: Lang; posts: PostSummary[]; navigate: Nav }) {
+function PostItems(props: { lang: Lang; posts: PostSummary[]; navigate: Nav; pinned?: boolean }) {
   const s = strings[props.lang];
   return (
-    <ul class="list posts">
+    <ul class={props.pinned ? 'list posts pinned' : 'list posts'}>
       {props.posts.map((p) => (
-        <li key={p.id}>
+        <li key={(props.pinned ? 'pin-' : '') + p.id}>
+          {props.pinned && <span class="badge announcement">{s.pinned}</span>}
           <span class={`badge ${p.kind}`}>{s.postKinds[p.kind]}</span>
           <Link to={`/posts/${p.id}`} navigate={props.navigate}>
             {p.title || p.excerpt}
           </Link>
+          {p.kind === 'idea' && p.votes !== undefined && <span class="muted">{s.votesCount(p.votes)}</span>}
+          {p.ideaStatus && p.ideaStatus !== 'new' && <span class="badge">{s.ideaStatuses[p.ideaStatus]}</span>}
           {p.title && <span class="excerpt">{p.excerpt}</span>}
           <span class="muted">{s.byIn(p.authorName, p.spaceName, formatDate(props.lang, p.createdAt))}</span>
         </li>
@@ -38,13 +41,29 @@ function PostList(props: { lang: Lang; posts: PostSummary[]; navigate: Nav }) {
   );
 }
 
-function usePages(load: (cursor?: string) => Promise<{ posts: PostSummary[]; next?: string }>, deps: unknown[]) {
+function PostList(props: { lang: Lang; posts: PostSummary[]; pinned?: PostSummary[]; navigate: Nav }) {
+  const s = strings[props.lang];
+  return (
+    <>
+      {props.pinned && props.pinned.length > 0 && (
+        <section aria-label={s.pinned}>
+          <PostItems lang={props.lang} posts={props.pinned} navigate={props.navigate} pinned />
+        </section>
+      )}
+      <PostItems lang={props.lang} posts={props.posts} navigate={props.navigate} />
+    </>
+  );
+}
+
+function usePages(load: (cursor?: string) => Promise<Page>, deps: unknown[]) {
   const [posts, setPosts] = useState<PostSummary[]>();
+  const [pinned, setPinned] = useState<PostSummary[]>();
   const [next, setNext] = useState<string>();
   const [error, setError] = useState<string>();
   const more = async (cursor?: string) => {
     try {
       const r = await load(cursor);
+      if (!cursor) setPinned(r.pinned);
       setPosts((old) => (cursor ? [...(old ?? []), ...r.posts] : r.posts));
       setNext(r.next);
     } catch (err) {
@@ -54,7 +73,7 @@ function usePages(load: (cursor?: string) => Promise<{ posts: PostSummary[]; nex
   useEffect(() => {
     more();
   }, deps);
-  return { posts, next, error, more };
+  return { posts, pinned, next, error, more };
 }
 
 // HomeStream is the posts of my spaces and the list of my spaces.
@@ -71,7 +90,7 @@ export function HomeStream(props: { lang: Lang; staff: boolean; navigate: Nav })
         <h2 id="stream-title">{s.streamTitle}</h2>
         <Problem lang={props.lang} code={stream.error} />
         {stream.posts && stream.posts.length === 0 && <p class="muted">{s.emptyStream}</p>}
-        <PostList lang={props.lang} posts={stream.posts ?? []} navigate={props.navigate} />
+        <PostList lang={props.lang} posts={stream.posts ?? []} pinned={stream.pinned} navigate={props.navigate} />
         {stream.next && (
           <button type="button" class="secondary" onClick={() => stream.more(stream.next)}>
             {s.more}
@@ -134,17 +153,21 @@ function NewSpace(props: { lang: Lang; navigate: Nav }) {
   );
 }
 
-export function SpacePage(props: { lang: Lang; id: string; navigate: Nav }) {
+type SpaceView = { space: Space; membership?: SpaceMembership; canPost: boolean; canModerate: boolean };
+const lists = ['posts', 'unanswered', 'ideas'] as const;
+
+export function SpacePage(props: { lang: Lang; id: string; navigate: Nav; staff: boolean }) {
   const s = strings[props.lang];
   const heading = useFocusHeading();
-  const [view, setView] = useState<{ space: Space; membership?: SpaceMembership; canPost: boolean }>();
+  const [view, setView] = useState<SpaceView>();
   const [error, setError] = useState<string>();
   const [version, setVersion] = useState(0);
+  const [list, setList] = useState<(typeof lists)[number]>('posts');
   const load = () => api.space(props.id).then(setView, (err) => setError(codeOf(err)));
   useEffect(() => {
     load();
   }, [props.id]);
-  const stream = usePages((c) => api.spacePosts(props.id, c), [props.id, version, view?.canPost]);
+  const stream = usePages((c) => api.spaceList(props.id, list, c), [props.id, version, list, view?.canPost]);
   const act = async (f: () => Promise<unknown>) => {
     setError(undefined);
     await f().catch((err) => setError(codeOf(err)));
@@ -173,9 +196,17 @@ export function SpacePage(props: { lang: Lang; id: string; navigate: Nav }) {
           {s.leave}
         </button>
       )}
-      {view.canPost && <Composer lang={props.lang} spaceId={props.id} onPosted={() => setVersion(version + 1)} />}
+      {view.canPost && <Composer lang={props.lang} spaceId={props.id} staff={props.staff} onPosted={() => setVersion(version + 1)} />}
+      <nav class="tabs" aria-label={s.spaceLists}>
+        {lists.map((l) => (
+          <button type="button" key={l} class="secondary small" aria-pressed={list === l} onClick={() => setList(l)}>
+            {s.listNames[l]}
+          </button>
+        ))}
+      </nav>
       <Problem lang={props.lang} code={stream.error} />
-      <PostList lang={props.lang} posts={stream.posts ?? []} navigate={props.navigate} />
+      {stream.posts && stream.posts.length === 0 && <p class="muted">{s.emptyList}</p>}
+      <PostList lang={props.lang} posts={stream.posts ?? []} pinned={list === 'posts' ? stream.pinned : undefined} navigate={props.navigate} />
       {stream.next && (
         <button type="button" class="secondary" onClick={() => stream.more(stream.next)}>
           {s.more}
@@ -185,30 +216,88 @@ export function SpacePage(props: { lang: Lang; id: string; navigate: Nav }) {
   );
 }
 
-function Composer(props: { lang: Lang; spaceId: string; onPosted: () => void }) {
+// RulesGate shows the community rules and records their acceptance, then calls onAccepted.
+function RulesGate(props: { lang: Lang; onAccepted: () => void }) {
   const s = strings[props.lang];
-  const [kind, setKind] = useState('discussion');
-  const [title, setTitle] = useState('');
-  const [body, setBody] = useState('');
+  const [rules, setRules] = useState<{ text: string; version: number }>();
   const [error, setError] = useState<string>();
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setError(undefined);
+  useEffect(() => {
+    api.rules().then(setRules, (err) => setError(codeOf(err)));
+  }, []);
+  const accept = async () => {
     try {
-      await api.createPost(props.spaceId, kind, title, body);
-      setTitle('');
-      setBody('');
-      props.onPosted();
+      await api.acceptRules(rules!.version);
+      props.onAccepted();
     } catch (err) {
       setError(codeOf(err));
     }
   };
   return (
+    <section class="rules" aria-labelledby="rules-title">
+      <h2 id="rules-title">{s.rulesTitle}</h2>
+      <p>{s.rulesIntro}</p>
+      {rules && <pre class="rules-text">{rules.text}</pre>}
+      <Problem lang={props.lang} code={error} />
+      <button type="button" disabled={!rules} onClick={accept}>
+        {s.acceptRules}
+      </button>
+    </section>
+  );
+}
+
+const val = (e: Event) => (e.currentTarget as HTMLInputElement).value;
+
+function Composer(props: { lang: Lang; spaceId: string; staff: boolean; onPosted: () => void }) {
+  const s = strings[props.lang];
+  const [kind, setKind] = useState<PostKind>('discussion');
+  const [title, setTitle] = useState('');
+  const [body, setBody] = useState('');
+  const [options, setOptions] = useState('');
+  const [closesAt, setClosesAt] = useState('');
+  const [pinnedUntil, setPinnedUntil] = useState('');
+  const [error, setError] = useState<string>();
+  const [needsRules, setNeedsRules] = useState(false);
+  const kinds: PostKind[] = ['status', 'discussion', 'question', 'idea', 'poll', ...(props.staff ? (['announcement'] as PostKind[]) : [])];
+  const publish = async () => {
+    setError(undefined);
+    const p: NewPost = { kind, body };
+    if (kind !== 'status') p.title = title;
+    if (kind === 'poll') {
+      p.options = options.split('\n').map((o) => o.trim()).filter(Boolean);
+      if (closesAt) p.closesAt = new Date(closesAt).toISOString();
+    }
+    if (kind === 'announcement' && pinnedUntil) p.pinnedUntil = new Date(pinnedUntil).toISOString();
+    try {
+      await api.createPost(props.spaceId, p);
+      setTitle('');
+      setBody('');
+      setOptions('');
+      props.onPosted();
+    } catch (err) {
+      if (codeOf(err) === 'rules_not_accepted') setNeedsRules(true);
+      else setError(codeOf(err));
+    }
+  };
+  const submit = (e: Event) => {
+    e.preventDefault();
+    publish();
+  };
+  if (needsRules)
+    return (
+      <RulesGate
+        lang={props.lang}
+        onAccepted={() => {
+          setNeedsRules(false);
+          publish();
+        }}
+      />
+    );
+  return (
     <form class="section" onSubmit={submit} noValidate aria-labelledby="composer-title">
       <h2 id="composer-title">{s.composerTitle}</h2>
       <label for="c-kind">{s.postKind}</label>
-      <select id="c-kind" value={kind} onChange={(e) => setKind((e.currentTarget as HTMLSelectElement).value)}>
-        {['status', 'discussion', 'question'].map((k) => (
+      <select id="c-kind" value={kind} onChange={(e) => setKind(val(e) as PostKind)}>
+        {kinds.map((k) => (
           <option value={k} key={k}>
             {s.postKinds[k]}
           </option>
@@ -216,31 +305,63 @@ function Composer(props: { lang: Lang; spaceId: string; onPosted: () => void }) 
       </select>
       {kind !== 'status' && (
         <>
-          <label for="c-title">{s.postTitle}</label>
-          <input id="c-title" maxLength={150} value={title} onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)} />
+          <label for="c-title">{kind === 'poll' ? s.pollQuestion : s.postTitle}</label>
+          <input id="c-title" maxLength={150} value={title} onInput={(e) => setTitle(val(e))} />
+        </>
+      )}
+      {kind === 'poll' && (
+        <>
+          <label for="c-options">{s.pollOptions}</label>
+          <textarea id="c-options" rows={4} value={options} onInput={(e) => setOptions(val(e))} />
+          <label for="c-closes">{s.pollClosesAt}</label>
+          <input id="c-closes" type="datetime-local" value={closesAt} onInput={(e) => setClosesAt(val(e))} />
+        </>
+      )}
+      {kind === 'announcement' && (
+        <>
+          <label for="c-pinned">{s.pinnedUntil}</label>
+          <input id="c-pinned" type="datetime-local" value={pinnedUntil} onInput={(e) => setPinnedUntil(val(e))} />
         </>
       )}
       <label for="c-body">{s.postBody}</label>
-      <textarea id="c-body" rows={5} value={body} onInput={(e) => setBody((e.currentTarget as HTMLTextAreaElement).value)} />
+      <textarea id="c-body" rows={5} value={body} onInput={(e) => setBody(val(e))} />
       <Problem lang={props.lang} code={error} />
       <button type="submit">{s.publish}</button>
     </form>
   );
 }
 
-export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerId: string }) {
+const reactionIcons: Record<string, string> = { like: '👍', love: '❤️', celebrate: '🎉', insightful: '💡' };
+const ideaStatuses = ['new', 'under_review', 'planned', 'done', 'declined'];
+
+export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerId: string; staff: boolean }) {
   const s = strings[props.lang];
   const heading = useFocusHeading();
   const [post, setPost] = useState<Post>();
   const [error, setError] = useState<string>();
+  const [notice, setNotice] = useState<string>();
+  const [editing, setEditing] = useState(false);
   useEffect(() => {
     api.post(props.id).then(setPost, (err) => setError(codeOf(err)));
   }, [props.id]);
-  if (error) return <Problem lang={props.lang} code={error} />;
-  if (!post) return <p aria-busy="true">{s.loading}</p>;
+  const act = async (f: () => Promise<Post | void>, done?: string) => {
+    setError(undefined);
+    setNotice(undefined);
+    try {
+      const p = await f();
+      if (p) setPost(p);
+      if (done) setNotice(done);
+    } catch (err) {
+      setError(codeOf(err));
+    }
+  };
+  if (!post) return error ? <Problem lang={props.lang} code={error} /> : <p aria-busy="true">{s.loading}</p>;
+  const mine = post.authorId === props.viewerId;
   return (
     <article>
       <span class={`badge ${post.kind}`}>{s.postKinds[post.kind]}</span>
+      {post.hidden && <span class="badge hidden">{s.hiddenBadge}</span>}
+      {post.locked && <span class="badge">{s.lockedBadge}</span>}
       <h1 tabIndex={-1} ref={heading}>
         {post.title || s.postKinds[post.kind]}
       </h1>
@@ -249,11 +370,266 @@ export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerI
         <Link to={`/spaces/${post.spaceId}`} navigate={props.navigate}>
           {post.spaceName}
         </Link>
+        {post.editedAt && ` · ${s.edited}`}
       </p>
-      {/* The server renders Markdown through an allowlist sanitizer (shared/content). */}
-      <div class="post-body" dangerouslySetInnerHTML={{ __html: post.html }} />
+      {editing ? (
+        <EditForm lang={props.lang} post={post} onDone={(p) => (setEditing(false), p && setPost(p))} />
+      ) : (
+        /* The server renders Markdown through an allowlist sanitizer (shared/content). */
+        <div class="post-body" dangerouslySetInnerHTML={{ __html: post.html }} />
+      )}
+      <Problem lang={props.lang} code={error} />
+      <Done show={!!notice} text={notice ?? ''} />
+      {post.kind === 'idea' && <Idea lang={props.lang} post={post} staff={props.staff} act={act} />}
+      {post.kind === 'poll' && <Poll lang={props.lang} post={post} act={act} />}
+      <div class="reactions" role="group" aria-label={s.reactionsLabel}>
+        {Object.keys(reactionIcons).map((r) => {
+          const on = post.myReactions?.includes(r) ?? false;
+          return (
+            <button type="button" key={r} class="secondary small" aria-pressed={on} onClick={() => act(() => api.react(post.id, r, !on))}>
+              <span aria-hidden="true">{reactionIcons[r]}</span> <span class="visually-hidden">{s.reactionNames[r]}</span> {post.reactions?.[r] ?? 0}
+            </button>
+          );
+        })}
+      </div>
+      <div class="actions">
+        {(mine || post.canModerate) && !editing && (
+          <button type="button" class="secondary small" onClick={() => setEditing(true)}>
+            {s.edit}
+          </button>
+        )}
+        {(mine || post.canModerate) && (
+          <button type="button" class="secondary small" onClick={() => confirm(s.confirmDelete) && act(() => api.deletePost(post.id).then(() => props.navigate(`/spaces/${post.spaceId}`)))}>
+            {s.delete}
+          </button>
+        )}
+        {post.canModerate && (
+          <>
+            <button type="button" class="secondary small" onClick={() => act(() => api.postAction(post.id, post.hidden ? 'restore' : 'hide', {}))}>
+              {post.hidden ? s.restore : s.hide}
+            </button>
+            <button type="button" class="secondary small" onClick={() => act(() => api.postAction(post.id, post.locked ? 'unlock' : 'lock', {}))}>
+              {post.locked ? s.unlock : s.lock}
+            </button>
+          </>
+        )}
+      </div>
+      {!mine && <ReportForm lang={props.lang} postId={post.id} onReported={() => setNotice(s.reported)} />}
+      {post.canModerate && <ModeratorTools lang={props.lang} post={post} act={act} />}
       <Comments lang={props.lang} post={post} viewerId={props.viewerId} onAccepted={(id) => setPost({ ...post, acceptedAnswer: id })} />
     </article>
+  );
+}
+
+type Act = (f: () => Promise<Post | void>, done?: string) => Promise<void>;
+
+function Idea(props: { lang: Lang; post: Post; staff: boolean; act: Act }) {
+  const s = strings[props.lang];
+  const p = props.post;
+  return (
+    <section class="idea" aria-label={s.postKinds.idea}>
+      <p>
+        <strong>{s.votesCount(p.votes)}</strong> · {s.ideaStatus}: <span class="badge">{s.ideaStatuses[p.ideaStatus ?? 'new']}</span>
+      </p>
+      {p.myVote ? (
+        <p class="ok">{s.youVoted}</p>
+      ) : (
+        <button type="button" onClick={() => props.act(() => api.postAction(p.id, 'vote', {}))}>
+          {s.voteIdea}
+        </button>
+      )}
+      {props.staff && (
+        <p>
+          <label for="idea-status">{s.setIdeaStatus}</label>
+          <select id="idea-status" value={p.ideaStatus} onChange={(e) => props.act(() => api.postAction(p.id, 'status', { status: val(e) }))}>
+            {ideaStatuses.map((st) => (
+              <option key={st} value={st}>
+                {s.ideaStatuses[st]}
+              </option>
+            ))}
+          </select>
+        </p>
+      )}
+    </section>
+  );
+}
+
+function Poll(props: { lang: Lang; post: Post; act: Act }) {
+  const s = strings[props.lang];
+  const p = props.post;
+  const [choice, setChoice] = useState('');
+  const closed = !!p.closesAt && new Date(p.closesAt) <= new Date();
+  if (p.tally) {
+    const total = Object.values(p.tally).reduce((a, b) => a + b, 0);
+    return (
+      <section class="poll" aria-label={s.pollResults}>
+        <h2>{s.pollResults}</h2>
+        <ul class="list">
+          {p.options?.map((o) => {
+            const n = p.tally![o.id] ?? 0;
+            const pct = total ? Math.round((100 * n) / total) : 0;
+            return (
+              <li key={o.id}>
+                <span>
+                  {o.label}
+                  {p.myVote === o.id && ` (${s.yourVote})`}
+                </span>
+                <meter min={0} max={100} value={pct} aria-label={o.label} />
+                <span>{s.pollShare(n, pct)}</span>
+              </li>
+            );
+          })}
+        </ul>
+        {closed && <p class="muted">{s.pollClosed}</p>}
+      </section>
+    );
+  }
+  return (
+    <form
+      class="poll"
+      onSubmit={(e) => {
+        e.preventDefault();
+        props.act(() => api.postAction(p.id, 'vote', { option: choice }));
+      }}
+    >
+      <fieldset>
+        <legend>{s.pollChoose}</legend>
+        {p.options?.map((o) => (
+          <label key={o.id} class="choice">
+            <input type="radio" name="poll" value={o.id} checked={choice === o.id} onChange={() => setChoice(o.id)} /> {o.label}
+          </label>
+        ))}
+      </fieldset>
+      {p.closesAt && <p class="muted">{s.pollClosesOn(formatDate(props.lang, p.closesAt))}</p>}
+      <button type="submit" disabled={!choice}>
+        {s.vote}
+      </button>
+    </form>
+  );
+}
+
+function EditForm(props: { lang: Lang; post: Post; onDone: (p?: Post) => void }) {
+  const s = strings[props.lang];
+  const [title, setTitle] = useState(props.post.title);
+  const [body, setBody] = useState(props.post.body);
+  const [error, setError] = useState<string>();
+  const save = async (e: Event) => {
+    e.preventDefault();
+    try {
+      props.onDone(await api.editPost(props.post.id, title, body));
+    } catch (err) {
+      setError(codeOf(err));
+    }
+  };
+  return (
+    <form onSubmit={save} noValidate>
+      {props.post.kind !== 'status' && (
+        <>
+          <label for="e-title">{s.postTitle}</label>
+          <input id="e-title" maxLength={150} value={title} onInput={(e) => setTitle(val(e))} />
+        </>
+      )}
+      <label for="e-body">{s.postBody}</label>
+      <textarea id="e-body" rows={6} value={body} onInput={(e) => setBody(val(e))} />
+      <Problem lang={props.lang} code={error} />
+      <button type="submit">{s.save}</button>
+      <button type="button" class="secondary" onClick={() => props.onDone()}>
+        {s.cancel}
+      </button>
+    </form>
+  );
+}
+
+const reportReasons = ['spam', 'harassment', 'off_topic', 'inappropriate', 'other'];
+
+function ReportForm(props: { lang: Lang; postId: string; commentId?: string; onReported: () => void }) {
+  const s = strings[props.lang];
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('spam');
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<string>();
+  const id = props.commentId ?? 'post';
+  if (!open)
+    return (
+      <button type="button" class="secondary small" onClick={() => setOpen(true)}>
+        {s.report}
+      </button>
+    );
+  const send = async (e: Event) => {
+    e.preventDefault();
+    try {
+      await api.report(props.postId, reason, note, props.commentId);
+      setOpen(false);
+      props.onReported();
+    } catch (err) {
+      setError(codeOf(err));
+    }
+  };
+  return (
+    <form class="report" onSubmit={send} noValidate>
+      <label for={`r-reason-${id}`}>{s.reportReason}</label>
+      <select id={`r-reason-${id}`} value={reason} onChange={(e) => setReason(val(e))}>
+        {reportReasons.map((r) => (
+          <option key={r} value={r}>
+            {s.reportReasons[r]}
+          </option>
+        ))}
+      </select>
+      <label for={`r-note-${id}`}>{s.reportNote}</label>
+      <input id={`r-note-${id}`} maxLength={500} value={note} onInput={(e) => setNote(val(e))} />
+      <Problem lang={props.lang} code={error} />
+      <button type="submit">{s.sendReport}</button>
+    </form>
+  );
+}
+
+function ModeratorTools(props: { lang: Lang; post: Post; act: Act }) {
+  const s = strings[props.lang];
+  const [spaces, setSpaces] = useState<SpaceMembership[]>([]);
+  const [to, setTo] = useState('');
+  const [history, setHistory] = useState<{ title?: string; body: string; editedAt: string }[]>();
+  useEffect(() => {
+    api.mySpaces().then((r) => setSpaces(r.memberships.filter((m) => m.spaceId !== props.post.spaceId && m.status === 'active')), () => setSpaces([]));
+  }, [props.post.spaceId]);
+  return (
+    <details class="section">
+      <summary>{s.moderatorTools}</summary>
+      {spaces.length > 0 && (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            props.act(() => api.postAction(props.post.id, 'move', { spaceId: to }), s.moved);
+          }}
+        >
+          <label for="move-to">{s.moveTo}</label>
+          <select id="move-to" value={to} onChange={(e) => setTo(val(e))}>
+            <option value="">—</option>
+            {spaces.map((m) => (
+              <option key={m.spaceId} value={m.spaceId}>
+                {m.spaceName}
+              </option>
+            ))}
+          </select>
+          <button type="submit" class="secondary small" disabled={!to}>
+            {s.move}
+          </button>
+        </form>
+      )}
+      <button type="button" class="secondary small" onClick={() => api.postHistory(props.post.id).then((h) => setHistory(h.revisions), () => setHistory([]))}>
+        {s.showHistory}
+      </button>
+      {history && (
+        <ol class="list">
+          {history.length === 0 && <li class="muted">{s.noHistory}</li>}
+          {history.map((r) => (
+            <li key={r.editedAt}>
+              <span class="muted">{formatDate(props.lang, r.editedAt)}</span> {r.title && <strong>{r.title}</strong>}
+              <pre class="rules-text">{r.body}</pre>
+            </li>
+          ))}
+        </ol>
+      )}
+    </details>
   );
 }
 
@@ -263,12 +639,12 @@ function Comments(props: { lang: Lang; post: Post; viewerId: string; onAccepted:
   const [body, setBody] = useState('');
   const [replyTo, setReplyTo] = useState<Comment>();
   const [error, setError] = useState<string>();
+  const [needsRules, setNeedsRules] = useState(false);
   const load = () => api.comments(props.post.id).then((r) => setList(r.comments), (err) => setError(codeOf(err)));
   useEffect(() => {
     load();
   }, [props.post.id]);
-  const submit = async (e: Event) => {
-    e.preventDefault();
+  const send = async () => {
     setError(undefined);
     try {
       await api.addComment(props.post.id, body, replyTo?.id);
@@ -276,8 +652,13 @@ function Comments(props: { lang: Lang; post: Post; viewerId: string; onAccepted:
       setReplyTo(undefined);
       load();
     } catch (err) {
-      setError(codeOf(err));
+      if (codeOf(err) === 'rules_not_accepted') setNeedsRules(true);
+      else setError(codeOf(err));
     }
+  };
+  const run = async (f: () => Promise<unknown>) => {
+    setError(undefined);
+    await f().then(load, (err) => setError(codeOf(err)));
   };
   const accept = async (id: string) => {
     try {
@@ -287,46 +668,81 @@ function Comments(props: { lang: Lang; post: Post; viewerId: string; onAccepted:
       setError(codeOf(err));
     }
   };
-  const canAccept = props.post.kind === 'question' && props.post.authorId === props.viewerId;
+  const canAccept = props.post.kind === 'question' && (props.post.authorId === props.viewerId || props.post.canModerate);
   const top = list.filter((c) => !c.parentId);
+  const one = (c: Comment, isTop: boolean) => (
+    <>
+      {props.post.acceptedAnswer === c.id && <span class="badge question">{s.acceptedAnswer}</span>}
+      {c.hidden && <span class="badge hidden">{s.hiddenBadge}</span>}
+      <strong>{c.authorName}</strong>
+      {c.deleted ? <p class="muted">{s.commentDeleted}</p> : <div class="post-body" dangerouslySetInnerHTML={{ __html: c.html }} />}
+      {!c.deleted && (
+        <span class="actions">
+          {isTop && !props.post.locked && (
+            <button type="button" class="secondary small" onClick={() => setReplyTo(c)}>
+              {s.reply}
+            </button>
+          )}
+          {isTop && canAccept && props.post.acceptedAnswer !== c.id && (
+            <button type="button" class="secondary small" onClick={() => accept(c.id)}>
+              {s.acceptAnswer}
+            </button>
+          )}
+          {(c.authorId === props.viewerId || props.post.canModerate) && (
+            <button type="button" class="secondary small" onClick={() => run(() => api.deleteComment(props.post.id, c.id))}>
+              {s.delete}
+            </button>
+          )}
+          {props.post.canModerate && (
+            <button type="button" class="secondary small" onClick={() => run(() => api.commentAction(props.post.id, c.id, c.hidden ? 'restore' : 'hide'))}>
+              {c.hidden ? s.restore : s.hide}
+            </button>
+          )}
+        </span>
+      )}
+    </>
+  );
   return (
     <section class="section" aria-labelledby="comments-title">
-      <h2 id="comments-title">{s.commentsTitle(list.length)}</h2>
+      <h2 id="comments-title">{s.commentsTitle(list.filter((c) => !c.deleted).length)}</h2>
       <ul class="list comments">
         {top.map((c) => (
           <li key={c.id} class={props.post.acceptedAnswer === c.id ? 'accepted' : undefined}>
-            {props.post.acceptedAnswer === c.id && <span class="badge question">{s.acceptedAnswer}</span>}
-            <strong>{c.authorName}</strong>
-            <div class="post-body" dangerouslySetInnerHTML={{ __html: c.html }} />
-            <span class="actions">
-              <button type="button" class="secondary small" onClick={() => setReplyTo(c)}>
-                {s.reply}
-              </button>
-              {canAccept && props.post.acceptedAnswer !== c.id && (
-                <button type="button" class="secondary small" onClick={() => accept(c.id)}>
-                  {s.acceptAnswer}
-                </button>
-              )}
-            </span>
+            {one(c, true)}
             <ul class="replies">
               {list
                 .filter((r) => r.parentId === c.id)
                 .map((r) => (
-                  <li key={r.id}>
-                    <strong>{r.authorName}</strong>
-                    <div class="post-body" dangerouslySetInnerHTML={{ __html: r.html }} />
-                  </li>
+                  <li key={r.id}>{one(r, false)}</li>
                 ))}
             </ul>
           </li>
         ))}
       </ul>
-      <form onSubmit={submit} noValidate>
-        <label for="comment-body">{replyTo ? s.replyTo(replyTo.authorName) : s.yourComment}</label>
-        <textarea id="comment-body" rows={3} value={body} onInput={(e) => setBody((e.currentTarget as HTMLTextAreaElement).value)} />
-        <Problem lang={props.lang} code={error} />
-        <button type="submit">{s.sendComment}</button>
-      </form>
+      {props.post.locked && !props.post.canModerate ? (
+        <p class="muted">{s.lockedNotice}</p>
+      ) : needsRules ? (
+        <RulesGate
+          lang={props.lang}
+          onAccepted={() => {
+            setNeedsRules(false);
+            send();
+          }}
+        />
+      ) : (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            send();
+          }}
+          noValidate
+        >
+          <label for="comment-body">{replyTo ? s.replyTo(replyTo.authorName) : s.yourComment}</label>
+          <textarea id="comment-body" rows={3} value={body} onInput={(e) => setBody(val(e))} />
+          <Problem lang={props.lang} code={error} />
+          <button type="submit">{s.sendComment}</button>
+        </form>
+      )}
     </section>
   );
 }

@@ -1,0 +1,159 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, AuditEntry, Notification, QueueItem } from './api';
+import { formatDate, Lang, strings } from './i18n';
+import { useFocusHeading } from './signin';
+import { codeOf, Done, Problem } from './ui';
+
+type Nav = (path: string) => void;
+
+function PostLink(props: { id?: string; title: string; navigate: Nav }) {
+  if (!props.id) return <span>{props.title}</span>;
+  return (
+    <a
+      href={`/posts/${props.id}`}
+      onClick={(e) => {
+        e.preventDefault();
+        props.navigate(`/posts/${props.id}`);
+      }}
+    >
+      {props.title}
+    </a>
+  );
+}
+
+// ModerationPage is the queue of reported content and the log of moderator actions.
+export function ModerationPage(props: { lang: Lang; navigate: Nav }) {
+  const s = strings[props.lang];
+  const heading = useFocusHeading();
+  const [items, setItems] = useState<QueueItem[]>();
+  const [log, setLog] = useState<AuditEntry[]>([]);
+  const [error, setError] = useState<string>();
+  const [done, setDone] = useState<string>();
+  const [warnFor, setWarnFor] = useState<QueueItem>();
+  const [warning, setWarning] = useState('');
+  const load = () => {
+    api.queue().then((q) => setItems(q.items), (err) => setError(codeOf(err)));
+    api.audit().then((a) => setLog(a.entries), () => setLog([]));
+  };
+  useEffect(load, []);
+  const run = async (f: () => Promise<unknown>, text: string) => {
+    setError(undefined);
+    setDone(undefined);
+    try {
+      await f();
+      setDone(text);
+      load();
+    } catch (err) {
+      setError(codeOf(err));
+    }
+  };
+  return (
+    <>
+      <h1 tabIndex={-1} ref={heading}>
+        {s.moderationTitle}
+      </h1>
+      <Problem lang={props.lang} code={error} />
+      <Done show={!!done} text={done ?? ''} />
+      <section class="section" aria-labelledby="queue-title">
+        <h2 id="queue-title">{s.queueTitle}</h2>
+        {items && items.length === 0 && <p class="muted">{s.queueEmpty}</p>}
+        <ul class="list">
+          {items?.map((it) => (
+            <li key={it.targetId}>
+              <PostLink id={it.postId} title={it.title} navigate={props.navigate} />
+              {it.commentId && <span class="badge">{s.aComment}</span>}
+              <span class="excerpt">{it.excerpt}</span>
+              <span class="muted">
+                {s.reportedBy(it.authorName, it.spaceName, it.reports, it.reasons.map((r) => s.reportReasons[r] ?? r).join(', '))}
+              </span>
+              <span class="actions">
+                <button
+                  type="button"
+                  class="small"
+                  onClick={() =>
+                    run(
+                      () => (it.commentId ? api.commentAction(it.postId, it.commentId, 'hide') : api.postAction(it.postId, 'hide', {})),
+                      s.hiddenDone,
+                    )
+                  }
+                >
+                  {s.hide}
+                </button>
+                <button type="button" class="secondary small" onClick={() => run(() => api.dismiss(it.targetId), s.dismissed)}>
+                  {s.dismiss}
+                </button>
+                <button type="button" class="secondary small" onClick={() => setWarnFor(it)}>
+                  {s.warnAuthor}
+                </button>
+              </span>
+            </li>
+          ))}
+        </ul>
+        {warnFor && (
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              run(() => api.warn(warnFor.authorId, warning, warnFor.postId), s.warned).then(() => {
+                setWarnFor(undefined);
+                setWarning('');
+              });
+            }}
+            noValidate
+          >
+            <label for="warning">{s.warningTo(warnFor.authorName)}</label>
+            <textarea id="warning" rows={3} maxLength={1000} value={warning} onInput={(e) => setWarning((e.currentTarget as HTMLTextAreaElement).value)} />
+            <button type="submit">{s.sendWarning}</button>
+          </form>
+        )}
+      </section>
+      <section class="section" aria-labelledby="audit-title">
+        <h2 id="audit-title">{s.auditTitle}</h2>
+        <ul class="list">
+          {log.map((e) => (
+            <li key={e.at + e.action}>
+              <span class="badge">{s.auditActions[e.action] ?? e.action}</span>
+              <span class="muted">{formatDate(props.lang, e.at)}</span>
+              {e.reason && <span class="excerpt">{e.reason}</span>}
+            </li>
+          ))}
+        </ul>
+      </section>
+    </>
+  );
+}
+
+// NotificationsPage lists what happened around the member and marks it read.
+export function NotificationsPage(props: { lang: Lang; navigate: Nav; onRead: () => void }) {
+  const s = strings[props.lang];
+  const heading = useFocusHeading();
+  const [items, setItems] = useState<Notification[]>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    api.notifications().then(
+      (n) => {
+        setItems(n.items);
+        if (n.unread > 0) api.markRead().then(props.onRead, () => undefined);
+      },
+      (err) => setError(codeOf(err)),
+    );
+  }, []);
+  return (
+    <>
+      <h1 tabIndex={-1} ref={heading}>
+        {s.notificationsTitle}
+      </h1>
+      <Problem lang={props.lang} code={error} />
+      {items && items.length === 0 && <p class="muted">{s.noNotifications}</p>}
+      <ul class="list">
+        {items?.map((n) => (
+          <li key={n.id} class={n.unread ? 'unread' : undefined}>
+            {n.unread && <span class="badge">{s.newBadge}</span>}
+            <span>{s.notificationText(n)}</span>
+            {n.postId && <PostLink id={n.postId} title={n.postTitle || s.openPost} navigate={props.navigate} />}
+            <span class="muted">{formatDate(props.lang, n.at)}</span>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
