@@ -5,9 +5,10 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"tribune/shared/app"
+	"tribune/shared/bus"
 )
 
 func main() {
 	env := app.Boot("feed", "TABLE_NAME")
-	lambda.Start(app.FeedConsumer(env.Store()))
+	lambda.Start(app.Consumer(bus.ConsumerFeed, env.Config, env.Store(), nil))
 }

@@ -178,55 +178,57 @@ func trustedOrigins(cfg config.Config) []string {
 	return []string{cfg.PublicURL}
 }
 
-// NotificationsConsumer is the notifications function's handler.
-func NotificationsConsumer(cfg config.Config, st *store.Store, sender mail.Sender) bus.ConsumerFunc {
-	svc := notifications.NewService(st, sender, cfg.PublicURL)
-	activity := &notifications.Activity{Service: svc, Store: st}
-	return bus.Dispatch(notifications.Consumer, map[string]bus.Handler{
-		eventtypes.MemberRegisteredType:  svc.OnMemberRegistered,
-		eventtypes.InvitationCreatedType: svc.OnInvitationCreated,
-		eventtypes.CommentCreatedType:    activity.OnCommentCreated,
-		eventtypes.AnswerAcceptedType:    activity.OnAnswerAccepted,
-		eventtypes.MemberMentionedType:   activity.OnMemberMentioned,
-		eventtypes.IdeaStatusChangedType: activity.OnIdeaStatusChanged,
-		eventtypes.ContentReportedType:   activity.OnContentReported,
-		eventtypes.MemberWarnedType:      activity.OnMemberWarned,
-	})
-}
-
-// MetricsConsumer is the metrics function's handler.
-func MetricsConsumer(st *store.Store) bus.ConsumerFunc {
-	svc := &metrics.Service{Store: st, Now: time.Now}
-	return bus.Dispatch(metrics.Consumer, map[string]bus.Handler{
-		eventtypes.MemberRegisteredType:   svc.OnMemberRegistered,
-		eventtypes.InvitationCreatedType:  svc.OnInvitationCreated,
-		eventtypes.InvitationAcceptedType: svc.OnInvitationAccepted,
-		eventtypes.MemberDeletedType:      svc.OnMemberDeleted,
-		eventtypes.PostCreatedType:        svc.OnPostCreated,
-		eventtypes.CommentCreatedType:     svc.OnCommentCreated,
-		eventtypes.AnswerAcceptedType:     svc.OnAnswerAccepted,
-		eventtypes.IdeaVotedType:          svc.OnIdeaVoted,
-		eventtypes.PollVotedType:          svc.OnPollVoted,
-		eventtypes.ContentReportedType:    svc.OnContentReported,
-	})
-}
-
-// FeedConsumer is the feed function's handler: it fans new posts out to home streams.
-func FeedConsumer(st *store.Store) bus.ConsumerFunc {
+// Handlers maps each consumer of the routing table to its handler of each event type
+// (a test checks that every routed event has one).
+func Handlers(cfg config.Config, st *store.Store, sender mail.Sender) map[string]map[string]bus.Handler {
+	notes := notifications.NewService(st, sender, cfg.PublicURL)
+	activity := &notifications.Activity{Service: notes, Store: st}
+	counts := &metrics.Service{Store: st, Now: time.Now}
 	feed := &posts.Feed{Store: st}
-	return bus.Dispatch(posts.Consumer, map[string]bus.Handler{
-		eventtypes.PostCreatedType:   feed.OnPostCreated,
-		eventtypes.PostModeratedType: feed.OnPostModerated,
-	})
+	return map[string]map[string]bus.Handler{
+		bus.ConsumerNotifications: {
+			eventtypes.MemberRegisteredType:  notes.OnMemberRegistered,
+			eventtypes.InvitationCreatedType: notes.OnInvitationCreated,
+			eventtypes.CommentCreatedType:    activity.OnCommentCreated,
+			eventtypes.AnswerAcceptedType:    activity.OnAnswerAccepted,
+			eventtypes.MemberMentionedType:   activity.OnMemberMentioned,
+			eventtypes.IdeaStatusChangedType: activity.OnIdeaStatusChanged,
+			eventtypes.ContentReportedType:   activity.OnContentReported,
+			eventtypes.MemberWarnedType:      activity.OnMemberWarned,
+			eventtypes.SpaceInvitedType:      activity.OnSpaceInvited,
+		},
+		bus.ConsumerMetrics: {
+			eventtypes.MemberRegisteredType:   counts.OnMemberRegistered,
+			eventtypes.InvitationCreatedType:  counts.OnInvitationCreated,
+			eventtypes.InvitationAcceptedType: counts.OnInvitationAccepted,
+			eventtypes.MemberDeletedType:      counts.OnMemberDeleted,
+			eventtypes.PostCreatedType:        counts.OnPostCreated,
+			eventtypes.CommentCreatedType:     counts.OnCommentCreated,
+			eventtypes.AnswerAcceptedType:     counts.OnAnswerAccepted,
+			eventtypes.IdeaVotedType:          counts.OnIdeaVoted,
+			eventtypes.PollVotedType:          counts.OnPollVoted,
+			eventtypes.ContentReportedType:    counts.OnContentReported,
+		},
+		// The feed fans posts out to home streams and takes moderated ones back.
+		bus.ConsumerFeed: {
+			eventtypes.PostCreatedType:   feed.OnPostCreated,
+			eventtypes.PostModeratedType: feed.OnPostModerated,
+		},
+	}
+}
+
+// Consumer is one consumer function's handler.
+func Consumer(name string, cfg config.Config, st *store.Store, sender mail.Sender) bus.ConsumerFunc {
+	return bus.Dispatch(name, Handlers(cfg, st, sender)[name])
 }
 
 // Consumers maps each consumer of the routing table to its handler.
 func Consumers(cfg config.Config, st *store.Store, sender mail.Sender) map[string]bus.ConsumerFunc {
-	return map[string]bus.ConsumerFunc{
-		bus.ConsumerNotifications: NotificationsConsumer(cfg, st, sender),
-		bus.ConsumerMetrics:       MetricsConsumer(st),
-		bus.ConsumerFeed:          FeedConsumer(st),
+	out := map[string]bus.ConsumerFunc{}
+	for name, handlers := range Handlers(cfg, st, sender) {
+		out[name] = bus.Dispatch(name, handlers)
 	}
+	return out
 }
 
 // Publisher is the outbox publisher function's handler.

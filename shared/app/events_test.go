@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -188,5 +189,29 @@ func TestFailingConsumerIsRetriedThenDeadLettered(t *testing.T) {
 	}
 	if got := <-dead; got != "metrics "+meta.EventID {
 		t.Fatalf("dead letter %q", got)
+	}
+}
+
+// Every event the routing table sends to a consumer has a handler there (an event
+// without one would be logged and dropped).
+func TestEveryRoutedEventHasAHandler(t *testing.T) {
+	handlers := app.Handlers(config.Config{}, nil, nil)
+	for _, r := range bus.Routes {
+		for _, dt := range r.DetailTypes {
+			if handlers[r.Consumer][dt] == nil {
+				t.Errorf("%s receives %s but has no handler for it", r.Consumer, dt)
+			}
+		}
+	}
+	for consumer, hs := range handlers {
+		for dt := range hs {
+			routed := false
+			for _, r := range bus.RoutesOf(consumer) {
+				routed = routed || slices.Contains(r.DetailTypes, dt)
+			}
+			if !routed {
+				t.Errorf("%s handles %s but no route sends it", consumer, dt)
+			}
+		}
 	}
 }

@@ -29,6 +29,7 @@ var Routes = []Route{
 	{ConsumerNotifications, eventtypes.SourceInvitations, []string{eventtypes.InvitationCreatedType}},
 	{ConsumerNotifications, eventtypes.SourcePosts, []string{eventtypes.CommentCreatedType, eventtypes.AnswerAcceptedType,
 		eventtypes.MemberMentionedType, eventtypes.IdeaStatusChangedType, eventtypes.ContentReportedType, eventtypes.MemberWarnedType}},
+	{ConsumerNotifications, eventtypes.SourceSpaces, []string{eventtypes.SpaceInvitedType}},
 	{ConsumerMetrics, eventtypes.SourceMembers, []string{eventtypes.MemberRegisteredType, eventtypes.InvitationAcceptedType, eventtypes.MemberDeletedType}},
 	{ConsumerMetrics, eventtypes.SourceInvitations, []string{eventtypes.InvitationCreatedType}},
 	{ConsumerMetrics, eventtypes.SourcePosts, []string{eventtypes.PostCreatedType, eventtypes.CommentCreatedType, eventtypes.AnswerAcceptedType,

@@ -84,6 +84,7 @@ var Catalog = []Definition{
 	{SourcePosts, MemberMentionedType, "A post or comment mentions a member.", func() any { return &MemberMentioned{} }},
 	{SourcePosts, MemberWarnedType, "A moderator warned a member.", func() any { return &MemberWarned{} }},
 	{SourcePosts, PostModeratedType, "A post was hidden, restored, deleted or moved.", func() any { return &PostModerated{} }},
+	{SourceSpaces, SpaceInvitedType, "A member was invited into a space.", func() any { return &SpaceInvited{} }},
 }
 
 // NewEnvelope wraps a payload for the outbox.
@@ -292,4 +293,20 @@ type PostModerated struct {
 	CreatedAt   time.Time  `json:"createdAt"`
 	PinnedUntil *time.Time `json:"pinnedUntil,omitempty"`
 	By          string     `json:"by"`
+}
+
+// Source and detail type of spaces.
+const (
+	SourceSpaces     = "tribune.spaces"
+	SpaceInvitedType = "space.invited"
+)
+
+// SpaceInvited: a space moderator invited a member into a space; the member is told.
+type SpaceInvited struct {
+	Meta
+	SpaceID     string `json:"spaceId"`
+	SpaceName   string `json:"spaceName"`
+	MemberID    string `json:"memberId"`
+	InviterID   string `json:"inviterId"`
+	InviterName string `json:"inviterName"`
 }

@@ -24,6 +24,7 @@ const (
 	KindIdeaStatus     = "idea_status"
 	KindReport         = "report"
 	KindWarning        = "warning"
+	KindSpaceInvite    = "space_invite"
 )
 
 // Limits of the inbox.
@@ -42,6 +43,7 @@ type Notification struct {
 	PostID    string `json:"postId,omitempty"`
 	PostTitle string `json:"postTitle,omitempty"`
 	CommentID string `json:"commentId,omitempty"`
+	SpaceID   string `json:"spaceId,omitempty"`
 	// Detail is the new status of an idea, a report's reason or a warning's text.
 	Detail string    `json:"detail,omitempty"`
 	At     time.Time `json:"at"`
@@ -105,8 +107,11 @@ func (a *Activity) notifyOne(ctx context.Context, meta eventtypes.Meta, n Notifi
 		return err
 	}
 	link := a.Service.PublicURL + "/"
-	if n.PostID != "" {
+	switch {
+	case n.PostID != "":
 		link = a.Service.PublicURL + "/posts/" + n.PostID
+	case n.SpaceID != "":
+		link = a.Service.PublicURL + "/spaces/" + n.SpaceID
 	}
 	msg, err := a.Service.Templates.Render("activity", to.Locale, to.Email, map[string]any{
 		"Name": to.Name, "Kind": n.Kind, "Actor": n.ActorName, "Post": n.PostTitle, "Detail": n.Detail, "Link": link})
@@ -217,6 +222,19 @@ func (a *Activity) OnMemberWarned(ctx context.Context, env eventtypes.Envelope) 
 	}
 	if err := a.notify(ctx, evt.Meta, Notification{Kind: KindWarning, PostID: evt.PostID, Detail: evt.Message}, evt.MemberID); err != nil {
 		return fmt.Errorf("notifications.OnMemberWarned %s: %w", evt.EventID, err)
+	}
+	return nil
+}
+
+// OnSpaceInvited tells a member they are invited into a space.
+func (a *Activity) OnSpaceInvited(ctx context.Context, env eventtypes.Envelope) error {
+	var evt eventtypes.SpaceInvited
+	if err := eventtypes.Decode(env, &evt); err != nil {
+		return fmt.Errorf("notifications.OnSpaceInvited: %w", err)
+	}
+	n := Notification{Kind: KindSpaceInvite, ActorName: evt.InviterName, SpaceID: evt.SpaceID, Detail: evt.SpaceName}
+	if err := a.notify(ctx, evt.Meta, n, evt.MemberID); err != nil {
+		return fmt.Errorf("notifications.OnSpaceInvited %s: %w", evt.EventID, err)
 	}
 	return nil
 }

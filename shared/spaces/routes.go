@@ -21,15 +21,50 @@ type MembershipList struct {
 	Memberships []Membership `json:"memberships"`
 }
 
+// Directory is a page of the space directory.
+type Directory struct {
+	Spaces []Space `json:"spaces"`
+	Next   string  `json:"next,omitempty"`
+}
+
+// InviteRequest names the member to invite.
+type InviteRequest struct {
+	MemberID string `json:"memberId"`
+}
+
+// RoleRequest is a new space role.
+type RoleRequest struct {
+	Role string `json:"role"`
+}
+
 // HTTP exposes spaces.
 type HTTP struct{ Service *Service }
 
 // Routes returns the space operations.
 func (h HTTP) Routes() []httpx.Route {
 	return []httpx.Route{
-		{Method: "POST", Pattern: "/api/spaces", Tag: "spaces", Action: policy.SpacesCreate, Handler: h.create, Request: CreateRequest{},
-			Summary:   "Create a space (staff): public, closed or hidden; the creator owns it.",
-			Responses: httpx.Answers(201, "The space", Space{}, map[int]string{400: "Bad name, description, icon, visibility or kind"})},
+		{Method: "POST", Pattern: "/api/spaces", Tag: "spaces", Action: policy.SignedIn, Handler: h.create, Request: CreateRequest{},
+			Summary: "Create a space: staff any kind, members a project group when the admins allow it; public, closed or hidden; the creator owns it.",
+			Responses: httpx.Answers(201, "The space", Space{}, map[int]string{400: "Bad name, description, icon, visibility or kind",
+				403: "Not staff, and members may not create this"})},
+		{Method: "GET", Pattern: "/api/spaces", Tag: "spaces", Action: policy.SignedIn, Handler: h.directory,
+			Query:     []httpx.Param{{Name: "cursor", Description: "The next page's cursor"}},
+			Summary:   "The space directory: public and closed spaces by name, 50 a page (hidden spaces are never listed).",
+			Responses: httpx.Answers(200, "A page", Directory{}, map[int]string{400: "Bad cursor"})},
+		{Method: "GET", Pattern: "/api/spaces/{id}/members", Tag: "spaces", Action: policy.SignedIn, Handler: h.members,
+			Summary:   "A space's members (and, for its moderators, who is invited).",
+			Responses: httpx.Answers(200, "Members", MembershipList{}, map[int]string{403: "Not a member of a closed space", 404: "No such space"})},
+		{Method: "POST", Pattern: "/api/spaces/{id}/invitations", Tag: "spaces", Action: policy.SignedIn, Handler: h.invite, Request: InviteRequest{},
+			Summary:   "Invite a member into the space (owner, space moderators, staff); they are told and accept by joining.",
+			Responses: httpx.Answers(200, "The membership (invited, or as it was)", Membership{}, map[int]string{403: "Not a space moderator", 404: "No such space or member"})},
+		{Method: "PUT", Pattern: "/api/spaces/{id}/members/{member}/role", Tag: "spaces", Action: policy.SignedIn, Handler: h.setRole, Request: RoleRequest{},
+			Summary: "Make a member a space moderator, or a member again (the owner or staff).",
+			Responses: httpx.Answers(200, "The membership", Membership{}, map[int]string{400: "Bad role", 403: "Not the owner nor staff",
+				404: "No such space or member", 409: "The owner's role"})},
+		{Method: "GET", Pattern: "/api/community/spaces", Tag: "community", Action: policy.SignedIn, Handler: h.settings,
+			Summary: "The community's space settings (may members create project groups).", Responses: httpx.Answers(200, "Settings", Settings{}, nil)},
+		{Method: "PUT", Pattern: "/api/community/spaces", Tag: "staff", Action: policy.CommunitySettings, Handler: h.saveSettings, Request: Settings{},
+			Summary: "Change the space settings (admins).", Responses: httpx.Answers(200, "Settings", Settings{}, nil)},
 		{Method: "GET", Pattern: "/api/spaces/mine", Tag: "spaces", Action: policy.SignedIn, Handler: h.mine,
 			Summary:   "The spaces the signed-in member belongs to or asked to join.",
 			Responses: httpx.Answers(200, "Memberships", MembershipList{}, nil)},
@@ -68,10 +103,7 @@ func (h HTTP) create(w http.ResponseWriter, r *http.Request) {
 
 func (h HTTP) mine(w http.ResponseWriter, r *http.Request) {
 	list, err := h.Service.Store.MySpaces(r.Context(), principal(r).MemberID)
-	if list == nil {
-		list = []Membership{}
-	}
-	httpx.Reply(w, r, http.StatusOK, MembershipList{Memberships: list}, err)
+	httpx.Reply(w, r, http.StatusOK, memberships(list), err)
 }
 
 func (h HTTP) get(w http.ResponseWriter, r *http.Request) {
@@ -94,13 +126,64 @@ func (h HTTP) leave(w http.ResponseWriter, r *http.Request) {
 
 func (h HTTP) requests(w http.ResponseWriter, r *http.Request) {
 	list, err := h.Service.Requests(r.Context(), principal(r), r.PathValue("id"))
-	if list == nil {
-		list = []Membership{}
-	}
-	httpx.Reply(w, r, http.StatusOK, MembershipList{Memberships: list}, err)
+	httpx.Reply(w, r, http.StatusOK, memberships(list), err)
 }
 
 func (h HTTP) approve(w http.ResponseWriter, r *http.Request) {
 	m, err := h.Service.Approve(r.Context(), principal(r), r.PathValue("id"), r.PathValue("member"))
 	httpx.Reply(w, r, http.StatusOK, m, err)
+}
+
+func memberships(list []Membership) MembershipList {
+	if list == nil {
+		list = []Membership{}
+	}
+	return MembershipList{Memberships: list}
+}
+
+func (h HTTP) directory(w http.ResponseWriter, r *http.Request) {
+	list, next, err := h.Service.Directory(r.Context(), r.URL.Query().Get("cursor"))
+	if list == nil {
+		list = []Space{}
+	}
+	httpx.Reply(w, r, http.StatusOK, Directory{Spaces: list, Next: next}, err)
+}
+
+func (h HTTP) members(w http.ResponseWriter, r *http.Request) {
+	list, err := h.Service.Members(r.Context(), principal(r), r.PathValue("id"))
+	httpx.Reply(w, r, http.StatusOK, memberships(list), err)
+}
+
+func (h HTTP) invite(w http.ResponseWriter, r *http.Request) {
+	var req InviteRequest
+	if err := httpx.DecodeJSON(r, &req); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	m, err := h.Service.Invite(r.Context(), principal(r), r.PathValue("id"), req.MemberID)
+	httpx.Reply(w, r, http.StatusOK, m, err)
+}
+
+func (h HTTP) setRole(w http.ResponseWriter, r *http.Request) {
+	var req RoleRequest
+	if err := httpx.DecodeJSON(r, &req); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	m, err := h.Service.SetRole(r.Context(), principal(r), r.PathValue("id"), r.PathValue("member"), req.Role)
+	httpx.Reply(w, r, http.StatusOK, m, err)
+}
+
+func (h HTTP) settings(w http.ResponseWriter, r *http.Request) {
+	st, err := h.Service.Store.SpaceSettings(r.Context())
+	httpx.Reply(w, r, http.StatusOK, st, err)
+}
+
+func (h HTTP) saveSettings(w http.ResponseWriter, r *http.Request) {
+	var st Settings
+	if err := httpx.DecodeJSON(r, &st); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.Reply(w, r, http.StatusOK, st, h.Service.Store.SaveSpaceSettings(r.Context(), st))
 }

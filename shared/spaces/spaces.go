@@ -13,6 +13,7 @@ import (
 
 	"tribune/shared/auth"
 	"tribune/shared/errs"
+	"tribune/shared/eventtypes"
 	"tribune/shared/policy"
 )
 
@@ -33,6 +34,11 @@ const (
 	RoleMember    = "member"
 	StatusActive  = "active"
 	StatusPending = "pending"
+	// StatusInvited: a space moderator invited the member, who accepts by joining (the
+	// only way into a hidden space).
+	StatusInvited = "invited"
+	// DirectoryPage is how many spaces a page of the directory lists.
+	DirectoryPage = 50
 )
 
 // Space is a place to talk.
@@ -55,6 +61,10 @@ type Membership struct {
 	Role     string    `json:"role"`
 	Status   string    `json:"status"`
 	JoinedAt time.Time `json:"joinedAt"`
+	// MemberName is the member's display name when they joined, for member lists.
+	MemberName string `json:"memberName,omitempty"`
+	// InvitedBy is who invited the member (invitations only).
+	InvitedBy string `json:"invitedBy,omitempty"`
 	// Space summary, copied so "my spaces" is one query.
 	SpaceName       string `json:"spaceName"`
 	SpaceVisibility string `json:"spaceVisibility"`
@@ -73,7 +83,19 @@ var (
 	ErrNotManager = errs.New(errs.Forbidden, "not_space_moderator", "Only the space's owner and moderators can do this.")
 	ErrNoRequest  = errs.New(errs.NotFound, "join_request_not_found", "There is no such request to join.")
 	ErrOwnerLeave = errs.New(errs.Conflict, "owner_cannot_leave", "The owner cannot leave the space; hand it over first.")
+	ErrCreate     = errs.New(errs.Forbidden, "space_create_forbidden", "Only staff create spaces; members create project groups when the admins allow it.")
+	ErrSpaceRole  = errs.InvalidField("role", "invalid_space_role", "A space role is member or moderator.")
+	ErrOwnerRole  = errs.New(errs.Conflict, "owner_role", "The owner's role does not change.")
+	ErrNotOwner   = errs.New(errs.Forbidden, "not_space_owner", "Only the space's owner and staff change roles.")
+	ErrNoMember   = errs.New(errs.NotFound, "member_not_found", "There is no such member.")
+	ErrNotInSpace = errs.New(errs.NotFound, "space_member_not_found", "That member is not in this space.")
 )
+
+// Settings are the community's rules about spaces.
+type Settings struct {
+	// MembersCreateGroups lets any member create project groups (kind "project").
+	MembersCreateGroups bool `json:"membersCreateGroups"`
+}
 
 // Store is what spaces need from storage.
 type Store interface {
@@ -88,6 +110,17 @@ type Store interface {
 	MySpaces(ctx context.Context, memberID string) ([]Membership, error)
 	// JoinRequests lists the pending requests of a space.
 	JoinRequests(ctx context.Context, spaceID string) ([]Membership, error)
+	// SpaceMembers lists a space's active members and invitations.
+	SpaceMembers(ctx context.Context, spaceID string) ([]Membership, error)
+	// SpaceDirectory lists public and closed spaces by name.
+	SpaceDirectory(ctx context.Context, cursor string, limit int) ([]Space, string, error)
+	// DisplayName returns a member's name (errs.ErrNotFound for an unknown member).
+	DisplayName(ctx context.Context, memberID string) (string, error)
+	// SpaceSettings returns the settings (Settings{} when never saved).
+	SpaceSettings(ctx context.Context) (Settings, error)
+	SaveSpaceSettings(ctx context.Context, st Settings) error
+	// SaveInvitation writes a space invitation with space.invited.
+	SaveInvitation(ctx context.Context, m Membership, event eventtypes.Envelope) error
 }
 
 // Service is the spaces use cases.
@@ -130,16 +163,30 @@ func (r *CreateRequest) validate() error {
 	return ErrKind
 }
 
-// Create makes a space owned by its creator.
+// Create makes a space owned by its creator: staff create any space, members a
+// project group when the admins allow it.
 func (s *Service) Create(ctx context.Context, actor auth.Principal, req CreateRequest) (Space, error) {
 	if err := req.validate(); err != nil {
+		return Space{}, fmt.Errorf("spaces.Create: %w", err)
+	}
+	if !policy.Allowed(actor.Roles, policy.SpacesCreate) {
+		st, err := s.Store.SpaceSettings(ctx)
+		if err != nil {
+			return Space{}, fmt.Errorf("spaces.Create: %w", err)
+		}
+		if !st.MembersCreateGroups || req.Kind != "project" {
+			return Space{}, fmt.Errorf("spaces.Create: %w", ErrCreate)
+		}
+	}
+	name, err := s.Store.DisplayName(ctx, actor.MemberID)
+	if err != nil {
 		return Space{}, fmt.Errorf("spaces.Create: %w", err)
 	}
 	now := s.Now().UTC()
 	sp := Space{ID: "s_" + strings.ToLower(rand.Text()[:16]), Name: req.Name, Description: req.Description, Icon: req.Icon,
 		Visibility: req.Visibility, Kind: req.Kind, CreatedBy: actor.MemberID, CreatedAt: now, Members: 1}
 	owner := Membership{SpaceID: sp.ID, MemberID: actor.MemberID, Role: RoleOwner, Status: StatusActive, JoinedAt: now,
-		SpaceName: sp.Name, SpaceVisibility: sp.Visibility}
+		MemberName: name, SpaceName: sp.Name, SpaceVisibility: sp.Visibility}
 	if err := s.Store.CreateSpace(ctx, sp, owner); err != nil {
 		return Space{}, fmt.Errorf("spaces.Create: %w", err)
 	}
@@ -166,12 +213,14 @@ func (s *Service) AccessOf(ctx context.Context, actor auth.Principal, spaceID st
 		return Access{}, fmt.Errorf("spaces.AccessOf %s: %w", spaceID, err)
 	}
 	active := m != nil && m.Status == StatusActive
+	invited := m != nil && m.Status == StatusInvited
 	staff := policy.Allowed(actor.Roles, policy.SpacesModerateAll)
 	a := Access{Space: sp, Membership: m}
 	a.Moderate = staff || (active && (m.Role == RoleOwner || m.Role == RoleModerator))
 	a.Read = sp.Visibility == Public || active || staff
 	a.Post = active || staff
-	if sp.Visibility == Hidden && !active && !staff {
+	// The invited see a hidden space's name (to accept), not its content.
+	if sp.Visibility == Hidden && !active && !staff && !invited {
 		return Access{}, fmt.Errorf("spaces.AccessOf %s: %w", spaceID, ErrNoSpace)
 	}
 	return a, nil
@@ -183,14 +232,26 @@ func (s *Service) Join(ctx context.Context, actor auth.Principal, spaceID string
 	if err != nil {
 		return Membership{}, err
 	}
+	if a.Membership != nil && a.Membership.Status == StatusInvited {
+		m := *a.Membership
+		m.Status, m.JoinedAt = StatusActive, s.Now().UTC()
+		if err := s.Store.SaveMembership(ctx, m, true); err != nil {
+			return Membership{}, fmt.Errorf("spaces.Join: %w", err)
+		}
+		return m, nil
+	}
 	if a.Membership != nil {
 		return *a.Membership, nil
 	}
 	if a.Space.Visibility == Hidden {
 		return Membership{}, fmt.Errorf("spaces.Join: %w", ErrInviteOnly)
 	}
+	name, err := s.Store.DisplayName(ctx, actor.MemberID)
+	if err != nil {
+		return Membership{}, fmt.Errorf("spaces.Join: %w", err)
+	}
 	m := Membership{SpaceID: spaceID, MemberID: actor.MemberID, Role: RoleMember, Status: StatusActive, JoinedAt: s.Now().UTC(),
-		SpaceName: a.Space.Name, SpaceVisibility: a.Space.Visibility}
+		MemberName: name, SpaceName: a.Space.Name, SpaceVisibility: a.Space.Visibility}
 	if a.Space.Visibility == Closed {
 		m.Status = StatusPending
 	}
@@ -255,4 +316,122 @@ func (s *Service) Requests(ctx context.Context, actor auth.Principal, spaceID st
 		return nil, fmt.Errorf("spaces.Requests: %w", err)
 	}
 	return list, nil
+}
+
+// moderated returns the space's access if the actor moderates it.
+func (s *Service) moderated(ctx context.Context, actor auth.Principal, spaceID string) (Access, error) {
+	a, err := s.AccessOf(ctx, actor, spaceID)
+	if err != nil {
+		return Access{}, err
+	}
+	if !a.Moderate {
+		return Access{}, ErrNotManager
+	}
+	return a, nil
+}
+
+// Invite invites a member into a space (its owner, moderators, staff); they are told
+// and join by accepting. Inviting someone already in the space changes nothing.
+func (s *Service) Invite(ctx context.Context, actor auth.Principal, spaceID, memberID string) (Membership, error) {
+	a, err := s.moderated(ctx, actor, spaceID)
+	if err != nil {
+		return Membership{}, fmt.Errorf("spaces.Invite: %w", err)
+	}
+	name, err := s.Store.DisplayName(ctx, memberID)
+	if errors.Is(err, errs.ErrNotFound) {
+		err = ErrNoMember
+	}
+	if err != nil {
+		return Membership{}, fmt.Errorf("spaces.Invite: %w", err)
+	}
+	_, current, err := s.Store.SpaceAndMembership(ctx, spaceID, memberID)
+	if err != nil {
+		return Membership{}, fmt.Errorf("spaces.Invite: %w", err)
+	}
+	if current != nil && current.Status != StatusPending {
+		return *current, nil
+	}
+	inviter, err := s.Store.DisplayName(ctx, actor.MemberID)
+	if err != nil {
+		return Membership{}, fmt.Errorf("spaces.Invite: %w", err)
+	}
+	now := s.Now().UTC()
+	m := Membership{SpaceID: spaceID, MemberID: memberID, Role: RoleMember, Status: StatusInvited, JoinedAt: now, MemberName: name,
+		InvitedBy: actor.MemberID, SpaceName: a.Space.Name, SpaceVisibility: a.Space.Visibility}
+	meta := eventtypes.NewMeta(now)
+	event, err := eventtypes.NewEnvelope(eventtypes.SourceSpaces, eventtypes.SpaceInvitedType, meta, eventtypes.SpaceInvited{Meta: meta,
+		SpaceID: spaceID, SpaceName: a.Space.Name, MemberID: memberID, InviterID: actor.MemberID, InviterName: inviter})
+	if err != nil {
+		return Membership{}, fmt.Errorf("spaces.Invite: %w", err)
+	}
+	if err := s.Store.SaveInvitation(ctx, m, event); err != nil {
+		return Membership{}, fmt.Errorf("spaces.Invite: %w", err)
+	}
+	return m, nil
+}
+
+// Members lists a space's members and invitations (anyone who may read the space).
+func (s *Service) Members(ctx context.Context, actor auth.Principal, spaceID string) ([]Membership, error) {
+	a, err := s.AccessOf(ctx, actor, spaceID)
+	if err == nil && !a.Read {
+		err = ErrNotMember
+	}
+	if err != nil {
+		return nil, fmt.Errorf("spaces.Members: %w", err)
+	}
+	list, err := s.Store.SpaceMembers(ctx, spaceID)
+	if err != nil {
+		return nil, fmt.Errorf("spaces.Members: %w", err)
+	}
+	if !a.Moderate {
+		// Only moderators see who is invited.
+		kept := list[:0]
+		for _, m := range list {
+			if m.Status == StatusActive {
+				kept = append(kept, m)
+			}
+		}
+		list = kept
+	}
+	return list, nil
+}
+
+// SetRole makes a member a space moderator or a plain member again (the space's owner
+// or staff).
+func (s *Service) SetRole(ctx context.Context, actor auth.Principal, spaceID, memberID, role string) (Membership, error) {
+	if role != RoleMember && role != RoleModerator {
+		return Membership{}, fmt.Errorf("spaces.SetRole: %w", ErrSpaceRole)
+	}
+	a, err := s.AccessOf(ctx, actor, spaceID)
+	if err != nil {
+		return Membership{}, fmt.Errorf("spaces.SetRole: %w", err)
+	}
+	owner := a.Membership != nil && a.Membership.Status == StatusActive && a.Membership.Role == RoleOwner
+	if !owner && !policy.Allowed(actor.Roles, policy.SpacesModerateAll) {
+		return Membership{}, fmt.Errorf("spaces.SetRole: %w", ErrNotOwner)
+	}
+	_, m, err := s.Store.SpaceAndMembership(ctx, spaceID, memberID)
+	if err != nil {
+		return Membership{}, fmt.Errorf("spaces.SetRole: %w", err)
+	}
+	if m == nil || m.Status != StatusActive {
+		return Membership{}, fmt.Errorf("spaces.SetRole: %w", ErrNotInSpace)
+	}
+	if m.Role == RoleOwner {
+		return Membership{}, fmt.Errorf("spaces.SetRole: %w", ErrOwnerRole)
+	}
+	m.Role = role
+	if err := s.Store.SaveMembership(ctx, *m, false); err != nil {
+		return Membership{}, fmt.Errorf("spaces.SetRole: %w", err)
+	}
+	return *m, nil
+}
+
+// Directory lists the spaces anyone may find (public and closed), by name.
+func (s *Service) Directory(ctx context.Context, cursor string) ([]Space, string, error) {
+	list, next, err := s.Store.SpaceDirectory(ctx, cursor, DirectoryPage)
+	if err != nil {
+		return nil, "", fmt.Errorf("spaces.Directory: %w", err)
+	}
+	return list, next, nil
 }

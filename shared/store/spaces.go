@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -12,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"tribune/shared/errs"
+	"tribune/shared/eventtypes"
 	"tribune/shared/spaces"
 )
 
@@ -23,17 +25,34 @@ const (
 
 func spacePK(id string) string { return "SPACE#" + id }
 
-// spaceMemberSK keeps requests apart from members, so listing either reads only them.
+// spaceMemberSK keeps requests and invitations apart from members, so listing either
+// reads only them.
 func spaceMemberSK(m spaces.Membership) string {
-	if m.Status == spaces.StatusPending {
+	switch m.Status {
+	case spaces.StatusPending:
 		return "REQUEST#" + m.MemberID
+	case spaces.StatusInvited:
+		return "INVITED#" + m.MemberID
 	}
 	return "MEMBER#" + m.MemberID
 }
 
+// spaceDirectoryPK lists listed spaces in GSI1 by name. One partition: a community has
+// hundreds of spaces, not millions, and the directory is read a page at a time.
+const spaceDirectoryPK = "SPACES"
+
 type spaceItem struct {
-	PK, SK, Type string
+	PK, SK, Type   string
+	GSI1PK, GSI1SK string `dynamodbav:",omitempty"`
 	spaces.Space
+}
+
+func newSpaceItem(sp spaces.Space) spaceItem {
+	it := spaceItem{PK: spacePK(sp.ID), SK: skSpace, Type: typeSpace, Space: sp}
+	if sp.Visibility != spaces.Hidden {
+		it.GSI1PK, it.GSI1SK = spaceDirectoryPK, strings.ToLower(sp.Name)+"#"+sp.ID
+	}
+	return it
 }
 
 type spaceMemberItem struct {
@@ -56,7 +75,7 @@ func (s *Store) spaceCount(spaceID string, delta int) types.TransactWriteItem {
 
 // CreateSpace implements spaces.Store.
 func (s *Store) CreateSpace(ctx context.Context, sp spaces.Space, owner spaces.Membership) error {
-	put, err := s.put(spaceItem{PK: spacePK(sp.ID), SK: skSpace, Type: typeSpace, Space: sp}, "attribute_not_exists(PK)")
+	put, err := s.put(newSpaceItem(sp), "attribute_not_exists(PK)")
 	if err != nil {
 		return fmt.Errorf("store.CreateSpace: %w", err)
 	}
@@ -74,7 +93,7 @@ func (s *Store) CreateSpace(ctx context.Context, sp spaces.Space, owner spaces.M
 // or request, in one BatchGetItem.
 func (s *Store) SpaceAndMembership(ctx context.Context, spaceID, memberID string) (spaces.Space, *spaces.Membership, error) {
 	keys := []map[string]types.AttributeValue{key(spacePK(spaceID), skSpace),
-		key(spacePK(spaceID), "MEMBER#"+memberID), key(spacePK(spaceID), "REQUEST#"+memberID)}
+		key(spacePK(spaceID), "MEMBER#"+memberID), key(spacePK(spaceID), "REQUEST#"+memberID), key(spacePK(spaceID), "INVITED#"+memberID)}
 	out, err := s.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
 		s.Table: {Keys: keys, ConsistentRead: aws.Bool(true)}}})
 	if err != nil {
@@ -109,7 +128,8 @@ func (s *Store) SpaceAndMembership(ctx context.Context, spaceID, memberID string
 	return *sp, m, nil
 }
 
-// SaveMembership implements spaces.Store: an approved request replaces the request item.
+// SaveMembership implements spaces.Store: an approved request or an accepted
+// invitation replaces the request or invitation item.
 func (s *Store) SaveMembership(ctx context.Context, m spaces.Membership, countsAsNew bool) error {
 	put, err := s.membershipPut(m)
 	if err != nil {
@@ -118,7 +138,8 @@ func (s *Store) SaveMembership(ctx context.Context, m spaces.Membership, countsA
 	items := []types.TransactWriteItem{put}
 	if countsAsNew {
 		items = append(items, s.spaceCount(m.SpaceID, 1),
-			types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(spacePK(m.SpaceID), "REQUEST#"+m.MemberID)}})
+			types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(spacePK(m.SpaceID), "REQUEST#"+m.MemberID)}},
+			types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(spacePK(m.SpaceID), "INVITED#"+m.MemberID)}})
 	}
 	if _, err := s.transact(ctx, items); err != nil {
 		return fmt.Errorf("store.SaveMembership %s %s: %w", m.SpaceID, m.MemberID, err)
@@ -131,6 +152,7 @@ func (s *Store) DeleteMembership(ctx context.Context, spaceID, memberID string, 
 	items := []types.TransactWriteItem{
 		{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(spacePK(spaceID), "MEMBER#"+memberID)}},
 		{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(spacePK(spaceID), "REQUEST#"+memberID)}},
+		{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(spacePK(spaceID), "INVITED#"+memberID)}},
 	}
 	if wasActive {
 		items = append(items, s.spaceCount(spaceID, -1))
@@ -188,4 +210,90 @@ func (s *Store) ActiveMemberIDs(ctx context.Context, spaceID string) ([]string, 
 		}
 	}
 	return ids, nil
+}
+
+// SpaceMembers implements spaces.Store: members then invitations.
+func (s *Store) SpaceMembers(ctx context.Context, spaceID string) ([]spaces.Membership, error) {
+	active, err := s.memberships(ctx, "store.SpaceMembers", queryPrefix(s.Table, spacePK(spaceID), "MEMBER#"))
+	if err != nil {
+		return nil, err
+	}
+	invited, err := s.memberships(ctx, "store.SpaceMembers", queryPrefix(s.Table, spacePK(spaceID), "INVITED#"))
+	if err != nil {
+		return nil, err
+	}
+	return append(active, invited...), nil
+}
+
+// SaveInvitation implements spaces.Store.
+func (s *Store) SaveInvitation(ctx context.Context, m spaces.Membership, event eventtypes.Envelope) error {
+	put, err := s.membershipPut(m)
+	if err != nil {
+		return fmt.Errorf("store.SaveInvitation: %w", err)
+	}
+	out, err := s.outboxPut(event)
+	if err != nil {
+		return fmt.Errorf("store.SaveInvitation: %w", err)
+	}
+	// An invitation answers a pending request too: the request goes.
+	del := types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(spacePK(m.SpaceID), "REQUEST#"+m.MemberID)}}
+	if _, err := s.transact(ctx, []types.TransactWriteItem{put, del, out}); err != nil {
+		return fmt.Errorf("store.SaveInvitation %s %s: %w", m.SpaceID, m.MemberID, err)
+	}
+	return nil
+}
+
+// SpaceDirectory implements spaces.Store: one GSI1 query by name.
+func (s *Store) SpaceDirectory(ctx context.Context, cursor string, limit int) ([]spaces.Space, string, error) {
+	start, err := s.decodeCursor(spaceDirectoryPK, cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1), ExclusiveStartKey: start,
+		Limit: aws.Int32(int32(limit)), KeyConditionExpression: aws.String("GSI1PK = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: spaceDirectoryPK}}})
+	if err != nil {
+		return nil, "", fmt.Errorf("store.SpaceDirectory: %w", err)
+	}
+	next, err := s.encodeCursor(spaceDirectoryPK, out.LastEvaluatedKey)
+	if err != nil {
+		return nil, "", fmt.Errorf("store.SpaceDirectory: %w", err)
+	}
+	list := make([]spaces.Space, 0, len(out.Items))
+	for _, item := range out.Items {
+		var it spaceItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return nil, "", fmt.Errorf("store.SpaceDirectory: %w", err)
+		}
+		list = append(list, it.Space)
+	}
+	return list, next, nil
+}
+
+const (
+	skSpaceSettings   = "SPACES"
+	typeSpaceSettings = "SpaceSettings"
+)
+
+// SpaceSettings implements spaces.Store.
+func (s *Store) SpaceSettings(ctx context.Context) (spaces.Settings, error) {
+	var it struct{ spaces.Settings }
+	err := s.get(ctx, "store.SpaceSettings", pkSettings, skSpaceSettings, time.Now(), &it)
+	if errors.Is(err, errs.ErrNotFound) {
+		return spaces.Settings{}, nil
+	}
+	return it.Settings, err
+}
+
+// SaveSpaceSettings implements spaces.Store.
+func (s *Store) SaveSpaceSettings(ctx context.Context, st spaces.Settings) error {
+	item, err := attributevalue.MarshalMap(map[string]any{AttrPK: pkSettings, AttrSK: skSpaceSettings, AttrType: typeSpaceSettings,
+		"MembersCreateGroups": st.MembersCreateGroups})
+	if err != nil {
+		return fmt.Errorf("store.SaveSpaceSettings: %w", err)
+	}
+	if _, err := s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: item}); err != nil {
+		return fmt.Errorf("store.SaveSpaceSettings: %w", err)
+	}
+	return nil
 }
