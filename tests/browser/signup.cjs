@@ -122,7 +122,7 @@ async function main() {
     await admin.getByRole('link', { name: 'Community admin' }).click();
     await admin.getByRole('heading', { name: 'Community admin' }).waitFor();
     await admin.getByLabel('Invite-only: registration needs an invitation; nothing is public').check();
-    await admin.getByRole('button', { name: 'Save' }).click();
+    await admin.getByRole('button', { name: 'Save', exact: true }).click();
     await admin.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
     await admin.getByLabel('Email addresses (one per line, up to 100)').fill('zoe@example.com');
     await admin.getByLabel('Moderator').check();

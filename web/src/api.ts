@@ -94,7 +94,8 @@ export interface SpaceMembership {
   spaceId: string;
   memberId: string;
   role: string;
-  status: 'active' | 'pending';
+  status: 'active' | 'pending' | 'invited';
+  memberName?: string;
   spaceName: string;
   spaceVisibility: string;
 }
@@ -271,10 +272,21 @@ export const api = {
   confirmAvatar: (key: string) => call<Member>('PUT', '/api/me/avatar', { key }),
   exportUrl: '/api/me/export',
   mySpaces: () => call<{ memberships: SpaceMembership[] }>('GET', '/api/spaces/mine'),
-  createSpace: (name: string, visibility: string, description: string) =>
-    call<Space>('POST', '/api/spaces', { name, visibility, description }),
+  createSpace: (name: string, visibility: string, description: string, kind?: string) =>
+    call<Space>('POST', '/api/spaces', { name, visibility, description, ...(kind ? { kind } : {}) }),
   space: (id: string) =>
     call<{ space: Space; membership?: SpaceMembership; canPost: boolean; canModerate: boolean }>('GET', `/api/spaces/${encodeURIComponent(id)}`),
+  spaceDirectory: () => call<{ spaces: Space[]; next?: string }>('GET', '/api/spaces'),
+  spaceMembers: (id: string) => call<{ memberships: SpaceMembership[] }>('GET', `/api/spaces/${encodeURIComponent(id)}/members`),
+  spaceRequests: (id: string) => call<{ memberships: SpaceMembership[] }>('GET', `/api/spaces/${encodeURIComponent(id)}/requests`),
+  approve: (id: string, member: string) =>
+    call<SpaceMembership>('POST', `/api/spaces/${encodeURIComponent(id)}/requests/${encodeURIComponent(member)}/approve`),
+  inviteToSpace: (id: string, memberId: string) => call<SpaceMembership>('POST', `/api/spaces/${encodeURIComponent(id)}/invitations`, { memberId }),
+  setSpaceRole: (id: string, member: string, role: string) =>
+    call<SpaceMembership>('PUT', `/api/spaces/${encodeURIComponent(id)}/members/${encodeURIComponent(member)}/role`, { role }),
+  spaceSettings: () => call<{ membersCreateGroups: boolean }>('GET', '/api/community/spaces'),
+  saveSpaceSettings: (membersCreateGroups: boolean) => call<{ membersCreateGroups: boolean }>('PUT', '/api/community/spaces', { membersCreateGroups }),
+  saveRules: (text: string) => call<Rules>('PUT', '/api/community/rules', { text }),
   joinSpace: (id: string) => call<SpaceMembership>('POST', `/api/spaces/${encodeURIComponent(id)}/join`),
   leaveSpace: (id: string) => call<void>('POST', `/api/spaces/${encodeURIComponent(id)}/leave`),
   createPost: (spaceId: string, p: NewPost) => call<Post>('POST', `/api/spaces/${encodeURIComponent(spaceId)}/posts`, p),

@@ -160,10 +160,73 @@ export function Admin(props: { lang: Lang; member: Member }) {
         {s.adminTitle}
       </h1>
       {isAdmin && <AccessForm lang={props.lang} />}
+      {isAdmin && <SpaceSettingsForm lang={props.lang} />}
+      {isAdmin && <RulesForm lang={props.lang} />}
       <BulkInvite lang={props.lang} isAdmin={isAdmin} />
       <LinkInvite lang={props.lang} />
       <Pending lang={props.lang} />
     </>
+  );
+}
+
+function SpaceSettingsForm(props: { lang: Lang }) {
+  const s = strings[props.lang];
+  const [groups, setGroups] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const [error, fail, clear] = useError();
+  useEffect(() => {
+    api.spaceSettings().then((r) => setGroups(r.membersCreateGroups), fail);
+  }, []);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    clear();
+    setSaved(false);
+    try {
+      setGroups((await api.saveSpaceSettings(groups)).membersCreateGroups);
+      setSaved(true);
+    } catch (err) {
+      fail(err);
+    }
+  };
+  return (
+    <form class="section" onSubmit={submit} aria-labelledby="space-settings-title">
+      <h2 id="space-settings-title">{s.spaceSettingsTitle}</h2>
+      <label class="choice">
+        <input type="checkbox" checked={groups} onChange={(e) => setGroups((e.currentTarget as HTMLInputElement).checked)} /> {s.membersCreateGroups}
+      </label>
+      <Problem lang={props.lang} code={error} />
+      <Done show={saved} text={s.saved} />
+      <button type="submit">{s.saveSpaceSettings}</button>
+    </form>
+  );
+}
+
+function RulesForm(props: { lang: Lang }) {
+  const s = strings[props.lang];
+  const [text, setText] = useState('');
+  const [version, setVersion] = useState<number>();
+  const [error, fail, clear] = useError();
+  useEffect(() => {
+    api.rules().then((r) => setText(r.text), fail);
+  }, []);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    clear();
+    try {
+      setVersion((await api.saveRules(text)).version);
+    } catch (err) {
+      fail(err);
+    }
+  };
+  return (
+    <form class="section" onSubmit={submit} aria-labelledby="rules-edit-title">
+      <h2 id="rules-edit-title">{s.rulesEditTitle}</h2>
+      <label for="rules-text">{s.rulesText}</label>
+      <textarea id="rules-text" rows={8} value={text} onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)} />
+      <Problem lang={props.lang} code={error} />
+      <Done show={version !== undefined} text={version !== undefined ? s.rulesSaved(version) : ''} />
+      <button type="submit">{s.saveRules}</button>
+    </form>
   );
 }
 

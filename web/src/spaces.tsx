@@ -76,14 +76,20 @@ function usePages(load: (cursor?: string) => Promise<Page>, deps: unknown[]) {
   return { posts, pinned, next, error, more };
 }
 
-// HomeStream is the posts of my spaces and the list of my spaces.
+// HomeStream is the posts of my spaces, the list of my spaces and the space directory.
 export function HomeStream(props: { lang: Lang; staff: boolean; navigate: Nav }) {
   const s = strings[props.lang];
   const stream = usePages((c) => api.stream(c), []);
   const [spaces, setSpaces] = useState<SpaceMembership[]>([]);
+  const [directory, setDirectory] = useState<Space[]>([]);
+  const [groups, setGroups] = useState(false);
   useEffect(() => {
     api.mySpaces().then((r) => setSpaces(r.memberships), () => setSpaces([]));
+    api.spaceDirectory().then((r) => setDirectory(r.spaces), () => setDirectory([]));
+    api.spaceSettings().then((r) => setGroups(r.membersCreateGroups), () => setGroups(false));
   }, []);
+  const mine = new Set(spaces.map((m) => m.spaceId));
+  const others = directory.filter((sp) => !mine.has(sp.id));
   return (
     <>
       <section class="section" aria-labelledby="stream-title">
@@ -107,26 +113,48 @@ export function HomeStream(props: { lang: Lang; staff: boolean; navigate: Nav })
                 {m.spaceName}
               </Link>
               {m.status === 'pending' && <span class="muted">{s.pending}</span>}
+              {m.status === 'invited' && <span class="badge">{s.invitedBadge}</span>}
             </li>
           ))}
         </ul>
-        {props.staff && <NewSpace lang={props.lang} navigate={props.navigate} />}
+        {(props.staff || groups) && <NewSpace lang={props.lang} navigate={props.navigate} staff={props.staff} />}
       </section>
+      {others.length > 0 && (
+        <section class="section" aria-labelledby="discover-title">
+          <h2 id="discover-title">{s.discoverSpaces}</h2>
+          <ul class="list">
+            {others.map((sp) => (
+              <li key={sp.id}>
+                <Link to={`/spaces/${sp.id}`} navigate={props.navigate}>
+                  {sp.icon} {sp.name}
+                </Link>
+                <span class="muted">
+                  {s.visibilities[sp.visibility]} · {s.membersCount(sp.members)}
+                </span>
+                {sp.description && <span class="excerpt">{sp.description}</span>}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
     </>
   );
 }
 
-function NewSpace(props: { lang: Lang; navigate: Nav }) {
+const spaceKinds = ['general', 'customer', 'partner', 'project'];
+
+function NewSpace(props: { lang: Lang; navigate: Nav; staff: boolean }) {
   const s = strings[props.lang];
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [visibility, setVisibility] = useState('public');
+  const [kind, setKind] = useState(props.staff ? 'general' : 'project');
   const [error, setError] = useState<string>();
   const submit = async (e: Event) => {
     e.preventDefault();
     setError(undefined);
     try {
-      const sp = await api.createSpace(name, visibility, description);
+      const sp = await api.createSpace(name, visibility, description, kind);
       props.navigate(`/spaces/${sp.id}`);
     } catch (err) {
       setError(codeOf(err));
@@ -147,8 +175,20 @@ function NewSpace(props: { lang: Lang; navigate: Nav }) {
           </option>
         ))}
       </select>
+      {props.staff && (
+        <>
+          <label for="sp-kind">{s.spaceKind}</label>
+          <select id="sp-kind" value={kind} onChange={(e) => setKind((e.currentTarget as HTMLSelectElement).value)}>
+            {spaceKinds.map((k) => (
+              <option value={k} key={k}>
+                {s.spaceKinds[k]}
+              </option>
+            ))}
+          </select>
+        </>
+      )}
       <Problem lang={props.lang} code={error} />
-      <button type="submit">{s.createSpace}</button>
+      <button type="submit">{props.staff ? s.createSpace : s.createGroup}</button>
     </form>
   );
 }
@@ -191,10 +231,18 @@ export function SpacePage(props: { lang: Lang; id: string; navigate: Nav; staff:
           {view.space.visibility === 'closed' ? s.requestToJoin : s.join}
         </button>
       )}
+      {m?.status === 'invited' && (
+        <button type="button" onClick={() => act(() => api.joinSpace(props.id))}>
+          {s.acceptInvitation}
+        </button>
+      )}
       {m && m.role !== 'owner' && (
         <button type="button" class="secondary" onClick={() => act(() => api.leaveSpace(props.id))}>
           {s.leave}
         </button>
+      )}
+      {view.canModerate && (
+        <ManageSpace lang={props.lang} spaceId={props.id} canSetRoles={props.staff || m?.role === 'owner'} onChanged={load} />
       )}
       {view.canPost && <Composer lang={props.lang} spaceId={props.id} staff={props.staff} onPosted={() => setVersion(version + 1)} />}
       <nav class="tabs" aria-label={s.spaceLists}>
@@ -213,6 +261,107 @@ export function SpacePage(props: { lang: Lang; id: string; navigate: Nav; staff:
         </button>
       )}
     </>
+  );
+}
+
+// ManageSpace is for a space's owner and moderators: requests to approve, members and
+// their roles, and inviting members.
+function ManageSpace(props: { lang: Lang; spaceId: string; canSetRoles: boolean; onChanged: () => void }) {
+  const s = strings[props.lang];
+  const [requests, setRequests] = useState<SpaceMembership[]>([]);
+  const [members, setMembers] = useState<SpaceMembership[]>([]);
+  const [query, setQuery] = useState('');
+  const [found, setFound] = useState<{ id: string; displayName: string }[]>();
+  const [error, setError] = useState<string>();
+  const [done, setDone] = useState<string>();
+  const load = () => {
+    api.spaceRequests(props.spaceId).then((r) => setRequests(r.memberships), (err) => setError(codeOf(err)));
+    api.spaceMembers(props.spaceId).then((r) => setMembers(r.memberships), (err) => setError(codeOf(err)));
+  };
+  useEffect(load, [props.spaceId]);
+  const run = async (f: () => Promise<unknown>, text: string) => {
+    setError(undefined);
+    setDone(undefined);
+    try {
+      await f();
+      setDone(text);
+      load();
+      props.onChanged();
+    } catch (err) {
+      setError(codeOf(err));
+    }
+  };
+  const search = async (e: Event) => {
+    e.preventDefault();
+    try {
+      setFound((await api.directory({ q: query })).members);
+    } catch (err) {
+      setError(codeOf(err));
+    }
+  };
+  return (
+    <details class="section">
+      <summary>{s.manageSpace}</summary>
+      <Problem lang={props.lang} code={error} />
+      <Done show={!!done} text={done ?? ''} />
+      <h3>{s.joinRequests}</h3>
+      {requests.length === 0 && <p class="muted">{s.noRequests}</p>}
+      <ul class="list">
+        {requests.map((r) => (
+          <li key={r.memberId}>
+            <span>{r.memberName || r.memberId}</span>
+            <button type="button" class="small" onClick={() => run(() => api.approve(props.spaceId, r.memberId), s.approved)}>
+              {s.approve}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <h3>{s.spaceMembers}</h3>
+      <ul class="list">
+        {members.map((m) => (
+          <li key={m.memberId}>
+            <span>{m.memberName || m.memberId}</span>
+            {m.status === 'invited' ? (
+              <span class="badge">{s.invitedBadge}</span>
+            ) : props.canSetRoles && m.role !== 'owner' ? (
+              <select
+                aria-label={s.roleOf(m.memberName || m.memberId)}
+                value={m.role}
+                onChange={(e) => run(() => api.setSpaceRole(props.spaceId, m.memberId, (e.currentTarget as HTMLSelectElement).value), s.saved)}
+              >
+                {['member', 'moderator'].map((r) => (
+                  <option key={r} value={r}>
+                    {s.spaceRoles[r]}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <span class="badge">{s.spaceRoles[m.role]}</span>
+            )}
+          </li>
+        ))}
+      </ul>
+      <form onSubmit={search} noValidate>
+        <label for="invite-q">{s.inviteToSpace}</label>
+        <input id="invite-q" value={query} onInput={(e) => setQuery((e.currentTarget as HTMLInputElement).value)} />
+        <button type="submit" class="secondary small">
+          {s.search}
+        </button>
+      </form>
+      {found && (
+        <ul class="list">
+          {found.length === 0 && <li class="muted">{s.noMatch}</li>}
+          {found.map((f) => (
+            <li key={f.id}>
+              <span>{f.displayName}</span>
+              <button type="button" class="small" onClick={() => run(() => api.inviteToSpace(props.spaceId, f.id), s.invitedDone(f.displayName))}>
+                {s.invite}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </details>
   );
 }
 
