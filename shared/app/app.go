@@ -43,8 +43,17 @@ type Deps struct {
 	Files members.Files
 }
 
-// sessions resolves session cookies against the store.
-func sessions(st *store.Store) auth.Sessions { return auth.Sessions{Store: st, Now: time.Now} }
+// sessions resolves session cookies against the store; visitors read public content
+// when the community's access mode allows it.
+func sessions(st *store.Store) auth.Sessions {
+	return auth.Sessions{Store: st, Now: time.Now, VisitorsMayRead: func(ctx context.Context) (bool, error) {
+		settings, err := st.GetSettings(ctx)
+		if errors.Is(err, errs.ErrNotFound) {
+			return members.DefaultSettings.VisitorsMayRead(), nil
+		}
+		return err == nil && settings.VisitorsMayRead(), err
+	}}
+}
 
 // membersHTTP is the membership HTTP layer on a store.
 func membersHTTP(cfg config.Config, st *store.Store, sender mail.Sender) members.HTTP {

@@ -96,3 +96,47 @@ func TestSpaceDirectoryInvitationsRolesAndGroups(t *testing.T) {
 		t.Fatalf("members as a member: %+v", list.Memberships)
 	}
 }
+
+func TestVisitorsReadPublicSpacesUnlessInviteOnly(t *testing.T) {
+	c := newCommunity(t)
+	admin := c.as("ada", policy.RoleAdmin)
+	visitor := c.visitor()
+	public, closed, hidden := c.space(admin, "Open forum", spaces.Public), c.space(admin, "Acme customers", spaces.Closed), c.space(admin, "Board", spaces.Hidden)
+	p := c.post(admin, public.ID, `{"kind":"question","title":"Anyone?","body":"Hello"}`)
+	c.post(admin, closed.ID, `{"kind":"status","body":"members only"}`)
+	read := func(want int, path string) {
+		t.Helper()
+		if status, body := c.call(visitor, "GET", path, "", nil); status != want {
+			t.Fatalf("a visitor reads %s: %d, want %d: %s", path, status, want, body)
+		}
+	}
+	for _, mode := range []string{`{"accessMode":"open"}`, `{"accessMode":"hybrid","hybridRegistration":"invite"}`} {
+		if status, _ := c.call(admin, "PUT", "/api/community/access", mode, nil); status != 200 {
+			t.Fatalf("mode %s: %d", mode, status)
+		}
+		read(200, "/api/spaces")
+		read(200, "/api/spaces/"+public.ID+"/posts")
+		read(200, "/api/posts/"+p.ID)
+		read(200, "/api/posts/"+p.ID+"/comments")
+		read(200, "/api/spaces/"+closed.ID)
+		read(403, "/api/spaces/"+closed.ID+"/posts")
+		read(404, "/api/spaces/"+hidden.ID)
+		read(401, "/api/stream")
+	}
+	var dir spaces.Directory
+	if c.call(visitor, "GET", "/api/spaces", "", &dir); len(dir.Spaces) != 2 {
+		t.Fatalf("directory for visitors: %+v", dir.Spaces)
+	}
+	// Visitors read; they never write.
+	for _, call := range [][2]string{{"POST", "/api/spaces/" + public.ID + "/posts"}, {"POST", "/api/posts/" + p.ID + "/comments"},
+		{"POST", "/api/posts/" + p.ID + "/vote"}, {"POST", "/api/posts/" + p.ID + "/report"}} {
+		if status, _ := c.call(visitor, call[0], call[1], `{}`, nil); status != 401 {
+			t.Fatalf("a visitor %s %s: %d", call[0], call[1], status)
+		}
+	}
+	// An invite-only community shows nothing to visitors.
+	c.call(admin, "PUT", "/api/community/access", `{"accessMode":"invite"}`, nil)
+	read(401, "/api/spaces")
+	read(401, "/api/spaces/"+public.ID+"/posts")
+	read(401, "/api/posts/"+p.ID)
+}

@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -114,6 +115,9 @@ func PrincipalFrom(ctx context.Context) (Principal, bool) {
 type Sessions struct {
 	Store SessionStore
 	Now   func() time.Time
+	// VisitorsMayRead reports whether people who are not signed in may read public
+	// content (the community's access mode); nil means never.
+	VisitorsMayRead func(ctx context.Context) (bool, error)
 }
 
 // Principal returns the signed-in member of r: ErrNoSession, ErrBanned or ErrSuspended
@@ -158,6 +162,10 @@ func (s Sessions) Guard(action policy.Action, h http.HandlerFunc) http.HandlerFu
 	}
 	return func(w http.ResponseWriter, r *http.Request) {
 		p, err := s.Principal(r)
+		if errors.Is(err, ErrNoSession) && action == policy.Visitors {
+			s.asVisitor(w, r, h)
+			return
+		}
 		if err != nil {
 			httpx.WriteError(w, r, err)
 			return
@@ -167,6 +175,23 @@ func (s Sessions) Guard(action policy.Action, h http.HandlerFunc) http.HandlerFu
 			return
 		}
 		h(w, r.WithContext(WithPrincipal(r.Context(), p)))
+	}
+}
+
+// asVisitor runs h without a principal if the community lets visitors read.
+func (s Sessions) asVisitor(w http.ResponseWriter, r *http.Request, h http.HandlerFunc) {
+	ok := false
+	var err error
+	if s.VisitorsMayRead != nil {
+		ok, err = s.VisitorsMayRead(r.Context())
+	}
+	switch {
+	case err != nil:
+		httpx.WriteError(w, r, fmt.Errorf("auth.Guard: %w", err))
+	case !ok:
+		httpx.WriteError(w, r, ErrNoSession)
+	default:
+		h(w, r)
 	}
 }
 

@@ -94,7 +94,12 @@ func OpenAPI(title, version string, routes []Route) map[string]any {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 				"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(rt.Request), schemas)}}}
 		}
-		if rt.Action != policy.Public {
+		switch rt.Action {
+		case policy.Public:
+		case policy.Visitors:
+			// Signed in or not (visitors when the community's access mode allows it).
+			op["security"] = []any{map[string]any{}, map[string]any{"session": []string{}}}
+		default:
 			op["security"] = []any{map[string]any{"session": []string{}}}
 			op["x-roles"] = policy.AllowedRoles(rt.Action)
 		}

@@ -27,6 +27,9 @@ const (
 	Public Action = ""
 	// SignedIn: any active member, e.g. their own profile and sessions.
 	SignedIn Action = "signed-in"
+	// Visitors: reading public content. Members always; people who are not signed in
+	// when the community's access mode lets visitors read (the guard asks the settings).
+	Visitors Action = "visitors"
 	// MembersManageRoles: grant and remove community roles.
 	MembersManageRoles Action = "members.roles"
 	// MembersModerate: suspend, ban and reinstate members.
@@ -56,6 +59,7 @@ const (
 // grants is the permission table: the roles allowed each action.
 var grants = map[Action][]string{
 	SignedIn:               Roles,
+	Visitors:               Roles,
 	MembersManageRoles:     {RoleAdmin},
 	MembersModerate:        {RoleAdmin, RoleModerator},
 	MembersReadStaffFields: StaffRoles,
@@ -83,7 +87,7 @@ func Actions() []Action {
 // Allowed reports whether someone holding roles may take action. No roles means a
 // visitor, who may only take Public actions.
 func Allowed(roles []string, action Action) bool {
-	if action == Public {
+	if action == Public || action == Visitors {
 		return true
 	}
 	for _, r := range grants[action] {

@@ -23,11 +23,14 @@ var cursorParam = []httpx.Param{{Name: "cursor", Description: "The next page's c
 // Routes returns the posting operations.
 func (h HTTP) Routes() []httpx.Route {
 	page := func(summary string) httpx.Route {
-		return httpx.Route{Tag: "posts", Action: policy.SignedIn, Query: cursorParam, Summary: summary,
+		return httpx.Route{Tag: "posts", Action: policy.Visitors, Query: cursorParam, Summary: summary,
 			Responses: httpx.Answers(200, "A page", Page{}, map[int]string{400: "Bad cursor", 403: "Not a member of the space", 404: "No such space"})}
 	}
-	withPage := func(r httpx.Route, method, pattern string, handler http.HandlerFunc) httpx.Route {
+	withPage := func(r httpx.Route, method, pattern string, handler http.HandlerFunc, action ...policy.Action) httpx.Route {
 		r.Method, r.Pattern, r.Handler = method, pattern, handler
+		if len(action) > 0 {
+			r.Action = action[0]
+		}
 		return r
 	}
 	onPost := func(method, pattern, summary string, handler http.HandlerFunc, request any, answer any, errors map[int]string) httpx.Route {
@@ -43,6 +46,10 @@ func (h HTTP) Routes() []httpx.Route {
 			Summary: summary, Responses: httpx.Answers(status, "Done", answer, errors)}
 	}
 	moderator := map[int]string{403: "Not a moderator of the space"}
+	visitors := func(r httpx.Route) httpx.Route {
+		r.Action = policy.Visitors
+		return r
+	}
 	return []httpx.Route{
 		{Method: "POST", Pattern: "/api/spaces/{id}/posts", Tag: "posts", Action: policy.SignedIn, Handler: h.create, Request: NewPost{},
 			Summary: "Publish a status update, discussion, question, idea, poll or announcement (staff) in a space (Markdown; rendered through an allowlist sanitizer).",
@@ -51,18 +58,18 @@ func (h HTTP) Routes() []httpx.Route {
 		withPage(page("A space's stream, newest first, 20 a page; announcements pinned on the first page."), "GET", "/api/spaces/{id}/posts", h.spaceStream),
 		withPage(page("A space's questions without an accepted answer, newest first."), "GET", "/api/spaces/{id}/unanswered", h.unanswered),
 		withPage(page("A space's ideas, most votes first."), "GET", "/api/spaces/{id}/ideas", h.topIdeas),
-		withPage(page("What a member wrote, newest first (posts of spaces the caller may read)."), "GET", "/api/members/{id}/posts", h.memberStream),
+		withPage(page("What a member wrote, newest first (posts of spaces the caller may read)."), "GET", "/api/members/{id}/posts", h.memberStream, policy.SignedIn),
 		{Method: "GET", Pattern: "/api/stream", Tag: "posts", Action: policy.SignedIn, Handler: h.home, Query: cursorParam,
 			Summary:   "The home stream: posts of the caller's spaces, newest first, 20 a page; announcements pinned on the first page.",
 			Responses: httpx.Answers(200, "A page", Page{}, map[int]string{400: "Bad cursor"})},
-		onPost("GET", "/api/posts/{id}", "A post, with the caller's vote and reactions (404 when its space is hidden from the caller).", h.get, nil, Post{}, nil),
+		visitors(onPost("GET", "/api/posts/{id}", "A post, with the caller's vote and reactions (404 when its space is hidden from the caller).", h.get, nil, Post{}, nil)),
 		onPost("PATCH", "/api/posts/{id}", "Edit a post's title and body (its author or a moderator); the previous text goes to the history.", h.edit, Edit{}, Post{},
 			map[int]string{400: "Bad title or body", 403: "Not the author nor a moderator", 409: "Thread locked"}),
 		onPost("DELETE", "/api/posts/{id}", "Delete a post (its author or a moderator).", h.delete, nil, nil, map[int]string{403: "Not the author nor a moderator"}),
 		onPost("GET", "/api/posts/{id}/history", "A post's edit history (space moderators and staff).", h.history, nil, History{}, moderator),
 		onPost("POST", "/api/posts/{id}/comments", "Comment on a post, or reply to one of its comments (one level).", h.comment, NewComment{}, Comment{},
 			map[int]string{400: "Empty or too long, or a bad parent", 403: "Not a member of the space, or rules not accepted", 409: "Thread locked", 429: "Posting too fast"}),
-		onPost("GET", "/api/posts/{id}/comments", "A post's comments, oldest first.", h.comments, nil, Thread{}, nil),
+		visitors(onPost("GET", "/api/posts/{id}/comments", "A post's comments, oldest first.", h.comments, nil, Thread{}, nil)),
 		onPost("PATCH", "/api/posts/{id}/comments/{comment}", "Edit a comment (its author or a moderator).", h.editComment, NewComment{}, Comment{},
 			map[int]string{400: "Empty or too long", 403: "Not the author nor a moderator", 409: "Thread locked"}),
 		onPost("DELETE", "/api/posts/{id}/comments/{comment}", "Delete a comment (its author or a moderator).", h.deleteComment, nil, nil,

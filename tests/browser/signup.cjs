@@ -267,7 +267,26 @@ async function main() {
     await ip.getByRole('link', { name: 'Dark mode' }).waitFor();
     if (await ip.getByRole('link', { name: 'Cheap watches here' }).count()) fail('a hidden post is still in the space stream');
     await invitee.close();
+
+    // In hybrid mode visitors read public spaces, and are asked to sign in to take part.
+    await admin.getByRole('link', { name: 'Community admin' }).click();
+    await admin.getByLabel('Hybrid: visitors may read public content').check();
+    await admin.getByLabel('Registration in hybrid mode').selectOption('invite');
+    await admin.getByRole('button', { name: 'Save', exact: true }).click();
+    await admin.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
     await staff.close();
+    const visitorCtx = await browser.newContext({ locale: 'en-US', bypassCSP: true });
+    const vp = await visitorCtx.newPage();
+    await vp.goto(base + '/');
+    await vp.getByRole('heading', { name: 'Public spaces' }).waitFor();
+    await vp.getByRole('link', { name: 'Data pipelines' }).click();
+    await vp.getByRole('heading', { name: 'Data pipelines' }).waitFor();
+    await vp.getByRole('link', { name: 'How do I page a query?' }).click();
+    await vp.getByRole('heading', { name: 'How do I page a query?' }).waitFor();
+    await vp.getByText('Sign in to take part.').waitFor();
+    if (await vp.getByLabel('Your comment').count()) fail('a visitor is offered the comment box');
+    await axe(vp, 'post-visitor');
+    await visitorCtx.close();
 
     // A French browser gets French from the first visit; a phone screen does not scroll sideways.
     const phone = await browser.newContext({ locale: 'fr-FR', viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true, bypassCSP: true });

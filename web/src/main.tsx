@@ -5,7 +5,7 @@ import { initialLang, Lang, langs, saveLang, strings } from './i18n';
 import { Admin, Home, InvitationLanding, Sessions } from './pages';
 import { Directory, EditProfile, MemberPage } from './profile';
 import { ModerationPage, NotificationsPage } from './moderation';
-import { HomeStream, PostPage, SpacePage } from './spaces';
+import { HomeStream, PostPage, PublicSpaces, SpacePage } from './spaces';
 import { Sent, SignIn } from './signin';
 import './style.css';
 
@@ -82,11 +82,19 @@ function App() {
   const invite = path.match(/^\/invite\/([A-Za-z0-9-]+)$/);
   if (auth.kind === 'loading') page = <p aria-busy="true">{s.loading}</p>;
   else if (invite && auth.kind === 'visitor') page = <InvitationLanding lang={lang} code={invite[1]} error={auth.error} />;
+  // Visitors read public spaces when the community's access mode allows it (the API decides).
+  else if (auth.kind === 'visitor' && path.startsWith('/spaces/'))
+    page = <SpacePage lang={lang} id={path.slice('/spaces/'.length)} navigate={navigate} staff={false} signedIn={false} />;
+  else if (auth.kind === 'visitor' && path.startsWith('/posts/'))
+    page = <PostPage lang={lang} id={path.slice('/posts/'.length)} navigate={navigate} viewerId="" staff={false} />;
   else if (auth.kind === 'visitor')
     page = sent ? (
       <Sent lang={lang} email={sent} onBack={() => setSent(undefined)} />
     ) : (
-      <SignIn lang={lang} error={auth.error} onSent={setSent} />
+      <>
+        <SignIn lang={lang} error={auth.error} onSent={setSent} />
+        <PublicSpaces lang={lang} navigate={navigate} />
+      </>
     );
   else if (path === '/me/sessions') page = <Sessions lang={lang} onSignedOut={signedOut} />;
   else if (path === '/me/profile')
@@ -94,7 +102,8 @@ function App() {
   else if (path === '/members') page = <Directory lang={lang} navigate={navigate} />;
   else if (path.startsWith('/members/')) page = <MemberPage lang={lang} id={path.slice('/members/'.length)} viewer={auth.member} />;
   else if (path === '/admin' && isStaffInviter) page = <Admin lang={lang} member={auth.member} />;
-  else if (path.startsWith('/spaces/')) page = <SpacePage lang={lang} id={path.slice('/spaces/'.length)} navigate={navigate} staff={staff} />;
+  else if (path.startsWith('/spaces/'))
+    page = <SpacePage lang={lang} id={path.slice('/spaces/'.length)} navigate={navigate} staff={staff} signedIn />;
   else if (path.startsWith('/posts/'))
     page = <PostPage lang={lang} id={path.slice('/posts/'.length)} navigate={navigate} viewerId={auth.member.id} staff={staff} />;
   else if (path === '/moderation' && isModerator) page = <ModerationPage lang={lang} navigate={navigate} />;
@@ -112,6 +121,11 @@ function App() {
     <>
       <header class="bar">
         <span class="brand">{s.title}</span>
+        {auth.kind === 'visitor' && path !== '/' && (
+          <nav aria-label={s.nav.main}>
+            {link('/', s.signInNav)}
+          </nav>
+        )}
         {auth.kind === 'member' && (
           <nav aria-label={s.nav.main}>
             {link('/', s.nav.home)}

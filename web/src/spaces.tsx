@@ -196,7 +196,33 @@ function NewSpace(props: { lang: Lang; navigate: Nav; staff: boolean }) {
 type SpaceView = { space: Space; membership?: SpaceMembership; canPost: boolean; canModerate: boolean };
 const lists = ['posts', 'unanswered', 'ideas'] as const;
 
-export function SpacePage(props: { lang: Lang; id: string; navigate: Nav; staff: boolean }) {
+// PublicSpaces lists the spaces visitors may look into (nothing when the community is
+// invite-only: the API answers 401 and the list stays empty).
+export function PublicSpaces(props: { lang: Lang; navigate: Nav }) {
+  const s = strings[props.lang];
+  const [list, setList] = useState<Space[]>([]);
+  useEffect(() => {
+    api.spaceDirectory().then((r) => setList(r.spaces.filter((sp) => sp.visibility === 'public')), () => setList([]));
+  }, []);
+  if (list.length === 0) return null;
+  return (
+    <section class="section" aria-labelledby="public-spaces-title">
+      <h2 id="public-spaces-title">{s.publicSpaces}</h2>
+      <ul class="list">
+        {list.map((sp) => (
+          <li key={sp.id}>
+            <Link to={`/spaces/${sp.id}`} navigate={props.navigate}>
+              {sp.icon} {sp.name}
+            </Link>
+            {sp.description && <span class="excerpt">{sp.description}</span>}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+export function SpacePage(props: { lang: Lang; id: string; navigate: Nav; staff: boolean; signedIn: boolean }) {
   const s = strings[props.lang];
   const heading = useFocusHeading();
   const [view, setView] = useState<SpaceView>();
@@ -226,7 +252,8 @@ export function SpacePage(props: { lang: Lang; id: string; navigate: Nav; staff:
       {view.space.description && <p>{view.space.description}</p>}
       <Problem lang={props.lang} code={error} />
       <Done show={m?.status === 'pending'} text={s.requestSent} />
-      {!m && (
+      {!props.signedIn && <p class="muted">{s.signInToTakePart}</p>}
+      {!m && props.signedIn && (
         <button type="button" onClick={() => act(() => api.joinSpace(props.id))}>
           {view.space.visibility === 'closed' ? s.requestToJoin : s.join}
         </button>
@@ -506,6 +533,7 @@ export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerI
   };
   if (!post) return error ? <Problem lang={props.lang} code={error} /> : <p aria-busy="true">{s.loading}</p>;
   const mine = post.authorId === props.viewerId;
+  const signedIn = props.viewerId !== '';
   return (
     <article>
       <span class={`badge ${post.kind}`}>{s.postKinds[post.kind]}</span>
@@ -529,8 +557,10 @@ export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerI
       )}
       <Problem lang={props.lang} code={error} />
       <Done show={!!notice} text={notice ?? ''} />
-      {post.kind === 'idea' && <Idea lang={props.lang} post={post} staff={props.staff} act={act} />}
-      {post.kind === 'poll' && <Poll lang={props.lang} post={post} act={act} />}
+      {post.kind === 'idea' && <Idea lang={props.lang} post={post} staff={props.staff} act={act} signedIn={signedIn} />}
+      {post.kind === 'poll' && <Poll lang={props.lang} post={post} act={act} signedIn={signedIn} />}
+      {!signedIn && <p class="muted">{s.signInToTakePart}</p>}
+      {signedIn && (
       <div class="reactions" role="group" aria-label={s.reactionsLabel}>
         {Object.keys(reactionIcons).map((r) => {
           const on = post.myReactions?.includes(r) ?? false;
@@ -541,6 +571,7 @@ export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerI
           );
         })}
       </div>
+      )}
       <div class="actions">
         {(mine || post.canModerate) && !editing && (
           <button type="button" class="secondary small" onClick={() => setEditing(true)}>
@@ -563,7 +594,7 @@ export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerI
           </>
         )}
       </div>
-      {!mine && <ReportForm lang={props.lang} postId={post.id} onReported={() => setNotice(s.reported)} />}
+      {signedIn && !mine && <ReportForm lang={props.lang} postId={post.id} onReported={() => setNotice(s.reported)} />}
       {post.canModerate && <ModeratorTools lang={props.lang} post={post} act={act} />}
       <Comments lang={props.lang} post={post} viewerId={props.viewerId} onAccepted={(id) => setPost({ ...post, acceptedAnswer: id })} />
     </article>
@@ -572,7 +603,7 @@ export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerI
 
 type Act = (f: () => Promise<Post | void>, done?: string) => Promise<void>;
 
-function Idea(props: { lang: Lang; post: Post; staff: boolean; act: Act }) {
+function Idea(props: { lang: Lang; post: Post; staff: boolean; act: Act; signedIn: boolean }) {
   const s = strings[props.lang];
   const p = props.post;
   return (
@@ -580,7 +611,7 @@ function Idea(props: { lang: Lang; post: Post; staff: boolean; act: Act }) {
       <p>
         <strong>{s.votesCount(p.votes)}</strong> · {s.ideaStatus}: <span class="badge">{s.ideaStatuses[p.ideaStatus ?? 'new']}</span>
       </p>
-      {p.myVote ? (
+      {!props.signedIn ? null : p.myVote ? (
         <p class="ok">{s.youVoted}</p>
       ) : (
         <button type="button" onClick={() => props.act(() => api.postAction(p.id, 'vote', {}))}>
@@ -603,7 +634,7 @@ function Idea(props: { lang: Lang; post: Post; staff: boolean; act: Act }) {
   );
 }
 
-function Poll(props: { lang: Lang; post: Post; act: Act }) {
+function Poll(props: { lang: Lang; post: Post; act: Act; signedIn: boolean }) {
   const s = strings[props.lang];
   const p = props.post;
   const [choice, setChoice] = useState('');
@@ -650,9 +681,11 @@ function Poll(props: { lang: Lang; post: Post; act: Act }) {
         ))}
       </fieldset>
       {p.closesAt && <p class="muted">{s.pollClosesOn(formatDate(props.lang, p.closesAt))}</p>}
-      <button type="submit" disabled={!choice}>
-        {s.vote}
-      </button>
+      {props.signedIn && (
+        <button type="submit" disabled={!choice}>
+          {s.vote}
+        </button>
+      )}
     </form>
   );
 }
@@ -868,7 +901,7 @@ function Comments(props: { lang: Lang; post: Post; viewerId: string; onAccepted:
           </li>
         ))}
       </ul>
-      {props.post.locked && !props.post.canModerate ? (
+      {!props.viewerId ? null : props.post.locked && !props.post.canModerate ? (
         <p class="muted">{s.lockedNotice}</p>
       ) : needsRules ? (
         <RulesGate
