@@ -11,8 +11,8 @@ import (
 )
 
 func main() {
-	env := app.Boot("posting", "TABLE_NAME", "PUBLIC_URL")
-	handler, err := app.PostingHandler(app.Deps{Config: env.Config, Store: env.Store()})
+	env := app.Boot("posting", "TABLE_NAME", "PUBLIC_URL", "AVATAR_BUCKET")
+	handler, err := app.PostingHandler(app.Deps{Config: env.Config, Store: env.Store(), Files: env.Files()})
 	if err != nil {
 		log.Fatal(err)
 	}

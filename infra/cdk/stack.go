@@ -150,8 +150,11 @@ func NewTribuneStack(scope constructs.Construct, id string, s Settings, props *a
 	for _, r := range app.InvitationsRoutes(app.Deps{}) {
 		api.AddRoutes(&apigw.AddRoutesOptions{Path: jsii.String(r.Pattern), Methods: &[]apigw.HttpMethod{apigw.HttpMethod(r.Method)}, Integration: invitesIntegration})
 	}
-	posting := fn("posting", "Spaces, posts and activity streams (HTTP)", "TABLE_NAME", "PUBLIC_URL", "TRUSTED_PROXIES", "CURSOR_SECRET_ARN")
+	posting := fn("posting", "Spaces, posts and activity streams (HTTP)", "TABLE_NAME", "PUBLIC_URL", "TRUSTED_PROXIES", "CURSOR_SECRET_ARN", "AVATAR_BUCKET")
 	table.GrantReadWriteData(posting)
+	// Post images share the files bucket, under their own prefix.
+	avatars.GrantPut(posting, jsii.String("images/*"))
+	avatars.GrantRead(posting, jsii.String("images/*"))
 	cursorSecret.GrantRead(posting, nil)
 	postingIntegration := apigwint.NewHttpLambdaIntegration(jsii.String("PostingIntegration"), posting, nil)
 	for _, r := range app.PostingRoutes(app.Deps{}) {

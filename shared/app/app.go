@@ -39,7 +39,7 @@ type Deps struct {
 	Config config.Config
 	Store  *store.Store
 	Mail   mail.Sender
-	// Files holds avatars (S3; locally an in-process S3 server).
+	// Files holds avatars and post images (S3; locally an in-process S3 server).
 	Files members.Files
 }
 
@@ -136,10 +136,16 @@ func (a spaceAccess) MayRead(ctx context.Context, memberID, spaceID string) (boo
 func PostingRoutes(d Deps) []httpx.Route {
 	sp := &spaces.Service{Store: d.Store, Now: time.Now}
 	ps := &posts.Service{Store: d.Store, Spaces: spaceAccess{spaces: sp, store: d.Store}, Now: time.Now}
+	var images *posts.Images
+	if d.Files != nil {
+		images = &posts.Images{Files: d.Files, Now: time.Now}
+		ps.Images = images
+	}
 	comments := &posts.Comments{Posts: ps, Store: d.Store}
 	h := posts.HTTP{Service: ps, Comments: comments, Votes: &posts.Votes{Posts: ps, Store: d.Store},
 		Editing: &posts.Editing{Posts: ps, Store: d.Store}, Moderation: &posts.Moderation{Posts: ps, Comments: comments, Store: d.Store}}
 	routes := append(spaces.HTTP{Service: sp}.Routes(), h.Routes()...)
+	routes = append(routes, posts.ImagesHTTP{Images: images}.Routes()...)
 	routes = append(routes, members.RulesHTTP{Service: &members.RulesService{Store: d.Store, Now: time.Now}}.Routes()...)
 	return append(routes, notifications.InboxHTTP{Store: d.Store, Now: time.Now}.Routes()...)
 }

@@ -68,7 +68,7 @@ func (e Env) Store() *store.Store {
 	return st
 }
 
-// Files is the avatars bucket.
+// Files is the files bucket: avatars/ and images/ (post images).
 func (e Env) Files() members.Files {
 	return blob.New(e.AWS, e.Config.AvatarBucket, e.Config.S3Endpoint)
 }

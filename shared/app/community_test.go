@@ -510,3 +510,49 @@ func TestMentionsRepliesAndAnswersNotify(t *testing.T) {
 		}
 	}
 }
+
+func TestPostImagesAreUploadedAndChecked(t *testing.T) {
+	c := newCommunity(t)
+	staff := c.as("sia", policy.RoleSupport)
+	ann := c.as("ann")
+	sp := c.space(staff, "Screenshots", spaces.Public)
+	c.join(ann, sp.ID)
+	if status, _ := c.call(ann, "POST", "/api/uploads/images", `{"contentType":"image/svg+xml","size":100}`, nil); status != 400 {
+		t.Fatalf("an SVG: %d", status)
+	}
+	if status, _ := c.call(ann, "POST", "/api/uploads/images", fmt.Sprintf(`{"contentType":"image/png","size":%d}`, posts.MaxImageBytes+1), nil); status != 413 {
+		t.Fatalf("too large: %d", status)
+	}
+	// A text may show only images that were really uploaded.
+	missing := `![x](/api/images/m_ann/abcdefghijklmnopqrstuvwxyz.png)`
+	if status, body := c.call(ann, "POST", "/api/spaces/"+sp.ID+"/posts", fmt.Sprintf(`{"kind":"discussion","title":"Look","body":%q}`, missing), nil); status != 400 || !strings.Contains(body, "invalid_image") {
+		t.Fatalf("an image never uploaded: %d %s", status, body)
+	}
+	png := []byte("\x89PNG\r\n\x1a\n0000000000000")
+	var up posts.ImageUpload
+	if status, body := c.call(ann, "POST", "/api/uploads/images", fmt.Sprintf(`{"contentType":"image/png","size":%d}`, len(png)), &up); status != 200 {
+		t.Fatalf("upload: %d %s", status, body)
+	}
+	req, _ := http.NewRequest("PUT", up.UploadURL, strings.NewReader(string(png)))
+	req.Header.Set("Content-Type", up.ContentType)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("PUT to the presigned URL: %v %v", resp, err)
+	}
+	p := c.post(ann, sp.ID, fmt.Sprintf(`{"kind":"discussion","title":"Look","body":"![my screen](%s)"}`, up.URL))
+	if !strings.Contains(p.HTML, `<img src="`+up.URL+`" alt="my screen">`) {
+		t.Fatalf("the image in the post: %s", p.HTML)
+	}
+	for _, who := range []*http.Client{ann, c.visitor()} {
+		resp, err := who.Get(c.srv.URL + up.URL)
+		if err != nil || resp.StatusCode != http.StatusFound {
+			t.Fatalf("the image: %v %v", resp, err)
+		}
+		got, err := http.Get(resp.Header.Get("Location"))
+		if err != nil || got.StatusCode != 200 || got.Header.Get("Content-Type") != "image/png" {
+			t.Fatalf("the signed download: %v %v", got, err)
+		}
+	}
+	if status, _ := c.call(ann, "GET", "/api/images/m_ann/..%2f..%2fsecret.png", "", nil); status != 404 {
+		t.Fatalf("a made-up image name: %d", status)
+	}
+}

@@ -28,7 +28,7 @@ type Options struct {
 }
 
 // DefaultCSP allows only same-origin resources and no inline script.
-const DefaultCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+const DefaultCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; " +
 	"connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
 
 var errCrossOrigin = errs.New(errs.Forbidden, "cross_origin_request", "Cross-origin requests that change state are refused.")

@@ -102,6 +102,9 @@ func (c *Comments) Add(ctx context.Context, actor auth.Principal, postID string,
 		}
 		parentAuthor = parent.AuthorID
 	}
+	if err := c.Posts.checkImages(ctx, n.Body); err != nil {
+		return Comment{}, fmt.Errorf("posts.AddComment: %w", err)
+	}
 	html, err := content.Render(n.Body)
 	if err != nil {
 		return Comment{}, fmt.Errorf("posts.AddComment: %w", err)
@@ -216,6 +219,9 @@ func (c *Comments) Edit(ctx context.Context, actor auth.Principal, postID, comme
 	}
 	if p.Locked && !access.Moderate {
 		return Comment{}, fmt.Errorf("posts.EditComment: %w", ErrLocked)
+	}
+	if err := c.Posts.checkImages(ctx, n.Body); err != nil {
+		return Comment{}, fmt.Errorf("posts.EditComment: %w", err)
 	}
 	html, err := content.Render(n.Body)
 	if err != nil {

@@ -68,6 +68,9 @@ func (e *Editing) Edit(ctx context.Context, actor auth.Principal, postID string,
 	if err := n.validateText(); err != nil {
 		return Post{}, fmt.Errorf("posts.Edit: %w", err)
 	}
+	if err := e.Posts.checkImages(ctx, n.Body); err != nil {
+		return Post{}, fmt.Errorf("posts.Edit: %w", err)
+	}
 	html, err := content.Render(n.Body)
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.Edit: %w", err)

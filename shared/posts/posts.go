@@ -212,7 +212,20 @@ type Store interface {
 type Service struct {
 	Store  Store
 	Spaces Spaces
+	// Images checks the uploaded images a text shows (nil: texts may not show any).
+	Images *Images
 	Now    func() time.Time
+}
+
+// checkImages verifies the uploaded images a text shows.
+func (s *Service) checkImages(ctx context.Context, text string) error {
+	if s.Images == nil {
+		if imageRef.MatchString(text) {
+			return ErrImage
+		}
+		return nil
+	}
+	return s.Images.Check(ctx, text)
 }
 
 // NewPost is what the composer sends.
@@ -314,6 +327,9 @@ func (s *Service) Create(ctx context.Context, actor auth.Principal, spaceID stri
 		err = access.Denied
 	}
 	if err != nil {
+		return Post{}, fmt.Errorf("posts.Create: %w", err)
+	}
+	if err := s.checkImages(ctx, n.Body); err != nil {
 		return Post{}, fmt.Errorf("posts.Create: %w", err)
 	}
 	html, err := content.Render(n.Body)

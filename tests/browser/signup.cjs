@@ -178,7 +178,12 @@ async function main() {
       await admin.getByRole('button', { name: 'Publish' }).click();
       await admin.getByRole('link', { name: title }).waitFor();
     };
-    await publish('idea', [['Title', 'Dark mode'], ['Text (Markdown)', 'Easier on the eyes at night.']], 'Dark mode');
+    // The idea carries an uploaded screenshot.
+    const pixel = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkaPhfDwAEhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+    await admin.getByLabel('Kind of post').selectOption('idea');
+    await admin.getByLabel('Add an image (PNG, JPEG, WebP or GIF, at most 5 MB)').setInputFiles({ name: 'dark.png', mimeType: 'image/png', buffer: pixel });
+    await admin.waitForFunction(() => document.querySelector('#c-body').value.includes('/api/images/'));
+    await publish('idea', [['Title', 'Dark mode']], 'Dark mode');
     await publish('poll', [['Question', 'Which day for the meetup?'], ['Options (one per line, 2 to 10)', 'Monday\nFriday']], 'Which day for the meetup?');
     await publish('discussion', [['Title', 'Cheap watches here'], ['Text (Markdown)', 'Buy now!']], 'Cheap watches here');
     await axe(admin, 'space');
@@ -240,6 +245,7 @@ async function main() {
     await ip.getByRole('button', { name: 'Vote for this idea' }).click();
     await ip.getByText('You voted for this idea.').waitFor();
     await ip.getByText('1 vote', { exact: true }).waitFor();
+    await ip.waitForFunction(() => [...document.querySelectorAll('.post-body img')].some((i) => i.complete && i.naturalWidth > 0));
     await axe(ip, 'idea');
     await ip.goto(spaceURL);
     await ip.getByRole('link', { name: 'Which day for the meetup?' }).click();

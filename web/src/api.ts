@@ -306,6 +306,8 @@ export const api = {
     call<void>('POST', `/api/posts/${encodeURIComponent(postId)}/comments/${encodeURIComponent(commentId)}/${action}`, {}),
   deleteComment: (postId: string, commentId: string) =>
     call<void>('DELETE', `/api/posts/${encodeURIComponent(postId)}/comments/${encodeURIComponent(commentId)}`),
+  imageUpload: (contentType: string, size: number) =>
+    call<{ uploadUrl: string; contentType: string; url: string }>('POST', '/api/uploads/images', { contentType, size }),
   queue: () => call<{ items: QueueItem[]; next?: string }>('GET', '/api/moderation/queue'),
   dismiss: (targetId: string) => call<void>('POST', `/api/moderation/queue/${encodeURIComponent(targetId)}/dismiss`, {}),
   warn: (memberId: string, message: string, postId?: string) => call<void>('POST', '/api/moderation/warnings', { memberId, message, postId }),

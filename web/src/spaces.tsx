@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, Comment, NewPost, Page, Post, PostKind, PostSummary, Space, SpaceMembership } from './api';
+import { api, ApiError, Comment, NewPost, Page, Post, PostKind, PostSummary, Space, SpaceMembership } from './api';
 import { formatDate, Lang, strings } from './i18n';
 import { useFocusHeading } from './signin';
 import { codeOf, Done, Problem } from './ui';
@@ -423,6 +423,38 @@ function RulesGate(props: { lang: Lang; onAccepted: () => void }) {
 
 const val = (e: Event) => (e.currentTarget as HTMLInputElement).value;
 
+// ImagePicker uploads an image straight to storage and hands back its Markdown.
+function ImagePicker(props: { lang: Lang; id: string; onMarkdown: (md: string) => void }) {
+  const s = strings[props.lang];
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const pick = async (e: Event) => {
+    const input = e.currentTarget as HTMLInputElement;
+    const file = input.files?.[0];
+    if (!file) return;
+    setError(undefined);
+    setBusy(true);
+    try {
+      const up = await api.imageUpload(file.type, file.size);
+      const put = await fetch(up.uploadUrl, { method: 'PUT', headers: { 'Content-Type': up.contentType }, body: file });
+      if (!put.ok) throw new ApiError(put.status, 'upload_failed');
+      props.onMarkdown(`![${file.name.replace(/[[\]]/g, '')}](${up.url})`);
+    } catch (err) {
+      setError(codeOf(err));
+    } finally {
+      setBusy(false);
+      input.value = '';
+    }
+  };
+  return (
+    <>
+      <label for={props.id}>{s.addImage}</label>
+      <input id={props.id} type="file" accept="image/png,image/jpeg,image/webp,image/gif" disabled={busy} onChange={pick} />
+      <Problem lang={props.lang} code={error} />
+    </>
+  );
+}
+
 function Composer(props: { lang: Lang; spaceId: string; staff: boolean; onPosted: () => void }) {
   const s = strings[props.lang];
   const [kind, setKind] = useState<PostKind>('discussion');
@@ -501,6 +533,7 @@ function Composer(props: { lang: Lang; spaceId: string; staff: boolean; onPosted
       )}
       <label for="c-body">{s.postBody}</label>
       <textarea id="c-body" rows={5} value={body} onInput={(e) => setBody(val(e))} />
+      <ImagePicker lang={props.lang} id="c-image" onMarkdown={(md) => setBody((b) => (b ? `${b}\n\n${md}` : md))} />
       <Problem lang={props.lang} code={error} />
       <button type="submit">{s.publish}</button>
     </form>
