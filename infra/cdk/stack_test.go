@@ -237,6 +237,38 @@ func TestStack(t *testing.T) {
 		}
 	})
 
+	t.Run("files bucket prefixes: avatars for registration, images for posting", func(t *testing.T) {
+		prefixes := map[string][]string{}
+		for id, p := range resources(t, tpl, "AWS::IAM::Policy") {
+			raw, _ := json.Marshal(p["Properties"])
+			for _, prefix := range []string{"/avatars/*", "/images/*"} {
+				if strings.Contains(string(raw), prefix) {
+					prefixes[id] = append(prefixes[id], prefix)
+				}
+			}
+		}
+		found := 0
+		for id, got := range prefixes {
+			switch {
+			case strings.HasPrefix(id, "Fnregistration"):
+				found++
+				if strings.Join(got, ",") != "/avatars/*" {
+					t.Errorf("registration reaches %v", got)
+				}
+			case strings.HasPrefix(id, "Fnposting"):
+				found++
+				if strings.Join(got, ",") != "/images/*" {
+					t.Errorf("posting reaches %v", got)
+				}
+			default:
+				t.Errorf("%s reaches the files bucket: %v", id, got)
+			}
+		}
+		if found != 2 {
+			t.Errorf("files bucket grants: %v", prefixes)
+		}
+	})
+
 	t.Run("each provider's secret is readable by the registration function only", func(t *testing.T) {
 		secrets := resources(t, tpl, "AWS::SecretsManager::Secret")
 		for id := range secrets {
