@@ -129,12 +129,20 @@ func TestSpacesVisibilityMembershipAndPosting(t *testing.T) {
 	}
 	var me struct{ ID string }
 	c.call(ann, "GET", "/api/me", "", &me)
-	r := httptest.NewRequest("GET", "/api/stream", nil)
-	r.AddCookie(&http.Cookie{Name: auth.SessionCookie, Value: cookieFor(t, c.st, me.ID)})
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, r)
-	if w.Code != 200 || trips.Count() != 2 {
-		t.Fatalf("home stream page: %d, %d DynamoDB calls (budget 2)", w.Code, trips.Count())
+	cookie := cookieFor(t, c.st, me.ID)
+	// Every stream page is the session check and one query: what the route reads first
+	// (its space, its post) comes with the session (package prefetch).
+	for path, budget := range map[string]int64{"/api/stream": 2, "/api/spaces/" + public.ID + "/posts": 2,
+		"/api/spaces/" + public.ID + "/unanswered": 2, "/api/spaces/" + public.ID + "/ideas": 2,
+		"/api/spaces/" + public.ID: 1, "/api/posts/" + p.ID: 2, "/api/posts/" + p.ID + "/comments": 3} {
+		trips.Reset()
+		r := httptest.NewRequest("GET", path, nil)
+		r.AddCookie(&http.Cookie{Name: auth.SessionCookie, Value: cookie})
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != 200 || trips.Count() != budget {
+			t.Errorf("GET %s: %d, %d DynamoDB calls, want %d", path, w.Code, trips.Count(), budget)
+		}
 	}
 }
 

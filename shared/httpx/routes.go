@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"context"
 	"net/http"
 	"reflect"
 	"sort"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"tribune/shared/policy"
+	"tribune/shared/prefetch"
 )
 
 // Route is one operation of the API: how it is mounted and how it is documented.
@@ -26,7 +28,16 @@ type Route struct {
 	// Action is what policy must allow the caller; policy.Public for anyone.
 	Action  policy.Action
 	Handler http.HandlerFunc
+	// Prefetch names what the path's {id} is ("space" or "post") on read routes that
+	// read it first: the session check fetches it in the same round trip.
+	Prefetch string
 }
+
+// Prefetch kinds.
+const (
+	PrefetchSpace = "space"
+	PrefetchPost  = "post"
+)
 
 // Param is a documented query parameter.
 type Param struct {
@@ -58,7 +69,26 @@ func Answers(status int, description string, body any, problems map[int]string) 
 // Mount registers routes on mux, each behind guard.
 func Mount(mux *http.ServeMux, routes []Route, guard Guard) {
 	for _, rt := range routes {
-		mux.HandleFunc(rt.Method+" "+rt.Pattern, guard(rt.Action, rt.Handler))
+		h := guard(rt.Action, rt.Handler)
+		if rt.Prefetch != "" {
+			h = announce(rt.Prefetch, h)
+		}
+		mux.HandleFunc(rt.Method+" "+rt.Pattern, h)
+	}
+}
+
+// announce tells the store, before the guard runs, what the handler reads first.
+func announce(kind string, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id := r.PathValue("id")
+		var ctx context.Context
+		switch kind {
+		case PrefetchSpace:
+			ctx = prefetch.With(r.Context(), id, "")
+		default:
+			ctx = prefetch.With(r.Context(), "", id)
+		}
+		h(w, r.WithContext(ctx))
 	}
 }
 

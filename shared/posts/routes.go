@@ -23,13 +23,13 @@ var cursorParam = []httpx.Param{{Name: "cursor", Description: "The next page's c
 // Routes returns the posting operations.
 func (h HTTP) Routes() []httpx.Route {
 	page := func(summary string) httpx.Route {
-		return httpx.Route{Tag: "posts", Action: policy.Visitors, Query: cursorParam, Summary: summary,
+		return httpx.Route{Tag: "posts", Action: policy.Visitors, Query: cursorParam, Summary: summary, Prefetch: httpx.PrefetchSpace,
 			Responses: httpx.Answers(200, "A page", Page{}, map[int]string{400: "Bad cursor", 403: "Not a member of the space", 404: "No such space"})}
 	}
 	withPage := func(r httpx.Route, method, pattern string, handler http.HandlerFunc, action ...policy.Action) httpx.Route {
 		r.Method, r.Pattern, r.Handler = method, pattern, handler
 		if len(action) > 0 {
-			r.Action = action[0]
+			r.Action, r.Prefetch = action[0], ""
 		}
 		return r
 	}
@@ -47,7 +47,7 @@ func (h HTTP) Routes() []httpx.Route {
 	}
 	moderator := map[int]string{403: "Not a moderator of the space"}
 	visitors := func(r httpx.Route) httpx.Route {
-		r.Action = policy.Visitors
+		r.Action, r.Prefetch = policy.Visitors, httpx.PrefetchPost
 		return r
 	}
 	return []httpx.Route{

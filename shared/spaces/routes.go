@@ -68,7 +68,7 @@ func (h HTTP) Routes() []httpx.Route {
 		{Method: "GET", Pattern: "/api/spaces/mine", Tag: "spaces", Action: policy.SignedIn, Handler: h.mine,
 			Summary:   "The spaces the signed-in member belongs to or asked to join.",
 			Responses: httpx.Answers(200, "Memberships", MembershipList{}, nil)},
-		{Method: "GET", Pattern: "/api/spaces/{id}", Tag: "spaces", Action: policy.Visitors, Handler: h.get,
+		{Method: "GET", Pattern: "/api/spaces/{id}", Tag: "spaces", Action: policy.Visitors, Handler: h.get, Prefetch: httpx.PrefetchSpace,
 			Summary:   "A space and the caller's place in it (a hidden space is 404 to non-members).",
 			Responses: httpx.Answers(200, "The space", SpaceView{}, map[int]string{404: "No such space"})},
 		{Method: "POST", Pattern: "/api/spaces/{id}/join", Tag: "spaces", Action: policy.SignedIn, Handler: h.join,

@@ -16,6 +16,7 @@ import (
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
 	"tribune/shared/members"
+	"tribune/shared/prefetch"
 	"tribune/shared/ratelimit"
 	"tribune/shared/social"
 )
@@ -305,7 +306,10 @@ func (s *Store) activeMemberCheck(memberID string, now time.Time) types.Transact
 // LookupSession implements auth.SessionStore: the session and its member in one
 // BatchGetItem, so roles and status are fresh on every request.
 func (s *Store) LookupSession(ctx context.Context, memberID, hash string) (auth.Session, auth.Account, error) {
-	keys := []map[string]types.AttributeValue{key(sessionPK(hash), skSession), key(memberPK(memberID), skProfile)}
+	// What the route reads first comes in the same round trip (package prefetch).
+	pr := prefetch.From(ctx)
+	extra := prefetchKeys(pr, memberID)
+	keys := append([]map[string]types.AttributeValue{key(sessionPK(hash), skSession), key(memberPK(memberID), skProfile)}, extra...)
 	out, err := s.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
 		s.Table: {Keys: keys, ConsistentRead: aws.Bool(true)},
 	}})
@@ -315,6 +319,7 @@ func (s *Store) LookupSession(ctx context.Context, memberID, hash string) (auth.
 	if len(out.UnprocessedKeys) > 0 {
 		return auth.Session{}, auth.Account{}, fmt.Errorf("store.LookupSession: throttled, %d keys unprocessed", len(out.UnprocessedKeys[s.Table].Keys))
 	}
+	keepPrefetched(pr, extra, out.Responses[s.Table])
 	var sess sessionItem
 	var member memberItem
 	now := time.Now()

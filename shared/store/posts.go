@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -144,9 +143,16 @@ func (s *Store) CreatePost(ctx context.Context, p posts.Post, events []eventtype
 
 // GetPost implements posts.Store.
 func (s *Store) GetPost(ctx context.Context, id string) (posts.Post, error) {
-	var it postItem
-	if err := s.get(ctx, "store.GetPost", postPK(id), "POST", time.Now(), &it); err != nil {
+	items, err := s.readKeys(ctx, "store.GetPost "+id, []map[string]types.AttributeValue{key(postPK(id), "POST")})
+	if err != nil {
 		return posts.Post{}, err
+	}
+	if len(items) == 0 {
+		return posts.Post{}, fmt.Errorf("store.GetPost %s: %w", id, errs.ErrNotFound)
+	}
+	var it postItem
+	if err := attributevalue.UnmarshalMap(items[0], &it); err != nil {
+		return posts.Post{}, fmt.Errorf("store.GetPost %s: %w", id, err)
 	}
 	return it.Post, nil
 }
@@ -154,25 +160,26 @@ func (s *Store) GetPost(ctx context.Context, id string) (posts.Post, error) {
 func voteSK(memberID string) string               { return "VOTE#" + memberID }
 func reactionSK(memberID, reaction string) string { return "REACT#" + memberID + "#" + reaction }
 
-// PostFor implements posts.Store: the post, the member's vote and their reactions in
-// one BatchGetItem.
-func (s *Store) PostFor(ctx context.Context, id, memberID string) (posts.Post, error) {
+// postKeys are a post, a member's vote on it and their reactions.
+func postKeys(id, memberID string) []map[string]types.AttributeValue {
 	keys := []map[string]types.AttributeValue{key(postPK(id), "POST"), key(postPK(id), voteSK(memberID))}
 	for _, r := range posts.Reactions {
 		keys = append(keys, key(postPK(id), reactionSK(memberID, r)))
 	}
-	out, err := s.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
-		s.Table: {Keys: keys, ConsistentRead: aws.Bool(true)}}})
+	return keys
+}
+
+// PostFor implements posts.Store: the post, the member's vote and their reactions in
+// one BatchGetItem.
+func (s *Store) PostFor(ctx context.Context, id, memberID string) (posts.Post, error) {
+	items, err := s.readKeys(ctx, "store.PostFor "+id, postKeys(id, memberID))
 	if err != nil {
-		return posts.Post{}, fmt.Errorf("store.PostFor %s: %w", id, err)
-	}
-	if len(out.UnprocessedKeys) > 0 {
-		return posts.Post{}, errors.New("store.PostFor: throttled, keys left unprocessed")
+		return posts.Post{}, err
 	}
 	var p *posts.Post
 	var vote string
 	var reactions []string
-	for _, item := range out.Responses[s.Table] {
+	for _, item := range items {
 		var it struct {
 			SK, Type, Option, Reaction string
 		}

@@ -89,22 +89,22 @@ func (s *Store) CreateSpace(ctx context.Context, sp spaces.Space, owner spaces.M
 	return nil
 }
 
+// spaceKeys are a space and a member's membership, request and invitation.
+func spaceKeys(spaceID, memberID string) []map[string]types.AttributeValue {
+	return []map[string]types.AttributeValue{key(spacePK(spaceID), skSpace),
+		key(spacePK(spaceID), "MEMBER#"+memberID), key(spacePK(spaceID), "REQUEST#"+memberID), key(spacePK(spaceID), "INVITED#"+memberID)}
+}
+
 // SpaceAndMembership implements spaces.Store: the space, and the member's membership
 // or request, in one BatchGetItem.
 func (s *Store) SpaceAndMembership(ctx context.Context, spaceID, memberID string) (spaces.Space, *spaces.Membership, error) {
-	keys := []map[string]types.AttributeValue{key(spacePK(spaceID), skSpace),
-		key(spacePK(spaceID), "MEMBER#"+memberID), key(spacePK(spaceID), "REQUEST#"+memberID), key(spacePK(spaceID), "INVITED#"+memberID)}
-	out, err := s.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
-		s.Table: {Keys: keys, ConsistentRead: aws.Bool(true)}}})
+	items, err := s.readKeys(ctx, "store.SpaceAndMembership", spaceKeys(spaceID, memberID))
 	if err != nil {
-		return spaces.Space{}, nil, fmt.Errorf("store.SpaceAndMembership: %w", err)
-	}
-	if len(out.UnprocessedKeys) > 0 {
-		return spaces.Space{}, nil, errors.New("store.SpaceAndMembership: throttled, keys left unprocessed")
+		return spaces.Space{}, nil, err
 	}
 	var sp *spaces.Space
 	var m *spaces.Membership
-	for _, item := range out.Responses[s.Table] {
+	for _, item := range items {
 		switch item[AttrType].(*types.AttributeValueMemberS).Value {
 		case typeSpace:
 			var it spaceItem

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"tribune/shared/errs"
+	"tribune/shared/prefetch"
 	"tribune/shared/secret"
 )
 
@@ -177,4 +178,69 @@ func queryPrefix(table, pk, prefix string, attrs ...string) *dynamodb.QueryInput
 		in.ProjectionExpression = aws.String(strings.Join(attrs, ", "))
 	}
 	return in
+}
+
+// keyName is a key as one string, for prefetched items.
+func keyName(k map[string]types.AttributeValue) string {
+	pk, _ := k[AttrPK].(*types.AttributeValueMemberS)
+	sk, _ := k[AttrSK].(*types.AttributeValueMemberS)
+	if pk == nil || sk == nil {
+		return ""
+	}
+	return pk.Value + "|" + sk.Value
+}
+
+// readKeys reads items by key: from what the request prefetched with its session when
+// it has them all (see package prefetch), otherwise in one consistent BatchGetItem.
+func (s *Store) readKeys(ctx context.Context, op string, keys []map[string]types.AttributeValue) ([]map[string]types.AttributeValue, error) {
+	names := make([]string, len(keys))
+	for i, k := range keys {
+		names[i] = keyName(k)
+	}
+	if got, ok := prefetch.From(ctx).Take(names...); ok {
+		items := make([]map[string]types.AttributeValue, 0, len(got))
+		for _, g := range got {
+			if item, _ := g.(map[string]types.AttributeValue); item != nil {
+				items = append(items, item)
+			}
+		}
+		return items, nil
+	}
+	out, err := s.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
+		s.Table: {Keys: keys, ConsistentRead: aws.Bool(true)}}})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	if len(out.UnprocessedKeys) > 0 {
+		return nil, fmt.Errorf("%s: throttled, keys left unprocessed", op)
+	}
+	return out.Responses[s.Table], nil
+}
+
+// prefetchKeys are the keys a request announced it reads first (package prefetch).
+func prefetchKeys(pr *prefetch.Request, memberID string) []map[string]types.AttributeValue {
+	switch {
+	case pr == nil:
+		return nil
+	case pr.SpaceID != "":
+		return spaceKeys(pr.SpaceID, memberID)
+	case pr.PostID != "":
+		return postKeys(pr.PostID, memberID)
+	}
+	return nil
+}
+
+// keepPrefetched hands the prefetched items (and the absence of the others) to the request.
+func keepPrefetched(pr *prefetch.Request, keys []map[string]types.AttributeValue, items []map[string]types.AttributeValue) {
+	if pr == nil || len(keys) == 0 {
+		return
+	}
+	found := map[string]map[string]types.AttributeValue{}
+	for _, item := range items {
+		found[keyName(item)] = item
+	}
+	for _, k := range keys {
+		name := keyName(k)
+		pr.Put(name, found[name])
+	}
 }
