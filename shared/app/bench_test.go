@@ -2,16 +2,20 @@ package app_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"tribune/shared/app"
 	"tribune/shared/auth"
 	"tribune/shared/config"
 	"tribune/shared/mail"
+	"tribune/shared/policy"
+	"tribune/shared/spaces"
 	"tribune/shared/store"
 	"tribune/shared/store/dynamotest"
 )
@@ -90,4 +94,48 @@ func BenchmarkHandlerOverhead(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		serve(b, h, httptest.NewRequest("GET", "/api/health", nil), 200)
 	}
+}
+
+// BenchmarkSpaceStreamPage is GET /api/spaces/{id}/posts through the posting
+// function's handler, guard included, on a space of 1,000 posts; then publishing a
+// post (POST /api/spaces/{id}/posts). It reports DynamoDB calls per request.
+func BenchmarkSpaceStreamPage(b *testing.B) {
+	tbl := dynamotest.NewTable(b)
+	st := store.New(tbl.DB, tbl.Name)
+	h, err := app.PostingHandler(app.Deps{Config: config.Config{PublicURL: "http://bench.local"}, Store: st})
+	if err != nil {
+		b.Fatal(err)
+	}
+	id := newMember(b, st, "bench", []string{policy.RoleMember, policy.RoleAdmin})
+	sess, cookie := auth.NewSession(id, time.Now(), "bench")
+	if err := st.CreateSession(context.Background(), sess); err != nil {
+		b.Fatal(err)
+	}
+	call := func(method, path, body string, want int) *httptest.ResponseRecorder {
+		r := httptest.NewRequest(method, path, strings.NewReader(body))
+		if body != "" {
+			r.Header.Set("Content-Type", "application/json")
+		}
+		r.AddCookie(&http.Cookie{Name: auth.SessionCookie, Value: cookie})
+		return serve(b, h, r, want)
+	}
+	var sp spaces.Space
+	_ = json.Unmarshal(call("POST", "/api/spaces", `{"name":"Bench","visibility":"public"}`, 201).Body.Bytes(), &sp)
+	for i := 0; i < 1000; i++ {
+		call("POST", "/api/spaces/"+sp.ID+"/posts", fmt.Sprintf(`{"kind":"discussion","title":"Post %d","body":"Some text."}`, i), 201)
+	}
+	b.Run("read-page", func(b *testing.B) {
+		tbl.Trips.Reset()
+		for i := 0; i < b.N; i++ {
+			call("GET", "/api/spaces/"+sp.ID+"/posts", "", 200)
+		}
+		b.ReportMetric(float64(tbl.Trips.Count())/float64(b.N), "dynamodb-calls/request")
+	})
+	b.Run("publish", func(b *testing.B) {
+		tbl.Trips.Reset()
+		for i := 0; i < b.N; i++ {
+			call("POST", "/api/spaces/"+sp.ID+"/posts", fmt.Sprintf(`{"kind":"discussion","title":"Bench %d","body":"Some text."}`, i), 201)
+		}
+		b.ReportMetric(float64(tbl.Trips.Count())/float64(b.N), "dynamodb-calls/request")
+	})
 }

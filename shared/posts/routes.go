@@ -51,7 +51,7 @@ func (h HTTP) Routes() []httpx.Route {
 		return r
 	}
 	return []httpx.Route{
-		{Method: "POST", Pattern: "/api/spaces/{id}/posts", Tag: "posts", Action: policy.SignedIn, Handler: h.create, Request: NewPost{},
+		{Method: "POST", Pattern: "/api/spaces/{id}/posts", Tag: "posts", Action: policy.SignedIn, Handler: h.create, Request: NewPost{}, Prefetch: httpx.PrefetchSpace,
 			Summary: "Publish a status update, discussion, question, idea, poll or announcement (staff) in a space (Markdown; rendered through an allowlist sanitizer).",
 			Responses: httpx.Answers(201, "The post", Post{}, map[int]string{400: "Bad kind, title, body, options or dates",
 				403: "Not a member of the space, rules not accepted, or an announcement by a member", 404: "No such space", 413: "Body over 64 KiB", 429: "Posting too fast"})},
