@@ -116,19 +116,19 @@ func (a spaceAccess) Access(ctx context.Context, actor auth.Principal, spaceID s
 	return posts.SpaceAccess{Name: acc.Space.Name, Read: acc.Read, Post: acc.Post, Moderate: acc.Moderate, Denied: spaces.ErrNotMember}, nil
 }
 
-func (a spaceAccess) MayRead(ctx context.Context, memberID, spaceID string) (bool, error) {
+func (a spaceAccess) Mentionable(ctx context.Context, memberID, spaceID string) (string, bool, error) {
 	m, err := a.store.GetMember(ctx, memberID)
-	if errors.Is(err, errs.ErrNotFound) {
-		return false, nil
+	if errors.Is(err, errs.ErrNotFound) || (err == nil && m.Status == auth.StatusDeleted) {
+		return "", false, nil
 	}
 	if err != nil {
-		return false, err
+		return "", false, err
 	}
 	acc, err := a.spaces.AccessOf(ctx, auth.Principal{MemberID: memberID, Roles: m.Roles}, spaceID)
 	if errors.Is(err, spaces.ErrNoSpace) {
-		return false, nil
+		return m.DisplayName, false, nil
 	}
-	return err == nil && acc.Read && m.Status != auth.StatusBanned && m.Status != auth.StatusDeleted, err
+	return m.DisplayName, err == nil && acc.Read && m.Status != auth.StatusBanned, err
 }
 
 // PostingRoutes are the routes the posting function serves: spaces, posts, streams,

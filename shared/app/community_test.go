@@ -480,6 +480,9 @@ func TestMentionsRepliesAndAnswersNotify(t *testing.T) {
 	c.join(ann, sp.ID)
 	c.join(bob, sp.ID)
 	q := c.post(ann, sp.ID, fmt.Sprintf(`{"kind":"question","title":"Who knows?","body":"Maybe @m_%s knows."}`, bobName))
+	if !strings.Contains(q.HTML, `href="/members/m_`+bobName+`"`) || !strings.Contains(q.HTML, ">@"+bobName+"</a>") {
+		t.Fatalf("a mention is shown by name: %s", q.HTML)
+	}
 	if n := c.inbox(bob, notifications.KindMention); n.PostID != q.ID || n.ActorName != "ann" {
 		t.Fatalf("mention: %+v", n)
 	}

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
@@ -36,6 +37,25 @@ func Render(source string) (string, error) {
 	}
 	return policy.Sanitize(buf.String()), nil
 }
+
+// RenderMentions renders source with each mention of a member in names shown as a link
+// to their profile, "@Name" (other mentions stay as written).
+func RenderMentions(source string, names map[string]string) (string, error) {
+	if len(names) > 0 {
+		source = mentionPattern.ReplaceAllStringFunc(source, func(m string) string {
+			sub := mentionPattern.FindStringSubmatch(m)
+			name, ok := names[sub[2]]
+			if !ok {
+				return m
+			}
+			return sub[1] + "[@" + markdownEscaper.Replace(name) + "](/members/" + sub[2] + ")"
+		})
+	}
+	return Render(source)
+}
+
+// markdownEscaper keeps a display name literal inside link text.
+var markdownEscaper = strings.NewReplacer(`\`, `\\`, `[`, `\[`, `]`, `\]`, `*`, `\*`, `_`, `\_`, "`", "\\`", `<`, `&lt;`)
 
 // Mentions returns the member ids mentioned in a text, once each.
 func Mentions(source string) []string {

@@ -67,3 +67,16 @@ func TestMentionsAndLinks(t *testing.T) {
 		t.Fatalf("Links = %d", n)
 	}
 }
+
+func TestMentionsShowNamesLiterally(t *testing.T) {
+	id := "m_ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	html, err := RenderMentions("hi @"+id+" and @m_ZZZZZZZZZZZZZZZZZZZZZZZZZZ", map[string]string{id: "Ann](javascript:x) <b>*x*</b>"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `<a href="/members/` + id + `" rel="nofollow">@Ann](javascript:x) &lt;b&gt;*x*&lt;/b&gt;</a>`
+	// The name is text inside the link: no second link, no markup, no javascript: href.
+	if !strings.Contains(html, want) || strings.Count(html, "<a ") != 1 || !strings.Contains(html, "@m_ZZZZZZZZZZZZZZZZZZZZZZZZZZ") {
+		t.Fatalf("mentions: %s", html)
+	}
+}

@@ -10,7 +10,6 @@ import (
 
 	"tribune/shared/audit"
 	"tribune/shared/auth"
-	"tribune/shared/content"
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
 	"tribune/shared/ratelimit"
@@ -105,7 +104,7 @@ func (c *Comments) Add(ctx context.Context, actor auth.Principal, postID string,
 	if err := c.Posts.checkImages(ctx, n.Body); err != nil {
 		return Comment{}, fmt.Errorf("posts.AddComment: %w", err)
 	}
-	html, err := content.Render(n.Body)
+	html, readers, err := c.Posts.render(ctx, actor, p.SpaceID, n.Body)
 	if err != nil {
 		return Comment{}, fmt.Errorf("posts.AddComment: %w", err)
 	}
@@ -123,7 +122,7 @@ func (c *Comments) Add(ctx context.Context, actor auth.Principal, postID string,
 	if err != nil {
 		return Comment{}, fmt.Errorf("posts.AddComment: %w", err)
 	}
-	mentions, err := c.Posts.mentionEvents(ctx, actor, p.SpaceID, n.Body, eventtypes.MemberMentioned{PostID: p.ID, PostTitle: postTitle(p),
+	mentions, err := c.Posts.mentionEvents(readers, eventtypes.MemberMentioned{PostID: p.ID, PostTitle: postTitle(p),
 		CommentID: cm.ID, AuthorID: cm.AuthorID, AuthorName: author})
 	if err != nil {
 		return Comment{}, fmt.Errorf("posts.AddComment: %w", err)
@@ -223,7 +222,7 @@ func (c *Comments) Edit(ctx context.Context, actor auth.Principal, postID, comme
 	if err := c.Posts.checkImages(ctx, n.Body); err != nil {
 		return Comment{}, fmt.Errorf("posts.EditComment: %w", err)
 	}
-	html, err := content.Render(n.Body)
+	html, _, err := c.Posts.render(ctx, actor, p.SpaceID, n.Body)
 	if err != nil {
 		return Comment{}, fmt.Errorf("posts.EditComment: %w", err)
 	}

@@ -9,7 +9,6 @@ import (
 
 	"tribune/shared/audit"
 	"tribune/shared/auth"
-	"tribune/shared/content"
 	"tribune/shared/eventtypes"
 )
 
@@ -71,7 +70,7 @@ func (e *Editing) Edit(ctx context.Context, actor auth.Principal, postID string,
 	if err := e.Posts.checkImages(ctx, n.Body); err != nil {
 		return Post{}, fmt.Errorf("posts.Edit: %w", err)
 	}
-	html, err := content.Render(n.Body)
+	html, _, err := e.Posts.render(ctx, actor, p.SpaceID, n.Body)
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.Edit: %w", err)
 	}

@@ -170,8 +170,9 @@ type Spaces interface {
 	// Access returns the space's name and what the actor may do there, or a coded
 	// error: 404 for a space the actor may not know about.
 	Access(ctx context.Context, actor auth.Principal, spaceID string) (SpaceAccess, error)
-	// MayRead reports whether a member (by id) may read a space: mentions notify only them.
-	MayRead(ctx context.Context, memberID, spaceID string) (bool, error)
+	// Mentionable returns a mentioned member's name ("" if there is no such member) and
+	// whether they may read the space: mentions notify only those who may.
+	Mentionable(ctx context.Context, memberID, spaceID string) (string, bool, error)
 }
 
 // SpaceAccess is what a member may do in a space.
@@ -332,7 +333,7 @@ func (s *Service) Create(ctx context.Context, actor auth.Principal, spaceID stri
 	if err := s.checkImages(ctx, n.Body); err != nil {
 		return Post{}, fmt.Errorf("posts.Create: %w", err)
 	}
-	html, err := content.Render(n.Body)
+	html, readers, err := s.render(ctx, actor, spaceID, n.Body)
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.Create: %w", err)
 	}
@@ -362,7 +363,7 @@ func (s *Service) Create(ctx context.Context, actor auth.Principal, spaceID stri
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.Create: %w", err)
 	}
-	mentions, err := s.mentionEvents(ctx, actor, p.SpaceID, n.Body, eventtypes.MemberMentioned{PostID: p.ID, PostTitle: postTitle(p),
+	mentions, err := s.mentionEvents(readers, eventtypes.MemberMentioned{PostID: p.ID, PostTitle: postTitle(p),
 		AuthorID: p.AuthorID, AuthorName: author})
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.Create: %w", err)
@@ -393,24 +394,35 @@ func postTitle(p Post) string {
 	return p.Body
 }
 
-// mentionEvents returns a member.mentioned event for each member a text mentions who
-// may read the space (a mention never shows a post to someone who cannot see it).
-func (s *Service) mentionEvents(ctx context.Context, actor auth.Principal, spaceID, text string, base eventtypes.MemberMentioned) ([]eventtypes.Envelope, error) {
-	var out []eventtypes.Envelope
-	for _, id := range content.Mentions(text) {
-		if id == actor.MemberID {
-			continue
-		}
-		if len(out) == MaxMentions {
+// render turns a text into sanitized HTML with its mentions shown by name, and says
+// which mentioned members may read the space (at most MaxMentions are looked up; a
+// mention never shows a post to someone who cannot see it).
+func (s *Service) render(ctx context.Context, actor auth.Principal, spaceID, text string) (string, []string, error) {
+	names := map[string]string{}
+	var readers []string
+	for i, id := range content.Mentions(text) {
+		if i == MaxMentions {
 			break
 		}
-		ok, err := s.Spaces.MayRead(ctx, id, spaceID)
+		name, mayRead, err := s.Spaces.Mentionable(ctx, id, spaceID)
 		if err != nil {
-			return nil, err
+			return "", nil, err
 		}
-		if !ok {
-			continue
+		if name != "" {
+			names[id] = name
 		}
+		if mayRead && id != actor.MemberID {
+			readers = append(readers, id)
+		}
+	}
+	html, err := content.RenderMentions(text, names)
+	return html, readers, err
+}
+
+// mentionEvents returns a member.mentioned event for each reader a text mentions.
+func (s *Service) mentionEvents(readers []string, base eventtypes.MemberMentioned) ([]eventtypes.Envelope, error) {
+	out := make([]eventtypes.Envelope, 0, len(readers))
+	for _, id := range readers {
 		meta := eventtypes.NewMeta(s.Now())
 		evt := base
 		evt.Meta, evt.MemberID = meta, id
