@@ -171,7 +171,7 @@ export function Admin(props: { lang: Lang; member: Member }) {
 
 function SpaceSettingsForm(props: { lang: Lang }) {
   const s = strings[props.lang];
-  const [groups, setGroups] = useState(false);
+  const [groups, setGroups] = useState<boolean>();
   const [saved, setSaved] = useState(false);
   const [error, fail, clear] = useError();
   useEffect(() => {
@@ -182,7 +182,7 @@ function SpaceSettingsForm(props: { lang: Lang }) {
     clear();
     setSaved(false);
     try {
-      setGroups((await api.saveSpaceSettings(groups)).membersCreateGroups);
+      setGroups((await api.saveSpaceSettings(!!groups)).membersCreateGroups);
       setSaved(true);
     } catch (err) {
       fail(err);
@@ -192,7 +192,13 @@ function SpaceSettingsForm(props: { lang: Lang }) {
     <form class="section" onSubmit={submit} aria-labelledby="space-settings-title">
       <h2 id="space-settings-title">{s.spaceSettingsTitle}</h2>
       <label class="choice">
-        <input type="checkbox" checked={groups} onChange={(e) => setGroups((e.currentTarget as HTMLInputElement).checked)} /> {s.membersCreateGroups}
+        <input
+          type="checkbox"
+          disabled={groups === undefined}
+          checked={!!groups}
+          onChange={(e) => setGroups((e.currentTarget as HTMLInputElement).checked)}
+        />{' '}
+        {s.membersCreateGroups}
       </label>
       <Problem lang={props.lang} code={error} />
       <Done show={saved} text={s.saved} />
@@ -203,7 +209,7 @@ function SpaceSettingsForm(props: { lang: Lang }) {
 
 function RulesForm(props: { lang: Lang }) {
   const s = strings[props.lang];
-  const [text, setText] = useState('');
+  const [text, setText] = useState<string>();
   const [version, setVersion] = useState<number>();
   const [error, fail, clear] = useError();
   useEffect(() => {
@@ -213,7 +219,7 @@ function RulesForm(props: { lang: Lang }) {
     e.preventDefault();
     clear();
     try {
-      setVersion((await api.saveRules(text)).version);
+      setVersion((await api.saveRules(text ?? '')).version);
     } catch (err) {
       fail(err);
     }
@@ -222,7 +228,13 @@ function RulesForm(props: { lang: Lang }) {
     <form class="section" onSubmit={submit} aria-labelledby="rules-edit-title">
       <h2 id="rules-edit-title">{s.rulesEditTitle}</h2>
       <label for="rules-text">{s.rulesText}</label>
-      <textarea id="rules-text" rows={8} value={text} onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)} />
+      <textarea
+        id="rules-text"
+        rows={8}
+        disabled={text === undefined}
+        value={text ?? ''}
+        onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)}
+      />
       <Problem lang={props.lang} code={error} />
       <Done show={version !== undefined} text={version !== undefined ? s.rulesSaved(version) : ''} />
       <button type="submit">{s.saveRules}</button>
@@ -233,10 +245,16 @@ function RulesForm(props: { lang: Lang }) {
 function AccessForm(props: { lang: Lang }) {
   const s = strings[props.lang];
   const [settings, setSettings] = useState<Settings>({ accessMode: 'open' });
+  // The form stays disabled until the current settings are in, so a choice made
+  // meanwhile is not overwritten by them.
+  const [loaded, setLoaded] = useState(false);
   const [saved, setSaved] = useState(false);
   const [error, fail, clear] = useError();
   useEffect(() => {
-    api.community().then(setSettings, fail);
+    api.community().then((st) => {
+      setSettings(st);
+      setLoaded(true);
+    }, fail);
   }, []);
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -254,7 +272,7 @@ function AccessForm(props: { lang: Lang }) {
   return (
     <form class="section" onSubmit={submit} aria-labelledby="access-title">
       <h2 id="access-title">{s.accessTitle}</h2>
-      <fieldset>
+      <fieldset disabled={!loaded}>
         <legend>{s.accessMode}</legend>
         {(['open', 'invite', 'hybrid'] as const).map((m) => (
           <label class="choice" key={m}>
