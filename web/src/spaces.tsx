@@ -423,6 +423,61 @@ function RulesGate(props: { lang: Lang; onAccepted: () => void }) {
 
 const val = (e: Event) => (e.currentTarget as HTMLInputElement).value;
 
+// MentionPicker finds a member by name and hands back their mention (@m_<id>), which
+// the server renders as their name.
+function MentionPicker(props: { lang: Lang; id: string; onMention: (md: string) => void }) {
+  const s = strings[props.lang];
+  const [query, setQuery] = useState('');
+  const [found, setFound] = useState<{ id: string; displayName: string }[]>();
+  const search = async () => {
+    if (!query.trim()) return;
+    try {
+      setFound((await api.directory({ q: query.trim() })).members);
+    } catch {
+      setFound([]);
+    }
+  };
+  return (
+    <div class="mention">
+      <label for={props.id}>{s.mentionSomeone}</label>
+      <input
+        id={props.id}
+        value={query}
+        onInput={(e) => setQuery((e.currentTarget as HTMLInputElement).value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') {
+            e.preventDefault();
+            search();
+          }
+        }}
+      />
+      <button type="button" class="secondary small" onClick={search}>
+        {s.search}
+      </button>
+      {found && (
+        <ul class="list">
+          {found.length === 0 && <li class="muted">{s.noMatch}</li>}
+          {found.map((m) => (
+            <li key={m.id}>
+              <button
+                type="button"
+                class="secondary small"
+                onClick={() => {
+                  props.onMention(`@${m.id}`);
+                  setFound(undefined);
+                  setQuery('');
+                }}
+              >
+                {s.mentionName(m.displayName)}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
 // ImagePicker uploads an image straight to storage and hands back its Markdown.
 function ImagePicker(props: { lang: Lang; id: string; onMarkdown: (md: string) => void }) {
   const s = strings[props.lang];
@@ -533,6 +588,7 @@ function Composer(props: { lang: Lang; spaceId: string; staff: boolean; onPosted
       )}
       <label for="c-body">{s.postBody}</label>
       <textarea id="c-body" rows={5} value={body} onInput={(e) => setBody(val(e))} />
+      <MentionPicker lang={props.lang} id="c-mention" onMention={(md) => setBody((b) => (b ? `${b} ${md} ` : `${md} `))} />
       <ImagePicker lang={props.lang} id="c-image" onMarkdown={(md) => setBody((b) => (b ? `${b}\n\n${md}` : md))} />
       <Problem lang={props.lang} code={error} />
       <button type="submit">{s.publish}</button>
