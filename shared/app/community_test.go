@@ -338,6 +338,10 @@ func TestReportsQueueAndModeration(t *testing.T) {
 	if n := c.inbox(ann, notifications.KindWarning); n.Detail != "No ads, please." {
 		t.Fatalf("warning: %+v", n)
 	}
+	// Suspending the author is logged too.
+	if status, body := c.call(mod, "POST", "/api/members/m_ann/suspend", `{"days":3,"reason":"spam"}`, nil); status != 200 {
+		t.Fatalf("suspend: %d %s", status, body)
+	}
 	if status, _ := c.call(bob, "GET", "/api/moderation/audit", "", nil); status != 403 {
 		t.Fatalf("a member reads the audit log: %d", status)
 	}
@@ -347,7 +351,7 @@ func TestReportsQueueAndModeration(t *testing.T) {
 	for _, e := range log.Entries {
 		actions = append(actions, e.Action)
 	}
-	if got := strings.Join(actions, ","); got != "member.warn,post.move,post.lock,post.restore,post.hide" {
+	if got := strings.Join(actions, ","); got != "member.suspend,member.warn,post.move,post.lock,post.restore,post.hide" || log.Entries[0].Reason != "spam" {
 		t.Fatalf("audit log, newest first: %s", got)
 	}
 	waitFor(t, "reports counted", func() bool {

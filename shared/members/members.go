@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"tribune/shared/audit"
 
 	"tribune/shared/auth"
 	"tribune/shared/errs"
@@ -133,8 +134,9 @@ type Store interface {
 	DeleteAllSessions(ctx context.Context, memberID string) error
 	// SetRoles replaces a member's roles.
 	SetRoles(ctx context.Context, memberID string, roles []string) (Member, error)
-	// SetStatus changes a member's status (until matters for suspensions).
-	SetStatus(ctx context.Context, memberID, status string, until *time.Time) (Member, error)
+	// ModerateMember changes a member's status (until matters for suspensions) and
+	// writes the moderator's audit entry, in one transaction.
+	ModerateMember(ctx context.Context, memberID, status string, until *time.Time, entry audit.Entry) (Member, error)
 	// UpdateProfile replaces a member's profile, its directory entry and tag entries.
 	UpdateProfile(ctx context.Context, memberID string, p Profile) (Member, error)
 	GetStaffFields(ctx context.Context, memberID string) (StaffFields, error)

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"time"
+	"tribune/shared/audit"
 
 	"tribune/shared/auth"
 	"tribune/shared/errs"
@@ -260,7 +261,10 @@ func (s *Service) Moderate(ctx context.Context, actor auth.Principal, memberID s
 	case days < 0:
 		status = StatusBanned
 	}
-	m, err := s.Store.SetStatus(ctx, memberID, status, until)
+	action := map[string]string{StatusActive: "member.reinstate", StatusSuspended: "member.suspend", StatusBanned: "member.ban"}[status]
+	entry := audit.Entry{At: s.Now().UTC(), ActorID: actor.MemberID, Action: action, TargetType: "member", TargetID: memberID,
+		SubjectID: memberID, Reason: reason}
+	m, err := s.Store.ModerateMember(ctx, memberID, status, until, entry)
 	if err != nil {
 		return Member{}, fmt.Errorf("members.Moderate %s: %w", memberID, err)
 	}

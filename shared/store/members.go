@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"tribune/shared/audit"
 	"tribune/shared/auth"
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
@@ -420,7 +421,33 @@ func (s *Store) SetRoles(ctx context.Context, memberID string, roles []string) (
 	return s.updateMember(ctx, "store.SetRoles", memberID, "SET #r = :r", map[string]string{"#r": "Roles"}, map[string]types.AttributeValue{":r": rv})
 }
 
-// SetStatus implements members.Store.
+// ModerateMember implements members.Store: the status change and its audit entry in
+// one transaction, then the member as it is now.
+func (s *Store) ModerateMember(ctx context.Context, memberID, status string, until *time.Time, entry audit.Entry) (members.Member, error) {
+	values := map[string]types.AttributeValue{":s": &types.AttributeValueMemberS{Value: status}}
+	expr := "SET #s = :s REMOVE SuspendedUntil"
+	if until != nil {
+		expr = "SET #s = :s, SuspendedUntil = :u"
+		values[":u"] = &types.AttributeValueMemberN{Value: epoch(*until)}
+	}
+	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
+		UpdateExpression: aws.String(expr), ConditionExpression: aws.String("attribute_exists(PK)"),
+		ExpressionAttributeNames: map[string]string{"#s": "Status"}, ExpressionAttributeValues: values}}
+	log, err := s.auditPut(entry)
+	if err != nil {
+		return members.Member{}, fmt.Errorf("store.ModerateMember: %w", err)
+	}
+	reasons, err := s.transact(ctx, []types.TransactWriteItem{update, log})
+	if conditionFailed(reasons, 0) {
+		return members.Member{}, fmt.Errorf("store.ModerateMember %s: %w", memberID, errs.ErrNotFound)
+	}
+	if err != nil {
+		return members.Member{}, fmt.Errorf("store.ModerateMember %s: %w", memberID, err)
+	}
+	return s.GetMember(ctx, memberID)
+}
+
+// SetStatus changes a member's status without an audit entry (tests and tools).
 func (s *Store) SetStatus(ctx context.Context, memberID, status string, until *time.Time) (members.Member, error) {
 	names := map[string]string{"#s": "Status"}
 	values := map[string]types.AttributeValue{":s": &types.AttributeValueMemberS{Value: status}}

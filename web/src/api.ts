@@ -272,8 +272,8 @@ export const api = {
   confirmAvatar: (key: string) => call<Member>('PUT', '/api/me/avatar', { key }),
   exportUrl: '/api/me/export',
   mySpaces: () => call<{ memberships: SpaceMembership[] }>('GET', '/api/spaces/mine'),
-  createSpace: (name: string, visibility: string, description: string, kind?: string) =>
-    call<Space>('POST', '/api/spaces', { name, visibility, description, ...(kind ? { kind } : {}) }),
+  createSpace: (name: string, visibility: string, description: string, kind?: string, icon?: string) =>
+    call<Space>('POST', '/api/spaces', { name, visibility, description, ...(kind ? { kind } : {}), ...(icon ? { icon } : {}) }),
   space: (id: string) =>
     call<{ space: Space; membership?: SpaceMembership; canPost: boolean; canModerate: boolean }>('GET', `/api/spaces/${encodeURIComponent(id)}`),
   spaceDirectory: () => call<{ spaces: Space[]; next?: string }>('GET', '/api/spaces'),

@@ -100,7 +100,7 @@ function App() {
   else if (path === '/me/profile')
     page = <EditProfile lang={lang} member={auth.member} onSaved={(member) => setAuth({ kind: 'member', member })} onDeleted={signedOut} />;
   else if (path === '/members') page = <Directory lang={lang} navigate={navigate} />;
-  else if (path.startsWith('/members/')) page = <MemberPage lang={lang} id={path.slice('/members/'.length)} viewer={auth.member} />;
+  else if (path.startsWith('/members/')) page = <MemberPage lang={lang} id={path.slice('/members/'.length)} viewer={auth.member} navigate={navigate} />;
   else if (path === '/admin' && isStaffInviter) page = <Admin lang={lang} member={auth.member} />;
   else if (path.startsWith('/spaces/'))
     page = <SpacePage lang={lang} id={path.slice('/spaces/'.length)} navigate={navigate} staff={staff} signedIn />;

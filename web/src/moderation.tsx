@@ -66,6 +66,15 @@ export function ModerationPage(props: { lang: Lang; navigate: Nav }) {
               <span class="muted">
                 {s.reportedBy(it.authorName, it.spaceName, it.reports, it.reasons.map((r) => s.reportReasons[r] ?? r).join(', '))}
               </span>
+              <a
+                href={`/members/${it.authorId}`}
+                onClick={(e) => {
+                  e.preventDefault();
+                  props.navigate(`/members/${it.authorId}`);
+                }}
+              >
+                {s.authorPage(it.authorName)}
+              </a>
               <span class="actions">
                 <button
                   type="button"

@@ -3,6 +3,7 @@ import { api, DirectoryEntry, Member, Profile, PublicProfile, StaffFields, uploa
 import { formatDate, Lang, langs, strings } from './i18n';
 import { codeOf, Done, Problem } from './ui';
 import { useFocusHeading } from './signin';
+import { MemberPosts } from './spaces';
 
 const staffRoles = ['admin', 'moderator', 'support', 'marketer'];
 const tags = (v: string) => v.split(',').map((t) => t.trim()).filter(Boolean);
@@ -191,7 +192,7 @@ export function Directory(props: { lang: Lang; navigate: (p: string) => void }) 
 
 // MemberPage is a member's public profile; staff also see their section, admins the
 // roles and moderators the moderation controls (the API enforces the same rules).
-export function MemberPage(props: { lang: Lang; id: string; viewer: Member }) {
+export function MemberPage(props: { lang: Lang; id: string; viewer: Member; navigate: (path: string) => void }) {
   const s = strings[props.lang];
   const heading = useFocusHeading();
   const [p, setP] = useState<PublicProfile>();
@@ -235,6 +236,7 @@ export function MemberPage(props: { lang: Lang; id: string; viewer: Member }) {
       {roles.some((r) => staffRoles.includes(r)) && <StaffSection lang={props.lang} id={p.id} />}
       {roles.includes('admin') && <RolesEditor lang={props.lang} profile={p} onChange={setP} />}
       {(roles.includes('admin') || roles.includes('moderator')) && p.id !== props.viewer.id && <Moderation lang={props.lang} id={p.id} />}
+      <MemberPosts lang={props.lang} id={p.id} navigate={props.navigate} />
     </>
   );
 }

@@ -149,12 +149,13 @@ function NewSpace(props: { lang: Lang; navigate: Nav; staff: boolean }) {
   const [description, setDescription] = useState('');
   const [visibility, setVisibility] = useState('public');
   const [kind, setKind] = useState(props.staff ? 'general' : 'project');
+  const [icon, setIcon] = useState('');
   const [error, setError] = useState<string>();
   const submit = async (e: Event) => {
     e.preventDefault();
     setError(undefined);
     try {
-      const sp = await api.createSpace(name, visibility, description, kind);
+      const sp = await api.createSpace(name, visibility, description, kind, icon);
       props.navigate(`/spaces/${sp.id}`);
     } catch (err) {
       setError(codeOf(err));
@@ -165,6 +166,8 @@ function NewSpace(props: { lang: Lang; navigate: Nav; staff: boolean }) {
       <h3 id="new-space-title">{s.newSpace}</h3>
       <label for="sp-name">{s.spaceName}</label>
       <input id="sp-name" maxLength={80} value={name} onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)} />
+      <label for="sp-icon">{s.spaceIcon}</label>
+      <input id="sp-icon" maxLength={4} value={icon} onInput={(e) => setIcon((e.currentTarget as HTMLInputElement).value)} />
       <label for="sp-desc">{s.spaceDescription}</label>
       <input id="sp-desc" maxLength={500} value={description} onInput={(e) => setDescription((e.currentTarget as HTMLInputElement).value)} />
       <label for="sp-vis">{s.visibility}</label>
@@ -195,6 +198,25 @@ function NewSpace(props: { lang: Lang; navigate: Nav; staff: boolean }) {
 
 type SpaceView = { space: Space; membership?: SpaceMembership; canPost: boolean; canModerate: boolean };
 const lists = ['posts', 'unanswered', 'ideas'] as const;
+
+// MemberPosts is what a member wrote, in the spaces the viewer may read.
+export function MemberPosts(props: { lang: Lang; id: string; navigate: Nav }) {
+  const s = strings[props.lang];
+  const stream = usePages((c) => api.memberPosts(props.id, c), [props.id]);
+  return (
+    <section class="section" aria-labelledby="member-posts-title">
+      <h2 id="member-posts-title">{s.memberPosts}</h2>
+      <Problem lang={props.lang} code={stream.error} />
+      {stream.posts && stream.posts.length === 0 && <p class="muted">{s.emptyList}</p>}
+      <PostList lang={props.lang} posts={stream.posts ?? []} navigate={props.navigate} />
+      {stream.next && (
+        <button type="button" class="secondary" onClick={() => stream.more(stream.next)}>
+          {s.more}
+        </button>
+      )}
+    </section>
+  );
+}
 
 // PublicSpaces lists the spaces visitors may look into (nothing when the community is
 // invite-only: the API answers 401 and the list stays empty).
