@@ -933,6 +933,7 @@ function Comments(props: { lang: Lang; post: Post; viewerId: string; onAccepted:
   const [replyTo, setReplyTo] = useState<Comment>();
   const [error, setError] = useState<string>();
   const [needsRules, setNeedsRules] = useState(false);
+  const [reported, setReported] = useState(false);
   const load = () => api.comments(props.post.id).then((r) => setList(r.comments), (err) => setError(codeOf(err)));
   useEffect(() => {
     load();
@@ -991,6 +992,9 @@ function Comments(props: { lang: Lang; post: Post; viewerId: string; onAccepted:
               {c.hidden ? s.restore : s.hide}
             </button>
           )}
+          {props.viewerId && c.authorId !== props.viewerId && (
+            <ReportForm lang={props.lang} postId={props.post.id} commentId={c.id} onReported={() => setReported(true)} />
+          )}
         </span>
       )}
     </>
@@ -998,6 +1002,7 @@ function Comments(props: { lang: Lang; post: Post; viewerId: string; onAccepted:
   return (
     <section class="section" aria-labelledby="comments-title">
       <h2 id="comments-title">{s.commentsTitle(list.filter((c) => !c.deleted).length)}</h2>
+      <Done show={reported} text={s.reported} />
       <ul class="list comments">
         {top.map((c) => (
           <li key={c.id} class={props.post.acceptedAnswer === c.id ? 'accepted' : undefined}>
