@@ -160,7 +160,27 @@ func NewTribuneStack(scope constructs.Construct, id string, s Settings, props *a
 	for _, r := range app.PostingRoutes(app.Deps{}) {
 		api.AddRoutes(&apigw.AddRoutesOptions{Path: jsii.String(r.Pattern), Methods: &[]apigw.HttpMethod{apigw.HttpMethod(r.Method)}, Integration: postingIntegration})
 	}
+	ticketing := fn("ticketing", "Customer support tickets and the support report (HTTP)", "TABLE_NAME", "PUBLIC_URL", "TRUSTED_PROXIES",
+		"CURSOR_SECRET_ARN", "AVATAR_BUCKET")
+	table.GrantReadWriteData(ticketing)
+	cursorSecret.GrantRead(ticketing, nil)
+	// Ticket attachments share the files bucket, under their own prefix.
+	avatars.GrantPut(ticketing, jsii.String("attachments/*"))
+	avatars.GrantRead(ticketing, jsii.String("attachments/*"))
+	ticketingIntegration := apigwint.NewHttpLambdaIntegration(jsii.String("TicketingIntegration"), ticketing, nil)
+	for _, r := range app.TicketingRoutes(app.Deps{}) {
+		api.AddRoutes(&apigw.AddRoutesOptions{Path: jsii.String(r.Pattern), Methods: &[]apigw.HttpMethod{apigw.HttpMethod(r.Method)}, Integration: ticketingIntegration})
+	}
 	configureStage(stack, api)
+
+	// The ticket sweeper: auto-close and missed targets, every 5 minutes. A failed run
+	// needs no dead-letter queue: the next run does the same work (it is idempotent).
+	sweep := fn("ticketsweep", "Scheduled: closes solved tickets after the delay, flags missed targets (ticket.sla_breached)", "TABLE_NAME")
+	table.GrantReadWriteData(sweep)
+	awsevents.NewRule(stack, jsii.String("TicketSweepSchedule"), &awsevents.RuleProps{
+		Schedule: awsevents.Schedule_Rate(awscdk.Duration_Minutes(jsii.Number(5))),
+		Targets:  &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(sweep, &awseventstargets.LambdaFunctionProps{RetryAttempts: jsii.Number(2)})},
+	})
 
 	publisher := fn("publisher", "Outbox publisher: table stream to EventBridge", "EVENT_BUS_NAME")
 	eventBus.GrantPutEventsTo(publisher, nil)
@@ -357,7 +377,7 @@ func newDistribution(stack awscdk.Stack, site, logs awss3.Bucket, api apigw.Http
 
 func newAlarmsAndDashboard(stack awscdk.Stack, fns map[string]awslambda.Function, dlqs []awssqs.Queue, api apigw.HttpApi) {
 	dash := cw.NewDashboard(stack, jsii.String("Dashboard"), nil)
-	names := []string{"registration", "invitations", "posting", "publisher", "notifications", "metrics", "feed"}
+	names := []string{"registration", "invitations", "posting", "ticketing", "ticketsweep", "publisher", "notifications", "metrics", "feed"}
 	var errWidgets, latency []cw.IMetric
 	for _, name := range names {
 		f := fns[name]

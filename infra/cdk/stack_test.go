@@ -128,8 +128,8 @@ func TestStack(t *testing.T) {
 				t.Errorf("function %v: runtime %v arch %v", p["Description"], p["Runtime"], p["Architectures"])
 			}
 		}
-		if ours != 7 {
-			t.Fatalf("%d Go functions, want registration, invitations, posting, publisher, notifications, metrics, feed", ours)
+		if ours != 9 {
+			t.Fatalf("%d Go functions, want registration, invitations, posting, ticketing, ticketsweep, publisher, notifications, metrics, feed", ours)
 		}
 		must(t, func() {
 			tpl.AllResourcesProperties(jsii.String("AWS::Logs::LogGroup"), &map[string]any{"RetentionInDays": 30})
@@ -138,6 +138,11 @@ func TestStack(t *testing.T) {
 
 	t.Run("every route of the routing table is a rule with a dead-letter queue", func(t *testing.T) {
 		rules := resources(t, tpl, "AWS::Events::Rule")
+		for id, r := range rules {
+			if _, routed := r["Properties"].(map[string]any)["EventPattern"]; !routed {
+				delete(rules, id) // schedules, not routes
+			}
+		}
 		if len(rules) != len(bus.Routes) {
 			t.Fatalf("%d rules, %d routes", len(rules), len(bus.Routes))
 		}
@@ -237,11 +242,11 @@ func TestStack(t *testing.T) {
 		}
 	})
 
-	t.Run("files bucket prefixes: avatars for registration, images for posting", func(t *testing.T) {
+	t.Run("files bucket prefixes: avatars for registration, images for posting, attachments for ticketing", func(t *testing.T) {
 		prefixes := map[string][]string{}
 		for id, p := range resources(t, tpl, "AWS::IAM::Policy") {
 			raw, _ := json.Marshal(p["Properties"])
-			for _, prefix := range []string{"/avatars/*", "/images/*"} {
+			for _, prefix := range []string{"/avatars/*", "/images/*", "/attachments/*"} {
 				if strings.Contains(string(raw), prefix) {
 					prefixes[id] = append(prefixes[id], prefix)
 				}
@@ -260,13 +265,24 @@ func TestStack(t *testing.T) {
 				if strings.Join(got, ",") != "/images/*" {
 					t.Errorf("posting reaches %v", got)
 				}
+			case strings.HasPrefix(id, "Fnticketing"):
+				found++
+				if strings.Join(got, ",") != "/attachments/*" {
+					t.Errorf("ticketing reaches %v", got)
+				}
 			default:
 				t.Errorf("%s reaches the files bucket: %v", id, got)
 			}
 		}
-		if found != 2 {
+		if found != 3 {
 			t.Errorf("files bucket grants: %v", prefixes)
 		}
+	})
+
+	t.Run("the ticket sweeper runs on a schedule", func(t *testing.T) {
+		must(t, func() {
+			tpl.HasResourceProperties(jsii.String("AWS::Events::Rule"), &map[string]any{"ScheduleExpression": "rate(5 minutes)"})
+		})
 	})
 
 	t.Run("each provider's secret is readable by the registration function only", func(t *testing.T) {

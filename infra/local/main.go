@@ -127,6 +127,14 @@ func run() error {
 		Checkpoints: &bus.FileCheckpoints{Path: filepath.Join(dataDir, "stream-checkpoints.json")}, Interval: 250 * time.Millisecond}
 	go func() { _ = poller.Run(ctx) }()
 
+	// The ticket sweeper runs as an EventBridge schedule in AWS; here, on a ticker
+	// (TICKET_SWEEP_INTERVAL, default 1m).
+	sweepEvery := time.Minute
+	if v, err := time.ParseDuration(os.Getenv("TICKET_SWEEP_INTERVAL")); err == nil && v > 0 {
+		sweepEvery = v
+	}
+	go sweepTickets(ctx, app.TicketSweep(st), sweepEvery)
+
 	// Avatars go to an in-process S3 server under /_s3/ (same origin, so the browser's
 	// presigned PUT needs no CORS), through the same blob code as in AWS.
 	fakeS3 := gofakes3.New(s3mem.New(), gofakes3.WithAutoBucket(true))
@@ -161,6 +169,22 @@ func run() error {
 	}
 	local.Wait()
 	return nil
+}
+
+// sweepTickets runs the ticket sweeper every interval until ctx ends.
+func sweepTickets(ctx context.Context, sweep func(context.Context) error, every time.Duration) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if err := sweep(ctx); err != nil {
+				slog.Error("ticket sweep failed", "err", err)
+			}
+		}
+	}
 }
 
 // devLinks prints the links of every message, so a person can finish a sign-in from

@@ -23,6 +23,7 @@ import (
 	"tribune/shared/social"
 	"tribune/shared/spaces"
 	"tribune/shared/store"
+	"tribune/shared/tickets"
 )
 
 // Version is reported by the health route and the API document.
@@ -150,6 +151,65 @@ func PostingRoutes(d Deps) []httpx.Route {
 	return append(routes, notifications.InboxHTTP{Store: d.Store, Now: time.Now}.Routes()...)
 }
 
+// ticketSpaces lets tickets ask spaces about customer spaces.
+type ticketSpaces struct{ spaces *spaces.Service }
+
+func (t ticketSpaces) Space(ctx context.Context, actor auth.Principal, spaceID string) (tickets.Space, error) {
+	acc, err := t.spaces.AccessOf(ctx, actor, spaceID)
+	if err != nil {
+		return tickets.Space{}, err
+	}
+	member := acc.Membership != nil && acc.Membership.Status == spaces.StatusActive
+	return tickets.Space{Name: acc.Space.Name, Customer: acc.Space.Kind == "customer", Member: member}, nil
+}
+
+// questions lets tickets read and mark community questions.
+type questions struct {
+	posts *posts.Service
+	store *store.Store
+}
+
+func (q questions) Question(ctx context.Context, actor auth.Principal, postID string) (tickets.Question, error) {
+	p, err := q.posts.Get(ctx, actor, postID)
+	if err != nil {
+		return tickets.Question{}, err
+	}
+	if p.Kind != posts.KindQuestion {
+		return tickets.Question{}, posts.ErrNotQuestion
+	}
+	return tickets.Question{ID: p.ID, Title: p.Title, Body: p.Body, AuthorID: p.AuthorID, AuthorName: p.AuthorName}, nil
+}
+
+func (q questions) LinkTicket(ctx context.Context, postID, ticketID string, number int64) error {
+	return q.store.LinkTicket(ctx, postID, ticketID, number)
+}
+
+// TicketingRoutes are the routes the ticketing function serves.
+func TicketingRoutes(d Deps) []httpx.Route {
+	sp := &spaces.Service{Store: d.Store, Now: time.Now}
+	ps := &posts.Service{Store: d.Store, Spaces: spaceAccess{spaces: sp, store: d.Store}, Now: time.Now}
+	svc := &tickets.Service{Store: d.Store, Spaces: ticketSpaces{sp}, Now: time.Now}
+	if d.Files != nil {
+		svc.Files = d.Files
+	}
+	routes := tickets.HTTP{Service: svc, Questions: questions{posts: ps, store: d.Store}}.Routes()
+	return append(routes, metrics.HTTP{Service: &metrics.Service{Store: d.Store, Values: d.Store, Now: time.Now}}.Routes()...)
+}
+
+// TicketingHandler is the ticketing function's HTTP handler.
+func TicketingHandler(d Deps) (http.Handler, error) {
+	return Handler(d.Config, sessions(d.Store), TicketingRoutes(d))
+}
+
+// TicketSweep is the scheduled job: auto-close solved tickets, flag missed targets.
+func TicketSweep(st *store.Store) func(ctx context.Context) error {
+	svc := &tickets.Service{Store: st, Now: time.Now}
+	return func(ctx context.Context) error {
+		_, _, err := svc.Sweep(ctx)
+		return err
+	}
+}
+
 // PostingHandler is the posting function's HTTP handler.
 func PostingHandler(d Deps) (http.Handler, error) {
 	return Handler(d.Config, sessions(d.Store), PostingRoutes(d))
@@ -158,7 +218,8 @@ func PostingHandler(d Deps) (http.Handler, error) {
 // AllRoutes are every function's routes: the local runtime mounts them on one mux.
 func AllRoutes(d Deps) []httpx.Route {
 	routes := append(RegistrationRoutes(d), InvitationsRoutes(d)...)
-	return append(routes, PostingRoutes(d)...)
+	routes = append(routes, PostingRoutes(d)...)
+	return append(routes, TicketingRoutes(d)...)
 }
 
 // LocalHandler serves every function's routes in one process.
@@ -198,31 +259,40 @@ func trustedOrigins(cfg config.Config) []string {
 func Handlers(cfg config.Config, st *store.Store, sender mail.Sender) map[string]map[string]bus.Handler {
 	notes := notifications.NewService(st, sender, cfg.PublicURL)
 	activity := &notifications.Activity{Service: notes, Store: st}
-	counts := &metrics.Service{Store: st, Now: time.Now}
+	counts := &metrics.Service{Store: st, Values: st, Now: time.Now}
 	feed := &posts.Feed{Store: st}
 	return map[string]map[string]bus.Handler{
 		bus.ConsumerNotifications: {
-			eventtypes.MemberRegisteredType:  notes.OnMemberRegistered,
-			eventtypes.InvitationCreatedType: notes.OnInvitationCreated,
-			eventtypes.CommentCreatedType:    activity.OnCommentCreated,
-			eventtypes.AnswerAcceptedType:    activity.OnAnswerAccepted,
-			eventtypes.MemberMentionedType:   activity.OnMemberMentioned,
-			eventtypes.IdeaStatusChangedType: activity.OnIdeaStatusChanged,
-			eventtypes.ContentReportedType:   activity.OnContentReported,
-			eventtypes.MemberWarnedType:      activity.OnMemberWarned,
-			eventtypes.SpaceInvitedType:      activity.OnSpaceInvited,
+			eventtypes.MemberRegisteredType:    notes.OnMemberRegistered,
+			eventtypes.InvitationCreatedType:   notes.OnInvitationCreated,
+			eventtypes.CommentCreatedType:      activity.OnCommentCreated,
+			eventtypes.AnswerAcceptedType:      activity.OnAnswerAccepted,
+			eventtypes.MemberMentionedType:     activity.OnMemberMentioned,
+			eventtypes.IdeaStatusChangedType:   activity.OnIdeaStatusChanged,
+			eventtypes.ContentReportedType:     activity.OnContentReported,
+			eventtypes.MemberWarnedType:        activity.OnMemberWarned,
+			eventtypes.SpaceInvitedType:        activity.OnSpaceInvited,
+			eventtypes.TicketOpenedType:        activity.OnTicketOpened,
+			eventtypes.TicketRepliedType:       activity.OnTicketReplied,
+			eventtypes.TicketStatusChangedType: activity.OnTicketStatusChanged,
+			eventtypes.TicketAssignedType:      activity.OnTicketAssigned,
+			eventtypes.TicketSLABreachedType:   activity.OnTicketSLABreached,
 		},
 		bus.ConsumerMetrics: {
-			eventtypes.MemberRegisteredType:   counts.OnMemberRegistered,
-			eventtypes.InvitationCreatedType:  counts.OnInvitationCreated,
-			eventtypes.InvitationAcceptedType: counts.OnInvitationAccepted,
-			eventtypes.MemberDeletedType:      counts.OnMemberDeleted,
-			eventtypes.PostCreatedType:        counts.OnPostCreated,
-			eventtypes.CommentCreatedType:     counts.OnCommentCreated,
-			eventtypes.AnswerAcceptedType:     counts.OnAnswerAccepted,
-			eventtypes.IdeaVotedType:          counts.OnIdeaVoted,
-			eventtypes.PollVotedType:          counts.OnPollVoted,
-			eventtypes.ContentReportedType:    counts.OnContentReported,
+			eventtypes.MemberRegisteredType:    counts.OnMemberRegistered,
+			eventtypes.InvitationCreatedType:   counts.OnInvitationCreated,
+			eventtypes.InvitationAcceptedType:  counts.OnInvitationAccepted,
+			eventtypes.MemberDeletedType:       counts.OnMemberDeleted,
+			eventtypes.PostCreatedType:         counts.OnPostCreated,
+			eventtypes.CommentCreatedType:      counts.OnCommentCreated,
+			eventtypes.AnswerAcceptedType:      counts.OnAnswerAccepted,
+			eventtypes.IdeaVotedType:           counts.OnIdeaVoted,
+			eventtypes.PollVotedType:           counts.OnPollVoted,
+			eventtypes.ContentReportedType:     counts.OnContentReported,
+			eventtypes.TicketOpenedType:        counts.OnTicketOpened,
+			eventtypes.TicketRepliedType:       counts.OnTicketReplied,
+			eventtypes.TicketStatusChangedType: counts.OnTicketStatusChanged,
+			eventtypes.TicketRatedType:         counts.OnTicketRated,
 		},
 		// The feed fans posts out to home streams and takes moderated ones back.
 		bus.ConsumerFeed: {

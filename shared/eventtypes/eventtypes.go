@@ -85,6 +85,12 @@ var Catalog = []Definition{
 	{SourcePosts, MemberWarnedType, "A moderator warned a member.", func() any { return &MemberWarned{} }},
 	{SourcePosts, PostModeratedType, "A post was hidden, restored, deleted or moved.", func() any { return &PostModerated{} }},
 	{SourceSpaces, SpaceInvitedType, "A member was invited into a space.", func() any { return &SpaceInvited{} }},
+	{SourceTickets, TicketOpenedType, "A ticket was opened in a customer space.", func() any { return &TicketOpened{} }},
+	{SourceTickets, TicketRepliedType, "A public reply was added to a ticket.", func() any { return &TicketReplied{} }},
+	{SourceTickets, TicketAssignedType, "A ticket was assigned.", func() any { return &TicketAssigned{} }},
+	{SourceTickets, TicketStatusChangedType, "A ticket changed status.", func() any { return &TicketStatusChanged{} }},
+	{SourceTickets, TicketSLABreachedType, "A ticket missed a target.", func() any { return &TicketSLABreached{} }},
+	{SourceTickets, TicketRatedType, "The requester rated a solved ticket.", func() any { return &TicketRated{} }},
 }
 
 // NewEnvelope wraps a payload for the outbox.
@@ -309,4 +315,101 @@ type SpaceInvited struct {
 	MemberID    string `json:"memberId"`
 	InviterID   string `json:"inviterId"`
 	InviterName string `json:"inviterName"`
+}
+
+// Source and detail types of tickets. No ticket event ever carries an internal note:
+// internal notes publish none.
+const (
+	SourceTickets           = "tribune.tickets"
+	TicketOpenedType        = "ticket.opened"
+	TicketRepliedType       = "ticket.replied"
+	TicketAssignedType      = "ticket.assigned"
+	TicketStatusChangedType = "ticket.status_changed"
+	TicketSLABreachedType   = "ticket.sla_breached"
+	TicketRatedType         = "ticket.rated"
+)
+
+// TicketOpened: a customer (or an agent for them) opened a ticket.
+type TicketOpened struct {
+	Meta
+	TicketID            string    `json:"ticketId"`
+	Number              int64     `json:"number"`
+	SpaceID             string    `json:"spaceId"`
+	SpaceName           string    `json:"spaceName"`
+	Subject             string    `json:"subject"`
+	Severity            string    `json:"severity"`
+	RequesterID         string    `json:"requesterId"`
+	RequesterName       string    `json:"requesterName"`
+	FirstResponseDue    time.Time `json:"firstResponseDue"`
+	FirstResponseTarget int64     `json:"firstResponseTargetSeconds"`
+}
+
+// TicketReplied: a public reply was added (never an internal note).
+type TicketReplied struct {
+	Meta
+	TicketID    string `json:"ticketId"`
+	Number      int64  `json:"number"`
+	SpaceID     string `json:"spaceId"`
+	Subject     string `json:"subject"`
+	ReplyID     string `json:"replyId"`
+	AuthorID    string `json:"authorId"`
+	AuthorName  string `json:"authorName"`
+	FromAgent   bool   `json:"fromAgent"`
+	RequesterID string `json:"requesterId"`
+	AssigneeID  string `json:"assigneeId"`
+	Excerpt     string `json:"excerpt"`
+	// FirstResponseSeconds is set on the first public agent reply.
+	FirstResponseSeconds float64 `json:"firstResponseSeconds"`
+}
+
+// TicketAssigned: an agent assigned a ticket (AssigneeID empty: unassigned).
+type TicketAssigned struct {
+	Meta
+	TicketID     string `json:"ticketId"`
+	Number       int64  `json:"number"`
+	SpaceID      string `json:"spaceId"`
+	Subject      string `json:"subject"`
+	AssigneeID   string `json:"assigneeId"`
+	AssigneeName string `json:"assigneeName"`
+	AssignedBy   string `json:"assignedBy"`
+}
+
+// TicketStatusChanged: a ticket moved (ChangedBy empty: the auto-close job).
+type TicketStatusChanged struct {
+	Meta
+	TicketID    string `json:"ticketId"`
+	Number      int64  `json:"number"`
+	SpaceID     string `json:"spaceId"`
+	Subject     string `json:"subject"`
+	From        string `json:"from"`
+	To          string `json:"to"`
+	ChangedBy   string `json:"changedBy"`
+	RequesterID string `json:"requesterId"`
+	AssigneeID  string `json:"assigneeId"`
+	Reopened    bool   `json:"reopened"`
+	// ResolutionSeconds is set when the ticket is solved.
+	ResolutionSeconds float64 `json:"resolutionSeconds"`
+}
+
+// TicketSLABreached: a ticket missed its first-response or resolution target.
+type TicketSLABreached struct {
+	Meta
+	TicketID   string    `json:"ticketId"`
+	Number     int64     `json:"number"`
+	SpaceID    string    `json:"spaceId"`
+	Subject    string    `json:"subject"`
+	Severity   string    `json:"severity"`
+	Target     string    `json:"target"`
+	Due        time.Time `json:"due"`
+	AssigneeID string    `json:"assigneeId"`
+}
+
+// TicketRated: the requester rated a solved ticket.
+type TicketRated struct {
+	Meta
+	TicketID   string `json:"ticketId"`
+	Number     int64  `json:"number"`
+	SpaceID    string `json:"spaceId"`
+	Good       bool   `json:"good"`
+	AssigneeID string `json:"assigneeId"`
 }

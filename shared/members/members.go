@@ -51,6 +51,8 @@ type Member struct {
 	HasAvatar bool     `json:"hasAvatar"`
 	// RulesAccepted is the version of the community rules the member last accepted.
 	RulesAccepted int `json:"rulesAccepted"`
+	// ActivityEmails: activity notifications come by email too (the default).
+	ActivityEmails bool `json:"activityEmails"`
 	// AvatarKey is the avatar's object key in the avatars bucket.
 	AvatarKey string `json:"-"`
 }
@@ -137,6 +139,8 @@ type Store interface {
 	// ModerateMember changes a member's status (until matters for suspensions) and
 	// writes the moderator's audit entry, in one transaction.
 	ModerateMember(ctx context.Context, memberID, status string, until *time.Time, entry audit.Entry) (Member, error)
+	// SetPreferences saves a member's notification choices.
+	SetPreferences(ctx context.Context, memberID string, p Preferences) (Member, error)
 	// UpdateProfile replaces a member's profile, its directory entry and tag entries.
 	UpdateProfile(ctx context.Context, memberID string, p Profile) (Member, error)
 	GetStaffFields(ctx context.Context, memberID string) (StaffFields, error)

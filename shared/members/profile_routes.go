@@ -12,6 +12,9 @@ import (
 // profileRoutes are profiles, the staff section and the directory.
 func (h HTTP) profileRoutes() []httpx.Route {
 	return []httpx.Route{
+		{Method: "PUT", Pattern: "/api/me/preferences", Tag: "members", Action: policy.SignedIn, Handler: h.savePreferences, Request: Preferences{},
+			Summary:   "Choose whether activity (replies, mentions, tickets...) also comes by email; the in-app inbox always has it.",
+			Responses: httpx.Answers(200, "The member", Member{}, nil)},
 		{Method: "PUT", Pattern: "/api/me/profile", Tag: "members", Action: policy.SignedIn, Handler: h.updateProfile, Request: Profile{},
 			Summary:   "Replace the signed-in member's profile: display name, bio, expertise and interest tags, company, location, links, language.",
 			Responses: httpx.Answers(200, "Done", Member{}, map[int]string{400: "A field is too long or malformed"})},
@@ -77,4 +80,20 @@ func (h HTTP) saveStaffFields(w http.ResponseWriter, r *http.Request) {
 	me, _ := auth.PrincipalFrom(r.Context())
 	out, err := h.Service.SaveStaffFields(r.Context(), me.MemberID, r.PathValue("id"), f)
 	httpx.Reply(w, r, http.StatusOK, out, err)
+}
+
+// Preferences are a member's choices about notifications.
+type Preferences struct {
+	ActivityEmails bool `json:"activityEmails"`
+}
+
+func (h HTTP) savePreferences(w http.ResponseWriter, r *http.Request) {
+	var p Preferences
+	if err := httpx.DecodeJSON(r, &p); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	actor, _ := auth.PrincipalFrom(r.Context())
+	m, err := h.Service.Store.SetPreferences(r.Context(), actor.MemberID, p)
+	httpx.Reply(w, r, http.StatusOK, m, err)
 }

@@ -44,8 +44,9 @@ type Store interface {
 
 // Service counts.
 type Service struct {
-	Store Store
-	Now   func() time.Time
+	Store  Store
+	Values ValueStore
+	Now    func() time.Time
 }
 
 // Day is the key of a daily counter.

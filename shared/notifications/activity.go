@@ -44,6 +44,9 @@ type Notification struct {
 	PostTitle string `json:"postTitle,omitempty"`
 	CommentID string `json:"commentId,omitempty"`
 	SpaceID   string `json:"spaceId,omitempty"`
+	TicketID  string `json:"ticketId,omitempty"`
+	// TicketNumber is the ticket's number, as customers know it.
+	TicketNumber int64 `json:"ticketNumber,omitempty"`
 	// Detail is the new status of an idea, a report's reason or a warning's text.
 	Detail string    `json:"detail,omitempty"`
 	At     time.Time `json:"at"`
@@ -63,6 +66,8 @@ type Recipient struct {
 	Email, Name, Locale string
 	// Active is false for deleted, banned or unknown members: they get nothing.
 	Active bool
+	// Emails: the member wants activity by email too (their preference; the inbox always).
+	Emails bool
 }
 
 // InboxStore keeps notifications.
@@ -74,9 +79,11 @@ type InboxStore interface {
 	Inbox(ctx context.Context, memberID, cursor string, limit int) ([]Notification, string, time.Time, error)
 	MarkRead(ctx context.Context, memberID string, at time.Time) error
 	Recipient(ctx context.Context, memberID string) (Recipient, error)
-	// Voters lists who voted on a post; SpaceModeratorIDs who moderates a space.
+	// Voters lists who voted on a post; SpaceModeratorIDs who moderates a space;
+	// RoleHolderIDs who holds staff roles.
 	Voters(ctx context.Context, postID string) ([]string, error)
 	SpaceModeratorIDs(ctx context.Context, spaceID string) ([]string, error)
+	RoleHolderIDs(ctx context.Context, roles ...string) ([]string, error)
 }
 
 // Activity tells members what happened around them: in their inbox and by email.
@@ -106,15 +113,27 @@ func (a *Activity) notifyOne(ctx context.Context, meta eventtypes.Meta, n Notifi
 	if err := a.Store.PutNotification(ctx, n, meta.OccurredAt.Add(InboxKept)); err != nil {
 		return err
 	}
+	if !to.Emails {
+		return nil
+	}
 	link := a.Service.PublicURL + "/"
 	switch {
+	case n.TicketID != "":
+		link = a.Service.PublicURL + "/tickets/" + n.TicketID
 	case n.PostID != "":
 		link = a.Service.PublicURL + "/posts/" + n.PostID
 	case n.SpaceID != "":
 		link = a.Service.PublicURL + "/spaces/" + n.SpaceID
 	}
+	detail := n.Detail
+	switch n.Kind {
+	case KindTicketStatus, KindTicketBreached:
+		detail = label(to.Locale, n.Detail)
+	case KindTicketAck:
+		detail = humanDuration(to.Locale, n.Detail)
+	}
 	msg, err := a.Service.Templates.Render("activity", to.Locale, to.Email, map[string]any{
-		"Name": to.Name, "Kind": n.Kind, "Actor": n.ActorName, "Post": n.PostTitle, "Detail": n.Detail, "Link": link})
+		"Name": to.Name, "Kind": n.Kind, "Actor": n.ActorName, "Post": n.PostTitle, "Detail": detail, "Number": n.TicketNumber, "Link": link})
 	if err != nil {
 		return err
 	}
@@ -123,6 +142,24 @@ func (a *Activity) notifyOne(ctx context.Context, meta eventtypes.Meta, n Notifi
 	}
 	slog.InfoContext(ctx, "activity notified", "event_id", meta.EventID, "kind", n.Kind, "member_id", memberID, "to", logx.Email(to.Email))
 	return nil
+}
+
+// labels name ticket statuses and targets in mail, by language.
+var labels = map[string]map[string]string{
+	"en": {"new": "new", "open": "open", "pending_customer": "waiting for your answer", "on_hold": "on hold", "solved": "solved",
+		"closed": "closed", "first_response": "first response", "resolution": "resolution"},
+	"fr": {"new": "nouveau", "open": "ouvert", "pending_customer": "en attente de votre réponse", "on_hold": "en attente", "solved": "résolu",
+		"closed": "fermé", "first_response": "première réponse", "resolution": "résolution"},
+}
+
+func label(locale, code string) string {
+	if l, ok := labels[locale][code]; ok {
+		return l
+	}
+	if l, ok := labels["en"][code]; ok {
+		return l
+	}
+	return code
 }
 
 func except(ids []string, skip string) []string {

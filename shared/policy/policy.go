@@ -54,6 +54,10 @@ const (
 	ContentModerate Action = "content.moderate"
 	// ModerationAudit: read the log of moderator actions.
 	ModerationAudit Action = "moderation.audit"
+	// TicketsWork: the support queue, internal notes, assigning, the support metrics.
+	TicketsWork Action = "tickets.work"
+	// SupportSettings: products, targets and the auto-close delay.
+	SupportSettings Action = "support.settings"
 )
 
 // grants is the permission table: the roles allowed each action.
@@ -72,6 +76,8 @@ var grants = map[Action][]string{
 	IdeasStatus:            StaffRoles,
 	ContentModerate:        {RoleAdmin, RoleModerator},
 	ModerationAudit:        StaffRoles,
+	TicketsWork:            {RoleAdmin, RoleSupport},
+	SupportSettings:        {RoleAdmin},
 }
 
 // Actions lists every action that needs a role, for docs and tests.

@@ -19,6 +19,8 @@ func TestPermissionTable(t *testing.T) {
 		IdeasStatus:            {RoleAdmin: true, RoleModerator: true, RoleSupport: true, RoleMarketer: true},
 		ContentModerate:        {RoleAdmin: true, RoleModerator: true},
 		ModerationAudit:        {RoleAdmin: true, RoleModerator: true, RoleSupport: true, RoleMarketer: true},
+		TicketsWork:            {RoleAdmin: true, RoleSupport: true},
+		SupportSettings:        {RoleAdmin: true},
 	}
 	if len(want) != len(Actions()) {
 		t.Fatalf("%d actions in the table, %d here", len(Actions()), len(want))

@@ -83,6 +83,10 @@ type Post struct {
 	Locked    bool           `json:"locked,omitempty"`
 	Deleted   bool           `json:"deleted,omitempty"`
 	EditedAt  *time.Time     `json:"editedAt,omitempty"`
+	// TicketID and TicketNumber link a question to the support ticket made from it
+	// (shown to its author and support agents only).
+	TicketID     string `json:"ticketId,omitempty"`
+	TicketNumber int64  `json:"ticketNumber,omitempty"`
 
 	// What the viewer did and may do; not stored.
 	MyVote      string   `json:"myVote,omitempty" dynamodbav:"-"`
@@ -506,6 +510,9 @@ func (s *Service) Get(ctx context.Context, actor auth.Principal, id string) (Pos
 	}
 	if p.Kind == KindPoll && p.MyVote == "" && !p.Closed(s.Now()) {
 		p.Tally = nil
+	}
+	if p.AuthorID != actor.MemberID && !policy.Allowed(actor.Roles, policy.TicketsWork) {
+		p.TicketID, p.TicketNumber = "", 0
 	}
 	return p, nil
 }

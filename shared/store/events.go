@@ -128,3 +128,37 @@ func (s *Store) Counter(ctx context.Context, name, day string) (int64, error) {
 	}
 	return it.Count, nil
 }
+
+// valuesPK holds one day's measured values of a metric, one item per key.
+func valuesPK(name, day string) string { return "VALUES#" + name + "#" + day }
+
+// SetValue implements metrics.ValueStore.
+func (s *Store) SetValue(ctx context.Context, name, day, key string, value float64) error {
+	item, err := attributevalue.MarshalMap(map[string]any{AttrPK: valuesPK(name, day), AttrSK: key, AttrType: "MetricValue", "Value": value})
+	if err != nil {
+		return fmt.Errorf("store.SetValue: %w", err)
+	}
+	if _, err := s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: item}); err != nil {
+		return fmt.Errorf("store.SetValue %s %s: %w", name, day, err)
+	}
+	return nil
+}
+
+// Values implements metrics.ValueStore.
+func (s *Store) Values(ctx context.Context, name, day string) ([]float64, error) {
+	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String("#v"),
+		KeyConditionExpression: aws.String("PK = :pk"), ExpressionAttributeNames: map[string]string{"#v": "Value"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: valuesPK(name, day)}}})
+	if err != nil {
+		return nil, fmt.Errorf("store.Values %s %s: %w", name, day, err)
+	}
+	out := make([]float64, 0, len(items))
+	for _, it := range items {
+		var v struct{ Value float64 }
+		if err := attributevalue.UnmarshalMap(it, &v); err != nil {
+			return nil, fmt.Errorf("store.Values: %w", err)
+		}
+		out = append(out, v.Value)
+	}
+	return out, nil
+}

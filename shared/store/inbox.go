@@ -110,7 +110,7 @@ func (s *Store) Recipient(ctx context.Context, memberID string) (notifications.R
 		return notifications.Recipient{}, err
 	}
 	active := m.Status != members.StatusDeleted && m.Status != members.StatusBanned
-	return notifications.Recipient{Email: m.Email, Name: m.DisplayName, Locale: m.Locale, Active: active}, nil
+	return notifications.Recipient{Email: m.Email, Name: m.DisplayName, Locale: m.Locale, Active: active, Emails: m.ActivityEmails}, nil
 }
 
 // SpaceModeratorIDs implements notifications.InboxStore: the owner and moderators.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
 	"tribune/shared/members"
+	"tribune/shared/policy"
 	"tribune/shared/prefetch"
 	"tribune/shared/ratelimit"
 	"tribune/shared/social"
@@ -69,12 +71,15 @@ type memberItem struct {
 	Links          []string `dynamodbav:",omitempty"`
 	AvatarKey      string   `dynamodbav:",omitempty"`
 	RulesAccepted  int      `dynamodbav:",omitempty"`
+	// NoActivityEmails is stored inverted, so members who never chose get emails.
+	NoActivityEmails bool `dynamodbav:",omitempty"`
 }
 
 func (i memberItem) member() members.Member {
 	m := members.Member{ID: i.ID, Email: i.Email, DisplayName: i.DisplayName, Locale: i.Locale, Roles: i.Roles, Status: i.Status, CreatedAt: i.CreatedAt,
 		Bio: i.Bio, Expertise: nonNil(i.Expertise), Interests: nonNil(i.Interests), Company: i.Company, Location: i.Location,
-		Links: nonNil(i.Links), AvatarKey: i.AvatarKey, HasAvatar: i.AvatarKey != "", RulesAccepted: i.RulesAccepted}
+		Links: nonNil(i.Links), AvatarKey: i.AvatarKey, HasAvatar: i.AvatarKey != "", RulesAccepted: i.RulesAccepted,
+		ActivityEmails: !i.NoActivityEmails}
 	if i.SuspendedUntil != 0 {
 		t := time.Unix(i.SuspendedUntil, 0).UTC()
 		m.SuspendedUntil = &t
@@ -246,6 +251,11 @@ func (s *Store) Register(ctx context.Context, m members.Member, sess auth.Sessio
 		}
 		items = append(items, link)
 	}
+	roles, err := s.roleIndexPuts(m.ID, m.Roles)
+	if err != nil {
+		return fmt.Errorf("store.Register %s: %w", m.ID, err)
+	}
+	items = append(items, roles...)
 	acceptAt := len(items)
 	if accept != nil {
 		spend, err := s.acceptanceItems(accept, m.ID, m.CreatedAt)
@@ -418,7 +428,73 @@ func (s *Store) SetRoles(ctx context.Context, memberID string, roles []string) (
 	if err != nil {
 		return members.Member{}, fmt.Errorf("store.SetRoles %s: %w", memberID, err)
 	}
-	return s.updateMember(ctx, "store.SetRoles", memberID, "SET #r = :r", map[string]string{"#r": "Roles"}, map[string]types.AttributeValue{":r": rv})
+	m, err := s.updateMember(ctx, "store.SetRoles", memberID, "SET #r = :r", map[string]string{"#r": "Roles"}, map[string]types.AttributeValue{":r": rv})
+	if err != nil {
+		return members.Member{}, err
+	}
+	// The role index follows (idempotent: a retry writes the same items).
+	var reqs []types.WriteRequest
+	for _, role := range policy.StaffRoles {
+		if slices.Contains(roles, role) {
+			item, err := attributevalue.MarshalMap(roleIndexItem(memberID, role))
+			if err != nil {
+				return members.Member{}, fmt.Errorf("store.SetRoles %s: %w", memberID, err)
+			}
+			reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
+		} else {
+			reqs = append(reqs, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: key(rolePK(role), "MEMBER#"+memberID)}})
+		}
+	}
+	if err := s.batchWrite(ctx, reqs); err != nil {
+		return members.Member{}, fmt.Errorf("store.SetRoles %s: %w", memberID, err)
+	}
+	return m, nil
+}
+
+// SetPreferences implements members.Store.
+func (s *Store) SetPreferences(ctx context.Context, memberID string, p members.Preferences) (members.Member, error) {
+	return s.updateMember(ctx, "store.SetPreferences", memberID, "SET NoActivityEmails = :n", nil,
+		map[string]types.AttributeValue{":n": &types.AttributeValueMemberBOOL{Value: !p.ActivityEmails}})
+}
+
+// rolePK lists the holders of a staff role (support agents are told of new tickets).
+func rolePK(role string) string { return "ROLE#" + role }
+
+func roleIndexItem(memberID, role string) map[string]any {
+	return map[string]any{AttrPK: rolePK(role), AttrSK: "MEMBER#" + memberID, AttrType: "RoleHolder", "MemberID": memberID}
+}
+
+// roleIndexPuts index a new member's staff roles.
+func (s *Store) roleIndexPuts(memberID string, roles []string) ([]types.TransactWriteItem, error) {
+	var out []types.TransactWriteItem
+	for _, role := range roles {
+		if !slices.Contains(policy.StaffRoles, role) {
+			continue
+		}
+		put, err := s.put(roleIndexItem(memberID, role), "")
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, put)
+	}
+	return out, nil
+}
+
+// RoleHolderIDs lists the members holding any of the staff roles, once each.
+func (s *Store) RoleHolderIDs(ctx context.Context, roles ...string) ([]string, error) {
+	var ids []string
+	for _, role := range roles {
+		items, err := s.queryAll(ctx, queryPrefix(s.Table, rolePK(role), "MEMBER#", "MemberID"))
+		if err != nil {
+			return nil, fmt.Errorf("store.RoleHolderIDs %s: %w", role, err)
+		}
+		for _, it := range items {
+			if v, ok := it["MemberID"].(*types.AttributeValueMemberS); ok && !slices.Contains(ids, v.Value) {
+				ids = append(ids, v.Value)
+			}
+		}
+	}
+	return ids, nil
 }
 
 // ModerateMember implements members.Store: the status change and its audit entry in

@@ -347,3 +347,15 @@ func (s *Store) RemoveFromFeeds(ctx context.Context, sum posts.Summary, memberID
 	}
 	return nil
 }
+
+// LinkTicket records on a question the support ticket made from it.
+func (s *Store) LinkTicket(ctx context.Context, postID, ticketID string, number int64) error {
+	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(postPK(postID), "POST"),
+		UpdateExpression: aws.String("SET TicketID = :t, TicketNumber = :n"), ConditionExpression: aws.String("attribute_exists(PK)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":t": &types.AttributeValueMemberS{Value: ticketID},
+			":n": &types.AttributeValueMemberN{Value: fmt.Sprint(number)}}})
+	if err != nil {
+		return fmt.Errorf("store.LinkTicket %s: %w", postID, err)
+	}
+	return nil
+}

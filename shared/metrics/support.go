@@ -1,0 +1,196 @@
+package metrics
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"tribune/shared/errs"
+	"tribune/shared/eventtypes"
+	"tribune/shared/httpx"
+	"tribune/shared/policy"
+)
+
+// Support counters and measured values.
+const (
+	TicketsOpened = "tickets_opened"
+	TicketsSolved = "tickets_solved"
+	// FirstResponse and Resolution hold seconds per ticket; Satisfaction 1 (good) or 0.
+	FirstResponse = "first_response_seconds"
+	Resolution    = "resolution_seconds"
+	Satisfaction  = "satisfaction"
+	// MaxReportDays bounds a report's window.
+	MaxReportDays = 92
+)
+
+// ValueStore keeps measured values, one per key (a ticket) and day: writing one again
+// replaces it, so a repeated event changes nothing.
+type ValueStore interface {
+	SetValue(ctx context.Context, name, day, key string, value float64) error
+	Values(ctx context.Context, name, day string) ([]float64, error)
+}
+
+// OnTicketOpened counts a ticket opened.
+func (s *Service) OnTicketOpened(ctx context.Context, env eventtypes.Envelope) error {
+	var evt eventtypes.TicketOpened
+	if err := eventtypes.Decode(env, &evt); err != nil {
+		return fmt.Errorf("metrics.OnTicketOpened: %w", err)
+	}
+	return s.count(ctx, evt.Meta, TicketsOpened)
+}
+
+// OnTicketReplied measures the first response time.
+func (s *Service) OnTicketReplied(ctx context.Context, env eventtypes.Envelope) error {
+	var evt eventtypes.TicketReplied
+	if err := eventtypes.Decode(env, &evt); err != nil {
+		return fmt.Errorf("metrics.OnTicketReplied: %w", err)
+	}
+	if evt.FirstResponseSeconds <= 0 {
+		return nil
+	}
+	return s.value(ctx, FirstResponse, evt.Meta, evt.TicketID, evt.FirstResponseSeconds)
+}
+
+// OnTicketStatusChanged counts a solved ticket and measures its resolution time.
+func (s *Service) OnTicketStatusChanged(ctx context.Context, env eventtypes.Envelope) error {
+	var evt eventtypes.TicketStatusChanged
+	if err := eventtypes.Decode(env, &evt); err != nil {
+		return fmt.Errorf("metrics.OnTicketStatusChanged: %w", err)
+	}
+	if evt.To != "solved" {
+		return nil
+	}
+	if err := s.count(ctx, evt.Meta, TicketsSolved); err != nil {
+		return err
+	}
+	return s.value(ctx, Resolution, evt.Meta, evt.TicketID, evt.ResolutionSeconds)
+}
+
+// OnTicketRated records the ticket's satisfaction (its latest rating counts).
+func (s *Service) OnTicketRated(ctx context.Context, env eventtypes.Envelope) error {
+	var evt eventtypes.TicketRated
+	if err := eventtypes.Decode(env, &evt); err != nil {
+		return fmt.Errorf("metrics.OnTicketRated: %w", err)
+	}
+	v := 0.0
+	if evt.Good {
+		v = 1
+	}
+	return s.value(ctx, Satisfaction, evt.Meta, evt.TicketID, v)
+}
+
+func (s *Service) value(ctx context.Context, name string, meta eventtypes.Meta, key string, v float64) error {
+	if err := s.Values.SetValue(ctx, name, Day(meta.OccurredAt), key, v); err != nil {
+		return fmt.Errorf("metrics.value %s %s: %w", name, key, err)
+	}
+	return nil
+}
+
+// Stats sums up measured seconds.
+type Stats struct {
+	Count  int     `json:"count"`
+	Median float64 `json:"medianSeconds"`
+	P90    float64 `json:"p90Seconds"`
+}
+
+// DayCount is a day's tickets opened and solved.
+type DayCount struct {
+	Day    string `json:"day"`
+	Opened int64  `json:"opened"`
+	Solved int64  `json:"solved"`
+}
+
+// SupportReport is the support team's figures over a window of days.
+type SupportReport struct {
+	Days          []DayCount `json:"days"`
+	FirstResponse Stats      `json:"firstResponse"`
+	Resolution    Stats      `json:"resolution"`
+	// Satisfaction is the share of good ratings (0..1) among Rated tickets.
+	Rated        int     `json:"rated"`
+	Satisfaction float64 `json:"satisfaction"`
+}
+
+// ErrReportDays refuses a window that is too long.
+var ErrReportDays = errs.InvalidField("days", "invalid_days", "A report covers 1 to 92 days.")
+
+// Support computes the report of the last days (today included).
+func (s *Service) Support(ctx context.Context, days int) (SupportReport, error) {
+	if days < 1 || days > MaxReportDays {
+		return SupportReport{}, fmt.Errorf("metrics.Support: %w", ErrReportDays)
+	}
+	var r SupportReport
+	var first, resolution, satisfaction []float64
+	today := s.Now().UTC()
+	for i := days - 1; i >= 0; i-- {
+		day := Day(today.AddDate(0, 0, -i))
+		dc := DayCount{Day: day}
+		var err error
+		if dc.Opened, err = s.Store.Counter(ctx, TicketsOpened, day); err != nil {
+			return SupportReport{}, fmt.Errorf("metrics.Support: %w", err)
+		}
+		if dc.Solved, err = s.Store.Counter(ctx, TicketsSolved, day); err != nil {
+			return SupportReport{}, fmt.Errorf("metrics.Support: %w", err)
+		}
+		r.Days = append(r.Days, dc)
+		for name, into := range map[string]*[]float64{FirstResponse: &first, Resolution: &resolution, Satisfaction: &satisfaction} {
+			vs, err := s.Values.Values(ctx, name, day)
+			if err != nil {
+				return SupportReport{}, fmt.Errorf("metrics.Support: %w", err)
+			}
+			*into = append(*into, vs...)
+		}
+	}
+	r.FirstResponse, r.Resolution = stats(first), stats(resolution)
+	r.Rated = len(satisfaction)
+	if r.Rated > 0 {
+		good := 0.0
+		for _, v := range satisfaction {
+			good += v
+		}
+		r.Satisfaction = good / float64(r.Rated)
+	}
+	return r, nil
+}
+
+// stats computes the median and 90th percentile (nearest rank).
+func stats(values []float64) Stats {
+	if len(values) == 0 {
+		return Stats{}
+	}
+	slices.Sort(values)
+	rank := func(p float64) float64 {
+		i := int(math.Ceil(p*float64(len(values)))) - 1
+		return values[max(i, 0)]
+	}
+	return Stats{Count: len(values), Median: rank(0.5), P90: rank(0.9)}
+}
+
+// HTTP exposes the support report.
+type HTTP struct{ Service *Service }
+
+// Routes returns the report's route.
+func (h HTTP) Routes() []httpx.Route {
+	return []httpx.Route{
+		{Method: "GET", Pattern: "/api/support/metrics", Tag: "tickets", Action: policy.TicketsWork, Handler: h.support,
+			Query:     []httpx.Param{{Name: "days", Description: "How many days back, today included (1–92, default 30)"}},
+			Summary:   "Tickets opened and solved per day, first-response and resolution times (median, 90th percentile), satisfaction.",
+			Responses: httpx.Answers(200, "The report", SupportReport{}, map[int]string{400: "Bad days"})},
+	}
+}
+
+func (h HTTP) support(w http.ResponseWriter, r *http.Request) {
+	days := 30
+	if v := r.URL.Query().Get("days"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			httpx.WriteError(w, r, ErrReportDays)
+			return
+		}
+		days = n
+	}
+	report, err := h.Service.Support(r.Context(), days)
+	httpx.Reply(w, r, http.StatusOK, report, err)
+}

@@ -1,0 +1,378 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"tribune/shared/errs"
+	"tribune/shared/eventtypes"
+	"tribune/shared/tickets"
+)
+
+const (
+	typeTicket          = "Ticket"
+	typeTicketReply     = "TicketReply"
+	typeTicketQueue     = "TicketQueueEntry"
+	typeTicketListEntry = "TicketListEntry"
+	typeTicketDue       = "TicketDue"
+	typeSupportSettings = "SupportSettings"
+	// pkTicketQueue holds every unclosed ticket oldest first, the agents' queue. One
+	// partition: unclosed tickets number in the thousands, not millions.
+	pkTicketQueue = "TICKETQ"
+	// pkTicketDue and pkTicketAutoClose are the sweeper's indexes, by time.
+	pkTicketDue       = "TICKETDUE"
+	pkTicketAutoClose = "TICKETAUTOCLOSE"
+	skSupport         = "SUPPORT"
+)
+
+func ticketPK(id string) string            { return "TICKET#" + id }
+func spaceTicketsPK(spaceID string) string { return "SPACETICKETS#" + spaceID }
+func ticketSK(t tickets.Ticket) string {
+	return t.CreatedAt.UTC().Format(time.RFC3339Nano) + "#" + t.ID
+}
+func timeSK(at time.Time, id string) string {
+	return at.UTC().Format(time.RFC3339) + "#" + id
+}
+
+type ticketItem struct {
+	PK, SK, Type string
+	tickets.Ticket
+}
+
+type ticketReplyItem struct {
+	PK, SK, Type string
+	tickets.Reply
+}
+
+type ticketListItem struct {
+	PK, SK, Type string
+	tickets.Summary
+}
+
+// bodyless is a ticket without its text, for the queue's entries.
+func bodyless(t tickets.Ticket) tickets.Ticket {
+	t.Body, t.HTML = "", ""
+	return t
+}
+
+// nextTicketNumber takes the next ticket number (a number lost to a failed write is
+// skipped, never reused).
+func (s *Store) nextTicketNumber(ctx context.Context) (int64, error) {
+	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(counterPK("tickets"), "SEQ"),
+		UpdateExpression:          aws.String("SET #t = :type ADD Seq :one"),
+		ExpressionAttributeNames:  map[string]string{"#t": AttrType},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":one": &types.AttributeValueMemberN{Value: "1"}, ":type": &types.AttributeValueMemberS{Value: "Sequence"}},
+		ReturnValues:              types.ReturnValueUpdatedNew})
+	if err != nil {
+		return 0, fmt.Errorf("store.nextTicketNumber: %w", err)
+	}
+	n, ok := out.Attributes["Seq"].(*types.AttributeValueMemberN)
+	if !ok {
+		return 0, errors.New("store.nextTicketNumber: no sequence returned")
+	}
+	// Numbers start at 1001, so the first ticket does not look like the only one.
+	v, err := strconv.ParseInt(n.Value, 10, 64)
+	return 1000 + v, err
+}
+
+// ticketEntries are the writes that keep a ticket's indexes in step with its state:
+// the queue entry (gone once closed), the space's list entry, the sweeper's target and
+// auto-close entries. old is the state before (nil for a new ticket).
+func (s *Store) ticketEntries(old *tickets.Ticket, t tickets.Ticket, now time.Time) ([]types.TransactWriteItem, error) {
+	var items []types.TransactWriteItem
+	del := func(pk, sk string) {
+		items = append(items, types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(pk, sk)}})
+	}
+	put := func(item any) error {
+		p, err := s.put(item, "")
+		items = append(items, p)
+		return err
+	}
+	if t.Status == tickets.StatusClosed {
+		del(pkTicketQueue, ticketSK(t))
+	} else if err := put(ticketItem{PK: pkTicketQueue, SK: ticketSK(t), Type: typeTicketQueue, Ticket: bodyless(t)}); err != nil {
+		return nil, err
+	}
+	if err := put(ticketListItem{PK: spaceTicketsPK(t.SpaceID), SK: ticketSK(t), Type: typeTicketListEntry, Summary: t.Summary(now)}); err != nil {
+		return nil, err
+	}
+	// The sweeper's entries move with the ticket's times.
+	indexes := []struct {
+		pk       string
+		old, now func(tickets.Ticket) (time.Time, bool)
+	}{
+		{pkTicketDue, tickets.Ticket.NextTarget, tickets.Ticket.NextTarget},
+		{pkTicketAutoClose, autoClose, autoClose},
+	}
+	for _, ix := range indexes {
+		var before string
+		if old != nil {
+			if at, ok := ix.old(*old); ok {
+				before = timeSK(at, t.ID)
+			}
+		}
+		after := ""
+		if at, ok := ix.now(t); ok {
+			after = timeSK(at, t.ID)
+		}
+		if before != "" && before != after {
+			del(ix.pk, before)
+		}
+		if after != "" && after != before {
+			if err := put(map[string]any{AttrPK: ix.pk, AttrSK: after, AttrType: typeTicketDue, "TicketID": t.ID}); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return items, nil
+}
+
+func autoClose(t tickets.Ticket) (time.Time, bool) {
+	if t.Status != tickets.StatusSolved || t.AutoCloseAt == nil {
+		return time.Time{}, false
+	}
+	return *t.AutoCloseAt, true
+}
+
+// CreateTicket implements tickets.Store.
+func (s *Store) CreateTicket(ctx context.Context, t *tickets.Ticket, ack *tickets.Reply, events func(number int64) ([]eventtypes.Envelope, error)) error {
+	number, err := s.nextTicketNumber(ctx)
+	if err != nil {
+		return err
+	}
+	evs, err := events(number)
+	if err != nil {
+		return fmt.Errorf("store.CreateTicket: %w", err)
+	}
+	canonical, err := s.put(ticketItem{PK: ticketPK(t.ID), SK: "TICKET", Type: typeTicket, Ticket: *t}, "attribute_not_exists(PK)")
+	if err != nil {
+		return fmt.Errorf("store.CreateTicket: %w", err)
+	}
+	reply, err := s.put(ticketReplyItem{PK: ticketPK(t.ID), SK: replySK(*ack), Type: typeTicketReply, Reply: *ack}, "")
+	if err != nil {
+		return fmt.Errorf("store.CreateTicket: %w", err)
+	}
+	entries, err := s.ticketEntries(nil, *t, t.CreatedAt)
+	if err != nil {
+		return fmt.Errorf("store.CreateTicket: %w", err)
+	}
+	outs, err := s.outboxPuts(evs)
+	if err != nil {
+		return fmt.Errorf("store.CreateTicket: %w", err)
+	}
+	items := append(append([]types.TransactWriteItem{canonical, reply}, entries...), outs...)
+	if _, err := s.transact(ctx, items); err != nil {
+		return fmt.Errorf("store.CreateTicket %s: %w", t.ID, err)
+	}
+	return nil
+}
+
+func replySK(r tickets.Reply) string {
+	return "REPLY#" + r.CreatedAt.UTC().Format(time.RFC3339Nano) + "#" + r.ID
+}
+
+// GetTicket implements tickets.Store.
+func (s *Store) GetTicket(ctx context.Context, id string) (tickets.Ticket, error) {
+	var it ticketItem
+	if err := s.get(ctx, "store.GetTicket", ticketPK(id), "TICKET", time.Now(), &it); err != nil {
+		return tickets.Ticket{}, err
+	}
+	return it.Ticket, nil
+}
+
+// Replies implements tickets.Store: oldest first, internal notes included (the service
+// filters them for customers).
+func (s *Store) Replies(ctx context.Context, ticketID string) ([]tickets.Reply, error) {
+	items, err := s.queryAll(ctx, queryPrefix(s.Table, ticketPK(ticketID), "REPLY#"))
+	if err != nil {
+		return nil, fmt.Errorf("store.Replies %s: %w", ticketID, err)
+	}
+	out := make([]tickets.Reply, 0, len(items))
+	for _, item := range items {
+		var it ticketReplyItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return nil, fmt.Errorf("store.Replies %s: %w", ticketID, err)
+		}
+		out = append(out, it.Reply)
+	}
+	return out, nil
+}
+
+// SaveTicket implements tickets.Store: the ticket is written only if it is still as old
+// was read (its UpdatedAt), with its indexes, the reply and the events.
+func (s *Store) SaveTicket(ctx context.Context, old, t tickets.Ticket, reply *tickets.Reply, events []eventtypes.Envelope) error {
+	canonical, err := s.put(ticketItem{PK: ticketPK(t.ID), SK: "TICKET", Type: typeTicket, Ticket: t}, "UpdatedAt = :v")
+	if err != nil {
+		return fmt.Errorf("store.SaveTicket: %w", err)
+	}
+	canonical.Put.ExpressionAttributeValues = map[string]types.AttributeValue{":v": &types.AttributeValueMemberS{Value: old.UpdatedAt.Format(time.RFC3339Nano)}}
+	items := []types.TransactWriteItem{canonical}
+	if reply != nil {
+		r, err := s.put(ticketReplyItem{PK: ticketPK(t.ID), SK: replySK(*reply), Type: typeTicketReply, Reply: *reply}, "")
+		if err != nil {
+			return fmt.Errorf("store.SaveTicket: %w", err)
+		}
+		items = append(items, r)
+	}
+	entries, err := s.ticketEntries(&old, t, t.UpdatedAt)
+	if err != nil {
+		return fmt.Errorf("store.SaveTicket: %w", err)
+	}
+	outs, err := s.outboxPuts(events)
+	if err != nil {
+		return fmt.Errorf("store.SaveTicket: %w", err)
+	}
+	reasons, err := s.transact(ctx, append(append(items, entries...), outs...))
+	if conditionFailed(reasons, 0) || isConflict(reasons) {
+		return fmt.Errorf("store.SaveTicket %s: %w", t.ID, tickets.ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("store.SaveTicket %s: %w", t.ID, err)
+	}
+	return nil
+}
+
+// SpaceTickets implements tickets.Store: newest first, one query a page.
+func (s *Store) SpaceTickets(ctx context.Context, spaceID, cursor string, limit int) ([]tickets.Summary, string, error) {
+	pk := spaceTicketsPK(spaceID)
+	items, next, err := s.page(ctx, "store.SpaceTickets", &dynamodb.QueryInput{ScanIndexForward: aws.Bool(false)}, pk, cursor, limit)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]tickets.Summary, 0, len(items))
+	for _, item := range items {
+		var it ticketListItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return nil, "", fmt.Errorf("store.SpaceTickets: %w", err)
+		}
+		out = append(out, it.Summary)
+	}
+	return out, next, nil
+}
+
+// page runs one page of a query on a partition (in carries the order and filter).
+func (s *Store) page(ctx context.Context, op string, in *dynamodb.QueryInput, pk, cursor string, limit int) ([]map[string]types.AttributeValue, string, error) {
+	start, err := s.decodeCursor(pk, cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	in.TableName, in.ExclusiveStartKey, in.Limit = aws.String(s.Table), start, aws.Int32(int32(limit))
+	in.KeyConditionExpression = aws.String("PK = :pk")
+	if in.ExpressionAttributeValues == nil {
+		in.ExpressionAttributeValues = map[string]types.AttributeValue{}
+	}
+	in.ExpressionAttributeValues[":pk"] = &types.AttributeValueMemberS{Value: pk}
+	out, err := s.DB.Query(ctx, in)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %w", op, err)
+	}
+	next, err := s.encodeCursor(pk, out.LastEvaluatedKey)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %w", op, err)
+	}
+	return out.Items, next, nil
+}
+
+// Queue implements tickets.Store: oldest first; filters apply within each page read
+// (a filtered page may hold fewer tickets; the cursor goes on).
+func (s *Store) Queue(ctx context.Context, f tickets.QueueFilter, cursor string, limit int) ([]tickets.Ticket, string, error) {
+	in := &dynamodb.QueryInput{ExpressionAttributeNames: map[string]string{}, ExpressionAttributeValues: map[string]types.AttributeValue{}}
+	var conds []string
+	for name, v := range map[string]string{"Status": f.Status, "Severity": f.Severity, "AssigneeID": f.AssigneeID, "SpaceID": f.SpaceID} {
+		if v == "" {
+			continue
+		}
+		conds = append(conds, fmt.Sprintf("#%s = :%s", name, name))
+		in.ExpressionAttributeNames["#"+name] = name
+		in.ExpressionAttributeValues[":"+name] = &types.AttributeValueMemberS{Value: v}
+	}
+	if len(conds) > 0 {
+		in.FilterExpression = aws.String(strings.Join(conds, " AND "))
+	} else {
+		in.ExpressionAttributeNames = nil
+	}
+	items, next, err := s.page(ctx, "store.Queue", in, pkTicketQueue, cursor, limit)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]tickets.Ticket, 0, len(items))
+	for _, item := range items {
+		var it ticketItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return nil, "", fmt.Errorf("store.Queue: %w", err)
+		}
+		out = append(out, it.Ticket)
+	}
+	return out, next, nil
+}
+
+// dueIDs lists the tickets of a sweeper index whose time passed.
+func (s *Store) dueIDs(ctx context.Context, op, pk string, now time.Time) ([]string, error) {
+	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String("TicketID"),
+		KeyConditionExpression: aws.String("PK = :pk AND SK <= :now"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk},
+			":now": &types.AttributeValueMemberS{Value: now.UTC().Format(time.RFC3339) + "#~"}}})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	ids := make([]string, 0, len(items))
+	for _, it := range items {
+		if v, ok := it["TicketID"].(*types.AttributeValueMemberS); ok {
+			ids = append(ids, v.Value)
+		}
+	}
+	return ids, nil
+}
+
+// DueTickets implements tickets.Store.
+func (s *Store) DueTickets(ctx context.Context, now time.Time) ([]string, error) {
+	return s.dueIDs(ctx, "store.DueTickets", pkTicketDue, now)
+}
+
+// AutoCloseDue implements tickets.Store.
+func (s *Store) AutoCloseDue(ctx context.Context, now time.Time) ([]string, error) {
+	return s.dueIDs(ctx, "store.AutoCloseDue", pkTicketAutoClose, now)
+}
+
+// SupportSettings implements tickets.Store.
+func (s *Store) SupportSettings(ctx context.Context) (tickets.Settings, error) {
+	var it struct{ tickets.Settings }
+	err := s.get(ctx, "store.SupportSettings", pkSettings, skSupport, time.Now(), &it)
+	if errors.Is(err, errs.ErrNotFound) {
+		return tickets.DefaultSettings, nil
+	}
+	return it.Settings, err
+}
+
+// SaveSupportSettings implements tickets.Store.
+func (s *Store) SaveSupportSettings(ctx context.Context, st tickets.Settings) error {
+	item, err := attributevalue.MarshalMap(struct {
+		PK, SK, Type string
+		tickets.Settings
+	}{PK: pkSettings, SK: skSupport, Type: typeSupportSettings, Settings: st})
+	if err != nil {
+		return fmt.Errorf("store.SaveSupportSettings: %w", err)
+	}
+	if _, err := s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: item}); err != nil {
+		return fmt.Errorf("store.SaveSupportSettings: %w", err)
+	}
+	return nil
+}
+
+// MemberName implements tickets.Store.
+func (s *Store) MemberName(ctx context.Context, memberID string) (string, []string, error) {
+	m, err := s.GetMember(ctx, memberID)
+	if err != nil {
+		return "", nil, err
+	}
+	return m.DisplayName, m.Roles, nil
+}

@@ -1,0 +1,600 @@
+// Package tickets is customer support inside private customer spaces: customers open
+// tickets, support agents work them in a queue across all customer spaces, talk to the
+// customer in public replies and among themselves in internal notes, and the service
+// keeps first-response and resolution targets per severity.
+//
+// An internal note never reaches a customer: customer reads filter them out, and no
+// event ever carries one (internal notes publish no event at all).
+package tickets
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"tribune/shared/auth"
+	"tribune/shared/content"
+	"tribune/shared/errs"
+	"tribune/shared/eventtypes"
+	"tribune/shared/policy"
+)
+
+// Severities, most urgent last.
+const (
+	SeverityLow    = "low"
+	SeverityNormal = "normal"
+	SeverityHigh   = "high"
+	SeverityUrgent = "urgent"
+)
+
+// Severities lists them.
+var Severities = []string{SeverityLow, SeverityNormal, SeverityHigh, SeverityUrgent}
+
+// Statuses.
+const (
+	StatusNew             = "new"
+	StatusOpen            = "open"
+	StatusPendingCustomer = "pending_customer"
+	StatusOnHold          = "on_hold"
+	StatusSolved          = "solved"
+	StatusClosed          = "closed"
+)
+
+// Statuses lists them in workflow order.
+var Statuses = []string{StatusNew, StatusOpen, StatusPendingCustomer, StatusOnHold, StatusSolved, StatusClosed}
+
+// agentMoves is the workflow: the statuses an agent may move a ticket to from each.
+// Closed is final; a customer reply reopens a solved ticket (see Reply).
+var agentMoves = map[string][]string{
+	StatusNew:             {StatusOpen, StatusPendingCustomer, StatusOnHold, StatusSolved},
+	StatusOpen:            {StatusPendingCustomer, StatusOnHold, StatusSolved},
+	StatusPendingCustomer: {StatusOpen, StatusOnHold, StatusSolved},
+	StatusOnHold:          {StatusOpen, StatusPendingCustomer, StatusSolved},
+	StatusSolved:          {StatusOpen, StatusClosed},
+}
+
+// customerMoves: a customer may mark their ticket solved, or reopen a solved one.
+var customerMoves = map[string][]string{
+	StatusNew:             {StatusSolved},
+	StatusOpen:            {StatusSolved},
+	StatusPendingCustomer: {StatusSolved},
+	StatusOnHold:          {StatusSolved},
+	StatusSolved:          {StatusOpen},
+}
+
+// Limits.
+const (
+	MaxSubjectRunes = 150
+	MaxBodyRunes    = 20000
+	MaxAttachments  = 5
+	QueuePage       = 50
+	ListPage        = 30
+	// SoonShare is the part of a target left below which a ticket is "about to breach".
+	SoonShare = 0.25
+)
+
+// Targets are the first-response and resolution targets of a severity.
+type Targets struct {
+	FirstResponse time.Duration `json:"firstResponse"`
+	Resolution    time.Duration `json:"resolution"`
+}
+
+// Settings are what admins keep for support.
+type Settings struct {
+	Products []string           `json:"products"`
+	Targets  map[string]Targets `json:"targets"`
+	// AutoCloseDays closes a solved ticket after so many days without a reply.
+	AutoCloseDays int `json:"autoCloseDays"`
+}
+
+// DefaultSettings hold until an admin saves others (calendar hours, not business hours).
+var DefaultSettings = Settings{
+	Products: []string{"General"},
+	Targets: map[string]Targets{
+		SeverityUrgent: {FirstResponse: time.Hour, Resolution: 8 * time.Hour},
+		SeverityHigh:   {FirstResponse: 4 * time.Hour, Resolution: 24 * time.Hour},
+		SeverityNormal: {FirstResponse: 8 * time.Hour, Resolution: 72 * time.Hour},
+		SeverityLow:    {FirstResponse: 24 * time.Hour, Resolution: 120 * time.Hour},
+	},
+	AutoCloseDays: 7,
+}
+
+// Attachment is a file attached to a ticket or a reply.
+type Attachment struct {
+	Key         string `json:"key"`
+	Name        string `json:"name"`
+	ContentType string `json:"contentType"`
+	Size        int64  `json:"size"`
+}
+
+// Rating is the customer's satisfaction with a solved ticket.
+type Rating struct {
+	Good    bool      `json:"good"`
+	Comment string    `json:"comment,omitempty"`
+	At      time.Time `json:"at"`
+}
+
+// Ticket is one support request.
+type Ticket struct {
+	ID            string       `json:"id"`
+	Number        int64        `json:"number"`
+	SpaceID       string       `json:"spaceId"`
+	SpaceName     string       `json:"spaceName"`
+	Subject       string       `json:"subject"`
+	Product       string       `json:"product"`
+	Severity      string       `json:"severity"`
+	Body          string       `json:"body"`
+	HTML          string       `json:"html"`
+	Status        string       `json:"status"`
+	RequesterID   string       `json:"requesterId"`
+	RequesterName string       `json:"requesterName"`
+	AssigneeID    string       `json:"assigneeId,omitempty"`
+	AssigneeName  string       `json:"assigneeName,omitempty"`
+	Attachments   []Attachment `json:"attachments,omitempty"`
+	CreatedAt     time.Time    `json:"createdAt"`
+	UpdatedAt     time.Time    `json:"updatedAt"`
+	// Targets, and when they were met.
+	FirstResponseDue    time.Time  `json:"firstResponseDue"`
+	ResolutionDue       time.Time  `json:"resolutionDue"`
+	FirstResponseAt     *time.Time `json:"firstResponseAt,omitempty"`
+	SolvedAt            *time.Time `json:"solvedAt,omitempty"`
+	FirstResponseBreach bool       `json:"firstResponseBreached,omitempty"`
+	ResolutionBreach    bool       `json:"resolutionBreached,omitempty"`
+	// AutoCloseAt closes a solved ticket without a reply by then.
+	AutoCloseAt *time.Time `json:"autoCloseAt,omitempty"`
+	Rating      *Rating    `json:"rating,omitempty"`
+	// QuestionID is the community question this ticket was made from.
+	QuestionID string `json:"questionId,omitempty"`
+}
+
+// Reply is a message in a ticket: public (the customer sees it) or an internal note
+// (support agents and admins only).
+type Reply struct {
+	ID          string       `json:"id"`
+	TicketID    string       `json:"ticketId"`
+	Body        string       `json:"body"`
+	HTML        string       `json:"html"`
+	AuthorID    string       `json:"authorId,omitempty"`
+	AuthorName  string       `json:"authorName"`
+	Internal    bool         `json:"internal"`
+	Automatic   bool         `json:"automatic,omitempty"`
+	FromAgent   bool         `json:"fromAgent"`
+	Attachments []Attachment `json:"attachments,omitempty"`
+	CreatedAt   time.Time    `json:"createdAt"`
+}
+
+// Summary is a ticket as lists show it.
+type Summary struct {
+	ID            string    `json:"id"`
+	Number        int64     `json:"number"`
+	SpaceID       string    `json:"spaceId"`
+	SpaceName     string    `json:"spaceName"`
+	Subject       string    `json:"subject"`
+	Severity      string    `json:"severity"`
+	Status        string    `json:"status"`
+	RequesterName string    `json:"requesterName"`
+	AssigneeID    string    `json:"assigneeId,omitempty"`
+	AssigneeName  string    `json:"assigneeName,omitempty"`
+	CreatedAt     time.Time `json:"createdAt"`
+	UpdatedAt     time.Time `json:"updatedAt"`
+	// NextDue is the next target still to meet (zero when none).
+	NextDue time.Time `json:"nextDue,omitempty"`
+	// Breached and Soon flag the queue: a target missed, or less than a quarter left.
+	Breached bool `json:"breached"`
+	Soon     bool `json:"soon"`
+}
+
+// Summary returns the ticket as lists show it, flagged against now.
+func (t Ticket) Summary(now time.Time) Summary {
+	s := Summary{ID: t.ID, Number: t.Number, SpaceID: t.SpaceID, SpaceName: t.SpaceName, Subject: t.Subject, Severity: t.Severity,
+		Status: t.Status, RequesterName: t.RequesterName, AssigneeID: t.AssigneeID, AssigneeName: t.AssigneeName,
+		CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt, Breached: t.FirstResponseBreach || t.ResolutionBreach}
+	due, start := t.nextDue()
+	if !due.IsZero() {
+		s.NextDue = due
+		s.Breached = s.Breached || !now.Before(due)
+		s.Soon = !s.Breached && due.Sub(now) < time.Duration(SoonShare*float64(due.Sub(start)))
+	}
+	return s
+}
+
+// NextTarget is when the ticket's next target falls, while one is still to be met and
+// not yet flagged as missed (the sweeper's index).
+func (t Ticket) NextTarget() (time.Time, bool) {
+	switch {
+	case t.Status == StatusSolved || t.Status == StatusClosed:
+		return time.Time{}, false
+	case t.FirstResponseAt == nil && !t.FirstResponseBreach:
+		return t.FirstResponseDue, true
+	case !t.ResolutionBreach:
+		return t.ResolutionDue, true
+	}
+	return time.Time{}, false
+}
+
+// nextDue is the next target to meet and when its clock started: the first response
+// until there is one, then the resolution until the ticket is solved.
+func (t Ticket) nextDue() (time.Time, time.Time) {
+	switch {
+	case t.Status == StatusSolved || t.Status == StatusClosed:
+		return time.Time{}, time.Time{}
+	case t.FirstResponseAt == nil:
+		return t.FirstResponseDue, t.CreatedAt
+	}
+	return t.ResolutionDue, t.CreatedAt
+}
+
+// Errors.
+var (
+	ErrNoTicket      = errs.New(errs.NotFound, "ticket_not_found", "There is no such ticket.")
+	ErrNotCustomer   = errs.New(errs.Conflict, "not_customer_space", "Tickets belong to customer spaces.")
+	ErrSubject       = errs.InvalidField("subject", "invalid_subject", "A subject has 1 to 150 characters.")
+	ErrBody          = errs.InvalidField("body", "invalid_ticket_body", "Describe the problem: 1 to 20,000 characters.")
+	ErrSeverity      = errs.InvalidField("severity", "invalid_severity", "Severity is low, normal, high or urgent.")
+	ErrProduct       = errs.InvalidField("product", "invalid_product", "Choose one of the products.")
+	ErrStatus        = errs.InvalidField("status", "invalid_status", "Unknown status.")
+	ErrMove          = errs.New(errs.Conflict, "status_not_allowed", "The ticket cannot move to that status from where it is.")
+	ErrClosed        = errs.New(errs.Conflict, "ticket_closed", "This ticket is closed; open a new one.")
+	ErrInternal      = errs.New(errs.Forbidden, "internal_notes_agents_only", "Only support agents write internal notes.")
+	ErrAgentsOnly    = errs.New(errs.Forbidden, "support_agents_only", "Only support agents do this.")
+	ErrNotAgent      = errs.InvalidField("assigneeId", "not_an_agent", "Tickets are assigned to support agents.")
+	ErrNotSolved     = errs.New(errs.Conflict, "not_solved", "Only a solved ticket is rated.")
+	ErrNotRequester  = errs.New(errs.Forbidden, "not_the_requester", "Only the person who opened the ticket rates it.")
+	ErrRatingComment = errs.InvalidField("comment", "invalid_rating_comment", "A comment has at most 1,000 characters.")
+	ErrSettings      = errs.InvalidField("targets", "invalid_support_settings", "Give 1 to 50 products, targets for every severity (first response before resolution, at most 30 days) and 1 to 90 days before auto-closing.")
+)
+
+// Space is what tickets need to know of a space and the caller's place in it.
+type Space struct {
+	Name     string
+	Customer bool
+	// Member: the caller is an active member of the space.
+	Member bool
+}
+
+// Spaces answers questions about spaces (package spaces, through the app).
+type Spaces interface {
+	// Space returns a space as the caller sees it; errs.ErrNotFound when it does not
+	// exist or is hidden from them.
+	Space(ctx context.Context, actor auth.Principal, spaceID string) (Space, error)
+}
+
+// Store is what tickets need from storage.
+type Store interface {
+	// CreateTicket takes the next ticket number and writes the ticket, its
+	// acknowledgement, its list and queue entries, its target clock and events, in one
+	// transaction; it returns the number.
+	CreateTicket(ctx context.Context, t *Ticket, ack *Reply, events func(number int64) ([]eventtypes.Envelope, error)) error
+	GetTicket(ctx context.Context, id string) (Ticket, error)
+	// Replies lists a ticket's replies, oldest first (internal notes included).
+	Replies(ctx context.Context, ticketID string) ([]Reply, error)
+	// SaveTicket writes a ticket's new state (and its list, queue, target and auto-close
+	// entries) with a reply (or none) and events, in one transaction, if the ticket is
+	// still as old was read (ErrConflict otherwise).
+	SaveTicket(ctx context.Context, old, t Ticket, reply *Reply, events []eventtypes.Envelope) error
+	// DueTickets lists tickets whose next target passed before now; AutoCloseDue the
+	// solved tickets whose auto-close time passed.
+	DueTickets(ctx context.Context, now time.Time) ([]string, error)
+	AutoCloseDue(ctx context.Context, now time.Time) ([]string, error)
+	SpaceTickets(ctx context.Context, spaceID, cursor string, limit int) ([]Summary, string, error)
+	// Queue lists unclosed tickets oldest first, filtered (empty fields match all).
+	Queue(ctx context.Context, f QueueFilter, cursor string, limit int) ([]Ticket, string, error)
+	SupportSettings(ctx context.Context) (Settings, error)
+	SaveSupportSettings(ctx context.Context, s Settings) error
+	// MemberName returns a member's name and roles (errs.ErrNotFound if unknown).
+	MemberName(ctx context.Context, memberID string) (string, []string, error)
+}
+
+// Service is the ticketing use cases.
+type Service struct {
+	Store  Store
+	Spaces Spaces
+	Files  AttachmentFiles
+	Now    func() time.Time
+}
+
+// IsAgent reports whether the roles make someone a support agent.
+func IsAgent(roles []string) bool { return policy.Allowed(roles, policy.TicketsWork) }
+
+// Settings returns the support settings in force.
+func (s *Service) Settings(ctx context.Context) (Settings, error) {
+	st, err := s.Store.SupportSettings(ctx)
+	if err != nil {
+		return Settings{}, fmt.Errorf("tickets.Settings: %w", err)
+	}
+	return st, nil
+}
+
+// SaveSettings replaces the support settings (admins; the route's policy decides).
+func (s *Service) SaveSettings(ctx context.Context, st Settings) (Settings, error) {
+	var products []string
+	for _, p := range st.Products {
+		if p = strings.TrimSpace(p); p != "" && utf8.RuneCountInString(p) <= 80 && !slices.Contains(products, p) {
+			products = append(products, p)
+		}
+	}
+	st.Products = products
+	ok := len(products) >= 1 && len(products) <= 50 && st.AutoCloseDays >= 1 && st.AutoCloseDays <= 90 && len(st.Targets) == len(Severities)
+	for _, sev := range Severities {
+		t, found := st.Targets[sev]
+		ok = ok && found && t.FirstResponse >= time.Minute && t.FirstResponse <= t.Resolution && t.Resolution <= 30*24*time.Hour
+	}
+	if !ok {
+		return Settings{}, fmt.Errorf("tickets.SaveSettings: %w", ErrSettings)
+	}
+	if err := s.Store.SaveSupportSettings(ctx, st); err != nil {
+		return Settings{}, fmt.Errorf("tickets.SaveSettings: %w", err)
+	}
+	return st, nil
+}
+
+// NewTicket is what the customer's form sends.
+type NewTicket struct {
+	Subject     string       `json:"subject"`
+	Product     string       `json:"product"`
+	Severity    string       `json:"severity"`
+	Body        string       `json:"body"`
+	Attachments []Attachment `json:"attachments,omitempty"`
+}
+
+// access is the caller's right on a customer space's tickets: members of the space and
+// agents; everyone else is told the space's tickets do not exist.
+func (s *Service) access(ctx context.Context, actor auth.Principal, spaceID string) (Space, error) {
+	sp, err := s.Spaces.Space(ctx, actor, spaceID)
+	if err != nil {
+		if e, ok := errs.As(err); ok && e.Kind == errs.NotFound {
+			return Space{}, ErrNoTicket
+		}
+		return Space{}, err
+	}
+	if !sp.Member && !IsAgent(actor.Roles) {
+		return Space{}, ErrNoTicket
+	}
+	if !sp.Customer {
+		return Space{}, ErrNotCustomer
+	}
+	return sp, nil
+}
+
+// Open opens a ticket in a customer space the actor belongs to (or, for an agent,
+// on behalf of the space).
+func (s *Service) Open(ctx context.Context, actor auth.Principal, spaceID string, n NewTicket) (Ticket, error) {
+	name, _, err := s.Store.MemberName(ctx, actor.MemberID)
+	if err != nil {
+		return Ticket{}, fmt.Errorf("tickets.Open: %w", err)
+	}
+	t, err := s.open(ctx, actor, name, spaceID, n, "", false)
+	if err != nil {
+		return Ticket{}, fmt.Errorf("tickets.Open %s: %w", spaceID, err)
+	}
+	return t, nil
+}
+
+// open checks and writes a new ticket for its requester (checked already when an agent
+// opens it from a question).
+func (s *Service) open(ctx context.Context, requester auth.Principal, name, spaceID string, n NewTicket, questionID string, checked bool) (Ticket, error) {
+	n.Subject, n.Body, n.Product = strings.TrimSpace(n.Subject), strings.TrimSpace(n.Body), strings.TrimSpace(n.Product)
+	if l := utf8.RuneCountInString(n.Subject); l < 1 || l > MaxSubjectRunes || strings.ContainsAny(n.Subject, "\r\n") {
+		return Ticket{}, ErrSubject
+	}
+	if l := utf8.RuneCountInString(n.Body); l < 1 || l > MaxBodyRunes {
+		return Ticket{}, ErrBody
+	}
+	if !slices.Contains(Severities, n.Severity) {
+		return Ticket{}, ErrSeverity
+	}
+	// The caller's rights were checked by the agent's route when checked is set; the
+	// customer's are checked here.
+	var sp Space
+	var err error
+	if checked {
+		sp, err = s.Spaces.Space(ctx, requester, spaceID)
+		if err == nil && !sp.Customer {
+			err = ErrNotCustomer
+		}
+	} else {
+		sp, err = s.access(ctx, requester, spaceID)
+	}
+	if err != nil {
+		return Ticket{}, err
+	}
+	settings, err := s.Settings(ctx)
+	if err != nil {
+		return Ticket{}, err
+	}
+	if !slices.Contains(settings.Products, n.Product) {
+		return Ticket{}, ErrProduct
+	}
+	if err := s.checkAttachments(ctx, requester.MemberID, n.Attachments); err != nil {
+		return Ticket{}, err
+	}
+	html, err := content.Render(n.Body)
+	if err != nil {
+		return Ticket{}, err
+	}
+	now := s.Now().UTC()
+	targets := settings.Targets[n.Severity]
+	t := Ticket{ID: "t_" + strings.ToLower(rand.Text()), SpaceID: spaceID, SpaceName: sp.Name, Subject: n.Subject, Product: n.Product,
+		Severity: n.Severity, Body: n.Body, HTML: html, Status: StatusNew, RequesterID: requester.MemberID, RequesterName: name,
+		Attachments: n.Attachments, CreatedAt: now, UpdatedAt: now, QuestionID: questionID,
+		FirstResponseDue: now.Add(targets.FirstResponse), ResolutionDue: now.Add(targets.Resolution)}
+	ack := Reply{ID: "r_" + strings.ToLower(rand.Text()), TicketID: t.ID, AuthorName: "Tribune Support", Automatic: true, FromAgent: true,
+		CreatedAt: now}
+	events := func(number int64) ([]eventtypes.Envelope, error) {
+		t.Number = number
+		ack.Body = Acknowledgement(number, targets.FirstResponse)
+		if ack.HTML, err = content.Render(ack.Body); err != nil {
+			return nil, err
+		}
+		meta := eventtypes.NewMeta(now)
+		env, err := eventtypes.NewEnvelope(eventtypes.SourceTickets, eventtypes.TicketOpenedType, meta, eventtypes.TicketOpened{Meta: meta,
+			TicketID: t.ID, Number: number, SpaceID: spaceID, SpaceName: sp.Name, Subject: t.Subject, Severity: t.Severity,
+			RequesterID: t.RequesterID, RequesterName: name, FirstResponseDue: t.FirstResponseDue,
+			FirstResponseTarget: int64(targets.FirstResponse / time.Second)})
+		return []eventtypes.Envelope{env}, err
+	}
+	if err := s.Store.CreateTicket(ctx, &t, &ack, events); err != nil {
+		return Ticket{}, err
+	}
+	return t, nil
+}
+
+// Acknowledgement is the automatic first reply: the number and the expected first
+// response time.
+func Acknowledgement(number int64, firstResponse time.Duration) string {
+	return fmt.Sprintf("Thank you: your request is ticket **#%d**. Our support team will answer within **%s**.", number, Human(firstResponse))
+}
+
+// Human writes a target as people say it: "1 hour", "3 days".
+func Human(d time.Duration) string {
+	switch {
+	case d%(24*time.Hour) == 0:
+		return plural(int(d/(24*time.Hour)), "day")
+	case d%time.Hour == 0:
+		return plural(int(d/time.Hour), "hour")
+	}
+	return plural(int(d/time.Minute), "minute")
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
+}
+
+// View is a ticket as the caller sees it: customers never get internal notes.
+type View struct {
+	Ticket  Ticket  `json:"ticket"`
+	Replies []Reply `json:"replies"`
+	// Agent: the caller works tickets (sees internal notes, assigns, changes status).
+	Agent bool `json:"agent"`
+	// Moves are the statuses the caller may move the ticket to.
+	Moves []string `json:"moves"`
+}
+
+// load reads a ticket the caller may see.
+func (s *Service) load(ctx context.Context, actor auth.Principal, id string) (Ticket, error) {
+	t, err := s.Store.GetTicket(ctx, id)
+	if err != nil {
+		if errs.Is(err, errs.ErrNotFound.Code) {
+			err = ErrNoTicket
+		}
+		return Ticket{}, err
+	}
+	if _, err := s.access(ctx, actor, t.SpaceID); err != nil {
+		return Ticket{}, err
+	}
+	return t, nil
+}
+
+// Get returns a ticket with the replies the caller may read.
+func (s *Service) Get(ctx context.Context, actor auth.Principal, id string) (View, error) {
+	t, err := s.load(ctx, actor, id)
+	if err != nil {
+		return View{}, fmt.Errorf("tickets.Get %s: %w", id, err)
+	}
+	replies, err := s.Store.Replies(ctx, id)
+	if err != nil {
+		return View{}, fmt.Errorf("tickets.Get %s: %w", id, err)
+	}
+	agent := IsAgent(actor.Roles)
+	v := View{Ticket: t, Agent: agent, Replies: VisibleReplies(replies, agent), Moves: moves(t.Status, agent, t.RequesterID == actor.MemberID)}
+	return v, nil
+}
+
+// VisibleReplies keeps the replies a reader may see: everything for agents, public
+// replies only for everyone else.
+func VisibleReplies(replies []Reply, agent bool) []Reply {
+	out := make([]Reply, 0, len(replies))
+	for _, r := range replies {
+		if agent || !r.Internal {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func moves(status string, agent, requester bool) []string {
+	var out []string
+	if agent {
+		out = append(out, agentMoves[status]...)
+	}
+	if requester || !agent {
+		for _, m := range customerMoves[status] {
+			if !slices.Contains(out, m) {
+				out = append(out, m)
+			}
+		}
+	}
+	if out == nil {
+		out = []string{}
+	}
+	return out
+}
+
+// Question is a community question as tickets need it.
+type Question struct {
+	ID         string
+	Title      string
+	Body       string
+	AuthorID   string
+	AuthorName string
+}
+
+// Questions reads and marks community questions (package posts, through the app).
+type Questions interface {
+	// Question returns a question the actor may read.
+	Question(ctx context.Context, actor auth.Principal, postID string) (Question, error)
+	// LinkTicket records on the question the ticket made from it.
+	LinkTicket(ctx context.Context, postID, ticketID string, number int64) error
+}
+
+// FromQuestionRequest turns a community question into a ticket of a customer space.
+type FromQuestionRequest struct {
+	SpaceID  string `json:"spaceId"`
+	Product  string `json:"product"`
+	Severity string `json:"severity"`
+}
+
+// ErrAskerNotCustomer refuses a ticket for someone outside the customer space.
+var ErrAskerNotCustomer = errs.InvalidField("spaceId", "asker_not_in_space", "The person who asked is not a member of that customer space.")
+
+// FromQuestion opens a ticket from a community question (agents), on behalf of the
+// person who asked, keeping a link both ways.
+func (s *Service) FromQuestion(ctx context.Context, actor auth.Principal, questions Questions, postID string, req FromQuestionRequest) (Ticket, error) {
+	if !IsAgent(actor.Roles) {
+		return Ticket{}, fmt.Errorf("tickets.FromQuestion: %w", ErrAgentsOnly)
+	}
+	q, err := questions.Question(ctx, actor, postID)
+	if err != nil {
+		return Ticket{}, fmt.Errorf("tickets.FromQuestion: %w", err)
+	}
+	asker, err := s.Spaces.Space(ctx, auth.Principal{MemberID: q.AuthorID}, req.SpaceID)
+	if err == nil && !asker.Member {
+		err = ErrAskerNotCustomer
+	}
+	if err != nil {
+		if e, ok := errs.As(err); ok && e.Kind == errs.NotFound {
+			err = ErrAskerNotCustomer
+		}
+		return Ticket{}, fmt.Errorf("tickets.FromQuestion: %w", err)
+	}
+	n := NewTicket{Subject: q.Title, Product: req.Product, Severity: req.Severity,
+		Body: q.Body + "\n\n*Opened by the support team from a [community question](/posts/" + q.ID + ").*"}
+	if utf8.RuneCountInString(n.Subject) > MaxSubjectRunes {
+		n.Subject = string([]rune(n.Subject)[:MaxSubjectRunes])
+	}
+	t, err := s.open(ctx, auth.Principal{MemberID: q.AuthorID}, q.AuthorName, req.SpaceID, n, q.ID, true)
+	if err != nil {
+		return Ticket{}, fmt.Errorf("tickets.FromQuestion: %w", err)
+	}
+	if err := questions.LinkTicket(ctx, postID, t.ID, t.Number); err != nil {
+		return Ticket{}, fmt.Errorf("tickets.FromQuestion: ticket %s opened, link not written: %w", t.ID, err)
+	}
+	return t, nil
+}

@@ -1,0 +1,364 @@
+package tickets
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"tribune/shared/auth"
+	"tribune/shared/content"
+	"tribune/shared/errs"
+	"tribune/shared/eventtypes"
+)
+
+// ReplyRequest is a message in a ticket: agents may make it an internal note and move
+// the ticket at the same time.
+type ReplyRequest struct {
+	Body        string       `json:"body"`
+	Internal    bool         `json:"internal,omitempty"`
+	Status      string       `json:"status,omitempty"`
+	Attachments []Attachment `json:"attachments,omitempty"`
+}
+
+// retries bounds the retries of a change that lost a race with another one.
+const retries = 5
+
+// ErrConflict is what a store returns when a ticket changed since it was read.
+var ErrConflict = errs.New(errs.Conflict, "ticket_changed", "The ticket changed meanwhile; reload it.")
+
+// change loads a ticket, applies f and saves it, retrying when someone else changed the
+// ticket in between (f is run again on the fresh ticket).
+func (s *Service) change(ctx context.Context, actor auth.Principal, id string, f func(t *Ticket) (*Reply, []eventtypes.Envelope, error)) (Ticket, error) {
+	return s.changeLoaded(ctx, func() (Ticket, error) { return s.load(ctx, actor, id) }, f)
+}
+
+// changeLoaded is change with its own way to read the ticket (the sweeper reads
+// without a caller).
+func (s *Service) changeLoaded(ctx context.Context, load func() (Ticket, error), f func(t *Ticket) (*Reply, []eventtypes.Envelope, error)) (Ticket, error) {
+	for range retries {
+		t, err := load()
+		if err != nil {
+			return Ticket{}, err
+		}
+		old := t
+		reply, events, err := f(&t)
+		if err != nil {
+			return Ticket{}, err
+		}
+		err = s.Store.SaveTicket(ctx, old, t, reply, events)
+		if errs.Is(err, ErrConflict.Code) {
+			continue
+		}
+		return t, err
+	}
+	return Ticket{}, ErrConflict
+}
+
+// Reply adds a public reply or an internal note. A customer's reply reopens a solved
+// ticket and answers a pending one; an agent's first public reply is the first response.
+func (s *Service) Reply(ctx context.Context, actor auth.Principal, id string, req ReplyRequest) (View, error) {
+	req.Body = strings.TrimSpace(req.Body)
+	if l := utf8.RuneCountInString(req.Body); l < 1 || l > MaxBodyRunes {
+		return View{}, fmt.Errorf("tickets.Reply: %w", ErrBody)
+	}
+	agent := IsAgent(actor.Roles)
+	if (req.Internal || req.Status != "") && !agent {
+		return View{}, fmt.Errorf("tickets.Reply: %w", ErrInternal)
+	}
+	if req.Status != "" && !slices.Contains(Statuses, req.Status) {
+		return View{}, fmt.Errorf("tickets.Reply: %w", ErrStatus)
+	}
+	if err := s.checkAttachments(ctx, actor.MemberID, req.Attachments); err != nil {
+		return View{}, fmt.Errorf("tickets.Reply: %w", err)
+	}
+	html, err := content.Render(req.Body)
+	if err != nil {
+		return View{}, fmt.Errorf("tickets.Reply: %w", err)
+	}
+	name, _, err := s.Store.MemberName(ctx, actor.MemberID)
+	if err != nil {
+		return View{}, fmt.Errorf("tickets.Reply: %w", err)
+	}
+	settings, err := s.Settings(ctx)
+	if err != nil {
+		return View{}, err
+	}
+	_, err = s.change(ctx, actor, id, func(t *Ticket) (*Reply, []eventtypes.Envelope, error) {
+		if t.Status == StatusClosed {
+			return nil, nil, ErrClosed
+		}
+		now := s.Now().UTC()
+		r := &Reply{ID: "r_" + strings.ToLower(rand.Text()), TicketID: t.ID, Body: req.Body, HTML: html, AuthorID: actor.MemberID,
+			AuthorName: name, Internal: req.Internal, FromAgent: agent, Attachments: req.Attachments, CreatedAt: now}
+		from := t.Status
+		t.UpdatedAt = now
+		if req.Internal {
+			// An internal note changes nothing the customer sees and publishes no event.
+			if req.Status != "" {
+				if err := move(t, req.Status, true, false, now, settings.AutoCloseDays); err != nil {
+					return nil, nil, err
+				}
+				ev, err := statusEvent(*t, from, actor.MemberID, now)
+				return r, ev, err
+			}
+			return r, nil, nil
+		}
+		var firstResponse time.Duration
+		switch {
+		case agent && t.RequesterID != actor.MemberID:
+			if t.FirstResponseAt == nil {
+				t.FirstResponseAt = &now
+				firstResponse = now.Sub(t.CreatedAt)
+			}
+			if t.Status == StatusNew {
+				t.Status = StatusOpen
+			}
+		case t.Status == StatusSolved || t.Status == StatusPendingCustomer:
+			// The customer answers: the ticket needs support again.
+			t.Status, t.SolvedAt, t.AutoCloseAt = StatusOpen, nil, nil
+		}
+		if req.Status != "" && req.Status != t.Status {
+			if err := move(t, req.Status, true, false, now, settings.AutoCloseDays); err != nil {
+				return nil, nil, err
+			}
+		}
+		meta := eventtypes.NewMeta(now)
+		replied, err := eventtypes.NewEnvelope(eventtypes.SourceTickets, eventtypes.TicketRepliedType, meta, eventtypes.TicketReplied{Meta: meta,
+			TicketID: t.ID, Number: t.Number, SpaceID: t.SpaceID, Subject: t.Subject, ReplyID: r.ID, AuthorID: actor.MemberID,
+			AuthorName: name, FromAgent: agent, RequesterID: t.RequesterID, AssigneeID: t.AssigneeID, Excerpt: excerpt(req.Body),
+			FirstResponseSeconds: firstResponse.Seconds()})
+		if err != nil {
+			return nil, nil, err
+		}
+		events := []eventtypes.Envelope{replied}
+		if t.Status != from {
+			ev, err := statusEvent(*t, from, actor.MemberID, now)
+			if err != nil {
+				return nil, nil, err
+			}
+			events = append(events, ev...)
+		}
+		return r, events, nil
+	})
+	if err != nil {
+		return View{}, fmt.Errorf("tickets.Reply %s: %w", id, err)
+	}
+	return s.Get(ctx, actor, id)
+}
+
+func excerpt(body string) string {
+	if utf8.RuneCountInString(body) <= 280 {
+		return body
+	}
+	return string([]rune(body)[:279]) + "…"
+}
+
+// move changes a ticket's status along the workflow, for an agent or a customer; a
+// solved ticket closes itself after autoCloseDays without a reply.
+func move(t *Ticket, to string, agent, requester bool, now time.Time, autoCloseDays int) error {
+	if !slices.Contains(moves(t.Status, agent, requester), to) {
+		return ErrMove
+	}
+	t.Status = to
+	switch to {
+	case StatusSolved:
+		t.SolvedAt = &now
+		closeAt := now.Add(time.Duration(autoCloseDays) * 24 * time.Hour)
+		t.AutoCloseAt = &closeAt
+	case StatusOpen:
+		t.SolvedAt, t.AutoCloseAt = nil, nil
+	case StatusClosed:
+		t.AutoCloseAt = nil
+	}
+	return nil
+}
+
+// statusEvent records a status change; solving carries the resolution time.
+func statusEvent(t Ticket, from, by string, now time.Time) ([]eventtypes.Envelope, error) {
+	meta := eventtypes.NewMeta(now)
+	evt := eventtypes.TicketStatusChanged{Meta: meta, TicketID: t.ID, Number: t.Number, SpaceID: t.SpaceID, Subject: t.Subject,
+		From: from, To: t.Status, ChangedBy: by, RequesterID: t.RequesterID, AssigneeID: t.AssigneeID,
+		Reopened: from == StatusSolved && t.Status == StatusOpen}
+	if t.Status == StatusSolved {
+		evt.ResolutionSeconds = now.Sub(t.CreatedAt).Seconds()
+	}
+	env, err := eventtypes.NewEnvelope(eventtypes.SourceTickets, eventtypes.TicketStatusChangedType, meta, evt)
+	return []eventtypes.Envelope{env}, err
+}
+
+// StatusRequest moves a ticket.
+type StatusRequest struct {
+	Status string `json:"status"`
+}
+
+// SetStatus moves a ticket along the workflow: agents between working statuses,
+// customers to solved (or back to open).
+func (s *Service) SetStatus(ctx context.Context, actor auth.Principal, id string, req StatusRequest) (View, error) {
+	if !slices.Contains(Statuses, req.Status) {
+		return View{}, fmt.Errorf("tickets.SetStatus: %w", ErrStatus)
+	}
+	agent := IsAgent(actor.Roles)
+	settings, err := s.Settings(ctx)
+	if err != nil {
+		return View{}, err
+	}
+	_, err = s.change(ctx, actor, id, func(t *Ticket) (*Reply, []eventtypes.Envelope, error) {
+		if t.Status == StatusClosed {
+			return nil, nil, ErrClosed
+		}
+		from, now := t.Status, s.Now().UTC()
+		if err := move(t, req.Status, agent, t.RequesterID == actor.MemberID, now, settings.AutoCloseDays); err != nil {
+			return nil, nil, err
+		}
+		t.UpdatedAt = now
+		ev, err := statusEvent(*t, from, actor.MemberID, now)
+		return nil, ev, err
+	})
+	if err != nil {
+		return View{}, fmt.Errorf("tickets.SetStatus %s: %w", id, err)
+	}
+	return s.Get(ctx, actor, id)
+}
+
+// AssignRequest names the agent (empty: unassign).
+type AssignRequest struct {
+	AssigneeID string `json:"assigneeId"`
+}
+
+// Assign gives a ticket to an agent (agents; to themselves or another agent).
+func (s *Service) Assign(ctx context.Context, actor auth.Principal, id string, req AssignRequest) (View, error) {
+	if !IsAgent(actor.Roles) {
+		return View{}, fmt.Errorf("tickets.Assign: %w", ErrAgentsOnly)
+	}
+	name := ""
+	if req.AssigneeID != "" {
+		var roles []string
+		var err error
+		name, roles, err = s.Store.MemberName(ctx, req.AssigneeID)
+		if err != nil || !IsAgent(roles) {
+			return View{}, fmt.Errorf("tickets.Assign: %w", ErrNotAgent)
+		}
+	}
+	_, err := s.change(ctx, actor, id, func(t *Ticket) (*Reply, []eventtypes.Envelope, error) {
+		if t.Status == StatusClosed {
+			return nil, nil, ErrClosed
+		}
+		now := s.Now().UTC()
+		t.AssigneeID, t.AssigneeName, t.UpdatedAt = req.AssigneeID, name, now
+		meta := eventtypes.NewMeta(now)
+		env, err := eventtypes.NewEnvelope(eventtypes.SourceTickets, eventtypes.TicketAssignedType, meta, eventtypes.TicketAssigned{Meta: meta,
+			TicketID: t.ID, Number: t.Number, SpaceID: t.SpaceID, Subject: t.Subject, AssigneeID: req.AssigneeID, AssigneeName: name,
+			AssignedBy: actor.MemberID})
+		return nil, []eventtypes.Envelope{env}, err
+	})
+	if err != nil {
+		return View{}, fmt.Errorf("tickets.Assign %s: %w", id, err)
+	}
+	return s.Get(ctx, actor, id)
+}
+
+// RateRequest is the requester's satisfaction with a solved ticket.
+type RateRequest struct {
+	Good    bool   `json:"good"`
+	Comment string `json:"comment,omitempty"`
+}
+
+// Rate records the requester's satisfaction (solved or closed tickets; a new rating
+// replaces the last).
+func (s *Service) Rate(ctx context.Context, actor auth.Principal, id string, req RateRequest) (View, error) {
+	req.Comment = strings.TrimSpace(req.Comment)
+	if utf8.RuneCountInString(req.Comment) > 1000 {
+		return View{}, fmt.Errorf("tickets.Rate: %w", ErrRatingComment)
+	}
+	_, err := s.change(ctx, actor, id, func(t *Ticket) (*Reply, []eventtypes.Envelope, error) {
+		if t.RequesterID != actor.MemberID {
+			return nil, nil, ErrNotRequester
+		}
+		if t.Status != StatusSolved && t.Status != StatusClosed {
+			return nil, nil, ErrNotSolved
+		}
+		now := s.Now().UTC()
+		t.Rating, t.UpdatedAt = &Rating{Good: req.Good, Comment: req.Comment, At: now}, now
+		meta := eventtypes.NewMeta(now)
+		env, err := eventtypes.NewEnvelope(eventtypes.SourceTickets, eventtypes.TicketRatedType, meta, eventtypes.TicketRated{Meta: meta,
+			TicketID: t.ID, Number: t.Number, SpaceID: t.SpaceID, Good: req.Good, AssigneeID: t.AssigneeID})
+		return nil, []eventtypes.Envelope{env}, err
+	})
+	if err != nil {
+		return View{}, fmt.Errorf("tickets.Rate %s: %w", id, err)
+	}
+	return s.Get(ctx, actor, id)
+}
+
+// Page is a page of ticket summaries.
+type Page struct {
+	Tickets []Summary `json:"tickets"`
+	Next    string    `json:"next,omitempty"`
+}
+
+// SpaceTickets lists a customer space's tickets, newest first (its members and agents).
+func (s *Service) SpaceTickets(ctx context.Context, actor auth.Principal, spaceID, cursor string) (Page, error) {
+	if _, err := s.access(ctx, actor, spaceID); err != nil {
+		return Page{}, fmt.Errorf("tickets.SpaceTickets %s: %w", spaceID, err)
+	}
+	list, next, err := s.Store.SpaceTickets(ctx, spaceID, cursor, ListPage)
+	if err != nil {
+		return Page{}, fmt.Errorf("tickets.SpaceTickets: %w", err)
+	}
+	now := s.Now()
+	for i := range list {
+		list[i] = list[i].refresh(now)
+	}
+	return Page{Tickets: nonNil(list), Next: next}, nil
+}
+
+// refresh recomputes a stored summary's flags against now.
+func (s Summary) refresh(now time.Time) Summary {
+	if !s.NextDue.IsZero() && !s.Breached {
+		s.Breached = !now.Before(s.NextDue)
+	}
+	return s
+}
+
+func nonNil(list []Summary) []Summary {
+	if list == nil {
+		return []Summary{}
+	}
+	return list
+}
+
+// QueueFilter narrows the agents' queue; empty fields match everything.
+type QueueFilter struct {
+	Status     string
+	Severity   string
+	AssigneeID string
+	SpaceID    string
+}
+
+// Queue is the agents' queue across every customer space: unclosed tickets, oldest
+// first, flagged when a target is missed or about to be.
+func (s *Service) Queue(ctx context.Context, actor auth.Principal, f QueueFilter, cursor string) (Page, error) {
+	if !IsAgent(actor.Roles) {
+		return Page{}, fmt.Errorf("tickets.Queue: %w", ErrAgentsOnly)
+	}
+	if (f.Status != "" && !slices.Contains(Statuses, f.Status)) || f.Status == StatusClosed {
+		return Page{}, fmt.Errorf("tickets.Queue: %w", ErrStatus)
+	}
+	if f.Severity != "" && !slices.Contains(Severities, f.Severity) {
+		return Page{}, fmt.Errorf("tickets.Queue: %w", ErrSeverity)
+	}
+	list, next, err := s.Store.Queue(ctx, f, cursor, QueuePage)
+	if err != nil {
+		return Page{}, fmt.Errorf("tickets.Queue: %w", err)
+	}
+	now := s.Now()
+	out := make([]Summary, 0, len(list))
+	for _, t := range list {
+		out = append(out, t.Summary(now))
+	}
+	return Page{Tickets: out, Next: next}, nil
+}
