@@ -285,3 +285,28 @@ func TestQuestionBecomesATicketLinkedBothWays(t *testing.T) {
 		t.Fatalf("the ticket links back: %s", view.Ticket.HTML)
 	}
 }
+
+func TestSupportSettingsAreKeptByAdmins(t *testing.T) {
+	c := newCommunity(t)
+	admin, sam := c.as("ada", policy.RoleAdmin), c.as("sam", policy.RoleSupport)
+	good := `{"products":["Sync","Sync","Reports"],"autoCloseDays":3,"targets":{"low":{"firstResponseMinutes":600,"resolutionMinutes":6000},
+		"normal":{"firstResponseMinutes":240,"resolutionMinutes":2400},"high":{"firstResponseMinutes":60,"resolutionMinutes":600},
+		"urgent":{"firstResponseMinutes":15,"resolutionMinutes":120}}}`
+	if status, _ := c.call(sam, "PUT", "/api/support/settings", good, nil); status != 403 {
+		t.Fatalf("an agent changes the settings: %d", status)
+	}
+	for _, bad := range []string{`{"products":[],"autoCloseDays":3,"targets":{}}`,
+		strings.Replace(good, `"firstResponseMinutes":15`, `"firstResponseMinutes":500`, 1), strings.Replace(good, `"autoCloseDays":3`, `"autoCloseDays":0`, 1)} {
+		if status, _ := c.call(admin, "PUT", "/api/support/settings", bad, nil); status != 400 {
+			t.Fatalf("settings %s: %d", bad, status)
+		}
+	}
+	var st tickets.Settings
+	if c.call(admin, "PUT", "/api/support/settings", good, &st); len(st.Products) != 2 || st.Targets["urgent"].FirstResponseMinutes != 15 {
+		t.Fatalf("saved: %+v", st)
+	}
+	var agents tickets.AgentList
+	if c.call(sam, "GET", "/api/support/agents", "", &agents); len(agents.Agents) != 2 || agents.Agents[0].Name != "ada" {
+		t.Fatalf("agents: %+v", agents)
+	}
+}

@@ -54,6 +54,8 @@ func (h HTTP) Routes() []httpx.Route {
 				{Name: "assignee", Description: "A member id"}, {Name: "space", Description: "A space id"}, {Name: "cursor"}},
 			Summary:   "The agents' queue across every customer space: unclosed tickets, oldest first, flagged when a target is missed or about to be.",
 			Responses: httpx.Answers(200, "A page", Page{}, map[int]string{400: "Bad filter or cursor"})},
+		{Method: "GET", Pattern: "/api/support/agents", Tag: "tickets", Action: policy.TicketsWork, Handler: h.agents,
+			Summary: "The support agents tickets can be assigned to.", Responses: httpx.Answers(200, "Agents", AgentList{}, nil)},
 		{Method: "GET", Pattern: "/api/support/settings", Tag: "tickets", Action: policy.SignedIn, Handler: h.settings,
 			Summary: "Products, targets per severity and the auto-close delay.", Responses: httpx.Answers(200, "Settings", Settings{}, nil)},
 		{Method: "PUT", Pattern: "/api/support/settings", Tag: "staff", Action: policy.SupportSettings, Handler: h.saveSettings, Request: Settings{},
@@ -172,4 +174,14 @@ func (h HTTP) fromQuestion(w http.ResponseWriter, r *http.Request) {
 		t, err := h.Service.FromQuestion(r.Context(), principal(r), h.Questions, r.PathValue("id"), req)
 		httpx.Reply(w, r, http.StatusCreated, t, err)
 	}
+}
+
+// AgentList answers the list of agents.
+type AgentList struct {
+	Agents []Agent `json:"agents"`
+}
+
+func (h HTTP) agents(w http.ResponseWriter, r *http.Request) {
+	list, err := h.Service.Agents(r.Context())
+	httpx.Reply(w, r, http.StatusOK, AgentList{Agents: list}, err)
 }

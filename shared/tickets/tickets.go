@@ -77,11 +77,17 @@ const (
 	SoonShare = 0.25
 )
 
-// Targets are the first-response and resolution targets of a severity.
+// Targets are the first-response and resolution targets of a severity, in minutes.
 type Targets struct {
-	FirstResponse time.Duration `json:"firstResponse"`
-	Resolution    time.Duration `json:"resolution"`
+	FirstResponseMinutes int `json:"firstResponseMinutes"`
+	ResolutionMinutes    int `json:"resolutionMinutes"`
 }
+
+// FirstResponse is the first-response target.
+func (t Targets) FirstResponse() time.Duration { return time.Duration(t.FirstResponseMinutes) * time.Minute }
+
+// Resolution is the resolution target.
+func (t Targets) Resolution() time.Duration { return time.Duration(t.ResolutionMinutes) * time.Minute }
 
 // Settings are what admins keep for support.
 type Settings struct {
@@ -95,10 +101,10 @@ type Settings struct {
 var DefaultSettings = Settings{
 	Products: []string{"General"},
 	Targets: map[string]Targets{
-		SeverityUrgent: {FirstResponse: time.Hour, Resolution: 8 * time.Hour},
-		SeverityHigh:   {FirstResponse: 4 * time.Hour, Resolution: 24 * time.Hour},
-		SeverityNormal: {FirstResponse: 8 * time.Hour, Resolution: 72 * time.Hour},
-		SeverityLow:    {FirstResponse: 24 * time.Hour, Resolution: 120 * time.Hour},
+		SeverityUrgent: {FirstResponseMinutes: 60, ResolutionMinutes: 8 * 60},
+		SeverityHigh:   {FirstResponseMinutes: 4 * 60, ResolutionMinutes: 24 * 60},
+		SeverityNormal: {FirstResponseMinutes: 8 * 60, ResolutionMinutes: 72 * 60},
+		SeverityLow:    {FirstResponseMinutes: 24 * 60, ResolutionMinutes: 120 * 60},
 	},
 	AutoCloseDays: 7,
 }
@@ -287,6 +293,37 @@ type Store interface {
 	SaveSupportSettings(ctx context.Context, s Settings) error
 	// MemberName returns a member's name and roles (errs.ErrNotFound if unknown).
 	MemberName(ctx context.Context, memberID string) (string, []string, error)
+	// RoleHolderIDs lists who holds any of the staff roles.
+	RoleHolderIDs(ctx context.Context, roles ...string) ([]string, error)
+}
+
+// Agent is someone tickets can be assigned to.
+type Agent struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// Agents lists the support agents, for assigning.
+func (s *Service) Agents(ctx context.Context) ([]Agent, error) {
+	ids, err := s.Store.RoleHolderIDs(ctx, policy.RoleSupport, policy.RoleAdmin)
+	if err != nil {
+		return nil, fmt.Errorf("tickets.Agents: %w", err)
+	}
+	out := make([]Agent, 0, len(ids))
+	for _, id := range ids {
+		name, roles, err := s.Store.MemberName(ctx, id)
+		if errs.Is(err, errs.ErrNotFound.Code) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("tickets.Agents: %w", err)
+		}
+		if IsAgent(roles) {
+			out = append(out, Agent{ID: id, Name: name})
+		}
+	}
+	slices.SortFunc(out, func(a, b Agent) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+	return out, nil
 }
 
 // Service is the ticketing use cases.
@@ -321,7 +358,7 @@ func (s *Service) SaveSettings(ctx context.Context, st Settings) (Settings, erro
 	ok := len(products) >= 1 && len(products) <= 50 && st.AutoCloseDays >= 1 && st.AutoCloseDays <= 90 && len(st.Targets) == len(Severities)
 	for _, sev := range Severities {
 		t, found := st.Targets[sev]
-		ok = ok && found && t.FirstResponse >= time.Minute && t.FirstResponse <= t.Resolution && t.Resolution <= 30*24*time.Hour
+		ok = ok && found && t.FirstResponseMinutes >= 1 && t.FirstResponseMinutes <= t.ResolutionMinutes && t.ResolutionMinutes <= 30*24*60
 	}
 	if !ok {
 		return Settings{}, fmt.Errorf("tickets.SaveSettings: %w", ErrSettings)
@@ -421,12 +458,12 @@ func (s *Service) open(ctx context.Context, requester auth.Principal, name, spac
 	t := Ticket{ID: "t_" + strings.ToLower(rand.Text()), SpaceID: spaceID, SpaceName: sp.Name, Subject: n.Subject, Product: n.Product,
 		Severity: n.Severity, Body: n.Body, HTML: html, Status: StatusNew, RequesterID: requester.MemberID, RequesterName: name,
 		Attachments: n.Attachments, CreatedAt: now, UpdatedAt: now, QuestionID: questionID,
-		FirstResponseDue: now.Add(targets.FirstResponse), ResolutionDue: now.Add(targets.Resolution)}
+		FirstResponseDue: now.Add(targets.FirstResponse()), ResolutionDue: now.Add(targets.Resolution())}
 	ack := Reply{ID: "r_" + strings.ToLower(rand.Text()), TicketID: t.ID, AuthorName: "Tribune Support", Automatic: true, FromAgent: true,
 		CreatedAt: now}
 	events := func(number int64) ([]eventtypes.Envelope, error) {
 		t.Number = number
-		ack.Body = Acknowledgement(number, targets.FirstResponse)
+		ack.Body = Acknowledgement(number, targets.FirstResponse())
 		if ack.HTML, err = content.Render(ack.Body); err != nil {
 			return nil, err
 		}
@@ -434,7 +471,7 @@ func (s *Service) open(ctx context.Context, requester auth.Principal, name, spac
 		env, err := eventtypes.NewEnvelope(eventtypes.SourceTickets, eventtypes.TicketOpenedType, meta, eventtypes.TicketOpened{Meta: meta,
 			TicketID: t.ID, Number: number, SpaceID: spaceID, SpaceName: sp.Name, Subject: t.Subject, Severity: t.Severity,
 			RequesterID: t.RequesterID, RequesterName: name, FirstResponseDue: t.FirstResponseDue,
-			FirstResponseTarget: int64(targets.FirstResponse / time.Second)})
+			FirstResponseTarget: int64(targets.FirstResponse() / time.Second)})
 		return []eventtypes.Envelope{env}, err
 	}
 	if err := s.Store.CreateTicket(ctx, &t, &ack, events); err != nil {
