@@ -189,7 +189,7 @@ async function main() {
     await admin.getByLabel('Kind of post').selectOption('discussion');
     await admin.getByLabel('Text (Markdown)', { exact: true }).fill('Buy now! Ask');
     await admin.getByLabel('Mention a member (name)').fill('boss');
-    await admin.getByRole('button', { name: 'Search' }).click();
+    await admin.getByRole('button', { name: 'Find', exact: true }).click();
     await admin.getByRole('button', { name: 'Mention boss' }).click();
     await publish('discussion', [['Title', 'Cheap watches here']], 'Cheap watches here');
     await axe(admin, 'space');
@@ -279,6 +279,53 @@ async function main() {
     await ip.goto(spaceURL, { waitUntil: 'networkidle' });
     await ip.getByRole('link', { name: 'Dark mode' }).waitFor();
     if (await ip.getByRole('link', { name: 'Cheap watches here' }).count()) fail('a hidden post is still in the space stream');
+
+    // Support: staff open a customer space and invite a customer, who opens a ticket and
+    // gets the acknowledgement; an agent adds an internal note and a public reply; the
+    // customer sees only the reply.
+    await admin.getByRole('link', { name: 'Home' }).click();
+    await admin.getByLabel('Name', { exact: true }).fill('Acme support');
+    await admin.getByLabel('Visibility').selectOption('closed');
+    await admin.getByLabel('Kind of space').selectOption('customer');
+    await admin.getByRole('button', { name: 'Create the space' }).click();
+    await admin.getByRole('heading', { name: 'Acme support' }).waitFor();
+    await admin.getByText('Manage this space').click();
+    await admin.getByLabel('Invite a member (name)').fill('Zo');
+    await admin.getByRole('button', { name: 'Search' }).click();
+    await admin.getByRole('listitem').filter({ hasText: 'Zoé Martin' }).getByRole('button', { name: 'Invite' }).click();
+    await admin.getByRole('status').filter({ hasText: 'Zoé Martin is invited.' }).waitFor();
+    await ip.goto(base + '/', { waitUntil: 'networkidle' });
+    await ip.getByRole('link', { name: 'Acme support' }).click();
+    await ip.getByRole('button', { name: 'Accept the invitation' }).click();
+    await ip.getByRole('heading', { name: 'Support tickets' }).waitFor();
+    await ip.getByLabel('Subject').fill('Sync is down');
+    await ip.getByLabel('Severity').selectOption('high');
+    await ip.getByLabel('Description (Markdown)').fill('Since **9:00** nothing syncs.');
+    await axe(ip, 'new-ticket');
+    await ip.getByRole('button', { name: 'Open the ticket' }).click();
+    await ip.getByRole('heading', { name: 'Sync is down' }).waitFor();
+    await ip.getByText('Thank you: your request is ticket').waitFor();
+    if (!(await ip.locator('.replies-list').textContent()).includes('4 hours')) fail('the acknowledgement lacks the expected first-response time');
+    const ticketURL = ip.url();
+    await axe(ip, 'ticket-customer');
+    await admin.getByRole('link', { name: 'Support' }).click();
+    await admin.getByRole('heading', { name: 'Support queue' }).waitFor();
+    await axe(admin, 'support-queue');
+    await admin.getByRole('link', { name: /Sync is down/ }).click();
+    await admin.getByRole('heading', { name: 'Sync is down' }).waitFor();
+    await admin.getByLabel('Internal note: support agents only').check();
+    await admin.getByLabel('Your note for the support team (Markdown)').fill('INTERNAL: customer is on the legacy plan');
+    await admin.getByRole('button', { name: 'Add the internal note' }).click();
+    await admin.getByRole('status').filter({ hasText: 'Internal note added.' }).waitFor();
+    await admin.getByText('Internal note — agents only').waitFor();
+    await admin.getByLabel('Public reply: the customer sees it').check();
+    await admin.getByLabel('Your reply (Markdown)').fill('Restart the sync agent, please.');
+    await admin.getByRole('button', { name: 'Send the reply' }).click();
+    await admin.getByRole('status').filter({ hasText: 'Reply sent.' }).waitFor();
+    await axe(admin, 'ticket-agent');
+    await ip.goto(ticketURL, { waitUntil: 'networkidle' });
+    await ip.getByText('Restart the sync agent, please.').waitFor();
+    if ((await ip.content()).includes('legacy plan')) fail('an internal note reached the customer');
     await invitee.close();
 
     // In hybrid mode visitors read public spaces, and are asked to sign in to take part.

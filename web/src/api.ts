@@ -11,6 +11,7 @@ export interface Profile {
 }
 
 export interface Member extends Profile {
+  activityEmails?: boolean;
   id: string;
   email: string;
   roles: string[];
@@ -141,6 +142,8 @@ export interface Post extends PostSummary {
   myVote?: string;
   myReactions?: string[];
   canModerate: boolean;
+  ticketId?: string;
+  ticketNumber?: number;
 }
 
 export interface NewPost {
@@ -203,6 +206,78 @@ export interface Notification {
 export interface Rules {
   text: string;
   version: number;
+}
+
+export interface Attachment {
+  key: string;
+  name: string;
+  contentType: string;
+  size: number;
+}
+
+export interface TicketSummary {
+  id: string;
+  number: number;
+  spaceId: string;
+  spaceName: string;
+  subject: string;
+  severity: string;
+  status: string;
+  requesterName: string;
+  assigneeId?: string;
+  assigneeName?: string;
+  createdAt: string;
+  updatedAt: string;
+  nextDue?: string;
+  breached: boolean;
+  soon: boolean;
+}
+
+export interface Ticket {
+  id: string;
+  number: number;
+  spaceId: string;
+  spaceName: string;
+  subject: string;
+  product: string;
+  severity: string;
+  html: string;
+  status: string;
+  requesterId: string;
+  requesterName: string;
+  assigneeId?: string;
+  assigneeName?: string;
+  attachments?: Attachment[];
+  createdAt: string;
+  firstResponseDue: string;
+  resolutionDue: string;
+  firstResponseAt?: string;
+  rating?: { good: boolean; comment?: string };
+  questionId?: string;
+}
+
+export interface TicketReply {
+  id: string;
+  html: string;
+  authorName: string;
+  internal: boolean;
+  automatic?: boolean;
+  fromAgent: boolean;
+  attachments?: Attachment[];
+  createdAt: string;
+}
+
+export interface TicketView {
+  ticket: Ticket;
+  replies: TicketReply[];
+  agent: boolean;
+  moves: string[];
+}
+
+export interface SupportSettings {
+  products: string[];
+  targets: Record<string, { firstResponseMinutes: number; resolutionMinutes: number }>;
+  autoCloseDays: number;
 }
 
 export class ApiError extends Error {
@@ -308,6 +383,36 @@ export const api = {
     call<void>('DELETE', `/api/posts/${encodeURIComponent(postId)}/comments/${encodeURIComponent(commentId)}`),
   imageUpload: (contentType: string, size: number) =>
     call<{ uploadUrl: string; contentType: string; url: string }>('POST', '/api/uploads/images', { contentType, size }),
+  spaceTickets: (spaceId: string) => call<{ tickets: TicketSummary[] }>('GET', `/api/spaces/${encodeURIComponent(spaceId)}/tickets`),
+  openTicket: (spaceId: string, t: { subject: string; product: string; severity: string; body: string; attachments: Attachment[] }) =>
+    call<Ticket>('POST', `/api/spaces/${encodeURIComponent(spaceId)}/tickets`, t),
+  ticket: (id: string) => call<TicketView>('GET', `/api/tickets/${encodeURIComponent(id)}`),
+  ticketReply: (id: string, body: string, internal: boolean, attachments: Attachment[], status?: string) =>
+    call<TicketView>('POST', `/api/tickets/${encodeURIComponent(id)}/replies`, { body, internal, attachments, ...(status ? { status } : {}) }),
+  ticketStatus: (id: string, status: string) => call<TicketView>('POST', `/api/tickets/${encodeURIComponent(id)}/status`, { status }),
+  ticketAssign: (id: string, assigneeId: string) => call<TicketView>('POST', `/api/tickets/${encodeURIComponent(id)}/assign`, { assigneeId }),
+  ticketRate: (id: string, good: boolean, comment: string) => call<TicketView>('POST', `/api/tickets/${encodeURIComponent(id)}/rating`, { good, comment }),
+  attachmentUpload: (name: string, contentType: string, size: number) =>
+    call<{ uploadUrl: string; attachment: Attachment }>('POST', '/api/uploads/attachments', { name, contentType, size }),
+  supportQueue: (f: Record<string, string>) => {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(f)) if (v) params.set(k, v);
+    return call<{ tickets: TicketSummary[]; next?: string }>('GET', `/api/support/queue?${params}`);
+  },
+  supportAgents: () => call<{ agents: { id: string; name: string }[] }>('GET', '/api/support/agents'),
+  supportSettings: () => call<SupportSettings>('GET', '/api/support/settings'),
+  saveSupportSettings: (st: SupportSettings) => call<SupportSettings>('PUT', '/api/support/settings', st),
+  supportMetrics: (days: number) =>
+    call<{
+      days: { day: string; opened: number; solved: number }[];
+      firstResponse: { count: number; medianSeconds: number; p90Seconds: number };
+      resolution: { count: number; medianSeconds: number; p90Seconds: number };
+      rated: number;
+      satisfaction: number;
+    }>('GET', `/api/support/metrics?days=${days}`),
+  questionToTicket: (postId: string, spaceId: string, product: string, severity: string) =>
+    call<Ticket>('POST', `/api/posts/${encodeURIComponent(postId)}/ticket`, { spaceId, product, severity }),
+  savePreferences: (activityEmails: boolean) => call<Member>('PUT', '/api/me/preferences', { activityEmails }),
   queue: () => call<{ items: QueueItem[]; next?: string }>('GET', '/api/moderation/queue'),
   dismiss: (targetId: string) => call<void>('POST', `/api/moderation/queue/${encodeURIComponent(targetId)}/dismiss`, {}),
   warn: (memberId: string, message: string, postId?: string) => call<void>('POST', '/api/moderation/warnings', { memberId, message, postId }),

@@ -6,6 +6,7 @@ import { Admin, Home, InvitationLanding, Sessions } from './pages';
 import { Directory, EditProfile, MemberPage } from './profile';
 import { ModerationPage, NotificationsPage } from './moderation';
 import { HomeStream, PostPage, PublicSpaces, SpacePage } from './spaces';
+import { SupportQueue, TicketPage } from './tickets';
 import { Sent, SignIn } from './signin';
 import './style.css';
 
@@ -57,6 +58,7 @@ function App() {
   const isStaffInviter = auth.kind === 'member' && auth.member.roles.some((r) => r === 'admin' || r === 'marketer');
   const isModerator = auth.kind === 'member' && auth.member.roles.some((r) => r === 'admin' || r === 'moderator');
   const staff = auth.kind === 'member' && auth.member.roles.some((r) => r !== 'member');
+  const isAgent = auth.kind === 'member' && auth.member.roles.some((r) => r === 'admin' || r === 'support');
   const [unread, setUnread] = useState(0);
   useEffect(() => {
     if (auth.kind !== 'member') return;
@@ -103,9 +105,12 @@ function App() {
   else if (path.startsWith('/members/')) page = <MemberPage lang={lang} id={path.slice('/members/'.length)} viewer={auth.member} navigate={navigate} />;
   else if (path === '/admin' && isStaffInviter) page = <Admin lang={lang} member={auth.member} />;
   else if (path.startsWith('/spaces/'))
-    page = <SpacePage lang={lang} id={path.slice('/spaces/'.length)} navigate={navigate} staff={staff} signedIn />;
+    page = <SpacePage lang={lang} id={path.slice('/spaces/'.length)} navigate={navigate} staff={staff} signedIn agent={isAgent} />;
   else if (path.startsWith('/posts/'))
-    page = <PostPage lang={lang} id={path.slice('/posts/'.length)} navigate={navigate} viewerId={auth.member.id} staff={staff} />;
+    page = <PostPage lang={lang} id={path.slice('/posts/'.length)} navigate={navigate} viewerId={auth.member.id} staff={staff} agent={isAgent} />;
+  else if (path.startsWith('/tickets/'))
+    page = <TicketPage lang={lang} id={path.slice('/tickets/'.length)} navigate={navigate} viewerId={auth.member.id} />;
+  else if (path === '/support' && isAgent) page = <SupportQueue lang={lang} navigate={navigate} viewerId={auth.member.id} />;
   else if (path === '/moderation' && isModerator) page = <ModerationPage lang={lang} navigate={navigate} />;
   else if (path === '/notifications') page = <NotificationsPage lang={lang} navigate={navigate} onRead={() => setUnread(0)} />;
   else {
@@ -133,6 +138,7 @@ function App() {
             {link('/me/profile', s.profileNav)}
             {link('/notifications', unread > 0 ? s.notificationsNavUnread(unread) : s.notificationsNav)}
             {link('/me/sessions', s.nav.sessions)}
+            {isAgent && link('/support', s.supportNav)}
             {isModerator && link('/moderation', s.moderationNav)}
             {isStaffInviter && link('/admin', s.nav.admin)}
           </nav>

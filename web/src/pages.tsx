@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, Invitation, InvitationPublic, Member, Session, Settings } from './api';
+import { api, Invitation, InvitationPublic, Member, Session, Settings, SupportSettings } from './api';
 import { formatDate, Lang, strings } from './i18n';
 import { codeOf, Done, Problem } from './ui';
 import { Sent, SignIn, useFocusHeading } from './signin';
@@ -162,6 +162,7 @@ export function Admin(props: { lang: Lang; member: Member }) {
       {isAdmin && <AccessForm lang={props.lang} />}
       {isAdmin && <SpaceSettingsForm lang={props.lang} />}
       {isAdmin && <RulesForm lang={props.lang} />}
+      {isAdmin && <SupportSettingsForm lang={props.lang} />}
       <BulkInvite lang={props.lang} isAdmin={isAdmin} />
       <LinkInvite lang={props.lang} />
       <Pending lang={props.lang} />
@@ -203,6 +204,66 @@ function SpaceSettingsForm(props: { lang: Lang }) {
       <Problem lang={props.lang} code={error} />
       <Done show={saved} text={s.saved} />
       <button type="submit">{s.saveSpaceSettings}</button>
+    </form>
+  );
+}
+
+function SupportSettingsForm(props: { lang: Lang }) {
+  const s = strings[props.lang];
+  const [st, setSt] = useState<SupportSettings>();
+  const [products, setProducts] = useState('');
+  const [saved, setSaved] = useState(false);
+  const [error, fail, clear] = useError();
+  useEffect(() => {
+    api.supportSettings().then((r) => {
+      setSt(r);
+      setProducts(r.products.join('\n'));
+    }, fail);
+  }, []);
+  const hours = (sev: string, which: 'firstResponseMinutes' | 'resolutionMinutes') => (st ? st.targets[sev][which] / 60 : 0);
+  const setHours = (sev: string, which: 'firstResponseMinutes' | 'resolutionMinutes', v: string) =>
+    st && setSt({ ...st, targets: { ...st.targets, [sev]: { ...st.targets[sev], [which]: Math.round(Number(v) * 60) } } });
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    clear();
+    setSaved(false);
+    if (!st) return;
+    try {
+      setSt(await api.saveSupportSettings({ ...st, products: products.split('\n').map((p) => p.trim()).filter(Boolean) }));
+      setSaved(true);
+    } catch (err) {
+      fail(err);
+    }
+  };
+  return (
+    <form class="section" onSubmit={submit} aria-labelledby="support-settings-title">
+      <h2 id="support-settings-title">{s.supportSettingsTitle}</h2>
+      <fieldset disabled={!st}>
+        <label for="support-products">{s.supportProducts}</label>
+        <textarea id="support-products" rows={4} value={products} onInput={(e) => setProducts((e.currentTarget as HTMLTextAreaElement).value)} />
+        <label for="support-autoclose">{s.autoCloseDays}</label>
+        <input
+          id="support-autoclose"
+          type="number"
+          min={1}
+          max={90}
+          value={st?.autoCloseDays ?? 7}
+          onInput={(e) => st && setSt({ ...st, autoCloseDays: Number((e.currentTarget as HTMLInputElement).value) })}
+        />
+        {['low', 'normal', 'high', 'urgent'].map((sev) => (
+          <div key={sev}>
+            <label for={`fr-${sev}`}>{s.firstResponseHours(s.severities[sev])}</label>
+            <input id={`fr-${sev}`} type="number" min={0.1} step={0.1} value={hours(sev, 'firstResponseMinutes')}
+              onInput={(e) => setHours(sev, 'firstResponseMinutes', (e.currentTarget as HTMLInputElement).value)} />
+            <label for={`res-${sev}`}>{s.resolutionHours(s.severities[sev])}</label>
+            <input id={`res-${sev}`} type="number" min={0.1} step={0.1} value={hours(sev, 'resolutionMinutes')}
+              onInput={(e) => setHours(sev, 'resolutionMinutes', (e.currentTarget as HTMLInputElement).value)} />
+          </div>
+        ))}
+      </fieldset>
+      <Problem lang={props.lang} code={error} />
+      <Done show={saved} text={s.saved} />
+      <button type="submit">{s.saveSupportSettings}</button>
     </form>
   );
 }

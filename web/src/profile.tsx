@@ -115,6 +115,16 @@ export function EditProfile(props: { lang: Lang; member: Member; onSaved: (m: Me
         <button type="submit">{s.save}</button>
       </form>
       <section class="section">
+        <label class="choice">
+          <input
+            type="checkbox"
+            checked={m.activityEmails !== false}
+            onChange={(e) => api.savePreferences((e.currentTarget as HTMLInputElement).checked).then(props.onSaved, (err) => setError(codeOf(err)))}
+          />{' '}
+          {s.activityEmails}
+        </label>
+      </section>
+      <section class="section">
         <a class="provider" href={api.exportUrl} download="tribune-export.json">
           {s.exportData}
         </a>

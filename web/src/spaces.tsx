@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, Comment, NewPost, Page, Post, PostKind, PostSummary, Space, SpaceMembership } from './api';
 import { formatDate, Lang, strings } from './i18n';
 import { useFocusHeading } from './signin';
+import { QuestionToTicket, SpaceTickets } from './tickets';
 import { codeOf, Done, Problem } from './ui';
 
 type Nav = (path: string) => void;
@@ -244,7 +245,7 @@ export function PublicSpaces(props: { lang: Lang; navigate: Nav }) {
   );
 }
 
-export function SpacePage(props: { lang: Lang; id: string; navigate: Nav; staff: boolean; signedIn: boolean }) {
+export function SpacePage(props: { lang: Lang; id: string; navigate: Nav; staff: boolean; signedIn: boolean; agent?: boolean }) {
   const s = strings[props.lang];
   const heading = useFocusHeading();
   const [view, setView] = useState<SpaceView>();
@@ -292,6 +293,9 @@ export function SpacePage(props: { lang: Lang; id: string; navigate: Nav; staff:
       )}
       {view.canModerate && (
         <ManageSpace lang={props.lang} spaceId={props.id} canSetRoles={props.staff || m?.role === 'owner'} onChanged={load} />
+      )}
+      {view.space.kind === 'customer' && (m?.status === 'active' || props.agent) && (
+        <SpaceTickets lang={props.lang} spaceId={props.id} navigate={props.navigate} />
       )}
       {view.canPost && <Composer lang={props.lang} spaceId={props.id} staff={props.staff} onPosted={() => setVersion(version + 1)} />}
       <nav class="tabs" aria-label={s.spaceLists}>
@@ -474,7 +478,7 @@ function MentionPicker(props: { lang: Lang; id: string; onMention: (md: string) 
         }}
       />
       <button type="button" class="secondary small" onClick={search}>
-        {s.search}
+        {s.findToMention}
       </button>
       {found && (
         <ul class="list">
@@ -621,7 +625,7 @@ function Composer(props: { lang: Lang; spaceId: string; staff: boolean; onPosted
 const reactionIcons: Record<string, string> = { like: '👍', love: '❤️', celebrate: '🎉', insightful: '💡' };
 const ideaStatuses = ['new', 'under_review', 'planned', 'done', 'declined'];
 
-export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerId: string; staff: boolean }) {
+export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerId: string; staff: boolean; agent?: boolean }) {
   const s = strings[props.lang];
   const heading = useFocusHeading();
   const [post, setPost] = useState<Post>();
@@ -668,6 +672,14 @@ export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerI
       )}
       <Problem lang={props.lang} code={error} />
       <Done show={!!notice} text={notice ?? ''} />
+      {post.ticketId && (
+        <p>
+          <Link to={`/tickets/${post.ticketId}`} navigate={props.navigate}>
+            {s.ticketLink(post.ticketNumber ?? 0)}
+          </Link>
+        </p>
+      )}
+      {props.agent && post.kind === 'question' && !post.ticketId && <QuestionToTicket lang={props.lang} postId={post.id} navigate={props.navigate} />}
       {post.kind === 'idea' && <Idea lang={props.lang} post={post} staff={props.staff} act={act} signedIn={signedIn} />}
       {post.kind === 'poll' && <Poll lang={props.lang} post={post} act={act} signedIn={signedIn} />}
       {!signedIn && <p class="muted">{s.signInToTakePart}</p>}
