@@ -84,7 +84,9 @@ type Targets struct {
 }
 
 // FirstResponse is the first-response target.
-func (t Targets) FirstResponse() time.Duration { return time.Duration(t.FirstResponseMinutes) * time.Minute }
+func (t Targets) FirstResponse() time.Duration {
+	return time.Duration(t.FirstResponseMinutes) * time.Minute
+}
 
 // Resolution is the resolution target.
 func (t Targets) Resolution() time.Duration { return time.Duration(t.ResolutionMinutes) * time.Minute }
