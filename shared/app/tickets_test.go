@@ -310,3 +310,71 @@ func TestSupportSettingsAreKeptByAdmins(t *testing.T) {
 		t.Fatalf("agents: %+v", agents)
 	}
 }
+
+func TestTicketAttachmentsAndEmailPreferences(t *testing.T) {
+	c := newCommunity(t)
+	admin := c.as("ada", policy.RoleAdmin)
+	sam := c.as("sam", policy.RoleSupport)
+	cara := c.as("cara")
+	acme := c.customerSpace(admin, "Acme", "m_cara")
+	c.join(cara, acme.ID)
+	if status, _ := c.call(cara, "POST", "/api/uploads/attachments", `{"name":"a.exe","contentType":"application/x-msdownload","size":10}`, nil); status != 400 {
+		t.Fatalf("an executable: %d", status)
+	}
+	if status, _ := c.call(cara, "POST", "/api/uploads/attachments", fmt.Sprintf(`{"name":"big.zip","contentType":"application/zip","size":%d}`, tickets.MaxAttachmentBytes+1), nil); status != 413 {
+		t.Fatalf("an oversized file: %d", status)
+	}
+	upload := func(who *http.Client, name, text string) tickets.Attachment {
+		var up tickets.Upload
+		if status, body := c.call(who, "POST", "/api/uploads/attachments", fmt.Sprintf(`{"name":%q,"contentType":"text/plain","size":%d}`, name, len(text)), &up); status != 200 {
+			t.Fatalf("upload: %d %s", status, body)
+		}
+		req, _ := http.NewRequest("PUT", up.UploadURL, strings.NewReader(text))
+		req.Header.Set("Content-Type", "text/plain")
+		if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("PUT: %v %v", resp, err)
+		}
+		return up.Attachment
+	}
+	// A file that claims another size than was uploaded is refused, and nothing is written.
+	lying := upload(cara, "log.txt", "short")
+	lying.Size = 3
+	before := c.tbl.Items(t)
+	body := func(a tickets.Attachment) string {
+		return fmt.Sprintf(`{"subject":"Logs","product":"General","severity":"low","body":"See the log.","attachments":[{"key":%q,"name":%q,"contentType":"text/plain","size":%d}]}`, a.Key, a.Name, a.Size)
+	}
+	if status, _ := c.call(cara, "POST", "/api/spaces/"+acme.ID+"/tickets", body(lying), nil); status != 400 {
+		t.Fatalf("a mis-sized attachment: %d", status)
+	}
+	if after := c.tbl.Items(t); after != before {
+		t.Fatalf("a refused ticket wrote %d items", after-before)
+	}
+	// Cara turns activity emails off: her inbox still gets the reply, her mailbox does not.
+	if status, _ := c.call(cara, "PUT", "/api/me/preferences", `{"activityEmails":false}`, nil); status != 200 {
+		t.Fatal("preferences")
+	}
+	log := upload(cara, "sync.log", "ERROR at 9:00")
+	tk := c.ticket(cara, acme.ID, body(log))
+	note := upload(sam, "internal.txt", "account notes")
+	var view tickets.View
+	c.call(sam, "POST", "/api/tickets/"+tk.ID+"/replies", fmt.Sprintf(`{"body":"See the file","internal":true,"attachments":[{"key":%q,"name":"internal.txt","contentType":"text/plain","size":%d}]}`, note.Key, note.Size), &view)
+	c.call(sam, "POST", "/api/tickets/"+tk.ID+"/replies", `{"body":"Looking into it."}`, nil)
+	c.inbox(cara, notifications.KindTicketReply)
+	msgs, _ := mail.ReadOutbox(c.outbox)
+	for _, m := range msgs {
+		if m.To == "cara@example.com" && strings.Contains(m.Subject, "#") {
+			t.Fatalf("cara chose no activity emails but got %q", m.Subject)
+		}
+	}
+	// Files: the customer gets hers, not the internal note's; the agent gets both.
+	get := func(who *http.Client, key string) int {
+		resp, err := who.Get(c.srv.URL + "/api/tickets/" + tk.ID + "/attachment?key=" + key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode
+	}
+	if get(cara, log.Key) != http.StatusFound || get(cara, note.Key) != http.StatusNotFound || get(sam, note.Key) != http.StatusFound {
+		t.Fatalf("attachments: cara %d/%d, sam %d", get(cara, log.Key), get(cara, note.Key), get(sam, note.Key))
+	}
+}
