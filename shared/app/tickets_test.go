@@ -311,6 +311,27 @@ func TestSupportSettingsAreKeptByAdmins(t *testing.T) {
 	}
 }
 
+func TestAgentsWorkTicketsOfHiddenCustomerSpaces(t *testing.T) {
+	c := newCommunity(t)
+	admin := c.as("ada", policy.RoleAdmin)
+	sam, bob := c.as("sam", policy.RoleSupport), c.as("bob")
+	var board spaces.Space
+	c.call(admin, "POST", "/api/spaces", `{"name":"Initech","visibility":"hidden","kind":"customer"}`, &board)
+	c.call(admin, "POST", "/api/spaces/"+board.ID+"/invitations", `{"memberId":"m_bob"}`, nil)
+	c.join(bob, board.ID)
+	tk := c.ticket(bob, board.ID, `{"subject":"Help","product":"General","severity":"low","body":"Please."}`)
+	if status, body := c.call(sam, "POST", "/api/tickets/"+tk.ID+"/replies", `{"body":"On it."}`, nil); status != 200 {
+		t.Fatalf("an agent outside a hidden customer space replies: %d %s", status, body)
+	}
+	var page tickets.Page
+	if status, _ := c.call(sam, "GET", "/api/spaces/"+board.ID+"/tickets", "", &page); status != 200 || len(page.Tickets) != 1 {
+		t.Fatalf("an agent lists a hidden space's tickets: %d %+v", status, page)
+	}
+	if status, _ := c.call(sam, "GET", "/api/spaces/"+board.ID+"/posts", "", nil); status != 404 {
+		t.Fatalf("the agent still cannot read the hidden space's posts: %d", status)
+	}
+}
+
 func TestTicketAttachmentsAndEmailPreferences(t *testing.T) {
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)

@@ -336,12 +336,20 @@ function RatingForm(props: { lang: Lang; view: TicketView; act: (f: () => Promis
 export function SupportQueue(props: { lang: Lang; navigate: Nav; viewerId: string }) {
   const s = strings[props.lang];
   const heading = useFocusHeading();
-  const [filter, setFilter] = useState({ status: '', severity: '', assignee: '' });
+  const [filter, setFilter] = useState({ status: '', severity: '', assignee: '', space: '' });
   const [list, setList] = useState<TicketSummary[]>();
+  // The spaces to filter by are those of the unfiltered queue (hidden spaces included).
+  const [spaces, setSpaces] = useState<{ id: string; name: string }[]>([]);
   const [error, setError] = useState<string>();
   const [report, setReport] = useState<Awaited<ReturnType<typeof api.supportMetrics>>>();
   useEffect(() => {
-    api.supportQueue(filter).then((r) => setList(r.tickets), (err) => setError(codeOf(err)));
+    api.supportQueue(filter).then((r) => {
+      setList(r.tickets);
+      if (!filter.status && !filter.severity && !filter.assignee && !filter.space) {
+        const seen = new Map(r.tickets.map((t) => [t.spaceId, t.spaceName]));
+        setSpaces([...seen].map(([id, name]) => ({ id, name })));
+      }
+    }, (err) => setError(codeOf(err)));
   }, [filter]);
   useEffect(() => {
     api.supportMetrics(30).then(setReport, () => undefined);
@@ -375,6 +383,15 @@ export function SupportQueue(props: { lang: Lang; navigate: Nav; viewerId: strin
         <select id="f-assignee" value={filter.assignee} onChange={(e) => setFilter({ ...filter, assignee: val(e) })}>
           <option value="">{s.all}</option>
           <option value={props.viewerId}>{s.me}</option>
+        </select>
+        <label for="f-space">{s.customerSpace}</label>
+        <select id="f-space" value={filter.space} onChange={(e) => setFilter({ ...filter, space: val(e) })}>
+          <option value="">{s.all}</option>
+          {spaces.map((sp) => (
+            <option key={sp.id} value={sp.id}>
+              {sp.name}
+            </option>
+          ))}
         </select>
       </form>
       <Problem lang={props.lang} code={error} />
