@@ -194,13 +194,19 @@ func TestTicketsFromOpeningToRating(t *testing.T) {
 	if status, _ := c.call(sam, "POST", "/api/tickets/"+tk.ID+"/rating", `{"good":false}`, nil); status != 403 {
 		t.Fatalf("an agent rates: %d", status)
 	}
-	c.call(cara, "POST", "/api/tickets/"+tk.ID+"/rating", `{"good":true,"comment":"Fast!"}`, &view)
+	_, rated := c.call(cara, "POST", "/api/tickets/"+tk.ID+"/rating", `{"good":true,"comment":"Fast!"}`, &view)
 	if view.Ticket.Rating == nil || !view.Ticket.Rating.Good {
 		t.Fatalf("rated: %+v", view.Ticket.Rating)
 	}
+	if strings.Contains(rated, "INTERNAL-7f3a") {
+		t.Fatal("an internal note reached the customer in the rating's answer")
+	}
 	// A customer's reply reopens a solved ticket; the assignee hears of it.
 	var reopened tickets.View
-	c.call(cara, "POST", "/api/tickets/"+tk.ID+"/replies", `{"body":"It broke again."}`, &reopened)
+	_, replied := c.call(cara, "POST", "/api/tickets/"+tk.ID+"/replies", `{"body":"It broke again."}`, &reopened)
+	if strings.Contains(replied, "INTERNAL-7f3a") {
+		t.Fatal("an internal note reached the customer in the reply's answer")
+	}
 	if reopened.Ticket.Status != tickets.StatusOpen || reopened.Ticket.AutoCloseAt != nil || reopened.Ticket.SolvedAt != nil {
 		t.Fatalf("reopened: %+v", reopened.Ticket)
 	}
