@@ -137,8 +137,14 @@ func TestTicketsFromOpeningToRating(t *testing.T) {
 	if status, _ := c.call(cara, "POST", "/api/tickets/"+tk.ID+"/replies", `{"body":"psst","internal":true}`, nil); status != 403 {
 		t.Fatalf("a customer writes an internal note: %d", status)
 	}
+	var beforeNote, afterNote tickets.Page
+	c.call(cara, "GET", "/api/spaces/"+acme.ID+"/tickets", "", &beforeNote)
 	if status, body := c.call(sam, "POST", "/api/tickets/"+tk.ID+"/replies", fmt.Sprintf(`{"body":%q,"internal":true}`, secret), nil); status != 200 {
 		t.Fatalf("internal note: %d %s", status, body)
+	}
+	// Not even the ticket's update time tells the customer a note was written.
+	if c.call(cara, "GET", "/api/spaces/"+acme.ID+"/tickets", "", &afterNote); !afterNote.Tickets[0].UpdatedAt.Equal(beforeNote.Tickets[0].UpdatedAt) {
+		t.Fatalf("an internal note changed the ticket's update time: %v -> %v", beforeNote.Tickets[0].UpdatedAt, afterNote.Tickets[0].UpdatedAt)
 	}
 	c.call(sam, "POST", "/api/tickets/"+tk.ID+"/assign", `{"assigneeId":"m_sam"}`, nil)
 	if status, _ := c.call(sam, "POST", "/api/tickets/"+tk.ID+"/assign", `{"assigneeId":"m_cara"}`, nil); status != 400 {

@@ -95,10 +95,11 @@ func (s *Service) Reply(ctx context.Context, actor auth.Principal, id string, re
 		r := &Reply{ID: "r_" + strings.ToLower(rand.Text()), TicketID: t.ID, Body: req.Body, HTML: html, AuthorID: actor.MemberID,
 			AuthorName: name, Internal: req.Internal, FromAgent: agent, Attachments: req.Attachments, CreatedAt: now}
 		from := t.Status
-		t.UpdatedAt = now
 		if req.Internal {
-			// An internal note changes nothing the customer sees and publishes no event.
+			// An internal note changes nothing the customer sees (not even the ticket's
+			// update time) and publishes no event.
 			if req.Status != "" {
+				t.UpdatedAt = now
 				if err := move(t, req.Status, true, false, now, settings.AutoCloseDays); err != nil {
 					return nil, nil, err
 				}
@@ -107,6 +108,7 @@ func (s *Service) Reply(ctx context.Context, actor auth.Principal, id string, re
 			}
 			return r, nil, nil
 		}
+		t.UpdatedAt = now
 		var firstResponse time.Duration
 		switch {
 		case agent && t.RequesterID != actor.MemberID:
