@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -62,5 +63,22 @@ func TestPanicsBecomeA500Problem(t *testing.T) {
 	h.ServeHTTP(w, httptest.NewRequest("GET", "/boom", nil))
 	if w.Code != 500 || strings.Contains(w.Body.String(), "kaboom") {
 		t.Fatalf("%d %s", w.Code, w.Body.String())
+	}
+}
+
+func TestAClientThatLeftIsNotAServerError(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r := httptest.NewRequest("GET", "/api/x", nil).WithContext(ctx)
+	w := httptest.NewRecorder()
+	WriteError(w, r, fmt.Errorf("store.Query: %w", context.Canceled))
+	if w.Code != 499 {
+		t.Fatalf("status %d, want 499", w.Code)
+	}
+	// The same error while the client is still there is ours: 500.
+	w = httptest.NewRecorder()
+	WriteError(w, httptest.NewRequest("GET", "/api/x", nil), fmt.Errorf("store.Query: %w", context.Canceled))
+	if w.Code != 500 {
+		t.Fatalf("status %d, want 500", w.Code)
 	}
 }

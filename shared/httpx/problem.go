@@ -3,7 +3,9 @@
 package httpx
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 
@@ -71,12 +73,20 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		if p.Status >= 500 {
 			slog.ErrorContext(r.Context(), "request failed", "err", err.Error(), "status", p.Status)
 		}
+	} else if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		// The client went away (a page left mid-call): nobody reads the answer and it is
+		// no failure of ours; 499 is what proxies log for it.
+		p.Status, p.Code, p.Detail = 499, "client_closed_request", "The client closed the request."
+		slog.InfoContext(r.Context(), "client went away", "err", err.Error())
 	} else {
 		p.Status, p.Code = http.StatusInternalServerError, "internal"
 		p.Detail = "Something went wrong on our side. Please try again later."
 		slog.ErrorContext(r.Context(), "request failed", "err", err.Error(), "status", p.Status)
 	}
 	p.Title = http.StatusText(p.Status)
+	if p.Title == "" {
+		p.Title = "Client Closed Request"
+	}
 	p.Type = "urn:tribune:problem:" + p.Code
 	if p.Status == http.StatusTooManyRequests {
 		w.Header().Set("Retry-After", "60")
