@@ -104,6 +104,13 @@ func WithPrincipal(ctx context.Context, p Principal) context.Context {
 	return context.WithValue(ctx, principalKey{}, p)
 }
 
+// Caller returns the principal the guard found for a request (the zero principal, a
+// visitor, when there is none).
+func Caller(r *http.Request) Principal {
+	p, _ := PrincipalFrom(r.Context())
+	return p
+}
+
 // PrincipalFrom returns the principal the guard found, if any.
 func PrincipalFrom(ctx context.Context) (Principal, bool) {
 	p, ok := ctx.Value(principalKey{}).(Principal)

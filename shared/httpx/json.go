@@ -62,3 +62,13 @@ func Reply(w http.ResponseWriter, r *http.Request, status int, v any, err error)
 	}
 	WriteJSON(w, status, v)
 }
+
+// Decoded decodes a JSON body into v, or answers the problem itself: handlers go on
+// only when it returns true.
+func Decoded(w http.ResponseWriter, r *http.Request, v any) bool {
+	if err := DecodeJSON(r, v); err != nil {
+		WriteError(w, r, err)
+		return false
+	}
+	return true
+}

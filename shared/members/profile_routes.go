@@ -41,7 +41,7 @@ func (h HTTP) updateProfile(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	me, _ := auth.PrincipalFrom(r.Context())
+	me := auth.Caller(r)
 	m, err := h.Service.UpdateProfile(r.Context(), me.MemberID, p)
 	httpx.Reply(w, r, http.StatusOK, m, err)
 }
@@ -77,7 +77,7 @@ func (h HTTP) saveStaffFields(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	me, _ := auth.PrincipalFrom(r.Context())
+	me := auth.Caller(r)
 	out, err := h.Service.SaveStaffFields(r.Context(), me.MemberID, r.PathValue("id"), f)
 	httpx.Reply(w, r, http.StatusOK, out, err)
 }
@@ -93,7 +93,7 @@ func (h HTTP) savePreferences(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	actor, _ := auth.PrincipalFrom(r.Context())
+	actor := auth.Caller(r)
 	m, err := h.Service.Store.SetPreferences(r.Context(), actor.MemberID, p)
 	httpx.Reply(w, r, http.StatusOK, m, err)
 }

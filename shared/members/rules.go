@@ -143,7 +143,7 @@ func (h RulesHTTP) accept(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	p, _ := auth.PrincipalFrom(r.Context())
+	p := auth.Caller(r)
 	if err := h.Service.Accept(r.Context(), p, a.Version); err != nil {
 		httpx.WriteError(w, r, err)
 		return

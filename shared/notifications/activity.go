@@ -295,7 +295,7 @@ func (h InboxHTTP) Routes() []httpx.Route {
 }
 
 func (h InboxHTTP) list(w http.ResponseWriter, r *http.Request) {
-	p, _ := auth.PrincipalFrom(r.Context())
+	p := auth.Caller(r)
 	items, next, seen, err := h.Store.Inbox(r.Context(), p.MemberID, r.URL.Query().Get("cursor"), InboxPage)
 	inbox := Inbox{Items: make([]Notification, 0, len(items)), Next: next}
 	for _, n := range items {
@@ -309,7 +309,7 @@ func (h InboxHTTP) list(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h InboxHTTP) read(w http.ResponseWriter, r *http.Request) {
-	p, _ := auth.PrincipalFrom(r.Context())
+	p := auth.Caller(r)
 	if err := h.Store.MarkRead(r.Context(), p.MemberID, h.Now()); err != nil {
 		httpx.WriteError(w, r, err)
 		return

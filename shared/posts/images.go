@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"tribune/shared/auth"
 	"tribune/shared/errs"
 	"tribune/shared/httpx"
 	"tribune/shared/policy"
@@ -151,8 +152,8 @@ func (h ImagesHTTP) Routes() []httpx.Route {
 
 func (h ImagesHTTP) upload(w http.ResponseWriter, r *http.Request) {
 	var req ImageUploadRequest
-	if decoded(w, r, &req) {
-		up, err := h.Images.StartUpload(r.Context(), principal(r).MemberID, req)
+	if httpx.Decoded(w, r, &req) {
+		up, err := h.Images.StartUpload(r.Context(), auth.Caller(r).MemberID, req)
 		httpx.Reply(w, r, http.StatusOK, up, err)
 	}
 }

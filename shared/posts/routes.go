@@ -104,20 +104,6 @@ func (h HTTP) Routes() []httpx.Route {
 	}
 }
 
-func principal(r *http.Request) auth.Principal {
-	p, _ := auth.PrincipalFrom(r.Context())
-	return p
-}
-
-// decoded decodes a JSON body into v, answering the problem itself when it is bad.
-func decoded(w http.ResponseWriter, r *http.Request, v any) bool {
-	if err := httpx.DecodeJSON(r, v); err != nil {
-		httpx.WriteError(w, r, err)
-		return false
-	}
-	return true
-}
-
 // noContent answers 204 or the error.
 func noContent(w http.ResponseWriter, r *http.Request, err error) {
 	if err != nil {
@@ -129,8 +115,8 @@ func noContent(w http.ResponseWriter, r *http.Request, err error) {
 
 func (h HTTP) create(w http.ResponseWriter, r *http.Request) {
 	var n NewPost
-	if decoded(w, r, &n) {
-		p, err := h.Service.Create(r.Context(), principal(r), r.PathValue("id"), n)
+	if httpx.Decoded(w, r, &n) {
+		p, err := h.Service.Create(r.Context(), auth.Caller(r), r.PathValue("id"), n)
 		httpx.Reply(w, r, http.StatusCreated, p, err)
 	}
 }
@@ -143,112 +129,112 @@ func (h HTTP) replyPage(w http.ResponseWriter, r *http.Request, page Page, err e
 }
 
 func (h HTTP) spaceStream(w http.ResponseWriter, r *http.Request) {
-	page, err := h.Service.SpaceStream(r.Context(), principal(r), r.PathValue("id"), r.URL.Query().Get("cursor"))
+	page, err := h.Service.SpaceStream(r.Context(), auth.Caller(r), r.PathValue("id"), r.URL.Query().Get("cursor"))
 	h.replyPage(w, r, page, err)
 }
 
 func (h HTTP) unanswered(w http.ResponseWriter, r *http.Request) {
-	page, err := h.Service.Unanswered(r.Context(), principal(r), r.PathValue("id"), r.URL.Query().Get("cursor"))
+	page, err := h.Service.Unanswered(r.Context(), auth.Caller(r), r.PathValue("id"), r.URL.Query().Get("cursor"))
 	h.replyPage(w, r, page, err)
 }
 
 func (h HTTP) topIdeas(w http.ResponseWriter, r *http.Request) {
-	page, err := h.Service.TopIdeas(r.Context(), principal(r), r.PathValue("id"), r.URL.Query().Get("cursor"))
+	page, err := h.Service.TopIdeas(r.Context(), auth.Caller(r), r.PathValue("id"), r.URL.Query().Get("cursor"))
 	h.replyPage(w, r, page, err)
 }
 
 func (h HTTP) memberStream(w http.ResponseWriter, r *http.Request) {
-	page, err := h.Service.MemberStream(r.Context(), principal(r), r.PathValue("id"), r.URL.Query().Get("cursor"))
+	page, err := h.Service.MemberStream(r.Context(), auth.Caller(r), r.PathValue("id"), r.URL.Query().Get("cursor"))
 	h.replyPage(w, r, page, err)
 }
 
 func (h HTTP) home(w http.ResponseWriter, r *http.Request) {
-	page, err := h.Service.HomeStream(r.Context(), principal(r), r.URL.Query().Get("cursor"))
+	page, err := h.Service.HomeStream(r.Context(), auth.Caller(r), r.URL.Query().Get("cursor"))
 	h.replyPage(w, r, page, err)
 }
 
 func (h HTTP) get(w http.ResponseWriter, r *http.Request) {
-	p, err := h.Service.Get(r.Context(), principal(r), r.PathValue("id"))
+	p, err := h.Service.Get(r.Context(), auth.Caller(r), r.PathValue("id"))
 	httpx.Reply(w, r, http.StatusOK, p, err)
 }
 
 func (h HTTP) edit(w http.ResponseWriter, r *http.Request) {
 	var e Edit
-	if decoded(w, r, &e) {
-		p, err := h.Editing.Edit(r.Context(), principal(r), r.PathValue("id"), e)
+	if httpx.Decoded(w, r, &e) {
+		p, err := h.Editing.Edit(r.Context(), auth.Caller(r), r.PathValue("id"), e)
 		httpx.Reply(w, r, http.StatusOK, p, err)
 	}
 }
 
 func (h HTTP) delete(w http.ResponseWriter, r *http.Request) {
-	noContent(w, r, h.Editing.Delete(r.Context(), principal(r), r.PathValue("id")))
+	noContent(w, r, h.Editing.Delete(r.Context(), auth.Caller(r), r.PathValue("id")))
 }
 
 func (h HTTP) history(w http.ResponseWriter, r *http.Request) {
-	hist, err := h.Editing.History(r.Context(), principal(r), r.PathValue("id"))
+	hist, err := h.Editing.History(r.Context(), auth.Caller(r), r.PathValue("id"))
 	httpx.Reply(w, r, http.StatusOK, hist, err)
 }
 
 func (h HTTP) comment(w http.ResponseWriter, r *http.Request) {
 	var n NewComment
-	if decoded(w, r, &n) {
-		c, err := h.Comments.Add(r.Context(), principal(r), r.PathValue("id"), n)
+	if httpx.Decoded(w, r, &n) {
+		c, err := h.Comments.Add(r.Context(), auth.Caller(r), r.PathValue("id"), n)
 		httpx.Reply(w, r, http.StatusCreated, c, err)
 	}
 }
 
 func (h HTTP) comments(w http.ResponseWriter, r *http.Request) {
-	t, err := h.Comments.List(r.Context(), principal(r), r.PathValue("id"))
+	t, err := h.Comments.List(r.Context(), auth.Caller(r), r.PathValue("id"))
 	httpx.Reply(w, r, http.StatusOK, t, err)
 }
 
 func (h HTTP) editComment(w http.ResponseWriter, r *http.Request) {
 	var n NewComment
-	if decoded(w, r, &n) {
-		c, err := h.Comments.Edit(r.Context(), principal(r), r.PathValue("id"), r.PathValue("comment"), n)
+	if httpx.Decoded(w, r, &n) {
+		c, err := h.Comments.Edit(r.Context(), auth.Caller(r), r.PathValue("id"), r.PathValue("comment"), n)
 		httpx.Reply(w, r, http.StatusOK, c, err)
 	}
 }
 
 func (h HTTP) deleteComment(w http.ResponseWriter, r *http.Request) {
-	noContent(w, r, h.Comments.Delete(r.Context(), principal(r), r.PathValue("id"), r.PathValue("comment")))
+	noContent(w, r, h.Comments.Delete(r.Context(), auth.Caller(r), r.PathValue("id"), r.PathValue("comment")))
 }
 
 func (h HTTP) accept(w http.ResponseWriter, r *http.Request) {
-	p, err := h.Comments.Accept(r.Context(), principal(r), r.PathValue("id"), r.PathValue("comment"))
+	p, err := h.Comments.Accept(r.Context(), auth.Caller(r), r.PathValue("id"), r.PathValue("comment"))
 	httpx.Reply(w, r, http.StatusOK, p, err)
 }
 
 func (h HTTP) vote(w http.ResponseWriter, r *http.Request) {
 	var b Ballot
-	if decoded(w, r, &b) {
-		p, err := h.Votes.Vote(r.Context(), principal(r), r.PathValue("id"), b)
+	if httpx.Decoded(w, r, &b) {
+		p, err := h.Votes.Vote(r.Context(), auth.Caller(r), r.PathValue("id"), b)
 		httpx.Reply(w, r, http.StatusOK, p, err)
 	}
 }
 
 func (h HTTP) status(w http.ResponseWriter, r *http.Request) {
 	var c StatusChange
-	if decoded(w, r, &c) {
-		p, err := h.Votes.SetStatus(r.Context(), principal(r), r.PathValue("id"), c)
+	if httpx.Decoded(w, r, &c) {
+		p, err := h.Votes.SetStatus(r.Context(), auth.Caller(r), r.PathValue("id"), c)
 		httpx.Reply(w, r, http.StatusOK, p, err)
 	}
 }
 
 func (h HTTP) react(w http.ResponseWriter, r *http.Request) {
-	p, err := h.Votes.React(r.Context(), principal(r), r.PathValue("id"), r.PathValue("reaction"), true)
+	p, err := h.Votes.React(r.Context(), auth.Caller(r), r.PathValue("id"), r.PathValue("reaction"), true)
 	httpx.Reply(w, r, http.StatusOK, p, err)
 }
 
 func (h HTTP) unreact(w http.ResponseWriter, r *http.Request) {
-	p, err := h.Votes.React(r.Context(), principal(r), r.PathValue("id"), r.PathValue("reaction"), false)
+	p, err := h.Votes.React(r.Context(), auth.Caller(r), r.PathValue("id"), r.PathValue("reaction"), false)
 	httpx.Reply(w, r, http.StatusOK, p, err)
 }
 
 func (h HTTP) report(w http.ResponseWriter, r *http.Request) {
 	var req ReportRequest
-	if decoded(w, r, &req) {
-		rep, err := h.Moderation.Report(r.Context(), principal(r), r.PathValue("id"), req)
+	if httpx.Decoded(w, r, &req) {
+		rep, err := h.Moderation.Report(r.Context(), auth.Caller(r), r.PathValue("id"), req)
 		httpx.Reply(w, r, http.StatusOK, rep, err)
 	}
 }
@@ -258,14 +244,14 @@ func reasoned(w http.ResponseWriter, r *http.Request, v *Reason) bool {
 	if r.ContentLength == 0 {
 		return true
 	}
-	return decoded(w, r, v)
+	return httpx.Decoded(w, r, v)
 }
 
 func (h HTTP) setHidden(hidden bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var why Reason
 		if reasoned(w, r, &why) {
-			p, err := h.Moderation.SetHidden(r.Context(), principal(r), r.PathValue("id"), hidden, why)
+			p, err := h.Moderation.SetHidden(r.Context(), auth.Caller(r), r.PathValue("id"), hidden, why)
 			httpx.Reply(w, r, http.StatusOK, p, err)
 		}
 	}
@@ -278,7 +264,7 @@ func (h HTTP) setLocked(locked bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var why Reason
 		if reasoned(w, r, &why) {
-			p, err := h.Moderation.SetLocked(r.Context(), principal(r), r.PathValue("id"), locked, why)
+			p, err := h.Moderation.SetLocked(r.Context(), auth.Caller(r), r.PathValue("id"), locked, why)
 			httpx.Reply(w, r, http.StatusOK, p, err)
 		}
 	}
@@ -289,8 +275,8 @@ func (h HTTP) unlock(w http.ResponseWriter, r *http.Request) { h.setLocked(false
 
 func (h HTTP) move(w http.ResponseWriter, r *http.Request) {
 	var m MoveRequest
-	if decoded(w, r, &m) {
-		p, err := h.Moderation.Move(r.Context(), principal(r), r.PathValue("id"), m)
+	if httpx.Decoded(w, r, &m) {
+		p, err := h.Moderation.Move(r.Context(), auth.Caller(r), r.PathValue("id"), m)
 		httpx.Reply(w, r, http.StatusOK, p, err)
 	}
 }
@@ -299,7 +285,7 @@ func (h HTTP) setCommentHidden(hidden bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var why Reason
 		if reasoned(w, r, &why) {
-			noContent(w, r, h.Moderation.SetCommentHidden(r.Context(), principal(r), r.PathValue("id"), r.PathValue("comment"), hidden, why))
+			noContent(w, r, h.Moderation.SetCommentHidden(r.Context(), auth.Caller(r), r.PathValue("id"), r.PathValue("comment"), hidden, why))
 		}
 	}
 }
@@ -315,14 +301,14 @@ func (h HTTP) queue(w http.ResponseWriter, r *http.Request) {
 func (h HTTP) dismiss(w http.ResponseWriter, r *http.Request) {
 	var why Reason
 	if reasoned(w, r, &why) {
-		noContent(w, r, h.Moderation.Dismiss(r.Context(), principal(r), r.PathValue("target"), why))
+		noContent(w, r, h.Moderation.Dismiss(r.Context(), auth.Caller(r), r.PathValue("target"), why))
 	}
 }
 
 func (h HTTP) warn(w http.ResponseWriter, r *http.Request) {
 	var warning Warning
-	if decoded(w, r, &warning) {
-		noContent(w, r, h.Moderation.Warn(r.Context(), principal(r), warning))
+	if httpx.Decoded(w, r, &warning) {
+		noContent(w, r, h.Moderation.Warn(r.Context(), auth.Caller(r), warning))
 	}
 }
 

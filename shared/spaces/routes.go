@@ -86,38 +86,33 @@ func (h HTTP) Routes() []httpx.Route {
 	}
 }
 
-func principal(r *http.Request) auth.Principal {
-	p, _ := auth.PrincipalFrom(r.Context())
-	return p
-}
-
 func (h HTTP) create(w http.ResponseWriter, r *http.Request) {
 	var req CreateRequest
 	if err := httpx.DecodeJSON(r, &req); err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	sp, err := h.Service.Create(r.Context(), principal(r), req)
+	sp, err := h.Service.Create(r.Context(), auth.Caller(r), req)
 	httpx.Reply(w, r, http.StatusCreated, sp, err)
 }
 
 func (h HTTP) mine(w http.ResponseWriter, r *http.Request) {
-	list, err := h.Service.Store.MySpaces(r.Context(), principal(r).MemberID)
+	list, err := h.Service.Store.MySpaces(r.Context(), auth.Caller(r).MemberID)
 	httpx.Reply(w, r, http.StatusOK, memberships(list), err)
 }
 
 func (h HTTP) get(w http.ResponseWriter, r *http.Request) {
-	a, err := h.Service.AccessOf(r.Context(), principal(r), r.PathValue("id"))
+	a, err := h.Service.AccessOf(r.Context(), auth.Caller(r), r.PathValue("id"))
 	httpx.Reply(w, r, http.StatusOK, SpaceView{Space: a.Space, Membership: a.Membership, CanPost: a.Post, CanModerate: a.Moderate}, err)
 }
 
 func (h HTTP) join(w http.ResponseWriter, r *http.Request) {
-	m, err := h.Service.Join(r.Context(), principal(r), r.PathValue("id"))
+	m, err := h.Service.Join(r.Context(), auth.Caller(r), r.PathValue("id"))
 	httpx.Reply(w, r, http.StatusOK, m, err)
 }
 
 func (h HTTP) leave(w http.ResponseWriter, r *http.Request) {
-	if err := h.Service.Leave(r.Context(), principal(r), r.PathValue("id")); err != nil {
+	if err := h.Service.Leave(r.Context(), auth.Caller(r), r.PathValue("id")); err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}
@@ -125,12 +120,12 @@ func (h HTTP) leave(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h HTTP) requests(w http.ResponseWriter, r *http.Request) {
-	list, err := h.Service.Requests(r.Context(), principal(r), r.PathValue("id"))
+	list, err := h.Service.Requests(r.Context(), auth.Caller(r), r.PathValue("id"))
 	httpx.Reply(w, r, http.StatusOK, memberships(list), err)
 }
 
 func (h HTTP) approve(w http.ResponseWriter, r *http.Request) {
-	m, err := h.Service.Approve(r.Context(), principal(r), r.PathValue("id"), r.PathValue("member"))
+	m, err := h.Service.Approve(r.Context(), auth.Caller(r), r.PathValue("id"), r.PathValue("member"))
 	httpx.Reply(w, r, http.StatusOK, m, err)
 }
 
@@ -150,7 +145,7 @@ func (h HTTP) directory(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h HTTP) members(w http.ResponseWriter, r *http.Request) {
-	list, err := h.Service.Members(r.Context(), principal(r), r.PathValue("id"))
+	list, err := h.Service.Members(r.Context(), auth.Caller(r), r.PathValue("id"))
 	httpx.Reply(w, r, http.StatusOK, memberships(list), err)
 }
 
@@ -160,7 +155,7 @@ func (h HTTP) invite(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	m, err := h.Service.Invite(r.Context(), principal(r), r.PathValue("id"), req.MemberID)
+	m, err := h.Service.Invite(r.Context(), auth.Caller(r), r.PathValue("id"), req.MemberID)
 	httpx.Reply(w, r, http.StatusOK, m, err)
 }
 
@@ -170,7 +165,7 @@ func (h HTTP) setRole(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	m, err := h.Service.SetRole(r.Context(), principal(r), r.PathValue("id"), r.PathValue("member"), req.Role)
+	m, err := h.Service.SetRole(r.Context(), auth.Caller(r), r.PathValue("id"), r.PathValue("member"), req.Role)
 	httpx.Reply(w, r, http.StatusOK, m, err)
 }
 

@@ -67,71 +67,58 @@ func (h HTTP) Routes() []httpx.Route {
 	}
 }
 
-func principal(r *http.Request) auth.Principal {
-	p, _ := auth.PrincipalFrom(r.Context())
-	return p
-}
-
-func decoded(w http.ResponseWriter, r *http.Request, v any) bool {
-	if err := httpx.DecodeJSON(r, v); err != nil {
-		httpx.WriteError(w, r, err)
-		return false
-	}
-	return true
-}
-
 func (h HTTP) list(w http.ResponseWriter, r *http.Request) {
-	page, err := h.Service.SpaceTickets(r.Context(), principal(r), r.PathValue("id"), r.URL.Query().Get("cursor"))
+	page, err := h.Service.SpaceTickets(r.Context(), auth.Caller(r), r.PathValue("id"), r.URL.Query().Get("cursor"))
 	httpx.Reply(w, r, http.StatusOK, page, err)
 }
 
 func (h HTTP) open(w http.ResponseWriter, r *http.Request) {
 	var n NewTicket
-	if decoded(w, r, &n) {
-		t, err := h.Service.Open(r.Context(), principal(r), r.PathValue("id"), n)
+	if httpx.Decoded(w, r, &n) {
+		t, err := h.Service.Open(r.Context(), auth.Caller(r), r.PathValue("id"), n)
 		httpx.Reply(w, r, http.StatusCreated, t, err)
 	}
 }
 
 func (h HTTP) get(w http.ResponseWriter, r *http.Request) {
-	v, err := h.Service.Get(r.Context(), principal(r), r.PathValue("id"))
+	v, err := h.Service.Get(r.Context(), auth.Caller(r), r.PathValue("id"))
 	httpx.Reply(w, r, http.StatusOK, v, err)
 }
 
 func (h HTTP) reply(w http.ResponseWriter, r *http.Request) {
 	var req ReplyRequest
-	if decoded(w, r, &req) {
-		v, err := h.Service.Reply(r.Context(), principal(r), r.PathValue("id"), req)
+	if httpx.Decoded(w, r, &req) {
+		v, err := h.Service.Reply(r.Context(), auth.Caller(r), r.PathValue("id"), req)
 		httpx.Reply(w, r, http.StatusOK, v, err)
 	}
 }
 
 func (h HTTP) status(w http.ResponseWriter, r *http.Request) {
 	var req StatusRequest
-	if decoded(w, r, &req) {
-		v, err := h.Service.SetStatus(r.Context(), principal(r), r.PathValue("id"), req)
+	if httpx.Decoded(w, r, &req) {
+		v, err := h.Service.SetStatus(r.Context(), auth.Caller(r), r.PathValue("id"), req)
 		httpx.Reply(w, r, http.StatusOK, v, err)
 	}
 }
 
 func (h HTTP) assign(w http.ResponseWriter, r *http.Request) {
 	var req AssignRequest
-	if decoded(w, r, &req) {
-		v, err := h.Service.Assign(r.Context(), principal(r), r.PathValue("id"), req)
+	if httpx.Decoded(w, r, &req) {
+		v, err := h.Service.Assign(r.Context(), auth.Caller(r), r.PathValue("id"), req)
 		httpx.Reply(w, r, http.StatusOK, v, err)
 	}
 }
 
 func (h HTTP) rate(w http.ResponseWriter, r *http.Request) {
 	var req RateRequest
-	if decoded(w, r, &req) {
-		v, err := h.Service.Rate(r.Context(), principal(r), r.PathValue("id"), req)
+	if httpx.Decoded(w, r, &req) {
+		v, err := h.Service.Rate(r.Context(), auth.Caller(r), r.PathValue("id"), req)
 		httpx.Reply(w, r, http.StatusOK, v, err)
 	}
 }
 
 func (h HTTP) attachment(w http.ResponseWriter, r *http.Request) {
-	url, err := h.Service.AttachmentURL(r.Context(), principal(r), r.PathValue("id"), r.URL.Query().Get("key"))
+	url, err := h.Service.AttachmentURL(r.Context(), auth.Caller(r), r.PathValue("id"), r.URL.Query().Get("key"))
 	if err != nil {
 		httpx.WriteError(w, r, err)
 		return
@@ -142,8 +129,8 @@ func (h HTTP) attachment(w http.ResponseWriter, r *http.Request) {
 
 func (h HTTP) upload(w http.ResponseWriter, r *http.Request) {
 	var req UploadRequest
-	if decoded(w, r, &req) {
-		up, err := h.Service.StartUpload(r.Context(), principal(r), req)
+	if httpx.Decoded(w, r, &req) {
+		up, err := h.Service.StartUpload(r.Context(), auth.Caller(r), req)
 		httpx.Reply(w, r, http.StatusOK, up, err)
 	}
 }
@@ -151,7 +138,7 @@ func (h HTTP) upload(w http.ResponseWriter, r *http.Request) {
 func (h HTTP) queue(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := QueueFilter{Status: q.Get("status"), Severity: q.Get("severity"), AssigneeID: q.Get("assignee"), SpaceID: q.Get("space")}
-	page, err := h.Service.Queue(r.Context(), principal(r), f, q.Get("cursor"))
+	page, err := h.Service.Queue(r.Context(), auth.Caller(r), f, q.Get("cursor"))
 	httpx.Reply(w, r, http.StatusOK, page, err)
 }
 
@@ -162,7 +149,7 @@ func (h HTTP) settings(w http.ResponseWriter, r *http.Request) {
 
 func (h HTTP) saveSettings(w http.ResponseWriter, r *http.Request) {
 	var st Settings
-	if decoded(w, r, &st) {
+	if httpx.Decoded(w, r, &st) {
 		saved, err := h.Service.SaveSettings(r.Context(), st)
 		httpx.Reply(w, r, http.StatusOK, saved, err)
 	}
@@ -170,8 +157,8 @@ func (h HTTP) saveSettings(w http.ResponseWriter, r *http.Request) {
 
 func (h HTTP) fromQuestion(w http.ResponseWriter, r *http.Request) {
 	var req FromQuestionRequest
-	if decoded(w, r, &req) {
-		t, err := h.Service.FromQuestion(r.Context(), principal(r), h.Questions, r.PathValue("id"), req)
+	if httpx.Decoded(w, r, &req) {
+		t, err := h.Service.FromQuestion(r.Context(), auth.Caller(r), h.Questions, r.PathValue("id"), req)
 		httpx.Reply(w, r, http.StatusCreated, t, err)
 	}
 }
