@@ -3,6 +3,9 @@
 export type Lang = 'en' | 'fr';
 export const langs: Lang[] = ['en', 'fr'];
 
+// plural writes a count with its unit (both languages add an s).
+const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+
 const en = {
   title: 'Tribune',
   tagline: 'The community where customers, partners and staff help each other.',
@@ -263,6 +266,7 @@ const en = {
   saveRules: 'Publish the rules',
   rulesSaved: (v: number) => `Version ${v} published.`,
   supportNav: 'Support',
+  acknowledgement: (n: number, within: string) => `Thank you: your request is ticket #${n}. Our support team will answer within ${within}.`,
   supportTickets: 'Support tickets',
   noTickets: 'No ticket yet.',
   newTicket: 'Open a ticket',
@@ -275,7 +279,9 @@ const en = {
   attachFile: 'Attach a file (images, PDF, text, CSV or ZIP; at most 10 MB)',
   severities: { low: 'Low', normal: 'Normal', high: 'High', urgent: 'Urgent' } as Record<string, string>,
   ticketStatuses: { new: 'New', open: 'Open', pending_customer: 'Waiting for the customer', on_hold: 'On hold', solved: 'Solved', closed: 'Closed' } as Record<string, string>,
-  answerWithin: (minutes: number) => `answer within ${minutes % 1440 === 0 ? `${minutes / 1440} day(s)` : minutes % 60 === 0 ? `${minutes / 60} hour(s)` : `${minutes} min`}`,
+  duration: (minutes: number) =>
+    minutes % 1440 === 0 ? plural(minutes / 1440, 'day') : minutes % 60 === 0 ? plural(minutes / 60, 'hour') : plural(minutes, 'minute'),
+  answerWithin: (minutes: number) => `answer within ${strings.en.duration(minutes)}`,
   ticketNumber: (n: number) => `Ticket #${n}`,
   assignedTo: (name: string) => `assigned to ${name}`,
   firstResponseDue: (d: string) => `First response due ${d}.`,
@@ -742,6 +748,7 @@ const fr: Strings = {
   saveRules: 'Publier les règles',
   rulesSaved: (v: number) => `Version ${v} publiée.`,
   supportNav: 'Assistance',
+  acknowledgement: (n: number, within: string) => `Merci : votre demande est le ticket n° ${n}. Notre équipe d’assistance vous répondra sous ${within}.`,
   supportTickets: 'Tickets d’assistance',
   noTickets: 'Aucun ticket pour l’instant.',
   newTicket: 'Ouvrir un ticket',
@@ -754,7 +761,9 @@ const fr: Strings = {
   attachFile: 'Joindre un fichier (images, PDF, texte, CSV ou ZIP ; 10 Mo au plus)',
   severities: { low: 'Faible', normal: 'Normale', high: 'Haute', urgent: 'Urgente' },
   ticketStatuses: { new: 'Nouveau', open: 'Ouvert', pending_customer: 'En attente du client', on_hold: 'En pause', solved: 'Résolu', closed: 'Fermé' },
-  answerWithin: (minutes: number) => `réponse sous ${minutes % 1440 === 0 ? `${minutes / 1440} jour(s)` : minutes % 60 === 0 ? `${minutes / 60} heure(s)` : `${minutes} min`}`,
+  duration: (minutes: number) =>
+    minutes % 1440 === 0 ? plural(minutes / 1440, 'jour') : minutes % 60 === 0 ? plural(minutes / 60, 'heure') : plural(minutes, 'minute'),
+  answerWithin: (minutes: number) => `réponse sous ${strings.fr.duration(minutes)}`,
   ticketNumber: (n: number) => `Ticket n° ${n}`,
   assignedTo: (name: string) => `attribué à ${name}`,
   firstResponseDue: (d: string) => `Première réponse attendue le ${d}.`,

@@ -226,7 +226,14 @@ export function TicketPage(props: { lang: Lang; id: string; navigate: Nav; viewe
             <li key={r.id} class={r.internal ? 'internal-note' : r.fromAgent ? 'from-agent' : undefined}>
               {r.internal && <span class="badge internal">{s.internalNote}</span>}
               <strong>{r.authorName}</strong> <span class="muted">{formatDate(props.lang, r.createdAt)}</span>
-              <div class="post-body" dangerouslySetInnerHTML={{ __html: r.html }} />
+              {r.automatic ? (
+                // The acknowledgement, in the reader's language.
+                <p>
+                  {s.acknowledgement(t.number, s.duration(Math.round((Date.parse(t.firstResponseDue) - Date.parse(t.createdAt)) / 60000)))}
+                </p>
+              ) : (
+                <div class="post-body" dangerouslySetInnerHTML={{ __html: r.html }} />
+              )}
               {r.attachments && r.attachments.length > 0 && <ul class="list">{r.attachments.map(file)}</ul>}
             </li>
           ))}
