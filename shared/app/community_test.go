@@ -399,6 +399,22 @@ func TestEditHistoryAndDelete(t *testing.T) {
 	if status, _ := c.call(bob, "PATCH", "/api/posts/"+p.ID+"/comments/"+cm.ID, `{"body":"very nice"}`, nil); status != 200 {
 		t.Fatalf("edit a comment: %d", status)
 	}
+	// Reactions on comments: one of each per member, counted.
+	var thread0 posts.Thread
+	if status, body := c.call(ann, "PUT", "/api/posts/"+p.ID+"/comments/"+cm.ID+"/reactions/like", "", &thread0); status != 200 ||
+		thread0.Comments[0].Reactions["like"] != 1 || len(thread0.Comments[0].MyReactions) != 1 {
+		t.Fatalf("react to a comment: %d %s", status, body)
+	}
+	if status, _ := c.call(ann, "PUT", "/api/posts/"+p.ID+"/comments/"+cm.ID+"/reactions/like", "", nil); status != 409 {
+		t.Fatalf("reacting twice to a comment: %d", status)
+	}
+	var theirs posts.Thread
+	if c.call(bob, "GET", "/api/posts/"+p.ID+"/comments", "", &theirs); theirs.Comments[0].Reactions["like"] != 1 || len(theirs.Comments[0].MyReactions) != 0 {
+		t.Fatalf("another reader's view of the comment's reactions: %+v", theirs.Comments[0])
+	}
+	if status, _ := c.call(ann, "DELETE", "/api/posts/"+p.ID+"/comments/"+cm.ID+"/reactions/like", "", nil); status != 200 {
+		t.Fatalf("take the reaction back: %d", status)
+	}
 	if status, _ := c.call(mod, "DELETE", "/api/posts/"+p.ID+"/comments/"+cm.ID, "", nil); status != 204 {
 		t.Fatalf("delete a comment: %d", status)
 	}

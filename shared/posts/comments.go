@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -33,6 +34,10 @@ type Comment struct {
 	// show only to their author and moderators.
 	Deleted bool `json:"deleted,omitempty"`
 	Hidden  bool `json:"hidden,omitempty"`
+	// Reactions counts each reaction (the store keeps one counter per reaction); the
+	// viewer's own are in MyReactions.
+	Reactions   map[string]int `json:"reactions" dynamodbav:"-"`
+	MyReactions []string       `json:"myReactions,omitempty" dynamodbav:"-"`
 }
 
 // NewComment is what the comment box sends.
@@ -62,7 +67,10 @@ type CommentStore interface {
 	// comment.created, in one transaction, under the rate-limit hits.
 	AddComment(ctx context.Context, c Comment, events []eventtypes.Envelope, hits []ratelimit.Hit) error
 	GetComment(ctx context.Context, postID, commentID string) (Comment, error)
-	Comments(ctx context.Context, postID string) ([]Comment, error)
+	// Comments lists a post's comments with their reaction counts and the member's own.
+	Comments(ctx context.Context, postID, memberID string) ([]Comment, error)
+	// ReactToComment adds (or takes back) a member's reaction and its count, together.
+	ReactToComment(ctx context.Context, c Comment, memberID, reaction string, add bool) error
 	// AcceptAnswer marks a comment as a question's answer and records answer.accepted.
 	AcceptAnswer(ctx context.Context, postID, commentID string, event eventtypes.Envelope) error
 	// EditComment replaces a comment's text and keeps the previous one in the history.
@@ -139,7 +147,7 @@ func (c *Comments) List(ctx context.Context, actor auth.Principal, postID string
 	if err != nil {
 		return Thread{}, fmt.Errorf("posts.Comments: %w", err)
 	}
-	list, err := c.Store.Comments(ctx, postID)
+	list, err := c.Store.Comments(ctx, postID, actor.MemberID)
 	if err != nil {
 		return Thread{}, fmt.Errorf("posts.Comments: %w", err)
 	}
@@ -250,4 +258,22 @@ func (c *Comments) Delete(ctx context.Context, actor auth.Principal, postID, com
 		return fmt.Errorf("posts.DeleteComment: %w", err)
 	}
 	return nil
+}
+
+// React adds (add true) or takes back one of the actor's reactions to a comment.
+func (c *Comments) React(ctx context.Context, actor auth.Principal, postID, commentID, reaction string, add bool) (Thread, error) {
+	if !slices.Contains(Reactions, reaction) {
+		return Thread{}, fmt.Errorf("posts.ReactToComment: %w", ErrReaction)
+	}
+	_, cm, access, err := c.comment(ctx, actor, postID, commentID)
+	if err == nil && !access.Post {
+		err = access.Denied
+	}
+	if err != nil {
+		return Thread{}, fmt.Errorf("posts.ReactToComment: %w", err)
+	}
+	if err := c.Store.ReactToComment(ctx, cm, actor.MemberID, reaction, add); err != nil {
+		return Thread{}, fmt.Errorf("posts.ReactToComment %s: %w", commentID, err)
+	}
+	return c.List(ctx, actor, postID)
 }

@@ -74,6 +74,10 @@ func (h HTTP) Routes() []httpx.Route {
 			map[int]string{400: "Empty or too long", 403: "Not the author nor a moderator", 409: "Thread locked"}),
 		onPost("DELETE", "/api/posts/{id}/comments/{comment}", "Delete a comment (its author or a moderator).", h.deleteComment, nil, nil,
 			map[int]string{403: "Not the author nor a moderator"}),
+		onPost("PUT", "/api/posts/{id}/comments/{comment}/reactions/{reaction}", "React to a comment (like, love, celebrate, insightful).", h.reactComment, nil, Thread{},
+			map[int]string{400: "Bad reaction", 403: "Not a member of the space", 409: "Already reacted"}),
+		onPost("DELETE", "/api/posts/{id}/comments/{comment}/reactions/{reaction}", "Take a reaction to a comment back.", h.unreactComment, nil, Thread{},
+			map[int]string{400: "Bad reaction"}),
 		onPost("POST", "/api/posts/{id}/comments/{comment}/accept", "Accept a comment as the answer to a question (the asker or a space moderator).", h.accept, nil, Post{},
 			map[int]string{403: "Not the asker nor a moderator", 409: "Not a question"}),
 		onPost("POST", "/api/posts/{id}/vote", "Vote an idea up, or vote for one option of a poll: once.", h.vote, Ballot{}, Post{},
@@ -315,4 +319,14 @@ func (h HTTP) warn(w http.ResponseWriter, r *http.Request) {
 func (h HTTP) audit(w http.ResponseWriter, r *http.Request) {
 	page, err := h.Moderation.AuditLog(r.Context(), r.URL.Query().Get("cursor"))
 	httpx.Reply(w, r, http.StatusOK, page, err)
+}
+
+func (h HTTP) reactComment(w http.ResponseWriter, r *http.Request) {
+	t, err := h.Comments.React(r.Context(), auth.Caller(r), r.PathValue("id"), r.PathValue("comment"), r.PathValue("reaction"), true)
+	httpx.Reply(w, r, http.StatusOK, t, err)
+}
+
+func (h HTTP) unreactComment(w http.ResponseWriter, r *http.Request) {
+	t, err := h.Comments.React(r.Context(), auth.Caller(r), r.PathValue("id"), r.PathValue("comment"), r.PathValue("reaction"), false)
+	httpx.Reply(w, r, http.StatusOK, t, err)
 }

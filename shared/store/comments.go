@@ -3,11 +3,11 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"tribune/shared/audit"
@@ -74,14 +74,35 @@ func (s *Store) GetComment(ctx context.Context, postID, commentID string) (posts
 	return it.Comment, nil
 }
 
-// Comments implements posts.CommentStore: oldest first.
-func (s *Store) Comments(ctx context.Context, postID string) ([]posts.Comment, error) {
-	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table),
-		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :c)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": &types.AttributeValueMemberS{Value: postPK(postID)}, ":c": &types.AttributeValueMemberS{Value: "COMMENT#"}}})
+// reactionAttr is a comment's counter of one reaction: a top-level number, so ADD
+// creates it on first use.
+func reactionAttr(reaction string) string { return "R_" + reaction }
+
+// commentReactionSK is a member's reaction to a comment; all of a member's sort together.
+func commentReactionSK(memberID, commentID, reaction string) string {
+	return "CREACT#" + memberID + "#" + commentID + "#" + reaction
+}
+
+// Comments implements posts.CommentStore: oldest first, with counts, and the member's
+// own reactions (a second query, for signed-in readers only).
+func (s *Store) Comments(ctx context.Context, postID, memberID string) ([]posts.Comment, error) {
+	items, err := s.queryAll(ctx, queryPrefix(s.Table, postPK(postID), "COMMENT#"))
 	if err != nil {
 		return nil, fmt.Errorf("store.Comments %s: %w", postID, err)
+	}
+	mine := map[string][]string{}
+	if memberID != "" {
+		reacted, err := s.queryAll(ctx, queryPrefix(s.Table, postPK(postID), "CREACT#"+memberID+"#", "CommentID", "Reaction"))
+		if err != nil {
+			return nil, fmt.Errorf("store.Comments %s: %w", postID, err)
+		}
+		for _, r := range reacted {
+			var it struct{ CommentID, Reaction string }
+			if err := attributevalue.UnmarshalMap(r, &it); err != nil {
+				return nil, fmt.Errorf("store.Comments %s: %w", postID, err)
+			}
+			mine[it.CommentID] = append(mine[it.CommentID], it.Reaction)
+		}
 	}
 	out := make([]posts.Comment, 0, len(items))
 	for _, item := range items {
@@ -89,9 +110,53 @@ func (s *Store) Comments(ctx context.Context, postID string) ([]posts.Comment, e
 		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 			return nil, fmt.Errorf("store.Comments %s: %w", postID, err)
 		}
+		it.Reactions = make(map[string]int, len(posts.Reactions))
+		for _, r := range posts.Reactions {
+			var n int
+			if v, ok := item[reactionAttr(r)]; ok {
+				_ = attributevalue.Unmarshal(v, &n)
+			}
+			it.Reactions[r] = n
+			if slices.Contains(mine[it.ID], r) {
+				it.MyReactions = append(it.MyReactions, r)
+			}
+		}
 		out = append(out, it.Comment)
 	}
 	return out, nil
+}
+
+// ReactToComment implements posts.CommentStore.
+func (s *Store) ReactToComment(ctx context.Context, c posts.Comment, memberID, reaction string, add bool) error {
+	sk := commentReactionSK(memberID, c.ID, reaction)
+	var mark types.TransactWriteItem
+	delta := "1"
+	if add {
+		put, err := s.put(map[string]any{AttrPK: postPK(c.PostID), AttrSK: sk, AttrType: "CommentReaction", "MemberID": memberID,
+			"CommentID": c.ID, "Reaction": reaction}, "attribute_not_exists(PK)")
+		if err != nil {
+			return fmt.Errorf("store.ReactToComment: %w", err)
+		}
+		mark = put
+	} else {
+		delta = "-1"
+		mark = types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(postPK(c.PostID), sk),
+			ConditionExpression: aws.String("attribute_exists(PK)")}}
+	}
+	count := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(c.PostID), commentSK(c)),
+		UpdateExpression: aws.String("ADD #r :d"), ConditionExpression: aws.String("attribute_exists(PK)"),
+		ExpressionAttributeNames:  map[string]string{"#r": reactionAttr(reaction)},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":d": &types.AttributeValueMemberN{Value: delta}}}}
+	reasons, err := s.transact(ctx, []types.TransactWriteItem{mark, count})
+	switch {
+	case conditionFailed(reasons, 0) && add:
+		return fmt.Errorf("store.ReactToComment %s: %w", c.ID, posts.ErrAlreadyReacted)
+	case conditionFailed(reasons, 0):
+		return fmt.Errorf("store.ReactToComment %s: %w", c.ID, posts.ErrNoReaction)
+	case err != nil:
+		return fmt.Errorf("store.ReactToComment %s: %w", c.ID, err)
+	}
+	return nil
 }
 
 // AcceptAnswer implements posts.CommentStore: the question leaves the unanswered list.

@@ -157,6 +157,8 @@ async function main() {
     await admin.getByRole('button', { name: 'Comment', exact: true }).click();
     await admin.getByRole('button', { name: 'Accept as the answer' }).click();
     await admin.getByText('Accepted answer').waitFor();
+    await admin.locator('.comments').getByRole('button', { name: 'Like 0' }).click();
+    await admin.locator('.comments').getByRole('button', { name: 'Like 1', pressed: true }).waitFor();
     await axe(admin, 'post');
     // The fan-out is asynchronous: reload until the stream has it, letting each page
     // finish its API calls before looking.

@@ -166,6 +166,8 @@ export interface Comment {
   createdAt: string;
   deleted?: boolean;
   hidden?: boolean;
+  reactions?: Record<string, number>;
+  myReactions?: string[];
 }
 
 export interface QueueItem {
@@ -377,6 +379,11 @@ export const api = {
     call<Post>(add ? 'PUT' : 'DELETE', `/api/posts/${encodeURIComponent(id)}/reactions/${encodeURIComponent(reaction)}`),
   report: (id: string, reason: string, note: string, commentId?: string) =>
     call<unknown>('POST', `/api/posts/${encodeURIComponent(id)}/report`, { reason, note, ...(commentId ? { commentId } : {}) }),
+  reactComment: (postId: string, commentId: string, reaction: string, add: boolean) =>
+    call<{ comments: Comment[] }>(
+      add ? 'PUT' : 'DELETE',
+      `/api/posts/${encodeURIComponent(postId)}/comments/${encodeURIComponent(commentId)}/reactions/${encodeURIComponent(reaction)}`,
+    ),
   commentAction: (postId: string, commentId: string, action: 'hide' | 'restore') =>
     call<void>('POST', `/api/posts/${encodeURIComponent(postId)}/comments/${encodeURIComponent(commentId)}/${action}`, {}),
   deleteComment: (postId: string, commentId: string) =>

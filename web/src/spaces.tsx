@@ -982,6 +982,24 @@ function Comments(props: { lang: Lang; post: Post; viewerId: string; onAccepted:
       {c.hidden && <span class="badge hidden">{s.hiddenBadge}</span>}
       <strong>{c.authorName}</strong>
       {c.deleted ? <p class="muted">{s.commentDeleted}</p> : <div class="post-body" dangerouslySetInnerHTML={{ __html: c.html }} />}
+      {!c.deleted && props.viewerId && (
+        <span class="reactions" role="group" aria-label={s.reactionsLabel}>
+          {Object.keys(reactionIcons).map((r) => {
+            const on = c.myReactions?.includes(r) ?? false;
+            return (
+              <button
+                type="button"
+                key={r}
+                class="secondary small"
+                aria-pressed={on}
+                onClick={() => run(() => api.reactComment(props.post.id, c.id, r, !on))}
+              >
+                <span aria-hidden="true">{reactionIcons[r]}</span> <span class="visually-hidden">{s.reactionNames[r]}</span> {c.reactions?.[r] ?? 0}
+              </button>
+            );
+          })}
+        </span>
+      )}
       {!c.deleted && (
         <span class="actions">
           {isTop && !props.post.locked && (
