@@ -279,6 +279,18 @@ func TestStack(t *testing.T) {
 		}
 	})
 
+	t.Run("the stack keeps room under CloudFormation's 500 resources", func(t *testing.T) {
+		// Each API route costs two resources (the route and its Lambda permission: aws-cdk-lib
+		// 2.220 has no scopePermissionToRoute). At 400 it is time to split the stack or
+		// share one permission per function.
+		raw, _ := json.Marshal(tpl.ToJSON())
+		var doc struct{ Resources map[string]any }
+		_ = json.Unmarshal(raw, &doc)
+		if n := len(doc.Resources); n > 400 || n < 100 {
+			t.Fatalf("%d resources in the stack", n)
+		}
+	})
+
 	t.Run("the ticket sweeper runs on a schedule", func(t *testing.T) {
 		must(t, func() {
 			tpl.HasResourceProperties(jsii.String("AWS::Events::Rule"), &map[string]any{"ScheduleExpression": "rate(5 minutes)"})
