@@ -178,16 +178,17 @@ export function TicketPage(props: { lang: Lang; id: string; navigate: Nav; viewe
   return (
     <article>
       <p class="muted">
+        {/* Agents go back to their queue: a hidden customer space's page is not theirs. */}
         <a
-          href={`/spaces/${t.spaceId}`}
+          href={view.agent ? '/support' : `/spaces/${t.spaceId}`}
           onClick={(e) => {
             e.preventDefault();
-            props.navigate(`/spaces/${t.spaceId}`);
+            props.navigate(view.agent ? '/support' : `/spaces/${t.spaceId}`);
           }}
         >
-          {t.spaceName}
-        </a>{' '}
-        · {s.ticketNumber(t.number)}
+          {view.agent ? s.supportQueue : t.spaceName}
+        </a>
+        {view.agent && ` · ${t.spaceName}`} · {s.ticketNumber(t.number)}
       </p>
       <h1 tabIndex={-1} ref={heading}>
         {t.subject}
