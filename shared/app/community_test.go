@@ -453,7 +453,7 @@ func TestRulesMustBeAcceptedBeforePosting(t *testing.T) {
 	if err := c.st.AcceptRules(context.Background(), "m_ann", 0); err != nil {
 		t.Fatal(err)
 	}
-	before := c.tbl.Items(t)
+	before := c.settledItems()
 	if status, body := c.call(ann, "POST", "/api/spaces/"+sp.ID+"/posts", `{"kind":"status","body":"hi"}`, nil); status != 403 || !strings.Contains(body, "rules_not_accepted") {
 		t.Fatalf("posting before accepting: %d %s", status, body)
 	}
@@ -578,4 +578,22 @@ func TestPostImagesAreUploadedAndChecked(t *testing.T) {
 	if status, _ := c.call(ann, "GET", "/api/images/m_ann/..%2f..%2fsecret.png", "", nil); status != 404 {
 		t.Fatalf("a made-up image name: %d", status)
 	}
+}
+
+// settledItems waits until the event path stopped writing (the item count holds still
+// for a while) and returns the count, so a test can prove a refused request wrote nothing.
+func (c *community) settledItems() int {
+	c.t.Helper()
+	last := c.tbl.Items(c.t)
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		time.Sleep(300 * time.Millisecond)
+		n := c.tbl.Items(c.t)
+		if n == last {
+			return n
+		}
+		last = n
+	}
+	c.t.Fatal("the event path never settled")
+	return 0
 }

@@ -372,7 +372,7 @@ func TestTicketAttachmentsAndEmailPreferences(t *testing.T) {
 	// A file that claims another size than was uploaded is refused, and nothing is written.
 	lying := upload(cara, "log.txt", "short")
 	lying.Size = 3
-	before := c.tbl.Items(t)
+	before := c.settledItems()
 	body := func(a tickets.Attachment) string {
 		return fmt.Sprintf(`{"subject":"Logs","product":"General","severity":"low","body":"See the log.","attachments":[{"key":%q,"name":%q,"contentType":"text/plain","size":%d}]}`, a.Key, a.Name, a.Size)
 	}
