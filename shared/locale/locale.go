@@ -4,6 +4,7 @@ package locale
 import (
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Supported lists the languages Tribune speaks; the first is the default.
@@ -45,4 +46,30 @@ func Pick(explicit, acceptLanguage string) string {
 		}
 	}
 	return best
+}
+
+// units name durations by language: singular, plural.
+var units = map[string]map[string][2]string{
+	"en": {"day": {"day", "days"}, "hour": {"hour", "hours"}, "minute": {"minute", "minutes"}},
+	"fr": {"day": {"jour", "jours"}, "hour": {"heure", "heures"}, "minute": {"minute", "minutes"}},
+}
+
+// Duration writes a duration as people say it in a language: "1 hour", "3 jours"
+// (whole days, else whole hours, else minutes).
+func Duration(lang string, d time.Duration) string {
+	unit, n := "minute", int(d/time.Minute)
+	switch {
+	case d > 0 && d%(24*time.Hour) == 0:
+		unit, n = "day", int(d/(24*time.Hour))
+	case d > 0 && d%time.Hour == 0:
+		unit, n = "hour", int(d/time.Hour)
+	}
+	names, ok := units[lang]
+	if !ok {
+		names = units[Default]
+	}
+	if n == 1 {
+		return "1 " + names[unit][0]
+	}
+	return strconv.Itoa(n) + " " + names[unit][1]
 }

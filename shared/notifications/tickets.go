@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"tribune/shared/eventtypes"
+	"tribune/shared/locale"
 )
 
 // Kinds of ticket notifications. Customers hear of their ticket (acknowledgement,
@@ -135,32 +136,11 @@ func (a *Activity) OnTicketSLABreached(ctx context.Context, env eventtypes.Envel
 	return nil
 }
 
-// units name durations by language: singular, plural.
-var units = map[string]map[string][2]string{
-	"en": {"day": {"day", "days"}, "hour": {"hour", "hours"}, "minute": {"minute", "minutes"}},
-	"fr": {"day": {"jour", "jours"}, "hour": {"heure", "heures"}, "minute": {"minute", "minutes"}},
-}
-
 // humanDuration writes a number of seconds as people say it, in a language.
-func humanDuration(locale, seconds string) string {
+func humanDuration(lang, seconds string) string {
 	s, err := strconv.ParseInt(seconds, 10, 64)
 	if err != nil {
 		return seconds
 	}
-	d := time.Duration(s) * time.Second
-	unit, n := "minute", int(d/time.Minute)
-	switch {
-	case d%(24*time.Hour) == 0:
-		unit, n = "day", int(d/(24*time.Hour))
-	case d%time.Hour == 0:
-		unit, n = "hour", int(d/time.Hour)
-	}
-	names, ok := units[locale]
-	if !ok {
-		names = units["en"]
-	}
-	if n == 1 {
-		return "1 " + names[unit][0]
-	}
-	return fmt.Sprintf("%d %s", n, names[unit][1])
+	return locale.Duration(lang, time.Duration(s)*time.Second)
 }

@@ -20,6 +20,7 @@ import (
 	"tribune/shared/content"
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
+	"tribune/shared/locale"
 	"tribune/shared/policy"
 )
 
@@ -485,25 +486,7 @@ func (s *Service) open(ctx context.Context, requester auth.Principal, name, spac
 // Acknowledgement is the automatic first reply: the number and the expected first
 // response time.
 func Acknowledgement(number int64, firstResponse time.Duration) string {
-	return fmt.Sprintf("Thank you: your request is ticket **#%d**. Our support team will answer within **%s**.", number, Human(firstResponse))
-}
-
-// Human writes a target as people say it: "1 hour", "3 days".
-func Human(d time.Duration) string {
-	switch {
-	case d%(24*time.Hour) == 0:
-		return plural(int(d/(24*time.Hour)), "day")
-	case d%time.Hour == 0:
-		return plural(int(d/time.Hour), "hour")
-	}
-	return plural(int(d/time.Minute), "minute")
-}
-
-func plural(n int, unit string) string {
-	if n == 1 {
-		return "1 " + unit
-	}
-	return fmt.Sprintf("%d %ss", n, unit)
+	return fmt.Sprintf("Thank you: your request is ticket **#%d**. Our support team will answer within **%s**.", number, locale.Duration("en", firstResponse))
 }
 
 // View is a ticket as the caller sees it: customers never get internal notes.
