@@ -48,9 +48,10 @@ var (
 
 // VoteStore is what votes and reactions need from storage.
 type VoteStore interface {
-	// VoteIdea records the member's vote and sets the count to seen+1, only if it is
-	// still seen (ErrVoteCountMoved otherwise), with idea.voted, in one transaction.
-	VoteIdea(ctx context.Context, postID, memberID string, seen int, event eventtypes.Envelope) error
+	// VoteIdea records the member's vote and sets the idea's count to its votes as read
+	// plus one, only if it is still that (ErrVoteCountMoved otherwise), with idea.voted,
+	// in one transaction.
+	VoteIdea(ctx context.Context, idea Post, memberID string, event eventtypes.Envelope) error
 	// VotePoll records the vote and adds one to the option's tally, unless the poll closed.
 	VotePoll(ctx context.Context, postID, memberID, option string, event eventtypes.Envelope) error
 	SetIdeaStatus(ctx context.Context, postID, status string, event eventtypes.Envelope) error
@@ -109,7 +110,7 @@ func (v *Votes) vote(ctx context.Context, actor auth.Principal, p Post, b Ballot
 		if err != nil {
 			return err
 		}
-		return v.Store.VoteIdea(ctx, p.ID, actor.MemberID, p.Votes, event)
+		return v.Store.VoteIdea(ctx, p, actor.MemberID, event)
 	case KindPoll:
 		if p.Closed(v.Posts.Now()) {
 			return ErrPollClosed

@@ -27,11 +27,8 @@ func (s *Store) votePut(postID, memberID, option string, now time.Time) (types.T
 // VoteIdea implements posts.VoteStore. The count and the idea's place in the
 // by-votes listing change together, conditioned on the count read before: a lost race
 // gives ErrVoteCountMoved and the service retries on the fresh count.
-func (s *Store) VoteIdea(ctx context.Context, postID, memberID string, seen int, event eventtypes.Envelope) error {
-	p, err := s.GetPost(ctx, postID)
-	if err != nil {
-		return fmt.Errorf("store.VoteIdea: %w", err)
-	}
+func (s *Store) VoteIdea(ctx context.Context, p posts.Post, memberID string, event eventtypes.Envelope) error {
+	postID, seen := p.ID, p.Votes
 	vote, err := s.votePut(postID, memberID, posts.IdeaVote, event.Time)
 	if err != nil {
 		return fmt.Errorf("store.VoteIdea: %w", err)
