@@ -10,6 +10,18 @@ import (
 // TestBrowserSignUp runs tests/browser/signup.cjs against a fresh local runtime.
 // SHOTS_DIR keeps the screenshots (default: a temporary folder).
 func TestBrowserSignUp(t *testing.T) {
+	runBrowserScript(t, "browser/signup.cjs", "ADMIN_EMAILS=boss@example.com")
+}
+
+// TestBrowserSignInLinks runs tests/browser/links.cjs: emailed links through the
+// confirmation page, in English and French, at 375 px and 1280 px.
+func TestBrowserSignInLinks(t *testing.T) {
+	runBrowserScript(t, "browser/links.cjs")
+}
+
+// runBrowserScript runs a playwright-core script in Debian's Chromium against a fresh
+// local runtime started with env.
+func runBrowserScript(t *testing.T, script string, env ...string) {
 	chromium := os.Getenv("CHROMIUM")
 	if chromium == "" {
 		chromium = "/usr/bin/chromium"
@@ -25,8 +37,8 @@ func TestBrowserSignUp(t *testing.T) {
 	if shots == "" {
 		shots = t.TempDir()
 	}
-	rt := startRuntime(t, "", "ADMIN_EMAILS=boss@example.com")
-	cmd := exec.Command("node", "browser/signup.cjs")
+	rt := startRuntime(t, "", env...)
+	cmd := exec.Command("node", script)
 	cmd.Env = append(os.Environ(), "NODE_PATH="+modules, "BASE_URL="+rt.URL, "OUTBOX_DIR="+filepath.Join(rt.DataDir, "outbox"),
 		"SHOTS_DIR="+shots, "CHROMIUM="+chromium)
 	out, err := cmd.CombinedOutput()

@@ -37,18 +37,23 @@ func siteHandler(webDir, outboxDir, smtpAddr string, devOIDC *mockoidc.MockOIDC)
 		_ = outboxPage.Execute(w, map[string]any{"Messages": msgs, "SMTP": smtpAddr, "Dir": outboxDir})
 	})
 	if devOIDC != nil {
-		// Choose who the development provider signs in next, then start the flow.
 		mux.HandleFunc("GET /_dev/sign-in", func(w http.ResponseWriter, r *http.Request) {
-			email := strings.TrimSpace(r.URL.Query().Get("email"))
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			_ = devSignInPage.Execute(w, nil)
+		})
+		// Choose who the development provider signs in next; the sign-in page's
+		// "Development sign-in" button then starts the flow (a POST of the web app: no
+		// GET starts a sign-in).
+		mux.HandleFunc("POST /_dev/sign-in", func(w http.ResponseWriter, r *http.Request) {
+			email := strings.TrimSpace(r.PostFormValue("email"))
 			if email == "" {
-				w.Header().Set("Content-Type", "text/html; charset=utf-8")
-				_ = devSignInPage.Execute(w, nil)
+				http.Redirect(w, r, "/_dev/sign-in", http.StatusSeeOther)
 				return
 			}
 			local, _, _ := strings.Cut(email, "@")
-			devOIDC.QueueUser(&mockoidc.MockUser{Subject: "dev-" + email, Email: email, EmailVerified: r.URL.Query().Get("unverified") == "",
+			devOIDC.QueueUser(&mockoidc.MockUser{Subject: "dev-" + email, Email: email, EmailVerified: r.PostFormValue("unverified") == "",
 				PreferredUsername: local})
-			http.Redirect(w, r, "/api/auth/oidc/dev/start", http.StatusSeeOther)
+			http.Redirect(w, r, "/", http.StatusSeeOther)
 		})
 	}
 	mux.HandleFunc("GET /", func(w http.ResponseWriter, r *http.Request) {
@@ -88,10 +93,10 @@ var devSignInPage = template.Must(template.New("dev-sign-in").Parse(`<!doctype h
 <title>Development sign-in · Tribune</title></head>
 <body><main>
 <h1>Development sign-in</h1>
-<p>Local only: a real OIDC provider running inside <code>make run</code> signs you in as whoever you type.</p>
-<form method="get" action="/_dev/sign-in">
+<p>Local only: a real OIDC provider running inside <code>make run</code> signs you in as whoever you type. Choose, then press “Continue with Development sign-in” on the sign-in page.</p>
+<form method="post" action="/_dev/sign-in">
 <p><label for="email">Email address</label> <input id="email" name="email" type="email" required value="jane.doe@example.com"></p>
 <p><label><input type="checkbox" name="unverified" value="1"> The provider has not verified this address</label></p>
-<p><button type="submit">Sign in</button></p>
+<p><button type="submit">Choose</button></p>
 </form>
 </main></body></html>`))

@@ -97,6 +97,19 @@ func (e *env) lastLink() string {
 	return strings.TrimPrefix(links[0], e.srv.URL)
 }
 
+// lastToken is the sign-in token of the newest mail's link (the web app's
+// confirmation page, the token in its fragment).
+func (e *env) lastToken() string {
+	e.t.Helper()
+	link := e.lastLink()
+	if !strings.HasPrefix(link, "/sign-in/link#token=") {
+		e.t.Fatalf("the link %q does not open the confirmation page", link)
+	}
+	return tokenInLink.FindStringSubmatch(link)[1]
+}
+
+func tokenJSON(token string) string { return `{"token":"` + token + `"}` }
+
 func TestSignUpSignInAndOutWithinTheRoundTripBudget(t *testing.T) {
 	e := newEnv(t)
 	trips := e.tbl.Trips
@@ -118,10 +131,8 @@ func TestSignUpSignInAndOutWithinTheRoundTripBudget(t *testing.T) {
 	if len(msgs) != 1 || msgs[0].To != "ann@example.com" || !strings.Contains(msgs[0].Subject, "rejoindre") {
 		t.Fatalf("sign-up mail: %+v", msgs)
 	}
-	resp, _ := step("verify (new member)", 2, "GET", e.lastLink(), "", "", 303)
-	if loc := resp.Header.Get("Location"); loc != e.srv.URL+"/" {
-		t.Fatalf("redirect to %q", loc)
-	}
+	token := e.lastToken()
+	resp, _ := step("confirm (new member)", 2, "POST", "/api/auth/email/confirm", "application/json", tokenJSON(token), 200)
 	cookie := resp.Header.Get("Set-Cookie")
 	for _, attr := range []string{"tribune_session=", "HttpOnly", "SameSite=Lax", "Path=/"} {
 		if !strings.Contains(cookie, attr) {
@@ -133,7 +144,7 @@ func TestSignUpSignInAndOutWithinTheRoundTripBudget(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &me); err != nil || me.Email != "ann@example.com" || me.Locale != "fr" || me.DisplayName != "ann" {
 		t.Fatalf("me = %s (%v)", body, err)
 	}
-	_, body = step("verify again", 2, "GET", e.lastLink(), "", "", 410)
+	_, body = step("confirm again", 2, "POST", "/api/auth/email/confirm", "application/json", tokenJSON(token), 410)
 	if !strings.Contains(body, "link_used") {
 		t.Fatalf("reused link answer: %s", body)
 	}
@@ -146,16 +157,22 @@ func TestSignUpSignInAndOutWithinTheRoundTripBudget(t *testing.T) {
 	if got := msgs[len(msgs)-1].Subject; got != "Your Tribune sign-in link" {
 		t.Fatalf("sign-in subject %q", got)
 	}
-	step("verify (known member)", 2, "GET", e.lastLink(), "", "", 303)
+	step("confirm (known member)", 2, "POST", "/api/auth/email/confirm", "application/json", tokenJSON(e.lastToken()), 200)
 	_, body = step("me again", 2, "GET", "/api/me", "", "", 200)
 	if !strings.Contains(body, me.ID) {
 		t.Fatalf("signed in as another member: %s", body)
 	}
 }
 
-func TestBrowserFollowingABadLinkIsSentToTheExplanation(t *testing.T) {
+// Links of emails sent before links opened the web app land on its confirmation page;
+// a browser following a link without a token is sent to the explanation.
+func TestOlderLinksOpenTheConfirmationPage(t *testing.T) {
 	e := newEnv(t)
-	resp, _ := e.do("GET", "/api/auth/email/verify?token=nope", "", "", "Accept", "text/html,application/xhtml+xml")
+	resp, _ := e.do("GET", "/api/auth/email/verify?token=abc_DEF-1", "", "", "Accept", "text/html,application/xhtml+xml")
+	if resp.StatusCode != 303 || resp.Header.Get("Location") != e.srv.URL+"/sign-in/link#token=abc_DEF-1" || len(resp.Cookies()) != 0 {
+		t.Fatalf("status %d location %q cookies %v", resp.StatusCode, resp.Header.Get("Location"), resp.Cookies())
+	}
+	resp, _ = e.do("GET", "/api/auth/email/verify", "", "", "Accept", "text/html,application/xhtml+xml")
 	if resp.StatusCode != 303 || resp.Header.Get("Location") != e.srv.URL+"/?signin_error=link_invalid" {
 		t.Fatalf("status %d location %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
@@ -182,7 +199,13 @@ func TestBadInputIsA4xxProblemAndWritesNothing(t *testing.T) {
 		{"cross-site", "POST", "/api/auth/email/start", "application/json", `{"email":"a@example.com"}`, []string{"Sec-Fetch-Site", "cross-site"}, 403, "cross_origin_request"},
 		{"foreign origin", "POST", "/api/auth/logout", "", "", []string{"Origin", "https://evil.example"}, 403, "cross_origin_request"},
 		{"no token", "GET", "/api/auth/email/verify", "", "", nil, 410, "link_invalid"},
-		{"unknown token", "GET", "/api/auth/email/verify?token=abc", "", "", nil, 410, "link_invalid"},
+		{"unknown token", "POST", "/api/auth/email/confirm", "application/json", `{"token":"abc"}`, nil, 410, "link_invalid"},
+		{"empty token", "POST", "/api/auth/email/confirm", "application/json", `{"token":""}`, nil, 410, "link_invalid"},
+		{"oversized token", "POST", "/api/auth/email/link", "application/json", `{"token":"` + strings.Repeat("a", 129) + `"}`, nil, 410, "link_invalid"},
+		{"unknown token described", "POST", "/api/auth/email/link", "application/json", `{"token":"abc"}`, nil, 410, "link_invalid"},
+		{"confirm not JSON", "POST", "/api/auth/email/confirm", "text/plain", `token=abc`, nil, 415, "unsupported_media_type"},
+		{"confirm unknown field", "POST", "/api/auth/email/confirm", "application/json", `{"token":"abc","member":"m_x"}`, nil, 400, "malformed_json"},
+		{"confirm cross-site", "POST", "/api/auth/email/confirm", "application/json", `{"token":"abc"}`, []string{"Sec-Fetch-Site", "cross-site"}, 403, "cross_origin_request"},
 		{"no session", "GET", "/api/me", "", "", nil, 401, "not_signed_in"},
 		{"forged session", "GET", "/api/me", "", "", []string{"Cookie", "tribune_session=forged"}, 401, "not_signed_in"},
 		{"no such route", "GET", "/api/nothing", "", "", nil, 404, "no_route"},

@@ -73,14 +73,33 @@ func (e *socialEnv) get(rawURL string) (*http.Response, string) {
 	return resp, string(b)
 }
 
+// post sends a JSON POST, as the web app does.
+func (e *socialEnv) post(rawURL, body string) (*http.Response, string) {
+	e.t.Helper()
+	resp, err := e.client.Post(rawURL, "application/json", strings.NewReader(body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
 // startFlow returns the provider's authorize URL of a new flow.
 func (e *socialEnv) startFlow() *url.URL {
 	e.t.Helper()
-	resp, body := e.get(e.srv.URL + "/api/auth/oidc/mock/start?return=/welcome")
-	if resp.StatusCode != http.StatusSeeOther {
-		e.t.Fatalf("start: %d %s", resp.StatusCode, body)
+	return e.startFlowWith(`{"return":"/welcome"}`)
+}
+
+// startFlowWith starts a flow with this JSON body.
+func (e *socialEnv) startFlowWith(body string) *url.URL {
+	e.t.Helper()
+	resp, raw := e.post(e.srv.URL+"/api/auth/oidc/mock/start", body)
+	var to members.SocialRedirect
+	if resp.StatusCode != http.StatusOK || json.Unmarshal([]byte(raw), &to) != nil {
+		e.t.Fatalf("start: %d %s", resp.StatusCode, raw)
 	}
-	u, _ := url.Parse(resp.Header.Get("Location"))
+	u, _ := url.Parse(to.Redirect)
 	q := u.Query()
 	if q.Get("code_challenge_method") != "S256" || q.Get("code_challenge") == "" || q.Get("nonce") == "" || q.Get("state") == "" {
 		e.t.Fatalf("authorize URL lacks PKCE, nonce or state: %s", u)
@@ -231,7 +250,7 @@ func TestTamperedFlowsAreRefused(t *testing.T) {
 	resp, body = e.get(e.srv.URL + "/api/auth/oidc/mock/callback?error=access_denied&state=" + u.Query().Get("state"))
 	expect("refused", resp, body, "oauth_denied")
 
-	resp, body = e.get(e.srv.URL + "/api/auth/oidc/nope/start")
+	resp, body = e.post(e.srv.URL+"/api/auth/oidc/nope/start", "{}")
 	if resp.StatusCode != 404 || problemCode(body) != "unknown_provider" {
 		t.Fatalf("unknown provider: %d %s", resp.StatusCode, body)
 	}
@@ -255,8 +274,7 @@ func TestSocialSignUpAcceptsAnInvitation(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.oidc.QueueUser(user)
-	resp, _ = e.get(e.srv.URL + "/api/auth/oidc/mock/start?invitation=" + created.Code)
-	cb := e.authorize(mustParse(t, resp.Header.Get("Location")))
+	cb := e.authorize(e.startFlowWith(`{"invitation":"` + created.Code + `"}`))
 	if resp, body := e.get(cb); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("social sign-up with invitation: %d %s", resp.StatusCode, body)
 	}
@@ -268,12 +286,4 @@ func TestSocialSignUpAcceptsAnInvitation(t *testing.T) {
 	if inv.Uses != 1 {
 		t.Fatalf("invitation uses = %d, want 1", inv.Uses)
 	}
-}
-
-func mustParse(t *testing.T, raw string) *url.URL {
-	u, err := url.Parse(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
 }

@@ -97,6 +97,10 @@ var (
 	ErrBadReason     = errs.InvalidField("reason", "invalid_reason", "Give a reason of at most 500 characters.")
 	ErrModerateSelf  = errs.New(errs.Forbidden, "moderate_self", "You cannot suspend or ban yourself.")
 	ErrModerateStaff = errs.New(errs.Forbidden, "moderate_staff", "Only an admin can suspend or ban a staff member.")
+	// ErrSwitchAccount refuses a sign-in that would silently replace this browser's
+	// session of another account (login CSRF); the person must choose to switch.
+	ErrSwitchAccount = errs.New(errs.Conflict, "account_switch_required",
+		"This browser is signed in with another account. Choose to switch accounts, or sign out first.")
 )
 
 // EmailTakenError reports that an address already belongs to a member (a race of
@@ -117,6 +121,9 @@ type Store interface {
 	// SaveSignInToken stores a token if none of the hits exceeds its limit, atomically;
 	// a refused hit is ErrRateLimited and writes nothing.
 	SaveSignInToken(ctx context.Context, t SignInToken, hits []ratelimit.Hit, now time.Time) error
+	// PeekSignInToken reads a token without spending it: ErrLinkInvalid, ErrLinkUsed or
+	// ErrLinkExpired as ConsumeSignInToken.
+	PeekSignInToken(ctx context.Context, hash string, now time.Time) (SignInToken, error)
 	// ConsumeSignInToken marks a token used, once: ErrLinkInvalid, ErrLinkUsed or ErrLinkExpired otherwise.
 	ConsumeSignInToken(ctx context.Context, hash string, now time.Time) (SignInToken, error)
 	// Register writes a new member, its email claim, its first session, the

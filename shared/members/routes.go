@@ -26,6 +26,28 @@ type StartRequest struct {
 	Invitation string `json:"invitation,omitempty"`
 }
 
+// LinkRequest names a sign-in link by its token (the fragment of the emailed link).
+type LinkRequest struct {
+	Token string `json:"token"`
+}
+
+// LinkConfirmation spends a sign-in link.
+type LinkConfirmation struct {
+	Token string `json:"token"`
+	// SwitchAccount is the person's choice to end this browser's session of another
+	// account and sign in with the link's; without it such a request is refused (409).
+	SwitchAccount bool `json:"switchAccount,omitempty"`
+}
+
+// SignedIn answers a confirmed sign-in link.
+type SignedIn struct {
+	MemberID string `json:"memberId"`
+	// AlreadySignedIn: the browser was signed in with this account; its session goes on.
+	AlreadySignedIn bool `json:"alreadySignedIn"`
+	// Switched: the browser's session of another account was ended.
+	Switched bool `json:"switched"`
+}
+
 // Accepted answers a request that was taken.
 type Accepted struct {
 	Status string `json:"status"`
@@ -79,10 +101,19 @@ func (h HTTP) accountRoutes() []httpx.Route {
 				403: "Cross-origin request, or an invitation is required or meant for another address", 410: "Invitation invalid, used, revoked or expired",
 				413: "Body over 64 KiB", 415: "Not JSON", 429: "Too many requests for this address or client",
 				503: "Mail could not be sent"})},
+		{Method: "POST", Pattern: "/api/auth/email/link", Tag: "auth", Handler: h.describeLink, Request: LinkRequest{},
+			Summary:   "What a sign-in link would do, spending nothing: its masked address, whether it creates the account, and whether this browser is signed in with that account, another one, or none.",
+			Responses: httpx.Answers(200, "The link", LinkInfo{}, map[int]string{400: "Bad JSON", 410: "Link invalid, used or expired"})},
+		{Method: "POST", Pattern: "/api/auth/email/confirm", Tag: "auth", Handler: h.confirmLink, Request: LinkConfirmation{},
+			Summary: "Spend a sign-in link: signs in (creating the member on first use) and sets the session cookie. A browser signed in with the link's account keeps its session; one signed in with another account is refused unless switchAccount is true.",
+			Responses: httpx.Answers(200, "Signed in", SignedIn{}, map[int]string{400: "Bad JSON",
+				403: "Cross-origin request, account suspended or banned, or an invitation meant for another address",
+				409: "Signed in with another account and switchAccount is not true (nothing is spent)",
+				410: "Link or invitation invalid, used or expired"})},
 		{Method: "GET", Pattern: "/api/auth/email/verify", Tag: "auth", Handler: h.verify,
-			Query:     []httpx.Param{{Name: "token", Required: true, Description: "The token from the emailed link"}},
-			Summary:   "Spend a sign-in link: creates the member on first use, sets the session cookie and redirects to the web app.",
-			Responses: httpx.Answers(303, "Signed in; redirect to the web app (or to the sign-in page with an error, for browsers)", nil, map[int]string{410: "Link invalid, used or expired"})},
+			Query:     []httpx.Param{{Name: "token", Required: true, Description: "The token of a link emailed before links opened the web app"}},
+			Summary:   "Links of older emails: redirects to the web app's confirmation page, spending and changing nothing.",
+			Responses: httpx.Answers(303, "To the confirmation page", nil, map[int]string{410: "Not a link token"})},
 		{Method: "POST", Pattern: "/api/auth/logout", Tag: "auth", Handler: h.logout,
 			Summary:   "End this browser's session.",
 			Responses: httpx.Answers(204, "Signed out", nil, map[int]string{403: "Cross-origin request"})},
@@ -137,20 +168,67 @@ func (h HTTP) start(w http.ResponseWriter, r *http.Request) {
 	httpx.WriteJSON(w, http.StatusAccepted, Accepted{Status: "sent"})
 }
 
+// verify sends an older email's link to the confirmation page. Like every GET it changes
+// nothing: mail scanners fetch links, and a link may come from someone else.
 func (h HTTP) verify(w http.ResponseWriter, r *http.Request) {
-	_, sess, cookie, err := h.Service.VerifyEmail(r.Context(), r.URL.Query().Get("token"), r.UserAgent())
-	if err != nil {
-		// A person following the link gets the web app's explanation in their language.
-		if e, ok := errs.As(err); ok && (e.Kind == errs.Gone || e.Kind == errs.Forbidden) && WantsHTML(r) {
-			http.Redirect(w, r, h.Service.PublicURL+"/?signin_error="+e.Code, http.StatusSeeOther)
+	token := r.URL.Query().Get("token")
+	if !validToken(token) {
+		if WantsHTML(r) {
+			http.Redirect(w, r, h.Service.PublicURL+"/?signin_error="+ErrLinkInvalid.Code, http.StatusSeeOther)
 			return
 		}
+		httpx.WriteError(w, r, ErrLinkInvalid)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	http.Redirect(w, r, h.Service.LinkPage(token), http.StatusSeeOther)
+}
+
+// signedIn is who this browser is signed in as (the zero Principal for nobody). A
+// session that cannot be used any more (ended, suspended, banned) counts as none.
+func (h HTTP) signedIn(r *http.Request) (auth.Principal, error) {
+	p, err := h.Sessions.Principal(r)
+	if e, ok := errs.As(err); ok && (e.Kind == errs.Unauthenticated || e.Kind == errs.Forbidden) {
+		return auth.Principal{}, nil
+	}
+	return p, err
+}
+
+func (h HTTP) describeLink(w http.ResponseWriter, r *http.Request) {
+	var req LinkRequest
+	if !httpx.Decoded(w, r, &req) {
+		return
+	}
+	current, err := h.signedIn(r)
+	if err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	auth.SetCookie(w, cookie, sess.ExpiresAt, h.CookieSecure)
+	info, err := h.Service.DescribeLink(r.Context(), req.Token, current.MemberID)
 	w.Header().Set("Cache-Control", "no-store")
-	http.Redirect(w, r, h.Service.PublicURL+"/", http.StatusSeeOther)
+	httpx.Reply(w, r, http.StatusOK, info, err)
+}
+
+func (h HTTP) confirmLink(w http.ResponseWriter, r *http.Request) {
+	var req LinkConfirmation
+	if !httpx.Decoded(w, r, &req) {
+		return
+	}
+	current, err := h.signedIn(r)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	res, err := h.Service.ConfirmLink(r.Context(), req.Token, r.UserAgent(), current, req.SwitchAccount)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	if !res.Kept {
+		auth.SetCookie(w, res.Cookie, res.Session.ExpiresAt, h.CookieSecure)
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	httpx.WriteJSON(w, http.StatusOK, SignedIn{MemberID: res.MemberID, AlreadySignedIn: res.Kept, Switched: res.Switched})
 }
 
 func (h HTTP) me(w http.ResponseWriter, r *http.Request) {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"slices"
 	"time"
 	"tribune/shared/audit"
@@ -72,7 +71,7 @@ func (s *Service) StartEmailSignIn(ctx context.Context, rawEmail, lang, clientIP
 	if memberID == "" {
 		name = "signup"
 	}
-	link := s.PublicURL + "/api/auth/email/verify?token=" + url.QueryEscape(raw)
+	link := s.LinkPage(raw)
 	msg, err := s.Templates.Render(name, lang, email, map[string]any{"Link": link, "Minutes": int(SignInLinkTTL.Minutes())})
 	if err != nil {
 		return fmt.Errorf("members.StartEmailSignIn: %w", err)
@@ -86,7 +85,8 @@ func (s *Service) StartEmailSignIn(ctx context.Context, rawEmail, lang, clientIP
 }
 
 // VerifyEmail spends a sign-in token: the member (created on first use) and the
-// session cookie value.
+// session cookie value. Callers decide first whether the browser may be signed in
+// (ConfirmLink).
 func (s *Service) VerifyEmail(ctx context.Context, rawToken, userAgent string) (Member, auth.Session, string, error) {
 	if rawToken == "" || len(rawToken) > 128 {
 		return Member{}, auth.Session{}, "", fmt.Errorf("members.VerifyEmail: %w", ErrLinkInvalid)

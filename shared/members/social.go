@@ -47,7 +47,9 @@ type Social struct {
 }
 
 // Start begins a sign-in with a provider; state goes into a browser-bound cookie.
-func (s *Social) Start(ctx context.Context, provider, returnTo, invitation, clientIP string) (redirect, state string, err error) {
+// switchAccount is the person's choice that the sign-in may replace this browser's
+// session of another account (Finish refuses to otherwise).
+func (s *Social) Start(ctx context.Context, provider, returnTo, invitation, clientIP string, switchAccount bool) (redirect, state string, err error) {
 	if len(invitation) > 120 {
 		return "", "", fmt.Errorf("members.Social.Start: %w", ErrInvitationInvalid)
 	}
@@ -55,6 +57,7 @@ func (s *Social) Start(ctx context.Context, provider, returnTo, invitation, clie
 	if err != nil {
 		return "", "", fmt.Errorf("members.Social.Start %s: %w", provider, err)
 	}
+	flow.SwitchAccount = switchAccount
 	now := s.Service.Now()
 	hits := []ratelimit.Hit{{Rule: LimitSocialPerClient, Key: clientIP}}
 	if err := s.Store.SaveAuthFlow(ctx, flow, now.Add(SocialFlowTTL), hits, now); err != nil {
@@ -73,13 +76,25 @@ type Callback struct {
 	Error     string
 	Lang      string
 	UserAgent string
+	// Current is who this browser is signed in as (the zero Principal for nobody).
+	Current auth.Principal
+}
+
+// Finished is a completed social sign-in.
+type Finished struct {
+	LinkResult
+	// Return is where the web app lands next (a local path).
+	Return string
 }
 
 // Finish completes a sign-in: the identity's member (linked by verified email, or
-// created), a new session and its cookie value, and where to go next.
-func (s *Social) Finish(ctx context.Context, cb Callback) (Member, auth.Session, string, string, error) {
-	fail := func(err error) (Member, auth.Session, string, string, error) {
-		return Member{}, auth.Session{}, "", "", fmt.Errorf("members.Social.Finish %s: %w", cb.Provider, err)
+// created), a new session and its cookie value, and where to go next. A browser signed
+// in with the identity's member keeps its session (Kept); one signed in with another
+// account is refused with ErrSwitchAccount, before anything but the flow is written,
+// unless the flow was started with switchAccount (then that session ends: Switched).
+func (s *Social) Finish(ctx context.Context, cb Callback) (Finished, error) {
+	fail := func(err error) (Finished, error) {
+		return Finished{}, fmt.Errorf("members.Social.Finish %s: %w", cb.Provider, err)
 	}
 	// The state must come back to the browser that started the flow (no login CSRF).
 	if cb.State == "" || cb.StateCookie != cb.State {
@@ -100,49 +115,75 @@ func (s *Social) Finish(ctx context.Context, cb Callback) (Member, auth.Session,
 	if err != nil {
 		return fail(err)
 	}
-	m, sess, cookie, err := s.signIn(ctx, id, flow.Invitation, cb.Lang, cb.UserAgent, now)
+	// May this browser's session be replaced by the member the identity signs in?
+	current := cb.Current.MemberID
+	may := func(target string) error {
+		if current != "" && target != current && !flow.SwitchAccount {
+			return ErrSwitchAccount
+		}
+		return nil
+	}
+	res, err := s.signIn(ctx, id, flow.Invitation, cb.Lang, cb.UserAgent, current, may, now)
 	if err != nil {
 		return fail(err)
 	}
-	return m, sess, cookie, flow.Return, nil
+	if current != "" && !res.Kept {
+		res.Switched = res.MemberID != current
+		s.Service.endReplaced(ctx, cb.Current)
+	}
+	return Finished{LinkResult: res, Return: flow.Return}, nil
 }
 
-func (s *Social) signIn(ctx context.Context, id social.Identity, invitation, lang, userAgent string, now time.Time) (Member, auth.Session, string, error) {
+// signIn finds or creates the identity's member; may(target) is asked before anything
+// is written ("" for a member about to be created).
+func (s *Social) signIn(ctx context.Context, id social.Identity, invitation, lang, userAgent, current string, may func(string) error, now time.Time) (LinkResult, error) {
+	done := func(m Member, sess auth.Session, cookie string, err error) (LinkResult, error) {
+		return LinkResult{MemberID: m.ID, Session: sess, Cookie: cookie}, err
+	}
 	memberID, err := s.Store.MemberIDByIdentity(ctx, id.Provider, id.Subject)
 	if err == nil {
-		return s.Service.signIn(ctx, memberID, now, userAgent)
+		if err := may(memberID); err != nil {
+			return LinkResult{}, err
+		}
+		if memberID == current {
+			return LinkResult{MemberID: memberID, Kept: true}, nil
+		}
+		return done(s.Service.signIn(ctx, memberID, now, userAgent))
 	}
 	if !errors.Is(err, errs.ErrNotFound) {
-		return Member{}, auth.Session{}, "", err
+		return LinkResult{}, err
 	}
 	// A new identity: it may only attach to an account through a verified address.
 	if id.Email == "" {
-		return Member{}, auth.Session{}, "", ErrNoEmail
+		return LinkResult{}, ErrNoEmail
 	}
 	if !id.EmailVerified {
-		return Member{}, auth.Session{}, "", ErrEmailUnverified
+		return LinkResult{}, ErrEmailUnverified
 	}
 	email, err := NormalizeEmail(id.Email)
 	if err != nil {
-		return Member{}, auth.Session{}, "", err
+		return LinkResult{}, err
 	}
 	memberID, grant, err := s.Service.admit(ctx, email, invitation)
 	if err != nil {
-		return Member{}, auth.Session{}, "", err
+		return LinkResult{}, err
+	}
+	if err := may(memberID); err != nil {
+		return LinkResult{}, err
 	}
 	if memberID != "" {
 		sess, cookie := auth.NewSession(memberID, now, userAgent)
 		if err := s.Store.LinkIdentity(ctx, memberID, id, sess); err != nil {
-			return Member{}, auth.Session{}, "", err
+			return LinkResult{}, err
 		}
 		slog.InfoContext(ctx, "identity linked", "member_id", memberID, "provider", id.Provider)
-		return Member{ID: memberID}, sess, cookie, nil
+		return LinkResult{MemberID: memberID, Session: sess, Cookie: cookie}, nil
 	}
 	name := strings.TrimSpace(id.Name)
 	if name == "" || len(name) > 60 {
 		name = defaultDisplayName(email)
 	}
-	return s.Service.register(ctx, email, name, lang, userAgent, &id, grant, now)
+	return done(s.Service.register(ctx, email, name, lang, userAgent, &id, grant, now))
 }
 
 // safeReturn keeps only a local path, so a crafted link cannot send a person elsewhere.

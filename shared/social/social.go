@@ -67,6 +67,9 @@ type Flow struct {
 	Return string
 	// Invitation is a code carried through the flow (invite-only communities).
 	Invitation string
+	// SwitchAccount: the person chose, when starting, that the sign-in may replace this
+	// browser's session of another account (without it the callback refuses to).
+	SwitchAccount bool
 }
 
 // Errors of the flow, shown to the person who tried to sign in.

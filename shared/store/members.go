@@ -213,6 +213,25 @@ func (s *Store) ConsumeSignInToken(ctx context.Context, hash string, now time.Ti
 		ExpiresAt: time.Unix(it.ValidUntil, 0)}, nil
 }
 
+// PeekSignInToken implements members.Store: one read that spends nothing, telling an
+// unknown token from a spent one and from an expired one as ConsumeSignInToken does.
+func (s *Store) PeekSignInToken(ctx context.Context, hash string, now time.Time) (members.SignInToken, error) {
+	var it tokenItem
+	err := s.get(ctx, "store.PeekSignInToken", signInPK(hash), skToken, now, &it)
+	switch {
+	case errors.Is(err, errs.ErrNotFound):
+		return members.SignInToken{}, fmt.Errorf("store.PeekSignInToken: %w", members.ErrLinkInvalid)
+	case err != nil:
+		return members.SignInToken{}, err
+	case it.UsedAt != 0:
+		return members.SignInToken{}, fmt.Errorf("store.PeekSignInToken: %w", members.ErrLinkUsed)
+	case it.ValidUntil <= now.Unix():
+		return members.SignInToken{}, fmt.Errorf("store.PeekSignInToken: %w", members.ErrLinkExpired)
+	}
+	return members.SignInToken{Hash: hash, Email: it.Email, Locale: it.Locale, MemberID: it.MemberID, Invitation: it.Invitation,
+		ExpiresAt: time.Unix(it.ValidUntil, 0)}, nil
+}
+
 func (s *Store) sessionPut(sess auth.Session) (types.TransactWriteItem, error) {
 	return s.put(sessionItem{PK: sessionPK(sess.Hash), SK: skSession, Type: typeSession, MemberID: sess.MemberID,
 		GSI1PK: memberSessionsPK(sess.MemberID), GSI1SK: sess.CreatedAt.UTC().Format(time.RFC3339) + "#" + sess.Hash[:16],

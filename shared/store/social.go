@@ -32,7 +32,9 @@ type authFlowItem struct {
 	Verifier     string
 	Return       string
 	Invitation   string `dynamodbav:",omitempty"`
-	ExpiresAt    int64
+	// SwitchAccount: the person chose to replace this browser's session of another account.
+	SwitchAccount bool `dynamodbav:",omitempty"`
+	ExpiresAt     int64
 }
 
 type identityItem struct {
@@ -48,7 +50,7 @@ type identityItem struct {
 // SaveAuthFlow implements members.SocialStore.
 func (s *Store) SaveAuthFlow(ctx context.Context, f social.Flow, expires time.Time, hits []ratelimit.Hit, now time.Time) error {
 	put, err := s.put(authFlowItem{PK: authFlowPK(f.State), SK: "FLOW", Type: typeAuthFlow, Provider: f.Provider, Nonce: f.Nonce,
-		Verifier: f.Verifier, Return: f.Return, Invitation: f.Invitation, ExpiresAt: expires.Unix()}, "attribute_not_exists(PK)")
+		Verifier: f.Verifier, Return: f.Return, Invitation: f.Invitation, SwitchAccount: f.SwitchAccount, ExpiresAt: expires.Unix()}, "attribute_not_exists(PK)")
 	if err != nil {
 		return fmt.Errorf("store.SaveAuthFlow: %w", err)
 	}
@@ -73,7 +75,8 @@ func (s *Store) TakeAuthFlow(ctx context.Context, state string, now time.Time) (
 	if err := attributevalue.UnmarshalMap(out.Attributes, &it); err != nil {
 		return social.Flow{}, fmt.Errorf("store.TakeAuthFlow: %w", err)
 	}
-	return social.Flow{Provider: it.Provider, State: state, Nonce: it.Nonce, Verifier: it.Verifier, Return: it.Return, Invitation: it.Invitation}, nil
+	return social.Flow{Provider: it.Provider, State: state, Nonce: it.Nonce, Verifier: it.Verifier, Return: it.Return, Invitation: it.Invitation,
+		SwitchAccount: it.SwitchAccount}, nil
 }
 
 // MemberIDByIdentity implements members.SocialStore.

@@ -106,9 +106,23 @@ func TestSignInTokenIsSpentOnceAndExpires(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Reading spends nothing, however often.
+	for range 2 {
+		if tok, err := st.PeekSignInToken(ctx, "fresh", now); err != nil || tok.Email != "bo@example.com" || tok.Locale != "fr" {
+			t.Fatalf("Peek = %+v, %v", tok, err)
+		}
+	}
 	tok, err := st.ConsumeSignInToken(ctx, "fresh", now)
 	if err != nil || tok.Email != "bo@example.com" || tok.Locale != "fr" || tok.MemberID != "" {
 		t.Fatalf("first Consume = %+v, %v", tok, err)
+	}
+	for hash, want := range map[string]error{"fresh": members.ErrLinkUsed, "stale": members.ErrLinkExpired, "unknown": members.ErrLinkInvalid} {
+		if _, err := st.PeekSignInToken(ctx, hash, now); !errors.Is(err, want) {
+			t.Fatalf("Peek %s = %v, want %v", hash, err, want)
+		}
+	}
+	if _, err := st.PeekSignInToken(ctx, "stale", now.Add(48*time.Hour)); !errors.Is(err, members.ErrLinkInvalid) {
+		t.Fatalf("TTL-expired Peek = %v, want ErrLinkInvalid", err)
 	}
 	if _, err := st.ConsumeSignInToken(ctx, "fresh", now); !errors.Is(err, members.ErrLinkUsed) {
 		t.Fatalf("second Consume = %v, want ErrLinkUsed", err)
@@ -307,7 +321,7 @@ func TestInvitationsAreListedAcrossMonthsAndSpentOnce(t *testing.T) {
 func TestAuthFlowIsTakenOnce(t *testing.T) {
 	st, _ := newStore(t)
 	now := time.Now()
-	f := social.Flow{Provider: "google", State: "state-1", Nonce: "n", Verifier: "v", Return: "/x"}
+	f := social.Flow{Provider: "google", State: "state-1", Nonce: "n", Verifier: "v", Return: "/x", SwitchAccount: true}
 	if err := st.SaveAuthFlow(ctx, f, now.Add(time.Minute), nil, now); err != nil {
 		t.Fatal(err)
 	}

@@ -47,6 +47,21 @@ export interface Provider {
   name: string;
 }
 
+// LinkInfo is what a sign-in link would do, before it is spent.
+export interface LinkInfo {
+  email: string;
+  newAccount: boolean;
+  invitation: boolean;
+  expiresAt: string;
+  session: 'none' | 'same' | 'other';
+}
+
+export interface SignedIn {
+  memberId: string;
+  alreadySignedIn: boolean;
+  switched: boolean;
+}
+
 export interface Session {
   id: string;
   device: string;
@@ -317,6 +332,10 @@ export const api = {
   me: () => call<Member>('GET', '/api/me'),
   startEmail: (email: string, locale: string, invitation?: string) =>
     call<{ status: string }>('POST', '/api/auth/email/start', { email, locale, ...(invitation ? { invitation } : {}) }),
+  describeLink: (token: string) => call<LinkInfo>('POST', '/api/auth/email/link', { token }),
+  confirmLink: (token: string, switchAccount: boolean) => call<SignedIn>('POST', '/api/auth/email/confirm', { token, switchAccount }),
+  startSocial: (provider: string, start: { return: string; invitation?: string }) =>
+    call<{ redirect: string }>('POST', `/api/auth/oidc/${encodeURIComponent(provider)}/start`, start),
   logout: () => call<void>('POST', '/api/auth/logout'),
   sessions: () => call<{ sessions: Session[] }>('GET', '/api/me/sessions'),
   revokeSession: (id: string) => call<void>('DELETE', `/api/me/sessions/${encodeURIComponent(id)}`),

@@ -1,13 +1,13 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, Member } from './api';
-import { initialLang, Lang, langs, saveLang, strings } from './i18n';
+import { errorText, initialLang, Lang, langs, saveLang, strings } from './i18n';
 import { Admin, Home, InvitationLanding, Sessions } from './pages';
 import { Directory, EditProfile, MemberPage } from './profile';
 import { ModerationPage, NotificationsPage } from './moderation';
 import { HomeStream, PostPage, PublicSpaces, SpacePage } from './spaces';
 import { SupportQueue, TicketPage } from './tickets';
-import { Sent, SignIn } from './signin';
+import { ConfirmLink, InvitationWhileSignedIn, Sent, SignIn } from './signin';
 import './style.css';
 
 // A tiny path router: the app has few pages, and every path also works as a deep link
@@ -28,7 +28,7 @@ function usePath(): [string, (p: string) => void] {
   ];
 }
 
-type Auth = { kind: 'loading' } | { kind: 'visitor'; error?: string } | { kind: 'member'; member: Member };
+type Auth = { kind: 'loading' } | { kind: 'visitor'; error?: string } | { kind: 'member'; member: Member; error?: string };
 
 function App() {
   const [lang, setLang] = useState<Lang>(initialLang());
@@ -47,7 +47,7 @@ function App() {
     if (linkError) history.replaceState(null, '', location.pathname);
     api
       .me()
-      .then((member) => setAuth({ kind: 'member', member }))
+      .then((member) => setAuth({ kind: 'member', member, error: linkError }))
       .catch((e) => setAuth({ kind: 'visitor', error: linkError ?? (e instanceof ApiError && e.status !== 401 ? e.code : undefined) }));
   }, []);
 
@@ -83,7 +83,11 @@ function App() {
   let page;
   const invite = path.match(/^\/invite\/([A-Za-z0-9-]+)$/);
   if (auth.kind === 'loading') page = <p aria-busy="true">{s.loading}</p>;
+  // An emailed sign-in link: signed in or not, nothing happens before its button.
+  else if (path === '/sign-in/link')
+    page = <ConfirmLink lang={lang} member={auth.kind === 'member' ? auth.member : undefined} navigate={navigate} />;
   else if (invite && auth.kind === 'visitor') page = <InvitationLanding lang={lang} code={invite[1]} error={auth.error} />;
+  else if (invite && auth.kind === 'member') page = <InvitationWhileSignedIn lang={lang} member={auth.member} navigate={navigate} />;
   // Visitors read public spaces when the community's access mode allows it (the API decides).
   else if (auth.kind === 'visitor' && path.startsWith('/spaces/'))
     page = <SpacePage lang={lang} id={path.slice('/spaces/'.length)} navigate={navigate} staff={false} signedIn={false} />;
@@ -155,6 +159,12 @@ function App() {
         </label>
       </header>
       <main id="main" class="card">
+        {auth.kind === 'member' && auth.error && path === '/' && (
+          // A sign-in that came back refused (a social sign-in into another account) while signed in.
+          <p class="error" role="alert">
+            {errorText(s, auth.error)}
+          </p>
+        )}
         {page}
       </main>
     </>

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError, Provider } from './api';
+import { api, ApiError, LinkInfo, Member, Provider } from './api';
 import { errorText, Lang, strings } from './i18n';
 
 // SignIn is the registration page: provider buttons and the email form. An invitation
@@ -27,10 +27,17 @@ export function SignIn(props: { lang: Lang; error?: string; invitation?: string;
       setBusy(false);
     }
   };
-  const start = (id: string) => {
-    const q = new URLSearchParams({ return: '/' });
-    if (props.invitation) q.set('invitation', props.invitation);
-    return `/api/auth/oidc/${encodeURIComponent(id)}/start?${q}`;
+  // A POST starts the flow (no link or GET can), then the browser goes to the provider.
+  const start = async (id: string) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const to = await api.startSocial(id, { return: '/', ...(props.invitation ? { invitation: props.invitation } : {}) });
+      location.assign(to.redirect);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.code : 'internal');
+      setBusy(false);
+    }
   };
   return (
     <form onSubmit={submit} noValidate aria-describedby="intro">
@@ -46,9 +53,9 @@ export function SignIn(props: { lang: Lang; error?: string; invitation?: string;
           <ul class="providers">
             {providers.map((p) => (
               <li key={p.id}>
-                <a class="provider" href={start(p.id)}>
+                <button type="button" class="provider" disabled={busy} onClick={() => start(p.id)}>
                   {s.continueWith(p.name)}
-                </a>
+                </button>
               </li>
             ))}
           </ul>
@@ -102,4 +109,122 @@ export function useFocusHeading() {
   const ref = useRef<HTMLHeadingElement>(null);
   useEffect(() => ref.current?.focus(), []);
   return ref;
+}
+
+// ConfirmLink is the page an emailed sign-in link opens. Opening it (what mail scanners
+// do too) spends nothing: it shows whose link it is, and only its button signs in. A
+// browser signed in with another account is switched only if the person chooses to.
+export function ConfirmLink(props: { lang: Lang; member?: Member; navigate: (p: string) => void }) {
+  const s = strings[props.lang];
+  const heading = useRef<HTMLHeadingElement>(null);
+  const readToken = () => new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
+  const [token, setToken] = useState(readToken);
+  const [info, setInfo] = useState<LinkInfo>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    // Another link opened in this tab changes only the fragment.
+    const onHash = () => setToken(readToken());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  useEffect(() => {
+    setInfo(undefined);
+    setError(undefined);
+    if (!token) {
+      setError('link_invalid');
+      return;
+    }
+    api.describeLink(token).then(setInfo, (e) => setError(e instanceof ApiError ? e.code : 'internal'));
+  }, [token]);
+  useEffect(() => heading.current?.focus(), [info === undefined, error === undefined]);
+  const confirm = async (switchAccount: boolean) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api.confirmLink(token, switchAccount);
+      location.assign('/'); // the app starts again, signed in
+    } catch (err) {
+      setError(err instanceof ApiError ? err.code : 'internal');
+      setBusy(false);
+    }
+  };
+  const title = !info ? s.signInLinkTitle : info.newAccount ? s.linkCreateTitle : s.linkSignInTitle;
+  if (!info && !error) return <p aria-busy="true">{s.loading}</p>;
+  return (
+    <section>
+      <h1 tabIndex={-1} ref={heading}>
+        {title}
+      </h1>
+      {error && (
+        <p class="error" role="alert">
+          {errorText(s, error)}
+        </p>
+      )}
+      {!info ? (
+        <p>
+          <a
+            href="/"
+            onClick={(e) => {
+              e.preventDefault();
+              props.navigate('/');
+            }}
+          >
+            {props.member ? s.nav.home : s.linkAskAgain}
+          </a>
+        </p>
+      ) : (
+        <>
+          <p>{info.newAccount ? s.linkCreates(info.email) : s.linkSignsIn(info.email)}</p>
+          {info.invitation && <p>{s.linkInvitation}</p>}
+          {info.session === 'same' && <p>{s.linkSameAccount}</p>}
+          {info.session === 'other' && props.member ? (
+            <>
+              <p class="notice" role="status">
+                {s.linkOtherAccount(props.member.displayName, props.member.email)}
+              </p>
+              <div class="actions">
+                <button type="button" disabled={busy} onClick={() => confirm(true)}>
+                  {s.linkSwitch(info.email)}
+                </button>
+                <button type="button" class="secondary" onClick={() => props.navigate('/')}>
+                  {s.linkStay(props.member.displayName)}
+                </button>
+              </div>
+            </>
+          ) : (
+            <button type="button" disabled={busy} onClick={() => confirm(false)}>
+              {info.session === 'same' ? s.linkContinue : info.newAccount ? s.linkCreate : s.linkSignIn}
+            </button>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+// InvitationWhileSignedIn is an invitation link opened by a member: invitations make new
+// accounts, so nothing is accepted for the account already signed in.
+export function InvitationWhileSignedIn(props: { lang: Lang; member: Member; navigate: (p: string) => void }) {
+  const s = strings[props.lang];
+  const heading = useFocusHeading();
+  return (
+    <section>
+      <h1 tabIndex={-1} ref={heading}>
+        {s.invitationSignedInTitle}
+      </h1>
+      <p>{s.invitationSignedIn(props.member.displayName, props.member.email)}</p>
+      <p>
+        <a
+          href="/"
+          onClick={(e) => {
+            e.preventDefault();
+            props.navigate('/');
+          }}
+        >
+          {s.nav.home}
+        </a>
+      </p>
+    </section>
+  );
 }

@@ -1,0 +1,361 @@
+package app_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/oauth2-proxy/mockoidc"
+
+	"tribune/shared/app"
+	"tribune/shared/auth"
+	"tribune/shared/bus"
+	"tribune/shared/config"
+	"tribune/shared/invitations"
+	"tribune/shared/mail"
+	"tribune/shared/policy"
+	"tribune/shared/posts"
+	"tribune/shared/social"
+	"tribune/shared/spaces"
+	"tribune/shared/store"
+	"tribune/shared/store/dynamotest"
+	"tribune/shared/tickets"
+)
+
+// newSocialCommunity is newCommunity (every route, the event path) with one OIDC
+// provider, "mock": a real local OIDC server.
+func newSocialCommunity(t *testing.T) (*community, *mockoidc.MockOIDC) {
+	m, err := mockoidc.Run()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = m.Shutdown() })
+	tbl := dynamotest.NewTable(t)
+	c := &community{t: t, tbl: tbl, st: store.New(tbl.DB, tbl.Name), outbox: t.TempDir()}
+	c.srv = httptest.NewServer(nil)
+	t.Cleanup(c.srv.Close)
+	mc := m.Config()
+	cfg := config.Config{PublicURL: c.srv.URL, SocialProviders: []social.Provider{{ID: "mock", Name: "Mock", Kind: social.KindOIDC,
+		Issuer: m.Issuer(), ClientID: mc.ClientID, ClientSecret: mc.ClientSecret}}}
+	sender := mail.Outbox{Dir: c.outbox, From: "t@example.com"}
+	h, err := app.LocalHandler(app.Deps{Config: cfg, Store: c.st, Mail: sender, Files: testFiles(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.srv.Config.Handler = h
+	local := &bus.Local{Consumers: app.Consumers(cfg, c.st, sender), Attempts: 3, Backoff: 10 * time.Millisecond}
+	stop := pollStream(localStreams(t), tbl.StreamARN, filepath.Join(t.TempDir(), "ckpt.json"), local)
+	t.Cleanup(func() { stop(); local.Wait() })
+	return c, m
+}
+
+// walkFixture is a community with something behind every GET route: spaces of every
+// visibility and a customer space, posts of every kind with comments, votes, an edit, a
+// report and a hidden post, an image, an avatar, a ticket with a file, notifications,
+// invitations, pending sign-in links and a social sign-in waiting for its callback.
+type walkFixture struct {
+	c                            *community
+	adminID, memberID            string
+	adminCookie, memberCookie    string
+	public, closed, hidden, cust spaces.Space
+	question, idea, poll, gone   posts.Post
+	imageURL                     string
+	ticket                       tickets.Ticket
+	attachmentKey                string
+	emailCode, linkCode          string
+	memberToken, newToken        string
+	inviteeToken                 string
+	callbackURL                  string
+}
+
+func newWalkFixture(t *testing.T) *walkFixture {
+	c, oidc := newSocialCommunity(t)
+	f := &walkFixture{c: c}
+	admin := c.as("ada", policy.RoleAdmin)
+	member := c.as("mel")
+	f.adminID, f.memberID = "m_ada", "m_mel"
+	f.adminCookie, f.memberCookie = cookieFor(t, c.st, f.adminID), cookieFor(t, c.st, f.memberID)
+	if status, body := c.call(admin, "PUT", "/api/community/access", `{"accessMode":"hybrid","hybridRegistration":"open"}`, nil); status != 200 {
+		t.Fatalf("access mode: %d %s", status, body)
+	}
+
+	f.public = c.space(admin, "Open talk", spaces.Public)
+	f.closed = c.space(admin, "Insiders", spaces.Closed)
+	f.hidden = c.space(admin, "Board", spaces.Hidden)
+	f.cust = c.customerSpace(admin, "Acme", f.memberID)
+	c.join(member, f.public.ID)
+	c.join(member, f.cust.ID)
+	if status, body := c.call(member, "POST", "/api/spaces/"+f.closed.ID+"/join", "", nil); status != 200 {
+		t.Fatalf("request to join: %d %s", status, body)
+	}
+
+	f.question = c.post(member, f.public.ID, `{"kind":"question","title":"How do I page?","body":"With a cursor?"}`)
+	var comment posts.Comment
+	if status, body := c.call(admin, "POST", "/api/posts/"+f.question.ID+"/comments", `{"body":"Yes, @mel."}`, &comment); status != 200 && status != 201 {
+		t.Fatalf("comment: %d %s", status, body)
+	}
+	c.call(member, "POST", "/api/posts/"+f.question.ID+"/comments", fmt.Sprintf(`{"body":"Thanks","parentId":%q}`, comment.ID), nil)
+	c.call(member, "PUT", "/api/posts/"+f.question.ID+"/comments/"+comment.ID+"/reactions/like", "", nil)
+	c.call(member, "PATCH", "/api/posts/"+f.question.ID, `{"title":"How do I page a query?","body":"With a cursor, I guess?"}`, nil)
+	f.idea = c.post(admin, f.public.ID, `{"kind":"idea","title":"Dark mode","body":"Please."}`)
+	c.call(member, "POST", "/api/posts/"+f.idea.ID+"/vote", `{}`, nil)
+	f.poll = c.post(admin, f.public.ID, `{"kind":"poll","title":"Meetup day?","options":["Monday","Friday"]}`)
+	c.call(member, "POST", "/api/posts/"+f.poll.ID+"/vote", `{"option":"o1"}`, nil)
+	c.post(admin, f.public.ID, fmt.Sprintf(`{"kind":"announcement","title":"Welcome","body":"Read the rules.","pinnedUntil":%q}`, time.Now().Add(48*time.Hour).UTC().Format(time.RFC3339)))
+	c.post(admin, f.hidden.ID, `{"kind":"discussion","title":"Budget","body":"Secret."}`)
+	f.gone = c.post(member, f.public.ID, `{"kind":"discussion","title":"Cheap watches","body":"Buy now"}`)
+	c.call(admin, "POST", "/api/posts/"+f.gone.ID+"/hide", `{"reason":"spam"}`, nil)
+	reported := c.post(admin, f.public.ID, `{"kind":"discussion","title":"Hot take","body":"Tabs."}`)
+	c.call(member, "POST", "/api/posts/"+reported.ID+"/report", `{"reason":"spam"}`, nil)
+
+	// An image in a post, an avatar, a ticket with a file.
+	png := "\x89PNG\r\n\x1a\n0000000000000"
+	var img posts.ImageUpload
+	if status, body := c.call(member, "POST", "/api/uploads/images", fmt.Sprintf(`{"contentType":"image/png","size":%d}`, len(png)), &img); status != 200 {
+		t.Fatalf("image upload: %d %s", status, body)
+	}
+	put(t, img.UploadURL, img.ContentType, png)
+	c.post(member, f.public.ID, fmt.Sprintf(`{"kind":"discussion","title":"Look","body":"![screen](%s)"}`, img.URL))
+	f.imageURL = img.URL
+	var av struct{ UploadURL, Key, ContentType string }
+	c.call(member, "POST", "/api/me/avatar/upload", fmt.Sprintf(`{"contentType":"image/png","size":%d}`, len(png)), &av)
+	put(t, av.UploadURL, av.ContentType, png)
+	if status, body := c.call(member, "PUT", "/api/me/avatar", fmt.Sprintf(`{"key":%q}`, av.Key), nil); status != 200 {
+		t.Fatalf("avatar: %d %s", status, body)
+	}
+	c.call(admin, "PUT", "/api/members/"+f.memberID+"/staff", `{"crmRef":"CRM-1","leadStatus":"","notes":"VIP"}`, nil)
+	c.call(member, "PUT", "/api/me/profile", `{"displayName":"mel","expertise":["go"],"links":[],"interests":[],"bio":"","company":"","location":"","locale":"en"}`, nil)
+	var up tickets.Upload
+	if status, body := c.call(member, "POST", "/api/uploads/attachments", `{"name":"log.txt","contentType":"text/plain","size":5}`, &up); status != 200 {
+		t.Fatalf("attachment upload: %d %s", status, body)
+	}
+	put(t, up.UploadURL, "text/plain", "ERROR")
+	f.attachmentKey = up.Attachment.Key
+	f.ticket = c.ticket(member, f.cust.ID, fmt.Sprintf(`{"subject":"Sync is down","product":"General","severity":"high","body":"Since 9:00.",`+
+		`"attachments":[{"key":%q,"name":"log.txt","contentType":"text/plain","size":5}]}`, up.Attachment.Key))
+	c.call(admin, "POST", "/api/tickets/"+f.ticket.ID+"/replies", `{"body":"On it."}`, nil)
+	c.inbox(member, "comment")
+
+	// Invitations, by email and by link; sign-in links of a member, a newcomer and an invitee.
+	var list invitations.InvitationList
+	if status, body := c.call(admin, "POST", "/api/invitations", `{"emails":["ivy@example.com"],"message":"Join us"}`, &list); status != 201 {
+		t.Fatalf("invite: %d %s", status, body)
+	}
+	f.emailCode = codeOf(c.mailTo("ivy@example.com", "/invite/"))
+	var link invitations.LinkCreated
+	if status, body := c.call(admin, "POST", "/api/invitations/links", `{"maxUses":3}`, &link); status != 201 {
+		t.Fatalf("invitation link: %d %s", status, body)
+	}
+	f.linkCode = link.Code
+	f.memberToken = c.signInToken("mel@example.com", "")
+	f.newToken = c.signInToken("newbie@example.com", "")
+	f.inviteeToken = c.signInToken("ivy@example.com", f.emailCode)
+
+	// A social sign-in another browser started and the provider approved: its callback,
+	// with a real state and code, waits to be followed.
+	oidc.QueueUser(&mockoidc.MockUser{Subject: "sub-walk", Email: "walk@example.com", EmailVerified: true})
+	jar, _ := cookiejar.New(nil)
+	starter := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := starter.Do(startRequest(c.srv.URL + "/api/auth/oidc/mock/start"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var to struct{ Redirect string }
+	_ = json.NewDecoder(resp.Body).Decode(&to)
+	resp.Body.Close()
+	if to.Redirect == "" {
+		to.Redirect = resp.Header.Get("Location")
+	}
+	resp, err = starter.Get(to.Redirect)
+	if err != nil || resp.StatusCode != http.StatusFound {
+		t.Fatalf("provider: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	f.callbackURL = strings.TrimPrefix(resp.Header.Get("Location"), c.srv.URL)
+	return f
+}
+
+// startRequest starts a social sign-in the way the route table says: a POST with JSON
+// (or, were start a GET again, a GET; then the walk flags it).
+func startRequest(rawURL string) *http.Request {
+	for _, rt := range app.AllRoutes(app.Deps{}) {
+		if rt.Pattern == "/api/auth/oidc/{provider}/start" && rt.Method == "GET" {
+			req, _ := http.NewRequest("GET", rawURL+"?return=/", nil)
+			return req
+		}
+	}
+	req, _ := http.NewRequest("POST", rawURL, strings.NewReader(`{"return":"/"}`))
+	req.Header.Set("Content-Type", "application/json")
+	return req
+}
+
+func put(t *testing.T, rawURL, contentType, body string) {
+	t.Helper()
+	req, _ := http.NewRequest("PUT", rawURL, strings.NewReader(body))
+	req.Header.Set("Content-Type", contentType)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("PUT %s: %v %v", rawURL, resp, err)
+	}
+	resp.Body.Close()
+}
+
+// samples are the real requests the walk sends to each GET route.
+func (f *walkFixture) samples() map[string][]string {
+	sp := func(suffix string) []string {
+		var out []string
+		for _, s := range []spaces.Space{f.public, f.closed, f.hidden, f.cust} {
+			out = append(out, "/api/spaces/"+s.ID+suffix)
+		}
+		return append(out, "/api/spaces/s_nope"+suffix)
+	}
+	post := func(suffix string) []string {
+		var out []string
+		for _, p := range []posts.Post{f.question, f.idea, f.poll, f.gone} {
+			out = append(out, "/api/posts/"+p.ID+suffix)
+		}
+		return append(out, "/api/posts/p_nope"+suffix)
+	}
+	member := func(suffix string) []string {
+		return []string{"/api/members/" + f.memberID + suffix, "/api/members/" + f.adminID + suffix, "/api/members/m_nope" + suffix}
+	}
+	verify := "/api/auth/email/verify?token="
+	return map[string][]string{
+		"/api/health":                        {"/api/health"},
+		"/api/openapi.json":                  {"/api/openapi.json"},
+		"/api/auth/email/verify":             {verify + f.memberToken, verify + f.newToken, verify + f.inviteeToken, verify + "forged", verify},
+		"/api/me":                            {"/api/me"},
+		"/api/me/sessions":                   {"/api/me/sessions"},
+		"/api/me/export":                     {"/api/me/export"},
+		"/api/community":                     {"/api/community"},
+		"/api/community/rules":               {"/api/community/rules"},
+		"/api/community/spaces":              {"/api/community/spaces"},
+		"/api/members":                       {"/api/members?q=me", "/api/members?tag=go", "/api/members?q=a&limit=1", "/api/members"},
+		"/api/members/{id}":                  member(""),
+		"/api/members/{id}/avatar":           member("/avatar"),
+		"/api/members/{id}/staff":            member("/staff"),
+		"/api/members/{id}/posts":            member("/posts"),
+		"/api/auth/providers":                {"/api/auth/providers"},
+		"/api/auth/oidc/{provider}/callback": {f.callbackURL, "/api/auth/oidc/mock/callback?state=forged&code=forged", "/api/auth/oidc/mock/callback?error=access_denied&state=x"},
+		"/api/invitations":                   {"/api/invitations"},
+		"/api/invitations/code/{code}":       {"/api/invitations/code/" + f.emailCode, "/api/invitations/code/" + f.linkCode, "/api/invitations/code/bogus-code"},
+		"/api/spaces":                        {"/api/spaces", "/api/spaces?cursor=garbage"},
+		"/api/spaces/mine":                   {"/api/spaces/mine"},
+		"/api/spaces/{id}":                   sp(""),
+		"/api/spaces/{id}/members":           sp("/members"),
+		"/api/spaces/{id}/requests":          sp("/requests"),
+		"/api/spaces/{id}/posts":             sp("/posts"),
+		"/api/spaces/{id}/unanswered":        sp("/unanswered"),
+		"/api/spaces/{id}/ideas":             sp("/ideas"),
+		"/api/spaces/{id}/tickets":           sp("/tickets"),
+		"/api/stream":                        {"/api/stream", "/api/stream?cursor=garbage"},
+		"/api/posts/{id}":                    post(""),
+		"/api/posts/{id}/history":            post("/history"),
+		"/api/posts/{id}/comments":           post("/comments"),
+		"/api/images/{member}/{file}":        {f.imageURL, "/api/images/" + f.memberID + "/abcdefghijklmnopqrstuvwxyz.png"},
+		"/api/notifications":                 {"/api/notifications"},
+		"/api/moderation/queue":              {"/api/moderation/queue"},
+		"/api/moderation/audit":              {"/api/moderation/audit"},
+		"/api/tickets/{id}":                  {"/api/tickets/" + f.ticket.ID, "/api/tickets/t_nope"},
+		"/api/tickets/{id}/attachment":       {"/api/tickets/" + f.ticket.ID + "/attachment?key=" + url.QueryEscape(f.attachmentKey), "/api/tickets/" + f.ticket.ID + "/attachment?key=nope"},
+		"/api/support/queue":                 {"/api/support/queue", "/api/support/queue?status=open&severity=high"},
+		"/api/support/agents":                {"/api/support/agents"},
+		"/api/support/settings":              {"/api/support/settings"},
+		"/api/support/metrics":               {"/api/support/metrics", "/api/support/metrics?days=7"},
+	}
+}
+
+// No GET or HEAD request changes anything: every GET route of the route table, with
+// real ids, tokens and invitation codes, as a visitor, a member and an admin, leaves
+// every item of the table as it was, sends no mail, and sets no session cookie.
+func TestNoGetOrHeadChangesAnything(t *testing.T) {
+	f := newWalkFixture(t)
+	c := f.c
+	samples := f.samples()
+	var walk []string
+	seen := map[string]bool{}
+	for _, rt := range app.AllRoutes(app.Deps{}) {
+		if rt.Method != "GET" {
+			continue
+		}
+		seen[rt.Pattern] = true
+		paths, ok := samples[rt.Pattern]
+		if !ok {
+			t.Errorf("GET %s has no sample in this walk: add real requests for it", rt.Pattern)
+		}
+		walk = append(walk, paths...)
+	}
+	for pattern := range samples {
+		if !seen[pattern] {
+			t.Errorf("the walk samples %s, which is no GET route (moved to a POST? then drop it here)", pattern)
+		}
+	}
+	mails := func() int {
+		msgs, err := mail.ReadOutbox(c.outbox)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(msgs)
+	}
+	before := c.settledSnapshot()
+	mailsBefore := mails()
+	// No cookie jar: whatever an answer sets, the next request carries the same cookie.
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	callers := []struct{ name, cookie string }{{"visitor", ""}, {"member", f.memberCookie}, {"admin", f.adminCookie}}
+	requests := 0
+	for _, path := range walk {
+		for _, who := range callers {
+			for _, method := range []string{"HEAD", "GET"} {
+				req, _ := http.NewRequest(method, c.srv.URL+path, nil)
+				req.Header.Set("Accept", "text/html,application/xhtml+xml") // what a mail scanner or a browser sends
+				if who.cookie != "" {
+					req.AddCookie(&http.Cookie{Name: auth.SessionCookie, Value: who.cookie})
+				}
+				resp, err := client.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				requests++
+				what := method + " " + path + " as " + who.name
+				if resp.StatusCode >= 500 {
+					t.Errorf("%s: %d", what, resp.StatusCode)
+				}
+				for _, ck := range resp.Cookies() {
+					if ck.Name == auth.SessionCookie && ck.Value != "" {
+						t.Errorf("%s: the answer sets a session cookie", what)
+					}
+				}
+				// Writes a handler makes itself are seen at once, and named by request.
+				if d := diffTables(before, c.snapshot()); len(d) > 0 {
+					t.Errorf("%s changed the table:\n  %s", what, strings.Join(d, "\n  "))
+					before = c.snapshot()
+				}
+			}
+		}
+	}
+	// What the event path would do with an event a GET wrote shows once it settled.
+	if d := diffTables(before, c.settledSnapshot()); len(d) > 0 {
+		t.Errorf("after the walk the table changed:\n  %s", strings.Join(d, "\n  "))
+	}
+	if n := mails() - mailsBefore; n != 0 {
+		t.Errorf("the walk sent %d emails", n)
+	}
+	// Emails link to pages of the web app, never to the API: following a link changes nothing.
+	msgs, _ := mail.ReadOutbox(c.outbox)
+	for _, m := range msgs {
+		if strings.Contains(m.Text+m.HTML, c.srv.URL+"/api/") {
+			t.Errorf("the email %q links to the API", m.Subject)
+		}
+	}
+	t.Logf("%d GET routes, %d requests", len(seen), requests)
+}
