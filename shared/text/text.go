@@ -36,7 +36,7 @@ const CodeCharacters = "invalid_characters"
 // Refused returns the error of a field whose text holds a character that is not
 // allowed (or only invisible ones).
 func Refused(field string) *errs.Error {
-	return errs.InvalidField(field, CodeCharacters,
+	return errs.InvalidField(field, "invalid_characters",
 		"This text holds characters that are not allowed: control or invisible characters, or direction overrides. Remove them and try again.")
 }
 
