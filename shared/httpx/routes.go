@@ -239,22 +239,16 @@ func schemaOf(t reflect.Type, components map[string]any) map[string]any {
 	case t.Kind() == reflect.Map:
 		return map[string]any{"type": "object", "additionalProperties": schemaOf(t.Elem(), components)}
 	case t.Kind() == reflect.Struct:
+		// The members and the required rule are DecodeJSON's own (jsonFields), so the
+		// document and the decoder cannot disagree.
 		props, required := map[string]any{}, []string{}
-		for i := 0; i < t.NumField(); i++ {
-			f := t.Field(i)
-			name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if !f.IsExported() || name == "-" {
-				continue
+		for _, f := range jsonFields(t) {
+			props[f.name] = schemaOf(f.typ, components)
+			if f.id {
+				props[f.name] = idSchema(true) // "" is "none" in a body
 			}
-			if name == "" {
-				name = f.Name
-			}
-			props[name] = schemaOf(f.Type, components)
-			if f.Tag.Get("format") == "id" {
-				props[name] = idSchema(true) // "" is "none" in a body
-			}
-			if !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero") {
-				required = append(required, name)
+			if f.required {
+				required = append(required, f.name)
 			}
 		}
 		s := map[string]any{"type": "object", "properties": props, "required": required, "additionalProperties": false}
