@@ -80,9 +80,23 @@ func Line(field, s string) (string, error) {
 	return out, nil
 }
 
-// enforce applies a profile to s, its spaces mapped, trimmed and collapsed first, the
-// emoji joiners kept out of the profile's check. It refuses text with nothing visible.
+// enforce applies a profile to s until the result is stable (NFKC can make spaces:
+// "¨" is a space and a combining mark), as RFC 8266 §2.4 asks of nicknames. It refuses
+// text with nothing visible, and text that does not settle in four passes.
 func enforce(p *precis.Profile, s string, key bool) (string, error) {
+	for range 4 {
+		out, err := enforceOnce(p, s, key)
+		if err != nil || out == s {
+			return out, err
+		}
+		s = out
+	}
+	return "", errRefused
+}
+
+// enforceOnce is one pass: spaces mapped, trimmed and collapsed, then the profile, the
+// emoji joiners kept out of its check.
+func enforceOnce(p *precis.Profile, s string, key bool) (string, error) {
 	if !utf8.ValidString(s) {
 		return "", errRefused
 	}

@@ -56,6 +56,16 @@ func TestNamesRefuseInvisibleAndControlCharacters(t *testing.T) {
 		{"", "", ""},
 		{"   ", "", ""},
 	}
+	// Cleaning is stable: a cleaned name cleans to itself (NFKC can make spaces).
+	for _, in := range []string{"a ¨", "¨abc", "x⑴ y", "Ａ　Ｂ"} {
+		once, err := Name("n", in)
+		if err != nil {
+			continue
+		}
+		if twice, err := Name("n", once); err != nil || twice != once {
+			t.Errorf("Name(%q) = %q, then %q %v", in, once, twice, err)
+		}
+	}
 	for _, k := range kept {
 		if got, err := Name("n", k.in); err != nil || got != k.name {
 			t.Errorf("Name(%q) = %q, %v; want %q", k.in, got, err, k.name)
