@@ -20,7 +20,7 @@ func TestEveryProblemCodeIsTranslated(t *testing.T) {
 	if !ok {
 		t.Fatal("web/src/i18n.ts has no French strings")
 	}
-	code := regexp.MustCompile(`errs\.(?:New|InvalidField)\(\s*(?:errs\.[A-Za-z]+|"[a-zA-Z]+")\s*,\s*"([a-z_]+)"`)
+	code := regexp.MustCompile(`errs\.(?:New|InvalidField)\(\s*(?:errs\.[A-Za-z]+|"[a-zA-Z]+"|[a-zA-Z]+)\s*,\s*"([a-z_]+)"`)
 	files, _ := filepath.Glob("../shared/*/*.go")
 	found := 0
 	for _, f := range files {

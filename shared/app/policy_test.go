@@ -28,7 +28,7 @@ func newMember(t testing.TB, st *store.Store, name string, roles []string) strin
 func newMemberSince(t testing.TB, st *store.Store, name string, roles []string, joined time.Time) string {
 	t.Helper()
 	now := time.Now()
-	m := members.Member{ID: "m_" + name, Email: name + "@example.com", DisplayName: name, Locale: "en", Roles: roles, Status: members.StatusActive, CreatedAt: joined}
+	m := members.Member{ID: "m_" + name, Email: strings.ToLower(name) + "@example.com", DisplayName: name, Locale: "en", Roles: roles, Status: members.StatusActive, CreatedAt: joined}
 	sess, _ := auth.NewSession(m.ID, now, "test")
 	meta := eventtypes.NewMeta(now)
 	env, _ := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta, eventtypes.MemberRegistered{Meta: meta})

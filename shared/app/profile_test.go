@@ -86,7 +86,7 @@ func TestExportAndAccountDeletion(t *testing.T) {
 	ann := c.as("ann")
 	var me struct{ ID string }
 	c.call(ann, "GET", "/api/me", "", &me)
-	c.call(ann, "PUT", "/api/me/profile", `{"displayName":"Ann","bio":"hi","expertise":["go"],"locale":"en"}`, nil)
+	c.call(ann, "PUT", "/api/me/profile", `{"displayName":"Ann","bio":"hi","expertise":["go"],"interests":[],"company":"","location":"","links":[],"locale":"en"}`, nil)
 	var export members.Export
 	if status, body := c.call(ann, "GET", "/api/me/export", "", &export); status != 200 || export.Member.Email != "ann@example.com" ||
 		export.Member.Bio != "hi" || len(export.Sessions) != 2 {

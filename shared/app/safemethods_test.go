@@ -107,7 +107,7 @@ func newWalkFixture(t *testing.T) *walkFixture {
 	c.call(member, "PATCH", "/api/posts/"+f.question.ID, `{"title":"How do I page a query?","body":"With a cursor, I guess?"}`, nil)
 	f.idea = c.post(admin, f.public.ID, `{"kind":"idea","title":"Dark mode","body":"Please."}`)
 	c.call(member, "POST", "/api/posts/"+f.idea.ID+"/vote", `{}`, nil)
-	f.poll = c.post(admin, f.public.ID, `{"kind":"poll","title":"Meetup day?","options":["Monday","Friday"]}`)
+	f.poll = c.post(admin, f.public.ID, `{"kind":"poll","title":"Meetup day?","body":"","options":["Monday","Friday"]}`)
 	c.call(member, "POST", "/api/posts/"+f.poll.ID+"/vote", `{"option":"o1"}`, nil)
 	c.post(admin, f.public.ID, fmt.Sprintf(`{"kind":"announcement","title":"Welcome","body":"Read the rules.","pinnedUntil":%q}`, time.Now().Add(48*time.Hour).UTC().Format(time.RFC3339)))
 	c.post(admin, f.hidden.ID, `{"kind":"discussion","title":"Budget","body":"Secret."}`)

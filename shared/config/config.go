@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"tribune/shared/social"
+	"tribune/shared/text"
 )
 
 // Config holds every setting; a function reads the ones it needs.
@@ -51,9 +52,15 @@ func FromEnv() (Config, error) {
 		S3Endpoint:           os.Getenv("S3_ENDPOINT"),
 	}
 	for _, a := range strings.Split(os.Getenv("ADMIN_EMAILS"), ",") {
-		if a = strings.ToLower(strings.TrimSpace(a)); a != "" {
-			c.AdminEmails = append(c.AdminEmails, a)
+		if strings.TrimSpace(a) == "" {
+			continue
 		}
+		// The same spelling as every address a member signs up with (text.NormalizeEmail).
+		email, ok := text.NormalizeEmail(a)
+		if !ok {
+			return c, fmt.Errorf("config: ADMIN_EMAILS holds %q, which is not an email address", strings.TrimSpace(a))
+		}
+		c.AdminEmails = append(c.AdminEmails, email)
 	}
 	if v := os.Getenv("TRUSTED_PROXIES"); v != "" {
 		n, err := strconv.Atoi(v)

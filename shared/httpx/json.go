@@ -1,11 +1,13 @@
 package httpx
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 
 	"tribune/shared/errs"
 )
@@ -20,30 +22,43 @@ var (
 	errTrailingDoc = errs.New(errs.Invalid, "malformed_json", "The request body holds more than one JSON value.")
 )
 
-// DecodeJSON reads one JSON object into v, refusing unknown fields, a wrong content
-// type, trailing data and bodies over MaxBodyBytes.
+// DecodeJSON reads one JSON object into v, refusing a wrong content type, bodies over
+// MaxBodyBytes (413), malformed JSON, unknown members (names match exactly), trailing
+// data (400 malformed_json), a required member that is missing or null, or a null
+// array element or map value (400 missing_field, naming it), and a member tagged
+// format:"id" that cannot be an id (400 invalid_id). A member is required unless its
+// json tag says omitempty or omitzero, the rule the OpenAPI document states, so the
+// same rule holds on every route.
 func DecodeJSON(r *http.Request, v any) error {
 	mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mediaType != "application/json" {
 		return errNotJSON
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, MaxBodyBytes))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	raw, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, MaxBodyBytes))
+	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
 			return errTooLarge
 		}
 		return errMalformed
 	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return errMalformed
+	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return errTooLarge
-		}
 		return errTrailingDoc
 	}
-	return nil
+	// The same document again, untyped, to see what encoding/json cannot tell apart:
+	// a member sent as null, or not sent, from one sent empty.
+	var doc any
+	generic := json.NewDecoder(bytes.NewReader(raw))
+	generic.UseNumber()
+	if err := generic.Decode(&doc); err != nil {
+		return errMalformed
+	}
+	return checkFields(reflect.TypeOf(v), doc, "")
 }
 
 // WriteJSON answers with v as JSON.

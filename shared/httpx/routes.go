@@ -44,6 +44,8 @@ type Param struct {
 	Name        string
 	Required    bool
 	Description string
+	// MaxBytes bounds the value (400 invalid_query above it); 0 means MaxQueryBytes.
+	MaxBytes int
 }
 
 // Response documents one status of a route. Body nil means no JSON body.
@@ -73,6 +75,11 @@ func Mount(mux *http.ServeMux, routes []Route, guard Guard) {
 		if rt.Prefetch != "" {
 			h = announce(rt.Prefetch, h)
 		}
+		// Ids and query parameters are checked before anything, the prefetch included,
+		// reads the store; a caller the guard turns away still hears 401 or 403 first.
+		h = checkInput(rt, h, func(problem error) http.HandlerFunc {
+			return guard(rt.Action, func(w http.ResponseWriter, r *http.Request) { WriteError(w, r, problem) })
+		})
 		mux.HandleFunc(rt.Method+" "+rt.Pattern, h)
 	}
 }
@@ -111,11 +118,15 @@ func OpenAPI(title, version string, routes []Route) map[string]any {
 		}
 		var params []any
 		for _, name := range pathParams(rt.Pattern) {
-			params = append(params, map[string]any{"name": name, "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
+			params = append(params, map[string]any{"name": name, "in": "path", "required": true, "schema": idSchema(false)})
 		}
 		for _, q := range rt.Query {
+			max := q.MaxBytes
+			if max == 0 {
+				max = MaxQueryBytes
+			}
 			params = append(params, map[string]any{"name": q.Name, "in": "query", "required": q.Required,
-				"description": q.Description, "schema": map[string]any{"type": "string"}})
+				"description": q.Description, "schema": map[string]any{"type": "string", "maxLength": max}})
 		}
 		if params != nil {
 			op["parameters"] = params
@@ -228,19 +239,16 @@ func schemaOf(t reflect.Type, components map[string]any) map[string]any {
 	case t.Kind() == reflect.Map:
 		return map[string]any{"type": "object", "additionalProperties": schemaOf(t.Elem(), components)}
 	case t.Kind() == reflect.Struct:
+		// The members and the required rule are DecodeJSON's own (jsonFields), so the
+		// document and the decoder cannot disagree.
 		props, required := map[string]any{}, []string{}
-		for i := 0; i < t.NumField(); i++ {
-			f := t.Field(i)
-			name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if !f.IsExported() || name == "-" {
-				continue
+		for _, f := range jsonFields(t) {
+			props[f.name] = schemaOf(f.typ, components)
+			if f.id {
+				props[f.name] = idSchema(true) // "" is "none" in a body
 			}
-			if name == "" {
-				name = f.Name
-			}
-			props[name] = schemaOf(f.Type, components)
-			if !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero") {
-				required = append(required, name)
+			if f.required {
+				required = append(required, f.name)
 			}
 		}
 		s := map[string]any{"type": "object", "properties": props, "required": required, "additionalProperties": false}
@@ -252,4 +260,13 @@ func schemaOf(t reflect.Type, components map[string]any) map[string]any {
 	default:
 		return map[string]any{}
 	}
+}
+
+// idSchema describes an id (see IDPattern), or "" too when empty is allowed.
+func idSchema(empty bool) map[string]any {
+	pattern := IDPattern.String()
+	if empty {
+		pattern = strings.Replace(pattern, "{1,", "{0,", 1)
+	}
+	return map[string]any{"type": "string", "maxLength": MaxIDBytes, "pattern": pattern}
 }

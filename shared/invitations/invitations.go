@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"tribune/shared/auth"
 	"tribune/shared/errs"
@@ -21,6 +22,7 @@ import (
 	"tribune/shared/locale"
 	"tribune/shared/policy"
 	"tribune/shared/ratelimit"
+	"tribune/shared/text"
 )
 
 // Kinds of invitations.
@@ -156,10 +158,14 @@ type Inviter struct {
 }
 
 func (s *Service) validate(inviter Inviter, req *Request) error {
-	if len(req.Message) > MaxMessage {
+	msg, err := text.Body("message", req.Message)
+	if err != nil {
+		return err
+	}
+	if utf8.RuneCountInString(msg) > MaxMessage {
 		return ErrMessage
 	}
-	req.Message = strings.TrimSpace(req.Message)
+	req.Message = msg
 	if req.ValidDays == 0 {
 		req.ValidDays = DefaultDays
 	}
@@ -209,7 +215,7 @@ func (s *Service) InviteByEmail(ctx context.Context, inviter Inviter, req Reques
 	}
 	var emails []string
 	for _, raw := range req.Emails {
-		email, ok := normalizeEmail(raw)
+		email, ok := text.NormalizeEmail(raw)
 		if !ok {
 			return nil, fmt.Errorf("invitations.InviteByEmail %q: %w", raw, ErrInvalidEmail)
 		}

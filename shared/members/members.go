@@ -4,7 +4,6 @@ package members
 
 import (
 	"context"
-	"net/mail"
 	"slices"
 	"strings"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"tribune/shared/policy"
 	"tribune/shared/ratelimit"
 	"tribune/shared/social"
+	"tribune/shared/text"
 )
 
 // Statuses (auth decides what they mean for signing in) and limits.
@@ -25,7 +25,7 @@ const (
 	StatusBanned    = auth.StatusBanned
 	// StatusDeleted: the member deleted their account; what they wrote stays, anonymised.
 	StatusDeleted   = "deleted"
-	MaxEmailBytes   = 254
+	MaxEmailBytes   = text.MaxEmailBytes
 	MaxReasonLength = 500
 	MaxSuspendDays  = 365
 )
@@ -157,29 +157,23 @@ type Store interface {
 	MembersByTag(ctx context.Context, tag, cursor string, limit int) (DirectoryPageResult, error)
 }
 
-// NormalizeEmail validates an address and returns its canonical (lower-case) form.
+// NormalizeEmail validates an address and returns its canonical form (the one rule of
+// text.NormalizeEmail); ErrInvalidEmail otherwise.
 func NormalizeEmail(raw string) (string, error) {
-	email := strings.ToLower(strings.TrimSpace(raw))
-	if email == "" || len(email) > MaxEmailBytes {
-		return "", ErrInvalidEmail
-	}
-	addr, err := mail.ParseAddress(email)
-	if err != nil || addr.Address != email || addr.Name != "" {
-		return "", ErrInvalidEmail
-	}
-	at := strings.LastIndexByte(email, '@')
-	domain := email[at+1:]
-	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") {
+	email, ok := text.NormalizeEmail(raw)
+	if !ok {
 		return "", ErrInvalidEmail
 	}
 	return email, nil
 }
 
-// defaultDisplayName is what a new member is called until they choose a name.
+// defaultDisplayName is what a new member is called until they choose a name: the
+// address's local part, cut to 40 characters, or "Member" when that is not a valid
+// display name (text.Name).
 func defaultDisplayName(email string) string {
-	local := email[:strings.LastIndexByte(email, '@')]
-	if len(local) > 40 {
-		local = local[:40]
+	name, err := text.Name("displayName", text.Truncate(email[:strings.LastIndexByte(email, '@')], 40))
+	if err != nil || name == "" {
+		return "Member"
 	}
-	return local
+	return name
 }

@@ -13,6 +13,7 @@ import (
 
 	"tribune/shared/errs"
 	"tribune/shared/locale"
+	"tribune/shared/text"
 )
 
 // Limits of a profile.
@@ -113,22 +114,31 @@ func NormalizeTags(raw []string) ([]string, error) {
 
 // Validate checks and cleans a profile.
 func (p *Profile) Validate() error {
-	p.DisplayName = strings.TrimSpace(p.DisplayName)
-	if n := utf8.RuneCountInString(p.DisplayName); n < 1 || n > MaxNameRunes || strings.ContainsAny(p.DisplayName, "\n\r\t") {
+	var err error
+	if p.DisplayName, err = text.Name("displayName", p.DisplayName); err != nil {
+		return err
+	}
+	if n := utf8.RuneCountInString(p.DisplayName); n < 1 || n > MaxNameRunes {
 		return ErrName
 	}
-	p.Bio = strings.TrimSpace(p.Bio)
+	if p.Bio, err = text.Body("bio", p.Bio); err != nil {
+		return err
+	}
 	if utf8.RuneCountInString(p.Bio) > MaxBioRunes {
 		return ErrBio
 	}
-	var err error
 	if p.Expertise, err = NormalizeTags(p.Expertise); err != nil {
 		return err
 	}
 	if p.Interests, err = NormalizeTags(p.Interests); err != nil {
 		return errs.InvalidField("interests", ErrTags.Code, ErrTags.Message)
 	}
-	p.Company, p.Location = strings.TrimSpace(p.Company), strings.TrimSpace(p.Location)
+	if p.Company, err = text.Line("company", p.Company); err != nil {
+		return err
+	}
+	if p.Location, err = text.Line("location", p.Location); err != nil {
+		return err
+	}
 	if utf8.RuneCountInString(p.Company) > MaxPlaceRunes || utf8.RuneCountInString(p.Location) > MaxPlaceRunes {
 		return ErrPlace
 	}
@@ -141,6 +151,9 @@ func (p *Profile) Validate() error {
 		u, err := url.Parse(l)
 		if err != nil || len(l) > MaxLinkLength || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			return ErrLinks
+		}
+		if _, err := text.Line("links", l); err != nil {
+			return err // a link may not hide characters either
 		}
 		links = append(links, l)
 	}
@@ -169,8 +182,14 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// DirectoryKey is how a display name is searched: lower case.
-func DirectoryKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
+// DirectoryKey is how a display name is searched: its text.NameKey (NFKC, lower
+// case), or plain lower case for a name stored before those rules that they refuse.
+func DirectoryKey(name string) string {
+	if key := text.NameKey(name); key != "" {
+		return key
+	}
+	return strings.ToLower(strings.TrimSpace(name))
+}
 
 // UpdateProfile replaces a member's profile.
 func (s *Service) UpdateProfile(ctx context.Context, memberID string, p Profile) (Member, error) {
@@ -219,7 +238,13 @@ func (s *Service) StaffFieldsOf(ctx context.Context, memberID string) (StaffFiel
 
 // SaveStaffFields replaces the staff section of a member.
 func (s *Service) SaveStaffFields(ctx context.Context, actorID, memberID string, f StaffFields) (StaffFields, error) {
-	f.CRMRef, f.Notes = strings.TrimSpace(f.CRMRef), strings.TrimSpace(f.Notes)
+	var err error
+	if f.CRMRef, err = text.Line("crmRef", f.CRMRef); err != nil {
+		return StaffFields{}, fmt.Errorf("members.SaveStaffFields: %w", err)
+	}
+	if f.Notes, err = text.Body("notes", f.Notes); err != nil {
+		return StaffFields{}, fmt.Errorf("members.SaveStaffFields: %w", err)
+	}
 	if len(f.CRMRef) > 100 || utf8.RuneCountInString(f.Notes) > MaxStaffNote || !slices.Contains(LeadStatuses, f.LeadStatus) {
 		return StaffFields{}, fmt.Errorf("members.SaveStaffFields: %w", ErrStaff)
 	}

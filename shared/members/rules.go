@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -13,6 +12,7 @@ import (
 	"tribune/shared/errs"
 	"tribune/shared/httpx"
 	"tribune/shared/policy"
+	"tribune/shared/text"
 )
 
 // Rules are the community's terms of use. A member accepts them once before they first
@@ -68,12 +68,15 @@ func (s *RulesService) Current(ctx context.Context) (Rules, error) {
 }
 
 // Save replaces the text; every member accepts the new version before posting again.
-func (s *RulesService) Save(ctx context.Context, text string) (Rules, error) {
-	text = strings.TrimSpace(text)
-	if n := utf8.RuneCountInString(text); n < 1 || n > MaxRulesRunes {
+func (s *RulesService) Save(ctx context.Context, raw string) (Rules, error) {
+	body, err := text.Body("text", raw)
+	if err != nil {
+		return Rules{}, fmt.Errorf("members.SaveRules: %w", err)
+	}
+	if n := utf8.RuneCountInString(body); n < 1 || n > MaxRulesRunes {
 		return Rules{}, fmt.Errorf("members.SaveRules: %w", ErrRulesText)
 	}
-	r, err := s.Store.SaveRules(ctx, text, s.Now().UTC())
+	r, err := s.Store.SaveRules(ctx, body, s.Now().UTC())
 	if err != nil {
 		return Rules{}, fmt.Errorf("members.SaveRules: %w", err)
 	}

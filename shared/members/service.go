@@ -8,8 +8,9 @@ import (
 	"log/slog"
 	"slices"
 	"time"
-	"tribune/shared/audit"
+	"unicode/utf8"
 
+	"tribune/shared/audit"
 	"tribune/shared/auth"
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
@@ -19,6 +20,7 @@ import (
 	"tribune/shared/policy"
 	"tribune/shared/ratelimit"
 	"tribune/shared/social"
+	"tribune/shared/text"
 )
 
 // SignInLinkTTL is how long a sign-in link works.
@@ -121,7 +123,7 @@ func (s *Service) VerifyEmail(ctx context.Context, rawToken, userAgent string) (
 // invitation they brought), or signs in the member who got the address first.
 func (s *Service) register(ctx context.Context, email, name, lang, userAgent string, identity *social.Identity, grant *InvitationGrant, now time.Time) (Member, auth.Session, string, error) {
 	roles := []string{policy.RoleMember}
-	if slices.Contains(s.AdminEmails, email) {
+	if slices.ContainsFunc(s.AdminEmails, func(a string) bool { n, _ := text.NormalizeEmail(a); return n == email }) {
 		roles = append(roles, policy.RoleAdmin)
 	}
 	var accept *Acceptance
@@ -234,7 +236,11 @@ func (s *Service) SetRoles(ctx context.Context, actor auth.Principal, memberID s
 // Suspending or banning ends every session of the member at once; only an admin may
 // moderate staff, and nobody themselves.
 func (s *Service) Moderate(ctx context.Context, actor auth.Principal, memberID string, days int, reason string) (Member, error) {
-	if len(reason) > MaxReasonLength {
+	reason, err := text.Body("reason", reason)
+	if err != nil {
+		return Member{}, fmt.Errorf("members.Moderate %s: %w", memberID, err)
+	}
+	if utf8.RuneCountInString(reason) > MaxReasonLength {
 		return Member{}, fmt.Errorf("members.Moderate %s: %w", memberID, ErrBadReason)
 	}
 	if days > MaxSuspendDays {

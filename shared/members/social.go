@@ -7,11 +7,13 @@ import (
 	"log/slog"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"tribune/shared/auth"
 	"tribune/shared/errs"
 	"tribune/shared/ratelimit"
 	"tribune/shared/social"
+	"tribune/shared/text"
 )
 
 // SocialFlowTTL is how long a person has to come back from the provider.
@@ -164,6 +166,7 @@ func (s *Social) signIn(ctx context.Context, id social.Identity, invitation, lan
 	if err != nil {
 		return LinkResult{}, err
 	}
+	id.Email = email // the identity keeps the address in the one spelling too
 	memberID, grant, err := s.Service.admit(ctx, email, invitation)
 	if err != nil {
 		return LinkResult{}, err
@@ -179,8 +182,10 @@ func (s *Social) signIn(ctx context.Context, id social.Identity, invitation, lan
 		slog.InfoContext(ctx, "identity linked", "member_id", memberID, "provider", id.Provider)
 		return LinkResult{MemberID: memberID, Session: sess, Cookie: cookie}, nil
 	}
-	name := strings.TrimSpace(id.Name)
-	if name == "" || len(name) > 60 {
+	// The provider's name follows the profile's rules; a name they refuse gives way
+	// to the address's local part, as for email sign-up.
+	name, nerr := text.Name("displayName", id.Name)
+	if nerr != nil || name == "" || utf8.RuneCountInString(name) > MaxNameRunes {
 		name = defaultDisplayName(email)
 	}
 	return done(s.Service.register(ctx, email, name, lang, userAgent, &id, grant, now))

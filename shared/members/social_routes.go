@@ -56,7 +56,7 @@ func (h SocialHTTP) Routes() []httpx.Route {
 			Responses: httpx.Answers(200, "Where to go", SocialRedirect{}, map[int]string{400: "Bad JSON", 404: "Provider not enabled",
 				429: "Too many sign-in attempts from this client"})},
 		{Method: "GET", Pattern: "/api/auth/oidc/{provider}/callback", Tag: "auth", Handler: h.callback,
-			Query: []httpx.Param{{Name: "code", Description: "Authorization code"}, {Name: "state", Required: true, Description: "The flow's state"},
+			Query: []httpx.Param{{Name: "code", Description: "Authorization code (some providers' run past 1,000 bytes)", MaxBytes: 4096}, {Name: "state", Required: true, Description: "The flow's state"},
 				{Name: "error", Description: "Set by the provider when the person refused"}},
 			Summary: "The provider's redirect back (a GET by protocol): completes only a flow this browser started (state bound by cookie); signs in (linking by verified email, or registering) and redirects to the web app. It never replaces this browser's session of another account unless the flow was started with switchAccount.",
 			Responses: httpx.Answers(303, "Signed in; redirect to the web app (browsers also land there on errors)", nil, map[int]string{400: "State, code or token not valid",

@@ -14,6 +14,7 @@ import (
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
 	"tribune/shared/ratelimit"
+	"tribune/shared/text"
 )
 
 // MaxCommentRunes bounds a comment.
@@ -44,7 +45,7 @@ type Comment struct {
 type NewComment struct {
 	Body string `json:"body"`
 	// ParentID replies to a top-level comment (one level of replies).
-	ParentID string `json:"parentId,omitempty"`
+	ParentID string `json:"parentId,omitempty" format:"id"`
 }
 
 // Thread is a post's comments, oldest first.
@@ -87,7 +88,11 @@ type Comments struct {
 
 // Add comments on a post the actor may post in (the post's space).
 func (c *Comments) Add(ctx context.Context, actor auth.Principal, postID string, n NewComment) (Comment, error) {
-	n.Body = strings.TrimSpace(n.Body)
+	body, err := text.Body("body", n.Body)
+	if err != nil {
+		return Comment{}, fmt.Errorf("posts.AddComment: %w", err)
+	}
+	n.Body = body
 	if l := utf8.RuneCountInString(n.Body); l < 1 || l > MaxCommentRunes {
 		return Comment{}, fmt.Errorf("posts.AddComment: %w", ErrComment)
 	}
@@ -213,7 +218,11 @@ func (c *Comments) comment(ctx context.Context, actor auth.Principal, postID, co
 // Edit changes a comment's text (its author, or a moderator); the previous text goes
 // to the history moderators read.
 func (c *Comments) Edit(ctx context.Context, actor auth.Principal, postID, commentID string, n NewComment) (Comment, error) {
-	n.Body = strings.TrimSpace(n.Body)
+	body, err := text.Body("body", n.Body)
+	if err != nil {
+		return Comment{}, fmt.Errorf("posts.EditComment: %w", err)
+	}
+	n.Body = body
 	if l := utf8.RuneCountInString(n.Body); l < 1 || l > MaxCommentRunes {
 		return Comment{}, fmt.Errorf("posts.EditComment: %w", ErrComment)
 	}

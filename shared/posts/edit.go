@@ -3,13 +3,13 @@ package posts
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 	"unicode/utf8"
 
 	"tribune/shared/audit"
 	"tribune/shared/auth"
 	"tribune/shared/eventtypes"
+	"tribune/shared/text"
 )
 
 // Revision is a text as it was before an edit: moderators read the history.
@@ -52,7 +52,6 @@ type Editing struct {
 
 // Edit changes a post's title and body (its author, or a moderator).
 func (e *Editing) Edit(ctx context.Context, actor auth.Principal, postID string, ed Edit) (Post, error) {
-	ed.Title, ed.Body = strings.TrimSpace(ed.Title), strings.TrimSpace(ed.Body)
 	p, access, err := e.Posts.load(ctx, actor, postID)
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.Edit: %w", err)
@@ -85,6 +84,13 @@ func (e *Editing) Edit(ctx context.Context, actor auth.Principal, postID string,
 
 // validateText checks a title and body for the post's kind.
 func (n *NewPost) validateText() error {
+	var err error
+	if n.Title, err = text.Line("title", n.Title); err != nil {
+		return err
+	}
+	if n.Body, err = text.Body("body", n.Body); err != nil {
+		return err
+	}
 	bodyRunes := utf8.RuneCountInString(n.Body)
 	if n.Kind == KindStatus {
 		if n.Title != "" {

@@ -12,6 +12,7 @@ import (
 	"tribune/shared/auth"
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
+	"tribune/shared/text"
 )
 
 // Reasons a member may give for a report.
@@ -109,14 +110,17 @@ type Moderation struct {
 // ReportRequest is what the report form sends.
 type ReportRequest struct {
 	// CommentID reports a comment of the post instead of the post.
-	CommentID string `json:"commentId,omitempty"`
+	CommentID string `json:"commentId,omitempty" format:"id"`
 	Reason    string `json:"reason"`
 	Note      string `json:"note,omitempty"`
 }
 
 // Report files the actor's report of a post or one of its comments.
 func (m *Moderation) Report(ctx context.Context, actor auth.Principal, postID string, req ReportRequest) (Report, error) {
-	req.Note = strings.TrimSpace(req.Note)
+	var err error
+	if req.Note, err = text.Body("note", req.Note); err != nil {
+		return Report{}, fmt.Errorf("posts.Report: %w", err)
+	}
 	if !slices.Contains(ReportReasons, req.Reason) {
 		return Report{}, fmt.Errorf("posts.Report: %w", ErrReason)
 	}
@@ -173,7 +177,10 @@ type Reason struct {
 }
 
 func (r *Reason) validate() error {
-	r.Reason = strings.TrimSpace(r.Reason)
+	var err error
+	if r.Reason, err = text.Body("reason", r.Reason); err != nil {
+		return err
+	}
 	if utf8.RuneCountInString(r.Reason) > MaxNoteRunes {
 		return ErrNote
 	}
@@ -280,7 +287,7 @@ func (m *Moderation) SetLocked(ctx context.Context, actor auth.Principal, postID
 
 // MoveRequest names the space a post goes to.
 type MoveRequest struct {
-	SpaceID string `json:"spaceId"`
+	SpaceID string `json:"spaceId" format:"id"`
 	Reason  string `json:"reason,omitempty"`
 }
 
@@ -318,14 +325,17 @@ func (m *Moderation) Move(ctx context.Context, actor auth.Principal, postID stri
 
 // Warning is what a moderator tells a member.
 type Warning struct {
-	MemberID string `json:"memberId"`
-	PostID   string `json:"postId,omitempty"`
+	MemberID string `json:"memberId" format:"id"`
+	PostID   string `json:"postId,omitempty" format:"id"`
 	Message  string `json:"message"`
 }
 
 // Warn sends a member a warning (by notification and email) and logs it.
 func (m *Moderation) Warn(ctx context.Context, actor auth.Principal, w Warning) error {
-	w.Message = strings.TrimSpace(w.Message)
+	var err error
+	if w.Message, err = text.Body("message", w.Message); err != nil {
+		return fmt.Errorf("posts.Warn: %w", err)
+	}
 	if l := utf8.RuneCountInString(w.Message); l < 1 || l > MaxWarningRunes {
 		return fmt.Errorf("posts.Warn: %w", ErrWarning)
 	}

@@ -20,6 +20,7 @@ import (
 	"tribune/shared/eventtypes"
 	"tribune/shared/policy"
 	"tribune/shared/ratelimit"
+	"tribune/shared/text"
 )
 
 // Kinds of posts.
@@ -250,7 +251,6 @@ type NewPost struct {
 var Kinds = []string{KindStatus, KindDiscussion, KindQuestion, KindIdea, KindPoll, KindAnnouncement}
 
 func (n *NewPost) validate(now time.Time) error {
-	n.Title, n.Body = strings.TrimSpace(n.Title), strings.TrimSpace(n.Body)
 	if !slices.Contains(Kinds, n.Kind) {
 		return ErrKind
 	}
@@ -279,7 +279,7 @@ func (n *NewPost) validate(now time.Time) error {
 }
 
 func validTitle(title string) error {
-	if t := utf8.RuneCountInString(title); t < 1 || t > MaxTitleRunes || strings.ContainsAny(title, "\r\n") {
+	if t := utf8.RuneCountInString(title); t < 1 || t > MaxTitleRunes {
 		return ErrTitle
 	}
 	return nil
@@ -291,11 +291,16 @@ func (n *NewPost) validatePoll(now time.Time) error {
 	}
 	seen := map[string]bool{}
 	for i, o := range n.Options {
-		o = strings.TrimSpace(o)
-		if l := utf8.RuneCountInString(o); l < 1 || l > MaxOptionRunes || seen[strings.ToLower(o)] {
+		o, err := text.Line("options", o)
+		if err != nil {
+			return err
+		}
+		// Two options that differ only by case or width are one option.
+		key := strings.ToLower(o)
+		if l := utf8.RuneCountInString(o); l < 1 || l > MaxOptionRunes || seen[key] {
 			return ErrOptions
 		}
-		seen[strings.ToLower(o)] = true
+		seen[key] = true
 		n.Options[i] = o
 	}
 	if n.ClosesAt != nil {

@@ -29,7 +29,7 @@ type Directory struct {
 
 // InviteRequest names the member to invite.
 type InviteRequest struct {
-	MemberID string `json:"memberId"`
+	MemberID string `json:"memberId" format:"id"`
 }
 
 // RoleRequest is a new space role.

@@ -15,6 +15,7 @@ import (
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
 	"tribune/shared/policy"
+	"tribune/shared/text"
 )
 
 // Visibilities.
@@ -139,7 +140,16 @@ type CreateRequest struct {
 }
 
 func (r *CreateRequest) validate() error {
-	r.Name, r.Description, r.Icon = strings.TrimSpace(r.Name), strings.TrimSpace(r.Description), strings.TrimSpace(r.Icon)
+	var err error
+	if r.Name, err = text.Line("name", r.Name); err != nil {
+		return err
+	}
+	if r.Description, err = text.Line("description", r.Description); err != nil {
+		return err
+	}
+	if r.Icon, err = text.Line("icon", r.Icon); err != nil {
+		return err
+	}
 	if n := utf8.RuneCountInString(r.Name); n < 1 || n > 80 {
 		return ErrName
 	}

@@ -16,6 +16,7 @@ import (
 	"tribune/shared/invitations"
 	"tribune/shared/members"
 	"tribune/shared/ratelimit"
+	"tribune/shared/text"
 )
 
 const (
@@ -240,6 +241,9 @@ func (s *Store) SaveSettings(ctx context.Context, st members.Settings) error {
 // Admission implements members.Store: the address's owner, the settings and the
 // invitation in one BatchGetItem.
 func (s *Store) Admission(ctx context.Context, email, invitationID string) (string, members.Settings, *members.InvitationGrant, error) {
+	if normal, ok := text.NormalizeEmail(email); ok {
+		email = normal // the claim's spelling (see Register)
+	}
 	keys := []map[string]types.AttributeValue{key(emailPK(email), skEmail), key(pkSettings, skSettings)}
 	if invitationID != "" {
 		keys = append(keys, key(invitationPK(invitationID), skInvitation))

@@ -22,6 +22,7 @@ import (
 	"tribune/shared/prefetch"
 	"tribune/shared/ratelimit"
 	"tribune/shared/social"
+	"tribune/shared/text"
 )
 
 // Item types.
@@ -241,6 +242,11 @@ func (s *Store) sessionPut(sess auth.Session) (types.TransactWriteItem, error) {
 // Register implements members.Store: email claim, member, session and outbox event in
 // one transaction.
 func (s *Store) Register(ctx context.Context, m members.Member, sess auth.Session, event eventtypes.Envelope, identity *social.Identity, accept *members.Acceptance) error {
+	// The claim is what makes one mailbox one member: it is only ever made in the one
+	// spelling, whatever path the address came by.
+	if email, ok := text.NormalizeEmail(m.Email); !ok || email != m.Email {
+		return fmt.Errorf("store.Register %s: address %q is not in its normal form (text.NormalizeEmail)", m.ID, m.Email)
+	}
 	items := make([]types.TransactWriteItem, 4, 7)
 	var err error
 	dirPK, dirSK := directoryKeys(m.ID, m.DisplayName)

@@ -8,10 +8,12 @@ import (
 	"path"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"tribune/shared/auth"
 	"tribune/shared/errs"
+	"tribune/shared/text"
 )
 
 // Attachment limits.
@@ -77,15 +79,23 @@ func (s *Service) StartUpload(ctx context.Context, actor auth.Principal, req Upl
 	return Upload{UploadURL: url, Attachment: a, ExpiresAt: s.Now().Add(attachmentURLTTL).UTC()}, nil
 }
 
-// cleanName keeps a file's base name, short, without control characters.
+// cleanName keeps a file's base name, short, under the rules of a line of text
+// (text.Line). A file name comes from the person's disk, not from their typing, so
+// control, format and bidi characters are removed rather than refused: "invoice" +
+// U+202E + "fdp.exe" shows as what it is, "invoicefdp.exe".
 func cleanName(name, ext string) string {
-	name = path.Base(strings.ReplaceAll(strings.TrimSpace(name), "\\", "/"))
+	name = path.Base(strings.ReplaceAll(name, "\\", "/"))
 	name = strings.Map(func(r rune) rune {
-		if r < 32 || r == 127 {
+		if unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp) {
 			return -1
 		}
 		return r
 	}, name)
+	if clean, err := text.Line("name", name); err == nil {
+		name = clean
+	} else {
+		name = ""
+	}
 	if name == "" || name == "." || name == "/" {
 		name = "file" + ext
 	}

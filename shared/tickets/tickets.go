@@ -22,6 +22,7 @@ import (
 	"tribune/shared/eventtypes"
 	"tribune/shared/locale"
 	"tribune/shared/policy"
+	"tribune/shared/text"
 )
 
 // Severities, most urgent last.
@@ -352,8 +353,12 @@ func (s *Service) Settings(ctx context.Context) (Settings, error) {
 // SaveSettings replaces the support settings (admins; the route's policy decides).
 func (s *Service) SaveSettings(ctx context.Context, st Settings) (Settings, error) {
 	var products []string
-	for _, p := range st.Products {
-		if p = strings.TrimSpace(p); p != "" && utf8.RuneCountInString(p) <= 80 && !slices.Contains(products, p) {
+	for _, raw := range st.Products {
+		p, err := text.Line("products", raw)
+		if err != nil {
+			return Settings{}, fmt.Errorf("tickets.SaveSettings: %w", err)
+		}
+		if p != "" && utf8.RuneCountInString(p) <= 80 && !slices.Contains(products, p) {
 			products = append(products, p)
 		}
 	}
@@ -417,8 +422,17 @@ func (s *Service) Open(ctx context.Context, actor auth.Principal, spaceID string
 // open checks and writes a new ticket for its requester (checked already when an agent
 // opens it from a question).
 func (s *Service) open(ctx context.Context, requester auth.Principal, name, spaceID string, n NewTicket, questionID string, checked bool) (Ticket, error) {
-	n.Subject, n.Body, n.Product = strings.TrimSpace(n.Subject), strings.TrimSpace(n.Body), strings.TrimSpace(n.Product)
-	if l := utf8.RuneCountInString(n.Subject); l < 1 || l > MaxSubjectRunes || strings.ContainsAny(n.Subject, "\r\n") {
+	var err error
+	if n.Subject, err = text.Line("subject", n.Subject); err != nil {
+		return Ticket{}, err
+	}
+	if n.Body, err = text.Body("body", n.Body); err != nil {
+		return Ticket{}, err
+	}
+	if n.Product, err = text.Line("product", n.Product); err != nil {
+		return Ticket{}, err
+	}
+	if l := utf8.RuneCountInString(n.Subject); l < 1 || l > MaxSubjectRunes {
 		return Ticket{}, ErrSubject
 	}
 	if l := utf8.RuneCountInString(n.Body); l < 1 || l > MaxBodyRunes {
@@ -430,7 +444,6 @@ func (s *Service) open(ctx context.Context, requester auth.Principal, name, spac
 	// The caller's rights were checked by the agent's route when checked is set; the
 	// customer's are checked here.
 	var sp Space
-	var err error
 	if checked {
 		sp, err = s.Spaces.Space(ctx, requester, spaceID)
 		if err == nil && !sp.Customer {
@@ -578,7 +591,7 @@ type Questions interface {
 
 // FromQuestionRequest turns a community question into a ticket of a customer space.
 type FromQuestionRequest struct {
-	SpaceID  string `json:"spaceId"`
+	SpaceID  string `json:"spaceId" format:"id"`
 	Product  string `json:"product"`
 	Severity string `json:"severity"`
 }

@@ -13,6 +13,7 @@ import (
 	"tribune/shared/content"
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
+	"tribune/shared/text"
 )
 
 // ReplyRequest is a message in a ticket: agents may make it an internal note and move
@@ -61,7 +62,11 @@ func (s *Service) changeLoaded(ctx context.Context, load func() (Ticket, error),
 // Reply adds a public reply or an internal note. A customer's reply reopens a solved
 // ticket and answers a pending one; an agent's first public reply is the first response.
 func (s *Service) Reply(ctx context.Context, actor auth.Principal, id string, req ReplyRequest) (View, error) {
-	req.Body = strings.TrimSpace(req.Body)
+	body, err := text.Body("body", req.Body)
+	if err != nil {
+		return View{}, fmt.Errorf("tickets.Reply: %w", err)
+	}
+	req.Body = body
 	if l := utf8.RuneCountInString(req.Body); l < 1 || l > MaxBodyRunes {
 		return View{}, fmt.Errorf("tickets.Reply: %w", ErrBody)
 	}
@@ -228,7 +233,7 @@ func (s *Service) SetStatus(ctx context.Context, actor auth.Principal, id string
 
 // AssignRequest names the agent (empty: unassign).
 type AssignRequest struct {
-	AssigneeID string `json:"assigneeId"`
+	AssigneeID string `json:"assigneeId" format:"id"`
 }
 
 // Assign gives a ticket to an agent (agents; to themselves or another agent).
@@ -272,11 +277,15 @@ type RateRequest struct {
 // Rate records the requester's satisfaction (solved or closed tickets; a new rating
 // replaces the last).
 func (s *Service) Rate(ctx context.Context, actor auth.Principal, id string, req RateRequest) (View, error) {
-	req.Comment = strings.TrimSpace(req.Comment)
+	comment, err := text.Body("comment", req.Comment)
+	if err != nil {
+		return View{}, fmt.Errorf("tickets.Rate: %w", err)
+	}
+	req.Comment = comment
 	if utf8.RuneCountInString(req.Comment) > 1000 {
 		return View{}, fmt.Errorf("tickets.Rate: %w", ErrRatingComment)
 	}
-	_, err := s.change(ctx, actor, id, func(t *Ticket) (*Reply, []eventtypes.Envelope, error) {
+	_, err = s.change(ctx, actor, id, func(t *Ticket) (*Reply, []eventtypes.Envelope, error) {
 		if t.RequesterID != actor.MemberID {
 			return nil, nil, ErrNotRequester
 		}
