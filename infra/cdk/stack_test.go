@@ -128,8 +128,8 @@ func TestStack(t *testing.T) {
 				t.Errorf("function %v: runtime %v arch %v", p["Description"], p["Runtime"], p["Architectures"])
 			}
 		}
-		if ours != 9 {
-			t.Fatalf("%d Go functions, want registration, invitations, posting, ticketing, ticketsweep, publisher, notifications, metrics, feed", ours)
+		if ours != 10 {
+			t.Fatalf("%d Go functions, want registration, invitations, posting, ticketing, ticketsweep, migrate, publisher, notifications, metrics, feed", ours)
 		}
 		must(t, func() {
 			tpl.AllResourcesProperties(jsii.String("AWS::Logs::LogGroup"), &map[string]any{"RetentionInDays": 30})

@@ -155,15 +155,32 @@ func (m *Moderation) Report(ctx context.Context, actor auth.Principal, postID st
 	return r, nil
 }
 
-// Queue is the moderation queue (community moderators; the route's policy decides).
-func (m *Moderation) Queue(ctx context.Context, cursor string) (Queue, error) {
+// Queue is the moderation queue (community moderators; the route's policy decides),
+// without what the caller may not read: a community moderator is not staff in a
+// customer space, so its reported posts show only to support agents (the space's own
+// moderators hear of them by notification).
+func (m *Moderation) Queue(ctx context.Context, actor auth.Principal, cursor string) (Queue, error) {
 	q, err := m.Store.ModerationQueue(ctx, cursor, QueuePage)
 	if err != nil {
 		return Queue{}, fmt.Errorf("posts.Queue: %w", err)
 	}
-	if q.Items == nil {
-		q.Items = []QueueItem{}
+	readable := map[string]bool{}
+	kept := make([]QueueItem, 0, len(q.Items))
+	for _, it := range q.Items {
+		ok, seen := readable[it.SpaceID]
+		if !seen {
+			access, err := m.Posts.Spaces.Access(ctx, actor, it.SpaceID)
+			if e, coded := errs.As(err); err != nil && (!coded || e.Kind != errs.NotFound) {
+				return Queue{}, fmt.Errorf("posts.Queue: %w", err)
+			}
+			ok = err == nil && access.Read && access.Moderate
+			readable[it.SpaceID] = ok
+		}
+		if ok {
+			kept = append(kept, it)
+		}
 	}
+	q.Items = kept
 	return q, nil
 }
 

@@ -298,7 +298,7 @@ func (h HTTP) hideComment(w http.ResponseWriter, r *http.Request)    { h.setComm
 func (h HTTP) restoreComment(w http.ResponseWriter, r *http.Request) { h.setCommentHidden(false)(w, r) }
 
 func (h HTTP) queue(w http.ResponseWriter, r *http.Request) {
-	q, err := h.Moderation.Queue(r.Context(), r.URL.Query().Get("cursor"))
+	q, err := h.Moderation.Queue(r.Context(), auth.Caller(r), r.URL.Query().Get("cursor"))
 	httpx.Reply(w, r, http.StatusOK, q, err)
 }
 

@@ -108,14 +108,46 @@ func (s *Store) put(item any, condition string) (types.TransactWriteItem, error)
 	return types.TransactWriteItem{Put: p}, nil
 }
 
+// conflictRetries bounds how often a transaction runs again after losing to another
+// one on the same item.
+const conflictRetries = 5
+
 // transact runs a transaction; on cancellation it returns the reasons, one per item.
+// A transaction cancelled only because another one was writing one of its items
+// (TransactionConflict: DynamoDB answers so under contention; DynamoDB Local queues
+// instead) wrote nothing, so it runs again, a few times, with its conditions evaluated
+// afresh; a failed condition is returned at once.
 func (s *Store) transact(ctx context.Context, items []types.TransactWriteItem) ([]types.CancellationReason, error) {
-	_, err := s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
-	var canceled *types.TransactionCanceledException
-	if errors.As(err, &canceled) {
-		return canceled.CancellationReasons, err
+	for attempt := 1; ; attempt++ {
+		_, err := s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+		var canceled *types.TransactionCanceledException
+		if !errors.As(err, &canceled) {
+			return nil, err
+		}
+		if attempt == conflictRetries || !onlyConflicts(canceled.CancellationReasons) {
+			return canceled.CancellationReasons, err
+		}
+		select {
+		case <-ctx.Done():
+			return canceled.CancellationReasons, err
+		case <-time.After(time.Duration(attempt*attempt) * 5 * time.Millisecond):
+		}
 	}
-	return nil, err
+}
+
+// onlyConflicts reports whether a cancellation is due to concurrent transactions alone.
+func onlyConflicts(reasons []types.CancellationReason) bool {
+	conflict := false
+	for _, r := range reasons {
+		switch aws.ToString(r.Code) {
+		case "TransactionConflict":
+			conflict = true
+		case "", "None":
+		default:
+			return false
+		}
+	}
+	return conflict
 }
 
 // conditionFailed reports whether reason i of a cancellation is a failed condition.
