@@ -108,9 +108,10 @@ func spaceKeys(spaceID, memberID string) []map[string]types.AttributeValue {
 }
 
 // SpaceAndMembership implements spaces.Store: the space, and the member's membership
-// or request, in one BatchGetItem.
+// or request, as prefetched with the session or in one TransactGetItems (never half of
+// a concurrent join, approval or acceptance).
 func (s *Store) SpaceAndMembership(ctx context.Context, spaceID, memberID string) (spaces.Space, *spaces.Membership, error) {
-	items, err := s.readKeys(ctx, "store.SpaceAndMembership", spaceKeys(spaceID, memberID))
+	items, err := s.readKeysTogether(ctx, "store.SpaceAndMembership", spaceKeys(spaceID, memberID))
 	if err != nil {
 		return spaces.Space{}, nil, err
 	}
