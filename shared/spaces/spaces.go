@@ -121,9 +121,9 @@ var (
 	// ErrKindFixed: a space never becomes a customer space nor stops being one.
 	ErrKindFixed = errs.New(errs.Conflict, "customer_kind_fixed", "A space cannot become a customer space or stop being one; create a new space instead.")
 	// ErrNotAdmitter: in a customer space, only support agents admit people.
-	ErrNotAdmitter = errs.New(errs.Forbidden, "customer_space_admission", "Only support agents bring people into a customer space.")
-	ErrSettingsBy  = errs.New(errs.Forbidden, "space_settings_forbidden", "Only the space's owner and staff change its visibility; only staff change its kind.")
-	ErrSpaceMoved  = errs.New(errs.Conflict, "space_changed", "The space changed meanwhile; reload it and try again.")
+	ErrNotAdmitter  = errs.New(errs.Forbidden, "customer_space_admission", "Only support agents bring people into a customer space.")
+	ErrSettingsBy   = errs.New(errs.Forbidden, "space_settings_forbidden", "Only the space's owner and staff change its visibility; only staff change its kind.")
+	ErrSpaceChanged = errs.New(errs.Conflict, "space_changed", "The space changed meanwhile; reload it and try again.")
 )
 
 // Settings are the community's rules about spaces.
@@ -176,7 +176,7 @@ type Store interface {
 	// writing nothing, when the member is active or invited already).
 	SaveInvitation(ctx context.Context, m Membership, event eventtypes.Envelope) error
 	// UpdateSpace changes a space's visibility and kind (and its directory listing) with
-	// the audit entry, if its kind is still old's (ErrSpaceMoved otherwise); it refuses
+	// the audit entry, if its kind is still old's (ErrSpaceChanged otherwise); it refuses
 	// what CheckPrivacy refuses.
 	UpdateSpace(ctx context.Context, old Space, visibility, kind string, entry audit.Entry) error
 }
@@ -381,7 +381,7 @@ func (s *Service) add(ctx context.Context, m Membership, from, op string) (Membe
 func (s *Service) membershipNow(ctx context.Context, spaceID, memberID, op string) (Membership, error) {
 	_, m, err := s.Store.SpaceAndMembership(ctx, spaceID, memberID)
 	if err == nil && m == nil {
-		err = ErrSpaceMoved
+		err = ErrSpaceChanged
 	}
 	if err != nil {
 		return Membership{}, fmt.Errorf("%s: %w", op, err)

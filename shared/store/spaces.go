@@ -340,7 +340,7 @@ func (s *Store) UpdateSpace(ctx context.Context, old spaces.Space, visibility, k
 	}
 	reasons, err := s.transact(ctx, []types.TransactWriteItem{update, log})
 	if conditionFailed(reasons, 0) {
-		return fmt.Errorf("store.UpdateSpace %s: %w", old.ID, spaces.ErrSpaceMoved)
+		return fmt.Errorf("store.UpdateSpace %s: %w", old.ID, spaces.ErrSpaceChanged)
 	}
 	if err != nil {
 		return fmt.Errorf("store.UpdateSpace %s: %w", old.ID, err)
