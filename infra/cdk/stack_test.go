@@ -291,6 +291,31 @@ func TestStack(t *testing.T) {
 		}
 	})
 
+	t.Run("data migrations run on deploy, named so that a new one runs", func(t *testing.T) {
+		found := resources(t, tpl, "Custom::TribuneDataMigrations")
+		if len(found) != 1 {
+			t.Fatalf("%d migration resources, want 1", len(found))
+		}
+		var migrateID string
+		for id, f := range resources(t, tpl, "AWS::Lambda::Function") {
+			if p := f["Properties"].(map[string]any); strings.Contains(fmt.Sprint(p["Description"]), "store.Migrate") {
+				migrateID = id
+				if p["Timeout"] != float64(300) {
+					t.Errorf("the migrate function's timeout: %v", p["Timeout"])
+				}
+			}
+		}
+		for _, r := range found {
+			p := r["Properties"].(map[string]any)
+			if p["Migrations"] != strings.Join(store.MigrationNames(), ",") {
+				t.Errorf("Migrations = %v", p["Migrations"])
+			}
+			if token := fmt.Sprint(p["ServiceToken"]); migrateID == "" || !strings.Contains(token, migrateID) {
+				t.Errorf("ServiceToken %s is not the migrate function (%s)", token, migrateID)
+			}
+		}
+	})
+
 	t.Run("the ticket sweeper runs on a schedule", func(t *testing.T) {
 		must(t, func() {
 			tpl.HasResourceProperties(jsii.String("AWS::Events::Rule"), &map[string]any{"ScheduleExpression": "rate(5 minutes)"})
