@@ -145,6 +145,12 @@ func TestCustomerSpacesArePrivateByConstruction(t *testing.T) {
 	// A mention does not reach a community moderator outside the space either.
 	c.post(cara, acme.ID, `{"kind":"status","body":"ping @m_moe"}`)
 
+	// Being an agent opens customer spaces only: a hidden community space stays unknown.
+	board := c.space(admin, "Board", spaces.Hidden)
+	if status, _ := c.call(sue, "GET", "/api/spaces/"+board.ID+"/tickets", "", nil); status != 404 {
+		t.Fatalf("an agent asks for a hidden community space's tickets: %d, want 404", status)
+	}
+
 	// Space roles admit nobody: a customer's space moderator moderates posts, only
 	// support agents invite or approve (whoever is admitted reads every ticket).
 	if status, _ := c.call(admin, "PUT", "/api/spaces/"+acme.ID+"/members/m_cara/role", `{"role":"moderator"}`, nil); status != 200 {
