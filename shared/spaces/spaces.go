@@ -331,15 +331,13 @@ func (s *Service) Join(ctx context.Context, actor auth.Principal, spaceID string
 	}
 	now := s.Now().UTC()
 	if cur := a.Membership; cur != nil {
-		from := cur.Status
-		switch {
-		case from == StatusActive, from == StatusPending && a.Space.Visibility != Public:
+		if cur.Status == StatusActive || (cur.Status == StatusPending && a.Space.Visibility != Public) {
 			return *cur, nil
 		}
 		// An invitation accepted, or a request to a space that became public.
 		m := *cur
 		m.Status, m.JoinedAt = StatusActive, now
-		return s.add(ctx, m, from, "spaces.Join")
+		return s.add(ctx, m, cur.Status, "spaces.Join")
 	}
 	if a.Space.Visibility == Hidden {
 		return Membership{}, fmt.Errorf("spaces.Join: %w", ErrInviteOnly)
