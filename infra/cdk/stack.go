@@ -182,6 +182,17 @@ func NewTribuneStack(scope constructs.Construct, id string, s Settings, props *a
 		Targets:  &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(sweep, &awseventstargets.LambdaFunctionProps{RetryAttempts: jsii.Number(2)})},
 	})
 
+	// Data migrations (store.Migrate) run on deploy, before the release is used for
+	// long: a custom resource whose properties name every migration, so a release that
+	// adds one updates it, and CloudFormation calls the function (docs/operations.md).
+	migrate := fn("migrate", "On deploy: brings data written by older releases up to today's rules (store.Migrate)", "TABLE_NAME")
+	migrate.Node().DefaultChild().(awslambda.CfnFunction).SetTimeout(jsii.Number(300))
+	table.GrantReadWriteData(migrate)
+	awscdk.NewCustomResource(stack, jsii.String("DataMigrations"), &awscdk.CustomResourceProps{
+		ServiceToken: migrate.FunctionArn(), ResourceType: jsii.String("Custom::TribuneDataMigrations"),
+		Properties: &map[string]interface{}{"Migrations": strings.Join(store.MigrationNames(), ",")},
+	})
+
 	publisher := fn("publisher", "Outbox publisher: table stream to EventBridge", "EVENT_BUS_NAME")
 	eventBus.GrantPutEventsTo(publisher, nil)
 	streamDLQ := newQueue(stack, "PublisherFailures")
@@ -377,7 +388,7 @@ func newDistribution(stack awscdk.Stack, site, logs awss3.Bucket, api apigw.Http
 
 func newAlarmsAndDashboard(stack awscdk.Stack, fns map[string]awslambda.Function, dlqs []awssqs.Queue, api apigw.HttpApi) {
 	dash := cw.NewDashboard(stack, jsii.String("Dashboard"), nil)
-	names := []string{"registration", "invitations", "posting", "ticketing", "ticketsweep", "publisher", "notifications", "metrics", "feed"}
+	names := []string{"registration", "invitations", "posting", "ticketing", "ticketsweep", "migrate", "publisher", "notifications", "metrics", "feed"}
 	var errWidgets, latency []cw.IMetric
 	for _, name := range names {
 		f := fns[name]

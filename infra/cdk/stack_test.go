@@ -128,8 +128,8 @@ func TestStack(t *testing.T) {
 				t.Errorf("function %v: runtime %v arch %v", p["Description"], p["Runtime"], p["Architectures"])
 			}
 		}
-		if ours != 9 {
-			t.Fatalf("%d Go functions, want registration, invitations, posting, ticketing, ticketsweep, publisher, notifications, metrics, feed", ours)
+		if ours != 10 {
+			t.Fatalf("%d Go functions, want registration, invitations, posting, ticketing, ticketsweep, migrate, publisher, notifications, metrics, feed", ours)
 		}
 		must(t, func() {
 			tpl.AllResourcesProperties(jsii.String("AWS::Logs::LogGroup"), &map[string]any{"RetentionInDays": 30})
@@ -288,6 +288,31 @@ func TestStack(t *testing.T) {
 		_ = json.Unmarshal(raw, &doc)
 		if n := len(doc.Resources); n > 400 || n < 100 {
 			t.Fatalf("%d resources in the stack", n)
+		}
+	})
+
+	t.Run("data migrations run on deploy, named so that a new one runs", func(t *testing.T) {
+		found := resources(t, tpl, "Custom::TribuneDataMigrations")
+		if len(found) != 1 {
+			t.Fatalf("%d migration resources, want 1", len(found))
+		}
+		var migrateID string
+		for id, f := range resources(t, tpl, "AWS::Lambda::Function") {
+			if p := f["Properties"].(map[string]any); strings.Contains(fmt.Sprint(p["Description"]), "store.Migrate") {
+				migrateID = id
+				if p["Timeout"] != float64(300) {
+					t.Errorf("the migrate function's timeout: %v", p["Timeout"])
+				}
+			}
+		}
+		for _, r := range found {
+			p := r["Properties"].(map[string]any)
+			if p["Migrations"] != strings.Join(store.MigrationNames(), ",") {
+				t.Errorf("Migrations = %v", p["Migrations"])
+			}
+			if token := fmt.Sprint(p["ServiceToken"]); migrateID == "" || !strings.Contains(token, migrateID) {
+				t.Errorf("ServiceToken %s is not the migrate function (%s)", token, migrateID)
+			}
 		}
 	})
 

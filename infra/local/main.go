@@ -107,6 +107,11 @@ func run() error {
 		return err
 	}
 	st := store.New(db, cfg.TableName)
+	// Data written by an older release is brought up to today's rules once, before
+	// anything is served (idempotent: docs/operations.md, "Data migrations").
+	if err := app.Migrate(ctx, st); err != nil {
+		return err
+	}
 
 	outboxDir := filepath.Join(dataDir, "outbox")
 	var sender mail.Sender = mail.Outbox{Dir: outboxDir, From: cfg.MailFrom}

@@ -152,23 +152,18 @@ func PostingRoutes(d Deps) []httpx.Route {
 }
 
 // ticketSpaces lets tickets ask spaces about customer spaces. Support agents work
-// every customer space's tickets, hidden spaces included, without being members.
+// every customer space's tickets, hidden spaces included, without being members: the
+// spaces domain lets them see every customer space (not its posts), and no other
+// hidden space.
 type ticketSpaces struct{ spaces *spaces.Service }
 
 func (t ticketSpaces) Space(ctx context.Context, actor auth.Principal, spaceID string) (tickets.Space, error) {
 	acc, err := t.spaces.AccessOf(ctx, actor, spaceID)
-	if errors.Is(err, spaces.ErrNoSpace) && tickets.IsAgent(actor.Roles) {
-		sp, m, serr := t.spaces.Store.SpaceAndMembership(ctx, spaceID, actor.MemberID)
-		if serr != nil {
-			return tickets.Space{}, err
-		}
-		acc, err = spaces.Access{Space: sp, Membership: m}, nil
-	}
 	if err != nil {
 		return tickets.Space{}, err
 	}
 	member := acc.Membership != nil && acc.Membership.Status == spaces.StatusActive
-	return tickets.Space{Name: acc.Space.Name, Customer: acc.Space.Kind == "customer", Member: member}, nil
+	return tickets.Space{Name: acc.Space.Name, Customer: acc.Space.Customer(), Member: member}, nil
 }
 
 // questions lets tickets read and mark community questions.

@@ -24,14 +24,16 @@ func TestSpacesVisibilityMembershipAndPosting(t *testing.T) {
 	c := newCommunity(t)
 	staff := c.as("sia", policy.RoleSupport)
 	ann := c.as("ann")
-	create := func(name, visibility string) spaces.Space {
+	create := func(name, visibility, kind string) spaces.Space {
 		var sp spaces.Space
-		if status, body := c.call(staff, "POST", "/api/spaces", fmt.Sprintf(`{"name":%q,"visibility":%q,"kind":"customer","icon":"💬"}`, name, visibility), &sp); status != 201 {
+		if status, body := c.call(staff, "POST", "/api/spaces", fmt.Sprintf(`{"name":%q,"visibility":%q,"kind":%q,"icon":"💬"}`, name, visibility, kind), &sp); status != 201 {
 			t.Fatalf("create %s: %d %s", name, status, body)
 		}
 		return sp
 	}
-	public, closed, hidden := create("Data pipelines", spaces.Public), create("Acme customers", spaces.Closed), create("Board", spaces.Hidden)
+	// A customer space is never public (issue 9): the public space is a community one.
+	public, closed, hidden := create("Data pipelines", spaces.Public, spaces.KindGeneral), create("Acme customers", spaces.Closed, spaces.KindCustomer),
+		create("Board", spaces.Hidden, spaces.KindCustomer)
 	if status, _ := c.call(ann, "POST", "/api/spaces", `{"name":"Mine","visibility":"public"}`, nil); status != 403 {
 		t.Fatalf("a member creates a space: %d", status)
 	}

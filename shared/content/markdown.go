@@ -6,18 +6,21 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
-	"strings"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/util"
 )
 
 var (
-	markdown = goldmark.New(goldmark.WithExtensions(extension.GFM))
-	policy   = newPolicy()
-	// mentionPattern finds @mentions of member ids: @m_XXXX.
-	mentionPattern = regexp.MustCompile(`(^|\s)@(m_[A-Z2-7]{26})\b`)
+	// markdown is CommonMark with GitHub's extensions and @mentions (mentions.go).
+	markdown = goldmark.New(goldmark.WithExtensions(extension.GFM),
+		goldmark.WithParserOptions(parser.WithInlineParsers(util.Prioritized(mentionParser{}, 950))),
+		goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(mentionRenderer{}, 500))))
+	policy = newPolicy()
 )
 
 func newPolicy() *bluemonday.Policy {
@@ -36,38 +39,6 @@ func Render(source string) (string, error) {
 		return "", fmt.Errorf("content.Render: %w", err)
 	}
 	return policy.Sanitize(buf.String()), nil
-}
-
-// RenderMentions renders source with each mention of a member in names shown as a link
-// to their profile, "@Name" (other mentions stay as written).
-func RenderMentions(source string, names map[string]string) (string, error) {
-	if len(names) > 0 {
-		source = mentionPattern.ReplaceAllStringFunc(source, func(m string) string {
-			sub := mentionPattern.FindStringSubmatch(m)
-			name, ok := names[sub[2]]
-			if !ok {
-				return m
-			}
-			return sub[1] + "[@" + markdownEscaper.Replace(name) + "](/members/" + sub[2] + ")"
-		})
-	}
-	return Render(source)
-}
-
-// markdownEscaper keeps a display name literal inside link text.
-var markdownEscaper = strings.NewReplacer(`\`, `\\`, `[`, `\[`, `]`, `\]`, `*`, `\*`, `_`, `\_`, "`", "\\`", `<`, `&lt;`)
-
-// Mentions returns the member ids mentioned in a text, once each.
-func Mentions(source string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, m := range mentionPattern.FindAllStringSubmatch(source, -1) {
-		if !seen[m[2]] {
-			seen[m[2]] = true
-			out = append(out, m[2])
-		}
-	}
-	return out
 }
 
 // Links counts the links of a text (for the new members' spam limit).

@@ -80,3 +80,58 @@ func TestMentionsShowNamesLiterally(t *testing.T) {
 		t.Fatalf("mentions: %s", html)
 	}
 }
+
+// Mentions are found by the Markdown parser: never inside code, whatever its form.
+func TestMentionsAreNeverFoundInsideCode(t *testing.T) {
+	const a, b = "m_AAAAAAAAAAAAAAAAAAAAAAAAAA", "m_BBBBBBBBBBBBBBBBBBBBBBBBBB"
+	for src, want := range map[string][]string{
+		"hi @" + a:                                         {a},
+		"@" + a + " first, then **@" + b + "**":            {a, b},
+		"- item @" + a + "\n- > quoted @" + b:              {a, b},
+		"[hi @" + a + "](https://x.example)":               {a},
+		"ends with @" + a + ".":                            {a},
+		"```\n@" + a + "\n```":                             nil,
+		"~~~go\nx := \"@" + a + "\"\n~~~\n\nand @" + b:     {b},
+		"    indented @" + a + "\n\ntext":                  nil,
+		"inline `@" + a + "` code":                         nil,
+		"double ``say @" + a + " `x` `` code":              nil,
+		"- list\n\n      ```\n      @" + a + "\n      ```": nil,
+		"<pre>@" + a + "</pre>":                            nil,
+		"mail@" + a:                                        nil,
+		"@" + a + "_more":                                  nil,
+		"@" + a + "X":                                      nil,
+		"@m_aaaaaaaaaaaaaaaaaaaaaaaaaa":                    nil,
+		`\@` + a:                                           nil,
+	} {
+		got := Mentions(src)
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("Mentions(%q) = %v, want %v", src, got, want)
+		}
+	}
+}
+
+// Rendering shows names for mentions in text and leaves code exactly as written.
+func TestMentionsInsideCodeStayLiteralWhenRendered(t *testing.T) {
+	const a = "m_AAAAAAAAAAAAAAAAAAAAAAAAAA"
+	names := map[string]string{a: "Ann"}
+	src := "Hello @" + a + "\n\n```\nping @" + a + "\n```\n\n    also @" + a + "\n\nand `@" + a + "`, [see @" + a + "](https://x.example)"
+	html, err := RenderMentions(src, names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`Hello <a href="/members/` + a + `" rel="nofollow">@Ann</a>`,
+		"<pre><code>ping @" + a + "\n</code></pre>",
+		"<pre><code>also @" + a + "\n</code></pre>",
+		"<code>@" + a + "</code>",
+		// A mention inside a link's text is the name, without a second link.
+		`>see @Ann</a>`,
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("rendered %q lacks %q", html, want)
+		}
+	}
+	if strings.Count(html, "@Ann") != 2 || strings.Count(html, "/members/") != 1 {
+		t.Fatalf("names outside code only: %s", html)
+	}
+}

@@ -144,7 +144,8 @@ type Store interface {
 	// SetRoles replaces a member's roles.
 	SetRoles(ctx context.Context, memberID string, roles []string) (Member, error)
 	// ModerateMember changes a member's status (until matters for suspensions) and
-	// writes the moderator's audit entry, in one transaction.
+	// writes the moderator's audit entry, in one transaction; banning the banned or
+	// reinstating the active writes nothing and answers the member as they are.
 	ModerateMember(ctx context.Context, memberID, status string, until *time.Time, entry audit.Entry) (Member, error)
 	// SetPreferences saves a member's notification choices.
 	SetPreferences(ctx context.Context, memberID string, p Preferences) (Member, error)

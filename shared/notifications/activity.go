@@ -50,7 +50,20 @@ type Notification struct {
 	// Detail is the new status of an idea, a report's reason or a warning's text.
 	Detail string    `json:"detail,omitempty"`
 	At     time.Time `json:"at"`
-	Unread bool      `json:"unread" dynamodbav:"-"`
+	// DeliveredAt is when it reached the inbox (set by the store on the first delivery):
+	// what is unread is what arrived after the member last marked the inbox read, even
+	// when it is about something that happened before.
+	DeliveredAt time.Time `json:"-"`
+	Unread      bool      `json:"unread" dynamodbav:"-"`
+}
+
+// arrived is when the notification reached the inbox (its event's time for items
+// written before DeliveredAt was kept).
+func (n Notification) arrived() time.Time {
+	if n.DeliveredAt.IsZero() {
+		return n.At
+	}
+	return n.DeliveredAt
 }
 
 // Inbox is a page of a member's notifications, newest first.
@@ -72,11 +85,12 @@ type Recipient struct {
 
 // InboxStore keeps notifications.
 type InboxStore interface {
-	// PutNotification writes a notification; its id is fixed by the event and the
-	// member, so a repeated delivery rewrites the same item.
+	// PutNotification writes a notification once: its id is fixed by the event and the
+	// member, and a repeated delivery changes nothing (nor what is unread).
 	PutNotification(ctx context.Context, n Notification, expires time.Time) error
 	// Inbox reads a page of notifications and when the member last marked them read.
 	Inbox(ctx context.Context, memberID, cursor string, limit int) ([]Notification, string, time.Time, error)
+	// MarkRead marks the inbox read up to at; an earlier mark never replaces a later one.
 	MarkRead(ctx context.Context, memberID string, at time.Time) error
 	Recipient(ctx context.Context, memberID string) (Recipient, error)
 	// Voters lists who voted on a post; SpaceModeratorIDs who moderates a space;
@@ -299,7 +313,7 @@ func (h InboxHTTP) list(w http.ResponseWriter, r *http.Request) {
 	items, next, seen, err := h.Store.Inbox(r.Context(), p.MemberID, r.URL.Query().Get("cursor"), InboxPage)
 	inbox := Inbox{Items: make([]Notification, 0, len(items)), Next: next}
 	for _, n := range items {
-		n.Unread = n.At.After(seen)
+		n.Unread = n.arrived().After(seen)
 		if n.Unread {
 			inbox.Unread++
 		}

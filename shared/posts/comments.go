@@ -3,6 +3,7 @@ package posts
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -72,11 +73,13 @@ type CommentStore interface {
 	Comments(ctx context.Context, postID, memberID string) ([]Comment, error)
 	// ReactToComment adds (or takes back) a member's reaction and its count, together.
 	ReactToComment(ctx context.Context, c Comment, memberID, reaction string, add bool) error
-	// AcceptAnswer marks a comment as a question's answer and records answer.accepted.
+	// AcceptAnswer marks a comment as a question's answer and records answer.accepted
+	// (ErrUnchanged, writing nothing, when it is the accepted answer already).
 	AcceptAnswer(ctx context.Context, postID, commentID string, event eventtypes.Envelope) error
 	// EditComment replaces a comment's text and keeps the previous one in the history.
 	EditComment(ctx context.Context, c Comment, previous Revision) error
-	// DeleteComment empties a comment and takes one from the post's count.
+	// DeleteComment empties a comment and takes one from the post's count
+	// (ErrUnchanged, writing nothing, when it is deleted already).
 	DeleteComment(ctx context.Context, c Comment, entry audit.Entry) error
 }
 
@@ -189,13 +192,17 @@ func (c *Comments) Accept(ctx context.Context, actor auth.Principal, postID, com
 	if err != nil || cm.ParentID != "" || cm.Deleted {
 		return Post{}, fmt.Errorf("posts.Accept: %w", ErrNoComment)
 	}
+	if p.AcceptedAnswer == commentID {
+		return p, nil
+	}
 	meta := eventtypes.NewMeta(c.Posts.Now())
 	event, err := eventtypes.NewEnvelope(eventtypes.SourcePosts, eventtypes.AnswerAcceptedType, meta, eventtypes.AnswerAccepted{Meta: meta,
 		PostID: postID, PostTitle: postTitle(p), CommentID: commentID, AnswerAuthor: cm.AuthorID, AcceptedBy: actor.MemberID})
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.Accept: %w", err)
 	}
-	if err := c.Store.AcceptAnswer(ctx, postID, commentID, event); err != nil {
+	// Accepted by another request meanwhile (ErrUnchanged): its author is told once.
+	if err := c.Store.AcceptAnswer(ctx, postID, commentID, event); err != nil && !errors.Is(err, ErrUnchanged) {
 		return Post{}, fmt.Errorf("posts.Accept: %w", err)
 	}
 	p.AcceptedAnswer = commentID
@@ -263,7 +270,12 @@ func (c *Comments) Delete(ctx context.Context, actor auth.Principal, postID, com
 	}
 	entry := audit.Entry{At: c.Posts.Now().UTC(), ActorID: actor.MemberID, Action: "comment.delete", TargetType: "comment",
 		TargetID: commentID, PostID: postID, SubjectID: cm.AuthorID}
-	if err := c.Store.DeleteComment(ctx, cm, entry); err != nil {
+	err = c.Store.DeleteComment(ctx, cm, entry)
+	if errors.Is(err, ErrUnchanged) {
+		// Deleted by another request meanwhile: as for a second delete, it is gone.
+		err = ErrNoComment
+	}
+	if err != nil {
 		return fmt.Errorf("posts.DeleteComment: %w", err)
 	}
 	return nil

@@ -2,6 +2,7 @@ package posts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 	"unicode/utf8"
@@ -40,7 +41,8 @@ type EditStore interface {
 	EditPost(ctx context.Context, p Post, previous Revision) error
 	History(ctx context.Context, postID string) ([]Revision, error)
 	// DeletePost empties the post, takes it out of its streams and records the event
-	// (the feed consumer takes it out of home streams) and the audit entry.
+	// (the feed consumer takes it out of home streams) and the audit entry
+	// (ErrUnchanged, writing nothing, when it is deleted already).
 	DeletePost(ctx context.Context, p Post, entry audit.Entry, event eventtypes.Envelope) error
 }
 
@@ -148,7 +150,8 @@ func (e *Editing) Delete(ctx context.Context, actor auth.Principal, postID strin
 	if err != nil {
 		return fmt.Errorf("posts.Delete: %w", err)
 	}
-	if err := e.Store.DeletePost(ctx, p, entry, event); err != nil {
+	// Deleted by another request meanwhile (ErrUnchanged): logged and told once, there.
+	if err := e.Store.DeletePost(ctx, p, entry, event); err != nil && !errors.Is(err, ErrUnchanged) {
 		return fmt.Errorf("posts.Delete: %w", err)
 	}
 	return nil

@@ -2,6 +2,7 @@ package posts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -41,7 +42,6 @@ var (
 	ErrWarning         = errs.InvalidField("message", "invalid_warning", "A warning says something, in at most 1,000 characters.")
 	ErrAlreadyReported = errs.New(errs.Conflict, "already_reported", "You already reported this.")
 	ErrOwnContent      = errs.New(errs.Conflict, "own_content", "You cannot report what you wrote.")
-	ErrSameSpace       = errs.InvalidField("spaceId", "same_space", "The post is already in that space.")
 	ErrNoReports       = errs.New(errs.NotFound, "reports_not_found", "Nothing reported about this.")
 )
 
@@ -80,7 +80,9 @@ type Queue struct {
 }
 
 // ModerationStore is what moderation needs from storage. Every action writes its audit
-// entry in the same transaction.
+// entry in the same transaction, and only if it changes something: hiding what is
+// hidden, restoring what is shown, locking what is locked, moving a post that is no
+// longer where it was read, writes nothing and answers ErrUnchanged.
 type ModerationStore interface {
 	// FileReport records a report (ErrAlreadyReported for a second one by the same
 	// member) and puts the content in the queue, with content.reported.
@@ -159,15 +161,32 @@ func (m *Moderation) Report(ctx context.Context, actor auth.Principal, postID st
 	return r, nil
 }
 
-// Queue is the moderation queue (community moderators; the route's policy decides).
-func (m *Moderation) Queue(ctx context.Context, cursor string) (Queue, error) {
+// Queue is the moderation queue (community moderators; the route's policy decides),
+// without what the caller may not read: a community moderator is not staff in a
+// customer space, so its reported posts show only to support agents (the space's own
+// moderators hear of them by notification).
+func (m *Moderation) Queue(ctx context.Context, actor auth.Principal, cursor string) (Queue, error) {
 	q, err := m.Store.ModerationQueue(ctx, cursor, QueuePage)
 	if err != nil {
 		return Queue{}, fmt.Errorf("posts.Queue: %w", err)
 	}
-	if q.Items == nil {
-		q.Items = []QueueItem{}
+	readable := map[string]bool{}
+	kept := make([]QueueItem, 0, len(q.Items))
+	for _, it := range q.Items {
+		ok, seen := readable[it.SpaceID]
+		if !seen {
+			access, err := m.Posts.Spaces.Access(ctx, actor, it.SpaceID)
+			if e, coded := errs.As(err); err != nil && (!coded || e.Kind != errs.NotFound) {
+				return Queue{}, fmt.Errorf("posts.Queue: %w", err)
+			}
+			ok = err == nil && access.Read && access.Moderate
+			readable[it.SpaceID] = ok
+		}
+		if ok {
+			kept = append(kept, it)
+		}
 	}
+	q.Items = kept
 	return q, nil
 }
 
@@ -236,7 +255,8 @@ func (m *Moderation) SetHidden(ctx context.Context, actor auth.Principal, postID
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.SetHidden: %w", err)
 	}
-	if err := m.Store.SetPostHidden(ctx, p, hidden, m.entry(actor, action, "post", p.ID, p, p.AuthorID, r.Reason), event); err != nil {
+	err = m.Store.SetPostHidden(ctx, p, hidden, m.entry(actor, action, "post", p.ID, p, p.AuthorID, r.Reason), event)
+	if err != nil && !errors.Is(err, ErrUnchanged) {
 		return Post{}, fmt.Errorf("posts.SetHidden: %w", err)
 	}
 	return m.Posts.Get(ctx, actor, postID)
@@ -256,11 +276,15 @@ func (m *Moderation) SetCommentHidden(ctx context.Context, actor auth.Principal,
 	if err != nil || c.Deleted {
 		return fmt.Errorf("posts.SetCommentHidden: %w", ErrNoComment)
 	}
+	if c.Hidden == hidden {
+		return nil
+	}
 	action := "comment.hide"
 	if !hidden {
 		action = "comment.restore"
 	}
-	if err := m.Store.SetCommentHidden(ctx, c, hidden, m.entry(actor, action, "comment", c.ID, p, c.AuthorID, r.Reason)); err != nil {
+	err = m.Store.SetCommentHidden(ctx, c, hidden, m.entry(actor, action, "comment", c.ID, p, c.AuthorID, r.Reason))
+	if err != nil && !errors.Is(err, ErrUnchanged) {
 		return fmt.Errorf("posts.SetCommentHidden: %w", err)
 	}
 	return nil
@@ -275,11 +299,15 @@ func (m *Moderation) SetLocked(ctx context.Context, actor auth.Principal, postID
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.SetLocked: %w", err)
 	}
+	if p.Locked == locked {
+		return m.Posts.Get(ctx, actor, postID)
+	}
 	action := "post.lock"
 	if !locked {
 		action = "post.unlock"
 	}
-	if err := m.Store.SetLocked(ctx, postID, locked, m.entry(actor, action, "post", p.ID, p, p.AuthorID, r.Reason)); err != nil {
+	err = m.Store.SetLocked(ctx, postID, locked, m.entry(actor, action, "post", p.ID, p, p.AuthorID, r.Reason))
+	if err != nil && !errors.Is(err, ErrUnchanged) {
 		return Post{}, fmt.Errorf("posts.SetLocked: %w", err)
 	}
 	return m.Posts.Get(ctx, actor, postID)
@@ -302,7 +330,8 @@ func (m *Moderation) Move(ctx context.Context, actor auth.Principal, postID stri
 		return Post{}, fmt.Errorf("posts.Move: %w", err)
 	}
 	if req.SpaceID == p.SpaceID {
-		return Post{}, fmt.Errorf("posts.Move: %w", ErrSameSpace)
+		// Already there (a repeated move): nothing to do, nothing to log.
+		return m.Posts.Get(ctx, actor, postID)
 	}
 	to, err := m.Posts.Spaces.Access(ctx, actor, req.SpaceID)
 	if err == nil && !to.Moderate {
@@ -317,7 +346,15 @@ func (m *Moderation) Move(ctx context.Context, actor auth.Principal, postID stri
 	}
 	entry := m.entry(actor, "post.move", "post", p.ID, p, p.AuthorID, r.Reason)
 	entry.Reason = strings.TrimSpace(fmt.Sprintf("%s → %s. %s", p.SpaceName, to.Name, r.Reason))
-	if err := m.Store.MovePost(ctx, p, req.SpaceID, to.Name, entry, event); err != nil {
+	err = m.Store.MovePost(ctx, p, req.SpaceID, to.Name, entry, event)
+	if errors.Is(err, ErrUnchanged) {
+		// Moved by another request meanwhile: done if it went where this one asked.
+		now, gerr := m.Posts.Store.GetPost(ctx, postID)
+		if err = gerr; err == nil && now.SpaceID != req.SpaceID {
+			err = ErrStaleRevision
+		}
+	}
+	if err != nil {
 		return Post{}, fmt.Errorf("posts.Move: %w", err)
 	}
 	return m.Posts.Get(ctx, actor, postID)

@@ -8,6 +8,7 @@ package posts
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -169,6 +170,12 @@ var (
 	ErrNotAuthor     = errs.New(errs.Forbidden, "not_the_author", "Only the author or a moderator can do this.")
 	ErrStaleRevision = errs.New(errs.Conflict, "post_changed", "The post changed meanwhile; reload and try again.")
 )
+
+// ErrUnchanged is what a store answers when a change would do nothing: the content is
+// already in the state asked for, or was changed meanwhile from the state read (a
+// repeated request, or two at once). Nothing was written: no count moved, no audit
+// entry, no event. Services answer the content as it is, or retry on a fresh read.
+var ErrUnchanged = errors.New("posts: already in that state")
 
 // Spaces answers what a member may do in a space (package spaces, through the app).
 type Spaces interface {

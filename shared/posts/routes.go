@@ -94,7 +94,7 @@ func (h HTTP) Routes() []httpx.Route {
 		onPost("POST", "/api/posts/{id}/lock", "Lock a thread: only moderators comment.", h.lock, Reason{}, Post{}, moderator),
 		onPost("POST", "/api/posts/{id}/unlock", "Open a locked thread.", h.unlock, Reason{}, Post{}, moderator),
 		onPost("POST", "/api/posts/{id}/move", "Move a post to another space (moderator of both).", h.move, MoveRequest{}, Post{},
-			map[int]string{400: "Same space", 403: "Not a moderator of both spaces"}),
+			map[int]string{403: "Not a moderator of both spaces"}),
 		onPost("POST", "/api/posts/{id}/comments/{comment}/hide", "Hide a comment.", h.hideComment, Reason{}, nil, moderator),
 		onPost("POST", "/api/posts/{id}/comments/{comment}/restore", "Show a hidden comment again.", h.restoreComment, Reason{}, nil, moderator),
 		{Method: "GET", Pattern: "/api/moderation/queue", Tag: "moderation", Action: policy.ContentModerate, Handler: h.queue, Query: cursorParam,
@@ -298,7 +298,7 @@ func (h HTTP) hideComment(w http.ResponseWriter, r *http.Request)    { h.setComm
 func (h HTTP) restoreComment(w http.ResponseWriter, r *http.Request) { h.setCommentHidden(false)(w, r) }
 
 func (h HTTP) queue(w http.ResponseWriter, r *http.Request) {
-	q, err := h.Moderation.Queue(r.Context(), r.URL.Query().Get("cursor"))
+	q, err := h.Moderation.Queue(r.Context(), auth.Caller(r), r.URL.Query().Get("cursor"))
 	httpx.Reply(w, r, http.StatusOK, q, err)
 }
 

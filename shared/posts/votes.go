@@ -2,6 +2,7 @@ package posts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -54,7 +55,9 @@ type VoteStore interface {
 	VoteIdea(ctx context.Context, idea Post, memberID string, event eventtypes.Envelope) error
 	// VotePoll records the vote and adds one to the option's tally, unless the poll closed.
 	VotePoll(ctx context.Context, postID, memberID, option string, event eventtypes.Envelope) error
-	SetIdeaStatus(ctx context.Context, postID, status string, event eventtypes.Envelope) error
+	// SetIdeaStatus moves an idea from status from to status, with its event
+	// (ErrUnchanged, writing nothing, when its status is no longer from).
+	SetIdeaStatus(ctx context.Context, postID, from, status string, event eventtypes.Envelope) error
 	AddReaction(ctx context.Context, postID, memberID, reaction string) error
 	RemoveReaction(ctx context.Context, postID, memberID, reaction string) error
 }
@@ -141,26 +144,35 @@ func (v *Votes) SetStatus(ctx context.Context, actor auth.Principal, postID stri
 	if !policy.Allowed(actor.Roles, policy.IdeasStatus) {
 		return Post{}, fmt.Errorf("posts.SetStatus: %w", ErrStatusStaff)
 	}
-	p, _, err := v.Posts.load(ctx, actor, postID)
-	if err != nil {
-		return Post{}, fmt.Errorf("posts.SetStatus: %w", err)
-	}
-	if p.Kind != KindIdea {
-		return Post{}, fmt.Errorf("posts.SetStatus: %w", ErrNotIdea)
-	}
-	if p.IdeaStatus == c.Status {
+	// A status already set changes nothing and tells nobody again; a change that lost a
+	// race is tried again from the status the other one set.
+	for range voteRetries {
+		p, _, err := v.Posts.load(ctx, actor, postID)
+		if err != nil {
+			return Post{}, fmt.Errorf("posts.SetStatus: %w", err)
+		}
+		if p.Kind != KindIdea {
+			return Post{}, fmt.Errorf("posts.SetStatus: %w", ErrNotIdea)
+		}
+		if p.IdeaStatus == c.Status {
+			return v.Posts.Get(ctx, actor, postID)
+		}
+		meta := eventtypes.NewMeta(v.Posts.Now())
+		event, err := eventtypes.NewEnvelope(eventtypes.SourcePosts, eventtypes.IdeaStatusChangedType, meta, eventtypes.IdeaStatusChanged{Meta: meta,
+			PostID: p.ID, PostTitle: p.Title, SpaceID: p.SpaceID, From: p.IdeaStatus, To: c.Status, ChangedBy: actor.MemberID})
+		if err != nil {
+			return Post{}, fmt.Errorf("posts.SetStatus: %w", err)
+		}
+		err = v.Store.SetIdeaStatus(ctx, postID, p.IdeaStatus, c.Status, event)
+		if errors.Is(err, ErrUnchanged) {
+			continue
+		}
+		if err != nil {
+			return Post{}, fmt.Errorf("posts.SetStatus: %w", err)
+		}
 		return v.Posts.Get(ctx, actor, postID)
 	}
-	meta := eventtypes.NewMeta(v.Posts.Now())
-	event, err := eventtypes.NewEnvelope(eventtypes.SourcePosts, eventtypes.IdeaStatusChangedType, meta, eventtypes.IdeaStatusChanged{Meta: meta,
-		PostID: p.ID, PostTitle: p.Title, SpaceID: p.SpaceID, From: p.IdeaStatus, To: c.Status, ChangedBy: actor.MemberID})
-	if err != nil {
-		return Post{}, fmt.Errorf("posts.SetStatus: %w", err)
-	}
-	if err := v.Store.SetIdeaStatus(ctx, postID, c.Status, event); err != nil {
-		return Post{}, fmt.Errorf("posts.SetStatus: %w", err)
-	}
-	return v.Posts.Get(ctx, actor, postID)
+	return Post{}, fmt.Errorf("posts.SetStatus %s: %w", postID, ErrStaleRevision)
 }
 
 // React adds (add true) or takes back one of the actor's reactions to a post.

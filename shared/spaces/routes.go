@@ -14,6 +14,12 @@ type SpaceView struct {
 	Membership  *Membership `json:"membership,omitempty"`
 	CanPost     bool        `json:"canPost"`
 	CanModerate bool        `json:"canModerate"`
+	// CanAdmit: the caller invites people and approves requests (in a customer space,
+	// support agents only).
+	CanAdmit bool `json:"canAdmit"`
+	// CanChangeSettings: the caller changes the space's visibility (its owner, staff;
+	// in a customer space, support agents).
+	CanChangeSettings bool `json:"canChangeSettings"`
 }
 
 // MembershipList answers listings of memberships.
@@ -44,23 +50,27 @@ type HTTP struct{ Service *Service }
 func (h HTTP) Routes() []httpx.Route {
 	return []httpx.Route{
 		{Method: "POST", Pattern: "/api/spaces", Tag: "spaces", Action: policy.SignedIn, Handler: h.create, Request: CreateRequest{},
-			Summary: "Create a space: staff any kind, members a project group when the admins allow it; public, closed or hidden; the creator owns it.",
-			Responses: httpx.Answers(201, "The space", Space{}, map[int]string{400: "Bad name, description, icon, visibility or kind",
-				403: "Not staff, and members may not create this"})},
+			Summary: "Create a space: staff any kind (customer spaces: support agents, closed or hidden only), members a project group when the admins allow it; public, closed or hidden; the creator owns it.",
+			Responses: httpx.Answers(201, "The space", Space{}, map[int]string{400: "Bad name, description, icon, visibility or kind, or a public customer space",
+				403: "Not staff, and members may not create this (customer spaces: support agents)"})},
 		{Method: "GET", Pattern: "/api/spaces", Tag: "spaces", Action: policy.Visitors, Handler: h.directory,
 			Query:     []httpx.Param{{Name: "cursor", Description: "The next page's cursor"}},
-			Summary:   "The space directory: public and closed spaces by name, 50 a page (hidden spaces are never listed).",
+			Summary:   "The space directory: public and closed spaces by name, 50 a page (hidden and customer spaces are never listed).",
 			Responses: httpx.Answers(200, "A page", Directory{}, map[int]string{400: "Bad cursor"})},
 		{Method: "GET", Pattern: "/api/spaces/{id}/members", Tag: "spaces", Action: policy.SignedIn, Handler: h.members,
 			Summary:   "A space's members (and, for its moderators, who is invited).",
 			Responses: httpx.Answers(200, "Members", MembershipList{}, map[int]string{403: "Not a member of a closed space", 404: "No such space"})},
 		{Method: "POST", Pattern: "/api/spaces/{id}/invitations", Tag: "spaces", Action: policy.SignedIn, Handler: h.invite, Request: InviteRequest{},
-			Summary:   "Invite a member into the space (owner, space moderators, staff); they are told and accept by joining.",
+			Summary:   "Invite a member into the space (owner, space moderators, staff; in a customer space, support agents); they are told and accept by joining.",
 			Responses: httpx.Answers(200, "The membership (invited, or as it was)", Membership{}, map[int]string{403: "Not a space moderator", 404: "No such space or member"})},
 		{Method: "PUT", Pattern: "/api/spaces/{id}/members/{member}/role", Tag: "spaces", Action: policy.SignedIn, Handler: h.setRole, Request: RoleRequest{},
 			Summary: "Make a member a space moderator, or a member again (the owner or staff).",
 			Responses: httpx.Answers(200, "The membership", Membership{}, map[int]string{400: "Bad role", 403: "Not the owner nor staff",
 				404: "No such space or member", 409: "The owner's role"})},
+		{Method: "PUT", Pattern: "/api/spaces/{id}/settings", Tag: "spaces", Action: policy.SignedIn, Handler: h.changeSettings, Request: SettingsChange{},
+			Summary: "Change a space's visibility (its owner or staff) and kind (staff). A customer space stays closed or hidden, and no space becomes or stops being a customer space.",
+			Responses: httpx.Answers(200, "The space", Space{}, map[int]string{400: "Bad visibility or kind, or a customer space made public",
+				403: "Not the owner nor staff", 404: "No such space", 409: "A change to or from a customer space, or the space changed meanwhile"})},
 		{Method: "GET", Pattern: "/api/community/spaces", Tag: "community", Action: policy.SignedIn, Handler: h.settings,
 			Summary: "The community's space settings (may members create project groups).", Responses: httpx.Answers(200, "Settings", Settings{}, nil)},
 		{Method: "PUT", Pattern: "/api/community/spaces", Tag: "staff", Action: policy.CommunitySettings, Handler: h.saveSettings, Request: Settings{},
@@ -78,10 +88,10 @@ func (h HTTP) Routes() []httpx.Route {
 			Summary:   "Leave a space or withdraw a request.",
 			Responses: httpx.Answers(204, "Left", nil, map[int]string{404: "No such space", 409: "The owner cannot leave"})},
 		{Method: "GET", Pattern: "/api/spaces/{id}/requests", Tag: "spaces", Action: policy.SignedIn, Handler: h.requests,
-			Summary:   "Pending requests to join (space owner, moderators, staff).",
+			Summary:   "Pending requests to join (space owner, moderators, staff; in a customer space, support agents).",
 			Responses: httpx.Answers(200, "Requests", MembershipList{}, map[int]string{403: "Not a space moderator", 404: "No such space"})},
 		{Method: "POST", Pattern: "/api/spaces/{id}/requests/{member}/approve", Tag: "spaces", Action: policy.SignedIn, Handler: h.approve,
-			Summary:   "Approve a request to join (space owner, moderators, staff).",
+			Summary:   "Approve a request to join (space owner, moderators, staff; in a customer space, support agents).",
 			Responses: httpx.Answers(200, "The membership", Membership{}, map[int]string{403: "Not a space moderator", 404: "No such space or request"})},
 	}
 }
@@ -103,7 +113,18 @@ func (h HTTP) mine(w http.ResponseWriter, r *http.Request) {
 
 func (h HTTP) get(w http.ResponseWriter, r *http.Request) {
 	a, err := h.Service.AccessOf(r.Context(), auth.Caller(r), r.PathValue("id"))
-	httpx.Reply(w, r, http.StatusOK, SpaceView{Space: a.Space, Membership: a.Membership, CanPost: a.Post, CanModerate: a.Moderate}, err)
+	httpx.Reply(w, r, http.StatusOK, SpaceView{Space: a.Space, Membership: a.Membership, CanPost: a.Post, CanModerate: a.Moderate,
+		CanAdmit: a.Admit, CanChangeSettings: err == nil && a.MayChangeSettings()}, err)
+}
+
+func (h HTTP) changeSettings(w http.ResponseWriter, r *http.Request) {
+	var c SettingsChange
+	if err := httpx.DecodeJSON(r, &c); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	sp, err := h.Service.ChangeSettings(r.Context(), auth.Caller(r), r.PathValue("id"), c)
+	httpx.Reply(w, r, http.StatusOK, sp, err)
 }
 
 func (h HTTP) join(w http.ResponseWriter, r *http.Request) {

@@ -7,10 +7,12 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"tribune/shared/audit"
 	"tribune/shared/auth"
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
@@ -25,8 +27,17 @@ const (
 	Hidden = "hidden" // unlisted; by invitation only; 404 to everyone else
 )
 
-// Kinds of spaces.
-var Kinds = []string{"general", "customer", "partner", "project"}
+// Kinds of spaces. A customer space holds a customer's support tickets (package
+// tickets): it is private by construction (see CheckPrivacy).
+const (
+	KindGeneral  = "general"
+	KindCustomer = "customer"
+	KindPartner  = "partner"
+	KindProject  = "project"
+)
+
+// Kinds lists them.
+var Kinds = []string{KindGeneral, KindCustomer, KindPartner, KindProject}
 
 // Space roles and membership statuses.
 const (
@@ -55,6 +66,20 @@ type Space struct {
 	Members     int       `json:"members"`
 }
 
+// Customer reports whether the space is a customer space.
+func (sp Space) Customer() bool { return sp.Kind == KindCustomer }
+
+// CheckPrivacy refuses a customer space that anyone could read or join without
+// approval: customer spaces are closed (join by approved request) or hidden (by
+// invitation). Every write of a space's kind or visibility goes through it, in this
+// package and again in the store.
+func CheckPrivacy(kind, visibility string) error {
+	if kind == KindCustomer && visibility != Closed && visibility != Hidden {
+		return ErrCustomerPrivate
+	}
+	return nil
+}
+
 // Membership is one member in one space.
 type Membership struct {
 	SpaceID  string    `json:"spaceId"`
@@ -64,8 +89,10 @@ type Membership struct {
 	JoinedAt time.Time `json:"joinedAt"`
 	// MemberName is the member's display name when they joined, for member lists.
 	MemberName string `json:"memberName,omitempty"`
-	// InvitedBy is who invited the member (invitations only).
-	InvitedBy string `json:"invitedBy,omitempty"`
+	// InvitedBy is who invited the member (invitations only); ApprovedBy who approved
+	// their request.
+	InvitedBy  string `json:"invitedBy,omitempty"`
+	ApprovedBy string `json:"approvedBy,omitempty"`
 	// Space summary, copied so "my spaces" is one query.
 	SpaceName       string `json:"spaceName"`
 	SpaceVisibility string `json:"spaceVisibility"`
@@ -84,12 +111,20 @@ var (
 	ErrNotManager = errs.New(errs.Forbidden, "not_space_moderator", "Only the space's owner and moderators can do this.")
 	ErrNoRequest  = errs.New(errs.NotFound, "join_request_not_found", "There is no such request to join.")
 	ErrOwnerLeave = errs.New(errs.Conflict, "owner_cannot_leave", "The owner cannot leave the space; hand it over first.")
-	ErrCreate     = errs.New(errs.Forbidden, "space_create_forbidden", "Only staff create spaces; members create project groups when the admins allow it.")
+	ErrCreate     = errs.New(errs.Forbidden, "space_create_forbidden", "Only staff create spaces (customer spaces: support agents); members create project groups when the admins allow it.")
 	ErrSpaceRole  = errs.InvalidField("role", "invalid_space_role", "A space role is member or moderator.")
 	ErrOwnerRole  = errs.New(errs.Conflict, "owner_role", "The owner's role does not change.")
 	ErrNotOwner   = errs.New(errs.Forbidden, "not_space_owner", "Only the space's owner and staff change roles.")
 	ErrNoMember   = errs.New(errs.NotFound, "member_not_found", "There is no such member.")
 	ErrNotInSpace = errs.New(errs.NotFound, "space_member_not_found", "That member is not in this space.")
+	// ErrCustomerPrivate: a customer space is never public (issue 9).
+	ErrCustomerPrivate = errs.InvalidField("visibility", "customer_space_private", "A customer space is closed or hidden: only the people support admits see it.")
+	// ErrKindFixed: a space never becomes a customer space nor stops being one.
+	ErrKindFixed = errs.New(errs.Conflict, "customer_kind_fixed", "A space cannot become a customer space or stop being one; create a new space instead.")
+	// ErrNotAdmitter: in a customer space, only support agents admit people.
+	ErrNotAdmitter  = errs.New(errs.Forbidden, "customer_space_admission", "Only support agents bring people into a customer space.")
+	ErrSettingsBy   = errs.New(errs.Forbidden, "space_settings_forbidden", "Only the space's owner and staff change its visibility; only staff change its kind.")
+	ErrSpaceChanged = errs.New(errs.Conflict, "space_changed", "The space changed meanwhile; reload it and try again.")
 )
 
 // Settings are the community's rules about spaces.
@@ -98,14 +133,32 @@ type Settings struct {
 	MembersCreateGroups bool `json:"membersCreateGroups"`
 }
 
-// Store is what spaces need from storage.
+// ErrMembershipChanged is what a store answers when a membership is not as the service
+// read it (another request joined, approved, invited or left meanwhile): nothing was
+// written, and the service answers the membership as it now is.
+var ErrMembershipChanged = errors.New("spaces: the membership changed meanwhile")
+
+// Store is what spaces need from storage. Every count moves in the transaction of the
+// membership that justifies it, conditioned on that membership's state, so repeated
+// and concurrent requests count once.
 type Store interface {
 	// CreateSpace writes a space with its owner's membership.
 	CreateSpace(ctx context.Context, s Space, owner Membership) error
 	// SpaceAndMembership reads a space and (nil if none) a member's membership in one round trip.
 	SpaceAndMembership(ctx context.Context, spaceID, memberID string) (Space, *Membership, error)
-	// SaveMembership writes a membership; becoming active adds one to the space's count.
-	SaveMembership(ctx context.Context, m Membership, countsAsNew bool) error
+	// AddMember makes m an active member and adds one to the space's count, in place of
+	// what it was: from is "" (nothing: joining a public space), StatusPending (an
+	// approved request) or StatusInvited (an accepted invitation), which must still be
+	// there. ErrMembershipChanged, writing nothing, when m is active already or what it
+	// replaces is gone.
+	AddMember(ctx context.Context, m Membership, from string) error
+	// RequestToJoin files a pending request (ErrMembershipChanged when the member
+	// belongs, asked or is invited already).
+	RequestToJoin(ctx context.Context, m Membership) error
+	// SetMemberRole rewrites an active member's role (ErrMembershipChanged once they left).
+	SetMemberRole(ctx context.Context, m Membership) error
+	// DeleteMembership removes a member's membership, request and invitation; the count
+	// goes down only when an active membership was there to delete.
 	DeleteMembership(ctx context.Context, spaceID, memberID string, wasActive bool) error
 	// MySpaces lists a member's memberships (pending requests included).
 	MySpaces(ctx context.Context, memberID string) ([]Membership, error)
@@ -113,15 +166,20 @@ type Store interface {
 	JoinRequests(ctx context.Context, spaceID string) ([]Membership, error)
 	// SpaceMembers lists a space's active members and invitations.
 	SpaceMembers(ctx context.Context, spaceID string) ([]Membership, error)
-	// SpaceDirectory lists public and closed spaces by name.
+	// SpaceDirectory lists listed spaces (public and closed community spaces) by name.
 	SpaceDirectory(ctx context.Context, cursor string, limit int) ([]Space, string, error)
 	// DisplayName returns a member's name (errs.ErrNotFound for an unknown member).
 	DisplayName(ctx context.Context, memberID string) (string, error)
 	// SpaceSettings returns the settings (Settings{} when never saved).
 	SpaceSettings(ctx context.Context) (Settings, error)
 	SaveSpaceSettings(ctx context.Context, st Settings) error
-	// SaveInvitation writes a space invitation with space.invited.
+	// SaveInvitation writes a space invitation with space.invited (ErrMembershipChanged,
+	// writing nothing, when the member is active or invited already).
 	SaveInvitation(ctx context.Context, m Membership, event eventtypes.Envelope) error
+	// UpdateSpace changes a space's visibility and kind (and its directory listing) with
+	// the audit entry, if its kind is still old's (ErrSpaceChanged otherwise); it refuses
+	// what CheckPrivacy refuses.
+	UpdateSpace(ctx context.Context, old Space, visibility, kind string, entry audit.Entry) error
 }
 
 // Service is the spaces use cases.
@@ -163,14 +221,12 @@ func (r *CreateRequest) validate() error {
 		return ErrVisibility
 	}
 	if r.Kind == "" {
-		r.Kind = "general"
+		r.Kind = KindGeneral
 	}
-	for _, k := range Kinds {
-		if k == r.Kind {
-			return nil
-		}
+	if !slices.Contains(Kinds, r.Kind) {
+		return ErrKind
 	}
-	return ErrKind
+	return nil
 }
 
 // Create makes a space owned by its creator: staff create any space, members a
@@ -184,9 +240,16 @@ func (s *Service) Create(ctx context.Context, actor auth.Principal, req CreateRe
 		if err != nil {
 			return Space{}, fmt.Errorf("spaces.Create: %w", err)
 		}
-		if !st.MembersCreateGroups || req.Kind != "project" {
+		if !st.MembersCreateGroups || req.Kind != KindProject {
 			return Space{}, fmt.Errorf("spaces.Create: %w", ErrCreate)
 		}
+	}
+	// A customer space's owner admits its members: support agents create them.
+	if req.Kind == KindCustomer && !policy.Allowed(actor.Roles, policy.TicketsWork) {
+		return Space{}, fmt.Errorf("spaces.Create: %w", ErrCreate)
+	}
+	if err := CheckPrivacy(req.Kind, req.Visibility); err != nil {
+		return Space{}, fmt.Errorf("spaces.Create: %w", err)
 	}
 	name, err := s.Store.DisplayName(ctx, actor.MemberID)
 	if err != nil {
@@ -210,10 +273,29 @@ type Access struct {
 	Read       bool
 	Post       bool
 	Moderate   bool
+	// Staff: the caller acts as staff in this space (every right, without belonging):
+	// community admins and moderators in community spaces; in a customer space, only
+	// those who are both (admins).
+	Staff bool
+	// Admit: the caller may invite people and approve requests to join: the space's
+	// owner, moderators and staff; in a customer space, where whoever is admitted reads
+	// every ticket, support agents (admin, support) only.
+	Admit bool
+}
+
+// staffIn reports whether roles act as staff in a space. In a customer space a
+// community moderator role alone reads nothing, nor does a support role alone (agents
+// work its tickets, not its posts).
+func staffIn(sp Space, roles []string) bool {
+	staff := policy.Allowed(roles, policy.SpacesModerateAll)
+	if sp.Customer() {
+		return staff && policy.Allowed(roles, policy.TicketsWork)
+	}
+	return staff
 }
 
 // AccessOf decides what actor may do in a space; a hidden space is "not found" to
-// anyone who does not belong to it.
+// anyone who does not belong to it, and so is a customer space to visitors.
 func (s *Service) AccessOf(ctx context.Context, actor auth.Principal, spaceID string) (Access, error) {
 	sp, m, err := s.Store.SpaceAndMembership(ctx, spaceID, actor.MemberID)
 	if errors.Is(err, errs.ErrNotFound) {
@@ -222,36 +304,50 @@ func (s *Service) AccessOf(ctx context.Context, actor auth.Principal, spaceID st
 	if err != nil {
 		return Access{}, fmt.Errorf("spaces.AccessOf %s: %w", spaceID, err)
 	}
+	if sp.Customer() && sp.Visibility == Public {
+		// Written before customer spaces were private by construction and not migrated
+		// yet (store.MigrateCustomerSpaces): it behaves as closed all the same.
+		sp.Visibility = Closed
+	}
 	active := m != nil && m.Status == StatusActive
 	invited := m != nil && m.Status == StatusInvited
-	staff := policy.Allowed(actor.Roles, policy.SpacesModerateAll)
-	a := Access{Space: sp, Membership: m}
+	staff := staffIn(sp, actor.Roles)
+	agent := sp.Customer() && policy.Allowed(actor.Roles, policy.TicketsWork)
+	a := Access{Space: sp, Membership: m, Staff: staff}
 	a.Moderate = staff || (active && (m.Role == RoleOwner || m.Role == RoleModerator))
+	a.Admit = a.Moderate
+	if sp.Customer() {
+		a.Admit = agent
+	}
 	a.Read = sp.Visibility == Public || active || staff
 	a.Post = active || staff
-	// The invited see a hidden space's name (to accept), not its content.
-	if sp.Visibility == Hidden && !active && !staff && !invited {
+	// The invited see a hidden space's name (to accept), not its content; so do the
+	// agents who admit people into a customer space. Visitors never learn that a
+	// customer space exists.
+	if (sp.Visibility == Hidden && !active && !staff && !invited && !agent) || (sp.Customer() && actor.MemberID == "") {
 		return Access{}, fmt.Errorf("spaces.AccessOf %s: %w", spaceID, ErrNoSpace)
 	}
 	return a, nil
 }
 
-// Join adds a member to a public space, or files a request to join a closed one.
+// Join adds a member to a public space, accepts an invitation, or files a request to
+// join a closed one (a customer space is never joined without an approval). Joining
+// again, or at the same moment, changes nothing more: the membership is written, and
+// counted, once.
 func (s *Service) Join(ctx context.Context, actor auth.Principal, spaceID string) (Membership, error) {
 	a, err := s.AccessOf(ctx, actor, spaceID)
 	if err != nil {
 		return Membership{}, err
 	}
-	if a.Membership != nil && a.Membership.Status == StatusInvited {
-		m := *a.Membership
-		m.Status, m.JoinedAt = StatusActive, s.Now().UTC()
-		if err := s.Store.SaveMembership(ctx, m, true); err != nil {
-			return Membership{}, fmt.Errorf("spaces.Join: %w", err)
+	now := s.Now().UTC()
+	if cur := a.Membership; cur != nil {
+		if cur.Status == StatusActive || (cur.Status == StatusPending && a.Space.Visibility != Public) {
+			return *cur, nil
 		}
-		return m, nil
-	}
-	if a.Membership != nil {
-		return *a.Membership, nil
+		// An invitation accepted, or a request to a space that became public.
+		m := *cur
+		m.Status, m.JoinedAt = StatusActive, now
+		return s.add(ctx, m, cur.Status, "spaces.Join")
 	}
 	if a.Space.Visibility == Hidden {
 		return Membership{}, fmt.Errorf("spaces.Join: %w", ErrInviteOnly)
@@ -260,25 +356,52 @@ func (s *Service) Join(ctx context.Context, actor auth.Principal, spaceID string
 	if err != nil {
 		return Membership{}, fmt.Errorf("spaces.Join: %w", err)
 	}
-	m := Membership{SpaceID: spaceID, MemberID: actor.MemberID, Role: RoleMember, Status: StatusActive, JoinedAt: s.Now().UTC(),
+	m := Membership{SpaceID: spaceID, MemberID: actor.MemberID, Role: RoleMember, Status: StatusActive, JoinedAt: now,
 		MemberName: name, SpaceName: a.Space.Name, SpaceVisibility: a.Space.Visibility}
-	if a.Space.Visibility == Closed {
+	if a.Space.Visibility != Public {
 		m.Status = StatusPending
+		err := s.Store.RequestToJoin(ctx, m)
+		if errors.Is(err, ErrMembershipChanged) {
+			return s.membershipNow(ctx, spaceID, actor.MemberID, "spaces.Join")
+		}
+		if err != nil {
+			return Membership{}, fmt.Errorf("spaces.Join: %w", err)
+		}
+		return m, nil
 	}
-	if err := s.Store.SaveMembership(ctx, m, m.Status == StatusActive); err != nil {
-		return Membership{}, fmt.Errorf("spaces.Join: %w", err)
+	return s.add(ctx, m, "", "spaces.Join")
+}
+
+// add makes m an active member in place of what it was (from: "" for nothing); when
+// another request got there first, it answers the membership as it now is.
+func (s *Service) add(ctx context.Context, m Membership, from, op string) (Membership, error) {
+	err := s.Store.AddMember(ctx, m, from)
+	if errors.Is(err, ErrMembershipChanged) {
+		return s.membershipNow(ctx, m.SpaceID, m.MemberID, op)
+	}
+	if err != nil {
+		return Membership{}, fmt.Errorf("%s: %w", op, err)
 	}
 	return m, nil
 }
 
-// Approve turns a request to join into a membership (space owner, moderators, staff).
-func (s *Service) Approve(ctx context.Context, actor auth.Principal, spaceID, memberID string) (Membership, error) {
-	a, err := s.AccessOf(ctx, actor, spaceID)
-	if err != nil {
-		return Membership{}, err
+// membershipNow reads a member's membership after a concurrent change.
+func (s *Service) membershipNow(ctx context.Context, spaceID, memberID, op string) (Membership, error) {
+	_, m, err := s.Store.SpaceAndMembership(ctx, spaceID, memberID)
+	if err == nil && m == nil {
+		err = ErrSpaceChanged
 	}
-	if !a.Moderate {
-		return Membership{}, fmt.Errorf("spaces.Approve: %w", ErrNotManager)
+	if err != nil {
+		return Membership{}, fmt.Errorf("%s: %w", op, err)
+	}
+	return *m, nil
+}
+
+// Approve turns a request to join into a membership (space owner, moderators, staff;
+// in a customer space, support agents). Only one approval of a request counts.
+func (s *Service) Approve(ctx context.Context, actor auth.Principal, spaceID, memberID string) (Membership, error) {
+	if _, err := s.admitter(ctx, actor, spaceID); err != nil {
+		return Membership{}, fmt.Errorf("spaces.Approve: %w", err)
 	}
 	_, req, err := s.Store.SpaceAndMembership(ctx, spaceID, memberID)
 	if err != nil {
@@ -287,14 +410,21 @@ func (s *Service) Approve(ctx context.Context, actor auth.Principal, spaceID, me
 	if req == nil || req.Status != StatusPending {
 		return Membership{}, fmt.Errorf("spaces.Approve: %w", ErrNoRequest)
 	}
-	req.Status, req.JoinedAt = StatusActive, s.Now().UTC()
-	if err := s.Store.SaveMembership(ctx, *req, true); err != nil {
+	m := *req
+	m.Status, m.JoinedAt, m.ApprovedBy = StatusActive, s.Now().UTC(), actor.MemberID
+	err = s.Store.AddMember(ctx, m, StatusPending)
+	if errors.Is(err, ErrMembershipChanged) {
+		// Approved (or withdrawn) by someone else meanwhile.
+		err = ErrNoRequest
+	}
+	if err != nil {
 		return Membership{}, fmt.Errorf("spaces.Approve: %w", err)
 	}
-	return *req, nil
+	return m, nil
 }
 
-// Leave removes the actor from a space (or withdraws their request).
+// Leave removes the actor from a space (or withdraws their request). Leaving twice,
+// or twice at once, counts once.
 func (s *Service) Leave(ctx context.Context, actor auth.Principal, spaceID string) error {
 	a, err := s.AccessOf(ctx, actor, spaceID)
 	if err != nil {
@@ -312,14 +442,10 @@ func (s *Service) Leave(ctx context.Context, actor auth.Principal, spaceID strin
 	return nil
 }
 
-// Requests lists who asks to join a space (space owner, moderators, staff).
+// Requests lists who asks to join a space (those who may approve them).
 func (s *Service) Requests(ctx context.Context, actor auth.Principal, spaceID string) ([]Membership, error) {
-	a, err := s.AccessOf(ctx, actor, spaceID)
-	if err != nil {
-		return nil, err
-	}
-	if !a.Moderate {
-		return nil, fmt.Errorf("spaces.Requests: %w", ErrNotManager)
+	if _, err := s.admitter(ctx, actor, spaceID); err != nil {
+		return nil, fmt.Errorf("spaces.Requests: %w", err)
 	}
 	list, err := s.Store.JoinRequests(ctx, spaceID)
 	if err != nil {
@@ -328,22 +454,26 @@ func (s *Service) Requests(ctx context.Context, actor auth.Principal, spaceID st
 	return list, nil
 }
 
-// moderated returns the space's access if the actor moderates it.
-func (s *Service) moderated(ctx context.Context, actor auth.Principal, spaceID string) (Access, error) {
+// admitter returns the space's access if the actor may bring people into it: its
+// owner, moderators and staff; in a customer space, support agents only.
+func (s *Service) admitter(ctx context.Context, actor auth.Principal, spaceID string) (Access, error) {
 	a, err := s.AccessOf(ctx, actor, spaceID)
-	if err != nil {
+	switch {
+	case err != nil:
 		return Access{}, err
-	}
-	if !a.Moderate {
+	case !a.Admit && a.Space.Customer() && a.Moderate:
+		return Access{}, ErrNotAdmitter
+	case !a.Admit:
 		return Access{}, ErrNotManager
 	}
 	return a, nil
 }
 
-// Invite invites a member into a space (its owner, moderators, staff); they are told
-// and join by accepting. Inviting someone already in the space changes nothing.
+// Invite invites a member into a space (those who may approve requests); they are
+// told and join by accepting. Inviting someone already in the space or invited, or
+// twice at once, tells them once.
 func (s *Service) Invite(ctx context.Context, actor auth.Principal, spaceID, memberID string) (Membership, error) {
-	a, err := s.moderated(ctx, actor, spaceID)
+	a, err := s.admitter(ctx, actor, spaceID)
 	if err != nil {
 		return Membership{}, fmt.Errorf("spaces.Invite: %w", err)
 	}
@@ -374,16 +504,21 @@ func (s *Service) Invite(ctx context.Context, actor auth.Principal, spaceID, mem
 	if err != nil {
 		return Membership{}, fmt.Errorf("spaces.Invite: %w", err)
 	}
-	if err := s.Store.SaveInvitation(ctx, m, event); err != nil {
+	err = s.Store.SaveInvitation(ctx, m, event)
+	if errors.Is(err, ErrMembershipChanged) {
+		return s.membershipNow(ctx, spaceID, memberID, "spaces.Invite")
+	}
+	if err != nil {
 		return Membership{}, fmt.Errorf("spaces.Invite: %w", err)
 	}
 	return m, nil
 }
 
-// Members lists a space's members and invitations (anyone who may read the space).
+// Members lists a space's members and invitations (anyone who may read the space, and
+// those who admit people into it).
 func (s *Service) Members(ctx context.Context, actor auth.Principal, spaceID string) ([]Membership, error) {
 	a, err := s.AccessOf(ctx, actor, spaceID)
-	if err == nil && !a.Read {
+	if err == nil && !a.Read && !a.Admit {
 		err = ErrNotMember
 	}
 	if err != nil {
@@ -393,7 +528,7 @@ func (s *Service) Members(ctx context.Context, actor auth.Principal, spaceID str
 	if err != nil {
 		return nil, fmt.Errorf("spaces.Members: %w", err)
 	}
-	if !a.Moderate {
+	if !a.Moderate && !a.Admit {
 		// Only moderators see who is invited.
 		kept := list[:0]
 		for _, m := range list {
@@ -417,7 +552,7 @@ func (s *Service) SetRole(ctx context.Context, actor auth.Principal, spaceID, me
 		return Membership{}, fmt.Errorf("spaces.SetRole: %w", err)
 	}
 	owner := a.Membership != nil && a.Membership.Status == StatusActive && a.Membership.Role == RoleOwner
-	if !owner && !policy.Allowed(actor.Roles, policy.SpacesModerateAll) {
+	if !owner && !a.Staff {
 		return Membership{}, fmt.Errorf("spaces.SetRole: %w", ErrNotOwner)
 	}
 	_, m, err := s.Store.SpaceAndMembership(ctx, spaceID, memberID)
@@ -431,17 +566,75 @@ func (s *Service) SetRole(ctx context.Context, actor auth.Principal, spaceID, me
 		return Membership{}, fmt.Errorf("spaces.SetRole: %w", ErrOwnerRole)
 	}
 	m.Role = role
-	if err := s.Store.SaveMembership(ctx, *m, false); err != nil {
+	// Only while they are still a member: a role never brings back someone who left.
+	err = s.Store.SetMemberRole(ctx, *m)
+	if errors.Is(err, ErrMembershipChanged) {
+		err = ErrNotInSpace
+	}
+	if err != nil {
 		return Membership{}, fmt.Errorf("spaces.SetRole: %w", err)
 	}
 	return *m, nil
 }
 
-// Directory lists the spaces anyone may find (public and closed), by name.
+// MayChangeSettings reports whether the caller changes the space's visibility: its
+// owner and staff, and in a customer space the support agents who run it.
+func (a Access) MayChangeSettings() bool {
+	owner := a.Membership != nil && a.Membership.Status == StatusActive && a.Membership.Role == RoleOwner
+	return owner || a.Staff || (a.Space.Customer() && a.Admit)
+}
+
+// SettingsChange is a space's new visibility and kind.
+type SettingsChange struct {
+	Visibility string `json:"visibility"`
+	Kind       string `json:"kind"`
+}
+
+// ChangeSettings changes a space's visibility (its owner or staff) and kind (staff).
+// A customer space stays closed or hidden, and no space becomes a customer space or
+// stops being one: its members were admitted under other rules, and its tickets must
+// stay private. The change is in the moderation log.
+func (s *Service) ChangeSettings(ctx context.Context, actor auth.Principal, spaceID string, c SettingsChange) (Space, error) {
+	if c.Visibility != Public && c.Visibility != Closed && c.Visibility != Hidden {
+		return Space{}, fmt.Errorf("spaces.ChangeSettings: %w", ErrVisibility)
+	}
+	if !slices.Contains(Kinds, c.Kind) {
+		return Space{}, fmt.Errorf("spaces.ChangeSettings: %w", ErrKind)
+	}
+	a, err := s.AccessOf(ctx, actor, spaceID)
+	if err != nil {
+		return Space{}, fmt.Errorf("spaces.ChangeSettings: %w", err)
+	}
+	sp := a.Space
+	switch {
+	case !a.MayChangeSettings(), c.Kind != sp.Kind && !policy.Allowed(actor.Roles, policy.SpacesCreate):
+		return Space{}, fmt.Errorf("spaces.ChangeSettings: %w", ErrSettingsBy)
+	case (c.Kind == KindCustomer) != sp.Customer():
+		return Space{}, fmt.Errorf("spaces.ChangeSettings: %w", ErrKindFixed)
+	}
+	if err := CheckPrivacy(c.Kind, c.Visibility); err != nil {
+		return Space{}, fmt.Errorf("spaces.ChangeSettings: %w", err)
+	}
+	if c.Visibility == sp.Visibility && c.Kind == sp.Kind {
+		return sp, nil
+	}
+	entry := audit.Entry{At: s.Now().UTC(), ActorID: actor.MemberID, Action: "space.settings", TargetType: "space", TargetID: spaceID,
+		Reason: fmt.Sprintf("%s, %s → %s, %s", sp.Kind, sp.Visibility, c.Kind, c.Visibility)}
+	if err := s.Store.UpdateSpace(ctx, sp, c.Visibility, c.Kind, entry); err != nil {
+		return Space{}, fmt.Errorf("spaces.ChangeSettings: %w", err)
+	}
+	sp.Visibility, sp.Kind = c.Visibility, c.Kind
+	return sp, nil
+}
+
+// Directory lists the spaces anyone may find (public and closed community spaces),
+// by name. Customer spaces are never listed: their names say who the customers are.
 func (s *Service) Directory(ctx context.Context, cursor string) ([]Space, string, error) {
 	list, next, err := s.Store.SpaceDirectory(ctx, cursor, DirectoryPage)
 	if err != nil {
 		return nil, "", fmt.Errorf("spaces.Directory: %w", err)
 	}
+	// Spaces written before they were unlisted (not migrated yet) are left out too.
+	list = slices.DeleteFunc(list, Space.Customer)
 	return list, next, nil
 }

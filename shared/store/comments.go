@@ -160,17 +160,24 @@ func (s *Store) ReactToComment(ctx context.Context, c posts.Comment, memberID, r
 }
 
 // AcceptAnswer implements posts.CommentStore: the question leaves the unanswered list.
+// Accepting the answer already accepted writes nothing (posts.ErrUnchanged): its author
+// is told once.
 func (s *Store) AcceptAnswer(ctx context.Context, postID, commentID string, event eventtypes.Envelope) error {
 	out, err := s.outboxPut(event)
 	if err != nil {
 		return fmt.Errorf("store.AcceptAnswer: %w", err)
 	}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(postID), "POST"),
-		UpdateExpression: aws.String("SET AcceptedAnswer = :c REMOVE GSI1PK, GSI1SK"), ConditionExpression: aws.String("attribute_exists(PK) AND #k = :q"),
+		UpdateExpression:         aws.String("SET AcceptedAnswer = :c REMOVE GSI1PK, GSI1SK"),
+		ConditionExpression:      aws.String("attribute_exists(PK) AND #k = :q AND NOT AcceptedAnswer = :c"),
 		ExpressionAttributeNames: map[string]string{"#k": "Kind"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":c": &types.AttributeValueMemberS{Value: commentID}, ":q": &types.AttributeValueMemberS{Value: posts.KindQuestion}}}}
-	if _, err := s.transact(ctx, []types.TransactWriteItem{update, out}); err != nil {
+	reasons, err := s.transact(ctx, []types.TransactWriteItem{update, out})
+	if conditionFailed(reasons, 0) {
+		return fmt.Errorf("store.AcceptAnswer %s: %w", postID, posts.ErrUnchanged)
+	}
+	if err != nil {
 		return fmt.Errorf("store.AcceptAnswer %s: %w", postID, err)
 	}
 	return nil
@@ -214,7 +221,12 @@ func (s *Store) DeleteComment(ctx context.Context, c posts.Comment, entry audit.
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":t": &types.AttributeValueMemberBOOL{Value: true}, ":e": &types.AttributeValueMemberS{Value: ""}}}}
 	items := []types.TransactWriteItem{update, s.postCount(c.PostID, -1), log, s.queueDelete(c.ID)}
-	if _, err := s.transact(ctx, items); err != nil {
+	reasons, err := s.transact(ctx, items)
+	if conditionFailed(reasons, 0) {
+		// Deleted by another request meanwhile: counted and logged once, there.
+		return fmt.Errorf("store.DeleteComment %s: %w", c.ID, posts.ErrUnchanged)
+	}
+	if err != nil {
 		return fmt.Errorf("store.DeleteComment %s: %w", c.ID, err)
 	}
 	return nil
@@ -227,14 +239,18 @@ func (s *Store) SetCommentHidden(ctx context.Context, c posts.Comment, hidden bo
 		return fmt.Errorf("store.SetCommentHidden: %w", err)
 	}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(c.PostID), commentSK(c)),
-		UpdateExpression: aws.String("SET #Hidden = :h"), ConditionExpression: aws.String("attribute_exists(PK)"),
+		UpdateExpression: aws.String("SET #Hidden = :h"), ConditionExpression: aws.String("attribute_exists(PK) AND NOT #Hidden = :h"),
 		ExpressionAttributeNames:  namesIn("#Hidden"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":h": &types.AttributeValueMemberBOOL{Value: hidden}}}}
 	items := []types.TransactWriteItem{update, log}
 	if hidden {
 		items = append(items, s.queueDelete(c.ID))
 	}
-	if _, err := s.transact(ctx, items); err != nil {
+	reasons, err := s.transact(ctx, items)
+	if conditionFailed(reasons, 0) {
+		return fmt.Errorf("store.SetCommentHidden %s: %w", c.ID, posts.ErrUnchanged)
+	}
+	if err != nil {
 		return fmt.Errorf("store.SetCommentHidden %s: %w", c.ID, err)
 	}
 	return nil

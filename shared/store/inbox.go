@@ -33,14 +33,19 @@ type notificationItem struct {
 	ExpiresAt int64
 }
 
-// PutNotification implements notifications.InboxStore.
+// PutNotification implements notifications.InboxStore: only if absent, so that a
+// repeated delivery neither duplicates it nor makes it unread again.
 func (s *Store) PutNotification(ctx context.Context, n notifications.Notification, expires time.Time) error {
+	n.DeliveredAt = time.Now().UTC()
 	item, err := attributevalue.MarshalMap(notificationItem{PK: inboxPK(n.MemberID), SK: n.At.UTC().Format(time.RFC3339Nano) + "#" + n.ID,
 		Type: typeNotification, Notification: n, ExpiresAt: expires.Unix()})
 	if err != nil {
 		return fmt.Errorf("store.PutNotification: %w", err)
 	}
-	if _, err := s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: item}); err != nil {
+	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: item,
+		ConditionExpression: aws.String("attribute_not_exists(PK)")})
+	var exists *types.ConditionalCheckFailedException
+	if err != nil && !errors.As(err, &exists) {
 		return fmt.Errorf("store.PutNotification %s: %w", n.ID, err)
 	}
 	return nil
@@ -87,13 +92,20 @@ func (s *Store) Inbox(ctx context.Context, memberID, cursor string, limit int) (
 	return list, next, seen, nil
 }
 
-// MarkRead implements notifications.InboxStore.
+// MarkRead implements notifications.InboxStore: the mark only moves forward (SeenNanos,
+// a number, orders what SeenAt's text would not), so a slow request never makes read
+// notifications unread again.
 func (s *Store) MarkRead(ctx context.Context, memberID string, at time.Time) error {
-	item, err := attributevalue.MarshalMap(map[string]any{AttrPK: inboxPK(memberID), AttrSK: skInboxSeen, AttrType: typeInboxSeen, "SeenAt": at.UTC()})
+	item, err := attributevalue.MarshalMap(map[string]any{AttrPK: inboxPK(memberID), AttrSK: skInboxSeen, AttrType: typeInboxSeen,
+		"SeenAt": at.UTC(), "SeenNanos": at.UnixNano()})
 	if err != nil {
 		return fmt.Errorf("store.MarkRead: %w", err)
 	}
-	if _, err := s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: item}); err != nil {
+	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: item,
+		ConditionExpression:       aws.String("attribute_not_exists(SeenNanos) OR SeenNanos < :n"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberN{Value: fmt.Sprint(at.UnixNano())}}})
+	var later *types.ConditionalCheckFailedException
+	if err != nil && !errors.As(err, &later) {
 		return fmt.Errorf("store.MarkRead %s: %w", memberID, err)
 	}
 	return nil

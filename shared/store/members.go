@@ -531,8 +531,14 @@ func (s *Store) ModerateMember(ctx context.Context, memberID, status string, unt
 		expr = "SET #s = :s, SuspendedUntil = :u"
 		values[":u"] = &types.AttributeValueMemberN{Value: epoch(*until)}
 	}
+	// A ban or a reinstatement happens once: repeating it writes no second audit entry.
+	// A suspension may be repeated: it sets a new end.
+	cond := "attribute_exists(PK)"
+	if status != members.StatusSuspended {
+		cond += " AND NOT #s = :s"
+	}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
-		UpdateExpression: aws.String(expr), ConditionExpression: aws.String("attribute_exists(PK)"),
+		UpdateExpression: aws.String(expr), ConditionExpression: aws.String(cond),
 		ExpressionAttributeNames: map[string]string{"#s": "Status"}, ExpressionAttributeValues: values}}
 	log, err := s.auditPut(entry)
 	if err != nil {
@@ -540,7 +546,8 @@ func (s *Store) ModerateMember(ctx context.Context, memberID, status string, unt
 	}
 	reasons, err := s.transact(ctx, []types.TransactWriteItem{update, log})
 	if conditionFailed(reasons, 0) {
-		return members.Member{}, fmt.Errorf("store.ModerateMember %s: %w", memberID, errs.ErrNotFound)
+		// Unknown (ErrNotFound), or in that status already: the member as they are.
+		return s.GetMember(ctx, memberID)
 	}
 	if err != nil {
 		return members.Member{}, fmt.Errorf("store.ModerateMember %s: %w", memberID, err)

@@ -148,12 +148,25 @@ func namesIn(expr string) map[string]string {
 
 // postUpdate builds an update of a post item.
 func (s *Store) postUpdate(postID, expr string, values map[string]types.AttributeValue) types.TransactWriteItem {
-	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(postID), "POST"),
-		UpdateExpression: aws.String(expr), ConditionExpression: aws.String("attribute_exists(PK)"),
-		ExpressionAttributeNames: namesIn(expr), ExpressionAttributeValues: values}}
+	return s.postUpdateIf(postID, expr, "", values)
 }
 
-// moderate runs a moderator's change with its audit entry and events.
+// postUpdateIf builds an update of a post item that happens only if the post exists
+// and meets condition (none when empty).
+func (s *Store) postUpdateIf(postID, expr, condition string, values map[string]types.AttributeValue) types.TransactWriteItem {
+	cond := "attribute_exists(PK)"
+	if condition != "" {
+		cond += " AND " + condition
+	}
+	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(postID), "POST"),
+		UpdateExpression: aws.String(expr), ConditionExpression: aws.String(cond),
+		ExpressionAttributeNames: namesIn(expr + " " + condition), ExpressionAttributeValues: values}}
+}
+
+// moderate runs a moderator's change with its audit entry and events. The change is
+// items[0], conditioned on the content not being in the asked state already: when that
+// condition fails (a repeat, or the same action at the same moment), nothing is
+// written, no entry, no event, and moderate answers posts.ErrUnchanged.
 func (s *Store) moderate(ctx context.Context, op string, entry audit.Entry, events []eventtypes.Envelope, items ...types.TransactWriteItem) error {
 	log, err := s.auditPut(entry)
 	if err != nil {
@@ -163,7 +176,11 @@ func (s *Store) moderate(ctx context.Context, op string, entry audit.Entry, even
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
-	if _, err := s.transact(ctx, append(append(items, log), outs...)); err != nil {
+	reasons, err := s.transact(ctx, append(append(items, log), outs...))
+	if conditionFailed(reasons, 0) {
+		return fmt.Errorf("%s %s: %w", op, entry.TargetID, posts.ErrUnchanged)
+	}
+	if err != nil {
 		return fmt.Errorf("%s %s: %w", op, entry.TargetID, err)
 	}
 	return nil
@@ -172,7 +189,7 @@ func (s *Store) moderate(ctx context.Context, op string, entry audit.Entry, even
 // SetPostHidden implements posts.ModerationStore.
 func (s *Store) SetPostHidden(ctx context.Context, p posts.Post, hidden bool, entry audit.Entry, event eventtypes.Envelope) error {
 	sum := p.Summary()
-	update := s.postUpdate(p.ID, "SET #Hidden = :h", map[string]types.AttributeValue{":h": &types.AttributeValueMemberBOOL{Value: hidden}})
+	update := s.postUpdateIf(p.ID, "SET #Hidden = :h", "NOT #Hidden = :h", map[string]types.AttributeValue{":h": &types.AttributeValueMemberBOOL{Value: hidden}})
 	items := []types.TransactWriteItem{update}
 	if hidden {
 		items = append(append(items, s.entryDeletes(sum)...), s.queueDelete(p.ID))
@@ -189,7 +206,7 @@ func (s *Store) SetPostHidden(ctx context.Context, p posts.Post, hidden bool, en
 // SetLocked implements posts.ModerationStore.
 func (s *Store) SetLocked(ctx context.Context, postID string, locked bool, entry audit.Entry) error {
 	return s.moderate(ctx, "store.SetLocked", entry, nil,
-		s.postUpdate(postID, "SET #Locked = :l", map[string]types.AttributeValue{":l": &types.AttributeValueMemberBOOL{Value: locked}}))
+		s.postUpdateIf(postID, "SET #Locked = :l", "NOT #Locked = :l", map[string]types.AttributeValue{":l": &types.AttributeValueMemberBOOL{Value: locked}}))
 }
 
 // MovePost implements posts.ModerationStore: the post changes space, its entries move
@@ -199,12 +216,14 @@ func (s *Store) MovePost(ctx context.Context, p posts.Post, toID, toName string,
 	p.SpaceID, p.SpaceName = toID, toName
 	gsiPK, _ := listing(p)
 	expr := "SET SpaceID = :s, SpaceName = :n"
-	values := map[string]types.AttributeValue{":s": &types.AttributeValueMemberS{Value: toID}, ":n": &types.AttributeValueMemberS{Value: toName}}
+	values := map[string]types.AttributeValue{":s": &types.AttributeValueMemberS{Value: toID}, ":n": &types.AttributeValueMemberS{Value: toName},
+		":from": &types.AttributeValueMemberS{Value: before.SpaceID}}
 	if gsiPK != "" {
 		expr += ", GSI1PK = :g"
 		values[":g"] = &types.AttributeValueMemberS{Value: gsiPK}
 	}
-	items := []types.TransactWriteItem{s.postUpdate(p.ID, expr, values)}
+	// Only from the space it was read in: a second move of the same post waits for none.
+	items := []types.TransactWriteItem{s.postUpdateIf(p.ID, expr, "SpaceID = :from", values)}
 	if !p.Hidden && !p.Deleted {
 		puts, err := s.entryPuts(p.Summary())
 		if err != nil {
@@ -315,7 +334,7 @@ func (s *Store) History(ctx context.Context, postID string) ([]posts.Revision, e
 
 // DeletePost implements posts.EditStore.
 func (s *Store) DeletePost(ctx context.Context, p posts.Post, entry audit.Entry, event eventtypes.Envelope) error {
-	update := s.postUpdate(p.ID, "SET #Deleted = :t, #Body = :e, HTML = :e REMOVE GSI1PK, GSI1SK", map[string]types.AttributeValue{
+	update := s.postUpdateIf(p.ID, "SET #Deleted = :t, #Body = :e, HTML = :e REMOVE GSI1PK, GSI1SK", "NOT #Deleted = :t", map[string]types.AttributeValue{
 		":t": &types.AttributeValueMemberBOOL{Value: true}, ":e": &types.AttributeValueMemberS{Value: ""}})
 	items := []types.TransactWriteItem{update, s.queueDelete(p.ID)}
 	if !p.Hidden {

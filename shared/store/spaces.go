@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"tribune/shared/audit"
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
 	"tribune/shared/spaces"
@@ -49,11 +50,19 @@ type spaceItem struct {
 
 func newSpaceItem(sp spaces.Space) spaceItem {
 	it := spaceItem{PK: spacePK(sp.ID), SK: skSpace, Type: typeSpace, Space: sp}
-	if sp.Visibility != spaces.Hidden {
-		it.GSI1PK, it.GSI1SK = spaceDirectoryPK, strings.ToLower(sp.Name)+"#"+sp.ID
+	if listed(sp.Kind, sp.Visibility) {
+		it.GSI1PK, it.GSI1SK = spaceDirectoryPK, directorySK(sp)
 	}
 	return it
 }
+
+// listed reports whether the directory lists a space: public and closed community
+// spaces; never hidden ones, never customer spaces (their names say who the customers are).
+func listed(kind, visibility string) bool {
+	return visibility != spaces.Hidden && kind != spaces.KindCustomer
+}
+
+func directorySK(sp spaces.Space) string { return strings.ToLower(sp.Name) + "#" + sp.ID }
 
 type spaceMemberItem struct {
 	PK, SK, Type string
@@ -73,8 +82,11 @@ func (s *Store) spaceCount(spaceID string, delta int) types.TransactWriteItem {
 		ExpressionAttributeValues: map[string]types.AttributeValue{":d": &types.AttributeValueMemberN{Value: fmt.Sprint(delta)}}}}
 }
 
-// CreateSpace implements spaces.Store.
+// CreateSpace implements spaces.Store; it refuses a space spaces.CheckPrivacy refuses.
 func (s *Store) CreateSpace(ctx context.Context, sp spaces.Space, owner spaces.Membership) error {
+	if err := spaces.CheckPrivacy(sp.Kind, sp.Visibility); err != nil {
+		return fmt.Errorf("store.CreateSpace: %w", err)
+	}
 	put, err := s.put(newSpaceItem(sp), "attribute_not_exists(PK)")
 	if err != nil {
 		return fmt.Errorf("store.CreateSpace: %w", err)
@@ -96,9 +108,10 @@ func spaceKeys(spaceID, memberID string) []map[string]types.AttributeValue {
 }
 
 // SpaceAndMembership implements spaces.Store: the space, and the member's membership
-// or request, in one BatchGetItem.
+// or request, as prefetched with the session or in one TransactGetItems (never half of
+// a concurrent join, approval or acceptance).
 func (s *Store) SpaceAndMembership(ctx context.Context, spaceID, memberID string) (spaces.Space, *spaces.Membership, error) {
-	items, err := s.readKeys(ctx, "store.SpaceAndMembership", spaceKeys(spaceID, memberID))
+	items, err := s.readKeysTogether(ctx, "store.SpaceAndMembership", spaceKeys(spaceID, memberID))
 	if err != nil {
 		return spaces.Space{}, nil, err
 	}
@@ -128,36 +141,96 @@ func (s *Store) SpaceAndMembership(ctx context.Context, spaceID, memberID string
 	return *sp, m, nil
 }
 
-// SaveMembership implements spaces.Store: an approved request or an accepted
-// invitation replaces the request or invitation item.
-func (s *Store) SaveMembership(ctx context.Context, m spaces.Membership, countsAsNew bool) error {
-	put, err := s.membershipPut(m)
+func (s *Store) membershipDelete(spaceID, sk, condition string) types.TransactWriteItem {
+	d := &types.Delete{TableName: aws.String(s.Table), Key: key(spacePK(spaceID), sk)}
+	if condition != "" {
+		d.ConditionExpression = aws.String(condition)
+	}
+	return types.TransactWriteItem{Delete: d}
+}
+
+func (s *Store) membershipAbsent(spaceID, sk string) types.TransactWriteItem {
+	return types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{TableName: aws.String(s.Table), Key: key(spacePK(spaceID), sk),
+		ConditionExpression: aws.String("attribute_not_exists(PK)")}}
+}
+
+// membershipChanged maps a cancelled membership transaction to
+// spaces.ErrMembershipChanged when one of its conditions failed.
+func membershipChanged(op string, reasons []types.CancellationReason, err error) error {
+	for i := range reasons {
+		if conditionFailed(reasons, i) {
+			return fmt.Errorf("%s: %w", op, spaces.ErrMembershipChanged)
+		}
+	}
 	if err != nil {
-		return fmt.Errorf("store.SaveMembership: %w", err)
-	}
-	items := []types.TransactWriteItem{put}
-	if countsAsNew {
-		items = append(items, s.spaceCount(m.SpaceID, 1),
-			types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(spacePK(m.SpaceID), "REQUEST#"+m.MemberID)}},
-			types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(spacePK(m.SpaceID), "INVITED#"+m.MemberID)}})
-	}
-	if _, err := s.transact(ctx, items); err != nil {
-		return fmt.Errorf("store.SaveMembership %s %s: %w", m.SpaceID, m.MemberID, err)
+		return fmt.Errorf("%s: %w", op, err)
 	}
 	return nil
 }
 
-// DeleteMembership implements spaces.Store.
+// AddMember implements spaces.Store: the membership is put only if absent, what it
+// replaces is deleted only if present, and the count moves with them, in one
+// transaction: however many requests join, approve or accept at once, one counts.
+func (s *Store) AddMember(ctx context.Context, m spaces.Membership, from string) error {
+	put, err := s.membershipPut(m)
+	if err != nil {
+		return fmt.Errorf("store.AddMember: %w", err)
+	}
+	put.Put.ConditionExpression = aws.String("attribute_not_exists(PK)")
+	request, invited := "", ""
+	switch from {
+	case spaces.StatusPending:
+		request = "attribute_exists(PK)"
+	case spaces.StatusInvited:
+		invited = "attribute_exists(PK)"
+	}
+	items := []types.TransactWriteItem{put, s.spaceCount(m.SpaceID, 1),
+		s.membershipDelete(m.SpaceID, "REQUEST#"+m.MemberID, request), s.membershipDelete(m.SpaceID, "INVITED#"+m.MemberID, invited)}
+	reasons, err := s.transact(ctx, items)
+	return membershipChanged("store.AddMember "+m.SpaceID+" "+m.MemberID, reasons, err)
+}
+
+// RequestToJoin implements spaces.Store.
+func (s *Store) RequestToJoin(ctx context.Context, m spaces.Membership) error {
+	put, err := s.membershipPut(m)
+	if err != nil {
+		return fmt.Errorf("store.RequestToJoin: %w", err)
+	}
+	put.Put.ConditionExpression = aws.String("attribute_not_exists(PK)")
+	items := []types.TransactWriteItem{put, s.membershipAbsent(m.SpaceID, "MEMBER#"+m.MemberID), s.membershipAbsent(m.SpaceID, "INVITED#"+m.MemberID)}
+	reasons, err := s.transact(ctx, items)
+	return membershipChanged("store.RequestToJoin "+m.SpaceID+" "+m.MemberID, reasons, err)
+}
+
+// SetMemberRole implements spaces.Store.
+func (s *Store) SetMemberRole(ctx context.Context, m spaces.Membership) error {
+	put, err := s.membershipPut(m)
+	if err != nil {
+		return fmt.Errorf("store.SetMemberRole: %w", err)
+	}
+	put.Put.ConditionExpression = aws.String("attribute_exists(PK)")
+	reasons, err := s.transact(ctx, []types.TransactWriteItem{put})
+	return membershipChanged("store.SetMemberRole "+m.SpaceID+" "+m.MemberID, reasons, err)
+}
+
+// DeleteMembership implements spaces.Store. An active membership is deleted only if it
+// is still there, with the count: a second leave (or two at once) takes nothing more off.
 func (s *Store) DeleteMembership(ctx context.Context, spaceID, memberID string, wasActive bool) error {
 	items := []types.TransactWriteItem{
-		{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(spacePK(spaceID), "MEMBER#"+memberID)}},
-		{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(spacePK(spaceID), "REQUEST#"+memberID)}},
-		{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(spacePK(spaceID), "INVITED#"+memberID)}},
+		s.membershipDelete(spaceID, "MEMBER#"+memberID, ""),
+		s.membershipDelete(spaceID, "REQUEST#"+memberID, ""),
+		s.membershipDelete(spaceID, "INVITED#"+memberID, ""),
 	}
 	if wasActive {
+		items[0].Delete.ConditionExpression = aws.String("attribute_exists(PK)")
 		items = append(items, s.spaceCount(spaceID, -1))
 	}
-	if _, err := s.transact(ctx, items); err != nil {
+	reasons, err := s.transact(ctx, items)
+	if wasActive && conditionFailed(reasons, 0) {
+		// Someone (this member, in another request) left already.
+		return nil
+	}
+	if err != nil {
 		return fmt.Errorf("store.DeleteMembership %s %s: %w", spaceID, memberID, err)
 	}
 	return nil
@@ -225,20 +298,52 @@ func (s *Store) SpaceMembers(ctx context.Context, spaceID string) ([]spaces.Memb
 	return append(active, invited...), nil
 }
 
-// SaveInvitation implements spaces.Store.
+// SaveInvitation implements spaces.Store: the invitation and its event only if the
+// member is neither in the space nor invited, so two invitations at once tell them once.
 func (s *Store) SaveInvitation(ctx context.Context, m spaces.Membership, event eventtypes.Envelope) error {
 	put, err := s.membershipPut(m)
 	if err != nil {
 		return fmt.Errorf("store.SaveInvitation: %w", err)
 	}
+	put.Put.ConditionExpression = aws.String("attribute_not_exists(PK)")
 	out, err := s.outboxPut(event)
 	if err != nil {
 		return fmt.Errorf("store.SaveInvitation: %w", err)
 	}
 	// An invitation answers a pending request too: the request goes.
-	del := types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(spacePK(m.SpaceID), "REQUEST#"+m.MemberID)}}
-	if _, err := s.transact(ctx, []types.TransactWriteItem{put, del, out}); err != nil {
-		return fmt.Errorf("store.SaveInvitation %s %s: %w", m.SpaceID, m.MemberID, err)
+	items := []types.TransactWriteItem{put, s.membershipAbsent(m.SpaceID, "MEMBER#"+m.MemberID),
+		s.membershipDelete(m.SpaceID, "REQUEST#"+m.MemberID, ""), out}
+	reasons, err := s.transact(ctx, items)
+	return membershipChanged("store.SaveInvitation "+m.SpaceID+" "+m.MemberID, reasons, err)
+}
+
+// UpdateSpace implements spaces.Store: visibility, kind and directory listing change
+// together, only if the kind is still the one the service checked.
+func (s *Store) UpdateSpace(ctx context.Context, old spaces.Space, visibility, kind string, entry audit.Entry) error {
+	if err := spaces.CheckPrivacy(kind, visibility); err != nil {
+		return fmt.Errorf("store.UpdateSpace: %w", err)
+	}
+	values := map[string]types.AttributeValue{":v": &types.AttributeValueMemberS{Value: visibility},
+		":k": &types.AttributeValueMemberS{Value: kind}, ":old": &types.AttributeValueMemberS{Value: old.Kind}}
+	expr := "SET Visibility = :v, #k = :k REMOVE GSI1PK, GSI1SK"
+	if listed(kind, visibility) {
+		expr = "SET Visibility = :v, #k = :k, GSI1PK = :g, GSI1SK = :gs"
+		values[":g"] = &types.AttributeValueMemberS{Value: spaceDirectoryPK}
+		values[":gs"] = &types.AttributeValueMemberS{Value: directorySK(old)}
+	}
+	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(spacePK(old.ID), skSpace),
+		UpdateExpression: aws.String(expr), ConditionExpression: aws.String("attribute_exists(PK) AND #k = :old"),
+		ExpressionAttributeNames: map[string]string{"#k": "Kind"}, ExpressionAttributeValues: values}}
+	log, err := s.auditPut(entry)
+	if err != nil {
+		return fmt.Errorf("store.UpdateSpace: %w", err)
+	}
+	reasons, err := s.transact(ctx, []types.TransactWriteItem{update, log})
+	if conditionFailed(reasons, 0) {
+		return fmt.Errorf("store.UpdateSpace %s: %w", old.ID, spaces.ErrSpaceChanged)
+	}
+	if err != nil {
+		return fmt.Errorf("store.UpdateSpace %s: %w", old.ID, err)
 	}
 	return nil
 }

@@ -28,6 +28,7 @@ type API interface {
 	Query(context.Context, *dynamodb.QueryInput, ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
 	TransactWriteItems(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
 	BatchGetItem(context.Context, *dynamodb.BatchGetItemInput, ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error)
+	TransactGetItems(context.Context, *dynamodb.TransactGetItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactGetItemsOutput, error)
 	BatchWriteItem(context.Context, *dynamodb.BatchWriteItemInput, ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error)
 }
 
@@ -108,14 +109,46 @@ func (s *Store) put(item any, condition string) (types.TransactWriteItem, error)
 	return types.TransactWriteItem{Put: p}, nil
 }
 
+// conflictRetries bounds how often a transaction runs again after losing to another
+// one on the same item.
+const conflictRetries = 5
+
 // transact runs a transaction; on cancellation it returns the reasons, one per item.
+// A transaction cancelled only because another one was writing one of its items
+// (TransactionConflict: DynamoDB answers so under contention; DynamoDB Local queues
+// instead) wrote nothing, so it runs again, a few times, with its conditions evaluated
+// afresh; a failed condition is returned at once.
 func (s *Store) transact(ctx context.Context, items []types.TransactWriteItem) ([]types.CancellationReason, error) {
-	_, err := s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
-	var canceled *types.TransactionCanceledException
-	if errors.As(err, &canceled) {
-		return canceled.CancellationReasons, err
+	for attempt := 1; ; attempt++ {
+		_, err := s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+		var canceled *types.TransactionCanceledException
+		if !errors.As(err, &canceled) {
+			return nil, err
+		}
+		if attempt == conflictRetries || !onlyConflicts(canceled.CancellationReasons) {
+			return canceled.CancellationReasons, err
+		}
+		select {
+		case <-ctx.Done():
+			return canceled.CancellationReasons, err
+		case <-time.After(time.Duration(attempt*attempt) * 5 * time.Millisecond):
+		}
 	}
-	return nil, err
+}
+
+// onlyConflicts reports whether a cancellation is due to concurrent transactions alone.
+func onlyConflicts(reasons []types.CancellationReason) bool {
+	conflict := false
+	for _, r := range reasons {
+		switch aws.ToString(r.Code) {
+		case "TransactionConflict":
+			conflict = true
+		case "", "None":
+		default:
+			return false
+		}
+	}
+	return conflict
 }
 
 // conditionFailed reports whether reason i of a cancellation is a failed condition.
@@ -193,17 +226,7 @@ func keyName(k map[string]types.AttributeValue) string {
 // readKeys reads items by key: from what the request prefetched with its session when
 // it has them all (see package prefetch), otherwise in one consistent BatchGetItem.
 func (s *Store) readKeys(ctx context.Context, op string, keys []map[string]types.AttributeValue) ([]map[string]types.AttributeValue, error) {
-	names := make([]string, len(keys))
-	for i, k := range keys {
-		names[i] = keyName(k)
-	}
-	if got, ok := prefetch.From(ctx).Take(names...); ok {
-		items := make([]map[string]types.AttributeValue, 0, len(got))
-		for _, g := range got {
-			if item, _ := g.(map[string]types.AttributeValue); item != nil {
-				items = append(items, item)
-			}
-		}
+	if items, ok := prefetched(ctx, keys); ok {
 		return items, nil
 	}
 	out, err := s.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
@@ -215,6 +238,58 @@ func (s *Store) readKeys(ctx context.Context, op string, keys []map[string]types
 		return nil, fmt.Errorf("%s: throttled, keys left unprocessed", op)
 	}
 	return out.Responses[s.Table], nil
+}
+
+// prefetched returns the items of keys the request fetched with its session, if it
+// fetched them all (see package prefetch).
+func prefetched(ctx context.Context, keys []map[string]types.AttributeValue) ([]map[string]types.AttributeValue, bool) {
+	names := make([]string, len(keys))
+	for i, k := range keys {
+		names[i] = keyName(k)
+	}
+	got, ok := prefetch.From(ctx).Take(names...)
+	if !ok {
+		return nil, false
+	}
+	items := make([]map[string]types.AttributeValue, 0, len(got))
+	for _, g := range got {
+		if item, _ := g.(map[string]types.AttributeValue); item != nil {
+			items = append(items, item)
+		}
+	}
+	return items, true
+}
+
+// readKeysTogether reads items as readKeys does, but, when they were not prefetched,
+// in one TransactGetItems: it never sees half of a concurrent transaction (a
+// BatchGetItem may read one item before a transaction and another after it, and miss a
+// membership that was an invitation a moment ago and a member the next).
+func (s *Store) readKeysTogether(ctx context.Context, op string, keys []map[string]types.AttributeValue) ([]map[string]types.AttributeValue, error) {
+	if items, ok := prefetched(ctx, keys); ok {
+		return items, nil
+	}
+	gets := make([]types.TransactGetItem, len(keys))
+	for i, k := range keys {
+		gets[i] = types.TransactGetItem{Get: &types.Get{TableName: aws.String(s.Table), Key: k}}
+	}
+	for attempt := 1; ; attempt++ {
+		out, err := s.DB.TransactGetItems(ctx, &dynamodb.TransactGetItemsInput{TransactItems: gets})
+		var canceled *types.TransactionCanceledException
+		if errors.As(err, &canceled) && attempt < conflictRetries && onlyConflicts(canceled.CancellationReasons) {
+			time.Sleep(time.Duration(attempt*attempt) * 5 * time.Millisecond)
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", op, err)
+		}
+		items := make([]map[string]types.AttributeValue, 0, len(out.Responses))
+		for _, r := range out.Responses {
+			if len(r.Item) > 0 {
+				items = append(items, r.Item)
+			}
+		}
+		return items, nil
+	}
 }
 
 // prefetchKeys are the keys a request announced it reads first (package prefetch).

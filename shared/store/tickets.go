@@ -64,24 +64,30 @@ func bodyless(t tickets.Ticket) tickets.Ticket {
 	return t
 }
 
-// nextTicketNumber takes the next ticket number (a number lost to a failed write is
-// skipped, never reused).
-func (s *Store) nextTicketNumber(ctx context.Context) (int64, error) {
-	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(counterPK("tickets"), "SEQ"),
-		UpdateExpression:          aws.String("SET #t = :type ADD Seq :one"),
-		ExpressionAttributeNames:  map[string]string{"#t": AttrType},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":one": &types.AttributeValueMemberN{Value: "1"}, ":type": &types.AttributeValueMemberS{Value: "Sequence"}},
-		ReturnValues:              types.ReturnValueUpdatedNew})
-	if err != nil {
-		return 0, fmt.Errorf("store.nextTicketNumber: %w", err)
+// ticketNumberRetries bounds how often opening a ticket takes the next number again
+// after another ticket took it first.
+const ticketNumberRetries = 20
+
+// ticketSeq reads how many ticket numbers are taken (0 before the first ticket).
+func (s *Store) ticketSeq(ctx context.Context) (int64, error) {
+	var it struct{ Seq int64 }
+	err := s.get(ctx, "store.ticketSeq", counterPK("tickets"), "SEQ", time.Now(), &it)
+	if errors.Is(err, errs.ErrNotFound) {
+		return 0, nil
 	}
-	n, ok := out.Attributes["Seq"].(*types.AttributeValueMemberN)
-	if !ok {
-		return 0, errors.New("store.nextTicketNumber: no sequence returned")
-	}
-	// Numbers start at 1001, so the first ticket does not look like the only one.
-	v, err := strconv.ParseInt(n.Value, 10, 64)
-	return 1000 + v, err
+	return it.Seq, err
+}
+
+// ticketSeqUpdate takes number seen+1 for the ticket of the same transaction, if
+// nobody took it first: numbers go up by one with each ticket written, never skipped
+// nor shared.
+func (s *Store) ticketSeqUpdate(seen int64) types.TransactWriteItem {
+	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(counterPK("tickets"), "SEQ"),
+		UpdateExpression: aws.String("SET #t = :type, Seq = :next"), ConditionExpression: aws.String("attribute_not_exists(Seq) OR Seq = :seen"),
+		ExpressionAttributeNames: map[string]string{"#t": AttrType},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":type": &types.AttributeValueMemberS{Value: "Sequence"},
+			":next": &types.AttributeValueMemberN{Value: strconv.FormatInt(seen+1, 10)},
+			":seen": &types.AttributeValueMemberN{Value: strconv.FormatInt(seen, 10)}}}}
 }
 
 // ticketEntries are the writes that keep a ticket's indexes in step with its state:
@@ -143,37 +149,47 @@ func autoClose(t tickets.Ticket) (time.Time, bool) {
 	return *t.AutoCloseAt, true
 }
 
-// CreateTicket implements tickets.Store.
+// CreateTicket implements tickets.Store: the ticket takes the next number in the
+// transaction that writes it, so a refused or failed write takes none; when another
+// ticket took that number first, it tries the next one.
 func (s *Store) CreateTicket(ctx context.Context, t *tickets.Ticket, ack *tickets.Reply, events func(number int64) ([]eventtypes.Envelope, error)) error {
-	number, err := s.nextTicketNumber(ctx)
-	if err != nil {
-		return err
+	for range ticketNumberRetries {
+		seen, err := s.ticketSeq(ctx)
+		if err != nil {
+			return err
+		}
+		// Numbers start at 1001, so the first ticket does not look like the only one.
+		evs, err := events(1000 + seen + 1)
+		if err != nil {
+			return fmt.Errorf("store.CreateTicket: %w", err)
+		}
+		canonical, err := s.put(ticketItem{PK: ticketPK(t.ID), SK: "TICKET", Type: typeTicket, Ticket: *t}, "attribute_not_exists(PK)")
+		if err != nil {
+			return fmt.Errorf("store.CreateTicket: %w", err)
+		}
+		reply, err := s.put(ticketReplyItem{PK: ticketPK(t.ID), SK: replySK(*ack), Type: typeTicketReply, Reply: *ack}, "")
+		if err != nil {
+			return fmt.Errorf("store.CreateTicket: %w", err)
+		}
+		entries, err := s.ticketEntries(nil, *t, t.CreatedAt)
+		if err != nil {
+			return fmt.Errorf("store.CreateTicket: %w", err)
+		}
+		outs, err := s.outboxPuts(evs)
+		if err != nil {
+			return fmt.Errorf("store.CreateTicket: %w", err)
+		}
+		items := append(append([]types.TransactWriteItem{s.ticketSeqUpdate(seen), canonical, reply}, entries...), outs...)
+		reasons, err := s.transact(ctx, items)
+		if conditionFailed(reasons, 0) || isConflict(reasons) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("store.CreateTicket %s: %w", t.ID, err)
+		}
+		return nil
 	}
-	evs, err := events(number)
-	if err != nil {
-		return fmt.Errorf("store.CreateTicket: %w", err)
-	}
-	canonical, err := s.put(ticketItem{PK: ticketPK(t.ID), SK: "TICKET", Type: typeTicket, Ticket: *t}, "attribute_not_exists(PK)")
-	if err != nil {
-		return fmt.Errorf("store.CreateTicket: %w", err)
-	}
-	reply, err := s.put(ticketReplyItem{PK: ticketPK(t.ID), SK: replySK(*ack), Type: typeTicketReply, Reply: *ack}, "")
-	if err != nil {
-		return fmt.Errorf("store.CreateTicket: %w", err)
-	}
-	entries, err := s.ticketEntries(nil, *t, t.CreatedAt)
-	if err != nil {
-		return fmt.Errorf("store.CreateTicket: %w", err)
-	}
-	outs, err := s.outboxPuts(evs)
-	if err != nil {
-		return fmt.Errorf("store.CreateTicket: %w", err)
-	}
-	items := append(append([]types.TransactWriteItem{canonical, reply}, entries...), outs...)
-	if _, err := s.transact(ctx, items); err != nil {
-		return fmt.Errorf("store.CreateTicket %s: %w", t.ID, err)
-	}
-	return nil
+	return fmt.Errorf("store.CreateTicket %s: %w", t.ID, tickets.ErrBusy)
 }
 
 func replySK(r tickets.Reply) string {

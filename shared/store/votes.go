@@ -105,18 +105,24 @@ func (s *Store) VotePoll(ctx context.Context, postID, memberID, option string, e
 	return nil
 }
 
-// SetIdeaStatus implements posts.VoteStore.
-func (s *Store) SetIdeaStatus(ctx context.Context, postID, status string, event eventtypes.Envelope) error {
+// SetIdeaStatus implements posts.VoteStore: only from the status read, so that two
+// changes at once tell the voters once each, never the same change twice.
+func (s *Store) SetIdeaStatus(ctx context.Context, postID, from, status string, event eventtypes.Envelope) error {
 	out, err := s.outboxPut(event)
 	if err != nil {
 		return fmt.Errorf("store.SetIdeaStatus: %w", err)
 	}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(postID), "POST"),
-		UpdateExpression: aws.String("SET IdeaStatus = :s"), ConditionExpression: aws.String("#k = :idea"),
+		UpdateExpression: aws.String("SET IdeaStatus = :s"), ConditionExpression: aws.String("#k = :idea AND IdeaStatus = :from"),
 		ExpressionAttributeNames: map[string]string{"#k": "Kind"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":s": &types.AttributeValueMemberS{Value: status}, ":idea": &types.AttributeValueMemberS{Value: posts.KindIdea}}}}
-	if _, err := s.transact(ctx, []types.TransactWriteItem{update, out}); err != nil {
+			":s": &types.AttributeValueMemberS{Value: status}, ":idea": &types.AttributeValueMemberS{Value: posts.KindIdea},
+			":from": &types.AttributeValueMemberS{Value: from}}}}
+	reasons, err := s.transact(ctx, []types.TransactWriteItem{update, out})
+	if conditionFailed(reasons, 0) {
+		return fmt.Errorf("store.SetIdeaStatus %s: %w", postID, posts.ErrUnchanged)
+	}
+	if err != nil {
 		return fmt.Errorf("store.SetIdeaStatus %s: %w", postID, err)
 	}
 	return nil

@@ -255,6 +255,7 @@ var (
 	ErrNotSolved     = errs.New(errs.Conflict, "not_solved", "Only a solved ticket is rated.")
 	ErrNotRequester  = errs.New(errs.Forbidden, "not_the_requester", "Only the person who opened the ticket rates it.")
 	ErrRatingComment = errs.InvalidField("comment", "invalid_rating_comment", "A comment has at most 1,000 characters.")
+	ErrBusy          = errs.New(errs.Conflict, "tickets_busy", "Many tickets are being opened at this moment; try again.")
 	ErrSettings      = errs.InvalidField("targets", "invalid_support_settings", "Give 1 to 50 products, targets for every severity (first response before resolution, at most 30 days) and 1 to 90 days before auto-closing.")
 )
 
@@ -277,7 +278,8 @@ type Spaces interface {
 type Store interface {
 	// CreateTicket takes the next ticket number and writes the ticket, its
 	// acknowledgement, its list and queue entries, its target clock and events, in one
-	// transaction; it returns the number.
+	// transaction with the number (events is called with the number; called again with
+	// the next one if another ticket took it first; ErrBusy when that keeps happening).
 	CreateTicket(ctx context.Context, t *Ticket, ack *Reply, events func(number int64) ([]eventtypes.Envelope, error)) error
 	GetTicket(ctx context.Context, id string) (Ticket, error)
 	// Replies lists a ticket's replies, oldest first (internal notes included).

@@ -3,6 +3,7 @@ package tickets
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -31,6 +32,10 @@ const retries = 5
 // ErrConflict is what a store returns when a ticket changed since it was read.
 var ErrConflict = errs.New(errs.Conflict, "ticket_changed", "The ticket changed meanwhile; reload it.")
 
+// errNoChange is what a change answers when the ticket is already as asked (a repeated
+// request, or the same one twice at once): nothing is saved, no event is published.
+var errNoChange = errors.New("tickets: nothing to change")
+
 // change loads a ticket, applies f and saves it, retrying when someone else changed the
 // ticket in between (f is run again on the fresh ticket).
 func (s *Service) change(ctx context.Context, actor auth.Principal, id string, f func(t *Ticket) (*Reply, []eventtypes.Envelope, error)) (Ticket, error) {
@@ -47,6 +52,9 @@ func (s *Service) changeLoaded(ctx context.Context, load func() (Ticket, error),
 		}
 		old := t
 		reply, events, err := f(&t)
+		if errors.Is(err, errNoChange) {
+			return old, nil
+		}
 		if err != nil {
 			return Ticket{}, err
 		}
@@ -217,6 +225,9 @@ func (s *Service) SetStatus(ctx context.Context, actor auth.Principal, id string
 		if t.Status == StatusClosed {
 			return nil, nil, ErrClosed
 		}
+		if t.Status == req.Status {
+			return nil, nil, errNoChange
+		}
 		from, now := t.Status, s.Now().UTC()
 		if err := move(t, req.Status, agent, t.RequesterID == actor.MemberID, now, settings.AutoCloseDays); err != nil {
 			return nil, nil, err
@@ -253,6 +264,10 @@ func (s *Service) Assign(ctx context.Context, actor auth.Principal, id string, r
 	_, err := s.change(ctx, actor, id, func(t *Ticket) (*Reply, []eventtypes.Envelope, error) {
 		if t.Status == StatusClosed {
 			return nil, nil, ErrClosed
+		}
+		if t.AssigneeID == req.AssigneeID {
+			// The assignee is told once.
+			return nil, nil, errNoChange
 		}
 		now := s.Now().UTC()
 		t.AssigneeID, t.AssigneeName, t.UpdatedAt = req.AssigneeID, name, now
@@ -291,6 +306,9 @@ func (s *Service) Rate(ctx context.Context, actor auth.Principal, id string, req
 		}
 		if t.Status != StatusSolved && t.Status != StatusClosed {
 			return nil, nil, ErrNotSolved
+		}
+		if t.Rating != nil && t.Rating.Good == req.Good && t.Rating.Comment == req.Comment {
+			return nil, nil, errNoChange
 		}
 		now := s.Now().UTC()
 		t.Rating, t.UpdatedAt = &Rating{Good: req.Good, Comment: req.Comment, At: now}, now

@@ -304,6 +304,9 @@ async function main() {
     await admin.getByLabel('Name', { exact: true }).fill('Acme support');
     await admin.getByLabel('Visibility').selectOption('closed');
     await admin.getByLabel('Kind of space').selectOption('customer');
+    // A customer space is never public: the form does not offer it.
+    const visibilities = await admin.getByLabel('Visibility').locator('option').evaluateAll((os) => os.map((o) => o.value));
+    if (visibilities.join() !== 'closed,hidden') fail('the form offers a public customer space: ' + visibilities.join());
     await admin.getByRole('button', { name: 'Create the space' }).click();
     await admin.getByRole('heading', { name: 'Acme support' }).waitFor();
     await admin.getByText('Manage this space').click();

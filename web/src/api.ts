@@ -112,6 +112,8 @@ export interface SpaceMembership {
   role: string;
   status: 'active' | 'pending' | 'invited';
   memberName?: string;
+  invitedBy?: string;
+  approvedBy?: string;
   spaceName: string;
   spaceVisibility: string;
 }
@@ -371,7 +373,12 @@ export const api = {
   createSpace: (name: string, visibility: string, description: string, kind?: string, icon?: string) =>
     call<Space>('POST', '/api/spaces', { name, visibility, description, ...(kind ? { kind } : {}), ...(icon ? { icon } : {}) }),
   space: (id: string) =>
-    call<{ space: Space; membership?: SpaceMembership; canPost: boolean; canModerate: boolean }>('GET', `/api/spaces/${encodeURIComponent(id)}`),
+    call<{ space: Space; membership?: SpaceMembership; canPost: boolean; canModerate: boolean; canAdmit: boolean; canChangeSettings: boolean }>(
+      'GET',
+      `/api/spaces/${encodeURIComponent(id)}`,
+    ),
+  changeSpaceSettings: (id: string, visibility: string, kind: string) =>
+    call<Space>('PUT', `/api/spaces/${encodeURIComponent(id)}/settings`, { visibility, kind }),
   spaceDirectory: () => call<{ spaces: Space[]; next?: string }>('GET', '/api/spaces'),
   spaceMembers: (id: string) => call<{ memberships: SpaceMembership[] }>('GET', `/api/spaces/${encodeURIComponent(id)}/members`),
   spaceRequests: (id: string) => call<{ memberships: SpaceMembership[] }>('GET', `/api/spaces/${encodeURIComponent(id)}/requests`),

@@ -121,7 +121,7 @@ function App() {
     page = (
       <>
         <Home lang={lang} member={auth.member} onSignedOut={signedOut} />
-        <HomeStream lang={lang} staff={staff} navigate={navigate} />
+        <HomeStream lang={lang} staff={staff} agent={isAgent} navigate={navigate} />
       </>
     );
   }

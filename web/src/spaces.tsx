@@ -78,7 +78,7 @@ function usePages(load: (cursor?: string) => Promise<Page>, deps: unknown[]) {
 }
 
 // HomeStream is the posts of my spaces, the list of my spaces and the space directory.
-export function HomeStream(props: { lang: Lang; staff: boolean; navigate: Nav }) {
+export function HomeStream(props: { lang: Lang; staff: boolean; agent?: boolean; navigate: Nav }) {
   const s = strings[props.lang];
   const stream = usePages((c) => api.stream(c), []);
   const [spaces, setSpaces] = useState<SpaceMembership[]>([]);
@@ -118,7 +118,7 @@ export function HomeStream(props: { lang: Lang; staff: boolean; navigate: Nav })
             </li>
           ))}
         </ul>
-        {(props.staff || groups) && <NewSpace lang={props.lang} navigate={props.navigate} staff={props.staff} />}
+        {(props.staff || groups) && <NewSpace lang={props.lang} navigate={props.navigate} staff={props.staff} agent={!!props.agent} />}
       </section>
       {others.length > 0 && (
         <section class="section" aria-labelledby="discover-title">
@@ -143,13 +143,24 @@ export function HomeStream(props: { lang: Lang; staff: boolean; navigate: Nav })
 }
 
 const spaceKinds = ['general', 'customer', 'partner', 'project'];
+const allVisibilities = ['public', 'closed', 'hidden'];
 
-function NewSpace(props: { lang: Lang; navigate: Nav; staff: boolean }) {
+// visibilitiesFor are the visibilities a kind of space may have: a customer space is
+// never public (the API refuses it too).
+export const visibilitiesFor = (kind: string) => (kind === 'customer' ? ['closed', 'hidden'] : allVisibilities);
+
+function NewSpace(props: { lang: Lang; navigate: Nav; staff: boolean; agent: boolean }) {
   const s = strings[props.lang];
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [visibility, setVisibility] = useState('public');
-  const [kind, setKind] = useState(props.staff ? 'general' : 'project');
+  const [kind, setKindState] = useState(props.staff ? 'general' : 'project');
+  // Support agents create customer spaces; choosing one leaves only closed and hidden.
+  const kinds = spaceKinds.filter((k) => k !== 'customer' || props.agent);
+  const setKind = (k: string) => {
+    setKindState(k);
+    if (!visibilitiesFor(k).includes(visibility)) setVisibility('closed');
+  };
   const [icon, setIcon] = useState('');
   const [error, setError] = useState<string>();
   const submit = async (e: Event) => {
@@ -173,7 +184,7 @@ function NewSpace(props: { lang: Lang; navigate: Nav; staff: boolean }) {
       <input id="sp-desc" maxLength={500} value={description} onInput={(e) => setDescription((e.currentTarget as HTMLInputElement).value)} />
       <label for="sp-vis">{s.visibility}</label>
       <select id="sp-vis" value={visibility} onChange={(e) => setVisibility((e.currentTarget as HTMLSelectElement).value)}>
-        {['public', 'closed', 'hidden'].map((v) => (
+        {visibilitiesFor(kind).map((v) => (
           <option value={v} key={v}>
             {s.visibilities[v]}
           </option>
@@ -182,13 +193,23 @@ function NewSpace(props: { lang: Lang; navigate: Nav; staff: boolean }) {
       {props.staff && (
         <>
           <label for="sp-kind">{s.spaceKind}</label>
-          <select id="sp-kind" value={kind} onChange={(e) => setKind((e.currentTarget as HTMLSelectElement).value)}>
-            {spaceKinds.map((k) => (
+          <select
+            id="sp-kind"
+            value={kind}
+            aria-describedby={kind === 'customer' ? 'sp-kind-hint' : undefined}
+            onChange={(e) => setKind((e.currentTarget as HTMLSelectElement).value)}
+          >
+            {kinds.map((k) => (
               <option value={k} key={k}>
                 {s.spaceKinds[k]}
               </option>
             ))}
           </select>
+          {kind === 'customer' && (
+            <p id="sp-kind-hint" class="muted">
+              {s.customerSpaceHint}
+            </p>
+          )}
         </>
       )}
       <Problem lang={props.lang} code={error} />
@@ -197,7 +218,14 @@ function NewSpace(props: { lang: Lang; navigate: Nav; staff: boolean }) {
   );
 }
 
-type SpaceView = { space: Space; membership?: SpaceMembership; canPost: boolean; canModerate: boolean };
+type SpaceView = {
+  space: Space;
+  membership?: SpaceMembership;
+  canPost: boolean;
+  canModerate: boolean;
+  canAdmit: boolean;
+  canChangeSettings: boolean;
+};
 const lists = ['posts', 'unanswered', 'ideas'] as const;
 
 // MemberPosts is what a member wrote, in the spaces the viewer may read.
@@ -291,8 +319,16 @@ export function SpacePage(props: { lang: Lang; id: string; navigate: Nav; staff:
           {s.leave}
         </button>
       )}
-      {view.canModerate && (
-        <ManageSpace lang={props.lang} spaceId={props.id} canSetRoles={props.staff || m?.role === 'owner'} onChanged={load} />
+      {(view.canModerate || view.canAdmit || view.canChangeSettings) && (
+        <ManageSpace
+          lang={props.lang}
+          space={view.space}
+          canSetRoles={(props.staff && view.canModerate) || m?.role === 'owner'}
+          canAdmit={view.canAdmit}
+          canChangeSettings={view.canChangeSettings}
+          staff={props.staff}
+          onChanged={load}
+        />
       )}
       {view.space.kind === 'customer' && (m?.status === 'active' || props.agent) && (
         <SpaceTickets lang={props.lang} spaceId={props.id} navigate={props.navigate} />
@@ -317,21 +353,33 @@ export function SpacePage(props: { lang: Lang; id: string; navigate: Nav; staff:
   );
 }
 
-// ManageSpace is for a space's owner and moderators: requests to approve, members and
-// their roles, and inviting members.
-function ManageSpace(props: { lang: Lang; spaceId: string; canSetRoles: boolean; onChanged: () => void }) {
+// ManageSpace is for a space's owner, moderators and those who admit people (in a
+// customer space, support agents): requests to approve, members and their roles,
+// inviting members, and the space's visibility and kind.
+function ManageSpace(props: {
+  lang: Lang;
+  space: Space;
+  canSetRoles: boolean;
+  canAdmit: boolean;
+  canChangeSettings: boolean;
+  staff: boolean;
+  onChanged: () => void;
+}) {
   const s = strings[props.lang];
+  const spaceId = props.space.id;
   const [requests, setRequests] = useState<SpaceMembership[]>([]);
   const [members, setMembers] = useState<SpaceMembership[]>([]);
   const [query, setQuery] = useState('');
   const [found, setFound] = useState<{ id: string; displayName: string }[]>();
   const [error, setError] = useState<string>();
   const [done, setDone] = useState<string>();
+  const [visibility, setVisibility] = useState<string>(props.space.visibility);
+  const [kind, setKind] = useState(props.space.kind);
   const load = () => {
-    api.spaceRequests(props.spaceId).then((r) => setRequests(r.memberships), (err) => setError(codeOf(err)));
-    api.spaceMembers(props.spaceId).then((r) => setMembers(r.memberships), (err) => setError(codeOf(err)));
+    if (props.canAdmit) api.spaceRequests(spaceId).then((r) => setRequests(r.memberships), (err) => setError(codeOf(err)));
+    api.spaceMembers(spaceId).then((r) => setMembers(r.memberships), (err) => setError(codeOf(err)));
   };
-  useEffect(load, [props.spaceId]);
+  useEffect(load, [spaceId, props.canAdmit]);
   const run = async (f: () => Promise<unknown>, text: string) => {
     setError(undefined);
     setDone(undefined);
@@ -357,18 +405,62 @@ function ManageSpace(props: { lang: Lang; spaceId: string; canSetRoles: boolean;
       <summary>{s.manageSpace}</summary>
       <Problem lang={props.lang} code={error} />
       <Done show={!!done} text={done ?? ''} />
-      <h3>{s.joinRequests}</h3>
-      {requests.length === 0 && <p class="muted">{s.noRequests}</p>}
-      <ul class="list">
-        {requests.map((r) => (
-          <li key={r.memberId}>
-            <span>{r.memberName || r.memberId}</span>
-            <button type="button" class="small" onClick={() => run(() => api.approve(props.spaceId, r.memberId), s.approved)}>
-              {s.approve}
-            </button>
-          </li>
-        ))}
-      </ul>
+      {props.canChangeSettings && (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            run(() => api.changeSpaceSettings(spaceId, visibility, kind), s.saved);
+          }}
+          noValidate
+        >
+          <h3>{s.spaceSettings}</h3>
+          <label for="set-vis">{s.visibility}</label>
+          <select id="set-vis" value={visibility} onChange={(e) => setVisibility((e.currentTarget as HTMLSelectElement).value)}>
+            {visibilitiesFor(props.space.kind).map((v) => (
+              <option value={v} key={v}>
+                {s.visibilities[v]}
+              </option>
+            ))}
+          </select>
+          {props.space.kind === 'customer' ? (
+            <p class="muted">{s.customerSpaceHint}</p>
+          ) : (
+            props.staff && (
+              <>
+                <label for="set-kind">{s.spaceKind}</label>
+                <select id="set-kind" value={kind} onChange={(e) => setKind((e.currentTarget as HTMLSelectElement).value)}>
+                  {spaceKinds
+                    .filter((k) => k !== 'customer')
+                    .map((k) => (
+                      <option value={k} key={k}>
+                        {s.spaceKinds[k]}
+                      </option>
+                    ))}
+                </select>
+              </>
+            )
+          )}
+          <button type="submit" class="secondary small">
+            {s.saveSettings}
+          </button>
+        </form>
+      )}
+      {props.canAdmit && (
+        <>
+          <h3>{s.joinRequests}</h3>
+          {requests.length === 0 && <p class="muted">{s.noRequests}</p>}
+          <ul class="list">
+            {requests.map((r) => (
+              <li key={r.memberId}>
+                <span>{r.memberName || r.memberId}</span>
+                <button type="button" class="small" onClick={() => run(() => api.approve(spaceId, r.memberId), s.approved)}>
+                  {s.approve}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       <h3>{s.spaceMembers}</h3>
       <ul class="list">
         {members.map((m) => (
@@ -380,7 +472,7 @@ function ManageSpace(props: { lang: Lang; spaceId: string; canSetRoles: boolean;
               <select
                 aria-label={s.roleOf(m.memberName || m.memberId)}
                 value={m.role}
-                onChange={(e) => run(() => api.setSpaceRole(props.spaceId, m.memberId, (e.currentTarget as HTMLSelectElement).value), s.saved)}
+                onChange={(e) => run(() => api.setSpaceRole(spaceId, m.memberId, (e.currentTarget as HTMLSelectElement).value), s.saved)}
               >
                 {['member', 'moderator'].map((r) => (
                   <option key={r} value={r}>
@@ -394,20 +486,22 @@ function ManageSpace(props: { lang: Lang; spaceId: string; canSetRoles: boolean;
           </li>
         ))}
       </ul>
-      <form onSubmit={search} noValidate>
-        <label for="invite-q">{s.inviteToSpace}</label>
-        <input id="invite-q" value={query} onInput={(e) => setQuery((e.currentTarget as HTMLInputElement).value)} />
-        <button type="submit" class="secondary small">
-          {s.search}
-        </button>
-      </form>
-      {found && (
+      {props.canAdmit && (
+        <form onSubmit={search} noValidate>
+          <label for="invite-q">{s.inviteToSpace}</label>
+          <input id="invite-q" value={query} onInput={(e) => setQuery((e.currentTarget as HTMLInputElement).value)} />
+          <button type="submit" class="secondary small">
+            {s.search}
+          </button>
+        </form>
+      )}
+      {props.canAdmit && found && (
         <ul class="list">
           {found.length === 0 && <li class="muted">{s.noMatch}</li>}
           {found.map((f) => (
             <li key={f.id}>
               <span>{f.displayName}</span>
-              <button type="button" class="small" onClick={() => run(() => api.inviteToSpace(props.spaceId, f.id), s.invitedDone(f.displayName))}>
+              <button type="button" class="small" onClick={() => run(() => api.inviteToSpace(spaceId, f.id), s.invitedDone(f.displayName))}>
                 {s.invite}
               </button>
             </li>

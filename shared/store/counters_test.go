@@ -1,0 +1,166 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"tribune/shared/auth"
+	"tribune/shared/eventtypes"
+	"tribune/shared/invitations"
+	"tribune/shared/members"
+	"tribune/shared/notifications"
+	"tribune/shared/ratelimit"
+	"tribune/shared/store"
+)
+
+// A link with 3 uses, 8 people registering through it at once: exactly 3 get in, its
+// count says 3, and 3 invitation.accepted events are written.
+func TestInvitationUsesAreExactUnderConcurrentRegistrations(t *testing.T) {
+	st, tbl := newStore(t)
+	now := time.Now().UTC()
+	quota := ratelimit.Hit{Rule: ratelimit.Rule{Name: "q", Limit: 10, Window: time.Hour}, Key: "m"}
+	inv := invitations.Invitation{ID: "invlink01", Kind: invitations.KindLink, Roles: []string{"member"}, MaxUses: 3,
+		CreatedAt: now, ValidUntil: now.Add(24 * time.Hour), CodeHash: "h"}
+	meta := eventtypes.NewMeta(now)
+	env, _ := eventtypes.NewEnvelope(eventtypes.SourceInvitations, eventtypes.InvitationCreatedType, meta, eventtypes.InvitationCreated{Meta: meta})
+	if err := st.CreateInvitation(ctx, inv, env, quota, now); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	admitted, refused := 0, 0
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			email := fmt.Sprintf("p%d@example.com", i)
+			m := members.Member{ID: fmt.Sprintf("m_p%d", i), Email: email, DisplayName: "p", Locale: "en", Roles: []string{"member"},
+				Status: members.StatusActive, CreatedAt: now}
+			sess, _ := auth.NewSession(m.ID, now, "test")
+			meta := eventtypes.NewMeta(now)
+			env, _ := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta, eventtypes.MemberRegistered{Meta: meta, MemberID: m.ID})
+			err := st.Register(ctx, m, sess, env, nil, &members.Acceptance{InvitationID: inv.ID, CodeHash: "h"})
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				admitted++
+			case errors.Is(err, members.ErrInvitationInvalid):
+				refused++
+			default:
+				t.Errorf("register %d: %v", i, err)
+			}
+		}()
+	}
+	wg.Wait()
+	got, err := st.GetInvitation(ctx, inv.ID)
+	if err != nil || admitted != 3 || refused != 5 || got.Uses != 3 {
+		t.Fatalf("admitted %d, refused %d, uses %d (%v); want 3, 5, 3", admitted, refused, got.Uses, err)
+	}
+	if n := outboxCount(t, tbl.DB, tbl.Name, eventtypes.InvitationAcceptedType); n != 3 {
+		t.Fatalf("%d invitation.accepted events, want 3", n)
+	}
+}
+
+func outboxCount(t *testing.T, db store.API, table, detailType string) int {
+	t.Helper()
+	n := 0
+	scan, err := db.(*dynamodb.Client).Scan(ctx, &dynamodb.ScanInput{TableName: aws.String(table)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, item := range scan.Items {
+		if dt, ok := item["DetailType"].(*types.AttributeValueMemberS); ok && dt.Value == detailType {
+			n++
+		}
+	}
+	return n
+}
+
+// A notification delivered twice is one item, unread once; the inbox's read mark
+// never goes back; what arrives after the mark is unread even when it is about
+// something older.
+func TestInboxDeliveriesAndReadMarksAreExact(t *testing.T) {
+	st, _ := newStore(t)
+	now := time.Now().UTC()
+	n := notifications.Notification{ID: "evt1-m_ann", MemberID: "m_ann", Kind: notifications.KindMention, At: now.Add(-time.Minute)}
+	for range 3 {
+		if err := st.PutNotification(ctx, n, now.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	items, _, _, err := st.Inbox(ctx, "m_ann", "", 30)
+	if err != nil || len(items) != 1 {
+		t.Fatalf("a repeated delivery: %+v %v", items, err)
+	}
+	first := items[0].DeliveredAt
+	if first.IsZero() || first.Before(now.Add(-time.Second)) {
+		t.Fatalf("delivered at %v", first)
+	}
+	if err := st.PutNotification(ctx, n, now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if items, _, _, _ = st.Inbox(ctx, "m_ann", "", 30); !items[0].DeliveredAt.Equal(first) {
+		t.Fatal("a repeated delivery moved the delivery time (the notification would be unread again)")
+	}
+	// Two marks in the wrong order: the later stays.
+	later := now.Add(time.Minute)
+	if err := st.MarkRead(ctx, "m_ann", later); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.MarkRead(ctx, "m_ann", now.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, seen, _ := st.Inbox(ctx, "m_ann", "", 30); !seen.Equal(later) {
+		t.Fatalf("the read mark went back to %v", seen)
+	}
+}
+
+// flaky answers TransactionConflict a few times before passing the call on, as
+// DynamoDB does under contention (DynamoDB Local queues instead).
+type flaky struct {
+	store.API
+	conflicts int
+	calls     int
+}
+
+func (f *flaky) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, opts ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+	f.calls++
+	if f.calls <= f.conflicts {
+		reasons := make([]types.CancellationReason, len(in.TransactItems))
+		for i := range reasons {
+			reasons[i].Code = aws.String("None")
+		}
+		reasons[0].Code = aws.String("TransactionConflict")
+		return nil, &types.TransactionCanceledException{Message: aws.String("conflict"), CancellationReasons: reasons}
+	}
+	return f.API.TransactWriteItems(ctx, in, opts...)
+}
+
+// A transaction that lost only to a concurrent one runs again; a failed condition
+// does not.
+func TestTransactionsLostToAConflictRunAgain(t *testing.T) {
+	_, tbl := newStore(t)
+	db := &flaky{API: tbl.DB, conflicts: 2}
+	st := store.New(db, tbl.Name)
+	m, _ := register(t, st, "ann@example.com", time.Now())
+	if db.calls != 3 {
+		t.Fatalf("%d calls, want 2 conflicts and a success", db.calls)
+	}
+	db.calls, db.conflicts = 0, 0
+	sess, _ := auth.NewSession(m.ID, time.Now(), "test")
+	meta := eventtypes.NewMeta(time.Now())
+	env, _ := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta, eventtypes.MemberRegistered{Meta: meta})
+	var taken *members.EmailTakenError
+	if err := st.Register(ctx, m, sess, env, nil, nil); !errors.As(err, &taken) || db.calls != 1 {
+		t.Fatalf("a failed condition: %v after %d calls", err, db.calls)
+	}
+}
