@@ -36,7 +36,7 @@ type DeleteRequest struct {
 }
 
 // DeletedName is what a deleted member's content is credited to.
-const DeletedName = "Deleted member"
+const DeletedName = auth.DeletedName
 
 // ErrConfirm asks for an explicit confirmation.
 var ErrConfirm = errs.InvalidField("confirm", "confirmation_required", "Confirm the deletion with {\"confirm\": true}.")
