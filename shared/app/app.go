@@ -302,10 +302,14 @@ func Handlers(cfg config.Config, st *store.Store, sender mail.Sender) map[string
 			eventtypes.TicketStatusChangedType: counts.OnTicketStatusChanged,
 			eventtypes.TicketRatedType:         counts.OnTicketRated,
 		},
-		// The feed fans posts out to home streams and takes moderated ones back.
+		// The feed fans posts out to home streams and keeps every copy in step with the
+		// post and with who may read it.
 		bus.ConsumerFeed: {
-			eventtypes.PostCreatedType:   feed.OnPostCreated,
-			eventtypes.PostModeratedType: feed.OnPostModerated,
+			eventtypes.PostCreatedType:    feed.OnPostCreated,
+			eventtypes.PostModeratedType:  feed.OnPostModerated,
+			eventtypes.PostUpdatedType:    feed.OnPostUpdated,
+			eventtypes.AnswerAcceptedType: feed.OnAnswerAccepted,
+			eventtypes.SpaceLeftType:      feed.OnSpaceLeft,
 		},
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"time"
 
@@ -11,11 +12,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"tribune/shared/app"
+	"tribune/shared/auth"
 	"tribune/shared/config"
 	"tribune/shared/eventtypes"
 	"tribune/shared/mail"
 	"tribune/shared/notifications"
 	"tribune/shared/spaces"
+	"tribune/shared/store"
+	"tribune/shared/store/dynamotest"
 )
 
 // Helpers of the tests of kinds 4, 5 and 10 of issue 9: what is derived from content
@@ -152,4 +156,26 @@ func kindsOf(list []notifications.Notification) []string {
 		out = append(out, n.Kind)
 	}
 	return out
+}
+
+// tripsOf counts the DynamoDB calls of one GET by a member, on a client of its own (the
+// event path works on the same table meanwhile).
+func (c *community) tripsOf(memberID, path string) int64 {
+	c.t.Helper()
+	trips := &store.RoundTrips{}
+	cfg, _ := store.LoadAWSConfig(c.t.Context(), dynamotest.Endpoint())
+	h, err := app.LocalHandler(app.Deps{Config: config.Config{PublicURL: c.srv.URL}, Store: store.New(store.NewDynamoDB(cfg, dynamotest.Endpoint(), trips.Option()), c.tbl.Name)})
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	cookie := cookieFor(c.t, c.st, memberID)
+	trips.Reset()
+	r := httptest.NewRequest("GET", path, nil)
+	r.AddCookie(&http.Cookie{Name: auth.SessionCookie, Value: cookie})
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if w.Code != 200 {
+		c.t.Fatalf("GET %s: %d %s", path, w.Code, w.Body.String())
+	}
+	return trips.Count()
 }

@@ -59,7 +59,7 @@ func (h HTTP) Routes() []httpx.Route {
 		withPage(page("A space's questions without an accepted answer, newest first."), "GET", "/api/spaces/{id}/unanswered", h.unanswered),
 		withPage(page("A space's ideas, most votes first."), "GET", "/api/spaces/{id}/ideas", h.topIdeas),
 		withPage(page("What a member wrote, newest first (posts of spaces the caller may read)."), "GET", "/api/members/{id}/posts", h.memberStream, policy.SignedIn),
-		{Method: "GET", Pattern: "/api/stream", Tag: "posts", Action: policy.SignedIn, Handler: h.home, Query: cursorParam,
+		{Method: "GET", Pattern: "/api/stream", Tag: "posts", Action: policy.SignedIn, Handler: h.home, Query: cursorParam, Prefetch: httpx.PrefetchMember,
 			Summary:   "The home stream: posts of the caller's spaces, newest first, 20 a page; announcements pinned on the first page.",
 			Responses: httpx.Answers(200, "A page", Page{}, map[int]string{400: "Bad cursor"})},
 		visitors(onPost("GET", "/api/posts/{id}", "A post, with the caller's vote and reactions (404 when its space is hidden from the caller).", h.get, nil, Post{}, nil)),

@@ -105,7 +105,10 @@ type Store interface {
 	SpaceAndMembership(ctx context.Context, spaceID, memberID string) (Space, *Membership, error)
 	// SaveMembership writes a membership; becoming active adds one to the space's count.
 	SaveMembership(ctx context.Context, m Membership, countsAsNew bool) error
-	DeleteMembership(ctx context.Context, spaceID, memberID string, wasActive bool) error
+	// DeleteMembership removes a membership, request or invitation, with events (an
+	// active member leaving records space.left); the store keeps the member's home
+	// stream from showing the space from then on.
+	DeleteMembership(ctx context.Context, spaceID, memberID string, wasActive bool, events ...eventtypes.Envelope) error
 	// MySpaces lists a member's memberships (pending requests included).
 	MySpaces(ctx context.Context, memberID string) ([]Membership, error)
 	// JoinRequests lists the pending requests of a space.
@@ -226,6 +229,14 @@ func (s *Service) AccessOf(ctx context.Context, actor auth.Principal, spaceID st
 	return a, nil
 }
 
+// now is the service's clock (the real one when Now is unset).
+func (s *Service) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
+}
+
 // Join adds a member to a public space, or files a request to join a closed one.
 func (s *Service) Join(ctx context.Context, actor auth.Principal, spaceID string) (Membership, error) {
 	a, err := s.AccessOf(ctx, actor, spaceID)
@@ -296,7 +307,19 @@ func (s *Service) Leave(ctx context.Context, actor auth.Principal, spaceID strin
 	if a.Membership.Role == RoleOwner {
 		return fmt.Errorf("spaces.Leave: %w", ErrOwnerLeave)
 	}
-	if err := s.Store.DeleteMembership(ctx, spaceID, actor.MemberID, a.Membership.Status == StatusActive); err != nil {
+	active := a.Membership.Status == StatusActive
+	var events []eventtypes.Envelope
+	if active {
+		// The space's posts leave the member's home stream (feed consumer).
+		meta := eventtypes.NewMeta(s.now())
+		event, err := eventtypes.NewEnvelope(eventtypes.SourceSpaces, eventtypes.SpaceLeftType, meta, eventtypes.SpaceLeft{Meta: meta,
+			SpaceID: spaceID, MemberID: actor.MemberID})
+		if err != nil {
+			return fmt.Errorf("spaces.Leave: %w", err)
+		}
+		events = append(events, event)
+	}
+	if err := s.Store.DeleteMembership(ctx, spaceID, actor.MemberID, active, events...); err != nil {
 		return fmt.Errorf("spaces.Leave: %w", err)
 	}
 	return nil

@@ -274,7 +274,7 @@ func (s *Store) AuditLog(ctx context.Context, cursor string, limit int) (audit.P
 }
 
 // EditPost implements posts.EditStore.
-func (s *Store) EditPost(ctx context.Context, p posts.Post, previous posts.Revision) error {
+func (s *Store) EditPost(ctx context.Context, p posts.Post, previous posts.Revision, event eventtypes.Envelope) error {
 	rev, err := s.revisionPut(previous)
 	if err != nil {
 		return fmt.Errorf("store.EditPost: %w", err)
@@ -282,7 +282,11 @@ func (s *Store) EditPost(ctx context.Context, p posts.Post, previous posts.Revis
 	update := s.postUpdate(p.ID, "SET #Title = :t, #Body = :b, HTML = :h, EditedAt = :at", map[string]types.AttributeValue{
 		":t": &types.AttributeValueMemberS{Value: p.Title}, ":b": &types.AttributeValueMemberS{Value: p.Body},
 		":h": &types.AttributeValueMemberS{Value: p.HTML}, ":at": &types.AttributeValueMemberS{Value: p.EditedAt.UTC().Format(time.RFC3339Nano)}})
-	items := []types.TransactWriteItem{update, rev}
+	out, err := s.outboxPut(event)
+	if err != nil {
+		return fmt.Errorf("store.EditPost: %w", err)
+	}
+	items := []types.TransactWriteItem{update, rev, out}
 	if !p.Hidden && !p.Deleted {
 		puts, err := s.entryPuts(p.Summary())
 		if err != nil {

@@ -147,16 +147,26 @@ func (s *Store) SaveMembership(ctx context.Context, m spaces.Membership, countsA
 	return nil
 }
 
-// DeleteMembership implements spaces.Store.
-func (s *Store) DeleteMembership(ctx context.Context, spaceID, memberID string, wasActive bool) error {
+// DeleteMembership implements spaces.Store. Leaving as an active member also marks the
+// space in the member's LeftSpaces (their home stream stops showing it at once) and
+// records the events (space.left: the feed consumer takes the entries out).
+func (s *Store) DeleteMembership(ctx context.Context, spaceID, memberID string, wasActive bool, events ...eventtypes.Envelope) error {
 	items := []types.TransactWriteItem{
 		{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(spacePK(spaceID), "MEMBER#"+memberID)}},
 		{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(spacePK(spaceID), "REQUEST#"+memberID)}},
 		{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(spacePK(spaceID), "INVITED#"+memberID)}},
 	}
 	if wasActive {
-		items = append(items, s.spaceCount(spaceID, -1))
+		items = append(items, s.spaceCount(spaceID, -1), types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table),
+			Key: key(memberPK(memberID), skProfile), UpdateExpression: aws.String("ADD LeftSpaces :s"),
+			ConditionExpression:       aws.String("attribute_exists(PK)"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":s": &types.AttributeValueMemberSS{Value: []string{spaceID}}}}})
 	}
+	outs, err := s.outboxPuts(events)
+	if err != nil {
+		return fmt.Errorf("store.DeleteMembership: %w", err)
+	}
+	items = append(items, outs...)
 	if _, err := s.transact(ctx, items); err != nil {
 		return fmt.Errorf("store.DeleteMembership %s %s: %w", spaceID, memberID, err)
 	}
