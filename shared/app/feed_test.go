@@ -182,3 +182,94 @@ func TestModerationDeliveredOutOfOrderConvergesOnThePost(t *testing.T) {
 		t.Fatalf("a late 'hidden' took a restored post out of bob's home stream")
 	}
 }
+
+// Hiding or deleting an accepted answer: the question is unanswered again (in its list,
+// in every stream), and the comment count counts what members can read.
+func TestAnAcceptedAnswerHiddenOrDeletedReopensTheQuestion(t *testing.T) {
+	c := newCommunity(t)
+	admin := c.as("ada", policy.RoleAdmin)
+	ann, bob := c.as("ann"), c.as("bob")
+	sp := c.space(admin, "Help", spaces.Public)
+	c.join(ann, sp.ID)
+	c.join(bob, sp.ID)
+	unanswered := func() []posts.Summary {
+		var page posts.Page
+		c.call(bob, "GET", "/api/spaces/"+sp.ID+"/unanswered", "", &page)
+		return page.Posts
+	}
+	answered := func(list []posts.Summary, id string) bool {
+		for _, s := range list {
+			if s.ID == id {
+				return s.Answered
+			}
+		}
+		t.Fatalf("%s not in %+v", id, list)
+		return false
+	}
+	for _, how := range []string{"hide", "delete"} {
+		q := c.post(ann, sp.ID, fmt.Sprintf(`{"kind":"question","title":"How to %s?","body":"?"}`, how))
+		var a1, a2 posts.Comment
+		c.call(bob, "POST", "/api/posts/"+q.ID+"/comments", `{"body":"Like this."}`, &a1)
+		c.call(bob, "POST", "/api/posts/"+q.ID+"/comments", `{"body":"Or this."}`, &a2)
+		if status, body := c.call(ann, "POST", "/api/posts/"+q.ID+"/comments/"+a1.ID+"/accept", "", nil); status != 200 {
+			t.Fatalf("accept: %d %s", status, body)
+		}
+		if has(unanswered(), q.ID) {
+			t.Fatalf("an answered question in the unanswered list")
+		}
+		var stream posts.Page
+		c.call(bob, "GET", "/api/spaces/"+sp.ID+"/posts", "", &stream)
+		if !answered(stream.Posts, q.ID) {
+			t.Fatalf("the space stream does not say the question is answered: %+v", stream.Posts)
+		}
+		waitFor(t, "the home stream to say it is answered", func() bool { return has(c.home(bob), q.ID) && answered(c.home(bob), q.ID) })
+
+		switch how {
+		case "hide":
+			if status, body := c.call(admin, "POST", "/api/posts/"+q.ID+"/comments/"+a1.ID+"/hide", "", nil); status != 204 {
+				t.Fatalf("hide: %d %s", status, body)
+			}
+			// A second click changes nothing more.
+			c.call(admin, "POST", "/api/posts/"+q.ID+"/comments/"+a1.ID+"/hide", "", nil)
+		case "delete":
+			if status, body := c.call(bob, "DELETE", "/api/posts/"+q.ID+"/comments/"+a1.ID, "", nil); status != 204 {
+				t.Fatalf("delete: %d %s", status, body)
+			}
+		}
+		got := posts.Post{}
+		c.call(ann, "GET", "/api/posts/"+q.ID, "", &got)
+		if got.AcceptedAnswer != "" || got.Comments != 1 {
+			t.Fatalf("after the answer was %s: accepted %q, %d comments (want none, 1)", how, got.AcceptedAnswer, got.Comments)
+		}
+		if !has(unanswered(), q.ID) {
+			t.Fatalf("the question is not back in the unanswered list after its answer was %s", how)
+		}
+		var after posts.Page
+		c.call(bob, "GET", "/api/spaces/"+sp.ID+"/posts", "", &after)
+		if answered(after.Posts, q.ID) {
+			t.Fatalf("the space stream still says answered")
+		}
+		waitFor(t, "the home stream to say unanswered", func() bool { return !answered(c.home(bob), q.ID) })
+		if how == "hide" {
+			// Restored: counted again, not accepted again; a hidden answer cannot be accepted.
+			c.call(admin, "POST", "/api/posts/"+q.ID+"/comments/"+a1.ID+"/restore", "", nil)
+			got = posts.Post{}
+			c.call(ann, "GET", "/api/posts/"+q.ID, "", &got)
+			if got.Comments != 2 || got.AcceptedAnswer != "" {
+				t.Fatalf("after restoring: %d comments, accepted %q", got.Comments, got.AcceptedAnswer)
+			}
+			c.call(admin, "POST", "/api/posts/"+q.ID+"/comments/"+a2.ID+"/hide", "", nil)
+			if status, _ := c.call(ann, "POST", "/api/posts/"+q.ID+"/comments/"+a2.ID+"/accept", "", nil); status != 404 {
+				t.Fatalf("accepting a hidden comment: %d", status)
+			}
+			// Deleting a hidden comment does not count it out twice.
+			c.call(bob, "DELETE", "/api/posts/"+q.ID+"/comments/"+a2.ID, "", nil)
+			c.call(admin, "DELETE", "/api/posts/"+q.ID+"/comments/"+a2.ID, "", nil)
+			got = posts.Post{}
+			c.call(ann, "GET", "/api/posts/"+q.ID, "", &got)
+			if got.Comments != 1 {
+				t.Fatalf("after deleting a hidden comment: %d comments, want 1", got.Comments)
+			}
+		}
+	}
+}

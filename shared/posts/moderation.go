@@ -90,7 +90,10 @@ type ModerationStore interface {
 	// SetPostHidden hides or restores a post: its stream entries go or come back, and
 	// hiding takes it out of the queue.
 	SetPostHidden(ctx context.Context, p Post, hidden bool, entry audit.Entry, event eventtypes.Envelope) error
-	SetCommentHidden(ctx context.Context, c Comment, hidden bool, entry audit.Entry) error
+	// SetCommentHidden hides or restores a comment: the post's count leaves out hidden
+	// comments, an accepted answer hidden is withdrawn, and hiding takes it out of the
+	// queue. Nothing changes when the comment is already so.
+	SetCommentHidden(ctx context.Context, c Comment, hidden bool, entry audit.Entry, withdrawn *Withdrawal) error
 	SetLocked(ctx context.Context, postID string, locked bool, entry audit.Entry) error
 	// MovePost moves a post and its stream entries to another space.
 	MovePost(ctx context.Context, p Post, toID, toName string, entry audit.Entry, event eventtypes.Envelope) error
@@ -123,7 +126,7 @@ func (m *Moderation) Report(ctx context.Context, actor auth.Principal, postID st
 	if utf8.RuneCountInString(req.Note) > MaxNoteRunes {
 		return Report{}, fmt.Errorf("posts.Report: %w", ErrNote)
 	}
-	p, _, err := m.Posts.load(ctx, actor, postID)
+	p, access, err := m.Posts.load(ctx, actor, postID)
 	if err != nil {
 		return Report{}, fmt.Errorf("posts.Report: %w", err)
 	}
@@ -132,7 +135,7 @@ func (m *Moderation) Report(ctx context.Context, actor auth.Principal, postID st
 		Excerpt: Excerpt(p.Body), AuthorID: p.AuthorID, AuthorName: p.AuthorName, FirstAt: now}
 	if req.CommentID != "" {
 		c, err := m.Comments.Store.GetComment(ctx, postID, req.CommentID)
-		if err != nil || c.Deleted {
+		if err != nil || c.Deleted || !commentShown(c, actor.MemberID, access) {
 			return Report{}, fmt.Errorf("posts.Report: %w", ErrNoComment)
 		}
 		item.TargetID, item.CommentID, item.Excerpt, item.AuthorID, item.AuthorName = c.ID, c.ID, Excerpt(c.Body), c.AuthorID, c.AuthorName
@@ -249,11 +252,21 @@ func (m *Moderation) SetCommentHidden(ctx context.Context, actor auth.Principal,
 	if err != nil || c.Deleted {
 		return fmt.Errorf("posts.SetCommentHidden: %w", ErrNoComment)
 	}
+	if c.Hidden == hidden {
+		return nil
+	}
 	action := "comment.hide"
-	if !hidden {
+	var withdrawn *Withdrawal
+	if hidden {
+		// A hidden answer no longer answers: the question is unanswered again. Restoring
+		// the comment does not accept it again; the asker may.
+		if withdrawn, err = withdrawal(p, c.ID, actor.MemberID, m.Posts.Now().UTC()); err != nil {
+			return fmt.Errorf("posts.SetCommentHidden: %w", err)
+		}
+	} else {
 		action = "comment.restore"
 	}
-	if err := m.Store.SetCommentHidden(ctx, c, hidden, m.entry(actor, action, "comment", c.ID, p, c.AuthorID, r.Reason)); err != nil {
+	if err := m.Store.SetCommentHidden(ctx, c, hidden, m.entry(actor, action, "comment", c.ID, p, c.AuthorID, r.Reason), withdrawn); err != nil {
 		return fmt.Errorf("posts.SetCommentHidden: %w", err)
 	}
 	return nil
