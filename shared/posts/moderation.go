@@ -12,6 +12,7 @@ import (
 	"tribune/shared/auth"
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
+	"tribune/shared/policy"
 )
 
 // Reasons a member may give for a report.
@@ -100,7 +101,13 @@ type ModerationStore interface {
 	// RecordAction writes an audit entry with events (a warning).
 	RecordAction(ctx context.Context, entry audit.Entry, events ...eventtypes.Envelope) error
 	AuditLog(ctx context.Context, cursor string, limit int) (audit.Page, error)
+	// Content reads posts and comments (a comment is keyed by its post and its id) as they
+	// are now, in a few batched reads; absent ones are left out.
+	Content(ctx context.Context, postIDs []string, comments []CommentRef) (map[string]Post, map[CommentRef]Comment, error)
 }
+
+// CommentRef names a comment.
+type CommentRef struct{ PostID, CommentID string }
 
 // Moderation is reports, the queue and what moderators do about content.
 type Moderation struct {
@@ -159,14 +166,46 @@ func (m *Moderation) Report(ctx context.Context, actor auth.Principal, postID st
 }
 
 // Queue is the moderation queue (community moderators; the route's policy decides).
+// Each item shows the reported content as it is now, not as it was reported: an edit
+// that took a password out, a move or an author's account deletion shows here too
+// (moderators read the earlier versions in the history). Content deleted or gone
+// meanwhile is left out.
 func (m *Moderation) Queue(ctx context.Context, cursor string) (Queue, error) {
 	q, err := m.Store.ModerationQueue(ctx, cursor, QueuePage)
 	if err != nil {
 		return Queue{}, fmt.Errorf("posts.Queue: %w", err)
 	}
-	if q.Items == nil {
-		q.Items = []QueueItem{}
+	var postIDs []string
+	var refs []CommentRef
+	for _, it := range q.Items {
+		postIDs = append(postIDs, it.PostID)
+		if it.CommentID != "" {
+			refs = append(refs, CommentRef{PostID: it.PostID, CommentID: it.CommentID})
+		}
 	}
+	postsByID, commentsByRef, err := m.Store.Content(ctx, postIDs, refs)
+	if err != nil {
+		return Queue{}, fmt.Errorf("posts.Queue: %w", err)
+	}
+	items := make([]QueueItem, 0, len(q.Items))
+	for _, it := range q.Items {
+		p, ok := postsByID[it.PostID]
+		if !ok || p.Deleted {
+			continue
+		}
+		it.SpaceID, it.SpaceName, it.Title = p.SpaceID, p.SpaceName, postTitle(p)
+		if it.CommentID == "" {
+			it.Excerpt, it.AuthorID, it.AuthorName = Excerpt(p.Body), p.AuthorID, p.AuthorName
+		} else {
+			c, ok := commentsByRef[CommentRef{PostID: it.PostID, CommentID: it.CommentID}]
+			if !ok || c.Deleted {
+				continue
+			}
+			it.Excerpt, it.AuthorID, it.AuthorName = Excerpt(c.Body), c.AuthorID, c.AuthorName
+		}
+		items = append(items, it)
+	}
+	q.Items = items
 	return q, nil
 }
 
@@ -323,6 +362,7 @@ func (m *Moderation) Move(ctx context.Context, actor auth.Principal, postID stri
 	}
 	entry := m.entry(actor, "post.move", "post", p.ID, p, p.AuthorID, r.Reason)
 	entry.Reason = strings.TrimSpace(fmt.Sprintf("%s → %s. %s", p.SpaceName, to.Name, r.Reason))
+	entry.FromSpaceID = p.SpaceID
 	if err := m.Store.MovePost(ctx, p, req.SpaceID, to.Name, entry, event); err != nil {
 		return Post{}, fmt.Errorf("posts.Move: %w", err)
 	}
@@ -363,14 +403,63 @@ func (m *Moderation) Warn(ctx context.Context, actor auth.Principal, w Warning) 
 	return nil
 }
 
-// AuditLog is the moderation log, newest first (staff; the route's policy decides).
-func (m *Moderation) AuditLog(ctx context.Context, cursor string) (audit.Page, error) {
+// AuditLog is the moderation log, newest first (every staff role; the route's policy
+// decides). Staff who do not moderate every space (support agents, marketers) read an
+// entry about a post only while they may read that post: otherwise the entry keeps its
+// action, time and actor and loses what names the content (ids and reason), so the log
+// never tells them what a hidden space holds. A move's reason names both spaces: it is
+// kept only for those who may read both.
+func (m *Moderation) AuditLog(ctx context.Context, actor auth.Principal, cursor string) (audit.Page, error) {
 	page, err := m.Store.AuditLog(ctx, cursor, AuditPage)
 	if err != nil {
 		return audit.Page{}, fmt.Errorf("posts.AuditLog: %w", err)
 	}
 	if page.Entries == nil {
 		page.Entries = []audit.Entry{}
+	}
+	if policy.Allowed(actor.Roles, policy.SpacesModerateAll) {
+		return page, nil
+	}
+	var postIDs []string
+	for _, e := range page.Entries {
+		if e.PostID != "" {
+			postIDs = append(postIDs, e.PostID)
+		}
+	}
+	postsByID, _, err := m.Store.Content(ctx, postIDs, nil)
+	if err != nil {
+		return audit.Page{}, fmt.Errorf("posts.AuditLog: %w", err)
+	}
+	readable := map[string]bool{}
+	mayRead := func(spaceID string) bool {
+		if spaceID == "" {
+			return false
+		}
+		ok, seen := readable[spaceID]
+		if !seen {
+			ok = m.Posts.readable(ctx, actor, spaceID) == nil
+			readable[spaceID] = ok
+		}
+		return ok
+	}
+	for i, e := range page.Entries {
+		if e.PostID == "" && e.TargetType == "report" {
+			// A dismissed report names content by id only: whose, they may not know.
+			page.Entries[i] = audit.Entry{At: e.At, ActorID: e.ActorID, Action: e.Action, TargetType: e.TargetType, Redacted: true}
+			continue
+		}
+		if e.PostID == "" {
+			continue
+		}
+		p, found := postsByID[e.PostID]
+		access := SpaceAccess{Read: found && mayRead(p.SpaceID)}
+		shown := found && Readable(p, actor.MemberID, access)
+		if shown && e.Action == "post.move" {
+			shown = e.FromSpaceID != "" && mayRead(e.FromSpaceID)
+		}
+		if !shown {
+			page.Entries[i] = audit.Entry{At: e.At, ActorID: e.ActorID, Action: e.Action, TargetType: e.TargetType, Redacted: true}
+		}
 	}
 	return page, nil
 }

@@ -317,7 +317,7 @@ func (h HTTP) warn(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h HTTP) audit(w http.ResponseWriter, r *http.Request) {
-	page, err := h.Moderation.AuditLog(r.Context(), r.URL.Query().Get("cursor"))
+	page, err := h.Moderation.AuditLog(r.Context(), auth.Caller(r), r.URL.Query().Get("cursor"))
 	httpx.Reply(w, r, http.StatusOK, page, err)
 }
 

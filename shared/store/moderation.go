@@ -327,3 +327,53 @@ func (s *Store) DeletePost(ctx context.Context, p posts.Post, entry audit.Entry,
 	}
 	return s.moderate(ctx, "store.DeletePost", entry, []eventtypes.Envelope{event}, items...)
 }
+
+// Content implements posts.ModerationStore: one BatchGetItem for the posts and the
+// comments' pointers, one for the comments.
+func (s *Store) Content(ctx context.Context, postIDs []string, comments []posts.CommentRef) (map[string]posts.Post, map[posts.CommentRef]posts.Comment, error) {
+	var keys []map[string]types.AttributeValue
+	for _, id := range postIDs {
+		keys = append(keys, key(postPK(id), "POST"))
+	}
+	for _, c := range comments {
+		keys = append(keys, key(postPK(c.PostID), "CID#"+c.CommentID))
+	}
+	found, err := s.batchGet(ctx, "store.Content", keys)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := map[string]posts.Post{}
+	for _, id := range postIDs {
+		if item, ok := found[postPK(id)+"|POST"]; ok {
+			var it postItem
+			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+				return nil, nil, fmt.Errorf("store.Content: %w", err)
+			}
+			out[id] = it.Post
+		}
+	}
+	var commentKeys []map[string]types.AttributeValue
+	for _, c := range comments {
+		if item, ok := found[postPK(c.PostID)+"|CID#"+c.CommentID]; ok {
+			if sk, ok := item["CommentSK"].(*types.AttributeValueMemberS); ok {
+				commentKeys = append(commentKeys, key(postPK(c.PostID), sk.Value))
+			}
+		}
+	}
+	byRef := map[posts.CommentRef]posts.Comment{}
+	if len(commentKeys) == 0 {
+		return out, byRef, nil
+	}
+	got, err := s.batchGet(ctx, "store.Content", commentKeys)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, item := range got {
+		var it commentItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return nil, nil, fmt.Errorf("store.Content: %w", err)
+		}
+		byRef[posts.CommentRef{PostID: it.PostID, CommentID: it.ID}] = it.Comment
+	}
+	return out, byRef, nil
+}
