@@ -266,6 +266,7 @@ func trustedOrigins(cfg config.Config) []string {
 // (a test checks that every routed event has one).
 func Handlers(cfg config.Config, st *store.Store, sender mail.Sender) map[string]map[string]bus.Handler {
 	notes := notifications.NewService(st, sender, cfg.PublicURL)
+	notes.People = st
 	activity := &notifications.Activity{Service: notes, Store: st, Subjects: newNotificationSubjects(st)}
 	counts := &metrics.Service{Store: st, Values: st, Now: time.Now}
 	feed := &posts.Feed{Store: st}
@@ -310,6 +311,7 @@ func Handlers(cfg config.Config, st *store.Store, sender mail.Sender) map[string
 			eventtypes.PostUpdatedType:    feed.OnPostUpdated,
 			eventtypes.AnswerAcceptedType: feed.OnAnswerAccepted,
 			eventtypes.SpaceLeftType:      feed.OnSpaceLeft,
+			eventtypes.MemberDeletedType:  members.Erasure{Store: st}.OnMemberDeleted,
 		},
 	}
 }

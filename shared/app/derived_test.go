@@ -47,6 +47,10 @@ func (c *community) deliver(consumer, detailType string, payload any) {
 		p.Meta = meta
 	case *eventtypes.TicketReplied:
 		p.Meta = meta
+	case *eventtypes.InvitationCreated:
+		p.Meta = meta
+	case *eventtypes.MemberRegistered:
+		p.Meta = meta
 	default:
 		c.t.Fatalf("deliver: no meta for %T", payload)
 	}

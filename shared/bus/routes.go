@@ -43,6 +43,8 @@ var Routes = []Route{
 	{ConsumerFeed, eventtypes.SourcePosts, []string{eventtypes.PostCreatedType, eventtypes.PostModeratedType, eventtypes.PostUpdatedType,
 		eventtypes.AnswerAcceptedType}},
 	{ConsumerFeed, eventtypes.SourceSpaces, []string{eventtypes.SpaceLeftType}},
+	// ... and the copies of a deleted member's name.
+	{ConsumerFeed, eventtypes.SourceMembers, []string{eventtypes.MemberDeletedType}},
 }
 
 // Matches reports whether an event of this source and detail type takes this route.

@@ -54,7 +54,11 @@ func (s *Store) AddComment(ctx context.Context, c posts.Comment, events []eventt
 	if err != nil {
 		return fmt.Errorf("store.AddComment: %w", err)
 	}
-	items := append([]types.TransactWriteItem{put, pointer, s.postCount(c.PostID, 1)}, outs...)
+	credits, err := s.creditPuts(postPK(c.PostID), textCredits(c.AuthorID, c.Body)...)
+	if err != nil {
+		return fmt.Errorf("store.AddComment: %w", err)
+	}
+	items := append(append([]types.TransactWriteItem{put, pointer, s.postCount(c.PostID, 1)}, outs...), credits...)
 	if err := s.writeUnderLimits(ctx, hits, c.CreatedAt, posts.ErrRateLimited, items...); err != nil {
 		return fmt.Errorf("store.AddComment %s: %w", c.ID, err)
 	}
@@ -241,7 +245,11 @@ func (s *Store) EditComment(ctx context.Context, c posts.Comment, previous posts
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":b": &types.AttributeValueMemberS{Value: c.Body}, ":h": &types.AttributeValueMemberS{Value: c.HTML},
 			":at": &types.AttributeValueMemberS{Value: c.EditedAt.UTC().Format(time.RFC3339Nano)}}}}
-	if _, err := s.transact(ctx, []types.TransactWriteItem{update, rev}); err != nil {
+	credits, err := s.creditPuts(postPK(c.PostID), textCredits("", c.Body)...)
+	if err != nil {
+		return fmt.Errorf("store.EditComment: %w", err)
+	}
+	if _, err := s.transact(ctx, append([]types.TransactWriteItem{update, rev}, credits...)); err != nil {
 		return fmt.Errorf("store.EditComment %s: %w", c.ID, err)
 	}
 	return nil

@@ -286,7 +286,11 @@ func (s *Store) EditPost(ctx context.Context, p posts.Post, previous posts.Revis
 	if err != nil {
 		return fmt.Errorf("store.EditPost: %w", err)
 	}
-	items := []types.TransactWriteItem{update, rev, out}
+	credits, err := s.creditPuts(postPK(p.ID), textCredits("", p.Body)...)
+	if err != nil {
+		return fmt.Errorf("store.EditPost: %w", err)
+	}
+	items := append([]types.TransactWriteItem{update, rev, out}, credits...)
 	if !p.Hidden && !p.Deleted {
 		puts, err := s.entryPuts(p.Summary())
 		if err != nil {

@@ -136,7 +136,11 @@ func (s *Store) CreatePost(ctx context.Context, p posts.Post, events []eventtype
 	if err != nil {
 		return fmt.Errorf("store.CreatePost: %w", err)
 	}
-	items := append(append([]types.TransactWriteItem{canonical}, entries...), outs...)
+	credits, err := s.creditPuts(postPK(p.ID), textCredits(p.AuthorID, p.Body)...)
+	if err != nil {
+		return fmt.Errorf("store.CreatePost: %w", err)
+	}
+	items := append(append(append([]types.TransactWriteItem{canonical}, entries...), outs...), credits...)
 	if err := s.writeUnderLimits(ctx, hits, p.CreatedAt, posts.ErrRateLimited, items...); err != nil {
 		return fmt.Errorf("store.CreatePost %s: %w", p.ID, err)
 	}
