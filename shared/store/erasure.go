@@ -331,5 +331,3 @@ func (s *Store) InviterName(ctx context.Context, invitationID string) (string, e
 	}
 	return m.DisplayName, nil
 }
-
-
