@@ -356,7 +356,8 @@ func (h InboxHTTP) list(w http.ResponseWriter, r *http.Request) {
 	items, err = h.current(r.Context(), Reader{MemberID: p.MemberID, Roles: p.Roles}, items)
 	inbox := Inbox{Items: make([]Notification, 0, len(items)), Next: next}
 	for _, n := range items {
-		n.Unread = n.At.After(seen)
+		// An unavailable entry has nothing to read: it never counts as new.
+		n.Unread = n.At.After(seen) && n.Kind != KindUnavailable
 		if n.Unread {
 			inbox.Unread++
 		}
