@@ -306,12 +306,13 @@ func Handlers(cfg config.Config, st *store.Store, sender mail.Sender) map[string
 		// The feed fans posts out to home streams and keeps every copy in step with the
 		// post and with who may read it.
 		bus.ConsumerFeed: {
-			eventtypes.PostCreatedType:    feed.OnPostCreated,
-			eventtypes.PostModeratedType:  feed.OnPostModerated,
-			eventtypes.PostUpdatedType:    feed.OnPostUpdated,
-			eventtypes.AnswerAcceptedType: feed.OnAnswerAccepted,
-			eventtypes.SpaceLeftType:      feed.OnSpaceLeft,
-			eventtypes.MemberDeletedType:  members.Erasure{Store: st}.OnMemberDeleted,
+			eventtypes.PostCreatedType:       feed.OnPostCreated,
+			eventtypes.PostModeratedType:     feed.OnPostModerated,
+			eventtypes.PostUpdatedType:       feed.OnPostUpdated,
+			eventtypes.AnswerAcceptedType:    feed.OnAnswerAccepted,
+			eventtypes.IdeaStatusChangedType: feed.OnIdeaStatusChanged,
+			eventtypes.SpaceLeftType:         feed.OnSpaceLeft,
+			eventtypes.MemberDeletedType:     members.Erasure{Store: st}.OnMemberDeleted,
 		},
 	}
 }

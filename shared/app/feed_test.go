@@ -273,3 +273,32 @@ func TestAnAcceptedAnswerHiddenOrDeletedReopensTheQuestion(t *testing.T) {
 		}
 	}
 }
+
+// An idea's status, set by staff, shows in every stream that lists the idea.
+func TestAnIdeasStatusReachesEveryStream(t *testing.T) {
+	c := newCommunity(t)
+	admin := c.as("ada", policy.RoleAdmin)
+	bob := c.as("bob")
+	sp := c.space(admin, "Ideas", spaces.Public)
+	c.join(bob, sp.ID)
+	idea := c.post(bob, sp.ID, `{"kind":"idea","title":"Dark mode","body":"Please."}`)
+	waitFor(t, "the idea in bob's home stream", func() bool { return has(c.home(bob), idea.ID) })
+	if status, body := c.call(admin, "POST", "/api/posts/"+idea.ID+"/status", `{"status":"planned"}`, nil); status != 200 {
+		t.Fatalf("status: %d %s", status, body)
+	}
+	statusIn := func(list []posts.Summary) string {
+		for _, s := range list {
+			if s.ID == idea.ID {
+				return s.IdeaStatus
+			}
+		}
+		return "absent"
+	}
+	var space, mine posts.Page
+	c.call(bob, "GET", "/api/spaces/"+sp.ID+"/posts", "", &space)
+	c.call(bob, "GET", "/api/members/m_bob/posts", "", &mine)
+	if statusIn(space.Posts) != posts.IdeaPlanned || statusIn(mine.Posts) != posts.IdeaPlanned {
+		t.Fatalf("space and author streams: %q %q", statusIn(space.Posts), statusIn(mine.Posts))
+	}
+	waitFor(t, "the status in bob's home stream", func() bool { return statusIn(c.home(bob)) == posts.IdeaPlanned })
+}

@@ -41,7 +41,7 @@ var Routes = []Route{
 	// The feed keeps every copy of a post in home streams in step with the post and with
 	// who may read it.
 	{ConsumerFeed, eventtypes.SourcePosts, []string{eventtypes.PostCreatedType, eventtypes.PostModeratedType, eventtypes.PostUpdatedType,
-		eventtypes.AnswerAcceptedType}},
+		eventtypes.AnswerAcceptedType, eventtypes.IdeaStatusChangedType}},
 	{ConsumerFeed, eventtypes.SourceSpaces, []string{eventtypes.SpaceLeftType}},
 	// ... and the copies of a deleted member's name.
 	{ConsumerFeed, eventtypes.SourceMembers, []string{eventtypes.MemberDeletedType}},

@@ -137,6 +137,18 @@ func (f *Feed) OnAnswerAccepted(ctx context.Context, env eventtypes.Envelope) er
 	return nil
 }
 
+// OnIdeaStatusChanged rewrites the copies of an idea whose status staff changed.
+func (f *Feed) OnIdeaStatusChanged(ctx context.Context, env eventtypes.Envelope) error {
+	var evt eventtypes.IdeaStatusChanged
+	if err := eventtypes.Decode(env, &evt); err != nil {
+		return fmt.Errorf("posts.OnIdeaStatusChanged: %w", err)
+	}
+	if err := f.refresh(ctx, evt.PostID); err != nil {
+		return fmt.Errorf("posts.OnIdeaStatusChanged %s: %w", evt.PostID, err)
+	}
+	return nil
+}
+
 // refresh rewrites the copies a post's space's members hold (members who left hold none:
 // see OnSpaceLeft); a post no longer shown is taken out instead.
 func (f *Feed) refresh(ctx context.Context, postID string) error {

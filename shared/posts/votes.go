@@ -54,7 +54,9 @@ type VoteStore interface {
 	VoteIdea(ctx context.Context, idea Post, memberID string, event eventtypes.Envelope) error
 	// VotePoll records the vote and adds one to the option's tally, unless the poll closed.
 	VotePoll(ctx context.Context, postID, memberID, option string, event eventtypes.Envelope) error
-	SetIdeaStatus(ctx context.Context, postID, status string, event eventtypes.Envelope) error
+	// SetIdeaStatus gives an idea (p, with its new status) its status, rewrites its
+	// stream entries and records idea.status_changed, in one transaction.
+	SetIdeaStatus(ctx context.Context, p Post, event eventtypes.Envelope) error
 	AddReaction(ctx context.Context, postID, memberID, reaction string) error
 	RemoveReaction(ctx context.Context, postID, memberID, reaction string) error
 }
@@ -157,7 +159,8 @@ func (v *Votes) SetStatus(ctx context.Context, actor auth.Principal, postID stri
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.SetStatus: %w", err)
 	}
-	if err := v.Store.SetIdeaStatus(ctx, postID, c.Status, event); err != nil {
+	p.IdeaStatus = c.Status
+	if err := v.Store.SetIdeaStatus(ctx, p, event); err != nil {
 		return Post{}, fmt.Errorf("posts.SetStatus: %w", err)
 	}
 	return v.Posts.Get(ctx, actor, postID)

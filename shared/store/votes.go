@@ -106,7 +106,8 @@ func (s *Store) VotePoll(ctx context.Context, postID, memberID, option string, e
 }
 
 // SetIdeaStatus implements posts.VoteStore.
-func (s *Store) SetIdeaStatus(ctx context.Context, postID, status string, event eventtypes.Envelope) error {
+func (s *Store) SetIdeaStatus(ctx context.Context, p posts.Post, event eventtypes.Envelope) error {
+	postID, status := p.ID, p.IdeaStatus
 	out, err := s.outboxPut(event)
 	if err != nil {
 		return fmt.Errorf("store.SetIdeaStatus: %w", err)
@@ -116,7 +117,16 @@ func (s *Store) SetIdeaStatus(ctx context.Context, postID, status string, event 
 		ExpressionAttributeNames: map[string]string{"#k": "Kind"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":s": &types.AttributeValueMemberS{Value: status}, ":idea": &types.AttributeValueMemberS{Value: posts.KindIdea}}}}
-	if _, err := s.transact(ctx, []types.TransactWriteItem{update, out}); err != nil {
+	items := []types.TransactWriteItem{update, out}
+	if !p.Hidden && !p.Deleted {
+		// The space's and author's stream entries show the status too.
+		puts, err := s.entryPuts(p.Summary())
+		if err != nil {
+			return fmt.Errorf("store.SetIdeaStatus: %w", err)
+		}
+		items = append(items, puts...)
+	}
+	if _, err := s.transact(ctx, items); err != nil {
 		return fmt.Errorf("store.SetIdeaStatus %s: %w", postID, err)
 	}
 	return nil
