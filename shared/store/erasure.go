@@ -17,6 +17,7 @@ import (
 	"tribune/shared/errs"
 	"tribune/shared/policy"
 	"tribune/shared/posts"
+	"tribune/shared/spaces"
 	"tribune/shared/tickets"
 )
 
@@ -90,7 +91,7 @@ func (s *Store) EraseTraces(ctx context.Context, memberID string) error {
 		return fmt.Errorf("store.EraseTraces: %w", err)
 	}
 	for _, m := range mine {
-		if err := s.DeleteMembership(ctx, m.SpaceID, memberID, m.Status == "active"); err != nil {
+		if err := s.DeleteMembership(ctx, m.SpaceID, memberID, m.Status == spaces.StatusActive); err != nil {
 			return fmt.Errorf("store.EraseTraces: %w", err)
 		}
 	}
