@@ -339,7 +339,7 @@ func (h InboxHTTP) Routes() []httpx.Route {
 	return []httpx.Route{
 		{Method: "GET", Pattern: "/api/notifications", Tag: "me", Action: policy.SignedIn, Handler: h.list,
 			Query:     []httpx.Param{{Name: "cursor", Description: "The next page's cursor"}},
-			Summary:   "The caller's notifications, newest first, with how many are unread.",
+			Summary:   "The caller's notifications, newest first, with how many are unread; one about something the caller can no longer see is kind \"unavailable\" and names nothing.",
 			Responses: httpx.Answers(200, "A page", Inbox{}, map[int]string{400: "Bad cursor"})},
 		{Method: "POST", Pattern: "/api/notifications/read", Tag: "me", Action: policy.SignedIn, Handler: h.read,
 			Summary: "Mark every notification read.", Responses: httpx.Answers(204, "Read", nil, nil)},
