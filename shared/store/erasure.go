@@ -157,7 +157,6 @@ func (s *Store) erasePost(ctx context.Context, postID, memberID string) error {
 		return err
 	}
 	if p.AuthorID == memberID || mentions(p.Body, memberID) {
-		before := p.Summary()
 		if p.AuthorID == memberID {
 			p.AuthorName = auth.DeletedName
 		}
@@ -181,7 +180,7 @@ func (s *Store) erasePost(ctx context.Context, postID, memberID string) error {
 				return err
 			}
 			if !p.Hidden && !p.Deleted {
-				if err := s.rewriteEntries(ctx, before, p.Summary()); err != nil {
+				if err := s.rewriteEntries(ctx, p.Summary()); err != nil {
 					return err
 				}
 			}
@@ -229,7 +228,7 @@ func (s *Store) erasePost(ctx context.Context, postID, memberID string) error {
 
 // rewriteEntries puts a shown post's space and author entries (and pin) again, and the
 // copies its space's members hold in their home streams.
-func (s *Store) rewriteEntries(ctx context.Context, before, after posts.Summary) error {
+func (s *Store) rewriteEntries(ctx context.Context, after posts.Summary) error {
 	puts, err := s.entryPuts(after)
 	if err != nil {
 		return err
