@@ -212,7 +212,7 @@ func NewTribuneStack(scope constructs.Construct, id string, s Settings, props *a
 	consumers := map[string]awslambda.Function{
 		bus.ConsumerNotifications: fn("notifications", "Emails that domain events call for", "TABLE_NAME", "PUBLIC_URL", "MAIL_FROM", "MAIL_CONFIGURATION_SET"),
 		bus.ConsumerMetrics:       fn("metrics", "Community counters from domain events", "TABLE_NAME"),
-		bus.ConsumerFeed:          fn("feed", "Fan-out of new posts into members' home streams", "TABLE_NAME"),
+		bus.ConsumerFeed:          fn("feed", "Home streams and every copy derived from content: fan-out, edits, moves, leaving, account deletion", "TABLE_NAME"),
 	}
 	for _, c := range consumers {
 		table.GrantReadWriteData(c)

@@ -148,7 +148,7 @@ func PostingRoutes(d Deps) []httpx.Route {
 	routes := append(spaces.HTTP{Service: sp}.Routes(), h.Routes()...)
 	routes = append(routes, posts.ImagesHTTP{Images: images}.Routes()...)
 	routes = append(routes, members.RulesHTTP{Service: &members.RulesService{Store: d.Store, Now: time.Now}}.Routes()...)
-	return append(routes, notifications.InboxHTTP{Store: d.Store, Now: time.Now}.Routes()...)
+	return append(routes, notifications.InboxHTTP{Store: d.Store, Subjects: newNotificationSubjects(d.Store), Now: time.Now}.Routes()...)
 }
 
 // ticketSpaces lets tickets ask spaces about customer spaces. Support agents work
@@ -261,7 +261,8 @@ func trustedOrigins(cfg config.Config) []string {
 // (a test checks that every routed event has one).
 func Handlers(cfg config.Config, st *store.Store, sender mail.Sender) map[string]map[string]bus.Handler {
 	notes := notifications.NewService(st, sender, cfg.PublicURL)
-	activity := &notifications.Activity{Service: notes, Store: st}
+	notes.People = st
+	activity := &notifications.Activity{Service: notes, Store: st, Subjects: newNotificationSubjects(st)}
 	counts := &metrics.Service{Store: st, Values: st, Now: time.Now}
 	feed := &posts.Feed{Store: st}
 	return map[string]map[string]bus.Handler{
@@ -297,10 +298,16 @@ func Handlers(cfg config.Config, st *store.Store, sender mail.Sender) map[string
 			eventtypes.TicketStatusChangedType: counts.OnTicketStatusChanged,
 			eventtypes.TicketRatedType:         counts.OnTicketRated,
 		},
-		// The feed fans posts out to home streams and takes moderated ones back.
+		// The feed fans posts out to home streams and keeps every copy in step with the
+		// post and with who may read it.
 		bus.ConsumerFeed: {
-			eventtypes.PostCreatedType:   feed.OnPostCreated,
-			eventtypes.PostModeratedType: feed.OnPostModerated,
+			eventtypes.PostCreatedType:       feed.OnPostCreated,
+			eventtypes.PostModeratedType:     feed.OnPostModerated,
+			eventtypes.PostUpdatedType:       feed.OnPostUpdated,
+			eventtypes.AnswerAcceptedType:    feed.OnAnswerAccepted,
+			eventtypes.IdeaStatusChangedType: feed.OnIdeaStatusChanged,
+			eventtypes.SpaceLeftType:         feed.OnSpaceLeft,
+			eventtypes.MemberDeletedType:     members.Erasure{Store: st}.OnMemberDeleted,
 		},
 	}
 }

@@ -17,6 +17,11 @@ type Entry struct {
 	PostID    string `json:"postId,omitempty"`
 	SubjectID string `json:"subjectId,omitempty"`
 	Reason    string `json:"reason,omitempty"`
+	// FromSpaceID is the space a moved post left (its reason names it).
+	FromSpaceID string `json:"-"`
+	// Redacted: the reader may not read the content the entry is about, so its ids and
+	// reason are left out (never stored).
+	Redacted bool `json:"redacted,omitempty" dynamodbav:"-"`
 }
 
 // Page is a page of the log and the cursor of the next.

@@ -34,6 +34,11 @@ const (
 	StatusDeleted   = "deleted"
 )
 
+// DeletedName is what stands for a deleted member wherever their name was shown (their
+// content's author, mentions, notifications, tickets). Readers see it in their own
+// language: the web app and the emails translate this exact value (docs/decisions.md).
+const DeletedName = "Deleted member"
+
 var (
 	// ErrNoSession answers requests that need a signed-in member.
 	ErrNoSession = errs.New(errs.Unauthenticated, "not_signed_in", "Sign in to continue.")

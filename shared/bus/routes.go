@@ -38,7 +38,13 @@ var Routes = []Route{
 	{ConsumerMetrics, eventtypes.SourceInvitations, []string{eventtypes.InvitationCreatedType}},
 	{ConsumerMetrics, eventtypes.SourcePosts, []string{eventtypes.PostCreatedType, eventtypes.CommentCreatedType, eventtypes.AnswerAcceptedType,
 		eventtypes.IdeaVotedType, eventtypes.PollVotedType, eventtypes.ContentReportedType}},
-	{ConsumerFeed, eventtypes.SourcePosts, []string{eventtypes.PostCreatedType, eventtypes.PostModeratedType}},
+	// The feed keeps every copy of a post in home streams in step with the post and with
+	// who may read it.
+	{ConsumerFeed, eventtypes.SourcePosts, []string{eventtypes.PostCreatedType, eventtypes.PostModeratedType, eventtypes.PostUpdatedType,
+		eventtypes.AnswerAcceptedType, eventtypes.IdeaStatusChangedType}},
+	{ConsumerFeed, eventtypes.SourceSpaces, []string{eventtypes.SpaceLeftType}},
+	// ... and the copies of a deleted member's name.
+	{ConsumerFeed, eventtypes.SourceMembers, []string{eventtypes.MemberDeletedType}},
 }
 
 // Matches reports whether an event of this source and detail type takes this route.

@@ -84,6 +84,9 @@ var Catalog = []Definition{
 	{SourcePosts, MemberMentionedType, "A post or comment mentions a member.", func() any { return &MemberMentioned{} }},
 	{SourcePosts, MemberWarnedType, "A moderator warned a member.", func() any { return &MemberWarned{} }},
 	{SourcePosts, PostModeratedType, "A post was hidden, restored, deleted or moved.", func() any { return &PostModerated{} }},
+	{SourcePosts, PostUpdatedType, "What streams show of a post changed: its text was edited or its accepted answer withdrawn.",
+		func() any { return &PostUpdated{} }},
+	{SourceSpaces, SpaceLeftType, "A member left a space.", func() any { return &SpaceLeft{} }},
 	{SourceSpaces, SpaceInvitedType, "A member was invited into a space.", func() any { return &SpaceInvited{} }},
 	{SourceTickets, TicketOpenedType, "A ticket was opened in a customer space.", func() any { return &TicketOpened{} }},
 	{SourceTickets, TicketRepliedType, "A public reply was added to a ticket.", func() any { return &TicketReplied{} }},
@@ -217,6 +220,7 @@ const (
 	MemberMentionedType   = "member.mentioned"
 	MemberWarnedType      = "member.warned"
 	PostModeratedType     = "post.moderated"
+	PostUpdatedType       = "post.updated"
 )
 
 // IdeaVoted: a member voted an idea up; Votes is the count with this vote.
@@ -301,11 +305,39 @@ type PostModerated struct {
 	By          string     `json:"by"`
 }
 
-// Source and detail type of spaces.
+// What a post.updated event reports.
+const (
+	PostEdited          = "edited"
+	PostAnswerWithdrawn = "answer_withdrawn"
+)
+
+// PostUpdated: what streams show of a post changed without it leaving them (its title
+// or text was edited; its accepted answer was hidden or deleted, so it is unanswered
+// again). The feed consumer rewrites the copies in home streams from the post as it is
+// when the event is handled, so the payload names the post only.
+type PostUpdated struct {
+	Meta
+	PostID  string `json:"postId"`
+	SpaceID string `json:"spaceId"`
+	// Change is PostEdited or PostAnswerWithdrawn.
+	Change string `json:"change"`
+	By     string `json:"by"`
+}
+
+// Source and detail types of spaces.
 const (
 	SourceSpaces     = "tribune.spaces"
 	SpaceInvitedType = "space.invited"
+	SpaceLeftType    = "space.left"
 )
+
+// SpaceLeft: a member left a space (or withdrew a request); written with the removal of
+// the membership. The feed consumer takes the space's posts out of their home stream.
+type SpaceLeft struct {
+	Meta
+	SpaceID  string `json:"spaceId"`
+	MemberID string `json:"memberId"`
+}
 
 // SpaceInvited: a space moderator invited a member into a space; the member is told.
 type SpaceInvited struct {

@@ -37,6 +37,8 @@ type Route struct {
 const (
 	PrefetchSpace = "space"
 	PrefetchPost  = "post"
+	// PrefetchMember: the handler reads the caller's own member item.
+	PrefetchMember = "member"
 )
 
 // Param is a documented query parameter.
@@ -90,6 +92,8 @@ func announce(kind string, h http.HandlerFunc) http.HandlerFunc {
 		id := r.PathValue("id")
 		var ctx context.Context
 		switch kind {
+		case PrefetchMember:
+			ctx = prefetch.WithMember(r.Context())
 		case PrefetchSpace:
 			ctx = prefetch.With(r.Context(), id, "")
 		default:

@@ -36,7 +36,7 @@ type DeleteRequest struct {
 }
 
 // DeletedName is what a deleted member's content is credited to.
-const DeletedName = "Deleted member"
+const DeletedName = auth.DeletedName
 
 // ErrConfirm asks for an explicit confirmation.
 var ErrConfirm = errs.InvalidField("confirm", "confirmation_required", "Confirm the deletion with {\"confirm\": true}.")
@@ -138,4 +138,29 @@ func (h PrivacyHTTP) delete(w http.ResponseWriter, r *http.Request) {
 	}
 	auth.ClearCookie(w, h.HTTP.CookieSecure)
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// ErasureStore erases what other items hold of a deleted member.
+type ErasureStore interface {
+	// EraseTraces writes "Deleted member" wherever the member's name was copied (their
+	// content, mentions of them, tickets, invitations, stream copies) and removes what
+	// was theirs alone (memberships, home stream, inbox); repeating it is harmless.
+	EraseTraces(ctx context.Context, memberID string) error
+}
+
+// Erasure finishes an account deletion off the request path: the deletion's transaction
+// erases the member's own items; member.deleted then reaches every copy of their name.
+type Erasure struct{ Store ErasureStore }
+
+// OnMemberDeleted erases a deleted member's name everywhere it was copied.
+func (e Erasure) OnMemberDeleted(ctx context.Context, env eventtypes.Envelope) error {
+	var evt eventtypes.MemberDeleted
+	if err := eventtypes.Decode(env, &evt); err != nil {
+		return fmt.Errorf("members.OnMemberDeleted: %w", err)
+	}
+	if err := e.Store.EraseTraces(ctx, evt.MemberID); err != nil {
+		return fmt.Errorf("members.OnMemberDeleted %s: %w", evt.MemberID, err)
+	}
+	slog.InfoContext(ctx, "deleted member's name erased everywhere", "member_id", evt.MemberID)
+	return nil
 }

@@ -25,6 +25,9 @@ const (
 	KindReport         = "report"
 	KindWarning        = "warning"
 	KindSpaceInvite    = "space_invite"
+	// KindUnavailable stands, in the inbox, for a notification about something its
+	// reader can no longer see: it keeps its place and time, and says nothing else.
+	KindUnavailable = "unavailable"
 )
 
 // Limits of the inbox.
@@ -36,9 +39,12 @@ const (
 
 // Notification is one message in a member's inbox.
 type Notification struct {
-	ID        string `json:"id"`
-	MemberID  string `json:"-"`
-	Kind      string `json:"kind"`
+	ID       string `json:"id"`
+	MemberID string `json:"-"`
+	Kind     string `json:"kind"`
+	// ActorID is who did it; ActorName their name as it is when the notification is
+	// read (never stored: a deleted member's name must not outlive them; see Subjects).
+	ActorID   string `json:"actorId,omitempty"`
 	ActorName string `json:"actorName,omitempty"`
 	PostID    string `json:"postId,omitempty"`
 	PostTitle string `json:"postTitle,omitempty"`
@@ -77,6 +83,8 @@ type Inbox struct {
 // Recipient is who a notification goes to.
 type Recipient struct {
 	Email, Name, Locale string
+	// Roles are the recipient's community roles, for the access check at delivery.
+	Roles []string
 	// Active is false for deleted, banned or unknown members: they get nothing.
 	Active bool
 	// Emails: the member wants activity by email too (their preference; the inbox always).
@@ -100,10 +108,30 @@ type InboxStore interface {
 	RoleHolderIDs(ctx context.Context, roles ...string) ([]string, error)
 }
 
-// Activity tells members what happened around them: in their inbox and by email.
+// Reader is who reads (or is about to receive) notifications, as access checks need them.
+type Reader struct {
+	MemberID string
+	Roles    []string
+}
+
+// Subjects reads, from current data, what notifications are about, as their reader may
+// see it now (implemented in shared/app, which may ask posts, tickets and spaces). The
+// rule of each kind is in docs/decisions.md ("Notifications and access").
+type Subjects interface {
+	// Current returns each notification with what it names (post title, ticket subject,
+	// space name, actor's name) as it is now, and whether the reader may still see what
+	// it is about. atDelivery also checks the comment a notification points at (hidden
+	// or deleted since); the inbox skips that read. The lists are parallel.
+	Current(ctx context.Context, reader Reader, list []Notification, atDelivery bool) ([]Notification, []bool, error)
+}
+
+// Activity tells members what happened around them: in their inbox and by email. Every
+// notification is checked against its recipient's access when it is delivered, from
+// current data (Subjects): what they can no longer see never reaches them.
 type Activity struct {
-	Service *Service
-	Store   InboxStore
+	Service  *Service
+	Store    InboxStore
+	Subjects Subjects
 }
 
 // notify puts a notification in each member's inbox and emails them, once per event
@@ -124,7 +152,21 @@ func (a *Activity) notifyOne(ctx context.Context, meta eventtypes.Meta, n Notifi
 		return err
 	}
 	n.ID, n.MemberID, n.At = meta.EventID+"-"+memberID, memberID, meta.OccurredAt
-	if err := a.Store.PutNotification(ctx, n, meta.OccurredAt.Add(InboxKept)); err != nil {
+	current, ok, err := a.Subjects.Current(ctx, Reader{MemberID: memberID, Roles: to.Roles}, []Notification{n}, true)
+	if err != nil {
+		return err
+	}
+	if !ok[0] {
+		slog.InfoContext(ctx, "notification withheld: the recipient may no longer see its subject", "event_id", meta.EventID, "kind", n.Kind, "member_id", memberID)
+		return nil
+	}
+	n = current[0]
+	stored := n
+	if stored.ActorID != "" {
+		// The name is read again whenever the inbox is: a deleted member's stays nowhere.
+		stored.ActorName = ""
+	}
+	if err := a.Store.PutNotification(ctx, stored, meta.OccurredAt.Add(InboxKept)); err != nil {
 		return err
 	}
 	if !to.Emails {
@@ -147,7 +189,7 @@ func (a *Activity) notifyOne(ctx context.Context, meta eventtypes.Meta, n Notifi
 		detail = humanDuration(to.Locale, n.Detail)
 	}
 	msg, err := a.Service.Templates.Render("activity", to.Locale, to.Email, map[string]any{
-		"Name": to.Name, "Kind": n.Kind, "Actor": n.ActorName, "Post": n.PostTitle, "Detail": detail, "Number": n.TicketNumber, "Link": link})
+		"Name": to.Name, "Kind": n.Kind, "Actor": personName(to.Locale, n.ActorName), "Post": n.PostTitle, "Detail": detail, "Number": n.TicketNumber, "Link": link})
 	if err != nil {
 		return err
 	}
@@ -161,9 +203,18 @@ func (a *Activity) notifyOne(ctx context.Context, meta eventtypes.Meta, n Notifi
 // labels name ticket statuses and targets in mail, by language.
 var labels = map[string]map[string]string{
 	"en": {"new": "new", "open": "open", "pending_customer": "waiting for your answer", "on_hold": "on hold", "solved": "solved",
-		"closed": "closed", "first_response": "first response", "resolution": "resolution"},
+		"closed": "closed", "first_response": "first response", "resolution": "resolution", "deleted_member": "Deleted member"},
 	"fr": {"new": "nouveau", "open": "ouvert", "pending_customer": "en attente de votre réponse", "on_hold": "en attente", "solved": "résolu",
-		"closed": "fermé", "first_response": "première réponse", "resolution": "résolution"},
+		"closed": "fermé", "first_response": "première réponse", "resolution": "résolution", "deleted_member": "Membre supprimé"},
+}
+
+// personName is a member's name in mail: a deleted member is named in the reader's
+// language.
+func personName(locale, name string) string {
+	if name == auth.DeletedName {
+		return label(locale, "deleted_member")
+	}
+	return name
 }
 
 func label(locale, code string) string {
@@ -193,7 +244,7 @@ func (a *Activity) OnCommentCreated(ctx context.Context, env eventtypes.Envelope
 	if err := eventtypes.Decode(env, &evt); err != nil {
 		return fmt.Errorf("notifications.OnCommentCreated: %w", err)
 	}
-	n := Notification{Kind: KindComment, ActorName: evt.AuthorName, PostID: evt.PostID, PostTitle: evt.PostTitle, CommentID: evt.CommentID}
+	n := Notification{Kind: KindComment, ActorID: evt.AuthorID, ActorName: evt.AuthorName, PostID: evt.PostID, PostTitle: evt.PostTitle, CommentID: evt.CommentID}
 	err := a.notify(ctx, evt.Meta, n, except([]string{evt.PostAuthorID}, evt.AuthorID)...)
 	if evt.ParentAuthorID != "" && evt.ParentAuthorID != evt.PostAuthorID {
 		n.Kind = KindReply
@@ -224,7 +275,7 @@ func (a *Activity) OnMemberMentioned(ctx context.Context, env eventtypes.Envelop
 	if err := eventtypes.Decode(env, &evt); err != nil {
 		return fmt.Errorf("notifications.OnMemberMentioned: %w", err)
 	}
-	n := Notification{Kind: KindMention, ActorName: evt.AuthorName, PostID: evt.PostID, PostTitle: evt.PostTitle, CommentID: evt.CommentID}
+	n := Notification{Kind: KindMention, ActorID: evt.AuthorID, ActorName: evt.AuthorName, PostID: evt.PostID, PostTitle: evt.PostTitle, CommentID: evt.CommentID}
 	if err := a.notify(ctx, evt.Meta, n, evt.MemberID); err != nil {
 		return fmt.Errorf("notifications.OnMemberMentioned %s: %w", evt.EventID, err)
 	}
@@ -283,7 +334,7 @@ func (a *Activity) OnSpaceInvited(ctx context.Context, env eventtypes.Envelope) 
 	if err := eventtypes.Decode(env, &evt); err != nil {
 		return fmt.Errorf("notifications.OnSpaceInvited: %w", err)
 	}
-	n := Notification{Kind: KindSpaceInvite, ActorName: evt.InviterName, SpaceID: evt.SpaceID, Detail: evt.SpaceName}
+	n := Notification{Kind: KindSpaceInvite, ActorID: evt.InviterID, ActorName: evt.InviterName, SpaceID: evt.SpaceID, Detail: evt.SpaceName}
 	if err := a.notify(ctx, evt.Meta, n, evt.MemberID); err != nil {
 		return fmt.Errorf("notifications.OnSpaceInvited %s: %w", evt.EventID, err)
 	}
@@ -292,8 +343,9 @@ func (a *Activity) OnSpaceInvited(ctx context.Context, env eventtypes.Envelope) 
 
 // InboxHTTP exposes a member's notifications.
 type InboxHTTP struct {
-	Store InboxStore
-	Now   func() time.Time
+	Store    InboxStore
+	Subjects Subjects
+	Now      func() time.Time
 }
 
 // Routes returns the inbox operations.
@@ -301,7 +353,7 @@ func (h InboxHTTP) Routes() []httpx.Route {
 	return []httpx.Route{
 		{Method: "GET", Pattern: "/api/notifications", Tag: "me", Action: policy.SignedIn, Handler: h.list,
 			Query:     []httpx.Param{{Name: "cursor", Description: "The next page's cursor"}},
-			Summary:   "The caller's notifications, newest first, with how many are unread.",
+			Summary:   "The caller's notifications, newest first, with how many are unread; one about something the caller can no longer see is kind \"unavailable\" and names nothing.",
 			Responses: httpx.Answers(200, "A page", Inbox{}, map[int]string{400: "Bad cursor"})},
 		{Method: "POST", Pattern: "/api/notifications/read", Tag: "me", Action: policy.SignedIn, Handler: h.read,
 			Summary: "Mark every notification read.", Responses: httpx.Answers(204, "Read", nil, nil)},
@@ -311,15 +363,40 @@ func (h InboxHTTP) Routes() []httpx.Route {
 func (h InboxHTTP) list(w http.ResponseWriter, r *http.Request) {
 	p := auth.Caller(r)
 	items, next, seen, err := h.Store.Inbox(r.Context(), p.MemberID, r.URL.Query().Get("cursor"), InboxPage)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	items, err = h.current(r.Context(), Reader{MemberID: p.MemberID, Roles: p.Roles}, items)
 	inbox := Inbox{Items: make([]Notification, 0, len(items)), Next: next}
 	for _, n := range items {
-		n.Unread = n.arrived().After(seen)
+		// An unavailable entry has nothing to read: it never counts as new.
+		n.Unread = n.arrived().After(seen) && n.Kind != KindUnavailable
 		if n.Unread {
 			inbox.Unread++
 		}
 		inbox.Items = append(inbox.Items, n)
 	}
 	httpx.Reply(w, r, http.StatusOK, inbox, err)
+}
+
+// current shows each notification as its reader may see it now: about something they
+// can no longer see, it becomes a neutral "unavailable" entry (its place and time kept,
+// no title, name or link), so a page keeps its length and its cursor.
+func (h InboxHTTP) current(ctx context.Context, reader Reader, items []Notification) ([]Notification, error) {
+	if len(items) == 0 {
+		return items, nil
+	}
+	list, ok, err := h.Subjects.Current(ctx, reader, items, false)
+	if err != nil {
+		return nil, err
+	}
+	for i, n := range list {
+		if !ok[i] {
+			list[i] = Notification{ID: n.ID, MemberID: n.MemberID, Kind: KindUnavailable, At: n.At}
+		}
+	}
+	return list, nil
 }
 
 func (h InboxHTTP) read(w http.ResponseWriter, r *http.Request) {

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"time"
 
+	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
 	"tribune/shared/logx"
 	"tribune/shared/mail"
@@ -29,6 +30,16 @@ type Store interface {
 	ReleaseEvent(ctx context.Context, consumer, eventID string) error
 }
 
+// People says who someone is when an email is written, which may be long after the
+// event: an account deleted meanwhile gets no welcome, and a deleted inviter's name is
+// not written into the invitation.
+type People interface {
+	Recipient(ctx context.Context, memberID string) (Recipient, error)
+	// InviterName is the name of an invitation's inviter as it is now ("Deleted member"
+	// once their account is deleted).
+	InviterName(ctx context.Context, invitationID string) (string, error)
+}
+
 // Service sends notifications.
 type Service struct {
 	Store     Store
@@ -36,6 +47,8 @@ type Service struct {
 	Templates mail.Templates
 	PublicURL string
 	Now       func() time.Time
+	// People, when set, is asked at delivery (see People).
+	People People
 }
 
 // NewService returns a service with this package's templates.
@@ -72,8 +85,18 @@ func (s *Service) OnInvitationCreated(ctx context.Context, env eventtypes.Envelo
 	if evt.Email == "" {
 		return nil
 	}
+	inviter := evt.InviterName
+	if s.People != nil {
+		name, err := s.People.InviterName(ctx, evt.InvitationID)
+		if err != nil && !errs.Is(err, errs.ErrNotFound.Code) {
+			return fmt.Errorf("notifications.OnInvitationCreated %s: %w", evt.EventID, err)
+		}
+		if err == nil {
+			inviter = name
+		}
+	}
 	msg, err := s.Templates.Render("invitation", evt.Locale, evt.Email, map[string]any{
-		"Inviter": evt.InviterName, "Message": evt.Message, "Link": s.PublicURL + "/invite/" + evt.Code,
+		"Inviter": personName(evt.Locale, inviter), "Message": evt.Message, "Link": s.PublicURL + "/invite/" + evt.Code,
 		"ValidUntil": evt.ValidUntil.Format("2006-01-02"),
 	})
 	if err != nil {
@@ -91,6 +114,17 @@ func (s *Service) OnMemberRegistered(ctx context.Context, env eventtypes.Envelop
 	var evt eventtypes.MemberRegistered
 	if err := eventtypes.Decode(env, &evt); err != nil {
 		return fmt.Errorf("notifications.OnMemberRegistered: %w", err)
+	}
+	if s.People != nil {
+		// An account deleted before its welcome went out: its address is erased.
+		to, err := s.People.Recipient(ctx, evt.MemberID)
+		if err != nil {
+			return fmt.Errorf("notifications.OnMemberRegistered %s: %w", evt.EventID, err)
+		}
+		if !to.Active {
+			slog.InfoContext(ctx, "welcome not sent: the account is gone", "event_id", evt.EventID)
+			return nil
+		}
 	}
 	msg, err := s.Templates.Render("welcome", evt.Locale, evt.Email, map[string]any{"Name": evt.DisplayName, "Link": s.PublicURL + "/"})
 	if err != nil {

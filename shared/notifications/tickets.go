@@ -41,7 +41,7 @@ func (a *Activity) OnTicketOpened(ctx context.Context, env eventtypes.Envelope) 
 	if err := eventtypes.Decode(env, &evt); err != nil {
 		return fmt.Errorf("notifications.OnTicketOpened: %w", err)
 	}
-	n := Notification{TicketID: evt.TicketID, TicketNumber: evt.Number, PostTitle: evt.Subject, ActorName: evt.RequesterName}
+	n := Notification{TicketID: evt.TicketID, TicketNumber: evt.Number, PostTitle: evt.Subject, ActorID: evt.RequesterID, ActorName: evt.RequesterName}
 	ack := n
 	// The expected first-response time, in seconds: each reader's language writes it.
 	ack.Kind, ack.Detail = KindTicketAck, strconv.FormatInt(evt.FirstResponseTarget, 10)
@@ -67,7 +67,7 @@ func (a *Activity) OnTicketReplied(ctx context.Context, env eventtypes.Envelope)
 		return fmt.Errorf("notifications.OnTicketReplied: %w", err)
 	}
 	n := Notification{Kind: KindTicketReply, TicketID: evt.TicketID, TicketNumber: evt.Number, PostTitle: evt.Subject,
-		ActorName: evt.AuthorName, Detail: evt.Excerpt}
+		ActorID: evt.AuthorID, ActorName: evt.AuthorName, Detail: evt.Excerpt}
 	var to []string
 	var err error
 	if evt.FromAgent {

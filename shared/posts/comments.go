@@ -73,14 +73,39 @@ type CommentStore interface {
 	Comments(ctx context.Context, postID, memberID string) ([]Comment, error)
 	// ReactToComment adds (or takes back) a member's reaction and its count, together.
 	ReactToComment(ctx context.Context, c Comment, memberID, reaction string, add bool) error
-	// AcceptAnswer marks a comment as a question's answer and records answer.accepted
-	// (ErrUnchanged, writing nothing, when it is the accepted answer already).
-	AcceptAnswer(ctx context.Context, postID, commentID string, event eventtypes.Envelope) error
+	// AcceptAnswer marks a comment as a question's answer (p is the question with it),
+	// takes the question out of the unanswered list, rewrites its stream entries and
+	// records answer.accepted (ErrUnchanged, writing nothing, when it is the accepted
+	// answer already).
+	AcceptAnswer(ctx context.Context, p Post, commentID string, event eventtypes.Envelope) error
 	// EditComment replaces a comment's text and keeps the previous one in the history.
 	EditComment(ctx context.Context, c Comment, previous Revision) error
-	// DeleteComment empties a comment and takes one from the post's count
-	// (ErrUnchanged, writing nothing, when it is deleted already).
-	DeleteComment(ctx context.Context, c Comment, entry audit.Entry) error
+	// DeleteComment empties a comment and takes one from the post's count (a hidden
+	// comment was taken already); an accepted answer is withdrawn with it (ErrUnchanged,
+	// writing nothing, when it is deleted already).
+	DeleteComment(ctx context.Context, c Comment, entry audit.Entry, withdrawn *Withdrawal) error
+}
+
+// Withdrawal is a question losing its accepted answer because the answer was hidden or
+// deleted: the question as it is after (unanswered again: back in the unanswered list,
+// its stream entries rewritten) and post.updated for the home-stream copies.
+type Withdrawal struct {
+	Post   Post
+	Answer string
+	Event  eventtypes.Envelope
+}
+
+// withdrawal returns the withdrawal of p's accepted answer if it is commentID, or nil.
+func withdrawal(p Post, commentID, by string, now time.Time) (*Withdrawal, error) {
+	if p.AcceptedAnswer == "" || p.AcceptedAnswer != commentID {
+		return nil, nil
+	}
+	p.AcceptedAnswer = ""
+	event, err := updatedEvent(p, eventtypes.PostAnswerWithdrawn, by, now)
+	if err != nil {
+		return nil, err
+	}
+	return &Withdrawal{Post: p, Answer: commentID, Event: event}, nil
 }
 
 // Comments is commenting and accepting answers.
@@ -112,7 +137,7 @@ func (c *Comments) Add(ctx context.Context, actor auth.Principal, postID string,
 	var parentAuthor string
 	if n.ParentID != "" {
 		parent, err := c.Store.GetComment(ctx, postID, n.ParentID)
-		if err != nil || parent.ParentID != "" {
+		if err != nil || parent.ParentID != "" || parent.Deleted || !commentShown(parent, actor.MemberID, access) {
 			return Comment{}, fmt.Errorf("posts.AddComment: %w", ErrParent)
 		}
 		parentAuthor = parent.AuthorID
@@ -201,11 +226,14 @@ func (c *Comments) Accept(ctx context.Context, actor auth.Principal, postID, com
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.Accept: %w", err)
 	}
-	// Accepted by another request meanwhile (ErrUnchanged): its author is told once.
-	if err := c.Store.AcceptAnswer(ctx, postID, commentID, event); err != nil && !errors.Is(err, ErrUnchanged) {
-		return Post{}, fmt.Errorf("posts.Accept: %w", err)
+	if cm.Hidden {
+		return Post{}, fmt.Errorf("posts.Accept: %w", ErrNoComment)
 	}
 	p.AcceptedAnswer = commentID
+	// Accepted by another request meanwhile (ErrUnchanged): its author is told once.
+	if err := c.Store.AcceptAnswer(ctx, p, commentID, event); err != nil && !errors.Is(err, ErrUnchanged) {
+		return Post{}, fmt.Errorf("posts.Accept: %w", err)
+	}
 	return p, nil
 }
 
@@ -216,10 +244,16 @@ func (c *Comments) comment(ctx context.Context, actor auth.Principal, postID, co
 		return Post{}, Comment{}, SpaceAccess{}, err
 	}
 	cm, err := c.Store.GetComment(ctx, postID, commentID)
-	if err != nil || cm.Deleted {
+	if err != nil || cm.Deleted || !commentShown(cm, actor.MemberID, access) {
 		return Post{}, Comment{}, SpaceAccess{}, ErrNoComment
 	}
 	return p, cm, access, nil
+}
+
+// commentShown reports whether a member may see a comment: a hidden one only its author
+// and moderators (to everyone else it does not exist, whatever route names it).
+func commentShown(c Comment, memberID string, access SpaceAccess) bool {
+	return !c.Hidden || access.Moderate || c.AuthorID == memberID
 }
 
 // Edit changes a comment's text (its author, or a moderator); the previous text goes
@@ -261,16 +295,21 @@ func (c *Comments) Edit(ctx context.Context, actor auth.Principal, postID, comme
 
 // Delete removes a comment's text (its author, or a moderator, which is audited).
 func (c *Comments) Delete(ctx context.Context, actor auth.Principal, postID, commentID string) error {
-	_, cm, access, err := c.comment(ctx, actor, postID, commentID)
+	p, cm, access, err := c.comment(ctx, actor, postID, commentID)
 	if err != nil {
 		return fmt.Errorf("posts.DeleteComment: %w", err)
 	}
 	if cm.AuthorID != actor.MemberID && !access.Moderate {
 		return fmt.Errorf("posts.DeleteComment: %w", ErrNotAuthor)
 	}
-	entry := audit.Entry{At: c.Posts.Now().UTC(), ActorID: actor.MemberID, Action: "comment.delete", TargetType: "comment",
+	now := c.Posts.Now().UTC()
+	entry := audit.Entry{At: now, ActorID: actor.MemberID, Action: "comment.delete", TargetType: "comment",
 		TargetID: commentID, PostID: postID, SubjectID: cm.AuthorID}
-	err = c.Store.DeleteComment(ctx, cm, entry)
+	withdrawn, err := withdrawal(p, commentID, actor.MemberID, now)
+	if err != nil {
+		return fmt.Errorf("posts.DeleteComment: %w", err)
+	}
+	err = c.Store.DeleteComment(ctx, cm, entry, withdrawn)
 	if errors.Is(err, ErrUnchanged) {
 		// Deleted by another request meanwhile: as for a second delete, it is gone.
 		err = ErrNoComment

@@ -36,9 +36,10 @@ type Edit struct {
 
 // EditStore is what editing and deleting posts need from storage.
 type EditStore interface {
-	// EditPost writes the new text, keeps the previous one and refreshes the post's
-	// space and author stream entries, in one transaction.
-	EditPost(ctx context.Context, p Post, previous Revision) error
+	// EditPost writes the new text, keeps the previous one, refreshes the post's space
+	// and author stream entries and records the event (post.updated: the feed consumer
+	// rewrites the home-stream copies), in one transaction.
+	EditPost(ctx context.Context, p Post, previous Revision, event eventtypes.Envelope) error
 	History(ctx context.Context, postID string) ([]Revision, error)
 	// DeletePost empties the post, takes it out of its streams and records the event
 	// (the feed consumer takes it out of home streams) and the audit entry
@@ -78,10 +79,21 @@ func (e *Editing) Edit(ctx context.Context, actor auth.Principal, postID string,
 	now := e.Posts.Now().UTC()
 	previous := Revision{PostID: p.ID, Title: p.Title, Body: p.Body, EditedBy: actor.MemberID, EditedAt: now}
 	p.Title, p.Body, p.HTML, p.EditedAt = n.Title, n.Body, html, &now
-	if err := e.Store.EditPost(ctx, p, previous); err != nil {
+	event, err := updatedEvent(p, eventtypes.PostEdited, actor.MemberID, now)
+	if err != nil {
+		return Post{}, fmt.Errorf("posts.Edit: %w", err)
+	}
+	if err := e.Store.EditPost(ctx, p, previous, event); err != nil {
 		return Post{}, fmt.Errorf("posts.Edit: %w", err)
 	}
 	return e.Posts.Get(ctx, actor, postID)
+}
+
+// updatedEvent tells the feed consumer that what streams show of a post changed.
+func updatedEvent(p Post, change, by string, now time.Time) (eventtypes.Envelope, error) {
+	meta := eventtypes.NewMeta(now)
+	return eventtypes.NewEnvelope(eventtypes.SourcePosts, eventtypes.PostUpdatedType, meta, eventtypes.PostUpdated{Meta: meta,
+		PostID: p.ID, SpaceID: p.SpaceID, Change: change, By: by})
 }
 
 // validateText checks a title and body for the post's kind.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
 )
 
@@ -13,29 +14,59 @@ const Consumer = "feed"
 
 // FeedStore is what the fan-out needs.
 type FeedStore interface {
+	// GetPost reads a post as it is now (errs.ErrNotFound when there is none).
+	GetPost(ctx context.Context, id string) (Post, error)
 	// ActiveMemberIDs lists a space's active members.
 	ActiveMemberIDs(ctx context.Context, spaceID string) ([]string, error)
-	// AddToFeeds writes a summary (and its pin, for an announcement) into members'
-	// home streams; writing it twice is harmless.
+	// AddToFeeds writes a summary (and its pin, for an announcement) into members' home
+	// streams; writing it twice is harmless.
 	AddToFeeds(ctx context.Context, s Summary, memberIDs []string) error
+	// ReplaceInFeeds rewrites a summary (and its pin) in the home streams of the members
+	// who already hold it, and in no other.
+	ReplaceInFeeds(ctx context.Context, s Summary, memberIDs []string) error
 	// RemoveFromFeeds deletes a summary (and its pin) from members' home streams.
 	RemoveFromFeeds(ctx context.Context, s Summary, memberIDs []string) error
+	// RemoveSpaceFromFeed deletes every entry (and pin) of a space from a member's home
+	// stream, unless they are an active member of it again; it then forgets that the
+	// space was left (see HomeStream).
+	RemoveSpaceFromFeed(ctx context.Context, memberID, spaceID string) error
 }
 
-// Feed writes new posts into the home streams of their space's members, and takes
-// hidden, deleted and moved posts out.
+// Feed keeps home streams in step with posts: it writes new posts into the home streams
+// of their space's members and rewrites, takes out or puts back the copies when a post
+// is edited, hidden, deleted, restored or moved, or when a member leaves the space.
+//
+// Events may arrive late, twice or out of order (the bus delivers at least once, each
+// in the background): every handler therefore works from the post as it is when the
+// event is handled, never from the payload's copy of it, so a late "created" never
+// brings back a post hidden since and an edit reaches every copy.
 type Feed struct{ Store FeedStore }
 
-// OnPostCreated fans a post out. Delivery may repeat: the feed items have fixed keys,
-// so a second delivery rewrites the same items.
+// shown reports whether a post belongs in streams: neither hidden nor deleted.
+func shown(p Post) bool { return !p.Hidden && !p.Deleted }
+
+// current reads the post an event is about; found is false when it no longer exists.
+func (f *Feed) current(ctx context.Context, postID string) (Post, bool, error) {
+	p, err := f.Store.GetPost(ctx, postID)
+	if errs.Is(err, errs.ErrNotFound.Code) {
+		return Post{}, false, nil
+	}
+	return p, err == nil, err
+}
+
+// OnPostCreated fans a post out to its space's members, as it is now (edited, moved,
+// hidden or deleted since it was written). Feed items have fixed keys: a second
+// delivery rewrites the same items.
 func (f *Feed) OnPostCreated(ctx context.Context, env eventtypes.Envelope) error {
 	var evt eventtypes.PostCreated
 	if err := eventtypes.Decode(env, &evt); err != nil {
 		return fmt.Errorf("posts.OnPostCreated: %w", err)
 	}
-	s := Summary{ID: evt.PostID, SpaceID: evt.SpaceID, SpaceName: evt.SpaceName, Kind: evt.Kind, Title: evt.Title, Excerpt: evt.Excerpt,
-		AuthorID: evt.AuthorID, AuthorName: evt.AuthorName, CreatedAt: evt.CreatedAt, PinnedUntil: evt.PinnedUntil}
-	if err := f.fan(ctx, s, evt.SpaceID, true); err != nil {
+	p, found, err := f.current(ctx, evt.PostID)
+	if err == nil && found && shown(p) {
+		err = f.fan(ctx, p.Summary(), p.SpaceID, true)
+	}
+	if err != nil {
 		return fmt.Errorf("posts.OnPostCreated %s: %w", evt.PostID, err)
 	}
 	return nil
@@ -43,29 +74,114 @@ func (f *Feed) OnPostCreated(ctx context.Context, env eventtypes.Envelope) error
 
 // OnPostModerated takes a hidden or deleted post out of home streams, puts a restored
 // one back, and carries a moved one from the old space's members to the new one's.
-// Each step rewrites or deletes fixed keys, so a repeated delivery is harmless.
+// It converges on the post's present state whatever the order of deliveries: the copies
+// leave the home streams of every space the event names, unless the post is shown
+// there now, and a shown post is (re)written to its present space's members. Moving a
+// hidden or deleted post therefore copies nothing into the new space's home streams.
 func (f *Feed) OnPostModerated(ctx context.Context, env eventtypes.Envelope) error {
 	var evt eventtypes.PostModerated
 	if err := eventtypes.Decode(env, &evt); err != nil {
 		return fmt.Errorf("posts.OnPostModerated: %w", err)
 	}
-	s := Summary{ID: evt.PostID, SpaceID: evt.SpaceID, SpaceName: evt.SpaceName, Kind: evt.Kind, Title: evt.Title, Excerpt: evt.Excerpt,
-		AuthorID: evt.AuthorID, AuthorName: evt.AuthorName, CreatedAt: evt.CreatedAt, PinnedUntil: evt.PinnedUntil}
-	var err error
-	switch evt.Action {
-	case ModerationHidden, ModerationDeleted:
-		err = f.fan(ctx, s, evt.SpaceID, false)
-	case ModerationRestored:
-		err = f.fan(ctx, s, evt.SpaceID, true)
-	case ModerationMoved:
-		if err = f.fan(ctx, s, evt.SpaceID, false); err == nil {
-			s.SpaceID, s.SpaceName = evt.ToSpaceID, evt.ToSpaceName
-			err = f.fan(ctx, s, evt.ToSpaceID, true)
-		}
-	}
-	if err != nil {
+	if err := f.converge(ctx, evt.PostID, evt.SpaceID, evt.ToSpaceID, Summary{ID: evt.PostID, CreatedAt: evt.CreatedAt, PinnedUntil: evt.PinnedUntil}); err != nil {
 		return fmt.Errorf("posts.OnPostModerated %s %s: %w", evt.Action, evt.PostID, err)
 	}
+	return nil
+}
+
+// converge brings every home-stream copy of a post to its present state. keys locates the
+// copies (id, creation time and pin never change); spaces are where they may be.
+func (f *Feed) converge(ctx context.Context, postID, spaceID, toSpaceID string, keys Summary) error {
+	p, found, err := f.current(ctx, postID)
+	if err != nil {
+		return err
+	}
+	visible := found && shown(p)
+	for _, sp := range []string{spaceID, toSpaceID} {
+		if sp == "" || (visible && sp == p.SpaceID) {
+			continue
+		}
+		if err := f.fan(ctx, keys, sp, false); err != nil {
+			return err
+		}
+	}
+	if !visible {
+		return nil
+	}
+	return f.fan(ctx, p.Summary(), p.SpaceID, true)
+}
+
+// OnPostUpdated rewrites the copies of an edited post (or of a question whose accepted
+// answer went) that its space's members already hold, from the post as it is now: an
+// edit that took a password out of a post leaves it in no home stream.
+func (f *Feed) OnPostUpdated(ctx context.Context, env eventtypes.Envelope) error {
+	var evt eventtypes.PostUpdated
+	if err := eventtypes.Decode(env, &evt); err != nil {
+		return fmt.Errorf("posts.OnPostUpdated: %w", err)
+	}
+	if err := f.refresh(ctx, evt.PostID); err != nil {
+		return fmt.Errorf("posts.OnPostUpdated %s: %w", evt.PostID, err)
+	}
+	return nil
+}
+
+// OnAnswerAccepted rewrites the copies of a question that now has an accepted answer.
+func (f *Feed) OnAnswerAccepted(ctx context.Context, env eventtypes.Envelope) error {
+	var evt eventtypes.AnswerAccepted
+	if err := eventtypes.Decode(env, &evt); err != nil {
+		return fmt.Errorf("posts.OnAnswerAccepted: %w", err)
+	}
+	if err := f.refresh(ctx, evt.PostID); err != nil {
+		return fmt.Errorf("posts.OnAnswerAccepted %s: %w", evt.PostID, err)
+	}
+	return nil
+}
+
+// OnIdeaStatusChanged rewrites the copies of an idea whose status staff changed.
+func (f *Feed) OnIdeaStatusChanged(ctx context.Context, env eventtypes.Envelope) error {
+	var evt eventtypes.IdeaStatusChanged
+	if err := eventtypes.Decode(env, &evt); err != nil {
+		return fmt.Errorf("posts.OnIdeaStatusChanged: %w", err)
+	}
+	if err := f.refresh(ctx, evt.PostID); err != nil {
+		return fmt.Errorf("posts.OnIdeaStatusChanged %s: %w", evt.PostID, err)
+	}
+	return nil
+}
+
+// refresh rewrites the copies a post's space's members hold (members who left hold none:
+// see OnSpaceLeft); a post no longer shown is taken out instead.
+func (f *Feed) refresh(ctx context.Context, postID string) error {
+	p, found, err := f.current(ctx, postID)
+	if err != nil || !found {
+		return err
+	}
+	ids, err := f.Store.ActiveMemberIDs(ctx, p.SpaceID)
+	if err != nil {
+		return err
+	}
+	if shown(p) {
+		err = f.Store.ReplaceInFeeds(ctx, p.Summary(), ids)
+	} else {
+		err = f.Store.RemoveFromFeeds(ctx, p.Summary(), ids)
+	}
+	if err != nil {
+		return err
+	}
+	slog.InfoContext(ctx, "feed copies rewritten", "post_id", p.ID, "space_id", p.SpaceID, "members", len(ids))
+	return nil
+}
+
+// OnSpaceLeft takes a space's posts out of the home stream of a member who left it.
+func (f *Feed) OnSpaceLeft(ctx context.Context, env eventtypes.Envelope) error {
+	var evt eventtypes.SpaceLeft
+	if err := eventtypes.Decode(env, &evt); err != nil {
+		return fmt.Errorf("posts.OnSpaceLeft: %w", err)
+	}
+	if err := f.Store.RemoveSpaceFromFeed(ctx, evt.MemberID, evt.SpaceID); err != nil {
+		return fmt.Errorf("posts.OnSpaceLeft %s %s: %w", evt.SpaceID, evt.MemberID, err)
+	}
+	slog.InfoContext(ctx, "left space taken out of the home stream", "space_id", evt.SpaceID, "member_id", evt.MemberID)
 	return nil
 }
 

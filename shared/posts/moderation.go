@@ -13,6 +13,7 @@ import (
 	"tribune/shared/auth"
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
+	"tribune/shared/policy"
 	"tribune/shared/text"
 )
 
@@ -93,14 +94,23 @@ type ModerationStore interface {
 	// SetPostHidden hides or restores a post: its stream entries go or come back, and
 	// hiding takes it out of the queue.
 	SetPostHidden(ctx context.Context, p Post, hidden bool, entry audit.Entry, event eventtypes.Envelope) error
-	SetCommentHidden(ctx context.Context, c Comment, hidden bool, entry audit.Entry) error
+	// SetCommentHidden hides or restores a comment: the post's count leaves out hidden
+	// comments, an accepted answer hidden is withdrawn, and hiding takes it out of the
+	// queue. Nothing changes when the comment is already so.
+	SetCommentHidden(ctx context.Context, c Comment, hidden bool, entry audit.Entry, withdrawn *Withdrawal) error
 	SetLocked(ctx context.Context, postID string, locked bool, entry audit.Entry) error
 	// MovePost moves a post and its stream entries to another space.
 	MovePost(ctx context.Context, p Post, toID, toName string, entry audit.Entry, event eventtypes.Envelope) error
 	// RecordAction writes an audit entry with events (a warning).
 	RecordAction(ctx context.Context, entry audit.Entry, events ...eventtypes.Envelope) error
 	AuditLog(ctx context.Context, cursor string, limit int) (audit.Page, error)
+	// Content reads posts and comments (a comment is keyed by its post and its id) as they
+	// are now, in a few batched reads; absent ones are left out.
+	Content(ctx context.Context, postIDs []string, comments []CommentRef) (map[string]Post, map[CommentRef]Comment, error)
 }
+
+// CommentRef names a comment.
+type CommentRef struct{ PostID, CommentID string }
 
 // Moderation is reports, the queue and what moderators do about content.
 type Moderation struct {
@@ -129,7 +139,7 @@ func (m *Moderation) Report(ctx context.Context, actor auth.Principal, postID st
 	if utf8.RuneCountInString(req.Note) > MaxNoteRunes {
 		return Report{}, fmt.Errorf("posts.Report: %w", ErrNote)
 	}
-	p, _, err := m.Posts.load(ctx, actor, postID)
+	p, access, err := m.Posts.load(ctx, actor, postID)
 	if err != nil {
 		return Report{}, fmt.Errorf("posts.Report: %w", err)
 	}
@@ -138,7 +148,7 @@ func (m *Moderation) Report(ctx context.Context, actor auth.Principal, postID st
 		Excerpt: Excerpt(p.Body), AuthorID: p.AuthorID, AuthorName: p.AuthorName, FirstAt: now}
 	if req.CommentID != "" {
 		c, err := m.Comments.Store.GetComment(ctx, postID, req.CommentID)
-		if err != nil || c.Deleted {
+		if err != nil || c.Deleted || !commentShown(c, actor.MemberID, access) {
 			return Report{}, fmt.Errorf("posts.Report: %w", ErrNoComment)
 		}
 		item.TargetID, item.CommentID, item.Excerpt, item.AuthorID, item.AuthorName = c.ID, c.ID, Excerpt(c.Body), c.AuthorID, c.AuthorName
@@ -164,15 +174,45 @@ func (m *Moderation) Report(ctx context.Context, actor auth.Principal, postID st
 // Queue is the moderation queue (community moderators; the route's policy decides),
 // without what the caller may not read: a community moderator is not staff in a
 // customer space, so its reported posts show only to support agents (the space's own
-// moderators hear of them by notification).
+// moderators hear of them by notification). Each item shows the reported content as it
+// is now, not as it was reported: an edit that took a password out, a move or an
+// author's account deletion shows here too (moderators read the earlier versions in the
+// history). Content deleted or gone meanwhile is left out.
 func (m *Moderation) Queue(ctx context.Context, actor auth.Principal, cursor string) (Queue, error) {
 	q, err := m.Store.ModerationQueue(ctx, cursor, QueuePage)
 	if err != nil {
 		return Queue{}, fmt.Errorf("posts.Queue: %w", err)
 	}
-	readable := map[string]bool{}
-	kept := make([]QueueItem, 0, len(q.Items))
+	var postIDs []string
+	var refs []CommentRef
 	for _, it := range q.Items {
+		postIDs = append(postIDs, it.PostID)
+		if it.CommentID != "" {
+			refs = append(refs, CommentRef{PostID: it.PostID, CommentID: it.CommentID})
+		}
+	}
+	postsByID, commentsByRef, err := m.Store.Content(ctx, postIDs, refs)
+	if err != nil {
+		return Queue{}, fmt.Errorf("posts.Queue: %w", err)
+	}
+	readable := map[string]bool{}
+	items := make([]QueueItem, 0, len(q.Items))
+	for _, it := range q.Items {
+		p, ok := postsByID[it.PostID]
+		if !ok || p.Deleted {
+			continue
+		}
+		it.SpaceID, it.SpaceName, it.Title = p.SpaceID, p.SpaceName, postTitle(p)
+		if it.CommentID == "" {
+			it.Excerpt, it.AuthorID, it.AuthorName = Excerpt(p.Body), p.AuthorID, p.AuthorName
+		} else {
+			c, ok := commentsByRef[CommentRef{PostID: it.PostID, CommentID: it.CommentID}]
+			if !ok || c.Deleted {
+				continue
+			}
+			it.Excerpt, it.AuthorID, it.AuthorName = Excerpt(c.Body), c.AuthorID, c.AuthorName
+		}
+		// The space the content is in now decides who may read it.
 		ok, seen := readable[it.SpaceID]
 		if !seen {
 			access, err := m.Posts.Spaces.Access(ctx, actor, it.SpaceID)
@@ -183,10 +223,10 @@ func (m *Moderation) Queue(ctx context.Context, actor auth.Principal, cursor str
 			readable[it.SpaceID] = ok
 		}
 		if ok {
-			kept = append(kept, it)
+			items = append(items, it)
 		}
 	}
-	q.Items = kept
+	q.Items = items
 	return q, nil
 }
 
@@ -280,10 +320,17 @@ func (m *Moderation) SetCommentHidden(ctx context.Context, actor auth.Principal,
 		return nil
 	}
 	action := "comment.hide"
-	if !hidden {
+	var withdrawn *Withdrawal
+	if hidden {
+		// A hidden answer no longer answers: the question is unanswered again. Restoring
+		// the comment does not accept it again; the asker may.
+		if withdrawn, err = withdrawal(p, c.ID, actor.MemberID, m.Posts.Now().UTC()); err != nil {
+			return fmt.Errorf("posts.SetCommentHidden: %w", err)
+		}
+	} else {
 		action = "comment.restore"
 	}
-	err = m.Store.SetCommentHidden(ctx, c, hidden, m.entry(actor, action, "comment", c.ID, p, c.AuthorID, r.Reason))
+	err = m.Store.SetCommentHidden(ctx, c, hidden, m.entry(actor, action, "comment", c.ID, p, c.AuthorID, r.Reason), withdrawn)
 	if err != nil && !errors.Is(err, ErrUnchanged) {
 		return fmt.Errorf("posts.SetCommentHidden: %w", err)
 	}
@@ -346,6 +393,7 @@ func (m *Moderation) Move(ctx context.Context, actor auth.Principal, postID stri
 	}
 	entry := m.entry(actor, "post.move", "post", p.ID, p, p.AuthorID, r.Reason)
 	entry.Reason = strings.TrimSpace(fmt.Sprintf("%s → %s. %s", p.SpaceName, to.Name, r.Reason))
+	entry.FromSpaceID = p.SpaceID
 	err = m.Store.MovePost(ctx, p, req.SpaceID, to.Name, entry, event)
 	if errors.Is(err, ErrUnchanged) {
 		// Moved by another request meanwhile: done if it went where this one asked.
@@ -397,14 +445,63 @@ func (m *Moderation) Warn(ctx context.Context, actor auth.Principal, w Warning) 
 	return nil
 }
 
-// AuditLog is the moderation log, newest first (staff; the route's policy decides).
-func (m *Moderation) AuditLog(ctx context.Context, cursor string) (audit.Page, error) {
+// AuditLog is the moderation log, newest first (every staff role; the route's policy
+// decides). Staff who do not moderate every space (support agents, marketers) read an
+// entry about a post only while they may read that post: otherwise the entry keeps its
+// action, time and actor and loses what names the content (ids and reason), so the log
+// never tells them what a hidden space holds. A move's reason names both spaces: it is
+// kept only for those who may read both.
+func (m *Moderation) AuditLog(ctx context.Context, actor auth.Principal, cursor string) (audit.Page, error) {
 	page, err := m.Store.AuditLog(ctx, cursor, AuditPage)
 	if err != nil {
 		return audit.Page{}, fmt.Errorf("posts.AuditLog: %w", err)
 	}
 	if page.Entries == nil {
 		page.Entries = []audit.Entry{}
+	}
+	if policy.Allowed(actor.Roles, policy.SpacesModerateAll) {
+		return page, nil
+	}
+	var postIDs []string
+	for _, e := range page.Entries {
+		if e.PostID != "" {
+			postIDs = append(postIDs, e.PostID)
+		}
+	}
+	postsByID, _, err := m.Store.Content(ctx, postIDs, nil)
+	if err != nil {
+		return audit.Page{}, fmt.Errorf("posts.AuditLog: %w", err)
+	}
+	readable := map[string]bool{}
+	mayRead := func(spaceID string) bool {
+		if spaceID == "" {
+			return false
+		}
+		ok, seen := readable[spaceID]
+		if !seen {
+			ok = m.Posts.readable(ctx, actor, spaceID) == nil
+			readable[spaceID] = ok
+		}
+		return ok
+	}
+	for i, e := range page.Entries {
+		if e.PostID == "" && e.TargetType == "report" {
+			// A dismissed report names content by id only: whose, they may not know.
+			page.Entries[i] = audit.Entry{At: e.At, ActorID: e.ActorID, Action: e.Action, TargetType: e.TargetType, Redacted: true}
+			continue
+		}
+		if e.PostID == "" {
+			continue
+		}
+		p, found := postsByID[e.PostID]
+		access := SpaceAccess{Read: found && mayRead(p.SpaceID)}
+		shown := found && Readable(p, actor.MemberID, access)
+		if shown && e.Action == "post.move" {
+			shown = e.FromSpaceID != "" && mayRead(e.FromSpaceID)
+		}
+		if !shown {
+			page.Entries[i] = audit.Entry{At: e.At, ActorID: e.ActorID, Action: e.Action, TargetType: e.TargetType, Redacted: true}
+		}
 	}
 	return page, nil
 }

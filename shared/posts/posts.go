@@ -399,6 +399,10 @@ func zeroCounts(keys []string) map[string]int {
 	return m
 }
 
+// TitleOf is how notifications and the moderation queue name a post: its title, or a
+// status's first 80 characters.
+func TitleOf(p Post) string { return postTitle(p) }
+
 // postTitle is how notifications name a post: its title, or a status's excerpt.
 func postTitle(p Post) string {
 	if p.Title != "" {
@@ -495,11 +499,22 @@ func (s *Service) visible(ctx context.Context, actor auth.Principal, p Post, err
 	if !access.Read {
 		return Post{}, SpaceAccess{}, access.Denied
 	}
-	if (p.Deleted && !access.Moderate) || (p.Hidden && !access.Moderate && p.AuthorID != actor.MemberID) {
+	if !Readable(p, actor.MemberID, access) {
 		return Post{}, SpaceAccess{}, ErrNoPost
 	}
 	p.CanModerate = access.Moderate
 	return p, access, nil
+}
+
+// Readable reports whether a member whose access to the post's space is access may read
+// the post now: the space is readable to them, and a deleted post only to moderators, a
+// hidden one only to moderators and its author. Every answer naming a post (pages,
+// streams, notifications at delivery and in the inbox) decides with this.
+func Readable(p Post, memberID string, access SpaceAccess) bool {
+	if !access.Read {
+		return false
+	}
+	return !(p.Deleted && !access.Moderate) && !(p.Hidden && !access.Moderate && p.AuthorID != memberID)
 }
 
 // load reads a post (without the viewer's state) for an action on it.

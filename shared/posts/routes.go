@@ -59,7 +59,7 @@ func (h HTTP) Routes() []httpx.Route {
 		withPage(page("A space's questions without an accepted answer, newest first."), "GET", "/api/spaces/{id}/unanswered", h.unanswered),
 		withPage(page("A space's ideas, most votes first."), "GET", "/api/spaces/{id}/ideas", h.topIdeas),
 		withPage(page("What a member wrote, newest first (posts of spaces the caller may read)."), "GET", "/api/members/{id}/posts", h.memberStream, policy.SignedIn),
-		{Method: "GET", Pattern: "/api/stream", Tag: "posts", Action: policy.SignedIn, Handler: h.home, Query: cursorParam,
+		{Method: "GET", Pattern: "/api/stream", Tag: "posts", Action: policy.SignedIn, Handler: h.home, Query: cursorParam, Prefetch: httpx.PrefetchMember,
 			Summary:   "The home stream: posts of the caller's spaces, newest first, 20 a page; announcements pinned on the first page.",
 			Responses: httpx.Answers(200, "A page", Page{}, map[int]string{400: "Bad cursor"})},
 		visitors(onPost("GET", "/api/posts/{id}", "A post, with the caller's vote and reactions (404 when its space is hidden from the caller).", h.get, nil, Post{}, nil)),
@@ -98,13 +98,13 @@ func (h HTTP) Routes() []httpx.Route {
 		onPost("POST", "/api/posts/{id}/comments/{comment}/hide", "Hide a comment.", h.hideComment, Reason{}, nil, moderator),
 		onPost("POST", "/api/posts/{id}/comments/{comment}/restore", "Show a hidden comment again.", h.restoreComment, Reason{}, nil, moderator),
 		{Method: "GET", Pattern: "/api/moderation/queue", Tag: "moderation", Action: policy.ContentModerate, Handler: h.queue, Query: cursorParam,
-			Summary: "Reported content waiting for a moderator, oldest first.", Responses: httpx.Answers(200, "A page", Queue{}, map[int]string{400: "Bad cursor"})},
+			Summary: "Reported content waiting for a moderator, oldest first, shown as it is now.", Responses: httpx.Answers(200, "A page", Queue{}, map[int]string{400: "Bad cursor"})},
 		{Method: "POST", Pattern: "/api/moderation/queue/{target}/dismiss", Tag: "moderation", Action: policy.ContentModerate, Handler: h.dismiss, Request: Reason{},
 			Summary: "Take reported content out of the queue, unchanged.", Responses: httpx.Answers(204, "Dismissed", nil, map[int]string{404: "Not in the queue"})},
 		{Method: "POST", Pattern: "/api/moderation/warnings", Tag: "moderation", Action: policy.ContentModerate, Handler: h.warn, Request: Warning{},
 			Summary: "Warn a member (notification and email); logged.", Responses: httpx.Answers(204, "Warned", nil, map[int]string{400: "Empty or too long", 404: "No such member"})},
 		{Method: "GET", Pattern: "/api/moderation/audit", Tag: "moderation", Action: policy.ModerationAudit, Handler: h.audit, Query: cursorParam,
-			Summary: "The log of moderator actions, newest first (staff).", Responses: httpx.Answers(200, "A page", audit.Page{}, map[int]string{400: "Bad cursor"})},
+			Summary: "The log of moderator actions, newest first (staff); entries about posts the caller may not read are redacted.", Responses: httpx.Answers(200, "A page", audit.Page{}, map[int]string{400: "Bad cursor"})},
 	}
 }
 
@@ -317,7 +317,7 @@ func (h HTTP) warn(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h HTTP) audit(w http.ResponseWriter, r *http.Request) {
-	page, err := h.Moderation.AuditLog(r.Context(), r.URL.Query().Get("cursor"))
+	page, err := h.Moderation.AuditLog(r.Context(), auth.Caller(r), r.URL.Query().Get("cursor"))
 	httpx.Reply(w, r, http.StatusOK, page, err)
 }
 

@@ -55,9 +55,10 @@ type VoteStore interface {
 	VoteIdea(ctx context.Context, idea Post, memberID string, event eventtypes.Envelope) error
 	// VotePoll records the vote and adds one to the option's tally, unless the poll closed.
 	VotePoll(ctx context.Context, postID, memberID, option string, event eventtypes.Envelope) error
-	// SetIdeaStatus moves an idea from status from to status, with its event
-	// (ErrUnchanged, writing nothing, when its status is no longer from).
-	SetIdeaStatus(ctx context.Context, postID, from, status string, event eventtypes.Envelope) error
+	// SetIdeaStatus gives an idea (p, with its new status) its status if it is still
+	// from, rewrites its stream entries and records idea.status_changed, in one
+	// transaction (ErrUnchanged, writing nothing, when its status is no longer from).
+	SetIdeaStatus(ctx context.Context, p Post, from string, event eventtypes.Envelope) error
 	AddReaction(ctx context.Context, postID, memberID, reaction string) error
 	RemoveReaction(ctx context.Context, postID, memberID, reaction string) error
 }
@@ -163,7 +164,9 @@ func (v *Votes) SetStatus(ctx context.Context, actor auth.Principal, postID stri
 		if err != nil {
 			return Post{}, fmt.Errorf("posts.SetStatus: %w", err)
 		}
-		err = v.Store.SetIdeaStatus(ctx, postID, p.IdeaStatus, c.Status, event)
+		from := p.IdeaStatus
+		p.IdeaStatus = c.Status
+		err = v.Store.SetIdeaStatus(ctx, p, from, event)
 		if errors.Is(err, ErrUnchanged) {
 			continue
 		}

@@ -12,6 +12,9 @@ import (
 type Request struct {
 	SpaceID string
 	PostID  string
+	// Member: the handler reads the caller's own member item (the home stream does),
+	// which the session check reads anyway.
+	Member bool
 
 	mu      sync.Mutex
 	fetched map[string]any
@@ -22,6 +25,11 @@ type ctxKey struct{}
 // With returns a context announcing that the request reads a space or a post first.
 func With(ctx context.Context, spaceID, postID string) context.Context {
 	return context.WithValue(ctx, ctxKey{}, &Request{SpaceID: spaceID, PostID: postID})
+}
+
+// WithMember returns a context announcing that the request reads the caller's member item.
+func WithMember(ctx context.Context) context.Context {
+	return context.WithValue(ctx, ctxKey{}, &Request{Member: true})
 }
 
 // From returns the request's prefetch, or nil.

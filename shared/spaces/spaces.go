@@ -157,9 +157,11 @@ type Store interface {
 	RequestToJoin(ctx context.Context, m Membership) error
 	// SetMemberRole rewrites an active member's role (ErrMembershipChanged once they left).
 	SetMemberRole(ctx context.Context, m Membership) error
-	// DeleteMembership removes a member's membership, request and invitation; the count
-	// goes down only when an active membership was there to delete.
-	DeleteMembership(ctx context.Context, spaceID, memberID string, wasActive bool) error
+	// DeleteMembership removes a member's membership, request and invitation, with
+	// events (an active member leaving records space.left); the count goes down only when
+	// an active membership was there to delete, and the store keeps the member's home
+	// stream from showing the space from then on.
+	DeleteMembership(ctx context.Context, spaceID, memberID string, wasActive bool, events ...eventtypes.Envelope) error
 	// MySpaces lists a member's memberships (pending requests included).
 	MySpaces(ctx context.Context, memberID string) ([]Membership, error)
 	// JoinRequests lists the pending requests of a space.
@@ -330,6 +332,14 @@ func (s *Service) AccessOf(ctx context.Context, actor auth.Principal, spaceID st
 	return a, nil
 }
 
+// now is the service's clock (the real one when Now is unset).
+func (s *Service) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
+}
+
 // Join adds a member to a public space, accepts an invitation, or files a request to
 // join a closed one (a customer space is never joined without an approval). Joining
 // again, or at the same moment, changes nothing more: the membership is written, and
@@ -436,7 +446,19 @@ func (s *Service) Leave(ctx context.Context, actor auth.Principal, spaceID strin
 	if a.Membership.Role == RoleOwner {
 		return fmt.Errorf("spaces.Leave: %w", ErrOwnerLeave)
 	}
-	if err := s.Store.DeleteMembership(ctx, spaceID, actor.MemberID, a.Membership.Status == StatusActive); err != nil {
+	active := a.Membership.Status == StatusActive
+	var events []eventtypes.Envelope
+	if active {
+		// The space's posts leave the member's home stream (feed consumer).
+		meta := eventtypes.NewMeta(s.now())
+		event, err := eventtypes.NewEnvelope(eventtypes.SourceSpaces, eventtypes.SpaceLeftType, meta, eventtypes.SpaceLeft{Meta: meta,
+			SpaceID: spaceID, MemberID: actor.MemberID})
+		if err != nil {
+			return fmt.Errorf("spaces.Leave: %w", err)
+		}
+		events = append(events, event)
+	}
+	if err := s.Store.DeleteMembership(ctx, spaceID, actor.MemberID, active, events...); err != nil {
 		return fmt.Errorf("spaces.Leave: %w", err)
 	}
 	return nil

@@ -54,7 +54,11 @@ func (s *Store) AddComment(ctx context.Context, c posts.Comment, events []eventt
 	if err != nil {
 		return fmt.Errorf("store.AddComment: %w", err)
 	}
-	items := append([]types.TransactWriteItem{put, pointer, s.postCount(c.PostID, 1)}, outs...)
+	credits, err := s.creditPuts(postPK(c.PostID), textCredits(c.AuthorID, c.Body)...)
+	if err != nil {
+		return fmt.Errorf("store.AddComment: %w", err)
+	}
+	items := append(append([]types.TransactWriteItem{put, pointer, s.postCount(c.PostID, 1)}, outs...), credits...)
 	if err := s.writeUnderLimits(ctx, hits, c.CreatedAt, posts.ErrRateLimited, items...); err != nil {
 		return fmt.Errorf("store.AddComment %s: %w", c.ID, err)
 	}
@@ -159,28 +163,72 @@ func (s *Store) ReactToComment(ctx context.Context, c posts.Comment, memberID, r
 	return nil
 }
 
-// AcceptAnswer implements posts.CommentStore: the question leaves the unanswered list.
-// Accepting the answer already accepted writes nothing (posts.ErrUnchanged): its author
-// is told once.
-func (s *Store) AcceptAnswer(ctx context.Context, postID, commentID string, event eventtypes.Envelope) error {
+// AcceptAnswer implements posts.CommentStore: the question leaves the unanswered list and
+// its stream entries say it is answered. Accepting the answer already accepted writes
+// nothing (posts.ErrUnchanged): its author is told once.
+func (s *Store) AcceptAnswer(ctx context.Context, p posts.Post, commentID string, event eventtypes.Envelope) error {
 	out, err := s.outboxPut(event)
 	if err != nil {
 		return fmt.Errorf("store.AcceptAnswer: %w", err)
 	}
-	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(postID), "POST"),
+	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(p.ID), "POST"),
 		UpdateExpression:         aws.String("SET AcceptedAnswer = :c REMOVE GSI1PK, GSI1SK"),
 		ConditionExpression:      aws.String("attribute_exists(PK) AND #k = :q AND NOT AcceptedAnswer = :c"),
 		ExpressionAttributeNames: map[string]string{"#k": "Kind"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":c": &types.AttributeValueMemberS{Value: commentID}, ":q": &types.AttributeValueMemberS{Value: posts.KindQuestion}}}}
-	reasons, err := s.transact(ctx, []types.TransactWriteItem{update, out})
+	items := []types.TransactWriteItem{update, out}
+	if !p.Hidden && !p.Deleted {
+		puts, err := s.entryPuts(p.Summary())
+		if err != nil {
+			return fmt.Errorf("store.AcceptAnswer: %w", err)
+		}
+		items = append(items, puts...)
+	}
+	reasons, err := s.transact(ctx, items)
 	if conditionFailed(reasons, 0) {
-		return fmt.Errorf("store.AcceptAnswer %s: %w", postID, posts.ErrUnchanged)
+		return fmt.Errorf("store.AcceptAnswer %s: %w", p.ID, posts.ErrUnchanged)
 	}
 	if err != nil {
-		return fmt.Errorf("store.AcceptAnswer %s: %w", postID, err)
+		return fmt.Errorf("store.AcceptAnswer %s: %w", p.ID, err)
 	}
 	return nil
+}
+
+// postChange is the update of a post's item that goes with a change of one of its
+// comments: the count moves by delta and, when the comment was the accepted answer, the
+// answer is withdrawn (only if it is still that answer: back in the unanswered list,
+// stream entries rewritten, post.updated). One transaction touches the item once.
+func (s *Store) postChange(postID string, delta int, w *posts.Withdrawal) ([]types.TransactWriteItem, error) {
+	if w == nil {
+		if delta == 0 {
+			return nil, nil
+		}
+		return []types.TransactWriteItem{s.postCount(postID, delta)}, nil
+	}
+	gsiPK, gsiSK := listing(w.Post)
+	values := map[string]types.AttributeValue{":c": &types.AttributeValueMemberS{Value: w.Answer},
+		":d": &types.AttributeValueMemberN{Value: fmt.Sprint(delta)}}
+	expr := "REMOVE AcceptedAnswer ADD Comments :d"
+	if gsiPK != "" {
+		expr = "SET GSI1PK = :g, GSI1SK = :k " + expr
+		values[":g"], values[":k"] = &types.AttributeValueMemberS{Value: gsiPK}, &types.AttributeValueMemberS{Value: gsiSK}
+	}
+	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(postID), "POST"),
+		UpdateExpression: aws.String(expr), ConditionExpression: aws.String("AcceptedAnswer = :c"), ExpressionAttributeValues: values}}
+	out, err := s.outboxPut(w.Event)
+	if err != nil {
+		return nil, err
+	}
+	items := []types.TransactWriteItem{update, out}
+	if !w.Post.Hidden && !w.Post.Deleted {
+		puts, err := s.entryPuts(w.Post.Summary())
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, puts...)
+	}
+	return items, nil
 }
 
 // revisionPut keeps a text as it was before an edit, in its post's partition.
@@ -203,28 +251,49 @@ func (s *Store) EditComment(ctx context.Context, c posts.Comment, previous posts
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":b": &types.AttributeValueMemberS{Value: c.Body}, ":h": &types.AttributeValueMemberS{Value: c.HTML},
 			":at": &types.AttributeValueMemberS{Value: c.EditedAt.UTC().Format(time.RFC3339Nano)}}}}
-	if _, err := s.transact(ctx, []types.TransactWriteItem{update, rev}); err != nil {
+	credits, err := s.creditPuts(postPK(c.PostID), textCredits("", c.Body)...)
+	if err != nil {
+		return fmt.Errorf("store.EditComment: %w", err)
+	}
+	if _, err := s.transact(ctx, append([]types.TransactWriteItem{update, rev}, credits...)); err != nil {
 		return fmt.Errorf("store.EditComment %s: %w", c.ID, err)
 	}
 	return nil
 }
 
-// DeleteComment implements posts.CommentStore.
-func (s *Store) DeleteComment(ctx context.Context, c posts.Comment, entry audit.Entry) error {
+// DeleteComment implements posts.CommentStore. The count counts the comments members
+// read: a hidden comment left it when it was hidden, so deleting it leaves it as is (the
+// condition on Hidden keeps that exact if a moderator hides it meanwhile).
+func (s *Store) DeleteComment(ctx context.Context, c posts.Comment, entry audit.Entry, withdrawn *posts.Withdrawal) error {
 	log, err := s.auditPut(entry)
 	if err != nil {
 		return fmt.Errorf("store.DeleteComment: %w", err)
 	}
+	cond := "attribute_exists(PK) AND NOT #Deleted = :t AND NOT #Hidden = :t"
+	if c.Hidden {
+		cond = "attribute_exists(PK) AND NOT #Deleted = :t AND #Hidden = :t"
+	}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(c.PostID), commentSK(c)),
-		UpdateExpression: aws.String("SET #Deleted = :t, #Body = :e, HTML = :e"), ConditionExpression: aws.String("attribute_exists(PK) AND NOT #Deleted = :t"),
-		ExpressionAttributeNames: namesIn("#Deleted #Body"),
+		UpdateExpression: aws.String("SET #Deleted = :t, #Body = :e, HTML = :e"), ConditionExpression: aws.String(cond),
+		ExpressionAttributeNames: namesIn("#Deleted #Body #Hidden"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":t": &types.AttributeValueMemberBOOL{Value: true}, ":e": &types.AttributeValueMemberS{Value: ""}}}}
-	items := []types.TransactWriteItem{update, s.postCount(c.PostID, -1), log, s.queueDelete(c.ID)}
-	reasons, err := s.transact(ctx, items)
+	items := []types.TransactWriteItem{update, log, s.queueDelete(c.ID)}
+	delta := -1
+	if c.Hidden {
+		delta = 0
+	}
+	withdraw, err := s.postChange(c.PostID, delta, withdrawn)
+	if err != nil {
+		return fmt.Errorf("store.DeleteComment: %w", err)
+	}
+	reasons, err := s.transact(ctx, append(items, withdraw...))
 	if conditionFailed(reasons, 0) {
-		// Deleted by another request meanwhile: counted and logged once, there.
+		// Deleted (or hidden) by another request meanwhile: counted and logged once, there.
 		return fmt.Errorf("store.DeleteComment %s: %w", c.ID, posts.ErrUnchanged)
+	}
+	if withdrawn != nil && conditionFailed(reasons, len(items)) {
+		return fmt.Errorf("store.DeleteComment %s: %w", c.ID, posts.ErrStaleRevision)
 	}
 	if err != nil {
 		return fmt.Errorf("store.DeleteComment %s: %w", c.ID, err)
@@ -232,25 +301,39 @@ func (s *Store) DeleteComment(ctx context.Context, c posts.Comment, entry audit.
 	return nil
 }
 
-// SetCommentHidden implements posts.ModerationStore.
-func (s *Store) SetCommentHidden(ctx context.Context, c posts.Comment, hidden bool, entry audit.Entry) error {
+// SetCommentHidden implements posts.ModerationStore: the change happens only if the
+// comment is not already so and not deleted, so the post's count (which leaves hidden
+// comments out) moves once per change, however many moderators click at once.
+func (s *Store) SetCommentHidden(ctx context.Context, c posts.Comment, hidden bool, entry audit.Entry, withdrawn *posts.Withdrawal) error {
 	log, err := s.auditPut(entry)
 	if err != nil {
 		return fmt.Errorf("store.SetCommentHidden: %w", err)
 	}
+	cond, delta := "attribute_exists(PK) AND NOT #Deleted = :t AND NOT #Hidden = :t", -1
+	if !hidden {
+		cond, delta = "attribute_exists(PK) AND NOT #Deleted = :t AND #Hidden = :t", 1
+	}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(c.PostID), commentSK(c)),
-		UpdateExpression: aws.String("SET #Hidden = :h"), ConditionExpression: aws.String("attribute_exists(PK) AND NOT #Hidden = :h"),
-		ExpressionAttributeNames:  namesIn("#Hidden"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":h": &types.AttributeValueMemberBOOL{Value: hidden}}}}
+		UpdateExpression: aws.String("SET #Hidden = :h"), ConditionExpression: aws.String(cond),
+		ExpressionAttributeNames: namesIn("#Hidden #Deleted"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":h": &types.AttributeValueMemberBOOL{Value: hidden},
+			":t": &types.AttributeValueMemberBOOL{Value: true}}}}
 	items := []types.TransactWriteItem{update, log}
 	if hidden {
 		items = append(items, s.queueDelete(c.ID))
 	}
-	reasons, err := s.transact(ctx, items)
-	if conditionFailed(reasons, 0) {
-		return fmt.Errorf("store.SetCommentHidden %s: %w", c.ID, posts.ErrUnchanged)
-	}
+	withdraw, err := s.postChange(c.PostID, delta, withdrawn)
 	if err != nil {
+		return fmt.Errorf("store.SetCommentHidden: %w", err)
+	}
+	reasons, err := s.transact(ctx, append(items, withdraw...))
+	switch {
+	case conditionFailed(reasons, 0):
+		// Already so, or deleted meanwhile: logged once, by the request that did it.
+		return fmt.Errorf("store.SetCommentHidden %s: %w", c.ID, posts.ErrUnchanged)
+	case withdrawn != nil && conditionFailed(reasons, len(items)):
+		return fmt.Errorf("store.SetCommentHidden %s: %w", c.ID, posts.ErrStaleRevision)
+	case err != nil:
 		return fmt.Errorf("store.SetCommentHidden %s: %w", c.ID, err)
 	}
 	return nil

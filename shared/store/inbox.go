@@ -14,7 +14,9 @@ import (
 	"tribune/shared/errs"
 	"tribune/shared/members"
 	"tribune/shared/notifications"
+	"tribune/shared/posts"
 	"tribune/shared/spaces"
+	"tribune/shared/tickets"
 )
 
 const (
@@ -122,7 +124,7 @@ func (s *Store) Recipient(ctx context.Context, memberID string) (notifications.R
 		return notifications.Recipient{}, err
 	}
 	active := m.Status != members.StatusDeleted && m.Status != members.StatusBanned
-	return notifications.Recipient{Email: m.Email, Name: m.DisplayName, Locale: m.Locale, Active: active, Emails: m.ActivityEmails}, nil
+	return notifications.Recipient{Email: m.Email, Name: m.DisplayName, Locale: m.Locale, Roles: m.Roles, Active: active, Emails: m.ActivityEmails}, nil
 }
 
 // SpaceModeratorIDs implements notifications.InboxStore: the owner and moderators.
@@ -138,4 +140,49 @@ func (s *Store) SpaceModeratorIDs(ctx context.Context, spaceID string) ([]string
 		}
 	}
 	return ids, nil
+}
+
+// NotificationSubjects reads the posts, tickets and members notifications name, in one
+// BatchGetItem (100 keys a call: an inbox page names at most 30 of each). Absent ones
+// are left out of the maps.
+func (s *Store) NotificationSubjects(ctx context.Context, postIDs, ticketIDs, memberIDs []string) (map[string]posts.Post, map[string]tickets.Ticket, map[string]members.Member, error) {
+	var keys []map[string]types.AttributeValue
+	for _, id := range postIDs {
+		keys = append(keys, key(postPK(id), "POST"))
+	}
+	for _, id := range ticketIDs {
+		keys = append(keys, key(ticketPK(id), "TICKET"))
+	}
+	for _, id := range memberIDs {
+		keys = append(keys, key(memberPK(id), skProfile))
+	}
+	found, err := s.batchGet(ctx, "store.NotificationSubjects", keys)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ps, ts, ms := map[string]posts.Post{}, map[string]tickets.Ticket{}, map[string]members.Member{}
+	for _, item := range found {
+		var err error
+		switch item[AttrType].(*types.AttributeValueMemberS).Value {
+		case typePost:
+			var it postItem
+			if err = attributevalue.UnmarshalMap(item, &it); err == nil {
+				ps[it.ID] = it.Post
+			}
+		case typeTicket:
+			var it ticketItem
+			if err = attributevalue.UnmarshalMap(item, &it); err == nil {
+				ts[it.ID] = it.Ticket
+			}
+		case typeMember:
+			var it memberItem
+			if err = attributevalue.UnmarshalMap(item, &it); err == nil {
+				ms[it.ID] = it.member()
+			}
+		}
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("store.NotificationSubjects: %w", err)
+		}
+	}
+	return ps, ts, ms, nil
 }

@@ -87,7 +87,11 @@ func (s *Store) CreateInvitation(ctx context.Context, inv invitations.Invitation
 	if err != nil {
 		return fmt.Errorf("store.CreateInvitation: %w", err)
 	}
-	if err := s.writeUnderLimits(ctx, []ratelimit.Hit{quota}, now, invitations.ErrQuota, put, out); err != nil {
+	credits, err := s.creditPuts(invitationPK(inv.ID), inv.InviterID)
+	if err != nil {
+		return fmt.Errorf("store.CreateInvitation: %w", err)
+	}
+	if err := s.writeUnderLimits(ctx, []ratelimit.Hit{quota}, now, invitations.ErrQuota, append([]types.TransactWriteItem{put, out}, credits...)...); err != nil {
 		return fmt.Errorf("store.CreateInvitation %s: %w", inv.ID, err)
 	}
 	return nil

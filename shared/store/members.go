@@ -356,6 +356,9 @@ func (s *Store) LookupSession(ctx context.Context, memberID, hash string) (auth.
 		return auth.Session{}, auth.Account{}, fmt.Errorf("store.LookupSession: throttled, %d keys unprocessed", len(out.UnprocessedKeys[s.Table].Keys))
 	}
 	keepPrefetched(pr, extra, out.Responses[s.Table])
+	if pr != nil && pr.Member {
+		keepPrefetched(pr, []map[string]types.AttributeValue{key(memberPK(memberID), skProfile)}, out.Responses[s.Table])
+	}
 	var sess sessionItem
 	var member memberItem
 	now := time.Now()

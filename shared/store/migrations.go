@@ -13,6 +13,7 @@ import (
 
 	"tribune/shared/audit"
 	"tribune/shared/errs"
+	"tribune/shared/eventtypes"
 	"tribune/shared/spaces"
 )
 
@@ -176,7 +177,14 @@ func (s *Store) demoteSelfJoined(ctx context.Context, spaceID string) (int, erro
 		if m.Role != spaces.RoleMember || m.InvitedBy != "" || m.ApprovedBy != "" {
 			continue
 		}
-		if err := s.DeleteMembership(ctx, spaceID, m.MemberID, true); err != nil {
+		// space.left takes the space's posts out of their home stream, as for any leave.
+		meta := eventtypes.NewMeta(time.Now())
+		left, err := eventtypes.NewEnvelope(eventtypes.SourceSpaces, eventtypes.SpaceLeftType, meta, eventtypes.SpaceLeft{Meta: meta,
+			SpaceID: spaceID, MemberID: m.MemberID})
+		if err != nil {
+			return n, fmt.Errorf("store.demoteSelfJoined: %w", err)
+		}
+		if err := s.DeleteMembership(ctx, spaceID, m.MemberID, true, left); err != nil {
 			return n, err
 		}
 		req := m

@@ -293,7 +293,7 @@ func (s *Store) AuditLog(ctx context.Context, cursor string, limit int) (audit.P
 }
 
 // EditPost implements posts.EditStore.
-func (s *Store) EditPost(ctx context.Context, p posts.Post, previous posts.Revision) error {
+func (s *Store) EditPost(ctx context.Context, p posts.Post, previous posts.Revision, event eventtypes.Envelope) error {
 	rev, err := s.revisionPut(previous)
 	if err != nil {
 		return fmt.Errorf("store.EditPost: %w", err)
@@ -301,7 +301,15 @@ func (s *Store) EditPost(ctx context.Context, p posts.Post, previous posts.Revis
 	update := s.postUpdate(p.ID, "SET #Title = :t, #Body = :b, HTML = :h, EditedAt = :at", map[string]types.AttributeValue{
 		":t": &types.AttributeValueMemberS{Value: p.Title}, ":b": &types.AttributeValueMemberS{Value: p.Body},
 		":h": &types.AttributeValueMemberS{Value: p.HTML}, ":at": &types.AttributeValueMemberS{Value: p.EditedAt.UTC().Format(time.RFC3339Nano)}})
-	items := []types.TransactWriteItem{update, rev}
+	out, err := s.outboxPut(event)
+	if err != nil {
+		return fmt.Errorf("store.EditPost: %w", err)
+	}
+	credits, err := s.creditPuts(postPK(p.ID), textCredits("", p.Body)...)
+	if err != nil {
+		return fmt.Errorf("store.EditPost: %w", err)
+	}
+	items := append([]types.TransactWriteItem{update, rev, out}, credits...)
 	if !p.Hidden && !p.Deleted {
 		puts, err := s.entryPuts(p.Summary())
 		if err != nil {
@@ -341,4 +349,54 @@ func (s *Store) DeletePost(ctx context.Context, p posts.Post, entry audit.Entry,
 		items = append(items, s.entryDeletes(p.Summary())...)
 	}
 	return s.moderate(ctx, "store.DeletePost", entry, []eventtypes.Envelope{event}, items...)
+}
+
+// Content implements posts.ModerationStore: one BatchGetItem for the posts and the
+// comments' pointers, one for the comments.
+func (s *Store) Content(ctx context.Context, postIDs []string, comments []posts.CommentRef) (map[string]posts.Post, map[posts.CommentRef]posts.Comment, error) {
+	var keys []map[string]types.AttributeValue
+	for _, id := range postIDs {
+		keys = append(keys, key(postPK(id), "POST"))
+	}
+	for _, c := range comments {
+		keys = append(keys, key(postPK(c.PostID), "CID#"+c.CommentID))
+	}
+	found, err := s.batchGet(ctx, "store.Content", keys)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := map[string]posts.Post{}
+	for _, id := range postIDs {
+		if item, ok := found[postPK(id)+"|POST"]; ok {
+			var it postItem
+			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+				return nil, nil, fmt.Errorf("store.Content: %w", err)
+			}
+			out[id] = it.Post
+		}
+	}
+	var commentKeys []map[string]types.AttributeValue
+	for _, c := range comments {
+		if item, ok := found[postPK(c.PostID)+"|CID#"+c.CommentID]; ok {
+			if sk, ok := item["CommentSK"].(*types.AttributeValueMemberS); ok {
+				commentKeys = append(commentKeys, key(postPK(c.PostID), sk.Value))
+			}
+		}
+	}
+	byRef := map[posts.CommentRef]posts.Comment{}
+	if len(commentKeys) == 0 {
+		return out, byRef, nil
+	}
+	got, err := s.batchGet(ctx, "store.Content", commentKeys)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, item := range got {
+		var it commentItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return nil, nil, fmt.Errorf("store.Content: %w", err)
+		}
+		byRef[posts.CommentRef{PostID: it.PostID, CommentID: it.ID}] = it.Comment
+	}
+	return out, byRef, nil
 }

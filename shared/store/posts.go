@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -134,7 +136,11 @@ func (s *Store) CreatePost(ctx context.Context, p posts.Post, events []eventtype
 	if err != nil {
 		return fmt.Errorf("store.CreatePost: %w", err)
 	}
-	items := append(append([]types.TransactWriteItem{canonical}, entries...), outs...)
+	credits, err := s.creditPuts(postPK(p.ID), textCredits(p.AuthorID, p.Body)...)
+	if err != nil {
+		return fmt.Errorf("store.CreatePost: %w", err)
+	}
+	items := append(append(append([]types.TransactWriteItem{canonical}, entries...), outs...), credits...)
 	if err := s.writeUnderLimits(ctx, hits, p.CreatedAt, posts.ErrRateLimited, items...); err != nil {
 		return fmt.Errorf("store.CreatePost %s: %w", p.ID, err)
 	}
@@ -256,9 +262,41 @@ func (s *Store) SpaceStream(ctx context.Context, spaceID, cursor string, limit i
 	return s.stream(ctx, "store.SpaceStream", spacePostsPK(spaceID), cursor, limit)
 }
 
-// HomeStream implements posts.Store.
+// HomeStream implements posts.Store: one Query of the member's home stream, without the
+// entries of spaces they left and whose entries the feed consumer has not taken out yet
+// (LeftSpaces on their member item, which the session check read: no extra round trip
+// when the route prefetches it, see package prefetch).
 func (s *Store) HomeStream(ctx context.Context, memberID, cursor string, limit int) (posts.Page, error) {
-	return s.stream(ctx, "store.HomeStream", feedPK(memberID), cursor, limit)
+	page, err := s.stream(ctx, "store.HomeStream", feedPK(memberID), cursor, limit)
+	if err != nil {
+		return posts.Page{}, err
+	}
+	items, err := s.readKeys(ctx, "store.HomeStream", []map[string]types.AttributeValue{key(memberPK(memberID), skProfile)})
+	if err != nil {
+		return posts.Page{}, err
+	}
+	var left []string
+	if len(items) == 1 {
+		var m struct{ LeftSpaces []string }
+		if err := attributevalue.UnmarshalMap(items[0], &m); err != nil {
+			return posts.Page{}, fmt.Errorf("store.HomeStream: %w", err)
+		}
+		left = m.LeftSpaces
+	}
+	if len(left) == 0 {
+		return page, nil
+	}
+	keep := func(list []posts.Summary) []posts.Summary {
+		out := list[:0]
+		for _, p := range list {
+			if !slices.Contains(left, p.SpaceID) {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	page.Posts, page.Pinned = keep(page.Posts), keep(page.Pinned)
+	return page, nil
 }
 
 // AuthorStream implements posts.Store.
@@ -330,6 +368,74 @@ func (s *Store) AddToFeeds(ctx context.Context, sum posts.Summary, memberIDs []s
 	}
 	if err := s.batchWrite(ctx, reqs); err != nil {
 		return fmt.Errorf("store.AddToFeeds %s: %w", sum.ID, err)
+	}
+	return nil
+}
+
+// ReplaceInFeeds implements posts.FeedStore: one BatchGetItem per 100 copies finds the
+// members who hold one, then the copies are rewritten (25 per BatchWriteItem). Members
+// who never got the post (they joined after it) do not get it now.
+func (s *Store) ReplaceInFeeds(ctx context.Context, sum posts.Summary, memberIDs []string) error {
+	var keys []map[string]types.AttributeValue
+	for _, id := range memberIDs {
+		for _, it := range feedItems(sum, id) {
+			keys = append(keys, key(it.PK, it.SK))
+		}
+	}
+	held, err := s.batchGet(ctx, "store.ReplaceInFeeds", keys)
+	if err != nil {
+		return err
+	}
+	var reqs []types.WriteRequest
+	for _, id := range memberIDs {
+		for _, it := range feedItems(sum, id) {
+			if _, ok := held[it.PK+"|"+it.SK]; !ok {
+				continue
+			}
+			item, err := attributevalue.MarshalMap(it)
+			if err != nil {
+				return fmt.Errorf("store.ReplaceInFeeds: %w", err)
+			}
+			reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
+		}
+	}
+	if err := s.batchWrite(ctx, reqs); err != nil {
+		return fmt.Errorf("store.ReplaceInFeeds %s: %w", sum.ID, err)
+	}
+	return nil
+}
+
+// RemoveSpaceFromFeed implements posts.FeedStore: unless the member is active in the
+// space again, one Query of their home stream filtered on the space (every page: off
+// the request path) and deletes, 25 per call; then the space leaves LeftSpaces.
+func (s *Store) RemoveSpaceFromFeed(ctx context.Context, memberID, spaceID string) error {
+	var m spaceMemberItem
+	err := s.get(ctx, "store.RemoveSpaceFromFeed", spacePK(spaceID), "MEMBER#"+memberID, time.Now(), &m)
+	if err != nil && !errors.Is(err, errs.ErrNotFound) {
+		return err
+	}
+	if err != nil {
+		items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String("PK, SK"),
+			KeyConditionExpression: aws.String("PK = :pk"), FilterExpression: aws.String("SpaceID = :s"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":pk": &types.AttributeValueMemberS{Value: feedPK(memberID)}, ":s": &types.AttributeValueMemberS{Value: spaceID}}})
+		if err != nil {
+			return fmt.Errorf("store.RemoveSpaceFromFeed: %w", err)
+		}
+		keys := make([]map[string]types.AttributeValue, len(items))
+		for i, it := range items {
+			keys[i] = map[string]types.AttributeValue{AttrPK: it[AttrPK], AttrSK: it[AttrSK]}
+		}
+		if err := s.batchDelete(ctx, keys); err != nil {
+			return fmt.Errorf("store.RemoveSpaceFromFeed: %w", err)
+		}
+	}
+	_, err = s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
+		UpdateExpression: aws.String("DELETE LeftSpaces :s"), ConditionExpression: aws.String("attribute_exists(PK)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":s": &types.AttributeValueMemberSS{Value: []string{spaceID}}}})
+	var failed *types.ConditionalCheckFailedException
+	if err != nil && !errors.As(err, &failed) {
+		return fmt.Errorf("store.RemoveSpaceFromFeed: %w", err)
 	}
 	return nil
 }

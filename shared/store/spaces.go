@@ -214,8 +214,11 @@ func (s *Store) SetMemberRole(ctx context.Context, m spaces.Membership) error {
 }
 
 // DeleteMembership implements spaces.Store. An active membership is deleted only if it
-// is still there, with the count: a second leave (or two at once) takes nothing more off.
-func (s *Store) DeleteMembership(ctx context.Context, spaceID, memberID string, wasActive bool) error {
+// is still there, with the count: a second leave (or two at once) takes nothing more off
+// and records nothing more. Leaving as an active member also marks the space in the
+// member's LeftSpaces (their home stream stops showing it at once) and records the
+// events (space.left: the feed consumer takes the entries out).
+func (s *Store) DeleteMembership(ctx context.Context, spaceID, memberID string, wasActive bool, events ...eventtypes.Envelope) error {
 	items := []types.TransactWriteItem{
 		s.membershipDelete(spaceID, "MEMBER#"+memberID, ""),
 		s.membershipDelete(spaceID, "REQUEST#"+memberID, ""),
@@ -223,8 +226,16 @@ func (s *Store) DeleteMembership(ctx context.Context, spaceID, memberID string, 
 	}
 	if wasActive {
 		items[0].Delete.ConditionExpression = aws.String("attribute_exists(PK)")
-		items = append(items, s.spaceCount(spaceID, -1))
+		items = append(items, s.spaceCount(spaceID, -1), types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table),
+			Key: key(memberPK(memberID), skProfile), UpdateExpression: aws.String("ADD LeftSpaces :s"),
+			ConditionExpression:       aws.String("attribute_exists(PK)"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":s": &types.AttributeValueMemberSS{Value: []string{spaceID}}}}})
 	}
+	outs, err := s.outboxPuts(events)
+	if err != nil {
+		return fmt.Errorf("store.DeleteMembership: %w", err)
+	}
+	items = append(items, outs...)
 	reasons, err := s.transact(ctx, items)
 	if wasActive && conditionFailed(reasons, 0) {
 		// Someone (this member, in another request) left already.

@@ -319,3 +319,37 @@ func keepPrefetched(pr *prefetch.Request, keys []map[string]types.AttributeValue
 		pr.Put(name, found[name])
 	}
 }
+
+// batchGet reads keys (duplicates allowed), 100 per call, retrying what DynamoDB leaves
+// unprocessed; expired items count as absent. The answer is keyed by keyName.
+func (s *Store) batchGet(ctx context.Context, op string, keys []map[string]types.AttributeValue) (map[string]map[string]types.AttributeValue, error) {
+	seen := map[string]bool{}
+	var unique []map[string]types.AttributeValue
+	for _, k := range keys {
+		if name := keyName(k); !seen[name] {
+			seen[name] = true
+			unique = append(unique, k)
+		}
+	}
+	found := make(map[string]map[string]types.AttributeValue, len(unique))
+	now := time.Now()
+	for start := 0; start < len(unique); start += 100 {
+		pending := map[string]types.KeysAndAttributes{s.Table: {Keys: unique[start:min(start+100, len(unique))], ConsistentRead: aws.Bool(true)}}
+		for attempt := 0; len(pending) > 0; attempt++ {
+			if attempt == 5 {
+				return nil, fmt.Errorf("%s: keys left unprocessed after 5 attempts", op)
+			}
+			out, err := s.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: pending})
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", op, err)
+			}
+			for _, item := range out.Responses[s.Table] {
+				if !expired(item, now) {
+					found[keyName(item)] = item
+				}
+			}
+			pending = out.UnprocessedKeys
+		}
+	}
+	return found, nil
+}

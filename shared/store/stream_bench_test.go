@@ -12,6 +12,7 @@ import (
 
 	"tribune/shared/eventtypes"
 	"tribune/shared/posts"
+	"tribune/shared/prefetch"
 	"tribune/shared/store/dynamolocal"
 )
 
@@ -46,7 +47,10 @@ func BenchmarkHomeStreamPage(b *testing.B) {
 			b.Run("read-page", func(b *testing.B) {
 				trips.Reset()
 				for i := 0; i < b.N; i++ {
-					page, err := st.HomeStream(context.Background(), "m_bench", "", posts.StreamPage)
+					// The member's item (its LeftSpaces) comes with the guard's session read.
+					ctx := prefetch.WithMember(context.Background())
+					prefetch.From(ctx).Put(memberPK("m_bench")+"|"+skProfile, nil)
+					page, err := st.HomeStream(ctx, "m_bench", "", posts.StreamPage)
 					if err != nil || len(page.Posts) != posts.StreamPage || page.Next == "" {
 						b.Fatalf("page: %d posts, %v", len(page.Posts), err)
 					}

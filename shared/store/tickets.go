@@ -179,7 +179,11 @@ func (s *Store) CreateTicket(ctx context.Context, t *tickets.Ticket, ack *ticket
 		if err != nil {
 			return fmt.Errorf("store.CreateTicket: %w", err)
 		}
-		items := append(append([]types.TransactWriteItem{s.ticketSeqUpdate(seen), canonical, reply}, entries...), outs...)
+		credits, err := s.creditPuts(ticketPK(t.ID), t.RequesterID)
+		if err != nil {
+			return fmt.Errorf("store.CreateTicket: %w", err)
+		}
+		items := append(append(append([]types.TransactWriteItem{s.ticketSeqUpdate(seen), canonical, reply}, entries...), outs...), credits...)
 		reasons, err := s.transact(ctx, items)
 		if conditionFailed(reasons, 0) || isConflict(reasons) {
 			continue
@@ -232,12 +236,21 @@ func (s *Store) SaveTicket(ctx context.Context, old, t tickets.Ticket, reply *ti
 	}
 	canonical.Put.ExpressionAttributeValues = map[string]types.AttributeValue{":v": &types.AttributeValueMemberS{Value: old.UpdatedAt.Format(time.RFC3339Nano)}}
 	items := []types.TransactWriteItem{canonical}
+	named := []string{t.AssigneeID}
 	if reply != nil {
 		r, err := s.put(ticketReplyItem{PK: ticketPK(t.ID), SK: replySK(*reply), Type: typeTicketReply, Reply: *reply}, "")
 		if err != nil {
 			return fmt.Errorf("store.SaveTicket: %w", err)
 		}
 		items = append(items, r)
+		named = append(named, reply.AuthorID)
+	}
+	if t.AssigneeID != old.AssigneeID || reply != nil {
+		credits, err := s.creditPuts(ticketPK(t.ID), named...)
+		if err != nil {
+			return fmt.Errorf("store.SaveTicket: %w", err)
+		}
+		items = append(items, credits...)
 	}
 	entries, err := s.ticketEntries(&old, t, t.UpdatedAt)
 	if err != nil {

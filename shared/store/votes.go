@@ -107,7 +107,8 @@ func (s *Store) VotePoll(ctx context.Context, postID, memberID, option string, e
 
 // SetIdeaStatus implements posts.VoteStore: only from the status read, so that two
 // changes at once tell the voters once each, never the same change twice.
-func (s *Store) SetIdeaStatus(ctx context.Context, postID, from, status string, event eventtypes.Envelope) error {
+func (s *Store) SetIdeaStatus(ctx context.Context, p posts.Post, from string, event eventtypes.Envelope) error {
+	postID, status := p.ID, p.IdeaStatus
 	out, err := s.outboxPut(event)
 	if err != nil {
 		return fmt.Errorf("store.SetIdeaStatus: %w", err)
@@ -118,7 +119,16 @@ func (s *Store) SetIdeaStatus(ctx context.Context, postID, from, status string, 
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":s": &types.AttributeValueMemberS{Value: status}, ":idea": &types.AttributeValueMemberS{Value: posts.KindIdea},
 			":from": &types.AttributeValueMemberS{Value: from}}}}
-	reasons, err := s.transact(ctx, []types.TransactWriteItem{update, out})
+	items := []types.TransactWriteItem{update, out}
+	if !p.Hidden && !p.Deleted {
+		// The space's and author's stream entries show the status too.
+		puts, err := s.entryPuts(p.Summary())
+		if err != nil {
+			return fmt.Errorf("store.SetIdeaStatus: %w", err)
+		}
+		items = append(items, puts...)
+	}
+	reasons, err := s.transact(ctx, items)
 	if conditionFailed(reasons, 0) {
 		return fmt.Errorf("store.SetIdeaStatus %s: %w", postID, posts.ErrUnchanged)
 	}

@@ -80,16 +80,29 @@ func (h HTTP) open(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// linked names the community question a ticket was made from only to a caller who may
+// read that question now (a colleague of the customer may not be in its space, and the
+// question may have been hidden or moved since).
+func (h HTTP) linked(r *http.Request, v View, err error) View {
+	if err != nil || v.Ticket.QuestionID == "" || h.Questions == nil {
+		return v
+	}
+	if _, qerr := h.Questions.Question(r.Context(), auth.Caller(r), v.Ticket.QuestionID); qerr != nil {
+		v.Ticket.QuestionID = ""
+	}
+	return v
+}
+
 func (h HTTP) get(w http.ResponseWriter, r *http.Request) {
 	v, err := h.Service.Get(r.Context(), auth.Caller(r), r.PathValue("id"))
-	httpx.Reply(w, r, http.StatusOK, v, err)
+	httpx.Reply(w, r, http.StatusOK, h.linked(r, v, err), err)
 }
 
 func (h HTTP) reply(w http.ResponseWriter, r *http.Request) {
 	var req ReplyRequest
 	if httpx.Decoded(w, r, &req) {
 		v, err := h.Service.Reply(r.Context(), auth.Caller(r), r.PathValue("id"), req)
-		httpx.Reply(w, r, http.StatusOK, v, err)
+		httpx.Reply(w, r, http.StatusOK, h.linked(r, v, err), err)
 	}
 }
 
@@ -97,7 +110,7 @@ func (h HTTP) status(w http.ResponseWriter, r *http.Request) {
 	var req StatusRequest
 	if httpx.Decoded(w, r, &req) {
 		v, err := h.Service.SetStatus(r.Context(), auth.Caller(r), r.PathValue("id"), req)
-		httpx.Reply(w, r, http.StatusOK, v, err)
+		httpx.Reply(w, r, http.StatusOK, h.linked(r, v, err), err)
 	}
 }
 
@@ -105,7 +118,7 @@ func (h HTTP) assign(w http.ResponseWriter, r *http.Request) {
 	var req AssignRequest
 	if httpx.Decoded(w, r, &req) {
 		v, err := h.Service.Assign(r.Context(), auth.Caller(r), r.PathValue("id"), req)
-		httpx.Reply(w, r, http.StatusOK, v, err)
+		httpx.Reply(w, r, http.StatusOK, h.linked(r, v, err), err)
 	}
 }
 
@@ -113,7 +126,7 @@ func (h HTTP) rate(w http.ResponseWriter, r *http.Request) {
 	var req RateRequest
 	if httpx.Decoded(w, r, &req) {
 		v, err := h.Service.Rate(r.Context(), auth.Caller(r), r.PathValue("id"), req)
-		httpx.Reply(w, r, http.StatusOK, v, err)
+		httpx.Reply(w, r, http.StatusOK, h.linked(r, v, err), err)
 	}
 }
 

@@ -343,6 +343,12 @@ type Service struct {
 // IsAgent reports whether the roles make someone a support agent.
 func IsAgent(roles []string) bool { return policy.Allowed(roles, policy.TicketsWork) }
 
+// Readable reports whether someone holding roles, whose place in a ticket's space is sp,
+// may read the ticket now: a customer space's tickets are for its active members and
+// support agents. Notifications about a ticket are checked with this at delivery and
+// when the inbox is read.
+func Readable(sp Space, roles []string) bool { return sp.Customer && (sp.Member || IsAgent(roles)) }
+
 // Settings returns the support settings in force.
 func (s *Service) Settings(ctx context.Context) (Settings, error) {
 	st, err := s.Store.SupportSettings(ctx)

@@ -209,11 +209,14 @@ export interface AuditEntry {
   postId?: string;
   subjectId?: string;
   reason?: string;
+  // redacted: the entry is about content the reader may not read (ids and reason left out).
+  redacted?: boolean;
 }
 
 export interface Notification {
   id: string;
   kind: string;
+  actorId?: string;
   actorName?: string;
   postId?: string;
   postTitle?: string;

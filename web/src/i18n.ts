@@ -3,6 +3,10 @@
 export type Lang = 'en' | 'fr';
 export const langs: Lang[] = ['en', 'fr'];
 
+// deletedName is the API's name for a deleted member (auth.DeletedName): pages show it
+// in the reader's language through person().
+export const deletedName = 'Deleted member';
+
 // plural writes a count with its unit (both languages add an s).
 const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
 
@@ -239,8 +243,11 @@ const en = {
   noNotifications: 'Nothing new.',
   newBadge: 'New',
   openPost: 'Open',
+  person: (name: string) => (name === deletedName ? 'Deleted member' : name),
+  auditRedacted: 'About content you cannot read.',
   notificationText: (n: { kind: string; actorName?: string; detail?: string }) =>
     ({
+      unavailable: 'This notification is about something you can no longer see.',
       comment: `${n.actorName} commented on your post:`,
       reply: `${n.actorName} replied to your comment:`,
       answer_accepted: 'Your answer was accepted:',
@@ -754,8 +761,11 @@ const fr: Strings = {
   noNotifications: 'Rien de nouveau.',
   newBadge: 'Nouveau',
   openPost: 'Ouvrir',
+  person: (name: string) => (name === deletedName ? 'Membre supprimé' : name),
+  auditRedacted: 'À propos d’un contenu que vous ne pouvez pas lire.',
   notificationText: (n: { kind: string; actorName?: string; detail?: string }) =>
     ({
+      unavailable: 'Cette notification concerne un contenu que vous ne pouvez plus voir.',
       comment: `${n.actorName} a commenté votre publication :`,
       reply: `${n.actorName} a répondu à votre commentaire :`,
       answer_accepted: 'Votre réponse a été acceptée :',

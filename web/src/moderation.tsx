@@ -64,7 +64,7 @@ export function ModerationPage(props: { lang: Lang; navigate: Nav }) {
               {it.commentId && <span class="badge">{s.aComment}</span>}
               <span class="excerpt">{it.excerpt}</span>
               <span class="muted">
-                {s.reportedBy(it.authorName, it.spaceName, it.reports, it.reasons.map((r) => s.reportReasons[r] ?? r).join(', '))}
+                {s.reportedBy(s.person(it.authorName), it.spaceName, it.reports, it.reasons.map((r) => s.reportReasons[r] ?? r).join(', '))}
               </span>
               <a
                 href={`/members/${it.authorId}`}
@@ -73,7 +73,7 @@ export function ModerationPage(props: { lang: Lang; navigate: Nav }) {
                   props.navigate(`/members/${it.authorId}`);
                 }}
               >
-                {s.authorPage(it.authorName)}
+                {s.authorPage(s.person(it.authorName))}
               </a>
               <span class="actions">
                 <button
@@ -109,7 +109,7 @@ export function ModerationPage(props: { lang: Lang; navigate: Nav }) {
             }}
             noValidate
           >
-            <label for="warning">{s.warningTo(warnFor.authorName)}</label>
+            <label for="warning">{s.warningTo(s.person(warnFor.authorName))}</label>
             <textarea id="warning" rows={3} maxLength={1000} value={warning} onInput={(e) => setWarning((e.currentTarget as HTMLTextAreaElement).value)} />
             <button type="submit">{s.sendWarning}</button>
           </form>
@@ -123,6 +123,7 @@ export function ModerationPage(props: { lang: Lang; navigate: Nav }) {
               <span class="badge">{s.auditActions[e.action] ?? e.action}</span>
               <span class="muted">{formatDate(props.lang, e.at)}</span>
               {e.reason && <span class="excerpt">{e.reason}</span>}
+              {e.redacted && <span class="muted">{s.auditRedacted}</span>}
             </li>
           ))}
         </ul>
@@ -157,7 +158,7 @@ export function NotificationsPage(props: { lang: Lang; navigate: Nav; onRead: ()
         {items?.map((n) => (
           <li key={n.id} class={n.unread ? 'unread' : undefined}>
             {n.unread && <span class="badge">{s.newBadge}</span>}
-            <span>{s.notificationText(n)}</span>
+            <span>{s.notificationText({ ...n, actorName: n.actorName && s.person(n.actorName) })}</span>
             {n.postId && <PostLink id={n.postId} title={n.postTitle || s.openPost} navigate={props.navigate} />}
             <span class="muted">{formatDate(props.lang, n.at)}</span>
           </li>
