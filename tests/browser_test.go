@@ -27,7 +27,7 @@ func TestBrowserSignUp(t *testing.T) {
 	}
 	rt := startRuntime(t, "", "ADMIN_EMAILS=boss@example.com")
 	cmd := exec.Command("node", "browser/signup.cjs")
-	cmd.Env = append(os.Environ(), "NODE_PATH="+modules, "BASE_URL="+rt.URL, "OUTBOX_DIR="+filepath.Join(rt.DataDir, "outbox"),
+	cmd.Env = append(os.Environ(), "NODE_PATH="+modules, "BASE_URL="+rt.URL, "DEV_KEY="+rt.devKey(t), "OUTBOX_DIR="+filepath.Join(rt.DataDir, "outbox"),
 		"SHOTS_DIR="+shots, "CHROMIUM="+chromium)
 	out, err := cmd.CombinedOutput()
 	t.Logf("%s", out)
