@@ -206,9 +206,9 @@ func run() error {
 }
 
 // filesCSP is the policy of the files the local S3 serves: a file opened on its own
-// (an attachment, an uploaded HTML or SVG) runs no script and reaches nothing, even
-// though it comes from the web app's origin.
-const filesCSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+// runs no script, loads nothing and is framed by nobody, even though it comes from the
+// web app's origin (no sandbox: it would stop the browser's PDF viewer).
+const filesCSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 
 // checkLoopback refuses a listen address that is reachable from other machines,
 // unless allowRemote: the development helpers and the development sign-in provider
