@@ -39,7 +39,7 @@ func runBrowserScript(t *testing.T, script string, env ...string) {
 	}
 	rt := startRuntime(t, "", env...)
 	cmd := exec.Command("node", script)
-	cmd.Env = append(os.Environ(), "NODE_PATH="+modules, "BASE_URL="+rt.URL, "OUTBOX_DIR="+filepath.Join(rt.DataDir, "outbox"),
+	cmd.Env = append(os.Environ(), "NODE_PATH="+modules, "BASE_URL="+rt.URL, "DEV_KEY="+rt.devKey(t), "OUTBOX_DIR="+filepath.Join(rt.DataDir, "outbox"),
 		"SHOTS_DIR="+shots, "CHROMIUM="+chromium)
 	out, err := cmd.CombinedOutput()
 	t.Logf("%s", out)

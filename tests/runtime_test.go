@@ -4,14 +4,19 @@ package tests
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -20,8 +25,9 @@ import (
 type runtime struct {
 	URL     string
 	DataDir string
-	Log     *strings.Builder
+	Log     *syncLog
 	cmd     *exec.Cmd
+	exited  chan struct{}
 }
 
 var binary string
@@ -60,9 +66,24 @@ func freePort(t testing.TB) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-type logBuffer struct{ b *strings.Builder }
+// syncLog collects a process's output: stdout and stderr are copied by two
+// goroutines while the test reads it.
+type syncLog struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
 
-func (l logBuffer) Write(p []byte) (int, error) { return l.b.Write(p) }
+func (l *syncLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *syncLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
 
 // startRuntime starts the local runtime on dataDir (a new one when empty).
 func startRuntime(t testing.TB, dataDir string, env ...string) *runtime {
@@ -75,13 +96,17 @@ func startRuntime(t testing.TB, dataDir string, env ...string) *runtime {
 	cmd.Dir = ".."
 	cmd.Env = append(os.Environ(), "LISTEN_ADDR=localhost:"+fmt.Sprint(port), "DATA_DIR="+dataDir, "SMTP_ADDR=", "DYNAMODB_ENDPOINT=")
 	cmd.Env = append(cmd.Env, env...)
-	rt := &runtime{URL: fmt.Sprintf("http://localhost:%d", port), DataDir: dataDir, Log: &strings.Builder{}, cmd: cmd}
-	cmd.Stdout, cmd.Stderr = logBuffer{rt.Log}, logBuffer{rt.Log}
+	rt := &runtime{URL: fmt.Sprintf("http://localhost:%d", port), DataDir: dataDir, Log: &syncLog{}, cmd: cmd, exited: make(chan struct{})}
+	cmd.Stdout, cmd.Stderr = rt.Log, rt.Log
+	// A child that outlives the runtime (DynamoDB Local) would hold the output pipes
+	// open and Wait with them.
+	cmd.WaitDelay = 5 * time.Second
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	go func() { _ = cmd.Wait(); close(rt.exited) }()
 	t.Cleanup(rt.stop)
-	deadline := time.Now().Add(60 * time.Second)
+	deadline := time.Now().Add(90 * time.Second)
 	for time.Now().Before(deadline) {
 		resp, err := http.Get(rt.URL + "/api/health")
 		if err == nil {
@@ -90,10 +115,11 @@ func startRuntime(t testing.TB, dataDir string, env ...string) *runtime {
 				return rt
 			}
 		}
-		if cmd.ProcessState != nil {
-			break
+		select {
+		case <-rt.exited:
+			t.Fatalf("local runtime exited; its log:\n%s", rt.Log.String())
+		case <-time.After(100 * time.Millisecond):
 		}
-		time.Sleep(100 * time.Millisecond)
 	}
 	t.Fatalf("local runtime did not come up; its log:\n%s", rt.Log.String())
 	return nil
@@ -101,18 +127,81 @@ func startRuntime(t testing.TB, dataDir string, env ...string) *runtime {
 
 // stop ends the runtime as Ctrl-C does.
 func (rt *runtime) stop() {
-	if rt.cmd.Process == nil || rt.cmd.ProcessState != nil {
+	select {
+	case <-rt.exited:
 		return
+	default:
 	}
 	_ = rt.cmd.Process.Signal(os.Interrupt)
-	done := make(chan struct{})
-	go func() { _ = rt.cmd.Wait(); close(done) }()
 	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
+	case <-rt.exited:
+	case <-time.After(15 * time.Second):
 		_ = rt.cmd.Process.Kill()
-		<-done
+		<-rt.exited
 	}
+}
+
+// kill ends the runtime with SIGKILL, as a crash or `kill -9` does.
+func (rt *runtime) kill() {
+	_ = rt.cmd.Process.Kill()
+	<-rt.exited
+}
+
+var devKeyPattern = regexp.MustCompile(`/_dev/\?key=([A-Z0-9]+)`)
+
+// devKey is the key of the development pages, from the link the runtime printed.
+func (rt *runtime) devKey(t testing.TB) string {
+	t.Helper()
+	m := devKeyPattern.FindStringSubmatch(rt.Log.String())
+	if m == nil {
+		t.Fatalf("the runtime printed no link to its development pages; its log:\n%s", rt.Log.String())
+	}
+	return m[1]
+}
+
+// devURL is a development page with the key.
+func (rt *runtime) devURL(t testing.TB, path string) string {
+	t.Helper()
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	return rt.URL + path + sep + "key=" + rt.devKey(t)
+}
+
+// devSignIn signs email in through the development provider, with the form of the
+// development sign-in page, and returns a client holding the session.
+func devSignIn(t testing.TB, rt *runtime, email string) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	resp, err := client.PostForm(rt.URL+"/_dev/sign-in", url.Values{"key": {rt.devKey(t)}, "email": {email}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	// Then what the sign-in page's button does: a POST starts the flow, the browser
+	// goes to the provider, which redirects back to the callback.
+	resp, err = client.Post(rt.URL+"/api/auth/oidc/dev/start", "application/json", strings.NewReader(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var start struct{ Redirect string }
+	err = json.NewDecoder(resp.Body).Decode(&start)
+	resp.Body.Close()
+	if err != nil || start.Redirect == "" {
+		t.Fatalf("development sign-in of %s: start answered %d (%v)", email, resp.StatusCode, err)
+	}
+	if resp, err = client.Get(start.Redirect); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	_, body, err := get(context.Background(), client, rt.URL+"/api/me")
+	var me struct{ Email string }
+	if err != nil || json.Unmarshal([]byte(body), &me) != nil || me.Email != email {
+		t.Fatalf("development sign-in of %s: %v %s", email, err, body)
+	}
+	return client
 }
 
 func get(ctx context.Context, client *http.Client, url string) (*http.Response, string, error) {

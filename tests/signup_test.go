@@ -103,7 +103,7 @@ func TestDevOutboxPageShowsTheLink(t *testing.T) {
 	}
 	resp.Body.Close()
 	link := waitForMail(t, rt, "hal@example.com", "rejoindre").Links()[0]
-	_, page, err := get(context.Background(), http.DefaultClient, rt.URL+"/_dev/outbox")
+	_, page, err := get(context.Background(), http.DefaultClient, rt.devURL(t, "/_dev/outbox"))
 	if err != nil || !strings.Contains(page, strings.ReplaceAll(link, "&", "&amp;")) {
 		t.Fatalf("dev outbox page lacks the link %s", link)
 	}

@@ -2,10 +2,15 @@
 // Local, the table from the shared definition, its stream driving the same publisher
 // as in AWS, an in-process bus with the shared routing table, every function's
 // handlers on one ServeMux, and the web frontend at /.
+//
+// It is for the machine it runs on: it refuses to listen on anything but a loopback
+// address unless ALLOW_NON_LOOPBACK=1, and its development helpers (S3 under /_s3/,
+// the pages under /_dev/) answer only the runtime's own signed requests.
 package main
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"log/slog"
 	"net"
@@ -13,11 +18,14 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
@@ -25,9 +33,10 @@ import (
 
 	"tribune/shared/app"
 	"tribune/shared/blob"
+	"tribune/shared/blob/locals3"
 	"tribune/shared/bus"
 	"tribune/shared/config"
-	"tribune/shared/eventtypes"
+	"tribune/shared/httpx"
 	"tribune/shared/logx"
 	"tribune/shared/mail"
 	"tribune/shared/social"
@@ -61,6 +70,10 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("LISTEN_ADDR %q: %w", listen, err)
 	}
+	allowRemote, _ := strconv.ParseBool(os.Getenv("ALLOW_NON_LOOPBACK"))
+	if err := checkLoopback(ctx, listen, allowRemote); err != nil {
+		return err
+	}
 	cfg, err := config.FromEnv()
 	if err != nil {
 		return err
@@ -82,9 +95,10 @@ func run() error {
 		if err != nil {
 			return err
 		}
+		// Stopped last, after the server and the event path (deferred first).
 		defer ddb.Stop()
 		cfg.DynamoDBEndpoint = ddb.Endpoint
-		slog.Info("DynamoDB Local started", "endpoint", ddb.Endpoint, "data", abs)
+		slog.Info("DynamoDB Local started", "endpoint", ddb.Endpoint, "data", abs, "pid", ddb.Pid)
 	}
 	if cfg.SocialProviders, err = social.FromEnv(nil); err != nil {
 		return err
@@ -101,7 +115,11 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	db := store.NewDynamoDB(awsCfg, cfg.DynamoDBEndpoint)
+	// Every write Tribune acknowledges is committed: DynamoDB Local answers a
+	// transaction before its COMMIT runs (docs/decisions.md).
+	probe := store.NewDynamoDB(awsCfg, cfg.DynamoDBEndpoint)
+	db := store.NewDynamoDB(awsCfg, cfg.DynamoDBEndpoint, dynamolocal.CommitBarrier(probe, map[string]types.AttributeValue{
+		store.AttrPK: &types.AttributeValueMemberS{Value: "#COMMIT-BARRIER"}, store.AttrSK: &types.AttributeValueMemberS{Value: "#"}}))
 	streamARN, err := store.EnsureTable(ctx, db, cfg.TableName)
 	if err != nil {
 		return err
@@ -123,14 +141,19 @@ func run() error {
 	}
 	sender = devLinks{next: sender}
 
+	// The event path: the stream poller checkpoints a batch only once the bus has
+	// delivered it to every consumer (or dead-lettered it), so a crash loses nothing.
 	local := &bus.Local{Consumers: app.Consumers(cfg, st, sender), Attempts: 3, Backoff: 200 * time.Millisecond,
-		DeadLetter: deadLetters(filepath.Join(dataDir, "dead-letters"))}
+		DeadLetter: bus.DeadLetterDir(filepath.Join(dataDir, "dead-letters"))}
 	streams := dynamodbstreams.NewFromConfig(awsCfg, func(o *dynamodbstreams.Options) {
 		o.BaseEndpoint = aws.String(cfg.DynamoDBEndpoint)
 	})
 	poller := &bus.StreamPoller{Streams: streams, StreamARN: streamARN, Handler: app.Publisher(local),
 		Checkpoints: &bus.FileCheckpoints{Path: filepath.Join(dataDir, "stream-checkpoints.json")}, Interval: 250 * time.Millisecond}
-	go func() { _ = poller.Run(ctx) }()
+	pollCtx, stopPolling := context.WithCancel(ctx)
+	polled := make(chan struct{})
+	go func() { _ = poller.Run(pollCtx); close(polled) }()
+	defer func() { stopPolling(); <-polled; local.Wait() }()
 
 	// The ticket sweeper runs as an EventBridge schedule in AWS; here, on a ticker
 	// (TICKET_SWEEP_INTERVAL, default 1m).
@@ -140,29 +163,41 @@ func run() error {
 	}
 	go sweepTickets(ctx, app.TicketSweep(st), sweepEvery)
 
-	// Avatars go to an in-process S3 server under /_s3/ (same origin, so the browser's
-	// presigned PUT needs no CORS), through the same blob code as in AWS.
+	// Files go to an in-process S3 server under /_s3/ (same origin, so the browser's
+	// presigned PUT needs no CORS), through the same blob code as in AWS. The runtime
+	// signs with credentials of its own, made at start, and the server serves only
+	// what they signed, as S3 does.
+	s3Creds := aws.Credentials{AccessKeyID: "TRIBUNELOCAL" + rand.Text()[:8], SecretAccessKey: rand.Text() + rand.Text(), Source: "local runtime"}
+	s3Cfg := awsCfg.Copy()
+	s3Cfg.Credentials = credentials.StaticCredentialsProvider{Value: s3Creds}
+	files := blob.New(s3Cfg, "tribune-avatars", cfg.PublicURL+"/_s3")
 	fakeS3 := gofakes3.New(s3mem.New(), gofakes3.WithAutoBucket(true))
-	files := blob.New(awsCfg, "tribune-avatars", cfg.PublicURL+"/_s3")
+	s3Handler, err := httpx.Wrap(&locals3.Verifier{Credentials: s3Creds, Region: s3Cfg.Region, Next: http.StripPrefix("/_s3", fakeS3.Server())},
+		httpx.Options{TrustedOrigins: []string{cfg.PublicURL}, ContentSecurityPolicy: filesCSP, MaxBodyBytes: locals3.MaxBody})
+	if err != nil {
+		return err
+	}
 	api, err := app.LocalHandler(app.Deps{Config: cfg, Store: st, Mail: sender, Files: files})
 	if err != nil {
 		return err
 	}
-	site, err := siteHandler(webDir, outboxDir, os.Getenv("SMTP_ADDR"), devOIDC)
+	dev := newDevKey()
+	site, err := siteHandler(siteOptions{WebDir: webDir, OutboxDir: outboxDir, SMTPAddr: os.Getenv("SMTP_ADDR"), DevOIDC: devOIDC,
+		DevKey: dev, PublicURL: cfg.PublicURL})
 	if err != nil {
 		return err
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/api/", api)
 	mux.Handle("/", site)
-	mux.Handle("/_s3/", http.StripPrefix("/_s3", fakeS3.Server()))
+	mux.Handle("/_s3/", s3Handler)
 
 	srv := &http.Server{Addr: listen, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return err
 	}
-	slog.Info("Tribune is up", "url", cfg.PublicURL, "dev_outbox", cfg.PublicURL+"/_dev/outbox")
+	slog.Info("Tribune is up", "url", cfg.PublicURL, "dev", cfg.PublicURL+"/_dev/?key="+dev)
 	go func() {
 		<-ctx.Done()
 		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -172,8 +207,40 @@ func run() error {
 	if err := srv.Serve(ln); err != nil && err != http.ErrServerClosed {
 		return err
 	}
-	local.Wait()
 	return nil
+}
+
+// filesCSP is the policy of the files the local S3 serves: a file opened on its own
+// runs no script, loads nothing and is framed by nobody, even though it comes from the
+// web app's origin (no sandbox: it would stop the browser's PDF viewer).
+const filesCSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
+// checkLoopback refuses a listen address that is reachable from other machines,
+// unless allowRemote: the development helpers and the development sign-in provider
+// are meant for the person at this machine.
+func checkLoopback(ctx context.Context, listen string, allowRemote bool) error {
+	host, _, _ := net.SplitHostPort(listen)
+	loopback := host != ""
+	if ip := net.ParseIP(host); ip != nil {
+		loopback = ip.IsLoopback()
+	} else if host != "" {
+		addrs, err := net.DefaultResolver.LookupIPAddr(ctx, host)
+		loopback = err == nil && len(addrs) > 0
+		for _, a := range addrs {
+			loopback = loopback && a.IP.IsLoopback()
+		}
+	}
+	switch {
+	case loopback:
+		return nil
+	case allowRemote:
+		slog.Warn("listening on a non-loopback address: other machines can reach this runtime and its development sign-in provider",
+			"listen", listen)
+		return nil
+	default:
+		return fmt.Errorf("LISTEN_ADDR %q is not a loopback address: the local runtime is for this machine only "+
+			"(it has a development sign-in provider that signs anyone in); set ALLOW_NON_LOOPBACK=1 to listen there anyway", listen)
+	}
 }
 
 // sweepTickets runs the ticket sweeper every interval until ctx ends.
@@ -203,14 +270,6 @@ func (d devLinks) Send(ctx context.Context, m mail.Message) error {
 	links := mail.Stored{Text: m.Text}.Links()
 	slog.InfoContext(ctx, "dev: mail sent", "to", logx.Email(m.To), "subject", m.Subject, "links", links)
 	return nil
-}
-
-func deadLetters(dir string) func(string, eventtypes.Envelope, error) {
-	return func(consumer string, env eventtypes.Envelope, err error) {
-		slog.Error("event dead-lettered", "consumer", consumer, "event_id", env.ID, "err", err.Error())
-		_ = os.MkdirAll(dir, 0o755)
-		_ = os.WriteFile(filepath.Join(dir, consumer+"-"+env.ID+".json"), env.Detail, 0o644)
-	}
 }
 
 // startDevProvider runs a real OIDC provider in-process (mockoidc), local only, so the

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/rand"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"html/template"
@@ -16,48 +18,75 @@ import (
 	"tribune/shared/mail"
 )
 
+// siteOptions are what the web frontend and the development pages are served from.
+type siteOptions struct {
+	WebDir, OutboxDir, SMTPAddr string
+	// DevOIDC is the development sign-in provider (nil when DEV_OIDC=off).
+	DevOIDC *mockoidc.MockOIDC
+	// DevKey opens the development pages (newDevKey).
+	DevKey    string
+	PublicURL string
+}
+
+// newDevKey is the key of the development pages, new at every start (130 random bits).
+func newDevKey() string { return rand.Text() }
+
 // siteHandler serves the built web frontend (index.html for every app path) and the
-// local-only outbox page.
-func siteHandler(webDir, outboxDir, smtpAddr string, devOIDC *mockoidc.MockOIDC) (http.Handler, error) {
-	index := filepath.Join(webDir, "index.html")
+// local-only development pages under /_dev/: the outbox and the development sign-in.
+func siteHandler(o siteOptions) (http.Handler, error) {
+	index := filepath.Join(o.WebDir, "index.html")
 	if _, err := os.Stat(index); err != nil {
 		return nil, fmt.Errorf("web frontend not built (%s missing): run `make build`", index)
 	}
-	files := http.FileServer(http.Dir(webDir))
+	files := http.FileServer(http.Dir(o.WebDir))
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /_dev/outbox", func(w http.ResponseWriter, r *http.Request) {
-		msgs, err := mail.ReadOutbox(outboxDir)
+	dev := http.NewServeMux()
+	page := func(w http.ResponseWriter, status int, t *template.Template, data map[string]any) {
+		data["Key"] = o.DevKey
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(status)
+		_ = t.Execute(w, data)
+	}
+	dev.HandleFunc("GET /_dev/{$}", func(w http.ResponseWriter, r *http.Request) {
+		page(w, http.StatusOK, devIndexPage, map[string]any{"SignIn": o.DevOIDC != nil})
+	})
+	dev.HandleFunc("GET /_dev/outbox", func(w http.ResponseWriter, r *http.Request) {
+		msgs, err := mail.ReadOutbox(o.OutboxDir)
 		if err != nil {
 			httpx.WriteError(w, r, err)
 			return
 		}
 		slices.Reverse(msgs)
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Cache-Control", "no-store")
-		_ = outboxPage.Execute(w, map[string]any{"Messages": msgs, "SMTP": smtpAddr, "Dir": outboxDir})
+		page(w, http.StatusOK, outboxPage, map[string]any{"Messages": msgs, "SMTP": o.SMTPAddr, "Dir": o.OutboxDir})
 	})
-	if devOIDC != nil {
-		mux.HandleFunc("GET /_dev/sign-in", func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			_ = devSignInPage.Execute(w, nil)
-		})
-		// Choose who the development provider signs in next; the sign-in page's
-		// "Development sign-in" button then starts the flow (a POST of the web app: no
-		// GET starts a sign-in).
-		mux.HandleFunc("POST /_dev/sign-in", func(w http.ResponseWriter, r *http.Request) {
-			email := strings.TrimSpace(r.PostFormValue("email"))
+	if o.DevOIDC != nil {
+		// Choosing who the development provider signs in next is a change: it is a
+		// POST from the form, never a GET. The sign-in page's "Development sign-in"
+		// button then starts the flow (a POST of the web app: no GET starts a sign-in).
+		dev.HandleFunc("GET /_dev/sign-in", func(w http.ResponseWriter, r *http.Request) {
+			email := r.URL.Query().Get("email")
 			if email == "" {
-				http.Redirect(w, r, "/_dev/sign-in", http.StatusSeeOther)
+				email = "jane.doe@example.com"
+			}
+			page(w, http.StatusOK, devSignInPage, map[string]any{"Email": email})
+		})
+		dev.HandleFunc("POST /_dev/sign-in", func(w http.ResponseWriter, r *http.Request) {
+			email := strings.TrimSpace(r.PostFormValue("email"))
+			if email == "" || !strings.Contains(email, "@") {
+				page(w, http.StatusBadRequest, devSignInPage, map[string]any{"Email": email, "Error": "Type an email address."})
 				return
 			}
 			local, _, _ := strings.Cut(email, "@")
-			devOIDC.QueueUser(&mockoidc.MockUser{Subject: "dev-" + email, Email: email, EmailVerified: r.PostFormValue("unverified") == "",
+			o.DevOIDC.QueueUser(&mockoidc.MockUser{Subject: "dev-" + email, Email: email, EmailVerified: r.PostFormValue("unverified") == "",
 				PreferredUsername: local})
 			http.Redirect(w, r, "/", http.StatusSeeOther)
 		})
 	}
+	guarded := devOnly(o.DevKey, dev)
+	mux.Handle("GET /_dev/", guarded)
+	mux.Handle("POST /_dev/", guarded)
 	mux.HandleFunc("GET /", func(w http.ResponseWriter, r *http.Request) {
-		path := filepath.Join(webDir, filepath.FromSlash(filepath.Clean("/"+r.URL.Path)))
+		path := filepath.Join(o.WebDir, filepath.FromSlash(filepath.Clean("/"+r.URL.Path)))
 		if st, err := os.Stat(path); err == nil && !st.IsDir() {
 			if strings.HasPrefix(r.URL.Path, "/assets/") {
 				w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
@@ -71,11 +100,55 @@ func siteHandler(webDir, outboxDir, smtpAddr string, devOIDC *mockoidc.MockOIDC)
 		w.Header().Set("Cache-Control", "no-cache")
 		http.ServeFile(w, r, index)
 	})
-	return httpx.Wrap(mux, httpx.Options{})
+	return httpx.Wrap(mux, httpx.Options{TrustedOrigins: []string{o.PublicURL}})
 }
 
-var outboxPage = template.Must(template.New("outbox").Parse(`<!doctype html>
+// devOnly serves the development pages only to requests carrying the runtime's key
+// (the link it printed at start, or the form field of its own pages): they show every
+// sign-in link and choose who the development provider signs in, so they are for
+// whoever started the runtime, not for any page or person that can reach the port.
+func devOnly(key string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		// The key is in the address: it must not travel on in a Referer.
+		w.Header().Set("Referrer-Policy", "no-referrer")
+		given := r.URL.Query().Get("key")
+		if r.Method == http.MethodPost {
+			given = r.PostFormValue("key")
+		}
+		if subtle.ConstantTimeCompare([]byte(given), []byte(key)) != 1 {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.WriteHeader(http.StatusForbidden)
+			_ = devRefusedPage.Execute(w, nil)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+const devHead = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">`
+
+var devRefusedPage = template.Must(template.New("dev-refused").Parse(devHead + `
+<title>Development pages · Tribune</title></head>
+<body><main>
+<h1>Development pages</h1>
+<p>These pages are for the person who started Tribune on this machine. Open the link the local runtime printed in its log when it started (the line "Tribune is up", field <code>dev</code>).</p>
+</main></body></html>`))
+
+var devIndexPage = template.Must(template.New("dev-index").Parse(devHead + `
+<title>Development pages · Tribune</title></head>
+<body><main>
+<h1>Development pages</h1>
+<p>Local only.</p>
+<ul>
+<li><a href="/_dev/outbox?key={{.Key}}">Outbox: every email Tribune sent</a></li>
+{{if .SignIn}}<li><a href="/_dev/sign-in?key={{.Key}}">Development sign-in: choose who signs in</a></li>{{end}}
+</ul>
+</main></body></html>`))
+
+var outboxPage = template.Must(template.New("outbox").Parse(devHead + `
 <title>Dev outbox · Tribune</title></head>
 <body><main>
 <h1>Dev outbox</h1>
@@ -88,14 +161,15 @@ var outboxPage = template.Must(template.New("outbox").Parse(`<!doctype html>
 </article>{{else}}<p>No mail yet.</p>{{end}}
 </main></body></html>`))
 
-var devSignInPage = template.Must(template.New("dev-sign-in").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+var devSignInPage = template.Must(template.New("dev-sign-in").Parse(devHead + `
 <title>Development sign-in · Tribune</title></head>
 <body><main>
 <h1>Development sign-in</h1>
 <p>Local only: a real OIDC provider running inside <code>make run</code> signs you in as whoever you type. Choose, then press “Continue with Development sign-in” on the sign-in page.</p>
+{{if .Error}}<p role="alert" id="email-error">{{.Error}}</p>{{end}}
 <form method="post" action="/_dev/sign-in">
-<p><label for="email">Email address</label> <input id="email" name="email" type="email" required value="jane.doe@example.com"></p>
+<input type="hidden" name="key" value="{{.Key}}">
+<p><label for="email">Email address</label> <input id="email" name="email" type="email" required value="{{.Email}}"{{if .Error}} aria-describedby="email-error"{{end}}></p>
 <p><label><input type="checkbox" name="unverified" value="1"> The provider has not verified this address</label></p>
 <p><button type="submit">Choose</button></p>
 </form>

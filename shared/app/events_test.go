@@ -20,6 +20,7 @@ import (
 	"tribune/shared/mail"
 	"tribune/shared/members"
 	"tribune/shared/metrics"
+	"tribune/shared/notifications"
 	"tribune/shared/store"
 	"tribune/shared/store/dynamotest"
 )
@@ -82,7 +83,8 @@ func localStreams(t testing.TB) *dynamodbstreams.Client {
 	return dynamodbstreams.NewFromConfig(awsCfg, func(o *dynamodbstreams.Options) { o.BaseEndpoint = aws.String(dynamotest.Endpoint()) })
 }
 
-func (p *eventPath) registerMember(t *testing.T, email string) {
+// registerMember registers a member and returns the id of its member.registered event.
+func (p *eventPath) registerMember(t *testing.T, email string) string {
 	t.Helper()
 	now := time.Now()
 	m := members.Member{ID: "m_" + email, Email: email, DisplayName: "Eve", Locale: "fr", Roles: []string{"member"}, Status: members.StatusActive, CreatedAt: now}
@@ -93,6 +95,7 @@ func (p *eventPath) registerMember(t *testing.T, email string) {
 	if err := p.st.Register(context.Background(), m, sess, env, nil, nil); err != nil {
 		t.Fatal(err)
 	}
+	return meta.EventID
 }
 
 func waitFor(t *testing.T, what string, cond func() bool) {
@@ -169,6 +172,59 @@ func TestEventSurvivesACutBetweenWriteAndPublish(t *testing.T) {
 	waitFor(t, "the registration count after recovery", func() bool { return p.registrations(t) == 1 })
 }
 
+// A crash between claiming a mail and sending it leaves a claim behind: the next
+// delivery must send the mail, not take the claim for a sent mail.
+func TestAMailClaimedButNeverSentIsSentOnRedelivery(t *testing.T) {
+	p, _ := newEventPath(t)
+	id := p.registerMember(t, "gus@example.com")
+	if err := p.st.ClaimEvent(context.Background(), notifications.Consumer, id, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	stop := p.poll(p.local)
+	defer stop()
+	waitFor(t, "the welcome email", func() bool { return p.welcomes(t) == 1 })
+}
+
+// lostAnswer delivers a message and then fails, as a mail server that accepted the
+// message but whose answer never came back: the consumer cannot know it was sent.
+type lostAnswer struct {
+	next  mail.Sender
+	calls atomic.Int32
+}
+
+func (l *lostAnswer) Send(ctx context.Context, m mail.Message) error {
+	if err := l.next.Send(ctx, m); err != nil {
+		return err
+	}
+	if l.calls.Add(1) == 1 {
+		return errors.New("connection reset after DATA")
+	}
+	return nil
+}
+
+// A mail whose sending looked failed is sent again (at least once), and the outbox,
+// which keeps one file per message id, shows it once.
+func TestAMailSentTwiceArrivesOnce(t *testing.T) {
+	p, _ := newEventPath(t)
+	sender := &lostAnswer{next: mail.Outbox{Dir: p.outbox, From: "t@example.com"}}
+	p.local = &bus.Local{Consumers: app.Consumers(config.Config{PublicURL: "http://localhost:8080"}, p.st, sender), Attempts: 3, Backoff: 10 * time.Millisecond}
+	p.registerMember(t, "hal@example.com")
+	stop := p.poll(p.local)
+	waitFor(t, "the second send", func() bool { return sender.calls.Load() >= 2 })
+	stop()
+	if n := p.welcomes(t); n != 1 {
+		t.Fatalf("%d welcome emails in the outbox, want 1", n)
+	}
+	// Replaying the whole stream sends nothing more: the claim is marked done.
+	p.ckpt += ".replay"
+	stop = p.poll(p.local)
+	time.Sleep(300 * time.Millisecond)
+	stop()
+	if n := sender.calls.Load(); n != 2 {
+		t.Fatalf("%d sends after a replay, want 2", n)
+	}
+}
+
 func TestFailingConsumerIsRetriedThenDeadLettered(t *testing.T) {
 	var calls atomic.Int32
 	dead := make(chan string, 1)
@@ -176,7 +232,10 @@ func TestFailingConsumerIsRetriedThenDeadLettered(t *testing.T) {
 		Consumers: map[string]bus.ConsumerFunc{bus.ConsumerMetrics: bus.Dispatch("metrics", map[string]bus.Handler{
 			eventtypes.MemberRegisteredType: func(context.Context, eventtypes.Envelope) error { calls.Add(1); return errors.New("boom") },
 		})},
-		DeadLetter: func(consumer string, env eventtypes.Envelope, err error) { dead <- consumer + " " + env.ID },
+		DeadLetter: func(consumer string, env eventtypes.Envelope, err error) error {
+			dead <- consumer + " " + env.ID
+			return nil
+		},
 	}
 	meta := eventtypes.NewMeta(time.Now())
 	env, _ := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta, eventtypes.MemberRegistered{Meta: meta})

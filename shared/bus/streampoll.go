@@ -30,8 +30,10 @@ type StreamsAPI interface {
 // StreamPoller does locally what Lambda's event source mapping does in AWS: it reads
 // the table's stream shard by shard, hands each batch to the publisher in the same
 // events.DynamoDBEvent shape, and moves its checkpoint past a record only once the
-// handler has not reported it failed. A crash loses nothing: the next poller resumes
-// from the checkpoint.
+// handler has returned without reporting it failed (with bus.Local behind the
+// publisher, once every consumer has finished with it). A crash loses nothing: the
+// next poller resumes after the checkpoint, and DynamoDB Local keeps shard ids and
+// sequence numbers across restarts, so the checkpoint still applies.
 type StreamPoller struct {
 	Streams     StreamsAPI
 	StreamARN   string
@@ -229,17 +231,45 @@ func (c *FileCheckpoints) Set(shard, seq string) error {
 	}
 	c.seqs[shard] = seq
 	b, _ := json.Marshal(c.seqs)
-	tmp := c.Path + ".tmp"
-	if err := os.MkdirAll(filepath.Dir(c.Path), 0o755); err != nil {
-		return fmt.Errorf("bus.FileCheckpoints: %w", err)
-	}
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		return fmt.Errorf("bus.FileCheckpoints: %w", err)
-	}
-	if err := os.Rename(tmp, c.Path); err != nil {
+	if err := writeFileDurable(c.Path, b); err != nil {
 		return fmt.Errorf("bus.FileCheckpoints: %w", err)
 	}
 	return nil
+}
+
+// writeFileDurable replaces path with data so that a crash of the process or of the
+// machine leaves either the old file or the new one, whole: written to a temporary
+// file, synced, renamed into place, and the directory synced.
+func writeFileDurable(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }
 
 func (c *FileCheckpoints) load() {

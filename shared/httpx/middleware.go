@@ -25,6 +25,8 @@ type Options struct {
 	TrustedOrigins []string
 	// ContentSecurityPolicy is sent on every answer.
 	ContentSecurityPolicy string
+	// MaxBodyBytes bounds a request's body; 0 means MaxBodyBytes (the API's bound).
+	MaxBodyBytes int64
 }
 
 // DefaultCSP allows only same-origin resources and no inline script.
@@ -50,7 +52,11 @@ func Wrap(h http.Handler, opts Options) (http.Handler, error) {
 	if csp == "" {
 		csp = DefaultCSP
 	}
-	inner := csrf.Handler(limitBody(h))
+	limit := opts.MaxBodyBytes
+	if limit <= 0 {
+		limit = MaxBodyBytes
+	}
+	inner := csrf.Handler(limitBody(h, limit))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := r.Header.Get(RequestIDHeader)
@@ -83,13 +89,13 @@ func Wrap(h http.Handler, opts Options) (http.Handler, error) {
 }
 
 // limitBody refuses a declared oversize body at once and caps an undeclared one.
-func limitBody(h http.Handler) http.Handler {
+func limitBody(h http.Handler, limit int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > MaxBodyBytes {
+		if r.ContentLength > limit {
 			WriteError(w, r, errTooLarge)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		h.ServeHTTP(w, r)
 	})
 }

@@ -6,6 +6,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	htmltemplate "html/template"
 	"io/fs"
@@ -20,6 +22,10 @@ import (
 
 // Message is one email to one recipient.
 type Message struct {
+	// ID names the message for deduplication: the same ID is the same message, and a
+	// sender that can (the outbox folder; SMTP through its Message-ID) keeps a resend
+	// from reaching the person twice. Empty for a one-off message.
+	ID      string
 	To      string
 	Subject string
 	Text    string
@@ -76,6 +82,21 @@ func (t Templates) Render(name, lang, to string, data any) (Message, error) {
 	return Message{To: to, Subject: strings.TrimSpace(subject), Text: body, HTML: htmlBody.String()}, nil
 }
 
+// MessageID is the Message-ID header of m: derived from m.ID when it has one, so a
+// resend of the same message carries the same Message-ID; random otherwise.
+func MessageID(m Message) string {
+	if m.ID == "" {
+		return "<" + strings.ToLower(rand.Text()) + "@tribune.local>"
+	}
+	return "<" + idHash(m.ID) + "@tribune.local>"
+}
+
+// idHash is a message ID as 32 hex digits, safe in a header and a file name.
+func idHash(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(sum[:16])
+}
+
 // Compose returns m as an RFC 5322 message with text and HTML alternatives.
 func Compose(from string, m Message, now time.Time) []byte {
 	boundary := "tribune-" + strings.ToLower(rand.Text())
@@ -85,7 +106,7 @@ func Compose(from string, m Message, now time.Time) []byte {
 	hdr("To", m.To)
 	hdr("Subject", mime.QEncoding.Encode("utf-8", m.Subject))
 	hdr("Date", now.UTC().Format(time.RFC1123Z))
-	hdr("Message-ID", "<"+strings.ToLower(rand.Text())+"@tribune.local>")
+	hdr("Message-ID", MessageID(m))
 	hdr("MIME-Version", "1.0")
 	hdr("Content-Type", `multipart/alternative; boundary="`+boundary+`"`)
 	b.WriteString("\r\n")

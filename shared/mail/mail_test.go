@@ -53,3 +53,35 @@ func TestTemplateWithoutSubjectIsAnError(t *testing.T) {
 		t.Fatal("want an error for a template without a Subject line")
 	}
 }
+
+// A message with an ID is one message however often it is sent: a redelivered event
+// sends it again, and the outbox keeps one file, with the same Message-ID.
+func TestOutboxKeepsAMessageWithAnIDOnce(t *testing.T) {
+	dir := t.TempDir()
+	out := Outbox{Dir: dir, From: "Tribune <no-reply@example.com>"}
+	ctx := context.Background()
+	first := Message{ID: "event-1-m_ann", To: "ann@example.com", Subject: "Bob commented", Text: "t", HTML: "h"}
+	for i := 0; i < 3; i++ {
+		if err := out.Send(ctx, first); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := out.Send(ctx, Message{ID: "event-1-m_bob", To: "bob@example.com", Subject: "Ann commented", Text: "t", HTML: "h"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := out.Send(ctx, Message{To: "ann@example.com", Subject: "Your sign-in link", Text: "t", HTML: "h"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadOutbox(dir)
+	if err != nil || len(got) != 3 {
+		t.Fatalf("ReadOutbox = %d messages, %v; want 3", len(got), err)
+	}
+	// Oldest first: the order they were written in.
+	if got[0].Subject != "Bob commented" || got[1].Subject != "Ann commented" || got[2].Subject != "Your sign-in link" {
+		t.Fatalf("order: %q, %q, %q", got[0].Subject, got[1].Subject, got[2].Subject)
+	}
+	if MessageID(first) != MessageID(first) || MessageID(first) == MessageID(Message{ID: "event-1-m_bob"}) ||
+		MessageID(Message{}) == MessageID(Message{}) || !strings.HasSuffix(MessageID(first), "@tribune.local>") {
+		t.Fatalf("Message-IDs: %s", MessageID(first))
+	}
+}

@@ -31,7 +31,8 @@ func (s Stored) Links() []string {
 
 var linkPattern = regexp.MustCompile(`https?://[^\s<>"]+`)
 
-// ReadOutbox returns the messages of an outbox folder, oldest first.
+// ReadOutbox returns the messages of an outbox folder, oldest first (by the time each
+// file was written, then by name).
 func ReadOutbox(dir string) ([]Stored, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -41,18 +42,38 @@ func ReadOutbox(dir string) ([]Stored, error) {
 		return nil, fmt.Errorf("mail.ReadOutbox: %w", err)
 	}
 	var out []Stored
+	var written []time.Time
 	for _, e := range entries {
 		if e.IsDir() || !strings.HasSuffix(e.Name(), ".eml") || strings.HasPrefix(e.Name(), ".") {
 			continue
+		}
+		info, err := e.Info()
+		if err != nil {
+			return nil, fmt.Errorf("mail.ReadOutbox: %w", err)
 		}
 		s, err := ReadFile(filepath.Join(dir, e.Name()))
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, s)
+		written = append(written, info.ModTime())
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].File < out[j].File })
-	return out, nil
+	order := make([]int, len(out))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		i, j := order[a], order[b]
+		if !written[i].Equal(written[j]) {
+			return written[i].Before(written[j])
+		}
+		return out[i].File < out[j].File
+	})
+	sorted := make([]Stored, len(out))
+	for k, i := range order {
+		sorted[k] = out[i]
+	}
+	return sorted, nil
 }
 
 // ReadFile parses one .eml file written by Outbox.

@@ -3,7 +3,9 @@ package mail
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/smtp"
 	"os"
 	"path/filepath"
@@ -35,18 +37,39 @@ type Outbox struct {
 	From string
 }
 
-// Send implements Sender. The file appears whole (written, then renamed).
+// Send implements Sender. The file appears whole (written, then moved into place). A
+// message with an ID is written once: its file is named after the ID, and a resend
+// (a redelivered event) finds it there and writes nothing.
 func (o Outbox) Send(ctx context.Context, m Message) error {
 	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
 		return fmt.Errorf("mail.Outbox.Send: %w", err)
 	}
 	now := time.Now().UTC()
 	name := now.Format("20060102T150405.000000000") + "-" + strings.ToLower(rand.Text()[:8]) + ".eml"
-	tmp := filepath.Join(o.Dir, "."+name)
-	if err := os.WriteFile(tmp, Compose(o.From, m, now), 0o644); err != nil {
+	if m.ID != "" {
+		name = "id-" + idHash(m.ID) + ".eml"
+		if _, err := os.Stat(filepath.Join(o.Dir, name)); err == nil {
+			return nil
+		}
+	}
+	tmp, err := os.CreateTemp(o.Dir, ".*.eml")
+	if err != nil {
 		return fmt.Errorf("mail.Outbox.Send: %w", err)
 	}
-	if err := os.Rename(tmp, filepath.Join(o.Dir, name)); err != nil {
+	defer os.Remove(tmp.Name())
+	_, err = tmp.Write(Compose(o.From, m, now))
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("mail.Outbox.Send: %w", err)
+	}
+	// A hard link never replaces an existing file, so two sends of the same message
+	// racing each other leave one file.
+	if err := os.Link(tmp.Name(), filepath.Join(o.Dir, name)); err != nil && !errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("mail.Outbox.Send: %w", err)
 	}
 	return nil

@@ -193,7 +193,7 @@ func (a *Activity) notifyOne(ctx context.Context, meta eventtypes.Meta, n Notifi
 	if err != nil {
 		return err
 	}
-	if err := a.Service.once(ctx, n.ID, func() error { return a.Service.Mail.Send(ctx, msg) }); err != nil {
+	if err := a.Service.once(ctx, n.ID, msg); err != nil {
 		return err
 	}
 	slog.InfoContext(ctx, "activity notified", "event_id", meta.EventID, "kind", n.Kind, "member_id", memberID, "to", logx.Email(to.Email))

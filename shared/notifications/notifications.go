@@ -22,12 +22,15 @@ const Consumer = "notifications"
 //go:embed templates
 var templatesDir embed.FS
 
-// Store records which events were handled.
+// Store records which messages were sent.
 type Store interface {
-	// ClaimEvent records that consumer handles eventID; eventtypes.ErrDuplicate if it already did.
+	// ClaimEvent records that consumer is about to do the work of eventID; it returns
+	// eventtypes.ErrDuplicate once that work was marked done (DoneEvent). A claim left
+	// by an attempt that stopped before DoneEvent (a crash between claim and send)
+	// does not block: the next delivery does the work again.
 	ClaimEvent(ctx context.Context, consumer, eventID string, now time.Time) error
-	// ReleaseEvent forgets a claim so that a retry can do the work.
-	ReleaseEvent(ctx context.Context, consumer, eventID string) error
+	// DoneEvent marks the work of eventID done: later deliveries skip it.
+	DoneEvent(ctx context.Context, consumer, eventID string, now time.Time) error
 }
 
 // People says who someone is when an email is written, which may be long after the
@@ -56,24 +59,28 @@ func NewService(store Store, sender mail.Sender, publicURL string) *Service {
 	return &Service{Store: store, Mail: sender, Templates: mail.TemplatesIn(templatesDir, "templates"), PublicURL: publicURL, Now: time.Now}
 }
 
-// once claims an event for this consumer, runs send, and gives the claim back if
-// sending fails, so the retry sends it (losing a mail is worse than a rare double).
-func (s *Service) once(ctx context.Context, eventID string, send func() error) error {
-	err := s.Store.ClaimEvent(ctx, Consumer, eventID, s.Now())
+// once sends msg for the work key (an event, or an event and a recipient) unless it
+// was sent already. Mail is at least once: the claim is marked done only after the
+// sender accepted the message, so a crash or a failure in between sends it again on
+// the next delivery (losing a mail is worse than a rare double). key is also the
+// message's id, so a sender that deduplicates (the outbox folder, a Mailpit keeping
+// one message per Message-ID) delivers a resend once.
+func (s *Service) once(ctx context.Context, key string, msg mail.Message) error {
+	err := s.Store.ClaimEvent(ctx, Consumer, key, s.Now())
 	if errors.Is(err, eventtypes.ErrDuplicate) {
-		slog.InfoContext(ctx, "event already handled", "event_id", eventID)
+		slog.InfoContext(ctx, "event already handled", "event_id", key)
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	if err := send(); err != nil {
-		if rerr := s.Store.ReleaseEvent(ctx, Consumer, eventID); rerr != nil {
-			err = errors.Join(err, rerr)
-		}
+	if msg.ID == "" {
+		msg.ID = key
+	}
+	if err := s.Mail.Send(ctx, msg); err != nil {
 		return err
 	}
-	return nil
+	return s.Store.DoneEvent(ctx, Consumer, key, s.Now())
 }
 
 // OnInvitationCreated emails an invitation (links have no address: nothing to send).
@@ -102,7 +109,7 @@ func (s *Service) OnInvitationCreated(ctx context.Context, env eventtypes.Envelo
 	if err != nil {
 		return fmt.Errorf("notifications.OnInvitationCreated %s: %w", evt.EventID, err)
 	}
-	if err := s.once(ctx, evt.EventID, func() error { return s.Mail.Send(ctx, msg) }); err != nil {
+	if err := s.once(ctx, evt.EventID, msg); err != nil {
 		return fmt.Errorf("notifications.OnInvitationCreated %s: %w", evt.EventID, err)
 	}
 	slog.InfoContext(ctx, "invitation sent", "event_id", evt.EventID, "invitation_id", evt.InvitationID, "to", logx.Email(evt.Email))
@@ -130,7 +137,7 @@ func (s *Service) OnMemberRegistered(ctx context.Context, env eventtypes.Envelop
 	if err != nil {
 		return fmt.Errorf("notifications.OnMemberRegistered %s: %w", evt.EventID, err)
 	}
-	if err := s.once(ctx, evt.EventID, func() error { return s.Mail.Send(ctx, msg) }); err != nil {
+	if err := s.once(ctx, evt.EventID, msg); err != nil {
 		return fmt.Errorf("notifications.OnMemberRegistered %s: %w", evt.EventID, err)
 	}
 	slog.InfoContext(ctx, "welcome sent", "event_id", evt.EventID, "to", logx.Email(evt.Email))

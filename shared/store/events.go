@@ -63,14 +63,26 @@ func (s *Store) handledPut(consumer, eventID string, now time.Time) (types.Trans
 	return it, err
 }
 
-// ClaimEvent implements notifications.Store.
+// claimItem is a consumer's claim on one piece of work; DoneAt is set once it is done.
+type claimItem struct {
+	PK, SK, Type string
+	ClaimedAt    string
+	DoneAt       string `dynamodbav:",omitempty"`
+	ExpiresAt    int64
+}
+
+// ClaimEvent implements notifications.Store: it refuses (ErrDuplicate) only a claim
+// marked done and not expired, so an attempt that died between claim and done is
+// done again by the next delivery.
 func (s *Store) ClaimEvent(ctx context.Context, consumer, eventID string, now time.Time) error {
-	it, err := s.handledPut(consumer, eventID, now)
+	it, err := s.put(claimItem{PK: handledPK(consumer, eventID), SK: "HANDLED", Type: typeHandled,
+		ClaimedAt: now.UTC().Format(time.RFC3339Nano), ExpiresAt: now.Add(handledKept).Unix()},
+		"attribute_not_exists(PK) OR attribute_not_exists(DoneAt) OR ExpiresAt <= :now")
 	if err != nil {
 		return fmt.Errorf("store.ClaimEvent: %w", err)
 	}
-	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: it.Put.Item,
-		ConditionExpression: it.Put.ConditionExpression, ExpressionAttributeValues: it.Put.ExpressionAttributeValues})
+	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: it.Put.Item, ConditionExpression: it.Put.ConditionExpression,
+		ExpressionAttributeValues: map[string]types.AttributeValue{":now": &types.AttributeValueMemberN{Value: epoch(now)}}})
 	var failed *types.ConditionalCheckFailedException
 	if errors.As(err, &failed) {
 		return fmt.Errorf("store.ClaimEvent %s %s: %w", consumer, eventID, eventtypes.ErrDuplicate)
@@ -81,10 +93,15 @@ func (s *Store) ClaimEvent(ctx context.Context, consumer, eventID string, now ti
 	return nil
 }
 
-// ReleaseEvent implements notifications.Store.
-func (s *Store) ReleaseEvent(ctx context.Context, consumer, eventID string) error {
-	if _, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.Table), Key: key(handledPK(consumer, eventID), "HANDLED")}); err != nil {
-		return fmt.Errorf("store.ReleaseEvent %s %s: %w", consumer, eventID, err)
+// DoneEvent implements notifications.Store.
+func (s *Store) DoneEvent(ctx context.Context, consumer, eventID string, now time.Time) error {
+	item, err := attributevalue.MarshalMap(claimItem{PK: handledPK(consumer, eventID), SK: "HANDLED", Type: typeHandled,
+		ClaimedAt: now.UTC().Format(time.RFC3339Nano), DoneAt: now.UTC().Format(time.RFC3339Nano), ExpiresAt: now.Add(handledKept).Unix()})
+	if err != nil {
+		return fmt.Errorf("store.DoneEvent: %w", err)
+	}
+	if _, err := s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: item}); err != nil {
+		return fmt.Errorf("store.DoneEvent %s %s: %w", consumer, eventID, err)
 	}
 	return nil
 }

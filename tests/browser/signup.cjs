@@ -1,12 +1,14 @@
 // Signs up through the web page in Debian's Chromium (playwright-core), checks the
 // greeting, the language switch, a phone-sized screen, a spent link's explanation,
 // and runs axe-core on every page. Driven by tests/browser_test.go, which passes
-// BASE_URL, OUTBOX_DIR, SHOTS_DIR and CHROMIUM.
+// BASE_URL, DEV_KEY (the key of the development pages), OUTBOX_DIR, SHOTS_DIR and
+// CHROMIUM.
 const fs = require('node:fs');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
 
 const base = process.env.BASE_URL;
+const devKey = process.env.DEV_KEY;
 const outbox = process.env.OUTBOX_DIR;
 const shots = process.env.SHOTS_DIR;
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -39,7 +41,7 @@ async function linkFor(email, pattern = /https?:\/\/\S+\/sign-in\/link#token=[A-
 // devSignIn chooses who the local OIDC provider signs in next, then presses the sign-in
 // page's button (a social sign-in starts with a POST, never a GET).
 async function devSignIn(page, email, unverified = false) {
-  await page.goto(base + '/_dev/sign-in');
+  await page.goto(`${base}/_dev/sign-in?key=${devKey}`);
   await page.getByLabel('Email address').fill(email);
   if (unverified) await page.getByLabel('The provider has not verified this address').check();
   await page.getByRole('button', { name: 'Choose' }).click();

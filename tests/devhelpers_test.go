@@ -1,0 +1,292 @@
+package tests
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+)
+
+// call sends a JSON request and decodes a JSON answer into out (when given).
+func call(t *testing.T, client *http.Client, method, u, body string, out any) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, u, strings.NewReader(body))
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if out != nil && resp.StatusCode < 300 {
+		if err := json.Unmarshal(b, out); err != nil {
+			t.Fatalf("%s %s: %v in %s", method, u, err, b)
+		}
+	}
+	return resp.StatusCode, string(b)
+}
+
+// raw sends a request as any page or program on the machine could, with no cookie.
+func raw(t *testing.T, method, u, contentType string, body []byte, header ...string) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest(method, u, bytes.NewReader(body))
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	return resp
+}
+
+func bodyOf(resp *http.Response) string {
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	return string(b)
+}
+
+// checkHeaders: the security headers of the API, and no CORS answer.
+func checkHeaders(t *testing.T, name string, resp *http.Response) {
+	t.Helper()
+	for _, h := range []string{"Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Strict-Transport-Security"} {
+		if resp.Header.Get(h) == "" {
+			t.Errorf("%s: no %s header", name, h)
+		}
+	}
+	for h := range resp.Header {
+		if strings.HasPrefix(h, "Access-Control-") {
+			t.Errorf("%s: CORS header %s: %s", name, h, resp.Header.Get(h))
+		}
+	}
+}
+
+// The development pages answer only whoever holds the key the runtime printed; the
+// development sign-in changes who signs in only by a POST of its own form; and they
+// carry the security headers of the API.
+func TestDevPagesAnswerOnlyTheRuntimesKey(t *testing.T) {
+	rt := startRuntime(t, "")
+	for _, path := range []string{"/_dev/", "/_dev/outbox", "/_dev/sign-in", "/_dev/outbox?key=WRONGKEY", "/_dev/sign-in?key=" + strings.ToLower(rt.devKey(t))} {
+		resp := raw(t, "GET", rt.URL+path, "", nil, "Origin", "http://evil.example")
+		if resp.StatusCode != 403 || strings.Contains(bodyOf(resp), "<form") {
+			t.Errorf("GET %s without the key: %d", path, resp.StatusCode)
+		}
+		checkHeaders(t, "GET "+path, resp)
+	}
+	resp := raw(t, "GET", rt.devURL(t, "/_dev/outbox"), "", nil)
+	if resp.StatusCode != 200 || resp.Header.Get("Referrer-Policy") != "no-referrer" || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("outbox with the key: %d %v", resp.StatusCode, resp.Header)
+	}
+	checkHeaders(t, "outbox", resp)
+
+	// A GET names someone but changes nothing: the next development sign-in is still
+	// the provider's default person.
+	if resp := raw(t, "GET", rt.devURL(t, "/_dev/sign-in?email=mallory%40example.com"), "", nil); resp.StatusCode != 200 ||
+		!strings.Contains(bodyOf(resp), `method="post"`) {
+		t.Fatalf("sign-in page: %d", resp.StatusCode)
+	}
+	jar, _ := cookiejar.New(nil)
+	visitor := &http.Client{Jar: jar}
+	if _, err := visitor.Get(rt.URL + "/api/auth/oidc/dev/start"); err != nil {
+		t.Fatal(err)
+	}
+	var me struct{ Email string }
+	if call(t, visitor, "GET", rt.URL+"/api/me", "", &me); me.Email != "jane.doe@example.com" {
+		t.Fatalf("after a GET of the sign-in page the provider signed in %q, want the default jane.doe@example.com", me.Email)
+	}
+	// POSTs without the key, or from another site, are refused and queue nobody.
+	form := func(v url.Values) []byte { return []byte(v.Encode()) }
+	for name, r := range map[string]*http.Response{
+		"no key": raw(t, "POST", rt.URL+"/_dev/sign-in", "application/x-www-form-urlencoded", form(url.Values{"email": {"mallory@example.com"}})),
+		"wrong key": raw(t, "POST", rt.URL+"/_dev/sign-in", "application/x-www-form-urlencoded",
+			form(url.Values{"email": {"mallory@example.com"}, "key": {"WRONGKEY"}})),
+		"key in the address only": raw(t, "POST", rt.devURL(t, "/_dev/sign-in"), "application/x-www-form-urlencoded",
+			form(url.Values{"email": {"mallory@example.com"}})),
+		"another site": raw(t, "POST", rt.URL+"/_dev/sign-in", "application/x-www-form-urlencoded",
+			form(url.Values{"email": {"mallory@example.com"}, "key": {rt.devKey(t)}}), "Origin", "http://evil.example", "Sec-Fetch-Site", "cross-site"),
+	} {
+		if r.StatusCode != 403 {
+			t.Errorf("POST /_dev/sign-in, %s: %d", name, r.StatusCode)
+		}
+	}
+	// The form itself works.
+	kim := devSignIn(t, rt, "kim@example.com")
+	if call(t, kim, "GET", rt.URL+"/api/me", "", &me); me.Email != "kim@example.com" {
+		t.Fatalf("development sign-in: %q", me.Email)
+	}
+	jar2, _ := cookiejar.New(nil)
+	again := &http.Client{Jar: jar2}
+	if _, err := again.Get(rt.URL + "/api/auth/oidc/dev/start"); err != nil {
+		t.Fatal(err)
+	}
+	if call(t, again, "GET", rt.URL+"/api/me", "", &me); me.Email != "jane.doe@example.com" {
+		t.Fatalf("a refused POST queued %q", me.Email)
+	}
+}
+
+// pngBytes is a small PNG (the content is not checked, its type and size are).
+var pngBytes = append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{7}, 300)...)
+
+// The in-process S3 serves only the runtime's own signed requests: unsigned, tampered
+// or foreign ones get 403 and store nothing, while the web app's avatar, image and
+// attachment uploads and downloads work through the runtime's presigned URLs.
+func TestLocalS3ServesOnlyTheRuntimesOwnSignatures(t *testing.T) {
+	rt := startRuntime(t, "", "ADMIN_EMAILS=ada@example.com")
+	ada := devSignIn(t, rt, "ada@example.com")
+	var me struct{ ID string }
+	call(t, ada, "GET", rt.URL+"/api/me", "", &me)
+
+	// Nobody lists, reads, writes or deletes without a signature, and no CORS answer
+	// lets another origin try.
+	bucket := rt.URL + "/_s3/tribune-avatars/"
+	for _, r := range []struct{ method, path string }{{"GET", ""}, {"GET", "avatars/"}, {"PUT", "avatars/" + me.ID + "/x.png"},
+		{"DELETE", "avatars/x.png"}, {"OPTIONS", "avatars/x.png"}, {"GET", "?list-type=2"}} {
+		resp := raw(t, r.method, bucket+r.path, "image/png", nil, "Origin", "http://evil.example", "Access-Control-Request-Method", "PUT")
+		if resp.StatusCode != 403 {
+			t.Errorf("unsigned %s %s: %d", r.method, r.path, resp.StatusCode)
+		}
+		checkHeaders(t, "S3 "+r.method, resp)
+	}
+
+	// Avatar: the upload URL works only as signed.
+	var up struct{ UploadURL, Key, ContentType string }
+	if status, body := call(t, ada, "POST", rt.URL+"/api/me/avatar/upload", fmt.Sprintf(`{"contentType":"image/png","size":%d}`, len(pngBytes)), &up); status != 200 {
+		t.Fatalf("avatar upload: %d %s", status, body)
+	}
+	u, _ := url.Parse(up.UploadURL)
+	unsigned := *u
+	unsigned.RawQuery = ""
+	tampered := *u
+	q := u.Query()
+	q.Set("X-Amz-Expires", "604800")
+	tampered.RawQuery = q.Encode()
+	for name, r := range map[string]*http.Response{
+		"unsigned":            raw(t, "PUT", unsigned.String(), "image/png", pngBytes),
+		"longer validity":     raw(t, "PUT", tampered.String(), "image/png", pngBytes),
+		"another type":        raw(t, "PUT", up.UploadURL, "text/html", pngBytes),
+		"another size":        raw(t, "PUT", up.UploadURL, "image/png", append(pngBytes, 0)),
+		"another key":         raw(t, "PUT", strings.Replace(up.UploadURL, ".png?", "x.png?", 1), "image/png", pngBytes),
+		"a download of it":    raw(t, "GET", up.UploadURL, "", nil),
+		"a delete of its key": raw(t, "DELETE", up.UploadURL, "", nil),
+	} {
+		if r.StatusCode != 403 {
+			t.Errorf("avatar upload, %s: %d %s", name, r.StatusCode, bodyOf(r))
+		}
+	}
+	if status, body := call(t, ada, "PUT", rt.URL+"/api/me/avatar", fmt.Sprintf(`{"key":%q}`, up.Key), nil); status != 400 || !strings.Contains(body, "avatar_not_uploaded") {
+		t.Fatalf("refused uploads stored the avatar: %d %s", status, body)
+	}
+	if r := raw(t, "PUT", up.UploadURL, up.ContentType, pngBytes, "Origin", rt.URL, "Sec-Fetch-Site", "same-origin"); r.StatusCode != 200 {
+		t.Fatalf("the web app's presigned avatar upload: %d %s", r.StatusCode, bodyOf(r))
+	}
+	if status, body := call(t, ada, "PUT", rt.URL+"/api/me/avatar", fmt.Sprintf(`{"key":%q}`, up.Key), nil); status != 200 {
+		t.Fatalf("avatar confirm: %d %s", status, body)
+	}
+	noFollow := &http.Client{Jar: ada.Jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	download := func(name, path string) {
+		t.Helper()
+		resp, err := noFollow.Get(rt.URL + path)
+		if err != nil || resp.StatusCode != http.StatusFound {
+			t.Fatalf("%s: %v %v", name, err, resp)
+		}
+		resp.Body.Close()
+		got := raw(t, "GET", resp.Header.Get("Location"), "", nil)
+		if got.StatusCode != 200 || bodyOf(got) != string(pngBytes) {
+			t.Fatalf("%s through the presigned URL: %d", name, got.StatusCode)
+		}
+		checkHeaders(t, name, got)
+		if csp := got.Header.Get("Content-Security-Policy"); !strings.HasPrefix(csp, "default-src 'none'") || strings.Contains(csp, "script-src") {
+			t.Errorf("%s: a file is served with CSP %q, want one that runs no script", name, csp)
+		}
+	}
+	download("avatar", "/api/members/"+me.ID+"/avatar")
+
+	// Post image.
+	var img struct{ UploadURL, ContentType, URL string }
+	if status, body := call(t, ada, "POST", rt.URL+"/api/uploads/images", fmt.Sprintf(`{"contentType":"image/png","size":%d}`, len(pngBytes)), &img); status != 200 {
+		t.Fatalf("image upload: %d %s", status, body)
+	}
+	if r := raw(t, "PUT", img.UploadURL, "image/png", pngBytes); r.StatusCode != 200 {
+		t.Fatalf("image PUT: %d", r.StatusCode)
+	}
+	path := img.URL
+	if p, err := url.Parse(img.URL); err == nil && p.IsAbs() {
+		path = p.Path
+	}
+	download("post image", path)
+
+	// Ticket attachment, in a customer space.
+	var space struct{ ID string }
+	if status, body := call(t, ada, "POST", rt.URL+"/api/spaces", `{"name":"Acme support","visibility":"hidden","kind":"customer"}`, &space); status != 201 {
+		t.Fatalf("space: %d %s", status, body)
+	}
+	var att struct {
+		UploadURL  string
+		Attachment json.RawMessage
+	}
+	if status, body := call(t, ada, "POST", rt.URL+"/api/uploads/attachments", fmt.Sprintf(`{"name":"log.png","contentType":"image/png","size":%d}`, len(pngBytes)), &att); status != 200 {
+		t.Fatalf("attachment upload: %d %s", status, body)
+	}
+	if r := raw(t, "PUT", att.UploadURL, "image/png", pngBytes); r.StatusCode != 200 {
+		t.Fatalf("attachment PUT: %d", r.StatusCode)
+	}
+	var ticket struct {
+		ID          string
+		Attachments []struct{ Key string }
+	}
+	if status, body := call(t, ada, "POST", rt.URL+"/api/spaces/"+space.ID+"/tickets",
+		fmt.Sprintf(`{"subject":"Broken","product":"General","severity":"normal","body":"See the log.","attachments":[%s]}`, att.Attachment), &ticket); status != 201 {
+		t.Fatalf("ticket: %d %s", status, body)
+	}
+	if len(ticket.Attachments) != 1 {
+		t.Fatalf("ticket attachments: %+v", ticket)
+	}
+	download("ticket attachment", "/api/tickets/"+ticket.ID+"/attachment?key="+url.QueryEscape(ticket.Attachments[0].Key))
+}
+
+// The runtime refuses to listen where other machines reach it, unless told to.
+func TestRuntimeListensOnLoopbackUnlessAllowed(t *testing.T) {
+	run := func(env ...string) (string, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, binary)
+		cmd.Dir = ".."
+		cmd.Env = append(cmd.Environ(), append([]string{"DATA_DIR=" + t.TempDir(), "SMTP_ADDR=", "DYNAMODB_ENDPOINT=http://127.0.0.1:9"}, env...)...)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	for _, addr := range []string{":0", "0.0.0.0:0", "[::]:0"} {
+		out, err := run("LISTEN_ADDR=" + addr)
+		if err == nil || !strings.Contains(out, "is not a loopback address") || !strings.Contains(out, "ALLOW_NON_LOOPBACK") {
+			t.Errorf("LISTEN_ADDR=%s: %v\n%s", addr, err, out)
+		}
+	}
+	// Allowed: it goes past the check (and stops further on, at the unreachable
+	// DynamoDB endpoint given here to keep the test short).
+	out, _ := run("LISTEN_ADDR=0.0.0.0:0", "ALLOW_NON_LOOPBACK=1")
+	if strings.Contains(out, "is not a loopback address") || !strings.Contains(out, "non-loopback address") {
+		t.Errorf("ALLOW_NON_LOOPBACK=1 did not allow it:\n%s", out)
+	}
+	for _, addr := range []string{"127.0.0.1:0", "localhost:0", "[::1]:0"} {
+		if out, _ := run("LISTEN_ADDR=" + addr); strings.Contains(out, "is not a loopback address") {
+			t.Errorf("LISTEN_ADDR=%s refused:\n%s", addr, out)
+		}
+	}
+}
