@@ -104,9 +104,7 @@ func TestDevPagesAnswerOnlyTheRuntimesKey(t *testing.T) {
 	}
 	jar, _ := cookiejar.New(nil)
 	visitor := &http.Client{Jar: jar}
-	if _, err := visitor.Get(rt.URL + "/api/auth/oidc/dev/start"); err != nil {
-		t.Fatal(err)
-	}
+	startDevSignIn(t, rt, visitor)
 	var me struct{ Email string }
 	if call(t, visitor, "GET", rt.URL+"/api/me", "", &me); me.Email != "jane.doe@example.com" {
 		t.Fatalf("after a GET of the sign-in page the provider signed in %q, want the default jane.doe@example.com", me.Email)
@@ -133,9 +131,7 @@ func TestDevPagesAnswerOnlyTheRuntimesKey(t *testing.T) {
 	}
 	jar2, _ := cookiejar.New(nil)
 	again := &http.Client{Jar: jar2}
-	if _, err := again.Get(rt.URL + "/api/auth/oidc/dev/start"); err != nil {
-		t.Fatal(err)
-	}
+	startDevSignIn(t, rt, again)
 	if call(t, again, "GET", rt.URL+"/api/me", "", &me); me.Email != "jane.doe@example.com" {
 		t.Fatalf("a refused POST queued %q", me.Email)
 	}

@@ -180,9 +180,21 @@ func devSignIn(t testing.TB, rt *runtime, email string) *http.Client {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	// Then what the sign-in page's button does: a POST starts the flow, the browser
-	// goes to the provider, which redirects back to the callback.
-	resp, err = client.Post(rt.URL+"/api/auth/oidc/dev/start", "application/json", strings.NewReader(`{}`))
+	startDevSignIn(t, rt, client)
+	_, body, err := get(context.Background(), client, rt.URL+"/api/me")
+	var me struct{ Email string }
+	if err != nil || json.Unmarshal([]byte(body), &me) != nil || me.Email != email {
+		t.Fatalf("development sign-in of %s: %v %s", email, err, body)
+	}
+	return client
+}
+
+// startDevSignIn does what the sign-in page's "Development sign-in" button does: a POST
+// starts the flow, the browser goes to the provider, which redirects back to the
+// callback; client then holds the session of whoever the provider signs in.
+func startDevSignIn(t testing.TB, rt *runtime, client *http.Client) {
+	t.Helper()
+	resp, err := client.Post(rt.URL+"/api/auth/oidc/dev/start", "application/json", strings.NewReader(`{}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,18 +202,12 @@ func devSignIn(t testing.TB, rt *runtime, email string) *http.Client {
 	err = json.NewDecoder(resp.Body).Decode(&start)
 	resp.Body.Close()
 	if err != nil || start.Redirect == "" {
-		t.Fatalf("development sign-in of %s: start answered %d (%v)", email, resp.StatusCode, err)
+		t.Fatalf("development sign-in: start answered %d (%v)", resp.StatusCode, err)
 	}
 	if resp, err = client.Get(start.Redirect); err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	_, body, err := get(context.Background(), client, rt.URL+"/api/me")
-	var me struct{ Email string }
-	if err != nil || json.Unmarshal([]byte(body), &me) != nil || me.Email != email {
-		t.Fatalf("development sign-in of %s: %v %s", email, err, body)
-	}
-	return client
 }
 
 func get(ctx context.Context, client *http.Client, url string) (*http.Response, string, error) {
