@@ -131,4 +131,3 @@ func jsonMembers(t reflect.Type) []string {
 	slices.Sort(out)
 	return out
 }
-
