@@ -114,7 +114,8 @@ func (a spaceAccess) Access(ctx context.Context, actor auth.Principal, spaceID s
 	if err != nil {
 		return posts.SpaceAccess{}, err
 	}
-	return posts.SpaceAccess{Name: acc.Space.Name, Read: acc.Read, Post: acc.Post, Moderate: acc.Moderate, Denied: spaces.ErrNotMember}, nil
+	return posts.SpaceAccess{Name: acc.Space.Name, Read: acc.Read, Post: acc.Post, Moderate: acc.Moderate,
+		Public: acc.Space.Visibility == spaces.Public, Staff: acc.Staff, Manage: acc.MayChangeSettings(), Denied: spaces.ErrNotMember}, nil
 }
 
 func (a spaceAccess) Mentionable(ctx context.Context, memberID, spaceID string) (string, bool, error) {
@@ -136,7 +137,7 @@ func (a spaceAccess) Mentionable(ctx context.Context, memberID, spaceID string) 
 // moderation, the rules and the inbox.
 func PostingRoutes(d Deps) []httpx.Route {
 	sp := &spaces.Service{Store: d.Store, Now: time.Now}
-	ps := &posts.Service{Store: d.Store, Spaces: spaceAccess{spaces: sp, store: d.Store}, Now: time.Now}
+	ps := &posts.Service{Store: d.Store, Spaces: spaceAccess{spaces: sp, store: d.Store}, Tickets: ticketLinks{d.Store, ticketSpaces{sp}}, Now: time.Now}
 	var images *posts.Images
 	if d.Files != nil {
 		images = &posts.Images{Files: d.Files, Now: time.Now}
@@ -166,6 +167,28 @@ func (t ticketSpaces) Space(ctx context.Context, actor auth.Principal, spaceID s
 	return tickets.Space{Name: acc.Space.Name, Customer: acc.Space.Customer(), Member: member}, nil
 }
 
+// ticketLinks lets posts ask whether a member may read a ticket now (a question shows
+// the ticket made from it only then): one read of the ticket, one of its space.
+type ticketLinks struct {
+	store  *store.Store
+	spaces ticketSpaces
+}
+
+func (l ticketLinks) MayReadTicket(ctx context.Context, actor auth.Principal, ticketID string) (bool, error) {
+	t, err := l.store.GetTicket(ctx, ticketID)
+	if errs.Is(err, errs.ErrNotFound.Code) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	sp, err := l.spaces.Space(ctx, actor, t.SpaceID)
+	if denied(err) {
+		return false, nil
+	}
+	return err == nil && tickets.Readable(sp, actor.Roles), err
+}
+
 // questions lets tickets read and mark community questions.
 type questions struct {
 	posts *posts.Service
@@ -174,6 +197,10 @@ type questions struct {
 
 func (q questions) Question(ctx context.Context, actor auth.Principal, postID string) (tickets.Question, error) {
 	p, err := q.posts.Get(ctx, actor, postID)
+	if err == nil && p.Deleted {
+		// A deleted question is gone for every action: no ticket is made from it.
+		err = posts.ErrNoPost
+	}
 	if err != nil {
 		return tickets.Question{}, err
 	}
@@ -190,7 +217,7 @@ func (q questions) LinkTicket(ctx context.Context, postID, ticketID string, numb
 // TicketingRoutes are the routes the ticketing function serves.
 func TicketingRoutes(d Deps) []httpx.Route {
 	sp := &spaces.Service{Store: d.Store, Now: time.Now}
-	ps := &posts.Service{Store: d.Store, Spaces: spaceAccess{spaces: sp, store: d.Store}, Now: time.Now}
+	ps := &posts.Service{Store: d.Store, Spaces: spaceAccess{spaces: sp, store: d.Store}, Tickets: ticketLinks{d.Store, ticketSpaces{sp}}, Now: time.Now}
 	svc := &tickets.Service{Store: d.Store, Spaces: ticketSpaces{sp}, Now: time.Now}
 	if d.Files != nil {
 		svc.Files = d.Files

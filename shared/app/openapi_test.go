@@ -1,7 +1,10 @@
 package app_test
 
 import (
+	"fmt"
 	"net/http"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -50,4 +53,81 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	if got := req["required"].([]string); len(got) != 1 || got[0] != "email" {
 		t.Fatalf("StartRequest required = %v", got)
 	}
+}
+
+// Every body the document describes has the members of the Go type the route reads or
+// answers: two types of one name (spaces.Settings and tickets.Settings) once shared a
+// component, so PUT /api/community/spaces was documented with the support settings.
+func TestOpenAPIBodiesAreTheirOwnTypes(t *testing.T) {
+	doc := app.OpenAPI()
+	schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
+	members := func(schema map[string]any) []string {
+		if ref, ok := schema["$ref"].(string); ok {
+			schema = schemas[strings.TrimPrefix(ref, "#/components/schemas/")].(map[string]any)
+		}
+		var out []string
+		for name := range schema["properties"].(map[string]any) {
+			out = append(out, name)
+		}
+		slices.Sort(out)
+		return out
+	}
+	check := func(what string, body any, content map[string]any) {
+		t.Helper()
+		ty := reflect.TypeOf(body)
+		for ty.Kind() == reflect.Pointer {
+			ty = ty.Elem()
+		}
+		if ty.Kind() != reflect.Struct {
+			return
+		}
+		schema := content["application/json"].(map[string]any)["schema"].(map[string]any)
+		if got, want := members(schema), jsonMembers(ty); !slices.Equal(got, want) {
+			t.Errorf("%s (%s) is documented with %v, its type has %v", what, ty, got, want)
+		}
+	}
+	routes := app.AllRoutes(app.Deps{})
+	for _, rt := range routes {
+		op := doc["paths"].(map[string]any)[rt.Pattern].(map[string]any)[strings.ToLower(rt.Method)].(map[string]any)
+		if rt.Request != nil {
+			check(rt.Method+" "+rt.Pattern+" body", rt.Request, op["requestBody"].(map[string]any)["content"].(map[string]any))
+		}
+		for code, resp := range rt.Responses {
+			if resp.Body != nil && code < 400 {
+				answer := op["responses"].(map[string]any)[fmt.Sprint(code)].(map[string]any)
+				check(rt.Method+" "+rt.Pattern+" answer", resp.Body, answer["content"].(map[string]any))
+			}
+		}
+	}
+	// The example: the space settings and the support settings are two components.
+	put := doc["paths"].(map[string]any)["/api/community/spaces"].(map[string]any)["put"].(map[string]any)
+	schema := put["requestBody"].(map[string]any)["content"].(map[string]any)["application/json"].(map[string]any)["schema"].(map[string]any)
+	if got := members(schema); !slices.Equal(got, []string{"membersCreateGroups"}) {
+		t.Fatalf("PUT /api/community/spaces is documented with %v (%v)", got, schema)
+	}
+}
+
+// jsonMembers are the JSON member names of a struct type, embedded structs flattened.
+func jsonMembers(t reflect.Type) []string {
+	var out []string
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+			out = append(out, jsonMembers(f.Type)...)
+			continue
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out = append(out, name)
+	}
+	slices.Sort(out)
+	return out
 }

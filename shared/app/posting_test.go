@@ -32,7 +32,7 @@ func TestSpacesVisibilityMembershipAndPosting(t *testing.T) {
 		return sp
 	}
 	// A customer space is never public (issue 9): the public space is a community one.
-	public, closed, hidden := create("Data pipelines", spaces.Public, spaces.KindGeneral), create("Acme customers", spaces.Closed, spaces.KindCustomer),
+	public, closed, hidden := create("Data pipelines", spaces.Public, spaces.KindGeneral), create("Acme partners", spaces.Closed, spaces.KindPartner),
 		create("Board", spaces.Hidden, spaces.KindCustomer)
 	if status, _ := c.call(ann, "POST", "/api/spaces", `{"name":"Mine","visibility":"public"}`, nil); status != 403 {
 		t.Fatalf("a member creates a space: %d", status)
@@ -55,7 +55,7 @@ func TestSpacesVisibilityMembershipAndPosting(t *testing.T) {
 	}
 	// Closed: listed, but content and posting for members; joining is a request.
 	var view spaces.SpaceView
-	if c.call(ann, "GET", "/api/spaces/"+closed.ID, "", &view); view.CanPost || view.Space.Name != "Acme customers" {
+	if c.call(ann, "GET", "/api/spaces/"+closed.ID, "", &view); view.CanPost || view.Space.Name != "Acme partners" {
 		t.Fatalf("closed space as an outsider: %+v", view)
 	}
 	if status, _ := c.call(ann, "GET", "/api/spaces/"+closed.ID+"/posts", "", nil); status != 403 {

@@ -17,8 +17,10 @@ type Entry struct {
 	PostID    string `json:"postId,omitempty"`
 	SubjectID string `json:"subjectId,omitempty"`
 	Reason    string `json:"reason,omitempty"`
-	// FromSpaceID is the space a moved post left (its reason names it).
+	// FromSpaceID and ToSpaceID are the spaces a moved post left and went to (its reason
+	// names both); never shown, they decide who reads the entry.
 	FromSpaceID string `json:"-"`
+	ToSpaceID   string `json:"-"`
 	// Redacted: the reader may not read the content the entry is about, so its ids and
 	// reason are left out (never stored).
 	Redacted bool `json:"redacted,omitempty" dynamodbav:"-"`

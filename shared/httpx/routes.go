@@ -106,9 +106,8 @@ func announce(kind string, h http.HandlerFunc) http.HandlerFunc {
 // OpenAPI returns an OpenAPI 3.1 document describing routes.
 func OpenAPI(title, version string, routes []Route) map[string]any {
 	paths := map[string]any{}
-	schemas := map[string]any{
-		"Problem": schemaOf(reflect.TypeOf(Problem{}), nil),
-	}
+	schemas := &components{schemas: map[string]any{}, names: schemaNames(routes)}
+	schemas.schemas["Problem"] = schemaOf(reflect.TypeOf(Problem{}), nil)
 	for _, rt := range routes {
 		item, _ := paths[rt.Pattern].(map[string]any)
 		if item == nil {
@@ -190,7 +189,7 @@ func OpenAPI(title, version string, routes []Route) map[string]any {
 		"info":    map[string]any{"title": title, "version": version},
 		"paths":   paths,
 		"components": map[string]any{
-			"schemas": schemas,
+			"schemas": schemas.schemas,
 			"securitySchemes": map[string]any{
 				"session": map[string]any{"type": "apiKey", "in": "cookie", "name": "tribune_session"},
 			},
@@ -222,8 +221,76 @@ func pathParams(pattern string) []string {
 
 var timeType = reflect.TypeOf(time.Time{})
 
-// schemaOf returns a JSON Schema for t; named structs go into components once.
-func schemaOf(t reflect.Type, components map[string]any) map[string]any {
+// components are the named schemas of a document, each Go struct type under its own
+// name (names from schemaNames).
+type components struct {
+	schemas map[string]any
+	names   map[reflect.Type]string
+}
+
+// schemaNames gives each named struct type the routes' bodies use (at any depth) its
+// component name: its Go name when no other type of the document has it, otherwise its
+// package's name and its own ("spaces.Settings", "tickets.Settings"), and a number
+// after that if even those meet (types declared inside functions). Every type of a
+// shared name is qualified, so no name depends on which route comes first.
+func schemaNames(routes []Route) map[reflect.Type]string {
+	var order []reflect.Type
+	seen := map[reflect.Type]bool{}
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct || t == timeType || seen[t] {
+			return
+		}
+		seen[t] = true
+		if t.Name() != "" {
+			order = append(order, t)
+		}
+		for _, f := range jsonFields(t) {
+			walk(f.typ)
+		}
+	}
+	for _, rt := range routes {
+		if rt.Request != nil {
+			walk(reflect.TypeOf(rt.Request))
+		}
+		codes := make([]int, 0, len(rt.Responses))
+		for code := range rt.Responses {
+			codes = append(codes, code)
+		}
+		sort.Ints(codes)
+		for _, code := range codes {
+			if body := rt.Responses[code].Body; body != nil {
+				walk(reflect.TypeOf(body))
+			}
+		}
+	}
+	byName := map[string]int{"Problem": 1}
+	for _, t := range order {
+		byName[t.Name()]++
+	}
+	names := map[reflect.Type]string{}
+	taken := map[string]bool{"Problem": true}
+	for _, t := range order {
+		name := t.Name()
+		if byName[name] > 1 {
+			pkg := t.PkgPath()
+			name = pkg[strings.LastIndex(pkg, "/")+1:] + "." + name
+		}
+		for i, base := 2, name; taken[name]; i++ {
+			name = base + "_" + strconv.Itoa(i)
+		}
+		taken[name] = true
+		names[t] = name
+	}
+	return names
+}
+
+// schemaOf returns a JSON Schema for t; named structs go into components once, under
+// the name schemaNames gave them.
+func schemaOf(t reflect.Type, c *components) map[string]any {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -239,15 +306,26 @@ func schemaOf(t reflect.Type, components map[string]any) map[string]any {
 	case t.Kind() == reflect.Float32 || t.Kind() == reflect.Float64:
 		return map[string]any{"type": "number"}
 	case t.Kind() == reflect.Slice:
-		return map[string]any{"type": "array", "items": schemaOf(t.Elem(), components)}
+		return map[string]any{"type": "array", "items": schemaOf(t.Elem(), c)}
 	case t.Kind() == reflect.Map:
-		return map[string]any{"type": "object", "additionalProperties": schemaOf(t.Elem(), components)}
+		return map[string]any{"type": "object", "additionalProperties": schemaOf(t.Elem(), c)}
 	case t.Kind() == reflect.Struct:
+		name := ""
+		if c != nil {
+			name = c.names[t]
+		}
+		if name != "" {
+			if _, done := c.schemas[name]; done {
+				return map[string]any{"$ref": "#/components/schemas/" + name}
+			}
+			// Claimed before the members are described, so a type that contains itself ends.
+			c.schemas[name] = nil
+		}
 		// The members and the required rule are DecodeJSON's own (jsonFields), so the
 		// document and the decoder cannot disagree.
 		props, required := map[string]any{}, []string{}
 		for _, f := range jsonFields(t) {
-			props[f.name] = schemaOf(f.typ, components)
+			props[f.name] = schemaOf(f.typ, c)
 			if f.id {
 				props[f.name] = idSchema(true) // "" is "none" in a body
 			}
@@ -256,11 +334,11 @@ func schemaOf(t reflect.Type, components map[string]any) map[string]any {
 			}
 		}
 		s := map[string]any{"type": "object", "properties": props, "required": required, "additionalProperties": false}
-		if components == nil || t.Name() == "" {
+		if name == "" {
 			return s
 		}
-		components[t.Name()] = s
-		return map[string]any{"$ref": "#/components/schemas/" + t.Name()}
+		c.schemas[name] = s
+		return map[string]any{"$ref": "#/components/schemas/" + name}
 	default:
 		return map[string]any{}
 	}

@@ -124,7 +124,7 @@ func (c *Comments) Add(ctx context.Context, actor auth.Principal, postID string,
 	if l := utf8.RuneCountInString(n.Body); l < 1 || l > MaxCommentRunes {
 		return Comment{}, fmt.Errorf("posts.AddComment: %w", ErrComment)
 	}
-	p, access, err := c.Posts.load(ctx, actor, postID)
+	p, access, err := c.Posts.live(ctx, actor, postID)
 	if err != nil {
 		return Comment{}, fmt.Errorf("posts.AddComment: %w", err)
 	}
@@ -203,7 +203,7 @@ func (c *Comments) List(ctx context.Context, actor auth.Principal, postID string
 // Accept marks a top-level comment as the answer to a question: the asker or a
 // moderator of the space may.
 func (c *Comments) Accept(ctx context.Context, actor auth.Principal, postID, commentID string) (Post, error) {
-	p, access, err := c.Posts.load(ctx, actor, postID)
+	p, access, err := c.Posts.live(ctx, actor, postID)
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.Accept: %w", err)
 	}
@@ -218,7 +218,7 @@ func (c *Comments) Accept(ctx context.Context, actor auth.Principal, postID, com
 		return Post{}, fmt.Errorf("posts.Accept: %w", ErrNoComment)
 	}
 	if p.AcceptedAnswer == commentID {
-		return p, nil
+		return c.Posts.answer(ctx, actor, postID)
 	}
 	meta := eventtypes.NewMeta(c.Posts.Now())
 	event, err := eventtypes.NewEnvelope(eventtypes.SourcePosts, eventtypes.AnswerAcceptedType, meta, eventtypes.AnswerAccepted{Meta: meta,
@@ -234,12 +234,12 @@ func (c *Comments) Accept(ctx context.Context, actor auth.Principal, postID, com
 	if err := c.Store.AcceptAnswer(ctx, p, commentID, event); err != nil && !errors.Is(err, ErrUnchanged) {
 		return Post{}, fmt.Errorf("posts.Accept: %w", err)
 	}
-	return p, nil
+	return c.Posts.answer(ctx, actor, postID)
 }
 
 // comment reads a comment of a post the actor may see, with the actor's rights on it.
 func (c *Comments) comment(ctx context.Context, actor auth.Principal, postID, commentID string) (Post, Comment, SpaceAccess, error) {
-	p, access, err := c.Posts.load(ctx, actor, postID)
+	p, access, err := c.Posts.live(ctx, actor, postID)
 	if err != nil {
 		return Post{}, Comment{}, SpaceAccess{}, err
 	}

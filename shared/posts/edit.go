@@ -55,7 +55,7 @@ type Editing struct {
 
 // Edit changes a post's title and body (its author, or a moderator).
 func (e *Editing) Edit(ctx context.Context, actor auth.Principal, postID string, ed Edit) (Post, error) {
-	p, access, err := e.Posts.load(ctx, actor, postID)
+	p, access, err := e.Posts.live(ctx, actor, postID)
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.Edit: %w", err)
 	}
@@ -86,7 +86,7 @@ func (e *Editing) Edit(ctx context.Context, actor auth.Principal, postID string,
 	if err := e.Store.EditPost(ctx, p, previous, event); err != nil {
 		return Post{}, fmt.Errorf("posts.Edit: %w", err)
 	}
-	return e.Posts.Get(ctx, actor, postID)
+	return e.Posts.answer(ctx, actor, postID)
 }
 
 // updatedEvent tells the feed consumer that what streams show of a post changed.

@@ -89,6 +89,8 @@ type ModerationStore interface {
 	// member) and puts the content in the queue, with content.reported.
 	FileReport(ctx context.Context, r Report, item QueueItem, event eventtypes.Envelope) error
 	ModerationQueue(ctx context.Context, cursor string, limit int) (Queue, error)
+	// QueueEntry reads reported content's place in the queue (ErrNoReports when it is not there).
+	QueueEntry(ctx context.Context, targetID string) (QueueItem, error)
 	// Dismiss takes content out of the queue (ErrNoReports when it is not there).
 	Dismiss(ctx context.Context, targetID string, entry audit.Entry) error
 	// SetPostHidden hides or restores a post: its stream entries go or come back, and
@@ -139,7 +141,7 @@ func (m *Moderation) Report(ctx context.Context, actor auth.Principal, postID st
 	if utf8.RuneCountInString(req.Note) > MaxNoteRunes {
 		return Report{}, fmt.Errorf("posts.Report: %w", ErrNote)
 	}
-	p, access, err := m.Posts.load(ctx, actor, postID)
+	p, access, err := m.Posts.live(ctx, actor, postID)
 	if err != nil {
 		return Report{}, fmt.Errorf("posts.Report: %w", err)
 	}
@@ -246,9 +248,9 @@ func (r *Reason) validate() error {
 	return nil
 }
 
-// moderate loads a post the actor moderates.
+// moderate loads a post the actor moderates (a deleted one is gone: ErrNoPost).
 func (m *Moderation) moderate(ctx context.Context, actor auth.Principal, postID string) (Post, error) {
-	p, access, err := m.Posts.load(ctx, actor, postID)
+	p, access, err := m.Posts.live(ctx, actor, postID)
 	if err != nil {
 		return Post{}, err
 	}
@@ -263,12 +265,25 @@ func (m *Moderation) entry(actor auth.Principal, action, targetType, targetID st
 		PostID: p.ID, SubjectID: subject, Reason: reason}
 }
 
-// Dismiss takes reported content out of the queue, leaving it as it is.
+// Dismiss takes reported content out of the queue, leaving it as it is. Only those who
+// see it in their queue (who may read and moderate its post now) may: to anyone else
+// it is not there (ErrNoReports).
 func (m *Moderation) Dismiss(ctx context.Context, actor auth.Principal, targetID string, r Reason) error {
 	if err := r.validate(); err != nil {
 		return fmt.Errorf("posts.Dismiss: %w", err)
 	}
-	entry := audit.Entry{At: m.Posts.Now().UTC(), ActorID: actor.MemberID, Action: "report.dismiss", TargetType: "report", TargetID: targetID, Reason: r.Reason}
+	it, err := m.Store.QueueEntry(ctx, targetID)
+	if err != nil {
+		return fmt.Errorf("posts.Dismiss %s: %w", targetID, err)
+	}
+	if _, access, err := m.Posts.load(ctx, actor, it.PostID); err != nil || !access.Moderate {
+		if err != nil && !denied(err) {
+			return fmt.Errorf("posts.Dismiss %s: %w", targetID, err)
+		}
+		return fmt.Errorf("posts.Dismiss %s: %w", targetID, ErrNoReports)
+	}
+	entry := audit.Entry{At: m.Posts.Now().UTC(), ActorID: actor.MemberID, Action: "report.dismiss", TargetType: "report", TargetID: targetID,
+		PostID: it.PostID, SubjectID: it.AuthorID, Reason: r.Reason}
 	if err := m.Store.Dismiss(ctx, targetID, entry); err != nil {
 		return fmt.Errorf("posts.Dismiss %s: %w", targetID, err)
 	}
@@ -284,8 +299,8 @@ func (m *Moderation) SetHidden(ctx context.Context, actor auth.Principal, postID
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.SetHidden: %w", err)
 	}
-	if p.Hidden == hidden || p.Deleted {
-		return m.Posts.Get(ctx, actor, postID)
+	if p.Hidden == hidden {
+		return m.Posts.answer(ctx, actor, postID)
 	}
 	action, what := "post.hide", ModerationHidden
 	if !hidden {
@@ -299,7 +314,7 @@ func (m *Moderation) SetHidden(ctx context.Context, actor auth.Principal, postID
 	if err != nil && !errors.Is(err, ErrUnchanged) {
 		return Post{}, fmt.Errorf("posts.SetHidden: %w", err)
 	}
-	return m.Posts.Get(ctx, actor, postID)
+	return m.Posts.answer(ctx, actor, postID)
 }
 
 // SetCommentHidden hides a comment from everyone but its author and moderators, or
@@ -347,7 +362,7 @@ func (m *Moderation) SetLocked(ctx context.Context, actor auth.Principal, postID
 		return Post{}, fmt.Errorf("posts.SetLocked: %w", err)
 	}
 	if p.Locked == locked {
-		return m.Posts.Get(ctx, actor, postID)
+		return m.Posts.answer(ctx, actor, postID)
 	}
 	action := "post.lock"
 	if !locked {
@@ -357,7 +372,7 @@ func (m *Moderation) SetLocked(ctx context.Context, actor auth.Principal, postID
 	if err != nil && !errors.Is(err, ErrUnchanged) {
 		return Post{}, fmt.Errorf("posts.SetLocked: %w", err)
 	}
-	return m.Posts.Get(ctx, actor, postID)
+	return m.Posts.answer(ctx, actor, postID)
 }
 
 // MoveRequest names the space a post goes to.
@@ -366,23 +381,35 @@ type MoveRequest struct {
 	Reason  string `json:"reason,omitempty"`
 }
 
-// Move moves a post to another space; the actor moderates both.
+// Move moves a post to another space; the actor moderates both. A move must never
+// show a post to people who could not read it unless staff decide it: a post everyone
+// reads (shown in a public space) any moderator of both spaces moves; a hidden post, or
+// one of a closed, hidden or customer space, only staff in its space (in a customer
+// space, staff who are also support agents: content leaves a customer space only by
+// them), else ErrMoveWidens.
 func (m *Moderation) Move(ctx context.Context, actor auth.Principal, postID string, req MoveRequest) (Post, error) {
 	r := Reason{Reason: req.Reason}
 	if err := r.validate(); err != nil {
 		return Post{}, fmt.Errorf("posts.Move: %w", err)
 	}
-	p, err := m.moderate(ctx, actor, postID)
+	p, from, err := m.Posts.live(ctx, actor, postID)
+	if err == nil && !from.Moderate {
+		err = ErrNotModerator
+	}
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.Move: %w", err)
 	}
 	if req.SpaceID == p.SpaceID {
 		// Already there (a repeated move): nothing to do, nothing to log.
-		return m.Posts.Get(ctx, actor, postID)
+		return m.Posts.answer(ctx, actor, postID)
 	}
 	to, err := m.Posts.Spaces.Access(ctx, actor, req.SpaceID)
-	if err == nil && !to.Moderate {
+	switch {
+	case err != nil:
+	case !to.Moderate:
 		err = ErrNotModerator
+	case !(from.Public && !p.Hidden) && !from.Staff:
+		err = ErrMoveWidens
 	}
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.Move: %w", err)
@@ -393,19 +420,22 @@ func (m *Moderation) Move(ctx context.Context, actor auth.Principal, postID stri
 	}
 	entry := m.entry(actor, "post.move", "post", p.ID, p, p.AuthorID, r.Reason)
 	entry.Reason = strings.TrimSpace(fmt.Sprintf("%s → %s. %s", p.SpaceName, to.Name, r.Reason))
-	entry.FromSpaceID = p.SpaceID
+	entry.FromSpaceID, entry.ToSpaceID = p.SpaceID, req.SpaceID
 	err = m.Store.MovePost(ctx, p, req.SpaceID, to.Name, entry, event)
 	if errors.Is(err, ErrUnchanged) {
 		// Moved by another request meanwhile: done if it went where this one asked.
 		now, gerr := m.Posts.Store.GetPost(ctx, postID)
-		if err = gerr; err == nil && now.SpaceID != req.SpaceID {
+		switch err = gerr; {
+		case err == nil && now.Deleted:
+			err = ErrNoPost
+		case err == nil && now.SpaceID != req.SpaceID:
 			err = ErrStaleRevision
 		}
 	}
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.Move: %w", err)
 	}
-	return m.Posts.Get(ctx, actor, postID)
+	return m.Posts.answer(ctx, actor, postID)
 }
 
 // Warning is what a moderator tells a member.
@@ -423,6 +453,16 @@ func (m *Moderation) Warn(ctx context.Context, actor auth.Principal, w Warning) 
 	}
 	if l := utf8.RuneCountInString(w.Message); l < 1 || l > MaxWarningRunes {
 		return fmt.Errorf("posts.Warn: %w", ErrWarning)
+	}
+	if w.PostID != "" {
+		// A warning names a post only one may read and moderate.
+		_, access, err := m.Posts.load(ctx, actor, w.PostID)
+		if err == nil && !access.Moderate {
+			err = ErrNotModerator
+		}
+		if err != nil {
+			return fmt.Errorf("posts.Warn: %w", err)
+		}
 	}
 	if _, err := m.Posts.Store.Writer(ctx, w.MemberID); err != nil {
 		if errs.Is(err, errs.ErrNotFound.Code) {
@@ -446,11 +486,20 @@ func (m *Moderation) Warn(ctx context.Context, actor auth.Principal, w Warning) 
 }
 
 // AuditLog is the moderation log, newest first (every staff role; the route's policy
-// decides). Staff who do not moderate every space (support agents, marketers) read an
-// entry about a post only while they may read that post: otherwise the entry keeps its
-// action, time and actor and loses what names the content (ids and reason), so the log
-// never tells them what a hidden space holds. A move's reason names both spaces: it is
-// kept only for those who may read both.
+// decides). An entry is shown in full only to a reader who may, now, read and moderate
+// everything it names; to anyone else it keeps its time, actor, action and target type
+// and loses its ids and reason (Redacted), so the log never tells what a space holds,
+// who wrote there or which space it is to someone who could not see it:
+//   - about a post or one of its comments (hide, restore, lock, delete, a dismissed
+//     report, a warning naming a post): the post is Readable to them and they moderate
+//     its space;
+//   - a move: that, and they read and moderate both spaces it names;
+//   - about a space (its settings, the kind-1 migration): the space exists for them and
+//     they run it (Manage);
+//   - about a member (warnings, suspensions, bans): they may warn, or suspend and ban.
+//
+// Entries written before an entry kept what decides this (a dismissed report's post, a
+// move's two spaces) are redacted for all but those who moderate everything.
 func (m *Moderation) AuditLog(ctx context.Context, actor auth.Principal, cursor string) (audit.Page, error) {
 	page, err := m.Store.AuditLog(ctx, cursor, AuditPage)
 	if err != nil {
@@ -459,12 +508,15 @@ func (m *Moderation) AuditLog(ctx context.Context, actor auth.Principal, cursor 
 	if page.Entries == nil {
 		page.Entries = []audit.Entry{}
 	}
-	if policy.Allowed(actor.Roles, policy.SpacesModerateAll) {
+	// Staff in every space (community moderation and support at once: admins) read and
+	// moderate all of it.
+	if policy.Allowed(actor.Roles, policy.SpacesModerateAll) && policy.Allowed(actor.Roles, policy.TicketsWork) &&
+		policy.Allowed(actor.Roles, policy.MembersModerate) && policy.Allowed(actor.Roles, policy.ContentModerate) {
 		return page, nil
 	}
 	var postIDs []string
 	for _, e := range page.Entries {
-		if e.PostID != "" {
+		if e.PostID != "" && !slices.Contains(postIDs, e.PostID) {
 			postIDs = append(postIDs, e.PostID)
 		}
 	}
@@ -472,32 +524,60 @@ func (m *Moderation) AuditLog(ctx context.Context, actor auth.Principal, cursor 
 	if err != nil {
 		return audit.Page{}, fmt.Errorf("posts.AuditLog: %w", err)
 	}
-	readable := map[string]bool{}
-	mayRead := func(spaceID string) bool {
-		if spaceID == "" {
-			return false
+	spaces := map[string]*SpaceAccess{}
+	accessTo := func(spaceID string) (*SpaceAccess, error) {
+		if a, seen := spaces[spaceID]; seen || spaceID == "" {
+			return a, nil
 		}
-		ok, seen := readable[spaceID]
-		if !seen {
-			ok = m.Posts.readable(ctx, actor, spaceID) == nil
-			readable[spaceID] = ok
+		a, err := m.Posts.Spaces.Access(ctx, actor, spaceID)
+		if err != nil && !denied(err) {
+			return nil, err
 		}
-		return ok
+		var got *SpaceAccess
+		if err == nil {
+			got = &a
+		}
+		spaces[spaceID] = got
+		return got, nil
+	}
+	moderates := func(spaceID string) (bool, error) {
+		a, err := accessTo(spaceID)
+		return a != nil && a.Read && a.Moderate, err
 	}
 	for i, e := range page.Entries {
-		if e.PostID == "" && e.TargetType == "report" {
-			// A dismissed report names content by id only: whose, they may not know.
-			page.Entries[i] = audit.Entry{At: e.At, ActorID: e.ActorID, Action: e.Action, TargetType: e.TargetType, Redacted: true}
-			continue
-		}
-		if e.PostID == "" {
-			continue
-		}
-		p, found := postsByID[e.PostID]
-		access := SpaceAccess{Read: found && mayRead(p.SpaceID)}
-		shown := found && Readable(p, actor.MemberID, access)
-		if shown && e.Action == "post.move" {
-			shown = e.FromSpaceID != "" && mayRead(e.FromSpaceID)
+		var shown bool
+		switch {
+		case e.PostID != "":
+			p, found := postsByID[e.PostID]
+			if found {
+				a, err := accessTo(p.SpaceID)
+				if err != nil {
+					return audit.Page{}, fmt.Errorf("posts.AuditLog: %w", err)
+				}
+				shown = a != nil && a.Moderate && Readable(p, actor.MemberID, *a)
+			}
+			if shown && e.Action == "post.move" {
+				for _, id := range []string{e.FromSpaceID, e.ToSpaceID} {
+					ok, err := moderates(id)
+					if err != nil {
+						return audit.Page{}, fmt.Errorf("posts.AuditLog: %w", err)
+					}
+					shown = shown && ok
+				}
+			}
+			if shown && e.Action == "member.warn" {
+				shown = policy.Allowed(actor.Roles, policy.ContentModerate)
+			}
+		case e.TargetType == "space":
+			a, err := accessTo(e.TargetID)
+			if err != nil {
+				return audit.Page{}, fmt.Errorf("posts.AuditLog: %w", err)
+			}
+			shown = a != nil && a.Manage
+		case e.Action == "member.warn":
+			shown = policy.Allowed(actor.Roles, policy.ContentModerate)
+		case e.TargetType == "member":
+			shown = policy.Allowed(actor.Roles, policy.MembersModerate)
 		}
 		if !shown {
 			page.Entries[i] = audit.Entry{At: e.At, ActorID: e.ActorID, Action: e.Action, TargetType: e.TargetType, Redacted: true}
@@ -514,4 +594,11 @@ func moderatedEvent(p Post, action, toSpaceID, toSpaceName, by string, now time.
 		Action: action, PostID: p.ID, SpaceID: p.SpaceID, ToSpaceID: toSpaceID, Kind: p.Kind, Title: p.Title, Excerpt: sum.Excerpt,
 		AuthorID: p.AuthorID, AuthorName: p.AuthorName, CreatedAt: p.CreatedAt, SpaceName: p.SpaceName, ToSpaceName: toSpaceName,
 		PinnedUntil: p.PinnedUntil, By: by})
+}
+
+// denied reports whether an error says the caller may not see something (404, 403)
+// rather than that something failed.
+func denied(err error) bool {
+	e, ok := errs.As(err)
+	return ok && (e.Kind == errs.NotFound || e.Kind == errs.Forbidden)
 }

@@ -86,7 +86,7 @@ type Post struct {
 	Deleted   bool           `json:"deleted,omitempty"`
 	EditedAt  *time.Time     `json:"editedAt,omitempty"`
 	// TicketID and TicketNumber link a question to the support ticket made from it
-	// (shown to its author and support agents only).
+	// (shown to its author and support agents, while they may read the ticket).
 	TicketID     string `json:"ticketId,omitempty"`
 	TicketNumber int64  `json:"ticketNumber,omitempty"`
 
@@ -169,6 +169,9 @@ var (
 	ErrNotModerator  = errs.New(errs.Forbidden, "not_space_moderator", "Only the space's moderators and staff can do this.")
 	ErrNotAuthor     = errs.New(errs.Forbidden, "not_the_author", "Only the author or a moderator can do this.")
 	ErrStaleRevision = errs.New(errs.Conflict, "post_changed", "The post changed meanwhile; reload and try again.")
+	// ErrMoveWidens: a move would show a post to people who could not read it, which
+	// only staff decide (issue 9).
+	ErrMoveWidens = errs.New(errs.Forbidden, "move_widens_readers", "Only staff move a hidden post, or a post out of a closed, hidden or customer space: the move would show it to people who could not read it.")
 )
 
 // ErrUnchanged is what a store answers when a change would do nothing: the content is
@@ -191,6 +194,14 @@ type Spaces interface {
 type SpaceAccess struct {
 	Name                 string
 	Read, Post, Moderate bool
+	// Public: everyone reads the space (a public community space).
+	Public bool
+	// Staff: the member moderates it as staff (community admins and moderators; in a
+	// customer space, only those who are also support agents), not by a space role.
+	Staff bool
+	// Manage: the member runs the space (changes its settings: its owner, staff, and in
+	// a customer space the support agents).
+	Manage bool
 	// Denied is the error to return when Read or Post is missing.
 	Denied error
 }
@@ -221,10 +232,18 @@ type Store interface {
 	Writer(ctx context.Context, memberID string) (Writer, error)
 }
 
+// Tickets answers whether a member may read a support ticket now (package tickets,
+// through the app): a question shows the ticket made from it only to them.
+type Tickets interface {
+	MayReadTicket(ctx context.Context, actor auth.Principal, ticketID string) (bool, error)
+}
+
 // Service is the posting use cases.
 type Service struct {
 	Store  Store
 	Spaces Spaces
+	// Tickets decides who sees a question's ticket (nil: nobody does).
+	Tickets Tickets
 	// Images checks the uploaded images a text shows (nil: texts may not show any).
 	Images *Images
 	Now    func() time.Time
@@ -527,6 +546,27 @@ func (s *Service) load(ctx context.Context, actor auth.Principal, id string) (Po
 	return p, access, nil
 }
 
+// live reads a post for an action on it: as load, but a deleted post is gone for every
+// action (ErrNoPost), moderators' included. Moderators still read it (Get, the history,
+// the comments); nothing may be added to it, changed on it or logged about it.
+func (s *Service) live(ctx context.Context, actor auth.Principal, id string) (Post, SpaceAccess, error) {
+	p, access, err := s.load(ctx, actor, id)
+	if err == nil && p.Deleted {
+		err = fmt.Errorf("posts %s: %w", id, ErrNoPost)
+	}
+	return p, access, err
+}
+
+// answer is the post as an action answers it (Get): ErrNoPost when another request
+// deleted it meanwhile, so no action answers 200 about a deleted post.
+func (s *Service) answer(ctx context.Context, actor auth.Principal, id string) (Post, error) {
+	p, err := s.Get(ctx, actor, id)
+	if err == nil && p.Deleted {
+		err = fmt.Errorf("posts %s: %w", id, ErrNoPost)
+	}
+	return p, err
+}
+
 // Get returns a post the actor may read, with their vote and reactions; a poll's
 // tally shows only once they voted or the poll closed.
 func (s *Service) Get(ctx context.Context, actor auth.Principal, id string) (Post, error) {
@@ -538,8 +578,18 @@ func (s *Service) Get(ctx context.Context, actor auth.Principal, id string) (Pos
 	if p.Kind == KindPoll && p.MyVote == "" && !p.Closed(s.Now()) {
 		p.Tally = nil
 	}
-	if p.AuthorID != actor.MemberID && !policy.Allowed(actor.Roles, policy.TicketsWork) {
-		p.TicketID, p.TicketNumber = "", 0
+	if p.TicketID != "" {
+		// The question's author and support agents see the ticket, while they may read it
+		// (an author who left the customer space no longer may).
+		shown := (p.AuthorID == actor.MemberID || policy.Allowed(actor.Roles, policy.TicketsWork)) && s.Tickets != nil
+		if shown {
+			if shown, err = s.Tickets.MayReadTicket(ctx, actor, p.TicketID); err != nil {
+				return Post{}, fmt.Errorf("posts.Get %s: %w", id, err)
+			}
+		}
+		if !shown {
+			p.TicketID, p.TicketNumber = "", 0
+		}
 	}
 	return p, nil
 }

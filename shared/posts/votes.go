@@ -77,7 +77,7 @@ type Ballot struct {
 // Vote records the actor's one vote on an idea or a poll.
 func (v *Votes) Vote(ctx context.Context, actor auth.Principal, postID string, b Ballot) (Post, error) {
 	for range voteRetries {
-		p, err := v.Posts.Get(ctx, actor, postID)
+		p, err := v.Posts.answer(ctx, actor, postID)
 		if err != nil {
 			return Post{}, fmt.Errorf("posts.Vote: %w", err)
 		}
@@ -87,7 +87,7 @@ func (v *Votes) Vote(ctx context.Context, actor auth.Principal, postID string, b
 			}
 			return Post{}, fmt.Errorf("posts.Vote %s: %w", postID, err)
 		}
-		return v.Posts.Get(ctx, actor, postID)
+		return v.Posts.answer(ctx, actor, postID)
 	}
 	return Post{}, fmt.Errorf("posts.Vote %s: %w", postID, ErrVoteCountMoved)
 }
@@ -148,7 +148,7 @@ func (v *Votes) SetStatus(ctx context.Context, actor auth.Principal, postID stri
 	// A status already set changes nothing and tells nobody again; a change that lost a
 	// race is tried again from the status the other one set.
 	for range voteRetries {
-		p, _, err := v.Posts.load(ctx, actor, postID)
+		p, _, err := v.Posts.live(ctx, actor, postID)
 		if err != nil {
 			return Post{}, fmt.Errorf("posts.SetStatus: %w", err)
 		}
@@ -156,7 +156,7 @@ func (v *Votes) SetStatus(ctx context.Context, actor auth.Principal, postID stri
 			return Post{}, fmt.Errorf("posts.SetStatus: %w", ErrNotIdea)
 		}
 		if p.IdeaStatus == c.Status {
-			return v.Posts.Get(ctx, actor, postID)
+			return v.Posts.answer(ctx, actor, postID)
 		}
 		meta := eventtypes.NewMeta(v.Posts.Now())
 		event, err := eventtypes.NewEnvelope(eventtypes.SourcePosts, eventtypes.IdeaStatusChangedType, meta, eventtypes.IdeaStatusChanged{Meta: meta,
@@ -173,7 +173,7 @@ func (v *Votes) SetStatus(ctx context.Context, actor auth.Principal, postID stri
 		if err != nil {
 			return Post{}, fmt.Errorf("posts.SetStatus: %w", err)
 		}
-		return v.Posts.Get(ctx, actor, postID)
+		return v.Posts.answer(ctx, actor, postID)
 	}
 	return Post{}, fmt.Errorf("posts.SetStatus %s: %w", postID, ErrStaleRevision)
 }
@@ -183,7 +183,7 @@ func (v *Votes) React(ctx context.Context, actor auth.Principal, postID, reactio
 	if !slices.Contains(Reactions, reaction) {
 		return Post{}, fmt.Errorf("posts.React: %w", ErrReaction)
 	}
-	_, access, err := v.Posts.load(ctx, actor, postID)
+	_, access, err := v.Posts.live(ctx, actor, postID)
 	if err == nil && !access.Post {
 		err = access.Denied
 	}
@@ -198,5 +198,5 @@ func (v *Votes) React(ctx context.Context, actor auth.Principal, postID, reactio
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.React %s: %w", postID, err)
 	}
-	return v.Posts.Get(ctx, actor, postID)
+	return v.Posts.answer(ctx, actor, postID)
 }

@@ -297,7 +297,9 @@ func staffIn(sp Space, roles []string) bool {
 }
 
 // AccessOf decides what actor may do in a space; a hidden space is "not found" to
-// anyone who does not belong to it, and so is a customer space to visitors.
+// anyone who does not belong to it or is not invited, and a customer space, closed or
+// hidden, to anyone but its members, the invited, those who asked to join before, and
+// support agents: its name says who the customer is (support invites whoever needs in).
 func (s *Service) AccessOf(ctx context.Context, actor auth.Principal, spaceID string) (Access, error) {
 	sp, m, err := s.Store.SpaceAndMembership(ctx, spaceID, actor.MemberID)
 	if errors.Is(err, errs.ErrNotFound) {
@@ -313,6 +315,7 @@ func (s *Service) AccessOf(ctx context.Context, actor auth.Principal, spaceID st
 	}
 	active := m != nil && m.Status == StatusActive
 	invited := m != nil && m.Status == StatusInvited
+	pending := m != nil && m.Status == StatusPending
 	staff := staffIn(sp, actor.Roles)
 	agent := sp.Customer() && policy.Allowed(actor.Roles, policy.TicketsWork)
 	a := Access{Space: sp, Membership: m, Staff: staff}
@@ -324,9 +327,11 @@ func (s *Service) AccessOf(ctx context.Context, actor auth.Principal, spaceID st
 	a.Read = sp.Visibility == Public || active || staff
 	a.Post = active || staff
 	// The invited see a hidden space's name (to accept), not its content; so do the
-	// agents who admit people into a customer space. Visitors never learn that a
-	// customer space exists.
-	if (sp.Visibility == Hidden && !active && !staff && !invited && !agent) || (sp.Customer() && actor.MemberID == "") {
+	// agents who admit people into a customer space. Nobody else learns that a customer
+	// space exists, visitors included; a request filed before (or by the migration of
+	// kind 1) stays visible to its author, who knows the name and may withdraw it.
+	known := active || staff || invited || agent
+	if (sp.Visibility == Hidden && !known) || (sp.Customer() && !known && !pending) {
 		return Access{}, fmt.Errorf("spaces.AccessOf %s: %w", spaceID, ErrNoSpace)
 	}
 	return a, nil

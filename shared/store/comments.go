@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -58,8 +59,18 @@ func (s *Store) AddComment(ctx context.Context, c posts.Comment, events []eventt
 	if err != nil {
 		return fmt.Errorf("store.AddComment: %w", err)
 	}
-	items := append(append([]types.TransactWriteItem{put, pointer, s.postCount(c.PostID, 1)}, outs...), credits...)
-	if err := s.writeUnderLimits(ctx, hits, c.CreatedAt, posts.ErrRateLimited, items...); err != nil {
+	// The post takes the comment only while it is not deleted.
+	count := s.postCount(c.PostID, 1)
+	count.Update.ConditionExpression = aws.String("attribute_exists(PK) AND " + notDeleted)
+	count.Update.ExpressionAttributeNames = map[string]string{"#Deleted": "Deleted"}
+	count.Update.ExpressionAttributeValues[":deleted"] = &types.AttributeValueMemberBOOL{Value: true}
+	items := append(append([]types.TransactWriteItem{put, pointer, count}, outs...), credits...)
+	err = s.writeUnderLimits(ctx, hits, c.CreatedAt, posts.ErrRateLimited, items...)
+	var canceled *types.TransactionCanceledException
+	if errors.As(err, &canceled) && conditionFailed(canceled.CancellationReasons, len(hits)+2) {
+		return fmt.Errorf("store.AddComment %s: %w", c.ID, posts.ErrNoPost)
+	}
+	if err != nil {
 		return fmt.Errorf("store.AddComment %s: %w", c.ID, err)
 	}
 	return nil
@@ -173,10 +184,11 @@ func (s *Store) AcceptAnswer(ctx context.Context, p posts.Post, commentID string
 	}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(p.ID), "POST"),
 		UpdateExpression:         aws.String("SET AcceptedAnswer = :c REMOVE GSI1PK, GSI1SK"),
-		ConditionExpression:      aws.String("attribute_exists(PK) AND #k = :q AND NOT AcceptedAnswer = :c"),
-		ExpressionAttributeNames: map[string]string{"#k": "Kind"},
+		ConditionExpression:      aws.String("attribute_exists(PK) AND #k = :q AND NOT AcceptedAnswer = :c AND " + notDeleted),
+		ExpressionAttributeNames: map[string]string{"#k": "Kind", "#Deleted": "Deleted"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":c": &types.AttributeValueMemberS{Value: commentID}, ":q": &types.AttributeValueMemberS{Value: posts.KindQuestion}}}}
+			":c": &types.AttributeValueMemberS{Value: commentID}, ":q": &types.AttributeValueMemberS{Value: posts.KindQuestion},
+			":deleted": &types.AttributeValueMemberBOOL{Value: true}}}}
 	items := []types.TransactWriteItem{update, out}
 	if !p.Hidden && !p.Deleted {
 		puts, err := s.entryPuts(p.Summary())

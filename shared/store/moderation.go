@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"tribune/shared/audit"
+	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
 	"tribune/shared/posts"
 )
@@ -110,6 +112,16 @@ func (s *Store) ModerationQueue(ctx context.Context, cursor string, limit int) (
 	return q, nil
 }
 
+// QueueEntry implements posts.ModerationStore: one read.
+func (s *Store) QueueEntry(ctx context.Context, targetID string) (posts.QueueItem, error) {
+	var it posts.QueueItem
+	err := s.get(ctx, "store.QueueEntry", reportsPK(targetID), "QUEUE", time.Now(), &it)
+	if errors.Is(err, errs.ErrNotFound) {
+		err = fmt.Errorf("store.QueueEntry %s: %w", targetID, posts.ErrNoReports)
+	}
+	return it, err
+}
+
 // Dismiss implements posts.ModerationStore.
 func (s *Store) Dismiss(ctx context.Context, targetID string, entry audit.Entry) error {
 	log, err := s.auditPut(entry)
@@ -127,6 +139,11 @@ func (s *Store) Dismiss(ctx context.Context, targetID string, entry audit.Entry)
 	}
 	return nil
 }
+
+// notDeleted is the condition of every change to a post but its deletion: a deleted
+// post is gone for every action, so a change that raced with the deletion writes
+// nothing (no audit entry, no event) and the service answers 404.
+const notDeleted = "NOT #Deleted = :deleted"
 
 // postAttrs name the post attributes that are DynamoDB reserved words (Hidden,
 // Title, ...): expressions say #Hidden, #Title, ....
@@ -146,17 +163,15 @@ func namesIn(expr string) map[string]string {
 	return names
 }
 
-// postUpdate builds an update of a post item.
-func (s *Store) postUpdate(postID, expr string, values map[string]types.AttributeValue) types.TransactWriteItem {
-	return s.postUpdateIf(postID, expr, "", values)
-}
-
 // postUpdateIf builds an update of a post item that happens only if the post exists
 // and meets condition (none when empty).
 func (s *Store) postUpdateIf(postID, expr, condition string, values map[string]types.AttributeValue) types.TransactWriteItem {
 	cond := "attribute_exists(PK)"
 	if condition != "" {
 		cond += " AND " + condition
+	}
+	if strings.Contains(condition, notDeleted) {
+		values[":deleted"] = &types.AttributeValueMemberBOOL{Value: true}
 	}
 	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(postID), "POST"),
 		UpdateExpression: aws.String(expr), ConditionExpression: aws.String(cond),
@@ -189,7 +204,7 @@ func (s *Store) moderate(ctx context.Context, op string, entry audit.Entry, even
 // SetPostHidden implements posts.ModerationStore.
 func (s *Store) SetPostHidden(ctx context.Context, p posts.Post, hidden bool, entry audit.Entry, event eventtypes.Envelope) error {
 	sum := p.Summary()
-	update := s.postUpdateIf(p.ID, "SET #Hidden = :h", "NOT #Hidden = :h", map[string]types.AttributeValue{":h": &types.AttributeValueMemberBOOL{Value: hidden}})
+	update := s.postUpdateIf(p.ID, "SET #Hidden = :h", "NOT #Hidden = :h AND "+notDeleted, map[string]types.AttributeValue{":h": &types.AttributeValueMemberBOOL{Value: hidden}})
 	items := []types.TransactWriteItem{update}
 	if hidden {
 		items = append(append(items, s.entryDeletes(sum)...), s.queueDelete(p.ID))
@@ -206,7 +221,7 @@ func (s *Store) SetPostHidden(ctx context.Context, p posts.Post, hidden bool, en
 // SetLocked implements posts.ModerationStore.
 func (s *Store) SetLocked(ctx context.Context, postID string, locked bool, entry audit.Entry) error {
 	return s.moderate(ctx, "store.SetLocked", entry, nil,
-		s.postUpdateIf(postID, "SET #Locked = :l", "NOT #Locked = :l", map[string]types.AttributeValue{":l": &types.AttributeValueMemberBOOL{Value: locked}}))
+		s.postUpdateIf(postID, "SET #Locked = :l", "NOT #Locked = :l AND "+notDeleted, map[string]types.AttributeValue{":l": &types.AttributeValueMemberBOOL{Value: locked}}))
 }
 
 // MovePost implements posts.ModerationStore: the post changes space, its entries move
@@ -223,7 +238,7 @@ func (s *Store) MovePost(ctx context.Context, p posts.Post, toID, toName string,
 		values[":g"] = &types.AttributeValueMemberS{Value: gsiPK}
 	}
 	// Only from the space it was read in: a second move of the same post waits for none.
-	items := []types.TransactWriteItem{s.postUpdateIf(p.ID, expr, "SpaceID = :from", values)}
+	items := []types.TransactWriteItem{s.postUpdateIf(p.ID, expr, "SpaceID = :from AND "+notDeleted, values)}
 	if !p.Hidden && !p.Deleted {
 		puts, err := s.entryPuts(p.Summary())
 		if err != nil {
@@ -298,7 +313,7 @@ func (s *Store) EditPost(ctx context.Context, p posts.Post, previous posts.Revis
 	if err != nil {
 		return fmt.Errorf("store.EditPost: %w", err)
 	}
-	update := s.postUpdate(p.ID, "SET #Title = :t, #Body = :b, HTML = :h, EditedAt = :at", map[string]types.AttributeValue{
+	update := s.postUpdateIf(p.ID, "SET #Title = :t, #Body = :b, HTML = :h, EditedAt = :at", notDeleted, map[string]types.AttributeValue{
 		":t": &types.AttributeValueMemberS{Value: p.Title}, ":b": &types.AttributeValueMemberS{Value: p.Body},
 		":h": &types.AttributeValueMemberS{Value: p.HTML}, ":at": &types.AttributeValueMemberS{Value: p.EditedAt.UTC().Format(time.RFC3339Nano)}})
 	out, err := s.outboxPut(event)
@@ -317,7 +332,12 @@ func (s *Store) EditPost(ctx context.Context, p posts.Post, previous posts.Revis
 		}
 		items = append(items, puts...)
 	}
-	if _, err := s.transact(ctx, items); err != nil {
+	reasons, err := s.transact(ctx, items)
+	if conditionFailed(reasons, 0) {
+		// Deleted meanwhile: a deleted post takes no edit.
+		return fmt.Errorf("store.EditPost %s: %w", p.ID, posts.ErrNoPost)
+	}
+	if err != nil {
 		return fmt.Errorf("store.EditPost %s: %w", p.ID, err)
 	}
 	return nil

@@ -37,20 +37,16 @@ func (s *Store) VoteIdea(ctx context.Context, p posts.Post, memberID string, eve
 	if err != nil {
 		return fmt.Errorf("store.VoteIdea: %w", err)
 	}
-	// A hidden or deleted idea keeps its count but stays out of the listing.
+	// A hidden idea keeps its count but stays out of the listing; a deleted one takes no
+	// vote (a deleted post is gone for every action).
 	listed := "SET Votes = :n, GSI1SK = :sk"
-	if p.Deleted {
-		listed = "SET Votes = :n"
-	}
 	count := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(postID), "POST"),
-		UpdateExpression: aws.String(listed), ConditionExpression: aws.String("Votes = :seen AND #k = :idea"),
-		ExpressionAttributeNames: map[string]string{"#k": "Kind"},
+		UpdateExpression: aws.String(listed), ConditionExpression: aws.String("Votes = :seen AND #k = :idea AND " + notDeleted),
+		ExpressionAttributeNames: map[string]string{"#k": "Kind", "#Deleted": "Deleted"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":n": &types.AttributeValueMemberN{Value: strconv.Itoa(seen + 1)}, ":seen": &types.AttributeValueMemberN{Value: strconv.Itoa(seen)},
-			":sk": &types.AttributeValueMemberS{Value: ideaSK(seen+1, p)}, ":idea": &types.AttributeValueMemberS{Value: posts.KindIdea}}}}
-	if p.Deleted {
-		delete(count.Update.ExpressionAttributeValues, ":sk")
-	}
+			":sk": &types.AttributeValueMemberS{Value: ideaSK(seen+1, p)}, ":idea": &types.AttributeValueMemberS{Value: posts.KindIdea},
+			":deleted": &types.AttributeValueMemberBOOL{Value: true}}}}
 	reasons, err := s.transact(ctx, []types.TransactWriteItem{vote, count, out})
 	switch {
 	case conditionFailed(reasons, 0):
@@ -114,11 +110,11 @@ func (s *Store) SetIdeaStatus(ctx context.Context, p posts.Post, from string, ev
 		return fmt.Errorf("store.SetIdeaStatus: %w", err)
 	}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(postID), "POST"),
-		UpdateExpression: aws.String("SET IdeaStatus = :s"), ConditionExpression: aws.String("#k = :idea AND IdeaStatus = :from"),
-		ExpressionAttributeNames: map[string]string{"#k": "Kind"},
+		UpdateExpression: aws.String("SET IdeaStatus = :s"), ConditionExpression: aws.String("#k = :idea AND IdeaStatus = :from AND " + notDeleted),
+		ExpressionAttributeNames: map[string]string{"#k": "Kind", "#Deleted": "Deleted"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":s": &types.AttributeValueMemberS{Value: status}, ":idea": &types.AttributeValueMemberS{Value: posts.KindIdea},
-			":from": &types.AttributeValueMemberS{Value: from}}}}
+			":from": &types.AttributeValueMemberS{Value: from}, ":deleted": &types.AttributeValueMemberBOOL{Value: true}}}}
 	items := []types.TransactWriteItem{update, out}
 	if !p.Hidden && !p.Deleted {
 		// The space's and author's stream entries show the status too.
