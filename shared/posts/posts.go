@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"tribune/shared/auth"
@@ -321,8 +322,10 @@ func (n *NewPost) validatePoll(now time.Time) error {
 	return nil
 }
 
-// Excerpt is the start of a body, for streams.
+// Excerpt is the start of a body, for streams (its indentation, kept in the body for
+// Markdown, left out).
 func Excerpt(body string) string {
+	body = strings.TrimLeftFunc(body, unicode.IsSpace)
 	if utf8.RuneCountInString(body) <= ExcerptRunes {
 		return body
 	}
@@ -408,10 +411,11 @@ func postTitle(p Post) string {
 	if p.Title != "" {
 		return p.Title
 	}
-	if utf8.RuneCountInString(p.Body) > 80 {
-		return string([]rune(p.Body)[:79]) + "…"
+	body := strings.TrimLeftFunc(p.Body, unicode.IsSpace)
+	if utf8.RuneCountInString(body) > 80 {
+		return string([]rune(body)[:79]) + "…"
 	}
-	return p.Body
+	return body
 }
 
 // render turns a text into sanitized HTML with its mentions shown by name, and says

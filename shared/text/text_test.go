@@ -98,7 +98,7 @@ func TestBodiesRefuseControlsAndBidiOverridesOnly(t *testing.T) {
 		}
 	}
 	for in, want := range map[string]string{
-		"  line one\r\nline two\rthree\n\tcode  ": "line one\nline two\nthree\n\tcode",
+		"  line one\r\nline two\rthree\n\tcode  ": "  line one\nline two\nthree\n\tcode",
 		"Zoe\u0308":         "Zoë",
 		"a\u200bb":          "a\u200bb", // zero-width characters stay in bodies
 		"שלום \u200f world": "שלום \u200f world",
@@ -209,6 +209,23 @@ func TestEmailAddressesRefuseInvisibleCharactersAndFoldTheDomain(t *testing.T) {
 	for _, in := range []string{"carol@xn--exmple-cua.com", "josé@xn--caf-dma.fr", "a.b-c+d@x.io"} {
 		if got, ok := NormalizeEmail(in); !ok || got != in {
 			t.Errorf("NormalizeEmail(%q) = %q, %v; want it unchanged", in, got, ok)
+		}
+	}
+}
+
+// Issue 9, round 2: "    @m_<id>" was trimmed into a paragraph and notified; the
+// first line's indentation is part of a body (an indented code block in Markdown).
+func TestBodiesKeepTheFirstLinesIndentation(t *testing.T) {
+	for in, want := range map[string]string{
+		// The first line's indentation is part of the text (an indented code block);
+		// blank lines before it and white space at the end are not.
+		"    @m_A\n    more code\n\n  \n": "    @m_A\n    more code",
+		" \n\t\n    code\n":               "    code",
+		"\tcode":                          "\tcode",
+		"text  \n\u00a0\n":                "text",
+	} {
+		if got, err := Body("body", in); err != nil || got != want {
+			t.Errorf("Body(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
 }

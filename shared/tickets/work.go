@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"tribune/shared/auth"
@@ -165,7 +166,9 @@ func (s *Service) Reply(ctx context.Context, actor auth.Principal, id string, re
 	return s.Get(ctx, actor, id)
 }
 
+// excerpt is the start of a reply (its indentation, kept for Markdown, left out).
 func excerpt(body string) string {
+	body = strings.TrimLeftFunc(body, unicode.IsSpace)
 	if utf8.RuneCountInString(body) <= 280 {
 		return body
 	}
