@@ -66,6 +66,10 @@ type Post struct {
 	AuthorID   string    `json:"authorId"`
 	AuthorName string    `json:"authorName"`
 	CreatedAt  time.Time `json:"createdAt"`
+	// AuthorDeleted: the author deleted their account (AuthorName is then
+	// auth.DeletedName, which pages show in the reader's language). Set by the erasure;
+	// nothing reads it from the name.
+	AuthorDeleted bool `json:"authorDeleted,omitempty"`
 	// Comments counts comments and replies (exact: an atomic ADD with each comment).
 	Comments int `json:"comments"`
 	// AcceptedAnswer is the comment accepted as a question's answer.
@@ -113,7 +117,7 @@ func (p Post) Pinned(now time.Time) bool { return p.PinnedUntil != nil && p.Pinn
 func (p Post) Summary() Summary {
 	return Summary{ID: p.ID, SpaceID: p.SpaceID, SpaceName: p.SpaceName, Kind: p.Kind, Title: p.Title, Excerpt: Excerpt(p.Body),
 		AuthorID: p.AuthorID, AuthorName: p.AuthorName, CreatedAt: p.CreatedAt, PinnedUntil: p.PinnedUntil, Votes: p.Votes,
-		IdeaStatus: p.IdeaStatus, Answered: p.AcceptedAnswer != ""}
+		IdeaStatus: p.IdeaStatus, Answered: p.AcceptedAnswer != "", AuthorDeleted: p.AuthorDeleted}
 }
 
 // Summary is a post as a stream shows it.
@@ -127,6 +131,8 @@ type Summary struct {
 	AuthorID   string    `json:"authorId"`
 	AuthorName string    `json:"authorName"`
 	CreatedAt  time.Time `json:"createdAt"`
+	// AuthorDeleted: as Post's.
+	AuthorDeleted bool `json:"authorDeleted,omitempty"`
 	// PinnedUntil is set on announcements; Votes and IdeaStatus on ideas (as of the read
 	// for top ideas, as of publication in other streams); Answered on questions.
 	PinnedUntil *time.Time `json:"pinnedUntil,omitempty"`

@@ -229,3 +229,24 @@ func TestBodiesKeepTheFirstLinesIndentation(t *testing.T) {
 		}
 	}
 }
+
+// Issue 9, round 2: names that read as an erased account, the system or staff are
+// reserved, however they are spelled.
+func TestReservedDisplayNames(t *testing.T) {
+	for want, names := range map[int][]string{
+		ReservedForSystem: {"Deleted member", "deleted   MEMBER", "Deleted-Member", "DeletedMember", "Ｄｅｌｅｔｅｄ member", "Membre supprimé",
+			"membre supprime", "MEMBRE SUPPRIMÉ", "Deleted user", "Tribune Support", "TribuneSupport", "tribune.support", "Tribune Support Team",
+			"Système", "Dеleted mеmber" /* Cyrillic е */, "Deleted member 2"},
+		ReservedForStaff: {"admin", "Admin", "ADMIN", "a.d.m.i.n", "Ａｄｍｉｎ", "Аdmin" /* Cyrillic А */, "Administrator", "Modérateur",
+			"moderateur", "Moderator", "Support", "Support Team", "Staff", "Official", "The Admin Team", "Équipe support", "L'équipe Tribune",
+			"Tribune", "Tribune Staff", "Admin 👩\u200d💻", "Official Support", "Admin1"},
+		NotReserved: {"Ann", "Jane Smith", "Admin Jane", "Supporter", "Staffan", "Modesty", "Madmin", "Teamwork", "Des", "The Team",
+			"Member", "Deleted", "Tribune fan", "x²", "2024", "", "Zoë"},
+	} {
+		for _, name := range names {
+			if got := ReservedName(name); got != want {
+				t.Errorf("ReservedName(%q) = %d, want %d (key %q)", name, got, want, ReservedKey(name))
+			}
+		}
+	}
+}

@@ -273,7 +273,7 @@ func (s *Service) Assign(ctx context.Context, actor auth.Principal, id string, r
 			return nil, nil, errNoChange
 		}
 		now := s.Now().UTC()
-		t.AssigneeID, t.AssigneeName, t.UpdatedAt = req.AssigneeID, name, now
+		t.AssigneeID, t.AssigneeName, t.AssigneeDeleted, t.UpdatedAt = req.AssigneeID, name, false, now
 		meta := eventtypes.NewMeta(now)
 		env, err := eventtypes.NewEnvelope(eventtypes.SourceTickets, eventtypes.TicketAssignedType, meta, eventtypes.TicketAssigned{Meta: meta,
 			TicketID: t.ID, Number: t.Number, SpaceID: t.SpaceID, Subject: t.Subject, AssigneeID: req.AssigneeID, AssigneeName: name,
