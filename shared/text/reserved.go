@@ -97,14 +97,13 @@ func segments(key string, seen func(string)) bool {
 	return true
 }
 
-var fold = cases.Fold()
-
 // ReservedKey is the directory's comparison (NFKC, case folded) made blind to what does
 // not change how a name reads: accents and other marks, spaces, punctuation, symbols
 // and digits go, and a few Cyrillic and Greek letters that look Latin become Latin
 // ("Аdmin" with a Cyrillic А is "admin"). Only for the reserved-name check.
 func ReservedKey(name string) string {
-	s := norm.NFD.String(fold.String(norm.NFKC.String(name)))
+	// A Caser keeps state: one per call (it is not safe for concurrent use).
+	s := norm.NFD.String(cases.Fold().String(norm.NFKC.String(name)))
 	var b strings.Builder
 	for _, r := range s {
 		if l, ok := latinLookalikes[r]; ok {
