@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +21,7 @@ import (
 	"tribune/shared/policy"
 	"tribune/shared/posts"
 	"tribune/shared/spaces"
+	"tribune/shared/store"
 )
 
 // problem returns a problem answer's code.
@@ -314,7 +316,7 @@ func TestPublicCustomerSpacesAreMigrated(t *testing.T) {
 
 	// Again: recorded as done; and the fix itself finds nothing more to do.
 	results, err := c.st.Migrate(context.Background(), time.Now())
-	if err != nil || len(results) != 1 || results[0].Ran {
+	if err != nil || len(results) != len(store.MigrationNames()) || slices.ContainsFunc(results, func(r store.MigrationResult) bool { return r.Ran }) {
 		t.Fatalf("a second run: %+v %v", results, err)
 	}
 	fixed, err := c.st.MigrateCustomerSpaces(context.Background(), time.Now())

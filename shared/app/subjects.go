@@ -113,9 +113,9 @@ func (g notificationSubjects) Current(ctx context.Context, reader notifications.
 	ok := make([]bool, len(list))
 	for i, n := range list {
 		if n.ActorID != "" {
-			n.ActorName = auth.DeletedName
+			n.ActorName, n.ActorDeleted = auth.DeletedName, true
 			if m, found := actors[n.ActorID]; found && m.Status != auth.StatusDeleted {
-				n.ActorName = m.DisplayName
+				n.ActorName, n.ActorDeleted = m.DisplayName, false
 			}
 		}
 		visible := true

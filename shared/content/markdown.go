@@ -16,10 +16,12 @@ import (
 )
 
 var (
-	// markdown is CommonMark with GitHub's extensions and @mentions (mentions.go).
+	// markdown is CommonMark with GitHub's extensions, @mentions (mentions.go), and raw
+	// HTML <code> and <pre> read as code (rawcode.go; before goldmark's raw HTML parser,
+	// at 400).
 	markdown = goldmark.New(goldmark.WithExtensions(extension.GFM),
-		goldmark.WithParserOptions(parser.WithInlineParsers(util.Prioritized(mentionParser{}, 950))),
-		goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(mentionRenderer{}, 500))))
+		goldmark.WithParserOptions(parser.WithInlineParsers(util.Prioritized(mentionParser{}, 950), util.Prioritized(rawCodeParser{}, 350))),
+		goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(mentionRenderer{}, 500), util.Prioritized(rawCodeRenderer{}, 500))))
 	policy = newPolicy()
 )
 
@@ -31,8 +33,9 @@ func newPolicy() *bluemonday.Policy {
 	return p
 }
 
-// Render turns Markdown into sanitized HTML. Raw HTML in the source is escaped by
-// goldmark and anything that slips through is removed by the sanitizer.
+// Render turns Markdown into sanitized HTML. Raw HTML in the source is left out by
+// goldmark (not rendered), except <code> and <pre>, whose content is shown as code
+// (rawcode.go); anything that slips through is removed by the sanitizer.
 func Render(source string) (string, error) {
 	var buf bytes.Buffer
 	if err := markdown.Convert([]byte(source), &buf); err != nil {

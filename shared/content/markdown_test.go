@@ -135,3 +135,48 @@ func TestMentionsInsideCodeStayLiteralWhenRendered(t *testing.T) {
 		t.Fatalf("names outside code only: %s", html)
 	}
 }
+
+// Issue 9, round 2: raw HTML <code> and <pre> are code. A mention inside is literal
+// (it notified through <code>, whose tags the sanitizer dropped), and the content of a
+// <pre> shows instead of vanishing.
+func TestRawHTMLCodeAndPreAreCode(t *testing.T) {
+	const a, b = "m_AAAAAAAAAAAAAAAAAAAAAAAAAA", "m_BBBBBBBBBBBBBBBBBBBBBBBBBB"
+	names := map[string]string{a: "Ann", b: "Bob"}
+	for _, c := range []struct {
+		src      string
+		mentions []string
+		html     []string // each must be in the page
+	}{
+		{"<code>@" + a + "</code>", nil, []string{"<code>@" + a + "</code>"}},
+		{"see <CODE class=\"go\">x @" + a + "</Code > and @" + b, []string{b}, []string{"<code>x @" + a + "</code>", ">@Bob</a>"}},
+		{"<pre>@" + a + "</pre>", nil, []string{"<pre><code>@" + a + "</code></pre>"}},
+		{"<pre>\nping @" + a + "\n  if a &lt; b { <b>x</b> }\n</pre>\n\nthen @" + b, []string{b},
+			[]string{"<pre><code>ping @" + a + "\n  if a &lt; b { x }\n</code></pre>", ">@Bob</a>"}},
+		{"<pre><code class=\"language-go\">fmt.Println(\"@" + a + "\")\n</code></pre>", nil, []string{"<pre><code>fmt.Println(&#34;@" + a + "&#34;)\n</code></pre>"}},
+		{"<code>\n@" + a + "\n</code>", nil, []string{"<pre><code>@" + a + "\n</code></pre>"}},
+		{"a <pre>@" + a + "</pre> b", nil, []string{"<p>a <code>@" + a + "</code> b</p>"}},
+		{"> quoted <code>x\n> @" + a + "</code>", nil, []string{"<code>x\n@" + a + "</code>"}},
+		{"never closed <code>@" + a, nil, []string{"<code>@" + a + "</code>"}},
+		{"<code/>@" + a, nil, []string{"<code>@" + a + "</code>"}},
+		{"- item <code>@" + a + "</code>\n- @" + b, []string{b}, []string{"<code>@" + a + "</code>"}},
+		// Backticks bind first: "<code>" inside a code span is text.
+		{"`<code>` @" + a, []string{a}, []string{"<code>&lt;code&gt;</code>", ">@Ann</a>"}},
+		{"<pre><script>alert(1)</script>kept</pre>", nil, []string{"<pre><code>kept</code></pre>"}},
+	} {
+		if got := Mentions(c.src); strings.Join(got, ",") != strings.Join(c.mentions, ",") {
+			t.Errorf("Mentions(%q) = %v, want %v", c.src, got, c.mentions)
+		}
+		html, err := RenderMentions(c.src, names)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range c.html {
+			if !strings.Contains(html, want) {
+				t.Errorf("%q rendered %q, which lacks %q", c.src, html, want)
+			}
+		}
+		if strings.Contains(html, "<script") || strings.Count(html, "/members/") != len(c.mentions) {
+			t.Errorf("%q rendered %q", c.src, html)
+		}
+	}
+}

@@ -65,6 +65,9 @@ type Invitation struct {
 	ValidUntil  time.Time  `json:"validUntil"`
 	RevokedAt   *time.Time `json:"revokedAt,omitempty"`
 	CodeHash    string     `json:"-"`
+	// InviterDeleted: the inviter deleted their account (InviterName is then
+	// auth.DeletedName, shown in the reader's language). Set by the erasure.
+	InviterDeleted bool `json:"inviterDeleted,omitempty"`
 }
 
 // State tells whether an invitation can still be used at now.
@@ -338,6 +341,8 @@ type Public struct {
 	Email       string    `json:"email,omitempty"`
 	ValidUntil  time.Time `json:"validUntil"`
 	State       string    `json:"state"`
+	// InviterDeleted: as Invitation's.
+	InviterDeleted bool `json:"inviterDeleted,omitempty"`
 }
 
 // Lookup checks a code: the invitation's public face, or ErrMalformedCode.
@@ -353,5 +358,5 @@ func (s *Service) Lookup(ctx context.Context, code string) (Public, error) {
 		}
 		return Public{}, ErrMalformedCode
 	}
-	return Public{InviterName: inv.InviterName, Message: inv.Message, Email: inv.Email, ValidUntil: inv.ValidUntil, State: inv.State(s.Now())}, nil
+	return Public{InviterName: inv.InviterName, InviterDeleted: inv.InviterDeleted, Message: inv.Message, Email: inv.Email, ValidUntil: inv.ValidUntil, State: inv.State(s.Now())}, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"tribune/shared/auth"
 	"tribune/shared/errs"
+	"tribune/shared/text"
 )
 
 // Access modes of a community.
@@ -120,7 +121,7 @@ func (s *Service) admit(ctx context.Context, email, code string) (string, *Invit
 		return "", nil, ErrInvitationUsed
 	case !now.Before(grant.ValidUntil):
 		return "", nil, ErrInvitationExpired
-	case grant.Email != "" && grant.Email != email:
+	case grant.Email != "" && normalOr(grant.Email) != email:
 		return "", nil, ErrInvitationEmail
 	}
 	return "", grant, nil
@@ -147,4 +148,13 @@ func (s *Service) SaveSettings(ctx context.Context, st Settings) error {
 		return fmt.Errorf("members.SaveSettings: %w", err)
 	}
 	return nil
+}
+
+// normalOr is an address stored by an older release in today's spelling
+// (text.NormalizeEmail), or as it is when today's rules refuse it.
+func normalOr(email string) string {
+	if n, ok := text.NormalizeEmail(email); ok {
+		return n
+	}
+	return email
 }

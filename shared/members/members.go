@@ -170,10 +170,11 @@ func NormalizeEmail(raw string) (string, error) {
 
 // defaultDisplayName is what a new member is called until they choose a name: the
 // address's local part, cut to 40 characters, or "Member" when that is not a valid
-// display name (text.Name).
+// display name (text.Name) or is a reserved one (text.ReservedName: "admin@…" and
+// "support@…" do not make an "admin" or a "support", whoever signs up).
 func defaultDisplayName(email string) string {
 	name, err := text.Name("displayName", text.Truncate(email[:strings.LastIndexByte(email, '@')], 40))
-	if err != nil || name == "" {
+	if err != nil || name == "" || text.ReservedName(name) != text.NotReserved {
 		return "Member"
 	}
 	return name

@@ -33,6 +33,12 @@ func TestDefaultDisplayNameIsTheLocalPart(t *testing.T) {
 	if got := defaultDisplayName(strings.Repeat("x", 60) + "@example.com"); len(got) != 40 {
 		t.Fatalf("long local part not cut: %d", len(got))
 	}
+	// An address never gives a reserved name (issue 9, round 2).
+	for _, addr := range []string{"admin@example.com", "support@example.com", "deleted.member@example.com", "tribune-support@example.com"} {
+		if got := defaultDisplayName(addr); got != "Member" {
+			t.Errorf("%s is called %q, want Member", addr, got)
+		}
+	}
 }
 
 func TestEveryEmailRendersInEveryLanguageWithItsLink(t *testing.T) {

@@ -11,8 +11,10 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"tribune/shared/auth"
 	"tribune/shared/errs"
 	"tribune/shared/locale"
+	"tribune/shared/policy"
 	"tribune/shared/text"
 )
 
@@ -80,7 +82,11 @@ type DirectoryPageResult struct {
 
 // Errors of profiles.
 var (
-	ErrName       = errs.InvalidField("displayName", "invalid_display_name", "A display name has 1 to 60 characters.")
+	ErrName = errs.InvalidField("displayName", "invalid_display_name", "A display name has 1 to 60 characters.")
+	// ErrReservedName: the name reads as a deleted account, the system's own messages or
+	// staff (text.ReservedName).
+	ErrReservedName = errs.InvalidField("displayName", "reserved_display_name",
+		"This name is kept for deleted accounts, the community's own messages or its staff. Choose another.")
 	ErrBio        = errs.InvalidField("bio", "bio_too_long", "A bio has at most 1000 characters.")
 	ErrTags       = errs.InvalidField("expertise", "invalid_tags", "Up to 10 tags of at most 30 letters, digits, '+', '#', '.' or '-'.")
 	ErrPlace      = errs.InvalidField("company", "field_too_long", "Company and location have at most 100 characters.")
@@ -110,6 +116,20 @@ func NormalizeTags(raw []string) ([]string, error) {
 		return nil, ErrTags
 	}
 	return out, nil
+}
+
+// MayTakeName reports whether someone holding roles may call themselves name (already
+// cleaned by text.Name): a deleted account's placeholder or the system's own author
+// name, nobody; staff words and the community's name, staff only (policy
+// MembersStaffNames); anything else, anyone.
+func MayTakeName(roles []string, name string) bool {
+	switch text.ReservedName(name) {
+	case text.ReservedForSystem:
+		return false
+	case text.ReservedForStaff:
+		return policy.Allowed(roles, policy.MembersStaffNames)
+	}
+	return true
 }
 
 // Validate checks and cleans a profile.
@@ -192,9 +212,13 @@ func DirectoryKey(name string) string {
 }
 
 // UpdateProfile replaces a member's profile.
-func (s *Service) UpdateProfile(ctx context.Context, memberID string, p Profile) (Member, error) {
+func (s *Service) UpdateProfile(ctx context.Context, actor auth.Principal, p Profile) (Member, error) {
+	memberID := actor.MemberID
 	if err := p.Validate(); err != nil {
 		return Member{}, fmt.Errorf("members.UpdateProfile %s: %w", memberID, err)
+	}
+	if !MayTakeName(actor.Roles, p.DisplayName) {
+		return Member{}, fmt.Errorf("members.UpdateProfile %s: %w", memberID, ErrReservedName)
 	}
 	m, err := s.Store.UpdateProfile(ctx, memberID, p)
 	if errors.Is(err, errs.ErrNotFound) {

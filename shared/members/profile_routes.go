@@ -42,7 +42,7 @@ func (h HTTP) updateProfile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	me := auth.Caller(r)
-	m, err := h.Service.UpdateProfile(r.Context(), me.MemberID, p)
+	m, err := h.Service.UpdateProfile(r.Context(), me, p)
 	httpx.Reply(w, r, http.StatusOK, m, err)
 }
 

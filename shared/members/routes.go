@@ -307,7 +307,7 @@ func (h HTTP) moderate(sign int) http.HandlerFunc {
 			days = req.Days
 		}
 		p, _ := auth.PrincipalFrom(r.Context())
-		m, err := h.Service.Moderate(r.Context(), p, r.PathValue("id"), days, strings.TrimSpace(req.Reason))
+		m, err := h.Service.Moderate(r.Context(), p, r.PathValue("id"), days, req.Reason)
 		if err != nil {
 			httpx.WriteError(w, r, err)
 			return

@@ -101,6 +101,10 @@ func (s *Service) VerifyEmail(ctx context.Context, rawToken, userAgent string) (
 	if tok.MemberID != "" {
 		return s.signIn(ctx, tok.MemberID, now, userAgent)
 	}
+	// A link asked for before the address rules changed carries the old spelling.
+	if tok.Email, err = NormalizeEmail(tok.Email); err != nil {
+		return Member{}, auth.Session{}, "", fmt.Errorf("members.VerifyEmail: %w", err)
+	}
 	// Without an invitation the access mode was checked when the link was asked for.
 	var grant *InvitationGrant
 	if tok.Invitation != "" {

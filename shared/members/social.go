@@ -182,10 +182,11 @@ func (s *Social) signIn(ctx context.Context, id social.Identity, invitation, lan
 		slog.InfoContext(ctx, "identity linked", "member_id", memberID, "provider", id.Provider)
 		return LinkResult{MemberID: memberID, Session: sess, Cookie: cookie}, nil
 	}
-	// The provider's name follows the profile's rules; a name they refuse gives way
-	// to the address's local part, as for email sign-up.
+	// The provider's name follows the profile's rules (a newcomer is no staff yet, so
+	// no reserved name); a name they refuse gives way to the address's local part, as
+	// for email sign-up.
 	name, nerr := text.Name("displayName", id.Name)
-	if nerr != nil || name == "" || utf8.RuneCountInString(name) > MaxNameRunes {
+	if nerr != nil || name == "" || utf8.RuneCountInString(name) > MaxNameRunes || text.ReservedName(name) != text.NotReserved {
 		name = defaultDisplayName(email)
 	}
 	return done(s.Service.register(ctx, email, name, lang, userAgent, &id, grant, now))

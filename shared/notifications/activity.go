@@ -61,6 +61,10 @@ type Notification struct {
 	// when it is about something that happened before.
 	DeliveredAt time.Time `json:"-"`
 	Unread      bool      `json:"unread" dynamodbav:"-"`
+	// ActorDeleted: the actor deleted their account (ActorName is then
+	// auth.DeletedName, shown in the reader's language); read with the name, never
+	// stored.
+	ActorDeleted bool `json:"actorDeleted,omitempty" dynamodbav:"-"`
 }
 
 // arrived is when the notification reached the inbox (its event's time for items
@@ -189,7 +193,7 @@ func (a *Activity) notifyOne(ctx context.Context, meta eventtypes.Meta, n Notifi
 		detail = humanDuration(to.Locale, n.Detail)
 	}
 	msg, err := a.Service.Templates.Render("activity", to.Locale, to.Email, map[string]any{
-		"Name": to.Name, "Kind": n.Kind, "Actor": personName(to.Locale, n.ActorName), "Post": n.PostTitle, "Detail": detail, "Number": n.TicketNumber, "Link": link})
+		"Name": to.Name, "Kind": n.Kind, "Actor": personName(to.Locale, n.ActorName, n.ActorDeleted), "Post": n.PostTitle, "Detail": detail, "Number": n.TicketNumber, "Link": link})
 	if err != nil {
 		return err
 	}
@@ -209,9 +213,10 @@ var labels = map[string]map[string]string{
 }
 
 // personName is a member's name in mail: a deleted member is named in the reader's
-// language.
-func personName(locale, name string) string {
-	if name == auth.DeletedName {
+// language (deleted comes from the member's status, never from the name: a name is
+// only text, see text.ReservedName).
+func personName(locale, name string, deleted bool) string {
+	if deleted {
 		return label(locale, "deleted_member")
 	}
 	return name

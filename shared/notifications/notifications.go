@@ -40,7 +40,7 @@ type People interface {
 	Recipient(ctx context.Context, memberID string) (Recipient, error)
 	// InviterName is the name of an invitation's inviter as it is now ("Deleted member"
 	// once their account is deleted).
-	InviterName(ctx context.Context, invitationID string) (string, error)
+	InviterName(ctx context.Context, invitationID string) (name string, deleted bool, err error)
 }
 
 // Service sends notifications.
@@ -92,18 +92,18 @@ func (s *Service) OnInvitationCreated(ctx context.Context, env eventtypes.Envelo
 	if evt.Email == "" {
 		return nil
 	}
-	inviter := evt.InviterName
+	inviter, deleted := evt.InviterName, false
 	if s.People != nil {
-		name, err := s.People.InviterName(ctx, evt.InvitationID)
+		name, gone, err := s.People.InviterName(ctx, evt.InvitationID)
 		if err != nil && !errs.Is(err, errs.ErrNotFound.Code) {
 			return fmt.Errorf("notifications.OnInvitationCreated %s: %w", evt.EventID, err)
 		}
 		if err == nil {
-			inviter = name
+			inviter, deleted = name, gone
 		}
 	}
 	msg, err := s.Templates.Render("invitation", evt.Locale, evt.Email, map[string]any{
-		"Inviter": personName(evt.Locale, inviter), "Message": evt.Message, "Link": s.PublicURL + "/invite/" + evt.Code,
+		"Inviter": personName(evt.Locale, inviter, deleted), "Message": evt.Message, "Link": s.PublicURL + "/invite/" + evt.Code,
 		"ValidUntil": evt.ValidUntil.Format("2006-01-02"),
 	})
 	if err != nil {

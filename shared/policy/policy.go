@@ -36,6 +36,10 @@ const (
 	MembersModerate Action = "members.moderate"
 	// MembersReadStaffFields: the staff-only section of a profile.
 	MembersReadStaffFields Action = "members.staff-fields"
+	// MembersStaffNames: take a display name made of staff words or the community's name
+	// ("Admin", "Support team"; text.ReservedForStaff). Not an action of a route: the
+	// profile service asks.
+	MembersStaffNames Action = "members.staff-names"
 	// InvitationsStaff: invite in bulk, share links, list, resend and revoke.
 	InvitationsStaff Action = "invitations.staff"
 	// InvitationsFriend: invite a friend by email (with a daily quota).
@@ -67,6 +71,7 @@ var grants = map[Action][]string{
 	MembersManageRoles:     {RoleAdmin},
 	MembersModerate:        {RoleAdmin, RoleModerator},
 	MembersReadStaffFields: StaffRoles,
+	MembersStaffNames:      StaffRoles,
 	InvitationsStaff:       {RoleAdmin, RoleMarketer},
 	InvitationsFriend:      Roles,
 	CommunitySettings:      {RoleAdmin},

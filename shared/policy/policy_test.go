@@ -10,6 +10,7 @@ func TestPermissionTable(t *testing.T) {
 		MembersManageRoles:     {RoleAdmin: true},
 		MembersModerate:        {RoleAdmin: true, RoleModerator: true},
 		MembersReadStaffFields: {RoleAdmin: true, RoleModerator: true, RoleSupport: true, RoleMarketer: true},
+		MembersStaffNames:      {RoleAdmin: true, RoleModerator: true, RoleSupport: true, RoleMarketer: true},
 		InvitationsStaff:       {RoleAdmin: true, RoleMarketer: true},
 		InvitationsFriend:      {RoleAdmin: true, RoleModerator: true, RoleSupport: true, RoleMarketer: true, RoleMember: true},
 		CommunitySettings:      {RoleAdmin: true},

@@ -32,6 +32,8 @@ type Comment struct {
 	AuthorName string     `json:"authorName"`
 	CreatedAt  time.Time  `json:"createdAt"`
 	EditedAt   *time.Time `json:"editedAt,omitempty"`
+	// AuthorDeleted: as Post's.
+	AuthorDeleted bool `json:"authorDeleted,omitempty"`
 	// Deleted comments keep their place in the thread, without their text; hidden ones
 	// show only to their author and moderators.
 	Deleted bool `json:"deleted,omitempty"`

@@ -72,6 +72,8 @@ type QueueItem struct {
 	Reports    int       `json:"reports"`
 	Reasons    []string  `json:"reasons"`
 	FirstAt    time.Time `json:"firstReportedAt"`
+	// AuthorDeleted: as Post's.
+	AuthorDeleted bool `json:"authorDeleted,omitempty"`
 }
 
 // Queue is a page of the moderation queue, oldest report first.
@@ -147,13 +149,14 @@ func (m *Moderation) Report(ctx context.Context, actor auth.Principal, postID st
 	}
 	now := m.Posts.Now().UTC()
 	item := QueueItem{TargetID: p.ID, PostID: p.ID, SpaceID: p.SpaceID, SpaceName: p.SpaceName, Title: postTitle(p),
-		Excerpt: Excerpt(p.Body), AuthorID: p.AuthorID, AuthorName: p.AuthorName, FirstAt: now}
+		Excerpt: Excerpt(p.Body), AuthorID: p.AuthorID, AuthorName: p.AuthorName, AuthorDeleted: p.AuthorDeleted, FirstAt: now}
 	if req.CommentID != "" {
 		c, err := m.Comments.Store.GetComment(ctx, postID, req.CommentID)
 		if err != nil || c.Deleted || !commentShown(c, actor.MemberID, access) {
 			return Report{}, fmt.Errorf("posts.Report: %w", ErrNoComment)
 		}
 		item.TargetID, item.CommentID, item.Excerpt, item.AuthorID, item.AuthorName = c.ID, c.ID, Excerpt(c.Body), c.AuthorID, c.AuthorName
+		item.AuthorDeleted = c.AuthorDeleted
 	}
 	if item.AuthorID == actor.MemberID {
 		return Report{}, fmt.Errorf("posts.Report: %w", ErrOwnContent)
@@ -206,13 +209,13 @@ func (m *Moderation) Queue(ctx context.Context, actor auth.Principal, cursor str
 		}
 		it.SpaceID, it.SpaceName, it.Title = p.SpaceID, p.SpaceName, postTitle(p)
 		if it.CommentID == "" {
-			it.Excerpt, it.AuthorID, it.AuthorName = Excerpt(p.Body), p.AuthorID, p.AuthorName
+			it.Excerpt, it.AuthorID, it.AuthorName, it.AuthorDeleted = Excerpt(p.Body), p.AuthorID, p.AuthorName, p.AuthorDeleted
 		} else {
 			c, ok := commentsByRef[CommentRef{PostID: it.PostID, CommentID: it.CommentID}]
 			if !ok || c.Deleted {
 				continue
 			}
-			it.Excerpt, it.AuthorID, it.AuthorName = Excerpt(c.Body), c.AuthorID, c.AuthorName
+			it.Excerpt, it.AuthorID, it.AuthorName, it.AuthorDeleted = Excerpt(c.Body), c.AuthorID, c.AuthorName, c.AuthorDeleted
 		}
 		// The space the content is in now decides who may read it.
 		ok, seen := readable[it.SpaceID]

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"tribune/shared/auth"
@@ -65,6 +66,10 @@ type Post struct {
 	AuthorID   string    `json:"authorId"`
 	AuthorName string    `json:"authorName"`
 	CreatedAt  time.Time `json:"createdAt"`
+	// AuthorDeleted: the author deleted their account (AuthorName is then
+	// auth.DeletedName, which pages show in the reader's language). Set by the erasure;
+	// nothing reads it from the name.
+	AuthorDeleted bool `json:"authorDeleted,omitempty"`
 	// Comments counts comments and replies (exact: an atomic ADD with each comment).
 	Comments int `json:"comments"`
 	// AcceptedAnswer is the comment accepted as a question's answer.
@@ -112,7 +117,7 @@ func (p Post) Pinned(now time.Time) bool { return p.PinnedUntil != nil && p.Pinn
 func (p Post) Summary() Summary {
 	return Summary{ID: p.ID, SpaceID: p.SpaceID, SpaceName: p.SpaceName, Kind: p.Kind, Title: p.Title, Excerpt: Excerpt(p.Body),
 		AuthorID: p.AuthorID, AuthorName: p.AuthorName, CreatedAt: p.CreatedAt, PinnedUntil: p.PinnedUntil, Votes: p.Votes,
-		IdeaStatus: p.IdeaStatus, Answered: p.AcceptedAnswer != ""}
+		IdeaStatus: p.IdeaStatus, Answered: p.AcceptedAnswer != "", AuthorDeleted: p.AuthorDeleted}
 }
 
 // Summary is a post as a stream shows it.
@@ -126,6 +131,8 @@ type Summary struct {
 	AuthorID   string    `json:"authorId"`
 	AuthorName string    `json:"authorName"`
 	CreatedAt  time.Time `json:"createdAt"`
+	// AuthorDeleted: as Post's.
+	AuthorDeleted bool `json:"authorDeleted,omitempty"`
 	// PinnedUntil is set on announcements; Votes and IdeaStatus on ideas (as of the read
 	// for top ideas, as of publication in other streams); Answered on questions.
 	PinnedUntil *time.Time `json:"pinnedUntil,omitempty"`
@@ -340,8 +347,10 @@ func (n *NewPost) validatePoll(now time.Time) error {
 	return nil
 }
 
-// Excerpt is the start of a body, for streams.
+// Excerpt is the start of a body, for streams (its indentation, kept in the body for
+// Markdown, left out).
 func Excerpt(body string) string {
+	body = strings.TrimLeftFunc(body, unicode.IsSpace)
 	if utf8.RuneCountInString(body) <= ExcerptRunes {
 		return body
 	}
@@ -427,10 +436,11 @@ func postTitle(p Post) string {
 	if p.Title != "" {
 		return p.Title
 	}
-	if utf8.RuneCountInString(p.Body) > 80 {
-		return string([]rune(p.Body)[:79]) + "…"
+	body := strings.TrimLeftFunc(p.Body, unicode.IsSpace)
+	if utf8.RuneCountInString(body) > 80 {
+		return string([]rune(body)[:79]) + "…"
 	}
-	return p.Body
+	return body
 }
 
 // render turns a text into sanitized HTML with its mentions shown by name, and says

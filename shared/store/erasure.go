@@ -158,7 +158,7 @@ func (s *Store) erasePost(ctx context.Context, postID, memberID string) error {
 	}
 	if p.AuthorID == memberID || mentions(p.Body, memberID) {
 		if p.AuthorID == memberID {
-			p.AuthorName = auth.DeletedName
+			p.AuthorName, p.AuthorDeleted = auth.DeletedName, true
 		}
 		if mentions(p.Body, memberID) {
 			names, err := s.mentionNames(ctx, p.Body)
@@ -170,9 +170,9 @@ func (s *Store) erasePost(ctx context.Context, postID, memberID string) error {
 			}
 		}
 		if _, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(postPK(p.ID), "POST"),
-			UpdateExpression: aws.String("SET AuthorName = :n, HTML = :h"), ConditionExpression: aws.String("attribute_exists(PK)"),
+			UpdateExpression: aws.String("SET AuthorName = :n, AuthorDeleted = :d, HTML = :h"), ConditionExpression: aws.String("attribute_exists(PK)"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberS{Value: p.AuthorName},
-				":h": &types.AttributeValueMemberS{Value: p.HTML}}}); err != nil {
+				":d": &types.AttributeValueMemberBOOL{Value: p.AuthorDeleted}, ":h": &types.AttributeValueMemberS{Value: p.HTML}}}); err != nil {
 			return err
 		}
 		if p.AuthorID == memberID {
@@ -200,7 +200,7 @@ func (s *Store) erasePost(ctx context.Context, postID, memberID string) error {
 			continue
 		}
 		if c.AuthorID == memberID {
-			c.AuthorName = auth.DeletedName
+			c.AuthorName, c.AuthorDeleted = auth.DeletedName, true
 		}
 		if mentions(c.Body, memberID) {
 			names, err := s.mentionNames(ctx, c.Body)
@@ -212,9 +212,9 @@ func (s *Store) erasePost(ctx context.Context, postID, memberID string) error {
 			}
 		}
 		if _, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(postPK(postID), commentSK(c)),
-			UpdateExpression: aws.String("SET AuthorName = :n, HTML = :h"), ConditionExpression: aws.String("attribute_exists(PK)"),
+			UpdateExpression: aws.String("SET AuthorName = :n, AuthorDeleted = :d, HTML = :h"), ConditionExpression: aws.String("attribute_exists(PK)"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberS{Value: c.AuthorName},
-				":h": &types.AttributeValueMemberS{Value: c.HTML}}}); err != nil {
+				":d": &types.AttributeValueMemberBOOL{Value: c.AuthorDeleted}, ":h": &types.AttributeValueMemberS{Value: c.HTML}}}); err != nil {
 			return err
 		}
 		if c.AuthorID == memberID {
@@ -246,8 +246,9 @@ func (s *Store) rewriteEntries(ctx context.Context, after posts.Summary) error {
 // eraseQueueName names the author of reported content "Deleted member" in the queue.
 func (s *Store) eraseQueueName(ctx context.Context, targetID string) error {
 	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(reportsPK(targetID), "QUEUE"),
-		UpdateExpression: aws.String("SET AuthorName = :n"), ConditionExpression: aws.String("attribute_exists(PK)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberS{Value: auth.DeletedName}}})
+		UpdateExpression: aws.String("SET AuthorName = :n, AuthorDeleted = :d"), ConditionExpression: aws.String("attribute_exists(PK)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberS{Value: auth.DeletedName},
+			":d": &types.AttributeValueMemberBOOL{Value: true}}})
 	var failed *types.ConditionalCheckFailedException
 	if errors.As(err, &failed) {
 		return nil
@@ -268,12 +269,13 @@ func (s *Store) eraseTicket(ctx context.Context, ticketID, memberID string) erro
 		}
 		changed := t
 		if t.RequesterID == memberID {
-			changed.RequesterName = auth.DeletedName
+			changed.RequesterName, changed.RequesterDeleted = auth.DeletedName, true
 		}
 		if t.AssigneeID == memberID {
-			changed.AssigneeName = auth.DeletedName
+			changed.AssigneeName, changed.AssigneeDeleted = auth.DeletedName, true
 		}
-		if changed.RequesterName == t.RequesterName && changed.AssigneeName == t.AssigneeName {
+		if changed.RequesterDeleted == t.RequesterDeleted && changed.AssigneeDeleted == t.AssigneeDeleted && changed.RequesterName == t.RequesterName &&
+			changed.AssigneeName == t.AssigneeName {
 			break
 		}
 		err = s.SaveTicket(ctx, t, changed, nil, nil)
@@ -294,8 +296,9 @@ func (s *Store) eraseTicket(ctx context.Context, ticketID, memberID string) erro
 			continue
 		}
 		if _, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(ticketPK(ticketID), replySK(r)),
-			UpdateExpression: aws.String("SET AuthorName = :n"), ConditionExpression: aws.String("attribute_exists(PK)"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberS{Value: auth.DeletedName}}}); err != nil {
+			UpdateExpression: aws.String("SET AuthorName = :n, AuthorDeleted = :d"), ConditionExpression: aws.String("attribute_exists(PK)"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberS{Value: auth.DeletedName},
+				":d": &types.AttributeValueMemberBOOL{Value: true}}}); err != nil {
 			return err
 		}
 	}
@@ -305,8 +308,9 @@ func (s *Store) eraseTicket(ctx context.Context, ticketID, memberID string) erro
 // eraseInvitation names an invitation's inviter "Deleted member".
 func (s *Store) eraseInvitation(ctx context.Context, invitationID string) error {
 	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(invitationPK(invitationID), skInvitation),
-		UpdateExpression: aws.String("SET InviterName = :n"), ConditionExpression: aws.String("attribute_exists(PK)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberS{Value: auth.DeletedName}}})
+		UpdateExpression: aws.String("SET InviterName = :n, InviterDeleted = :d"), ConditionExpression: aws.String("attribute_exists(PK)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberS{Value: auth.DeletedName},
+			":d": &types.AttributeValueMemberBOOL{Value: true}}})
 	var failed *types.ConditionalCheckFailedException
 	if errors.As(err, &failed) {
 		return nil
@@ -314,20 +318,20 @@ func (s *Store) eraseInvitation(ctx context.Context, invitationID string) error 
 	return err
 }
 
-// InviterName is who sent an invitation, named as they are now (auth.DeletedName once
-// their account is deleted): the invitation email, written later, must not revive a
-// deleted member's name.
-func (s *Store) InviterName(ctx context.Context, invitationID string) (string, error) {
+// InviterName is who sent an invitation, named as they are now (auth.DeletedName and
+// deleted once their account is deleted): the invitation email, written later, must
+// not revive a deleted member's name.
+func (s *Store) InviterName(ctx context.Context, invitationID string) (string, bool, error) {
 	inv, err := s.GetInvitation(ctx, invitationID)
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	m, err := s.GetMember(ctx, inv.InviterID)
 	if errors.Is(err, errs.ErrNotFound) || (err == nil && m.Status == auth.StatusDeleted) {
-		return auth.DeletedName, nil
+		return auth.DeletedName, true, nil
 	}
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
-	return m.DisplayName, nil
+	return m.DisplayName, false, nil
 }

@@ -47,6 +47,7 @@ type invitationItem struct {
 	Message        string `dynamodbav:",omitempty"`
 	InviterID      string
 	InviterName    string
+	InviterDeleted bool `dynamodbav:",omitempty"`
 	Locale         string
 	MaxUses        int
 	Uses           int
@@ -59,7 +60,7 @@ type invitationItem struct {
 
 func (i invitationItem) invitation() invitations.Invitation {
 	inv := invitations.Invitation{ID: i.ID, Kind: i.Kind, Email: i.Email, Roles: i.Roles, Message: i.Message, InviterID: i.InviterID,
-		InviterName: i.InviterName, Locale: i.Locale, MaxUses: i.MaxUses, Uses: i.Uses, CreatedAt: i.CreatedAt,
+		InviterName: i.InviterName, InviterDeleted: i.InviterDeleted, Locale: i.Locale, MaxUses: i.MaxUses, Uses: i.Uses, CreatedAt: i.CreatedAt,
 		ValidUntil: time.Unix(i.ValidUntil, 0).UTC(), CodeHash: i.CodeHash}
 	if i.RevokedAt != 0 {
 		t := time.Unix(i.RevokedAt, 0).UTC()

@@ -32,6 +32,10 @@ var migrations = []migration{
 		fixed, err := s.MigrateCustomerSpaces(ctx, now)
 		return fixed.Spaces, err
 	}},
+	{name: "2026-11-email-one-spelling", run: func(ctx context.Context, s *Store, _ time.Time) (int, error) {
+		done, err := s.MigrateEmailSpelling(ctx)
+		return done.Claims, err
+	}},
 }
 
 // MigrationNames lists every migration's name, in order (the deploy's custom resource

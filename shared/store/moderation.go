@@ -65,7 +65,8 @@ func (s *Store) FileReport(ctx context.Context, r posts.Report, q posts.QueueIte
 		":type": &types.AttributeValueMemberS{Value: typeQueueItem}, ":one": &types.AttributeValueMemberN{Value: "1"},
 		":reason": &types.AttributeValueMemberSS{Value: []string{r.Reason}}, ":first": &types.AttributeValueMemberS{Value: first},
 	}
-	set := "SET GSI1PK = :q, GSI1SK = if_not_exists(GSI1SK, :k), #ty = :type, FirstAt = if_not_exists(FirstAt, :first)"
+	set := "SET GSI1PK = :q, GSI1SK = if_not_exists(GSI1SK, :k), #ty = :type, FirstAt = if_not_exists(FirstAt, :first), AuthorDeleted = :deleted"
+	values[":deleted"] = &types.AttributeValueMemberBOOL{Value: q.AuthorDeleted}
 	fields := map[string]string{"TargetID": q.TargetID, "PostID": q.PostID, "CommentID": q.CommentID, "SpaceID": q.SpaceID,
 		"SpaceName": q.SpaceName, "Title": q.Title, "Excerpt": q.Excerpt, "AuthorID": q.AuthorID, "AuthorName": q.AuthorName}
 	for name, v := range fields {

@@ -215,7 +215,10 @@ func Visible(s string) bool {
 }
 
 // Body cleans multi-line text (Markdown bodies, comments, messages, notes): line
-// breaks become "\n", the text takes NFC and is trimmed. It refuses (Refused(field))
+// breaks become "\n", the text takes NFC, and trailing white space and blank lines at
+// either end go. The indentation of the first line stays: in Markdown four leading
+// spaces make a code block, and trimming them turned "    @m_<id>" from code into a
+// mention. It refuses (Refused(field))
 // control characters other than tab and line breaks (NUL, BEL, ESC, DEL, the C1
 // range) and the bidi embeddings, overrides and isolates (U+202A–U+202E,
 // U+2066–U+2069) that make text read differently from how it is stored ("Trojan
@@ -233,7 +236,14 @@ func Body(field, s string) (string, error) {
 			return "", Refused(field)
 		}
 	}
-	s = strings.TrimSpace(norm.NFC.String(s))
+	s = strings.TrimRightFunc(norm.NFC.String(s), unicode.IsSpace)
+	for {
+		line, rest, found := strings.Cut(s, "\n")
+		if !found || strings.TrimSpace(line) != "" {
+			break
+		}
+		s = rest // a blank first line: Markdown ignores it, so it carries nothing
+	}
 	if !Visible(s) {
 		return "", nil
 	}

@@ -98,7 +98,7 @@ func TestBodiesRefuseControlsAndBidiOverridesOnly(t *testing.T) {
 		}
 	}
 	for in, want := range map[string]string{
-		"  line one\r\nline two\rthree\n\tcode  ": "line one\nline two\nthree\n\tcode",
+		"  line one\r\nline two\rthree\n\tcode  ": "  line one\nline two\nthree\n\tcode",
 		"Zoe\u0308":         "Zoë",
 		"a\u200bb":          "a\u200bb", // zero-width characters stay in bodies
 		"שלום \u200f world": "שלום \u200f world",
@@ -138,5 +138,115 @@ func TestOneSpellingOfAnEmailAddress(t *testing.T) {
 	}
 	if _, ok := NormalizeEmail(string(long) + "@x.io"); ok {
 		t.Error("an address over 254 bytes was accepted")
+	}
+}
+
+// Issue 9 round 2: an address with an invisible character is refused, not cleaned
+// ("admin@example.com" + ZWSP made a second "admin"), and every spelling of one
+// mailbox's domain (full-width, upper case, Unicode, punycode) is one address.
+func TestEmailAddressesRefuseInvisibleCharactersAndFoldTheDomain(t *testing.T) {
+	for what, bad := range map[string]string{
+		"ZWSP after":          "admin@example.com\u200b",
+		"ZWSP in local part":  "ad\u200bmin@example.com",
+		"ZWSP in domain":      "admin@exam\u200bple.com",
+		"soft hyphen":         "ad\u00admin@example.com",
+		"soft hyphen domain":  "admin@exam\u00adple.com",
+		"word joiner":         "admin@example\u2060.com",
+		"ZWNJ":                "admin\u200c@example.com",
+		"ZWJ in domain":       "admin@ex\u200dample.com",
+		"BOM":                 "\ufeffadmin@example.com",
+		"LRM":                 "admin\u200e@example.com",
+		"RLO":                 "\u202eadmin@example.com",
+		"isolate":             "admin@\u2066example.com\u2069",
+		"variation selector":  "admin\ufe0f@example.com",
+		"tag character":       "admin@example.com\U000E0001",
+		"BEL":                 "admin\a@example.com",
+		"DEL":                 "admin\x7f@example.com",
+		"C1":                  "admin\u0085x@example.com",
+		"private use":         "admin\ue000@example.com",
+		"Hangul filler":       "\u3164@example.com",
+		"symbol in local":     "admin\u2605@example.com",
+		"compat in local":     "x\u00b2@example.com",
+		"underscore domain":   "admin@ex_ample.com",
+		"bad punycode":        "admin@xn--abc.com",
+		"hyphen label":        "admin@-example.com",
+		"empty label":         "admin@example..com",
+		"trailing dot":        "admin@example.com.",
+		"invalid UTF-8":       "admin@exa\xffmple.com",
+		"dotless IDN":         "admin@exämple",
+		"no dot":              "admin@example",
+		"quoted local part":   `"admin"@example.com`,
+		"name and address":    "Admin <admin@example.com>",
+		"two addresses":       "a@b.com, c@d.com",
+		"NBSP inside":         "ad\u00a0min@example.com",
+		"ideographic space":   "ad\u3000min@example.com",
+		"newline inside":      "admin\n@example.com",
+		"mongolian separator": "admin\u180e@example.com",
+	} {
+		if got, ok := NormalizeEmail(bad); ok {
+			t.Errorf("NormalizeEmail(%s %q) = %q, want refused", what, bad, got)
+		}
+	}
+	for want, spellings := range map[string][]string{
+		"carol@example.com":           {"carol@ｅxample.com", "carol@ＥＸＡＭＰＬＥ．ＣＯＭ", "ｃａｒｏｌ@example.com", "CAROL@EXAMPLE.COM", "carol@example。com"},
+		"carol@xn--exmple-cua.com":    {"carol@exämple.com", "carol@EXÄMPLE.com", "carol@exa\u0308mple.com", "carol@xn--exmple-cua.com", "Carol@XN--EXMPLE-CUA.COM", "carol@ｅxämple.com"},
+		"josé@xn--caf-dma.fr":         {"José@Café.fr", "jose\u0301@cafe\u0301.FR"},
+		"david.שלום@example.co.il":    {"david.שלום@example.co.il"},
+		"jane.doe+news@gmail.com":     {"Jane.Doe+News@GMail.com"},
+		"o'brien@example.com":         {"O'Brien@example.com"},
+		"user@xn--strae-oqa.de":       {"user@straße.de"}, // IDNA2008: ß is not "ss"
+		"info@xn--80ak6aa92e.com":     {"info@аррӏе.com"}, // a lookalike domain is its own
+		"x@sub.xn--bcher-kva.example": {"x@sub.bücher.example", "x@SUB.BÜCHER.EXAMPLE"},
+	} {
+		for _, in := range spellings {
+			if got, ok := NormalizeEmail(in); !ok || got != want {
+				t.Errorf("NormalizeEmail(%q) = %q, %v; want %q", in, got, ok, want)
+			}
+		}
+	}
+	// Normalising a normal address changes nothing (the store's uniqueness claim relies
+	// on it).
+	for _, in := range []string{"carol@xn--exmple-cua.com", "josé@xn--caf-dma.fr", "a.b-c+d@x.io"} {
+		if got, ok := NormalizeEmail(in); !ok || got != in {
+			t.Errorf("NormalizeEmail(%q) = %q, %v; want it unchanged", in, got, ok)
+		}
+	}
+}
+
+// Issue 9, round 2: "    @m_<id>" was trimmed into a paragraph and notified; the
+// first line's indentation is part of a body (an indented code block in Markdown).
+func TestBodiesKeepTheFirstLinesIndentation(t *testing.T) {
+	for in, want := range map[string]string{
+		// The first line's indentation is part of the text (an indented code block);
+		// blank lines before it and white space at the end are not.
+		"    @m_A\n    more code\n\n  \n": "    @m_A\n    more code",
+		" \n\t\n    code\n":               "    code",
+		"\tcode":                          "\tcode",
+		"text  \n\u00a0\n":                "text",
+	} {
+		if got, err := Body("body", in); err != nil || got != want {
+			t.Errorf("Body(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+}
+
+// Issue 9, round 2: names that read as an erased account, the system or staff are
+// reserved, however they are spelled.
+func TestReservedDisplayNames(t *testing.T) {
+	for want, names := range map[int][]string{
+		ReservedForSystem: {"Deleted member", "deleted   MEMBER", "Deleted-Member", "DeletedMember", "Ｄｅｌｅｔｅｄ member", "Membre supprimé",
+			"membre supprime", "MEMBRE SUPPRIMÉ", "Deleted user", "Tribune Support", "TribuneSupport", "tribune.support", "Tribune Support Team",
+			"Système", "Dеleted mеmber" /* Cyrillic е */, "Deleted member 2"},
+		ReservedForStaff: {"admin", "Admin", "ADMIN", "a.d.m.i.n", "Ａｄｍｉｎ", "Аdmin" /* Cyrillic А */, "Administrator", "Modérateur",
+			"moderateur", "Moderator", "Support", "Support Team", "Staff", "Official", "The Admin Team", "Équipe support", "L'équipe Tribune",
+			"Tribune", "Tribune Staff", "Admin 👩\u200d💻", "Official Support", "Admin1"},
+		NotReserved: {"Ann", "Jane Smith", "Admin Jane", "Supporter", "Staffan", "Modesty", "Madmin", "Teamwork", "Des", "The Team",
+			"Member", "Deleted", "Tribune fan", "x²", "2024", "", "Zoë"},
+	} {
+		for _, name := range names {
+			if got := ReservedName(name); got != want {
+				t.Errorf("ReservedName(%q) = %d, want %d (key %q)", name, got, want, ReservedKey(name))
+			}
+		}
 	}
 }

@@ -159,6 +159,10 @@ type Ticket struct {
 	Rating      *Rating    `json:"rating,omitempty"`
 	// QuestionID is the community question this ticket was made from.
 	QuestionID string `json:"questionId,omitempty"`
+	// RequesterDeleted and AssigneeDeleted: that member deleted their account (the name
+	// is then auth.DeletedName, shown in the reader's language). Set by the erasure.
+	RequesterDeleted bool `json:"requesterDeleted,omitempty"`
+	AssigneeDeleted  bool `json:"assigneeDeleted,omitempty"`
 }
 
 // Reply is a message in a ticket: public (the customer sees it) or an internal note
@@ -175,6 +179,8 @@ type Reply struct {
 	FromAgent   bool         `json:"fromAgent"`
 	Attachments []Attachment `json:"attachments,omitempty"`
 	CreatedAt   time.Time    `json:"createdAt"`
+	// AuthorDeleted: as Ticket's RequesterDeleted.
+	AuthorDeleted bool `json:"authorDeleted,omitempty"`
 }
 
 // Summary is a ticket as lists show it.
@@ -196,13 +202,17 @@ type Summary struct {
 	// Breached and Soon flag the queue: a target missed, or less than a quarter left.
 	Breached bool `json:"breached"`
 	Soon     bool `json:"soon"`
+	// RequesterDeleted and AssigneeDeleted: as Ticket's.
+	RequesterDeleted bool `json:"requesterDeleted,omitempty"`
+	AssigneeDeleted  bool `json:"assigneeDeleted,omitempty"`
 }
 
 // Summary returns the ticket as lists show it, flagged against now.
 func (t Ticket) Summary(now time.Time) Summary {
 	s := Summary{ID: t.ID, Number: t.Number, SpaceID: t.SpaceID, SpaceName: t.SpaceName, Subject: t.Subject, Severity: t.Severity,
 		Status: t.Status, RequesterName: t.RequesterName, AssigneeID: t.AssigneeID, AssigneeName: t.AssigneeName,
-		CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt, Breached: t.FirstResponseBreach || t.ResolutionBreach}
+		CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt, Breached: t.FirstResponseBreach || t.ResolutionBreach,
+		RequesterDeleted: t.RequesterDeleted, AssigneeDeleted: t.AssigneeDeleted}
 	due, start := t.nextDue()
 	if !due.IsZero() {
 		s.NextDue = due

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"tribune/shared/auth"
@@ -165,7 +166,9 @@ func (s *Service) Reply(ctx context.Context, actor auth.Principal, id string, re
 	return s.Get(ctx, actor, id)
 }
 
+// excerpt is the start of a reply (its indentation, kept for Markdown, left out).
 func excerpt(body string) string {
+	body = strings.TrimLeftFunc(body, unicode.IsSpace)
 	if utf8.RuneCountInString(body) <= 280 {
 		return body
 	}
@@ -270,7 +273,7 @@ func (s *Service) Assign(ctx context.Context, actor auth.Principal, id string, r
 			return nil, nil, errNoChange
 		}
 		now := s.Now().UTC()
-		t.AssigneeID, t.AssigneeName, t.UpdatedAt = req.AssigneeID, name, now
+		t.AssigneeID, t.AssigneeName, t.AssigneeDeleted, t.UpdatedAt = req.AssigneeID, name, false, now
 		meta := eventtypes.NewMeta(now)
 		env, err := eventtypes.NewEnvelope(eventtypes.SourceTickets, eventtypes.TicketAssignedType, meta, eventtypes.TicketAssigned{Meta: meta,
 			TicketID: t.ID, Number: t.Number, SpaceID: t.SpaceID, Subject: t.Subject, AssigneeID: req.AssigneeID, AssigneeName: name,

@@ -235,6 +235,10 @@ async function main() {
     // Profile editing with an avatar upload, then the directory.
     await ip.getByRole('link', { name: 'My profile' }).click();
     await ip.getByRole('heading', { name: 'My profile' }).waitFor();
+    // A reserved name is refused with a sentence (issue 9: nobody is called "Deleted member").
+    await ip.getByLabel('Display name').fill('Deleted member');
+    await ip.getByRole('button', { name: 'Save', exact: true }).click();
+    await ip.getByRole('alert').filter({ hasText: 'kept for deleted accounts' }).waitFor();
     await ip.getByLabel('Display name').fill('Zoé Martin');
     await ip.getByLabel('About you').fill('Moderator of the data community.');
     await ip.getByLabel('Expertise (tags, comma-separated)').fill('go, dynamodb');

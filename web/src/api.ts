@@ -77,6 +77,7 @@ export interface Invitation {
   roles: string[];
   message?: string;
   inviterName: string;
+  inviterDeleted?: boolean;
   maxUses: number;
   uses: number;
   createdAt: string;
@@ -85,6 +86,7 @@ export interface Invitation {
 
 export interface InvitationPublic {
   inviterName: string;
+  inviterDeleted?: boolean;
   message?: string;
   email?: string;
   validUntil: string;
@@ -129,6 +131,7 @@ export interface PostSummary {
   excerpt: string;
   authorId: string;
   authorName: string;
+  authorDeleted?: boolean;
   createdAt: string;
   pinnedUntil?: string;
   votes?: number;
@@ -180,6 +183,7 @@ export interface Comment {
   html: string;
   authorId: string;
   authorName: string;
+  authorDeleted?: boolean;
   createdAt: string;
   deleted?: boolean;
   hidden?: boolean;
@@ -196,6 +200,7 @@ export interface QueueItem {
   excerpt: string;
   authorId: string;
   authorName: string;
+  authorDeleted?: boolean;
   reports: number;
   reasons: string[];
   firstReportedAt: string;
@@ -218,6 +223,7 @@ export interface Notification {
   kind: string;
   actorId?: string;
   actorName?: string;
+  actorDeleted?: boolean;
   postId?: string;
   postTitle?: string;
   detail?: string;
@@ -246,8 +252,10 @@ export interface TicketSummary {
   severity: string;
   status: string;
   requesterName: string;
+  requesterDeleted?: boolean;
   assigneeId?: string;
   assigneeName?: string;
+  assigneeDeleted?: boolean;
   createdAt: string;
   updatedAt: string;
   nextDue?: string;
@@ -267,8 +275,10 @@ export interface Ticket {
   status: string;
   requesterId: string;
   requesterName: string;
+  requesterDeleted?: boolean;
   assigneeId?: string;
   assigneeName?: string;
+  assigneeDeleted?: boolean;
   attachments?: Attachment[];
   createdAt: string;
   firstResponseDue: string;
@@ -282,6 +292,7 @@ export interface TicketReply {
   id: string;
   html: string;
   authorName: string;
+  authorDeleted?: boolean;
   internal: boolean;
   automatic?: boolean;
   fromAgent: boolean;

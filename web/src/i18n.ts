@@ -3,10 +3,6 @@
 export type Lang = 'en' | 'fr';
 export const langs: Lang[] = ['en', 'fr'];
 
-// deletedName is the API's name for a deleted member (auth.DeletedName): pages show it
-// in the reader's language through person().
-export const deletedName = 'Deleted member';
-
 // plural writes a count with its unit (both languages add an s).
 const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
 
@@ -243,7 +239,9 @@ const en = {
   noNotifications: 'Nothing new.',
   newBadge: 'New',
   openPost: 'Open',
-  person: (name: string) => (name === deletedName ? 'Deleted member' : name),
+  // person names someone; deleted is the API's explicit flag (authorDeleted,
+  // requesterDeleted...), never read from the name: a member may be called anything.
+  person: (name: string, deleted: boolean | undefined) => (deleted ? 'Deleted member' : name),
   auditRedacted: 'About content you cannot read.',
   notificationText: (n: { kind: string; actorName?: string; detail?: string }) =>
     ({
@@ -395,6 +393,7 @@ const en = {
     invalid_max_uses: 'A link can be used 1 to 1000 times.',
     forbidden: 'You are not allowed to do this.',
     invalid_display_name: 'A display name has 1 to 60 characters.',
+    reserved_display_name: 'This name is kept for deleted accounts, the community’s own messages or its staff (such as “Deleted member”, “Tribune Support” or “Admin”). Choose another.',
     bio_too_long: 'A bio has at most 1000 characters.',
     invalid_tags: 'Up to 10 tags of at most 30 letters, digits, +, #, . or -.',
     field_too_long: 'Company and location have at most 100 characters.',
@@ -762,7 +761,7 @@ const fr: Strings = {
   noNotifications: 'Rien de nouveau.',
   newBadge: 'Nouveau',
   openPost: 'Ouvrir',
-  person: (name: string) => (name === deletedName ? 'Membre supprimé' : name),
+  person: (name: string, deleted: boolean | undefined) => (deleted ? 'Membre supprimé' : name),
   auditRedacted: 'À propos d’un contenu que vous ne pouvez pas lire.',
   notificationText: (n: { kind: string; actorName?: string; detail?: string }) =>
     ({
@@ -914,6 +913,7 @@ const fr: Strings = {
     invalid_max_uses: 'Un lien peut servir de 1 à 1000 fois.',
     forbidden: 'Vous n’avez pas le droit de faire cela.',
     invalid_display_name: 'Un nom affiché fait de 1 à 60 caractères.',
+    reserved_display_name: 'Ce nom est réservé aux comptes supprimés, aux messages de la communauté ou à son équipe (comme « Membre supprimé », « Tribune Support » ou « Admin »). Choisissez-en un autre.',
     bio_too_long: 'La présentation fait au plus 1000 caractères.',
     invalid_tags: 'Jusqu’à 10 étiquettes de 30 lettres, chiffres, +, #, . ou - au plus.',
     field_too_long: 'Entreprise et lieu font au plus 100 caractères.',

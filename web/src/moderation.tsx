@@ -64,7 +64,7 @@ export function ModerationPage(props: { lang: Lang; navigate: Nav }) {
               {it.commentId && <span class="badge">{s.aComment}</span>}
               <span class="excerpt">{it.excerpt}</span>
               <span class="muted">
-                {s.reportedBy(s.person(it.authorName), it.spaceName, it.reports, it.reasons.map((r) => s.reportReasons[r] ?? r).join(', '))}
+                {s.reportedBy(s.person(it.authorName, it.authorDeleted), it.spaceName, it.reports, it.reasons.map((r) => s.reportReasons[r] ?? r).join(', '))}
               </span>
               <a
                 href={`/members/${it.authorId}`}
@@ -73,7 +73,7 @@ export function ModerationPage(props: { lang: Lang; navigate: Nav }) {
                   props.navigate(`/members/${it.authorId}`);
                 }}
               >
-                {s.authorPage(s.person(it.authorName))}
+                {s.authorPage(s.person(it.authorName, it.authorDeleted))}
               </a>
               <span class="actions">
                 <button
@@ -109,7 +109,7 @@ export function ModerationPage(props: { lang: Lang; navigate: Nav }) {
             }}
             noValidate
           >
-            <label for="warning">{s.warningTo(s.person(warnFor.authorName))}</label>
+            <label for="warning">{s.warningTo(s.person(warnFor.authorName, warnFor.authorDeleted))}</label>
             <textarea id="warning" rows={3} maxLength={1000} value={warning} onInput={(e) => setWarning((e.currentTarget as HTMLTextAreaElement).value)} />
             <button type="submit">{s.sendWarning}</button>
           </form>
@@ -158,7 +158,7 @@ export function NotificationsPage(props: { lang: Lang; navigate: Nav; onRead: ()
         {items?.map((n) => (
           <li key={n.id} class={n.unread ? 'unread' : undefined}>
             {n.unread && <span class="badge">{s.newBadge}</span>}
-            <span>{s.notificationText({ ...n, actorName: n.actorName && s.person(n.actorName) })}</span>
+            <span>{s.notificationText({ ...n, actorName: n.actorName && s.person(n.actorName, n.actorDeleted) })}</span>
             {n.postId && <PostLink id={n.postId} title={n.postTitle || s.openPost} navigate={props.navigate} />}
             <span class="muted">{formatDate(props.lang, n.at)}</span>
           </li>

@@ -137,7 +137,7 @@ export function InvitationLanding(props: { lang: Lang; code: string; error?: str
   return (
     <section>
       <h1 tabIndex={-1} ref={heading}>
-        {s.invitedTitle(s.person(inv.inviterName))}
+        {s.invitedTitle(s.person(inv.inviterName, inv.inviterDeleted))}
       </h1>
       {inv.message && <blockquote class="message">{inv.message}</blockquote>}
       <p class="muted">

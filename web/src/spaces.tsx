@@ -35,7 +35,7 @@ function PostItems(props: { lang: Lang; posts: PostSummary[]; navigate: Nav; pin
           {p.kind === 'idea' && p.votes !== undefined && <span class="muted">{s.votesCount(p.votes)}</span>}
           {p.ideaStatus && p.ideaStatus !== 'new' && <span class="badge">{s.ideaStatuses[p.ideaStatus]}</span>}
           {p.title && <span class="excerpt">{p.excerpt}</span>}
-          <span class="muted">{s.byIn(s.person(p.authorName), p.spaceName, formatDate(props.lang, p.createdAt))}</span>
+          <span class="muted">{s.byIn(s.person(p.authorName, p.authorDeleted), p.spaceName, formatDate(props.lang, p.createdAt))}</span>
         </li>
       ))}
     </ul>
@@ -752,7 +752,7 @@ export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerI
         {post.title || s.postKinds[post.kind]}
       </h1>
       <p class="muted">
-        {s.byIn(s.person(post.authorName), post.spaceName, formatDate(props.lang, post.createdAt))} ·{' '}
+        {s.byIn(s.person(post.authorName, post.authorDeleted), post.spaceName, formatDate(props.lang, post.createdAt))} ·{' '}
         <Link to={`/spaces/${post.spaceId}`} navigate={props.navigate}>
           {post.spaceName}
         </Link>
@@ -1074,7 +1074,7 @@ function Comments(props: { lang: Lang; post: Post; viewerId: string; onAccepted:
     <>
       {props.post.acceptedAnswer === c.id && <span class="badge question">{s.acceptedAnswer}</span>}
       {c.hidden && <span class="badge hidden">{s.hiddenBadge}</span>}
-      <strong>{s.person(c.authorName)}</strong>
+      <strong>{s.person(c.authorName, c.authorDeleted)}</strong>
       {c.deleted ? <p class="muted">{s.commentDeleted}</p> : <div class="post-body" dangerouslySetInnerHTML={{ __html: c.html }} />}
       {!c.deleted && props.viewerId && (
         <span class="reactions" role="group" aria-label={s.reactionsLabel}>
@@ -1159,7 +1159,7 @@ function Comments(props: { lang: Lang; post: Post; viewerId: string; onAccepted:
           }}
           noValidate
         >
-          <label for="comment-body">{replyTo ? s.replyTo(s.person(replyTo.authorName)) : s.yourComment}</label>
+          <label for="comment-body">{replyTo ? s.replyTo(s.person(replyTo.authorName, replyTo.authorDeleted)) : s.yourComment}</label>
           <textarea id="comment-body" rows={3} value={body} onInput={(e) => setBody(val(e))} />
           <Problem lang={props.lang} code={error} />
           <button type="submit">{s.sendComment}</button>

@@ -36,7 +36,7 @@ function TicketRows(props: { lang: Lang; tickets: TicketSummary[]; navigate: Nav
           {t.breached && <span class="badge breach">{s.breachedBadge}</span>}
           {t.soon && <span class="badge soon">{s.soonBadge}</span>}
           <span class="muted">
-            {props.agent ? s.ticketMetaAgent(t.spaceName, s.person(t.requesterName), t.assigneeName && s.person(t.assigneeName)) : s.person(t.requesterName)} · {formatDate(props.lang, t.createdAt)}
+            {props.agent ? s.ticketMetaAgent(t.spaceName, s.person(t.requesterName, t.requesterDeleted), t.assigneeName && s.person(t.assigneeName, t.assigneeDeleted)) : s.person(t.requesterName, t.requesterDeleted)} · {formatDate(props.lang, t.createdAt)}
           </span>
         </li>
       ))}
@@ -196,8 +196,8 @@ export function TicketPage(props: { lang: Lang; id: string; navigate: Nav; viewe
       <p>
         <span class="badge">{s.ticketStatuses[t.status]}</span> <span class={`badge sev-${t.severity}`}>{s.severities[t.severity]}</span>{' '}
         <span class="muted">
-          {t.product} · {s.person(t.requesterName)} · {formatDate(props.lang, t.createdAt)}
-          {t.assigneeName && ` · ${s.assignedTo(s.person(t.assigneeName))}`}
+          {t.product} · {s.person(t.requesterName, t.requesterDeleted)} · {formatDate(props.lang, t.createdAt)}
+          {t.assigneeName && ` · ${s.assignedTo(s.person(t.assigneeName, t.assigneeDeleted))}`}
         </span>
       </p>
       {view.agent && !t.firstResponseAt && t.status !== 'solved' && t.status !== 'closed' && (
@@ -226,7 +226,7 @@ export function TicketPage(props: { lang: Lang; id: string; navigate: Nav; viewe
           {view.replies.map((r) => (
             <li key={r.id} class={r.internal ? 'internal-note' : r.fromAgent ? 'from-agent' : undefined}>
               {r.internal && <span class="badge internal">{s.internalNote}</span>}
-              <strong>{s.person(r.authorName)}</strong> <span class="muted">{formatDate(props.lang, r.createdAt)}</span>
+              <strong>{s.person(r.authorName, r.authorDeleted)}</strong> <span class="muted">{formatDate(props.lang, r.createdAt)}</span>
               {r.automatic ? (
                 // The acknowledgement, in the reader's language.
                 <p>
