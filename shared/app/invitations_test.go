@@ -3,11 +3,13 @@ package app_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -252,4 +254,42 @@ func TestMembersInviteFriendsWithinADailyQuota(t *testing.T) {
 		t.Fatalf("a member lists invitations: %d", status)
 	}
 	c.mailTo("frienda@example.com", "/invite/")
+}
+
+// The tester's race: a link of 3 uses, 10 people confirm their sign-up at the same
+// moment. Exactly 3 get in, and every other one is told the link is used up
+// (invitation_used), not that it is invalid.
+func TestTheLosersOfARaceForALinkAreToldItIsUsedUp(t *testing.T) {
+	c := newCommunity(t)
+	admin := c.as("ada", policy.RoleAdmin)
+	var created invitations.LinkCreated
+	if status, body := c.call(admin, "POST", "/api/invitations/links", `{"maxUses":3}`, &created); status != 201 {
+		t.Fatalf("link: %d %s", status, body)
+	}
+	const n = 10
+	browsers, tokens := make([]*http.Client, n), make([]string, n)
+	for i := range n {
+		email := fmt.Sprintf("racer%d@example.com", i)
+		browsers[i] = c.visitor()
+		body, _ := json.Marshal(map[string]string{"email": email, "invitation": created.Code, "locale": "en"})
+		if status, b := c.call(browsers[i], "POST", "/api/auth/email/start", string(body), nil); status != http.StatusAccepted {
+			t.Fatalf("start %d: %d %s", i, status, b)
+		}
+		tokens[i] = tokenInLink.FindStringSubmatch(c.mailTo(email, "/sign-in/link#token="))[1]
+	}
+	var mu sync.Mutex
+	got := map[string]int{}
+	concurrently(t, n, func(i int) {
+		status, body := c.call(browsers[i], "POST", "/api/auth/email/confirm", tokenJSON(tokens[i]), nil)
+		key := fmt.Sprint(status)
+		if status != 200 {
+			key += " " + problemOf(body)
+		}
+		mu.Lock()
+		got[key]++
+		mu.Unlock()
+	})
+	if got["200"] != 3 || got["410 invitation_used"] != n-3 {
+		t.Fatalf("10 confirmations through a 3-use link: %v, want 3 × 200 and 7 × 410 invitation_used", got)
+	}
 }

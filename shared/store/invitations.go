@@ -211,8 +211,28 @@ func (s *Store) acceptanceItems(a *members.Acceptance, memberID string, now time
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":one": &types.AttributeValueMemberN{Value: "1"}, ":h": &types.AttributeValueMemberS{Value: a.CodeHash},
 			":now": &types.AttributeValueMemberN{Value: epoch(now)},
-		}}}
+		},
+		// Whoever loses the race for the last use is told why, from the item as it was.
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld}}
 	return []types.TransactWriteItem{use, out}, nil
+}
+
+// refusedInvitation tells why an invitation could not be spent, from the item as the
+// failed condition saw it (the same order of checks as members.admit): another code (a
+// resend replaced it), withdrawn, used up, expired.
+func refusedInvitation(item map[string]types.AttributeValue, codeHash string, now time.Time) error {
+	var it invitationItem
+	switch {
+	case item == nil || attributevalue.UnmarshalMap(item, &it) != nil || it.CodeHash != codeHash:
+		return members.ErrInvitationInvalid
+	case it.RevokedAt != 0:
+		return members.ErrInvitationRevoked
+	case it.Uses >= it.MaxUses:
+		return members.ErrInvitationUsed
+	case it.ValidUntil <= now.Unix():
+		return members.ErrInvitationExpired
+	}
+	return members.ErrInvitationInvalid
 }
 
 type settingsItem struct {

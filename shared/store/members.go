@@ -291,7 +291,7 @@ func (s *Store) Register(ctx context.Context, m members.Member, sess auth.Sessio
 	}
 	reasons, err := s.transact(ctx, items)
 	if accept != nil && conditionFailed(reasons, acceptAt) {
-		return fmt.Errorf("store.Register %s: %w", m.ID, members.ErrInvitationInvalid)
+		return fmt.Errorf("store.Register %s: %w", m.ID, refusedInvitation(reasons[acceptAt].Item, accept.CodeHash, m.CreatedAt))
 	}
 	if conditionFailed(reasons, 0) {
 		var existing emailItem
