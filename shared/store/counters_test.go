@@ -53,7 +53,7 @@ func TestInvitationUsesAreExactUnderConcurrentRegistrations(t *testing.T) {
 			switch {
 			case err == nil:
 				admitted++
-			case errors.Is(err, members.ErrInvitationInvalid):
+			case errors.Is(err, members.ErrInvitationUsed): // the losers are told why
 				refused++
 			default:
 				t.Errorf("register %d: %v", i, err)

@@ -248,6 +248,15 @@ const en = {
   notificationText: (n: { kind: string; actorName?: string; detail?: string }) =>
     ({
       unavailable: 'This notification is about something you can no longer see.',
+      outdated: 'What this notification said has changed since:',
+      space_invite: `${n.actorName} invited you to the space “${n.detail}”.`,
+      ticket_ack: 'We received your request.',
+      ticket_opened: `${n.actorName} opened a ticket.`,
+      ticket_reply: `${n.actorName} replied to a ticket.`,
+      ticket_status: 'A ticket of yours changed status.',
+      ticket_reopened: 'A ticket was reopened.',
+      ticket_assigned: 'A ticket was assigned to you.',
+      ticket_breached: 'A ticket missed its target.',
       comment: `${n.actorName} commented on your post:`,
       reply: `${n.actorName} replied to your comment:`,
       answer_accepted: 'Your answer was accepted:',
@@ -766,6 +775,15 @@ const fr: Strings = {
   notificationText: (n: { kind: string; actorName?: string; detail?: string }) =>
     ({
       unavailable: 'Cette notification concerne un contenu que vous ne pouvez plus voir.',
+      outdated: 'Ce que disait cette notification a changé depuis :',
+      space_invite: `${n.actorName} vous a invité dans l’espace « ${n.detail} ».`,
+      ticket_ack: 'Nous avons bien reçu votre demande.',
+      ticket_opened: `${n.actorName} a ouvert un ticket.`,
+      ticket_reply: `${n.actorName} a répondu à un ticket.`,
+      ticket_status: 'Un de vos tickets a changé de statut.',
+      ticket_reopened: 'Un ticket a été rouvert.',
+      ticket_assigned: 'Un ticket vous a été attribué.',
+      ticket_breached: 'Un ticket a dépassé son délai.',
       comment: `${n.actorName} a commenté votre publication :`,
       reply: `${n.actorName} a répondu à votre commentaire :`,
       answer_accepted: 'Votre réponse a été acceptée :',
