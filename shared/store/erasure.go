@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -15,6 +16,7 @@ import (
 	"tribune/shared/auth"
 	"tribune/shared/content"
 	"tribune/shared/errs"
+	"tribune/shared/eventtypes"
 	"tribune/shared/policy"
 	"tribune/shared/posts"
 	"tribune/shared/spaces"
@@ -270,13 +272,26 @@ func (s *Store) eraseTicket(ctx context.Context, ticketID, memberID string) erro
 		if t.RequesterID == memberID {
 			changed.RequesterName = auth.DeletedName
 		}
-		if t.AssigneeID == memberID {
+		var events []eventtypes.Envelope
+		switch {
+		case t.AssigneeID == memberID && t.Status != tickets.StatusClosed:
+			// A deleted agent works no ticket: back to the queue, unassigned, so the
+			// customer's news reaches every agent.
+			changed.AssigneeID, changed.AssigneeName, changed.UpdatedAt = "", "", time.Now().UTC()
+			meta := eventtypes.NewMeta(changed.UpdatedAt)
+			env, err := eventtypes.NewEnvelope(eventtypes.SourceTickets, eventtypes.TicketAssignedType, meta, eventtypes.TicketAssigned{
+				Meta: meta, TicketID: t.ID, Number: t.Number, SpaceID: t.SpaceID, Subject: t.Subject})
+			if err != nil {
+				return err
+			}
+			events = append(events, env)
+		case t.AssigneeID == memberID:
 			changed.AssigneeName = auth.DeletedName
 		}
-		if changed.RequesterName == t.RequesterName && changed.AssigneeName == t.AssigneeName {
+		if changed.RequesterName == t.RequesterName && changed.AssigneeName == t.AssigneeName && changed.AssigneeID == t.AssigneeID {
 			break
 		}
-		err = s.SaveTicket(ctx, t, changed, nil, nil)
+		err = s.SaveTicket(ctx, t, changed, nil, events)
 		if errors.Is(err, tickets.ErrConflict) && attempt < 5 {
 			continue // the ticket moved meanwhile: read it again
 		}

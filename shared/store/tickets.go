@@ -344,6 +344,26 @@ func (s *Store) Queue(ctx context.Context, f tickets.QueueFilter, cursor string,
 	return out, next, nil
 }
 
+// AssignedTo implements tickets.Store: the queue (every unclosed ticket, one partition
+// of thousands at most) read to its end, filtered on the assignee. For a consumer, never
+// a request path.
+func (s *Store) AssignedTo(ctx context.Context, memberID string) ([]string, error) {
+	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String("ID"),
+		KeyConditionExpression: aws.String("PK = :pk"), FilterExpression: aws.String("AssigneeID = :m"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pkTicketQueue},
+			":m": &types.AttributeValueMemberS{Value: memberID}}})
+	if err != nil {
+		return nil, fmt.Errorf("store.AssignedTo %s: %w", memberID, err)
+	}
+	ids := make([]string, 0, len(items))
+	for _, it := range items {
+		if v, ok := it["ID"].(*types.AttributeValueMemberS); ok {
+			ids = append(ids, v.Value)
+		}
+	}
+	return ids, nil
+}
+
 // dueIDs lists the tickets of a sweeper index whose time passed.
 func (s *Store) dueIDs(ctx context.Context, op, pk string, now time.Time) ([]string, error) {
 	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String("TicketID"),

@@ -301,6 +301,8 @@ type Store interface {
 	MemberName(ctx context.Context, memberID string) (string, []string, error)
 	// RoleHolderIDs lists who holds any of the staff roles.
 	RoleHolderIDs(ctx context.Context, roles ...string) ([]string, error)
+	// AssignedTo lists the unclosed tickets assigned to a member.
+	AssignedTo(ctx context.Context, memberID string) ([]string, error)
 }
 
 // Agent is someone tickets can be assigned to.
