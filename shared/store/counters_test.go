@@ -31,7 +31,7 @@ func TestInvitationUsesAreExactUnderConcurrentRegistrations(t *testing.T) {
 		CreatedAt: now, ValidUntil: now.Add(24 * time.Hour), CodeHash: "h"}
 	meta := eventtypes.NewMeta(now)
 	env, _ := eventtypes.NewEnvelope(eventtypes.SourceInvitations, eventtypes.InvitationCreatedType, meta, eventtypes.InvitationCreated{Meta: meta})
-	if err := st.CreateInvitation(ctx, inv, env, quota, now); err != nil {
+	if err := st.CreateInvitation(ctx, inv, env, quota, now, ""); err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup

@@ -17,6 +17,7 @@ import (
 	"tribune/shared/content"
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
+	"tribune/shared/notifications"
 	"tribune/shared/policy"
 	"tribune/shared/posts"
 	"tribune/shared/spaces"
@@ -317,11 +318,15 @@ func (s *Store) eraseTicket(ctx context.Context, ticketID, memberID string) erro
 	return nil
 }
 
-// eraseInvitation names an invitation's inviter "Deleted member".
+// eraseInvitation names an invitation's inviter "Deleted member", drops their personal
+// message and revokes it: an account's deletion withdraws what it vouched for (email
+// invitations and shareable links alike; docs/decisions.md, issue 9 round 2, finding 5).
 func (s *Store) eraseInvitation(ctx context.Context, invitationID string) error {
 	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(invitationPK(invitationID), skInvitation),
-		UpdateExpression: aws.String("SET InviterName = :n"), ConditionExpression: aws.String("attribute_exists(PK)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberS{Value: auth.DeletedName}}})
+		UpdateExpression:    aws.String("SET InviterName = :n, RevokedAt = if_not_exists(RevokedAt, :now) REMOVE Message"),
+		ConditionExpression: aws.String("attribute_exists(PK)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberS{Value: auth.DeletedName},
+			":now": &types.AttributeValueMemberN{Value: epoch(time.Now())}}})
 	var failed *types.ConditionalCheckFailedException
 	if errors.As(err, &failed) {
 		return nil
@@ -329,20 +334,23 @@ func (s *Store) eraseInvitation(ctx context.Context, invitationID string) error 
 	return err
 }
 
-// InviterName is who sent an invitation, named as they are now (auth.DeletedName once
-// their account is deleted): the invitation email, written later, must not revive a
-// deleted member's name.
-func (s *Store) InviterName(ctx context.Context, invitationID string) (string, error) {
+// Invitation implements notifications.People: an invitation as it is now, its inviter
+// named as they are now (an email written later must not revive a deleted member's
+// name), usable only while pending and its inviter's account not deleted (the erasure
+// revokes it a moment later; the email must not go out meanwhile).
+func (s *Store) Invitation(ctx context.Context, invitationID string) (notifications.SentInvitation, error) {
 	inv, err := s.GetInvitation(ctx, invitationID)
 	if err != nil {
-		return "", err
+		return notifications.SentInvitation{}, err
 	}
+	out := notifications.SentInvitation{InviterName: auth.DeletedName, CodeHash: inv.CodeHash}
 	m, err := s.GetMember(ctx, inv.InviterID)
-	if errors.Is(err, errs.ErrNotFound) || (err == nil && m.Status == auth.StatusDeleted) {
-		return auth.DeletedName, nil
+	switch {
+	case errors.Is(err, errs.ErrNotFound) || (err == nil && m.Status == auth.StatusDeleted):
+		return out, nil
+	case err != nil:
+		return notifications.SentInvitation{}, err
 	}
-	if err != nil {
-		return "", err
-	}
-	return m.DisplayName, nil
+	out.InviterName, out.Usable = m.DisplayName, inv.State(time.Now()) == "pending"
+	return out, nil
 }

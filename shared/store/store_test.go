@@ -309,7 +309,7 @@ func TestInvitationsAreListedAcrossMonthsAndSpentOnce(t *testing.T) {
 			CreatedAt: created, ValidUntil: created.Add(30 * 24 * time.Hour), CodeHash: "h"}
 		meta := eventtypes.NewMeta(created)
 		env, _ := eventtypes.NewEnvelope(eventtypes.SourceInvitations, eventtypes.InvitationCreatedType, meta, eventtypes.InvitationCreated{Meta: meta})
-		if err := st.CreateInvitation(ctx, inv, env, quota, now); err != nil {
+		if err := st.CreateInvitation(ctx, inv, env, quota, now, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
