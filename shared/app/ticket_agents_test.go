@@ -107,3 +107,45 @@ func TestTicketsOfAnAgentWhoLostTheRoleGoBackToEveryAgent(t *testing.T) {
 	}
 	waitFor(t, "the deleted agent's ticket unassigned", func() bool { return c.ticketView(admin, other.ID).AssigneeID == "" })
 }
+
+// The tester's example: a first-week member opened 16 tickets at once, all accepted,
+// each emailing every agent. Opening tickets has brakes like posting's: 3 an hour in a
+// member's first week, 10 an hour after; refused ones write nothing and take no number;
+// support agents are exempt.
+func TestOpeningTicketsHasARateLimit(t *testing.T) {
+	c := newCommunity(t)
+	admin := c.as("ada", policy.RoleAdmin)
+	sam := c.as("sam", policy.RoleSupport)
+	newbie := newMemberSince(t, c.st, "newbie", []string{policy.RoleMember}, time.Now().Add(-2*24*time.Hour))
+	cara := c.as("cara")
+	acme := c.customerSpace(admin, "Acme", newbie, "m_cara")
+	nb := c.browserWith(cookieFor(t, c.st, newbie))
+	c.join(nb, acme.ID)
+	c.join(cara, acme.ID)
+	const ticket = `{"subject":"Help","product":"General","severity":"low","body":"Please."}`
+
+	got := c.statuses(16, nb, "POST", "/api/spaces/"+acme.ID+"/tickets", ticket)
+	if got[201] != 3 || got[429] != 13 {
+		t.Fatalf("16 tickets at once by a first-week member: %v, want 3 × 201 and 13 × 429", got)
+	}
+	status, body := c.call(nb, "POST", "/api/spaces/"+acme.ID+"/tickets", ticket, nil)
+	if status != 429 || problemOf(body) != "tickets_too_fast" {
+		t.Fatalf("one more: %d %s", status, body)
+	}
+	if n := c.countKind("m_sam", notifications.KindTicketOpened); n != 3 {
+		t.Fatalf("the agent was told of %d tickets, want 3", n)
+	}
+	// A member of longer standing: 10 an hour; numbers have no gap.
+	for i := range 10 {
+		if tk := c.ticket(cara, acme.ID, ticket); tk.Number != int64(1004+i) {
+			t.Fatalf("ticket %d has number %d", i, tk.Number)
+		}
+	}
+	if status, body := c.call(cara, "POST", "/api/spaces/"+acme.ID+"/tickets", ticket, nil); status != 429 || problemOf(body) != "tickets_too_fast" {
+		t.Fatalf("an 11th ticket in the hour: %d %s", status, body)
+	}
+	// Agents open tickets for customers without brakes.
+	for range 12 {
+		c.ticket(sam, acme.ID, ticket)
+	}
+}
