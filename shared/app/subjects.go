@@ -193,13 +193,14 @@ func (g notificationSubjects) Current(ctx context.Context, reader notifications.
 				n.Detail = access.Name
 			}
 			if visible && atDelivery {
-				// An invitation withdrawn (declined) or accepted before its notification
-				// went out is not announced.
+				// An invitation declined (or withdrawn) before its notification went out
+				// is not announced; one accepted already still is (they joined through it).
 				acc, err := g.spaces.spaces.AccessOf(ctx, principal, n.SpaceID)
 				if err != nil && !denied(err) {
 					return nil, nil, err
 				}
-				visible = err == nil && acc.Membership != nil && acc.Membership.Status == spaces.StatusInvited
+				visible = err == nil && acc.Membership != nil &&
+					(acc.Membership.Status == spaces.StatusInvited || acc.Membership.Status == spaces.StatusActive)
 			}
 		case n.TicketID != "":
 			t, known := found.Tickets[n.TicketID]
