@@ -295,6 +295,9 @@ func (s *Service) create(ctx context.Context, inviter Inviter, req Request, kind
 		}
 		stale = pending.InvitationID
 	}
+	if pending := (*PendingError)(nil); errors.As(err, &pending) {
+		err = ErrAlreadyPending // the claim kept changing hands: say so rather than fail
+	}
 	if err != nil {
 		return Created{}, err
 	}
