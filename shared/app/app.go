@@ -292,6 +292,7 @@ func Handlers(cfg config.Config, st *store.Store, sender mail.Sender) map[string
 	activity := &notifications.Activity{Service: notes, Store: st, Subjects: newNotificationSubjects(st)}
 	counts := &metrics.Service{Store: st, Values: st, Now: time.Now}
 	feed := &posts.Feed{Store: st}
+	support := &tickets.Service{Store: st, Now: time.Now}
 	return map[string]map[string]bus.Handler{
 		bus.ConsumerNotifications: {
 			eventtypes.MemberRegisteredType:    notes.OnMemberRegistered,
@@ -326,7 +327,7 @@ func Handlers(cfg config.Config, st *store.Store, sender mail.Sender) map[string
 			eventtypes.TicketRatedType:         counts.OnTicketRated,
 		},
 		// The feed fans posts out to home streams and keeps every copy in step with the
-		// post and with who may read it.
+		// post and with who may read it (and what derives from a member's roles).
 		bus.ConsumerFeed: {
 			eventtypes.PostCreatedType:       feed.OnPostCreated,
 			eventtypes.PostModeratedType:     feed.OnPostModerated,
@@ -335,6 +336,8 @@ func Handlers(cfg config.Config, st *store.Store, sender mail.Sender) map[string
 			eventtypes.IdeaStatusChangedType: feed.OnIdeaStatusChanged,
 			eventtypes.SpaceLeftType:         feed.OnSpaceLeft,
 			eventtypes.MemberDeletedType:     members.Erasure{Store: st}.OnMemberDeleted,
+			// Tickets of someone who is no longer a support agent go back to the queue.
+			eventtypes.MemberRolesChangedType: support.OnMemberRolesChanged,
 		},
 	}
 }

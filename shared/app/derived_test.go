@@ -47,6 +47,10 @@ func (c *community) deliver(consumer, detailType string, payload any) {
 		p.Meta = meta
 	case *eventtypes.TicketReplied:
 		p.Meta = meta
+	case *eventtypes.TicketSLABreached:
+		p.Meta = meta
+	case *eventtypes.TicketStatusChanged:
+		p.Meta = meta
 	case *eventtypes.InvitationCreated:
 		p.Meta = meta
 	case *eventtypes.MemberRegistered:

@@ -154,9 +154,9 @@ func TestADeletedMembersNameAppearsNowhere(t *testing.T) {
 			t.Errorf("an email written after the deletion: to %s: %s", m.To, m.Subject)
 		}
 	}
-	if !slices.ContainsFunc(sent, func(m mail.Stored) bool {
-		return m.To == "friend2@example.com" && strings.Contains(m.Text, "Membre supprimé")
-	}) {
-		t.Errorf("the late invitation email does not name its inviter as a deleted member, in French: %+v", sent)
+	// A deleted member's invitations are withdrawn: the late invitation email is not
+	// sent at all (issue 9 round 2, finding 5), let alone with their name.
+	if slices.ContainsFunc(sent, func(m mail.Stored) bool { return m.To == "friend2@example.com" }) {
+		t.Errorf("a deleted member's invitation was emailed after the deletion: %+v", sent)
 	}
 }

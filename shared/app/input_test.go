@@ -616,9 +616,10 @@ func TestOneMailboxIsOneMemberOnEveryPath(t *testing.T) {
 		if w.Code != 201 || json.Unmarshal(w.Body.Bytes(), &list) != nil || len(list.Invitations) != 1 || list.Invitations[0].Email != canonical {
 			t.Fatalf("bulk: %d %s", w.Code, w.Body.String())
 		}
-		var friend struct{ Email string }
+		// The same mailbox in another spelling already has its pending invitation (one
+		// per address: issue 9 round 2, finding 1).
 		w = e.serve("POST", "/api/invitations/friend", `{"email":`+quote(typed)+`}`)
-		if w.Code != 201 || json.Unmarshal(w.Body.Bytes(), &friend) != nil || friend.Email != canonical {
+		if w.Code != 409 || problemCode(w.Body.String()) != "invitation_pending" {
 			t.Fatalf("friend: %d %s", w.Code, w.Body.String())
 		}
 		if w := e.serve("POST", "/api/invitations", `{"emails":[null]}`); w.Code != 400 || problemCode(w.Body.String()) != "missing_field" {

@@ -3,11 +3,13 @@ package app_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,6 +17,7 @@ import (
 	"tribune/shared/auth"
 	"tribune/shared/bus"
 	"tribune/shared/config"
+	"tribune/shared/eventtypes"
 	"tribune/shared/invitations"
 	"tribune/shared/mail"
 	"tribune/shared/metrics"
@@ -252,4 +255,202 @@ func TestMembersInviteFriendsWithinADailyQuota(t *testing.T) {
 		t.Fatalf("a member lists invitations: %d", status)
 	}
 	c.mailTo("frienda@example.com", "/invite/")
+}
+
+// The tester's race: a link of 3 uses, 10 people confirm their sign-up at the same
+// moment. Exactly 3 get in, and every other one is told the link is used up
+// (invitation_used), not that it is invalid.
+func TestTheLosersOfARaceForALinkAreToldItIsUsedUp(t *testing.T) {
+	c := newCommunity(t)
+	admin := c.as("ada", policy.RoleAdmin)
+	var created invitations.LinkCreated
+	if status, body := c.call(admin, "POST", "/api/invitations/links", `{"maxUses":3}`, &created); status != 201 {
+		t.Fatalf("link: %d %s", status, body)
+	}
+	const n = 10
+	browsers, tokens := make([]*http.Client, n), make([]string, n)
+	for i := range n {
+		email := fmt.Sprintf("racer%d@example.com", i)
+		browsers[i] = c.visitor()
+		body, _ := json.Marshal(map[string]string{"email": email, "invitation": created.Code, "locale": "en"})
+		if status, b := c.call(browsers[i], "POST", "/api/auth/email/start", string(body), nil); status != http.StatusAccepted {
+			t.Fatalf("start %d: %d %s", i, status, b)
+		}
+		tokens[i] = tokenInLink.FindStringSubmatch(c.mailTo(email, "/sign-in/link#token="))[1]
+	}
+	var mu sync.Mutex
+	got := map[string]int{}
+	concurrently(t, n, func(i int) {
+		status, body := c.call(browsers[i], "POST", "/api/auth/email/confirm", tokenJSON(tokens[i]), nil)
+		key := fmt.Sprint(status)
+		if status != 200 {
+			key += " " + problemOf(body)
+		}
+		mu.Lock()
+		got[key]++
+		mu.Unlock()
+	})
+	if got["200"] != 3 || got["410 invitation_used"] != n-3 {
+		t.Fatalf("10 confirmations through a 3-use link: %v, want 3 × 200 and 7 × 410 invitation_used", got)
+	}
+}
+
+// mailCount counts the messages to addr whose first link contains part.
+func (c *community) mailCount(addr, part string) int {
+	c.t.Helper()
+	c.settledItems()
+	n := 0
+	for _, m := range c.mailsTo(addr) {
+		if links := m.Links(); len(links) > 0 && strings.Contains(links[0], part) {
+			n++
+		}
+	}
+	return n
+}
+
+// emailInvitations counts the invitations to an address (read straight from the store).
+func (c *community) emailInvitations(addr string) int {
+	c.t.Helper()
+	list, err := c.st.ListInvitations(context.Background(), time.Now().Add(-time.Hour), time.Now())
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	n := 0
+	for _, inv := range list {
+		if inv.Email == addr {
+			n++
+		}
+	}
+	return n
+}
+
+// The tester's example: the same bulk invitation 10 times at once (or twice in a row)
+// made 10 pending invitations and 10 emails to one address; a friend invitation sent 5
+// times sent 5 emails. An address has one pending invitation: a repeat, from anyone,
+// writes nothing and sends nothing; staff see it under alreadyInvited, a member gets 409
+// invitation_pending; sending it again is Resend; once it is no longer pending (revoked),
+// a new one may be made.
+func TestAnAddressHasOnePendingInvitationAndOneEmail(t *testing.T) {
+	c := newCommunity(t)
+	admin := c.as("ada", policy.RoleAdmin)
+	max := c.as("max")
+
+	var mu sync.Mutex
+	got := map[int]int{}
+	concurrently(t, 10, func(int) {
+		var list invitations.InvitationList
+		status, _ := c.call(admin, "POST", "/api/invitations", `{"emails":["bulk1@example.com"]}`, &list)
+		mu.Lock()
+		defer mu.Unlock()
+		got[status]++
+		if status == 200 && (len(list.Invitations) != 0 || len(list.AlreadyInvited) != 1 || list.AlreadyInvited[0].Email != "bulk1@example.com") {
+			t.Errorf("a repeat answers %+v", list)
+		}
+	})
+	if got[201] != 1 || got[200] != 9 {
+		t.Fatalf("10 bulk invitations of one address at once: %v, want one 201 and nine 200", got)
+	}
+	var list invitations.InvitationList
+	if status, body := c.call(admin, "POST", "/api/invitations", `{"emails":["bulk1@example.com","bulk2@example.com"]}`, &list); status != 201 ||
+		len(list.Invitations) != 1 || list.Invitations[0].Email != "bulk2@example.com" || len(list.AlreadyInvited) != 1 {
+		t.Fatalf("a bulk with one new address: %d %s", status, body)
+	}
+	if n, mails := c.emailInvitations("bulk1@example.com"), c.mailCount("bulk1@example.com", "/invite/"); n != 1 || mails != 1 {
+		t.Fatalf("11 invitations asked for bulk1: %d pending, %d emails, want 1 and 1", n, mails)
+	}
+
+	// A member: 5 times the same friend, one after another and at once.
+	if status, body := c.call(max, "POST", "/api/invitations/friend", `{"email":"samefriend@example.com"}`, nil); status != 201 {
+		t.Fatalf("friend: %d %s", status, body)
+	}
+	for range 2 {
+		if status, body := c.call(max, "POST", "/api/invitations/friend", `{"email":"samefriend@example.com"}`, nil); status != 409 || problemOf(body) != "invitation_pending" {
+			t.Fatalf("the same friend again: %d %s", status, body)
+		}
+	}
+	if got := c.statuses(3, max, "POST", "/api/invitations/friend", `{"email":"SameFriend@example.com"}`); got[409] != 3 {
+		t.Fatalf("the same friend 3 times at once: %v", got)
+	}
+	// Nor may a member invite someone staff invited (the answer names nothing of it).
+	if status, body := c.call(max, "POST", "/api/invitations/friend", `{"email":"bulk1@example.com"}`, nil); status != 409 || strings.Contains(body, "ada") {
+		t.Fatalf("a friend staff invited: %d %s", status, body)
+	}
+	if n, mails := c.emailInvitations("samefriend@example.com"), c.mailCount("samefriend@example.com", "/invite/"); n != 1 || mails != 1 {
+		t.Fatalf("6 invitations asked for samefriend: %d pending, %d emails, want 1 and 1", n, mails)
+	}
+	// Repeats cost no quota: 4 more friends still fit in the day's 5.
+	for i := range invitations.LimitMemberInvites.Limit - 1 {
+		if status, body := c.call(max, "POST", "/api/invitations/friend", fmt.Sprintf(`{"email":"other%d@example.com"}`, i), nil); status != 201 {
+			t.Fatalf("friend %d after the repeats: %d %s", i, status, body)
+		}
+	}
+
+	// Resend is the way to send again; once revoked, the address may be invited anew.
+	id := list.AlreadyInvited[0].ID
+	if status, body := c.call(admin, "POST", "/api/invitations/"+id+"/resend", "", nil); status != 200 {
+		t.Fatalf("resend: %d %s", status, body)
+	}
+	if n := c.mailCount("bulk1@example.com", "/invite/"); n != 2 {
+		t.Fatalf("after a resend: %d emails, want 2", n)
+	}
+	c.call(admin, "POST", "/api/invitations/"+id+"/revoke", "", nil)
+	if status, body := c.call(admin, "POST", "/api/invitations", `{"emails":["bulk1@example.com"]}`, &list); status != 201 || len(list.Invitations) != 1 {
+		t.Fatalf("inviting again after a revocation: %d %s", status, body)
+	}
+	if n := c.mailCount("bulk1@example.com", "/invite/"); n != 3 {
+		t.Fatalf("after a new invitation: %d emails, want 3", n)
+	}
+}
+
+// The tester's example: a deleted member's invitations stayed valid and kept being sent
+// ("Deleted member invites you to join Tribune"), and the landing page still showed their
+// message. Deleting an account revokes its invitations (email invitations and shareable
+// links alike), drops their message, and an invitation email not yet sent is not sent.
+func TestADeletedMembersInvitationsAreWithdrawn(t *testing.T) {
+	c := newCommunity(t)
+	max := c.as("max")
+	mia := c.as("mia", policy.RoleMarketer)
+	if status, body := c.call(max, "POST", "/api/invitations/friend", `{"email":"pal@example.com","message":"Join me, it is great"}`, nil); status != 201 {
+		t.Fatalf("friend: %d %s", status, body)
+	}
+	var second invitations.Invitation
+	if status, body := c.call(max, "POST", "/api/invitations/friend", `{"email":"pal2@example.com","message":"You too"}`, &second); status != 201 {
+		t.Fatalf("friend: %d %s", status, body)
+	}
+	code, code2 := codeOf(c.mailTo("pal@example.com", "/invite/")), codeOf(c.mailTo("pal2@example.com", "/invite/"))
+	var link invitations.LinkCreated
+	if status, body := c.call(mia, "POST", "/api/invitations/links", `{"maxUses":5,"message":"From marketing"}`, &link); status != 201 {
+		t.Fatalf("link: %d %s", status, body)
+	}
+	for _, who := range []*http.Client{max, mia} {
+		if status, body := c.call(who, "POST", "/api/me/delete", `{"confirm":true}`, nil); status != 204 {
+			t.Fatalf("delete: %d %s", status, body)
+		}
+	}
+	for _, cd := range []string{code, link.Code} {
+		waitFor(t, "the invitation revoked", func() bool {
+			var pub invitations.Public
+			c.call(c.visitor(), "GET", "/api/invitations/code/"+cd, "", &pub)
+			return pub.State == "revoked"
+		})
+		var pub invitations.Public
+		c.call(c.visitor(), "GET", "/api/invitations/code/"+cd, "", &pub)
+		if pub.Message != "" || pub.InviterName != auth.DeletedName {
+			t.Fatalf("the landing page of a deleted member's invitation: %+v", pub)
+		}
+	}
+	if status, body, _ := c.signUp("pal@example.com", code); status != 410 || problemOf(body) != "invitation_revoked" {
+		t.Fatalf("signing up with a deleted member's invitation: %d %s", status, body)
+	}
+	if status, body, _ := c.signUp("newbie@example.com", link.Code); status != 410 || problemOf(body) != "invitation_revoked" {
+		t.Fatalf("signing up through a deleted staff member's link: %d %s", status, body)
+	}
+	// An invitation email delivered after the deletion (late, or redelivered) is not sent.
+	before := c.mailCount("pal2@example.com", "/invite/")
+	c.deliver(bus.ConsumerNotifications, eventtypes.InvitationCreatedType, &eventtypes.InvitationCreated{InvitationID: second.ID,
+		Kind: invitations.KindEmail, Email: "pal2@example.com", Code: code2, Message: "You too", InviterName: "max", Locale: "en",
+		ValidUntil: second.ValidUntil})
+	if n := c.mailCount("pal2@example.com", "/invite/"); n != before {
+		t.Fatalf("a deleted member's invitation was emailed again: %d emails, were %d", n, before)
+	}
 }

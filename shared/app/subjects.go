@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"slices"
+	"time"
 
 	"tribune/shared/auth"
 	"tribune/shared/errs"
@@ -50,17 +51,34 @@ func denied(err error) bool {
 	return ok && (e.Kind == errs.NotFound || e.Kind == errs.Forbidden)
 }
 
+// reportTarget is what a report notification is about: the comment, or the post.
+func reportTarget(n notifications.Notification) string {
+	if n.CommentID != "" {
+		return n.CommentID
+	}
+	return n.PostID
+}
+
 // Current implements notifications.Subjects. Cost: one BatchGetItem for every post,
-// ticket and actor the list names, then one access read per distinct space (a reader's
-// inbox names few), and at delivery the comment (two reads).
+// ticket, actor, reported content and comment pointer the list names, one more for the
+// comments, then one access read per distinct space (a reader's inbox names few), and
+// at delivery of a space invitation the membership.
 func (g notificationSubjects) Current(ctx context.Context, reader notifications.Reader, list []notifications.Notification,
 	atDelivery bool) ([]notifications.Notification, []bool, error) {
 	principal := auth.Principal{MemberID: reader.MemberID, Roles: reader.Roles}
-	var postIDs, ticketIDs, actorIDs []string
+	var postIDs, ticketIDs, actorIDs, reportedIDs []string
+	var comments []posts.CommentRef
 	for _, n := range list {
 		postIDs, ticketIDs, actorIDs = addOnce(postIDs, n.PostID), addOnce(ticketIDs, n.TicketID), addOnce(actorIDs, n.ActorID)
+		if n.Kind == notifications.KindReport {
+			reportedIDs = addOnce(reportedIDs, reportTarget(n))
+		}
+		if ref := (posts.CommentRef{PostID: n.PostID, CommentID: n.CommentID}); n.CommentID != "" && slices.Contains(postKinds, n.Kind) &&
+			!slices.Contains(comments, ref) {
+			comments = append(comments, ref)
+		}
 	}
-	postsByID, ticketsByID, actors, err := g.store.NotificationSubjects(ctx, postIDs, ticketIDs, actorIDs)
+	found, err := g.store.NotificationSubjects(ctx, postIDs, ticketIDs, actorIDs, reportedIDs, comments)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -98,7 +116,7 @@ func (g notificationSubjects) Current(ctx context.Context, reader notifications.
 	}
 	// readablePost is the post as the reader may read it now, and their access to its space.
 	readablePost := func(id string) (*posts.Post, *posts.SpaceAccess, error) {
-		p, ok := postsByID[id]
+		p, ok := found.Posts[id]
 		if !ok {
 			return nil, nil, nil
 		}
@@ -108,30 +126,49 @@ func (g notificationSubjects) Current(ctx context.Context, reader notifications.
 		}
 		return &p, access, nil
 	}
+	// commentShown: the comment a notification points at is still there for the reader:
+	// not deleted, and not hidden unless they wrote or moderate it.
+	commentShown := func(n notifications.Notification, moderate bool) bool {
+		c, ok := found.Comments[posts.CommentRef{PostID: n.PostID, CommentID: n.CommentID}]
+		return ok && !c.Deleted && (!c.Hidden || moderate || c.AuthorID == reader.MemberID)
+	}
 
 	out := make([]notifications.Notification, len(list))
 	ok := make([]bool, len(list))
 	for i, n := range list {
 		if n.ActorID != "" {
 			n.ActorName, n.ActorDeleted = auth.DeletedName, true
-			if m, found := actors[n.ActorID]; found && m.Status != auth.StatusDeleted {
+			if m, known := found.Members[n.ActorID]; known && m.Status != auth.StatusDeleted {
 				n.ActorName, n.ActorDeleted = m.DisplayName, false
 			}
 		}
-		visible := true
+		visible, outdated := true, false
 		switch {
 		case slices.Contains(postKinds, n.Kind):
 			p, access, err := readablePost(n.PostID)
 			if err != nil {
 				return nil, nil, err
 			}
-			visible = p != nil && (n.Kind != notifications.KindReport || access.Moderate)
-			if visible {
-				n.PostTitle = posts.TitleOf(*p)
+			visible = p != nil && (n.Kind != notifications.KindReport || access.Moderate) && (n.CommentID == "" || commentShown(n, access.Moderate))
+			if !visible {
+				break
 			}
-			if visible && atDelivery && n.CommentID != "" {
-				if visible, err = g.commentShown(ctx, reader.MemberID, n.PostID, n.CommentID, access.Moderate); err != nil {
-					return nil, nil, err
+			n.PostTitle = posts.TitleOf(*p)
+			// What the notification says must still hold: the answer is still the
+			// accepted one, the idea still has that status, the content is still waiting
+			// for a moderator.
+			switch n.Kind {
+			case notifications.KindAnswerAccepted:
+				outdated = p.AcceptedAnswer != n.CommentID
+			case notifications.KindIdeaStatus:
+				outdated = p.IdeaStatus != n.Detail
+			case notifications.KindReport:
+				since, reported := found.Reported[reportTarget(n)]
+				outdated = !reported
+				if reported && atDelivery {
+					// Moderators hear of a content's reports once until they deal with them:
+					// a report after a dismissal starts a new round.
+					n.Once = notifications.KindReport + "#" + reportTarget(n) + "#" + since.UTC().Format(time.RFC3339Nano)
 				}
 			}
 		case n.Kind == notifications.KindWarning:
@@ -155,10 +192,20 @@ func (g notificationSubjects) Current(ctx context.Context, reader notifications.
 			if visible {
 				n.Detail = access.Name
 			}
+			if visible && atDelivery {
+				// An invitation declined (or withdrawn) before its notification went out
+				// is not announced; one accepted already still is (they joined through it).
+				acc, err := g.spaces.spaces.AccessOf(ctx, principal, n.SpaceID)
+				if err != nil && !denied(err) {
+					return nil, nil, err
+				}
+				visible = err == nil && acc.Membership != nil &&
+					(acc.Membership.Status == spaces.StatusInvited || acc.Membership.Status == spaces.StatusActive)
+			}
 		case n.TicketID != "":
-			t, found := ticketsByID[n.TicketID]
-			visible = found
-			if found {
+			t, known := found.Tickets[n.TicketID]
+			visible = known
+			if known {
 				sp, err := ticketSpaceOf(t.SpaceID)
 				if err != nil {
 					return nil, nil, err
@@ -166,22 +213,21 @@ func (g notificationSubjects) Current(ctx context.Context, reader notifications.
 				visible = sp != nil && tickets.Readable(*sp, reader.Roles) &&
 					(!slices.Contains(agentKinds, n.Kind) || tickets.IsAgent(reader.Roles))
 				n.PostTitle = t.Subject
+				// A status the ticket has left again before the notification went out is
+				// not announced (the later change is); the inbox keeps each step it told.
+				if atDelivery && n.Kind == notifications.KindTicketStatus && t.Status != n.Detail {
+					visible = false
+				}
+			}
+		}
+		if visible && outdated {
+			if atDelivery {
+				visible = false
+			} else {
+				n.Kind = notifications.KindOutdated
 			}
 		}
 		out[i], ok[i] = n, visible
 	}
 	return out, ok, nil
-}
-
-// commentShown reports whether the comment a notification points at is still there for
-// the reader: not deleted, and not hidden unless they wrote or moderate it.
-func (g notificationSubjects) commentShown(ctx context.Context, readerID, postID, commentID string, moderate bool) (bool, error) {
-	c, err := g.store.GetComment(ctx, postID, commentID)
-	if errs.Is(err, errs.ErrNotFound.Code) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	return !c.Deleted && (!c.Hidden || moderate || c.AuthorID == readerID), nil
 }

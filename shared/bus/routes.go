@@ -43,8 +43,9 @@ var Routes = []Route{
 	{ConsumerFeed, eventtypes.SourcePosts, []string{eventtypes.PostCreatedType, eventtypes.PostModeratedType, eventtypes.PostUpdatedType,
 		eventtypes.AnswerAcceptedType, eventtypes.IdeaStatusChangedType}},
 	{ConsumerFeed, eventtypes.SourceSpaces, []string{eventtypes.SpaceLeftType}},
-	// ... and the copies of a deleted member's name.
-	{ConsumerFeed, eventtypes.SourceMembers, []string{eventtypes.MemberDeletedType}},
+	// ... the copies of a deleted member's name, and the tickets of someone who is no
+	// longer a support agent.
+	{ConsumerFeed, eventtypes.SourceMembers, []string{eventtypes.MemberDeletedType, eventtypes.MemberRolesChangedType}},
 }
 
 // Matches reports whether an event of this source and detail type takes this route.

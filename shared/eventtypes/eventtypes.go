@@ -71,6 +71,8 @@ var Catalog = []Definition{
 		func() any { return &InvitationAccepted{} }},
 	{SourceMembers, MemberDeletedType, "A member deleted their account.",
 		func() any { return &MemberDeleted{} }},
+	{SourceMembers, MemberRolesChangedType, "An admin changed a member's community roles.",
+		func() any { return &MemberRolesChanged{} }},
 	{SourcePosts, PostCreatedType, "A post was published in a space.",
 		func() any { return &PostCreated{} }},
 	{SourcePosts, CommentCreatedType, "Someone commented on a post or replied to a comment.",
@@ -156,6 +158,19 @@ const MemberDeletedType = "member.deleted"
 type MemberDeleted struct {
 	Meta
 	MemberID string `json:"memberId"`
+}
+
+// MemberRolesChangedType: an admin changed a member's community roles (published only
+// when they changed).
+const MemberRolesChangedType = "member.roles_changed"
+
+// MemberRolesChanged is the payload of member.roles_changed: the roles the member holds
+// now, and who changed them.
+type MemberRolesChanged struct {
+	Meta
+	MemberID  string   `json:"memberId"`
+	Roles     []string `json:"roles"`
+	ChangedBy string   `json:"changedBy"`
 }
 
 // Sources and detail types of posting.

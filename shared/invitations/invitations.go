@@ -85,24 +85,36 @@ func (i Invitation) State(now time.Time) string {
 
 // Errors.
 var (
-	ErrInvalidEmail  = errs.InvalidField("emails", "invalid_email", "Every address must be a valid email address.")
-	ErrNoEmails      = errs.InvalidField("emails", "no_emails", "Give between 1 and 100 email addresses.")
-	ErrMessage       = errs.InvalidField("message", "message_too_long", "The message can be at most 1000 characters.")
-	ErrRoles         = errs.InvalidField("roles", "invalid_roles", "Roles must be among: admin, moderator, support, marketer, member.")
-	ErrRolesNotYours = errs.New(errs.Forbidden, "roles_not_allowed", "Only an admin can invite with staff roles.")
-	ErrDays          = errs.InvalidField("validDays", "invalid_valid_days", "An invitation is valid for 1 to 30 days.")
-	ErrUses          = errs.InvalidField("maxUses", "invalid_max_uses", "A link can be used 1 to 1000 times.")
-	ErrNotFound      = errs.New(errs.NotFound, "invitation_not_found", "There is no such invitation.")
-	ErrNotResendable = errs.New(errs.Conflict, "invitation_not_pending", "Only a pending email invitation can be resent.")
-	ErrQuota         = errs.New(errs.RateLimited, "invitation_quota", "You have sent as many invitations as you can today. Try again tomorrow.")
-	ErrMalformedCode = errs.New(errs.Gone, "invitation_invalid", "This invitation link is not valid.")
+	ErrInvalidEmail   = errs.InvalidField("emails", "invalid_email", "Every address must be a valid email address.")
+	ErrNoEmails       = errs.InvalidField("emails", "no_emails", "Give between 1 and 100 email addresses.")
+	ErrMessage        = errs.InvalidField("message", "message_too_long", "The message can be at most 1000 characters.")
+	ErrRoles          = errs.InvalidField("roles", "invalid_roles", "Roles must be among: admin, moderator, support, marketer, member.")
+	ErrRolesNotYours  = errs.New(errs.Forbidden, "roles_not_allowed", "Only an admin can invite with staff roles.")
+	ErrDays           = errs.InvalidField("validDays", "invalid_valid_days", "An invitation is valid for 1 to 30 days.")
+	ErrUses           = errs.InvalidField("maxUses", "invalid_max_uses", "A link can be used 1 to 1000 times.")
+	ErrNotFound       = errs.New(errs.NotFound, "invitation_not_found", "There is no such invitation.")
+	ErrNotResendable  = errs.New(errs.Conflict, "invitation_not_pending", "Only a pending email invitation can be resent.")
+	ErrQuota          = errs.New(errs.RateLimited, "invitation_quota", "You have sent as many invitations as you can today. Try again tomorrow.")
+	ErrMalformedCode  = errs.New(errs.Gone, "invitation_invalid", "This invitation link is not valid.")
+	ErrAlreadyPending = errs.New(errs.Conflict, "invitation_pending", "This address already has a pending invitation: no second one was sent.")
 )
+
+// PendingError is what a store answers when the address of a new email invitation
+// already has one (InvitationID): nothing was written.
+type PendingError struct{ InvitationID string }
+
+func (e *PendingError) Error() string {
+	return "invitations: the address has a pending invitation " + e.InvitationID
+}
 
 // Store is what invitations need from storage.
 type Store interface {
 	// CreateInvitation writes an invitation and its invitation.created event under the
-	// inviter's quota (ErrQuota when exhausted; nothing written).
-	CreateInvitation(ctx context.Context, inv Invitation, event eventtypes.Envelope, quota ratelimit.Hit, now time.Time) error
+	// inviter's quota (ErrQuota when exhausted; nothing written). An email invitation
+	// claims its address in the same transaction: when another invitation holds the
+	// claim (unless it is stale, an invitation the caller found no longer pending),
+	// nothing is written and the error is a *PendingError naming it.
+	CreateInvitation(ctx context.Context, inv Invitation, event eventtypes.Envelope, quota ratelimit.Hit, now time.Time, stale string) error
 	GetInvitation(ctx context.Context, id string) (Invitation, error)
 	// ListInvitations returns invitations created since, newest first.
 	ListInvitations(ctx context.Context, since time.Time, now time.Time) ([]Invitation, error)
@@ -110,7 +122,7 @@ type Store interface {
 	RevokeInvitation(ctx context.Context, id string, now time.Time) (Invitation, error)
 	// RotateInvitationCode replaces the code of a pending invitation and records the
 	// event of the new email.
-	RotateInvitationCode(ctx context.Context, id, codeHash string, validUntil time.Time, event eventtypes.Envelope) error
+	RotateInvitationCode(ctx context.Context, inv Invitation, codeHash string, validUntil time.Time, event eventtypes.Envelope) error
 }
 
 // Service is the invitations use cases.
@@ -201,14 +213,18 @@ func (s *Service) quota(inviter Inviter) ratelimit.Hit {
 	return ratelimit.Hit{Rule: LimitMemberInvites, Key: inviter.Principal.MemberID}
 }
 
-// Created is one invitation made, with its code (shown once, for links).
+// Created is one invitation made, with its code (shown once, for links), or, Existing,
+// the pending invitation the address already had (no code: nothing new was sent).
 type Created struct {
 	Invitation Invitation
 	Code       string
+	Existing   bool
 }
 
 // InviteByEmail invites addresses, each with its own code; every address is checked
-// before anything is written.
+// before anything is written. An address with a pending invitation gets no second one
+// (nor a second email): its pending invitation comes back, Existing; sending it again
+// is Resend.
 func (s *Service) InviteByEmail(ctx context.Context, inviter Inviter, req Request) ([]Created, error) {
 	if len(req.Emails) == 0 || len(req.Emails) > MaxBulk {
 		return nil, fmt.Errorf("invitations.InviteByEmail: %w", ErrNoEmails)
@@ -263,7 +279,29 @@ func (s *Service) create(ctx context.Context, inviter Inviter, req Request, kind
 	if err != nil {
 		return Created{}, err
 	}
-	if err := s.Store.CreateInvitation(ctx, inv, event, s.quota(inviter), now); err != nil {
+	// One pending invitation per address: a claim held by an invitation that is no
+	// longer pending (revoked, used, expired) is taken over, a few times at most.
+	stale := ""
+	for range 3 {
+		err = s.Store.CreateInvitation(ctx, inv, event, s.quota(inviter), now, stale)
+		var pending *PendingError
+		if !errors.As(err, &pending) {
+			break
+		}
+		held, gerr := s.Store.GetInvitation(ctx, pending.InvitationID)
+		if gerr != nil && !errors.Is(gerr, errs.ErrNotFound) {
+			return Created{}, gerr
+		}
+		if gerr == nil && held.State(now) == "pending" && held.Email == email {
+			slog.InfoContext(ctx, "invitation not repeated: the address has a pending one", "invitation_id", held.ID, "by", inviter.Principal.MemberID)
+			return Created{Invitation: held, Existing: true}, nil
+		}
+		stale = pending.InvitationID
+	}
+	if pending := (*PendingError)(nil); errors.As(err, &pending) {
+		err = ErrAlreadyPending // the claim kept changing hands: say so rather than fail
+	}
+	if err != nil {
 		return Created{}, err
 	}
 	slog.InfoContext(ctx, "invitation created", "invitation_id", id, "kind", kind, "by", inviter.Principal.MemberID)
@@ -327,7 +365,7 @@ func (s *Service) Resend(ctx context.Context, id string) (Invitation, error) {
 	if err != nil {
 		return Invitation{}, fmt.Errorf("invitations.Resend %s: %w", id, err)
 	}
-	if err := s.Store.RotateInvitationCode(ctx, id, hash, inv.ValidUntil, event); err != nil {
+	if err := s.Store.RotateInvitationCode(ctx, inv, hash, inv.ValidUntil, event); err != nil {
 		return Invitation{}, fmt.Errorf("invitations.Resend %s: %w", id, err)
 	}
 	inv.CodeHash = hash
@@ -358,5 +396,11 @@ func (s *Service) Lookup(ctx context.Context, code string) (Public, error) {
 		}
 		return Public{}, ErrMalformedCode
 	}
-	return Public{InviterName: inv.InviterName, InviterDeleted: inv.InviterDeleted, Message: inv.Message, Email: inv.Email, ValidUntil: inv.ValidUntil, State: inv.State(s.Now())}, nil
+	pub := Public{InviterName: inv.InviterName, InviterDeleted: inv.InviterDeleted, Email: inv.Email, ValidUntil: inv.ValidUntil, State: inv.State(s.Now())}
+	if pub.State == "pending" {
+		// The personal message is for a usable invitation only (a revoked one may be a
+		// deleted member's, whose words go with them).
+		pub.Message = inv.Message
+	}
+	return pub, nil
 }

@@ -36,6 +36,9 @@ type LinkRequest struct {
 // InvitationList answers listings and bulk invites.
 type InvitationList struct {
 	Invitations []Invitation `json:"invitations"`
+	// AlreadyInvited (bulk invites) are the pending invitations some addresses already
+	// had: nothing new was sent to them (resend is its own action).
+	AlreadyInvited []Invitation `json:"alreadyInvited,omitempty"`
 }
 
 // LinkCreated is a new shareable link; the code is shown this once.
@@ -60,11 +63,12 @@ type HTTP struct {
 func (h HTTP) Routes() []httpx.Route {
 	return []httpx.Route{
 		{Method: "POST", Pattern: "/api/invitations", Tag: "invitations", Action: policy.InvitationsStaff, Handler: h.bulk, Request: BulkRequest{},
-			Summary:   "Invite up to 100 addresses, with roles to grant (admins only) and a personal message; every address is checked before any is invited.",
+			Summary: "Invite up to 100 addresses, with roles to grant (admins only) and a personal message; every address is checked before any is invited. " +
+				"An address with a pending invitation gets no second one: it is listed in alreadyInvited (200 when no address was new).",
 			Responses: httpx.Answers(201, "Done", InvitationList{}, map[int]string{400: "Bad address, role, message or validity", 429: "Daily quota reached"})},
 		{Method: "POST", Pattern: "/api/invitations/friend", Tag: "invitations", Action: policy.InvitationsFriend, Handler: h.friend, Request: FriendRequest{},
-			Summary:   "Invite a friend by email (5 a day for members).",
-			Responses: httpx.Answers(201, "Done", Invitation{}, map[int]string{400: "Bad address or message", 429: "Daily quota reached"})},
+			Summary:   "Invite a friend by email (5 a day for members); an address with a pending invitation gets no second one.",
+			Responses: httpx.Answers(201, "Done", Invitation{}, map[int]string{400: "Bad address or message", 409: "The address already has a pending invitation", 429: "Daily quota reached"})},
 		{Method: "POST", Pattern: "/api/invitations/links", Tag: "invitations", Action: policy.InvitationsStaff, Handler: h.link, Request: LinkRequest{},
 			Summary:   "Create a shareable invitation link with an expiry and a maximum number of uses; its code is shown once.",
 			Responses: httpx.Answers(201, "Done", LinkCreated{}, map[int]string{400: "Bad uses, validity, role or message"})},
@@ -109,11 +113,19 @@ func (h HTTP) bulk(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	out := InvitationList{Invitations: make([]Invitation, len(created))}
-	for i, c := range created {
-		out.Invitations[i] = c.Invitation
+	out := InvitationList{Invitations: []Invitation{}}
+	for _, c := range created {
+		if c.Existing {
+			out.AlreadyInvited = append(out.AlreadyInvited, c.Invitation)
+		} else {
+			out.Invitations = append(out.Invitations, c.Invitation)
+		}
 	}
-	httpx.WriteJSON(w, http.StatusCreated, out)
+	status := http.StatusCreated
+	if len(out.Invitations) == 0 {
+		status = http.StatusOK // nothing new: every address already had its invitation
+	}
+	httpx.WriteJSON(w, status, out)
 }
 
 func (h HTTP) friend(w http.ResponseWriter, r *http.Request) {
@@ -123,6 +135,11 @@ func (h HTTP) friend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	created, err := h.Service.InviteByEmail(r.Context(), inviter, Request{Emails: []string{req.Email}, Message: req.Message, Locale: req.Locale})
+	if err == nil && created[0].Existing {
+		// Whoever sent it (staff or another member), the address is invited already;
+		// the answer names nothing of that invitation.
+		err = ErrAlreadyPending
+	}
 	if err != nil {
 		httpx.WriteError(w, r, err)
 		return

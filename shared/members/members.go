@@ -141,8 +141,9 @@ type Store interface {
 	DeleteSession(ctx context.Context, memberID, hash string) error
 	// DeleteAllSessions ends every session of a member.
 	DeleteAllSessions(ctx context.Context, memberID string) error
-	// SetRoles replaces a member's roles.
-	SetRoles(ctx context.Context, memberID string, roles []string) (Member, error)
+	// SetRoles replaces a member's roles and records event (member.roles_changed) in the
+	// same transaction, only if they change: the same roles again write nothing.
+	SetRoles(ctx context.Context, memberID string, roles []string, event eventtypes.Envelope) (Member, error)
 	// ModerateMember changes a member's status (until matters for suspensions) and
 	// writes the moderator's audit entry, in one transaction; banning the banned or
 	// reinstating the active writes nothing and answers the member as they are.

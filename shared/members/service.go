@@ -225,7 +225,13 @@ func (s *Service) SetRoles(ctx context.Context, actor auth.Principal, memberID s
 	if actor.MemberID == memberID && !slices.Contains(clean, policy.RoleAdmin) {
 		return Member{}, fmt.Errorf("members.SetRoles %s: %w", memberID, ErrOwnAdmin)
 	}
-	m, err := s.Store.SetRoles(ctx, memberID, clean)
+	meta := eventtypes.NewMeta(s.Now())
+	event, err := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRolesChangedType, meta,
+		eventtypes.MemberRolesChanged{Meta: meta, MemberID: memberID, Roles: clean, ChangedBy: actor.MemberID})
+	if err != nil {
+		return Member{}, fmt.Errorf("members.SetRoles %s: %w", memberID, err)
+	}
+	m, err := s.Store.SetRoles(ctx, memberID, clean, event)
 	if errors.Is(err, errs.ErrNotFound) {
 		err = ErrNoMember
 	}

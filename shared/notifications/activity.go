@@ -28,7 +28,16 @@ const (
 	// KindUnavailable stands, in the inbox, for a notification about something its
 	// reader can no longer see: it keeps its place and time, and says nothing else.
 	KindUnavailable = "unavailable"
+	// KindOutdated stands, in the inbox, for a notification whose news no longer holds
+	// (an answer no longer accepted, an idea since moved to another status, reported
+	// content moderators have dealt with): it keeps its place, time and post, and says
+	// only that it changed since.
+	KindOutdated = "outdated"
 )
+
+// ErrAlreadyTold is what PutNotification answers when the member was already told of
+// the same thing by another event (Notification.Once): nothing is written, no email.
+var ErrAlreadyTold = errors.New("notifications: the member was already told of this")
 
 // Limits of the inbox.
 const (
@@ -65,6 +74,10 @@ type Notification struct {
 	// auth.DeletedName, shown in the reader's language); read with the name, never
 	// stored.
 	ActorDeleted bool `json:"actorDeleted,omitempty" dynamodbav:"-"`
+	// Once, when set, names what the notification tells: a member is told of it at most
+	// once, whatever the number of events (an answer accepted again, the same idea
+	// status again, a tenth report of the same content).
+	Once string `json:"-" dynamodbav:"-"`
 }
 
 // arrived is when the notification reached the inbox (its event's time for items
@@ -98,7 +111,9 @@ type Recipient struct {
 // InboxStore keeps notifications.
 type InboxStore interface {
 	// PutNotification writes a notification once: its id is fixed by the event and the
-	// member, and a repeated delivery changes nothing (nor what is unread).
+	// member, and a repeated delivery changes nothing (nor what is unread). With
+	// n.Once set, it is written only if no other notification of the member claimed the
+	// same Once (ErrAlreadyTold otherwise, nothing written); the claim never lapses.
 	PutNotification(ctx context.Context, n Notification, expires time.Time) error
 	// Inbox reads a page of notifications and when the member last marked them read.
 	Inbox(ctx context.Context, memberID, cursor string, limit int) ([]Notification, string, time.Time, error)
@@ -124,8 +139,10 @@ type Reader struct {
 type Subjects interface {
 	// Current returns each notification with what it names (post title, ticket subject,
 	// space name, actor's name) as it is now, and whether the reader may still see what
-	// it is about. atDelivery also checks the comment a notification points at (hidden
-	// or deleted since); the inbox skips that read. The lists are parallel.
+	// it is about (the comment it points at included: hidden or deleted since is not).
+	// A notification whose news no longer holds (see KindOutdated) is not delivered
+	// (false at delivery) and reads as KindOutdated in the inbox. At delivery it also
+	// sets Once where a kind is told once per subject. The lists are parallel.
 	Current(ctx context.Context, reader Reader, list []Notification, atDelivery bool) ([]Notification, []bool, error)
 }
 
@@ -170,7 +187,12 @@ func (a *Activity) notifyOne(ctx context.Context, meta eventtypes.Meta, n Notifi
 		// The name is read again whenever the inbox is: a deleted member's stays nowhere.
 		stored.ActorName = ""
 	}
-	if err := a.Store.PutNotification(ctx, stored, meta.OccurredAt.Add(InboxKept)); err != nil {
+	err = a.Store.PutNotification(ctx, stored, meta.OccurredAt.Add(InboxKept))
+	if errors.Is(err, ErrAlreadyTold) {
+		slog.InfoContext(ctx, "notification not repeated: the member was told already", "event_id", meta.EventID, "kind", n.Kind, "member_id", memberID)
+		return nil
+	}
+	if err != nil {
 		return err
 	}
 	if !to.Emails {
@@ -267,7 +289,10 @@ func (a *Activity) OnAnswerAccepted(ctx context.Context, env eventtypes.Envelope
 	if err := eventtypes.Decode(env, &evt); err != nil {
 		return fmt.Errorf("notifications.OnAnswerAccepted: %w", err)
 	}
-	n := Notification{Kind: KindAnswerAccepted, PostID: evt.PostID, PostTitle: evt.PostTitle, CommentID: evt.CommentID}
+	// An answer's author hears of its acceptance once, however often it is accepted
+	// again; and only while it is the accepted answer when the notification is delivered.
+	n := Notification{Kind: KindAnswerAccepted, PostID: evt.PostID, PostTitle: evt.PostTitle, CommentID: evt.CommentID,
+		Once: KindAnswerAccepted + "#" + evt.PostID + "#" + evt.CommentID}
 	if err := a.notify(ctx, evt.Meta, n, except([]string{evt.AnswerAuthor}, evt.AcceptedBy)...); err != nil {
 		return fmt.Errorf("notifications.OnAnswerAccepted %s: %w", evt.EventID, err)
 	}
@@ -295,8 +320,10 @@ func (a *Activity) OnIdeaStatusChanged(ctx context.Context, env eventtypes.Envel
 	}
 	voters, err := a.Store.Voters(ctx, evt.PostID)
 	if err == nil {
-		err = a.notify(ctx, evt.Meta, Notification{Kind: KindIdeaStatus, PostID: evt.PostID, PostTitle: evt.PostTitle, Detail: evt.To},
-			except(voters, evt.ChangedBy)...)
+		// Each status once per voter (planned, under review, planned again tells
+		// "planned" once), and only while it is the idea's status at delivery.
+		err = a.notify(ctx, evt.Meta, Notification{Kind: KindIdeaStatus, PostID: evt.PostID, PostTitle: evt.PostTitle, Detail: evt.To,
+			Once: KindIdeaStatus + "#" + evt.PostID + "#" + evt.To}, except(voters, evt.ChangedBy)...)
 	}
 	if err != nil {
 		return fmt.Errorf("notifications.OnIdeaStatusChanged %s: %w", evt.EventID, err)
@@ -358,7 +385,7 @@ func (h InboxHTTP) Routes() []httpx.Route {
 	return []httpx.Route{
 		{Method: "GET", Pattern: "/api/notifications", Tag: "me", Action: policy.SignedIn, Handler: h.list,
 			Query:     []httpx.Param{{Name: "cursor", Description: "The next page's cursor"}},
-			Summary:   "The caller's notifications, newest first, with how many are unread; one about something the caller can no longer see is kind \"unavailable\" and names nothing.",
+			Summary:   "The caller's notifications, newest first, with how many are unread; one about something the caller can no longer see is kind \"unavailable\" and names nothing; one whose news no longer holds is kind \"outdated\" and names only its post.",
 			Responses: httpx.Answers(200, "A page", Inbox{}, map[int]string{400: "Bad cursor"})},
 		{Method: "POST", Pattern: "/api/notifications/read", Tag: "me", Action: policy.SignedIn, Handler: h.read,
 			Summary: "Mark every notification read.", Responses: httpx.Answers(204, "Read", nil, nil)},
@@ -375,8 +402,8 @@ func (h InboxHTTP) list(w http.ResponseWriter, r *http.Request) {
 	items, err = h.current(r.Context(), Reader{MemberID: p.MemberID, Roles: p.Roles}, items)
 	inbox := Inbox{Items: make([]Notification, 0, len(items)), Next: next}
 	for _, n := range items {
-		// An unavailable entry has nothing to read: it never counts as new.
-		n.Unread = n.arrived().After(seen) && n.Kind != KindUnavailable
+		// An unavailable or outdated entry has nothing to read: it never counts as new.
+		n.Unread = n.arrived().After(seen) && n.Kind != KindUnavailable && n.Kind != KindOutdated
 		if n.Unread {
 			inbox.Unread++
 		}
@@ -397,8 +424,11 @@ func (h InboxHTTP) current(ctx context.Context, reader Reader, items []Notificat
 		return nil, err
 	}
 	for i, n := range list {
-		if !ok[i] {
+		switch {
+		case !ok[i]:
 			list[i] = Notification{ID: n.ID, MemberID: n.MemberID, Kind: KindUnavailable, At: n.At}
+		case n.Kind == KindOutdated:
+			list[i] = Notification{ID: n.ID, MemberID: n.MemberID, Kind: KindOutdated, At: n.At, PostID: n.PostID, PostTitle: n.PostTitle}
 		}
 	}
 	return list, nil

@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
+	"tribune/shared/auth"
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
 	"tribune/shared/logx"
@@ -34,13 +36,24 @@ type Store interface {
 }
 
 // People says who someone is when an email is written, which may be long after the
-// event: an account deleted meanwhile gets no welcome, and a deleted inviter's name is
-// not written into the invitation.
+// event: an account deleted meanwhile gets no welcome, and an invitation that can no
+// longer be used (revoked, its inviter deleted, resent with another code) is not sent.
 type People interface {
 	Recipient(ctx context.Context, memberID string) (Recipient, error)
-	// InviterName is the name of an invitation's inviter as it is now ("Deleted member"
-	// once their account is deleted).
-	InviterName(ctx context.Context, invitationID string) (name string, deleted bool, err error)
+	// Invitation is an invitation as it is now (errs.ErrNotFound when gone).
+	Invitation(ctx context.Context, invitationID string) (SentInvitation, error)
+}
+
+// SentInvitation is what an invitation email needs to know at delivery.
+type SentInvitation struct {
+	// InviterName is the inviter's name as it is now ("Deleted member", with
+	// InviterDeleted, once their account is deleted).
+	InviterName    string
+	InviterDeleted bool
+	// CodeHash is the hash of the code its link must carry (a resend replaces it).
+	CodeHash string
+	// Usable: not revoked, used up or expired, and its inviter's account not deleted.
+	Usable bool
 }
 
 // Service sends notifications.
@@ -94,13 +107,18 @@ func (s *Service) OnInvitationCreated(ctx context.Context, env eventtypes.Envelo
 	}
 	inviter, deleted := evt.InviterName, false
 	if s.People != nil {
-		name, gone, err := s.People.InviterName(ctx, evt.InvitationID)
+		inv, err := s.People.Invitation(ctx, evt.InvitationID)
 		if err != nil && !errs.Is(err, errs.ErrNotFound.Code) {
 			return fmt.Errorf("notifications.OnInvitationCreated %s: %w", evt.EventID, err)
 		}
-		if err == nil {
-			inviter, deleted = name, gone
+		// An invitation revoked (its inviter's account deleted, say), used, expired or
+		// resent since (another code: the newer email carries it) is not sent.
+		_, secret, _ := strings.Cut(evt.Code, "-")
+		if err != nil || !inv.Usable || inv.CodeHash != auth.Hash(secret) {
+			slog.InfoContext(ctx, "invitation not sent: it can no longer be used", "event_id", evt.EventID, "invitation_id", evt.InvitationID)
+			return nil
 		}
+		inviter, deleted = inv.InviterName, inv.InviterDeleted
 	}
 	msg, err := s.Templates.Render("invitation", evt.Locale, evt.Email, map[string]any{
 		"Inviter": personName(evt.Locale, inviter, deleted), "Message": evt.Message, "Link": s.PublicURL + "/invite/" + evt.Code,

@@ -8,6 +8,7 @@ import (
 
 	"tribune/shared/eventtypes"
 	"tribune/shared/locale"
+	"tribune/shared/policy"
 )
 
 // Kinds of ticket notifications. Customers hear of their ticket (acknowledgement,
@@ -26,10 +27,18 @@ const (
 // agentRoles are told of tickets nobody is assigned to.
 var agentRoles = []string{"support", "admin"}
 
-// agents returns the assignee, or every support agent when there is none.
+// agents returns the assignee, or every support agent when there is none or when the
+// assignee is no longer an agent (the role was taken away, the account banned or
+// deleted, until their tickets are unassigned): a ticket's news never reaches nobody.
 func (a *Activity) agents(ctx context.Context, assigneeID string) ([]string, error) {
 	if assigneeID != "" {
-		return []string{assigneeID}, nil
+		to, err := a.Store.Recipient(ctx, assigneeID)
+		if err != nil {
+			return nil, err
+		}
+		if to.Active && policy.Allowed(to.Roles, policy.TicketsWork) {
+			return []string{assigneeID}, nil
+		}
 	}
 	return a.Store.RoleHolderIDs(ctx, agentRoles...)
 }

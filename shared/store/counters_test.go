@@ -31,7 +31,7 @@ func TestInvitationUsesAreExactUnderConcurrentRegistrations(t *testing.T) {
 		CreatedAt: now, ValidUntil: now.Add(24 * time.Hour), CodeHash: "h"}
 	meta := eventtypes.NewMeta(now)
 	env, _ := eventtypes.NewEnvelope(eventtypes.SourceInvitations, eventtypes.InvitationCreatedType, meta, eventtypes.InvitationCreated{Meta: meta})
-	if err := st.CreateInvitation(ctx, inv, env, quota, now); err != nil {
+	if err := st.CreateInvitation(ctx, inv, env, quota, now, ""); err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
@@ -53,7 +53,7 @@ func TestInvitationUsesAreExactUnderConcurrentRegistrations(t *testing.T) {
 			switch {
 			case err == nil:
 				admitted++
-			case errors.Is(err, members.ErrInvitationInvalid):
+			case errors.Is(err, members.ErrInvitationUsed): // the losers are told why
 				refused++
 			default:
 				t.Errorf("register %d: %v", i, err)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -15,6 +16,8 @@ import (
 	"tribune/shared/auth"
 	"tribune/shared/content"
 	"tribune/shared/errs"
+	"tribune/shared/eventtypes"
+	"tribune/shared/notifications"
 	"tribune/shared/policy"
 	"tribune/shared/posts"
 	"tribune/shared/spaces"
@@ -271,14 +274,27 @@ func (s *Store) eraseTicket(ctx context.Context, ticketID, memberID string) erro
 		if t.RequesterID == memberID {
 			changed.RequesterName, changed.RequesterDeleted = auth.DeletedName, true
 		}
-		if t.AssigneeID == memberID {
+		var events []eventtypes.Envelope
+		switch {
+		case t.AssigneeID == memberID && t.Status != tickets.StatusClosed:
+			// A deleted agent works no ticket: back to the queue, unassigned, so the
+			// customer's news reaches every agent.
+			changed.AssigneeID, changed.AssigneeName, changed.UpdatedAt = "", "", time.Now().UTC()
+			meta := eventtypes.NewMeta(changed.UpdatedAt)
+			env, err := eventtypes.NewEnvelope(eventtypes.SourceTickets, eventtypes.TicketAssignedType, meta, eventtypes.TicketAssigned{
+				Meta: meta, TicketID: t.ID, Number: t.Number, SpaceID: t.SpaceID, Subject: t.Subject})
+			if err != nil {
+				return err
+			}
+			events = append(events, env)
+		case t.AssigneeID == memberID:
 			changed.AssigneeName, changed.AssigneeDeleted = auth.DeletedName, true
 		}
-		if changed.RequesterDeleted == t.RequesterDeleted && changed.AssigneeDeleted == t.AssigneeDeleted && changed.RequesterName == t.RequesterName &&
-			changed.AssigneeName == t.AssigneeName {
+		if changed.RequesterName == t.RequesterName && changed.RequesterDeleted == t.RequesterDeleted &&
+			changed.AssigneeName == t.AssigneeName && changed.AssigneeDeleted == t.AssigneeDeleted && changed.AssigneeID == t.AssigneeID {
 			break
 		}
-		err = s.SaveTicket(ctx, t, changed, nil, nil)
+		err = s.SaveTicket(ctx, t, changed, nil, events)
 		if errors.Is(err, tickets.ErrConflict) && attempt < 5 {
 			continue // the ticket moved meanwhile: read it again
 		}
@@ -305,12 +321,15 @@ func (s *Store) eraseTicket(ctx context.Context, ticketID, memberID string) erro
 	return nil
 }
 
-// eraseInvitation names an invitation's inviter "Deleted member".
+// eraseInvitation names an invitation's inviter "Deleted member", drops their personal
+// message and revokes it: an account's deletion withdraws what it vouched for (email
+// invitations and shareable links alike; docs/decisions.md, issue 9 round 2, finding 5).
 func (s *Store) eraseInvitation(ctx context.Context, invitationID string) error {
 	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(invitationPK(invitationID), skInvitation),
-		UpdateExpression: aws.String("SET InviterName = :n, InviterDeleted = :d"), ConditionExpression: aws.String("attribute_exists(PK)"),
+		UpdateExpression:    aws.String("SET InviterName = :n, InviterDeleted = :d, RevokedAt = if_not_exists(RevokedAt, :now) REMOVE Message"),
+		ConditionExpression: aws.String("attribute_exists(PK)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberS{Value: auth.DeletedName},
-			":d": &types.AttributeValueMemberBOOL{Value: true}}})
+			":d": &types.AttributeValueMemberBOOL{Value: true}, ":now": &types.AttributeValueMemberN{Value: epoch(time.Now())}}})
 	var failed *types.ConditionalCheckFailedException
 	if errors.As(err, &failed) {
 		return nil
@@ -318,20 +337,24 @@ func (s *Store) eraseInvitation(ctx context.Context, invitationID string) error 
 	return err
 }
 
-// InviterName is who sent an invitation, named as they are now (auth.DeletedName and
-// deleted once their account is deleted): the invitation email, written later, must
-// not revive a deleted member's name.
-func (s *Store) InviterName(ctx context.Context, invitationID string) (string, bool, error) {
+// Invitation implements notifications.People: an invitation as it is now, its inviter
+// named as they are now (an email written later must not revive a deleted member's
+// name), usable only while pending and its inviter's account not deleted (the erasure
+// revokes it a moment later; the email must not go out meanwhile).
+func (s *Store) Invitation(ctx context.Context, invitationID string) (notifications.SentInvitation, error) {
 	inv, err := s.GetInvitation(ctx, invitationID)
 	if err != nil {
-		return "", false, err
+		return notifications.SentInvitation{}, err
 	}
+	out := notifications.SentInvitation{InviterName: auth.DeletedName, CodeHash: inv.CodeHash}
 	m, err := s.GetMember(ctx, inv.InviterID)
-	if errors.Is(err, errs.ErrNotFound) || (err == nil && m.Status == auth.StatusDeleted) {
-		return auth.DeletedName, true, nil
+	switch {
+	case errors.Is(err, errs.ErrNotFound) || (err == nil && m.Status == auth.StatusDeleted):
+		out.InviterDeleted = true
+		return out, nil
+	case err != nil:
+		return notifications.SentInvitation{}, err
 	}
-	if err != nil {
-		return "", false, err
-	}
-	return m.DisplayName, false, nil
+	out.InviterName, out.Usable = m.DisplayName, inv.State(time.Now()) == "pending"
+	return out, nil
 }

@@ -35,19 +35,48 @@ type notificationItem struct {
 	ExpiresAt int64
 }
 
+// skNoticeOnce is the prefix of a member's claims on what they were told once
+// (Notification.Once). "!" sorts before skInboxSeen, so no page of the inbox (SK >
+// "#SEEN") ever reads one; they go with the inbox when the account is erased.
+const skNoticeOnce = "!ONCE#"
+
 // PutNotification implements notifications.InboxStore: only if absent, so that a
-// repeated delivery neither duplicates it nor makes it unread again.
+// repeated delivery neither duplicates it nor makes it unread again. With n.Once, the
+// claim and the notification are written in one transaction; a claim held by another
+// notification answers notifications.ErrAlreadyTold, one held by this same
+// notification (a retry after the email failed) answers nil.
 func (s *Store) PutNotification(ctx context.Context, n notifications.Notification, expires time.Time) error {
 	n.DeliveredAt = time.Now().UTC()
-	item, err := attributevalue.MarshalMap(notificationItem{PK: inboxPK(n.MemberID), SK: n.At.UTC().Format(time.RFC3339Nano) + "#" + n.ID,
-		Type: typeNotification, Notification: n, ExpiresAt: expires.Unix()})
+	put, err := s.put(notificationItem{PK: inboxPK(n.MemberID), SK: n.At.UTC().Format(time.RFC3339Nano) + "#" + n.ID,
+		Type: typeNotification, Notification: n, ExpiresAt: expires.Unix()}, "attribute_not_exists(PK)")
 	if err != nil {
 		return fmt.Errorf("store.PutNotification: %w", err)
 	}
-	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: item,
-		ConditionExpression: aws.String("attribute_not_exists(PK)")})
-	var exists *types.ConditionalCheckFailedException
-	if err != nil && !errors.As(err, &exists) {
+	if n.Once == "" {
+		_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: put.Put.Item,
+			ConditionExpression: put.Put.ConditionExpression})
+		var exists *types.ConditionalCheckFailedException
+		if err != nil && !errors.As(err, &exists) {
+			return fmt.Errorf("store.PutNotification %s: %w", n.ID, err)
+		}
+		return nil
+	}
+	claim, err := s.put(map[string]any{AttrPK: inboxPK(n.MemberID), AttrSK: skNoticeOnce + n.Once, AttrType: "NoticeOnce",
+		"NotificationID": n.ID}, "attribute_not_exists(PK)")
+	if err != nil {
+		return fmt.Errorf("store.PutNotification: %w", err)
+	}
+	reasons, err := s.transact(ctx, []types.TransactWriteItem{claim, put})
+	if conditionFailed(reasons, 0) {
+		if held, _ := reasons[0].Item["NotificationID"].(*types.AttributeValueMemberS); held == nil || held.Value != n.ID {
+			return fmt.Errorf("store.PutNotification %s: %w", n.ID, notifications.ErrAlreadyTold)
+		}
+		return nil // this very notification, delivered again: written with its claim
+	}
+	if conditionFailed(reasons, 1) {
+		return nil // written before claims existed
+	}
+	if err != nil {
 		return fmt.Errorf("store.PutNotification %s: %w", n.ID, err)
 	}
 	return nil
@@ -142,10 +171,22 @@ func (s *Store) SpaceModeratorIDs(ctx context.Context, spaceID string) ([]string
 	return ids, nil
 }
 
-// NotificationSubjects reads the posts, tickets and members notifications name, in one
-// BatchGetItem (100 keys a call: an inbox page names at most 30 of each). Absent ones
-// are left out of the maps.
-func (s *Store) NotificationSubjects(ctx context.Context, postIDs, ticketIDs, memberIDs []string) (map[string]posts.Post, map[string]tickets.Ticket, map[string]members.Member, error) {
+// Subjects are what a list of notifications names, as it is now (absent ones are left
+// out of the maps). Comments are keyed by posts.CommentRef; Reported holds, for each
+// reported post or comment still in the moderation queue, when its reports began.
+type Subjects struct {
+	Posts    map[string]posts.Post
+	Tickets  map[string]tickets.Ticket
+	Members  map[string]members.Member
+	Comments map[posts.CommentRef]posts.Comment
+	Reported map[string]time.Time
+}
+
+// NotificationSubjects reads the posts, tickets, members, moderation-queue items and
+// comments notifications name: one BatchGetItem (100 keys a call: an inbox page names
+// at most 30 of each), then one more for the comments (their pointers come with the
+// first).
+func (s *Store) NotificationSubjects(ctx context.Context, postIDs, ticketIDs, memberIDs, reportedIDs []string, comments []posts.CommentRef) (Subjects, error) {
 	var keys []map[string]types.AttributeValue
 	for _, id := range postIDs {
 		keys = append(keys, key(postPK(id), "POST"))
@@ -156,33 +197,67 @@ func (s *Store) NotificationSubjects(ctx context.Context, postIDs, ticketIDs, me
 	for _, id := range memberIDs {
 		keys = append(keys, key(memberPK(id), skProfile))
 	}
+	for _, id := range reportedIDs {
+		keys = append(keys, key(reportsPK(id), "QUEUE"))
+	}
+	for _, c := range comments {
+		keys = append(keys, key(postPK(c.PostID), "CID#"+c.CommentID))
+	}
+	out := Subjects{Posts: map[string]posts.Post{}, Tickets: map[string]tickets.Ticket{}, Members: map[string]members.Member{},
+		Comments: map[posts.CommentRef]posts.Comment{}, Reported: map[string]time.Time{}}
+	if len(keys) == 0 {
+		return out, nil
+	}
 	found, err := s.batchGet(ctx, "store.NotificationSubjects", keys)
 	if err != nil {
-		return nil, nil, nil, err
+		return Subjects{}, err
 	}
-	ps, ts, ms := map[string]posts.Post{}, map[string]tickets.Ticket{}, map[string]members.Member{}
+	var commentKeys []map[string]types.AttributeValue
 	for _, item := range found {
 		var err error
 		switch item[AttrType].(*types.AttributeValueMemberS).Value {
 		case typePost:
 			var it postItem
 			if err = attributevalue.UnmarshalMap(item, &it); err == nil {
-				ps[it.ID] = it.Post
+				out.Posts[it.ID] = it.Post
 			}
 		case typeTicket:
 			var it ticketItem
 			if err = attributevalue.UnmarshalMap(item, &it); err == nil {
-				ts[it.ID] = it.Ticket
+				out.Tickets[it.ID] = it.Ticket
 			}
 		case typeMember:
 			var it memberItem
 			if err = attributevalue.UnmarshalMap(item, &it); err == nil {
-				ms[it.ID] = it.member()
+				out.Members[it.ID] = it.member()
+			}
+		case typeQueueItem:
+			var it posts.QueueItem
+			if err = attributevalue.UnmarshalMap(item, &it); err == nil {
+				out.Reported[it.TargetID] = it.FirstAt
+			}
+		case "CommentPointer":
+			if sk, ok := item["CommentSK"].(*types.AttributeValueMemberS); ok {
+				commentKeys = append(commentKeys, map[string]types.AttributeValue{AttrPK: item[AttrPK], AttrSK: &types.AttributeValueMemberS{Value: sk.Value}})
 			}
 		}
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("store.NotificationSubjects: %w", err)
+			return Subjects{}, fmt.Errorf("store.NotificationSubjects: %w", err)
 		}
 	}
-	return ps, ts, ms, nil
+	if len(commentKeys) == 0 {
+		return out, nil
+	}
+	got, err := s.batchGet(ctx, "store.NotificationSubjects", commentKeys)
+	if err != nil {
+		return Subjects{}, err
+	}
+	for _, item := range got {
+		var it commentItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return Subjects{}, fmt.Errorf("store.NotificationSubjects: %w", err)
+		}
+		out.Comments[posts.CommentRef{PostID: it.PostID, CommentID: it.ID}] = it.Comment
+	}
+	return out, nil
 }

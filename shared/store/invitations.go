@@ -74,8 +74,15 @@ func (i invitationItem) grant() *members.InvitationGrant {
 		MaxUses: i.MaxUses, Uses: i.Uses, ValidUntil: time.Unix(i.ValidUntil, 0), Revoked: i.RevokedAt != 0}
 }
 
-// CreateInvitation implements invitations.Store.
-func (s *Store) CreateInvitation(ctx context.Context, inv invitations.Invitation, event eventtypes.Envelope, quota ratelimit.Hit, now time.Time) error {
+// inviteePK holds the one pending invitation of an address (its claim).
+func inviteePK(email string) string { return "INVITEE#" + email }
+
+const skPendingInvitation = "PENDING"
+
+// CreateInvitation implements invitations.Store: under the inviter's quota, an email
+// invitation claims its address in the same transaction, if nobody holds the claim (or
+// an expired one, or stale, which the service found no longer pending).
+func (s *Store) CreateInvitation(ctx context.Context, inv invitations.Invitation, event eventtypes.Envelope, quota ratelimit.Hit, now time.Time, stale string) error {
 	put, err := s.put(invitationItem{PK: invitationPK(inv.ID), SK: skInvitation, Type: typeInvitation,
 		GSI1PK: invitationMonth(inv.CreatedAt), GSI1SK: inv.CreatedAt.UTC().Format(time.RFC3339Nano) + "#" + inv.ID,
 		ID: inv.ID, Kind: inv.Kind, Email: inv.Email, Roles: inv.Roles, Message: inv.Message, InviterID: inv.InviterID,
@@ -92,10 +99,47 @@ func (s *Store) CreateInvitation(ctx context.Context, inv invitations.Invitation
 	if err != nil {
 		return fmt.Errorf("store.CreateInvitation: %w", err)
 	}
-	if err := s.writeUnderLimits(ctx, []ratelimit.Hit{quota}, now, invitations.ErrQuota, append([]types.TransactWriteItem{put, out}, credits...)...); err != nil {
+	items := append([]types.TransactWriteItem{put, out}, credits...)
+	hits := []ratelimit.Hit{quota}
+	if inv.Kind != invitations.KindEmail {
+		if err := s.writeUnderLimits(ctx, hits, now, invitations.ErrQuota, items...); err != nil {
+			return fmt.Errorf("store.CreateInvitation %s: %w", inv.ID, err)
+		}
+		return nil
+	}
+	claim, err := s.inviteeClaim(inv, now, stale)
+	if err != nil {
+		return fmt.Errorf("store.CreateInvitation: %w", err)
+	}
+	// The claim first: a repeat is a repeat whatever the quota says, and costs none.
+	reasons, err := s.transact(ctx, append(append(s.rateUpdates(hits, now), claim), items...))
+	if conditionFailed(reasons, len(hits)) {
+		var held struct{ InvitationID string }
+		_ = attributevalue.UnmarshalMap(reasons[len(hits)].Item, &held)
+		return fmt.Errorf("store.CreateInvitation %s: %w", inv.ID, &invitations.PendingError{InvitationID: held.InvitationID})
+	}
+	if conditionFailed(reasons, 0) {
+		return fmt.Errorf("store.CreateInvitation %s: %w", inv.ID, invitations.ErrQuota)
+	}
+	if err != nil {
 		return fmt.Errorf("store.CreateInvitation %s: %w", inv.ID, err)
 	}
 	return nil
+}
+
+// inviteeClaim is the Put of an address's claim on its one pending invitation: taken if
+// absent, expired, or held by stale (an invitation the service found no longer pending:
+// revoked, used, expired). It lives as long as its invitation's item.
+func (s *Store) inviteeClaim(inv invitations.Invitation, now time.Time, stale string) (types.TransactWriteItem, error) {
+	claim, err := s.put(map[string]any{AttrPK: inviteePK(inv.Email), AttrSK: skPendingInvitation, AttrType: "InviteeClaim",
+		"InvitationID": inv.ID, AttrExpires: inv.ValidUntil.Add(invitationKept).Unix()}, "attribute_not_exists(PK) OR #e <= :now OR InvitationID = :stale")
+	if err != nil {
+		return types.TransactWriteItem{}, err
+	}
+	claim.Put.ExpressionAttributeNames = map[string]string{"#e": AttrExpires}
+	claim.Put.ExpressionAttributeValues = map[string]types.AttributeValue{":now": &types.AttributeValueMemberN{Value: epoch(now)},
+		":stale": &types.AttributeValueMemberS{Value: stale}}
+	return claim, nil
 }
 
 // GetInvitation implements invitations.Store.
@@ -162,8 +206,10 @@ func (s *Store) RevokeInvitation(ctx context.Context, id string, now time.Time) 
 		map[string]types.AttributeValue{":now": &types.AttributeValueMemberN{Value: epoch(now)}})
 }
 
-// RotateInvitationCode implements invitations.Store.
-func (s *Store) RotateInvitationCode(ctx context.Context, id, codeHash string, validUntil time.Time, event eventtypes.Envelope) error {
+// RotateInvitationCode implements invitations.Store; the address's claim follows the new
+// validity (and is taken back by this invitation if an older release left two pending).
+func (s *Store) RotateInvitationCode(ctx context.Context, inv invitations.Invitation, codeHash string, validUntil time.Time, event eventtypes.Envelope) error {
+	id := inv.ID
 	out, err := s.outboxPut(event)
 	if err != nil {
 		return fmt.Errorf("store.RotateInvitationCode: %w", err)
@@ -175,7 +221,16 @@ func (s *Store) RotateInvitationCode(ctx context.Context, id, codeHash string, v
 			":h": &types.AttributeValueMemberS{Value: codeHash}, ":v": &types.AttributeValueMemberN{Value: epoch(validUntil)},
 			":e": &types.AttributeValueMemberN{Value: epoch(validUntil.Add(invitationKept))},
 		}}}
-	reasons, err := s.transact(ctx, []types.TransactWriteItem{update, out})
+	items := []types.TransactWriteItem{update, out}
+	if inv.Email != "" {
+		claim, err := s.put(map[string]any{AttrPK: inviteePK(inv.Email), AttrSK: skPendingInvitation, AttrType: "InviteeClaim",
+			"InvitationID": inv.ID, AttrExpires: validUntil.Add(invitationKept).Unix()}, "")
+		if err != nil {
+			return fmt.Errorf("store.RotateInvitationCode: %w", err)
+		}
+		items = append(items, claim)
+	}
+	reasons, err := s.transact(ctx, items)
 	if conditionFailed(reasons, 0) {
 		return fmt.Errorf("store.RotateInvitationCode %s: %w", id, invitations.ErrNotResendable)
 	}
@@ -212,8 +267,28 @@ func (s *Store) acceptanceItems(a *members.Acceptance, memberID string, now time
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":one": &types.AttributeValueMemberN{Value: "1"}, ":h": &types.AttributeValueMemberS{Value: a.CodeHash},
 			":now": &types.AttributeValueMemberN{Value: epoch(now)},
-		}}}
+		},
+		// Whoever loses the race for the last use is told why, from the item as it was.
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld}}
 	return []types.TransactWriteItem{use, out}, nil
+}
+
+// refusedInvitation tells why an invitation could not be spent, from the item as the
+// failed condition saw it (the same order of checks as members.admit): another code (a
+// resend replaced it), withdrawn, used up, expired.
+func refusedInvitation(item map[string]types.AttributeValue, codeHash string, now time.Time) error {
+	var it invitationItem
+	switch {
+	case item == nil || attributevalue.UnmarshalMap(item, &it) != nil || it.CodeHash != codeHash:
+		return members.ErrInvitationInvalid
+	case it.RevokedAt != 0:
+		return members.ErrInvitationRevoked
+	case it.Uses >= it.MaxUses:
+		return members.ErrInvitationUsed
+	case it.ValidUntil <= now.Unix():
+		return members.ErrInvitationExpired
+	}
+	return members.ErrInvitationInvalid
 }
 
 type settingsItem struct {

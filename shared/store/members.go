@@ -291,7 +291,7 @@ func (s *Store) Register(ctx context.Context, m members.Member, sess auth.Sessio
 	}
 	reasons, err := s.transact(ctx, items)
 	if accept != nil && conditionFailed(reasons, acceptAt) {
-		return fmt.Errorf("store.Register %s: %w", m.ID, members.ErrInvitationInvalid)
+		return fmt.Errorf("store.Register %s: %w", m.ID, refusedInvitation(reasons[acceptAt].Item, accept.CodeHash, m.CreatedAt))
 	}
 	if conditionFailed(reasons, 0) {
 		var existing emailItem
@@ -451,12 +451,31 @@ func (s *Store) DeleteAllSessions(ctx context.Context, memberID string) error {
 }
 
 // SetRoles implements members.Store.
-func (s *Store) SetRoles(ctx context.Context, memberID string, roles []string) (members.Member, error) {
+func (s *Store) SetRoles(ctx context.Context, memberID string, roles []string, event eventtypes.Envelope) (members.Member, error) {
 	rv, err := attributevalue.Marshal(roles)
 	if err != nil {
 		return members.Member{}, fmt.Errorf("store.SetRoles %s: %w", memberID, err)
 	}
-	m, err := s.updateMember(ctx, "store.SetRoles", memberID, "SET #r = :r", map[string]string{"#r": "Roles"}, map[string]types.AttributeValue{":r": rv})
+	out, err := s.outboxPut(event)
+	if err != nil {
+		return members.Member{}, fmt.Errorf("store.SetRoles %s: %w", memberID, err)
+	}
+	// The roles and their event, only if they change (a list compares element by element).
+	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
+		UpdateExpression: aws.String("SET #r = :r"), ConditionExpression: aws.String("attribute_exists(PK) AND NOT #r = :r"),
+		ExpressionAttributeNames: map[string]string{"#r": "Roles"}, ExpressionAttributeValues: map[string]types.AttributeValue{":r": rv},
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld}}
+	reasons, err := s.transact(ctx, []types.TransactWriteItem{update, out})
+	if conditionFailed(reasons, 0) {
+		if reasons[0].Item == nil {
+			return members.Member{}, fmt.Errorf("store.SetRoles %s: %w", memberID, errs.ErrNotFound)
+		}
+		err = nil // the same roles: nothing to write, no event
+	}
+	if err != nil {
+		return members.Member{}, fmt.Errorf("store.SetRoles %s: %w", memberID, err)
+	}
+	m, err := s.GetMember(ctx, memberID)
 	if err != nil {
 		return members.Member{}, err
 	}

@@ -261,12 +261,24 @@ func TestSessionsOfAMemberAreListedAndEndedTogether(t *testing.T) {
 	}
 }
 
+func rolesEvent(memberID string) eventtypes.Envelope {
+	meta := eventtypes.NewMeta(time.Now())
+	env, _ := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRolesChangedType, meta, eventtypes.MemberRolesChanged{Meta: meta, MemberID: memberID})
+	return env
+}
+
 func TestRolesAndStatusReachTheSessionLookup(t *testing.T) {
-	st, _ := newStore(t)
+	st, tbl := newStore(t)
 	now := time.Now()
 	m, sess := register(t, st, "gus@example.com", now)
-	if _, err := st.SetRoles(ctx, m.ID, []string{"member", "moderator"}); err != nil {
-		t.Fatal(err)
+	// A role change writes its event; the same roles again write nothing.
+	for range 2 {
+		if got, err := st.SetRoles(ctx, m.ID, []string{"member", "moderator"}, rolesEvent(m.ID)); err != nil || len(got.Roles) != 2 {
+			t.Fatal(got, err)
+		}
+	}
+	if n := outboxCount(t, tbl.DB, tbl.Name, eventtypes.MemberRolesChangedType); n != 1 {
+		t.Fatalf("%d member.roles_changed events for one change made twice, want 1", n)
 	}
 	until := now.Add(48 * time.Hour)
 	got, err := st.SetStatus(ctx, m.ID, members.StatusSuspended, &until)
@@ -289,7 +301,7 @@ func TestRolesAndStatusReachTheSessionLookup(t *testing.T) {
 	if got, err := st.SetStatus(ctx, m.ID, members.StatusActive, nil); err != nil || got.SuspendedUntil != nil {
 		t.Fatalf("reinstate = %+v, %v", got, err)
 	}
-	if _, err := st.SetRoles(ctx, "m_nobody", []string{"member"}); !errors.Is(err, errs.ErrNotFound) {
+	if _, err := st.SetRoles(ctx, "m_nobody", []string{"member"}, rolesEvent("m_nobody")); !errors.Is(err, errs.ErrNotFound) {
 		t.Fatalf("SetRoles of a missing member = %v, want not found", err)
 	}
 }
@@ -303,7 +315,7 @@ func TestInvitationsAreListedAcrossMonthsAndSpentOnce(t *testing.T) {
 			CreatedAt: created, ValidUntil: created.Add(30 * 24 * time.Hour), CodeHash: "h"}
 		meta := eventtypes.NewMeta(created)
 		env, _ := eventtypes.NewEnvelope(eventtypes.SourceInvitations, eventtypes.InvitationCreatedType, meta, eventtypes.InvitationCreated{Meta: meta})
-		if err := st.CreateInvitation(ctx, inv, env, quota, now); err != nil {
+		if err := st.CreateInvitation(ctx, inv, env, quota, now, ""); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -15,6 +15,7 @@ import (
 
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
+	"tribune/shared/ratelimit"
 	"tribune/shared/tickets"
 )
 
@@ -152,7 +153,7 @@ func autoClose(t tickets.Ticket) (time.Time, bool) {
 // CreateTicket implements tickets.Store: the ticket takes the next number in the
 // transaction that writes it, so a refused or failed write takes none; when another
 // ticket took that number first, it tries the next one.
-func (s *Store) CreateTicket(ctx context.Context, t *tickets.Ticket, ack *tickets.Reply, events func(number int64) ([]eventtypes.Envelope, error)) error {
+func (s *Store) CreateTicket(ctx context.Context, t *tickets.Ticket, ack *tickets.Reply, events func(number int64) ([]eventtypes.Envelope, error), hits []ratelimit.Hit) error {
 	for range ticketNumberRetries {
 		seen, err := s.ticketSeq(ctx)
 		if err != nil {
@@ -184,8 +185,13 @@ func (s *Store) CreateTicket(ctx context.Context, t *tickets.Ticket, ack *ticket
 			return fmt.Errorf("store.CreateTicket: %w", err)
 		}
 		items := append(append(append([]types.TransactWriteItem{s.ticketSeqUpdate(seen), canonical, reply}, entries...), outs...), credits...)
-		reasons, err := s.transact(ctx, items)
-		if conditionFailed(reasons, 0) || isConflict(reasons) {
+		reasons, err := s.transact(ctx, append(s.rateUpdates(hits, t.CreatedAt), items...))
+		for i := range hits {
+			if conditionFailed(reasons, i) {
+				return fmt.Errorf("store.CreateTicket %s: %w", hits[i].Rule.Name, tickets.ErrRateLimited)
+			}
+		}
+		if conditionFailed(reasons, len(hits)) || isConflict(reasons) {
 			continue
 		}
 		if err != nil {
@@ -344,6 +350,26 @@ func (s *Store) Queue(ctx context.Context, f tickets.QueueFilter, cursor string,
 	return out, next, nil
 }
 
+// AssignedTo implements tickets.Store: the queue (every unclosed ticket, one partition
+// of thousands at most) read to its end, filtered on the assignee. For a consumer, never
+// a request path.
+func (s *Store) AssignedTo(ctx context.Context, memberID string) ([]string, error) {
+	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String("ID"),
+		KeyConditionExpression: aws.String("PK = :pk"), FilterExpression: aws.String("AssigneeID = :m"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pkTicketQueue},
+			":m": &types.AttributeValueMemberS{Value: memberID}}})
+	if err != nil {
+		return nil, fmt.Errorf("store.AssignedTo %s: %w", memberID, err)
+	}
+	ids := make([]string, 0, len(items))
+	for _, it := range items {
+		if v, ok := it["ID"].(*types.AttributeValueMemberS); ok {
+			ids = append(ids, v.Value)
+		}
+	}
+	return ids, nil
+}
+
 // dueIDs lists the tickets of a sweeper index whose time passed.
 func (s *Store) dueIDs(ctx context.Context, op, pk string, now time.Time) ([]string, error) {
 	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String("TicketID"),
@@ -395,6 +421,15 @@ func (s *Store) SaveSupportSettings(ctx context.Context, st tickets.Settings) er
 		return fmt.Errorf("store.SaveSupportSettings: %w", err)
 	}
 	return nil
+}
+
+// Requester implements tickets.Store.
+func (s *Store) Requester(ctx context.Context, memberID string) (string, time.Time, error) {
+	m, err := s.GetMember(ctx, memberID)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	return m.DisplayName, m.CreatedAt, nil
 }
 
 // MemberName implements tickets.Store.

@@ -22,6 +22,7 @@ import (
 	"tribune/shared/eventtypes"
 	"tribune/shared/locale"
 	"tribune/shared/policy"
+	"tribune/shared/ratelimit"
 	"tribune/shared/text"
 )
 
@@ -77,6 +78,15 @@ const (
 	ListPage        = 30
 	// SoonShare is the part of a target left below which a ticket is "about to breach".
 	SoonShare = 0.25
+)
+
+// Brakes on opening tickets, like posting's (each ticket emails every agent): a customer
+// opens at most 10 an hour, 3 in their first week; support agents are exempt. Enforced
+// in the ticket's own transaction (a refused ticket writes nothing, takes no number).
+var (
+	LimitTickets    = ratelimit.Rule{Name: "ticket-member", Limit: 10, Window: time.Hour}
+	LimitNewTickets = ratelimit.Rule{Name: "ticket-new-member", Limit: 3, Window: time.Hour}
+	NewMemberPeriod = 7 * 24 * time.Hour
 )
 
 // Targets are the first-response and resolution targets of a severity, in minutes.
@@ -266,6 +276,7 @@ var (
 	ErrNotRequester  = errs.New(errs.Forbidden, "not_the_requester", "Only the person who opened the ticket rates it.")
 	ErrRatingComment = errs.InvalidField("comment", "invalid_rating_comment", "A comment has at most 1,000 characters.")
 	ErrBusy          = errs.New(errs.Conflict, "tickets_busy", "Many tickets are being opened at this moment; try again.")
+	ErrRateLimited   = errs.New(errs.RateLimited, "tickets_too_fast", "You have opened many tickets in a short time. Add to a ticket you opened, or wait an hour.")
 	ErrSettings      = errs.InvalidField("targets", "invalid_support_settings", "Give 1 to 50 products, targets for every severity (first response before resolution, at most 30 days) and 1 to 90 days before auto-closing.")
 )
 
@@ -289,8 +300,10 @@ type Store interface {
 	// CreateTicket takes the next ticket number and writes the ticket, its
 	// acknowledgement, its list and queue entries, its target clock and events, in one
 	// transaction with the number (events is called with the number; called again with
-	// the next one if another ticket took it first; ErrBusy when that keeps happening).
-	CreateTicket(ctx context.Context, t *Ticket, ack *Reply, events func(number int64) ([]eventtypes.Envelope, error)) error
+	// the next one if another ticket took it first; ErrBusy when that keeps happening),
+	// under the rate-limit hits (ErrRateLimited when one is over its limit; nothing
+	// written).
+	CreateTicket(ctx context.Context, t *Ticket, ack *Reply, events func(number int64) ([]eventtypes.Envelope, error), hits []ratelimit.Hit) error
 	GetTicket(ctx context.Context, id string) (Ticket, error)
 	// Replies lists a ticket's replies, oldest first (internal notes included).
 	Replies(ctx context.Context, ticketID string) ([]Reply, error)
@@ -309,8 +322,12 @@ type Store interface {
 	SaveSupportSettings(ctx context.Context, s Settings) error
 	// MemberName returns a member's name and roles (errs.ErrNotFound if unknown).
 	MemberName(ctx context.Context, memberID string) (string, []string, error)
+	// Requester returns a member's name and when they joined (errs.ErrNotFound if unknown).
+	Requester(ctx context.Context, memberID string) (string, time.Time, error)
 	// RoleHolderIDs lists who holds any of the staff roles.
 	RoleHolderIDs(ctx context.Context, roles ...string) ([]string, error)
+	// AssignedTo lists the unclosed tickets assigned to a member.
+	AssignedTo(ctx context.Context, memberID string) ([]string, error)
 }
 
 // Agent is someone tickets can be assigned to.
@@ -426,11 +443,18 @@ func (s *Service) access(ctx context.Context, actor auth.Principal, spaceID stri
 // Open opens a ticket in a customer space the actor belongs to (or, for an agent,
 // on behalf of the space).
 func (s *Service) Open(ctx context.Context, actor auth.Principal, spaceID string, n NewTicket) (Ticket, error) {
-	name, _, err := s.Store.MemberName(ctx, actor.MemberID)
+	name, joined, err := s.Store.Requester(ctx, actor.MemberID)
 	if err != nil {
 		return Ticket{}, fmt.Errorf("tickets.Open: %w", err)
 	}
-	t, err := s.open(ctx, actor, name, spaceID, n, "", false)
+	var hits []ratelimit.Hit
+	if !IsAgent(actor.Roles) {
+		hits = append(hits, ratelimit.Hit{Rule: LimitTickets, Key: actor.MemberID})
+		if s.Now().Sub(joined) < NewMemberPeriod {
+			hits = append(hits, ratelimit.Hit{Rule: LimitNewTickets, Key: actor.MemberID})
+		}
+	}
+	t, err := s.open(ctx, actor, name, spaceID, n, "", false, hits)
 	if err != nil {
 		return Ticket{}, fmt.Errorf("tickets.Open %s: %w", spaceID, err)
 	}
@@ -439,7 +463,7 @@ func (s *Service) Open(ctx context.Context, actor auth.Principal, spaceID string
 
 // open checks and writes a new ticket for its requester (checked already when an agent
 // opens it from a question).
-func (s *Service) open(ctx context.Context, requester auth.Principal, name, spaceID string, n NewTicket, questionID string, checked bool) (Ticket, error) {
+func (s *Service) open(ctx context.Context, requester auth.Principal, name, spaceID string, n NewTicket, questionID string, checked bool, hits []ratelimit.Hit) (Ticket, error) {
 	var err error
 	if n.Subject, err = text.Line("subject", n.Subject); err != nil {
 		return Ticket{}, err
@@ -508,7 +532,7 @@ func (s *Service) open(ctx context.Context, requester auth.Principal, name, spac
 			FirstResponseTarget: int64(targets.FirstResponse() / time.Second)})
 		return []eventtypes.Envelope{env}, err
 	}
-	if err := s.Store.CreateTicket(ctx, &t, &ack, events); err != nil {
+	if err := s.Store.CreateTicket(ctx, &t, &ack, events, hits); err != nil {
 		return Ticket{}, err
 	}
 	return t, nil
@@ -642,7 +666,8 @@ func (s *Service) FromQuestion(ctx context.Context, actor auth.Principal, questi
 	if utf8.RuneCountInString(n.Subject) > MaxSubjectRunes {
 		n.Subject = string([]rune(n.Subject)[:MaxSubjectRunes])
 	}
-	t, err := s.open(ctx, auth.Principal{MemberID: q.AuthorID}, q.AuthorName, req.SpaceID, n, q.ID, true)
+	// An agent opens it: no customer's brakes apply.
+	t, err := s.open(ctx, auth.Principal{MemberID: q.AuthorID}, q.AuthorName, req.SpaceID, n, q.ID, true, nil)
 	if err != nil {
 		return Ticket{}, fmt.Errorf("tickets.FromQuestion: %w", err)
 	}

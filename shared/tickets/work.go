@@ -286,6 +286,57 @@ func (s *Service) Assign(ctx context.Context, actor auth.Principal, id string, r
 	return s.Get(ctx, actor, id)
 }
 
+// OnMemberRolesChanged takes a member who is no longer a support agent off the tickets
+// assigned to them (consumer of member.roles_changed): their tickets go back to the
+// queue unassigned, so their customers' replies, reopenings and missed targets reach
+// every agent again. The member's roles are read as they are now, so a late or
+// repeated delivery changes nothing once they are an agent again or nothing is left.
+func (s *Service) OnMemberRolesChanged(ctx context.Context, env eventtypes.Envelope) error {
+	var evt eventtypes.MemberRolesChanged
+	if err := eventtypes.Decode(env, &evt); err != nil {
+		return fmt.Errorf("tickets.OnMemberRolesChanged: %w", err)
+	}
+	_, roles, err := s.Store.MemberName(ctx, evt.MemberID)
+	if err != nil && !errs.Is(err, errs.ErrNotFound.Code) {
+		return fmt.Errorf("tickets.OnMemberRolesChanged %s: %w", evt.EventID, err)
+	}
+	if err == nil && IsAgent(roles) {
+		return nil
+	}
+	if err := s.UnassignFrom(ctx, evt.MemberID); err != nil {
+		return fmt.Errorf("tickets.OnMemberRolesChanged %s: %w", evt.EventID, err)
+	}
+	return nil
+}
+
+// UnassignFrom takes a member off every unclosed ticket assigned to them; each change
+// is the usual conditional save with a ticket.assigned event (assignee and assignedBy
+// empty: Tribune did it).
+func (s *Service) UnassignFrom(ctx context.Context, memberID string) error {
+	ids, err := s.Store.AssignedTo(ctx, memberID)
+	if err != nil {
+		return err
+	}
+	var failed []error
+	for _, id := range ids {
+		_, err := s.changeLoaded(ctx, func() (Ticket, error) { return s.Store.GetTicket(ctx, id) }, func(t *Ticket) (*Reply, []eventtypes.Envelope, error) {
+			if t.AssigneeID != memberID || t.Status == StatusClosed {
+				return nil, nil, errNoChange
+			}
+			now := s.Now().UTC()
+			t.AssigneeID, t.AssigneeName, t.UpdatedAt = "", "", now
+			meta := eventtypes.NewMeta(now)
+			env, err := eventtypes.NewEnvelope(eventtypes.SourceTickets, eventtypes.TicketAssignedType, meta, eventtypes.TicketAssigned{Meta: meta,
+				TicketID: t.ID, Number: t.Number, SpaceID: t.SpaceID, Subject: t.Subject})
+			return nil, []eventtypes.Envelope{env}, err
+		})
+		if err != nil && !errs.Is(err, errs.ErrNotFound.Code) {
+			failed = append(failed, err)
+		}
+	}
+	return errors.Join(failed...)
+}
+
 // RateRequest is the requester's satisfaction with a solved ticket.
 type RateRequest struct {
 	Good    bool   `json:"good"`

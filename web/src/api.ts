@@ -361,7 +361,7 @@ export const api = {
   invitation: (code: string) => call<InvitationPublic>('GET', `/api/invitations/code/${encodeURIComponent(code)}`),
   inviteFriend: (email: string, message: string, locale: string) => call<Invitation>('POST', '/api/invitations/friend', { email, message, locale }),
   inviteBulk: (emails: string[], roles: string[], message: string, validDays: number, locale: string) =>
-    call<{ invitations: Invitation[] }>('POST', '/api/invitations', { emails, roles, message, validDays, locale }),
+    call<{ invitations: Invitation[]; alreadyInvited?: Invitation[] }>('POST', '/api/invitations', { emails, roles, message, validDays, locale }),
   createLink: (maxUses: number, validDays: number, roles: string[]) =>
     call<{ invitation: Invitation; code: string; link: string }>('POST', '/api/invitations/links', { maxUses, validDays, roles }),
   pending: () => call<{ invitations: Invitation[] }>('GET', '/api/invitations'),

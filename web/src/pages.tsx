@@ -389,7 +389,7 @@ function BulkInvite(props: { lang: Lang; isAdmin: boolean }) {
   const [roles, setRoles] = useState<string[]>([]);
   const [message, setMessage] = useState('');
   const [days, setDays] = useState(14);
-  const [done, setDone] = useState<number>();
+  const [done, setDone] = useState<[number, number]>();
   const [error, fail, clear] = useError();
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -398,7 +398,7 @@ function BulkInvite(props: { lang: Lang; isAdmin: boolean }) {
     const list = emails.split(/[\s,;]+/).filter(Boolean);
     try {
       const r = await api.inviteBulk(list, roles, message, days, props.lang);
-      setDone(r.invitations.length);
+      setDone([r.invitations.length, r.alreadyInvited?.length ?? 0]);
       setEmails('');
       window.dispatchEvent(new Event('invitations-changed'));
     } catch (err) {
@@ -416,7 +416,7 @@ function BulkInvite(props: { lang: Lang; isAdmin: boolean }) {
       <label for="bulk-days">{s.validDays}</label>
       <input id="bulk-days" type="number" min={1} max={30} value={days} onInput={(e) => setDays(Number((e.currentTarget as HTMLInputElement).value))} />
       <Problem lang={props.lang} code={error} />
-      <Done show={done !== undefined} text={s.bulkSent(done ?? 0)} />
+      <Done show={done !== undefined} text={s.bulkSent(done?.[0] ?? 0, done?.[1] ?? 0)} />
       <button type="submit">{s.sendInvitation}</button>
     </form>
   );
