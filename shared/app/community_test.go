@@ -133,9 +133,7 @@ func TestIdeasVotesAndStatuses(t *testing.T) {
 		t.Fatalf("inbox after reading: %+v", in)
 	}
 	waitFor(t, "votes and ideas counted", func() bool {
-		day := metrics.Day(time.Now())
-		votes, _ := c.st.Counter(context.Background(), metrics.IdeaVotes, day)
-		ideas, _ := c.st.Counter(context.Background(), metrics.IdeasSubmitted, day)
+		votes, ideas := counted(c.st, metrics.IdeaVotes), counted(c.st, metrics.IdeasSubmitted)
 		return votes == 9 && ideas == 2
 	})
 }
@@ -356,7 +354,7 @@ func TestReportsQueueAndModeration(t *testing.T) {
 		t.Fatalf("audit log, newest first: %s", got)
 	}
 	waitFor(t, "reports counted", func() bool {
-		n, _ := c.st.Counter(context.Background(), metrics.Reports, metrics.Day(time.Now()))
+		n := counted(c.st, metrics.Reports)
 		return n == 1
 	})
 }

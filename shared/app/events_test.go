@@ -118,11 +118,7 @@ func (p *eventPath) welcomes(t *testing.T) int {
 }
 
 func (p *eventPath) registrations(t *testing.T) int64 {
-	n, err := p.st.Counter(context.Background(), metrics.Registrations, metrics.Day(time.Now()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return counted(p.st, metrics.Registrations)
 }
 
 func TestRegistrationReachesNotificationsAndMetricsOnce(t *testing.T) {

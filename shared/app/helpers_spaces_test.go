@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"tribune/shared/metrics"
 	"tribune/shared/notifications"
+	"tribune/shared/store"
 )
 
 // scanItems returns every item of the table whose PK starts with prefix (tests only:
@@ -126,4 +129,17 @@ func concurrently(t *testing.T, n int, f func(i int)) {
 	for range n {
 		<-done
 	}
+}
+
+// counted is a daily counter summed over yesterday and today: a test that crosses
+// midnight counts on both days (each test has its own table, so yesterday holds nothing
+// else).
+func counted(st *store.Store, name string) int64 {
+	now := time.Now()
+	var n int64
+	for _, day := range []string{metrics.Day(now.Add(-24 * time.Hour)), metrics.Day(now)} {
+		v, _ := st.Counter(context.Background(), name, day)
+		n += v
+	}
+	return n
 }

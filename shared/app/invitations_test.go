@@ -175,8 +175,8 @@ func TestInviteOnlyCommunityAdmitsInviteesWithTheirRoles(t *testing.T) {
 		t.Fatalf("the invitee signs in again: %d %s", status, body)
 	}
 	waitFor(t, "invitations counted", func() bool {
-		sent, _ := c.st.Counter(context.Background(), metrics.InvitationsSent, metrics.Day(time.Now()))
-		accepted, _ := c.st.Counter(context.Background(), metrics.InvitationsAccepted, metrics.Day(time.Now()))
+		sent := counted(c.st, metrics.InvitationsSent)
+		accepted := counted(c.st, metrics.InvitationsAccepted)
 		return sent == 2 && accepted == 1
 	})
 

@@ -232,8 +232,8 @@ func TestCommentsRepliesAndAcceptedAnswers(t *testing.T) {
 		t.Fatalf("acceptance by the asker: %d %s", status, b)
 	}
 	waitFor(t, "comments and solutions counted", func() bool {
-		n, _ := c.st.Counter(t.Context(), metrics.Comments, metrics.Day(time.Now()))
-		s, _ := c.st.Counter(t.Context(), metrics.AcceptedSolutions, metrics.Day(time.Now()))
+		n := counted(c.st, metrics.Comments)
+		s := counted(c.st, metrics.AcceptedSolutions)
 		return n == 11 && s == 1
 	})
 }
