@@ -27,8 +27,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
-	"github.com/johannesboyne/gofakes3"
-	"github.com/johannesboyne/gofakes3/backend/s3mem"
 	"github.com/oauth2-proxy/mockoidc"
 
 	"tribune/shared/app"
@@ -164,15 +162,21 @@ func run() error {
 	go sweepTickets(ctx, app.TicketSweep(st), sweepEvery)
 
 	// Files go to an in-process S3 server under /_s3/ (same origin, so the browser's
-	// presigned PUT needs no CORS), through the same blob code as in AWS. The runtime
-	// signs with credentials of its own, made at start, and the server serves only
-	// what they signed, as S3 does.
+	// presigned PUT needs no CORS), through the same blob code as in AWS, kept on disk
+	// in DATA_DIR/s3 (synced before an upload is answered). The runtime signs with
+	// credentials of its own, new at every start, and the server serves only what they
+	// signed, as S3 does: URLs signed before a restart stop working (the app signs new
+	// ones on every request).
+	fileStore, err := locals3.OpenFiles(filepath.Join(dataDir, "s3", "objects.bolt"))
+	if err != nil {
+		return err
+	}
+	defer fileStore.Close()
 	s3Creds := aws.Credentials{AccessKeyID: "TRIBUNELOCAL" + rand.Text()[:8], SecretAccessKey: rand.Text() + rand.Text(), Source: "local runtime"}
 	s3Cfg := awsCfg.Copy()
 	s3Cfg.Credentials = credentials.StaticCredentialsProvider{Value: s3Creds}
 	files := blob.New(s3Cfg, "tribune-avatars", cfg.PublicURL+"/_s3")
-	fakeS3 := gofakes3.New(s3mem.New(), gofakes3.WithAutoBucket(true))
-	s3Handler, err := httpx.Wrap(&locals3.Verifier{Credentials: s3Creds, Region: s3Cfg.Region, Next: http.StripPrefix("/_s3", fakeS3.Server())},
+	s3Handler, err := httpx.Wrap(&locals3.Verifier{Credentials: s3Creds, Region: s3Cfg.Region, Next: http.StripPrefix("/_s3", fileStore.Server())},
 		httpx.Options{TrustedOrigins: []string{cfg.PublicURL}, ContentSecurityPolicy: filesCSP, MaxBodyBytes: locals3.MaxBody})
 	if err != nil {
 		return err
@@ -198,7 +202,9 @@ func run() error {
 		return err
 	}
 	slog.Info("Tribune is up", "url", cfg.PublicURL, "dev", cfg.PublicURL+"/_dev/?key="+dev)
+	drained := make(chan struct{})
 	go func() {
+		defer close(drained)
 		<-ctx.Done()
 		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
@@ -207,6 +213,8 @@ func run() error {
 	if err := srv.Serve(ln); err != nil && err != http.ErrServerClosed {
 		return err
 	}
+	// Requests in flight finish before the stores close (deferred above).
+	<-drained
 	return nil
 }
 
