@@ -87,16 +87,25 @@ func run() error {
 		cfg.MailFrom = "Tribune <no-reply@tribune.localhost>"
 	}
 
+	var ddbCreds *aws.Credentials
 	if cfg.DynamoDBEndpoint == "" {
 		abs, _ := filepath.Abs(filepath.Join(dataDir, "dynamodb"))
-		ddb, err := dynamolocal.Start(ctx, dynamolocal.Options{DataDir: abs, WorkDir: abs, Port: 0})
+		ddb, err := dynamolocal.Start(ctx, dynamolocal.Options{DataDir: abs, WorkDir: abs, Port: 0, Region: dynamolocal.Region})
 		if err != nil {
 			return err
 		}
 		// Stopped last, after the server and the event path (deferred first).
 		defer ddb.Stop()
 		cfg.DynamoDBEndpoint = ddb.Endpoint
-		slog.Info("DynamoDB Local started", "endpoint", ddb.Endpoint, "data", abs, "pid", ddb.Pid)
+		// The data is in the database of the data directory's own key: without it,
+		// a client of this DynamoDB Local sees an empty database of its own.
+		creds := ddb.Credentials()
+		ddbCreds = &creds
+		slog.Info("DynamoDB Local started", "endpoint", ddb.Endpoint, "data", abs, "pid", ddb.Pid, "loopbackOnly", ddb.Loopback)
+		if open := ddb.ReachableFromNetwork(); len(open) > 0 {
+			slog.Warn("DynamoDB Local answers on addresses other machines can reach: they cannot read the tables without the key in "+
+				"the data directory, but can use the server; firewall its port on an untrusted network", "addresses", open)
+		}
 	}
 	if cfg.SocialProviders, err = social.FromEnv(nil); err != nil {
 		return err
@@ -112,6 +121,10 @@ func run() error {
 	awsCfg, err := store.LoadAWSConfig(ctx, cfg.DynamoDBEndpoint)
 	if err != nil {
 		return err
+	}
+	if ddbCreds != nil {
+		awsCfg.Region = dynamolocal.Region
+		awsCfg.Credentials = credentials.StaticCredentialsProvider{Value: *ddbCreds}
 	}
 	// Every write Tribune acknowledges is committed: DynamoDB Local answers a
 	// transaction before its COMMIT runs (docs/decisions.md).
