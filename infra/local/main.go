@@ -110,9 +110,10 @@ func run() error {
 	if cfg.SocialProviders, err = social.FromEnv(nil); err != nil {
 		return err
 	}
-	var devOIDC *mockoidc.MockOIDC
+	var choices *devChoices
 	if os.Getenv("DEV_OIDC") != "off" {
-		if devOIDC, err = startDevProvider(&cfg); err != nil {
+		var devOIDC *mockoidc.MockOIDC
+		if devOIDC, choices, err = startDevProvider(&cfg); err != nil {
 			return err
 		}
 		defer func() { _ = devOIDC.Shutdown() }()
@@ -199,10 +200,15 @@ func run() error {
 		return err
 	}
 	dev := newDevKey()
-	site, err := siteHandler(siteOptions{WebDir: webDir, OutboxDir: outboxDir, SMTPAddr: os.Getenv("SMTP_ADDR"), DevOIDC: devOIDC,
+	site, err := siteHandler(siteOptions{WebDir: webDir, OutboxDir: outboxDir, SMTPAddr: os.Getenv("SMTP_ADDR"), DevChoices: choices,
 		DevKey: dev, PublicURL: cfg.PublicURL})
 	if err != nil {
 		return err
+	}
+	if choices != nil {
+		// A development sign-in started by a browser that chose someone is bound to
+		// that choice.
+		api = choices.flowStarts(api)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/api/", api)
@@ -293,17 +299,29 @@ func (d devLinks) Send(ctx context.Context, m mail.Message) error {
 	return nil
 }
 
-// startDevProvider runs a real OIDC provider in-process (mockoidc), local only, so the
-// whole social sign-in can be tried offline. It approves at once, as the person the
-// dev sign-in page chose (jane.doe@example.com by default).
-func startDevProvider(cfg *config.Config) (*mockoidc.MockOIDC, error) {
-	m, err := mockoidc.Run()
+// startDevProvider runs a real OIDC provider in-process (mockoidc), on 127.0.0.1 only,
+// so the whole social sign-in can be tried offline. It approves at once, as the person
+// the browser chose on the dev sign-in page for its next sign-in (devChoices), or
+// jane.doe@example.com.
+func startDevProvider(cfg *config.Config) (*mockoidc.MockOIDC, *devChoices, error) {
+	m, err := mockoidc.NewServer(nil)
 	if err != nil {
-		return nil, fmt.Errorf("dev OIDC provider: %w", err)
+		return nil, nil, fmt.Errorf("dev OIDC provider: %w", err)
+	}
+	choices := newDevChoices(m.UserQueue, cfg.CookieSecure)
+	if err := m.AddMiddleware(choices.authorize); err != nil {
+		return nil, nil, fmt.Errorf("dev OIDC provider: %w", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, nil, fmt.Errorf("dev OIDC provider: %w", err)
+	}
+	if err := m.Start(ln, nil); err != nil {
+		return nil, nil, fmt.Errorf("dev OIDC provider: %w", err)
 	}
 	mc := m.Config()
 	cfg.SocialProviders = append(cfg.SocialProviders, social.Provider{ID: "dev", Name: "Development sign-in", Kind: social.KindOIDC,
 		Issuer: m.Issuer(), ClientID: mc.ClientID, ClientSecret: mc.ClientSecret})
 	slog.Info("development sign-in provider started", "issuer", m.Issuer())
-	return m, nil
+	return m, choices, nil
 }
