@@ -181,6 +181,10 @@ func TestSharedDatabaseIsMovedToTheDirectorysOwn(t *testing.T) {
 	}
 	before := server{db: client(t, endpoint, aws.Credentials{AccessKeyID: "local", SecretAccessKey: "local"})}
 	createTable(t, before.db, true)
+	if _, err := before.db.UpdateTimeToLive(context.Background(), &dynamodb.UpdateTimeToLiveInput{TableName: aws.String(table),
+		TimeToLiveSpecification: &types.TimeToLiveSpecification{AttributeName: aws.String("expiresAt"), Enabled: aws.Bool(true)}}); err != nil {
+		t.Fatal(err)
+	}
 	before.write(t, "kept")
 	_ = old.Process.Signal(os.Interrupt)
 	_ = old.Wait()
@@ -198,6 +202,10 @@ func TestSharedDatabaseIsMovedToTheDirectorysOwn(t *testing.T) {
 	out, err := sv.db.DescribeTable(context.Background(), &dynamodb.DescribeTableInput{TableName: aws.String(table)})
 	if err != nil || out.Table.LatestStreamArn == nil {
 		t.Fatalf("the moved table has no stream: %v", err)
+	}
+	ttl, err := sv.db.DescribeTimeToLive(context.Background(), &dynamodb.DescribeTimeToLiveInput{TableName: aws.String(table)})
+	if err != nil || ttl.TimeToLiveDescription.TimeToLiveStatus != types.TimeToLiveStatusEnabled || aws.ToString(ttl.TimeToLiveDescription.AttributeName) != "expiresAt" {
+		t.Errorf("the moved table's TTL setting: %+v %v", ttl, err)
 	}
 	assertSeesNothing(t, client(t, sv.p.Endpoint, aws.Credentials{AccessKeyID: "local", SecretAccessKey: "local"}), "local/local after the move")
 }
