@@ -4,8 +4,11 @@
 // handlers on one ServeMux, and the web frontend at /.
 //
 // It is for the machine it runs on: it refuses to listen on anything but a loopback
-// address unless ALLOW_NON_LOOPBACK=1, and its development helpers (S3 under /_s3/,
-// the pages under /_dev/) answer only the runtime's own signed requests.
+// address unless ALLOW_NON_LOOPBACK=1, its development helpers (S3 under /_s3/,
+// the pages under /_dev/) answer only the runtime's own signed requests, and its
+// DynamoDB Local listens on 127.0.0.1 with the tables in the database of the data
+// directory's own key. Everything acknowledged, table and files, is on disk under
+// DATA_DIR.
 package main
 
 import (
