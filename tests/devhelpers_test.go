@@ -286,3 +286,64 @@ func TestRuntimeListensOnLoopbackUnlessAllowed(t *testing.T) {
 		}
 	}
 }
+
+// A choice on the development sign-in page is for the browser that made it, for its next
+// sign-in: another browser is never signed in as the person chosen (here an admin), even
+// while the choosing browser's flow failed, and a new choice replaces the older one.
+func TestDevSignInChoiceIsOnlyForTheChoosingBrowser(t *testing.T) {
+	rt := startRuntime(t, "", "ADMIN_EMAILS=admin@example.com")
+	newBrowser := func() *http.Client {
+		jar, _ := cookiejar.New(nil)
+		return &http.Client{Jar: jar}
+	}
+	choose := func(client *http.Client, email string) {
+		t.Helper()
+		resp, err := client.PostForm(rt.URL+"/_dev/sign-in", url.Values{"key": {rt.devKey(t)}, "email": {email}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	who := func(client *http.Client) string {
+		t.Helper()
+		var me struct{ Email string }
+		call(t, client, "GET", rt.URL+"/api/me", "", &me)
+		return me.Email
+	}
+
+	a := newBrowser()
+	choose(a, "admin@example.com")
+	// A starts its sign-in but never reaches the provider (the tab was closed).
+	if status, body := call(t, a, "POST", rt.URL+"/api/auth/oidc/dev/start", `{}`, nil); status != 200 {
+		t.Fatalf("start: %d %s", status, body)
+	}
+	b := newBrowser()
+	startDevSignIn(t, rt, b)
+	if got := who(b); got != "jane.doe@example.com" {
+		t.Fatalf("another browser was signed in as %q, the person a first browser chose", got)
+	}
+	// A's next sign-in is the admin it chose.
+	startDevSignIn(t, rt, a)
+	if got := who(a); got != "admin@example.com" {
+		t.Fatalf("the choosing browser was signed in as %q", got)
+	}
+	// Used once: the next browser gets the provider's default person.
+	c := newBrowser()
+	startDevSignIn(t, rt, c)
+	if got := who(c); got != "jane.doe@example.com" {
+		t.Fatalf("after the choice was used, a browser was signed in as %q", got)
+	}
+	// A new choice replaces the older one.
+	d := newBrowser()
+	choose(d, "kim@example.com")
+	choose(d, "lee@example.com")
+	startDevSignIn(t, rt, d)
+	if got := who(d); got != "lee@example.com" {
+		t.Fatalf("after two choices, signed in as %q, want the last", got)
+	}
+	e := newBrowser()
+	startDevSignIn(t, rt, e)
+	if got := who(e); got != "jane.doe@example.com" {
+		t.Fatalf("a later browser was signed in as %q, one chosen earlier by another", got)
+	}
+}

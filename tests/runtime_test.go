@@ -88,10 +88,16 @@ func (l *syncLog) String() string {
 // startRuntime starts the local runtime on dataDir (a new one when empty).
 func startRuntime(t testing.TB, dataDir string, env ...string) *runtime {
 	t.Helper()
+	return startRuntimeOn(t, freePort(t), dataDir, env...)
+}
+
+// startRuntimeOn starts the local runtime on a given port (to start it again where it
+// was, as `make run` does).
+func startRuntimeOn(t testing.TB, port int, dataDir string, env ...string) *runtime {
+	t.Helper()
 	if dataDir == "" {
 		dataDir = t.TempDir()
 	}
-	port := freePort(t)
 	cmd := exec.Command(binary)
 	cmd.Dir = ".."
 	cmd.Env = append(os.Environ(), "LISTEN_ADDR=localhost:"+fmt.Sprint(port), "DATA_DIR="+dataDir, "SMTP_ADDR=", "DYNAMODB_ENDPOINT=")

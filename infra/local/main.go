@@ -4,8 +4,11 @@
 // handlers on one ServeMux, and the web frontend at /.
 //
 // It is for the machine it runs on: it refuses to listen on anything but a loopback
-// address unless ALLOW_NON_LOOPBACK=1, and its development helpers (S3 under /_s3/,
-// the pages under /_dev/) answer only the runtime's own signed requests.
+// address unless ALLOW_NON_LOOPBACK=1, its development helpers (S3 under /_s3/,
+// the pages under /_dev/) answer only the runtime's own signed requests, and its
+// DynamoDB Local listens on 127.0.0.1 with the tables in the database of the data
+// directory's own key. Everything acknowledged, table and files, is on disk under
+// DATA_DIR.
 package main
 
 import (
@@ -27,8 +30,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
-	"github.com/johannesboyne/gofakes3"
-	"github.com/johannesboyne/gofakes3/backend/s3mem"
 	"github.com/oauth2-proxy/mockoidc"
 
 	"tribune/shared/app"
@@ -89,23 +90,33 @@ func run() error {
 		cfg.MailFrom = "Tribune <no-reply@tribune.localhost>"
 	}
 
+	var ddbCreds *aws.Credentials
 	if cfg.DynamoDBEndpoint == "" {
 		abs, _ := filepath.Abs(filepath.Join(dataDir, "dynamodb"))
-		ddb, err := dynamolocal.Start(ctx, dynamolocal.Options{DataDir: abs, WorkDir: abs, Port: 0})
+		ddb, err := dynamolocal.Start(ctx, dynamolocal.Options{DataDir: abs, WorkDir: abs, Port: 0, Region: dynamolocal.Region})
 		if err != nil {
 			return err
 		}
 		// Stopped last, after the server and the event path (deferred first).
 		defer ddb.Stop()
 		cfg.DynamoDBEndpoint = ddb.Endpoint
-		slog.Info("DynamoDB Local started", "endpoint", ddb.Endpoint, "data", abs, "pid", ddb.Pid)
+		// The data is in the database of the data directory's own key: without it,
+		// a client of this DynamoDB Local sees an empty database of its own.
+		creds := ddb.Credentials()
+		ddbCreds = &creds
+		slog.Info("DynamoDB Local started", "endpoint", ddb.Endpoint, "data", abs, "pid", ddb.Pid, "loopbackOnly", ddb.Loopback)
+		if open := ddb.ReachableFromNetwork(); len(open) > 0 {
+			slog.Warn("DynamoDB Local answers on addresses other machines can reach: they cannot read the tables without the key in "+
+				"the data directory, but can use the server; firewall its port on an untrusted network", "addresses", open)
+		}
 	}
 	if cfg.SocialProviders, err = social.FromEnv(nil); err != nil {
 		return err
 	}
-	var devOIDC *mockoidc.MockOIDC
+	var choices *devChoices
 	if os.Getenv("DEV_OIDC") != "off" {
-		if devOIDC, err = startDevProvider(&cfg); err != nil {
+		var devOIDC *mockoidc.MockOIDC
+		if devOIDC, choices, err = startDevProvider(&cfg); err != nil {
 			return err
 		}
 		defer func() { _ = devOIDC.Shutdown() }()
@@ -114,6 +125,10 @@ func run() error {
 	awsCfg, err := store.LoadAWSConfig(ctx, cfg.DynamoDBEndpoint)
 	if err != nil {
 		return err
+	}
+	if ddbCreds != nil {
+		awsCfg.Region = dynamolocal.Region
+		awsCfg.Credentials = credentials.StaticCredentialsProvider{Value: *ddbCreds}
 	}
 	// Every write Tribune acknowledges is committed: DynamoDB Local answers a
 	// transaction before its COMMIT runs (docs/decisions.md).
@@ -164,15 +179,21 @@ func run() error {
 	go sweepTickets(ctx, app.TicketSweep(st), sweepEvery)
 
 	// Files go to an in-process S3 server under /_s3/ (same origin, so the browser's
-	// presigned PUT needs no CORS), through the same blob code as in AWS. The runtime
-	// signs with credentials of its own, made at start, and the server serves only
-	// what they signed, as S3 does.
+	// presigned PUT needs no CORS), through the same blob code as in AWS, kept on disk
+	// in DATA_DIR/s3 (synced before an upload is answered). The runtime signs with
+	// credentials of its own, new at every start, and the server serves only what they
+	// signed, as S3 does: URLs signed before a restart stop working (the app signs new
+	// ones on every request).
+	fileStore, err := locals3.OpenFiles(filepath.Join(dataDir, "s3", "objects.bolt"))
+	if err != nil {
+		return err
+	}
+	defer fileStore.Close()
 	s3Creds := aws.Credentials{AccessKeyID: "TRIBUNELOCAL" + rand.Text()[:8], SecretAccessKey: rand.Text() + rand.Text(), Source: "local runtime"}
 	s3Cfg := awsCfg.Copy()
 	s3Cfg.Credentials = credentials.StaticCredentialsProvider{Value: s3Creds}
 	files := blob.New(s3Cfg, "tribune-avatars", cfg.PublicURL+"/_s3")
-	fakeS3 := gofakes3.New(s3mem.New(), gofakes3.WithAutoBucket(true))
-	s3Handler, err := httpx.Wrap(&locals3.Verifier{Credentials: s3Creds, Region: s3Cfg.Region, Next: http.StripPrefix("/_s3", fakeS3.Server())},
+	s3Handler, err := httpx.Wrap(&locals3.Verifier{Credentials: s3Creds, Region: s3Cfg.Region, Next: http.StripPrefix("/_s3", fileStore.Server())},
 		httpx.Options{TrustedOrigins: []string{cfg.PublicURL}, ContentSecurityPolicy: filesCSP, MaxBodyBytes: locals3.MaxBody})
 	if err != nil {
 		return err
@@ -182,10 +203,15 @@ func run() error {
 		return err
 	}
 	dev := newDevKey()
-	site, err := siteHandler(siteOptions{WebDir: webDir, OutboxDir: outboxDir, SMTPAddr: os.Getenv("SMTP_ADDR"), DevOIDC: devOIDC,
+	site, err := siteHandler(siteOptions{WebDir: webDir, OutboxDir: outboxDir, SMTPAddr: os.Getenv("SMTP_ADDR"), DevChoices: choices,
 		DevKey: dev, PublicURL: cfg.PublicURL})
 	if err != nil {
 		return err
+	}
+	if choices != nil {
+		// A development sign-in started by a browser that chose someone is bound to
+		// that choice.
+		api = choices.flowStarts(api)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/api/", api)
@@ -198,7 +224,9 @@ func run() error {
 		return err
 	}
 	slog.Info("Tribune is up", "url", cfg.PublicURL, "dev", cfg.PublicURL+"/_dev/?key="+dev)
+	drained := make(chan struct{})
 	go func() {
+		defer close(drained)
 		<-ctx.Done()
 		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
@@ -207,6 +235,8 @@ func run() error {
 	if err := srv.Serve(ln); err != nil && err != http.ErrServerClosed {
 		return err
 	}
+	// Requests in flight finish before the stores close (deferred above).
+	<-drained
 	return nil
 }
 
@@ -272,17 +302,29 @@ func (d devLinks) Send(ctx context.Context, m mail.Message) error {
 	return nil
 }
 
-// startDevProvider runs a real OIDC provider in-process (mockoidc), local only, so the
-// whole social sign-in can be tried offline. It approves at once, as the person the
-// dev sign-in page chose (jane.doe@example.com by default).
-func startDevProvider(cfg *config.Config) (*mockoidc.MockOIDC, error) {
-	m, err := mockoidc.Run()
+// startDevProvider runs a real OIDC provider in-process (mockoidc), on 127.0.0.1 only,
+// so the whole social sign-in can be tried offline. It approves at once, as the person
+// the browser chose on the dev sign-in page for its next sign-in (devChoices), or
+// jane.doe@example.com.
+func startDevProvider(cfg *config.Config) (*mockoidc.MockOIDC, *devChoices, error) {
+	m, err := mockoidc.NewServer(nil)
 	if err != nil {
-		return nil, fmt.Errorf("dev OIDC provider: %w", err)
+		return nil, nil, fmt.Errorf("dev OIDC provider: %w", err)
+	}
+	choices := newDevChoices(m.UserQueue, cfg.CookieSecure)
+	if err := m.AddMiddleware(choices.authorize); err != nil {
+		return nil, nil, fmt.Errorf("dev OIDC provider: %w", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, nil, fmt.Errorf("dev OIDC provider: %w", err)
+	}
+	if err := m.Start(ln, nil); err != nil {
+		return nil, nil, fmt.Errorf("dev OIDC provider: %w", err)
 	}
 	mc := m.Config()
 	cfg.SocialProviders = append(cfg.SocialProviders, social.Provider{ID: "dev", Name: "Development sign-in", Kind: social.KindOIDC,
 		Issuer: m.Issuer(), ClientID: mc.ClientID, ClientSecret: mc.ClientSecret})
 	slog.Info("development sign-in provider started", "issuer", m.Issuer())
-	return m, nil
+	return m, choices, nil
 }

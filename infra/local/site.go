@@ -21,8 +21,9 @@ import (
 // siteOptions are what the web frontend and the development pages are served from.
 type siteOptions struct {
 	WebDir, OutboxDir, SMTPAddr string
-	// DevOIDC is the development sign-in provider (nil when DEV_OIDC=off).
-	DevOIDC *mockoidc.MockOIDC
+	// DevChoices are who the development sign-in provider signs in (nil when
+	// DEV_OIDC=off).
+	DevChoices *devChoices
 	// DevKey opens the development pages (newDevKey).
 	DevKey    string
 	PublicURL string
@@ -48,7 +49,7 @@ func siteHandler(o siteOptions) (http.Handler, error) {
 		_ = t.Execute(w, data)
 	}
 	dev.HandleFunc("GET /_dev/{$}", func(w http.ResponseWriter, r *http.Request) {
-		page(w, http.StatusOK, devIndexPage, map[string]any{"SignIn": o.DevOIDC != nil})
+		page(w, http.StatusOK, devIndexPage, map[string]any{"SignIn": o.DevChoices != nil})
 	})
 	dev.HandleFunc("GET /_dev/outbox", func(w http.ResponseWriter, r *http.Request) {
 		msgs, err := mail.ReadOutbox(o.OutboxDir)
@@ -59,25 +60,27 @@ func siteHandler(o siteOptions) (http.Handler, error) {
 		slices.Reverse(msgs)
 		page(w, http.StatusOK, outboxPage, map[string]any{"Messages": msgs, "SMTP": o.SMTPAddr, "Dir": o.OutboxDir})
 	})
-	if o.DevOIDC != nil {
+	if o.DevChoices != nil {
 		// Choosing who the development provider signs in next is a change: it is a
 		// POST from the form, never a GET. The sign-in page's "Development sign-in"
 		// button then starts the flow (a POST of the web app: no GET starts a sign-in).
+		// The choice is this browser's, for its next sign-in within a few minutes.
 		dev.HandleFunc("GET /_dev/sign-in", func(w http.ResponseWriter, r *http.Request) {
 			email := r.URL.Query().Get("email")
 			if email == "" {
 				email = "jane.doe@example.com"
 			}
-			page(w, http.StatusOK, devSignInPage, map[string]any{"Email": email})
+			page(w, http.StatusOK, devSignInPage, map[string]any{"Email": email, "Minutes": int(o.DevChoices.TTL.Minutes())})
 		})
 		dev.HandleFunc("POST /_dev/sign-in", func(w http.ResponseWriter, r *http.Request) {
 			email := strings.TrimSpace(r.PostFormValue("email"))
 			if email == "" || !strings.Contains(email, "@") {
-				page(w, http.StatusBadRequest, devSignInPage, map[string]any{"Email": email, "Error": "Type an email address."})
+				page(w, http.StatusBadRequest, devSignInPage, map[string]any{"Email": email, "Error": "Type an email address.",
+					"Minutes": int(o.DevChoices.TTL.Minutes())})
 				return
 			}
 			local, _, _ := strings.Cut(email, "@")
-			o.DevOIDC.QueueUser(&mockoidc.MockUser{Subject: "dev-" + email, Email: email, EmailVerified: r.PostFormValue("unverified") == "",
+			o.DevChoices.choose(w, r, &mockoidc.MockUser{Subject: "dev-" + email, Email: email, EmailVerified: r.PostFormValue("unverified") == "",
 				PreferredUsername: local})
 			http.Redirect(w, r, "/", http.StatusSeeOther)
 		})
@@ -166,6 +169,7 @@ var devSignInPage = template.Must(template.New("dev-sign-in").Parse(devHead + `
 <body><main>
 <h1>Development sign-in</h1>
 <p>Local only: a real OIDC provider running inside <code>make run</code> signs you in as whoever you type. Choose, then press “Continue with Development sign-in” on the sign-in page.</p>
+<p>The choice holds for this browser's next development sign-in, within {{.Minutes}} minutes. Any other sign-in (another browser, a later one, or after that time) is jane.doe@example.com. A new choice replaces the last one.</p>
 {{if .Error}}<p role="alert" id="email-error">{{.Error}}</p>{{end}}
 <form method="post" action="/_dev/sign-in">
 <input type="hidden" name="key" value="{{.Key}}">

@@ -217,3 +217,52 @@ func TestUnsignedTamperedAndExpiredRequestsAreRefused(t *testing.T) {
 		t.Error("a refused delete deleted the object")
 	}
 }
+
+// The file store keeps what was uploaded across a restart (a new store on the same
+// file, with the new credentials a restarted runtime makes): the runtime's new URLs
+// read it, with its size and type; the URLs signed before the restart are dead.
+func TestFilesSurviveARestart(t *testing.T) {
+	path := t.TempDir() + "/s3/objects.bolt"
+	serve := func(creds aws.Credentials) (*locals3.Files, *blob.Store) {
+		t.Helper()
+		store, err := locals3.OpenFiles(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("/_s3/", &locals3.Verifier{Credentials: creds, Region: region, Next: http.StripPrefix("/_s3", store.Server())})
+		srv := httptest.NewServer(mux)
+		t.Cleanup(srv.Close)
+		return store, files(srv.URL, creds)
+	}
+	ctx := context.Background()
+	first, before := serve(own)
+	put, _ := before.PresignPut(ctx, "attachments/m1/log.txt", "text/plain", 5, 5*time.Minute)
+	if resp, body := do(t, "PUT", put, "text/plain", []byte("hello")); resp.StatusCode != 200 {
+		t.Fatalf("upload: %d %s", resp.StatusCode, body)
+	}
+	oldGet, _ := before.PresignGet(ctx, "attachments/m1/log.txt", 5*time.Minute)
+	// Held open, the file is not a second process's.
+	if _, err := locals3.OpenFiles(path); !errors.Is(err, locals3.ErrFilesInUse) {
+		t.Fatalf("a second open of a store in use: %v, want ErrFilesInUse", err)
+	}
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	next := aws.Credentials{AccessKeyID: "TRIBUNELOCALNEXT", SecretAccessKey: "the-next-start's-secret"}
+	second, after := serve(next)
+	defer second.Close()
+	size, typ, err := after.Head(ctx, "attachments/m1/log.txt")
+	if err != nil || size != 5 || typ != "text/plain" {
+		t.Fatalf("after a restart, HEAD: %d %q %v", size, typ, err)
+	}
+	get, _ := after.PresignGet(ctx, "attachments/m1/log.txt", 5*time.Minute)
+	if resp, body := do(t, "GET", get, "", nil); resp.StatusCode != 200 || body != "hello" {
+		t.Fatalf("after a restart, a new download URL: %d %q", resp.StatusCode, body)
+	}
+	oldGet = strings.Replace(oldGet, strings.SplitN(oldGet, "/_s3/", 2)[0], strings.SplitN(get, "/_s3/", 2)[0], 1)
+	if resp, body := do(t, "GET", oldGet, "", nil); resp.StatusCode != 403 || !strings.Contains(body, "InvalidAccessKeyId") {
+		t.Fatalf("after a restart, a URL signed before it: %d %s, want 403 InvalidAccessKeyId", resp.StatusCode, body)
+	}
+}

@@ -10,10 +10,16 @@
 //     process that started it (Linux), and a data directory has one owner at a time:
 //     a leftover server of a crashed owner is stopped before a new one starts on the
 //     same files.
+//   - It listens on every interface and checks no signature. Start binds it to
+//     127.0.0.1 (Loopback.java), and a data directory's tables live in the database of
+//     a random access key id kept in that directory (Process.Credentials): whoever
+//     does not know the key sees an empty database of their own.
 package dynamolocal
 
 import (
 	"context"
+	"crypto/rand"
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,11 +28,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
 // JarRelPath is where `make tools` unpacks the jar, relative to the repository root.
@@ -74,7 +84,17 @@ type Process struct {
 	Endpoint string
 	// Pid is the JVM's process id.
 	Pid int
+	// Loopback is true when the server listens on 127.0.0.1 only; false when the
+	// loopback launcher could not run (a Java without its compiler module) and the
+	// server listens on every interface (see ReachableFromNetwork).
+	Loopback bool
+	// AccessKeyID picks the data directory's database (empty in memory, where every
+	// client shares one database).
+	AccessKeyID string
+	// Region is the region of that database's name (Options.Region).
+	Region string
 
+	port     int
 	cmd      *exec.Cmd
 	exited   chan struct{}
 	locks    []*os.File
@@ -89,14 +109,28 @@ type Options struct {
 	Port int
 	// WorkDir receives the metadata file DynamoDB Local writes; defaults to a temp dir.
 	WorkDir string
+	// Region the clients sign for (us-east-1 when empty): with a DataDir, the
+	// database is the file <AccessKeyID>_<Region>.db.
+	Region string
 }
+
+// Region is the region local clients use unless told otherwise (store.LoadAWSConfig).
+const Region = "us-east-1"
+
+//go:embed Loopback.java
+var loopbackSource []byte
 
 // Start runs DynamoDB Local and waits until it answers. With a DataDir it first takes
 // ownership of the directory: ErrInUse when a live process owns it; a server left
 // running by an owner that died is stopped first.
 //
-// DynamoDB Local listens on every interface (1.25.1 has no option to choose one); its
-// CORS answers allow no browser origin.
+// The server listens on 127.0.0.1 only (Loopback.java, run by the java launcher in
+// source-file mode; should that fail, on every interface, with Process.Loopback
+// false). Its CORS answers allow no browser origin. With a DataDir there is no shared
+// database: the tables are in the database of the directory's own access key id
+// (made at the first start, kept 0600 in the directory; a database of an older
+// release, shared-local-instance.db, is moved to it once), so a client that signs
+// with any other key (DynamoDB Local checks no signature) sees none of them.
 func Start(ctx context.Context, opts Options) (*Process, error) {
 	jar, err := FindJar()
 	if err != nil {
@@ -105,20 +139,14 @@ func Start(ctx context.Context, opts Options) (*Process, error) {
 	if _, err := exec.LookPath("java"); err != nil {
 		return nil, fmt.Errorf("dynamolocal: java not found: %w", ErrMissing)
 	}
-	port := opts.Port
-	if port == 0 {
-		if port, err = freePort(); err != nil {
-			return nil, err
-		}
+	if opts.Region == "" {
+		opts.Region = Region
 	}
-	// C1 only and the serial collector: the JVM is ready in half the time and, for the
-	// short runs of tests and `make run` on a small machine, serves faster too.
-	args := []string{"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Djava.library.path=" + filepath.Join(filepath.Dir(jar), "DynamoDBLocal_lib"), "-Xmx512m",
-		"-jar", jar, "-port", strconv.Itoa(port), "-disableTelemetry", "-cors", noBrowserOrigin}
-	p := &Process{Endpoint: "http://127.0.0.1:" + strconv.Itoa(port), exited: make(chan struct{})}
+	p := &Process{Region: opts.Region}
 	var serverLock *os.File
+	var dbArgs []string
 	if opts.DataDir != "" {
-		if err := os.MkdirAll(opts.DataDir, 0o755); err != nil {
+		if err := os.MkdirAll(opts.DataDir, 0o700); err != nil {
 			return nil, fmt.Errorf("dynamolocal: %w", err)
 		}
 		var owner *os.File
@@ -126,18 +154,66 @@ func Start(ctx context.Context, opts Options) (*Process, error) {
 			return nil, err
 		}
 		p.locks = []*os.File{owner, serverLock}
-		args = append(args, "-sharedDb", "-dbPath", opts.DataDir)
+		if p.AccessKeyID, err = accessKeyID(opts.DataDir); err == nil {
+			err = moveSharedDB(opts.DataDir, p.AccessKeyID+"_"+opts.Region+".db")
+		}
+		if err != nil {
+			p.release()
+			return nil, err
+		}
+		dbArgs = []string{"-dbPath", opts.DataDir}
 	} else {
-		args = append(args, "-inMemory", "-sharedDb")
+		dbArgs = []string{"-inMemory", "-sharedDb"}
 	}
-	cmd := exec.Command("java", args...)
-	cmd.Dir = opts.WorkDir
-	if cmd.Dir == "" {
-		if cmd.Dir, err = os.MkdirTemp("", "dynamodb-local-"); err != nil {
+	workDir := opts.WorkDir
+	if workDir == "" {
+		if workDir, err = os.MkdirTemp("", "dynamodb-local-"); err != nil {
 			p.release()
 			return nil, fmt.Errorf("dynamolocal: %w", err)
 		}
 	}
+	launcher, err := writeLauncher()
+	if err == nil {
+		defer os.RemoveAll(filepath.Dir(launcher))
+		err = p.run(ctx, jar, launcher, opts.Port, workDir, serverLock, dbArgs)
+		p.Loopback = err == nil
+	}
+	if err != nil && ctx.Err() == nil {
+		// No loopback launcher (e.g. a Java runtime without jdk.compiler): the plain
+		// server, on every interface; the data still needs the directory's key.
+		fmt.Fprintf(os.Stderr, "dynamolocal: could not bind DynamoDB Local to 127.0.0.1 (%v); it listens on every interface\n", err)
+		err = p.run(ctx, jar, "", opts.Port, workDir, serverLock, dbArgs)
+	}
+	if err != nil {
+		p.release()
+		return nil, err
+	}
+	return p, nil
+}
+
+// run starts the server (through the loopback launcher unless it is empty) and waits
+// until it answers.
+func (p *Process) run(ctx context.Context, jar, launcher string, port int, workDir string, serverLock *os.File, dbArgs []string) error {
+	var err error
+	if port == 0 {
+		if port, err = freePort(); err != nil {
+			return err
+		}
+	}
+	p.port = port
+	p.Endpoint = "http://127.0.0.1:" + strconv.Itoa(port)
+	p.exited = make(chan struct{})
+	// C1 only and the serial collector: the JVM is ready in half the time and, for the
+	// short runs of tests and `make run` on a small machine, serves faster too.
+	args := []string{"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Djava.library.path=" + filepath.Join(filepath.Dir(jar), "DynamoDBLocal_lib"), "-Xmx512m"}
+	if launcher != "" {
+		args = append(args, "-cp", jar, launcher)
+	} else {
+		args = append(args, "-jar", jar)
+	}
+	args = append(args, "-port", strconv.Itoa(port), "-disableTelemetry", "-cors", noBrowserOrigin)
+	cmd := exec.Command("java", append(args, dbArgs...)...)
+	cmd.Dir = workDir
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	cmd.SysProcAttr = dieWithParent()
 	if serverLock != nil {
@@ -160,50 +236,104 @@ func Start(ctx context.Context, opts Options) (*Process, error) {
 		close(p.exited)
 	}()
 	if err := <-started; err != nil {
-		p.release()
-		return nil, fmt.Errorf("dynamolocal: start java: %w", err)
+		return fmt.Errorf("dynamolocal: start java: %w", err)
 	}
 	p.Pid = cmd.Process.Pid
-	if opts.DataDir != "" {
-		if err := writeOwners(opts.DataDir, os.Getpid(), p.Pid); err != nil {
-			p.Kill()
-			return nil, err
+	if serverLock != nil {
+		if err := writeOwners(filepath.Dir(serverLock.Name()), os.Getpid(), p.Pid); err != nil {
+			p.terminate(syscall.SIGKILL)
+			return err
 		}
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
 		case <-p.exited:
-			p.release()
-			return nil, fmt.Errorf("dynamolocal: exited early: %v", cmd.ProcessState)
+			return fmt.Errorf("dynamolocal: exited early: %v", cmd.ProcessState)
 		case <-ctx.Done():
-			p.Stop()
-			return nil, ctx.Err()
+			p.terminate(syscall.SIGTERM)
+			return ctx.Err()
 		case <-time.After(100 * time.Millisecond):
 		}
 		// Any HTTP answer (it is a 400 for a bare GET) means it is listening.
 		if resp, err := http.Get(p.Endpoint); err == nil {
 			resp.Body.Close()
-			return p, nil
+			return nil
 		}
 	}
-	p.Stop()
-	return nil, errors.New("dynamolocal: not ready after 30s")
+	p.terminate(syscall.SIGTERM)
+	return errors.New("dynamolocal: not ready after 30s")
+}
+
+// writeLauncher writes Loopback.java into a new temporary folder (the java launcher
+// compiles it in memory at start; the folder can go once the server answers).
+func writeLauncher() (string, error) {
+	dir, err := os.MkdirTemp("", "dynamodb-local-launcher-")
+	if err != nil {
+		return "", fmt.Errorf("dynamolocal: %w", err)
+	}
+	path := filepath.Join(dir, "Loopback.java")
+	if err := os.WriteFile(path, loopbackSource, 0o600); err != nil {
+		os.RemoveAll(dir)
+		return "", fmt.Errorf("dynamolocal: %w", err)
+	}
+	return path, nil
+}
+
+// Credentials are what a client of this server signs with: the data directory's
+// access key id (its database), or the usual local/local in memory. DynamoDB Local
+// checks no signature, so the secret is not one.
+func (p *Process) Credentials() aws.Credentials {
+	if p.AccessKeyID == "" {
+		return aws.Credentials{AccessKeyID: "local", SecretAccessKey: "local", Source: "dynamolocal"}
+	}
+	return aws.Credentials{AccessKeyID: p.AccessKeyID, SecretAccessKey: "local", Source: "dynamolocal"}
+}
+
+// ReachableFromNetwork lists the addresses of this machine's other interfaces (not
+// loopback) on which the server's port accepts a connection: none when it is bound
+// to 127.0.0.1, as it should be.
+func (p *Process) ReachableFromNetwork() []string {
+	return reachable(p.port)
+}
+
+// reachable lists host:port for every up, non-loopback interface address on which
+// port accepts a TCP connection within 300 ms.
+func reachable(port int) []string {
+	var found []string
+	ifaces, err := net.Interfaces()
+	if err != nil {
+		return nil
+	}
+	for _, ifc := range ifaces {
+		if ifc.Flags&net.FlagUp == 0 || ifc.Flags&net.FlagLoopback != 0 {
+			continue
+		}
+		addrs, _ := ifc.Addrs()
+		for _, a := range addrs {
+			ipn, ok := a.(*net.IPNet)
+			if !ok || ipn.IP.IsLoopback() {
+				continue
+			}
+			host := ipn.IP.String()
+			if ipn.IP.IsLinkLocalUnicast() {
+				host += "%" + ifc.Name
+			}
+			addr := net.JoinHostPort(host, strconv.Itoa(port))
+			if c, err := net.DialTimeout("tcp", addr, 300*time.Millisecond); err == nil {
+				c.Close()
+				found = append(found, addr)
+			}
+		}
+	}
+	return found
 }
 
 // Stop ends the server gracefully (SIGTERM, then SIGKILL after 10 s) and gives the
 // data directory up.
 func (p *Process) Stop() {
 	p.stopOnce.Do(func() {
-		if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-			_ = p.cmd.Process.Kill()
-		}
-		select {
-		case <-p.exited:
-		case <-time.After(10 * time.Second):
-			_ = p.cmd.Process.Kill()
-			<-p.exited
-		}
+		p.terminate(syscall.SIGTERM)
 		p.release()
 	})
 }
@@ -212,10 +342,22 @@ func (p *Process) Stop() {
 // directory up.
 func (p *Process) Kill() {
 	p.stopOnce.Do(func() {
-		_ = p.cmd.Process.Kill()
-		<-p.exited
+		p.terminate(syscall.SIGKILL)
 		p.release()
 	})
+}
+
+// terminate sends sig (SIGKILL after 10 s) and waits for the server to exit.
+func (p *Process) terminate(sig syscall.Signal) {
+	if err := p.cmd.Process.Signal(sig); err != nil {
+		_ = p.cmd.Process.Kill()
+	}
+	select {
+	case <-p.exited:
+	case <-time.After(10 * time.Second):
+		_ = p.cmd.Process.Kill()
+		<-p.exited
+	}
 }
 
 func (p *Process) release() {
@@ -223,6 +365,93 @@ func (p *Process) release() {
 		_ = f.Close()
 	}
 	p.locks = nil
+}
+
+// The access key id of a data directory: its database is <key>_<region>.db.
+const (
+	accessKeyFile = ".tribune-access-key-id"
+	sharedDBFile  = "shared-local-instance.db"
+)
+
+var accessKeyPattern = regexp.MustCompile(`^TRIBUNE[A-Z2-7]{26}$`)
+
+// accessKeyID returns dir's access key id, made (130 random bits) and written 0600,
+// synced, at the first start.
+func accessKeyID(dir string) (string, error) {
+	path := filepath.Join(dir, accessKeyFile)
+	b, err := os.ReadFile(path)
+	if err == nil {
+		key := strings.TrimSpace(string(b))
+		if !accessKeyPattern.MatchString(key) {
+			return "", fmt.Errorf("dynamolocal: %s does not hold an access key id made by Tribune; move it away to make a new one "+
+				"(the tables stay in the database file named after the old key)", path)
+		}
+		return key, nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return "", fmt.Errorf("dynamolocal: %w", err)
+	}
+	key := "TRIBUNE" + rand.Text()
+	if err := writeSynced(dir, accessKeyFile, []byte(key+"\n")); err != nil {
+		return "", err
+	}
+	return key, nil
+}
+
+// moveSharedDB moves the database an older release kept with -sharedDb to name, the
+// database of the directory's key, once: only when name does not exist yet. SQLite's
+// journal files follow their database (a hot journal after a crash must stay with it),
+// and move first, so that a cut in between is finished by the next start.
+func moveSharedDB(dir, name string) error {
+	from, to := filepath.Join(dir, sharedDBFile), filepath.Join(dir, name)
+	if _, err := os.Stat(from); errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if _, err := os.Stat(to); err == nil {
+		fmt.Fprintf(os.Stderr, "dynamolocal: %s is left as it is: %s already holds the tables\n", from, to)
+		return nil
+	}
+	for _, suffix := range []string{"-journal", "-wal", "-shm", ""} {
+		if err := os.Rename(from+suffix, to+suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("dynamolocal: move the shared database to the directory's own: %w", err)
+		}
+	}
+	return syncDir(dir)
+}
+
+// writeSynced writes name in dir atomically (a temporary file renamed), 0600, synced
+// with its directory.
+func writeSynced(dir, name string, b []byte) error {
+	f, err := os.CreateTemp(dir, name+".*")
+	if err != nil {
+		return fmt.Errorf("dynamolocal: %w", err)
+	}
+	defer os.Remove(f.Name())
+	if _, err = f.Write(b); err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), filepath.Join(dir, name))
+	}
+	if err != nil {
+		return fmt.Errorf("dynamolocal: %w", err)
+	}
+	return syncDir(dir)
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("dynamolocal: %w", err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("dynamolocal: sync %s: %w", dir, err)
+	}
+	return nil
 }
 
 // Lock and owner files of a data directory. The owner lock is held by the process that

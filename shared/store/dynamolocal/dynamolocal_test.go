@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -45,20 +46,31 @@ func start(t *testing.T, dir string, barrier bool) server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.Credentials = credentials.StaticCredentialsProvider{Value: p.Credentials()}
 	db := store.NewDynamoDB(cfg, p.Endpoint)
 	if barrier {
 		db = store.NewDynamoDB(cfg, p.Endpoint, dynamolocal.CommitBarrier(db, map[string]types.AttributeValue{"PK": s("#barrier"), "SK": s("#barrier")}))
 	}
-	_, err = db.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: aws.String(table), BillingMode: types.BillingModePayPerRequest,
+	createTable(t, db, false)
+	return server{p: p, db: db}
+}
+
+// createTable makes the durability table unless it exists, with a stream if asked.
+func createTable(t *testing.T, db *dynamodb.Client, stream bool) {
+	t.Helper()
+	in := &dynamodb.CreateTableInput{TableName: aws.String(table), BillingMode: types.BillingModePayPerRequest,
 		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("PK"), AttributeType: types.ScalarAttributeTypeS},
 			{AttributeName: aws.String("SK"), AttributeType: types.ScalarAttributeTypeS}},
 		KeySchema: []types.KeySchemaElement{{AttributeName: aws.String("PK"), KeyType: types.KeyTypeHash},
-			{AttributeName: aws.String("SK"), KeyType: types.KeyTypeRange}}})
+			{AttributeName: aws.String("SK"), KeyType: types.KeyTypeRange}}}
+	if stream {
+		in.StreamSpecification = &types.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: types.StreamViewTypeNewAndOldImages}
+	}
+	_, err := db.CreateTable(context.Background(), in)
 	var exists *types.ResourceInUseException
 	if err != nil && !errors.As(err, &exists) {
 		t.Fatal(err)
 	}
-	return server{p: p, db: db}
 }
 
 // write commits one transaction of two items and returns once it is acknowledged.

@@ -1,0 +1,4 @@
+package dynamolocal
+
+// Reachable is reachable, for the tests.
+var Reachable = reachable
