@@ -438,6 +438,89 @@ func TestNullOrMissingRequiredMembersAreRefusedOnEveryRoute(t *testing.T) {
 	}
 }
 
+// Issue 9, round 3: a member sent twice ({"title":"t","title":"u"}) was taken, the last
+// one winning. On every route with a body, each member (nested ones too) sent twice
+// with the same value is refused with 400 duplicate_member naming it, and nothing is
+// written: the same rule everywhere, whatever the values.
+func TestDuplicateMembersAreRefusedOnEveryRoute(t *testing.T) {
+	e := newInputEnv(t)
+	before := e.digest()
+	cases := 0
+	for _, rt := range e.routes {
+		if rt.Request == nil {
+			continue
+		}
+		path := fill(rt.Pattern, func(name string) string { return e.param(rt.Pattern, name) })
+		typ := reflect.TypeOf(rt.Request)
+		full := e.sample(typ)
+		for _, at := range requiredPaths(typ, nil) {
+			if at[len(at)-1].key == "" {
+				continue
+			}
+			cases++
+			t.Run(rt.Method+" "+rt.Pattern+" "+render(at), func(t *testing.T) {
+				body := twice(full, at)
+				if strings.Count(body, `"`+at[len(at)-1].key+`":`) < 2 {
+					t.Fatalf("%s names %s once", body, render(at))
+				}
+				e.checkRefused(t, e.serve(rt.Method, path, body), "duplicate_member", render(at), before)
+			})
+		}
+	}
+	if cases < 60 {
+		t.Fatalf("only %d cases: is the route table still walked?", cases)
+	}
+	// The finding's body on a real edit: refused, and the post keeps its title.
+	w := e.serve("PATCH", "/api/posts/"+e.post, `{"title":"t","title":"u","body":"Hello"}`)
+	e.checkRefused(t, w, "duplicate_member", "title", before)
+}
+
+// twice is doc as JSON with the member at path written a second time, with its value.
+func twice(doc any, path []step) string {
+	var b strings.Builder
+	var write func(v any, at int, on bool)
+	write = func(v any, at int, on bool) {
+		switch c := v.(type) {
+		case map[string]any:
+			keys := make([]string, 0, len(c))
+			for k := range c {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			b.WriteByte('{')
+			for i, k := range keys {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				name, _ := json.Marshal(k)
+				b.Write(name)
+				b.WriteByte(':')
+				write(c[k], at+1, on && at < len(path) && path[at].key == k)
+			}
+			if on && at == len(path)-1 {
+				name, _ := json.Marshal(path[at].key)
+				b.WriteString("," + string(name) + ":")
+				write(c[path[at].key], at+1, false)
+			}
+			b.WriteByte('}')
+		case []any:
+			b.WriteByte('[')
+			for i, el := range c {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				write(el, at+1, on && at < len(path) && path[at].key == "" && path[at].index == i)
+			}
+			b.WriteByte(']')
+		default:
+			raw, _ := json.Marshal(c)
+			b.Write(raw)
+		}
+	}
+	write(doc, 0, true)
+	return b.String()
+}
+
 // A member whose name differs only by case is not the member ("Roles" is not
 // "roles"): encoding/json would take it, and {"roles":[...],"Roles":null} would strip.
 func TestMemberNamesMatchExactly(t *testing.T) {
