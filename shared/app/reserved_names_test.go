@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/oauth2-proxy/mockoidc"
 
+	"tribune/shared/app"
 	"tribune/shared/auth"
 	"tribune/shared/invitations"
 	"tribune/shared/members"
@@ -17,6 +19,8 @@ import (
 	"tribune/shared/policy"
 	"tribune/shared/posts"
 	"tribune/shared/spaces"
+	"tribune/shared/store"
+	"tribune/shared/store/dynamotest"
 	"tribune/shared/text"
 	"tribune/shared/tickets"
 )
@@ -262,6 +266,34 @@ func TestMembersCannotTakeAStaffMembersName(t *testing.T) {
 	for who, name := range map[*http.Client]string{ann: "Alice Adminton", kim: "Kim Lee"} {
 		if status, body := c.call(who, "PUT", "/api/me/profile", profileJSON(name), nil); status != http.StatusOK {
 			t.Errorf("a member named %q: %d %s, want 200", name, status, body)
+		}
+	}
+
+	// The check costs one query of the directory (and a read of the member only when a
+	// staff member holds the name), counted on a client of its own.
+	trips := &store.RoundTrips{}
+	cfg, _ := store.LoadAWSConfig(t.Context(), dynamotest.Endpoint())
+	h, err := app.RegistrationHandler(app.Deps{Store: store.New(store.NewDynamoDB(cfg, dynamotest.Endpoint(), trips.Option()), c.tbl.Name)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, call := range []struct {
+		who, name string
+		status    int
+		trips     int64
+	}{
+		{"m_ann", "Ann Again", 200, 5},   // guard, the query, then the update (read, write, read)
+		{"m_ann", "Sam Support", 400, 3}, // guard, the query, the member's own name
+		{"m_mo", "Mo Again", 200, 4},     // staff: no query
+	} {
+		trips.Reset()
+		r := httptest.NewRequest("PUT", "/api/me/profile", strings.NewReader(profileJSON(call.name)))
+		r.Header.Set("Content-Type", "application/json")
+		r.AddCookie(&http.Cookie{Name: auth.SessionCookie, Value: cookieFor(t, c.st, call.who)})
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != call.status || trips.Count() != call.trips {
+			t.Errorf("%s named %q: %d %s, %d DynamoDB calls, want %d and %d", call.who, call.name, w.Code, w.Body.String(), trips.Count(), call.status, call.trips)
 		}
 	}
 
