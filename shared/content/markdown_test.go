@@ -3,6 +3,7 @@ package content
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // An XSS corpus: none of it may survive rendering as active content.
@@ -244,6 +245,28 @@ func TestRawHTMLCodeFollowsTheHTMLTokenizer(t *testing.T) {
 		shown := strings.Count(html, "@Ann") + strings.Count(html, "@Bob")
 		if shown != len(c.mentions) {
 			t.Errorf("%q shows %d names for %d mentions: %s", c.src, shown, len(c.mentions), html)
+		}
+	}
+}
+
+// A paragraph of unterminated start tags is not read to its end from each of them (it
+// took seconds): a start tag longer than maxStartTag is no code, and the text after it
+// is text.
+func TestRawCodeStartTagsAreBounded(t *testing.T) {
+	const a = "m_AAAAAAAAAAAAAAAAAAAAAAAAAA"
+	long := "<code title=\"" + strings.Repeat("x", maxStartTag) + "\">@" + a + "</code>"
+	if got := Mentions(long); len(got) != 1 {
+		t.Errorf("a start tag over %d bytes was taken for code: %v", maxStartTag, got)
+	}
+	short := "<code title=\"" + strings.Repeat("x", maxStartTag-20) + "\">@" + a + "</code>"
+	if got := Mentions(short); len(got) != 0 {
+		t.Errorf("a start tag under %d bytes was not taken for code: %v", maxStartTag, got)
+	}
+	for _, body := range []string{strings.Repeat("<code title='x\n", 1300), strings.Repeat("<code\n", 3300), strings.Repeat("<pre title=\"", 1600)} {
+		start := time.Now()
+		Mentions(body)
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("%q… (%d bytes) took %v", body[:14], len(body), d)
 		}
 	}
 }
