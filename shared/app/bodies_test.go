@@ -106,6 +106,71 @@ func TestMentionsInIndentedCodeAndRawHTMLCodeNotifyNobody(t *testing.T) {
 	}
 }
 
+// Issue 9, round 3: "x <code\nclass=\"a\">@m_<bob></code> y" and the block
+// "<code\nclass=x>\n@m_<bob>\n</code>" notified and emailed Bob, and the page showed a
+// linked "@Bob": a line break after the tag name ends it as a space does. And
+// "![@m_<bob>](…)" notified Bob while the page showed his name nowhere. In posts,
+// comments and edits, none of these tells Bob, and the page shows no "@Bob".
+func TestRawCodeTagsWithLineBreaksAndImageDescriptionsNotifyNobody(t *testing.T) {
+	c := newCommunity(t)
+	staff := c.as("sia", policy.RoleSupport)
+	ann := c.as("ann")
+	bobID, erinID := "m_BOBBBBBBBBBBBBBBBBBBBBBBBB", "m_ERINNNNNNNNNNNNNNNNNNNNNNN"
+	bob, erin := c.as(strings.TrimPrefix(bobID, "m_")), c.as(strings.TrimPrefix(erinID, "m_"))
+	sp := c.space(staff, "General", spaces.Public)
+	c.join(ann, sp.ID)
+	c.join(bob, sp.ID)
+	c.join(erin, sp.ID)
+	quote := func(s string) string { b, _ := json.Marshal(s); return string(b) }
+	bodies := []string{
+		"x <code\nclass=\"a\">@" + bobID + "</code> y",
+		"<code\nclass=x>\n@" + bobID + "\n</code>",
+		"<code title=\"a>b\">@" + bobID + "</code>",
+		"x <pre\tclass=a\n  data-x=\"1\">@" + bobID + "</pre>",
+		"![@" + bobID + "](http://e.com/a.png)",
+	}
+	var first posts.Post
+	for i, body := range bodies {
+		p := c.post(ann, sp.ID, `{"kind":"discussion","title":"Code","body":`+quote(body)+`}`)
+		if i == 0 {
+			first = p
+		}
+		if p.Body != body || strings.Contains(p.HTML, "/members/") || strings.Contains(p.HTML, "@Bob") {
+			t.Errorf("post %q: body %q, page %s", body, p.Body, p.HTML)
+		}
+		cm := c.comment(ann, p.ID, `{"body":`+quote(body)+`}`)
+		if strings.Contains(cm.HTML, "/members/") {
+			t.Errorf("comment %q: page %s", body, cm.HTML)
+		}
+		// An edit into the same form tells nobody either.
+		var edited posts.Comment
+		if status, raw := c.call(ann, "PATCH", "/api/posts/"+p.ID+"/comments/"+cm.ID, `{"body":`+quote("see: "+body)+`}`, &edited); status != 200 ||
+			strings.Contains(edited.HTML, "/members/") {
+			t.Errorf("comment edit %q: %d %s", body, status, raw)
+		}
+	}
+	// The code shows as code on the page.
+	if !strings.Contains(first.HTML, "<code>@"+bobID+"</code>") {
+		t.Errorf("the code is not shown as code: %s", first.HTML)
+	}
+	// The control: a mention in plain text tells Erin.
+	c.post(ann, sp.ID, `{"kind":"discussion","title":"Hi","body":"Hi @`+erinID+`"}`)
+	c.inbox(erin, notifications.KindMention)
+	c.settledItems()
+	if n := c.countEvents(eventtypes.MemberMentionedType, map[string]string{"memberId": bobID}); n != 0 {
+		t.Fatalf("%d member.mentioned events for bob", n)
+	}
+	if n := c.countKind(bobID, notifications.KindMention); n != 0 {
+		t.Fatalf("bob has %d mention notifications", n)
+	}
+	msgs, _ := mail.ReadOutbox(c.outbox)
+	for _, m := range msgs {
+		if strings.Contains(strings.ToLower(m.To), "bobbbb") {
+			t.Fatalf("bob got an email: %s", m.Subject)
+		}
+	}
+}
+
 // Every multi-line field keeps the indentation of its first line (text.Body is the one
 // rule): bios, moderators' reasons, warnings, invitation messages, rules, staff notes,
 // as well as the Markdown bodies of posts, comments, tickets and replies.

@@ -438,6 +438,89 @@ func TestNullOrMissingRequiredMembersAreRefusedOnEveryRoute(t *testing.T) {
 	}
 }
 
+// Issue 9, round 3: a member sent twice ({"title":"t","title":"u"}) was taken, the last
+// one winning. On every route with a body, each member (nested ones too) sent twice
+// with the same value is refused with 400 duplicate_member naming it, and nothing is
+// written: the same rule everywhere, whatever the values.
+func TestDuplicateMembersAreRefusedOnEveryRoute(t *testing.T) {
+	e := newInputEnv(t)
+	before := e.digest()
+	cases := 0
+	for _, rt := range e.routes {
+		if rt.Request == nil {
+			continue
+		}
+		path := fill(rt.Pattern, func(name string) string { return e.param(rt.Pattern, name) })
+		typ := reflect.TypeOf(rt.Request)
+		full := e.sample(typ)
+		for _, at := range requiredPaths(typ, nil) {
+			if at[len(at)-1].key == "" {
+				continue
+			}
+			cases++
+			t.Run(rt.Method+" "+rt.Pattern+" "+render(at), func(t *testing.T) {
+				body := twice(full, at)
+				if strings.Count(body, `"`+at[len(at)-1].key+`":`) < 2 {
+					t.Fatalf("%s names %s once", body, render(at))
+				}
+				e.checkRefused(t, e.serve(rt.Method, path, body), "duplicate_member", render(at), before)
+			})
+		}
+	}
+	if cases < 60 {
+		t.Fatalf("only %d cases: is the route table still walked?", cases)
+	}
+	// The finding's body on a real edit: refused, and the post keeps its title.
+	w := e.serve("PATCH", "/api/posts/"+e.post, `{"title":"t","title":"u","body":"Hello"}`)
+	e.checkRefused(t, w, "duplicate_member", "title", before)
+}
+
+// twice is doc as JSON with the member at path written a second time, with its value.
+func twice(doc any, path []step) string {
+	var b strings.Builder
+	var write func(v any, at int, on bool)
+	write = func(v any, at int, on bool) {
+		switch c := v.(type) {
+		case map[string]any:
+			keys := make([]string, 0, len(c))
+			for k := range c {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			b.WriteByte('{')
+			for i, k := range keys {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				name, _ := json.Marshal(k)
+				b.Write(name)
+				b.WriteByte(':')
+				write(c[k], at+1, on && at < len(path) && path[at].key == k)
+			}
+			if on && at == len(path)-1 {
+				name, _ := json.Marshal(path[at].key)
+				b.WriteString("," + string(name) + ":")
+				write(c[path[at].key], at+1, false)
+			}
+			b.WriteByte('}')
+		case []any:
+			b.WriteByte('[')
+			for i, el := range c {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				write(el, at+1, on && at < len(path) && path[at].key == "" && path[at].index == i)
+			}
+			b.WriteByte(']')
+		default:
+			raw, _ := json.Marshal(c)
+			b.Write(raw)
+		}
+	}
+	write(doc, 0, true)
+	return b.String()
+}
+
 // A member whose name differs only by case is not the member ("Roles" is not
 // "roles"): encoding/json would take it, and {"roles":[...],"Roles":null} would strip.
 func TestMemberNamesMatchExactly(t *testing.T) {
@@ -493,25 +576,7 @@ func TestLongBodyIDsAreRefused(t *testing.T) {
 // invalid_characters naming the field, nothing written.
 func TestNamesTitlesAndBodiesRefuseInvisibleAndControlCharacters(t *testing.T) {
 	e := newInputEnv(t)
-	if w := e.serve("PUT", "/api/support/settings", `{"products":["General"],"autoCloseDays":7,"targets":{"low":{"firstResponseMinutes":60,"resolutionMinutes":600},`+
-		`"normal":{"firstResponseMinutes":60,"resolutionMinutes":600},"high":{"firstResponseMinutes":30,"resolutionMinutes":300},`+
-		`"urgent":{"firstResponseMinutes":15,"resolutionMinutes":120}}}`); w.Code != 200 {
-		t.Fatalf("support settings: %d %s", w.Code, w.Body.String())
-	}
-	profile := `{"displayName":%s,"bio":"","expertise":[],"interests":[],"company":"","location":"","links":[],"locale":"en"}`
-	single := []struct{ method, path, body, field string }{
-		{"PUT", "/api/me/profile", profile, "displayName"},
-		{"PUT", "/api/me/profile", `{"displayName":"Ann","bio":"","expertise":[],"interests":[],"company":%s,"location":"","links":[],"locale":"en"}`, "company"},
-		{"PUT", "/api/me/profile", `{"displayName":"Ann","bio":"","expertise":[],"interests":[],"company":"","location":%s,"links":[],"locale":"en"}`, "location"},
-		{"POST", "/api/spaces", `{"name":%s,"visibility":"public"}`, "name"},
-		{"POST", "/api/spaces", `{"name":"Ideas","description":%s,"visibility":"public"}`, "description"},
-		{"POST", "/api/spaces/" + e.space + "/posts", `{"kind":"discussion","title":%s,"body":"Hello"}`, "title"},
-		{"POST", "/api/spaces/" + e.space + "/posts", `{"kind":"poll","title":"Which?","body":"Pick","options":["One",%s]}`, "options"},
-		{"PATCH", "/api/posts/" + e.post, `{"title":%s,"body":"Hello"}`, "title"},
-		{"POST", "/api/spaces/" + e.customer + "/tickets", `{"subject":%s,"product":"General","severity":"low","body":"Down"}`, "subject"},
-		{"PUT", "/api/support/settings", `{"products":[%s],"autoCloseDays":7,"targets":{}}`, "products"},
-		{"PUT", "/api/members/" + e.target + "/staff", `{"crmRef":%s,"leadStatus":"","notes":""}`, "crmRef"},
-	}
+	single := e.singleLineFields()
 	multi := []struct{ method, path, body, field string }{
 		{"PUT", "/api/me/profile", `{"displayName":"Ann","bio":%s,"expertise":[],"interests":[],"company":"","location":"","links":[],"locale":"en"}`, "bio"},
 		{"POST", "/api/spaces/" + e.space + "/posts", `{"kind":"discussion","title":"Hi","body":%s}`, "body"},
@@ -546,6 +611,61 @@ func TestNamesTitlesAndBodiesRefuseInvisibleAndControlCharacters(t *testing.T) {
 				e.checkRefused(t, e.serve(c.method, c.path, fmt.Sprintf(c.body, quote(v))), text.CodeCharacters, c.field, before)
 			})
 		}
+	}
+}
+
+// Issue 9, round 3: every single-line field refuses characters that show as nothing
+// or as blank space anywhere in it ("Bob Member" + a braille blank made a second,
+// identical-looking "Bob Member" in the directory; an object replacement character
+// alone made a post link without a visible title), and nothing is written.
+func TestNamesAndTitlesRefuseBlankCharactersAnywhere(t *testing.T) {
+	e := newInputEnv(t)
+	single := e.singleLineFields()
+	quote := func(s string) string { b, _ := json.Marshal(s); return string(b) }
+	if w := e.serve("PUT", "/api/me/profile", fmt.Sprintf(single[0].body, quote("Bob Member"))); w.Code != 200 {
+		t.Fatalf("profile: %d %s", w.Code, w.Body.String())
+	}
+	before := e.digest()
+	for _, c := range single {
+		for what, v := range map[string]string{"braille blank after": "Bob Member\u2800", "braille blank inside": "Bob\u2800Member",
+			"braille blank after staff": "Alice Admin\u2800", "null notehead": "Bob Member\U0001D159", "object replacement alone": "\ufffc",
+			"Hangul filler": "Bob\u3164Member", "halfwidth filler": "Bob Member\uffa0", "choseong filler": "\u115fBob"} {
+			t.Run(c.method+" "+c.path+" "+c.field+" "+what, func(t *testing.T) {
+				e.checkRefused(t, e.serve(c.method, c.path, fmt.Sprintf(c.body, quote(v))), text.CodeCharacters, c.field, before)
+			})
+		}
+	}
+	var page members.DirectoryPageResult
+	if w := e.serve("GET", "/api/members?q="+url.QueryEscape("bob member"), ""); w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &page) != nil ||
+		len(page.Members) != 1 || page.Members[0].DisplayName != "Bob Member" {
+		t.Fatalf("the directory: %d %s", w.Code, w.Body.String())
+	}
+}
+
+// singleLineFields are the requests that carry each single-line, name-like field
+// (display names, company, location, space names and descriptions, titles, poll
+// options, subjects, products, CRM references): body is a format with one %s for the
+// quoted value.
+func (e *inputEnv) singleLineFields() []struct{ method, path, body, field string } {
+	e.t.Helper()
+	if w := e.serve("PUT", "/api/support/settings", `{"products":["General"],"autoCloseDays":7,"targets":{"low":{"firstResponseMinutes":60,"resolutionMinutes":600},`+
+		`"normal":{"firstResponseMinutes":60,"resolutionMinutes":600},"high":{"firstResponseMinutes":30,"resolutionMinutes":300},`+
+		`"urgent":{"firstResponseMinutes":15,"resolutionMinutes":120}}}`); w.Code != 200 {
+		e.t.Fatalf("support settings: %d %s", w.Code, w.Body.String())
+	}
+	profile := `{"displayName":%s,"bio":"","expertise":[],"interests":[],"company":"","location":"","links":[],"locale":"en"}`
+	return []struct{ method, path, body, field string }{
+		{"PUT", "/api/me/profile", profile, "displayName"},
+		{"PUT", "/api/me/profile", `{"displayName":"Ann","bio":"","expertise":[],"interests":[],"company":%s,"location":"","links":[],"locale":"en"}`, "company"},
+		{"PUT", "/api/me/profile", `{"displayName":"Ann","bio":"","expertise":[],"interests":[],"company":"","location":%s,"links":[],"locale":"en"}`, "location"},
+		{"POST", "/api/spaces", `{"name":%s,"visibility":"public"}`, "name"},
+		{"POST", "/api/spaces", `{"name":"Ideas","description":%s,"visibility":"public"}`, "description"},
+		{"POST", "/api/spaces/" + e.space + "/posts", `{"kind":"discussion","title":%s,"body":"Hello"}`, "title"},
+		{"POST", "/api/spaces/" + e.space + "/posts", `{"kind":"poll","title":"Which?","body":"Pick","options":["One",%s]}`, "options"},
+		{"PATCH", "/api/posts/" + e.post, `{"title":%s,"body":"Hello"}`, "title"},
+		{"POST", "/api/spaces/" + e.customer + "/tickets", `{"subject":%s,"product":"General","severity":"low","body":"Down"}`, "subject"},
+		{"PUT", "/api/support/settings", `{"products":[%s],"autoCloseDays":7,"targets":{}}`, "products"},
+		{"PUT", "/api/members/" + e.target + "/staff", `{"crmRef":%s,"leadStatus":"","notes":""}`, "crmRef"},
 	}
 }
 

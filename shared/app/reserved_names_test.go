@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/oauth2-proxy/mockoidc"
 
+	"tribune/shared/app"
 	"tribune/shared/auth"
 	"tribune/shared/invitations"
 	"tribune/shared/members"
@@ -17,6 +19,8 @@ import (
 	"tribune/shared/policy"
 	"tribune/shared/posts"
 	"tribune/shared/spaces"
+	"tribune/shared/store"
+	"tribune/shared/store/dynamotest"
 	"tribune/shared/text"
 	"tribune/shared/tickets"
 )
@@ -216,5 +220,105 @@ func TestErasedAccountsAreFlaggedNotGuessedFromTheName(t *testing.T) {
 	}
 	if seen != 2 {
 		t.Errorf("%d comment notifications, want 2", seen)
+	}
+}
+
+// Issue 9, round 3: a member could call themselves exactly "Alice Admin" or "Sam
+// Support", the names of staff members (reserved words stop only "Admin" or "Support"
+// alone). A member who is no staff may not take a staff member's name, compared as the
+// directory compares names; staff may share names; a member who held the name first
+// keeps it; and the names Tribune gives newcomers are never a staff member's.
+func TestMembersCannotTakeAStaffMembersName(t *testing.T) {
+	c := newCommunity(t)
+	alice := c.as("alice", policy.RoleAdmin)
+	sam := c.as("sam", policy.RoleSupport)
+	mo := c.as("mo", policy.RoleModerator)
+	ann := c.as("ann")
+	kim := c.as("kim")
+	lee := c.as("lee", policy.RoleMarketer)
+	c.as("carol", policy.RoleSupport) // called "carol"
+	for who, name := range map[*http.Client]string{alice: "Alice Admin", sam: "Sam Support", kim: "Kim Lee"} {
+		if status, body := c.call(who, "PUT", "/api/me/profile", profileJSON(name), nil); status != http.StatusOK {
+			t.Fatalf("%s: %d %s", name, status, body)
+		}
+	}
+	// A staff member may take a name a member holds already, and share another staff
+	// member's name.
+	for who, name := range map[*http.Client]string{lee: "Kim Lee", mo: "Alice Admin"} {
+		if status, body := c.call(who, "PUT", "/api/me/profile", profileJSON(name), nil); status != http.StatusOK {
+			t.Fatalf("staff named %q: %d %s", name, status, body)
+		}
+	}
+	before := c.settledSnapshot()
+	for _, name := range []string{"Alice Admin", "alice admin", "ALICE  ADMIN", "Ａｌｉｃｅ Ａｄｍｉｎ", "Sam Support", "sam support", "Kim Lee", "carol", "Carol"} {
+		status, body := c.call(ann, "PUT", "/api/me/profile", profileJSON(name), nil)
+		var p struct{ Code, Field, Detail string }
+		_ = json.Unmarshal([]byte(body), &p)
+		if status != http.StatusBadRequest || p.Code != "staff_display_name" || p.Field != "displayName" || p.Detail == "" {
+			t.Errorf("a member named %q: %d %s, want 400 staff_display_name", name, status, body)
+		}
+	}
+	if after := c.settledSnapshot(); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Error("a refused profile wrote something")
+	}
+	// Names that are not a staff member's stay free; Kim, who was "Kim Lee" before the
+	// marketer took it, keeps the name and may save the rest of the profile.
+	for who, name := range map[*http.Client]string{ann: "Alice Adminton", kim: "Kim Lee"} {
+		if status, body := c.call(who, "PUT", "/api/me/profile", profileJSON(name), nil); status != http.StatusOK {
+			t.Errorf("a member named %q: %d %s, want 200", name, status, body)
+		}
+	}
+
+	// The check costs one query of the directory (and a read of the member only when a
+	// staff member holds the name), counted on a client of its own.
+	trips := &store.RoundTrips{}
+	cfg, _ := store.LoadAWSConfig(t.Context(), dynamotest.Endpoint())
+	h, err := app.RegistrationHandler(app.Deps{Store: store.New(store.NewDynamoDB(cfg, dynamotest.Endpoint(), trips.Option()), c.tbl.Name)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, call := range []struct {
+		who, name string
+		status    int
+		trips     int64
+	}{
+		{"m_ann", "Ann Again", 200, 5},   // guard, the query, then the update (read, write, read)
+		{"m_ann", "Sam Support", 400, 3}, // guard, the query, the member's own name
+		{"m_mo", "Mo Again", 200, 4},     // staff: no query
+	} {
+		trips.Reset()
+		r := httptest.NewRequest("PUT", "/api/me/profile", strings.NewReader(profileJSON(call.name)))
+		r.Header.Set("Content-Type", "application/json")
+		r.AddCookie(&http.Cookie{Name: auth.SessionCookie, Value: cookieFor(t, c.st, call.who)})
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != call.status || trips.Count() != call.trips {
+			t.Errorf("%s named %q: %d %s, %d DynamoDB calls, want %d and %d", call.who, call.name, w.Code, w.Body.String(), trips.Count(), call.status, call.trips)
+		}
+	}
+
+	// A newcomer's given name is never a staff member's: the address's local part
+	// "carol" (a support agent's name) gives "Member".
+	if status, problem, _ := c.signUp("carol@example.org", ""); status != http.StatusOK {
+		t.Fatalf("sign-up: %d %s", status, problem)
+	}
+	id, _, _, err := c.st.Admission(context.Background(), "carol@example.org", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, err := c.st.GetMember(context.Background(), id); err != nil || m.DisplayName != "Member" {
+		t.Fatalf("carol@example.org signed up as %q (%v), want Member", m.DisplayName, err)
+	}
+	// Nor a provider's name.
+	e := newSocialEnv(t)
+	staff := newMember(t, e.st, "alice", []string{policy.RoleMember, policy.RoleAdmin})
+	if _, err := e.st.UpdateProfile(context.Background(), staff, members.Profile{DisplayName: "Alice Admin", Locale: "en"}); err != nil {
+		t.Fatal(err)
+	}
+	e.newBrowser()
+	e.signIn(&mockoidc.MockUser{Subject: "sub-mallory", Email: "mallory@example.com", EmailVerified: true, PreferredUsername: "Alice Admin"})
+	_, newcomer := e.me()
+	if m, err := e.st.GetMember(context.Background(), newcomer); err != nil || m.DisplayName != "Member" {
+		t.Errorf("a provider's name \"Alice Admin\" became %q (%v), want Member", m.DisplayName, err)
 	}
 }

@@ -3,6 +3,7 @@ package content
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // An XSS corpus: none of it may survive rendering as active content.
@@ -177,6 +178,95 @@ func TestRawHTMLCodeAndPreAreCode(t *testing.T) {
 		}
 		if strings.Contains(html, "<script") || strings.Count(html, "/members/") != len(c.mentions) {
 			t.Errorf("%q rendered %q", c.src, html)
+		}
+	}
+}
+
+// Issue 9, round 3: raw <code> and <pre> follow the HTML tokenizer's rules. A line
+// break (or tab) after the tag name ends it as a space does, a quoted attribute value
+// may hold '>', and a tag may span lines: the mention inside is code and notifies
+// nobody, whatever form the tag takes. A mention in an image's description is none
+// (the page shows no alt text holding it).
+func TestRawHTMLCodeFollowsTheHTMLTokenizer(t *testing.T) {
+	const a, b = "m_AAAAAAAAAAAAAAAAAAAAAAAAAA", "m_BBBBBBBBBBBBBBBBBBBBBBBBBB"
+	names := map[string]string{a: "Ann", b: "Bob"}
+	for _, c := range []struct {
+		src      string
+		mentions []string
+		html     []string // each must be in the page
+	}{
+		// The tester's two findings.
+		{"x <code\nclass=\"a\">@" + a + "</code> y", nil, []string{"<p>x <code>@" + a + "</code> y</p>"}},
+		{"<code\nclass=x>\n@" + a + "\n</code>", nil, []string{"<code>\n@" + a + "\n</code>"}},
+		// Every HTML white space and '/' end the tag name; attributes over several lines.
+		{"x <code\tclass=a>@" + a + "</code>", nil, []string{"<code>@" + a + "</code>"}},
+		{"x <pre\nclass=a\n  data-x=\"1\">@" + a + "</pre> and @" + b, []string{b}, []string{"<code>@" + a + "</code>", ">@Bob</a>"}},
+		{"x <code/\nclass=a>@" + a + "</code>", nil, []string{"<code>@" + a + "</code>"}},
+		{"x <CODE\nCLASS=a>@" + a + "</CODE\n>", nil, []string{"<code>@" + a + "</code>"}},
+		// A quoted attribute value may hold '>': the tag ends after it.
+		{"<code title=\"a>b\">@" + a + "</code> @" + b, []string{b}, []string{"<code>@" + a + "</code>", ">@Bob</a>"}},
+		{"<code title='x>y'>@" + a + "</code>", nil, []string{"<code>@" + a + "</code>"}},
+		// A line that starts with '>' is a block quote (Markdown's block structure comes
+		// first): the tag is cut, the quote is text, and the mention shows and notifies.
+		{"x <code\n>@" + a + "</code>", []string{a}, []string{"<blockquote>", ">@Ann</a>"}},
+		// Nested elements of the same name: the outer one ends at its own closing tag.
+		{"<code>a <code>b</code> @" + a + "</code> @" + b, []string{b}, []string{">@Bob</a>"}},
+		// A "</code>" inside a comment does not close the element.
+		{"<code>x <!-- </code> --> @" + a + "</code> @" + b, []string{b}, []string{">@Bob</a>"}},
+		// Inside a blockquote and a list item, across lines.
+		{"> see <code\n> class=x>@" + a + "</code>", nil, []string{"<code>@" + a + "</code>"}},
+		{"- see <code\n  class=x>\n  @" + a + "</code>\n- @" + b, []string{b}, []string{">@Bob</a>"}},
+		// Not a code tag: a longer name, or a tag the text ends inside of.
+		{"<codex>@" + a + "</codex>", []string{a}, []string{">@Ann</a>"}},
+		{"<code-x>@" + a, []string{a}, []string{">@Ann</a>"}},
+		{"a <code class=\"x @" + a, []string{a}, []string{">@Ann</a>"}},
+		// HTML blocks: several elements, then text.
+		{"<pre class=x\n>\n@" + a + "\n</pre>", nil, []string{"<pre><code>@" + a + "\n</code></pre>"}},
+		{"<code class=x>\n@" + a + "\n</code>\n<code>\n@" + b + "\n</code>", nil,
+			[]string{"<pre><code>@" + a + "\n</code></pre>", "<pre><code>@" + b + "\n</code></pre>"}},
+		// Image descriptions: not shown, so no mention (a link's text still is one).
+		{"![@" + a + "](http://e.com/a.png)", nil, []string{`<img src="http://e.com/a.png"`}},
+		{"![hi @" + a + " x](http://e.com/a.png) and @" + b, []string{b}, []string{">@Bob</a>"}},
+		{"[![@" + a + "](http://e.com/a.png) @" + b + "](http://x.example)", []string{b}, []string{"@Bob</a>"}},
+	} {
+		if got := Mentions(c.src); strings.Join(got, ",") != strings.Join(c.mentions, ",") {
+			t.Errorf("Mentions(%q) = %v, want %v", c.src, got, c.mentions)
+		}
+		html, err := RenderMentions(c.src, names)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range c.html {
+			if !strings.Contains(html, want) {
+				t.Errorf("%q rendered %q, which lacks %q", c.src, html, want)
+			}
+		}
+		// What notifies is what shows: a name on the page for each mention, no other.
+		shown := strings.Count(html, "@Ann") + strings.Count(html, "@Bob")
+		if shown != len(c.mentions) {
+			t.Errorf("%q shows %d names for %d mentions: %s", c.src, shown, len(c.mentions), html)
+		}
+	}
+}
+
+// A paragraph of unterminated start tags is not read to its end from each of them (it
+// took seconds): a start tag longer than maxStartTag is no code, and the text after it
+// is text.
+func TestRawCodeStartTagsAreBounded(t *testing.T) {
+	const a = "m_AAAAAAAAAAAAAAAAAAAAAAAAAA"
+	long := "<code title=\"" + strings.Repeat("x", maxStartTag) + "\">@" + a + "</code>"
+	if got := Mentions(long); len(got) != 1 {
+		t.Errorf("a start tag over %d bytes was taken for code: %v", maxStartTag, got)
+	}
+	short := "<code title=\"" + strings.Repeat("x", maxStartTag-20) + "\">@" + a + "</code>"
+	if got := Mentions(short); len(got) != 0 {
+		t.Errorf("a start tag under %d bytes was not taken for code: %v", maxStartTag, got)
+	}
+	for _, body := range []string{strings.Repeat("<code title='x\n", 1300), strings.Repeat("<code\n", 3300), strings.Repeat("<pre title=\"", 1600)} {
+		start := time.Now()
+		Mentions(body)
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("%q… (%d bytes) took %v", body[:14], len(body), d)
 		}
 	}
 }

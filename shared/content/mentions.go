@@ -17,6 +17,7 @@ import (
 // by a word character (so an address like "a@m_..." is none). It is found by the Markdown
 // parser's inline pass, which never runs inside code spans, fenced or indented code
 // blocks, or raw HTML: a mention written in code stays literal text and notifies nobody.
+// Nor is one inside an image's description (its alt text, which no page shows).
 const (
 	mentionIDLen = 2 + 26 // "m_" and the id
 )
@@ -121,6 +122,12 @@ func mentionNodes(source []byte) (ast.Node, []*mentionNode) {
 	doc := markdown.Parser().Parse(text.NewReader(source))
 	var found []*mentionNode
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if n.Kind() == ast.KindImage && entering {
+			// An image's text is its alt text, which the page does not show (and the
+			// sanitizer drops an alt holding "@"): a mention there would notify about
+			// something nobody sees, so it is none.
+			return ast.WalkSkipChildren, nil
+		}
 		if m, ok := n.(*mentionNode); ok && entering {
 			found = append(found, m)
 			return ast.WalkSkipChildren, nil

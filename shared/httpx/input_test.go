@@ -127,3 +127,37 @@ func TestMountRefusesPathsThatCannotBeIDsAfterTheGuard(t *testing.T) {
 		}
 	}
 }
+
+// Issue 9, round 3: {"title":"t","title":"u"} was taken, the last one winning. A member
+// named twice in one object is refused at every depth (400 duplicate_member naming it),
+// also when the names differ only by escapes; the same name in different objects is not
+// a duplicate.
+func TestDecodeRefusesDuplicateMembers(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"note":"n","note":"m","roles":[],"good":true,"memberId":"m_1"}`:                                                        "note",
+		`{"note":"n","roles":[],"good":true,"memberId":"m_1","good":false}`:                                                      "good",
+		`{"note":"n","roles":[],"good":true,"memberId":"m_1","memberId":"m_2"}`:                                                  "memberId",
+		`{"note":"n","roles":[],"good":true,"memberId":"m_1","no\u0074e":"x"}`:                                                   "note",
+		`{"note":"n","roles":[],"roles":null,"good":true,"memberId":"m_1"}`:                                                      "roles",
+		`{"note":"n","roles":[],"good":true,"memberId":"m_1","items":[{"key":"k","size":1},{"key":"k","size":1,"key":"j"}]}`:     "items[1].key",
+		`{"note":"n","roles":[],"good":true,"memberId":"m_1","targets":{"low":{"key":"k","size":1},"low":{"key":"j","size":2}}}`: "targets.low",
+		`{"note":"n","roles":[],"good":true,"memberId":"m_1","targets":{"low":{"key":"k","size":1,"size":2}}}`:                   "targets.low.size",
+		`{"note":"n","roles":[],"good":true,"memberId":"m_1","extra":{"a":1,"a":2}}`:                                             "extra.a",
+		`{"note":"n","roles":[],"good":true,"memberId":"m_1","items":[{"key":"k","size":1}],"items":[{"key":"k","size":1}]}`:     "items",
+	} {
+		e, ok := errs.As(decode(body))
+		if !ok || e.Code != "duplicate_member" || e.Field != want || e.Kind != errs.Invalid {
+			t.Errorf("%s: %v, want duplicate_member on %s", body, e, want)
+		}
+	}
+	// One name in several objects, or in an array twice, is fine.
+	if err := decode(`{"note":"n","roles":["a","a"],"good":true,"memberId":"m_1","items":[{"key":"k","size":1},{"key":"k","size":1}]}`); err != nil {
+		t.Errorf("the same member in two objects: %v", err)
+	}
+	// Malformed JSON stays malformed_json.
+	for _, body := range []string{`{"note":"n",}`, `{"note" "n"}`, `{"note":"n"`, `{"note":"n"}}`} {
+		if e, ok := errs.As(decode(body)); !ok || e.Code != "malformed_json" {
+			t.Errorf("%s: %v, want malformed_json", body, e)
+		}
+	}
+}

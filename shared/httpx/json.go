@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"strconv"
 
 	"tribune/shared/errs"
 )
@@ -24,7 +25,8 @@ var (
 
 // DecodeJSON reads one JSON object into v, refusing a wrong content type, bodies over
 // MaxBodyBytes (413), malformed JSON, unknown members (names match exactly), trailing
-// data (400 malformed_json), a required member that is missing or null, or a null
+// data (400 malformed_json), a member named twice in one object, at any depth (400
+// duplicate_member, naming it), a required member that is missing or null, or a null
 // array element or map value (400 missing_field, naming it), and a member tagged
 // format:"id" that cannot be an id (400 invalid_id). A member is required unless its
 // json tag says omitempty or omitzero, the rule the OpenAPI document states, so the
@@ -42,6 +44,14 @@ func DecodeJSON(r *http.Request, v any) error {
 		}
 		return errMalformed
 	}
+	// The document untyped first, token by token, to see what encoding/json cannot
+	// tell: a member sent twice (it keeps the last), a member sent as null or not sent.
+	generic := json.NewDecoder(bytes.NewReader(raw))
+	generic.UseNumber()
+	doc, err := readValue(generic, "")
+	if err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -50,15 +60,63 @@ func DecodeJSON(r *http.Request, v any) error {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return errTrailingDoc
 	}
-	// The same document again, untyped, to see what encoding/json cannot tell apart:
-	// a member sent as null, or not sent, from one sent empty.
-	var doc any
-	generic := json.NewDecoder(bytes.NewReader(raw))
-	generic.UseNumber()
-	if err := generic.Decode(&doc); err != nil {
-		return errMalformed
-	}
 	return checkFields(reflect.TypeOf(v), doc, "")
+}
+
+// duplicateMember answers an object that names a member twice: encoding/json would
+// keep the last one silently, so {"title":"t","title":"u"} would not mean what a
+// reader (or a proxy or a log that keeps the first) sees.
+func duplicateMember(path string) error {
+	return errs.InvalidField(path, "duplicate_member", path+" appears more than once in its object: send each member once.")
+}
+
+// readValue reads one JSON value from dec as encoding/json's untyped form (objects
+// map[string]any, arrays []any, numbers json.Number), refusing an object that names a
+// member twice at any depth (400 duplicate_member, field naming it as path.member)
+// and malformed JSON (400 malformed_json). Member names are compared as decoded, so
+// "title" and "tit\u006ce" are the same member.
+func readValue(dec *json.Decoder, path string) (any, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, errMalformed
+	}
+	switch tok {
+	case json.Delim('{'):
+		obj := map[string]any{}
+		for dec.More() {
+			key, err := dec.Token()
+			if err != nil {
+				return nil, errMalformed
+			}
+			name, _ := key.(string)
+			if _, seen := obj[name]; seen {
+				return nil, duplicateMember(join(path, name))
+			}
+			val, err := readValue(dec, join(path, name))
+			if err != nil {
+				return nil, err
+			}
+			obj[name] = val
+		}
+		if _, err := dec.Token(); err != nil {
+			return nil, errMalformed
+		}
+		return obj, nil
+	case json.Delim('['):
+		arr := []any{}
+		for i := 0; dec.More(); i++ {
+			val, err := readValue(dec, path+"["+strconv.Itoa(i)+"]")
+			if err != nil {
+				return nil, err
+			}
+			arr = append(arr, val)
+		}
+		if _, err := dec.Token(); err != nil {
+			return nil, errMalformed
+		}
+		return arr, nil
+	}
+	return tok, nil
 }
 
 // WriteJSON answers with v as JSON.

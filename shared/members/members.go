@@ -154,6 +154,10 @@ type Store interface {
 	UpdateProfile(ctx context.Context, memberID string, p Profile) (Member, error)
 	GetStaffFields(ctx context.Context, memberID string) (StaffFields, error)
 	SaveStaffFields(ctx context.Context, memberID string, f StaffFields) error
+	// StaffNamed reports whether an active or suspended member other than
+	// exceptMemberID who holds a staff role (policy.StaffRoles) is called name, compared
+	// on DirectoryKey: one query of the directory.
+	StaffNamed(ctx context.Context, name, exceptMemberID string) (bool, error)
 	// MembersByNamePrefix and MembersByTag page through the directory; cursor is opaque.
 	MembersByNamePrefix(ctx context.Context, prefix, cursor string, limit int) (DirectoryPageResult, error)
 	MembersByTag(ctx context.Context, tag, cursor string, limit int) (DirectoryPageResult, error)

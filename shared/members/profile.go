@@ -87,6 +87,10 @@ var (
 	// staff (text.ReservedName).
 	ErrReservedName = errs.InvalidField("displayName", "reserved_display_name",
 		"This name is kept for deleted accounts, the community's own messages or its staff. Choose another.")
+	// ErrStaffName: a member who is no staff chose the name of a staff member
+	// (compared on DirectoryKey: "alice admin" is "Alice Admin").
+	ErrStaffName = errs.InvalidField("displayName", "staff_display_name",
+		"This is the name of a member of the community's staff. Choose another, so that nobody takes you for them.")
 	ErrBio        = errs.InvalidField("bio", "bio_too_long", "A bio has at most 1000 characters.")
 	ErrTags       = errs.InvalidField("expertise", "invalid_tags", "Up to 10 tags of at most 30 letters, digits, '+', '#', '.' or '-'.")
 	ErrPlace      = errs.InvalidField("company", "field_too_long", "Company and location have at most 100 characters.")
@@ -220,6 +224,9 @@ func (s *Service) UpdateProfile(ctx context.Context, actor auth.Principal, p Pro
 	if !MayTakeName(actor.Roles, p.DisplayName) {
 		return Member{}, fmt.Errorf("members.UpdateProfile %s: %w", memberID, ErrReservedName)
 	}
+	if err := s.notStaffsName(ctx, actor, p.DisplayName); err != nil {
+		return Member{}, fmt.Errorf("members.UpdateProfile %s: %w", memberID, err)
+	}
 	m, err := s.Store.UpdateProfile(ctx, memberID, p)
 	if errors.Is(err, errs.ErrNotFound) {
 		err = ErrNoMember
@@ -228,6 +235,33 @@ func (s *Service) UpdateProfile(ctx context.Context, actor auth.Principal, p Pro
 		return Member{}, fmt.Errorf("members.UpdateProfile %s: %w", memberID, err)
 	}
 	return m, nil
+}
+
+// notStaffsName refuses (ErrStaffName) a member who is no staff taking the name of a
+// staff member (policy.StaffRoles), compared on DirectoryKey, unless it is already
+// theirs: a member who had the name before its staff holder (who took it, or became
+// staff, later) keeps it, and may save the rest of their profile. Staff may share
+// names among themselves: they are shown with their roles. Costs one directory
+// query, and one read of the member only when the name is a staff member's.
+func (s *Service) notStaffsName(ctx context.Context, actor auth.Principal, name string) error {
+	if policy.Allowed(actor.Roles, policy.MembersStaffNames) {
+		return nil
+	}
+	held, err := s.Store.StaffNamed(ctx, name, actor.MemberID)
+	if err != nil || !held {
+		return err
+	}
+	m, err := s.Store.GetMember(ctx, actor.MemberID)
+	if err != nil {
+		if errors.Is(err, errs.ErrNotFound) {
+			err = ErrNoMember
+		}
+		return err
+	}
+	if DirectoryKey(m.DisplayName) == DirectoryKey(name) {
+		return nil
+	}
+	return ErrStaffName
 }
 
 // Profile returns a member's public profile (active members only).

@@ -140,6 +140,17 @@ func (s *Service) register(ctx context.Context, email, name, lang, userAgent str
 		accept = &Acceptance{InvitationID: grant.ID, CodeHash: grant.CodeHash, InviterID: grant.InviterID}
 	}
 	slices.Sort(roles)
+	if !policy.Allowed(roles, policy.MembersStaffNames) {
+		// A newcomer is not named after a staff member (their provider's name or their
+		// address's local part): "Member" instead, until they choose a name.
+		held, err := s.Store.StaffNamed(ctx, name, "")
+		if err != nil {
+			return Member{}, auth.Session{}, "", err
+		}
+		if held {
+			name = "Member"
+		}
+	}
 	m := Member{ID: "m_" + rand.Text(), Email: email, DisplayName: name, Locale: locale.Pick(lang, ""),
 		Roles: roles, Status: StatusActive, CreatedAt: now.UTC()}
 	sess, cookie := auth.NewSession(m.ID, now, userAgent)

@@ -305,7 +305,11 @@ func (a *Activity) OnMemberMentioned(ctx context.Context, env eventtypes.Envelop
 	if err := eventtypes.Decode(env, &evt); err != nil {
 		return fmt.Errorf("notifications.OnMemberMentioned: %w", err)
 	}
-	n := Notification{Kind: KindMention, ActorID: evt.AuthorID, ActorName: evt.AuthorName, PostID: evt.PostID, PostTitle: evt.PostTitle, CommentID: evt.CommentID}
+	// A member hears of being mentioned in a post or comment once: a mention an edit
+	// removes and a later edit adds again, or two edits racing to add it, tell nothing
+	// new.
+	n := Notification{Kind: KindMention, ActorID: evt.AuthorID, ActorName: evt.AuthorName, PostID: evt.PostID, PostTitle: evt.PostTitle, CommentID: evt.CommentID,
+		Once: KindMention + "#" + evt.PostID + "#" + evt.CommentID}
 	if err := a.notify(ctx, evt.Meta, n, evt.MemberID); err != nil {
 		return fmt.Errorf("notifications.OnMemberMentioned %s: %w", evt.EventID, err)
 	}

@@ -80,8 +80,10 @@ type CommentStore interface {
 	// records answer.accepted (ErrUnchanged, writing nothing, when it is the accepted
 	// answer already).
 	AcceptAnswer(ctx context.Context, p Post, commentID string, event eventtypes.Envelope) error
-	// EditComment replaces a comment's text and keeps the previous one in the history.
-	EditComment(ctx context.Context, c Comment, previous Revision) error
+	// EditComment replaces a comment's text, keeps the previous one in the history and
+	// records events (the member.mentioned events of the members the edit newly
+	// mentions), in one transaction.
+	EditComment(ctx context.Context, c Comment, previous Revision, events []eventtypes.Envelope) error
 	// DeleteComment empties a comment and takes one from the post's count (a hidden
 	// comment was taken already); an accepted answer is withdrawn with it (ErrUnchanged,
 	// writing nothing, when it is deleted already).
@@ -282,14 +284,20 @@ func (c *Comments) Edit(ctx context.Context, actor auth.Principal, postID, comme
 	if err := c.Posts.checkImages(ctx, n.Body); err != nil {
 		return Comment{}, fmt.Errorf("posts.EditComment: %w", err)
 	}
-	html, _, err := c.Posts.render(ctx, actor, p.SpaceID, n.Body)
+	html, readers, err := c.Posts.render(ctx, actor, p.SpaceID, n.Body)
 	if err != nil {
 		return Comment{}, fmt.Errorf("posts.EditComment: %w", err)
 	}
 	now := c.Posts.Now().UTC()
 	previous := Revision{PostID: postID, CommentID: commentID, Body: cm.Body, EditedBy: actor.MemberID, EditedAt: now}
 	cm.Body, cm.HTML, cm.EditedAt = n.Body, html, &now
-	if err := c.Store.EditComment(ctx, cm, previous); err != nil {
+	// Members the edit newly mentions are told, as by a new comment.
+	mentions, err := c.Posts.newMentionEvents(ctx, actor, previous.Body, readers,
+		eventtypes.MemberMentioned{PostID: p.ID, PostTitle: postTitle(p), CommentID: cm.ID})
+	if err != nil {
+		return Comment{}, fmt.Errorf("posts.EditComment: %w", err)
+	}
+	if err := c.Store.EditComment(ctx, cm, previous, mentions); err != nil {
 		return Comment{}, fmt.Errorf("posts.EditComment: %w", err)
 	}
 	return cm, nil

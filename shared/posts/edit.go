@@ -39,7 +39,9 @@ type EditStore interface {
 	// EditPost writes the new text, keeps the previous one, refreshes the post's space
 	// and author stream entries and records the event (post.updated: the feed consumer
 	// rewrites the home-stream copies), in one transaction.
-	EditPost(ctx context.Context, p Post, previous Revision, event eventtypes.Envelope) error
+	// events are post.updated and the member.mentioned events of the members the edit
+	// newly mentions, recorded in the same transaction.
+	EditPost(ctx context.Context, p Post, previous Revision, events []eventtypes.Envelope) error
 	History(ctx context.Context, postID string) ([]Revision, error)
 	// DeletePost empties the post, takes it out of its streams and records the event
 	// (the feed consumer takes it out of home streams) and the audit entry
@@ -72,7 +74,7 @@ func (e *Editing) Edit(ctx context.Context, actor auth.Principal, postID string,
 	if err := e.Posts.checkImages(ctx, n.Body); err != nil {
 		return Post{}, fmt.Errorf("posts.Edit: %w", err)
 	}
-	html, _, err := e.Posts.render(ctx, actor, p.SpaceID, n.Body)
+	html, readers, err := e.Posts.render(ctx, actor, p.SpaceID, n.Body)
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.Edit: %w", err)
 	}
@@ -83,7 +85,12 @@ func (e *Editing) Edit(ctx context.Context, actor auth.Principal, postID string,
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.Edit: %w", err)
 	}
-	if err := e.Store.EditPost(ctx, p, previous, event); err != nil {
+	// Members the edit newly mentions are told, as by a new post.
+	mentions, err := e.Posts.newMentionEvents(ctx, actor, previous.Body, readers, eventtypes.MemberMentioned{PostID: p.ID, PostTitle: postTitle(p)})
+	if err != nil {
+		return Post{}, fmt.Errorf("posts.Edit: %w", err)
+	}
+	if err := e.Store.EditPost(ctx, p, previous, append([]eventtypes.Envelope{event}, mentions...)); err != nil {
 		return Post{}, fmt.Errorf("posts.Edit: %w", err)
 	}
 	return e.Posts.answer(ctx, actor, postID)

@@ -484,6 +484,32 @@ func (s *Service) mentionEvents(readers []string, base eventtypes.MemberMentione
 	return out, nil
 }
 
+// newMentionEvents returns member.mentioned events for the readers an edit newly
+// mentions (readers of the new text, from render: they may read the space and are not
+// the editor) that the old text did not mention, as Discourse does: a mention kept or
+// removed by an edit tells nobody. The editor's name is read only when there is
+// someone to tell. The notifications consumer tells each member of a mention in a
+// post or comment once (Notification.Once), so a mention removed and added again is
+// not told twice.
+func (s *Service) newMentionEvents(ctx context.Context, actor auth.Principal, oldText string, readers []string, base eventtypes.MemberMentioned) ([]eventtypes.Envelope, error) {
+	before := content.Mentions(oldText)
+	var added []string
+	for _, id := range readers {
+		if !slices.Contains(before, id) {
+			added = append(added, id)
+		}
+	}
+	if len(added) == 0 {
+		return nil, nil
+	}
+	w, err := s.Store.Writer(ctx, actor.MemberID)
+	if err != nil {
+		return nil, err
+	}
+	base.AuthorID, base.AuthorName = actor.MemberID, w.Name
+	return s.mentionEvents(added, base)
+}
+
 // brakes returns the author's name and the rate limits their next post or comment
 // counts against; a new member's text may carry only a few links, and nobody writes
 // before accepting the community rules.

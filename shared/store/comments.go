@@ -252,7 +252,7 @@ func (s *Store) revisionPut(r posts.Revision) (types.TransactWriteItem, error) {
 }
 
 // EditComment implements posts.CommentStore.
-func (s *Store) EditComment(ctx context.Context, c posts.Comment, previous posts.Revision) error {
+func (s *Store) EditComment(ctx context.Context, c posts.Comment, previous posts.Revision, events []eventtypes.Envelope) error {
 	rev, err := s.revisionPut(previous)
 	if err != nil {
 		return fmt.Errorf("store.EditComment: %w", err)
@@ -267,7 +267,15 @@ func (s *Store) EditComment(ctx context.Context, c posts.Comment, previous posts
 	if err != nil {
 		return fmt.Errorf("store.EditComment: %w", err)
 	}
-	if _, err := s.transact(ctx, append([]types.TransactWriteItem{update, rev}, credits...)); err != nil {
+	items := append([]types.TransactWriteItem{update, rev}, credits...)
+	for _, event := range events {
+		out, err := s.outboxPut(event)
+		if err != nil {
+			return fmt.Errorf("store.EditComment: %w", err)
+		}
+		items = append(items, out)
+	}
+	if _, err := s.transact(ctx, items); err != nil {
 		return fmt.Errorf("store.EditComment %s: %w", c.ID, err)
 	}
 	return nil

@@ -73,7 +73,7 @@ func TestChangesOfADeletedPostWriteNothing(t *testing.T) {
 		}
 		edited := read
 		edited.Body, edited.EditedAt = "Brought back", &now
-		if err := st.EditPost(ctx, edited, posts.Revision{PostID: id, Body: "B", EditedBy: "m_mod", EditedAt: now}, event()); !errors.Is(err, posts.ErrNoPost) {
+		if err := st.EditPost(ctx, edited, posts.Revision{PostID: id, Body: "B", EditedBy: "m_mod", EditedAt: now}, []eventtypes.Envelope{event()}); !errors.Is(err, posts.ErrNoPost) {
 			t.Fatalf("an edit of a deleted %s: %v", kind, err)
 		}
 		c := posts.Comment{ID: "c_" + kind, PostID: id, Body: "late", AuthorID: "m_mod", AuthorName: "mod", CreatedAt: now}

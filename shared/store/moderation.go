@@ -309,7 +309,7 @@ func (s *Store) AuditLog(ctx context.Context, cursor string, limit int) (audit.P
 }
 
 // EditPost implements posts.EditStore.
-func (s *Store) EditPost(ctx context.Context, p posts.Post, previous posts.Revision, event eventtypes.Envelope) error {
+func (s *Store) EditPost(ctx context.Context, p posts.Post, previous posts.Revision, events []eventtypes.Envelope) error {
 	rev, err := s.revisionPut(previous)
 	if err != nil {
 		return fmt.Errorf("store.EditPost: %w", err)
@@ -317,15 +317,19 @@ func (s *Store) EditPost(ctx context.Context, p posts.Post, previous posts.Revis
 	update := s.postUpdateIf(p.ID, "SET #Title = :t, #Body = :b, HTML = :h, EditedAt = :at", notDeleted, map[string]types.AttributeValue{
 		":t": &types.AttributeValueMemberS{Value: p.Title}, ":b": &types.AttributeValueMemberS{Value: p.Body},
 		":h": &types.AttributeValueMemberS{Value: p.HTML}, ":at": &types.AttributeValueMemberS{Value: p.EditedAt.UTC().Format(time.RFC3339Nano)}})
-	out, err := s.outboxPut(event)
-	if err != nil {
-		return fmt.Errorf("store.EditPost: %w", err)
+	items := []types.TransactWriteItem{update, rev}
+	for _, event := range events {
+		out, err := s.outboxPut(event)
+		if err != nil {
+			return fmt.Errorf("store.EditPost: %w", err)
+		}
+		items = append(items, out)
 	}
 	credits, err := s.creditPuts(postPK(p.ID), textCredits("", p.Body)...)
 	if err != nil {
 		return fmt.Errorf("store.EditPost: %w", err)
 	}
-	items := append([]types.TransactWriteItem{update, rev, out}, credits...)
+	items = append(items, credits...)
 	if !p.Hidden && !p.Deleted {
 		puts, err := s.entryPuts(p.Summary())
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"tribune/shared/members"
+	"tribune/shared/policy"
 )
 
 const (
@@ -147,6 +149,52 @@ func (s *Store) MembersByNamePrefix(ctx context.Context, prefix, cursor string, 
 		}
 	}
 	return page, nil
+}
+
+// StaffNamed implements members.Store: one Query of the directory (GSI1) for the
+// name's exact key (GSI1SK begins with "<key>#"), filtered to active or suspended
+// members other than exceptMemberID who hold a staff role. A Query reads at most 1 MB
+// before its filter, some 500 to 1,000 profiles: a staff member behind that many
+// members of exactly the same name is not seen (docs/decisions.md).
+func (s *Store) StaffNamed(ctx context.Context, name, exceptMemberID string) (bool, error) {
+	key := members.DirectoryKey(name)
+	if key == "" {
+		return false, nil
+	}
+	dirPK, _ := directoryKeys("", name)
+	values := map[string]types.AttributeValue{
+		":pk": &types.AttributeValueMemberS{Value: dirPK}, ":prefix": &types.AttributeValueMemberS{Value: key + "#"},
+		":active": &types.AttributeValueMemberS{Value: members.StatusActive}, ":suspended": &types.AttributeValueMemberS{Value: members.StatusSuspended},
+		":me": &types.AttributeValueMemberS{Value: exceptMemberID},
+	}
+	var staff []string
+	for i, role := range policy.StaffRoles {
+		ref := fmt.Sprintf(":r%d", i)
+		values[ref] = &types.AttributeValueMemberS{Value: role}
+		staff = append(staff, "contains(#roles, "+ref+")")
+	}
+	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{
+		TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
+		KeyConditionExpression:    aws.String("GSI1PK = :pk AND begins_with(GSI1SK, :prefix)"),
+		FilterExpression:          aws.String("(" + strings.Join(staff, " OR ") + ") AND #status IN (:active, :suspended) AND #id <> :me"),
+		ProjectionExpression:      aws.String("GSI1SK, #id"),
+		ExpressionAttributeNames:  map[string]string{"#roles": "Roles", "#status": "Status", "#id": "ID"},
+		ExpressionAttributeValues: values,
+	})
+	if err != nil {
+		return false, fmt.Errorf("store.StaffNamed: %w", err)
+	}
+	for _, item := range out.Items {
+		var it struct{ GSI1SK, ID string }
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return false, fmt.Errorf("store.StaffNamed: %w", err)
+		}
+		// The key exactly: "<key>#<id>", not a longer name that happens to hold "#".
+		if it.GSI1SK == key+"#"+it.ID {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // MembersByTag implements members.Store: the tag's partition.

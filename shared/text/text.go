@@ -11,7 +11,11 @@
 // points. Display names take the Nickname rules of RFC 8266 (NFKC, so width and
 // compatibility variants fold to one spelling); lines keep compatibility characters
 // (x² stays x²) but fold width and take NFC. Both map every Unicode space to an ASCII
-// space, trim and collapse spaces.
+// space, trim and collapse spaces. On top of PRECIS, names and lines refuse every
+// character that shows as nothing or as blank space (blank: the braille blank, the
+// musical null notehead, the object replacement character, fillers, and any
+// default-ignorable code point of Go's newer Unicode tables), and a name or line needs
+// a visible letter, digit, symbol or punctuation (Visible).
 //
 // One deliberate exception to PRECIS: the zero-width joiner between two emoji and the
 // emoji/text presentation selectors (U+FE0F, U+FE0E) after a symbol are kept, so
@@ -20,6 +24,7 @@
 package text
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -117,6 +122,9 @@ func enforceOnce(p *precis.Profile, s string, key bool) (string, error) {
 		if err != nil {
 			return "", err
 		}
+		if strings.IndexFunc(piece, refusedBlank) >= 0 || strings.IndexFunc(out, refusedBlank) >= 0 {
+			return "", errRefused
+		}
 		b.WriteString(out)
 		if i < len(glue) {
 			b.WriteString(glue[i])
@@ -196,19 +204,40 @@ func splitGlue(s string) (pieces, glue []string) {
 	return append(pieces, string(runes[start:])), glue
 }
 
-// Visible reports whether s holds at least one character that shows: not a space, a
-// format character, a combining mark alone, or one of the blank-looking letters
-// (Hangul fillers, the braille blank).
+// blanks are characters that show as nothing or as blank space though they are
+// letters or symbols, so PRECIS lets them through: the braille pattern blank
+// (U+2800), the musical null notehead (U+1D159), the object replacement character
+// (U+FFFC, a box in some fonts and nothing in most browsers), the Hangul fillers
+// (U+115F, U+1160, U+3164, U+FFA0; also default-ignorable) and the Khitan filler
+// (U+16FE4). Sources: the list of invisible-characters.com (Florian Pigorsch,
+// github.com/flopp/invisible-characters) and Unicode's Default_Ignorable_Code_Point
+// (UAX #44, DerivedCoreProperties.txt), whose members blank takes from Go's tables.
+var blanks = []rune{0x2800, 0x1D159, 0xFFFC, 0x115F, 0x1160, 0x3164, 0xFFA0, 0x16FE4}
+
+// blank reports whether r renders as nothing or as blank space and is no space: a
+// format character (Cf: zero-width spaces and joiners, bidi marks, soft hyphen,
+// invisible operators, tags...), another default-ignorable code point (combining
+// grapheme joiner, Khmer inherent vowels, Hangul fillers, unassigned ones), a
+// variation selector, or one of the blank-looking letters and symbols above. Names
+// and lines refuse every one of them anywhere (the emoji joiners they keep are cut
+// out before: splitGlue); bodies keep them.
+func blank(r rune) bool {
+	return unicode.In(r, unicode.Cf, unicode.Other_Default_Ignorable_Code_Point, unicode.Variation_Selector) || slices.Contains(blanks, r)
+}
+
+// refusedBlank is blank but for the zero-width non-joiner and joiner, which PRECIS
+// allows only where a script needs them (RFC 5892 ContextJ: after a virama, inside a
+// Persian or Arabic word) and refuses elsewhere.
+func refusedBlank(r rune) bool { return r != '\u200c' && r != zwj && blank(r) }
+
+// Visible reports whether s holds at least one character that shows: a letter,
+// digit, symbol or punctuation that is not blank (nor U+FFFD, which stands for a
+// character that could not be read). Spaces, marks alone, controls, private-use
+// characters and blanks do not count.
 func Visible(s string) bool {
 	for _, r := range s {
-		switch {
-		case unicode.IsSpace(r), unicode.In(r, unicode.Cf, unicode.Cc, unicode.Mn, unicode.Me, unicode.Co, unicode.Cs):
-		case r == '\u2800', r == '\u3164', r == '\uffa0', r == '\u115f', r == '\u1160', r == '\ufffd':
-		case r == vs15 || r == vs16 || (r >= '\U000E0000' && r <= '\U000E0FFF'):
-		default:
-			if unicode.IsGraphic(r) {
-				return true
-			}
+		if r != '\ufffd' && !blank(r) && unicode.In(r, unicode.L, unicode.N, unicode.S, unicode.P) {
+			return true
 		}
 	}
 	return false

@@ -250,3 +250,46 @@ func TestReservedDisplayNames(t *testing.T) {
 		}
 	}
 }
+
+// Issue 9, round 3: characters that show as nothing or as blank space are refused
+// anywhere in a name or line, not only when nothing else is there ("Bob Member" + a
+// braille blank made a second, identical-looking "Bob Member"; an object replacement
+// character alone made a post link without a visible title).
+func TestNamesAndLinesRefuseBlankCharactersAnywhere(t *testing.T) {
+	blank := map[string]rune{
+		"braille blank": 0x2800, "musical null notehead": 0x1D159, "object replacement": 0xFFFC, "Hangul choseong filler": 0x115F,
+		"Hangul jungseong filler": 0x1160, "Hangul filler": 0x3164, "halfwidth Hangul filler": 0xFFA0, "Khitan filler": 0x16FE4,
+		"combining grapheme joiner": 0x034F, "Khmer inherent vowel": 0x17B4, "Mongolian vowel separator": 0x180E,
+		"Mongolian variation selector": 0x180F, "invisible times": 0x2062, "musical begin beam": 0x1D173, "Arabic letter mark": 0x061C,
+		"interlinear annotation": 0xFFF9, "shorthand format control": 0x1BCA0, "variation selector 1": 0xFE00, "default-ignorable unassigned": 0x2065,
+	}
+	for what, r := range blank {
+		for _, in := range []string{"Bob Member" + string(r), "Bob" + string(r) + "Member", string(r) + "Bob Member", "Alice Admin" + string(r), string(r)} {
+			for name, f := range map[string]func(string, string) (string, error){"Name": Name, "Line": Line} {
+				if out, err := f("title", in); !errs.Is(err, CodeCharacters) {
+					t.Errorf("%s(%s in %q) = %q, %v; want %s", name, what, in, out, err, CodeCharacters)
+				}
+			}
+			if key := NameKey(in); key != "" {
+				t.Errorf("NameKey(%s in %q) = %q, want none", what, in, key)
+			}
+		}
+	}
+	// Something visible is needed: a letter, digit, symbol or punctuation. Marks alone
+	// (a combining acute after a space) are not enough.
+	for _, in := range []string{"\u0301", " \u0301 ", "\u0903", "\ufffd"} {
+		if out, err := Line("title", in); !errs.Is(err, CodeCharacters) {
+			t.Errorf("Line(%q) = %q, %v; want refused", in, out, err)
+		}
+	}
+	// What must keep working: letters of every script with their marks, joiners where
+	// a script needs them, emoji sequences, symbols and punctuation alone.
+	for _, in := range []string{"Zoë", "क्‍ष", "कर्‍म", "کرمانشاه\u200cها", "Jane 👩\u200d💻", "I ❤\ufe0f Go", "𝄞 music", "⠁⠃ braille", "?", "★", "1\ufe0f\u20e3", "Hangul 한글"} {
+		if _, err := Line("title", in); err != nil {
+			t.Errorf("Line(%q): %v", in, err)
+		}
+		if _, err := Name("displayName", in); err != nil {
+			t.Errorf("Name(%q): %v", in, err)
+		}
+	}
+}
