@@ -55,6 +55,8 @@ func (c *community) deliver(consumer, detailType string, payload any) {
 		p.Meta = meta
 	case *eventtypes.MemberRegistered:
 		p.Meta = meta
+	case *eventtypes.MemberDeleted:
+		p.Meta = meta
 	default:
 		c.t.Fatalf("deliver: no meta for %T", payload)
 	}
@@ -69,7 +71,7 @@ func (c *community) deliver(consumer, detailType string, payload any) {
 		c.t.Fatal(err)
 	}
 	cfg := config.Config{PublicURL: c.srv.URL}
-	h := app.Handlers(cfg, c.st, mail.Outbox{Dir: c.outbox, From: "t@example.com"})[consumer][detailType]
+	h := app.Handlers(cfg, c.st, mail.Outbox{Dir: c.outbox, From: "t@example.com"}, c.files)[consumer][detailType]
 	if h == nil {
 		c.t.Fatalf("no %s handler of %s", consumer, detailType)
 	}

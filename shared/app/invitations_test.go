@@ -15,6 +15,7 @@ import (
 
 	"tribune/shared/app"
 	"tribune/shared/auth"
+	"tribune/shared/blob"
 	"tribune/shared/bus"
 	"tribune/shared/config"
 	"tribune/shared/eventtypes"
@@ -34,6 +35,8 @@ type community struct {
 	st     *store.Store
 	tbl    dynamotest.Table
 	outbox string
+	// files is the bucket of avatars and images, shared by the API and the consumers.
+	files *blob.Store
 }
 
 func newCommunity(t *testing.T) *community {
@@ -43,12 +46,13 @@ func newCommunity(t *testing.T) *community {
 	t.Cleanup(c.srv.Close)
 	cfg := config.Config{PublicURL: c.srv.URL}
 	sender := mail.Outbox{Dir: c.outbox, From: "t@example.com"}
-	h, err := app.LocalHandler(app.Deps{Config: cfg, Store: c.st, Mail: sender, Files: testFiles(t)})
+	c.files = testFiles(t)
+	h, err := app.LocalHandler(app.Deps{Config: cfg, Store: c.st, Mail: sender, Files: c.files})
 	if err != nil {
 		t.Fatal(err)
 	}
 	c.srv.Config.Handler = h
-	local := &bus.Local{Consumers: app.Consumers(cfg, c.st, sender), Attempts: 3, Backoff: 10 * time.Millisecond}
+	local := &bus.Local{Consumers: app.Consumers(cfg, c.st, sender, c.files), Attempts: 3, Backoff: 10 * time.Millisecond}
 	stop := pollStream(localStreams(t), tbl.StreamARN, filepath.Join(t.TempDir(), "ckpt.json"), local)
 	t.Cleanup(func() { stop(); local.Wait() })
 	return c

@@ -51,7 +51,7 @@ func newSocialCommunity(t *testing.T) (*community, *mockoidc.MockOIDC) {
 		t.Fatal(err)
 	}
 	c.srv.Config.Handler = h
-	local := &bus.Local{Consumers: app.Consumers(cfg, c.st, sender), Attempts: 3, Backoff: 10 * time.Millisecond}
+	local := &bus.Local{Consumers: app.Consumers(cfg, c.st, sender, nil), Attempts: 3, Backoff: 10 * time.Millisecond}
 	stop := pollStream(localStreams(t), tbl.StreamARN, filepath.Join(t.TempDir(), "ckpt.json"), local)
 	t.Cleanup(func() { stop(); local.Wait() })
 	return c, m
