@@ -140,7 +140,7 @@ func PostingRoutes(d Deps) []httpx.Route {
 	ps := &posts.Service{Store: d.Store, Spaces: spaceAccess{spaces: sp, store: d.Store}, Tickets: ticketLinks{d.Store, ticketSpaces{sp}}, Now: time.Now}
 	var images *posts.Images
 	if d.Files != nil {
-		images = &posts.Images{Files: d.Files, Now: time.Now}
+		images = &posts.Images{Files: d.Files, Spaces: ps.Spaces, Legacy: d.Store, Now: time.Now}
 		ps.Images = images
 	}
 	comments := &posts.Comments{Posts: ps, Store: d.Store}
