@@ -22,6 +22,7 @@ import (
 	"tribune/shared/invitations"
 	"tribune/shared/mail"
 	"tribune/shared/metrics"
+	"tribune/shared/notifications"
 	"tribune/shared/policy"
 	"tribune/shared/store"
 	"tribune/shared/store/dynamotest"
@@ -303,6 +304,7 @@ func TestTheLosersOfARaceForALinkAreToldItIsUsedUp(t *testing.T) {
 func (c *community) mailCount(addr, part string) int {
 	c.t.Helper()
 	c.settledItems()
+	c.sendsDone()
 	n := 0
 	for _, m := range c.mailsTo(addr) {
 		if links := m.Links(); len(links) > 0 && strings.Contains(links[0], part) {
@@ -310,6 +312,27 @@ func (c *community) mailCount(addr, part string) int {
 		}
 	}
 	return n
+}
+
+// sendsDone waits (10 s at most) until every email the notifications consumer claimed
+// was handed to the sender or dropped (its claim is marked done): the table may hold
+// still while an email is being written, since the consumer reads what it names again
+// after claiming it.
+func (c *community) sendsDone() {
+	c.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		pending := 0
+		for _, it := range c.scanItems("HANDLED#" + notifications.Consumer + "#") {
+			if _, done := it["DoneAt"]; !done {
+				pending++
+			}
+		}
+		if pending == 0 {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // emailInvitations counts the invitations to an address (read straight from the store).
