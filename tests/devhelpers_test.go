@@ -214,9 +214,13 @@ func TestLocalS3ServesOnlyTheRuntimesOwnSignatures(t *testing.T) {
 	}
 	download("avatar", "/api/members/"+me.ID+"/avatar")
 
-	// Post image.
+	// Post image (an image belongs to the space it is uploaded for).
+	var general struct{ ID string }
+	if status, body := call(t, ada, "POST", rt.URL+"/api/spaces", `{"name":"General","visibility":"public"}`, &general); status != 201 {
+		t.Fatalf("space: %d %s", status, body)
+	}
 	var img struct{ UploadURL, ContentType, URL string }
-	if status, body := call(t, ada, "POST", rt.URL+"/api/uploads/images", fmt.Sprintf(`{"contentType":"image/png","size":%d}`, len(pngBytes)), &img); status != 200 {
+	if status, body := call(t, ada, "POST", rt.URL+"/api/uploads/images", fmt.Sprintf(`{"spaceId":%q,"contentType":"image/png","size":%d}`, general.ID, len(pngBytes)), &img); status != 200 {
 		t.Fatalf("image upload: %d %s", status, body)
 	}
 	if r := raw(t, "PUT", img.UploadURL, "image/png", pngBytes); r.StatusCode != 200 {

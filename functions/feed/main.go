@@ -1,4 +1,5 @@
 // Command feed writes new posts into the home streams of their space's members.
+// It also finishes account deletions, avatar files included (hence the files bucket).
 package main
 
 import (
@@ -9,6 +10,6 @@ import (
 )
 
 func main() {
-	env := app.Boot("feed", "TABLE_NAME")
-	lambda.Start(app.Consumer(bus.ConsumerFeed, env.Config, env.Store(), nil))
+	env := app.Boot("feed", "TABLE_NAME", "AVATAR_BUCKET")
+	lambda.Start(app.Consumer(bus.ConsumerFeed, env.Config, env.Store(), nil, env.Files()))
 }

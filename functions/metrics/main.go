@@ -10,5 +10,5 @@ import (
 
 func main() {
 	env := app.Boot("metrics", "TABLE_NAME")
-	lambda.Start(app.Consumer(bus.ConsumerMetrics, env.Config, env.Store(), nil))
+	lambda.Start(app.Consumer(bus.ConsumerMetrics, env.Config, env.Store(), nil, nil))
 }

@@ -10,5 +10,5 @@ import (
 
 func main() {
 	env := app.Boot("notifications", "TABLE_NAME", "PUBLIC_URL", "MAIL_FROM")
-	lambda.Start(app.Consumer(bus.ConsumerNotifications, env.Config, env.Store(), env.Mail()))
+	lambda.Start(app.Consumer(bus.ConsumerNotifications, env.Config, env.Store(), env.Mail(), nil))
 }

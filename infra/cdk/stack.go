@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdadestinations"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdaeventsources"
@@ -212,11 +213,19 @@ func NewTribuneStack(scope constructs.Construct, id string, s Settings, props *a
 	consumers := map[string]awslambda.Function{
 		bus.ConsumerNotifications: fn("notifications", "Emails that domain events call for", "TABLE_NAME", "PUBLIC_URL", "MAIL_FROM", "MAIL_CONFIGURATION_SET"),
 		bus.ConsumerMetrics:       fn("metrics", "Community counters from domain events", "TABLE_NAME"),
-		bus.ConsumerFeed:          fn("feed", "Home streams and every copy derived from content: fan-out, edits, moves, leaving, account deletion", "TABLE_NAME"),
+		bus.ConsumerFeed: fn("feed", "Home streams and every copy derived from content: fan-out, edits, moves, leaving, account deletion",
+			"TABLE_NAME", "AVATAR_BUCKET"),
 	}
 	for _, c := range consumers {
 		table.GrantReadWriteData(c)
 	}
+	// An account's erasure deletes its avatar files: it lists avatars/<member>/ and
+	// deletes what it finds, and reads no file.
+	avatars.GrantDelete(consumers[bus.ConsumerFeed], jsii.String("avatars/*"))
+	consumers[bus.ConsumerFeed].AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions: jsii.Strings("s3:ListBucket"), Resources: &[]*string{avatars.BucketArn()},
+		Conditions: &map[string]interface{}{"StringLike": map[string]interface{}{"s3:prefix": []string{"avatars/*"}}},
+	}))
 	identity.GrantSendEmail(consumers[bus.ConsumerNotifications])
 	for _, name := range []string{bus.ConsumerNotifications, bus.ConsumerMetrics, bus.ConsumerFeed} {
 		dlq := newQueue(stack, "ConsumerFailures-"+name)

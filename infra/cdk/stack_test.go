@@ -242,7 +242,7 @@ func TestStack(t *testing.T) {
 		}
 	})
 
-	t.Run("files bucket prefixes: avatars for registration, images for posting, attachments for ticketing", func(t *testing.T) {
+	t.Run("files bucket prefixes: avatars for registration and the erasure, images for posting, attachments for ticketing", func(t *testing.T) {
 		prefixes := map[string][]string{}
 		for id, p := range resources(t, tpl, "AWS::IAM::Policy") {
 			raw, _ := json.Marshal(p["Properties"])
@@ -270,11 +270,17 @@ func TestStack(t *testing.T) {
 				if strings.Join(got, ",") != "/attachments/*" {
 					t.Errorf("ticketing reaches %v", got)
 				}
+			case strings.HasPrefix(id, "Fnfeed"):
+				// An account's erasure deletes avatar files (and lists their prefix).
+				found++
+				if strings.Join(got, ",") != "/avatars/*" {
+					t.Errorf("feed reaches %v", got)
+				}
 			default:
 				t.Errorf("%s reaches the files bucket: %v", id, got)
 			}
 		}
-		if found != 3 {
+		if found != 4 {
 			t.Errorf("files bucket grants: %v", prefixes)
 		}
 	})

@@ -156,9 +156,32 @@ func run() error {
 	}
 	sender = devLinks{next: sender}
 
+	// Files go to an in-process S3 server under /_s3/ (same origin, so the browser's
+	// presigned PUT needs no CORS), through the same blob code as in AWS, kept on disk
+	// in DATA_DIR/s3 (synced before an upload is answered). The runtime signs with
+	// credentials of its own, new at every start, and the server serves only what they
+	// signed, as S3 does: URLs signed before a restart stop working (the app signs new
+	// ones on every request).
+	fileStore, err := locals3.OpenFiles(filepath.Join(dataDir, "s3", "objects.bolt"))
+	if err != nil {
+		return err
+	}
+	defer fileStore.Close()
+	s3Creds := aws.Credentials{AccessKeyID: "TRIBUNELOCAL" + rand.Text()[:8], SecretAccessKey: rand.Text() + rand.Text(), Source: "local runtime"}
+	s3Cfg := awsCfg.Copy()
+	s3Cfg.Credentials = credentials.StaticCredentialsProvider{Value: s3Creds}
+	files := blob.New(s3Cfg, "tribune-avatars", cfg.PublicURL+"/_s3")
+
+	// Listening before the event path starts: a consumer's call to the local S3 (an
+	// account's erasure deletes its avatar) waits for the server instead of failing.
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return err
+	}
+
 	// The event path: the stream poller checkpoints a batch only once the bus has
 	// delivered it to every consumer (or dead-lettered it), so a crash loses nothing.
-	local := &bus.Local{Consumers: app.Consumers(cfg, st, sender), Attempts: 3, Backoff: 200 * time.Millisecond,
+	local := &bus.Local{Consumers: app.Consumers(cfg, st, sender, files), Attempts: 3, Backoff: 200 * time.Millisecond,
 		DeadLetter: bus.DeadLetterDir(filepath.Join(dataDir, "dead-letters"))}
 	streams := dynamodbstreams.NewFromConfig(awsCfg, func(o *dynamodbstreams.Options) {
 		o.BaseEndpoint = aws.String(cfg.DynamoDBEndpoint)
@@ -178,21 +201,6 @@ func run() error {
 	}
 	go sweepTickets(ctx, app.TicketSweep(st), sweepEvery)
 
-	// Files go to an in-process S3 server under /_s3/ (same origin, so the browser's
-	// presigned PUT needs no CORS), through the same blob code as in AWS, kept on disk
-	// in DATA_DIR/s3 (synced before an upload is answered). The runtime signs with
-	// credentials of its own, new at every start, and the server serves only what they
-	// signed, as S3 does: URLs signed before a restart stop working (the app signs new
-	// ones on every request).
-	fileStore, err := locals3.OpenFiles(filepath.Join(dataDir, "s3", "objects.bolt"))
-	if err != nil {
-		return err
-	}
-	defer fileStore.Close()
-	s3Creds := aws.Credentials{AccessKeyID: "TRIBUNELOCAL" + rand.Text()[:8], SecretAccessKey: rand.Text() + rand.Text(), Source: "local runtime"}
-	s3Cfg := awsCfg.Copy()
-	s3Cfg.Credentials = credentials.StaticCredentialsProvider{Value: s3Creds}
-	files := blob.New(s3Cfg, "tribune-avatars", cfg.PublicURL+"/_s3")
 	s3Handler, err := httpx.Wrap(&locals3.Verifier{Credentials: s3Creds, Region: s3Cfg.Region, Next: http.StripPrefix("/_s3", fileStore.Server())},
 		httpx.Options{TrustedOrigins: []string{cfg.PublicURL}, ContentSecurityPolicy: filesCSP, MaxBodyBytes: locals3.MaxBody})
 	if err != nil {
@@ -219,10 +227,6 @@ func run() error {
 	mux.Handle("/_s3/", s3Handler)
 
 	srv := &http.Server{Addr: listen, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	ln, err := net.Listen("tcp", listen)
-	if err != nil {
-		return err
-	}
 	slog.Info("Tribune is up", "url", cfg.PublicURL, "dev", cfg.PublicURL+"/_dev/?key="+dev)
 	drained := make(chan struct{})
 	go func() {

@@ -140,7 +140,7 @@ func PostingRoutes(d Deps) []httpx.Route {
 	ps := &posts.Service{Store: d.Store, Spaces: spaceAccess{spaces: sp, store: d.Store}, Tickets: ticketLinks{d.Store, ticketSpaces{sp}}, Now: time.Now}
 	var images *posts.Images
 	if d.Files != nil {
-		images = &posts.Images{Files: d.Files, Now: time.Now}
+		images = &posts.Images{Files: d.Files, Spaces: ps.Spaces, Legacy: d.Store, Now: time.Now}
 		ps.Images = images
 	}
 	comments := &posts.Comments{Posts: ps, Store: d.Store}
@@ -285,8 +285,10 @@ func trustedOrigins(cfg config.Config) []string {
 }
 
 // Handlers maps each consumer of the routing table to its handler of each event type
-// (a test checks that every routed event has one).
-func Handlers(cfg config.Config, st *store.Store, sender mail.Sender) map[string]map[string]bus.Handler {
+// (a test checks that every routed event has one). files is the bucket of avatars and
+// images: the feed consumer deletes a deleted member's avatar files (nil in a function
+// that needs none).
+func Handlers(cfg config.Config, st *store.Store, sender mail.Sender, files members.Files) map[string]map[string]bus.Handler {
 	notes := notifications.NewService(st, sender, cfg.PublicURL)
 	notes.People = st
 	activity := &notifications.Activity{Service: notes, Store: st, Subjects: newNotificationSubjects(st)}
@@ -335,7 +337,7 @@ func Handlers(cfg config.Config, st *store.Store, sender mail.Sender) map[string
 			eventtypes.AnswerAcceptedType:    feed.OnAnswerAccepted,
 			eventtypes.IdeaStatusChangedType: feed.OnIdeaStatusChanged,
 			eventtypes.SpaceLeftType:         feed.OnSpaceLeft,
-			eventtypes.MemberDeletedType:     members.Erasure{Store: st}.OnMemberDeleted,
+			eventtypes.MemberDeletedType:     members.Erasure{Store: st, Files: files}.OnMemberDeleted,
 			// Tickets of someone who is no longer a support agent go back to the queue.
 			eventtypes.MemberRolesChangedType: support.OnMemberRolesChanged,
 		},
@@ -343,14 +345,14 @@ func Handlers(cfg config.Config, st *store.Store, sender mail.Sender) map[string
 }
 
 // Consumer is one consumer function's handler.
-func Consumer(name string, cfg config.Config, st *store.Store, sender mail.Sender) bus.ConsumerFunc {
-	return bus.Dispatch(name, Handlers(cfg, st, sender)[name])
+func Consumer(name string, cfg config.Config, st *store.Store, sender mail.Sender, files members.Files) bus.ConsumerFunc {
+	return bus.Dispatch(name, Handlers(cfg, st, sender, files)[name])
 }
 
 // Consumers maps each consumer of the routing table to its handler.
-func Consumers(cfg config.Config, st *store.Store, sender mail.Sender) map[string]bus.ConsumerFunc {
+func Consumers(cfg config.Config, st *store.Store, sender mail.Sender, files members.Files) map[string]bus.ConsumerFunc {
 	out := map[string]bus.ConsumerFunc{}
-	for name, handlers := range Handlers(cfg, st, sender) {
+	for name, handlers := range Handlers(cfg, st, sender, files) {
 		out[name] = bus.Dispatch(name, handlers)
 	}
 	return out

@@ -539,20 +539,20 @@ func TestPostImagesAreUploadedAndChecked(t *testing.T) {
 	ann := c.as("ann")
 	sp := c.space(staff, "Screenshots", spaces.Public)
 	c.join(ann, sp.ID)
-	if status, _ := c.call(ann, "POST", "/api/uploads/images", `{"contentType":"image/svg+xml","size":100}`, nil); status != 400 {
+	if status, _ := c.call(ann, "POST", "/api/uploads/images", fmt.Sprintf(`{"spaceId":%q,"contentType":"image/svg+xml","size":100}`, sp.ID), nil); status != 400 {
 		t.Fatalf("an SVG: %d", status)
 	}
-	if status, _ := c.call(ann, "POST", "/api/uploads/images", fmt.Sprintf(`{"contentType":"image/png","size":%d}`, posts.MaxImageBytes+1), nil); status != 413 {
+	if status, _ := c.call(ann, "POST", "/api/uploads/images", fmt.Sprintf(`{"spaceId":%q,"contentType":"image/png","size":%d}`, sp.ID, posts.MaxImageBytes+1), nil); status != 413 {
 		t.Fatalf("too large: %d", status)
 	}
 	// A text may show only images that were really uploaded.
-	missing := `![x](/api/images/m_ann/abcdefghijklmnopqrstuvwxyz.png)`
+	missing := fmt.Sprintf(`![x](/api/images/%s/m_ann/abcdefghijklmnopqrstuvwxyz.png)`, sp.ID)
 	if status, body := c.call(ann, "POST", "/api/spaces/"+sp.ID+"/posts", fmt.Sprintf(`{"kind":"discussion","title":"Look","body":%q}`, missing), nil); status != 400 || !strings.Contains(body, "invalid_image") {
 		t.Fatalf("an image never uploaded: %d %s", status, body)
 	}
 	png := []byte("\x89PNG\r\n\x1a\n0000000000000")
 	var up posts.ImageUpload
-	if status, body := c.call(ann, "POST", "/api/uploads/images", fmt.Sprintf(`{"contentType":"image/png","size":%d}`, len(png)), &up); status != 200 {
+	if status, body := c.call(ann, "POST", "/api/uploads/images", fmt.Sprintf(`{"spaceId":%q,"contentType":"image/png","size":%d}`, sp.ID, len(png)), &up); status != 200 {
 		t.Fatalf("upload: %d %s", status, body)
 	}
 	req, _ := http.NewRequest("PUT", up.UploadURL, strings.NewReader(string(png)))
@@ -574,7 +574,7 @@ func TestPostImagesAreUploadedAndChecked(t *testing.T) {
 			t.Fatalf("the signed download: %v %v", got, err)
 		}
 	}
-	if status, _ := c.call(ann, "GET", "/api/images/m_ann/..%2f..%2fsecret.png", "", nil); status != 404 {
+	if status, _ := c.call(ann, "GET", "/api/images/"+sp.ID+"/m_ann/..%2f..%2fsecret.png", "", nil); status != 404 {
 		t.Fatalf("a made-up image name: %d", status)
 	}
 }

@@ -29,6 +29,12 @@ import (
 // the state it describes may have changed since.
 func (c *community) deliver(consumer, detailType string, payload any) {
 	c.t.Helper()
+	c.deliverVia(c.st, consumer, detailType, payload)
+}
+
+// deliverVia is deliver with the consumers reading and writing through st.
+func (c *community) deliverVia(st *store.Store, consumer, detailType string, payload any) {
+	c.t.Helper()
 	meta := eventtypes.NewMeta(time.Now())
 	switch p := payload.(type) {
 	case *eventtypes.CommentCreated:
@@ -55,6 +61,8 @@ func (c *community) deliver(consumer, detailType string, payload any) {
 		p.Meta = meta
 	case *eventtypes.MemberRegistered:
 		p.Meta = meta
+	case *eventtypes.MemberDeleted:
+		p.Meta = meta
 	default:
 		c.t.Fatalf("deliver: no meta for %T", payload)
 	}
@@ -69,7 +77,7 @@ func (c *community) deliver(consumer, detailType string, payload any) {
 		c.t.Fatal(err)
 	}
 	cfg := config.Config{PublicURL: c.srv.URL}
-	h := app.Handlers(cfg, c.st, mail.Outbox{Dir: c.outbox, From: "t@example.com"})[consumer][detailType]
+	h := app.Handlers(cfg, st, mail.Outbox{Dir: c.outbox, From: "t@example.com"}, c.files)[consumer][detailType]
 	if h == nil {
 		c.t.Fatalf("no %s handler of %s", consumer, detailType)
 	}

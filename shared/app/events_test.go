@@ -55,7 +55,7 @@ func newEventPath(t *testing.T) (*eventPath, dynamotest.Table) {
 	st := store.New(tbl.DB, tbl.Name)
 	outbox := t.TempDir()
 	cfg := config.Config{PublicURL: "http://localhost:8080"}
-	local := &bus.Local{Consumers: app.Consumers(cfg, st, mail.Outbox{Dir: outbox, From: "t@example.com"}), Attempts: 3, Backoff: 10 * time.Millisecond}
+	local := &bus.Local{Consumers: app.Consumers(cfg, st, mail.Outbox{Dir: outbox, From: "t@example.com"}, nil), Attempts: 3, Backoff: 10 * time.Millisecond}
 	return &eventPath{st: st, outbox: outbox, local: local, streams: localStreams(t), arn: tbl.StreamARN, ckpt: filepath.Join(t.TempDir(), "ckpt.json")}, tbl
 }
 
@@ -203,7 +203,7 @@ func (l *lostAnswer) Send(ctx context.Context, m mail.Message) error {
 func TestAMailSentTwiceArrivesOnce(t *testing.T) {
 	p, _ := newEventPath(t)
 	sender := &lostAnswer{next: mail.Outbox{Dir: p.outbox, From: "t@example.com"}}
-	p.local = &bus.Local{Consumers: app.Consumers(config.Config{PublicURL: "http://localhost:8080"}, p.st, sender), Attempts: 3, Backoff: 10 * time.Millisecond}
+	p.local = &bus.Local{Consumers: app.Consumers(config.Config{PublicURL: "http://localhost:8080"}, p.st, sender, nil), Attempts: 3, Backoff: 10 * time.Millisecond}
 	p.registerMember(t, "hal@example.com")
 	stop := p.poll(p.local)
 	waitFor(t, "the second send", func() bool { return sender.calls.Load() >= 2 })
@@ -250,7 +250,7 @@ func TestFailingConsumerIsRetriedThenDeadLettered(t *testing.T) {
 // Every event the routing table sends to a consumer has a handler there (an event
 // without one would be logged and dropped).
 func TestEveryRoutedEventHasAHandler(t *testing.T) {
-	handlers := app.Handlers(config.Config{}, nil, nil)
+	handlers := app.Handlers(config.Config{}, nil, nil, nil)
 	for _, r := range bus.Routes {
 		for _, dt := range r.DetailTypes {
 			if handlers[r.Consumer][dt] == nil {

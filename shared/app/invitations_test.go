@@ -15,12 +15,14 @@ import (
 
 	"tribune/shared/app"
 	"tribune/shared/auth"
+	"tribune/shared/blob"
 	"tribune/shared/bus"
 	"tribune/shared/config"
 	"tribune/shared/eventtypes"
 	"tribune/shared/invitations"
 	"tribune/shared/mail"
 	"tribune/shared/metrics"
+	"tribune/shared/notifications"
 	"tribune/shared/policy"
 	"tribune/shared/store"
 	"tribune/shared/store/dynamotest"
@@ -34,6 +36,8 @@ type community struct {
 	st     *store.Store
 	tbl    dynamotest.Table
 	outbox string
+	// files is the bucket of avatars and images, shared by the API and the consumers.
+	files *blob.Store
 }
 
 func newCommunity(t *testing.T) *community {
@@ -43,12 +47,13 @@ func newCommunity(t *testing.T) *community {
 	t.Cleanup(c.srv.Close)
 	cfg := config.Config{PublicURL: c.srv.URL}
 	sender := mail.Outbox{Dir: c.outbox, From: "t@example.com"}
-	h, err := app.LocalHandler(app.Deps{Config: cfg, Store: c.st, Mail: sender, Files: testFiles(t)})
+	c.files = testFiles(t)
+	h, err := app.LocalHandler(app.Deps{Config: cfg, Store: c.st, Mail: sender, Files: c.files})
 	if err != nil {
 		t.Fatal(err)
 	}
 	c.srv.Config.Handler = h
-	local := &bus.Local{Consumers: app.Consumers(cfg, c.st, sender), Attempts: 3, Backoff: 10 * time.Millisecond}
+	local := &bus.Local{Consumers: app.Consumers(cfg, c.st, sender, c.files), Attempts: 3, Backoff: 10 * time.Millisecond}
 	stop := pollStream(localStreams(t), tbl.StreamARN, filepath.Join(t.TempDir(), "ckpt.json"), local)
 	t.Cleanup(func() { stop(); local.Wait() })
 	return c
@@ -299,6 +304,7 @@ func TestTheLosersOfARaceForALinkAreToldItIsUsedUp(t *testing.T) {
 func (c *community) mailCount(addr, part string) int {
 	c.t.Helper()
 	c.settledItems()
+	c.sendsDone()
 	n := 0
 	for _, m := range c.mailsTo(addr) {
 		if links := m.Links(); len(links) > 0 && strings.Contains(links[0], part) {
@@ -306,6 +312,27 @@ func (c *community) mailCount(addr, part string) int {
 		}
 	}
 	return n
+}
+
+// sendsDone waits (10 s at most) until every email the notifications consumer claimed
+// was handed to the sender or dropped (its claim is marked done): the table may hold
+// still while an email is being written, since the consumer reads what it names again
+// after claiming it.
+func (c *community) sendsDone() {
+	c.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		pending := 0
+		for _, it := range c.scanItems("HANDLED#" + notifications.Consumer + "#") {
+			if _, done := it["DoneAt"]; !done {
+				pending++
+			}
+		}
+		if pending == 0 {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // emailInvitations counts the invitations to an address (read straight from the store).

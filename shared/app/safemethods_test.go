@@ -51,7 +51,7 @@ func newSocialCommunity(t *testing.T) (*community, *mockoidc.MockOIDC) {
 		t.Fatal(err)
 	}
 	c.srv.Config.Handler = h
-	local := &bus.Local{Consumers: app.Consumers(cfg, c.st, sender), Attempts: 3, Backoff: 10 * time.Millisecond}
+	local := &bus.Local{Consumers: app.Consumers(cfg, c.st, sender, nil), Attempts: 3, Backoff: 10 * time.Millisecond}
 	stop := pollStream(localStreams(t), tbl.StreamARN, filepath.Join(t.TempDir(), "ckpt.json"), local)
 	t.Cleanup(func() { stop(); local.Wait() })
 	return c, m
@@ -119,7 +119,7 @@ func newWalkFixture(t *testing.T) *walkFixture {
 	// An image in a post, an avatar, a ticket with a file.
 	png := "\x89PNG\r\n\x1a\n0000000000000"
 	var img posts.ImageUpload
-	if status, body := c.call(member, "POST", "/api/uploads/images", fmt.Sprintf(`{"contentType":"image/png","size":%d}`, len(png)), &img); status != 200 {
+	if status, body := c.call(member, "POST", "/api/uploads/images", fmt.Sprintf(`{"spaceId":%q,"contentType":"image/png","size":%d}`, f.public.ID, len(png)), &img); status != 200 {
 		t.Fatalf("image upload: %d %s", status, body)
 	}
 	put(t, img.UploadURL, img.ContentType, png)
@@ -260,7 +260,6 @@ func (f *walkFixture) samples() map[string][]string {
 		"/api/posts/{id}":                    post(""),
 		"/api/posts/{id}/history":            post("/history"),
 		"/api/posts/{id}/comments":           post("/comments"),
-		"/api/images/{member}/{file}":        {f.imageURL, "/api/images/" + f.memberID + "/abcdefghijklmnopqrstuvwxyz.png"},
 		"/api/notifications":                 {"/api/notifications"},
 		"/api/moderation/queue":              {"/api/moderation/queue"},
 		"/api/moderation/audit":              {"/api/moderation/audit"},
@@ -270,6 +269,11 @@ func (f *walkFixture) samples() map[string][]string {
 		"/api/support/agents":                {"/api/support/agents"},
 		"/api/support/settings":              {"/api/support/settings"},
 		"/api/support/metrics":               {"/api/support/metrics", "/api/support/metrics?days=7"},
+
+		// Images: of a space the caller may read or not, and one of before images belonged to spaces.
+		"/api/images/{id}/{member}/{file}": {f.imageURL, "/api/images/" + f.public.ID + "/" + f.memberID + "/abcdefghijklmnopqrstuvwxyz.png",
+			"/api/images/" + f.hidden.ID + "/" + f.memberID + "/abcdefghijklmnopqrstuvwxyz.png"},
+		"/api/images/{member}/{file}": {"/api/images/" + f.memberID + "/abcdefghijklmnopqrstuvwxyz.png"},
 	}
 }
 

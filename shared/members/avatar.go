@@ -31,6 +31,8 @@ type Files interface {
 	PresignGet(ctx context.Context, key string, ttl time.Duration) (string, error)
 	Head(ctx context.Context, key string) (int64, string, error)
 	Delete(ctx context.Context, key string) error
+	// List returns every key under a prefix.
+	List(ctx context.Context, prefix string) ([]string, error)
 }
 
 // AvatarStore records a member's avatar.

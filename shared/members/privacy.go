@@ -148,11 +148,29 @@ type ErasureStore interface {
 	EraseTraces(ctx context.Context, memberID string) error
 }
 
-// Erasure finishes an account deletion off the request path: the deletion's transaction
-// erases the member's own items; member.deleted then reaches every copy of their name.
-type Erasure struct{ Store ErasureStore }
+// ErasureFiles is what an erasure needs of the files bucket.
+type ErasureFiles interface {
+	List(ctx context.Context, prefix string) ([]string, error)
+	// Delete removes an object (a missing one is fine).
+	Delete(ctx context.Context, key string) error
+}
 
-// OnMemberDeleted erases a deleted member's name everywhere it was copied.
+// Erasure finishes an account deletion off the request path: the deletion's transaction
+// erases the member's own items; member.deleted then reaches every copy of their name
+// and deletes their avatar files.
+type Erasure struct {
+	Store ErasureStore
+	// Files holds the avatars (nil only where no bucket is wired: nothing is deleted).
+	Files ErasureFiles
+}
+
+// OnMemberDeleted erases a deleted member's name everywhere it was copied, and deletes
+// every file under their avatars/<member>/ prefix (the current avatar, earlier ones a
+// failed delete left, uploads never confirmed). Both steps are idempotent, so a repeated
+// delivery is harmless. A download URL signed before stops working once the object is
+// gone (S3 reads after a delete see it deleted); an upload URL signed before the
+// deletion stays valid until it expires (avatarURLTTL, 5 minutes after it was signed):
+// docs/identity.md, "Profiles and privacy".
 func (e Erasure) OnMemberDeleted(ctx context.Context, env eventtypes.Envelope) error {
 	var evt eventtypes.MemberDeleted
 	if err := eventtypes.Decode(env, &evt); err != nil {
@@ -162,5 +180,19 @@ func (e Erasure) OnMemberDeleted(ctx context.Context, env eventtypes.Envelope) e
 		return fmt.Errorf("members.OnMemberDeleted %s: %w", evt.MemberID, err)
 	}
 	slog.InfoContext(ctx, "deleted member's name erased everywhere", "member_id", evt.MemberID)
+	if e.Files == nil {
+		slog.WarnContext(ctx, "no file store: a deleted member's avatar files are left", "member_id", evt.MemberID)
+		return nil
+	}
+	keys, err := e.Files.List(ctx, avatarPrefix(evt.MemberID))
+	if err != nil {
+		return fmt.Errorf("members.OnMemberDeleted %s: %w", evt.MemberID, err)
+	}
+	for _, key := range keys {
+		if err := e.Files.Delete(ctx, key); err != nil {
+			return fmt.Errorf("members.OnMemberDeleted %s: %w", evt.MemberID, err)
+		}
+	}
+	slog.InfoContext(ctx, "deleted member's avatar files deleted", "member_id", evt.MemberID, "files", len(keys))
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"tribune/shared/eventtypes"
 	"tribune/shared/httpx"
 	"tribune/shared/logx"
+	"tribune/shared/mail"
 	"tribune/shared/policy"
 )
 
@@ -181,8 +182,7 @@ func (a *Activity) notifyOne(ctx context.Context, meta eventtypes.Meta, n Notifi
 		slog.InfoContext(ctx, "notification withheld: the recipient may no longer see its subject", "event_id", meta.EventID, "kind", n.Kind, "member_id", memberID)
 		return nil
 	}
-	n = current[0]
-	stored := n
+	stored := current[0]
 	if stored.ActorID != "" {
 		// The name is read again whenever the inbox is: a deleted member's stays nowhere.
 		stored.ActorName = ""
@@ -192,12 +192,33 @@ func (a *Activity) notifyOne(ctx context.Context, meta eventtypes.Meta, n Notifi
 		slog.InfoContext(ctx, "notification not repeated: the member was told already", "event_id", meta.EventID, "kind", n.Kind, "member_id", memberID)
 		return nil
 	}
-	if err != nil {
+	if err != nil || !to.Emails {
 		return err
 	}
-	if !to.Emails {
-		return nil
+	return a.Service.send(ctx, n.ID, func(ctx context.Context) (mail.Message, bool, error) {
+		return a.email(ctx, meta, n, memberID)
+	})
+}
+
+// email writes the email of a notification from what is true at the moment it is
+// handed to the sender: the recipient read again (deleted, banned or no longer wanting
+// emails: none), their access checked again, the actor's name read again (deleted
+// meanwhile: "Deleted member" in the reader's language). What the inbox entry said a
+// few milliseconds earlier does not count.
+func (a *Activity) email(ctx context.Context, meta eventtypes.Meta, n Notification, memberID string) (mail.Message, bool, error) {
+	to, err := a.Store.Recipient(ctx, memberID)
+	if err != nil || !to.Active || !to.Emails {
+		return mail.Message{}, false, err
 	}
+	current, ok, err := a.Subjects.Current(ctx, Reader{MemberID: memberID, Roles: to.Roles}, []Notification{n}, true)
+	if err != nil {
+		return mail.Message{}, false, err
+	}
+	if !ok[0] {
+		slog.InfoContext(ctx, "email withheld: the recipient may no longer see its subject", "event_id", meta.EventID, "kind", n.Kind, "member_id", memberID)
+		return mail.Message{}, false, nil
+	}
+	n = current[0]
 	link := a.Service.PublicURL + "/"
 	switch {
 	case n.TicketID != "":
@@ -217,13 +238,10 @@ func (a *Activity) notifyOne(ctx context.Context, meta eventtypes.Meta, n Notifi
 	msg, err := a.Service.Templates.Render("activity", to.Locale, to.Email, map[string]any{
 		"Name": to.Name, "Kind": n.Kind, "Actor": personName(to.Locale, n.ActorName, n.ActorDeleted), "Post": n.PostTitle, "Detail": detail, "Number": n.TicketNumber, "Link": link})
 	if err != nil {
-		return err
+		return mail.Message{}, false, err
 	}
-	if err := a.Service.once(ctx, n.ID, msg); err != nil {
-		return err
-	}
-	slog.InfoContext(ctx, "activity notified", "event_id", meta.EventID, "kind", n.Kind, "member_id", memberID, "to", logx.Email(to.Email))
-	return nil
+	slog.InfoContext(ctx, "activity email written", "event_id", meta.EventID, "kind", n.Kind, "member_id", memberID, "to", logx.Email(to.Email))
+	return msg, true, nil
 }
 
 // labels name ticket statuses and targets in mail, by language.

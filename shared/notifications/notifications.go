@@ -72,13 +72,21 @@ func NewService(store Store, sender mail.Sender, publicURL string) *Service {
 	return &Service{Store: store, Mail: sender, Templates: mail.TemplatesIn(templatesDir, "templates"), PublicURL: publicURL, Now: time.Now}
 }
 
-// once sends msg for the work key (an event, or an event and a recipient) unless it
-// was sent already. Mail is at least once: the claim is marked done only after the
-// sender accepted the message, so a crash or a failure in between sends it again on
-// the next delivery (losing a mail is worse than a rare double). key is also the
-// message's id, so a sender that deduplicates (the outbox folder, a Mailpit keeping
-// one message per Message-ID) delivers a resend once.
-func (s *Service) once(ctx context.Context, key string, msg mail.Message) error {
+// compose writes a message from what it names as it is now; ok false means it is no
+// longer to be sent (its recipient or subject is gone, or out of their reach).
+type compose func(ctx context.Context) (msg mail.Message, ok bool, err error)
+
+// send sends the message write composes for the work key (an event, or an event and a
+// recipient) unless it was sent already. write runs after the claim, as the very last
+// thing before the message is handed to the sender, so what it reads (the actor's name,
+// the recipient, their access) is as current as it can be: an email whose final read
+// came after an account's deletion committed never names that member (docs/identity.md,
+// "Profiles and privacy"). Mail is at least once: the claim is marked done only after
+// the sender accepted the message (or write decided it goes to nobody), so a crash or a
+// failure in between sends it again on the next delivery (losing a mail is worse than a
+// rare double). key is also the message's id, so a sender that deduplicates (the outbox
+// folder, a Mailpit keeping one message per Message-ID) delivers a resend once.
+func (s *Service) send(ctx context.Context, key string, write compose) error {
 	err := s.Store.ClaimEvent(ctx, Consumer, key, s.Now())
 	if errors.Is(err, eventtypes.ErrDuplicate) {
 		slog.InfoContext(ctx, "event already handled", "event_id", key)
@@ -87,11 +95,17 @@ func (s *Service) once(ctx context.Context, key string, msg mail.Message) error 
 	if err != nil {
 		return err
 	}
-	if msg.ID == "" {
-		msg.ID = key
-	}
-	if err := s.Mail.Send(ctx, msg); err != nil {
+	msg, ok, err := write(ctx)
+	if err != nil {
 		return err
+	}
+	if ok {
+		if msg.ID == "" {
+			msg.ID = key
+		}
+		if err := s.Mail.Send(ctx, msg); err != nil {
+			return err
+		}
 	}
 	return s.Store.DoneEvent(ctx, Consumer, key, s.Now())
 }
@@ -105,32 +119,33 @@ func (s *Service) OnInvitationCreated(ctx context.Context, env eventtypes.Envelo
 	if evt.Email == "" {
 		return nil
 	}
-	inviter, deleted := evt.InviterName, false
-	if s.People != nil {
-		inv, err := s.People.Invitation(ctx, evt.InvitationID)
-		if err != nil && !errs.Is(err, errs.ErrNotFound.Code) {
-			return fmt.Errorf("notifications.OnInvitationCreated %s: %w", evt.EventID, err)
+	// The invitation and its inviter are read at the last moment before sending.
+	err := s.send(ctx, evt.EventID, func(ctx context.Context) (mail.Message, bool, error) {
+		inviter, deleted := evt.InviterName, false
+		if s.People != nil {
+			inv, err := s.People.Invitation(ctx, evt.InvitationID)
+			if err != nil && !errs.Is(err, errs.ErrNotFound.Code) {
+				return mail.Message{}, false, err
+			}
+			// An invitation revoked (its inviter's account deleted, say), used, expired or
+			// resent since (another code: the newer email carries it) is not sent.
+			_, secret, _ := strings.Cut(evt.Code, "-")
+			if err != nil || !inv.Usable || inv.CodeHash != auth.Hash(secret) {
+				slog.InfoContext(ctx, "invitation not sent: it can no longer be used", "event_id", evt.EventID, "invitation_id", evt.InvitationID)
+				return mail.Message{}, false, nil
+			}
+			inviter, deleted = inv.InviterName, inv.InviterDeleted
 		}
-		// An invitation revoked (its inviter's account deleted, say), used, expired or
-		// resent since (another code: the newer email carries it) is not sent.
-		_, secret, _ := strings.Cut(evt.Code, "-")
-		if err != nil || !inv.Usable || inv.CodeHash != auth.Hash(secret) {
-			slog.InfoContext(ctx, "invitation not sent: it can no longer be used", "event_id", evt.EventID, "invitation_id", evt.InvitationID)
-			return nil
-		}
-		inviter, deleted = inv.InviterName, inv.InviterDeleted
-	}
-	msg, err := s.Templates.Render("invitation", evt.Locale, evt.Email, map[string]any{
-		"Inviter": personName(evt.Locale, inviter, deleted), "Message": evt.Message, "Link": s.PublicURL + "/invite/" + evt.Code,
-		"ValidUntil": evt.ValidUntil.Format("2006-01-02"),
+		msg, err := s.Templates.Render("invitation", evt.Locale, evt.Email, map[string]any{
+			"Inviter": personName(evt.Locale, inviter, deleted), "Message": evt.Message, "Link": s.PublicURL + "/invite/" + evt.Code,
+			"ValidUntil": evt.ValidUntil.Format("2006-01-02"),
+		})
+		return msg, err == nil, err
 	})
 	if err != nil {
 		return fmt.Errorf("notifications.OnInvitationCreated %s: %w", evt.EventID, err)
 	}
-	if err := s.once(ctx, evt.EventID, msg); err != nil {
-		return fmt.Errorf("notifications.OnInvitationCreated %s: %w", evt.EventID, err)
-	}
-	slog.InfoContext(ctx, "invitation sent", "event_id", evt.EventID, "invitation_id", evt.InvitationID, "to", logx.Email(evt.Email))
+	slog.InfoContext(ctx, "invitation handled", "event_id", evt.EventID, "invitation_id", evt.InvitationID, "to", logx.Email(evt.Email))
 	return nil
 }
 
@@ -140,24 +155,24 @@ func (s *Service) OnMemberRegistered(ctx context.Context, env eventtypes.Envelop
 	if err := eventtypes.Decode(env, &evt); err != nil {
 		return fmt.Errorf("notifications.OnMemberRegistered: %w", err)
 	}
-	if s.People != nil {
-		// An account deleted before its welcome went out: its address is erased.
-		to, err := s.People.Recipient(ctx, evt.MemberID)
-		if err != nil {
-			return fmt.Errorf("notifications.OnMemberRegistered %s: %w", evt.EventID, err)
+	// The account is read at the last moment before sending: one deleted meanwhile has
+	// its address erased and gets no welcome.
+	err := s.send(ctx, evt.EventID, func(ctx context.Context) (mail.Message, bool, error) {
+		if s.People != nil {
+			to, err := s.People.Recipient(ctx, evt.MemberID)
+			if err != nil || !to.Active {
+				if err == nil {
+					slog.InfoContext(ctx, "welcome not sent: the account is gone", "event_id", evt.EventID)
+				}
+				return mail.Message{}, false, err
+			}
 		}
-		if !to.Active {
-			slog.InfoContext(ctx, "welcome not sent: the account is gone", "event_id", evt.EventID)
-			return nil
-		}
-	}
-	msg, err := s.Templates.Render("welcome", evt.Locale, evt.Email, map[string]any{"Name": evt.DisplayName, "Link": s.PublicURL + "/"})
+		msg, err := s.Templates.Render("welcome", evt.Locale, evt.Email, map[string]any{"Name": evt.DisplayName, "Link": s.PublicURL + "/"})
+		return msg, err == nil, err
+	})
 	if err != nil {
 		return fmt.Errorf("notifications.OnMemberRegistered %s: %w", evt.EventID, err)
 	}
-	if err := s.once(ctx, evt.EventID, msg); err != nil {
-		return fmt.Errorf("notifications.OnMemberRegistered %s: %w", evt.EventID, err)
-	}
-	slog.InfoContext(ctx, "welcome sent", "event_id", evt.EventID, "to", logx.Email(evt.Email))
+	slog.InfoContext(ctx, "welcome handled", "event_id", evt.EventID, "to", logx.Email(evt.Email))
 	return nil
 }

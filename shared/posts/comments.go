@@ -146,7 +146,7 @@ func (c *Comments) Add(ctx context.Context, actor auth.Principal, postID string,
 		}
 		parentAuthor = parent.AuthorID
 	}
-	if err := c.Posts.checkImages(ctx, n.Body); err != nil {
+	if err := c.Posts.checkImages(ctx, p.SpaceID, n.Body, ""); err != nil {
 		return Comment{}, fmt.Errorf("posts.AddComment: %w", err)
 	}
 	html, readers, err := c.Posts.render(ctx, actor, p.SpaceID, n.Body)
@@ -281,7 +281,7 @@ func (c *Comments) Edit(ctx context.Context, actor auth.Principal, postID, comme
 	if p.Locked && !access.Moderate {
 		return Comment{}, fmt.Errorf("posts.EditComment: %w", ErrLocked)
 	}
-	if err := c.Posts.checkImages(ctx, n.Body); err != nil {
+	if err := c.Posts.checkImages(ctx, p.SpaceID, n.Body, cm.Body); err != nil {
 		return Comment{}, fmt.Errorf("posts.EditComment: %w", err)
 	}
 	html, readers, err := c.Posts.render(ctx, actor, p.SpaceID, n.Body)

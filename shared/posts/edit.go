@@ -71,7 +71,7 @@ func (e *Editing) Edit(ctx context.Context, actor auth.Principal, postID string,
 	if err := n.validateText(); err != nil {
 		return Post{}, fmt.Errorf("posts.Edit: %w", err)
 	}
-	if err := e.Posts.checkImages(ctx, n.Body); err != nil {
+	if err := e.Posts.checkImages(ctx, p.SpaceID, n.Body, p.Body); err != nil {
 		return Post{}, fmt.Errorf("posts.Edit: %w", err)
 	}
 	html, readers, err := e.Posts.render(ctx, actor, p.SpaceID, n.Body)

@@ -256,15 +256,16 @@ type Service struct {
 	Now    func() time.Time
 }
 
-// checkImages verifies the uploaded images a text shows.
-func (s *Service) checkImages(ctx context.Context, text string) error {
+// checkImages verifies the uploaded images a text of a space shows (before: the text
+// an edit replaces, "" for a new text; see Images.Check).
+func (s *Service) checkImages(ctx context.Context, spaceID, text, before string) error {
 	if s.Images == nil {
-		if imageRef.MatchString(text) {
+		if imageRef.MatchString(text) || legacyImageRef.MatchString(text) {
 			return ErrImage
 		}
 		return nil
 	}
-	return s.Images.Check(ctx, text)
+	return s.Images.Check(ctx, spaceID, text, before)
 }
 
 // NewPost is what the composer sends.
@@ -374,7 +375,7 @@ func (s *Service) Create(ctx context.Context, actor auth.Principal, spaceID stri
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.Create: %w", err)
 	}
-	if err := s.checkImages(ctx, n.Body); err != nil {
+	if err := s.checkImages(ctx, spaceID, n.Body, ""); err != nil {
 		return Post{}, fmt.Errorf("posts.Create: %w", err)
 	}
 	html, readers, err := s.render(ctx, actor, spaceID, n.Body)

@@ -36,6 +36,10 @@ var migrations = []migration{
 		done, err := s.MigrateEmailSpelling(ctx)
 		return done.Claims, err
 	}},
+	{name: "2026-12-images-in-their-space", run: func(ctx context.Context, s *Store, _ time.Time) (int, error) {
+		done, err := s.MigrateLegacyImages(ctx)
+		return done.Images, err
+	}},
 }
 
 // MigrationNames lists every migration's name, in order (the deploy's custom resource

@@ -428,8 +428,9 @@ export const api = {
     call<void>('POST', `/api/posts/${encodeURIComponent(postId)}/comments/${encodeURIComponent(commentId)}/${action}`, {}),
   deleteComment: (postId: string, commentId: string) =>
     call<void>('DELETE', `/api/posts/${encodeURIComponent(postId)}/comments/${encodeURIComponent(commentId)}`),
-  imageUpload: (contentType: string, size: number) =>
-    call<{ uploadUrl: string; contentType: string; url: string }>('POST', '/api/uploads/images', { contentType, size }),
+  // An image belongs to the space it is uploaded for: only that space's texts show it.
+  imageUpload: (spaceId: string, contentType: string, size: number) =>
+    call<{ uploadUrl: string; contentType: string; url: string }>('POST', '/api/uploads/images', { spaceId, contentType, size }),
   spaceTickets: (spaceId: string) => call<{ tickets: TicketSummary[] }>('GET', `/api/spaces/${encodeURIComponent(spaceId)}/tickets`),
   openTicket: (spaceId: string, t: { subject: string; product: string; severity: string; body: string; attachments: Attachment[] }) =>
     call<Ticket>('POST', `/api/spaces/${encodeURIComponent(spaceId)}/tickets`, t),

@@ -598,8 +598,9 @@ function MentionPicker(props: { lang: Lang; id: string; onMention: (md: string) 
   );
 }
 
-// ImagePicker uploads an image straight to storage and hands back its Markdown.
-function ImagePicker(props: { lang: Lang; id: string; onMarkdown: (md: string) => void }) {
+// ImagePicker uploads an image for a space straight to storage and hands back its
+// Markdown (only that space's readers will see it).
+function ImagePicker(props: { lang: Lang; id: string; spaceId: string; onMarkdown: (md: string) => void }) {
   const s = strings[props.lang];
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -610,7 +611,7 @@ function ImagePicker(props: { lang: Lang; id: string; onMarkdown: (md: string) =
     setError(undefined);
     setBusy(true);
     try {
-      const up = await api.imageUpload(file.type, file.size);
+      const up = await api.imageUpload(props.spaceId, file.type, file.size);
       const put = await fetch(up.uploadUrl, { method: 'PUT', headers: { 'Content-Type': up.contentType }, body: file });
       if (!put.ok) throw new ApiError(put.status, 'upload_failed');
       props.onMarkdown(`![${file.name.replace(/[[\]]/g, '')}](${up.url})`);
@@ -709,7 +710,7 @@ function Composer(props: { lang: Lang; spaceId: string; staff: boolean; onPosted
       <label for="c-body">{s.postBody}</label>
       <textarea id="c-body" rows={5} value={body} onInput={(e) => setBody(val(e))} />
       <MentionPicker lang={props.lang} id="c-mention" onMention={(md) => setBody((b) => (b ? `${b} ${md} ` : `${md} `))} />
-      <ImagePicker lang={props.lang} id="c-image" onMarkdown={(md) => setBody((b) => (b ? `${b}\n\n${md}` : md))} />
+      <ImagePicker lang={props.lang} id="c-image" spaceId={props.spaceId} onMarkdown={(md) => setBody((b) => (b ? `${b}\n\n${md}` : md))} />
       <Problem lang={props.lang} code={error} />
       <button type="submit">{s.publish}</button>
     </form>
