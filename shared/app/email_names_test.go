@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -101,6 +102,14 @@ func TestEmailsWrittenAfterADeletionNameNobody(t *testing.T) {
 	// between the consumer's first read and the sending.
 	c.deliverVia(store.New(&claimHook{API: c.tbl.DB, hook: deleteAccount("zed")}, c.tbl.Name), bus.ConsumerNotifications, eventtypes.CommentCreatedType,
 		&eventtypes.CommentCreated{CommentID: zc.ID, PostID: q.ID, PostTitle: q.Title, PostAuthorID: "m_bob", AuthorID: "m_zed", AuthorName: "Zebulon Quokka"})
+	// A mention is told once (its claim would make this delivery a no-op): the claim of
+	// the first delivery is forgotten, so this one is the delivery that races.
+	if _, err := c.tbl.DB.DeleteItem(context.Background(), &dynamodb.DeleteItemInput{TableName: &c.tbl.Name, Key: map[string]types.AttributeValue{
+		store.AttrPK: &types.AttributeValueMemberS{Value: "INBOX#m_" + annID},
+		store.AttrSK: &types.AttributeValueMemberS{Value: "!ONCE#" + notifications.KindMention + "#" + q.ID + "#" + yc.ID}},
+		ConditionExpression: aws.String("attribute_exists(PK)")}); err != nil {
+		t.Fatalf("forgetting the mention's claim: %v", err)
+	}
 	c.deliverVia(store.New(&claimHook{API: c.tbl.DB, hook: deleteAccount("yves")}, c.tbl.Name), bus.ConsumerNotifications, eventtypes.MemberMentionedType,
 		&eventtypes.MemberMentioned{MemberID: "m_" + annID, PostID: q.ID, PostTitle: q.Title, CommentID: yc.ID, AuthorID: "m_yves", AuthorName: "Yvonne Axolotl"})
 	c.deliverVia(store.New(&claimHook{API: c.tbl.DB, hook: deleteAccount("xena")}, c.tbl.Name), bus.ConsumerNotifications, eventtypes.InvitationCreatedType,
