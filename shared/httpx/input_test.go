@@ -161,3 +161,20 @@ func TestDecodeRefusesDuplicateMembers(t *testing.T) {
 		}
 	}
 }
+
+// Issue 9, round 4: {"title":"T\xff"} was stored as "T\uFFFD" (201). A body that is not
+// UTF-8, or escapes half of a surrogate pair, is refused (400 invalid_utf8); whole
+// pairs, other escapes and a real U+FFFD sent as such are text like any other.
+func TestDecodeRefusesTextThatIsNotUTF8(t *testing.T) {
+	const rest = `,"roles":[],"good":true,"memberId":"m_1"}`
+	for _, note := range []string{"\"n\xff\"", "\"\xc3\x28\"", "\"\xed\xa0\x80\"", `"\ud800"`, `"a\udc00b"`, `"\ud83d\u0041"`, `"\ud83d"`, `"\\\ud800"`} {
+		if e, ok := errs.As(decode(`{"note":` + note + rest)); !ok || e.Code != "invalid_utf8" || e.Kind != errs.Invalid {
+			t.Errorf("note %q: %v, want invalid_utf8", note, e)
+		}
+	}
+	for _, note := range []string{`"\ud83d\ude00"`, `"\u00e9t\u00e9"`, `"\\ud800"`, `"\\\\"`, `"\"\u0041"`, "\"\uFFFD\"", "\"été 😀\""} {
+		if err := decode(`{"note":` + note + rest); err != nil {
+			t.Errorf("note %q: %v", note, err)
+		}
+	}
+}

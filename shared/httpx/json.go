@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"reflect"
 	"strconv"
+	"unicode/utf8"
 
 	"tribune/shared/errs"
 )
@@ -21,6 +22,7 @@ var (
 	errMalformed   = errs.New(errs.Invalid, "malformed_json", "The request body is not valid JSON for this operation.")
 	errNotJSON     = errs.New(errs.UnsupportedMedia, "unsupported_media_type", "Send the request body as application/json.")
 	errTrailingDoc = errs.New(errs.Invalid, "malformed_json", "The request body holds more than one JSON value.")
+	errNotUTF8     = errs.New(errs.Invalid, "invalid_utf8", "The request body is not valid UTF-8 text: send JSON encoded in UTF-8.")
 )
 
 // DecodeJSON reads one JSON object into v, refusing a wrong content type, bodies over
@@ -44,6 +46,11 @@ func DecodeJSON(r *http.Request, v any) error {
 		}
 		return errMalformed
 	}
+	// encoding/json would turn bad bytes and lone surrogates into U+FFFD silently, so
+	// the text stored would not be the text sent (RFC 8259 section 8.1, RFC 7493 2.1).
+	if !utf8.Valid(raw) || hasLoneSurrogate(raw) {
+		return errNotUTF8
+	}
 	// The document untyped first, token by token, to see what encoding/json cannot
 	// tell: a member sent twice (it keeps the last), a member sent as null or not sent.
 	generic := json.NewDecoder(bytes.NewReader(raw))
@@ -61,6 +68,42 @@ func DecodeJSON(r *http.Request, v any) error {
 		return errTrailingDoc
 	}
 	return checkFields(reflect.TypeOf(v), doc, "")
+}
+
+// hasLoneSurrogate reports whether raw holds a \uXXXX escape of a UTF-16 surrogate
+// that is not half of a pair (it names no character). A backslash occurs only inside
+// JSON strings, so the escapes can be read without parsing the document.
+func hasLoneSurrogate(raw []byte) bool {
+	unit := func(i int) (rune, bool) {
+		if i+6 > len(raw) || raw[i] != '\\' || raw[i+1] != 'u' {
+			return 0, false
+		}
+		v, err := strconv.ParseUint(string(raw[i+2:i+6]), 16, 16)
+		return rune(v), err == nil
+	}
+	for i := 0; i < len(raw); i++ {
+		if raw[i] != '\\' {
+			continue
+		}
+		r, ok := unit(i)
+		if !ok {
+			i++ // an escape such as \" or \\: skip the escaped byte
+			continue
+		}
+		switch {
+		case r >= 0xD800 && r <= 0xDBFF:
+			low, ok := unit(i + 6)
+			if !ok || low < 0xDC00 || low > 0xDFFF {
+				return true
+			}
+			i += 11
+		case r >= 0xDC00 && r <= 0xDFFF:
+			return true
+		default:
+			i += 5
+		}
+	}
+	return false
 }
 
 // duplicateMember answers an object that names a member twice: encoding/json would
