@@ -28,9 +28,10 @@ type History struct {
 	Revisions []Revision `json:"revisions"`
 }
 
-// Edit is what the editor sends: a new title (not for a status) and body.
+// Edit is what the editor sends: a new body and, optionally, a new title (never for a
+// status). A title not sent, or sent as null, keeps the post's title.
 type Edit struct {
-	Title string `json:"title,omitempty"`
+	Title *string `json:"title,omitempty"`
 	Body  string `json:"body"`
 }
 
@@ -67,7 +68,11 @@ func (e *Editing) Edit(ctx context.Context, actor auth.Principal, postID string,
 	if p.Locked && !access.Moderate {
 		return Post{}, fmt.Errorf("posts.Edit: %w", ErrLocked)
 	}
-	n := NewPost{Kind: p.Kind, Title: ed.Title, Body: ed.Body}
+	title := p.Title
+	if ed.Title != nil {
+		title = *ed.Title
+	}
+	n := NewPost{Kind: p.Kind, Title: title, Body: ed.Body}
 	if err := n.validateText(); err != nil {
 		return Post{}, fmt.Errorf("posts.Edit: %w", err)
 	}
