@@ -14,6 +14,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -93,7 +94,12 @@ func run() error {
 	var ddbCreds *aws.Credentials
 	if cfg.DynamoDBEndpoint == "" {
 		abs, _ := filepath.Abs(filepath.Join(dataDir, "dynamodb"))
-		ddb, err := dynamolocal.Start(ctx, dynamolocal.Options{DataDir: abs, WorkDir: abs, Port: 0, Region: dynamolocal.Region})
+		ddb, err := dynamolocal.Start(ctx, dynamolocal.Options{DataDir: abs, WorkDir: abs, Port: 0, Region: dynamolocal.Region,
+			// Only who chose a runtime other machines reach accepts a database they reach.
+			AllowNetwork: allowRemote})
+		if errors.Is(err, dynamolocal.ErrNotLoopback) {
+			return fmt.Errorf("%w; or set ALLOW_NON_LOOPBACK=1", err)
+		}
 		if err != nil {
 			return err
 		}

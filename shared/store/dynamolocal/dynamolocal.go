@@ -85,8 +85,9 @@ type Process struct {
 	// Pid is the JVM's process id.
 	Pid int
 	// Loopback is true when the server listens on 127.0.0.1 only; false when the
-	// loopback launcher could not run (a Java without its compiler module) and the
-	// server listens on every interface (see ReachableFromNetwork).
+	// loopback launcher could not run (a Java without its compiler module), the
+	// caller allowed it (Options.AllowNetwork) and the server listens on every
+	// interface (see ReachableFromNetwork).
 	Loopback bool
 	// AccessKeyID picks the data directory's database (empty in memory, where every
 	// client shares one database).
@@ -112,7 +113,16 @@ type Options struct {
 	// Region the clients sign for (us-east-1 when empty): with a DataDir, the
 	// database is the file <AccessKeyID>_<Region>.db.
 	Region string
+	// AllowNetwork lets the server listen on every interface when it cannot be bound
+	// to 127.0.0.1; without it, Start fails instead (ErrNotLoopback).
+	AllowNetwork bool
 }
+
+// ErrNotLoopback is Start's answer when the server could not be bound to 127.0.0.1
+// (the loopback launcher needs the java launcher's source-file mode, module
+// jdk.compiler, which Debian's openjdk-17-jre-headless has) and Options.AllowNetwork
+// is false: a server on every interface would let anyone on the network use it.
+var ErrNotLoopback = errors.New("dynamolocal: DynamoDB Local could not be bound to 127.0.0.1")
 
 // Region is the region local clients use unless told otherwise (store.LoadAWSConfig).
 const Region = "us-east-1"
@@ -125,8 +135,8 @@ var loopbackSource []byte
 // running by an owner that died is stopped first.
 //
 // The server listens on 127.0.0.1 only (Loopback.java, run by the java launcher in
-// source-file mode; should that fail, on every interface, with Process.Loopback
-// false). Its CORS answers allow no browser origin. With a DataDir there is no shared
+// source-file mode); should that fail, Start answers ErrNotLoopback, unless
+// Options.AllowNetwork: then on every interface, with Process.Loopback false. Its CORS answers allow no browser origin. With a DataDir there is no shared
 // database: the tables are in the database of the directory's own access key id
 // (made at the first start, kept 0600 in the directory; a database of an older
 // release, shared-local-instance.db, is moved to it once), so a client that signs
@@ -179,8 +189,13 @@ func Start(ctx context.Context, opts Options) (*Process, error) {
 		p.Loopback = err == nil
 	}
 	if err != nil && ctx.Err() == nil {
-		// No loopback launcher (e.g. a Java runtime without jdk.compiler): the plain
-		// server, on every interface; the data still needs the directory's key.
+		if !opts.AllowNetwork {
+			p.release()
+			return nil, fmt.Errorf("%w (%v): use a Java with the jdk.compiler module (Debian: openjdk-17-jre-headless), "+
+				"or allow a server every network interface reaches", ErrNotLoopback, err)
+		}
+		// Allowed by the caller: the plain server, on every interface; the data
+		// still needs the directory's key.
 		fmt.Fprintf(os.Stderr, "dynamolocal: could not bind DynamoDB Local to 127.0.0.1 (%v); it listens on every interface\n", err)
 		err = p.run(ctx, jar, "", opts.Port, workDir, serverLock, dbArgs)
 	}
@@ -245,7 +260,9 @@ func (p *Process) run(ctx context.Context, jar, launcher string, port int, workD
 			return err
 		}
 	}
-	deadline := time.Now().Add(30 * time.Second)
+	// A busy 2-core machine compiles the launcher and starts the JVM in seconds; a
+	// minute means it is stuck.
+	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
 		case <-p.exited:

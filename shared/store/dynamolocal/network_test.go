@@ -209,3 +209,40 @@ func TestSharedDatabaseIsMovedToTheDirectorysOwn(t *testing.T) {
 	}
 	assertSeesNothing(t, client(t, sv.p.Endpoint, aws.Credentials{AccessKeyID: "local", SecretAccessKey: "local"}), "local/local after the move")
 }
+
+// Issue 9, round 4: with a Java that could not run the loopback launcher, Start fell
+// back to a server on every interface and the runtime started. It now refuses
+// (ErrNotLoopback) unless the caller allows a server the network reaches.
+func TestStartRefusesEveryInterfaceUnlessAllowed(t *testing.T) {
+	realJava, err := exec.LookPath("java")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A java that cannot run a source file (as one without jdk.compiler) but runs jars.
+	bin := t.TempDir()
+	script := "#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in *.java) echo 'no jdk.compiler' >&2; exit 1;; esac; done\nexec " + realJava + " \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(bin, "java"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+
+	dir := t.TempDir()
+	if p, err := dynamolocal.Start(context.Background(), dynamolocal.Options{DataDir: dir, WorkDir: dir}); !errors.Is(err, dynamolocal.ErrNotLoopback) {
+		if err == nil {
+			p.Stop()
+		}
+		t.Fatalf("Start without the loopback launcher: %v, want ErrNotLoopback", err)
+	}
+	// The refusal let go of the directory: a start that allows the network takes it.
+	p, err := dynamolocal.Start(context.Background(), dynamolocal.Options{DataDir: dir, WorkDir: dir, AllowNetwork: true})
+	if err != nil {
+		t.Fatalf("Start allowing the network: %v", err)
+	}
+	defer p.Stop()
+	if p.Loopback {
+		t.Error("Loopback is true for a server started without the loopback launcher")
+	}
+	if want := len(nonLoopback(t)); want > 0 && len(p.ReachableFromNetwork()) == 0 {
+		t.Error("a server on every interface is not reported as reachable from the network")
+	}
+}
