@@ -155,8 +155,8 @@ type Store interface {
 	GetStaffFields(ctx context.Context, memberID string) (StaffFields, error)
 	SaveStaffFields(ctx context.Context, memberID string, f StaffFields) error
 	// StaffNamed reports whether an active or suspended member other than
-	// exceptMemberID who holds a staff role (policy.StaffRoles) is called name, compared
-	// on DirectoryKey: one query of the directory.
+	// exceptMemberID who holds a staff role (policy.StaffRoles) has a name that looks
+	// like name (text.LookalikeKey): a read of the staff, bounded by their number.
 	StaffNamed(ctx context.Context, name, exceptMemberID string) (bool, error)
 	// MembersByNamePrefix and MembersByTag page through the directory; cursor is opaque.
 	MembersByNamePrefix(ctx context.Context, prefix, cursor string, limit int) (DirectoryPageResult, error)

@@ -238,11 +238,11 @@ func (s *Service) UpdateProfile(ctx context.Context, actor auth.Principal, p Pro
 }
 
 // notStaffsName refuses (ErrStaffName) a member who is no staff taking the name of a
-// staff member (policy.StaffRoles), compared on DirectoryKey, unless it is already
-// theirs: a member who had the name before its staff holder (who took it, or became
+// staff member (policy.StaffRoles), or one that looks like it (text.LookalikeKey: "Аda
+// Admin" with a Cyrillic А, "Ada Admin."), unless it is already theirs: a member who had the name before its staff holder (who took it, or became
 // staff, later) keeps it, and may save the rest of their profile. Staff may share
-// names among themselves: they are shown with their roles. Costs one directory
-// query, and one read of the member only when the name is a staff member's.
+// names among themselves: they are shown with their roles. Costs a read of the staff
+// (Store.StaffNamed), and one read of the member only when the name is a staff member's.
 func (s *Service) notStaffsName(ctx context.Context, actor auth.Principal, name string) error {
 	if policy.Allowed(actor.Roles, policy.MembersStaffNames) {
 		return nil
@@ -258,7 +258,7 @@ func (s *Service) notStaffsName(ctx context.Context, actor auth.Principal, name 
 		}
 		return err
 	}
-	if DirectoryKey(m.DisplayName) == DirectoryKey(name) {
+	if text.LookalikeKey(m.DisplayName) == text.LookalikeKey(name) {
 		return nil
 	}
 	return ErrStaffName

@@ -32,7 +32,7 @@ type History struct {
 // status). A title not sent, or sent as null, keeps the post's title.
 type Edit struct {
 	Title *string `json:"title,omitempty"`
-	Body  string `json:"body"`
+	Body  string  `json:"body"`
 }
 
 // EditStore is what editing and deleting posts need from storage.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -15,6 +14,7 @@ import (
 
 	"tribune/shared/members"
 	"tribune/shared/policy"
+	"tribune/shared/text"
 )
 
 const (
@@ -151,46 +151,40 @@ func (s *Store) MembersByNamePrefix(ctx context.Context, prefix, cursor string, 
 	return page, nil
 }
 
-// StaffNamed implements members.Store: one Query of the directory (GSI1) for the
-// name's exact key (GSI1SK begins with "<key>#"), filtered to active or suspended
-// members other than exceptMemberID who hold a staff role. A Query reads at most 1 MB
-// before its filter, some 500 to 1,000 profiles: a staff member behind that many
-// members of exactly the same name is not seen (docs/decisions.md).
+// StaffNamed implements members.Store: the staff role index (one Query per role in
+// policy.StaffRoles, pattern 91's ROLE# items), then one BatchGetItem of those
+// members' profiles, compared in Go on text.LookalikeKey. Staff are a few dozen
+// people, so the cost is bounded by the staff, not the community: 5 round trips (4
+// roles and the batch, one more per 100 staff). A comparison of look-alikes cannot be
+// a key lookup of the directory, whose key keeps scripts and marks apart.
 func (s *Store) StaffNamed(ctx context.Context, name, exceptMemberID string) (bool, error) {
-	key := members.DirectoryKey(name)
-	if key == "" {
+	want := text.LookalikeKey(name)
+	if want == "" {
 		return false, nil
 	}
-	dirPK, _ := directoryKeys("", name)
-	values := map[string]types.AttributeValue{
-		":pk": &types.AttributeValueMemberS{Value: dirPK}, ":prefix": &types.AttributeValueMemberS{Value: key + "#"},
-		":active": &types.AttributeValueMemberS{Value: members.StatusActive}, ":suspended": &types.AttributeValueMemberS{Value: members.StatusSuspended},
-		":me": &types.AttributeValueMemberS{Value: exceptMemberID},
-	}
-	var staff []string
-	for i, role := range policy.StaffRoles {
-		ref := fmt.Sprintf(":r%d", i)
-		values[ref] = &types.AttributeValueMemberS{Value: role}
-		staff = append(staff, "contains(#roles, "+ref+")")
-	}
-	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{
-		TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
-		KeyConditionExpression:    aws.String("GSI1PK = :pk AND begins_with(GSI1SK, :prefix)"),
-		FilterExpression:          aws.String("(" + strings.Join(staff, " OR ") + ") AND #status IN (:active, :suspended) AND #id <> :me"),
-		ProjectionExpression:      aws.String("GSI1SK, #id"),
-		ExpressionAttributeNames:  map[string]string{"#roles": "Roles", "#status": "Status", "#id": "ID"},
-		ExpressionAttributeValues: values,
-	})
+	ids, err := s.RoleHolderIDs(ctx, policy.StaffRoles...)
 	if err != nil {
 		return false, fmt.Errorf("store.StaffNamed: %w", err)
 	}
-	for _, item := range out.Items {
-		var it struct{ GSI1SK, ID string }
+	var keys []map[string]types.AttributeValue
+	for _, id := range ids {
+		if id != exceptMemberID {
+			keys = append(keys, key(memberPK(id), skProfile))
+		}
+	}
+	found, err := s.batchGet(ctx, "store.StaffNamed", keys)
+	if err != nil {
+		return false, err
+	}
+	for _, item := range found {
+		var it memberItem
 		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 			return false, fmt.Errorf("store.StaffNamed: %w", err)
 		}
-		// The key exactly: "<key>#<id>", not a longer name that happens to hold "#".
-		if it.GSI1SK == key+"#"+it.ID {
+		m := it.member()
+		if (m.Status == members.StatusActive || m.Status == members.StatusSuspended) &&
+			slices.ContainsFunc(m.Roles, func(r string) bool { return slices.Contains(policy.StaffRoles, r) }) &&
+			text.LookalikeKey(m.DisplayName) == want {
 			return true, nil
 		}
 	}

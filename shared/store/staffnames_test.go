@@ -9,9 +9,9 @@ import (
 )
 
 // Issue 9, round 3: a member could call themselves exactly "Alice Admin" or "Sam
-// Support", the names of staff members. StaffNamed finds, in one query of the
-// directory, an active or suspended staff member (any staff role) with the very same
-// directory key, never the member asking, nobody banned, and no longer name that
+// Support", the names of staff members; round 4: or "Аlice Admin" with a Cyrillic А.
+// StaffNamed finds an active or suspended staff member (any staff role) whose name
+// looks the same (text.LookalikeKey), never the member asking, nobody banned, and no longer name that
 // merely starts with the same key.
 func TestStaffNamedFindsOnlyStaffHoldingThatExactName(t *testing.T) {
 	st, _ := newStore(t)
@@ -43,6 +43,7 @@ func TestStaffNamedFindsOnlyStaffHoldingThatExactName(t *testing.T) {
 	for name, want := range map[string]bool{
 		"Alice Admin": true, "alice admin": true, "ALICE ADMIN": true, "Ａｌｉｃｅ Admin": true, "  Alice   Admin ": true,
 		"Sam Support": true, "mona": true, "Mark Eting": true,
+		"\u0410lice Admin": true, "Alic\u0435 Admin": true, "Alice Admi\u0144": true, "Alice Admin.": true, "AliceAdmin": true,
 		"Bob Member": false, "Alice": false, "Alice Admin2": false, "Alice Admins": false, "Banned Ben": false, "Nobody": false,
 	} {
 		got, err := st.StaffNamed(ctx, name, "m_someone")

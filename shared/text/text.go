@@ -29,6 +29,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/mtibben/confusables"
+	"golang.org/x/text/cases"
 	"golang.org/x/text/secure/precis"
 	"golang.org/x/text/unicode/norm"
 
@@ -299,4 +301,21 @@ func Truncate(s string, n int) string {
 		return s
 	}
 	return string([]rune(s)[:n])
+}
+
+// LookalikeKey is what a name looks like, to tell apart names a reader could not: the
+// name case folded (NFKC first, so full-width letters fold too), mapped to its
+// skeleton of Unicode Technical Standard #39 (section 4, "Confusable Detection":
+// Cyrillic "а" reads as Latin "a", "m" as "rn"), then stripped of combining marks,
+// spaces, punctuation and symbols. "Ada Admin", "АDA ADMIN" (Cyrillic А), "Ada Admiń"
+// and "Ada Admin." have one key. Empty when nothing of a letter or digit is left.
+func LookalikeKey(s string) string {
+	s = confusables.Skeleton(cases.Fold().String(norm.NFKC.String(s)))
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsNumber(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

@@ -293,3 +293,24 @@ func TestNamesAndLinesRefuseBlankCharactersAnywhere(t *testing.T) {
 		}
 	}
 }
+
+// Issue 9, round 4: "Аda Admin" (Cyrillic А), "Ada Admiń" and "Ada Admin." passed for
+// "Ada Admin". Names a reader cannot tell apart have one LookalikeKey; names they can
+// have different keys.
+func TestLookalikeKeyJoinsNamesThatLookAlike(t *testing.T) {
+	want := LookalikeKey("Ada Admin")
+	for _, name := range []string{"Ada Admin", "ada admin", "ADA ADMIN", "\u0410da Admin", "Ad\u0430 Admin", "Ada Admin\u0301", "Ada Admi\u0144",
+		"Ada Admin.", "Ada  Admin", "Ada-Admin", "AdaAdmin", "Ａｄａ Ａｄｍｉｎ", "Ada Adrnin", "Ada Adm\u0456n", "Ada\u00a0Admin"} {
+		if got := LookalikeKey(name); got != want {
+			t.Errorf("LookalikeKey(%q) = %q, want %q (as Ada Admin)", name, got, want)
+		}
+	}
+	for _, name := range []string{"Ada Admins", "Ada", "Ida Admin", "Ada Admin 2", "Adam Admin"} {
+		if LookalikeKey(name) == want {
+			t.Errorf("LookalikeKey(%q) is Ada Admin's", name)
+		}
+	}
+	if got := LookalikeKey("..."); got != "" {
+		t.Errorf("LookalikeKey(...) = %q, want empty", got)
+	}
+}
