@@ -330,7 +330,8 @@ func (c *Comments) Delete(ctx context.Context, actor auth.Principal, postID, com
 	return nil
 }
 
-// React adds (add true) or takes back one of the actor's reactions to a comment.
+// React adds (add true) or takes back one of the actor's reactions to a comment; asking
+// for the reaction as it already is writes nothing and answers the thread.
 func (c *Comments) React(ctx context.Context, actor auth.Principal, postID, commentID, reaction string, add bool) (Thread, error) {
 	if !slices.Contains(Reactions, reaction) {
 		return Thread{}, fmt.Errorf("posts.ReactToComment: %w", ErrReaction)
@@ -342,7 +343,7 @@ func (c *Comments) React(ctx context.Context, actor auth.Principal, postID, comm
 	if err != nil {
 		return Thread{}, fmt.Errorf("posts.ReactToComment: %w", err)
 	}
-	if err := c.Store.ReactToComment(ctx, cm, actor.MemberID, reaction, add); err != nil {
+	if err := reactionSettled(c.Store.ReactToComment(ctx, cm, actor.MemberID, reaction, add), add); err != nil {
 		return Thread{}, fmt.Errorf("posts.ReactToComment %s: %w", commentID, err)
 	}
 	return c.List(ctx, actor, postID)

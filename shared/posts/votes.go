@@ -178,7 +178,18 @@ func (v *Votes) SetStatus(ctx context.Context, actor auth.Principal, postID stri
 	return Post{}, fmt.Errorf("posts.SetStatus %s: %w", postID, ErrStaleRevision)
 }
 
-// React adds (add true) or takes back one of the actor's reactions to a post.
+// reactionSettled is nil when a reaction is already as asked: PUT and DELETE are
+// idempotent (RFC 9110 section 9.2.2), so a repeat, or its twin at the same moment,
+// answers as the first did; the store wrote nothing the second time.
+func reactionSettled(err error, add bool) error {
+	if add && errors.Is(err, ErrAlreadyReacted) || !add && errors.Is(err, ErrNoReaction) {
+		return nil
+	}
+	return err
+}
+
+// React adds (add true) or takes back one of the actor's reactions to a post; asking
+// for the reaction as it already is writes nothing and answers the post.
 func (v *Votes) React(ctx context.Context, actor auth.Principal, postID, reaction string, add bool) (Post, error) {
 	if !slices.Contains(Reactions, reaction) {
 		return Post{}, fmt.Errorf("posts.React: %w", ErrReaction)
@@ -195,7 +206,7 @@ func (v *Votes) React(ctx context.Context, actor auth.Principal, postID, reactio
 	} else {
 		err = v.Store.RemoveReaction(ctx, postID, actor.MemberID, reaction)
 	}
-	if err != nil {
+	if err = reactionSettled(err, add); err != nil {
 		return Post{}, fmt.Errorf("posts.React %s: %w", postID, err)
 	}
 	return v.Posts.answer(ctx, actor, postID)

@@ -422,6 +422,11 @@ func (s *Service) Approve(ctx context.Context, actor auth.Principal, spaceID, me
 	if err != nil {
 		return Membership{}, fmt.Errorf("spaces.Approve: %w", err)
 	}
+	if req != nil && req.Status == StatusActive && req.ApprovedBy != "" {
+		// Approved already (a repeat, or another moderator): answered as the first
+		// approval was, nothing written.
+		return *req, nil
+	}
 	if req == nil || req.Status != StatusPending {
 		return Membership{}, fmt.Errorf("spaces.Approve: %w", ErrNoRequest)
 	}
@@ -429,7 +434,11 @@ func (s *Service) Approve(ctx context.Context, actor auth.Principal, spaceID, me
 	m.Status, m.JoinedAt, m.ApprovedBy = StatusActive, s.Now().UTC(), actor.MemberID
 	err = s.Store.AddMember(ctx, m, StatusPending)
 	if errors.Is(err, ErrMembershipChanged) {
-		// Approved (or withdrawn) by someone else meanwhile.
+		// Approved (or withdrawn) by someone else meanwhile: the twin approval answers
+		// as the one that wrote; a withdrawn request is gone.
+		if _, now, rerr := s.Store.SpaceAndMembership(ctx, spaceID, memberID); rerr == nil && now != nil && now.Status == StatusActive && now.ApprovedBy != "" {
+			return *now, nil
+		}
 		err = ErrNoRequest
 	}
 	if err != nil {
