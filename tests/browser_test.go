@@ -4,13 +4,22 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 )
 
 // TestBrowserSignUp runs tests/browser/signup.cjs against a fresh local runtime.
-// SHOTS_DIR keeps the screenshots (default: a temporary folder).
 func TestBrowserSignUp(t *testing.T) {
 	runBrowserScript(t, "browser/signup.cjs", "ADMIN_EMAILS=boss@example.com")
+}
+
+// TestBrowserEveryPage runs tests/browser/pages.cjs: every page of the web app (the
+// routes of web/src/routes.ts) as every role that may see it, in English and French, at
+// 375 px and 1280 px, failing on sideways overflow, raw keys, a missing not-found page,
+// a header menu that does not work, or a route the script does not visit.
+func TestBrowserEveryPage(t *testing.T) {
+	runBrowserScript(t, "browser/pages.cjs", "ADMIN_EMAILS=admin@example.com")
 }
 
 // TestBrowserSignInLinks runs tests/browser/links.cjs: emailed links through the
@@ -20,7 +29,8 @@ func TestBrowserSignInLinks(t *testing.T) {
 }
 
 // runBrowserScript runs a playwright-core script in Debian's Chromium against a fresh
-// local runtime started with env.
+// local runtime started with env. Its screenshots are kept after the run, in
+// build/screenshots/<script name> (SHOTS_DIR replaces build/screenshots), emptied first.
 func runBrowserScript(t *testing.T, script string, env ...string) {
 	chromium := os.Getenv("CHROMIUM")
 	if chromium == "" {
@@ -35,14 +45,22 @@ func runBrowserScript(t *testing.T, script string, env ...string) {
 	}
 	shots := os.Getenv("SHOTS_DIR")
 	if shots == "" {
-		shots = t.TempDir()
+		shots = filepath.Join("..", "build", "screenshots")
+	}
+	shots, _ = filepath.Abs(filepath.Join(shots, strings.TrimSuffix(filepath.Base(script), ".cjs")))
+	if err := os.RemoveAll(shots); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
 	}
 	rt := startRuntime(t, "", env...)
 	cmd := exec.Command("node", script)
 	cmd.Env = append(os.Environ(), "NODE_PATH="+modules, "BASE_URL="+rt.URL, "DEV_KEY="+rt.devKey(t), "OUTBOX_DIR="+filepath.Join(rt.DataDir, "outbox"),
 		"SHOTS_DIR="+shots, "CHROMIUM="+chromium)
+	began := time.Now()
 	out, err := cmd.CombinedOutput()
-	t.Logf("%s", out)
+	t.Logf("%s(%s in the browser; screenshots in %s)", out, time.Since(began).Round(time.Second), shots)
 	if err != nil {
 		t.Fatalf("browser test failed: %v\nruntime log:\n%s", err, rt.Log.String())
 	}

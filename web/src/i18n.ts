@@ -10,6 +10,12 @@ const en = {
   title: 'Tribune',
   tagline: 'The community where customers, partners and staff help each other.',
   language: 'Language',
+  // p1-phone
+  menu: 'Menu',
+  notFoundTitle: 'Page not found',
+  notFoundText: 'There is no page at this address. The link may be mistyped, or what it showed was removed.',
+  notFoundHome: 'Go to the home page',
+  // end p1-phone
   signInTitle: 'Sign in or join',
   signInIntro: 'Enter your email address. We will send you a link to sign in, or to create your account if you are new.',
   emailLabel: 'Email address',
@@ -261,7 +267,7 @@ const en = {
       answer_accepted: 'Your answer was accepted:',
       mention: `${n.actorName} mentioned you:`,
       idea_status: `An idea you voted for is now “${n.detail}”:`,
-      report: `Reported (${n.detail}):`,
+      report: `Reported (${en.reportReasons[n.detail ?? ''] ?? n.detail}):`,
       warning: `A moderator warned you: “${n.detail}”`,
     })[n.kind] ?? n.kind,
   invitedBadge: 'invited',
@@ -547,6 +553,12 @@ const fr: Strings = {
   title: 'Tribune',
   tagline: 'La communauté où clients, partenaires et équipes s’entraident.',
   language: 'Langue',
+  // p1-phone
+  menu: 'Menu',
+  notFoundTitle: 'Page introuvable',
+  notFoundText: 'Il n’y a pas de page à cette adresse. Le lien est peut-être mal recopié, ou ce qu’il montrait a été supprimé.',
+  notFoundHome: 'Aller à l’accueil',
+  // end p1-phone
   signInTitle: 'Se connecter ou rejoindre',
   signInIntro: 'Saisissez votre adresse email. Nous vous enverrons un lien pour vous connecter, ou pour créer votre compte si vous êtes nouveau.',
   emailLabel: 'Adresse email',
@@ -797,7 +809,7 @@ const fr: Strings = {
       answer_accepted: 'Votre réponse a été acceptée :',
       mention: `${n.actorName} vous a mentionné :`,
       idea_status: `Une idée pour laquelle vous avez voté est maintenant « ${n.detail} » :`,
-      report: `Signalement (${n.detail}) :`,
+      report: `Signalement (${fr.reportReasons[n.detail ?? ''] ?? n.detail}) :`,
       warning: `Un modérateur vous a averti : « ${n.detail} »`,
     })[n.kind] ?? n.kind,
   invitedBadge: 'invité',

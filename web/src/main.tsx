@@ -1,5 +1,5 @@
-import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { ComponentChildren, render } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, Member } from './api';
 import { errorText, initialLang, Lang, langs, saveLang, strings } from './i18n';
 import { Admin, Home, InvitationLanding, Sessions } from './pages';
@@ -7,10 +7,12 @@ import { Directory, EditProfile, MemberPage } from './profile';
 import { ModerationPage, NotificationsPage } from './moderation';
 import { HomeStream, PostPage, PublicSpaces, SpacePage } from './spaces';
 import { SupportQueue, TicketPage } from './tickets';
+import { matchRoute, mayView, RouteName, routeNamed } from './routes';
+import { NotFound } from './ui';
 import { ConfirmLink, InvitationWhileSignedIn, Sent, SignIn } from './signin';
 import './style.css';
 
-// A tiny path router: the app has few pages, and every path also works as a deep link
+// A tiny path router over the pages of routes.ts; every path also works as a deep link
 // (the local runtime and CloudFront serve index.html for app paths).
 function usePath(): [string, (p: string) => void] {
   const [path, setPath] = useState(location.pathname);
@@ -34,13 +36,40 @@ function App() {
   const [lang, setLang] = useState<Lang>(initialLang());
   const [auth, setAuth] = useState<Auth>({ kind: 'loading' });
   const [sent, setSent] = useState<string>();
-  const [path, navigate] = usePath();
+  const [path, go] = usePath();
+  // The header's menu (phones and narrow windows): closed by any navigation, Escape or a
+  // click elsewhere; wide screens show the links and no menu button.
+  const [menuOpen, setMenuOpen] = useState(false);
+  const menuButton = useRef<HTMLButtonElement>(null);
+  const header = useRef<HTMLElement>(null);
+  const navigate = (p: string) => {
+    setMenuOpen(false);
+    go(p);
+  };
   const s = strings[lang];
 
   useEffect(() => saveLang(lang), [lang]);
   useEffect(() => {
     document.title = s.title;
   }, [s]);
+  useEffect(() => setMenuOpen(false), [path]);
+  useEffect(() => {
+    if (!menuOpen) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      setMenuOpen(false);
+      menuButton.current?.focus();
+    };
+    const onPointer = (e: PointerEvent) => {
+      if (!header.current?.contains(e.target as Node)) setMenuOpen(false);
+    };
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('pointerdown', onPointer);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('pointerdown', onPointer);
+    };
+  }, [menuOpen]);
   useEffect(() => {
     // A failed sign-in comes back as ?signin_error=<code>.
     const linkError = new URLSearchParams(location.search).get('signin_error') ?? undefined;
@@ -55,10 +84,9 @@ function App() {
     setAuth({ kind: 'visitor' });
     navigate('/');
   };
-  const isStaffInviter = auth.kind === 'member' && auth.member.roles.some((r) => r === 'admin' || r === 'marketer');
-  const isModerator = auth.kind === 'member' && auth.member.roles.some((r) => r === 'admin' || r === 'moderator');
-  const staff = auth.kind === 'member' && auth.member.roles.some((r) => r !== 'member');
-  const isAgent = auth.kind === 'member' && auth.member.roles.some((r) => r === 'admin' || r === 'support');
+  const roles = auth.kind === 'member' ? auth.member.roles : undefined;
+  const staff = !!roles?.some((r) => r !== 'member');
+  const isAgent = !!roles?.some((r) => r === 'admin' || r === 'support');
   const [unread, setUnread] = useState(0);
   useEffect(() => {
     if (auth.kind !== 'member') return;
@@ -80,55 +108,64 @@ function App() {
     </a>
   );
 
-  let page;
-  const invite = path.match(/^\/invite\/([A-Za-z0-9-]+)$/);
-  if (auth.kind === 'loading') page = <p aria-busy="true">{s.loading}</p>;
-  // An emailed sign-in link: signed in or not, nothing happens before its button.
-  else if (path === '/sign-in/link')
-    page = <ConfirmLink lang={lang} member={auth.kind === 'member' ? auth.member : undefined} navigate={navigate} />;
-  else if (invite && auth.kind === 'visitor') page = <InvitationLanding lang={lang} code={invite[1]} error={auth.error} />;
-  else if (invite && auth.kind === 'member') page = <InvitationWhileSignedIn lang={lang} member={auth.member} navigate={navigate} />;
-  // Visitors read public spaces when the community's access mode allows it (the API decides).
-  else if (auth.kind === 'visitor' && path.startsWith('/spaces/'))
-    page = <SpacePage lang={lang} id={path.slice('/spaces/'.length)} navigate={navigate} staff={false} signedIn={false} />;
-  else if (auth.kind === 'visitor' && path.startsWith('/posts/'))
-    page = <PostPage lang={lang} id={path.slice('/posts/'.length)} navigate={navigate} viewerId="" staff={false} />;
-  else if (auth.kind === 'visitor')
-    page = sent ? (
-      <Sent lang={lang} email={sent} onBack={() => setSent(undefined)} />
-    ) : (
-      <>
-        <SignIn lang={lang} error={auth.error} onSent={setSent} />
-        <PublicSpaces lang={lang} navigate={navigate} />
-      </>
-    );
-  else if (path === '/me/sessions') page = <Sessions lang={lang} onSignedOut={signedOut} />;
-  else if (path === '/me/profile')
-    page = <EditProfile lang={lang} member={auth.member} onSaved={(member) => setAuth({ kind: 'member', member })} onDeleted={signedOut} />;
-  else if (path === '/members') page = <Directory lang={lang} navigate={navigate} />;
-  else if (path.startsWith('/members/')) page = <MemberPage lang={lang} id={path.slice('/members/'.length)} viewer={auth.member} navigate={navigate} />;
-  else if (path === '/admin' && isStaffInviter) page = <Admin lang={lang} member={auth.member} />;
-  else if (path.startsWith('/spaces/'))
-    page = <SpacePage lang={lang} id={path.slice('/spaces/'.length)} navigate={navigate} staff={staff} signedIn agent={isAgent} />;
-  else if (path.startsWith('/posts/'))
-    page = <PostPage lang={lang} id={path.slice('/posts/'.length)} navigate={navigate} viewerId={auth.member.id} staff={staff} agent={isAgent} />;
-  else if (path.startsWith('/tickets/'))
-    page = <TicketPage lang={lang} id={path.slice('/tickets/'.length)} navigate={navigate} viewerId={auth.member.id} />;
-  else if (path === '/support' && isAgent) page = <SupportQueue lang={lang} navigate={navigate} viewerId={auth.member.id} />;
-  else if (path === '/moderation' && isModerator) page = <ModerationPage lang={lang} navigate={navigate} />;
-  else if (path === '/notifications') page = <NotificationsPage lang={lang} navigate={navigate} onRead={() => setUnread(0)} />;
-  else {
-    page = (
-      <>
-        <Home lang={lang} member={auth.member} onSignedOut={signedOut} />
-        <HomeStream lang={lang} staff={staff} agent={isAgent} navigate={navigate} />
-      </>
-    );
-  }
+  const signInPage = sent ? (
+    <Sent lang={lang} email={sent} onBack={() => setSent(undefined)} />
+  ) : (
+    <>
+      <SignIn lang={lang} error={auth.kind === 'visitor' ? auth.error : undefined} onSent={setSent} />
+      <PublicSpaces lang={lang} navigate={navigate} />
+    </>
+  );
+  // Each page of routes.ts, for someone allowed to see it: member is set on the pages
+  // of members (mayView).
+  const member = auth.kind === 'member' ? auth.member : undefined;
+  const pages: Record<RouteName, (p: Record<string, string>) => ComponentChildren> = {
+    home: () =>
+      member ? (
+        <>
+          <Home lang={lang} member={member} onSignedOut={signedOut} />
+          <HomeStream lang={lang} staff={staff} agent={isAgent} navigate={navigate} />
+        </>
+      ) : (
+        signInPage
+      ),
+    // An emailed sign-in link: signed in or not, nothing happens before its button.
+    signInLink: () => <ConfirmLink lang={lang} member={member} navigate={navigate} />,
+    invitation: (p) =>
+      member ? (
+        <InvitationWhileSignedIn lang={lang} member={member} navigate={navigate} />
+      ) : (
+        <InvitationLanding lang={lang} code={p.code} error={auth.kind === 'visitor' ? auth.error : undefined} />
+      ),
+    // Visitors read public spaces when the community's access mode allows it (the API decides).
+    space: (p) => <SpacePage lang={lang} id={p.id} navigate={navigate} staff={staff} signedIn={!!member} agent={isAgent} />,
+    post: (p) => <PostPage lang={lang} id={p.id} navigate={navigate} viewerId={member?.id ?? ''} staff={staff} agent={isAgent} />,
+    ticket: (p) => <TicketPage lang={lang} id={p.id} navigate={navigate} viewerId={member!.id} />,
+    directory: () => <Directory lang={lang} navigate={navigate} />,
+    member: (p) => <MemberPage lang={lang} id={p.id} viewer={member!} navigate={navigate} />,
+    profile: () => (
+      <EditProfile lang={lang} member={member!} onSaved={(saved) => setAuth({ kind: 'member', member: saved })} onDeleted={signedOut} />
+    ),
+    sessions: () => <Sessions lang={lang} onSignedOut={signedOut} />,
+    notifications: () => <NotificationsPage lang={lang} navigate={navigate} onRead={() => setUnread(0)} />,
+    support: () => <SupportQueue lang={lang} navigate={navigate} viewerId={member!.id} />,
+    moderation: () => <ModerationPage lang={lang} navigate={navigate} />,
+    admin: () => <Admin lang={lang} member={member!} />,
+  };
 
+  let page: ComponentChildren;
+  const match = matchRoute(path);
+  if (auth.kind === 'loading') page = <p aria-busy="true">{s.loading}</p>;
+  else if (match && mayView(match, roles)) page = pages[match.name](match.params);
+  // A page of members asks a visitor to sign in; an unknown address, or a page of a
+  // role the member lacks, is not found.
+  else if (match && !member) page = signInPage;
+  else page = <NotFound lang={lang} navigate={navigate} />;
+
+  const canSee = (name: RouteName) => mayView(routeNamed(name), roles);
   return (
     <>
-      <header class="bar">
+      <header class="bar" ref={header}>
         <span class="brand">{s.title}</span>
         {auth.kind === 'visitor' && path !== '/' && (
           <nav aria-label={s.nav.main}>
@@ -136,16 +173,35 @@ function App() {
           </nav>
         )}
         {auth.kind === 'member' && (
-          <nav aria-label={s.nav.main}>
-            {link('/', s.nav.home)}
-            {link('/members', s.directoryNav)}
-            {link('/me/profile', s.profileNav)}
-            {link('/notifications', unread > 0 ? s.notificationsNavUnread(unread) : s.notificationsNav)}
-            {link('/me/sessions', s.nav.sessions)}
-            {isAgent && link('/support', s.supportNav)}
-            {isModerator && link('/moderation', s.moderationNav)}
-            {isStaffInviter && link('/admin', s.nav.admin)}
-          </nav>
+          <>
+            <button
+              type="button"
+              class="menu-toggle"
+              ref={menuButton}
+              aria-expanded={menuOpen}
+              aria-controls="main-nav"
+              onClick={() => setMenuOpen(!menuOpen)}
+            >
+              <span class="menu-icon" aria-hidden="true" />
+              {s.menu}
+              {unread > 0 && (
+                <span class="count">
+                  <span aria-hidden="true">{unread}</span>
+                  <span class="visually-hidden">{s.notificationsNavUnread(unread)}</span>
+                </span>
+              )}
+            </button>
+            <nav id="main-nav" aria-label={s.nav.main} class={menuOpen ? 'collapsible open' : 'collapsible'}>
+              {link('/', s.nav.home)}
+              {link('/members', s.directoryNav)}
+              {link('/me/profile', s.profileNav)}
+              {link('/notifications', unread > 0 ? s.notificationsNavUnread(unread) : s.notificationsNav)}
+              {link('/me/sessions', s.nav.sessions)}
+              {canSee('support') && link('/support', s.supportNav)}
+              {canSee('moderation') && link('/moderation', s.moderationNav)}
+              {canSee('admin') && link('/admin', s.nav.admin)}
+            </nav>
+          </>
         )}
         <label class="lang">
           <span>{s.language}</span>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, DirectoryEntry, Member, Profile, PublicProfile, StaffFields, uploadFile } from './api';
 import { formatDate, Lang, langs, strings } from './i18n';
-import { codeOf, Done, Problem } from './ui';
+import { codeOf, Done, LoadProblem, Problem } from './ui';
 import { useFocusHeading } from './signin';
 import { MemberPosts } from './spaces';
 
@@ -211,7 +211,7 @@ export function MemberPage(props: { lang: Lang; id: string; viewer: Member; navi
   useEffect(() => {
     api.profile(props.id).then(setP, (err) => setError(codeOf(err)));
   }, [props.id]);
-  if (error) return <Problem lang={props.lang} code={error} />;
+  if (error) return <LoadProblem lang={props.lang} code={error} navigate={props.navigate} />;
   if (!p) return <p aria-busy="true">{s.loading}</p>;
   return (
     <>

@@ -3,7 +3,7 @@ import { api, ApiError, Comment, NewPost, Page, Post, PostKind, PostSummary, Spa
 import { formatDate, Lang, strings } from './i18n';
 import { useFocusHeading } from './signin';
 import { QuestionToTicket, SpaceTickets } from './tickets';
-import { codeOf, Done, Problem } from './ui';
+import { codeOf, Done, LoadProblem, Problem } from './ui';
 
 type Nav = (path: string) => void;
 
@@ -290,7 +290,7 @@ export function SpacePage(props: { lang: Lang; id: string; navigate: Nav; staff:
     await f().catch((err) => setError(codeOf(err)));
     load();
   };
-  if (!view) return error ? <Problem lang={props.lang} code={error} /> : <p aria-busy="true">{s.loading}</p>;
+  if (!view) return error ? <LoadProblem lang={props.lang} code={error} navigate={props.navigate} /> : <p aria-busy="true">{s.loading}</p>;
   const m = view.membership;
   return (
     <>
@@ -741,7 +741,7 @@ export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerI
       setError(codeOf(err));
     }
   };
-  if (!post) return error ? <Problem lang={props.lang} code={error} /> : <p aria-busy="true">{s.loading}</p>;
+  if (!post) return error ? <LoadProblem lang={props.lang} code={error} navigate={props.navigate} /> : <p aria-busy="true">{s.loading}</p>;
   const mine = post.authorId === props.viewerId;
   const signedIn = props.viewerId !== '';
   return (

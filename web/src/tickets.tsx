@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, Attachment, SpaceMembership, SupportSettings, TicketSummary, TicketView } from './api';
 import { formatDate, Lang, strings } from './i18n';
 import { useFocusHeading } from './signin';
-import { codeOf, Done, Problem } from './ui';
+import { codeOf, Done, LoadProblem, Problem } from './ui';
 
 type Nav = (path: string) => void;
 
@@ -168,7 +168,7 @@ export function TicketPage(props: { lang: Lang; id: string; navigate: Nav; viewe
       setError(codeOf(err));
     }
   };
-  if (!view) return error ? <Problem lang={props.lang} code={error} /> : <p aria-busy="true">{s.loading}</p>;
+  if (!view) return error ? <LoadProblem lang={props.lang} code={error} navigate={props.navigate} /> : <p aria-busy="true">{s.loading}</p>;
   const t = view.ticket;
   const file = (a: Attachment) => (
     <li key={a.key}>
