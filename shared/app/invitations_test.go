@@ -38,6 +38,35 @@ type community struct {
 	outbox string
 	// files is the bucket of avatars and images, shared by the API and the consumers.
 	files *blob.Store
+	// delivered holds the ids of the events the bus has delivered to every consumer.
+	delivered *deliveredEvents
+}
+
+// deliveredEvents is a bus.Putter that records, once the bus has delivered a batch to
+// every consumer (bus.Local.Put returns only then), the ids of its events: the event
+// path has settled when every event of the outbox is among them.
+type deliveredEvents struct {
+	next bus.Putter
+	mu   sync.Mutex
+	ids  map[string]bool
+}
+
+func (d *deliveredEvents) Put(ctx context.Context, batch []eventtypes.Envelope) error {
+	if err := d.next.Put(ctx, batch); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, e := range batch {
+		d.ids[e.ID] = true
+	}
+	return nil
+}
+
+func (d *deliveredEvents) count() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return len(d.ids)
 }
 
 func newCommunity(t *testing.T) *community {
@@ -54,7 +83,8 @@ func newCommunity(t *testing.T) *community {
 	}
 	c.srv.Config.Handler = h
 	local := &bus.Local{Consumers: app.Consumers(cfg, c.st, sender, c.files), Attempts: 3, Backoff: 10 * time.Millisecond}
-	stop := pollStream(localStreams(t), tbl.StreamARN, filepath.Join(t.TempDir(), "ckpt.json"), local)
+	c.delivered = &deliveredEvents{next: local, ids: map[string]bool{}}
+	stop := pollStream(localStreams(t), tbl.StreamARN, filepath.Join(t.TempDir(), "ckpt.json"), c.delivered)
 	t.Cleanup(func() { stop(); local.Wait() })
 	return c
 }
