@@ -218,6 +218,9 @@ export interface AuditEntry {
   redacted?: boolean;
 }
 
+// Notification is one inbox entry (docs/api.md, "GET /api/notifications"): postTitle
+// is a ticket's subject too; detail a status, reason, duration (seconds), warning text,
+// reply excerpt or space name, by kind.
 export interface Notification {
   id: string;
   kind: string;
@@ -226,6 +229,10 @@ export interface Notification {
   actorDeleted?: boolean;
   postId?: string;
   postTitle?: string;
+  commentId?: string;
+  spaceId?: string;
+  ticketId?: string;
+  ticketNumber?: number;
   detail?: string;
   at: string;
   unread: boolean;
