@@ -357,7 +357,7 @@ export const api = {
     call<{ status: string }>('POST', '/api/auth/email/start', { email, locale, ...(invitation ? { invitation } : {}) }),
   describeLink: (token: string) => call<LinkInfo>('POST', '/api/auth/email/link', { token }),
   confirmLink: (token: string, switchAccount: boolean) => call<SignedIn>('POST', '/api/auth/email/confirm', { token, switchAccount }),
-  startSocial: (provider: string, start: { return: string; invitation?: string }) =>
+  startSocial: (provider: string, start: { return: string; locale: string; invitation?: string }) =>
     call<{ redirect: string }>('POST', `/api/auth/oidc/${encodeURIComponent(provider)}/start`, start),
   logout: () => call<void>('POST', '/api/auth/logout'),
   sessions: () => call<{ sessions: Session[] }>('GET', '/api/me/sessions'),
