@@ -11,7 +11,7 @@ type Nav = (path: string) => void;
 function Notice(props: { lang: Lang; n: Notification; navigate: Nav }) {
   const quote = noticeQuote(props.n);
   return (
-    <div class="notice">
+    <div class="sentence">
       {noticeParts(props.lang, props.n).map((p, i) =>
         p.href ? (
           <a
