@@ -5,6 +5,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/text/feature/plural"
+	"golang.org/x/text/language"
 )
 
 // Supported lists the languages Tribune speaks; the first is the default.
@@ -48,14 +51,37 @@ func Pick(explicit, acceptLanguage string) string {
 	return best
 }
 
+// Plural picks the form of a count n in lang by the CLDR cardinal rules
+// (golang.org/x/text/feature/plural): one ("1 vote"; in French 0 and 1 too: "0 vote",
+// "1 nouvelle") or other ("2 votes"). An unsupported lang counts as Default.
+func Plural(lang string, n int, one, other string) string {
+	if !Valid(lang) {
+		lang = Default
+	}
+	i := n
+	if i < 0 {
+		i = -i
+	}
+	if plural.Cardinal.MatchPlural(language.Make(lang), i, 0, 0, 0, 0) == plural.One {
+		return one
+	}
+	return other
+}
+
+// Count writes n with the form of its unit that lang uses: Count("fr", 0, "vote",
+// "votes") is "0 vote", Count("en", 0, "vote", "votes") is "0 votes".
+func Count(lang string, n int, one, other string) string {
+	return strconv.Itoa(n) + " " + Plural(lang, n, one, other)
+}
+
 // units name durations by language: singular, plural.
 var units = map[string]map[string][2]string{
 	"en": {"day": {"day", "days"}, "hour": {"hour", "hours"}, "minute": {"minute", "minutes"}},
 	"fr": {"day": {"jour", "jours"}, "hour": {"heure", "heures"}, "minute": {"minute", "minutes"}},
 }
 
-// Duration writes a duration as people say it in a language: "1 hour", "3 jours"
-// (whole days, else whole hours, else minutes).
+// Duration writes a duration as people say it in a language: "1 hour", "3 jours",
+// "0 minute" (whole days, else whole hours, else minutes; plurals as Count).
 func Duration(lang string, d time.Duration) string {
 	unit, n := "minute", int(d/time.Minute)
 	switch {
@@ -64,12 +90,25 @@ func Duration(lang string, d time.Duration) string {
 	case d > 0 && d%time.Hour == 0:
 		unit, n = "hour", int(d/time.Hour)
 	}
-	names, ok := units[lang]
-	if !ok {
-		names = units[Default]
+	if !Valid(lang) {
+		lang = Default
 	}
-	if n == 1 {
-		return "1 " + names[unit][0]
+	names := units[lang][unit]
+	return Count(lang, n, names[0], names[1])
+}
+
+// months name the months by language, January first.
+var months = map[string][12]string{
+	"en": {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
+	"fr": {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"},
+}
+
+// Date writes a day as people write it in a language, in UTC: "5 March 2026",
+// "5 mars 2026" (what the web app's formatDate shows).
+func Date(lang string, t time.Time) string {
+	if !Valid(lang) {
+		lang = Default
 	}
-	return strconv.Itoa(n) + " " + names[unit][1]
+	t = t.UTC()
+	return strconv.Itoa(t.Day()) + " " + months[lang][t.Month()-1] + " " + strconv.Itoa(t.Year())
 }

@@ -33,3 +33,26 @@ func TestDurationsAreSaidInEachLanguage(t *testing.T) {
 		}
 	}
 }
+
+// Counts follow each language's plural rule: French treats 0 and 1 as singular.
+func TestCountsArePluralsOfTheirLanguage(t *testing.T) {
+	for _, c := range []struct {
+		lang string
+		n    int
+		want string
+	}{{"en", 0, "0 votes"}, {"en", 1, "1 vote"}, {"en", 2, "2 votes"}, {"fr", 0, "0 vote"}, {"fr", 1, "1 vote"},
+		{"fr", 2, "2 votes"}, {"fr", 1000, "1000 votes"}, {"de", 1, "1 vote"}} {
+		if got := Count(c.lang, c.n, "vote", "votes"); got != c.want {
+			t.Errorf("Count(%s, %d) = %q, want %q", c.lang, c.n, got, c.want)
+		}
+	}
+	if got := Duration("fr", 0); got != "0 minute" {
+		t.Errorf("Duration(fr, 0) = %q, want 0 minute", got)
+	}
+	if got := Date("fr", time.Date(2026, 8, 1, 23, 0, 0, 0, time.UTC)); got != "1 août 2026" {
+		t.Errorf("Date(fr) = %q", got)
+	}
+	if got := Date("en", time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC)); got != "5 March 2026" {
+		t.Errorf("Date(en) = %q", got)
+	}
+}

@@ -45,12 +45,13 @@ func TestEveryEmailRendersInEveryLanguageWithItsLink(t *testing.T) {
 	tpl := mail.TemplatesIn(templatesDir, "templates")
 	for _, name := range []string{"signin", "signup"} {
 		for _, lang := range locale.Supported {
-			msg, err := tpl.Render(name, lang, "a@example.com", map[string]any{"Link": "https://x.example/verify?token=abc", "Minutes": 15})
+			msg, err := tpl.Render(name, lang, "a@example.com", map[string]any{"Link": "https://x.example/verify?token=abc",
+				"Validity": locale.Duration(lang, SignInLinkTTL)})
 			if err != nil {
 				t.Fatalf("%s.%s: %v", name, lang, err)
 			}
 			if msg.Subject == "" || !strings.Contains(msg.Text, "https://x.example/verify?token=abc") ||
-				!strings.Contains(msg.HTML, `href="https://x.example/verify?token=abc"`) || !strings.Contains(msg.Text, "15") {
+				!strings.Contains(msg.HTML, `href="https://x.example/verify?token=abc"`) || !strings.Contains(msg.Text, "15 minutes") {
 				t.Fatalf("%s.%s renders without subject, link or lifetime: %+v", name, lang, msg)
 			}
 		}

@@ -74,7 +74,7 @@ func (s *Service) StartEmailSignIn(ctx context.Context, rawEmail, lang, clientIP
 		name = "signup"
 	}
 	link := s.LinkPage(raw)
-	msg, err := s.Templates.Render(name, lang, email, map[string]any{"Link": link, "Minutes": int(SignInLinkTTL.Minutes())})
+	msg, err := s.Templates.Render(name, lang, email, map[string]any{"Link": link, "Validity": locale.Duration(lang, SignInLinkTTL)})
 	if err != nil {
 		return fmt.Errorf("members.StartEmailSignIn: %w", err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"tribune/shared/auth"
 	"tribune/shared/errs"
+	"tribune/shared/locale"
 	"tribune/shared/ratelimit"
 	"tribune/shared/social"
 	"tribune/shared/text"
@@ -51,7 +52,8 @@ type Social struct {
 // Start begins a sign-in with a provider; state goes into a browser-bound cookie.
 // switchAccount is the person's choice that the sign-in may replace this browser's
 // session of another account (Finish refuses to otherwise).
-func (s *Social) Start(ctx context.Context, provider, returnTo, invitation, clientIP string, switchAccount bool) (redirect, state string, err error) {
+// lang is the language of the page that starts it (a newcomer's account takes it).
+func (s *Social) Start(ctx context.Context, provider, returnTo, invitation, clientIP, lang string, switchAccount bool) (redirect, state string, err error) {
 	if len(invitation) > 120 {
 		return "", "", fmt.Errorf("members.Social.Start: %w", ErrInvitationInvalid)
 	}
@@ -59,7 +61,7 @@ func (s *Social) Start(ctx context.Context, provider, returnTo, invitation, clie
 	if err != nil {
 		return "", "", fmt.Errorf("members.Social.Start %s: %w", provider, err)
 	}
-	flow.SwitchAccount = switchAccount
+	flow.SwitchAccount, flow.Locale = switchAccount, lang
 	now := s.Service.Now()
 	hits := []ratelimit.Hit{{Rule: LimitSocialPerClient, Key: clientIP}}
 	if err := s.Store.SaveAuthFlow(ctx, flow, now.Add(SocialFlowTTL), hits, now); err != nil {
@@ -125,7 +127,9 @@ func (s *Social) Finish(ctx context.Context, cb Callback) (Finished, error) {
 		}
 		return nil
 	}
-	res, err := s.signIn(ctx, id, flow.Invitation, cb.Lang, cb.UserAgent, current, may, now)
+	// A newcomer's language is the one of the page they started from (the browser's
+	// when the flow did not say).
+	res, err := s.signIn(ctx, id, flow.Invitation, locale.Pick(flow.Locale, cb.Lang), cb.UserAgent, current, may, now)
 	if err != nil {
 		return fail(err)
 	}

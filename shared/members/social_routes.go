@@ -32,6 +32,9 @@ type SocialStart struct {
 	// SwitchAccount is the person's choice that the sign-in may replace this browser's
 	// session of another account; without it the callback refuses to (409).
 	SwitchAccount bool `json:"switchAccount,omitempty"`
+	// Locale is the language of the page (en or fr): a newcomer's account takes it; the
+	// browser's Accept-Language when absent.
+	Locale string `json:"locale,omitempty"`
 }
 
 // SocialRedirect is where the browser goes to sign in with the provider.
@@ -77,8 +80,12 @@ func (h SocialHTTP) start(w http.ResponseWriter, r *http.Request) {
 	if !httpx.Decoded(w, r, &req) {
 		return
 	}
+	if req.Locale != "" && !locale.Valid(req.Locale) {
+		httpx.WriteError(w, r, ErrInvalidLocal)
+		return
+	}
 	url, state, err := h.Social.Start(r.Context(), r.PathValue("provider"), req.Return, req.Invitation,
-		httpx.ClientIP(r, h.HTTP.TrustedProxies), req.SwitchAccount)
+		httpx.ClientIP(r, h.HTTP.TrustedProxies), req.Locale, req.SwitchAccount)
 	if err != nil {
 		httpx.WriteError(w, r, err)
 		return

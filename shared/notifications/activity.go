@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"tribune/shared/auth"
 	"tribune/shared/eventtypes"
 	"tribune/shared/httpx"
+	"tribune/shared/locale"
 	"tribune/shared/logx"
 	"tribune/shared/mail"
 	"tribune/shared/policy"
@@ -218,25 +220,7 @@ func (a *Activity) email(ctx context.Context, meta eventtypes.Meta, n Notificati
 		slog.InfoContext(ctx, "email withheld: the recipient may no longer see its subject", "event_id", meta.EventID, "kind", n.Kind, "member_id", memberID)
 		return mail.Message{}, false, nil
 	}
-	n = current[0]
-	link := a.Service.PublicURL + "/"
-	switch {
-	case n.TicketID != "":
-		link = a.Service.PublicURL + "/tickets/" + n.TicketID
-	case n.PostID != "":
-		link = a.Service.PublicURL + "/posts/" + n.PostID
-	case n.SpaceID != "":
-		link = a.Service.PublicURL + "/spaces/" + n.SpaceID
-	}
-	detail := n.Detail
-	switch n.Kind {
-	case KindTicketStatus, KindTicketBreached:
-		detail = label(to.Locale, n.Detail)
-	case KindTicketAck:
-		detail = humanDuration(to.Locale, n.Detail)
-	}
-	msg, err := a.Service.Templates.Render("activity", to.Locale, to.Email, map[string]any{
-		"Name": to.Name, "Kind": n.Kind, "Actor": personName(to.Locale, n.ActorName, n.ActorDeleted), "Post": n.PostTitle, "Detail": detail, "Number": n.TicketNumber, "Link": link})
+	msg, err := a.Service.activityMessage(to, current[0])
 	if err != nil {
 		return mail.Message{}, false, err
 	}
@@ -244,32 +228,32 @@ func (a *Activity) email(ctx context.Context, meta eventtypes.Meta, n Notificati
 	return msg, true, nil
 }
 
-// labels name ticket statuses and targets in mail, by language.
-var labels = map[string]map[string]string{
-	"en": {"new": "new", "open": "open", "pending_customer": "waiting for your answer", "on_hold": "on hold", "solved": "solved",
-		"closed": "closed", "first_response": "first response", "resolution": "resolution", "deleted_member": "Deleted member"},
-	"fr": {"new": "nouveau", "open": "ouvert", "pending_customer": "en attente de votre réponse", "on_hold": "en attente", "solved": "résolu",
-		"closed": "fermé", "first_response": "première réponse", "resolution": "résolution", "deleted_member": "Membre supprimé"},
-}
-
-// personName is a member's name in mail: a deleted member is named in the reader's
-// language (deleted comes from the member's status, never from the name: a name is
-// only text, see text.ReservedName).
-func personName(locale, name string, deleted bool) string {
-	if deleted {
-		return label(locale, "deleted_member")
+// activityMessage writes the email of n to to, in their saved language: its sentence
+// (Sentence) as subject and first line, the words it quotes (a warning's text, a
+// ticket reply's excerpt), and a button to the web page of what it is about.
+func (s *Service) activityMessage(to Recipient, n Notification) (mail.Message, error) {
+	lang := to.Locale
+	if !locale.Valid(lang) {
+		lang = locale.Default
 	}
-	return name
-}
-
-func label(locale, code string) string {
-	if l, ok := labels[locale][code]; ok {
-		return l
+	link, label := s.PublicURL+"/", linkHome
+	switch {
+	case n.TicketID != "":
+		link, label = s.PublicURL+"/tickets/"+n.TicketID, linkTicket
+	case n.PostID != "":
+		link, label = s.PublicURL+"/posts/"+n.PostID, linkPost
+	case n.SpaceID != "":
+		link, label = s.PublicURL+"/spaces/"+n.SpaceID, linkSpace
 	}
-	if l, ok := labels["en"][code]; ok {
-		return l
+	quote := ""
+	if n.Kind == KindWarning || n.Kind == KindTicketReply {
+		quote = n.Detail
 	}
-	return code
+	sentence := Sentence(lang, n)
+	button, _ := text(lang, "link."+label)
+	return s.Templates.Render("activity", lang, to.Email, map[string]any{
+		"Name": to.Name, "Sentence": sentence, "Subject": strings.TrimSuffix(sentence, "."), "Quote": quote,
+		"Link": link, "LinkLabel": button})
 }
 
 func except(ids []string, skip string) []string {
@@ -309,7 +293,7 @@ func (a *Activity) OnAnswerAccepted(ctx context.Context, env eventtypes.Envelope
 	}
 	// An answer's author hears of its acceptance once, however often it is accepted
 	// again; and only while it is the accepted answer when the notification is delivered.
-	n := Notification{Kind: KindAnswerAccepted, PostID: evt.PostID, PostTitle: evt.PostTitle, CommentID: evt.CommentID,
+	n := Notification{Kind: KindAnswerAccepted, ActorID: evt.AcceptedBy, PostID: evt.PostID, PostTitle: evt.PostTitle, CommentID: evt.CommentID,
 		Once: KindAnswerAccepted + "#" + evt.PostID + "#" + evt.CommentID}
 	if err := a.notify(ctx, evt.Meta, n, except([]string{evt.AnswerAuthor}, evt.AcceptedBy)...); err != nil {
 		return fmt.Errorf("notifications.OnAnswerAccepted %s: %w", evt.EventID, err)

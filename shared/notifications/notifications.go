@@ -14,6 +14,7 @@ import (
 	"tribune/shared/auth"
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
+	"tribune/shared/locale"
 	"tribune/shared/logx"
 	"tribune/shared/mail"
 )
@@ -138,7 +139,7 @@ func (s *Service) OnInvitationCreated(ctx context.Context, env eventtypes.Envelo
 		}
 		msg, err := s.Templates.Render("invitation", evt.Locale, evt.Email, map[string]any{
 			"Inviter": personName(evt.Locale, inviter, deleted), "Message": evt.Message, "Link": s.PublicURL + "/invite/" + evt.Code,
-			"ValidUntil": evt.ValidUntil.Format("2006-01-02"),
+			"ValidUntil": locale.Date(evt.Locale, evt.ValidUntil),
 		})
 		return msg, err == nil, err
 	})
@@ -158,6 +159,8 @@ func (s *Service) OnMemberRegistered(ctx context.Context, env eventtypes.Envelop
 	// The account is read at the last moment before sending: one deleted meanwhile has
 	// its address erased and gets no welcome.
 	err := s.send(ctx, evt.EventID, func(ctx context.Context) (mail.Message, bool, error) {
+		// The member's language: the one they signed up in, or the one they chose since.
+		lang := evt.Locale
 		if s.People != nil {
 			to, err := s.People.Recipient(ctx, evt.MemberID)
 			if err != nil || !to.Active {
@@ -166,8 +169,11 @@ func (s *Service) OnMemberRegistered(ctx context.Context, env eventtypes.Envelop
 				}
 				return mail.Message{}, false, err
 			}
+			if locale.Valid(to.Locale) {
+				lang = to.Locale
+			}
 		}
-		msg, err := s.Templates.Render("welcome", evt.Locale, evt.Email, map[string]any{"Name": evt.DisplayName, "Link": s.PublicURL + "/"})
+		msg, err := s.Templates.Render("welcome", lang, evt.Email, map[string]any{"Name": evt.DisplayName, "Link": s.PublicURL + "/"})
 		return msg, err == nil, err
 	})
 	if err != nil {

@@ -105,7 +105,8 @@ func (a *Activity) OnTicketStatusChanged(ctx context.Context, env eventtypes.Env
 	if err == nil && evt.Reopened {
 		var agents []string
 		if agents, err = a.agents(ctx, evt.AssigneeID); err == nil {
-			n.Kind = KindTicketReopened
+			// Agents hear who reopened it (the customer's reply, usually).
+			n.Kind, n.ActorID = KindTicketReopened, evt.ChangedBy
 			err = a.notify(ctx, evt.Meta, n, except(agents, evt.ChangedBy)...)
 		}
 	}
@@ -121,7 +122,7 @@ func (a *Activity) OnTicketAssigned(ctx context.Context, env eventtypes.Envelope
 	if err := eventtypes.Decode(env, &evt); err != nil {
 		return fmt.Errorf("notifications.OnTicketAssigned: %w", err)
 	}
-	n := Notification{Kind: KindTicketAssigned, TicketID: evt.TicketID, TicketNumber: evt.Number, PostTitle: evt.Subject}
+	n := Notification{Kind: KindTicketAssigned, ActorID: evt.AssignedBy, TicketID: evt.TicketID, TicketNumber: evt.Number, PostTitle: evt.Subject}
 	if err := a.notify(ctx, evt.Meta, n, except([]string{evt.AssigneeID}, evt.AssignedBy)...); err != nil {
 		return fmt.Errorf("notifications.OnTicketAssigned %s: %w", evt.EventID, err)
 	}

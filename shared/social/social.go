@@ -70,6 +70,9 @@ type Flow struct {
 	// SwitchAccount: the person chose, when starting, that the sign-in may replace this
 	// browser's session of another account (without it the callback refuses to).
 	SwitchAccount bool
+	// Locale is the language of the page that started the flow: a newcomer's account
+	// (and so their emails) takes it.
+	Locale string
 }
 
 // Errors of the flow, shown to the person who tried to sign in.

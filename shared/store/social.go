@@ -33,7 +33,8 @@ type authFlowItem struct {
 	Return       string
 	Invitation   string `dynamodbav:",omitempty"`
 	// SwitchAccount: the person chose to replace this browser's session of another account.
-	SwitchAccount bool `dynamodbav:",omitempty"`
+	SwitchAccount bool   `dynamodbav:",omitempty"`
+	Locale        string `dynamodbav:",omitempty"`
 	ExpiresAt     int64
 }
 
@@ -50,7 +51,8 @@ type identityItem struct {
 // SaveAuthFlow implements members.SocialStore.
 func (s *Store) SaveAuthFlow(ctx context.Context, f social.Flow, expires time.Time, hits []ratelimit.Hit, now time.Time) error {
 	put, err := s.put(authFlowItem{PK: authFlowPK(f.State), SK: "FLOW", Type: typeAuthFlow, Provider: f.Provider, Nonce: f.Nonce,
-		Verifier: f.Verifier, Return: f.Return, Invitation: f.Invitation, SwitchAccount: f.SwitchAccount, ExpiresAt: expires.Unix()}, "attribute_not_exists(PK)")
+		Verifier: f.Verifier, Return: f.Return, Invitation: f.Invitation, SwitchAccount: f.SwitchAccount, Locale: f.Locale,
+		ExpiresAt: expires.Unix()}, "attribute_not_exists(PK)")
 	if err != nil {
 		return fmt.Errorf("store.SaveAuthFlow: %w", err)
 	}
@@ -76,7 +78,7 @@ func (s *Store) TakeAuthFlow(ctx context.Context, state string, now time.Time) (
 		return social.Flow{}, fmt.Errorf("store.TakeAuthFlow: %w", err)
 	}
 	return social.Flow{Provider: it.Provider, State: state, Nonce: it.Nonce, Verifier: it.Verifier, Return: it.Return, Invitation: it.Invitation,
-		SwitchAccount: it.SwitchAccount}, nil
+		SwitchAccount: it.SwitchAccount, Locale: it.Locale}, nil
 }
 
 // MemberIDByIdentity implements members.SocialStore.

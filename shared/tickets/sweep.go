@@ -43,12 +43,12 @@ func (s *Service) Sweep(ctx context.Context) (closed, breached int, err error) {
 	for _, id := range ids {
 		_, err := s.changeLoaded(ctx, func() (Ticket, error) { return s.Store.GetTicket(ctx, id) }, func(t *Ticket) (*Reply, []eventtypes.Envelope, error) {
 			due, ok := t.NextTarget()
-			target := "resolution"
+			target := TargetResolution
 			switch {
 			case !ok || due.After(now):
 				return nil, nil, errNothingToDo
 			case t.FirstResponseAt == nil && !t.FirstResponseBreach:
-				t.FirstResponseBreach, target = true, "first_response"
+				t.FirstResponseBreach, target = true, TargetFirstResponse
 			default:
 				t.ResolutionBreach = true
 			}

@@ -50,6 +50,15 @@ const (
 // Statuses lists them in workflow order.
 var Statuses = []string{StatusNew, StatusOpen, StatusPendingCustomer, StatusOnHold, StatusSolved, StatusClosed}
 
+// Targets a ticket may miss (ticket.sla_breached's target).
+const (
+	TargetFirstResponse = "first_response"
+	TargetResolution    = "resolution"
+)
+
+// SLATargets lists them.
+var SLATargets = []string{TargetFirstResponse, TargetResolution}
+
 // agentMoves is the workflow: the statuses an agent may move a ticket to from each.
 // Closed is final; a customer reply reopens a solved ticket (see Reply).
 var agentMoves = map[string][]string{

@@ -143,7 +143,7 @@ async function main() {
     await admin.getByLabel('Moderator').check();
     await admin.locator('#bulk-message').fill('Come and help us moderate.');
     await admin.getByRole('button', { name: 'Send the invitation' }).click();
-    await admin.getByRole('status').filter({ hasText: '1 invitation(s) sent.' }).waitFor();
+    await admin.getByRole('status').filter({ hasText: '1 invitation sent.' }).waitFor();
     await admin.getByRole('listitem').filter({ hasText: 'zoe@example.com' }).waitFor();
     await axe(admin, 'admin');
 
@@ -281,7 +281,7 @@ async function main() {
     await ip.getByLabel('Friday').check();
     await ip.getByRole('button', { name: 'Vote', exact: true }).click();
     await ip.getByRole('heading', { name: 'Results' }).waitFor();
-    await ip.getByText('1 vote(s), 100%').waitFor();
+    await ip.getByText('1 vote, 100%').waitFor();
     await axe(ip, 'poll');
     await ip.goto(spaceURL);
     await ip.getByRole('link', { name: 'Cheap watches here' }).click();
@@ -352,6 +352,20 @@ async function main() {
     await ip.goto(ticketURL, { waitUntil: 'networkidle' });
     await ip.getByText('Restart the sync agent, please.').waitFor();
     if ((await ip.content()).includes('legacy plan')) fail('an internal note reached the customer');
+    // The inbox says who did what to what, in the reader's language, the ticket a link (issue 10).
+    await ip.goto(base + '/notifications', { waitUntil: 'networkidle' });
+    const notices = ip.locator('.notices');
+    await notices.getByText(/replied to the ticket #\d+ “Sync is down”\./).waitFor();
+    await notices.getByText(/We received your request #\d+ “Sync is down”: our support team will answer within 4 hours\./).waitFor();
+    const inbox = await notices.textContent();
+    if (/[a-z]_[a-z]|undefined|\{/.test(inbox)) fail(`the inbox shows a code: ${inbox}`);
+    await axe(ip, 'notifications-en');
+    await ip.getByLabel('Language').selectOption('fr');
+    await notices.getByText(/a répondu au ticket n° \d+ « Sync is down »\./).waitFor();
+    await notices.getByText(/notre équipe d’assistance vous répondra sous 4 heures\./).waitFor();
+    await axe(ip, 'notifications-fr');
+    await notices.getByRole('link', { name: /« Sync is down »/ }).first().click();
+    await ip.getByRole('heading', { name: 'Sync is down' }).waitFor();
     await invitee.close();
 
     // In hybrid mode visitors read public spaces, and are asked to sign in to take part.

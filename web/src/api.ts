@@ -218,6 +218,9 @@ export interface AuditEntry {
   redacted?: boolean;
 }
 
+// Notification is one inbox entry (docs/api.md, "GET /api/notifications"): postTitle
+// is a ticket's subject too; detail a status, reason, duration (seconds), warning text,
+// reply excerpt or space name, by kind.
 export interface Notification {
   id: string;
   kind: string;
@@ -226,6 +229,10 @@ export interface Notification {
   actorDeleted?: boolean;
   postId?: string;
   postTitle?: string;
+  commentId?: string;
+  spaceId?: string;
+  ticketId?: string;
+  ticketNumber?: number;
   detail?: string;
   at: string;
   unread: boolean;
@@ -350,7 +357,7 @@ export const api = {
     call<{ status: string }>('POST', '/api/auth/email/start', { email, locale, ...(invitation ? { invitation } : {}) }),
   describeLink: (token: string) => call<LinkInfo>('POST', '/api/auth/email/link', { token }),
   confirmLink: (token: string, switchAccount: boolean) => call<SignedIn>('POST', '/api/auth/email/confirm', { token, switchAccount }),
-  startSocial: (provider: string, start: { return: string; invitation?: string }) =>
+  startSocial: (provider: string, start: { return: string; locale: string; invitation?: string }) =>
     call<{ redirect: string }>('POST', `/api/auth/oidc/${encodeURIComponent(provider)}/start`, start),
   logout: () => call<void>('POST', '/api/auth/logout'),
   sessions: () => call<{ sessions: Session[] }>('GET', '/api/me/sessions'),

@@ -3,8 +3,14 @@
 export type Lang = 'en' | 'fr';
 export const langs: Lang[] = ['en', 'fr'];
 
-// plural writes a count with its unit (both languages add an s).
-const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+// plural picks the form of a count by its language's CLDR rule (Intl.PluralRules):
+// English "0 votes", "1 vote"; French "0 vote", "1 vote", "2 votes" (0 and 1 are
+// singular; French "many", for millions, takes the plural). count writes the number
+// as the language does ("1,000", "1 000") with its unit.
+const pluralRules = { en: new Intl.PluralRules('en'), fr: new Intl.PluralRules('fr') };
+const numbers = { en: new Intl.NumberFormat('en'), fr: new Intl.NumberFormat('fr') };
+export const plural = (lang: Lang, n: number, one: string, other: string) => (pluralRules[lang].select(n) === 'one' ? one : other);
+export const count = (lang: Lang, n: number, one: string, other: string) => `${numbers[lang].format(n)} ${plural(lang, n, one, other)}`;
 
 const en = {
   title: 'Tribune',
@@ -63,14 +69,14 @@ const en = {
   requestToJoin: 'Ask to join',
   leave: 'Leave',
   requestSent: 'Your request to join was sent.',
-  membersCount: (n: number) => `${n} member(s)`,
+  membersCount: (n: number) => count('en', n, 'member', 'members'),
   composerTitle: 'Write a post',
   postKind: 'Kind of post',
   postKinds: { status: 'Status update', discussion: 'Discussion', question: 'Question', idea: 'Idea', poll: 'Poll', announcement: 'Announcement' } as Record<string, string>,
   postTitle: 'Title',
   postBody: 'Text (Markdown)',
   publish: 'Publish',
-  commentsTitle: (n: number) => `Comments (${n})`,
+  commentsTitle: (n: number) => (n === 0 ? 'Comments' : count('en', n, 'comment', 'comments')),
   yourComment: 'Your comment',
   replyTo: (name: string) => `Reply to ${name}`,
   reply: 'Reply',
@@ -156,7 +162,8 @@ const en = {
   roleNames: { admin: 'Admin', moderator: 'Moderator', support: 'Support agent', marketer: 'Marketer' } as Record<string, string>,
   validDays: 'Valid for (days)',
   bulkSent: (n: number, already = 0) =>
-    `${n} invitation(s) sent.` + (already > 0 ? ` ${already} address(es) already had a pending invitation: resend it from the list below.` : ''),
+    `${count('en', n, 'invitation', 'invitations')} sent.` +
+    (already > 0 ? ` ${count('en', already, 'address', 'addresses')} already had a pending invitation: resend it from the list below.` : ''),
   linkTitle: 'Shareable link',
   maxUses: 'Maximum number of uses',
   createLink: 'Create the link',
@@ -168,7 +175,7 @@ const en = {
   invitationUses: (u: number, m: number) => `${u} of ${m} used`,
   shareableLink: 'Shareable link',
   pinned: 'Pinned',
-  votesCount: (n: number) => (n === 1 ? '1 vote' : `${n} votes`),
+  votesCount: (n: number) => count('en', n, 'vote', 'votes'),
   ideaStatuses: { new: 'New', under_review: 'Under review', planned: 'Planned', done: 'Done', declined: 'Declined' } as Record<string, string>,
   spaceLists: 'Lists of this space',
   listNames: { posts: 'Latest', unanswered: 'Unanswered questions', ideas: 'Top ideas' } as Record<string, string>,
@@ -199,7 +206,7 @@ const en = {
   setIdeaStatus: 'Set the status',
   pollResults: 'Results',
   yourVote: 'your vote',
-  pollShare: (n: number, pct: number) => `${n} vote(s), ${pct}%`,
+  pollShare: (n: number, pct: number) => `${count('en', n, 'vote', 'votes')}, ${pct}%`,
   pollClosed: 'This poll is closed.',
   pollChoose: 'Choose one option',
   pollClosesOn: (d: string) => `Closes on ${d}.`,
@@ -223,7 +230,7 @@ const en = {
   queueTitle: 'Reported content',
   queueEmpty: 'Nothing waits for a moderator.',
   aComment: 'comment',
-  reportedBy: (author: string, space: string, n: number, reasons: string) => `by ${author} in ${space} · ${n} report(s): ${reasons}`,
+  reportedBy: (author: string, space: string, n: number, reasons: string) => `by ${author} in ${space} · ${count('en', n, 'report', 'reports')}: ${reasons}`,
   hiddenDone: 'Hidden.',
   dismiss: 'Dismiss',
   dismissed: 'Dismissed.',
@@ -245,31 +252,50 @@ const en = {
   notificationsTitle: 'Notifications',
   noNotifications: 'Nothing new.',
   newBadge: 'New',
-  openPost: 'Open',
   // person names someone; deleted is the API's explicit flag (authorDeleted,
   // requesterDeleted...), never read from the name: a member may be called anything.
   person: (name: string, deleted: boolean | undefined) => (deleted ? 'Deleted member' : name),
   auditRedacted: 'About content you cannot read.',
-  notificationText: (n: { kind: string; actorName?: string; detail?: string }) =>
-    ({
-      unavailable: 'This notification is about something you can no longer see.',
-      outdated: 'What this notification said has changed since:',
-      space_invite: `${n.actorName} invited you to the space “${n.detail}”.`,
-      ticket_ack: 'We received your request.',
-      ticket_opened: `${n.actorName} opened a ticket.`,
-      ticket_reply: `${n.actorName} replied to a ticket.`,
-      ticket_status: 'A ticket of yours changed status.',
-      ticket_reopened: 'A ticket was reopened.',
-      ticket_assigned: 'A ticket was assigned to you.',
-      ticket_breached: 'A ticket missed its target.',
-      comment: `${n.actorName} commented on your post:`,
-      reply: `${n.actorName} replied to your comment:`,
-      answer_accepted: 'Your answer was accepted:',
-      mention: `${n.actorName} mentioned you:`,
-      idea_status: `An idea you voted for is now “${n.detail}”:`,
-      report: `Reported (${en.reportReasons[n.detail ?? ''] ?? n.detail}):`,
-      warning: `A moderator warned you: “${n.detail}”`,
-    })[n.kind] ?? n.kind,
+  // p2-notices
+  // notices say what each kind of notification tells (the Kind constants of
+  // shared/notifications; its emails say the same): {actor} who did it; {post}, {ticket}
+  // and {space} what it is about (links); {status}, {reason} and {target} in words
+  // (noticeWords); {within} a duration. A variant (report.comment, warning.post) is used
+  // when the notification names that part. tests/notices_test.go checks that every kind
+  // of the code has its sentence in both languages.
+  notices: {
+    comment: '{actor} commented on your post {post}.',
+    reply: '{actor} replied to your comment on {post}.',
+    answer_accepted: '{actor} accepted your answer to {post}.',
+    mention: '{actor} mentioned you in {post}.',
+    idea_status: 'The idea {post}, which you voted for, is now {status}.',
+    report: 'Someone reported the post {post} ({reason}).',
+    'report.comment': 'Someone reported a comment on {post} ({reason}).',
+    warning: 'A moderator sent you a warning.',
+    'warning.post': 'A moderator sent you a warning about {post}.',
+    space_invite: '{actor} invited you to join the space {space}.',
+    ticket_ack: 'We received your request {ticket}: our support team will answer within {within}.',
+    ticket_opened: '{actor} opened the ticket {ticket}.',
+    ticket_reply: '{actor} replied to the ticket {ticket}.',
+    ticket_status: 'Your ticket {ticket} is now {status}.',
+    ticket_reopened: '{actor} reopened the ticket {ticket}.',
+    ticket_assigned: '{actor} assigned the ticket {ticket} to you.',
+    ticket_breached: 'The ticket {ticket} missed its {target} target.',
+    unavailable: 'This notification is about something you can no longer see.',
+    outdated: 'What this notification said about {post} has changed since.',
+  } as Record<string, string>,
+  // noticeWords: statuses, reasons and targets as a sentence says them (group.code).
+  noticeWords: {
+    'idea.new': 'new', 'idea.under_review': 'under review', 'idea.planned': 'planned', 'idea.done': 'done', 'idea.declined': 'declined',
+    'ticket.new': 'new', 'ticket.open': 'open', 'ticket.pending_customer': 'waiting for your answer', 'ticket.on_hold': 'on hold',
+    'ticket.solved': 'solved', 'ticket.closed': 'closed',
+    'reason.spam': 'spam', 'reason.harassment': 'harassment', 'reason.off_topic': 'off topic', 'reason.inappropriate': 'inappropriate',
+    'reason.other': 'other reason',
+    'target.first_response': 'first-response', 'target.resolution': 'resolution',
+  } as Record<string, string>,
+  noticeSomeone: 'Someone',
+  noticeTicket: (n: number, subject: string) => `#${n} “${subject}”`,
+  noticeQuote: (text: string) => `“${text}”`,
   invitedBadge: 'invited',
   publicSpaces: 'Public spaces',
   memberPosts: 'Posts',
@@ -323,7 +349,11 @@ const en = {
   severities: { low: 'Low', normal: 'Normal', high: 'High', urgent: 'Urgent' } as Record<string, string>,
   ticketStatuses: { new: 'New', open: 'Open', pending_customer: 'Waiting for the customer', on_hold: 'On hold', solved: 'Solved', closed: 'Closed' } as Record<string, string>,
   duration: (minutes: number) =>
-    minutes % 1440 === 0 ? plural(minutes / 1440, 'day') : minutes % 60 === 0 ? plural(minutes / 60, 'hour') : plural(minutes, 'minute'),
+    minutes % 1440 === 0 && minutes > 0
+      ? count('en', minutes / 1440, 'day', 'days')
+      : minutes % 60 === 0 && minutes > 0
+        ? count('en', minutes / 60, 'hour', 'hours')
+        : count('en', minutes, 'minute', 'minutes'),
   answerWithin: (minutes: number) => `answer within ${strings.en.duration(minutes)}`,
   ticketNumber: (n: number) => `Ticket #${n}`,
   assignedTo: (name: string) => `assigned to ${name}`,
@@ -606,14 +636,14 @@ const fr: Strings = {
   requestToJoin: 'Demander à rejoindre',
   leave: 'Quitter',
   requestSent: 'Votre demande a été envoyée.',
-  membersCount: (n: number) => `${n} membre(s)`,
+  membersCount: (n: number) => count('fr', n, 'membre', 'membres'),
   composerTitle: 'Écrire un message',
   postKind: 'Type de message',
   postKinds: { status: 'Statut', discussion: 'Discussion', question: 'Question', idea: 'Idée', poll: 'Sondage', announcement: 'Annonce' },
   postTitle: 'Titre',
   postBody: 'Texte (Markdown)',
   publish: 'Publier',
-  commentsTitle: (n: number) => `Commentaires (${n})`,
+  commentsTitle: (n: number) => (n === 0 ? 'Commentaires' : count('fr', n, 'commentaire', 'commentaires')),
   yourComment: 'Votre commentaire',
   replyTo: (name: string) => `Répondre à ${name}`,
   reply: 'Répondre',
@@ -699,7 +729,10 @@ const fr: Strings = {
   roleNames: { admin: 'Administrateur', moderator: 'Modérateur', support: 'Agent de support', marketer: 'Marketing' },
   validDays: 'Valable (jours)',
   bulkSent: (n: number, already = 0) =>
-    `${n} invitation(s) envoyée(s).` + (already > 0 ? ` ${already} adresse(s) avaient déjà une invitation en attente : renvoyez-la depuis la liste ci-dessous.` : ''),
+    `${count('fr', n, 'invitation envoyée', 'invitations envoyées')}.` +
+    (already > 0
+      ? ` ${count('fr', already, 'adresse avait', 'adresses avaient')} déjà une invitation en attente : renvoyez-la depuis la liste ci-dessous.`
+      : ''),
   linkTitle: 'Lien à partager',
   maxUses: 'Nombre maximal d’utilisations',
   createLink: 'Créer le lien',
@@ -708,10 +741,10 @@ const fr: Strings = {
   noPending: 'Aucune invitation en attente.',
   resend: 'Renvoyer',
   revokeInvitation: 'Retirer',
-  invitationUses: (u: number, m: number) => `${u} sur ${m} utilisée(s)`,
+  invitationUses: (u: number, m: number) => `${u} sur ${m} ${plural('fr', u, 'utilisée', 'utilisées')}`,
   shareableLink: 'Lien à partager',
   pinned: 'Épinglé',
-  votesCount: (n: number) => (n <= 1 ? `${n} vote` : `${n} votes`),
+  votesCount: (n: number) => count('fr', n, 'vote', 'votes'),
   ideaStatuses: { new: 'Nouvelle', under_review: 'À l’étude', planned: 'Prévue', done: 'Réalisée', declined: 'Refusée' },
   spaceLists: 'Listes de cet espace',
   listNames: { posts: 'Récents', unanswered: 'Questions sans réponse', ideas: 'Meilleures idées' },
@@ -742,7 +775,7 @@ const fr: Strings = {
   setIdeaStatus: 'Changer l’état',
   pollResults: 'Résultats',
   yourVote: 'votre vote',
-  pollShare: (n: number, pct: number) => `${n} vote(s), ${pct} %`,
+  pollShare: (n: number, pct: number) => `${count('fr', n, 'vote', 'votes')}, ${pct} %`,
   pollClosed: 'Ce sondage est clos.',
   pollChoose: 'Choisissez une réponse',
   pollClosesOn: (d: string) => `Clôture le ${d}.`,
@@ -766,7 +799,7 @@ const fr: Strings = {
   queueTitle: 'Contenus signalés',
   queueEmpty: 'Rien n’attend de modérateur.',
   aComment: 'commentaire',
-  reportedBy: (author: string, space: string, n: number, reasons: string) => `par ${author} dans ${space} · ${n} signalement(s) : ${reasons}`,
+  reportedBy: (author: string, space: string, n: number, reasons: string) => `par ${author} dans ${space} · ${count('fr', n, 'signalement', 'signalements')} : ${reasons}`,
   hiddenDone: 'Masqué.',
   dismiss: 'Classer',
   dismissed: 'Classé.',
@@ -785,33 +818,45 @@ const fr: Strings = {
     'space.made_private': 'Espace client rendu privé (les membres admis par personne doivent redemander)',
   },
   notificationsNav: 'Notifications',
-  notificationsNavUnread: (n: number) => `Notifications (${n} nouvelle(s))`,
+  notificationsNavUnread: (n: number) => `Notifications (${count('fr', n, 'nouvelle', 'nouvelles')})`,
   notificationsTitle: 'Notifications',
   noNotifications: 'Rien de nouveau.',
   newBadge: 'Nouveau',
-  openPost: 'Ouvrir',
   person: (name: string, deleted: boolean | undefined) => (deleted ? 'Membre supprimé' : name),
   auditRedacted: 'À propos d’un contenu que vous ne pouvez pas lire.',
-  notificationText: (n: { kind: string; actorName?: string; detail?: string }) =>
-    ({
-      unavailable: 'Cette notification concerne un contenu que vous ne pouvez plus voir.',
-      outdated: 'Ce que disait cette notification a changé depuis :',
-      space_invite: `${n.actorName} vous a invité dans l’espace « ${n.detail} ».`,
-      ticket_ack: 'Nous avons bien reçu votre demande.',
-      ticket_opened: `${n.actorName} a ouvert un ticket.`,
-      ticket_reply: `${n.actorName} a répondu à un ticket.`,
-      ticket_status: 'Un de vos tickets a changé de statut.',
-      ticket_reopened: 'Un ticket a été rouvert.',
-      ticket_assigned: 'Un ticket vous a été attribué.',
-      ticket_breached: 'Un ticket a dépassé son délai.',
-      comment: `${n.actorName} a commenté votre publication :`,
-      reply: `${n.actorName} a répondu à votre commentaire :`,
-      answer_accepted: 'Votre réponse a été acceptée :',
-      mention: `${n.actorName} vous a mentionné :`,
-      idea_status: `Une idée pour laquelle vous avez voté est maintenant « ${n.detail} » :`,
-      report: `Signalement (${fr.reportReasons[n.detail ?? ''] ?? n.detail}) :`,
-      warning: `Un modérateur vous a averti : « ${n.detail} »`,
-    })[n.kind] ?? n.kind,
+  // p2-notices
+  notices: {
+    comment: '{actor} a commenté votre message {post}.',
+    reply: '{actor} a répondu à votre commentaire sur {post}.',
+    answer_accepted: '{actor} a accepté votre réponse à {post}.',
+    mention: '{actor} vous mentionne dans {post}.',
+    idea_status: 'L’idée {post}, pour laquelle vous avez voté, est maintenant {status}.',
+    report: 'Quelqu’un a signalé le message {post} ({reason}).',
+    'report.comment': 'Quelqu’un a signalé un commentaire sur {post} ({reason}).',
+    warning: 'Un modérateur vous a adressé un avertissement.',
+    'warning.post': 'Un modérateur vous a adressé un avertissement au sujet de {post}.',
+    space_invite: '{actor} vous invite à rejoindre l’espace {space}.',
+    ticket_ack: 'Nous avons reçu votre demande {ticket} : notre équipe d’assistance vous répondra sous {within}.',
+    ticket_opened: '{actor} a ouvert le ticket {ticket}.',
+    ticket_reply: '{actor} a répondu au ticket {ticket}.',
+    ticket_status: 'Votre ticket {ticket} est maintenant {status}.',
+    ticket_reopened: '{actor} a rouvert le ticket {ticket}.',
+    ticket_assigned: '{actor} vous a attribué le ticket {ticket}.',
+    ticket_breached: 'Le ticket {ticket} a dépassé son délai de {target}.',
+    unavailable: 'Cette notification concerne un contenu que vous ne pouvez plus voir.',
+    outdated: 'Ce que disait cette notification sur {post} a changé depuis.',
+  },
+  noticeWords: {
+    'idea.new': 'nouvelle', 'idea.under_review': 'à l’étude', 'idea.planned': 'prévue', 'idea.done': 'réalisée', 'idea.declined': 'refusée',
+    'ticket.new': 'nouveau', 'ticket.open': 'ouvert', 'ticket.pending_customer': 'en attente de votre réponse', 'ticket.on_hold': 'en pause',
+    'ticket.solved': 'résolu', 'ticket.closed': 'fermé',
+    'reason.spam': 'spam', 'reason.harassment': 'harcèlement', 'reason.off_topic': 'hors sujet', 'reason.inappropriate': 'contenu inapproprié',
+    'reason.other': 'autre raison',
+    'target.first_response': 'première réponse', 'target.resolution': 'résolution',
+  },
+  noticeSomeone: 'Quelqu’un',
+  noticeTicket: (n: number, subject: string) => `n° ${n} « ${subject} »`,
+  noticeQuote: (text: string) => `« ${text} »`,
   invitedBadge: 'invité',
   publicSpaces: 'Espaces publics',
   memberPosts: 'Publications',
@@ -865,7 +910,11 @@ const fr: Strings = {
   severities: { low: 'Faible', normal: 'Normale', high: 'Haute', urgent: 'Urgente' },
   ticketStatuses: { new: 'Nouveau', open: 'Ouvert', pending_customer: 'En attente du client', on_hold: 'En pause', solved: 'Résolu', closed: 'Fermé' },
   duration: (minutes: number) =>
-    minutes % 1440 === 0 ? plural(minutes / 1440, 'jour') : minutes % 60 === 0 ? plural(minutes / 60, 'heure') : plural(minutes, 'minute'),
+    minutes % 1440 === 0 && minutes > 0
+      ? count('fr', minutes / 1440, 'jour', 'jours')
+      : minutes % 60 === 0 && minutes > 0
+        ? count('fr', minutes / 60, 'heure', 'heures')
+        : count('fr', minutes, 'minute', 'minutes'),
   answerWithin: (minutes: number) => `réponse sous ${strings.fr.duration(minutes)}`,
   ticketNumber: (n: number) => `Ticket n° ${n}`,
   assignedTo: (name: string) => `attribué à ${name}`,
@@ -905,7 +954,7 @@ const fr: Strings = {
   ticketMetaAgent: (space: string, requester: string, assignee?: string) => `${space} · ${requester}${assignee ? ` · ${assignee}` : ' · non attribué'}`,
   supportReport: '30 derniers jours',
   reportLine: (opened: number, solved: number, frMed: string, frP90: string, resMed: string, resP90: string, sat: number | null) =>
-    `${opened} ouverts, ${solved} résolus. Première réponse : médiane ${frMed} h, 90e centile ${frP90} h. Résolution : médiane ${resMed} h, 90e centile ${resP90} h. Satisfaction : ${sat === null ? 'aucun avis' : `${sat} % positifs`}.`,
+    `${count('fr', opened, 'ouvert', 'ouverts')}, ${count('fr', solved, 'résolu', 'résolus')}. Première réponse : médiane ${frMed} h, 90e centile ${frP90} h. Résolution : médiane ${resMed} h, 90e centile ${resP90} h. Satisfaction : ${sat === null ? 'aucun avis' : `${sat} % positifs`}.`,
   toTicket: 'Transformer en ticket d’assistance',
   customerSpace: 'Espace client',
   ticketLink: (n: number) => `Ticket d’assistance n° ${n}`,

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, AuditEntry, Notification, QueueItem } from './api';
+import { api, AuditEntry, QueueItem } from './api';
 import { formatDate, Lang, strings } from './i18n';
 import { useFocusHeading } from './signin';
 import { codeOf, Done, Problem } from './ui';
@@ -128,42 +128,6 @@ export function ModerationPage(props: { lang: Lang; navigate: Nav }) {
           ))}
         </ul>
       </section>
-    </>
-  );
-}
-
-// NotificationsPage lists what happened around the member and marks it read.
-export function NotificationsPage(props: { lang: Lang; navigate: Nav; onRead: () => void }) {
-  const s = strings[props.lang];
-  const heading = useFocusHeading();
-  const [items, setItems] = useState<Notification[]>();
-  const [error, setError] = useState<string>();
-  useEffect(() => {
-    api.notifications().then(
-      (n) => {
-        setItems(n.items);
-        if (n.unread > 0) api.markRead().then(props.onRead, () => undefined);
-      },
-      (err) => setError(codeOf(err)),
-    );
-  }, []);
-  return (
-    <>
-      <h1 tabIndex={-1} ref={heading}>
-        {s.notificationsTitle}
-      </h1>
-      <Problem lang={props.lang} code={error} />
-      {items && items.length === 0 && <p class="muted">{s.noNotifications}</p>}
-      <ul class="list">
-        {items?.map((n) => (
-          <li key={n.id} class={n.unread ? 'unread' : undefined}>
-            {n.unread && <span class="badge">{s.newBadge}</span>}
-            <span>{s.notificationText({ ...n, actorName: n.actorName && s.person(n.actorName, n.actorDeleted) })}</span>
-            {n.postId && <PostLink id={n.postId} title={n.postTitle || s.openPost} navigate={props.navigate} />}
-            <span class="muted">{formatDate(props.lang, n.at)}</span>
-          </li>
-        ))}
-      </ul>
     </>
   );
 }

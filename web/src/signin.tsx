@@ -32,7 +32,7 @@ export function SignIn(props: { lang: Lang; error?: string; invitation?: string;
     setBusy(true);
     setError(undefined);
     try {
-      const to = await api.startSocial(id, { return: '/', ...(props.invitation ? { invitation: props.invitation } : {}) });
+      const to = await api.startSocial(id, { return: '/', locale: props.lang, ...(props.invitation ? { invitation: props.invitation } : {}) });
       location.assign(to.redirect);
     } catch (err) {
       setError(err instanceof ApiError ? err.code : 'internal');

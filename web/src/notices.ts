@@ -1,0 +1,74 @@
+// What an inbox entry says: a sentence of the reader's language (strings.notices)
+// naming who did what to what, its subject a link to the web page it is about. Kept
+// free of JSX so that tests/notices_test.go can run it in Node for every kind.
+import type { Notification } from './api';
+import { Lang, strings } from './i18n';
+
+// A piece of a sentence: text, or a link (href is a route of the web app).
+export interface NoticePart {
+  text: string;
+  href?: string;
+}
+
+// noticeKey is the sentence of n: its kind, or a variant naming what n names.
+export function noticeKey(n: Notification): string {
+  if (n.kind === 'report' && n.commentId) return 'report.comment';
+  if (n.kind === 'warning' && n.postId) return 'warning.post';
+  return n.kind;
+}
+
+// noticeLink is the web page a notification is about (none for an unavailable one).
+export function noticeLink(n: Notification): string | undefined {
+  if (n.kind === 'unavailable') return undefined;
+  if (n.ticketId) return `/tickets/${encodeURIComponent(n.ticketId)}`;
+  if (n.postId) return `/posts/${encodeURIComponent(n.postId)}`;
+  if (n.spaceId) return `/spaces/${encodeURIComponent(n.spaceId)}`;
+  return undefined;
+}
+
+// noticeParts writes n in lang. A kind without a sentence (a newer server, say) says
+// no more than "unavailable" does, never its code.
+export function noticeParts(lang: Lang, n: Notification): NoticePart[] {
+  const s = strings[lang];
+  const pattern = s.notices[noticeKey(n)] ?? s.notices[n.kind] ?? s.notices.unavailable;
+  const link = noticeLink(n);
+  const word = (group: string) => s.noticeWords[`${group}.${n.detail ?? ''}`] ?? (n.detail ?? '').replace(/_/g, ' ');
+  const value = (name: string): NoticePart => {
+    switch (name) {
+      case 'actor':
+        if (!n.actorName && !n.actorDeleted) return { text: s.noticeSomeone };
+        return n.actorId && !n.actorDeleted
+          ? { text: n.actorName ?? '', href: `/members/${encodeURIComponent(n.actorId)}` }
+          : { text: s.person(n.actorName ?? '', n.actorDeleted) };
+      case 'post':
+        return { text: s.noticeQuote(n.postTitle ?? ''), href: link };
+      case 'ticket':
+        return { text: s.noticeTicket(n.ticketNumber ?? 0, n.postTitle ?? ''), href: link };
+      case 'space':
+        return { text: s.noticeQuote(n.detail ?? ''), href: link };
+      case 'status':
+        return { text: word(n.kind === 'idea_status' ? 'idea' : 'ticket') };
+      case 'reason':
+        return { text: word('reason') };
+      case 'target':
+        return { text: word('target') };
+      case 'within':
+        return { text: s.duration(Math.round(Number(n.detail ?? 0) / 60)) };
+      default:
+        return { text: '' };
+    }
+  };
+  const parts: NoticePart[] = [];
+  pattern.split(/(\{[a-z]+\})/).forEach((piece) => {
+    if (!piece) return;
+    const m = piece.match(/^\{([a-z]+)\}$/);
+    parts.push(m ? value(m[1]) : { text: piece });
+  });
+  return parts;
+}
+
+// noticeQuote is what the notification quotes after its sentence: a moderator's
+// warning, the excerpt of a ticket reply.
+export function noticeQuote(n: Notification): string | undefined {
+  return n.kind === 'warning' || n.kind === 'ticket_reply' ? n.detail || undefined : undefined;
+}
