@@ -4,6 +4,7 @@ package members
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -28,7 +29,15 @@ const (
 	MaxEmailBytes   = text.MaxEmailBytes
 	MaxReasonLength = 500
 	MaxSuspendDays  = 365
+	// SuspensionSlack: a suspension that would end less than this after the member's
+	// current one changes nothing (it writes nothing and logs nothing), so the same
+	// suspension asked twice, or by twelve requests at once, is one suspension.
+	SuspensionSlack = 10 * time.Minute
 )
+
+// ErrUnchanged is what a store answers when a change would write what is already
+// stored (a repeated request): nothing was written.
+var ErrUnchanged = errors.New("members: already so")
 
 // Member is a person with an account.
 type Member struct {

@@ -279,6 +279,10 @@ func (c *Comments) Edit(ctx context.Context, actor auth.Principal, postID, comme
 	if p.Locked && !access.Moderate {
 		return Comment{}, fmt.Errorf("posts.EditComment: %w", ErrLocked)
 	}
+	if n.Body == cm.Body {
+		// The same text again (a repeated request): no revision.
+		return cm, nil
+	}
 	if err := c.Posts.checkImages(ctx, n.Body); err != nil {
 		return Comment{}, fmt.Errorf("posts.EditComment: %w", err)
 	}
@@ -289,7 +293,12 @@ func (c *Comments) Edit(ctx context.Context, actor auth.Principal, postID, comme
 	now := c.Posts.Now().UTC()
 	previous := Revision{PostID: postID, CommentID: commentID, Body: cm.Body, EditedBy: actor.MemberID, EditedAt: now}
 	cm.Body, cm.HTML, cm.EditedAt = n.Body, html, &now
-	if err := c.Store.EditComment(ctx, cm, previous); err != nil {
+	err = c.Store.EditComment(ctx, cm, previous)
+	if errors.Is(err, ErrUnchanged) {
+		// The same edit at the same moment made it: one revision.
+		err = nil
+	}
+	if err != nil {
 		return Comment{}, fmt.Errorf("posts.EditComment: %w", err)
 	}
 	return cm, nil

@@ -69,6 +69,10 @@ func (e *Editing) Edit(ctx context.Context, actor auth.Principal, postID string,
 	if err := n.validateText(); err != nil {
 		return Post{}, fmt.Errorf("posts.Edit: %w", err)
 	}
+	if n.Title == p.Title && n.Body == p.Body {
+		// The same text again (a repeated request): no revision, no event.
+		return e.Posts.answer(ctx, actor, postID)
+	}
 	if err := e.Posts.checkImages(ctx, n.Body); err != nil {
 		return Post{}, fmt.Errorf("posts.Edit: %w", err)
 	}
@@ -83,7 +87,12 @@ func (e *Editing) Edit(ctx context.Context, actor auth.Principal, postID string,
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.Edit: %w", err)
 	}
-	if err := e.Store.EditPost(ctx, p, previous, event); err != nil {
+	err = e.Store.EditPost(ctx, p, previous, event)
+	if errors.Is(err, ErrUnchanged) {
+		// The same edit at the same moment made it: one revision, one event.
+		err = nil
+	}
+	if err != nil {
 		return Post{}, fmt.Errorf("posts.Edit: %w", err)
 	}
 	return e.Posts.answer(ctx, actor, postID)

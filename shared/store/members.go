@@ -554,10 +554,13 @@ func (s *Store) ModerateMember(ctx context.Context, memberID, status string, unt
 		values[":u"] = &types.AttributeValueMemberN{Value: epoch(*until)}
 	}
 	// A ban or a reinstatement happens once: repeating it writes no second audit entry.
-	// A suspension may be repeated: it sets a new end.
-	cond := "attribute_exists(PK)"
-	if status != members.StatusSuspended {
-		cond += " AND NOT #s = :s"
+	// A suspension changes something only if it ends later than the member's current
+	// one by more than the slack: the same suspension again, or a shorter one, writes
+	// nothing (reinstate, then suspend, to shorten one).
+	cond := "attribute_exists(PK) AND NOT #s = :s"
+	if status == members.StatusSuspended {
+		cond = "attribute_exists(PK) AND NOT (#s = :s AND SuspendedUntil >= :floor)"
+		values[":floor"] = &types.AttributeValueMemberN{Value: epoch(until.Add(-members.SuspensionSlack))}
 	}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
 		UpdateExpression: aws.String(expr), ConditionExpression: aws.String(cond),
