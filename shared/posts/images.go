@@ -141,7 +141,7 @@ type ImagesHTTP struct{ Images *Images }
 // Routes returns the image operations.
 func (h ImagesHTTP) Routes() []httpx.Route {
 	return []httpx.Route{
-		{Method: "POST", Pattern: "/api/uploads/images", Tag: "posts", Action: policy.SignedIn, Handler: h.upload, Request: ImageUploadRequest{},
+		{Method: "POST", Pattern: "/api/uploads/images", NoIdempotencyKey: true, Tag: "posts", Action: policy.SignedIn, Handler: h.upload, Request: ImageUploadRequest{},
 			Summary:   "Ask where to upload an image for a post or comment (PNG, JPEG, WebP or GIF, at most 5 MB): a presigned PUT URL valid 5 minutes, and the address to write in the Markdown.",
 			Responses: httpx.Answers(200, "Where to upload", ImageUpload{}, map[int]string{400: "Not an accepted image type", 413: "Larger than 5 MB"})},
 		{Method: "GET", Pattern: "/api/images/{member}/{file}", Tag: "posts", Action: policy.Visitors, Handler: h.get,

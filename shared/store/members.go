@@ -17,6 +17,7 @@ import (
 	"tribune/shared/auth"
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
+	"tribune/shared/idempotency"
 	"tribune/shared/members"
 	"tribune/shared/policy"
 	"tribune/shared/prefetch"
@@ -346,6 +347,10 @@ func (s *Store) LookupSession(ctx context.Context, memberID, hash string) (auth.
 	pr := prefetch.From(ctx)
 	extra := prefetchKeys(pr, memberID)
 	keys := append([]map[string]types.AttributeValue{key(sessionPK(hash), skSession), key(memberPK(memberID), skProfile)}, extra...)
+	// So do the names of a repeatable request (package idempotency): a repeat of a
+	// finished request is answered before its handler reads or writes anything.
+	claims := idempotency.Bind(ctx, memberID)
+	keys = append(keys, repeatKeys(claims)...)
 	out, err := s.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
 		s.Table: {Keys: keys, ConsistentRead: aws.Bool(true)},
 	}})
@@ -356,6 +361,7 @@ func (s *Store) LookupSession(ctx context.Context, memberID, hash string) (auth.
 		return auth.Session{}, auth.Account{}, fmt.Errorf("store.LookupSession: throttled, %d keys unprocessed", len(out.UnprocessedKeys[s.Table].Keys))
 	}
 	keepPrefetched(pr, extra, out.Responses[s.Table])
+	keepRepeats(claims, out.Responses[s.Table], time.Now())
 	if pr != nil && pr.Member {
 		keepPrefetched(pr, []map[string]types.AttributeValue{key(memberPK(memberID), skProfile)}, out.Responses[s.Table])
 	}
