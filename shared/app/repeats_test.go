@@ -337,6 +337,32 @@ func TestIdenticalCreationsAreOneRequest(t *testing.T) {
 		t.Fatalf("the next ticket has number %d, want 1002", tk.Number)
 	}
 
+	// An invitation, a friend's invitation and a space invitation: 6 at once send one
+	// email or notification each (an address has one pending invitation).
+	for _, a := range c.burst(6, admin, "POST", "/api/invitations", `{"emails":["newcomer@example.com"]}`) {
+		if a.status != 201 && a.status != 200 {
+			t.Fatalf("an invitation: %d %s", a.status, a.body)
+		}
+	}
+	for _, a := range c.burst(6, bob, "POST", "/api/invitations/friend", `{"email":"pal@example.com"}`) {
+		if a.status != 201 && a.status != 409 {
+			t.Fatalf("a friend's invitation: %d %s", a.status, a.body)
+		}
+	}
+	hidden := c.space(admin, "Back room", spaces.Hidden)
+	for _, a := range c.burst(6, admin, "POST", "/api/spaces/"+hidden.ID+"/invitations", `{"memberId":"m_ann"}`) {
+		if a.status >= 300 {
+			t.Fatalf("a space invitation: %d %s", a.status, a.body)
+		}
+	}
+	c.settledItems()
+	if n, m := len(c.mailsTo("newcomer@example.com")), len(c.mailsTo("pal@example.com")); n != 1 || m != 1 {
+		t.Fatalf("%d and %d invitation emails after 6 identical invitations at once, want 1 and 1", n, m)
+	}
+	if n := c.countEvents(eventtypes.SpaceInvitedType, map[string]string{"memberId": "m_ann"}); n != 1 {
+		t.Fatalf("%d space.invited events, want 1", n)
+	}
+
 	// A ticket made from a question: 8 at once are one.
 	sam := c.as("sam", policy.RoleSupport)
 	c.join(cara, sp.ID)
