@@ -130,6 +130,9 @@ type Store interface {
 	// SaveSignInToken stores a token if none of the hits exceeds its limit, atomically;
 	// a refused hit is ErrRateLimited and writes nothing.
 	SaveSignInToken(ctx context.Context, t SignInToken, hits []ratelimit.Hit, now time.Time) error
+	// CountSignInStart records the hits of a sign-in start that saves no token (an
+	// address that may not join), under the same limits: ErrRateLimited writes nothing.
+	CountSignInStart(ctx context.Context, hits []ratelimit.Hit, now time.Time) error
 	// PeekSignInToken reads a token without spending it: ErrLinkInvalid, ErrLinkUsed or
 	// ErrLinkExpired as ConsumeSignInToken.
 	PeekSignInToken(ctx context.Context, hash string, now time.Time) (SignInToken, error)

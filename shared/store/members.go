@@ -166,6 +166,15 @@ func (s *Store) SaveSignInToken(ctx context.Context, t members.SignInToken, hits
 	return nil
 }
 
+// CountSignInStart implements members.Store: the hits alone, in one transaction (the
+// same round trip as SaveSignInToken, so a refused newcomer's start costs the same).
+func (s *Store) CountSignInStart(ctx context.Context, hits []ratelimit.Hit, now time.Time) error {
+	if err := s.writeUnderLimits(ctx, hits, now, members.ErrRateLimited); err != nil {
+		return fmt.Errorf("store.CountSignInStart: %w", err)
+	}
+	return nil
+}
+
 // writeUnderLimits runs items in one transaction with the rate-limit hits; a hit over
 // its limit fails the whole with limited, and nothing is written.
 func (s *Store) writeUnderLimits(ctx context.Context, hits []ratelimit.Hit, now time.Time, limited error, items ...types.TransactWriteItem) error {

@@ -19,7 +19,8 @@ const en = {
   or: 'or',
   sending: 'Sending…',
   checkTitle: 'Check your email',
-  checkBody: (email: string) => `We sent a sign-in link to ${email}. It works once, within 15 minutes.`,
+  checkBody: (email: string) =>
+    `We sent an email to ${email}: a sign-in link that works once, within 15 minutes, or, if this address cannot join the community, how to join.`,
   checkAgain: 'Use another address',
   signInLinkTitle: 'Sign-in link',
   linkSignInTitle: 'Sign in to Tribune',
@@ -555,7 +556,8 @@ const fr: Strings = {
   or: 'ou',
   sending: 'Envoi…',
   checkTitle: 'Consultez vos emails',
-  checkBody: (email: string) => `Nous avons envoyé un lien de connexion à ${email}. Il fonctionne une seule fois, pendant 15 minutes.`,
+  checkBody: (email: string) =>
+    `Nous avons envoyé un email à ${email} : un lien de connexion qui fonctionne une seule fois, pendant 15 minutes, ou, si cette adresse ne peut pas rejoindre la communauté, comment la rejoindre.`,
   checkAgain: 'Utiliser une autre adresse',
   signInLinkTitle: 'Lien de connexion',
   linkSignInTitle: 'Se connecter à Tribune',
