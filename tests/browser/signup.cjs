@@ -161,7 +161,8 @@ async function main() {
     // A first post asks for the community rules once.
     await admin.getByRole('heading', { name: 'Community rules' }).waitFor();
     await axe(admin, 'rules');
-    await admin.getByRole('button', { name: 'I accept the community rules' }).click();
+    await admin.getByRole('button', { name: 'Accept the rules and publish my post' }).click();
+    await admin.getByRole('status').filter({ hasText: 'You accepted the community rules, and your post is published.' }).waitFor();
     await admin.getByRole('link', { name: 'How do I page a query?' }).click();
     await admin.getByRole('heading', { name: 'How do I page a query?' }).waitFor();
     if ((await admin.locator('.post-body strong').textContent()) !== 'LastEvaluatedKey') fail('Markdown was not rendered');
