@@ -20,6 +20,7 @@ import (
 	"tribune/shared/auth"
 	"tribune/shared/config"
 	"tribune/shared/eventtypes"
+	"tribune/shared/httpx"
 	"tribune/shared/invitations"
 	"tribune/shared/members"
 	"tribune/shared/notifications"
@@ -627,5 +628,47 @@ func TestStateSettingRepeatsWriteNothing(t *testing.T) {
 	}
 	if n := c.countEvents(eventtypes.MemberDeletedType, map[string]string{"memberId": "m_bob"}); n != 1 {
 		t.Fatalf("%d member.deleted events, want 1", n)
+	}
+}
+
+// A request that died between its write and the record of its answer (a killed process)
+// leaves a claim without an answer: a repeat within the lease hears 409
+// request_in_progress and writes nothing; after the lease the claim is abandoned and the
+// repeat runs (the client, told nothing, may try again: it is not blocked until the name
+// lapses).
+func TestAClaimWithoutAnAnswerHoldsForItsLeaseOnly(t *testing.T) {
+	c := newCommunity(t)
+	admin := c.as("ada", policy.RoleAdmin)
+	wait := httpx.RepeatWait
+	httpx.RepeatWait = 300 * time.Millisecond
+	t.Cleanup(func() { httpx.RepeatWait = wait })
+	const link = `{"maxUses":5,"validDays":7}`
+	claim := func(key string, claimedAt time.Time) {
+		sum := sha256.Sum256([]byte(key))
+		if _, err := c.tbl.DB.PutItem(t.Context(), &dynamodb.PutItemInput{TableName: aws.String(c.tbl.Name), Item: map[string]types.AttributeValue{
+			"PK": &types.AttributeValueMemberS{Value: "REPEAT#m_ada"}, "SK": &types.AttributeValueMemberS{Value: "KEY#" + hex.EncodeToString(sum[:])},
+			"Type": &types.AttributeValueMemberS{Value: "RepeatClaim"}, "Owner": &types.AttributeValueMemberS{Value: "a dead request"},
+			"Fingerprint": &types.AttributeValueMemberS{Value: httpx.Fingerprint("POST", "/api/invitations/links", []byte(link))},
+			"ClaimedAt":   &types.AttributeValueMemberN{Value: fmt.Sprint(claimedAt.Unix())},
+			"ExpiresAt":   &types.AttributeValueMemberN{Value: fmt.Sprint(time.Now().Add(time.Hour).Unix())}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	claim("running", time.Now())
+	before := c.settledItems()
+	if a := c.send(admin, "POST", "/api/invitations/links", link, "Idempotency-Key", "running"); a.status != 409 || problemOf(a.body) != "request_in_progress" {
+		t.Fatalf("a repeat of a request still running: %+v", a)
+	}
+	if after := c.tbl.Items(t); after != before {
+		t.Fatalf("a repeat of a request still running wrote %d items", after-before)
+	}
+	claim("dead", time.Now().Add(-20*time.Second)) // idempotency.Lease is 15 s
+	first := c.send(admin, "POST", "/api/invitations/links", link, "Idempotency-Key", "dead")
+	if first.status != 201 || first.replayed {
+		t.Fatalf("a repeat of a request dead before its answer: %+v", first)
+	}
+	// Its answer is now the key's.
+	if again := c.send(admin, "POST", "/api/invitations/links", link, "Idempotency-Key", "dead"); !again.replayed || again.body != first.body {
+		t.Fatalf("the key again: %+v", again)
 	}
 }

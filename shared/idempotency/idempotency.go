@@ -34,6 +34,12 @@ const (
 	Window = 5 * time.Minute
 	// MaxKeyLength bounds a key, in characters.
 	MaxKeyLength = 255
+	// Lease is how long a claim without an answer holds its name: longer than any
+	// request runs (the API functions time out after 10 seconds), so a claim older than
+	// that whose answer never came is its request's, dead between its write and the
+	// record of its answer. Such a claim counts as absent: a repeat runs again, rather
+	// than hearing request_in_progress until the name lapses.
+	Lease = 15 * time.Second
 )
 
 // Errors a repeated request is answered with (RFC 9457 problems, codes in docs/api.md).
@@ -83,7 +89,10 @@ type Claim struct {
 	Explicit    bool
 	Fingerprint string
 	Owner       string
-	ExpiresAt   time.Time
+	// ClaimedAt is when the request began: with Lease, how long the claim holds without
+	// an answer.
+	ClaimedAt time.Time
+	ExpiresAt time.Time
 
 	mu      sync.Mutex
 	placed  bool
@@ -96,12 +105,12 @@ type Claim struct {
 func NewKeyClaim(key, fingerprint, owner string, now time.Time) *Claim {
 	sum := sha256.Sum256([]byte(key))
 	return &Claim{Name: "KEY#" + hex.EncodeToString(sum[:]), Explicit: true, Fingerprint: fingerprint,
-		Owner: owner, ExpiresAt: now.Add(KeyTTL)}
+		Owner: owner, ClaimedAt: now, ExpiresAt: now.Add(KeyTTL)}
 }
 
 // NewSameClaim names a request by what it is (its fingerprint), for window.
 func NewSameClaim(fingerprint, owner string, now time.Time, window time.Duration) *Claim {
-	return &Claim{Name: "SAME#" + fingerprint, Fingerprint: fingerprint, Owner: owner, ExpiresAt: now.Add(window)}
+	return &Claim{Name: "SAME#" + fingerprint, Fingerprint: fingerprint, Owner: owner, ClaimedAt: now, ExpiresAt: now.Add(window)}
 }
 
 // VisitorScope is the scope of a visitor's key: "visitor#" and the first 16 hex digits

@@ -37,8 +37,39 @@ type repeatItem struct {
 	Location     string `dynamodbav:",omitempty"`
 	Body         []byte `dynamodbav:",omitempty"`
 	// Gzip: Body is gzip-compressed (answers over gzipFrom bytes; an item holds 400 KB).
-	Gzip      bool `dynamodbav:",omitempty"`
+	Gzip bool `dynamodbav:",omitempty"`
+	// ClaimedAt (epoch seconds): a claim with no Status after idempotency.Lease is
+	// abandoned and counts as absent (live).
+	ClaimedAt int64
 	ExpiresAt int64
+}
+
+// claimFree is the condition on which a claim is put: no claim of that name, or one
+// that no longer holds (expired, or abandoned without an answer).
+const claimFree = "attribute_not_exists(PK) OR ExpiresAt <= :now OR (attribute_not_exists(#st) AND ClaimedAt <= :stale)"
+
+// claimFreeValues are claimFree's names and values at now.
+func claimFreeValues(now time.Time) (map[string]string, map[string]types.AttributeValue) {
+	return map[string]string{"#st": "Status"}, map[string]types.AttributeValue{
+		":now":   &types.AttributeValueMemberN{Value: epoch(now)},
+		":stale": &types.AttributeValueMemberN{Value: epoch(now.Add(-idempotency.Lease))}}
+}
+
+// live reports whether a stored claim holds its name at now: not expired (DynamoDB
+// deletes late, DynamoDB Local never), and answered or within its lease.
+func live(item map[string]types.AttributeValue, now time.Time) bool {
+	if expired(item, now) {
+		return false
+	}
+	if _, answered := item["Status"]; answered {
+		return true
+	}
+	at, ok := item["ClaimedAt"].(*types.AttributeValueMemberN)
+	if !ok {
+		return true
+	}
+	claimed, err := strconv.ParseInt(at.Value, 10, 64)
+	return err != nil || claimed > now.Add(-idempotency.Lease).Unix()
 }
 
 // gzipFrom is the size from which a recorded answer is compressed.
@@ -80,17 +111,18 @@ func repeatRecord(item map[string]types.AttributeValue) (idempotency.Record, err
 }
 
 // claimPuts are the Puts of claims into a write transaction: each only if no live
-// claim of its name exists (an expired one counts as absent: DynamoDB deletes expired
-// items late, DynamoDB Local never), returning the one that holds the name otherwise.
+// claim of its name exists (claimFree: an expired one counts as absent, since DynamoDB
+// deletes expired items late and DynamoDB Local never; so does an abandoned one),
+// returning the one that holds the name otherwise.
 func (s *Store) claimPuts(claims []*idempotency.Claim, now time.Time) ([]types.TransactWriteItem, error) {
 	out := make([]types.TransactWriteItem, 0, len(claims))
 	for _, c := range claims {
 		it, err := s.put(repeatItem{PK: repeatPK(c.Scope), SK: c.Name, Type: typeRepeat, Fingerprint: c.Fingerprint, Owner: c.Owner,
-			ExpiresAt: c.ExpiresAt.Unix()}, "attribute_not_exists(PK) OR ExpiresAt <= :now")
+			ClaimedAt: c.ClaimedAt.Unix(), ExpiresAt: c.ExpiresAt.Unix()}, claimFree)
 		if err != nil {
 			return nil, err
 		}
-		it.Put.ExpressionAttributeValues = map[string]types.AttributeValue{":now": &types.AttributeValueMemberN{Value: epoch(now)}}
+		it.Put.ExpressionAttributeNames, it.Put.ExpressionAttributeValues = claimFreeValues(now)
 		out = append(out, it)
 	}
 	return out, nil
@@ -132,13 +164,13 @@ func lostClaim(reasons []types.CancellationReason, first int, claims []*idempote
 }
 
 // RepeatAnswer reads a claim's name as it is now (consistent): ok is false when no
-// live claim holds it.
+// live claim holds it (none, expired, or abandoned: see live).
 func (s *Store) RepeatAnswer(ctx context.Context, c *idempotency.Claim) (idempotency.Record, bool, error) {
 	res, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table), Key: key(repeatPK(c.Scope), c.Name), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return idempotency.Record{}, false, fmt.Errorf("store.RepeatAnswer: %w", err)
 	}
-	if res.Item == nil || expired(res.Item, time.Now()) {
+	if res.Item == nil || !live(res.Item, time.Now()) {
 		return idempotency.Record{}, false, nil
 	}
 	rec, err := repeatRecord(res.Item)
@@ -159,12 +191,12 @@ func (s *Store) SaveRepeatAnswer(ctx context.Context, claims []*idempotency.Clai
 	for _, c := range claims {
 		if !c.Placed() {
 			it, err := s.put(repeatItem{PK: repeatPK(c.Scope), SK: c.Name, Type: typeRepeat, Fingerprint: c.Fingerprint, Owner: c.Owner,
-				Status: rec.Status, ContentType: rec.ContentType, Location: rec.Location, Body: body, Gzip: packed, ExpiresAt: c.ExpiresAt.Unix()},
-				"attribute_not_exists(PK) OR ExpiresAt <= :now")
+				Status: rec.Status, ContentType: rec.ContentType, Location: rec.Location, Body: body, Gzip: packed,
+				ClaimedAt: c.ClaimedAt.Unix(), ExpiresAt: c.ExpiresAt.Unix()}, claimFree)
 			if err != nil {
 				return fmt.Errorf("store.SaveRepeatAnswer: %w", err)
 			}
-			it.Put.ExpressionAttributeValues = map[string]types.AttributeValue{":now": &types.AttributeValueMemberN{Value: epoch(now)}}
+			it.Put.ExpressionAttributeNames, it.Put.ExpressionAttributeValues = claimFreeValues(now)
 			items = append(items, it)
 			continue
 		}
@@ -230,7 +262,7 @@ func keepRepeats(claims []*idempotency.Claim, items []map[string]types.Attribute
 	for _, c := range claims {
 		var found *idempotency.Record
 		for _, item := range items {
-			if keyName(item) != repeatPK(c.Scope)+"|"+c.Name || expired(item, now) {
+			if keyName(item) != repeatPK(c.Scope)+"|"+c.Name || !live(item, now) {
 				continue
 			}
 			if rec, err := repeatRecord(item); err == nil {
