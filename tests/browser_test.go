@@ -28,6 +28,13 @@ func TestBrowserSignInLinks(t *testing.T) {
 	runBrowserScript(t, "browser/links.cjs")
 }
 
+// TestBrowserRulesAcceptance runs tests/browser/rules.cjs: a first post and a first
+// comment held by the community rules, then published with a clear confirmation, in
+// English and French, at 375 px and 1280 px.
+func TestBrowserRulesAcceptance(t *testing.T) {
+	runBrowserScript(t, "browser/rules.cjs", "ADMIN_EMAILS=boss@example.com")
+}
+
 // runBrowserScript runs a playwright-core script in Debian's Chromium against a fresh
 // local runtime started with env. Its screenshots are kept after the run, in
 // build/screenshots/<script name> (SHOTS_DIR replaces build/screenshots), emptied first.

@@ -53,7 +53,9 @@ type ackedComment struct {
 var errUnknown = errors.New("outcome unknown")
 
 // write POSTs body to path as w; it returns the created id, or errUnknown when the
-// runtime went away or failed (the write may or may not exist: not acknowledged).
+// runtime went away or failed (the write may or may not exist: not acknowledged), or
+// when an attempt the kill interrupted still holds the request's name (409
+// request_in_progress, docs/api.md "Repeated requests": try again later).
 func (l *crashLoad) write(w crashWriter, path, body string) (string, error) {
 	req, _ := http.NewRequest("POST", *l.base.Load()+path, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -63,7 +65,7 @@ func (l *crashLoad) write(w crashWriter, path, body string) (string, error) {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode >= 500 {
+	if resp.StatusCode >= 500 || (resp.StatusCode == http.StatusConflict && strings.Contains(string(b), `"request_in_progress"`)) {
 		return "", errUnknown
 	}
 	if resp.StatusCode != 200 && resp.StatusCode != 201 {

@@ -270,7 +270,12 @@ func RegistrationHandler(d Deps) (http.Handler, error) {
 // Handler mounts routes, each behind the policy guard, inside the shared middleware.
 func Handler(cfg config.Config, guard auth.Sessions, routes []httpx.Route) (http.Handler, error) {
 	mux := http.NewServeMux()
-	httpx.Mount(mux, routes, guard.Guard)
+	var repeats httpx.RepeatStore
+	if st, ok := guard.Store.(*store.Store); ok {
+		// The table that holds sessions keeps the names of repeated requests too.
+		repeats = st
+	}
+	httpx.Mount(mux, routes, guard.Guard, repeats)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, errNoRoute)
 	})

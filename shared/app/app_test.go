@@ -24,9 +24,10 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	// Request logs would drown test and benchmark output; logx has its own tests.
+	// Request logs would drown test and benchmark output (logx has its own tests), but
+	// errors stay: go test shows them when the package fails, so a 500 says why.
 	if os.Getenv("TEST_LOGS") == "" {
-		slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
+		slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})))
 	}
 	os.Exit(dynamotest.Main(m))
 }

@@ -23,7 +23,7 @@ import (
 func (c *community) mailSaying(addr string, want ...string) mail.Stored {
 	c.t.Helper()
 	var found mail.Stored
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(waitLimit)
 	for time.Now().Before(deadline) {
 		for _, m := range c.mailsTo(addr) {
 			ok := true

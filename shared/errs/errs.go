@@ -22,6 +22,9 @@ const (
 	UnsupportedMedia
 	RateLimited
 	Unavailable
+	// Unprocessable: well-formed, but cannot be taken as asked (an Idempotency-Key
+	// reused for another request).
+	Unprocessable
 )
 
 // Error is a coded error safe to show to a client: Code is stable for programs,

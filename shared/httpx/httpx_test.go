@@ -27,7 +27,7 @@ func TestInternalErrorsNeverLeak(t *testing.T) {
 
 func TestEveryKindHasItsStatus(t *testing.T) {
 	want := map[errs.Kind]int{errs.Invalid: 400, errs.Unauthenticated: 401, errs.Forbidden: 403, errs.NotFound: 404, errs.Conflict: 409,
-		errs.Gone: 410, errs.TooLarge: 413, errs.UnsupportedMedia: 415, errs.RateLimited: 429, errs.Unavailable: 503, errs.Internal: 500}
+		errs.Gone: 410, errs.TooLarge: 413, errs.UnsupportedMedia: 415, errs.RateLimited: 429, errs.Unavailable: 503, errs.Unprocessable: 422, errs.Internal: 500}
 	for k, status := range want {
 		if got := StatusOf(fmt.Errorf("wrapped: %w", errs.New(k, "c", "m"))); got != status {
 			t.Errorf("kind %d: status %d, want %d", k, got, status)

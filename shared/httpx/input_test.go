@@ -102,7 +102,7 @@ func TestMountRefusesPathsThatCannotBeIDsAfterTheGuard(t *testing.T) {
 		}
 	}
 	Mount(mux, []Route{{Method: "GET", Pattern: "/things/{id}", Query: []Param{{Name: "cursor"}},
-		Handler: func(w http.ResponseWriter, r *http.Request) { reached = true }}}, denied)
+		Handler: func(w http.ResponseWriter, r *http.Request) { reached = true }}}, denied, nil)
 	for path, want := range map[string]int{
 		"/things/" + strings.Repeat("x", 2100): 404, "/things/a%00b": 404, "/things/a%E2%80%AEb": 404,
 		"/things/t_abc?cursor=" + strings.Repeat("c", 1025): 400, "/things/t_abc?cursor=abc&other=" + strings.Repeat("c", 5000): 200,

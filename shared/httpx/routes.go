@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"tribune/shared/idempotency"
 	"tribune/shared/policy"
 	"tribune/shared/prefetch"
 )
@@ -31,6 +32,14 @@ type Route struct {
 	// Prefetch names what the path's {id} is ("space" or "post") on read routes that
 	// read it first: the session check fetches it in the same round trip.
 	Prefetch string
+	// Repeats (docs/api.md, "Repeated requests"). Every unsafe route honours the
+	// Idempotency-Key header unless NoIdempotencyKey (routes that spend a one-time link
+	// or set a cookie: their answer must not be replayed). SameWithin, on routes that
+	// create something, makes the same request of the same member (route, target and
+	// normalised body) within that time the same request, key or not: answered with
+	// the first answer, written once.
+	NoIdempotencyKey bool
+	SameWithin       time.Duration
 }
 
 // Prefetch kinds.
@@ -70,12 +79,21 @@ func Answers(status int, description string, body any, problems map[int]string) 
 	return out
 }
 
-// Mount registers routes on mux, each behind guard.
-func Mount(mux *http.ServeMux, routes []Route, guard Guard) {
+// Mount registers routes on mux, each behind guard. With a repeat store, a repeated
+// unsafe request is answered once (nameRequest, answerOnce); nil leaves that out.
+func Mount(mux *http.ServeMux, routes []Route, guard Guard, repeats RepeatStore) {
 	for _, rt := range routes {
-		h := guard(rt.Action, rt.Handler)
+		handler := rt.Handler
+		once := repeats != nil && repeatable(rt)
+		if once {
+			handler = answerOnce(repeats, handler)
+		}
+		h := guard(rt.Action, handler)
 		if rt.Prefetch != "" {
 			h = announce(rt.Prefetch, h)
+		}
+		if once {
+			h = nameRequest(rt, guard, h)
 		}
 		// Ids and query parameters are checked before anything, the prefetch included,
 		// reads the store; a caller the guard turns away still hears 401 or 403 first.
@@ -131,6 +149,11 @@ func OpenAPI(title, version string, routes []Route) map[string]any {
 			params = append(params, map[string]any{"name": q.Name, "in": "query", "required": q.Required,
 				"description": q.Description, "schema": map[string]any{"type": "string", "maxLength": max}})
 		}
+		if repeatable(rt) {
+			params = append(params, map[string]any{"name": IdempotencyKeyHeader, "in": "header", "required": false,
+				"description": "Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours",
+				"schema":      map[string]any{"type": "string", "maxLength": idempotency.MaxKeyLength + 2}})
+		}
 		if params != nil {
 			op["parameters"] = params
 		}
@@ -158,6 +181,11 @@ func OpenAPI(title, version string, routes []Route) map[string]any {
 		}
 		if rt.Method != http.MethodGet {
 			implied[403] = strings.TrimPrefix(implied[403]+", or a cross-origin request", ", or a")
+		}
+		if repeatable(rt) {
+			implied[400] = "Bad Idempotency-Key header"
+			implied[409] = "The same request is still being processed (request_in_progress)"
+			implied[422] = "The Idempotency-Key was used for a different request"
 		}
 		for code, d := range implied {
 			if _, ok := answers[code]; !ok {

@@ -97,6 +97,9 @@ var (
 	ErrQuota          = errs.New(errs.RateLimited, "invitation_quota", "You have sent as many invitations as you can today. Try again tomorrow.")
 	ErrMalformedCode  = errs.New(errs.Gone, "invitation_invalid", "This invitation link is not valid.")
 	ErrAlreadyPending = errs.New(errs.Conflict, "invitation_pending", "This address already has a pending invitation: no second one was sent.")
+	// ErrResentMeanwhile: another resend of the invitation won a race with this one; the
+	// service answers the invitation as that resend left it (one email, not two).
+	ErrResentMeanwhile = errors.New("invitations: resent meanwhile by another request")
 )
 
 // PendingError is what a store answers when the address of a new email invitation
@@ -365,7 +368,15 @@ func (s *Service) Resend(ctx context.Context, id string) (Invitation, error) {
 	if err != nil {
 		return Invitation{}, fmt.Errorf("invitations.Resend %s: %w", id, err)
 	}
-	if err := s.Store.RotateInvitationCode(ctx, inv, hash, inv.ValidUntil, event); err != nil {
+	err = s.Store.RotateInvitationCode(ctx, inv, hash, inv.ValidUntil, event)
+	if errors.Is(err, ErrResentMeanwhile) {
+		// A resend at the same moment sent it: one email, and its invitation as it is.
+		if inv, err = s.Store.GetInvitation(ctx, id); err != nil {
+			return Invitation{}, fmt.Errorf("invitations.Resend %s: %w", id, err)
+		}
+		return inv, nil
+	}
+	if err != nil {
 		return Invitation{}, fmt.Errorf("invitations.Resend %s: %w", id, err)
 	}
 	inv.CodeHash = hash

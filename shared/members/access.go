@@ -87,8 +87,26 @@ var (
 	ErrInvitationEmail    = errs.New(errs.Forbidden, "invitation_other_email", "This invitation was sent to another email address. Sign up with that address.")
 )
 
+// NewcomerRefused is admit's answer for an address with no account that may not join:
+// Reason is ErrInvitationRequired, or what is wrong with the invitation it brings
+// (ErrInvitationInvalid, ErrInvitationRevoked, ErrInvitationUsed, ErrInvitationExpired,
+// ErrInvitationEmail). It unwraps to Reason. A known address signs in whatever
+// invitation comes with it, so these answers would tell that an address has no account:
+// sign-in start answers them as it answers a known address and tells the address why
+// by email (docs/decisions.md, round 3). A malformed invitation code is refused the
+// same way for every address and is not one of these.
+type NewcomerRefused struct{ Reason *errs.Error }
+
+func (e *NewcomerRefused) Error() string { return "members: newcomer refused: " + e.Reason.Code }
+
+// Unwrap returns Reason.
+func (e *NewcomerRefused) Unwrap() error { return e.Reason }
+
+func refuse(reason *errs.Error) *NewcomerRefused { return &NewcomerRefused{Reason: reason} }
+
 // admit decides whether email may sign in or register: the existing member's id, or
-// for a newcomer the invitation they bring (nil when none is needed or given).
+// for a newcomer the invitation they bring (nil when none is needed or given); a
+// newcomer who may not join is a *NewcomerRefused.
 func (s *Service) admit(ctx context.Context, email, code string) (string, *InvitationGrant, error) {
 	invitationID, secret := "", ""
 	if code != "" {
@@ -107,22 +125,22 @@ func (s *Service) admit(ctx context.Context, email, code string) (string, *Invit
 	}
 	if code == "" {
 		if settings.NeedsInvitation() {
-			return "", nil, ErrInvitationRequired
+			return "", nil, refuse(ErrInvitationRequired)
 		}
 		return "", nil, nil
 	}
 	now := s.Now()
 	switch {
 	case grant == nil || grant.CodeHash != auth.Hash(secret):
-		return "", nil, ErrInvitationInvalid
+		return "", nil, refuse(ErrInvitationInvalid)
 	case grant.Revoked:
-		return "", nil, ErrInvitationRevoked
+		return "", nil, refuse(ErrInvitationRevoked)
 	case grant.Uses >= grant.MaxUses:
-		return "", nil, ErrInvitationUsed
+		return "", nil, refuse(ErrInvitationUsed)
 	case !now.Before(grant.ValidUntil):
-		return "", nil, ErrInvitationExpired
+		return "", nil, refuse(ErrInvitationExpired)
 	case grant.Email != "" && normalOr(grant.Email) != email:
-		return "", nil, ErrInvitationEmail
+		return "", nil, refuse(ErrInvitationEmail)
 	}
 	return "", grant, nil
 }

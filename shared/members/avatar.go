@@ -174,7 +174,7 @@ type AvatarHTTP struct{ Avatars *Avatars }
 // Routes returns the avatar operations.
 func (h AvatarHTTP) Routes() []httpx.Route {
 	return []httpx.Route{
-		{Method: "POST", Pattern: "/api/me/avatar/upload", Tag: "members", Action: policy.SignedIn, Handler: h.upload, Request: UploadRequest{},
+		{Method: "POST", Pattern: "/api/me/avatar/upload", NoIdempotencyKey: true, Tag: "members", Action: policy.SignedIn, Handler: h.upload, Request: UploadRequest{},
 			Summary:   "Ask where to upload an avatar (PNG, JPEG or WebP, at most 2 MB): a presigned URL, valid 5 minutes, for a PUT with that Content-Type.",
 			Responses: httpx.Answers(200, "Done", Upload{}, map[int]string{400: "Not an accepted image type", 413: "Larger than 2 MB"})},
 		{Method: "PUT", Pattern: "/api/me/avatar", Tag: "members", Action: policy.SignedIn, Handler: h.confirm, Request: ConfirmRequest{},

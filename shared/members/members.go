@@ -4,6 +4,7 @@ package members
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -28,7 +29,15 @@ const (
 	MaxEmailBytes   = text.MaxEmailBytes
 	MaxReasonLength = 500
 	MaxSuspendDays  = 365
+	// SuspensionSlack: a suspension that would end less than this after the member's
+	// current one changes nothing (it writes nothing and logs nothing), so the same
+	// suspension asked twice, or by twelve requests at once, is one suspension.
+	SuspensionSlack = 10 * time.Minute
 )
+
+// ErrUnchanged is what a store answers when a change would write what is already
+// stored (a repeated request): nothing was written.
+var ErrUnchanged = errors.New("members: already so")
 
 // Member is a person with an account.
 type Member struct {
@@ -121,6 +130,9 @@ type Store interface {
 	// SaveSignInToken stores a token if none of the hits exceeds its limit, atomically;
 	// a refused hit is ErrRateLimited and writes nothing.
 	SaveSignInToken(ctx context.Context, t SignInToken, hits []ratelimit.Hit, now time.Time) error
+	// CountSignInStart records the hits of a sign-in start that saves no token (an
+	// address that may not join), under the same limits: ErrRateLimited writes nothing.
+	CountSignInStart(ctx context.Context, hits []ratelimit.Hit, now time.Time) error
 	// PeekSignInToken reads a token without spending it: ErrLinkInvalid, ErrLinkUsed or
 	// ErrLinkExpired as ConsumeSignInToken.
 	PeekSignInToken(ctx context.Context, hash string, now time.Time) (SignInToken, error)

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"tribune/shared/errs"
 	"tribune/shared/locale"
 	"tribune/shared/mail"
 )
@@ -53,6 +54,31 @@ func TestEveryEmailRendersInEveryLanguageWithItsLink(t *testing.T) {
 			if msg.Subject == "" || !strings.Contains(msg.Text, "https://x.example/verify?token=abc") ||
 				!strings.Contains(msg.HTML, `href="https://x.example/verify?token=abc"`) || !strings.Contains(msg.Text, "15 minutes") {
 				t.Fatalf("%s.%s renders without subject, link or lifetime: %+v", name, lang, msg)
+			}
+		}
+	}
+}
+
+// The email that answers a newcomer who may not join says why, in both languages, for
+// every reason admit gives, and carries no sign-in link.
+func TestTheByInvitationEmailSaysWhyInEveryLanguage(t *testing.T) {
+	tpl := mail.TemplatesIn(templatesDir, "templates")
+	why := map[string]map[string]string{
+		"en": {"invitation_required": "by invitation only", "invitation_expired": "has expired", "invitation_used": "already been used",
+			"invitation_revoked": "withdrawn", "invitation_other_email": "another address", "invitation_invalid": "not valid"},
+		"fr": {"invitation_required": "sur invitation", "invitation_expired": "a expiré", "invitation_used": "déjà servi",
+			"invitation_revoked": "retirée", "invitation_other_email": "une autre adresse", "invitation_invalid": "pas valide"},
+	}
+	for _, lang := range locale.Supported {
+		for _, reason := range []*errs.Error{ErrInvitationRequired, ErrInvitationExpired, ErrInvitationUsed, ErrInvitationRevoked, ErrInvitationEmail, ErrInvitationInvalid} {
+			msg, err := tpl.Render("byinvitation", lang, "a@example.com", map[string]any{"Reason": reason.Code, "URL": "https://x.example"})
+			if err != nil {
+				t.Fatalf("%s %s: %v", lang, reason.Code, err)
+			}
+			want := why[lang][reason.Code]
+			if msg.Subject == "" || !strings.Contains(msg.Text, want) || !strings.Contains(msg.HTML, want) ||
+				!strings.Contains(msg.Text, "https://x.example") || strings.Contains(msg.Text, "token") {
+				t.Errorf("%s %s: %q\n%s\n%s", lang, reason.Code, msg.Subject, msg.Text, msg.HTML)
 			}
 		}
 	}

@@ -313,7 +313,12 @@ func (s *Service) SaveStaffFields(ctx context.Context, actorID, memberID string,
 		return StaffFields{}, fmt.Errorf("members.SaveStaffFields %s: %w", memberID, err)
 	}
 	f.UpdatedAt, f.UpdatedBy = s.Now().UTC(), actorID
-	if err := s.Store.SaveStaffFields(ctx, memberID, f); err != nil {
+	err = s.Store.SaveStaffFields(ctx, memberID, f)
+	if errors.Is(err, ErrUnchanged) {
+		// The same fields again: nothing written; the section as it is.
+		return s.StaffFieldsOf(ctx, memberID)
+	}
+	if err != nil {
 		return StaffFields{}, fmt.Errorf("members.SaveStaffFields %s: %w", memberID, err)
 	}
 	return f, nil

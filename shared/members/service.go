@@ -52,20 +52,25 @@ func NewService(store Store, sender mail.Sender, publicURL string) *Service {
 }
 
 // StartEmailSignIn sends a one-time sign-in link to an address, known or not, so the
-// answer never tells whether an account exists.
+// answer never tells whether an account exists; an address with no account that may not
+// join (a *NewcomerRefused) gets an email saying why instead, answered alike (nil).
 func (s *Service) StartEmailSignIn(ctx context.Context, rawEmail, lang, clientIP, invitation string) error {
 	email, err := NormalizeEmail(rawEmail)
 	if err != nil {
 		return fmt.Errorf("members.StartEmailSignIn: %w", err)
 	}
 	memberID, _, err := s.admit(ctx, email, invitation)
+	var refused *NewcomerRefused
+	if errors.As(err, &refused) {
+		return s.tellRefused(ctx, email, lang, clientIP, refused.Reason)
+	}
 	if err != nil {
 		return fmt.Errorf("members.StartEmailSignIn: %w", err)
 	}
 	now := s.Now()
 	raw, hash := auth.NewToken()
 	tok := SignInToken{Hash: hash, Email: email, Locale: lang, MemberID: memberID, Invitation: invitation, ExpiresAt: now.Add(SignInLinkTTL)}
-	hits := []ratelimit.Hit{{Rule: LimitPerAddress, Key: email}, {Rule: LimitPerClient, Key: clientIP}}
+	hits := signInHits(email, clientIP)
 	if err := s.Store.SaveSignInToken(ctx, tok, hits, now); err != nil {
 		return fmt.Errorf("members.StartEmailSignIn: %w", err)
 	}
@@ -83,6 +88,32 @@ func (s *Service) StartEmailSignIn(ctx context.Context, rawEmail, lang, clientIP
 		return fmt.Errorf("members.StartEmailSignIn: %w", errors.Join(ErrMailFailed, err))
 	}
 	slog.InfoContext(ctx, "sign-in link sent", "to", logx.Email(email), "new", memberID == "")
+	return nil
+}
+
+// signInHits are the rate-limit hits of one sign-in start.
+func signInHits(email, clientIP string) []ratelimit.Hit {
+	return []ratelimit.Hit{{Rule: LimitPerAddress, Key: email}, {Rule: LimitPerClient, Key: clientIP}}
+}
+
+// tellRefused answers a sign-in start for an address with no account that may not join
+// as a known address's is answered (same rate limits, one write, one email, nil), so
+// that neither the answer nor its timing tells whether an account exists; the email
+// tells the address why (reason) and how to join. It saves no token: the address has no
+// link to follow.
+func (s *Service) tellRefused(ctx context.Context, email, lang, clientIP string, reason *errs.Error) error {
+	if err := s.Store.CountSignInStart(ctx, signInHits(email, clientIP), s.Now()); err != nil {
+		return fmt.Errorf("members.StartEmailSignIn: %w", err)
+	}
+	msg, err := s.Templates.Render("byinvitation", lang, email, map[string]any{"Reason": reason.Code, "URL": s.PublicURL})
+	if err != nil {
+		return fmt.Errorf("members.StartEmailSignIn: %w", err)
+	}
+	if err := s.Mail.Send(ctx, msg); err != nil {
+		slog.ErrorContext(ctx, "by-invitation mail not sent", "to", logx.Email(email), "err", err.Error())
+		return fmt.Errorf("members.StartEmailSignIn: %w", errors.Join(ErrMailFailed, err))
+	}
+	slog.InfoContext(ctx, "newcomer told the community is by invitation", "to", logx.Email(email), "reason", reason.Code)
 	return nil
 }
 

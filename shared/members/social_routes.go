@@ -54,7 +54,7 @@ func (h SocialHTTP) Routes() []httpx.Route {
 		{Method: "GET", Pattern: "/api/auth/providers", Tag: "auth", Handler: h.providers,
 			Summary:   "The sign-in providers this community has enabled.",
 			Responses: httpx.Answers(200, "Providers, in display order", ProviderList{}, nil)},
-		{Method: "POST", Pattern: "/api/auth/oidc/{provider}/start", Tag: "auth", Handler: h.start, Request: SocialStart{},
+		{Method: "POST", Pattern: "/api/auth/oidc/{provider}/start", NoIdempotencyKey: true, Tag: "auth", Handler: h.start, Request: SocialStart{},
 			Summary: "Start signing in with a provider (authorization code + PKCE, state, nonce): sets the browser-bound state cookie and answers the provider's address for the web app to go to. A POST with a JSON body, so another site cannot start it.",
 			Responses: httpx.Answers(200, "Where to go", SocialRedirect{}, map[int]string{400: "Bad JSON", 404: "Provider not enabled",
 				429: "Too many sign-in attempts from this client"})},

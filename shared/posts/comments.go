@@ -281,6 +281,10 @@ func (c *Comments) Edit(ctx context.Context, actor auth.Principal, postID, comme
 	if p.Locked && !access.Moderate {
 		return Comment{}, fmt.Errorf("posts.EditComment: %w", ErrLocked)
 	}
+	if n.Body == cm.Body {
+		// The same text again (a repeated request): no revision.
+		return cm, nil
+	}
 	if err := c.Posts.checkImages(ctx, p.SpaceID, n.Body, cm.Body); err != nil {
 		return Comment{}, fmt.Errorf("posts.EditComment: %w", err)
 	}
@@ -297,7 +301,12 @@ func (c *Comments) Edit(ctx context.Context, actor auth.Principal, postID, comme
 	if err != nil {
 		return Comment{}, fmt.Errorf("posts.EditComment: %w", err)
 	}
-	if err := c.Store.EditComment(ctx, cm, previous, mentions); err != nil {
+	err = c.Store.EditComment(ctx, cm, previous, mentions)
+	if errors.Is(err, ErrUnchanged) {
+		// The same edit at the same moment made it: one revision, one set of notices.
+		err = nil
+	}
+	if err != nil {
 		return Comment{}, fmt.Errorf("posts.EditComment: %w", err)
 	}
 	return cm, nil

@@ -76,6 +76,10 @@ func (e *Editing) Edit(ctx context.Context, actor auth.Principal, postID string,
 	if err := n.validateText(); err != nil {
 		return Post{}, fmt.Errorf("posts.Edit: %w", err)
 	}
+	if n.Title == p.Title && n.Body == p.Body {
+		// The same text again (a repeated request): no revision, no event.
+		return e.Posts.answer(ctx, actor, postID)
+	}
 	if err := e.Posts.checkImages(ctx, p.SpaceID, n.Body, p.Body); err != nil {
 		return Post{}, fmt.Errorf("posts.Edit: %w", err)
 	}
@@ -95,7 +99,12 @@ func (e *Editing) Edit(ctx context.Context, actor auth.Principal, postID string,
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.Edit: %w", err)
 	}
-	if err := e.Store.EditPost(ctx, p, previous, append([]eventtypes.Envelope{event}, mentions...)); err != nil {
+	err = e.Store.EditPost(ctx, p, previous, append([]eventtypes.Envelope{event}, mentions...))
+	if errors.Is(err, ErrUnchanged) {
+		// The same edit at the same moment made it: one revision, one event.
+		err = nil
+	}
+	if err != nil {
 		return Post{}, fmt.Errorf("posts.Edit: %w", err)
 	}
 	return e.Posts.answer(ctx, actor, postID)

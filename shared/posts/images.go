@@ -240,7 +240,7 @@ type ImagesHTTP struct{ Images *Images }
 // Routes returns the image operations.
 func (h ImagesHTTP) Routes() []httpx.Route {
 	return []httpx.Route{
-		{Method: "POST", Pattern: "/api/uploads/images", Tag: "posts", Action: policy.SignedIn, Handler: h.upload, Request: ImageUploadRequest{},
+		{Method: "POST", Pattern: "/api/uploads/images", NoIdempotencyKey: true, Tag: "posts", Action: policy.SignedIn, Handler: h.upload, Request: ImageUploadRequest{},
 			Summary: "Ask where to upload an image for a post or comment of a space the caller may write in (PNG, JPEG, WebP or GIF, at most 5 MB): " +
 				"a presigned PUT URL valid 5 minutes, and the address to write in the Markdown. Only that space's texts may show it, and only its readers see it.",
 			Responses: httpx.Answers(200, "Where to upload", ImageUpload{}, map[int]string{400: "Not an accepted image type", 403: "Not a member of the space",

@@ -6,6 +6,7 @@ import (
 	"tribune/shared/audit"
 	"tribune/shared/auth"
 	"tribune/shared/httpx"
+	"tribune/shared/idempotency"
 	"tribune/shared/policy"
 )
 
@@ -50,8 +51,13 @@ func (h HTTP) Routes() []httpx.Route {
 		r.Action, r.Prefetch = policy.Visitors, httpx.PrefetchPost
 		return r
 	}
+	// A creation repeated within the window is the same creation (docs/api.md).
+	once := func(r httpx.Route) httpx.Route {
+		r.SameWithin = idempotency.Window
+		return r
+	}
 	return []httpx.Route{
-		{Method: "POST", Pattern: "/api/spaces/{id}/posts", Tag: "posts", Action: policy.SignedIn, Handler: h.create, Request: NewPost{}, Prefetch: httpx.PrefetchSpace,
+		{Method: "POST", Pattern: "/api/spaces/{id}/posts", SameWithin: idempotency.Window, Tag: "posts", Action: policy.SignedIn, Handler: h.create, Request: NewPost{}, Prefetch: httpx.PrefetchSpace,
 			Summary: "Publish a status update, discussion, question, idea, poll or announcement (staff) in a space (Markdown; rendered through an allowlist sanitizer).",
 			Responses: httpx.Answers(201, "The post", Post{}, map[int]string{400: "Bad kind, title, body, options or dates",
 				403: "Not a member of the space, rules not accepted, or an announcement by a member", 404: "No such space", 413: "Body over 64 KiB", 429: "Posting too fast"})},
@@ -67,8 +73,8 @@ func (h HTTP) Routes() []httpx.Route {
 			map[int]string{400: "Bad title or body", 403: "Not the author nor a moderator", 409: "Thread locked"}),
 		onPost("DELETE", "/api/posts/{id}", "Delete a post (its author or a moderator).", h.delete, nil, nil, map[int]string{403: "Not the author nor a moderator"}),
 		onPost("GET", "/api/posts/{id}/history", "A post's edit history (space moderators and staff).", h.history, nil, History{}, moderator),
-		onPost("POST", "/api/posts/{id}/comments", "Comment on a post, or reply to one of its comments (one level).", h.comment, NewComment{}, Comment{},
-			map[int]string{400: "Empty or too long, or a bad parent", 403: "Not a member of the space, or rules not accepted", 409: "Thread locked", 429: "Posting too fast"}),
+		once(onPost("POST", "/api/posts/{id}/comments", "Comment on a post, or reply to one of its comments (one level).", h.comment, NewComment{}, Comment{},
+			map[int]string{400: "Empty or too long, or a bad parent", 403: "Not a member of the space, or rules not accepted", 409: "Thread locked", 429: "Posting too fast"})),
 		visitors(onPost("GET", "/api/posts/{id}/comments", "A post's comments, oldest first.", h.comments, nil, Thread{}, nil)),
 		onPost("PATCH", "/api/posts/{id}/comments/{comment}", "Edit a comment (its author or a moderator).", h.editComment, NewComment{}, Comment{},
 			map[int]string{400: "Empty or too long", 403: "Not the author nor a moderator", 409: "Thread locked"}),
@@ -87,8 +93,8 @@ func (h HTTP) Routes() []httpx.Route {
 		onPost("PUT", "/api/posts/{id}/reactions/{reaction}", "Add a reaction (like, love, celebrate, insightful).", h.react, nil, Post{},
 			map[int]string{400: "Bad reaction", 403: "Not a member of the space"}),
 		onPost("DELETE", "/api/posts/{id}/reactions/{reaction}", "Take a reaction back.", h.unreact, nil, Post{}, map[int]string{400: "Bad reaction"}),
-		onPost("POST", "/api/posts/{id}/report", "Report a post or one of its comments to the moderators.", h.report, ReportRequest{}, Report{},
-			map[int]string{400: "Bad reason or note", 409: "Already reported, or your own"}),
+		once(onPost("POST", "/api/posts/{id}/report", "Report a post or one of its comments to the moderators.", h.report, ReportRequest{}, Report{},
+			map[int]string{400: "Bad reason or note", 409: "Already reported, or your own"})),
 		onPost("POST", "/api/posts/{id}/hide", "Hide a post from everyone but its author and moderators.", h.hide, Reason{}, Post{}, moderator),
 		onPost("POST", "/api/posts/{id}/restore", "Show a hidden post again.", h.restore, Reason{}, Post{}, moderator),
 		onPost("POST", "/api/posts/{id}/lock", "Lock a thread: only moderators comment.", h.lock, Reason{}, Post{}, moderator),
@@ -101,7 +107,7 @@ func (h HTTP) Routes() []httpx.Route {
 			Summary: "Reported content waiting for a moderator, oldest first, shown as it is now.", Responses: httpx.Answers(200, "A page", Queue{}, map[int]string{400: "Bad cursor"})},
 		{Method: "POST", Pattern: "/api/moderation/queue/{target}/dismiss", Tag: "moderation", Action: policy.ContentModerate, Handler: h.dismiss, Request: Reason{},
 			Summary: "Take reported content out of the queue, unchanged.", Responses: httpx.Answers(204, "Dismissed", nil, map[int]string{404: "Not in the queue"})},
-		{Method: "POST", Pattern: "/api/moderation/warnings", Tag: "moderation", Action: policy.ContentModerate, Handler: h.warn, Request: Warning{},
+		{Method: "POST", Pattern: "/api/moderation/warnings", SameWithin: idempotency.Window, Tag: "moderation", Action: policy.ContentModerate, Handler: h.warn, Request: Warning{},
 			Summary: "Warn a member (notification and email); logged.", Responses: httpx.Answers(204, "Warned", nil, map[int]string{400: "Empty or too long", 404: "No such member"})},
 		{Method: "GET", Pattern: "/api/moderation/audit", Tag: "moderation", Action: policy.ModerationAudit, Handler: h.audit, Query: cursorParam,
 			Summary: "The log of moderator actions, newest first (staff); entries about posts the caller may not read are redacted.", Responses: httpx.Answers(200, "A page", audit.Page{}, map[int]string{400: "Bad cursor"})},

@@ -5,6 +5,7 @@ import (
 
 	"tribune/shared/auth"
 	"tribune/shared/httpx"
+	"tribune/shared/idempotency"
 	"tribune/shared/policy"
 )
 
@@ -49,7 +50,7 @@ type HTTP struct{ Service *Service }
 // Routes returns the space operations.
 func (h HTTP) Routes() []httpx.Route {
 	return []httpx.Route{
-		{Method: "POST", Pattern: "/api/spaces", Tag: "spaces", Action: policy.SignedIn, Handler: h.create, Request: CreateRequest{},
+		{Method: "POST", Pattern: "/api/spaces", SameWithin: idempotency.Window, Tag: "spaces", Action: policy.SignedIn, Handler: h.create, Request: CreateRequest{},
 			Summary: "Create a space: staff any kind (customer spaces: support agents, closed or hidden only), members a project group when the admins allow it; public, closed or hidden; the creator owns it.",
 			Responses: httpx.Answers(201, "The space", Space{}, map[int]string{400: "Bad name, description, icon, visibility or kind, or a public customer space",
 				403: "Not staff, and members may not create this (customer spaces: support agents)"})},

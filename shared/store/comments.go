@@ -251,18 +251,22 @@ func (s *Store) revisionPut(r posts.Revision) (types.TransactWriteItem, error) {
 	}{PK: postPK(r.PostID), SK: "REV#" + r.EditedAt.UTC().Format(time.RFC3339Nano) + "#" + r.CommentID, Type: typeRevision, Revision: r}, "")
 }
 
-// EditComment implements posts.CommentStore.
+// EditComment implements posts.CommentStore: only if the comment still has the text
+// the service read (previous); otherwise posts.ErrUnchanged when it now has the text
+// asked for (the same edit at the same moment), posts.ErrStaleRevision when not.
+// events (the members the edit newly mentions) are recorded in the same transaction.
 func (s *Store) EditComment(ctx context.Context, c posts.Comment, previous posts.Revision, events []eventtypes.Envelope) error {
 	rev, err := s.revisionPut(previous)
 	if err != nil {
 		return fmt.Errorf("store.EditComment: %w", err)
 	}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(c.PostID), commentSK(c)),
-		UpdateExpression: aws.String("SET #Body = :b, HTML = :h, EditedAt = :at"), ConditionExpression: aws.String("attribute_exists(PK)"),
+		UpdateExpression: aws.String("SET #Body = :b, HTML = :h, EditedAt = :at"), ConditionExpression: aws.String("attribute_exists(PK) AND #Body = :pb"),
 		ExpressionAttributeNames: namesIn("#Body"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":b": &types.AttributeValueMemberS{Value: c.Body}, ":h": &types.AttributeValueMemberS{Value: c.HTML},
-			":at": &types.AttributeValueMemberS{Value: c.EditedAt.UTC().Format(time.RFC3339Nano)}}}}
+			":at": &types.AttributeValueMemberS{Value: c.EditedAt.UTC().Format(time.RFC3339Nano)},
+			":pb": &types.AttributeValueMemberS{Value: previous.Body}}}}
 	credits, err := s.creditPuts(postPK(c.PostID), textCredits("", c.Body)...)
 	if err != nil {
 		return fmt.Errorf("store.EditComment: %w", err)
@@ -275,7 +279,14 @@ func (s *Store) EditComment(ctx context.Context, c posts.Comment, previous posts
 		}
 		items = append(items, out)
 	}
-	if _, err := s.transact(ctx, items); err != nil {
+	reasons, err := s.transact(ctx, items)
+	if conditionFailed(reasons, 0) {
+		if now, err := s.GetComment(ctx, c.PostID, c.ID); err == nil && now.Body == c.Body {
+			return fmt.Errorf("store.EditComment %s: %w", c.ID, posts.ErrUnchanged)
+		}
+		return fmt.Errorf("store.EditComment %s: %w", c.ID, posts.ErrStaleRevision)
+	}
+	if err != nil {
 		return fmt.Errorf("store.EditComment %s: %w", c.ID, err)
 	}
 	return nil

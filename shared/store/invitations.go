@@ -208,6 +208,8 @@ func (s *Store) RevokeInvitation(ctx context.Context, id string, now time.Time) 
 
 // RotateInvitationCode implements invitations.Store; the address's claim follows the new
 // validity (and is taken back by this invitation if an older release left two pending).
+// It rotates only the code the service read: of two resends at the same moment one
+// sends, the other gets invitations.ErrResentMeanwhile and sends nothing.
 func (s *Store) RotateInvitationCode(ctx context.Context, inv invitations.Invitation, codeHash string, validUntil time.Time, event eventtypes.Envelope) error {
 	id := inv.ID
 	out, err := s.outboxPut(event)
@@ -216,10 +218,11 @@ func (s *Store) RotateInvitationCode(ctx context.Context, inv invitations.Invita
 	}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(invitationPK(id), skInvitation),
 		UpdateExpression:    aws.String("SET CodeHash = :h, ValidUntil = :v, ExpiresAt = :e"),
-		ConditionExpression: aws.String("attribute_exists(PK) AND attribute_not_exists(RevokedAt) AND Uses < MaxUses"),
+		ConditionExpression: aws.String("attribute_exists(PK) AND attribute_not_exists(RevokedAt) AND Uses < MaxUses AND CodeHash = :old"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":h": &types.AttributeValueMemberS{Value: codeHash}, ":v": &types.AttributeValueMemberN{Value: epoch(validUntil)},
-			":e": &types.AttributeValueMemberN{Value: epoch(validUntil.Add(invitationKept))},
+			":old": &types.AttributeValueMemberS{Value: inv.CodeHash},
+			":e":   &types.AttributeValueMemberN{Value: epoch(validUntil.Add(invitationKept))},
 		}}}
 	items := []types.TransactWriteItem{update, out}
 	if inv.Email != "" {
@@ -232,6 +235,10 @@ func (s *Store) RotateInvitationCode(ctx context.Context, inv invitations.Invita
 	}
 	reasons, err := s.transact(ctx, items)
 	if conditionFailed(reasons, 0) {
+		now, err := s.GetInvitation(ctx, id)
+		if err == nil && now.State(time.Now()) == "pending" && now.CodeHash != inv.CodeHash {
+			return fmt.Errorf("store.RotateInvitationCode %s: %w", id, invitations.ErrResentMeanwhile)
+		}
 		return fmt.Errorf("store.RotateInvitationCode %s: %w", id, invitations.ErrNotResendable)
 	}
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"tribune/shared/auth"
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
+	"tribune/shared/idempotency"
 	"tribune/shared/members"
 	"tribune/shared/policy"
 	"tribune/shared/prefetch"
@@ -161,6 +162,15 @@ func (s *Store) SaveSignInToken(ctx context.Context, t members.SignInToken, hits
 	}
 	if err := s.writeUnderLimits(ctx, hits, now, members.ErrRateLimited, tok); err != nil {
 		return fmt.Errorf("store.SaveSignInToken: %w", err)
+	}
+	return nil
+}
+
+// CountSignInStart implements members.Store: the hits alone, in one transaction (the
+// same round trip as SaveSignInToken, so a refused newcomer's start costs the same).
+func (s *Store) CountSignInStart(ctx context.Context, hits []ratelimit.Hit, now time.Time) error {
+	if err := s.writeUnderLimits(ctx, hits, now, members.ErrRateLimited); err != nil {
+		return fmt.Errorf("store.CountSignInStart: %w", err)
 	}
 	return nil
 }
@@ -346,6 +356,10 @@ func (s *Store) LookupSession(ctx context.Context, memberID, hash string) (auth.
 	pr := prefetch.From(ctx)
 	extra := prefetchKeys(pr, memberID)
 	keys := append([]map[string]types.AttributeValue{key(sessionPK(hash), skSession), key(memberPK(memberID), skProfile)}, extra...)
+	// So do the names of a repeatable request (package idempotency): a repeat of a
+	// finished request is answered before its handler reads or writes anything.
+	claims := idempotency.Bind(ctx, memberID)
+	keys = append(keys, repeatKeys(claims)...)
 	out, err := s.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
 		s.Table: {Keys: keys, ConsistentRead: aws.Bool(true)},
 	}})
@@ -356,6 +370,7 @@ func (s *Store) LookupSession(ctx context.Context, memberID, hash string) (auth.
 		return auth.Session{}, auth.Account{}, fmt.Errorf("store.LookupSession: throttled, %d keys unprocessed", len(out.UnprocessedKeys[s.Table].Keys))
 	}
 	keepPrefetched(pr, extra, out.Responses[s.Table])
+	keepRepeats(claims, out.Responses[s.Table], time.Now())
 	if pr != nil && pr.Member {
 		keepPrefetched(pr, []map[string]types.AttributeValue{key(memberPK(memberID), skProfile)}, out.Responses[s.Table])
 	}
@@ -554,10 +569,13 @@ func (s *Store) ModerateMember(ctx context.Context, memberID, status string, unt
 		values[":u"] = &types.AttributeValueMemberN{Value: epoch(*until)}
 	}
 	// A ban or a reinstatement happens once: repeating it writes no second audit entry.
-	// A suspension may be repeated: it sets a new end.
-	cond := "attribute_exists(PK)"
-	if status != members.StatusSuspended {
-		cond += " AND NOT #s = :s"
+	// A suspension changes something only if it ends later than the member's current
+	// one by more than the slack: the same suspension again, or a shorter one, writes
+	// nothing (reinstate, then suspend, to shorten one).
+	cond := "attribute_exists(PK) AND NOT #s = :s"
+	if status == members.StatusSuspended {
+		cond = "attribute_exists(PK) AND NOT (#s = :s AND SuspendedUntil >= :floor)"
+		values[":floor"] = &types.AttributeValueMemberN{Value: epoch(until.Add(-members.SuspensionSlack))}
 	}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
 		UpdateExpression: aws.String(expr), ConditionExpression: aws.String(cond),

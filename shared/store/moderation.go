@@ -308,15 +308,21 @@ func (s *Store) AuditLog(ctx context.Context, cursor string, limit int) (audit.P
 	return page, nil
 }
 
-// EditPost implements posts.EditStore.
+// EditPost implements posts.EditStore: only if the post still has the text the
+// service read (previous), so of two edits at the same moment one writes. The other
+// gets posts.ErrUnchanged when it asked for the same text (nothing to do),
+// posts.ErrStaleRevision when another text won, posts.ErrNoPost when the post is gone.
+// events are post.updated and the mentions the edit adds, in the same transaction.
 func (s *Store) EditPost(ctx context.Context, p posts.Post, previous posts.Revision, events []eventtypes.Envelope) error {
 	rev, err := s.revisionPut(previous)
 	if err != nil {
 		return fmt.Errorf("store.EditPost: %w", err)
 	}
-	update := s.postUpdateIf(p.ID, "SET #Title = :t, #Body = :b, HTML = :h, EditedAt = :at", notDeleted, map[string]types.AttributeValue{
-		":t": &types.AttributeValueMemberS{Value: p.Title}, ":b": &types.AttributeValueMemberS{Value: p.Body},
-		":h": &types.AttributeValueMemberS{Value: p.HTML}, ":at": &types.AttributeValueMemberS{Value: p.EditedAt.UTC().Format(time.RFC3339Nano)}})
+	update := s.postUpdateIf(p.ID, "SET #Title = :t, #Body = :b, HTML = :h, EditedAt = :at",
+		notDeleted+" AND #Body = :pb AND (#Title = :pt OR attribute_not_exists(#Title))", map[string]types.AttributeValue{
+			":t": &types.AttributeValueMemberS{Value: p.Title}, ":b": &types.AttributeValueMemberS{Value: p.Body},
+			":h": &types.AttributeValueMemberS{Value: p.HTML}, ":at": &types.AttributeValueMemberS{Value: p.EditedAt.UTC().Format(time.RFC3339Nano)},
+			":pb": &types.AttributeValueMemberS{Value: previous.Body}, ":pt": &types.AttributeValueMemberS{Value: previous.Title}})
 	items := []types.TransactWriteItem{update, rev}
 	for _, event := range events {
 		out, err := s.outboxPut(event)
@@ -339,8 +345,15 @@ func (s *Store) EditPost(ctx context.Context, p posts.Post, previous posts.Revis
 	}
 	reasons, err := s.transact(ctx, items)
 	if conditionFailed(reasons, 0) {
-		// Deleted meanwhile: a deleted post takes no edit.
-		return fmt.Errorf("store.EditPost %s: %w", p.ID, posts.ErrNoPost)
+		now, err := s.GetPost(ctx, p.ID)
+		switch {
+		case err != nil || now.Deleted:
+			// Deleted meanwhile: a deleted post takes no edit.
+			return fmt.Errorf("store.EditPost %s: %w", p.ID, posts.ErrNoPost)
+		case now.Title == p.Title && now.Body == p.Body:
+			return fmt.Errorf("store.EditPost %s: %w", p.ID, posts.ErrUnchanged)
+		}
+		return fmt.Errorf("store.EditPost %s: %w", p.ID, posts.ErrStaleRevision)
 	}
 	if err != nil {
 		return fmt.Errorf("store.EditPost %s: %w", p.ID, err)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -52,11 +53,16 @@ type staffItem struct {
 }
 
 // UpdateProfile implements members.Store: the member item, its directory keys and
-// its tag items change in one transaction.
+// its tag items change in one transaction. The same profile again writes nothing.
 func (s *Store) UpdateProfile(ctx context.Context, memberID string, p members.Profile) (members.Member, error) {
 	old, err := s.GetMember(ctx, memberID)
 	if err != nil {
 		return members.Member{}, err
+	}
+	if old.DisplayName == p.DisplayName && old.Bio == p.Bio && slices.Equal(old.Expertise, p.Expertise) &&
+		slices.Equal(old.Interests, p.Interests) && old.Company == p.Company && old.Location == p.Location &&
+		slices.Equal(old.Links, p.Links) && old.Locale == p.Locale {
+		return old, nil
 	}
 	dirPK, dirSK := directoryKeys(memberID, p.DisplayName)
 	values, err := attributevalue.MarshalMap(map[string]any{
@@ -110,7 +116,16 @@ func (s *Store) SaveStaffFields(ctx context.Context, memberID string, f members.
 	if err != nil {
 		return fmt.Errorf("store.SaveStaffFields: %w", err)
 	}
-	if _, err := s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: item}); err != nil {
+	// The same fields again write nothing (not even a new UpdatedAt).
+	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: item,
+		ConditionExpression: aws.String("attribute_not_exists(PK) OR CRMRef <> :c OR LeadStatus <> :l OR Notes <> :n"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":c": &types.AttributeValueMemberS{Value: f.CRMRef},
+			":l": &types.AttributeValueMemberS{Value: f.LeadStatus}, ":n": &types.AttributeValueMemberS{Value: f.Notes}}})
+	var same *types.ConditionalCheckFailedException
+	if errors.As(err, &same) {
+		return members.ErrUnchanged
+	}
+	if err != nil {
 		return fmt.Errorf("store.SaveStaffFields %s: %w", memberID, err)
 	}
 	return nil

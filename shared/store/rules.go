@@ -39,16 +39,23 @@ func (s *Store) GetRules(ctx context.Context) (members.Rules, error) {
 }
 
 // SaveRules implements members.RulesStore: the version goes up by one atomically,
-// from the default's version when the rules were never saved.
+// from the default's version when the rules were never saved. The same text again
+// changes nothing (no new version for every member to accept again): the rules as
+// they are.
 func (s *Store) SaveRules(ctx context.Context, text string, now time.Time) (members.Rules, error) {
 	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(pkSettings, skRules),
 		UpdateExpression:         aws.String("SET #t = :t, UpdatedAt = :now, #ty = :type, Version = if_not_exists(Version, :base) + :one"),
+		ConditionExpression:      aws.String("attribute_not_exists(#t) OR #t <> :t"),
 		ExpressionAttributeNames: map[string]string{"#t": "Text", "#ty": AttrType},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":t": &types.AttributeValueMemberS{Value: text}, ":now": &types.AttributeValueMemberS{Value: now.Format(time.RFC3339Nano)},
 			":type": &types.AttributeValueMemberS{Value: typeRules}, ":one": &types.AttributeValueMemberN{Value: "1"},
 			":base": &types.AttributeValueMemberN{Value: strconv.Itoa(members.DefaultRules.Version)}},
 		ReturnValues: types.ReturnValueAllNew})
+	var same *types.ConditionalCheckFailedException
+	if errors.As(err, &same) {
+		return s.GetRules(ctx)
+	}
 	if err != nil {
 		return members.Rules{}, fmt.Errorf("store.SaveRules: %w", err)
 	}
@@ -59,11 +66,23 @@ func (s *Store) SaveRules(ctx context.Context, text string, now time.Time) (memb
 	return members.Rules{Text: it.Text, Version: it.Version, UpdatedAt: it.UpdatedAt}, nil
 }
 
-// AcceptRules implements members.RulesStore.
+// AcceptRules implements members.RulesStore. The same version again writes nothing.
 func (s *Store) AcceptRules(ctx context.Context, memberID string, version int) error {
-	_, err := s.updateMember(ctx, "store.AcceptRules", memberID, "SET RulesAccepted = :v", nil,
-		map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: strconv.Itoa(version)}})
-	return err
+	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
+		UpdateExpression:          aws.String("SET RulesAccepted = :v"),
+		ConditionExpression:       aws.String("attribute_exists(PK) AND (attribute_not_exists(RulesAccepted) OR RulesAccepted <> :v)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: strconv.Itoa(version)}}})
+	var failed *types.ConditionalCheckFailedException
+	if errors.As(err, &failed) {
+		if _, err := s.GetMember(ctx, memberID); err != nil {
+			return fmt.Errorf("store.AcceptRules: %w", err)
+		}
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("store.AcceptRules %s: %w", memberID, err)
+	}
+	return nil
 }
 
 // Writer implements posts.Store: the member and the rules in force, in one BatchGetItem.

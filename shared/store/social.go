@@ -162,7 +162,9 @@ func (s *Store) DeleteAccount(ctx context.Context, memberID string, event eventt
 			TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
 			UpdateExpression: aws.String("SET DisplayName = :name, #s = :deleted, #r = :roles, Email = :none " +
 				"REMOVE GSI1PK, GSI1SK, Bio, Expertise, Interests, Company, #loc, Links, AvatarKey, SuspendedUntil"),
-			ConditionExpression:      aws.String("attribute_exists(PK)"),
+			// Once: a second deletion at the same moment writes nothing and publishes no
+			// second member.deleted.
+			ConditionExpression:      aws.String("attribute_exists(PK) AND #s <> :deleted"),
 			ExpressionAttributeNames: map[string]string{"#s": "Status", "#loc": "Location", "#r": "Roles"},
 			ExpressionAttributeValues: map[string]types.AttributeValue{
 				":name": &types.AttributeValueMemberS{Value: members.DeletedName}, ":deleted": &types.AttributeValueMemberS{Value: members.StatusDeleted},
@@ -184,7 +186,11 @@ func (s *Store) DeleteAccount(ctx context.Context, memberID string, event eventt
 	if err != nil {
 		return fmt.Errorf("store.DeleteAccount: %w", err)
 	}
-	if _, err := s.transact(ctx, append(items, out)); err != nil {
+	reasons, err := s.transact(ctx, append(items, out))
+	if conditionFailed(reasons, 0) {
+		return nil
+	}
+	if err != nil {
 		return fmt.Errorf("store.DeleteAccount %s: %w", memberID, err)
 	}
 	return nil

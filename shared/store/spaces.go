@@ -329,13 +329,15 @@ func (s *Store) SaveInvitation(ctx context.Context, m spaces.Membership, event e
 }
 
 // UpdateSpace implements spaces.Store: visibility, kind and directory listing change
-// together, only if the kind is still the one the service checked.
+// together, only if kind and visibility are still the ones the service read. When a
+// request at the same moment made the same change, this one writes and logs nothing.
 func (s *Store) UpdateSpace(ctx context.Context, old spaces.Space, visibility, kind string, entry audit.Entry) error {
 	if err := spaces.CheckPrivacy(kind, visibility); err != nil {
 		return fmt.Errorf("store.UpdateSpace: %w", err)
 	}
 	values := map[string]types.AttributeValue{":v": &types.AttributeValueMemberS{Value: visibility},
-		":k": &types.AttributeValueMemberS{Value: kind}, ":old": &types.AttributeValueMemberS{Value: old.Kind}}
+		":k": &types.AttributeValueMemberS{Value: kind}, ":old": &types.AttributeValueMemberS{Value: old.Kind},
+		":oldv": &types.AttributeValueMemberS{Value: old.Visibility}}
 	expr := "SET Visibility = :v, #k = :k REMOVE GSI1PK, GSI1SK"
 	if listed(kind, visibility) {
 		expr = "SET Visibility = :v, #k = :k, GSI1PK = :g, GSI1SK = :gs"
@@ -343,7 +345,7 @@ func (s *Store) UpdateSpace(ctx context.Context, old spaces.Space, visibility, k
 		values[":gs"] = &types.AttributeValueMemberS{Value: directorySK(old)}
 	}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(spacePK(old.ID), skSpace),
-		UpdateExpression: aws.String(expr), ConditionExpression: aws.String("attribute_exists(PK) AND #k = :old"),
+		UpdateExpression: aws.String(expr), ConditionExpression: aws.String("attribute_exists(PK) AND #k = :old AND Visibility = :oldv"),
 		ExpressionAttributeNames: map[string]string{"#k": "Kind"}, ExpressionAttributeValues: values}}
 	log, err := s.auditPut(entry)
 	if err != nil {
@@ -351,6 +353,9 @@ func (s *Store) UpdateSpace(ctx context.Context, old spaces.Space, visibility, k
 	}
 	reasons, err := s.transact(ctx, []types.TransactWriteItem{update, log})
 	if conditionFailed(reasons, 0) {
+		if now, _, err := s.SpaceAndMembership(ctx, old.ID, ""); err == nil && now.Visibility == visibility && now.Kind == kind {
+			return nil
+		}
 		return fmt.Errorf("store.UpdateSpace %s: %w", old.ID, spaces.ErrSpaceChanged)
 	}
 	if err != nil {

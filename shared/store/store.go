@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"tribune/shared/errs"
+	"tribune/shared/idempotency"
 	"tribune/shared/prefetch"
 	"tribune/shared/secret"
 )
@@ -118,12 +119,30 @@ const conflictRetries = 5
 // (TransactionConflict: DynamoDB answers so under contention; DynamoDB Local queues
 // instead) wrote nothing, so it runs again, a few times, with its conditions evaluated
 // afresh; a failed condition is returned at once.
+//
+// The first write transaction of a request that names itself (package idempotency)
+// also claims its names: if another request holds one, the transaction writes nothing
+// and transact returns idempotency.ErrRepeated (and no reasons, so no caller mistakes
+// it for its own condition), whatever else failed.
 func (s *Store) transact(ctx context.Context, items []types.TransactWriteItem) ([]types.CancellationReason, error) {
+	items, claims, err := s.withClaims(ctx, items)
+	if err != nil {
+		return nil, err
+	}
+	first := len(items) - len(claims)
 	for attempt := 1; ; attempt++ {
 		_, err := s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+		if err == nil {
+			for _, c := range claims {
+				c.SetPlaced()
+			}
+		}
 		var canceled *types.TransactionCanceledException
 		if !errors.As(err, &canceled) {
 			return nil, err
+		}
+		if lostClaim(canceled.CancellationReasons, first, claims) {
+			return nil, fmt.Errorf("store: %w", idempotency.ErrRepeated)
 		}
 		if attempt == conflictRetries || !onlyConflicts(canceled.CancellationReasons) {
 			return canceled.CancellationReasons, err

@@ -5,6 +5,7 @@ import (
 
 	"tribune/shared/auth"
 	"tribune/shared/httpx"
+	"tribune/shared/idempotency"
 	"tribune/shared/policy"
 )
 
@@ -22,7 +23,7 @@ func (h HTTP) Routes() []httpx.Route {
 			Query:     []httpx.Param{{Name: "cursor", Description: "The next page's cursor"}},
 			Summary:   "A customer space's tickets, newest first (its members and support agents; 404 for anyone else).",
 			Responses: httpx.Answers(200, "A page", Page{}, map[int]string{404: "No such space, or not a member", 409: "Not a customer space"})},
-		{Method: "POST", Pattern: "/api/spaces/{id}/tickets", Tag: "tickets", Action: policy.SignedIn, Handler: h.open, Request: NewTicket{},
+		{Method: "POST", Pattern: "/api/spaces/{id}/tickets", SameWithin: idempotency.Window, Tag: "tickets", Action: policy.SignedIn, Handler: h.open, Request: NewTicket{},
 			Summary: "Open a ticket in a customer space: subject, product, severity, description (Markdown), attachments; answered at once by an acknowledgement with its number and expected first-response time.",
 			Responses: httpx.Answers(201, "The ticket", Ticket{}, map[int]string{400: "Bad subject, product, severity, body or attachment",
 				404: "No such space, or not a member", 409: "Not a customer space", 413: "Body over 64 KiB",
@@ -30,7 +31,7 @@ func (h HTTP) Routes() []httpx.Route {
 		{Method: "GET", Pattern: "/api/tickets/{id}", Tag: "tickets", Action: policy.SignedIn, Handler: h.get,
 			Summary:   "A ticket with the replies the caller may read (internal notes for agents only) and the statuses the caller may move it to.",
 			Responses: httpx.Answers(200, "The ticket", View{}, map[int]string{404: notFound})},
-		{Method: "POST", Pattern: "/api/tickets/{id}/replies", Tag: "tickets", Action: policy.SignedIn, Handler: h.reply, Request: ReplyRequest{},
+		{Method: "POST", Pattern: "/api/tickets/{id}/replies", SameWithin: idempotency.Window, Tag: "tickets", Action: policy.SignedIn, Handler: h.reply, Request: ReplyRequest{},
 			Summary: "Reply in a ticket: public, or (agents) an internal note; agents may move the ticket at the same time. A customer reply reopens a solved ticket.",
 			Responses: httpx.Answers(200, "The ticket", View{}, map[int]string{400: "Bad body, status or attachment", 403: "Internal notes and statuses are for agents",
 				404: notFound, 409: "Closed, or a move the workflow refuses"})},
@@ -47,7 +48,7 @@ func (h HTTP) Routes() []httpx.Route {
 			Query:     []httpx.Param{{Name: "key", Required: true, Description: "The attachment's key"}},
 			Summary:   "A file of a ticket: a redirect to a short download URL (files of internal notes for agents only).",
 			Responses: httpx.Answers(302, "Redirect", nil, map[int]string{404: "No such file in this ticket"})},
-		{Method: "POST", Pattern: "/api/uploads/attachments", Tag: "tickets", Action: policy.SignedIn, Handler: h.upload, Request: UploadRequest{},
+		{Method: "POST", Pattern: "/api/uploads/attachments", NoIdempotencyKey: true, Tag: "tickets", Action: policy.SignedIn, Handler: h.upload, Request: UploadRequest{},
 			Summary:   "Ask where to upload a file for a ticket (images, PDF, text, CSV, ZIP; at most 10 MB): a presigned PUT URL valid 5 minutes.",
 			Responses: httpx.Answers(200, "Where to upload", Upload{}, map[int]string{400: "Not an accepted type", 413: "Larger than 10 MB"})},
 		{Method: "GET", Pattern: "/api/support/queue", Tag: "tickets", Action: policy.TicketsWork, Handler: h.queue,
@@ -61,7 +62,7 @@ func (h HTTP) Routes() []httpx.Route {
 			Summary: "Products, targets per severity and the auto-close delay.", Responses: httpx.Answers(200, "Settings", Settings{}, nil)},
 		{Method: "PUT", Pattern: "/api/support/settings", Tag: "staff", Action: policy.SupportSettings, Handler: h.saveSettings, Request: Settings{},
 			Summary: "Change the products, targets and auto-close delay (admins).", Responses: httpx.Answers(200, "Settings", Settings{}, map[int]string{400: "Bad settings"})},
-		{Method: "POST", Pattern: "/api/posts/{id}/ticket", Tag: "tickets", Action: policy.TicketsWork, Handler: h.fromQuestion, Request: FromQuestionRequest{},
+		{Method: "POST", Pattern: "/api/posts/{id}/ticket", SameWithin: idempotency.Window, Tag: "tickets", Action: policy.TicketsWork, Handler: h.fromQuestion, Request: FromQuestionRequest{},
 			Summary: "Turn a community question into a ticket of a customer space the asker belongs to, linked both ways (agents).",
 			Responses: httpx.Answers(201, "The ticket", Ticket{}, map[int]string{400: "Bad space, product or severity, or the asker is not in the space",
 				404: "No such question"})},

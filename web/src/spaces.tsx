@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, Comment, NewPost, Page, Post, PostKind, PostSummary, Space, SpaceMembership } from './api';
 import { formatDate, Lang, strings } from './i18n';
 import { useFocusHeading } from './signin';
@@ -333,7 +333,9 @@ export function SpacePage(props: { lang: Lang; id: string; navigate: Nav; staff:
       {view.space.kind === 'customer' && (m?.status === 'active' || props.agent) && (
         <SpaceTickets lang={props.lang} spaceId={props.id} navigate={props.navigate} />
       )}
-      {view.canPost && <Composer lang={props.lang} spaceId={props.id} staff={props.staff} onPosted={() => setVersion(version + 1)} />}
+      {view.canPost && (
+        <Composer lang={props.lang} spaceId={props.id} staff={props.staff} navigate={props.navigate} onPosted={() => setVersion(version + 1)} />
+      )}
       <nav class="tabs" aria-label={s.spaceLists}>
         {lists.map((l) => (
           <button type="button" key={l} class="secondary small" aria-pressed={list === l} onClick={() => setList(l)}>
@@ -512,32 +514,62 @@ function ManageSpace(props: {
   );
 }
 
-// RulesGate shows the community rules and records their acceptance, then calls onAccepted.
-function RulesGate(props: { lang: Lang; onAccepted: () => void }) {
+// RulesGate stands in for a composer whose text waits on the community rules: it shows
+// them, says that the text is kept and not yet published, and whose button says what it
+// does (accept and publish). onAccepted runs once the acceptance is recorded; onBack
+// returns to the text, unpublished.
+function RulesGate(props: { lang: Lang; what: 'post' | 'comment'; onAccepted: () => void; onBack: () => void }) {
   const s = strings[props.lang];
+  const heading = useRef<HTMLHeadingElement>(null);
   const [rules, setRules] = useState<{ text: string; version: number }>();
   const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
   useEffect(() => {
     api.rules().then(setRules, (err) => setError(codeOf(err)));
+    heading.current?.focus();
   }, []);
   const accept = async () => {
+    setBusy(true);
     try {
       await api.acceptRules(rules!.version);
       props.onAccepted();
     } catch (err) {
       setError(codeOf(err));
+    } finally {
+      setBusy(false);
     }
   };
   return (
     <section class="rules" aria-labelledby="rules-title">
-      <h2 id="rules-title">{s.rulesTitle}</h2>
-      <p>{s.rulesIntro}</p>
+      <h2 id="rules-title" tabIndex={-1} ref={heading}>
+        {s.rulesTitle}
+      </h2>
+      <p>{props.what === 'post' ? s.rulesHoldPost : s.rulesHoldComment}</p>
       {rules && <pre class="rules-text">{rules.text}</pre>}
       <Problem lang={props.lang} code={error} />
-      <button type="button" disabled={!rules} onClick={accept}>
-        {s.acceptRules}
+      <button type="button" disabled={!rules || busy} onClick={accept}>
+        {props.what === 'post' ? s.acceptRulesAndPublish : s.acceptRulesAndComment}
+      </button>{' '}
+      <button type="button" class="secondary" onClick={props.onBack}>
+        {props.what === 'post' ? s.backToPost : s.backToComment}
       </button>
     </section>
+  );
+}
+
+// Posted says what became of a text sent from a composer: published (after the rules
+// were accepted, it says so), or, when the rules were accepted but publishing failed,
+// that the text is not published yet (the problem follows). It scrolls into view, so a
+// phone that scrolled down through the rules shows it.
+function Posted(props: { text: string; children?: preact.ComponentChildren }) {
+  const ref = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    ref.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [props.text]);
+  return (
+    <p class="ok posted" role="status" ref={ref}>
+      {props.text} {props.children}
+    </p>
   );
 }
 
@@ -631,7 +663,7 @@ function ImagePicker(props: { lang: Lang; id: string; spaceId: string; onMarkdow
   );
 }
 
-function Composer(props: { lang: Lang; spaceId: string; staff: boolean; onPosted: () => void }) {
+function Composer(props: { lang: Lang; spaceId: string; staff: boolean; navigate: Nav; onPosted: () => void }) {
   const s = strings[props.lang];
   const [kind, setKind] = useState<PostKind>('discussion');
   const [title, setTitle] = useState('');
@@ -641,9 +673,12 @@ function Composer(props: { lang: Lang; spaceId: string; staff: boolean; onPosted
   const [pinnedUntil, setPinnedUntil] = useState('');
   const [error, setError] = useState<string>();
   const [needsRules, setNeedsRules] = useState(false);
+  // What the last publish did: the post, and whether the rules were accepted for it.
+  const [published, setPublished] = useState<{ post?: Post; afterRules: boolean }>();
   const kinds: PostKind[] = ['status', 'discussion', 'question', 'idea', 'poll', ...(props.staff ? (['announcement'] as PostKind[]) : [])];
-  const publish = async () => {
+  const publish = async (afterRules = false) => {
     setError(undefined);
+    setPublished(undefined);
     const p: NewPost = { kind, body };
     if (kind !== 'status') p.title = title;
     if (kind === 'poll') {
@@ -652,14 +687,18 @@ function Composer(props: { lang: Lang; spaceId: string; staff: boolean; onPosted
     }
     if (kind === 'announcement' && pinnedUntil) p.pinnedUntil = new Date(pinnedUntil).toISOString();
     try {
-      await api.createPost(props.spaceId, p);
+      const post = await api.createPost(props.spaceId, p);
       setTitle('');
       setBody('');
       setOptions('');
+      setPublished({ post, afterRules });
       props.onPosted();
     } catch (err) {
       if (codeOf(err) === 'rules_not_accepted') setNeedsRules(true);
-      else setError(codeOf(err));
+      else {
+        setError(codeOf(err));
+        if (afterRules) setPublished({ afterRules });
+      }
     }
   };
   const submit = (e: Event) => {
@@ -670,15 +709,26 @@ function Composer(props: { lang: Lang; spaceId: string; staff: boolean; onPosted
     return (
       <RulesGate
         lang={props.lang}
+        what="post"
         onAccepted={() => {
           setNeedsRules(false);
-          publish();
+          publish(true);
         }}
+        onBack={() => setNeedsRules(false)}
       />
     );
+  const done = published?.post;
   return (
     <form class="section" onSubmit={submit} noValidate aria-labelledby="composer-title">
       <h2 id="composer-title">{s.composerTitle}</h2>
+      {done && (
+        <Posted text={published!.afterRules ? s.rulesAcceptedPostPublished : s.postPublished}>
+          <Link to={`/posts/${done.id}`} navigate={props.navigate}>
+            {s.seeYourPost}
+          </Link>
+        </Posted>
+      )}
+      {published && !done && <Posted text={s.rulesAcceptedNotPublished} />}
       <label for="c-kind">{s.postKind}</label>
       <select id="c-kind" value={kind} onChange={(e) => setKind(val(e) as PostKind)}>
         {kinds.map((k) => (
@@ -1040,21 +1090,28 @@ function Comments(props: { lang: Lang; post: Post; viewerId: string; onAccepted:
   const [replyTo, setReplyTo] = useState<Comment>();
   const [error, setError] = useState<string>();
   const [needsRules, setNeedsRules] = useState(false);
+  // What the last comment did, when the rules were accepted for it: sent, or not yet.
+  const [afterRules, setAfterRules] = useState<'sent' | 'failed'>();
   const [reported, setReported] = useState(false);
   const load = () => api.comments(props.post.id).then((r) => setList(r.comments), (err) => setError(codeOf(err)));
   useEffect(() => {
     load();
   }, [props.post.id]);
-  const send = async () => {
+  const send = async (rulesJustAccepted = false) => {
     setError(undefined);
+    setAfterRules(undefined);
     try {
       await api.addComment(props.post.id, body, replyTo?.id);
       setBody('');
       setReplyTo(undefined);
+      if (rulesJustAccepted) setAfterRules('sent');
       load();
     } catch (err) {
       if (codeOf(err) === 'rules_not_accepted') setNeedsRules(true);
-      else setError(codeOf(err));
+      else {
+        setError(codeOf(err));
+        if (rulesJustAccepted) setAfterRules('failed');
+      }
     }
   };
   const run = async (f: () => Promise<unknown>) => {
@@ -1147,10 +1204,12 @@ function Comments(props: { lang: Lang; post: Post; viewerId: string; onAccepted:
       ) : needsRules ? (
         <RulesGate
           lang={props.lang}
+          what="comment"
           onAccepted={() => {
             setNeedsRules(false);
-            send();
+            send(true);
           }}
+          onBack={() => setNeedsRules(false)}
         />
       ) : (
         <form
@@ -1160,6 +1219,7 @@ function Comments(props: { lang: Lang; post: Post; viewerId: string; onAccepted:
           }}
           noValidate
         >
+          {afterRules && <Posted text={afterRules === 'sent' ? s.rulesAcceptedCommentPosted : s.rulesAcceptedNotPublished} />}
           <label for="comment-body">{replyTo ? s.replyTo(s.person(replyTo.authorName, replyTo.authorDeleted)) : s.yourComment}</label>
           <textarea id="comment-body" rows={3} value={body} onInput={(e) => setBody(val(e))} />
           <Problem lang={props.lang} code={error} />

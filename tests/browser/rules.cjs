@@ -1,0 +1,225 @@
+// A member's first post and first comment wait on the community rules (issue 9, round 3):
+// the composer says the text is kept and not published, its button says it accepts the
+// rules and publishes, "back" returns to the text unpublished, and once accepted the page
+// says clearly that the post (the comment) is published, where the member can see it. In
+// English and French, at 375 px and 1280 px, in Debian's Chromium (playwright-core);
+// axe-core runs on every state. Driven by tests/browser_test.go, which passes BASE_URL,
+// OUTBOX_DIR, SHOTS_DIR and CHROMIUM (and starts the runtime with an admin address).
+const fs = require('node:fs');
+const path = require('node:path');
+const { chromium } = require('playwright-core');
+
+const base = process.env.BASE_URL;
+const outbox = process.env.OUTBOX_DIR;
+const shots = process.env.SHOTS_DIR;
+const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+const text = {
+  en: {
+    create: 'Create my account',
+    welcome: (name) => `Welcome, ${name}!`,
+    join: 'Join',
+    title: 'Title',
+    body: 'Text (Markdown)',
+    publish: 'Publish',
+    rules: 'Community rules',
+    kept: 'Your post is kept, not published yet.',
+    keptComment: 'Your comment is kept, not posted yet.',
+    acceptPost: 'Accept the rules and publish my post',
+    acceptComment: 'Accept the rules and post my comment',
+    back: 'Back to my post',
+    published: 'You accepted the community rules, and your post is published.',
+    commented: 'You accepted the community rules, and your comment is posted.',
+    see: 'See your post',
+    comment: 'Your comment',
+    send: 'Comment',
+  },
+  fr: {
+    create: 'Créer mon compte',
+    welcome: (name) => `Bienvenue, ${name} !`,
+    join: 'Rejoindre',
+    title: 'Titre',
+    body: 'Texte (Markdown)',
+    publish: 'Publier',
+    rules: 'Règles de la communauté',
+    kept: 'Votre publication est gardée, pas encore publiée.',
+    keptComment: 'Votre commentaire est gardé, pas encore publié.',
+    acceptPost: 'Accepter les règles et publier',
+    acceptComment: 'Accepter les règles et publier mon commentaire',
+    back: 'Revenir à ma publication',
+    published: 'Vous avez accepté les règles de la communauté, et votre publication est en ligne.',
+    commented: 'Vous avez accepté les règles de la communauté, et votre commentaire est publié.',
+    see: 'Voir votre publication',
+    comment: 'Votre commentaire',
+    send: 'Commenter',
+  },
+};
+
+function fail(msg) {
+  throw new Error(msg);
+}
+
+function decodeQP(s) {
+  return s.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+}
+
+const seen = new Set();
+
+// askLink asks the API for a sign-in link, as the sign-in page does, and returns the
+// newest link mailed to email.
+async function askLink(email, locale) {
+  const before = Date.now();
+  const resp = await fetch(base + '/api/auth/email/start', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, locale }),
+  });
+  if (resp.status !== 202) fail(`start for ${email}: ${resp.status} ${await resp.text()}`);
+  while (Date.now() < before + 15000) {
+    const files = fs.existsSync(outbox) ? fs.readdirSync(outbox).filter((f) => f.endsWith('.eml') && !f.startsWith('.')) : [];
+    for (const f of files) {
+      const file = path.join(outbox, f);
+      if (seen.has(file)) continue;
+      const body = decodeQP(fs.readFileSync(file, 'utf8'));
+      const m = body.includes(`To: ${email}`) && body.match(/https?:\/\/\S+\/sign-in\/link#token=[A-Za-z0-9_-]+/);
+      if (m) {
+        seen.add(file);
+        return m[0];
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  fail(`no sign-in mail for ${email} in ${outbox}`);
+}
+
+// signUp makes a member of email in page's browser, in lang.
+async function signUp(page, email, lang) {
+  const t = text[lang];
+  await page.goto(await askLink(email, lang));
+  await page.getByRole('button', { name: t.create }).click();
+  await page.getByRole('heading', { name: t.welcome(email.split('@')[0]) }).waitFor();
+}
+
+// axe runs axe-core on the page, checks it does not scroll sideways, and keeps a screenshot.
+async function axe(page, name) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
+  if (result.violations.length > 0) {
+    const detail = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    fail(`axe found accessibility violations on ${name}:\n  ${detail.join('\n  ')}`);
+  }
+  const width = page.viewportSize().width;
+  const overflow = await page.evaluate((w) => Math.max(document.documentElement.scrollWidth, window.innerWidth) - w, width);
+  if (overflow > 0) fail(`${name} scrolls sideways by ${overflow}px`);
+  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+  console.log(`axe: ${name} has no violations`);
+}
+
+// inView fails unless the locator's element is on screen, whole, without scrolling.
+async function inView(page, locator, what) {
+  const box = await locator.boundingBox();
+  const vp = page.viewportSize();
+  // (1 px of slack: layout positions are fractional.)
+  if (!box || box.y < -1 || box.y + box.height > vp.height + 1 || box.x < -1 || box.x + box.width > vp.width + 1) {
+    fail(`${what} is not on screen: ${JSON.stringify(box)} in ${vp.width}×${vp.height}`);
+  }
+}
+
+async function main() {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const consoleErrors = [];
+  try {
+    // Staff open a public space (the admin accepts nothing: they create, not post).
+    const staff = await browser.newContext({ locale: 'en-US', bypassCSP: true });
+    const admin = await staff.newPage();
+    await signUp(admin, 'boss@example.com', 'en');
+    await admin.getByLabel('Name', { exact: true }).fill('Rules first');
+    await admin.getByRole('button', { name: 'Create the space' }).click();
+    await admin.getByRole('heading', { name: 'Rules first' }).waitFor();
+    const spaceURL = admin.url();
+    await staff.close();
+
+    for (const lang of ['en', 'fr']) {
+      for (const width of [375, 1280]) {
+        const t = text[lang];
+        const tag = `${lang}-${width}`;
+        const phone = width === 375;
+        const context = await browser.newContext({
+          locale: lang === 'fr' ? 'fr-FR' : 'en-US',
+          viewport: { width, height: phone ? 667 : 800 },
+          isMobile: phone,
+          hasTouch: phone,
+          bypassCSP: true,
+        });
+        const page = await context.newPage();
+        page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+
+        // A new member's first post: held by the rules, said so, not published.
+        await signUp(page, `pia.${lang}${width}@example.com`, lang);
+        await page.goto(spaceURL);
+        await page.getByRole('button', { name: t.join, exact: true }).click();
+        const title = `First post ${tag}`;
+        await page.getByLabel(t.title, { exact: true }).fill(title);
+        await page.getByLabel(t.body, { exact: true }).fill('Hello, everyone.');
+        await page.getByRole('button', { name: t.publish, exact: true }).click();
+        await page.getByRole('heading', { name: t.rules }).waitFor();
+        await page.getByText(t.kept).waitFor();
+        await axe(page, `rules-held-${tag}`);
+        // Back: the text is still there, and nothing was published.
+        await page.getByRole('button', { name: t.back }).click();
+        if ((await page.getByLabel(t.title, { exact: true }).inputValue()) !== title) fail('the title was lost on the way back');
+        if (await page.getByRole('link', { name: title }).count()) fail('the post was published before the rules were accepted');
+        await page.getByRole('button', { name: t.publish, exact: true }).click();
+        await page.getByRole('button', { name: t.acceptPost }).click();
+
+        // The page says it: rules accepted, post published, on screen, with its link.
+        const status = page.getByRole('status').filter({ hasText: t.published });
+        await status.waitFor();
+        await inView(page, status, `the confirmation (${tag})`);
+        await axe(page, `rules-published-${tag}`);
+        await status.getByRole('link', { name: t.see }).click();
+        await page.getByRole('heading', { name: title }).waitFor();
+
+        // A second member's first comment on it: the same, for a comment.
+        if (phone) {
+          const other = await context.browser().newContext({
+            locale: lang === 'fr' ? 'fr-FR' : 'en-US',
+            viewport: { width, height: 667 },
+            isMobile: true,
+            hasTouch: true,
+            bypassCSP: true,
+          });
+          const cp = await other.newPage();
+          await signUp(cp, `cal.${lang}${width}@example.com`, lang);
+          await cp.goto(spaceURL);
+          await cp.getByRole('button', { name: t.join, exact: true }).click();
+          await cp.getByRole('link', { name: title }).click();
+          await cp.getByLabel(t.comment).fill('Welcome!');
+          await cp.getByRole('button', { name: t.send, exact: true }).click();
+          await cp.getByText(t.keptComment).waitFor();
+          await axe(cp, `rules-held-comment-${tag}`);
+          await cp.getByRole('button', { name: t.acceptComment }).click();
+          const said = cp.getByRole('status').filter({ hasText: t.commented });
+          await said.waitFor();
+          await inView(cp, said, `the comment's confirmation (${tag})`);
+          await cp.locator('.comments').getByText('Welcome!').waitFor();
+          await axe(cp, `rules-commented-${tag}`);
+          await other.close();
+        }
+        await context.close();
+      }
+    }
+    if (consoleErrors.some((e) => /Content Security Policy/i.test(e))) fail(`CSP violations: ${consoleErrors.join('; ')}`);
+    console.log('browser rules acceptance: ok');
+  } finally {
+    await browser.close();
+  }
+}
+
+main().catch((e) => {
+  console.error(e.stack || String(e));
+  process.exit(1);
+});
