@@ -40,6 +40,9 @@ var migrations = []migration{
 		done, err := s.MigrateLegacyImages(ctx)
 		return done.Images, err
 	}},
+	{name: "2027-01-directory-by-any-word", run: func(ctx context.Context, s *Store, _ time.Time) (int, error) {
+		return s.MigrateDirectory(ctx)
+	}},
 }
 
 // MigrationNames lists every migration's name, in order (the deploy's custom resource
