@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"sync"
@@ -22,7 +23,7 @@ func TestPublishingTheRulesUnchangedMakesNoVersion(t *testing.T) {
 	var rules members.Rules
 	// The default rules, published as they are: still version 1, nothing stored.
 	before := c.settledItems()
-	if status, body := c.call(admin, "PUT", "/api/community/rules", `{"text":`+quote(members.DefaultRules.Text)+`}`, &rules); status != 200 ||
+	if status, body := c.call(admin, "PUT", "/api/community/rules", `{"text":`+jsonText(members.DefaultRules.Text)+`}`, &rules); status != 200 ||
 		rules.Version != 1 || !rules.Unchanged {
 		t.Fatalf("the default rules published again: %d %s", status, body)
 	}
@@ -79,6 +80,8 @@ func TestPublishingTheRulesUnchangedMakesNoVersion(t *testing.T) {
 	}
 }
 
-func quote(s string) string {
-	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s) + `"`
+// jsonText is s as a JSON string.
+func jsonText(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }
