@@ -12,7 +12,7 @@ const tags = (v: string) => v.split(',').map((t) => t.trim()).filter(Boolean);
 // StaffBadge marks a member of the community's staff (any staff role) wherever their
 // name is shown: directory, profile, bylines.
 export function StaffBadge(props: { lang: Lang }) {
-  return <span class="badge staff">{strings[props.lang].staffBadge}</span>;
+  return <span class="badge staff-badge">{strings[props.lang].staffBadge}</span>;
 }
 
 export function Avatar(props: { id: string; name: string; has: boolean; lang: Lang; size?: number; version?: number }) {
