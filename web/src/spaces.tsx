@@ -1078,7 +1078,7 @@ function Comments(props: { lang: Lang; post: Post; viewerId: string; onAccepted:
       {props.post.acceptedAnswer === c.id && <span class="badge question">{s.acceptedAnswer}</span>}
       {c.hidden && <span class="badge hidden">{s.hiddenBadge}</span>}
       <strong>{s.person(c.authorName, c.authorDeleted)}</strong>
-      {c.authorStaff && !c.authorDeleted && <span class="badge staff-badge">{s.staffBadge}</span>}
+      {c.authorStaff && !c.authorDeleted && <> <span class="badge staff-badge">{s.staffBadge}</span></>}
       {c.deleted ? <p class="muted">{s.commentDeleted}</p> : <div class="post-body" dangerouslySetInnerHTML={{ __html: c.html }} />}
       {!c.deleted && props.viewerId && (
         <span class="reactions" role="group" aria-label={s.reactionsLabel}>
