@@ -56,7 +56,7 @@ func TestProfilesDirectoryAndStaffSection(t *testing.T) {
 	if c.call(support, "GET", "/api/members?tag=go", "", &page); len(page.Members) != 1 || page.Members[0].DisplayName != "Ann Lee" {
 		t.Fatalf("directory by tag: %+v", page)
 	}
-	for _, q := range []string{"", "?q=a&tag=go", "?tag=not%20a%20tag", "?q=a&limit=0", "?q=a&cursor=forged"} {
+	for _, q := range []string{"?q=a&tag=go", "?tag=not%20a%20tag", "?q=a&limit=0", "?q=a&cursor=forged", "?cursor=forged"} {
 		if status, body := c.call(support, "GET", "/api/members"+q, "", nil); status != 400 {
 			t.Fatalf("directory %q: %d %s", q, status, body)
 		}

@@ -5,7 +5,6 @@ package members
 import (
 	"context"
 	"errors"
-	"slices"
 	"strings"
 	"time"
 	"tribune/shared/audit"
@@ -67,14 +66,7 @@ type Member struct {
 }
 
 // IsStaff reports whether the member holds a staff role.
-func (m Member) IsStaff() bool {
-	for _, r := range m.Roles {
-		if slices.Contains(policy.StaffRoles, r) {
-			return true
-		}
-	}
-	return false
-}
+func (m Member) IsStaff() bool { return policy.IsStaff(m.Roles) }
 
 // SignInToken is a pending one-time sign-in link; only the hash of its token is kept.
 type SignInToken struct {
@@ -170,8 +162,12 @@ type Store interface {
 	// exceptMemberID who holds a staff role (policy.StaffRoles) has a name that looks
 	// like name (text.LookalikeKey): a read of the staff, bounded by their number.
 	StaffNamed(ctx context.Context, name, exceptMemberID string) (bool, error)
-	// MembersByNamePrefix and MembersByTag page through the directory; cursor is opaque.
-	MembersByNamePrefix(ctx context.Context, prefix, cursor string, limit int) (DirectoryPageResult, error)
+	// ListMembers, MembersByName and MembersByTag page through the directory (active
+	// and suspended members, at most limit a page; cursor is opaque): everyone by name
+	// key, the members one of whose NameWords starts with the key q, the members who
+	// list tag as expertise.
+	ListMembers(ctx context.Context, cursor string, limit int) (DirectoryPageResult, error)
+	MembersByName(ctx context.Context, q, cursor string, limit int) (DirectoryPageResult, error)
 	MembersByTag(ctx context.Context, tag, cursor string, limit int) (DirectoryPageResult, error)
 }
 

@@ -21,13 +21,184 @@ type IdentityView struct {
 	LinkedAt time.Time `json:"linkedAt"`
 }
 
-// Export is everything Tribune keeps about a member that the member may see (the
-// staff-only section is excluded: see docs/decisions.md).
+// Export is everything Tribune keeps about a member that the member may see: their
+// account and profile, preferences, sign-in identities and sessions, and everything
+// they wrote or did (Activity). Left out, on purpose: the staff-only section, other
+// members' internal notes on their tickets, and what others did to them (their inbox):
+// docs/decisions.md ("Issue 10: README, directory, export") and docs/identity.md.
 type Export struct {
-	ExportedAt time.Time      `json:"exportedAt"`
-	Member     Member         `json:"member"`
-	Identities []IdentityView `json:"identities"`
-	Sessions   []SessionView  `json:"sessions"`
+	ExportedAt  time.Time           `json:"exportedAt"`
+	Member      Member              `json:"member"`
+	Preferences ExportedPreferences `json:"preferences"`
+	Identities  []IdentityView      `json:"identities"`
+	Sessions    []SessionView       `json:"sessions"`
+	Activity
+}
+
+// ExportedPreferences are a member's settings as the export lists them: the language of pages
+// and emails, whether activity notifications also come by email, and the version of
+// the community rules they accepted.
+type ExportedPreferences struct {
+	Language       string `json:"language"`
+	ActivityEmails bool   `json:"activityEmails"`
+	RulesAccepted  int    `json:"rulesAccepted"`
+}
+
+// Activity is everything a member wrote or did, each list oldest first (empty lists
+// are [], never null).
+type Activity struct {
+	// Spaces the member belongs to, asked to join or was invited into.
+	Spaces []ExportedMembership `json:"spaces"`
+	// Posts they wrote (hidden and deleted ones too: a deleted one keeps no text), each
+	// with its earlier versions.
+	Posts []ExportedPost `json:"posts"`
+	// Comments they wrote, each with its earlier versions.
+	Comments []ExportedComment `json:"comments"`
+	// Votes on ideas ("up") and polls (the option's label).
+	Votes []ExportedVote `json:"votes"`
+	// Reactions to posts and comments.
+	Reactions []ExportedReaction `json:"reactions"`
+	// Reports they filed about posts and comments.
+	Reports []ExportedReport `json:"reports"`
+	// Tickets they opened, each with its public replies (never the agents' internal
+	// notes).
+	Tickets []ExportedTicket `json:"tickets"`
+	// TicketReplies are the public replies they wrote on others' tickets (as an agent);
+	// never internal notes.
+	TicketReplies []ExportedReply `json:"ticketReplies"`
+	// Invitations they sent (email invitations and shareable links).
+	Invitations []ExportedInvitation `json:"invitations"`
+}
+
+// ExportedMembership is the member's place in a space.
+type ExportedMembership struct {
+	SpaceID   string    `json:"spaceId"`
+	SpaceName string    `json:"spaceName"`
+	Status    string    `json:"status"`
+	Role      string    `json:"role"`
+	Since     time.Time `json:"since"`
+}
+
+// ExportedRevision is a text as it was before an edit.
+type ExportedRevision struct {
+	Title    string    `json:"title,omitempty"`
+	Body     string    `json:"body"`
+	EditedAt time.Time `json:"editedAt"`
+}
+
+// ExportedPost is a post the member wrote: its Markdown as they wrote it.
+type ExportedPost struct {
+	ID          string             `json:"id"`
+	SpaceID     string             `json:"spaceId"`
+	SpaceName   string             `json:"spaceName"`
+	Kind        string             `json:"kind"`
+	Title       string             `json:"title,omitempty"`
+	Body        string             `json:"body"`
+	Options     []string           `json:"options,omitempty"`
+	IdeaStatus  string             `json:"ideaStatus,omitempty"`
+	CreatedAt   time.Time          `json:"createdAt"`
+	EditedAt    *time.Time         `json:"editedAt,omitempty"`
+	ClosesAt    *time.Time         `json:"closesAt,omitempty"`
+	PinnedUntil *time.Time         `json:"pinnedUntil,omitempty"`
+	Hidden      bool               `json:"hidden,omitempty"`
+	Locked      bool               `json:"locked,omitempty"`
+	Deleted     bool               `json:"deleted,omitempty"`
+	Revisions   []ExportedRevision `json:"revisions"`
+}
+
+// ExportedComment is a comment the member wrote.
+type ExportedComment struct {
+	ID        string             `json:"id"`
+	PostID    string             `json:"postId"`
+	PostTitle string             `json:"postTitle,omitempty"`
+	ParentID  string             `json:"parentId,omitempty"`
+	Body      string             `json:"body"`
+	CreatedAt time.Time          `json:"createdAt"`
+	EditedAt  *time.Time         `json:"editedAt,omitempty"`
+	Hidden    bool               `json:"hidden,omitempty"`
+	Deleted   bool               `json:"deleted,omitempty"`
+	Revisions []ExportedRevision `json:"revisions"`
+}
+
+// ExportedVote is a vote on an idea (Option "up") or a poll (Option the label chosen).
+type ExportedVote struct {
+	PostID    string    `json:"postId"`
+	PostTitle string    `json:"postTitle,omitempty"`
+	Option    string    `json:"option"`
+	At        time.Time `json:"at"`
+}
+
+// ExportedReaction is a reaction to a post, or to one of its comments (CommentID). At is
+// unknown (absent) for reactions made before the export listed them.
+type ExportedReaction struct {
+	PostID    string     `json:"postId"`
+	PostTitle string     `json:"postTitle,omitempty"`
+	CommentID string     `json:"commentId,omitempty"`
+	Reaction  string     `json:"reaction"`
+	At        *time.Time `json:"at,omitempty"`
+}
+
+// ExportedReport is a report the member filed.
+type ExportedReport struct {
+	PostID    string    `json:"postId"`
+	CommentID string    `json:"commentId,omitempty"`
+	Reason    string    `json:"reason"`
+	Note      string    `json:"note,omitempty"`
+	At        time.Time `json:"at"`
+}
+
+// ExportedTicket is a ticket the member opened, with its public replies.
+type ExportedTicket struct {
+	ID          string          `json:"id"`
+	Number      int64           `json:"number"`
+	SpaceID     string          `json:"spaceId"`
+	SpaceName   string          `json:"spaceName"`
+	Subject     string          `json:"subject"`
+	Product     string          `json:"product,omitempty"`
+	Severity    string          `json:"severity"`
+	Body        string          `json:"body"`
+	Status      string          `json:"status"`
+	Attachments []string        `json:"attachments"`
+	CreatedAt   time.Time       `json:"createdAt"`
+	SolvedAt    *time.Time      `json:"solvedAt,omitempty"`
+	Rating      *ExportedRating `json:"rating,omitempty"`
+	Replies     []ExportedReply `json:"replies"`
+}
+
+// ExportedRating is the member's rating of a solved ticket.
+type ExportedRating struct {
+	Good    bool      `json:"good"`
+	Comment string    `json:"comment,omitempty"`
+	At      time.Time `json:"at"`
+}
+
+// ExportedReply is a public reply in a ticket (AuthorName as the ticket page shows it).
+type ExportedReply struct {
+	TicketID     string    `json:"ticketId"`
+	TicketNumber int64     `json:"ticketNumber"`
+	ID           string    `json:"id"`
+	AuthorName   string    `json:"authorName"`
+	FromAgent    bool      `json:"fromAgent"`
+	Automatic    bool      `json:"automatic,omitempty"`
+	Body         string    `json:"body"`
+	Attachments  []string  `json:"attachments"`
+	CreatedAt    time.Time `json:"createdAt"`
+}
+
+// ExportedInvitation is an invitation the member sent (the code itself is kept only as
+// a hash, so it is not in the export).
+type ExportedInvitation struct {
+	ID         string     `json:"id"`
+	Kind       string     `json:"kind"`
+	Email      string     `json:"email,omitempty"`
+	Roles      []string   `json:"roles"`
+	Message    string     `json:"message,omitempty"`
+	State      string     `json:"state"`
+	Uses       int        `json:"uses"`
+	MaxUses    int        `json:"maxUses"`
+	CreatedAt  time.Time  `json:"createdAt"`
+	ValidUntil time.Time  `json:"validUntil"`
+	RevokedAt  *time.Time `json:"revokedAt,omitempty"`
 }
 
 // DeleteRequest confirms an account deletion.
@@ -44,6 +215,8 @@ var ErrConfirm = errs.InvalidField("confirm", "confirmation_required", "Confirm 
 // PrivacyStore is what export and deletion need from storage.
 type PrivacyStore interface {
 	ListIdentities(ctx context.Context, memberID string) ([]IdentityView, error)
+	// MemberActivity gathers everything a member wrote or did (see Activity).
+	MemberActivity(ctx context.Context, memberID string) (Activity, error)
 	// DeleteAccount erases a member's personal data (profile, email claim, identities,
 	// tags, staff section) and records member.deleted, in one transaction; sessions
 	// are ended after.
@@ -64,7 +237,12 @@ func (s *Service) ExportData(ctx context.Context, store PrivacyStore, p auth.Pri
 	if err != nil {
 		return Export{}, fmt.Errorf("members.ExportData %s: %w", p.MemberID, err)
 	}
-	out := Export{ExportedAt: s.Now().UTC(), Member: m, Identities: ids, Sessions: []SessionView{}}
+	activity, err := store.MemberActivity(ctx, p.MemberID)
+	if err != nil {
+		return Export{}, fmt.Errorf("members.ExportData %s: %w", p.MemberID, err)
+	}
+	out := Export{ExportedAt: s.Now().UTC(), Member: m, Identities: ids, Sessions: []SessionView{}, Activity: activity,
+		Preferences: ExportedPreferences{Language: m.Locale, ActivityEmails: m.ActivityEmails, RulesAccepted: m.RulesAccepted}}
 	if out.Identities == nil {
 		out.Identities = []IdentityView{}
 	}

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"tribune/shared/auth"
@@ -48,7 +49,9 @@ type Profile struct {
 type PublicProfile struct {
 	ID string `json:"id"`
 	Profile
-	Roles     []string  `json:"roles"`
+	Roles []string `json:"roles"`
+	// Staff: Roles hold a staff role (policy.IsStaff); pages show the staff badge.
+	Staff     bool      `json:"staff"`
 	HasAvatar bool      `json:"hasAvatar"`
 	CreatedAt time.Time `json:"createdAt"`
 }
@@ -72,6 +75,8 @@ type DirectoryEntry struct {
 	DisplayName string   `json:"displayName"`
 	Expertise   []string `json:"expertise"`
 	HasAvatar   bool     `json:"hasAvatar"`
+	// Staff: the member holds a staff role (policy.IsStaff); pages show the staff badge.
+	Staff bool `json:"staff"`
 }
 
 // DirectoryPageResult is a page of the directory and the cursor of the next one.
@@ -98,7 +103,7 @@ var (
 	ErrLocale     = errs.InvalidField("locale", "invalid_locale", "Choose a supported language: en or fr.")
 	ErrStaff      = errs.InvalidField("notes", "invalid_staff_fields", "CRM reference up to 100 characters, a known lead status, notes up to 4000 characters.")
 	ErrCursor     = errs.InvalidField("cursor", "invalid_cursor", "This page link is not valid; start from the first page.")
-	ErrQuery      = errs.InvalidField("q", "invalid_directory_query", "Search by a name prefix (1 to 60 characters) or by one tag.")
+	ErrQuery      = errs.InvalidField("q", "invalid_directory_query", "Search by the start of a word of a name (1 to 60 characters) or by one tag, not both.")
 	ErrNoSuchFile = errs.New(errs.NotFound, "avatar_not_found", "This member has no avatar.")
 )
 
@@ -196,7 +201,7 @@ func (m Member) ProfileOf() Profile {
 
 // Public returns a member as other members see them.
 func (m Member) Public() PublicProfile {
-	return PublicProfile{ID: m.ID, Profile: m.ProfileOf(), Roles: m.Roles, HasAvatar: m.AvatarKey != "", CreatedAt: m.CreatedAt}
+	return PublicProfile{ID: m.ID, Profile: m.ProfileOf(), Roles: m.Roles, Staff: m.IsStaff(), HasAvatar: m.AvatarKey != "", CreatedAt: m.CreatedAt}
 }
 
 func nonNil(s []string) []string {
@@ -213,6 +218,42 @@ func DirectoryKey(name string) string {
 		return key
 	}
 	return strings.ToLower(strings.TrimSpace(name))
+}
+
+// MaxNameWords bounds the words of a name the directory finds: the first eight (a
+// later word is found only as part of the words before it).
+const MaxNameWords = 8
+
+// NameWords are the directory's search keys of a name key: the key from the start of
+// each of its words on, the first MaxNameWords ("jane van dyke" gives "jane van dyke",
+// "van dyke", "dyke"). A word starts at a letter or digit that follows anything else:
+// a space, a hyphen, an apostrophe ("jean-pierre" gives "jean-pierre", "pierre"). A
+// search for q finds the names of which one search key starts with q.
+func NameWords(key string) []string {
+	var out []string
+	after := false // the rune before was part of a word
+	for i, r := range key {
+		inWord := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+		if inWord && !after && len(out) < MaxNameWords {
+			out = append(out, key[i:])
+		}
+		after = inWord
+	}
+	if len(out) == 0 && key != "" {
+		out = append(out, key) // no letter or digit at all: the whole name
+	}
+	return out
+}
+
+// FirstWordMatching is the index of the first of NameWords(key) that starts with q, -1
+// if none does: a name found by several of its words is listed once, at that word.
+func FirstWordMatching(key, q string) int {
+	for i, w := range NameWords(key) {
+		if strings.HasPrefix(w, q) {
+			return i
+		}
+	}
+	return -1
 }
 
 // UpdateProfile replaces a member's profile.
@@ -324,24 +365,31 @@ func (s *Service) SaveStaffFields(ctx context.Context, actorID, memberID string,
 	return f, nil
 }
 
-// Directory finds members by display-name prefix or by expertise tag.
-func (s *Service) Directory(ctx context.Context, prefix, tag, cursor string, limit int) (DirectoryPageResult, error) {
+// Directory lists members (active and suspended ones; nothing typed: everyone, by
+// name), finds them by the start of any word of their display name (q: "smi" finds
+// "Jane Smith"), or by expertise tag. A page holds at most limit members (20 by
+// default, 50 at most) and the cursor of the next; ErrQuery for both q and tag, a q of
+// more than 60 characters or a bad tag, ErrCursor for a cursor not made for that list.
+func (s *Service) Directory(ctx context.Context, q, tag, cursor string, limit int) (DirectoryPageResult, error) {
 	if limit <= 0 {
 		limit = DirectoryPage
 	}
 	limit = min(limit, MaxDirectoryPage)
-	prefix = DirectoryKey(prefix)
+	typed := strings.TrimSpace(q) != ""
+	q = DirectoryKey(q)
 	var page DirectoryPageResult
 	var err error
 	switch {
-	case tag != "" && prefix == "":
+	case tag != "" && !typed:
 		tags, terr := NormalizeTags([]string{tag})
 		if terr != nil {
 			return DirectoryPageResult{}, fmt.Errorf("members.Directory: %w", ErrQuery)
 		}
 		page, err = s.Store.MembersByTag(ctx, tags[0], cursor, limit)
-	case prefix != "" && tag == "" && utf8.RuneCountInString(prefix) <= MaxNameRunes:
-		page, err = s.Store.MembersByNamePrefix(ctx, prefix, cursor, limit)
+	case typed && tag == "" && q != "" && utf8.RuneCountInString(q) <= MaxNameRunes:
+		page, err = s.Store.MembersByName(ctx, q, cursor, limit)
+	case !typed && tag == "":
+		page, err = s.Store.ListMembers(ctx, cursor, limit)
 	default:
 		return DirectoryPageResult{}, fmt.Errorf("members.Directory: %w", ErrQuery)
 	}

@@ -21,6 +21,9 @@ type Rules struct {
 	Text      string     `json:"text"`
 	Version   int        `json:"version"`
 	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
+	// Unchanged: the text published was the text in force (once cleaned by text.Body), so
+	// no version was made and nobody is asked to accept again. Only in Save's answer.
+	Unchanged bool `json:"unchanged,omitempty" dynamodbav:"-"`
 }
 
 // MaxRulesRunes bounds the rules' text.
@@ -43,7 +46,9 @@ var (
 type RulesStore interface {
 	// GetRules returns the saved rules (errs.ErrNotFound if never saved).
 	GetRules(ctx context.Context) (Rules, error)
-	// SaveRules writes a new text as the next version.
+	// SaveRules writes a new text as the next version, only if it differs from the
+	// saved text: the same text again writes nothing and answers the rules in force
+	// with Unchanged set.
 	SaveRules(ctx context.Context, text string, now time.Time) (Rules, error)
 	// AcceptRules records that a member accepted a version.
 	AcceptRules(ctx context.Context, memberID string, version int) error
@@ -68,6 +73,9 @@ func (s *RulesService) Current(ctx context.Context) (Rules, error) {
 }
 
 // Save replaces the text; every member accepts the new version before posting again.
+// Publishing the text in force again (compared once cleaned by text.Body: line endings,
+// trailing spaces and blank first lines do not count) makes no version: the rules in
+// force come back with Unchanged set, and nobody is asked to accept them again.
 func (s *RulesService) Save(ctx context.Context, raw string) (Rules, error) {
 	body, err := text.Body("text", raw)
 	if err != nil {
@@ -75,6 +83,15 @@ func (s *RulesService) Save(ctx context.Context, raw string) (Rules, error) {
 	}
 	if n := utf8.RuneCountInString(body); n < 1 || n > MaxRulesRunes {
 		return Rules{}, fmt.Errorf("members.SaveRules: %w", ErrRulesText)
+	}
+	current, err := s.Current(ctx)
+	if err != nil {
+		return Rules{}, err
+	}
+	if current.Text == body {
+		// The default rules are never stored: only this comparison keeps them version 1.
+		current.Unchanged = true
+		return current, nil
 	}
 	r, err := s.Store.SaveRules(ctx, body, s.Now().UTC())
 	if err != nil {
@@ -117,7 +134,7 @@ func (h RulesHTTP) Routes() []httpx.Route {
 		{Method: "GET", Pattern: "/api/community/rules", Tag: "community", Handler: h.get,
 			Summary: "The community rules (terms of use) in force.", Responses: httpx.Answers(200, "The rules", Rules{}, nil)},
 		{Method: "PUT", Pattern: "/api/community/rules", Tag: "staff", Action: policy.CommunitySettings, Handler: h.save, Request: RulesText{},
-			Summary:   "Replace the rules (admins); members accept the new version before posting again.",
+			Summary:   "Replace the rules (admins); members accept the new version before posting again. The text in force again makes no version (unchanged: true).",
 			Responses: httpx.Answers(200, "The rules", Rules{}, map[int]string{400: "Empty or too long"})},
 		{Method: "POST", Pattern: "/api/me/rules", Tag: "me", Action: policy.SignedIn, Handler: h.accept, Request: RulesAcceptance{},
 			Summary:   "Accept the version of the rules the member read.",

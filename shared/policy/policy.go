@@ -112,5 +112,16 @@ func Allowed(roles []string, action Action) bool {
 // AllowedRoles returns the roles allowed an action (nil for Public: everyone).
 func AllowedRoles(action Action) []string { return grants[action] }
 
+// IsStaff reports whether someone holding roles is staff (holds one of StaffRoles):
+// what the staff badge shows in the directory, on profiles and in bylines.
+func IsStaff(roles []string) bool {
+	for _, r := range roles {
+		if slices.Contains(StaffRoles, r) {
+			return true
+		}
+	}
+	return false
+}
+
 // ValidRole reports whether r is a community role.
 func ValidRole(r string) bool { return slices.Contains(Roles, r) }

@@ -14,6 +14,7 @@ import (
 	"tribune/shared/auth"
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
+	"tribune/shared/policy"
 	"tribune/shared/ratelimit"
 	"tribune/shared/text"
 )
@@ -32,8 +33,9 @@ type Comment struct {
 	AuthorName string     `json:"authorName"`
 	CreatedAt  time.Time  `json:"createdAt"`
 	EditedAt   *time.Time `json:"editedAt,omitempty"`
-	// AuthorDeleted: as Post's.
+	// AuthorDeleted, AuthorStaff: as Post's.
 	AuthorDeleted bool `json:"authorDeleted,omitempty"`
+	AuthorStaff   bool `json:"authorStaff,omitempty"`
 	// Deleted comments keep their place in the thread, without their text; hidden ones
 	// show only to their author and moderators.
 	Deleted bool `json:"deleted,omitempty"`
@@ -159,7 +161,7 @@ func (c *Comments) Add(ctx context.Context, actor auth.Principal, postID string,
 	}
 	now := c.Posts.Now().UTC()
 	cm := Comment{ID: "c_" + strings.ToLower(rand.Text()), PostID: postID, ParentID: n.ParentID, Body: n.Body, HTML: html,
-		AuthorID: actor.MemberID, AuthorName: author, CreatedAt: now}
+		AuthorID: actor.MemberID, AuthorName: author, AuthorStaff: policy.IsStaff(actor.Roles), CreatedAt: now}
 	meta := eventtypes.NewMeta(now)
 	event, err := eventtypes.NewEnvelope(eventtypes.SourcePosts, eventtypes.CommentCreatedType, meta, eventtypes.CommentCreated{Meta: meta,
 		CommentID: cm.ID, PostID: postID, PostTitle: postTitle(p), PostAuthorID: p.AuthorID, ParentID: n.ParentID,

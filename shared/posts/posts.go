@@ -70,6 +70,10 @@ type Post struct {
 	// auth.DeletedName, which pages show in the reader's language). Set by the erasure;
 	// nothing reads it from the name.
 	AuthorDeleted bool `json:"authorDeleted,omitempty"`
+	// AuthorStaff: the author was staff (policy.IsStaff) when they wrote it; pages show
+	// the staff badge in the byline (docs/decisions.md, "Issue 10: README, directory,
+	// export").
+	AuthorStaff bool `json:"authorStaff,omitempty"`
 	// Comments counts comments and replies (exact: an atomic ADD with each comment).
 	Comments int `json:"comments"`
 	// AcceptedAnswer is the comment accepted as a question's answer.
@@ -117,7 +121,7 @@ func (p Post) Pinned(now time.Time) bool { return p.PinnedUntil != nil && p.Pinn
 func (p Post) Summary() Summary {
 	return Summary{ID: p.ID, SpaceID: p.SpaceID, SpaceName: p.SpaceName, Kind: p.Kind, Title: p.Title, Excerpt: Excerpt(p.Body),
 		AuthorID: p.AuthorID, AuthorName: p.AuthorName, CreatedAt: p.CreatedAt, PinnedUntil: p.PinnedUntil, Votes: p.Votes,
-		IdeaStatus: p.IdeaStatus, Answered: p.AcceptedAnswer != "", AuthorDeleted: p.AuthorDeleted}
+		IdeaStatus: p.IdeaStatus, Answered: p.AcceptedAnswer != "", AuthorDeleted: p.AuthorDeleted, AuthorStaff: p.AuthorStaff}
 }
 
 // Summary is a post as a stream shows it.
@@ -131,8 +135,9 @@ type Summary struct {
 	AuthorID   string    `json:"authorId"`
 	AuthorName string    `json:"authorName"`
 	CreatedAt  time.Time `json:"createdAt"`
-	// AuthorDeleted: as Post's.
+	// AuthorDeleted, AuthorStaff: as Post's.
 	AuthorDeleted bool `json:"authorDeleted,omitempty"`
+	AuthorStaff   bool `json:"authorStaff,omitempty"`
 	// PinnedUntil is set on announcements; Votes and IdeaStatus on ideas (as of the read
 	// for top ideas, as of publication in other streams); Answered on questions.
 	PinnedUntil *time.Time `json:"pinnedUntil,omitempty"`
@@ -387,7 +392,7 @@ func (s *Service) Create(ctx context.Context, actor auth.Principal, spaceID stri
 		return Post{}, fmt.Errorf("posts.Create: %w", err)
 	}
 	p := Post{ID: "p_" + strings.ToLower(rand.Text()), SpaceID: spaceID, SpaceName: access.Name, Kind: n.Kind, Title: n.Title, Body: n.Body,
-		HTML: html, AuthorID: actor.MemberID, AuthorName: author, CreatedAt: now, Reactions: zeroCounts(Reactions),
+		HTML: html, AuthorID: actor.MemberID, AuthorName: author, AuthorStaff: policy.IsStaff(actor.Roles), CreatedAt: now, Reactions: zeroCounts(Reactions),
 		ClosesAt: n.ClosesAt, PinnedUntil: n.PinnedUntil}
 	if n.Kind == KindIdea {
 		p.IdeaStatus = IdeaNew

@@ -24,6 +24,8 @@ const (
 
 type commentItem struct {
 	PK, SK, Type string
+	// GSI1 lists the comment among its author's acts (actsPK), for their export.
+	GSI1PK, GSI1SK string `dynamodbav:",omitempty"`
 	posts.Comment
 }
 
@@ -42,7 +44,8 @@ func (s *Store) postCount(postID string, delta int) types.TransactWriteItem {
 // AddComment implements posts.CommentStore: the comment, an atomic ADD on the post's
 // count and the events, in one transaction.
 func (s *Store) AddComment(ctx context.Context, c posts.Comment, events []eventtypes.Envelope, hits []ratelimit.Hit) error {
-	put, err := s.put(commentItem{PK: postPK(c.PostID), SK: commentSK(c), Type: typeComment, Comment: c}, "attribute_not_exists(PK)")
+	put, err := s.put(commentItem{PK: postPK(c.PostID), SK: commentSK(c), Type: typeComment, Comment: c,
+		GSI1PK: actsPK(c.AuthorID), GSI1SK: actsSK(postPK(c.PostID), commentSK(c))}, "attribute_not_exists(PK)")
 	if err != nil {
 		return fmt.Errorf("store.AddComment: %w", err)
 	}
@@ -147,8 +150,9 @@ func (s *Store) ReactToComment(ctx context.Context, c posts.Comment, memberID, r
 	var mark types.TransactWriteItem
 	delta := "1"
 	if add {
-		put, err := s.put(map[string]any{AttrPK: postPK(c.PostID), AttrSK: sk, AttrType: "CommentReaction", "MemberID": memberID,
-			"CommentID": c.ID, "Reaction": reaction}, "attribute_not_exists(PK)")
+		put, err := s.put(map[string]any{AttrPK: postPK(c.PostID), AttrSK: sk, AttrType: typeCommentReaction, "MemberID": memberID,
+			"CommentID": c.ID, "Reaction": reaction, "At": time.Now().UTC().Format(time.RFC3339Nano),
+			AttrGSI1PK: actsPK(memberID), AttrGSI1SK: actsSK(postPK(c.PostID), sk)}, "attribute_not_exists(PK)")
 		if err != nil {
 			return fmt.Errorf("store.ReactToComment: %w", err)
 		}

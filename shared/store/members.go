@@ -291,6 +291,11 @@ func (s *Store) Register(ctx context.Context, m members.Member, sess auth.Sessio
 		return fmt.Errorf("store.Register %s: %w", m.ID, err)
 	}
 	items = append(items, roles...)
+	words, err := s.nameWordWrites(m.ID, m.DisplayName)
+	if err != nil {
+		return fmt.Errorf("store.Register %s: %w", m.ID, err)
+	}
+	items = append(items, words...)
 	acceptAt := len(items)
 	if accept != nil {
 		spend, err := s.acceptanceItems(accept, m.ID, m.CreatedAt)

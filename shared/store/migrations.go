@@ -40,6 +40,12 @@ var migrations = []migration{
 		done, err := s.MigrateLegacyImages(ctx)
 		return done.Images, err
 	}},
+	{name: "2027-01-directory-by-any-word", run: func(ctx context.Context, s *Store, _ time.Time) (int, error) {
+		return s.MigrateDirectory(ctx)
+	}},
+	{name: "2027-01-member-activity-index", run: func(ctx context.Context, s *Store, _ time.Time) (int, error) {
+		return s.MigrateActivityIndex(ctx)
+	}},
 }
 
 // MigrationNames lists every migration's name, in order (the deploy's custom resource

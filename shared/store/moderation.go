@@ -49,9 +49,11 @@ func (s *Store) queueDelete(targetID string) types.TransactWriteItem {
 // item (created by the first report, counted by every one) and content.reported.
 func (s *Store) FileReport(ctx context.Context, r posts.Report, q posts.QueueItem, event eventtypes.Envelope) error {
 	report, err := s.put(struct {
-		PK, SK, Type string
+		PK, SK, Type   string
+		GSI1PK, GSI1SK string // the reporter's acts (actsPK), for their export
 		posts.Report
-	}{PK: reportsPK(r.TargetID), SK: "BY#" + r.ReporterID, Type: typeReport, Report: r}, "attribute_not_exists(PK)")
+	}{PK: reportsPK(r.TargetID), SK: "BY#" + r.ReporterID, Type: typeReport, Report: r,
+		GSI1PK: actsPK(r.ReporterID), GSI1SK: actsSK(reportsPK(r.TargetID), "BY#"+r.ReporterID)}, "attribute_not_exists(PK)")
 	if err != nil {
 		return fmt.Errorf("store.FileReport: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 	"unicode/utf8"
@@ -26,12 +27,84 @@ const (
 
 func tagPK(tag string) string { return "TAG#" + tag }
 
-// directoryKeys are the member item's GSI1 keys: a partition per first letter of the
-// display name (no single partition for all members), sorted by the whole name.
+// The directory lives in GSI1, in a few partitions by the first character of the name
+// key: each bucket holds the keys from its letter up to the next bucket's, so reading
+// the buckets in order reads every name in order (code-point order of the key), and a
+// search's prefix lies in one bucket. Eight buckets split the members of a community
+// (no partition holds them all) yet let the first page of the whole list, in a
+// community of a few members, cost at most eight queries: docs/decisions.md, "Issue 10:
+// README, directory, export".
+var directoryBuckets = []string{"0", "a", "d", "i", "m", "p", "t", "~"}
+
+// directoryBucket is the bucket of a name key: "0" before "a" (digits, signs), then
+// a-c, d-h, i-l, m-o, p-s, t-z, and "~" for everything after "z" (accented letters and
+// every other script).
+func directoryBucket(key string) string {
+	r, _ := utf8.DecodeRuneInString(key)
+	switch {
+	case r < 'a':
+		return "0"
+	case r <= 'c':
+		return "a"
+	case r <= 'h':
+		return "d"
+	case r <= 'l':
+		return "i"
+	case r <= 'o':
+		return "m"
+	case r <= 's':
+		return "p"
+	case r <= 'z':
+		return "t"
+	}
+	return "~"
+}
+
+// directoryKeys are the member item's GSI1 keys: its name's bucket, sorted by the
+// whole name key (members.DirectoryKey).
 func directoryKeys(memberID, displayName string) (string, string) {
 	key := members.DirectoryKey(displayName)
-	first, _ := utf8.DecodeRuneInString(key)
-	return "DIR#" + string(first), key + "#" + memberID
+	return membersPK(directoryBucket(key)), key + "#" + memberID
+}
+
+func membersPK(bucket string) string { return "MEMBERS#" + bucket }
+func wordsPK(bucket string) string   { return "WORDS#" + bucket }
+func wordSK(i int) string            { return fmt.Sprintf("WORD#%d", i) }
+
+const typeNameWord = "NameWord"
+
+// wordItem is one of a member's name's search keys (members.NameWords): it lets the
+// directory find "Jane Smith" by "smi". Only the member's id and name key: the page
+// reads the member items for what it shows (their status, roles and avatar as now).
+type wordItem struct {
+	PK, SK, Type   string
+	GSI1PK, GSI1SK string
+	MemberID       string
+	NameKey        string
+	Word           int
+}
+
+// nameWordWrites write a member's name's search keys (MEMBER#<id>/WORD#<i>, in
+// WORDS#<bucket> of GSI1) and delete the places a longer name had: always
+// members.MaxNameWords items, so a name replaced by a shorter one leaves no word behind,
+// whatever was read before.
+func (s *Store) nameWordWrites(memberID, displayName string) ([]types.TransactWriteItem, error) {
+	nameKey := members.DirectoryKey(displayName)
+	words := members.NameWords(nameKey)
+	out := make([]types.TransactWriteItem, 0, members.MaxNameWords)
+	for i := range members.MaxNameWords {
+		if i >= len(words) {
+			out = append(out, types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(memberPK(memberID), wordSK(i))}})
+			continue
+		}
+		put, err := s.put(wordItem{PK: memberPK(memberID), SK: wordSK(i), Type: typeNameWord, GSI1PK: wordsPK(directoryBucket(words[i])),
+			GSI1SK: words[i] + "#" + memberID, MemberID: memberID, NameKey: nameKey, Word: i}, "")
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, put)
+	}
+	return out, nil
 }
 
 // tagItem is one member listed under one expertise tag, with what a directory row shows.
@@ -85,6 +158,11 @@ func (s *Store) UpdateProfile(ctx context.Context, memberID string, p members.Pr
 			items = append(items, types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(tagPK(t), memberPK(memberID))}})
 		}
 	}
+	words, err := s.nameWordWrites(memberID, p.DisplayName)
+	if err != nil {
+		return members.Member{}, fmt.Errorf("store.UpdateProfile: %w", err)
+	}
+	items = append(items, words...)
 	for _, t := range p.Expertise {
 		put, err := s.put(tagItem{PK: tagPK(t), SK: memberPK(memberID), Type: typeMemberTag, MemberID: memberID,
 			DisplayName: p.DisplayName, Expertise: p.Expertise, HasAvatar: old.AvatarKey != ""}, "")
@@ -131,36 +209,144 @@ func (s *Store) SaveStaffFields(ctx context.Context, memberID string, f members.
 	return nil
 }
 
-// MembersByNamePrefix implements members.Store: GSI1 in the first letter's partition.
-func (s *Store) MembersByNamePrefix(ctx context.Context, prefix, cursor string, limit int) (members.DirectoryPageResult, error) {
-	dirPK, _ := directoryKeys("", prefix)
-	scope := "dir:" + prefix
+// directoryEntry is a member as a directory row shows them, and whether they are
+// listed at all (active and suspended members are; banned and deleted ones are not).
+func directoryEntry(it memberItem) (members.DirectoryEntry, bool) {
+	listed := it.Status == members.StatusActive || it.Status == members.StatusSuspended
+	return members.DirectoryEntry{ID: it.ID, DisplayName: it.DisplayName, Expertise: nonNil(it.Expertise), HasAvatar: it.AvatarKey != "",
+		Staff: policy.IsStaff(it.Roles)}, listed
+}
+
+// maxListQueries bounds the queries of one page of the whole list: one per bucket.
+var maxListQueries = len(directoryBuckets)
+
+// ListMembers implements members.Store: the buckets of GSI1 in order, each by name
+// key, until the page is full (at most one query per bucket). The cursor names the
+// bucket and, inside it, where the page stopped.
+func (s *Store) ListMembers(ctx context.Context, cursor string, limit int) (members.DirectoryPageResult, error) {
+	const scope = "members"
+	start, err := s.decodeCursor(scope, cursor)
+	if err != nil {
+		return members.DirectoryPageResult{}, err
+	}
+	bucket := 0
+	if start != nil {
+		b, _ := start["B"].(*types.AttributeValueMemberS)
+		if b == nil || !slices.Contains(directoryBuckets, b.Value) {
+			return members.DirectoryPageResult{}, errCursor
+		}
+		bucket = slices.Index(directoryBuckets, b.Value)
+		delete(start, "B")
+		if len(start) == 0 {
+			start = nil
+		}
+	}
+	page := members.DirectoryPageResult{Members: []members.DirectoryEntry{}}
+	for queries := 0; bucket < len(directoryBuckets) && queries < maxListQueries; queries++ {
+		out, err := s.DB.Query(ctx, &dynamodb.QueryInput{
+			TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1), ExclusiveStartKey: start,
+			Limit:                     aws.Int32(int32(limit - len(page.Members))),
+			KeyConditionExpression:    aws.String("GSI1PK = :pk"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: membersPK(directoryBuckets[bucket])}},
+		})
+		if err != nil {
+			return members.DirectoryPageResult{}, fmt.Errorf("store.ListMembers: %w", err)
+		}
+		for _, item := range out.Items {
+			var it memberItem
+			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+				return members.DirectoryPageResult{}, fmt.Errorf("store.ListMembers: %w", err)
+			}
+			if e, listed := directoryEntry(it); listed {
+				page.Members = append(page.Members, e)
+			}
+		}
+		start = out.LastEvaluatedKey
+		if len(start) == 0 {
+			bucket++
+			start = nil
+		}
+		if len(page.Members) >= limit {
+			break
+		}
+	}
+	if bucket < len(directoryBuckets) {
+		next := map[string]types.AttributeValue{"B": &types.AttributeValueMemberS{Value: directoryBuckets[bucket]}}
+		maps.Copy(next, start)
+		if page.Next, err = s.encodeCursor(scope, next); err != nil {
+			return members.DirectoryPageResult{}, fmt.Errorf("store.ListMembers: %w", err)
+		}
+	}
+	return page, nil
+}
+
+// MembersByName implements members.Store: one query of the search keys of names
+// (WORDS#<bucket of q> in GSI1, begins_with q), then the members found, read together
+// (one BatchGetItem) for what the page shows. A name found by two of its words is
+// listed once, at the first (members.FirstWordMatching): a page may hold fewer than
+// limit members and still have a next one.
+func (s *Store) MembersByName(ctx context.Context, q, cursor string, limit int) (members.DirectoryPageResult, error) {
+	scope := "words:" + q
 	start, err := s.decodeCursor(scope, cursor)
 	if err != nil {
 		return members.DirectoryPageResult{}, err
 	}
 	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{
 		TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1), ExclusiveStartKey: start, Limit: aws.Int32(int32(limit)),
-		KeyConditionExpression: aws.String("GSI1PK = :pk AND begins_with(GSI1SK, :prefix)"),
+		KeyConditionExpression: aws.String("GSI1PK = :pk AND begins_with(GSI1SK, :q)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": &types.AttributeValueMemberS{Value: dirPK}, ":prefix": &types.AttributeValueMemberS{Value: prefix},
+			":pk": &types.AttributeValueMemberS{Value: wordsPK(directoryBucket(q))}, ":q": &types.AttributeValueMemberS{Value: q},
 		},
 	})
 	if err != nil {
-		return members.DirectoryPageResult{}, fmt.Errorf("store.MembersByNamePrefix: %w", err)
+		return members.DirectoryPageResult{}, fmt.Errorf("store.MembersByName: %w", err)
 	}
-	next, err := s.encodeCursor(scope, out.LastEvaluatedKey)
-	if err != nil {
-		return members.DirectoryPageResult{}, fmt.Errorf("store.MembersByNamePrefix: %w", err)
-	}
-	page := members.DirectoryPageResult{Next: next}
+	var ids []string
 	for _, item := range out.Items {
+		var it wordItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return members.DirectoryPageResult{}, fmt.Errorf("store.MembersByName: %w", err)
+		}
+		if members.FirstWordMatching(it.NameKey, q) == it.Word && !slices.Contains(ids, it.MemberID) {
+			ids = append(ids, it.MemberID)
+		}
+	}
+	page, err := s.directoryRows(ctx, "store.MembersByName", ids)
+	if err != nil {
+		return members.DirectoryPageResult{}, err
+	}
+	if page.Next, err = s.encodeCursor(scope, out.LastEvaluatedKey); err != nil {
+		return members.DirectoryPageResult{}, fmt.Errorf("store.MembersByName: %w", err)
+	}
+	return page, nil
+}
+
+// directoryRows reads members by id (one BatchGetItem) and returns the listed ones as
+// directory rows, in the order of ids.
+func (s *Store) directoryRows(ctx context.Context, op string, ids []string) (members.DirectoryPageResult, error) {
+	page := members.DirectoryPageResult{Members: []members.DirectoryEntry{}}
+	if len(ids) == 0 {
+		return page, nil
+	}
+	keys := make([]map[string]types.AttributeValue, len(ids))
+	for i, id := range ids {
+		keys[i] = key(memberPK(id), skProfile)
+	}
+	found, err := s.batchGet(ctx, op, keys)
+	if err != nil {
+		return members.DirectoryPageResult{}, err
+	}
+	for _, k := range keys {
+		item, ok := found[keyName(k)]
+		if !ok {
+			continue
+		}
 		var it memberItem
 		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-			return members.DirectoryPageResult{}, fmt.Errorf("store.MembersByNamePrefix: %w", err)
+			return members.DirectoryPageResult{}, fmt.Errorf("%s: %w", op, err)
 		}
-		if it.Status == members.StatusActive || it.Status == members.StatusSuspended {
-			page.Members = append(page.Members, members.DirectoryEntry{ID: it.ID, DisplayName: it.DisplayName, Expertise: nonNil(it.Expertise), HasAvatar: it.AvatarKey != ""})
+		if e, listed := directoryEntry(it); listed {
+			page.Members = append(page.Members, e)
 		}
 	}
 	return page, nil
@@ -206,7 +392,8 @@ func (s *Store) StaffNamed(ctx context.Context, name, exceptMemberID string) (bo
 	return false, nil
 }
 
-// MembersByTag implements members.Store: the tag's partition.
+// MembersByTag implements members.Store: the tag's partition, then the members found,
+// read together (one BatchGetItem) for what the page shows as it is now.
 func (s *Store) MembersByTag(ctx context.Context, tag, cursor string, limit int) (members.DirectoryPageResult, error) {
 	scope := "tag:" + tag
 	start, err := s.decodeCursor(scope, cursor)
@@ -217,21 +404,23 @@ func (s *Store) MembersByTag(ctx context.Context, tag, cursor string, limit int)
 		TableName: aws.String(s.Table), ExclusiveStartKey: start, Limit: aws.Int32(int32(limit)),
 		KeyConditionExpression:    aws.String("PK = :pk"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: tagPK(tag)}},
+		ProjectionExpression:      aws.String("MemberID"),
 	})
 	if err != nil {
 		return members.DirectoryPageResult{}, fmt.Errorf("store.MembersByTag: %w", err)
 	}
-	next, err := s.encodeCursor(scope, out.LastEvaluatedKey)
-	if err != nil {
-		return members.DirectoryPageResult{}, fmt.Errorf("store.MembersByTag: %w", err)
-	}
-	page := members.DirectoryPageResult{Next: next}
+	ids := make([]string, 0, len(out.Items))
 	for _, item := range out.Items {
-		var it tagItem
-		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-			return members.DirectoryPageResult{}, fmt.Errorf("store.MembersByTag: %w", err)
+		if v, ok := item["MemberID"].(*types.AttributeValueMemberS); ok {
+			ids = append(ids, v.Value)
 		}
-		page.Members = append(page.Members, members.DirectoryEntry{ID: it.MemberID, DisplayName: it.DisplayName, Expertise: nonNil(it.Expertise), HasAvatar: it.HasAvatar})
+	}
+	page, err := s.directoryRows(ctx, "store.MembersByTag", ids)
+	if err != nil {
+		return members.DirectoryPageResult{}, err
+	}
+	if page.Next, err = s.encodeCursor(scope, out.LastEvaluatedKey); err != nil {
+		return members.DirectoryPageResult{}, fmt.Errorf("store.MembersByTag: %w", err)
 	}
 	return page, nil
 }

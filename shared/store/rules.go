@@ -39,22 +39,27 @@ func (s *Store) GetRules(ctx context.Context) (members.Rules, error) {
 }
 
 // SaveRules implements members.RulesStore: the version goes up by one atomically,
-// from the default's version when the rules were never saved. The same text again
-// changes nothing (no new version for every member to accept again): the rules as
-// they are.
+// from the default's version when the rules were never saved, only if the text
+// differs from the saved one (two admins publishing the same text at once make one
+// version; the second is told Unchanged).
 func (s *Store) SaveRules(ctx context.Context, text string, now time.Time) (members.Rules, error) {
 	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(pkSettings, skRules),
-		UpdateExpression:         aws.String("SET #t = :t, UpdatedAt = :now, #ty = :type, Version = if_not_exists(Version, :base) + :one"),
-		ConditionExpression:      aws.String("attribute_not_exists(#t) OR #t <> :t"),
-		ExpressionAttributeNames: map[string]string{"#t": "Text", "#ty": AttrType},
+		UpdateExpression:                    aws.String("SET #t = :t, UpdatedAt = :now, #ty = :type, Version = if_not_exists(Version, :base) + :one"),
+		ConditionExpression:                 aws.String("attribute_not_exists(#t) OR #t <> :t"),
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+		ExpressionAttributeNames:            map[string]string{"#t": "Text", "#ty": AttrType},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":t": &types.AttributeValueMemberS{Value: text}, ":now": &types.AttributeValueMemberS{Value: now.Format(time.RFC3339Nano)},
 			":type": &types.AttributeValueMemberS{Value: typeRules}, ":one": &types.AttributeValueMemberN{Value: "1"},
 			":base": &types.AttributeValueMemberN{Value: strconv.Itoa(members.DefaultRules.Version)}},
 		ReturnValues: types.ReturnValueAllNew})
-	var same *types.ConditionalCheckFailedException
-	if errors.As(err, &same) {
-		return s.GetRules(ctx)
+	var failed *types.ConditionalCheckFailedException
+	if errors.As(err, &failed) {
+		var it rulesItem
+		if err := attributevalue.UnmarshalMap(failed.Item, &it); err != nil {
+			return members.Rules{}, fmt.Errorf("store.SaveRules: %w", err)
+		}
+		return members.Rules{Text: it.Text, Version: it.Version, UpdatedAt: it.UpdatedAt, Unchanged: true}, nil
 	}
 	if err != nil {
 		return members.Rules{}, fmt.Errorf("store.SaveRules: %w", err)

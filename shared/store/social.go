@@ -182,6 +182,9 @@ func (s *Store) DeleteAccount(ctx context.Context, memberID string, event eventt
 	for _, t := range m.Expertise {
 		items = append(items, del(tagPK(t), memberPK(memberID)))
 	}
+	for i := range members.MaxNameWords {
+		items = append(items, del(memberPK(memberID), wordSK(i))) // the name's search keys
+	}
 	out, err := s.outboxPut(event)
 	if err != nil {
 		return fmt.Errorf("store.DeleteAccount: %w", err)

@@ -64,8 +64,8 @@ func TestRegisterWritesMemberEmailSessionAndEventTogether(t *testing.T) {
 		t.Fatalf("Admission before = %q, %v, want no member", id, err)
 	}
 	m, sess := register(t, st, "ann@example.com", now)
-	if n := itemCount(t, tbl); n != 4 {
-		t.Fatalf("items after Register = %d, want 4 (email, member, session, outbox)", n)
+	if n := itemCount(t, tbl); n != 5 {
+		t.Fatalf("items after Register = %d, want 5 (email, member, session, outbox, the name's one search key)", n)
 	}
 	id, _, _, err := st.Admission(ctx, "ann@example.com", "")
 	if err != nil || id != m.ID {
@@ -90,8 +90,8 @@ func TestRegisterWritesMemberEmailSessionAndEventTogether(t *testing.T) {
 	if !errors.As(err, &taken) || taken.MemberID != m.ID {
 		t.Fatalf("second Register = %v, want EmailTakenError for %s", err, m.ID)
 	}
-	if n := itemCount(t, tbl); n != 4 {
-		t.Fatalf("items after refused Register = %d, want 4", n)
+	if n := itemCount(t, tbl); n != 5 {
+		t.Fatalf("items after refused Register = %d, want 5", n)
 	}
 }
 
@@ -370,7 +370,7 @@ func TestDirectoryPagesByNamePrefixAndTagWithSignedCursors(t *testing.T) {
 	var names []string
 	cursor := ""
 	for pages := 0; ; pages++ {
-		page, err := st.MembersByNamePrefix(ctx, "ann", cursor, 2)
+		page, err := st.MembersByName(ctx, "ann", cursor, 2)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -391,7 +391,7 @@ func TestDirectoryPagesByNamePrefixAndTagWithSignedCursors(t *testing.T) {
 	if _, err := st.MembersByTag(ctx, "go", page.Next[:len(page.Next)-2]+"AA", 3); !errs.Is(err, "invalid_cursor") {
 		t.Fatalf("altered cursor: %v", err)
 	}
-	if _, err := st.MembersByNamePrefix(ctx, "ann", page.Next, 3); !errs.Is(err, "invalid_cursor") {
+	if _, err := st.MembersByName(ctx, "ann", page.Next, 3); !errs.Is(err, "invalid_cursor") {
 		t.Fatalf("cursor of another listing: %v", err)
 	}
 	// Dropping a tag removes the member from it.

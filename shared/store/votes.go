@@ -21,7 +21,8 @@ const (
 // votePut records a member's vote on a post, once (the condition refuses a second).
 func (s *Store) votePut(postID, memberID, option string, now time.Time) (types.TransactWriteItem, error) {
 	return s.put(map[string]any{AttrPK: postPK(postID), AttrSK: voteSK(memberID), AttrType: typeVote, "MemberID": memberID,
-		"Option": option, "At": now.UTC().Format(time.RFC3339Nano)}, "attribute_not_exists(PK)")
+		"Option": option, "At": now.UTC().Format(time.RFC3339Nano),
+		AttrGSI1PK: actsPK(memberID), AttrGSI1SK: actsSK(postPK(postID), voteSK(memberID))}, "attribute_not_exists(PK)")
 }
 
 // VoteIdea implements posts.VoteStore. The count and the idea's place in the
@@ -145,7 +146,8 @@ func (s *Store) reactionCount(postID, reaction string, delta int) types.Transact
 // AddReaction implements posts.VoteStore: the member's reaction and the count, together.
 func (s *Store) AddReaction(ctx context.Context, postID, memberID, reaction string) error {
 	put, err := s.put(map[string]any{AttrPK: postPK(postID), AttrSK: reactionSK(memberID, reaction), AttrType: typeReaction,
-		"MemberID": memberID, "Reaction": reaction}, "attribute_not_exists(PK)")
+		"MemberID": memberID, "Reaction": reaction, "At": time.Now().UTC().Format(time.RFC3339Nano),
+		AttrGSI1PK: actsPK(memberID), AttrGSI1SK: actsSK(postPK(postID), reactionSK(memberID, reaction))}, "attribute_not_exists(PK)")
 	if err != nil {
 		return fmt.Errorf("store.AddReaction: %w", err)
 	}

@@ -246,6 +246,7 @@ async function main() {
     await ip.getByLabel('Display name').fill('Zoé Martin');
     await ip.getByLabel('About you').fill('Moderator of the data community.');
     await ip.getByLabel('Expertise (tags, comma-separated)').fill('go, dynamodb');
+    await ip.getByLabel('Interests (tags, comma-separated)').fill('hiking');
     await ip.getByLabel('Company').fill('Acme');
     await ip.getByRole('button', { name: 'Save', exact: true }).click();
     await ip.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
@@ -258,11 +259,24 @@ async function main() {
     await ip.waitForFunction(() => [...document.querySelectorAll('img.avatar')].some((i) => i.complete && i.naturalWidth > 0));
     await axe(ip, 'profile');
     await ip.getByRole('link', { name: 'Members' }).click();
+    // The directory lists members before anything is typed, staff with their badge, and
+    // finds any word of a name.
+    await ip.getByRole('heading', { name: 'Everyone, by name' }).waitFor();
+    await ip.getByRole('listitem').filter({ hasText: 'boss' }).getByText('Staff', { exact: true }).waitFor();
+    await axe(ip, 'directory');
+    await ip.getByLabel('Name (the start of any word)').fill('martin');
+    await ip.getByRole('button', { name: 'Search' }).click();
+    await ip.getByRole('heading', { name: 'Members with a name word starting with “martin”' }).waitFor();
+    await ip.getByRole('link', { name: 'Zoé Martin' }).waitFor();
+    await ip.getByRole('button', { name: 'Show everyone' }).click();
+    await ip.getByRole('heading', { name: 'Everyone, by name' }).waitFor();
     await ip.getByLabel('or expertise tag').fill('dynamodb');
     await ip.getByRole('button', { name: 'Search' }).click();
     await ip.getByRole('link', { name: 'Zoé Martin' }).click();
     await ip.getByRole('heading', { name: 'Zoé Martin' }).waitFor();
     await ip.getByText('Moderator of the data community.').waitFor();
+    await ip.getByText('Interests: hiking', { exact: true }).waitFor();
+    await ip.locator('.profile-head').getByText('Staff', { exact: true }).waitFor();
     await axe(ip, 'member');
     await ip.getByRole('link', { name: 'Sessions' }).click();
     await ip.getByRole('heading', { name: 'Where you are signed in' }).waitFor();

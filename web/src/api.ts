@@ -24,6 +24,7 @@ export interface Member extends Profile {
 export interface PublicProfile extends Profile {
   id: string;
   roles: string[];
+  staff: boolean;
   hasAvatar: boolean;
   createdAt: string;
 }
@@ -33,6 +34,7 @@ export interface DirectoryEntry {
   displayName: string;
   expertise: string[];
   hasAvatar: boolean;
+  staff: boolean;
 }
 
 export interface StaffFields {
@@ -132,6 +134,7 @@ export interface PostSummary {
   authorId: string;
   authorName: string;
   authorDeleted?: boolean;
+  authorStaff?: boolean;
   createdAt: string;
   pinnedUntil?: string;
   votes?: number;
@@ -184,6 +187,7 @@ export interface Comment {
   authorId: string;
   authorName: string;
   authorDeleted?: boolean;
+  authorStaff?: boolean;
   createdAt: string;
   deleted?: boolean;
   hidden?: boolean;
@@ -241,6 +245,7 @@ export interface Notification {
 export interface Rules {
   text: string;
   version: number;
+  unchanged?: boolean;
 }
 
 export interface Attachment {

@@ -272,6 +272,7 @@ function RulesForm(props: { lang: Lang }) {
   const s = strings[props.lang];
   const [text, setText] = useState<string>();
   const [version, setVersion] = useState<number>();
+  const [unchanged, setUnchanged] = useState(false);
   const [error, fail, clear] = useError();
   useEffect(() => {
     api.rules().then((r) => setText(r.text), fail);
@@ -280,7 +281,9 @@ function RulesForm(props: { lang: Lang }) {
     e.preventDefault();
     clear();
     try {
-      setVersion((await api.saveRules(text ?? '')).version);
+      const r = await api.saveRules(text ?? '');
+      setUnchanged(!!r.unchanged);
+      setVersion(r.version);
     } catch (err) {
       fail(err);
     }
@@ -297,7 +300,7 @@ function RulesForm(props: { lang: Lang }) {
         onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)}
       />
       <Problem lang={props.lang} code={error} />
-      <Done show={version !== undefined} text={version !== undefined ? s.rulesSaved(version) : ''} />
+      <Done show={version !== undefined} text={version === undefined ? '' : unchanged ? s.rulesUnchanged(version) : s.rulesSaved(version)} />
       <button type="submit">{s.saveRules}</button>
     </form>
   );

@@ -9,6 +9,12 @@ const staffRoles = ['admin', 'moderator', 'support', 'marketer'];
 const tags = (v: string) => v.split(',').map((t) => t.trim()).filter(Boolean);
 
 
+// StaffBadge marks a member of the community's staff (any staff role) wherever their
+// name is shown: directory, profile, bylines.
+export function StaffBadge(props: { lang: Lang }) {
+  return <span class="badge staff-badge">{strings[props.lang].staffBadge}</span>;
+}
+
 export function Avatar(props: { id: string; name: string; has: boolean; lang: Lang; size?: number; version?: number }) {
   const s = strings[props.lang];
   const size = props.size ?? 48;
@@ -125,9 +131,12 @@ export function EditProfile(props: { lang: Lang; member: Member; onSaved: (m: Me
         </label>
       </section>
       <section class="section">
-        <a class="provider" href={api.exportUrl} download="tribune-export.json">
+        <a class="provider" href={api.exportUrl} download="tribune-export.json" aria-describedby="export-help">
           {s.exportData}
         </a>
+        <p class="hint" id="export-help">
+          {s.exportHelp}
+        </p>
         <button type="button" class="danger" onClick={remove}>
           {s.deleteAccount}
         </button>
@@ -136,24 +145,36 @@ export function EditProfile(props: { lang: Lang; member: Member; onSaved: (m: Me
   );
 }
 
+// Directory lists every member by name as soon as it opens, page by page; a search
+// finds the members one of whose name's words starts with what was typed, or who list
+// an expertise tag.
 export function Directory(props: { lang: Lang; navigate: (p: string) => void }) {
   const s = strings[props.lang];
   const heading = useFocusHeading();
   const [q, setQ] = useState('');
   const [tag, setTag] = useState('');
+  // shown is the search the list answers: nothing typed lists everyone.
+  const [shown, setShown] = useState<{ q: string; tag: string }>({ q: '', tag: '' });
   const [list, setList] = useState<DirectoryEntry[]>();
   const [next, setNext] = useState<string>();
   const [error, setError] = useState<string>();
-  const search = async (cursor?: string) => {
+  const load = async (search: { q: string; tag: string }, cursor?: string) => {
     setError(undefined);
     try {
-      const r = await api.directory({ q: tag ? '' : q, tag, cursor });
-      setList(cursor ? [...(list ?? []), ...r.members] : r.members);
+      const r = await api.directory({ ...search, cursor });
+      setShown(search);
+      // A member is listed once, even if a later page names them again.
+      const seen = new Set(cursor ? (list ?? []).map((m) => m.id) : []);
+      setList([...(cursor ? list ?? [] : []), ...r.members.filter((m) => !seen.has(m.id))]);
       setNext(r.next);
     } catch (err) {
       setError(codeOf(err));
     }
   };
+  useEffect(() => {
+    load({ q: '', tag: '' });
+  }, []);
+  const searching = shown.q !== '' || shown.tag !== '';
   return (
     <>
       <h1 tabIndex={-1} ref={heading}>
@@ -163,18 +184,35 @@ export function Directory(props: { lang: Lang; navigate: (p: string) => void }) 
         role="search"
         onSubmit={(e) => {
           e.preventDefault();
-          search();
+          load(tag.trim() ? { q: '', tag: tag.trim() } : { q: q.trim(), tag: '' });
         }}
       >
         <label for="d-q">{s.searchName}</label>
         <input id="d-q" value={q} onInput={(e) => setQ((e.currentTarget as HTMLInputElement).value)} />
         <label for="d-tag">{s.searchTag}</label>
         <input id="d-tag" value={tag} onInput={(e) => setTag((e.currentTarget as HTMLInputElement).value)} />
-        <button type="submit">{s.search}</button>
+        <span class="actions">
+          <button type="submit">{s.search}</button>
+          {searching && (
+            <button
+              type="button"
+              class="secondary"
+              onClick={() => {
+                setQ('');
+                setTag('');
+                load({ q: '', tag: '' });
+              }}
+            >
+              {s.showEveryone}
+            </button>
+          )}
+        </span>
       </form>
       <Problem lang={props.lang} code={error} />
+      <h2 id="directory-list">{shown.tag ? s.membersTagged(shown.tag) : shown.q ? s.membersFound(shown.q) : s.everyoneByName}</h2>
       {list && list.length === 0 && <p>{s.noMembers}</p>}
-      <ul class="list" aria-live="polite">
+      {list === undefined && !error && <p aria-busy="true">{s.loading}</p>}
+      <ul class="list" aria-live="polite" aria-labelledby="directory-list">
         {(list ?? []).map((m) => (
           <li key={m.id}>
             <Avatar id={m.id} name={m.displayName} has={m.hasAvatar} lang={props.lang} size={32} />
@@ -187,12 +225,13 @@ export function Directory(props: { lang: Lang; navigate: (p: string) => void }) 
             >
               {m.displayName}
             </a>
-            <span class="muted">{m.expertise.join(' · ')}</span>
+            {m.staff && <StaffBadge lang={props.lang} />}
+            {m.expertise.length > 0 && <span class="muted">{m.expertise.join(' · ')}</span>}
           </li>
         ))}
       </ul>
       {next && (
-        <button type="button" class="secondary" onClick={() => search(next)}>
+        <button type="button" class="secondary" onClick={() => load(shown, next)}>
           {s.more}
         </button>
       )}
@@ -221,6 +260,7 @@ export function MemberPage(props: { lang: Lang; id: string; viewer: Member; navi
           <h1 tabIndex={-1} ref={heading}>
             {p.displayName}
           </h1>
+          {p.staff && <StaffBadge lang={props.lang} />}
           <p class="muted">
             {[p.company, p.location, s.memberSince(formatDate(props.lang, p.createdAt))].filter(Boolean).join(' · ')}
           </p>
@@ -229,7 +269,12 @@ export function MemberPage(props: { lang: Lang; id: string; viewer: Member; navi
       {p.bio && <p class="bio">{p.bio}</p>}
       {p.expertise.length > 0 && (
         <p>
-          <strong>{s.expertise.split(' (')[0]}:</strong> {p.expertise.join(', ')}
+          <strong>{s.profileExpertise}</strong> {p.expertise.join(', ')}
+        </p>
+      )}
+      {p.interests.length > 0 && (
+        <p>
+          <strong>{s.profileInterests}</strong> {p.interests.join(', ')}
         </p>
       )}
       {p.links.length > 0 && (

@@ -36,6 +36,7 @@ function PostItems(props: { lang: Lang; posts: PostSummary[]; navigate: Nav; pin
           {p.ideaStatus && p.ideaStatus !== 'new' && <span class="badge">{s.ideaStatuses[p.ideaStatus]}</span>}
           {p.title && <span class="excerpt">{p.excerpt}</span>}
           <span class="muted">{s.byIn(s.person(p.authorName, p.authorDeleted), p.spaceName, formatDate(props.lang, p.createdAt))}</span>
+          {p.authorStaff && !p.authorDeleted && <span class="badge staff-badge">{s.staffBadge}</span>}
         </li>
       ))}
     </ul>
@@ -803,7 +804,8 @@ export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerI
         {post.title || s.postKinds[post.kind]}
       </h1>
       <p class="muted">
-        {s.byIn(s.person(post.authorName, post.authorDeleted), post.spaceName, formatDate(props.lang, post.createdAt))} ·{' '}
+        {s.byIn(s.person(post.authorName, post.authorDeleted), post.spaceName, formatDate(props.lang, post.createdAt))}{' '}
+        {post.authorStaff && !post.authorDeleted && <span class="badge staff-badge">{s.staffBadge}</span>} ·{' '}
         <Link to={`/spaces/${post.spaceId}`} navigate={props.navigate}>
           {post.spaceName}
         </Link>
@@ -1133,6 +1135,7 @@ function Comments(props: { lang: Lang; post: Post; viewerId: string; onAccepted:
       {props.post.acceptedAnswer === c.id && <span class="badge question">{s.acceptedAnswer}</span>}
       {c.hidden && <span class="badge hidden">{s.hiddenBadge}</span>}
       <strong>{s.person(c.authorName, c.authorDeleted)}</strong>
+      {c.authorStaff && !c.authorDeleted && <> <span class="badge staff-badge">{s.staffBadge}</span></>}
       {c.deleted ? <p class="muted">{s.commentDeleted}</p> : <div class="post-body" dangerouslySetInnerHTML={{ __html: c.html }} />}
       {!c.deleted && props.viewerId && (
         <span class="reactions" role="group" aria-label={s.reactionsLabel}>

@@ -1,0 +1,191 @@
+package app_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"tribune/shared/members"
+	"tribune/shared/policy"
+	"tribune/shared/posts"
+	"tribune/shared/spaces"
+	"tribune/shared/tickets"
+)
+
+// "Download my data" holds everything the member wrote or did, field by field: account,
+// preferences, sessions, spaces, posts and comments (with their earlier versions), votes,
+// reactions, reports, tickets with their public replies (never an internal note),
+// invitations; and nothing another member wrote.
+func TestDownloadMyDataHoldsEverythingTheMemberWroteOrDid(t *testing.T) {
+	c := newCommunity(t)
+	ada, sia, ann, bob := c.as("ada", policy.RoleAdmin), c.as("sia", policy.RoleSupport), c.as("ann"), c.as("bob")
+	must := func(who *http.Client, method, path, body string, out any) {
+		t.Helper()
+		if status, raw := c.call(who, method, path, body, out); status >= 300 {
+			t.Fatalf("%s %s: %d %s", method, path, status, raw)
+		}
+	}
+	must(ann, "PUT", "/api/me/profile", `{"displayName":"Ann Lee","bio":"Data engineer.","expertise":["go"],"interests":["hiking"],`+
+		`"company":"Acme","location":"Lyon","links":["https://ann.example"],"locale":"fr"}`, nil)
+	must(ann, "PUT", "/api/me/preferences", `{"activityEmails":false}`, nil)
+
+	general := c.space(ada, "General", spaces.Public)
+	c.join(ann, general.ID)
+	c.join(bob, general.ID)
+	// Ann writes a post and edits it, and an idea; Ada an idea and a poll; Bob a post.
+	mine := c.post(ann, general.ID, `{"kind":"discussion","title":"Pipelines","body":"First version"}`)
+	must(ann, "PATCH", "/api/posts/"+mine.ID, `{"title":"Pipelines","body":"Second version"}`, nil)
+	annIdea := c.post(ann, general.ID, `{"kind":"idea","title":"Dark mode","body":"Please."}`)
+	adaIdea := c.post(ada, general.ID, `{"kind":"idea","title":"Offline mode","body":"Maybe."}`)
+	poll := c.post(ada, general.ID, `{"kind":"poll","title":"Meetup day?","body":"","options":["Monday","Friday"]}`)
+	bobs := c.post(bob, general.ID, `{"kind":"discussion","title":"Cheap watches","body":"BOB-SECRET buy now"}`)
+	// Ann comments (and edits her comment), votes, reacts, reports.
+	var cm posts.Comment
+	must(ann, "POST", "/api/posts/"+adaIdea.ID+"/comments", `{"body":"Comment v1"}`, &cm)
+	must(ann, "PATCH", "/api/posts/"+adaIdea.ID+"/comments/"+cm.ID, `{"body":"Comment v2"}`, nil)
+	var adaComment posts.Comment
+	must(ada, "POST", "/api/posts/"+adaIdea.ID+"/comments", `{"body":"ADA-COMMENT thanks"}`, &adaComment)
+	must(bob, "POST", "/api/posts/"+mine.ID+"/comments", `{"body":"BOB-COMMENT on Ann's post"}`, nil)
+	must(ann, "POST", "/api/posts/"+adaIdea.ID+"/vote", `{}`, nil)
+	must(ann, "POST", "/api/posts/"+poll.ID+"/vote", `{"option":"o2"}`, nil)
+	must(ann, "PUT", "/api/posts/"+adaIdea.ID+"/reactions/insightful", "", nil)
+	must(ann, "PUT", "/api/posts/"+adaIdea.ID+"/comments/"+adaComment.ID+"/reactions/love", "", nil)
+	must(ann, "POST", "/api/posts/"+bobs.ID+"/report", `{"reason":"spam","note":"Looks like spam to me."}`, nil)
+	must(bob, "PUT", "/api/posts/"+mine.ID+"/reactions/like", "", nil) // Bob's, not Ann's
+
+	// A ticket: Ann opens it in her customer space; the agent writes an internal note and
+	// a public reply; Ann answers, the agent solves it, Ann rates it.
+	acme := c.customerSpace(ada, "Acme", "m_ann")
+	c.join(ann, acme.ID)
+	tk := c.ticket(ann, acme.ID, `{"subject":"Sync is down","product":"General","severity":"high","body":"Since 9:00."}`)
+	must(sia, "POST", "/api/tickets/"+tk.ID+"/replies", `{"body":"INTERNAL-NOTE legacy plan","internal":true}`, nil)
+	must(sia, "POST", "/api/tickets/"+tk.ID+"/replies", `{"body":"Restart the agent, please."}`, nil)
+	must(ann, "POST", "/api/tickets/"+tk.ID+"/replies", `{"body":"Done, it works."}`, nil)
+	must(sia, "POST", "/api/tickets/"+tk.ID+"/status", `{"status":"solved"}`, nil)
+	must(ann, "POST", "/api/tickets/"+tk.ID+"/rating", `{"good":true,"comment":"Fast!"}`, nil)
+	// An invitation of a friend.
+	must(ann, "POST", "/api/invitations/friend", `{"email":"friend@example.com","message":"Join us!"}`, nil)
+
+	var ex members.Export
+	status, raw := c.call(ann, "GET", "/api/me/export", "", &ex)
+	if status != 200 {
+		t.Fatalf("export: %d %s", status, raw)
+	}
+	for _, leak := range []string{"BOB-SECRET", "BOB-COMMENT", "ADA-COMMENT", "INTERNAL-NOTE", "Offline mode\",\"body\":\"Maybe."} {
+		if strings.Contains(raw, leak) {
+			t.Errorf("the export holds what others wrote: %q", leak)
+		}
+	}
+
+	// Account, profile and preferences.
+	m := ex.Member
+	if m.Email != "ann@example.com" || m.DisplayName != "Ann Lee" || m.Bio != "Data engineer." || strings.Join(m.Interests, ",") != "hiking" ||
+		m.Company != "Acme" || m.Location != "Lyon" || len(m.Links) != 1 {
+		t.Errorf("member: %+v", m)
+	}
+	if p := ex.Preferences; p.Language != "fr" || p.ActivityEmails || p.RulesAccepted != members.DefaultRules.Version {
+		t.Errorf("preferences: %+v", p)
+	}
+	current := 0
+	for _, sess := range ex.Sessions {
+		if sess.Current {
+			current++
+		}
+	}
+	// Two sessions: the registration's and this browser's.
+	if len(ex.Sessions) != 2 || current != 1 || ex.Identities == nil {
+		t.Errorf("sessions and identities: %+v %+v", ex.Sessions, ex.Identities)
+	}
+	// Spaces.
+	if len(ex.Spaces) != 2 || ex.Spaces[0].SpaceName != "General" || ex.Spaces[1].SpaceName != "Acme" || ex.Spaces[0].Status != spaces.StatusActive {
+		t.Errorf("spaces: %+v", ex.Spaces)
+	}
+	// Posts, with the text an edit replaced.
+	if len(ex.Posts) != 2 {
+		t.Fatalf("posts: %+v", ex.Posts)
+	}
+	if p := ex.Posts[0]; p.ID != mine.ID || p.Body != "Second version" || p.SpaceName != "General" || p.Kind != posts.KindDiscussion ||
+		p.EditedAt == nil || len(p.Revisions) != 1 || p.Revisions[0].Body != "First version" {
+		t.Errorf("post: %+v", p)
+	}
+	if p := ex.Posts[1]; p.ID != annIdea.ID || p.Title != "Dark mode" || p.IdeaStatus == "" || len(p.Revisions) != 0 {
+		t.Errorf("idea: %+v", p)
+	}
+	// Comments.
+	if len(ex.Comments) != 1 {
+		t.Fatalf("comments: %+v", ex.Comments)
+	}
+	if cx := ex.Comments[0]; cx.ID != cm.ID || cx.PostID != adaIdea.ID || cx.PostTitle != "Offline mode" || cx.Body != "Comment v2" ||
+		len(cx.Revisions) != 1 || cx.Revisions[0].Body != "Comment v1" {
+		t.Errorf("comment: %+v", cx)
+	}
+	// Votes: the idea's "up", the poll's option by its label.
+	votes := map[string]string{}
+	for _, v := range ex.Votes {
+		votes[v.PostTitle] = v.Option
+		if v.At.IsZero() {
+			t.Errorf("a vote without its time: %+v", v)
+		}
+	}
+	if len(ex.Votes) != 2 || votes["Offline mode"] != posts.IdeaVote || votes["Meetup day?"] != "Friday" {
+		t.Errorf("votes: %+v", ex.Votes)
+	}
+	// Reactions: to a post and to a comment.
+	if len(ex.Reactions) != 2 {
+		t.Fatalf("reactions: %+v", ex.Reactions)
+	}
+	for _, r := range ex.Reactions {
+		ok := (r.CommentID == "" && r.PostID == adaIdea.ID && r.Reaction == "insightful") || (r.CommentID == adaComment.ID && r.Reaction == "love")
+		if !ok || r.At == nil {
+			t.Errorf("reaction: %+v", r)
+		}
+	}
+	// Reports.
+	if len(ex.Reports) != 1 || ex.Reports[0].PostID != bobs.ID || ex.Reports[0].Reason != "spam" || ex.Reports[0].Note != "Looks like spam to me." {
+		t.Errorf("reports: %+v", ex.Reports)
+	}
+	// The ticket with its public replies, never the internal note.
+	if len(ex.Tickets) != 1 {
+		t.Fatalf("tickets: %+v", ex.Tickets)
+	}
+	tx := ex.Tickets[0]
+	if tx.ID != tk.ID || tx.Number != tk.Number || tx.Subject != "Sync is down" || tx.Body != "Since 9:00." || tx.Severity != "high" ||
+		tx.Status != tickets.StatusSolved || tx.SpaceName != "Acme" || tx.Rating == nil || !tx.Rating.Good || tx.Rating.Comment != "Fast!" {
+		t.Errorf("ticket: %+v", tx)
+	}
+	var bodies []string
+	for _, r := range tx.Replies {
+		bodies = append(bodies, r.Body)
+	}
+	if len(tx.Replies) != 3 || !tx.Replies[0].Automatic || bodies[1] != "Restart the agent, please." || !tx.Replies[1].FromAgent ||
+		bodies[2] != "Done, it works." {
+		t.Errorf("ticket replies: %q", bodies)
+	}
+	if len(ex.TicketReplies) != 0 {
+		t.Errorf("a customer's replies to others' tickets: %+v", ex.TicketReplies)
+	}
+	// The invitation, without its code.
+	if len(ex.Invitations) != 1 || ex.Invitations[0].Email != "friend@example.com" || ex.Invitations[0].Message != "Join us!" ||
+		ex.Invitations[0].State != "pending" || ex.Invitations[0].Kind == "" {
+		t.Errorf("invitations: %+v", ex.Invitations)
+	}
+
+	// Every list is a list, even empty; the agent's export holds the public reply they
+	// wrote on Ann's ticket, never their internal note.
+	var agent map[string]json.RawMessage
+	_, raw = c.call(sia, "GET", "/api/me/export", "", &agent)
+	for _, list := range []string{"spaces", "posts", "comments", "votes", "reactions", "reports", "tickets", "ticketReplies", "invitations"} {
+		if v := string(agent[list]); !strings.HasPrefix(v, "[") {
+			t.Errorf("the agent's export: %s is %s", list, v)
+		}
+	}
+	if strings.Contains(raw, "INTERNAL-NOTE") || !strings.Contains(string(agent["ticketReplies"]), "Restart the agent, please.") ||
+		string(agent["tickets"]) != "[]" {
+		t.Errorf("the agent's export: %s", raw)
+	}
+	if !strings.Contains(raw, fmt.Sprintf(`"ticketNumber":%d`, tk.Number)) {
+		t.Errorf("the agent's reply names no ticket: %s", raw)
+	}
+}

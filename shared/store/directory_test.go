@@ -1,0 +1,225 @@
+package store_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"tribune/shared/auth"
+	"tribune/shared/errs"
+	"tribune/shared/eventtypes"
+	"tribune/shared/members"
+	"tribune/shared/store"
+)
+
+// named registers a member called name (its id is m_<name without spaces>).
+func named(t *testing.T, st *store.Store, name string) string {
+	t.Helper()
+	id := "m_" + strings.Map(func(r rune) rune {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			return r
+		}
+		return -1
+	}, strings.ToLower(name))
+	if id == "m_" {
+		id = fmt.Sprintf("m_u%x", name)
+	}
+	m := members.Member{ID: id, Email: id[2:] + "@example.com", DisplayName: name, Locale: "en", Roles: []string{"member"},
+		Status: members.StatusActive, CreatedAt: time.Now().UTC()}
+	sess, _ := auth.NewSession(m.ID, time.Now(), "test")
+	meta := eventtypes.NewMeta(time.Now())
+	env, _ := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta, eventtypes.MemberRegistered{Meta: meta, MemberID: id})
+	if err := st.Register(ctx, m, sess, env, nil, nil); err != nil {
+		t.Fatalf("Register %s: %v", name, err)
+	}
+	return id
+}
+
+// everyone pages through the whole list, limit members a page.
+func everyone(t *testing.T, st *store.Store, limit int) ([]string, int) {
+	t.Helper()
+	var names []string
+	cursor, pages := "", 0
+	for {
+		page, err := st.ListMembers(ctx, cursor, limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Members) > limit {
+			t.Fatalf("a page of %d holds %d members", limit, len(page.Members))
+		}
+		pages++
+		for _, m := range page.Members {
+			names = append(names, m.DisplayName)
+		}
+		if cursor = page.Next; cursor == "" {
+			return names, pages
+		}
+		if pages > 50 {
+			t.Fatal("the list never ends")
+		}
+	}
+}
+
+// found is every member a search finds, page after page.
+func found(t *testing.T, st *store.Store, q string) []string {
+	t.Helper()
+	var names []string
+	cursor := ""
+	for range 20 {
+		page, err := st.MembersByName(ctx, members.DirectoryKey(q), cursor, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range page.Members {
+			names = append(names, m.DisplayName)
+		}
+		if cursor = page.Next; cursor == "" {
+			break
+		}
+	}
+	return names
+}
+
+func TestDirectoryListsEveryoneInNameOrderWithoutASearch(t *testing.T) {
+	st, tbl := newStore(t)
+	// Names in every bucket: digits, a-c, d-h, i-l, m-o, p-s, t-z, and after z.
+	for _, n := range []string{"Zoé Martin", "Ann Lee", "bob", "Émile Zola", "42 Club", "Mia", "Tom", "Ivan", "Dan", "Pia", "山田 太郎", "Carl"} {
+		named(t, st, n)
+	}
+	banned := named(t, st, "Barry Banned")
+	if _, err := st.SetStatus(ctx, banned, members.StatusBanned, nil); err != nil {
+		t.Fatal(err)
+	}
+	want := "42 Club,Ann Lee,bob,Carl,Dan,Ivan,Mia,Pia,Tom,Zoé Martin,Émile Zola,山田 太郎"
+	for _, limit := range []int{1, 3, 5, 50} {
+		names, pages := everyone(t, st, limit)
+		if got := strings.Join(names, ","); got != want {
+			t.Fatalf("limit %d: %s\nwant %s", limit, got, want)
+		}
+		if limit == 50 && pages != 1 {
+			t.Fatalf("a community of 12 members takes %d pages of 50", pages)
+		}
+	}
+	// A page costs at most one query per bucket, whatever the community.
+	tbl.Trips.Reset()
+	if _, err := st.ListMembers(ctx, "", 50); err != nil {
+		t.Fatal(err)
+	}
+	if n := tbl.Trips.Count(); n > 8 {
+		t.Fatalf("the first page took %d queries", n)
+	}
+	// Cursors are signed and belong to this list.
+	page, _ := st.ListMembers(ctx, "", 2)
+	if _, err := st.ListMembers(ctx, page.Next[:len(page.Next)-2]+"AA", 2); !errs.Is(err, "invalid_cursor") {
+		t.Fatalf("altered cursor: %v", err)
+	}
+	if _, err := st.MembersByName(ctx, "a", page.Next, 2); !errs.Is(err, "invalid_cursor") {
+		t.Fatalf("cursor of another list: %v", err)
+	}
+}
+
+func TestDirectoryFindsAnyWordOfANameOnce(t *testing.T) {
+	st, tbl := newStore(t)
+	jane := named(t, st, "Jane Smith")
+	named(t, st, "Smith Jones")
+	named(t, st, "Anna Maria Smithers")
+	named(t, st, "Jean-Pierre Dupont")
+	named(t, st, "Sam Smith") // found by "s" through two words: listed once
+	named(t, st, "Bob")
+	for q, want := range map[string]string{
+		"Smith":   "Smith Jones,Jane Smith,Sam Smith,Anna Maria Smithers",
+		"smi":     "Smith Jones,Jane Smith,Sam Smith,Anna Maria Smithers",
+		"SMITHER": "Anna Maria Smithers",
+		"maria s": "Anna Maria Smithers",
+		"pierre":  "Jean-Pierre Dupont",
+		"jean-p":  "Jean-Pierre Dupont",
+		"s":       "Sam Smith,Smith Jones,Jane Smith,Anna Maria Smithers",
+		"nobody":  "",
+	} {
+		if got := strings.Join(found(t, st, q), ","); got != want {
+			t.Errorf("%q finds %q, want %q", q, got, want)
+		}
+	}
+	// A new name: the old words find nobody, the new ones do.
+	if _, err := st.UpdateProfile(ctx, jane, members.Profile{DisplayName: "Jane", Locale: "en"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(found(t, st, "smith"), ","); got != "Smith Jones,Sam Smith,Anna Maria Smithers" {
+		t.Fatalf("after renaming Jane Smith to Jane, smith finds %s", got)
+	}
+	// Banned and deleted members are found no more; a deletion leaves no search key.
+	if _, err := st.SetStatus(ctx, "m_samsmith", members.StatusBanned, nil); err != nil {
+		t.Fatal(err)
+	}
+	meta := eventtypes.NewMeta(time.Now())
+	env, _ := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberDeletedType, meta, eventtypes.MemberDeleted{Meta: meta, MemberID: "m_smithjones"})
+	if err := st.DeleteAccount(ctx, "m_smithjones", env); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(found(t, st, "smith"), ","); got != "Anna Maria Smithers" {
+		t.Fatalf("smith finds %v after a ban and a deletion", got)
+	}
+	out, err := tbl.DB.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(tbl.Name),
+		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :w)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": &types.AttributeValueMemberS{Value: "MEMBER#m_smithjones"}, ":w": &types.AttributeValueMemberS{Value: "WORD#"}}})
+	if err != nil || len(out.Items) != 0 {
+		t.Fatalf("a deleted member's name keeps %d search keys (%v)", len(out.Items), err)
+	}
+}
+
+// TestOlderMembersMoveIntoTheDirectoryOnce: members an older release wrote (one
+// directory partition per first letter, no search keys) are listed and found by any
+// word after the migration, and a second run changes nothing.
+func TestOlderMembersMoveIntoTheDirectoryOnce(t *testing.T) {
+	st, tbl := newStore(t)
+	old := func(id, name, status string) {
+		item, err := attributevalue.MarshalMap(map[string]any{"PK": "MEMBER#" + id, "SK": "PROFILE", "Type": "Member", "ID": id,
+			"GSI1PK": "DIR#" + strings.ToLower(name[:1]), "GSI1SK": strings.ToLower(name) + "#" + id, "DisplayName": name,
+			"Email": id + "@example.com", "Locale": "en", "Roles": []string{"member", "moderator"}, "Status": status, "CreatedAt": time.Now().UTC()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tbl.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(tbl.Name), Item: item}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old("m_old1", "Olga Smith", members.StatusActive)
+	old("m_old2", "Kim Park", members.StatusSuspended)
+	old("m_gone", "Deleted member", members.StatusDeleted)
+	named(t, st, "New Member")
+	if names, _ := everyone(t, st, 10); strings.Join(names, ",") != "New Member" {
+		t.Fatalf("before the migration the list holds %v", names)
+	}
+	n, err := st.MigrateDirectory(ctx)
+	if err != nil || n != 3 {
+		t.Fatalf("MigrateDirectory = %d, %v; want the 3 members that are not deleted", n, err)
+	}
+	if names, _ := everyone(t, st, 10); strings.Join(names, ",") != "Kim Park,New Member,Olga Smith" {
+		t.Fatalf("after the migration the list holds %v", names)
+	}
+	if got := strings.Join(found(t, st, "smith"), ","); got != "Olga Smith" {
+		t.Fatalf("smith finds %q after the migration", got)
+	}
+	if page, _ := st.ListMembers(ctx, "", 10); !page.Members[0].Staff {
+		t.Fatalf("a moderator carries no staff mark: %+v", page.Members[0])
+	}
+	// Staff names are still found where the directory keeps them.
+	if held, err := st.StaffNamed(ctx, "olga smith", "m_someone"); err != nil || !held {
+		t.Fatalf("StaffNamed after the migration = %v, %v", held, err)
+	}
+	before := itemCount(t, tbl)
+	if n, err := st.MigrateDirectory(ctx); err != nil || itemCount(t, tbl) != before {
+		t.Fatalf("a second run: %d, %v, %d items (was %d)", n, err, itemCount(t, tbl), before)
+	}
+	if names, _ := everyone(t, st, 10); len(names) != 3 {
+		t.Fatalf("after a second run the list holds %v", names)
+	}
+}
