@@ -153,7 +153,7 @@ func TestConcurrentIdenticalTicketRepliesReplyOnce(t *testing.T) {
 	replyMails := func() int {
 		n := 0
 		for _, m := range c.mailsTo("cara@example.com") {
-			if strings.Contains(m.Subject, "replied to ticket") {
+			if strings.Contains(m.Subject, "replied to the ticket") {
 				n++
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 
 	"tribune/shared/errs"
+	"tribune/shared/idempotency"
 	"tribune/shared/logx"
 )
 
@@ -75,6 +76,11 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		if p.Status >= 500 {
 			slog.ErrorContext(r.Context(), "request failed", "err", err.Error(), "status", p.Status)
 		}
+	} else if errors.Is(err, idempotency.ErrRepeated) {
+		// A twin of a request that won its claim: this answer is dropped for the
+		// winner's (answerOnce), so it is no failure; never written to a client.
+		p.Status, p.Code, p.Detail = http.StatusConflict, "request_in_progress", idempotency.ErrInProgress.Message
+		slog.InfoContext(r.Context(), "repeat lost to its twin", "err", err.Error())
 	} else if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
 		// The client went away (a page left mid-call): nobody reads the answer and it is
 		// no failure of ours; 499 is what proxies log for it.

@@ -116,13 +116,19 @@ async function axe(page, name) {
 }
 
 // inView fails unless the locator's element is on screen, whole, without scrolling.
+// The page may still be settling (the published text renders a moment later), so it
+// looks again for up to 2 s before failing.
 async function inView(page, locator, what) {
-  const box = await locator.boundingBox();
   const vp = page.viewportSize();
-  // (1 px of slack: layout positions are fractional.)
-  if (!box || box.y < -1 || box.y + box.height > vp.height + 1 || box.x < -1 || box.x + box.width > vp.width + 1) {
-    fail(`${what} is not on screen: ${JSON.stringify(box)} in ${vp.width}×${vp.height}`);
+  let box;
+  for (const deadline = Date.now() + 2000; ; ) {
+    box = await locator.boundingBox();
+    // (1 px of slack: layout positions are fractional.)
+    if (box && box.y >= -1 && box.y + box.height <= vp.height + 1 && box.x >= -1 && box.x + box.width <= vp.width + 1) return;
+    if (Date.now() > deadline) break;
+    await page.waitForTimeout(100);
   }
+  fail(`${what} is not on screen: ${JSON.stringify(box)} in ${vp.width}×${vp.height}`);
 }
 
 async function main() {

@@ -565,7 +565,12 @@ function RulesGate(props: { lang: Lang; what: 'post' | 'comment'; onAccepted: ()
 function Posted(props: { text: string; children?: preact.ComponentChildren }) {
   const ref = useRef<HTMLParagraphElement>(null);
   useEffect(() => {
-    ref.current?.scrollIntoView?.({ block: 'nearest' });
+    const show = () => ref.current?.scrollIntoView?.({ block: 'nearest' });
+    show();
+    // The published text renders above it a moment later (the list reloads) and may
+    // push it down: show it again once the page has settled.
+    const again = setTimeout(show, 400);
+    return () => clearTimeout(again);
   }, [props.text]);
   return (
     <p class="ok posted" role="status" ref={ref}>
