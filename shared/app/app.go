@@ -295,6 +295,7 @@ func Handlers(cfg config.Config, st *store.Store, sender mail.Sender, files memb
 	counts := &metrics.Service{Store: st, Values: st, Now: time.Now}
 	feed := &posts.Feed{Store: st}
 	support := &tickets.Service{Store: st, Now: time.Now}
+	rooms := &spaces.Service{Store: st, Now: time.Now}
 	return map[string]map[string]bus.Handler{
 		bus.ConsumerNotifications: {
 			eventtypes.MemberRegisteredType:    notes.OnMemberRegistered,
@@ -338,8 +339,12 @@ func Handlers(cfg config.Config, st *store.Store, sender mail.Sender, files memb
 			eventtypes.IdeaStatusChangedType: feed.OnIdeaStatusChanged,
 			eventtypes.SpaceLeftType:         feed.OnSpaceLeft,
 			eventtypes.MemberDeletedType:     members.Erasure{Store: st, Files: files}.OnMemberDeleted,
-			// Tickets of someone who is no longer a support agent go back to the queue.
-			eventtypes.MemberRolesChangedType: support.OnMemberRolesChanged,
+			// What a member held by a role they lost goes: tickets assigned to someone who
+			// is no longer a support agent go back to the queue; memberships a role gave
+			// end (issue 9, round 4). Both read the member as they are now.
+			eventtypes.MemberRolesChangedType: func(ctx context.Context, env eventtypes.Envelope) error {
+				return errors.Join(support.OnMemberRolesChanged(ctx, env), rooms.OnMemberRolesChanged(ctx, env))
+			},
 		},
 	}
 }

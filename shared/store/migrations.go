@@ -40,6 +40,10 @@ var migrations = []migration{
 		done, err := s.MigrateLegacyImages(ctx)
 		return done.Images, err
 	}},
+	{name: "2026-12-memberships-follow-roles", run: func(ctx context.Context, s *Store, now time.Time) (int, error) {
+		fixed, err := s.MigrateRoleMemberships(ctx, now)
+		return fixed.Ended + fixed.Marked, err
+	}},
 }
 
 // MigrationNames lists every migration's name, in order (the deploy's custom resource

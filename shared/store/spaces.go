@@ -82,23 +82,40 @@ func (s *Store) spaceCount(spaceID string, delta int) types.TransactWriteItem {
 		ExpressionAttributeValues: map[string]types.AttributeValue{":d": &types.AttributeValueMemberN{Value: fmt.Sprint(delta)}}}}
 }
 
-// CreateSpace implements spaces.Store; it refuses a space spaces.CheckPrivacy refuses.
-func (s *Store) CreateSpace(ctx context.Context, sp spaces.Space, owner spaces.Membership) error {
+// CreateSpace implements spaces.Store; it refuses a space spaces.CheckPrivacy refuses,
+// and an owner for a customer space (support agents run it by their role).
+func (s *Store) CreateSpace(ctx context.Context, sp spaces.Space, owner *spaces.Membership) error {
 	if err := spaces.CheckPrivacy(sp.Kind, sp.Visibility); err != nil {
 		return fmt.Errorf("store.CreateSpace: %w", err)
+	}
+	if sp.Customer() && owner != nil {
+		return fmt.Errorf("store.CreateSpace %s: a customer space has no owner", sp.ID)
 	}
 	put, err := s.put(newSpaceItem(sp), "attribute_not_exists(PK)")
 	if err != nil {
 		return fmt.Errorf("store.CreateSpace: %w", err)
 	}
-	member, err := s.membershipPut(owner)
-	if err != nil {
-		return fmt.Errorf("store.CreateSpace: %w", err)
+	items := []types.TransactWriteItem{put}
+	if owner != nil {
+		member, err := s.membershipPut(*owner)
+		if err != nil {
+			return fmt.Errorf("store.CreateSpace: %w", err)
+		}
+		items = append(items, member)
 	}
-	if _, err := s.transact(ctx, []types.TransactWriteItem{put, member}); err != nil {
+	if _, err := s.transact(ctx, items); err != nil {
 		return fmt.Errorf("store.CreateSpace %s: %w", sp.ID, err)
 	}
 	return nil
+}
+
+// MemberRoles implements spaces.Store.
+func (s *Store) MemberRoles(ctx context.Context, memberID string) ([]string, error) {
+	m, err := s.GetMember(ctx, memberID)
+	if err != nil {
+		return nil, err
+	}
+	return m.Roles, nil
 }
 
 // spaceKeys are a space and a member's membership, request and invitation.
