@@ -44,6 +44,10 @@ var migrations = []migration{
 		fixed, err := s.MigrateRoleMemberships(ctx, now)
 		return fixed.Ended + fixed.Marked, err
 	}},
+	{name: "2026-12-images-follow-their-texts", run: func(ctx context.Context, s *Store, now time.Time) (int, error) {
+		done, err := s.MigrateImageTexts(ctx, now)
+		return done.Images, err
+	}},
 }
 
 // MigrationNames lists every migration's name, in order (the deploy's custom resource
