@@ -72,6 +72,15 @@ func TestAnAgentWhoLosesTheRoleLosesTheCustomerSpaceTheyCreated(t *testing.T) {
 		!view.CanChangeSettings || view.CanModerate || view.Space.Members != 0 {
 		t.Fatalf("the agent's view of the space they created: %d %s", status, body)
 	}
+	// Agents find the customer spaces they run in their own list (the directory never
+	// lists them); nobody else may read it.
+	var list spaces.Directory
+	if status, body := c.call(sam, "GET", "/api/support/spaces", "", &list); status != 200 || len(list.Spaces) != 1 || list.Spaces[0].ID != acme.ID {
+		t.Fatalf("the agents' list of customer spaces: %d %s", status, body)
+	}
+	if status, _ := c.call(carol, "GET", "/api/support/spaces", "", nil); status != 403 {
+		t.Fatalf("a member lists customer spaces: %d", status)
+	}
 	if status, body := c.call(sam, "POST", "/api/spaces/"+acme.ID+"/invitations", `{"memberId":"m_carol"}`, nil); status != 200 {
 		t.Fatalf("the agent invites carol: %d %s", status, body)
 	}
@@ -116,6 +125,9 @@ func TestAnAgentWhoLosesTheRoleLosesTheCustomerSpaceTheyCreated(t *testing.T) {
 		if status, body := c.call(sam, call[0], call[1], call[2], nil); status != 404 {
 			t.Fatalf("the former agent: %s %s answers %d %s, want 404", call[0], call[1], status, body)
 		}
+	}
+	if status, _ := c.call(sam, "GET", "/api/support/spaces", "", nil); status != 403 {
+		t.Fatalf("a former agent lists customer spaces: %d", status)
 	}
 	// Given the role back, they work the space again: the role decides, at each request.
 	c.setRoles(admin, "m_sam", policy.RoleSupport)
@@ -267,8 +279,12 @@ func TestMembershipsOfBeforeFollowRolesAfterTheMigration(t *testing.T) {
 	tk := c.ticket(cara, "s_acme", `{"subject":"Export","product":"General","severity":"low","body":"Broken."}`)
 
 	fixed, err := c.st.MigrateRoleMemberships(ctx, now)
-	if err != nil || fixed.Ended != 2 || fixed.Marked != 1 {
+	if err != nil || fixed.Ended != 2 || fixed.Marked != 1 || fixed.Listed != 1 {
 		t.Fatalf("the migration: %+v %v", fixed, err)
+	}
+	var list spaces.Directory
+	if c.call(sam, "GET", "/api/support/spaces", "", &list); len(list.Spaces) != 1 || list.Spaces[0].ID != "s_acme" {
+		t.Fatalf("agents' list of customer spaces after the migration: %+v", list.Spaces)
 	}
 	if inSpace(c.mySpaces(sam), "s_acme") || inSpace(c.mySpaces(ex), "s_board") || !inSpace(c.mySpaces(cara), "s_acme") {
 		t.Fatal("owner memberships of before were not ended, or a customer's was")
@@ -284,7 +300,7 @@ func TestMembershipsOfBeforeFollowRolesAfterTheMigration(t *testing.T) {
 	if status, _ := c.call(sue, "GET", "/api/tickets/"+tk.ID, "", nil); status != 404 {
 		t.Fatalf("a former agent whose membership was of before reads the ticket: %d", status)
 	}
-	if again, err := c.st.MigrateRoleMemberships(ctx, now); err != nil || again.Ended != 0 || again.Marked != 0 {
+	if again, err := c.st.MigrateRoleMemberships(ctx, now); err != nil || again.Ended != 0 || again.Marked != 0 || again.Listed != 0 {
 		t.Fatalf("second run: %+v %v", again, err)
 	}
 }

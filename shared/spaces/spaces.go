@@ -192,6 +192,8 @@ type Store interface {
 	SpaceMembers(ctx context.Context, spaceID string) ([]Membership, error)
 	// SpaceDirectory lists listed spaces (public and closed community spaces) by name.
 	SpaceDirectory(ctx context.Context, cursor string, limit int) ([]Space, string, error)
+	// CustomerSpaces lists the customer spaces by name.
+	CustomerSpaces(ctx context.Context, cursor string, limit int) ([]Space, string, error)
 	// DisplayName returns a member's name (errs.ErrNotFound for an unknown member).
 	DisplayName(ctx context.Context, memberID string) (string, error)
 	// SpaceSettings returns the settings (Settings{} when never saved).
@@ -700,6 +702,17 @@ func (s *Service) Directory(ctx context.Context, cursor string) ([]Space, string
 	}
 	// Spaces written before they were unlisted (not migrated yet) are left out too.
 	list = slices.DeleteFunc(list, Space.Customer)
+	return list, next, nil
+}
+
+// CustomerSpaces lists every customer space by name, a page at a time, for the support
+// agents who run them (the route's policy: policy.TicketsWork): they belong to none, and
+// the directory never lists them.
+func (s *Service) CustomerSpaces(ctx context.Context, cursor string) ([]Space, string, error) {
+	list, next, err := s.Store.CustomerSpaces(ctx, cursor, DirectoryPage)
+	if err != nil {
+		return nil, "", fmt.Errorf("spaces.CustomerSpaces: %w", err)
+	}
 	return list, next, nil
 }
 

@@ -42,7 +42,7 @@ var migrations = []migration{
 	}},
 	{name: "2026-12-memberships-follow-roles", run: func(ctx context.Context, s *Store, now time.Time) (int, error) {
 		fixed, err := s.MigrateRoleMemberships(ctx, now)
-		return fixed.Ended + fixed.Marked, err
+		return fixed.Ended + fixed.Marked + fixed.Listed, err
 	}},
 	{name: "2026-12-images-follow-their-texts", run: func(ctx context.Context, s *Store, now time.Time) (int, error) {
 		done, err := s.MigrateImageTexts(ctx, now)

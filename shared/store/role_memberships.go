@@ -25,6 +25,8 @@ type RoleMembershipsFixed struct {
 	// Marked memberships of customer spaces, held by members who are support agents now,
 	// were marked ByRole: they end when the role goes.
 	Marked int
+	// Listed customer spaces joined the agents' list (GSI1 CUSTOMERSPACES).
+	Listed int
 }
 
 // MigrateRoleMemberships brings the memberships written before staff reached spaces
@@ -35,10 +37,13 @@ type RoleMembershipsFixed struct {
 //   - the owner's membership of a community space created under a staff role
 //     (spaces.RoleGiven) ends when its member no longer holds one;
 //   - a support agent's membership of a customer space is marked ByRole, so that it
-//     ends when they stop being one (spaces.Service.OnMemberRolesChanged).
+//     ends when they stop being one (spaces.Service.OnMemberRolesChanged);
+//   - every customer space joins the agents' list of customer spaces, which is how
+//     agents find the spaces they run now that they belong to none.
 //
-// Memberships have no index of their own across spaces, so this reads the table once
-// with a Scan filtered on the type (a migration, run once on deploy); each change is the
+// Memberships and spaces have no index of their own across spaces (hidden customer
+// spaces are in none), so this reads the table once with a Scan filtered on the two
+// types (a migration, run once on deploy); each change is the
 // ordinary conditional write, so running it again, or twice at once, changes nothing
 // more. A member who lost a support role before this release, and was an ordinary
 // member of a customer space (not its owner), cannot be told from a customer: that
@@ -49,16 +54,28 @@ func (s *Store) MigrateRoleMemberships(ctx context.Context, now time.Time) (Role
 	if !ok {
 		return fixed, errors.New("store.MigrateRoleMemberships: the table client cannot Scan")
 	}
-	in := &dynamodb.ScanInput{TableName: aws.String(s.Table), FilterExpression: aws.String("#t = :m"),
-		ExpressionAttributeNames:  map[string]string{"#t": AttrType},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":m": &types.AttributeValueMemberS{Value: typeSpaceMember}}}
+	in := &dynamodb.ScanInput{TableName: aws.String(s.Table), FilterExpression: aws.String("#t IN (:m, :s)"),
+		ExpressionAttributeNames: map[string]string{"#t": AttrType},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":m": &types.AttributeValueMemberS{Value: typeSpaceMember},
+			":s": &types.AttributeValueMemberS{Value: typeSpace}}}
 	var list []spaces.Membership
+	var customers []spaceItem
 	for {
 		out, err := db.Scan(ctx, in)
 		if err != nil {
 			return fixed, fmt.Errorf("store.MigrateRoleMemberships: %w", err)
 		}
 		for _, item := range out.Items {
+			if item[AttrType].(*types.AttributeValueMemberS).Value == typeSpace {
+				var sp spaceItem
+				if err := attributevalue.UnmarshalMap(item, &sp); err != nil {
+					return fixed, fmt.Errorf("store.MigrateRoleMemberships: %w", err)
+				}
+				if sp.Customer() && sp.GSI1PK != customerSpacesPK {
+					customers = append(customers, sp)
+				}
+				continue
+			}
 			var it spaceMemberItem
 			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 				return fixed, fmt.Errorf("store.MigrateRoleMemberships: %w", err)
@@ -69,6 +86,17 @@ func (s *Store) MigrateRoleMemberships(ctx context.Context, now time.Time) (Role
 			break
 		}
 		in.ExclusiveStartKey = out.LastEvaluatedKey
+	}
+	for _, sp := range customers {
+		_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(spacePK(sp.ID), skSpace),
+			UpdateExpression: aws.String("SET GSI1PK = :pk, GSI1SK = :sk"), ConditionExpression: aws.String("#k = :customer"),
+			ExpressionAttributeNames: map[string]string{"#k": "Kind"},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: customerSpacesPK},
+				":sk": &types.AttributeValueMemberS{Value: directorySK(sp.Space)}, ":customer": &types.AttributeValueMemberS{Value: spaces.KindCustomer}}})
+		if err != nil && !conditionFailedErr(err) {
+			return fixed, fmt.Errorf("store.MigrateRoleMemberships %s: %w", sp.ID, err)
+		}
+		fixed.Listed++
 	}
 	var keys []map[string]types.AttributeValue
 	for _, m := range list {

@@ -360,6 +360,8 @@ const en = {
     `${opened} opened, ${solved} solved. First response: median ${frMed} h, 90th percentile ${frP90} h. Resolution: median ${resMed} h, 90th percentile ${resP90} h. Satisfaction: ${sat === null ? 'no rating yet' : `${sat}% good`}.`,
   toTicket: 'Turn into a support ticket',
   customerSpace: 'Customer space',
+  // r1-access
+  customerSpaces: 'Customer spaces',
   ticketLink: (n: number) => `Support ticket #${n}`,
   activityEmails: 'Email me about replies, mentions, tickets and other activity (the notifications page always has them)',
   supportSettingsTitle: 'Support',
@@ -899,6 +901,8 @@ const fr: Strings = {
     `${opened} ouverts, ${solved} résolus. Première réponse : médiane ${frMed} h, 90e centile ${frP90} h. Résolution : médiane ${resMed} h, 90e centile ${resP90} h. Satisfaction : ${sat === null ? 'aucun avis' : `${sat} % positifs`}.`,
   toTicket: 'Transformer en ticket d’assistance',
   customerSpace: 'Espace client',
+  // r1-access
+  customerSpaces: 'Espaces clients',
   ticketLink: (n: number) => `Ticket d’assistance n° ${n}`,
   activityEmails: 'M’envoyer par email les réponses, mentions, tickets et autres activités (la page des notifications les garde toujours)',
   supportSettingsTitle: 'Assistance',
