@@ -180,16 +180,15 @@ func TestMembershipsARoleGaveEndWithTheRole(t *testing.T) {
 	c.setRoles(admin, "m_gil", policy.RoleMarketer)
 	c.setRoles(admin, "m_gil", policy.RoleMember)
 
-	if inSpace(c.mySpaces(sue), acme.ID) {
-		t.Fatal("a former agent kept the membership of the customer space they joined as an agent")
-	}
+	// The consumer ends them; the event path may take a moment on a busy machine.
+	waitFor(t, "the former agent's membership ended", func() bool { return !inSpace(c.mySpaces(sue), acme.ID) })
+	waitFor(t, "the demoted staff's ownerships ended", func() bool {
+		return !inSpace(c.mySpaces(ex), board.ID) && !inSpace(c.mySpaces(mia), campaigns.ID)
+	})
 	for _, path := range []string{"/api/spaces/" + acme.ID, "/api/posts/" + post.ID} {
 		if status, _ := c.call(sue, "GET", path, "", nil); status != 404 {
 			t.Fatalf("a former agent reads %s: %d", path, status)
 		}
-	}
-	if inSpace(c.mySpaces(ex), board.ID) || inSpace(c.mySpaces(mia), campaigns.ID) {
-		t.Fatal("a demoted admin or marketer still owns the space they created as staff")
 	}
 	for _, path := range []string{"/api/spaces/" + campaigns.ID, "/api/posts/" + secret.ID} {
 		if status, _ := c.call(mia, "GET", path, "", nil); status != 404 {
@@ -297,9 +296,10 @@ func TestMembershipsOfBeforeFollowRolesAfterTheMigration(t *testing.T) {
 	}
 	// Sue's membership now ends with her role.
 	c.setRoles(admin, "m_sue", policy.RoleMember)
-	if status, _ := c.call(sue, "GET", "/api/tickets/"+tk.ID, "", nil); status != 404 {
-		t.Fatalf("a former agent whose membership was of before reads the ticket: %d", status)
-	}
+	waitFor(t, "the former agent's membership of before ended", func() bool {
+		status, _ := c.call(sue, "GET", "/api/tickets/"+tk.ID, "", nil)
+		return status == 404
+	})
 	if again, err := c.st.MigrateRoleMemberships(ctx, now); err != nil || again.Ended != 0 || again.Marked != 0 || again.Listed != 0 {
 		t.Fatalf("second run: %+v %v", again, err)
 	}

@@ -170,9 +170,9 @@ type TicketText struct {
 	Internal bool
 }
 
-// ShownIn is one text that shows an image, as it is now: a post (Comment nil), a
+// ImageText is one text that shows an image, as it is now: a post (Comment nil), a
 // comment of Post, or a ticket's text.
-type ShownIn struct {
+type ImageText struct {
 	Post    *Post
 	Comment *Comment
 	Ticket  *TicketText
@@ -190,7 +190,7 @@ type ImageStore interface {
 	Images(ctx context.Context, ids []ImageID) (map[ImageID]Image, error)
 	// ImageTexts reads the texts an image's record names, as they are now (texts gone
 	// are left out).
-	ImageTexts(ctx context.Context, shownIn []string) ([]ShownIn, error)
+	ImageTexts(ctx context.Context, shownIn []string) ([]ImageText, error)
 	// UnusedImages lists at most limit uploads no text showed before they expired, by
 	// before; DeleteUnusedImage deletes one's record unless a text showed it meanwhile
 	// (false then).

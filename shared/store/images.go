@@ -307,7 +307,7 @@ func shownInKeys(ref string) (kind string, keys []map[string]types.AttributeValu
 // ImageTexts implements posts.ImageStore: one BatchGetItem of the texts (and the posts
 // and tickets their comments and replies belong to), at most 2 × posts.MaxImageTexts
 // keys for an image shown since this index exists.
-func (s *Store) ImageTexts(ctx context.Context, shownIn []string) ([]posts.ShownIn, error) {
+func (s *Store) ImageTexts(ctx context.Context, shownIn []string) ([]posts.ImageText, error) {
 	var keys []map[string]types.AttributeValue
 	for _, ref := range shownIn {
 		_, k := shownInKeys(ref)
@@ -317,7 +317,7 @@ func (s *Store) ImageTexts(ctx context.Context, shownIn []string) ([]posts.Shown
 	if err != nil {
 		return nil, err
 	}
-	var out []posts.ShownIn
+	var out []posts.ImageText
 	for _, ref := range shownIn {
 		kind, k := shownInKeys(ref)
 		if len(k) == 0 {
@@ -339,7 +339,7 @@ func (s *Store) ImageTexts(ctx context.Context, shownIn []string) ([]posts.Shown
 			if err := attributevalue.UnmarshalMap(parent, &p); err != nil {
 				return nil, fmt.Errorf("store.ImageTexts: %w", err)
 			}
-			text := posts.ShownIn{Post: &p.Post}
+			text := posts.ImageText{Post: &p.Post}
 			if child != nil {
 				var c commentItem
 				if err := attributevalue.UnmarshalMap(child, &c); err != nil {
@@ -361,7 +361,7 @@ func (s *Store) ImageTexts(ctx context.Context, shownIn []string) ([]posts.Shown
 				}
 				text.Body, text.Internal = r.Body, r.Internal
 			}
-			out = append(out, posts.ShownIn{Ticket: &text})
+			out = append(out, posts.ImageText{Ticket: &text})
 		}
 	}
 	return out, nil
