@@ -1,5 +1,5 @@
-// Command ticketsweep is the scheduled job that auto-closes solved tickets and flags
-// missed targets.
+// Command ticketsweep is the scheduled job that auto-closes solved tickets, flags
+// missed targets and deletes image uploads no text showed within a day.
 package main
 
 import (
@@ -9,6 +9,6 @@ import (
 )
 
 func main() {
-	env := app.Boot("ticketsweep", "TABLE_NAME")
-	lambda.Start(app.TicketSweep(env.Store()))
+	env := app.Boot("ticketsweep", "TABLE_NAME", "AVATAR_BUCKET")
+	lambda.Start(app.TicketSweep(env.Store(), env.Files()))
 }

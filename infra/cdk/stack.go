@@ -174,10 +174,14 @@ func NewTribuneStack(scope constructs.Construct, id string, s Settings, props *a
 	}
 	configureStage(stack, api)
 
-	// The ticket sweeper: auto-close and missed targets, every 5 minutes. A failed run
-	// needs no dead-letter queue: the next run does the same work (it is idempotent).
-	sweep := fn("ticketsweep", "Scheduled: closes solved tickets after the delay, flags missed targets (ticket.sla_breached)", "TABLE_NAME")
+	// The ticket sweeper: auto-close and missed targets, every 5 minutes; it also
+	// deletes image uploads no text showed within a day (their files, under images/). A
+	// failed run needs no dead-letter queue: the next run does the same work (it is
+	// idempotent).
+	sweep := fn("ticketsweep", "Scheduled: closes solved tickets after the delay, flags missed targets (ticket.sla_breached), deletes unused image uploads",
+		"TABLE_NAME", "AVATAR_BUCKET")
 	table.GrantReadWriteData(sweep)
+	avatars.GrantDelete(sweep, jsii.String("images/*"))
 	awsevents.NewRule(stack, jsii.String("TicketSweepSchedule"), &awsevents.RuleProps{
 		Schedule: awsevents.Schedule_Rate(awscdk.Duration_Minutes(jsii.Number(5))),
 		Targets:  &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(sweep, &awseventstargets.LambdaFunctionProps{RetryAttempts: jsii.Number(2)})},

@@ -242,9 +242,11 @@ func TestStack(t *testing.T) {
 		}
 	})
 
-	t.Run("files bucket prefixes: avatars for registration and the erasure, images for posting, attachments for ticketing", func(t *testing.T) {
+	t.Run("files bucket prefixes: avatars for registration and the erasure, images for posting and the sweeper, attachments for ticketing", func(t *testing.T) {
 		prefixes := map[string][]string{}
-		for id, p := range resources(t, tpl, "AWS::IAM::Policy") {
+		policies := resources(t, tpl, "AWS::IAM::Policy")
+		mustJSON := func(p map[string]any) []byte { raw, _ := json.Marshal(p["Properties"]); return raw }
+		for id, p := range policies {
 			raw, _ := json.Marshal(p["Properties"])
 			for _, prefix := range []string{"/avatars/*", "/images/*", "/attachments/*"} {
 				if strings.Contains(string(raw), prefix) {
@@ -254,6 +256,7 @@ func TestStack(t *testing.T) {
 		}
 		found := 0
 		for id, got := range prefixes {
+			p := policies[id]
 			switch {
 			case strings.HasPrefix(id, "Fnregistration"):
 				found++
@@ -276,11 +279,17 @@ func TestStack(t *testing.T) {
 				if strings.Join(got, ",") != "/avatars/*" {
 					t.Errorf("feed reaches %v", got)
 				}
+			case strings.HasPrefix(id, "Fnticketsweep"):
+				// Image uploads no text showed within a day are deleted, never read.
+				found++
+				if strings.Join(got, ",") != "/images/*" || strings.Contains(string(mustJSON(p)), "s3:GetObject") {
+					t.Errorf("ticketsweep reaches %v", got)
+				}
 			default:
 				t.Errorf("%s reaches the files bucket: %v", id, got)
 			}
 		}
-		if found != 4 {
+		if found != 5 {
 			t.Errorf("files bucket grants: %v", prefixes)
 		}
 	})

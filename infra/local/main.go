@@ -205,7 +205,7 @@ func run() error {
 	if v, err := time.ParseDuration(os.Getenv("TICKET_SWEEP_INTERVAL")); err == nil && v > 0 {
 		sweepEvery = v
 	}
-	go sweepTickets(ctx, app.TicketSweep(st), sweepEvery)
+	go sweepTickets(ctx, app.TicketSweep(st, files), sweepEvery)
 
 	s3Handler, err := httpx.Wrap(&locals3.Verifier{Credentials: s3Creds, Region: s3Cfg.Region, Next: http.StripPrefix("/_s3", fileStore.Server())},
 		httpx.Options{TrustedOrigins: []string{cfg.PublicURL}, ContentSecurityPolicy: filesCSP, MaxBodyBytes: locals3.MaxBody})

@@ -114,8 +114,10 @@ func (a spaceAccess) Access(ctx context.Context, actor auth.Principal, spaceID s
 	if err != nil {
 		return posts.SpaceAccess{}, err
 	}
+	member := acc.Membership != nil && acc.Membership.Status == spaces.StatusActive
 	return posts.SpaceAccess{Name: acc.Space.Name, Read: acc.Read, Post: acc.Post, Moderate: acc.Moderate,
-		Public: acc.Space.Visibility == spaces.Public, Staff: acc.Staff, Manage: acc.MayChangeSettings(), Denied: spaces.ErrNotMember}, nil
+		Public: acc.Space.Visibility == spaces.Public, Staff: acc.Staff, Manage: acc.MayChangeSettings(), Denied: spaces.ErrNotMember,
+		Tickets: acc.Space.Customer() && (member || tickets.IsAgent(actor.Roles))}, nil
 }
 
 func (a spaceAccess) Mentionable(ctx context.Context, memberID, spaceID string) (string, bool, error) {
@@ -138,11 +140,8 @@ func (a spaceAccess) Mentionable(ctx context.Context, memberID, spaceID string) 
 func PostingRoutes(d Deps) []httpx.Route {
 	sp := &spaces.Service{Store: d.Store, Now: time.Now}
 	ps := &posts.Service{Store: d.Store, Spaces: spaceAccess{spaces: sp, store: d.Store}, Tickets: ticketLinks{d.Store, ticketSpaces{sp}}, Now: time.Now}
-	var images *posts.Images
-	if d.Files != nil {
-		images = &posts.Images{Files: d.Files, Spaces: ps.Spaces, Legacy: d.Store, Now: time.Now}
-		ps.Images = images
-	}
+	images := newImages(d, ps.Spaces, sp)
+	ps.Images = images
 	comments := &posts.Comments{Posts: ps, Store: d.Store}
 	h := posts.HTTP{Service: ps, Comments: comments, Votes: &posts.Votes{Posts: ps, Store: d.Store},
 		Editing: &posts.Editing{Posts: ps, Store: d.Store}, Moderation: &posts.Moderation{Posts: ps, Comments: comments, Store: d.Store}}
@@ -150,6 +149,15 @@ func PostingRoutes(d Deps) []httpx.Route {
 	routes = append(routes, posts.ImagesHTTP{Images: images}.Routes()...)
 	routes = append(routes, members.RulesHTTP{Service: &members.RulesService{Store: d.Store, Now: time.Now}}.Routes()...)
 	return append(routes, notifications.InboxHTTP{Store: d.Store, Subjects: newNotificationSubjects(d.Store), Now: time.Now}.Routes()...)
+}
+
+// newImages is the images service on the files bucket (nil without one: texts then
+// show no uploaded image).
+func newImages(d Deps, access posts.Spaces, sp *spaces.Service) *posts.Images {
+	if d.Files == nil {
+		return nil
+	}
+	return &posts.Images{Files: d.Files, Store: d.Store, Spaces: access, Tickets: ticketLinks{d.Store, ticketSpaces{sp}}, Now: time.Now}
 }
 
 // ticketSpaces lets tickets ask spaces about customer spaces. Support agents work
@@ -172,6 +180,19 @@ func (t ticketSpaces) Space(ctx context.Context, actor auth.Principal, spaceID s
 type ticketLinks struct {
 	store  *store.Store
 	spaces ticketSpaces
+}
+
+// MayReadTicketText implements posts.TicketReaders: the ticket's space as the caller
+// sees it (tickets.Readable), internal notes for agents only.
+func (l ticketLinks) MayReadTicketText(ctx context.Context, actor auth.Principal, spaceID string, internal bool) (bool, error) {
+	if actor.MemberID == "" || (internal && !tickets.IsAgent(actor.Roles)) {
+		return false, nil
+	}
+	sp, err := l.spaces.Space(ctx, actor, spaceID)
+	if denied(err) {
+		return false, nil
+	}
+	return err == nil && tickets.Readable(sp, actor.Roles), err
 }
 
 func (l ticketLinks) MayReadTicket(ctx context.Context, actor auth.Principal, ticketID string) (bool, error) {
@@ -221,6 +242,7 @@ func TicketingRoutes(d Deps) []httpx.Route {
 	svc := &tickets.Service{Store: d.Store, Spaces: ticketSpaces{sp}, Now: time.Now}
 	if d.Files != nil {
 		svc.Files = d.Files
+		svc.Images = newImages(d, ps.Spaces, sp)
 	}
 	routes := tickets.HTTP{Service: svc, Questions: questions{posts: ps, store: d.Store}}.Routes()
 	return append(routes, metrics.HTTP{Service: &metrics.Service{Store: d.Store, Values: d.Store, Now: time.Now}}.Routes()...)
@@ -231,14 +253,28 @@ func TicketingHandler(d Deps) (http.Handler, error) {
 	return Handler(d.Config, sessions(d.Store), TicketingRoutes(d))
 }
 
-// TicketSweep is the scheduled job: auto-close solved tickets, flag missed targets.
-func TicketSweep(st *store.Store) func(ctx context.Context) error {
+// TicketSweep is the scheduled job: auto-close solved tickets, flag missed targets,
+// and delete the image uploads no text showed within a day (files: the files bucket,
+// nil to leave images alone).
+func TicketSweep(st *store.Store, files members.Files) func(ctx context.Context) error {
 	svc := &tickets.Service{Store: st, Now: time.Now}
+	var images *posts.Images
+	if files != nil {
+		images = &posts.Images{Files: files, Store: st, Now: time.Now}
+	}
 	return func(ctx context.Context) error {
 		_, _, err := svc.Sweep(ctx)
+		if images != nil {
+			_, swept := images.SweepUnused(ctx, UnusedImagesPerSweep)
+			err = errors.Join(err, swept)
+		}
 		return err
 	}
 }
+
+// UnusedImagesPerSweep bounds the expired uploads one sweep deletes (the next takes the
+// rest: every 5 minutes in AWS, 12 × 200 = 2,400 an hour).
+const UnusedImagesPerSweep = 200
 
 // PostingHandler is the posting function's HTTP handler.
 func PostingHandler(d Deps) (http.Handler, error) {
@@ -300,6 +336,7 @@ func Handlers(cfg config.Config, st *store.Store, sender mail.Sender, files memb
 	counts := &metrics.Service{Store: st, Values: st, Now: time.Now}
 	feed := &posts.Feed{Store: st}
 	support := &tickets.Service{Store: st, Now: time.Now}
+	rooms := &spaces.Service{Store: st, Now: time.Now}
 	return map[string]map[string]bus.Handler{
 		bus.ConsumerNotifications: {
 			eventtypes.MemberRegisteredType:    notes.OnMemberRegistered,
@@ -343,8 +380,12 @@ func Handlers(cfg config.Config, st *store.Store, sender mail.Sender, files memb
 			eventtypes.IdeaStatusChangedType: feed.OnIdeaStatusChanged,
 			eventtypes.SpaceLeftType:         feed.OnSpaceLeft,
 			eventtypes.MemberDeletedType:     members.Erasure{Store: st, Files: files}.OnMemberDeleted,
-			// Tickets of someone who is no longer a support agent go back to the queue.
-			eventtypes.MemberRolesChangedType: support.OnMemberRolesChanged,
+			// What a member held by a role they lost goes: tickets assigned to someone who
+			// is no longer a support agent go back to the queue; memberships a role gave
+			// end (issue 9, round 4). Both read the member as they are now.
+			eventtypes.MemberRolesChangedType: func(ctx context.Context, env eventtypes.Envelope) error {
+				return errors.Join(support.OnMemberRolesChanged(ctx, env), rooms.OnMemberRolesChanged(ctx, env))
+			},
 		},
 	}
 }

@@ -167,7 +167,8 @@ func TestCustomerSpacesArePrivateByConstruction(t *testing.T) {
 		t.Fatalf("a support agent's view: %+v", view)
 	}
 	var list spaces.MembershipList
-	if c.call(sue, "GET", "/api/spaces/"+acme.ID+"/members", "", &list); len(list.Memberships) != 3 {
+	// (cara and carl: the agent who created the space is no member of it, round 4.)
+	if c.call(sue, "GET", "/api/spaces/"+acme.ID+"/members", "", &list); len(list.Memberships) != 2 {
 		t.Fatalf("support lists the members it admitted: %+v", list.Memberships)
 	}
 
@@ -286,7 +287,9 @@ func TestPublicCustomerSpacesAreMigrated(t *testing.T) {
 		t.Fatalf("the migration: %q %v %v", id, data, err)
 	}
 	var view spaces.SpaceView
-	if c.call(admin, "GET", "/api/spaces/"+sp.ID, "", &view); view.Space.Visibility != spaces.Closed || view.Space.Members != 3 {
+	// cara and mona stay; the owner's membership (sam, the agent who created it) ended
+	// with the migration of round 4: agents work customer spaces through their role.
+	if c.call(admin, "GET", "/api/spaces/"+sp.ID, "", &view); view.Space.Visibility != spaces.Closed || view.Space.Members != 2 {
 		t.Fatalf("after the migration: %+v", view.Space)
 	}
 	for _, who := range []struct {
@@ -323,7 +326,7 @@ func TestPublicCustomerSpacesAreMigrated(t *testing.T) {
 	if err != nil || fixed.Spaces != 0 || fixed.Demoted != 0 {
 		t.Fatalf("the fix again: %+v %v", fixed, err)
 	}
-	if c.call(admin, "GET", "/api/spaces/"+sp.ID, "", &view); view.Space.Members != 4 {
+	if c.call(admin, "GET", "/api/spaces/"+sp.ID, "", &view); view.Space.Members != 3 {
 		t.Fatalf("members after approving gus: %d", view.Space.Members)
 	}
 	// Deleting the stack changes no data.

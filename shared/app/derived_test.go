@@ -63,6 +63,8 @@ func (c *community) deliverVia(st *store.Store, consumer, detailType string, pay
 		p.Meta = meta
 	case *eventtypes.MemberDeleted:
 		p.Meta = meta
+	case *eventtypes.MemberRolesChanged:
+		p.Meta = meta
 	default:
 		c.t.Fatalf("deliver: no meta for %T", payload)
 	}

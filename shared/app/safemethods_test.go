@@ -267,6 +267,7 @@ func (f *walkFixture) samples() map[string][]string {
 		"/api/tickets/{id}/attachment":       {"/api/tickets/" + f.ticket.ID + "/attachment?key=" + url.QueryEscape(f.attachmentKey), "/api/tickets/" + f.ticket.ID + "/attachment?key=nope"},
 		"/api/support/queue":                 {"/api/support/queue", "/api/support/queue?status=open&severity=high"},
 		"/api/support/agents":                {"/api/support/agents"},
+		"/api/support/spaces":                {"/api/support/spaces", "/api/support/spaces?cursor=garbage"},
 		"/api/support/settings":              {"/api/support/settings"},
 		"/api/support/metrics":               {"/api/support/metrics", "/api/support/metrics?days=7"},
 

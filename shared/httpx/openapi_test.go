@@ -58,7 +58,7 @@ func TestTwoTypesOfOneNameGetTwoComponents(t *testing.T) {
 		schema any
 		props  []string
 	}{
-		{body(op("/a", "put")), []string{"Member", "PostID", "SpaceID"}},
+		{body(op("/a", "put")), []string{"ImageFile", "ImageMember", "Member", "PostID", "SpaceID"}},
 		{answer(op("/a", "put"), "200"), []string{"count"}},
 		{body(op("/b", "put")), []string{"visibility"}},
 	} {

@@ -48,6 +48,9 @@ const (
 	PrefetchPost  = "post"
 	// PrefetchMember: the handler reads the caller's own member item.
 	PrefetchMember = "member"
+	// PrefetchImage: the path names an uploaded image ({id} its space, if any, then
+	// {member} and {file}): its record and its space come with the session.
+	PrefetchImage = "image"
 )
 
 // Param is a documented query parameter.
@@ -112,6 +115,8 @@ func announce(kind string, h http.HandlerFunc) http.HandlerFunc {
 		switch kind {
 		case PrefetchMember:
 			ctx = prefetch.WithMember(r.Context())
+		case PrefetchImage:
+			ctx = prefetch.WithImage(r.Context(), id, r.PathValue("member"), r.PathValue("file"))
 		case PrefetchSpace:
 			ctx = prefetch.With(r.Context(), id, "")
 		default:

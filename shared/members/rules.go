@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"tribune/shared/auth"
+	"tribune/shared/content"
 	"tribune/shared/errs"
 	"tribune/shared/httpx"
 	"tribune/shared/policy"
@@ -40,6 +41,7 @@ Moderators may hide, move or lock content, and warn, suspend or ban members who 
 var (
 	ErrRulesText    = errs.InvalidField("text", "invalid_rules", "The rules have 1 to 20,000 characters.")
 	ErrRulesVersion = errs.New(errs.Conflict, "rules_changed", "The rules changed meanwhile; read them again.")
+	ErrRulesImages  = errs.InvalidField("text", "rules_no_images", "The rules are plain text read by everyone: they show no uploaded image.")
 )
 
 // RulesStore is where the rules and their acceptance live.
@@ -83,6 +85,13 @@ func (s *RulesService) Save(ctx context.Context, raw string) (Rules, error) {
 	}
 	if n := utf8.RuneCountInString(body); n < 1 || n > MaxRulesRunes {
 		return Rules{}, fmt.Errorf("members.SaveRules: %w", ErrRulesText)
+	}
+	// Everyone reads the rules, visitors too, as plain text: no text that grants an
+	// uploaded image to its readers, so they name none.
+	for _, src := range content.ImageSources(body) {
+		if content.PointsUnder(src, "/api/images/") {
+			return Rules{}, fmt.Errorf("members.SaveRules: %w", ErrRulesImages)
+		}
 	}
 	current, err := s.Current(ctx)
 	if err != nil {

@@ -154,6 +154,24 @@ func (s *Service) VerifyEmail(ctx context.Context, rawToken, userAgent string) (
 	return m, sess, cookie, nil
 }
 
+// grantedRoles are the roles an invitation still gives: its staff roles only while its
+// inviter may grant them (an admin, active), read now; an admin who lost the role or the
+// account no longer makes staff by the invitations they sent before (issue 9, round 4).
+func (s *Service) grantedRoles(ctx context.Context, grant InvitationGrant) ([]string, error) {
+	staff := slices.ContainsFunc(grant.Roles, func(r string) bool { return slices.Contains(policy.StaffRoles, r) })
+	if !staff {
+		return grant.Roles, nil
+	}
+	inviter, err := s.Store.GetMember(ctx, grant.InviterID)
+	if err != nil && !errors.Is(err, errs.ErrNotFound) {
+		return nil, err
+	}
+	if err == nil && inviter.Status == StatusActive && policy.Allowed(inviter.Roles, policy.MembersManageRoles) {
+		return grant.Roles, nil
+	}
+	return slices.DeleteFunc(slices.Clone(grant.Roles), func(r string) bool { return slices.Contains(policy.StaffRoles, r) }), nil
+}
+
 // register creates a member (with the identity of a social sign-up and the
 // invitation they brought), or signs in the member who got the address first.
 func (s *Service) register(ctx context.Context, email, name, lang, userAgent string, identity *social.Identity, grant *InvitationGrant, now time.Time) (Member, auth.Session, string, error) {
@@ -163,7 +181,11 @@ func (s *Service) register(ctx context.Context, email, name, lang, userAgent str
 	}
 	var accept *Acceptance
 	if grant != nil {
-		for _, r := range grant.Roles {
+		granted, err := s.grantedRoles(ctx, *grant)
+		if err != nil {
+			return Member{}, auth.Session{}, "", err
+		}
+		for _, r := range granted {
 			if !slices.Contains(roles, r) {
 				roles = append(roles, r)
 			}

@@ -214,6 +214,9 @@ type SpaceAccess struct {
 	// Manage: the member runs the space (changes its settings: its owner, staff, and in
 	// a customer space the support agents).
 	Manage bool
+	// Tickets: the member works or opens the space's tickets (a customer space's active
+	// members and support agents): they may upload images for its tickets.
+	Tickets bool
 	// Denied is the error to return when Read or Post is missing.
 	Denied error
 }
@@ -265,10 +268,11 @@ type Service struct {
 // an edit replaces, "" for a new text; see Images.Check).
 func (s *Service) checkImages(ctx context.Context, spaceID, text, before string) error {
 	if s.Images == nil {
-		if imageRef.MatchString(text) || legacyImageRef.MatchString(text) {
-			return ErrImage
+		shown, err := ShownImages(text)
+		if err == nil && len(shown) > 0 {
+			err = ErrImage
 		}
-		return nil
+		return err
 	}
 	return s.Images.Check(ctx, spaceID, text, before)
 }

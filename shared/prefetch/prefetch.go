@@ -15,6 +15,9 @@ type Request struct {
 	// Member: the handler reads the caller's own member item (the home stream does),
 	// which the session check reads anyway.
 	Member bool
+	// Image names an uploaded image whose record the handler reads first (its space is
+	// SpaceID, "" for an image of before spaces owned them): ImageMember, ImageFile.
+	ImageMember, ImageFile string
 
 	mu      sync.Mutex
 	fetched map[string]any
@@ -25,6 +28,12 @@ type ctxKey struct{}
 // With returns a context announcing that the request reads a space or a post first.
 func With(ctx context.Context, spaceID, postID string) context.Context {
 	return context.WithValue(ctx, ctxKey{}, &Request{SpaceID: spaceID, PostID: postID})
+}
+
+// WithImage returns a context announcing that the request reads an uploaded image's
+// record, and its space's (spaceID "" for an image of before).
+func WithImage(ctx context.Context, spaceID, memberID, file string) context.Context {
+	return context.WithValue(ctx, ctxKey{}, &Request{SpaceID: spaceID, ImageMember: memberID, ImageFile: file})
 }
 
 // WithMember returns a context announcing that the request reads the caller's member item.

@@ -51,12 +51,16 @@ type HTTP struct{ Service *Service }
 func (h HTTP) Routes() []httpx.Route {
 	return []httpx.Route{
 		{Method: "POST", Pattern: "/api/spaces", SameWithin: idempotency.Window, Tag: "spaces", Action: policy.SignedIn, Handler: h.create, Request: CreateRequest{},
-			Summary: "Create a space: staff any kind (customer spaces: support agents, closed or hidden only), members a project group when the admins allow it; public, closed or hidden; the creator owns it.",
+			Summary: "Create a space: staff any kind (customer spaces: support agents, closed or hidden only), members a project group when the admins allow it; public, closed or hidden; the creator owns it (a customer space has no owner: agents run it through their role).",
 			Responses: httpx.Answers(201, "The space", Space{}, map[int]string{400: "Bad name, description, icon, visibility or kind, or a public customer space",
 				403: "Not staff, and members may not create this (customer spaces: support agents)"})},
 		{Method: "GET", Pattern: "/api/spaces", Tag: "spaces", Action: policy.Visitors, Handler: h.directory,
 			Query:     []httpx.Param{{Name: "cursor", Description: "The next page's cursor"}},
 			Summary:   "The space directory: public and closed spaces by name, 50 a page (hidden and customer spaces are never listed).",
+			Responses: httpx.Answers(200, "A page", Directory{}, map[int]string{400: "Bad cursor"})},
+		{Method: "GET", Pattern: "/api/support/spaces", Tag: "spaces", Action: policy.TicketsWork, Handler: h.customerSpaces,
+			Query:     []httpx.Param{{Name: "cursor", Description: "The next page's cursor"}},
+			Summary:   "The customer spaces, by name, 50 a page, for the support agents who run them (through their role: they belong to none).",
 			Responses: httpx.Answers(200, "A page", Directory{}, map[int]string{400: "Bad cursor"})},
 		{Method: "GET", Pattern: "/api/spaces/{id}/members", Tag: "spaces", Action: policy.SignedIn, Handler: h.members,
 			Summary:   "A space's members (and, for its moderators, who is invited).",
@@ -65,7 +69,7 @@ func (h HTTP) Routes() []httpx.Route {
 			Summary:   "Invite a member into the space (owner, space moderators, staff; in a customer space, support agents); they are told and accept by joining.",
 			Responses: httpx.Answers(200, "The membership (invited, or as it was)", Membership{}, map[int]string{403: "Not a space moderator", 404: "No such space or member"})},
 		{Method: "PUT", Pattern: "/api/spaces/{id}/members/{member}/role", Tag: "spaces", Action: policy.SignedIn, Handler: h.setRole, Request: RoleRequest{},
-			Summary: "Make a member a space moderator, or a member again (the owner or staff).",
+			Summary: "Make a member a space moderator, or a member again (the owner or staff; in a customer space, support agents).",
 			Responses: httpx.Answers(200, "The membership", Membership{}, map[int]string{400: "Bad role", 403: "Not the owner nor staff",
 				404: "No such space or member", 409: "The owner's role"})},
 		{Method: "PUT", Pattern: "/api/spaces/{id}/settings", Tag: "spaces", Action: policy.SignedIn, Handler: h.changeSettings, Request: SettingsChange{},
@@ -160,6 +164,14 @@ func memberships(list []Membership) MembershipList {
 
 func (h HTTP) directory(w http.ResponseWriter, r *http.Request) {
 	list, next, err := h.Service.Directory(r.Context(), r.URL.Query().Get("cursor"))
+	if list == nil {
+		list = []Space{}
+	}
+	httpx.Reply(w, r, http.StatusOK, Directory{Spaces: list, Next: next}, err)
+}
+
+func (h HTTP) customerSpaces(w http.ResponseWriter, r *http.Request) {
+	list, next, err := h.Service.CustomerSpaces(r.Context(), r.URL.Query().Get("cursor"))
 	if list == nil {
 		list = []Space{}
 	}

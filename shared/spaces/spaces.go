@@ -96,6 +96,27 @@ type Membership struct {
 	// Space summary, copied so "my spaces" is one query.
 	SpaceName       string `json:"spaceName"`
 	SpaceVisibility string `json:"spaceVisibility"`
+	// ByRole: a community role gave this membership, and it lasts only while the member
+	// holds that role (see RoleGiven): the owner's membership of a space created under a
+	// staff role, a support agent's membership of a customer space.
+	ByRole bool `json:"-"`
+}
+
+// RoleGiven reports whether a membership of space sp came with a community role, and so
+// ends when its member no longer holds that role: one marked ByRole, or (written before
+// memberships were marked) the owner's of a space only staff create (every kind but a
+// project group, which members create when the admins allow it).
+func RoleGiven(sp Space, m Membership) bool {
+	return m.ByRole || (m.Role == RoleOwner && sp.Kind != KindProject)
+}
+
+// HoldsRoleFor reports whether roles still give a role-given membership of sp: support
+// agents' in customer spaces, any staff role's in community spaces.
+func HoldsRoleFor(sp Space, roles []string) bool {
+	if sp.Customer() {
+		return policy.Allowed(roles, policy.TicketsWork)
+	}
+	return policy.Allowed(roles, policy.SpacesCreate)
 }
 
 // Errors.
@@ -114,7 +135,7 @@ var (
 	ErrCreate     = errs.New(errs.Forbidden, "space_create_forbidden", "Only staff create spaces (customer spaces: support agents); members create project groups when the admins allow it.")
 	ErrSpaceRole  = errs.InvalidField("role", "invalid_space_role", "A space role is member or moderator.")
 	ErrOwnerRole  = errs.New(errs.Conflict, "owner_role", "The owner's role does not change.")
-	ErrNotOwner   = errs.New(errs.Forbidden, "not_space_owner", "Only the space's owner and staff change roles.")
+	ErrNotOwner   = errs.New(errs.Forbidden, "not_space_owner", "Only the space's owner and staff change roles (in a customer space, support agents).")
 	ErrNoMember   = errs.New(errs.NotFound, "member_not_found", "There is no such member.")
 	ErrNotInSpace = errs.New(errs.NotFound, "space_member_not_found", "That member is not in this space.")
 	// ErrCustomerPrivate: a customer space is never public (issue 9).
@@ -142,8 +163,9 @@ var ErrMembershipChanged = errors.New("spaces: the membership changed meanwhile"
 // membership that justifies it, conditioned on that membership's state, so repeated
 // and concurrent requests count once.
 type Store interface {
-	// CreateSpace writes a space with its owner's membership.
-	CreateSpace(ctx context.Context, s Space, owner Membership) error
+	// CreateSpace writes a space with its owner's membership (nil: a customer space,
+	// which has no owner).
+	CreateSpace(ctx context.Context, s Space, owner *Membership) error
 	// SpaceAndMembership reads a space and (nil if none) a member's membership in one round trip.
 	SpaceAndMembership(ctx context.Context, spaceID, memberID string) (Space, *Membership, error)
 	// AddMember makes m an active member and adds one to the space's count, in place of
@@ -170,6 +192,8 @@ type Store interface {
 	SpaceMembers(ctx context.Context, spaceID string) ([]Membership, error)
 	// SpaceDirectory lists listed spaces (public and closed community spaces) by name.
 	SpaceDirectory(ctx context.Context, cursor string, limit int) ([]Space, string, error)
+	// CustomerSpaces lists the customer spaces by name.
+	CustomerSpaces(ctx context.Context, cursor string, limit int) ([]Space, string, error)
 	// DisplayName returns a member's name (errs.ErrNotFound for an unknown member).
 	DisplayName(ctx context.Context, memberID string) (string, error)
 	// SpaceSettings returns the settings (Settings{} when never saved).
@@ -178,6 +202,9 @@ type Store interface {
 	// SaveInvitation writes a space invitation with space.invited (ErrMembershipChanged,
 	// writing nothing, when the member is active or invited already).
 	SaveInvitation(ctx context.Context, m Membership, event eventtypes.Envelope) error
+	// MemberRoles returns a member's community roles as they are now
+	// (errs.ErrNotFound for an unknown member).
+	MemberRoles(ctx context.Context, memberID string) ([]string, error)
 	// UpdateSpace changes a space's visibility and kind (and its directory listing) with
 	// the audit entry, if its kind is still old's (ErrSpaceChanged otherwise); it refuses
 	// what CheckPrivacy refuses.
@@ -232,7 +259,10 @@ func (r *CreateRequest) validate() error {
 }
 
 // Create makes a space owned by its creator: staff create any space, members a
-// project group when the admins allow it.
+// project group when the admins allow it. A customer space has no owner: support
+// agents run it through their role, checked at each request, so nobody keeps it once
+// the role is gone (issue 9, round 4); the owner's membership of a space created under
+// a staff role is ByRole and ends with that role (OnMemberRolesChanged).
 func (s *Service) Create(ctx context.Context, actor auth.Principal, req CreateRequest) (Space, error) {
 	if err := req.validate(); err != nil {
 		return Space{}, fmt.Errorf("spaces.Create: %w", err)
@@ -260,8 +290,11 @@ func (s *Service) Create(ctx context.Context, actor auth.Principal, req CreateRe
 	now := s.Now().UTC()
 	sp := Space{ID: "s_" + strings.ToLower(rand.Text()[:16]), Name: req.Name, Description: req.Description, Icon: req.Icon,
 		Visibility: req.Visibility, Kind: req.Kind, CreatedBy: actor.MemberID, CreatedAt: now, Members: 1}
-	owner := Membership{SpaceID: sp.ID, MemberID: actor.MemberID, Role: RoleOwner, Status: StatusActive, JoinedAt: now,
-		MemberName: name, SpaceName: sp.Name, SpaceVisibility: sp.Visibility}
+	owner := &Membership{SpaceID: sp.ID, MemberID: actor.MemberID, Role: RoleOwner, Status: StatusActive, JoinedAt: now,
+		MemberName: name, SpaceName: sp.Name, SpaceVisibility: sp.Visibility, ByRole: policy.Allowed(actor.Roles, policy.SpacesCreate)}
+	if sp.Customer() {
+		owner, sp.Members = nil, 0
+	}
 	if err := s.Store.CreateSpace(ctx, sp, owner); err != nil {
 		return Space{}, fmt.Errorf("spaces.Create: %w", err)
 	}
@@ -362,6 +395,7 @@ func (s *Service) Join(ctx context.Context, actor auth.Principal, spaceID string
 		// An invitation accepted, or a request to a space that became public.
 		m := *cur
 		m.Status, m.JoinedAt = StatusActive, now
+		m.ByRole = m.ByRole || agentIn(a.Space, actor.Roles)
 		return s.add(ctx, m, cur.Status, "spaces.Join")
 	}
 	if a.Space.Visibility == Hidden {
@@ -372,7 +406,7 @@ func (s *Service) Join(ctx context.Context, actor auth.Principal, spaceID string
 		return Membership{}, fmt.Errorf("spaces.Join: %w", err)
 	}
 	m := Membership{SpaceID: spaceID, MemberID: actor.MemberID, Role: RoleMember, Status: StatusActive, JoinedAt: now,
-		MemberName: name, SpaceName: a.Space.Name, SpaceVisibility: a.Space.Visibility}
+		MemberName: name, SpaceName: a.Space.Name, SpaceVisibility: a.Space.Visibility, ByRole: agentIn(a.Space, actor.Roles)}
 	if a.Space.Visibility != Public {
 		m.Status = StatusPending
 		err := s.Store.RequestToJoin(ctx, m)
@@ -385,6 +419,12 @@ func (s *Service) Join(ctx context.Context, actor auth.Principal, spaceID string
 		return m, nil
 	}
 	return s.add(ctx, m, "", "spaces.Join")
+}
+
+// agentIn reports whether someone holding roles enters a customer space as a support
+// agent: the membership is then theirs only while they are one (ByRole).
+func agentIn(sp Space, roles []string) bool {
+	return sp.Customer() && policy.Allowed(roles, policy.TicketsWork)
 }
 
 // add makes m an active member in place of what it was (from: "" for nothing); when
@@ -578,7 +618,7 @@ func (s *Service) Members(ctx context.Context, actor auth.Principal, spaceID str
 }
 
 // SetRole makes a member a space moderator or a plain member again (the space's owner
-// or staff).
+// or staff; in a customer space, which has no owner, the support agents who run it).
 func (s *Service) SetRole(ctx context.Context, actor auth.Principal, spaceID, memberID, role string) (Membership, error) {
 	if role != RoleMember && role != RoleModerator {
 		return Membership{}, fmt.Errorf("spaces.SetRole: %w", ErrSpaceRole)
@@ -587,8 +627,7 @@ func (s *Service) SetRole(ctx context.Context, actor auth.Principal, spaceID, me
 	if err != nil {
 		return Membership{}, fmt.Errorf("spaces.SetRole: %w", err)
 	}
-	owner := a.Membership != nil && a.Membership.Status == StatusActive && a.Membership.Role == RoleOwner
-	if !owner && !a.Staff {
+	if !a.MayChangeSettings() {
 		return Membership{}, fmt.Errorf("spaces.SetRole: %w", ErrNotOwner)
 	}
 	_, m, err := s.Store.SpaceAndMembership(ctx, spaceID, memberID)
@@ -673,4 +712,79 @@ func (s *Service) Directory(ctx context.Context, cursor string) ([]Space, string
 	// Spaces written before they were unlisted (not migrated yet) are left out too.
 	list = slices.DeleteFunc(list, Space.Customer)
 	return list, next, nil
+}
+
+// CustomerSpaces lists every customer space by name, a page at a time, for the support
+// agents who run them (the route's policy: policy.TicketsWork): they belong to none, and
+// the directory never lists them.
+func (s *Service) CustomerSpaces(ctx context.Context, cursor string) ([]Space, string, error) {
+	list, next, err := s.Store.CustomerSpaces(ctx, cursor, DirectoryPage)
+	if err != nil {
+		return nil, "", fmt.Errorf("spaces.CustomerSpaces: %w", err)
+	}
+	return list, next, nil
+}
+
+// OnMemberRolesChanged ends the memberships a member held by a community role they no
+// longer hold (consumer of member.roles_changed; issue 9, round 4): a support agent's
+// membership of a customer space once they are no agent, the owner's membership of a
+// space created under a staff role once they are no staff. Such a member may come back
+// as anyone else does (an invitation, a request, joining a public space). The member's
+// roles and memberships are read as they are now, so a late or repeated delivery ends
+// nothing more, and nothing once the role is back.
+func (s *Service) OnMemberRolesChanged(ctx context.Context, env eventtypes.Envelope) error {
+	var evt eventtypes.MemberRolesChanged
+	if err := eventtypes.Decode(env, &evt); err != nil {
+		return fmt.Errorf("spaces.OnMemberRolesChanged: %w", err)
+	}
+	roles, err := s.Store.MemberRoles(ctx, evt.MemberID)
+	if errors.Is(err, errs.ErrNotFound) {
+		return nil // a deleted account's memberships go with its erasure
+	}
+	if err != nil {
+		return fmt.Errorf("spaces.OnMemberRolesChanged %s: %w", evt.EventID, err)
+	}
+	if err := s.EndRoleMemberships(ctx, evt.MemberID, roles); err != nil {
+		return fmt.Errorf("spaces.OnMemberRolesChanged %s: %w", evt.EventID, err)
+	}
+	return nil
+}
+
+// EndRoleMemberships ends every membership of a member that a community role gave
+// (RoleGiven) and that roles no longer give (HoldsRoleFor).
+func (s *Service) EndRoleMemberships(ctx context.Context, memberID string, roles []string) error {
+	list, err := s.Store.MySpaces(ctx, memberID)
+	if err != nil {
+		return err
+	}
+	var failed []error
+	for _, listed := range list {
+		sp, m, err := s.Store.SpaceAndMembership(ctx, listed.SpaceID, memberID)
+		if errors.Is(err, errs.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			failed = append(failed, err)
+			continue
+		}
+		if m == nil || !RoleGiven(sp, *m) || HoldsRoleFor(sp, roles) {
+			continue
+		}
+		active := m.Status == StatusActive
+		var events []eventtypes.Envelope
+		if active {
+			// The space's posts leave the member's home stream, as when they leave.
+			meta := eventtypes.NewMeta(s.now())
+			event, err := eventtypes.NewEnvelope(eventtypes.SourceSpaces, eventtypes.SpaceLeftType, meta, eventtypes.SpaceLeft{Meta: meta,
+				SpaceID: sp.ID, MemberID: memberID})
+			if err != nil {
+				return err
+			}
+			events = append(events, event)
+		}
+		if err := s.Store.DeleteMembership(ctx, sp.ID, memberID, active, events...); err != nil {
+			failed = append(failed, err)
+		}
+	}
+	return errors.Join(failed...)
 }

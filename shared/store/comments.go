@@ -68,10 +68,14 @@ func (s *Store) AddComment(ctx context.Context, c posts.Comment, events []eventt
 	count.Update.ExpressionAttributeNames = map[string]string{"#Deleted": "Deleted"}
 	count.Update.ExpressionAttributeValues[":deleted"] = &types.AttributeValueMemberBOOL{Value: true}
 	items := append(append([]types.TransactWriteItem{put, pointer, count}, outs...), credits...)
-	err = s.writeUnderLimits(ctx, hits, c.CreatedAt, posts.ErrRateLimited, items...)
+	images := s.imageUpdates(shownInComment(c), "", c.Body, c.CreatedAt)
+	err = s.writeUnderLimits(ctx, hits, c.CreatedAt, posts.ErrRateLimited, append(items, images...)...)
 	var canceled *types.TransactionCanceledException
 	if errors.As(err, &canceled) && conditionFailed(canceled.CancellationReasons, len(hits)+2) {
 		return fmt.Errorf("store.AddComment %s: %w", c.ID, posts.ErrNoPost)
+	}
+	if imageFailed(err, len(hits)+len(items), len(images)) {
+		return fmt.Errorf("store.AddComment %s: %w", c.ID, posts.ErrImage)
 	}
 	if err != nil {
 		return fmt.Errorf("store.AddComment %s: %w", c.ID, err)
@@ -283,7 +287,8 @@ func (s *Store) EditComment(ctx context.Context, c posts.Comment, previous posts
 		}
 		items = append(items, out)
 	}
-	reasons, err := s.transact(ctx, items)
+	images := s.imageUpdates(shownInComment(c), previous.Body, c.Body, *c.EditedAt)
+	reasons, err := s.transact(ctx, append(items, images...))
 	if conditionFailed(reasons, 0) {
 		if now, err := s.GetComment(ctx, c.PostID, c.ID); err == nil && now.Body == c.Body {
 			return fmt.Errorf("store.EditComment %s: %w", c.ID, posts.ErrUnchanged)
@@ -291,6 +296,9 @@ func (s *Store) EditComment(ctx context.Context, c posts.Comment, previous posts
 		return fmt.Errorf("store.EditComment %s: %w", c.ID, posts.ErrStaleRevision)
 	}
 	if err != nil {
+		if imageFailed(err, len(items), len(images)) {
+			err = posts.ErrImage
+		}
 		return fmt.Errorf("store.EditComment %s: %w", c.ID, err)
 	}
 	return nil
@@ -313,7 +321,8 @@ func (s *Store) DeleteComment(ctx context.Context, c posts.Comment, entry audit.
 		ExpressionAttributeNames: namesIn("#Deleted #Body #Hidden"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":t": &types.AttributeValueMemberBOOL{Value: true}, ":e": &types.AttributeValueMemberS{Value: ""}}}}
-	items := []types.TransactWriteItem{update, log, s.queueDelete(c.ID)}
+	// A deleted comment shows no image any more.
+	items := append([]types.TransactWriteItem{update, log, s.queueDelete(c.ID)}, s.imageUpdates(shownInComment(c), c.Body, "", entry.At)...)
 	delta := -1
 	if c.Hidden {
 		delta = 0

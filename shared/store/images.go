@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -13,12 +15,12 @@ import (
 
 	"tribune/shared/errs"
 	"tribune/shared/posts"
+	"tribune/shared/tickets"
 )
 
 // Images uploaded before images belonged to a space (key images/<member>/<file>) each
-// have one item, written by MigrateLegacyImages, naming the space they now belong to:
-// IMAGE#<member>#<file> / LEGACY. Images uploaded since carry their space in their key
-// and have no item.
+// have one item, written by MigrateLegacyImages, naming the space they were given:
+// IMAGE#<member>#<file> / LEGACY. Images uploaded since carry their space in their key.
 const (
 	typeLegacyImage = "LegacyImage"
 	skLegacyImage   = "LEGACY"
@@ -33,8 +35,9 @@ type legacyImageItem struct {
 	PostID string
 }
 
-// LegacyImageSpace implements posts.LegacyImages (errs.ErrNotFound: no text showed the
-// image when the migration ran, so it belongs to no space and is served to nobody).
+// LegacyImageSpace is the space the migration of round 3 gave an image of before
+// (errs.ErrNotFound: no text showed it then). Since round 4 only the migration
+// MigrateImageTexts reads it: an image loads by the texts that show it.
 func (s *Store) LegacyImageSpace(ctx context.Context, memberID, file string) (string, error) {
 	var it legacyImageItem
 	if err := s.get(ctx, "store.LegacyImageSpace", legacyImagePK(memberID, file), skLegacyImage, time.Now(), &it); err != nil {
@@ -172,4 +175,419 @@ func (s *Store) spaceOfPost(ctx context.Context, postID string, known map[string
 	}
 	known[postID] = p.SpaceID
 	return p.SpaceID, nil
+}
+
+// Every uploaded image has one record, IMAGE#<space>#<member>#<file> (IMAGE#<member>#
+// <file> for an image of before) / IMAGE: its uploader, and ShownIn, the set of texts
+// that show it now, kept by the transaction of every text write (the text's images are
+// read from the text with posts.ImageChanges). While no text ever showed it, it is in
+// the sweeper's index, GSI1 UNUSEDIMAGES / <UnusedUntil>#<id>, and may be taken by a
+// text only until UnusedUntil (epoch seconds: compared as a number in conditions).
+const (
+	typeImage      = "Image"
+	skImage        = "IMAGE"
+	unusedImagesPK = "UNUSEDIMAGES"
+)
+
+func imagePK(id posts.ImageID) string {
+	if id.SpaceID == "" {
+		return legacyImagePK(id.MemberID, id.File)
+	}
+	return "IMAGE#" + id.SpaceID + "#" + id.MemberID + "#" + id.File
+}
+
+func imageKey(id posts.ImageID) map[string]types.AttributeValue { return key(imagePK(id), skImage) }
+
+// imageItem is an image's record as stored.
+type imageItem struct {
+	PK, SK, Type            string
+	GSI1PK, GSI1SK          string `dynamodbav:",omitempty"`
+	SpaceID, MemberID, File string
+	UploaderID              string
+	UploadedAt              time.Time
+	UnusedUntil             int64    `dynamodbav:",omitempty"`
+	ShownIn                 []string `dynamodbav:",stringset,omitempty"`
+	// ShownAt is absent, not NULL, until a text shows the image: conditions test it with
+	// attribute_exists.
+	ShownAt *time.Time `dynamodbav:",omitempty"`
+}
+
+func (it imageItem) image() posts.Image {
+	img := posts.Image{ID: posts.ImageID{SpaceID: it.SpaceID, MemberID: it.MemberID, File: it.File}, UploaderID: it.UploaderID,
+		UploadedAt: it.UploadedAt, ShownIn: it.ShownIn, ShownAt: it.ShownAt}
+	if it.UnusedUntil > 0 {
+		until := time.Unix(it.UnusedUntil, 0).UTC()
+		img.UnusedUntil = &until
+	}
+	return img
+}
+
+// SaveImageUpload implements posts.ImageStore.
+func (s *Store) SaveImageUpload(ctx context.Context, img posts.Image) error {
+	if img.UnusedUntil == nil {
+		return errors.New("store.SaveImageUpload: an upload waits for its first text until a time")
+	}
+	it := imageItem{PK: imagePK(img.ID), SK: skImage, Type: typeImage, GSI1PK: unusedImagesPK,
+		GSI1SK:  fmt.Sprintf("%012d#%s", img.UnusedUntil.Unix(), imagePK(img.ID)),
+		SpaceID: img.ID.SpaceID, MemberID: img.ID.MemberID, File: img.ID.File, UploaderID: img.UploaderID, UploadedAt: img.UploadedAt.UTC(),
+		UnusedUntil: img.UnusedUntil.Unix()}
+	av, err := attributevalue.MarshalMap(it)
+	if err != nil {
+		return fmt.Errorf("store.SaveImageUpload: %w", err)
+	}
+	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: av, ConditionExpression: aws.String("attribute_not_exists(PK)")})
+	if err != nil {
+		return fmt.Errorf("store.SaveImageUpload %s: %w", it.PK, err)
+	}
+	return nil
+}
+
+// Image implements posts.ImageStore (prefetched with the session on image loads).
+func (s *Store) Image(ctx context.Context, id posts.ImageID) (posts.Image, error) {
+	items, err := s.readKeys(ctx, "store.Image", []map[string]types.AttributeValue{imageKey(id)})
+	if err != nil {
+		return posts.Image{}, err
+	}
+	if len(items) == 0 {
+		return posts.Image{}, fmt.Errorf("store.Image %s: %w", imagePK(id), errs.ErrNotFound)
+	}
+	var it imageItem
+	if err := attributevalue.UnmarshalMap(items[0], &it); err != nil {
+		return posts.Image{}, fmt.Errorf("store.Image: %w", err)
+	}
+	return it.image(), nil
+}
+
+// Images implements posts.ImageStore: one BatchGetItem.
+func (s *Store) Images(ctx context.Context, ids []posts.ImageID) (map[posts.ImageID]posts.Image, error) {
+	keys := make([]map[string]types.AttributeValue, len(ids))
+	for i, id := range ids {
+		keys[i] = imageKey(id)
+	}
+	found, err := s.batchGet(ctx, "store.Images", keys)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[posts.ImageID]posts.Image, len(found))
+	for _, item := range found {
+		var it imageItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return nil, fmt.Errorf("store.Images: %w", err)
+		}
+		if it.Type == typeImage {
+			img := it.image()
+			out[img.ID] = img
+		}
+	}
+	return out, nil
+}
+
+// What a record's ShownIn holds for each kind of text: P#<post>, C#<post>#<comment's
+// sort key>, T#<ticket>, R#<ticket>#<reply's sort key>: the keys to read it by.
+func shownInPost(postID string) string      { return "P#" + postID }
+func shownInComment(c posts.Comment) string { return "C#" + c.PostID + "#" + commentSK(c) }
+func shownInTicket(ticketID string) string  { return "T#" + ticketID }
+func shownInReply(r tickets.Reply) string   { return "R#" + r.TicketID + "#" + replySK(r) }
+func shownInKeys(ref string) (kind string, keys []map[string]types.AttributeValue) {
+	kind, rest, _ := strings.Cut(ref, "#")
+	parent, child, _ := strings.Cut(rest, "#")
+	switch kind {
+	case "P":
+		return kind, []map[string]types.AttributeValue{key(postPK(parent), "POST")}
+	case "C":
+		return kind, []map[string]types.AttributeValue{key(postPK(parent), "POST"), key(postPK(parent), child)}
+	case "T":
+		return kind, []map[string]types.AttributeValue{key(ticketPK(parent), "TICKET")}
+	case "R":
+		return kind, []map[string]types.AttributeValue{key(ticketPK(parent), "TICKET"), key(ticketPK(parent), child)}
+	}
+	return "", nil
+}
+
+// ImageTexts implements posts.ImageStore: one BatchGetItem of the texts (and the posts
+// and tickets their comments and replies belong to), at most 2 × posts.MaxImageTexts
+// keys for an image shown since this index exists.
+func (s *Store) ImageTexts(ctx context.Context, shownIn []string) ([]posts.ImageText, error) {
+	var keys []map[string]types.AttributeValue
+	for _, ref := range shownIn {
+		_, k := shownInKeys(ref)
+		keys = append(keys, k...)
+	}
+	found, err := s.batchGet(ctx, "store.ImageTexts", keys)
+	if err != nil {
+		return nil, err
+	}
+	var out []posts.ImageText
+	for _, ref := range shownIn {
+		kind, k := shownInKeys(ref)
+		if len(k) == 0 {
+			continue
+		}
+		parent := found[keyName(k[0])]
+		if parent == nil {
+			continue
+		}
+		var child map[string]types.AttributeValue
+		if len(k) == 2 {
+			if child = found[keyName(k[1])]; child == nil {
+				continue
+			}
+		}
+		switch kind {
+		case "P", "C":
+			var p postItem
+			if err := attributevalue.UnmarshalMap(parent, &p); err != nil {
+				return nil, fmt.Errorf("store.ImageTexts: %w", err)
+			}
+			text := posts.ImageText{Post: &p.Post}
+			if child != nil {
+				var c commentItem
+				if err := attributevalue.UnmarshalMap(child, &c); err != nil {
+					return nil, fmt.Errorf("store.ImageTexts: %w", err)
+				}
+				text.Comment = &c.Comment
+			}
+			out = append(out, text)
+		case "T", "R":
+			var t ticketItem
+			if err := attributevalue.UnmarshalMap(parent, &t); err != nil {
+				return nil, fmt.Errorf("store.ImageTexts: %w", err)
+			}
+			text := posts.TicketText{SpaceID: t.SpaceID, Body: t.Body}
+			if child != nil {
+				var r ticketReplyItem
+				if err := attributevalue.UnmarshalMap(child, &r); err != nil {
+					return nil, fmt.Errorf("store.ImageTexts: %w", err)
+				}
+				text.Body, text.Internal = r.Body, r.Internal
+			}
+			out = append(out, posts.ImageText{Ticket: &text})
+		}
+	}
+	return out, nil
+}
+
+// imageUpdates are the writes that keep the records of the images a text shows in step
+// with it, in the text's own transaction (ref names the text): each image it newly shows
+// takes the text into ShownIn, if its record exists, is still usable (shown before, or
+// waiting for its first text and not expired) and is shown by fewer than
+// posts.MaxImageTexts texts (posts.ErrImage otherwise: imageFailed); each image it no
+// longer shows lets it go.
+func (s *Store) imageUpdates(ref string, before, after string, now time.Time) []types.TransactWriteItem {
+	added, removed := posts.ImageChanges(before, after)
+	set := &types.AttributeValueMemberSS{Value: []string{ref}}
+	var out []types.TransactWriteItem
+	for _, id := range added {
+		out = append(out, types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: imageKey(id),
+			UpdateExpression: aws.String("ADD ShownIn :r SET ShownAt = if_not_exists(ShownAt, :now) REMOVE GSI1PK, GSI1SK, UnusedUntil"),
+			ConditionExpression: aws.String("#t = :image AND (attribute_exists(ShownAt) OR UnusedUntil > :epoch) AND " +
+				"(attribute_not_exists(ShownIn) OR size(ShownIn) < :max)"),
+			ExpressionAttributeNames: map[string]string{"#t": AttrType},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":r": set, ":image": &types.AttributeValueMemberS{Value: typeImage},
+				":now": &types.AttributeValueMemberS{Value: now.UTC().Format(time.RFC3339Nano)}, ":epoch": &types.AttributeValueMemberN{Value: strconv.FormatInt(now.Unix(), 10)},
+				":max": &types.AttributeValueMemberN{Value: strconv.Itoa(posts.MaxImageTexts)}}}})
+	}
+	for _, id := range removed {
+		// Unconditional: a text written before the index existed, whose image the
+		// migration has not recorded yet, leaves an empty record (it loads for nobody).
+		out = append(out, types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: imageKey(id),
+			UpdateExpression: aws.String("DELETE ShownIn :r SET #t = if_not_exists(#t, :image)"), ExpressionAttributeNames: map[string]string{"#t": AttrType},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":r": set, ":image": &types.AttributeValueMemberS{Value: typeImage}}}})
+	}
+	return out
+}
+
+// imageFailed reports whether a cancelled transaction failed on one of the image
+// updates at items[from:from+n] (those that take an image: the first of them).
+func imageFailed(err error, from, n int) bool {
+	var canceled *types.TransactionCanceledException
+	if !errors.As(err, &canceled) {
+		return false
+	}
+	for i := from; i < from+n; i++ {
+		if conditionFailed(canceled.CancellationReasons, i) {
+			return true
+		}
+	}
+	return false
+}
+
+// UnusedImages implements posts.ImageStore: one query of the sweeper's index.
+func (s *Store) UnusedImages(ctx context.Context, before time.Time, limit int) ([]posts.Image, error) {
+	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
+		KeyConditionExpression: aws.String("GSI1PK = :pk AND GSI1SK < :before"), Limit: aws.Int32(int32(limit)),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: unusedImagesPK},
+			":before": &types.AttributeValueMemberS{Value: fmt.Sprintf("%012d#", before.Unix())}}})
+	if err != nil {
+		return nil, fmt.Errorf("store.UnusedImages: %w", err)
+	}
+	list := make([]posts.Image, 0, len(out.Items))
+	for _, item := range out.Items {
+		var it imageItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return nil, fmt.Errorf("store.UnusedImages: %w", err)
+		}
+		list = append(list, it.image())
+	}
+	return list, nil
+}
+
+// DeleteUnusedImage implements posts.ImageStore: only while no text ever showed it.
+func (s *Store) DeleteUnusedImage(ctx context.Context, id posts.ImageID) (bool, error) {
+	_, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.Table), Key: imageKey(id),
+		ConditionExpression: aws.String("attribute_exists(PK) AND attribute_not_exists(ShownAt)")})
+	if conditionFailedErr(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store.DeleteUnusedImage %s: %w", imagePK(id), err)
+	}
+	return true, nil
+}
+
+// ImagesRecorded is what MigrateImageTexts did.
+type ImagesRecorded struct {
+	// Images got (or completed) their record; Texts show at least one that was recorded.
+	Images, Texts int
+}
+
+// MigrateImageTexts records, for every uploaded image a text written before the index
+// existed shows, the texts that show it (issue 9, round 4): posts and comments that are
+// not deleted, ticket descriptions and replies, each image by its one address
+// (posts.ImagesIn: another spelling is no image of ours). A text is recorded only where
+// today's rule would let it show the image, or where its uploader put it: a text of the
+// space the image belongs to (its address's, or for an image of before the space the
+// migration of round 3 gave it), or a text by the image's uploader (a post of theirs
+// moved since). A copy of someone else's image into another space, which round 3
+// served to nobody there, stays unrecorded and grants nothing. The image's record is
+// written or completed (uploader from its address, shown since now, out of the sweeper's
+// index). Images no text shows get no record and load for nobody; their files stay
+// until an operator removes them (docs/operations.md).
+//
+// Texts have no index by what they show, so this reads the table once with a Scan
+// filtered on the types and on the address prefix; each record is updated by adding to
+// a set, so a second run, or two at once, changes nothing more.
+func (s *Store) MigrateImageTexts(ctx context.Context, now time.Time) (ImagesRecorded, error) {
+	var done ImagesRecorded
+	db, ok := s.DB.(scanner)
+	if !ok {
+		return done, errors.New("store.MigrateImageTexts: the table client cannot Scan")
+	}
+	in := &dynamodb.ScanInput{TableName: aws.String(s.Table),
+		FilterExpression:         aws.String("#t IN (:post, :comment, :ticket, :reply) AND contains(#b, :images) AND NOT #d = :deleted"),
+		ProjectionExpression:     aws.String("PK, SK, #t, #b, SpaceID, AuthorID, RequesterID"),
+		ExpressionAttributeNames: map[string]string{"#t": AttrType, "#b": "Body", "#d": "Deleted"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":post": &types.AttributeValueMemberS{Value: typePost},
+			":comment": &types.AttributeValueMemberS{Value: typeComment}, ":ticket": &types.AttributeValueMemberS{Value: typeTicket},
+			":reply": &types.AttributeValueMemberS{Value: typeTicketReply}, ":images": &types.AttributeValueMemberS{Value: "/api/images/"},
+			":deleted": &types.AttributeValueMemberBOOL{Value: true}}}
+	recorded := map[posts.ImageID]bool{}
+	postSpaces, ticketSpaces, legacySpaces := map[string]string{}, map[string]string{}, map[posts.ImageID]string{}
+	for {
+		out, err := db.Scan(ctx, in)
+		if err != nil {
+			return done, fmt.Errorf("store.MigrateImageTexts: %w", err)
+		}
+		for _, item := range out.Items {
+			var it struct{ PK, SK, Type, Body, SpaceID, AuthorID, RequesterID string }
+			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+				return done, fmt.Errorf("store.MigrateImageTexts: %w", err)
+			}
+			_, parent, _ := strings.Cut(it.PK, "#")
+			ref := map[string]string{typePost: "P#" + parent, typeComment: "C#" + parent + "#" + it.SK,
+				typeTicket: "T#" + parent, typeTicketReply: "R#" + parent + "#" + it.SK}[it.Type]
+			images := posts.ImagesIn(it.Body)
+			if ref == "" || len(images) == 0 {
+				continue
+			}
+			author, space := it.AuthorID, it.SpaceID
+			switch it.Type {
+			case typeComment:
+				if space, err = s.spaceOfPost(ctx, parent, postSpaces); err != nil {
+					return done, err
+				}
+			case typeTicket:
+				author = it.RequesterID
+			case typeTicketReply:
+				if space, err = s.spaceOfTicket(ctx, parent, ticketSpaces); err != nil {
+					return done, err
+				}
+			}
+			shown := false
+			for _, id := range images {
+				home := id.SpaceID
+				if home == "" {
+					if home, err = s.legacySpace(ctx, id, legacySpaces); err != nil {
+						return done, err
+					}
+				}
+				if author != id.MemberID && (space == "" || space != home) {
+					continue // someone else's image copied where it does not belong
+				}
+				if err := s.recordShownIn(ctx, id, ref, now); err != nil {
+					return done, err
+				}
+				recorded[id], shown = true, true
+			}
+			if shown {
+				done.Texts++
+			}
+		}
+		if len(out.LastEvaluatedKey) == 0 {
+			break
+		}
+		in.ExclusiveStartKey = out.LastEvaluatedKey
+	}
+	done.Images = len(recorded)
+	return done, nil
+}
+
+// spaceOfTicket is a ticket's space, remembered in known ("" when the ticket is gone).
+func (s *Store) spaceOfTicket(ctx context.Context, ticketID string, known map[string]string) (string, error) {
+	if id, ok := known[ticketID]; ok {
+		return id, nil
+	}
+	t, err := s.GetTicket(ctx, ticketID)
+	if errors.Is(err, errs.ErrNotFound) {
+		known[ticketID] = ""
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("store.MigrateImageTexts: %w", err)
+	}
+	known[ticketID] = t.SpaceID
+	return t.SpaceID, nil
+}
+
+// legacySpace is the space the migration of round 3 gave an image of before ("" for
+// none), remembered in known.
+func (s *Store) legacySpace(ctx context.Context, id posts.ImageID, known map[posts.ImageID]string) (string, error) {
+	if sp, ok := known[id]; ok {
+		return sp, nil
+	}
+	sp, err := s.LegacyImageSpace(ctx, id.MemberID, id.File)
+	if errors.Is(err, errs.ErrNotFound) {
+		sp, err = "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("store.MigrateImageTexts: %w", err)
+	}
+	known[id] = sp
+	return sp, nil
+}
+
+// recordShownIn adds a text to an image's record, writing the record if there is none.
+func (s *Store) recordShownIn(ctx context.Context, id posts.ImageID, ref string, now time.Time) error {
+	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: imageKey(id),
+		UpdateExpression: aws.String("SET #t = :image, SpaceID = :s, MemberID = :m, #f = :f, UploaderID = if_not_exists(UploaderID, :m), " +
+			"UploadedAt = if_not_exists(UploadedAt, :now), ShownAt = if_not_exists(ShownAt, :now) ADD ShownIn :r REMOVE GSI1PK, GSI1SK, UnusedUntil"),
+		ExpressionAttributeNames: map[string]string{"#t": AttrType, "#f": "File"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":image": &types.AttributeValueMemberS{Value: typeImage},
+			":s": &types.AttributeValueMemberS{Value: id.SpaceID}, ":m": &types.AttributeValueMemberS{Value: id.MemberID},
+			":f": &types.AttributeValueMemberS{Value: id.File}, ":now": &types.AttributeValueMemberS{Value: now.UTC().Format(time.RFC3339Nano)},
+			":r": &types.AttributeValueMemberSS{Value: []string{ref}}}})
+	if err != nil {
+		return fmt.Errorf("store.MigrateImageTexts %s: %w", imagePK(id), err)
+	}
+	return nil
 }

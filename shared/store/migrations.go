@@ -40,6 +40,14 @@ var migrations = []migration{
 		done, err := s.MigrateLegacyImages(ctx)
 		return done.Images, err
 	}},
+	{name: "2026-12-memberships-follow-roles", run: func(ctx context.Context, s *Store, now time.Time) (int, error) {
+		fixed, err := s.MigrateRoleMemberships(ctx, now)
+		return fixed.Ended + fixed.Marked + fixed.Listed, err
+	}},
+	{name: "2026-12-images-follow-their-texts", run: func(ctx context.Context, s *Store, now time.Time) (int, error) {
+		done, err := s.MigrateImageTexts(ctx, now)
+		return done.Images, err
+	}},
 	{name: "2027-01-directory-by-any-word", run: func(ctx context.Context, s *Store, _ time.Time) (int, error) {
 		return s.MigrateDirectory(ctx)
 	}},

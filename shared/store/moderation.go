@@ -345,7 +345,8 @@ func (s *Store) EditPost(ctx context.Context, p posts.Post, previous posts.Revis
 		}
 		items = append(items, puts...)
 	}
-	reasons, err := s.transact(ctx, items)
+	images := s.imageUpdates(shownInPost(p.ID), previous.Body, p.Body, *p.EditedAt)
+	reasons, err := s.transact(ctx, append(items, images...))
 	if conditionFailed(reasons, 0) {
 		now, err := s.GetPost(ctx, p.ID)
 		switch {
@@ -356,6 +357,9 @@ func (s *Store) EditPost(ctx context.Context, p posts.Post, previous posts.Revis
 			return fmt.Errorf("store.EditPost %s: %w", p.ID, posts.ErrUnchanged)
 		}
 		return fmt.Errorf("store.EditPost %s: %w", p.ID, posts.ErrStaleRevision)
+	}
+	if imageFailed(err, len(items), len(images)) {
+		return fmt.Errorf("store.EditPost %s: %w", p.ID, posts.ErrImage)
 	}
 	if err != nil {
 		return fmt.Errorf("store.EditPost %s: %w", p.ID, err)
@@ -384,7 +388,8 @@ func (s *Store) History(ctx context.Context, postID string) ([]posts.Revision, e
 func (s *Store) DeletePost(ctx context.Context, p posts.Post, entry audit.Entry, event eventtypes.Envelope) error {
 	update := s.postUpdateIf(p.ID, "SET #Deleted = :t, #Body = :e, HTML = :e REMOVE GSI1PK, GSI1SK", "NOT #Deleted = :t", map[string]types.AttributeValue{
 		":t": &types.AttributeValueMemberBOOL{Value: true}, ":e": &types.AttributeValueMemberS{Value: ""}})
-	items := []types.TransactWriteItem{update, s.queueDelete(p.ID)}
+	// A deleted post shows no image any more.
+	items := append([]types.TransactWriteItem{update, s.queueDelete(p.ID)}, s.imageUpdates(shownInPost(p.ID), p.Body, "", entry.At)...)
 	if !p.Hidden {
 		items = append(items, s.entryDeletes(p.Summary())...)
 	}

@@ -141,7 +141,12 @@ func (s *Store) CreatePost(ctx context.Context, p posts.Post, events []eventtype
 		return fmt.Errorf("store.CreatePost: %w", err)
 	}
 	items := append(append(append([]types.TransactWriteItem{canonical}, entries...), outs...), credits...)
-	if err := s.writeUnderLimits(ctx, hits, p.CreatedAt, posts.ErrRateLimited, items...); err != nil {
+	images := s.imageUpdates(shownInPost(p.ID), "", p.Body, p.CreatedAt)
+	err = s.writeUnderLimits(ctx, hits, p.CreatedAt, posts.ErrRateLimited, append(items, images...)...)
+	if imageFailed(err, len(hits)+len(items), len(images)) {
+		err = posts.ErrImage // expired or taken by too many texts since the check
+	}
+	if err != nil {
 		return fmt.Errorf("store.CreatePost %s: %w", p.ID, err)
 	}
 	return nil

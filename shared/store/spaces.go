@@ -40,7 +40,12 @@ func spaceMemberSK(m spaces.Membership) string {
 
 // spaceDirectoryPK lists listed spaces in GSI1 by name. One partition: a community has
 // hundreds of spaces, not millions, and the directory is read a page at a time.
-const spaceDirectoryPK = "SPACES"
+// customerSpacesPK lists the customer spaces (never in the directory) by name, for the
+// support agents who run them without belonging to any.
+const (
+	spaceDirectoryPK = "SPACES"
+	customerSpacesPK = "CUSTOMERSPACES"
+)
 
 type spaceItem struct {
 	PK, SK, Type   string
@@ -50,8 +55,8 @@ type spaceItem struct {
 
 func newSpaceItem(sp spaces.Space) spaceItem {
 	it := spaceItem{PK: spacePK(sp.ID), SK: skSpace, Type: typeSpace, Space: sp}
-	if listed(sp.Kind, sp.Visibility) {
-		it.GSI1PK, it.GSI1SK = spaceDirectoryPK, directorySK(sp)
+	if pk := listingPK(sp.Kind, sp.Visibility); pk != "" {
+		it.GSI1PK, it.GSI1SK = pk, directorySK(sp)
 	}
 	return it
 }
@@ -60,6 +65,18 @@ func newSpaceItem(sp spaces.Space) spaceItem {
 // spaces; never hidden ones, never customer spaces (their names say who the customers are).
 func listed(kind, visibility string) bool {
 	return visibility != spaces.Hidden && kind != spaces.KindCustomer
+}
+
+// listingPK is the GSI1 partition that lists a space ("" for none): the directory, or
+// the agents' list of customer spaces.
+func listingPK(kind, visibility string) string {
+	switch {
+	case kind == spaces.KindCustomer:
+		return customerSpacesPK
+	case listed(kind, visibility):
+		return spaceDirectoryPK
+	}
+	return ""
 }
 
 func directorySK(sp spaces.Space) string { return strings.ToLower(sp.Name) + "#" + sp.ID }
@@ -82,23 +99,40 @@ func (s *Store) spaceCount(spaceID string, delta int) types.TransactWriteItem {
 		ExpressionAttributeValues: map[string]types.AttributeValue{":d": &types.AttributeValueMemberN{Value: fmt.Sprint(delta)}}}}
 }
 
-// CreateSpace implements spaces.Store; it refuses a space spaces.CheckPrivacy refuses.
-func (s *Store) CreateSpace(ctx context.Context, sp spaces.Space, owner spaces.Membership) error {
+// CreateSpace implements spaces.Store; it refuses a space spaces.CheckPrivacy refuses,
+// and an owner for a customer space (support agents run it by their role).
+func (s *Store) CreateSpace(ctx context.Context, sp spaces.Space, owner *spaces.Membership) error {
 	if err := spaces.CheckPrivacy(sp.Kind, sp.Visibility); err != nil {
 		return fmt.Errorf("store.CreateSpace: %w", err)
+	}
+	if sp.Customer() && owner != nil {
+		return fmt.Errorf("store.CreateSpace %s: a customer space has no owner", sp.ID)
 	}
 	put, err := s.put(newSpaceItem(sp), "attribute_not_exists(PK)")
 	if err != nil {
 		return fmt.Errorf("store.CreateSpace: %w", err)
 	}
-	member, err := s.membershipPut(owner)
-	if err != nil {
-		return fmt.Errorf("store.CreateSpace: %w", err)
+	items := []types.TransactWriteItem{put}
+	if owner != nil {
+		member, err := s.membershipPut(*owner)
+		if err != nil {
+			return fmt.Errorf("store.CreateSpace: %w", err)
+		}
+		items = append(items, member)
 	}
-	if _, err := s.transact(ctx, []types.TransactWriteItem{put, member}); err != nil {
+	if _, err := s.transact(ctx, items); err != nil {
 		return fmt.Errorf("store.CreateSpace %s: %w", sp.ID, err)
 	}
 	return nil
+}
+
+// MemberRoles implements spaces.Store.
+func (s *Store) MemberRoles(ctx context.Context, memberID string) ([]string, error) {
+	m, err := s.GetMember(ctx, memberID)
+	if err != nil {
+		return nil, err
+	}
+	return m.Roles, nil
 }
 
 // spaceKeys are a space and a member's membership, request and invitation.
@@ -339,9 +373,9 @@ func (s *Store) UpdateSpace(ctx context.Context, old spaces.Space, visibility, k
 		":k": &types.AttributeValueMemberS{Value: kind}, ":old": &types.AttributeValueMemberS{Value: old.Kind},
 		":oldv": &types.AttributeValueMemberS{Value: old.Visibility}}
 	expr := "SET Visibility = :v, #k = :k REMOVE GSI1PK, GSI1SK"
-	if listed(kind, visibility) {
+	if pk := listingPK(kind, visibility); pk != "" {
 		expr = "SET Visibility = :v, #k = :k, GSI1PK = :g, GSI1SK = :gs"
-		values[":g"] = &types.AttributeValueMemberS{Value: spaceDirectoryPK}
+		values[":g"] = &types.AttributeValueMemberS{Value: pk}
 		values[":gs"] = &types.AttributeValueMemberS{Value: directorySK(old)}
 	}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(spacePK(old.ID), skSpace),
@@ -366,25 +400,35 @@ func (s *Store) UpdateSpace(ctx context.Context, old spaces.Space, visibility, k
 
 // SpaceDirectory implements spaces.Store: one GSI1 query by name.
 func (s *Store) SpaceDirectory(ctx context.Context, cursor string, limit int) ([]spaces.Space, string, error) {
-	start, err := s.decodeCursor(spaceDirectoryPK, cursor)
+	return s.spaceList(ctx, "store.SpaceDirectory", spaceDirectoryPK, cursor, limit)
+}
+
+// CustomerSpaces implements spaces.Store: one GSI1 query by name.
+func (s *Store) CustomerSpaces(ctx context.Context, cursor string, limit int) ([]spaces.Space, string, error) {
+	return s.spaceList(ctx, "store.CustomerSpaces", customerSpacesPK, cursor, limit)
+}
+
+// spaceList pages through a GSI1 list of spaces by name.
+func (s *Store) spaceList(ctx context.Context, op, pk, cursor string, limit int) ([]spaces.Space, string, error) {
+	start, err := s.decodeCursor(pk, cursor)
 	if err != nil {
 		return nil, "", err
 	}
 	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1), ExclusiveStartKey: start,
 		Limit: aws.Int32(int32(limit)), KeyConditionExpression: aws.String("GSI1PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: spaceDirectoryPK}}})
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}}})
 	if err != nil {
-		return nil, "", fmt.Errorf("store.SpaceDirectory: %w", err)
+		return nil, "", fmt.Errorf("%s: %w", op, err)
 	}
-	next, err := s.encodeCursor(spaceDirectoryPK, out.LastEvaluatedKey)
+	next, err := s.encodeCursor(pk, out.LastEvaluatedKey)
 	if err != nil {
-		return nil, "", fmt.Errorf("store.SpaceDirectory: %w", err)
+		return nil, "", fmt.Errorf("%s: %w", op, err)
 	}
 	list := make([]spaces.Space, 0, len(out.Items))
 	for _, item := range out.Items {
 		var it spaceItem
 		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-			return nil, "", fmt.Errorf("store.SpaceDirectory: %w", err)
+			return nil, "", fmt.Errorf("%s: %w", op, err)
 		}
 		list = append(list, it.Space)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"tribune/shared/errs"
 	"tribune/shared/idempotency"
+	"tribune/shared/posts"
 	"tribune/shared/prefetch"
 	"tribune/shared/secret"
 )
@@ -316,6 +317,12 @@ func prefetchKeys(pr *prefetch.Request, memberID string) []map[string]types.Attr
 	switch {
 	case pr == nil:
 		return nil
+	case pr.ImageFile != "":
+		keys := []map[string]types.AttributeValue{imageKey(posts.ImageID{SpaceID: pr.SpaceID, MemberID: pr.ImageMember, File: pr.ImageFile})}
+		if pr.SpaceID != "" {
+			keys = append(keys, spaceKeys(pr.SpaceID, memberID)...)
+		}
+		return keys
 	case pr.SpaceID != "":
 		return spaceKeys(pr.SpaceID, memberID)
 	case pr.PostID != "":

@@ -15,6 +15,7 @@ import (
 
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
+	"tribune/shared/posts"
 	"tribune/shared/ratelimit"
 	"tribune/shared/tickets"
 )
@@ -185,11 +186,15 @@ func (s *Store) CreateTicket(ctx context.Context, t *tickets.Ticket, ack *ticket
 			return fmt.Errorf("store.CreateTicket: %w", err)
 		}
 		items := append(append(append([]types.TransactWriteItem{s.ticketSeqUpdate(seen), canonical, reply}, entries...), outs...), credits...)
-		reasons, err := s.transact(ctx, append(s.rateUpdates(hits, t.CreatedAt), items...))
+		images := s.imageUpdates(shownInTicket(t.ID), "", t.Body, t.CreatedAt)
+		reasons, err := s.transact(ctx, append(append(s.rateUpdates(hits, t.CreatedAt), items...), images...))
 		for i := range hits {
 			if conditionFailed(reasons, i) {
 				return fmt.Errorf("store.CreateTicket %s: %w", hits[i].Rule.Name, tickets.ErrRateLimited)
 			}
+		}
+		if imageFailed(err, len(hits)+len(items), len(images)) {
+			return fmt.Errorf("store.CreateTicket %s: %w", t.ID, posts.ErrImage)
 		}
 		if conditionFailed(reasons, len(hits)) || isConflict(reasons) {
 			continue
@@ -266,9 +271,17 @@ func (s *Store) SaveTicket(ctx context.Context, old, t tickets.Ticket, reply *ti
 	if err != nil {
 		return fmt.Errorf("store.SaveTicket: %w", err)
 	}
-	reasons, err := s.transact(ctx, append(append(items, entries...), outs...))
+	items = append(append(items, entries...), outs...)
+	var images []types.TransactWriteItem
+	if reply != nil {
+		images = s.imageUpdates(shownInReply(*reply), "", reply.Body, reply.CreatedAt)
+	}
+	reasons, err := s.transact(ctx, append(items, images...))
 	if conditionFailed(reasons, 0) || isConflict(reasons) {
 		return fmt.Errorf("store.SaveTicket %s: %w", t.ID, tickets.ErrConflict)
+	}
+	if imageFailed(err, len(items), len(images)) {
+		return fmt.Errorf("store.SaveTicket %s: %w", t.ID, posts.ErrImage)
 	}
 	if err != nil {
 		return fmt.Errorf("store.SaveTicket %s: %w", t.ID, err)

@@ -286,6 +286,7 @@ var (
 	ErrRatingComment = errs.InvalidField("comment", "invalid_rating_comment", "A comment has at most 1,000 characters.")
 	ErrBusy          = errs.New(errs.Conflict, "tickets_busy", "Many tickets are being opened at this moment; try again.")
 	ErrRateLimited   = errs.New(errs.RateLimited, "tickets_too_fast", "You have opened many tickets in a short time. Add to a ticket you opened, or wait an hour.")
+	ErrImageNotHere  = errs.InvalidField("body", "image_other_space", "An uploaded image can be shown only in the space it was uploaded for: upload it again here.")
 	ErrSettings      = errs.InvalidField("targets", "invalid_support_settings", "Give 1 to 50 products, targets for every severity (first response before resolution, at most 30 days) and 1 to 90 days before auto-closing.")
 )
 
@@ -368,12 +369,35 @@ func (s *Service) Agents(ctx context.Context) ([]Agent, error) {
 	return out, nil
 }
 
+// Images checks the uploaded images a ticket's text shows (package posts, through the
+// app): each by its one address, uploaded for the ticket's customer space (what a text
+// replaces, before, may keep its own), usable (posts.Images.Check).
+type Images interface {
+	Check(ctx context.Context, spaceID, text, before string) error
+}
+
 // Service is the ticketing use cases.
 type Service struct {
 	Store  Store
 	Spaces Spaces
 	Files  AttachmentFiles
+	// Images checks the images a description or reply shows (nil: it may show none).
+	Images Images
 	Now    func() time.Time
+}
+
+// checkImages verifies the uploaded images a ticket's text shows: only images uploaded
+// for the ticket's own customer space (issue 9, round 4), which its readers may load.
+func (s *Service) checkImages(ctx context.Context, spaceID, text, before string) error {
+	if s.Images == nil {
+		for _, src := range content.ImageSources(text) {
+			if content.PointsUnder(src, "/api/images/") {
+				return ErrImageNotHere
+			}
+		}
+		return nil
+	}
+	return s.Images.Check(ctx, spaceID, text, before)
 }
 
 // IsAgent reports whether the roles make someone a support agent.
@@ -463,7 +487,7 @@ func (s *Service) Open(ctx context.Context, actor auth.Principal, spaceID string
 			hits = append(hits, ratelimit.Hit{Rule: LimitNewTickets, Key: actor.MemberID})
 		}
 	}
-	t, err := s.open(ctx, actor, name, spaceID, n, "", false, hits)
+	t, err := s.open(ctx, actor, name, spaceID, n, "", "", false, hits)
 	if err != nil {
 		return Ticket{}, fmt.Errorf("tickets.Open %s: %w", spaceID, err)
 	}
@@ -471,8 +495,8 @@ func (s *Service) Open(ctx context.Context, actor auth.Principal, spaceID string
 }
 
 // open checks and writes a new ticket for its requester (checked already when an agent
-// opens it from a question).
-func (s *Service) open(ctx context.Context, requester auth.Principal, name, spaceID string, n NewTicket, questionID string, checked bool, hits []ratelimit.Hit) (Ticket, error) {
+// opens it from a question, whose text, before, it keeps with its images).
+func (s *Service) open(ctx context.Context, requester auth.Principal, name, spaceID string, n NewTicket, questionID, before string, checked bool, hits []ratelimit.Hit) (Ticket, error) {
 	var err error
 	if n.Subject, err = text.Line("subject", n.Subject); err != nil {
 		return Ticket{}, err
@@ -514,6 +538,9 @@ func (s *Service) open(ctx context.Context, requester auth.Principal, name, spac
 		return Ticket{}, ErrProduct
 	}
 	if err := s.checkAttachments(ctx, requester.MemberID, n.Attachments); err != nil {
+		return Ticket{}, err
+	}
+	if err := s.checkImages(ctx, spaceID, n.Body, before); err != nil {
 		return Ticket{}, err
 	}
 	html, err := content.Render(n.Body)
@@ -675,8 +702,9 @@ func (s *Service) FromQuestion(ctx context.Context, actor auth.Principal, questi
 	if utf8.RuneCountInString(n.Subject) > MaxSubjectRunes {
 		n.Subject = string([]rune(n.Subject)[:MaxSubjectRunes])
 	}
-	// An agent opens it: no customer's brakes apply.
-	t, err := s.open(ctx, auth.Principal{MemberID: q.AuthorID}, q.AuthorName, req.SpaceID, n, q.ID, true, nil)
+	// An agent opens it: no customer's brakes apply. The question's images come with its
+	// text: the agent who may read the question shares both with the ticket's readers.
+	t, err := s.open(ctx, auth.Principal{MemberID: q.AuthorID}, q.AuthorName, req.SpaceID, n, q.ID, q.Body, true, nil)
 	if err != nil {
 		return Ticket{}, fmt.Errorf("tickets.FromQuestion: %w", err)
 	}

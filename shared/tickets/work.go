@@ -105,6 +105,9 @@ func (s *Service) Reply(ctx context.Context, actor auth.Principal, id string, re
 		if t.Status == StatusClosed {
 			return nil, nil, ErrClosed
 		}
+		if err := s.checkImages(ctx, t.SpaceID, req.Body, ""); err != nil {
+			return nil, nil, err
+		}
 		now := s.Now().UTC()
 		r := &Reply{ID: "r_" + strings.ToLower(rand.Text()), TicketID: t.ID, Body: req.Body, HTML: html, AuthorID: actor.MemberID,
 			AuthorName: name, Internal: req.Internal, FromAgent: agent, Attachments: req.Attachments, CreatedAt: now}

@@ -406,6 +406,8 @@ export const api = {
   changeSpaceSettings: (id: string, visibility: string, kind: string) =>
     call<Space>('PUT', `/api/spaces/${encodeURIComponent(id)}/settings`, { visibility, kind }),
   spaceDirectory: () => call<{ spaces: Space[]; next?: string }>('GET', '/api/spaces'),
+  // The customer spaces support agents run (they belong to none; the directory lists none).
+  customerSpaces: () => call<{ spaces: Space[]; next?: string }>('GET', '/api/support/spaces'),
   spaceMembers: (id: string) => call<{ memberships: SpaceMembership[] }>('GET', `/api/spaces/${encodeURIComponent(id)}/members`),
   spaceRequests: (id: string) => call<{ memberships: SpaceMembership[] }>('GET', `/api/spaces/${encodeURIComponent(id)}/requests`),
   approve: (id: string, member: string) =>

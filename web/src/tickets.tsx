@@ -350,6 +350,11 @@ export function SupportQueue(props: { lang: Lang; navigate: Nav; viewerId: strin
   const [spaces, setSpaces] = useState<{ id: string; name: string }[]>([]);
   const [error, setError] = useState<string>();
   const [report, setReport] = useState<Awaited<ReturnType<typeof api.supportMetrics>>>();
+  // The customer spaces agents run: they belong to none, so this is how they reach them.
+  const [customers, setCustomers] = useState<{ id: string; name: string }[]>([]);
+  useEffect(() => {
+    api.customerSpaces().then((r) => setCustomers(r.spaces), () => undefined);
+  }, []);
   useEffect(() => {
     api.supportQueue(filter).then((r) => {
       setList(r.tickets);
@@ -405,6 +410,26 @@ export function SupportQueue(props: { lang: Lang; navigate: Nav; viewerId: strin
       <Problem lang={props.lang} code={error} />
       {list && list.length === 0 && <p class="muted">{s.queueNothing}</p>}
       <TicketRows lang={props.lang} tickets={list ?? []} navigate={props.navigate} agent />
+      {customers.length > 0 && (
+        <section class="section" aria-labelledby="customer-spaces-title">
+          <h2 id="customer-spaces-title">{s.customerSpaces}</h2>
+          <ul class="list">
+            {customers.map((sp) => (
+              <li key={sp.id}>
+                <a
+                  href={`/spaces/${sp.id}`}
+                  onClick={(e) => {
+                    e.preventDefault();
+                    props.navigate(`/spaces/${sp.id}`);
+                  }}
+                >
+                  {sp.name}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       {report && (
         <section class="section" aria-labelledby="report-title">
           <h2 id="report-title">{s.supportReport}</h2>
@@ -435,7 +460,7 @@ export function QuestionToTicket(props: { lang: Lang; postId: string; navigate: 
   const [severity, setSeverity] = useState('normal');
   const [error, setError] = useState<string>();
   useEffect(() => {
-    api.spaceDirectory().then((r) => setSpaces(r.spaces.filter((sp) => sp.kind === 'customer').map((sp) => ({ spaceId: sp.id, spaceName: sp.name } as SpaceMembership))), () => undefined);
+    api.customerSpaces().then((r) => setSpaces(r.spaces.map((sp) => ({ spaceId: sp.id, spaceName: sp.name } as SpaceMembership))), () => undefined);
     api.supportSettings().then((st) => {
       setSettings(st);
       setProduct(st.products[0] ?? '');
