@@ -199,44 +199,28 @@ func From(ctx context.Context) *Request {
 // Pending returns the claims a write transaction of the request must carry: those not
 // yet placed and not lost. Nil when the request has none (consumers, tools, reads).
 func Pending(ctx context.Context) []*Claim {
-	r := From(ctx)
-	if r == nil {
-		return nil
-	}
-	var out []*Claim
-	for _, c := range r.Claims {
-		c.mu.Lock()
-		if c.Scope != "" && !c.placed && c.lost == nil {
-			out = append(out, c)
-		}
-		c.mu.Unlock()
-	}
-	return out
+	return selectClaims(ctx, func(c *Claim) bool { return c.Scope != "" && !c.placed && c.lost == nil })
 }
 
 // Bind gives the claims that have no scope yet the signed-in member the session check
 // found (a member's names are theirs alone), and returns the claims of that scope.
 func Bind(ctx context.Context, scope string) []*Claim {
-	r := From(ctx)
-	if r == nil {
-		return nil
-	}
-	var out []*Claim
-	for _, c := range r.Claims {
-		c.mu.Lock()
+	return selectClaims(ctx, func(c *Claim) bool {
 		if c.Scope == "" {
 			c.Scope = scope
 		}
-		if c.Scope == scope {
-			out = append(out, c)
-		}
-		c.mu.Unlock()
-	}
-	return out
+		return c.Scope == scope
+	})
 }
 
 // Bound returns the claims that have a scope: the signed-in member's, or a visitor's.
 func Bound(ctx context.Context) []*Claim {
+	return selectClaims(ctx, func(c *Claim) bool { return c.Scope != "" })
+}
+
+// selectClaims returns the request's claims for which keep, called with the claim
+// locked, is true (nil without claims).
+func selectClaims(ctx context.Context, keep func(c *Claim) bool) []*Claim {
 	r := From(ctx)
 	if r == nil {
 		return nil
@@ -244,7 +228,7 @@ func Bound(ctx context.Context) []*Claim {
 	var out []*Claim
 	for _, c := range r.Claims {
 		c.mu.Lock()
-		if c.Scope != "" {
+		if keep(c) {
 			out = append(out, c)
 		}
 		c.mu.Unlock()
