@@ -496,9 +496,14 @@ async function main() {
       page.on('pageerror', (e) => errors.push(e.message));
       for (const lang of ['en', 'fr']) {
         const s = strings[lang];
+        // The language is chosen as a reader does, in the header's switch (writing the
+        // saved choice directly raced the app's own save of its first language), and the
+        // next full load must keep it.
         await page.goto(base + '/');
-        await page.evaluate((l) => localStorage.setItem('tribune.lang', l), lang);
+        await page.locator('label.lang select').selectOption(lang);
+        await page.waitForFunction((l) => document.documentElement.lang === l && localStorage.getItem('tribune.lang') === l, lang);
         await page.goto(base + '/');
+        await page.waitForFunction((l) => document.documentElement.lang === l, lang);
         await settle(page);
         // The header in both languages for the member and the admin (the most links).
         if (persona !== 'visitor' && (lang === 'en' || persona === 'member' || persona === 'admin')) await checkMenu(page, s, `${persona}-${lang}`, problems);
