@@ -55,6 +55,28 @@ func TestExcerptIsThePlainTextOfThePage(t *testing.T) {
 	}
 }
 
+// The excerpt of a stored page is the excerpt of its source, read only as far as the
+// cut needs.
+func TestPageExcerptIsTheExcerptOfTheSource(t *testing.T) {
+	sources := []string{
+		strings.Repeat("A *long* paragraph with @"+annID+" in it. ", 40),
+		strings.Repeat("- item **one**\n- item `two`\n", 50),
+		"# Title\n\n" + strings.Repeat("word", 100) + " end",
+		"wor<em>ld</em> " + strings.Repeat("x", 300),
+	}
+	for _, src := range sources {
+		page, err := RenderMentions(src, excerptNames)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []int{10, 80, 280} {
+			if a, b := Excerpt(src, excerptNames, n), Cut(PlainText(page), n); a != b {
+				t.Errorf("%.30q at %d: %q from the page read in part, %q from all of it", src, n, a, b)
+			}
+		}
+	}
+}
+
 // A long text is cut where a line may break, with an ellipsis, within the limit.
 func TestExcerptIsCutOnAWord(t *testing.T) {
 	cases := []struct {
@@ -100,5 +122,35 @@ func TestMentionsShowCurrentNamesAndDeletedMembers(t *testing.T) {
 	}
 	if strings.Contains(page, "/members/"+gonID) {
 		t.Fatalf("a deleted member is linked: %s", page)
+	}
+}
+
+// BenchmarkExcerpt makes the excerpt of a post of the longest size (20,000
+// characters of Markdown with mentions, links and code).
+func BenchmarkExcerpt(b *testing.B) {
+	para := "Some **bold** text with [a link](https://example.com/x) and @" + annID + " and `code` here. "
+	source := strings.Repeat(para, 20000/len(para))
+	b.ResetTimer()
+	for b.Loop() {
+		Excerpt(source, excerptNames, 280)
+	}
+}
+
+// BenchmarkExcerptStatus is the same for a status (500 characters).
+func BenchmarkExcerptStatus(b *testing.B) {
+	para := "Some **bold** text with [a link](https://example.com/x) and @" + annID + " and `code` here. "
+	source := strings.Repeat(para, 500/len(para))
+	for b.Loop() {
+		Excerpt(source, excerptNames, 280)
+	}
+}
+
+// BenchmarkPageExcerpt makes the same excerpt from the rendered page, as streams do
+// with the page stored with the post.
+func BenchmarkPageExcerpt(b *testing.B) {
+	para := "Some **bold** text with [a link](https://example.com/x) and @" + annID + " and `code` here. "
+	page, _ := RenderMentions(strings.Repeat(para, 20000/len(para)), excerptNames)
+	for b.Loop() {
+		PageExcerpt(page, 280)
 	}
 }
