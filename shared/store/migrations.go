@@ -40,6 +40,10 @@ var migrations = []migration{
 		done, err := s.MigrateLegacyImages(ctx)
 		return done.Images, err
 	}},
+	{name: "2027-01-plain-text-excerpts", run: func(ctx context.Context, s *Store, _ time.Time) (int, error) {
+		done, err := s.MigrateExcerpts(ctx)
+		return done.Total(), err
+	}},
 }
 
 // MigrationNames lists every migration's name, in order (the deploy's custom resource
