@@ -19,6 +19,13 @@ func TestBrowserSignInLinks(t *testing.T) {
 	runBrowserScript(t, "browser/links.cjs")
 }
 
+// TestBrowserMentions runs tests/browser/mentions.cjs: the @ list of the composer,
+// the edit box and the comment box, by keyboard, at 375 px and 1280 px, in English and
+// French.
+func TestBrowserMentions(t *testing.T) {
+	runBrowserScript(t, "browser/mentions.cjs", "ADMIN_EMAILS=boss@example.com")
+}
+
 // runBrowserScript runs a playwright-core script in Debian's Chromium against a fresh
 // local runtime started with env.
 func runBrowserScript(t *testing.T, script string, env ...string) {

@@ -144,7 +144,7 @@ func (d memberDirectory) FindMembers(ctx context.Context, q string, limit int) (
 	}
 	out := make([]posts.MentionChoice, 0, len(page.Members))
 	for _, m := range page.Members {
-		out = append(out, posts.MentionChoice{ID: m.ID, DisplayName: m.DisplayName, HasAvatar: m.HasAvatar})
+		out = append(out, posts.MentionChoice{ID: m.ID, DisplayName: m.DisplayName, Expertise: m.Expertise, HasAvatar: m.HasAvatar})
 	}
 	return out, nil
 }

@@ -58,11 +58,14 @@ type Directory interface {
 	FindMembers(ctx context.Context, q string, limit int) ([]MentionChoice, error)
 }
 
-// MentionChoice is a member the composer offers to mention.
+// MentionChoice is a member the composer offers to mention. Two members may have the
+// same name: their expertise tags (shown with the name) tell them apart, when they have
+// some.
 type MentionChoice struct {
-	ID          string `json:"id"`
-	DisplayName string `json:"displayName"`
-	HasAvatar   bool   `json:"hasAvatar"`
+	ID          string   `json:"id"`
+	DisplayName string   `json:"displayName"`
+	Expertise   []string `json:"expertise"`
+	HasAvatar   bool     `json:"hasAvatar"`
 }
 
 // MentionChoices is what the composer's @ list shows.

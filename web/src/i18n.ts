@@ -269,9 +269,6 @@ const en = {
   memberPosts: 'Posts',
   spaceIcon: 'Icon (an emoji, optional)',
   authorPage: (name: string) => `${name}: suspend or ban`,
-  mentionSomeone: 'Mention a member (name)',
-  findToMention: 'Find',
-  mentionName: (name: string) => `Mention ${name}`,
   addImage: 'Add an image (PNG, JPEG, WebP or GIF, at most 5 MB)',
   signInToTakePart: 'Sign in to take part.',
   signInNav: 'Sign in',
@@ -368,6 +365,11 @@ const en = {
   firstResponseHours: (sev: string) => `${sev}: first response (hours)`,
   resolutionHours: (sev: string) => `${sev}: resolution (hours)`,
   saveSupportSettings: 'Save the support settings',
+  // p3-mentions
+  mentionHint: 'Type @ and a name to mention a member.',
+  mentionListLabel: 'Members to mention',
+  mentionChoices: (n: number) => (n === 1 ? '1 member to mention: Up and Down to move, Enter to choose.' : `${n} members to mention: Up and Down to move, Enter to choose.`),
+  // end p3-mentions
   errors: {
     invalid_email: 'Enter a valid email address, like ann@example.com.',
     rate_limited: 'Too many requests. Wait a few minutes, then try again.',
@@ -537,6 +539,9 @@ const en = {
     space_invite_only: 'This space is by invitation only.',
     join_request_not_found: 'There is no such request to join.',
     invalid_rules: 'The rules have 1 to 20,000 characters.',
+    // p3-mentions
+    too_many_mentions: 'A text mentions at most 50 members.',
+    invalid_mention_query: 'Type 1 to 60 characters of a member’s name.',
   } as Record<string, string>,
 };
 
@@ -804,9 +809,6 @@ const fr: Strings = {
   memberPosts: 'Publications',
   spaceIcon: 'Icône (un emoji, facultative)',
   authorPage: (name: string) => `${name} : suspendre ou bannir`,
-  mentionSomeone: 'Mentionner un membre (nom)',
-  findToMention: 'Trouver',
-  mentionName: (name: string) => `Mentionner ${name}`,
   addImage: 'Ajouter une image (PNG, JPEG, WebP ou GIF, 5 Mo au plus)',
   signInToTakePart: 'Connectez-vous pour participer.',
   signInNav: 'Se connecter',
@@ -903,6 +905,12 @@ const fr: Strings = {
   firstResponseHours: (sev: string) => `${sev} : première réponse (heures)`,
   resolutionHours: (sev: string) => `${sev} : résolution (heures)`,
   saveSupportSettings: 'Enregistrer les réglages d’assistance',
+  // p3-mentions
+  mentionHint: 'Tapez @ et un nom pour mentionner un membre.',
+  mentionListLabel: 'Membres à mentionner',
+  mentionChoices: (n: number) =>
+    n === 1 ? '1 membre à mentionner : Haut et Bas pour choisir, Entrée pour valider.' : `${n} membres à mentionner : Haut et Bas pour choisir, Entrée pour valider.`,
+  // end p3-mentions
   errors: {
     invalid_email: 'Saisissez une adresse email valide, comme ann@example.com.',
     rate_limited: 'Trop de demandes. Patientez quelques minutes puis réessayez.',
@@ -1072,6 +1080,9 @@ const fr: Strings = {
     space_invite_only: 'Cet espace est sur invitation uniquement.',
     join_request_not_found: 'Cette demande d’adhésion n’existe pas.',
     invalid_rules: 'Les règles font de 1 à 20 000 caractères.',
+    // p3-mentions
+    too_many_mentions: 'Un texte mentionne au plus 50 membres.',
+    invalid_mention_query: 'Tapez de 1 à 60 caractères du nom d’un membre.',
   },
 };
 
