@@ -131,8 +131,8 @@ type Summary struct {
 	SpaceName string `json:"spaceName"`
 	Kind      string `json:"kind"`
 	Title     string `json:"title"`
-	// Excerpt is the start of the body as plain text (content.Excerpt), mentions shown
-	// by name.
+	// Excerpt is the start of the body as plain text, mentions shown by name: made from
+	// the post's page (content.PageExcerpt).
 	Excerpt    string    `json:"excerpt"`
 	AuthorID   string    `json:"authorId"`
 	AuthorName string    `json:"authorName"`
