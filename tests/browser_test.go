@@ -35,6 +35,13 @@ func TestBrowserRulesAcceptance(t *testing.T) {
 	runBrowserScript(t, "browser/rules.cjs", "ADMIN_EMAILS=boss@example.com")
 }
 
+// TestBrowserMentions runs tests/browser/mentions.cjs: the @ list of the composer,
+// the edit box and the comment box, by keyboard, at 375 px and 1280 px, in English and
+// French.
+func TestBrowserMentions(t *testing.T) {
+	runBrowserScript(t, "browser/mentions.cjs", "ADMIN_EMAILS=boss@example.com")
+}
+
 // runBrowserScript runs a playwright-core script in Debian's Chromium against a fresh
 // local runtime started with env. Its screenshots are kept after the run, in
 // build/screenshots/<script name> (SHOTS_DIR replaces build/screenshots), emptied first.

@@ -135,11 +135,28 @@ func (a spaceAccess) Mentionable(ctx context.Context, memberID, spaceID string) 
 	return m.DisplayName, err == nil && acc.Read && m.Status != auth.StatusBanned, err
 }
 
+// memberDirectory lets posts find the members the composer offers to mention, with
+// the member directory's own search (so it finds whom the directory finds).
+type memberDirectory struct{ members *members.Service }
+
+func (d memberDirectory) FindMembers(ctx context.Context, q string, limit int) ([]posts.MentionChoice, error) {
+	page, err := d.members.Directory(ctx, q, "", "", limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]posts.MentionChoice, 0, len(page.Members))
+	for _, m := range page.Members {
+		out = append(out, posts.MentionChoice{ID: m.ID, DisplayName: m.DisplayName, Expertise: m.Expertise, HasAvatar: m.HasAvatar})
+	}
+	return out, nil
+}
+
 // PostingRoutes are the routes the posting function serves: spaces, posts, streams,
 // moderation, the rules and the inbox.
 func PostingRoutes(d Deps) []httpx.Route {
 	sp := &spaces.Service{Store: d.Store, Now: time.Now}
-	ps := &posts.Service{Store: d.Store, Spaces: spaceAccess{spaces: sp, store: d.Store}, Tickets: ticketLinks{d.Store, ticketSpaces{sp}}, Now: time.Now}
+	ps := &posts.Service{Store: d.Store, Spaces: spaceAccess{spaces: sp, store: d.Store}, Tickets: ticketLinks{d.Store, ticketSpaces{sp}}, Now: time.Now,
+		Directory: memberDirectory{&members.Service{Store: d.Store, Now: time.Now}}}
 	images := newImages(d, ps.Spaces, sp)
 	ps.Images = images
 	comments := &posts.Comments{Posts: ps, Store: d.Store}

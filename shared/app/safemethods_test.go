@@ -255,6 +255,7 @@ func (f *walkFixture) samples() map[string][]string {
 		"/api/spaces/{id}/posts":             sp("/posts"),
 		"/api/spaces/{id}/unanswered":        sp("/unanswered"),
 		"/api/spaces/{id}/ideas":             sp("/ideas"),
+		"/api/spaces/{id}/mentionable":       sp("/mentionable?q=a"),
 		"/api/spaces/{id}/tickets":           sp("/tickets"),
 		"/api/stream":                        {"/api/stream", "/api/stream?cursor=garbage"},
 		"/api/posts/{id}":                    post(""),

@@ -2,10 +2,12 @@ package app
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"time"
 
 	"tribune/shared/auth"
+	"tribune/shared/content"
 	"tribune/shared/errs"
 	"tribune/shared/notifications"
 	"tribune/shared/posts"
@@ -80,6 +82,9 @@ func (g notificationSubjects) Current(ctx context.Context, reader notifications.
 	}
 	found, err := g.store.NotificationSubjects(ctx, postIDs, ticketIDs, actorIDs, reportedIDs, comments)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := g.currentNames(ctx, found.Posts); err != nil {
 		return nil, nil, err
 	}
 	spaceAccess := map[string]*posts.SpaceAccess{}
@@ -230,4 +235,46 @@ func (g notificationSubjects) Current(ctx context.Context, reader notifications.
 		out[i], ok[i] = n, visible
 	}
 	return out, ok, nil
+}
+
+// currentNames makes the posts a list names by their text (those without a title: a
+// status is named by the excerpt of its page) show their mentions by the names as they
+// are now: one more read of the names, only when such a post mentions someone, and a
+// new rendering only of a page whose names changed.
+func (g notificationSubjects) currentNames(ctx context.Context, found map[string]posts.Post) error {
+	var ids []string
+	for _, p := range found {
+		if p.Title != "" {
+			continue
+		}
+		for id := range p.Mentions {
+			ids = addOnce(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	names, err := g.store.MemberNames(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for id, p := range found {
+		if p.Title != "" || len(p.Mentions) == 0 {
+			continue
+		}
+		current := make(map[string]string, len(p.Mentions))
+		for mentioned := range p.Mentions {
+			current[mentioned] = names[mentioned]
+		}
+		if maps.Equal(current, p.Mentions) {
+			continue
+		}
+		page, err := content.RenderMentions(p.Body, current)
+		if err != nil {
+			return err
+		}
+		p.Mentions, p.HTML = current, page
+		found[id] = p
+	}
+	return nil
 }

@@ -142,6 +142,8 @@ func TestOpeningTicketsHasARateLimit(t *testing.T) {
 	if status != 429 || problemOf(body) != "tickets_too_fast" {
 		t.Fatalf("one more: %d %s", status, body)
 	}
+	// The notices come through the event path: wait until it is done.
+	c.settledItems()
 	if n := c.countKind("m_sam", notifications.KindTicketOpened); n != 3 {
 		t.Fatalf("the agent was told of %d tickets, want 3", n)
 	}

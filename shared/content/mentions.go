@@ -11,6 +11,8 @@ import (
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+
+	"tribune/shared/auth"
 )
 
 // A mention is "@m_" and a member id's 26 base32 letters, neither preceded nor followed
@@ -25,12 +27,13 @@ const (
 // kindMention is the AST kind of a mention.
 var kindMention = ast.NewNodeKind("Mention")
 
-// mentionNode is a mention of a member; Name is filled before rendering (empty: the
-// member is unknown and the mention stays as written).
+// mentionNode is a mention of a member; Name and Known are filled before rendering
+// (see RenderMentions).
 type mentionNode struct {
 	ast.BaseInline
-	ID   string
-	Name string
+	ID    string
+	Name  string
+	Known bool
 }
 
 // Kind implements ast.Node.
@@ -84,8 +87,9 @@ func mentionAt(line []byte) (string, bool) {
 
 func wordRune(r rune) bool { return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) }
 
-// mentionRenderer shows a known member's mention as "@Name" linked to their profile;
-// inside a link (where a second link cannot go) as "@Name" alone.
+// mentionRenderer shows a member's mention as "@Name" linked to their profile; inside
+// a link (where a second link cannot go) as "@Name" alone; a member who no longer
+// exists as "@Deleted member", unlinked.
 type mentionRenderer struct{}
 
 func (mentionRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
@@ -94,8 +98,13 @@ func (mentionRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 			return ast.WalkSkipChildren, nil
 		}
 		n := node.(*mentionNode)
-		if n.Name == "" {
+		if !n.Known {
 			_, _ = w.Write(util.EscapeHTML([]byte("@" + n.ID)))
+			return ast.WalkSkipChildren, nil
+		}
+		if n.Name == "" {
+			// No such member now: named as a deleted member, linked to no profile.
+			_, _ = w.Write(util.EscapeHTML([]byte("@" + auth.DeletedName)))
 			return ast.WalkSkipChildren, nil
 		}
 		name := util.EscapeHTML([]byte("@" + n.Name))
@@ -151,14 +160,17 @@ func Mentions(source string) []string {
 	return out
 }
 
-// RenderMentions renders source with each mention of a member in names shown as a link
-// to their profile, "@Name" (other mentions, and anything inside code, stay as
-// written). The source itself is never rewritten.
+// RenderMentions renders source with its mentions shown by name: names maps a member
+// id to the member's display name, shown "@Name" and linked to their profile, or to ""
+// for a member who no longer exists (deleted, or an id of no account), shown
+// "@Deleted member" (auth.DeletedName) without a link. A mention whose id names lacks
+// stays as written (callers pass every id of Mentions(source)); anything inside code
+// stays as written. The source itself is never rewritten.
 func RenderMentions(source string, names map[string]string) (string, error) {
 	src := []byte(source)
 	doc, found := mentionNodes(src)
 	for _, m := range found {
-		m.Name = names[m.ID]
+		m.Name, m.Known = names[m.ID]
 	}
 	var buf bytes.Buffer
 	if err := markdown.Renderer().Render(&buf, src, doc); err != nil {

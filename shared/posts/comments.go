@@ -36,6 +36,8 @@ type Comment struct {
 	// AuthorDeleted, AuthorStaff: as Post's.
 	AuthorDeleted bool `json:"authorDeleted,omitempty"`
 	AuthorStaff   bool `json:"authorStaff,omitempty"`
+	// Mentions: as Post's.
+	Mentions map[string]string `json:"mentions,omitempty" dynamodbav:",omitempty"`
 	// Deleted comments keep their place in the thread, without their text; hidden ones
 	// show only to their author and moderators.
 	Deleted bool `json:"deleted,omitempty"`
@@ -151,7 +153,7 @@ func (c *Comments) Add(ctx context.Context, actor auth.Principal, postID string,
 	if err := c.Posts.checkImages(ctx, p.SpaceID, n.Body, ""); err != nil {
 		return Comment{}, fmt.Errorf("posts.AddComment: %w", err)
 	}
-	html, readers, err := c.Posts.render(ctx, actor, p.SpaceID, n.Body)
+	html, names, readers, err := c.Posts.render(ctx, actor, p.SpaceID, n.Body)
 	if err != nil {
 		return Comment{}, fmt.Errorf("posts.AddComment: %w", err)
 	}
@@ -161,7 +163,7 @@ func (c *Comments) Add(ctx context.Context, actor auth.Principal, postID string,
 	}
 	now := c.Posts.Now().UTC()
 	cm := Comment{ID: "c_" + strings.ToLower(rand.Text()), PostID: postID, ParentID: n.ParentID, Body: n.Body, HTML: html,
-		AuthorID: actor.MemberID, AuthorName: author, AuthorStaff: policy.IsStaff(actor.Roles), CreatedAt: now}
+		AuthorID: actor.MemberID, AuthorName: author, AuthorStaff: policy.IsStaff(actor.Roles), CreatedAt: now, Mentions: names}
 	meta := eventtypes.NewMeta(now)
 	event, err := eventtypes.NewEnvelope(eventtypes.SourcePosts, eventtypes.CommentCreatedType, meta, eventtypes.CommentCreated{Meta: meta,
 		CommentID: cm.ID, PostID: postID, PostTitle: postTitle(p), PostAuthorID: p.AuthorID, ParentID: n.ParentID,
@@ -199,9 +201,12 @@ func (c *Comments) List(ctx context.Context, actor auth.Principal, postID string
 			continue
 		}
 		if cm.Deleted {
-			cm.Body, cm.HTML = "", ""
+			cm.Body, cm.HTML, cm.Mentions = "", "", nil
 		}
 		shown = append(shown, cm)
+	}
+	if err := c.Posts.showCommentNames(ctx, shown); err != nil {
+		return Thread{}, fmt.Errorf("posts.Comments: %w", err)
 	}
 	return Thread{Comments: shown}, nil
 }
@@ -290,13 +295,13 @@ func (c *Comments) Edit(ctx context.Context, actor auth.Principal, postID, comme
 	if err := c.Posts.checkImages(ctx, p.SpaceID, n.Body, cm.Body); err != nil {
 		return Comment{}, fmt.Errorf("posts.EditComment: %w", err)
 	}
-	html, readers, err := c.Posts.render(ctx, actor, p.SpaceID, n.Body)
+	html, names, readers, err := c.Posts.render(ctx, actor, p.SpaceID, n.Body)
 	if err != nil {
 		return Comment{}, fmt.Errorf("posts.EditComment: %w", err)
 	}
 	now := c.Posts.Now().UTC()
 	previous := Revision{PostID: postID, CommentID: commentID, Body: cm.Body, EditedBy: actor.MemberID, EditedAt: now}
-	cm.Body, cm.HTML, cm.EditedAt = n.Body, html, &now
+	cm.Body, cm.HTML, cm.EditedAt, cm.Mentions = n.Body, html, &now, names
 	// Members the edit newly mentions are told, as by a new comment.
 	mentions, err := c.Posts.newMentionEvents(ctx, actor, previous.Body, readers,
 		eventtypes.MemberMentioned{PostID: p.ID, PostTitle: postTitle(p), CommentID: cm.ID})

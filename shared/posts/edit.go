@@ -21,6 +21,9 @@ type Revision struct {
 	Body      string    `json:"body"`
 	EditedBy  string    `json:"editedBy"`
 	EditedAt  time.Time `json:"editedAt"`
+	// Mentions are the names the body's mentions show, as they are now (answered, not
+	// stored): the history shows "@Name" with them.
+	Mentions map[string]string `json:"mentions,omitempty" dynamodbav:"-"`
 }
 
 // History is a post's revisions (its comments' too), oldest first.
@@ -83,13 +86,13 @@ func (e *Editing) Edit(ctx context.Context, actor auth.Principal, postID string,
 	if err := e.Posts.checkImages(ctx, p.SpaceID, n.Body, p.Body); err != nil {
 		return Post{}, fmt.Errorf("posts.Edit: %w", err)
 	}
-	html, readers, err := e.Posts.render(ctx, actor, p.SpaceID, n.Body)
+	html, names, readers, err := e.Posts.render(ctx, actor, p.SpaceID, n.Body)
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.Edit: %w", err)
 	}
 	now := e.Posts.Now().UTC()
 	previous := Revision{PostID: p.ID, Title: p.Title, Body: p.Body, EditedBy: actor.MemberID, EditedAt: now}
-	p.Title, p.Body, p.HTML, p.EditedAt = n.Title, n.Body, html, &now
+	p.Title, p.Body, p.HTML, p.EditedAt, p.Mentions = n.Title, n.Body, html, &now, names
 	event, err := updatedEvent(p, eventtypes.PostEdited, actor.MemberID, now)
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.Edit: %w", err)
@@ -160,6 +163,13 @@ func (e *Editing) History(ctx context.Context, actor auth.Principal, postID stri
 	}
 	if list == nil {
 		list = []Revision{}
+	}
+	texts := make([]named, len(list))
+	for i := range list {
+		texts[i] = named{body: list[i].Body, names: &list[i].Mentions}
+	}
+	if err := e.Posts.showNames(ctx, texts); err != nil {
+		return History{}, fmt.Errorf("posts.History: %w", err)
 	}
 	return History{Revisions: list}, nil
 }

@@ -149,13 +149,13 @@ func (m *Moderation) Report(ctx context.Context, actor auth.Principal, postID st
 	}
 	now := m.Posts.Now().UTC()
 	item := QueueItem{TargetID: p.ID, PostID: p.ID, SpaceID: p.SpaceID, SpaceName: p.SpaceName, Title: postTitle(p),
-		Excerpt: Excerpt(p.Body), AuthorID: p.AuthorID, AuthorName: p.AuthorName, AuthorDeleted: p.AuthorDeleted, FirstAt: now}
+		Excerpt: excerpt(p.HTML), AuthorID: p.AuthorID, AuthorName: p.AuthorName, AuthorDeleted: p.AuthorDeleted, FirstAt: now}
 	if req.CommentID != "" {
 		c, err := m.Comments.Store.GetComment(ctx, postID, req.CommentID)
 		if err != nil || c.Deleted || !commentShown(c, actor.MemberID, access) {
 			return Report{}, fmt.Errorf("posts.Report: %w", ErrNoComment)
 		}
-		item.TargetID, item.CommentID, item.Excerpt, item.AuthorID, item.AuthorName = c.ID, c.ID, Excerpt(c.Body), c.AuthorID, c.AuthorName
+		item.TargetID, item.CommentID, item.Excerpt, item.AuthorID, item.AuthorName = c.ID, c.ID, excerpt(c.HTML), c.AuthorID, c.AuthorName
 		item.AuthorDeleted = c.AuthorDeleted
 	}
 	if item.AuthorID == actor.MemberID {
@@ -200,6 +200,28 @@ func (m *Moderation) Queue(ctx context.Context, actor auth.Principal, cursor str
 	if err != nil {
 		return Queue{}, fmt.Errorf("posts.Queue: %w", err)
 	}
+	// Titles and excerpts show mentions by the names as they are now.
+	var list []*Post
+	for _, p := range postsByID {
+		list = append(list, &p)
+	}
+	var comments []Comment
+	var shownRefs []CommentRef
+	for ref, c := range commentsByRef {
+		comments, shownRefs = append(comments, c), append(shownRefs, ref)
+	}
+	if err := m.Posts.showPostNames(ctx, list...); err != nil {
+		return Queue{}, fmt.Errorf("posts.Queue: %w", err)
+	}
+	if err := m.Posts.showCommentNames(ctx, comments); err != nil {
+		return Queue{}, fmt.Errorf("posts.Queue: %w", err)
+	}
+	for _, p := range list {
+		postsByID[p.ID] = *p
+	}
+	for i, ref := range shownRefs {
+		commentsByRef[ref] = comments[i]
+	}
 	readable := map[string]bool{}
 	items := make([]QueueItem, 0, len(q.Items))
 	for _, it := range q.Items {
@@ -209,13 +231,13 @@ func (m *Moderation) Queue(ctx context.Context, actor auth.Principal, cursor str
 		}
 		it.SpaceID, it.SpaceName, it.Title = p.SpaceID, p.SpaceName, postTitle(p)
 		if it.CommentID == "" {
-			it.Excerpt, it.AuthorID, it.AuthorName, it.AuthorDeleted = Excerpt(p.Body), p.AuthorID, p.AuthorName, p.AuthorDeleted
+			it.Excerpt, it.AuthorID, it.AuthorName, it.AuthorDeleted = excerpt(p.HTML), p.AuthorID, p.AuthorName, p.AuthorDeleted
 		} else {
 			c, ok := commentsByRef[CommentRef{PostID: it.PostID, CommentID: it.CommentID}]
 			if !ok || c.Deleted {
 				continue
 			}
-			it.Excerpt, it.AuthorID, it.AuthorName, it.AuthorDeleted = Excerpt(c.Body), c.AuthorID, c.AuthorName, c.AuthorDeleted
+			it.Excerpt, it.AuthorID, it.AuthorName, it.AuthorDeleted = excerpt(c.HTML), c.AuthorID, c.AuthorName, c.AuthorDeleted
 		}
 		// The space the content is in now decides who may read it.
 		ok, seen := readable[it.SpaceID]

@@ -13,7 +13,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"tribune/shared/auth"
@@ -98,6 +97,10 @@ type Post struct {
 	// (shown to its author and support agents, while they may read the ticket).
 	TicketID     string `json:"ticketId,omitempty"`
 	TicketNumber int64  `json:"ticketNumber,omitempty"`
+	// Mentions are the names the body's mentions show, by member id ("" for a member
+	// who no longer exists, shown "Deleted member"): stored as the page was rendered,
+	// answered as they are now. The edit box shows "@Name" with them (names.go).
+	Mentions map[string]string `json:"mentions,omitempty" dynamodbav:",omitempty"`
 
 	// What the viewer did and may do; not stored.
 	MyVote      string   `json:"myVote,omitempty" dynamodbav:"-"`
@@ -117,20 +120,23 @@ func (p Post) Closed(now time.Time) bool { return p.ClosesAt != nil && !p.Closes
 // Pinned reports whether an announcement is still pinned.
 func (p Post) Pinned(now time.Time) bool { return p.PinnedUntil != nil && p.PinnedUntil.After(now) }
 
-// Summary returns the post as streams show it.
+// Summary returns the post as streams show it, its excerpt made from its page (p.HTML,
+// rendered with the names of p.Mentions).
 func (p Post) Summary() Summary {
-	return Summary{ID: p.ID, SpaceID: p.SpaceID, SpaceName: p.SpaceName, Kind: p.Kind, Title: p.Title, Excerpt: Excerpt(p.Body),
+	return Summary{ID: p.ID, SpaceID: p.SpaceID, SpaceName: p.SpaceName, Kind: p.Kind, Title: p.Title, Excerpt: excerpt(p.HTML),
 		AuthorID: p.AuthorID, AuthorName: p.AuthorName, CreatedAt: p.CreatedAt, PinnedUntil: p.PinnedUntil, Votes: p.Votes,
-		IdeaStatus: p.IdeaStatus, Answered: p.AcceptedAnswer != "", AuthorDeleted: p.AuthorDeleted, AuthorStaff: p.AuthorStaff}
+		IdeaStatus: p.IdeaStatus, Answered: p.AcceptedAnswer != "", AuthorDeleted: p.AuthorDeleted, AuthorStaff: p.AuthorStaff, Mentions: p.Mentions}
 }
 
 // Summary is a post as a stream shows it.
 type Summary struct {
-	ID         string    `json:"id"`
-	SpaceID    string    `json:"spaceId"`
-	SpaceName  string    `json:"spaceName"`
-	Kind       string    `json:"kind"`
-	Title      string    `json:"title"`
+	ID        string `json:"id"`
+	SpaceID   string `json:"spaceId"`
+	SpaceName string `json:"spaceName"`
+	Kind      string `json:"kind"`
+	Title     string `json:"title"`
+	// Excerpt is the start of the body as plain text, mentions shown by name: made from
+	// the post's page (content.PageExcerpt).
 	Excerpt    string    `json:"excerpt"`
 	AuthorID   string    `json:"authorId"`
 	AuthorName string    `json:"authorName"`
@@ -138,6 +144,9 @@ type Summary struct {
 	// AuthorDeleted, AuthorStaff: as Post's.
 	AuthorDeleted bool `json:"authorDeleted,omitempty"`
 	AuthorStaff   bool `json:"authorStaff,omitempty"`
+	// Mentions are the names the excerpt was made with (the post's, when the entry was
+	// written): a page whose names changed since makes its excerpt again.
+	Mentions map[string]string `json:"-" dynamodbav:",omitempty"`
 	// PinnedUntil is set on announcements; Votes and IdeaStatus on ideas (as of the read
 	// for top ideas, as of publication in other streams); Answered on questions.
 	PinnedUntil *time.Time `json:"pinnedUntil,omitempty"`
@@ -245,6 +254,7 @@ type Store interface {
 	TopIdeas(ctx context.Context, spaceID, cursor string, limit int) (Page, error)
 	// Writer returns what posting needs to know about a member.
 	Writer(ctx context.Context, memberID string) (Writer, error)
+	Names
 }
 
 // Tickets answers whether a member may read a support ticket now (package tickets,
@@ -261,7 +271,9 @@ type Service struct {
 	Tickets Tickets
 	// Images checks the uploaded images a text shows (nil: texts may not show any).
 	Images *Images
-	Now    func() time.Time
+	// Directory finds the members the composer offers to mention (nil: none).
+	Directory Directory
+	Now       func() time.Time
 }
 
 // checkImages verifies the uploaded images a text of a space shows (before: the text
@@ -357,15 +369,11 @@ func (n *NewPost) validatePoll(now time.Time) error {
 	return nil
 }
 
-// Excerpt is the start of a body, for streams (its indentation, kept in the body for
-// Markdown, left out).
-func Excerpt(body string) string {
-	body = strings.TrimLeftFunc(body, unicode.IsSpace)
-	if utf8.RuneCountInString(body) <= ExcerptRunes {
-		return body
-	}
-	r := []rune(body)
-	return string(r[:ExcerptRunes-1]) + "…"
+// excerpt is the start of a text as streams and the moderation queue show it: plain
+// text made from its page (page: its Markdown rendered, mentions by name), cut on a
+// word (content.PageExcerpt).
+func excerpt(page string) string {
+	return content.PageExcerpt(page, ExcerptRunes)
 }
 
 // Create publishes a post in a space the actor may post in.
@@ -387,7 +395,7 @@ func (s *Service) Create(ctx context.Context, actor auth.Principal, spaceID stri
 	if err := s.checkImages(ctx, spaceID, n.Body, ""); err != nil {
 		return Post{}, fmt.Errorf("posts.Create: %w", err)
 	}
-	html, readers, err := s.render(ctx, actor, spaceID, n.Body)
+	html, names, readers, err := s.render(ctx, actor, spaceID, n.Body)
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.Create: %w", err)
 	}
@@ -397,7 +405,7 @@ func (s *Service) Create(ctx context.Context, actor auth.Principal, spaceID stri
 	}
 	p := Post{ID: "p_" + strings.ToLower(rand.Text()), SpaceID: spaceID, SpaceName: access.Name, Kind: n.Kind, Title: n.Title, Body: n.Body,
 		HTML: html, AuthorID: actor.MemberID, AuthorName: author, AuthorStaff: policy.IsStaff(actor.Roles), CreatedAt: now, Reactions: zeroCounts(Reactions),
-		ClosesAt: n.ClosesAt, PinnedUntil: n.PinnedUntil}
+		ClosesAt: n.ClosesAt, PinnedUntil: n.PinnedUntil, Mentions: names}
 	if n.Kind == KindIdea {
 		p.IdeaStatus = IdeaNew
 	}
@@ -437,8 +445,12 @@ func zeroCounts(keys []string) map[string]int {
 	return m
 }
 
+// TitleRunes bounds how notifications, emails and the moderation queue name a post
+// that has no title (a status): the start of its text.
+const TitleRunes = 80
+
 // TitleOf is how notifications and the moderation queue name a post: its title, or a
-// status's first 80 characters.
+// status's excerpt of TitleRunes characters, made from its page (p.HTML).
 func TitleOf(p Post) string { return postTitle(p) }
 
 // postTitle is how notifications name a post: its title, or a status's excerpt.
@@ -446,36 +458,41 @@ func postTitle(p Post) string {
 	if p.Title != "" {
 		return p.Title
 	}
-	body := strings.TrimLeftFunc(p.Body, unicode.IsSpace)
-	if utf8.RuneCountInString(body) > 80 {
-		return string([]rune(body)[:79]) + "…"
-	}
-	return body
+	return content.PageExcerpt(p.HTML, TitleRunes)
 }
 
-// render turns a text into sanitized HTML with its mentions shown by name, and says
-// which mentioned members may read the space (at most MaxMentions are looked up; a
-// mention never shows a post to someone who cannot see it).
-func (s *Service) render(ctx context.Context, actor auth.Principal, spaceID, text string) (string, []string, error) {
-	names := map[string]string{}
+// render turns a text into sanitized HTML with its mentions shown by name (the names
+// it shows are returned: Mentions), and says which mentioned members may read the
+// space: the first MaxMentions mentioned are looked up (a mention never shows a post
+// to someone who cannot see it). A text mentioning more than MaxNamedMentions members
+// is refused.
+func (s *Service) render(ctx context.Context, actor auth.Principal, spaceID, text string) (string, map[string]string, []string, error) {
+	ids := content.Mentions(text)
+	if len(ids) > MaxNamedMentions {
+		return "", nil, nil, ErrTooManyMentions
+	}
+	names, err := s.names(ctx, ids)
+	if err != nil {
+		return "", nil, nil, err
+	}
 	var readers []string
-	for i, id := range content.Mentions(text) {
+	for i, id := range ids {
 		if i == MaxMentions {
 			break
 		}
-		name, mayRead, err := s.Spaces.Mentionable(ctx, id, spaceID)
+		if names[id] == "" || id == actor.MemberID {
+			continue // no such member now, or oneself: nobody to tell
+		}
+		_, mayRead, err := s.Spaces.Mentionable(ctx, id, spaceID)
 		if err != nil {
-			return "", nil, err
+			return "", nil, nil, err
 		}
-		if name != "" {
-			names[id] = name
-		}
-		if mayRead && id != actor.MemberID {
+		if mayRead {
 			readers = append(readers, id)
 		}
 	}
 	html, err := content.RenderMentions(text, names)
-	return html, readers, err
+	return html, names, readers, err
 }
 
 // mentionEvents returns a member.mentioned event for each reader a text mentions.
@@ -618,6 +635,9 @@ func (s *Service) answer(ctx context.Context, actor auth.Principal, id string) (
 func (s *Service) Get(ctx context.Context, actor auth.Principal, id string) (Post, error) {
 	p, err := s.Store.PostFor(ctx, id, actor.MemberID)
 	p, _, err = s.visible(ctx, actor, p, err)
+	if err == nil {
+		err = s.showPostNames(ctx, &p)
+	}
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.Get %s: %w", id, err)
 	}
@@ -655,6 +675,9 @@ func (s *Service) SpaceStream(ctx context.Context, actor auth.Principal, spaceID
 		return Page{}, fmt.Errorf("posts.SpaceStream: %w", err)
 	}
 	page, err := s.Store.SpaceStream(ctx, spaceID, cursor, StreamPage)
+	if err == nil {
+		err = s.showSummaryNames(ctx, &page)
+	}
 	if err != nil {
 		return Page{}, fmt.Errorf("posts.SpaceStream: %w", err)
 	}
@@ -667,6 +690,9 @@ func (s *Service) Unanswered(ctx context.Context, actor auth.Principal, spaceID,
 		return Page{}, fmt.Errorf("posts.Unanswered: %w", err)
 	}
 	page, err := s.Store.Unanswered(ctx, spaceID, cursor, StreamPage)
+	if err == nil {
+		err = s.showSummaryNames(ctx, &page)
+	}
 	if err != nil {
 		return Page{}, fmt.Errorf("posts.Unanswered: %w", err)
 	}
@@ -679,6 +705,9 @@ func (s *Service) TopIdeas(ctx context.Context, actor auth.Principal, spaceID, c
 		return Page{}, fmt.Errorf("posts.TopIdeas: %w", err)
 	}
 	page, err := s.Store.TopIdeas(ctx, spaceID, cursor, StreamPage)
+	if err == nil {
+		err = s.showSummaryNames(ctx, &page)
+	}
 	if err != nil {
 		return Page{}, fmt.Errorf("posts.TopIdeas: %w", err)
 	}
@@ -688,6 +717,9 @@ func (s *Service) TopIdeas(ctx context.Context, actor auth.Principal, spaceID, c
 // HomeStream is the posts of the actor's spaces, newest first.
 func (s *Service) HomeStream(ctx context.Context, actor auth.Principal, cursor string) (Page, error) {
 	page, err := s.Store.HomeStream(ctx, actor.MemberID, cursor, StreamPage)
+	if err == nil {
+		err = s.showSummaryNames(ctx, &page)
+	}
 	if err != nil {
 		return Page{}, fmt.Errorf("posts.HomeStream: %w", err)
 	}
@@ -714,5 +746,8 @@ func (s *Service) MemberStream(ctx context.Context, actor auth.Principal, member
 		}
 	}
 	page.Posts = kept
+	if err := s.showSummaryNames(ctx, &page); err != nil {
+		return Page{}, fmt.Errorf("posts.MemberStream: %w", err)
+	}
 	return page, nil
 }

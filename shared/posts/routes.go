@@ -62,6 +62,10 @@ func (h HTTP) Routes() []httpx.Route {
 			Responses: httpx.Answers(201, "The post", Post{}, map[int]string{400: "Bad kind, title, body, options or dates",
 				403: "Not a member of the space, rules not accepted, or an announcement by a member", 404: "No such space", 413: "Body over 64 KiB", 429: "Posting too fast"})},
 		withPage(page("A space's stream, newest first, 20 a page; announcements pinned on the first page."), "GET", "/api/spaces/{id}/posts", h.spaceStream),
+		{Method: "GET", Pattern: "/api/spaces/{id}/mentionable", Tag: "posts", Action: policy.SignedIn, Handler: h.mentionable,
+			Query:     []httpx.Param{{Name: "q", Description: "What was typed after @: 1 to 60 characters of a member's name"}},
+			Summary:   "Members the caller may mention in a space whose name matches q (the member directory's search): members who may read the space, not the caller; at most 8.",
+			Responses: httpx.Answers(200, "The choices", MentionChoices{}, map[int]string{400: "q empty or too long", 403: "Not a member of the space", 404: "No such space"})},
 		withPage(page("A space's questions without an accepted answer, newest first."), "GET", "/api/spaces/{id}/unanswered", h.unanswered),
 		withPage(page("A space's ideas, most votes first."), "GET", "/api/spaces/{id}/ideas", h.topIdeas),
 		withPage(page("What a member wrote, newest first (posts of spaces the caller may read)."), "GET", "/api/members/{id}/posts", h.memberStream, policy.SignedIn),
@@ -141,6 +145,11 @@ func (h HTTP) replyPage(w http.ResponseWriter, r *http.Request, page Page, err e
 func (h HTTP) spaceStream(w http.ResponseWriter, r *http.Request) {
 	page, err := h.Service.SpaceStream(r.Context(), auth.Caller(r), r.PathValue("id"), r.URL.Query().Get("cursor"))
 	h.replyPage(w, r, page, err)
+}
+
+func (h HTTP) mentionable(w http.ResponseWriter, r *http.Request) {
+	choices, err := h.Service.MentionChoices(r.Context(), auth.Caller(r), r.PathValue("id"), r.URL.Query().Get("q"))
+	httpx.Reply(w, r, http.StatusOK, choices, err)
 }
 
 func (h HTTP) unanswered(w http.ResponseWriter, r *http.Request) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -53,14 +54,10 @@ func (s *Store) creditPuts(target string, memberIDs ...string) ([]types.Transact
 	return out, nil
 }
 
-// textCredits are the author of a text and the members it shows by name (the first
-// posts.MaxMentions mentions: the others stay as written).
+// textCredits are the author of a text and the members it shows by name (every
+// mention: a text mentions at most posts.MaxNamedMentions members).
 func textCredits(authorID, text string) []string {
-	ids := content.Mentions(text)
-	if len(ids) > posts.MaxMentions {
-		ids = ids[:posts.MaxMentions]
-	}
-	return append([]string{authorID}, ids...)
+	return append([]string{authorID}, content.Mentions(text)...)
 }
 
 // EraseTraces writes auth.DeletedName wherever a deleted member's name was copied, then
@@ -122,35 +119,19 @@ func (s *Store) EraseTraces(ctx context.Context, memberID string) error {
 	return nil
 }
 
-// mentionNames are the names to show for the members a text mentions, as they are now:
-// a deleted member's is auth.DeletedName.
+// mentionNames are the names to show for the members a text mentions, as they are now
+// ("" for a deleted member: shown "@Deleted member").
 func (s *Store) mentionNames(ctx context.Context, text string) (map[string]string, error) {
-	ids := content.Mentions(text)
-	if len(ids) > posts.MaxMentions {
-		ids = ids[:posts.MaxMentions]
-	}
-	names := map[string]string{}
-	for _, id := range ids {
-		m, err := s.GetMember(ctx, id)
-		if errors.Is(err, errs.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		names[id] = m.DisplayName
-		if m.Status == auth.StatusDeleted {
-			names[id] = auth.DeletedName
-		}
-	}
-	return names, nil
+	return s.MemberNames(ctx, content.Mentions(text))
 }
 
 // mentions reports whether a text mentions a member.
 func mentions(text, memberID string) bool { return slices.Contains(content.Mentions(text), memberID) }
 
 // erasePost rewrites a post, its comments, its stream entries and home-stream copies and
-// its queue items where they name the deleted member.
+// its queue items where they name the deleted member: as author, or in a mention (the
+// page, the names kept with the text, the excerpts of the post's entries and of its
+// queue item).
 func (s *Store) erasePost(ctx context.Context, postID, memberID string) error {
 	p, err := s.GetPost(ctx, postID)
 	if errors.Is(err, errs.ErrNotFound) {
@@ -163,29 +144,31 @@ func (s *Store) erasePost(ctx context.Context, postID, memberID string) error {
 		if p.AuthorID == memberID {
 			p.AuthorName, p.AuthorDeleted = auth.DeletedName, true
 		}
-		if mentions(p.Body, memberID) {
-			names, err := s.mentionNames(ctx, p.Body)
-			if err != nil {
+		mentioned := mentions(p.Body, memberID)
+		if mentioned {
+			if p.Mentions, err = s.mentionNames(ctx, p.Body); err != nil {
 				return err
 			}
-			if p.HTML, err = content.RenderMentions(p.Body, names); err != nil {
+			if p.HTML, err = content.RenderMentions(p.Body, p.Mentions); err != nil {
 				return err
 			}
 		}
-		if _, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(postPK(p.ID), "POST"),
-			UpdateExpression: aws.String("SET AuthorName = :n, AuthorDeleted = :d, HTML = :h"), ConditionExpression: aws.String("attribute_exists(PK)"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberS{Value: p.AuthorName},
-				":d": &types.AttributeValueMemberBOOL{Value: p.AuthorDeleted}, ":h": &types.AttributeValueMemberS{Value: p.HTML}}}); err != nil {
+		names, err := attributevalue.Marshal(p.Mentions)
+		if err != nil {
 			return err
 		}
-		if p.AuthorID == memberID {
-			if err := s.eraseQueueName(ctx, p.ID); err != nil {
+		if _, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(postPK(p.ID), "POST"),
+			UpdateExpression: aws.String("SET AuthorName = :n, AuthorDeleted = :d, HTML = :h, Mentions = :m"), ConditionExpression: aws.String("attribute_exists(PK)"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberS{Value: p.AuthorName},
+				":d": &types.AttributeValueMemberBOOL{Value: p.AuthorDeleted}, ":h": &types.AttributeValueMemberS{Value: p.HTML}, ":m": names}}); err != nil {
+			return err
+		}
+		if err := s.eraseQueueName(ctx, p.ID, p.AuthorID == memberID, excerptOf(p.HTML)); err != nil {
+			return err
+		}
+		if !p.Hidden && !p.Deleted {
+			if err := s.rewriteEntries(ctx, p.Summary()); err != nil {
 				return err
-			}
-			if !p.Hidden && !p.Deleted {
-				if err := s.rewriteEntries(ctx, p.Summary()); err != nil {
-					return err
-				}
 			}
 		}
 	}
@@ -206,24 +189,25 @@ func (s *Store) erasePost(ctx context.Context, postID, memberID string) error {
 			c.AuthorName, c.AuthorDeleted = auth.DeletedName, true
 		}
 		if mentions(c.Body, memberID) {
-			names, err := s.mentionNames(ctx, c.Body)
-			if err != nil {
+			if c.Mentions, err = s.mentionNames(ctx, c.Body); err != nil {
 				return err
 			}
-			if c.HTML, err = content.RenderMentions(c.Body, names); err != nil {
+			if c.HTML, err = content.RenderMentions(c.Body, c.Mentions); err != nil {
 				return err
 			}
 		}
-		if _, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(postPK(postID), commentSK(c)),
-			UpdateExpression: aws.String("SET AuthorName = :n, AuthorDeleted = :d, HTML = :h"), ConditionExpression: aws.String("attribute_exists(PK)"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberS{Value: c.AuthorName},
-				":d": &types.AttributeValueMemberBOOL{Value: c.AuthorDeleted}, ":h": &types.AttributeValueMemberS{Value: c.HTML}}}); err != nil {
+		names, err := attributevalue.Marshal(c.Mentions)
+		if err != nil {
 			return err
 		}
-		if c.AuthorID == memberID {
-			if err := s.eraseQueueName(ctx, c.ID); err != nil {
-				return err
-			}
+		if _, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(postPK(postID), commentSK(c)),
+			UpdateExpression: aws.String("SET AuthorName = :n, AuthorDeleted = :d, HTML = :h, Mentions = :m"), ConditionExpression: aws.String("attribute_exists(PK)"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberS{Value: c.AuthorName},
+				":d": &types.AttributeValueMemberBOOL{Value: c.AuthorDeleted}, ":h": &types.AttributeValueMemberS{Value: c.HTML}, ":m": names}}); err != nil {
+			return err
+		}
+		if err := s.eraseQueueName(ctx, c.ID, c.AuthorID == memberID, excerptOf(c.HTML)); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -246,12 +230,24 @@ func (s *Store) rewriteEntries(ctx context.Context, after posts.Summary) error {
 	return s.ReplaceInFeeds(ctx, after, ids)
 }
 
-// eraseQueueName names the author of reported content "Deleted member" in the queue.
-func (s *Store) eraseQueueName(ctx context.Context, targetID string) error {
+// excerptOf is a text's excerpt as the moderation queue keeps it (posts' excerpt), from
+// its page.
+func excerptOf(page string) string {
+	return content.PageExcerpt(page, posts.ExcerptRunes)
+}
+
+// eraseQueueName rewrites reported content's excerpt in the queue (a mention of the
+// deleted member in it reads "@Deleted member") and, when they wrote it (author), names
+// its author "Deleted member".
+func (s *Store) eraseQueueName(ctx context.Context, targetID string, author bool, excerpt string) error {
+	update := "SET Excerpt = :e"
+	values := map[string]types.AttributeValue{":e": &types.AttributeValueMemberS{Value: excerpt}}
+	if author {
+		update += ", AuthorName = :n, AuthorDeleted = :d"
+		values[":n"], values[":d"] = &types.AttributeValueMemberS{Value: auth.DeletedName}, &types.AttributeValueMemberBOOL{Value: true}
+	}
 	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(reportsPK(targetID), "QUEUE"),
-		UpdateExpression: aws.String("SET AuthorName = :n, AuthorDeleted = :d"), ConditionExpression: aws.String("attribute_exists(PK)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberS{Value: auth.DeletedName},
-			":d": &types.AttributeValueMemberBOOL{Value: true}}})
+		UpdateExpression: aws.String(update), ConditionExpression: aws.String("attribute_exists(PK)"), ExpressionAttributeValues: values})
 	var failed *types.ConditionalCheckFailedException
 	if errors.As(err, &failed) {
 		return nil
@@ -260,7 +256,8 @@ func (s *Store) eraseQueueName(ctx context.Context, targetID string) error {
 }
 
 // eraseTicket names the deleted member "Deleted member" in a ticket (requester,
-// assignee), its list and queue entries, and its replies.
+// assignee, a mention in its text), its list and queue entries, and its replies (as
+// author or in a mention).
 func (s *Store) eraseTicket(ctx context.Context, ticketID, memberID string) error {
 	for attempt := 0; ; attempt++ {
 		t, err := s.GetTicket(ctx, ticketID)
@@ -273,6 +270,14 @@ func (s *Store) eraseTicket(ctx context.Context, ticketID, memberID string) erro
 		changed := t
 		if t.RequesterID == memberID {
 			changed.RequesterName, changed.RequesterDeleted = auth.DeletedName, true
+		}
+		if mentions(t.Body, memberID) {
+			if changed.Mentions, err = s.mentionNames(ctx, t.Body); err != nil {
+				return err
+			}
+			if changed.HTML, err = content.RenderMentions(t.Body, changed.Mentions); err != nil {
+				return err
+			}
 		}
 		var events []eventtypes.Envelope
 		switch {
@@ -291,7 +296,8 @@ func (s *Store) eraseTicket(ctx context.Context, ticketID, memberID string) erro
 			changed.AssigneeName, changed.AssigneeDeleted = auth.DeletedName, true
 		}
 		if changed.RequesterName == t.RequesterName && changed.RequesterDeleted == t.RequesterDeleted &&
-			changed.AssigneeName == t.AssigneeName && changed.AssigneeDeleted == t.AssigneeDeleted && changed.AssigneeID == t.AssigneeID {
+			changed.AssigneeName == t.AssigneeName && changed.AssigneeDeleted == t.AssigneeDeleted && changed.AssigneeID == t.AssigneeID &&
+			changed.HTML == t.HTML && maps.Equal(changed.Mentions, t.Mentions) {
 			break
 		}
 		err = s.SaveTicket(ctx, t, changed, nil, events)
@@ -308,13 +314,29 @@ func (s *Store) eraseTicket(ctx context.Context, ticketID, memberID string) erro
 		return err
 	}
 	for _, r := range replies {
-		if r.AuthorID != memberID {
+		mentioned := mentions(r.Body, memberID)
+		if r.AuthorID != memberID && !mentioned {
 			continue
 		}
+		if r.AuthorID == memberID {
+			r.AuthorName, r.AuthorDeleted = auth.DeletedName, true
+		}
+		if mentioned {
+			if r.Mentions, err = s.mentionNames(ctx, r.Body); err != nil {
+				return err
+			}
+			if r.HTML, err = content.RenderMentions(r.Body, r.Mentions); err != nil {
+				return err
+			}
+		}
+		names, err := attributevalue.Marshal(r.Mentions)
+		if err != nil {
+			return err
+		}
 		if _, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(ticketPK(ticketID), replySK(r)),
-			UpdateExpression: aws.String("SET AuthorName = :n, AuthorDeleted = :d"), ConditionExpression: aws.String("attribute_exists(PK)"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberS{Value: auth.DeletedName},
-				":d": &types.AttributeValueMemberBOOL{Value: true}}}); err != nil {
+			UpdateExpression: aws.String("SET AuthorName = :n, AuthorDeleted = :d, HTML = :h, Mentions = :m"), ConditionExpression: aws.String("attribute_exists(PK)"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberS{Value: r.AuthorName},
+				":d": &types.AttributeValueMemberBOOL{Value: r.AuthorDeleted}, ":h": &types.AttributeValueMemberS{Value: r.HTML}, ":m": names}}); err != nil {
 			return err
 		}
 	}

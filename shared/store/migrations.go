@@ -54,6 +54,10 @@ var migrations = []migration{
 	{name: "2027-01-member-activity-index", run: func(ctx context.Context, s *Store, _ time.Time) (int, error) {
 		return s.MigrateActivityIndex(ctx)
 	}},
+	{name: "2027-01-plain-text-excerpts", run: func(ctx context.Context, s *Store, _ time.Time) (int, error) {
+		done, err := s.MigrateExcerpts(ctx)
+		return done.Total(), err
+	}},
 }
 
 // MigrationNames lists every migration's name, in order (the deploy's custom resource

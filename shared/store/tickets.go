@@ -181,7 +181,7 @@ func (s *Store) CreateTicket(ctx context.Context, t *tickets.Ticket, ack *ticket
 		if err != nil {
 			return fmt.Errorf("store.CreateTicket: %w", err)
 		}
-		credits, err := s.creditPuts(ticketPK(t.ID), t.RequesterID)
+		credits, err := s.creditPuts(ticketPK(t.ID), textCredits(t.RequesterID, t.Body)...)
 		if err != nil {
 			return fmt.Errorf("store.CreateTicket: %w", err)
 		}
@@ -254,7 +254,7 @@ func (s *Store) SaveTicket(ctx context.Context, old, t tickets.Ticket, reply *ti
 			return fmt.Errorf("store.SaveTicket: %w", err)
 		}
 		items = append(items, r)
-		named = append(named, reply.AuthorID)
+		named = append(named, textCredits(reply.AuthorID, reply.Body)...)
 	}
 	if t.AssigneeID != old.AssigneeID || reply != nil {
 		credits, err := s.creditPuts(ticketPK(t.ID), named...)

@@ -182,6 +182,9 @@ type Ticket struct {
 	// is then auth.DeletedName, shown in the reader's language). Set by the erasure.
 	RequesterDeleted bool `json:"requesterDeleted,omitempty"`
 	AssigneeDeleted  bool `json:"assigneeDeleted,omitempty"`
+	// Mentions are the names the body's mentions show, by member id ("" for a member
+	// who no longer exists): stored as rendered, answered as they are now (names.go).
+	Mentions map[string]string `json:"mentions,omitempty" dynamodbav:",omitempty"`
 }
 
 // Reply is a message in a ticket: public (the customer sees it) or an internal note
@@ -200,6 +203,8 @@ type Reply struct {
 	CreatedAt   time.Time    `json:"createdAt"`
 	// AuthorDeleted: as Ticket's RequesterDeleted.
 	AuthorDeleted bool `json:"authorDeleted,omitempty"`
+	// Mentions: as Ticket's.
+	Mentions map[string]string `json:"mentions,omitempty" dynamodbav:",omitempty"`
 }
 
 // Summary is a ticket as lists show it.
@@ -336,6 +341,7 @@ type Store interface {
 	Requester(ctx context.Context, memberID string) (string, time.Time, error)
 	// RoleHolderIDs lists who holds any of the staff roles.
 	RoleHolderIDs(ctx context.Context, roles ...string) ([]string, error)
+	Names
 	// AssignedTo lists the unclosed tickets assigned to a member.
 	AssignedTo(ctx context.Context, memberID string) ([]string, error)
 }
@@ -543,14 +549,14 @@ func (s *Service) open(ctx context.Context, requester auth.Principal, name, spac
 	if err := s.checkImages(ctx, spaceID, n.Body, before); err != nil {
 		return Ticket{}, err
 	}
-	html, err := content.Render(n.Body)
+	html, names, err := s.render(ctx, n.Body)
 	if err != nil {
 		return Ticket{}, err
 	}
 	now := s.Now().UTC()
 	targets := settings.Targets[n.Severity]
 	t := Ticket{ID: "t_" + strings.ToLower(rand.Text()), SpaceID: spaceID, SpaceName: sp.Name, Subject: n.Subject, Product: n.Product,
-		Severity: n.Severity, Body: n.Body, HTML: html, Status: StatusNew, RequesterID: requester.MemberID, RequesterName: name,
+		Severity: n.Severity, Body: n.Body, HTML: html, Mentions: names, Status: StatusNew, RequesterID: requester.MemberID, RequesterName: name,
 		Attachments: n.Attachments, CreatedAt: now, UpdatedAt: now, QuestionID: questionID,
 		FirstResponseDue: now.Add(targets.FirstResponse()), ResolutionDue: now.Add(targets.Resolution())}
 	ack := Reply{ID: "r_" + strings.ToLower(rand.Text()), TicketID: t.ID, AuthorName: "Tribune Support", Automatic: true, FromAgent: true,
@@ -617,6 +623,9 @@ func (s *Service) Get(ctx context.Context, actor auth.Principal, id string) (Vie
 	}
 	agent := IsAgent(actor.Roles)
 	v := View{Ticket: t, Agent: agent, Replies: VisibleReplies(replies, agent), Moves: moves(t.Status, agent, t.RequesterID == actor.MemberID)}
+	if err := s.showNames(ctx, &v.Ticket, v.Replies); err != nil {
+		return View{}, fmt.Errorf("tickets.Get %s: %w", id, err)
+	}
 	return v, nil
 }
 

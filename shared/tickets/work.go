@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"tribune/shared/auth"
@@ -89,7 +88,7 @@ func (s *Service) Reply(ctx context.Context, actor auth.Principal, id string, re
 	if err := s.checkAttachments(ctx, actor.MemberID, req.Attachments); err != nil {
 		return View{}, fmt.Errorf("tickets.Reply: %w", err)
 	}
-	html, err := content.Render(req.Body)
+	html, names, err := s.render(ctx, req.Body)
 	if err != nil {
 		return View{}, fmt.Errorf("tickets.Reply: %w", err)
 	}
@@ -109,7 +108,7 @@ func (s *Service) Reply(ctx context.Context, actor auth.Principal, id string, re
 			return nil, nil, err
 		}
 		now := s.Now().UTC()
-		r := &Reply{ID: "r_" + strings.ToLower(rand.Text()), TicketID: t.ID, Body: req.Body, HTML: html, AuthorID: actor.MemberID,
+		r := &Reply{ID: "r_" + strings.ToLower(rand.Text()), TicketID: t.ID, Body: req.Body, HTML: html, Mentions: names, AuthorID: actor.MemberID,
 			AuthorName: name, Internal: req.Internal, FromAgent: agent, Attachments: req.Attachments, CreatedAt: now}
 		from := t.Status
 		if req.Internal {
@@ -148,7 +147,7 @@ func (s *Service) Reply(ctx context.Context, actor auth.Principal, id string, re
 		meta := eventtypes.NewMeta(now)
 		replied, err := eventtypes.NewEnvelope(eventtypes.SourceTickets, eventtypes.TicketRepliedType, meta, eventtypes.TicketReplied{Meta: meta,
 			TicketID: t.ID, Number: t.Number, SpaceID: t.SpaceID, Subject: t.Subject, ReplyID: r.ID, AuthorID: actor.MemberID,
-			AuthorName: name, FromAgent: agent, RequesterID: t.RequesterID, AssigneeID: t.AssigneeID, Excerpt: excerpt(req.Body),
+			AuthorName: name, FromAgent: agent, RequesterID: t.RequesterID, AssigneeID: t.AssigneeID, Excerpt: content.PageExcerpt(html, ExcerptRunes),
 			FirstResponseSeconds: firstResponse.Seconds()})
 		if err != nil {
 			return nil, nil, err
@@ -167,15 +166,6 @@ func (s *Service) Reply(ctx context.Context, actor auth.Principal, id string, re
 		return View{}, fmt.Errorf("tickets.Reply %s: %w", id, err)
 	}
 	return s.Get(ctx, actor, id)
-}
-
-// excerpt is the start of a reply (its indentation, kept for Markdown, left out).
-func excerpt(body string) string {
-	body = strings.TrimLeftFunc(body, unicode.IsSpace)
-	if utf8.RuneCountInString(body) <= 280 {
-		return body
-	}
-	return string([]rune(body)[:279]) + "…"
 }
 
 // move changes a ticket's status along the workflow, for an agent or a customer; a

@@ -167,6 +167,8 @@ export interface Post extends PostSummary {
   canModerate: boolean;
   ticketId?: string;
   ticketNumber?: number;
+  // mentions: the name each "@m_<id>" of the body shows now ("" for a deleted member).
+  mentions?: Record<string, string>;
 }
 
 export interface NewPost {
@@ -193,6 +195,22 @@ export interface Comment {
   hidden?: boolean;
   reactions?: Record<string, number>;
   myReactions?: string[];
+  mentions?: Record<string, string>;
+}
+
+// MentionChoice is a member the @ list offers (GET /api/spaces/{id}/mentionable).
+export interface MentionChoice {
+  id: string;
+  displayName: string;
+  expertise: string[];
+  hasAvatar: boolean;
+}
+
+export interface Revision {
+  title?: string;
+  body: string;
+  editedAt: string;
+  mentions?: Record<string, string>;
 }
 
 export interface QueueItem {
@@ -427,7 +445,9 @@ export const api = {
     call<Page>('GET', `/api/members/${encodeURIComponent(id)}/posts${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`),
   postAction: (id: string, action: string, body?: unknown) => call<Post>('POST', `/api/posts/${encodeURIComponent(id)}/${action}`, body),
   editPost: (id: string, title: string, body: string) => call<Post>('PATCH', `/api/posts/${encodeURIComponent(id)}`, { title, body }),
-  postHistory: (id: string) => call<{ revisions: { title?: string; body: string; editedAt: string }[] }>('GET', `/api/posts/${encodeURIComponent(id)}/history`),
+  postHistory: (id: string) => call<{ revisions: Revision[] }>('GET', `/api/posts/${encodeURIComponent(id)}/history`),
+  mentionable: (spaceId: string, q: string) =>
+    call<{ members: MentionChoice[] }>('GET', `/api/spaces/${encodeURIComponent(spaceId)}/mentionable?q=${encodeURIComponent(q)}`),
   deletePost: (id: string) => call<void>('DELETE', `/api/posts/${encodeURIComponent(id)}`),
   react: (id: string, reaction: string, add: boolean) =>
     call<Post>(add ? 'PUT' : 'DELETE', `/api/posts/${encodeURIComponent(id)}/reactions/${encodeURIComponent(reaction)}`),

@@ -311,9 +311,6 @@ const en = {
   memberPosts: 'Posts',
   spaceIcon: 'Icon (an emoji, optional)',
   authorPage: (name: string) => `${name}: suspend or ban`,
-  mentionSomeone: 'Mention a member (name)',
-  findToMention: 'Find',
-  mentionName: (name: string) => `Mention ${name}`,
   addImage: 'Add an image (PNG, JPEG, WebP or GIF, at most 5 MB)',
   signInToTakePart: 'Sign in to take part.',
   signInNav: 'Sign in',
@@ -427,6 +424,11 @@ const en = {
   rulesUnchanged: (v: number) => `The rules are unchanged: version ${v} stays in force, and nobody is asked to accept it again.`,
   exportHelp:
     'A JSON file with your account, profile, preferences and sessions, and everything you wrote or did: posts and comments (with their earlier versions), votes, reactions, reports, spaces, tickets with their public replies, and invitations.',
+  // p3-mentions
+  mentionHint: 'Type @ and a name to mention a member.',
+  mentionListLabel: 'Members to mention',
+  mentionChoices: (n: number) => (n === 1 ? '1 member to mention: Up and Down to move, Enter to choose.' : `${n} members to mention: Up and Down to move, Enter to choose.`),
+  // end p3-mentions
   errors: {
     invalid_email: 'Enter a valid email address, like ann@example.com.',
     rate_limited: 'Too many requests. Wait a few minutes, then try again.',
@@ -604,6 +606,9 @@ const en = {
     space_invite_only: 'This space is by invitation only.',
     join_request_not_found: 'There is no such request to join.',
     invalid_rules: 'The rules have 1 to 20,000 characters.',
+    // p3-mentions
+    too_many_mentions: 'A text mentions at most 50 members.',
+    invalid_mention_query: 'Type 1 to 60 characters of a member’s name.',
   } as Record<string, string>,
 };
 
@@ -902,9 +907,6 @@ const fr: Strings = {
   memberPosts: 'Publications',
   spaceIcon: 'Icône (un emoji, facultative)',
   authorPage: (name: string) => `${name} : suspendre ou bannir`,
-  mentionSomeone: 'Mentionner un membre (nom)',
-  findToMention: 'Trouver',
-  mentionName: (name: string) => `Mentionner ${name}`,
   addImage: 'Ajouter une image (PNG, JPEG, WebP ou GIF, 5 Mo au plus)',
   signInToTakePart: 'Connectez-vous pour participer.',
   signInNav: 'Se connecter',
@@ -1018,6 +1020,12 @@ const fr: Strings = {
   rulesUnchanged: (v: number) => `Les règles n’ont pas changé : la version ${v} reste en vigueur, et personne n’a à l’accepter de nouveau.`,
   exportHelp:
     'Un fichier JSON avec votre compte, votre profil, vos préférences et vos sessions, et tout ce que vous avez écrit ou fait : publications et commentaires (avec leurs versions précédentes), votes, réactions, signalements, espaces, tickets avec leurs réponses publiques, et invitations.',
+  // p3-mentions
+  mentionHint: 'Tapez @ et un nom pour mentionner un membre.',
+  mentionListLabel: 'Membres à mentionner',
+  mentionChoices: (n: number) =>
+    n === 1 ? '1 membre à mentionner : Haut et Bas pour choisir, Entrée pour valider.' : `${n} membres à mentionner : Haut et Bas pour choisir, Entrée pour valider.`,
+  // end p3-mentions
   errors: {
     invalid_email: 'Saisissez une adresse email valide, comme ann@example.com.',
     rate_limited: 'Trop de demandes. Patientez quelques minutes puis réessayez.',
@@ -1195,6 +1203,9 @@ const fr: Strings = {
     space_invite_only: 'Cet espace est sur invitation uniquement.',
     join_request_not_found: 'Cette demande d’adhésion n’existe pas.',
     invalid_rules: 'Les règles font de 1 à 20 000 caractères.',
+    // p3-mentions
+    too_many_mentions: 'Un texte mentionne au plus 50 membres.',
+    invalid_mention_query: 'Tapez de 1 à 60 caractères du nom d’un membre.',
   },
 };
 

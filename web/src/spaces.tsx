@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError, Comment, NewPost, Page, Post, PostKind, PostSummary, Space, SpaceMembership } from './api';
+import { api, ApiError, Comment, NewPost, Page, Post, PostKind, PostSummary, Revision, Space, SpaceMembership } from './api';
 import { formatDate, Lang, strings } from './i18n';
+import { type Draft, draftOf, edited, emptyDraft, markupOf, MentionBox, namedText } from './mentions';
 import { useFocusHeading } from './signin';
 import { QuestionToTicket, SpaceTickets } from './tickets';
 import { codeOf, Done, LoadProblem, Problem } from './ui';
@@ -581,61 +582,6 @@ function Posted(props: { text: string; children?: preact.ComponentChildren }) {
 
 const val = (e: Event) => (e.currentTarget as HTMLInputElement).value;
 
-// MentionPicker finds a member by name and hands back their mention (@m_<id>), which
-// the server renders as their name.
-function MentionPicker(props: { lang: Lang; id: string; onMention: (md: string) => void }) {
-  const s = strings[props.lang];
-  const [query, setQuery] = useState('');
-  const [found, setFound] = useState<{ id: string; displayName: string }[]>();
-  const search = async () => {
-    if (!query.trim()) return;
-    try {
-      setFound((await api.directory({ q: query.trim() })).members);
-    } catch {
-      setFound([]);
-    }
-  };
-  return (
-    <div class="mention">
-      <label for={props.id}>{s.mentionSomeone}</label>
-      <input
-        id={props.id}
-        value={query}
-        onInput={(e) => setQuery((e.currentTarget as HTMLInputElement).value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') {
-            e.preventDefault();
-            search();
-          }
-        }}
-      />
-      <button type="button" class="secondary small" onClick={search}>
-        {s.findToMention}
-      </button>
-      {found && (
-        <ul class="list">
-          {found.length === 0 && <li class="muted">{s.noMatch}</li>}
-          {found.map((m) => (
-            <li key={m.id}>
-              <button
-                type="button"
-                class="secondary small"
-                onClick={() => {
-                  props.onMention(`@${m.id}`);
-                  setFound(undefined);
-                  setQuery('');
-                }}
-              >
-                {s.mentionName(m.displayName)}
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-    </div>
-  );
-}
-
 // ImagePicker uploads an image for a space straight to storage and hands back its
 // Markdown (only that space's readers will see it).
 function ImagePicker(props: { lang: Lang; id: string; spaceId: string; onMarkdown: (md: string) => void }) {
@@ -673,7 +619,7 @@ function Composer(props: { lang: Lang; spaceId: string; staff: boolean; navigate
   const s = strings[props.lang];
   const [kind, setKind] = useState<PostKind>('discussion');
   const [title, setTitle] = useState('');
-  const [body, setBody] = useState('');
+  const [draft, setDraft] = useState<Draft>(emptyDraft);
   const [options, setOptions] = useState('');
   const [closesAt, setClosesAt] = useState('');
   const [pinnedUntil, setPinnedUntil] = useState('');
@@ -685,7 +631,7 @@ function Composer(props: { lang: Lang; spaceId: string; staff: boolean; navigate
   const publish = async (afterRules = false) => {
     setError(undefined);
     setPublished(undefined);
-    const p: NewPost = { kind, body };
+    const p: NewPost = { kind, body: markupOf(draft) };
     if (kind !== 'status') p.title = title;
     if (kind === 'poll') {
       p.options = options.split('\n').map((o) => o.trim()).filter(Boolean);
@@ -695,7 +641,7 @@ function Composer(props: { lang: Lang; spaceId: string; staff: boolean; navigate
     try {
       const post = await api.createPost(props.spaceId, p);
       setTitle('');
-      setBody('');
+      setDraft(emptyDraft);
       setOptions('');
       setPublished({ post, afterRules });
       props.onPosted();
@@ -764,9 +710,8 @@ function Composer(props: { lang: Lang; spaceId: string; staff: boolean; navigate
         </>
       )}
       <label for="c-body">{s.postBody}</label>
-      <textarea id="c-body" rows={5} value={body} onInput={(e) => setBody(val(e))} />
-      <MentionPicker lang={props.lang} id="c-mention" onMention={(md) => setBody((b) => (b ? `${b} ${md} ` : `${md} `))} />
-      <ImagePicker lang={props.lang} id="c-image" spaceId={props.spaceId} onMarkdown={(md) => setBody((b) => (b ? `${b}\n\n${md}` : md))} />
+      <MentionBox lang={props.lang} id="c-body" rows={5} spaceId={props.spaceId} draft={draft} onDraft={setDraft} />
+      <ImagePicker lang={props.lang} id="c-image" spaceId={props.spaceId} onMarkdown={(md) => setDraft((d) => edited(d, d.text ? `${d.text}\n\n${md}` : md))} />
       <Problem lang={props.lang} code={error} />
       <button type="submit">{s.publish}</button>
     </form>
@@ -968,12 +913,12 @@ function Poll(props: { lang: Lang; post: Post; act: Act; signedIn: boolean }) {
 function EditForm(props: { lang: Lang; post: Post; onDone: (p?: Post) => void }) {
   const s = strings[props.lang];
   const [title, setTitle] = useState(props.post.title);
-  const [body, setBody] = useState(props.post.body);
+  const [draft, setDraft] = useState<Draft>(() => draftOf(props.post.body, props.post.mentions, s.person('', true)));
   const [error, setError] = useState<string>();
   const save = async (e: Event) => {
     e.preventDefault();
     try {
-      props.onDone(await api.editPost(props.post.id, title, body));
+      props.onDone(await api.editPost(props.post.id, title, markupOf(draft)));
     } catch (err) {
       setError(codeOf(err));
     }
@@ -987,7 +932,7 @@ function EditForm(props: { lang: Lang; post: Post; onDone: (p?: Post) => void })
         </>
       )}
       <label for="e-body">{s.postBody}</label>
-      <textarea id="e-body" rows={6} value={body} onInput={(e) => setBody(val(e))} />
+      <MentionBox lang={props.lang} id="e-body" rows={6} spaceId={props.post.spaceId} draft={draft} onDraft={setDraft} />
       <Problem lang={props.lang} code={error} />
       <button type="submit">{s.save}</button>
       <button type="button" class="secondary" onClick={() => props.onDone()}>
@@ -1044,7 +989,7 @@ function ModeratorTools(props: { lang: Lang; post: Post; act: Act }) {
   const s = strings[props.lang];
   const [spaces, setSpaces] = useState<SpaceMembership[]>([]);
   const [to, setTo] = useState('');
-  const [history, setHistory] = useState<{ title?: string; body: string; editedAt: string }[]>();
+  const [history, setHistory] = useState<Revision[]>();
   useEffect(() => {
     api.mySpaces().then((r) => setSpaces(r.memberships.filter((m) => m.spaceId !== props.post.spaceId && m.status === 'active')), () => setSpaces([]));
   }, [props.post.spaceId]);
@@ -1081,7 +1026,7 @@ function ModeratorTools(props: { lang: Lang; post: Post; act: Act }) {
           {history.map((r) => (
             <li key={r.editedAt}>
               <span class="muted">{formatDate(props.lang, r.editedAt)}</span> {r.title && <strong>{r.title}</strong>}
-              <pre class="rules-text">{r.body}</pre>
+              <pre class="rules-text">{namedText(r.body, r.mentions, s.person('', true))}</pre>
             </li>
           ))}
         </ol>
@@ -1093,7 +1038,7 @@ function ModeratorTools(props: { lang: Lang; post: Post; act: Act }) {
 function Comments(props: { lang: Lang; post: Post; viewerId: string; onAccepted: (id: string) => void }) {
   const s = strings[props.lang];
   const [list, setList] = useState<Comment[]>([]);
-  const [body, setBody] = useState('');
+  const [draft, setDraft] = useState<Draft>(emptyDraft);
   const [replyTo, setReplyTo] = useState<Comment>();
   const [error, setError] = useState<string>();
   const [needsRules, setNeedsRules] = useState(false);
@@ -1108,8 +1053,8 @@ function Comments(props: { lang: Lang; post: Post; viewerId: string; onAccepted:
     setError(undefined);
     setAfterRules(undefined);
     try {
-      await api.addComment(props.post.id, body, replyTo?.id);
-      setBody('');
+      await api.addComment(props.post.id, markupOf(draft), replyTo?.id);
+      setDraft(emptyDraft);
       setReplyTo(undefined);
       if (rulesJustAccepted) setAfterRules('sent');
       load();
@@ -1229,7 +1174,7 @@ function Comments(props: { lang: Lang; post: Post; viewerId: string; onAccepted:
         >
           {afterRules && <Posted text={afterRules === 'sent' ? s.rulesAcceptedCommentPosted : s.rulesAcceptedNotPublished} />}
           <label for="comment-body">{replyTo ? s.replyTo(s.person(replyTo.authorName, replyTo.authorDeleted)) : s.yourComment}</label>
-          <textarea id="comment-body" rows={3} value={body} onInput={(e) => setBody(val(e))} />
+          <MentionBox lang={props.lang} id="comment-body" rows={3} spaceId={props.post.spaceId} draft={draft} onDraft={setDraft} />
           <Problem lang={props.lang} code={error} />
           <button type="submit">{s.sendComment}</button>
         </form>

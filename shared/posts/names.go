@@ -1,0 +1,263 @@
+package posts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"tribune/shared/auth"
+	"tribune/shared/content"
+	"tribune/shared/errs"
+	"tribune/shared/text"
+)
+
+// Mentions by name. A text stores a stable reference to each member it mentions,
+// "@m_<id>" (content/mentions.go), and every place that shows the text shows the
+// member's name as it is now: the page (Post.HTML, Comment.HTML), excerpts in streams and
+// lists, titles in notifications and emails, the edit box (Post.Mentions: the client
+// shows "@Name" and maps it back to the reference), the history. Each text keeps the
+// names it was rendered with (Mentions); every answer reads the names as they are now,
+// in one batched read for all the texts it shows, and renders again only a text whose
+// names changed (a rename, an account deleted). See docs/decisions.md, "Issue 10:
+// mentions by name and excerpts".
+
+// Limits of mentions.
+const (
+	// MaxNamedMentions bounds the members one text mentions (each is shown by name,
+	// read on every answer that shows the text): a text mentioning more is refused.
+	MaxNamedMentions = 50
+	// MaxMentionChoices bounds the members the composer offers for one query, and
+	// mentionCandidates the directory entries it looks at to find them.
+	MaxMentionChoices = 8
+	mentionCandidates = 20
+	maxMentionQuery   = 60
+)
+
+// Errors of mentions.
+var (
+	ErrTooManyMentions = errs.InvalidField("body", "too_many_mentions", "A text mentions at most 50 members.")
+	ErrMentionQuery    = errs.InvalidField("q", "invalid_mention_query", "Type 1 to 60 characters of a member's name.")
+)
+
+// Names reads members' display names as they are now.
+type Names interface {
+	// MemberNames returns the display name of each member id, "" for an id of no
+	// member or of a deleted member (shown "@Deleted member"); every id is in the map.
+	MemberNames(ctx context.Context, ids []string) (map[string]string, error)
+}
+
+// Directory finds members by name (the member directory, through the app).
+type Directory interface {
+	// FindMembers returns up to limit active members whose name matches q, as the
+	// directory's search does.
+	FindMembers(ctx context.Context, q string, limit int) ([]MentionChoice, error)
+}
+
+// MentionChoice is a member the composer offers to mention. Two members may have the
+// same name: their expertise tags (shown with the name) tell them apart, when they have
+// some.
+type MentionChoice struct {
+	ID          string   `json:"id"`
+	DisplayName string   `json:"displayName"`
+	Expertise   []string `json:"expertise"`
+	HasAvatar   bool     `json:"hasAvatar"`
+}
+
+// MentionChoices is what the composer's @ list shows.
+type MentionChoices struct {
+	Members []MentionChoice `json:"members"`
+}
+
+// named is a text whose mentions are shown by name: its source, its rendered page
+// (nil: none is kept, as for a revision) and the names it shows.
+type named struct {
+	body  string
+	html  *string
+	names *map[string]string
+}
+
+// mentionIDs are the members a text mentions: the ids of the names it was rendered
+// with, or, for a text rendered before it kept them, the ids found in its source.
+func (t named) mentionIDs() []string {
+	if len(*t.names) > 0 {
+		return slices.Sorted(maps.Keys(*t.names))
+	}
+	if !strings.Contains(t.body, "@m_") {
+		return nil
+	}
+	return content.Mentions(t.body)
+}
+
+// showNames brings the names texts show up to date: one read of the names for all of
+// them (none when no text mentions anyone), and a new rendering of a page only when a
+// name it shows changed.
+func (s *Service) showNames(ctx context.Context, texts []named) error {
+	var all []string
+	ids := make([][]string, len(texts))
+	for i, t := range texts {
+		ids[i] = t.mentionIDs()
+		for _, id := range ids[i] {
+			if !slices.Contains(all, id) {
+				all = append(all, id)
+			}
+		}
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	current, err := s.Store.MemberNames(ctx, all)
+	if err != nil {
+		return err
+	}
+	for i, t := range texts {
+		if len(ids[i]) == 0 {
+			continue
+		}
+		names := make(map[string]string, len(ids[i]))
+		changed := false
+		for _, id := range ids[i] {
+			names[id] = current[id]
+			if old, ok := (*t.names)[id]; !ok || old != current[id] {
+				changed = true
+			}
+		}
+		if changed && t.html != nil && *t.html != "" {
+			page, err := content.RenderMentions(t.body, names)
+			if err != nil {
+				return err
+			}
+			*t.html = page
+		}
+		*t.names = names
+	}
+	return nil
+}
+
+// showPostNames shows posts' mentions by the names as they are now.
+func (s *Service) showPostNames(ctx context.Context, list ...*Post) error {
+	texts := make([]named, len(list))
+	for i, p := range list {
+		texts[i] = named{body: p.Body, html: &p.HTML, names: &p.Mentions}
+	}
+	return s.showNames(ctx, texts)
+}
+
+// showCommentNames shows comments' mentions by the names as they are now.
+func (s *Service) showCommentNames(ctx context.Context, list []Comment) error {
+	texts := make([]named, len(list))
+	for i := range list {
+		texts[i] = named{body: list[i].Body, html: &list[i].HTML, names: &list[i].Mentions}
+	}
+	return s.showNames(ctx, texts)
+}
+
+// showSummaryNames makes a page's excerpts show the names as they are now. A summary
+// keeps the names its excerpt was made with; one read of the names tells which are
+// out of date (rare: after a rename or an account deletion), and only those are made
+// again, from their post (one read each) as it is now.
+func (s *Service) showSummaryNames(ctx context.Context, page *Page) error {
+	var list []*Summary
+	for i := range page.Pinned {
+		list = append(list, &page.Pinned[i])
+	}
+	for i := range page.Posts {
+		list = append(list, &page.Posts[i])
+	}
+	var all []string
+	for _, sum := range list {
+		for id := range sum.Mentions {
+			if !slices.Contains(all, id) {
+				all = append(all, id)
+			}
+		}
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	current, err := s.Store.MemberNames(ctx, all)
+	if err != nil {
+		return err
+	}
+	for _, sum := range list {
+		stale := false
+		for id, name := range sum.Mentions {
+			stale = stale || current[id] != name
+		}
+		if !stale {
+			continue
+		}
+		p, err := s.Store.GetPost(ctx, sum.ID)
+		if errs.Is(err, errs.ErrNotFound.Code) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := s.showPostNames(ctx, &p); err != nil {
+			return err
+		}
+		fresh := p.Summary()
+		sum.Title, sum.Excerpt, sum.Mentions = fresh.Title, fresh.Excerpt, fresh.Mentions
+	}
+	return nil
+}
+
+// names reads the names of the members a text mentions (none: no read).
+func (s *Service) names(ctx context.Context, ids []string) (map[string]string, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return s.Store.MemberNames(ctx, ids)
+}
+
+// MentionChoices offers the members the actor may mention in a space whose name
+// matches q (the member directory's search): members who may read the space (a
+// mention tells only them), not the actor, not banned, at most MaxMentionChoices of the
+// first mentionCandidates the directory finds. The actor must be able to post there.
+// Cost: one directory query and, for each candidate, concurrently, what Mentionable
+// reads (the member, the space and their membership).
+func (s *Service) MentionChoices(ctx context.Context, actor auth.Principal, spaceID, q string) (MentionChoices, error) {
+	q, err := text.Line("q", q)
+	if err != nil || q == "" || utf8.RuneCountInString(q) > maxMentionQuery {
+		return MentionChoices{}, fmt.Errorf("posts.MentionChoices: %w", ErrMentionQuery)
+	}
+	access, err := s.Spaces.Access(ctx, actor, spaceID)
+	if err == nil && !access.Post {
+		err = access.Denied
+	}
+	if err != nil {
+		return MentionChoices{}, fmt.Errorf("posts.MentionChoices: %w", err)
+	}
+	out := MentionChoices{Members: []MentionChoice{}}
+	if s.Directory == nil {
+		return out, nil
+	}
+	found, err := s.Directory.FindMembers(ctx, q, mentionCandidates)
+	if err != nil {
+		return MentionChoices{}, fmt.Errorf("posts.MentionChoices: %w", err)
+	}
+	found = slices.DeleteFunc(found, func(c MentionChoice) bool { return c.ID == actor.MemberID })
+	may := make([]bool, len(found))
+	failures := make([]error, len(found))
+	var wg sync.WaitGroup
+	for i, c := range found {
+		wg.Go(func() {
+			_, may[i], failures[i] = s.Spaces.Mentionable(ctx, c.ID, spaceID)
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(failures...); err != nil {
+		return MentionChoices{}, fmt.Errorf("posts.MentionChoices: %w", err)
+	}
+	for i, c := range found {
+		if may[i] && len(out.Members) < MaxMentionChoices {
+			out.Members = append(out.Members, c)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,247 @@
+// Mentions by name in Debian's Chromium (playwright-core), by keyboard only, at 375 px
+// and 1280 px, in English and French: typing "@" and a name in the composer offers the
+// members who may read the space (an ARIA listbox tied to the text box); Down and Up move
+// (wrapping), Enter and Tab choose, Escape closes. The page shows the names, the stored
+// text their references; the edit box shows names again (two members of the same name,
+// a name with a space and one with an accent) and saves them back to the right members;
+// comments have the same box. axe-core runs with the list open; no page scrolls
+// sideways. Driven by tests/browser_test.go (TestBrowserMentions), which passes
+// BASE_URL, DEV_KEY, SHOTS_DIR and CHROMIUM; boss@example.com is an admin.
+const fs = require('node:fs');
+const path = require('node:path');
+const { chromium } = require('playwright-core');
+
+const base = process.env.BASE_URL;
+const devKey = process.env.DEV_KEY;
+const shots = process.env.SHOTS_DIR;
+const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+const text = {
+  en: { body: 'Text (Markdown)', kind: 'Kind of post', title: 'Title', publish: 'Publish', edit: 'Edit', save: 'Save', comment: 'Your comment', send: 'Comment', list: 'Members to mention', deleted: 'Deleted member' },
+  fr: { body: 'Texte (Markdown)', kind: 'Type de message', title: 'Titre', publish: 'Publier', edit: 'Modifier', save: 'Enregistrer', comment: 'Votre commentaire', send: 'Commenter', list: 'Membres à mentionner', deleted: 'Membre supprimé' },
+};
+
+function fail(msg) {
+  throw new Error(msg);
+}
+
+// devSignIn signs a page's context in as email through the local OIDC provider, and
+// returns once the session answers (the redirects of the flow are over).
+async function devSignIn(page, email) {
+  await page.goto(`${base}/_dev/sign-in?key=${devKey}`);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByRole('button', { name: 'Choose' }).click();
+  await page.getByRole('button', { name: /Development sign-in/ }).click();
+  for (let i = 0; ; i++) {
+    const me = await page.context().request.get(`${base}/api/me`);
+    if (me.status() === 200 && (await me.json()).email === email) break;
+    if (i === 150) fail(`${email} was not signed in`);
+    await page.waitForTimeout(100);
+  }
+  await page.waitForLoadState('networkidle');
+}
+
+// api calls the API with the page's session (the context's cookies).
+async function api(page, method, url, body) {
+  const resp = await page.context().request.fetch(base + url, { method, data: body, failOnStatusCode: false });
+  const text = await resp.text();
+  if (resp.status() >= 300) fail(`${method} ${url}: ${resp.status()} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+async function axe(page, name) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
+  if (result.violations.length > 0) {
+    const detail = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    fail(`axe found accessibility violations on ${name}:\n  ${detail.join('\n  ')}`);
+  }
+  const width = page.viewportSize().width;
+  const overflow = await page.evaluate((w) => Math.max(document.documentElement.scrollWidth, window.innerWidth) - w, width);
+  if (overflow > 0) fail(`${name} scrolls sideways by ${overflow}px`);
+  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+  console.log(`axe: ${name} has no violations`);
+}
+
+// listState is what assistive technology is told: the box's active option and the
+// options shown.
+async function listState(page, box) {
+  return page.evaluate((id) => {
+    const el = document.getElementById(id);
+    const list = document.getElementById(el.getAttribute('aria-controls'));
+    const active = el.getAttribute('aria-activedescendant');
+    return {
+      open: !!list && !list.hidden,
+      role: list && list.getAttribute('role'),
+      autocomplete: el.getAttribute('aria-autocomplete'),
+      active: active ? document.getElementById(active)?.textContent : null,
+      selected: [...(list?.querySelectorAll('[role=option][aria-selected=true]') ?? [])].map((o) => o.textContent),
+      options: [...(list?.querySelectorAll('[role=option]') ?? [])].map((o) => o.textContent),
+    };
+  }, box);
+}
+
+async function waitOpen(page, box, count) {
+  for (let i = 0; i < 100; i++) {
+    const st = await listState(page, box);
+    if (st.open && st.options.length === count) return st;
+    await page.waitForTimeout(50);
+  }
+  fail(`the @ list of #${box} did not open with ${count} choices: ${JSON.stringify(await listState(page, box))}`);
+}
+
+async function expectActive(page, box, name) {
+  const st = await listState(page, box);
+  if (st.active?.split(' · ')[0] !== name || st.selected.length !== 1 || st.selected[0] !== st.active) fail(`active option ${JSON.stringify(st)}, want ${name}`);
+}
+
+async function main() {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const consoleErrors = [];
+  try {
+    // The cast: staff open a public space; two members named Jean Dupont (one lists an
+    // expertise), Zoé Martin, and the writers.
+    const setup = await browser.newContext({ locale: 'en-US' });
+    const sp = await setup.newPage();
+    const people = {};
+    for (const [email, name, expertise] of [
+      ['boss@example.com', 'Boss', []],
+      ['jean.one@example.com', 'Jean Dupont', ['go']],
+      ['jean.two@example.com', 'Jean Dupont', []],
+      ['zoe@example.com', 'Zoé Martin', []],
+      // One writer per run: a member's first week allows 3 posts or comments a minute.
+      ...['en-375', 'en-1280', 'fr-375', 'fr-1280'].map((tag) => [`ann.${tag}@example.com`, `Ann ${tag}`, []]),
+    ]) {
+      await setup.clearCookies();
+      await devSignIn(sp, email);
+      const me = await api(sp, 'GET', '/api/me');
+      await api(sp, 'PUT', '/api/me/profile', { displayName: name, bio: '', expertise, interests: [], company: '', location: '', links: [], locale: 'en' });
+      people[email] = me.id;
+      if (email === 'boss@example.com') {
+        const space = await api(sp, 'POST', '/api/spaces', { name: 'Mentions', description: 'Who is who', visibility: 'public' });
+        people.space = space.id;
+      } else {
+        await api(sp, 'POST', `/api/spaces/${people.space}/join`);
+      }
+      const rules = await api(sp, 'GET', '/api/community/rules');
+      await api(sp, 'POST', '/api/me/rules', { version: rules.version });
+    }
+    const jeans = (await api(sp, 'GET', `/api/spaces/${people.space}/mentionable?q=jea`)).members;
+    if (jeans.length !== 2 || jeans.some((m) => m.displayName !== 'Jean Dupont')) fail(`the two Jeans: ${JSON.stringify(jeans)}`);
+    await setup.close();
+
+    for (const lang of ['en', 'fr']) {
+      for (const width of [375, 1280]) {
+        const t = text[lang];
+        const tag = `${lang}-${width}`;
+        const phone = width === 375;
+        // bypassCSP only lets the test inject axe-core; the app itself runs under the CSP.
+        const context = await browser.newContext({
+          locale: lang === 'fr' ? 'fr-FR' : 'en-US',
+          viewport: { width, height: phone ? 667 : 800 },
+          isMobile: phone,
+          hasTouch: phone,
+          bypassCSP: true,
+        });
+        const page = await context.newPage();
+        // A visitor's 401s before signing in are the app asking who is there; anything
+        // else the console reports is a fault.
+        page.on('console', (m) => m.type() === 'error' && !/Failed to load resource/.test(m.text()) && consoleErrors.push(m.text()));
+        page.on('pageerror', (e) => consoleErrors.push(String(e)));
+        await context.addInitScript((l) => localStorage.setItem('tribune.lang', l), lang);
+        await devSignIn(page, `ann.${tag}@example.com`);
+        await page.goto(`${base}/spaces/${people.space}`, { waitUntil: 'networkidle' });
+
+        // The composer: "@jea" offers both Jeans; Down, Down (wraps), Up (wraps) and Enter
+        // choose the second; "@zo" and Tab choose Zoé; "@jea" then Escape stays text.
+        await page.getByLabel(t.kind).selectOption('discussion');
+        const title = `Plan ${tag}`;
+        await page.getByLabel(t.title, { exact: true }).fill(title);
+        const box = page.getByLabel(t.body, { exact: true });
+        await box.focus();
+        await page.keyboard.type('Hello @jea');
+        let st = await waitOpen(page, 'c-body', 2);
+        if (st.role !== 'listbox' || st.autocomplete !== 'list') fail(`ARIA: ${JSON.stringify(st)}`);
+        await expectActive(page, 'c-body', 'Jean Dupont');
+        await axe(page, `mentions-list-${tag}`);
+        const first = st.active;
+        await page.keyboard.press('ArrowDown');
+        st = await listState(page, 'c-body');
+        if (st.active === first) fail('Down did not move');
+        const second = st.active;
+        await page.keyboard.press('ArrowDown');
+        if ((await listState(page, 'c-body')).active !== first) fail('Down did not wrap to the first');
+        await page.keyboard.press('ArrowUp');
+        if ((await listState(page, 'c-body')).active !== second) fail('Up did not wrap to the last');
+        await page.keyboard.press('Enter');
+        if ((await listState(page, 'c-body')).open) fail('the list stayed open after Enter');
+        await page.keyboard.type('and @zo');
+        await waitOpen(page, 'c-body', 1);
+        await expectActive(page, 'c-body', 'Zoé Martin');
+        await page.keyboard.press('Tab');
+        await page.keyboard.type('cc @jea');
+        await waitOpen(page, 'c-body', 2);
+        await page.keyboard.press('Escape');
+        await page.keyboard.type('n!');
+        await page.waitForTimeout(400);
+        if ((await listState(page, 'c-body')).open) fail('the list came back after Escape');
+        const shown = await box.inputValue();
+        if (shown !== 'Hello @Jean Dupont and @Zoé Martin cc @jean!') fail(`the box shows ${JSON.stringify(shown)}`);
+        // The second Jean, as the list showed them: the one without expertise or not.
+        const chosen = second.includes('·') ? jeans.find((j) => j.expertise.length > 0) : jeans.find((j) => j.expertise.length === 0);
+        await page.getByRole('button', { name: t.publish }).click();
+        await page.getByRole('link', { name: title }).click();
+        await page.getByRole('heading', { name: title }).waitFor();
+        const postId = page.url().split('/posts/')[1];
+        const post = await api(page, 'GET', `/api/posts/${postId}`);
+        const want = `Hello @${chosen.id} and @${people['zoe@example.com']} cc @jean!`;
+        if (post.body !== want) fail(`stored ${JSON.stringify(post.body)}, want ${JSON.stringify(want)}`);
+        await page.locator('.post-body').getByRole('link', { name: '@Jean Dupont' }).waitFor();
+        if ((await page.locator('.post-body').getByRole('link', { name: '@Jean Dupont' }).getAttribute('href')) !== `/members/${chosen.id}`) fail('the link is not to the chosen Jean');
+        if ((await page.locator('.post-body').textContent()).includes('m_')) fail('the page shows an id');
+
+        // The edit box: names, never ids; text typed before a mention moves it; a new
+        // mention by keyboard; saved back to the same members.
+        await page.getByRole('button', { name: t.edit, exact: true }).click();
+        const editBox = page.locator('#e-body');
+        if ((await editBox.inputValue()) !== 'Hello @Jean Dupont and @Zoé Martin cc @jean!') fail(`the edit box shows ${await editBox.inputValue()}`);
+        await editBox.focus();
+        await page.keyboard.press('Control+Home');
+        await page.keyboard.type('Hi! ');
+        await page.keyboard.press('Control+End');
+        await page.keyboard.type(' Thanks @Zo');
+        await waitOpen(page, 'e-body', 1);
+        await page.keyboard.press('Enter');
+        await page.getByRole('button', { name: t.save, exact: true }).click();
+        await page.locator('.post-body').getByText('Thanks').waitFor();
+        const edited = await api(page, 'GET', `/api/posts/${postId}`);
+        const wantEdited = `Hi! ${want} Thanks @${people['zoe@example.com']} `.trimEnd();
+        if (edited.body !== wantEdited) fail(`saved ${JSON.stringify(edited.body)}, want ${JSON.stringify(wantEdited)}`);
+
+        // Comments have the same box.
+        const comment = page.getByLabel(t.comment);
+        await comment.focus();
+        await page.keyboard.type('Agreed, @zo');
+        await waitOpen(page, 'comment-body', 1);
+        await axe(page, `mentions-comment-${tag}`);
+        await page.keyboard.press('Enter');
+        await page.getByRole('button', { name: t.send, exact: true }).click();
+        await page.locator('.comments').getByRole('link', { name: '@Zoé Martin' }).waitFor();
+        await axe(page, `mentions-post-${tag}`);
+        await context.close();
+      }
+    }
+    if (consoleErrors.length > 0) fail(`console errors: ${consoleErrors.join('; ')}`);
+    console.log('browser mentions: ok');
+  } finally {
+    await browser.close();
+  }
+}
+
+main().catch((e) => {
+  console.error(e.stack || String(e));
+  process.exit(1);
+});
