@@ -343,8 +343,10 @@ export interface SupportSettings {
   autoCloseDays: number;
 }
 
+// ApiError is a failed call: its HTTP status, its problem code, and the request field
+// the problem is about when the API names one (problem+json `field`).
 export class ApiError extends Error {
-  constructor(public status: number, public code: string) {
+  constructor(public status: number, public code: string, public field?: string) {
     super(code);
   }
 }
@@ -363,12 +365,15 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   }
   if (!resp.ok) {
     let code = 'internal';
+    let field: string | undefined;
     try {
-      code = (await resp.json()).code ?? code;
+      const problem = await resp.json();
+      code = problem.code ?? code;
+      if (typeof problem.field === 'string') field = problem.field;
     } catch {
       /* not a problem document */
     }
-    throw new ApiError(resp.status, code);
+    throw new ApiError(resp.status, code, field);
   }
   return resp.status === 204 ? (undefined as T) : ((await resp.json()) as T);
 }

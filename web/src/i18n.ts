@@ -413,6 +413,8 @@ const en = {
   firstResponseHours: (sev: string) => `${sev}: first response (hours)`,
   resolutionHours: (sev: string) => `${sev}: resolution (hours)`,
   saveSupportSettings: 'Save the support settings',
+  requiredNote: 'Fields marked * are required.',
+  fillIn: (label: string) => `Fill in “${label.replace(/\s*[:*]\s*$/, '')}”.`,
   // p4-readme
   staffBadge: 'Staff',
   everyoneByName: 'Everyone, by name',
@@ -1009,6 +1011,8 @@ const fr: Strings = {
   firstResponseHours: (sev: string) => `${sev} : première réponse (heures)`,
   resolutionHours: (sev: string) => `${sev} : résolution (heures)`,
   saveSupportSettings: 'Enregistrer les réglages d’assistance',
+  requiredNote: 'Les champs marqués d’un * sont obligatoires.',
+  fillIn: (label: string) => `Remplissez « ${label.replace(/\s*[:*]\s*$/, '')} ».`,
   // p4-readme
   staffBadge: 'Équipe',
   everyoneByName: 'Tout le monde, par nom',

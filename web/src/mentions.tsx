@@ -129,6 +129,8 @@ export function MentionBox(props: {
   rows: number;
   draft: Draft;
   onDraft: (d: Draft) => void;
+  // invalid: the form's problem is about this text (FieldProblem `<id>-error` says what).
+  invalid?: boolean;
 }) {
   const s = strings[props.lang];
   const box = useRef<HTMLTextAreaElement>(null);
@@ -230,7 +232,8 @@ export function MentionBox(props: {
         id={props.id}
         rows={props.rows}
         value={props.draft.text}
-        aria-describedby={hintId}
+        aria-invalid={props.invalid || undefined}
+        aria-describedby={props.invalid ? `${props.id}-error ${hintId}` : hintId}
         aria-autocomplete="list"
         aria-controls={listId}
         aria-activedescendant={open ? `${listId}-${active}` : undefined}

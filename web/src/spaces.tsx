@@ -4,7 +4,7 @@ import { formatDate, Lang, strings } from './i18n';
 import { type Draft, draftOf, edited, emptyDraft, markupOf, MentionBox, namedText } from './mentions';
 import { useFocusHeading } from './signin';
 import { QuestionToTicket, SpaceTickets } from './tickets';
-import { codeOf, Done, LoadProblem, Problem } from './ui';
+import { codeOf, Done, fieldAttrs, FieldProblem, FormLevelProblem, FormProblem, Label, LoadProblem, missing, Problem, problemOf, RequiredNote } from './ui';
 
 type Nav = (path: string) => void;
 
@@ -623,14 +623,21 @@ function Composer(props: { lang: Lang; spaceId: string; staff: boolean; navigate
   const [options, setOptions] = useState('');
   const [closesAt, setClosesAt] = useState('');
   const [pinnedUntil, setPinnedUntil] = useState('');
-  const [error, setError] = useState<string>();
+  const [problem, setProblem] = useState<FormProblem>();
   const [needsRules, setNeedsRules] = useState(false);
   // What the last publish did: the post, and whether the rules were accepted for it.
   const [published, setPublished] = useState<{ post?: Post; afterRules: boolean }>();
   const kinds: PostKind[] = ['status', 'discussion', 'question', 'idea', 'poll', ...(props.staff ? (['announcement'] as PostKind[]) : [])];
   const publish = async (afterRules = false) => {
-    setError(undefined);
+    setProblem(undefined);
     setPublished(undefined);
+    // Required fields are checked here first, so the field says what is missing.
+    const empty = missing([
+      ...(kind !== 'status' ? ([['title', title]] as [string, string][]) : []),
+      ...(kind === 'poll' ? ([['options', options]] as [string, string][]) : []),
+      ['body', draft.text],
+    ]);
+    if (empty) return setProblem(empty);
     const p: NewPost = { kind, body: markupOf(draft) };
     if (kind !== 'status') p.title = title;
     if (kind === 'poll') {
@@ -648,7 +655,7 @@ function Composer(props: { lang: Lang; spaceId: string; staff: boolean; navigate
     } catch (err) {
       if (codeOf(err) === 'rules_not_accepted') setNeedsRules(true);
       else {
-        setError(codeOf(err));
+        setProblem(problemOf(err));
         if (afterRules) setPublished({ afterRules });
       }
     }
@@ -673,6 +680,7 @@ function Composer(props: { lang: Lang; spaceId: string; staff: boolean; navigate
   return (
     <form class="section" onSubmit={submit} noValidate aria-labelledby="composer-title">
       <h2 id="composer-title">{s.composerTitle}</h2>
+      <RequiredNote lang={props.lang} />
       {done && (
         <Posted text={published!.afterRules ? s.rulesAcceptedPostPublished : s.postPublished}>
           <Link to={`/posts/${done.id}`} navigate={props.navigate}>
@@ -691,28 +699,39 @@ function Composer(props: { lang: Lang; spaceId: string; staff: boolean; navigate
       </select>
       {kind !== 'status' && (
         <>
-          <label for="c-title">{kind === 'poll' ? s.pollQuestion : s.postTitle}</label>
-          <input id="c-title" maxLength={150} value={title} onInput={(e) => setTitle(val(e))} />
+          <Label for="c-title" required>
+            {kind === 'poll' ? s.pollQuestion : s.postTitle}
+          </Label>
+          <input id="c-title" maxLength={150} required value={title} onInput={(e) => setTitle(val(e))} {...fieldAttrs(problem, 'title', 'c-title')} />
+          <FieldProblem lang={props.lang} problem={problem} field="title" id="c-title" label={kind === 'poll' ? s.pollQuestion : s.postTitle} />
         </>
       )}
       {kind === 'poll' && (
         <>
-          <label for="c-options">{s.pollOptions}</label>
-          <textarea id="c-options" rows={4} value={options} onInput={(e) => setOptions(val(e))} />
+          <Label for="c-options" required>
+            {s.pollOptions}
+          </Label>
+          <textarea id="c-options" rows={4} required value={options} onInput={(e) => setOptions(val(e))} {...fieldAttrs(problem, 'options', 'c-options')} />
+          <FieldProblem lang={props.lang} problem={problem} field="options" id="c-options" label={s.pollOptions} />
           <label for="c-closes">{s.pollClosesAt}</label>
-          <input id="c-closes" type="datetime-local" value={closesAt} onInput={(e) => setClosesAt(val(e))} />
+          <input id="c-closes" type="datetime-local" value={closesAt} onInput={(e) => setClosesAt(val(e))} {...fieldAttrs(problem, 'closesAt', 'c-closes')} />
+          <FieldProblem lang={props.lang} problem={problem} field="closesAt" id="c-closes" />
         </>
       )}
       {kind === 'announcement' && (
         <>
           <label for="c-pinned">{s.pinnedUntil}</label>
-          <input id="c-pinned" type="datetime-local" value={pinnedUntil} onInput={(e) => setPinnedUntil(val(e))} />
+          <input id="c-pinned" type="datetime-local" value={pinnedUntil} onInput={(e) => setPinnedUntil(val(e))} {...fieldAttrs(problem, 'pinnedUntil', 'c-pinned')} />
+          <FieldProblem lang={props.lang} problem={problem} field="pinnedUntil" id="c-pinned" />
         </>
       )}
-      <label for="c-body">{s.postBody}</label>
-      <MentionBox lang={props.lang} id="c-body" rows={5} spaceId={props.spaceId} draft={draft} onDraft={setDraft} />
+      <Label for="c-body" required>
+        {s.postBody}
+      </Label>
+      <MentionBox lang={props.lang} id="c-body" rows={5} spaceId={props.spaceId} draft={draft} onDraft={setDraft} invalid={problem?.field === 'body'} />
+      <FieldProblem lang={props.lang} problem={problem} field="body" id="c-body" label={s.postBody} />
       <ImagePicker lang={props.lang} id="c-image" spaceId={props.spaceId} onMarkdown={(md) => setDraft((d) => edited(d, d.text ? `${d.text}\n\n${md}` : md))} />
-      <Problem lang={props.lang} code={error} />
+      <FormLevelProblem lang={props.lang} problem={problem} fields={['title', 'options', 'closesAt', 'pinnedUntil', 'body']} />
       <button type="submit">{s.publish}</button>
     </form>
   );

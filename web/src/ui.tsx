@@ -60,3 +60,95 @@ export function NotFound(props: { lang: Lang; navigate: (path: string) => void; 
 export function LoadProblem(props: { lang: Lang; code: string; navigate: (path: string) => void }) {
   return isNotFound(props.code) ? <NotFound lang={props.lang} code={props.code} navigate={props.navigate} /> : <Problem lang={props.lang} code={props.code} />;
 }
+
+// FormProblem is what a form shows after a failed send: the problem's code and, when
+// it is about one field, that field's name (the API's names: `title`, `body`, `emails`).
+export type FormProblem = { code: string; field?: string };
+
+// codeFields names the field of the problem codes that are about one field whatever the
+// API's `field` says (it names only some: missing_field, invalid_characters...). Forms
+// whose field is named otherwise pass their own map to problemOf.
+export const codeFields: Record<string, string> = {
+  invalid_email: 'email',
+  invalid_display_name: 'displayName',
+  reserved_display_name: 'displayName',
+  staff_display_name: 'displayName',
+  bio_too_long: 'bio',
+  invalid_tags: 'expertise',
+  invalid_links: 'links',
+  message_too_long: 'message',
+  no_emails: 'emails',
+  invalid_valid_days: 'validDays',
+  invalid_max_uses: 'maxUses',
+  invalid_reason: 'reason',
+  invalid_days: 'days',
+  too_many_mentions: 'body',
+  image_other_space: 'body',
+  invalid_image_address: 'body',
+  invalid_image: 'body',
+  image_shown_too_often: 'body',
+};
+
+// problemOf turns a failed call into a FormProblem: the API's field, else the field its
+// code is about (fields: a form's own names for codes, checked first).
+export function problemOf(e: unknown, fields?: Record<string, string>): FormProblem {
+  const code = codeOf(e);
+  const named = e instanceof ApiError ? e.field : undefined;
+  return { code, field: fields?.[code] ?? named ?? codeFields[code] };
+}
+
+// missing returns a missing_field problem for the first required field left empty (in
+// the order given), so a form says which before sending anything; undefined when all are
+// filled in.
+export function missing(values: [field: string, value: string][]): FormProblem | undefined {
+  const empty = values.find(([, v]) => !v.trim());
+  return empty ? { code: 'missing_field', field: empty[0] } : undefined;
+}
+
+// fieldAttrs are the attributes of an input whose field has the form's problem: marked
+// invalid and described by the sentence under it (FieldProblem, id `<id>-error`).
+export function fieldAttrs(problem: FormProblem | undefined, field: string, id: string) {
+  return problem?.field === field ? { 'aria-invalid': true as const, 'aria-describedby': `${id}-error` } : {};
+}
+
+// FieldProblem is the sentence under an input saying what is wrong with it, when the
+// form's problem is about its field. A missing field says "Fill in <label>".
+export function FieldProblem(props: { lang: Lang; problem?: FormProblem; field: string; id: string; label?: string }) {
+  const p = props.problem;
+  if (!p || p.field !== props.field) return null;
+  const s = strings[props.lang];
+  const text = p.code === 'missing_field' && props.label ? s.fillIn(props.label) : errorText(s, p.code);
+  return (
+    <p class="error field-error" role="alert" id={`${props.id}-error`}>
+      {text}
+    </p>
+  );
+}
+
+// FormLevelProblem shows the form's problem under the form only when no field of it
+// shows it (fields: the fields the form has).
+export function FormLevelProblem(props: { lang: Lang; problem?: FormProblem; fields: string[] }) {
+  const p = props.problem;
+  if (!p || (p.field && props.fields.includes(p.field))) return null;
+  return <Problem lang={props.lang} code={p.code} />;
+}
+
+// Label is an input's label; a required field carries a mark (its input carries
+// `required`, which screen readers announce) explained by RequiredNote.
+export function Label(props: { for: string; required?: boolean; children: preact.ComponentChildren }) {
+  return (
+    <label for={props.for}>
+      {props.children}
+      {props.required && (
+        <span class="required-mark" aria-hidden="true">
+          {' *'}
+        </span>
+      )}
+    </label>
+  );
+}
+
+// RequiredNote explains the mark of required fields, once at the top of a form.
+export function RequiredNote(props: { lang: Lang }) {
+  return <p class="muted required-note">{strings[props.lang].requiredNote}</p>;
+}
