@@ -133,17 +133,14 @@ export function FormLevelProblem(props: { lang: Lang; problem?: FormProblem; fie
   return <Problem lang={props.lang} code={p.code} />;
 }
 
-// Label is an input's label; a required field carries a mark (its input carries
-// `required`, which screen readers announce) explained by RequiredNote.
+// Label is an input's label; a required field's carries a mark drawn by CSS
+// (`label.required::after`, with empty alternative text), so the label's text and the
+// input's accessible name stay the field's name; its input carries `required`, which
+// screen readers announce. RequiredNote explains the mark.
 export function Label(props: { for: string; required?: boolean; children: preact.ComponentChildren }) {
   return (
-    <label for={props.for}>
+    <label for={props.for} class={props.required ? 'required' : undefined}>
       {props.children}
-      {props.required && (
-        <span class="required-mark" aria-hidden="true">
-          {' *'}
-        </span>
-      )}
     </label>
   );
 }
