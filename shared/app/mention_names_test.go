@@ -106,7 +106,7 @@ func TestMentionsShowCurrentNamesInEveryPlace(t *testing.T) {
 	waitFor(t, "the emails", func() bool {
 		replied := false
 		for _, m := range c.mailsTo("ann@example.com") {
-			replied = replied || strings.Contains(m.Subject, "replied to ticket")
+			replied = replied || strings.Contains(m.Subject, "replied to the ticket")
 		}
 		return len(c.mailsTo(strings.ToLower(strings.TrimPrefix(carlRef, "m_"))+"@example.com")) > 0 && replied
 	})
