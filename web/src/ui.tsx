@@ -87,6 +87,15 @@ export const codeFields: Record<string, string> = {
   invalid_image_address: 'body',
   invalid_image: 'body',
   image_shown_too_often: 'body',
+  // q5-forms
+  invalid_emails: 'emails',
+  invalid_rules: 'text',
+  rules_no_images: 'text',
+  invalid_access_mode: 'accessMode',
+  invalid_roles: 'roles',
+  own_admin_role: 'roles',
+  invalid_locale: 'locale',
+  invalid_directory_query: 'q',
 };
 
 // problemOf turns a failed call into a FormProblem: the API's field, else the field its
