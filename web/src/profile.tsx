@@ -90,6 +90,7 @@ export function EditProfile(props: { lang: Lang; member: Member; onSaved: (m: Me
       <form onSubmit={upload} class="avatar-form" noValidate>
         <Avatar id={m.id} name={m.displayName} has={m.hasAvatar} lang={props.lang} size={72} version={avatarDone} />
         <div>
+          <RequiredNote lang={props.lang} />
           <Label for="avatar-file" required>
             {s.avatar}
           </Label>
