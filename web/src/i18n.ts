@@ -439,6 +439,12 @@ const en = {
   sendToValid: (n: number) => (n === 1 ? 'Send to the 1 valid address' : `Send to the ${numbers.en.format(n)} valid addresses`),
   bulkSkipped: (n: number) =>
     n === 1 ? 'The line left out stays in the box: correct it and send again.' : `The ${numbers.en.format(n)} lines left out stay in the box: correct them and send again.`,
+  supportFieldProblems: {
+    products: 'Give 1 to 50 products, one per line, each of at most 80 characters.',
+    autoCloseDays: 'Close solved tickets after 1 to 90 days.',
+    firstResponseMinutes: 'Give a first response target of at least one minute.',
+    resolutionMinutes: 'The resolution target comes no earlier than the first response, and within 30 days (720 hours).',
+  } as Record<string, string>,
   // end q5-forms
   errors: {
     invalid_email: 'Enter a valid email address, like ann@example.com.',
@@ -1047,6 +1053,12 @@ const fr: Strings = {
   sendToValid: (n: number) => (n === 1 ? 'Envoyer à l’adresse valide' : `Envoyer aux ${numbers.fr.format(n)} adresses valides`),
   bulkSkipped: (n: number) =>
     n === 1 ? 'La ligne écartée reste dans la zone : corrigez-la et envoyez de nouveau.' : `Les ${numbers.fr.format(n)} lignes écartées restent dans la zone : corrigez-les et envoyez de nouveau.`,
+  supportFieldProblems: {
+    products: 'Indiquez de 1 à 50 produits, un par ligne, de 80 caractères au plus chacun.',
+    autoCloseDays: 'Fermez les tickets résolus après 1 à 90 jours.',
+    firstResponseMinutes: 'Donnez un objectif de première réponse d’au moins une minute.',
+    resolutionMinutes: 'L’objectif de résolution ne vient pas avant la première réponse, et tient en 30 jours (720 heures).',
+  },
   // end q5-forms
   errors: {
     invalid_email: 'Saisissez une adresse email valide, comme ann@example.com.',

@@ -272,7 +272,7 @@ function SupportSettingsForm(props: { lang: Lang }) {
           {s.supportProducts}
         </Label>
         <textarea id="support-products" rows={4} required value={products} onInput={(e) => setProducts(inputValue(e))} {...fieldAttrs(problem, 'products', 'support-products')} />
-        <FieldProblem lang={props.lang} problem={problem} field="products" id="support-products" label={s.supportProducts} />
+        <FieldProblem lang={props.lang} problem={problem} field="products" id="support-products" label={s.supportProducts} text={s.supportFieldProblems.products} />
         <Label for="support-autoclose" required>
           {s.autoCloseDays}
         </Label>
@@ -286,7 +286,7 @@ function SupportSettingsForm(props: { lang: Lang }) {
           onInput={(e) => st && setSt({ ...st, autoCloseDays: Number(inputValue(e)) })}
           {...fieldAttrs(problem, 'autoCloseDays', 'support-autoclose')}
         />
-        <FieldProblem lang={props.lang} problem={problem} field="autoCloseDays" id="support-autoclose" label={s.autoCloseDays} />
+        <FieldProblem lang={props.lang} problem={problem} field="autoCloseDays" id="support-autoclose" label={s.autoCloseDays} text={s.supportFieldProblems.autoCloseDays} />
         {severities.map((sev) => (
           <div key={sev}>
             {(['firstResponseMinutes', 'resolutionMinutes'] as const).map((which) => {
@@ -300,7 +300,7 @@ function SupportSettingsForm(props: { lang: Lang }) {
                   </Label>
                   <input id={id} type="number" min={0.1} step={0.1} required value={hours(sev, which) || ''}
                     onInput={(e) => setHours(sev, which, inputValue(e))} {...fieldAttrs(problem, field, id)} />
-                  <FieldProblem lang={props.lang} problem={problem} field={field} id={id} label={label} />
+                  <FieldProblem lang={props.lang} problem={problem} field={field} id={id} label={label} text={s.supportFieldProblems[which]} />
                 </Fragment>
               );
             })}
