@@ -42,6 +42,15 @@ func TestBrowserMentions(t *testing.T) {
 	runBrowserScript(t, "browser/mentions.cjs", "ADMIN_EMAILS=boss@example.com")
 }
 
+// TestBrowserForms runs tests/browser/forms.cjs: every form of the web app sent empty or
+// invalid on a 375 px phone in English and French, failing when the error is not under
+// its field (aria-invalid, aria-describedby), a required field has no mark, or a page
+// holds a form the script's table does not cover; bulk invitations name their bad lines
+// and send to the valid addresses only once confirmed.
+func TestBrowserForms(t *testing.T) {
+	runBrowserScript(t, "browser/forms.cjs", "ADMIN_EMAILS=admin@example.com")
+}
+
 // runBrowserScript runs a playwright-core script in Debian's Chromium against a fresh
 // local runtime started with env. Its screenshots are kept after the run, in
 // build/screenshots/<script name> (SHOTS_DIR replaces build/screenshots), emptied first.

@@ -123,8 +123,8 @@ func TestAddressesRefuseInvisibleCharactersAndFoldTheDomainOnEveryPath(t *testin
 		before := e.digest()
 		for what, addr := range invisible {
 			t.Run(what, func(t *testing.T) {
-				e.checkRefused(t, e.serve("POST", "/api/invitations", `{"emails":["ok@example.com",`+quote(addr)+`]}`), "invalid_email", "emails", before)
-				e.checkRefused(t, e.serve("POST", "/api/invitations/friend", `{"email":`+quote(addr)+`}`), "invalid_email", "emails", before)
+				e.checkRefused(t, e.serve("POST", "/api/invitations", `{"emails":["ok@example.com",`+quote(addr)+`]}`), "invalid_emails", "emails", before)
+				e.checkRefused(t, e.serve("POST", "/api/invitations/friend", `{"email":`+quote(addr)+`}`), "invalid_email", "email", before)
 			})
 		}
 		var list struct{ Invitations []struct{ Email string } }

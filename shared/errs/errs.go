@@ -35,6 +35,21 @@ type Error struct {
 	Message string
 	// Field names the input that is wrong, for validation errors.
 	Field string
+	// Entries are the wrong elements of a list field (Field), each named, when a request
+	// sends a list and some of its elements are wrong (a bulk invitation's addresses);
+	// Valid then counts the right ones. The problem answer carries both.
+	Entries []Entry
+	Valid   int
+}
+
+// Entry is one wrong element of a list input: its line (its position in the list, from
+// 1: a list typed one element per line numbers as its lines), the element as sent, and
+// what is wrong with it (a problem code and its English sentence).
+type Entry struct {
+	Line   int    `json:"line"`
+	Value  string `json:"value"`
+	Code   string `json:"code"`
+	Detail string `json:"detail"`
 }
 
 func (e *Error) Error() string {

@@ -19,13 +19,18 @@ const ProblemContentType = "application/problem+json"
 
 // Problem is an RFC 9457 problem detail, with the stable code and the offending field.
 type Problem struct {
-	Type      string `json:"type"`
-	Title     string `json:"title"`
-	Status    int    `json:"status"`
-	Detail    string `json:"detail,omitempty"`
-	Code      string `json:"code"`
-	Field     string `json:"field,omitempty"`
-	RequestID string `json:"requestId,omitempty"`
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail,omitempty"`
+	Code   string `json:"code"`
+	Field  string `json:"field,omitempty"`
+	// Invalid (an RFC 9457 extension member) names the wrong elements of the list
+	// field Field, and Valid counts its right ones, when a request's list has some of
+	// each (a bulk invitation's addresses).
+	Invalid   []errs.Entry `json:"invalid,omitempty"`
+	Valid     *int         `json:"valid,omitempty"`
+	RequestID string       `json:"requestId,omitempty"`
 }
 
 // statusOf is the single place where an error kind becomes an HTTP status.
@@ -73,6 +78,10 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	if e, ok := errs.As(err); ok && e.Kind != errs.Internal {
 		p.Status = statusOf(e.Kind)
 		p.Code, p.Detail, p.Field = e.Code, e.Message, e.Field
+		if len(e.Entries) > 0 {
+			valid := e.Valid
+			p.Invalid, p.Valid = e.Entries, &valid
+		}
 		if p.Status >= 500 {
 			slog.ErrorContext(r.Context(), "request failed", "err", err.Error(), "status", p.Status)
 		}

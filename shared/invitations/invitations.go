@@ -85,7 +85,7 @@ func (i Invitation) State(now time.Time) string {
 
 // Errors.
 var (
-	ErrInvalidEmail   = errs.InvalidField("emails", "invalid_email", "Every address must be a valid email address.")
+	ErrInvalidEmail   = errs.InvalidField("email", "invalid_email", "Enter a valid email address.")
 	ErrNoEmails       = errs.InvalidField("emails", "no_emails", "Give between 1 and 100 email addresses.")
 	ErrMessage        = errs.InvalidField("message", "message_too_long", "The message can be at most 1000 characters.")
 	ErrRoles          = errs.InvalidField("roles", "invalid_roles", "Roles must be among: admin, moderator, support, marketer, member.")
@@ -167,6 +167,10 @@ type Request struct {
 	ValidDays int
 	MaxUses   int
 	Locale    string
+	// SkipInvalid: invite the valid addresses even though some entries of Emails are
+	// not addresses (the inviter saw them named and confirmed); without it, one wrong
+	// entry invites nobody.
+	SkipInvalid bool
 }
 
 // Inviter is who invites.
@@ -224,36 +228,75 @@ type Created struct {
 	Existing   bool
 }
 
+// InvalidEmails is the answer to a bulk invitation with entries that are not email
+// addresses and no SkipInvalid: nobody was invited. It names every wrong entry (its line,
+// as typed, and why) and counts the distinct valid addresses, so the inviter can correct
+// the list or confirm sending to those.
+func InvalidEmails(bad []errs.Entry, valid int) *errs.Error {
+	e := errs.InvalidField("emails", "invalid_emails", fmt.Sprintf(
+		"%d of the entries are not email addresses (their lines are listed): nobody was invited. Correct them, or send again with skipInvalid to invite the %d valid addresses.",
+		len(bad), valid))
+	e.Entries, e.Valid = bad, valid
+	return e
+}
+
+// Bulk is what a bulk invitation did: the invitations made or found (Created), and the
+// entries left out because they are not addresses (Skipped, only with SkipInvalid).
+type Bulk struct {
+	Created []Created
+	Skipped []errs.Entry
+}
+
 // InviteByEmail invites addresses, each with its own code; every address is checked
-// before anything is written. An address with a pending invitation gets no second one
-// (nor a second email): its pending invitation comes back, Existing; sending it again
-// is Resend.
-func (s *Service) InviteByEmail(ctx context.Context, inviter Inviter, req Request) ([]Created, error) {
+// before anything is written. Entries that are not addresses make the whole request
+// fail with InvalidEmails (nothing written) unless req.SkipInvalid, when they are left
+// out and listed in Skipped (and InvalidEmails still when no entry is valid). An address
+// with a pending invitation gets no second one (nor a second email): its pending
+// invitation comes back, Existing; sending it again is Resend.
+func (s *Service) InviteByEmail(ctx context.Context, inviter Inviter, req Request) (Bulk, error) {
 	if len(req.Emails) == 0 || len(req.Emails) > MaxBulk {
-		return nil, fmt.Errorf("invitations.InviteByEmail: %w", ErrNoEmails)
+		return Bulk{}, fmt.Errorf("invitations.InviteByEmail: %w", ErrNoEmails)
 	}
 	if err := s.validate(inviter, &req); err != nil {
-		return nil, fmt.Errorf("invitations.InviteByEmail: %w", err)
+		return Bulk{}, fmt.Errorf("invitations.InviteByEmail: %w", err)
 	}
 	var emails []string
-	for _, raw := range req.Emails {
+	var bad []errs.Entry
+	for i, raw := range req.Emails {
 		email, ok := text.NormalizeEmail(raw)
 		if !ok {
-			return nil, fmt.Errorf("invitations.InviteByEmail %q: %w", raw, ErrInvalidEmail)
+			bad = append(bad, errs.Entry{Line: i + 1, Value: raw, Code: ErrInvalidEmail.Code, Detail: ErrInvalidEmail.Message})
+			continue
 		}
 		if !slices.Contains(emails, email) {
 			emails = append(emails, email)
 		}
 	}
-	var out []Created
+	if len(bad) > 0 && (!req.SkipInvalid || len(emails) == 0) {
+		return Bulk{}, fmt.Errorf("invitations.InviteByEmail: %w", InvalidEmails(bad, len(emails)))
+	}
+	out := Bulk{Skipped: bad}
 	for _, email := range emails {
 		c, err := s.create(ctx, inviter, req, KindEmail, email, 1)
 		if err != nil {
 			return out, fmt.Errorf("invitations.InviteByEmail: %w", err)
 		}
-		out = append(out, c)
+		out.Created = append(out.Created, c)
 	}
 	return out, nil
+}
+
+// InviteFriend invites one address (a member's friend): ErrInvalidEmail, about the
+// field email, when it is not an address; otherwise as InviteByEmail.
+func (s *Service) InviteFriend(ctx context.Context, inviter Inviter, email, message, lang string) (Created, error) {
+	if _, ok := text.NormalizeEmail(email); !ok {
+		return Created{}, fmt.Errorf("invitations.InviteFriend: %w", ErrInvalidEmail)
+	}
+	done, err := s.InviteByEmail(ctx, inviter, Request{Emails: []string{email}, Message: message, Locale: lang})
+	if err != nil {
+		return Created{}, err
+	}
+	return done.Created[0], nil
 }
 
 // CreateLink makes a shareable link usable maxUses times.

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"tribune/shared/auth"
+	"tribune/shared/errs"
 	"tribune/shared/httpx"
 	"tribune/shared/policy"
 )
@@ -16,6 +17,9 @@ type BulkRequest struct {
 	Message   string   `json:"message,omitempty"`
 	ValidDays int      `json:"validDays,omitempty"`
 	Locale    string   `json:"locale,omitempty"`
+	// SkipInvalid confirms sending to the valid addresses when some entries are not
+	// addresses (the inviter was shown them by a first answer, 400 invalid_emails).
+	SkipInvalid bool `json:"skipInvalid,omitempty"`
 }
 
 // FriendRequest invites one friend (any member).
@@ -39,6 +43,9 @@ type InvitationList struct {
 	// AlreadyInvited (bulk invites) are the pending invitations some addresses already
 	// had: nothing new was sent to them (resend is its own action).
 	AlreadyInvited []Invitation `json:"alreadyInvited,omitempty"`
+	// Skipped (bulk invites with skipInvalid) are the entries left out because they are
+	// not addresses: their line, as typed, and why.
+	Skipped []errs.Entry `json:"skipped,omitempty"`
 }
 
 // LinkCreated is a new shareable link; the code is shown this once.
@@ -64,8 +71,10 @@ func (h HTTP) Routes() []httpx.Route {
 	return []httpx.Route{
 		{Method: "POST", Pattern: "/api/invitations", Tag: "invitations", Action: policy.InvitationsStaff, Handler: h.bulk, Request: BulkRequest{},
 			Summary: "Invite up to 100 addresses, with roles to grant (admins only) and a personal message; every address is checked before any is invited. " +
+				"Entries that are not addresses invite nobody: 400 invalid_emails names each (invalid: line, value, code) and counts the valid addresses (valid); " +
+				"sent again with skipInvalid, the valid addresses are invited and the others listed in skipped. " +
 				"An address with a pending invitation gets no second one: it is listed in alreadyInvited (200 when no address was new).",
-			Responses: httpx.Answers(201, "Done", InvitationList{}, map[int]string{400: "Bad address, role, message or validity", 429: "Daily quota reached"})},
+			Responses: httpx.Answers(201, "Done", InvitationList{}, map[int]string{400: "Entries that are not addresses (listed), or a bad role, message or validity", 429: "Daily quota reached"})},
 		{Method: "POST", Pattern: "/api/invitations/friend", Tag: "invitations", Action: policy.InvitationsFriend, Handler: h.friend, Request: FriendRequest{},
 			Summary:   "Invite a friend by email (5 a day for members); an address with a pending invitation gets no second one.",
 			Responses: httpx.Answers(201, "Done", Invitation{}, map[int]string{400: "Bad address or message", 409: "The address already has a pending invitation", 429: "Daily quota reached"})},
@@ -107,14 +116,14 @@ func (h HTTP) bulk(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	created, err := h.Service.InviteByEmail(r.Context(), inviter, Request{Emails: req.Emails, Roles: req.Roles, Message: req.Message,
-		ValidDays: req.ValidDays, MaxUses: 1, Locale: req.Locale})
+	done, err := h.Service.InviteByEmail(r.Context(), inviter, Request{Emails: req.Emails, Roles: req.Roles, Message: req.Message,
+		ValidDays: req.ValidDays, MaxUses: 1, Locale: req.Locale, SkipInvalid: req.SkipInvalid})
 	if err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	out := InvitationList{Invitations: []Invitation{}}
-	for _, c := range created {
+	out := InvitationList{Invitations: []Invitation{}, Skipped: done.Skipped}
+	for _, c := range done.Created {
 		if c.Existing {
 			out.AlreadyInvited = append(out.AlreadyInvited, c.Invitation)
 		} else {
@@ -134,8 +143,8 @@ func (h HTTP) friend(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	created, err := h.Service.InviteByEmail(r.Context(), inviter, Request{Emails: []string{req.Email}, Message: req.Message, Locale: req.Locale})
-	if err == nil && created[0].Existing {
+	created, err := h.Service.InviteFriend(r.Context(), inviter, req.Email, req.Message, req.Locale)
+	if err == nil && created.Existing {
 		// Whoever sent it (staff or another member), the address is invited already;
 		// the answer names nothing of that invitation.
 		err = ErrAlreadyPending
@@ -144,7 +153,7 @@ func (h HTTP) friend(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	httpx.WriteJSON(w, http.StatusCreated, created[0].Invitation)
+	httpx.WriteJSON(w, http.StatusCreated, created.Invitation)
 }
 
 func (h HTTP) link(w http.ResponseWriter, r *http.Request) {

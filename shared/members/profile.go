@@ -168,8 +168,11 @@ func (p *Profile) Validate() error {
 	if p.Location, err = text.Line("location", p.Location); err != nil {
 		return err
 	}
-	if utf8.RuneCountInString(p.Company) > MaxPlaceRunes || utf8.RuneCountInString(p.Location) > MaxPlaceRunes {
+	if utf8.RuneCountInString(p.Company) > MaxPlaceRunes {
 		return ErrPlace
+	}
+	if utf8.RuneCountInString(p.Location) > MaxPlaceRunes {
+		return errs.InvalidField("location", ErrPlace.Code, ErrPlace.Message)
 	}
 	if len(p.Links) > MaxLinks {
 		return ErrLinks
@@ -344,8 +347,17 @@ func (s *Service) SaveStaffFields(ctx context.Context, actorID, memberID string,
 	if f.Notes, err = text.Body("notes", f.Notes); err != nil {
 		return StaffFields{}, fmt.Errorf("members.SaveStaffFields: %w", err)
 	}
-	if len(f.CRMRef) > 100 || utf8.RuneCountInString(f.Notes) > MaxStaffNote || !slices.Contains(LeadStatuses, f.LeadStatus) {
-		return StaffFields{}, fmt.Errorf("members.SaveStaffFields: %w", ErrStaff)
+	// The problem names the field that is wrong (the form shows it there).
+	switch {
+	case len(f.CRMRef) > 100:
+		err = errs.InvalidField("crmRef", ErrStaff.Code, ErrStaff.Message)
+	case !slices.Contains(LeadStatuses, f.LeadStatus):
+		err = errs.InvalidField("leadStatus", ErrStaff.Code, ErrStaff.Message)
+	case utf8.RuneCountInString(f.Notes) > MaxStaffNote:
+		err = ErrStaff
+	}
+	if err != nil {
+		return StaffFields{}, fmt.Errorf("members.SaveStaffFields: %w", err)
 	}
 	if _, err := s.Store.GetMember(ctx, memberID); err != nil {
 		if errors.Is(err, errs.ErrNotFound) {
@@ -383,7 +395,7 @@ func (s *Service) Directory(ctx context.Context, q, tag, cursor string, limit in
 	case tag != "" && !typed:
 		tags, terr := NormalizeTags([]string{tag})
 		if terr != nil {
-			return DirectoryPageResult{}, fmt.Errorf("members.Directory: %w", ErrQuery)
+			return DirectoryPageResult{}, fmt.Errorf("members.Directory: %w", errs.InvalidField("tag", ErrQuery.Code, ErrQuery.Message))
 		}
 		page, err = s.Store.MembersByTag(ctx, tags[0], cursor, limit)
 	case typed && tag == "" && q != "" && utf8.RuneCountInString(q) <= MaxNameRunes:

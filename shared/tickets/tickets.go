@@ -437,13 +437,31 @@ func (s *Service) SaveSettings(ctx context.Context, st Settings) (Settings, erro
 		}
 	}
 	st.Products = products
-	ok := len(products) >= 1 && len(products) <= 50 && st.AutoCloseDays >= 1 && st.AutoCloseDays <= 90 && len(st.Targets) == len(Severities)
+	// The problem names the field that is wrong (the form shows it there): products,
+	// autoCloseDays, targets, or one target of one severity.
+	field := ""
+	switch {
+	case len(products) < 1 || len(products) > 50:
+		field = "products"
+	case st.AutoCloseDays < 1 || st.AutoCloseDays > 90:
+		field = "autoCloseDays"
+	case len(st.Targets) != len(Severities):
+		field = "targets"
+	}
 	for _, sev := range Severities {
 		t, found := st.Targets[sev]
-		ok = ok && found && t.FirstResponseMinutes >= 1 && t.FirstResponseMinutes <= t.ResolutionMinutes && t.ResolutionMinutes <= 30*24*60
+		switch {
+		case field != "":
+		case !found:
+			field = "targets"
+		case t.FirstResponseMinutes < 1:
+			field = "targets." + sev + ".firstResponseMinutes"
+		case t.ResolutionMinutes < t.FirstResponseMinutes || t.ResolutionMinutes > 30*24*60:
+			field = "targets." + sev + ".resolutionMinutes"
+		}
 	}
-	if !ok {
-		return Settings{}, fmt.Errorf("tickets.SaveSettings: %w", ErrSettings)
+	if field != "" {
+		return Settings{}, fmt.Errorf("tickets.SaveSettings: %w", errs.InvalidField(field, ErrSettings.Code, ErrSettings.Message))
 	}
 	if err := s.Store.SaveSupportSettings(ctx, st); err != nil {
 		return Settings{}, fmt.Errorf("tickets.SaveSettings: %w", err)

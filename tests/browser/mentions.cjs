@@ -11,6 +11,9 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
 
+// labelled matches a field's label, with or without the mark of a required field (" *").
+const labelled = (text) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( \\*)?$`);
+
 const base = process.env.BASE_URL;
 const devKey = process.env.DEV_KEY;
 const shots = process.env.SHOTS_DIR;
@@ -159,8 +162,8 @@ async function main() {
         // choose the second; "@zo" and Tab choose Zoé; "@jea" then Escape stays text.
         await page.getByLabel(t.kind).selectOption('discussion');
         const title = `Plan ${tag}`;
-        await page.getByLabel(t.title, { exact: true }).fill(title);
-        const box = page.getByLabel(t.body, { exact: true });
+        await page.getByLabel(labelled(t.title)).fill(title);
+        const box = page.getByLabel(labelled(t.body));
         await box.focus();
         await page.keyboard.type('Hello @jea');
         let st = await waitOpen(page, 'c-body', 2);

@@ -346,9 +346,17 @@ export interface SupportSettings {
 // ApiError is a failed call: its HTTP status, its problem code, and the request field
 // the problem is about when the API names one (problem+json `field`).
 export class ApiError extends Error {
-  constructor(public status: number, public code: string, public field?: string) {
+  constructor(public status: number, public code: string, public field?: string, public entries?: ProblemEntry[], public valid?: number) {
     super(code);
   }
+}
+
+// ProblemEntry is a wrong element of a list the API names (problem+json `invalid`): its
+// position in the list sent (from 1), the element as sent, and why (a problem code).
+export interface ProblemEntry {
+  line: number;
+  value: string;
+  code: string;
 }
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -366,14 +374,18 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   if (!resp.ok) {
     let code = 'internal';
     let field: string | undefined;
+    let entries: ProblemEntry[] | undefined;
+    let valid: number | undefined;
     try {
       const problem = await resp.json();
       code = problem.code ?? code;
       if (typeof problem.field === 'string') field = problem.field;
+      if (Array.isArray(problem.invalid)) entries = problem.invalid;
+      if (typeof problem.valid === 'number') valid = problem.valid;
     } catch {
       /* not a problem document */
     }
-    throw new ApiError(resp.status, code, field);
+    throw new ApiError(resp.status, code, field, entries, valid);
   }
   return resp.status === 204 ? (undefined as T) : ((await resp.json()) as T);
 }
@@ -395,8 +407,12 @@ export const api = {
   saveAccess: (s: Settings) => call<Settings>('PUT', '/api/community/access', s),
   invitation: (code: string) => call<InvitationPublic>('GET', `/api/invitations/code/${encodeURIComponent(code)}`),
   inviteFriend: (email: string, message: string, locale: string) => call<Invitation>('POST', '/api/invitations/friend', { email, message, locale }),
-  inviteBulk: (emails: string[], roles: string[], message: string, validDays: number, locale: string) =>
-    call<{ invitations: Invitation[]; alreadyInvited?: Invitation[] }>('POST', '/api/invitations', { emails, roles, message, validDays, locale }),
+  // skipInvalid: the inviter confirmed sending to the valid addresses only (a first
+  // answer, invalid_emails, named the entries that are not addresses).
+  inviteBulk: (emails: string[], roles: string[], message: string, validDays: number, locale: string, skipInvalid = false) =>
+    call<{ invitations: Invitation[]; alreadyInvited?: Invitation[]; skipped?: ProblemEntry[] }>('POST', '/api/invitations', {
+      emails, roles, message, validDays, locale, ...(skipInvalid ? { skipInvalid } : {}),
+    }),
   createLink: (maxUses: number, validDays: number, roles: string[]) =>
     call<{ invitation: Invitation; code: string; link: string }>('POST', '/api/invitations/links', { maxUses, validDays, roles }),
   pending: () => call<{ invitations: Invitation[] }>('GET', '/api/invitations'),

@@ -431,6 +431,21 @@ const en = {
   mentionListLabel: 'Members to mention',
   mentionChoices: (n: number) => (n === 1 ? '1 member to mention: Up and Down to move, Enter to choose.' : `${n} members to mention: Up and Down to move, Enter to choose.`),
   // end p3-mentions
+  // q5-forms
+  badLines: (n: number) =>
+    n === 1 ? '1 line is not an email address, so nobody was invited:' : `${count('en', n, 'line', 'lines')} are not email addresses, so nobody was invited:`,
+  badLine: (line: number, value: string) => `Line ${numbers.en.format(line)}: “${value}”`,
+  badLinesFix: 'Correct them above and send again, or send to the valid addresses only.',
+  sendToValid: (n: number) => (n === 1 ? 'Send to the 1 valid address' : `Send to the ${numbers.en.format(n)} valid addresses`),
+  bulkSkipped: (n: number) =>
+    n === 1 ? 'The line left out stays in the box: correct it and send again.' : `The ${numbers.en.format(n)} lines left out stay in the box: correct them and send again.`,
+  supportFieldProblems: {
+    products: 'Give 1 to 50 products, one per line, each of at most 80 characters.',
+    autoCloseDays: 'Close solved tickets after 1 to 90 days.',
+    firstResponseMinutes: 'Give a first response target of at least one minute.',
+    resolutionMinutes: 'The resolution target comes no earlier than the first response, and within 30 days (720 hours).',
+  } as Record<string, string>,
+  // end q5-forms
   errors: {
     invalid_email: 'Enter a valid email address, like ann@example.com.',
     rate_limited: 'Too many requests. Wait a few minutes, then try again.',
@@ -462,7 +477,7 @@ const en = {
     invalid_idempotency_key: 'The Idempotency-Key header must be one string of 1 to 255 printable ASCII characters.',
     idempotency_key_reused: 'This Idempotency-Key was already used for a different request. Use a new key for a new request.',
     request_in_progress: 'The same request is still being processed. Reload in a moment to see its result.',
-    invalid_emails: 'Every address must be a valid email address.',
+    invalid_emails: 'Some lines are not email addresses: nobody was invited. Correct them, or send to the valid addresses only.',
     no_emails: 'Give between 1 and 100 email addresses.',
     message_too_long: 'The message can be at most 1000 characters.',
     roles_not_allowed: 'Only an admin can invite with staff roles.',
@@ -1030,6 +1045,21 @@ const fr: Strings = {
   mentionChoices: (n: number) =>
     n === 1 ? '1 membre à mentionner : Haut et Bas pour choisir, Entrée pour valider.' : `${n} membres à mentionner : Haut et Bas pour choisir, Entrée pour valider.`,
   // end p3-mentions
+  // q5-forms
+  badLines: (n: number) =>
+    n === 1 ? '1 ligne n’est pas une adresse email, donc personne n’a été invité :' : `${count('fr', n, 'ligne', 'lignes')} ne sont pas des adresses email, donc personne n’a été invité :`,
+  badLine: (line: number, value: string) => `Ligne ${numbers.fr.format(line)} : « ${value} »`,
+  badLinesFix: 'Corrigez-les ci-dessus et envoyez de nouveau, ou envoyez aux seules adresses valides.',
+  sendToValid: (n: number) => (n === 1 ? 'Envoyer à l’adresse valide' : `Envoyer aux ${numbers.fr.format(n)} adresses valides`),
+  bulkSkipped: (n: number) =>
+    n === 1 ? 'La ligne écartée reste dans la zone : corrigez-la et envoyez de nouveau.' : `Les ${numbers.fr.format(n)} lignes écartées restent dans la zone : corrigez-les et envoyez de nouveau.`,
+  supportFieldProblems: {
+    products: 'Indiquez de 1 à 50 produits, un par ligne, de 80 caractères au plus chacun.',
+    autoCloseDays: 'Fermez les tickets résolus après 1 à 90 jours.',
+    firstResponseMinutes: 'Donnez un objectif de première réponse d’au moins une minute.',
+    resolutionMinutes: 'L’objectif de résolution ne vient pas avant la première réponse, et tient en 30 jours (720 heures).',
+  },
+  // end q5-forms
   errors: {
     invalid_email: 'Saisissez une adresse email valide, comme ann@example.com.',
     rate_limited: 'Trop de demandes. Patientez quelques minutes puis réessayez.',
@@ -1061,7 +1091,7 @@ const fr: Strings = {
     invalid_idempotency_key: 'L’en-tête Idempotency-Key doit être une seule chaîne de 1 à 255 caractères ASCII imprimables.',
     idempotency_key_reused: 'Cette clé Idempotency-Key a déjà servi pour une autre demande. Utilisez une nouvelle clé pour une nouvelle demande.',
     request_in_progress: 'La même demande est encore en cours de traitement. Rechargez dans un instant pour voir son résultat.',
-    invalid_emails: 'Chaque adresse doit être une adresse email valide.',
+    invalid_emails: 'Certaines lignes ne sont pas des adresses email : personne n’a été invité. Corrigez-les, ou envoyez aux seules adresses valides.',
     no_emails: 'Indiquez entre 1 et 100 adresses email.',
     message_too_long: 'Le message fait au plus 1000 caractères.',
     roles_not_allowed: 'Seul un administrateur peut inviter avec des rôles d’équipe.',

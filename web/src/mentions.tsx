@@ -131,6 +131,8 @@ export function MentionBox(props: {
   onDraft: (d: Draft) => void;
   // invalid: the form's problem is about this text (FieldProblem `<id>-error` says what).
   invalid?: boolean;
+  // required: the text must be filled in (its Label carries the mark).
+  required?: boolean;
 }) {
   const s = strings[props.lang];
   const box = useRef<HTMLTextAreaElement>(null);
@@ -232,6 +234,7 @@ export function MentionBox(props: {
         id={props.id}
         rows={props.rows}
         value={props.draft.text}
+        required={props.required}
         aria-invalid={props.invalid || undefined}
         aria-describedby={props.invalid ? `${props.id}-error ${hintId}` : hintId}
         aria-autocomplete="list"

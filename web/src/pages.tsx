@@ -1,13 +1,23 @@
+import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, Invitation, InvitationPublic, Member, Session, Settings, SupportSettings } from './api';
-import { formatDate, Lang, strings } from './i18n';
-import { codeOf, Done, Problem } from './ui';
+import { api, ApiError, Invitation, InvitationPublic, Member, Session, Settings, SupportSettings } from './api';
+import { errorText, formatDate, Lang, strings } from './i18n';
+import { codeOf, Done, fieldAttrs, FieldProblem, FormLevelProblem, FormProblem, Label, missing, Problem, problemOf, RequiredNote } from './ui';
 import { Sent, SignIn, useFocusHeading } from './signin';
 
 function useError(): [string | undefined, (e: unknown) => void, () => void] {
   const [error, setError] = useState<string>();
   return [error, (e) => setError(codeOf(e)), () => setError(undefined)];
 }
+
+// useFormProblem is a form's problem: fail keeps the field it is about (the API's, or
+// the code's: problemOf with the form's own names), clear forgets it.
+function useFormProblem(fields?: Record<string, string>): [FormProblem | undefined, (e: unknown) => void, (p?: FormProblem) => void] {
+  const [problem, setProblem] = useState<FormProblem>();
+  return [problem, (e) => setProblem(problemOf(e, fields)), setProblem];
+}
+
+const inputValue = (e: Event) => (e.currentTarget as HTMLInputElement).value;
 
 export function Home(props: { lang: Lang; member: Member; onSignedOut: () => void }) {
   const s = strings[props.lang];
@@ -37,11 +47,13 @@ function InviteFriend(props: { lang: Lang }) {
   const [email, setEmail] = useState('');
   const [message, setMessage] = useState('');
   const [done, setDone] = useState<string>();
-  const [error, fail, clear] = useError();
+  const [problem, fail, set] = useFormProblem();
   const submit = async (e: Event) => {
     e.preventDefault();
-    clear();
+    set(undefined);
     setDone(undefined);
+    const empty = missing([['email', email]]);
+    if (empty) return set(empty);
     try {
       await api.inviteFriend(email.trim(), message, props.lang);
       setDone(email.trim());
@@ -55,11 +67,16 @@ function InviteFriend(props: { lang: Lang }) {
     <form class="section" onSubmit={submit} noValidate aria-labelledby="invite-title">
       <h2 id="invite-title">{s.inviteTitle}</h2>
       <p class="muted">{s.inviteIntro}</p>
-      <label for="friend-email">{s.friendEmail}</label>
-      <input id="friend-email" type="email" autocomplete="off" value={email} onInput={(e) => setEmail((e.currentTarget as HTMLInputElement).value)} />
+      <RequiredNote lang={props.lang} />
+      <Label for="friend-email" required>
+        {s.friendEmail}
+      </Label>
+      <input id="friend-email" type="email" autocomplete="off" required value={email} onInput={(e) => setEmail(inputValue(e))} {...fieldAttrs(problem, 'email', 'friend-email')} />
+      <FieldProblem lang={props.lang} problem={problem} field="email" id="friend-email" label={s.friendEmail} />
       <label for="friend-message">{s.personalMessage}</label>
-      <textarea id="friend-message" maxLength={1000} rows={3} value={message} onInput={(e) => setMessage((e.currentTarget as HTMLTextAreaElement).value)} />
-      <Problem lang={props.lang} code={error} />
+      <textarea id="friend-message" maxLength={1000} rows={3} value={message} onInput={(e) => setMessage(inputValue(e))} {...fieldAttrs(problem, 'message', 'friend-message')} />
+      <FieldProblem lang={props.lang} problem={problem} field="message" id="friend-message" />
+      <FormLevelProblem lang={props.lang} problem={problem} fields={['email', 'message']} />
       <Done show={!!done} text={done ? s.invitationSent(done) : ''} />
       <button type="submit">{s.sendInvitation}</button>
     </form>
@@ -208,12 +225,14 @@ function SpaceSettingsForm(props: { lang: Lang }) {
   );
 }
 
+const severities = ['low', 'normal', 'high', 'urgent'];
+
 function SupportSettingsForm(props: { lang: Lang }) {
   const s = strings[props.lang];
   const [st, setSt] = useState<SupportSettings>();
   const [products, setProducts] = useState('');
   const [saved, setSaved] = useState(false);
-  const [error, fail, clear] = useError();
+  const [problem, fail, set] = useFormProblem();
   useEffect(() => {
     api.supportSettings().then((r) => {
       setSt(r);
@@ -225,9 +244,18 @@ function SupportSettingsForm(props: { lang: Lang }) {
     st && setSt({ ...st, targets: { ...st.targets, [sev]: { ...st.targets[sev], [which]: Math.round(Number(v) * 60) } } });
   const submit = async (e: Event) => {
     e.preventDefault();
-    clear();
+    set(undefined);
     setSaved(false);
     if (!st) return;
+    const empty = missing([
+      ['products', products],
+      ['autoCloseDays', String(st.autoCloseDays || '')],
+      ...severities.flatMap((sev) => [
+        [`targets.${sev}.firstResponseMinutes`, String(st.targets[sev].firstResponseMinutes || '')],
+        [`targets.${sev}.resolutionMinutes`, String(st.targets[sev].resolutionMinutes || '')],
+      ] as [string, string][]),
+    ]);
+    if (empty) return set(empty);
     try {
       setSt(await api.saveSupportSettings({ ...st, products: products.split('\n').map((p) => p.trim()).filter(Boolean) }));
       setSaved(true);
@@ -236,32 +264,50 @@ function SupportSettingsForm(props: { lang: Lang }) {
     }
   };
   return (
-    <form class="section" onSubmit={submit} aria-labelledby="support-settings-title">
+    <form class="section" onSubmit={submit} noValidate aria-labelledby="support-settings-title">
       <h2 id="support-settings-title">{s.supportSettingsTitle}</h2>
+      <RequiredNote lang={props.lang} />
       <fieldset disabled={!st}>
-        <label for="support-products">{s.supportProducts}</label>
-        <textarea id="support-products" rows={4} value={products} onInput={(e) => setProducts((e.currentTarget as HTMLTextAreaElement).value)} />
-        <label for="support-autoclose">{s.autoCloseDays}</label>
+        <Label for="support-products" required>
+          {s.supportProducts}
+        </Label>
+        <textarea id="support-products" rows={4} required value={products} onInput={(e) => setProducts(inputValue(e))} {...fieldAttrs(problem, 'products', 'support-products')} />
+        <FieldProblem lang={props.lang} problem={problem} field="products" id="support-products" label={s.supportProducts} text={s.supportFieldProblems.products} />
+        <Label for="support-autoclose" required>
+          {s.autoCloseDays}
+        </Label>
         <input
           id="support-autoclose"
           type="number"
           min={1}
           max={90}
-          value={st?.autoCloseDays ?? 7}
-          onInput={(e) => st && setSt({ ...st, autoCloseDays: Number((e.currentTarget as HTMLInputElement).value) })}
+          required
+          value={st?.autoCloseDays || ''}
+          onInput={(e) => st && setSt({ ...st, autoCloseDays: Number(inputValue(e)) })}
+          {...fieldAttrs(problem, 'autoCloseDays', 'support-autoclose')}
         />
-        {['low', 'normal', 'high', 'urgent'].map((sev) => (
+        <FieldProblem lang={props.lang} problem={problem} field="autoCloseDays" id="support-autoclose" label={s.autoCloseDays} text={s.supportFieldProblems.autoCloseDays} />
+        {severities.map((sev) => (
           <div key={sev}>
-            <label for={`fr-${sev}`}>{s.firstResponseHours(s.severities[sev])}</label>
-            <input id={`fr-${sev}`} type="number" min={0.1} step={0.1} value={hours(sev, 'firstResponseMinutes')}
-              onInput={(e) => setHours(sev, 'firstResponseMinutes', (e.currentTarget as HTMLInputElement).value)} />
-            <label for={`res-${sev}`}>{s.resolutionHours(s.severities[sev])}</label>
-            <input id={`res-${sev}`} type="number" min={0.1} step={0.1} value={hours(sev, 'resolutionMinutes')}
-              onInput={(e) => setHours(sev, 'resolutionMinutes', (e.currentTarget as HTMLInputElement).value)} />
+            {(['firstResponseMinutes', 'resolutionMinutes'] as const).map((which) => {
+              const id = `${which === 'firstResponseMinutes' ? 'fr' : 'res'}-${sev}`;
+              const field = `targets.${sev}.${which}`;
+              const label = which === 'firstResponseMinutes' ? s.firstResponseHours(s.severities[sev]) : s.resolutionHours(s.severities[sev]);
+              return (
+                <Fragment key={which}>
+                  <Label for={id} required>
+                    {label}
+                  </Label>
+                  <input id={id} type="number" min={0.1} step={0.1} required value={hours(sev, which) || ''}
+                    onInput={(e) => setHours(sev, which, inputValue(e))} {...fieldAttrs(problem, field, id)} />
+                  <FieldProblem lang={props.lang} problem={problem} field={field} id={id} label={label} text={s.supportFieldProblems[which]} />
+                </Fragment>
+              );
+            })}
           </div>
         ))}
       </fieldset>
-      <Problem lang={props.lang} code={error} />
+      <FormLevelProblem lang={props.lang} problem={problem} fields={['products', 'autoCloseDays', ...severities.flatMap((sev) => [`targets.${sev}.firstResponseMinutes`, `targets.${sev}.resolutionMinutes`])]} />
       <Done show={saved} text={s.saved} />
       <button type="submit">{s.saveSupportSettings}</button>
     </form>
@@ -273,13 +319,16 @@ function RulesForm(props: { lang: Lang }) {
   const [text, setText] = useState<string>();
   const [version, setVersion] = useState<number>();
   const [unchanged, setUnchanged] = useState(false);
-  const [error, fail, clear] = useError();
+  const [problem, fail, set] = useFormProblem();
   useEffect(() => {
     api.rules().then((r) => setText(r.text), fail);
   }, []);
   const submit = async (e: Event) => {
     e.preventDefault();
-    clear();
+    set(undefined);
+    setVersion(undefined);
+    const empty = missing([['text', text ?? '']]);
+    if (empty) return set(empty);
     try {
       const r = await api.saveRules(text ?? '');
       setUnchanged(!!r.unchanged);
@@ -289,17 +338,23 @@ function RulesForm(props: { lang: Lang }) {
     }
   };
   return (
-    <form class="section" onSubmit={submit} aria-labelledby="rules-edit-title">
+    <form class="section" onSubmit={submit} noValidate aria-labelledby="rules-edit-title">
       <h2 id="rules-edit-title">{s.rulesEditTitle}</h2>
-      <label for="rules-text">{s.rulesText}</label>
+      <RequiredNote lang={props.lang} />
+      <Label for="rules-text" required>
+        {s.rulesText}
+      </Label>
       <textarea
         id="rules-text"
         rows={8}
+        required
         disabled={text === undefined}
         value={text ?? ''}
-        onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)}
+        onInput={(e) => setText(inputValue(e))}
+        {...fieldAttrs(problem, 'text', 'rules-text')}
       />
-      <Problem lang={props.lang} code={error} />
+      <FieldProblem lang={props.lang} problem={problem} field="text" id="rules-text" label={s.rulesText} />
+      <FormLevelProblem lang={props.lang} problem={problem} fields={['text']} />
       <Done show={version !== undefined} text={version === undefined ? '' : unchanged ? s.rulesUnchanged(version) : s.rulesSaved(version)} />
       <button type="submit">{s.saveRules}</button>
     </form>
@@ -313,7 +368,7 @@ function AccessForm(props: { lang: Lang }) {
   // meanwhile is not overwritten by them.
   const [loaded, setLoaded] = useState(false);
   const [saved, setSaved] = useState(false);
-  const [error, fail, clear] = useError();
+  const [problem, fail, set] = useFormProblem();
   useEffect(() => {
     api.community().then((st) => {
       setSettings(st);
@@ -322,7 +377,7 @@ function AccessForm(props: { lang: Lang }) {
   }, []);
   const submit = async (e: Event) => {
     e.preventDefault();
-    clear();
+    set(undefined);
     setSaved(false);
     const body: Settings = { accessMode: settings.accessMode };
     if (settings.accessMode === 'hybrid') body.hybridRegistration = settings.hybridRegistration ?? 'open';
@@ -336,7 +391,7 @@ function AccessForm(props: { lang: Lang }) {
   return (
     <form class="section" onSubmit={submit} aria-labelledby="access-title">
       <h2 id="access-title">{s.accessTitle}</h2>
-      <fieldset disabled={!loaded}>
+      <fieldset disabled={!loaded} {...fieldAttrs(problem, 'accessMode', 'access-mode')}>
         <legend>{s.accessMode}</legend>
         {(['open', 'invite', 'hybrid'] as const).map((m) => (
           <label class="choice" key={m}>
@@ -344,6 +399,7 @@ function AccessForm(props: { lang: Lang }) {
             {s.accessModes[m]}
           </label>
         ))}
+        <FieldProblem lang={props.lang} problem={problem} field="accessMode" id="access-mode" />
       </fieldset>
       {settings.accessMode === 'hybrid' && (
         <>
@@ -358,17 +414,17 @@ function AccessForm(props: { lang: Lang }) {
           </select>
         </>
       )}
-      <Problem lang={props.lang} code={error} />
+      <FormLevelProblem lang={props.lang} problem={problem} fields={['accessMode']} />
       <Done show={saved} text={s.saved} />
       <button type="submit">{s.save}</button>
     </form>
   );
 }
 
-function RoleChoices(props: { lang: Lang; roles: string[]; onChange: (r: string[]) => void; prefix: string }) {
+function RoleChoices(props: { lang: Lang; roles: string[]; onChange: (r: string[]) => void; prefix: string; problem?: FormProblem }) {
   const s = strings[props.lang];
   return (
-    <fieldset>
+    <fieldset {...fieldAttrs(props.problem, 'roles', `${props.prefix}-roles`)}>
       <legend>{s.rolesToGrant}</legend>
       {staffRoles.map((r) => (
         <label class="choice" key={r}>
@@ -382,44 +438,124 @@ function RoleChoices(props: { lang: Lang; roles: string[]; onChange: (r: string[
           {s.roleNames[r]}
         </label>
       ))}
+      <FieldProblem lang={props.lang} problem={props.problem} field="roles" id={`${props.prefix}-roles`} />
     </fieldset>
   );
 }
+
+// entriesOf reads the addresses typed in a box: one or more a line (separated by
+// spaces, commas or semicolons), each with the line it is on (from 1).
+function entriesOf(text: string): { line: number; value: string }[] {
+  return text.split('\n').flatMap((l, i) => l.split(/[\s,;]+/).filter(Boolean).map((value) => ({ line: i + 1, value })));
+}
+
+// BadLines is what a refused bulk invitation left: the entries sent, the wrong ones
+// (their line in the box, as typed, why) and how many addresses are valid.
+type BadLines = { sent: string[]; lines: { line: number; value: string; code: string }[]; valid: number };
 
 function BulkInvite(props: { lang: Lang; isAdmin: boolean }) {
   const s = strings[props.lang];
   const [emails, setEmails] = useState('');
   const [roles, setRoles] = useState<string[]>([]);
   const [message, setMessage] = useState('');
-  const [days, setDays] = useState(14);
-  const [done, setDone] = useState<[number, number]>();
-  const [error, fail, clear] = useError();
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    clear();
+  const [days, setDays] = useState<number | ''>(14);
+  const [done, setDone] = useState<{ sent: number; already: number; skipped: number }>();
+  const [problem, fail, set] = useFormProblem();
+  const [bad, setBad] = useState<BadLines>();
+  // send invites the addresses of the box; skipInvalid (the person confirmed) invites
+  // the valid ones of the list that was refused, and leaves the others in the box.
+  const send = async (skipInvalid: boolean) => {
+    set(undefined);
     setDone(undefined);
-    const list = emails.split(/[\s,;]+/).filter(Boolean);
+    const entries = entriesOf(emails);
+    const list = skipInvalid && bad ? bad.sent : entries.map((x) => x.value);
     try {
-      const r = await api.inviteBulk(list, roles, message, days, props.lang);
-      setDone([r.invitations.length, r.alreadyInvited?.length ?? 0]);
-      setEmails('');
+      const r = await api.inviteBulk(list, roles, message, days === '' ? 0 : days, props.lang, skipInvalid);
+      const skipped = r.skipped ?? [];
+      setDone({ sent: r.invitations.length, already: r.alreadyInvited?.length ?? 0, skipped: skipped.length });
+      setEmails(skipped.map((x) => x.value).join('\n'));
+      setBad(undefined);
       window.dispatchEvent(new Event('invitations-changed'));
     } catch (err) {
+      if (err instanceof ApiError && err.code === 'invalid_emails' && err.entries) {
+        // The API numbers the entries sent; the box numbers its lines.
+        setBad({ sent: list, lines: err.entries.map((x) => ({ ...x, line: entries[x.line - 1]?.line ?? x.line })), valid: err.valid ?? 0 });
+      } else setBad(undefined);
       fail(err);
     }
+  };
+  const submit = (e: Event) => {
+    e.preventDefault();
+    const empty = missing([
+      ['emails', emails],
+      ['validDays', String(days)],
+    ]);
+    if (empty) {
+      setBad(undefined);
+      setDone(undefined);
+      return set(empty);
+    }
+    send(false);
   };
   return (
     <form class="section" onSubmit={submit} noValidate aria-labelledby="bulk-title">
       <h2 id="bulk-title">{s.bulkTitle}</h2>
-      <label for="bulk-emails">{s.bulkEmails}</label>
-      <textarea id="bulk-emails" rows={4} value={emails} onInput={(e) => setEmails((e.currentTarget as HTMLTextAreaElement).value)} />
-      {props.isAdmin && <RoleChoices lang={props.lang} roles={roles} onChange={setRoles} prefix="bulk" />}
+      <RequiredNote lang={props.lang} />
+      <Label for="bulk-emails" required>
+        {s.bulkEmails}
+      </Label>
+      <textarea
+        id="bulk-emails"
+        rows={4}
+        required
+        value={emails}
+        onInput={(e) => {
+          setEmails(inputValue(e));
+          // The lines named no longer match the box.
+          setBad(undefined);
+        }}
+        {...fieldAttrs(problem, 'emails', 'bulk-emails')}
+      />
+      {problem?.field === 'emails' && bad ? (
+        <div class="error field-error" role="alert" id="bulk-emails-error">
+          <p>{s.badLines(bad.lines.length)}</p>
+          <ul class="bad-lines">
+            {bad.lines.map((x) => (
+              <li key={`${x.line}-${x.value}`}>
+                {s.badLine(x.line, x.value)} — {errorText(s, x.code)}
+              </li>
+            ))}
+          </ul>
+          <p>{s.badLinesFix}</p>
+          {bad.valid > 0 && (
+            <button type="button" class="secondary" onClick={() => send(true)}>
+              {s.sendToValid(bad.valid)}
+            </button>
+          )}
+        </div>
+      ) : (
+        <FieldProblem lang={props.lang} problem={problem} field="emails" id="bulk-emails" label={s.bulkEmails} />
+      )}
+      {props.isAdmin && <RoleChoices lang={props.lang} roles={roles} onChange={setRoles} prefix="bulk" problem={problem} />}
       <label for="bulk-message">{s.personalMessage}</label>
-      <textarea id="bulk-message" rows={3} maxLength={1000} value={message} onInput={(e) => setMessage((e.currentTarget as HTMLTextAreaElement).value)} />
-      <label for="bulk-days">{s.validDays}</label>
-      <input id="bulk-days" type="number" min={1} max={30} value={days} onInput={(e) => setDays(Number((e.currentTarget as HTMLInputElement).value))} />
-      <Problem lang={props.lang} code={error} />
-      <Done show={done !== undefined} text={s.bulkSent(done?.[0] ?? 0, done?.[1] ?? 0)} />
+      <textarea id="bulk-message" rows={3} maxLength={1000} value={message} onInput={(e) => setMessage(inputValue(e))} {...fieldAttrs(problem, 'message', 'bulk-message')} />
+      <FieldProblem lang={props.lang} problem={problem} field="message" id="bulk-message" />
+      <Label for="bulk-days" required>
+        {s.validDays}
+      </Label>
+      <input
+        id="bulk-days"
+        type="number"
+        min={1}
+        max={30}
+        required
+        value={days}
+        onInput={(e) => setDays(inputValue(e) === '' ? '' : Number(inputValue(e)))}
+        {...fieldAttrs(problem, 'validDays', 'bulk-days')}
+      />
+      <FieldProblem lang={props.lang} problem={problem} field="validDays" id="bulk-days" label={s.validDays} />
+      <FormLevelProblem lang={props.lang} problem={problem} fields={['emails', 'message', 'validDays', ...(props.isAdmin ? ['roles'] : [])]} />
+      <Done show={done !== undefined} text={done ? s.bulkSent(done.sent, done.already) + (done.skipped > 0 ? ` ${s.bulkSkipped(done.skipped)}` : '') : ''} />
       <button type="submit">{s.sendInvitation}</button>
     </form>
   );
@@ -427,28 +563,42 @@ function BulkInvite(props: { lang: Lang; isAdmin: boolean }) {
 
 function LinkInvite(props: { lang: Lang }) {
   const s = strings[props.lang];
-  const [uses, setUses] = useState(10);
-  const [days, setDays] = useState(14);
+  const [uses, setUses] = useState<number | ''>(10);
+  const [days, setDays] = useState<number | ''>(14);
   const [link, setLink] = useState<string>();
-  const [error, fail, clear] = useError();
+  const [problem, fail, set] = useFormProblem();
   const submit = async (e: Event) => {
     e.preventDefault();
-    clear();
+    set(undefined);
+    setLink(undefined);
+    const empty = missing([
+      ['maxUses', String(uses)],
+      ['validDays', String(days)],
+    ]);
+    if (empty) return set(empty);
     try {
-      setLink((await api.createLink(uses, days, [])).link);
+      setLink((await api.createLink(Number(uses), Number(days), [])).link);
       window.dispatchEvent(new Event('invitations-changed'));
     } catch (err) {
       fail(err);
     }
   };
+  const number = (e: Event) => (inputValue(e) === '' ? '' : Number(inputValue(e)));
   return (
     <form class="section" onSubmit={submit} noValidate aria-labelledby="link-title">
       <h2 id="link-title">{s.linkTitle}</h2>
-      <label for="link-uses">{s.maxUses}</label>
-      <input id="link-uses" type="number" min={1} max={1000} value={uses} onInput={(e) => setUses(Number((e.currentTarget as HTMLInputElement).value))} />
-      <label for="link-days">{s.validDays}</label>
-      <input id="link-days" type="number" min={1} max={30} value={days} onInput={(e) => setDays(Number((e.currentTarget as HTMLInputElement).value))} />
-      <Problem lang={props.lang} code={error} />
+      <RequiredNote lang={props.lang} />
+      <Label for="link-uses" required>
+        {s.maxUses}
+      </Label>
+      <input id="link-uses" type="number" min={1} max={1000} required value={uses} onInput={(e) => setUses(number(e))} {...fieldAttrs(problem, 'maxUses', 'link-uses')} />
+      <FieldProblem lang={props.lang} problem={problem} field="maxUses" id="link-uses" label={s.maxUses} />
+      <Label for="link-days" required>
+        {s.validDays}
+      </Label>
+      <input id="link-days" type="number" min={1} max={30} required value={days} onInput={(e) => setDays(number(e))} {...fieldAttrs(problem, 'validDays', 'link-days')} />
+      <FieldProblem lang={props.lang} problem={problem} field="validDays" id="link-days" label={s.validDays} />
+      <FormLevelProblem lang={props.lang} problem={problem} fields={['maxUses', 'validDays']} />
       {link && (
         <p role="status">
           {s.linkCreated} <code class="link">{link}</code>

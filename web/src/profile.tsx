@@ -1,12 +1,18 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, DirectoryEntry, Member, Profile, PublicProfile, StaffFields, uploadFile } from './api';
 import { formatDate, Lang, langs, strings } from './i18n';
-import { codeOf, Done, LoadProblem, Problem } from './ui';
+import { codeOf, Done, fieldAttrs, FieldProblem, FormLevelProblem, FormProblem, Label, LoadProblem, missing, problemOf, RequiredNote } from './ui';
 import { useFocusHeading } from './signin';
 import { MemberPosts } from './spaces';
 
 const staffRoles = ['admin', 'moderator', 'support', 'marketer'];
 const tags = (v: string) => v.split(',').map((t) => t.trim()).filter(Boolean);
+const inputValue = (e: Event) => (e.currentTarget as HTMLInputElement).value;
+
+// The avatar's problems are about its file, whatever the API calls the field.
+const avatarFields: Record<string, string> = { avatar_type: 'avatar', avatar_too_large: 'avatar', avatar_empty: 'avatar', avatar_not_uploaded: 'avatar' };
+// The profile form's fields, in its order.
+const profileFields = ['displayName', 'bio', 'expertise', 'interests', 'company', 'location', 'links', 'locale'];
 
 
 // StaffBadge marks a member of the community's staff (any staff role) wherever their
@@ -37,41 +43,43 @@ export function EditProfile(props: { lang: Lang; member: Member; onSaved: (m: Me
     displayName: m.displayName, bio: m.bio ?? '', expertise: (m.expertise ?? []).join(', '), interests: (m.interests ?? []).join(', '),
     company: m.company ?? '', location: m.location ?? '', links: (m.links ?? []).join('\n'), locale: m.locale,
   });
-  const [error, setError] = useState<string>();
+  const [problem, setProblem] = useState<FormProblem>();
   const [saved, setSaved] = useState(false);
-  const [avatarError, setAvatarError] = useState<string>();
+  const [avatarProblem, setAvatarProblem] = useState<FormProblem>();
   const [avatarDone, setAvatarDone] = useState(0);
   const set = (k: keyof typeof form) => (e: Event) => setForm({ ...form, [k]: (e.currentTarget as HTMLInputElement).value });
   const submit = async (e: Event) => {
     e.preventDefault();
-    setError(undefined);
+    setProblem(undefined);
     setSaved(false);
+    const empty = missing([['displayName', form.displayName]]);
+    if (empty) return setProblem(empty);
     const p: Profile = { displayName: form.displayName, bio: form.bio, expertise: tags(form.expertise), interests: tags(form.interests),
       company: form.company, location: form.location, links: form.links.split('\n').map((l) => l.trim()).filter(Boolean), locale: form.locale };
     try {
       props.onSaved(await api.saveProfile(p));
       setSaved(true);
     } catch (err) {
-      setError(codeOf(err));
+      setProblem(problemOf(err));
     }
   };
   const upload = async (e: Event) => {
     e.preventDefault();
-    setAvatarError(undefined);
+    setAvatarProblem(undefined);
     const file = (document.getElementById('avatar-file') as HTMLInputElement).files?.[0];
-    if (!file) return setAvatarError('avatar_empty');
+    if (!file) return setAvatarProblem({ code: 'avatar_empty', field: 'avatar' });
     try {
       const up = await api.avatarUpload(file.type, file.size);
       await uploadFile(up.uploadUrl, file, up.contentType);
       props.onSaved(await api.confirmAvatar(up.key));
       setAvatarDone(avatarDone + 1);
     } catch (err) {
-      setAvatarError(codeOf(err));
+      setAvatarProblem(problemOf(err, avatarFields));
     }
   };
   const remove = async () => {
     if (!confirm(s.deleteConfirm)) return;
-    await api.deleteAccount().catch((err) => setError(codeOf(err)));
+    await api.deleteAccount().catch((err) => setProblem({ code: codeOf(err) }));
     props.onDeleted();
   };
   return (
@@ -79,14 +87,16 @@ export function EditProfile(props: { lang: Lang; member: Member; onSaved: (m: Me
       <h1 tabIndex={-1} ref={heading}>
         {s.profileTitle}
       </h1>
-      <form onSubmit={upload} class="avatar-form">
+      <form onSubmit={upload} class="avatar-form" noValidate>
         <Avatar id={m.id} name={m.displayName} has={m.hasAvatar} lang={props.lang} size={72} version={avatarDone} />
         <div>
-          <label id="avatar-label" for="avatar-file">
+          <RequiredNote lang={props.lang} />
+          <Label for="avatar-file" required>
             {s.avatar}
-          </label>
-          <input id="avatar-file" type="file" accept="image/png,image/jpeg,image/webp" />
-          <Problem lang={props.lang} code={avatarError} />
+          </Label>
+          <input id="avatar-file" type="file" required accept="image/png,image/jpeg,image/webp" {...fieldAttrs(avatarProblem, 'avatar', 'avatar-file')} />
+          <FieldProblem lang={props.lang} problem={avatarProblem} field="avatar" id="avatar-file" />
+          <FormLevelProblem lang={props.lang} problem={avatarProblem} fields={['avatar']} />
           <Done show={avatarDone > 0} text={s.avatarSaved} />
           <button type="submit" class="secondary">
             {s.uploadAvatar}
@@ -94,29 +104,40 @@ export function EditProfile(props: { lang: Lang; member: Member; onSaved: (m: Me
         </div>
       </form>
       <form class="section" onSubmit={submit} noValidate>
-        <label for="p-name">{s.displayName}</label>
-        <input id="p-name" value={form.displayName} maxLength={60} onInput={set('displayName')} />
+        <RequiredNote lang={props.lang} />
+        <Label for="p-name" required>
+          {s.displayName}
+        </Label>
+        <input id="p-name" required value={form.displayName} maxLength={60} onInput={set('displayName')} {...fieldAttrs(problem, 'displayName', 'p-name')} />
+        <FieldProblem lang={props.lang} problem={problem} field="displayName" id="p-name" label={s.displayName} />
         <label for="p-bio">{s.bio}</label>
-        <textarea id="p-bio" rows={4} maxLength={1000} value={form.bio} onInput={set('bio')} />
+        <textarea id="p-bio" rows={4} maxLength={1000} value={form.bio} onInput={set('bio')} {...fieldAttrs(problem, 'bio', 'p-bio')} />
+        <FieldProblem lang={props.lang} problem={problem} field="bio" id="p-bio" />
         <label for="p-exp">{s.expertise}</label>
-        <input id="p-exp" value={form.expertise} onInput={set('expertise')} />
+        <input id="p-exp" value={form.expertise} onInput={set('expertise')} {...fieldAttrs(problem, 'expertise', 'p-exp')} />
+        <FieldProblem lang={props.lang} problem={problem} field="expertise" id="p-exp" />
         <label for="p-int">{s.interests}</label>
-        <input id="p-int" value={form.interests} onInput={set('interests')} />
+        <input id="p-int" value={form.interests} onInput={set('interests')} {...fieldAttrs(problem, 'interests', 'p-int')} />
+        <FieldProblem lang={props.lang} problem={problem} field="interests" id="p-int" />
         <label for="p-company">{s.company}</label>
-        <input id="p-company" value={form.company} maxLength={100} onInput={set('company')} />
+        <input id="p-company" value={form.company} maxLength={100} onInput={set('company')} {...fieldAttrs(problem, 'company', 'p-company')} />
+        <FieldProblem lang={props.lang} problem={problem} field="company" id="p-company" />
         <label for="p-loc">{s.location}</label>
-        <input id="p-loc" value={form.location} maxLength={100} onInput={set('location')} />
+        <input id="p-loc" value={form.location} maxLength={100} onInput={set('location')} {...fieldAttrs(problem, 'location', 'p-loc')} />
+        <FieldProblem lang={props.lang} problem={problem} field="location" id="p-loc" />
         <label for="p-links">{s.links}</label>
-        <textarea id="p-links" rows={3} value={form.links} onInput={set('links')} />
+        <textarea id="p-links" rows={3} value={form.links} onInput={set('links')} {...fieldAttrs(problem, 'links', 'p-links')} />
+        <FieldProblem lang={props.lang} problem={problem} field="links" id="p-links" />
         <label for="p-lang">{s.profileLanguage}</label>
-        <select id="p-lang" value={form.locale} onChange={set('locale')}>
+        <select id="p-lang" value={form.locale} onChange={set('locale')} {...fieldAttrs(problem, 'locale', 'p-lang')}>
           {langs.map((l) => (
             <option value={l} key={l}>
               {l === 'en' ? 'English' : 'Français'}
             </option>
           ))}
         </select>
-        <Problem lang={props.lang} code={error} />
+        <FieldProblem lang={props.lang} problem={problem} field="locale" id="p-lang" />
+        <FormLevelProblem lang={props.lang} problem={problem} fields={profileFields} />
         <Done show={saved} text={s.saved} />
         <button type="submit">{s.save}</button>
       </form>
@@ -125,7 +146,7 @@ export function EditProfile(props: { lang: Lang; member: Member; onSaved: (m: Me
           <input
             type="checkbox"
             checked={m.activityEmails !== false}
-            onChange={(e) => api.savePreferences((e.currentTarget as HTMLInputElement).checked).then(props.onSaved, (err) => setError(codeOf(err)))}
+            onChange={(e) => api.savePreferences((e.currentTarget as HTMLInputElement).checked).then(props.onSaved, (err) => setProblem({ code: codeOf(err) }))}
           />{' '}
           {s.activityEmails}
         </label>
@@ -157,9 +178,10 @@ export function Directory(props: { lang: Lang; navigate: (p: string) => void }) 
   const [shown, setShown] = useState<{ q: string; tag: string }>({ q: '', tag: '' });
   const [list, setList] = useState<DirectoryEntry[]>();
   const [next, setNext] = useState<string>();
-  const [error, setError] = useState<string>();
+  const [problem, setProblem] = useState<FormProblem>();
+  const error = problem?.code;
   const load = async (search: { q: string; tag: string }, cursor?: string) => {
-    setError(undefined);
+    setProblem(undefined);
     try {
       const r = await api.directory({ ...search, cursor });
       setShown(search);
@@ -168,7 +190,7 @@ export function Directory(props: { lang: Lang; navigate: (p: string) => void }) 
       setList([...(cursor ? list ?? [] : []), ...r.members.filter((m) => !seen.has(m.id))]);
       setNext(r.next);
     } catch (err) {
-      setError(codeOf(err));
+      setProblem(problemOf(err));
     }
   };
   useEffect(() => {
@@ -188,9 +210,11 @@ export function Directory(props: { lang: Lang; navigate: (p: string) => void }) 
         }}
       >
         <label for="d-q">{s.searchName}</label>
-        <input id="d-q" value={q} onInput={(e) => setQ((e.currentTarget as HTMLInputElement).value)} />
+        <input id="d-q" value={q} onInput={(e) => setQ(inputValue(e))} {...fieldAttrs(problem, 'q', 'd-q')} />
+        <FieldProblem lang={props.lang} problem={problem} field="q" id="d-q" />
         <label for="d-tag">{s.searchTag}</label>
-        <input id="d-tag" value={tag} onInput={(e) => setTag((e.currentTarget as HTMLInputElement).value)} />
+        <input id="d-tag" value={tag} onInput={(e) => setTag(inputValue(e))} {...fieldAttrs(problem, 'tag', 'd-tag')} />
+        <FieldProblem lang={props.lang} problem={problem} field="tag" id="d-tag" />
         <span class="actions">
           <button type="submit">{s.search}</button>
           {searching && (
@@ -208,7 +232,7 @@ export function Directory(props: { lang: Lang; navigate: (p: string) => void }) 
           )}
         </span>
       </form>
-      <Problem lang={props.lang} code={error} />
+      <FormLevelProblem lang={props.lang} problem={problem} fields={['q', 'tag']} />
       <h2 id="directory-list">{shown.tag ? s.membersTagged(shown.tag) : shown.q ? s.membersFound(shown.q) : s.everyoneByName}</h2>
       {list && list.length === 0 && <p>{s.noMembers}</p>}
       {list === undefined && !error && <p aria-busy="true">{s.loading}</p>}
@@ -299,38 +323,41 @@ export function MemberPage(props: { lang: Lang; id: string; viewer: Member; navi
 function StaffSection(props: { lang: Lang; id: string }) {
   const s = strings[props.lang];
   const [f, setF] = useState<StaffFields>({ crmRef: '', leadStatus: '', notes: '' });
-  const [error, setError] = useState<string>();
+  const [problem, setProblem] = useState<FormProblem>();
   const [saved, setSaved] = useState(false);
   useEffect(() => {
-    api.staff(props.id).then(setF, (err) => setError(codeOf(err)));
+    api.staff(props.id).then(setF, (err) => setProblem({ code: codeOf(err) }));
   }, [props.id]);
   const submit = async (e: Event) => {
     e.preventDefault();
     setSaved(false);
-    setError(undefined);
+    setProblem(undefined);
     try {
       setF(await api.saveStaff(props.id, f));
       setSaved(true);
     } catch (err) {
-      setError(codeOf(err));
+      setProblem(problemOf(err));
     }
   };
   return (
-    <form class="section staff" onSubmit={submit} aria-labelledby="staff-title">
+    <form class="section staff" onSubmit={submit} noValidate aria-labelledby="staff-title">
       <h2 id="staff-title">{s.staffSection}</h2>
       <label for="s-crm">{s.crmRef}</label>
-      <input id="s-crm" maxLength={100} value={f.crmRef} onInput={(e) => setF({ ...f, crmRef: (e.currentTarget as HTMLInputElement).value })} />
+      <input id="s-crm" maxLength={100} value={f.crmRef} onInput={(e) => setF({ ...f, crmRef: inputValue(e) })} {...fieldAttrs(problem, 'crmRef', 's-crm')} />
+      <FieldProblem lang={props.lang} problem={problem} field="crmRef" id="s-crm" />
       <label for="s-lead">{s.leadStatus}</label>
-      <select id="s-lead" value={f.leadStatus} onChange={(e) => setF({ ...f, leadStatus: (e.currentTarget as HTMLSelectElement).value })}>
+      <select id="s-lead" value={f.leadStatus} onChange={(e) => setF({ ...f, leadStatus: (e.currentTarget as HTMLSelectElement).value })} {...fieldAttrs(problem, 'leadStatus', 's-lead')}>
         {Object.keys(s.leadStatuses).map((k) => (
           <option value={k} key={k}>
             {s.leadStatuses[k]}
           </option>
         ))}
       </select>
+      <FieldProblem lang={props.lang} problem={problem} field="leadStatus" id="s-lead" />
       <label for="s-notes">{s.notes}</label>
-      <textarea id="s-notes" rows={3} maxLength={4000} value={f.notes} onInput={(e) => setF({ ...f, notes: (e.currentTarget as HTMLTextAreaElement).value })} />
-      <Problem lang={props.lang} code={error} />
+      <textarea id="s-notes" rows={3} maxLength={4000} value={f.notes} onInput={(e) => setF({ ...f, notes: inputValue(e) })} {...fieldAttrs(problem, 'notes', 's-notes')} />
+      <FieldProblem lang={props.lang} problem={problem} field="notes" id="s-notes" />
+      <FormLevelProblem lang={props.lang} problem={problem} fields={['crmRef', 'leadStatus', 'notes']} />
       <Done show={saved} text={s.saved} />
       <button type="submit">{s.save}</button>
     </form>
@@ -340,24 +367,24 @@ function StaffSection(props: { lang: Lang; id: string }) {
 function RolesEditor(props: { lang: Lang; profile: PublicProfile; onChange: (p: PublicProfile) => void }) {
   const s = strings[props.lang];
   const [roles, setRoles] = useState(props.profile.roles);
-  const [error, setError] = useState<string>();
+  const [problem, setProblem] = useState<FormProblem>();
   const [saved, setSaved] = useState(false);
   const submit = async (e: Event) => {
     e.preventDefault();
-    setError(undefined);
+    setProblem(undefined);
     setSaved(false);
     try {
       const m = await api.setRoles(props.profile.id, roles);
       props.onChange({ ...props.profile, roles: m.roles });
       setSaved(true);
     } catch (err) {
-      setError(codeOf(err));
+      setProblem(problemOf(err));
     }
   };
   return (
     <form class="section" onSubmit={submit} aria-labelledby="roles-title">
       <h2 id="roles-title">{s.rolesTitle}</h2>
-      <fieldset>
+      <fieldset {...fieldAttrs(problem, 'roles', 'roles-choice')}>
         <legend>{s.rolesTitle}</legend>
         {staffRoles.map((r) => (
           <label class="choice" key={r}>
@@ -369,8 +396,9 @@ function RolesEditor(props: { lang: Lang; profile: PublicProfile; onChange: (p: 
             {s.roleNames[r]}
           </label>
         ))}
+        <FieldProblem lang={props.lang} problem={problem} field="roles" id="roles-choice" />
       </fieldset>
-      <Problem lang={props.lang} code={error} />
+      <FormLevelProblem lang={props.lang} problem={problem} fields={['roles']} />
       <Done show={saved} text={s.saved} />
       <button type="submit">{s.saveRoles}</button>
     </form>
@@ -379,23 +407,39 @@ function RolesEditor(props: { lang: Lang; profile: PublicProfile; onChange: (p: 
 
 function Moderation(props: { lang: Lang; id: string }) {
   const s = strings[props.lang];
-  const [days, setDays] = useState(7);
+  const [days, setDays] = useState<number | ''>(7);
   const [status, setStatus] = useState<string>();
-  const [error, setError] = useState<string>();
+  const [problem, setProblem] = useState<FormProblem>();
   const act = async (action: 'suspend' | 'ban' | 'reinstate') => {
-    setError(undefined);
+    setProblem(undefined);
+    // A suspension needs its days; the other actions none.
+    const empty = action === 'suspend' ? missing([['days', String(days)]]) : undefined;
+    if (empty) return setProblem(empty);
     try {
-      setStatus((await api.moderate(props.id, action, action === 'suspend' ? days : undefined)).status);
+      setStatus((await api.moderate(props.id, action, action === 'suspend' ? Number(days) : undefined)).status);
     } catch (err) {
-      setError(codeOf(err));
+      setProblem(problemOf(err));
     }
   };
   return (
     <section class="section" aria-labelledby="mod-title">
       <h2 id="mod-title">{s.moderation}</h2>
-      <label for="m-days">{s.suspendDays}</label>
-      <input id="m-days" type="number" min={1} max={365} value={days} onInput={(e) => setDays(Number((e.currentTarget as HTMLInputElement).value))} />
-      <Problem lang={props.lang} code={error} />
+      <RequiredNote lang={props.lang} />
+      <Label for="m-days" required>
+        {s.suspendDays}
+      </Label>
+      <input
+        id="m-days"
+        type="number"
+        min={1}
+        max={365}
+        required
+        value={days}
+        onInput={(e) => setDays(inputValue(e) === '' ? '' : Number(inputValue(e)))}
+        {...fieldAttrs(problem, 'days', 'm-days')}
+      />
+      <FieldProblem lang={props.lang} problem={problem} field="days" id="m-days" label={s.suspendDays} />
+      <FormLevelProblem lang={props.lang} problem={problem} fields={['days']} />
       <Done show={!!status} text={status ? s.status(status) : ''} />
       <span class="actions">
         <button type="button" class="secondary" onClick={() => act('suspend')}>

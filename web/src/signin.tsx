@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, LinkInfo, Member, Provider } from './api';
 import { errorText, Lang, strings } from './i18n';
+import { FieldProblem, FormProblem, Label, missing, problemOf, RequiredNote } from './ui';
 
 // SignIn is the registration page: provider buttons and the email form. An invitation
 // code, when the visitor came through one, travels with both.
@@ -8,21 +9,27 @@ export function SignIn(props: { lang: Lang; error?: string; invitation?: string;
   const s = strings[props.lang];
   const [email, setEmail] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState(props.error);
+  // The problem of the last try: about the email field (shown under it), or the form's
+  // (a sign-in that came back refused, a rate limit...: shown at the top).
+  const [problem, setProblem] = useState<FormProblem | undefined>(props.error ? { code: props.error } : undefined);
   const [providers, setProviders] = useState<Provider[]>([]);
   useEffect(() => {
     api.providers().then((r) => setProviders(r.providers), () => setProviders([]));
   }, []);
-  useEffect(() => setError(props.error), [props.error]);
+  useEffect(() => setProblem(props.error ? { code: props.error } : undefined), [props.error]);
+  const setError = (code?: string) => setProblem(code ? { code } : undefined);
+  const error = problem && problem.field !== 'email' ? problem.code : undefined;
   const submit = async (e: Event) => {
     e.preventDefault();
+    setProblem(undefined);
+    const empty = missing([['email', email]]);
+    if (empty) return setProblem(empty);
     setBusy(true);
-    setError(undefined);
     try {
       await api.startEmail(email.trim(), props.lang, props.invitation);
       props.onSent(email.trim());
     } catch (err) {
-      setError(err instanceof ApiError ? err.code : 'internal');
+      setProblem(problemOf(err));
     } finally {
       setBusy(false);
     }
@@ -63,7 +70,10 @@ export function SignIn(props: { lang: Lang; error?: string; invitation?: string;
         </>
       )}
       <p id="intro">{s.signInIntro}</p>
-      <label for="email">{s.emailLabel}</label>
+      <RequiredNote lang={props.lang} />
+      <Label for="email" required>
+        {s.emailLabel}
+      </Label>
       <input
         id="email"
         name="email"
@@ -72,10 +82,11 @@ export function SignIn(props: { lang: Lang; error?: string; invitation?: string;
         inputMode="email"
         required
         value={email}
-        aria-invalid={error === 'invalid_email'}
-        aria-describedby={error ? 'email-hint form-error' : 'email-hint'}
+        aria-invalid={problem?.field === 'email' ? true : undefined}
+        aria-describedby={problem?.field === 'email' ? 'email-error email-hint' : 'email-hint'}
         onInput={(e) => setEmail((e.currentTarget as HTMLInputElement).value)}
       />
+      <FieldProblem lang={props.lang} problem={problem} field="email" id="email" label={s.emailLabel} />
       <p id="email-hint" class="hint">
         {s.emailHint}
       </p>

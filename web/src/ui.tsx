@@ -87,6 +87,15 @@ export const codeFields: Record<string, string> = {
   invalid_image_address: 'body',
   invalid_image: 'body',
   image_shown_too_often: 'body',
+  // q5-forms
+  invalid_emails: 'emails',
+  invalid_rules: 'text',
+  rules_no_images: 'text',
+  invalid_access_mode: 'accessMode',
+  invalid_roles: 'roles',
+  own_admin_role: 'roles',
+  invalid_locale: 'locale',
+  invalid_directory_query: 'q',
 };
 
 // problemOf turns a failed call into a FormProblem: the API's field, else the field its
@@ -113,11 +122,13 @@ export function fieldAttrs(problem: FormProblem | undefined, field: string, id: 
 
 // FieldProblem is the sentence under an input saying what is wrong with it, when the
 // form's problem is about its field. A missing field says "Fill in <label>".
-export function FieldProblem(props: { lang: Lang; problem?: FormProblem; field: string; id: string; label?: string }) {
+// text, when given, replaces the code's sentence (a code shared by several fields says
+// what is wrong with this one).
+export function FieldProblem(props: { lang: Lang; problem?: FormProblem; field: string; id: string; label?: string; text?: string }) {
   const p = props.problem;
   if (!p || p.field !== props.field) return null;
   const s = strings[props.lang];
-  const text = p.code === 'missing_field' && props.label ? s.fillIn(props.label) : errorText(s, p.code);
+  const text = p.code === 'missing_field' && props.label ? s.fillIn(props.label) : (props.text ?? errorText(s, p.code));
   return (
     <p class="error field-error" role="alert" id={`${props.id}-error`}>
       {text}
