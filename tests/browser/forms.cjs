@@ -239,9 +239,6 @@ const forms = [
   {
     name: 'post composer',
     file: 'spaces.tsx',
-    // Its body is marked required but the textarea is not: the Composer must pass
-    // `required` to its MentionBox (mentions.tsx has the prop). Asserted otherwise.
-    pending: 'lead: <MentionBox required> in the Composer',
     persona: 'member',
     url: (d) => `/spaces/${d.space}`,
     form: 'form[aria-labelledby="composer-title"]',
@@ -482,7 +479,12 @@ function marksOf({ form, required }) {
   if (!root) return [`no form ${form}`];
   const out = [];
   const labelOf = (id) => root.querySelector(`label[for="${id}"]`);
-  const marked = (id) => !!labelOf(id)?.querySelector('.required-mark');
+  // The mark is drawn by CSS after the label (ui.tsx Label): a label of class
+  // "required" whose ::after shows the asterisk.
+  const marked = (id) => {
+    const l = labelOf(id);
+    return !!l && l.classList.contains('required') && getComputedStyle(l, '::after').content.includes('*');
+  };
   for (const id of required) {
     const el = document.getElementById(id);
     if (!el || !root.contains(el)) out.push(`no required field #${id}`);
@@ -493,11 +495,11 @@ function marksOf({ form, required }) {
     if (!marked(el.id)) out.push(`#${el.id} is required but its label has no mark`);
     if (!required.includes(el.id)) out.push(`#${el.id} is required: add it to the row's required list`);
   }
-  for (const mark of root.querySelectorAll('label .required-mark')) {
-    const id = mark.closest('label').htmlFor;
+  for (const mark of root.querySelectorAll('label.required')) {
+    const id = mark.htmlFor;
     if (!document.getElementById(id)?.required) out.push(`#${id} is marked required but is not`);
   }
-  if (root.querySelector('.required-mark') && !root.querySelector('.required-note')) out.push('marks without the note that explains them');
+  if (root.querySelector('label.required') && !root.querySelector('.required-note')) out.push('marks without the note that explains them');
   return out;
 }
 

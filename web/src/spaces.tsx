@@ -635,7 +635,8 @@ function Composer(props: { lang: Lang; spaceId: string; staff: boolean; navigate
     const empty = missing([
       ...(kind !== 'status' ? ([['title', title]] as [string, string][]) : []),
       ...(kind === 'poll' ? ([['options', options]] as [string, string][]) : []),
-      ['body', draft.text],
+      // A poll may go without a text: its question and options say it all.
+      ...(kind !== 'poll' ? ([['body', draft.text]] as [string, string][]) : []),
     ]);
     if (empty) return setProblem(empty);
     const p: NewPost = { kind, body: markupOf(draft) };
@@ -725,10 +726,10 @@ function Composer(props: { lang: Lang; spaceId: string; staff: boolean; navigate
           <FieldProblem lang={props.lang} problem={problem} field="pinnedUntil" id="c-pinned" />
         </>
       )}
-      <Label for="c-body" required>
+      <Label for="c-body" required={kind !== 'poll'}>
         {s.postBody}
       </Label>
-      <MentionBox lang={props.lang} id="c-body" rows={5} spaceId={props.spaceId} draft={draft} onDraft={setDraft} invalid={problem?.field === 'body'} />
+      <MentionBox lang={props.lang} id="c-body" rows={5} spaceId={props.spaceId} draft={draft} onDraft={setDraft} invalid={problem?.field === 'body'} required={kind !== 'poll'} />
       <FieldProblem lang={props.lang} problem={problem} field="body" id="c-body" label={s.postBody} />
       <ImagePicker lang={props.lang} id="c-image" spaceId={props.spaceId} onMarkdown={(md) => setDraft((d) => edited(d, d.text ? `${d.text}\n\n${md}` : md))} />
       <FormLevelProblem lang={props.lang} problem={problem} fields={['title', 'options', 'closesAt', 'pinnedUntil', 'body']} />
