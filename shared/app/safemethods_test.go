@@ -67,6 +67,7 @@ type walkFixture struct {
 	adminCookie, memberCookie    string
 	public, closed, hidden, cust spaces.Space
 	question, idea, poll, gone   posts.Post
+	commentID                    string
 	imageURL                     string
 	ticket                       tickets.Ticket
 	attachmentKey                string
@@ -104,6 +105,8 @@ func newWalkFixture(t *testing.T) *walkFixture {
 	}
 	c.call(member, "POST", "/api/posts/"+f.question.ID+"/comments", fmt.Sprintf(`{"body":"Thanks","parentId":%q}`, comment.ID), nil)
 	c.call(member, "PUT", "/api/posts/"+f.question.ID+"/comments/"+comment.ID+"/reactions/like", "", nil)
+	c.call(admin, "PATCH", "/api/posts/"+f.question.ID+"/comments/"+comment.ID, `{"body":"Yes, @mel: with a cursor."}`, nil)
+	f.commentID = comment.ID
 	c.call(member, "PATCH", "/api/posts/"+f.question.ID, `{"title":"How do I page a query?","body":"With a cursor, I guess?"}`, nil)
 	f.idea = c.post(admin, f.public.ID, `{"kind":"idea","title":"Dark mode","body":"Please."}`)
 	c.call(member, "POST", "/api/posts/"+f.idea.ID+"/vote", `{}`, nil)
@@ -261,16 +264,18 @@ func (f *walkFixture) samples() map[string][]string {
 		"/api/posts/{id}":                    post(""),
 		"/api/posts/{id}/history":            post("/history"),
 		"/api/posts/{id}/comments":           post("/comments"),
-		"/api/notifications":                 {"/api/notifications"},
-		"/api/moderation/queue":              {"/api/moderation/queue"},
-		"/api/moderation/audit":              {"/api/moderation/audit"},
-		"/api/tickets/{id}":                  {"/api/tickets/" + f.ticket.ID, "/api/tickets/t_nope"},
-		"/api/tickets/{id}/attachment":       {"/api/tickets/" + f.ticket.ID + "/attachment?key=" + url.QueryEscape(f.attachmentKey), "/api/tickets/" + f.ticket.ID + "/attachment?key=nope"},
-		"/api/support/queue":                 {"/api/support/queue", "/api/support/queue?status=open&severity=high"},
-		"/api/support/agents":                {"/api/support/agents"},
-		"/api/support/spaces":                {"/api/support/spaces", "/api/support/spaces?cursor=garbage"},
-		"/api/support/settings":              {"/api/support/settings"},
-		"/api/support/metrics":               {"/api/support/metrics", "/api/support/metrics?days=7"},
+		"/api/posts/{id}/comments/{comment}/history": {"/api/posts/" + f.question.ID + "/comments/" + f.commentID + "/history",
+			"/api/posts/" + f.question.ID + "/comments/c_nope/history", "/api/posts/p_nope/comments/" + f.commentID + "/history"},
+		"/api/notifications":           {"/api/notifications"},
+		"/api/moderation/queue":        {"/api/moderation/queue"},
+		"/api/moderation/audit":        {"/api/moderation/audit"},
+		"/api/tickets/{id}":            {"/api/tickets/" + f.ticket.ID, "/api/tickets/t_nope"},
+		"/api/tickets/{id}/attachment": {"/api/tickets/" + f.ticket.ID + "/attachment?key=" + url.QueryEscape(f.attachmentKey), "/api/tickets/" + f.ticket.ID + "/attachment?key=nope"},
+		"/api/support/queue":           {"/api/support/queue", "/api/support/queue?status=open&severity=high"},
+		"/api/support/agents":          {"/api/support/agents"},
+		"/api/support/spaces":          {"/api/support/spaces", "/api/support/spaces?cursor=garbage"},
+		"/api/support/settings":        {"/api/support/settings"},
+		"/api/support/metrics":         {"/api/support/metrics", "/api/support/metrics?days=7"},
 
 		// Images: of a space the caller may read or not, and one of before images belonged to spaces.
 		"/api/images/{id}/{member}/{file}": {f.imageURL, "/api/images/" + f.public.ID + "/" + f.memberID + "/abcdefghijklmnopqrstuvwxyz.png",
