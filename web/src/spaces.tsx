@@ -969,7 +969,7 @@ function ReportForm(props: { lang: Lang; postId: string; commentId?: string; onR
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('spam');
   const [note, setNote] = useState('');
-  const [error, setError] = useState<string>();
+  const [problem, setProblem] = useState<FormProblem>();
   const id = props.commentId ?? 'post';
   if (!open)
     return (
@@ -980,26 +980,31 @@ function ReportForm(props: { lang: Lang; postId: string; commentId?: string; onR
   const send = async (e: Event) => {
     e.preventDefault();
     try {
+      setProblem(undefined);
       await api.report(props.postId, reason, note, props.commentId);
       setOpen(false);
       props.onReported();
     } catch (err) {
-      setError(codeOf(err));
+      setProblem(problemOf(err));
     }
   };
   return (
     <form class="report" onSubmit={send} noValidate>
-      <label for={`r-reason-${id}`}>{s.reportReason}</label>
-      <select id={`r-reason-${id}`} value={reason} onChange={(e) => setReason(val(e))}>
+      <Label for={`r-reason-${id}`} required>
+        {s.reportReason}
+      </Label>
+      <select id={`r-reason-${id}`} required value={reason} onChange={(e) => setReason(val(e))} {...fieldAttrs(problem, 'reason', `r-reason-${id}`)}>
         {reportReasons.map((r) => (
           <option key={r} value={r}>
             {s.reportReasons[r]}
           </option>
         ))}
       </select>
+      <FieldProblem lang={props.lang} problem={problem} field="reason" id={`r-reason-${id}`} />
       <label for={`r-note-${id}`}>{s.reportNote}</label>
-      <input id={`r-note-${id}`} maxLength={500} value={note} onInput={(e) => setNote(val(e))} />
-      <Problem lang={props.lang} code={error} />
+      <input id={`r-note-${id}`} maxLength={500} value={note} onInput={(e) => setNote(val(e))} {...fieldAttrs(problem, 'note', `r-note-${id}`)} />
+      <FieldProblem lang={props.lang} problem={problem} field="note" id={`r-note-${id}`} />
+      <FormLevelProblem lang={props.lang} problem={problem} fields={['reason', 'note']} />
       <button type="submit">{s.sendReport}</button>
     </form>
   );
