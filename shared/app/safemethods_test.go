@@ -264,23 +264,25 @@ func (f *walkFixture) samples() map[string][]string {
 		"/api/posts/{id}":                    post(""),
 		"/api/posts/{id}/history":            post("/history"),
 		"/api/posts/{id}/comments":           post("/comments"),
-		"/api/posts/{id}/comments/{comment}/history": {"/api/posts/" + f.question.ID + "/comments/" + f.commentID + "/history",
-			"/api/posts/" + f.question.ID + "/comments/c_nope/history", "/api/posts/p_nope/comments/" + f.commentID + "/history"},
-		"/api/notifications":           {"/api/notifications"},
-		"/api/moderation/queue":        {"/api/moderation/queue"},
-		"/api/moderation/audit":        {"/api/moderation/audit"},
-		"/api/tickets/{id}":            {"/api/tickets/" + f.ticket.ID, "/api/tickets/t_nope"},
-		"/api/tickets/{id}/attachment": {"/api/tickets/" + f.ticket.ID + "/attachment?key=" + url.QueryEscape(f.attachmentKey), "/api/tickets/" + f.ticket.ID + "/attachment?key=nope"},
-		"/api/support/queue":           {"/api/support/queue", "/api/support/queue?status=open&severity=high"},
-		"/api/support/agents":          {"/api/support/agents"},
-		"/api/support/spaces":          {"/api/support/spaces", "/api/support/spaces?cursor=garbage"},
-		"/api/support/settings":        {"/api/support/settings"},
-		"/api/support/metrics":         {"/api/support/metrics", "/api/support/metrics?days=7"},
+		"/api/notifications":                 {"/api/notifications"},
+		"/api/moderation/queue":              {"/api/moderation/queue"},
+		"/api/moderation/audit":              {"/api/moderation/audit"},
+		"/api/tickets/{id}":                  {"/api/tickets/" + f.ticket.ID, "/api/tickets/t_nope"},
+		"/api/tickets/{id}/attachment":       {"/api/tickets/" + f.ticket.ID + "/attachment?key=" + url.QueryEscape(f.attachmentKey), "/api/tickets/" + f.ticket.ID + "/attachment?key=nope"},
+		"/api/support/queue":                 {"/api/support/queue", "/api/support/queue?status=open&severity=high"},
+		"/api/support/agents":                {"/api/support/agents"},
+		"/api/support/spaces":                {"/api/support/spaces", "/api/support/spaces?cursor=garbage"},
+		"/api/support/settings":              {"/api/support/settings"},
+		"/api/support/metrics":               {"/api/support/metrics", "/api/support/metrics?days=7"},
 
 		// Images: of a space the caller may read or not, and one of before images belonged to spaces.
 		"/api/images/{id}/{member}/{file}": {f.imageURL, "/api/images/" + f.public.ID + "/" + f.memberID + "/abcdefghijklmnopqrstuvwxyz.png",
 			"/api/images/" + f.hidden.ID + "/" + f.memberID + "/abcdefghijklmnopqrstuvwxyz.png"},
 		"/api/images/{member}/{file}": {"/api/images/" + f.memberID + "/abcdefghijklmnopqrstuvwxyz.png"},
+
+		// A comment's history: an edited comment, no such comment, no such post.
+		"/api/posts/{id}/comments/{comment}/history": {"/api/posts/" + f.question.ID + "/comments/" + f.commentID + "/history",
+			"/api/posts/" + f.question.ID + "/comments/c_nope/history", "/api/posts/p_nope/comments/" + f.commentID + "/history"},
 	}
 }
 
