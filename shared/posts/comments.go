@@ -46,8 +46,9 @@ type Comment struct {
 	Deleted bool `json:"deleted,omitempty"`
 	Hidden  bool `json:"hidden,omitempty"`
 	// Reactions counts each reaction (the store keeps one counter per reaction); the
-	// viewer's own are in MyReactions.
-	Reactions   map[string]int `json:"reactions" dynamodbav:"-"`
+	// viewer's own are in MyReactions. Lists answer them; an edit's answer does not
+	// (it reads the comment alone).
+	Reactions   map[string]int `json:"reactions,omitempty" dynamodbav:"-"`
 	MyReactions []string       `json:"myReactions,omitempty" dynamodbav:"-"`
 }
 
