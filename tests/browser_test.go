@@ -51,6 +51,14 @@ func TestBrowserForms(t *testing.T) {
 	runBrowserScript(t, "browser/forms.cjs", "ADMIN_EMAILS=admin@example.com")
 }
 
+// TestBrowserComments runs tests/browser/comments.cjs: a comment's byline (avatar, name
+// linked to the profile, time with the full date), its author's edit at 375 px and
+// 1280 px in English and French (the field's error under it), another member offered no
+// edit and refused one, a space moderator reading the comment's history.
+func TestBrowserComments(t *testing.T) {
+	runBrowserScript(t, "browser/comments.cjs", "ADMIN_EMAILS=boss@example.com")
+}
+
 // runBrowserScript runs a playwright-core script in Debian's Chromium against a fresh
 // local runtime started with env. Its screenshots are kept after the run, in
 // build/screenshots/<script name> (SHOTS_DIR replaces build/screenshots), emptied first.

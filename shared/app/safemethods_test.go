@@ -67,6 +67,7 @@ type walkFixture struct {
 	adminCookie, memberCookie    string
 	public, closed, hidden, cust spaces.Space
 	question, idea, poll, gone   posts.Post
+	commentID                    string
 	imageURL                     string
 	ticket                       tickets.Ticket
 	attachmentKey                string
@@ -104,6 +105,8 @@ func newWalkFixture(t *testing.T) *walkFixture {
 	}
 	c.call(member, "POST", "/api/posts/"+f.question.ID+"/comments", fmt.Sprintf(`{"body":"Thanks","parentId":%q}`, comment.ID), nil)
 	c.call(member, "PUT", "/api/posts/"+f.question.ID+"/comments/"+comment.ID+"/reactions/like", "", nil)
+	c.call(admin, "PATCH", "/api/posts/"+f.question.ID+"/comments/"+comment.ID, `{"body":"Yes, @mel: with a cursor."}`, nil)
+	f.commentID = comment.ID
 	c.call(member, "PATCH", "/api/posts/"+f.question.ID, `{"title":"How do I page a query?","body":"With a cursor, I guess?"}`, nil)
 	f.idea = c.post(admin, f.public.ID, `{"kind":"idea","title":"Dark mode","body":"Please."}`)
 	c.call(member, "POST", "/api/posts/"+f.idea.ID+"/vote", `{}`, nil)
@@ -276,6 +279,10 @@ func (f *walkFixture) samples() map[string][]string {
 		"/api/images/{id}/{member}/{file}": {f.imageURL, "/api/images/" + f.public.ID + "/" + f.memberID + "/abcdefghijklmnopqrstuvwxyz.png",
 			"/api/images/" + f.hidden.ID + "/" + f.memberID + "/abcdefghijklmnopqrstuvwxyz.png"},
 		"/api/images/{member}/{file}": {"/api/images/" + f.memberID + "/abcdefghijklmnopqrstuvwxyz.png"},
+
+		// A comment's history: an edited comment, no such comment, no such post.
+		"/api/posts/{id}/comments/{comment}/history": {"/api/posts/" + f.question.ID + "/comments/" + f.commentID + "/history",
+			"/api/posts/" + f.question.ID + "/comments/c_nope/history", "/api/posts/p_nope/comments/" + f.commentID + "/history"},
 	}
 }
 

@@ -36,6 +36,9 @@ type Comment struct {
 	// AuthorDeleted, AuthorStaff: as Post's.
 	AuthorDeleted bool `json:"authorDeleted,omitempty"`
 	AuthorStaff   bool `json:"authorStaff,omitempty"`
+	// AuthorAvatar: the author has an avatar the reader may load
+	// (/api/members/{authorId}/avatar, for signed-in readers); answered, not stored.
+	AuthorAvatar bool `json:"authorAvatar,omitempty" dynamodbav:"-"`
 	// Mentions: as Post's.
 	Mentions map[string]string `json:"mentions,omitempty" dynamodbav:",omitempty"`
 	// Deleted comments keep their place in the thread, without their text; hidden ones
@@ -43,8 +46,9 @@ type Comment struct {
 	Deleted bool `json:"deleted,omitempty"`
 	Hidden  bool `json:"hidden,omitempty"`
 	// Reactions counts each reaction (the store keeps one counter per reaction); the
-	// viewer's own are in MyReactions.
-	Reactions   map[string]int `json:"reactions" dynamodbav:"-"`
+	// viewer's own are in MyReactions. Lists answer them; an edit's answer does not
+	// (it reads the comment alone).
+	Reactions   map[string]int `json:"reactions,omitempty" dynamodbav:"-"`
 	MyReactions []string       `json:"myReactions,omitempty" dynamodbav:"-"`
 }
 
@@ -84,10 +88,12 @@ type CommentStore interface {
 	// records answer.accepted (ErrUnchanged, writing nothing, when it is the accepted
 	// answer already).
 	AcceptAnswer(ctx context.Context, p Post, commentID string, event eventtypes.Envelope) error
-	// EditComment replaces a comment's text, keeps the previous one in the history and
-	// records events (the member.mentioned events of the members the edit newly
-	// mentions), in one transaction.
+	// EditComment replaces a comment's text (and the names its mentions were rendered
+	// with), keeps the previous one in the history and records events (the
+	// member.mentioned events of the members the edit newly mentions), in one transaction.
 	EditComment(ctx context.Context, c Comment, previous Revision, events []eventtypes.Envelope) error
+	// CommentHistory lists the revisions of one comment of a post, oldest first.
+	CommentHistory(ctx context.Context, postID, commentID string) ([]Revision, error)
 	// DeleteComment empties a comment and takes one from the post's count (a hidden
 	// comment was taken already); an accepted answer is withdrawn with it (ErrUnchanged,
 	// writing nothing, when it is deleted already).
@@ -205,7 +211,7 @@ func (c *Comments) List(ctx context.Context, actor auth.Principal, postID string
 		}
 		shown = append(shown, cm)
 	}
-	if err := c.Posts.showCommentNames(ctx, shown); err != nil {
+	if err := c.Posts.showComments(ctx, actor, shown); err != nil {
 		return Thread{}, fmt.Errorf("posts.Comments: %w", err)
 	}
 	return Thread{Comments: shown}, nil
@@ -290,7 +296,7 @@ func (c *Comments) Edit(ctx context.Context, actor auth.Principal, postID, comme
 	}
 	if n.Body == cm.Body {
 		// The same text again (a repeated request): no revision.
-		return cm, nil
+		return c.shown(ctx, actor, cm)
 	}
 	if err := c.Posts.checkImages(ctx, p.SpaceID, n.Body, cm.Body); err != nil {
 		return Comment{}, fmt.Errorf("posts.EditComment: %w", err)
@@ -316,7 +322,47 @@ func (c *Comments) Edit(ctx context.Context, actor auth.Principal, postID, comme
 	if err != nil {
 		return Comment{}, fmt.Errorf("posts.EditComment: %w", err)
 	}
-	return cm, nil
+	return c.shown(ctx, actor, cm)
+}
+
+// shown is a comment as an answer shows it to the actor (names and author as they are now).
+func (c *Comments) shown(ctx context.Context, actor auth.Principal, cm Comment) (Comment, error) {
+	list := []Comment{cm}
+	if err := c.Posts.showComments(ctx, actor, list); err != nil {
+		return Comment{}, fmt.Errorf("posts.EditComment: %w", err)
+	}
+	return list[0], nil
+}
+
+// History returns the edit history of one comment, oldest first: readable by whoever
+// may read the post's history (space moderators and staff: Editing.History), for a
+// comment they may see, deleted or not (as a post's history outlives its deletion).
+func (c *Comments) History(ctx context.Context, actor auth.Principal, postID, commentID string) (History, error) {
+	_, access, err := c.Posts.load(ctx, actor, postID)
+	if err != nil {
+		return History{}, fmt.Errorf("posts.CommentHistory: %w", err)
+	}
+	if !access.Moderate {
+		return History{}, fmt.Errorf("posts.CommentHistory: %w", ErrNotModerator)
+	}
+	if _, err := c.Store.GetComment(ctx, postID, commentID); err != nil {
+		return History{}, fmt.Errorf("posts.CommentHistory: %w", ErrNoComment)
+	}
+	list, err := c.Store.CommentHistory(ctx, postID, commentID)
+	if err != nil {
+		return History{}, fmt.Errorf("posts.CommentHistory: %w", err)
+	}
+	if list == nil {
+		list = []Revision{}
+	}
+	texts := make([]named, len(list))
+	for i := range list {
+		texts[i] = named{body: list[i].Body, names: &list[i].Mentions}
+	}
+	if err := c.Posts.showNames(ctx, texts); err != nil {
+		return History{}, fmt.Errorf("posts.CommentHistory: %w", err)
+	}
+	return History{Revisions: list}, nil
 }
 
 // Delete removes a comment's text (its author, or a moderator, which is audited).

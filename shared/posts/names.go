@@ -49,6 +49,15 @@ type Names interface {
 	// MemberNames returns the display name of each member id, "" for an id of no
 	// member or of a deleted member (shown "@Deleted member"); every id is in the map.
 	MemberNames(ctx context.Context, ids []string) (map[string]string, error)
+	// Authors returns each member id's name and avatar as they are now (the zero Author
+	// for an id of no member or of a deleted member); every id is in the map.
+	Authors(ctx context.Context, ids []string) (map[string]Author, error)
+}
+
+// Author is what a byline shows of a member as they are now.
+type Author struct {
+	Name      string
+	HasAvatar bool
 }
 
 // Directory finds members by name (the member directory, through the app).
@@ -154,6 +163,42 @@ func (s *Service) showCommentNames(ctx context.Context, list []Comment) error {
 		texts[i] = named{body: list[i].Body, html: &list[i].HTML, names: &list[i].Mentions}
 	}
 	return s.showNames(ctx, texts)
+}
+
+// showComments shows comments as they are now to the actor: their mentions' names, and
+// their authors' names and avatars (an author renamed since shows the new name; one
+// deleted since shows as deleted, as the erasure will store). One batched read of the
+// authors for the whole thread; avatars only for signed-in readers, who may load them.
+func (s *Service) showComments(ctx context.Context, actor auth.Principal, list []Comment) error {
+	if err := s.showCommentNames(ctx, list); err != nil {
+		return err
+	}
+	var ids []string
+	for _, c := range list {
+		if !c.AuthorDeleted && !slices.Contains(ids, c.AuthorID) {
+			ids = append(ids, c.AuthorID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	authors, err := s.Store.Authors(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range list {
+		c := &list[i]
+		if c.AuthorDeleted {
+			continue
+		}
+		a := authors[c.AuthorID]
+		if a.Name == "" {
+			c.AuthorName, c.AuthorDeleted, c.AuthorStaff = auth.DeletedName, true, false
+			continue
+		}
+		c.AuthorName, c.AuthorAvatar = a.Name, a.HasAvatar && actor.MemberID != ""
+	}
+	return nil
 }
 
 // showSummaryNames makes a page's excerpts show the names as they are now. A summary

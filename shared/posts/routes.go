@@ -80,8 +80,9 @@ func (h HTTP) Routes() []httpx.Route {
 		once(onPost("POST", "/api/posts/{id}/comments", "Comment on a post, or reply to one of its comments (one level).", h.comment, NewComment{}, Comment{},
 			map[int]string{400: "Empty or too long, or a bad parent", 403: "Not a member of the space, or rules not accepted", 409: "Thread locked", 429: "Posting too fast"})),
 		visitors(onPost("GET", "/api/posts/{id}/comments", "A post's comments, oldest first.", h.comments, nil, Thread{}, nil)),
-		onPost("PATCH", "/api/posts/{id}/comments/{comment}", "Edit a comment (its author or a moderator).", h.editComment, NewComment{}, Comment{},
-			map[int]string{400: "Empty or too long", 403: "Not the author nor a moderator", 409: "Thread locked"}),
+		onPost("PATCH", "/api/posts/{id}/comments/{comment}", "Edit a comment's body (its author or a moderator; parentId is ignored): the previous text goes to the history; the same text again changes nothing.", h.editComment, NewComment{}, Comment{},
+			map[int]string{400: "Empty or too long, too many mentions, or a bad image", 403: "Not the author nor a moderator", 409: "Thread locked, or edited meanwhile"}),
+		onPost("GET", "/api/posts/{id}/comments/{comment}/history", "A comment's edit history, oldest first (whoever may read the post's history: space moderators and staff).", h.commentHistory, nil, History{}, moderator),
 		onPost("DELETE", "/api/posts/{id}/comments/{comment}", "Delete a comment (its author or a moderator).", h.deleteComment, nil, nil,
 			map[int]string{403: "Not the author nor a moderator"}),
 		onPost("PUT", "/api/posts/{id}/comments/{comment}/reactions/{reaction}", "React to a comment (like, love, celebrate, insightful).", h.reactComment, nil, Thread{},
@@ -213,6 +214,11 @@ func (h HTTP) editComment(w http.ResponseWriter, r *http.Request) {
 		c, err := h.Comments.Edit(r.Context(), auth.Caller(r), r.PathValue("id"), r.PathValue("comment"), n)
 		httpx.Reply(w, r, http.StatusOK, c, err)
 	}
+}
+
+func (h HTTP) commentHistory(w http.ResponseWriter, r *http.Request) {
+	hist, err := h.Comments.History(r.Context(), auth.Caller(r), r.PathValue("id"), r.PathValue("comment"))
+	httpx.Reply(w, r, http.StatusOK, hist, err)
 }
 
 func (h HTTP) deleteComment(w http.ResponseWriter, r *http.Request) {

@@ -259,6 +259,45 @@ func (s *Store) revisionPut(r posts.Revision) (types.TransactWriteItem, error) {
 	}{PK: postPK(r.PostID), SK: "REV#" + r.EditedAt.UTC().Format(time.RFC3339Nano) + "#" + r.CommentID, Type: typeRevision, Revision: r}, "")
 }
 
+// mentionsSet adds to an edit's update expression the names the new text's mentions
+// were rendered with (Mentions), or removes the old ones when it mentions nobody: the
+// names shown, and the edit box's "@Name", follow the text, not the first version.
+func mentionsSet(set string, names map[string]string) (string, map[string]types.AttributeValue, error) {
+	values := map[string]types.AttributeValue{}
+	if len(names) == 0 {
+		return set + " REMOVE Mentions", values, nil
+	}
+	m, err := attributevalue.Marshal(names)
+	if err != nil {
+		return "", nil, err
+	}
+	values[":mentions"] = m
+	return set + ", Mentions = :mentions", values, nil
+}
+
+// CommentHistory implements posts.CommentStore: the post's revisions (one query of its
+// partition's REV# items), filtered to the comment's, oldest first. A post's revisions
+// and its comments' share the partition, so the read costs the post's edits too: edits
+// are few per post.
+func (s *Store) CommentHistory(ctx context.Context, postID, commentID string) ([]posts.Revision, error) {
+	in := queryPrefix(s.Table, postPK(postID), "REV#")
+	in.FilterExpression = aws.String("CommentID = :c")
+	in.ExpressionAttributeValues[":c"] = &types.AttributeValueMemberS{Value: commentID}
+	items, err := s.queryAll(ctx, in)
+	if err != nil {
+		return nil, fmt.Errorf("store.CommentHistory %s: %w", commentID, err)
+	}
+	out := make([]posts.Revision, 0, len(items))
+	for _, item := range items {
+		var r posts.Revision
+		if err := attributevalue.UnmarshalMap(item, &r); err != nil {
+			return nil, fmt.Errorf("store.CommentHistory %s: %w", commentID, err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
 // EditComment implements posts.CommentStore: only if the comment still has the text
 // the service read (previous); otherwise posts.ErrUnchanged when it now has the text
 // asked for (the same edit at the same moment), posts.ErrStaleRevision when not.
@@ -268,13 +307,16 @@ func (s *Store) EditComment(ctx context.Context, c posts.Comment, previous posts
 	if err != nil {
 		return fmt.Errorf("store.EditComment: %w", err)
 	}
+	set, values, err := mentionsSet("SET #Body = :b, HTML = :h, EditedAt = :at", c.Mentions)
+	if err != nil {
+		return fmt.Errorf("store.EditComment: %w", err)
+	}
+	values[":b"], values[":h"] = &types.AttributeValueMemberS{Value: c.Body}, &types.AttributeValueMemberS{Value: c.HTML}
+	values[":at"] = &types.AttributeValueMemberS{Value: c.EditedAt.UTC().Format(time.RFC3339Nano)}
+	values[":pb"] = &types.AttributeValueMemberS{Value: previous.Body}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(c.PostID), commentSK(c)),
-		UpdateExpression: aws.String("SET #Body = :b, HTML = :h, EditedAt = :at"), ConditionExpression: aws.String("attribute_exists(PK) AND #Body = :pb"),
-		ExpressionAttributeNames: namesIn("#Body"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":b": &types.AttributeValueMemberS{Value: c.Body}, ":h": &types.AttributeValueMemberS{Value: c.HTML},
-			":at": &types.AttributeValueMemberS{Value: c.EditedAt.UTC().Format(time.RFC3339Nano)},
-			":pb": &types.AttributeValueMemberS{Value: previous.Body}}}}
+		UpdateExpression: aws.String(set), ConditionExpression: aws.String("attribute_exists(PK) AND #Body = :pb"),
+		ExpressionAttributeNames: namesIn("#Body"), ExpressionAttributeValues: values}}
 	credits, err := s.creditPuts(postPK(c.PostID), textCredits("", c.Body)...)
 	if err != nil {
 		return fmt.Errorf("store.EditComment: %w", err)

@@ -320,11 +320,14 @@ func (s *Store) EditPost(ctx context.Context, p posts.Post, previous posts.Revis
 	if err != nil {
 		return fmt.Errorf("store.EditPost: %w", err)
 	}
-	update := s.postUpdateIf(p.ID, "SET #Title = :t, #Body = :b, HTML = :h, EditedAt = :at",
-		notDeleted+" AND #Body = :pb AND (#Title = :pt OR attribute_not_exists(#Title))", map[string]types.AttributeValue{
-			":t": &types.AttributeValueMemberS{Value: p.Title}, ":b": &types.AttributeValueMemberS{Value: p.Body},
-			":h": &types.AttributeValueMemberS{Value: p.HTML}, ":at": &types.AttributeValueMemberS{Value: p.EditedAt.UTC().Format(time.RFC3339Nano)},
-			":pb": &types.AttributeValueMemberS{Value: previous.Body}, ":pt": &types.AttributeValueMemberS{Value: previous.Title}})
+	set, values, err := mentionsSet("SET #Title = :t, #Body = :b, HTML = :h, EditedAt = :at", p.Mentions)
+	if err != nil {
+		return fmt.Errorf("store.EditPost: %w", err)
+	}
+	values[":t"], values[":b"] = &types.AttributeValueMemberS{Value: p.Title}, &types.AttributeValueMemberS{Value: p.Body}
+	values[":h"], values[":at"] = &types.AttributeValueMemberS{Value: p.HTML}, &types.AttributeValueMemberS{Value: p.EditedAt.UTC().Format(time.RFC3339Nano)}
+	values[":pb"], values[":pt"] = &types.AttributeValueMemberS{Value: previous.Body}, &types.AttributeValueMemberS{Value: previous.Title}
+	update := s.postUpdateIf(p.ID, set, notDeleted+" AND #Body = :pb AND (#Title = :pt OR attribute_not_exists(#Title))", values)
 	items := []types.TransactWriteItem{update, rev}
 	for _, event := range events {
 		out, err := s.outboxPut(event)

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"tribune/shared/members"
+	"tribune/shared/posts"
 )
 
 // MemberNames implements posts.Names and tickets.Names: the display name of each
@@ -15,13 +16,29 @@ import (
 // their mentions "@Deleted member"). One BatchGetItem of the member items per 100
 // distinct ids (texts mention at most posts.MaxNamedMentions members each).
 func (s *Store) MemberNames(ctx context.Context, ids []string) (map[string]string, error) {
-	out := make(map[string]string, len(ids))
+	authors, err := s.Authors(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(authors))
+	for id, a := range authors {
+		out[id] = a.Name
+	}
+	return out, nil
+}
+
+// Authors implements posts.Names: each member id's display name and whether they have
+// an avatar, as they are now (the zero Author for an id of no member or of a deleted
+// member). Same reads as MemberNames: one BatchGetItem of the member items per 100
+// distinct ids.
+func (s *Store) Authors(ctx context.Context, ids []string) (map[string]posts.Author, error) {
+	out := make(map[string]posts.Author, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
 	keys := make([]map[string]types.AttributeValue, 0, len(ids))
 	for _, id := range ids {
-		out[id] = ""
+		out[id] = posts.Author{}
 		keys = append(keys, key(memberPK(id), skProfile))
 	}
 	found, err := s.batchGet(ctx, "store.MemberNames", keys)
@@ -34,7 +51,7 @@ func (s *Store) MemberNames(ctx context.Context, ids []string) (map[string]strin
 			return nil, fmt.Errorf("store.MemberNames: %w", err)
 		}
 		if _, asked := out[it.ID]; asked && it.Status != members.StatusDeleted {
-			out[it.ID] = it.DisplayName
+			out[it.ID] = posts.Author{Name: it.DisplayName, HasAvatar: it.AvatarKey != ""}
 		}
 	}
 	return out, nil

@@ -190,7 +190,10 @@ export interface Comment {
   authorName: string;
   authorDeleted?: boolean;
   authorStaff?: boolean;
+  // authorAvatar: the author has an avatar this reader may load (signed-in readers).
+  authorAvatar?: boolean;
   createdAt: string;
+  editedAt?: string;
   deleted?: boolean;
   hidden?: boolean;
   reactions?: Record<string, number>;
@@ -207,8 +210,11 @@ export interface MentionChoice {
 }
 
 export interface Revision {
+  commentId?: string;
   title?: string;
   body: string;
+  // editedBy made the edit that replaced this text, at editedAt.
+  editedBy: string;
   editedAt: string;
   mentions?: Record<string, string>;
 }
@@ -481,6 +487,10 @@ export const api = {
     ),
   commentAction: (postId: string, commentId: string, action: 'hide' | 'restore') =>
     call<void>('POST', `/api/posts/${encodeURIComponent(postId)}/comments/${encodeURIComponent(commentId)}/${action}`, {}),
+  editComment: (postId: string, commentId: string, body: string) =>
+    call<Comment>('PATCH', `/api/posts/${encodeURIComponent(postId)}/comments/${encodeURIComponent(commentId)}`, { body }),
+  commentHistory: (postId: string, commentId: string) =>
+    call<{ revisions: Revision[] }>('GET', `/api/posts/${encodeURIComponent(postId)}/comments/${encodeURIComponent(commentId)}/history`),
   deleteComment: (postId: string, commentId: string) =>
     call<void>('DELETE', `/api/posts/${encodeURIComponent(postId)}/comments/${encodeURIComponent(commentId)}`),
   // An image belongs to the space it is uploaded for: only that space's texts show it.

@@ -446,6 +446,15 @@ const en = {
     resolutionMinutes: 'The resolution target comes no earlier than the first response, and within 30 days (720 hours).',
   } as Record<string, string>,
   // end q5-forms
+  // q2-comments
+  commentLabel: 'Comment',
+  commentEditedOn: (date: string) => `Edited on ${date}`,
+  commentHistory: 'History',
+  hideCommentHistory: 'Hide the history',
+  commentHistoryLabel: 'Earlier versions of this comment',
+  replacedOn: (date: string, byAuthor: boolean) => (byAuthor ? `Replaced on ${date} by its author:` : `Replaced on ${date} by a moderator:`),
+  commentSaved: 'Your changes are saved.',
+  // end q2-comments
   errors: {
     invalid_email: 'Enter a valid email address, like ann@example.com.',
     rate_limited: 'Too many requests. Wait a few minutes, then try again.',
@@ -1060,6 +1069,15 @@ const fr: Strings = {
     resolutionMinutes: 'L’objectif de résolution ne vient pas avant la première réponse, et tient en 30 jours (720 heures).',
   },
   // end q5-forms
+  // q2-comments
+  commentLabel: 'Commentaire',
+  commentEditedOn: (date: string) => `Modifié le ${date}`,
+  commentHistory: 'Historique',
+  hideCommentHistory: 'Masquer l’historique',
+  commentHistoryLabel: 'Versions précédentes de ce commentaire',
+  replacedOn: (date: string, byAuthor: boolean) => (byAuthor ? `Remplacé le ${date} par son auteur :` : `Remplacé le ${date} par un modérateur :`),
+  commentSaved: 'Vos modifications sont enregistrées.',
+  // end q2-comments
   errors: {
     invalid_email: 'Saisissez une adresse email valide, comme ann@example.com.',
     rate_limited: 'Trop de demandes. Patientez quelques minutes puis réessayez.',
@@ -1261,6 +1279,31 @@ export function initialLang(): Lang {
 export function saveLang(l: Lang) {
   localStorage.setItem(storageKey, l);
   document.documentElement.lang = l;
+}
+
+// formatDateTime is a moment in full, with its time (what a short time's title shows).
+export function formatDateTime(lang: Lang, iso: string): string {
+  return new Date(iso).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'full', timeStyle: 'short' });
+}
+
+// formatAgo is a moment as a short time from now ("5 minutes ago", "il y a 5 minutes",
+// "yesterday"), the date itself once a week old.
+export function formatAgo(lang: Lang, iso: string, now = Date.now()): string {
+  const seconds = (new Date(iso).getTime() - now) / 1000;
+  const rtf = new Intl.RelativeTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { numeric: 'auto' });
+  const steps: [Intl.RelativeTimeFormatUnit, number][] = [
+    ['second', 60],
+    ['minute', 60],
+    ['hour', 24],
+    ['day', 7],
+  ];
+  if (Math.abs(seconds) < 45) return rtf.format(0, 'second');
+  let value = seconds;
+  for (const [unit, size] of steps) {
+    if (Math.abs(value) < size) return rtf.format(Math.round(value), unit);
+    value /= size;
+  }
+  return formatDate(lang, iso);
 }
 
 export function formatDate(lang: Lang, iso: string): string {

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, Comment, NewPost, Page, Post, PostKind, PostSummary, Revision, Space, SpaceMembership } from './api';
-import { formatDate, Lang, strings } from './i18n';
+import { formatAgo, formatDate, formatDateTime, Lang, strings } from './i18n';
 import { type Draft, draftOf, edited, emptyDraft, markupOf, MentionBox, namedText } from './mentions';
+import { Avatar } from './profile';
 import { useFocusHeading } from './signin';
 import { QuestionToTicket, SpaceTickets } from './tickets';
 import { codeOf, Done, fieldAttrs, FieldProblem, FormLevelProblem, FormProblem, Label, LoadProblem, missing, Problem, problemOf, RequiredNote } from './ui';
@@ -836,7 +837,7 @@ export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerI
       </div>
       {signedIn && !mine && <ReportForm lang={props.lang} postId={post.id} onReported={() => setNotice(s.reported)} />}
       {post.canModerate && <ModeratorTools lang={props.lang} post={post} act={act} />}
-      <Comments lang={props.lang} post={post} viewerId={props.viewerId} onAccepted={(id) => setPost({ ...post, acceptedAnswer: id })} />
+      <Comments lang={props.lang} post={post} viewerId={props.viewerId} navigate={props.navigate} onAccepted={(id) => setPost({ ...post, acceptedAnswer: id })} />
     </article>
   );
 }
@@ -969,7 +970,7 @@ function ReportForm(props: { lang: Lang; postId: string; commentId?: string; onR
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('spam');
   const [note, setNote] = useState('');
-  const [error, setError] = useState<string>();
+  const [problem, setProblem] = useState<FormProblem>();
   const id = props.commentId ?? 'post';
   if (!open)
     return (
@@ -980,26 +981,31 @@ function ReportForm(props: { lang: Lang; postId: string; commentId?: string; onR
   const send = async (e: Event) => {
     e.preventDefault();
     try {
+      setProblem(undefined);
       await api.report(props.postId, reason, note, props.commentId);
       setOpen(false);
       props.onReported();
     } catch (err) {
-      setError(codeOf(err));
+      setProblem(problemOf(err));
     }
   };
   return (
     <form class="report" onSubmit={send} noValidate>
-      <label for={`r-reason-${id}`}>{s.reportReason}</label>
-      <select id={`r-reason-${id}`} value={reason} onChange={(e) => setReason(val(e))}>
+      <Label for={`r-reason-${id}`} required>
+        {s.reportReason}
+      </Label>
+      <select id={`r-reason-${id}`} required value={reason} onChange={(e) => setReason(val(e))} {...fieldAttrs(problem, 'reason', `r-reason-${id}`)}>
         {reportReasons.map((r) => (
           <option key={r} value={r}>
             {s.reportReasons[r]}
           </option>
         ))}
       </select>
+      <FieldProblem lang={props.lang} problem={problem} field="reason" id={`r-reason-${id}`} />
       <label for={`r-note-${id}`}>{s.reportNote}</label>
-      <input id={`r-note-${id}`} maxLength={500} value={note} onInput={(e) => setNote(val(e))} />
-      <Problem lang={props.lang} code={error} />
+      <input id={`r-note-${id}`} maxLength={500} value={note} onInput={(e) => setNote(val(e))} {...fieldAttrs(problem, 'note', `r-note-${id}`)} />
+      <FieldProblem lang={props.lang} problem={problem} field="note" id={`r-note-${id}`} />
+      <FormLevelProblem lang={props.lang} problem={problem} fields={['reason', 'note']} />
       <button type="submit">{s.sendReport}</button>
     </form>
   );
@@ -1055,16 +1061,135 @@ function ModeratorTools(props: { lang: Lang; post: Post; act: Act }) {
   );
 }
 
-function Comments(props: { lang: Lang; post: Post; viewerId: string; onAccepted: (id: string) => void }) {
+// Moment is a time shown short ("5 minutes ago"), with the full date and time in its
+// title (hover) and its machine-readable value.
+function Moment(props: { lang: Lang; iso: string; class?: string; title?: (full: string) => string; children?: preact.ComponentChildren }) {
+  const full = formatDateTime(props.lang, props.iso);
+  return (
+    <time class={props.class} dateTime={props.iso} title={props.title ? props.title(full) : full}>
+      {props.children ?? formatAgo(props.lang, props.iso)}
+    </time>
+  );
+}
+
+// CommentByline is who wrote a comment (avatar, name linked to their profile for readers
+// who may open profiles) and when; "edited" says when it last changed.
+function CommentByline(props: { lang: Lang; c: Comment; signedIn: boolean; navigate: Nav }) {
+  const s = strings[props.lang];
+  const c = props.c;
+  const name = s.person(c.authorName, c.authorDeleted);
+  return (
+    <div class="comment-byline">
+      <Avatar id={c.authorId} name={name} has={!!c.authorAvatar && !c.authorDeleted} lang={props.lang} size={32} />
+      <span class="comment-meta">
+        <strong class="comment-author">
+          {props.signedIn && !c.authorDeleted ? (
+            <Link to={`/members/${c.authorId}`} navigate={props.navigate}>
+              {name}
+            </Link>
+          ) : (
+            name
+          )}
+        </strong>
+        {c.authorStaff && !c.authorDeleted && <> <span class="badge staff-badge">{s.staffBadge}</span></>}{' '}
+        <span class="muted">
+          <Moment lang={props.lang} iso={c.createdAt} />
+          {c.editedAt && (
+            <>
+              {' · '}
+              <Moment lang={props.lang} iso={c.editedAt} class="edited" title={s.commentEditedOn}>
+                {s.edited}
+              </Moment>
+            </>
+          )}
+        </span>
+      </span>
+    </div>
+  );
+}
+
+// CommentEdit is the form that changes a comment's text (its author, or a moderator).
+function CommentEdit(props: { lang: Lang; post: Post; comment: Comment; onDone: (saved: boolean) => void }) {
+  const s = strings[props.lang];
+  const c = props.comment;
+  const id = `edit-${c.id}`;
+  const [draft, setDraft] = useState<Draft>(() => draftOf(c.body, c.mentions, s.person('', true)));
+  const [problem, setProblem] = useState<FormProblem>();
+  const save = async (e: Event) => {
+    e.preventDefault();
+    const body = markupOf(draft);
+    const empty = missing([['body', body]]);
+    setProblem(empty);
+    if (empty) return;
+    try {
+      await api.editComment(props.post.id, c.id, body);
+      props.onDone(true);
+    } catch (err) {
+      setProblem(problemOf(err));
+    }
+  };
+  return (
+    <form class="comment-edit" onSubmit={save} noValidate>
+      <Label for={id} required>
+        {s.commentLabel}
+      </Label>
+      <MentionBox lang={props.lang} id={id} rows={3} spaceId={props.post.spaceId} draft={draft} onDraft={setDraft} invalid={problem?.field === 'body'} />
+      <FieldProblem lang={props.lang} problem={problem} field="body" id={id} label={s.commentLabel} />
+      <FormLevelProblem lang={props.lang} problem={problem} fields={['body']} />
+      <button type="submit">{s.save}</button>{' '}
+      <button type="button" class="secondary" onClick={() => props.onDone(false)}>
+        {s.cancel}
+      </button>
+    </form>
+  );
+}
+
+// CommentHistory is a comment's earlier versions, oldest first (whoever may read the
+// post's history: space moderators and staff).
+function CommentHistory(props: { lang: Lang; post: Post; comment: Comment }) {
+  const s = strings[props.lang];
+  const [list, setList] = useState<Revision[]>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    api.commentHistory(props.post.id, props.comment.id).then((h) => setList(h.revisions), (err) => setError(codeOf(err)));
+  }, [props.post.id, props.comment.id, props.comment.editedAt]);
+  if (error) return <Problem lang={props.lang} code={error} />;
+  if (!list) return <p aria-busy="true">{s.loading}</p>;
+  return (
+    <section class="comment-history" aria-label={s.commentHistoryLabel}>
+      <ol class="list">
+        {list.length === 0 && <li class="muted">{s.noHistory}</li>}
+        {list.map((r) => (
+          <li key={r.editedAt}>
+            <span class="muted">
+              <Moment lang={props.lang} iso={r.editedAt}>
+                {s.replacedOn(formatDateTime(props.lang, r.editedAt), r.editedBy === props.comment.authorId)}
+              </Moment>
+            </span>
+            <pre class="rules-text">{namedText(r.body, r.mentions, s.person('', true))}</pre>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+function Comments(props: { lang: Lang; post: Post; viewerId: string; navigate: Nav; onAccepted: (id: string) => void }) {
   const s = strings[props.lang];
   const [list, setList] = useState<Comment[]>([]);
   const [draft, setDraft] = useState<Draft>(emptyDraft);
   const [replyTo, setReplyTo] = useState<Comment>();
   const [error, setError] = useState<string>();
+  // problem: what is wrong with the comment box's last send (shown under its field).
+  const [problem, setProblem] = useState<FormProblem>();
   const [needsRules, setNeedsRules] = useState(false);
   // What the last comment did, when the rules were accepted for it: sent, or not yet.
   const [afterRules, setAfterRules] = useState<'sent' | 'failed'>();
   const [reported, setReported] = useState(false);
+  // The comment being edited, the one whose history is open, the one just saved.
+  const [editing, setEditing] = useState<string>();
+  const [historyOf, setHistoryOf] = useState<string>();
+  const [saved, setSaved] = useState<string>();
   const load = () => api.comments(props.post.id).then((r) => setList(r.comments), (err) => setError(codeOf(err)));
   useEffect(() => {
     load();
@@ -1072,8 +1197,12 @@ function Comments(props: { lang: Lang; post: Post; viewerId: string; onAccepted:
   const send = async (rulesJustAccepted = false) => {
     setError(undefined);
     setAfterRules(undefined);
+    const body = markupOf(draft);
+    const empty = missing([['body', body]]);
+    setProblem(empty);
+    if (empty) return;
     try {
-      await api.addComment(props.post.id, markupOf(draft), replyTo?.id);
+      await api.addComment(props.post.id, body, replyTo?.id);
       setDraft(emptyDraft);
       setReplyTo(undefined);
       if (rulesJustAccepted) setAfterRules('sent');
@@ -1081,7 +1210,7 @@ function Comments(props: { lang: Lang; post: Post; viewerId: string; onAccepted:
     } catch (err) {
       if (codeOf(err) === 'rules_not_accepted') setNeedsRules(true);
       else {
-        setError(codeOf(err));
+        setProblem(problemOf(err));
         if (rulesJustAccepted) setAfterRules('failed');
       }
     }
@@ -1098,16 +1227,36 @@ function Comments(props: { lang: Lang; post: Post; viewerId: string; onAccepted:
       setError(codeOf(err));
     }
   };
+  const signedIn = props.viewerId !== '';
   const canAccept = props.post.kind === 'question' && (props.post.authorId === props.viewerId || props.post.canModerate);
+  // Edits follow the server's rule: the author (not in a locked thread), or a moderator.
+  const canEdit = (c: Comment) => (c.authorId === props.viewerId && !props.post.locked) || props.post.canModerate;
   const top = list.filter((c) => !c.parentId);
   const one = (c: Comment, isTop: boolean) => (
     <>
       {props.post.acceptedAnswer === c.id && <span class="badge question">{s.acceptedAnswer}</span>}
       {c.hidden && <span class="badge hidden">{s.hiddenBadge}</span>}
-      <strong>{s.person(c.authorName, c.authorDeleted)}</strong>
-      {c.authorStaff && !c.authorDeleted && <> <span class="badge staff-badge">{s.staffBadge}</span></>}
-      {c.deleted ? <p class="muted">{s.commentDeleted}</p> : <div class="post-body" dangerouslySetInnerHTML={{ __html: c.html }} />}
-      {!c.deleted && props.viewerId && (
+      <CommentByline lang={props.lang} c={c} signedIn={signedIn} navigate={props.navigate} />
+      {c.deleted ? (
+        <p class="muted">{s.commentDeleted}</p>
+      ) : editing === c.id ? (
+        <CommentEdit
+          lang={props.lang}
+          post={props.post}
+          comment={c}
+          onDone={(ok) => {
+            setEditing(undefined);
+            if (ok) {
+              setSaved(c.id);
+              load();
+            }
+          }}
+        />
+      ) : (
+        <div class="post-body" dangerouslySetInnerHTML={{ __html: c.html }} />
+      )}
+      <Done show={saved === c.id && editing !== c.id} text={s.commentSaved} />
+      {!c.deleted && signedIn && editing !== c.id && (
         <span class="reactions" role="group" aria-label={s.reactionsLabel}>
           {Object.keys(reactionIcons).map((r) => {
             const on = c.myReactions?.includes(r) ?? false;
@@ -1125,9 +1274,9 @@ function Comments(props: { lang: Lang; post: Post; viewerId: string; onAccepted:
           })}
         </span>
       )}
-      {!c.deleted && (
+      {!c.deleted && editing !== c.id && (
         <span class="actions">
-          {isTop && !props.post.locked && (
+          {isTop && signedIn && !props.post.locked && (
             <button type="button" class="secondary small" onClick={() => setReplyTo(c)}>
               {s.reply}
             </button>
@@ -1135,6 +1284,11 @@ function Comments(props: { lang: Lang; post: Post; viewerId: string; onAccepted:
           {isTop && canAccept && props.post.acceptedAnswer !== c.id && (
             <button type="button" class="secondary small" onClick={() => accept(c.id)}>
               {s.acceptAnswer}
+            </button>
+          )}
+          {canEdit(c) && editing !== c.id && (
+            <button type="button" class="secondary small" onClick={() => (setSaved(undefined), setEditing(c.id))}>
+              {s.edit}
             </button>
           )}
           {(c.authorId === props.viewerId || props.post.canModerate) && (
@@ -1147,32 +1301,41 @@ function Comments(props: { lang: Lang; post: Post; viewerId: string; onAccepted:
               {c.hidden ? s.restore : s.hide}
             </button>
           )}
-          {props.viewerId && c.authorId !== props.viewerId && (
+          {props.post.canModerate && c.editedAt && (
+            <button type="button" class="secondary small" aria-expanded={historyOf === c.id} onClick={() => setHistoryOf(historyOf === c.id ? undefined : c.id)}>
+              {historyOf === c.id ? s.hideCommentHistory : s.commentHistory}
+            </button>
+          )}
+          {signedIn && c.authorId !== props.viewerId && (
             <ReportForm lang={props.lang} postId={props.post.id} commentId={c.id} onReported={() => setReported(true)} />
           )}
         </span>
       )}
+      {props.post.canModerate && historyOf === c.id && <CommentHistory lang={props.lang} post={props.post} comment={c} />}
     </>
   );
   return (
     <section class="section" aria-labelledby="comments-title">
       <h2 id="comments-title">{s.commentsTitle(list.filter((c) => !c.deleted).length)}</h2>
       <Done show={reported} text={s.reported} />
+      <Problem lang={props.lang} code={error} />
       <ul class="list comments">
         {top.map((c) => (
-          <li key={c.id} class={props.post.acceptedAnswer === c.id ? 'accepted' : undefined}>
+          <li key={c.id} id={`comment-${c.id}`} class={props.post.acceptedAnswer === c.id ? 'accepted' : undefined}>
             {one(c, true)}
             <ul class="replies">
               {list
                 .filter((r) => r.parentId === c.id)
                 .map((r) => (
-                  <li key={r.id}>{one(r, false)}</li>
+                  <li key={r.id} id={`comment-${r.id}`}>
+                    {one(r, false)}
+                  </li>
                 ))}
             </ul>
           </li>
         ))}
       </ul>
-      {!props.viewerId ? null : props.post.locked && !props.post.canModerate ? (
+      {!signedIn ? null : props.post.locked && !props.post.canModerate ? (
         <p class="muted">{s.lockedNotice}</p>
       ) : needsRules ? (
         <RulesGate
@@ -1193,9 +1356,12 @@ function Comments(props: { lang: Lang; post: Post; viewerId: string; onAccepted:
           noValidate
         >
           {afterRules && <Posted text={afterRules === 'sent' ? s.rulesAcceptedCommentPosted : s.rulesAcceptedNotPublished} />}
-          <label for="comment-body">{replyTo ? s.replyTo(s.person(replyTo.authorName, replyTo.authorDeleted)) : s.yourComment}</label>
-          <MentionBox lang={props.lang} id="comment-body" rows={3} spaceId={props.post.spaceId} draft={draft} onDraft={setDraft} />
-          <Problem lang={props.lang} code={error} />
+          <Label for="comment-body" required>
+            {replyTo ? s.replyTo(s.person(replyTo.authorName, replyTo.authorDeleted)) : s.yourComment}
+          </Label>
+          <MentionBox lang={props.lang} id="comment-body" rows={3} spaceId={props.post.spaceId} draft={draft} onDraft={setDraft} invalid={problem?.field === 'body'} />
+          <FieldProblem lang={props.lang} problem={problem} field="body" id="comment-body" label={s.yourComment} />
+          <FormLevelProblem lang={props.lang} problem={problem} fields={['body']} />
           <button type="submit">{s.sendComment}</button>
         </form>
       )}
