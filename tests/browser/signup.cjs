@@ -401,7 +401,7 @@ async function main() {
     await vp.getByRole('heading', { name: 'Data pipelines' }).waitFor();
     await vp.getByRole('link', { name: 'How do I page a query?' }).click();
     await vp.getByRole('heading', { name: 'How do I page a query?' }).waitFor();
-    await vp.getByText('Sign in to take part.').waitFor();
+    await vp.getByRole('link', { name: 'Sign in to take part' }).waitFor();
     if (await vp.getByLabel('Your comment').count()) fail('a visitor is offered the comment box');
     await axe(vp, 'post-visitor');
     await visitorCtx.close();

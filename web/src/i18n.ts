@@ -435,7 +435,7 @@ const en = {
   mentionChoices: (n: number) => (n === 1 ? '1 member to mention: Up and Down to move, Enter to choose.' : `${n} members to mention: Up and Down to move, Enter to choose.`),
   // end p3-mentions
   // q3-spaces
-  signInInvite: 'Sign in or create your account to take part',
+  signInInvite: 'Sign in to take part',
   signInInviteAfter: ': join spaces, comment, react and vote.',
   joinToComment: 'Join this space to comment, react and vote.',
   askToComment: 'This space is open to its members: ask to join to comment, react and vote.',
@@ -1052,7 +1052,7 @@ const fr: Strings = {
     n === 1 ? '1 membre à mentionner : Haut et Bas pour choisir, Entrée pour valider.' : `${n} membres à mentionner : Haut et Bas pour choisir, Entrée pour valider.`,
   // end p3-mentions
   // q3-spaces
-  signInInvite: 'Connectez-vous ou créez votre compte pour participer',
+  signInInvite: 'Connectez-vous pour participer',
   signInInviteAfter: ' : rejoindre des espaces, commenter, réagir et voter.',
   joinToComment: 'Rejoignez cet espace pour commenter, réagir et voter.',
   askToComment: 'Cet espace est réservé à ses membres : demandez à le rejoindre pour commenter, réagir et voter.',

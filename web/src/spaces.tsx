@@ -856,8 +856,9 @@ export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerI
   const [editing, setEditing] = useState(false);
   // The reader's place in the post's space: members comment, react and vote; others
   // are offered to join (JoinOffer), visitors to sign in.
-  const [space, setSpace] = useState<SpaceView>();
-  const loadSpace = (spaceId: string) => api.space(spaceId).then(setSpace, () => setSpace(undefined));
+  // undefined while it loads; null when it could not be read (the API then decides).
+  const [space, setSpace] = useState<SpaceView | null>();
+  const loadSpace = (spaceId: string) => api.space(spaceId).then(setSpace, () => setSpace(null));
   useEffect(() => {
     setSpace(undefined);
     api.post(props.id).then(
@@ -893,9 +894,13 @@ export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerI
   const mine = post.authorId === props.viewerId;
   const signedIn = props.viewerId !== '';
   // takePart: the reader may comment, react and vote here (an active member, or staff).
-  const takePart = signedIn && !!space?.canPost;
+  const takePart = signedIn && (space === null || !!space?.canPost);
   const joinOffer = !signedIn ? (
     <SignInInvite lang={props.lang} navigate={props.navigate} />
+  ) : space === undefined ? (
+    <p aria-busy="true" class="muted">
+      {s.loading}
+    </p>
   ) : space && !space.canPost ? (
     <JoinOffer lang={props.lang} view={space} onChanged={joined} />
   ) : undefined;
