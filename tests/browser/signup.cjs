@@ -150,7 +150,7 @@ async function main() {
     // Staff open a space and ask a question in it; the post page shows sanitized Markdown
     // and the question reaches the home stream through the fan-out.
     await admin.getByRole('link', { name: 'Home' }).click();
-    await admin.getByLabel('Name', { exact: true }).fill('Data pipelines');
+    await admin.getByRole('textbox', { name: 'Name', exact: true }).fill('Data pipelines');
     await admin.getByLabel('Description').fill('Moving data around.');
     await admin.getByRole('button', { name: 'Create the space' }).click();
     await admin.getByRole('heading', { name: 'Data pipelines' }).waitFor();
@@ -325,7 +325,7 @@ async function main() {
     // gets the acknowledgement; an agent adds an internal note and a public reply; the
     // customer sees only the reply.
     await admin.getByRole('link', { name: 'Home' }).click();
-    await admin.getByLabel('Name', { exact: true }).fill('Acme support');
+    await admin.getByRole('textbox', { name: 'Name', exact: true }).fill('Acme support');
     await admin.getByLabel('Visibility').selectOption('closed');
     await admin.getByLabel('Kind of space').selectOption('customer');
     // A customer space is never public: the form does not offer it.
