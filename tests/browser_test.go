@@ -59,6 +59,16 @@ func TestBrowserComments(t *testing.T) {
 	runBrowserScript(t, "browser/comments.cjs", "ADMIN_EMAILS=boss@example.com")
 }
 
+// TestBrowserJoining runs tests/browser/joining.cjs: visitors see no control they
+// cannot use and an invitation to sign in; a non-member finds Join (or Ask to join)
+// where the comment box would be; joining, asking and accepting an invitation show the
+// new state without a reload; requests are approved and declined from the requests
+// list, and the member is told in their language; at 375 px and 1280 px, in English and
+// French.
+func TestBrowserJoining(t *testing.T) {
+	runBrowserScript(t, "browser/joining.cjs", "ADMIN_EMAILS=boss@example.com")
+}
+
 // runBrowserScript runs a playwright-core script in Debian's Chromium against a fresh
 // local runtime started with env. Its screenshots are kept after the run, in
 // build/screenshots/<script name> (SHOTS_DIR replaces build/screenshots), emptied first.

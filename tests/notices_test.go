@@ -115,7 +115,7 @@ func sampleNotice(kind string) notifications.Notification {
 		n.Detail, n.CommentID = "off_topic", "c_1"
 	case notifications.KindWarning:
 		n.Detail = "Please stay on topic."
-	case notifications.KindSpaceInvite:
+	case notifications.KindSpaceInvite, notifications.KindSpaceApproved, notifications.KindSpaceDeclined:
 		n.PostID, n.PostTitle, n.SpaceID, n.Detail = "", "", "s_1", "Night owls"
 	case notifications.KindTicketAck, notifications.KindTicketOpened, notifications.KindTicketReply, notifications.KindTicketStatus,
 		notifications.KindTicketReopened, notifications.KindTicketAssigned, notifications.KindTicketBreached:

@@ -155,7 +155,8 @@ func TestCustomerSpacesArePrivateByConstruction(t *testing.T) {
 		problemOf(body) != "customer_space_admission" {
 		t.Fatalf("a space moderator invites into a customer space: %d %s", status, body)
 	}
-	for _, call := range [][2]string{{"GET", "/api/spaces/" + acme.ID + "/requests"}, {"POST", "/api/spaces/" + acme.ID + "/requests/m_otto/approve"}} {
+	for _, call := range [][2]string{{"GET", "/api/spaces/" + acme.ID + "/requests"}, {"POST", "/api/spaces/" + acme.ID + "/requests/m_otto/approve"},
+		{"POST", "/api/spaces/" + acme.ID + "/requests/m_otto/decline"}} {
 		if status, _ := c.call(cara, call[0], call[1], "", nil); status != 403 {
 			t.Fatalf("%s %s as a space moderator: %d", call[0], call[1], status)
 		}

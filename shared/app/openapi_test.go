@@ -37,7 +37,7 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 		}
 		bodiless := map[string]bool{"/api/auth/logout": true, "/api/me/sessions/revoke-all": true, "/api/members/{id}/reinstate": true,
 			"/api/invitations/{id}/revoke": true, "/api/invitations/{id}/resend": true, "/api/spaces/{id}/join": true,
-			"/api/spaces/{id}/leave": true, "/api/spaces/{id}/requests/{member}/approve": true,
+			"/api/spaces/{id}/leave": true, "/api/spaces/{id}/requests/{member}/approve": true, "/api/spaces/{id}/requests/{member}/decline": true,
 			"/api/posts/{id}/comments/{comment}/accept": true, "/api/posts/{id}/reactions/{reaction}": true, "/api/posts/{id}/comments/{comment}/reactions/{reaction}": true,
 			"/api/notifications/read": true}
 		if (rt.Method == http.MethodPost || rt.Method == http.MethodPut) && rt.Request == nil && !bodiless[rt.Pattern] {

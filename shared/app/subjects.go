@@ -64,7 +64,7 @@ func reportTarget(n notifications.Notification) string {
 // Current implements notifications.Subjects. Cost: one BatchGetItem for every post,
 // ticket, actor, reported content and comment pointer the list names, one more for the
 // comments, then one access read per distinct space (a reader's inbox names few), and
-// at delivery of a space invitation the membership.
+// at delivery of a space invitation or of the answer to a request the membership.
 func (g notificationSubjects) Current(ctx context.Context, reader notifications.Reader, list []notifications.Notification,
 	atDelivery bool) ([]notifications.Notification, []bool, error) {
 	principal := auth.Principal{MemberID: reader.MemberID, Roles: reader.Roles}
@@ -206,6 +206,35 @@ func (g notificationSubjects) Current(ctx context.Context, reader notifications.
 				}
 				visible = err == nil && acc.Membership != nil &&
 					(acc.Membership.Status == spaces.StatusInvited || acc.Membership.Status == spaces.StatusActive)
+			}
+		case n.Kind == notifications.KindSpaceApproved || n.Kind == notifications.KindSpaceDeclined:
+			// The answer to the reader's own request: it names the space as it is now
+			// while they may see it (a declined request to a customer space keeps the
+			// name its author knew). At delivery it is told only while it still holds:
+			// still a member after an approval; after a decline, not asked again,
+			// invited or admitted meanwhile (the later news is told instead).
+			access, err := accessTo(n.SpaceID)
+			if err != nil {
+				return nil, nil, err
+			}
+			if access != nil {
+				n.Detail = access.Name
+			}
+			visible = access != nil || n.Kind == notifications.KindSpaceDeclined
+			if visible && atDelivery {
+				acc, err := g.spaces.spaces.AccessOf(ctx, principal, n.SpaceID)
+				if err != nil && !denied(err) {
+					return nil, nil, err
+				}
+				var m *spaces.Membership
+				if err == nil {
+					m = acc.Membership
+				}
+				if n.Kind == notifications.KindSpaceApproved {
+					visible = m != nil && m.Status == spaces.StatusActive
+				} else {
+					visible = m == nil
+				}
 			}
 		case n.TicketID != "":
 			t, known := found.Tickets[n.TicketID]

@@ -90,6 +90,8 @@ var Catalog = []Definition{
 		func() any { return &PostUpdated{} }},
 	{SourceSpaces, SpaceLeftType, "A member left a space.", func() any { return &SpaceLeft{} }},
 	{SourceSpaces, SpaceInvitedType, "A member was invited into a space.", func() any { return &SpaceInvited{} }},
+	{SourceSpaces, SpaceRequestApprovedType, "A request to join a space was approved.", func() any { return &SpaceRequestAnswered{} }},
+	{SourceSpaces, SpaceRequestDeclinedType, "A request to join a space was declined.", func() any { return &SpaceRequestAnswered{} }},
 	{SourceTickets, TicketOpenedType, "A ticket was opened in a customer space.", func() any { return &TicketOpened{} }},
 	{SourceTickets, TicketRepliedType, "A public reply was added to a ticket.", func() any { return &TicketReplied{} }},
 	{SourceTickets, TicketAssignedType, "A ticket was assigned.", func() any { return &TicketAssigned{} }},
@@ -344,6 +346,10 @@ const (
 	SourceSpaces     = "tribune.spaces"
 	SpaceInvitedType = "space.invited"
 	SpaceLeftType    = "space.left"
+	// SpaceRequestApprovedType and SpaceRequestDeclinedType: a request to join was
+	// answered (payload SpaceRequestAnswered).
+	SpaceRequestApprovedType = "space.request_approved"
+	SpaceRequestDeclinedType = "space.request_declined"
 )
 
 // SpaceLeft: a member left a space (or withdrew a request); written with the removal of
@@ -362,6 +368,18 @@ type SpaceInvited struct {
 	MemberID    string `json:"memberId"`
 	InviterID   string `json:"inviterId"`
 	InviterName string `json:"inviterName"`
+}
+
+// SpaceRequestAnswered: a space's owner, moderator, staff (in a customer space, a
+// support agent) approved or declined a member's request to join; written with the
+// answer. The member is told.
+type SpaceRequestAnswered struct {
+	Meta
+	SpaceID   string `json:"spaceId"`
+	SpaceName string `json:"spaceName"`
+	MemberID  string `json:"memberId"`
+	// By is who answered (never shown to the member).
+	By string `json:"by"`
 }
 
 // Source and detail types of tickets. No ticket event ever carries an internal note:

@@ -28,6 +28,10 @@ const (
 	KindReport         = "report"
 	KindWarning        = "warning"
 	KindSpaceInvite    = "space_invite"
+	// KindSpaceApproved and KindSpaceDeclined answer the reader's request to join a
+	// space (who answered is not named).
+	KindSpaceApproved = "space_request_approved"
+	KindSpaceDeclined = "space_request_declined"
 	// KindUnavailable stands, in the inbox, for a notification about something its
 	// reader can no longer see: it keeps its place and time, and says nothing else.
 	KindUnavailable = "unavailable"
@@ -375,6 +379,25 @@ func (a *Activity) OnSpaceInvited(ctx context.Context, env eventtypes.Envelope) 
 	n := Notification{Kind: KindSpaceInvite, ActorID: evt.InviterID, ActorName: evt.InviterName, SpaceID: evt.SpaceID, Detail: evt.SpaceName}
 	if err := a.notify(ctx, evt.Meta, n, evt.MemberID); err != nil {
 		return fmt.Errorf("notifications.OnSpaceInvited %s: %w", evt.EventID, err)
+	}
+	return nil
+}
+
+// OnSpaceRequestAnswered tells a member that their request to join a space was
+// approved or declined (space.request_approved, space.request_declined): once per
+// answer, and not when it no longer holds at delivery (see Subjects).
+func (a *Activity) OnSpaceRequestAnswered(ctx context.Context, env eventtypes.Envelope) error {
+	var evt eventtypes.SpaceRequestAnswered
+	if err := eventtypes.Decode(env, &evt); err != nil {
+		return fmt.Errorf("notifications.OnSpaceRequestAnswered: %w", err)
+	}
+	kind := KindSpaceApproved
+	if env.DetailType == eventtypes.SpaceRequestDeclinedType {
+		kind = KindSpaceDeclined
+	}
+	n := Notification{Kind: kind, SpaceID: evt.SpaceID, Detail: evt.SpaceName}
+	if err := a.notify(ctx, evt.Meta, n, evt.MemberID); err != nil {
+		return fmt.Errorf("notifications.OnSpaceRequestAnswered %s: %w", evt.EventID, err)
 	}
 	return nil
 }

@@ -96,8 +96,13 @@ func (h HTTP) Routes() []httpx.Route {
 			Summary:   "Pending requests to join (space owner, moderators, staff; in a customer space, support agents).",
 			Responses: httpx.Answers(200, "Requests", MembershipList{}, map[int]string{403: "Not a space moderator", 404: "No such space"})},
 		{Method: "POST", Pattern: "/api/spaces/{id}/requests/{member}/approve", Tag: "spaces", Action: policy.SignedIn, Handler: h.approve,
-			Summary:   "Approve a request to join (space owner, moderators, staff; in a customer space, support agents).",
-			Responses: httpx.Answers(200, "The membership", Membership{}, map[int]string{403: "Not a space moderator", 404: "No such space or request"})},
+			Summary: "Approve a request to join (space owner, moderators, staff; in a customer space, support agents); the member is told. Repeated, it answers the same membership.",
+			Responses: httpx.Answers(200, "The membership", Membership{}, map[int]string{403: "Not a space moderator", 404: "No such space or request",
+				409: "The request was declined first"})},
+		{Method: "POST", Pattern: "/api/spaces/{id}/requests/{member}/decline", Tag: "spaces", Action: policy.SignedIn, Handler: h.decline,
+			Summary: "Decline a request to join (those who approve); the member is told and may ask again. Repeated within 30 days, it answers the same; a request gone (withdrawn) is 404 and nothing is written.",
+			Responses: httpx.Answers(200, "The answer (status declined)", Membership{}, map[int]string{403: "Not a space moderator",
+				404: "No such space or request", 409: "The request was approved first"})},
 	}
 }
 
@@ -152,6 +157,11 @@ func (h HTTP) requests(w http.ResponseWriter, r *http.Request) {
 
 func (h HTTP) approve(w http.ResponseWriter, r *http.Request) {
 	m, err := h.Service.Approve(r.Context(), auth.Caller(r), r.PathValue("id"), r.PathValue("member"))
+	httpx.Reply(w, r, http.StatusOK, m, err)
+}
+
+func (h HTTP) decline(w http.ResponseWriter, r *http.Request) {
+	m, err := h.Service.Decline(r.Context(), auth.Caller(r), r.PathValue("id"), r.PathValue("member"))
 	httpx.Reply(w, r, http.StatusOK, m, err)
 }
 

@@ -49,6 +49,14 @@ const (
 	// StatusInvited: a space moderator invited the member, who accepts by joining (the
 	// only way into a hidden space).
 	StatusInvited = "invited"
+	// StatusDeclined: a request to join that the space's admitters declined; it is kept
+	// DeclineKept so that a repeated or concurrent decline answers the same, and it lets
+	// its author ask again at once (no cooldown: see docs/decisions.md, "Issue 10, round
+	// 2: joining").
+	StatusDeclined = "declined"
+	// DeclineKept is how long the answer to a declined request is kept (then a decline
+	// repeated answers join_request_not_found).
+	DeclineKept = 30 * 24 * time.Hour
 	// DirectoryPage is how many spaces a page of the directory lists.
 	DirectoryPage = 50
 )
@@ -93,6 +101,9 @@ type Membership struct {
 	// their request.
 	InvitedBy  string `json:"invitedBy,omitempty"`
 	ApprovedBy string `json:"approvedBy,omitempty"`
+	// DeclinedBy is who declined the request, and DeclinedAt when (status declined only).
+	DeclinedBy string    `json:"declinedBy,omitempty"`
+	DeclinedAt time.Time `json:"declinedAt,omitzero"`
 	// Space summary, copied so "my spaces" is one query.
 	SpaceName       string `json:"spaceName"`
 	SpaceVisibility string `json:"spaceVisibility"`
@@ -146,6 +157,10 @@ var (
 	ErrNotAdmitter  = errs.New(errs.Forbidden, "customer_space_admission", "Only support agents bring people into a customer space.")
 	ErrSettingsBy   = errs.New(errs.Forbidden, "space_settings_forbidden", "Only the space's owner and staff change its visibility; only staff change its kind.")
 	ErrSpaceChanged = errs.New(errs.Conflict, "space_changed", "The space changed meanwhile; reload it and try again.")
+	// ErrRequestApproved: declining a request someone approved first.
+	ErrRequestApproved = errs.New(errs.Conflict, "join_request_approved", "This request was approved already: the member is in the space.")
+	// ErrRequestDeclined: approving a request someone declined first.
+	ErrRequestDeclined = errs.New(errs.Conflict, "join_request_declined", "This request was declined already; the member may ask again.")
 )
 
 // Settings are the community's rules about spaces.
@@ -172,8 +187,16 @@ type Store interface {
 	// what it was: from is "" (nothing: joining a public space), StatusPending (an
 	// approved request) or StatusInvited (an accepted invitation), which must still be
 	// there. ErrMembershipChanged, writing nothing, when m is active already or what it
-	// replaces is gone.
-	AddMember(ctx context.Context, m Membership, from string) error
+	// replaces is gone. The events are written in the same transaction.
+	AddMember(ctx context.Context, m Membership, from string, events ...eventtypes.Envelope) error
+	// DeclineRequest replaces a pending request by its answer m (status declined, kept
+	// DeclineKept) with the event, in one transaction (ErrMembershipChanged, writing
+	// nothing, when the request is gone: approved, withdrawn, answered by an invitation,
+	// or declined by someone else).
+	DeclineRequest(ctx context.Context, m Membership, event eventtypes.Envelope) error
+	// DeclinedRequest reads the answer to a member's declined request (nil when none, or
+	// older than DeclineKept).
+	DeclinedRequest(ctx context.Context, spaceID, memberID string) (*Membership, error)
 	// RequestToJoin files a pending request (ErrMembershipChanged when the member
 	// belongs, asked or is invited already).
 	RequestToJoin(ctx context.Context, m Membership) error
@@ -453,38 +476,121 @@ func (s *Service) membershipNow(ctx context.Context, spaceID, memberID, op strin
 }
 
 // Approve turns a request to join into a membership (space owner, moderators, staff;
-// in a customer space, support agents). Only one approval of a request counts.
+// in a customer space, support agents), recording space.request_approved (the member
+// is told). Only one approval of a request counts; a request declined first is not
+// approved (ErrRequestDeclined).
 func (s *Service) Approve(ctx context.Context, actor auth.Principal, spaceID, memberID string) (Membership, error) {
-	if _, err := s.admitter(ctx, actor, spaceID); err != nil {
+	a, err := s.admitter(ctx, actor, spaceID)
+	if err != nil {
 		return Membership{}, fmt.Errorf("spaces.Approve: %w", err)
 	}
 	_, req, err := s.Store.SpaceAndMembership(ctx, spaceID, memberID)
 	if err != nil {
 		return Membership{}, fmt.Errorf("spaces.Approve: %w", err)
 	}
-	if req != nil && req.Status == StatusActive && req.ApprovedBy != "" {
-		// Approved already (a repeat, or another moderator): answered as the first
-		// approval was, nothing written.
-		return *req, nil
-	}
 	if req == nil || req.Status != StatusPending {
-		return Membership{}, fmt.Errorf("spaces.Approve: %w", ErrNoRequest)
+		// Approved already (a repeat, or another moderator): answered as the first
+		// approval was, nothing written; declined first, or never asked: refused.
+		return s.answered(ctx, "spaces.Approve", spaceID, memberID, req, true)
 	}
 	m := *req
 	m.Status, m.JoinedAt, m.ApprovedBy = StatusActive, s.Now().UTC(), actor.MemberID
-	err = s.Store.AddMember(ctx, m, StatusPending)
+	event, err := s.answerEvent(eventtypes.SpaceRequestApprovedType, a.Space, memberID, actor.MemberID, m.JoinedAt)
+	if err != nil {
+		return Membership{}, fmt.Errorf("spaces.Approve: %w", err)
+	}
+	err = s.Store.AddMember(ctx, m, StatusPending, event)
 	if errors.Is(err, ErrMembershipChanged) {
-		// Approved (or withdrawn) by someone else meanwhile: the twin approval answers
-		// as the one that wrote; a withdrawn request is gone.
-		if _, now, rerr := s.Store.SpaceAndMembership(ctx, spaceID, memberID); rerr == nil && now != nil && now.Status == StatusActive && now.ApprovedBy != "" {
-			return *now, nil
-		}
-		err = ErrNoRequest
+		// Approved, declined or withdrawn by someone else meanwhile: the twin approval
+		// answers as the one that wrote; a declined request is refused, a withdrawn one
+		// is gone.
+		return s.answeredNow(ctx, "spaces.Approve", spaceID, memberID, true)
 	}
 	if err != nil {
 		return Membership{}, fmt.Errorf("spaces.Approve: %w", err)
 	}
 	return m, nil
+}
+
+// Decline answers no to a request to join (those who approve requests), recording
+// space.request_declined (the member is told). The answer is kept DeclineKept: a
+// decline repeated, or its twin at the same moment, answers it again and writes
+// nothing; a request approved first is not declined (ErrRequestApproved); a request
+// withdrawn (or never filed) is join_request_not_found and nothing is written. Its
+// author may ask again at once.
+func (s *Service) Decline(ctx context.Context, actor auth.Principal, spaceID, memberID string) (Membership, error) {
+	a, err := s.admitter(ctx, actor, spaceID)
+	if err != nil {
+		return Membership{}, fmt.Errorf("spaces.Decline: %w", err)
+	}
+	_, req, err := s.Store.SpaceAndMembership(ctx, spaceID, memberID)
+	if err != nil {
+		return Membership{}, fmt.Errorf("spaces.Decline: %w", err)
+	}
+	if req == nil || req.Status != StatusPending {
+		return s.answered(ctx, "spaces.Decline", spaceID, memberID, req, false)
+	}
+	m := *req
+	// The answer keeps ids only: it is no list of names, and outlives no account.
+	m.Status, m.DeclinedBy, m.DeclinedAt, m.MemberName = StatusDeclined, actor.MemberID, s.Now().UTC(), ""
+	event, err := s.answerEvent(eventtypes.SpaceRequestDeclinedType, a.Space, memberID, actor.MemberID, m.DeclinedAt)
+	if err != nil {
+		return Membership{}, fmt.Errorf("spaces.Decline: %w", err)
+	}
+	err = s.Store.DeclineRequest(ctx, m, event)
+	if errors.Is(err, ErrMembershipChanged) {
+		return s.answeredNow(ctx, "spaces.Decline", spaceID, memberID, false)
+	}
+	if err != nil {
+		return Membership{}, fmt.Errorf("spaces.Decline: %w", err)
+	}
+	return m, nil
+}
+
+// answerEvent is space.request_approved or space.request_declined.
+func (s *Service) answerEvent(detailType string, sp Space, memberID, by string, at time.Time) (eventtypes.Envelope, error) {
+	meta := eventtypes.NewMeta(at)
+	return eventtypes.NewEnvelope(eventtypes.SourceSpaces, detailType, meta, eventtypes.SpaceRequestAnswered{Meta: meta,
+		SpaceID: sp.ID, SpaceName: sp.Name, MemberID: memberID, By: by})
+}
+
+// answeredNow is answered with the membership read again (after a concurrent change).
+func (s *Service) answeredNow(ctx context.Context, op, spaceID, memberID string, approving bool) (Membership, error) {
+	_, now, err := s.Store.SpaceAndMembership(ctx, spaceID, memberID)
+	if err != nil {
+		return Membership{}, fmt.Errorf("%s: %w", op, err)
+	}
+	if now != nil && now.Status == StatusPending {
+		// Withdrawn and asked again in between: this answer was about the old request.
+		return Membership{}, fmt.Errorf("%s: %w", op, ErrSpaceChanged)
+	}
+	return s.answered(ctx, op, spaceID, memberID, now, approving)
+}
+
+// answered is what approving (or declining) a request answers when there is no pending
+// request: the answer already given, when it is the same (an approval repeated: the
+// membership; a decline repeated: the kept answer); ErrRequestDeclined or
+// ErrRequestApproved when the other answer was given; ErrNoRequest otherwise.
+func (s *Service) answered(ctx context.Context, op, spaceID, memberID string, m *Membership, approving bool) (Membership, error) {
+	if m != nil && m.Status == StatusActive && m.ApprovedBy != "" {
+		if approving {
+			return *m, nil
+		}
+		return Membership{}, fmt.Errorf("%s: %w", op, ErrRequestApproved)
+	}
+	if m == nil {
+		declined, err := s.Store.DeclinedRequest(ctx, spaceID, memberID)
+		if err != nil {
+			return Membership{}, fmt.Errorf("%s: %w", op, err)
+		}
+		if declined != nil && !approving {
+			return *declined, nil
+		}
+		if declined != nil {
+			return Membership{}, fmt.Errorf("%s: %w", op, ErrRequestDeclined)
+		}
+	}
+	return Membership{}, fmt.Errorf("%s: %w", op, ErrNoRequest)
 }
 
 // Leave removes the actor from a space (or withdraws their request). Leaving twice,

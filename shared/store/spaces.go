@@ -205,7 +205,7 @@ func membershipChanged(op string, reasons []types.CancellationReason, err error)
 // AddMember implements spaces.Store: the membership is put only if absent, what it
 // replaces is deleted only if present, and the count moves with them, in one
 // transaction: however many requests join, approve or accept at once, one counts.
-func (s *Store) AddMember(ctx context.Context, m spaces.Membership, from string) error {
+func (s *Store) AddMember(ctx context.Context, m spaces.Membership, from string, events ...eventtypes.Envelope) error {
 	put, err := s.membershipPut(m)
 	if err != nil {
 		return fmt.Errorf("store.AddMember: %w", err)
@@ -220,8 +220,54 @@ func (s *Store) AddMember(ctx context.Context, m spaces.Membership, from string)
 	}
 	items := []types.TransactWriteItem{put, s.spaceCount(m.SpaceID, 1),
 		s.membershipDelete(m.SpaceID, "REQUEST#"+m.MemberID, request), s.membershipDelete(m.SpaceID, "INVITED#"+m.MemberID, invited)}
-	reasons, err := s.transact(ctx, items)
+	outs, err := s.outboxPuts(events)
+	if err != nil {
+		return fmt.Errorf("store.AddMember: %w", err)
+	}
+	reasons, err := s.transact(ctx, append(items, outs...))
 	return membershipChanged("store.AddMember "+m.SpaceID+" "+m.MemberID, reasons, err)
+}
+
+// typeDeclined is the kept answer to a declined request to join: SPACE#<id> /
+// DECLINED#<member>, ids only, in no index, expiring DeclineKept after the decline.
+const typeDeclined = "SpaceRequestDeclined"
+
+type declinedItem struct {
+	PK, SK, Type string
+	ExpiresAt    int64
+	spaces.Membership
+}
+
+// DeclineRequest implements spaces.Store: the request is deleted only if it is still
+// there, with the kept answer (replacing an older one) and the event, so of two
+// answers at once (two declines, or a decline and an approval) one writes.
+func (s *Store) DeclineRequest(ctx context.Context, m spaces.Membership, event eventtypes.Envelope) error {
+	put, err := s.put(declinedItem{PK: spacePK(m.SpaceID), SK: "DECLINED#" + m.MemberID, Type: typeDeclined,
+		ExpiresAt: m.DeclinedAt.Add(spaces.DeclineKept).Unix(), Membership: m}, "")
+	if err != nil {
+		return fmt.Errorf("store.DeclineRequest: %w", err)
+	}
+	out, err := s.outboxPut(event)
+	if err != nil {
+		return fmt.Errorf("store.DeclineRequest: %w", err)
+	}
+	items := []types.TransactWriteItem{s.membershipDelete(m.SpaceID, "REQUEST#"+m.MemberID, "attribute_exists(PK)"), put, out}
+	reasons, err := s.transact(ctx, items)
+	return membershipChanged("store.DeclineRequest "+m.SpaceID+" "+m.MemberID, reasons, err)
+}
+
+// DeclinedRequest implements spaces.Store (one consistent GetItem; an expired answer is
+// absent).
+func (s *Store) DeclinedRequest(ctx context.Context, spaceID, memberID string) (*spaces.Membership, error) {
+	var it declinedItem
+	err := s.get(ctx, "store.DeclinedRequest", spacePK(spaceID), "DECLINED#"+memberID, time.Now(), &it)
+	if errors.Is(err, errs.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &it.Membership, nil
 }
 
 // RequestToJoin implements spaces.Store.

@@ -145,7 +145,7 @@ async function main() {
     const staff = await browser.newContext({ locale: 'en-US', bypassCSP: true });
     const admin = await staff.newPage();
     await signUp(admin, 'boss@example.com', 'en');
-    await admin.getByLabel('Name', { exact: true }).fill('Rules first');
+    await admin.getByRole('textbox', { name: 'Name', exact: true }).fill('Rules first');
     await admin.getByRole('button', { name: 'Create the space' }).click();
     await admin.getByRole('heading', { name: 'Rules first' }).waitFor();
     const spaceURL = admin.url();

@@ -153,7 +153,7 @@ async function main() {
     // Staff open a space and ask a question in it; the post page shows sanitized Markdown
     // and the question reaches the home stream through the fan-out.
     await admin.getByRole('link', { name: 'Home' }).click();
-    await admin.getByLabel('Name', { exact: true }).fill('Data pipelines');
+    await admin.getByRole('textbox', { name: 'Name', exact: true }).fill('Data pipelines');
     await admin.getByLabel('Description').fill('Moving data around.');
     await admin.getByRole('button', { name: 'Create the space' }).click();
     await admin.getByRole('heading', { name: 'Data pipelines' }).waitFor();
@@ -328,7 +328,7 @@ async function main() {
     // gets the acknowledgement; an agent adds an internal note and a public reply; the
     // customer sees only the reply.
     await admin.getByRole('link', { name: 'Home' }).click();
-    await admin.getByLabel('Name', { exact: true }).fill('Acme support');
+    await admin.getByRole('textbox', { name: 'Name', exact: true }).fill('Acme support');
     await admin.getByLabel('Visibility').selectOption('closed');
     await admin.getByLabel('Kind of space').selectOption('customer');
     // A customer space is never public: the form does not offer it.
@@ -404,7 +404,7 @@ async function main() {
     await vp.getByRole('heading', { name: 'Data pipelines' }).waitFor();
     await vp.getByRole('link', { name: 'How do I page a query?' }).click();
     await vp.getByRole('heading', { name: 'How do I page a query?' }).waitFor();
-    await vp.getByText('Sign in to take part.').waitFor();
+    await vp.getByRole('link', { name: 'Sign in to take part' }).waitFor();
     if (await vp.getByLabel('Your comment').count()) fail('a visitor is offered the comment box');
     await axe(vp, 'post-visitor');
     await visitorCtx.close();

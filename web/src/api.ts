@@ -114,10 +114,11 @@ export interface SpaceMembership {
   spaceId: string;
   memberId: string;
   role: string;
-  status: 'active' | 'pending' | 'invited';
+  status: 'active' | 'pending' | 'invited' | 'declined';
   memberName?: string;
   invitedBy?: string;
   approvedBy?: string;
+  declinedBy?: string;
   spaceName: string;
   spaceVisibility: string;
 }
@@ -457,6 +458,8 @@ export const api = {
   spaceRequests: (id: string) => call<{ memberships: SpaceMembership[] }>('GET', `/api/spaces/${encodeURIComponent(id)}/requests`),
   approve: (id: string, member: string) =>
     call<SpaceMembership>('POST', `/api/spaces/${encodeURIComponent(id)}/requests/${encodeURIComponent(member)}/approve`),
+  declineRequest: (id: string, member: string) =>
+    call<SpaceMembership>('POST', `/api/spaces/${encodeURIComponent(id)}/requests/${encodeURIComponent(member)}/decline`),
   inviteToSpace: (id: string, memberId: string) => call<SpaceMembership>('POST', `/api/spaces/${encodeURIComponent(id)}/invitations`, { memberId }),
   setSpaceRole: (id: string, member: string, role: string) =>
     call<SpaceMembership>('PUT', `/api/spaces/${encodeURIComponent(id)}/members/${encodeURIComponent(member)}/role`, { role }),

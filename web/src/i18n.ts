@@ -284,6 +284,9 @@ const en = {
     warning: 'A moderator sent you a warning.',
     'warning.post': 'A moderator sent you a warning about {post}.',
     space_invite: '{actor} invited you to join the space {space}.',
+    // q3-spaces
+    space_request_approved: 'Your request to join the space {space} was approved: you are now a member.',
+    space_request_declined: 'Your request to join the space {space} was declined.',
     ticket_ack: 'We received your request {ticket}: our support team will answer within {within}.',
     ticket_opened: '{actor} opened the ticket {ticket}.',
     ticket_reply: '{actor} replied to the ticket {ticket}.',
@@ -455,6 +458,18 @@ const en = {
   replacedOn: (date: string, byAuthor: boolean) => (byAuthor ? `Replaced on ${date} by its author:` : `Replaced on ${date} by a moderator:`),
   commentSaved: 'Your changes are saved.',
   // end q2-comments
+  // q3-spaces
+  signInInvite: 'Sign in to take part',
+  signInInviteAfter: ': join spaces, comment, react and vote.',
+  joinToComment: 'Join this space to comment, react and vote.',
+  askToComment: 'This space is open to its members: ask to join to comment, react and vote.',
+  invitedToComment: 'You are invited into this space: accept the invitation to comment, react and vote.',
+  requestWaiting: 'Your request to join this space is waiting for an answer from its moderators.',
+  joinedDone: 'You joined the space: you can now comment, react and vote.',
+  decline: 'Decline',
+  declinedDone: 'Declined: they are told, and may ask again.',
+  requestFrom: (name: string) => `Request from ${name}`,
+  // end q3-spaces
   errors: {
     invalid_email: 'Enter a valid email address, like ann@example.com.',
     rate_limited: 'Too many requests. Wait a few minutes, then try again.',
@@ -631,6 +646,9 @@ const en = {
     space_member_not_found: 'That member is not in this space.',
     space_invite_only: 'This space is by invitation only.',
     join_request_not_found: 'There is no such request to join.',
+    // q3-spaces
+    join_request_approved: 'This request was approved already: the member is in the space.',
+    join_request_declined: 'This request was declined already; the member may ask again.',
     invalid_rules: 'The rules have 1 to 20,000 characters.',
     // p3-mentions
     too_many_mentions: 'A text mentions at most 50 members.',
@@ -907,6 +925,9 @@ const fr: Strings = {
     warning: 'Un modérateur vous a adressé un avertissement.',
     'warning.post': 'Un modérateur vous a adressé un avertissement au sujet de {post}.',
     space_invite: '{actor} vous invite à rejoindre l’espace {space}.',
+    // q3-spaces
+    space_request_approved: 'Votre demande pour rejoindre l’espace {space} a été acceptée : vous en êtes maintenant membre.',
+    space_request_declined: 'Votre demande pour rejoindre l’espace {space} a été refusée.',
     ticket_ack: 'Nous avons reçu votre demande {ticket} : notre équipe d’assistance vous répondra sous {within}.',
     ticket_opened: '{actor} a ouvert le ticket {ticket}.',
     ticket_reply: '{actor} a répondu au ticket {ticket}.',
@@ -1078,6 +1099,18 @@ const fr: Strings = {
   replacedOn: (date: string, byAuthor: boolean) => (byAuthor ? `Remplacé le ${date} par son auteur :` : `Remplacé le ${date} par un modérateur :`),
   commentSaved: 'Vos modifications sont enregistrées.',
   // end q2-comments
+  // q3-spaces
+  signInInvite: 'Connectez-vous pour participer',
+  signInInviteAfter: ' : rejoindre des espaces, commenter, réagir et voter.',
+  joinToComment: 'Rejoignez cet espace pour commenter, réagir et voter.',
+  askToComment: 'Cet espace est réservé à ses membres : demandez à le rejoindre pour commenter, réagir et voter.',
+  invitedToComment: 'Vous êtes invité dans cet espace : acceptez l’invitation pour commenter, réagir et voter.',
+  requestWaiting: 'Votre demande pour rejoindre cet espace attend la réponse de ses modérateurs.',
+  joinedDone: 'Vous avez rejoint l’espace : vous pouvez maintenant commenter, réagir et voter.',
+  decline: 'Refuser',
+  declinedDone: 'Refusée : la personne est prévenue et peut demander à nouveau.',
+  requestFrom: (name: string) => `Demande de ${name}`,
+  // end q3-spaces
   errors: {
     invalid_email: 'Saisissez une adresse email valide, comme ann@example.com.',
     rate_limited: 'Trop de demandes. Patientez quelques minutes puis réessayez.',
@@ -1254,6 +1287,9 @@ const fr: Strings = {
     space_member_not_found: 'Ce membre n’est pas dans cet espace.',
     space_invite_only: 'Cet espace est sur invitation uniquement.',
     join_request_not_found: 'Cette demande d’adhésion n’existe pas.',
+    // q3-spaces
+    join_request_approved: 'Cette demande a déjà été acceptée : la personne est dans l’espace.',
+    join_request_declined: 'Cette demande a déjà été refusée ; la personne peut demander à nouveau.',
     invalid_rules: 'Les règles font de 1 à 20 000 caractères.',
     // p3-mentions
     too_many_mentions: 'Un texte mentionne au plus 50 membres.',

@@ -23,6 +23,65 @@ function Link(props: { to: string; navigate: Nav; children: preact.ComponentChil
   );
 }
 
+// SignInInvite stands, for a visitor, where a member would find controls (join,
+// comment, react, vote): a link to the sign-in page instead of buttons that could only fail.
+export function SignInInvite(props: { lang: Lang; navigate: Nav }) {
+  const s = strings[props.lang];
+  return (
+    <p class="sign-in-invite">
+      <Link to="/" navigate={props.navigate}>
+        {s.signInInvite}
+      </Link>
+      {s.signInInviteAfter}
+    </p>
+  );
+}
+
+// JoinOffer stands where a signed-in reader who is no member of the space would write a
+// comment: join a public space, ask to join a closed one, accept an invitation, or
+// (a request sent) that it waits for an answer. onChanged reloads what the membership
+// changes (the page shows the comment box once the reader is a member).
+function JoinOffer(props: { lang: Lang; view: SpaceView; onChanged: (m: SpaceMembership) => void }) {
+  const s = strings[props.lang];
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const m = props.view.membership;
+  const join = async () => {
+    setError(undefined);
+    setBusy(true);
+    try {
+      props.onChanged(await api.joinSpace(props.view.space.id));
+    } catch (err) {
+      setError(codeOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (m?.status === 'pending')
+    return (
+      <p class="join-offer muted" role="status">
+        {s.requestWaiting}
+      </p>
+    );
+  const [text, label] =
+    m?.status === 'invited'
+      ? [s.invitedToComment, s.acceptInvitation]
+      : props.view.space.visibility === 'public'
+        ? [s.joinToComment, s.join]
+        : [s.askToComment, s.requestToJoin];
+  // A member has nothing to join; a hidden space is joined by invitation only.
+  if ((m && m.status !== 'invited') || (!m && props.view.space.visibility === 'hidden')) return null;
+  return (
+    <div class="join-offer">
+      <p>{text}</p>
+      <Problem lang={props.lang} code={error} />
+      <button type="button" disabled={busy} onClick={join}>
+        {label}
+      </button>
+    </div>
+  );
+}
+
 function PostItems(props: { lang: Lang; posts: PostSummary[]; navigate: Nav; pinned?: boolean }) {
   const s = strings[props.lang];
   return (
@@ -152,6 +211,18 @@ const allVisibilities = ['public', 'closed', 'hidden'];
 // never public (the API refuses it too).
 export const visibilitiesFor = (kind: string) => (kind === 'customer' ? ['closed', 'hidden'] : allVisibilities);
 
+// spaceFields: the field of the space problems the API names by code only.
+const spaceFields: Record<string, string> = {
+  invalid_space_name: 'name',
+  invalid_space_description: 'description',
+  invalid_space_icon: 'icon',
+  invalid_visibility: 'visibility',
+  customer_space_private: 'visibility',
+  invalid_space_kind: 'kind',
+  customer_kind_fixed: 'kind',
+  space_create_forbidden: 'kind',
+};
+
 function NewSpace(props: { lang: Lang; navigate: Nav; staff: boolean; agent: boolean }) {
   const s = strings[props.lang];
   const [name, setName] = useState('');
@@ -165,34 +236,49 @@ function NewSpace(props: { lang: Lang; navigate: Nav; staff: boolean; agent: boo
     if (!visibilitiesFor(k).includes(visibility)) setVisibility('closed');
   };
   const [icon, setIcon] = useState('');
-  const [error, setError] = useState<string>();
+  const [problem, setProblem] = useState<FormProblem>();
   const submit = async (e: Event) => {
     e.preventDefault();
-    setError(undefined);
+    setProblem(undefined);
+    const empty = missing([['name', name]]);
+    if (empty) return setProblem(empty);
     try {
       const sp = await api.createSpace(name, visibility, description, kind, icon);
       props.navigate(`/spaces/${sp.id}`);
     } catch (err) {
-      setError(codeOf(err));
+      setProblem(problemOf(err, spaceFields));
     }
   };
   return (
     <form onSubmit={submit} noValidate aria-labelledby="new-space-title">
       <h3 id="new-space-title">{s.newSpace}</h3>
-      <label for="sp-name">{s.spaceName}</label>
-      <input id="sp-name" maxLength={80} value={name} onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)} />
+      <RequiredNote lang={props.lang} />
+      <Label for="sp-name" required>
+        {s.spaceName}
+      </Label>
+      <input id="sp-name" maxLength={80} required value={name} onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)} {...fieldAttrs(problem, 'name', 'sp-name')} />
+      <FieldProblem lang={props.lang} problem={problem} field="name" id="sp-name" label={s.spaceName} />
       <label for="sp-icon">{s.spaceIcon}</label>
-      <input id="sp-icon" maxLength={4} value={icon} onInput={(e) => setIcon((e.currentTarget as HTMLInputElement).value)} />
+      <input id="sp-icon" maxLength={4} value={icon} onInput={(e) => setIcon((e.currentTarget as HTMLInputElement).value)} {...fieldAttrs(problem, 'icon', 'sp-icon')} />
+      <FieldProblem lang={props.lang} problem={problem} field="icon" id="sp-icon" />
       <label for="sp-desc">{s.spaceDescription}</label>
-      <input id="sp-desc" maxLength={500} value={description} onInput={(e) => setDescription((e.currentTarget as HTMLInputElement).value)} />
+      <input
+        id="sp-desc"
+        maxLength={500}
+        value={description}
+        onInput={(e) => setDescription((e.currentTarget as HTMLInputElement).value)}
+        {...fieldAttrs(problem, 'description', 'sp-desc')}
+      />
+      <FieldProblem lang={props.lang} problem={problem} field="description" id="sp-desc" />
       <label for="sp-vis">{s.visibility}</label>
-      <select id="sp-vis" value={visibility} onChange={(e) => setVisibility((e.currentTarget as HTMLSelectElement).value)}>
+      <select id="sp-vis" value={visibility} onChange={(e) => setVisibility((e.currentTarget as HTMLSelectElement).value)} {...fieldAttrs(problem, 'visibility', 'sp-vis')}>
         {visibilitiesFor(kind).map((v) => (
           <option value={v} key={v}>
             {s.visibilities[v]}
           </option>
         ))}
       </select>
+      <FieldProblem lang={props.lang} problem={problem} field="visibility" id="sp-vis" />
       {props.staff && (
         <>
           <label for="sp-kind">{s.spaceKind}</label>
@@ -201,6 +287,7 @@ function NewSpace(props: { lang: Lang; navigate: Nav; staff: boolean; agent: boo
             value={kind}
             aria-describedby={kind === 'customer' ? 'sp-kind-hint' : undefined}
             onChange={(e) => setKind((e.currentTarget as HTMLSelectElement).value)}
+            {...fieldAttrs(problem, 'kind', 'sp-kind')}
           >
             {kinds.map((k) => (
               <option value={k} key={k}>
@@ -213,9 +300,10 @@ function NewSpace(props: { lang: Lang; navigate: Nav; staff: boolean; agent: boo
               {s.customerSpaceHint}
             </p>
           )}
+          <FieldProblem lang={props.lang} problem={problem} field="kind" id="sp-kind" />
         </>
       )}
-      <Problem lang={props.lang} code={error} />
+      <FormLevelProblem lang={props.lang} problem={problem} fields={['name', 'icon', 'description', 'visibility', ...(props.staff ? ['kind'] : [])]} />
       <button type="submit">{props.staff ? s.createSpace : s.createGroup}</button>
     </form>
   );
@@ -306,7 +394,7 @@ export function SpacePage(props: { lang: Lang; id: string; navigate: Nav; staff:
       {view.space.description && <p>{view.space.description}</p>}
       <Problem lang={props.lang} code={error} />
       <Done show={m?.status === 'pending'} text={s.requestSent} />
-      {!props.signedIn && <p class="muted">{s.signInToTakePart}</p>}
+      {!props.signedIn && <SignInInvite lang={props.lang} navigate={props.navigate} />}
       {!m && props.signedIn && (
         <button type="button" onClick={() => act(() => api.joinSpace(props.id))}>
           {view.space.visibility === 'closed' ? s.requestToJoin : s.join}
@@ -380,6 +468,7 @@ function ManageSpace(props: {
   const [done, setDone] = useState<string>();
   const [visibility, setVisibility] = useState<string>(props.space.visibility);
   const [kind, setKind] = useState(props.space.kind);
+  const [settingsProblem, setSettingsProblem] = useState<FormProblem>();
   const load = () => {
     if (props.canAdmit) api.spaceRequests(spaceId).then((r) => setRequests(r.memberships), (err) => setError(codeOf(err)));
     api.spaceMembers(spaceId).then((r) => setMembers(r.memberships), (err) => setError(codeOf(err)));
@@ -412,28 +501,40 @@ function ManageSpace(props: {
       <Done show={!!done} text={done ?? ''} />
       {props.canChangeSettings && (
         <form
-          onSubmit={(e) => {
+          onSubmit={async (e) => {
             e.preventDefault();
-            run(() => api.changeSpaceSettings(spaceId, visibility, kind), s.saved);
+            setSettingsProblem(undefined);
+            setDone(undefined);
+            try {
+              await api.changeSpaceSettings(spaceId, visibility, kind);
+              setDone(s.saved);
+              props.onChanged();
+            } catch (err) {
+              // Under its field when it is about one, else at the top like the others.
+              const p = problemOf(err, spaceFields);
+              if (p.field) setSettingsProblem(p);
+              else setError(p.code);
+            }
           }}
           noValidate
         >
-          <h3>{s.spaceSettings}</h3>
+          <h2 class="h3">{s.spaceSettings}</h2>
           <label for="set-vis">{s.visibility}</label>
-          <select id="set-vis" value={visibility} onChange={(e) => setVisibility((e.currentTarget as HTMLSelectElement).value)}>
+          <select id="set-vis" value={visibility} onChange={(e) => setVisibility((e.currentTarget as HTMLSelectElement).value)} {...fieldAttrs(settingsProblem, 'visibility', 'set-vis')}>
             {visibilitiesFor(props.space.kind).map((v) => (
               <option value={v} key={v}>
                 {s.visibilities[v]}
               </option>
             ))}
           </select>
+          <FieldProblem lang={props.lang} problem={settingsProblem} field="visibility" id="set-vis" />
           {props.space.kind === 'customer' ? (
             <p class="muted">{s.customerSpaceHint}</p>
           ) : (
             props.staff && (
               <>
                 <label for="set-kind">{s.spaceKind}</label>
-                <select id="set-kind" value={kind} onChange={(e) => setKind((e.currentTarget as HTMLSelectElement).value)}>
+                <select id="set-kind" value={kind} onChange={(e) => setKind((e.currentTarget as HTMLSelectElement).value)} {...fieldAttrs(settingsProblem, 'kind', 'set-kind')}>
                   {spaceKinds
                     .filter((k) => k !== 'customer')
                     .map((k) => (
@@ -442,6 +543,7 @@ function ManageSpace(props: {
                       </option>
                     ))}
                 </select>
+                <FieldProblem lang={props.lang} problem={settingsProblem} field="kind" id="set-kind" />
               </>
             )
           )}
@@ -452,21 +554,26 @@ function ManageSpace(props: {
       )}
       {props.canAdmit && (
         <>
-          <h3>{s.joinRequests}</h3>
+          <h2 class="h3">{s.joinRequests}</h2>
           {requests.length === 0 && <p class="muted">{s.noRequests}</p>}
           <ul class="list">
             {requests.map((r) => (
               <li key={r.memberId}>
                 <span>{r.memberName || r.memberId}</span>
-                <button type="button" class="small" onClick={() => run(() => api.approve(spaceId, r.memberId), s.approved)}>
-                  {s.approve}
-                </button>
+                <span class="actions" role="group" aria-label={s.requestFrom(r.memberName || r.memberId)}>
+                  <button type="button" class="small" onClick={() => run(() => api.approve(spaceId, r.memberId), s.approved)}>
+                    {s.approve}
+                  </button>
+                  <button type="button" class="secondary small" onClick={() => run(() => api.declineRequest(spaceId, r.memberId), s.declinedDone)}>
+                    {s.decline}
+                  </button>
+                </span>
               </li>
             ))}
           </ul>
         </>
       )}
-      <h3>{s.spaceMembers}</h3>
+      <h2 class="h3">{s.spaceMembers}</h2>
       <ul class="list">
         {members.map((m) => (
           <li key={m.memberId}>
@@ -749,9 +856,31 @@ export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerI
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const [editing, setEditing] = useState(false);
+  // The reader's place in the post's space: members comment, react and vote; others
+  // are offered to join (JoinOffer), visitors to sign in.
+  // undefined while it loads; null when it could not be read (the API then decides).
+  const [space, setSpace] = useState<SpaceView | null>();
+  const loadSpace = (spaceId: string) => api.space(spaceId).then(setSpace, () => setSpace(null));
   useEffect(() => {
-    api.post(props.id).then(setPost, (err) => setError(codeOf(err)));
-  }, [props.id]);
+    setSpace(undefined);
+    api.post(props.id).then(
+      (p) => {
+        setPost(p);
+        if (props.viewerId) loadSpace(p.spaceId);
+      },
+      (err) => setError(codeOf(err)),
+    );
+  }, [props.id, props.viewerId]);
+  // Joined (or asked) from this page: the space and the post are read again, so the
+  // comment box and the reader's own votes and reactions show without a reload.
+  const joined = async (m: SpaceMembership) => {
+    if (!post) return;
+    await loadSpace(post.spaceId);
+    if (m.status === 'active') {
+      setNotice(s.joinedDone);
+      await api.post(post.id).then(setPost, () => undefined);
+    }
+  };
   const act = async (f: () => Promise<Post | void>, done?: string) => {
     setError(undefined);
     setNotice(undefined);
@@ -766,6 +895,17 @@ export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerI
   if (!post) return error ? <LoadProblem lang={props.lang} code={error} navigate={props.navigate} /> : <p aria-busy="true">{s.loading}</p>;
   const mine = post.authorId === props.viewerId;
   const signedIn = props.viewerId !== '';
+  // takePart: the reader may comment, react and vote here (an active member, or staff).
+  const takePart = signedIn && (space === null || !!space?.canPost);
+  const joinOffer = !signedIn ? (
+    <SignInInvite lang={props.lang} navigate={props.navigate} />
+  ) : space === undefined ? (
+    <p aria-busy="true" class="muted">
+      {s.loading}
+    </p>
+  ) : space && !space.canPost ? (
+    <JoinOffer lang={props.lang} view={space} onChanged={joined} />
+  ) : undefined;
   return (
     <article>
       <span class={`badge ${post.kind}`}>{s.postKinds[post.kind]}</span>
@@ -798,20 +938,21 @@ export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerI
         </p>
       )}
       {props.agent && post.kind === 'question' && !post.ticketId && <QuestionToTicket lang={props.lang} postId={post.id} navigate={props.navigate} />}
-      {post.kind === 'idea' && <Idea lang={props.lang} post={post} staff={props.staff} act={act} signedIn={signedIn} />}
-      {post.kind === 'poll' && <Poll lang={props.lang} post={post} act={act} signedIn={signedIn} />}
-      {!signedIn && <p class="muted">{s.signInToTakePart}</p>}
-      {signedIn && (
-      <div class="reactions" role="group" aria-label={s.reactionsLabel}>
-        {Object.keys(reactionIcons).map((r) => {
-          const on = post.myReactions?.includes(r) ?? false;
-          return (
-            <button type="button" key={r} class="secondary small" aria-pressed={on} onClick={() => act(() => api.react(post.id, r, !on))}>
-              <span aria-hidden="true">{reactionIcons[r]}</span> <span class="visually-hidden">{s.reactionNames[r]}</span> {post.reactions?.[r] ?? 0}
-            </button>
-          );
-        })}
-      </div>
+      {post.kind === 'idea' && <Idea lang={props.lang} post={post} staff={props.staff} act={act} signedIn={takePart} />}
+      {post.kind === 'poll' && <Poll lang={props.lang} post={post} act={act} signedIn={takePart} />}
+      {takePart ? (
+        <div class="reactions" role="group" aria-label={s.reactionsLabel}>
+          {Object.keys(reactionIcons).map((r) => {
+            const on = post.myReactions?.includes(r) ?? false;
+            return (
+              <button type="button" key={r} class="secondary small" aria-pressed={on} onClick={() => act(() => api.react(post.id, r, !on))}>
+                <span aria-hidden="true">{reactionIcons[r]}</span> <span class="visually-hidden">{s.reactionNames[r]}</span> {post.reactions?.[r] ?? 0}
+              </button>
+            );
+          })}
+        </div>
+      ) : (
+        <ReactionCounts lang={props.lang} counts={post.reactions} />
       )}
       <div class="actions">
         {(mine || post.canModerate) && !editing && (
@@ -837,12 +978,28 @@ export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerI
       </div>
       {signedIn && !mine && <ReportForm lang={props.lang} postId={post.id} onReported={() => setNotice(s.reported)} />}
       {post.canModerate && <ModeratorTools lang={props.lang} post={post} act={act} />}
-      <Comments lang={props.lang} post={post} viewerId={props.viewerId} navigate={props.navigate} onAccepted={(id) => setPost({ ...post, acceptedAnswer: id })} />
+      <Comments lang={props.lang} post={post} viewerId={props.viewerId} navigate={props.navigate} joinOffer={joinOffer} onAccepted={(id) => setPost({ ...post, acceptedAnswer: id })} />
     </article>
   );
 }
 
 type Act = (f: () => Promise<Post | void>, done?: string) => Promise<void>;
+
+// ReactionCounts shows a post's reactions to someone who may not react: counts, no buttons.
+function ReactionCounts(props: { lang: Lang; counts?: Record<string, number> }) {
+  const s = strings[props.lang];
+  const shown = Object.keys(reactionIcons).filter((r) => (props.counts?.[r] ?? 0) > 0);
+  if (shown.length === 0) return null;
+  return (
+    <p class="reactions muted">
+      {shown.map((r) => (
+        <span key={r} class="reaction-count">
+          <span aria-hidden="true">{reactionIcons[r]}</span> <span class="visually-hidden">{s.reactionNames[r]}</span> {props.counts![r]}{' '}
+        </span>
+      ))}
+    </p>
+  );
+}
 
 function Idea(props: { lang: Lang; post: Post; staff: boolean; act: Act; signedIn: boolean }) {
   const s = strings[props.lang];
@@ -905,6 +1062,18 @@ function Poll(props: { lang: Lang; post: Post; act: Act; signedIn: boolean }) {
       </section>
     );
   }
+  if (!props.signedIn)
+    // Who may not vote sees the choices, not radio buttons they could not send.
+    return (
+      <section class="poll" aria-label={s.pollChoose}>
+        <ul class="list">
+          {p.options?.map((o) => (
+            <li key={o.id}>{o.label}</li>
+          ))}
+        </ul>
+        {p.closesAt && <p class="muted">{s.pollClosesOn(formatDate(props.lang, p.closesAt))}</p>}
+      </section>
+    );
   return (
     <form
       class="poll"
@@ -1174,8 +1343,10 @@ function CommentHistory(props: { lang: Lang; post: Post; comment: Comment }) {
   );
 }
 
-function Comments(props: { lang: Lang; post: Post; viewerId: string; navigate: Nav; onAccepted: (id: string) => void }) {
+function Comments(props: { lang: Lang; post: Post; viewerId: string; navigate: Nav; joinOffer?: preact.ComponentChildren; onAccepted: (id: string) => void }) {
   const s = strings[props.lang];
+  // q3-spaces: who may not comment (a visitor, a non-member) finds joinOffer in place of the form, and no reply or reaction buttons.
+  const takePart = !!props.viewerId && !props.joinOffer;
   const [list, setList] = useState<Comment[]>([]);
   const [draft, setDraft] = useState<Draft>(emptyDraft);
   const [replyTo, setReplyTo] = useState<Comment>();
@@ -1256,7 +1427,7 @@ function Comments(props: { lang: Lang; post: Post; viewerId: string; navigate: N
         <div class="post-body" dangerouslySetInnerHTML={{ __html: c.html }} />
       )}
       <Done show={saved === c.id && editing !== c.id} text={s.commentSaved} />
-      {!c.deleted && signedIn && editing !== c.id && (
+      {!c.deleted && takePart && editing !== c.id && (
         <span class="reactions" role="group" aria-label={s.reactionsLabel}>
           {Object.keys(reactionIcons).map((r) => {
             const on = c.myReactions?.includes(r) ?? false;
@@ -1276,7 +1447,7 @@ function Comments(props: { lang: Lang; post: Post; viewerId: string; navigate: N
       )}
       {!c.deleted && editing !== c.id && (
         <span class="actions">
-          {isTop && signedIn && !props.post.locked && (
+          {isTop && !props.post.locked && takePart && (
             <button type="button" class="secondary small" onClick={() => setReplyTo(c)}>
               {s.reply}
             </button>
@@ -1335,7 +1506,9 @@ function Comments(props: { lang: Lang; post: Post; viewerId: string; navigate: N
           </li>
         ))}
       </ul>
-      {!signedIn ? null : props.post.locked && !props.post.canModerate ? (
+      {props.joinOffer ? (
+        props.joinOffer
+      ) : !signedIn ? null : props.post.locked && !props.post.canModerate ? (
         <p class="muted">{s.lockedNotice}</p>
       ) : needsRules ? (
         <RulesGate

@@ -1,0 +1,288 @@
+// Joining from the pages where it is needed, in Debian's Chromium (playwright-core), at
+// 375 px and 1280 px, in English and French (issue 10, round 2, q3-spaces):
+// - a visitor sees no control they cannot use on the pages they can reach (space page,
+//   post pages of a discussion, a poll and an idea): no reaction, vote, reply, report or
+//   join button, no poll radio, no comment box; a sign-in invitation instead;
+// - a signed-in non-member of a public space finds Join where the comment box would be,
+//   and no reaction or vote button; after Join the comment box and the reaction buttons
+//   appear without a reload (the page's window is the same one) and the comment is sent;
+// - asking to join a closed space shows the request as sent without a reload; the
+//   space's owner sees Approve and Decline in the requests list, declines, the member
+//   is told (a sentence in their language) and may ask again; the owner approves;
+// - accepting an invitation into a hidden space shows the composer without a reload.
+// axe-core runs on each state; no page scrolls sideways. Driven by tests/browser_test.go
+// (TestBrowserJoining), which passes BASE_URL, DEV_KEY, SHOTS_DIR and CHROMIUM;
+// boss@example.com is an admin.
+const fs = require('node:fs');
+const path = require('node:path');
+const { chromium } = require('playwright-core');
+
+const base = process.env.BASE_URL;
+const devKey = process.env.DEV_KEY;
+const shots = process.env.SHOTS_DIR;
+const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+const text = {
+  en: {
+    join: 'Join', ask: 'Ask to join', accept: 'Accept the invitation', approve: 'Approve', decline: 'Decline', manage: 'Manage this space',
+    comment: 'Your comment', send: 'Comment', sent: 'Your request to join was sent.', joined: 'You joined the space',
+    declined: 'Declined: they are told, and may ask again.', approved: 'Approved.', composer: 'Write a post',
+    signIn: 'Sign in to take part',
+    declinedNotice: 'Your request to join the space “Back room {tag}” was declined.',
+    approvedNotice: 'Your request to join the space “Back room {tag}” was approved: you are now a member.',
+  },
+  fr: {
+    join: 'Rejoindre', ask: 'Demander à rejoindre', accept: 'Accepter l’invitation', approve: 'Accepter', decline: 'Refuser', manage: 'Gérer cet espace',
+    comment: 'Votre commentaire', send: 'Commenter', sent: 'Votre demande a été envoyée.', joined: 'Vous avez rejoint l’espace',
+    declined: 'Refusée : la personne est prévenue et peut demander à nouveau.', approved: 'Accepté.', composer: 'Écrire un message',
+    signIn: 'Connectez-vous pour participer',
+    declinedNotice: 'Votre demande pour rejoindre l’espace « Back room {tag} » a été refusée.',
+    approvedNotice: 'Votre demande pour rejoindre l’espace « Back room {tag} » a été acceptée : vous en êtes maintenant membre.',
+  },
+};
+
+function fail(msg) {
+  throw new Error(msg);
+}
+
+// devSignIn signs a page's context in as email through the local OIDC provider, and
+// returns once the session answers.
+async function devSignIn(page, email) {
+  await page.goto(`${base}/_dev/sign-in?key=${devKey}`);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByRole('button', { name: 'Choose' }).click();
+  await page.getByRole('button', { name: /Development sign-in/ }).click();
+  for (let i = 0; ; i++) {
+    const me = await page.context().request.get(`${base}/api/me`);
+    if (me.status() === 200 && (await me.json()).email === email) break;
+    if (i === 150) fail(`${email} was not signed in`);
+    await page.waitForTimeout(100);
+  }
+  await page.waitForLoadState('networkidle');
+}
+
+// api calls the API with the page's session (the context's cookies).
+async function api(page, method, url, body) {
+  const resp = await page.context().request.fetch(base + url, { method, data: body, failOnStatusCode: false });
+  const body2 = await resp.text();
+  if (resp.status() >= 300) fail(`${method} ${url}: ${resp.status()} ${body2}`);
+  return body2 ? JSON.parse(body2) : undefined;
+}
+
+// check runs axe-core, fails on sideways scrolling and saves a screenshot.
+async function check(page, name) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
+  if (result.violations.length > 0) {
+    const detail = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    fail(`axe found accessibility violations on ${name}:\n  ${detail.join('\n  ')}`);
+  }
+  const width = page.viewportSize().width;
+  const overflow = await page.evaluate((w) => Math.max(document.documentElement.scrollWidth, window.innerWidth) - w, width);
+  if (overflow > 0) fail(`${name} scrolls sideways by ${overflow}px`);
+  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+  console.log(`ok: ${name}`);
+}
+
+// controls lists the controls of the page's main content a reader could act with
+// (buttons, radios, text boxes), by their accessible text; the header (menu, language)
+// and the space page's list tabs are left out: everyone may use them.
+async function controls(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('main button, main input, main textarea, main select')]
+      .filter((el) => !el.closest('header') && !el.closest('nav.tabs') && el.offsetParent !== null)
+      .map((el) => `${el.tagName.toLowerCase()}${el.type ? `[${el.type}]` : ''}: ${(el.textContent || el.getAttribute('aria-label') || el.id || '').trim()}`)
+      .filter((v, i, all) => all.indexOf(v) === i),
+  );
+}
+
+// sameWindow marks the page's window, and later tells whether it is still the same one
+// (no reload, no navigation by the browser).
+async function markWindow(page) {
+  await page.evaluate(() => {
+    window.__joiningMark = 'kept';
+  });
+}
+async function expectSameWindow(page, what) {
+  if ((await page.evaluate(() => window.__joiningMark)) !== 'kept') fail(`${what} reloaded the page`);
+}
+
+async function waitText(page, locator, what) {
+  try {
+    await locator.waitFor({ timeout: 10000 });
+  } catch {
+    fail(`${what}: not shown; controls: ${JSON.stringify(await controls(page))}`);
+  }
+}
+
+async function main() {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const consoleErrors = [];
+  try {
+    // The boss opens the community to visitors (hybrid), a public space with a
+    // discussion (and a comment), a poll and an idea.
+    const setup = await browser.newContext({ locale: 'en-US' });
+    const sp = await setup.newPage();
+    await devSignIn(sp, 'boss@example.com');
+    const rules = await api(sp, 'GET', '/api/community/rules');
+    await api(sp, 'POST', '/api/me/rules', { version: rules.version });
+    await api(sp, 'PUT', '/api/community/access', { accessMode: 'hybrid', hybridRegistration: 'open' });
+    const hall = await api(sp, 'POST', '/api/spaces', { name: 'Open hall', description: 'Anyone may read', visibility: 'public' });
+    const discussion = await api(sp, 'POST', `/api/spaces/${hall.id}/posts`, { kind: 'discussion', title: 'Welcome', body: 'Say hello.' });
+    await api(sp, 'POST', `/api/posts/${discussion.id}/comments`, { body: 'First!' });
+    await api(sp, 'PUT', `/api/posts/${discussion.id}/reactions/like`);
+    const poll = await api(sp, 'POST', `/api/spaces/${hall.id}/posts`, { kind: 'poll', title: 'Best day?', body: 'Pick one.', options: ['Monday', 'Friday'] });
+    const idea = await api(sp, 'POST', `/api/spaces/${hall.id}/posts`, { kind: 'idea', title: 'Dark mode', body: 'Please.' });
+    await setup.close();
+
+    for (const lang of ['en', 'fr']) {
+      for (const width of [375, 1280]) {
+        const t = text[lang];
+        const tag = `${lang}-${width}`;
+        const phone = width === 375;
+        const newContext = async () => {
+          // bypassCSP only lets the test inject axe-core; the app itself runs under the CSP.
+          const context = await browser.newContext({
+            locale: lang === 'fr' ? 'fr-FR' : 'en-US',
+            viewport: { width, height: phone ? 667 : 800 },
+            isMobile: phone,
+            hasTouch: phone,
+            bypassCSP: true,
+          });
+          await context.addInitScript((l) => localStorage.setItem('tribune.lang', l), lang);
+          const page = await context.newPage();
+          // A visitor's 401s are the app asking who is there; anything else is a fault.
+          page.on('console', (m) => m.type() === 'error' && !/Failed to load resource/.test(m.text()) && consoleErrors.push(`${tag}: ${m.text()}`));
+          page.on('pageerror', (e) => consoleErrors.push(`${tag}: ${String(e)}`));
+          return { context, page };
+        };
+
+        // The boss's spaces of this run: a closed one and a hidden one.
+        const boss = await newContext();
+        await devSignIn(boss.page, 'boss@example.com');
+        const room = await api(boss.page, 'POST', '/api/spaces', { name: `Back room ${tag}`, description: 'Members only', visibility: 'closed' });
+        const attic = await api(boss.page, 'POST', '/api/spaces', { name: `Attic ${tag}`, description: 'By invitation', visibility: 'hidden' });
+
+        // 1. A visitor: no control they cannot use, a sign-in invitation instead.
+        const visitor = await newContext();
+        for (const [name, url] of [
+          ['space', `/spaces/${hall.id}`],
+          ['discussion', `/posts/${discussion.id}`],
+          ['poll', `/posts/${poll.id}`],
+          ['idea', `/posts/${idea.id}`],
+        ]) {
+          await visitor.page.goto(base + url, { waitUntil: 'networkidle' });
+          await waitText(visitor.page, visitor.page.getByRole('link', { name: t.signIn }), `the sign-in invitation on the visitor's ${name} page`);
+          const left = await controls(visitor.page);
+          if (left.length > 0) fail(`a visitor sees controls on the ${name} page (${tag}): ${JSON.stringify(left)}`);
+          await check(visitor.page, `visitor-${name}-${tag}`);
+        }
+        await visitor.context.close();
+
+        // 2. A signed-in non-member of the public space: Join where the comment box would
+        // be, no reaction or vote button; after Join, the box without a reload.
+        const email = `meg.${tag}@example.com`;
+        const meg = await newContext();
+        await devSignIn(meg.page, email);
+        const megId = (await api(meg.page, 'GET', '/api/me')).id;
+        await api(meg.page, 'PUT', '/api/me/profile', { displayName: `Meg ${tag}`, bio: '', expertise: [], interests: [], company: '', location: '', links: [], locale: lang });
+        await api(meg.page, 'POST', '/api/me/rules', { version: rules.version });
+        const page = meg.page;
+        await page.goto(`${base}/posts/${idea.id}`, { waitUntil: 'networkidle' });
+        await waitText(page, page.locator('.join-offer').getByRole('button', { name: t.join, exact: true }), 'Join on the idea page');
+        let seen = await controls(page);
+        if (seen.some((c) => c.startsWith('button') && !c.endsWith(`: ${t.join}`) && !/Report|Signaler/.test(c)))
+          fail(`a non-member sees controls they cannot use on the idea page: ${JSON.stringify(seen)}`);
+        await page.goto(`${base}/posts/${discussion.id}`, { waitUntil: 'networkidle' });
+        const offer = page.locator('.join-offer');
+        await waitText(page, offer.getByRole('button', { name: t.join, exact: true }), 'Join on the discussion page');
+        if ((await page.locator('#comment-body').count()) !== 0) fail('a non-member has a comment box');
+        if ((await page.locator('.reactions button').count()) !== 0) fail('a non-member has reaction buttons');
+        await check(page, `member-offer-${tag}`);
+        await markWindow(page);
+        await offer.getByRole('button', { name: t.join, exact: true }).click();
+        await waitText(page, page.getByLabel(t.comment), 'the comment box after joining');
+        await waitText(page, page.getByText(t.joined), 'the joined message');
+        if ((await page.locator('.reactions button').count()) === 0) fail('no reaction buttons after joining');
+        if ((await page.locator('.join-offer').count()) !== 0) fail('the join offer stayed after joining');
+        await expectSameWindow(page, 'Join');
+        await page.getByLabel(t.comment).fill(`Hello from ${tag}`);
+        await page.getByRole('button', { name: t.send, exact: true }).click();
+        await waitText(page, page.locator('.comments').getByText(`Hello from ${tag}`), 'the comment sent after joining');
+        await check(page, `member-joined-${tag}`);
+
+        // 3. A closed space: the request shows as sent without a reload.
+        await page.goto(`${base}/spaces/${room.id}`, { waitUntil: 'networkidle' });
+        await markWindow(page);
+        await page.getByRole('button', { name: t.ask, exact: true }).click();
+        await waitText(page, page.getByText(t.sent), 'the request sent');
+        if ((await page.getByRole('button', { name: t.ask, exact: true }).count()) !== 0) fail('Ask to join stayed after asking');
+        await expectSameWindow(page, 'Ask to join');
+        await check(page, `member-asked-${tag}`);
+
+        // The owner sees Approve and Decline, and declines.
+        const bp = boss.page;
+        await bp.goto(`${base}/spaces/${room.id}`, { waitUntil: 'networkidle' });
+        await bp.getByText(t.manage).click();
+        const request = bp.getByRole('group', { name: new RegExp(`Meg ${tag}`) });
+        await waitText(bp, request.getByRole('button', { name: t.decline, exact: true }), 'Decline in the requests list');
+        await request.getByRole('button', { name: t.approve, exact: true }).waitFor();
+        await check(bp, `owner-requests-${tag}`);
+        await request.getByRole('button', { name: t.decline, exact: true }).click();
+        await waitText(bp, bp.getByText(t.declined), 'the decline confirmed');
+        await request.waitFor({ state: 'detached', timeout: 10000 }).catch(() => fail('the declined request stayed in the list'));
+
+        // The member is told, in their language, and may ask again.
+        const want = t.declinedNotice.replace('{tag}', tag);
+        await page.goto(`${base}/notifications`, { waitUntil: 'networkidle' });
+        for (let i = 0; !(await page.getByText(want).count()); i++) {
+          if (i === 100) fail(`no notice saying ${want}: ${await page.locator('main').textContent()}`);
+          await page.waitForTimeout(200);
+          await page.reload({ waitUntil: 'networkidle' });
+        }
+        await check(page, `member-declined-notice-${tag}`);
+        await page.goto(`${base}/spaces/${room.id}`, { waitUntil: 'networkidle' });
+        await page.getByRole('button', { name: t.ask, exact: true }).click();
+        await waitText(page, page.getByText(t.sent), 'the request sent again');
+        // This time the owner approves.
+        await bp.reload({ waitUntil: 'networkidle' });
+        await bp.getByText(t.manage).click();
+        await waitText(bp, request.getByRole('button', { name: t.approve, exact: true }), 'Approve in the requests list');
+        await request.getByRole('button', { name: t.approve, exact: true }).click();
+        await waitText(bp, bp.getByText(t.approved, { exact: true }), 'the approval confirmed');
+        const approvedWant = t.approvedNotice.replace('{tag}', tag);
+        await page.goto(`${base}/notifications`, { waitUntil: 'networkidle' });
+        for (let i = 0; !(await page.getByText(approvedWant).count()); i++) {
+          if (i === 100) fail(`no notice saying ${approvedWant}`);
+          await page.waitForTimeout(200);
+          await page.reload({ waitUntil: 'networkidle' });
+        }
+
+        // 4. An invitation into a hidden space, accepted: the composer without a reload.
+        await api(bp, 'POST', `/api/spaces/${attic.id}/invitations`, { memberId: megId });
+        await page.goto(`${base}/spaces/${attic.id}`, { waitUntil: 'networkidle' });
+        await markWindow(page);
+        await page.getByRole('button', { name: t.accept, exact: true }).click();
+        await waitText(page, page.getByRole('heading', { name: t.composer }), 'the composer after accepting');
+        if ((await page.getByRole('button', { name: t.accept, exact: true }).count()) !== 0) fail('Accept stayed after accepting');
+        await expectSameWindow(page, 'Accept the invitation');
+        await check(page, `member-accepted-${tag}`);
+
+        await meg.context.close();
+        await boss.context.close();
+      }
+    }
+    if (consoleErrors.length > 0) fail(`console errors: ${consoleErrors.join('; ')}`);
+    console.log('browser joining: ok');
+  } finally {
+    await browser.close();
+  }
+}
+
+main().catch((e) => {
+  console.error(e.stack || String(e));
+  process.exit(1);
+});
