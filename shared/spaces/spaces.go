@@ -171,9 +171,9 @@ type Store interface {
 	// AddMember makes m an active member and adds one to the space's count, in place of
 	// what it was: from is "" (nothing: joining a public space), StatusPending (an
 	// approved request) or StatusInvited (an accepted invitation), which must still be
-	// there. ErrMembershipChanged, writing nothing, when m is active already or what it
-	// replaces is gone.
-	AddMember(ctx context.Context, m Membership, from string) error
+	// there; events (space.joined) are recorded with it. ErrMembershipChanged, writing
+	// nothing, when m is active already or what it replaces is gone.
+	AddMember(ctx context.Context, m Membership, from string, events ...eventtypes.Envelope) error
 	// RequestToJoin files a pending request (ErrMembershipChanged when the member
 	// belongs, asked or is invited already).
 	RequestToJoin(ctx context.Context, m Membership) error
@@ -430,7 +430,11 @@ func agentIn(sp Space, roles []string) bool {
 // add makes m an active member in place of what it was (from: "" for nothing); when
 // another request got there first, it answers the membership as it now is.
 func (s *Service) add(ctx context.Context, m Membership, from, op string) (Membership, error) {
-	err := s.Store.AddMember(ctx, m, from)
+	joined, err := joinedEvent(m)
+	if err != nil {
+		return Membership{}, fmt.Errorf("%s: %w", op, err)
+	}
+	err = s.Store.AddMember(ctx, m, from, joined)
 	if errors.Is(err, ErrMembershipChanged) {
 		return s.membershipNow(ctx, m.SpaceID, m.MemberID, op)
 	}
@@ -438,6 +442,14 @@ func (s *Service) add(ctx context.Context, m Membership, from, op string) (Membe
 		return Membership{}, fmt.Errorf("%s: %w", op, err)
 	}
 	return m, nil
+}
+
+// joinedEvent is space.joined for a membership that becomes active: the feed consumer
+// brings the space's recent posts into the member's home stream (docs/streams.md).
+func joinedEvent(m Membership) (eventtypes.Envelope, error) {
+	meta := eventtypes.NewMeta(m.JoinedAt)
+	return eventtypes.NewEnvelope(eventtypes.SourceSpaces, eventtypes.SpaceJoinedType, meta, eventtypes.SpaceJoined{Meta: meta,
+		SpaceID: m.SpaceID, MemberID: m.MemberID})
 }
 
 // membershipNow reads a member's membership after a concurrent change.
@@ -472,7 +484,11 @@ func (s *Service) Approve(ctx context.Context, actor auth.Principal, spaceID, me
 	}
 	m := *req
 	m.Status, m.JoinedAt, m.ApprovedBy = StatusActive, s.Now().UTC(), actor.MemberID
-	err = s.Store.AddMember(ctx, m, StatusPending)
+	joined, err := joinedEvent(m)
+	if err != nil {
+		return Membership{}, fmt.Errorf("spaces.Approve: %w", err)
+	}
+	err = s.Store.AddMember(ctx, m, StatusPending, joined)
 	if errors.Is(err, ErrMembershipChanged) {
 		// Approved (or withdrawn) by someone else meanwhile: the twin approval answers
 		// as the one that wrote; a withdrawn request is gone.

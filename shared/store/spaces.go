@@ -204,8 +204,9 @@ func membershipChanged(op string, reasons []types.CancellationReason, err error)
 
 // AddMember implements spaces.Store: the membership is put only if absent, what it
 // replaces is deleted only if present, and the count moves with them, in one
-// transaction: however many requests join, approve or accept at once, one counts.
-func (s *Store) AddMember(ctx context.Context, m spaces.Membership, from string) error {
+// transaction: however many requests join, approve or accept at once, one counts, and
+// one records its events (space.joined).
+func (s *Store) AddMember(ctx context.Context, m spaces.Membership, from string, events ...eventtypes.Envelope) error {
 	put, err := s.membershipPut(m)
 	if err != nil {
 		return fmt.Errorf("store.AddMember: %w", err)
@@ -220,7 +221,11 @@ func (s *Store) AddMember(ctx context.Context, m spaces.Membership, from string)
 	}
 	items := []types.TransactWriteItem{put, s.spaceCount(m.SpaceID, 1),
 		s.membershipDelete(m.SpaceID, "REQUEST#"+m.MemberID, request), s.membershipDelete(m.SpaceID, "INVITED#"+m.MemberID, invited)}
-	reasons, err := s.transact(ctx, items)
+	outs, err := s.outboxPuts(events)
+	if err != nil {
+		return fmt.Errorf("store.AddMember: %w", err)
+	}
+	reasons, err := s.transact(ctx, append(items, outs...))
 	return membershipChanged("store.AddMember "+m.SpaceID+" "+m.MemberID, reasons, err)
 }
 
