@@ -342,6 +342,9 @@ func (f *Feed) postsNow(ctx context.Context, ids []string) (map[string]Post, err
 }
 
 // fan adds a summary to (or removes it from) the home streams of a space's members.
+// After adding, it reads the members again and takes the copy back from anyone who left
+// meanwhile: their space.left may have been settled between the two reads, and nothing
+// else would then remove it.
 func (f *Feed) fan(ctx context.Context, s Summary, spaceID string, add bool) error {
 	ids, err := f.Store.ActiveMemberIDs(ctx, spaceID)
 	if err != nil {
@@ -349,6 +352,13 @@ func (f *Feed) fan(ctx context.Context, s Summary, spaceID string, add bool) err
 	}
 	if add {
 		err = f.Store.AddToFeeds(ctx, s, ids)
+		var still []string
+		if err == nil {
+			still, err = f.Store.ActiveMemberIDs(ctx, spaceID)
+		}
+		if gone := slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return slices.Contains(still, id) }); err == nil && len(gone) > 0 {
+			err = f.Store.RemoveFromFeeds(ctx, s, gone)
+		}
 	} else {
 		err = f.Store.RemoveFromFeeds(ctx, s, ids)
 	}
