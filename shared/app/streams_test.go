@@ -286,7 +286,7 @@ func TestAPinnedAnnouncementAppearsOncePerStream(t *testing.T) {
 	}
 	fresh := c.post(admin, north.ID, fmt.Sprintf(`{"kind":"announcement","title":"Fresh news","body":"Just now.","pinnedUntil":%q}`, pinnedFor(24*time.Hour)))
 	// An announcement whose pin has ended shows once, in its dated place.
-	ended := c.post(admin, north.ID, fmt.Sprintf(`{"kind":"announcement","title":"Soon over","body":"Briefly.","pinnedUntil":%q}`, pinnedFor(3*time.Second)))
+	ended := c.post(admin, north.ID, fmt.Sprintf(`{"kind":"announcement","title":"Soon over","body":"Briefly.","pinnedUntil":%q}`, pinnedFor(6*time.Second)))
 	// South and East: ten pinned announcements each, so bob's home holds more live pins
 	// (22) than a page (20).
 	var pins []string
