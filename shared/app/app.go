@@ -351,7 +351,7 @@ func Handlers(cfg config.Config, st *store.Store, sender mail.Sender, files memb
 	notes.People = st
 	activity := &notifications.Activity{Service: notes, Store: st, Subjects: newNotificationSubjects(st)}
 	counts := &metrics.Service{Store: st, Values: st, Now: time.Now}
-	feed := &posts.Feed{Store: st}
+	feed := &posts.Feed{Store: st, Now: time.Now}
 	support := &tickets.Service{Store: st, Now: time.Now}
 	rooms := &spaces.Service{Store: st, Now: time.Now}
 	return map[string]map[string]bus.Handler{
@@ -398,6 +398,7 @@ func Handlers(cfg config.Config, st *store.Store, sender mail.Sender, files memb
 			eventtypes.AnswerAcceptedType:    feed.OnAnswerAccepted,
 			eventtypes.IdeaStatusChangedType: feed.OnIdeaStatusChanged,
 			eventtypes.SpaceLeftType:         feed.OnSpaceLeft,
+			eventtypes.SpaceJoinedType:       feed.OnSpaceJoined,
 			eventtypes.MemberDeletedType:     members.Erasure{Store: st, Files: files}.OnMemberDeleted,
 			// What a member held by a role they lost goes: tickets assigned to someone who
 			// is no longer a support agent go back to the queue; memberships a role gave

@@ -65,6 +65,10 @@ func (c *community) deliverVia(st *store.Store, consumer, detailType string, pay
 		p.Meta = meta
 	case *eventtypes.MemberRolesChanged:
 		p.Meta = meta
+	case *eventtypes.SpaceJoined:
+		p.Meta = meta
+	case *eventtypes.SpaceLeft:
+		p.Meta = meta
 	default:
 		c.t.Fatalf("deliver: no meta for %T", payload)
 	}

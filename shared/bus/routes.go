@@ -43,7 +43,7 @@ var Routes = []Route{
 	// who may read it.
 	{ConsumerFeed, eventtypes.SourcePosts, []string{eventtypes.PostCreatedType, eventtypes.PostModeratedType, eventtypes.PostUpdatedType,
 		eventtypes.AnswerAcceptedType, eventtypes.IdeaStatusChangedType}},
-	{ConsumerFeed, eventtypes.SourceSpaces, []string{eventtypes.SpaceLeftType}},
+	{ConsumerFeed, eventtypes.SourceSpaces, []string{eventtypes.SpaceLeftType, eventtypes.SpaceJoinedType}},
 	// ... the copies of a deleted member's name, and the tickets of someone who is no
 	// longer a support agent.
 	{ConsumerFeed, eventtypes.SourceMembers, []string{eventtypes.MemberDeletedType, eventtypes.MemberRolesChangedType}},

@@ -89,6 +89,7 @@ var Catalog = []Definition{
 	{SourcePosts, PostUpdatedType, "What streams show of a post changed: its text was edited or its accepted answer withdrawn.",
 		func() any { return &PostUpdated{} }},
 	{SourceSpaces, SpaceLeftType, "A member left a space.", func() any { return &SpaceLeft{} }},
+	{SourceSpaces, SpaceJoinedType, "A member joined a space.", func() any { return &SpaceJoined{} }},
 	{SourceSpaces, SpaceInvitedType, "A member was invited into a space.", func() any { return &SpaceInvited{} }},
 	{SourceSpaces, SpaceRequestApprovedType, "A request to join a space was approved.", func() any { return &SpaceRequestAnswered{} }},
 	{SourceSpaces, SpaceRequestDeclinedType, "A request to join a space was declined.", func() any { return &SpaceRequestAnswered{} }},
@@ -350,7 +351,17 @@ const (
 	// answered (payload SpaceRequestAnswered).
 	SpaceRequestApprovedType = "space.request_approved"
 	SpaceRequestDeclinedType = "space.request_declined"
+	SpaceJoinedType          = "space.joined"
 )
+
+// SpaceJoined: a member became an active member of a space (joined a public space, had
+// a request approved, accepted an invitation); written with the membership. The feed
+// consumer brings the space's recent posts into their home stream.
+type SpaceJoined struct {
+	Meta
+	SpaceID  string `json:"spaceId"`
+	MemberID string `json:"memberId"`
+}
 
 // SpaceLeft: a member left a space (or withdrew a request); written with the removal of
 // the membership. The feed consumer takes the space's posts out of their home stream.

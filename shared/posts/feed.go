@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"reflect"
+	"slices"
+	"time"
 
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
@@ -27,9 +30,22 @@ type FeedStore interface {
 	// RemoveFromFeeds deletes a summary (and its pin) from members' home streams.
 	RemoveFromFeeds(ctx context.Context, s Summary, memberIDs []string) error
 	// RemoveSpaceFromFeed deletes every entry (and pin) of a space from a member's home
-	// stream, unless they are an active member of it again; it then forgets that the
-	// space was left (see HomeStream).
+	// stream.
 	RemoveSpaceFromFeed(ctx context.Context, memberID, spaceID string) error
+	// ActiveIn reports whether a member is an active member of a space now.
+	ActiveIn(ctx context.Context, spaceID, memberID string) (bool, error)
+	// RecentInSpace lists the start of a space's stream as of now: its newest dated
+	// entries (at most limit) and its live pins (at most limit), newest first.
+	RecentInSpace(ctx context.Context, spaceID string, limit int, now time.Time) ([]Summary, error)
+	// Content reads posts as they are now (absent ones are left out of the map), and
+	// comments (none here).
+	Content(ctx context.Context, postIDs []string, comments []CommentRef) (map[string]Post, map[CommentRef]Comment, error)
+	// WriteFeed puts summaries (each with its pin, for an announcement) into one
+	// member's home stream and deletes others; writing twice is harmless.
+	WriteFeed(ctx context.Context, memberID string, put, remove []Summary) error
+	// ForgetLeftSpace takes a space out of the member's LeftSpaces (see HomeStream) if
+	// their membership is still as active says; false, writing nothing, when it changed.
+	ForgetLeftSpace(ctx context.Context, memberID, spaceID string, active bool) (bool, error)
 }
 
 // Feed keeps home streams in step with posts: it writes new posts into the home streams
@@ -40,7 +56,18 @@ type FeedStore interface {
 // in the background): every handler therefore works from the post as it is when the
 // event is handled, never from the payload's copy of it, so a late "created" never
 // brings back a post hidden since and an edit reaches every copy.
-type Feed struct{ Store FeedStore }
+type Feed struct {
+	Store FeedStore
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+}
+
+func (f *Feed) now() time.Time {
+	if f.Now == nil {
+		return time.Now()
+	}
+	return f.Now()
+}
 
 // shown reports whether a post belongs in streams: neither hidden nor deleted.
 func shown(p Post) bool { return !p.Hidden && !p.Deleted }
@@ -172,20 +199,152 @@ func (f *Feed) refresh(ctx context.Context, postID string) error {
 	return nil
 }
 
+// Backfill bounds what joining a space brings into the member's home stream: the
+// space's Backfill newest posts still shown there and younger than FeedHistory (older
+// entries would expire from the home stream at once), and its announcements pinned now
+// (at most Backfill). A space stream page shows as many, so a new member's home starts
+// with what the space's own page shows first (docs/streams.md).
+const Backfill = 20
+
+// FeedHistory is how long a home stream keeps an entry (TTL from the post's creation).
+const FeedHistory = 180 * 24 * time.Hour
+
+// settleRounds bounds how often settle follows a membership that keeps changing while
+// it works; past it, the event fails and the bus delivers it again.
+const settleRounds = 3
+
+// OnSpaceJoined brings a space's recent posts into the home stream of a member who joined
+// it (a public space joined, a request approved, an invitation accepted).
+func (f *Feed) OnSpaceJoined(ctx context.Context, env eventtypes.Envelope) error {
+	var evt eventtypes.SpaceJoined
+	if err := eventtypes.Decode(env, &evt); err != nil {
+		return fmt.Errorf("posts.OnSpaceJoined: %w", err)
+	}
+	if err := f.settle(ctx, evt.MemberID, evt.SpaceID); err != nil {
+		return fmt.Errorf("posts.OnSpaceJoined %s %s: %w", evt.SpaceID, evt.MemberID, err)
+	}
+	return nil
+}
+
 // OnSpaceLeft takes a space's posts out of the home stream of a member who left it.
 func (f *Feed) OnSpaceLeft(ctx context.Context, env eventtypes.Envelope) error {
 	var evt eventtypes.SpaceLeft
 	if err := eventtypes.Decode(env, &evt); err != nil {
 		return fmt.Errorf("posts.OnSpaceLeft: %w", err)
 	}
-	if err := f.Store.RemoveSpaceFromFeed(ctx, evt.MemberID, evt.SpaceID); err != nil {
+	if err := f.settle(ctx, evt.MemberID, evt.SpaceID); err != nil {
 		return fmt.Errorf("posts.OnSpaceLeft %s %s: %w", evt.SpaceID, evt.MemberID, err)
 	}
-	slog.InfoContext(ctx, "left space taken out of the home stream", "space_id", evt.SpaceID, "member_id", evt.MemberID)
 	return nil
 }
 
+// settle brings a member's home stream in step with their membership of a space as it
+// is when handled, whichever event (joined or left) asked and in whatever order they
+// come: an active member gets the space's recent posts (backfill), anyone else none of
+// its posts. It then forgets the space in LeftSpaces only if the membership is still
+// what it acted on (one transaction); otherwise it acts again. Every join and leave
+// records an event whose handling ends with such a check, so the last one to finish has
+// acted on the membership as it stays: joining twice, leaving and joining again, or a
+// leave while the backfill runs all end with the stream the membership calls for.
+func (f *Feed) settle(ctx context.Context, memberID, spaceID string) error {
+	for range settleRounds {
+		active, err := f.Store.ActiveIn(ctx, spaceID, memberID)
+		if err != nil {
+			return err
+		}
+		if active {
+			err = f.backfill(ctx, memberID, spaceID)
+		} else {
+			err = f.Store.RemoveSpaceFromFeed(ctx, memberID, spaceID)
+		}
+		if err != nil {
+			return err
+		}
+		settled, err := f.Store.ForgetLeftSpace(ctx, memberID, spaceID, active)
+		if err != nil {
+			return err
+		}
+		if settled {
+			slog.InfoContext(ctx, "home stream settled on the membership", "space_id", spaceID, "member_id", memberID, "active", active)
+			return nil
+		}
+	}
+	return fmt.Errorf("posts.settle: the membership kept changing")
+}
+
+// backfill writes the space's recent posts (bounded by Backfill, FeedHistory) into the
+// member's home stream, each as it is now: hidden, deleted or moved posts are never
+// copied. Posts hidden, deleted, moved or edited while it writes are read again after
+// the write and taken out or rewritten, so a change whose own fan-out ran before the
+// write does not leave a stale copy behind.
+func (f *Feed) backfill(ctx context.Context, memberID, spaceID string) error {
+	now := f.now()
+	recent, err := f.Store.RecentInSpace(ctx, spaceID, Backfill, now)
+	if err != nil {
+		return err
+	}
+	var ids []string
+	for _, s := range recent {
+		if !slices.Contains(ids, s.ID) {
+			ids = append(ids, s.ID)
+		}
+	}
+	before, err := f.postsNow(ctx, ids)
+	if err != nil {
+		return err
+	}
+	var put []Summary
+	for _, id := range ids {
+		if p, ok := before[id]; ok && backfilled(p, spaceID, now) {
+			put = append(put, p.Summary())
+		}
+	}
+	if len(put) == 0 {
+		return nil
+	}
+	if err := f.Store.WriteFeed(ctx, memberID, put, nil); err != nil {
+		return err
+	}
+	after, err := f.postsNow(ctx, ids)
+	if err != nil {
+		return err
+	}
+	var again, remove []Summary
+	for _, s := range put {
+		p, ok := after[s.ID]
+		switch {
+		case !ok || !backfilled(p, spaceID, now):
+			remove = append(remove, s)
+		case !reflect.DeepEqual(p.Summary(), s):
+			again = append(again, p.Summary())
+		}
+	}
+	if err := f.Store.WriteFeed(ctx, memberID, again, remove); err != nil {
+		return err
+	}
+	slog.InfoContext(ctx, "home stream backfilled", "space_id", spaceID, "member_id", memberID, "posts", len(put)-len(remove))
+	return nil
+}
+
+// backfilled reports whether joining a space brings a post into the home stream: shown,
+// still in that space, and young enough for the home stream or pinned now.
+func backfilled(p Post, spaceID string, now time.Time) bool {
+	return shown(p) && p.SpaceID == spaceID && (now.Sub(p.CreatedAt) < FeedHistory || p.Pinned(now))
+}
+
+// postsNow reads posts as they are now.
+func (f *Feed) postsNow(ctx context.Context, ids []string) (map[string]Post, error) {
+	if len(ids) == 0 {
+		return map[string]Post{}, nil
+	}
+	found, _, err := f.Store.Content(ctx, ids, nil)
+	return found, err
+}
+
 // fan adds a summary to (or removes it from) the home streams of a space's members.
+// After adding, it reads the members again and takes the copy back from anyone who left
+// meanwhile: their space.left may have been settled between the two reads, and nothing
+// else would then remove it.
 func (f *Feed) fan(ctx context.Context, s Summary, spaceID string, add bool) error {
 	ids, err := f.Store.ActiveMemberIDs(ctx, spaceID)
 	if err != nil {
@@ -193,6 +352,13 @@ func (f *Feed) fan(ctx context.Context, s Summary, spaceID string, add bool) err
 	}
 	if add {
 		err = f.Store.AddToFeeds(ctx, s, ids)
+		var still []string
+		if err == nil {
+			still, err = f.Store.ActiveMemberIDs(ctx, spaceID)
+		}
+		if gone := slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return slices.Contains(still, id) }); err == nil && len(gone) > 0 {
+			err = f.Store.RemoveFromFeeds(ctx, s, gone)
+		}
 	} else {
 		err = f.Store.RemoveFromFeeds(ctx, s, ids)
 	}

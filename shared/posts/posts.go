@@ -156,11 +156,39 @@ type Summary struct {
 }
 
 // Page is a page of a stream and the cursor of the next. Pinned holds the
-// announcements pinned to the top, on the first page only.
+// announcements pinned to the top (on the first page; a stream with more live pins
+// than a page holds continues them on the next pages); Posts never repeats them.
 type Page struct {
 	Pinned []Summary `json:"pinned,omitempty"`
 	Posts  []Summary `json:"posts"`
 	Next   string    `json:"next,omitempty"`
+}
+
+// OncePerStream arranges what one Query of a stream read (pins, then dated entries) so
+// that an announcement appears once in the whole stream, every page of it: while it is
+// pinned as of asOf it shows among the pins and its dated entry is left out, on this
+// page and on later ones (a stream's pins sort before its dated entries, so its pin was
+// on this page or an earlier one); once its pin has ended it shows in its dated place
+// only. asOf is the time the stream's first page was read (later pages' cursors carry
+// it), so a pin ending between two pages moves nothing from one list to the other. An id
+// seen twice in one read shows once.
+func OncePerStream(pins, entries []Summary, asOf time.Time) (pinned, dated []Summary) {
+	seen := map[string]bool{}
+	for _, s := range pins {
+		if s.PinnedUntil != nil && s.PinnedUntil.After(asOf) && !seen[s.ID] {
+			seen[s.ID] = true
+			pinned = append(pinned, s)
+		}
+	}
+	dated = make([]Summary, 0, len(entries))
+	for _, s := range entries {
+		pinnedNow := s.PinnedUntil != nil && s.PinnedUntil.After(asOf)
+		if !pinnedNow && !seen[s.ID] {
+			seen[s.ID] = true
+			dated = append(dated, s)
+		}
+	}
+	return pinned, dated
 }
 
 // Spam brakes: everyone posts at most 20 times a minute; a member in their first week

@@ -187,7 +187,8 @@ type Store interface {
 	// what it was: from is "" (nothing: joining a public space), StatusPending (an
 	// approved request) or StatusInvited (an accepted invitation), which must still be
 	// there. ErrMembershipChanged, writing nothing, when m is active already or what it
-	// replaces is gone. The events are written in the same transaction.
+	// replaces is gone. The events (space.joined, and space.request_approved for an
+	// approval) are written in the same transaction.
 	AddMember(ctx context.Context, m Membership, from string, events ...eventtypes.Envelope) error
 	// DeclineRequest replaces a pending request by its answer m (status declined, kept
 	// DeclineKept) with the event, in one transaction (ErrMembershipChanged, writing
@@ -453,7 +454,11 @@ func agentIn(sp Space, roles []string) bool {
 // add makes m an active member in place of what it was (from: "" for nothing); when
 // another request got there first, it answers the membership as it now is.
 func (s *Service) add(ctx context.Context, m Membership, from, op string) (Membership, error) {
-	err := s.Store.AddMember(ctx, m, from)
+	joined, err := joinedEvent(m)
+	if err != nil {
+		return Membership{}, fmt.Errorf("%s: %w", op, err)
+	}
+	err = s.Store.AddMember(ctx, m, from, joined)
 	if errors.Is(err, ErrMembershipChanged) {
 		return s.membershipNow(ctx, m.SpaceID, m.MemberID, op)
 	}
@@ -461,6 +466,14 @@ func (s *Service) add(ctx context.Context, m Membership, from, op string) (Membe
 		return Membership{}, fmt.Errorf("%s: %w", op, err)
 	}
 	return m, nil
+}
+
+// joinedEvent is space.joined for a membership that becomes active: the feed consumer
+// brings the space's recent posts into the member's home stream (docs/streams.md).
+func joinedEvent(m Membership) (eventtypes.Envelope, error) {
+	meta := eventtypes.NewMeta(m.JoinedAt)
+	return eventtypes.NewEnvelope(eventtypes.SourceSpaces, eventtypes.SpaceJoinedType, meta, eventtypes.SpaceJoined{Meta: meta,
+		SpaceID: m.SpaceID, MemberID: m.MemberID})
 }
 
 // membershipNow reads a member's membership after a concurrent change.
@@ -499,7 +512,11 @@ func (s *Service) Approve(ctx context.Context, actor auth.Principal, spaceID, me
 	if err != nil {
 		return Membership{}, fmt.Errorf("spaces.Approve: %w", err)
 	}
-	err = s.Store.AddMember(ctx, m, StatusPending, event)
+	joined, err := joinedEvent(m)
+	if err != nil {
+		return Membership{}, fmt.Errorf("spaces.Approve: %w", err)
+	}
+	err = s.Store.AddMember(ctx, m, StatusPending, event, joined)
 	if errors.Is(err, ErrMembershipChanged) {
 		// Approved, declined or withdrawn by someone else meanwhile: the twin approval
 		// answers as the one that wrote; a declined request is refused, a withdrawn one

@@ -24,7 +24,7 @@ const (
 	typeStreamEntry = "StreamEntry"
 	typePin         = "Pin"
 	// feedKept bounds the home stream's history; older entries expire.
-	feedKept = 180 * 24 * time.Hour
+	feedKept = posts.FeedHistory
 	// pinPrefix sorts pins after every dated entry, so a stream read newest first
 	// meets the pins before anything else.
 	pinPrefix = "~PIN#"
@@ -225,12 +225,25 @@ func (s *Store) PostFor(ctx context.Context, id, memberID string) (posts.Post, e
 	return *p, nil
 }
 
+// cursorAsOf is the cursor field that carries when a stream's first page was read.
+const cursorAsOf = "AsOf"
+
 // stream reads one page of a stream partition, newest first: one Query, whatever the
-// number of posts in it. Pins come first in the partition; they are returned apart.
+// number of posts in it. Pins come first in the partition; posts.OncePerStream returns
+// them apart and leaves their dated entries out, as of the first page's reading (which
+// the cursor carries), so an announcement appears once on every page of the stream.
 func (s *Store) stream(ctx context.Context, op, pk, cursor string, limit int) (posts.Page, error) {
 	start, err := s.decodeCursor(pk, cursor)
 	if err != nil {
 		return posts.Page{}, err
+	}
+	now := time.Now()
+	asOf := now
+	if v, ok := start[cursorAsOf].(*types.AttributeValueMemberS); ok {
+		if t, err := time.Parse(time.RFC3339Nano, v.Value); err == nil {
+			asOf = t
+		}
+		delete(start, cursorAsOf)
 	}
 	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ExclusiveStartKey: start,
 		Limit: aws.Int32(int32(limit)), ScanIndexForward: aws.Bool(false),
@@ -239,26 +252,29 @@ func (s *Store) stream(ctx context.Context, op, pk, cursor string, limit int) (p
 	if err != nil {
 		return posts.Page{}, fmt.Errorf("%s: %w", op, err)
 	}
-	next, err := s.encodeCursor(pk, out.LastEvaluatedKey)
+	last := out.LastEvaluatedKey
+	if len(last) > 0 {
+		last[cursorAsOf] = &types.AttributeValueMemberS{Value: asOf.UTC().Format(time.RFC3339Nano)}
+	}
+	next, err := s.encodeCursor(pk, last)
 	if err != nil {
 		return posts.Page{}, fmt.Errorf("%s: %w", op, err)
 	}
-	page := posts.Page{Next: next, Posts: make([]posts.Summary, 0, len(out.Items))}
-	now := time.Now()
+	var pins, entries []posts.Summary
 	for _, item := range out.Items {
-		if expired(item, now) {
-			continue
-		}
 		var it streamItem
 		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 			return posts.Page{}, fmt.Errorf("%s: %w", op, err)
 		}
+		// A pin's TTL is its end: OncePerStream judges it as of the first page instead.
 		if strings.HasPrefix(it.SK, pinPrefix) {
-			page.Pinned = append(page.Pinned, it.Summary)
-			continue
+			pins = append(pins, it.Summary)
+		} else if !expired(item, now) {
+			entries = append(entries, it.Summary)
 		}
-		page.Posts = append(page.Posts, it.Summary)
 	}
+	page := posts.Page{Next: next}
+	page.Pinned, page.Posts = posts.OncePerStream(pins, entries, asOf)
 	return page, nil
 }
 
@@ -410,37 +426,119 @@ func (s *Store) ReplaceInFeeds(ctx context.Context, sum posts.Summary, memberIDs
 	return nil
 }
 
-// RemoveSpaceFromFeed implements posts.FeedStore: unless the member is active in the
-// space again, one Query of their home stream filtered on the space (every page: off
-// the request path) and deletes, 25 per call; then the space leaves LeftSpaces.
+// RemoveSpaceFromFeed implements posts.FeedStore: one Query of the member's home stream
+// filtered on the space (every page: off the request path) and deletes, 25 per call.
 func (s *Store) RemoveSpaceFromFeed(ctx context.Context, memberID, spaceID string) error {
-	var m spaceMemberItem
-	err := s.get(ctx, "store.RemoveSpaceFromFeed", spacePK(spaceID), "MEMBER#"+memberID, time.Now(), &m)
-	if err != nil && !errors.Is(err, errs.ErrNotFound) {
-		return err
-	}
+	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String("PK, SK"),
+		KeyConditionExpression: aws.String("PK = :pk"), FilterExpression: aws.String("SpaceID = :s"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": &types.AttributeValueMemberS{Value: feedPK(memberID)}, ":s": &types.AttributeValueMemberS{Value: spaceID}}})
 	if err != nil {
-		items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String("PK, SK"),
-			KeyConditionExpression: aws.String("PK = :pk"), FilterExpression: aws.String("SpaceID = :s"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{
-				":pk": &types.AttributeValueMemberS{Value: feedPK(memberID)}, ":s": &types.AttributeValueMemberS{Value: spaceID}}})
+		return fmt.Errorf("store.RemoveSpaceFromFeed: %w", err)
+	}
+	keys := make([]map[string]types.AttributeValue, len(items))
+	for i, it := range items {
+		keys[i] = map[string]types.AttributeValue{AttrPK: it[AttrPK], AttrSK: it[AttrSK]}
+	}
+	if err := s.batchDelete(ctx, keys); err != nil {
+		return fmt.Errorf("store.RemoveSpaceFromFeed: %w", err)
+	}
+	return nil
+}
+
+// ActiveIn implements posts.FeedStore: one consistent GetItem of the membership.
+func (s *Store) ActiveIn(ctx context.Context, spaceID, memberID string) (bool, error) {
+	var m spaceMemberItem
+	err := s.get(ctx, "store.ActiveIn", spacePK(spaceID), "MEMBER#"+memberID, time.Now(), &m)
+	if errors.Is(err, errs.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// ForgetLeftSpace implements posts.FeedStore: one transaction, the membership checked
+// (present when active, absent otherwise) and the space deleted from the member's
+// LeftSpaces. A deleted account has no member item: nothing to forget.
+func (s *Store) ForgetLeftSpace(ctx context.Context, memberID, spaceID string, active bool) (bool, error) {
+	still := "attribute_not_exists(PK)"
+	if active {
+		still = "attribute_exists(PK)"
+	}
+	items := []types.TransactWriteItem{
+		{ConditionCheck: &types.ConditionCheck{TableName: aws.String(s.Table), Key: key(spacePK(spaceID), "MEMBER#"+memberID),
+			ConditionExpression: aws.String(still)}},
+		{Update: &types.Update{TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
+			UpdateExpression: aws.String("DELETE LeftSpaces :s"), ConditionExpression: aws.String("attribute_exists(PK)"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":s": &types.AttributeValueMemberSS{Value: []string{spaceID}}}}},
+	}
+	reasons, err := s.transact(ctx, items)
+	switch {
+	case conditionFailed(reasons, 0):
+		return false, nil
+	case conditionFailed(reasons, 1):
+		return true, nil
+	case err != nil:
+		return false, fmt.Errorf("store.ForgetLeftSpace: %w", err)
+	}
+	return true, nil
+}
+
+// RecentInSpace implements posts.FeedStore: two Queries of the space's stream, newest
+// first, one for the dated entries (SK before "~"), one for the pins; pins that ended
+// by now are left out.
+func (s *Store) RecentInSpace(ctx context.Context, spaceID string, limit int, now time.Time) ([]posts.Summary, error) {
+	pk := &types.AttributeValueMemberS{Value: spacePostsPK(spaceID)}
+	queries := []*dynamodb.QueryInput{
+		{KeyConditionExpression: aws.String("PK = :pk AND SK < :p"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": pk, ":p": &types.AttributeValueMemberS{Value: "~"}}},
+		{KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :p)"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": pk, ":p": &types.AttributeValueMemberS{Value: pinPrefix}}},
+	}
+	var out []posts.Summary
+	for _, q := range queries {
+		q.TableName, q.Limit, q.ScanIndexForward = aws.String(s.Table), aws.Int32(int32(limit)), aws.Bool(false)
+		res, err := s.DB.Query(ctx, q)
 		if err != nil {
-			return fmt.Errorf("store.RemoveSpaceFromFeed: %w", err)
+			return nil, fmt.Errorf("store.RecentInSpace %s: %w", spaceID, err)
 		}
-		keys := make([]map[string]types.AttributeValue, len(items))
-		for i, it := range items {
-			keys[i] = map[string]types.AttributeValue{AttrPK: it[AttrPK], AttrSK: it[AttrSK]}
-		}
-		if err := s.batchDelete(ctx, keys); err != nil {
-			return fmt.Errorf("store.RemoveSpaceFromFeed: %w", err)
+		for _, item := range res.Items {
+			var it streamItem
+			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+				return nil, fmt.Errorf("store.RecentInSpace %s: %w", spaceID, err)
+			}
+			if it.Type == typePin && (it.PinnedUntil == nil || !it.PinnedUntil.After(now)) {
+				continue
+			}
+			out = append(out, it.Summary)
 		}
 	}
-	_, err = s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
-		UpdateExpression: aws.String("DELETE LeftSpaces :s"), ConditionExpression: aws.String("attribute_exists(PK)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":s": &types.AttributeValueMemberSS{Value: []string{spaceID}}}})
-	var failed *types.ConditionalCheckFailedException
-	if err != nil && !errors.As(err, &failed) {
-		return fmt.Errorf("store.RemoveSpaceFromFeed: %w", err)
+	return out, nil
+}
+
+// WriteFeed implements posts.FeedStore: BatchWriteItem, 25 per call; an entry already
+// past the home stream's history (a long-pinned announcement's) is not written.
+func (s *Store) WriteFeed(ctx context.Context, memberID string, put, remove []posts.Summary) error {
+	var reqs []types.WriteRequest
+	now := time.Now()
+	for _, sum := range put {
+		for _, it := range feedItems(sum, memberID) {
+			if it.ExpiresAt <= now.Unix() {
+				continue
+			}
+			item, err := attributevalue.MarshalMap(it)
+			if err != nil {
+				return fmt.Errorf("store.WriteFeed: %w", err)
+			}
+			reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
+		}
+	}
+	for _, sum := range remove {
+		for _, it := range feedItems(sum, memberID) {
+			reqs = append(reqs, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: key(it.PK, it.SK)}})
+		}
+	}
+	if err := s.batchWrite(ctx, reqs); err != nil {
+		return fmt.Errorf("store.WriteFeed %s: %w", memberID, err)
 	}
 	return nil
 }

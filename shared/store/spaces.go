@@ -204,7 +204,8 @@ func membershipChanged(op string, reasons []types.CancellationReason, err error)
 
 // AddMember implements spaces.Store: the membership is put only if absent, what it
 // replaces is deleted only if present, and the count moves with them, in one
-// transaction: however many requests join, approve or accept at once, one counts.
+// transaction: however many requests join, approve or accept at once, one counts, and
+// one records its events (space.joined).
 func (s *Store) AddMember(ctx context.Context, m spaces.Membership, from string, events ...eventtypes.Envelope) error {
 	put, err := s.membershipPut(m)
 	if err != nil {

@@ -126,7 +126,9 @@ function usePages(load: (cursor?: string) => Promise<Page>, deps: unknown[]) {
   const more = async (cursor?: string) => {
     try {
       const r = await load(cursor);
-      if (!cursor) setPinned(r.pinned);
+      // A stream with more live pins than a page holds continues them on the next page
+      // (q1-streams); the server never repeats an announcement, the list keeps it once.
+      setPinned((old) => (cursor ? [...(old ?? []), ...(r.pinned ?? []).filter((p) => !(old ?? []).some((o) => o.id === p.id))] : r.pinned));
       setPosts((old) => (cursor ? [...(old ?? []), ...r.posts] : r.posts));
       setNext(r.next);
     } catch (err) {
