@@ -85,7 +85,7 @@ func TestNotificationsAreCheckedAtDeliveryForEveryPostKind(t *testing.T) {
 
 	// A mention of a post hidden since: nothing.
 	hidden := c.post(ann, general.ID, `{"kind":"discussion","title":"Hidden later","body":"x"}`)
-	c.call(admin, "POST", "/api/posts/"+hidden.ID+"/hide", "", nil)
+	c.call(admin, "POST", "/api/posts/"+hidden.ID+"/hide", `{"reason":"Breaks the rules."}`, nil)
 	c.deliver(bus.ConsumerNotifications, eventtypes.MemberMentionedType, &eventtypes.MemberMentioned{MemberID: "m_bob", PostID: hidden.ID,
 		PostTitle: "Hidden later", AuthorID: "m_ann", AuthorName: "ann"})
 	// A reply whose comment was hidden since: nothing.
@@ -93,7 +93,7 @@ func TestNotificationsAreCheckedAtDeliveryForEveryPostKind(t *testing.T) {
 	var cm posts.Comment
 	c.call(bob, "POST", "/api/posts/"+p.ID+"/comments", `{"body":"rude"}`, &cm)
 	c.inbox(ann, notifications.KindComment)
-	c.call(admin, "POST", "/api/posts/"+p.ID+"/comments/"+cm.ID+"/hide", "", nil)
+	c.call(admin, "POST", "/api/posts/"+p.ID+"/comments/"+cm.ID+"/hide", `{"reason":"Breaks the rules."}`, nil)
 	c.deliver(bus.ConsumerNotifications, eventtypes.CommentCreatedType, &eventtypes.CommentCreated{CommentID: cm.ID, PostID: p.ID,
 		PostTitle: "Thread", PostAuthorID: "m_ann", AuthorID: "m_bob", AuthorName: "bob"})
 	// An idea's status, told to a voter who left the closed space since: nothing.

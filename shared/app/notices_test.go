@@ -242,7 +242,7 @@ func TestNotificationsAboutDeletedOrHiddenCommentsAreUnavailable(t *testing.T) {
 		}
 	}
 	for _, cm := range []posts.Comment{hidden, mention} {
-		if status, body := c.call(mod, "POST", "/api/posts/"+p.ID+"/comments/"+cm.ID+"/hide", `{}`, nil); status != 204 && status != 200 {
+		if status, body := c.call(mod, "POST", "/api/posts/"+p.ID+"/comments/"+cm.ID+"/hide", `{"reason":"Breaks the rules."}`, nil); status != 204 && status != 200 {
 			t.Fatalf("hide: %d %s", status, body)
 		}
 	}
