@@ -53,7 +53,7 @@ var (
 	// ErrHideReason: hiding needs a reason, which its author is told.
 	ErrHideReason = errs.InvalidField("reason", "hide_reason_required", "Say why you hide this: its author is told.")
 	// ErrNoModeratedSpace: the queue is for community moderators and the moderators of a space.
-	ErrNoModeratedSpace = errs.New(errs.Forbidden, "not_a_moderator", "You moderate no space.")
+	ErrNoModeratedSpace = errs.New(errs.Forbidden, "moderates_no_space", "Only community moderators and the moderators of a space read the moderation queue.")
 )
 
 // Report is one member's report of a post or a comment.

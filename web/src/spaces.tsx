@@ -4,6 +4,7 @@ import { formatDate, Lang, strings } from './i18n';
 import { type Draft, draftOf, edited, emptyDraft, markupOf, MentionBox, namedText } from './mentions';
 import { useFocusHeading } from './signin';
 import { QuestionToTicket, SpaceTickets } from './tickets';
+import { HideButton } from './moderation';
 import { codeOf, Done, fieldAttrs, FieldProblem, FormLevelProblem, FormProblem, Label, LoadProblem, missing, Problem, problemOf, RequiredNote } from './ui';
 
 type Nav = (path: string) => void;
@@ -824,9 +825,14 @@ export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerI
         )}
         {post.canModerate && (
           <>
-            <button type="button" class="secondary small" onClick={() => act(() => api.postAction(post.id, post.hidden ? 'restore' : 'hide', {}))}>
-              {post.hidden ? s.restore : s.hide}
-            </button>
+            {/* q4-moderation: hiding asks why (its author is told). */}
+            {post.hidden ? (
+              <button type="button" class="secondary small" onClick={() => act(() => api.postAction(post.id, 'restore', {}))}>
+                {s.restore}
+              </button>
+            ) : (
+              <HideButton lang={props.lang} id={post.id} hide={(reason) => api.postAction(post.id, 'hide', { reason }).then(setPost)} onDone={() => setNotice(s.hiddenDone)} />
+            )}
             <button type="button" class="secondary small" onClick={() => act(() => api.postAction(post.id, post.locked ? 'unlock' : 'lock', {}))}>
               {post.locked ? s.unlock : s.lock}
             </button>
@@ -1142,9 +1148,14 @@ function Comments(props: { lang: Lang; post: Post; viewerId: string; onAccepted:
             </button>
           )}
           {props.post.canModerate && (
-            <button type="button" class="secondary small" onClick={() => run(() => api.commentAction(props.post.id, c.id, c.hidden ? 'restore' : 'hide'))}>
-              {c.hidden ? s.restore : s.hide}
-            </button>
+            // q4-moderation: hiding asks why (its author is told).
+            c.hidden ? (
+              <button type="button" class="secondary small" onClick={() => run(() => api.commentAction(props.post.id, c.id, 'restore'))}>
+                {s.restore}
+              </button>
+            ) : (
+              <HideButton lang={props.lang} id={c.id} hide={(reason) => api.commentAction(props.post.id, c.id, 'hide', reason)} onDone={load} />
+            )
           )}
           {props.viewerId && c.authorId !== props.viewerId && (
             <ReportForm lang={props.lang} postId={props.post.id} commentId={c.id} onReported={() => setReported(true)} />
