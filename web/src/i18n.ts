@@ -453,7 +453,7 @@ const en = {
   noDataYet: 'no data yet',
   nextDueRow: (d: string) => `due ${d}`,
   ratingTitle: 'The customer’s rating',
-  ratingSaid: (good: boolean, at: string) => (good ? `Good, rated ${at}.` : `Bad, rated ${at}.`),
+  ratingSaid: (at: string) => `Rated ${at}.`,
   ratingNoComment: 'No comment.',
   // p4-readme
   staffBadge: 'Staff',
@@ -1091,7 +1091,7 @@ const fr: Strings = {
   noDataYet: 'pas encore de données',
   nextDueRow: (d: string) => `échéance ${d}`,
   ratingTitle: 'L’avis du client',
-  ratingSaid: (good: boolean, at: string) => (good ? `Satisfait, avis donné le ${at}.` : `Pas satisfait, avis donné le ${at}.`),
+  ratingSaid: (at: string) => `Avis donné le ${at}.`,
   ratingNoComment: 'Pas de commentaire.',
   // p4-readme
   staffBadge: 'Équipe',

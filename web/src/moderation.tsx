@@ -273,7 +273,7 @@ export function ModerationPage(props: { lang: Lang; navigate: Nav; community: bo
                   </ul>
                 </div>
               )}
-              {!it.authorDeleted && (
+              {props.community && !it.authorDeleted && (
                 <InternalLink href={`/members/${it.authorId}`} navigate={props.navigate}>
                   {s.authorPage(s.person(it.authorName, it.authorDeleted))}
                 </InternalLink>

@@ -235,6 +235,17 @@ export function TicketPage(props: { lang: Lang; id: string; navigate: Nav; viewe
           </a>
         </p>
       )}
+      {/* Agents read the customer's rating first (q4-moderation). */}
+      {view.agent && t.rating && (
+        <section class="section rating" aria-labelledby="rating-title">
+          <h2 id="rating-title">{s.ratingTitle}</h2>
+          <p>
+            <span class={t.rating.good ? 'badge good' : 'badge bad'}>{t.rating.good ? s.ratingGood : s.ratingBad}</span>{' '}
+            {t.rating.at && s.ratingSaid(formatDate(props.lang, t.rating.at))}
+          </p>
+          {t.rating.comment ? <blockquote class="rating-comment">{t.rating.comment}</blockquote> : <p class="muted">{s.ratingNoComment}</p>}
+        </section>
+      )}
       <Problem lang={props.lang} code={error} />
       <Done show={!!notice} text={notice ?? ''} />
       <section class="section" aria-labelledby="conversation-title">
@@ -306,16 +317,6 @@ export function TicketPage(props: { lang: Lang; id: string; navigate: Nav; viewe
             setNotice(text);
           }}
         />
-      )}
-      {view.agent && t.rating && (
-        <section class="section rating" aria-labelledby="rating-title">
-          <h2 id="rating-title">{s.ratingTitle}</h2>
-          <p>
-            <span class={t.rating.good ? 'badge good' : 'badge bad'}>{t.rating.good ? s.ratingGood : s.ratingBad}</span>{' '}
-            {s.ratingSaid(t.rating.good, t.rating.at ? formatDate(props.lang, t.rating.at) : '')}
-          </p>
-          {t.rating.comment ? <blockquote class="rating-comment">{t.rating.comment}</blockquote> : <p class="muted">{s.ratingNoComment}</p>}
-        </section>
       )}
     </article>
   );
