@@ -4,7 +4,9 @@
 // offers them; the queue shows the reporter's note and no community-only control; hiding
 // a comment asks why (the empty field says so under it, aria-invalid), then the author
 // reads in their inbox, in their language, that a moderator hid it and why. An agent
-// sees the customer's rating and its comment on the ticket page. axe-core runs on each
+// sees the customer's rating and its comment on the ticket page; the support report says
+// "no data yet" before anything is measured, and a first response due within a day shows
+// its time. axe-core runs on each
 // page; no page scrolls sideways. Driven by tests/browser_test.go (TestBrowserModeration),
 // which passes BASE_URL, DEV_KEY, OUTBOX_DIR, SHOTS_DIR and CHROMIUM; boss@example.com is
 // an admin.
@@ -162,6 +164,15 @@ async function main() {
     await api(page.boss, 'POST', `/api/spaces/${acme.id}/invitations`, { memberId: ids.cara });
     await api(page.cara, 'POST', `/api/spaces/${acme.id}/join`);
     const ticket = await api(page.cara, 'POST', `/api/spaces/${acme.id}/tickets`, { subject: 'Printer jams', product: 'General', severity: 'normal', body: 'It jams.' });
+    // Before any answer: the support report has no data rather than 0.0 h, and the first
+    // response, due within a day, shows its time (in the browser's time zone).
+    await page.boss.setViewportSize({ width: 375, height: 900 });
+    await page.boss.goto(`${base}/support`);
+    await page.boss.getByText(/First response: no data yet\. Resolution: no data yet\./).waitFor();
+    if (await page.boss.getByText('0.0 h').count()) fail('the support report shows 0.0 h for nothing measured');
+    await page.boss.goto(`${base}/tickets/${ticket.id}`);
+    const due = await page.boss.getByText(/^First response due /).textContent();
+    if (!/\d{2}:\d{2}/.test(due)) fail(`a first response due within a day shows no time: ${due}`);
     await api(page.boss, 'POST', `/api/tickets/${ticket.id}/replies`, { body: 'Fixed, try again.', internal: false });
     await api(page.boss, 'POST', `/api/tickets/${ticket.id}/status`, { status: 'solved' });
     await api(page.cara, 'POST', `/api/tickets/${ticket.id}/rating`, { good: false, comment: 'It took three days.' });
