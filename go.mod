@@ -28,6 +28,7 @@ require (
 	go.etcd.io/bbolt v1.4.3
 	golang.org/x/net v0.52.0
 	golang.org/x/oauth2 v0.37.0
+	golang.org/x/sync v0.20.0
 	golang.org/x/text v0.35.0
 )
 
@@ -65,7 +66,6 @@ require (
 	golang.org/x/crypto v0.49.0 // indirect
 	golang.org/x/lint v0.0.0-20241112194109-818c5a804067 // indirect
 	golang.org/x/mod v0.34.0 // indirect
-	golang.org/x/sync v0.20.0 // indirect
 	golang.org/x/sys v0.42.0 // indirect
 	golang.org/x/telemetry v0.0.0-20260311193753-579e4da9a98c // indirect
 	golang.org/x/tools v0.43.0 // indirect

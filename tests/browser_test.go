@@ -69,6 +69,15 @@ func TestBrowserJoining(t *testing.T) {
 	runBrowserScript(t, "browser/joining.cjs", "ADMIN_EMAILS=boss@example.com")
 }
 
+// TestBrowserModeration runs tests/browser/moderation.cjs: a space's moderator opens
+// the moderation queue from the report email, reads the reporter's note and hides a
+// comment with a reason (the empty reason's error under its field); its author reads
+// why; an agent sees the customer's rating on the ticket page; in English and French,
+// at 375 px and 1280 px.
+func TestBrowserModeration(t *testing.T) {
+	runBrowserScript(t, "browser/moderation.cjs", "ADMIN_EMAILS=boss@example.com")
+}
+
 // runBrowserScript runs a playwright-core script in Debian's Chromium against a fresh
 // local runtime started with env. Its screenshots are kept after the run, in
 // build/screenshots/<script name> (SHOTS_DIR replaces build/screenshots), emptied first.

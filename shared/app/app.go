@@ -120,6 +120,20 @@ func (a spaceAccess) Access(ctx context.Context, actor auth.Principal, spaceID s
 		Tickets: acc.Space.Customer() && (member || tickets.IsAgent(actor.Roles))}, nil
 }
 
+func (a spaceAccess) ModeratedSpaces(ctx context.Context, actor auth.Principal) ([]string, error) {
+	list, err := a.store.MySpaces(ctx, actor.MemberID)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, m := range list {
+		if m.Status == spaces.StatusActive && (m.Role == spaces.RoleOwner || m.Role == spaces.RoleModerator) {
+			ids = append(ids, m.SpaceID)
+		}
+	}
+	return ids, nil
+}
+
 func (a spaceAccess) Mentionable(ctx context.Context, memberID, spaceID string) (string, bool, error) {
 	m, err := a.store.GetMember(ctx, memberID)
 	if errors.Is(err, errs.ErrNotFound) || (err == nil && m.Status == auth.StatusDeleted) {
@@ -364,6 +378,7 @@ func Handlers(cfg config.Config, st *store.Store, sender mail.Sender, files memb
 			eventtypes.IdeaStatusChangedType:    activity.OnIdeaStatusChanged,
 			eventtypes.ContentReportedType:      activity.OnContentReported,
 			eventtypes.MemberWarnedType:         activity.OnMemberWarned,
+			eventtypes.ContentHiddenType:        activity.OnContentHidden,
 			eventtypes.SpaceInvitedType:         activity.OnSpaceInvited,
 			eventtypes.SpaceRequestApprovedType: activity.OnSpaceRequestAnswered,
 			eventtypes.SpaceRequestDeclinedType: activity.OnSpaceRequestAnswered,

@@ -273,7 +273,7 @@ func TestReportsQueueAndModeration(t *testing.T) {
 	}
 
 	// Hide: gone for others (404) and from streams and the queue; its author still sees it.
-	if status, _ := c.call(bob, "POST", "/api/posts/"+p.ID+"/hide", "", nil); status != 403 {
+	if status, _ := c.call(bob, "POST", "/api/posts/"+p.ID+"/hide", `{"reason":"Breaks the rules."}`, nil); status != 403 {
 		t.Fatalf("a member hides: %d", status)
 	}
 	if status, body := c.call(mod, "POST", "/api/posts/"+p.ID+"/hide", `{"reason":"spam"}`, nil); status != 200 {

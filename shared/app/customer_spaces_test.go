@@ -124,7 +124,7 @@ func TestCustomerSpacesArePrivateByConstruction(t *testing.T) {
 			t.Fatalf("a community moderator reads %s: %d", path, status)
 		}
 	}
-	if status, _ := c.call(mod, "POST", "/api/posts/"+post.ID+"/hide", `{}`, nil); status != 404 {
+	if status, _ := c.call(mod, "POST", "/api/posts/"+post.ID+"/hide", `{"reason":"Breaks the rules."}`, nil); status != 404 {
 		t.Fatalf("a community moderator hides a customer's post: %d", status)
 	}
 	var queue posts.Queue

@@ -92,7 +92,7 @@ func TestMovingAHiddenOrDeletedPostCopiesNothingIntoTheNewSpace(t *testing.T) {
 	const canary = "moved-secret-4c2e"
 	hidden := c.post(ann, from.ID, fmt.Sprintf(`{"kind":"discussion","title":"Hidden %s","body":"%s"}`, canary, canary))
 	deleted := c.post(ann, from.ID, fmt.Sprintf(`{"kind":"discussion","title":"Deleted %s","body":"%s"}`, canary, canary))
-	c.call(admin, "POST", "/api/posts/"+hidden.ID+"/hide", "", nil)
+	c.call(admin, "POST", "/api/posts/"+hidden.ID+"/hide", `{"reason":"Breaks the rules."}`, nil)
 	c.call(ann, "DELETE", "/api/posts/"+deleted.ID, "", nil)
 	for _, p := range []posts.Post{hidden, deleted} {
 		if status, body := c.call(admin, "POST", "/api/posts/"+p.ID+"/move", fmt.Sprintf(`{"spaceId":%q}`, to.ID), nil); status != 200 && status != 404 {
@@ -172,7 +172,7 @@ func TestModerationDeliveredOutOfOrderConvergesOnThePost(t *testing.T) {
 	c.join(bob, sp.ID)
 	p := c.post(admin, sp.ID, `{"kind":"discussion","title":"Back and forth","body":"x"}`)
 	waitFor(t, "the post in bob's home stream", func() bool { return has(c.home(bob), p.ID) })
-	c.call(admin, "POST", "/api/posts/"+p.ID+"/hide", "", nil)
+	c.call(admin, "POST", "/api/posts/"+p.ID+"/hide", `{"reason":"Breaks the rules."}`, nil)
 	c.call(admin, "POST", "/api/posts/"+p.ID+"/restore", "", nil)
 	c.settledItems()
 	// The hide's delivery comes again, last.
@@ -226,11 +226,11 @@ func TestAnAcceptedAnswerHiddenOrDeletedReopensTheQuestion(t *testing.T) {
 
 		switch how {
 		case "hide":
-			if status, body := c.call(admin, "POST", "/api/posts/"+q.ID+"/comments/"+a1.ID+"/hide", "", nil); status != 204 {
+			if status, body := c.call(admin, "POST", "/api/posts/"+q.ID+"/comments/"+a1.ID+"/hide", `{"reason":"Breaks the rules."}`, nil); status != 204 {
 				t.Fatalf("hide: %d %s", status, body)
 			}
 			// A second click changes nothing more.
-			c.call(admin, "POST", "/api/posts/"+q.ID+"/comments/"+a1.ID+"/hide", "", nil)
+			c.call(admin, "POST", "/api/posts/"+q.ID+"/comments/"+a1.ID+"/hide", `{"reason":"Breaks the rules."}`, nil)
 		case "delete":
 			if status, body := c.call(bob, "DELETE", "/api/posts/"+q.ID+"/comments/"+a1.ID, "", nil); status != 204 {
 				t.Fatalf("delete: %d %s", status, body)
@@ -258,7 +258,7 @@ func TestAnAcceptedAnswerHiddenOrDeletedReopensTheQuestion(t *testing.T) {
 			if got.Comments != 2 || got.AcceptedAnswer != "" {
 				t.Fatalf("after restoring: %d comments, accepted %q", got.Comments, got.AcceptedAnswer)
 			}
-			c.call(admin, "POST", "/api/posts/"+q.ID+"/comments/"+a2.ID+"/hide", "", nil)
+			c.call(admin, "POST", "/api/posts/"+q.ID+"/comments/"+a2.ID+"/hide", `{"reason":"Breaks the rules."}`, nil)
 			if status, _ := c.call(ann, "POST", "/api/posts/"+q.ID+"/comments/"+a2.ID+"/accept", "", nil); status != 404 {
 				t.Fatalf("accepting a hidden comment: %d", status)
 			}

@@ -92,7 +92,7 @@ func TestAnImageFollowsTheTextsThatShowIt(t *testing.T) {
 	}
 
 	// Hidden by a moderator: its author and moderators still read the post, nobody else.
-	if status, body := c.call(admin, "POST", "/api/posts/"+p.ID+"/hide", `{}`, nil); status != 200 {
+	if status, body := c.call(admin, "POST", "/api/posts/"+p.ID+"/hide", `{"reason":"Breaks the rules."}`, nil); status != 200 {
 		t.Fatalf("hide: %d %s", status, body)
 	}
 	wantStatuses(t, "a hidden post's image", c.imageStatuses(pic.URL, all), map[string]int{"the uploader": 302, "the admin": 302, "a reader": 404, "a visitor": 404})
@@ -120,7 +120,7 @@ func TestAnImageFollowsTheTextsThatShowIt(t *testing.T) {
 		t.Fatalf("edit out again: %d %s", status, body)
 	}
 	wantStatuses(t, "a comment's image", c.imageStatuses(pic.URL, all), map[string]int{"a visitor": 302, "a reader": 302})
-	if status, body := c.call(admin, "POST", "/api/posts/"+p.ID+"/comments/"+cm.ID+"/hide", `{}`, nil); status != 200 && status != 204 {
+	if status, body := c.call(admin, "POST", "/api/posts/"+p.ID+"/comments/"+cm.ID+"/hide", `{"reason":"Breaks the rules."}`, nil); status != 200 && status != 204 {
 		t.Fatalf("hide comment: %d %s", status, body)
 	}
 	wantStatuses(t, "a hidden comment's image", c.imageStatuses(pic.URL, all), map[string]int{"a visitor": 404, "a reader": 302, "the admin": 302})

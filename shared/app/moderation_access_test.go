@@ -204,7 +204,7 @@ func TestMovesNeverWidenWhoReadsAPostWithoutStaff(t *testing.T) {
 	innerPost := c.post(alice, inner.ID, `{"kind":"discussion","title":"Inner plans","body":"Only for the inner group."}`)
 	openPost := c.post(bob, open.ID, `{"kind":"discussion","title":"Open idea","body":"For all."}`)
 	hiddenPost := c.post(bob, open.ID, `{"kind":"discussion","title":"Rude","body":"Hidden by alice."}`)
-	if status, _ := c.call(alice, "POST", "/api/posts/"+hiddenPost.ID+"/hide", `{}`, nil); status != 200 {
+	if status, _ := c.call(alice, "POST", "/api/posts/"+hiddenPost.ID+"/hide", `{"reason":"Breaks the rules."}`, nil); status != 200 {
 		t.Fatalf("alice hides a post of her group: %d", status)
 	}
 	visitor := c.visitor()
@@ -250,7 +250,7 @@ func TestMovesNeverWidenWhoReadsAPostWithoutStaff(t *testing.T) {
 	// colleague's post) but admits nobody and changes no roles.
 	other := c.post(bob, cust.ID, `{"kind":"discussion","title":"Second","body":"x"}`)
 	for _, action := range []string{"lock", "hide", "restore", "unlock"} {
-		if status, body := c.call(alice, "POST", "/api/posts/"+other.ID+"/"+action, `{}`, nil); status != 200 {
+		if status, body := c.call(alice, "POST", "/api/posts/"+other.ID+"/"+action, `{"reason":"Breaks the rules."}`, nil); status != 200 {
 			t.Fatalf("the customer's space moderator %s: %d %s", action, status, body)
 		}
 	}
@@ -365,7 +365,7 @@ func TestDeletedPostsTakeNoAction(t *testing.T) {
 	if status, body := c.call(bob, "POST", "/api/posts/"+question.ID+"/comments", `{"body":"Like this."}`, &answer); status != 201 {
 		t.Fatalf("comment: %d %s", status, body)
 	}
-	c.call(mod, "POST", "/api/posts/"+hidden.ID+"/hide", `{}`, nil)
+	c.call(mod, "POST", "/api/posts/"+hidden.ID+"/hide", `{"reason":"Breaks the rules."}`, nil)
 	for _, p := range []posts.Post{idea, question} {
 		if status, _ := c.call(ann, "DELETE", "/api/posts/"+p.ID, "", nil); status != 204 {
 			t.Fatalf("delete: %d", status)
@@ -386,7 +386,7 @@ func TestDeletedPostsTakeNoAction(t *testing.T) {
 			call{"POST", "/api/posts/" + id + "/move", fmt.Sprintf(`{"spaceId":%q}`, other.ID)},
 			call{"POST", "/api/posts/" + id + "/lock", `{}`},
 			call{"POST", "/api/posts/" + id + "/unlock", `{}`},
-			call{"POST", "/api/posts/" + id + "/hide", `{}`},
+			call{"POST", "/api/posts/" + id + "/hide", `{"reason":"Breaks the rules."}`},
 			call{"POST", "/api/posts/" + id + "/restore", `{}`},
 			call{"POST", "/api/posts/" + id + "/status", `{"status":"planned"}`},
 			call{"POST", "/api/posts/" + id + "/vote", `{}`},
@@ -397,7 +397,7 @@ func TestDeletedPostsTakeNoAction(t *testing.T) {
 	}
 	onAnswer := "/api/posts/" + question.ID + "/comments/" + answer.ID
 	calls = append(calls,
-		call{"POST", onAnswer + "/accept", ""}, call{"PATCH", onAnswer, `{"body":"Edited."}`}, call{"POST", onAnswer + "/hide", `{}`},
+		call{"POST", onAnswer + "/accept", ""}, call{"PATCH", onAnswer, `{"body":"Edited."}`}, call{"POST", onAnswer + "/hide", `{"reason":"Breaks the rules."}`},
 		call{"POST", onAnswer + "/restore", `{}`}, call{"PUT", onAnswer + "/reactions/like", ""}, call{"DELETE", onAnswer, ""},
 		call{"POST", "/api/posts/" + question.ID + "/comments", fmt.Sprintf(`{"body":"A reply","parentId":%q}`, answer.ID)},
 	)

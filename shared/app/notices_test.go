@@ -176,7 +176,7 @@ func TestIdeaStatusesAndReportsAreAnnouncedOncePerSubject(t *testing.T) {
 	if list := c.entries(admin, post.ID); len(list) != 1 || list[0].Kind != notifications.KindReport {
 		t.Fatalf("5 reports: the moderator reads %v, want one report", kindsOf(list))
 	}
-	if n := c.mailsAbout("ada@example.com", "/posts/"+post.ID); n != 1 {
+	if n := c.mailsAbout("ada@example.com", "/moderation"); n != 1 {
 		t.Fatalf("5 reports: %d emails to the moderator, want 1", n)
 	}
 	// Dealt with: the notice reads outdated; a report after that starts a new round.
@@ -242,7 +242,7 @@ func TestNotificationsAboutDeletedOrHiddenCommentsAreUnavailable(t *testing.T) {
 		}
 	}
 	for _, cm := range []posts.Comment{hidden, mention} {
-		if status, body := c.call(mod, "POST", "/api/posts/"+p.ID+"/comments/"+cm.ID+"/hide", `{}`, nil); status != 204 && status != 200 {
+		if status, body := c.call(mod, "POST", "/api/posts/"+p.ID+"/comments/"+cm.ID+"/hide", `{"reason":"Breaks the rules."}`, nil); status != 204 && status != 200 {
 			t.Fatalf("hide: %d %s", status, body)
 		}
 	}

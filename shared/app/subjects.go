@@ -75,7 +75,8 @@ func (g notificationSubjects) Current(ctx context.Context, reader notifications.
 		if n.Kind == notifications.KindReport {
 			reportedIDs = addOnce(reportedIDs, reportTarget(n))
 		}
-		if ref := (posts.CommentRef{PostID: n.PostID, CommentID: n.CommentID}); n.CommentID != "" && slices.Contains(postKinds, n.Kind) &&
+		if ref := (posts.CommentRef{PostID: n.PostID, CommentID: n.CommentID}); n.CommentID != "" &&
+			(slices.Contains(postKinds, n.Kind) || n.Kind == notifications.KindContentHidden) &&
 			!slices.Contains(comments, ref) {
 			comments = append(comments, ref)
 		}
@@ -175,6 +176,25 @@ func (g notificationSubjects) Current(ctx context.Context, reader notifications.
 					// a report after a dismissal starts a new round.
 					n.Once = notifications.KindReport + "#" + reportTarget(n) + "#" + since.UTC().Format(time.RFC3339Nano)
 				}
+			}
+		case n.Kind == notifications.KindContentHidden:
+			// About the reader's own post or comment, which they still read while it is
+			// hidden; it holds while the content stays hidden (restored: outdated).
+			p, _, err := readablePost(n.PostID)
+			if err != nil {
+				return nil, nil, err
+			}
+			visible = p != nil
+			if !visible {
+				break
+			}
+			n.PostTitle = posts.TitleOf(*p)
+			if n.CommentID == "" {
+				outdated = !p.Hidden
+			} else {
+				c, found := found.Comments[posts.CommentRef{PostID: n.PostID, CommentID: n.CommentID}]
+				visible = found && !c.Deleted && c.AuthorID == reader.MemberID
+				outdated = !c.Hidden
 			}
 		case n.Kind == notifications.KindWarning:
 			// A warning is about the member themselves: it always reaches them, naming

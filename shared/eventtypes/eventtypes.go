@@ -85,6 +85,7 @@ var Catalog = []Definition{
 	{SourcePosts, ContentReportedType, "A member reported a post or a comment.", func() any { return &ContentReported{} }},
 	{SourcePosts, MemberMentionedType, "A post or comment mentions a member.", func() any { return &MemberMentioned{} }},
 	{SourcePosts, MemberWarnedType, "A moderator warned a member.", func() any { return &MemberWarned{} }},
+	{SourcePosts, ContentHiddenType, "A moderator hid a post or a comment, saying why; its author is told.", func() any { return &ContentHidden{} }},
 	{SourcePosts, PostModeratedType, "A post was hidden, restored, deleted or moved.", func() any { return &PostModerated{} }},
 	{SourcePosts, PostUpdatedType, "What streams show of a post changed: its text was edited or its accepted answer withdrawn.",
 		func() any { return &PostUpdated{} }},
@@ -237,6 +238,7 @@ const (
 	ContentReportedType   = "content.reported"
 	MemberMentionedType   = "member.mentioned"
 	MemberWarnedType      = "member.warned"
+	ContentHiddenType     = "content.hidden"
 	PostModeratedType     = "post.moderated"
 	PostUpdatedType       = "post.updated"
 )
@@ -292,6 +294,19 @@ type MemberMentioned struct {
 	CommentID  string `json:"commentId,omitempty"`
 	AuthorID   string `json:"authorId"`
 	AuthorName string `json:"authorName"`
+}
+
+// ContentHidden: a moderator hid a post or a comment (CommentID set) for Reason; its
+// author is told why.
+type ContentHidden struct {
+	Meta
+	PostID    string `json:"postId"`
+	CommentID string `json:"commentId,omitempty"`
+	PostTitle string `json:"postTitle"`
+	SpaceID   string `json:"spaceId"`
+	AuthorID  string `json:"authorId"`
+	Reason    string `json:"reason"`
+	HiddenBy  string `json:"hiddenBy"`
 }
 
 // MemberWarned: a moderator warned a member.

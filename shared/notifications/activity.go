@@ -32,6 +32,9 @@ const (
 	// space (who answered is not named).
 	KindSpaceApproved = "space_request_approved"
 	KindSpaceDeclined = "space_request_declined"
+	// KindContentHidden tells an author a moderator hid their post or comment; Detail is
+	// the moderator's reason, quoted after the sentence.
+	KindContentHidden = "content_hidden"
 	// KindUnavailable stands, in the inbox, for a notification about something its
 	// reader can no longer see: it keeps its place and time, and says nothing else.
 	KindUnavailable = "unavailable"
@@ -249,8 +252,12 @@ func (s *Service) activityMessage(to Recipient, n Notification) (mail.Message, e
 	case n.SpaceID != "":
 		link, label = s.PublicURL+"/spaces/"+n.SpaceID, linkSpace
 	}
+	if n.Kind == KindReport {
+		// Reports are dealt with in the queue (space moderators included), not on the post.
+		link, label = s.PublicURL+"/moderation", linkQueue
+	}
 	quote := ""
-	if n.Kind == KindWarning || n.Kind == KindTicketReply {
+	if n.Kind == KindWarning || n.Kind == KindTicketReply || n.Kind == KindContentHidden {
 		quote = n.Detail
 	}
 	sentence := Sentence(lang, n)
@@ -366,6 +373,22 @@ func (a *Activity) OnMemberWarned(ctx context.Context, env eventtypes.Envelope) 
 	}
 	if err := a.notify(ctx, evt.Meta, Notification{Kind: KindWarning, PostID: evt.PostID, Detail: evt.Message}, evt.MemberID); err != nil {
 		return fmt.Errorf("notifications.OnMemberWarned %s: %w", evt.EventID, err)
+	}
+	return nil
+}
+
+// OnContentHidden tells the author of a hidden post or comment why it was hidden (the
+// moderator's reason), in the app and by email. The moderator is not named: moderators
+// act for the community. Delivered only while the content is still hidden (a restore
+// before delivery tells nothing).
+func (a *Activity) OnContentHidden(ctx context.Context, env eventtypes.Envelope) error {
+	var evt eventtypes.ContentHidden
+	if err := eventtypes.Decode(env, &evt); err != nil {
+		return fmt.Errorf("notifications.OnContentHidden: %w", err)
+	}
+	n := Notification{Kind: KindContentHidden, PostID: evt.PostID, PostTitle: evt.PostTitle, CommentID: evt.CommentID, Detail: evt.Reason}
+	if err := a.notify(ctx, evt.Meta, n, except([]string{evt.AuthorID}, evt.HiddenBy)...); err != nil {
+		return fmt.Errorf("notifications.OnContentHidden %s: %w", evt.EventID, err)
 	}
 	return nil
 }

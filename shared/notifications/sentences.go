@@ -14,7 +14,8 @@ import (
 // ticket's number and subject, {space} a space's name (each quoted); {status} a new
 // status, {reason} a report's reason, {target} a missed support target (Word);
 // {within} the expected first-response time. A variant ("report.comment",
-// "warning.post") is used when the notification names that part.
+// "warning.post", "content_hidden.comment") is used when the notification names that
+// part.
 var sentences = map[string]map[string]string{
 	"en": {
 		KindComment:               "{actor} commented on your post {post}.",
@@ -64,6 +65,11 @@ var sentences = map[string]map[string]string{
 		"reason.other":            "other reason",
 		"target.first_response":   "first-response",
 		"target.resolution":       "resolution",
+
+		// q4-moderation
+		KindContentHidden:              "A moderator hid your post {post}.",
+		KindContentHidden + ".comment": "A moderator hid your comment on {post}.",
+		"link." + linkQueue:            "Open the moderation queue",
 	},
 	"fr": {
 		KindComment:               "{actor} a commenté votre message {post}.",
@@ -113,6 +119,11 @@ var sentences = map[string]map[string]string{
 		"reason.other":            "autre raison",
 		"target.first_response":   "première réponse",
 		"target.resolution":       "résolution",
+
+		// q4-moderation
+		KindContentHidden:              "Un modérateur a masqué votre message {post}.",
+		KindContentHidden + ".comment": "Un modérateur a masqué votre commentaire sur {post}.",
+		"link." + linkQueue:            "Ouvrir la file de modération",
 	},
 }
 
@@ -122,6 +133,7 @@ const (
 	linkTicket = "ticket"
 	linkSpace  = "space"
 	linkHome   = "home"
+	linkQueue  = "queue"
 )
 
 // Word groups: the statuses and reasons a sentence names (Word).
@@ -189,6 +201,8 @@ func Sentence(lang string, n Notification) string {
 		key += ".comment"
 	case n.Kind == KindWarning && n.PostID != "":
 		key += ".post"
+	case n.Kind == KindContentHidden && n.CommentID != "":
+		key += ".comment"
 	}
 	pattern, ok := text(lang, key)
 	if !ok {

@@ -58,6 +58,8 @@ func sample(kind string) Notification {
 		n.Detail, n.CommentID = "off_topic", "c_1"
 	case KindWarning:
 		n.Detail = "Please stay on topic."
+	case KindContentHidden:
+		n.Detail = "Advertising is not allowed here."
 	case KindSpaceInvite, KindSpaceApproved, KindSpaceDeclined:
 		n.PostID, n.PostTitle, n.SpaceID, n.Detail = "", "", "s_1", "Night owls"
 	case KindTicketAck, KindTicketOpened, KindTicketReply, KindTicketStatus, KindTicketReopened, KindTicketAssigned, KindTicketBreached:
@@ -104,7 +106,11 @@ func TestEveryKindHasASentence(t *testing.T) {
 				t.Errorf("%s in %s does not name its actor: %s", kind, lang, sentence)
 			}
 			want := map[bool]string{true: "/tickets/t_1", false: "/posts/p_1"}[n.TicketID != ""]
-			if n.SpaceID != "" {
+			switch {
+			case kind == KindReport:
+				// Reports are dealt with in the moderation queue.
+				want = "/moderation"
+			case n.SpaceID != "":
 				want = "/spaces/s_1"
 			}
 			if kind != KindUnavailable && !strings.Contains(msg.Text, "https://community.example"+want) {

@@ -26,6 +26,12 @@ const (
 	MaxWarningRunes = 1000
 	QueuePage       = 30
 	AuditPage       = 50
+	// MaxQueueNotes bounds the notes shown per queue item (the first ones written).
+	MaxQueueNotes = 20
+	// QueueScan bounds the store pages of the queue one answer reads to fill a page for
+	// a reader who sees only part of it (a space moderator): at most QueueScan*QueuePage
+	// items are looked at, and Next lets the reader go on.
+	QueueScan = 10
 )
 
 // What a post.moderated event reports (the feed consumer acts on each).
@@ -44,6 +50,10 @@ var (
 	ErrAlreadyReported = errs.New(errs.Conflict, "already_reported", "You already reported this.")
 	ErrOwnContent      = errs.New(errs.Conflict, "own_content", "You cannot report what you wrote.")
 	ErrNoReports       = errs.New(errs.NotFound, "reports_not_found", "Nothing reported about this.")
+	// ErrHideReason: hiding needs a reason, which its author is told.
+	ErrHideReason = errs.InvalidField("reason", "hide_reason_required", "Say why you hide this: its author is told.")
+	// ErrNoModeratedSpace: the queue is for community moderators and the moderators of a space.
+	ErrNoModeratedSpace = errs.New(errs.Forbidden, "moderates_no_space", "Only community moderators and the moderators of a space read the moderation queue.")
 )
 
 // Report is one member's report of a post or a comment.
@@ -74,6 +84,21 @@ type QueueItem struct {
 	FirstAt    time.Time `json:"firstReportedAt"`
 	// AuthorDeleted: as Post's.
 	AuthorDeleted bool `json:"authorDeleted,omitempty"`
+	// Notes are the reports that say more than a reason (their note), oldest first, at
+	// most MaxQueueNotes; read with the queue, never stored on the item.
+	Notes []ReportNote `json:"notes,omitempty" dynamodbav:"-"`
+}
+
+// ReportNote is one member's report as moderators read it in the queue: who, why, and
+// what they wrote. ReporterName is the name as it is now ("" with ReporterDeleted once
+// their account is deleted).
+type ReportNote struct {
+	ReporterID      string    `json:"reporterId,omitempty"`
+	ReporterName    string    `json:"reporterName"`
+	ReporterDeleted bool      `json:"reporterDeleted,omitempty"`
+	Reason          string    `json:"reason"`
+	Note            string    `json:"note"`
+	At              time.Time `json:"at"`
 }
 
 // Queue is a page of the moderation queue, oldest report first.
@@ -91,17 +116,21 @@ type ModerationStore interface {
 	// member) and puts the content in the queue, with content.reported.
 	FileReport(ctx context.Context, r Report, item QueueItem, event eventtypes.Envelope) error
 	ModerationQueue(ctx context.Context, cursor string, limit int) (Queue, error)
+	// ReportNotes returns, for each target, up to limit of its reports that carry a
+	// note, oldest first (one query a target, run a few at a time).
+	ReportNotes(ctx context.Context, targetIDs []string, limit int) (map[string][]Report, error)
 	// QueueEntry reads reported content's place in the queue (ErrNoReports when it is not there).
 	QueueEntry(ctx context.Context, targetID string) (QueueItem, error)
 	// Dismiss takes content out of the queue (ErrNoReports when it is not there).
 	Dismiss(ctx context.Context, targetID string, entry audit.Entry) error
 	// SetPostHidden hides or restores a post: its stream entries go or come back, and
-	// hiding takes it out of the queue.
-	SetPostHidden(ctx context.Context, p Post, hidden bool, entry audit.Entry, event eventtypes.Envelope) error
+	// hiding takes it out of the queue; events go in the same transaction.
+	SetPostHidden(ctx context.Context, p Post, hidden bool, entry audit.Entry, events ...eventtypes.Envelope) error
 	// SetCommentHidden hides or restores a comment: the post's count leaves out hidden
 	// comments, an accepted answer hidden is withdrawn, and hiding takes it out of the
-	// queue. Nothing changes when the comment is already so.
-	SetCommentHidden(ctx context.Context, c Comment, hidden bool, entry audit.Entry, withdrawn *Withdrawal) error
+	// queue. Nothing changes when the comment is already so. events go in the same
+	// transaction.
+	SetCommentHidden(ctx context.Context, c Comment, hidden bool, entry audit.Entry, withdrawn *Withdrawal, events ...eventtypes.Envelope) error
 	SetLocked(ctx context.Context, postID string, locked bool, entry audit.Entry) error
 	// MovePost moves a post and its stream entries to another space.
 	MovePost(ctx context.Context, p Post, toID, toName string, entry audit.Entry, event eventtypes.Envelope) error
@@ -183,7 +212,83 @@ func (m *Moderation) Report(ctx context.Context, actor auth.Principal, postID st
 // is now, not as it was reported: an edit that took a password out, a move or an
 // author's account deletion shows here too (moderators read the earlier versions in the
 // history). Content deleted or gone meanwhile is left out.
+//
+// Community moderators (policy.ContentModerate) read the queue of every space they
+// moderate; a member who moderates spaces by a space role (owner, moderator) reads the
+// queue of those spaces only, and anyone else gets ErrNoModeratedSpace (403). As such a
+// reader sees only part of the queue, one answer reads up to QueueScan store pages to
+// fill its page. Each item carries the reports' notes (Notes), with their authors' names
+// as they are now.
 func (m *Moderation) Queue(ctx context.Context, actor auth.Principal, cursor string) (Queue, error) {
+	if !policy.Allowed(actor.Roles, policy.ContentModerate) {
+		ids, err := m.Posts.Spaces.ModeratedSpaces(ctx, actor)
+		if err != nil {
+			return Queue{}, fmt.Errorf("posts.Queue: %w", err)
+		}
+		if len(ids) == 0 {
+			return Queue{}, fmt.Errorf("posts.Queue: %w", ErrNoModeratedSpace)
+		}
+	}
+	out := Queue{Items: []QueueItem{}}
+	for range QueueScan {
+		q, err := m.queuePage(ctx, actor, cursor)
+		if err != nil {
+			return Queue{}, err
+		}
+		out.Items, out.Next, cursor = append(out.Items, q.Items...), q.Next, q.Next
+		if len(out.Items) >= QueuePage || q.Next == "" {
+			break
+		}
+	}
+	if err := m.addNotes(ctx, out.Items); err != nil {
+		return Queue{}, fmt.Errorf("posts.Queue: %w", err)
+	}
+	return out, nil
+}
+
+// addNotes adds each item's report notes, with their reporters' names as they are now.
+func (m *Moderation) addNotes(ctx context.Context, items []QueueItem) error {
+	if len(items) == 0 {
+		return nil
+	}
+	targets := make([]string, 0, len(items))
+	for _, it := range items {
+		targets = append(targets, it.TargetID)
+	}
+	reports, err := m.Store.ReportNotes(ctx, targets, MaxQueueNotes)
+	if err != nil {
+		return err
+	}
+	var reporters []string
+	for _, list := range reports {
+		for _, r := range list {
+			if !slices.Contains(reporters, r.ReporterID) {
+				reporters = append(reporters, r.ReporterID)
+			}
+		}
+	}
+	if len(reporters) == 0 {
+		return nil
+	}
+	names, err := m.Posts.Store.MemberNames(ctx, reporters)
+	if err != nil {
+		return err
+	}
+	for i, it := range items {
+		for _, r := range reports[it.TargetID] {
+			n := ReportNote{ReporterID: r.ReporterID, ReporterName: names[r.ReporterID], Reason: r.Reason, Note: r.Note, At: r.At}
+			if n.ReporterName == "" {
+				// A deleted member keeps no name, nor an id to find them by.
+				n.ReporterID, n.ReporterDeleted = "", true
+			}
+			items[i].Notes = append(items[i].Notes, n)
+		}
+	}
+	return nil
+}
+
+// queuePage is one store page of the queue, as the reader may see it.
+func (m *Moderation) queuePage(ctx context.Context, actor auth.Principal, cursor string) (Queue, error) {
 	q, err := m.Store.ModerationQueue(ctx, cursor, QueuePage)
 	if err != nil {
 		return Queue{}, fmt.Errorf("posts.Queue: %w", err)
@@ -273,6 +378,25 @@ func (r *Reason) validate() error {
 	return nil
 }
 
+// required is validate for an action whose reason is told to the content's author
+// (hiding): one made of spaces only is none.
+func (r *Reason) required() error {
+	if err := r.validate(); err != nil {
+		return err
+	}
+	if strings.TrimSpace(r.Reason) == "" {
+		return ErrHideReason
+	}
+	return nil
+}
+
+// hiddenEvent tells the author of hidden content why (content.hidden).
+func hiddenEvent(p Post, commentID, authorID, reason, by string, now time.Time) (eventtypes.Envelope, error) {
+	meta := eventtypes.NewMeta(now)
+	return eventtypes.NewEnvelope(eventtypes.SourcePosts, eventtypes.ContentHiddenType, meta, eventtypes.ContentHidden{Meta: meta,
+		PostID: p.ID, CommentID: commentID, PostTitle: postTitle(p), SpaceID: p.SpaceID, AuthorID: authorID, Reason: reason, HiddenBy: by})
+}
+
 // moderate loads a post the actor moderates (a deleted one is gone: ErrNoPost).
 func (m *Moderation) moderate(ctx context.Context, actor auth.Principal, postID string) (Post, error) {
 	p, access, err := m.Posts.live(ctx, actor, postID)
@@ -316,8 +440,13 @@ func (m *Moderation) Dismiss(ctx context.Context, actor auth.Principal, targetID
 }
 
 // SetHidden hides a post from everyone but its author and moderators, or restores it.
+// Hiding needs a reason (ErrHideReason), which its author is told (content.hidden).
 func (m *Moderation) SetHidden(ctx context.Context, actor auth.Principal, postID string, hidden bool, r Reason) (Post, error) {
-	if err := r.validate(); err != nil {
+	check := r.validate
+	if hidden {
+		check = r.required
+	}
+	if err := check(); err != nil {
 		return Post{}, fmt.Errorf("posts.SetHidden: %w", err)
 	}
 	p, err := m.moderate(ctx, actor, postID)
@@ -335,7 +464,15 @@ func (m *Moderation) SetHidden(ctx context.Context, actor auth.Principal, postID
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.SetHidden: %w", err)
 	}
-	err = m.Store.SetPostHidden(ctx, p, hidden, m.entry(actor, action, "post", p.ID, p, p.AuthorID, r.Reason), event)
+	events := []eventtypes.Envelope{event}
+	if hidden {
+		told, err := hiddenEvent(p, "", p.AuthorID, r.Reason, actor.MemberID, m.Posts.Now())
+		if err != nil {
+			return Post{}, fmt.Errorf("posts.SetHidden: %w", err)
+		}
+		events = append(events, told)
+	}
+	err = m.Store.SetPostHidden(ctx, p, hidden, m.entry(actor, action, "post", p.ID, p, p.AuthorID, r.Reason), events...)
 	if err != nil && !errors.Is(err, ErrUnchanged) {
 		return Post{}, fmt.Errorf("posts.SetHidden: %w", err)
 	}
@@ -343,9 +480,14 @@ func (m *Moderation) SetHidden(ctx context.Context, actor auth.Principal, postID
 }
 
 // SetCommentHidden hides a comment from everyone but its author and moderators, or
-// restores it.
+// restores it. Hiding needs a reason (ErrHideReason), which its author is told
+// (content.hidden).
 func (m *Moderation) SetCommentHidden(ctx context.Context, actor auth.Principal, postID, commentID string, hidden bool, r Reason) error {
-	if err := r.validate(); err != nil {
+	check := r.validate
+	if hidden {
+		check = r.required
+	}
+	if err := check(); err != nil {
 		return fmt.Errorf("posts.SetCommentHidden: %w", err)
 	}
 	p, err := m.moderate(ctx, actor, postID)
@@ -361,7 +503,13 @@ func (m *Moderation) SetCommentHidden(ctx context.Context, actor auth.Principal,
 	}
 	action := "comment.hide"
 	var withdrawn *Withdrawal
+	var events []eventtypes.Envelope
 	if hidden {
+		told, err := hiddenEvent(p, c.ID, c.AuthorID, r.Reason, actor.MemberID, m.Posts.Now())
+		if err != nil {
+			return fmt.Errorf("posts.SetCommentHidden: %w", err)
+		}
+		events = append(events, told)
 		// A hidden answer no longer answers: the question is unanswered again. Restoring
 		// the comment does not accept it again; the asker may.
 		if withdrawn, err = withdrawal(p, c.ID, actor.MemberID, m.Posts.Now().UTC()); err != nil {
@@ -370,7 +518,7 @@ func (m *Moderation) SetCommentHidden(ctx context.Context, actor auth.Principal,
 	} else {
 		action = "comment.restore"
 	}
-	err = m.Store.SetCommentHidden(ctx, c, hidden, m.entry(actor, action, "comment", c.ID, p, c.AuthorID, r.Reason), withdrawn)
+	err = m.Store.SetCommentHidden(ctx, c, hidden, m.entry(actor, action, "comment", c.ID, p, c.AuthorID, r.Reason), withdrawn, events...)
 	if err != nil && !errors.Is(err, ErrUnchanged) {
 		return fmt.Errorf("posts.SetCommentHidden: %w", err)
 	}
@@ -535,10 +683,8 @@ func (m *Moderation) AuditLog(ctx context.Context, actor auth.Principal, cursor 
 	}
 	// Staff in every space (community moderation and support at once: admins) read and
 	// moderate all of it.
-	if policy.Allowed(actor.Roles, policy.SpacesModerateAll) && policy.Allowed(actor.Roles, policy.TicketsWork) &&
-		policy.Allowed(actor.Roles, policy.MembersModerate) && policy.Allowed(actor.Roles, policy.ContentModerate) {
-		return page, nil
-	}
+	all := policy.Allowed(actor.Roles, policy.SpacesModerateAll) && policy.Allowed(actor.Roles, policy.TicketsWork) &&
+		policy.Allowed(actor.Roles, policy.MembersModerate) && policy.Allowed(actor.Roles, policy.ContentModerate)
 	var postIDs []string
 	for _, e := range page.Entries {
 		if e.PostID != "" && !slices.Contains(postIDs, e.PostID) {
@@ -570,8 +716,9 @@ func (m *Moderation) AuditLog(ctx context.Context, actor auth.Principal, cursor 
 		return a != nil && a.Read && a.Moderate, err
 	}
 	for i, e := range page.Entries {
-		var shown bool
+		shown := all
 		switch {
+		case all:
 		case e.PostID != "":
 			p, found := postsByID[e.PostID]
 			if found {
@@ -608,7 +755,68 @@ func (m *Moderation) AuditLog(ctx context.Context, actor auth.Principal, cursor 
 			page.Entries[i] = audit.Entry{At: e.At, ActorID: e.ActorID, Action: e.Action, TargetType: e.TargetType, Redacted: true}
 		}
 	}
+	if err := m.auditNames(ctx, page.Entries, postsByID, accessTo); err != nil {
+		return audit.Page{}, fmt.Errorf("posts.AuditLog: %w", err)
+	}
 	return page, nil
+}
+
+// auditNames adds to the log's entries what its sentences name, as it is now: who did
+// it, to whom, the post's title, the space's name (only what the entry still shows: a
+// redacted entry gets its actor's name only). One read of the names for the page.
+func (m *Moderation) auditNames(ctx context.Context, entries []audit.Entry, postsByID map[string]Post,
+	accessTo func(string) (*SpaceAccess, error)) error {
+	var ids []string
+	for _, e := range entries {
+		for _, id := range []string{e.ActorID, e.SubjectID} {
+			if id != "" && !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	names := map[string]string{}
+	if len(ids) > 0 {
+		var err error
+		if names, err = m.Posts.Store.MemberNames(ctx, ids); err != nil {
+			return err
+		}
+	}
+	// Titles show mentions by the names as they are now.
+	var list []*Post
+	for _, p := range postsByID {
+		list = append(list, &p)
+	}
+	if err := m.Posts.showPostNames(ctx, list...); err != nil {
+		return err
+	}
+	for _, p := range list {
+		postsByID[p.ID] = *p
+	}
+	for i := range entries {
+		e := &entries[i]
+		e.ActorName = names[e.ActorID]
+		e.ActorDeleted = e.ActorID != "" && e.ActorName == ""
+		if e.Redacted {
+			continue
+		}
+		if e.SubjectID != "" {
+			e.SubjectName = names[e.SubjectID]
+			e.SubjectDeleted = e.SubjectName == ""
+		}
+		if p, ok := postsByID[e.PostID]; ok && e.PostID != "" {
+			e.PostTitle, e.PostDeleted = postTitle(p), p.Deleted
+		}
+		if e.TargetType == "space" {
+			a, err := accessTo(e.TargetID)
+			if err != nil {
+				return err
+			}
+			if a != nil {
+				e.SpaceName = a.Name
+			}
+		}
+	}
+	return nil
 }
 
 // moderatedEvent tells the feed consumer a post left (or came back to) streams.

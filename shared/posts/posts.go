@@ -237,6 +237,9 @@ type Spaces interface {
 	// Mentionable returns a mentioned member's name ("" if there is no such member) and
 	// whether they may read the space: mentions notify only those who may.
 	Mentionable(ctx context.Context, memberID, spaceID string) (string, bool, error)
+	// ModeratedSpaces lists the spaces the actor moderates by a space role: the owner
+	// or a moderator of an active membership (community roles aside).
+	ModeratedSpaces(ctx context.Context, actor auth.Principal) ([]string, error)
 }
 
 // SpaceAccess is what a member may do in a space.

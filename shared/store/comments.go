@@ -390,7 +390,7 @@ func (s *Store) DeleteComment(ctx context.Context, c posts.Comment, entry audit.
 // SetCommentHidden implements posts.ModerationStore: the change happens only if the
 // comment is not already so and not deleted, so the post's count (which leaves hidden
 // comments out) moves once per change, however many moderators click at once.
-func (s *Store) SetCommentHidden(ctx context.Context, c posts.Comment, hidden bool, entry audit.Entry, withdrawn *posts.Withdrawal) error {
+func (s *Store) SetCommentHidden(ctx context.Context, c posts.Comment, hidden bool, entry audit.Entry, withdrawn *posts.Withdrawal, events ...eventtypes.Envelope) error {
 	log, err := s.auditPut(entry)
 	if err != nil {
 		return fmt.Errorf("store.SetCommentHidden: %w", err)
@@ -412,7 +412,11 @@ func (s *Store) SetCommentHidden(ctx context.Context, c posts.Comment, hidden bo
 	if err != nil {
 		return fmt.Errorf("store.SetCommentHidden: %w", err)
 	}
-	reasons, err := s.transact(ctx, append(items, withdraw...))
+	outs, err := s.outboxPuts(events)
+	if err != nil {
+		return fmt.Errorf("store.SetCommentHidden: %w", err)
+	}
+	reasons, err := s.transact(ctx, append(append(items, withdraw...), outs...))
 	switch {
 	case conditionFailed(reasons, 0):
 		// Already so, or deleted meanwhile: logged once, by the request that did it.

@@ -5,13 +5,16 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"golang.org/x/sync/errgroup"
 
 	"tribune/shared/audit"
 	"tribune/shared/errs"
@@ -115,6 +118,50 @@ func (s *Store) ModerationQueue(ctx context.Context, cursor string, limit int) (
 	return q, nil
 }
 
+// ReportNotes implements posts.ModerationStore: for each target one query of its
+// reports (REPORTS#<target>, SK BY#...) keeping those with a note, up to 8 queries at
+// once. A target's reports are one per member; a page of the queue reads at most
+// posts.QueuePage*posts.QueueScan targets' reports this way.
+func (s *Store) ReportNotes(ctx context.Context, targetIDs []string, limit int) (map[string][]posts.Report, error) {
+	out := make(map[string][]posts.Report, len(targetIDs))
+	var mu sync.Mutex
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(8)
+	for _, id := range targetIDs {
+		g.Go(func() error {
+			in := queryPrefix(s.Table, reportsPK(id), "BY#")
+			in.FilterExpression = aws.String("attribute_exists(#note) AND #note <> :empty")
+			in.ExpressionAttributeNames = map[string]string{"#note": "Note"}
+			in.ExpressionAttributeValues[":empty"] = &types.AttributeValueMemberS{Value: ""}
+			items, err := s.queryAll(ctx, in)
+			if err != nil {
+				return fmt.Errorf("store.ReportNotes %s: %w", id, err)
+			}
+			var list []posts.Report
+			for _, item := range items {
+				var r posts.Report
+				if err := attributevalue.UnmarshalMap(item, &r); err != nil {
+					return fmt.Errorf("store.ReportNotes %s: %w", id, err)
+				}
+				list = append(list, r)
+			}
+			// Oldest first: the SK orders by reporter, not by time.
+			slices.SortFunc(list, func(a, b posts.Report) int { return a.At.Compare(b.At) })
+			if len(list) > limit {
+				list = list[:limit]
+			}
+			mu.Lock()
+			out[id] = list
+			mu.Unlock()
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QueueEntry implements posts.ModerationStore: one read.
 func (s *Store) QueueEntry(ctx context.Context, targetID string) (posts.QueueItem, error) {
 	var it posts.QueueItem
@@ -205,7 +252,7 @@ func (s *Store) moderate(ctx context.Context, op string, entry audit.Entry, even
 }
 
 // SetPostHidden implements posts.ModerationStore.
-func (s *Store) SetPostHidden(ctx context.Context, p posts.Post, hidden bool, entry audit.Entry, event eventtypes.Envelope) error {
+func (s *Store) SetPostHidden(ctx context.Context, p posts.Post, hidden bool, entry audit.Entry, events ...eventtypes.Envelope) error {
 	sum := p.Summary()
 	update := s.postUpdateIf(p.ID, "SET #Hidden = :h", "NOT #Hidden = :h AND "+notDeleted, map[string]types.AttributeValue{":h": &types.AttributeValueMemberBOOL{Value: hidden}})
 	items := []types.TransactWriteItem{update}
@@ -218,7 +265,7 @@ func (s *Store) SetPostHidden(ctx context.Context, p posts.Post, hidden bool, en
 		}
 		items = append(items, puts...)
 	}
-	return s.moderate(ctx, "store.SetPostHidden", entry, []eventtypes.Envelope{event}, items...)
+	return s.moderate(ctx, "store.SetPostHidden", entry, events, items...)
 }
 
 // SetLocked implements posts.ModerationStore.

@@ -315,10 +315,13 @@ async function main() {
     // A moderator hides it from the queue; it leaves the space's stream; the log keeps it.
     await admin.getByRole('link', { name: 'Moderation' }).click();
     await admin.getByRole('heading', { name: 'Moderation', level: 1 }).waitFor();
-    await admin.getByRole('listitem').filter({ hasText: 'Cheap watches here' }).getByRole('button', { name: 'Hide' }).click();
+    const reported = admin.getByRole('listitem').filter({ hasText: 'Cheap watches here' });
+    await reported.getByRole('button', { name: 'Hide', exact: true }).click();
+    await reported.getByLabel(/Why hide it\?/).fill('Advertising is not allowed here.');
+    await reported.getByRole('button', { name: 'Hide it' }).click();
     await admin.getByRole('status').filter({ hasText: 'Hidden.' }).waitFor();
     await admin.getByText('Nothing waits for a moderator.').waitFor();
-    await admin.getByText('Post hidden').waitFor();
+    await admin.locator('.audit-log').getByText(/hid the post/).first().waitFor();
     await axe(admin, 'moderation');
     await ip.goto(spaceURL, { waitUntil: 'networkidle' });
     await ip.getByRole('link', { name: 'Dark mode' }).waitFor();

@@ -233,6 +233,17 @@ export interface QueueItem {
   reports: number;
   reasons: string[];
   firstReportedAt: string;
+  // notes: the reports that say more than a reason, with their authors' names as now.
+  notes?: ReportNote[];
+}
+
+export interface ReportNote {
+  reporterId?: string;
+  reporterName: string;
+  reporterDeleted?: boolean;
+  reason: string;
+  note: string;
+  at: string;
 }
 
 export interface AuditEntry {
@@ -243,8 +254,17 @@ export interface AuditEntry {
   postId?: string;
   subjectId?: string;
   reason?: string;
+  targetType: string;
   // redacted: the entry is about content the reader may not read (ids and reason left out).
   redacted?: boolean;
+  // Names as they are now (docs/api.md, "GET /api/moderation/audit").
+  actorName?: string;
+  actorDeleted?: boolean;
+  subjectName?: string;
+  subjectDeleted?: boolean;
+  postTitle?: string;
+  postDeleted?: boolean;
+  spaceName?: string;
 }
 
 // Notification is one inbox entry (docs/api.md, "GET /api/notifications"): postTitle
@@ -321,7 +341,7 @@ export interface Ticket {
   firstResponseDue: string;
   resolutionDue: string;
   firstResponseAt?: string;
-  rating?: { good: boolean; comment?: string };
+  rating?: { good: boolean; comment?: string; at?: string };
   questionId?: string;
 }
 
@@ -488,8 +508,8 @@ export const api = {
       add ? 'PUT' : 'DELETE',
       `/api/posts/${encodeURIComponent(postId)}/comments/${encodeURIComponent(commentId)}/reactions/${encodeURIComponent(reaction)}`,
     ),
-  commentAction: (postId: string, commentId: string, action: 'hide' | 'restore') =>
-    call<void>('POST', `/api/posts/${encodeURIComponent(postId)}/comments/${encodeURIComponent(commentId)}/${action}`, {}),
+  commentAction: (postId: string, commentId: string, action: 'hide' | 'restore', reason?: string) =>
+    call<void>('POST', `/api/posts/${encodeURIComponent(postId)}/comments/${encodeURIComponent(commentId)}/${action}`, reason === undefined ? {} : { reason }),
   editComment: (postId: string, commentId: string, body: string) =>
     call<Comment>('PATCH', `/api/posts/${encodeURIComponent(postId)}/comments/${encodeURIComponent(commentId)}`, { body }),
   commentHistory: (postId: string, commentId: string) =>

@@ -287,6 +287,9 @@ const en = {
     // q3-spaces
     space_request_approved: 'Your request to join the space {space} was approved: you are now a member.',
     space_request_declined: 'Your request to join the space {space} was declined.',
+    // q4-moderation
+    content_hidden: 'A moderator hid your post {post}.',
+    'content_hidden.comment': 'A moderator hid your comment on {post}.',
     ticket_ack: 'We received your request {ticket}: our support team will answer within {within}.',
     ticket_opened: '{actor} opened the ticket {ticket}.',
     ticket_reply: '{actor} replied to the ticket {ticket}.',
@@ -402,8 +405,9 @@ const en = {
   soonBadge: 'Due soon',
   ticketMetaAgent: (space: string, requester: string, assignee?: string) => `${space} · ${requester}${assignee ? ` · ${assignee}` : ' · unassigned'}`,
   supportReport: 'Last 30 days',
-  reportLine: (opened: number, solved: number, frMed: string, frP90: string, resMed: string, resP90: string, sat: number | null) =>
-    `${opened} opened, ${solved} solved. First response: median ${frMed} h, 90th percentile ${frP90} h. Resolution: median ${resMed} h, 90th percentile ${resP90} h. Satisfaction: ${sat === null ? 'no rating yet' : `${sat}% good`}.`,
+  // q4-moderation: stats are reportStats(...) or noDataYet.
+  reportLine: (opened: number, solved: number, firstResponse: string, resolution: string, sat: number | null) =>
+    `${opened} opened, ${solved} solved. First response: ${firstResponse}. Resolution: ${resolution}. Satisfaction: ${sat === null ? 'no rating yet' : `${sat}% good`}.`,
   toTicket: 'Turn into a support ticket',
   customerSpace: 'Customer space',
   // r1-access
@@ -418,6 +422,42 @@ const en = {
   saveSupportSettings: 'Save the support settings',
   requiredNote: 'Fields marked * are required.',
   fillIn: (label: string) => `Fill in “${label.replace(/\s*[:*]\s*$/, '')}”.`,
+  // q4-moderation
+  hideReason: 'Why hide it? Its author is told',
+  hideIt: 'Hide it',
+  reportNotes: 'What the reporters wrote',
+  reportNoteBy: (name: string, reason: string) => `${name} (${reason}):`,
+  auditNobody: 'Tribune',
+  // auditSentences say who did what to what: {actor}, {subject} (the member concerned),
+  // {post} (its title) and {space} are links where the reader may open them.
+  auditSentences: {
+    'post.hide': '{actor} hid the post {post} by {subject}.',
+    'post.restore': '{actor} restored the post {post} by {subject}.',
+    'post.lock': '{actor} locked the thread {post}.',
+    'post.unlock': '{actor} reopened the thread {post}.',
+    'post.move': '{actor} moved the post {post} by {subject}.',
+    'post.delete': '{actor} deleted the post {post} by {subject}.',
+    'comment.hide': '{actor} hid the comment of {subject} on {post}.',
+    'comment.restore': '{actor} restored the comment of {subject} on {post}.',
+    'comment.delete': '{actor} deleted the comment of {subject} on {post}.',
+    'member.warn': '{actor} warned {subject}.',
+    'member.warn.post': '{actor} warned {subject} about {post}.',
+    'report.dismiss': '{actor} dismissed the reports about content by {subject} in {post}.',
+    'member.suspend': '{actor} suspended {subject}.',
+    'member.ban': '{actor} banned {subject}.',
+    'member.reinstate': '{actor} reinstated {subject}.',
+    'space.settings': '{actor} changed the visibility or kind of the space {space}.',
+    'space.made_private': '{actor} made the customer space {space} private (members nobody admitted must ask again).',
+  } as Record<string, string>,
+  auditRedactedSentence: (actor: string, action: string) => `${actor}: ${action.toLowerCase()}, about content you cannot read.`,
+  auditReason: 'Reason:',
+  untitled: 'a post without a title',
+  reportStats: (median: string, p90: string) => `median ${median} h, 90th percentile ${p90} h`,
+  noDataYet: 'no data yet',
+  nextDueRow: (d: string) => `due ${d}`,
+  ratingTitle: 'The customer’s rating',
+  ratingSaid: (at: string) => `Rated ${at}.`,
+  ratingNoComment: 'No comment.',
   // p4-readme
   staffBadge: 'Staff',
   everyoneByName: 'Everyone, by name',
@@ -545,6 +585,9 @@ const en = {
     announcement_staff_only: 'Only staff publish announcements.',
     post_locked: 'This thread is locked.',
     not_space_moderator: 'Only the space’s moderators and staff can do this.',
+    // q4-moderation
+    hide_reason_required: 'Say why you hide it: its author is told.',
+    moderates_no_space: 'Only community moderators and the moderators of a space can open the moderation queue.',
     not_the_author: 'Only the author or a moderator can do this.',
     not_votable: 'Only ideas and polls take votes.',
     already_voted: 'You already voted.',
@@ -928,6 +971,9 @@ const fr: Strings = {
     // q3-spaces
     space_request_approved: 'Votre demande pour rejoindre l’espace {space} a été acceptée : vous en êtes maintenant membre.',
     space_request_declined: 'Votre demande pour rejoindre l’espace {space} a été refusée.',
+    // q4-moderation
+    content_hidden: 'Un modérateur a masqué votre message {post}.',
+    'content_hidden.comment': 'Un modérateur a masqué votre commentaire sur {post}.',
     ticket_ack: 'Nous avons reçu votre demande {ticket} : notre équipe d’assistance vous répondra sous {within}.',
     ticket_opened: '{actor} a ouvert le ticket {ticket}.',
     ticket_reply: '{actor} a répondu au ticket {ticket}.',
@@ -1042,8 +1088,8 @@ const fr: Strings = {
   soonBadge: 'Échéance proche',
   ticketMetaAgent: (space: string, requester: string, assignee?: string) => `${space} · ${requester}${assignee ? ` · ${assignee}` : ' · non attribué'}`,
   supportReport: '30 derniers jours',
-  reportLine: (opened: number, solved: number, frMed: string, frP90: string, resMed: string, resP90: string, sat: number | null) =>
-    `${count('fr', opened, 'ouvert', 'ouverts')}, ${count('fr', solved, 'résolu', 'résolus')}. Première réponse : médiane ${frMed} h, 90e centile ${frP90} h. Résolution : médiane ${resMed} h, 90e centile ${resP90} h. Satisfaction : ${sat === null ? 'aucun avis' : `${sat} % positifs`}.`,
+  reportLine: (opened: number, solved: number, firstResponse: string, resolution: string, sat: number | null) =>
+    `${count('fr', opened, 'ouvert', 'ouverts')}, ${count('fr', solved, 'résolu', 'résolus')}. Première réponse : ${firstResponse}. Résolution : ${resolution}. Satisfaction : ${sat === null ? 'aucun avis' : `${sat} % positifs`}.`,
   toTicket: 'Transformer en ticket d’assistance',
   customerSpace: 'Espace client',
   // r1-access
@@ -1058,6 +1104,40 @@ const fr: Strings = {
   saveSupportSettings: 'Enregistrer les réglages d’assistance',
   requiredNote: 'Les champs marqués d’un * sont obligatoires.',
   fillIn: (label: string) => `Remplissez « ${label.replace(/\s*[:*]\s*$/, '')} ».`,
+  // q4-moderation
+  hideReason: 'Pourquoi le masquer ? Son auteur en est informé',
+  hideIt: 'Le masquer',
+  reportNotes: 'Ce qu’ont écrit les membres qui l’ont signalé',
+  reportNoteBy: (name: string, reason: string) => `${name} (${reason}) :`,
+  auditNobody: 'Tribune',
+  auditSentences: {
+    'post.hide': '{actor} a masqué le message {post} de {subject}.',
+    'post.restore': '{actor} a rétabli le message {post} de {subject}.',
+    'post.lock': '{actor} a verrouillé la discussion {post}.',
+    'post.unlock': '{actor} a rouvert la discussion {post}.',
+    'post.move': '{actor} a déplacé le message {post} de {subject}.',
+    'post.delete': '{actor} a supprimé le message {post} de {subject}.',
+    'comment.hide': '{actor} a masqué le commentaire de {subject} sur {post}.',
+    'comment.restore': '{actor} a rétabli le commentaire de {subject} sur {post}.',
+    'comment.delete': '{actor} a supprimé le commentaire de {subject} sur {post}.',
+    'member.warn': '{actor} a averti {subject}.',
+    'member.warn.post': '{actor} a averti {subject} au sujet de {post}.',
+    'report.dismiss': '{actor} a classé les signalements d’un contenu de {subject} dans {post}.',
+    'member.suspend': '{actor} a suspendu {subject}.',
+    'member.ban': '{actor} a banni {subject}.',
+    'member.reinstate': '{actor} a rétabli {subject}.',
+    'space.settings': '{actor} a changé la visibilité ou le type de l’espace {space}.',
+    'space.made_private': '{actor} a rendu privé l’espace client {space} (les membres admis par personne doivent redemander).',
+  },
+  auditRedactedSentence: (actor: string, action: string) => `${actor} : ${action.toLowerCase()}, à propos d’un contenu que vous ne pouvez pas lire.`,
+  auditReason: 'Raison :',
+  untitled: 'un message sans titre',
+  reportStats: (median: string, p90: string) => `médiane ${median} h, 90e centile ${p90} h`,
+  noDataYet: 'pas encore de données',
+  nextDueRow: (d: string) => `échéance ${d}`,
+  ratingTitle: 'L’avis du client',
+  ratingSaid: (at: string) => `Avis donné le ${at}.`,
+  ratingNoComment: 'Pas de commentaire.',
   // p4-readme
   staffBadge: 'Équipe',
   everyoneByName: 'Tout le monde, par nom',
@@ -1186,6 +1266,9 @@ const fr: Strings = {
     announcement_staff_only: 'Seule l’équipe publie des annonces.',
     post_locked: 'Cette discussion est verrouillée.',
     not_space_moderator: 'Seuls les modérateurs de l’espace et l’équipe peuvent faire cela.',
+    // q4-moderation
+    hide_reason_required: 'Dites pourquoi vous le masquez : son auteur en est informé.',
+    moderates_no_space: 'Seuls les modérateurs de la communauté et ceux d’un espace peuvent ouvrir la file de modération.',
     not_the_author: 'Seuls l’auteur ou un modérateur peuvent faire cela.',
     not_votable: 'Seules les idées et les sondages se votent.',
     already_voted: 'Vous avez déjà voté.',
@@ -1340,6 +1423,22 @@ export function formatAgo(lang: Lang, iso: string, now = Date.now()): string {
     value /= size;
   }
   return formatDate(lang, iso);
+}
+
+// dueText is when a target falls, in the reader's language and time zone (the
+// browser's): the date, and the time with its zone when it falls within a day of now
+// (past or to come), where the hour matters. q4-moderation.
+export function dueText(lang: string, iso: string, now = Date.now()): string {
+  const at = Date.parse(iso);
+  if (Math.abs(at - now) >= 24 * 3600 * 1000) return formatDate(lang as Lang, iso);
+  return new Date(at).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  });
 }
 
 export function formatDate(lang: Lang, iso: string): string {

@@ -1,6 +1,6 @@
 import { ComponentChildren, render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError, Member } from './api';
+import { api, ApiError, Member, SpaceMembership } from './api';
 import { errorText, initialLang, Lang, langs, saveLang, strings } from './i18n';
 import { Admin, Home, InvitationLanding, Sessions } from './pages';
 import { Directory, EditProfile, MemberPage } from './profile';
@@ -31,7 +31,9 @@ function usePath(): [string, (p: string) => void] {
   ];
 }
 
-type Auth = { kind: 'loading' } | { kind: 'visitor'; error?: string } | { kind: 'member'; member: Member; error?: string };
+// moderates: the member moderates a space by a space role (owner, moderator): they open
+// the moderation queue of those spaces (q4-moderation).
+type Auth = { kind: 'loading' } | { kind: 'visitor'; error?: string } | { kind: 'member'; member: Member; error?: string; moderates?: boolean };
 
 function App() {
   const [lang, setLang] = useState<Lang>(initialLang());
@@ -77,7 +79,11 @@ function App() {
     if (linkError) history.replaceState(null, '', location.pathname);
     api
       .me()
-      .then((member) => setAuth({ kind: 'member', member, error: linkError }))
+      .then(async (member) => {
+        const mine = await api.mySpaces().catch(() => ({ memberships: [] as SpaceMembership[] }));
+        const moderates = mine.memberships.some((m) => m.status === 'active' && (m.role === 'owner' || m.role === 'moderator'));
+        setAuth({ kind: 'member', member, error: linkError, moderates });
+      })
       .catch((e) => setAuth({ kind: 'visitor', error: linkError ?? (e instanceof ApiError && e.status !== 401 ? e.code : undefined) }));
   }, []);
 
@@ -85,8 +91,11 @@ function App() {
     setAuth({ kind: 'visitor' });
     navigate('/');
   };
-  const roles = auth.kind === 'member' ? auth.member.roles : undefined;
-  const staff = !!roles?.some((r) => r !== 'member');
+  const memberRoles = auth.kind === 'member' ? auth.member.roles : undefined;
+  const staff = !!memberRoles?.some((r) => r !== 'member');
+  // The roles pages are shown to (routes.ts): a space's moderator is 'space-moderator' too.
+  const roles = auth.kind === 'member' && auth.moderates ? [...auth.member.roles, 'space-moderator'] : memberRoles;
+  const community = !!memberRoles?.some((r) => r === 'admin' || r === 'moderator');
   const isAgent = !!roles?.some((r) => r === 'admin' || r === 'support');
   const [unread, setUnread] = useState(0);
   useEffect(() => {
@@ -145,12 +154,12 @@ function App() {
     directory: () => <Directory lang={lang} navigate={navigate} />,
     member: (p) => <MemberPage lang={lang} id={p.id} viewer={member!} navigate={navigate} />,
     profile: () => (
-      <EditProfile lang={lang} member={member!} onSaved={(saved) => setAuth({ kind: 'member', member: saved })} onDeleted={signedOut} />
+      <EditProfile lang={lang} member={member!} onSaved={(saved) => setAuth({ kind: 'member', member: saved, moderates: auth.kind === 'member' && auth.moderates })} onDeleted={signedOut} />
     ),
     sessions: () => <Sessions lang={lang} onSignedOut={signedOut} />,
     notifications: () => <NotificationsPage lang={lang} navigate={navigate} onRead={() => setUnread(0)} />,
     support: () => <SupportQueue lang={lang} navigate={navigate} viewerId={member!.id} />,
-    moderation: () => <ModerationPage lang={lang} navigate={navigate} />,
+    moderation: () => <ModerationPage lang={lang} navigate={navigate} community={community} />,
     admin: () => <Admin lang={lang} member={member!} />,
   };
 

@@ -1,39 +1,233 @@
+import { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, AuditEntry, QueueItem } from './api';
 import { formatDate, Lang, strings } from './i18n';
 import { useFocusHeading } from './signin';
-import { codeOf, Done, Problem } from './ui';
+import { codeOf, Done, fieldAttrs, FieldProblem, FormLevelProblem, FormProblem, Label, missing, Problem, problemOf, RequiredNote } from './ui';
 
 type Nav = (path: string) => void;
 
-function PostLink(props: { id?: string; title: string; navigate: Nav }) {
-  if (!props.id) return <span>{props.title}</span>;
+// InternalLink opens a page of the app without reloading it.
+function InternalLink(props: { href: string; navigate: Nav; children: ComponentChildren }) {
   return (
     <a
-      href={`/posts/${props.id}`}
+      href={props.href}
       onClick={(e) => {
         e.preventDefault();
-        props.navigate(`/posts/${props.id}`);
+        props.navigate(props.href);
       }}
     >
-      {props.title}
+      {props.children}
     </a>
   );
 }
 
+function PostLink(props: { id?: string; title: string; navigate: Nav }) {
+  if (!props.id) return <span>{props.title}</span>;
+  return (
+    <InternalLink href={`/posts/${props.id}`} navigate={props.navigate}>
+      {props.title}
+    </InternalLink>
+  );
+}
+
+// HideForm asks why content is hidden (required: its author is told) and hides it.
+// id makes the form's ids unique on a page that has several.
+export function HideForm(props: { lang: Lang; id: string; hide: (reason: string) => Promise<unknown>; onDone: () => void; onCancel: () => void }) {
+  const s = strings[props.lang];
+  const [reason, setReason] = useState('');
+  const [problem, setProblem] = useState<FormProblem>();
+  const [busy, setBusy] = useState(false);
+  const field = `hide-reason-${props.id}`;
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const empty = missing([['reason', reason]]);
+    if (empty) {
+      setProblem(empty);
+      return;
+    }
+    setProblem(undefined);
+    setBusy(true);
+    try {
+      await props.hide(reason);
+      props.onDone();
+    } catch (err) {
+      setProblem(problemOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="hide-form" onSubmit={submit} noValidate>
+      <RequiredNote lang={props.lang} />
+      <Label for={field} required>
+        {s.hideReason}
+      </Label>
+      <textarea
+        id={field}
+        rows={2}
+        maxLength={500}
+        required
+        value={reason}
+        onInput={(e) => setReason((e.currentTarget as HTMLTextAreaElement).value)}
+        {...fieldAttrs(problem, 'reason', field)}
+      />
+      <FieldProblem lang={props.lang} problem={problem} field="reason" id={field} label={s.hideReason} />
+      <FormLevelProblem lang={props.lang} problem={problem} fields={['reason']} />
+      <span class="actions">
+        <button type="submit" class="small" disabled={busy}>
+          {s.hideIt}
+        </button>
+        <button type="button" class="secondary small" onClick={props.onCancel}>
+          {s.cancel}
+        </button>
+      </span>
+    </form>
+  );
+}
+
+// HideButton is a moderator's Hide button: it opens the HideForm in place.
+export function HideButton(props: { lang: Lang; id: string; hide: (reason: string) => Promise<unknown>; onDone: () => void }) {
+  const s = strings[props.lang];
+  const [open, setOpen] = useState(false);
+  if (open) {
+    return (
+      <HideForm
+        lang={props.lang}
+        id={props.id}
+        hide={props.hide}
+        onDone={() => {
+          setOpen(false);
+          props.onDone();
+        }}
+        onCancel={() => setOpen(false)}
+      />
+    );
+  }
+  return (
+    <button type="button" class="secondary small" onClick={() => setOpen(true)}>
+      {s.hide}
+    </button>
+  );
+}
+
+// AuditSentence says an entry of the log as a sentence of the reader's language: who
+// did what to what, with links to what the reader may open (the API leaves out of a
+// redacted entry everything but its actor and action).
+function AuditSentence(props: { lang: Lang; e: AuditEntry; navigate: Nav }) {
+  const s = strings[props.lang];
+  const e = props.e;
+  const person = (id: string | undefined, name: string | undefined, deleted: boolean | undefined) => {
+    if (!id) return <span>{s.auditNobody}</span>;
+    if (deleted || !name) return <span>{s.person('', true)}</span>;
+    return (
+      <InternalLink href={`/members/${encodeURIComponent(id)}`} navigate={props.navigate}>
+        {name}
+      </InternalLink>
+    );
+  };
+  const actor = person(e.actorId, e.actorName, e.actorDeleted);
+  if (e.redacted) {
+    const name = !e.actorId ? s.auditNobody : e.actorDeleted || !e.actorName ? s.person('', true) : e.actorName;
+    return <span>{s.auditRedactedSentence(name, s.auditActions[e.action] ?? e.action)}</span>;
+  }
+  const key = e.action === 'member.warn' && e.postId ? 'member.warn.post' : e.action;
+  const pattern = s.auditSentences[key];
+  if (!pattern) return <span>{s.auditActions[e.action] ?? e.action}</span>;
+  const title = e.postTitle ? s.noticeQuote(e.postTitle) : s.untitled;
+  const parts = pattern.split(/(\{[a-z]+\})/).map((piece, i) => {
+    switch (piece) {
+      case '{actor}':
+        return <span key={i}>{actor}</span>;
+      case '{subject}':
+        return <span key={i}>{person(e.subjectId, e.subjectName, e.subjectDeleted)}</span>;
+      case '{post}':
+        return e.postId && !e.postDeleted ? (
+          <InternalLink key={i} href={`/posts/${encodeURIComponent(e.postId)}`} navigate={props.navigate}>
+            {title}
+          </InternalLink>
+        ) : (
+          <span key={i}>{title}</span>
+        );
+      case '{space}':
+        return e.spaceName ? (
+          <InternalLink key={i} href={`/spaces/${encodeURIComponent(e.targetId)}`} navigate={props.navigate}>
+            {s.noticeQuote(e.spaceName)}
+          </InternalLink>
+        ) : (
+          <span key={i}>{s.untitled}</span>
+        );
+      default:
+        return piece;
+    }
+  });
+  return <span>{parts}</span>;
+}
+
+// WarnForm sends the author of reported content a warning (community moderators).
+function WarnForm(props: { lang: Lang; item: QueueItem; onSent: () => void; onCancel: () => void }) {
+  const s = strings[props.lang];
+  const [message, setMessage] = useState('');
+  const [problem, setProblem] = useState<FormProblem>();
+  const it = props.item;
+  const label = s.warningTo(s.person(it.authorName, it.authorDeleted));
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const empty = missing([['message', message]]);
+    if (empty) {
+      setProblem(empty);
+      return;
+    }
+    try {
+      await api.warn(it.authorId, message, it.postId);
+      setProblem(undefined);
+      props.onSent();
+    } catch (err) {
+      setProblem(problemOf(err));
+    }
+  };
+  return (
+    <form onSubmit={submit} noValidate>
+      <RequiredNote lang={props.lang} />
+      <Label for="warning" required>
+        {label}
+      </Label>
+      <textarea
+        id="warning"
+        rows={3}
+        maxLength={1000}
+        required
+        value={message}
+        onInput={(e) => setMessage((e.currentTarget as HTMLTextAreaElement).value)}
+        {...fieldAttrs(problem, 'message', 'warning')}
+      />
+      <FieldProblem lang={props.lang} problem={problem} field="message" id="warning" label={label} />
+      <FormLevelProblem lang={props.lang} problem={problem} fields={['message']} />
+      <span class="actions">
+        <button type="submit">{s.sendWarning}</button>
+        <button type="button" class="secondary" onClick={props.onCancel}>
+          {s.cancel}
+        </button>
+      </span>
+    </form>
+  );
+}
+
 // ModerationPage is the queue of reported content and the log of moderator actions.
-export function ModerationPage(props: { lang: Lang; navigate: Nav }) {
+// Community moderators see every space they moderate, warn authors and read the log;
+// a space's moderators see the queue of their spaces only (the API decides).
+export function ModerationPage(props: { lang: Lang; navigate: Nav; community: boolean }) {
   const s = strings[props.lang];
   const heading = useFocusHeading();
   const [items, setItems] = useState<QueueItem[]>();
-  const [log, setLog] = useState<AuditEntry[]>([]);
+  const [log, setLog] = useState<AuditEntry[]>();
   const [error, setError] = useState<string>();
   const [done, setDone] = useState<string>();
   const [warnFor, setWarnFor] = useState<QueueItem>();
-  const [warning, setWarning] = useState('');
   const load = () => {
     api.queue().then((q) => setItems(q.items), (err) => setError(codeOf(err)));
-    api.audit().then((a) => setLog(a.entries), () => setLog([]));
+    // The log is for staff: a space's moderators get 403 and see no log.
+    api.audit().then((a) => setLog(a.entries), () => setLog(undefined));
   };
   useEffect(load, []);
   const run = async (f: () => Promise<unknown>, text: string) => {
@@ -66,68 +260,79 @@ export function ModerationPage(props: { lang: Lang; navigate: Nav }) {
               <span class="muted">
                 {s.reportedBy(s.person(it.authorName, it.authorDeleted), it.spaceName, it.reports, it.reasons.map((r) => s.reportReasons[r] ?? r).join(', '))}
               </span>
-              <a
-                href={`/members/${it.authorId}`}
-                onClick={(e) => {
-                  e.preventDefault();
-                  props.navigate(`/members/${it.authorId}`);
-                }}
-              >
-                {s.authorPage(s.person(it.authorName, it.authorDeleted))}
-              </a>
+              {it.notes && it.notes.length > 0 && (
+                <div class="report-notes">
+                  <p class="muted">{s.reportNotes}</p>
+                  <ul>
+                    {it.notes.map((n) => (
+                      <li key={n.at + (n.reporterId ?? '')}>
+                        <strong>{s.reportNoteBy(s.person(n.reporterName, n.reporterDeleted), s.reportReasons[n.reason] ?? n.reason)}</strong>{' '}
+                        <q>{n.note}</q>
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              )}
+              {props.community && !it.authorDeleted && (
+                <InternalLink href={`/members/${it.authorId}`} navigate={props.navigate}>
+                  {s.authorPage(s.person(it.authorName, it.authorDeleted))}
+                </InternalLink>
+              )}
               <span class="actions">
-                <button
-                  type="button"
-                  class="small"
-                  onClick={() =>
-                    run(
-                      () => (it.commentId ? api.commentAction(it.postId, it.commentId, 'hide') : api.postAction(it.postId, 'hide', {})),
-                      s.hiddenDone,
-                    )
-                  }
-                >
-                  {s.hide}
-                </button>
+                <HideButton
+                  lang={props.lang}
+                  id={it.targetId}
+                  hide={(reason) => (it.commentId ? api.commentAction(it.postId, it.commentId, 'hide', reason) : api.postAction(it.postId, 'hide', { reason }))}
+                  onDone={() => {
+                    setError(undefined);
+                    setDone(s.hiddenDone);
+                    load();
+                  }}
+                />
                 <button type="button" class="secondary small" onClick={() => run(() => api.dismiss(it.targetId), s.dismissed)}>
                   {s.dismiss}
                 </button>
-                <button type="button" class="secondary small" onClick={() => setWarnFor(it)}>
-                  {s.warnAuthor}
-                </button>
+                {props.community && (
+                  <button type="button" class="secondary small" onClick={() => setWarnFor(it)}>
+                    {s.warnAuthor}
+                  </button>
+                )}
               </span>
             </li>
           ))}
         </ul>
         {warnFor && (
-          <form
-            onSubmit={(e) => {
-              e.preventDefault();
-              run(() => api.warn(warnFor.authorId, warning, warnFor.postId), s.warned).then(() => {
-                setWarnFor(undefined);
-                setWarning('');
-              });
+          <WarnForm
+            key={warnFor.targetId}
+            lang={props.lang}
+            item={warnFor}
+            onSent={() => {
+              setWarnFor(undefined);
+              setDone(s.warned);
+              load();
             }}
-            noValidate
-          >
-            <label for="warning">{s.warningTo(s.person(warnFor.authorName, warnFor.authorDeleted))}</label>
-            <textarea id="warning" rows={3} maxLength={1000} value={warning} onInput={(e) => setWarning((e.currentTarget as HTMLTextAreaElement).value)} />
-            <button type="submit">{s.sendWarning}</button>
-          </form>
+            onCancel={() => setWarnFor(undefined)}
+          />
         )}
       </section>
-      <section class="section" aria-labelledby="audit-title">
-        <h2 id="audit-title">{s.auditTitle}</h2>
-        <ul class="list">
-          {log.map((e) => (
-            <li key={e.at + e.action}>
-              <span class="badge">{s.auditActions[e.action] ?? e.action}</span>
-              <span class="muted">{formatDate(props.lang, e.at)}</span>
-              {e.reason && <span class="excerpt">{e.reason}</span>}
-              {e.redacted && <span class="muted">{s.auditRedacted}</span>}
-            </li>
-          ))}
-        </ul>
-      </section>
+      {log && (
+        <section class="section" aria-labelledby="audit-title">
+          <h2 id="audit-title">{s.auditTitle}</h2>
+          <ul class="list audit-log">
+            {log.map((e, i) => (
+              <li key={e.at + e.action + i}>
+                <AuditSentence lang={props.lang} e={e} navigate={props.navigate} />
+                <span class="muted">{formatDate(props.lang, e.at)}</span>
+                {e.reason && (
+                  <span class="excerpt">
+                    {s.auditReason} {e.reason}
+                  </span>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
     </>
   );
 }

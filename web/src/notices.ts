@@ -14,6 +14,7 @@ export interface NoticePart {
 export function noticeKey(n: Notification): string {
   if (n.kind === 'report' && n.commentId) return 'report.comment';
   if (n.kind === 'warning' && n.postId) return 'warning.post';
+  if (n.kind === 'content_hidden' && n.commentId) return 'content_hidden.comment';
   return n.kind;
 }
 
@@ -68,7 +69,7 @@ export function noticeParts(lang: Lang, n: Notification): NoticePart[] {
 }
 
 // noticeQuote is what the notification quotes after its sentence: a moderator's
-// warning, the excerpt of a ticket reply.
+// warning, the excerpt of a ticket reply, why a moderator hid the reader's content.
 export function noticeQuote(n: Notification): string | undefined {
-  return n.kind === 'warning' || n.kind === 'ticket_reply' ? n.detail || undefined : undefined;
+  return n.kind === 'warning' || n.kind === 'ticket_reply' || n.kind === 'content_hidden' ? n.detail || undefined : undefined;
 }

@@ -5,7 +5,8 @@
 //
 // roles: who may see the page. 'visitor' is anyone, signed in or not; 'member' is any
 // signed-in member; a staff role ('admin', 'moderator', 'support', 'marketer') is a
-// member holding it. Anyone else is shown the not-found page (a visitor, for a page of
+// member holding it; 'space-moderator' a member who moderates a space by a space role.
+// Anyone else is shown the not-found page (a visitor, for a page of
 // members, the sign-in page).
 export const routes = [
   { name: 'home', path: '/', roles: ['visitor'] },
@@ -20,7 +21,8 @@ export const routes = [
   { name: 'sessions', path: '/me/sessions', roles: ['member'] },
   { name: 'notifications', path: '/notifications', roles: ['member'] },
   { name: 'support', path: '/support', roles: ['admin', 'support'] },
-  { name: 'moderation', path: '/moderation', roles: ['admin', 'moderator'] },
+  // 'space-moderator': a member who moderates a space by a space role (main.tsx).
+  { name: 'moderation', path: '/moderation', roles: ['admin', 'moderator', 'space-moderator'] },
   { name: 'admin', path: '/admin', roles: ['admin', 'marketer'] },
 ] as const;
 

@@ -5,6 +5,7 @@ import { type Draft, draftOf, edited, emptyDraft, markupOf, MentionBox, namedTex
 import { Avatar } from './profile';
 import { useFocusHeading } from './signin';
 import { QuestionToTicket, SpaceTickets } from './tickets';
+import { HideButton } from './moderation';
 import { codeOf, Done, fieldAttrs, FieldProblem, FormLevelProblem, FormProblem, Label, LoadProblem, missing, Problem, problemOf, RequiredNote } from './ui';
 
 type Nav = (path: string) => void;
@@ -969,9 +970,14 @@ export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerI
         )}
         {post.canModerate && (
           <>
-            <button type="button" class="secondary small" onClick={() => act(() => api.postAction(post.id, post.hidden ? 'restore' : 'hide', {}))}>
-              {post.hidden ? s.restore : s.hide}
-            </button>
+            {/* q4-moderation: hiding asks why (its author is told). */}
+            {post.hidden ? (
+              <button type="button" class="secondary small" onClick={() => act(() => api.postAction(post.id, 'restore', {}))}>
+                {s.restore}
+              </button>
+            ) : (
+              <HideButton lang={props.lang} id={post.id} hide={(reason) => api.postAction(post.id, 'hide', { reason }).then(setPost)} onDone={() => setNotice(s.hiddenDone)} />
+            )}
             <button type="button" class="secondary small" onClick={() => act(() => api.postAction(post.id, post.locked ? 'unlock' : 'lock', {}))}>
               {post.locked ? s.unlock : s.lock}
             </button>
@@ -1470,9 +1476,14 @@ function Comments(props: { lang: Lang; post: Post; viewerId: string; navigate: N
             </button>
           )}
           {props.post.canModerate && (
-            <button type="button" class="secondary small" onClick={() => run(() => api.commentAction(props.post.id, c.id, c.hidden ? 'restore' : 'hide'))}>
-              {c.hidden ? s.restore : s.hide}
-            </button>
+            // q4-moderation: hiding asks why (its author is told).
+            c.hidden ? (
+              <button type="button" class="secondary small" onClick={() => run(() => api.commentAction(props.post.id, c.id, 'restore'))}>
+                {s.restore}
+              </button>
+            ) : (
+              <HideButton lang={props.lang} id={c.id} hide={(reason) => api.commentAction(props.post.id, c.id, 'hide', reason)} onDone={load} />
+            )
           )}
           {props.post.canModerate && c.editedAt && (
             <button type="button" class="secondary small" aria-expanded={historyOf === c.id} onClick={() => setHistoryOf(historyOf === c.id ? undefined : c.id)}>

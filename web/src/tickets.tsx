@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, Attachment, SpaceMembership, SupportSettings, TicketSummary, TicketView } from './api';
-import { formatDate, Lang, strings } from './i18n';
+import { dueText, formatDate, Lang, strings } from './i18n';
 import { useFocusHeading } from './signin';
-import { codeOf, Done, LoadProblem, Problem } from './ui';
+import { codeOf, Done, fieldAttrs, FieldProblem, FormLevelProblem, FormProblem, Label, LoadProblem, missing, Problem, problemOf, RequiredNote } from './ui';
 
 type Nav = (path: string) => void;
 
@@ -35,6 +35,7 @@ function TicketRows(props: { lang: Lang; tickets: TicketSummary[]; navigate: Nav
           <span class="badge">{s.ticketStatuses[t.status]}</span>
           {t.breached && <span class="badge breach">{s.breachedBadge}</span>}
           {t.soon && <span class="badge soon">{s.soonBadge}</span>}
+          {props.agent && t.nextDue && <span class="muted due">{s.nextDueRow(dueText(props.lang, t.nextDue))}</span>}
           <span class="muted">
             {props.agent ? s.ticketMetaAgent(t.spaceName, s.person(t.requesterName, t.requesterDeleted), t.assigneeName && s.person(t.assigneeName, t.assigneeDeleted)) : s.person(t.requesterName, t.requesterDeleted)} · {formatDate(props.lang, t.createdAt)}
           </span>
@@ -91,6 +92,7 @@ export function SpaceTickets(props: { lang: Lang; spaceId: string; navigate: Nav
   const [body, setBody] = useState('');
   const [files, setFiles] = useState<Attachment[]>([]);
   const [error, setError] = useState<string>();
+  const [problem, setProblem] = useState<FormProblem>();
   const load = () => api.spaceTickets(props.spaceId).then((r) => setList(r.tickets), (err) => setError(codeOf(err)));
   useEffect(() => {
     load();
@@ -101,12 +103,17 @@ export function SpaceTickets(props: { lang: Lang; spaceId: string; navigate: Nav
   }, [props.spaceId]);
   const submit = async (e: Event) => {
     e.preventDefault();
-    setError(undefined);
+    const empty = missing([
+      ['subject', subject],
+      ['body', body],
+    ]);
+    setProblem(empty);
+    if (empty) return;
     try {
       const t = await api.openTicket(props.spaceId, { subject, product, severity, body, attachments: files });
       props.navigate(`/tickets/${t.id}`);
     } catch (err) {
-      setError(codeOf(err));
+      setProblem(problemOf(err));
     }
   };
   return (
@@ -114,20 +121,26 @@ export function SpaceTickets(props: { lang: Lang; spaceId: string; navigate: Nav
       <h2 id="tickets-title">{s.supportTickets}</h2>
       {list && list.length === 0 && <p class="muted">{s.noTickets}</p>}
       <TicketRows lang={props.lang} tickets={list ?? []} navigate={props.navigate} />
+      <Problem lang={props.lang} code={error} />
       <form onSubmit={submit} noValidate aria-labelledby="new-ticket-title">
         <h3 id="new-ticket-title">{s.newTicket}</h3>
-        <label for="t-subject">{s.ticketSubject}</label>
-        <input id="t-subject" maxLength={150} value={subject} onInput={(e) => setSubject(val(e))} />
+        <RequiredNote lang={props.lang} />
+        <Label for="t-subject" required>
+          {s.ticketSubject}
+        </Label>
+        <input id="t-subject" maxLength={150} required value={subject} onInput={(e) => setSubject(val(e))} {...fieldAttrs(problem, 'subject', 't-subject')} />
+        <FieldProblem lang={props.lang} problem={problem} field="subject" id="t-subject" label={s.ticketSubject} />
         <label for="t-product">{s.ticketProduct}</label>
-        <select id="t-product" value={product} onChange={(e) => setProduct(val(e))}>
+        <select id="t-product" value={product} onChange={(e) => setProduct(val(e))} {...fieldAttrs(problem, 'product', 't-product')}>
           {settings?.products.map((p) => (
             <option key={p} value={p}>
               {p}
             </option>
           ))}
         </select>
+        <FieldProblem lang={props.lang} problem={problem} field="product" id="t-product" />
         <label for="t-severity">{s.ticketSeverity}</label>
-        <select id="t-severity" value={severity} onChange={(e) => setSeverity(val(e))}>
+        <select id="t-severity" value={severity} onChange={(e) => setSeverity(val(e))} {...fieldAttrs(problem, 'severity', 't-severity')}>
           {severities.map((v) => (
             <option key={v} value={v}>
               {s.severities[v]}
@@ -135,10 +148,14 @@ export function SpaceTickets(props: { lang: Lang; spaceId: string; navigate: Nav
             </option>
           ))}
         </select>
-        <label for="t-body">{s.ticketDescription}</label>
-        <textarea id="t-body" rows={6} value={body} onInput={(e) => setBody(val(e))} />
+        <FieldProblem lang={props.lang} problem={problem} field="severity" id="t-severity" />
+        <Label for="t-body" required>
+          {s.ticketDescription}
+        </Label>
+        <textarea id="t-body" rows={6} required value={body} onInput={(e) => setBody(val(e))} {...fieldAttrs(problem, 'body', 't-body')} />
+        <FieldProblem lang={props.lang} problem={problem} field="body" id="t-body" label={s.ticketDescription} />
         <Files lang={props.lang} id="t-files" files={files} onChange={setFiles} />
-        <Problem lang={props.lang} code={error} />
+        <FormLevelProblem lang={props.lang} problem={problem} fields={['subject', 'product', 'severity', 'body']} />
         <button type="submit">{s.openTicket}</button>
       </form>
     </section>
@@ -201,7 +218,7 @@ export function TicketPage(props: { lang: Lang; id: string; navigate: Nav; viewe
         </span>
       </p>
       {view.agent && !t.firstResponseAt && t.status !== 'solved' && t.status !== 'closed' && (
-        <p class="muted">{s.firstResponseDue(formatDate(props.lang, t.firstResponseDue))}</p>
+        <p class="muted">{s.firstResponseDue(dueText(props.lang, t.firstResponseDue))}</p>
       )}
       <div class="post-body" dangerouslySetInnerHTML={{ __html: t.html }} />
       {t.attachments && t.attachments.length > 0 && <ul class="list">{t.attachments.map(file)}</ul>}
@@ -217,6 +234,17 @@ export function TicketPage(props: { lang: Lang; id: string; navigate: Nav; viewe
             {s.fromQuestion}
           </a>
         </p>
+      )}
+      {/* Agents read the customer's rating first (q4-moderation). */}
+      {view.agent && t.rating && (
+        <section class="section rating" aria-labelledby="rating-title">
+          <h2 id="rating-title">{s.ratingTitle}</h2>
+          <p>
+            <span class={t.rating.good ? 'badge good' : 'badge bad'}>{t.rating.good ? s.ratingGood : s.ratingBad}</span>{' '}
+            {t.rating.at && s.ratingSaid(formatDate(props.lang, t.rating.at))}
+          </p>
+          {t.rating.comment ? <blockquote class="rating-comment">{t.rating.comment}</blockquote> : <p class="muted">{s.ratingNoComment}</p>}
+        </section>
       )}
       <Problem lang={props.lang} code={error} />
       <Done show={!!notice} text={notice ?? ''} />
@@ -240,7 +268,17 @@ export function TicketPage(props: { lang: Lang; id: string; navigate: Nav; viewe
           ))}
         </ol>
       </section>
-      {t.status !== 'closed' && <ReplyForm lang={props.lang} view={view} act={act} />}
+      {t.status !== 'closed' && (
+        <ReplyForm
+          lang={props.lang}
+          view={view}
+          onDone={(v, text) => {
+            setError(undefined);
+            setView(v);
+            setNotice(text);
+          }}
+        />
+      )}
       {view.agent && (
         <section class="section" aria-labelledby="work-title">
           <h2 id="work-title">{s.workTicket}</h2>
@@ -270,23 +308,41 @@ export function TicketPage(props: { lang: Lang; id: string; navigate: Nav; viewe
         </div>
       )}
       {!view.agent && t.requesterId === props.viewerId && (t.status === 'solved' || t.status === 'closed') && (
-        <RatingForm lang={props.lang} view={view} act={act} />
+        <RatingForm
+          lang={props.lang}
+          view={view}
+          onDone={(v, text) => {
+            setError(undefined);
+            setView(v);
+            setNotice(text);
+          }}
+        />
       )}
     </article>
   );
 }
 
-function ReplyForm(props: { lang: Lang; view: TicketView; act: (f: () => Promise<TicketView>, done?: string) => Promise<void> }) {
+// ReplyForm adds a reply (or an agent's internal note); its problems show under its field.
+function ReplyForm(props: { lang: Lang; view: TicketView; onDone: (v: TicketView, text: string) => void }) {
   const s = strings[props.lang];
   const [body, setBody] = useState('');
   const [internal, setInternal] = useState(false);
   const [files, setFiles] = useState<Attachment[]>([]);
+  const [problem, setProblem] = useState<FormProblem>();
   const t = props.view.ticket;
+  const label = internal ? s.noteText : s.replyText;
   const send = async (e: Event) => {
     e.preventDefault();
-    await props.act(() => api.ticketReply(t.id, body, internal, files), internal ? s.noteAdded : s.replySent);
-    setBody('');
-    setFiles([]);
+    const empty = missing([['body', body]]);
+    setProblem(empty);
+    if (empty) return;
+    try {
+      props.onDone(await api.ticketReply(t.id, body, internal, files), internal ? s.noteAdded : s.replySent);
+      setBody('');
+      setFiles([]);
+    } catch (err) {
+      setProblem(problemOf(err, { invalid_ticket_body: 'body' }));
+    }
   };
   return (
     <form class={internal ? 'section internal-form' : 'section'} onSubmit={send} noValidate aria-labelledby="reply-title">
@@ -302,25 +358,36 @@ function ReplyForm(props: { lang: Lang; view: TicketView; act: (f: () => Promise
           </label>
         </fieldset>
       )}
-      <label for="r-body">{internal ? s.noteText : s.replyText}</label>
-      <textarea id="r-body" rows={5} value={body} onInput={(e) => setBody(val(e))} />
+      <RequiredNote lang={props.lang} />
+      <Label for="r-body" required>
+        {label}
+      </Label>
+      <textarea id="r-body" rows={5} required value={body} onInput={(e) => setBody(val(e))} {...fieldAttrs(problem, 'body', 'r-body')} />
+      <FieldProblem lang={props.lang} problem={problem} field="body" id="r-body" label={label} />
       <Files lang={props.lang} id="r-files" files={files} onChange={setFiles} />
+      <FormLevelProblem lang={props.lang} problem={problem} fields={['body']} />
       <button type="submit">{internal ? s.addNote : s.sendReply}</button>
     </form>
   );
 }
 
-function RatingForm(props: { lang: Lang; view: TicketView; act: (f: () => Promise<TicketView>, done?: string) => Promise<void> }) {
+function RatingForm(props: { lang: Lang; view: TicketView; onDone: (v: TicketView, text: string) => void }) {
   const s = strings[props.lang];
   const rating = props.view.ticket.rating;
   const [good, setGood] = useState(rating?.good ?? true);
   const [comment, setComment] = useState(rating?.comment ?? '');
+  const [problem, setProblem] = useState<FormProblem>();
   return (
     <form
       class="section"
-      onSubmit={(e) => {
+      onSubmit={async (e) => {
         e.preventDefault();
-        props.act(() => api.ticketRate(props.view.ticket.id, good, comment), s.thanksRating);
+        try {
+          props.onDone(await api.ticketRate(props.view.ticket.id, good, comment), s.thanksRating);
+          setProblem(undefined);
+        } catch (err) {
+          setProblem(problemOf(err));
+        }
       }}
       noValidate
     >
@@ -334,7 +401,9 @@ function RatingForm(props: { lang: Lang; view: TicketView; act: (f: () => Promis
         </label>
       </fieldset>
       <label for="rating-comment">{s.ratingComment}</label>
-      <input id="rating-comment" maxLength={1000} value={comment} onInput={(e) => setComment(val(e))} />
+      <input id="rating-comment" maxLength={1000} value={comment} onInput={(e) => setComment(val(e))} {...fieldAttrs(problem, 'comment', 'rating-comment')} />
+      <FieldProblem lang={props.lang} problem={problem} field="comment" id="rating-comment" />
+      <FormLevelProblem lang={props.lang} problem={problem} fields={['comment']} />
       <button type="submit">{s.sendRating}</button>
     </form>
   );
@@ -367,7 +436,10 @@ export function SupportQueue(props: { lang: Lang; navigate: Nav; viewerId: strin
   useEffect(() => {
     api.supportMetrics(30).then(setReport, () => undefined);
   }, []);
-  const hours = (sec: number) => (sec / 3600).toFixed(1);
+  const hours = (sec: number) => (sec / 3600).toLocaleString(props.lang === 'fr' ? 'fr-FR' : 'en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  // Nothing measured (no ticket answered or solved in the period) is no data, not 0.0 h.
+  const stats = (st: { count: number; medianSeconds: number; p90Seconds: number }) =>
+    st.count > 0 ? s.reportStats(hours(st.medianSeconds), hours(st.p90Seconds)) : s.noDataYet;
   return (
     <>
       <h1 tabIndex={-1} ref={heading}>
@@ -437,10 +509,8 @@ export function SupportQueue(props: { lang: Lang; navigate: Nav; viewerId: strin
             {s.reportLine(
               report.days.reduce((a, d) => a + d.opened, 0),
               report.days.reduce((a, d) => a + d.solved, 0),
-              hours(report.firstResponse.medianSeconds),
-              hours(report.firstResponse.p90Seconds),
-              hours(report.resolution.medianSeconds),
-              hours(report.resolution.p90Seconds),
+              stats(report.firstResponse),
+              stats(report.resolution),
               report.rated ? Math.round(report.satisfaction * 100) : null,
             )}
           </p>
