@@ -99,7 +99,7 @@ func TestJoiningASpaceBringsItsRecentPostsHome(t *testing.T) {
 	hidden := c.post(admin, sp.ID, fmt.Sprintf(`{"kind":"discussion","title":"Hidden %s","body":"%s"}`, canary, canary))
 	deleted := c.post(admin, sp.ID, fmt.Sprintf(`{"kind":"discussion","title":"Deleted %s","body":"%s"}`, canary, canary))
 	moved := c.post(admin, sp.ID, fmt.Sprintf(`{"kind":"discussion","title":"Moved %s","body":"%s"}`, canary, canary))
-	if status, body := c.call(admin, "POST", "/api/posts/"+hidden.ID+"/hide", "", nil); status != 200 {
+	if status, body := c.call(admin, "POST", "/api/posts/"+hidden.ID+"/hide", `{"reason":"Off topic"}`, nil); status != 200 {
 		t.Fatalf("hide: %d %s", status, body)
 	}
 	if status, body := c.call(admin, "DELETE", "/api/posts/"+deleted.ID, "", nil); status != 200 && status != 204 {
