@@ -254,7 +254,6 @@ const forms = [
   {
     name: 'new space',
     file: 'spaces.tsx',
-    pending: 'q3-spaces',
     persona: 'admin',
     url: () => '/',
     form: 'form[aria-labelledby="new-space-title"]',
@@ -264,7 +263,6 @@ const forms = [
   {
     name: 'space settings (visibility, kind)',
     file: 'spaces.tsx',
-    pending: 'q3-spaces',
     persona: 'admin',
     url: (d) => `/spaces/${d.space}`,
     open: openDetails,
@@ -275,7 +273,6 @@ const forms = [
   {
     name: 'invite a member to a space',
     file: 'spaces.tsx',
-    pending: 'q3-spaces',
     persona: 'admin',
     url: (d) => `/spaces/${d.space}`,
     open: openDetails,
@@ -286,7 +283,6 @@ const forms = [
   {
     name: 'poll vote',
     file: 'spaces.tsx',
-    pending: 'q3-spaces',
     persona: 'member',
     url: (d) => `/posts/${d.poll}`,
     form: 'form:has(input[type="radio"])',
@@ -296,7 +292,6 @@ const forms = [
   {
     name: 'report a post',
     file: 'spaces.tsx',
-    pending: 'q4-moderation',
     persona: 'admin',
     url: (d) => `/posts/${d.question}`,
     open: async (page, s) => page.getByRole('button', { name: s.report, exact: true }).first().click(),
@@ -307,7 +302,6 @@ const forms = [
   {
     name: 'move a post (moderator tools)',
     file: 'spaces.tsx',
-    pending: 'q4-moderation',
     persona: 'admin',
     url: (d) => `/posts/${d.question}`,
     open: openDetails,
@@ -318,7 +312,6 @@ const forms = [
   {
     name: 'comment',
     file: 'spaces.tsx',
-    pending: 'q2-comments',
     persona: 'admin',
     url: (d) => `/posts/${d.question}`,
     form: 'form:has(#comment-body)',
@@ -328,7 +321,6 @@ const forms = [
   {
     name: 'edit a post',
     file: 'spaces.tsx',
-    pending: 'q2-comments',
     persona: 'member',
     url: (d) => `/posts/${d.question}`,
     open: async (page, s) => page.getByRole('button', { name: s.edit, exact: true }).first().click(),
@@ -339,18 +331,16 @@ const forms = [
   {
     name: 'question to ticket',
     file: 'tickets.tsx',
-    pending: 'q4-moderation',
     persona: 'admin',
     url: (d) => `/posts/${d.question}`,
     open: openDetails,
     form: 'form:has(#qt-space)',
     required: ['qt-space'],
-    cases: [],
+    cases: [{ what: 'no space', fill: {}, field: '#qt-space', code: 'missing_field' }],
   },
   {
     name: 'new ticket',
     file: 'tickets.tsx',
-    pending: 'q4-moderation',
     persona: 'member',
     url: (d) => `/spaces/${d.customer}`,
     form: 'form[aria-labelledby="new-ticket-title"]',
@@ -360,7 +350,6 @@ const forms = [
   {
     name: 'ticket reply',
     file: 'tickets.tsx',
-    pending: 'q4-moderation',
     persona: 'member',
     url: (d) => `/tickets/${d.ticket}`,
     form: 'form[aria-labelledby="reply-title"]',
@@ -370,7 +359,6 @@ const forms = [
   {
     name: 'ticket rating',
     file: 'tickets.tsx',
-    pending: 'q4-moderation',
     persona: 'member',
     url: (d) => `/tickets/${d.solved}`,
     form: 'form:has(#rating-comment)',
@@ -380,7 +368,6 @@ const forms = [
   {
     name: 'support queue filters',
     file: 'tickets.tsx',
-    pending: 'q4-moderation',
     persona: 'admin',
     url: () => '/support',
     form: 'form.filters',
@@ -390,7 +377,6 @@ const forms = [
   {
     name: 'warn an author',
     file: 'moderation.tsx',
-    pending: 'q4-moderation',
     persona: 'admin',
     url: () => '/moderation',
     open: async (page, s) => page.getByRole('button', { name: s.warnAuthor }).first().click(),

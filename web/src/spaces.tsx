@@ -472,6 +472,7 @@ function ManageSpace(props: {
   const [visibility, setVisibility] = useState<string>(props.space.visibility);
   const [kind, setKind] = useState(props.space.kind);
   const [settingsProblem, setSettingsProblem] = useState<FormProblem>();
+  const [searchProblem, setSearchProblem] = useState<FormProblem>();
   const load = () => {
     if (props.canAdmit) api.spaceRequests(spaceId).then((r) => setRequests(r.memberships), (err) => setError(codeOf(err)));
     api.spaceMembers(spaceId).then((r) => setMembers(r.memberships), (err) => setError(codeOf(err)));
@@ -491,10 +492,14 @@ function ManageSpace(props: {
   };
   const search = async (e: Event) => {
     e.preventDefault();
+    const empty = missing([['q', query]]);
+    setSearchProblem(empty);
+    if (empty) return;
     try {
       setFound((await api.directory({ q: query })).members);
     } catch (err) {
-      setError(codeOf(err));
+      // The directory's own problems are about what was typed.
+      setSearchProblem(problemOf(err, { invalid_directory_query: 'q', invalid_query: 'q' }));
     }
   };
   return (
@@ -603,8 +608,13 @@ function ManageSpace(props: {
       </ul>
       {props.canAdmit && (
         <form onSubmit={search} noValidate>
-          <label for="invite-q">{s.inviteToSpace}</label>
-          <input id="invite-q" value={query} onInput={(e) => setQuery((e.currentTarget as HTMLInputElement).value)} />
+          <RequiredNote lang={props.lang} />
+          <Label for="invite-q" required>
+            {s.inviteToSpace}
+          </Label>
+          <input id="invite-q" required value={query} onInput={(e) => setQuery((e.currentTarget as HTMLInputElement).value)} {...fieldAttrs(searchProblem, 'q', 'invite-q')} />
+          <FieldProblem lang={props.lang} problem={searchProblem} field="q" id="invite-q" label={s.inviteToSpace} />
+          <FormLevelProblem lang={props.lang} problem={searchProblem} fields={['q']} />
           <button type="submit" class="secondary small">
             {s.search}
           </button>
@@ -1112,26 +1122,39 @@ function EditForm(props: { lang: Lang; post: Post; onDone: (p?: Post) => void })
   const s = strings[props.lang];
   const [title, setTitle] = useState(props.post.title);
   const [draft, setDraft] = useState<Draft>(() => draftOf(props.post.body, props.post.mentions, s.person('', true)));
-  const [error, setError] = useState<string>();
+  const [problem, setProblem] = useState<FormProblem>();
+  const hasTitle = props.post.kind !== 'status';
+  // As when publishing: a poll may go without a text.
+  const needsBody = props.post.kind !== 'poll';
   const save = async (e: Event) => {
     e.preventDefault();
+    const empty = missing([...(hasTitle ? ([['title', title]] as [string, string][]) : []), ...(needsBody ? ([['body', draft.text]] as [string, string][]) : [])]);
+    setProblem(empty);
+    if (empty) return;
     try {
       props.onDone(await api.editPost(props.post.id, title, markupOf(draft)));
     } catch (err) {
-      setError(codeOf(err));
+      setProblem(problemOf(err));
     }
   };
   return (
     <form onSubmit={save} noValidate>
-      {props.post.kind !== 'status' && (
+      <RequiredNote lang={props.lang} />
+      {hasTitle && (
         <>
-          <label for="e-title">{s.postTitle}</label>
-          <input id="e-title" maxLength={150} value={title} onInput={(e) => setTitle(val(e))} />
+          <Label for="e-title" required>
+            {s.postTitle}
+          </Label>
+          <input id="e-title" maxLength={150} required value={title} onInput={(e) => setTitle(val(e))} {...fieldAttrs(problem, 'title', 'e-title')} />
+          <FieldProblem lang={props.lang} problem={problem} field="title" id="e-title" label={s.postTitle} />
         </>
       )}
-      <label for="e-body">{s.postBody}</label>
-      <MentionBox lang={props.lang} id="e-body" rows={6} spaceId={props.post.spaceId} draft={draft} onDraft={setDraft} />
-      <Problem lang={props.lang} code={error} />
+      <Label for="e-body" required={needsBody}>
+        {s.postBody}
+      </Label>
+      <MentionBox lang={props.lang} id="e-body" rows={6} spaceId={props.post.spaceId} draft={draft} onDraft={setDraft} invalid={problem?.field === 'body'} required={needsBody} />
+      <FieldProblem lang={props.lang} problem={problem} field="body" id="e-body" label={s.postBody} />
+      <FormLevelProblem lang={props.lang} problem={problem} fields={['title', 'body']} />
       <button type="submit">{s.save}</button>
       <button type="button" class="secondary" onClick={() => props.onDone()}>
         {s.cancel}
@@ -1168,10 +1191,8 @@ function ReportForm(props: { lang: Lang; postId: string; commentId?: string; onR
   };
   return (
     <form class="report" onSubmit={send} noValidate>
-      <Label for={`r-reason-${id}`} required>
-        {s.reportReason}
-      </Label>
-      <select id={`r-reason-${id}`} required value={reason} onChange={(e) => setReason(val(e))} {...fieldAttrs(problem, 'reason', `r-reason-${id}`)}>
+      <label for={`r-reason-${id}`}>{s.reportReason}</label>
+      <select id={`r-reason-${id}`} value={reason} onChange={(e) => setReason(val(e))} {...fieldAttrs(problem, 'reason', `r-reason-${id}`)}>
         {reportReasons.map((r) => (
           <option key={r} value={r}>
             {s.reportReasons[r]}
@@ -1542,10 +1563,11 @@ function Comments(props: { lang: Lang; post: Post; viewerId: string; navigate: N
           noValidate
         >
           {afterRules && <Posted text={afterRules === 'sent' ? s.rulesAcceptedCommentPosted : s.rulesAcceptedNotPublished} />}
+          <RequiredNote lang={props.lang} />
           <Label for="comment-body" required>
             {replyTo ? s.replyTo(s.person(replyTo.authorName, replyTo.authorDeleted)) : s.yourComment}
           </Label>
-          <MentionBox lang={props.lang} id="comment-body" rows={3} spaceId={props.post.spaceId} draft={draft} onDraft={setDraft} invalid={problem?.field === 'body'} />
+          <MentionBox lang={props.lang} id="comment-body" rows={3} spaceId={props.post.spaceId} draft={draft} onDraft={setDraft} invalid={problem?.field === 'body'} required />
           <FieldProblem lang={props.lang} problem={problem} field="body" id="comment-body" label={s.yourComment} />
           <FormLevelProblem lang={props.lang} problem={problem} fields={['body']} />
           <button type="submit">{s.sendComment}</button>

@@ -528,7 +528,7 @@ export function QuestionToTicket(props: { lang: Lang; postId: string; navigate: 
   const [spaceId, setSpaceId] = useState('');
   const [product, setProduct] = useState('');
   const [severity, setSeverity] = useState('normal');
-  const [error, setError] = useState<string>();
+  const [problem, setProblem] = useState<FormProblem>();
   useEffect(() => {
     api.customerSpaces().then((r) => setSpaces(r.spaces.map((sp) => ({ spaceId: sp.id, spaceName: sp.name } as SpaceMembership))), () => undefined);
     api.supportSettings().then((st) => {
@@ -538,19 +538,25 @@ export function QuestionToTicket(props: { lang: Lang; postId: string; navigate: 
   }, []);
   const submit = async (e: Event) => {
     e.preventDefault();
+    const empty = missing([['spaceId', spaceId]]);
+    setProblem(empty);
+    if (empty) return;
     try {
       const t = await api.questionToTicket(props.postId, spaceId, product, severity);
       props.navigate(`/tickets/${t.id}`);
     } catch (err) {
-      setError(codeOf(err));
+      setProblem(problemOf(err));
     }
   };
   return (
     <details class="section">
       <summary>{s.toTicket}</summary>
       <form onSubmit={submit} noValidate>
-        <label for="qt-space">{s.customerSpace}</label>
-        <select id="qt-space" value={spaceId} onChange={(e) => setSpaceId(val(e))}>
+        <RequiredNote lang={props.lang} />
+        <Label for="qt-space" required>
+          {s.customerSpace}
+        </Label>
+        <select id="qt-space" required value={spaceId} onChange={(e) => setSpaceId(val(e))} {...fieldAttrs(problem, 'spaceId', 'qt-space')}>
           <option value="">—</option>
           {spaces.map((sp) => (
             <option key={sp.spaceId} value={sp.spaceId}>
@@ -558,6 +564,7 @@ export function QuestionToTicket(props: { lang: Lang; postId: string; navigate: 
             </option>
           ))}
         </select>
+        <FieldProblem lang={props.lang} problem={problem} field="spaceId" id="qt-space" label={s.customerSpace} />
         <label for="qt-product">{s.ticketProduct}</label>
         <select id="qt-product" value={product} onChange={(e) => setProduct(val(e))}>
           {settings?.products.map((p) => (
@@ -574,8 +581,8 @@ export function QuestionToTicket(props: { lang: Lang; postId: string; navigate: 
             </option>
           ))}
         </select>
-        <Problem lang={props.lang} code={error} />
-        <button type="submit" disabled={!spaceId}>
+        <FormLevelProblem lang={props.lang} problem={problem} fields={['spaceId']} />
+        <button type="submit">
           {s.openTicket}
         </button>
       </form>
