@@ -36,7 +36,9 @@ func TestDownloadMyDataHoldsEverythingTheMemberWroteOrDid(t *testing.T) {
 	c.join(bob, general.ID)
 	// Ann writes a post and edits it, and an idea; Ada an idea and a poll; Bob a post.
 	mine := c.post(ann, general.ID, `{"kind":"discussion","title":"Pipelines","body":"First version"}`)
-	must(ann, "PATCH", "/api/posts/"+mine.ID, `{"title":"Pipelines","body":"Second version"}`, nil)
+	// A member with an id of the generated shape, so that a text can mention them.
+	c.as("CYEXPORTCYEXPORTCYEXPORTCY")
+	must(ann, "PATCH", "/api/posts/"+mine.ID, `{"title":"Pipelines","body":"Second version, ask @m_CYEXPORTCYEXPORTCYEXPORTCY"}`, nil)
 	annIdea := c.post(ann, general.ID, `{"kind":"idea","title":"Dark mode","body":"Please."}`)
 	adaIdea := c.post(ada, general.ID, `{"kind":"idea","title":"Offline mode","body":"Maybe."}`)
 	poll := c.post(ada, general.ID, `{"kind":"poll","title":"Meetup day?","body":"","options":["Monday","Friday"]}`)
@@ -106,7 +108,11 @@ func TestDownloadMyDataHoldsEverythingTheMemberWroteOrDid(t *testing.T) {
 	if len(ex.Posts) != 2 {
 		t.Fatalf("posts: %+v", ex.Posts)
 	}
-	if p := ex.Posts[0]; p.ID != mine.ID || p.Body != "Second version" || p.SpaceName != "General" || p.Kind != posts.KindDiscussion ||
+	// A mention keeps its reference in the Markdown, and the export names it.
+	if p := ex.Posts[0]; p.Mentions["m_CYEXPORTCYEXPORTCYEXPORTCY"] != "CYEXPORTCYEXPORTCYEXPORTCY" {
+		t.Errorf("the post's mentions are not named: %v", p.Mentions)
+	}
+	if p := ex.Posts[0]; p.ID != mine.ID || p.Body != "Second version, ask @m_CYEXPORTCYEXPORTCYEXPORTCY" || p.SpaceName != "General" || p.Kind != posts.KindDiscussion ||
 		p.EditedAt == nil || len(p.Revisions) != 1 || p.Revisions[0].Body != "First version" {
 		t.Errorf("post: %+v", p)
 	}

@@ -104,6 +104,9 @@ type ExportedPost struct {
 	Locked      bool               `json:"locked,omitempty"`
 	Deleted     bool               `json:"deleted,omitempty"`
 	Revisions   []ExportedRevision `json:"revisions"`
+	// Mentions names the members the Markdown's `@m_<id>` references stand for, by id,
+	// as when the text was last written ("" for a member who no longer exists).
+	Mentions map[string]string `json:"mentions,omitempty"`
 }
 
 // ExportedComment is a comment the member wrote.
@@ -118,6 +121,8 @@ type ExportedComment struct {
 	Hidden    bool               `json:"hidden,omitempty"`
 	Deleted   bool               `json:"deleted,omitempty"`
 	Revisions []ExportedRevision `json:"revisions"`
+	// Mentions: as ExportedPost's.
+	Mentions map[string]string `json:"mentions,omitempty"`
 }
 
 // ExportedVote is a vote on an idea (Option "up") or a poll (Option the label chosen).

@@ -145,7 +145,7 @@ func (s *Store) MemberActivity(ctx context.Context, memberID string) (members.Ac
 		}
 		e := members.ExportedPost{ID: p.ID, SpaceID: p.SpaceID, SpaceName: p.SpaceName, Kind: p.Kind, Title: p.Title, Body: p.Body,
 			IdeaStatus: p.IdeaStatus, CreatedAt: p.CreatedAt, EditedAt: p.EditedAt, ClosesAt: p.ClosesAt, PinnedUntil: p.PinnedUntil,
-			Hidden: p.Hidden, Locked: p.Locked, Deleted: p.Deleted, Revisions: revs}
+			Hidden: p.Hidden, Locked: p.Locked, Deleted: p.Deleted, Revisions: revs, Mentions: p.Mentions}
 		for _, o := range p.Options {
 			e.Options = append(e.Options, o.Label)
 		}
@@ -161,7 +161,7 @@ func (s *Store) MemberActivity(ctx context.Context, memberID string) (members.Ac
 				return fail(err)
 			}
 			out.Comments = append(out.Comments, members.ExportedComment{ID: c.ID, PostID: c.PostID, PostTitle: title(c.PostID), ParentID: c.ParentID,
-				Body: c.Body, CreatedAt: c.CreatedAt, EditedAt: c.EditedAt, Hidden: c.Hidden, Deleted: c.Deleted, Revisions: revs})
+				Body: c.Body, CreatedAt: c.CreatedAt, EditedAt: c.EditedAt, Hidden: c.Hidden, Deleted: c.Deleted, Revisions: revs, Mentions: c.Mentions})
 		case typeVote:
 			option := a.Option
 			for _, o := range postsByID[postID].Options {
