@@ -175,6 +175,11 @@ func TestPollsAnnouncementsAndReactions(t *testing.T) {
 	if status, _ := c.call(bob, "POST", "/api/posts/"+poll.ID+"/vote", `{"option":"o1"}`, nil); status != 409 {
 		t.Fatalf("a second vote: %d", status)
 	}
+	// Everyone reads how many voted; the split waits for their own vote.
+	var unvoted posts.Post
+	if c.call(ann, "GET", "/api/posts/"+poll.ID, "", &unvoted); unvoted.Votes != 1 || unvoted.Tally != nil {
+		t.Fatalf("the poll to who has not voted: votes %d, tally %v", unvoted.Votes, unvoted.Tally)
+	}
 	// A poll that closed takes no vote and shows its results to everyone.
 	closes := time.Now().Add(1500 * time.Millisecond).UTC().Format(time.RFC3339)
 	closing := c.post(ann, sp.ID, fmt.Sprintf(`{"kind":"poll","title":"Quick?","body":"","options":["yes","no"],"closesAt":%q}`, closes))

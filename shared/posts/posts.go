@@ -77,7 +77,8 @@ type Post struct {
 	Comments int `json:"comments"`
 	// AcceptedAnswer is the comment accepted as a question's answer.
 	AcceptedAnswer string `json:"acceptedAnswer,omitempty"`
-	// Votes counts an idea's up-votes; IdeaStatus is set by staff.
+	// Votes counts an idea's up-votes, or a poll's ballots (the sum of its tally, shown
+	// to every reader, as Discourse shows a poll's voters); IdeaStatus is set by staff.
 	Votes      int    `json:"votes"`
 	IdeaStatus string `json:"ideaStatus,omitempty"`
 	// Options are a poll's choices; Tally counts the votes of each (by option id) and is
@@ -672,8 +673,14 @@ func (s *Service) Get(ctx context.Context, actor auth.Principal, id string) (Pos
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.Get %s: %w", id, err)
 	}
-	if p.Kind == KindPoll && p.MyVote == "" && !p.Closed(s.Now()) {
-		p.Tally = nil
+	if p.Kind == KindPoll {
+		p.Votes = 0
+		for _, n := range p.Tally {
+			p.Votes += n
+		}
+		if p.MyVote == "" && !p.Closed(s.Now()) {
+			p.Tally = nil
+		}
 	}
 	if p.TicketID != "" {
 		// The question's author and support agents see the ticket, while they may read it

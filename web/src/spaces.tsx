@@ -1076,6 +1076,7 @@ function Poll(props: { lang: Lang; post: Post; act: Act; signedIn: boolean }) {
             );
           })}
         </ul>
+        <p class="muted">{s.votesCount(total)}</p>
         {closed && <p class="muted">{s.pollClosed}</p>}
       </section>
     );
@@ -1089,6 +1090,7 @@ function Poll(props: { lang: Lang; post: Post; act: Act; signedIn: boolean }) {
             <li key={o.id}>{o.label}</li>
           ))}
         </ul>
+        <p class="muted">{s.votesCount(p.votes)}</p>
         {p.closesAt && <p class="muted">{s.pollClosesOn(formatDate(props.lang, p.closesAt))}</p>}
       </section>
     );
@@ -1108,6 +1110,7 @@ function Poll(props: { lang: Lang; post: Post; act: Act; signedIn: boolean }) {
           </label>
         ))}
       </fieldset>
+      <p class="muted">{s.votesCount(p.votes)}</p>
       {p.closesAt && <p class="muted">{s.pollClosesOn(formatDate(props.lang, p.closesAt))}</p>}
       {props.signedIn && (
         <button type="submit" disabled={!choice}>
