@@ -119,7 +119,7 @@ func TestNotificationsAreCheckedAtDeliveryForEveryPostKind(t *testing.T) {
 	for who, list := range map[string][]notifications.Notification{"bob": c.notes(bob), "mo": c.notes(mo)} {
 		for _, n := range list {
 			// Their invitation into the closed club (listed: its name is no secret) stays,
-			// and bob is told why his comment was hidden (q4-moderation).
+			// and bob is told why his comment was hidden.
 			if n.Kind != notifications.KindUnavailable && !(n.Kind == notifications.KindSpaceInvite && n.SpaceID == club.ID) &&
 				!(who == "bob" && n.Kind == notifications.KindContentHidden && n.CommentID == cm.ID) {
 				t.Errorf("%s was told: %+v", who, n)

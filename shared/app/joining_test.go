@@ -14,7 +14,7 @@ import (
 	"tribune/shared/spaces"
 )
 
-// Tests of issue 10, round 2 (q3-spaces): requests to join are declined as well as
+// Tests of issue 10, round 2: requests to join are declined as well as
 // approved, and the requester is told either way, in their language.
 
 // answer approves or declines a member's request, returning the status and the answer.

@@ -12,7 +12,7 @@ import (
 	"tribune/shared/spaces"
 )
 
-// Tests of issue 10, round 2 (q4-moderation): space moderators reach the queue of their
+// Tests of issue 10, round 2: space moderators reach the queue of their
 // spaces, the queue shows the reporters' notes, hiding says why to the author, and the
 // moderation log names who did what to what.
 

@@ -98,7 +98,7 @@ func TestEveryRouteAgainstEveryRole(t *testing.T) {
 				h.ServeHTTP(w, r)
 				denied := w.Code == http.StatusUnauthorized || w.Code == http.StatusForbidden
 				// The moderation queue lets every member through the guard and its service
-				// decides by space roles (q4-moderation): these members moderate no space.
+				// decides by space roles: these members moderate no space.
 				if rt.Method+" "+rt.Pattern == "GET /api/moderation/queue" && memberID != "" && !policy.Allowed(roles, policy.ContentModerate) &&
 					strings.Contains(w.Body.String(), `"code":"moderates_no_space"`) {
 					return

@@ -16,7 +16,7 @@ import (
 	"tribune/shared/tickets"
 )
 
-// Tests of issue 10 (p2-notices): emails follow the member's language and say who did
+// Tests of issue 10: emails follow the member's language and say who did
 // what to what, statuses in words.
 
 // mailSaying waits for a message to addr whose text holds every one of want, and returns it.

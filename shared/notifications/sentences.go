@@ -66,7 +66,6 @@ var sentences = map[string]map[string]string{
 		"target.first_response":   "first-response",
 		"target.resolution":       "resolution",
 
-		// q4-moderation
 		KindContentHidden:              "A moderator hid your post {post}.",
 		KindContentHidden + ".comment": "A moderator hid your comment on {post}.",
 		"link." + linkQueue:            "Open the moderation queue",
@@ -120,7 +119,6 @@ var sentences = map[string]map[string]string{
 		"target.first_response":   "première réponse",
 		"target.resolution":       "résolution",
 
-		// q4-moderation
 		KindContentHidden:              "Un modérateur a masqué votre message {post}.",
 		KindContentHidden + ".comment": "Un modérateur a masqué votre commentaire sur {post}.",
 		"link." + linkQueue:            "Ouvrir la file de modération",

@@ -1,5 +1,5 @@
 // Joining from the pages where it is needed, in Debian's Chromium (playwright-core), at
-// 375 px and 1280 px, in English and French (issue 10, round 2, q3-spaces):
+// 375 px and 1280 px, in English and French:
 // - a visitor sees no control they cannot use on the pages they can reach (space page,
 //   post pages of a discussion, a poll and an idea): no reaction, vote, reply, report or
 //   join button, no poll radio, no comment box; a sign-in invitation instead;

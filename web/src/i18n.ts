@@ -16,12 +16,10 @@ const en = {
   title: 'Tribune',
   tagline: 'The community where customers, partners and staff help each other.',
   language: 'Language',
-  // p1-phone
   menu: 'Menu',
   notFoundTitle: 'Page not found',
   notFoundText: 'There is no page at this address. The link may be mistyped, or what it showed was removed.',
   notFoundHome: 'Go to the home page',
-  // end p1-phone
   signInTitle: 'Sign in or join',
   signInIntro: 'Enter your email address. We will send you a link to sign in, or to create your account if you are new.',
   emailLabel: 'Email address',
@@ -266,7 +264,6 @@ const en = {
   // requesterDeleted...), never read from the name: a member may be called anything.
   person: (name: string, deleted: boolean | undefined) => (deleted ? 'Deleted member' : name),
   auditRedacted: 'About content you cannot read.',
-  // p2-notices
   // notices say what each kind of notification tells (the Kind constants of
   // shared/notifications; its emails say the same): {actor} who did it; {post}, {ticket}
   // and {space} what it is about (links); {status}, {reason} and {target} in words
@@ -284,10 +281,8 @@ const en = {
     warning: 'A moderator sent you a warning.',
     'warning.post': 'A moderator sent you a warning about {post}.',
     space_invite: '{actor} invited you to join the space {space}.',
-    // q3-spaces
     space_request_approved: 'Your request to join the space {space} was approved: you are now a member.',
     space_request_declined: 'Your request to join the space {space} was declined.',
-    // q4-moderation
     content_hidden: 'A moderator hid your post {post}.',
     'content_hidden.comment': 'A moderator hid your comment on {post}.',
     ticket_ack: 'We received your request {ticket}: our support team will answer within {within}.',
@@ -405,7 +400,7 @@ const en = {
   soonBadge: 'Due soon',
   ticketMetaAgent: (space: string, requester: string, assignee?: string) => `${space} · ${requester}${assignee ? ` · ${assignee}` : ' · unassigned'}`,
   supportReport: 'Last 30 days',
-  // q4-moderation: stats are reportStats(...) or noDataYet.
+  // stats are reportStats(...) or noDataYet.
   reportLine: (opened: number, solved: number, firstResponse: string, resolution: string, sat: number | null) =>
     `${opened} opened, ${solved} solved. First response: ${firstResponse}. Resolution: ${resolution}. Satisfaction: ${sat === null ? 'no rating yet' : `${sat}% good`}.`,
   toTicket: 'Turn into a support ticket',
@@ -422,7 +417,6 @@ const en = {
   saveSupportSettings: 'Save the support settings',
   requiredNote: 'Fields marked * are required.',
   fillIn: (label: string) => `Fill in “${label.replace(/\s*[:*]\s*$/, '')}”.`,
-  // q4-moderation
   hideReason: 'Why hide it? Its author is told',
   hideIt: 'Hide it',
   reportNotes: 'What the reporters wrote',
@@ -458,7 +452,6 @@ const en = {
   ratingTitle: 'The customer’s rating',
   ratingSaid: (at: string) => `Rated ${at}.`,
   ratingNoComment: 'No comment.',
-  // p4-readme
   staffBadge: 'Staff',
   everyoneByName: 'Everyone, by name',
   showEveryone: 'Show everyone',
@@ -469,12 +462,9 @@ const en = {
   rulesUnchanged: (v: number) => `The rules are unchanged: version ${v} stays in force, and nobody is asked to accept it again.`,
   exportHelp:
     'A JSON file with your account, profile, preferences and sessions, and everything you wrote or did: posts and comments (with their earlier versions), votes, reactions, reports, spaces, tickets with their public replies, and invitations.',
-  // p3-mentions
   mentionHint: 'Type @ and a name to mention a member.',
   mentionListLabel: 'Members to mention',
   mentionChoices: (n: number) => (n === 1 ? '1 member to mention: Up and Down to move, Enter to choose.' : `${n} members to mention: Up and Down to move, Enter to choose.`),
-  // end p3-mentions
-  // q5-forms
   badLines: (n: number) =>
     n === 1 ? '1 line is not an email address, so nobody was invited:' : `${count('en', n, 'line', 'lines')} are not email addresses, so nobody was invited:`,
   badLine: (line: number, value: string) => `Line ${numbers.en.format(line)}: “${value}”`,
@@ -488,8 +478,6 @@ const en = {
     firstResponseMinutes: 'Give a first response target of at least one minute.',
     resolutionMinutes: 'The resolution target comes no earlier than the first response, and within 30 days (720 hours).',
   } as Record<string, string>,
-  // end q5-forms
-  // q2-comments
   commentLabel: 'Comment',
   commentEditedOn: (date: string) => `Edited on ${date}`,
   commentHistory: 'History',
@@ -497,8 +485,6 @@ const en = {
   commentHistoryLabel: 'Earlier versions of this comment',
   replacedOn: (date: string, byAuthor: boolean) => (byAuthor ? `Replaced on ${date} by its author:` : `Replaced on ${date} by a moderator:`),
   commentSaved: 'Your changes are saved.',
-  // end q2-comments
-  // q3-spaces
   signInInvite: 'Sign in to take part',
   signInInviteAfter: ': join spaces, comment, react and vote.',
   joinToComment: 'Join this space to comment, react and vote.',
@@ -509,7 +495,6 @@ const en = {
   decline: 'Decline',
   declinedDone: 'Declined: they are told, and may ask again.',
   requestFrom: (name: string) => `Request from ${name}`,
-  // end q3-spaces
   errors: {
     invalid_email: 'Enter a valid email address, like ann@example.com.',
     rate_limited: 'Too many requests. Wait a few minutes, then try again.',
@@ -585,7 +570,6 @@ const en = {
     announcement_staff_only: 'Only staff publish announcements.',
     post_locked: 'This thread is locked.',
     not_space_moderator: 'Only the space’s moderators and staff can do this.',
-    // q4-moderation
     hide_reason_required: 'Say why you hide it: its author is told.',
     moderates_no_space: 'Only community moderators and the moderators of a space can open the moderation queue.',
     not_the_author: 'Only the author or a moderator can do this.',
@@ -689,11 +673,9 @@ const en = {
     space_member_not_found: 'That member is not in this space.',
     space_invite_only: 'This space is by invitation only.',
     join_request_not_found: 'There is no such request to join.',
-    // q3-spaces
     join_request_approved: 'This request was approved already: the member is in the space.',
     join_request_declined: 'This request was declined already; the member may ask again.',
     invalid_rules: 'The rules have 1 to 20,000 characters.',
-    // p3-mentions
     too_many_mentions: 'A text mentions at most 50 members.',
     invalid_mention_query: 'Type 1 to 60 characters of a member’s name.',
   } as Record<string, string>,
@@ -705,12 +687,10 @@ const fr: Strings = {
   title: 'Tribune',
   tagline: 'La communauté où clients, partenaires et équipes s’entraident.',
   language: 'Langue',
-  // p1-phone
   menu: 'Menu',
   notFoundTitle: 'Page introuvable',
   notFoundText: 'Il n’y a pas de page à cette adresse. Le lien est peut-être mal recopié, ou ce qu’il montrait a été supprimé.',
   notFoundHome: 'Aller à l’accueil',
-  // end p1-phone
   signInTitle: 'Se connecter ou rejoindre',
   signInIntro: 'Saisissez votre adresse email. Nous vous enverrons un lien pour vous connecter, ou pour créer votre compte si vous êtes nouveau.',
   emailLabel: 'Adresse email',
@@ -956,7 +936,6 @@ const fr: Strings = {
   newBadge: 'Nouveau',
   person: (name: string, deleted: boolean | undefined) => (deleted ? 'Membre supprimé' : name),
   auditRedacted: 'À propos d’un contenu que vous ne pouvez pas lire.',
-  // p2-notices
   notices: {
     comment: '{actor} a commenté votre message {post}.',
     reply: '{actor} a répondu à votre commentaire sur {post}.',
@@ -968,10 +947,8 @@ const fr: Strings = {
     warning: 'Un modérateur vous a adressé un avertissement.',
     'warning.post': 'Un modérateur vous a adressé un avertissement au sujet de {post}.',
     space_invite: '{actor} vous invite à rejoindre l’espace {space}.',
-    // q3-spaces
     space_request_approved: 'Votre demande pour rejoindre l’espace {space} a été acceptée : vous en êtes maintenant membre.',
     space_request_declined: 'Votre demande pour rejoindre l’espace {space} a été refusée.',
-    // q4-moderation
     content_hidden: 'Un modérateur a masqué votre message {post}.',
     'content_hidden.comment': 'Un modérateur a masqué votre commentaire sur {post}.',
     ticket_ack: 'Nous avons reçu votre demande {ticket} : notre équipe d’assistance vous répondra sous {within}.',
@@ -1104,7 +1081,6 @@ const fr: Strings = {
   saveSupportSettings: 'Enregistrer les réglages d’assistance',
   requiredNote: 'Les champs marqués d’un * sont obligatoires.',
   fillIn: (label: string) => `Remplissez « ${label.replace(/\s*[:*]\s*$/, '')} ».`,
-  // q4-moderation
   hideReason: 'Pourquoi le masquer ? Son auteur en est informé',
   hideIt: 'Le masquer',
   reportNotes: 'Ce qu’ont écrit les membres qui l’ont signalé',
@@ -1138,7 +1114,6 @@ const fr: Strings = {
   ratingTitle: 'L’avis du client',
   ratingSaid: (at: string) => `Avis donné le ${at}.`,
   ratingNoComment: 'Pas de commentaire.',
-  // p4-readme
   staffBadge: 'Équipe',
   everyoneByName: 'Tout le monde, par nom',
   showEveryone: 'Afficher tout le monde',
@@ -1149,13 +1124,10 @@ const fr: Strings = {
   rulesUnchanged: (v: number) => `Les règles n’ont pas changé : la version ${v} reste en vigueur, et personne n’a à l’accepter de nouveau.`,
   exportHelp:
     'Un fichier JSON avec votre compte, votre profil, vos préférences et vos sessions, et tout ce que vous avez écrit ou fait : publications et commentaires (avec leurs versions précédentes), votes, réactions, signalements, espaces, tickets avec leurs réponses publiques, et invitations.',
-  // p3-mentions
   mentionHint: 'Tapez @ et un nom pour mentionner un membre.',
   mentionListLabel: 'Membres à mentionner',
   mentionChoices: (n: number) =>
     n === 1 ? '1 membre à mentionner : Haut et Bas pour choisir, Entrée pour valider.' : `${n} membres à mentionner : Haut et Bas pour choisir, Entrée pour valider.`,
-  // end p3-mentions
-  // q5-forms
   badLines: (n: number) =>
     n === 1 ? '1 ligne n’est pas une adresse email, donc personne n’a été invité :' : `${count('fr', n, 'ligne', 'lignes')} ne sont pas des adresses email, donc personne n’a été invité :`,
   badLine: (line: number, value: string) => `Ligne ${numbers.fr.format(line)} : « ${value} »`,
@@ -1169,8 +1141,6 @@ const fr: Strings = {
     firstResponseMinutes: 'Donnez un objectif de première réponse d’au moins une minute.',
     resolutionMinutes: 'L’objectif de résolution ne vient pas avant la première réponse, et tient en 30 jours (720 heures).',
   },
-  // end q5-forms
-  // q2-comments
   commentLabel: 'Commentaire',
   commentEditedOn: (date: string) => `Modifié le ${date}`,
   commentHistory: 'Historique',
@@ -1178,8 +1148,6 @@ const fr: Strings = {
   commentHistoryLabel: 'Versions précédentes de ce commentaire',
   replacedOn: (date: string, byAuthor: boolean) => (byAuthor ? `Remplacé le ${date} par son auteur :` : `Remplacé le ${date} par un modérateur :`),
   commentSaved: 'Vos modifications sont enregistrées.',
-  // end q2-comments
-  // q3-spaces
   signInInvite: 'Connectez-vous pour participer',
   signInInviteAfter: ' : rejoindre des espaces, commenter, réagir et voter.',
   joinToComment: 'Rejoignez cet espace pour commenter, réagir et voter.',
@@ -1190,7 +1158,6 @@ const fr: Strings = {
   decline: 'Refuser',
   declinedDone: 'Refusée : la personne est prévenue et peut demander à nouveau.',
   requestFrom: (name: string) => `Demande de ${name}`,
-  // end q3-spaces
   errors: {
     invalid_email: 'Saisissez une adresse email valide, comme ann@example.com.',
     rate_limited: 'Trop de demandes. Patientez quelques minutes puis réessayez.',
@@ -1266,7 +1233,6 @@ const fr: Strings = {
     announcement_staff_only: 'Seule l’équipe publie des annonces.',
     post_locked: 'Cette discussion est verrouillée.',
     not_space_moderator: 'Seuls les modérateurs de l’espace et l’équipe peuvent faire cela.',
-    // q4-moderation
     hide_reason_required: 'Dites pourquoi vous le masquez : son auteur en est informé.',
     moderates_no_space: 'Seuls les modérateurs de la communauté et ceux d’un espace peuvent ouvrir la file de modération.',
     not_the_author: 'Seuls l’auteur ou un modérateur peuvent faire cela.',
@@ -1370,11 +1336,9 @@ const fr: Strings = {
     space_member_not_found: 'Ce membre n’est pas dans cet espace.',
     space_invite_only: 'Cet espace est sur invitation uniquement.',
     join_request_not_found: 'Cette demande d’adhésion n’existe pas.',
-    // q3-spaces
     join_request_approved: 'Cette demande a déjà été acceptée : la personne est dans l’espace.',
     join_request_declined: 'Cette demande a déjà été refusée ; la personne peut demander à nouveau.',
     invalid_rules: 'Les règles font de 1 à 20 000 caractères.',
-    // p3-mentions
     too_many_mentions: 'Un texte mentionne au plus 50 membres.',
     invalid_mention_query: 'Tapez de 1 à 60 caractères du nom d’un membre.',
   },
@@ -1427,7 +1391,7 @@ export function formatAgo(lang: Lang, iso: string, now = Date.now()): string {
 
 // dueText is when a target falls, in the reader's language and time zone (the
 // browser's): the date, and the time with its zone when it falls within a day of now
-// (past or to come), where the hour matters. q4-moderation.
+// (past or to come), where the hour matters.
 export function dueText(lang: string, iso: string, now = Date.now()): string {
   const at = Date.parse(iso);
   if (Math.abs(at - now) >= 24 * 3600 * 1000) return formatDate(lang as Lang, iso);

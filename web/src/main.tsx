@@ -32,7 +32,7 @@ function usePath(): [string, (p: string) => void] {
 }
 
 // moderates: the member moderates a space by a space role (owner, moderator): they open
-// the moderation queue of those spaces (q4-moderation).
+// the moderation queue of those spaces.
 type Auth = { kind: 'loading' } | { kind: 'visitor'; error?: string } | { kind: 'member'; member: Member; error?: string; moderates?: boolean };
 
 function App() {

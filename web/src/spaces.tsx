@@ -128,7 +128,7 @@ function usePages(load: (cursor?: string) => Promise<Page>, deps: unknown[]) {
     try {
       const r = await load(cursor);
       // A stream with more live pins than a page holds continues them on the next page
-      // (q1-streams); the server never repeats an announcement, the list keeps it once.
+      //; the server never repeats an announcement, the list keeps it once.
       setPinned((old) => (cursor ? [...(old ?? []), ...(r.pinned ?? []).filter((p) => !(old ?? []).some((o) => o.id === p.id))] : r.pinned));
       setPosts((old) => (cursor ? [...(old ?? []), ...r.posts] : r.posts));
       setNext(r.next);
@@ -980,7 +980,7 @@ export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerI
         )}
         {post.canModerate && (
           <>
-            {/* q4-moderation: hiding asks why (its author is told). */}
+            {/* hiding asks why (its author is told). */}
             {post.hidden ? (
               <button type="button" class="secondary small" onClick={() => act(() => api.postAction(post.id, 'restore', {}))}>
                 {s.restore}
@@ -1377,7 +1377,7 @@ function CommentHistory(props: { lang: Lang; post: Post; comment: Comment }) {
 
 function Comments(props: { lang: Lang; post: Post; viewerId: string; navigate: Nav; joinOffer?: preact.ComponentChildren; onAccepted: (id: string) => void }) {
   const s = strings[props.lang];
-  // q3-spaces: who may not comment (a visitor, a non-member) finds joinOffer in place of the form, and no reply or reaction buttons.
+  // who may not comment (a visitor, a non-member) finds joinOffer in place of the form, and no reply or reaction buttons.
   const takePart = !!props.viewerId && !props.joinOffer;
   const [list, setList] = useState<Comment[]>([]);
   const [draft, setDraft] = useState<Draft>(emptyDraft);
@@ -1500,7 +1500,7 @@ function Comments(props: { lang: Lang; post: Post; viewerId: string; navigate: N
             </button>
           )}
           {props.post.canModerate && (
-            // q4-moderation: hiding asks why (its author is told).
+            // hiding asks why (its author is told).
             c.hidden ? (
               <button type="button" class="secondary small" onClick={() => run(() => api.commentAction(props.post.id, c.id, 'restore'))}>
                 {s.restore}

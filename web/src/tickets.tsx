@@ -235,7 +235,7 @@ export function TicketPage(props: { lang: Lang; id: string; navigate: Nav; viewe
           </a>
         </p>
       )}
-      {/* Agents read the customer's rating first (q4-moderation). */}
+      {/* Agents read the customer's rating first. */}
       {view.agent && t.rating && (
         <section class="section rating" aria-labelledby="rating-title">
           <h2 id="rating-title">{s.ratingTitle}</h2>

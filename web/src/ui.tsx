@@ -87,7 +87,6 @@ export const codeFields: Record<string, string> = {
   invalid_image_address: 'body',
   invalid_image: 'body',
   image_shown_too_often: 'body',
-  // q5-forms
   invalid_emails: 'emails',
   invalid_rules: 'text',
   rules_no_images: 'text',
