@@ -2,7 +2,11 @@ package content
 
 import (
 	"bytes"
+	"context"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -177,4 +181,70 @@ func RenderMentions(source string, names map[string]string) (string, error) {
 		return "", fmt.Errorf("content.RenderMentions: %w", err)
 	}
 	return policy.Sanitize(buf.String()), nil
+}
+
+// Named is a text whose mentions show members by name: its Markdown, its page (nil or
+// empty: none to render again, e.g. a revision) and the names it was rendered with, by
+// member id ("" for a member who no longer exists).
+type Named struct {
+	Body  string
+	HTML  *string
+	Names *map[string]string
+}
+
+// mentionIDs are the members a text mentions: the ids of the names it was rendered
+// with, or, for a text rendered before it kept them, the ids found in its source.
+func (t Named) mentionIDs() []string {
+	if len(*t.Names) > 0 {
+		return slices.Sorted(maps.Keys(*t.Names))
+	}
+	if !strings.Contains(t.Body, "@m_") {
+		return nil
+	}
+	return Mentions(t.Body)
+}
+
+// ShowNamesNow brings the names of texts up to date with one call of read (the names
+// of the given member ids as they are now, "" for no member; not called when no text
+// mentions anyone), and renders a page again only when a name it shows changed. Errors:
+// read's, and RenderMentions'.
+func ShowNamesNow(ctx context.Context, texts []Named, read func(context.Context, []string) (map[string]string, error)) error {
+	var all []string
+	ids := make([][]string, len(texts))
+	for i, t := range texts {
+		ids[i] = t.mentionIDs()
+		for _, id := range ids[i] {
+			if !slices.Contains(all, id) {
+				all = append(all, id)
+			}
+		}
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	current, err := read(ctx, all)
+	if err != nil {
+		return err
+	}
+	for i, t := range texts {
+		if len(ids[i]) == 0 {
+			continue
+		}
+		names, changed := make(map[string]string, len(ids[i])), false
+		for _, id := range ids[i] {
+			names[id] = current[id]
+			if old, ok := (*t.Names)[id]; !ok || old != current[id] {
+				changed = true
+			}
+		}
+		if changed && t.HTML != nil && *t.HTML != "" {
+			page, err := RenderMentions(t.Body, names)
+			if err != nil {
+				return err
+			}
+			*t.HTML = page
+		}
+		*t.Names = names
+	}
+	return nil
 }

@@ -357,7 +357,7 @@ func (c *Comments) History(ctx context.Context, actor auth.Principal, postID, co
 	}
 	texts := make([]named, len(list))
 	for i := range list {
-		texts[i] = named{body: list[i].Body, names: &list[i].Mentions}
+		texts[i] = named{Body: list[i].Body, Names: &list[i].Mentions}
 	}
 	if err := c.Posts.showNames(ctx, texts); err != nil {
 		return History{}, fmt.Errorf("posts.CommentHistory: %w", err)

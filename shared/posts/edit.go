@@ -166,7 +166,7 @@ func (e *Editing) History(ctx context.Context, actor auth.Principal, postID stri
 	}
 	texts := make([]named, len(list))
 	for i := range list {
-		texts[i] = named{body: list[i].Body, names: &list[i].Mentions}
+		texts[i] = named{Body: list[i].Body, Names: &list[i].Mentions}
 	}
 	if err := e.Posts.showNames(ctx, texts); err != nil {
 		return History{}, fmt.Errorf("posts.History: %w", err)

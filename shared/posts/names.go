@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
-	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -82,76 +80,21 @@ type MentionChoices struct {
 	Members []MentionChoice `json:"members"`
 }
 
-// named is a text whose mentions are shown by name: its source, its rendered page
-// (nil: none is kept, as for a revision) and the names it shows.
-type named struct {
-	body  string
-	html  *string
-	names *map[string]string
-}
-
-// mentionIDs are the members a text mentions: the ids of the names it was rendered
-// with, or, for a text rendered before it kept them, the ids found in its source.
-func (t named) mentionIDs() []string {
-	if len(*t.names) > 0 {
-		return slices.Sorted(maps.Keys(*t.names))
-	}
-	if !strings.Contains(t.body, "@m_") {
-		return nil
-	}
-	return content.Mentions(t.body)
-}
+// named is a text whose mentions show members by name (content.Named).
+type named = content.Named
 
 // showNames brings the names texts show up to date: one read of the names for all of
 // them (none when no text mentions anyone), and a new rendering of a page only when a
 // name it shows changed.
 func (s *Service) showNames(ctx context.Context, texts []named) error {
-	var all []string
-	ids := make([][]string, len(texts))
-	for i, t := range texts {
-		ids[i] = t.mentionIDs()
-		for _, id := range ids[i] {
-			if !slices.Contains(all, id) {
-				all = append(all, id)
-			}
-		}
-	}
-	if len(all) == 0 {
-		return nil
-	}
-	current, err := s.Store.MemberNames(ctx, all)
-	if err != nil {
-		return err
-	}
-	for i, t := range texts {
-		if len(ids[i]) == 0 {
-			continue
-		}
-		names := make(map[string]string, len(ids[i]))
-		changed := false
-		for _, id := range ids[i] {
-			names[id] = current[id]
-			if old, ok := (*t.names)[id]; !ok || old != current[id] {
-				changed = true
-			}
-		}
-		if changed && t.html != nil && *t.html != "" {
-			page, err := content.RenderMentions(t.body, names)
-			if err != nil {
-				return err
-			}
-			*t.html = page
-		}
-		*t.names = names
-	}
-	return nil
+	return content.ShowNamesNow(ctx, texts, s.Store.MemberNames)
 }
 
 // showPostNames shows posts' mentions by the names as they are now.
 func (s *Service) showPostNames(ctx context.Context, list ...*Post) error {
 	texts := make([]named, len(list))
 	for i, p := range list {
-		texts[i] = named{body: p.Body, html: &p.HTML, names: &p.Mentions}
+		texts[i] = named{Body: p.Body, HTML: &p.HTML, Names: &p.Mentions}
 	}
 	return s.showNames(ctx, texts)
 }
@@ -160,7 +103,7 @@ func (s *Service) showPostNames(ctx context.Context, list ...*Post) error {
 func (s *Service) showCommentNames(ctx context.Context, list []Comment) error {
 	texts := make([]named, len(list))
 	for i := range list {
-		texts[i] = named{body: list[i].Body, html: &list[i].HTML, names: &list[i].Mentions}
+		texts[i] = named{Body: list[i].Body, HTML: &list[i].HTML, Names: &list[i].Mentions}
 	}
 	return s.showNames(ctx, texts)
 }

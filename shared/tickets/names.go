@@ -2,9 +2,6 @@ package tickets
 
 import (
 	"context"
-	"maps"
-	"slices"
-	"strings"
 
 	"tribune/shared/content"
 	"tribune/shared/errs"
@@ -55,56 +52,9 @@ func (s *Service) render(ctx context.Context, body string) (string, map[string]s
 // names (none when no text mentions anyone), a new rendering of a text only when a
 // name it shows changed.
 func (s *Service) showNames(ctx context.Context, t *Ticket, replies []Reply) error {
-	type text struct {
-		body  string
-		html  *string
-		names *map[string]string
-	}
-	texts := []text{{t.Body, &t.HTML, &t.Mentions}}
+	texts := []content.Named{{Body: t.Body, HTML: &t.HTML, Names: &t.Mentions}}
 	for i := range replies {
-		texts = append(texts, text{replies[i].Body, &replies[i].HTML, &replies[i].Mentions})
+		texts = append(texts, content.Named{Body: replies[i].Body, HTML: &replies[i].HTML, Names: &replies[i].Mentions})
 	}
-	var all []string
-	ids := make([][]string, len(texts))
-	for i, tx := range texts {
-		switch {
-		case len(*tx.names) > 0:
-			ids[i] = slices.Sorted(maps.Keys(*tx.names))
-		case strings.Contains(tx.body, "@m_"):
-			ids[i] = content.Mentions(tx.body)
-		}
-		for _, id := range ids[i] {
-			if !slices.Contains(all, id) {
-				all = append(all, id)
-			}
-		}
-	}
-	if len(all) == 0 {
-		return nil
-	}
-	current, err := s.Store.MemberNames(ctx, all)
-	if err != nil {
-		return err
-	}
-	for i, tx := range texts {
-		if len(ids[i]) == 0 {
-			continue
-		}
-		names, changed := make(map[string]string, len(ids[i])), false
-		for _, id := range ids[i] {
-			names[id] = current[id]
-			if old, ok := (*tx.names)[id]; !ok || old != current[id] {
-				changed = true
-			}
-		}
-		if changed {
-			page, err := content.RenderMentions(tx.body, names)
-			if err != nil {
-				return err
-			}
-			*tx.html = page
-		}
-		*tx.names = names
-	}
-	return nil
+	return content.ShowNamesNow(ctx, texts, s.Store.MemberNames)
 }
