@@ -1331,10 +1331,11 @@ function CommentEdit(props: { lang: Lang; post: Post; comment: Comment; onDone: 
   };
   return (
     <form class="comment-edit" onSubmit={save} noValidate>
+      <RequiredNote lang={props.lang} />
       <Label for={id} required>
         {s.commentLabel}
       </Label>
-      <MentionBox lang={props.lang} id={id} rows={3} spaceId={props.post.spaceId} draft={draft} onDraft={setDraft} invalid={problem?.field === 'body'} />
+      <MentionBox lang={props.lang} id={id} rows={3} spaceId={props.post.spaceId} draft={draft} onDraft={setDraft} invalid={problem?.field === 'body'} required />
       <FieldProblem lang={props.lang} problem={problem} field="body" id={id} label={s.commentLabel} />
       <FormLevelProblem lang={props.lang} problem={problem} fields={['body']} />
       <button type="submit">{s.save}</button>{' '}
