@@ -7,14 +7,9 @@
 // axe-core runs on each state; no page scrolls sideways. Driven by tests/browser_test.go
 // (TestBrowserComments), which passes BASE_URL, DEV_KEY, SHOTS_DIR and CHROMIUM;
 // boss@example.com is an admin.
-const fs = require('node:fs');
 const path = require('node:path');
-const { chromium } = require('playwright-core');
+const { acceptRules, api, base, call, check, devSignIn, fail, labelled, launch, newContext, run, shots } = require('./lib.cjs');
 
-const base = process.env.BASE_URL;
-const devKey = process.env.DEV_KEY;
-const shots = process.env.SHOTS_DIR;
-const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 // A 1×1 PNG: Ann's avatar.
 const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 
@@ -29,58 +24,8 @@ const text = {
   },
 };
 
-function fail(msg) {
-  throw new Error(msg);
-}
-
-// devSignIn signs a page's context in as email through the local OIDC provider, and
-// returns once the session answers (the redirects of the flow are over).
-async function devSignIn(page, email) {
-  await page.goto(`${base}/_dev/sign-in?key=${devKey}`);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByRole('button', { name: 'Choose' }).click();
-  await page.getByRole('button', { name: /Development sign-in/ }).click();
-  for (let i = 0; ; i++) {
-    const me = await page.context().request.get(`${base}/api/me`);
-    if (me.status() === 200 && (await me.json()).email === email) break;
-    if (i === 150) fail(`${email} was not signed in`);
-    await page.waitForTimeout(100);
-  }
-  await page.waitForLoadState('networkidle');
-}
-
-// call calls the API with the page's session; api fails unless it answers 2xx.
-async function call(page, method, url, body) {
-  const resp = await page.context().request.fetch(base + url, { method, data: body, failOnStatusCode: false });
-  const raw = await resp.text();
-  return { status: resp.status(), raw, json: raw ? JSON.parse(raw) : undefined };
-}
-
-async function api(page, method, url, body) {
-  const r = await call(page, method, url, body);
-  if (r.status >= 300) fail(`${method} ${url}: ${r.status} ${r.raw}`);
-  return r.json;
-}
-
-async function check(page, name) {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
-  if (result.violations.length > 0) {
-    const detail = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-    fail(`axe found accessibility violations on ${name}:\n  ${detail.join('\n  ')}`);
-  }
-  const width = page.viewportSize().width;
-  const overflow = await page.evaluate((w) => Math.max(document.documentElement.scrollWidth, window.innerWidth) - w, width);
-  if (overflow > 0) fail(`${name} scrolls sideways by ${overflow}px`);
-  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
-  console.log(`${name}: no axe violation, no sideways scroll`);
-}
-
 async function main() {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await launch();
   const consoleErrors = [];
   let current;
   try {
@@ -106,8 +51,7 @@ async function main() {
       } else {
         await api(sp, 'POST', `/api/spaces/${people.space}/join`);
       }
-      const rules = await api(sp, 'GET', '/api/community/rules');
-      await api(sp, 'POST', '/api/me/rules', { version: rules.version });
+      await acceptRules(sp);
       if (email.startsWith('ann.')) {
         const up = await api(sp, 'POST', '/api/me/avatar/upload', { contentType: 'image/png', size: png.length });
         const put = await setup.request.put(up.uploadUrl, { headers: { 'Content-Type': 'image/png' }, data: png });
@@ -126,19 +70,11 @@ async function main() {
       const [lang, w] = tag.split('-');
       const width = Number(w);
       const t = text[lang];
-      const phone = width === 375;
       const annEmail = `ann.${tag}@example.com`;
       const annId = people[annEmail];
       const postId = people[`post.${annEmail}`];
       const open = async (email) => {
-        // bypassCSP only lets the test inject axe-core; the app itself runs under the CSP.
-        const context = await browser.newContext({
-          locale: lang === 'fr' ? 'fr-FR' : 'en-US',
-          viewport: { width, height: phone ? 667 : 800 },
-          isMobile: phone,
-          hasTouch: phone,
-          bypassCSP: true,
-        });
+        const context = await newContext(browser, lang, width);
         const page = await context.newPage();
         page.on('console', (m) => m.type() === 'error' && !/Failed to load resource/.test(m.text()) && consoleErrors.push(`${tag} ${email}: ${m.text()}`));
         page.on('pageerror', (e) => consoleErrors.push(`${tag} ${email}: ${e}`));
@@ -152,7 +88,7 @@ async function main() {
       // Ann comments, then finds her byline: avatar, linked name, time with the full date.
       const ann = await open(annEmail);
       let page = ann.page;
-      await page.getByLabel(t.comment, { exact: true }).fill('First thoughts');
+      await page.getByLabel(labelled(t.comment)).fill('First thoughts');
       await page.getByRole('button', { name: t.send, exact: true }).click();
       await page.locator('.comments .post-body', { hasText: 'First thoughts' }).waitFor();
       const comment = (await api(page, 'GET', `/api/posts/${postId}/comments`)).comments.find((c) => c.authorId === annId);
@@ -175,10 +111,13 @@ async function main() {
       await item.getByRole('button', { name: t.edit, exact: true }).click();
       const box = page.locator(`#edit-${comment.id}`);
       if ((await box.inputValue()) !== 'First thoughts') fail(`${tag}: the edit box shows ${await box.inputValue()}`);
-      if ((await page.getByLabel(t.label, { exact: true }).getAttribute('id')) !== `edit-${comment.id}`) fail(`${tag}: the edit box has no label`);
-      // The mark is drawn after a label of class "required"; the box itself says required.
-      if (!(await page.locator(`label.required[for="edit-${comment.id}"]`).count()) || !(await page.locator(`#edit-${comment.id}[required]`).count()))
-        fail(`${tag}: the edit box is not marked required`);
+      if ((await page.getByLabel(labelled(t.label)).getAttribute('id')) !== `edit-${comment.id}`) fail(`${tag}: the edit box has no label`);
+      // The mark is drawn by CSS after the label (ui.tsx Label), as forms.cjs checks it.
+      const marked = await page.evaluate((id) => {
+        const l = document.querySelector(`label[for="${id}"]`);
+        return !!l && l.classList.contains('required') && getComputedStyle(l, '::after').content.includes('*');
+      }, `edit-${comment.id}`);
+      if (!marked || (await box.getAttribute('required')) === null) fail(`${tag}: the edit box is not marked required`);
       await box.fill('');
       await item.getByRole('button', { name: t.save, exact: true }).click();
       const problem = page.locator(`#edit-${comment.id}-error`);
@@ -238,7 +177,4 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error(e.stack || String(e));
-  process.exit(1);
-});
+run(main);

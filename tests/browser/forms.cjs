@@ -17,27 +17,10 @@
 // Driven by tests/browser_test.go (TestBrowserForms), which passes BASE_URL, DEV_KEY,
 // SHOTS_DIR and CHROMIUM.
 const path = require('node:path');
-const esbuild = require('esbuild');
-const { chromium } = require('playwright-core');
-
-const base = process.env.BASE_URL;
-const devKey = process.env.DEV_KEY;
-const shots = process.env.SHOTS_DIR;
+const { acceptRules, api, base, devSignInContext, fail, launch, loadTS, run, settle, shots, trackRequests } = require('./lib.cjs');
 const withPending = process.env.FORMS_PENDING === '1';
 const started = Date.now();
 
-function fail(msg) {
-  throw new Error(msg);
-}
-
-// loadTS loads one of the web app's own TypeScript modules (bundled with what it
-// imports), so the test reads the app's sentences rather than a copy.
-function loadTS(file) {
-  const out = esbuild.buildSync({ entryPoints: [file], bundle: true, format: 'cjs', platform: 'node', write: false, logLevel: 'silent' });
-  const mod = { exports: {} };
-  new Function('module', 'exports', 'require', out.outputFiles[0].text)(mod, mod.exports, require);
-  return mod.exports;
-}
 const { strings, errorText } = loadTS(path.resolve(__dirname, '../../web/src/i18n.ts'));
 
 const emails = { member: 'amelie@example.com', admin: 'admin@example.com' };
@@ -397,30 +380,12 @@ async function openDetails(page) {
   await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
 }
 
-// api calls the API with a context's cookies; a failure stops the test with its answer.
-async function api(ctx, method, url, data) {
-  const resp = await ctx.request.fetch(base + url, { method, data, headers: { Accept: 'application/json' } });
-  if (!resp.ok()) fail(`${method} ${url}: ${resp.status()} ${await resp.text()}`);
-  return resp.status() === 204 ? undefined : resp.json();
-}
-
-// devSignIn signs a context in through the development provider, as its page does.
-async function devSignIn(ctx, email) {
-  const chosen = await ctx.request.post(`${base}/_dev/sign-in`, { form: { key: devKey, email } });
-  if (!chosen.ok()) fail(`choosing ${email}: ${chosen.status()}`);
-  const { redirect } = await api(ctx, 'POST', '/api/auth/oidc/dev/start', {});
-  const back = await ctx.request.get(redirect);
-  if (!back.ok()) fail(`signing in ${email}: ${back.status()}`);
-  return api(ctx, 'GET', '/api/me');
-}
-
 // seed writes what the forms need: a space with a question and a poll, a customer space
 // with a ticket, a report for the moderation queue, a shareable link.
 async function seed(ctxs) {
   const { member, admin } = ctxs;
-  const me = { admin: await devSignIn(admin, emails.admin), member: await devSignIn(member, emails.member) };
-  const rules = await api(admin, 'GET', '/api/community/rules');
-  for (const p of ['admin', 'member']) await api(ctxs[p], 'POST', '/api/me/rules', { version: rules.version });
+  const me = { admin: await devSignInContext(admin, emails.admin), member: await devSignInContext(member, emails.member) };
+  for (const p of ['admin', 'member']) await acceptRules(ctxs[p]);
   await api(member, 'PUT', '/api/me/profile', {
     displayName: 'Amélie Laurent', bio: '', expertise: [], interests: [], company: '', location: '', links: [], locale: 'en',
   });
@@ -444,19 +409,6 @@ async function seed(ctxs) {
   await api(admin, 'POST', '/api/spaces', { name: 'Announcements', visibility: 'public', description: 'News.' });
   const link = await api(admin, 'POST', '/api/invitations/links', { maxUses: 10, validDays: 14, roles: [] });
   return { me, code: link.code, space: space.id, customer: customer.id, question: question.id, poll: poll.id, ticket: ticket.id, solved: solved.id };
-}
-
-// settle waits until the page has no request in flight for a moment and nothing says it
-// is loading.
-async function settle(page) {
-  const deadline = Date.now() + 15000;
-  let quietSince = Date.now();
-  for (;;) {
-    await new Promise((r) => setTimeout(r, 50));
-    if (page.pending.size > 0 || (await page.locator('[aria-busy="true"]').count()) > 0) quietSince = Date.now();
-    else if (Date.now() - quietSince >= 100) return;
-    if (Date.now() > deadline) fail(`${page.url()} never finished loading`);
-  }
 }
 
 // marksOf runs in the page: what is wrong with the required marks of a form.
@@ -571,10 +523,7 @@ async function checkBulkConfirmation(page, s, lang, say) {
 }
 
 async function main() {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await launch();
   const problems = [];
   const notAsserted = [];
   let sent = 0;
@@ -588,10 +537,7 @@ async function main() {
 
     for (const [persona, ctx] of Object.entries(ctxs)) {
       const page = await ctx.newPage();
-      page.pending = new Set();
-      page.on('request', (r) => page.pending.add(r));
-      page.on('requestfinished', (r) => page.pending.delete(r));
-      page.on('requestfailed', (r) => page.pending.delete(r));
+      trackRequests(page);
       const errors = [];
       page.on('pageerror', (e) => errors.push(e.message));
       for (const lang of ['en', 'fr']) {
@@ -670,7 +616,4 @@ async function main() {
   console.log('browser forms: ok');
 }
 
-main().catch((e) => {
-  console.error(e.stack || String(e));
-  process.exit(1);
-});
+run(main);

@@ -13,14 +13,7 @@
 // axe-core runs on each state; no page scrolls sideways. Driven by tests/browser_test.go
 // (TestBrowserJoining), which passes BASE_URL, DEV_KEY, SHOTS_DIR and CHROMIUM;
 // boss@example.com is an admin.
-const fs = require('node:fs');
-const path = require('node:path');
-const { chromium } = require('playwright-core');
-
-const base = process.env.BASE_URL;
-const devKey = process.env.DEV_KEY;
-const shots = process.env.SHOTS_DIR;
-const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const { acceptRules, api, base, check, devSignIn, fail, launch, newContext, run } = require('./lib.cjs');
 
 const text = {
   en: {
@@ -40,49 +33,6 @@ const text = {
     approvedNotice: 'Votre demande pour rejoindre l’espace « Back room {tag} » a été acceptée : vous en êtes maintenant membre.',
   },
 };
-
-function fail(msg) {
-  throw new Error(msg);
-}
-
-// devSignIn signs a page's context in as email through the local OIDC provider, and
-// returns once the session answers.
-async function devSignIn(page, email) {
-  await page.goto(`${base}/_dev/sign-in?key=${devKey}`);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByRole('button', { name: 'Choose' }).click();
-  await page.getByRole('button', { name: /Development sign-in/ }).click();
-  for (let i = 0; ; i++) {
-    const me = await page.context().request.get(`${base}/api/me`);
-    if (me.status() === 200 && (await me.json()).email === email) break;
-    if (i === 150) fail(`${email} was not signed in`);
-    await page.waitForTimeout(100);
-  }
-  await page.waitForLoadState('networkidle');
-}
-
-// api calls the API with the page's session (the context's cookies).
-async function api(page, method, url, body) {
-  const resp = await page.context().request.fetch(base + url, { method, data: body, failOnStatusCode: false });
-  const body2 = await resp.text();
-  if (resp.status() >= 300) fail(`${method} ${url}: ${resp.status()} ${body2}`);
-  return body2 ? JSON.parse(body2) : undefined;
-}
-
-// check runs axe-core, fails on sideways scrolling and saves a screenshot.
-async function check(page, name) {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
-  if (result.violations.length > 0) {
-    const detail = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-    fail(`axe found accessibility violations on ${name}:\n  ${detail.join('\n  ')}`);
-  }
-  const width = page.viewportSize().width;
-  const overflow = await page.evaluate((w) => Math.max(document.documentElement.scrollWidth, window.innerWidth) - w, width);
-  if (overflow > 0) fail(`${name} scrolls sideways by ${overflow}px`);
-  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
-  console.log(`ok: ${name}`);
-}
 
 // controls lists the controls of the page's main content a reader could act with
 // (buttons, radios, text boxes), by their accessible text; the header (menu, language)
@@ -116,10 +66,7 @@ async function waitText(page, locator, what) {
 }
 
 async function main() {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await launch();
   const consoleErrors = [];
   try {
     // The boss opens the community to visitors (hybrid), a public space with a
@@ -127,8 +74,7 @@ async function main() {
     const setup = await browser.newContext({ locale: 'en-US' });
     const sp = await setup.newPage();
     await devSignIn(sp, 'boss@example.com');
-    const rules = await api(sp, 'GET', '/api/community/rules');
-    await api(sp, 'POST', '/api/me/rules', { version: rules.version });
+    await acceptRules(sp);
     await api(sp, 'PUT', '/api/community/access', { accessMode: 'hybrid', hybridRegistration: 'open' });
     const hall = await api(sp, 'POST', '/api/spaces', { name: 'Open hall', description: 'Anyone may read', visibility: 'public' });
     const discussion = await api(sp, 'POST', `/api/spaces/${hall.id}/posts`, { kind: 'discussion', title: 'Welcome', body: 'Say hello.' });
@@ -142,16 +88,8 @@ async function main() {
       for (const width of [375, 1280]) {
         const t = text[lang];
         const tag = `${lang}-${width}`;
-        const phone = width === 375;
-        const newContext = async () => {
-          // bypassCSP only lets the test inject axe-core; the app itself runs under the CSP.
-          const context = await browser.newContext({
-            locale: lang === 'fr' ? 'fr-FR' : 'en-US',
-            viewport: { width, height: phone ? 667 : 800 },
-            isMobile: phone,
-            hasTouch: phone,
-            bypassCSP: true,
-          });
+        const openPage = async () => {
+          const context = await newContext(browser, lang, width);
           await context.addInitScript((l) => localStorage.setItem('tribune.lang', l), lang);
           const page = await context.newPage();
           // A visitor's 401s are the app asking who is there; anything else is a fault.
@@ -161,13 +99,13 @@ async function main() {
         };
 
         // The boss's spaces of this run: a closed one and a hidden one.
-        const boss = await newContext();
+        const boss = await openPage();
         await devSignIn(boss.page, 'boss@example.com');
         const room = await api(boss.page, 'POST', '/api/spaces', { name: `Back room ${tag}`, description: 'Members only', visibility: 'closed' });
         const attic = await api(boss.page, 'POST', '/api/spaces', { name: `Attic ${tag}`, description: 'By invitation', visibility: 'hidden' });
 
         // 1. A visitor: no control they cannot use, a sign-in invitation instead.
-        const visitor = await newContext();
+        const visitor = await openPage();
         for (const [name, url] of [
           ['space', `/spaces/${hall.id}`],
           ['discussion', `/posts/${discussion.id}`],
@@ -185,11 +123,11 @@ async function main() {
         // 2. A signed-in non-member of the public space: Join where the comment box would
         // be, no reaction or vote button; after Join, the box without a reload.
         const email = `meg.${tag}@example.com`;
-        const meg = await newContext();
+        const meg = await openPage();
         await devSignIn(meg.page, email);
         const megId = (await api(meg.page, 'GET', '/api/me')).id;
         await api(meg.page, 'PUT', '/api/me/profile', { displayName: `Meg ${tag}`, bio: '', expertise: [], interests: [], company: '', location: '', links: [], locale: lang });
-        await api(meg.page, 'POST', '/api/me/rules', { version: rules.version });
+        await acceptRules(meg.page);
         const page = meg.page;
         await page.goto(`${base}/posts/${idea.id}`, { waitUntil: 'networkidle' });
         await waitText(page, page.locator('.join-offer').getByRole('button', { name: t.join, exact: true }), 'Join on the idea page');
@@ -282,7 +220,4 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error(e.stack || String(e));
-  process.exit(1);
-});
+run(main);

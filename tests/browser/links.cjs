@@ -4,14 +4,7 @@
 // in; a browser signed in with another account is switched only when the person
 // chooses to; the link's own account just confirms. axe-core runs on every page.
 // Driven by tests/browser_test.go, which passes BASE_URL, OUTBOX_DIR, SHOTS_DIR and CHROMIUM.
-const fs = require('node:fs');
-const path = require('node:path');
-const { chromium } = require('playwright-core');
-
-const base = process.env.BASE_URL;
-const outbox = process.env.OUTBOX_DIR;
-const shots = process.env.SHOTS_DIR;
-const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const { askLink, check, fail, launch, newContext, run } = require('./lib.cjs');
 
 const text = {
   en: {
@@ -44,83 +37,17 @@ const text = {
   },
 };
 
-function fail(msg) {
-  throw new Error(msg);
-}
-
-// decodeQP undoes the quoted-printable transfer encoding of the .eml parts.
-function decodeQP(s) {
-  return s.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
-}
-
-// askLink asks the API for a sign-in link, as the sign-in page does, and returns the
-// newest link mailed to email.
-async function askLink(email, locale) {
-  const before = Date.now();
-  const resp = await fetch(base + '/api/auth/email/start', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email, locale }),
-  });
-  if (resp.status !== 202) fail(`start for ${email}: ${resp.status} ${await resp.text()}`);
-  const deadline = before + 15000;
-  while (Date.now() < deadline) {
-    const files = fs.existsSync(outbox) ? fs.readdirSync(outbox).filter((f) => f.endsWith('.eml') && !f.startsWith('.')) : [];
-    for (const f of files) {
-      const file = path.join(outbox, f);
-      if (fs.statSync(file).mtimeMs < before - 1000 || seen.has(file)) continue;
-      const body = decodeQP(fs.readFileSync(file, 'utf8'));
-      const m = body.includes(`To: ${email}`) && body.match(/https?:\/\/\S+\/sign-in\/link#token=[A-Za-z0-9_-]+/);
-      if (m) {
-        seen.add(file);
-        return m[0];
-      }
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  fail(`no sign-in mail for ${email} in ${outbox}`);
-}
-const seen = new Set();
-
-// axe runs axe-core on the page, checks that it does not scroll sideways (against the
-// viewport's own width: a mobile browser would widen its layout to fit), and keeps a
-// screenshot.
-async function axe(page, name) {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
-  if (result.violations.length > 0) {
-    const detail = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-    fail(`axe found accessibility violations on ${name}:\n  ${detail.join('\n  ')}`);
-  }
-  const width = page.viewportSize().width;
-  const overflow = await page.evaluate((w) => Math.max(document.documentElement.scrollWidth, window.innerWidth) - w, width);
-  if (overflow > 0) fail(`${name} scrolls sideways by ${overflow}px`);
-  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
-  console.log(`axe: ${name} has no violations`);
-}
-
 const masked = (email) => email[0] + '•••' + email.slice(email.indexOf('@'));
 
 async function main() {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await launch();
   const consoleErrors = [];
   try {
     for (const lang of ['en', 'fr']) {
       for (const width of [375, 1280]) {
         const t = text[lang];
         const tag = `${lang}-${width}`;
-        const phone = width === 375;
-        // bypassCSP only lets the test inject axe-core; the app itself runs under the CSP.
-        const context = await browser.newContext({
-          locale: lang === 'fr' ? 'fr-FR' : 'en-US',
-          viewport: { width, height: phone ? 667 : 800 },
-          isMobile: phone,
-          hasTouch: phone,
-          bypassCSP: true,
-        });
+        const context = await newContext(browser, lang, width);
         const page = await context.newPage();
         page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
 
@@ -134,7 +61,7 @@ async function main() {
         await page.goto(link);
         await page.getByRole('heading', { name: t.create }).waitFor();
         await page.getByText(t.creates(masked(email))).waitFor();
-        await axe(page, `link-new-${tag}`);
+        await check(page, `link-new-${tag}`);
         // Reloading the page (or a second look) still spends nothing.
         await page.reload();
         await page.getByRole('button', { name: t.createButton }).click();
@@ -146,7 +73,7 @@ async function main() {
         const other = `omar.${lang}${width}@example.com`;
         await askLink(other, lang).then((l) => page.goto(l)); // a sign-up link: creates Omar
         await page.getByText(t.other(name)).waitFor();
-        await axe(page, `link-other-account-${tag}`);
+        await check(page, `link-other-account-${tag}`);
         await page.getByRole('button', { name: t.stay(name) }).click();
         await page.getByRole('heading', { name: t.welcome(name) }).waitFor();
         await page.goBack();
@@ -158,14 +85,14 @@ async function main() {
         await page.goto(await askLink(other, lang));
         await page.getByRole('heading', { name: t.signIn }).waitFor();
         await page.getByText(t.same).waitFor();
-        await axe(page, `link-same-account-${tag}`);
+        await check(page, `link-same-account-${tag}`);
         await page.getByRole('button', { name: t.cont }).click();
         await page.getByRole('heading', { name: t.welcome(otherName) }).waitFor();
 
         // A spent link explains itself.
         await page.goto(link);
         await page.getByRole('alert').filter({ hasText: t.used }).waitFor();
-        await axe(page, `link-used-${tag}`);
+        await check(page, `link-used-${tag}`);
         await context.close();
       }
     }
@@ -176,7 +103,4 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error(e.stack || String(e));
-  process.exit(1);
-});
+run(main);

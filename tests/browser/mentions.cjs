@@ -7,64 +7,12 @@
 // comments have the same box. axe-core runs with the list open; no page scrolls
 // sideways. Driven by tests/browser_test.go (TestBrowserMentions), which passes
 // BASE_URL, DEV_KEY, SHOTS_DIR and CHROMIUM; boss@example.com is an admin.
-const fs = require('node:fs');
-const path = require('node:path');
-const { chromium } = require('playwright-core');
-
-// labelled matches a field's label, with or without the mark of a required field (" *").
-const labelled = (text) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( \\*)?$`);
-
-const base = process.env.BASE_URL;
-const devKey = process.env.DEV_KEY;
-const shots = process.env.SHOTS_DIR;
-const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const { acceptRules, api, base, check, devSignIn, fail, labelled, launch, newContext, run } = require('./lib.cjs');
 
 const text = {
   en: { body: 'Text (Markdown)', kind: 'Kind of post', title: 'Title', publish: 'Publish', edit: 'Edit', save: 'Save', comment: 'Your comment', send: 'Comment', list: 'Members to mention', deleted: 'Deleted member' },
   fr: { body: 'Texte (Markdown)', kind: 'Type de message', title: 'Titre', publish: 'Publier', edit: 'Modifier', save: 'Enregistrer', comment: 'Votre commentaire', send: 'Commenter', list: 'Membres à mentionner', deleted: 'Membre supprimé' },
 };
-
-function fail(msg) {
-  throw new Error(msg);
-}
-
-// devSignIn signs a page's context in as email through the local OIDC provider, and
-// returns once the session answers (the redirects of the flow are over).
-async function devSignIn(page, email) {
-  await page.goto(`${base}/_dev/sign-in?key=${devKey}`);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByRole('button', { name: 'Choose' }).click();
-  await page.getByRole('button', { name: /Development sign-in/ }).click();
-  for (let i = 0; ; i++) {
-    const me = await page.context().request.get(`${base}/api/me`);
-    if (me.status() === 200 && (await me.json()).email === email) break;
-    if (i === 150) fail(`${email} was not signed in`);
-    await page.waitForTimeout(100);
-  }
-  await page.waitForLoadState('networkidle');
-}
-
-// api calls the API with the page's session (the context's cookies).
-async function api(page, method, url, body) {
-  const resp = await page.context().request.fetch(base + url, { method, data: body, failOnStatusCode: false });
-  const text = await resp.text();
-  if (resp.status() >= 300) fail(`${method} ${url}: ${resp.status()} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
-
-async function axe(page, name) {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
-  if (result.violations.length > 0) {
-    const detail = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-    fail(`axe found accessibility violations on ${name}:\n  ${detail.join('\n  ')}`);
-  }
-  const width = page.viewportSize().width;
-  const overflow = await page.evaluate((w) => Math.max(document.documentElement.scrollWidth, window.innerWidth) - w, width);
-  if (overflow > 0) fail(`${name} scrolls sideways by ${overflow}px`);
-  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
-  console.log(`axe: ${name} has no violations`);
-}
 
 // listState is what assistive technology is told: the box's active option and the
 // options shown.
@@ -99,10 +47,7 @@ async function expectActive(page, box, name) {
 }
 
 async function main() {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await launch();
   const consoleErrors = [];
   try {
     // The cast: staff open a public space; two members named Jean Dupont (one lists an
@@ -129,8 +74,7 @@ async function main() {
       } else {
         await api(sp, 'POST', `/api/spaces/${people.space}/join`);
       }
-      const rules = await api(sp, 'GET', '/api/community/rules');
-      await api(sp, 'POST', '/api/me/rules', { version: rules.version });
+      await acceptRules(sp);
     }
     const jeans = (await api(sp, 'GET', `/api/spaces/${people.space}/mentionable?q=jea`)).members;
     if (jeans.length !== 2 || jeans.some((m) => m.displayName !== 'Jean Dupont')) fail(`the two Jeans: ${JSON.stringify(jeans)}`);
@@ -140,15 +84,7 @@ async function main() {
       for (const width of [375, 1280]) {
         const t = text[lang];
         const tag = `${lang}-${width}`;
-        const phone = width === 375;
-        // bypassCSP only lets the test inject axe-core; the app itself runs under the CSP.
-        const context = await browser.newContext({
-          locale: lang === 'fr' ? 'fr-FR' : 'en-US',
-          viewport: { width, height: phone ? 667 : 800 },
-          isMobile: phone,
-          hasTouch: phone,
-          bypassCSP: true,
-        });
+        const context = await newContext(browser, lang, width);
         const page = await context.newPage();
         // A visitor's 401s before signing in are the app asking who is there; anything
         // else the console reports is a fault.
@@ -169,7 +105,7 @@ async function main() {
         let st = await waitOpen(page, 'c-body', 2);
         if (st.role !== 'listbox' || st.autocomplete !== 'list') fail(`ARIA: ${JSON.stringify(st)}`);
         await expectActive(page, 'c-body', 'Jean Dupont');
-        await axe(page, `mentions-list-${tag}`);
+        await check(page, `mentions-list-${tag}`);
         const first = st.active;
         await page.keyboard.press('ArrowDown');
         st = await listState(page, 'c-body');
@@ -229,11 +165,11 @@ async function main() {
         await comment.focus();
         await page.keyboard.type('Agreed, @zo');
         await waitOpen(page, 'comment-body', 1);
-        await axe(page, `mentions-comment-${tag}`);
+        await check(page, `mentions-comment-${tag}`);
         await page.keyboard.press('Enter');
         await page.getByRole('button', { name: t.send, exact: true }).click();
         await page.locator('.comments').getByRole('link', { name: '@Zoé Martin' }).waitFor();
-        await axe(page, `mentions-post-${tag}`);
+        await check(page, `mentions-post-${tag}`);
         await context.close();
       }
     }
@@ -244,7 +180,4 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error(e.stack || String(e));
-  process.exit(1);
-});
+run(main);

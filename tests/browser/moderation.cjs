@@ -10,15 +10,7 @@
 // page; no page scrolls sideways. Driven by tests/browser_test.go (TestBrowserModeration),
 // which passes BASE_URL, DEV_KEY, OUTBOX_DIR, SHOTS_DIR and CHROMIUM; boss@example.com is
 // an admin.
-const fs = require('node:fs');
-const path = require('node:path');
-const { chromium } = require('playwright-core');
-
-const base = process.env.BASE_URL;
-const devKey = process.env.DEV_KEY;
-const outbox = process.env.OUTBOX_DIR;
-const shots = process.env.SHOTS_DIR;
-const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const { acceptRules, api, base, check, devSignIn, fail, launch, mails, run } = require('./lib.cjs');
 
 const text = {
   en: {
@@ -51,56 +43,11 @@ const text = {
   },
 };
 
-function fail(msg) {
-  throw new Error(msg);
-}
-
-async function devSignIn(page, email) {
-  await page.goto(`${base}/_dev/sign-in?key=${devKey}`);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByRole('button', { name: 'Choose' }).click();
-  await page.getByRole('button', { name: /Development sign-in/ }).click();
-  for (let i = 0; ; i++) {
-    const me = await page.context().request.get(`${base}/api/me`);
-    if (me.status() === 200 && (await me.json()).email === email) break;
-    if (i === 150) fail(`${email} was not signed in`);
-    await page.waitForTimeout(100);
-  }
-  await page.waitForLoadState('networkidle');
-}
-
-async function api(page, method, url, body) {
-  const resp = await page.context().request.fetch(base + url, { method, data: body, failOnStatusCode: false });
-  const raw = await resp.text();
-  if (resp.status() >= 300) fail(`${method} ${url}: ${resp.status()} ${raw}`);
-  return raw ? JSON.parse(raw) : undefined;
-}
-
-async function axe(page, name) {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
-  if (result.violations.length > 0) {
-    const detail = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-    fail(`axe found accessibility violations on ${name}:\n  ${detail.join('\n  ')}`);
-  }
-  const width = page.viewportSize().width;
-  const overflow = await page.evaluate((w) => Math.max(document.documentElement.scrollWidth, window.innerWidth) - w, width);
-  if (overflow > 0) fail(`${name} scrolls sideways by ${overflow}px`);
-  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
-  console.log(`axe: ${name} has no violations`);
-}
-
 // queueLinks returns the links to the moderation queue of the emails sent to email.
 function queueLinks(email) {
-  const files = fs.existsSync(outbox) ? fs.readdirSync(outbox).filter((f) => f.endsWith('.eml') && !f.startsWith('.')) : [];
-  const links = [];
-  for (const f of files) {
-    const body = fs.readFileSync(path.join(outbox, f), 'utf8');
-    if (!body.includes(`To: ${email}`)) continue;
-    const m = body.match(/https?:\/\/\S+\/moderation(?=\s)/);
-    if (m) links.push(m[0]);
-  }
-  return links;
+  return mails(email)
+    .map((m) => m.text.match(/https?:\/\/\S+\/moderation(?=\s)/)?.[0])
+    .filter(Boolean);
 }
 
 async function waitForQueueLinks(email, n) {
@@ -117,16 +64,8 @@ async function profile(page, name, locale) {
   await api(page, 'PUT', '/api/me/profile', { displayName: name, bio: '', expertise: [], interests: [], company: '', location: '', links: [], locale });
 }
 
-async function acceptRules(page) {
-  const rules = await api(page, 'GET', '/api/community/rules');
-  await api(page, 'POST', '/api/me/rules', { version: rules.version });
-}
-
 async function main() {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await launch();
   const consoleErrors = [];
   try {
     // The cast, each in a context of their own: boss (admin, agent) opens a public space
@@ -211,7 +150,7 @@ async function main() {
         await item.getByText(t.notes).waitFor();
         await item.getByText('Carl Reporter').waitFor();
         if (await p.getByRole('button', { name: t.warn }).count()) fail('a space moderator is offered a community moderator’s warning');
-        await axe(p, `moderation-queue-${tag}`);
+        await check(p, `moderation-queue-${tag}`);
 
         // Hiding asks why.
         await item.getByRole('button', { name: t.hide, exact: true }).click();
@@ -221,7 +160,7 @@ async function main() {
         if ((await reason.getAttribute('aria-invalid')) !== 'true') fail('the empty reason is not marked invalid');
         const describedBy = await reason.getAttribute('aria-describedby');
         if (!describedBy || (await p.locator(`#${describedBy}`).textContent()) !== t.fillIn) fail('the reason’s error is not tied to its field');
-        await axe(p, `moderation-hide-error-${tag}`);
+        await check(p, `moderation-hide-error-${tag}`);
         await reason.fill(`Advertising is not allowed here (${tag}).`);
         await item.getByRole('button', { name: t.hideIt }).click();
         await p.getByRole('status').filter({ hasText: t.hidden }).waitFor();
@@ -242,7 +181,7 @@ async function main() {
           await ap.waitForTimeout(200);
         }
         await ap.getByText(`Advertising is not allowed here (${tag}).`).waitFor();
-        await axe(ap, `moderation-author-told-${tag}`);
+        await check(ap, `moderation-author-told-${tag}`);
         await authorCtx.close();
 
         // An agent sees the rating and its comment on the ticket page.
@@ -254,7 +193,7 @@ async function main() {
         await gp.goto(`${base}/tickets/${ticket.id}`);
         await gp.getByRole('heading', { name: t.rating }).waitFor();
         await gp.getByText('It took three days.').waitFor();
-        await axe(gp, `ticket-rating-${tag}`);
+        await check(gp, `ticket-rating-${tag}`);
         await agentCtx.close();
       }
     }
@@ -265,7 +204,4 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error(e.stack || String(e));
-  process.exit(1);
-});
+run(main);

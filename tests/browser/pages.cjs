@@ -16,30 +16,11 @@
 // It keeps a screenshot of every page at both widths in SHOTS_DIR. Driven by
 // tests/browser_test.go (TestBrowserEveryPage), which passes BASE_URL, DEV_KEY,
 // OUTBOX_DIR, SHOTS_DIR and CHROMIUM.
-const fs = require('node:fs');
 const path = require('node:path');
 const zlib = require('node:zlib');
-const esbuild = require('esbuild');
-const { chromium } = require('playwright-core');
-
-const base = process.env.BASE_URL;
-const devKey = process.env.DEV_KEY;
-const outbox = process.env.OUTBOX_DIR;
-const shots = process.env.SHOTS_DIR;
+const { acceptRules, api, askLink, base, devSignInContext, eventually, fail, launch, loadTS, run, settle, shots, trackRequests } = require('./lib.cjs');
 const started = Date.now();
 
-function fail(msg) {
-  throw new Error(msg);
-}
-
-// loadTS loads one of the web app's own TypeScript modules (bundled with what it
-// imports), so the test reads the app's route list and sentences rather than a copy.
-function loadTS(file) {
-  const out = esbuild.buildSync({ entryPoints: [file], bundle: true, format: 'cjs', platform: 'node', write: false, logLevel: 'silent' });
-  const mod = { exports: {} };
-  new Function('module', 'exports', 'require', out.outputFiles[0].text)(mod, mod.exports, require);
-  return mod.exports;
-}
 const webSrc = path.resolve(__dirname, '../../web/src');
 const { routes, matchRoute, mayView } = loadTS(path.join(webSrc, 'routes.ts'));
 const { strings } = loadTS(path.join(webSrc, 'i18n.ts'));
@@ -95,76 +76,21 @@ function png(w, h) {
   return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }
 
-// api calls the API with a context's cookies; a failure stops the test with its answer.
-async function api(ctx, method, url, data) {
-  const resp = await ctx.request.fetch(base + url, { method, data, headers: { Accept: 'application/json' } });
-  if (!resp.ok()) fail(`${method} ${url}: ${resp.status()} ${await resp.text()}`);
-  return resp.status() === 204 ? undefined : resp.json();
-}
-
-// devSignIn signs a context in through the development provider, as its page does.
-async function devSignIn(ctx, email) {
-  const chosen = await ctx.request.post(`${base}/_dev/sign-in`, { form: { key: devKey, email } });
-  if (!chosen.ok()) fail(`choosing ${email}: ${chosen.status()}`);
-  const { redirect } = await api(ctx, 'POST', '/api/auth/oidc/dev/start', {});
-  const back = await ctx.request.get(redirect);
-  if (!back.ok()) fail(`signing in ${email}: ${back.status()}`);
-  const me = await api(ctx, 'GET', '/api/me');
-  if (me.email !== email) fail(`signed in as ${me.email}, not ${email}`);
-  return me;
-}
-
 // upload puts bytes where the API said (a presigned URL of the local S3).
 async function upload(ctx, url, contentType, body) {
   const resp = await ctx.request.put(url, { data: body, headers: { 'Content-Type': contentType } });
   if (!resp.ok()) fail(`upload to ${url}: ${resp.status()}`);
 }
 
-// decodeQP undoes the quoted-printable transfer encoding of the .eml parts.
-function decodeQP(s) {
-  return s.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
-}
-
-async function signInLinkFor(email) {
-  const before = Date.now();
-  const resp = await fetch(base + '/api/auth/email/start', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email, locale: 'en' }),
-  });
-  if (resp.status !== 202) fail(`start for ${email}: ${resp.status} ${await resp.text()}`);
-  while (Date.now() < before + 15000) {
-    for (const f of fs.existsSync(outbox) ? fs.readdirSync(outbox).filter((f) => f.endsWith('.eml') && !f.startsWith('.')) : []) {
-      const body = decodeQP(fs.readFileSync(path.join(outbox, f), 'utf8'));
-      const m = body.includes(`To: ${email}`) && body.match(/https?:\/\/\S+(\/sign-in\/link#token=[A-Za-z0-9_-]+)/);
-      if (m) return m[1];
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  fail(`no sign-in mail for ${email}`);
-}
-
-// eventually polls until check returns something truthy (the event path is asynchronous).
-async function eventually(what, check) {
-  const deadline = Date.now() + 20000;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) fail(`never happened: ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 // seed writes the community the pages show, through the API, as its members would.
 async function seed(ctxs) {
   const { member, moderator, agent, admin } = ctxs;
   const me = {};
-  for (const p of ['admin', 'member', 'moderator', 'agent']) me[p] = await devSignIn(ctxs[p], emails[p]);
+  for (const p of ['admin', 'member', 'moderator', 'agent']) me[p] = await devSignInContext(ctxs[p], emails[p]);
   await api(admin, 'PUT', `/api/members/${me.moderator.id}/roles`, { roles: ['moderator'] });
   await api(admin, 'PUT', `/api/members/${me.agent.id}/roles`, { roles: ['support'] });
   await api(admin, 'PUT', '/api/community/access', { accessMode: 'hybrid', hybridRegistration: 'open' });
-  const rules = await api(admin, 'GET', '/api/community/rules');
-  for (const p of ['admin', 'member', 'moderator', 'agent']) await api(ctxs[p], 'POST', '/api/me/rules', { version: rules.version });
+  for (const p of ['admin', 'member', 'moderator', 'agent']) await acceptRules(ctxs[p]);
 
   const profile = (displayName, extra) => ({
     displayName, bio: '', expertise: [], interests: [], company: '', location: '', links: [], locale: 'en', ...extra,
@@ -286,7 +212,8 @@ async function seed(ctxs) {
   return {
     me,
     code: link.code,
-    signInLink: await signInLinkFor('newcomer@example.com'),
+    // (the link's path: the pages are visited at BASE_URL)
+    signInLink: (await askLink('newcomer@example.com', 'en')).replace(/^\S*?(?=\/sign-in\/link#)/, ''),
     space: space.id,
     customer: customer.id,
     posts: { discussion: discussion.id, question: question.id, idea: idea.id, poll: poll.id, announcement: announcement.id },
@@ -455,24 +382,8 @@ function inspect(keys) {
   return { overflow, raw: [...raw], h1: document.querySelector('h1')?.textContent ?? '' };
 }
 
-// settle waits until the page has no request in flight (its API calls and images)
-// for a moment, and nothing says it is loading.
-async function settle(page) {
-  const deadline = Date.now() + 15000;
-  let quietSince = Date.now();
-  for (;;) {
-    await new Promise((r) => setTimeout(r, 50));
-    if (page.pending.size > 0 || (await page.locator('[aria-busy="true"]').count()) > 0) quietSince = Date.now();
-    else if (Date.now() - quietSince >= 100) return;
-    if (Date.now() > deadline) fail(`${page.url()} never finished loading`);
-  }
-}
-
 async function main() {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await launch();
   const problems = [];
   let pagesSeen = 0;
   const timing = { load: 0, inspect: 0, shot: 0 };
@@ -488,10 +399,7 @@ async function main() {
     for (const [persona, ctx] of Object.entries(ctxs)) {
       if (process.env.PERSONAS && !process.env.PERSONAS.split(',').includes(persona)) continue;
       const page = await ctx.newPage();
-      page.pending = new Set();
-      page.on('request', (r) => page.pending.add(r));
-      page.on('requestfinished', (r) => page.pending.delete(r));
-      page.on('requestfailed', (r) => page.pending.delete(r));
+      trackRequests(page);
       const errors = [];
       page.on('pageerror', (e) => errors.push(e.message));
       for (const lang of ['en', 'fr']) {
@@ -600,7 +508,4 @@ async function checkMenu(page, s, tag, problems) {
   if (!(await page.getByLabel(s.language).isVisible())) say('the language switch is not in sight on a wide screen');
 }
 
-main().catch((e) => {
-  console.error(e.stack || String(e));
-  process.exit(1);
-});
+run(main);

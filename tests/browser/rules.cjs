@@ -5,17 +5,7 @@
 // English and French, at 375 px and 1280 px, in Debian's Chromium (playwright-core);
 // axe-core runs on every state. Driven by tests/browser_test.go, which passes BASE_URL,
 // OUTBOX_DIR, SHOTS_DIR and CHROMIUM (and starts the runtime with an admin address).
-const fs = require('node:fs');
-const path = require('node:path');
-const { chromium } = require('playwright-core');
-
-// labelled matches a field's label, with or without the mark of a required field (" *").
-const labelled = (text) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( \\*)?$`);
-
-const base = process.env.BASE_URL;
-const outbox = process.env.OUTBOX_DIR;
-const shots = process.env.SHOTS_DIR;
-const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const { askLink, check, fail, labelled, launch, newContext, run } = require('./lib.cjs');
 
 const text = {
   en: {
@@ -58,64 +48,12 @@ const text = {
   },
 };
 
-function fail(msg) {
-  throw new Error(msg);
-}
-
-function decodeQP(s) {
-  return s.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
-}
-
-const seen = new Set();
-
-// askLink asks the API for a sign-in link, as the sign-in page does, and returns the
-// newest link mailed to email.
-async function askLink(email, locale) {
-  const before = Date.now();
-  const resp = await fetch(base + '/api/auth/email/start', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email, locale }),
-  });
-  if (resp.status !== 202) fail(`start for ${email}: ${resp.status} ${await resp.text()}`);
-  while (Date.now() < before + 15000) {
-    const files = fs.existsSync(outbox) ? fs.readdirSync(outbox).filter((f) => f.endsWith('.eml') && !f.startsWith('.')) : [];
-    for (const f of files) {
-      const file = path.join(outbox, f);
-      if (seen.has(file)) continue;
-      const body = decodeQP(fs.readFileSync(file, 'utf8'));
-      const m = body.includes(`To: ${email}`) && body.match(/https?:\/\/\S+\/sign-in\/link#token=[A-Za-z0-9_-]+/);
-      if (m) {
-        seen.add(file);
-        return m[0];
-      }
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  fail(`no sign-in mail for ${email} in ${outbox}`);
-}
-
 // signUp makes a member of email in page's browser, in lang.
 async function signUp(page, email, lang) {
   const t = text[lang];
   await page.goto(await askLink(email, lang));
   await page.getByRole('button', { name: t.create }).click();
   await page.getByRole('heading', { name: t.welcome(email.split('@')[0]) }).waitFor();
-}
-
-// axe runs axe-core on the page, checks it does not scroll sideways, and keeps a screenshot.
-async function axe(page, name) {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
-  if (result.violations.length > 0) {
-    const detail = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-    fail(`axe found accessibility violations on ${name}:\n  ${detail.join('\n  ')}`);
-  }
-  const width = page.viewportSize().width;
-  const overflow = await page.evaluate((w) => Math.max(document.documentElement.scrollWidth, window.innerWidth) - w, width);
-  if (overflow > 0) fail(`${name} scrolls sideways by ${overflow}px`);
-  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
-  console.log(`axe: ${name} has no violations`);
 }
 
 // inView fails unless the locator's element is on screen, whole, without scrolling.
@@ -135,10 +73,7 @@ async function inView(page, locator, what) {
 }
 
 async function main() {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await launch();
   const consoleErrors = [];
   try {
     // Staff open a public space (the admin accepts nothing: they create, not post).
@@ -156,13 +91,7 @@ async function main() {
         const t = text[lang];
         const tag = `${lang}-${width}`;
         const phone = width === 375;
-        const context = await browser.newContext({
-          locale: lang === 'fr' ? 'fr-FR' : 'en-US',
-          viewport: { width, height: phone ? 667 : 800 },
-          isMobile: phone,
-          hasTouch: phone,
-          bypassCSP: true,
-        });
+        const context = await newContext(browser, lang, width);
         const page = await context.newPage();
         page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
 
@@ -176,7 +105,7 @@ async function main() {
         await page.getByRole('button', { name: t.publish, exact: true }).click();
         await page.getByRole('heading', { name: t.rules }).waitFor();
         await page.getByText(t.kept).waitFor();
-        await axe(page, `rules-held-${tag}`);
+        await check(page, `rules-held-${tag}`);
         // Back: the text is still there, and nothing was published.
         await page.getByRole('button', { name: t.back }).click();
         if ((await page.getByLabel(labelled(t.title)).inputValue()) !== title) fail('the title was lost on the way back');
@@ -188,7 +117,7 @@ async function main() {
         const status = page.getByRole('status').filter({ hasText: t.published });
         await status.waitFor();
         await inView(page, status, `the confirmation (${tag})`);
-        await axe(page, `rules-published-${tag}`);
+        await check(page, `rules-published-${tag}`);
         await status.getByRole('link', { name: t.see }).click();
         await page.getByRole('heading', { name: title }).waitFor();
 
@@ -209,13 +138,13 @@ async function main() {
           await cp.getByLabel(t.comment).fill('Welcome!');
           await cp.getByRole('button', { name: t.send, exact: true }).click();
           await cp.getByText(t.keptComment).waitFor();
-          await axe(cp, `rules-held-comment-${tag}`);
+          await check(cp, `rules-held-comment-${tag}`);
           await cp.getByRole('button', { name: t.acceptComment }).click();
           const said = cp.getByRole('status').filter({ hasText: t.commented });
           await said.waitFor();
           await inView(cp, said, `the comment's confirmation (${tag})`);
           await cp.locator('.comments').getByText('Welcome!').waitFor();
-          await axe(cp, `rules-commented-${tag}`);
+          await check(cp, `rules-commented-${tag}`);
           await other.close();
         }
         await context.close();
@@ -228,7 +157,4 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error(e.stack || String(e));
-  process.exit(1);
-});
+run(main);

@@ -3,43 +3,7 @@
 // and runs axe-core on every page. Driven by tests/browser_test.go, which passes
 // BASE_URL, DEV_KEY (the key of the development pages), OUTBOX_DIR, SHOTS_DIR and
 // CHROMIUM.
-const fs = require('node:fs');
-const path = require('node:path');
-const { chromium } = require('playwright-core');
-
-// labelled matches a field's label, with or without the mark of a required field (" *").
-const labelled = (text) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( \\*)?$`);
-
-const base = process.env.BASE_URL;
-const devKey = process.env.DEV_KEY;
-const outbox = process.env.OUTBOX_DIR;
-const shots = process.env.SHOTS_DIR;
-const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-function fail(msg) {
-  throw new Error(msg);
-}
-
-// decodeQP undoes the quoted-printable transfer encoding of the .eml parts.
-function decodeQP(s) {
-  return s.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
-}
-
-async function linkFor(email, pattern = /https?:\/\/\S+\/sign-in\/link#token=[A-Za-z0-9_-]+/) {
-  const deadline = Date.now() + 15000;
-  while (Date.now() < deadline) {
-    const files = fs.existsSync(outbox) ? fs.readdirSync(outbox).filter((f) => f.endsWith('.eml') && !f.startsWith('.')).sort() : [];
-    for (const f of files.reverse()) {
-      const text = decodeQP(fs.readFileSync(path.join(outbox, f), 'utf8'));
-      if (text.includes(`To: ${email}`)) {
-        const m = text.match(pattern);
-        if (m) return m[0];
-      }
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  fail(`no sign-in mail for ${email} in ${outbox}`);
-}
+const { base, check, devKey, fail, labelled, launch, mailedLink, run } = require('./lib.cjs');
 
 // devSignIn chooses who the local OIDC provider signs in next, then presses the sign-in
 // page's button (a social sign-in starts with a POST, never a GET).
@@ -51,22 +15,8 @@ async function devSignIn(page, email, unverified = false) {
   await page.getByRole('button', { name: 'Continue with Development sign-in' }).click();
 }
 
-async function axe(page, name) {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
-  if (result.violations.length > 0) {
-    const detail = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-    fail(`axe found accessibility violations on ${name}:\n  ${detail.join('\n  ')}`);
-  }
-  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
-  console.log(`axe: ${name} has no violations`);
-}
-
 async function main() {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await launch();
   try {
     // bypassCSP only lets the test inject axe-core; the app itself runs under the CSP.
     const context = await browser.newContext({ locale: 'en-US', bypassCSP: true });
@@ -76,28 +26,28 @@ async function main() {
 
     await page.goto(base + '/');
     await page.getByRole('heading', { name: 'Sign in or join' }).waitFor();
-    await axe(page, 'signin-en');
+    await check(page, 'signin-en');
 
     // A bad address is refused with an explanation tied to the field.
     await page.getByLabel('Email address').fill('not-an-address');
     await page.getByRole('button', { name: 'Email me a link' }).click();
     await page.getByRole('alert').filter({ hasText: 'Enter a valid email address' }).waitFor();
-    await axe(page, 'signin-error');
+    await check(page, 'signin-error');
 
     const email = `ivy.${Date.now()}@example.com`;
     await page.getByLabel('Email address').fill(email);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Check your email' }).waitFor();
-    await axe(page, 'check-email');
+    await check(page, 'check-email');
 
     // The emailed link opens a page that spends nothing; its button signs in.
-    const link = await linkFor(email);
+    const link = await mailedLink(email);
     await page.goto(link);
     await page.getByRole('heading', { name: 'Create your Tribune account' }).waitFor();
     await page.getByRole('button', { name: 'Create my account' }).click();
     const name = email.split('@')[0];
     await page.getByRole('heading', { name: `Welcome, ${name}!` }).waitFor();
-    await axe(page, 'home-en');
+    await check(page, 'home-en');
 
     // The language switch translates the page and is remembered.
     await page.getByLabel('Language').selectOption('fr');
@@ -105,7 +55,7 @@ async function main() {
     await page.waitForFunction(() => document.documentElement.lang === 'fr', null, { timeout: 5000 }).catch(() => fail('html lang is not fr after switching'));
     await page.reload();
     await page.getByRole('heading', { name: `Bienvenue, ${name} !` }).waitFor();
-    await axe(page, 'home-fr');
+    await check(page, 'home-fr');
 
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
     await page.getByRole('heading', { name: 'Se connecter ou rejoindre' }).waitFor();
@@ -113,7 +63,7 @@ async function main() {
     // A spent link explains itself in the member's language.
     await page.goto(link);
     await page.getByRole('alert').filter({ hasText: 'déjà été utilisé' }).waitFor();
-    await axe(page, 'link-used-fr');
+    await check(page, 'link-used-fr');
 
     // Social sign-in through the local OIDC provider: the button, then a chosen person.
     const social = await browser.newContext({ locale: 'en-US', bypassCSP: true });
@@ -121,12 +71,12 @@ async function main() {
     await sp.goto(base + '/');
     await sp.getByRole('button', { name: 'Continue with Development sign-in' }).click();
     await sp.getByRole('heading', { name: 'Welcome, jane.doe!' }).waitFor();
-    await axe(sp, 'home-social');
+    await check(sp, 'home-social');
     await sp.getByRole('button', { name: 'Sign out' }).click();
     await sp.getByRole('heading', { name: 'Sign in or join' }).waitFor();
     await devSignIn(sp, 'kim@example.com', true);
     await sp.getByRole('alert').filter({ hasText: 'no verified email address' }).waitFor();
-    await axe(sp, 'signin-social-error');
+    await check(sp, 'signin-social-error');
     await devSignIn(sp, 'kim@example.com');
     await sp.getByRole('heading', { name: 'Welcome, kim!' }).waitFor();
     await social.close();
@@ -148,7 +98,7 @@ async function main() {
     await admin.getByRole('button', { name: 'Send the invitation' }).click();
     await admin.getByRole('status').filter({ hasText: '1 invitation sent.' }).waitFor();
     await admin.getByRole('listitem').filter({ hasText: 'zoe@example.com' }).waitFor();
-    await axe(admin, 'admin');
+    await check(admin, 'admin');
 
     // Staff open a space and ask a question in it; the post page shows sanitized Markdown
     // and the question reaches the home stream through the fan-out.
@@ -163,7 +113,7 @@ async function main() {
     await admin.getByRole('button', { name: 'Publish' }).click();
     // A first post asks for the community rules once.
     await admin.getByRole('heading', { name: 'Community rules' }).waitFor();
-    await axe(admin, 'rules');
+    await check(admin, 'rules');
     await admin.getByRole('button', { name: 'Accept the rules and publish my post' }).click();
     await admin.getByRole('status').filter({ hasText: 'You accepted the community rules, and your post is published.' }).waitFor();
     await admin.getByRole('link', { name: 'How do I page a query?' }).click();
@@ -178,7 +128,7 @@ async function main() {
     await admin.getByText('Accepted answer').waitFor();
     await admin.locator('.comments').getByRole('button', { name: 'Like 0' }).click();
     await admin.locator('.comments').getByRole('button', { name: 'Like 1', pressed: true }).waitFor();
-    await axe(admin, 'post');
+    await check(admin, 'post');
     // The fan-out is asynchronous: reload until the stream has it, letting each page
     // finish its API calls before looking.
     for (let i = 0; ; i++) {
@@ -187,7 +137,7 @@ async function main() {
       if (i === 40) fail('the question never reached the home stream');
       await new Promise((r) => setTimeout(r, 250));
     }
-    await axe(admin, 'home-stream');
+    await check(admin, 'home-stream');
 
     // Staff put an idea, a poll and a doubtful discussion in the space.
     await admin.getByRole('link', { name: 'Data pipelines' }).click();
@@ -213,7 +163,7 @@ async function main() {
     await admin.getByRole('option', { name: 'kim' }).waitFor();
     await admin.keyboard.press('Enter');
     await publish('discussion', [['Title', 'Cheap watches here']], 'Cheap watches here');
-    await axe(admin, 'space');
+    await check(admin, 'space');
 
     const walkIn = await browser.newContext({ locale: 'en-US', bypassCSP: true });
     const wp = await walkIn.newPage();
@@ -223,19 +173,19 @@ async function main() {
     // The page answers as it answers a member (it never tells who has an account); the
     // email says why the walk-in cannot join.
     await wp.getByRole('heading', { name: 'Check your email' }).waitFor();
-    await linkFor('walk.in@example.com', /this community is by invitation only/);
+    await mailedLink('walk.in@example.com', /this community is by invitation only/);
     await walkIn.close();
 
     const invitee = await browser.newContext({ locale: 'en-US', bypassCSP: true });
     const ip = await invitee.newPage();
-    await ip.goto(await linkFor('zoe@example.com', /https?:\/\/\S+\/invite\/[A-Za-z0-9-]+/));
+    await ip.goto(await mailedLink('zoe@example.com', /https?:\/\/\S+\/invite\/[A-Za-z0-9-]+/));
     await ip.getByRole('heading', { name: 'boss invites you to join Tribune' }).waitFor();
     await ip.getByText('Come and help us moderate.').waitFor();
-    await axe(ip, 'invitation');
+    await check(ip, 'invitation');
     await ip.getByLabel('Email address').fill('zoe@example.com');
     await ip.getByRole('button', { name: 'Email me a link' }).click();
     await ip.getByRole('heading', { name: 'Check your email' }).waitFor();
-    await ip.goto(await linkFor('zoe@example.com'));
+    await ip.goto(await mailedLink('zoe@example.com'));
     await ip.getByText('It also accepts the invitation you received.').waitFor();
     await ip.getByRole('button', { name: 'Create my account' }).click();
     await ip.getByRole('heading', { name: 'Welcome, zoe!' }).waitFor();
@@ -260,13 +210,13 @@ async function main() {
     const avatar = ip.getByRole('img', { name: 'Avatar of Zoé Martin' });
     await avatar.waitFor();
     await ip.waitForFunction(() => [...document.querySelectorAll('img.avatar')].some((i) => i.complete && i.naturalWidth > 0));
-    await axe(ip, 'profile');
+    await check(ip, 'profile');
     await ip.getByRole('link', { name: 'Members' }).click();
     // The directory lists members before anything is typed, staff with their badge, and
     // finds any word of a name.
     await ip.getByRole('heading', { name: 'Everyone, by name' }).waitFor();
     await ip.getByRole('listitem').filter({ hasText: 'boss' }).getByText('Staff', { exact: true }).waitFor();
-    await axe(ip, 'directory');
+    await check(ip, 'directory');
     await ip.getByLabel('Name (the start of any word)').fill('martin');
     await ip.getByRole('button', { name: 'Search' }).click();
     await ip.getByRole('heading', { name: 'Members with a name word starting with “martin”' }).waitFor();
@@ -280,11 +230,11 @@ async function main() {
     await ip.getByText('Moderator of the data community.').waitFor();
     await ip.getByText('Interests: hiking', { exact: true }).waitFor();
     await ip.locator('.profile-head').getByText('Staff', { exact: true }).waitFor();
-    await axe(ip, 'member');
+    await check(ip, 'member');
     await ip.getByRole('link', { name: 'Sessions' }).click();
     await ip.getByRole('heading', { name: 'Where you are signed in' }).waitFor();
     await ip.getByText('This browser').waitFor();
-    await axe(ip, 'sessions');
+    await check(ip, 'sessions');
 
     // A member joins the space, votes an idea and a poll, and reports a post.
     await ip.goto(spaceURL);
@@ -296,14 +246,14 @@ async function main() {
     await ip.getByText('You voted for this idea.').waitFor();
     await ip.getByText('1 vote', { exact: true }).waitFor();
     await ip.waitForFunction(() => [...document.querySelectorAll('.post-body img')].some((i) => i.complete && i.naturalWidth > 0));
-    await axe(ip, 'idea');
+    await check(ip, 'idea');
     await ip.goto(spaceURL);
     await ip.getByRole('link', { name: 'Which day for the meetup?' }).click();
     await ip.getByLabel('Friday').check();
     await ip.getByRole('button', { name: 'Vote', exact: true }).click();
     await ip.getByRole('heading', { name: 'Results' }).waitFor();
     await ip.getByText('1 vote, 100%').waitFor();
-    await axe(ip, 'poll');
+    await check(ip, 'poll');
     await ip.goto(spaceURL);
     await ip.getByRole('link', { name: 'Cheap watches here' }).click();
     await ip.getByRole('link', { name: '@kim' }).waitFor();
@@ -322,7 +272,7 @@ async function main() {
     await admin.getByRole('status').filter({ hasText: 'Hidden.' }).waitFor();
     await admin.getByText('Nothing waits for a moderator.').waitFor();
     await admin.locator('.audit-log').getByText(/hid the post/).first().waitFor();
-    await axe(admin, 'moderation');
+    await check(admin, 'moderation');
     await ip.goto(spaceURL, { waitUntil: 'networkidle' });
     await ip.getByRole('link', { name: 'Dark mode' }).waitFor();
     if (await ip.getByRole('link', { name: 'Cheap watches here' }).count()) fail('a hidden post is still in the space stream');
@@ -351,16 +301,16 @@ async function main() {
     await ip.getByLabel('Subject').fill('Sync is down');
     await ip.getByLabel('Severity').selectOption('high');
     await ip.getByLabel('Description (Markdown)').fill('Since **9:00** nothing syncs.');
-    await axe(ip, 'new-ticket');
+    await check(ip, 'new-ticket');
     await ip.getByRole('button', { name: 'Open the ticket' }).click();
     await ip.getByRole('heading', { name: 'Sync is down' }).waitFor();
     await ip.getByText('Thank you: your request is ticket').waitFor();
     if (!(await ip.locator('.replies-list').textContent()).includes('4 hours')) fail('the acknowledgement lacks the expected first-response time');
     const ticketURL = ip.url();
-    await axe(ip, 'ticket-customer');
+    await check(ip, 'ticket-customer');
     await admin.getByRole('link', { name: 'Support' }).click();
     await admin.getByRole('heading', { name: 'Support queue' }).waitFor();
-    await axe(admin, 'support-queue');
+    await check(admin, 'support-queue');
     await admin.getByRole('link', { name: /Sync is down/ }).click();
     await admin.getByRole('heading', { name: 'Sync is down' }).waitFor();
     await admin.getByLabel('Internal note: support agents only').check();
@@ -372,7 +322,7 @@ async function main() {
     await admin.getByLabel('Your reply (Markdown)').fill('Restart the sync agent, please.');
     await admin.getByRole('button', { name: 'Send the reply' }).click();
     await admin.getByRole('status').filter({ hasText: 'Reply sent.' }).waitFor();
-    await axe(admin, 'ticket-agent');
+    await check(admin, 'ticket-agent');
     await ip.goto(ticketURL, { waitUntil: 'networkidle' });
     await ip.getByText('Restart the sync agent, please.').waitFor();
     if ((await ip.content()).includes('legacy plan')) fail('an internal note reached the customer');
@@ -383,11 +333,11 @@ async function main() {
     await notices.getByText(/We received your request #\d+ “Sync is down”: our support team will answer within 4 hours\./).waitFor();
     const inbox = await notices.textContent();
     if (/[a-z]_[a-z]|undefined|\{/.test(inbox)) fail(`the inbox shows a code: ${inbox}`);
-    await axe(ip, 'notifications-en');
+    await check(ip, 'notifications-en');
     await ip.getByLabel('Language').selectOption('fr');
     await notices.getByText(/a répondu au ticket n° \d+ « Sync is down »\./).waitFor();
     await notices.getByText(/notre équipe d’assistance vous répondra sous 4 heures\./).waitFor();
-    await axe(ip, 'notifications-fr');
+    await check(ip, 'notifications-fr');
     await notices.getByRole('link', { name: /« Sync is down »/ }).first().click();
     await ip.getByRole('heading', { name: 'Sync is down' }).waitFor();
     await invitee.close();
@@ -409,7 +359,7 @@ async function main() {
     await vp.getByRole('heading', { name: 'How do I page a query?' }).waitFor();
     await vp.getByRole('link', { name: 'Sign in to take part' }).waitFor();
     if (await vp.getByLabel('Your comment').count()) fail('a visitor is offered the comment box');
-    await axe(vp, 'post-visitor');
+    await check(vp, 'post-visitor');
     await visitorCtx.close();
 
     // A French browser gets French from the first visit; a phone screen does not scroll sideways.
@@ -419,7 +369,7 @@ async function main() {
     await mobile.getByRole('heading', { name: 'Se connecter ou rejoindre' }).waitFor();
     const overflow = await mobile.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     if (overflow > 0) fail(`the page scrolls sideways on a phone by ${overflow}px`);
-    await axe(mobile, 'signin-fr-phone');
+    await check(mobile, 'signin-fr-phone');
 
     if (consoleErrors.some((e) => /Content Security Policy/i.test(e))) fail(`CSP violations: ${consoleErrors.join('; ')}`);
     console.log('browser sign-up: ok');
@@ -428,7 +378,4 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error(e.stack || String(e));
-  process.exit(1);
-});
+run(main);
