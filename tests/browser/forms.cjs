@@ -160,9 +160,15 @@ const forms = [
       { what: 'valid 31 days', fill: { '#bulk-emails': 'x@example.com', '#bulk-days': '31' }, field: '#bulk-days', code: 'invalid_valid_days' },
       {
         what: 'bad lines, then sent to the valid addresses',
-        fill: (lang) => ({ '#bulk-emails': `ann.${lang}@example.com, not-an-address\nbob.${lang}@example.com\ncarol@@example.com` }),
+        fill: (lang) => ({ '#bulk-emails': `ann.${lang}@example.com, not-an-address\nbob.${lang}@example.com\nnot an address\ncarol@@example.com` }),
         field: '#bulk-emails',
-        text: (s) => [s.badLines(2), `${s.badLine(1, 'not-an-address')} — ${errorText(s, 'invalid_email')}`, `${s.badLine(3, 'carol@@example.com')} — ${errorText(s, 'invalid_email')}`],
+        // A line of words that are not addresses is one wrong entry, named as typed.
+        text: (s) => [
+          s.badLines(3),
+          `${s.badLine(1, 'not-an-address')} — ${errorText(s, 'invalid_email')}`,
+          `${s.badLine(3, 'not an address')} — ${errorText(s, 'invalid_email')}`,
+          `${s.badLine(4, 'carol@@example.com')} — ${errorText(s, 'invalid_email')}`,
+        ],
         after: checkBulkConfirmation,
       },
     ],
@@ -499,18 +505,18 @@ async function fillIn(page, fill) {
 // valid addresses" invites those two only and leaves the bad lines in the box.
 async function checkBulkConfirmation(page, s, lang, say) {
   const box = page.locator('#bulk-emails');
-  const typed = `ann.${lang}@example.com, not-an-address\nbob.${lang}@example.com\ncarol@@example.com`;
+  const typed = `ann.${lang}@example.com, not-an-address\nbob.${lang}@example.com\nnot an address\ncarol@@example.com`;
   if ((await box.inputValue()) !== typed) say('the text typed was not kept');
   const confirm = page.locator('#bulk-emails-error').getByRole('button', { name: s.sendToValid(2) });
   if (!(await confirm.isVisible())) return say(`no "${s.sendToValid(2)}" button at the field`);
   await confirm.click();
-  const done = `${s.bulkSent(2, 0)} ${s.bulkSkipped(2)}`;
+  const done = `${s.bulkSent(2, 0)} ${s.bulkSkipped(3)}`;
   try {
     await page.getByRole('status').filter({ hasText: done }).waitFor({ timeout: 5000 });
   } catch {
     return say(`after the confirmation, no "${done}"`);
   }
-  if ((await box.inputValue()) !== 'not-an-address\ncarol@@example.com') say(`the box holds ${JSON.stringify(await box.inputValue())}, not the two lines left out`);
+  if ((await box.inputValue()) !== 'not-an-address\nnot an address\ncarol@@example.com') say(`the box holds ${JSON.stringify(await box.inputValue())}, not the three lines left out`);
   // The list of pending invitations reloads after the sending.
   for (const who of ['ann', 'bob']) {
     try {

@@ -443,10 +443,21 @@ function RoleChoices(props: { lang: Lang; roles: string[]; onChange: (r: string[
   );
 }
 
-// entriesOf reads the addresses typed in a box: one or more a line (separated by
-// spaces, commas or semicolons), each with the line it is on (from 1).
+// entriesOf reads the addresses typed in a box: one or more a line, separated by commas
+// or semicolons, or by spaces when every word of the piece is an address (so "not an
+// address" stays one wrong entry, named as typed), each with its line (from 1).
 function entriesOf(text: string): { line: number; value: string }[] {
-  return text.split('\n').flatMap((l, i) => l.split(/[\s,;]+/).filter(Boolean).map((value) => ({ line: i + 1, value })));
+  return text.split('\n').flatMap((l, i) =>
+    l
+      .split(/[,;]/)
+      .map((piece) => piece.trim())
+      .filter(Boolean)
+      .flatMap((piece) => {
+        const words = piece.split(/\s+/);
+        return words.every((w) => w.includes('@')) ? words : [piece];
+      })
+      .map((value) => ({ line: i + 1, value })),
+  );
 }
 
 // BadLines is what a refused bulk invitation left: the entries sent, the wrong ones
@@ -518,7 +529,7 @@ function BulkInvite(props: { lang: Lang; isAdmin: boolean }) {
       />
       {problem?.field === 'emails' && bad ? (
         <div class="error field-error" role="alert" id="bulk-emails-error">
-          <p>{s.badLines(bad.lines.length)}</p>
+          <p>{s.badLines(new Set(bad.lines.map((x) => x.line)).size)}</p>
           <ul class="bad-lines">
             {bad.lines.map((x) => (
               <li key={`${x.line}-${x.value}`}>
