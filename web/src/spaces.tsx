@@ -1025,7 +1025,7 @@ function Idea(props: { lang: Lang; post: Post; staff: boolean; act: Act; signedI
   return (
     <section class="idea" aria-label={s.postKinds.idea}>
       <p>
-        <strong>{s.votesCount(p.votes)}</strong> · {s.ideaStatus}: <span class="badge">{s.ideaStatuses[p.ideaStatus ?? 'new']}</span>
+        <strong>{s.votesCount(p.votes)}</strong> · {s.ideaStatus} <span class="badge">{s.ideaStatuses[p.ideaStatus ?? 'new']}</span>
       </p>
       {!props.signedIn ? null : p.myVote ? (
         <p class="ok">{s.youVoted}</p>
