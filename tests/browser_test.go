@@ -72,8 +72,9 @@ func TestBrowserJoining(t *testing.T) {
 // TestBrowserModeration runs tests/browser/moderation.cjs: a space's moderator opens
 // the moderation queue from the report email, reads the reporter's note and hides a
 // comment with a reason (the empty reason's error under its field); its author reads
-// why; an agent sees the customer's rating on the ticket page; in English and French,
-// at 375 px and 1280 px.
+// why; an agent sees the customer's rating on the ticket page; the support queue lists
+// by default only unsolved tickets, and a solved one shows no due line; in English and
+// French, at 375 px and 1280 px.
 func TestBrowserModeration(t *testing.T) {
 	runBrowserScript(t, "browser/moderation.cjs", "ADMIN_EMAILS=boss@example.com")
 }

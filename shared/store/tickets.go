@@ -330,12 +330,21 @@ func (s *Store) page(ctx context.Context, op string, in *dynamodb.QueryInput, pk
 	return out.Items, next, nil
 }
 
-// Queue implements tickets.Store: oldest first; filters apply within each page read
-// (a filtered page may hold fewer tickets; the cursor goes on).
+// queueReadPages bounds how many reads of `limit` entries one queue answer makes to
+// fill its page past the entries its filter drops (the default drops solved tickets,
+// which stay queued until they close): at most 6 × 50 = 300 entries read; past that the
+// answer holds fewer tickets and `next` goes on.
+const queueReadPages = 6
+
+// Queue implements tickets.Store: oldest first; the filter applies to each read, and
+// reads go on (up to queueReadPages) until the page holds limit tickets. The cursor
+// then points after the last ticket answered, never past one not shown.
 func (s *Store) Queue(ctx context.Context, f tickets.QueueFilter, cursor string, limit int) ([]tickets.Ticket, string, error) {
-	in := &dynamodb.QueryInput{ExpressionAttributeNames: map[string]string{}, ExpressionAttributeValues: map[string]types.AttributeValue{}}
+	in := &dynamodb.QueryInput{TableName: aws.String(s.Table), KeyConditionExpression: aws.String("PK = :pk"), Limit: aws.Int32(int32(limit)),
+		ExpressionAttributeNames:  map[string]string{},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pkTicketQueue}}}
 	var conds []string
-	for name, v := range map[string]string{"Status": f.Status, "Severity": f.Severity, "AssigneeID": f.AssigneeID, "SpaceID": f.SpaceID} {
+	for name, v := range map[string]string{"Severity": f.Severity, "AssigneeID": f.AssigneeID, "SpaceID": f.SpaceID} {
 		if v == "" {
 			continue
 		}
@@ -343,22 +352,55 @@ func (s *Store) Queue(ctx context.Context, f tickets.QueueFilter, cursor string,
 		in.ExpressionAttributeNames["#"+name] = name
 		in.ExpressionAttributeValues[":"+name] = &types.AttributeValueMemberS{Value: v}
 	}
+	if len(f.Statuses) > 0 {
+		names := make([]string, len(f.Statuses))
+		for i, st := range f.Statuses {
+			names[i] = fmt.Sprintf(":Status%d", i)
+			in.ExpressionAttributeValues[names[i]] = &types.AttributeValueMemberS{Value: st}
+		}
+		conds = append(conds, "#Status IN ("+strings.Join(names, ", ")+")")
+		in.ExpressionAttributeNames["#Status"] = "Status"
+	}
 	if len(conds) > 0 {
 		in.FilterExpression = aws.String(strings.Join(conds, " AND "))
 	} else {
 		in.ExpressionAttributeNames = nil
 	}
-	items, next, err := s.page(ctx, "store.Queue", in, pkTicketQueue, cursor, limit)
+	start, err := s.decodeCursor(pkTicketQueue, cursor)
 	if err != nil {
 		return nil, "", err
 	}
-	out := make([]tickets.Ticket, 0, len(items))
-	for _, item := range items {
-		var it ticketItem
-		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+	out := make([]tickets.Ticket, 0, limit)
+	for range queueReadPages {
+		in.ExclusiveStartKey = start
+		page, err := s.DB.Query(ctx, in)
+		if err != nil {
 			return nil, "", fmt.Errorf("store.Queue: %w", err)
 		}
-		out = append(out, it.Ticket)
+		for i, item := range page.Items {
+			var it ticketItem
+			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+				return nil, "", fmt.Errorf("store.Queue: %w", err)
+			}
+			out = append(out, it.Ticket)
+			if len(out) == limit {
+				if i == len(page.Items)-1 && len(page.LastEvaluatedKey) == 0 {
+					return out, "", nil
+				}
+				next, err := s.encodeCursor(pkTicketQueue, map[string]types.AttributeValue{AttrPK: item[AttrPK], AttrSK: item[AttrSK]})
+				if err != nil {
+					return nil, "", fmt.Errorf("store.Queue: %w", err)
+				}
+				return out, next, nil
+			}
+		}
+		if start = page.LastEvaluatedKey; len(start) == 0 {
+			return out, "", nil
+		}
+	}
+	next, err := s.encodeCursor(pkTicketQueue, start)
+	if err != nil {
+		return nil, "", fmt.Errorf("store.Queue: %w", err)
 	}
 	return out, next, nil
 }

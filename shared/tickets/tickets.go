@@ -50,6 +50,15 @@ const (
 // Statuses lists them in workflow order.
 var Statuses = []string{StatusNew, StatusOpen, StatusPendingCustomer, StatusOnHold, StatusSolved, StatusClosed}
 
+// Unsolved are the statuses of a ticket that still needs work: what the agents' queue
+// lists by default ("All open" on the page). Pending customer and on hold count: the
+// ticket is not resolved and its resolution target still runs (nextDue).
+var Unsolved = []string{StatusNew, StatusOpen, StatusPendingCustomer, StatusOnHold}
+
+// QueueAll is the queue's status filter for every ticket it holds, solved ones included
+// (closed tickets leave the queue).
+const QueueAll = "all"
+
 // Targets a ticket may miss (ticket.sla_breached's target).
 const (
 	TargetFirstResponse = "first_response"
@@ -221,8 +230,10 @@ type Summary struct {
 	AssigneeName  string    `json:"assigneeName,omitempty"`
 	CreatedAt     time.Time `json:"createdAt"`
 	UpdatedAt     time.Time `json:"updatedAt"`
-	// NextDue is the next target still to meet (zero when none).
-	NextDue time.Time `json:"nextDue,omitempty"`
+	// NextDue is the next target still to meet; zero, and absent from the JSON, when
+	// nothing is due (a solved or closed ticket). omitzero, not omitempty: a struct is
+	// never "empty", and Go's zero time reached the page as "due 1 January 1".
+	NextDue time.Time `json:"nextDue,omitzero"`
 	// Breached and Soon flag the queue: a target missed, or less than a quarter left.
 	Breached bool `json:"breached"`
 	Soon     bool `json:"soon"`
@@ -331,7 +342,9 @@ type Store interface {
 	DueTickets(ctx context.Context, now time.Time) ([]string, error)
 	AutoCloseDue(ctx context.Context, now time.Time) ([]string, error)
 	SpaceTickets(ctx context.Context, spaceID, cursor string, limit int) ([]Summary, string, error)
-	// Queue lists unclosed tickets oldest first, filtered (empty fields match all).
+	// Queue lists unclosed tickets oldest first, filtered (empty fields match all;
+	// f.Statuses, not f.Status, filters the status): up to limit of them, reading on
+	// past entries the filter drops (within a bound; the cursor goes on).
 	Queue(ctx context.Context, f QueueFilter, cursor string, limit int) ([]Ticket, string, error)
 	SupportSettings(ctx context.Context) (Settings, error)
 	SaveSupportSettings(ctx context.Context, s Settings) error

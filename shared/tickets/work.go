@@ -407,21 +407,34 @@ func nonNil(list []Summary) []Summary {
 	return list
 }
 
-// QueueFilter narrows the agents' queue; empty fields match everything.
+// QueueFilter narrows the agents' queue; empty fields match everything, except Status.
 type QueueFilter struct {
+	// Status is the filter asked for: "" for the unsolved tickets (Unsolved), QueueAll
+	// for every queued ticket, or one status other than closed.
 	Status     string
 	Severity   string
 	AssigneeID string
 	SpaceID    string
+	// Statuses are the statuses listed (any of; nil: all), set by Service.Queue from
+	// Status: the store reads these, not Status.
+	Statuses []string
 }
 
-// Queue is the agents' queue across every customer space: unclosed tickets, oldest
-// first, flagged when a target is missed or about to be.
+// Queue is the agents' queue across every customer space: by default the tickets that
+// still need work (Unsolved), oldest first, flagged when a target is missed or about to
+// be; status=all adds the solved ones. ErrStatus for closed or an unknown status.
 func (s *Service) Queue(ctx context.Context, actor auth.Principal, f QueueFilter, cursor string) (Page, error) {
 	if !IsAgent(actor.Roles) {
 		return Page{}, fmt.Errorf("tickets.Queue: %w", ErrAgentsOnly)
 	}
-	if (f.Status != "" && !slices.Contains(Statuses, f.Status)) || f.Status == StatusClosed {
+	switch {
+	case f.Status == "":
+		f.Statuses = Unsolved
+	case f.Status == QueueAll:
+		f.Statuses = nil
+	case slices.Contains(Statuses, f.Status) && f.Status != StatusClosed:
+		f.Statuses = []string{f.Status}
+	default:
 		return Page{}, fmt.Errorf("tickets.Queue: %w", ErrStatus)
 	}
 	if f.Severity != "" && !slices.Contains(Severities, f.Severity) {

@@ -6,7 +6,8 @@
 // reads in their inbox, in their language, that a moderator hid it and why. An agent
 // sees the customer's rating and its comment on the ticket page; the support report says
 // "no data yet" before anything is measured, and a first response due within a day shows
-// its time. axe-core runs on each
+// its time; the support queue lists by default only the tickets that still need work,
+// and a solved one (under "All, solved included") shows no due line. axe-core runs on each
 // page; no page scrolls sideways. Driven by tests/browser_test.go (TestBrowserModeration),
 // which passes BASE_URL, DEV_KEY, OUTBOX_DIR, SHOTS_DIR and CHROMIUM; boss@example.com is
 // an admin.
@@ -26,6 +27,9 @@ const text = {
     warn: 'Warn the author',
     told: 'A moderator hid your comment on “Garden rules”.',
     rating: 'The customer’s rating',
+    status: 'Status',
+    allQueued: 'All, solved included',
+    due: /^due /,
   },
   fr: {
     menu: 'Menu',
@@ -40,6 +44,9 @@ const text = {
     warn: 'Avertir l’auteur',
     told: 'Un modérateur a masqué votre commentaire sur « Garden rules ».',
     rating: 'L’avis du client',
+    status: 'État',
+    allQueued: 'Tous, résolus compris',
+    due: /^échéance /,
   },
 };
 
@@ -115,6 +122,8 @@ async function main() {
     await api(page.boss, 'POST', `/api/tickets/${ticket.id}/replies`, { body: 'Fixed, try again.', internal: false });
     await api(page.boss, 'POST', `/api/tickets/${ticket.id}/status`, { status: 'solved' });
     await api(page.cara, 'POST', `/api/tickets/${ticket.id}/rating`, { good: false, comment: 'It took three days.' });
+    // A ticket that still needs work, for the support queue's default ("All open").
+    await api(page.cara, 'POST', `/api/spaces/${acme.id}/tickets`, { subject: 'Scanner stalls', product: 'General', severity: 'low', body: 'It stalls.' });
 
     let reports = 0;
     for (const lang of ['en', 'fr']) {
@@ -194,6 +203,20 @@ async function main() {
         await gp.getByRole('heading', { name: t.rating }).waitFor();
         await gp.getByText('It took three days.').waitFor();
         await check(gp, `ticket-rating-${tag}`);
+
+        // The support queue lists by default the tickets that still need work, each with
+        // its due time; the solved one shows under "All, solved included", with no due
+        // line (it has nothing due: never "due 1 January 1").
+        await gp.goto(`${base}/support`);
+        const row = (subject) => gp.locator('ul.tickets > li').filter({ hasText: subject });
+        await row('Scanner stalls').getByText(t.due).waitFor();
+        if (await row('Printer jams').count()) fail(`the default queue lists the solved ticket (${tag})`);
+        await gp.getByLabel(t.status, { exact: true }).selectOption({ label: t.allQueued });
+        await row('Printer jams').waitFor();
+        await row('Scanner stalls').waitFor();
+        if (await row('Printer jams').getByText(t.due).count()) fail(`the solved ticket shows a due line: ${await row('Printer jams').innerText()} (${tag})`);
+        if (/\b1 (January|janvier) 1\b/.test(await gp.locator('main').innerText())) fail(`the queue shows Go's zero time (${tag})`);
+        await check(gp, `support-queue-all-${tag}`);
         await agentCtx.close();
       }
     }

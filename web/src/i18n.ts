@@ -495,6 +495,8 @@ const en = {
   decline: 'Decline',
   declinedDone: 'Declined: they are told, and may ask again.',
   requestFrom: (name: string) => `Request from ${name}`,
+  // The queue's filter of every queued ticket (status=all); allOpen is the default, the unsolved ones.
+  allQueued: 'All, solved included',
   errors: {
     invalid_email: 'Enter a valid email address, like ann@example.com.',
     rate_limited: 'Too many requests. Wait a few minutes, then try again.',
@@ -1158,6 +1160,7 @@ const fr: Strings = {
   decline: 'Refuser',
   declinedDone: 'Refusée : la personne est prévenue et peut demander à nouveau.',
   requestFrom: (name: string) => `Demande de ${name}`,
+  allQueued: 'Tous, résolus compris',
   errors: {
     invalid_email: 'Saisissez une adresse email valide, comme ann@example.com.',
     rate_limited: 'Trop de demandes. Patientez quelques minutes puis réessayez.',

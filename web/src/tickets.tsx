@@ -415,7 +415,8 @@ export function SupportQueue(props: { lang: Lang; navigate: Nav; viewerId: strin
   const heading = useFocusHeading();
   const [filter, setFilter] = useState({ status: '', severity: '', assignee: '', space: '' });
   const [list, setList] = useState<TicketSummary[]>();
-  // The spaces to filter by are those of the unfiltered queue (hidden spaces included).
+  // The spaces to filter by are those of the queue filtered on status only, "All open"
+  // or "All" (hidden spaces included), gathered as they are read.
   const [spaces, setSpaces] = useState<{ id: string; name: string }[]>([]);
   const [error, setError] = useState<string>();
   const [report, setReport] = useState<Awaited<ReturnType<typeof api.supportMetrics>>>();
@@ -427,9 +428,11 @@ export function SupportQueue(props: { lang: Lang; navigate: Nav; viewerId: strin
   useEffect(() => {
     api.supportQueue(filter).then((r) => {
       setList(r.tickets);
-      if (!filter.status && !filter.severity && !filter.assignee && !filter.space) {
-        const seen = new Map(r.tickets.map((t) => [t.spaceId, t.spaceName]));
-        setSpaces([...seen].map(([id, name]) => ({ id, name })));
+      if ((!filter.status || filter.status === 'all') && !filter.severity && !filter.assignee && !filter.space) {
+        setSpaces((known) => {
+          const seen = new Map([...known.map((sp) => [sp.id, sp.name] as [string, string]), ...r.tickets.map((t) => [t.spaceId, t.spaceName] as [string, string])]);
+          return [...seen].map(([id, name]) => ({ id, name }));
+        });
       }
     }, (err) => setError(codeOf(err)));
   }, [filter]);
@@ -449,6 +452,7 @@ export function SupportQueue(props: { lang: Lang; navigate: Nav; viewerId: strin
         <label for="f-status">{s.ticketStatus}</label>
         <select id="f-status" value={filter.status} onChange={(e) => setFilter({ ...filter, status: val(e) })}>
           <option value="">{s.allOpen}</option>
+          <option value="all">{s.allQueued}</option>
           {statuses.map((v) => (
             <option key={v} value={v}>
               {s.ticketStatuses[v]}
