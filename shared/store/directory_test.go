@@ -97,7 +97,8 @@ func TestDirectoryListsEveryoneInNameOrderWithoutASearch(t *testing.T) {
 	if _, err := st.SetStatus(ctx, banned, members.StatusBanned, nil); err != nil {
 		t.Fatal(err)
 	}
-	want := "42 Club,Ann Lee,bob,Carl,Dan,Ivan,Mia,Pia,Tom,Zoé Martin,Émile Zola,山田 太郎"
+	// "Émile" sorts with "E": the key folds diacritics (members.DirectoryKey).
+	want := "42 Club,Ann Lee,bob,Carl,Dan,Émile Zola,Ivan,Mia,Pia,Tom,Zoé Martin,山田 太郎"
 	for _, limit := range []int{1, 3, 5, 50} {
 		names, pages := everyone(t, st, limit)
 		if got := strings.Join(names, ","); got != want {
