@@ -254,7 +254,7 @@ func TestTheDirectoryFoldsAccentsAndTheMigrationRewritesOlderKeys(t *testing.T) 
 	if got := found(t, st, "lefevre"); len(got) != 0 {
 		t.Fatalf("before the migration lefevre finds %v", got)
 	}
-	// Every earlier migration is done: this one runs alone.
+	// Every other migration is done: this one runs alone.
 	for _, name := range store.MigrationNames() {
 		if name != "2027-01-directory-folds-accents" {
 			put(map[string]any{"PK": "MIGRATION#" + name, "SK": "DONE", "Type": "Migration", "At": time.Now().UTC()})
@@ -264,8 +264,13 @@ func TestTheDirectoryFoldsAccentsAndTheMigrationRewritesOlderKeys(t *testing.T) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	last := results[len(results)-1]
-	if last.Name != "2027-01-directory-folds-accents" || !last.Ran || last.Changed != 2 {
+	ran := map[string]store.MigrationResult{}
+	for _, r := range results {
+		if r.Ran {
+			ran[r.Name] = r
+		}
+	}
+	if r := ran["2027-01-directory-folds-accents"]; len(ran) != 1 || r.Changed != 2 {
 		t.Fatalf("migrations: %+v", results)
 	}
 	for _, q := range []string{"lefevre", "Lefèvre", "LEFEVRE", "dave l"} {

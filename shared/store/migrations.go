@@ -63,6 +63,11 @@ var migrations = []migration{
 	{name: "2027-01-directory-folds-accents", run: func(ctx context.Context, s *Store, _ time.Time) (int, error) {
 		return s.MigrateDirectory(ctx)
 	}},
+	// Stored pages showed the content of <script>, <style>...: rendered again without.
+	{name: "2027-01-raw-html-content-left-out", run: func(ctx context.Context, s *Store, _ time.Time) (int, error) {
+		done, err := s.MigrateRawHTML(ctx)
+		return done.Total(), err
+	}},
 }
 
 // MigrationNames lists every migration's name, in order (the deploy's custom resource
