@@ -204,8 +204,11 @@ func (g notificationSubjects) Current(ctx context.Context, reader notifications.
 				if err != nil {
 					return nil, nil, err
 				}
-				if p == nil {
-					n.PostID = ""
+				// Named by its title as it is now (the event carries none), like the
+				// other kinds about a post.
+				n.PostID, n.PostTitle = "", ""
+				if p != nil {
+					n.PostID, n.PostTitle = p.ID, posts.TitleOf(*p)
 				}
 			}
 		case n.Kind == notifications.KindSpaceInvite:

@@ -18,9 +18,11 @@ import (
 var (
 	// markdown is CommonMark with GitHub's extensions, @mentions (mentions.go), and raw
 	// HTML <code> and <pre> read as code (rawcode.go; before goldmark's raw HTML parser,
-	// at 400).
+	// at 400); the content of script, style and the other elements whose content is not
+	// text of the page is left out with their tags (hidden.go).
 	markdown = goldmark.New(goldmark.WithExtensions(extension.GFM),
-		goldmark.WithParserOptions(parser.WithInlineParsers(util.Prioritized(mentionParser{}, 950), util.Prioritized(rawCodeParser{}, 350))),
+		goldmark.WithParserOptions(parser.WithInlineParsers(util.Prioritized(mentionParser{}, 950), util.Prioritized(rawCodeParser{}, 350)),
+			parser.WithASTTransformers(util.Prioritized(hiddenContent{}, 100))),
 		goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(mentionRenderer{}, 500), util.Prioritized(rawCodeRenderer{}, 500))))
 	policy = newPolicy()
 )

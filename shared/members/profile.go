@@ -12,6 +12,11 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/cases"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+
 	"tribune/shared/auth"
 	"tribune/shared/errs"
 	"tribune/shared/locale"
@@ -214,13 +219,29 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// DirectoryKey is how a display name is searched: its text.NameKey (NFKC, lower
-// case), or plain lower case for a name stored before those rules that they refuse.
+// DirectoryKey is how a display name is listed and searched, the same for the name
+// stored and the words typed: its text.NameKey (NFKC, lower case), or plain lower case
+// for a name stored before those rules that they refuse, then folded (foldKey: "Dave
+// Lefèvre" is "dave lefevre", found by "lefevre", "Lefèvre" and "LEFÈVRE").
 func DirectoryKey(name string) string {
-	if key := text.NameKey(name); key != "" {
-		return key
+	key := text.NameKey(name)
+	if key == "" {
+		key = strings.ToLower(strings.TrimSpace(name))
 	}
-	return strings.ToLower(strings.TrimSpace(name))
+	return foldKey(key)
+}
+
+// foldKey folds case and diacritics (golang.org/x/text): canonical decomposition, the
+// combining marks (Unicode category Mn) removed, recomposed, then Unicode case folding
+// ("ß" is "ss"). Letters that are not a base letter with marks stay as they are ("ø",
+// "æ", "ł"). Text that is not valid UTF-8 never reaches it (Directory refuses such a
+// q; stored names are cleaned).
+func foldKey(s string) string {
+	out, _, err := transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC, cases.Fold()), s)
+	if err != nil {
+		return s
+	}
+	return out
 }
 
 // MaxNameWords bounds the words of a name the directory finds: the first eight (a
@@ -381,12 +402,17 @@ func (s *Service) SaveStaffFields(ctx context.Context, actorID, memberID string,
 // name), finds them by the start of any word of their display name (q: "smi" finds
 // "Jane Smith"), or by expertise tag. A page holds at most limit members (20 by
 // default, 50 at most) and the cursor of the next; ErrQuery for both q and tag, a q of
-// more than 60 characters or a bad tag, ErrCursor for a cursor not made for that list.
+// more than 60 characters or not valid UTF-8, or a bad tag, ErrCursor for a cursor not made for that list.
 func (s *Service) Directory(ctx context.Context, q, tag, cursor string, limit int) (DirectoryPageResult, error) {
 	if limit <= 0 {
 		limit = DirectoryPage
 	}
 	limit = min(limit, MaxDirectoryPage)
+	if !utf8.ValidString(q) {
+		// Bytes that are no text (%FF%FE) would be searched as replacement characters:
+		// a query nobody typed.
+		return DirectoryPageResult{}, fmt.Errorf("members.Directory: %w", ErrQuery)
+	}
 	typed := strings.TrimSpace(q) != ""
 	q = DirectoryKey(q)
 	var page DirectoryPageResult

@@ -291,6 +291,9 @@ func (c *Comments) Edit(ctx context.Context, actor auth.Principal, postID, comme
 	if cm.AuthorID != actor.MemberID && !access.Moderate {
 		return Comment{}, fmt.Errorf("posts.EditComment: %w", ErrNotAuthor)
 	}
+	if err := c.Posts.mayEditAs(ctx, actor, cm.AuthorID, cm.AuthorStaff); err != nil {
+		return Comment{}, fmt.Errorf("posts.EditComment: %w", err)
+	}
 	if p.Locked && !access.Moderate {
 		return Comment{}, fmt.Errorf("posts.EditComment: %w", ErrLocked)
 	}

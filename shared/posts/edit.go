@@ -68,6 +68,9 @@ func (e *Editing) Edit(ctx context.Context, actor auth.Principal, postID string,
 	if p.AuthorID != actor.MemberID && !access.Moderate {
 		return Post{}, fmt.Errorf("posts.Edit: %w", ErrNotAuthor)
 	}
+	if err := e.Posts.mayEditAs(ctx, actor, p.AuthorID, p.AuthorStaff); err != nil {
+		return Post{}, fmt.Errorf("posts.Edit: %w", err)
+	}
 	if p.Locked && !access.Moderate {
 		return Post{}, fmt.Errorf("posts.Edit: %w", ErrLocked)
 	}

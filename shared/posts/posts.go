@@ -267,6 +267,39 @@ type Writer struct {
 	Name          string
 	JoinedAt      time.Time
 	RulesAccepted bool
+	// Staff: the member holds a staff role now (policy.IsStaff).
+	Staff bool
+}
+
+// ErrModerateStaff: a space moderator who is not staff edits what a staff member wrote
+// (their text would change under the staff name); the code and sentence are
+// members.ErrModerateStaff's (suspending or banning staff).
+var ErrModerateStaff = errs.New(errs.Forbidden, "moderate_staff",
+	"Only staff can edit what a staff member wrote, and only an admin can suspend or ban a staff member.")
+
+// mayEditAs refuses (ErrModerateStaff) someone who is not staff changing the text of
+// another member who is staff, or who was when they wrote it (authorStaff: the text
+// shows the staff badge): space moderators edit members' texts, not staff's. The
+// author themselves and staff may. Costs one read of the author (Store.Writer) only
+// when a member who is not staff edits someone else's text that shows no badge.
+func (s *Service) mayEditAs(ctx context.Context, actor auth.Principal, authorID string, authorStaff bool) error {
+	if authorID == actor.MemberID || policy.IsStaff(actor.Roles) {
+		return nil
+	}
+	if authorStaff {
+		return ErrModerateStaff
+	}
+	w, err := s.Store.Writer(ctx, authorID)
+	if errors.Is(err, errs.ErrNotFound) {
+		return nil // a deleted account is nobody's staff
+	}
+	if err != nil {
+		return err
+	}
+	if w.Staff {
+		return ErrModerateStaff
+	}
+	return nil
 }
 
 // Store is what posts need from storage.

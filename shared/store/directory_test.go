@@ -97,7 +97,8 @@ func TestDirectoryListsEveryoneInNameOrderWithoutASearch(t *testing.T) {
 	if _, err := st.SetStatus(ctx, banned, members.StatusBanned, nil); err != nil {
 		t.Fatal(err)
 	}
-	want := "42 Club,Ann Lee,bob,Carl,Dan,Ivan,Mia,Pia,Tom,Zoé Martin,Émile Zola,山田 太郎"
+	// "Émile" sorts with "E": the key folds diacritics (members.DirectoryKey).
+	want := "42 Club,Ann Lee,bob,Carl,Dan,Émile Zola,Ivan,Mia,Pia,Tom,Zoé Martin,山田 太郎"
 	for _, limit := range []int{1, 3, 5, 50} {
 		names, pages := everyone(t, st, limit)
 		if got := strings.Join(names, ","); got != want {
@@ -218,5 +219,70 @@ func TestOlderMembersMoveIntoTheDirectoryOnce(t *testing.T) {
 	}
 	if names, _ := everyone(t, st, 10); len(names) != 3 {
 		t.Fatalf("after a second run the list holds %v", names)
+	}
+}
+
+// The tester's example: "lefevre" did not find "Dave Lefèvre". The directory's keys
+// fold case and diacritics, the same for the name stored and the words typed; members
+// an older release wrote (keys with accents) are found after the migration
+// 2027-01-directory-folds-accents, and a second run changes nothing.
+func TestTheDirectoryFoldsAccentsAndTheMigrationRewritesOlderKeys(t *testing.T) {
+	st, tbl := newStore(t)
+	named(t, st, "Élodie Brontë")
+	for _, q := range []string{"elodie", "ÉLODIE", "bronte", "brontë", "élo"} {
+		if got := strings.Join(found(t, st, q), ","); got != "Élodie Brontë" {
+			t.Errorf("%q finds %q", q, got)
+		}
+	}
+	// Written as the release before wrote it: keys with the accents.
+	put := func(item map[string]any) {
+		av, err := attributevalue.MarshalMap(item)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tbl.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(tbl.Name), Item: av}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put(map[string]any{"PK": "MEMBER#m_dave", "SK": "PROFILE", "Type": "Member", "ID": "m_dave", "GSI1PK": "MEMBERS#d",
+		"GSI1SK": "dave lefèvre#m_dave", "DisplayName": "Dave Lefèvre", "Email": "dave@example.com", "Locale": "en",
+		"Roles": []string{"member"}, "Status": members.StatusActive, "CreatedAt": time.Now().UTC()})
+	for i, w := range []string{"dave lefèvre", "lefèvre"} {
+		put(map[string]any{"PK": "MEMBER#m_dave", "SK": fmt.Sprintf("WORD#%d", i), "Type": "NameWord", "GSI1PK": "WORDS#old",
+			"GSI1SK": w + "#m_dave", "MemberID": "m_dave", "NameKey": "dave lefèvre", "Word": i})
+	}
+	if got := found(t, st, "lefevre"); len(got) != 0 {
+		t.Fatalf("before the migration lefevre finds %v", got)
+	}
+	// Every other migration is done: this one runs alone.
+	for _, name := range store.MigrationNames() {
+		if name != "2027-01-directory-folds-accents" {
+			put(map[string]any{"PK": "MIGRATION#" + name, "SK": "DONE", "Type": "Migration", "At": time.Now().UTC()})
+		}
+	}
+	results, err := st.Migrate(ctx, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ran := map[string]store.MigrationResult{}
+	for _, r := range results {
+		if r.Ran {
+			ran[r.Name] = r
+		}
+	}
+	if r := ran["2027-01-directory-folds-accents"]; len(ran) != 1 || r.Changed != 2 {
+		t.Fatalf("migrations: %+v", results)
+	}
+	for _, q := range []string{"lefevre", "Lefèvre", "LEFEVRE", "dave l"} {
+		if got := strings.Join(found(t, st, q), ","); got != "Dave Lefèvre" {
+			t.Errorf("after the migration %q finds %q", q, got)
+		}
+	}
+	if names, _ := everyone(t, st, 10); strings.Join(names, ",") != "Dave Lefèvre,Élodie Brontë" {
+		t.Fatalf("the list after the migration: %v", names)
+	}
+	before := itemCount(t, tbl)
+	if n, err := st.MigrateDirectory(ctx); err != nil || itemCount(t, tbl) != before || n != 2 {
+		t.Fatalf("a second run: %d, %v, %d items (was %d)", n, err, itemCount(t, tbl), before)
 	}
 }

@@ -58,6 +58,16 @@ var migrations = []migration{
 		done, err := s.MigrateExcerpts(ctx)
 		return done.Total(), err
 	}},
+	// The directory's keys fold diacritics (members.DirectoryKey: "lefevre" finds
+	// "Lefèvre"): every member's entry and search keys are written again with them.
+	{name: "2027-01-directory-folds-accents", run: func(ctx context.Context, s *Store, _ time.Time) (int, error) {
+		return s.MigrateDirectory(ctx)
+	}},
+	// Stored pages showed the content of <script>, <style>...: rendered again without.
+	{name: "2027-01-raw-html-content-left-out", run: func(ctx context.Context, s *Store, _ time.Time) (int, error) {
+		done, err := s.MigrateRawHTML(ctx)
+		return done.Total(), err
+	}},
 }
 
 // MigrationNames lists every migration's name, in order (the deploy's custom resource

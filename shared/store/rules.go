@@ -14,6 +14,7 @@ import (
 
 	"tribune/shared/errs"
 	"tribune/shared/members"
+	"tribune/shared/policy"
 	"tribune/shared/posts"
 )
 
@@ -120,5 +121,5 @@ func (s *Store) Writer(ctx context.Context, memberID string) (posts.Writer, erro
 	if m == nil || m.Status == members.StatusDeleted {
 		return posts.Writer{}, fmt.Errorf("store.Writer %s: %w", memberID, errs.ErrNotFound)
 	}
-	return posts.Writer{Name: m.DisplayName, JoinedAt: m.CreatedAt, RulesAccepted: m.RulesAccepted >= version}, nil
+	return posts.Writer{Name: m.DisplayName, JoinedAt: m.CreatedAt, RulesAccepted: m.RulesAccepted >= version, Staff: policy.IsStaff(m.Roles)}, nil
 }
