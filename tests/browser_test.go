@@ -37,7 +37,8 @@ func TestBrowserRulesAcceptance(t *testing.T) {
 
 // TestBrowserMentions runs tests/browser/mentions.cjs: the @ list of the composer,
 // the edit box and the comment box, by keyboard, at 375 px and 1280 px, in English and
-// French.
+// French; aria-expanded on its combobox; no list inside code; the profile's language
+// when the browser chose none.
 func TestBrowserMentions(t *testing.T) {
 	runBrowserScript(t, "browser/mentions.cjs", "ADMIN_EMAILS=boss@example.com")
 }
@@ -63,8 +64,9 @@ func TestBrowserComments(t *testing.T) {
 // cannot use and an invitation to sign in; a non-member finds Join (or Ask to join)
 // where the comment box would be; joining, asking and accepting an invitation show the
 // new state without a reload; requests are approved and declined from the requests
-// list, and the member is told in their language; at 375 px and 1280 px, in English and
-// French.
+// list, and the member is told in their language; an invitation is declined and a
+// request withdrawn (never "Leave"); closed spaces and their posts show visitors the
+// sign-in invitation and no list tabs; at 375 px and 1280 px, in English and French.
 func TestBrowserJoining(t *testing.T) {
 	runBrowserScript(t, "browser/joining.cjs", "ADMIN_EMAILS=boss@example.com")
 }

@@ -109,6 +109,15 @@ type spaceAccess struct {
 	store  *store.Store
 }
 
+// notMemberOf is spaces.ErrNotMember naming the space, so the post page offers to ask to
+// join it: the reader got this far, so the space is no secret to them (a hidden space,
+// or a customer space closed to them, answers 404 before).
+func notMemberOf(spaceID string) error {
+	e := *spaces.ErrNotMember
+	e.SpaceID = spaceID
+	return &e
+}
+
 func (a spaceAccess) Access(ctx context.Context, actor auth.Principal, spaceID string) (posts.SpaceAccess, error) {
 	acc, err := a.spaces.AccessOf(ctx, actor, spaceID)
 	if err != nil {
@@ -116,7 +125,7 @@ func (a spaceAccess) Access(ctx context.Context, actor auth.Principal, spaceID s
 	}
 	member := acc.Membership != nil && acc.Membership.Status == spaces.StatusActive
 	return posts.SpaceAccess{Name: acc.Space.Name, Read: acc.Read, Post: acc.Post, Moderate: acc.Moderate,
-		Public: acc.Space.Visibility == spaces.Public, Staff: acc.Staff, Manage: acc.MayChangeSettings(), Denied: spaces.ErrNotMember,
+		Public: acc.Space.Visibility == spaces.Public, Staff: acc.Staff, Manage: acc.MayChangeSettings(), Denied: notMemberOf(spaceID),
 		Tickets: acc.Space.Customer() && (member || tickets.IsAgent(actor.Roles))}, nil
 }
 

@@ -40,6 +40,10 @@ type Error struct {
 	// Valid then counts the right ones. The problem answer carries both.
 	Entries []Entry
 	Valid   int
+	// SpaceID names the space a refusal is about when the client may act on it (a post
+	// of a space the reader is no member of: the page offers to ask to join it). The
+	// problem answer carries it as spaceId.
+	SpaceID string
 }
 
 // Entry is one wrong element of a list input: its line (its position in the list, from

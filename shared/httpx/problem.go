@@ -28,9 +28,12 @@ type Problem struct {
 	// Invalid (an RFC 9457 extension member) names the wrong elements of the list
 	// field Field, and Valid counts its right ones, when a request's list has some of
 	// each (a bulk invitation's addresses).
-	Invalid   []errs.Entry `json:"invalid,omitempty"`
-	Valid     *int         `json:"valid,omitempty"`
-	RequestID string       `json:"requestId,omitempty"`
+	Invalid []errs.Entry `json:"invalid,omitempty"`
+	Valid   *int         `json:"valid,omitempty"`
+	// SpaceID (an extension member) is the space a not_space_member refusal is about,
+	// where the reader may learn it (errs.Error.SpaceID).
+	SpaceID   string `json:"spaceId,omitempty"`
+	RequestID string `json:"requestId,omitempty"`
 }
 
 // statusOf is the single place where an error kind becomes an HTTP status.
@@ -77,7 +80,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	p := Problem{RequestID: logx.RequestID(r.Context())}
 	if e, ok := errs.As(err); ok && e.Kind != errs.Internal {
 		p.Status = statusOf(e.Kind)
-		p.Code, p.Detail, p.Field = e.Code, e.Message, e.Field
+		p.Code, p.Detail, p.Field, p.SpaceID = e.Code, e.Message, e.Field, e.SpaceID
 		if len(e.Entries) > 0 {
 			valid := e.Valid
 			p.Invalid, p.Valid = e.Entries, &valid

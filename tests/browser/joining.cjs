@@ -2,14 +2,21 @@
 // 375 px and 1280 px, in English and French:
 // - a visitor sees no control they cannot use on the pages they can reach (space page,
 //   post pages of a discussion, a poll and an idea): no reaction, vote, reply, report or
-//   join button, no poll radio, no comment box; a sign-in invitation instead;
+//   join button, no poll radio, no comment box; a sign-in invitation instead; on a
+//   closed space, its description and the sign-in invitation but no list tabs and no
+//   "Join this space first."; on a closed space's post, the sign-in invitation;
 // - a signed-in non-member of a public space finds Join where the comment box would be,
 //   and no reaction or vote button; after Join the comment box and the reaction buttons
 //   appear without a reload (the page's window is the same one) and the comment is sent;
-// - asking to join a closed space shows the request as sent without a reload; the
+// - a closed space's post offers a signed-in non-member "Ask to join", leading to the
+//   space; there no list tabs;
+// - asking to join a closed space shows the request as sent without a reload, with
+//   "Withdraw the request" (no Leave), which withdraws it; the
 //   space's owner sees Approve and Decline in the requests list, declines, the member
 //   is told (a sentence in their language) and may ask again; the owner approves;
-// - accepting an invitation into a hidden space shows the composer without a reload.
+// - an invitation into a hidden space offers "Decline the invitation" (no Leave), which
+//   declines it; invited again and accepted, the composer and the list tabs show
+//   without a reload, and "Join this space first." is gone.
 // axe-core runs on each state; no page scrolls sideways. Driven by tests/browser_test.go
 // (TestBrowserJoining), which passes BASE_URL, DEV_KEY, SHOTS_DIR and CHROMIUM;
 // boss@example.com is an admin.
@@ -20,7 +27,9 @@ const text = {
     join: 'Join', ask: 'Ask to join', accept: 'Accept the invitation', approve: 'Approve', decline: 'Decline', manage: 'Manage this space',
     comment: 'Your comment', send: 'Comment', sent: 'Your request to join was sent.', joined: 'You joined the space',
     declined: 'Declined: they are told, and may ask again.', approved: 'Approved.', composer: 'Write a post',
-    signIn: 'Sign in to take part',
+    signIn: 'Sign in to take part', joinFirst: 'Join this space first.', leave: 'Leave', latest: 'Latest',
+    declineInvitation: 'Decline the invitation', withdraw: 'Withdraw the request', invitationDeclined: 'You declined the invitation.',
+    withdrawn: 'Your request to join was withdrawn.', membersOnly: 'Only the members of this space read its posts.',
     declinedNotice: 'Your request to join the space “Back room {tag}” was declined.',
     approvedNotice: 'Your request to join the space “Back room {tag}” was approved: you are now a member.',
   },
@@ -28,7 +37,9 @@ const text = {
     join: 'Rejoindre', ask: 'Demander à rejoindre', accept: 'Accepter l’invitation', approve: 'Accepter', decline: 'Refuser', manage: 'Gérer cet espace',
     comment: 'Votre commentaire', send: 'Commenter', sent: 'Votre demande a été envoyée.', joined: 'Vous avez rejoint l’espace',
     declined: 'Refusée : la personne est prévenue et peut demander à nouveau.', approved: 'Accepté.', composer: 'Écrire un message',
-    signIn: 'Connectez-vous pour participer',
+    signIn: 'Connectez-vous pour participer', joinFirst: 'Rejoignez d’abord cet espace.', leave: 'Quitter', latest: 'Récents',
+    declineInvitation: 'Refuser l’invitation', withdraw: 'Retirer la demande', invitationDeclined: 'Vous avez refusé l’invitation.',
+    withdrawn: 'Votre demande pour rejoindre a été retirée.', membersOnly: 'Seuls les membres de cet espace en lisent les messages.',
     declinedNotice: 'Votre demande pour rejoindre l’espace « Back room {tag} » a été refusée.',
     approvedNotice: 'Votre demande pour rejoindre l’espace « Back room {tag} » a été acceptée : vous en êtes maintenant membre.',
   },
@@ -103,6 +114,7 @@ async function main() {
         await devSignIn(boss.page, 'boss@example.com');
         const room = await api(boss.page, 'POST', '/api/spaces', { name: `Back room ${tag}`, description: 'Members only', visibility: 'closed' });
         const attic = await api(boss.page, 'POST', '/api/spaces', { name: `Attic ${tag}`, description: 'By invitation', visibility: 'hidden' });
+        const secret = await api(boss.page, 'POST', `/api/spaces/${room.id}/posts`, { kind: 'discussion', title: `Plans ${tag}`, body: 'Members only.' });
 
         // 1. A visitor: no control they cannot use, a sign-in invitation instead.
         const visitor = await openPage();
@@ -118,6 +130,18 @@ async function main() {
           if (left.length > 0) fail(`a visitor sees controls on the ${name} page (${tag}): ${JSON.stringify(left)}`);
           await check(visitor.page, `visitor-${name}-${tag}`);
         }
+        // The closed space: its description and the sign-in invitation, no list tabs
+        // that lead only to "Join this space first"; its post: the sign-in invitation.
+        await visitor.page.goto(`${base}/spaces/${room.id}`, { waitUntil: 'networkidle' });
+        await waitText(visitor.page, visitor.page.getByRole('link', { name: t.signIn }), "the sign-in invitation on the visitor's closed space page");
+        await waitText(visitor.page, visitor.page.getByText('Members only', { exact: true }), "the closed space's description");
+        await waitText(visitor.page, visitor.page.getByText(t.membersOnly), 'the members-only sentence');
+        if ((await visitor.page.locator('nav.tabs').count()) !== 0) fail(`a visitor sees the list tabs of a closed space (${tag})`);
+        if ((await visitor.page.getByText(t.joinFirst).count()) !== 0) fail(`a visitor is told "${t.joinFirst}" on a closed space (${tag})`);
+        await check(visitor.page, `visitor-closed-space-${tag}`);
+        await visitor.page.goto(`${base}/posts/${secret.id}`, { waitUntil: 'networkidle' });
+        await waitText(visitor.page, visitor.page.getByRole('link', { name: t.signIn }), "the sign-in invitation on a closed space's post");
+        await check(visitor.page, `visitor-closed-post-${tag}`);
         await visitor.context.close();
 
         // 2. A signed-in non-member of the public space: Join where the comment box would
@@ -153,13 +177,31 @@ async function main() {
         await check(page, `member-joined-${tag}`);
 
         // 3. A closed space: the request shows as sent without a reload.
+        // Its post, opened first: Ask to join, leading to the space.
+        await page.goto(`${base}/posts/${secret.id}`, { waitUntil: 'networkidle' });
+        await waitText(page, page.getByRole('link', { name: t.ask, exact: true }), "Ask to join on a closed space's post");
+        await check(page, `member-closed-post-${tag}`);
+        await page.getByRole('link', { name: t.ask, exact: true }).click();
+        await page.waitForURL(`${base}/spaces/${room.id}`);
         await page.goto(`${base}/spaces/${room.id}`, { waitUntil: 'networkidle' });
         await markWindow(page);
+        await waitText(page, page.getByRole('button', { name: t.ask, exact: true }), 'Ask to join on the closed space');
+        if ((await page.locator('nav.tabs').count()) !== 0) fail('a non-member sees the list tabs of a closed space');
+        if ((await page.getByText(t.joinFirst).count()) !== 0) fail(`a non-member is told "${t.joinFirst}" on a closed space`);
         await page.getByRole('button', { name: t.ask, exact: true }).click();
         await waitText(page, page.getByText(t.sent), 'the request sent');
         if ((await page.getByRole('button', { name: t.ask, exact: true }).count()) !== 0) fail('Ask to join stayed after asking');
+        // A pending request is withdrawn, not left.
+        await waitText(page, page.getByRole('button', { name: t.withdraw, exact: true }), 'Withdraw the request');
+        if ((await page.getByRole('button', { name: t.leave, exact: true }).count()) !== 0) fail('Leave offered while the request is pending');
         await expectSameWindow(page, 'Ask to join');
         await check(page, `member-asked-${tag}`);
+        await page.getByRole('button', { name: t.withdraw, exact: true }).click();
+        await waitText(page, page.getByText(t.withdrawn), 'the request withdrawn');
+        await waitText(page, page.getByRole('button', { name: t.ask, exact: true }), 'Ask to join after withdrawing');
+        if ((await api(page, 'GET', `/api/spaces/${room.id}`)).membership) fail('the withdrawn request is still there');
+        await page.getByRole('button', { name: t.ask, exact: true }).click();
+        await waitText(page, page.getByRole('button', { name: t.withdraw, exact: true }), 'the request sent again');
 
         // The owner sees Approve and Decline, and declines.
         const bp = boss.page;
@@ -200,12 +242,25 @@ async function main() {
         }
 
         // 4. An invitation into a hidden space, accepted: the composer without a reload.
+        // Declined first: Decline the invitation, not Leave, next to Accept.
+        await api(bp, 'POST', `/api/spaces/${attic.id}/invitations`, { memberId: megId });
+        await page.goto(`${base}/spaces/${attic.id}`, { waitUntil: 'networkidle' });
+        await waitText(page, page.getByRole('button', { name: t.declineInvitation, exact: true }), 'Decline the invitation');
+        if ((await page.getByRole('button', { name: t.leave, exact: true }).count()) !== 0) fail('Leave offered next to Accept the invitation');
+        await check(page, `member-invited-${tag}`);
+        await page.getByRole('button', { name: t.declineInvitation, exact: true }).click();
+        await waitText(page, page.getByText(t.invitationDeclined), 'the invitation declined');
+        if ((await page.getByRole('button', { name: t.accept, exact: true }).count()) !== 0) fail('Accept stayed after declining');
+        if ((await api(bp, 'GET', `/api/spaces/${attic.id}/members`)).memberships.some((x) => x.memberId === megId)) fail('the declined invitation is still there');
+        // Invited again, and accepted: no "Join this space first" left over.
         await api(bp, 'POST', `/api/spaces/${attic.id}/invitations`, { memberId: megId });
         await page.goto(`${base}/spaces/${attic.id}`, { waitUntil: 'networkidle' });
         await markWindow(page);
         await page.getByRole('button', { name: t.accept, exact: true }).click();
         await waitText(page, page.getByRole('heading', { name: t.composer }), 'the composer after accepting');
         if ((await page.getByRole('button', { name: t.accept, exact: true }).count()) !== 0) fail('Accept stayed after accepting');
+        await waitText(page, page.getByRole('button', { name: t.latest, exact: true }), 'the list tabs after accepting');
+        if ((await page.getByText(t.joinFirst).count()) !== 0) fail(`"${t.joinFirst}" stayed after accepting the invitation`);
         await expectSameWindow(page, 'Accept the invitation');
         await check(page, `member-accepted-${tag}`);
 

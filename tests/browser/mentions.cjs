@@ -4,7 +4,10 @@
 // (wrapping), Enter and Tab choose, Escape closes. The page shows the names, the stored
 // text their references; the edit box shows names again (two members of the same name,
 // a name with a space and one with an accent) and saves them back to the right members;
-// comments have the same box. axe-core runs with the list open; no page scrolls
+// comments have the same box. The list's combobox says aria-expanded true while it is
+// open and false once closed; inside code (a code span open on the line, a ``` or ~~~
+// fence open above) the list offers nobody. A member's profile language is shown when
+// the browser has no saved choice; a choice made in the browser wins. axe-core runs with the list open; no page scrolls
 // sideways. Driven by tests/browser_test.go (TestBrowserMentions), which passes
 // BASE_URL, DEV_KEY, SHOTS_DIR and CHROMIUM; boss@example.com is an admin.
 const { acceptRules, api, base, check, devSignIn, fail, labelled, launch, newContext, run } = require('./lib.cjs');
@@ -21,8 +24,11 @@ async function listState(page, box) {
     const el = document.getElementById(id);
     const list = document.getElementById(el.getAttribute('aria-controls'));
     const active = el.getAttribute('aria-activedescendant');
+    const combo = el.closest('[role=combobox]');
     return {
       open: !!list && !list.hidden,
+      expanded: combo ? combo.getAttribute('aria-expanded') : null,
+      comboControls: combo ? combo.getAttribute('aria-controls') : null,
       role: list && list.getAttribute('role'),
       autocomplete: el.getAttribute('aria-autocomplete'),
       active: active ? document.getElementById(active)?.textContent : null,
@@ -80,6 +86,23 @@ async function main() {
     if (jeans.length !== 2 || jeans.some((m) => m.displayName !== 'Jean Dupont')) fail(`the two Jeans: ${JSON.stringify(jeans)}`);
     await setup.close();
 
+    // A member's profile language wins over the browser's when this browser has no
+    // saved choice; a choice made here wins over the profile's.
+    {
+      const context = await newContext(browser, 'en', 1280);
+      const page = await context.newPage();
+      await devSignIn(page, 'zoe@example.com');
+      await api(page, 'PUT', '/api/me/profile', { displayName: 'Zoé Martin', bio: '', expertise: [], interests: [], company: '', location: '', links: [], locale: 'fr' });
+      await page.goto(`${base}/spaces/${people.space}`, { waitUntil: 'networkidle' });
+      await page.getByRole('heading', { name: 'Écrire un message' }).waitFor({ timeout: 10000 }).catch(async () => fail(`the profile's French is not shown: html lang ${await page.evaluate(() => document.documentElement.lang)}`));
+      if ((await page.evaluate(() => document.documentElement.lang)) !== 'fr') fail('html lang is not fr');
+      await check(page, 'profile-language-fr');
+      await page.locator('header select').selectOption('en');
+      await page.reload({ waitUntil: 'networkidle' });
+      await page.getByRole('heading', { name: 'Write a post' }).waitFor({ timeout: 10000 }).catch(() => fail('the choice made in this browser did not win over the profile'));
+      await context.close();
+    }
+
     for (const lang of ['en', 'fr']) {
       for (const width of [375, 1280]) {
         const t = text[lang];
@@ -104,6 +127,8 @@ async function main() {
         await page.keyboard.type('Hello @jea');
         let st = await waitOpen(page, 'c-body', 2);
         if (st.role !== 'listbox' || st.autocomplete !== 'list') fail(`ARIA: ${JSON.stringify(st)}`);
+        // The combobox pattern: the box's combobox says the list is expanded.
+        if (st.expanded !== 'true' || st.comboControls !== 'c-body-mentions') fail(`aria-expanded while open: ${JSON.stringify(st)}`);
         await expectActive(page, 'c-body', 'Jean Dupont');
         await check(page, `mentions-list-${tag}`);
         const first = st.active;
@@ -116,7 +141,9 @@ async function main() {
         await page.keyboard.press('ArrowUp');
         if ((await listState(page, 'c-body')).active !== second) fail('Up did not wrap to the last');
         await page.keyboard.press('Enter');
-        if ((await listState(page, 'c-body')).open) fail('the list stayed open after Enter');
+        st = await listState(page, 'c-body');
+        if (st.open) fail('the list stayed open after Enter');
+        if (st.expanded !== 'false') fail(`aria-expanded once closed: ${JSON.stringify(st)}`);
         await page.keyboard.type('and @zo');
         await waitOpen(page, 'c-body', 1);
         await expectActive(page, 'c-body', 'Zoé Martin');
@@ -160,9 +187,26 @@ async function main() {
         const wantEdited = `Hi! ${want} Thanks @${people['zoe@example.com']} `.trimEnd();
         if (edited.body !== wantEdited) fail(`saved ${JSON.stringify(edited.body)}, want ${JSON.stringify(wantEdited)}`);
 
-        // Comments have the same box.
+        // Inside code (an inline code span open on the line, a fence open above) the @
+        // list offers nobody: a reference there would show as "@m_…" in <code>.
         const comment = page.getByLabel(t.comment);
         await comment.focus();
+        for (const [what, typed] of [
+          ['a code span', 'See `x @zo'],
+          ['a fenced block', 'Code:\n```go\nx := 1 // @zo'],
+          ['a tilde fence', '~~~\n@zo'],
+        ]) {
+          await page.keyboard.type(typed);
+          await page.waitForTimeout(600);
+          if ((await listState(page, 'comment-body')).open) fail(`the @ list opened inside ${what}`);
+          await page.keyboard.press('ControlOrMeta+a');
+          await page.keyboard.press('Delete');
+        }
+        // Closed code: members again.
+        await page.keyboard.type('`x` and\n```\ny\n```\n@zo');
+        await waitOpen(page, 'comment-body', 1);
+        await page.keyboard.press('ControlOrMeta+a');
+        await page.keyboard.press('Delete');
         await page.keyboard.type('Agreed, @zo');
         await waitOpen(page, 'comment-body', 1);
         await check(page, `mentions-comment-${tag}`);

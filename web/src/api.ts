@@ -373,7 +373,8 @@ export interface SupportSettings {
 // ApiError is a failed call: its HTTP status, its problem code, and the request field
 // the problem is about when the API names one (problem+json `field`).
 export class ApiError extends Error {
-  constructor(public status: number, public code: string, public field?: string, public entries?: ProblemEntry[], public valid?: number) {
+  // spaceId: the space a not_space_member refusal is about, when the reader may know it.
+  constructor(public status: number, public code: string, public field?: string, public entries?: ProblemEntry[], public valid?: number, public spaceId?: string) {
     super(code);
   }
 }
@@ -403,16 +404,18 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
     let field: string | undefined;
     let entries: ProblemEntry[] | undefined;
     let valid: number | undefined;
+    let spaceId: string | undefined;
     try {
       const problem = await resp.json();
       code = problem.code ?? code;
       if (typeof problem.field === 'string') field = problem.field;
       if (Array.isArray(problem.invalid)) entries = problem.invalid;
       if (typeof problem.valid === 'number') valid = problem.valid;
+      if (typeof problem.spaceId === 'string') spaceId = problem.spaceId;
     } catch {
       /* not a problem document */
     }
-    throw new ApiError(resp.status, code, field, entries, valid);
+    throw new ApiError(resp.status, code, field, entries, valid, spaceId);
   }
   return resp.status === 204 ? (undefined as T) : ((await resp.json()) as T);
 }

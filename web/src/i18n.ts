@@ -68,6 +68,12 @@ const en = {
   requestToJoin: 'Ask to join',
   leave: 'Leave',
   requestSent: 'Your request to join was sent.',
+  declineInvitation: 'Decline the invitation',
+  withdrawRequest: 'Withdraw the request',
+  invitationDeclined: 'You declined the invitation.',
+  requestWithdrawn: 'Your request to join was withdrawn.',
+  membersOnlyLists: 'Only the members of this space read its posts.',
+  membersOnlyPost: 'A post for the members of its space',
   membersCount: (n: number) => count('en', n, 'member', 'members'),
   composerTitle: 'Write a post',
   postKind: 'Kind of post',
@@ -741,6 +747,12 @@ const fr: Strings = {
   requestToJoin: 'Demander à rejoindre',
   leave: 'Quitter',
   requestSent: 'Votre demande a été envoyée.',
+  declineInvitation: 'Refuser l’invitation',
+  withdrawRequest: 'Retirer la demande',
+  invitationDeclined: 'Vous avez refusé l’invitation.',
+  requestWithdrawn: 'Votre demande pour rejoindre a été retirée.',
+  membersOnlyLists: 'Seuls les membres de cet espace en lisent les messages.',
+  membersOnlyPost: 'Un message réservé aux membres de son espace',
   membersCount: (n: number) => count('fr', n, 'membre', 'membres'),
   composerTitle: 'Écrire un message',
   postKind: 'Type de message',
@@ -1362,8 +1374,20 @@ export function initialLang(): Lang {
   return 'en';
 }
 
+// savedLang is the language chosen in this browser (the header's select), if any.
+export function savedLang(): Lang | undefined {
+  const saved = localStorage.getItem(storageKey);
+  return saved === 'en' || saved === 'fr' ? saved : undefined;
+}
+
+// saveLang keeps a language chosen in this browser: it then wins over the member's
+// profile language (`locale` of GET /api/me) and the browser's own.
 export function saveLang(l: Lang) {
   localStorage.setItem(storageKey, l);
+}
+
+// showLang marks the document's language (screen readers, hyphenation, :lang).
+export function showLang(l: Lang) {
   document.documentElement.lang = l;
 }
 

@@ -1,7 +1,7 @@
 import { ComponentChildren, render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, Member, SpaceMembership } from './api';
-import { errorText, initialLang, Lang, langs, saveLang, strings } from './i18n';
+import { errorText, initialLang, Lang, langs, saveLang, savedLang, showLang, strings } from './i18n';
 import { Admin, Home, InvitationLanding, Sessions } from './pages';
 import { Directory, EditProfile, MemberPage } from './profile';
 import { ModerationPage } from './moderation';
@@ -51,7 +51,7 @@ function App() {
   };
   const s = strings[lang];
 
-  useEffect(() => saveLang(lang), [lang]);
+  useEffect(() => showLang(lang), [lang]);
   useEffect(() => {
     document.title = s.title;
   }, [s]);
@@ -82,6 +82,9 @@ function App() {
       .then(async (member) => {
         const mine = await api.mySpaces().catch(() => ({ memberships: [] as SpaceMembership[] }));
         const moderates = mine.memberships.some((m) => m.status === 'active' && (m.role === 'owner' || m.role === 'moderator'));
+        // Without a choice made in this browser, the member's profile language wins
+        // over the browser's.
+        if (!savedLang() && (member.locale === 'en' || member.locale === 'fr')) setLang(member.locale);
         setAuth({ kind: 'member', member, error: linkError, moderates });
       })
       .catch((e) => setAuth({ kind: 'visitor', error: linkError ?? (e instanceof ApiError && e.status !== 401 ? e.code : undefined) }));
@@ -154,7 +157,10 @@ function App() {
     directory: () => <Directory lang={lang} navigate={navigate} />,
     member: (p) => <MemberPage lang={lang} id={p.id} viewer={member!} navigate={navigate} />,
     profile: () => (
-      <EditProfile lang={lang} member={member!} onSaved={(saved) => setAuth({ kind: 'member', member: saved, moderates: auth.kind === 'member' && auth.moderates })} onDeleted={signedOut} />
+      <EditProfile lang={lang} member={member!} onSaved={(saved) => {
+          if (!savedLang() && (saved.locale === 'en' || saved.locale === 'fr')) setLang(saved.locale);
+          setAuth({ kind: 'member', member: saved, moderates: auth.kind === 'member' && auth.moderates });
+        }} onDeleted={signedOut} />
     ),
     sessions: () => <Sessions lang={lang} onSignedOut={signedOut} />,
     notifications: () => <NotificationsPage lang={lang} navigate={navigate} onRead={() => setUnread(0)} />,
@@ -215,7 +221,11 @@ function App() {
         )}
         <label class="lang">
           <span>{s.language}</span>
-          <select value={lang} onChange={(e) => setLang((e.currentTarget as HTMLSelectElement).value as Lang)}>
+          <select value={lang} onChange={(e) => {
+              const l = (e.currentTarget as HTMLSelectElement).value as Lang;
+              saveLang(l);
+              setLang(l);
+            }}>
             {langs.map((l) => (
               <option value={l} lang={l} key={l}>
                 {l === 'en' ? 'English' : 'Français'}

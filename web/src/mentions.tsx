@@ -13,7 +13,12 @@
 // aria-autocomplete="list", aria-controls naming the role="listbox" popup and
 // aria-activedescendant naming the active role="option" while it is open; a polite
 // status says how many members it offers. The textarea keeps its own role (a
-// multi-line text box): ARIA in HTML allows no other role on a textarea. Keys while it
+// multi-line text box): ARIA in HTML allows no other role on a textarea, and a text box
+// takes no aria-expanded. So the textarea stands in an element of role="combobox"
+// (named by the hint under the box, so the box alone answers to its label) that
+// carries aria-expanded (true while the list is open),
+// aria-haspopup="listbox" and aria-controls: the ARIA 1.1 form of the pattern, which
+// axe-core accepts (docs/decisions.md, "s2-pages"). Keys while it
 // is open: Down and Up move (wrapping), Enter or Tab choose, Escape closes it until the
 // next @. docs/decisions.md, "Issue 10: mentions by name and excerpts".
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
@@ -106,6 +111,31 @@ interface Query {
 
 const maxQuery = 40;
 
+// inCode tells whether position at of text lies in code, where the server makes no
+// mention (a reference there would show as "@m_…" inside <code>): a fenced code block
+// (``` or ~~~, CommonMark: closed by a fence of the same character at least as long)
+// open above at's line, or an inline code span opened earlier on at's own line (a run
+// of backticks not yet closed by a run of the same length).
+export function inCode(text: string, at: number): boolean {
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  let fence: { char: string; length: number } | undefined;
+  for (const line of text.slice(0, lineStart).split('\n')) {
+    const f = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line);
+    if (!f) continue;
+    if (!fence) {
+      // An info string of a backtick fence may hold no backtick.
+      if (!(f[1][0] === '`' && f[2].includes('`'))) fence = { char: f[1][0], length: f[1].length };
+    } else if (f[1][0] === fence.char && f[1].length >= fence.length && f[2].trim() === '') fence = undefined;
+  }
+  if (fence) return true;
+  let open = 0;
+  for (const run of text.slice(lineStart, at).matchAll(/`+/g)) {
+    if (open === 0) open = run[0].length;
+    else if (run[0].length === open) open = 0;
+  }
+  return open > 0;
+}
+
 // queryAt finds the "@…" the caret ends: an @ at the start or after a character that
 // is no letter, digit or "_", outside any mention, followed by 1 to 40 characters on
 // the same line (names have spaces: at most two).
@@ -117,6 +147,7 @@ function queryAt(d: Draft, caret: number): Query | undefined {
   if (q === '' || /^\s|[\r\n]/.test(q) || q.split(' ').length > 3) return undefined;
   if (at > 0 && wordChar.test(d.text[at - 1])) return undefined;
   if (d.spans.some((sp) => at >= sp.start && at < sp.end)) return undefined;
+  if (inCode(d.text, at)) return undefined;
   return { at, q };
 }
 
@@ -229,6 +260,7 @@ export function MentionBox(props: {
 
   return (
     <div class="mention-field">
+      <div role="combobox" aria-expanded={open} aria-haspopup="listbox" aria-controls={listId} aria-labelledby={hintId}>
       <textarea
         ref={box}
         id={props.id}
@@ -251,6 +283,7 @@ export function MentionBox(props: {
         onClick={caretMoved}
         onBlur={() => setQuery(undefined)}
       />
+      </div>
       <p class="hint" id={hintId}>
         {s.mentionHint}
       </p>

@@ -132,6 +132,8 @@ function usePages(load: (cursor?: string) => Promise<Page>, deps: unknown[]) {
       setPinned((old) => (cursor ? [...(old ?? []), ...(r.pinned ?? []).filter((p) => !(old ?? []).some((o) => o.id === p.id))] : r.pinned));
       setPosts((old) => (cursor ? [...(old ?? []), ...r.posts] : r.posts));
       setNext(r.next);
+      // A list read again (the reader just joined, say) drops the problem of before.
+      setError(undefined);
     } catch (err) {
       setError(codeOf(err));
     }
@@ -374,6 +376,9 @@ export function SpacePage(props: { lang: Lang; id: string; navigate: Nav; staff:
   const [error, setError] = useState<string>();
   const [version, setVersion] = useState(0);
   const [list, setList] = useState<(typeof lists)[number]>('posts');
+  // left: what the reader just gave up here (an invitation declined, a request
+  // withdrawn), said once; a hidden space is then out of their reach.
+  const [left, setLeft] = useState<'invitation' | 'request'>();
   const load = () => api.space(props.id).then(setView, (err) => setError(codeOf(err)));
   useEffect(() => {
     load();
@@ -381,11 +386,29 @@ export function SpacePage(props: { lang: Lang; id: string; navigate: Nav; staff:
   const stream = usePages((c) => api.spaceList(props.id, list, c), [props.id, version, list, view?.canPost]);
   const act = async (f: () => Promise<unknown>) => {
     setError(undefined);
+    setLeft(undefined);
     await f().catch((err) => setError(codeOf(err)));
     load();
   };
+  // giveUp declines an invitation or withdraws a request (the API's leave): a hidden
+  // space then answers 404, so the page keeps what it showed, without the membership.
+  const giveUp = async (what: 'invitation' | 'request') => {
+    setError(undefined);
+    try {
+      await api.leaveSpace(props.id);
+    } catch (err) {
+      setError(codeOf(err));
+      return;
+    }
+    setLeft(what);
+    await api.space(props.id).then(setView, () => setView((v) => v && { ...v, membership: undefined }));
+  };
   if (!view) return error ? <LoadProblem lang={props.lang} code={error} navigate={props.navigate} /> : <p aria-busy="true">{s.loading}</p>;
   const m = view.membership;
+  // closedToMe: the space's lists are for its members (a visitor, or a non-member of a
+  // closed or hidden space): the page shows what the reader can use instead of tabs
+  // that lead only to "Join this space first".
+  const closedToMe = stream.error === 'not_space_member';
   return (
     <>
       <h1 tabIndex={-1} ref={heading}>
@@ -397,8 +420,10 @@ export function SpacePage(props: { lang: Lang; id: string; navigate: Nav; staff:
       {view.space.description && <p>{view.space.description}</p>}
       <Problem lang={props.lang} code={error} />
       <Done show={m?.status === 'pending'} text={s.requestSent} />
+      <Done show={!!left} text={left === 'invitation' ? s.invitationDeclined : s.requestWithdrawn} />
+      {closedToMe && <p class="muted">{s.membersOnlyLists}</p>}
       {!props.signedIn && <SignInInvite lang={props.lang} navigate={props.navigate} />}
-      {!m && props.signedIn && (
+      {!m && props.signedIn && !(left === 'invitation' && view.space.visibility === 'hidden') && (
         <button type="button" onClick={() => act(() => api.joinSpace(props.id))}>
           {view.space.visibility === 'closed' ? s.requestToJoin : s.join}
         </button>
@@ -408,7 +433,17 @@ export function SpacePage(props: { lang: Lang; id: string; navigate: Nav; staff:
           {s.acceptInvitation}
         </button>
       )}
-      {m && m.role !== 'owner' && (
+      {m?.status === 'invited' && (
+        <button type="button" class="secondary" onClick={() => giveUp('invitation')}>
+          {s.declineInvitation}
+        </button>
+      )}
+      {m?.status === 'pending' && (
+        <button type="button" class="secondary" onClick={() => giveUp('request')}>
+          {s.withdrawRequest}
+        </button>
+      )}
+      {m?.status === 'active' && m.role !== 'owner' && (
         <button type="button" class="secondary" onClick={() => act(() => api.leaveSpace(props.id))}>
           {s.leave}
         </button>
@@ -430,14 +465,16 @@ export function SpacePage(props: { lang: Lang; id: string; navigate: Nav; staff:
       {view.canPost && (
         <Composer lang={props.lang} spaceId={props.id} staff={props.staff} navigate={props.navigate} onPosted={() => setVersion(version + 1)} />
       )}
-      <nav class="tabs" aria-label={s.spaceLists}>
-        {lists.map((l) => (
-          <button type="button" key={l} class="secondary small" aria-pressed={list === l} onClick={() => setList(l)}>
-            {s.listNames[l]}
-          </button>
-        ))}
-      </nav>
-      <Problem lang={props.lang} code={stream.error} />
+      {!closedToMe && (
+        <nav class="tabs" aria-label={s.spaceLists}>
+          {lists.map((l) => (
+            <button type="button" key={l} class="secondary small" aria-pressed={list === l} onClick={() => setList(l)}>
+              {s.listNames[l]}
+            </button>
+          ))}
+        </nav>
+      )}
+      {!closedToMe && <Problem lang={props.lang} code={stream.error} />}
       {stream.posts && stream.posts.length === 0 && <p class="muted">{s.emptyList}</p>}
       <PostList lang={props.lang} posts={stream.posts ?? []} pinned={list === 'posts' ? stream.pinned : undefined} navigate={props.navigate} />
       {stream.next && (
@@ -873,6 +910,8 @@ export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerI
   // are offered to join (JoinOffer), visitors to sign in.
   // undefined while it loads; null when it could not be read (the API then decides).
   const [space, setSpace] = useState<SpaceView | null>();
+  // closedSpace: the space of a post the reader may not read (not_space_member names it).
+  const [closedSpace, setClosedSpace] = useState<string>();
   const loadSpace = (spaceId: string) => api.space(spaceId).then(setSpace, () => setSpace(null));
   useEffect(() => {
     setSpace(undefined);
@@ -881,7 +920,10 @@ export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerI
         setPost(p);
         if (props.viewerId) loadSpace(p.spaceId);
       },
-      (err) => setError(codeOf(err)),
+      (err) => {
+        setError(codeOf(err));
+        setClosedSpace(err instanceof ApiError ? err.spaceId : undefined);
+      },
     );
   }, [props.id, props.viewerId]);
   // Joined (or asked) from this page: the space and the post are read again, so the
@@ -905,7 +947,28 @@ export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerI
       setError(codeOf(err));
     }
   };
-  if (!post) return error ? <LoadProblem lang={props.lang} code={error} navigate={props.navigate} /> : <p aria-busy="true">{s.loading}</p>;
+  if (!post)
+    return error === 'not_space_member' ? (
+      // A post of a space the reader is no member of: a visitor is invited to sign in.
+      <>
+        <h1 tabIndex={-1} ref={heading}>
+          {s.membersOnlyPost}
+        </h1>
+        <Problem lang={props.lang} code={error} />
+        {!props.viewerId && <SignInInvite lang={props.lang} navigate={props.navigate} />}
+        {props.viewerId && closedSpace && (
+          <p>
+            <Link to={`/spaces/${closedSpace}`} navigate={props.navigate}>
+              {s.requestToJoin}
+            </Link>
+          </p>
+        )}
+      </>
+    ) : error ? (
+      <LoadProblem lang={props.lang} code={error} navigate={props.navigate} />
+    ) : (
+      <p aria-busy="true">{s.loading}</p>
+    );
   const mine = post.authorId === props.viewerId;
   const signedIn = props.viewerId !== '';
   // takePart: the reader may comment, react and vote here (an active member, or staff).
