@@ -18,7 +18,7 @@
 // (named by the hint under the box, so the box alone answers to its label) that
 // carries aria-expanded (true while the list is open),
 // aria-haspopup="listbox" and aria-controls: the ARIA 1.1 form of the pattern, which
-// axe-core accepts (docs/decisions.md, "s2-pages"). Keys while it
+// axe-core accepts (docs/decisions.md, "Issue 10, round 3: space and post pages"). Keys while it
 // is open: Down and Up move (wrapping), Enter or Tab choose, Escape closes it until the
 // next @. docs/decisions.md, "Issue 10: mentions by name and excerpts".
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
