@@ -293,6 +293,7 @@ func TestShareableLinksHaveAUseLimitAndRolesNeedAnAdmin(t *testing.T) {
 }
 
 func TestMembersInviteFriendsWithinADailyQuota(t *testing.T) {
+	inAFreshWindow(invitations.LimitMemberInvites.Window, 2*time.Minute)
 	c := newCommunity(t)
 	member := c.as("max")
 	for i := 0; i < invitations.LimitMemberInvites.Limit; i++ {
@@ -409,6 +410,7 @@ func (c *community) emailInvitations(addr string) int {
 // invitation_pending; sending it again is Resend; once it is no longer pending (revoked),
 // a new one may be made.
 func TestAnAddressHasOnePendingInvitationAndOneEmail(t *testing.T) {
+	inAFreshWindow(invitations.LimitMemberInvites.Window, 2*time.Minute)
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	max := c.as("max")

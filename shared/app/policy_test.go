@@ -221,3 +221,13 @@ func TestSessionsPageListsRevokesAndSignsOutEverywhere(t *testing.T) {
 		}
 	}
 }
+
+// inAFreshWindow starts a test's rate-limit counts in a fresh window: the limits count
+// in fixed windows of the clock (ratelimit.Rule.Window), so counts that straddle a
+// window's end start again from zero. When less than need is left of the current
+// window, it waits for the next one.
+func inAFreshWindow(w, need time.Duration) {
+	if left := time.Until(time.Now().Truncate(w).Add(w)); left < need {
+		time.Sleep(left + time.Second)
+	}
+}

@@ -239,6 +239,7 @@ func TestCommentsRepliesAndAcceptedAnswers(t *testing.T) {
 }
 
 func TestNewMembersAreSlowedDown(t *testing.T) {
+	inAFreshWindow(posts.LimitNewPosts.Window, 30*time.Second)
 	c := newCommunity(t)
 	staff := c.as("sia", policy.RoleAdmin)
 	var sp spaces.Space

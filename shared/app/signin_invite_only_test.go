@@ -79,13 +79,7 @@ func (e *env) newestMailTo(addr string) mail.Stored {
 // limit; the address is told by email, in the reader's language, that the community is
 // by invitation, and no sign-in token is written for it.
 func TestSignInStartTellsNoOneWhetherAnAccountExists(t *testing.T) {
-	// The rate limits count in fixed windows of the clock (15 minutes): the counts this
-	// test compares must not straddle a window's end, so it starts in a fresh window
-	// when less than two minutes of the current one are left.
-	w := members.LimitPerAddress.Window
-	if left := time.Until(time.Now().Truncate(w).Add(w)); left < 2*time.Minute {
-		time.Sleep(left + time.Second)
-	}
+	inAFreshWindow(members.LimitPerAddress.Window, 2*time.Minute)
 	e := newEnv(t)
 	st := store.New(e.tbl.DB, e.tbl.Name)
 	// (Fewer than 30 starts in all: the per-client limit would answer the rest.)

@@ -115,6 +115,7 @@ func TestTicketsOfAnAgentWhoLostTheRoleGoBackToEveryAgent(t *testing.T) {
 // member's first week, 10 an hour after; refused ones write nothing and take no number;
 // support agents are exempt.
 func TestOpeningTicketsHasARateLimit(t *testing.T) {
+	inAFreshWindow(tickets.LimitNewTickets.Window, 2*time.Minute)
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	sam := c.as("sam", policy.RoleSupport)
