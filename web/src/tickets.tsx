@@ -192,6 +192,12 @@ export function TicketPage(props: { lang: Lang; id: string; navigate: Nav; viewe
       <a href={`/api/tickets/${t.id}/attachment?key=${encodeURIComponent(a.key)}`}>{a.name}</a>
     </li>
   );
+  // answered shows the ticket as a reply or a rating left it, and says what was done.
+  const answered = (v: TicketView, text: string) => {
+    setError(undefined);
+    setView(v);
+    setNotice(text);
+  };
   return (
     <article>
       <p class="muted">
@@ -272,11 +278,7 @@ export function TicketPage(props: { lang: Lang; id: string; navigate: Nav; viewe
         <ReplyForm
           lang={props.lang}
           view={view}
-          onDone={(v, text) => {
-            setError(undefined);
-            setView(v);
-            setNotice(text);
-          }}
+          onDone={answered}
         />
       )}
       {view.agent && (
@@ -311,11 +313,7 @@ export function TicketPage(props: { lang: Lang; id: string; navigate: Nav; viewe
         <RatingForm
           lang={props.lang}
           view={view}
-          onDone={(v, text) => {
-            setError(undefined);
-            setView(v);
-            setNotice(text);
-          }}
+          onDone={answered}
         />
       )}
     </article>
