@@ -400,8 +400,11 @@ export function SpacePage(props: { lang: Lang; id: string; navigate: Nav; staff:
       setError(codeOf(err));
       return;
     }
+    // The membership is gone (the API said so): the page shows it at once, with the
+    // sentence, then reads the space again (a hidden one is out of reach: kept as shown).
+    setView((v) => v && { ...v, membership: undefined });
     setLeft(what);
-    await api.space(props.id).then(setView, () => setView((v) => v && { ...v, membership: undefined }));
+    await api.space(props.id).then(setView, () => undefined);
   };
   if (!view) return error ? <LoadProblem lang={props.lang} code={error} navigate={props.navigate} /> : <p aria-busy="true">{s.loading}</p>;
   const m = view.membership;
