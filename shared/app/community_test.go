@@ -18,14 +18,27 @@ import (
 	"tribune/shared/spaces"
 )
 
-// space creates a space as staff and returns it.
-func (c *community) space(staff *http.Client, name, visibility string) spaces.Space {
+// space creates a space as staff and returns it, with members joined (a public
+// space: they join by themselves).
+func (c *community) space(staff *http.Client, name, visibility string, members ...*http.Client) spaces.Space {
 	c.t.Helper()
 	var sp spaces.Space
 	if status, body := c.call(staff, "POST", "/api/spaces", fmt.Sprintf(`{"name":%q,"visibility":%q}`, name, visibility), &sp); status != 201 {
 		c.t.Fatalf("create space %s: %d %s", name, status, body)
 	}
+	for _, who := range members {
+		c.join(who, sp.ID)
+	}
 	return sp
+}
+
+// readsFrench makes who's language French (their notices and emails), keeping name.
+func (c *community) readsFrench(who *http.Client, name string) {
+	c.t.Helper()
+	body := fmt.Sprintf(`{"displayName":%q,"bio":"","expertise":[],"interests":[],"company":"","location":"","links":[],"locale":"fr"}`, name)
+	if status, raw := c.call(who, "PUT", "/api/me/profile", body, nil); status != 200 {
+		c.t.Fatalf("%s reads French: %d %s", name, status, raw)
+	}
 }
 
 // post publishes a post and returns it, failing the test on any other answer.

@@ -20,12 +20,8 @@ func TestAWarningNamesThePostByItsTitle(t *testing.T) {
 	c := newCommunity(t)
 	mod := c.as("mia", policy.RoleModerator)
 	ann, bob := c.as("ann"), c.as("bob")
-	sp := c.space(mod, "General", spaces.Public)
-	c.join(ann, sp.ID)
-	c.join(bob, sp.ID)
-	if status, body := c.call(bob, "PUT", "/api/me/profile", `{"displayName":"bob","bio":"","expertise":[],"interests":[],"company":"","location":"","links":[],"locale":"fr"}`, nil); status != 200 {
-		t.Fatalf("bob reads French: %d %s", status, body)
-	}
+	sp := c.space(mod, "General", spaces.Public, ann, bob)
+	c.readsFrench(bob, "bob")
 	p := c.post(ann, sp.ID, `{"kind":"discussion","title":"Cheap pills","body":"buy now"}`)
 	q := c.post(bob, sp.ID, `{"kind":"discussion","title":"Cheap watches","body":"buy now"}`)
 	for who, id := range map[string]string{"m_ann": p.ID, "m_bob": q.ID} {

@@ -104,12 +104,8 @@ func TestHidingTellsTheAuthorWhy(t *testing.T) {
 	c := newCommunity(t)
 	mod := c.as("mia", policy.RoleModerator)
 	ann, bob := c.as("ann"), c.as("bob")
-	sp := c.space(mod, "General", spaces.Public)
-	c.join(ann, sp.ID)
-	c.join(bob, sp.ID)
-	if status, body := c.call(bob, "PUT", "/api/me/profile", `{"displayName":"bob","bio":"","expertise":[],"interests":[],"company":"","location":"","links":[],"locale":"fr"}`, nil); status != 200 {
-		t.Fatalf("bob reads French: %d %s", status, body)
-	}
+	sp := c.space(mod, "General", spaces.Public, ann, bob)
+	c.readsFrench(bob, "bob")
 	p := c.post(ann, sp.ID, `{"kind":"discussion","title":"Cheap pills","body":"buy now"}`)
 	// Bob's comment is on a post that stays shown: a comment on a hidden post is out of
 	// its author's sight with the post, and so is its notice.
