@@ -17,20 +17,51 @@ function fail(msg) {
   throw new Error(msg);
 }
 
-// run runs a script's async main and exits 1 with the error's stack when it throws.
+// run runs a script's async main and exits 1 with the error's stack when it throws,
+// followed by what every page open at the end showed (see lastWords).
 function run(main) {
-  main().catch((e) => {
+  main().catch(async (e) => {
     console.error(e.stack || String(e));
+    for (const browser of launched) await lastWords(browser).catch(() => undefined);
+    for (const words of said) console.error(words);
     process.exit(1);
   });
 }
 
+// launched are the browsers launch started; said is what lastWords saw.
+const launched = [];
+const said = [];
+
+// lastWords saves a screenshot of every page of browser still open (last-<n>.png in
+// SHOTS_DIR) and keeps its address and the start of its text, which run prints when the
+// script failed: a failure on a CI machine shows what the page said, not only what the
+// script waited for. launch runs it before the browser closes.
+async function lastWords(browser) {
+  if (!browser.isConnected()) return;
+  for (const context of browser.contexts()) {
+    for (const page of context.pages()) {
+      if (page.isClosed()) continue;
+      const file = path.join(shots, `last-${said.length + 1}.png`);
+      await page.screenshot({ path: file, fullPage: true, timeout: 5000 }).catch(() => undefined);
+      const text = await page.locator('body').innerText({ timeout: 2000 }).catch(() => '');
+      said.push(`page ${said.length + 1} (${file}): ${page.url()}\n  ${text.replace(/\s+/g, ' ').slice(0, 600)}`);
+    }
+  }
+}
+
 // launch starts Chromium (CHROMIUM) headless, without sandbox, GPU or background traffic.
-function launch() {
-  return chromium.launch({
+async function launch() {
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+  launched.push(browser);
+  const close = browser.close.bind(browser);
+  browser.close = async (...args) => {
+    await lastWords(browser).catch(() => undefined);
+    return close(...args);
+  };
+  return browser;
 }
 
 // newContext(browser, lang, width) opens a BrowserContext in lang ('en' or 'fr': the

@@ -154,7 +154,12 @@ async function main() {
         // The header offers the queue to them too.
         if (phone) await p.getByRole('button', { name: t.menu }).click();
         await p.getByRole('navigation').getByRole('link', { name: t.nav }).waitFor();
-        if (phone) await p.keyboard.press('Escape');
+        if (phone) {
+          await p.keyboard.press('Escape');
+          // Closing the menu moves the page up: wait for it, or a click lands where a
+          // button was.
+          await p.locator('button[aria-expanded="false"]').filter({ hasText: t.menu }).waitFor();
+        }
         const item = p.getByRole('listitem').filter({ hasText: note });
         await item.getByText(t.notes).waitFor();
         await item.getByText('Carl Reporter').waitFor();

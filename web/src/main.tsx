@@ -1,5 +1,5 @@
 import { ComponentChildren, render } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, Member, SpaceMembership } from './api';
 import { errorText, initialLang, Lang, langs, saveLang, savedLang, showLang, strings } from './i18n';
 import { Admin, Home, InvitationLanding, Sessions } from './pages';
@@ -56,7 +56,9 @@ function App() {
     document.title = s.title;
   }, [s]);
   useEffect(() => setMenuOpen(false), [path]);
-  useEffect(() => {
+  // A layout effect: Escape and outside clicks close the menu from the moment it is shown
+  // (a passive effect runs later, and a key pressed before it went unheard).
+  useLayoutEffect(() => {
     if (!menuOpen) return;
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== 'Escape') return;
