@@ -12,7 +12,6 @@ import (
 	"tribune/shared/bus"
 	"tribune/shared/config"
 	"tribune/shared/errs"
-	"tribune/shared/eventtypes"
 	"tribune/shared/httpx"
 	"tribune/shared/invitations"
 	"tribune/shared/mail"
@@ -363,89 +362,6 @@ func trustedOrigins(cfg config.Config) []string {
 		return nil
 	}
 	return []string{cfg.PublicURL}
-}
-
-// Handlers maps each consumer of the routing table to its handler of each event type
-// (a test checks that every routed event has one). files is the bucket of avatars and
-// images: the feed consumer deletes a deleted member's avatar files (nil in a function
-// that needs none).
-func Handlers(cfg config.Config, st *store.Store, sender mail.Sender, files members.Files) map[string]map[string]bus.Handler {
-	notes := notifications.NewService(st, sender, cfg.PublicURL)
-	notes.People = st
-	activity := &notifications.Activity{Service: notes, Store: st, Subjects: newNotificationSubjects(st)}
-	counts := &metrics.Service{Store: st, Values: st, Now: time.Now}
-	feed := &posts.Feed{Store: st, Now: time.Now}
-	support := &tickets.Service{Store: st, Now: time.Now}
-	rooms := &spaces.Service{Store: st, Now: time.Now}
-	return map[string]map[string]bus.Handler{
-		bus.ConsumerNotifications: {
-			eventtypes.MemberRegisteredType:     notes.OnMemberRegistered,
-			eventtypes.InvitationCreatedType:    notes.OnInvitationCreated,
-			eventtypes.CommentCreatedType:       activity.OnCommentCreated,
-			eventtypes.AnswerAcceptedType:       activity.OnAnswerAccepted,
-			eventtypes.MemberMentionedType:      activity.OnMemberMentioned,
-			eventtypes.IdeaStatusChangedType:    activity.OnIdeaStatusChanged,
-			eventtypes.ContentReportedType:      activity.OnContentReported,
-			eventtypes.MemberWarnedType:         activity.OnMemberWarned,
-			eventtypes.ContentHiddenType:        activity.OnContentHidden,
-			eventtypes.SpaceInvitedType:         activity.OnSpaceInvited,
-			eventtypes.SpaceRequestApprovedType: activity.OnSpaceRequestAnswered,
-			eventtypes.SpaceRequestDeclinedType: activity.OnSpaceRequestAnswered,
-			eventtypes.TicketOpenedType:         activity.OnTicketOpened,
-			eventtypes.TicketRepliedType:        activity.OnTicketReplied,
-			eventtypes.TicketStatusChangedType:  activity.OnTicketStatusChanged,
-			eventtypes.TicketAssignedType:       activity.OnTicketAssigned,
-			eventtypes.TicketSLABreachedType:    activity.OnTicketSLABreached,
-		},
-		bus.ConsumerMetrics: {
-			eventtypes.MemberRegisteredType:    counts.OnMemberRegistered,
-			eventtypes.InvitationCreatedType:   counts.OnInvitationCreated,
-			eventtypes.InvitationAcceptedType:  counts.OnInvitationAccepted,
-			eventtypes.MemberDeletedType:       counts.OnMemberDeleted,
-			eventtypes.PostCreatedType:         counts.OnPostCreated,
-			eventtypes.CommentCreatedType:      counts.OnCommentCreated,
-			eventtypes.AnswerAcceptedType:      counts.OnAnswerAccepted,
-			eventtypes.IdeaVotedType:           counts.OnIdeaVoted,
-			eventtypes.PollVotedType:           counts.OnPollVoted,
-			eventtypes.ContentReportedType:     counts.OnContentReported,
-			eventtypes.TicketOpenedType:        counts.OnTicketOpened,
-			eventtypes.TicketRepliedType:       counts.OnTicketReplied,
-			eventtypes.TicketStatusChangedType: counts.OnTicketStatusChanged,
-			eventtypes.TicketRatedType:         counts.OnTicketRated,
-		},
-		// The feed fans posts out to home streams and keeps every copy in step with the
-		// post and with who may read it (and what derives from a member's roles).
-		bus.ConsumerFeed: {
-			eventtypes.PostCreatedType:       feed.OnPostCreated,
-			eventtypes.PostModeratedType:     feed.OnPostModerated,
-			eventtypes.PostUpdatedType:       feed.OnPostUpdated,
-			eventtypes.AnswerAcceptedType:    feed.OnAnswerAccepted,
-			eventtypes.IdeaStatusChangedType: feed.OnIdeaStatusChanged,
-			eventtypes.SpaceLeftType:         feed.OnSpaceLeft,
-			eventtypes.SpaceJoinedType:       feed.OnSpaceJoined,
-			eventtypes.MemberDeletedType:     members.Erasure{Store: st, Files: files}.OnMemberDeleted,
-			// What a member held by a role they lost goes: tickets assigned to someone who
-			// is no longer a support agent go back to the queue; memberships a role gave
-			// end (issue 9, round 4). Both read the member as they are now.
-			eventtypes.MemberRolesChangedType: func(ctx context.Context, env eventtypes.Envelope) error {
-				return errors.Join(support.OnMemberRolesChanged(ctx, env), rooms.OnMemberRolesChanged(ctx, env))
-			},
-		},
-	}
-}
-
-// Consumer is one consumer function's handler.
-func Consumer(name string, cfg config.Config, st *store.Store, sender mail.Sender, files members.Files) bus.ConsumerFunc {
-	return bus.Dispatch(name, Handlers(cfg, st, sender, files)[name])
-}
-
-// Consumers maps each consumer of the routing table to its handler.
-func Consumers(cfg config.Config, st *store.Store, sender mail.Sender, files members.Files) map[string]bus.ConsumerFunc {
-	out := map[string]bus.ConsumerFunc{}
-	for name, handlers := range Handlers(cfg, st, sender, files) {
-		out[name] = bus.Dispatch(name, handlers)
-	}
-	return out
 }
 
 // Publisher is the outbox publisher function's handler.

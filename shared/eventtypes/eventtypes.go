@@ -25,8 +25,32 @@ const (
 // Meta is carried by every event payload; EventID is what consumers deduplicate on,
 // because EventBridge delivers at least once.
 type Meta struct {
-	EventID    string    `json:"eventId"`
+	EventID    string    `json:"eventId" doc:"Unique id of this event; consumers deduplicate on it."`
 	OccurredAt time.Time `json:"occurredAt"`
+}
+
+// EventMeta returns the metadata; every payload has it by embedding Meta.
+func (m Meta) EventMeta() Meta { return m }
+
+// Type names an event: the source (its domain) and the detail type. EventBridge rules
+// match on both.
+type Type struct {
+	Source     string
+	DetailType string
+}
+
+// Payload is an event's detail: a struct that embeds Meta and declares its own Type.
+// The envelope (Wrap), the catalogue (Define) and the routing table (bus.On) all read
+// the source and detail type from the payload's Go type, never from a separate list.
+type Payload interface {
+	EventType() Type
+	EventMeta() Meta
+}
+
+// TypeOf is the Type that payload type P declares.
+func TypeOf[P Payload]() Type {
+	var p P
+	return p.EventType()
 }
 
 // NewMeta returns fresh metadata for an event that happens at now.
@@ -38,10 +62,13 @@ func NewMeta(now time.Time) Meta {
 type MemberRegistered struct {
 	Meta
 	MemberID    string `json:"memberId"`
-	Email       string `json:"email"`
+	Email       string `json:"email" schema:"format=email"`
 	DisplayName string `json:"displayName"`
-	Locale      string `json:"locale"`
+	Locale      string `json:"locale" schema:"enum=en|fr"`
 }
+
+// EventType implements Payload.
+func (MemberRegistered) EventType() Type { return Type{SourceMembers, MemberRegisteredType} }
 
 // Envelope is an event as the outbox stores it and the bus carries it.
 type Envelope struct {
@@ -61,54 +88,70 @@ type Definition struct {
 	New func() any
 }
 
-// Catalog lists every domain event.
-var Catalog = []Definition{
-	{SourceMembers, MemberRegisteredType, "A visitor verified their email for the first time and is now a member.",
-		func() any { return &MemberRegistered{} }},
-	{SourceInvitations, InvitationCreatedType, "An invitation was created or resent.",
-		func() any { return &InvitationCreated{} }},
-	{SourceMembers, InvitationAcceptedType, "Someone registered through an invitation.",
-		func() any { return &InvitationAccepted{} }},
-	{SourceMembers, MemberDeletedType, "A member deleted their account.",
-		func() any { return &MemberDeleted{} }},
-	{SourceMembers, MemberRolesChangedType, "An admin changed a member's community roles.",
-		func() any { return &MemberRolesChanged{} }},
-	{SourcePosts, PostCreatedType, "A post was published in a space.",
-		func() any { return &PostCreated{} }},
-	{SourcePosts, CommentCreatedType, "Someone commented on a post or replied to a comment.",
-		func() any { return &CommentCreated{} }},
-	{SourcePosts, AnswerAcceptedType, "A comment was accepted as the answer to a question.",
-		func() any { return &AnswerAccepted{} }},
-	{SourcePosts, IdeaVotedType, "A member voted an idea up.", func() any { return &IdeaVoted{} }},
-	{SourcePosts, IdeaStatusChangedType, "Staff moved an idea to another status.", func() any { return &IdeaStatusChanged{} }},
-	{SourcePosts, PollVotedType, "A member voted in a poll.", func() any { return &PollVoted{} }},
-	{SourcePosts, ContentReportedType, "A member reported a post or a comment.", func() any { return &ContentReported{} }},
-	{SourcePosts, MemberMentionedType, "A post or comment mentions a member.", func() any { return &MemberMentioned{} }},
-	{SourcePosts, MemberWarnedType, "A moderator warned a member.", func() any { return &MemberWarned{} }},
-	{SourcePosts, ContentHiddenType, "A moderator hid a post or a comment, saying why; its author is told.", func() any { return &ContentHidden{} }},
-	{SourcePosts, PostModeratedType, "A post was hidden, restored, deleted or moved.", func() any { return &PostModerated{} }},
-	{SourcePosts, PostUpdatedType, "What streams show of a post changed: its text was edited or its accepted answer withdrawn.",
-		func() any { return &PostUpdated{} }},
-	{SourceSpaces, SpaceLeftType, "A member left a space.", func() any { return &SpaceLeft{} }},
-	{SourceSpaces, SpaceJoinedType, "A member joined a space.", func() any { return &SpaceJoined{} }},
-	{SourceSpaces, SpaceInvitedType, "A member was invited into a space.", func() any { return &SpaceInvited{} }},
-	{SourceSpaces, SpaceRequestApprovedType, "A request to join a space was approved.", func() any { return &SpaceRequestAnswered{} }},
-	{SourceSpaces, SpaceRequestDeclinedType, "A request to join a space was declined.", func() any { return &SpaceRequestAnswered{} }},
-	{SourceTickets, TicketOpenedType, "A ticket was opened in a customer space.", func() any { return &TicketOpened{} }},
-	{SourceTickets, TicketRepliedType, "A public reply was added to a ticket.", func() any { return &TicketReplied{} }},
-	{SourceTickets, TicketAssignedType, "A ticket was assigned.", func() any { return &TicketAssigned{} }},
-	{SourceTickets, TicketStatusChangedType, "A ticket changed status.", func() any { return &TicketStatusChanged{} }},
-	{SourceTickets, TicketSLABreachedType, "A ticket missed a target.", func() any { return &TicketSLABreached{} }},
-	{SourceTickets, TicketRatedType, "The requester rated a solved ticket.", func() any { return &TicketRated{} }},
+// Define catalogues payload type P: its source and detail type are the ones P declares.
+func Define[P Payload](description string) Definition {
+	t := TypeOf[P]()
+	return Definition{Source: t.Source, DetailType: t.DetailType, Description: description, New: func() any { return new(P) }}
 }
 
-// NewEnvelope wraps a payload for the outbox.
-func NewEnvelope(source, detailType string, meta Meta, payload any) (Envelope, error) {
-	detail, err := json.Marshal(payload)
+// Catalog lists every domain event; events/ is generated from it (go generate).
+var Catalog = []Definition{
+	Define[MemberRegistered]("A visitor verified their email for the first time and is now a member."),
+	Define[InvitationCreated]("An invitation was created or resent."),
+	Define[InvitationAccepted]("Someone registered through an invitation."),
+	Define[MemberDeleted]("A member deleted their account."),
+	Define[MemberRolesChanged]("An admin changed a member's community roles."),
+	Define[PostCreated]("A post was published in a space."),
+	Define[CommentCreated]("Someone commented on a post or replied to a comment."),
+	Define[AnswerAccepted]("A comment was accepted as the answer to a question."),
+	Define[IdeaVoted]("A member voted an idea up."),
+	Define[IdeaStatusChanged]("Staff moved an idea to another status."),
+	Define[PollVoted]("A member voted in a poll."),
+	Define[ContentReported]("A member reported a post or a comment."),
+	Define[MemberMentioned]("A post or comment mentions a member."),
+	Define[MemberWarned]("A moderator warned a member."),
+	Define[ContentHidden]("A moderator hid a post or a comment, saying why; its author is told."),
+	Define[PostModerated]("A post was hidden, restored, deleted or moved."),
+	Define[PostUpdated]("What streams show of a post changed: its text was edited or its accepted answer withdrawn."),
+	Define[SpaceLeft]("A member left a space."),
+	Define[SpaceJoined]("A member joined a space."),
+	Define[SpaceInvited]("A member was invited into a space."),
+	Define[SpaceRequestApproved]("A request to join a space was approved."),
+	Define[SpaceRequestDeclined]("A request to join a space was declined."),
+	Define[TicketOpened]("A ticket was opened in a customer space."),
+	Define[TicketReplied]("A public reply was added to a ticket."),
+	Define[TicketAssigned]("A ticket was assigned."),
+	Define[TicketStatusChanged]("A ticket changed status."),
+	Define[TicketSLABreached]("A ticket missed a target."),
+	Define[TicketRated]("The requester rated a solved ticket."),
+}
+
+// Wrap is the one envelope constructor: it wraps a payload for the outbox, with the
+// source and detail type the payload declares and the id and time of its Meta.
+func Wrap(p Payload) (Envelope, error) {
+	t, meta := p.EventType(), p.EventMeta()
+	detail, err := json.Marshal(p)
 	if err != nil {
-		return Envelope{}, fmt.Errorf("eventtypes.NewEnvelope %s: %w", detailType, err)
+		return Envelope{}, fmt.Errorf("eventtypes.Wrap %s: %w", t.DetailType, err)
 	}
-	return Envelope{ID: meta.EventID, Source: source, DetailType: detailType, Time: meta.OccurredAt, Detail: detail}, nil
+	return Envelope{ID: meta.EventID, Source: t.Source, DetailType: t.DetailType, Time: meta.OccurredAt, Detail: detail}, nil
+}
+
+// NewEnvelope is the form older tests build envelopes with: Wrap, with the id and
+// time of meta; it fails when source or detailType is not what the payload declares.
+//
+// Deprecated: use Wrap.
+func NewEnvelope(source, detailType string, meta Meta, payload any) (Envelope, error) {
+	p, ok := payload.(Payload)
+	if !ok {
+		return Envelope{}, fmt.Errorf("eventtypes.NewEnvelope %s: %T is not a catalogued payload", detailType, payload)
+	}
+	if t := p.EventType(); t != (Type{source, detailType}) {
+		return Envelope{}, fmt.Errorf("eventtypes.NewEnvelope: %T is %s/%s, not %s/%s", payload, t.Source, t.DetailType, source, detailType)
+	}
+	env, err := Wrap(p)
+	env.ID, env.Time = meta.EventID, meta.OccurredAt
+	return env, err
 }
 
 // ErrDuplicate is returned by an idempotency check when a consumer has already
@@ -136,15 +179,18 @@ const (
 type InvitationCreated struct {
 	Meta
 	InvitationID string    `json:"invitationId"`
-	Kind         string    `json:"kind"`
-	Email        string    `json:"email"`
+	Kind         string    `json:"kind" schema:"enum=email|link"`
+	Email        string    `json:"email" doc:"Empty for a shareable link."`
 	Code         string    `json:"code"`
-	Message      string    `json:"message"`
+	Message      string    `json:"message" schema:"maxLength=1000"`
 	InviterName  string    `json:"inviterName"`
-	Locale       string    `json:"locale"`
+	Locale       string    `json:"locale" schema:"enum=en|fr"`
 	ValidUntil   time.Time `json:"validUntil"`
 	Resent       bool      `json:"resent"`
 }
+
+// EventType implements Payload.
+func (InvitationCreated) EventType() Type { return Type{SourceInvitations, InvitationCreatedType} }
 
 // InvitationAccepted: someone registered through an invitation.
 type InvitationAccepted struct {
@@ -153,6 +199,9 @@ type InvitationAccepted struct {
 	MemberID     string `json:"memberId"`
 	InviterID    string `json:"inviterId"`
 }
+
+// EventType implements Payload.
+func (InvitationAccepted) EventType() Type { return Type{SourceMembers, InvitationAcceptedType} }
 
 // MemberDeletedType: a member deleted their account (personal data erased; what they
 // wrote stays, credited to "Deleted member").
@@ -164,6 +213,9 @@ type MemberDeleted struct {
 	MemberID string `json:"memberId"`
 }
 
+// EventType implements Payload.
+func (MemberDeleted) EventType() Type { return Type{SourceMembers, MemberDeletedType} }
+
 // MemberRolesChangedType: an admin changed a member's community roles (published only
 // when they changed).
 const MemberRolesChangedType = "member.roles_changed"
@@ -173,9 +225,12 @@ const MemberRolesChangedType = "member.roles_changed"
 type MemberRolesChanged struct {
 	Meta
 	MemberID  string   `json:"memberId"`
-	Roles     []string `json:"roles"`
+	Roles     []string `json:"roles" schema:"enum=admin|moderator|support|marketer|member"`
 	ChangedBy string   `json:"changedBy"`
 }
+
+// EventType implements Payload.
+func (MemberRolesChanged) EventType() Type { return Type{SourceMembers, MemberRolesChangedType} }
 
 // Sources and detail types of posting.
 const (
@@ -190,15 +245,18 @@ type PostCreated struct {
 	PostID     string    `json:"postId"`
 	SpaceID    string    `json:"spaceId"`
 	SpaceName  string    `json:"spaceName"`
-	Kind       string    `json:"kind"`
-	Title      string    `json:"title"`
-	Excerpt    string    `json:"excerpt"`
+	Kind       string    `json:"kind" schema:"enum=status|discussion|question|idea|poll|announcement"`
+	Title      string    `json:"title" schema:"maxLength=150"`
+	Excerpt    string    `json:"excerpt" schema:"maxLength=300"`
 	AuthorID   string    `json:"authorId"`
 	AuthorName string    `json:"authorName"`
 	CreatedAt  time.Time `json:"createdAt"`
 	// PinnedUntil is set on announcements: the fan-out pins them too.
 	PinnedUntil *time.Time `json:"pinnedUntil,omitempty"`
 }
+
+// EventType implements Payload.
+func (PostCreated) EventType() Type { return Type{SourcePosts, PostCreatedType} }
 
 // Detail types of comments and answers.
 const (
@@ -220,6 +278,9 @@ type CommentCreated struct {
 	AuthorName     string `json:"authorName"`
 }
 
+// EventType implements Payload.
+func (CommentCreated) EventType() Type { return Type{SourcePosts, CommentCreatedType} }
+
 // AnswerAccepted: a comment was accepted as the solution of a question.
 type AnswerAccepted struct {
 	Meta
@@ -229,6 +290,9 @@ type AnswerAccepted struct {
 	AnswerAuthor string `json:"answerAuthorId"`
 	AcceptedBy   string `json:"acceptedBy"`
 }
+
+// EventType implements Payload.
+func (AnswerAccepted) EventType() Type { return Type{SourcePosts, AnswerAcceptedType} }
 
 // Detail types of votes, moderation and mentions (source tribune.posts).
 const (
@@ -249,8 +313,11 @@ type IdeaVoted struct {
 	PostID  string `json:"postId"`
 	SpaceID string `json:"spaceId"`
 	VoterID string `json:"voterId"`
-	Votes   int    `json:"votes"`
+	Votes   int    `json:"votes" schema:"minimum=1"`
 }
+
+// EventType implements Payload.
+func (IdeaVoted) EventType() Type { return Type{SourcePosts, IdeaVotedType} }
 
 // IdeaStatusChanged: staff moved an idea to another status; its voters are told.
 type IdeaStatusChanged struct {
@@ -258,10 +325,13 @@ type IdeaStatusChanged struct {
 	PostID    string `json:"postId"`
 	PostTitle string `json:"postTitle"`
 	SpaceID   string `json:"spaceId"`
-	From      string `json:"from"`
-	To        string `json:"to"`
+	From      string `json:"from" schema:"enum=new|under_review|planned|done|declined"`
+	To        string `json:"to" schema:"enum=new|under_review|planned|done|declined"`
 	ChangedBy string `json:"changedBy"`
 }
+
+// EventType implements Payload.
+func (IdeaStatusChanged) EventType() Type { return Type{SourcePosts, IdeaStatusChangedType} }
 
 // PollVoted: a member voted in a poll.
 type PollVoted struct {
@@ -271,6 +341,9 @@ type PollVoted struct {
 	VoterID string `json:"voterId"`
 	Option  string `json:"option"`
 }
+
+// EventType implements Payload.
+func (PollVoted) EventType() Type { return Type{SourcePosts, PollVotedType} }
 
 // ContentReported: a member reported a post or a comment; the space's moderators are told.
 type ContentReported struct {
@@ -282,8 +355,11 @@ type ContentReported struct {
 	SpaceID    string `json:"spaceId"`
 	SpaceName  string `json:"spaceName"`
 	ReporterID string `json:"reporterId"`
-	Reason     string `json:"reason"`
+	Reason     string `json:"reason" schema:"enum=spam|harassment|off_topic|inappropriate|other"`
 }
+
+// EventType implements Payload.
+func (ContentReported) EventType() Type { return Type{SourcePosts, ContentReportedType} }
 
 // MemberMentioned: a post or comment mentions a member who may read it.
 type MemberMentioned struct {
@@ -296,6 +372,9 @@ type MemberMentioned struct {
 	AuthorName string `json:"authorName"`
 }
 
+// EventType implements Payload.
+func (MemberMentioned) EventType() Type { return Type{SourcePosts, MemberMentionedType} }
+
 // ContentHidden: a moderator hid a post or a comment (CommentID set) for Reason; its
 // author is told why.
 type ContentHidden struct {
@@ -305,30 +384,36 @@ type ContentHidden struct {
 	PostTitle string `json:"postTitle"`
 	SpaceID   string `json:"spaceId"`
 	AuthorID  string `json:"authorId"`
-	Reason    string `json:"reason"`
+	Reason    string `json:"reason" schema:"minLength=1;maxLength=500"`
 	HiddenBy  string `json:"hiddenBy"`
 }
+
+// EventType implements Payload.
+func (ContentHidden) EventType() Type { return Type{SourcePosts, ContentHiddenType} }
 
 // MemberWarned: a moderator warned a member.
 type MemberWarned struct {
 	Meta
 	MemberID string `json:"memberId"`
 	PostID   string `json:"postId,omitempty"`
-	Message  string `json:"message"`
+	Message  string `json:"message" schema:"maxLength=1000"`
 	WarnedBy string `json:"warnedBy"`
 }
+
+// EventType implements Payload.
+func (MemberWarned) EventType() Type { return Type{SourcePosts, MemberWarnedType} }
 
 // PostModerated: a post was hidden, restored, deleted or moved; the feed consumer
 // updates home streams. It carries the stream summary, so no read is needed.
 type PostModerated struct {
 	Meta
-	Action      string     `json:"action"`
+	Action      string     `json:"action" schema:"enum=hidden|restored|deleted|moved"`
 	PostID      string     `json:"postId"`
 	SpaceID     string     `json:"spaceId"`
 	SpaceName   string     `json:"spaceName"`
 	ToSpaceID   string     `json:"toSpaceId,omitempty"`
 	ToSpaceName string     `json:"toSpaceName,omitempty"`
-	Kind        string     `json:"kind"`
+	Kind        string     `json:"kind" schema:"enum=status|discussion|question|idea|poll|announcement"`
 	Title       string     `json:"title"`
 	Excerpt     string     `json:"excerpt"`
 	AuthorID    string     `json:"authorId"`
@@ -337,6 +422,9 @@ type PostModerated struct {
 	PinnedUntil *time.Time `json:"pinnedUntil,omitempty"`
 	By          string     `json:"by"`
 }
+
+// EventType implements Payload.
+func (PostModerated) EventType() Type { return Type{SourcePosts, PostModeratedType} }
 
 // What a post.updated event reports.
 const (
@@ -353,9 +441,12 @@ type PostUpdated struct {
 	PostID  string `json:"postId"`
 	SpaceID string `json:"spaceId"`
 	// Change is PostEdited or PostAnswerWithdrawn.
-	Change string `json:"change"`
-	By     string `json:"by"`
+	Change string `json:"change" schema:"enum=edited|answer_withdrawn"`
+	By     string `json:"by" doc:"The member who made the change."`
 }
+
+// EventType implements Payload.
+func (PostUpdated) EventType() Type { return Type{SourcePosts, PostUpdatedType} }
 
 // Source and detail types of spaces.
 const (
@@ -363,7 +454,7 @@ const (
 	SpaceInvitedType = "space.invited"
 	SpaceLeftType    = "space.left"
 	// SpaceRequestApprovedType and SpaceRequestDeclinedType: a request to join was
-	// answered (payload SpaceRequestAnswered).
+	// answered (payloads SpaceRequestApproved, SpaceRequestDeclined).
 	SpaceRequestApprovedType = "space.request_approved"
 	SpaceRequestDeclinedType = "space.request_declined"
 	SpaceJoinedType          = "space.joined"
@@ -378,6 +469,9 @@ type SpaceJoined struct {
 	MemberID string `json:"memberId"`
 }
 
+// EventType implements Payload.
+func (SpaceJoined) EventType() Type { return Type{SourceSpaces, SpaceJoinedType} }
+
 // SpaceLeft: a member left a space (or withdrew a request); written with the removal of
 // the membership. The feed consumer takes the space's posts out of their home stream.
 type SpaceLeft struct {
@@ -385,6 +479,9 @@ type SpaceLeft struct {
 	SpaceID  string `json:"spaceId"`
 	MemberID string `json:"memberId"`
 }
+
+// EventType implements Payload.
+func (SpaceLeft) EventType() Type { return Type{SourceSpaces, SpaceLeftType} }
 
 // SpaceInvited: a space moderator invited a member into a space; the member is told.
 type SpaceInvited struct {
@@ -395,6 +492,9 @@ type SpaceInvited struct {
 	InviterID   string `json:"inviterId"`
 	InviterName string `json:"inviterName"`
 }
+
+// EventType implements Payload.
+func (SpaceInvited) EventType() Type { return Type{SourceSpaces, SpaceInvitedType} }
 
 // SpaceRequestAnswered: a space's owner, moderator, staff (in a customer space, a
 // support agent) approved or declined a member's request to join; written with the
@@ -407,6 +507,18 @@ type SpaceRequestAnswered struct {
 	// By is who answered (never shown to the member).
 	By string `json:"by"`
 }
+
+// SpaceRequestApproved is the payload of space.request_approved.
+type SpaceRequestApproved SpaceRequestAnswered
+
+// EventType implements Payload.
+func (SpaceRequestApproved) EventType() Type { return Type{SourceSpaces, SpaceRequestApprovedType} }
+
+// SpaceRequestDeclined is the payload of space.request_declined.
+type SpaceRequestDeclined SpaceRequestAnswered
+
+// EventType implements Payload.
+func (SpaceRequestDeclined) EventType() Type { return Type{SourceSpaces, SpaceRequestDeclinedType} }
 
 // Source and detail types of tickets. No ticket event ever carries an internal note:
 // internal notes publish none.
@@ -428,12 +540,15 @@ type TicketOpened struct {
 	SpaceID             string    `json:"spaceId"`
 	SpaceName           string    `json:"spaceName"`
 	Subject             string    `json:"subject"`
-	Severity            string    `json:"severity"`
+	Severity            string    `json:"severity" schema:"enum=low|normal|high|urgent"`
 	RequesterID         string    `json:"requesterId"`
 	RequesterName       string    `json:"requesterName"`
 	FirstResponseDue    time.Time `json:"firstResponseDue"`
 	FirstResponseTarget int64     `json:"firstResponseTargetSeconds"`
 }
+
+// EventType implements Payload.
+func (TicketOpened) EventType() Type { return Type{SourceTickets, TicketOpenedType} }
 
 // TicketReplied: a public reply was added (never an internal note).
 type TicketReplied struct {
@@ -448,10 +563,13 @@ type TicketReplied struct {
 	FromAgent   bool   `json:"fromAgent"`
 	RequesterID string `json:"requesterId"`
 	AssigneeID  string `json:"assigneeId"`
-	Excerpt     string `json:"excerpt"`
+	Excerpt     string `json:"excerpt" schema:"maxLength=300"`
 	// FirstResponseSeconds is set on the first public agent reply.
-	FirstResponseSeconds float64 `json:"firstResponseSeconds"`
+	FirstResponseSeconds float64 `json:"firstResponseSeconds" schema:"minimum=0"`
 }
+
+// EventType implements Payload.
+func (TicketReplied) EventType() Type { return Type{SourceTickets, TicketRepliedType} }
 
 // TicketAssigned: an agent assigned a ticket (AssigneeID empty: unassigned).
 type TicketAssigned struct {
@@ -465,6 +583,9 @@ type TicketAssigned struct {
 	AssignedBy   string `json:"assignedBy"`
 }
 
+// EventType implements Payload.
+func (TicketAssigned) EventType() Type { return Type{SourceTickets, TicketAssignedType} }
+
 // TicketStatusChanged: a ticket moved (ChangedBy empty: the auto-close job).
 type TicketStatusChanged struct {
 	Meta
@@ -472,15 +593,18 @@ type TicketStatusChanged struct {
 	Number      int64  `json:"number"`
 	SpaceID     string `json:"spaceId"`
 	Subject     string `json:"subject"`
-	From        string `json:"from"`
-	To          string `json:"to"`
+	From        string `json:"from" schema:"enum=new|open|pending_customer|on_hold|solved|closed"`
+	To          string `json:"to" schema:"enum=new|open|pending_customer|on_hold|solved|closed"`
 	ChangedBy   string `json:"changedBy"`
 	RequesterID string `json:"requesterId"`
 	AssigneeID  string `json:"assigneeId"`
 	Reopened    bool   `json:"reopened"`
 	// ResolutionSeconds is set when the ticket is solved.
-	ResolutionSeconds float64 `json:"resolutionSeconds"`
+	ResolutionSeconds float64 `json:"resolutionSeconds" schema:"minimum=0"`
 }
+
+// EventType implements Payload.
+func (TicketStatusChanged) EventType() Type { return Type{SourceTickets, TicketStatusChangedType} }
 
 // TicketSLABreached: a ticket missed its first-response or resolution target.
 type TicketSLABreached struct {
@@ -489,11 +613,14 @@ type TicketSLABreached struct {
 	Number     int64     `json:"number"`
 	SpaceID    string    `json:"spaceId"`
 	Subject    string    `json:"subject"`
-	Severity   string    `json:"severity"`
-	Target     string    `json:"target"`
+	Severity   string    `json:"severity" schema:"enum=low|normal|high|urgent"`
+	Target     string    `json:"target" schema:"enum=first_response|resolution"`
 	Due        time.Time `json:"due"`
 	AssigneeID string    `json:"assigneeId"`
 }
+
+// EventType implements Payload.
+func (TicketSLABreached) EventType() Type { return Type{SourceTickets, TicketSLABreachedType} }
 
 // TicketRated: the requester rated a solved ticket.
 type TicketRated struct {
@@ -504,3 +631,6 @@ type TicketRated struct {
 	Good       bool   `json:"good"`
 	AssigneeID string `json:"assigneeId"`
 }
+
+// EventType implements Payload.
+func (TicketRated) EventType() Type { return Type{SourceTickets, TicketRatedType} }

@@ -356,7 +356,7 @@ func (s *Service) create(ctx context.Context, inviter Inviter, req Request, kind
 
 func (s *Service) event(inv Invitation, code string, resent bool) (eventtypes.Envelope, error) {
 	meta := eventtypes.NewMeta(s.Now())
-	return eventtypes.NewEnvelope(eventtypes.SourceInvitations, eventtypes.InvitationCreatedType, meta, eventtypes.InvitationCreated{
+	return eventtypes.Wrap(eventtypes.InvitationCreated{
 		Meta: meta, InvitationID: inv.ID, Kind: inv.Kind, Email: inv.Email, Code: code, Message: inv.Message,
 		InviterName: inv.InviterName, Locale: inv.Locale, ValidUntil: inv.ValidUntil, Resent: resent,
 	})

@@ -260,7 +260,7 @@ func (s *Service) ExportData(ctx context.Context, store PrivacyStore, p auth.Pri
 // DeleteAccount erases the signed-in member's personal data.
 func (s *Service) DeleteAccount(ctx context.Context, store PrivacyStore, p auth.Principal) error {
 	meta := eventtypes.NewMeta(s.Now())
-	event, err := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberDeletedType, meta, eventtypes.MemberDeleted{Meta: meta, MemberID: p.MemberID})
+	event, err := eventtypes.Wrap(eventtypes.MemberDeleted{Meta: meta, MemberID: p.MemberID})
 	if err != nil {
 		return fmt.Errorf("members.DeleteAccount: %w", err)
 	}
@@ -354,11 +354,7 @@ type Erasure struct {
 // gone (S3 reads after a delete see it deleted); an upload URL signed before the
 // deletion stays valid until it expires (avatarURLTTL, 5 minutes after it was signed):
 // docs/identity.md, "Profiles and privacy".
-func (e Erasure) OnMemberDeleted(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.MemberDeleted
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("members.OnMemberDeleted: %w", err)
-	}
+func (e Erasure) OnMemberDeleted(ctx context.Context, evt eventtypes.MemberDeleted) error {
 	if err := e.Store.EraseTraces(ctx, evt.MemberID); err != nil {
 		return fmt.Errorf("members.OnMemberDeleted %s: %w", evt.MemberID, err)
 	}

@@ -208,7 +208,7 @@ func (s *Service) register(ctx context.Context, email, name, lang, userAgent str
 		Roles: roles, Status: StatusActive, CreatedAt: now.UTC()}
 	sess, cookie := auth.NewSession(m.ID, now, userAgent)
 	meta := eventtypes.NewMeta(now)
-	event, err := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta,
+	event, err := eventtypes.Wrap(
 		eventtypes.MemberRegistered{Meta: meta, MemberID: m.ID, Email: m.Email, DisplayName: m.DisplayName, Locale: m.Locale})
 	if err != nil {
 		return Member{}, auth.Session{}, "", err
@@ -290,7 +290,7 @@ func (s *Service) SetRoles(ctx context.Context, actor auth.Principal, memberID s
 		return Member{}, fmt.Errorf("members.SetRoles %s: %w", memberID, ErrOwnAdmin)
 	}
 	meta := eventtypes.NewMeta(s.Now())
-	event, err := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRolesChangedType, meta,
+	event, err := eventtypes.Wrap(
 		eventtypes.MemberRolesChanged{Meta: meta, MemberID: memberID, Roles: clean, ChangedBy: actor.MemberID})
 	if err != nil {
 		return Member{}, fmt.Errorf("members.SetRoles %s: %w", memberID, err)

@@ -53,20 +53,12 @@ type Service struct {
 func Day(t time.Time) string { return t.UTC().Format("2006-01-02") }
 
 // OnMemberRegistered counts a registration on the day it happened.
-func (s *Service) OnMemberRegistered(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.MemberRegistered
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("metrics.OnMemberRegistered: %w", err)
-	}
+func (s *Service) OnMemberRegistered(ctx context.Context, evt eventtypes.MemberRegistered) error {
 	return s.count(ctx, evt.Meta, Registrations)
 }
 
 // OnInvitationCreated counts an invitation emailed (resends too) or a link created.
-func (s *Service) OnInvitationCreated(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.InvitationCreated
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("metrics.OnInvitationCreated: %w", err)
-	}
+func (s *Service) OnInvitationCreated(ctx context.Context, evt eventtypes.InvitationCreated) error {
 	name := InvitationsSent
 	if evt.Email == "" {
 		name = InvitationLinks
@@ -75,11 +67,7 @@ func (s *Service) OnInvitationCreated(ctx context.Context, env eventtypes.Envelo
 }
 
 // OnInvitationAccepted counts a registration through an invitation.
-func (s *Service) OnInvitationAccepted(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.InvitationAccepted
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("metrics.OnInvitationAccepted: %w", err)
-	}
+func (s *Service) OnInvitationAccepted(ctx context.Context, evt eventtypes.InvitationAccepted) error {
 	return s.count(ctx, evt.Meta, InvitationsAccepted)
 }
 
@@ -88,20 +76,12 @@ func (s *Service) count(ctx context.Context, meta eventtypes.Meta, name string) 
 }
 
 // OnMemberDeleted counts an account deletion.
-func (s *Service) OnMemberDeleted(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.MemberDeleted
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("metrics.OnMemberDeleted: %w", err)
-	}
+func (s *Service) OnMemberDeleted(ctx context.Context, evt eventtypes.MemberDeleted) error {
 	return s.count(ctx, evt.Meta, AccountsDeleted)
 }
 
 // OnPostCreated counts a post.
-func (s *Service) OnPostCreated(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.PostCreated
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("metrics.OnPostCreated: %w", err)
-	}
+func (s *Service) OnPostCreated(ctx context.Context, evt eventtypes.PostCreated) error {
 	if err := s.count(ctx, evt.Meta, Posts); err != nil {
 		return err
 	}
@@ -129,38 +109,22 @@ func (s *Service) countAs(ctx context.Context, key string, meta eventtypes.Meta,
 }
 
 // OnIdeaVoted counts a vote on an idea.
-func (s *Service) OnIdeaVoted(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.IdeaVoted
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("metrics.OnIdeaVoted: %w", err)
-	}
+func (s *Service) OnIdeaVoted(ctx context.Context, evt eventtypes.IdeaVoted) error {
 	return s.count(ctx, evt.Meta, IdeaVotes)
 }
 
 // OnPollVoted counts a vote in a poll.
-func (s *Service) OnPollVoted(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.PollVoted
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("metrics.OnPollVoted: %w", err)
-	}
+func (s *Service) OnPollVoted(ctx context.Context, evt eventtypes.PollVoted) error {
 	return s.count(ctx, evt.Meta, PollVotes)
 }
 
 // OnContentReported counts a report.
-func (s *Service) OnContentReported(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.ContentReported
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("metrics.OnContentReported: %w", err)
-	}
+func (s *Service) OnContentReported(ctx context.Context, evt eventtypes.ContentReported) error {
 	return s.count(ctx, evt.Meta, Reports)
 }
 
 // OnCommentCreated counts a comment.
-func (s *Service) OnCommentCreated(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.CommentCreated
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("metrics.OnCommentCreated: %w", err)
-	}
+func (s *Service) OnCommentCreated(ctx context.Context, evt eventtypes.CommentCreated) error {
 	if err := s.count(ctx, evt.Meta, Comments); err != nil {
 		return err
 	}
@@ -168,10 +132,6 @@ func (s *Service) OnCommentCreated(ctx context.Context, env eventtypes.Envelope)
 }
 
 // OnAnswerAccepted counts an accepted solution.
-func (s *Service) OnAnswerAccepted(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.AnswerAccepted
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("metrics.OnAnswerAccepted: %w", err)
-	}
+func (s *Service) OnAnswerAccepted(ctx context.Context, evt eventtypes.AnswerAccepted) error {
 	return s.count(ctx, evt.Meta, AcceptedSolutions)
 }

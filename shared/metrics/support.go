@@ -34,20 +34,12 @@ type ValueStore interface {
 }
 
 // OnTicketOpened counts a ticket opened.
-func (s *Service) OnTicketOpened(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.TicketOpened
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("metrics.OnTicketOpened: %w", err)
-	}
+func (s *Service) OnTicketOpened(ctx context.Context, evt eventtypes.TicketOpened) error {
 	return s.count(ctx, evt.Meta, TicketsOpened)
 }
 
 // OnTicketReplied measures the first response time.
-func (s *Service) OnTicketReplied(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.TicketReplied
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("metrics.OnTicketReplied: %w", err)
-	}
+func (s *Service) OnTicketReplied(ctx context.Context, evt eventtypes.TicketReplied) error {
 	if evt.FirstResponseSeconds <= 0 {
 		return nil
 	}
@@ -55,11 +47,7 @@ func (s *Service) OnTicketReplied(ctx context.Context, env eventtypes.Envelope) 
 }
 
 // OnTicketStatusChanged counts a solved ticket and measures its resolution time.
-func (s *Service) OnTicketStatusChanged(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.TicketStatusChanged
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("metrics.OnTicketStatusChanged: %w", err)
-	}
+func (s *Service) OnTicketStatusChanged(ctx context.Context, evt eventtypes.TicketStatusChanged) error {
 	if evt.To != "solved" {
 		return nil
 	}
@@ -70,11 +58,7 @@ func (s *Service) OnTicketStatusChanged(ctx context.Context, env eventtypes.Enve
 }
 
 // OnTicketRated records the ticket's satisfaction (its latest rating counts).
-func (s *Service) OnTicketRated(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.TicketRated
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("metrics.OnTicketRated: %w", err)
-	}
+func (s *Service) OnTicketRated(ctx context.Context, evt eventtypes.TicketRated) error {
 	v := 0.0
 	if evt.Good {
 		v = 1

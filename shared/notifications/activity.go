@@ -279,11 +279,7 @@ func except(ids []string, skip string) []string {
 
 // OnCommentCreated tells the post's author of a comment and a comment's author of a
 // reply (never oneself).
-func (a *Activity) OnCommentCreated(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.CommentCreated
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("notifications.OnCommentCreated: %w", err)
-	}
+func (a *Activity) OnCommentCreated(ctx context.Context, evt eventtypes.CommentCreated) error {
 	n := Notification{Kind: KindComment, ActorID: evt.AuthorID, ActorName: evt.AuthorName, PostID: evt.PostID, PostTitle: evt.PostTitle, CommentID: evt.CommentID}
 	err := a.notify(ctx, evt.Meta, n, except([]string{evt.PostAuthorID}, evt.AuthorID)...)
 	if evt.ParentAuthorID != "" && evt.ParentAuthorID != evt.PostAuthorID {
@@ -297,11 +293,7 @@ func (a *Activity) OnCommentCreated(ctx context.Context, env eventtypes.Envelope
 }
 
 // OnAnswerAccepted tells the answer's author.
-func (a *Activity) OnAnswerAccepted(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.AnswerAccepted
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("notifications.OnAnswerAccepted: %w", err)
-	}
+func (a *Activity) OnAnswerAccepted(ctx context.Context, evt eventtypes.AnswerAccepted) error {
 	// An answer's author hears of its acceptance once, however often it is accepted
 	// again; and only while it is the accepted answer when the notification is delivered.
 	n := Notification{Kind: KindAnswerAccepted, ActorID: evt.AcceptedBy, PostID: evt.PostID, PostTitle: evt.PostTitle, CommentID: evt.CommentID,
@@ -313,11 +305,7 @@ func (a *Activity) OnAnswerAccepted(ctx context.Context, env eventtypes.Envelope
 }
 
 // OnMemberMentioned tells the mentioned member.
-func (a *Activity) OnMemberMentioned(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.MemberMentioned
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("notifications.OnMemberMentioned: %w", err)
-	}
+func (a *Activity) OnMemberMentioned(ctx context.Context, evt eventtypes.MemberMentioned) error {
 	// A member hears of being mentioned in a post or comment once: a mention an edit
 	// removes and a later edit adds again, or two edits racing to add it, tell nothing
 	// new.
@@ -330,11 +318,7 @@ func (a *Activity) OnMemberMentioned(ctx context.Context, env eventtypes.Envelop
 }
 
 // OnIdeaStatusChanged tells every voter of the idea.
-func (a *Activity) OnIdeaStatusChanged(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.IdeaStatusChanged
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("notifications.OnIdeaStatusChanged: %w", err)
-	}
+func (a *Activity) OnIdeaStatusChanged(ctx context.Context, evt eventtypes.IdeaStatusChanged) error {
 	voters, err := a.Store.Voters(ctx, evt.PostID)
 	if err == nil {
 		// Each status once per voter (planned, under review, planned again tells
@@ -349,11 +333,7 @@ func (a *Activity) OnIdeaStatusChanged(ctx context.Context, env eventtypes.Envel
 }
 
 // OnContentReported tells the space's moderators.
-func (a *Activity) OnContentReported(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.ContentReported
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("notifications.OnContentReported: %w", err)
-	}
+func (a *Activity) OnContentReported(ctx context.Context, evt eventtypes.ContentReported) error {
 	mods, err := a.Store.SpaceModeratorIDs(ctx, evt.SpaceID)
 	if err == nil {
 		err = a.notify(ctx, evt.Meta, Notification{Kind: KindReport, PostID: evt.PostID, PostTitle: evt.PostTitle, CommentID: evt.CommentID,
@@ -366,11 +346,7 @@ func (a *Activity) OnContentReported(ctx context.Context, env eventtypes.Envelop
 }
 
 // OnMemberWarned tells the warned member what the moderator wrote.
-func (a *Activity) OnMemberWarned(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.MemberWarned
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("notifications.OnMemberWarned: %w", err)
-	}
+func (a *Activity) OnMemberWarned(ctx context.Context, evt eventtypes.MemberWarned) error {
 	if err := a.notify(ctx, evt.Meta, Notification{Kind: KindWarning, PostID: evt.PostID, Detail: evt.Message}, evt.MemberID); err != nil {
 		return fmt.Errorf("notifications.OnMemberWarned %s: %w", evt.EventID, err)
 	}
@@ -381,11 +357,7 @@ func (a *Activity) OnMemberWarned(ctx context.Context, env eventtypes.Envelope) 
 // moderator's reason), in the app and by email. The moderator is not named: moderators
 // act for the community. Delivered only while the content is still hidden (a restore
 // before delivery tells nothing).
-func (a *Activity) OnContentHidden(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.ContentHidden
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("notifications.OnContentHidden: %w", err)
-	}
+func (a *Activity) OnContentHidden(ctx context.Context, evt eventtypes.ContentHidden) error {
 	n := Notification{Kind: KindContentHidden, PostID: evt.PostID, PostTitle: evt.PostTitle, CommentID: evt.CommentID, Detail: evt.Reason}
 	if err := a.notify(ctx, evt.Meta, n, except([]string{evt.AuthorID}, evt.HiddenBy)...); err != nil {
 		return fmt.Errorf("notifications.OnContentHidden %s: %w", evt.EventID, err)
@@ -394,11 +366,7 @@ func (a *Activity) OnContentHidden(ctx context.Context, env eventtypes.Envelope)
 }
 
 // OnSpaceInvited tells a member they are invited into a space.
-func (a *Activity) OnSpaceInvited(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.SpaceInvited
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("notifications.OnSpaceInvited: %w", err)
-	}
+func (a *Activity) OnSpaceInvited(ctx context.Context, evt eventtypes.SpaceInvited) error {
 	n := Notification{Kind: KindSpaceInvite, ActorID: evt.InviterID, ActorName: evt.InviterName, SpaceID: evt.SpaceID, Detail: evt.SpaceName}
 	if err := a.notify(ctx, evt.Meta, n, evt.MemberID); err != nil {
 		return fmt.Errorf("notifications.OnSpaceInvited %s: %w", evt.EventID, err)
@@ -406,18 +374,20 @@ func (a *Activity) OnSpaceInvited(ctx context.Context, env eventtypes.Envelope) 
 	return nil
 }
 
-// OnSpaceRequestAnswered tells a member that their request to join a space was
-// approved or declined (space.request_approved, space.request_declined): once per
-// answer, and not when it no longer holds at delivery (see Subjects).
-func (a *Activity) OnSpaceRequestAnswered(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.SpaceRequestAnswered
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("notifications.OnSpaceRequestAnswered: %w", err)
-	}
-	kind := KindSpaceApproved
-	if env.DetailType == eventtypes.SpaceRequestDeclinedType {
-		kind = KindSpaceDeclined
-	}
+// OnSpaceRequestApproved tells a member that their request to join a space was
+// approved (space.request_approved): once per answer, and not when it no longer holds
+// at delivery (see Subjects).
+func (a *Activity) OnSpaceRequestApproved(ctx context.Context, evt eventtypes.SpaceRequestApproved) error {
+	return a.onSpaceRequestAnswered(ctx, eventtypes.SpaceRequestAnswered(evt), KindSpaceApproved)
+}
+
+// OnSpaceRequestDeclined tells a member that their request to join a space was
+// declined (space.request_declined), likewise.
+func (a *Activity) OnSpaceRequestDeclined(ctx context.Context, evt eventtypes.SpaceRequestDeclined) error {
+	return a.onSpaceRequestAnswered(ctx, eventtypes.SpaceRequestAnswered(evt), KindSpaceDeclined)
+}
+
+func (a *Activity) onSpaceRequestAnswered(ctx context.Context, evt eventtypes.SpaceRequestAnswered, kind string) error {
 	n := Notification{Kind: kind, SpaceID: evt.SpaceID, Detail: evt.SpaceName}
 	if err := a.notify(ctx, evt.Meta, n, evt.MemberID); err != nil {
 		return fmt.Errorf("notifications.OnSpaceRequestAnswered %s: %w", evt.EventID, err)

@@ -112,11 +112,7 @@ func (s *Service) send(ctx context.Context, key string, write compose) error {
 }
 
 // OnInvitationCreated emails an invitation (links have no address: nothing to send).
-func (s *Service) OnInvitationCreated(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.InvitationCreated
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("notifications.OnInvitationCreated: %w", err)
-	}
+func (s *Service) OnInvitationCreated(ctx context.Context, evt eventtypes.InvitationCreated) error {
 	if evt.Email == "" {
 		return nil
 	}
@@ -151,11 +147,7 @@ func (s *Service) OnInvitationCreated(ctx context.Context, env eventtypes.Envelo
 }
 
 // OnMemberRegistered welcomes a new member by email, once.
-func (s *Service) OnMemberRegistered(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.MemberRegistered
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("notifications.OnMemberRegistered: %w", err)
-	}
+func (s *Service) OnMemberRegistered(ctx context.Context, evt eventtypes.MemberRegistered) error {
 	// The account is read at the last moment before sending: one deleted meanwhile has
 	// its address erased and gets no welcome.
 	err := s.send(ctx, evt.EventID, func(ctx context.Context) (mail.Message, bool, error) {

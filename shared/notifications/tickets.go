@@ -45,11 +45,7 @@ func (a *Activity) agents(ctx context.Context, assigneeID string) ([]string, err
 
 // OnTicketOpened acknowledges the ticket to its requester (number and expected first
 // response) and tells the support agents.
-func (a *Activity) OnTicketOpened(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.TicketOpened
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("notifications.OnTicketOpened: %w", err)
-	}
+func (a *Activity) OnTicketOpened(ctx context.Context, evt eventtypes.TicketOpened) error {
 	n := Notification{TicketID: evt.TicketID, TicketNumber: evt.Number, PostTitle: evt.Subject, ActorID: evt.RequesterID, ActorName: evt.RequesterName}
 	ack := n
 	// The expected first-response time, in seconds: each reader's language writes it.
@@ -70,11 +66,7 @@ func (a *Activity) OnTicketOpened(ctx context.Context, env eventtypes.Envelope) 
 
 // OnTicketReplied tells the customer of an agent's public reply, and the assignee (or
 // the agents) of the customer's.
-func (a *Activity) OnTicketReplied(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.TicketReplied
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("notifications.OnTicketReplied: %w", err)
-	}
+func (a *Activity) OnTicketReplied(ctx context.Context, evt eventtypes.TicketReplied) error {
 	n := Notification{Kind: KindTicketReply, TicketID: evt.TicketID, TicketNumber: evt.Number, PostTitle: evt.Subject,
 		ActorID: evt.AuthorID, ActorName: evt.AuthorName, Detail: evt.Excerpt}
 	var to []string
@@ -95,11 +87,7 @@ func (a *Activity) OnTicketReplied(ctx context.Context, env eventtypes.Envelope)
 
 // OnTicketStatusChanged tells the customer where their ticket stands, and the agents
 // when a customer reopens one.
-func (a *Activity) OnTicketStatusChanged(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.TicketStatusChanged
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("notifications.OnTicketStatusChanged: %w", err)
-	}
+func (a *Activity) OnTicketStatusChanged(ctx context.Context, evt eventtypes.TicketStatusChanged) error {
 	n := Notification{Kind: KindTicketStatus, TicketID: evt.TicketID, TicketNumber: evt.Number, PostTitle: evt.Subject, Detail: evt.To}
 	err := a.notify(ctx, evt.Meta, n, except([]string{evt.RequesterID}, evt.ChangedBy)...)
 	if err == nil && evt.Reopened {
@@ -117,11 +105,7 @@ func (a *Activity) OnTicketStatusChanged(ctx context.Context, env eventtypes.Env
 }
 
 // OnTicketAssigned tells the new assignee (unless they took it themselves).
-func (a *Activity) OnTicketAssigned(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.TicketAssigned
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("notifications.OnTicketAssigned: %w", err)
-	}
+func (a *Activity) OnTicketAssigned(ctx context.Context, evt eventtypes.TicketAssigned) error {
 	n := Notification{Kind: KindTicketAssigned, ActorID: evt.AssignedBy, TicketID: evt.TicketID, TicketNumber: evt.Number, PostTitle: evt.Subject}
 	if err := a.notify(ctx, evt.Meta, n, except([]string{evt.AssigneeID}, evt.AssignedBy)...); err != nil {
 		return fmt.Errorf("notifications.OnTicketAssigned %s: %w", evt.EventID, err)
@@ -130,11 +114,7 @@ func (a *Activity) OnTicketAssigned(ctx context.Context, env eventtypes.Envelope
 }
 
 // OnTicketSLABreached tells the assignee, or every agent, that a target was missed.
-func (a *Activity) OnTicketSLABreached(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.TicketSLABreached
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("notifications.OnTicketSLABreached: %w", err)
-	}
+func (a *Activity) OnTicketSLABreached(ctx context.Context, evt eventtypes.TicketSLABreached) error {
 	agents, err := a.agents(ctx, evt.AssigneeID)
 	if err == nil {
 		err = a.notify(ctx, evt.Meta, Notification{Kind: KindTicketBreached, TicketID: evt.TicketID, TicketNumber: evt.Number,

@@ -171,7 +171,7 @@ func (c *Comments) Add(ctx context.Context, actor auth.Principal, postID string,
 	cm := Comment{ID: "c_" + strings.ToLower(rand.Text()), PostID: postID, ParentID: n.ParentID, Body: n.Body, HTML: html,
 		AuthorID: actor.MemberID, AuthorName: author, AuthorStaff: policy.IsStaff(actor.Roles), CreatedAt: now, Mentions: names}
 	meta := eventtypes.NewMeta(now)
-	event, err := eventtypes.NewEnvelope(eventtypes.SourcePosts, eventtypes.CommentCreatedType, meta, eventtypes.CommentCreated{Meta: meta,
+	event, err := eventtypes.Wrap(eventtypes.CommentCreated{Meta: meta,
 		CommentID: cm.ID, PostID: postID, PostTitle: postTitle(p), PostAuthorID: p.AuthorID, ParentID: n.ParentID,
 		ParentAuthorID: parentAuthor, AuthorID: cm.AuthorID, AuthorName: author})
 	if err != nil {
@@ -238,7 +238,7 @@ func (c *Comments) Accept(ctx context.Context, actor auth.Principal, postID, com
 		return c.Posts.answer(ctx, actor, postID)
 	}
 	meta := eventtypes.NewMeta(c.Posts.Now())
-	event, err := eventtypes.NewEnvelope(eventtypes.SourcePosts, eventtypes.AnswerAcceptedType, meta, eventtypes.AnswerAccepted{Meta: meta,
+	event, err := eventtypes.Wrap(eventtypes.AnswerAccepted{Meta: meta,
 		PostID: postID, PostTitle: postTitle(p), CommentID: commentID, AnswerAuthor: cm.AuthorID, AcceptedBy: actor.MemberID})
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.Accept: %w", err)

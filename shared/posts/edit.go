@@ -119,7 +119,7 @@ func (e *Editing) Edit(ctx context.Context, actor auth.Principal, postID string,
 // updatedEvent tells the feed consumer that what streams show of a post changed.
 func updatedEvent(p Post, change, by string, now time.Time) (eventtypes.Envelope, error) {
 	meta := eventtypes.NewMeta(now)
-	return eventtypes.NewEnvelope(eventtypes.SourcePosts, eventtypes.PostUpdatedType, meta, eventtypes.PostUpdated{Meta: meta,
+	return eventtypes.Wrap(eventtypes.PostUpdated{Meta: meta,
 		PostID: p.ID, SpaceID: p.SpaceID, Change: change, By: by})
 }
 

@@ -84,11 +84,7 @@ func (f *Feed) current(ctx context.Context, postID string) (Post, bool, error) {
 // OnPostCreated fans a post out to its space's members, as it is now (edited, moved,
 // hidden or deleted since it was written). Feed items have fixed keys: a second
 // delivery rewrites the same items.
-func (f *Feed) OnPostCreated(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.PostCreated
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("posts.OnPostCreated: %w", err)
-	}
+func (f *Feed) OnPostCreated(ctx context.Context, evt eventtypes.PostCreated) error {
 	p, found, err := f.current(ctx, evt.PostID)
 	if err == nil && found && shown(p) {
 		err = f.fan(ctx, p.Summary(), p.SpaceID, true)
@@ -105,11 +101,7 @@ func (f *Feed) OnPostCreated(ctx context.Context, env eventtypes.Envelope) error
 // leave the home streams of every space the event names, unless the post is shown
 // there now, and a shown post is (re)written to its present space's members. Moving a
 // hidden or deleted post therefore copies nothing into the new space's home streams.
-func (f *Feed) OnPostModerated(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.PostModerated
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("posts.OnPostModerated: %w", err)
-	}
+func (f *Feed) OnPostModerated(ctx context.Context, evt eventtypes.PostModerated) error {
 	if err := f.converge(ctx, evt.PostID, evt.SpaceID, evt.ToSpaceID, Summary{ID: evt.PostID, CreatedAt: evt.CreatedAt, PinnedUntil: evt.PinnedUntil}); err != nil {
 		return fmt.Errorf("posts.OnPostModerated %s %s: %w", evt.Action, evt.PostID, err)
 	}
@@ -141,11 +133,7 @@ func (f *Feed) converge(ctx context.Context, postID, spaceID, toSpaceID string, 
 // OnPostUpdated rewrites the copies of an edited post (or of a question whose accepted
 // answer went) that its space's members already hold, from the post as it is now: an
 // edit that took a password out of a post leaves it in no home stream.
-func (f *Feed) OnPostUpdated(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.PostUpdated
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("posts.OnPostUpdated: %w", err)
-	}
+func (f *Feed) OnPostUpdated(ctx context.Context, evt eventtypes.PostUpdated) error {
 	if err := f.refresh(ctx, evt.PostID); err != nil {
 		return fmt.Errorf("posts.OnPostUpdated %s: %w", evt.PostID, err)
 	}
@@ -153,11 +141,7 @@ func (f *Feed) OnPostUpdated(ctx context.Context, env eventtypes.Envelope) error
 }
 
 // OnAnswerAccepted rewrites the copies of a question that now has an accepted answer.
-func (f *Feed) OnAnswerAccepted(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.AnswerAccepted
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("posts.OnAnswerAccepted: %w", err)
-	}
+func (f *Feed) OnAnswerAccepted(ctx context.Context, evt eventtypes.AnswerAccepted) error {
 	if err := f.refresh(ctx, evt.PostID); err != nil {
 		return fmt.Errorf("posts.OnAnswerAccepted %s: %w", evt.PostID, err)
 	}
@@ -165,11 +149,7 @@ func (f *Feed) OnAnswerAccepted(ctx context.Context, env eventtypes.Envelope) er
 }
 
 // OnIdeaStatusChanged rewrites the copies of an idea whose status staff changed.
-func (f *Feed) OnIdeaStatusChanged(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.IdeaStatusChanged
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("posts.OnIdeaStatusChanged: %w", err)
-	}
+func (f *Feed) OnIdeaStatusChanged(ctx context.Context, evt eventtypes.IdeaStatusChanged) error {
 	if err := f.refresh(ctx, evt.PostID); err != nil {
 		return fmt.Errorf("posts.OnIdeaStatusChanged %s: %w", evt.PostID, err)
 	}
@@ -215,11 +195,7 @@ const settleRounds = 3
 
 // OnSpaceJoined brings a space's recent posts into the home stream of a member who joined
 // it (a public space joined, a request approved, an invitation accepted).
-func (f *Feed) OnSpaceJoined(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.SpaceJoined
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("posts.OnSpaceJoined: %w", err)
-	}
+func (f *Feed) OnSpaceJoined(ctx context.Context, evt eventtypes.SpaceJoined) error {
 	if err := f.settle(ctx, evt.MemberID, evt.SpaceID); err != nil {
 		return fmt.Errorf("posts.OnSpaceJoined %s %s: %w", evt.SpaceID, evt.MemberID, err)
 	}
@@ -227,11 +203,7 @@ func (f *Feed) OnSpaceJoined(ctx context.Context, env eventtypes.Envelope) error
 }
 
 // OnSpaceLeft takes a space's posts out of the home stream of a member who left it.
-func (f *Feed) OnSpaceLeft(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.SpaceLeft
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("posts.OnSpaceLeft: %w", err)
-	}
+func (f *Feed) OnSpaceLeft(ctx context.Context, evt eventtypes.SpaceLeft) error {
 	if err := f.settle(ctx, evt.MemberID, evt.SpaceID); err != nil {
 		return fmt.Errorf("posts.OnSpaceLeft %s %s: %w", evt.SpaceID, evt.MemberID, err)
 	}

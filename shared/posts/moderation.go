@@ -193,7 +193,7 @@ func (m *Moderation) Report(ctx context.Context, actor auth.Principal, postID st
 	r := Report{TargetID: item.TargetID, PostID: p.ID, CommentID: item.CommentID, SpaceID: p.SpaceID, ReporterID: actor.MemberID,
 		Reason: req.Reason, Note: req.Note, At: now}
 	meta := eventtypes.NewMeta(now)
-	event, err := eventtypes.NewEnvelope(eventtypes.SourcePosts, eventtypes.ContentReportedType, meta, eventtypes.ContentReported{Meta: meta,
+	event, err := eventtypes.Wrap(eventtypes.ContentReported{Meta: meta,
 		TargetID: r.TargetID, PostID: p.ID, CommentID: r.CommentID, PostTitle: item.Title, SpaceID: p.SpaceID, SpaceName: p.SpaceName,
 		ReporterID: actor.MemberID, Reason: r.Reason})
 	if err != nil {
@@ -393,7 +393,7 @@ func (r *Reason) required() error {
 // hiddenEvent tells the author of hidden content why (content.hidden).
 func hiddenEvent(p Post, commentID, authorID, reason, by string, now time.Time) (eventtypes.Envelope, error) {
 	meta := eventtypes.NewMeta(now)
-	return eventtypes.NewEnvelope(eventtypes.SourcePosts, eventtypes.ContentHiddenType, meta, eventtypes.ContentHidden{Meta: meta,
+	return eventtypes.Wrap(eventtypes.ContentHidden{Meta: meta,
 		PostID: p.ID, CommentID: commentID, PostTitle: postTitle(p), SpaceID: p.SpaceID, AuthorID: authorID, Reason: reason, HiddenBy: by})
 }
 
@@ -645,7 +645,7 @@ func (m *Moderation) Warn(ctx context.Context, actor auth.Principal, w Warning) 
 	}
 	now := m.Posts.Now().UTC()
 	meta := eventtypes.NewMeta(now)
-	event, err := eventtypes.NewEnvelope(eventtypes.SourcePosts, eventtypes.MemberWarnedType, meta, eventtypes.MemberWarned{Meta: meta,
+	event, err := eventtypes.Wrap(eventtypes.MemberWarned{Meta: meta,
 		MemberID: w.MemberID, PostID: w.PostID, Message: w.Message, WarnedBy: actor.MemberID})
 	if err != nil {
 		return fmt.Errorf("posts.Warn: %w", err)
@@ -823,7 +823,7 @@ func (m *Moderation) auditNames(ctx context.Context, entries []audit.Entry, post
 func moderatedEvent(p Post, action, toSpaceID, toSpaceName, by string, now time.Time) (eventtypes.Envelope, error) {
 	meta := eventtypes.NewMeta(now)
 	sum := p.Summary()
-	return eventtypes.NewEnvelope(eventtypes.SourcePosts, eventtypes.PostModeratedType, meta, eventtypes.PostModerated{Meta: meta,
+	return eventtypes.Wrap(eventtypes.PostModerated{Meta: meta,
 		Action: action, PostID: p.ID, SpaceID: p.SpaceID, ToSpaceID: toSpaceID, Kind: p.Kind, Title: p.Title, Excerpt: sum.Excerpt,
 		AuthorID: p.AuthorID, AuthorName: p.AuthorName, CreatedAt: p.CreatedAt, SpaceName: p.SpaceName, ToSpaceName: toSpaceName,
 		PinnedUntil: p.PinnedUntil, By: by})

@@ -484,7 +484,7 @@ func (s *Service) Create(ctx context.Context, actor auth.Principal, spaceID stri
 	}
 	sum := p.Summary()
 	meta := eventtypes.NewMeta(now)
-	event, err := eventtypes.NewEnvelope(eventtypes.SourcePosts, eventtypes.PostCreatedType, meta, eventtypes.PostCreated{Meta: meta,
+	event, err := eventtypes.Wrap(eventtypes.PostCreated{Meta: meta,
 		PostID: p.ID, SpaceID: spaceID, SpaceName: access.Name, Kind: p.Kind, Title: p.Title, Excerpt: sum.Excerpt,
 		AuthorID: p.AuthorID, AuthorName: author, CreatedAt: now, PinnedUntil: p.PinnedUntil})
 	if err != nil {
@@ -567,7 +567,7 @@ func (s *Service) mentionEvents(readers []string, base eventtypes.MemberMentione
 		meta := eventtypes.NewMeta(s.Now())
 		evt := base
 		evt.Meta, evt.MemberID = meta, id
-		env, err := eventtypes.NewEnvelope(eventtypes.SourcePosts, eventtypes.MemberMentionedType, meta, evt)
+		env, err := eventtypes.Wrap(evt)
 		if err != nil {
 			return nil, err
 		}

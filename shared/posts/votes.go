@@ -109,7 +109,7 @@ func (v *Votes) vote(ctx context.Context, actor auth.Principal, p Post, b Ballot
 		if b.Option != "" {
 			return ErrOption
 		}
-		event, err := eventtypes.NewEnvelope(eventtypes.SourcePosts, eventtypes.IdeaVotedType, meta, eventtypes.IdeaVoted{Meta: meta,
+		event, err := eventtypes.Wrap(eventtypes.IdeaVoted{Meta: meta,
 			PostID: p.ID, SpaceID: p.SpaceID, VoterID: actor.MemberID, Votes: p.Votes + 1})
 		if err != nil {
 			return err
@@ -122,7 +122,7 @@ func (v *Votes) vote(ctx context.Context, actor auth.Principal, p Post, b Ballot
 		if !slices.ContainsFunc(p.Options, func(o PollOption) bool { return o.ID == b.Option }) {
 			return ErrOption
 		}
-		event, err := eventtypes.NewEnvelope(eventtypes.SourcePosts, eventtypes.PollVotedType, meta, eventtypes.PollVoted{Meta: meta,
+		event, err := eventtypes.Wrap(eventtypes.PollVoted{Meta: meta,
 			PostID: p.ID, SpaceID: p.SpaceID, VoterID: actor.MemberID, Option: b.Option})
 		if err != nil {
 			return err
@@ -159,7 +159,7 @@ func (v *Votes) SetStatus(ctx context.Context, actor auth.Principal, postID stri
 			return v.Posts.answer(ctx, actor, postID)
 		}
 		meta := eventtypes.NewMeta(v.Posts.Now())
-		event, err := eventtypes.NewEnvelope(eventtypes.SourcePosts, eventtypes.IdeaStatusChangedType, meta, eventtypes.IdeaStatusChanged{Meta: meta,
+		event, err := eventtypes.Wrap(eventtypes.IdeaStatusChanged{Meta: meta,
 			PostID: p.ID, PostTitle: p.Title, SpaceID: p.SpaceID, From: p.IdeaStatus, To: c.Status, ChangedBy: actor.MemberID})
 		if err != nil {
 			return Post{}, fmt.Errorf("posts.SetStatus: %w", err)

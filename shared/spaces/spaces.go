@@ -472,7 +472,7 @@ func (s *Service) add(ctx context.Context, m Membership, from, op string) (Membe
 // brings the space's recent posts into the member's home stream (docs/streams.md).
 func joinedEvent(m Membership) (eventtypes.Envelope, error) {
 	meta := eventtypes.NewMeta(m.JoinedAt)
-	return eventtypes.NewEnvelope(eventtypes.SourceSpaces, eventtypes.SpaceJoinedType, meta, eventtypes.SpaceJoined{Meta: meta,
+	return eventtypes.Wrap(eventtypes.SpaceJoined{Meta: meta,
 		SpaceID: m.SpaceID, MemberID: m.MemberID})
 }
 
@@ -567,8 +567,11 @@ func (s *Service) Decline(ctx context.Context, actor auth.Principal, spaceID, me
 // answerEvent is space.request_approved or space.request_declined.
 func (s *Service) answerEvent(detailType string, sp Space, memberID, by string, at time.Time) (eventtypes.Envelope, error) {
 	meta := eventtypes.NewMeta(at)
-	return eventtypes.NewEnvelope(eventtypes.SourceSpaces, detailType, meta, eventtypes.SpaceRequestAnswered{Meta: meta,
-		SpaceID: sp.ID, SpaceName: sp.Name, MemberID: memberID, By: by})
+	answer := eventtypes.SpaceRequestAnswered{Meta: meta, SpaceID: sp.ID, SpaceName: sp.Name, MemberID: memberID, By: by}
+	if detailType == eventtypes.SpaceRequestDeclinedType {
+		return eventtypes.Wrap(eventtypes.SpaceRequestDeclined(answer))
+	}
+	return eventtypes.Wrap(eventtypes.SpaceRequestApproved(answer))
 }
 
 // answeredNow is answered with the membership read again (after a concurrent change).
@@ -628,7 +631,7 @@ func (s *Service) Leave(ctx context.Context, actor auth.Principal, spaceID strin
 	if active {
 		// The space's posts leave the member's home stream (feed consumer).
 		meta := eventtypes.NewMeta(s.now())
-		event, err := eventtypes.NewEnvelope(eventtypes.SourceSpaces, eventtypes.SpaceLeftType, meta, eventtypes.SpaceLeft{Meta: meta,
+		event, err := eventtypes.Wrap(eventtypes.SpaceLeft{Meta: meta,
 			SpaceID: spaceID, MemberID: actor.MemberID})
 		if err != nil {
 			return fmt.Errorf("spaces.Leave: %w", err)
@@ -698,7 +701,7 @@ func (s *Service) Invite(ctx context.Context, actor auth.Principal, spaceID, mem
 	m := Membership{SpaceID: spaceID, MemberID: memberID, Role: RoleMember, Status: StatusInvited, JoinedAt: now, MemberName: name,
 		InvitedBy: actor.MemberID, SpaceName: a.Space.Name, SpaceVisibility: a.Space.Visibility}
 	meta := eventtypes.NewMeta(now)
-	event, err := eventtypes.NewEnvelope(eventtypes.SourceSpaces, eventtypes.SpaceInvitedType, meta, eventtypes.SpaceInvited{Meta: meta,
+	event, err := eventtypes.Wrap(eventtypes.SpaceInvited{Meta: meta,
 		SpaceID: spaceID, SpaceName: a.Space.Name, MemberID: memberID, InviterID: actor.MemberID, InviterName: inviter})
 	if err != nil {
 		return Membership{}, fmt.Errorf("spaces.Invite: %w", err)
@@ -855,11 +858,7 @@ func (s *Service) CustomerSpaces(ctx context.Context, cursor string) ([]Space, s
 // as anyone else does (an invitation, a request, joining a public space). The member's
 // roles and memberships are read as they are now, so a late or repeated delivery ends
 // nothing more, and nothing once the role is back.
-func (s *Service) OnMemberRolesChanged(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.MemberRolesChanged
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("spaces.OnMemberRolesChanged: %w", err)
-	}
+func (s *Service) OnMemberRolesChanged(ctx context.Context, evt eventtypes.MemberRolesChanged) error {
 	roles, err := s.Store.MemberRoles(ctx, evt.MemberID)
 	if errors.Is(err, errs.ErrNotFound) {
 		return nil // a deleted account's memberships go with its erasure
@@ -898,7 +897,7 @@ func (s *Service) EndRoleMemberships(ctx context.Context, memberID string, roles
 		if active {
 			// The space's posts leave the member's home stream, as when they leave.
 			meta := eventtypes.NewMeta(s.now())
-			event, err := eventtypes.NewEnvelope(eventtypes.SourceSpaces, eventtypes.SpaceLeftType, meta, eventtypes.SpaceLeft{Meta: meta,
+			event, err := eventtypes.Wrap(eventtypes.SpaceLeft{Meta: meta,
 				SpaceID: sp.ID, MemberID: memberID})
 			if err != nil {
 				return err

@@ -286,7 +286,7 @@ func (s *Store) eraseTicket(ctx context.Context, ticketID, memberID string) erro
 			// customer's news reaches every agent.
 			changed.AssigneeID, changed.AssigneeName, changed.UpdatedAt = "", "", time.Now().UTC()
 			meta := eventtypes.NewMeta(changed.UpdatedAt)
-			env, err := eventtypes.NewEnvelope(eventtypes.SourceTickets, eventtypes.TicketAssignedType, meta, eventtypes.TicketAssigned{
+			env, err := eventtypes.Wrap(eventtypes.TicketAssigned{
 				Meta: meta, TicketID: t.ID, Number: t.Number, SpaceID: t.SpaceID, Subject: t.Subject})
 			if err != nil {
 				return err

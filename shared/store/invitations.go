@@ -259,7 +259,7 @@ func (s *Store) DisplayName(ctx context.Context, memberID string) (string, error
 // acceptanceItems spend an invitation and record invitation.accepted, for Register.
 func (s *Store) acceptanceItems(a *members.Acceptance, memberID string, now time.Time) ([]types.TransactWriteItem, error) {
 	meta := eventtypes.NewMeta(now)
-	event, err := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.InvitationAcceptedType, meta,
+	event, err := eventtypes.Wrap(
 		eventtypes.InvitationAccepted{Meta: meta, InvitationID: a.InvitationID, MemberID: memberID, InviterID: a.InviterID})
 	if err != nil {
 		return nil, err

@@ -215,7 +215,7 @@ func (s *Store) demoteSelfJoined(ctx context.Context, spaceID string) (int, erro
 		}
 		// space.left takes the space's posts out of their home stream, as for any leave.
 		meta := eventtypes.NewMeta(time.Now())
-		left, err := eventtypes.NewEnvelope(eventtypes.SourceSpaces, eventtypes.SpaceLeftType, meta, eventtypes.SpaceLeft{Meta: meta,
+		left, err := eventtypes.Wrap(eventtypes.SpaceLeft{Meta: meta,
 			SpaceID: spaceID, MemberID: m.MemberID})
 		if err != nil {
 			return n, fmt.Errorf("store.demoteSelfJoined: %w", err)

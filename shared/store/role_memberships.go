@@ -152,7 +152,7 @@ func (s *Store) endMembership(ctx context.Context, m spaces.Membership, now time
 	var events []eventtypes.Envelope
 	if active {
 		meta := eventtypes.NewMeta(now)
-		left, err := eventtypes.NewEnvelope(eventtypes.SourceSpaces, eventtypes.SpaceLeftType, meta, eventtypes.SpaceLeft{Meta: meta,
+		left, err := eventtypes.Wrap(eventtypes.SpaceLeft{Meta: meta,
 			SpaceID: m.SpaceID, MemberID: m.MemberID})
 		if err != nil {
 			return fmt.Errorf("store.MigrateRoleMemberships: %w", err)

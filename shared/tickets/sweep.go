@@ -53,7 +53,7 @@ func (s *Service) Sweep(ctx context.Context) (closed, breached int, err error) {
 				t.ResolutionBreach = true
 			}
 			meta := eventtypes.NewMeta(now)
-			env, err := eventtypes.NewEnvelope(eventtypes.SourceTickets, eventtypes.TicketSLABreachedType, meta, eventtypes.TicketSLABreached{
+			env, err := eventtypes.Wrap(eventtypes.TicketSLABreached{
 				Meta: meta, TicketID: t.ID, Number: t.Number, SpaceID: t.SpaceID, Subject: t.Subject, Severity: t.Severity,
 				Target: target, Due: due, AssigneeID: t.AssigneeID})
 			return nil, []eventtypes.Envelope{env}, err

@@ -599,7 +599,7 @@ func (s *Service) open(ctx context.Context, requester auth.Principal, name, spac
 			return nil, err
 		}
 		meta := eventtypes.NewMeta(now)
-		env, err := eventtypes.NewEnvelope(eventtypes.SourceTickets, eventtypes.TicketOpenedType, meta, eventtypes.TicketOpened{Meta: meta,
+		env, err := eventtypes.Wrap(eventtypes.TicketOpened{Meta: meta,
 			TicketID: t.ID, Number: number, SpaceID: spaceID, SpaceName: sp.Name, Subject: t.Subject, Severity: t.Severity,
 			RequesterID: t.RequesterID, RequesterName: name, FirstResponseDue: t.FirstResponseDue,
 			FirstResponseTarget: int64(targets.FirstResponse() / time.Second)})

@@ -145,7 +145,7 @@ func (s *Service) Reply(ctx context.Context, actor auth.Principal, id string, re
 			}
 		}
 		meta := eventtypes.NewMeta(now)
-		replied, err := eventtypes.NewEnvelope(eventtypes.SourceTickets, eventtypes.TicketRepliedType, meta, eventtypes.TicketReplied{Meta: meta,
+		replied, err := eventtypes.Wrap(eventtypes.TicketReplied{Meta: meta,
 			TicketID: t.ID, Number: t.Number, SpaceID: t.SpaceID, Subject: t.Subject, ReplyID: r.ID, AuthorID: actor.MemberID,
 			AuthorName: name, FromAgent: agent, RequesterID: t.RequesterID, AssigneeID: t.AssigneeID, Excerpt: content.PageExcerpt(html, ExcerptRunes),
 			FirstResponseSeconds: firstResponse.Seconds()})
@@ -197,7 +197,7 @@ func statusEvent(t Ticket, from, by string, now time.Time) ([]eventtypes.Envelop
 	if t.Status == StatusSolved {
 		evt.ResolutionSeconds = now.Sub(t.CreatedAt).Seconds()
 	}
-	env, err := eventtypes.NewEnvelope(eventtypes.SourceTickets, eventtypes.TicketStatusChangedType, meta, evt)
+	env, err := eventtypes.Wrap(evt)
 	return []eventtypes.Envelope{env}, err
 }
 
@@ -268,7 +268,7 @@ func (s *Service) Assign(ctx context.Context, actor auth.Principal, id string, r
 		now := s.Now().UTC()
 		t.AssigneeID, t.AssigneeName, t.AssigneeDeleted, t.UpdatedAt = req.AssigneeID, name, false, now
 		meta := eventtypes.NewMeta(now)
-		env, err := eventtypes.NewEnvelope(eventtypes.SourceTickets, eventtypes.TicketAssignedType, meta, eventtypes.TicketAssigned{Meta: meta,
+		env, err := eventtypes.Wrap(eventtypes.TicketAssigned{Meta: meta,
 			TicketID: t.ID, Number: t.Number, SpaceID: t.SpaceID, Subject: t.Subject, AssigneeID: req.AssigneeID, AssigneeName: name,
 			AssignedBy: actor.MemberID})
 		return nil, []eventtypes.Envelope{env}, err
@@ -284,11 +284,7 @@ func (s *Service) Assign(ctx context.Context, actor auth.Principal, id string, r
 // queue unassigned, so their customers' replies, reopenings and missed targets reach
 // every agent again. The member's roles are read as they are now, so a late or
 // repeated delivery changes nothing once they are an agent again or nothing is left.
-func (s *Service) OnMemberRolesChanged(ctx context.Context, env eventtypes.Envelope) error {
-	var evt eventtypes.MemberRolesChanged
-	if err := eventtypes.Decode(env, &evt); err != nil {
-		return fmt.Errorf("tickets.OnMemberRolesChanged: %w", err)
-	}
+func (s *Service) OnMemberRolesChanged(ctx context.Context, evt eventtypes.MemberRolesChanged) error {
 	_, roles, err := s.Store.MemberName(ctx, evt.MemberID)
 	if err != nil && !errs.Is(err, errs.ErrNotFound.Code) {
 		return fmt.Errorf("tickets.OnMemberRolesChanged %s: %w", evt.EventID, err)
@@ -319,7 +315,7 @@ func (s *Service) UnassignFrom(ctx context.Context, memberID string) error {
 			now := s.Now().UTC()
 			t.AssigneeID, t.AssigneeName, t.UpdatedAt = "", "", now
 			meta := eventtypes.NewMeta(now)
-			env, err := eventtypes.NewEnvelope(eventtypes.SourceTickets, eventtypes.TicketAssignedType, meta, eventtypes.TicketAssigned{Meta: meta,
+			env, err := eventtypes.Wrap(eventtypes.TicketAssigned{Meta: meta,
 				TicketID: t.ID, Number: t.Number, SpaceID: t.SpaceID, Subject: t.Subject})
 			return nil, []eventtypes.Envelope{env}, err
 		})
@@ -360,7 +356,7 @@ func (s *Service) Rate(ctx context.Context, actor auth.Principal, id string, req
 		now := s.Now().UTC()
 		t.Rating, t.UpdatedAt = &Rating{Good: req.Good, Comment: req.Comment, At: now}, now
 		meta := eventtypes.NewMeta(now)
-		env, err := eventtypes.NewEnvelope(eventtypes.SourceTickets, eventtypes.TicketRatedType, meta, eventtypes.TicketRated{Meta: meta,
+		env, err := eventtypes.Wrap(eventtypes.TicketRated{Meta: meta,
 			TicketID: t.ID, Number: t.Number, SpaceID: t.SpaceID, Good: req.Good, AssigneeID: t.AssigneeID})
 		return nil, []eventtypes.Envelope{env}, err
 	})

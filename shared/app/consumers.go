@@ -1,0 +1,109 @@
+package app
+
+import (
+	"time"
+	"tribune/shared/bus"
+	"tribune/shared/config"
+	"tribune/shared/mail"
+	"tribune/shared/members"
+	"tribune/shared/metrics"
+	"tribune/shared/notifications"
+	"tribune/shared/posts"
+	"tribune/shared/spaces"
+	"tribune/shared/store"
+	"tribune/shared/tickets"
+)
+
+// The routing table (bus.Routes: the CDK's EventBridge rules, the local bus) is derived
+// from the one list of registrations below, when this package is loaded.
+func init() { bus.Register(Subscriptions(config.Config{}, nil, nil, nil)) }
+
+// Subscriptions is the one list of what each consumer function handles: a typed
+// handler per event (bus.On reads the source and detail type from the payload type).
+// Adding an event to a consumer is one line here. files is the bucket of avatars and
+// images: the feed consumer deletes a deleted member's avatar files (nil in a function
+// that needs none).
+//
+// Within a consumer, the order of first registration of each source fixes the order of
+// its routes, hence the CDK's rule ids (Route-<consumer>-<i>): append, do not reorder.
+func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files members.Files) []bus.Subscription {
+	notes := notifications.NewService(st, sender, cfg.PublicURL)
+	notes.People = st
+	activity := &notifications.Activity{Service: notes, Store: st, Subjects: newNotificationSubjects(st)}
+	counts := &metrics.Service{Store: st, Values: st, Now: time.Now}
+	feed := &posts.Feed{Store: st, Now: time.Now}
+	support := &tickets.Service{Store: st, Now: time.Now}
+	rooms := &spaces.Service{Store: st, Now: time.Now}
+	erasure := members.Erasure{Store: st, Files: files}
+	const notify, count, fan = bus.ConsumerNotifications, bus.ConsumerMetrics, bus.ConsumerFeed
+	return []bus.Subscription{
+		bus.On(notify, notes.OnMemberRegistered),
+		bus.On(notify, notes.OnInvitationCreated),
+		bus.On(notify, activity.OnCommentCreated),
+		bus.On(notify, activity.OnAnswerAccepted),
+		bus.On(notify, activity.OnMemberMentioned),
+		bus.On(notify, activity.OnIdeaStatusChanged),
+		bus.On(notify, activity.OnContentReported),
+		bus.On(notify, activity.OnMemberWarned),
+		bus.On(notify, activity.OnContentHidden),
+		bus.On(notify, activity.OnSpaceInvited),
+		bus.On(notify, activity.OnSpaceRequestApproved),
+		bus.On(notify, activity.OnSpaceRequestDeclined),
+		bus.On(notify, activity.OnTicketOpened),
+		bus.On(notify, activity.OnTicketReplied),
+		bus.On(notify, activity.OnTicketStatusChanged),
+		bus.On(notify, activity.OnTicketAssigned),
+		bus.On(notify, activity.OnTicketSLABreached),
+
+		bus.On(count, counts.OnTicketOpened),
+		bus.On(count, counts.OnTicketReplied),
+		bus.On(count, counts.OnTicketStatusChanged),
+		bus.On(count, counts.OnTicketRated),
+		bus.On(count, counts.OnMemberRegistered),
+		bus.On(count, counts.OnInvitationAccepted),
+		bus.On(count, counts.OnMemberDeleted),
+		bus.On(count, counts.OnInvitationCreated),
+		bus.On(count, counts.OnPostCreated),
+		bus.On(count, counts.OnCommentCreated),
+		bus.On(count, counts.OnAnswerAccepted),
+		bus.On(count, counts.OnIdeaVoted),
+		bus.On(count, counts.OnPollVoted),
+		bus.On(count, counts.OnContentReported),
+
+		// The feed fans posts out to home streams and keeps every copy in step with the
+		// post and with who may read it (and what derives from a member's roles).
+		bus.On(fan, feed.OnPostCreated),
+		bus.On(fan, feed.OnPostModerated),
+		bus.On(fan, feed.OnPostUpdated),
+		bus.On(fan, feed.OnAnswerAccepted),
+		bus.On(fan, feed.OnIdeaStatusChanged),
+		bus.On(fan, feed.OnSpaceLeft),
+		bus.On(fan, feed.OnSpaceJoined),
+		// ... the copies of a deleted member's name.
+		bus.On(fan, erasure.OnMemberDeleted),
+		// What a member held by a role they lost goes: tickets assigned to someone who
+		// is no longer a support agent go back to the queue; memberships a role gave
+		// end (issue 9, round 4). Both read the member as they are now, both run.
+		bus.On(fan, support.OnMemberRolesChanged),
+		bus.On(fan, rooms.OnMemberRolesChanged),
+	}
+}
+
+// Handlers maps each consumer to its handler of each event type, from Subscriptions.
+func Handlers(cfg config.Config, st *store.Store, sender mail.Sender, files members.Files) map[string]map[string]bus.Handler {
+	return bus.HandlersFrom(Subscriptions(cfg, st, sender, files))
+}
+
+// Consumer is one consumer function's handler.
+func Consumer(name string, cfg config.Config, st *store.Store, sender mail.Sender, files members.Files) bus.ConsumerFunc {
+	return bus.Dispatch(name, Handlers(cfg, st, sender, files)[name])
+}
+
+// Consumers maps each consumer of the routing table to its handler.
+func Consumers(cfg config.Config, st *store.Store, sender mail.Sender, files members.Files) map[string]bus.ConsumerFunc {
+	out := map[string]bus.ConsumerFunc{}
+	for name, handlers := range Handlers(cfg, st, sender, files) {
+		out[name] = bus.Dispatch(name, handlers)
+	}
+	return out
+}
