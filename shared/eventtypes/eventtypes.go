@@ -84,46 +84,18 @@ type Definition struct {
 	Source      string
 	DetailType  string
 	Description string
+	// Sample is a payload with every field set, for events/<detail-type>.sample.json.
+	Sample Payload
 	// New returns a pointer to a zero payload, for decoding.
 	New func() any
 }
 
-// Define catalogues payload type P: its source and detail type are the ones P declares.
-func Define[P Payload](description string) Definition {
+// Define catalogues payload type P, with a description and a sample: its source and
+// detail type are the ones P declares.
+func Define[P Payload](description string, sample P) Definition {
 	t := TypeOf[P]()
-	return Definition{Source: t.Source, DetailType: t.DetailType, Description: description, New: func() any { return new(P) }}
-}
-
-// Catalog lists every domain event; events/ is generated from it (go generate).
-var Catalog = []Definition{
-	Define[MemberRegistered]("A visitor verified their email for the first time and is now a member."),
-	Define[InvitationCreated]("An invitation was created or resent."),
-	Define[InvitationAccepted]("Someone registered through an invitation."),
-	Define[MemberDeleted]("A member deleted their account."),
-	Define[MemberRolesChanged]("An admin changed a member's community roles."),
-	Define[PostCreated]("A post was published in a space."),
-	Define[CommentCreated]("Someone commented on a post or replied to a comment."),
-	Define[AnswerAccepted]("A comment was accepted as the answer to a question."),
-	Define[IdeaVoted]("A member voted an idea up."),
-	Define[IdeaStatusChanged]("Staff moved an idea to another status."),
-	Define[PollVoted]("A member voted in a poll."),
-	Define[ContentReported]("A member reported a post or a comment."),
-	Define[MemberMentioned]("A post or comment mentions a member."),
-	Define[MemberWarned]("A moderator warned a member."),
-	Define[ContentHidden]("A moderator hid a post or a comment, saying why; its author is told."),
-	Define[PostModerated]("A post was hidden, restored, deleted or moved."),
-	Define[PostUpdated]("What streams show of a post changed: its text was edited or its accepted answer withdrawn."),
-	Define[SpaceLeft]("A member left a space."),
-	Define[SpaceJoined]("A member joined a space."),
-	Define[SpaceInvited]("A member was invited into a space."),
-	Define[SpaceRequestApproved]("A request to join a space was approved."),
-	Define[SpaceRequestDeclined]("A request to join a space was declined."),
-	Define[TicketOpened]("A ticket was opened in a customer space."),
-	Define[TicketReplied]("A public reply was added to a ticket."),
-	Define[TicketAssigned]("A ticket was assigned."),
-	Define[TicketStatusChanged]("A ticket changed status."),
-	Define[TicketSLABreached]("A ticket missed a target."),
-	Define[TicketRated]("The requester rated a solved ticket."),
+	return Definition{Source: t.Source, DetailType: t.DetailType, Description: description, Sample: sample,
+		New: func() any { return new(P) }}
 }
 
 // Wrap is the one envelope constructor: it wraps a payload for the outbox, with the
