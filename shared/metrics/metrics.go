@@ -1,6 +1,6 @@
 // Package metrics keeps community counters (registrations per day, ...) from domain
-// events. Counting is exactly once per event: the idempotency record and the counter
-// increment are one transaction.
+// events. Counting is exactly once per event: the idempotency record and every
+// increment the event makes are one transaction, one write per event.
 package metrics
 
 import (
@@ -33,11 +33,20 @@ const (
 	ActiveContributors = "active_contributors"
 )
 
+// Count is one thing an event counts: Delta added to counter Name or, with Member set,
+// the member added to the day's set Name, which counts each member once a day however
+// many events name them (active contributors).
+type Count struct {
+	Name   string
+	Delta  int64
+	Member string
+}
+
 // Store counts.
 type Store interface {
-	// CountOnce adds delta to counter name for day unless consumer already counted
-	// eventID (then eventtypes.ErrDuplicate).
-	CountOnce(ctx context.Context, consumer, eventID, name, day string, delta int64, now time.Time) error
+	// CountEvent makes every count of one event for day in one write, unless consumer
+	// already counted eventID (then eventtypes.ErrDuplicate).
+	CountEvent(ctx context.Context, consumer, eventID, day string, counts []Count, now time.Time) error
 	// Counter returns a counter's value for a day (0 when nothing was counted).
 	Counter(ctx context.Context, name, day string) (int64, error)
 }
@@ -72,7 +81,7 @@ func (s *Service) OnInvitationAccepted(ctx context.Context, evt eventtypes.Invit
 }
 
 func (s *Service) count(ctx context.Context, meta eventtypes.Meta, name string) error {
-	return s.countAs(ctx, meta.EventID, meta, name)
+	return s.countAll(ctx, meta, Count{Name: name, Delta: 1})
 }
 
 // OnMemberDeleted counts an account deletion.
@@ -82,28 +91,21 @@ func (s *Service) OnMemberDeleted(ctx context.Context, evt eventtypes.MemberDele
 
 // OnPostCreated counts a post.
 func (s *Service) OnPostCreated(ctx context.Context, evt eventtypes.PostCreated) error {
-	if err := s.count(ctx, evt.Meta, Posts); err != nil {
-		return err
-	}
+	counts := []Count{{Name: Posts, Delta: 1}, contributor(evt.AuthorID)}
 	if evt.Kind == "idea" {
-		if err := s.countAs(ctx, "idea#"+evt.EventID, evt.Meta, IdeasSubmitted); err != nil {
-			return err
-		}
+		counts = append(counts, Count{Name: IdeasSubmitted, Delta: 1})
 	}
-	return s.contributor(ctx, evt.Meta, evt.AuthorID)
+	return s.countAll(ctx, evt.Meta, counts...)
 }
 
-// contributor counts a member once a day, however much they write: the idempotency
-// key is the member and the day, not the event.
-func (s *Service) contributor(ctx context.Context, meta eventtypes.Meta, memberID string) error {
-	return s.countAs(ctx, "contributor#"+Day(meta.OccurredAt)+"#"+memberID, meta, ActiveContributors)
-}
+// contributor counts a member once a day, however much they write.
+func contributor(memberID string) Count { return Count{Name: ActiveContributors, Member: memberID} }
 
-// countAs counts once per key (instead of once per event).
-func (s *Service) countAs(ctx context.Context, key string, meta eventtypes.Meta, name string) error {
-	err := s.Store.CountOnce(ctx, Consumer, key, name, Day(meta.OccurredAt), 1, s.Now())
+// countAll makes an event's counts, once.
+func (s *Service) countAll(ctx context.Context, meta eventtypes.Meta, counts ...Count) error {
+	err := s.Store.CountEvent(ctx, Consumer, meta.EventID, Day(meta.OccurredAt), counts, s.Now())
 	if err != nil && !errors.Is(err, eventtypes.ErrDuplicate) {
-		return fmt.Errorf("metrics.count %s %s: %w", name, key, err)
+		return fmt.Errorf("metrics.count %s: %w", meta.EventID, err)
 	}
 	return nil
 }
@@ -125,10 +127,7 @@ func (s *Service) OnContentReported(ctx context.Context, evt eventtypes.ContentR
 
 // OnCommentCreated counts a comment.
 func (s *Service) OnCommentCreated(ctx context.Context, evt eventtypes.CommentCreated) error {
-	if err := s.count(ctx, evt.Meta, Comments); err != nil {
-		return err
-	}
-	return s.contributor(ctx, evt.Meta, evt.AuthorID)
+	return s.countAll(ctx, evt.Meta, Count{Name: Comments, Delta: 1}, contributor(evt.AuthorID))
 }
 
 // OnAnswerAccepted counts an accepted solution.

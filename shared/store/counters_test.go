@@ -16,6 +16,7 @@ import (
 	"tribune/shared/eventtypes"
 	"tribune/shared/invitations"
 	"tribune/shared/members"
+	"tribune/shared/metrics"
 	"tribune/shared/notifications"
 	"tribune/shared/ratelimit"
 	"tribune/shared/store"
@@ -162,5 +163,51 @@ func TestTransactionsLostToAConflictRunAgain(t *testing.T) {
 	var taken *members.EmailTakenError
 	if err := st.Register(ctx, m, sess, env, nil, nil); !errors.As(err, &taken) || db.calls != 1 {
 		t.Fatalf("a failed condition: %v after %d calls", err, db.calls)
+	}
+}
+
+// One write per event: an event's counts and its handled marker are one transaction;
+// a repeat counts nothing; a member counts once a day however many events name them;
+// the shards of a counter, and a counter written before shards, add up.
+func TestEventCountsAreOneWriteExactAndSharded(t *testing.T) {
+	st, tbl := newStore(t)
+	now := time.Now()
+	day := "2026-11-24"
+	// A counter as it was written before shards.
+	if _, err := tbl.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(tbl.Name), Item: map[string]types.AttributeValue{
+		"PK": &types.AttributeValueMemberS{Value: "COUNTER#posts"}, "SK": &types.AttributeValueMemberS{Value: "DAY#" + day},
+		"Type": &types.AttributeValueMemberS{Value: "Counter"}, "Count": &types.AttributeValueMemberN{Value: "5"}}}); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := range 40 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			counts := []metrics.Count{{Name: metrics.Posts, Delta: 1}, {Name: metrics.ActiveContributors, Member: fmt.Sprintf("m_%d", i%4)}}
+			for range 2 { // every event delivered twice
+				err := st.CountEvent(ctx, metrics.Consumer, fmt.Sprintf("evt%d", i), day, counts, now)
+				if err != nil && !errors.Is(err, eventtypes.ErrDuplicate) {
+					t.Errorf("count evt%d: %v", i, err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	posts, err := st.Counter(ctx, metrics.Posts, day)
+	if err != nil || posts != 45 {
+		t.Fatalf("posts %d (%v), want 40 events + 5 counted before shards", posts, err)
+	}
+	if n, err := st.Counter(ctx, metrics.ActiveContributors, day); err != nil || n != 4 {
+		t.Fatalf("active contributors %d (%v), want 4 members", n, err)
+	}
+	if n, _ := st.Counter(ctx, metrics.Posts, "2026-11-25"); n != 0 {
+		t.Fatalf("another day counts %d", n)
+	}
+	tbl.Trips.Reset()
+	err = st.CountEvent(ctx, metrics.Consumer, "evt-one", day, []metrics.Count{{Name: metrics.Posts, Delta: 1},
+		{Name: metrics.IdeasSubmitted, Delta: 1}, {Name: metrics.ActiveContributors, Member: "m_0"}}, now)
+	if err != nil || tbl.Trips.Count() != 1 {
+		t.Fatalf("an event with three counts took %d calls (%v), want one write", tbl.Trips.Count(), err)
 	}
 }

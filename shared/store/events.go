@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
+	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -13,6 +15,7 @@ import (
 
 	"tribune/shared/bus"
 	"tribune/shared/eventtypes"
+	"tribune/shared/metrics"
 )
 
 const (
@@ -106,44 +109,94 @@ func (s *Store) DoneEvent(ctx context.Context, consumer, eventID string, now tim
 	return nil
 }
 
-// CountOnce implements metrics.Store: the handled marker and the increment commit together.
-func (s *Store) CountOnce(ctx context.Context, consumer, eventID, name, day string, delta int64, now time.Time) error {
+// counterShards is how many items hold one daily counter. Every post, comment or vote
+// of a day adds to its counters: on one item, concurrent events would queue on it
+// (DynamoDB's write rate per item, and transactions that conflict), so each event
+// adds to one of several items, chosen by its id, and reading sums them. A set of
+// members (active contributors) is spread by member, so a member always lands in the
+// same item and counts once.
+const counterShards = 8
+
+// counterShardSK is the sort key of one shard of a daily counter. Counters written
+// before shards (DAY#<day>) are read with them: both begin with counterSK(day).
+func counterShardSK(day, by string) string {
+	h := fnv.New32a()
+	h.Write([]byte(by))
+	return counterSK(day) + "#" + strconv.Itoa(int(h.Sum32()%counterShards))
+}
+
+// CountEvent implements metrics.Store: the handled marker and every count of the event
+// commit together, one transaction.
+func (s *Store) CountEvent(ctx context.Context, consumer, eventID, day string, counts []metrics.Count, now time.Time) error {
 	mark, err := s.handledPut(consumer, eventID, now)
 	if err != nil {
-		return fmt.Errorf("store.CountOnce: %w", err)
+		return fmt.Errorf("store.CountEvent: %w", err)
 	}
-	add := types.TransactWriteItem{Update: &types.Update{
-		TableName:                aws.String(s.Table),
-		Key:                      key(counterPK(name), counterSK(day)),
-		UpdateExpression:         aws.String("SET #t = :type ADD #c :d"),
-		ExpressionAttributeNames: map[string]string{"#t": AttrType, "#c": "Count"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":type": &types.AttributeValueMemberS{Value: typeCounter}, ":d": &types.AttributeValueMemberN{Value: fmt.Sprint(delta)},
-		},
-	}}
-	reasons, err := s.transact(ctx, []types.TransactWriteItem{mark, add})
+	items := []types.TransactWriteItem{mark}
+	for _, c := range counts {
+		items = append(items, s.countUpdate(c, day, eventID))
+	}
+	reasons, err := s.transact(ctx, items)
 	if conditionFailed(reasons, 0) {
-		return fmt.Errorf("store.CountOnce %s %s: %w", consumer, eventID, eventtypes.ErrDuplicate)
+		return fmt.Errorf("store.CountEvent %s %s: %w", consumer, eventID, eventtypes.ErrDuplicate)
 	}
 	if err != nil {
-		return fmt.Errorf("store.CountOnce %s %s: %w", consumer, eventID, err)
+		return fmt.Errorf("store.CountEvent %s %s: %w", consumer, eventID, err)
 	}
 	return nil
 }
 
-// Counter implements metrics.Store.
+// countUpdate adds to a shard of a daily counter: Delta to Count, or Member to the set
+// Members (adding a member twice changes nothing).
+func (s *Store) countUpdate(c metrics.Count, day, eventID string) types.TransactWriteItem {
+	sk, expr, value := counterShardSK(day, eventID), "SET #t = :type ADD #c :d", types.AttributeValue(&types.AttributeValueMemberN{Value: fmt.Sprint(c.Delta)})
+	names := map[string]string{"#t": AttrType, "#c": attrCount}
+	if c.Member != "" {
+		sk, value = counterShardSK(day, c.Member), &types.AttributeValueMemberSS{Value: []string{c.Member}}
+		names["#c"] = attrMembers
+	}
+	return types.TransactWriteItem{Update: &types.Update{
+		TableName: aws.String(s.Table), Key: key(counterPK(c.Name), sk), UpdateExpression: aws.String(expr),
+		ExpressionAttributeNames:  names,
+		ExpressionAttributeValues: map[string]types.AttributeValue{":type": &types.AttributeValueMemberS{Value: typeCounter}, ":d": value},
+	}}
+}
+
+// Attributes of a counter item.
+const (
+	attrCount   = "Count"
+	attrMembers = "Members"
+)
+
+// CountOnce adds delta to counter name for day unless consumer already counted eventID
+// (then eventtypes.ErrDuplicate): CountEvent with one count.
+func (s *Store) CountOnce(ctx context.Context, consumer, eventID, name, day string, delta int64, now time.Time) error {
+	return s.CountEvent(ctx, consumer, eventID, day, []metrics.Count{{Name: name, Delta: delta}}, now)
+}
+
+// Counter implements metrics.Store: the sum of the day's shards (counts, and members
+// in sets), one query.
 func (s *Store) Counter(ctx context.Context, name, day string) (int64, error) {
-	res, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table), Key: key(counterPK(name), counterSK(day))})
+	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table),
+		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :day)"),
+		ProjectionExpression:   aws.String("#c, #m"), ExpressionAttributeNames: map[string]string{"#c": attrCount, "#m": attrMembers},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": &types.AttributeValueMemberS{Value: counterPK(name)}, ":day": &types.AttributeValueMemberS{Value: counterSK(day)}}})
 	if err != nil {
 		return 0, fmt.Errorf("store.Counter %s %s: %w", name, day, err)
 	}
-	var it struct{ Count int64 }
-	if res.Item != nil {
-		if err := attributevalue.UnmarshalMap(res.Item, &it); err != nil {
+	var total int64
+	for _, item := range items {
+		var it struct {
+			Count   int64
+			Members []string `dynamodbav:",stringset"`
+		}
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 			return 0, fmt.Errorf("store.Counter %s %s: %w", name, day, err)
 		}
+		total += it.Count + int64(len(it.Members))
 	}
-	return it.Count, nil
+	return total, nil
 }
 
 // valuesPK holds one day's measured values of a metric, one item per key.
