@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -41,7 +43,16 @@ func (p *PartialFailure) Error() string { return fmt.Sprintf("bus: %d entries re
 // Publisher moves outbox items from the table's stream onto the bus.
 type Publisher struct {
 	Bus Putter
+	// Concurrency is how many puts (of up to MaxPutBatch events each) run at once;
+	// DefaultPutConcurrency when 0. Events of one stream batch are independent (every
+	// consumer is idempotent and works from the data as it is when it runs, so the
+	// order of deliveries does not matter); the handler still returns only once every
+	// put has finished, so the stream's checkpoint never passes an unfinished event.
+	Concurrency int
 }
+
+// DefaultPutConcurrency: puts of a stream batch that run at once.
+const DefaultPutConcurrency = 8
 
 // HandleStream publishes every outbox insert of a stream batch and reports the records
 // that did not make it, so the stream retries exactly those (ReportBatchItemFailures).
@@ -49,15 +60,6 @@ func (p Publisher) HandleStream(ctx context.Context, e events.DynamoDBEvent) (ev
 	var resp events.DynamoDBEventResponse
 	var batch []eventtypes.Envelope
 	var seqs []string
-	flush := func() {
-		if len(batch) == 0 {
-			return
-		}
-		for _, i := range p.put(ctx, batch) {
-			resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: seqs[i]})
-		}
-		batch, seqs = batch[:0], seqs[:0]
-	}
 	for _, rec := range e.Records {
 		if rec.EventName != string(events.DynamoDBOperationTypeInsert) {
 			continue
@@ -75,11 +77,46 @@ func (p Publisher) HandleStream(ctx context.Context, e events.DynamoDBEvent) (ev
 		}
 		batch = append(batch, env)
 		seqs = append(seqs, rec.Change.SequenceNumber)
-		if len(batch) == MaxPutBatch {
-			flush()
-		}
 	}
-	flush()
+	// Puts of MaxPutBatch events, Concurrency at a time.
+	concurrency := p.Concurrency
+	if concurrency <= 0 {
+		concurrency = DefaultPutConcurrency
+	}
+	var (
+		wg     sync.WaitGroup
+		mu     sync.Mutex
+		failed []string
+		slots  = make(chan struct{}, concurrency)
+	)
+	for start := 0; start < len(batch); start += MaxPutBatch {
+		end := min(start+MaxPutBatch, len(batch))
+		slots <- struct{}{}
+		wg.Add(1)
+		go func(chunk []eventtypes.Envelope, seqs []string) {
+			defer wg.Done()
+			defer func() { <-slots }()
+			for _, i := range p.put(ctx, chunk) {
+				mu.Lock()
+				failed = append(failed, seqs[i])
+				mu.Unlock()
+			}
+		}(batch[start:end], seqs[start:end])
+	}
+	wg.Wait()
+	for _, seq := range failed {
+		resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: seq})
+	}
+	// Reported in stream order.
+	slices.SortFunc(resp.BatchItemFailures, func(a, b events.DynamoDBBatchItemFailure) int {
+		if a.ItemIdentifier == b.ItemIdentifier {
+			return 0
+		}
+		if seqLess(a.ItemIdentifier, b.ItemIdentifier) {
+			return -1
+		}
+		return 1
+	})
 	return resp, nil
 }
 

@@ -42,27 +42,43 @@ type StreamPoller struct {
 	Interval    time.Duration
 }
 
-// Run polls until ctx ends.
+// Run polls until ctx ends. It reads again at once while the stream has records (a
+// backlog drains at the speed of the handler, not of the interval) and waits Interval
+// only after a pass that found nothing.
 func (p *StreamPoller) Run(ctx context.Context) error {
 	iterators := map[string]*string{}
 	finished := map[string]bool{}
+	var shards []st.Shard
 	for {
-		if err := p.pollOnce(ctx, iterators, finished); err != nil && ctx.Err() == nil {
+		var busy bool
+		var err error
+		if shards == nil {
+			shards, err = p.shards(ctx)
+		}
+		if err == nil {
+			busy, err = p.pollOnce(ctx, shards, iterators, finished)
+		}
+		if err != nil && ctx.Err() == nil {
 			slog.WarnContext(ctx, "stream poll failed", "err", err.Error())
 		}
-		select {
-		case <-ctx.Done():
+		if !busy || err != nil {
+			shards = nil // shards are listed again after an idle pass: new ones appear
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(p.Interval):
+			}
+		} else if ctx.Err() != nil {
 			return nil
-		case <-time.After(p.Interval):
 		}
 	}
 }
 
-func (p *StreamPoller) pollOnce(ctx context.Context, iterators map[string]*string, finished map[string]bool) error {
-	shards, err := p.shards(ctx)
-	if err != nil {
-		return err
-	}
+// recordsPerRead is the most records GetRecords returns (DynamoDB Streams' limit).
+const recordsPerRead = 1000
+
+// pollOnce reads each shard once; busy reports whether any had records.
+func (p *StreamPoller) pollOnce(ctx context.Context, shards []st.Shard, iterators map[string]*string, finished map[string]bool) (busy bool, err error) {
 	for _, sh := range shards {
 		id := aws.ToString(sh.ShardId)
 		if finished[id] {
@@ -75,14 +91,14 @@ func (p *StreamPoller) pollOnce(ctx context.Context, iterators map[string]*strin
 			}
 			out, err := p.Streams.GetShardIterator(ctx, in)
 			if err != nil {
-				return fmt.Errorf("bus.StreamPoller shard %s iterator: %w", id, err)
+				return busy, fmt.Errorf("bus.StreamPoller shard %s iterator: %w", id, err)
 			}
 			iterators[id] = out.ShardIterator
 		}
-		out, err := p.Streams.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: iterators[id], Limit: aws.Int32(100)})
+		out, err := p.Streams.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: iterators[id], Limit: aws.Int32(recordsPerRead)})
 		if err != nil {
 			iterators[id] = nil
-			return fmt.Errorf("bus.StreamPoller shard %s records: %w", id, err)
+			return busy, fmt.Errorf("bus.StreamPoller shard %s records: %w", id, err)
 		}
 		if len(out.Records) > 0 {
 			done, err := p.handle(ctx, id, out.Records)
@@ -90,17 +106,18 @@ func (p *StreamPoller) pollOnce(ctx context.Context, iterators map[string]*strin
 				// Re-read from the checkpoint next time, as Lambda retries a failed batch.
 				iterators[id] = nil
 				if err != nil {
-					return err
+					return busy, err
 				}
 				continue
 			}
+			busy = true // a failed batch is read again after Interval, not at once
 		}
 		iterators[id] = out.NextShardIterator
 		if out.NextShardIterator == nil {
 			finished[id] = true
 		}
 	}
-	return nil
+	return busy, nil
 }
 
 func (p *StreamPoller) shards(ctx context.Context) ([]st.Shard, error) {
