@@ -131,14 +131,21 @@ func TestStreamPollerDrainsABacklogWithoutWaiting(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { _ = poller.Run(ctx); close(done) }()
+	reads := func() int {
+		stream.mu.Lock()
+		defer stream.mu.Unlock()
+		return stream.reads
+	}
+	// 3 full reads, then an empty one, after which the poller waits its hour.
 	deadline := time.Now().Add(10 * time.Second)
-	for handled.Load() < 2500 && time.Now().Before(deadline) {
+	for reads() < 4 && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
+	time.Sleep(50 * time.Millisecond)
 	cancel()
 	<-done
-	if n := handled.Load(); n != 2500 || stream.reads != 4 {
-		t.Fatalf("%d of 2500 records handled in %d reads, want all in 3 reads and an empty one", n, stream.reads)
+	if n, r := handled.Load(), reads(); n != 2500 || r != 4 {
+		t.Fatalf("%d of 2500 records handled in %d reads, want all in 3 reads and an empty one", n, r)
 	}
 	if got := ckpt.Get("shard-1"); got != "102499" {
 		t.Fatalf("checkpoint %s, want the last record", got)
