@@ -40,11 +40,15 @@ type StreamPoller struct {
 	Handler     StreamHandler
 	Checkpoints *FileCheckpoints
 	Interval    time.Duration
+	// Filter picks the records the handler gets, as an event source mapping's filter
+	// does in AWS; nil is OutboxInserts.
+	Filter func(st.Record) bool
 }
 
-// Run polls until ctx ends. It reads again at once while the stream has records (a
-// backlog drains at the speed of the handler, not of the interval) and waits Interval
-// only after a pass that found nothing.
+// Run polls until ctx ends. After a full read (recordsPerRead records: a backlog) it
+// reads again at once, so a backlog drains at the speed of the handler, not of the
+// interval; after a partial read it waits Interval, so a caught-up poller does not
+// spin on GetRecords.
 func (p *StreamPoller) Run(ctx context.Context) error {
 	iterators := map[string]*string{}
 	finished := map[string]bool{}
@@ -77,7 +81,7 @@ func (p *StreamPoller) Run(ctx context.Context) error {
 // recordsPerRead is the most records GetRecords returns (DynamoDB Streams' limit).
 const recordsPerRead = 1000
 
-// pollOnce reads each shard once; busy reports whether any had records.
+// pollOnce reads each shard once; busy reports whether a read was full and handled.
 func (p *StreamPoller) pollOnce(ctx context.Context, shards []st.Shard, iterators map[string]*string, finished map[string]bool) (busy bool, err error) {
 	for _, sh := range shards {
 		id := aws.ToString(sh.ShardId)
@@ -110,7 +114,8 @@ func (p *StreamPoller) pollOnce(ctx context.Context, shards []st.Shard, iterator
 				}
 				continue
 			}
-			busy = true // a failed batch is read again after Interval, not at once
+			// A failed batch is read again after Interval, not at once.
+			busy = busy || len(out.Records) == recordsPerRead
 		}
 		iterators[id] = out.NextShardIterator
 		if out.NextShardIterator == nil {
@@ -138,24 +143,37 @@ func (p *StreamPoller) shards(ctx context.Context) ([]st.Shard, error) {
 
 // handle runs the handler and checkpoints; done is false when a record failed.
 func (p *StreamPoller) handle(ctx context.Context, shardID string, recs []st.Record) (bool, error) {
-	evt := events.DynamoDBEvent{Records: make([]events.DynamoDBEventRecord, len(recs))}
-	for i, r := range recs {
-		evt.Records[i] = toLambdaRecord(p.StreamARN, r)
+	keep := p.Filter
+	if keep == nil {
+		keep = OutboxInserts
 	}
-	resp, err := p.Handler(ctx, evt)
-	if err != nil {
-		return false, fmt.Errorf("bus.StreamPoller handler: %w", err)
+	var evt events.DynamoDBEvent
+	for _, r := range recs {
+		if keep(r) {
+			evt.Records = append(evt.Records, toLambdaRecord(p.StreamARN, r))
+		}
 	}
 	failed := map[string]bool{}
-	for _, f := range resp.BatchItemFailures {
-		failed[f.ItemIdentifier] = true
+	if len(evt.Records) > 0 {
+		resp, err := p.Handler(ctx, evt)
+		if err != nil {
+			return false, fmt.Errorf("bus.StreamPoller handler: %w", err)
+		}
+		for _, f := range resp.BatchItemFailures {
+			failed[f.ItemIdentifier] = true
+		}
 	}
+	// The checkpoint moves past the records filtered out too, up to the first failure.
 	last := ""
-	for _, r := range evt.Records {
-		if failed[r.Change.SequenceNumber] {
+	for _, r := range recs {
+		seq := ""
+		if r.Dynamodb != nil {
+			seq = aws.ToString(r.Dynamodb.SequenceNumber)
+		}
+		if failed[seq] {
 			break
 		}
-		last = r.Change.SequenceNumber
+		last = seq
 	}
 	if last != "" {
 		if err := p.Checkpoints.Set(shardID, last); err != nil {
@@ -163,6 +181,18 @@ func (p *StreamPoller) handle(ctx context.Context, shardID string, recs []st.Rec
 		}
 	}
 	return len(failed) == 0, nil
+}
+
+// OutboxInserts is the filter of the publisher's event source mapping in the CDK stack
+// (INSERTs of items of Type Outbox): the poller's default, so the local publisher, like
+// the Lambda one, sees only events, and the other ~19 records a post writes (its
+// items, home-stream entries, counters) cost no conversion.
+func OutboxInserts(r st.Record) bool {
+	if r.EventName != st.OperationTypeInsert || r.Dynamodb == nil {
+		return false
+	}
+	t, ok := r.Dynamodb.NewImage[OutboxAttrType].(*st.AttributeValueMemberS)
+	return ok && t.Value == OutboxType
 }
 
 func toLambdaRecord(arn string, r st.Record) events.DynamoDBEventRecord {

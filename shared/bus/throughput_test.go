@@ -114,12 +114,18 @@ func (f *fakeStream) GetRecords(_ context.Context, in *dynamodbstreams.GetRecord
 }
 
 // A backlog drains at the speed of the handler: the poller reads again at once while
-// the stream has records, up to 1,000 a read, and waits its interval only when idle.
+// a read was full (1,000 records), and waits its interval after a partial read;
+// it hands over the outbox inserts only, and checkpoints past the others too.
 func TestStreamPollerDrainsABacklogWithoutWaiting(t *testing.T) {
 	stream := &fakeStream{}
 	for i := range 2500 {
+		// Every other record is an event (the others are filtered out, as in AWS).
+		img := map[string]st.AttributeValue{bus.OutboxAttrType: &st.AttributeValueMemberS{Value: "Post"}}
+		if i%2 == 0 {
+			img[bus.OutboxAttrType] = &st.AttributeValueMemberS{Value: bus.OutboxType}
+		}
 		stream.records = append(stream.records, st.Record{EventName: st.OperationTypeInsert,
-			Dynamodb: &st.StreamRecord{SequenceNumber: aws.String(fmt.Sprintf("1%05d", i))}})
+			Dynamodb: &st.StreamRecord{SequenceNumber: aws.String(fmt.Sprintf("1%05d", i)), NewImage: img}})
 	}
 	var handled atomic.Int32
 	handler := func(_ context.Context, e events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
@@ -136,16 +142,16 @@ func TestStreamPollerDrainsABacklogWithoutWaiting(t *testing.T) {
 		defer stream.mu.Unlock()
 		return stream.reads
 	}
-	// 3 full reads, then an empty one, after which the poller waits its hour.
+	// 2 full reads, then a partial one, after which the poller waits its hour.
 	deadline := time.Now().Add(10 * time.Second)
-	for reads() < 4 && time.Now().Before(deadline) {
+	for reads() < 3 && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	time.Sleep(50 * time.Millisecond)
 	cancel()
 	<-done
-	if n, r := handled.Load(), reads(); n != 2500 || r != 4 {
-		t.Fatalf("%d of 2500 records handled in %d reads, want all in 3 reads and an empty one", n, r)
+	if n, r := handled.Load(), reads(); n != 1250 || r != 3 {
+		t.Fatalf("%d of 1250 events handled in %d reads, want all in 3 reads, then a wait", n, r)
 	}
 	if got := ckpt.Get("shard-1"); got != "102499" {
 		t.Fatalf("checkpoint %s, want the last record", got)
