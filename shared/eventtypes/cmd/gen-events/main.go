@@ -27,10 +27,9 @@ func run(dir string) error {
 		return err
 	}
 	// Files of events no longer catalogued go.
-	old, err := filepath.Glob(filepath.Join(dir, "*.s*.json"))
-	if err != nil {
-		return err
-	}
+	schemas, _ := filepath.Glob(filepath.Join(dir, "*.schema.json"))
+	samples, _ := filepath.Glob(filepath.Join(dir, "*.sample.json"))
+	old := append(schemas, samples...)
 	for _, path := range old {
 		if _, ok := files[filepath.Base(path)]; !ok {
 			if err := os.Remove(path); err != nil {
