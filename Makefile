@@ -44,7 +44,11 @@ browser:
 
 build: web functions
 
+## web: the API's types (web/src/api.gen.ts) from its OpenAPI document, built offline
+## from the route table (go run ./infra/openapi; TestWebTypesAreFresh fails when the
+## committed file is stale), then type-check and bundle.
 web: tools
+	go run ./infra/openapi
 	cd web && ../$(NODE_BIN)/tsc -p tsconfig.json
 	node $(TOOLS)/node_modules/vite/bin/vite.js build --config web/vite.config.mjs
 

@@ -510,7 +510,7 @@ function ManageSpace(props: {
   const [error, setError] = useState<string>();
   const [done, setDone] = useState<string>();
   const [visibility, setVisibility] = useState<string>(props.space.visibility);
-  const [kind, setKind] = useState(props.space.kind);
+  const [kind, setKind] = useState<string>(props.space.kind);
   const [settingsProblem, setSettingsProblem] = useState<FormProblem>();
   const [searchProblem, setSearchProblem] = useState<FormProblem>();
   const load = () => {
