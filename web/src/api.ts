@@ -13,6 +13,8 @@ export type Profile = Schemas['Profile'];
 // community's permission table allows them (policy.Action).
 export type Me = Schemas['Me'];
 export type Action = Schemas['Action'];
+// May answers whether the signed-in member is allowed an action (false for visitors).
+export type May = (a: Action) => boolean;
 export type Member = Schemas['Member'];
 export type PublicProfile = Schemas['PublicProfile'];
 export type DirectoryEntry = Schemas['DirectoryEntry'];
