@@ -67,6 +67,8 @@ run: tools web
 test: tools browser build lint test-go
 
 lint:
+	@if git rev-parse --git-dir >/dev/null 2>&1 && ! git diff --quiet -- web/src/api.gen.ts; then \
+	  echo "web/src/api.gen.ts was stale (make web rewrote it from the API's document): commit it"; exit 1; fi
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
 	go vet ./...
 
