@@ -167,6 +167,10 @@ func OpenAPI(title, version string, routes []Route) map[string]any {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 				"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(rt.Request), schemas)}}}
 		}
+		if rt.Action != policy.Public {
+			// The action the guard asks: one of those GET /api/me answers.
+			op["x-action"] = string(rt.Action)
+		}
 		switch rt.Action {
 		case policy.Public:
 		case policy.Visitors:
