@@ -44,7 +44,11 @@ browser:
 
 build: web functions
 
+## web: the API's types (web/src/api.gen.ts) from its OpenAPI document, built offline
+## from the route table (go run ./infra/openapi; TestWebTypesAreFresh fails when the
+## committed file is stale), then type-check and bundle.
 web: tools
+	go run ./infra/openapi
 	cd web && ../$(NODE_BIN)/tsc -p tsconfig.json
 	node $(TOOLS)/node_modules/vite/bin/vite.js build --config web/vite.config.mjs
 
@@ -63,6 +67,8 @@ run: tools web
 test: tools browser build lint test-go
 
 lint:
+	@if git rev-parse --git-dir >/dev/null 2>&1 && ! git diff --quiet -- web/src/api.gen.ts; then \
+	  echo "web/src/api.gen.ts was stale (make web rewrote it from the API's document): commit it"; exit 1; fi
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
 	go vet ./...
 

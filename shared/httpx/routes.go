@@ -2,6 +2,7 @@ package httpx
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"reflect"
 	"sort"
@@ -166,6 +167,10 @@ func OpenAPI(title, version string, routes []Route) map[string]any {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 				"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(rt.Request), schemas)}}}
 		}
+		if rt.Action != policy.Public {
+			// The action the guard asks: one of those GET /api/me answers.
+			op["x-action"] = string(rt.Action)
+		}
 		switch rt.Action {
 		case policy.Public:
 		case policy.Visitors:
@@ -254,6 +259,38 @@ func pathParams(pattern string) []string {
 
 var timeType = reflect.TypeOf(time.Time{})
 
+// Enumerated is a named type whose values are a fixed list (policy.Action): the
+// document describes it as one component with an enum, so the web's generated type is
+// the union of its values.
+type Enumerated interface{ EnumValues() []string }
+
+// FieldEnums is a struct type some of whose string members take their values from a
+// fixed list (a space's visibility): OpenAPIEnums maps each such member's JSON name to
+// its values, from the domain's own constants. The document states them as enums;
+// naming a member the type does not have panics (every test of the document fails).
+type FieldEnums interface{ OpenAPIEnums() map[string][]string }
+
+var (
+	enumeratedType = reflect.TypeOf((*Enumerated)(nil)).Elem()
+	fieldEnumsType = reflect.TypeOf((*FieldEnums)(nil)).Elem()
+)
+
+// enumValues are t's values when t is Enumerated, else nil.
+func enumValues(t reflect.Type) []string {
+	if t.Name() == "" || !t.Implements(enumeratedType) {
+		return nil
+	}
+	return reflect.Zero(t).Interface().(Enumerated).EnumValues()
+}
+
+// enumSchema describes a string of one of values (an array of them for a list).
+func enumSchema(t reflect.Type, values []string) map[string]any {
+	if t.Kind() == reflect.Slice {
+		return map[string]any{"type": "array", "items": enumSchema(t.Elem(), values)}
+	}
+	return map[string]any{"type": "string", "enum": values}
+}
+
 // components are the named schemas of a document, each Go struct type under its own
 // name (names from schemaNames).
 type components struct {
@@ -273,6 +310,11 @@ func schemaNames(routes []Route) map[reflect.Type]string {
 	walk = func(t reflect.Type) {
 		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map {
 			t = t.Elem()
+		}
+		if enumValues(t) != nil && !seen[t] {
+			seen[t] = true
+			order = append(order, t)
+			return
 		}
 		if t.Kind() != reflect.Struct || t == timeType || seen[t] {
 			return
@@ -327,6 +369,18 @@ func schemaOf(t reflect.Type, c *components) map[string]any {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
+	if values := enumValues(t); values != nil {
+		s := map[string]any{"type": "string", "enum": values}
+		name := ""
+		if c != nil {
+			name = c.names[t]
+		}
+		if name == "" {
+			return s
+		}
+		c.schemas[name] = s
+		return map[string]any{"$ref": "#/components/schemas/" + name}
+	}
 	switch {
 	case t == timeType:
 		return map[string]any{"type": "string", "format": "date-time"}
@@ -357,13 +411,25 @@ func schemaOf(t reflect.Type, c *components) map[string]any {
 		// The members and the required rule are DecodeJSON's own (jsonFields), so the
 		// document and the decoder cannot disagree.
 		props, required := map[string]any{}, []string{}
+		var enums map[string][]string
+		if t.Implements(fieldEnumsType) {
+			enums = reflect.Zero(t).Interface().(FieldEnums).OpenAPIEnums()
+		}
 		for _, f := range jsonFields(t) {
 			props[f.name] = schemaOf(f.typ, c)
 			if f.id {
 				props[f.name] = idSchema(true) // "" is "none" in a body
 			}
+			if values, ok := enums[f.name]; ok {
+				props[f.name] = enumSchema(f.typ, values)
+			}
 			if f.required {
 				required = append(required, f.name)
+			}
+		}
+		for name := range enums {
+			if _, ok := props[name]; !ok {
+				panic(fmt.Sprintf("httpx: %s.OpenAPIEnums names %q, a member it does not have", t, name))
 			}
 		}
 		s := map[string]any{"type": "object", "properties": props, "required": required, "additionalProperties": false}

@@ -118,8 +118,8 @@ func (h HTTP) accountRoutes() []httpx.Route {
 			Summary:   "End this browser's session.",
 			Responses: httpx.Answers(204, "Signed out", nil, map[int]string{403: "Cross-origin request"})},
 		{Method: "GET", Pattern: "/api/me", Tag: "members", Handler: h.me, Action: policy.SignedIn,
-			Summary:   "The signed-in member.",
-			Responses: httpx.Answers(200, "The member", Member{}, nil)},
+			Summary:   "The signed-in member, with the community-wide actions their roles allow (policy's permission table).",
+			Responses: httpx.Answers(200, "The member and their actions", Me{}, nil)},
 		{Method: "GET", Pattern: "/api/me/sessions", Tag: "members", Handler: h.sessions, Action: policy.SignedIn,
 			Summary:   "The signed-in member's sessions (browsers), newest first.",
 			Responses: httpx.Answers(200, "Sessions", SessionList{}, nil)},
@@ -241,7 +241,7 @@ func (h HTTP) me(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	httpx.WriteJSON(w, http.StatusOK, m)
+	httpx.WriteJSON(w, http.StatusOK, MeOf(m))
 }
 
 func (h HTTP) sessions(w http.ResponseWriter, r *http.Request) {

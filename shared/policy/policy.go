@@ -109,6 +109,29 @@ func Allowed(roles []string, action Action) bool {
 	return false
 }
 
+// AllowedActions lists, in the order of Actions, every action someone holding roles
+// may take: what GET /api/me tells the web app, so it shows what the guard allows and
+// keeps no copy of this table. Public is left out (anyone may).
+func AllowedActions(roles []string) []Action {
+	out := []Action{}
+	for _, a := range Actions() {
+		if len(roles) > 0 && Allowed(roles, a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// EnumValues are every action of the table: the API document states them as the
+// values of an Action, so the web's type of one is their union.
+func (Action) EnumValues() []string {
+	out := []string{}
+	for _, a := range Actions() {
+		out = append(out, string(a))
+	}
+	return out
+}
+
 // AllowedRoles returns the roles allowed an action (nil for Public: everyone).
 func AllowedRoles(action Action) []string { return grants[action] }
 

@@ -40,3 +40,30 @@ func TestPermissionTable(t *testing.T) {
 		t.Error("a visitor may not take a public action")
 	}
 }
+
+// GET /api/me answers AllowedActions: every action of the table the roles allow, in
+// the table's order, and none for no roles (a visitor).
+func TestAllowedActions(t *testing.T) {
+	for _, roles := range [][]string{{RoleMember}, {RoleMember, RoleSupport}, {RoleMember, RoleAdmin}, {RoleMember, RoleMarketer, RoleModerator}} {
+		got := AllowedActions(roles)
+		i := 0
+		for _, a := range Actions() {
+			if !Allowed(roles, a) {
+				continue
+			}
+			if i >= len(got) || got[i] != a {
+				t.Fatalf("%v: %v, missing or misplaced %s", roles, got, a)
+			}
+			i++
+		}
+		if i != len(got) {
+			t.Fatalf("%v: %v holds more than the table allows", roles, got)
+		}
+	}
+	if got := AllowedActions(nil); len(got) != 0 {
+		t.Fatalf("a visitor's actions: %v", got)
+	}
+	if values := Action("").EnumValues(); len(values) != len(Actions()) {
+		t.Fatalf("enum values %v", values)
+	}
+}

@@ -1,374 +1,58 @@
-// The API client: same origin, JSON in, problem+json errors out.
-export interface Profile {
-  displayName: string;
-  bio: string;
-  expertise: string[];
-  interests: string[];
-  company: string;
-  location: string;
-  links: string[];
-  locale: string;
-}
+// The API client: same origin, JSON in, problem+json errors out. Every type of a request
+// or an answer comes from api.gen.ts, which `make web` generates from the API's OpenAPI
+// document (GET /api/openapi.json, built from the Go route table): a call names its
+// route ('get', '/api/spaces/{id}') and gets that route's body and answer types, so a
+// route added in Go needs no type written here (docs/api.md, "Web types").
+import type { components, operations, paths } from './api.gen';
 
-export interface Member extends Profile {
-  activityEmails?: boolean;
-  id: string;
-  email: string;
-  roles: string[];
-  status: string;
-  suspendedUntil?: string;
-  hasAvatar: boolean;
-  createdAt: string;
-}
+type Schemas = components['schemas'];
 
-export interface PublicProfile extends Profile {
-  id: string;
-  roles: string[];
-  staff: boolean;
-  hasAvatar: boolean;
-  createdAt: string;
-}
-
-export interface DirectoryEntry {
-  id: string;
-  displayName: string;
-  expertise: string[];
-  hasAvatar: boolean;
-  staff: boolean;
-}
-
-export interface StaffFields {
-  crmRef: string;
-  leadStatus: string;
-  notes: string;
-  updatedAt?: string;
-}
-
-export interface Provider {
-  id: string;
-  name: string;
-}
-
+// The names the app uses for the API's types (schemas of the OpenAPI document).
+export type Profile = Schemas['Profile'];
+// Me is the signed-in member as GET /api/me answers: the member and the actions the
+// community's permission table allows them (policy.Action).
+export type Me = Schemas['Me'];
+export type Action = Schemas['Action'];
+// May answers whether the signed-in member is allowed an action (false for visitors).
+export type May = (a: Action) => boolean;
+export type Member = Schemas['Member'];
+export type PublicProfile = Schemas['PublicProfile'];
+export type DirectoryEntry = Schemas['DirectoryEntry'];
+export type StaffFields = Schemas['StaffFields'];
+export type Provider = Schemas['ProviderView'];
 // LinkInfo is what a sign-in link would do, before it is spent.
-export interface LinkInfo {
-  email: string;
-  newAccount: boolean;
-  invitation: boolean;
-  expiresAt: string;
-  session: 'none' | 'same' | 'other';
-}
-
-export interface SignedIn {
-  memberId: string;
-  alreadySignedIn: boolean;
-  switched: boolean;
-}
-
-export interface Session {
-  id: string;
-  device: string;
-  createdAt: string;
-  expiresAt: string;
-  current: boolean;
-}
-
-export interface Invitation {
-  id: string;
-  kind: 'email' | 'link';
-  email?: string;
-  roles: string[];
-  message?: string;
-  inviterName: string;
-  inviterDeleted?: boolean;
-  maxUses: number;
-  uses: number;
-  createdAt: string;
-  validUntil: string;
-}
-
-export interface InvitationPublic {
-  inviterName: string;
-  inviterDeleted?: boolean;
-  message?: string;
-  email?: string;
-  validUntil: string;
-  state: 'pending' | 'used' | 'expired' | 'revoked';
-}
-
-export interface Settings {
-  accessMode: 'open' | 'invite' | 'hybrid';
-  hybridRegistration?: 'open' | 'invite';
-}
-
-export interface Space {
-  id: string;
-  name: string;
-  description: string;
-  icon: string;
-  visibility: 'public' | 'closed' | 'hidden';
-  kind: string;
-  members: number;
-}
-
-export interface SpaceMembership {
-  spaceId: string;
-  memberId: string;
-  role: string;
-  status: 'active' | 'pending' | 'invited' | 'declined';
-  memberName?: string;
-  invitedBy?: string;
-  approvedBy?: string;
-  declinedBy?: string;
-  spaceName: string;
-  spaceVisibility: string;
-}
-
-export type PostKind = 'status' | 'discussion' | 'question' | 'idea' | 'poll' | 'announcement';
-
-export interface PostSummary {
-  id: string;
-  spaceId: string;
-  spaceName: string;
-  kind: PostKind;
-  title: string;
-  excerpt: string;
-  authorId: string;
-  authorName: string;
-  authorDeleted?: boolean;
-  authorStaff?: boolean;
-  createdAt: string;
-  pinnedUntil?: string;
-  votes?: number;
-  ideaStatus?: string;
-  answered?: boolean;
-}
-
-export interface Page {
-  pinned?: PostSummary[];
-  posts: PostSummary[];
-  next?: string;
-}
-
-export interface Post extends PostSummary {
-  body: string;
-  html: string;
-  comments: number;
-  acceptedAnswer?: string;
-  votes: number;
-  options?: { id: string; label: string }[];
-  tally?: Record<string, number>;
-  closesAt?: string;
-  reactions: Record<string, number>;
-  hidden?: boolean;
-  locked?: boolean;
-  deleted?: boolean;
-  editedAt?: string;
-  myVote?: string;
-  myReactions?: string[];
-  canModerate: boolean;
-  ticketId?: string;
-  ticketNumber?: number;
-  // mentions: the name each "@m_<id>" of the body shows now ("" for a deleted member).
-  mentions?: Record<string, string>;
-}
-
-export interface NewPost {
-  kind: PostKind;
-  title?: string;
-  body: string;
-  options?: string[];
-  closesAt?: string;
-  pinnedUntil?: string;
-}
-
-export interface Comment {
-  id: string;
-  postId: string;
-  parentId?: string;
-  body: string;
-  html: string;
-  authorId: string;
-  authorName: string;
-  authorDeleted?: boolean;
-  authorStaff?: boolean;
-  // authorAvatar: the author has an avatar this reader may load (signed-in readers).
-  authorAvatar?: boolean;
-  createdAt: string;
-  editedAt?: string;
-  deleted?: boolean;
-  hidden?: boolean;
-  reactions?: Record<string, number>;
-  myReactions?: string[];
-  mentions?: Record<string, string>;
-}
-
+export type LinkInfo = Schemas['LinkInfo'];
+export type SignedIn = Schemas['SignedIn'];
+export type Session = Schemas['SessionView'];
+export type Invitation = Schemas['Invitation'];
+export type InvitationPublic = Schemas['Public'];
+export type Settings = Schemas['members.Settings'];
+export type Space = Schemas['Space'];
+export type SpaceMembership = Schemas['Membership'];
+export type PostKind = Schemas['NewPost']['kind'];
+export type PostSummary = Schemas['posts.Summary'];
+export type Page = Schemas['posts.Page'];
+export type Post = Schemas['Post'];
+export type NewPost = Schemas['NewPost'];
+export type Comment = Schemas['Comment'];
 // MentionChoice is a member the @ list offers (GET /api/spaces/{id}/mentionable).
-export interface MentionChoice {
-  id: string;
-  displayName: string;
-  expertise: string[];
-  hasAvatar: boolean;
-}
-
-export interface Revision {
-  commentId?: string;
-  title?: string;
-  body: string;
-  // editedBy made the edit that replaced this text, at editedAt.
-  editedBy: string;
-  editedAt: string;
-  mentions?: Record<string, string>;
-}
-
-export interface QueueItem {
-  targetId: string;
-  postId: string;
-  commentId?: string;
-  spaceName: string;
-  title: string;
-  excerpt: string;
-  authorId: string;
-  authorName: string;
-  authorDeleted?: boolean;
-  reports: number;
-  reasons: string[];
-  firstReportedAt: string;
-  // notes: the reports that say more than a reason, with their authors' names as now.
-  notes?: ReportNote[];
-}
-
-export interface ReportNote {
-  reporterId?: string;
-  reporterName: string;
-  reporterDeleted?: boolean;
-  reason: string;
-  note: string;
-  at: string;
-}
-
-export interface AuditEntry {
-  at: string;
-  actorId: string;
-  action: string;
-  targetId: string;
-  postId?: string;
-  subjectId?: string;
-  reason?: string;
-  targetType: string;
-  // redacted: the entry is about content the reader may not read (ids and reason left out).
-  redacted?: boolean;
-  // Names as they are now (docs/api.md, "GET /api/moderation/audit").
-  actorName?: string;
-  actorDeleted?: boolean;
-  subjectName?: string;
-  subjectDeleted?: boolean;
-  postTitle?: string;
-  postDeleted?: boolean;
-  spaceName?: string;
-}
-
-// Notification is one inbox entry (docs/api.md, "GET /api/notifications"): postTitle
-// is a ticket's subject too; detail a status, reason, duration (seconds), warning text,
-// reply excerpt or space name, by kind.
-export interface Notification {
-  id: string;
-  kind: string;
-  actorId?: string;
-  actorName?: string;
-  actorDeleted?: boolean;
-  postId?: string;
-  postTitle?: string;
-  commentId?: string;
-  spaceId?: string;
-  ticketId?: string;
-  ticketNumber?: number;
-  detail?: string;
-  at: string;
-  unread: boolean;
-}
-
-export interface Rules {
-  text: string;
-  version: number;
-  unchanged?: boolean;
-}
-
-export interface Attachment {
-  key: string;
-  name: string;
-  contentType: string;
-  size: number;
-}
-
-export interface TicketSummary {
-  id: string;
-  number: number;
-  spaceId: string;
-  spaceName: string;
-  subject: string;
-  severity: string;
-  status: string;
-  requesterName: string;
-  requesterDeleted?: boolean;
-  assigneeId?: string;
-  assigneeName?: string;
-  assigneeDeleted?: boolean;
-  createdAt: string;
-  updatedAt: string;
-  nextDue?: string;
-  breached: boolean;
-  soon: boolean;
-}
-
-export interface Ticket {
-  id: string;
-  number: number;
-  spaceId: string;
-  spaceName: string;
-  subject: string;
-  product: string;
-  severity: string;
-  html: string;
-  status: string;
-  requesterId: string;
-  requesterName: string;
-  requesterDeleted?: boolean;
-  assigneeId?: string;
-  assigneeName?: string;
-  assigneeDeleted?: boolean;
-  attachments?: Attachment[];
-  createdAt: string;
-  firstResponseDue: string;
-  resolutionDue: string;
-  firstResponseAt?: string;
-  rating?: { good: boolean; comment?: string; at?: string };
-  questionId?: string;
-}
-
-export interface TicketReply {
-  id: string;
-  html: string;
-  authorName: string;
-  authorDeleted?: boolean;
-  internal: boolean;
-  automatic?: boolean;
-  fromAgent: boolean;
-  attachments?: Attachment[];
-  createdAt: string;
-}
-
-export interface TicketView {
-  ticket: Ticket;
-  replies: TicketReply[];
-  agent: boolean;
-  moves: string[];
-}
-
-export interface SupportSettings {
-  products: string[];
-  targets: Record<string, { firstResponseMinutes: number; resolutionMinutes: number }>;
-  autoCloseDays: number;
-}
+export type MentionChoice = Schemas['MentionChoice'];
+export type Revision = Schemas['Revision'];
+export type QueueItem = Schemas['QueueItem'];
+export type ReportNote = Schemas['ReportNote'];
+export type AuditEntry = Schemas['audit.Entry'];
+// Notification is one inbox entry (docs/api.md, "GET /api/notifications").
+export type Notification = Schemas['Notification'];
+export type Rules = Schemas['Rules'];
+export type Attachment = Schemas['Attachment'];
+export type TicketSummary = Schemas['tickets.Summary'];
+export type Ticket = Schemas['Ticket'];
+export type TicketReply = Schemas['Reply'];
+export type TicketView = Schemas['View'];
+export type SupportSettings = Schemas['tickets.Settings'];
+// ProblemEntry is a wrong element of a list the API names (problem+json `invalid`): its
+// position in the list sent (from 1), the element as sent, and why (a problem code).
+export type ProblemEntry = Schemas['errs.Entry'];
 
 // ApiError is a failed call: its HTTP status, its problem code, and the request field
 // the problem is about when the API names one (problem+json `field`).
@@ -379,19 +63,42 @@ export class ApiError extends Error {
   }
 }
 
-// ProblemEntry is a wrong element of a list the API names (problem+json `invalid`): its
-// position in the list sent (from 1), the element as sent, and why (a problem code).
-export interface ProblemEntry {
-  line: number;
-  value: string;
-  code: string;
+// The typing of a call, read from the generated paths: Method is an HTTP method of the
+// document, Route<M> every path that has it, Op the operation.
+type Method = 'get' | 'put' | 'post' | 'delete' | 'patch';
+type Route<M extends Method> = { [P in keyof paths]: paths[P][M] extends operations[keyof operations] ? P : never }[keyof paths];
+type Op<M extends Method, P extends Route<M>> = paths[P][M] extends infer O extends operations[keyof operations] ? O : never;
+type JSONOf<R> = R extends { content: { 'application/json': infer B } } ? B : never;
+// Answer is the JSON of the route's success (200, 201 or 202), or void (204, a redirect).
+type Answer<O> = O extends { responses: infer R }
+  ? [JSONOf<R[Extract<keyof R, 200 | 201 | 202>]>] extends [never]
+    ? void
+    : JSONOf<R[Extract<keyof R, 200 | 201 | 202>]>
+  : never;
+type Body<O> = O extends { requestBody: { content: { 'application/json': infer B } } } ? B : undefined;
+type PathOf<O> = O extends { parameters: { path: infer T } } ? T : undefined;
+type QueryOf<O> = O extends { parameters: { query?: infer T } } ? ([T] extends [undefined] ? undefined : T) : undefined;
+// Args are what a call sends besides its method and route: path parameters, query
+// parameters (unset and empty ones left out) and the JSON body, each where the route has them.
+type Args<O> = { path?: PathOf<O>; query?: QueryOf<O>; body?: Body<O> };
+
+// url fills a route's {parameters} (encoded) and appends its query.
+function url(route: string, path?: Record<string, string>, query?: Record<string, string | undefined>): string {
+  let out = route.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(path?.[name] ?? ''));
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {})) if (v) params.set(k, v);
+  const q = params.toString();
+  if (q) out += `?${q}`;
+  return out;
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+// call sends a request to one of the document's routes and returns that route's answer.
+async function call<M extends Method, P extends Route<M>>(method: M, route: P, args: Args<Op<M, P>> = {}): Promise<Answer<Op<M, P>>> {
+  const body = args.body;
   let resp: Response;
   try {
-    resp = await fetch(path, {
-      method,
+    resp = await fetch(url(route, args.path as Record<string, string> | undefined, args.query as Record<string, string | undefined> | undefined), {
+      method: method.toUpperCase(),
       credentials: 'same-origin',
       headers: body === undefined ? { Accept: 'application/json' } : { 'Content-Type': 'application/json', Accept: 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -406,7 +113,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
     let valid: number | undefined;
     let spaceId: string | undefined;
     try {
-      const problem = await resp.json();
+      const problem: Partial<Schemas['Problem']> = await resp.json();
       code = problem.code ?? code;
       if (typeof problem.field === 'string') field = problem.field;
       if (Array.isArray(problem.invalid)) entries = problem.invalid;
@@ -417,157 +124,123 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
     }
     throw new ApiError(resp.status, code, field, entries, valid, spaceId);
   }
-  return resp.status === 204 ? (undefined as T) : ((await resp.json()) as T);
+  return resp.status === 204 ? (undefined as Answer<Op<M, P>>) : ((await resp.json()) as Answer<Op<M, P>>);
 }
 
+// The post actions that answer the post (POST /api/posts/{id}/<action>).
+type PostAction = 'hide' | 'restore' | 'lock' | 'unlock' | 'vote' | 'status' | 'move';
+
 export const api = {
-  providers: () => call<{ providers: Provider[] }>('GET', '/api/auth/providers'),
-  me: () => call<Member>('GET', '/api/me'),
+  providers: () => call('get', '/api/auth/providers'),
+  me: () => call('get', '/api/me'),
   startEmail: (email: string, locale: string, invitation?: string) =>
-    call<{ status: string }>('POST', '/api/auth/email/start', { email, locale, ...(invitation ? { invitation } : {}) }),
-  describeLink: (token: string) => call<LinkInfo>('POST', '/api/auth/email/link', { token }),
-  confirmLink: (token: string, switchAccount: boolean) => call<SignedIn>('POST', '/api/auth/email/confirm', { token, switchAccount }),
+    call('post', '/api/auth/email/start', { body: { email, locale, ...(invitation ? { invitation } : {}) } }),
+  describeLink: (token: string) => call('post', '/api/auth/email/link', { body: { token } }),
+  confirmLink: (token: string, switchAccount: boolean) => call('post', '/api/auth/email/confirm', { body: { token, switchAccount } }),
   startSocial: (provider: string, start: { return: string; locale: string; invitation?: string }) =>
-    call<{ redirect: string }>('POST', `/api/auth/oidc/${encodeURIComponent(provider)}/start`, start),
-  logout: () => call<void>('POST', '/api/auth/logout'),
-  sessions: () => call<{ sessions: Session[] }>('GET', '/api/me/sessions'),
-  revokeSession: (id: string) => call<void>('DELETE', `/api/me/sessions/${encodeURIComponent(id)}`),
-  signOutEverywhere: () => call<void>('POST', '/api/me/sessions/revoke-all'),
-  community: () => call<Settings>('GET', '/api/community'),
-  saveAccess: (s: Settings) => call<Settings>('PUT', '/api/community/access', s),
-  invitation: (code: string) => call<InvitationPublic>('GET', `/api/invitations/code/${encodeURIComponent(code)}`),
-  inviteFriend: (email: string, message: string, locale: string) => call<Invitation>('POST', '/api/invitations/friend', { email, message, locale }),
+    call('post', '/api/auth/oidc/{provider}/start', { path: { provider }, body: start }),
+  logout: () => call('post', '/api/auth/logout'),
+  sessions: () => call('get', '/api/me/sessions'),
+  revokeSession: (id: string) => call('delete', '/api/me/sessions/{id}', { path: { id } }),
+  signOutEverywhere: () => call('post', '/api/me/sessions/revoke-all'),
+  community: () => call('get', '/api/community'),
+  saveAccess: (s: Settings) => call('put', '/api/community/access', { body: s }),
+  invitation: (code: string) => call('get', '/api/invitations/code/{code}', { path: { code } }),
+  inviteFriend: (email: string, message: string, locale: string) => call('post', '/api/invitations/friend', { body: { email, message, locale } }),
   // skipInvalid: the inviter confirmed sending to the valid addresses only (a first
   // answer, invalid_emails, named the entries that are not addresses).
   inviteBulk: (emails: string[], roles: string[], message: string, validDays: number, locale: string, skipInvalid = false) =>
-    call<{ invitations: Invitation[]; alreadyInvited?: Invitation[]; skipped?: ProblemEntry[] }>('POST', '/api/invitations', {
-      emails, roles, message, validDays, locale, ...(skipInvalid ? { skipInvalid } : {}),
-    }),
-  createLink: (maxUses: number, validDays: number, roles: string[]) =>
-    call<{ invitation: Invitation; code: string; link: string }>('POST', '/api/invitations/links', { maxUses, validDays, roles }),
-  pending: () => call<{ invitations: Invitation[] }>('GET', '/api/invitations'),
-  revokeInvitation: (id: string) => call<Invitation>('POST', `/api/invitations/${encodeURIComponent(id)}/revoke`),
-  resendInvitation: (id: string) => call<Invitation>('POST', `/api/invitations/${encodeURIComponent(id)}/resend`),
-  saveProfile: (p: Profile) => call<Member>('PUT', '/api/me/profile', p),
-  profile: (id: string) => call<PublicProfile>('GET', `/api/members/${encodeURIComponent(id)}`),
-  directory: (q: { q?: string; tag?: string; cursor?: string }) => {
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(q)) if (v) params.set(k, v);
-    return call<{ members: DirectoryEntry[]; next?: string }>('GET', `/api/members?${params}`);
-  },
-  staff: (id: string) => call<StaffFields>('GET', `/api/members/${encodeURIComponent(id)}/staff`),
-  saveStaff: (id: string, f: StaffFields) => call<StaffFields>('PUT', `/api/members/${encodeURIComponent(id)}/staff`, f),
-  setRoles: (id: string, roles: string[]) => call<Member>('PUT', `/api/members/${encodeURIComponent(id)}/roles`, { roles }),
+    call('post', '/api/invitations', { body: { emails, roles, message, validDays, locale, ...(skipInvalid ? { skipInvalid } : {}) } }),
+  createLink: (maxUses: number, validDays: number, roles: string[]) => call('post', '/api/invitations/links', { body: { maxUses, validDays, roles } }),
+  pending: () => call('get', '/api/invitations'),
+  revokeInvitation: (id: string) => call('post', '/api/invitations/{id}/revoke', { path: { id } }),
+  resendInvitation: (id: string) => call('post', '/api/invitations/{id}/resend', { path: { id } }),
+  saveProfile: (p: Profile) => call('put', '/api/me/profile', { body: p }),
+  profile: (id: string) => call('get', '/api/members/{id}', { path: { id } }),
+  directory: (q: { q?: string; tag?: string; cursor?: string }) => call('get', '/api/members', { query: q }),
+  staff: (id: string) => call('get', '/api/members/{id}/staff', { path: { id } }),
+  saveStaff: (id: string, f: StaffFields) => call('put', '/api/members/{id}/staff', { path: { id }, body: f }),
+  setRoles: (id: string, roles: string[]) => call('put', '/api/members/{id}/roles', { path: { id }, body: { roles } }),
   moderate: (id: string, action: 'suspend' | 'ban' | 'reinstate', days?: number) =>
-    call<Member>('POST', `/api/members/${encodeURIComponent(id)}/${action}`, action === 'reinstate' ? undefined : { days, reason: '' }),
-  avatarUpload: (contentType: string, size: number) =>
-    call<{ uploadUrl: string; key: string; contentType: string }>('POST', '/api/me/avatar/upload', { contentType, size }),
-  confirmAvatar: (key: string) => call<Member>('PUT', '/api/me/avatar', { key }),
+    action === 'reinstate'
+      ? call('post', '/api/members/{id}/reinstate', { path: { id } })
+      : call('post', `/api/members/{id}/${action}`, { path: { id }, body: { days, reason: '' } }),
+  avatarUpload: (contentType: string, size: number) => call('post', '/api/me/avatar/upload', { body: { contentType, size } }),
+  confirmAvatar: (key: string) => call('put', '/api/me/avatar', { body: { key } }),
   exportUrl: '/api/me/export',
-  mySpaces: () => call<{ memberships: SpaceMembership[] }>('GET', '/api/spaces/mine'),
+  mySpaces: () => call('get', '/api/spaces/mine'),
   createSpace: (name: string, visibility: string, description: string, kind?: string, icon?: string) =>
-    call<Space>('POST', '/api/spaces', { name, visibility, description, ...(kind ? { kind } : {}), ...(icon ? { icon } : {}) }),
-  space: (id: string) =>
-    call<{ space: Space; membership?: SpaceMembership; canPost: boolean; canModerate: boolean; canAdmit: boolean; canChangeSettings: boolean }>(
-      'GET',
-      `/api/spaces/${encodeURIComponent(id)}`,
-    ),
-  changeSpaceSettings: (id: string, visibility: string, kind: string) =>
-    call<Space>('PUT', `/api/spaces/${encodeURIComponent(id)}/settings`, { visibility, kind }),
-  spaceDirectory: () => call<{ spaces: Space[]; next?: string }>('GET', '/api/spaces'),
+    call('post', '/api/spaces', { body: { name, visibility, description, ...(kind ? { kind } : {}), ...(icon ? { icon } : {}) } }),
+  space: (id: string) => call('get', '/api/spaces/{id}', { path: { id } }),
+  changeSpaceSettings: (id: string, visibility: string, kind: string) => call('put', '/api/spaces/{id}/settings', { path: { id }, body: { visibility, kind } }),
+  spaceDirectory: () => call('get', '/api/spaces'),
   // The customer spaces support agents run (they belong to none; the directory lists none).
-  customerSpaces: () => call<{ spaces: Space[]; next?: string }>('GET', '/api/support/spaces'),
-  spaceMembers: (id: string) => call<{ memberships: SpaceMembership[] }>('GET', `/api/spaces/${encodeURIComponent(id)}/members`),
-  spaceRequests: (id: string) => call<{ memberships: SpaceMembership[] }>('GET', `/api/spaces/${encodeURIComponent(id)}/requests`),
-  approve: (id: string, member: string) =>
-    call<SpaceMembership>('POST', `/api/spaces/${encodeURIComponent(id)}/requests/${encodeURIComponent(member)}/approve`),
-  declineRequest: (id: string, member: string) =>
-    call<SpaceMembership>('POST', `/api/spaces/${encodeURIComponent(id)}/requests/${encodeURIComponent(member)}/decline`),
-  inviteToSpace: (id: string, memberId: string) => call<SpaceMembership>('POST', `/api/spaces/${encodeURIComponent(id)}/invitations`, { memberId }),
-  setSpaceRole: (id: string, member: string, role: string) =>
-    call<SpaceMembership>('PUT', `/api/spaces/${encodeURIComponent(id)}/members/${encodeURIComponent(member)}/role`, { role }),
-  spaceSettings: () => call<{ membersCreateGroups: boolean }>('GET', '/api/community/spaces'),
-  saveSpaceSettings: (membersCreateGroups: boolean) => call<{ membersCreateGroups: boolean }>('PUT', '/api/community/spaces', { membersCreateGroups }),
-  saveRules: (text: string) => call<Rules>('PUT', '/api/community/rules', { text }),
-  joinSpace: (id: string) => call<SpaceMembership>('POST', `/api/spaces/${encodeURIComponent(id)}/join`),
-  leaveSpace: (id: string) => call<void>('POST', `/api/spaces/${encodeURIComponent(id)}/leave`),
-  createPost: (spaceId: string, p: NewPost) => call<Post>('POST', `/api/spaces/${encodeURIComponent(spaceId)}/posts`, p),
-  spaceList: (id: string, list: 'posts' | 'unanswered' | 'ideas', cursor?: string) =>
-    call<Page>('GET', `/api/spaces/${encodeURIComponent(id)}/${list}${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`),
-  memberPosts: (id: string, cursor?: string) =>
-    call<Page>('GET', `/api/members/${encodeURIComponent(id)}/posts${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`),
-  postAction: (id: string, action: string, body?: unknown) => call<Post>('POST', `/api/posts/${encodeURIComponent(id)}/${action}`, body),
-  editPost: (id: string, title: string, body: string) => call<Post>('PATCH', `/api/posts/${encodeURIComponent(id)}`, { title, body }),
-  postHistory: (id: string) => call<{ revisions: Revision[] }>('GET', `/api/posts/${encodeURIComponent(id)}/history`),
-  mentionable: (spaceId: string, q: string) =>
-    call<{ members: MentionChoice[] }>('GET', `/api/spaces/${encodeURIComponent(spaceId)}/mentionable?q=${encodeURIComponent(q)}`),
-  deletePost: (id: string) => call<void>('DELETE', `/api/posts/${encodeURIComponent(id)}`),
-  react: (id: string, reaction: string, add: boolean) =>
-    call<Post>(add ? 'PUT' : 'DELETE', `/api/posts/${encodeURIComponent(id)}/reactions/${encodeURIComponent(reaction)}`),
+  customerSpaces: () => call('get', '/api/support/spaces'),
+  spaceMembers: (id: string) => call('get', '/api/spaces/{id}/members', { path: { id } }),
+  spaceRequests: (id: string) => call('get', '/api/spaces/{id}/requests', { path: { id } }),
+  approve: (id: string, member: string) => call('post', '/api/spaces/{id}/requests/{member}/approve', { path: { id, member } }),
+  declineRequest: (id: string, member: string) => call('post', '/api/spaces/{id}/requests/{member}/decline', { path: { id, member } }),
+  inviteToSpace: (id: string, memberId: string) => call('post', '/api/spaces/{id}/invitations', { path: { id }, body: { memberId } }),
+  setSpaceRole: (id: string, member: string, role: string) => call('put', '/api/spaces/{id}/members/{member}/role', { path: { id, member }, body: { role } }),
+  spaceSettings: () => call('get', '/api/community/spaces'),
+  saveSpaceSettings: (membersCreateGroups: boolean) => call('put', '/api/community/spaces', { body: { membersCreateGroups } }),
+  saveRules: (text: string) => call('put', '/api/community/rules', { body: { text } }),
+  joinSpace: (id: string) => call('post', '/api/spaces/{id}/join', { path: { id } }),
+  leaveSpace: (id: string) => call('post', '/api/spaces/{id}/leave', { path: { id } }),
+  createPost: (spaceId: string, p: NewPost) => call('post', '/api/spaces/{id}/posts', { path: { id: spaceId }, body: p }),
+  spaceList: (id: string, list: 'posts' | 'unanswered' | 'ideas', cursor?: string) => call('get', `/api/spaces/{id}/${list}`, { path: { id }, query: { cursor } }),
+  memberPosts: (id: string, cursor?: string) => call('get', '/api/members/{id}/posts', { path: { id }, query: { cursor } }),
+  postAction: <A extends PostAction>(id: string, action: A, body: Body<Op<'post', `/api/posts/{id}/${A}`>>) =>
+    call('post', `/api/posts/{id}/${action}` as `/api/posts/{id}/${A}`, { path: { id }, body } as Args<Op<'post', `/api/posts/{id}/${A}`>>) as Promise<Post>,
+  editPost: (id: string, title: string, body: string) => call('patch', '/api/posts/{id}', { path: { id }, body: { title, body } }),
+  postHistory: (id: string) => call('get', '/api/posts/{id}/history', { path: { id } }),
+  mentionable: (spaceId: string, q: string) => call('get', '/api/spaces/{id}/mentionable', { path: { id: spaceId }, query: { q } }),
+  deletePost: (id: string) => call('delete', '/api/posts/{id}', { path: { id } }),
+  react: (id: string, reaction: string, add: boolean) => call(add ? 'put' : 'delete', '/api/posts/{id}/reactions/{reaction}', { path: { id, reaction } }),
   report: (id: string, reason: string, note: string, commentId?: string) =>
-    call<unknown>('POST', `/api/posts/${encodeURIComponent(id)}/report`, { reason, note, ...(commentId ? { commentId } : {}) }),
+    call('post', '/api/posts/{id}/report', { path: { id }, body: { reason, note, ...(commentId ? { commentId } : {}) } }),
   reactComment: (postId: string, commentId: string, reaction: string, add: boolean) =>
-    call<{ comments: Comment[] }>(
-      add ? 'PUT' : 'DELETE',
-      `/api/posts/${encodeURIComponent(postId)}/comments/${encodeURIComponent(commentId)}/reactions/${encodeURIComponent(reaction)}`,
-    ),
+    call(add ? 'put' : 'delete', '/api/posts/{id}/comments/{comment}/reactions/{reaction}', { path: { id: postId, comment: commentId, reaction } }),
   commentAction: (postId: string, commentId: string, action: 'hide' | 'restore', reason?: string) =>
-    call<void>('POST', `/api/posts/${encodeURIComponent(postId)}/comments/${encodeURIComponent(commentId)}/${action}`, reason === undefined ? {} : { reason }),
+    call('post', `/api/posts/{id}/comments/{comment}/${action}`, { path: { id: postId, comment: commentId }, body: reason === undefined ? {} : { reason } }),
   editComment: (postId: string, commentId: string, body: string) =>
-    call<Comment>('PATCH', `/api/posts/${encodeURIComponent(postId)}/comments/${encodeURIComponent(commentId)}`, { body }),
-  commentHistory: (postId: string, commentId: string) =>
-    call<{ revisions: Revision[] }>('GET', `/api/posts/${encodeURIComponent(postId)}/comments/${encodeURIComponent(commentId)}/history`),
-  deleteComment: (postId: string, commentId: string) =>
-    call<void>('DELETE', `/api/posts/${encodeURIComponent(postId)}/comments/${encodeURIComponent(commentId)}`),
+    call('patch', '/api/posts/{id}/comments/{comment}', { path: { id: postId, comment: commentId }, body: { body } }),
+  commentHistory: (postId: string, commentId: string) => call('get', '/api/posts/{id}/comments/{comment}/history', { path: { id: postId, comment: commentId } }),
+  deleteComment: (postId: string, commentId: string) => call('delete', '/api/posts/{id}/comments/{comment}', { path: { id: postId, comment: commentId } }),
   // An image belongs to the space it is uploaded for: only that space's texts show it.
-  imageUpload: (spaceId: string, contentType: string, size: number) =>
-    call<{ uploadUrl: string; contentType: string; url: string }>('POST', '/api/uploads/images', { spaceId, contentType, size }),
-  spaceTickets: (spaceId: string) => call<{ tickets: TicketSummary[] }>('GET', `/api/spaces/${encodeURIComponent(spaceId)}/tickets`),
+  imageUpload: (spaceId: string, contentType: string, size: number) => call('post', '/api/uploads/images', { body: { spaceId, contentType, size } }),
+  spaceTickets: (spaceId: string) => call('get', '/api/spaces/{id}/tickets', { path: { id: spaceId } }),
   openTicket: (spaceId: string, t: { subject: string; product: string; severity: string; body: string; attachments: Attachment[] }) =>
-    call<Ticket>('POST', `/api/spaces/${encodeURIComponent(spaceId)}/tickets`, t),
-  ticket: (id: string) => call<TicketView>('GET', `/api/tickets/${encodeURIComponent(id)}`),
+    call('post', '/api/spaces/{id}/tickets', { path: { id: spaceId }, body: t }),
+  ticket: (id: string) => call('get', '/api/tickets/{id}', { path: { id } }),
   ticketReply: (id: string, body: string, internal: boolean, attachments: Attachment[], status?: string) =>
-    call<TicketView>('POST', `/api/tickets/${encodeURIComponent(id)}/replies`, { body, internal, attachments, ...(status ? { status } : {}) }),
-  ticketStatus: (id: string, status: string) => call<TicketView>('POST', `/api/tickets/${encodeURIComponent(id)}/status`, { status }),
-  ticketAssign: (id: string, assigneeId: string) => call<TicketView>('POST', `/api/tickets/${encodeURIComponent(id)}/assign`, { assigneeId }),
-  ticketRate: (id: string, good: boolean, comment: string) => call<TicketView>('POST', `/api/tickets/${encodeURIComponent(id)}/rating`, { good, comment }),
-  attachmentUpload: (name: string, contentType: string, size: number) =>
-    call<{ uploadUrl: string; attachment: Attachment }>('POST', '/api/uploads/attachments', { name, contentType, size }),
-  supportQueue: (f: Record<string, string>) => {
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(f)) if (v) params.set(k, v);
-    return call<{ tickets: TicketSummary[]; next?: string }>('GET', `/api/support/queue?${params}`);
-  },
-  supportAgents: () => call<{ agents: { id: string; name: string }[] }>('GET', '/api/support/agents'),
-  supportSettings: () => call<SupportSettings>('GET', '/api/support/settings'),
-  saveSupportSettings: (st: SupportSettings) => call<SupportSettings>('PUT', '/api/support/settings', st),
-  supportMetrics: (days: number) =>
-    call<{
-      days: { day: string; opened: number; solved: number }[];
-      firstResponse: { count: number; medianSeconds: number; p90Seconds: number };
-      resolution: { count: number; medianSeconds: number; p90Seconds: number };
-      rated: number;
-      satisfaction: number;
-    }>('GET', `/api/support/metrics?days=${days}`),
+    call('post', '/api/tickets/{id}/replies', { path: { id }, body: { body, internal, attachments, ...(status ? { status } : {}) } }),
+  ticketStatus: (id: string, status: string) => call('post', '/api/tickets/{id}/status', { path: { id }, body: { status } }),
+  ticketAssign: (id: string, assigneeId: string) => call('post', '/api/tickets/{id}/assign', { path: { id }, body: { assigneeId } }),
+  ticketRate: (id: string, good: boolean, comment: string) => call('post', '/api/tickets/{id}/rating', { path: { id }, body: { good, comment } }),
+  attachmentUpload: (name: string, contentType: string, size: number) => call('post', '/api/uploads/attachments', { body: { name, contentType, size } }),
+  supportQueue: (f: Record<string, string>) => call('get', '/api/support/queue', { query: f }),
+  supportAgents: () => call('get', '/api/support/agents'),
+  supportSettings: () => call('get', '/api/support/settings'),
+  saveSupportSettings: (st: SupportSettings) => call('put', '/api/support/settings', { body: st }),
+  supportMetrics: (days: number) => call('get', '/api/support/metrics', { query: { days: String(days) } }),
   questionToTicket: (postId: string, spaceId: string, product: string, severity: string) =>
-    call<Ticket>('POST', `/api/posts/${encodeURIComponent(postId)}/ticket`, { spaceId, product, severity }),
-  savePreferences: (activityEmails: boolean) => call<Member>('PUT', '/api/me/preferences', { activityEmails }),
-  queue: () => call<{ items: QueueItem[]; next?: string }>('GET', '/api/moderation/queue'),
-  dismiss: (targetId: string) => call<void>('POST', `/api/moderation/queue/${encodeURIComponent(targetId)}/dismiss`, {}),
-  warn: (memberId: string, message: string, postId?: string) => call<void>('POST', '/api/moderation/warnings', { memberId, message, postId }),
-  audit: () => call<{ entries: AuditEntry[]; next?: string }>('GET', '/api/moderation/audit'),
-  notifications: () => call<{ items: Notification[]; unread: number }>('GET', '/api/notifications'),
-  markRead: () => call<void>('POST', '/api/notifications/read'),
-  rules: () => call<Rules>('GET', '/api/community/rules'),
-  acceptRules: (version: number) => call<void>('POST', '/api/me/rules', { version }),
-  post: (id: string) => call<Post>('GET', `/api/posts/${encodeURIComponent(id)}`),
-  comments: (id: string) => call<{ comments: Comment[] }>('GET', `/api/posts/${encodeURIComponent(id)}/comments`),
-  addComment: (id: string, body: string, parentId?: string) =>
-    call<Comment>('POST', `/api/posts/${encodeURIComponent(id)}/comments`, parentId ? { body, parentId } : { body }),
-  acceptAnswer: (id: string, commentId: string) =>
-    call<Post>('POST', `/api/posts/${encodeURIComponent(id)}/comments/${encodeURIComponent(commentId)}/accept`),
-  stream: (cursor?: string) => call<Page>('GET', `/api/stream${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`),
-  deleteAccount: () => call<void>('POST', '/api/me/delete', { confirm: true }),
+    call('post', '/api/posts/{id}/ticket', { path: { id: postId }, body: { spaceId, product, severity } }),
+  savePreferences: (activityEmails: boolean) => call('put', '/api/me/preferences', { body: { activityEmails } }),
+  queue: () => call('get', '/api/moderation/queue'),
+  dismiss: (targetId: string) => call('post', '/api/moderation/queue/{target}/dismiss', { path: { target: targetId }, body: {} }),
+  warn: (memberId: string, message: string, postId?: string) => call('post', '/api/moderation/warnings', { body: { memberId, message, postId } }),
+  audit: () => call('get', '/api/moderation/audit'),
+  notifications: () => call('get', '/api/notifications'),
+  markRead: () => call('post', '/api/notifications/read'),
+  rules: () => call('get', '/api/community/rules'),
+  acceptRules: (version: number) => call('post', '/api/me/rules', { body: { version } }),
+  post: (id: string) => call('get', '/api/posts/{id}', { path: { id } }),
+  comments: (id: string) => call('get', '/api/posts/{id}/comments', { path: { id } }),
+  addComment: (id: string, body: string, parentId?: string) => call('post', '/api/posts/{id}/comments', { path: { id }, body: parentId ? { body, parentId } : { body } }),
+  acceptAnswer: (id: string, commentId: string) => call('post', '/api/posts/{id}/comments/{comment}/accept', { path: { id, comment: commentId } }),
+  stream: (cursor?: string) => call('get', '/api/stream', { query: { cursor } }),
+  deleteAccount: () => call('post', '/api/me/delete', { body: { confirm: true } }),
 };
 
 // uploadFile PUTs a file to a presigned URL.

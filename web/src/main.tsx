@@ -1,6 +1,6 @@
 import { ComponentChildren, render } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError, Member, SpaceMembership } from './api';
+import { api, ApiError, May, Me, SpaceMembership } from './api';
 import { errorText, initialLang, Lang, langs, saveLang, savedLang, showLang, strings } from './i18n';
 import { Admin, Home, InvitationLanding, Sessions } from './pages';
 import { Directory, EditProfile, MemberPage } from './profile';
@@ -33,7 +33,7 @@ function usePath(): [string, (p: string) => void] {
 
 // moderates: the member moderates a space by a space role (owner, moderator): they open
 // the moderation queue of those spaces.
-type Auth = { kind: 'loading' } | { kind: 'visitor'; error?: string } | { kind: 'member'; member: Member; error?: string; moderates?: boolean };
+type Auth = { kind: 'loading' } | { kind: 'visitor'; error?: string } | { kind: 'member'; member: Me; error?: string; moderates?: boolean };
 
 function App() {
   const [lang, setLang] = useState<Lang>(initialLang());
@@ -96,12 +96,12 @@ function App() {
     setAuth({ kind: 'visitor' });
     navigate('/');
   };
-  const memberRoles = auth.kind === 'member' ? auth.member.roles : undefined;
-  const staff = !!memberRoles?.some((r) => r !== 'member');
-  // The roles pages are shown to (routes.ts): a space's moderator is 'space-moderator' too.
-  const roles = auth.kind === 'member' && auth.moderates ? [...auth.member.roles, 'space-moderator'] : memberRoles;
-  const community = !!memberRoles?.some((r) => r === 'admin' || r === 'moderator');
-  const isAgent = !!roles?.some((r) => r === 'admin' || r === 'support');
+  // What the member may do, as GET /api/me says (the API's permission table): the app
+  // keeps no copy of the role rules.
+  const actions = auth.kind === 'member' ? auth.member.actions : undefined;
+  const may: May = (a) => !!actions?.includes(a);
+  // What pages are shown to (routes.ts): a space's moderator is 'space-moderator' too.
+  const viewer = auth.kind === 'member' && auth.moderates ? [...auth.member.actions, 'space-moderator'] : actions;
   const [unread, setUnread] = useState(0);
   useEffect(() => {
     if (auth.kind !== 'member') return;
@@ -139,7 +139,7 @@ function App() {
       member ? (
         <>
           <Home lang={lang} member={member} onSignedOut={signedOut} />
-          <HomeStream lang={lang} staff={staff} agent={isAgent} navigate={navigate} />
+          <HomeStream lang={lang} may={may} navigate={navigate} />
         </>
       ) : (
         signInPage
@@ -153,34 +153,34 @@ function App() {
         <InvitationLanding lang={lang} code={p.code} error={auth.kind === 'visitor' ? auth.error : undefined} />
       ),
     // Visitors read public spaces when the community's access mode allows it (the API decides).
-    space: (p) => <SpacePage lang={lang} id={p.id} navigate={navigate} staff={staff} signedIn={!!member} agent={isAgent} />,
-    post: (p) => <PostPage lang={lang} id={p.id} navigate={navigate} viewerId={member?.id ?? ''} staff={staff} agent={isAgent} />,
+    space: (p) => <SpacePage lang={lang} id={p.id} navigate={navigate} may={may} signedIn={!!member} />,
+    post: (p) => <PostPage lang={lang} id={p.id} navigate={navigate} viewerId={member?.id ?? ''} may={may} />,
     ticket: (p) => <TicketPage lang={lang} id={p.id} navigate={navigate} viewerId={member!.id} />,
     directory: () => <Directory lang={lang} navigate={navigate} />,
     member: (p) => <MemberPage lang={lang} id={p.id} viewer={member!} navigate={navigate} />,
     profile: () => (
       <EditProfile lang={lang} member={member!} onSaved={(saved) => {
           if (!savedLang() && (saved.locale === 'en' || saved.locale === 'fr')) setLang(saved.locale);
-          setAuth({ kind: 'member', member: saved, moderates: auth.kind === 'member' && auth.moderates });
+          setAuth({ kind: 'member', member: { ...saved, actions: member!.actions }, moderates: auth.kind === 'member' && auth.moderates });
         }} onDeleted={signedOut} />
     ),
     sessions: () => <Sessions lang={lang} onSignedOut={signedOut} />,
     notifications: () => <NotificationsPage lang={lang} navigate={navigate} onRead={() => setUnread(0)} />,
     support: () => <SupportQueue lang={lang} navigate={navigate} viewerId={member!.id} />,
-    moderation: () => <ModerationPage lang={lang} navigate={navigate} community={community} />,
-    admin: () => <Admin lang={lang} member={member!} />,
+    moderation: () => <ModerationPage lang={lang} navigate={navigate} may={may} />,
+    admin: () => <Admin lang={lang} may={may} />,
   };
 
   let page: ComponentChildren;
   const match = matchRoute(path);
   if (auth.kind === 'loading') page = <p aria-busy="true">{s.loading}</p>;
-  else if (match && mayView(match, roles)) page = pages[match.name](match.params);
+  else if (match && mayView(match, viewer)) page = pages[match.name](match.params);
   // A page of members asks a visitor to sign in; an unknown address, or a page of a
   // role the member lacks, is not found.
   else if (match && !member) page = signInPage;
   else page = <NotFound lang={lang} navigate={navigate} />;
 
-  const canSee = (name: RouteName) => mayView(routeNamed(name), roles);
+  const canSee = (name: RouteName) => mayView(routeNamed(name), viewer);
   return (
     <>
       <header class="bar" ref={header}>

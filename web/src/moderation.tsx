@@ -1,6 +1,6 @@
 import { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, AuditEntry, QueueItem } from './api';
+import { api, AuditEntry, May, QueueItem } from './api';
 import { formatDate, Lang, strings } from './i18n';
 import { useFocusHeading } from './signin';
 import { codeOf, Done, fieldAttrs, FieldProblem, FormLevelProblem, FormProblem, Label, missing, Problem, problemOf, RequiredNote } from './ui';
@@ -214,9 +214,10 @@ function WarnForm(props: { lang: Lang; item: QueueItem; onSent: () => void; onCa
 }
 
 // ModerationPage is the queue of reported content and the log of moderator actions.
-// Community moderators see every space they moderate, warn authors and read the log;
-// a space's moderators see the queue of their spaces only (the API decides).
-export function ModerationPage(props: { lang: Lang; navigate: Nav; community: boolean }) {
+// Community moderators see every space they moderate, warn authors (content.moderate),
+// open their pages to suspend them (members.moderate) and read the log; a space's
+// moderators see the queue of their spaces only (the API decides). may: GET /api/me's.
+export function ModerationPage(props: { lang: Lang; navigate: Nav; may: May }) {
   const s = strings[props.lang];
   const heading = useFocusHeading();
   const [items, setItems] = useState<QueueItem[]>();
@@ -273,7 +274,7 @@ export function ModerationPage(props: { lang: Lang; navigate: Nav; community: bo
                   </ul>
                 </div>
               )}
-              {props.community && !it.authorDeleted && (
+              {props.may('members.moderate') && !it.authorDeleted && (
                 <InternalLink href={`/members/${it.authorId}`} navigate={props.navigate}>
                   {s.authorPage(s.person(it.authorName, it.authorDeleted))}
                 </InternalLink>
@@ -292,7 +293,7 @@ export function ModerationPage(props: { lang: Lang; navigate: Nav; community: bo
                 <button type="button" class="secondary small" onClick={() => run(() => api.dismiss(it.targetId), s.dismissed)}>
                   {s.dismiss}
                 </button>
-                {props.community && (
+                {props.may('content.moderate') && (
                   <button type="button" class="secondary small" onClick={() => setWarnFor(it)}>
                     {s.warnAuthor}
                   </button>

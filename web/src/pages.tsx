@@ -1,6 +1,6 @@
 import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, Invitation, InvitationPublic, Member, Session, Settings, SupportSettings } from './api';
+import { api, ApiError, Invitation, InvitationPublic, May, Member, Session, Settings, SupportSettings } from './api';
 import { errorText, formatDate, Lang, strings } from './i18n';
 import { codeOf, Done, fieldAttrs, FieldProblem, FormLevelProblem, FormProblem, Label, missing, Problem, problemOf, RequiredNote } from './ui';
 import { Sent, SignIn, useFocusHeading } from './signin';
@@ -165,24 +165,28 @@ export function InvitationLanding(props: { lang: Lang; code: string; error?: str
   );
 }
 
+// The staff roles an admin grants (the choices offered; granting them is members.roles).
 const staffRoles = ['admin', 'moderator', 'support', 'marketer'];
 
-export function Admin(props: { lang: Lang; member: Member }) {
+// Admin is the page of the community's settings and of invitations: each form shows to
+// whoever GET /api/me says may use it (may).
+export function Admin(props: { lang: Lang; may: May }) {
   const s = strings[props.lang];
   const heading = useFocusHeading();
-  const isAdmin = props.member.roles.includes('admin');
+  const settings = props.may('community.settings');
+  const invites = props.may('invitations.staff');
   return (
     <>
       <h1 tabIndex={-1} ref={heading}>
         {s.adminTitle}
       </h1>
-      {isAdmin && <AccessForm lang={props.lang} />}
-      {isAdmin && <SpaceSettingsForm lang={props.lang} />}
-      {isAdmin && <RulesForm lang={props.lang} />}
-      {isAdmin && <SupportSettingsForm lang={props.lang} />}
-      <BulkInvite lang={props.lang} isAdmin={isAdmin} />
-      <LinkInvite lang={props.lang} />
-      <Pending lang={props.lang} />
+      {settings && <AccessForm lang={props.lang} />}
+      {settings && <SpaceSettingsForm lang={props.lang} />}
+      {settings && <RulesForm lang={props.lang} />}
+      {props.may('support.settings') && <SupportSettingsForm lang={props.lang} />}
+      {invites && <BulkInvite lang={props.lang} grantsRoles={props.may('members.roles')} />}
+      {invites && <LinkInvite lang={props.lang} />}
+      {invites && <Pending lang={props.lang} />}
     </>
   );
 }
@@ -464,7 +468,7 @@ function entriesOf(text: string): { line: number; value: string }[] {
 // (their line in the box, as typed, why) and how many addresses are valid.
 type BadLines = { sent: string[]; lines: { line: number; value: string; code: string }[]; valid: number };
 
-function BulkInvite(props: { lang: Lang; isAdmin: boolean }) {
+function BulkInvite(props: { lang: Lang; grantsRoles: boolean }) {
   const s = strings[props.lang];
   const [emails, setEmails] = useState('');
   const [roles, setRoles] = useState<string[]>([]);
@@ -547,7 +551,7 @@ function BulkInvite(props: { lang: Lang; isAdmin: boolean }) {
       ) : (
         <FieldProblem lang={props.lang} problem={problem} field="emails" id="bulk-emails" label={s.bulkEmails} />
       )}
-      {props.isAdmin && <RoleChoices lang={props.lang} roles={roles} onChange={setRoles} prefix="bulk" problem={problem} />}
+      {props.grantsRoles && <RoleChoices lang={props.lang} roles={roles} onChange={setRoles} prefix="bulk" problem={problem} />}
       <label for="bulk-message">{s.personalMessage}</label>
       <textarea id="bulk-message" rows={3} maxLength={1000} value={message} onInput={(e) => setMessage(inputValue(e))} {...fieldAttrs(problem, 'message', 'bulk-message')} />
       <FieldProblem lang={props.lang} problem={problem} field="message" id="bulk-message" />
@@ -565,7 +569,7 @@ function BulkInvite(props: { lang: Lang; isAdmin: boolean }) {
         {...fieldAttrs(problem, 'validDays', 'bulk-days')}
       />
       <FieldProblem lang={props.lang} problem={problem} field="validDays" id="bulk-days" label={s.validDays} />
-      <FormLevelProblem lang={props.lang} problem={problem} fields={['emails', 'message', 'validDays', ...(props.isAdmin ? ['roles'] : [])]} />
+      <FormLevelProblem lang={props.lang} problem={problem} fields={['emails', 'message', 'validDays', ...(props.grantsRoles ? ['roles'] : [])]} />
       <Done show={done !== undefined} text={done ? s.bulkSent(done.sent, done.already) + (done.skipped > 0 ? ` ${s.bulkSkipped(done.skipped)}` : '') : ''} />
       <button type="submit">{s.sendInvitation}</button>
     </form>

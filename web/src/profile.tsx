@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, DirectoryEntry, Member, Profile, PublicProfile, StaffFields, uploadFile } from './api';
+import { Action, api, DirectoryEntry, Me, Member, Profile, PublicProfile, StaffFields, uploadFile } from './api';
 import { formatDate, Lang, langs, strings } from './i18n';
 import { codeOf, Done, fieldAttrs, FieldProblem, FormLevelProblem, FormProblem, Label, LoadProblem, missing, problemOf, RequiredNote } from './ui';
 import { useFocusHeading } from './signin';
 import { MemberPosts } from './spaces';
 
+// The staff roles an admin grants (the choices of the roles editor).
 const staffRoles = ['admin', 'moderator', 'support', 'marketer'];
 const tags = (v: string) => v.split(',').map((t) => t.trim()).filter(Boolean);
 const inputValue = (e: Event) => (e.currentTarget as HTMLInputElement).value;
@@ -264,13 +265,14 @@ export function Directory(props: { lang: Lang; navigate: (p: string) => void }) 
 }
 
 // MemberPage is a member's public profile; staff also see their section, admins the
-// roles and moderators the moderation controls (the API enforces the same rules).
-export function MemberPage(props: { lang: Lang; id: string; viewer: Member; navigate: (path: string) => void }) {
+// roles and moderators the moderation controls, as GET /api/me's actions say.
+export function MemberPage(props: { lang: Lang; id: string; viewer: Me; navigate: (path: string) => void }) {
   const s = strings[props.lang];
   const heading = useFocusHeading();
   const [p, setP] = useState<PublicProfile>();
   const [error, setError] = useState<string>();
-  const roles = props.viewer.roles;
+  // What the viewer may do: GET /api/me's actions (the API's permission table).
+  const may = (a: Action) => props.viewer.actions.includes(a);
   useEffect(() => {
     api.profile(props.id).then(setP, (err) => setError(codeOf(err)));
   }, [props.id]);
@@ -312,9 +314,9 @@ export function MemberPage(props: { lang: Lang; id: string; viewer: Member; navi
           ))}
         </ul>
       )}
-      {roles.some((r) => staffRoles.includes(r)) && <StaffSection lang={props.lang} id={p.id} />}
-      {roles.includes('admin') && <RolesEditor lang={props.lang} profile={p} onChange={setP} />}
-      {(roles.includes('admin') || roles.includes('moderator')) && p.id !== props.viewer.id && <Moderation lang={props.lang} id={p.id} />}
+      {may('members.staff-fields') && <StaffSection lang={props.lang} id={p.id} />}
+      {may('members.roles') && <RolesEditor lang={props.lang} profile={p} onChange={setP} />}
+      {may('members.moderate') && p.id !== props.viewer.id && <Moderation lang={props.lang} id={p.id} />}
       <MemberPosts lang={props.lang} id={p.id} navigate={props.navigate} />
     </>
   );

@@ -1,36 +1,40 @@
+import type { Action } from './api';
+
 // Every page of the web app. The router (main.tsx) finds a path's page only through
 // this list, and the browser test (tests/browser/pages.cjs) reads it to visit every page
 // as every role listed, failing when a page has no visit: a page added here without a
 // visit there fails `make test`.
 //
-// roles: who may see the page. 'visitor' is anyone, signed in or not; 'member' is any
-// signed-in member; a staff role ('admin', 'moderator', 'support', 'marketer') is a
-// member holding it; 'space-moderator' a member who moderates a space by a space role.
+// may: who may see the page. 'visitor' is anyone, signed in or not; 'member' is any
+// signed-in member; an action of the API's permission table (policy.Action, one of the
+// actions GET /api/me answers) is a member allowed it, so the roles behind it are the
+// API's to say; 'space-moderator' a member who moderates a space by a space role.
 // Anyone else is shown the not-found page (a visitor, for a page of
 // members, the sign-in page).
 export const routes = [
-  { name: 'home', path: '/', roles: ['visitor'] },
-  { name: 'signInLink', path: '/sign-in/link', roles: ['visitor'] },
-  { name: 'invitation', path: '/invite/:code', roles: ['visitor'] },
-  { name: 'space', path: '/spaces/:id', roles: ['visitor'] },
-  { name: 'post', path: '/posts/:id', roles: ['visitor'] },
-  { name: 'ticket', path: '/tickets/:id', roles: ['member'] },
-  { name: 'directory', path: '/members', roles: ['member'] },
-  { name: 'member', path: '/members/:id', roles: ['member'] },
-  { name: 'profile', path: '/me/profile', roles: ['member'] },
-  { name: 'sessions', path: '/me/sessions', roles: ['member'] },
-  { name: 'notifications', path: '/notifications', roles: ['member'] },
-  { name: 'support', path: '/support', roles: ['admin', 'support'] },
+  { name: 'home', path: '/', may: ['visitor'] },
+  { name: 'signInLink', path: '/sign-in/link', may: ['visitor'] },
+  { name: 'invitation', path: '/invite/:code', may: ['visitor'] },
+  { name: 'space', path: '/spaces/:id', may: ['visitor'] },
+  { name: 'post', path: '/posts/:id', may: ['visitor'] },
+  { name: 'ticket', path: '/tickets/:id', may: ['member'] },
+  { name: 'directory', path: '/members', may: ['member'] },
+  { name: 'member', path: '/members/:id', may: ['member'] },
+  { name: 'profile', path: '/me/profile', may: ['member'] },
+  { name: 'sessions', path: '/me/sessions', may: ['member'] },
+  { name: 'notifications', path: '/notifications', may: ['member'] },
+  { name: 'support', path: '/support', may: ['tickets.work'] },
   // 'space-moderator': a member who moderates a space by a space role (main.tsx).
-  { name: 'moderation', path: '/moderation', roles: ['admin', 'moderator', 'space-moderator'] },
-  { name: 'admin', path: '/admin', roles: ['admin', 'marketer'] },
-] as const;
+  { name: 'moderation', path: '/moderation', may: ['content.moderate', 'space-moderator'] },
+  // The admin page: its forms (invitations in bulk, the community's and support's settings).
+  { name: 'admin', path: '/admin', may: ['invitations.staff', 'community.settings', 'support.settings'] },
+] as const satisfies readonly { name: string; path: string; may: readonly (Action | 'visitor' | 'member' | 'space-moderator')[] }[];
 
 export type RouteName = (typeof routes)[number]['name'];
 
 export interface Match {
   name: RouteName;
-  roles: readonly string[];
+  may: readonly string[];
   params: Record<string, string>;
 }
 
@@ -55,7 +59,7 @@ export function matchRoute(path: string): Match | undefined {
         }
       } else ok = want[i] === parts[i];
     }
-    if (ok) return { name: r.name, roles: r.roles, params };
+    if (ok) return { name: r.name, may: r.may, params };
   }
   return undefined;
 }
@@ -63,9 +67,10 @@ export function matchRoute(path: string): Match | undefined {
 // routeNamed is the route of a page name.
 export const routeNamed = (name: RouteName) => routes.find((r) => r.name === name)!;
 
-// mayView says whether someone with roles (undefined: a visitor) may see a page.
-export function mayView(m: { roles: readonly string[] }, roles: readonly string[] | undefined): boolean {
-  if (m.roles.includes('visitor')) return true;
-  if (!roles) return false;
-  return m.roles.includes('member') || m.roles.some((r) => roles.includes(r));
+// mayView says whether someone allowed actions (GET /api/me's, with 'space-moderator'
+// for a member who moderates a space; undefined: a visitor) may see a page.
+export function mayView(m: { may: readonly string[] }, actions: readonly string[] | undefined): boolean {
+  if (m.may.includes('visitor')) return true;
+  if (!actions) return false;
+  return m.may.includes('member') || m.may.some((a) => actions.includes(a));
 }

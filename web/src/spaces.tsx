@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError, Comment, NewPost, Page, Post, PostKind, PostSummary, Revision, Space, SpaceMembership } from './api';
+import { api, ApiError, Comment, May, NewPost, Page, Post, PostKind, PostSummary, Revision, Space, SpaceMembership } from './api';
 import { formatAgo, formatDate, formatDateTime, Lang, strings } from './i18n';
 import { type Draft, draftOf, edited, emptyDraft, markupOf, MentionBox, namedText } from './mentions';
 import { Avatar } from './profile';
@@ -145,7 +145,8 @@ function usePages(load: (cursor?: string) => Promise<Page>, deps: unknown[]) {
 }
 
 // HomeStream is the posts of my spaces, the list of my spaces and the space directory.
-export function HomeStream(props: { lang: Lang; staff: boolean; agent?: boolean; navigate: Nav }) {
+// may: what GET /api/me allows the reader (creating spaces of every kind, customer ones).
+export function HomeStream(props: { lang: Lang; may: May; navigate: Nav }) {
   const s = strings[props.lang];
   const stream = usePages((c) => api.stream(c), []);
   const [spaces, setSpaces] = useState<SpaceMembership[]>([]);
@@ -185,7 +186,9 @@ export function HomeStream(props: { lang: Lang; staff: boolean; agent?: boolean;
             </li>
           ))}
         </ul>
-        {(props.staff || groups) && <NewSpace lang={props.lang} navigate={props.navigate} staff={props.staff} agent={!!props.agent} />}
+        {(props.may('spaces.create') || groups) && (
+          <NewSpace lang={props.lang} navigate={props.navigate} staff={props.may('spaces.create')} agent={props.may('tickets.work')} />
+        )}
       </section>
       {others.length > 0 && (
         <section class="section" aria-labelledby="discover-title">
@@ -369,7 +372,9 @@ export function PublicSpaces(props: { lang: Lang; navigate: Nav }) {
   );
 }
 
-export function SpacePage(props: { lang: Lang; id: string; navigate: Nav; staff: boolean; signedIn: boolean; agent?: boolean }) {
+// may: what GET /api/me allows the reader community-wide; what they may do in this space
+// comes with it (canPost, canModerate, canAdmit, canChangeSettings).
+export function SpacePage(props: { lang: Lang; id: string; navigate: Nav; may: May; signedIn: boolean }) {
   const s = strings[props.lang];
   const heading = useFocusHeading();
   const [view, setView] = useState<SpaceView>();
@@ -455,18 +460,18 @@ export function SpacePage(props: { lang: Lang; id: string; navigate: Nav; staff:
         <ManageSpace
           lang={props.lang}
           space={view.space}
-          canSetRoles={(props.staff && view.canModerate) || m?.role === 'owner'}
+          canSetRoles={view.canChangeSettings}
           canAdmit={view.canAdmit}
           canChangeSettings={view.canChangeSettings}
-          staff={props.staff}
+          changesKind={props.may('spaces.create')}
           onChanged={load}
         />
       )}
-      {view.space.kind === 'customer' && (m?.status === 'active' || props.agent) && (
+      {view.space.kind === 'customer' && (m?.status === 'active' || props.may('tickets.work')) && (
         <SpaceTickets lang={props.lang} spaceId={props.id} navigate={props.navigate} />
       )}
       {view.canPost && (
-        <Composer lang={props.lang} spaceId={props.id} staff={props.staff} navigate={props.navigate} onPosted={() => setVersion(version + 1)} />
+        <Composer lang={props.lang} spaceId={props.id} announces={props.may('posts.announce')} navigate={props.navigate} onPosted={() => setVersion(version + 1)} />
       )}
       {!closedToMe && (
         <nav class="tabs" aria-label={s.spaceLists}>
@@ -498,7 +503,8 @@ function ManageSpace(props: {
   canSetRoles: boolean;
   canAdmit: boolean;
   canChangeSettings: boolean;
-  staff: boolean;
+  // changesKind: the reader may change the kind of a space (spaces.create).
+  changesKind: boolean;
   onChanged: () => void;
 }) {
   const s = strings[props.lang];
@@ -510,7 +516,7 @@ function ManageSpace(props: {
   const [error, setError] = useState<string>();
   const [done, setDone] = useState<string>();
   const [visibility, setVisibility] = useState<string>(props.space.visibility);
-  const [kind, setKind] = useState(props.space.kind);
+  const [kind, setKind] = useState<string>(props.space.kind);
   const [settingsProblem, setSettingsProblem] = useState<FormProblem>();
   const [searchProblem, setSearchProblem] = useState<FormProblem>();
   const load = () => {
@@ -579,7 +585,7 @@ function ManageSpace(props: {
           {props.space.kind === 'customer' ? (
             <p class="muted">{s.customerSpaceHint}</p>
           ) : (
-            props.staff && (
+            props.changesKind && (
               <>
                 <label for="set-kind">{s.spaceKind}</label>
                 <select id="set-kind" value={kind} onChange={(e) => setKind((e.currentTarget as HTMLSelectElement).value)} {...fieldAttrs(settingsProblem, 'kind', 'set-kind')}>
@@ -776,7 +782,8 @@ function ImagePicker(props: { lang: Lang; id: string; spaceId: string; onMarkdow
   );
 }
 
-function Composer(props: { lang: Lang; spaceId: string; staff: boolean; navigate: Nav; onPosted: () => void }) {
+// announces: the reader may publish announcements (posts.announce).
+function Composer(props: { lang: Lang; spaceId: string; announces: boolean; navigate: Nav; onPosted: () => void }) {
   const s = strings[props.lang];
   const [kind, setKind] = useState<PostKind>('discussion');
   const [title, setTitle] = useState('');
@@ -788,7 +795,7 @@ function Composer(props: { lang: Lang; spaceId: string; staff: boolean; navigate
   const [needsRules, setNeedsRules] = useState(false);
   // What the last publish did: the post, and whether the rules were accepted for it.
   const [published, setPublished] = useState<{ post?: Post; afterRules: boolean }>();
-  const kinds: PostKind[] = ['status', 'discussion', 'question', 'idea', 'poll', ...(props.staff ? (['announcement'] as PostKind[]) : [])];
+  const kinds: PostKind[] = ['status', 'discussion', 'question', 'idea', 'poll', ...(props.announces ? (['announcement'] as PostKind[]) : [])];
   const publish = async (afterRules = false) => {
     setProblem(undefined);
     setPublished(undefined);
@@ -902,7 +909,7 @@ function Composer(props: { lang: Lang; spaceId: string; staff: boolean; navigate
 const reactionIcons: Record<string, string> = { like: '👍', love: '❤️', celebrate: '🎉', insightful: '💡' };
 const ideaStatuses = ['new', 'under_review', 'planned', 'done', 'declined'];
 
-export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerId: string; staff: boolean; agent?: boolean }) {
+export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerId: string; may: May }) {
   const s = strings[props.lang];
   const heading = useFocusHeading();
   const [post, setPost] = useState<Post>();
@@ -1016,8 +1023,8 @@ export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerI
           </Link>
         </p>
       )}
-      {props.agent && post.kind === 'question' && !post.ticketId && <QuestionToTicket lang={props.lang} postId={post.id} navigate={props.navigate} />}
-      {post.kind === 'idea' && <Idea lang={props.lang} post={post} staff={props.staff} act={act} signedIn={takePart} />}
+      {props.may('tickets.work') && post.kind === 'question' && !post.ticketId && <QuestionToTicket lang={props.lang} postId={post.id} navigate={props.navigate} />}
+      {post.kind === 'idea' && <Idea lang={props.lang} post={post} staff={props.may('ideas.status')} act={act} signedIn={takePart} />}
       {post.kind === 'poll' && <Poll lang={props.lang} post={post} act={act} signedIn={takePart} />}
       {takePart ? (
         <div class="reactions" role="group" aria-label={s.reactionsLabel}>

@@ -1,0 +1,14 @@
+package spaces
+
+// The values of string members the API document states as enums (httpx.FieldEnums), so
+// the web's generated types are unions of them.
+
+// OpenAPIEnums: a space's visibility and kind.
+func (Space) OpenAPIEnums() map[string][]string {
+	return map[string][]string{"visibility": {Public, Closed, Hidden}, "kind": Kinds}
+}
+
+// OpenAPIEnums: a membership's status.
+func (Membership) OpenAPIEnums() map[string][]string {
+	return map[string][]string{"status": {StatusActive, StatusPending, StatusInvited, StatusDeclined}}
+}
