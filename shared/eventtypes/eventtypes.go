@@ -1,6 +1,8 @@
-// Package eventtypes is the Go side of the event catalogue in events/: the source and
-// detail-type of every domain event and its payload. A test keeps it in step with the
-// JSON Schemas and samples there. (Not named "events": that clashes with aws-lambda-go.)
+// Package eventtypes holds every domain event's payload type, which declares its own
+// source and detail type (Payload), the one envelope constructor (Wrap) and the
+// catalogue from which the JSON Schemas and samples in events/ are generated (go
+// generate; a test fails when they are stale). (Not named "events": that clashes with
+// aws-lambda-go.)
 package eventtypes
 
 import (
