@@ -321,11 +321,16 @@ func PostingHandler(d Deps) (http.Handler, error) {
 	return Handler(d.Config, sessions(d.Store), PostingRoutes(d))
 }
 
-// AllRoutes are every function's routes: the local runtime mounts them on one mux.
+// AllRoutes are every function's routes, in the catalogue's order: the local runtime
+// mounts them on one mux.
 func AllRoutes(d Deps) []httpx.Route {
-	routes := append(RegistrationRoutes(d), InvitationsRoutes(d)...)
-	routes = append(routes, PostingRoutes(d)...)
-	return append(routes, TicketingRoutes(d)...)
+	var routes []httpx.Route
+	for _, f := range Catalogue() {
+		if f.Routes != nil {
+			routes = append(routes, f.Routes(d)...)
+		}
+	}
+	return routes
 }
 
 // LocalHandler serves every function's routes in one process.

@@ -19,20 +19,26 @@ import (
 	"tribune/shared/store"
 )
 
-// Env is what a Lambda function starts from: its settings and the AWS SDK config.
+// Env is what a Lambda function starts from: its catalogue entry, its settings and the
+// AWS SDK config.
 type Env struct {
+	Function     Function
 	Config       config.Config
 	AWS          aws.Config
 	cursorSecret *secret.Value
 }
 
-// Boot installs the JSON logger, reads the settings (all of required must be set) and
-// loads the SDK config; a function that cannot start exits with the reason.
-func Boot(function string, required ...string) Env {
+// Boot installs the JSON logger, reads the settings (all the function's Needs must be
+// set) and loads the SDK config; a function that cannot start exits with the reason.
+func Boot(function string) Env {
 	lambdax.Logger(function)
+	fn, err := FunctionNamed(function)
+	if err != nil {
+		log.Fatalf("%s: %v", function, err)
+	}
 	cfg, err := config.FromEnv()
 	if err == nil {
-		err = cfg.Require(required...)
+		err = cfg.Require(fn.Needs...)
 	}
 	if err != nil {
 		log.Fatalf("%s: %v", function, err)
@@ -54,7 +60,7 @@ func Boot(function string, required ...string) Env {
 	if cfg.SocialProviders, err = social.FromEnv(lookup); err != nil {
 		log.Fatalf("%s: %v", function, err)
 	}
-	env := Env{Config: cfg, AWS: awsCfg}
+	env := Env{Function: fn, Config: cfg, AWS: awsCfg}
 	if arn := os.Getenv("CURSOR_SECRET_ARN"); arn != "" {
 		env.cursorSecret = secret.Lazy(func() (string, error) { return lookup(arn) })
 	}
@@ -76,4 +82,17 @@ func (e Env) Files() members.Files {
 // Mail sends through SES v2 with the deployment's configuration set.
 func (e Env) Mail() mail.Sender {
 	return mail.SES{Client: sesv2.NewFromConfig(e.AWS), From: e.Config.MailFrom, ConfigurationSet: e.Config.MailConfigurationSet}
+}
+
+// Deps are the function's dependencies as its grants allow: the table always, mail
+// only with the mail grant, the files bucket only with a files grant.
+func (e Env) Deps() Deps {
+	d := Deps{Config: e.Config, Store: e.Store()}
+	if e.Function.Has(ResMail) {
+		d.Mail = e.Mail()
+	}
+	if e.Function.Has(ResFiles) {
+		d.Files = e.Files()
+	}
+	return d
 }
