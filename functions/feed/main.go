@@ -10,7 +10,6 @@ import (
 )
 
 func main() {
-	env := app.Boot("feed")
-	d := env.Deps()
-	lambda.Start(app.Consumer(env.Function.Consumer, d.Config, d.Store, d.Mail, d.Files))
+	env := app.Boot(app.FeedFunction())
+	lambda.Start(app.Consumer(env.Function.Consumer, env.Config, env.Store(), nil, env.Files()))
 }

@@ -12,8 +12,8 @@ import (
 )
 
 func main() {
-	env := app.Boot("invitations")
-	handler, err := app.HTTPHandler(env.Function.Name, env.Deps())
+	env := app.Boot(app.InvitationsFunction())
+	handler, err := app.HTTPHandler(env.Function, app.Deps{Config: env.Config, Store: env.Store()})
 	if err != nil {
 		log.Fatal(err)
 	}

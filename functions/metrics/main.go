@@ -9,7 +9,6 @@ import (
 )
 
 func main() {
-	env := app.Boot("metrics")
-	d := env.Deps()
-	lambda.Start(app.Consumer(env.Function.Consumer, d.Config, d.Store, d.Mail, d.Files))
+	env := app.Boot(app.MetricsFunction())
+	lambda.Start(app.Consumer(env.Function.Consumer, env.Config, env.Store(), nil, nil))
 }

@@ -12,8 +12,8 @@ import (
 )
 
 func main() {
-	env := app.Boot("ticketing")
-	handler, err := app.HTTPHandler(env.Function.Name, env.Deps())
+	env := app.Boot(app.TicketingFunction())
+	handler, err := app.HTTPHandler(env.Function, app.Deps{Config: env.Config, Store: env.Store(), Files: env.Files()})
 	if err != nil {
 		log.Fatal(err)
 	}

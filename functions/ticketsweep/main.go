@@ -10,6 +10,6 @@ import (
 )
 
 func main() {
-	env := app.Boot("ticketsweep")
-	lambda.Start(env.Function.Job(env.Deps()))
+	env := app.Boot(app.TicketSweepFunction())
+	lambda.Start(env.Function.Job(app.Deps{Config: env.Config, Store: env.Store(), Files: env.Files()}))
 }

@@ -28,14 +28,12 @@ type Env struct {
 	cursorSecret *secret.Value
 }
 
-// Boot installs the JSON logger, reads the settings (all the function's Needs must be
-// set) and loads the SDK config; a function that cannot start exits with the reason.
-func Boot(function string) Env {
+// Boot starts the function of a catalogue entry (app.Boot(app.PostingFunction())): it
+// installs the JSON logger, reads the settings (all the function's Needs must be set)
+// and loads the SDK config; a function that cannot start exits with the reason.
+func Boot(fn Function) Env {
+	function := fn.Name
 	lambdax.Logger(function)
-	fn, err := FunctionNamed(function)
-	if err != nil {
-		log.Fatalf("%s: %v", function, err)
-	}
 	cfg, err := config.FromEnv()
 	if err == nil {
 		err = cfg.Require(fn.Needs...)
@@ -82,17 +80,4 @@ func (e Env) Files() members.Files {
 // Mail sends through SES v2 with the deployment's configuration set.
 func (e Env) Mail() mail.Sender {
 	return mail.SES{Client: sesv2.NewFromConfig(e.AWS), From: e.Config.MailFrom, ConfigurationSet: e.Config.MailConfigurationSet}
-}
-
-// Deps are the function's dependencies as its grants allow: the table always, mail
-// only with the mail grant, the files bucket only with a files grant.
-func (e Env) Deps() Deps {
-	d := Deps{Config: e.Config, Store: e.Store()}
-	if e.Function.Has(ResMail) {
-		d.Mail = e.Mail()
-	}
-	if e.Function.Has(ResFiles) {
-		d.Files = e.Files()
-	}
-	return d
 }

@@ -43,8 +43,18 @@ func TestCatalogueIsWhatTheMainsTheMakefileAndTheConsumersAre(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !strings.Contains(string(src), `app.Boot("`+name+`")`) {
-				t.Errorf("functions/%s/main.go does not boot %q", name, name)
+			m := regexp.MustCompile(`app\.Boot\(app\.(\w+)Function\(\)\)`).FindSubmatch(src)
+			if m == nil || !strings.EqualFold(string(m[1]), name) {
+				t.Errorf("functions/%s/main.go does not boot its catalogue entry", name)
+			}
+			// A main makes the mail and files clients its entry is granted, and no other
+			// (a client it makes is linked into its binary).
+			f, _ := app.FunctionNamed(name)
+			if strings.Contains(string(src), "env.Mail()") != f.Has(app.ResMail) {
+				t.Errorf("functions/%s/main.go: mail client without the mail grant, or the reverse", name)
+			}
+			if strings.Contains(string(src), "env.Files()") != f.Has(app.ResFiles) {
+				t.Errorf("functions/%s/main.go: files client without a files grant, or the reverse", name)
 			}
 		}
 	})
@@ -138,14 +148,19 @@ func TestCatalogueIsWhatTheMainsTheMakefileAndTheConsumersAre(t *testing.T) {
 	})
 
 	t.Run("an HTTP handler is only for a function that serves routes", func(t *testing.T) {
-		if _, err := app.HTTPHandler("feed", app.Deps{}); err == nil {
+		if _, err := app.HTTPHandler(app.FeedFunction(), app.Deps{}); err == nil {
 			t.Error("feed serves no routes, yet has an HTTP handler")
 		}
-		if _, err := app.HTTPHandler("nosuch", app.Deps{}); err == nil {
-			t.Error("a function outside the catalogue has an HTTP handler")
-		}
-		if _, err := app.HTTPHandler("invitations", app.Deps{}); err != nil {
+		if _, err := app.HTTPHandler(app.InvitationsFunction(), app.Deps{}); err != nil {
 			t.Errorf("invitations: %v", err)
+		}
+		for _, name := range names {
+			if f, err := app.FunctionNamed(name); err != nil || f.Name != name {
+				t.Errorf("FunctionNamed(%q) = %v, %v", name, f.Name, err)
+			}
+		}
+		if _, err := app.FunctionNamed("nosuch"); err == nil {
+			t.Error("a function outside the catalogue is found")
 		}
 	})
 }
