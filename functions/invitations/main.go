@@ -1,4 +1,5 @@
 // Command invitations serves staff and member invitations and invitation links.
+// What it serves, needs and may reach is its entry in the catalogue (app.Catalogue).
 package main
 
 import (
@@ -11,8 +12,8 @@ import (
 )
 
 func main() {
-	env := app.Boot("invitations", "TABLE_NAME", "PUBLIC_URL")
-	handler, err := app.InvitationsHandler(app.Deps{Config: env.Config, Store: env.Store()})
+	env := app.Boot(app.InvitationsFunction())
+	handler, err := app.HTTPHandler(env.Function, app.Deps{Config: env.Config, Store: env.Store()})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -1,14 +1,14 @@
 // Command metrics keeps the community counters from domain events.
+// Its events, settings and grants are its entry in the catalogue (app.Catalogue).
 package main
 
 import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"tribune/shared/app"
-	"tribune/shared/bus"
 )
 
 func main() {
-	env := app.Boot("metrics", "TABLE_NAME")
-	lambda.Start(app.Consumer(bus.ConsumerMetrics, env.Config, env.Store(), nil, nil))
+	env := app.Boot(app.MetricsFunction())
+	lambda.Start(app.Consumer(env.Function.Consumer, env.Config, env.Store(), nil, nil))
 }

@@ -10,6 +10,6 @@ import (
 )
 
 func main() {
-	env := app.Boot("migrate", "TABLE_NAME")
+	env := app.Boot(app.MigrateFunction())
 	lambda.Start(cfn.LambdaWrap(app.MigrationsResource(env.Store())))
 }

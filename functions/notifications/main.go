@@ -1,14 +1,14 @@
 // Command notifications sends the emails that domain events call for.
+// Its events, settings and grants are its entry in the catalogue (app.Catalogue).
 package main
 
 import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"tribune/shared/app"
-	"tribune/shared/bus"
 )
 
 func main() {
-	env := app.Boot("notifications", "TABLE_NAME", "PUBLIC_URL", "MAIL_FROM")
-	lambda.Start(app.Consumer(bus.ConsumerNotifications, env.Config, env.Store(), env.Mail(), nil))
+	env := app.Boot(app.NotificationsFunction())
+	lambda.Start(app.Consumer(env.Function.Consumer, env.Config, env.Store(), env.Mail(), nil))
 }

@@ -1,4 +1,5 @@
 // Command posting serves spaces, posts and the activity streams.
+// What it serves, needs and may reach is its entry in the catalogue (app.Catalogue).
 package main
 
 import (
@@ -11,8 +12,8 @@ import (
 )
 
 func main() {
-	env := app.Boot("posting", "TABLE_NAME", "PUBLIC_URL", "AVATAR_BUCKET")
-	handler, err := app.PostingHandler(app.Deps{Config: env.Config, Store: env.Store(), Files: env.Files()})
+	env := app.Boot(app.PostingFunction())
+	handler, err := app.HTTPHandler(env.Function, app.Deps{Config: env.Config, Store: env.Store(), Files: env.Files()})
 	if err != nil {
 		log.Fatal(err)
 	}

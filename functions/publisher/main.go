@@ -10,6 +10,6 @@ import (
 )
 
 func main() {
-	env := app.Boot("publisher", "EVENT_BUS_NAME")
+	env := app.Boot(app.PublisherFunction())
 	lambda.Start(app.Publisher(bus.EventBridge{Client: eventbridge.NewFromConfig(env.AWS), BusName: env.Config.EventBusName}))
 }

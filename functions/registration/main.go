@@ -1,4 +1,5 @@
 // Command registration serves sign-up, sign-in, sessions and the member profile.
+// What it serves, needs and may reach is its entry in the catalogue (app.Catalogue).
 package main
 
 import (
@@ -11,8 +12,8 @@ import (
 )
 
 func main() {
-	env := app.Boot("registration", "TABLE_NAME", "PUBLIC_URL", "MAIL_FROM", "AVATAR_BUCKET")
-	handler, err := app.RegistrationHandler(app.Deps{Config: env.Config, Store: env.Store(), Mail: env.Mail(), Files: env.Files()})
+	env := app.Boot(app.RegistrationFunction())
+	handler, err := app.HTTPHandler(env.Function, app.Deps{Config: env.Config, Store: env.Store(), Mail: env.Mail(), Files: env.Files()})
 	if err != nil {
 		log.Fatal(err)
 	}

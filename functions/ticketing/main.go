@@ -1,4 +1,5 @@
 // Command ticketing serves customer support tickets and the support report.
+// What it serves, needs and may reach is its entry in the catalogue (app.Catalogue).
 package main
 
 import (
@@ -11,8 +12,8 @@ import (
 )
 
 func main() {
-	env := app.Boot("ticketing", "TABLE_NAME", "PUBLIC_URL", "AVATAR_BUCKET")
-	handler, err := app.TicketingHandler(app.Deps{Config: env.Config, Store: env.Store(), Files: env.Files()})
+	env := app.Boot(app.TicketingFunction())
+	handler, err := app.HTTPHandler(env.Function, app.Deps{Config: env.Config, Store: env.Store(), Files: env.Files()})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -1,5 +1,6 @@
 // Command ticketsweep is the scheduled job that auto-closes solved tickets, flags
-// missed targets and deletes image uploads no text showed within a day.
+// missed targets and deletes image uploads no text showed within a day. Its schedule,
+// settings and grants are its entry in the catalogue (app.Catalogue).
 package main
 
 import (
@@ -9,6 +10,6 @@ import (
 )
 
 func main() {
-	env := app.Boot("ticketsweep", "TABLE_NAME", "AVATAR_BUCKET")
-	lambda.Start(app.TicketSweep(env.Store(), env.Files()))
+	env := app.Boot(app.TicketSweepFunction())
+	lambda.Start(env.Function.Job(app.Deps{Config: env.Config, Store: env.Store(), Files: env.Files()}))
 }

@@ -295,14 +295,45 @@ func TestStack(t *testing.T) {
 	})
 
 	t.Run("the stack keeps room under CloudFormation's 500 resources", func(t *testing.T) {
-		// Each API route costs two resources (the route and its Lambda permission: aws-cdk-lib
-		// 2.220 has no scopePermissionToRoute). At 400 it is time to split the stack or
-		// share one permission per function.
+		// Each API route costs one resource since aws-cdk-lib 2.276 (one Lambda permission
+		// per function, not per route). The next test keeps room for five more domains.
 		raw, _ := json.Marshal(tpl.ToJSON())
 		var doc struct{ Resources map[string]any }
 		_ = json.Unmarshal(raw, &doc)
 		if n := len(doc.Resources); n > 400 || n < 100 {
 			t.Fatalf("%d resources in the stack", n)
+		}
+	})
+
+	t.Run("five more domains fit: one API permission per function, a route costs one resource", func(t *testing.T) {
+		raw, _ := json.Marshal(tpl.ToJSON())
+		var doc struct{ Resources map[string]any }
+		_ = json.Unmarshal(raw, &doc)
+		httpFunctions := 0
+		for _, f := range app.Catalogue() {
+			if f.Routes != nil {
+				httpFunctions++
+			}
+		}
+		apiPermissions := 0
+		for _, p := range resources(t, tpl, "AWS::Lambda::Permission") {
+			if p["Properties"].(map[string]any)["Principal"] == "apigateway.amazonaws.com" {
+				apiPermissions++
+			}
+		}
+		if apiPermissions != httpFunctions {
+			t.Errorf("%d API Gateway permissions for %d HTTP functions, want one each", apiPermissions, httpFunctions)
+		}
+		if routes := len(resources(t, tpl, "AWS::ApiGatewayV2::Route")); routes != len(app.AllRoutes(app.Deps{})) {
+			t.Errorf("%d route resources for %d routes", routes, len(app.AllRoutes(app.Deps{})))
+		}
+		// A domain: an HTTP function (function, role, policy, log group, two alarms,
+		// integration, permission: 8), a consumer (the same 6, a dead-letter queue with its
+		// policy and alarm, an async-invoke config: 10, and a rule with its permission per
+		// source, say 2: 4) and 20 routes.
+		const domain, domains, limit = 8 + 10 + 4 + 20, 5, 500
+		if n := len(doc.Resources); n+domains*domain > limit {
+			t.Fatalf("%d resources in the stack: %d more domains of %d would pass CloudFormation's %d", n, domains, domain, limit)
 		}
 	})
 

@@ -146,10 +146,15 @@ func run() error {
 		return err
 	}
 	st := store.New(db, cfg.TableName)
-	// Data written by an older release is brought up to today's rules once, before
-	// anything is served (idempotent: docs/operations.md, "Data migrations").
-	if err := app.Migrate(ctx, st); err != nil {
-		return err
+	// What a deploy asks of the catalogue's functions runs once, before anything is
+	// served: data written by an older release is brought up to today's rules
+	// (idempotent: docs/operations.md, "Data migrations").
+	for _, f := range app.Catalogue() {
+		if f.Deploy != nil {
+			if err := f.Deploy.Run(ctx, app.Deps{Config: cfg, Store: st}); err != nil {
+				return err
+			}
+		}
 	}
 
 	outboxDir := filepath.Join(dataDir, "outbox")
@@ -187,7 +192,14 @@ func run() error {
 
 	// The event path: the stream poller checkpoints a batch only once the bus has
 	// delivered it to every consumer (or dead-lettered it), so a crash loses nothing.
-	local := &bus.Local{Consumers: app.Consumers(cfg, st, sender, files), Attempts: 3, Backoff: 200 * time.Millisecond,
+	// The consumers are the catalogue's, each with its handlers.
+	handlers, consumers := app.Consumers(cfg, st, sender, files), map[string]bus.ConsumerFunc{}
+	for _, f := range app.Catalogue() {
+		if f.Consumer != "" {
+			consumers[f.Consumer] = handlers[f.Consumer]
+		}
+	}
+	local := &bus.Local{Consumers: consumers, Attempts: 3, Backoff: 200 * time.Millisecond,
 		DeadLetter: bus.DeadLetterDir(filepath.Join(dataDir, "dead-letters"))}
 	streams := dynamodbstreams.NewFromConfig(awsCfg, func(o *dynamodbstreams.Options) {
 		o.BaseEndpoint = aws.String(cfg.DynamoDBEndpoint)
@@ -199,20 +211,25 @@ func run() error {
 	go func() { _ = poller.Run(pollCtx); close(polled) }()
 	defer func() { stopPolling(); <-polled; local.Wait() }()
 
-	// The ticket sweeper runs as an EventBridge schedule in AWS; here, on a ticker
-	// (TICKET_SWEEP_INTERVAL, default 1m).
-	sweepEvery := time.Minute
+	// The scheduled functions (the ticket sweeper) run as EventBridge schedules in AWS;
+	// here, on a ticker (TICKET_SWEEP_INTERVAL, default 1m).
+	every := time.Minute
 	if v, err := time.ParseDuration(os.Getenv("TICKET_SWEEP_INTERVAL")); err == nil && v > 0 {
-		sweepEvery = v
+		every = v
 	}
-	go sweepTickets(ctx, app.TicketSweep(st, files), sweepEvery)
+	deps := app.Deps{Config: cfg, Store: st, Mail: sender, Files: files}
+	for _, f := range app.Catalogue() {
+		if f.Every > 0 {
+			go runEvery(ctx, f.Name, f.Job(deps), every)
+		}
+	}
 
 	s3Handler, err := httpx.Wrap(&locals3.Verifier{Credentials: s3Creds, Region: s3Cfg.Region, Next: http.StripPrefix("/_s3", fileStore.Server())},
 		httpx.Options{TrustedOrigins: []string{cfg.PublicURL}, ContentSecurityPolicy: filesCSP, MaxBodyBytes: locals3.MaxBody})
 	if err != nil {
 		return err
 	}
-	api, err := app.LocalHandler(app.Deps{Config: cfg, Store: st, Mail: sender, Files: files})
+	api, err := app.LocalHandler(deps)
 	if err != nil {
 		return err
 	}
@@ -283,8 +300,8 @@ func checkLoopback(ctx context.Context, listen string, allowRemote bool) error {
 	}
 }
 
-// sweepTickets runs the ticket sweeper every interval until ctx ends.
-func sweepTickets(ctx context.Context, sweep func(context.Context) error, every time.Duration) {
+// runEvery runs a scheduled function's job every interval until ctx ends.
+func runEvery(ctx context.Context, name string, job func(context.Context) error, every time.Duration) {
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
@@ -292,8 +309,8 @@ func sweepTickets(ctx context.Context, sweep func(context.Context) error, every 
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-			if err := sweep(ctx); err != nil {
-				slog.Error("ticket sweep failed", "err", err)
+			if err := job(ctx); err != nil {
+				slog.Error("scheduled job failed", "function", name, "err", err)
 			}
 		}
 	}

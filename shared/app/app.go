@@ -46,11 +46,9 @@ type Deps struct {
 // sessions resolves session cookies against the store; visitors read public content
 // when the community's access mode allows it.
 func sessions(st *store.Store) auth.Sessions {
+	community := &members.Service{Store: st}
 	return auth.Sessions{Store: st, Now: time.Now, VisitorsMayRead: func(ctx context.Context) (bool, error) {
-		settings, err := st.GetSettings(ctx)
-		if errors.Is(err, errs.ErrNotFound) {
-			return members.DefaultSettings.VisitorsMayRead(), nil
-		}
+		settings, err := community.Settings(ctx)
 		return err == nil && settings.VisitorsMayRead(), err
 	}}
 }
@@ -108,53 +106,37 @@ type spaceAccess struct {
 	store  *store.Store
 }
 
-// notMemberOf is spaces.ErrNotMember naming the space, so the post page offers to ask to
-// join it: the reader got this far, so the space is no secret to them (a hidden space,
-// or a customer space closed to them, answers 404 before).
-func notMemberOf(spaceID string) error {
-	e := *spaces.ErrNotMember
-	e.SpaceID = spaceID
-	return &e
-}
-
 func (a spaceAccess) Access(ctx context.Context, actor auth.Principal, spaceID string) (posts.SpaceAccess, error) {
 	acc, err := a.spaces.AccessOf(ctx, actor, spaceID)
 	if err != nil {
 		return posts.SpaceAccess{}, err
 	}
-	member := acc.Membership != nil && acc.Membership.Status == spaces.StatusActive
 	return posts.SpaceAccess{Name: acc.Space.Name, Read: acc.Read, Post: acc.Post, Moderate: acc.Moderate,
-		Public: acc.Space.Visibility == spaces.Public, Staff: acc.Staff, Manage: acc.MayChangeSettings(), Denied: notMemberOf(spaceID),
-		Tickets: acc.Space.Customer() && (member || tickets.IsAgent(actor.Roles))}, nil
+		Public: acc.Space.Visibility == spaces.Public, Staff: acc.Staff, Manage: acc.MayChangeSettings(), Denied: spaces.NotMemberOf(spaceID),
+		Tickets: tickets.Readable(ticketSpaceOf(acc), actor.Roles)}, nil
 }
 
 func (a spaceAccess) ModeratedSpaces(ctx context.Context, actor auth.Principal) ([]string, error) {
-	list, err := a.store.MySpaces(ctx, actor.MemberID)
-	if err != nil {
-		return nil, err
-	}
-	var ids []string
-	for _, m := range list {
-		if m.Status == spaces.StatusActive && (m.Role == spaces.RoleOwner || m.Role == spaces.RoleModerator) {
-			ids = append(ids, m.SpaceID)
-		}
-	}
-	return ids, nil
+	return a.spaces.ModeratedBy(ctx, actor.MemberID)
 }
 
 func (a spaceAccess) Mentionable(ctx context.Context, memberID, spaceID string) (string, bool, error) {
 	m, err := a.store.GetMember(ctx, memberID)
-	if errors.Is(err, errs.ErrNotFound) || (err == nil && m.Status == auth.StatusDeleted) {
-		return "", false, nil
+	found := err == nil
+	if errors.Is(err, errs.ErrNotFound) {
+		err = nil
 	}
 	if err != nil {
 		return "", false, err
+	}
+	if posts.Nobody(found, m.Status) {
+		return "", false, nil
 	}
 	acc, err := a.spaces.AccessOf(ctx, auth.Principal{MemberID: memberID, Roles: m.Roles}, spaceID)
 	if errors.Is(err, spaces.ErrNoSpace) {
 		return m.DisplayName, false, nil
 	}
-	return m.DisplayName, err == nil && acc.Read && m.Status != auth.StatusBanned, err
+	return m.DisplayName, err == nil && posts.MayBeMentioned(m.Status, acc.Read), err
 }
 
 // memberDirectory lets posts find the members the composer offers to mention, with
@@ -210,8 +192,12 @@ func (t ticketSpaces) Space(ctx context.Context, actor auth.Principal, spaceID s
 	if err != nil {
 		return tickets.Space{}, err
 	}
-	member := acc.Membership != nil && acc.Membership.Status == spaces.StatusActive
-	return tickets.Space{Name: acc.Space.Name, Customer: acc.Space.Customer(), Member: member}, nil
+	return ticketSpaceOf(acc), nil
+}
+
+// ticketSpaceOf is a space as tickets see it.
+func ticketSpaceOf(acc spaces.Access) tickets.Space {
+	return tickets.Space{Name: acc.Space.Name, Customer: acc.Space.Customer(), Member: acc.Member()}
 }
 
 // ticketLinks lets posts ask whether a member may read a ticket now (a question shows
@@ -224,7 +210,7 @@ type ticketLinks struct {
 // MayReadTicketText implements posts.TicketReaders: the ticket's space as the caller
 // sees it (tickets.Readable), internal notes for agents only.
 func (l ticketLinks) MayReadTicketText(ctx context.Context, actor auth.Principal, spaceID string, internal bool) (bool, error) {
-	if actor.MemberID == "" || (internal && !tickets.IsAgent(actor.Roles)) {
+	if !tickets.MayReadTexts(actor, internal) {
 		return false, nil
 	}
 	sp, err := l.spaces.Space(ctx, actor, spaceID)
@@ -256,16 +242,9 @@ type questions struct {
 }
 
 func (q questions) Question(ctx context.Context, actor auth.Principal, postID string) (tickets.Question, error) {
-	p, err := q.posts.Get(ctx, actor, postID)
-	if err == nil && p.Deleted {
-		// A deleted question is gone for every action: no ticket is made from it.
-		err = posts.ErrNoPost
-	}
+	p, err := q.posts.Question(ctx, actor, postID)
 	if err != nil {
 		return tickets.Question{}, err
-	}
-	if p.Kind != posts.KindQuestion {
-		return tickets.Question{}, posts.ErrNotQuestion
 	}
 	return tickets.Question{ID: p.ID, Title: p.Title, Body: p.Body, AuthorID: p.AuthorID, AuthorName: p.AuthorName}, nil
 }
@@ -320,11 +299,16 @@ func PostingHandler(d Deps) (http.Handler, error) {
 	return Handler(d.Config, sessions(d.Store), PostingRoutes(d))
 }
 
-// AllRoutes are every function's routes: the local runtime mounts them on one mux.
+// AllRoutes are every function's routes, in the catalogue's order: the local runtime
+// mounts them on one mux.
 func AllRoutes(d Deps) []httpx.Route {
-	routes := append(RegistrationRoutes(d), InvitationsRoutes(d)...)
-	routes = append(routes, PostingRoutes(d)...)
-	return append(routes, TicketingRoutes(d)...)
+	var routes []httpx.Route
+	for _, f := range Catalogue() {
+		if f.Routes != nil {
+			routes = append(routes, f.Routes(d)...)
+		}
+	}
+	return routes
 }
 
 // LocalHandler serves every function's routes in one process.

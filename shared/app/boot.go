@@ -19,20 +19,24 @@ import (
 	"tribune/shared/store"
 )
 
-// Env is what a Lambda function starts from: its settings and the AWS SDK config.
+// Env is what a Lambda function starts from: its catalogue entry, its settings and the
+// AWS SDK config.
 type Env struct {
+	Function     Function
 	Config       config.Config
 	AWS          aws.Config
 	cursorSecret *secret.Value
 }
 
-// Boot installs the JSON logger, reads the settings (all of required must be set) and
-// loads the SDK config; a function that cannot start exits with the reason.
-func Boot(function string, required ...string) Env {
+// Boot starts the function of a catalogue entry (app.Boot(app.PostingFunction())): it
+// installs the JSON logger, reads the settings (all the function's Needs must be set)
+// and loads the SDK config; a function that cannot start exits with the reason.
+func Boot(fn Function) Env {
+	function := fn.Name
 	lambdax.Logger(function)
 	cfg, err := config.FromEnv()
 	if err == nil {
-		err = cfg.Require(required...)
+		err = cfg.Require(fn.Needs...)
 	}
 	if err != nil {
 		log.Fatalf("%s: %v", function, err)
@@ -54,7 +58,7 @@ func Boot(function string, required ...string) Env {
 	if cfg.SocialProviders, err = social.FromEnv(lookup); err != nil {
 		log.Fatalf("%s: %v", function, err)
 	}
-	env := Env{Config: cfg, AWS: awsCfg}
+	env := Env{Function: fn, Config: cfg, AWS: awsCfg}
 	if arn := os.Getenv("CURSOR_SECRET_ARN"); arn != "" {
 		env.cursorSecret = secret.Lazy(func() (string, error) { return lookup(arn) })
 	}

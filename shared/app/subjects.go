@@ -31,15 +31,6 @@ func newNotificationSubjects(st *store.Store) notificationSubjects {
 	return notificationSubjects{store: st, spaces: spaceAccess{spaces: sp, store: st}, tickets: ticketSpaces{sp}}
 }
 
-// agentKinds are told to support agents only: someone who is no longer an agent hears
-// nothing of them, even about a ticket they may read as a customer.
-var agentKinds = []string{notifications.KindTicketOpened, notifications.KindTicketReopened, notifications.KindTicketAssigned,
-	notifications.KindTicketBreached}
-
-// postKinds are about a post the reader must still be able to read.
-var postKinds = []string{notifications.KindComment, notifications.KindReply, notifications.KindAnswerAccepted,
-	notifications.KindMention, notifications.KindIdeaStatus, notifications.KindReport}
-
 func addOnce(list []string, id string) []string {
 	if id == "" || slices.Contains(list, id) {
 		return list
@@ -76,7 +67,7 @@ func (g notificationSubjects) Current(ctx context.Context, reader notifications.
 			reportedIDs = addOnce(reportedIDs, reportTarget(n))
 		}
 		if ref := (posts.CommentRef{PostID: n.PostID, CommentID: n.CommentID}); n.CommentID != "" &&
-			(slices.Contains(postKinds, n.Kind) || n.Kind == notifications.KindContentHidden) &&
+			(notifications.AboutReadablePost(n.Kind) || n.Kind == notifications.KindContentHidden) &&
 			!slices.Contains(comments, ref) {
 			comments = append(comments, ref)
 		}
@@ -150,7 +141,7 @@ func (g notificationSubjects) Current(ctx context.Context, reader notifications.
 		}
 		visible, outdated := true, false
 		switch {
-		case slices.Contains(postKinds, n.Kind):
+		case notifications.AboutReadablePost(n.Kind):
 			p, access, err := readablePost(n.PostID)
 			if err != nil {
 				return nil, nil, err
@@ -268,7 +259,7 @@ func (g notificationSubjects) Current(ctx context.Context, reader notifications.
 					return nil, nil, err
 				}
 				visible = sp != nil && tickets.Readable(*sp, reader.Roles) &&
-					(!slices.Contains(agentKinds, n.Kind) || tickets.IsAgent(reader.Roles))
+					(!notifications.ForAgentsOnly(n.Kind) || tickets.IsAgent(reader.Roles))
 				n.PostTitle = t.Subject
 				// A status the ticket has left again before the notification went out is
 				// not announced (the later change is); the inbox keeps each step it told.

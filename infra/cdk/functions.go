@@ -1,0 +1,178 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	apigw "github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
+	apigwint "github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdadestinations"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdaeventsources"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsses"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
+	"github.com/aws/jsii-runtime-go"
+
+	"tribune/shared/app"
+	"tribune/shared/bus"
+)
+
+// shared are the resources the catalogue's functions are granted and started by.
+type shared struct {
+	table        awsdynamodb.Table
+	bus          awsevents.EventBus
+	identity     awsses.EmailIdentity
+	files        awss3.Bucket
+	cursorSecret awssecretsmanager.Secret
+	api          apigw.HttpApi
+	// env holds the value of every setting a function may be given.
+	env map[string]*string
+}
+
+// newFunction is one function of the catalogue: its zip, its settings (its Needs and
+// Uses, no others), its timeout, a log group of its own.
+func newFunction(stack awscdk.Stack, f app.Function, zip string, values map[string]*string) awslambda.Function {
+	env := map[string]*string{}
+	for _, k := range f.Env() {
+		v, ok := values[k]
+		if !ok {
+			panic(fmt.Sprintf("function %s: the stack has no value for %s", f.Name, k))
+		}
+		env[k] = v
+	}
+	timeout := f.Timeout
+	if timeout == 0 {
+		timeout = app.DefaultTimeout
+	}
+	logs := awslogs.NewLogGroup(stack, jsii.String("Logs-"+f.Name), &awslogs.LogGroupProps{
+		Retention: awslogs.RetentionDays_ONE_MONTH, RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+	})
+	return awslambda.NewFunction(stack, jsii.String("Fn-"+f.Name), &awslambda.FunctionProps{
+		Description:   jsii.String(f.Description),
+		Runtime:       awslambda.Runtime_PROVIDED_AL2023(),
+		Architecture:  awslambda.Architecture_ARM_64(),
+		Handler:       jsii.String("bootstrap"),
+		Code:          awslambda.Code_FromAsset(jsii.String(zip), nil),
+		MemorySize:    jsii.Number(256),
+		Timeout:       awscdk.Duration_Seconds(jsii.Number(timeout.Seconds())),
+		Environment:   &env,
+		LogGroup:      logs,
+		LoggingFormat: awslambda.LoggingFormat_JSON,
+		Tracing:       awslambda.Tracing_ACTIVE,
+	})
+}
+
+// grant turns the function's grants into least-privilege IAM (CDK Grant* methods).
+func (r *shared) grant(stack awscdk.Stack, fn awslambda.Function, f app.Function, s Settings) {
+	for _, g := range f.Grants {
+		switch g.Resource {
+		case app.ResTable:
+			r.table.GrantReadWriteData(fn)
+		case app.ResCursorKey:
+			r.cursorSecret.GrantRead(fn, nil)
+		case app.ResMail:
+			r.identity.GrantSendEmail(fn)
+		case app.ResBus:
+			r.bus.GrantPutEventsTo(fn, nil)
+		case app.ResSignInSecrets:
+			addSocialProviders(stack, fn, s.SocialProviders)
+		case app.ResFiles:
+			for _, a := range g.Access {
+				switch a {
+				case app.Put:
+					r.files.GrantPut(fn, jsii.String(g.Prefix))
+				case app.Read:
+					r.files.GrantRead(fn, jsii.String(g.Prefix))
+				case app.Delete:
+					r.files.GrantDelete(fn, jsii.String(g.Prefix))
+				case app.List:
+					fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+						Actions: jsii.Strings("s3:ListBucket"), Resources: &[]*string{r.files.BucketArn()},
+						Conditions: &map[string]interface{}{"StringLike": map[string]interface{}{"s3:prefix": []string{g.Prefix}}},
+					}))
+				default:
+					panic(fmt.Sprintf("function %s: unknown file access %q", f.Name, a))
+				}
+			}
+		default:
+			panic(fmt.Sprintf("function %s: unknown grant %q", f.Name, g.Resource))
+		}
+	}
+}
+
+// titled is "Registration" for "registration" (construct ids kept from before the
+// catalogue, so a deploy replaces no queue and no integration).
+func titled(name string) string { return strings.ToUpper(name[:1]) + name[1:] }
+
+// trigger wires what starts the function: API routes, the routing table's rules, the
+// table's stream, a schedule or a deploy. It returns the dead-letter queues it made.
+func (r *shared) trigger(stack awscdk.Stack, fn awslambda.Function, f app.Function) []awssqs.Queue {
+	var dlqs []awssqs.Queue
+	if f.Routes != nil {
+		// One Lambda permission for the function, not one per route (aws-cdk-lib 2.224+):
+		// the API may invoke it on any of its routes, which are all its own anyway.
+		integration := apigwint.NewHttpLambdaIntegration(jsii.String(titled(f.Name)+"Integration"), fn,
+			&apigwint.HttpLambdaIntegrationProps{ScopePermissionToRoute: jsii.Bool(false)})
+		// The API Gateway routes are the Go route table's, so the two cannot drift.
+		for _, route := range f.Routes(app.Deps{}) {
+			r.api.AddRoutes(&apigw.AddRoutesOptions{Path: jsii.String(route.Pattern), Methods: &[]apigw.HttpMethod{apigw.HttpMethod(route.Method)},
+				Integration: integration})
+		}
+	}
+	if f.Stream {
+		dlq := newQueue(stack, titled(f.Name)+"Failures")
+		dlqs = append(dlqs, dlq)
+		fn.AddEventSource(awslambdaeventsources.NewDynamoEventSource(r.table, &awslambdaeventsources.DynamoEventSourceProps{
+			StartingPosition: awslambda.StartingPosition_TRIM_HORIZON, BatchSize: jsii.Number(10),
+			BisectBatchOnError: jsii.Bool(true), ReportBatchItemFailures: jsii.Bool(true), RetryAttempts: jsii.Number(10),
+			OnFailure: awslambdaeventsources.NewSqsDlq(dlq),
+			Filters: &[]*map[string]interface{}{awslambda.FilterCriteria_Filter(&map[string]interface{}{
+				"eventName": awslambda.FilterRule_IsEqual(jsii.String("INSERT")),
+				"dynamodb": map[string]interface{}{"NewImage": map[string]interface{}{
+					bus.OutboxAttrType: map[string]interface{}{"S": awslambda.FilterRule_IsEqual(jsii.String(bus.OutboxType))},
+				}},
+			})},
+		}))
+	}
+	if f.Consumer != "" {
+		dlq := newQueue(stack, "ConsumerFailures-"+f.Consumer)
+		dlqs = append(dlqs, dlq)
+		fn.ConfigureAsyncInvoke(&awslambda.EventInvokeConfigOptions{
+			RetryAttempts: jsii.Number(2), OnFailure: awslambdadestinations.NewSqsDestination(dlq),
+		})
+		for i, route := range bus.RoutesOf(f.Consumer) {
+			awsevents.NewRule(stack, jsii.String(fmt.Sprintf("Route-%s-%d", f.Consumer, i)), &awsevents.RuleProps{
+				EventBus: r.bus,
+				EventPattern: &awsevents.EventPattern{Source: jsii.Strings(route.Source),
+					DetailType: jsii.Strings(route.DetailTypes...)},
+				Targets: &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(fn, &awseventstargets.LambdaFunctionProps{
+					DeadLetterQueue: dlq, RetryAttempts: jsii.Number(8), MaxEventAge: awscdk.Duration_Hours(jsii.Number(24)),
+				})},
+			})
+		}
+	}
+	if f.Every > 0 {
+		awsevents.NewRule(stack, jsii.String(titled(f.Name)+"Schedule"), &awsevents.RuleProps{
+			Schedule: awsevents.Schedule_Rate(awscdk.Duration_Minutes(jsii.Number(f.Every.Minutes()))),
+			Targets:  &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(fn, &awseventstargets.LambdaFunctionProps{RetryAttempts: jsii.Number(2)})},
+		})
+	}
+	if d := f.Deploy; d != nil {
+		props := map[string]interface{}{}
+		for k, v := range d.Properties() {
+			props[k] = v
+		}
+		awscdk.NewCustomResource(stack, jsii.String(d.Resource), &awscdk.CustomResourceProps{
+			ServiceToken: fn.FunctionArn(), ResourceType: jsii.String("Custom::Tribune" + d.Resource), Properties: &props,
+		})
+	}
+	return dlqs
+}
