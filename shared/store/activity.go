@@ -193,7 +193,7 @@ func (s *Store) MemberActivity(ctx context.Context, memberID string) (members.Ac
 		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 			return fail(err)
 		}
-		t := it.Ticket
+		t := it.ticket()
 		replies, err := s.Replies(ctx, t.ID)
 		if err != nil {
 			return fail(err)

@@ -18,7 +18,6 @@ import (
 	"tribune/shared/content"
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
-	"tribune/shared/notifications"
 	"tribune/shared/policy"
 	"tribune/shared/posts"
 	"tribune/shared/spaces"
@@ -357,26 +356,4 @@ func (s *Store) eraseInvitation(ctx context.Context, invitationID string) error 
 		return nil
 	}
 	return err
-}
-
-// Invitation implements notifications.People: an invitation as it is now, its inviter
-// named as they are now (an email written later must not revive a deleted member's
-// name), usable only while pending and its inviter's account not deleted (the erasure
-// revokes it a moment later; the email must not go out meanwhile).
-func (s *Store) Invitation(ctx context.Context, invitationID string) (notifications.SentInvitation, error) {
-	inv, err := s.GetInvitation(ctx, invitationID)
-	if err != nil {
-		return notifications.SentInvitation{}, err
-	}
-	out := notifications.SentInvitation{InviterName: auth.DeletedName, CodeHash: inv.CodeHash}
-	m, err := s.GetMember(ctx, inv.InviterID)
-	switch {
-	case errors.Is(err, errs.ErrNotFound) || (err == nil && m.Status == auth.StatusDeleted):
-		out.InviterDeleted = true
-		return out, nil
-	case err != nil:
-		return notifications.SentInvitation{}, err
-	}
-	out.InviterName, out.Usable = m.DisplayName, inv.State(time.Now()) == "pending"
-	return out, nil
 }

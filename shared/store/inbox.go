@@ -224,7 +224,7 @@ func (s *Store) NotificationSubjects(ctx context.Context, postIDs, ticketIDs, me
 		case typeTicket:
 			var it ticketItem
 			if err = attributevalue.UnmarshalMap(item, &it); err == nil {
-				out.Tickets[it.ID] = it.Ticket
+				out.Tickets[it.ID] = it.ticket()
 			}
 		case typeMember:
 			var it memberItem

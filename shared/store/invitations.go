@@ -247,15 +247,6 @@ func (s *Store) RotateInvitationCode(ctx context.Context, inv invitations.Invita
 	return nil
 }
 
-// DisplayName implements invitations.Names.
-func (s *Store) DisplayName(ctx context.Context, memberID string) (string, error) {
-	m, err := s.GetMember(ctx, memberID)
-	if err != nil {
-		return "", err
-	}
-	return m.DisplayName, nil
-}
-
 // acceptanceItems spend an invitation and record invitation.accepted, for Register.
 func (s *Store) acceptanceItems(a *members.Acceptance, memberID string, now time.Time) ([]types.TransactWriteItem, error) {
 	meta := eventtypes.NewMeta(now)

@@ -547,23 +547,6 @@ func (s *Store) roleIndexPuts(memberID string, roles []string) ([]types.Transact
 	return out, nil
 }
 
-// RoleHolderIDs lists the members holding any of the staff roles, once each.
-func (s *Store) RoleHolderIDs(ctx context.Context, roles ...string) ([]string, error) {
-	var ids []string
-	for _, role := range roles {
-		items, err := s.queryAll(ctx, queryPrefix(s.Table, rolePK(role), "MEMBER#", "MemberID"))
-		if err != nil {
-			return nil, fmt.Errorf("store.RoleHolderIDs %s: %w", role, err)
-		}
-		for _, it := range items {
-			if v, ok := it["MemberID"].(*types.AttributeValueMemberS); ok && !slices.Contains(ids, v.Value) {
-				ids = append(ids, v.Value)
-			}
-		}
-	}
-	return ids, nil
-}
-
 // ModerateMember implements members.Store: the status change and its audit entry in
 // one transaction, then the member as it is now.
 func (s *Store) ModerateMember(ctx context.Context, memberID, status string, until *time.Time, entry audit.Entry) (members.Member, error) {

@@ -12,10 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"tribune/shared/errs"
 	"tribune/shared/members"
-	"tribune/shared/policy"
-	"tribune/shared/posts"
 )
 
 const (
@@ -89,37 +86,4 @@ func (s *Store) AcceptRules(ctx context.Context, memberID string, version int) e
 		return fmt.Errorf("store.AcceptRules %s: %w", memberID, err)
 	}
 	return nil
-}
-
-// Writer implements posts.Store: the member and the rules in force, in one BatchGetItem.
-func (s *Store) Writer(ctx context.Context, memberID string) (posts.Writer, error) {
-	out, err := s.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
-		s.Table: {Keys: []map[string]types.AttributeValue{key(memberPK(memberID), skProfile), key(pkSettings, skRules)}, ConsistentRead: aws.Bool(true)}}})
-	if err != nil {
-		return posts.Writer{}, fmt.Errorf("store.Writer %s: %w", memberID, err)
-	}
-	if len(out.UnprocessedKeys) > 0 {
-		return posts.Writer{}, errors.New("store.Writer: throttled, keys left unprocessed")
-	}
-	var m *memberItem
-	version := members.DefaultRules.Version
-	for _, item := range out.Responses[s.Table] {
-		switch item[AttrType].(*types.AttributeValueMemberS).Value {
-		case typeRules:
-			var r rulesItem
-			if err := attributevalue.UnmarshalMap(item, &r); err != nil {
-				return posts.Writer{}, fmt.Errorf("store.Writer: %w", err)
-			}
-			version = r.Version
-		case typeMember:
-			m = &memberItem{}
-			if err := attributevalue.UnmarshalMap(item, m); err != nil {
-				return posts.Writer{}, fmt.Errorf("store.Writer: %w", err)
-			}
-		}
-	}
-	if m == nil || m.Status == members.StatusDeleted {
-		return posts.Writer{}, fmt.Errorf("store.Writer %s: %w", memberID, errs.ErrNotFound)
-	}
-	return posts.Writer{Name: m.DisplayName, JoinedAt: m.CreatedAt, RulesAccepted: m.RulesAccepted >= version, Staff: policy.IsStaff(m.Roles)}, nil
 }

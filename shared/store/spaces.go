@@ -359,24 +359,6 @@ func (s *Store) JoinRequests(ctx context.Context, spaceID string) ([]spaces.Memb
 			":pk": &types.AttributeValueMemberS{Value: spacePK(spaceID)}, ":req": &types.AttributeValueMemberS{Value: "REQUEST#"}}})
 }
 
-// ActiveMemberIDs implements posts.FeedStore.
-func (s *Store) ActiveMemberIDs(ctx context.Context, spaceID string) ([]string, error) {
-	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String("MemberID"),
-		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :m)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": &types.AttributeValueMemberS{Value: spacePK(spaceID)}, ":m": &types.AttributeValueMemberS{Value: "MEMBER#"}}})
-	if err != nil {
-		return nil, fmt.Errorf("store.ActiveMemberIDs %s: %w", spaceID, err)
-	}
-	ids := make([]string, 0, len(items))
-	for _, it := range items {
-		if v, ok := it["MemberID"].(*types.AttributeValueMemberS); ok {
-			ids = append(ids, v.Value)
-		}
-	}
-	return ids, nil
-}
-
 // SpaceMembers implements spaces.Store: members then invitations.
 func (s *Store) SpaceMembers(ctx context.Context, spaceID string) ([]spaces.Membership, error) {
 	active, err := s.memberships(ctx, "store.SpaceMembers", queryPrefix(s.Table, spacePK(spaceID), "MEMBER#"))

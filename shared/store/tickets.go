@@ -34,6 +34,10 @@ const (
 	pkTicketDue       = "TICKETDUE"
 	pkTicketAutoClose = "TICKETAUTOCLOSE"
 	skSupport         = "SUPPORT"
+	skTicket          = "TICKET"
+	skTicketSeq       = "SEQ"
+	typeSequence      = "Sequence"
+	attrSeq           = "Seq"
 )
 
 func ticketPK(id string) string            { return "TICKET#" + id }
@@ -45,19 +49,226 @@ func timeSK(at time.Time, id string) string {
 	return at.UTC().Format(time.RFC3339) + "#" + id
 }
 
+// Attribute names of ticket items that expressions name (the items' field names).
+const (
+	attrUpdatedAt  = "UpdatedAt"
+	attrAssigneeID = "AssigneeID"
+	attrSeverity   = "Severity"
+	attrSpaceID    = "SpaceID"
+	attrStatus     = "Status"
+	attrID         = "ID"
+	attrTicketID   = "TicketID"
+)
+
+// attachmentItem is a file attached to a ticket or a reply, as items store it.
+type attachmentItem struct {
+	Key, Name, ContentType string
+	Size                   int64
+}
+
+func attachmentItems(in []tickets.Attachment) []attachmentItem {
+	if in == nil {
+		return nil
+	}
+	out := make([]attachmentItem, len(in))
+	for i, a := range in {
+		out[i] = attachmentItem{Key: a.Key, Name: a.Name, ContentType: a.ContentType, Size: a.Size}
+	}
+	return out
+}
+
+func attachments(in []attachmentItem) []tickets.Attachment {
+	if in == nil {
+		return nil
+	}
+	out := make([]tickets.Attachment, len(in))
+	for i, a := range in {
+		out[i] = tickets.Attachment{Key: a.Key, Name: a.Name, ContentType: a.ContentType, Size: a.Size}
+	}
+	return out
+}
+
+// ratingItem is a ticket's rating as its item stores it.
+type ratingItem struct {
+	Good    bool
+	Comment string
+	At      time.Time
+}
+
+// ticketItem is a ticket: TICKET#<id> / TICKET, and, without its text, the agents'
+// queue entry (TICKETQ / <created>#<id>).
 type ticketItem struct {
-	PK, SK, Type string
-	tickets.Ticket
+	PK, SK, Type        string
+	ID                  string
+	Number              int64
+	SpaceID, SpaceName  string
+	Subject, Product    string
+	Severity            string
+	Body, HTML          string
+	Status              string
+	RequesterID         string
+	RequesterName       string
+	AssigneeID          string
+	AssigneeName        string
+	Attachments         []attachmentItem
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
+	FirstResponseDue    time.Time
+	ResolutionDue       time.Time
+	FirstResponseAt     *time.Time
+	SolvedAt            *time.Time
+	FirstResponseBreach bool
+	ResolutionBreach    bool
+	AutoCloseAt         *time.Time
+	Rating              *ratingItem
+	QuestionID          string
+	RequesterDeleted    bool
+	AssigneeDeleted     bool
+	Mentions            map[string]string `dynamodbav:",omitempty"`
 }
 
+func newTicketItem(pk, sk, typ string, t tickets.Ticket) ticketItem {
+	it := ticketItem{PK: pk, SK: sk, Type: typ, ID: t.ID, Number: t.Number, SpaceID: t.SpaceID, SpaceName: t.SpaceName,
+		Subject: t.Subject, Product: t.Product, Severity: t.Severity, Body: t.Body, HTML: t.HTML, Status: t.Status,
+		RequesterID: t.RequesterID, RequesterName: t.RequesterName, AssigneeID: t.AssigneeID, AssigneeName: t.AssigneeName,
+		Attachments: attachmentItems(t.Attachments), CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
+		FirstResponseDue: t.FirstResponseDue, ResolutionDue: t.ResolutionDue, FirstResponseAt: t.FirstResponseAt,
+		SolvedAt: t.SolvedAt, FirstResponseBreach: t.FirstResponseBreach, ResolutionBreach: t.ResolutionBreach,
+		AutoCloseAt: t.AutoCloseAt, QuestionID: t.QuestionID, RequesterDeleted: t.RequesterDeleted,
+		AssigneeDeleted: t.AssigneeDeleted, Mentions: t.Mentions}
+	if t.Rating != nil {
+		it.Rating = &ratingItem{Good: t.Rating.Good, Comment: t.Rating.Comment, At: t.Rating.At}
+	}
+	return it
+}
+
+func (it ticketItem) ticket() tickets.Ticket {
+	t := tickets.Ticket{ID: it.ID, Number: it.Number, SpaceID: it.SpaceID, SpaceName: it.SpaceName,
+		Subject: it.Subject, Product: it.Product, Severity: it.Severity, Body: it.Body, HTML: it.HTML, Status: it.Status,
+		RequesterID: it.RequesterID, RequesterName: it.RequesterName, AssigneeID: it.AssigneeID, AssigneeName: it.AssigneeName,
+		Attachments: attachments(it.Attachments), CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt,
+		FirstResponseDue: it.FirstResponseDue, ResolutionDue: it.ResolutionDue, FirstResponseAt: it.FirstResponseAt,
+		SolvedAt: it.SolvedAt, FirstResponseBreach: it.FirstResponseBreach, ResolutionBreach: it.ResolutionBreach,
+		AutoCloseAt: it.AutoCloseAt, QuestionID: it.QuestionID, RequesterDeleted: it.RequesterDeleted,
+		AssigneeDeleted: it.AssigneeDeleted, Mentions: it.Mentions}
+	if it.Rating != nil {
+		t.Rating = &tickets.Rating{Good: it.Rating.Good, Comment: it.Rating.Comment, At: it.Rating.At}
+	}
+	return t
+}
+
+// ticketReplyItem is a reply: TICKET#<id> / REPLY#<created>#<reply id>.
 type ticketReplyItem struct {
-	PK, SK, Type string
-	tickets.Reply
+	PK, SK, Type  string
+	ID            string
+	TicketID      string
+	Body, HTML    string
+	AuthorID      string
+	AuthorName    string
+	Internal      bool
+	Automatic     bool
+	FromAgent     bool
+	Attachments   []attachmentItem
+	CreatedAt     time.Time
+	AuthorDeleted bool
+	Mentions      map[string]string `dynamodbav:",omitempty"`
 }
 
+func newTicketReplyItem(r tickets.Reply) ticketReplyItem {
+	return ticketReplyItem{PK: ticketPK(r.TicketID), SK: replySK(r), Type: typeTicketReply, ID: r.ID, TicketID: r.TicketID,
+		Body: r.Body, HTML: r.HTML, AuthorID: r.AuthorID, AuthorName: r.AuthorName, Internal: r.Internal, Automatic: r.Automatic,
+		FromAgent: r.FromAgent, Attachments: attachmentItems(r.Attachments), CreatedAt: r.CreatedAt, AuthorDeleted: r.AuthorDeleted,
+		Mentions: r.Mentions}
+}
+
+func (it ticketReplyItem) reply() tickets.Reply {
+	return tickets.Reply{ID: it.ID, TicketID: it.TicketID, Body: it.Body, HTML: it.HTML, AuthorID: it.AuthorID,
+		AuthorName: it.AuthorName, Internal: it.Internal, Automatic: it.Automatic, FromAgent: it.FromAgent,
+		Attachments: attachments(it.Attachments), CreatedAt: it.CreatedAt, AuthorDeleted: it.AuthorDeleted, Mentions: it.Mentions}
+}
+
+// ticketListItem is a space's list entry of a ticket: SPACETICKETS#<space> /
+// <created>#<id>.
 type ticketListItem struct {
+	PK, SK, Type     string
+	ID               string
+	Number           int64
+	SpaceID          string
+	SpaceName        string
+	Subject          string
+	Severity         string
+	Status           string
+	RequesterName    string
+	AssigneeID       string
+	AssigneeName     string
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	NextDue          time.Time
+	Breached         bool
+	Soon             bool
+	RequesterDeleted bool
+	AssigneeDeleted  bool
+}
+
+func newTicketListItem(t tickets.Ticket, now time.Time) ticketListItem {
+	sum := t.Summary(now)
+	return ticketListItem{PK: spaceTicketsPK(t.SpaceID), SK: ticketSK(t), Type: typeTicketListEntry, ID: sum.ID, Number: sum.Number,
+		SpaceID: sum.SpaceID, SpaceName: sum.SpaceName, Subject: sum.Subject, Severity: sum.Severity, Status: sum.Status,
+		RequesterName: sum.RequesterName, AssigneeID: sum.AssigneeID, AssigneeName: sum.AssigneeName, CreatedAt: sum.CreatedAt,
+		UpdatedAt: sum.UpdatedAt, NextDue: sum.NextDue, Breached: sum.Breached, Soon: sum.Soon,
+		RequesterDeleted: sum.RequesterDeleted, AssigneeDeleted: sum.AssigneeDeleted}
+}
+
+func (it ticketListItem) summary() tickets.Summary {
+	return tickets.Summary{ID: it.ID, Number: it.Number, SpaceID: it.SpaceID, SpaceName: it.SpaceName, Subject: it.Subject,
+		Severity: it.Severity, Status: it.Status, RequesterName: it.RequesterName, AssigneeID: it.AssigneeID,
+		AssigneeName: it.AssigneeName, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt, NextDue: it.NextDue,
+		Breached: it.Breached, Soon: it.Soon, RequesterDeleted: it.RequesterDeleted, AssigneeDeleted: it.AssigneeDeleted}
+}
+
+// sequenceItem is the ticket number counter: COUNTER#tickets / SEQ.
+type sequenceItem struct {
 	PK, SK, Type string
-	tickets.Summary
+	Seq          int64
+}
+
+// ticketIndexItem is an entry of a sweeper's index (TICKETDUE or TICKETAUTOCLOSE /
+// <time>#<id>).
+type ticketIndexItem struct {
+	PK, SK, Type string
+	TicketID     string
+}
+
+// supportSettingsItem is the support settings: COMMUNITY / SUPPORT.
+type supportSettingsItem struct {
+	PK, SK, Type  string
+	Products      []string
+	Targets       map[string]targetsItem
+	AutoCloseDays int
+}
+
+type targetsItem struct{ FirstResponseMinutes, ResolutionMinutes int }
+
+func newSupportSettingsItem(st tickets.Settings) supportSettingsItem {
+	it := supportSettingsItem{PK: pkSettings, SK: skSupport, Type: typeSupportSettings, Products: st.Products, AutoCloseDays: st.AutoCloseDays}
+	if st.Targets != nil {
+		it.Targets = make(map[string]targetsItem, len(st.Targets))
+		for sev, t := range st.Targets {
+			it.Targets[sev] = targetsItem{FirstResponseMinutes: t.FirstResponseMinutes, ResolutionMinutes: t.ResolutionMinutes}
+		}
+	}
+	return it
+}
+
+func (it supportSettingsItem) settings() tickets.Settings {
+	st := tickets.Settings{Products: it.Products, AutoCloseDays: it.AutoCloseDays}
+	if it.Targets != nil {
+		st.Targets = make(map[string]tickets.Targets, len(it.Targets))
+		for sev, t := range it.Targets {
+			st.Targets[sev] = tickets.Targets{FirstResponseMinutes: t.FirstResponseMinutes, ResolutionMinutes: t.ResolutionMinutes}
+		}
+	}
+	return st
 }
 
 // bodyless is a ticket without its text, for the queue's entries.
@@ -72,8 +283,8 @@ const ticketNumberRetries = 20
 
 // ticketSeq reads how many ticket numbers are taken (0 before the first ticket).
 func (s *Store) ticketSeq(ctx context.Context) (int64, error) {
-	var it struct{ Seq int64 }
-	err := s.get(ctx, "store.ticketSeq", counterPK("tickets"), "SEQ", time.Now(), &it)
+	var it sequenceItem
+	err := s.get(ctx, "store.ticketSeq", counterPK("tickets"), skTicketSeq, time.Now(), &it)
 	if errors.Is(err, errs.ErrNotFound) {
 		return 0, nil
 	}
@@ -84,10 +295,10 @@ func (s *Store) ticketSeq(ctx context.Context) (int64, error) {
 // nobody took it first: numbers go up by one with each ticket written, never skipped
 // nor shared.
 func (s *Store) ticketSeqUpdate(seen int64) types.TransactWriteItem {
-	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(counterPK("tickets"), "SEQ"),
-		UpdateExpression: aws.String("SET #t = :type, Seq = :next"), ConditionExpression: aws.String("attribute_not_exists(Seq) OR Seq = :seen"),
-		ExpressionAttributeNames: map[string]string{"#t": AttrType},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":type": &types.AttributeValueMemberS{Value: "Sequence"},
+	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(counterPK("tickets"), skTicketSeq),
+		UpdateExpression: aws.String("SET #t = :type, #seq = :next"), ConditionExpression: aws.String("attribute_not_exists(#seq) OR #seq = :seen"),
+		ExpressionAttributeNames: map[string]string{"#t": AttrType, "#seq": attrSeq},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":type": &types.AttributeValueMemberS{Value: typeSequence},
 			":next": &types.AttributeValueMemberN{Value: strconv.FormatInt(seen+1, 10)},
 			":seen": &types.AttributeValueMemberN{Value: strconv.FormatInt(seen, 10)}}}}
 }
@@ -107,10 +318,10 @@ func (s *Store) ticketEntries(old *tickets.Ticket, t tickets.Ticket, now time.Ti
 	}
 	if t.Status == tickets.StatusClosed {
 		del(pkTicketQueue, ticketSK(t))
-	} else if err := put(ticketItem{PK: pkTicketQueue, SK: ticketSK(t), Type: typeTicketQueue, Ticket: bodyless(t)}); err != nil {
+	} else if err := put(newTicketItem(pkTicketQueue, ticketSK(t), typeTicketQueue, bodyless(t))); err != nil {
 		return nil, err
 	}
-	if err := put(ticketListItem{PK: spaceTicketsPK(t.SpaceID), SK: ticketSK(t), Type: typeTicketListEntry, Summary: t.Summary(now)}); err != nil {
+	if err := put(newTicketListItem(t, now)); err != nil {
 		return nil, err
 	}
 	// The sweeper's entries move with the ticket's times.
@@ -136,7 +347,7 @@ func (s *Store) ticketEntries(old *tickets.Ticket, t tickets.Ticket, now time.Ti
 			del(ix.pk, before)
 		}
 		if after != "" && after != before {
-			if err := put(map[string]any{AttrPK: ix.pk, AttrSK: after, AttrType: typeTicketDue, "TicketID": t.ID}); err != nil {
+			if err := put(ticketIndexItem{PK: ix.pk, SK: after, Type: typeTicketDue, TicketID: t.ID}); err != nil {
 				return nil, err
 			}
 		}
@@ -165,11 +376,11 @@ func (s *Store) CreateTicket(ctx context.Context, t *tickets.Ticket, ack *ticket
 		if err != nil {
 			return fmt.Errorf("store.CreateTicket: %w", err)
 		}
-		canonical, err := s.put(ticketItem{PK: ticketPK(t.ID), SK: "TICKET", Type: typeTicket, Ticket: *t}, "attribute_not_exists(PK)")
+		canonical, err := s.put(newTicketItem(ticketPK(t.ID), skTicket, typeTicket, *t), "attribute_not_exists(PK)")
 		if err != nil {
 			return fmt.Errorf("store.CreateTicket: %w", err)
 		}
-		reply, err := s.put(ticketReplyItem{PK: ticketPK(t.ID), SK: replySK(*ack), Type: typeTicketReply, Reply: *ack}, "")
+		reply, err := s.put(newTicketReplyItem(*ack), "")
 		if err != nil {
 			return fmt.Errorf("store.CreateTicket: %w", err)
 		}
@@ -214,16 +425,18 @@ func replySK(r tickets.Reply) string {
 // GetTicket implements tickets.Store.
 func (s *Store) GetTicket(ctx context.Context, id string) (tickets.Ticket, error) {
 	var it ticketItem
-	if err := s.get(ctx, "store.GetTicket", ticketPK(id), "TICKET", time.Now(), &it); err != nil {
+	if err := s.get(ctx, "store.GetTicket", ticketPK(id), skTicket, time.Now(), &it); err != nil {
 		return tickets.Ticket{}, err
 	}
-	return it.Ticket, nil
+	return it.ticket(), nil
 }
 
 // Replies implements tickets.Store: oldest first, internal notes included (the service
 // filters them for customers).
 func (s *Store) Replies(ctx context.Context, ticketID string) ([]tickets.Reply, error) {
-	items, err := s.queryAll(ctx, queryPrefix(s.Table, ticketPK(ticketID), "REPLY#"))
+	in := queryPrefix(s.Table, ticketPK(ticketID), "REPLY#")
+	in.ConsistentRead = aws.Bool(true)
+	items, err := s.queryAll(ctx, in)
 	if err != nil {
 		return nil, fmt.Errorf("store.Replies %s: %w", ticketID, err)
 	}
@@ -233,23 +446,60 @@ func (s *Store) Replies(ctx context.Context, ticketID string) ([]tickets.Reply, 
 		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 			return nil, fmt.Errorf("store.Replies %s: %w", ticketID, err)
 		}
-		out = append(out, it.Reply)
+		out = append(out, it.reply())
 	}
 	return out, nil
+}
+
+// TicketAndReplies implements tickets.Store: the ticket's partition holds the ticket
+// and its replies (REPLY#... sorts before TICKET), read in one consistent query.
+func (s *Store) TicketAndReplies(ctx context.Context, id string) (tickets.Ticket, []tickets.Reply, error) {
+	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ConsistentRead: aws.Bool(true),
+		KeyConditionExpression:    aws.String("#pk = :pk"),
+		ExpressionAttributeNames:  map[string]string{"#pk": AttrPK},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: ticketPK(id)}}})
+	if err != nil {
+		return tickets.Ticket{}, nil, fmt.Errorf("store.TicketAndReplies %s: %w", id, err)
+	}
+	var t *tickets.Ticket
+	replies := make([]tickets.Reply, 0, len(items))
+	for _, item := range items {
+		var err error
+		switch typ, _ := item[AttrType].(*types.AttributeValueMemberS); {
+		case typ == nil:
+		case typ.Value == typeTicket:
+			var it ticketItem
+			err = attributevalue.UnmarshalMap(item, &it)
+			tk := it.ticket()
+			t = &tk
+		case typ.Value == typeTicketReply:
+			var it ticketReplyItem
+			err = attributevalue.UnmarshalMap(item, &it)
+			replies = append(replies, it.reply())
+		}
+		if err != nil {
+			return tickets.Ticket{}, nil, fmt.Errorf("store.TicketAndReplies %s: %w", id, err)
+		}
+	}
+	if t == nil {
+		return tickets.Ticket{}, nil, fmt.Errorf("store.TicketAndReplies %s: %w", id, errs.ErrNotFound)
+	}
+	return *t, replies, nil
 }
 
 // SaveTicket implements tickets.Store: the ticket is written only if it is still as old
 // was read (its UpdatedAt), with its indexes, the reply and the events.
 func (s *Store) SaveTicket(ctx context.Context, old, t tickets.Ticket, reply *tickets.Reply, events []eventtypes.Envelope) error {
-	canonical, err := s.put(ticketItem{PK: ticketPK(t.ID), SK: "TICKET", Type: typeTicket, Ticket: t}, "UpdatedAt = :v")
+	canonical, err := s.put(newTicketItem(ticketPK(t.ID), skTicket, typeTicket, t), "#u = :v")
 	if err != nil {
 		return fmt.Errorf("store.SaveTicket: %w", err)
 	}
+	canonical.Put.ExpressionAttributeNames = map[string]string{"#u": attrUpdatedAt}
 	canonical.Put.ExpressionAttributeValues = map[string]types.AttributeValue{":v": &types.AttributeValueMemberS{Value: old.UpdatedAt.Format(time.RFC3339Nano)}}
 	items := []types.TransactWriteItem{canonical}
 	named := []string{t.AssigneeID}
 	if reply != nil {
-		r, err := s.put(ticketReplyItem{PK: ticketPK(t.ID), SK: replySK(*reply), Type: typeTicketReply, Reply: *reply}, "")
+		r, err := s.put(newTicketReplyItem(*reply), "")
 		if err != nil {
 			return fmt.Errorf("store.SaveTicket: %w", err)
 		}
@@ -302,7 +552,7 @@ func (s *Store) SpaceTickets(ctx context.Context, spaceID, cursor string, limit 
 		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 			return nil, "", fmt.Errorf("store.SpaceTickets: %w", err)
 		}
-		out = append(out, it.Summary)
+		out = append(out, it.summary())
 	}
 	return out, next, nil
 }
@@ -344,7 +594,7 @@ func (s *Store) Queue(ctx context.Context, f tickets.QueueFilter, cursor string,
 		ExpressionAttributeNames:  map[string]string{},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pkTicketQueue}}}
 	var conds []string
-	for name, v := range map[string]string{"Severity": f.Severity, "AssigneeID": f.AssigneeID, "SpaceID": f.SpaceID} {
+	for name, v := range map[string]string{attrSeverity: f.Severity, attrAssigneeID: f.AssigneeID, attrSpaceID: f.SpaceID} {
 		if v == "" {
 			continue
 		}
@@ -359,7 +609,7 @@ func (s *Store) Queue(ctx context.Context, f tickets.QueueFilter, cursor string,
 			in.ExpressionAttributeValues[names[i]] = &types.AttributeValueMemberS{Value: st}
 		}
 		conds = append(conds, "#Status IN ("+strings.Join(names, ", ")+")")
-		in.ExpressionAttributeNames["#Status"] = "Status"
+		in.ExpressionAttributeNames["#Status"] = attrStatus
 	}
 	if len(conds) > 0 {
 		in.FilterExpression = aws.String(strings.Join(conds, " AND "))
@@ -382,7 +632,7 @@ func (s *Store) Queue(ctx context.Context, f tickets.QueueFilter, cursor string,
 			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 				return nil, "", fmt.Errorf("store.Queue: %w", err)
 			}
-			out = append(out, it.Ticket)
+			out = append(out, it.ticket())
 			if len(out) == limit {
 				if i == len(page.Items)-1 && len(page.LastEvaluatedKey) == 0 {
 					return out, "", nil
@@ -409,8 +659,9 @@ func (s *Store) Queue(ctx context.Context, f tickets.QueueFilter, cursor string,
 // of thousands at most) read to its end, filtered on the assignee. For a consumer, never
 // a request path.
 func (s *Store) AssignedTo(ctx context.Context, memberID string) ([]string, error) {
-	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String("ID"),
-		KeyConditionExpression: aws.String("PK = :pk"), FilterExpression: aws.String("AssigneeID = :m"),
+	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String("#id"),
+		KeyConditionExpression: aws.String("#pk = :pk"), FilterExpression: aws.String("#a = :m"),
+		ExpressionAttributeNames: map[string]string{"#id": attrID, "#pk": AttrPK, "#a": attrAssigneeID},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pkTicketQueue},
 			":m": &types.AttributeValueMemberS{Value: memberID}}})
 	if err != nil {
@@ -418,7 +669,7 @@ func (s *Store) AssignedTo(ctx context.Context, memberID string) ([]string, erro
 	}
 	ids := make([]string, 0, len(items))
 	for _, it := range items {
-		if v, ok := it["ID"].(*types.AttributeValueMemberS); ok {
+		if v, ok := it[attrID].(*types.AttributeValueMemberS); ok {
 			ids = append(ids, v.Value)
 		}
 	}
@@ -427,8 +678,9 @@ func (s *Store) AssignedTo(ctx context.Context, memberID string) ([]string, erro
 
 // dueIDs lists the tickets of a sweeper index whose time passed.
 func (s *Store) dueIDs(ctx context.Context, op, pk string, now time.Time) ([]string, error) {
-	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String("TicketID"),
-		KeyConditionExpression: aws.String("PK = :pk AND SK <= :now"),
+	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String("#t"),
+		KeyConditionExpression:   aws.String("#pk = :pk AND #sk <= :now"),
+		ExpressionAttributeNames: map[string]string{"#t": attrTicketID, "#pk": AttrPK, "#sk": AttrSK},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk},
 			":now": &types.AttributeValueMemberS{Value: now.UTC().Format(time.RFC3339) + "#~"}}})
 	if err != nil {
@@ -436,7 +688,7 @@ func (s *Store) dueIDs(ctx context.Context, op, pk string, now time.Time) ([]str
 	}
 	ids := make([]string, 0, len(items))
 	for _, it := range items {
-		if v, ok := it["TicketID"].(*types.AttributeValueMemberS); ok {
+		if v, ok := it[attrTicketID].(*types.AttributeValueMemberS); ok {
 			ids = append(ids, v.Value)
 		}
 	}
@@ -455,20 +707,17 @@ func (s *Store) AutoCloseDue(ctx context.Context, now time.Time) ([]string, erro
 
 // SupportSettings implements tickets.Store.
 func (s *Store) SupportSettings(ctx context.Context) (tickets.Settings, error) {
-	var it struct{ tickets.Settings }
+	var it supportSettingsItem
 	err := s.get(ctx, "store.SupportSettings", pkSettings, skSupport, time.Now(), &it)
 	if errors.Is(err, errs.ErrNotFound) {
 		return tickets.DefaultSettings, nil
 	}
-	return it.Settings, err
+	return it.settings(), err
 }
 
 // SaveSupportSettings implements tickets.Store.
 func (s *Store) SaveSupportSettings(ctx context.Context, st tickets.Settings) error {
-	item, err := attributevalue.MarshalMap(struct {
-		PK, SK, Type string
-		tickets.Settings
-	}{PK: pkSettings, SK: skSupport, Type: typeSupportSettings, Settings: st})
+	item, err := attributevalue.MarshalMap(newSupportSettingsItem(st))
 	if err != nil {
 		return fmt.Errorf("store.SaveSupportSettings: %w", err)
 	}
@@ -476,22 +725,4 @@ func (s *Store) SaveSupportSettings(ctx context.Context, st tickets.Settings) er
 		return fmt.Errorf("store.SaveSupportSettings: %w", err)
 	}
 	return nil
-}
-
-// Requester implements tickets.Store.
-func (s *Store) Requester(ctx context.Context, memberID string) (string, time.Time, error) {
-	m, err := s.GetMember(ctx, memberID)
-	if err != nil {
-		return "", time.Time{}, err
-	}
-	return m.DisplayName, m.CreatedAt, nil
-}
-
-// MemberName implements tickets.Store.
-func (s *Store) MemberName(ctx context.Context, memberID string) (string, []string, error) {
-	m, err := s.GetMember(ctx, memberID)
-	if err != nil {
-		return "", nil, err
-	}
-	return m.DisplayName, m.Roles, nil
 }
