@@ -122,7 +122,7 @@ func (s *Store) DisplayName(ctx context.Context, memberID string) (string, error
 func (s *Store) RoleHolderIDs(ctx context.Context, roles ...string) ([]string, error) {
 	var ids []string
 	for _, role := range roles {
-		items, err := s.queryAll(ctx, queryPrefix(s.Table, rolePK(role), "MEMBER#", "MemberID"))
+		items, err := s.queryAll(ctx, queryPrefix(s.Table, rolePK(role), roleHolderPrefix, "MemberID"))
 		if err != nil {
 			return nil, fmt.Errorf("store.RoleHolderIDs %s: %w", role, err)
 		}
@@ -175,7 +175,7 @@ func (s *Store) ActiveMemberIDs(ctx context.Context, spaceID string) ([]string, 
 	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String("MemberID"),
 		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :m)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": &types.AttributeValueMemberS{Value: spacePK(spaceID)}, ":m": &types.AttributeValueMemberS{Value: "MEMBER#"}}})
+			":pk": &types.AttributeValueMemberS{Value: spacePK(spaceID)}, ":m": &types.AttributeValueMemberS{Value: activeMemberPrefix}}})
 	if err != nil {
 		return nil, fmt.Errorf("store.ActiveMemberIDs %s: %w", spaceID, err)
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -101,7 +100,7 @@ func (s *Store) respell(ctx context.Context, item map[string]types.AttributeValu
 		}
 		return err
 	}
-	old := strings.TrimPrefix(str(AttrPK), "EMAIL#")
+	old := emailOf(str(AttrPK))
 	email, ok := text.NormalizeEmail(old)
 	switch {
 	case !ok:

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -31,8 +30,6 @@ import (
 // account, EraseTraces follows the pointers and writes "Deleted member" wherever the name
 // was (see docs/decisions.md, "Personal data after account deletion").
 const typeCredit = "Credit"
-
-func creditsPK(memberID string) string { return "CREDITS#" + memberID }
 
 // creditPuts point each member's credits at a target item's partition (POST#<id>,
 // TICKET#<id>, INVITE#<id>). Putting one twice is harmless.
@@ -72,14 +69,13 @@ func (s *Store) EraseTraces(ctx context.Context, memberID string) error {
 	}
 	for _, c := range credits {
 		target := c[AttrSK].(*types.AttributeValueMemberS).Value
-		kind, id, _ := strings.Cut(target, "#")
-		switch kind {
-		case "POST":
-			err = s.erasePost(ctx, id, memberID)
-		case "TICKET":
-			err = s.eraseTicket(ctx, id, memberID)
-		case "INVITE":
-			err = s.eraseInvitation(ctx, id)
+		switch {
+		case postIDOf(target) != "":
+			err = s.erasePost(ctx, postIDOf(target), memberID)
+		case ticketIDOf(target) != "":
+			err = s.eraseTicket(ctx, ticketIDOf(target), memberID)
+		case invitationIDOf(target) != "":
+			err = s.eraseInvitation(ctx, invitationIDOf(target))
 		}
 		if err != nil {
 			return fmt.Errorf("store.EraseTraces %s %s: %w", memberID, target, err)
@@ -107,7 +103,7 @@ func (s *Store) EraseTraces(ctx context.Context, memberID string) error {
 		}
 	}
 	for _, role := range policy.StaffRoles {
-		keys = append(keys, key(rolePK(role), "MEMBER#"+memberID))
+		keys = append(keys, key(rolePK(role), roleHolderSK(memberID)))
 	}
 	for _, c := range credits {
 		keys = append(keys, map[string]types.AttributeValue{AttrPK: c[AttrPK], AttrSK: c[AttrSK]})
@@ -156,7 +152,7 @@ func (s *Store) erasePost(ctx context.Context, postID, memberID string) error {
 		if err != nil {
 			return err
 		}
-		if _, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(postPK(p.ID), "POST"),
+		if _, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: postKey(p.ID),
 			UpdateExpression: aws.String("SET AuthorName = :n, AuthorDeleted = :d, HTML = :h, Mentions = :m"), ConditionExpression: aws.String("attribute_exists(PK)"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberS{Value: p.AuthorName},
 				":d": &types.AttributeValueMemberBOOL{Value: p.AuthorDeleted}, ":h": &types.AttributeValueMemberS{Value: p.HTML}, ":m": names}}); err != nil {
@@ -171,7 +167,7 @@ func (s *Store) erasePost(ctx context.Context, postID, memberID string) error {
 			}
 		}
 	}
-	list, err := s.queryAll(ctx, queryPrefix(s.Table, postPK(postID), "COMMENT#"))
+	list, err := s.queryAll(ctx, queryPrefix(s.Table, postPK(postID), commentPrefix))
 	if err != nil {
 		return err
 	}
@@ -245,7 +241,7 @@ func (s *Store) eraseQueueName(ctx context.Context, targetID string, author bool
 		update += ", AuthorName = :n, AuthorDeleted = :d"
 		values[":n"], values[":d"] = &types.AttributeValueMemberS{Value: auth.DeletedName}, &types.AttributeValueMemberBOOL{Value: true}
 	}
-	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(reportsPK(targetID), "QUEUE"),
+	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: queueKey(targetID),
 		UpdateExpression: aws.String(update), ConditionExpression: aws.String("attribute_exists(PK)"), ExpressionAttributeValues: values})
 	var failed *types.ConditionalCheckFailedException
 	if errors.As(err, &failed) {

@@ -26,15 +26,6 @@ const (
 	invitationKept = 90 * 24 * time.Hour
 )
 
-func invitationPK(id string) string      { return "INVITE#" + id }
-func invitationMonth(t time.Time) string { return "INVITES#" + t.UTC().Format("2006-01") }
-
-const (
-	skInvitation = "INVITE"
-	pkSettings   = "COMMUNITY"
-	skSettings   = "SETTINGS"
-)
-
 // invitationItem is one invitation; GSI1 lists them by month of creation (no single
 // partition holds them all).
 type invitationItem struct {
@@ -74,17 +65,12 @@ func (i invitationItem) grant() *members.InvitationGrant {
 		MaxUses: i.MaxUses, Uses: i.Uses, ValidUntil: time.Unix(i.ValidUntil, 0), Revoked: i.RevokedAt != 0}
 }
 
-// inviteePK holds the one pending invitation of an address (its claim).
-func inviteePK(email string) string { return "INVITEE#" + email }
-
-const skPendingInvitation = "PENDING"
-
 // CreateInvitation implements invitations.Store: under the inviter's quota, an email
 // invitation claims its address in the same transaction, if nobody holds the claim (or
 // an expired one, or stale, which the service found no longer pending).
 func (s *Store) CreateInvitation(ctx context.Context, inv invitations.Invitation, event eventtypes.Envelope, quota ratelimit.Hit, now time.Time, stale string) error {
 	put, err := s.put(invitationItem{PK: invitationPK(inv.ID), SK: skInvitation, Type: typeInvitation,
-		GSI1PK: invitationMonth(inv.CreatedAt), GSI1SK: inv.CreatedAt.UTC().Format(time.RFC3339Nano) + "#" + inv.ID,
+		GSI1PK: invitationMonth(inv.CreatedAt), GSI1SK: invitationMonthSK(inv),
 		ID: inv.ID, Kind: inv.Kind, Email: inv.Email, Roles: inv.Roles, Message: inv.Message, InviterID: inv.InviterID,
 		InviterName: inv.InviterName, Locale: inv.Locale, MaxUses: inv.MaxUses, CreatedAt: inv.CreatedAt, ValidUntil: inv.ValidUntil.Unix(),
 		CodeHash: inv.CodeHash, ExpiresAt: inv.ValidUntil.Add(invitationKept).Unix()}, "attribute_not_exists(PK)")

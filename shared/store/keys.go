@@ -2,11 +2,17 @@ package store
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"tribune/shared/auth"
+	"tribune/shared/invitations"
 	"tribune/shared/posts"
+	"tribune/shared/ratelimit"
+	"tribune/shared/spaces"
 	"tribune/shared/tickets"
 )
 
@@ -222,3 +228,216 @@ const activeMemberPrefix = "MEMBER#"
 func activeMemberSK(memberID string) string { return activeMemberPrefix + memberID }
 
 // ---- people, spaces and support (s2) ----
+
+// Member: MEMBER#<id> / PROFILE; GSI1 MEMBERS#<bucket> / <name key>#<id> (the
+// directory, profiles.go). StaffFields: MEMBER#<id> / STAFF. NameWord: MEMBER#<id> /
+// WORD#<i>; GSI1 WORDS#<bucket> / <name key from that word>#<id>.
+
+const (
+	skProfile = "PROFILE"
+	skStaff   = "STAFF"
+)
+
+func memberPK(id string) string                           { return "MEMBER#" + id }
+func memberKey(id string) map[string]types.AttributeValue { return key(memberPK(id), skProfile) }
+func membersPK(bucket string) string                      { return "MEMBERS#" + bucket }
+func wordsPK(bucket string) string                        { return "WORDS#" + bucket }
+func wordSK(i int) string                                 { return fmt.Sprintf("WORD#%d", i) }
+
+// directorySortKey sorts a member (their name key) or a word of their name in GSI1.
+func directorySortKey(nameKey, memberID string) string { return nameKey + "#" + memberID }
+
+// ---- MemberTag: TAG#<tag> / MEMBER#<id> ----
+
+func tagPK(tag string) string { return "TAG#" + tag }
+
+// ---- MemberEmail: EMAIL#<normalized address> / EMAIL ----
+
+const (
+	skEmail     = "EMAIL"
+	emailPrefix = "EMAIL#"
+)
+
+func emailPK(email string) string { return emailPrefix + email }
+
+// emailOf is the address of an EMAIL#<address> partition key.
+func emailOf(pk string) string { return strings.TrimPrefix(pk, emailPrefix) }
+
+// ---- SignInToken: SIGNIN#<hash> / TOKEN ----
+
+const skToken = "TOKEN"
+
+func signInPK(hash string) string { return "SIGNIN#" + hash }
+
+// ---- Session: SESSION#<hash> / SESSION; GSI1 SESSIONS#<member> / <created>#<hash> ----
+
+const (
+	skSession     = "SESSION"
+	sessionPrefix = "SESSION#"
+)
+
+func sessionPK(hash string) string            { return sessionPrefix + hash }
+func sessionHashOf(pk string) string          { return strings.TrimPrefix(pk, sessionPrefix) }
+func memberSessionsPK(memberID string) string { return "SESSIONS#" + memberID }
+func memberSessionSK(sess auth.Session) string {
+	return sess.CreatedAt.UTC().Format(time.RFC3339) + "#" + sess.Hash[:16]
+}
+
+// ---- RateWindow: RATE#<rule>#<hash of the key> / W#<window start> ----
+
+func ratePK(h ratelimit.Hit) string       { return "RATE#" + h.Rule.Name + "#" + h.KeyHash() }
+func rateWindowSK(start time.Time) string { return "W#" + strconv.FormatInt(start.Unix(), 10) }
+
+// ---- RoleHolder: ROLE#<staff role> / MEMBER#<id> (support agents are told of new tickets) ----
+
+const roleHolderPrefix = "MEMBER#"
+
+func rolePK(role string) string           { return "ROLE#" + role }
+func roleHolderSK(memberID string) string { return roleHolderPrefix + memberID }
+
+// ---- Identity: IDENTITY#<provider>#<subject> / IDENTITY; GSI1 IDENTITIES#<member> ----
+
+const skIdentity = "IDENTITY"
+
+func identityPK(provider, subject string) string       { return "IDENTITY#" + provider + "#" + subject }
+func memberIdentitiesPK(memberID string) string        { return "IDENTITIES#" + memberID }
+func memberIdentitySK(provider, subject string) string { return provider + "#" + subject }
+
+// ---- AuthFlow: AUTHFLOW#<state> / FLOW ----
+
+const skAuthFlow = "FLOW"
+
+func authFlowPK(state string) string { return "AUTHFLOW#" + state }
+
+// ---- CommunitySettings, SpaceSettings, SupportSettings, CommunityRules: COMMUNITY / SETTINGS, SPACES, SUPPORT, RULES ----
+
+const (
+	pkSettings      = "COMMUNITY"
+	skSettings      = "SETTINGS"
+	skSpaceSettings = "SPACES"
+	skSupport       = "SUPPORT"
+	skRules         = "RULES"
+)
+
+// ---- Invitation: INVITE#<id> / INVITE; GSI1 INVITES#<yyyy-mm> / <created>#<id> ----
+
+const (
+	skInvitation     = "INVITE"
+	invitationPrefix = "INVITE#"
+)
+
+func invitationPK(id string) string      { return invitationPrefix + id }
+func invitationMonth(t time.Time) string { return "INVITES#" + t.UTC().Format("2006-01") }
+func invitationMonthSK(inv invitations.Invitation) string {
+	return stamp(inv.CreatedAt) + "#" + inv.ID
+}
+
+// invitationIDOf is the invitation id of an INVITE#<id> partition key ("" for any other).
+func invitationIDOf(pk string) string { return idAfter(pk, invitationPrefix) }
+
+// ---- InviteeClaim: INVITEE#<address> / PENDING (the address's one pending invitation) ----
+
+const skPendingInvitation = "PENDING"
+
+func inviteePK(email string) string { return "INVITEE#" + email }
+
+// ---- Credit: CREDITS#<member> / the partition key of an item that copies their name ----
+
+func creditsPK(memberID string) string { return "CREDITS#" + memberID }
+
+// ---- Space: SPACE#<id> / META; GSI1 SPACES or CUSTOMERSPACES / <lower-case name>#<id> ----
+
+const skSpace = "META"
+
+// spaceDirectoryPK lists listed spaces in GSI1 by name. One partition: a community has
+// hundreds of spaces, not millions, and the directory is read a page at a time.
+// customerSpacesPK lists the customer spaces (never in the directory) by name, for the
+// support agents who run them without belonging to any.
+const (
+	spaceDirectoryPK = "SPACES"
+	customerSpacesPK = "CUSTOMERSPACES"
+)
+
+func spacePK(id string) string           { return "SPACE#" + id }
+func directorySK(sp spaces.Space) string { return strings.ToLower(sp.Name) + "#" + sp.ID }
+
+// ---- SpaceMembership: SPACE#<id> / MEMBER#, REQUEST# or INVITED#<member>; GSI1
+// MYSPACES#<member> / <lower-case space name>#<space>. SpaceRequestDeclined: SPACE#<id> /
+// DECLINED#<member>. (activeMemberSK and activeMemberPrefix: above, with content's reads.) ----
+
+const (
+	requestPrefix = "REQUEST#"
+	invitedPrefix = "INVITED#"
+)
+
+func requestSK(memberID string) string  { return requestPrefix + memberID }
+func invitedSK(memberID string) string  { return invitedPrefix + memberID }
+func declinedSK(memberID string) string { return "DECLINED#" + memberID }
+
+// spaceMemberSK keeps requests and invitations apart from members, so listing either
+// reads only them.
+func spaceMemberSK(m spaces.Membership) string {
+	switch m.Status {
+	case spaces.StatusPending:
+		return requestSK(m.MemberID)
+	case spaces.StatusInvited:
+		return invitedSK(m.MemberID)
+	}
+	return activeMemberSK(m.MemberID)
+}
+
+func mySpacesPK(memberID string) string     { return "MYSPACES#" + memberID }
+func mySpacesSK(m spaces.Membership) string { return strings.ToLower(m.SpaceName) + "#" + m.SpaceID }
+
+// ---- Ticket: TICKET#<id> / TICKET. TicketReply: TICKET#<id> / REPLY#<at>#<reply> ----
+
+const (
+	skTicket     = "TICKET"
+	ticketPrefix = "TICKET#"
+	replyPrefix  = "REPLY#"
+)
+
+func ticketPK(id string) string { return ticketPrefix + id }
+
+// ticketIDOf is the ticket id of a TICKET#<id> partition key ("" for any other).
+func ticketIDOf(pk string) string { return idAfter(pk, ticketPrefix) }
+
+func replySK(r tickets.Reply) string { return replyPrefix + stamp(r.CreatedAt) + "#" + r.ID }
+
+// ---- TicketQueueEntry: TICKETQ / <created>#<id>. TicketListEntry: SPACETICKETS#<space> /
+// <created>#<id>. TicketDue: TICKETDUE or TICKETAUTOCLOSE / <time>#<id> ----
+
+const (
+	// pkTicketQueue holds every unclosed ticket oldest first, the agents' queue. One
+	// partition: unclosed tickets number in the thousands, not millions.
+	pkTicketQueue = "TICKETQ"
+	// pkTicketDue and pkTicketAutoClose are the sweeper's indexes, by time.
+	pkTicketDue       = "TICKETDUE"
+	pkTicketAutoClose = "TICKETAUTOCLOSE"
+)
+
+func spaceTicketsPK(spaceID string) string { return "SPACETICKETS#" + spaceID }
+func ticketSK(t tickets.Ticket) string     { return stamp(t.CreatedAt) + "#" + t.ID }
+
+// timeSK sorts a sweeper's entries by time (seconds: the sweeper reads up to "now#~").
+func timeSK(at time.Time, id string) string { return at.UTC().Format(time.RFC3339) + "#" + id }
+
+// dueBy bounds the entries of a sweeper's index whose time is not after now.
+func dueBy(now time.Time) string { return now.UTC().Format(time.RFC3339) + "#~" }
+
+// ---- Sequence: COUNTER#tickets / SEQ ----
+
+const (
+	ticketSeqPK = "COUNTER#tickets"
+	skTicketSeq = "SEQ"
+)
+
+func ticketSeqKey() map[string]types.AttributeValue { return key(ticketSeqPK, skTicketSeq) }
+
+// idAfter is what follows prefix in pk ("" unless pk starts with prefix and more).
+func idAfter(pk, prefix string) string {
+	if len(pk) > len(prefix) && strings.HasPrefix(pk, prefix) {
+		return pk[len(prefix):]
+	}
+	return ""
+}

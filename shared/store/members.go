@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -33,19 +32,6 @@ const (
 	typeSignInToken = "SignInToken"
 	typeSession     = "Session"
 	typeRateWindow  = "RateWindow"
-)
-
-func memberPK(id string) string     { return "MEMBER#" + id }
-func emailPK(email string) string   { return "EMAIL#" + email }
-func signInPK(hash string) string   { return "SIGNIN#" + hash }
-func sessionPK(hash string) string  { return "SESSION#" + hash }
-func ratePK(h ratelimit.Hit) string { return "RATE#" + h.Rule.Name + "#" + h.KeyHash() }
-
-const (
-	skProfile = "PROFILE"
-	skEmail   = "EMAIL"
-	skToken   = "TOKEN"
-	skSession = "SESSION"
 )
 
 // usedTokenKept is how long a spent or expired token stays, so a second click is told
@@ -116,11 +102,9 @@ type sessionItem struct {
 }
 
 func (i sessionItem) session() auth.Session {
-	return auth.Session{Hash: strings.TrimPrefix(i.PK, "SESSION#"), MemberID: i.MemberID, CreatedAt: i.CreatedAt,
+	return auth.Session{Hash: sessionHashOf(i.PK), MemberID: i.MemberID, CreatedAt: i.CreatedAt,
 		ExpiresAt: time.Unix(i.ExpiresAt, 0), Device: i.Device}
 }
-
-func memberSessionsPK(memberID string) string { return "SESSIONS#" + memberID }
 
 // GetMember implements members.Store.
 func (s *Store) GetMember(ctx context.Context, id string) (members.Member, error) {
@@ -138,7 +122,7 @@ func (s *Store) rateUpdates(hits []ratelimit.Hit, now time.Time) []types.Transac
 		start := h.WindowStart(now)
 		items[i] = types.TransactWriteItem{Update: &types.Update{
 			TableName:                aws.String(s.Table),
-			Key:                      key(ratePK(h), "W#"+epoch(start)),
+			Key:                      key(ratePK(h), rateWindowSK(start)),
 			UpdateExpression:         aws.String("SET #t = :type, ExpiresAt = :exp ADD #n :one"),
 			ConditionExpression:      aws.String("attribute_not_exists(#n) OR #n < :limit"),
 			ExpressionAttributeNames: map[string]string{"#t": AttrType, "#n": "Hits"},
@@ -245,7 +229,7 @@ func (s *Store) PeekSignInToken(ctx context.Context, hash string, now time.Time)
 
 func (s *Store) sessionPut(sess auth.Session) (types.TransactWriteItem, error) {
 	return s.put(sessionItem{PK: sessionPK(sess.Hash), SK: skSession, Type: typeSession, MemberID: sess.MemberID,
-		GSI1PK: memberSessionsPK(sess.MemberID), GSI1SK: sess.CreatedAt.UTC().Format(time.RFC3339) + "#" + sess.Hash[:16],
+		GSI1PK: memberSessionsPK(sess.MemberID), GSI1SK: memberSessionSK(sess),
 		Device: sess.Device, CreatedAt: sess.CreatedAt.UTC(), ExpiresAt: sess.ExpiresAt.Unix()}, "attribute_not_exists(PK)")
 }
 
@@ -509,7 +493,7 @@ func (s *Store) SetRoles(ctx context.Context, memberID string, roles []string, e
 			}
 			reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
 		} else {
-			reqs = append(reqs, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: key(rolePK(role), "MEMBER#"+memberID)}})
+			reqs = append(reqs, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: key(rolePK(role), roleHolderSK(memberID))}})
 		}
 	}
 	if err := s.batchWrite(ctx, reqs); err != nil {
@@ -524,11 +508,8 @@ func (s *Store) SetPreferences(ctx context.Context, memberID string, p members.P
 		map[string]types.AttributeValue{":n": &types.AttributeValueMemberBOOL{Value: !p.ActivityEmails}})
 }
 
-// rolePK lists the holders of a staff role (support agents are told of new tickets).
-func rolePK(role string) string { return "ROLE#" + role }
-
 func roleIndexItem(memberID, role string) map[string]any {
-	return map[string]any{AttrPK: rolePK(role), AttrSK: "MEMBER#" + memberID, AttrType: "RoleHolder", "MemberID": memberID}
+	return map[string]any{AttrPK: rolePK(role), AttrSK: roleHolderSK(memberID), AttrType: "RoleHolder", "MemberID": memberID}
 }
 
 // roleIndexPuts index a new member's staff roles.

@@ -22,10 +22,7 @@ import (
 const (
 	typeMemberTag   = "MemberTag"
 	typeStaffFields = "StaffFields"
-	skStaff         = "STAFF"
 )
-
-func tagPK(tag string) string { return "TAG#" + tag }
 
 // The directory lives in GSI1, in a few partitions by the first character of the name
 // key: each bucket holds the keys from its letter up to the next bucket's, so reading
@@ -64,12 +61,8 @@ func directoryBucket(key string) string {
 // whole name key (members.DirectoryKey).
 func directoryKeys(memberID, displayName string) (string, string) {
 	key := members.DirectoryKey(displayName)
-	return membersPK(directoryBucket(key)), key + "#" + memberID
+	return membersPK(directoryBucket(key)), directorySortKey(key, memberID)
 }
-
-func membersPK(bucket string) string { return "MEMBERS#" + bucket }
-func wordsPK(bucket string) string   { return "WORDS#" + bucket }
-func wordSK(i int) string            { return fmt.Sprintf("WORD#%d", i) }
 
 const typeNameWord = "NameWord"
 
@@ -98,7 +91,7 @@ func (s *Store) nameWordWrites(memberID, displayName string) ([]types.TransactWr
 			continue
 		}
 		put, err := s.put(wordItem{PK: memberPK(memberID), SK: wordSK(i), Type: typeNameWord, GSI1PK: wordsPK(directoryBucket(words[i])),
-			GSI1SK: words[i] + "#" + memberID, MemberID: memberID, NameKey: nameKey, Word: i}, "")
+			GSI1SK: directorySortKey(words[i], memberID), MemberID: memberID, NameKey: nameKey, Word: i}, "")
 		if err != nil {
 			return nil, err
 		}

@@ -15,10 +15,7 @@ import (
 	"tribune/shared/members"
 )
 
-const (
-	skRules   = "RULES"
-	typeRules = "CommunityRules"
-)
+const typeRules = "CommunityRules"
 
 type rulesItem struct {
 	PK, SK, Type string

@@ -22,9 +22,6 @@ const (
 	typeIdentity = "Identity"
 )
 
-func authFlowPK(state string) string             { return "AUTHFLOW#" + state }
-func identityPK(provider, subject string) string { return "IDENTITY#" + provider + "#" + subject }
-
 type authFlowItem struct {
 	PK, SK, Type string
 	Provider     string
@@ -50,7 +47,7 @@ type identityItem struct {
 
 // SaveAuthFlow implements members.SocialStore.
 func (s *Store) SaveAuthFlow(ctx context.Context, f social.Flow, expires time.Time, hits []ratelimit.Hit, now time.Time) error {
-	put, err := s.put(authFlowItem{PK: authFlowPK(f.State), SK: "FLOW", Type: typeAuthFlow, Provider: f.Provider, Nonce: f.Nonce,
+	put, err := s.put(authFlowItem{PK: authFlowPK(f.State), SK: skAuthFlow, Type: typeAuthFlow, Provider: f.Provider, Nonce: f.Nonce,
 		Verifier: f.Verifier, Return: f.Return, Invitation: f.Invitation, SwitchAccount: f.SwitchAccount, Locale: f.Locale,
 		ExpiresAt: expires.Unix()}, "attribute_not_exists(PK)")
 	if err != nil {
@@ -65,7 +62,7 @@ func (s *Store) SaveAuthFlow(ctx context.Context, f social.Flow, expires time.Ti
 // TakeAuthFlow implements members.SocialStore: a delete returning the item, so a
 // flow is spent once.
 func (s *Store) TakeAuthFlow(ctx context.Context, state string, now time.Time) (social.Flow, error) {
-	out, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.Table), Key: key(authFlowPK(state), "FLOW"),
+	out, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.Table), Key: key(authFlowPK(state), skAuthFlow),
 		ReturnValues: types.ReturnValueAllOld})
 	if err != nil {
 		return social.Flow{}, fmt.Errorf("store.TakeAuthFlow: %w", err)
@@ -84,15 +81,15 @@ func (s *Store) TakeAuthFlow(ctx context.Context, state string, now time.Time) (
 // MemberIDByIdentity implements members.SocialStore.
 func (s *Store) MemberIDByIdentity(ctx context.Context, provider, subject string) (string, error) {
 	var it identityItem
-	if err := s.get(ctx, "store.MemberIDByIdentity", identityPK(provider, subject), "IDENTITY", time.Now(), &it); err != nil {
+	if err := s.get(ctx, "store.MemberIDByIdentity", identityPK(provider, subject), skIdentity, time.Now(), &it); err != nil {
 		return "", err
 	}
 	return it.MemberID, nil
 }
 
 func (s *Store) identityPut(memberID string, id social.Identity, now time.Time) (types.TransactWriteItem, error) {
-	return s.put(identityItem{PK: identityPK(id.Provider, id.Subject), SK: "IDENTITY", Type: typeIdentity, MemberID: memberID,
-		GSI1PK: memberIdentitiesPK(memberID), GSI1SK: id.Provider + "#" + id.Subject,
+	return s.put(identityItem{PK: identityPK(id.Provider, id.Subject), SK: skIdentity, Type: typeIdentity, MemberID: memberID,
+		GSI1PK: memberIdentitiesPK(memberID), GSI1SK: memberIdentitySK(id.Provider, id.Subject),
 		Provider: id.Provider, Email: id.Email, LinkedAt: now.UTC()}, "attribute_not_exists(PK)")
 }
 
@@ -116,8 +113,6 @@ func (s *Store) LinkIdentity(ctx context.Context, memberID string, id social.Ide
 	}
 	return nil
 }
-
-func memberIdentitiesPK(memberID string) string { return "IDENTITIES#" + memberID }
 
 // ListIdentities implements members.PrivacyStore.
 func (s *Store) ListIdentities(ctx context.Context, memberID string) ([]members.IdentityView, error) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -21,30 +20,6 @@ import (
 const (
 	typeSpace       = "Space"
 	typeSpaceMember = "SpaceMembership"
-	skSpace         = "META"
-)
-
-func spacePK(id string) string { return "SPACE#" + id }
-
-// spaceMemberSK keeps requests and invitations apart from members, so listing either
-// reads only them.
-func spaceMemberSK(m spaces.Membership) string {
-	switch m.Status {
-	case spaces.StatusPending:
-		return "REQUEST#" + m.MemberID
-	case spaces.StatusInvited:
-		return "INVITED#" + m.MemberID
-	}
-	return "MEMBER#" + m.MemberID
-}
-
-// spaceDirectoryPK lists listed spaces in GSI1 by name. One partition: a community has
-// hundreds of spaces, not millions, and the directory is read a page at a time.
-// customerSpacesPK lists the customer spaces (never in the directory) by name, for the
-// support agents who run them without belonging to any.
-const (
-	spaceDirectoryPK = "SPACES"
-	customerSpacesPK = "CUSTOMERSPACES"
 )
 
 type spaceItem struct {
@@ -79,8 +54,6 @@ func listingPK(kind, visibility string) string {
 	return ""
 }
 
-func directorySK(sp spaces.Space) string { return strings.ToLower(sp.Name) + "#" + sp.ID }
-
 type spaceMemberItem struct {
 	PK, SK, Type string
 	// GSI1 lists a member's spaces by name.
@@ -90,7 +63,7 @@ type spaceMemberItem struct {
 
 func (s *Store) membershipPut(m spaces.Membership) (types.TransactWriteItem, error) {
 	return s.put(spaceMemberItem{PK: spacePK(m.SpaceID), SK: spaceMemberSK(m), Type: typeSpaceMember,
-		GSI1PK: "MYSPACES#" + m.MemberID, GSI1SK: strings.ToLower(m.SpaceName) + "#" + m.SpaceID, Membership: m}, "")
+		GSI1PK: mySpacesPK(m.MemberID), GSI1SK: mySpacesSK(m), Membership: m}, "")
 }
 
 func (s *Store) spaceCount(spaceID string, delta int) types.TransactWriteItem {
@@ -138,7 +111,7 @@ func (s *Store) MemberRoles(ctx context.Context, memberID string) ([]string, err
 // spaceKeys are a space and a member's membership, request and invitation.
 func spaceKeys(spaceID, memberID string) []map[string]types.AttributeValue {
 	return []map[string]types.AttributeValue{key(spacePK(spaceID), skSpace),
-		key(spacePK(spaceID), "MEMBER#"+memberID), key(spacePK(spaceID), "REQUEST#"+memberID), key(spacePK(spaceID), "INVITED#"+memberID)}
+		key(spacePK(spaceID), activeMemberSK(memberID)), key(spacePK(spaceID), requestSK(memberID)), key(spacePK(spaceID), invitedSK(memberID))}
 }
 
 // SpaceAndMembership implements spaces.Store: the space, and the member's membership
@@ -220,7 +193,7 @@ func (s *Store) AddMember(ctx context.Context, m spaces.Membership, from string,
 		invited = "attribute_exists(PK)"
 	}
 	items := []types.TransactWriteItem{put, s.spaceCount(m.SpaceID, 1),
-		s.membershipDelete(m.SpaceID, "REQUEST#"+m.MemberID, request), s.membershipDelete(m.SpaceID, "INVITED#"+m.MemberID, invited)}
+		s.membershipDelete(m.SpaceID, requestSK(m.MemberID), request), s.membershipDelete(m.SpaceID, invitedSK(m.MemberID), invited)}
 	outs, err := s.outboxPuts(events)
 	if err != nil {
 		return fmt.Errorf("store.AddMember: %w", err)
@@ -243,7 +216,7 @@ type declinedItem struct {
 // there, with the kept answer (replacing an older one) and the event, so of two
 // answers at once (two declines, or a decline and an approval) one writes.
 func (s *Store) DeclineRequest(ctx context.Context, m spaces.Membership, event eventtypes.Envelope) error {
-	put, err := s.put(declinedItem{PK: spacePK(m.SpaceID), SK: "DECLINED#" + m.MemberID, Type: typeDeclined,
+	put, err := s.put(declinedItem{PK: spacePK(m.SpaceID), SK: declinedSK(m.MemberID), Type: typeDeclined,
 		ExpiresAt: m.DeclinedAt.Add(spaces.DeclineKept).Unix(), Membership: m}, "")
 	if err != nil {
 		return fmt.Errorf("store.DeclineRequest: %w", err)
@@ -252,7 +225,7 @@ func (s *Store) DeclineRequest(ctx context.Context, m spaces.Membership, event e
 	if err != nil {
 		return fmt.Errorf("store.DeclineRequest: %w", err)
 	}
-	items := []types.TransactWriteItem{s.membershipDelete(m.SpaceID, "REQUEST#"+m.MemberID, "attribute_exists(PK)"), put, out}
+	items := []types.TransactWriteItem{s.membershipDelete(m.SpaceID, requestSK(m.MemberID), "attribute_exists(PK)"), put, out}
 	reasons, err := s.transact(ctx, items)
 	return membershipChanged("store.DeclineRequest "+m.SpaceID+" "+m.MemberID, reasons, err)
 }
@@ -261,7 +234,7 @@ func (s *Store) DeclineRequest(ctx context.Context, m spaces.Membership, event e
 // absent).
 func (s *Store) DeclinedRequest(ctx context.Context, spaceID, memberID string) (*spaces.Membership, error) {
 	var it declinedItem
-	err := s.get(ctx, "store.DeclinedRequest", spacePK(spaceID), "DECLINED#"+memberID, time.Now(), &it)
+	err := s.get(ctx, "store.DeclinedRequest", spacePK(spaceID), declinedSK(memberID), time.Now(), &it)
 	if errors.Is(err, errs.ErrNotFound) {
 		return nil, nil
 	}
@@ -278,7 +251,7 @@ func (s *Store) RequestToJoin(ctx context.Context, m spaces.Membership) error {
 		return fmt.Errorf("store.RequestToJoin: %w", err)
 	}
 	put.Put.ConditionExpression = aws.String("attribute_not_exists(PK)")
-	items := []types.TransactWriteItem{put, s.membershipAbsent(m.SpaceID, "MEMBER#"+m.MemberID), s.membershipAbsent(m.SpaceID, "INVITED#"+m.MemberID)}
+	items := []types.TransactWriteItem{put, s.membershipAbsent(m.SpaceID, activeMemberSK(m.MemberID)), s.membershipAbsent(m.SpaceID, invitedSK(m.MemberID))}
 	reasons, err := s.transact(ctx, items)
 	return membershipChanged("store.RequestToJoin "+m.SpaceID+" "+m.MemberID, reasons, err)
 }
@@ -301,9 +274,9 @@ func (s *Store) SetMemberRole(ctx context.Context, m spaces.Membership) error {
 // events (space.left: the feed consumer takes the entries out).
 func (s *Store) DeleteMembership(ctx context.Context, spaceID, memberID string, wasActive bool, events ...eventtypes.Envelope) error {
 	items := []types.TransactWriteItem{
-		s.membershipDelete(spaceID, "MEMBER#"+memberID, ""),
-		s.membershipDelete(spaceID, "REQUEST#"+memberID, ""),
-		s.membershipDelete(spaceID, "INVITED#"+memberID, ""),
+		s.membershipDelete(spaceID, activeMemberSK(memberID), ""),
+		s.membershipDelete(spaceID, requestSK(memberID), ""),
+		s.membershipDelete(spaceID, invitedSK(memberID), ""),
 	}
 	if wasActive {
 		items[0].Delete.ConditionExpression = aws.String("attribute_exists(PK)")
@@ -348,7 +321,7 @@ func (s *Store) memberships(ctx context.Context, op string, in *dynamodb.QueryIn
 func (s *Store) MySpaces(ctx context.Context, memberID string) ([]spaces.Membership, error) {
 	return s.memberships(ctx, "store.MySpaces", &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
 		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: "MYSPACES#" + memberID}}})
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: mySpacesPK(memberID)}}})
 }
 
 // JoinRequests implements spaces.Store.
@@ -356,16 +329,16 @@ func (s *Store) JoinRequests(ctx context.Context, spaceID string) ([]spaces.Memb
 	return s.memberships(ctx, "store.JoinRequests", &dynamodb.QueryInput{TableName: aws.String(s.Table),
 		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :req)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": &types.AttributeValueMemberS{Value: spacePK(spaceID)}, ":req": &types.AttributeValueMemberS{Value: "REQUEST#"}}})
+			":pk": &types.AttributeValueMemberS{Value: spacePK(spaceID)}, ":req": &types.AttributeValueMemberS{Value: requestPrefix}}})
 }
 
 // SpaceMembers implements spaces.Store: members then invitations.
 func (s *Store) SpaceMembers(ctx context.Context, spaceID string) ([]spaces.Membership, error) {
-	active, err := s.memberships(ctx, "store.SpaceMembers", queryPrefix(s.Table, spacePK(spaceID), "MEMBER#"))
+	active, err := s.memberships(ctx, "store.SpaceMembers", queryPrefix(s.Table, spacePK(spaceID), activeMemberPrefix))
 	if err != nil {
 		return nil, err
 	}
-	invited, err := s.memberships(ctx, "store.SpaceMembers", queryPrefix(s.Table, spacePK(spaceID), "INVITED#"))
+	invited, err := s.memberships(ctx, "store.SpaceMembers", queryPrefix(s.Table, spacePK(spaceID), invitedPrefix))
 	if err != nil {
 		return nil, err
 	}
@@ -385,8 +358,8 @@ func (s *Store) SaveInvitation(ctx context.Context, m spaces.Membership, event e
 		return fmt.Errorf("store.SaveInvitation: %w", err)
 	}
 	// An invitation answers a pending request too: the request goes.
-	items := []types.TransactWriteItem{put, s.membershipAbsent(m.SpaceID, "MEMBER#"+m.MemberID),
-		s.membershipDelete(m.SpaceID, "REQUEST#"+m.MemberID, ""), out}
+	items := []types.TransactWriteItem{put, s.membershipAbsent(m.SpaceID, activeMemberSK(m.MemberID)),
+		s.membershipDelete(m.SpaceID, requestSK(m.MemberID), ""), out}
 	reasons, err := s.transact(ctx, items)
 	return membershipChanged("store.SaveInvitation "+m.SpaceID+" "+m.MemberID, reasons, err)
 }
@@ -464,10 +437,7 @@ func (s *Store) spaceList(ctx context.Context, op, pk, cursor string, limit int)
 	return list, next, nil
 }
 
-const (
-	skSpaceSettings   = "SPACES"
-	typeSpaceSettings = "SpaceSettings"
-)
+const typeSpaceSettings = "SpaceSettings"
 
 // SpaceSettings implements spaces.Store.
 func (s *Store) SpaceSettings(ctx context.Context) (spaces.Settings, error) {

@@ -27,27 +27,9 @@ const (
 	typeTicketListEntry = "TicketListEntry"
 	typeTicketDue       = "TicketDue"
 	typeSupportSettings = "SupportSettings"
-	// pkTicketQueue holds every unclosed ticket oldest first, the agents' queue. One
-	// partition: unclosed tickets number in the thousands, not millions.
-	pkTicketQueue = "TICKETQ"
-	// pkTicketDue and pkTicketAutoClose are the sweeper's indexes, by time.
-	pkTicketDue       = "TICKETDUE"
-	pkTicketAutoClose = "TICKETAUTOCLOSE"
-	skSupport         = "SUPPORT"
-	skTicket          = "TICKET"
-	skTicketSeq       = "SEQ"
-	typeSequence      = "Sequence"
-	attrSeq           = "Seq"
+	typeSequence        = "Sequence"
+	attrSeq             = "Seq"
 )
-
-func ticketPK(id string) string            { return "TICKET#" + id }
-func spaceTicketsPK(spaceID string) string { return "SPACETICKETS#" + spaceID }
-func ticketSK(t tickets.Ticket) string {
-	return t.CreatedAt.UTC().Format(time.RFC3339Nano) + "#" + t.ID
-}
-func timeSK(at time.Time, id string) string {
-	return at.UTC().Format(time.RFC3339) + "#" + id
-}
 
 // Attribute names of ticket items that expressions name (the items' field names).
 const (
@@ -284,7 +266,7 @@ const ticketNumberRetries = 20
 // ticketSeq reads how many ticket numbers are taken (0 before the first ticket).
 func (s *Store) ticketSeq(ctx context.Context) (int64, error) {
 	var it sequenceItem
-	err := s.get(ctx, "store.ticketSeq", counterPK("tickets"), skTicketSeq, time.Now(), &it)
+	err := s.get(ctx, "store.ticketSeq", ticketSeqPK, skTicketSeq, time.Now(), &it)
 	if errors.Is(err, errs.ErrNotFound) {
 		return 0, nil
 	}
@@ -295,7 +277,7 @@ func (s *Store) ticketSeq(ctx context.Context) (int64, error) {
 // nobody took it first: numbers go up by one with each ticket written, never skipped
 // nor shared.
 func (s *Store) ticketSeqUpdate(seen int64) types.TransactWriteItem {
-	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(counterPK("tickets"), skTicketSeq),
+	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: ticketSeqKey(),
 		UpdateExpression: aws.String("SET #t = :type, #seq = :next"), ConditionExpression: aws.String("attribute_not_exists(#seq) OR #seq = :seen"),
 		ExpressionAttributeNames: map[string]string{"#t": AttrType, "#seq": attrSeq},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":type": &types.AttributeValueMemberS{Value: typeSequence},
@@ -418,10 +400,6 @@ func (s *Store) CreateTicket(ctx context.Context, t *tickets.Ticket, ack *ticket
 	return fmt.Errorf("store.CreateTicket %s: %w", t.ID, tickets.ErrBusy)
 }
 
-func replySK(r tickets.Reply) string {
-	return "REPLY#" + r.CreatedAt.UTC().Format(time.RFC3339Nano) + "#" + r.ID
-}
-
 // GetTicket implements tickets.Store.
 func (s *Store) GetTicket(ctx context.Context, id string) (tickets.Ticket, error) {
 	var it ticketItem
@@ -434,7 +412,7 @@ func (s *Store) GetTicket(ctx context.Context, id string) (tickets.Ticket, error
 // Replies implements tickets.Store: oldest first, internal notes included (the service
 // filters them for customers).
 func (s *Store) Replies(ctx context.Context, ticketID string) ([]tickets.Reply, error) {
-	in := queryPrefix(s.Table, ticketPK(ticketID), "REPLY#")
+	in := queryPrefix(s.Table, ticketPK(ticketID), replyPrefix)
 	in.ConsistentRead = aws.Bool(true)
 	items, err := s.queryAll(ctx, in)
 	if err != nil {
@@ -682,7 +660,7 @@ func (s *Store) dueIDs(ctx context.Context, op, pk string, now time.Time) ([]str
 		KeyConditionExpression:   aws.String("#pk = :pk AND #sk <= :now"),
 		ExpressionAttributeNames: map[string]string{"#t": attrTicketID, "#pk": AttrPK, "#sk": AttrSK},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk},
-			":now": &types.AttributeValueMemberS{Value: now.UTC().Format(time.RFC3339) + "#~"}}})
+			":now": &types.AttributeValueMemberS{Value: dueBy(now)}}})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
