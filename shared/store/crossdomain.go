@@ -122,12 +122,12 @@ func (s *Store) DisplayName(ctx context.Context, memberID string) (string, error
 func (s *Store) RoleHolderIDs(ctx context.Context, roles ...string) ([]string, error) {
 	var ids []string
 	for _, role := range roles {
-		items, err := s.queryAll(ctx, queryPrefix(s.Table, rolePK(role), roleHolderPrefix, "MemberID"))
+		items, err := s.queryAll(ctx, queryPrefix(s.Table, rolePK(role), roleHolderPrefix, attrMemberID))
 		if err != nil {
 			return nil, fmt.Errorf("store.RoleHolderIDs %s: %w", role, err)
 		}
 		for _, it := range items {
-			if v, ok := it["MemberID"].(*types.AttributeValueMemberS); ok && !slices.Contains(ids, v.Value) {
+			if v, ok := it[attrMemberID].(*types.AttributeValueMemberS); ok && !slices.Contains(ids, v.Value) {
 				ids = append(ids, v.Value)
 			}
 		}
@@ -172,8 +172,9 @@ func (s *Store) Writer(ctx context.Context, memberID string) (posts.Writer, erro
 
 // ActiveMemberIDs implements posts.FeedStore.
 func (s *Store) ActiveMemberIDs(ctx context.Context, spaceID string) ([]string, error) {
-	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String("MemberID"),
-		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :m)"),
+	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String("#MemberID"),
+		KeyConditionExpression:   aws.String("#PK = :pk AND begins_with(#SK, :m)"),
+		ExpressionAttributeNames: named(attrMemberID, AttrPK, AttrSK),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":pk": &types.AttributeValueMemberS{Value: spacePK(spaceID)}, ":m": &types.AttributeValueMemberS{Value: activeMemberPrefix}}})
 	if err != nil {
@@ -181,7 +182,7 @@ func (s *Store) ActiveMemberIDs(ctx context.Context, spaceID string) ([]string, 
 	}
 	ids := make([]string, 0, len(items))
 	for _, it := range items {
-		if v, ok := it["MemberID"].(*types.AttributeValueMemberS); ok {
+		if v, ok := it[attrMemberID].(*types.AttributeValueMemberS); ok {
 			ids = append(ids, v.Value)
 		}
 	}

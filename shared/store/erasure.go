@@ -50,6 +50,12 @@ func (s *Store) creditPuts(target string, memberIDs ...string) ([]types.Transact
 	return out, nil
 }
 
+// setAuthorErased rewrites a text's author and mentions after an erasure (a post, a
+// comment, a ticket reply: the same attributes in each item type).
+const setAuthorErased = "SET #AuthorName = :n, #AuthorDeleted = :d, #HTML = :h, #Mentions = :m"
+
+var authorErasedNames = named(attrAuthorName, attrAuthorDeleted, attrHTML, attrMentions, AttrPK)
+
 // textCredits are the author of a text and the members it shows by name (every
 // mention: a text mentions at most posts.MaxNamedMentions members).
 func textCredits(authorID, text string) []string {
@@ -153,7 +159,7 @@ func (s *Store) erasePost(ctx context.Context, postID, memberID string) error {
 			return err
 		}
 		if _, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: postKey(p.ID),
-			UpdateExpression: aws.String("SET AuthorName = :n, AuthorDeleted = :d, HTML = :h, Mentions = :m"), ConditionExpression: aws.String("attribute_exists(PK)"),
+			UpdateExpression: aws.String(setAuthorErased), ConditionExpression: aws.String("attribute_exists(#PK)"), ExpressionAttributeNames: authorErasedNames,
 			ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberS{Value: p.AuthorName},
 				":d": &types.AttributeValueMemberBOOL{Value: p.AuthorDeleted}, ":h": &types.AttributeValueMemberS{Value: p.HTML}, ":m": names}}); err != nil {
 			return err
@@ -196,7 +202,7 @@ func (s *Store) erasePost(ctx context.Context, postID, memberID string) error {
 			return err
 		}
 		if _, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(postPK(postID), commentSK(c)),
-			UpdateExpression: aws.String("SET AuthorName = :n, AuthorDeleted = :d, HTML = :h, Mentions = :m"), ConditionExpression: aws.String("attribute_exists(PK)"),
+			UpdateExpression: aws.String(setAuthorErased), ConditionExpression: aws.String("attribute_exists(#PK)"), ExpressionAttributeNames: authorErasedNames,
 			ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberS{Value: c.AuthorName},
 				":d": &types.AttributeValueMemberBOOL{Value: c.AuthorDeleted}, ":h": &types.AttributeValueMemberS{Value: c.HTML}, ":m": names}}); err != nil {
 			return err
@@ -329,7 +335,7 @@ func (s *Store) eraseTicket(ctx context.Context, ticketID, memberID string) erro
 			return err
 		}
 		if _, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(ticketPK(ticketID), replySK(r)),
-			UpdateExpression: aws.String("SET AuthorName = :n, AuthorDeleted = :d, HTML = :h, Mentions = :m"), ConditionExpression: aws.String("attribute_exists(PK)"),
+			UpdateExpression: aws.String(setAuthorErased), ConditionExpression: aws.String("attribute_exists(#PK)"), ExpressionAttributeNames: authorErasedNames,
 			ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberS{Value: r.AuthorName},
 				":d": &types.AttributeValueMemberBOOL{Value: r.AuthorDeleted}, ":h": &types.AttributeValueMemberS{Value: r.HTML}, ":m": names}}); err != nil {
 			return err
@@ -343,8 +349,9 @@ func (s *Store) eraseTicket(ctx context.Context, ticketID, memberID string) erro
 // invitations and shareable links alike; docs/decisions.md, issue 9 round 2, finding 5).
 func (s *Store) eraseInvitation(ctx context.Context, invitationID string) error {
 	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(invitationPK(invitationID), skInvitation),
-		UpdateExpression:    aws.String("SET InviterName = :n, InviterDeleted = :d, RevokedAt = if_not_exists(RevokedAt, :now) REMOVE Message"),
-		ConditionExpression: aws.String("attribute_exists(PK)"),
+		UpdateExpression:         aws.String("SET #InviterName = :n, #InviterDeleted = :d, #RevokedAt = if_not_exists(#RevokedAt, :now) REMOVE #Message"),
+		ConditionExpression:      aws.String("attribute_exists(#PK)"),
+		ExpressionAttributeNames: named(attrInviterName, attrInviterDeleted, attrRevokedAt, attrMessage, AttrPK),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberS{Value: auth.DeletedName},
 			":d": &types.AttributeValueMemberBOOL{Value: true}, ":now": &types.AttributeValueMemberN{Value: epoch(time.Now())}}})
 	var failed *types.ConditionalCheckFailedException

@@ -9,6 +9,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 
+	"tribune/shared/invitations"
+	"tribune/shared/spaces"
 	"tribune/shared/tickets"
 )
 
@@ -26,6 +28,13 @@ func TestItemAttributeNamesStay(t *testing.T) {
 		QuestionID: "p_1", RequesterDeleted: true, AssigneeDeleted: true, Mentions: map[string]string{"m_3": "Ann"}}
 	r := tickets.Reply{ID: "r_1", TicketID: "t_1", Body: "b", HTML: "h", AuthorID: "m_1", AuthorName: "Cara", Internal: true,
 		Automatic: true, FromAgent: true, Attachments: tk.Attachments, CreatedAt: now, AuthorDeleted: true, Mentions: tk.Mentions}
+	space := spaces.Space{ID: "s_1", Name: "Acme", Description: "d", Icon: "i", Visibility: spaces.Closed, Kind: spaces.KindCustomer,
+		CreatedBy: "m_1", CreatedAt: now, Members: 3}
+	sp := newSpaceItem(space)
+	m := spaces.Membership{SpaceID: "s_1", MemberID: "m_1", Role: "member", Status: "active", JoinedAt: now, MemberName: "Cara",
+		InvitedBy: "m_2", ApprovedBy: "m_3", DeclinedBy: "m_4", DeclinedAt: now, SpaceName: "Acme", SpaceVisibility: spaces.Closed, ByRole: true}
+	membership := []string{"SpaceID", "MemberID", "Role", "Status", "JoinedAt", "MemberName", "InvitedBy", "ApprovedBy", "DeclinedBy",
+		"DeclinedAt", "SpaceName", "SpaceVisibility", "ByRole"}
 	for _, c := range []struct {
 		name  string
 		item  any
@@ -44,6 +53,12 @@ func TestItemAttributeNamesStay(t *testing.T) {
 		{"rating", *newTicketItem("", "", "", tk).Rating, []string{"Good", "Comment", "At"}},
 		{"support settings", newSupportSettingsItem(tickets.DefaultSettings), []string{"PK", "SK", "Type", "Products", "Targets", "AutoCloseDays"}},
 		{"targets", targetsItem{}, []string{"FirstResponseMinutes", "ResolutionMinutes"}},
+		{"space", sp, []string{"PK", "SK", "Type", "GSI1PK", "GSI1SK", "ID", "Name", "Description", "Icon", "Visibility", "Kind",
+			"CreatedBy", "CreatedAt", "Members"}},
+		{"space membership", newSpaceMemberItem(m), append([]string{"PK", "SK", "Type", "GSI1PK", "GSI1SK"}, membership...)},
+		{"declined request", declinedItem{membershipAttrs: newMembershipAttrs(m)}, append([]string{"PK", "SK", "Type", "ExpiresAt"}, membership...)},
+		{"invitee claim", newInviteeClaimItem(invitations.Invitation{ID: "i_1", Email: "a@example.com"}, now),
+			[]string{"PK", "SK", "Type", "InvitationID", "ExpiresAt"}},
 	} {
 		av, err := attributevalue.MarshalMap(c.item)
 		if err != nil {
@@ -64,6 +79,12 @@ func TestItemAttributeNamesStay(t *testing.T) {
 	}
 	if back := newTicketListItem(tk, now).summary(); !equalJSON(t, back, tk.Summary(now)) {
 		t.Errorf("summary round trip: %+v", back)
+	}
+	if back := sp.space(); !equalJSON(t, back, space) {
+		t.Errorf("space round trip: %+v", back)
+	}
+	if back := newMembershipAttrs(m).membership(); back != m {
+		t.Errorf("membership round trip: %+v", back)
 	}
 	if back := newSupportSettingsItem(tickets.DefaultSettings).settings(); !equalJSON(t, back, tickets.DefaultSettings) {
 		t.Errorf("settings round trip: %+v", back)

@@ -160,7 +160,7 @@ func (s *Store) MigrateCustomerSpaces(ctx context.Context, now time.Time) (Custo
 		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 			return fixed, fmt.Errorf("store.MigrateCustomerSpaces: %w", err)
 		}
-		sp := it.Space
+		sp := it.space()
 		visibility := sp.Visibility
 		if visibility == spaces.Public {
 			n, err := s.demoteSelfJoined(ctx, sp.ID)

@@ -39,10 +39,10 @@ func (s *Store) GetRules(ctx context.Context) (members.Rules, error) {
 // version; the second is told Unchanged).
 func (s *Store) SaveRules(ctx context.Context, text string, now time.Time) (members.Rules, error) {
 	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(pkSettings, skRules),
-		UpdateExpression:                    aws.String("SET #t = :t, UpdatedAt = :now, #ty = :type, Version = if_not_exists(Version, :base) + :one"),
-		ConditionExpression:                 aws.String("attribute_not_exists(#t) OR #t <> :t"),
+		UpdateExpression:                    aws.String("SET #Text = :t, #UpdatedAt = :now, #Type = :type, #Version = if_not_exists(#Version, :base) + :one"),
+		ConditionExpression:                 aws.String("attribute_not_exists(#Text) OR #Text <> :t"),
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
-		ExpressionAttributeNames:            map[string]string{"#t": "Text", "#ty": AttrType},
+		ExpressionAttributeNames:            named(attrText, attrUpdatedAt, AttrType, attrVersion),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":t": &types.AttributeValueMemberS{Value: text}, ":now": &types.AttributeValueMemberS{Value: now.Format(time.RFC3339Nano)},
 			":type": &types.AttributeValueMemberS{Value: typeRules}, ":one": &types.AttributeValueMemberN{Value: "1"},
@@ -69,8 +69,9 @@ func (s *Store) SaveRules(ctx context.Context, text string, now time.Time) (memb
 // AcceptRules implements members.RulesStore. The same version again writes nothing.
 func (s *Store) AcceptRules(ctx context.Context, memberID string, version int) error {
 	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
-		UpdateExpression:          aws.String("SET RulesAccepted = :v"),
-		ConditionExpression:       aws.String("attribute_exists(PK) AND (attribute_not_exists(RulesAccepted) OR RulesAccepted <> :v)"),
+		UpdateExpression:          aws.String("SET #RulesAccepted = :v"),
+		ConditionExpression:       aws.String("attribute_exists(#PK) AND (attribute_not_exists(#RulesAccepted) OR #RulesAccepted <> :v)"),
+		ExpressionAttributeNames:  named(attrRulesAccepted, AttrPK),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: strconv.Itoa(version)}}})
 	var failed *types.ConditionalCheckFailedException
 	if errors.As(err, &failed) {

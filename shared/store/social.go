@@ -93,6 +93,9 @@ func (s *Store) identityPut(memberID string, id social.Identity, now time.Time) 
 		Provider: id.Provider, Email: id.Email, LinkedAt: now.UTC()}, "attribute_not_exists(PK)")
 }
 
+// condAccountLive: the account is not deleted yet (deleting twice at once).
+const condAccountLive = "account not deleted"
+
 // LinkIdentity implements members.SocialStore: identity, member check and session in
 // one transaction.
 func (s *Store) LinkIdentity(ctx context.Context, memberID string, id social.Identity, sess auth.Session) error {
@@ -104,8 +107,8 @@ func (s *Store) LinkIdentity(ctx context.Context, memberID string, id social.Ide
 	if err != nil {
 		return fmt.Errorf("store.LinkIdentity: %w", err)
 	}
-	reasons, err := s.transact(ctx, []types.TransactWriteItem{link, s.activeMemberCheck(memberID, sess.CreatedAt), put})
-	if conditionFailed(reasons, 1) {
+	err = s.txn().add("", link).add(condMemberActive, s.activeMemberCheck(memberID, sess.CreatedAt)).add("", put).run(ctx)
+	if failed(err, condMemberActive) {
 		return fmt.Errorf("store.LinkIdentity %s: %w", memberID, members.ErrInactive)
 	}
 	if err != nil {
@@ -160,7 +163,7 @@ func (s *Store) DeleteAccount(ctx context.Context, memberID string, event eventt
 			// Once: a second deletion at the same moment writes nothing and publishes no
 			// second member.deleted.
 			ConditionExpression:      aws.String("attribute_exists(PK) AND #s <> :deleted"),
-			ExpressionAttributeNames: map[string]string{"#s": "Status", "#loc": "Location", "#r": "Roles"},
+			ExpressionAttributeNames: map[string]string{"#s": attrStatus, "#loc": attrLocation, "#r": attrRoles},
 			ExpressionAttributeValues: map[string]types.AttributeValue{
 				":name": &types.AttributeValueMemberS{Value: members.DeletedName}, ":deleted": &types.AttributeValueMemberS{Value: members.StatusDeleted},
 				":roles": &types.AttributeValueMemberL{Value: []types.AttributeValue{&types.AttributeValueMemberS{Value: "member"}}},
@@ -184,8 +187,8 @@ func (s *Store) DeleteAccount(ctx context.Context, memberID string, event eventt
 	if err != nil {
 		return fmt.Errorf("store.DeleteAccount: %w", err)
 	}
-	reasons, err := s.transact(ctx, append(items, out))
-	if conditionFailed(reasons, 0) {
+	err = s.txn().add(condAccountLive, items[0]).add("", items[1:]...).add("", out).run(ctx)
+	if failed(err, condAccountLive) {
 		return nil
 	}
 	if err != nil {

@@ -31,17 +31,6 @@ const (
 	attrSeq             = "Seq"
 )
 
-// Attribute names of ticket items that expressions name (the items' field names).
-const (
-	attrUpdatedAt  = "UpdatedAt"
-	attrAssigneeID = "AssigneeID"
-	attrSeverity   = "Severity"
-	attrSpaceID    = "SpaceID"
-	attrStatus     = "Status"
-	attrID         = "ID"
-	attrTicketID   = "TicketID"
-)
-
 // attachmentItem is a file attached to a ticket or a reply, as items store it.
 type attachmentItem struct {
 	Key, Name, ContentType string
@@ -259,6 +248,31 @@ func bodyless(t tickets.Ticket) tickets.Ticket {
 	return t
 }
 
+// Tickets stores support tickets: their replies, the agents' queue, the spaces' lists,
+// the sweeper's indexes and the support settings. Reading a ticket (GetTicket,
+// Replies) and saving one (SaveTicket) stay on the core: a member's erasure and export
+// (erasure.go, activity.go) rewrite and read tickets too.
+type Tickets struct{ *Store }
+
+var _ tickets.Store = (*Tickets)(nil)
+
+// Named conditions of ticket transactions.
+const (
+	// condTicketNumber: nobody took the next ticket number first.
+	condTicketNumber = "ticket number free"
+	// condTicketUnchanged: the ticket is as it was read.
+	condTicketUnchanged = "ticket unchanged"
+	// condTicketImage: every image the text shows may be shown there.
+	condTicketImage = "ticket images usable"
+)
+
+// conflicted reports whether a transaction was cancelled only by concurrent ones (after
+// transact's own retries): it wrote nothing, and the caller reads again.
+func conflicted(err error) bool {
+	var canceled *types.TransactionCanceledException
+	return errors.As(err, &canceled) && isConflict(canceled.CancellationReasons)
+}
+
 // ticketNumberRetries bounds how often opening a ticket takes the next number again
 // after another ticket took it first.
 const ticketNumberRetries = 20
@@ -347,7 +361,7 @@ func autoClose(t tickets.Ticket) (time.Time, bool) {
 // CreateTicket implements tickets.Store: the ticket takes the next number in the
 // transaction that writes it, so a refused or failed write takes none; when another
 // ticket took that number first, it tries the next one.
-func (s *Store) CreateTicket(ctx context.Context, t *tickets.Ticket, ack *tickets.Reply, events func(number int64) ([]eventtypes.Envelope, error), hits []ratelimit.Hit) error {
+func (s *Tickets) CreateTicket(ctx context.Context, t *tickets.Ticket, ack *tickets.Reply, events func(number int64) ([]eventtypes.Envelope, error), hits []ratelimit.Hit) error {
 	for range ticketNumberRetries {
 		seen, err := s.ticketSeq(ctx)
 		if err != nil {
@@ -355,14 +369,6 @@ func (s *Store) CreateTicket(ctx context.Context, t *tickets.Ticket, ack *ticket
 		}
 		// Numbers start at 1001, so the first ticket does not look like the only one.
 		evs, err := events(1000 + seen + 1)
-		if err != nil {
-			return fmt.Errorf("store.CreateTicket: %w", err)
-		}
-		canonical, err := s.put(newTicketItem(ticketPK(t.ID), skTicket, typeTicket, *t), "attribute_not_exists(PK)")
-		if err != nil {
-			return fmt.Errorf("store.CreateTicket: %w", err)
-		}
-		reply, err := s.put(newTicketReplyItem(*ack), "")
 		if err != nil {
 			return fmt.Errorf("store.CreateTicket: %w", err)
 		}
@@ -378,21 +384,21 @@ func (s *Store) CreateTicket(ctx context.Context, t *tickets.Ticket, ack *ticket
 		if err != nil {
 			return fmt.Errorf("store.CreateTicket: %w", err)
 		}
-		items := append(append(append([]types.TransactWriteItem{s.ticketSeqUpdate(seen), canonical, reply}, entries...), outs...), credits...)
-		images := s.imageUpdates(shownInTicket(t.ID), "", t.Body, t.CreatedAt)
-		reasons, err := s.transact(ctx, append(append(s.rateUpdates(hits, t.CreatedAt), items...), images...))
-		for i := range hits {
-			if conditionFailed(reasons, i) {
-				return fmt.Errorf("store.CreateTicket %s: %w", hits[i].Rule.Name, tickets.ErrRateLimited)
-			}
-		}
-		if imageFailed(err, len(hits)+len(items), len(images)) {
+		err = s.txn().underLimits(hits, t.CreatedAt, tickets.ErrRateLimited).
+			add(condTicketNumber, s.ticketSeqUpdate(seen)).
+			put("", newTicketItem(ticketPK(t.ID), skTicket, typeTicket, *t), "attribute_not_exists(PK)").
+			put("", newTicketReplyItem(*ack), "").
+			add("", entries...).add("", outs...).add("", credits...).
+			add(condTicketImage, s.imageUpdates(shownInTicket(t.ID), "", t.Body, t.CreatedAt)...).
+			run(ctx)
+		switch {
+		case errors.Is(err, tickets.ErrRateLimited):
+			return fmt.Errorf("store.CreateTicket: %w", err)
+		case failed(err, condTicketImage):
 			return fmt.Errorf("store.CreateTicket %s: %w", t.ID, posts.ErrImage)
-		}
-		if conditionFailed(reasons, len(hits)) || isConflict(reasons) {
+		case failed(err, condTicketNumber) || conflicted(err):
 			continue
-		}
-		if err != nil {
+		case err != nil:
 			return fmt.Errorf("store.CreateTicket %s: %w", t.ID, err)
 		}
 		return nil
@@ -431,7 +437,7 @@ func (s *Store) Replies(ctx context.Context, ticketID string) ([]tickets.Reply, 
 
 // TicketAndReplies implements tickets.Store: the ticket's partition holds the ticket
 // and its replies (REPLY#... sorts before TICKET), read in one consistent query.
-func (s *Store) TicketAndReplies(ctx context.Context, id string) (tickets.Ticket, []tickets.Reply, error) {
+func (s *Tickets) TicketAndReplies(ctx context.Context, id string) (tickets.Ticket, []tickets.Reply, error) {
 	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ConsistentRead: aws.Bool(true),
 		KeyConditionExpression:    aws.String("#pk = :pk"),
 		ExpressionAttributeNames:  map[string]string{"#pk": AttrPK},
@@ -474,41 +480,28 @@ func (s *Store) SaveTicket(ctx context.Context, old, t tickets.Ticket, reply *ti
 	}
 	canonical.Put.ExpressionAttributeNames = map[string]string{"#u": attrUpdatedAt}
 	canonical.Put.ExpressionAttributeValues = map[string]types.AttributeValue{":v": &types.AttributeValueMemberS{Value: old.UpdatedAt.Format(time.RFC3339Nano)}}
-	items := []types.TransactWriteItem{canonical}
+	tx := s.txn().add(condTicketUnchanged, canonical)
 	named := []string{t.AssigneeID}
 	if reply != nil {
-		r, err := s.put(newTicketReplyItem(*reply), "")
-		if err != nil {
-			return fmt.Errorf("store.SaveTicket: %w", err)
-		}
-		items = append(items, r)
+		tx.put("", newTicketReplyItem(*reply), "")
 		named = append(named, textCredits(reply.AuthorID, reply.Body)...)
 	}
 	if t.AssigneeID != old.AssigneeID || reply != nil {
 		credits, err := s.creditPuts(ticketPK(t.ID), named...)
-		if err != nil {
-			return fmt.Errorf("store.SaveTicket: %w", err)
-		}
-		items = append(items, credits...)
+		tx.also("", credits, err)
 	}
 	entries, err := s.ticketEntries(&old, t, t.UpdatedAt)
-	if err != nil {
-		return fmt.Errorf("store.SaveTicket: %w", err)
-	}
+	tx.also("", entries, err)
 	outs, err := s.outboxPuts(events)
-	if err != nil {
-		return fmt.Errorf("store.SaveTicket: %w", err)
-	}
-	items = append(append(items, entries...), outs...)
-	var images []types.TransactWriteItem
+	tx.also("", outs, err)
 	if reply != nil {
-		images = s.imageUpdates(shownInReply(*reply), "", reply.Body, reply.CreatedAt)
+		tx.add(condTicketImage, s.imageUpdates(shownInReply(*reply), "", reply.Body, reply.CreatedAt)...)
 	}
-	reasons, err := s.transact(ctx, append(items, images...))
-	if conditionFailed(reasons, 0) || isConflict(reasons) {
+	err = tx.run(ctx)
+	if failed(err, condTicketUnchanged) || conflicted(err) {
 		return fmt.Errorf("store.SaveTicket %s: %w", t.ID, tickets.ErrConflict)
 	}
-	if imageFailed(err, len(items), len(images)) {
+	if failed(err, condTicketImage) {
 		return fmt.Errorf("store.SaveTicket %s: %w", t.ID, posts.ErrImage)
 	}
 	if err != nil {
@@ -518,44 +511,20 @@ func (s *Store) SaveTicket(ctx context.Context, old, t tickets.Ticket, reply *ti
 }
 
 // SpaceTickets implements tickets.Store: newest first, one query a page.
-func (s *Store) SpaceTickets(ctx context.Context, spaceID, cursor string, limit int) ([]tickets.Summary, string, error) {
+func (s *Tickets) SpaceTickets(ctx context.Context, spaceID, cursor string, limit int) ([]tickets.Summary, string, error) {
 	pk := spaceTicketsPK(spaceID)
-	items, next, err := s.page(ctx, "store.SpaceTickets", &dynamodb.QueryInput{ScanIndexForward: aws.Bool(false)}, pk, cursor, limit)
+	out, next, err := pageOf(ctx, s.Store, pk, cursor, &dynamodb.QueryInput{TableName: aws.String(s.Table), ScanIndexForward: aws.Bool(false),
+		Limit: aws.Int32(int32(limit)), KeyConditionExpression: aws.String("#pk = :pk"), ExpressionAttributeNames: map[string]string{"#pk": AttrPK},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}}},
+		func(av item) (tickets.Summary, bool, error) {
+			var it ticketListItem
+			err := attributevalue.UnmarshalMap(av, &it)
+			return it.summary(), true, err
+		})
 	if err != nil {
-		return nil, "", err
-	}
-	out := make([]tickets.Summary, 0, len(items))
-	for _, item := range items {
-		var it ticketListItem
-		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-			return nil, "", fmt.Errorf("store.SpaceTickets: %w", err)
-		}
-		out = append(out, it.summary())
+		return nil, "", fmt.Errorf("store.SpaceTickets: %w", err)
 	}
 	return out, next, nil
-}
-
-// page runs one page of a query on a partition (in carries the order and filter).
-func (s *Store) page(ctx context.Context, op string, in *dynamodb.QueryInput, pk, cursor string, limit int) ([]map[string]types.AttributeValue, string, error) {
-	start, err := s.decodeCursor(pk, cursor)
-	if err != nil {
-		return nil, "", err
-	}
-	in.TableName, in.ExclusiveStartKey, in.Limit = aws.String(s.Table), start, aws.Int32(int32(limit))
-	in.KeyConditionExpression = aws.String("PK = :pk")
-	if in.ExpressionAttributeValues == nil {
-		in.ExpressionAttributeValues = map[string]types.AttributeValue{}
-	}
-	in.ExpressionAttributeValues[":pk"] = &types.AttributeValueMemberS{Value: pk}
-	out, err := s.DB.Query(ctx, in)
-	if err != nil {
-		return nil, "", fmt.Errorf("%s: %w", op, err)
-	}
-	next, err := s.encodeCursor(pk, out.LastEvaluatedKey)
-	if err != nil {
-		return nil, "", fmt.Errorf("%s: %w", op, err)
-	}
-	return out.Items, next, nil
 }
 
 // queueReadPages bounds how many reads of `limit` entries one queue answer makes to
@@ -567,7 +536,7 @@ const queueReadPages = 6
 // Queue implements tickets.Store: oldest first; the filter applies to each read, and
 // reads go on (up to queueReadPages) until the page holds limit tickets. The cursor
 // then points after the last ticket answered, never past one not shown.
-func (s *Store) Queue(ctx context.Context, f tickets.QueueFilter, cursor string, limit int) ([]tickets.Ticket, string, error) {
+func (s *Tickets) Queue(ctx context.Context, f tickets.QueueFilter, cursor string, limit int) ([]tickets.Ticket, string, error) {
 	in := &dynamodb.QueryInput{TableName: aws.String(s.Table), KeyConditionExpression: aws.String("PK = :pk"), Limit: aws.Int32(int32(limit)),
 		ExpressionAttributeNames:  map[string]string{},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pkTicketQueue}}}
@@ -636,7 +605,7 @@ func (s *Store) Queue(ctx context.Context, f tickets.QueueFilter, cursor string,
 // AssignedTo implements tickets.Store: the queue (every unclosed ticket, one partition
 // of thousands at most) read to its end, filtered on the assignee. For a consumer, never
 // a request path.
-func (s *Store) AssignedTo(ctx context.Context, memberID string) ([]string, error) {
+func (s *Tickets) AssignedTo(ctx context.Context, memberID string) ([]string, error) {
 	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String("#id"),
 		KeyConditionExpression: aws.String("#pk = :pk"), FilterExpression: aws.String("#a = :m"),
 		ExpressionAttributeNames: map[string]string{"#id": attrID, "#pk": AttrPK, "#a": attrAssigneeID},
@@ -674,17 +643,17 @@ func (s *Store) dueIDs(ctx context.Context, op, pk string, now time.Time) ([]str
 }
 
 // DueTickets implements tickets.Store.
-func (s *Store) DueTickets(ctx context.Context, now time.Time) ([]string, error) {
+func (s *Tickets) DueTickets(ctx context.Context, now time.Time) ([]string, error) {
 	return s.dueIDs(ctx, "store.DueTickets", pkTicketDue, now)
 }
 
 // AutoCloseDue implements tickets.Store.
-func (s *Store) AutoCloseDue(ctx context.Context, now time.Time) ([]string, error) {
+func (s *Tickets) AutoCloseDue(ctx context.Context, now time.Time) ([]string, error) {
 	return s.dueIDs(ctx, "store.AutoCloseDue", pkTicketAutoClose, now)
 }
 
 // SupportSettings implements tickets.Store.
-func (s *Store) SupportSettings(ctx context.Context) (tickets.Settings, error) {
+func (s *Tickets) SupportSettings(ctx context.Context) (tickets.Settings, error) {
 	var it supportSettingsItem
 	err := s.get(ctx, "store.SupportSettings", pkSettings, skSupport, time.Now(), &it)
 	if errors.Is(err, errs.ErrNotFound) {
@@ -694,7 +663,7 @@ func (s *Store) SupportSettings(ctx context.Context) (tickets.Settings, error) {
 }
 
 // SaveSupportSettings implements tickets.Store.
-func (s *Store) SaveSupportSettings(ctx context.Context, st tickets.Settings) error {
+func (s *Tickets) SaveSupportSettings(ctx context.Context, st tickets.Settings) error {
 	item, err := attributevalue.MarshalMap(newSupportSettingsItem(st))
 	if err != nil {
 		return fmt.Errorf("store.SaveSupportSettings: %w", err)
