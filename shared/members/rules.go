@@ -24,7 +24,7 @@ type Rules struct {
 	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
 	// Unchanged: the text published was the text in force (once cleaned by text.Body), so
 	// no version was made and nobody is asked to accept again. Only in Save's answer.
-	Unchanged bool `json:"unchanged,omitempty" dynamodbav:"-"`
+	Unchanged bool `json:"unchanged,omitempty"`
 }
 
 // MaxRulesRunes bounds the rules' text.

@@ -26,11 +26,6 @@ import (
 // credits (CREDITS#<member>, written for every item that copies their name).
 const typeCommentReaction = "CommentReaction"
 
-// actsPK is a member's acts in GSI1; actsSK an act's key there: the item's own sort key
-// and partition, so that each kind sorts together (COMMENT#, VOTE#, REACT#, CREACT#, BY#).
-func actsPK(memberID string) string { return "ACTS#" + memberID }
-func actsSK(pk, sk string) string   { return sk + "@" + pk }
-
 // MemberActivity implements members.PrivacyStore: everything a member wrote or did.
 // It reads the member's credits (posts, tickets, invitations), their acts (comments,
 // votes, reactions, reports), their spaces, the posts and tickets those name (batched),
@@ -60,13 +55,14 @@ func (s *Store) MemberActivity(ctx context.Context, memberID string) (members.Ac
 	// Every post a credit or an act names, read together.
 	var postKeys, ticketKeys, inviteKeys []map[string]types.AttributeValue
 	for _, c := range credits {
-		kind, id, _ := strings.Cut(c[AttrSK].(*types.AttributeValueMemberS).Value, "#")
-		switch kind {
-		case "POST":
-			postKeys = append(postKeys, key(postPK(id), "POST"))
-		case "TICKET":
+		sk := c[AttrSK].(*types.AttributeValueMemberS).Value
+		kind, id, _ := strings.Cut(sk, "#")
+		switch {
+		case postIDOf(sk) != "":
+			postKeys = append(postKeys, postKey(postIDOf(sk)))
+		case kind == "TICKET":
 			ticketKeys = append(ticketKeys, key(ticketPK(id), "TICKET"))
-		case "INVITE":
+		case kind == "INVITE":
 			inviteKeys = append(inviteKeys, key(invitationPK(id), skInvitation))
 		}
 	}
@@ -94,8 +90,8 @@ func (s *Store) MemberActivity(ctx context.Context, memberID string) (members.Ac
 				return fail(err)
 			}
 		}
-		if strings.HasPrefix(a.PK, "POST#") {
-			postKeys = append(postKeys, key(a.PK, "POST"))
+		if postIDOf(a.PK) != "" {
+			postKeys = append(postKeys, key(a.PK, skPost))
 		}
 		mine = append(mine, a)
 	}
@@ -152,7 +148,7 @@ func (s *Store) MemberActivity(ctx context.Context, memberID string) (members.Ac
 		out.Posts = append(out.Posts, e)
 	}
 	for _, a := range mine {
-		postID := strings.TrimPrefix(a.PK, "POST#")
+		postID := postIDOf(a.PK)
 		switch a.Type {
 		case typeComment:
 			c := a.Comment
@@ -193,7 +189,7 @@ func (s *Store) MemberActivity(ctx context.Context, memberID string) (members.Ac
 		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 			return fail(err)
 		}
-		t := it.Ticket
+		t := it.ticket()
 		replies, err := s.Replies(ctx, t.ID)
 		if err != nil {
 			return fail(err)

@@ -29,14 +29,10 @@ type commentItem struct {
 	posts.Comment
 }
 
-func commentSK(c posts.Comment) string {
-	return "COMMENT#" + c.CreatedAt.UTC().Format(time.RFC3339Nano) + "#" + c.ID
-}
-
 // postCount adds delta to a post's comment count (an atomic ADD: exact under
 // concurrent comments).
 func (s *Store) postCount(postID string, delta int) types.TransactWriteItem {
-	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(postID), "POST"),
+	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: postKey(postID),
 		UpdateExpression: aws.String("ADD Comments :d"), ConditionExpression: aws.String("attribute_exists(PK)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":d": &types.AttributeValueMemberN{Value: fmt.Sprint(delta)}}}}
 }
@@ -50,7 +46,7 @@ func (s *Store) AddComment(ctx context.Context, c posts.Comment, events []eventt
 		return fmt.Errorf("store.AddComment: %w", err)
 	}
 	// The comment id also points at its sort key, so a reply can find its parent.
-	pointer, err := s.put(map[string]any{AttrPK: postPK(c.PostID), AttrSK: "CID#" + c.ID, AttrType: "CommentPointer", "CommentSK": commentSK(c)}, "")
+	pointer, err := s.put(map[string]any{AttrPK: postPK(c.PostID), AttrSK: commentPointerSK(c.ID), AttrType: "CommentPointer", "CommentSK": commentSK(c)}, "")
 	if err != nil {
 		return fmt.Errorf("store.AddComment: %w", err)
 	}
@@ -86,7 +82,7 @@ func (s *Store) AddComment(ctx context.Context, c posts.Comment, events []eventt
 // GetComment implements posts.CommentStore (two reads: the pointer, then the comment).
 func (s *Store) GetComment(ctx context.Context, postID, commentID string) (posts.Comment, error) {
 	var ptr struct{ CommentSK string }
-	if err := s.get(ctx, "store.GetComment", postPK(postID), "CID#"+commentID, time.Now(), &ptr); err != nil {
+	if err := s.get(ctx, "store.GetComment", postPK(postID), commentPointerSK(commentID), time.Now(), &ptr); err != nil {
 		return posts.Comment{}, err
 	}
 	var it commentItem
@@ -100,21 +96,16 @@ func (s *Store) GetComment(ctx context.Context, postID, commentID string) (posts
 // creates it on first use.
 func reactionAttr(reaction string) string { return "R_" + reaction }
 
-// commentReactionSK is a member's reaction to a comment; all of a member's sort together.
-func commentReactionSK(memberID, commentID, reaction string) string {
-	return "CREACT#" + memberID + "#" + commentID + "#" + reaction
-}
-
 // Comments implements posts.CommentStore: oldest first, with counts, and the member's
 // own reactions (a second query, for signed-in readers only).
 func (s *Store) Comments(ctx context.Context, postID, memberID string) ([]posts.Comment, error) {
-	items, err := s.queryAll(ctx, queryPrefix(s.Table, postPK(postID), "COMMENT#"))
+	items, err := s.queryAll(ctx, queryPrefix(s.Table, postPK(postID), commentPrefix))
 	if err != nil {
 		return nil, fmt.Errorf("store.Comments %s: %w", postID, err)
 	}
 	mine := map[string][]string{}
 	if memberID != "" {
-		reacted, err := s.queryAll(ctx, queryPrefix(s.Table, postPK(postID), "CREACT#"+memberID+"#", "CommentID", "Reaction"))
+		reacted, err := s.queryAll(ctx, queryPrefix(s.Table, postPK(postID), commentReactionPrefix(memberID), "CommentID", "Reaction"))
 		if err != nil {
 			return nil, fmt.Errorf("store.Comments %s: %w", postID, err)
 		}
@@ -190,7 +181,7 @@ func (s *Store) AcceptAnswer(ctx context.Context, p posts.Post, commentID string
 	if err != nil {
 		return fmt.Errorf("store.AcceptAnswer: %w", err)
 	}
-	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(p.ID), "POST"),
+	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: postKey(p.ID),
 		UpdateExpression:         aws.String("SET AcceptedAnswer = :c REMOVE GSI1PK, GSI1SK"),
 		ConditionExpression:      aws.String("attribute_exists(PK) AND #k = :q AND NOT AcceptedAnswer = :c AND " + notDeleted),
 		ExpressionAttributeNames: map[string]string{"#k": "Kind", "#Deleted": "Deleted"},
@@ -234,7 +225,7 @@ func (s *Store) postChange(postID string, delta int, w *posts.Withdrawal) ([]typ
 		expr = "SET GSI1PK = :g, GSI1SK = :k " + expr
 		values[":g"], values[":k"] = &types.AttributeValueMemberS{Value: gsiPK}, &types.AttributeValueMemberS{Value: gsiSK}
 	}
-	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(postID), "POST"),
+	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: postKey(postID),
 		UpdateExpression: aws.String(expr), ConditionExpression: aws.String("AcceptedAnswer = :c"), ExpressionAttributeValues: values}}
 	out, err := s.outboxPut(w.Event)
 	if err != nil {
@@ -256,7 +247,7 @@ func (s *Store) revisionPut(r posts.Revision) (types.TransactWriteItem, error) {
 	return s.put(struct {
 		PK, SK, Type string
 		posts.Revision
-	}{PK: postPK(r.PostID), SK: "REV#" + r.EditedAt.UTC().Format(time.RFC3339Nano) + "#" + r.CommentID, Type: typeRevision, Revision: r}, "")
+	}{PK: postPK(r.PostID), SK: revisionSK(r), Type: typeRevision, Revision: r}, "")
 }
 
 // mentionsSet adds to an edit's update expression the names the new text's mentions
@@ -280,7 +271,7 @@ func mentionsSet(set string, names map[string]string) (string, map[string]types.
 // and its comments' share the partition, so the read costs the post's edits too: edits
 // are few per post.
 func (s *Store) CommentHistory(ctx context.Context, postID, commentID string) ([]posts.Revision, error) {
-	in := queryPrefix(s.Table, postPK(postID), "REV#")
+	in := queryPrefix(s.Table, postPK(postID), revisionPrefix)
 	in.FilterExpression = aws.String("CommentID = :c")
 	in.ExpressionAttributeValues[":c"] = &types.AttributeValueMemberS{Value: commentID}
 	items, err := s.queryAll(ctx, in)

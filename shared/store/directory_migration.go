@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -27,50 +26,43 @@ import (
 // reads the table with a Scan filtered on Type: once, in a migration, never on a
 // request path.
 func (s *Store) MigrateDirectory(ctx context.Context) (int, error) {
-	db, ok := s.DB.(scanner)
-	if !ok {
-		return 0, errors.New("store.MigrateDirectory: the table client cannot Scan")
-	}
-	in := &dynamodb.ScanInput{TableName: aws.String(s.Table),
-		FilterExpression:         aws.String("#t = :member AND #s <> :deleted"),
-		ProjectionExpression:     aws.String("ID, DisplayName, #s"),
-		ExpressionAttributeNames: map[string]string{"#t": AttrType, "#s": "Status"},
+	in := &dynamodb.ScanInput{
+		FilterExpression:         aws.String("#Type = :member AND #Status <> :deleted"),
+		ProjectionExpression:     aws.String("#ID, #DisplayName, #Status"),
+		ExpressionAttributeNames: named(AttrType, attrStatus, attrID, attrDisplayName),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":member": &types.AttributeValueMemberS{Value: typeMember},
 			":deleted": &types.AttributeValueMemberS{Value: members.StatusDeleted}}}
 	written := 0
-	for {
-		out, err := db.Scan(ctx, in)
-		if err != nil {
-			return written, fmt.Errorf("store.MigrateDirectory: %w", err)
-		}
-		for _, item := range out.Items {
+	err := s.scanEach(ctx, "store.MigrateDirectory", in, func(page []item) error {
+		for _, item := range page {
 			var m struct{ ID, DisplayName string }
 			if err := attributevalue.UnmarshalMap(item, &m); err != nil {
-				return written, fmt.Errorf("store.MigrateDirectory: %w", err)
+				return fmt.Errorf("store.MigrateDirectory: %w", err)
 			}
 			done, err := s.redirectMember(ctx, m.ID, m.DisplayName)
 			if err != nil {
-				return written, fmt.Errorf("store.MigrateDirectory %s: %w", m.ID, err)
+				return fmt.Errorf("store.MigrateDirectory %s: %w", m.ID, err)
 			}
 			if done {
 				written++
 			}
 		}
-		if len(out.LastEvaluatedKey) == 0 {
-			return written, nil
-		}
-		in.ExclusiveStartKey = out.LastEvaluatedKey
-	}
+		return nil
+	})
+	return written, err
 }
+
+// condNameUnchanged: the member's name is still the one read, and they are not deleted.
+const condNameUnchanged = "name unchanged"
 
 // redirectMember writes one member's directory entry and search keys, if their name is
 // still name and the account is not deleted; false when it changed meanwhile.
 func (s *Store) redirectMember(ctx context.Context, memberID, name string) (bool, error) {
 	dirPK, dirSK := directoryKeys(memberID, name)
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
-		UpdateExpression:         aws.String("SET GSI1PK = :pk, GSI1SK = :sk"),
-		ConditionExpression:      aws.String("DisplayName = :name AND #s <> :deleted"),
-		ExpressionAttributeNames: map[string]string{"#s": "Status"},
+		UpdateExpression:         aws.String("SET #GSI1PK = :pk, #GSI1SK = :sk"),
+		ConditionExpression:      aws.String("#DisplayName = :name AND #Status <> :deleted"),
+		ExpressionAttributeNames: named(AttrGSI1PK, AttrGSI1SK, attrDisplayName, attrStatus),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":pk": &types.AttributeValueMemberS{Value: dirPK}, ":sk": &types.AttributeValueMemberS{Value: dirSK},
 			":name": &types.AttributeValueMemberS{Value: name}, ":deleted": &types.AttributeValueMemberS{Value: members.StatusDeleted}}}}
@@ -78,8 +70,8 @@ func (s *Store) redirectMember(ctx context.Context, memberID, name string) (bool
 	if err != nil {
 		return false, err
 	}
-	reasons, err := s.transact(ctx, append([]types.TransactWriteItem{update}, words...))
-	if conditionFailed(reasons, 0) {
+	err = s.txn().add(condNameUnchanged, update).add("", words...).run(ctx)
+	if failed(err, condNameUnchanged) {
 		return false, nil
 	}
 	return err == nil, err

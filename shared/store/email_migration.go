@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -45,29 +44,21 @@ type EmailsRespelled struct {
 // Scan filtered on Type: once, in a migration, never on a request path.
 func (s *Store) MigrateEmailSpelling(ctx context.Context) (EmailsRespelled, error) {
 	var done EmailsRespelled
-	in := &dynamodb.ScanInput{TableName: aws.String(s.Table), FilterExpression: aws.String("#t IN (:claim, :identity)"),
-		ProjectionExpression:     aws.String("PK, SK, #t, MemberID, Email"),
-		ExpressionAttributeNames: map[string]string{"#t": AttrType},
+	in := &dynamodb.ScanInput{FilterExpression: aws.String("#Type IN (:claim, :identity)"),
+		ProjectionExpression:     aws.String("#PK, #SK, #Type, #MemberID, #Email"),
+		ExpressionAttributeNames: named(AttrPK, AttrSK, AttrType, attrMemberID, attrEmail),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":claim": &types.AttributeValueMemberS{Value: typeMemberEmail},
 			":identity": &types.AttributeValueMemberS{Value: typeIdentity}}}
-	db, ok := s.DB.(scanner)
-	if !ok {
-		return done, errors.New("store.MigrateEmailSpelling: the table client cannot Scan")
-	}
-	for {
-		out, err := db.Scan(ctx, in)
-		if err != nil {
-			return done, fmt.Errorf("store.MigrateEmailSpelling: %w", err)
-		}
-		for _, item := range out.Items {
+	err := s.scanEach(ctx, "store.MigrateEmailSpelling", in, func(page []item) error {
+		for _, item := range page {
 			if err := s.respell(ctx, item, &done); err != nil {
-				return done, fmt.Errorf("store.MigrateEmailSpelling: %w", err)
+				return fmt.Errorf("store.MigrateEmailSpelling: %w", err)
 			}
 		}
-		if len(out.LastEvaluatedKey) == 0 {
-			break
-		}
-		in.ExclusiveStartKey = out.LastEvaluatedKey
+		return nil
+	})
+	if err != nil {
+		return done, err
 	}
 	if len(done.Taken) > 0 || len(done.Refused) > 0 {
 		slog.WarnContext(ctx, "addresses left in an old spelling", "taken_by_another_member", done.Taken, "refused_by_todays_rules", done.Refused)
@@ -82,15 +73,15 @@ func (s *Store) respell(ctx context.Context, item map[string]types.AttributeValu
 		}
 		return ""
 	}
-	memberID := str("MemberID")
+	memberID := str(attrMemberID)
 	if str(AttrType) == typeIdentity {
-		old := str("Email")
+		old := str(attrEmail)
 		email, ok := text.NormalizeEmail(old)
 		if old == "" || !ok || email == old {
 			return nil
 		}
 		_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: map[string]types.AttributeValue{AttrPK: item[AttrPK], AttrSK: item[AttrSK]},
-			UpdateExpression: aws.String("SET Email = :new"), ConditionExpression: aws.String("Email = :old"),
+			UpdateExpression: aws.String("SET #Email = :new"), ConditionExpression: aws.String("#Email = :old"), ExpressionAttributeNames: named(attrEmail),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":new": &types.AttributeValueMemberS{Value: email},
 				":old": &types.AttributeValueMemberS{Value: old}}})
 		if conditionFailedErr(err) {
@@ -101,7 +92,7 @@ func (s *Store) respell(ctx context.Context, item map[string]types.AttributeValu
 		}
 		return err
 	}
-	old := strings.TrimPrefix(str(AttrPK), "EMAIL#")
+	old := emailOf(str(AttrPK))
 	email, ok := text.NormalizeEmail(old)
 	switch {
 	case !ok:
@@ -114,19 +105,19 @@ func (s *Store) respell(ctx context.Context, item map[string]types.AttributeValu
 	if err != nil {
 		return err
 	}
-	reasons, err := s.transact(ctx, []types.TransactWriteItem{claim,
-		{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(emailPK(old), skEmail), ConditionExpression: aws.String("MemberID = :m"),
+	err = s.txn().add(condEmailFree, claim).add(condEmailRespelled,
+		types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(emailPK(old), skEmail), ConditionExpression: aws.String("#MemberID = :m"),
+			ExpressionAttributeNames:  named(attrMemberID),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":m": &types.AttributeValueMemberS{Value: memberID}}}},
-		{Update: &types.Update{TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
-			UpdateExpression: aws.String("SET Email = :new"), ConditionExpression: aws.String("Email = :old"),
+		types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
+			UpdateExpression: aws.String("SET #Email = :new"), ConditionExpression: aws.String("#Email = :old"), ExpressionAttributeNames: named(attrEmail),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":new": &types.AttributeValueMemberS{Value: email},
-				":old": &types.AttributeValueMemberS{Value: old}}}},
-	})
+				":old": &types.AttributeValueMemberS{Value: old}}}}).run(ctx)
 	switch {
-	case conditionFailed(reasons, 0):
+	case failed(err, condEmailFree):
 		done.Taken = append(done.Taken, memberID)
 		return nil
-	case conditionFailed(reasons, 1), conditionFailed(reasons, 2):
+	case failed(err, condEmailRespelled):
 		return nil // the claim or the member changed meanwhile (another run, a deletion)
 	case err != nil:
 		return err
@@ -134,6 +125,9 @@ func (s *Store) respell(ctx context.Context, item map[string]types.AttributeValu
 	done.Claims++
 	return nil
 }
+
+// condEmailRespelled: the old claim and the member's address are still as read.
+const condEmailRespelled = "address as read"
 
 // conditionFailedErr reports whether a single write failed on its condition.
 func conditionFailedErr(err error) bool {

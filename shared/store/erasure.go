@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -18,7 +17,6 @@ import (
 	"tribune/shared/content"
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
-	"tribune/shared/notifications"
 	"tribune/shared/policy"
 	"tribune/shared/posts"
 	"tribune/shared/spaces"
@@ -32,8 +30,6 @@ import (
 // account, EraseTraces follows the pointers and writes "Deleted member" wherever the name
 // was (see docs/decisions.md, "Personal data after account deletion").
 const typeCredit = "Credit"
-
-func creditsPK(memberID string) string { return "CREDITS#" + memberID }
 
 // creditPuts point each member's credits at a target item's partition (POST#<id>,
 // TICKET#<id>, INVITE#<id>). Putting one twice is harmless.
@@ -54,6 +50,12 @@ func (s *Store) creditPuts(target string, memberIDs ...string) ([]types.Transact
 	return out, nil
 }
 
+// setAuthorErased rewrites a text's author and mentions after an erasure (a post, a
+// comment, a ticket reply: the same attributes in each item type).
+const setAuthorErased = "SET #AuthorName = :n, #AuthorDeleted = :d, #HTML = :h, #Mentions = :m"
+
+var authorErasedNames = named(attrAuthorName, attrAuthorDeleted, attrHTML, attrMentions, AttrPK)
+
 // textCredits are the author of a text and the members it shows by name (every
 // mention: a text mentions at most posts.MaxNamedMentions members).
 func textCredits(authorID, text string) []string {
@@ -73,14 +75,13 @@ func (s *Store) EraseTraces(ctx context.Context, memberID string) error {
 	}
 	for _, c := range credits {
 		target := c[AttrSK].(*types.AttributeValueMemberS).Value
-		kind, id, _ := strings.Cut(target, "#")
-		switch kind {
-		case "POST":
-			err = s.erasePost(ctx, id, memberID)
-		case "TICKET":
-			err = s.eraseTicket(ctx, id, memberID)
-		case "INVITE":
-			err = s.eraseInvitation(ctx, id)
+		switch {
+		case postIDOf(target) != "":
+			err = s.erasePost(ctx, postIDOf(target), memberID)
+		case ticketIDOf(target) != "":
+			err = s.eraseTicket(ctx, ticketIDOf(target), memberID)
+		case invitationIDOf(target) != "":
+			err = s.eraseInvitation(ctx, invitationIDOf(target))
 		}
 		if err != nil {
 			return fmt.Errorf("store.EraseTraces %s %s: %w", memberID, target, err)
@@ -108,7 +109,7 @@ func (s *Store) EraseTraces(ctx context.Context, memberID string) error {
 		}
 	}
 	for _, role := range policy.StaffRoles {
-		keys = append(keys, key(rolePK(role), "MEMBER#"+memberID))
+		keys = append(keys, key(rolePK(role), roleHolderSK(memberID)))
 	}
 	for _, c := range credits {
 		keys = append(keys, map[string]types.AttributeValue{AttrPK: c[AttrPK], AttrSK: c[AttrSK]})
@@ -157,8 +158,8 @@ func (s *Store) erasePost(ctx context.Context, postID, memberID string) error {
 		if err != nil {
 			return err
 		}
-		if _, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(postPK(p.ID), "POST"),
-			UpdateExpression: aws.String("SET AuthorName = :n, AuthorDeleted = :d, HTML = :h, Mentions = :m"), ConditionExpression: aws.String("attribute_exists(PK)"),
+		if _, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: postKey(p.ID),
+			UpdateExpression: aws.String(setAuthorErased), ConditionExpression: aws.String("attribute_exists(#PK)"), ExpressionAttributeNames: authorErasedNames,
 			ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberS{Value: p.AuthorName},
 				":d": &types.AttributeValueMemberBOOL{Value: p.AuthorDeleted}, ":h": &types.AttributeValueMemberS{Value: p.HTML}, ":m": names}}); err != nil {
 			return err
@@ -172,7 +173,7 @@ func (s *Store) erasePost(ctx context.Context, postID, memberID string) error {
 			}
 		}
 	}
-	list, err := s.queryAll(ctx, queryPrefix(s.Table, postPK(postID), "COMMENT#"))
+	list, err := s.queryAll(ctx, queryPrefix(s.Table, postPK(postID), commentPrefix))
 	if err != nil {
 		return err
 	}
@@ -201,7 +202,7 @@ func (s *Store) erasePost(ctx context.Context, postID, memberID string) error {
 			return err
 		}
 		if _, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(postPK(postID), commentSK(c)),
-			UpdateExpression: aws.String("SET AuthorName = :n, AuthorDeleted = :d, HTML = :h, Mentions = :m"), ConditionExpression: aws.String("attribute_exists(PK)"),
+			UpdateExpression: aws.String(setAuthorErased), ConditionExpression: aws.String("attribute_exists(#PK)"), ExpressionAttributeNames: authorErasedNames,
 			ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberS{Value: c.AuthorName},
 				":d": &types.AttributeValueMemberBOOL{Value: c.AuthorDeleted}, ":h": &types.AttributeValueMemberS{Value: c.HTML}, ":m": names}}); err != nil {
 			return err
@@ -246,7 +247,7 @@ func (s *Store) eraseQueueName(ctx context.Context, targetID string, author bool
 		update += ", AuthorName = :n, AuthorDeleted = :d"
 		values[":n"], values[":d"] = &types.AttributeValueMemberS{Value: auth.DeletedName}, &types.AttributeValueMemberBOOL{Value: true}
 	}
-	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(reportsPK(targetID), "QUEUE"),
+	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: queueKey(targetID),
 		UpdateExpression: aws.String(update), ConditionExpression: aws.String("attribute_exists(PK)"), ExpressionAttributeValues: values})
 	var failed *types.ConditionalCheckFailedException
 	if errors.As(err, &failed) {
@@ -334,7 +335,7 @@ func (s *Store) eraseTicket(ctx context.Context, ticketID, memberID string) erro
 			return err
 		}
 		if _, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(ticketPK(ticketID), replySK(r)),
-			UpdateExpression: aws.String("SET AuthorName = :n, AuthorDeleted = :d, HTML = :h, Mentions = :m"), ConditionExpression: aws.String("attribute_exists(PK)"),
+			UpdateExpression: aws.String(setAuthorErased), ConditionExpression: aws.String("attribute_exists(#PK)"), ExpressionAttributeNames: authorErasedNames,
 			ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberS{Value: r.AuthorName},
 				":d": &types.AttributeValueMemberBOOL{Value: r.AuthorDeleted}, ":h": &types.AttributeValueMemberS{Value: r.HTML}, ":m": names}}); err != nil {
 			return err
@@ -348,8 +349,9 @@ func (s *Store) eraseTicket(ctx context.Context, ticketID, memberID string) erro
 // invitations and shareable links alike; docs/decisions.md, issue 9 round 2, finding 5).
 func (s *Store) eraseInvitation(ctx context.Context, invitationID string) error {
 	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(invitationPK(invitationID), skInvitation),
-		UpdateExpression:    aws.String("SET InviterName = :n, InviterDeleted = :d, RevokedAt = if_not_exists(RevokedAt, :now) REMOVE Message"),
-		ConditionExpression: aws.String("attribute_exists(PK)"),
+		UpdateExpression:         aws.String("SET #InviterName = :n, #InviterDeleted = :d, #RevokedAt = if_not_exists(#RevokedAt, :now) REMOVE #Message"),
+		ConditionExpression:      aws.String("attribute_exists(#PK)"),
+		ExpressionAttributeNames: named(attrInviterName, attrInviterDeleted, attrRevokedAt, attrMessage, AttrPK),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberS{Value: auth.DeletedName},
 			":d": &types.AttributeValueMemberBOOL{Value: true}, ":now": &types.AttributeValueMemberN{Value: epoch(time.Now())}}})
 	var failed *types.ConditionalCheckFailedException
@@ -357,26 +359,4 @@ func (s *Store) eraseInvitation(ctx context.Context, invitationID string) error 
 		return nil
 	}
 	return err
-}
-
-// Invitation implements notifications.People: an invitation as it is now, its inviter
-// named as they are now (an email written later must not revive a deleted member's
-// name), usable only while pending and its inviter's account not deleted (the erasure
-// revokes it a moment later; the email must not go out meanwhile).
-func (s *Store) Invitation(ctx context.Context, invitationID string) (notifications.SentInvitation, error) {
-	inv, err := s.GetInvitation(ctx, invitationID)
-	if err != nil {
-		return notifications.SentInvitation{}, err
-	}
-	out := notifications.SentInvitation{InviterName: auth.DeletedName, CodeHash: inv.CodeHash}
-	m, err := s.GetMember(ctx, inv.InviterID)
-	switch {
-	case errors.Is(err, errs.ErrNotFound) || (err == nil && m.Status == auth.StatusDeleted):
-		out.InviterDeleted = true
-		return out, nil
-	case err != nil:
-		return notifications.SentInvitation{}, err
-	}
-	out.InviterName, out.Usable = m.DisplayName, inv.State(time.Now()) == "pending"
-	return out, nil
 }

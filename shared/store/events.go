@@ -162,11 +162,8 @@ func (s *Store) countUpdate(c metrics.Count, day, eventID string) types.Transact
 	}}
 }
 
-// Attributes of a counter item.
-const (
-	attrCount   = "Count"
-	attrMembers = "Members"
-)
+// Attributes of a counter item (Members, the day's set of member ids, is attrMembers).
+const attrCount = "Count"
 
 // CountOnce adds delta to counter name for day unless consumer already counted eventID
 // (then eventtypes.ErrDuplicate): CountEvent with one count.

@@ -15,7 +15,6 @@ import (
 
 	"tribune/shared/errs"
 	"tribune/shared/posts"
-	"tribune/shared/tickets"
 )
 
 // Images uploaded before images belonged to a space (key images/<member>/<file>) each
@@ -23,10 +22,7 @@ import (
 // IMAGE#<member>#<file> / LEGACY. Images uploaded since carry their space in their key.
 const (
 	typeLegacyImage = "LegacyImage"
-	skLegacyImage   = "LEGACY"
 )
-
-func legacyImagePK(memberID, file string) string { return "IMAGE#" + memberID + "#" + file }
 
 type legacyImageItem struct {
 	PK, SK, Type string
@@ -114,7 +110,7 @@ func (s *Store) MigrateLegacyImages(ctx context.Context) (LegacyImagesPlaced, er
 			if len(images) == 0 {
 				continue
 			}
-			postID := it.PK[len("POST#"):]
+			postID := postIDOf(it.PK)
 			use := legacyUse{spaceID: it.SpaceID, postID: postID, at: it.CreatedAt}
 			if it.Type == typeRevision {
 				use.at = it.EditedAt
@@ -184,19 +180,8 @@ func (s *Store) spaceOfPost(ctx context.Context, postID string, known map[string
 // the sweeper's index, GSI1 UNUSEDIMAGES / <UnusedUntil>#<id>, and may be taken by a
 // text only until UnusedUntil (epoch seconds: compared as a number in conditions).
 const (
-	typeImage      = "Image"
-	skImage        = "IMAGE"
-	unusedImagesPK = "UNUSEDIMAGES"
+	typeImage = "Image"
 )
-
-func imagePK(id posts.ImageID) string {
-	if id.SpaceID == "" {
-		return legacyImagePK(id.MemberID, id.File)
-	}
-	return "IMAGE#" + id.SpaceID + "#" + id.MemberID + "#" + id.File
-}
-
-func imageKey(id posts.ImageID) map[string]types.AttributeValue { return key(imagePK(id), skImage) }
 
 // imageItem is an image's record as stored.
 type imageItem struct {
@@ -228,7 +213,7 @@ func (s *Store) SaveImageUpload(ctx context.Context, img posts.Image) error {
 		return errors.New("store.SaveImageUpload: an upload waits for its first text until a time")
 	}
 	it := imageItem{PK: imagePK(img.ID), SK: skImage, Type: typeImage, GSI1PK: unusedImagesPK,
-		GSI1SK:  fmt.Sprintf("%012d#%s", img.UnusedUntil.Unix(), imagePK(img.ID)),
+		GSI1SK:  unusedImageSK(img.UnusedUntil.Unix(), imagePK(img.ID)),
 		SpaceID: img.ID.SpaceID, MemberID: img.ID.MemberID, File: img.ID.File, UploaderID: img.UploaderID, UploadedAt: img.UploadedAt.UTC(),
 		UnusedUntil: img.UnusedUntil.Unix()}
 	av, err := attributevalue.MarshalMap(it)
@@ -282,23 +267,17 @@ func (s *Store) Images(ctx context.Context, ids []posts.ImageID) (map[posts.Imag
 	return out, nil
 }
 
-// What a record's ShownIn holds for each kind of text: P#<post>, C#<post>#<comment's
-// sort key>, T#<ticket>, R#<ticket>#<reply's sort key>: the keys to read it by.
-func shownInPost(postID string) string      { return "P#" + postID }
-func shownInComment(c posts.Comment) string { return "C#" + c.PostID + "#" + commentSK(c) }
-func shownInTicket(ticketID string) string  { return "T#" + ticketID }
-func shownInReply(r tickets.Reply) string   { return "R#" + r.TicketID + "#" + replySK(r) }
 func shownInKeys(ref string) (kind string, keys []map[string]types.AttributeValue) {
 	kind, rest, _ := strings.Cut(ref, "#")
 	parent, child, _ := strings.Cut(rest, "#")
 	switch kind {
-	case "P":
-		return kind, []map[string]types.AttributeValue{key(postPK(parent), "POST")}
-	case "C":
-		return kind, []map[string]types.AttributeValue{key(postPK(parent), "POST"), key(postPK(parent), child)}
-	case "T":
+	case shownPost:
+		return kind, []map[string]types.AttributeValue{postKey(parent)}
+	case shownComment:
+		return kind, []map[string]types.AttributeValue{postKey(parent), key(postPK(parent), child)}
+	case shownTicket:
 		return kind, []map[string]types.AttributeValue{key(ticketPK(parent), "TICKET")}
-	case "R":
+	case shownReply:
 		return kind, []map[string]types.AttributeValue{key(ticketPK(parent), "TICKET"), key(ticketPK(parent), child)}
 	}
 	return "", nil
@@ -494,8 +473,8 @@ func (s *Store) MigrateImageTexts(ctx context.Context, now time.Time) (ImagesRec
 				return done, fmt.Errorf("store.MigrateImageTexts: %w", err)
 			}
 			_, parent, _ := strings.Cut(it.PK, "#")
-			ref := map[string]string{typePost: "P#" + parent, typeComment: "C#" + parent + "#" + it.SK,
-				typeTicket: "T#" + parent, typeTicketReply: "R#" + parent + "#" + it.SK}[it.Type]
+			ref := map[string]string{typePost: shownInPost(parent), typeComment: shownInChild(shownComment, parent, it.SK),
+				typeTicket: shownInTicket(parent), typeTicketReply: shownInChild(shownReply, parent, it.SK)}[it.Type]
 			images := posts.ImagesIn(it.Body)
 			if ref == "" || len(images) == 0 {
 				continue

@@ -22,23 +22,13 @@ import (
 const (
 	typeNotification = "Notification"
 	typeInboxSeen    = "InboxSeen"
-	// skInboxSeen sorts before every notification (digits), so it never shows in a page
-	// read newest first until the very end; pages skip it by type.
-	skInboxSeen = "#SEEN"
 )
-
-func inboxPK(memberID string) string { return "INBOX#" + memberID }
 
 type notificationItem struct {
 	PK, SK, Type string
 	notifications.Notification
 	ExpiresAt int64
 }
-
-// skNoticeOnce is the prefix of a member's claims on what they were told once
-// (Notification.Once). "!" sorts before skInboxSeen, so no page of the inbox (SK >
-// "#SEEN") ever reads one; they go with the inbox when the account is erased.
-const skNoticeOnce = "!ONCE#"
 
 // PutNotification implements notifications.InboxStore: only if absent, so that a
 // repeated delivery neither duplicates it nor makes it unread again. With n.Once, the
@@ -47,7 +37,7 @@ const skNoticeOnce = "!ONCE#"
 // notification (a retry after the email failed) answers nil.
 func (s *Store) PutNotification(ctx context.Context, n notifications.Notification, expires time.Time) error {
 	n.DeliveredAt = time.Now().UTC()
-	put, err := s.put(notificationItem{PK: inboxPK(n.MemberID), SK: n.At.UTC().Format(time.RFC3339Nano) + "#" + n.ID,
+	put, err := s.put(notificationItem{PK: inboxPK(n.MemberID), SK: notificationSK(n.At, n.ID),
 		Type: typeNotification, Notification: n, ExpiresAt: expires.Unix()}, "attribute_not_exists(PK)")
 	if err != nil {
 		return fmt.Errorf("store.PutNotification: %w", err)
@@ -61,7 +51,7 @@ func (s *Store) PutNotification(ctx context.Context, n notifications.Notificatio
 		}
 		return nil
 	}
-	claim, err := s.put(map[string]any{AttrPK: inboxPK(n.MemberID), AttrSK: skNoticeOnce + n.Once, AttrType: "NoticeOnce",
+	claim, err := s.put(map[string]any{AttrPK: inboxPK(n.MemberID), AttrSK: noticeOnceSK(n.Once), AttrType: "NoticeOnce",
 		"NotificationID": n.ID}, "attribute_not_exists(PK)")
 	if err != nil {
 		return fmt.Errorf("store.PutNotification: %w", err)
@@ -158,7 +148,7 @@ func (s *Store) Recipient(ctx context.Context, memberID string) (notifications.R
 
 // SpaceModeratorIDs implements notifications.InboxStore: the owner and moderators.
 func (s *Store) SpaceModeratorIDs(ctx context.Context, spaceID string) ([]string, error) {
-	list, err := s.memberships(ctx, "store.SpaceModeratorIDs", queryPrefix(s.Table, spacePK(spaceID), "MEMBER#"))
+	list, err := s.memberships(ctx, "store.SpaceModeratorIDs", queryPrefix(s.Table, spacePK(spaceID), activeMemberPrefix))
 	if err != nil {
 		return nil, err
 	}
@@ -189,7 +179,7 @@ type Subjects struct {
 func (s *Store) NotificationSubjects(ctx context.Context, postIDs, ticketIDs, memberIDs, reportedIDs []string, comments []posts.CommentRef) (Subjects, error) {
 	var keys []map[string]types.AttributeValue
 	for _, id := range postIDs {
-		keys = append(keys, key(postPK(id), "POST"))
+		keys = append(keys, postKey(id))
 	}
 	for _, id := range ticketIDs {
 		keys = append(keys, key(ticketPK(id), "TICKET"))
@@ -198,10 +188,10 @@ func (s *Store) NotificationSubjects(ctx context.Context, postIDs, ticketIDs, me
 		keys = append(keys, key(memberPK(id), skProfile))
 	}
 	for _, id := range reportedIDs {
-		keys = append(keys, key(reportsPK(id), "QUEUE"))
+		keys = append(keys, queueKey(id))
 	}
 	for _, c := range comments {
-		keys = append(keys, key(postPK(c.PostID), "CID#"+c.CommentID))
+		keys = append(keys, key(postPK(c.PostID), commentPointerSK(c.CommentID)))
 	}
 	out := Subjects{Posts: map[string]posts.Post{}, Tickets: map[string]tickets.Ticket{}, Members: map[string]members.Member{},
 		Comments: map[posts.CommentRef]posts.Comment{}, Reported: map[string]time.Time{}}
@@ -224,7 +214,7 @@ func (s *Store) NotificationSubjects(ctx context.Context, postIDs, ticketIDs, me
 		case typeTicket:
 			var it ticketItem
 			if err = attributevalue.UnmarshalMap(item, &it); err == nil {
-				out.Tickets[it.ID] = it.Ticket
+				out.Tickets[it.ID] = it.ticket()
 			}
 		case typeMember:
 			var it memberItem

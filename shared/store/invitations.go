@@ -20,19 +20,11 @@ import (
 )
 
 const (
-	typeInvitation = "Invitation"
-	typeSettings   = "CommunitySettings"
+	typeInvitation   = "Invitation"
+	typeSettings     = "CommunitySettings"
+	typeInviteeClaim = "InviteeClaim"
 	// invitationKept: invitations stay listed as history for 90 days after they lapse.
 	invitationKept = 90 * 24 * time.Hour
-)
-
-func invitationPK(id string) string      { return "INVITE#" + id }
-func invitationMonth(t time.Time) string { return "INVITES#" + t.UTC().Format("2006-01") }
-
-const (
-	skInvitation = "INVITE"
-	pkSettings   = "COMMUNITY"
-	skSettings   = "SETTINGS"
 )
 
 // invitationItem is one invitation; GSI1 lists them by month of creation (no single
@@ -74,17 +66,35 @@ func (i invitationItem) grant() *members.InvitationGrant {
 		MaxUses: i.MaxUses, Uses: i.Uses, ValidUntil: time.Unix(i.ValidUntil, 0), Revoked: i.RevokedAt != 0}
 }
 
-// inviteePK holds the one pending invitation of an address (its claim).
-func inviteePK(email string) string { return "INVITEE#" + email }
+// Named conditions of invitations' transactions.
+const (
+	// condQuota: the inviter is within their quota.
+	condQuota = "invitation quota"
+	// condInviteeFree: no other pending invitation holds the address.
+	condInviteeFree = "address free"
+	// condCodeAsRead: the invitation is still resendable, with the code the service read.
+	condCodeAsRead = "invitation code as read"
+)
 
-const skPendingInvitation = "PENDING"
+// inviteeClaimItem is an address's claim on its one pending invitation; it lives as
+// long as the invitation's item.
+type inviteeClaimItem struct {
+	PK, SK, Type string
+	InvitationID string
+	ExpiresAt    int64
+}
+
+func newInviteeClaimItem(inv invitations.Invitation, validUntil time.Time) inviteeClaimItem {
+	return inviteeClaimItem{PK: inviteePK(inv.Email), SK: skPendingInvitation, Type: typeInviteeClaim, InvitationID: inv.ID,
+		ExpiresAt: validUntil.Add(invitationKept).Unix()}
+}
 
 // CreateInvitation implements invitations.Store: under the inviter's quota, an email
 // invitation claims its address in the same transaction, if nobody holds the claim (or
 // an expired one, or stale, which the service found no longer pending).
 func (s *Store) CreateInvitation(ctx context.Context, inv invitations.Invitation, event eventtypes.Envelope, quota ratelimit.Hit, now time.Time, stale string) error {
 	put, err := s.put(invitationItem{PK: invitationPK(inv.ID), SK: skInvitation, Type: typeInvitation,
-		GSI1PK: invitationMonth(inv.CreatedAt), GSI1SK: inv.CreatedAt.UTC().Format(time.RFC3339Nano) + "#" + inv.ID,
+		GSI1PK: invitationMonth(inv.CreatedAt), GSI1SK: invitationMonthSK(inv),
 		ID: inv.ID, Kind: inv.Kind, Email: inv.Email, Roles: inv.Roles, Message: inv.Message, InviterID: inv.InviterID,
 		InviterName: inv.InviterName, Locale: inv.Locale, MaxUses: inv.MaxUses, CreatedAt: inv.CreatedAt, ValidUntil: inv.ValidUntil.Unix(),
 		CodeHash: inv.CodeHash, ExpiresAt: inv.ValidUntil.Add(invitationKept).Unix()}, "attribute_not_exists(PK)")
@@ -112,13 +122,14 @@ func (s *Store) CreateInvitation(ctx context.Context, inv invitations.Invitation
 		return fmt.Errorf("store.CreateInvitation: %w", err)
 	}
 	// The claim first: a repeat is a repeat whatever the quota says, and costs none.
-	reasons, err := s.transact(ctx, append(append(s.rateUpdates(hits, now), claim), items...))
-	if conditionFailed(reasons, len(hits)) {
-		var held struct{ InvitationID string }
-		_ = attributevalue.UnmarshalMap(reasons[len(hits)].Item, &held)
+	// (So the quota is a named condition here, not underLimits, which tells the quota first.)
+	err = s.txn().add(condQuota, s.rateUpdates(hits, now)...).add(condInviteeFree, claim).add("", items...).run(ctx)
+	if failed(err, condInviteeFree) {
+		var held inviteeClaimItem
+		_ = attributevalue.UnmarshalMap(failedItem(err, condInviteeFree), &held)
 		return fmt.Errorf("store.CreateInvitation %s: %w", inv.ID, &invitations.PendingError{InvitationID: held.InvitationID})
 	}
-	if conditionFailed(reasons, 0) {
+	if failed(err, condQuota) {
 		return fmt.Errorf("store.CreateInvitation %s: %w", inv.ID, invitations.ErrQuota)
 	}
 	if err != nil {
@@ -131,12 +142,11 @@ func (s *Store) CreateInvitation(ctx context.Context, inv invitations.Invitation
 // absent, expired, or held by stale (an invitation the service found no longer pending:
 // revoked, used, expired). It lives as long as its invitation's item.
 func (s *Store) inviteeClaim(inv invitations.Invitation, now time.Time, stale string) (types.TransactWriteItem, error) {
-	claim, err := s.put(map[string]any{AttrPK: inviteePK(inv.Email), AttrSK: skPendingInvitation, AttrType: "InviteeClaim",
-		"InvitationID": inv.ID, AttrExpires: inv.ValidUntil.Add(invitationKept).Unix()}, "attribute_not_exists(PK) OR #e <= :now OR InvitationID = :stale")
+	claim, err := s.put(newInviteeClaimItem(inv, inv.ValidUntil), "attribute_not_exists(PK) OR #e <= :now OR #i = :stale")
 	if err != nil {
 		return types.TransactWriteItem{}, err
 	}
-	claim.Put.ExpressionAttributeNames = map[string]string{"#e": AttrExpires}
+	claim.Put.ExpressionAttributeNames = map[string]string{"#e": AttrExpires, "#i": attrInvitationID}
 	claim.Put.ExpressionAttributeValues = map[string]types.AttributeValue{":now": &types.AttributeValueMemberN{Value: epoch(now)},
 		":stale": &types.AttributeValueMemberS{Value: stale}}
 	return claim, nil
@@ -217,8 +227,9 @@ func (s *Store) RotateInvitationCode(ctx context.Context, inv invitations.Invita
 		return fmt.Errorf("store.RotateInvitationCode: %w", err)
 	}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(invitationPK(id), skInvitation),
-		UpdateExpression:    aws.String("SET CodeHash = :h, ValidUntil = :v, ExpiresAt = :e"),
-		ConditionExpression: aws.String("attribute_exists(PK) AND attribute_not_exists(RevokedAt) AND Uses < MaxUses AND CodeHash = :old"),
+		UpdateExpression:         aws.String("SET #CodeHash = :h, #ValidUntil = :v, #ExpiresAt = :e"),
+		ConditionExpression:      aws.String("attribute_exists(#PK) AND attribute_not_exists(#RevokedAt) AND #Uses < #MaxUses AND #CodeHash = :old"),
+		ExpressionAttributeNames: named(attrCodeHash, attrValidUntil, AttrExpires, AttrPK, attrRevokedAt, attrUses, attrMaxUses),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":h": &types.AttributeValueMemberS{Value: codeHash}, ":v": &types.AttributeValueMemberN{Value: epoch(validUntil)},
 			":old": &types.AttributeValueMemberS{Value: inv.CodeHash},
@@ -226,15 +237,14 @@ func (s *Store) RotateInvitationCode(ctx context.Context, inv invitations.Invita
 		}}}
 	items := []types.TransactWriteItem{update, out}
 	if inv.Email != "" {
-		claim, err := s.put(map[string]any{AttrPK: inviteePK(inv.Email), AttrSK: skPendingInvitation, AttrType: "InviteeClaim",
-			"InvitationID": inv.ID, AttrExpires: validUntil.Add(invitationKept).Unix()}, "")
+		claim, err := s.put(newInviteeClaimItem(inv, validUntil), "")
 		if err != nil {
 			return fmt.Errorf("store.RotateInvitationCode: %w", err)
 		}
 		items = append(items, claim)
 	}
-	reasons, err := s.transact(ctx, items)
-	if conditionFailed(reasons, 0) {
+	err = s.txn().add(condCodeAsRead, items[0]).add("", items[1:]...).run(ctx)
+	if failed(err, condCodeAsRead) {
 		now, err := s.GetInvitation(ctx, id)
 		if err == nil && now.State(time.Now()) == "pending" && now.CodeHash != inv.CodeHash {
 			return fmt.Errorf("store.RotateInvitationCode %s: %w", id, invitations.ErrResentMeanwhile)
@@ -245,15 +255,6 @@ func (s *Store) RotateInvitationCode(ctx context.Context, inv invitations.Invita
 		return fmt.Errorf("store.RotateInvitationCode %s: %w", id, err)
 	}
 	return nil
-}
-
-// DisplayName implements invitations.Names.
-func (s *Store) DisplayName(ctx context.Context, memberID string) (string, error) {
-	m, err := s.GetMember(ctx, memberID)
-	if err != nil {
-		return "", err
-	}
-	return m.DisplayName, nil
 }
 
 // acceptanceItems spend an invitation and record invitation.accepted, for Register.
@@ -269,8 +270,9 @@ func (s *Store) acceptanceItems(a *members.Acceptance, memberID string, now time
 		return nil, err
 	}
 	use := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(invitationPK(a.InvitationID), skInvitation),
-		UpdateExpression:    aws.String("ADD Uses :one"),
-		ConditionExpression: aws.String("CodeHash = :h AND Uses < MaxUses AND attribute_not_exists(RevokedAt) AND ValidUntil > :now"),
+		UpdateExpression:         aws.String("ADD #Uses :one"),
+		ConditionExpression:      aws.String("#CodeHash = :h AND #Uses < #MaxUses AND attribute_not_exists(#RevokedAt) AND #ValidUntil > :now"),
+		ExpressionAttributeNames: named(attrUses, attrCodeHash, attrMaxUses, attrRevokedAt, attrValidUntil),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":one": &types.AttributeValueMemberN{Value: "1"}, ":h": &types.AttributeValueMemberS{Value: a.CodeHash},
 			":now": &types.AttributeValueMemberN{Value: epoch(now)},

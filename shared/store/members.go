@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -33,19 +32,78 @@ const (
 	typeSignInToken = "SignInToken"
 	typeSession     = "Session"
 	typeRateWindow  = "RateWindow"
+	typeRoleHolder  = "RoleHolder"
 )
 
-func memberPK(id string) string     { return "MEMBER#" + id }
-func emailPK(email string) string   { return "EMAIL#" + email }
-func signInPK(hash string) string   { return "SIGNIN#" + hash }
-func sessionPK(hash string) string  { return "SESSION#" + hash }
-func ratePK(h ratelimit.Hit) string { return "RATE#" + h.Rule.Name + "#" + h.KeyHash() }
-
+// Named conditions of people's transactions.
 const (
-	skProfile = "PROFILE"
-	skEmail   = "EMAIL"
-	skToken   = "TOKEN"
-	skSession = "SESSION"
+	// condEmailFree: no member holds the address (Register).
+	condEmailFree = "email free"
+	// condInvitationUsable: the invitation may still be spent, with this code.
+	condInvitationUsable = "invitation usable"
+	// condMayStartSession: the member exists and may sign in.
+	condMayStartSession = "member may sign in"
+	// condRolesChange: the member exists and the roles differ from theirs.
+	condRolesChange = "roles change"
+	// condStatusChange: the member exists and the status change changes something.
+	condStatusChange = "status change"
+	// condMemberActive: the member exists and is active (or their suspension is over).
+	condMemberActive = "member active"
+)
+
+// named is the ExpressionAttributeNames of attributes an expression writes as
+// placeholders, "#" and the name ("#UsedAt"): an expression and an attribute that
+// drift apart fail loudly (an undefined placeholder), never silently.
+func named(attrs ...string) map[string]string {
+	out := make(map[string]string, len(attrs))
+	for _, a := range attrs {
+		out["#"+a] = a
+	}
+	return out
+}
+
+// Attribute names that expressions of people, spaces and support name: each is the
+// name of a field of the item types (memberItem, ticketItem, ...), so an expression and
+// the item it reads cannot drift apart silently (TestItemAttributeNamesStay holds the
+// items' names).
+const (
+	attrID             = "ID"
+	attrMemberID       = "MemberID"
+	attrStatus         = "Status"
+	attrUpdatedAt      = "UpdatedAt"
+	attrAssigneeID     = "AssigneeID"
+	attrSeverity       = "Severity"
+	attrSpaceID        = "SpaceID"
+	attrTicketID       = "TicketID"
+	attrDisplayName    = "DisplayName"
+	attrEmail          = "Email"
+	attrRoles          = "Roles"
+	attrSuspendedUntil = "SuspendedUntil"
+	attrUsedAt         = "UsedAt"
+	attrValidUntil     = "ValidUntil"
+	attrRulesAccepted  = "RulesAccepted"
+	attrText           = "Text"
+	attrVersion        = "Version"
+	attrKind           = "Kind"
+	attrByRole         = "ByRole"
+	attrMembers        = "Members"
+	attrInvitationID   = "InvitationID"
+	attrCodeHash       = "CodeHash"
+	attrUses           = "Uses"
+	attrMaxUses        = "MaxUses"
+	attrRevokedAt      = "RevokedAt"
+	attrInviterName    = "InviterName"
+	attrInviterDeleted = "InviterDeleted"
+	attrMessage        = "Message"
+	attrAuthorName     = "AuthorName"
+	attrAuthorDeleted  = "AuthorDeleted"
+	attrHTML           = "HTML"
+	attrMentions       = "Mentions"
+	attrExcerpt        = "Excerpt"
+	attrHits           = "Hits"
+	attrLeftSpaces     = "LeftSpaces"
+	attrVisibility     = "Visibility"
+	attrLocation       = "Location"
 )
 
 // usedTokenKept is how long a spent or expired token stays, so a second click is told
@@ -116,11 +174,9 @@ type sessionItem struct {
 }
 
 func (i sessionItem) session() auth.Session {
-	return auth.Session{Hash: strings.TrimPrefix(i.PK, "SESSION#"), MemberID: i.MemberID, CreatedAt: i.CreatedAt,
+	return auth.Session{Hash: sessionHashOf(i.PK), MemberID: i.MemberID, CreatedAt: i.CreatedAt,
 		ExpiresAt: time.Unix(i.ExpiresAt, 0), Device: i.Device}
 }
-
-func memberSessionsPK(memberID string) string { return "SESSIONS#" + memberID }
 
 // GetMember implements members.Store.
 func (s *Store) GetMember(ctx context.Context, id string) (members.Member, error) {
@@ -138,10 +194,10 @@ func (s *Store) rateUpdates(hits []ratelimit.Hit, now time.Time) []types.Transac
 		start := h.WindowStart(now)
 		items[i] = types.TransactWriteItem{Update: &types.Update{
 			TableName:                aws.String(s.Table),
-			Key:                      key(ratePK(h), "W#"+epoch(start)),
-			UpdateExpression:         aws.String("SET #t = :type, ExpiresAt = :exp ADD #n :one"),
-			ConditionExpression:      aws.String("attribute_not_exists(#n) OR #n < :limit"),
-			ExpressionAttributeNames: map[string]string{"#t": AttrType, "#n": "Hits"},
+			Key:                      key(ratePK(h), rateWindowSK(start)),
+			UpdateExpression:         aws.String("SET #Type = :type, #ExpiresAt = :exp ADD #Hits :one"),
+			ConditionExpression:      aws.String("attribute_not_exists(#Hits) OR #Hits < :limit"),
+			ExpressionAttributeNames: named(AttrType, AttrExpires, attrHits),
 			ExpressionAttributeValues: map[string]types.AttributeValue{
 				":type": &types.AttributeValueMemberS{Value: typeRateWindow}, ":one": &types.AttributeValueMemberN{Value: "1"},
 				":limit": &types.AttributeValueMemberN{Value: fmt.Sprint(h.Rule.Limit)},
@@ -178,23 +234,18 @@ func (s *Store) CountSignInStart(ctx context.Context, hits []ratelimit.Hit, now 
 // writeUnderLimits runs items in one transaction with the rate-limit hits; a hit over
 // its limit fails the whole with limited, and nothing is written.
 func (s *Store) writeUnderLimits(ctx context.Context, hits []ratelimit.Hit, now time.Time, limited error, items ...types.TransactWriteItem) error {
-	reasons, err := s.transact(ctx, append(s.rateUpdates(hits, now), items...))
-	for i := range hits {
-		if conditionFailed(reasons, i) {
-			return fmt.Errorf("%s: %w", hits[i].Rule.Name, limited)
-		}
-	}
-	return err
+	return s.txn().underLimits(hits, now, limited).add("", items...).run(ctx)
 }
 
 // ConsumeSignInToken implements members.Store with one conditional update: it tells
 // an unknown token from a spent one and from an expired one.
 func (s *Store) ConsumeSignInToken(ctx context.Context, hash string, now time.Time) (members.SignInToken, error) {
 	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:           aws.String(s.Table),
-		Key:                 key(signInPK(hash), skToken),
-		UpdateExpression:    aws.String("SET UsedAt = :now"),
-		ConditionExpression: aws.String("attribute_exists(PK) AND attribute_not_exists(UsedAt) AND ValidUntil > :now"),
+		TableName:                aws.String(s.Table),
+		Key:                      key(signInPK(hash), skToken),
+		UpdateExpression:         aws.String("SET #UsedAt = :now"),
+		ConditionExpression:      aws.String("attribute_exists(#PK) AND attribute_not_exists(#UsedAt) AND #ValidUntil > :now"),
+		ExpressionAttributeNames: named(AttrPK, attrUsedAt, attrValidUntil),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":now": &types.AttributeValueMemberN{Value: epoch(now)},
 		},
@@ -245,7 +296,7 @@ func (s *Store) PeekSignInToken(ctx context.Context, hash string, now time.Time)
 
 func (s *Store) sessionPut(sess auth.Session) (types.TransactWriteItem, error) {
 	return s.put(sessionItem{PK: sessionPK(sess.Hash), SK: skSession, Type: typeSession, MemberID: sess.MemberID,
-		GSI1PK: memberSessionsPK(sess.MemberID), GSI1SK: sess.CreatedAt.UTC().Format(time.RFC3339) + "#" + sess.Hash[:16],
+		GSI1PK: memberSessionsPK(sess.MemberID), GSI1SK: memberSessionSK(sess),
 		Device: sess.Device, CreatedAt: sess.CreatedAt.UTC(), ExpiresAt: sess.ExpiresAt.Unix()}, "attribute_not_exists(PK)")
 }
 
@@ -257,60 +308,37 @@ func (s *Store) Register(ctx context.Context, m members.Member, sess auth.Sessio
 	if email, ok := text.NormalizeEmail(m.Email); !ok || email != m.Email {
 		return fmt.Errorf("store.Register %s: address %q is not in its normal form (text.NormalizeEmail)", m.ID, m.Email)
 	}
-	items := make([]types.TransactWriteItem, 4, 7)
-	var err error
 	dirPK, dirSK := directoryKeys(m.ID, m.DisplayName)
-	parts := []struct {
-		item any
-		cond string
-	}{
-		{emailItem{PK: emailPK(m.Email), SK: skEmail, Type: typeMemberEmail, MemberID: m.ID}, "attribute_not_exists(PK)"},
-		{memberItem{PK: memberPK(m.ID), SK: skProfile, Type: typeMember, GSI1PK: dirPK, GSI1SK: dirSK, ID: m.ID, Email: m.Email, DisplayName: m.DisplayName,
-			Locale: m.Locale, Roles: m.Roles, Status: m.Status, CreatedAt: m.CreatedAt}, "attribute_not_exists(PK)"},
-	}
-	for i, p := range parts {
-		if items[i], err = s.put(p.item, p.cond); err != nil {
-			return fmt.Errorf("store.Register %s: %w", m.ID, err)
-		}
-	}
-	if items[2], err = s.sessionPut(sess); err != nil {
-		return fmt.Errorf("store.Register %s: %w", m.ID, err)
-	}
-	if items[3], err = s.outboxPut(event); err != nil {
-		return fmt.Errorf("store.Register %s: %w", m.ID, err)
-	}
+	tx := s.txn().
+		put(condEmailFree, emailItem{PK: emailPK(m.Email), SK: skEmail, Type: typeMemberEmail, MemberID: m.ID}, "attribute_not_exists(PK)").
+		put("", memberItem{PK: memberPK(m.ID), SK: skProfile, Type: typeMember, GSI1PK: dirPK, GSI1SK: dirSK, ID: m.ID, Email: m.Email,
+			DisplayName: m.DisplayName, Locale: m.Locale, Roles: m.Roles, Status: m.Status, CreatedAt: m.CreatedAt}, "attribute_not_exists(PK)")
+	session, err := s.sessionPut(sess)
+	tx.also("", []types.TransactWriteItem{session}, err)
+	out, err := s.outboxPut(event)
+	tx.also("", []types.TransactWriteItem{out}, err)
 	if identity != nil {
 		link, err := s.identityPut(m.ID, *identity, m.CreatedAt)
-		if err != nil {
-			return fmt.Errorf("store.Register %s: %w", m.ID, err)
-		}
-		items = append(items, link)
+		tx.also("", []types.TransactWriteItem{link}, err)
 	}
 	roles, err := s.roleIndexPuts(m.ID, m.Roles)
-	if err != nil {
-		return fmt.Errorf("store.Register %s: %w", m.ID, err)
-	}
-	items = append(items, roles...)
+	tx.also("", roles, err)
 	words, err := s.nameWordWrites(m.ID, m.DisplayName)
-	if err != nil {
-		return fmt.Errorf("store.Register %s: %w", m.ID, err)
-	}
-	items = append(items, words...)
-	acceptAt := len(items)
+	tx.also("", words, err)
 	if accept != nil {
 		spend, err := s.acceptanceItems(accept, m.ID, m.CreatedAt)
-		if err != nil {
-			return fmt.Errorf("store.Register %s: %w", m.ID, err)
+		if err == nil {
+			tx.add(condInvitationUsable, spend[0]).add("", spend[1:]...)
 		}
-		items = append(items, spend...)
+		tx.also("", nil, err)
 	}
-	reasons, err := s.transact(ctx, items)
-	if accept != nil && conditionFailed(reasons, acceptAt) {
-		return fmt.Errorf("store.Register %s: %w", m.ID, refusedInvitation(reasons[acceptAt].Item, accept.CodeHash, m.CreatedAt))
+	err = tx.run(ctx)
+	if accept != nil && failed(err, condInvitationUsable) {
+		return fmt.Errorf("store.Register %s: %w", m.ID, refusedInvitation(failedItem(err, condInvitationUsable), accept.CodeHash, m.CreatedAt))
 	}
-	if conditionFailed(reasons, 0) {
+	if failed(err, condEmailFree) {
 		var existing emailItem
-		if uerr := attributevalue.UnmarshalMap(reasons[0].Item, &existing); uerr == nil && existing.MemberID != "" {
+		if uerr := attributevalue.UnmarshalMap(failedItem(err, condEmailFree), &existing); uerr == nil && existing.MemberID != "" {
 			return fmt.Errorf("store.Register: %w", &members.EmailTakenError{MemberID: existing.MemberID})
 		}
 	}
@@ -327,9 +355,8 @@ func (s *Store) CreateSession(ctx context.Context, sess auth.Session) error {
 	if err != nil {
 		return fmt.Errorf("store.CreateSession: %w", err)
 	}
-	check := s.activeMemberCheck(sess.MemberID, sess.CreatedAt)
-	reasons, err := s.transact(ctx, []types.TransactWriteItem{check, put})
-	if conditionFailed(reasons, 0) {
+	err = s.txn().add(condMayStartSession, s.activeMemberCheck(sess.MemberID, sess.CreatedAt)).add("", put).run(ctx)
+	if failed(err, condMayStartSession) {
 		return fmt.Errorf("store.CreateSession %s: %w", sess.MemberID, members.ErrInactive)
 	}
 	if err != nil {
@@ -344,8 +371,8 @@ func (s *Store) activeMemberCheck(memberID string, now time.Time) types.Transact
 	return types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
 		TableName:                aws.String(s.Table),
 		Key:                      key(memberPK(memberID), skProfile),
-		ConditionExpression:      aws.String("attribute_exists(PK) AND (#s = :active OR (#s = :suspended AND SuspendedUntil < :now))"),
-		ExpressionAttributeNames: map[string]string{"#s": "Status"},
+		ConditionExpression:      aws.String("attribute_exists(#PK) AND (#Status = :active OR (#Status = :suspended AND #SuspendedUntil < :now))"),
+		ExpressionAttributeNames: named(AttrPK, attrStatus, attrSuspendedUntil),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":active":    &types.AttributeValueMemberS{Value: members.StatusActive},
 			":suspended": &types.AttributeValueMemberS{Value: members.StatusSuspended},
@@ -437,7 +464,8 @@ func (s *Store) ListSessions(ctx context.Context, memberID string) ([]auth.Sessi
 // DeleteSession implements members.Store: only the member's own session goes.
 func (s *Store) DeleteSession(ctx context.Context, memberID, hash string) error {
 	_, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.Table), Key: key(sessionPK(hash), skSession),
-		ConditionExpression:       aws.String("MemberID = :m"),
+		ConditionExpression:       aws.String("#MemberID = :m"),
+		ExpressionAttributeNames:  named(attrMemberID),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":m": &types.AttributeValueMemberS{Value: memberID}}})
 	var failed *types.ConditionalCheckFailedException
 	if errors.As(err, &failed) {
@@ -483,11 +511,11 @@ func (s *Store) SetRoles(ctx context.Context, memberID string, roles []string, e
 	// The roles and their event, only if they change (a list compares element by element).
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
 		UpdateExpression: aws.String("SET #r = :r"), ConditionExpression: aws.String("attribute_exists(PK) AND NOT #r = :r"),
-		ExpressionAttributeNames: map[string]string{"#r": "Roles"}, ExpressionAttributeValues: map[string]types.AttributeValue{":r": rv},
+		ExpressionAttributeNames: map[string]string{"#r": attrRoles}, ExpressionAttributeValues: map[string]types.AttributeValue{":r": rv},
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld}}
-	reasons, err := s.transact(ctx, []types.TransactWriteItem{update, out})
-	if conditionFailed(reasons, 0) {
-		if reasons[0].Item == nil {
+	err = s.txn().add(condRolesChange, update).add("", out).run(ctx)
+	if failed(err, condRolesChange) {
+		if failedItem(err, condRolesChange) == nil {
 			return members.Member{}, fmt.Errorf("store.SetRoles %s: %w", memberID, errs.ErrNotFound)
 		}
 		err = nil // the same roles: nothing to write, no event
@@ -509,7 +537,7 @@ func (s *Store) SetRoles(ctx context.Context, memberID string, roles []string, e
 			}
 			reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
 		} else {
-			reqs = append(reqs, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: key(rolePK(role), "MEMBER#"+memberID)}})
+			reqs = append(reqs, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: key(rolePK(role), roleHolderSK(memberID))}})
 		}
 	}
 	if err := s.batchWrite(ctx, reqs); err != nil {
@@ -524,11 +552,8 @@ func (s *Store) SetPreferences(ctx context.Context, memberID string, p members.P
 		map[string]types.AttributeValue{":n": &types.AttributeValueMemberBOOL{Value: !p.ActivityEmails}})
 }
 
-// rolePK lists the holders of a staff role (support agents are told of new tickets).
-func rolePK(role string) string { return "ROLE#" + role }
-
 func roleIndexItem(memberID, role string) map[string]any {
-	return map[string]any{AttrPK: rolePK(role), AttrSK: "MEMBER#" + memberID, AttrType: "RoleHolder", "MemberID": memberID}
+	return map[string]any{AttrPK: rolePK(role), AttrSK: roleHolderSK(memberID), AttrType: typeRoleHolder, attrMemberID: memberID}
 }
 
 // roleIndexPuts index a new member's staff roles.
@@ -545,23 +570,6 @@ func (s *Store) roleIndexPuts(memberID string, roles []string) ([]types.Transact
 		out = append(out, put)
 	}
 	return out, nil
-}
-
-// RoleHolderIDs lists the members holding any of the staff roles, once each.
-func (s *Store) RoleHolderIDs(ctx context.Context, roles ...string) ([]string, error) {
-	var ids []string
-	for _, role := range roles {
-		items, err := s.queryAll(ctx, queryPrefix(s.Table, rolePK(role), "MEMBER#", "MemberID"))
-		if err != nil {
-			return nil, fmt.Errorf("store.RoleHolderIDs %s: %w", role, err)
-		}
-		for _, it := range items {
-			if v, ok := it["MemberID"].(*types.AttributeValueMemberS); ok && !slices.Contains(ids, v.Value) {
-				ids = append(ids, v.Value)
-			}
-		}
-	}
-	return ids, nil
 }
 
 // ModerateMember implements members.Store: the status change and its audit entry in
@@ -584,13 +592,13 @@ func (s *Store) ModerateMember(ctx context.Context, memberID, status string, unt
 	}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
 		UpdateExpression: aws.String(expr), ConditionExpression: aws.String(cond),
-		ExpressionAttributeNames: map[string]string{"#s": "Status"}, ExpressionAttributeValues: values}}
+		ExpressionAttributeNames: map[string]string{"#s": attrStatus}, ExpressionAttributeValues: values}}
 	log, err := s.auditPut(entry)
 	if err != nil {
 		return members.Member{}, fmt.Errorf("store.ModerateMember: %w", err)
 	}
-	reasons, err := s.transact(ctx, []types.TransactWriteItem{update, log})
-	if conditionFailed(reasons, 0) {
+	err = s.txn().add(condStatusChange, update).add("", log).run(ctx)
+	if failed(err, condStatusChange) {
 		// Unknown (ErrNotFound), or in that status already: the member as they are.
 		return s.GetMember(ctx, memberID)
 	}
@@ -602,7 +610,7 @@ func (s *Store) ModerateMember(ctx context.Context, memberID, status string, unt
 
 // SetStatus changes a member's status without an audit entry (tests and tools).
 func (s *Store) SetStatus(ctx context.Context, memberID, status string, until *time.Time) (members.Member, error) {
-	names := map[string]string{"#s": "Status"}
+	names := map[string]string{"#s": attrStatus}
 	values := map[string]types.AttributeValue{":s": &types.AttributeValueMemberS{Value: status}}
 	expr := "SET #s = :s REMOVE SuspendedUntil"
 	if until != nil {

@@ -82,10 +82,7 @@ func MigrationNames() []string {
 
 const (
 	typeMigration = "Migration"
-	skMigration   = "DONE"
 )
-
-func migrationPK(name string) string { return "MIGRATION#" + name }
 
 // MigrationResult is one migration as Migrate found or ran it.
 type MigrationResult struct {
@@ -163,7 +160,7 @@ func (s *Store) MigrateCustomerSpaces(ctx context.Context, now time.Time) (Custo
 		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 			return fixed, fmt.Errorf("store.MigrateCustomerSpaces: %w", err)
 		}
-		sp := it.Space
+		sp := it.space()
 		visibility := sp.Visibility
 		if visibility == spaces.Public {
 			n, err := s.demoteSelfJoined(ctx, sp.ID)
@@ -204,7 +201,7 @@ func (s *Store) MigrateCustomerSpaces(ctx context.Context, now time.Time) (Custo
 // and whatever else leaving undoes), then files the request; a run cut in between
 // leaves that member with neither, free to ask again.
 func (s *Store) demoteSelfJoined(ctx context.Context, spaceID string) (int, error) {
-	list, err := s.memberships(ctx, "store.demoteSelfJoined", queryPrefix(s.Table, spacePK(spaceID), "MEMBER#"))
+	list, err := s.memberships(ctx, "store.demoteSelfJoined", queryPrefix(s.Table, spacePK(spaceID), activeMemberPrefix))
 	if err != nil {
 		return 0, err
 	}

@@ -26,26 +26,19 @@ const (
 	typeAudit     = "AuditEntry"
 	typeReport    = "Report"
 	typeQueueItem = "QueueItem"
-	// pkAudit is the moderation log's partition: moderator actions are few (a handful a
-	// minute at most), far below a partition's write limit.
-	pkAudit = "AUDIT"
-	// queueIndexPK lists reported content in GSI1, oldest first.
-	queueIndexPK = "MODQUEUE"
 )
-
-func reportsPK(targetID string) string { return "REPORTS#" + targetID }
 
 // auditPut writes a moderation log entry, for the transaction of the action it logs.
 func (s *Store) auditPut(e audit.Entry) (types.TransactWriteItem, error) {
 	return s.put(struct {
 		PK, SK, Type string
 		audit.Entry
-	}{PK: pkAudit, SK: e.At.UTC().Format(time.RFC3339Nano) + "#" + rand.Text()[:8], Type: typeAudit, Entry: e}, "")
+	}{PK: pkAudit, SK: auditSK(e.At, rand.Text()[:8]), Type: typeAudit, Entry: e}, "")
 }
 
 // queueDelete takes content out of the moderation queue (nothing happens if absent).
 func (s *Store) queueDelete(targetID string) types.TransactWriteItem {
-	return types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(reportsPK(targetID), "QUEUE")}}
+	return types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: queueKey(targetID)}}
 }
 
 // FileReport implements posts.ModerationStore: the report (once per member), the queue
@@ -55,8 +48,8 @@ func (s *Store) FileReport(ctx context.Context, r posts.Report, q posts.QueueIte
 		PK, SK, Type   string
 		GSI1PK, GSI1SK string // the reporter's acts (actsPK), for their export
 		posts.Report
-	}{PK: reportsPK(r.TargetID), SK: "BY#" + r.ReporterID, Type: typeReport, Report: r,
-		GSI1PK: actsPK(r.ReporterID), GSI1SK: actsSK(reportsPK(r.TargetID), "BY#"+r.ReporterID)}, "attribute_not_exists(PK)")
+	}{PK: reportsPK(r.TargetID), SK: reportSK(r.ReporterID), Type: typeReport, Report: r,
+		GSI1PK: actsPK(r.ReporterID), GSI1SK: actsSK(reportsPK(r.TargetID), reportSK(r.ReporterID))}, "attribute_not_exists(PK)")
 	if err != nil {
 		return fmt.Errorf("store.FileReport: %w", err)
 	}
@@ -66,7 +59,7 @@ func (s *Store) FileReport(ctx context.Context, r posts.Report, q posts.QueueIte
 	}
 	first := q.FirstAt.UTC().Format(time.RFC3339Nano)
 	values := map[string]types.AttributeValue{
-		":q": &types.AttributeValueMemberS{Value: queueIndexPK}, ":k": &types.AttributeValueMemberS{Value: first + "#" + q.TargetID},
+		":q": &types.AttributeValueMemberS{Value: queueIndexPK}, ":k": &types.AttributeValueMemberS{Value: queueSK(first, q.TargetID)},
 		":type": &types.AttributeValueMemberS{Value: typeQueueItem}, ":one": &types.AttributeValueMemberN{Value: "1"},
 		":reason": &types.AttributeValueMemberSS{Value: []string{r.Reason}}, ":first": &types.AttributeValueMemberS{Value: first},
 	}
@@ -78,7 +71,7 @@ func (s *Store) FileReport(ctx context.Context, r posts.Report, q posts.QueueIte
 		set += fmt.Sprintf(", %s = :%s", name, name)
 		values[":"+name] = &types.AttributeValueMemberS{Value: v}
 	}
-	queue := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(reportsPK(q.TargetID), "QUEUE"),
+	queue := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: queueKey(q.TargetID),
 		UpdateExpression: aws.String(set + " ADD Reports :one, Reasons :reason"), ExpressionAttributeNames: map[string]string{"#ty": AttrType},
 		ExpressionAttributeValues: values}}
 	reasons, err := s.transact(ctx, []types.TransactWriteItem{report, queue, out})
@@ -129,7 +122,7 @@ func (s *Store) ReportNotes(ctx context.Context, targetIDs []string, limit int) 
 	g.SetLimit(8)
 	for _, id := range targetIDs {
 		g.Go(func() error {
-			in := queryPrefix(s.Table, reportsPK(id), "BY#")
+			in := queryPrefix(s.Table, reportsPK(id), reportPrefix)
 			in.FilterExpression = aws.String("attribute_exists(#note) AND #note <> :empty")
 			in.ExpressionAttributeNames = map[string]string{"#note": "Note"}
 			in.ExpressionAttributeValues[":empty"] = &types.AttributeValueMemberS{Value: ""}
@@ -165,7 +158,7 @@ func (s *Store) ReportNotes(ctx context.Context, targetIDs []string, limit int) 
 // QueueEntry implements posts.ModerationStore: one read.
 func (s *Store) QueueEntry(ctx context.Context, targetID string) (posts.QueueItem, error) {
 	var it posts.QueueItem
-	err := s.get(ctx, "store.QueueEntry", reportsPK(targetID), "QUEUE", time.Now(), &it)
+	err := s.get(ctx, "store.QueueEntry", reportsPK(targetID), skQueue, time.Now(), &it)
 	if errors.Is(err, errs.ErrNotFound) {
 		err = fmt.Errorf("store.QueueEntry %s: %w", targetID, posts.ErrNoReports)
 	}
@@ -223,7 +216,7 @@ func (s *Store) postUpdateIf(postID, expr, condition string, values map[string]t
 	if strings.Contains(condition, notDeleted) {
 		values[":deleted"] = &types.AttributeValueMemberBOOL{Value: true}
 	}
-	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(postID), "POST"),
+	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: postKey(postID),
 		UpdateExpression: aws.String(expr), ConditionExpression: aws.String(cond),
 		ExpressionAttributeNames: namesIn(expr + " " + condition), ExpressionAttributeValues: values}}
 }
@@ -419,7 +412,7 @@ func (s *Store) EditPost(ctx context.Context, p posts.Post, previous posts.Revis
 
 // History implements posts.EditStore: oldest first.
 func (s *Store) History(ctx context.Context, postID string) ([]posts.Revision, error) {
-	items, err := s.queryAll(ctx, queryPrefix(s.Table, postPK(postID), "REV#"))
+	items, err := s.queryAll(ctx, queryPrefix(s.Table, postPK(postID), revisionPrefix))
 	if err != nil {
 		return nil, fmt.Errorf("store.History %s: %w", postID, err)
 	}
@@ -451,10 +444,10 @@ func (s *Store) DeletePost(ctx context.Context, p posts.Post, entry audit.Entry,
 func (s *Store) Content(ctx context.Context, postIDs []string, comments []posts.CommentRef) (map[string]posts.Post, map[posts.CommentRef]posts.Comment, error) {
 	var keys []map[string]types.AttributeValue
 	for _, id := range postIDs {
-		keys = append(keys, key(postPK(id), "POST"))
+		keys = append(keys, postKey(id))
 	}
 	for _, c := range comments {
-		keys = append(keys, key(postPK(c.PostID), "CID#"+c.CommentID))
+		keys = append(keys, key(postPK(c.PostID), commentPointerSK(c.CommentID)))
 	}
 	found, err := s.batchGet(ctx, "store.Content", keys)
 	if err != nil {

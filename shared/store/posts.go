@@ -25,28 +25,7 @@ const (
 	typePin         = "Pin"
 	// feedKept bounds the home stream's history; older entries expire.
 	feedKept = posts.FeedHistory
-	// pinPrefix sorts pins after every dated entry, so a stream read newest first
-	// meets the pins before anything else.
-	pinPrefix = "~PIN#"
 )
-
-func postPK(id string) string            { return "POST#" + id }
-func spacePostsPK(spaceID string) string { return "SPACEPOSTS#" + spaceID }
-func feedPK(memberID string) string      { return "FEED#" + memberID }
-func authorPK(memberID string) string    { return "AUTHOR#" + memberID }
-
-// streamSK sorts a stream newest first when read backwards.
-func streamSK(s posts.Summary) string { return s.CreatedAt.UTC().Format(time.RFC3339Nano) + "#" + s.ID }
-
-// pinSK sorts pins by the end of their pinning, latest first when read backwards.
-func pinSK(s posts.Summary) string {
-	return pinPrefix + s.PinnedUntil.UTC().Format(time.RFC3339) + "#" + s.ID
-}
-
-// ideaSK sorts a space's ideas by votes (zero-padded, so text order is number order).
-func ideaSK(votes int, p posts.Post) string {
-	return fmt.Sprintf("%010d#%s#%s", votes, p.CreatedAt.UTC().Format(time.RFC3339Nano), p.ID)
-}
 
 type postItem struct {
 	PK, SK, Type string
@@ -61,9 +40,9 @@ func listing(p posts.Post) (string, string) {
 	case p.Deleted:
 		return "", ""
 	case p.Kind == posts.KindQuestion && p.AcceptedAnswer == "":
-		return "UNANSWERED#" + p.SpaceID, streamSK(p.Summary())
+		return unansweredPK(p.SpaceID), streamSK(p.Summary())
 	case p.Kind == posts.KindIdea:
-		return "IDEAS#" + p.SpaceID, ideaSK(p.Votes, p)
+		return ideasPK(p.SpaceID), ideaSK(p.Votes, p)
 	}
 	return "", ""
 }
@@ -124,7 +103,7 @@ func (s *Store) outboxPuts(events []eventtypes.Envelope) ([]types.TransactWriteI
 // CreatePost implements posts.Store.
 func (s *Store) CreatePost(ctx context.Context, p posts.Post, events []eventtypes.Envelope, hits []ratelimit.Hit) error {
 	gsiPK, gsiSK := listing(p)
-	canonical, err := s.put(postItem{PK: postPK(p.ID), SK: "POST", Type: typePost, GSI1PK: gsiPK, GSI1SK: gsiSK, Post: p}, "attribute_not_exists(PK)")
+	canonical, err := s.put(postItem{PK: postPK(p.ID), SK: skPost, Type: typePost, GSI1PK: gsiPK, GSI1SK: gsiSK, Post: p}, "attribute_not_exists(PK)")
 	if err != nil {
 		return fmt.Errorf("store.CreatePost: %w", err)
 	}
@@ -154,7 +133,7 @@ func (s *Store) CreatePost(ctx context.Context, p posts.Post, events []eventtype
 
 // GetPost implements posts.Store.
 func (s *Store) GetPost(ctx context.Context, id string) (posts.Post, error) {
-	items, err := s.readKeys(ctx, "store.GetPost "+id, []map[string]types.AttributeValue{key(postPK(id), "POST")})
+	items, err := s.readKeys(ctx, "store.GetPost "+id, []map[string]types.AttributeValue{postKey(id)})
 	if err != nil {
 		return posts.Post{}, err
 	}
@@ -166,18 +145,6 @@ func (s *Store) GetPost(ctx context.Context, id string) (posts.Post, error) {
 		return posts.Post{}, fmt.Errorf("store.GetPost %s: %w", id, err)
 	}
 	return it.Post, nil
-}
-
-func voteSK(memberID string) string               { return "VOTE#" + memberID }
-func reactionSK(memberID, reaction string) string { return "REACT#" + memberID + "#" + reaction }
-
-// postKeys are a post, a member's vote on it and their reactions.
-func postKeys(id, memberID string) []map[string]types.AttributeValue {
-	keys := []map[string]types.AttributeValue{key(postPK(id), "POST"), key(postPK(id), voteSK(memberID))}
-	for _, r := range posts.Reactions {
-		keys = append(keys, key(postPK(id), reactionSK(memberID, r)))
-	}
-	return keys
 }
 
 // PostFor implements posts.Store: the post, the member's vote and their reactions in
@@ -357,12 +324,12 @@ func (s *Store) listed(ctx context.Context, op, pk, cursor string, limit int) (p
 
 // Unanswered implements posts.Store.
 func (s *Store) Unanswered(ctx context.Context, spaceID, cursor string, limit int) (posts.Page, error) {
-	return s.listed(ctx, "store.Unanswered", "UNANSWERED#"+spaceID, cursor, limit)
+	return s.listed(ctx, "store.Unanswered", unansweredPK(spaceID), cursor, limit)
 }
 
 // TopIdeas implements posts.Store.
 func (s *Store) TopIdeas(ctx context.Context, spaceID, cursor string, limit int) (posts.Page, error) {
-	return s.listed(ctx, "store.TopIdeas", "IDEAS#"+spaceID, cursor, limit)
+	return s.listed(ctx, "store.TopIdeas", ideasPK(spaceID), cursor, limit)
 }
 
 // feedItems are a summary's items in members' home streams: the entry, and the pin
@@ -449,7 +416,7 @@ func (s *Store) RemoveSpaceFromFeed(ctx context.Context, memberID, spaceID strin
 // ActiveIn implements posts.FeedStore: one consistent GetItem of the membership.
 func (s *Store) ActiveIn(ctx context.Context, spaceID, memberID string) (bool, error) {
 	var m spaceMemberItem
-	err := s.get(ctx, "store.ActiveIn", spacePK(spaceID), "MEMBER#"+memberID, time.Now(), &m)
+	err := s.get(ctx, "store.ActiveIn", spacePK(spaceID), activeMemberSK(memberID), time.Now(), &m)
 	if errors.Is(err, errs.ErrNotFound) {
 		return false, nil
 	}
@@ -465,7 +432,7 @@ func (s *Store) ForgetLeftSpace(ctx context.Context, memberID, spaceID string, a
 		still = "attribute_exists(PK)"
 	}
 	items := []types.TransactWriteItem{
-		{ConditionCheck: &types.ConditionCheck{TableName: aws.String(s.Table), Key: key(spacePK(spaceID), "MEMBER#"+memberID),
+		{ConditionCheck: &types.ConditionCheck{TableName: aws.String(s.Table), Key: key(spacePK(spaceID), activeMemberSK(memberID)),
 			ConditionExpression: aws.String(still)}},
 		{Update: &types.Update{TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
 			UpdateExpression: aws.String("DELETE LeftSpaces :s"), ConditionExpression: aws.String("attribute_exists(PK)"),
@@ -490,7 +457,7 @@ func (s *Store) RecentInSpace(ctx context.Context, spaceID string, limit int, no
 	pk := &types.AttributeValueMemberS{Value: spacePostsPK(spaceID)}
 	queries := []*dynamodb.QueryInput{
 		{KeyConditionExpression: aws.String("PK = :pk AND SK < :p"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": pk, ":p": &types.AttributeValueMemberS{Value: "~"}}},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": pk, ":p": &types.AttributeValueMemberS{Value: datedBefore}}},
 		{KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :p)"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": pk, ":p": &types.AttributeValueMemberS{Value: pinPrefix}}},
 	}
@@ -559,7 +526,7 @@ func (s *Store) RemoveFromFeeds(ctx context.Context, sum posts.Summary, memberID
 
 // LinkTicket records on a question the support ticket made from it.
 func (s *Store) LinkTicket(ctx context.Context, postID, ticketID string, number int64) error {
-	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(postPK(postID), "POST"),
+	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: postKey(postID),
 		UpdateExpression: aws.String("SET TicketID = :t, TicketNumber = :n"), ConditionExpression: aws.String("attribute_exists(PK)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":t": &types.AttributeValueMemberS{Value: ticketID},
 			":n": &types.AttributeValueMemberN{Value: fmt.Sprint(number)}}})

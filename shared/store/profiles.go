@@ -22,10 +22,7 @@ import (
 const (
 	typeMemberTag   = "MemberTag"
 	typeStaffFields = "StaffFields"
-	skStaff         = "STAFF"
 )
-
-func tagPK(tag string) string { return "TAG#" + tag }
 
 // The directory lives in GSI1, in a few partitions by the first character of the name
 // key: each bucket holds the keys from its letter up to the next bucket's, so reading
@@ -64,12 +61,8 @@ func directoryBucket(key string) string {
 // whole name key (members.DirectoryKey).
 func directoryKeys(memberID, displayName string) (string, string) {
 	key := members.DirectoryKey(displayName)
-	return membersPK(directoryBucket(key)), key + "#" + memberID
+	return membersPK(directoryBucket(key)), directorySortKey(key, memberID)
 }
-
-func membersPK(bucket string) string { return "MEMBERS#" + bucket }
-func wordsPK(bucket string) string   { return "WORDS#" + bucket }
-func wordSK(i int) string            { return fmt.Sprintf("WORD#%d", i) }
 
 const typeNameWord = "NameWord"
 
@@ -98,7 +91,7 @@ func (s *Store) nameWordWrites(memberID, displayName string) ([]types.TransactWr
 			continue
 		}
 		put, err := s.put(wordItem{PK: memberPK(memberID), SK: wordSK(i), Type: typeNameWord, GSI1PK: wordsPK(directoryBucket(words[i])),
-			GSI1SK: words[i] + "#" + memberID, MemberID: memberID, NameKey: nameKey, Word: i}, "")
+			GSI1SK: directorySortKey(words[i], memberID), MemberID: memberID, NameKey: nameKey, Word: i}, "")
 		if err != nil {
 			return nil, err
 		}
@@ -150,7 +143,7 @@ func (s *Store) UpdateProfile(ctx context.Context, memberID string, p members.Pr
 		UpdateExpression: aws.String("SET DisplayName = :name, Bio = :bio, Expertise = :exp, Interests = :int, Company = :company, " +
 			"#loc = :loc, Links = :links, Locale = :locale, GSI1PK = :dpk, GSI1SK = :dsk"),
 		ConditionExpression:       aws.String("attribute_exists(PK)"),
-		ExpressionAttributeNames:  map[string]string{"#loc": "Location"},
+		ExpressionAttributeNames:  map[string]string{"#loc": attrLocation},
 		ExpressionAttributeValues: values,
 	}}}
 	for _, t := range old.Expertise {
@@ -287,22 +280,19 @@ func (s *Store) ListMembers(ctx context.Context, cursor string, limit int) (memb
 // limit members and still have a next one.
 func (s *Store) MembersByName(ctx context.Context, q, cursor string, limit int) (members.DirectoryPageResult, error) {
 	scope := "words:" + q
-	start, err := s.decodeCursor(scope, cursor)
-	if err != nil {
-		return members.DirectoryPageResult{}, err
-	}
-	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{
-		TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1), ExclusiveStartKey: start, Limit: aws.Int32(int32(limit)),
-		KeyConditionExpression: aws.String("GSI1PK = :pk AND begins_with(GSI1SK, :q)"),
+	items, next, err := s.onePage(ctx, scope, cursor, &dynamodb.QueryInput{
+		TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1), Limit: aws.Int32(int32(limit)),
+		KeyConditionExpression:   aws.String("#pk = :pk AND begins_with(#sk, :q)"),
+		ExpressionAttributeNames: map[string]string{"#pk": AttrGSI1PK, "#sk": AttrGSI1SK},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":pk": &types.AttributeValueMemberS{Value: wordsPK(directoryBucket(q))}, ":q": &types.AttributeValueMemberS{Value: q},
 		},
-	})
+	}, nil)
 	if err != nil {
 		return members.DirectoryPageResult{}, fmt.Errorf("store.MembersByName: %w", err)
 	}
 	var ids []string
-	for _, item := range out.Items {
+	for _, item := range items {
 		var it wordItem
 		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 			return members.DirectoryPageResult{}, fmt.Errorf("store.MembersByName: %w", err)
@@ -315,9 +305,7 @@ func (s *Store) MembersByName(ctx context.Context, q, cursor string, limit int) 
 	if err != nil {
 		return members.DirectoryPageResult{}, err
 	}
-	if page.Next, err = s.encodeCursor(scope, out.LastEvaluatedKey); err != nil {
-		return members.DirectoryPageResult{}, fmt.Errorf("store.MembersByName: %w", err)
-	}
+	page.Next = next
 	return page, nil
 }
 
@@ -396,22 +384,19 @@ func (s *Store) StaffNamed(ctx context.Context, name, exceptMemberID string) (bo
 // read together (one BatchGetItem) for what the page shows as it is now.
 func (s *Store) MembersByTag(ctx context.Context, tag, cursor string, limit int) (members.DirectoryPageResult, error) {
 	scope := "tag:" + tag
-	start, err := s.decodeCursor(scope, cursor)
-	if err != nil {
-		return members.DirectoryPageResult{}, err
-	}
-	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{
-		TableName: aws.String(s.Table), ExclusiveStartKey: start, Limit: aws.Int32(int32(limit)),
-		KeyConditionExpression:    aws.String("PK = :pk"),
+	items, next, err := s.onePage(ctx, scope, cursor, &dynamodb.QueryInput{
+		TableName: aws.String(s.Table), Limit: aws.Int32(int32(limit)),
+		KeyConditionExpression:    aws.String("#pk = :pk"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: tagPK(tag)}},
-		ProjectionExpression:      aws.String("MemberID"),
-	})
+		ProjectionExpression:      aws.String("#m"),
+		ExpressionAttributeNames:  map[string]string{"#pk": AttrPK, "#m": attrMemberID},
+	}, nil)
 	if err != nil {
 		return members.DirectoryPageResult{}, fmt.Errorf("store.MembersByTag: %w", err)
 	}
-	ids := make([]string, 0, len(out.Items))
-	for _, item := range out.Items {
-		if v, ok := item["MemberID"].(*types.AttributeValueMemberS); ok {
+	ids := make([]string, 0, len(items))
+	for _, item := range items {
+		if v, ok := item[attrMemberID].(*types.AttributeValueMemberS); ok {
 			ids = append(ids, v.Value)
 		}
 	}
@@ -419,9 +404,7 @@ func (s *Store) MembersByTag(ctx context.Context, tag, cursor string, limit int)
 	if err != nil {
 		return members.DirectoryPageResult{}, err
 	}
-	if page.Next, err = s.encodeCursor(scope, out.LastEvaluatedKey); err != nil {
-		return members.DirectoryPageResult{}, fmt.Errorf("store.MembersByTag: %w", err)
-	}
+	page.Next = next
 	return page, nil
 }
 

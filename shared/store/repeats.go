@@ -23,8 +23,6 @@ import (
 // partition of whose names they are, living as long as the name holds.
 const typeRepeat = "RepeatClaim"
 
-func repeatPK(scope string) string { return "REPEAT#" + scope }
-
 // maxTransactItems is DynamoDB's bound on the items of one transaction.
 const maxTransactItems = 100
 

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -50,49 +49,41 @@ type RoleMembershipsFixed struct {
 // membership stays.
 func (s *Store) MigrateRoleMemberships(ctx context.Context, now time.Time) (RoleMembershipsFixed, error) {
 	var fixed RoleMembershipsFixed
-	db, ok := s.DB.(scanner)
-	if !ok {
-		return fixed, errors.New("store.MigrateRoleMemberships: the table client cannot Scan")
-	}
-	in := &dynamodb.ScanInput{TableName: aws.String(s.Table), FilterExpression: aws.String("#t IN (:m, :s)"),
+	in := &dynamodb.ScanInput{FilterExpression: aws.String("#t IN (:m, :s)"),
 		ExpressionAttributeNames: map[string]string{"#t": AttrType},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":m": &types.AttributeValueMemberS{Value: typeSpaceMember},
 			":s": &types.AttributeValueMemberS{Value: typeSpace}}}
 	var list []spaces.Membership
 	var customers []spaceItem
-	for {
-		out, err := db.Scan(ctx, in)
-		if err != nil {
-			return fixed, fmt.Errorf("store.MigrateRoleMemberships: %w", err)
-		}
-		for _, item := range out.Items {
+	err := s.scanEach(ctx, "store.MigrateRoleMemberships", in, func(page []item) error {
+		for _, item := range page {
 			if item[AttrType].(*types.AttributeValueMemberS).Value == typeSpace {
 				var sp spaceItem
 				if err := attributevalue.UnmarshalMap(item, &sp); err != nil {
-					return fixed, fmt.Errorf("store.MigrateRoleMemberships: %w", err)
+					return fmt.Errorf("store.MigrateRoleMemberships: %w", err)
 				}
-				if sp.Customer() && sp.GSI1PK != customerSpacesPK {
+				if sp.Kind == spaces.KindCustomer && sp.GSI1PK != customerSpacesPK {
 					customers = append(customers, sp)
 				}
 				continue
 			}
 			var it spaceMemberItem
 			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-				return fixed, fmt.Errorf("store.MigrateRoleMemberships: %w", err)
+				return fmt.Errorf("store.MigrateRoleMemberships: %w", err)
 			}
-			list = append(list, it.Membership)
+			list = append(list, it.membership())
 		}
-		if len(out.LastEvaluatedKey) == 0 {
-			break
-		}
-		in.ExclusiveStartKey = out.LastEvaluatedKey
+		return nil
+	})
+	if err != nil {
+		return fixed, err
 	}
 	for _, sp := range customers {
 		_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(spacePK(sp.ID), skSpace),
 			UpdateExpression: aws.String("SET GSI1PK = :pk, GSI1SK = :sk"), ConditionExpression: aws.String("#k = :customer"),
-			ExpressionAttributeNames: map[string]string{"#k": "Kind"},
+			ExpressionAttributeNames: map[string]string{"#k": attrKind},
 			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: customerSpacesPK},
-				":sk": &types.AttributeValueMemberS{Value: directorySK(sp.Space)}, ":customer": &types.AttributeValueMemberS{Value: spaces.KindCustomer}}})
+				":sk": &types.AttributeValueMemberS{Value: directorySK(sp.space())}, ":customer": &types.AttributeValueMemberS{Value: spaces.KindCustomer}}})
 		if err != nil && !conditionFailedErr(err) {
 			return fixed, fmt.Errorf("store.MigrateRoleMemberships %s: %w", sp.ID, err)
 		}
@@ -124,15 +115,16 @@ func (s *Store) MigrateRoleMemberships(ctx context.Context, now time.Time) (Role
 			continue
 		}
 		switch {
-		case sp.Customer() && m.Role == spaces.RoleOwner,
-			!sp.Customer() && spaces.RoleGiven(sp.Space, m) && !spaces.HoldsRoleFor(sp.Space, member.Roles):
+		case sp.space().Customer() && m.Role == spaces.RoleOwner,
+			!sp.space().Customer() && spaces.RoleGiven(sp.space(), m) && !spaces.HoldsRoleFor(sp.space(), member.Roles):
 			if err := s.endMembership(ctx, m, now); err != nil {
 				return fixed, err
 			}
 			fixed.Ended++
-		case sp.Customer() && !m.ByRole && policy.Allowed(member.Roles, policy.TicketsWork):
+		case sp.space().Customer() && !m.ByRole && policy.Allowed(member.Roles, policy.TicketsWork):
 			_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(spacePK(m.SpaceID), spaceMemberSK(m)),
-				UpdateExpression: aws.String("SET ByRole = :t"), ConditionExpression: aws.String("attribute_exists(PK)"),
+				UpdateExpression: aws.String("SET #ByRole = :t"), ConditionExpression: aws.String("attribute_exists(#PK)"),
+				ExpressionAttributeNames:  named(attrByRole, AttrPK),
 				ExpressionAttributeValues: map[string]types.AttributeValue{":t": &types.AttributeValueMemberBOOL{Value: true}}})
 			if conditionFailedErr(err) {
 				continue // left meanwhile

@@ -12,16 +12,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"tribune/shared/errs"
 	"tribune/shared/members"
-	"tribune/shared/policy"
-	"tribune/shared/posts"
 )
 
-const (
-	skRules   = "RULES"
-	typeRules = "CommunityRules"
-)
+const typeRules = "CommunityRules"
 
 type rulesItem struct {
 	PK, SK, Type string
@@ -45,10 +39,10 @@ func (s *Store) GetRules(ctx context.Context) (members.Rules, error) {
 // version; the second is told Unchanged).
 func (s *Store) SaveRules(ctx context.Context, text string, now time.Time) (members.Rules, error) {
 	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(pkSettings, skRules),
-		UpdateExpression:                    aws.String("SET #t = :t, UpdatedAt = :now, #ty = :type, Version = if_not_exists(Version, :base) + :one"),
-		ConditionExpression:                 aws.String("attribute_not_exists(#t) OR #t <> :t"),
+		UpdateExpression:                    aws.String("SET #Text = :t, #UpdatedAt = :now, #Type = :type, #Version = if_not_exists(#Version, :base) + :one"),
+		ConditionExpression:                 aws.String("attribute_not_exists(#Text) OR #Text <> :t"),
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
-		ExpressionAttributeNames:            map[string]string{"#t": "Text", "#ty": AttrType},
+		ExpressionAttributeNames:            named(attrText, attrUpdatedAt, AttrType, attrVersion),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":t": &types.AttributeValueMemberS{Value: text}, ":now": &types.AttributeValueMemberS{Value: now.Format(time.RFC3339Nano)},
 			":type": &types.AttributeValueMemberS{Value: typeRules}, ":one": &types.AttributeValueMemberN{Value: "1"},
@@ -75,8 +69,9 @@ func (s *Store) SaveRules(ctx context.Context, text string, now time.Time) (memb
 // AcceptRules implements members.RulesStore. The same version again writes nothing.
 func (s *Store) AcceptRules(ctx context.Context, memberID string, version int) error {
 	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
-		UpdateExpression:          aws.String("SET RulesAccepted = :v"),
-		ConditionExpression:       aws.String("attribute_exists(PK) AND (attribute_not_exists(RulesAccepted) OR RulesAccepted <> :v)"),
+		UpdateExpression:          aws.String("SET #RulesAccepted = :v"),
+		ConditionExpression:       aws.String("attribute_exists(#PK) AND (attribute_not_exists(#RulesAccepted) OR #RulesAccepted <> :v)"),
+		ExpressionAttributeNames:  named(attrRulesAccepted, AttrPK),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: strconv.Itoa(version)}}})
 	var failed *types.ConditionalCheckFailedException
 	if errors.As(err, &failed) {
@@ -89,37 +84,4 @@ func (s *Store) AcceptRules(ctx context.Context, memberID string, version int) e
 		return fmt.Errorf("store.AcceptRules %s: %w", memberID, err)
 	}
 	return nil
-}
-
-// Writer implements posts.Store: the member and the rules in force, in one BatchGetItem.
-func (s *Store) Writer(ctx context.Context, memberID string) (posts.Writer, error) {
-	out, err := s.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
-		s.Table: {Keys: []map[string]types.AttributeValue{key(memberPK(memberID), skProfile), key(pkSettings, skRules)}, ConsistentRead: aws.Bool(true)}}})
-	if err != nil {
-		return posts.Writer{}, fmt.Errorf("store.Writer %s: %w", memberID, err)
-	}
-	if len(out.UnprocessedKeys) > 0 {
-		return posts.Writer{}, errors.New("store.Writer: throttled, keys left unprocessed")
-	}
-	var m *memberItem
-	version := members.DefaultRules.Version
-	for _, item := range out.Responses[s.Table] {
-		switch item[AttrType].(*types.AttributeValueMemberS).Value {
-		case typeRules:
-			var r rulesItem
-			if err := attributevalue.UnmarshalMap(item, &r); err != nil {
-				return posts.Writer{}, fmt.Errorf("store.Writer: %w", err)
-			}
-			version = r.Version
-		case typeMember:
-			m = &memberItem{}
-			if err := attributevalue.UnmarshalMap(item, m); err != nil {
-				return posts.Writer{}, fmt.Errorf("store.Writer: %w", err)
-			}
-		}
-	}
-	if m == nil || m.Status == members.StatusDeleted {
-		return posts.Writer{}, fmt.Errorf("store.Writer %s: %w", memberID, errs.ErrNotFound)
-	}
-	return posts.Writer{Name: m.DisplayName, JoinedAt: m.CreatedAt, RulesAccepted: m.RulesAccepted >= version, Staff: policy.IsStaff(m.Roles)}, nil
 }

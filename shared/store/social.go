@@ -22,9 +22,6 @@ const (
 	typeIdentity = "Identity"
 )
 
-func authFlowPK(state string) string             { return "AUTHFLOW#" + state }
-func identityPK(provider, subject string) string { return "IDENTITY#" + provider + "#" + subject }
-
 type authFlowItem struct {
 	PK, SK, Type string
 	Provider     string
@@ -50,7 +47,7 @@ type identityItem struct {
 
 // SaveAuthFlow implements members.SocialStore.
 func (s *Store) SaveAuthFlow(ctx context.Context, f social.Flow, expires time.Time, hits []ratelimit.Hit, now time.Time) error {
-	put, err := s.put(authFlowItem{PK: authFlowPK(f.State), SK: "FLOW", Type: typeAuthFlow, Provider: f.Provider, Nonce: f.Nonce,
+	put, err := s.put(authFlowItem{PK: authFlowPK(f.State), SK: skAuthFlow, Type: typeAuthFlow, Provider: f.Provider, Nonce: f.Nonce,
 		Verifier: f.Verifier, Return: f.Return, Invitation: f.Invitation, SwitchAccount: f.SwitchAccount, Locale: f.Locale,
 		ExpiresAt: expires.Unix()}, "attribute_not_exists(PK)")
 	if err != nil {
@@ -65,7 +62,7 @@ func (s *Store) SaveAuthFlow(ctx context.Context, f social.Flow, expires time.Ti
 // TakeAuthFlow implements members.SocialStore: a delete returning the item, so a
 // flow is spent once.
 func (s *Store) TakeAuthFlow(ctx context.Context, state string, now time.Time) (social.Flow, error) {
-	out, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.Table), Key: key(authFlowPK(state), "FLOW"),
+	out, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.Table), Key: key(authFlowPK(state), skAuthFlow),
 		ReturnValues: types.ReturnValueAllOld})
 	if err != nil {
 		return social.Flow{}, fmt.Errorf("store.TakeAuthFlow: %w", err)
@@ -84,17 +81,20 @@ func (s *Store) TakeAuthFlow(ctx context.Context, state string, now time.Time) (
 // MemberIDByIdentity implements members.SocialStore.
 func (s *Store) MemberIDByIdentity(ctx context.Context, provider, subject string) (string, error) {
 	var it identityItem
-	if err := s.get(ctx, "store.MemberIDByIdentity", identityPK(provider, subject), "IDENTITY", time.Now(), &it); err != nil {
+	if err := s.get(ctx, "store.MemberIDByIdentity", identityPK(provider, subject), skIdentity, time.Now(), &it); err != nil {
 		return "", err
 	}
 	return it.MemberID, nil
 }
 
 func (s *Store) identityPut(memberID string, id social.Identity, now time.Time) (types.TransactWriteItem, error) {
-	return s.put(identityItem{PK: identityPK(id.Provider, id.Subject), SK: "IDENTITY", Type: typeIdentity, MemberID: memberID,
-		GSI1PK: memberIdentitiesPK(memberID), GSI1SK: id.Provider + "#" + id.Subject,
+	return s.put(identityItem{PK: identityPK(id.Provider, id.Subject), SK: skIdentity, Type: typeIdentity, MemberID: memberID,
+		GSI1PK: memberIdentitiesPK(memberID), GSI1SK: memberIdentitySK(id.Provider, id.Subject),
 		Provider: id.Provider, Email: id.Email, LinkedAt: now.UTC()}, "attribute_not_exists(PK)")
 }
+
+// condAccountLive: the account is not deleted yet (deleting twice at once).
+const condAccountLive = "account not deleted"
 
 // LinkIdentity implements members.SocialStore: identity, member check and session in
 // one transaction.
@@ -107,8 +107,8 @@ func (s *Store) LinkIdentity(ctx context.Context, memberID string, id social.Ide
 	if err != nil {
 		return fmt.Errorf("store.LinkIdentity: %w", err)
 	}
-	reasons, err := s.transact(ctx, []types.TransactWriteItem{link, s.activeMemberCheck(memberID, sess.CreatedAt), put})
-	if conditionFailed(reasons, 1) {
+	err = s.txn().add("", link).add(condMemberActive, s.activeMemberCheck(memberID, sess.CreatedAt)).add("", put).run(ctx)
+	if failed(err, condMemberActive) {
 		return fmt.Errorf("store.LinkIdentity %s: %w", memberID, members.ErrInactive)
 	}
 	if err != nil {
@@ -116,8 +116,6 @@ func (s *Store) LinkIdentity(ctx context.Context, memberID string, id social.Ide
 	}
 	return nil
 }
-
-func memberIdentitiesPK(memberID string) string { return "IDENTITIES#" + memberID }
 
 // ListIdentities implements members.PrivacyStore.
 func (s *Store) ListIdentities(ctx context.Context, memberID string) ([]members.IdentityView, error) {
@@ -165,7 +163,7 @@ func (s *Store) DeleteAccount(ctx context.Context, memberID string, event eventt
 			// Once: a second deletion at the same moment writes nothing and publishes no
 			// second member.deleted.
 			ConditionExpression:      aws.String("attribute_exists(PK) AND #s <> :deleted"),
-			ExpressionAttributeNames: map[string]string{"#s": "Status", "#loc": "Location", "#r": "Roles"},
+			ExpressionAttributeNames: map[string]string{"#s": attrStatus, "#loc": attrLocation, "#r": attrRoles},
 			ExpressionAttributeValues: map[string]types.AttributeValue{
 				":name": &types.AttributeValueMemberS{Value: members.DeletedName}, ":deleted": &types.AttributeValueMemberS{Value: members.StatusDeleted},
 				":roles": &types.AttributeValueMemberL{Value: []types.AttributeValue{&types.AttributeValueMemberS{Value: "member"}}},
@@ -189,8 +187,8 @@ func (s *Store) DeleteAccount(ctx context.Context, memberID string, event eventt
 	if err != nil {
 		return fmt.Errorf("store.DeleteAccount: %w", err)
 	}
-	reasons, err := s.transact(ctx, append(items, out))
-	if conditionFailed(reasons, 0) {
+	err = s.txn().add(condAccountLive, items[0]).add("", items[1:]...).add("", out).run(ctx)
+	if failed(err, condAccountLive) {
 		return nil
 	}
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -21,40 +20,27 @@ import (
 const (
 	typeSpace       = "Space"
 	typeSpaceMember = "SpaceMembership"
-	skSpace         = "META"
 )
 
-func spacePK(id string) string { return "SPACE#" + id }
-
-// spaceMemberSK keeps requests and invitations apart from members, so listing either
-// reads only them.
-func spaceMemberSK(m spaces.Membership) string {
-	switch m.Status {
-	case spaces.StatusPending:
-		return "REQUEST#" + m.MemberID
-	case spaces.StatusInvited:
-		return "INVITED#" + m.MemberID
-	}
-	return "MEMBER#" + m.MemberID
-}
-
-// spaceDirectoryPK lists listed spaces in GSI1 by name. One partition: a community has
-// hundreds of spaces, not millions, and the directory is read a page at a time.
-// customerSpacesPK lists the customer spaces (never in the directory) by name, for the
-// support agents who run them without belonging to any.
-const (
-	spaceDirectoryPK = "SPACES"
-	customerSpacesPK = "CUSTOMERSPACES"
-)
-
+// spaceItem is a space: SPACE#<id> / META, listed in GSI1 (the directory or the
+// customer spaces) by name.
 type spaceItem struct {
 	PK, SK, Type   string
 	GSI1PK, GSI1SK string `dynamodbav:",omitempty"`
-	spaces.Space
+	ID             string
+	Name           string
+	Description    string
+	Icon           string
+	Visibility     string
+	Kind           string
+	CreatedBy      string
+	CreatedAt      time.Time
+	Members        int
 }
 
 func newSpaceItem(sp spaces.Space) spaceItem {
-	it := spaceItem{PK: spacePK(sp.ID), SK: skSpace, Type: typeSpace, Space: sp}
+	it := spaceItem{PK: spacePK(sp.ID), SK: skSpace, Type: typeSpace, ID: sp.ID, Name: sp.Name, Description: sp.Description,
+		Icon: sp.Icon, Visibility: sp.Visibility, Kind: sp.Kind, CreatedBy: sp.CreatedBy, CreatedAt: sp.CreatedAt, Members: sp.Members}
 	if pk := listingPK(sp.Kind, sp.Visibility); pk != "" {
 		it.GSI1PK, it.GSI1SK = pk, directorySK(sp)
 	}
@@ -79,23 +65,62 @@ func listingPK(kind, visibility string) string {
 	return ""
 }
 
-func directorySK(sp spaces.Space) string { return strings.ToLower(sp.Name) + "#" + sp.ID }
+func (it spaceItem) space() spaces.Space {
+	return spaces.Space{ID: it.ID, Name: it.Name, Description: it.Description, Icon: it.Icon, Visibility: it.Visibility,
+		Kind: it.Kind, CreatedBy: it.CreatedBy, CreatedAt: it.CreatedAt, Members: it.Members}
+}
 
+// membershipAttrs are a membership's attributes, in its item and in the kept answer to
+// a declined request.
+type membershipAttrs struct {
+	SpaceID         string
+	MemberID        string
+	Role            string
+	Status          string
+	JoinedAt        time.Time
+	MemberName      string
+	InvitedBy       string
+	ApprovedBy      string
+	DeclinedBy      string
+	DeclinedAt      time.Time
+	SpaceName       string
+	SpaceVisibility string
+	ByRole          bool
+}
+
+func newMembershipAttrs(m spaces.Membership) membershipAttrs {
+	return membershipAttrs{SpaceID: m.SpaceID, MemberID: m.MemberID, Role: m.Role, Status: m.Status, JoinedAt: m.JoinedAt,
+		MemberName: m.MemberName, InvitedBy: m.InvitedBy, ApprovedBy: m.ApprovedBy, DeclinedBy: m.DeclinedBy, DeclinedAt: m.DeclinedAt,
+		SpaceName: m.SpaceName, SpaceVisibility: m.SpaceVisibility, ByRole: m.ByRole}
+}
+
+func (a membershipAttrs) membership() spaces.Membership {
+	return spaces.Membership{SpaceID: a.SpaceID, MemberID: a.MemberID, Role: a.Role, Status: a.Status, JoinedAt: a.JoinedAt,
+		MemberName: a.MemberName, InvitedBy: a.InvitedBy, ApprovedBy: a.ApprovedBy, DeclinedBy: a.DeclinedBy, DeclinedAt: a.DeclinedAt,
+		SpaceName: a.SpaceName, SpaceVisibility: a.SpaceVisibility, ByRole: a.ByRole}
+}
+
+// spaceMemberItem is a membership: SPACE#<id> / MEMBER#, REQUEST# or INVITED#<member>.
 type spaceMemberItem struct {
 	PK, SK, Type string
 	// GSI1 lists a member's spaces by name.
 	GSI1PK, GSI1SK string
-	spaces.Membership
+	membershipAttrs
+}
+
+func newSpaceMemberItem(m spaces.Membership) spaceMemberItem {
+	return spaceMemberItem{PK: spacePK(m.SpaceID), SK: spaceMemberSK(m), Type: typeSpaceMember,
+		GSI1PK: mySpacesPK(m.MemberID), GSI1SK: mySpacesSK(m), membershipAttrs: newMembershipAttrs(m)}
 }
 
 func (s *Store) membershipPut(m spaces.Membership) (types.TransactWriteItem, error) {
-	return s.put(spaceMemberItem{PK: spacePK(m.SpaceID), SK: spaceMemberSK(m), Type: typeSpaceMember,
-		GSI1PK: "MYSPACES#" + m.MemberID, GSI1SK: strings.ToLower(m.SpaceName) + "#" + m.SpaceID, Membership: m}, "")
+	return s.put(newSpaceMemberItem(m), "")
 }
 
 func (s *Store) spaceCount(spaceID string, delta int) types.TransactWriteItem {
 	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(spacePK(spaceID), skSpace),
-		UpdateExpression: aws.String("ADD Members :d"), ConditionExpression: aws.String("attribute_exists(PK)"),
+		UpdateExpression: aws.String("ADD #Members :d"), ConditionExpression: aws.String("attribute_exists(#PK)"),
+		ExpressionAttributeNames:  named(attrMembers, AttrPK),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":d": &types.AttributeValueMemberN{Value: fmt.Sprint(delta)}}}}
 }
 
@@ -138,7 +163,7 @@ func (s *Store) MemberRoles(ctx context.Context, memberID string) ([]string, err
 // spaceKeys are a space and a member's membership, request and invitation.
 func spaceKeys(spaceID, memberID string) []map[string]types.AttributeValue {
 	return []map[string]types.AttributeValue{key(spacePK(spaceID), skSpace),
-		key(spacePK(spaceID), "MEMBER#"+memberID), key(spacePK(spaceID), "REQUEST#"+memberID), key(spacePK(spaceID), "INVITED#"+memberID)}
+		key(spacePK(spaceID), activeMemberSK(memberID)), key(spacePK(spaceID), requestSK(memberID)), key(spacePK(spaceID), invitedSK(memberID))}
 }
 
 // SpaceAndMembership implements spaces.Store: the space, and the member's membership
@@ -158,14 +183,16 @@ func (s *Store) SpaceAndMembership(ctx context.Context, spaceID, memberID string
 			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 				return spaces.Space{}, nil, fmt.Errorf("store.SpaceAndMembership: %w", err)
 			}
-			sp = &it.Space
+			space := it.space()
+			sp = &space
 		case typeSpaceMember:
 			var it spaceMemberItem
 			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 				return spaces.Space{}, nil, fmt.Errorf("store.SpaceAndMembership: %w", err)
 			}
 			if m == nil || it.Status == spaces.StatusActive {
-				m = &it.Membership
+				membership := it.membership()
+				m = &membership
 			}
 		}
 	}
@@ -188,13 +215,29 @@ func (s *Store) membershipAbsent(spaceID, sk string) types.TransactWriteItem {
 		ConditionExpression: aws.String("attribute_not_exists(PK)")}}
 }
 
+// Named conditions of spaces' transactions.
+const (
+	// condMembership: the memberships a change reads are as it read them (every write
+	// of a membership transaction carries it: any failed condition means the
+	// membership changed meanwhile).
+	condMembership = "membership as read"
+	// condStillMember: the member is still in the space (leaving twice at once).
+	condStillMember = "still a member"
+	// condSpaceAsRead: the space's kind and visibility are as read.
+	condSpaceAsRead = "space as read"
+)
+
+// writeMembership runs a membership transaction: spaces.ErrMembershipChanged when one
+// of its conditions failed.
+func (s *Store) writeMembership(ctx context.Context, op string, items ...types.TransactWriteItem) error {
+	return membershipChanged(op, s.txn().add(condMembership, items...).run(ctx))
+}
+
 // membershipChanged maps a cancelled membership transaction to
 // spaces.ErrMembershipChanged when one of its conditions failed.
-func membershipChanged(op string, reasons []types.CancellationReason, err error) error {
-	for i := range reasons {
-		if conditionFailed(reasons, i) {
-			return fmt.Errorf("%s: %w", op, spaces.ErrMembershipChanged)
-		}
+func membershipChanged(op string, err error) error {
+	if failed(err, condMembership) {
+		return fmt.Errorf("%s: %w", op, spaces.ErrMembershipChanged)
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, err)
@@ -220,13 +263,12 @@ func (s *Store) AddMember(ctx context.Context, m spaces.Membership, from string,
 		invited = "attribute_exists(PK)"
 	}
 	items := []types.TransactWriteItem{put, s.spaceCount(m.SpaceID, 1),
-		s.membershipDelete(m.SpaceID, "REQUEST#"+m.MemberID, request), s.membershipDelete(m.SpaceID, "INVITED#"+m.MemberID, invited)}
+		s.membershipDelete(m.SpaceID, requestSK(m.MemberID), request), s.membershipDelete(m.SpaceID, invitedSK(m.MemberID), invited)}
 	outs, err := s.outboxPuts(events)
 	if err != nil {
 		return fmt.Errorf("store.AddMember: %w", err)
 	}
-	reasons, err := s.transact(ctx, append(items, outs...))
-	return membershipChanged("store.AddMember "+m.SpaceID+" "+m.MemberID, reasons, err)
+	return s.writeMembership(ctx, "store.AddMember "+m.SpaceID+" "+m.MemberID, append(items, outs...)...)
 }
 
 // typeDeclined is the kept answer to a declined request to join: SPACE#<id> /
@@ -236,15 +278,15 @@ const typeDeclined = "SpaceRequestDeclined"
 type declinedItem struct {
 	PK, SK, Type string
 	ExpiresAt    int64
-	spaces.Membership
+	membershipAttrs
 }
 
 // DeclineRequest implements spaces.Store: the request is deleted only if it is still
 // there, with the kept answer (replacing an older one) and the event, so of two
 // answers at once (two declines, or a decline and an approval) one writes.
 func (s *Store) DeclineRequest(ctx context.Context, m spaces.Membership, event eventtypes.Envelope) error {
-	put, err := s.put(declinedItem{PK: spacePK(m.SpaceID), SK: "DECLINED#" + m.MemberID, Type: typeDeclined,
-		ExpiresAt: m.DeclinedAt.Add(spaces.DeclineKept).Unix(), Membership: m}, "")
+	put, err := s.put(declinedItem{PK: spacePK(m.SpaceID), SK: declinedSK(m.MemberID), Type: typeDeclined,
+		ExpiresAt: m.DeclinedAt.Add(spaces.DeclineKept).Unix(), membershipAttrs: newMembershipAttrs(m)}, "")
 	if err != nil {
 		return fmt.Errorf("store.DeclineRequest: %w", err)
 	}
@@ -252,23 +294,23 @@ func (s *Store) DeclineRequest(ctx context.Context, m spaces.Membership, event e
 	if err != nil {
 		return fmt.Errorf("store.DeclineRequest: %w", err)
 	}
-	items := []types.TransactWriteItem{s.membershipDelete(m.SpaceID, "REQUEST#"+m.MemberID, "attribute_exists(PK)"), put, out}
-	reasons, err := s.transact(ctx, items)
-	return membershipChanged("store.DeclineRequest "+m.SpaceID+" "+m.MemberID, reasons, err)
+	items := []types.TransactWriteItem{s.membershipDelete(m.SpaceID, requestSK(m.MemberID), "attribute_exists(PK)"), put, out}
+	return s.writeMembership(ctx, "store.DeclineRequest "+m.SpaceID+" "+m.MemberID, items...)
 }
 
 // DeclinedRequest implements spaces.Store (one consistent GetItem; an expired answer is
 // absent).
 func (s *Store) DeclinedRequest(ctx context.Context, spaceID, memberID string) (*spaces.Membership, error) {
 	var it declinedItem
-	err := s.get(ctx, "store.DeclinedRequest", spacePK(spaceID), "DECLINED#"+memberID, time.Now(), &it)
+	err := s.get(ctx, "store.DeclinedRequest", spacePK(spaceID), declinedSK(memberID), time.Now(), &it)
 	if errors.Is(err, errs.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	return &it.Membership, nil
+	m := it.membership()
+	return &m, nil
 }
 
 // RequestToJoin implements spaces.Store.
@@ -278,9 +320,8 @@ func (s *Store) RequestToJoin(ctx context.Context, m spaces.Membership) error {
 		return fmt.Errorf("store.RequestToJoin: %w", err)
 	}
 	put.Put.ConditionExpression = aws.String("attribute_not_exists(PK)")
-	items := []types.TransactWriteItem{put, s.membershipAbsent(m.SpaceID, "MEMBER#"+m.MemberID), s.membershipAbsent(m.SpaceID, "INVITED#"+m.MemberID)}
-	reasons, err := s.transact(ctx, items)
-	return membershipChanged("store.RequestToJoin "+m.SpaceID+" "+m.MemberID, reasons, err)
+	items := []types.TransactWriteItem{put, s.membershipAbsent(m.SpaceID, activeMemberSK(m.MemberID)), s.membershipAbsent(m.SpaceID, invitedSK(m.MemberID))}
+	return s.writeMembership(ctx, "store.RequestToJoin "+m.SpaceID+" "+m.MemberID, items...)
 }
 
 // SetMemberRole implements spaces.Store.
@@ -290,8 +331,7 @@ func (s *Store) SetMemberRole(ctx context.Context, m spaces.Membership) error {
 		return fmt.Errorf("store.SetMemberRole: %w", err)
 	}
 	put.Put.ConditionExpression = aws.String("attribute_exists(PK)")
-	reasons, err := s.transact(ctx, []types.TransactWriteItem{put})
-	return membershipChanged("store.SetMemberRole "+m.SpaceID+" "+m.MemberID, reasons, err)
+	return s.writeMembership(ctx, "store.SetMemberRole "+m.SpaceID+" "+m.MemberID, put)
 }
 
 // DeleteMembership implements spaces.Store. An active membership is deleted only if it
@@ -301,15 +341,16 @@ func (s *Store) SetMemberRole(ctx context.Context, m spaces.Membership) error {
 // events (space.left: the feed consumer takes the entries out).
 func (s *Store) DeleteMembership(ctx context.Context, spaceID, memberID string, wasActive bool, events ...eventtypes.Envelope) error {
 	items := []types.TransactWriteItem{
-		s.membershipDelete(spaceID, "MEMBER#"+memberID, ""),
-		s.membershipDelete(spaceID, "REQUEST#"+memberID, ""),
-		s.membershipDelete(spaceID, "INVITED#"+memberID, ""),
+		s.membershipDelete(spaceID, activeMemberSK(memberID), ""),
+		s.membershipDelete(spaceID, requestSK(memberID), ""),
+		s.membershipDelete(spaceID, invitedSK(memberID), ""),
 	}
 	if wasActive {
 		items[0].Delete.ConditionExpression = aws.String("attribute_exists(PK)")
 		items = append(items, s.spaceCount(spaceID, -1), types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table),
-			Key: key(memberPK(memberID), skProfile), UpdateExpression: aws.String("ADD LeftSpaces :s"),
-			ConditionExpression:       aws.String("attribute_exists(PK)"),
+			Key: key(memberPK(memberID), skProfile), UpdateExpression: aws.String("ADD #LeftSpaces :s"),
+			ConditionExpression:       aws.String("attribute_exists(#PK)"),
+			ExpressionAttributeNames:  named(attrLeftSpaces, AttrPK),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":s": &types.AttributeValueMemberSS{Value: []string{spaceID}}}}})
 	}
 	outs, err := s.outboxPuts(events)
@@ -317,8 +358,8 @@ func (s *Store) DeleteMembership(ctx context.Context, spaceID, memberID string, 
 		return fmt.Errorf("store.DeleteMembership: %w", err)
 	}
 	items = append(items, outs...)
-	reasons, err := s.transact(ctx, items)
-	if wasActive && conditionFailed(reasons, 0) {
+	err = s.txn().add(condStillMember, items[0]).add("", items[1:]...).run(ctx)
+	if wasActive && failed(err, condStillMember) {
 		// Someone (this member, in another request) left already.
 		return nil
 	}
@@ -339,7 +380,7 @@ func (s *Store) memberships(ctx context.Context, op string, in *dynamodb.QueryIn
 		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 			return nil, fmt.Errorf("%s: %w", op, err)
 		}
-		out = append(out, it.Membership)
+		out = append(out, it.membership())
 	}
 	return out, nil
 }
@@ -348,7 +389,7 @@ func (s *Store) memberships(ctx context.Context, op string, in *dynamodb.QueryIn
 func (s *Store) MySpaces(ctx context.Context, memberID string) ([]spaces.Membership, error) {
 	return s.memberships(ctx, "store.MySpaces", &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
 		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: "MYSPACES#" + memberID}}})
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: mySpacesPK(memberID)}}})
 }
 
 // JoinRequests implements spaces.Store.
@@ -356,34 +397,16 @@ func (s *Store) JoinRequests(ctx context.Context, spaceID string) ([]spaces.Memb
 	return s.memberships(ctx, "store.JoinRequests", &dynamodb.QueryInput{TableName: aws.String(s.Table),
 		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :req)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": &types.AttributeValueMemberS{Value: spacePK(spaceID)}, ":req": &types.AttributeValueMemberS{Value: "REQUEST#"}}})
-}
-
-// ActiveMemberIDs implements posts.FeedStore.
-func (s *Store) ActiveMemberIDs(ctx context.Context, spaceID string) ([]string, error) {
-	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String("MemberID"),
-		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :m)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": &types.AttributeValueMemberS{Value: spacePK(spaceID)}, ":m": &types.AttributeValueMemberS{Value: "MEMBER#"}}})
-	if err != nil {
-		return nil, fmt.Errorf("store.ActiveMemberIDs %s: %w", spaceID, err)
-	}
-	ids := make([]string, 0, len(items))
-	for _, it := range items {
-		if v, ok := it["MemberID"].(*types.AttributeValueMemberS); ok {
-			ids = append(ids, v.Value)
-		}
-	}
-	return ids, nil
+			":pk": &types.AttributeValueMemberS{Value: spacePK(spaceID)}, ":req": &types.AttributeValueMemberS{Value: requestPrefix}}})
 }
 
 // SpaceMembers implements spaces.Store: members then invitations.
 func (s *Store) SpaceMembers(ctx context.Context, spaceID string) ([]spaces.Membership, error) {
-	active, err := s.memberships(ctx, "store.SpaceMembers", queryPrefix(s.Table, spacePK(spaceID), "MEMBER#"))
+	active, err := s.memberships(ctx, "store.SpaceMembers", queryPrefix(s.Table, spacePK(spaceID), activeMemberPrefix))
 	if err != nil {
 		return nil, err
 	}
-	invited, err := s.memberships(ctx, "store.SpaceMembers", queryPrefix(s.Table, spacePK(spaceID), "INVITED#"))
+	invited, err := s.memberships(ctx, "store.SpaceMembers", queryPrefix(s.Table, spacePK(spaceID), invitedPrefix))
 	if err != nil {
 		return nil, err
 	}
@@ -403,10 +426,9 @@ func (s *Store) SaveInvitation(ctx context.Context, m spaces.Membership, event e
 		return fmt.Errorf("store.SaveInvitation: %w", err)
 	}
 	// An invitation answers a pending request too: the request goes.
-	items := []types.TransactWriteItem{put, s.membershipAbsent(m.SpaceID, "MEMBER#"+m.MemberID),
-		s.membershipDelete(m.SpaceID, "REQUEST#"+m.MemberID, ""), out}
-	reasons, err := s.transact(ctx, items)
-	return membershipChanged("store.SaveInvitation "+m.SpaceID+" "+m.MemberID, reasons, err)
+	items := []types.TransactWriteItem{put, s.membershipAbsent(m.SpaceID, activeMemberSK(m.MemberID)),
+		s.membershipDelete(m.SpaceID, requestSK(m.MemberID), ""), out}
+	return s.writeMembership(ctx, "store.SaveInvitation "+m.SpaceID+" "+m.MemberID, items...)
 }
 
 // UpdateSpace implements spaces.Store: visibility, kind and directory listing change
@@ -427,13 +449,13 @@ func (s *Store) UpdateSpace(ctx context.Context, old spaces.Space, visibility, k
 	}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(spacePK(old.ID), skSpace),
 		UpdateExpression: aws.String(expr), ConditionExpression: aws.String("attribute_exists(PK) AND #k = :old AND Visibility = :oldv"),
-		ExpressionAttributeNames: map[string]string{"#k": "Kind"}, ExpressionAttributeValues: values}}
+		ExpressionAttributeNames: map[string]string{"#k": attrKind}, ExpressionAttributeValues: values}}
 	log, err := s.auditPut(entry)
 	if err != nil {
 		return fmt.Errorf("store.UpdateSpace: %w", err)
 	}
-	reasons, err := s.transact(ctx, []types.TransactWriteItem{update, log})
-	if conditionFailed(reasons, 0) {
+	err = s.txn().add(condSpaceAsRead, update).add("", log).run(ctx)
+	if failed(err, condSpaceAsRead) {
 		if now, _, err := s.SpaceAndMembership(ctx, old.ID, ""); err == nil && now.Visibility == visibility && now.Kind == kind {
 			return nil
 		}
@@ -457,35 +479,21 @@ func (s *Store) CustomerSpaces(ctx context.Context, cursor string, limit int) ([
 
 // spaceList pages through a GSI1 list of spaces by name.
 func (s *Store) spaceList(ctx context.Context, op, pk, cursor string, limit int) ([]spaces.Space, string, error) {
-	start, err := s.decodeCursor(pk, cursor)
-	if err != nil {
-		return nil, "", err
-	}
-	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1), ExclusiveStartKey: start,
-		Limit: aws.Int32(int32(limit)), KeyConditionExpression: aws.String("GSI1PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}}})
-	if err != nil {
-		return nil, "", fmt.Errorf("%s: %w", op, err)
-	}
-	next, err := s.encodeCursor(pk, out.LastEvaluatedKey)
+	list, next, err := pageOf(ctx, s, pk, cursor, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
+		Limit: aws.Int32(int32(limit)), KeyConditionExpression: aws.String("#pk = :pk"), ExpressionAttributeNames: map[string]string{"#pk": AttrGSI1PK},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}}},
+		func(av item) (spaces.Space, bool, error) {
+			var it spaceItem
+			err := attributevalue.UnmarshalMap(av, &it)
+			return it.space(), true, err
+		})
 	if err != nil {
 		return nil, "", fmt.Errorf("%s: %w", op, err)
-	}
-	list := make([]spaces.Space, 0, len(out.Items))
-	for _, item := range out.Items {
-		var it spaceItem
-		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-			return nil, "", fmt.Errorf("%s: %w", op, err)
-		}
-		list = append(list, it.Space)
 	}
 	return list, next, nil
 }
 
-const (
-	skSpaceSettings   = "SPACES"
-	typeSpaceSettings = "SpaceSettings"
-)
+const typeSpaceSettings = "SpaceSettings"
 
 // SpaceSettings implements spaces.Store.
 func (s *Store) SpaceSettings(ctx context.Context) (spaces.Settings, error) {

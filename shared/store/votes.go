@@ -41,7 +41,7 @@ func (s *Store) VoteIdea(ctx context.Context, p posts.Post, memberID string, eve
 	// A hidden idea keeps its count but stays out of the listing; a deleted one takes no
 	// vote (a deleted post is gone for every action).
 	listed := "SET Votes = :n, GSI1SK = :sk"
-	count := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(postID), "POST"),
+	count := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: postKey(postID),
 		UpdateExpression: aws.String(listed), ConditionExpression: aws.String("Votes = :seen AND #k = :idea AND " + notDeleted),
 		ExpressionAttributeNames: map[string]string{"#k": "Kind", "#Deleted": "Deleted"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
@@ -81,7 +81,7 @@ func (s *Store) VotePoll(ctx context.Context, postID, memberID, option string, e
 	if err != nil {
 		return fmt.Errorf("store.VotePoll: %w", err)
 	}
-	tally := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(postID), "POST"),
+	tally := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: postKey(postID),
 		UpdateExpression: aws.String("SET Tally.#o = Tally.#o + :one"),
 		// ClosesAt is stored as RFC 3339 text in UTC whole seconds, so text order is time order.
 		ConditionExpression:      aws.String("#k = :poll AND attribute_exists(Tally.#o) AND (attribute_type(ClosesAt, :null) OR ClosesAt > :now)"),
@@ -110,7 +110,7 @@ func (s *Store) SetIdeaStatus(ctx context.Context, p posts.Post, from string, ev
 	if err != nil {
 		return fmt.Errorf("store.SetIdeaStatus: %w", err)
 	}
-	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(postID), "POST"),
+	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: postKey(postID),
 		UpdateExpression: aws.String("SET IdeaStatus = :s"), ConditionExpression: aws.String("#k = :idea AND IdeaStatus = :from AND " + notDeleted),
 		ExpressionAttributeNames: map[string]string{"#k": "Kind", "#Deleted": "Deleted"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
@@ -137,7 +137,7 @@ func (s *Store) SetIdeaStatus(ctx context.Context, p posts.Post, from string, ev
 
 // reactionCount changes one reaction's count on a post.
 func (s *Store) reactionCount(postID, reaction string, delta int) types.TransactWriteItem {
-	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(postID), "POST"),
+	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: postKey(postID),
 		UpdateExpression: aws.String("SET Reactions.#r = Reactions.#r + :d"), ConditionExpression: aws.String("attribute_exists(Reactions.#r)"),
 		ExpressionAttributeNames:  map[string]string{"#r": reaction},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":d": &types.AttributeValueMemberN{Value: strconv.Itoa(delta)}}}}
@@ -177,7 +177,7 @@ func (s *Store) RemoveReaction(ctx context.Context, postID, memberID, reaction s
 
 // Voters lists the members who voted on a post (for idea status notifications).
 func (s *Store) Voters(ctx context.Context, postID string) ([]string, error) {
-	items, err := s.queryAll(ctx, queryPrefix(s.Table, postPK(postID), "VOTE#", "MemberID"))
+	items, err := s.queryAll(ctx, queryPrefix(s.Table, postPK(postID), votePrefix, "MemberID"))
 	if err != nil {
 		return nil, fmt.Errorf("store.Voters %s: %w", postID, err)
 	}

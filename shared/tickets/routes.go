@@ -31,7 +31,7 @@ func (h HTTP) Routes() []httpx.Route {
 		{Method: "GET", Pattern: "/api/tickets/{id}", Tag: "tickets", Action: policy.SignedIn, Handler: h.get,
 			Summary:   "A ticket with the replies the caller may read (internal notes for agents only) and the statuses the caller may move it to.",
 			Responses: httpx.Answers(200, "The ticket", View{}, map[int]string{404: notFound})},
-		{Method: "POST", Pattern: "/api/tickets/{id}/replies", SameWithin: idempotency.Window, Tag: "tickets", Action: policy.SignedIn, Handler: h.reply, Request: ReplyRequest{},
+		{Method: "POST", Pattern: "/api/tickets/{id}/replies", SameWithin: idempotency.Window, Tag: "tickets", Action: policy.SignedIn, Handler: h.reply, Request: ReplyRequest{}, Prefetch: httpx.PrefetchMember,
 			Summary: "Reply in a ticket: public, or (agents) an internal note; agents may move the ticket at the same time. A customer reply reopens a solved ticket.",
 			Responses: httpx.Answers(200, "The ticket", View{}, map[int]string{400: "Bad body, status or attachment", 403: "Internal notes and statuses are for agents",
 				404: notFound, 409: "Closed, or a move the workflow refuses"})},

@@ -193,7 +193,7 @@ type Ticket struct {
 	AssigneeDeleted  bool `json:"assigneeDeleted,omitempty"`
 	// Mentions are the names the body's mentions show, by member id ("" for a member
 	// who no longer exists): stored as rendered, answered as they are now (names.go).
-	Mentions map[string]string `json:"mentions,omitempty" dynamodbav:",omitempty"`
+	Mentions map[string]string `json:"mentions,omitempty"`
 }
 
 // Reply is a message in a ticket: public (the customer sees it) or an internal note
@@ -213,7 +213,7 @@ type Reply struct {
 	// AuthorDeleted: as Ticket's RequesterDeleted.
 	AuthorDeleted bool `json:"authorDeleted,omitempty"`
 	// Mentions: as Ticket's.
-	Mentions map[string]string `json:"mentions,omitempty" dynamodbav:",omitempty"`
+	Mentions map[string]string `json:"mentions,omitempty"`
 }
 
 // Summary is a ticket as lists show it.
@@ -331,6 +331,9 @@ type Store interface {
 	// written).
 	CreateTicket(ctx context.Context, t *Ticket, ack *Reply, events func(number int64) ([]eventtypes.Envelope, error), hits []ratelimit.Hit) error
 	GetTicket(ctx context.Context, id string) (Ticket, error)
+	// TicketAndReplies reads a ticket and its replies (oldest first, internal notes
+	// included) in one read.
+	TicketAndReplies(ctx context.Context, id string) (Ticket, []Reply, error)
 	// Replies lists a ticket's replies, oldest first (internal notes included).
 	Replies(ctx context.Context, ticketID string) ([]Reply, error)
 	// SaveTicket writes a ticket's new state (and its list, queue, target and auto-close
@@ -642,16 +645,35 @@ func (s *Service) load(ctx context.Context, actor auth.Principal, id string) (Ti
 	return t, nil
 }
 
-// Get returns a ticket with the replies the caller may read.
+// Get returns a ticket with the replies the caller may read: the ticket and its
+// replies in one read, then the caller's access to its space.
 func (s *Service) Get(ctx context.Context, actor auth.Principal, id string) (View, error) {
-	t, err := s.load(ctx, actor, id)
+	t, replies, err := s.Store.TicketAndReplies(ctx, id)
 	if err != nil {
+		if errs.Is(err, errs.ErrNotFound.Code) {
+			err = ErrNoTicket
+		}
 		return View{}, fmt.Errorf("tickets.Get %s: %w", id, err)
 	}
-	replies, err := s.Store.Replies(ctx, id)
-	if err != nil {
+	if _, err := s.access(ctx, actor, t.SpaceID); err != nil {
 		return View{}, fmt.Errorf("tickets.Get %s: %w", id, err)
 	}
+	return s.view(ctx, actor, t, replies)
+}
+
+// viewAfter is the view a change answers: the ticket as it saved it (its access
+// checked by the change) with its replies read again.
+func (s *Service) viewAfter(ctx context.Context, actor auth.Principal, t Ticket) (View, error) {
+	replies, err := s.Store.Replies(ctx, t.ID)
+	if err != nil {
+		return View{}, fmt.Errorf("tickets.Get %s: %w", t.ID, err)
+	}
+	return s.view(ctx, actor, t, replies)
+}
+
+// view is a ticket and its replies as the caller sees them.
+func (s *Service) view(ctx context.Context, actor auth.Principal, t Ticket, replies []Reply) (View, error) {
+	id := t.ID
 	agent := IsAgent(actor.Roles)
 	v := View{Ticket: t, Agent: agent, Replies: VisibleReplies(replies, agent), Moves: moves(t.Status, agent, t.RequesterID == actor.MemberID)}
 	if err := s.showNames(ctx, &v.Ticket, v.Replies); err != nil {

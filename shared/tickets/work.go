@@ -96,11 +96,14 @@ func (s *Service) Reply(ctx context.Context, actor auth.Principal, id string, re
 	if err != nil {
 		return View{}, fmt.Errorf("tickets.Reply: %w", err)
 	}
-	settings, err := s.Settings(ctx)
-	if err != nil {
-		return View{}, err
+	// The settings matter only to a reply that moves the ticket (its auto-close time).
+	settings := DefaultSettings
+	if req.Status != "" {
+		if settings, err = s.Settings(ctx); err != nil {
+			return View{}, err
+		}
 	}
-	_, err = s.change(ctx, actor, id, func(t *Ticket) (*Reply, []eventtypes.Envelope, error) {
+	saved, err := s.change(ctx, actor, id, func(t *Ticket) (*Reply, []eventtypes.Envelope, error) {
 		if t.Status == StatusClosed {
 			return nil, nil, ErrClosed
 		}
@@ -165,7 +168,7 @@ func (s *Service) Reply(ctx context.Context, actor auth.Principal, id string, re
 	if err != nil {
 		return View{}, fmt.Errorf("tickets.Reply %s: %w", id, err)
 	}
-	return s.Get(ctx, actor, id)
+	return s.viewAfter(ctx, actor, saved)
 }
 
 // move changes a ticket's status along the workflow, for an agent or a customer; a
@@ -217,7 +220,7 @@ func (s *Service) SetStatus(ctx context.Context, actor auth.Principal, id string
 	if err != nil {
 		return View{}, err
 	}
-	_, err = s.change(ctx, actor, id, func(t *Ticket) (*Reply, []eventtypes.Envelope, error) {
+	saved, err := s.change(ctx, actor, id, func(t *Ticket) (*Reply, []eventtypes.Envelope, error) {
 		if t.Status == StatusClosed {
 			return nil, nil, ErrClosed
 		}
@@ -235,7 +238,7 @@ func (s *Service) SetStatus(ctx context.Context, actor auth.Principal, id string
 	if err != nil {
 		return View{}, fmt.Errorf("tickets.SetStatus %s: %w", id, err)
 	}
-	return s.Get(ctx, actor, id)
+	return s.viewAfter(ctx, actor, saved)
 }
 
 // AssignRequest names the agent (empty: unassign).
@@ -257,7 +260,7 @@ func (s *Service) Assign(ctx context.Context, actor auth.Principal, id string, r
 			return View{}, fmt.Errorf("tickets.Assign: %w", ErrNotAgent)
 		}
 	}
-	_, err := s.change(ctx, actor, id, func(t *Ticket) (*Reply, []eventtypes.Envelope, error) {
+	saved, err := s.change(ctx, actor, id, func(t *Ticket) (*Reply, []eventtypes.Envelope, error) {
 		if t.Status == StatusClosed {
 			return nil, nil, ErrClosed
 		}
@@ -276,7 +279,7 @@ func (s *Service) Assign(ctx context.Context, actor auth.Principal, id string, r
 	if err != nil {
 		return View{}, fmt.Errorf("tickets.Assign %s: %w", id, err)
 	}
-	return s.Get(ctx, actor, id)
+	return s.viewAfter(ctx, actor, saved)
 }
 
 // OnMemberRolesChanged takes a member who is no longer a support agent off the tickets
@@ -343,7 +346,7 @@ func (s *Service) Rate(ctx context.Context, actor auth.Principal, id string, req
 	if utf8.RuneCountInString(req.Comment) > 1000 {
 		return View{}, fmt.Errorf("tickets.Rate: %w", ErrRatingComment)
 	}
-	_, err = s.change(ctx, actor, id, func(t *Ticket) (*Reply, []eventtypes.Envelope, error) {
+	saved, err := s.change(ctx, actor, id, func(t *Ticket) (*Reply, []eventtypes.Envelope, error) {
 		if t.RequesterID != actor.MemberID {
 			return nil, nil, ErrNotRequester
 		}
@@ -363,7 +366,7 @@ func (s *Service) Rate(ctx context.Context, actor auth.Principal, id string, req
 	if err != nil {
 		return View{}, fmt.Errorf("tickets.Rate %s: %w", id, err)
 	}
-	return s.Get(ctx, actor, id)
+	return s.viewAfter(ctx, actor, saved)
 }
 
 // Page is a page of ticket summaries.

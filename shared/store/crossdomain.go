@@ -1,0 +1,214 @@
+package store
+
+// Reads that cross domains: one domain's store interface reading another domain's
+// items (a member's name for a ticket, staff for a notification, who is in a space for
+// the feed). They live here, and only here, so that what each domain's items owe to
+// the others shows in one place. Each reads the items of the domain that owns them
+// through that domain's item types and keys.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"tribune/shared/auth"
+	"tribune/shared/errs"
+	"tribune/shared/members"
+	"tribune/shared/notifications"
+	"tribune/shared/policy"
+	"tribune/shared/posts"
+)
+
+// ---- members, read by tickets, invitations, posts and notifications ----
+
+// memberPrefetched is a member as the request's session check read it, when the route
+// announced it reads the caller's member item (httpx.PrefetchMember), else as it is now.
+func (s *Store) memberPrefetched(ctx context.Context, memberID string) (members.Member, error) {
+	if items, ok := prefetched(ctx, []map[string]types.AttributeValue{key(memberPK(memberID), skProfile)}); ok {
+		if len(items) == 0 {
+			return members.Member{}, fmt.Errorf("store.GetMember %s: %w", memberID, errs.ErrNotFound)
+		}
+		var it memberItem
+		if err := attributevalue.UnmarshalMap(items[0], &it); err != nil {
+			return members.Member{}, fmt.Errorf("store.GetMember %s: %w", memberID, err)
+		}
+		return it.member(), nil
+	}
+	return s.GetMember(ctx, memberID)
+}
+
+// MemberName implements tickets.Store: the name and roles of a member (the caller, on
+// a reply: read with the session).
+func (s *Store) MemberName(ctx context.Context, memberID string) (string, []string, error) {
+	m, err := s.memberPrefetched(ctx, memberID)
+	if err != nil {
+		return "", nil, err
+	}
+	return m.DisplayName, m.Roles, nil
+}
+
+// Requester implements tickets.Store.
+func (s *Store) Requester(ctx context.Context, memberID string) (string, time.Time, error) {
+	m, err := s.GetMember(ctx, memberID)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	return m.DisplayName, m.CreatedAt, nil
+}
+
+// MemberNames implements posts.Names and tickets.Names: the display name of each
+// member id as it is now, "" for an id of no member or of a deleted member (texts show
+// their mentions "@Deleted member"). One BatchGetItem of the member items per 100
+// distinct ids (texts mention at most posts.MaxNamedMentions members each).
+func (s *Store) MemberNames(ctx context.Context, ids []string) (map[string]string, error) {
+	authors, err := s.Authors(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(authors))
+	for id, a := range authors {
+		out[id] = a.Name
+	}
+	return out, nil
+}
+
+// Authors implements posts.Names: each member id's display name and whether they have
+// an avatar, as they are now (the zero Author for an id of no member or of a deleted
+// member). Same reads as MemberNames: one BatchGetItem of the member items per 100
+// distinct ids.
+func (s *Store) Authors(ctx context.Context, ids []string) (map[string]posts.Author, error) {
+	out := make(map[string]posts.Author, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	keys := make([]map[string]types.AttributeValue, 0, len(ids))
+	for _, id := range ids {
+		out[id] = posts.Author{}
+		keys = append(keys, key(memberPK(id), skProfile))
+	}
+	found, err := s.batchGet(ctx, "store.MemberNames", keys)
+	if err != nil {
+		return nil, err
+	}
+	for _, item := range found {
+		var it memberItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return nil, fmt.Errorf("store.MemberNames: %w", err)
+		}
+		if _, asked := out[it.ID]; asked && it.Status != members.StatusDeleted {
+			out[it.ID] = posts.Author{Name: it.DisplayName, HasAvatar: it.AvatarKey != ""}
+		}
+	}
+	return out, nil
+}
+
+// DisplayName implements invitations.Names.
+func (s *Store) DisplayName(ctx context.Context, memberID string) (string, error) {
+	m, err := s.GetMember(ctx, memberID)
+	if err != nil {
+		return "", err
+	}
+	return m.DisplayName, nil
+}
+
+// RoleHolderIDs lists the members holding any of the staff roles, once each.
+func (s *Store) RoleHolderIDs(ctx context.Context, roles ...string) ([]string, error) {
+	var ids []string
+	for _, role := range roles {
+		items, err := s.queryAll(ctx, queryPrefix(s.Table, rolePK(role), roleHolderPrefix, attrMemberID))
+		if err != nil {
+			return nil, fmt.Errorf("store.RoleHolderIDs %s: %w", role, err)
+		}
+		for _, it := range items {
+			if v, ok := it[attrMemberID].(*types.AttributeValueMemberS); ok && !slices.Contains(ids, v.Value) {
+				ids = append(ids, v.Value)
+			}
+		}
+	}
+	return ids, nil
+}
+
+// Writer implements posts.Store: the member and the rules in force, in one BatchGetItem.
+func (s *Store) Writer(ctx context.Context, memberID string) (posts.Writer, error) {
+	out, err := s.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
+		s.Table: {Keys: []map[string]types.AttributeValue{key(memberPK(memberID), skProfile), key(pkSettings, skRules)}, ConsistentRead: aws.Bool(true)}}})
+	if err != nil {
+		return posts.Writer{}, fmt.Errorf("store.Writer %s: %w", memberID, err)
+	}
+	if len(out.UnprocessedKeys) > 0 {
+		return posts.Writer{}, errors.New("store.Writer: throttled, keys left unprocessed")
+	}
+	var m *memberItem
+	version := members.DefaultRules.Version
+	for _, item := range out.Responses[s.Table] {
+		switch item[AttrType].(*types.AttributeValueMemberS).Value {
+		case typeRules:
+			var r rulesItem
+			if err := attributevalue.UnmarshalMap(item, &r); err != nil {
+				return posts.Writer{}, fmt.Errorf("store.Writer: %w", err)
+			}
+			version = r.Version
+		case typeMember:
+			m = &memberItem{}
+			if err := attributevalue.UnmarshalMap(item, m); err != nil {
+				return posts.Writer{}, fmt.Errorf("store.Writer: %w", err)
+			}
+		}
+	}
+	if m == nil || m.Status == members.StatusDeleted {
+		return posts.Writer{}, fmt.Errorf("store.Writer %s: %w", memberID, errs.ErrNotFound)
+	}
+	return posts.Writer{Name: m.DisplayName, JoinedAt: m.CreatedAt, RulesAccepted: m.RulesAccepted >= version, Staff: policy.IsStaff(m.Roles)}, nil
+}
+
+// ---- spaces, read by posts (the feed) ----
+
+// ActiveMemberIDs implements posts.FeedStore.
+func (s *Store) ActiveMemberIDs(ctx context.Context, spaceID string) ([]string, error) {
+	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String("#MemberID"),
+		KeyConditionExpression:   aws.String("#PK = :pk AND begins_with(#SK, :m)"),
+		ExpressionAttributeNames: named(attrMemberID, AttrPK, AttrSK),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": &types.AttributeValueMemberS{Value: spacePK(spaceID)}, ":m": &types.AttributeValueMemberS{Value: activeMemberPrefix}}})
+	if err != nil {
+		return nil, fmt.Errorf("store.ActiveMemberIDs %s: %w", spaceID, err)
+	}
+	ids := make([]string, 0, len(items))
+	for _, it := range items {
+		if v, ok := it[attrMemberID].(*types.AttributeValueMemberS); ok {
+			ids = append(ids, v.Value)
+		}
+	}
+	return ids, nil
+}
+
+// ---- invitations, read by notifications ----
+
+// Invitation implements notifications.People: an invitation as it is now, its inviter
+// named as they are now (an email written later must not revive a deleted member's
+// name), usable only while pending and its inviter's account not deleted (the erasure
+// revokes it a moment later; the email must not go out meanwhile).
+func (s *Store) Invitation(ctx context.Context, invitationID string) (notifications.SentInvitation, error) {
+	inv, err := s.GetInvitation(ctx, invitationID)
+	if err != nil {
+		return notifications.SentInvitation{}, err
+	}
+	out := notifications.SentInvitation{InviterName: auth.DeletedName, CodeHash: inv.CodeHash}
+	m, err := s.GetMember(ctx, inv.InviterID)
+	switch {
+	case errors.Is(err, errs.ErrNotFound) || (err == nil && m.Status == auth.StatusDeleted):
+		out.InviterDeleted = true
+		return out, nil
+	case err != nil:
+		return notifications.SentInvitation{}, err
+	}
+	out.InviterName, out.Usable = m.DisplayName, inv.State(time.Now()) == "pending"
+	return out, nil
+}

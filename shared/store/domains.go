@@ -1,0 +1,45 @@
+package store
+
+import (
+	"tribune/shared/notifications"
+	"tribune/shared/posts"
+)
+
+// Per-domain stores over the one table core. Each domain's store is a small type that
+// embeds the core (*Store: the client, the table, the cursor key and the shared helpers
+// of store.go, keys.go, page.go and txn.go), holds that domain's methods, and asserts
+// at compile time the interfaces it implements. shared/app hands each domain service
+// its own store (posts.Service{Store: &store.Posts{Store: st}}).
+//
+// Methods another domain's interface also needs (a member's name for a post, a space's
+// active members for the feed) stay on the core, in the one place for reads that cross
+// domains (crossdomain.go), and are promoted into every domain store by the embedding.
+//
+// A new domain: a file with its item types, `type Rewards struct{ *Store }`, its
+// methods on *Rewards, `var _ rewards.Store = (*Rewards)(nil)`, one wiring line.
+
+// Posts stores posts, their streams, votes and reactions, edits and the home feeds.
+type Posts struct{ *Store }
+
+// Comments stores a post's comments, their reactions and the accepted answer.
+type Comments struct{ *Store }
+
+// Moderation stores reports, the moderation queue, hiding and the audit log.
+type Moderation struct{ *Store }
+
+// Images stores the records of uploaded images and the texts that show them.
+type Images struct{ *Store }
+
+// Inbox stores members' notifications.
+type Inbox struct{ *Store }
+
+var (
+	_ posts.Store              = (*Posts)(nil)
+	_ posts.EditStore          = (*Posts)(nil)
+	_ posts.VoteStore          = (*Posts)(nil)
+	_ posts.FeedStore          = (*Posts)(nil)
+	_ posts.CommentStore       = (*Comments)(nil)
+	_ posts.ModerationStore    = (*Moderation)(nil)
+	_ posts.ImageStore         = (*Images)(nil)
+	_ notifications.InboxStore = (*Inbox)(nil)
+)

@@ -1,0 +1,443 @@
+package store
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"tribune/shared/auth"
+	"tribune/shared/invitations"
+	"tribune/shared/posts"
+	"tribune/shared/ratelimit"
+	"tribune/shared/spaces"
+	"tribune/shared/tickets"
+)
+
+// The key catalogue: every partition key, sort key and GSI1 key of the table is built
+// here, by a function (or, for fixed keys, a constant) named after the item type of
+// docs/data-model.md it belongs to. No other file writes a key prefix ("POST#" + id):
+// renaming or re-partitioning an item type is one edit here. A section per item type;
+// prefixes a query reads by (begins_with) sit with the keys they prefix.
+
+// stamp is the sortable text of a time in sort keys (RFC 3339, nanoseconds, UTC).
+func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// ---- Post: POST#<id> / POST; GSI1 UNANSWERED#<space> or IDEAS#<space> ----
+
+const skPost = "POST"
+
+func postPK(id string) string                           { return "POST#" + id }
+func postKey(id string) map[string]types.AttributeValue { return key(postPK(id), skPost) }
+
+// postIDOf is the post id of a POST#<id> partition key ("" for any other).
+func postIDOf(pk string) string {
+	if len(pk) > len("POST#") && pk[:len("POST#")] == "POST#" {
+		return pk[len("POST#"):]
+	}
+	return ""
+}
+
+// unansweredPK lists a space's questions without an accepted answer in GSI1, newest
+// first (GSI1SK: streamSK); ideasPK its ideas by votes (GSI1SK: ideaSK).
+func unansweredPK(spaceID string) string { return "UNANSWERED#" + spaceID }
+func ideasPK(spaceID string) string      { return "IDEAS#" + spaceID }
+
+// ideaSK sorts a space's ideas by votes (zero-padded, so text order is number order).
+func ideaSK(votes int, p posts.Post) string {
+	return fmt.Sprintf("%010d#%s#%s", votes, stamp(p.CreatedAt), p.ID)
+}
+
+// ---- StreamEntry and Pin: SPACEPOSTS#<space>, AUTHOR#<member>, FEED#<member> ----
+
+func spacePostsPK(spaceID string) string { return "SPACEPOSTS#" + spaceID }
+func authorPK(memberID string) string    { return "AUTHOR#" + memberID }
+func feedPK(memberID string) string      { return "FEED#" + memberID }
+
+// streamSK sorts a stream newest first when read backwards.
+func streamSK(s posts.Summary) string { return stamp(s.CreatedAt) + "#" + s.ID }
+
+// pinPrefix sorts pins after every dated entry, so a stream read newest first meets the
+// pins before anything else; datedBefore bounds the dated entries (every one sorts before it).
+const (
+	pinPrefix   = "~PIN#"
+	datedBefore = "~"
+)
+
+// pinSK sorts pins by the end of their pinning, latest first when read backwards.
+func pinSK(s posts.Summary) string {
+	return pinPrefix + s.PinnedUntil.UTC().Format(time.RFC3339) + "#" + s.ID
+}
+
+// ---- Vote and Reaction: POST#<post> / VOTE#<member>, REACT#<member>#<reaction> ----
+
+const votePrefix = "VOTE#"
+
+func voteSK(memberID string) string               { return votePrefix + memberID }
+func reactionSK(memberID, reaction string) string { return "REACT#" + memberID + "#" + reaction }
+
+// postKeys are a post, a member's vote on it and their reactions (pattern 44).
+func postKeys(id, memberID string) []map[string]types.AttributeValue {
+	keys := []map[string]types.AttributeValue{postKey(id), key(postPK(id), voteSK(memberID))}
+	for _, r := range posts.Reactions {
+		keys = append(keys, key(postPK(id), reactionSK(memberID, r)))
+	}
+	return keys
+}
+
+// ---- Comment, CommentPointer, CommentReaction, Revision: in POST#<post> ----
+
+const (
+	commentPrefix  = "COMMENT#"
+	revisionPrefix = "REV#"
+)
+
+func commentSK(c posts.Comment) string { return commentPrefix + stamp(c.CreatedAt) + "#" + c.ID }
+
+// commentPointerSK finds a comment's sort key by its id.
+func commentPointerSK(commentID string) string { return "CID#" + commentID }
+
+// commentReactionPrefix is all of a member's reactions to a post's comments (they sort
+// together); commentReactionSK one of them.
+func commentReactionPrefix(memberID string) string { return "CREACT#" + memberID + "#" }
+func commentReactionSK(memberID, commentID, reaction string) string {
+	return commentReactionPrefix(memberID) + commentID + "#" + reaction
+}
+
+// revisionSK keeps a text as it was before an edit (commentID "" for the post's own).
+func revisionSK(r posts.Revision) string {
+	return revisionPrefix + stamp(r.EditedAt) + "#" + r.CommentID
+}
+
+// ---- acts (GSI1 of Comment, Vote, Reaction, CommentReaction, Report) ----
+
+// actsPK is a member's acts in GSI1; actsSK an act's key there: the item's own sort key
+// and partition, so that each kind sorts together (COMMENT#, VOTE#, REACT#, CREACT#, BY#).
+func actsPK(memberID string) string { return "ACTS#" + memberID }
+func actsSK(pk, sk string) string   { return sk + "@" + pk }
+
+// ---- Report and QueueItem: REPORTS#<target> / BY#<member>, QUEUE; GSI1 MODQUEUE ----
+
+const (
+	reportPrefix = "BY#"
+	skQueue      = "QUEUE"
+	// queueIndexPK lists reported content in GSI1, oldest first.
+	queueIndexPK = "MODQUEUE"
+)
+
+func reportsPK(targetID string) string  { return "REPORTS#" + targetID }
+func reportSK(reporterID string) string { return reportPrefix + reporterID }
+
+// queueSK orders the moderation queue by first report.
+func queueSK(first, targetID string) string { return first + "#" + targetID }
+
+func queueKey(targetID string) map[string]types.AttributeValue {
+	return key(reportsPK(targetID), skQueue)
+}
+
+// ---- AuditEntry: AUDIT / <at>#<random> ----
+
+// pkAudit is the moderation log's partition: moderator actions are few (a handful a
+// minute at most), far below a partition's write limit.
+const pkAudit = "AUDIT"
+
+func auditSK(at time.Time, random string) string { return stamp(at) + "#" + random }
+
+// ---- Notification, InboxSeen, NoticeOnce: INBOX#<member> ----
+
+const (
+	// skInboxSeen sorts before every notification (digits), so it never shows in a page
+	// read newest first until the very end; pages skip it by type.
+	skInboxSeen = "#SEEN"
+	// skNoticeOnce is the prefix of a member's claims on what they were told once
+	// (Notification.Once). "!" sorts before skInboxSeen, so no page of the inbox (SK >
+	// "#SEEN") ever reads one; they go with the inbox when the account is erased.
+	skNoticeOnce = "!ONCE#"
+)
+
+func inboxPK(memberID string) string { return "INBOX#" + memberID }
+
+// notificationSK sorts an inbox newest first when read backwards.
+func notificationSK(at time.Time, id string) string { return stamp(at) + "#" + id }
+
+func noticeOnceSK(what string) string { return skNoticeOnce + what }
+
+// ---- Image and LegacyImage: IMAGE#<space>#<member>#<file> / IMAGE; GSI1 UNUSEDIMAGES ----
+
+const (
+	skImage        = "IMAGE"
+	skLegacyImage  = "LEGACY"
+	unusedImagesPK = "UNUSEDIMAGES"
+)
+
+func legacyImagePK(memberID, file string) string { return "IMAGE#" + memberID + "#" + file }
+
+func imagePK(id posts.ImageID) string {
+	if id.SpaceID == "" {
+		return legacyImagePK(id.MemberID, id.File)
+	}
+	return "IMAGE#" + id.SpaceID + "#" + id.MemberID + "#" + id.File
+}
+
+func imageKey(id posts.ImageID) map[string]types.AttributeValue { return key(imagePK(id), skImage) }
+
+// unusedImageSK orders the sweeper's index by UnusedUntil (12 digits).
+func unusedImageSK(unusedUntil int64, pk string) string {
+	return fmt.Sprintf("%012d#%s", unusedUntil, pk)
+}
+
+// ---- Image ShownIn refs: the texts that show an image, by the keys to read them ----
+
+// What a record's ShownIn holds for each kind of text: P#<post>, C#<post>#<comment's
+// sort key>, T#<ticket>, R#<ticket>#<reply's sort key>.
+const (
+	shownPost    = "P"
+	shownComment = "C"
+	shownTicket  = "T"
+	shownReply   = "R"
+)
+
+func shownInPost(postID string) string { return shownPost + "#" + postID }
+func shownInComment(c posts.Comment) string {
+	return shownInChild(shownComment, c.PostID, commentSK(c))
+}
+func shownInTicket(ticketID string) string { return shownTicket + "#" + ticketID }
+func shownInReply(r tickets.Reply) string  { return shownInChild(shownReply, r.TicketID, replySK(r)) }
+
+// shownInChild is the ref of a comment or reply by its parent's id and its own sort key.
+func shownInChild(kind, parentID, sk string) string { return kind + "#" + parentID + "#" + sk }
+
+// ---- RepeatClaim: REPEAT#<scope> / <name from package idempotency> ----
+
+func repeatPK(scope string) string { return "REPEAT#" + scope }
+
+// ---- Migration: MIGRATION#<name> / DONE ----
+
+const skMigration = "DONE"
+
+func migrationPK(name string) string { return "MIGRATION#" + name }
+
+// ---- SpaceMembership, as content reads it (the feed's checks) ----
+
+// activeMemberSK is an active member's membership in SPACE#<space> (spaceMemberSK of an
+// active membership); activeMemberPrefix lists them.
+const activeMemberPrefix = "MEMBER#"
+
+func activeMemberSK(memberID string) string { return activeMemberPrefix + memberID }
+
+// ---- people, spaces and support (s2) ----
+
+// Member: MEMBER#<id> / PROFILE; GSI1 MEMBERS#<bucket> / <name key>#<id> (the
+// directory, profiles.go). StaffFields: MEMBER#<id> / STAFF. NameWord: MEMBER#<id> /
+// WORD#<i>; GSI1 WORDS#<bucket> / <name key from that word>#<id>.
+
+const (
+	skProfile = "PROFILE"
+	skStaff   = "STAFF"
+)
+
+func memberPK(id string) string                           { return "MEMBER#" + id }
+func memberKey(id string) map[string]types.AttributeValue { return key(memberPK(id), skProfile) }
+func membersPK(bucket string) string                      { return "MEMBERS#" + bucket }
+func wordsPK(bucket string) string                        { return "WORDS#" + bucket }
+func wordSK(i int) string                                 { return fmt.Sprintf("WORD#%d", i) }
+
+// directorySortKey sorts a member (their name key) or a word of their name in GSI1.
+func directorySortKey(nameKey, memberID string) string { return nameKey + "#" + memberID }
+
+// ---- MemberTag: TAG#<tag> / MEMBER#<id> ----
+
+func tagPK(tag string) string { return "TAG#" + tag }
+
+// ---- MemberEmail: EMAIL#<normalized address> / EMAIL ----
+
+const (
+	skEmail     = "EMAIL"
+	emailPrefix = "EMAIL#"
+)
+
+func emailPK(email string) string { return emailPrefix + email }
+
+// emailOf is the address of an EMAIL#<address> partition key.
+func emailOf(pk string) string { return strings.TrimPrefix(pk, emailPrefix) }
+
+// ---- SignInToken: SIGNIN#<hash> / TOKEN ----
+
+const skToken = "TOKEN"
+
+func signInPK(hash string) string { return "SIGNIN#" + hash }
+
+// ---- Session: SESSION#<hash> / SESSION; GSI1 SESSIONS#<member> / <created>#<hash> ----
+
+const (
+	skSession     = "SESSION"
+	sessionPrefix = "SESSION#"
+)
+
+func sessionPK(hash string) string            { return sessionPrefix + hash }
+func sessionHashOf(pk string) string          { return strings.TrimPrefix(pk, sessionPrefix) }
+func memberSessionsPK(memberID string) string { return "SESSIONS#" + memberID }
+func memberSessionSK(sess auth.Session) string {
+	return sess.CreatedAt.UTC().Format(time.RFC3339) + "#" + sess.Hash[:16]
+}
+
+// ---- RateWindow: RATE#<rule>#<hash of the key> / W#<window start> ----
+
+func ratePK(h ratelimit.Hit) string       { return "RATE#" + h.Rule.Name + "#" + h.KeyHash() }
+func rateWindowSK(start time.Time) string { return "W#" + strconv.FormatInt(start.Unix(), 10) }
+
+// ---- RoleHolder: ROLE#<staff role> / MEMBER#<id> (support agents are told of new tickets) ----
+
+const roleHolderPrefix = "MEMBER#"
+
+func rolePK(role string) string           { return "ROLE#" + role }
+func roleHolderSK(memberID string) string { return roleHolderPrefix + memberID }
+
+// ---- Identity: IDENTITY#<provider>#<subject> / IDENTITY; GSI1 IDENTITIES#<member> ----
+
+const skIdentity = "IDENTITY"
+
+func identityPK(provider, subject string) string       { return "IDENTITY#" + provider + "#" + subject }
+func memberIdentitiesPK(memberID string) string        { return "IDENTITIES#" + memberID }
+func memberIdentitySK(provider, subject string) string { return provider + "#" + subject }
+
+// ---- AuthFlow: AUTHFLOW#<state> / FLOW ----
+
+const skAuthFlow = "FLOW"
+
+func authFlowPK(state string) string { return "AUTHFLOW#" + state }
+
+// ---- CommunitySettings, SpaceSettings, SupportSettings, CommunityRules: COMMUNITY / SETTINGS, SPACES, SUPPORT, RULES ----
+
+const (
+	pkSettings      = "COMMUNITY"
+	skSettings      = "SETTINGS"
+	skSpaceSettings = "SPACES"
+	skSupport       = "SUPPORT"
+	skRules         = "RULES"
+)
+
+// ---- Invitation: INVITE#<id> / INVITE; GSI1 INVITES#<yyyy-mm> / <created>#<id> ----
+
+const (
+	skInvitation     = "INVITE"
+	invitationPrefix = "INVITE#"
+)
+
+func invitationPK(id string) string      { return invitationPrefix + id }
+func invitationMonth(t time.Time) string { return "INVITES#" + t.UTC().Format("2006-01") }
+func invitationMonthSK(inv invitations.Invitation) string {
+	return stamp(inv.CreatedAt) + "#" + inv.ID
+}
+
+// invitationIDOf is the invitation id of an INVITE#<id> partition key ("" for any other).
+func invitationIDOf(pk string) string { return idAfter(pk, invitationPrefix) }
+
+// ---- InviteeClaim: INVITEE#<address> / PENDING (the address's one pending invitation) ----
+
+const skPendingInvitation = "PENDING"
+
+func inviteePK(email string) string { return "INVITEE#" + email }
+
+// ---- Credit: CREDITS#<member> / the partition key of an item that copies their name ----
+
+func creditsPK(memberID string) string { return "CREDITS#" + memberID }
+
+// ---- Space: SPACE#<id> / META; GSI1 SPACES or CUSTOMERSPACES / <lower-case name>#<id> ----
+
+const skSpace = "META"
+
+// spaceDirectoryPK lists listed spaces in GSI1 by name. One partition: a community has
+// hundreds of spaces, not millions, and the directory is read a page at a time.
+// customerSpacesPK lists the customer spaces (never in the directory) by name, for the
+// support agents who run them without belonging to any.
+const (
+	spaceDirectoryPK = "SPACES"
+	customerSpacesPK = "CUSTOMERSPACES"
+)
+
+func spacePK(id string) string           { return "SPACE#" + id }
+func directorySK(sp spaces.Space) string { return strings.ToLower(sp.Name) + "#" + sp.ID }
+
+// ---- SpaceMembership: SPACE#<id> / MEMBER#, REQUEST# or INVITED#<member>; GSI1
+// MYSPACES#<member> / <lower-case space name>#<space>. SpaceRequestDeclined: SPACE#<id> /
+// DECLINED#<member>. (activeMemberSK and activeMemberPrefix: above, with content's reads.) ----
+
+const (
+	requestPrefix = "REQUEST#"
+	invitedPrefix = "INVITED#"
+)
+
+func requestSK(memberID string) string  { return requestPrefix + memberID }
+func invitedSK(memberID string) string  { return invitedPrefix + memberID }
+func declinedSK(memberID string) string { return "DECLINED#" + memberID }
+
+// spaceMemberSK keeps requests and invitations apart from members, so listing either
+// reads only them.
+func spaceMemberSK(m spaces.Membership) string {
+	switch m.Status {
+	case spaces.StatusPending:
+		return requestSK(m.MemberID)
+	case spaces.StatusInvited:
+		return invitedSK(m.MemberID)
+	}
+	return activeMemberSK(m.MemberID)
+}
+
+func mySpacesPK(memberID string) string     { return "MYSPACES#" + memberID }
+func mySpacesSK(m spaces.Membership) string { return strings.ToLower(m.SpaceName) + "#" + m.SpaceID }
+
+// ---- Ticket: TICKET#<id> / TICKET. TicketReply: TICKET#<id> / REPLY#<at>#<reply> ----
+
+const (
+	skTicket     = "TICKET"
+	ticketPrefix = "TICKET#"
+	replyPrefix  = "REPLY#"
+)
+
+func ticketPK(id string) string { return ticketPrefix + id }
+
+// ticketIDOf is the ticket id of a TICKET#<id> partition key ("" for any other).
+func ticketIDOf(pk string) string { return idAfter(pk, ticketPrefix) }
+
+func replySK(r tickets.Reply) string { return replyPrefix + stamp(r.CreatedAt) + "#" + r.ID }
+
+// ---- TicketQueueEntry: TICKETQ / <created>#<id>. TicketListEntry: SPACETICKETS#<space> /
+// <created>#<id>. TicketDue: TICKETDUE or TICKETAUTOCLOSE / <time>#<id> ----
+
+const (
+	// pkTicketQueue holds every unclosed ticket oldest first, the agents' queue. One
+	// partition: unclosed tickets number in the thousands, not millions.
+	pkTicketQueue = "TICKETQ"
+	// pkTicketDue and pkTicketAutoClose are the sweeper's indexes, by time.
+	pkTicketDue       = "TICKETDUE"
+	pkTicketAutoClose = "TICKETAUTOCLOSE"
+)
+
+func spaceTicketsPK(spaceID string) string { return "SPACETICKETS#" + spaceID }
+func ticketSK(t tickets.Ticket) string     { return stamp(t.CreatedAt) + "#" + t.ID }
+
+// timeSK sorts a sweeper's entries by time (seconds: the sweeper reads up to "now#~").
+func timeSK(at time.Time, id string) string { return at.UTC().Format(time.RFC3339) + "#" + id }
+
+// dueBy bounds the entries of a sweeper's index whose time is not after now.
+func dueBy(now time.Time) string { return now.UTC().Format(time.RFC3339) + "#~" }
+
+// ---- Sequence: COUNTER#tickets / SEQ ----
+
+const (
+	ticketSeqPK = "COUNTER#tickets"
+	skTicketSeq = "SEQ"
+)
+
+func ticketSeqKey() map[string]types.AttributeValue { return key(ticketSeqPK, skTicketSeq) }
+
+// idAfter is what follows prefix in pk ("" unless pk starts with prefix and more).
+func idAfter(pk, prefix string) string {
+	if len(pk) > len(prefix) && strings.HasPrefix(pk, prefix) {
+		return pk[len(prefix):]
+	}
+	return ""
+}

@@ -1,0 +1,172 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"tribune/shared/ratelimit"
+)
+
+// txn builds one transaction whose conditions have names: a cancellation then says
+// which named condition failed (failed(err, name)) instead of a position in the list of
+// reasons, so adding an item to a transaction cannot silently shift what a failure
+// means. It runs through transact (conflict retries, the request's idempotency claims).
+//
+//	t := s.txn()
+//	t.put(condPostNew, postItem, "attribute_not_exists(PK)")
+//	t.add(condImage, imageUpdates...)
+//	err := t.run(ctx)
+//	if failed(err, condImage) { ... }
+//
+// Several items may share a name (every image update is condImage); an item whose
+// condition no caller tells apart is added with name "".
+type txn struct {
+	s     *Store
+	items []types.TransactWriteItem
+	names []string
+	// hits are the rate-limit updates first in items; a failed one fails the whole
+	// with limited.
+	hits    []ratelimit.Hit
+	limited error
+	err     error
+}
+
+// txn starts a transaction.
+func (s *Store) txn() *txn { return &txn{s: s} }
+
+// add appends writes whose conditions are named name ("" for none told apart).
+func (t *txn) add(name string, items ...types.TransactWriteItem) *txn {
+	for _, it := range items {
+		t.items = append(t.items, it)
+		t.names = append(t.names, name)
+	}
+	return t
+}
+
+// put appends a Put of item (marshalled) on condition ("" for none), named name.
+func (t *txn) put(name string, item any, condition string) *txn {
+	p, err := t.s.put(item, condition)
+	if err != nil {
+		t.fail(err)
+		return t
+	}
+	return t.add(name, p)
+}
+
+// also appends writes built elsewhere that may have failed to build (err).
+func (t *txn) also(name string, items []types.TransactWriteItem, err error) *txn {
+	if err != nil {
+		t.fail(err)
+		return t
+	}
+	return t.add(name, items...)
+}
+
+// fail records the first error building the transaction: run returns it, writing nothing.
+func (t *txn) fail(err error) {
+	if t.err == nil {
+		t.err = err
+	}
+}
+
+// underLimits puts the rate-limit hits first: one over its limit fails the whole
+// transaction with limited (wrapped with the rule's name), and nothing is written.
+func (t *txn) underLimits(hits []ratelimit.Hit, now time.Time, limited error) *txn {
+	updates := t.s.rateUpdates(hits, now)
+	t.items = append(slices.Clone(updates), t.items...)
+	t.names = append(make([]string, len(updates)), t.names...)
+	t.hits, t.limited = hits, limited
+	return t
+}
+
+// len is the number of writes so far.
+func (t *txn) len() int { return len(t.items) }
+
+// run writes the transaction. A cancellation on conditions returns a *conditionsFailed
+// naming them (failed tells them apart); it wraps the DynamoDB error, so errors.As of a
+// *types.TransactionCanceledException still works.
+func (t *txn) run(ctx context.Context) error {
+	if t.err != nil {
+		return t.err
+	}
+	reasons, err := t.s.transact(ctx, t.items)
+	if err == nil || len(reasons) == 0 {
+		return err
+	}
+	for i, h := range t.hits {
+		if conditionFailed(reasons, i) {
+			return fmt.Errorf("%s: %w", h.Rule.Name, t.limited)
+		}
+	}
+	cf := &conditionsFailed{err: err, old: map[string]item{}}
+	for i, name := range t.names {
+		if name == "" || !conditionFailed(reasons, i) {
+			continue
+		}
+		if !slices.Contains(cf.names, name) {
+			cf.names = append(cf.names, name)
+			cf.old[name] = reasons[i].Item
+		}
+	}
+	if len(cf.names) == 0 {
+		return err
+	}
+	return cf
+}
+
+// conditionsFailed is a transaction cancelled because named conditions failed.
+type conditionsFailed struct {
+	names []string
+	// old is the item as it was for each name (its first item), when the write asked
+	// for it (ReturnValuesOnConditionCheckFailure).
+	old map[string]item
+	err error
+}
+
+func (e *conditionsFailed) Error() string {
+	return fmt.Sprintf("condition %s failed: %v", strings.Join(e.names, ", "), e.err)
+}
+
+func (e *conditionsFailed) Unwrap() error { return e.err }
+
+// failed reports whether err is a transaction cancelled on the condition named name.
+func failed(err error, name string) bool {
+	var cf *conditionsFailed
+	return errors.As(err, &cf) && slices.Contains(cf.names, name)
+}
+
+// failedItem is the item as it was when the condition named name failed (nil when the
+// write did not ask for it or the condition did not fail).
+func failedItem(err error, name string) item {
+	var cf *conditionsFailed
+	if !errors.As(err, &cf) {
+		return nil
+	}
+	return cf.old[name]
+}
+
+// check is a ConditionCheck of an item's key, for a transaction.
+func (s *Store) check(k item, condition string, names map[string]string, values item) types.TransactWriteItem {
+	c := &types.ConditionCheck{TableName: aws.String(s.Table), Key: k, ConditionExpression: aws.String(condition),
+		ExpressionAttributeValues: values}
+	if len(names) > 0 {
+		c.ExpressionAttributeNames = names
+	}
+	return types.TransactWriteItem{ConditionCheck: c}
+}
+
+// del is a Delete of an item's key for a transaction, on condition ("" for none).
+func (s *Store) del(k item, condition string) types.TransactWriteItem {
+	d := &types.Delete{TableName: aws.String(s.Table), Key: k}
+	if condition != "" {
+		d.ConditionExpression = aws.String(condition)
+	}
+	return types.TransactWriteItem{Delete: d}
+}
