@@ -699,12 +699,22 @@ func (s *Service) answer(ctx context.Context, actor auth.Principal, id string) (
 // tally shows only once they voted or the poll closed.
 func (s *Service) Get(ctx context.Context, actor auth.Principal, id string) (Post, error) {
 	p, err := s.Store.PostFor(ctx, id, actor.MemberID)
-	p, _, err = s.visible(ctx, actor, p, err)
+	p, _, err = s.shown(ctx, actor, p, err)
+	if err != nil {
+		return Post{}, fmt.Errorf("posts.Get %s: %w", id, err)
+	}
+	return p, nil
+}
+
+// shown is a post read with the actor's vote and reactions (or the error reading it) as
+// the actor may see it (Get), with their access to its space.
+func (s *Service) shown(ctx context.Context, actor auth.Principal, p Post, err error) (Post, SpaceAccess, error) {
+	p, access, err := s.visible(ctx, actor, p, err)
 	if err == nil {
 		err = s.showPostNames(ctx, &p)
 	}
 	if err != nil {
-		return Post{}, fmt.Errorf("posts.Get %s: %w", id, err)
+		return Post{}, SpaceAccess{}, err
 	}
 	if p.Kind == KindPoll {
 		p.Votes = 0
@@ -721,14 +731,14 @@ func (s *Service) Get(ctx context.Context, actor auth.Principal, id string) (Pos
 		shown := (p.AuthorID == actor.MemberID || policy.Allowed(actor.Roles, policy.TicketsWork)) && s.Tickets != nil
 		if shown {
 			if shown, err = s.Tickets.MayReadTicket(ctx, actor, p.TicketID); err != nil {
-				return Post{}, fmt.Errorf("posts.Get %s: %w", id, err)
+				return Post{}, SpaceAccess{}, err
 			}
 		}
 		if !shown {
 			p.TicketID, p.TicketNumber = "", 0
 		}
 	}
-	return p, nil
+	return p, access, nil
 }
 
 // readable checks that the actor may read a space's content.

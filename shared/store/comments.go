@@ -2,16 +2,18 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"golang.org/x/sync/errgroup"
 
 	"tribune/shared/audit"
+	"tribune/shared/content"
 	"tribune/shared/eventtypes"
 	"tribune/shared/posts"
 	"tribune/shared/ratelimit"
@@ -39,7 +41,7 @@ func (s *Store) postCount(postID string, delta int) types.TransactWriteItem {
 
 // AddComment implements posts.CommentStore: the comment, an atomic ADD on the post's
 // count and the events, in one transaction.
-func (s *Store) AddComment(ctx context.Context, c posts.Comment, events []eventtypes.Envelope, hits []ratelimit.Hit) error {
+func (s *Comments) AddComment(ctx context.Context, c posts.Comment, events []eventtypes.Envelope, hits []ratelimit.Hit) error {
 	put, err := s.put(commentItem{PK: postPK(c.PostID), SK: commentSK(c), Type: typeComment, Comment: c,
 		GSI1PK: actsPK(c.AuthorID), GSI1SK: actsSK(postPK(c.PostID), commentSK(c))}, "attribute_not_exists(PK)")
 	if err != nil {
@@ -63,14 +65,14 @@ func (s *Store) AddComment(ctx context.Context, c posts.Comment, events []eventt
 	count.Update.ConditionExpression = aws.String("attribute_exists(PK) AND " + notDeleted)
 	count.Update.ExpressionAttributeNames = map[string]string{"#Deleted": "Deleted"}
 	count.Update.ExpressionAttributeValues[":deleted"] = &types.AttributeValueMemberBOOL{Value: true}
-	items := append(append([]types.TransactWriteItem{put, pointer, count}, outs...), credits...)
-	images := s.imageUpdates(shownInComment(c), "", c.Body, c.CreatedAt)
-	err = s.writeUnderLimits(ctx, hits, c.CreatedAt, posts.ErrRateLimited, append(items, images...)...)
-	var canceled *types.TransactionCanceledException
-	if errors.As(err, &canceled) && conditionFailed(canceled.CancellationReasons, len(hits)+2) {
+	const postLive = "post"
+	err = s.txn().add("", put, pointer).add(postLive, count).add("", outs...).add("", credits...).
+		add(condImage, s.imageUpdates(shownInComment(c), "", c.Body, c.CreatedAt)...).
+		underLimits(hits, c.CreatedAt, posts.ErrRateLimited).run(ctx)
+	if failed(err, postLive) {
 		return fmt.Errorf("store.AddComment %s: %w", c.ID, posts.ErrNoPost)
 	}
-	if imageFailed(err, len(hits)+len(items), len(images)) {
+	if failed(err, condImage) {
 		return fmt.Errorf("store.AddComment %s: %w", c.ID, posts.ErrImage)
 	}
 	if err != nil {
@@ -96,32 +98,54 @@ func (s *Store) GetComment(ctx context.Context, postID, commentID string) (posts
 // creates it on first use.
 func reactionAttr(reaction string) string { return "R_" + reaction }
 
-// Comments implements posts.CommentStore: oldest first, with counts, and the member's
-// own reactions (a second query, for signed-in readers only).
-func (s *Store) Comments(ctx context.Context, postID, memberID string) ([]posts.Comment, error) {
-	items, err := s.queryAll(ctx, queryPrefix(s.Table, postPK(postID), commentPrefix))
-	if err != nil {
-		return nil, fmt.Errorf("store.Comments %s: %w", postID, err)
+// A member's reactions to a post's comments are each an item (CommentReaction, for the
+// count's condition and their export) and, together, one more: CommentReactionSet lists
+// them ("<commentId>#<reaction>"), so a page of comments learns the reader's own by key,
+// in the round trip of the session check (package prefetch), instead of a Query.
+const (
+	typeCommentReactionSet = "CommentReactionSet"
+	attrReactionSet        = "Reactions"
+)
+
+type commentReactionSetItem struct {
+	PK, SK, Type string
+	MemberID     string
+	Reactions    []string `dynamodbav:",stringset,omitempty"`
+}
+
+// reactionSetEntry is one reaction in a CommentReactionSet.
+func reactionSetEntry(commentID, reaction string) string { return commentID + "#" + reaction }
+
+// myCommentReactions are a member's reactions to a post's comments, by comment: one
+// read by key (prefetched with the session on the post's routes).
+func (s *Store) myCommentReactions(ctx context.Context, postID, memberID string) (map[string][]string, error) {
+	if memberID == "" {
+		return nil, nil
+	}
+	items, err := s.readKeys(ctx, "store.Comments", []map[string]types.AttributeValue{key(postPK(postID), commentReactionSetSK(memberID))})
+	if err != nil || len(items) == 0 {
+		return nil, err
+	}
+	var set commentReactionSetItem
+	if err := attributevalue.UnmarshalMap(items[0], &set); err != nil {
+		return nil, err
 	}
 	mine := map[string][]string{}
-	if memberID != "" {
-		reacted, err := s.queryAll(ctx, queryPrefix(s.Table, postPK(postID), commentReactionPrefix(memberID), "CommentID", "Reaction"))
-		if err != nil {
-			return nil, fmt.Errorf("store.Comments %s: %w", postID, err)
-		}
-		for _, r := range reacted {
-			var it struct{ CommentID, Reaction string }
-			if err := attributevalue.UnmarshalMap(r, &it); err != nil {
-				return nil, fmt.Errorf("store.Comments %s: %w", postID, err)
-			}
-			mine[it.CommentID] = append(mine[it.CommentID], it.Reaction)
+	for _, e := range set.Reactions {
+		if i := strings.LastIndex(e, "#"); i > 0 {
+			mine[e[:i]] = append(mine[e[:i]], e[i+1:])
 		}
 	}
+	return mine, nil
+}
+
+// commentsOf converts comment items, with their counts and the reader's own reactions.
+func commentsOf(items []map[string]types.AttributeValue, mine map[string][]string) ([]posts.Comment, error) {
 	out := make([]posts.Comment, 0, len(items))
 	for _, item := range items {
 		var it commentItem
 		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-			return nil, fmt.Errorf("store.Comments %s: %w", postID, err)
+			return nil, err
 		}
 		it.Reactions = make(map[string]int, len(posts.Reactions))
 		for _, r := range posts.Reactions {
@@ -139,33 +163,88 @@ func (s *Store) Comments(ctx context.Context, postID, memberID string) ([]posts.
 	return out, nil
 }
 
-// ReactToComment implements posts.CommentStore.
-func (s *Store) ReactToComment(ctx context.Context, c posts.Comment, memberID, reaction string, add bool) error {
+// withMyReactions reads comment items (read) and, at the same time, the member's own
+// reactions to them.
+func (s *Store) withMyReactions(ctx context.Context, postID, memberID string, read func(context.Context) ([]map[string]types.AttributeValue, error)) ([]posts.Comment, error) {
+	var items []map[string]types.AttributeValue
+	var mine map[string][]string
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		items, err = read(gctx)
+		return err
+	})
+	g.Go(func() (err error) {
+		mine, err = s.myCommentReactions(gctx, postID, memberID)
+		return err
+	})
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return commentsOf(items, mine)
+}
+
+// Comments implements posts.CommentStore: oldest first, with counts, and the member's
+// own reactions (their CommentReactionSet, read with the session or beside the query).
+func (s *Comments) Comments(ctx context.Context, postID, memberID string) ([]posts.Comment, error) {
+	list, err := s.withMyReactions(ctx, postID, memberID, func(ctx context.Context) ([]map[string]types.AttributeValue, error) {
+		return s.queryAll(ctx, queryPrefix(s.Table, postPK(postID), commentPrefix))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store.Comments %s: %w", postID, err)
+	}
+	return list, nil
+}
+
+// CommentPage implements posts.CommentStore: one Query of at most limit comments, oldest
+// first, from a signed cursor, with the member's own reactions read beside it.
+func (s *Comments) CommentPage(ctx context.Context, postID, memberID, cursor string, limit int) ([]posts.Comment, string, error) {
+	var next string
+	list, err := s.withMyReactions(ctx, postID, memberID, func(ctx context.Context) (items []map[string]types.AttributeValue, err error) {
+		in := queryPrefix(s.Table, postPK(postID), commentPrefix)
+		in.Limit = aws.Int32(int32(limit))
+		items, next, err = s.onePage(ctx, postPK(postID)+"/comments", cursor, in, nil)
+		return items, err
+	})
+	if err != nil {
+		return nil, "", fmt.Errorf("store.CommentPage %s: %w", postID, err)
+	}
+	return list, next, nil
+}
+
+// Names of the conditions of a reaction to a comment.
+const (
+	condReactionMark = "reaction"
+	condCommentLive  = "comment"
+)
+
+// ReactToComment implements posts.CommentStore: the reaction's item, the comment's
+// count and the member's CommentReactionSet, in one transaction.
+func (s *Comments) ReactToComment(ctx context.Context, c posts.Comment, memberID, reaction string, add bool) error {
 	sk := commentReactionSK(memberID, c.ID, reaction)
-	var mark types.TransactWriteItem
-	delta := "1"
+	t := s.txn()
+	delta, setOp := "1", "ADD"
 	if add {
-		put, err := s.put(map[string]any{AttrPK: postPK(c.PostID), AttrSK: sk, AttrType: typeCommentReaction, "MemberID": memberID,
+		t.put(condReactionMark, map[string]any{AttrPK: postPK(c.PostID), AttrSK: sk, AttrType: typeCommentReaction, "MemberID": memberID,
 			"CommentID": c.ID, "Reaction": reaction, "At": time.Now().UTC().Format(time.RFC3339Nano),
 			AttrGSI1PK: actsPK(memberID), AttrGSI1SK: actsSK(postPK(c.PostID), sk)}, "attribute_not_exists(PK)")
-		if err != nil {
-			return fmt.Errorf("store.ReactToComment: %w", err)
-		}
-		mark = put
 	} else {
-		delta = "-1"
-		mark = types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(postPK(c.PostID), sk),
-			ConditionExpression: aws.String("attribute_exists(PK)")}}
+		delta, setOp = "-1", "DELETE"
+		t.add(condReactionMark, s.del(key(postPK(c.PostID), sk), "attribute_exists(PK)"))
 	}
-	count := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(c.PostID), commentSK(c)),
+	t.add(condCommentLive, types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(c.PostID), commentSK(c)),
 		UpdateExpression: aws.String("ADD #r :d"), ConditionExpression: aws.String("attribute_exists(PK)"),
 		ExpressionAttributeNames:  map[string]string{"#r": reactionAttr(reaction)},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":d": &types.AttributeValueMemberN{Value: delta}}}}
-	reasons, err := s.transact(ctx, []types.TransactWriteItem{mark, count})
+		ExpressionAttributeValues: map[string]types.AttributeValue{":d": &types.AttributeValueMemberN{Value: delta}}}})
+	t.add("", types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(c.PostID), commentReactionSetSK(memberID)),
+		UpdateExpression:         aws.String(setOp + " #set :e SET #t = :type, #m = :m"),
+		ExpressionAttributeNames: map[string]string{"#set": attrReactionSet, "#t": AttrType, "#m": "MemberID"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":e": &types.AttributeValueMemberSS{Value: []string{reactionSetEntry(c.ID, reaction)}},
+			":type": &types.AttributeValueMemberS{Value: typeCommentReactionSet}, ":m": &types.AttributeValueMemberS{Value: memberID}}}})
+	err := t.run(ctx)
 	switch {
-	case conditionFailed(reasons, 0) && add:
+	case failed(err, condReactionMark) && add:
 		return fmt.Errorf("store.ReactToComment %s: %w", c.ID, posts.ErrAlreadyReacted)
-	case conditionFailed(reasons, 0):
+	case failed(err, condReactionMark):
 		return fmt.Errorf("store.ReactToComment %s: %w", c.ID, posts.ErrNoReaction)
 	case err != nil:
 		return fmt.Errorf("store.ReactToComment %s: %w", c.ID, err)
@@ -176,7 +255,7 @@ func (s *Store) ReactToComment(ctx context.Context, c posts.Comment, memberID, r
 // AcceptAnswer implements posts.CommentStore: the question leaves the unanswered list and
 // its stream entries say it is answered. Accepting the answer already accepted writes
 // nothing (posts.ErrUnchanged): its author is told once.
-func (s *Store) AcceptAnswer(ctx context.Context, p posts.Post, commentID string, event eventtypes.Envelope) error {
+func (s *Comments) AcceptAnswer(ctx context.Context, p posts.Post, commentID string, event eventtypes.Envelope) error {
 	out, err := s.outboxPut(event)
 	if err != nil {
 		return fmt.Errorf("store.AcceptAnswer: %w", err)
@@ -188,22 +267,37 @@ func (s *Store) AcceptAnswer(ctx context.Context, p posts.Post, commentID string
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":c": &types.AttributeValueMemberS{Value: commentID}, ":q": &types.AttributeValueMemberS{Value: posts.KindQuestion},
 			":deleted": &types.AttributeValueMemberBOOL{Value: true}}}}
-	items := []types.TransactWriteItem{update, out}
+	const notYetAccepted = "question"
+	t := s.txn().add(notYetAccepted, update).add("", out)
 	if !p.Hidden && !p.Deleted {
-		puts, err := s.entryPuts(p.Summary())
-		if err != nil {
-			return fmt.Errorf("store.AcceptAnswer: %w", err)
-		}
-		items = append(items, puts...)
+		t.with(s.entryPuts(p.Summary()))
 	}
-	reasons, err := s.transact(ctx, items)
-	if conditionFailed(reasons, 0) {
+	err = t.run(ctx)
+	if failed(err, notYetAccepted) {
 		return fmt.Errorf("store.AcceptAnswer %s: %w", p.ID, posts.ErrUnchanged)
 	}
 	if err != nil {
 		return fmt.Errorf("store.AcceptAnswer %s: %w", p.ID, err)
 	}
 	return nil
+}
+
+// Names of the conditions of a change of a text: the text is still as the service read
+// it (its body, for an edit; not deleted, hidden or not, for a deletion or a hide); the
+// accepted answer a change withdraws is still the post's.
+const (
+	condTextAsRead    = "text"
+	condCommentAsRead = "comment"
+	condAnswerAsRead  = "answer"
+)
+
+// withdrawalName is the name of postChange's conditions: condAnswerAsRead when it
+// withdraws an answer (its other writes have none), none for a count alone.
+func withdrawalName(w *posts.Withdrawal) string {
+	if w == nil {
+		return ""
+	}
+	return condAnswerAsRead
 }
 
 // postChange is the update of a post's item that goes with a change of one of its
@@ -270,7 +364,7 @@ func mentionsSet(set string, names map[string]string) (string, map[string]types.
 // partition's REV# items), filtered to the comment's, oldest first. A post's revisions
 // and its comments' share the partition, so the read costs the post's edits too: edits
 // are few per post.
-func (s *Store) CommentHistory(ctx context.Context, postID, commentID string) ([]posts.Revision, error) {
+func (s *Comments) CommentHistory(ctx context.Context, postID, commentID string) ([]posts.Revision, error) {
 	in := queryPrefix(s.Table, postPK(postID), revisionPrefix)
 	in.FilterExpression = aws.String("CommentID = :c")
 	in.ExpressionAttributeValues[":c"] = &types.AttributeValueMemberS{Value: commentID}
@@ -293,7 +387,7 @@ func (s *Store) CommentHistory(ctx context.Context, postID, commentID string) ([
 // the service read (previous); otherwise posts.ErrUnchanged when it now has the text
 // asked for (the same edit at the same moment), posts.ErrStaleRevision when not.
 // events (the members the edit newly mentions) are recorded in the same transaction.
-func (s *Store) EditComment(ctx context.Context, c posts.Comment, previous posts.Revision, events []eventtypes.Envelope) error {
+func (s *Comments) EditComment(ctx context.Context, c posts.Comment, previous posts.Revision, events []eventtypes.Envelope) error {
 	rev, err := s.revisionPut(previous)
 	if err != nil {
 		return fmt.Errorf("store.EditComment: %w", err)
@@ -320,16 +414,16 @@ func (s *Store) EditComment(ctx context.Context, c posts.Comment, previous posts
 		}
 		items = append(items, out)
 	}
-	images := s.imageUpdates(shownInComment(c), previous.Body, c.Body, *c.EditedAt)
-	reasons, err := s.transact(ctx, append(items, images...))
-	if conditionFailed(reasons, 0) {
+	err = s.txn().add(condTextAsRead, items[0]).add("", items[1:]...).
+		add(condImage, s.imageUpdates(shownInComment(c), previous.Body, c.Body, *c.EditedAt)...).run(ctx)
+	if failed(err, condTextAsRead) {
 		if now, err := s.GetComment(ctx, c.PostID, c.ID); err == nil && now.Body == c.Body {
 			return fmt.Errorf("store.EditComment %s: %w", c.ID, posts.ErrUnchanged)
 		}
 		return fmt.Errorf("store.EditComment %s: %w", c.ID, posts.ErrStaleRevision)
 	}
 	if err != nil {
-		if imageFailed(err, len(items), len(images)) {
+		if failed(err, condImage) {
 			err = posts.ErrImage
 		}
 		return fmt.Errorf("store.EditComment %s: %w", c.ID, err)
@@ -340,7 +434,7 @@ func (s *Store) EditComment(ctx context.Context, c posts.Comment, previous posts
 // DeleteComment implements posts.CommentStore. The count counts the comments members
 // read: a hidden comment left it when it was hidden, so deleting it leaves it as is (the
 // condition on Hidden keeps that exact if a moderator hides it meanwhile).
-func (s *Store) DeleteComment(ctx context.Context, c posts.Comment, entry audit.Entry, withdrawn *posts.Withdrawal) error {
+func (s *Comments) DeleteComment(ctx context.Context, c posts.Comment, entry audit.Entry, withdrawn *posts.Withdrawal) error {
 	log, err := s.auditPut(entry)
 	if err != nil {
 		return fmt.Errorf("store.DeleteComment: %w", err)
@@ -364,12 +458,12 @@ func (s *Store) DeleteComment(ctx context.Context, c posts.Comment, entry audit.
 	if err != nil {
 		return fmt.Errorf("store.DeleteComment: %w", err)
 	}
-	reasons, err := s.transact(ctx, append(items, withdraw...))
-	if conditionFailed(reasons, 0) {
+	err = s.txn().add(condCommentAsRead, items[0]).add("", items[1:]...).add(withdrawalName(withdrawn), withdraw...).run(ctx)
+	if failed(err, condCommentAsRead) {
 		// Deleted (or hidden) by another request meanwhile: counted and logged once, there.
 		return fmt.Errorf("store.DeleteComment %s: %w", c.ID, posts.ErrUnchanged)
 	}
-	if withdrawn != nil && conditionFailed(reasons, len(items)) {
+	if failed(err, condAnswerAsRead) {
 		return fmt.Errorf("store.DeleteComment %s: %w", c.ID, posts.ErrStaleRevision)
 	}
 	if err != nil {
@@ -381,7 +475,7 @@ func (s *Store) DeleteComment(ctx context.Context, c posts.Comment, entry audit.
 // SetCommentHidden implements posts.ModerationStore: the change happens only if the
 // comment is not already so and not deleted, so the post's count (which leaves hidden
 // comments out) moves once per change, however many moderators click at once.
-func (s *Store) SetCommentHidden(ctx context.Context, c posts.Comment, hidden bool, entry audit.Entry, withdrawn *posts.Withdrawal, events ...eventtypes.Envelope) error {
+func (s *Moderation) SetCommentHidden(ctx context.Context, c posts.Comment, hidden bool, entry audit.Entry, withdrawn *posts.Withdrawal, events ...eventtypes.Envelope) error {
 	log, err := s.auditPut(entry)
 	if err != nil {
 		return fmt.Errorf("store.SetCommentHidden: %w", err)
@@ -407,15 +501,63 @@ func (s *Store) SetCommentHidden(ctx context.Context, c posts.Comment, hidden bo
 	if err != nil {
 		return fmt.Errorf("store.SetCommentHidden: %w", err)
 	}
-	reasons, err := s.transact(ctx, append(append(items, withdraw...), outs...))
+	err = s.txn().add(condCommentAsRead, items[0]).add("", items[1:]...).add(withdrawalName(withdrawn), withdraw...).add("", outs...).run(ctx)
 	switch {
-	case conditionFailed(reasons, 0):
+	case failed(err, condCommentAsRead):
 		// Already so, or deleted meanwhile: logged once, by the request that did it.
 		return fmt.Errorf("store.SetCommentHidden %s: %w", c.ID, posts.ErrUnchanged)
-	case withdrawn != nil && conditionFailed(reasons, len(items)):
+	case failed(err, condAnswerAsRead):
 		return fmt.Errorf("store.SetCommentHidden %s: %w", c.ID, posts.ErrStaleRevision)
 	case err != nil:
 		return fmt.Errorf("store.SetCommentHidden %s: %w", c.ID, err)
 	}
 	return nil
+}
+
+// PostPage implements posts.CommentStore: the post with the member's vote and reactions
+// (prefetched with the session), the first page of its comments with the member's own
+// reactions (one Query), and then, in one BatchGetItem, what the page reads next: its
+// space and the member's place in it (the access check takes them) and the members it
+// names (authors of the comments, members the texts mention: their names as they are now).
+func (s *Comments) PostPage(ctx context.Context, postID, memberID string, limit int) (posts.Post, []posts.Comment, string, error) {
+	p, err := s.Posts().PostFor(ctx, postID, memberID)
+	if err != nil {
+		return posts.Post{}, nil, "", err
+	}
+	list, next, err := s.CommentPage(ctx, postID, memberID, "", limit)
+	if err != nil {
+		return posts.Post{}, nil, "", err
+	}
+	var ids []string
+	add := func(id string) {
+		if id != "" && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	addMentions := func(body string, names map[string]string) {
+		if len(names) > 0 {
+			for id := range names {
+				add(id)
+			}
+		} else if strings.Contains(body, "@m_") {
+			for _, id := range content.Mentions(body) {
+				add(id)
+			}
+		}
+	}
+	addMentions(p.Body, p.Mentions)
+	for _, c := range list {
+		if !c.AuthorDeleted {
+			add(c.AuthorID)
+		}
+		addMentions(c.Body, c.Mentions)
+	}
+	members := make([]map[string]types.AttributeValue, len(ids))
+	for i, id := range ids {
+		members[i] = key(memberPK(id), skProfile)
+	}
+	if err := s.preload(ctx, "store.PostPage "+postID, spaceKeys(p.SpaceID, memberID), members); err != nil {
+		return posts.Post{}, nil, "", err
+	}
+	return p, list, next, nil
 }

@@ -40,7 +40,7 @@ func BenchmarkHomeStreamPage(b *testing.B) {
 			st := New(db, table)
 			seedFeed(b, st, "m_bench", n)
 			for i := 0; i < 200; i++ { // warm DynamoDB Local's JVM
-				if _, err := st.HomeStream(context.Background(), "m_bench", "", posts.StreamPage); err != nil {
+				if _, err := st.Posts().HomeStream(context.Background(), "m_bench", "", posts.StreamPage); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -50,7 +50,7 @@ func BenchmarkHomeStreamPage(b *testing.B) {
 					// The member's item (its LeftSpaces) comes with the guard's session read.
 					ctx := prefetch.WithMember(context.Background())
 					prefetch.From(ctx).Put(memberPK("m_bench")+"|"+skProfile, nil)
-					page, err := st.HomeStream(ctx, "m_bench", "", posts.StreamPage)
+					page, err := st.Posts().HomeStream(ctx, "m_bench", "", posts.StreamPage)
 					if err != nil || len(page.Posts) != posts.StreamPage || page.Next == "" {
 						b.Fatalf("page: %d posts, %v", len(page.Posts), err)
 					}
@@ -72,7 +72,7 @@ func BenchmarkHomeStreamPage(b *testing.B) {
 					if err != nil {
 						b.Fatal(err)
 					}
-					if err := st.CreatePost(context.Background(), p, []eventtypes.Envelope{event}, nil); err != nil {
+					if err := st.Posts().CreatePost(context.Background(), p, []eventtypes.Envelope{event}, nil); err != nil {
 						b.Fatal(err)
 					}
 				}
