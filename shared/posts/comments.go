@@ -38,9 +38,9 @@ type Comment struct {
 	AuthorStaff   bool `json:"authorStaff,omitempty"`
 	// AuthorAvatar: the author has an avatar the reader may load
 	// (/api/members/{authorId}/avatar, for signed-in readers); answered, not stored.
-	AuthorAvatar bool `json:"authorAvatar,omitempty" dynamodbav:"-"`
+	AuthorAvatar bool `json:"authorAvatar,omitempty"`
 	// Mentions: as Post's.
-	Mentions map[string]string `json:"mentions,omitempty" dynamodbav:",omitempty"`
+	Mentions map[string]string `json:"mentions,omitempty"`
 	// Deleted comments keep their place in the thread, without their text; hidden ones
 	// show only to their author and moderators.
 	Deleted bool `json:"deleted,omitempty"`
@@ -48,8 +48,8 @@ type Comment struct {
 	// Reactions counts each reaction (the store keeps one counter per reaction); the
 	// viewer's own are in MyReactions. Lists answer them; an edit's answer does not
 	// (it reads the comment alone).
-	Reactions   map[string]int `json:"reactions,omitempty" dynamodbav:"-"`
-	MyReactions []string       `json:"myReactions,omitempty" dynamodbav:"-"`
+	Reactions   map[string]int `json:"reactions,omitempty"`
+	MyReactions []string       `json:"myReactions,omitempty"`
 }
 
 // NewComment is what the comment box sends.

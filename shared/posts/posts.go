@@ -101,12 +101,12 @@ type Post struct {
 	// Mentions are the names the body's mentions show, by member id ("" for a member
 	// who no longer exists, shown "Deleted member"): stored as the page was rendered,
 	// answered as they are now. The edit box shows "@Name" with them (names.go).
-	Mentions map[string]string `json:"mentions,omitempty" dynamodbav:",omitempty"`
+	Mentions map[string]string `json:"mentions,omitempty"`
 
 	// What the viewer did and may do; not stored.
-	MyVote      string   `json:"myVote,omitempty" dynamodbav:"-"`
-	MyReactions []string `json:"myReactions,omitempty" dynamodbav:"-"`
-	CanModerate bool     `json:"canModerate" dynamodbav:"-"`
+	MyVote      string   `json:"myVote,omitempty"`
+	MyReactions []string `json:"myReactions,omitempty"`
+	CanModerate bool     `json:"canModerate"`
 }
 
 // PollOption is one choice of a poll.
@@ -147,7 +147,7 @@ type Summary struct {
 	AuthorStaff   bool `json:"authorStaff,omitempty"`
 	// Mentions are the names the excerpt was made with (the post's, when the entry was
 	// written): a page whose names changed since makes its excerpt again.
-	Mentions map[string]string `json:"-" dynamodbav:",omitempty"`
+	Mentions map[string]string `json:"-"`
 	// PinnedUntil is set on announcements; Votes and IdeaStatus on ideas (as of the read
 	// for top ideas, as of publication in other streams); Answered on questions.
 	PinnedUntil *time.Time `json:"pinnedUntil,omitempty"`

@@ -84,7 +84,7 @@ func (s *Store) MemberActivity(ctx context.Context, memberID string) (members.Ac
 			if err := attributevalue.UnmarshalMap(item, &c); err != nil {
 				return fail(err)
 			}
-			a.Comment = c.Comment
+			a.Comment = c.comment()
 		case typeReport:
 			if err := attributevalue.UnmarshalMap(item, &a.Report); err != nil {
 				return fail(err)
@@ -106,7 +106,7 @@ func (s *Store) MemberActivity(ctx context.Context, memberID string) (members.Ac
 			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 				return fail(err)
 			}
-			postsByID[it.ID] = it.Post
+			postsByID[it.ID] = it.post()
 		}
 	}
 	title := func(postID string) string { return postsByID[postID].Title }

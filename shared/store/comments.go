@@ -24,11 +24,56 @@ const (
 	typeRevision = "Revision"
 )
 
+// commentItem is a Comment: what posts.Comment keeps (its reaction counts are top-level
+// counters, R_<reaction>, read apart; the reader's own reactions and the author's avatar
+// are answered, never stored).
 type commentItem struct {
 	PK, SK, Type string
 	// GSI1 lists the comment among its author's acts (actsPK), for their export.
 	GSI1PK, GSI1SK string `dynamodbav:",omitempty"`
-	posts.Comment
+	ID             string
+	PostID         string
+	ParentID       string
+	Body           string
+	HTML           string
+	AuthorID       string
+	AuthorName     string
+	CreatedAt      time.Time
+	EditedAt       *time.Time
+	AuthorDeleted  bool
+	AuthorStaff    bool
+	Mentions       map[string]string `dynamodbav:",omitempty"`
+	Deleted        bool
+	Hidden         bool
+}
+
+func newCommentItem(c posts.Comment) commentItem {
+	return commentItem{PK: postPK(c.PostID), SK: commentSK(c), Type: typeComment,
+		GSI1PK: actsPK(c.AuthorID), GSI1SK: actsSK(postPK(c.PostID), commentSK(c)), ID: c.ID, PostID: c.PostID, ParentID: c.ParentID,
+		Body: c.Body, HTML: c.HTML, AuthorID: c.AuthorID, AuthorName: c.AuthorName, CreatedAt: c.CreatedAt, EditedAt: c.EditedAt,
+		AuthorDeleted: c.AuthorDeleted, AuthorStaff: c.AuthorStaff, Mentions: c.Mentions, Deleted: c.Deleted, Hidden: c.Hidden}
+}
+
+func (it commentItem) comment() posts.Comment {
+	return posts.Comment{ID: it.ID, PostID: it.PostID, ParentID: it.ParentID, Body: it.Body, HTML: it.HTML, AuthorID: it.AuthorID,
+		AuthorName: it.AuthorName, CreatedAt: it.CreatedAt, EditedAt: it.EditedAt, AuthorDeleted: it.AuthorDeleted,
+		AuthorStaff: it.AuthorStaff, Mentions: it.Mentions, Deleted: it.Deleted, Hidden: it.Hidden}
+}
+
+// revisionItem is a Revision: a text as it was before an edit (the names its mentions
+// show are read with the history, never stored).
+type revisionItem struct {
+	PK, SK, Type string
+	PostID       string
+	CommentID    string
+	Title        string
+	Body         string
+	EditedBy     string
+	EditedAt     time.Time
+}
+
+func (it revisionItem) revision() posts.Revision {
+	return posts.Revision{PostID: it.PostID, CommentID: it.CommentID, Title: it.Title, Body: it.Body, EditedBy: it.EditedBy, EditedAt: it.EditedAt}
 }
 
 // postCount adds delta to a post's comment count (an atomic ADD: exact under
@@ -42,8 +87,7 @@ func (s *Store) postCount(postID string, delta int) types.TransactWriteItem {
 // AddComment implements posts.CommentStore: the comment, an atomic ADD on the post's
 // count and the events, in one transaction.
 func (s *Comments) AddComment(ctx context.Context, c posts.Comment, events []eventtypes.Envelope, hits []ratelimit.Hit) error {
-	put, err := s.put(commentItem{PK: postPK(c.PostID), SK: commentSK(c), Type: typeComment, Comment: c,
-		GSI1PK: actsPK(c.AuthorID), GSI1SK: actsSK(postPK(c.PostID), commentSK(c))}, "attribute_not_exists(PK)")
+	put, err := s.put(newCommentItem(c), "attribute_not_exists(PK)")
 	if err != nil {
 		return fmt.Errorf("store.AddComment: %w", err)
 	}
@@ -91,7 +135,7 @@ func (s *Store) GetComment(ctx context.Context, postID, commentID string) (posts
 	if err := s.get(ctx, "store.GetComment", postPK(postID), ptr.CommentSK, time.Now(), &it); err != nil {
 		return posts.Comment{}, err
 	}
-	return it.Comment, nil
+	return it.comment(), nil
 }
 
 // reactionAttr is a comment's counter of one reaction: a top-level number, so ADD
@@ -143,10 +187,11 @@ func (s *Store) myCommentReactions(ctx context.Context, postID, memberID string)
 func commentsOf(items []map[string]types.AttributeValue, mine map[string][]string) ([]posts.Comment, error) {
 	out := make([]posts.Comment, 0, len(items))
 	for _, item := range items {
-		var it commentItem
-		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+		var ci commentItem
+		if err := attributevalue.UnmarshalMap(item, &ci); err != nil {
 			return nil, err
 		}
+		it := ci.comment()
 		it.Reactions = make(map[string]int, len(posts.Reactions))
 		for _, r := range posts.Reactions {
 			var n int
@@ -158,7 +203,7 @@ func commentsOf(items []map[string]types.AttributeValue, mine map[string][]strin
 				it.MyReactions = append(it.MyReactions, r)
 			}
 		}
-		out = append(out, it.Comment)
+		out = append(out, it)
 	}
 	return out, nil
 }
@@ -338,10 +383,8 @@ func (s *Store) postChange(postID string, delta int, w *posts.Withdrawal) ([]typ
 
 // revisionPut keeps a text as it was before an edit, in its post's partition.
 func (s *Store) revisionPut(r posts.Revision) (types.TransactWriteItem, error) {
-	return s.put(struct {
-		PK, SK, Type string
-		posts.Revision
-	}{PK: postPK(r.PostID), SK: revisionSK(r), Type: typeRevision, Revision: r}, "")
+	return s.put(revisionItem{PK: postPK(r.PostID), SK: revisionSK(r), Type: typeRevision, PostID: r.PostID, CommentID: r.CommentID,
+		Title: r.Title, Body: r.Body, EditedBy: r.EditedBy, EditedAt: r.EditedAt}, "")
 }
 
 // mentionsSet adds to an edit's update expression the names the new text's mentions
@@ -374,11 +417,11 @@ func (s *Comments) CommentHistory(ctx context.Context, postID, commentID string)
 	}
 	out := make([]posts.Revision, 0, len(items))
 	for _, item := range items {
-		var r posts.Revision
-		if err := attributevalue.UnmarshalMap(item, &r); err != nil {
+		var ri revisionItem
+		if err := attributevalue.UnmarshalMap(item, &ri); err != nil {
 			return nil, fmt.Errorf("store.CommentHistory %s: %w", commentID, err)
 		}
-		out = append(out, r)
+		out = append(out, ri.revision())
 	}
 	return out, nil
 }

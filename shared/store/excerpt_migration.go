@@ -136,7 +136,7 @@ func (m excerptMigration) item(ctx context.Context, item map[string]types.Attrib
 			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 				return err
 			}
-			body, html, stored = it.Body, it.HTML, it.Comment.Mentions
+			body, html, stored = it.Body, it.HTML, it.Mentions
 		}
 		ids := content.Mentions(body)
 		if len(ids) == 0 {

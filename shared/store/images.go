@@ -311,13 +311,15 @@ func (s *Images) ImageTexts(ctx context.Context, shownIn []string) ([]posts.Imag
 			if err := attributevalue.UnmarshalMap(parent, &p); err != nil {
 				return nil, fmt.Errorf("store.ImageTexts: %w", err)
 			}
-			text := posts.ImageText{Post: &p.Post}
+			post := p.post()
+			text := posts.ImageText{Post: &post}
 			if child != nil {
 				var c commentItem
 				if err := attributevalue.UnmarshalMap(child, &c); err != nil {
 					return nil, fmt.Errorf("store.ImageTexts: %w", err)
 				}
-				text.Comment = &c.Comment
+				comment := c.comment()
+				text.Comment = &comment
 			}
 			out = append(out, text)
 		case "T", "R":

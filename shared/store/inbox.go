@@ -238,7 +238,7 @@ func (s *Store) NotificationSubjects(ctx context.Context, postIDs, ticketIDs, me
 		case typePost:
 			var it postItem
 			if err = attributevalue.UnmarshalMap(item, &it); err == nil {
-				out.Posts[it.ID] = it.Post
+				out.Posts[it.ID] = it.post()
 			}
 		case typeTicket:
 			var it ticketItem
@@ -276,7 +276,7 @@ func (s *Store) NotificationSubjects(ctx context.Context, postIDs, ticketIDs, me
 		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 			return Subjects{}, fmt.Errorf("store.NotificationSubjects: %w", err)
 		}
-		out.Comments[posts.CommentRef{PostID: it.PostID, CommentID: it.ID}] = it.Comment
+		out.Comments[posts.CommentRef{PostID: it.PostID, CommentID: it.ID}] = it.comment()
 	}
 	return out, nil
 }

@@ -264,7 +264,11 @@ func (s *Store) moderate(ctx context.Context, op string, entry audit.Entry, even
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
-	err = s.txn().add(condNotSoYet, items[0]).add("", items[1:]...).add("", log).add("", outs...).run(ctx)
+	t := s.txn()
+	if len(items) > 0 {
+		t.add(condNotSoYet, items[0]).add("", items[1:]...)
+	}
+	err = t.add("", log).add("", outs...).run(ctx)
 	if failed(err, condNotSoYet) {
 		return fmt.Errorf("%s %s: %w", op, entry.TargetID, posts.ErrUnchanged)
 	}
@@ -440,11 +444,11 @@ func (s *Posts) History(ctx context.Context, postID string) ([]posts.Revision, e
 	}
 	out := make([]posts.Revision, 0, len(items))
 	for _, item := range items {
-		var r posts.Revision
-		if err := attributevalue.UnmarshalMap(item, &r); err != nil {
+		var ri revisionItem
+		if err := attributevalue.UnmarshalMap(item, &ri); err != nil {
 			return nil, fmt.Errorf("store.History %s: %w", postID, err)
 		}
-		out = append(out, r)
+		out = append(out, ri.revision())
 	}
 	return out, nil
 }
@@ -482,7 +486,7 @@ func (s *Store) Content(ctx context.Context, postIDs []string, comments []posts.
 			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 				return nil, nil, fmt.Errorf("store.Content: %w", err)
 			}
-			out[id] = it.Post
+			out[id] = it.post()
 		}
 	}
 	var commentKeys []map[string]types.AttributeValue
@@ -506,7 +510,7 @@ func (s *Store) Content(ctx context.Context, postIDs []string, comments []posts.
 		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 			return nil, nil, fmt.Errorf("store.Content: %w", err)
 		}
-		byRef[posts.CommentRef{PostID: it.PostID, CommentID: it.ID}] = it.Comment
+		byRef[posts.CommentRef{PostID: it.PostID, CommentID: it.ID}] = it.comment()
 	}
 	return out, byRef, nil
 }

@@ -27,11 +27,61 @@ const (
 	feedKept = posts.FeedHistory
 )
 
+// postItem is a Post: what posts.Post keeps (the reader's vote, reactions and rights
+// are read or decided with each answer, never stored). Attributes without omitempty
+// are stored even when empty (a poll's ClosesAt is NULL when it never closes: VotePoll's
+// condition reads it so).
 type postItem struct {
 	PK, SK, Type string
 	// GSI1 lists a space's unanswered questions (newest first) or its ideas (by votes).
 	GSI1PK, GSI1SK string `dynamodbav:",omitempty"`
-	posts.Post
+	ID             string
+	SpaceID        string
+	SpaceName      string
+	Kind           string
+	Title          string
+	Body           string
+	HTML           string
+	AuthorID       string
+	AuthorName     string
+	CreatedAt      time.Time
+	AuthorDeleted  bool
+	AuthorStaff    bool
+	Comments       int
+	AcceptedAnswer string
+	Votes          int
+	IdeaStatus     string
+	Options        []posts.PollOption
+	Tally          map[string]int
+	ClosesAt       *time.Time
+	PinnedUntil    *time.Time
+	Reactions      map[string]int
+	Hidden         bool
+	Locked         bool
+	Deleted        bool
+	EditedAt       *time.Time
+	TicketID       string
+	TicketNumber   int64
+	Mentions       map[string]string `dynamodbav:",omitempty"`
+}
+
+func newPostItem(p posts.Post) postItem {
+	gsiPK, gsiSK := listing(p)
+	return postItem{PK: postPK(p.ID), SK: skPost, Type: typePost, GSI1PK: gsiPK, GSI1SK: gsiSK, ID: p.ID, SpaceID: p.SpaceID,
+		SpaceName: p.SpaceName, Kind: p.Kind, Title: p.Title, Body: p.Body, HTML: p.HTML, AuthorID: p.AuthorID, AuthorName: p.AuthorName,
+		CreatedAt: p.CreatedAt, AuthorDeleted: p.AuthorDeleted, AuthorStaff: p.AuthorStaff, Comments: p.Comments,
+		AcceptedAnswer: p.AcceptedAnswer, Votes: p.Votes, IdeaStatus: p.IdeaStatus, Options: p.Options, Tally: p.Tally,
+		ClosesAt: p.ClosesAt, PinnedUntil: p.PinnedUntil, Reactions: p.Reactions, Hidden: p.Hidden, Locked: p.Locked,
+		Deleted: p.Deleted, EditedAt: p.EditedAt, TicketID: p.TicketID, TicketNumber: p.TicketNumber, Mentions: p.Mentions}
+}
+
+func (it postItem) post() posts.Post {
+	return posts.Post{ID: it.ID, SpaceID: it.SpaceID, SpaceName: it.SpaceName, Kind: it.Kind, Title: it.Title, Body: it.Body,
+		HTML: it.HTML, AuthorID: it.AuthorID, AuthorName: it.AuthorName, CreatedAt: it.CreatedAt, AuthorDeleted: it.AuthorDeleted,
+		AuthorStaff: it.AuthorStaff, Comments: it.Comments, AcceptedAnswer: it.AcceptedAnswer, Votes: it.Votes, IdeaStatus: it.IdeaStatus,
+		Options: it.Options, Tally: it.Tally, ClosesAt: it.ClosesAt, PinnedUntil: it.PinnedUntil, Reactions: it.Reactions,
+		Hidden: it.Hidden, Locked: it.Locked, Deleted: it.Deleted, EditedAt: it.EditedAt, TicketID: it.TicketID,
+		TicketNumber: it.TicketNumber, Mentions: it.Mentions}
 }
 
 // listing returns the GSI1 keys of a post: unanswered questions and ideas are listed.
@@ -48,21 +98,51 @@ func listing(p posts.Post) (string, string) {
 }
 
 // streamItem is a summary in a space's stream, an author's stream or a home stream.
+// Its Mentions are the names its excerpt was made with.
 type streamItem struct {
-	PK, SK, Type string
-	posts.Summary
-	ExpiresAt int64 `dynamodbav:",omitempty"`
+	PK, SK, Type  string
+	ID            string
+	SpaceID       string
+	SpaceName     string
+	Kind          string
+	Title         string
+	Excerpt       string
+	AuthorID      string
+	AuthorName    string
+	CreatedAt     time.Time
+	AuthorDeleted bool
+	AuthorStaff   bool
+	Mentions      map[string]string `dynamodbav:",omitempty"`
+	PinnedUntil   *time.Time
+	Votes         int
+	IdeaStatus    string
+	Answered      bool
+	ExpiresAt     int64 `dynamodbav:",omitempty"`
+}
+
+func newStreamItem(pk, sk, typ string, s posts.Summary, expires int64) streamItem {
+	return streamItem{PK: pk, SK: sk, Type: typ, ID: s.ID, SpaceID: s.SpaceID, SpaceName: s.SpaceName, Kind: s.Kind, Title: s.Title,
+		Excerpt: s.Excerpt, AuthorID: s.AuthorID, AuthorName: s.AuthorName, CreatedAt: s.CreatedAt, AuthorDeleted: s.AuthorDeleted,
+		AuthorStaff: s.AuthorStaff, Mentions: s.Mentions, PinnedUntil: s.PinnedUntil, Votes: s.Votes, IdeaStatus: s.IdeaStatus,
+		Answered: s.Answered, ExpiresAt: expires}
+}
+
+func (it streamItem) summary() posts.Summary {
+	return posts.Summary{ID: it.ID, SpaceID: it.SpaceID, SpaceName: it.SpaceName, Kind: it.Kind, Title: it.Title, Excerpt: it.Excerpt,
+		AuthorID: it.AuthorID, AuthorName: it.AuthorName, CreatedAt: it.CreatedAt, AuthorDeleted: it.AuthorDeleted,
+		AuthorStaff: it.AuthorStaff, Mentions: it.Mentions, PinnedUntil: it.PinnedUntil, Votes: it.Votes, IdeaStatus: it.IdeaStatus,
+		Answered: it.Answered}
 }
 
 // entryPuts writes a post's entries in its space's stream (with its pin) and its
 // author's stream.
 func (s *Store) entryPuts(sum posts.Summary) ([]types.TransactWriteItem, error) {
 	items := []streamItem{
-		{PK: spacePostsPK(sum.SpaceID), SK: streamSK(sum), Type: typeStreamEntry, Summary: sum},
-		{PK: authorPK(sum.AuthorID), SK: streamSK(sum), Type: typeStreamEntry, Summary: sum},
+		newStreamItem(spacePostsPK(sum.SpaceID), streamSK(sum), typeStreamEntry, sum, 0),
+		newStreamItem(authorPK(sum.AuthorID), streamSK(sum), typeStreamEntry, sum, 0),
 	}
 	if sum.PinnedUntil != nil {
-		items = append(items, streamItem{PK: spacePostsPK(sum.SpaceID), SK: pinSK(sum), Type: typePin, Summary: sum, ExpiresAt: sum.PinnedUntil.Unix()})
+		items = append(items, newStreamItem(spacePostsPK(sum.SpaceID), pinSK(sum), typePin, sum, sum.PinnedUntil.Unix()))
 	}
 	out := make([]types.TransactWriteItem, 0, len(items))
 	for _, it := range items {
@@ -102,8 +182,7 @@ func (s *Store) outboxPuts(events []eventtypes.Envelope) ([]types.TransactWriteI
 
 // CreatePost implements posts.Store.
 func (s *Posts) CreatePost(ctx context.Context, p posts.Post, events []eventtypes.Envelope, hits []ratelimit.Hit) error {
-	gsiPK, gsiSK := listing(p)
-	canonical, err := s.put(postItem{PK: postPK(p.ID), SK: skPost, Type: typePost, GSI1PK: gsiPK, GSI1SK: gsiSK, Post: p}, "attribute_not_exists(PK)")
+	canonical, err := s.put(newPostItem(p), "attribute_not_exists(PK)")
 	if err != nil {
 		return fmt.Errorf("store.CreatePost: %w", err)
 	}
@@ -144,7 +223,7 @@ func (s *Store) GetPost(ctx context.Context, id string) (posts.Post, error) {
 	if err := attributevalue.UnmarshalMap(items[0], &it); err != nil {
 		return posts.Post{}, fmt.Errorf("store.GetPost %s: %w", id, err)
 	}
-	return it.Post, nil
+	return it.post(), nil
 }
 
 // PostFor implements posts.Store: the post, the member's vote and their reactions in
@@ -170,7 +249,8 @@ func (s *Posts) PostFor(ctx context.Context, id, memberID string) (posts.Post, e
 			if err := attributevalue.UnmarshalMap(item, &pi); err != nil {
 				return posts.Post{}, fmt.Errorf("store.PostFor %s: %w", id, err)
 			}
-			p = &pi.Post
+			post := pi.post()
+			p = &post
 		case typeVote:
 			vote = it.Option
 		case typeReaction:
@@ -224,9 +304,9 @@ func (s *Store) stream(ctx context.Context, op, pk, cursor string, limit int) (p
 		}
 		// A pin's TTL is its end: OncePerStream judges it as of the first page instead.
 		if strings.HasPrefix(it.SK, pinPrefix) {
-			pins = append(pins, it.Summary)
+			pins = append(pins, it.summary())
 		} else if !expired(item, now) {
-			entries = append(entries, it.Summary)
+			entries = append(entries, it.summary())
 		}
 	}
 	page := posts.Page{Next: next}
@@ -290,7 +370,7 @@ func (s *Store) listed(ctx context.Context, op, pk, cursor string, limit int) (p
 		func(item item) (posts.Summary, bool, error) {
 			var it postItem
 			err := attributevalue.UnmarshalMap(item, &it)
-			return it.Post.Summary(), err == nil && !it.Hidden, err
+			return it.post().Summary(), err == nil && !it.Hidden, err
 		})
 	if err != nil {
 		if errors.Is(err, errCursor) {
@@ -314,9 +394,9 @@ func (s *Posts) TopIdeas(ctx context.Context, spaceID, cursor string, limit int)
 // feedItems are a summary's items in members' home streams: the entry, and the pin
 // of an announcement.
 func feedItems(sum posts.Summary, memberID string) []streamItem {
-	items := []streamItem{{PK: feedPK(memberID), SK: streamSK(sum), Type: typeStreamEntry, Summary: sum, ExpiresAt: sum.CreatedAt.Add(feedKept).Unix()}}
+	items := []streamItem{newStreamItem(feedPK(memberID), streamSK(sum), typeStreamEntry, sum, sum.CreatedAt.Add(feedKept).Unix())}
 	if sum.PinnedUntil != nil {
-		items = append(items, streamItem{PK: feedPK(memberID), SK: pinSK(sum), Type: typePin, Summary: sum, ExpiresAt: sum.PinnedUntil.Unix()})
+		items = append(items, newStreamItem(feedPK(memberID), pinSK(sum), typePin, sum, sum.PinnedUntil.Unix()))
 	}
 	return items
 }
@@ -453,7 +533,7 @@ func (s *Posts) RecentInSpace(ctx context.Context, spaceID string, limit int, no
 			if it.Type == typePin && (it.PinnedUntil == nil || !it.PinnedUntil.After(now)) {
 				continue
 			}
-			out = append(out, it.Summary)
+			out = append(out, it.summary())
 		}
 	}
 	return out, nil

@@ -95,7 +95,7 @@ func seedFeed(b *testing.B, st *Store, memberID string, n int) {
 			for i := w; i < n; i += 4 {
 				s := posts.Summary{ID: fmt.Sprintf("p_%07d", i), SpaceID: "s_bench", SpaceName: "Bench", Kind: posts.KindStatus,
 					Excerpt: "a post of the benchmark", AuthorID: "m_x", AuthorName: "x", CreatedAt: start.Add(time.Duration(i) * time.Second)}
-				item, err := attributevalue.MarshalMap(streamItem{PK: feedPK(memberID), SK: streamSK(s), Type: typeStreamEntry, Summary: s})
+				item, err := attributevalue.MarshalMap(newStreamItem(feedPK(memberID), streamSK(s), typeStreamEntry, s, 0))
 				if err != nil {
 					errs <- err
 					return
