@@ -80,7 +80,8 @@ func (it revisionItem) revision() posts.Revision {
 // concurrent comments).
 func (s *Store) postCount(postID string, delta int) types.TransactWriteItem {
 	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: postKey(postID),
-		UpdateExpression: aws.String("ADD Comments :d"), ConditionExpression: aws.String("attribute_exists(PK)"),
+		UpdateExpression: aws.String("ADD #Comments :d"), ConditionExpression: aws.String("attribute_exists(PK)"),
+		ExpressionAttributeNames:  namesIn("#Comments"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":d": &types.AttributeValueMemberN{Value: fmt.Sprint(delta)}}}}
 }
 
@@ -107,7 +108,7 @@ func (s *Comments) AddComment(ctx context.Context, c posts.Comment, events []eve
 	// The post takes the comment only while it is not deleted.
 	count := s.postCount(c.PostID, 1)
 	count.Update.ConditionExpression = aws.String("attribute_exists(PK) AND " + notDeleted)
-	count.Update.ExpressionAttributeNames = map[string]string{"#Deleted": "Deleted"}
+	count.Update.ExpressionAttributeNames = withNames(count.Update.ExpressionAttributeNames, notDeleted)
 	count.Update.ExpressionAttributeValues[":deleted"] = &types.AttributeValueMemberBOOL{Value: true}
 	const postLive = "post"
 	err = s.txn().add("", put, pointer).add(postLive, count).add("", outs...).add("", credits...).
@@ -306,9 +307,9 @@ func (s *Comments) AcceptAnswer(ctx context.Context, p posts.Post, commentID str
 		return fmt.Errorf("store.AcceptAnswer: %w", err)
 	}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: postKey(p.ID),
-		UpdateExpression:         aws.String("SET AcceptedAnswer = :c REMOVE GSI1PK, GSI1SK"),
-		ConditionExpression:      aws.String("attribute_exists(PK) AND #k = :q AND NOT AcceptedAnswer = :c AND " + notDeleted),
-		ExpressionAttributeNames: map[string]string{"#k": "Kind", "#Deleted": "Deleted"},
+		UpdateExpression:         aws.String("SET #AcceptedAnswer = :c REMOVE GSI1PK, GSI1SK"),
+		ConditionExpression:      aws.String("attribute_exists(PK) AND #Kind = :q AND NOT #AcceptedAnswer = :c AND " + notDeleted),
+		ExpressionAttributeNames: namesIn("#AcceptedAnswer #Kind " + notDeleted),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":c": &types.AttributeValueMemberS{Value: commentID}, ":q": &types.AttributeValueMemberS{Value: posts.KindQuestion},
 			":deleted": &types.AttributeValueMemberBOOL{Value: true}}}}
@@ -359,13 +360,14 @@ func (s *Store) postChange(postID string, delta int, w *posts.Withdrawal) ([]typ
 	gsiPK, gsiSK := listing(w.Post)
 	values := map[string]types.AttributeValue{":c": &types.AttributeValueMemberS{Value: w.Answer},
 		":d": &types.AttributeValueMemberN{Value: fmt.Sprint(delta)}}
-	expr := "REMOVE AcceptedAnswer ADD Comments :d"
+	expr := "REMOVE #AcceptedAnswer ADD #Comments :d"
 	if gsiPK != "" {
 		expr = "SET GSI1PK = :g, GSI1SK = :k " + expr
 		values[":g"], values[":k"] = &types.AttributeValueMemberS{Value: gsiPK}, &types.AttributeValueMemberS{Value: gsiSK}
 	}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: postKey(postID),
-		UpdateExpression: aws.String(expr), ConditionExpression: aws.String("AcceptedAnswer = :c"), ExpressionAttributeValues: values}}
+		UpdateExpression: aws.String(expr), ConditionExpression: aws.String("#AcceptedAnswer = :c"),
+		ExpressionAttributeNames: namesIn(expr), ExpressionAttributeValues: values}}
 	out, err := s.outboxPut(w.Event)
 	if err != nil {
 		return nil, err

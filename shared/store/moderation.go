@@ -214,24 +214,6 @@ func (s *Moderation) Dismiss(ctx context.Context, targetID string, entry audit.E
 // nothing (no audit entry, no event) and the service answers 404.
 const notDeleted = "NOT #Deleted = :deleted"
 
-// postAttrs name the post attributes that are DynamoDB reserved words (Hidden,
-// Title, ...): expressions say #Hidden, #Title, ....
-var postAttrs = map[string]string{"#Hidden": "Hidden", "#Locked": "Locked", "#Deleted": "Deleted", "#Title": "Title", "#Body": "Body"}
-
-// namesIn returns the postAttrs an expression uses.
-func namesIn(expr string) map[string]string {
-	var names map[string]string
-	for placeholder, name := range postAttrs {
-		if strings.Contains(expr, placeholder) {
-			if names == nil {
-				names = map[string]string{}
-			}
-			names[placeholder] = name
-		}
-	}
-	return names
-}
-
 // postUpdateIf builds an update of a post item that happens only if the post exists
 // and meets condition (none when empty).
 func (s *Store) postUpdateIf(postID, expr, condition string, values map[string]types.AttributeValue) types.TransactWriteItem {

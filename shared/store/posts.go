@@ -584,7 +584,8 @@ func (s *Posts) RemoveFromFeeds(ctx context.Context, sum posts.Summary, memberID
 // LinkTicket records on a question the support ticket made from it.
 func (s *Store) LinkTicket(ctx context.Context, postID, ticketID string, number int64) error {
 	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: postKey(postID),
-		UpdateExpression: aws.String("SET TicketID = :t, TicketNumber = :n"), ConditionExpression: aws.String("attribute_exists(PK)"),
+		UpdateExpression: aws.String("SET #TicketID = :t, #TicketNumber = :n"), ConditionExpression: aws.String("attribute_exists(PK)"),
+		ExpressionAttributeNames: namesIn("#TicketID #TicketNumber"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":t": &types.AttributeValueMemberS{Value: ticketID},
 			":n": &types.AttributeValueMemberN{Value: fmt.Sprint(number)}}})
 	if err != nil {

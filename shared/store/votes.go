@@ -40,10 +40,10 @@ func (s *Posts) VoteIdea(ctx context.Context, p posts.Post, memberID string, eve
 	}
 	// A hidden idea keeps its count but stays out of the listing; a deleted one takes no
 	// vote (a deleted post is gone for every action).
-	listed := "SET Votes = :n, GSI1SK = :sk"
+	listed := "SET #Votes = :n, GSI1SK = :sk"
 	count := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: postKey(postID),
-		UpdateExpression: aws.String(listed), ConditionExpression: aws.String("Votes = :seen AND #k = :idea AND " + notDeleted),
-		ExpressionAttributeNames: map[string]string{"#k": "Kind", "#Deleted": "Deleted"},
+		UpdateExpression: aws.String(listed), ConditionExpression: aws.String("#Votes = :seen AND #Kind = :idea AND " + notDeleted),
+		ExpressionAttributeNames: namesIn(listed + " #Kind " + notDeleted),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":n": &types.AttributeValueMemberN{Value: strconv.Itoa(seen + 1)}, ":seen": &types.AttributeValueMemberN{Value: strconv.Itoa(seen)},
 			":sk": &types.AttributeValueMemberS{Value: ideaSK(seen+1, p)}, ":idea": &types.AttributeValueMemberS{Value: posts.KindIdea},
@@ -84,10 +84,10 @@ func (s *Posts) VotePoll(ctx context.Context, postID, memberID, option string, e
 		return fmt.Errorf("store.VotePoll: %w", err)
 	}
 	tally := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: postKey(postID),
-		UpdateExpression: aws.String("SET Tally.#o = Tally.#o + :one"),
+		UpdateExpression: aws.String("SET #Tally.#o = #Tally.#o + :one"),
 		// ClosesAt is stored as RFC 3339 text in UTC whole seconds, so text order is time order.
-		ConditionExpression:      aws.String("#k = :poll AND attribute_exists(Tally.#o) AND (attribute_type(ClosesAt, :null) OR ClosesAt > :now)"),
-		ExpressionAttributeNames: map[string]string{"#k": "Kind", "#o": option},
+		ConditionExpression:      aws.String("#Kind = :poll AND attribute_exists(#Tally.#o) AND (attribute_type(#ClosesAt, :null) OR #ClosesAt > :now)"),
+		ExpressionAttributeNames: withNames(map[string]string{"#o": option}, "#Kind #Tally #ClosesAt"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":one": &types.AttributeValueMemberN{Value: "1"}, ":poll": &types.AttributeValueMemberS{Value: posts.KindPoll},
 			":null": &types.AttributeValueMemberS{Value: "NULL"},
@@ -113,8 +113,8 @@ func (s *Posts) SetIdeaStatus(ctx context.Context, p posts.Post, from string, ev
 		return fmt.Errorf("store.SetIdeaStatus: %w", err)
 	}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: postKey(postID),
-		UpdateExpression: aws.String("SET IdeaStatus = :s"), ConditionExpression: aws.String("#k = :idea AND IdeaStatus = :from AND " + notDeleted),
-		ExpressionAttributeNames: map[string]string{"#k": "Kind", "#Deleted": "Deleted"},
+		UpdateExpression: aws.String("SET #IdeaStatus = :s"), ConditionExpression: aws.String("#Kind = :idea AND #IdeaStatus = :from AND " + notDeleted),
+		ExpressionAttributeNames: namesIn("#IdeaStatus #Kind " + notDeleted),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":s": &types.AttributeValueMemberS{Value: status}, ":idea": &types.AttributeValueMemberS{Value: posts.KindIdea},
 			":from": &types.AttributeValueMemberS{Value: from}, ":deleted": &types.AttributeValueMemberBOOL{Value: true}}}}
@@ -136,8 +136,8 @@ func (s *Posts) SetIdeaStatus(ctx context.Context, p posts.Post, from string, ev
 // reactionCount changes one reaction's count on a post.
 func (s *Store) reactionCount(postID, reaction string, delta int) types.TransactWriteItem {
 	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: postKey(postID),
-		UpdateExpression: aws.String("SET Reactions.#r = Reactions.#r + :d"), ConditionExpression: aws.String("attribute_exists(Reactions.#r)"),
-		ExpressionAttributeNames:  map[string]string{"#r": reaction},
+		UpdateExpression: aws.String("SET #Reactions.#r = #Reactions.#r + :d"), ConditionExpression: aws.String("attribute_exists(#Reactions.#r)"),
+		ExpressionAttributeNames:  withNames(map[string]string{"#r": reaction}, "#Reactions"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":d": &types.AttributeValueMemberN{Value: strconv.Itoa(delta)}}}}
 }
 
