@@ -105,9 +105,8 @@ func (s *Store) PutNotification(ctx context.Context, n notifications.Notificatio
 // the inbox (two reads; the mark sorts before every notification and is left out).
 func (s *Notifications) Inbox(ctx context.Context, memberID, cursor string, limit int) ([]notifications.Notification, string, time.Time, error) {
 	pk := inboxPK(memberID)
-	start, err := s.decodeCursor(pk, cursor)
-	if err != nil {
-		return nil, "", time.Time{}, err
+	if _, err := s.decodeCursor(pk, cursor); err != nil {
+		return nil, "", time.Time{}, err // a bad cursor reads nothing
 	}
 	seen := time.Time{}
 	var seenItem struct{ SeenAt time.Time }
@@ -116,28 +115,18 @@ func (s *Notifications) Inbox(ctx context.Context, memberID, cursor string, limi
 	} else if !errors.Is(err, errs.ErrNotFound) {
 		return nil, "", time.Time{}, err
 	}
-	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ExclusiveStartKey: start, Limit: aws.Int32(int32(limit)),
+	now := time.Now()
+	list, next, err := pageOf(ctx, s.Store, pk, cursor, &dynamodb.QueryInput{TableName: aws.String(s.Table), Limit: aws.Int32(int32(limit)),
 		ScanIndexForward: aws.Bool(false), KeyConditionExpression: aws.String("PK = :pk AND SK > :seen"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk},
-			":seen": &types.AttributeValueMemberS{Value: skInboxSeen}}})
+			":seen": &types.AttributeValueMemberS{Value: skInboxSeen}}},
+		func(item item) (notifications.Notification, bool, error) {
+			var it notificationItem
+			err := attributevalue.UnmarshalMap(item, &it)
+			return it.notification(), err == nil && !expired(item, now), err
+		})
 	if err != nil {
 		return nil, "", time.Time{}, fmt.Errorf("store.Inbox: %w", err)
-	}
-	next, err := s.encodeCursor(pk, out.LastEvaluatedKey)
-	if err != nil {
-		return nil, "", time.Time{}, fmt.Errorf("store.Inbox: %w", err)
-	}
-	list := make([]notifications.Notification, 0, len(out.Items))
-	now := time.Now()
-	for _, item := range out.Items {
-		if expired(item, now) {
-			continue
-		}
-		var it notificationItem
-		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-			return nil, "", time.Time{}, fmt.Errorf("store.Inbox: %w", err)
-		}
-		list = append(list, it.notification())
 	}
 	return list, next, seen, nil
 }

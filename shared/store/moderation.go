@@ -111,28 +111,21 @@ func (s *Moderation) FileReport(ctx context.Context, r posts.Report, q posts.Que
 
 // ModerationQueue implements posts.ModerationStore: one GSI1 query, oldest first.
 func (s *Moderation) ModerationQueue(ctx context.Context, cursor string, limit int) (posts.Queue, error) {
-	start, err := s.decodeCursor(queueIndexPK, cursor)
-	if err != nil {
-		return posts.Queue{}, err
-	}
-	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1), ExclusiveStartKey: start,
+	list, next, err := pageOf(ctx, s.Store, queueIndexPK, cursor, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
 		Limit: aws.Int32(int32(limit)), KeyConditionExpression: aws.String("GSI1PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: queueIndexPK}}})
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: queueIndexPK}}},
+		func(item item) (posts.QueueItem, bool, error) {
+			var it posts.QueueItem
+			err := attributevalue.UnmarshalMap(item, &it)
+			return it, true, err
+		})
 	if err != nil {
-		return posts.Queue{}, fmt.Errorf("store.ModerationQueue: %w", err)
-	}
-	next, err := s.encodeCursor(queueIndexPK, out.LastEvaluatedKey)
-	if err != nil {
-		return posts.Queue{}, fmt.Errorf("store.ModerationQueue: %w", err)
-	}
-	q := posts.Queue{Next: next, Items: make([]posts.QueueItem, 0, len(out.Items))}
-	for _, item := range out.Items {
-		var it posts.QueueItem
-		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-			return posts.Queue{}, fmt.Errorf("store.ModerationQueue: %w", err)
+		if errors.Is(err, errCursor) {
+			return posts.Queue{}, err
 		}
-		q.Items = append(q.Items, it)
+		return posts.Queue{}, fmt.Errorf("store.ModerationQueue: %w", err)
 	}
+	q := posts.Queue{Next: next, Items: list}
 	return q, nil
 }
 
