@@ -23,11 +23,14 @@ const (
 	attrReactions      = "Reactions"
 	attrTicketID       = "TicketID"
 	attrTicketNumber   = "TicketNumber"
+	attrHTML           = "HTML"
+	attrEditedAt       = "EditedAt"
+	attrMentions       = "Mentions"
 )
 
 // exprAttrs are the attribute names namesIn knows.
 var exprAttrs = []string{attrKind, attrHidden, attrLocked, attrDeleted, attrTitle, attrBody, attrComments, attrAcceptedAnswer,
-	attrVotes, attrIdeaStatus, attrTally, attrClosesAt, attrReactions, attrTicketID, attrTicketNumber}
+	attrVotes, attrIdeaStatus, attrTally, attrClosesAt, attrReactions, attrTicketID, attrTicketNumber, attrHTML, attrEditedAt, attrMentions}
 
 // namesIn returns the ExpressionAttributeNames of the placeholders ("#Name") of
 // exprAttrs an expression uses (nil for none).

@@ -395,14 +395,14 @@ func (s *Store) revisionPut(r posts.Revision) (types.TransactWriteItem, error) {
 func mentionsSet(set string, names map[string]string) (string, map[string]types.AttributeValue, error) {
 	values := map[string]types.AttributeValue{}
 	if len(names) == 0 {
-		return set + " REMOVE Mentions", values, nil
+		return set + " REMOVE #Mentions", values, nil
 	}
 	m, err := attributevalue.Marshal(names)
 	if err != nil {
 		return "", nil, err
 	}
 	values[":mentions"] = m
-	return set + ", Mentions = :mentions", values, nil
+	return set + ", #Mentions = :mentions", values, nil
 }
 
 // CommentHistory implements posts.CommentStore: the post's revisions (one query of its
@@ -437,7 +437,7 @@ func (s *Comments) EditComment(ctx context.Context, c posts.Comment, previous po
 	if err != nil {
 		return fmt.Errorf("store.EditComment: %w", err)
 	}
-	set, values, err := mentionsSet("SET #Body = :b, HTML = :h, EditedAt = :at", c.Mentions)
+	set, values, err := mentionsSet("SET #Body = :b, #HTML = :h, #EditedAt = :at", c.Mentions)
 	if err != nil {
 		return fmt.Errorf("store.EditComment: %w", err)
 	}
@@ -446,7 +446,7 @@ func (s *Comments) EditComment(ctx context.Context, c posts.Comment, previous po
 	values[":pb"] = &types.AttributeValueMemberS{Value: previous.Body}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(c.PostID), commentSK(c)),
 		UpdateExpression: aws.String(set), ConditionExpression: aws.String("attribute_exists(PK) AND #Body = :pb"),
-		ExpressionAttributeNames: namesIn("#Body"), ExpressionAttributeValues: values}}
+		ExpressionAttributeNames: namesIn(set + " #Body"), ExpressionAttributeValues: values}}
 	credits, err := s.creditPuts(postPK(c.PostID), textCredits("", c.Body)...)
 	if err != nil {
 		return fmt.Errorf("store.EditComment: %w", err)
@@ -489,8 +489,8 @@ func (s *Comments) DeleteComment(ctx context.Context, c posts.Comment, entry aud
 		cond = "attribute_exists(PK) AND NOT #Deleted = :t AND #Hidden = :t"
 	}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(c.PostID), commentSK(c)),
-		UpdateExpression: aws.String("SET #Deleted = :t, #Body = :e, HTML = :e"), ConditionExpression: aws.String(cond),
-		ExpressionAttributeNames: namesIn("#Deleted #Body #Hidden"),
+		UpdateExpression: aws.String("SET #Deleted = :t, #Body = :e, #HTML = :e"), ConditionExpression: aws.String(cond),
+		ExpressionAttributeNames: namesIn("#Deleted #Body #HTML #Hidden"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":t": &types.AttributeValueMemberBOOL{Value: true}, ":e": &types.AttributeValueMemberS{Value: ""}}}}
 	// A deleted comment shows no image any more.

@@ -361,7 +361,7 @@ func (s *Posts) EditPost(ctx context.Context, p posts.Post, previous posts.Revis
 	if err != nil {
 		return fmt.Errorf("store.EditPost: %w", err)
 	}
-	set, values, err := mentionsSet("SET #Title = :t, #Body = :b, HTML = :h, EditedAt = :at", p.Mentions)
+	set, values, err := mentionsSet("SET #Title = :t, #Body = :b, #HTML = :h, #EditedAt = :at", p.Mentions)
 	if err != nil {
 		return fmt.Errorf("store.EditPost: %w", err)
 	}
@@ -430,7 +430,7 @@ func (s *Posts) History(ctx context.Context, postID string) ([]posts.Revision, e
 
 // DeletePost implements posts.EditStore.
 func (s *Posts) DeletePost(ctx context.Context, p posts.Post, entry audit.Entry, event eventtypes.Envelope) error {
-	update := s.postUpdateIf(p.ID, "SET #Deleted = :t, #Body = :e, HTML = :e REMOVE GSI1PK, GSI1SK", "NOT #Deleted = :t", map[string]types.AttributeValue{
+	update := s.postUpdateIf(p.ID, "SET #Deleted = :t, #Body = :e, #HTML = :e REMOVE GSI1PK, GSI1SK", "NOT #Deleted = :t", map[string]types.AttributeValue{
 		":t": &types.AttributeValueMemberBOOL{Value: true}, ":e": &types.AttributeValueMemberS{Value: ""}})
 	// A deleted post shows no image any more.
 	items := append([]types.TransactWriteItem{update, s.queueDelete(p.ID)}, s.imageUpdates(shownInPost(p.ID), p.Body, "", entry.At)...)
