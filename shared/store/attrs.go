@@ -26,11 +26,21 @@ const (
 	attrHTML           = "HTML"
 	attrEditedAt       = "EditedAt"
 	attrMentions       = "Mentions"
+	// An Image's.
+	attrShownIn     = "ShownIn"
+	attrShownAt     = "ShownAt"
+	attrUnusedUntil = "UnusedUntil"
+	attrSpaceID     = "SpaceID"
+	attrMemberID    = "MemberID"
+	attrFile        = "File"
+	attrUploaderID  = "UploaderID"
+	attrUploadedAt  = "UploadedAt"
 )
 
 // exprAttrs are the attribute names namesIn knows.
 var exprAttrs = []string{attrKind, attrHidden, attrLocked, attrDeleted, attrTitle, attrBody, attrComments, attrAcceptedAnswer,
-	attrVotes, attrIdeaStatus, attrTally, attrClosesAt, attrReactions, attrTicketID, attrTicketNumber, attrHTML, attrEditedAt, attrMentions}
+	attrVotes, attrIdeaStatus, attrTally, attrClosesAt, attrReactions, attrTicketID, attrTicketNumber, attrHTML, attrEditedAt, attrMentions,
+	attrShownIn, attrShownAt, attrUnusedUntil, attrSpaceID, attrMemberID, attrFile, attrUploaderID, attrUploadedAt}
 
 // namesIn returns the ExpressionAttributeNames of the placeholders ("#Name") of
 // exprAttrs an expression uses (nil for none).

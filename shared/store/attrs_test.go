@@ -6,11 +6,11 @@ import (
 )
 
 // Every attribute an expression names is a field of the item type that stores it: a
-// field renamed in postItem or commentItem fails here instead of leaving an expression
-// to write an attribute nothing reads.
+// field renamed in postItem, commentItem or imageItem fails here instead of leaving an
+// expression to write an attribute nothing reads.
 func TestExpressionAttributesAreItemFields(t *testing.T) {
 	fields := map[string]bool{}
-	for _, item := range []any{postItem{}, commentItem{}} {
+	for _, item := range []any{postItem{}, commentItem{}, imageItem{}} {
 		ty := reflect.TypeOf(item)
 		for i := range ty.NumField() {
 			fields[ty.Field(i).Name] = true

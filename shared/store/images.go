@@ -352,11 +352,12 @@ func (s *Store) imageUpdates(ref string, before, after string, now time.Time) []
 	set := &types.AttributeValueMemberSS{Value: []string{ref}}
 	var out []types.TransactWriteItem
 	for _, id := range added {
+		const update = "ADD #ShownIn :r SET #ShownAt = if_not_exists(#ShownAt, :now) REMOVE GSI1PK, GSI1SK, #UnusedUntil"
 		out = append(out, types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: imageKey(id),
-			UpdateExpression: aws.String("ADD ShownIn :r SET ShownAt = if_not_exists(ShownAt, :now) REMOVE GSI1PK, GSI1SK, UnusedUntil"),
-			ConditionExpression: aws.String("#t = :image AND (attribute_exists(ShownAt) OR UnusedUntil > :epoch) AND " +
-				"(attribute_not_exists(ShownIn) OR size(ShownIn) < :max)"),
-			ExpressionAttributeNames: map[string]string{"#t": AttrType},
+			UpdateExpression: aws.String(update),
+			ConditionExpression: aws.String("#t = :image AND (attribute_exists(#ShownAt) OR #UnusedUntil > :epoch) AND " +
+				"(attribute_not_exists(#ShownIn) OR size(#ShownIn) < :max)"),
+			ExpressionAttributeNames: withNames(map[string]string{"#t": AttrType}, update),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":r": set, ":image": &types.AttributeValueMemberS{Value: typeImage},
 				":now": &types.AttributeValueMemberS{Value: now.UTC().Format(time.RFC3339Nano)}, ":epoch": &types.AttributeValueMemberN{Value: strconv.FormatInt(now.Unix(), 10)},
 				":max": &types.AttributeValueMemberN{Value: strconv.Itoa(posts.MaxImageTexts)}}}})
@@ -365,7 +366,8 @@ func (s *Store) imageUpdates(ref string, before, after string, now time.Time) []
 		// Unconditional: a text written before the index existed, whose image the
 		// migration has not recorded yet, leaves an empty record (it loads for nobody).
 		out = append(out, types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: imageKey(id),
-			UpdateExpression: aws.String("DELETE ShownIn :r SET #t = if_not_exists(#t, :image)"), ExpressionAttributeNames: map[string]string{"#t": AttrType},
+			UpdateExpression:          aws.String("DELETE #ShownIn :r SET #t = if_not_exists(#t, :image)"),
+			ExpressionAttributeNames:  withNames(map[string]string{"#t": AttrType}, "#ShownIn"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":r": set, ":image": &types.AttributeValueMemberS{Value: typeImage}}}})
 	}
 	return out
@@ -414,7 +416,7 @@ func (s *Images) UnusedImages(ctx context.Context, before time.Time, limit int) 
 // DeleteUnusedImage implements posts.ImageStore: only while no text ever showed it.
 func (s *Images) DeleteUnusedImage(ctx context.Context, id posts.ImageID) (bool, error) {
 	_, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.Table), Key: imageKey(id),
-		ConditionExpression: aws.String("attribute_exists(PK) AND attribute_not_exists(ShownAt)")})
+		ConditionExpression: aws.String("attribute_exists(PK) AND attribute_not_exists(#ShownAt)"), ExpressionAttributeNames: namesIn("#ShownAt")})
 	if conditionFailedErr(err) {
 		return false, nil
 	}
@@ -548,12 +550,15 @@ func (s *Store) legacySpace(ctx context.Context, id posts.ImageID, known map[pos
 	return sp, nil
 }
 
+// recordShown is recordShownIn's update.
+const recordShown = "SET #t = :image, #SpaceID = :s, #MemberID = :m, #File = :f, #UploaderID = if_not_exists(#UploaderID, :m), " +
+	"#UploadedAt = if_not_exists(#UploadedAt, :now), #ShownAt = if_not_exists(#ShownAt, :now) ADD #ShownIn :r REMOVE GSI1PK, GSI1SK, #UnusedUntil"
+
 // recordShownIn adds a text to an image's record, writing the record if there is none.
 func (s *Store) recordShownIn(ctx context.Context, id posts.ImageID, ref string, now time.Time) error {
 	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: imageKey(id),
-		UpdateExpression: aws.String("SET #t = :image, SpaceID = :s, MemberID = :m, #f = :f, UploaderID = if_not_exists(UploaderID, :m), " +
-			"UploadedAt = if_not_exists(UploadedAt, :now), ShownAt = if_not_exists(ShownAt, :now) ADD ShownIn :r REMOVE GSI1PK, GSI1SK, UnusedUntil"),
-		ExpressionAttributeNames: map[string]string{"#t": AttrType, "#f": "File"},
+		UpdateExpression:         aws.String(recordShown),
+		ExpressionAttributeNames: withNames(map[string]string{"#t": AttrType}, recordShown),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":image": &types.AttributeValueMemberS{Value: typeImage},
 			":s": &types.AttributeValueMemberS{Value: id.SpaceID}, ":m": &types.AttributeValueMemberS{Value: id.MemberID},
 			":f": &types.AttributeValueMemberS{Value: id.File}, ":now": &types.AttributeValueMemberS{Value: now.UTC().Format(time.RFC3339Nano)},
