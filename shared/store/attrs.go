@@ -8,39 +8,39 @@ import "strings"
 // (attrs_test.go checks each against its item type: renaming a field of postItem cannot
 // silently leave an expression writing the old attribute).
 const (
-	attrKind           = "Kind"
-	attrHidden         = "Hidden"
-	attrLocked         = "Locked"
-	attrDeleted        = "Deleted"
-	attrTitle          = "Title"
-	attrBody           = "Body"
-	attrComments       = "Comments"
-	attrAcceptedAnswer = "AcceptedAnswer"
-	attrVotes          = "Votes"
-	attrIdeaStatus     = "IdeaStatus"
-	attrTally          = "Tally"
-	attrClosesAt       = "ClosesAt"
-	attrReactions      = "Reactions"
-	attrTicketID       = "TicketID"
-	attrTicketNumber   = "TicketNumber"
-	attrHTML           = "HTML"
-	attrEditedAt       = "EditedAt"
-	attrMentions       = "Mentions"
+	nameKind           = "Kind"
+	nameHidden         = "Hidden"
+	nameLocked         = "Locked"
+	nameDeleted        = "Deleted"
+	nameTitle          = "Title"
+	nameBody           = "Body"
+	nameComments       = "Comments"
+	nameAcceptedAnswer = "AcceptedAnswer"
+	nameVotes          = "Votes"
+	nameIdeaStatus     = "IdeaStatus"
+	nameTally          = "Tally"
+	nameClosesAt       = "ClosesAt"
+	nameReactions      = "Reactions"
+	nameTicketID       = "TicketID"
+	nameTicketNumber   = "TicketNumber"
+	nameHTML           = "HTML"
+	nameEditedAt       = "EditedAt"
+	nameMentions       = "Mentions"
 	// An Image's.
-	attrShownIn     = "ShownIn"
-	attrShownAt     = "ShownAt"
-	attrUnusedUntil = "UnusedUntil"
-	attrSpaceID     = "SpaceID"
-	attrMemberID    = "MemberID"
-	attrFile        = "File"
-	attrUploaderID  = "UploaderID"
-	attrUploadedAt  = "UploadedAt"
+	nameShownIn     = "ShownIn"
+	nameShownAt     = "ShownAt"
+	nameUnusedUntil = "UnusedUntil"
+	nameSpaceID     = "SpaceID"
+	nameMemberID    = "MemberID"
+	nameFile        = "File"
+	nameUploaderID  = "UploaderID"
+	nameUploadedAt  = "UploadedAt"
 )
 
 // exprAttrs are the attribute names namesIn knows.
-var exprAttrs = []string{attrKind, attrHidden, attrLocked, attrDeleted, attrTitle, attrBody, attrComments, attrAcceptedAnswer,
-	attrVotes, attrIdeaStatus, attrTally, attrClosesAt, attrReactions, attrTicketID, attrTicketNumber, attrHTML, attrEditedAt, attrMentions,
-	attrShownIn, attrShownAt, attrUnusedUntil, attrSpaceID, attrMemberID, attrFile, attrUploaderID, attrUploadedAt}
+var exprAttrs = []string{nameKind, nameHidden, nameLocked, nameDeleted, nameTitle, nameBody, nameComments, nameAcceptedAnswer,
+	nameVotes, nameIdeaStatus, nameTally, nameClosesAt, nameReactions, nameTicketID, nameTicketNumber, nameHTML, nameEditedAt, nameMentions,
+	nameShownIn, nameShownAt, nameUnusedUntil, nameSpaceID, nameMemberID, nameFile, nameUploaderID, nameUploadedAt}
 
 // namesIn returns the ExpressionAttributeNames of the placeholders ("#Name") of
 // exprAttrs an expression uses (nil for none).

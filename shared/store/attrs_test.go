@@ -21,7 +21,7 @@ func TestExpressionAttributesAreItemFields(t *testing.T) {
 			t.Errorf("expressions name %q, which no item type has", name)
 		}
 	}
-	if got := namesIn("SET #Votes = :n ADD #Comments :d REMOVE #AcceptedAnswer"); len(got) != 3 || got["#Votes"] != attrVotes {
+	if got := namesIn("SET #Votes = :n ADD #Comments :d REMOVE #AcceptedAnswer"); len(got) != 3 || got["#Votes"] != nameVotes {
 		t.Fatalf("namesIn: %v", got)
 	}
 	if got := namesIn("SET #Kind2 = :k"); got != nil {

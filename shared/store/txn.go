@@ -175,9 +175,9 @@ func (s *Store) del(k item, condition string) types.TransactWriteItem {
 // building them failed (err): t.with(s.outboxPuts(events)).
 func (t *txn) with(items []types.TransactWriteItem, err error) *txn { return t.also("", items, err) }
 
-// conflicted reports whether a transaction was cancelled, after its retries, because
+// lostToConcurrent reports whether a transaction was cancelled, after its retries, because
 // concurrent ones kept writing its items.
-func conflicted(err error) bool {
+func lostToConcurrent(err error) bool {
 	var canceled *types.TransactionCanceledException
 	if !errors.As(err, &canceled) {
 		return false

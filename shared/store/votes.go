@@ -52,7 +52,7 @@ func (s *Posts) VoteIdea(ctx context.Context, p posts.Post, memberID string, eve
 	switch {
 	case failed(err, condFirstVote):
 		return fmt.Errorf("store.VoteIdea %s: %w", postID, posts.ErrAlreadyVoted)
-	case failed(err, condCountAsRead), conflicted(err):
+	case failed(err, condCountAsRead), lostToConcurrent(err):
 		return fmt.Errorf("store.VoteIdea %s: %w", postID, posts.ErrVoteCountMoved)
 	case err != nil:
 		return fmt.Errorf("store.VoteIdea %s: %w", postID, err)
@@ -188,7 +188,7 @@ func (s *Store) Voters(ctx context.Context, postID string) ([]string, error) {
 }
 
 // isConflict reports whether a transaction lost to a concurrent one on the same item
-// (from its reasons; with txn, conflicted(err)).
+// (from its reasons; with txn, lostToConcurrent(err)).
 func isConflict(reasons []types.CancellationReason) bool {
 	for _, r := range reasons {
 		if aws.ToString(r.Code) == "TransactionConflict" {
