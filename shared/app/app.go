@@ -159,17 +159,17 @@ func (d memberDirectory) FindMembers(ctx context.Context, q string, limit int) (
 // moderation, the rules and the inbox.
 func PostingRoutes(d Deps) []httpx.Route {
 	sp := &spaces.Service{Store: &store.Spaces{Store: d.Store}, Now: time.Now}
-	ps := &posts.Service{Store: d.Store, Spaces: spaceAccess{spaces: sp, store: d.Store}, Tickets: ticketLinks{d.Store, ticketSpaces{sp}}, Now: time.Now,
+	ps := &posts.Service{Store: d.Store.Posts(), Spaces: spaceAccess{spaces: sp, store: d.Store}, Tickets: ticketLinks{d.Store, ticketSpaces{sp}}, Now: time.Now,
 		Directory: memberDirectory{&members.Service{Store: &store.Members{Store: d.Store}, Now: time.Now}}}
 	images := newImages(d, ps.Spaces, sp)
 	ps.Images = images
-	comments := &posts.Comments{Posts: ps, Store: d.Store}
-	h := posts.HTTP{Service: ps, Comments: comments, Votes: &posts.Votes{Posts: ps, Store: d.Store},
-		Editing: &posts.Editing{Posts: ps, Store: d.Store}, Moderation: &posts.Moderation{Posts: ps, Comments: comments, Store: d.Store}}
+	comments := &posts.Comments{Posts: ps, Store: d.Store.Comments()}
+	h := posts.HTTP{Service: ps, Comments: comments, Votes: &posts.Votes{Posts: ps, Store: d.Store.Posts()},
+		Editing: &posts.Editing{Posts: ps, Store: d.Store.Posts()}, Moderation: &posts.Moderation{Posts: ps, Comments: comments, Store: d.Store.Moderation()}}
 	routes := append(spaces.HTTP{Service: sp}.Routes(), h.Routes()...)
 	routes = append(routes, posts.ImagesHTTP{Images: images}.Routes()...)
 	routes = append(routes, members.RulesHTTP{Service: &members.RulesService{Store: &store.Members{Store: d.Store}, Now: time.Now}}.Routes()...)
-	return append(routes, notifications.InboxHTTP{Store: d.Store, Subjects: newNotificationSubjects(d.Store), Now: time.Now}.Routes()...)
+	return append(routes, notifications.InboxHTTP{Store: d.Store.Notifications(), Subjects: newNotificationSubjects(d.Store), Now: time.Now}.Routes()...)
 }
 
 // newImages is the images service on the files bucket (nil without one: texts then
@@ -178,7 +178,7 @@ func newImages(d Deps, access posts.Spaces, sp *spaces.Service) *posts.Images {
 	if d.Files == nil {
 		return nil
 	}
-	return &posts.Images{Files: d.Files, Store: d.Store, Spaces: access, Tickets: ticketLinks{d.Store, ticketSpaces{sp}}, Now: time.Now}
+	return &posts.Images{Files: d.Files, Store: d.Store.Images(), Spaces: access, Tickets: ticketLinks{d.Store, ticketSpaces{sp}}, Now: time.Now}
 }
 
 // ticketSpaces lets tickets ask spaces about customer spaces. Support agents work
@@ -256,7 +256,7 @@ func (q questions) LinkTicket(ctx context.Context, postID, ticketID string, numb
 // TicketingRoutes are the routes the ticketing function serves.
 func TicketingRoutes(d Deps) []httpx.Route {
 	sp := &spaces.Service{Store: &store.Spaces{Store: d.Store}, Now: time.Now}
-	ps := &posts.Service{Store: d.Store, Spaces: spaceAccess{spaces: sp, store: d.Store}, Tickets: ticketLinks{d.Store, ticketSpaces{sp}}, Now: time.Now}
+	ps := &posts.Service{Store: d.Store.Posts(), Spaces: spaceAccess{spaces: sp, store: d.Store}, Tickets: ticketLinks{d.Store, ticketSpaces{sp}}, Now: time.Now}
 	svc := &tickets.Service{Store: &store.Tickets{Store: d.Store}, Spaces: ticketSpaces{sp}, Now: time.Now}
 	if d.Files != nil {
 		svc.Files = d.Files
@@ -278,7 +278,7 @@ func TicketSweep(st *store.Store, files members.Files) func(ctx context.Context)
 	svc := &tickets.Service{Store: &store.Tickets{Store: st}, Now: time.Now}
 	var images *posts.Images
 	if files != nil {
-		images = &posts.Images{Files: files, Store: st, Now: time.Now}
+		images = &posts.Images{Files: files, Store: st.Images(), Now: time.Now}
 	}
 	return func(ctx context.Context) error {
 		_, _, err := svc.Sweep(ctx)

@@ -29,9 +29,9 @@ func init() { bus.Register(Subscriptions(config.Config{}, nil, nil, nil)) }
 func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files members.Files) []bus.Subscription {
 	notes := notifications.NewService(st, sender, cfg.PublicURL)
 	notes.People = st
-	activity := &notifications.Activity{Service: notes, Store: st, Subjects: newNotificationSubjects(st)}
+	activity := &notifications.Activity{Service: notes, Store: st.Notifications(), Subjects: newNotificationSubjects(st)}
 	counts := &metrics.Service{Store: st, Values: st, Now: time.Now}
-	feed := &posts.Feed{Store: st, Now: time.Now}
+	feed := &posts.Feed{Store: st.Posts(), Now: time.Now}
 	support := &tickets.Service{Store: &store.Tickets{Store: st}, Now: time.Now}
 	rooms := &spaces.Service{Store: &store.Spaces{Store: st}, Now: time.Now}
 	erasure := members.Erasure{Store: &store.Members{Store: st}, Files: files}

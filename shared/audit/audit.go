@@ -23,19 +23,19 @@ type Entry struct {
 	ToSpaceID   string `json:"-"`
 	// Redacted: the reader may not read the content the entry is about, so its ids and
 	// reason are left out (never stored).
-	Redacted bool `json:"redacted,omitempty" dynamodbav:"-"`
+	Redacted bool `json:"redacted,omitempty"`
 	// What the log shows around the ids, read with it as it is now and never stored (a
 	// deleted member's name must not outlive them): the actor's and the subject's names
 	// (Deleted once their account is deleted, the name then empty), the post's title
 	// (PostDeleted once it is deleted) and the space's name of a space's entry. A
 	// redacted entry keeps only the actor's name.
-	ActorName      string `json:"actorName,omitempty" dynamodbav:"-"`
-	ActorDeleted   bool   `json:"actorDeleted,omitempty" dynamodbav:"-"`
-	SubjectName    string `json:"subjectName,omitempty" dynamodbav:"-"`
-	SubjectDeleted bool   `json:"subjectDeleted,omitempty" dynamodbav:"-"`
-	PostTitle      string `json:"postTitle,omitempty" dynamodbav:"-"`
-	PostDeleted    bool   `json:"postDeleted,omitempty" dynamodbav:"-"`
-	SpaceName      string `json:"spaceName,omitempty" dynamodbav:"-"`
+	ActorName      string `json:"actorName,omitempty"`
+	ActorDeleted   bool   `json:"actorDeleted,omitempty"`
+	SubjectName    string `json:"subjectName,omitempty"`
+	SubjectDeleted bool   `json:"subjectDeleted,omitempty"`
+	PostTitle      string `json:"postTitle,omitempty"`
+	PostDeleted    bool   `json:"postDeleted,omitempty"`
+	SpaceName      string `json:"spaceName,omitempty"`
 }
 
 // Page is a page of the log and the cursor of the next.

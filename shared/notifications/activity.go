@@ -79,15 +79,15 @@ type Notification struct {
 	// what is unread is what arrived after the member last marked the inbox read, even
 	// when it is about something that happened before.
 	DeliveredAt time.Time `json:"-"`
-	Unread      bool      `json:"unread" dynamodbav:"-"`
+	Unread      bool      `json:"unread"`
 	// ActorDeleted: the actor deleted their account (ActorName is then
 	// auth.DeletedName, shown in the reader's language); read with the name, never
 	// stored.
-	ActorDeleted bool `json:"actorDeleted,omitempty" dynamodbav:"-"`
+	ActorDeleted bool `json:"actorDeleted,omitempty"`
 	// Once, when set, names what the notification tells: a member is told of it at most
 	// once, whatever the number of events (an answer accepted again, the same idea
 	// status again, a tenth report of the same content).
-	Once string `json:"-" dynamodbav:"-"`
+	Once string `json:"-"`
 }
 
 // arrived is when the notification reached the inbox (its event's time for items

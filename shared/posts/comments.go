@@ -38,9 +38,9 @@ type Comment struct {
 	AuthorStaff   bool `json:"authorStaff,omitempty"`
 	// AuthorAvatar: the author has an avatar the reader may load
 	// (/api/members/{authorId}/avatar, for signed-in readers); answered, not stored.
-	AuthorAvatar bool `json:"authorAvatar,omitempty" dynamodbav:"-"`
+	AuthorAvatar bool `json:"authorAvatar,omitempty"`
 	// Mentions: as Post's.
-	Mentions map[string]string `json:"mentions,omitempty" dynamodbav:",omitempty"`
+	Mentions map[string]string `json:"mentions,omitempty"`
 	// Deleted comments keep their place in the thread, without their text; hidden ones
 	// show only to their author and moderators.
 	Deleted bool `json:"deleted,omitempty"`
@@ -48,8 +48,8 @@ type Comment struct {
 	// Reactions counts each reaction (the store keeps one counter per reaction); the
 	// viewer's own are in MyReactions. Lists answer them; an edit's answer does not
 	// (it reads the comment alone).
-	Reactions   map[string]int `json:"reactions,omitempty" dynamodbav:"-"`
-	MyReactions []string       `json:"myReactions,omitempty" dynamodbav:"-"`
+	Reactions   map[string]int `json:"reactions,omitempty"`
+	MyReactions []string       `json:"myReactions,omitempty"`
 }
 
 // NewComment is what the comment box sends.
@@ -62,6 +62,22 @@ type NewComment struct {
 // Thread is a post's comments, oldest first.
 type Thread struct {
 	Comments []Comment `json:"comments"`
+	// Next is the cursor of the next page of comments, when a page was asked for
+	// (?cursor=, the post page) and more follow.
+	Next string `json:"next,omitempty"`
+}
+
+// CommentPage is the number of comments the post page shows first.
+const CommentPage = 100
+
+// PostPage is the post page in one answer: the post with the caller's vote and
+// reactions, and the first page of its comments with the caller's own reactions.
+type PostPage struct {
+	Post     Post      `json:"post"`
+	Comments []Comment `json:"comments"`
+	// Next is the cursor of the comments' next page (GET /api/posts/{id}/comments?cursor=),
+	// "" when they all came.
+	Next string `json:"next,omitempty"`
 }
 
 // Errors of comments and answers.
@@ -81,6 +97,14 @@ type CommentStore interface {
 	GetComment(ctx context.Context, postID, commentID string) (Comment, error)
 	// Comments lists a post's comments with their reaction counts and the member's own.
 	Comments(ctx context.Context, postID, memberID string) ([]Comment, error)
+	// CommentPage lists at most limit comments from a cursor ("" the first), as Comments
+	// does, and the cursor of the next page ("" after the last).
+	CommentPage(ctx context.Context, postID, memberID, cursor string, limit int) ([]Comment, string, error)
+	// PostPage reads a post as PostFor does and the first page of its comments as
+	// CommentPage does (errs.ErrNotFound when there is no post); the store may read
+	// ahead, in the same round trip, what the page reads next (the space's access, the
+	// names the page shows).
+	PostPage(ctx context.Context, postID, memberID string, limit int) (Post, []Comment, string, error)
 	// ReactToComment adds (or takes back) a member's reaction and its count, together.
 	ReactToComment(ctx context.Context, c Comment, memberID, reaction string, add bool) error
 	// AcceptAnswer marks a comment as a question's answer (p is the question with it),
@@ -190,14 +214,36 @@ func (c *Comments) Add(ctx context.Context, actor auth.Principal, postID string,
 
 // List returns a post's comments, if the actor may read the post.
 func (c *Comments) List(ctx context.Context, actor auth.Principal, postID string) (Thread, error) {
+	return c.ListFrom(ctx, actor, postID, "")
+}
+
+// ListFrom returns a post's comments, if the actor may read the post: all of them
+// without a cursor, otherwise the page after the cursor (and the next one's cursor).
+func (c *Comments) ListFrom(ctx context.Context, actor auth.Principal, postID, cursor string) (Thread, error) {
 	_, access, err := c.Posts.load(ctx, actor, postID)
 	if err != nil {
 		return Thread{}, fmt.Errorf("posts.Comments: %w", err)
 	}
-	list, err := c.Store.Comments(ctx, postID, actor.MemberID)
+	var list []Comment
+	var next string
+	if cursor == "" {
+		list, err = c.Store.Comments(ctx, postID, actor.MemberID)
+	} else {
+		list, next, err = c.Store.CommentPage(ctx, postID, actor.MemberID, cursor, CommentPage)
+	}
 	if err != nil {
 		return Thread{}, fmt.Errorf("posts.Comments: %w", err)
 	}
+	shown, err := c.visibleComments(ctx, actor, access, list)
+	if err != nil {
+		return Thread{}, fmt.Errorf("posts.Comments: %w", err)
+	}
+	return Thread{Comments: shown, Next: next}, nil
+}
+
+// visibleComments is what the actor sees of comments: hidden ones only if they moderate the
+// space or wrote them, deleted ones without their text, names as they are now.
+func (c *Comments) visibleComments(ctx context.Context, actor auth.Principal, access SpaceAccess, list []Comment) ([]Comment, error) {
 	if list == nil {
 		list = []Comment{}
 	}
@@ -212,9 +258,25 @@ func (c *Comments) List(ctx context.Context, actor auth.Principal, postID string
 		shown = append(shown, cm)
 	}
 	if err := c.Posts.showComments(ctx, actor, shown); err != nil {
-		return Thread{}, fmt.Errorf("posts.Comments: %w", err)
+		return nil, err
 	}
-	return Thread{Comments: shown}, nil
+	return shown, nil
+}
+
+// Page is the post page: the post as Get answers it and the first page of its comments
+// as List answers them, in three DynamoDB calls for a signed-in reader (the session
+// check, with the post; the comments; the space and the names, read ahead together).
+func (c *Comments) Page(ctx context.Context, actor auth.Principal, postID string) (PostPage, error) {
+	p, list, next, err := c.Store.PostPage(ctx, postID, actor.MemberID, CommentPage)
+	p, access, err := c.Posts.shown(ctx, actor, p, err)
+	if err != nil {
+		return PostPage{}, fmt.Errorf("posts.Page %s: %w", postID, err)
+	}
+	comments, err := c.visibleComments(ctx, actor, access, list)
+	if err != nil {
+		return PostPage{}, fmt.Errorf("posts.Page %s: %w", postID, err)
+	}
+	return PostPage{Post: p, Comments: comments, Next: next}, nil
 }
 
 // Accept marks a top-level comment as the answer to a question: the asker or a

@@ -23,7 +23,7 @@ type Revision struct {
 	EditedAt  time.Time `json:"editedAt"`
 	// Mentions are the names the body's mentions show, as they are now (answered, not
 	// stored): the history shows "@Name" with them.
-	Mentions map[string]string `json:"mentions,omitempty" dynamodbav:"-"`
+	Mentions map[string]string `json:"mentions,omitempty"`
 }
 
 // History is a post's revisions (its comments' too), oldest first.

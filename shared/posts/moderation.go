@@ -86,7 +86,7 @@ type QueueItem struct {
 	AuthorDeleted bool `json:"authorDeleted,omitempty"`
 	// Notes are the reports that say more than a reason (their note), oldest first, at
 	// most MaxQueueNotes; read with the queue, never stored on the item.
-	Notes []ReportNote `json:"notes,omitempty" dynamodbav:"-"`
+	Notes []ReportNote `json:"notes,omitempty"`
 }
 
 // ReportNote is one member's report as moderators read it in the queue: who, why, and

@@ -101,12 +101,12 @@ type Post struct {
 	// Mentions are the names the body's mentions show, by member id ("" for a member
 	// who no longer exists, shown "Deleted member"): stored as the page was rendered,
 	// answered as they are now. The edit box shows "@Name" with them (names.go).
-	Mentions map[string]string `json:"mentions,omitempty" dynamodbav:",omitempty"`
+	Mentions map[string]string `json:"mentions,omitempty"`
 
 	// What the viewer did and may do; not stored.
-	MyVote      string   `json:"myVote,omitempty" dynamodbav:"-"`
-	MyReactions []string `json:"myReactions,omitempty" dynamodbav:"-"`
-	CanModerate bool     `json:"canModerate" dynamodbav:"-"`
+	MyVote      string   `json:"myVote,omitempty"`
+	MyReactions []string `json:"myReactions,omitempty"`
+	CanModerate bool     `json:"canModerate"`
 }
 
 // PollOption is one choice of a poll.
@@ -147,7 +147,7 @@ type Summary struct {
 	AuthorStaff   bool `json:"authorStaff,omitempty"`
 	// Mentions are the names the excerpt was made with (the post's, when the entry was
 	// written): a page whose names changed since makes its excerpt again.
-	Mentions map[string]string `json:"-" dynamodbav:",omitempty"`
+	Mentions map[string]string `json:"-"`
 	// PinnedUntil is set on announcements; Votes and IdeaStatus on ideas (as of the read
 	// for top ideas, as of publication in other streams); Answered on questions.
 	PinnedUntil *time.Time `json:"pinnedUntil,omitempty"`
@@ -699,12 +699,22 @@ func (s *Service) answer(ctx context.Context, actor auth.Principal, id string) (
 // tally shows only once they voted or the poll closed.
 func (s *Service) Get(ctx context.Context, actor auth.Principal, id string) (Post, error) {
 	p, err := s.Store.PostFor(ctx, id, actor.MemberID)
-	p, _, err = s.visible(ctx, actor, p, err)
+	p, _, err = s.shown(ctx, actor, p, err)
+	if err != nil {
+		return Post{}, fmt.Errorf("posts.Get %s: %w", id, err)
+	}
+	return p, nil
+}
+
+// shown is a post read with the actor's vote and reactions (or the error reading it) as
+// the actor may see it (Get), with their access to its space.
+func (s *Service) shown(ctx context.Context, actor auth.Principal, p Post, err error) (Post, SpaceAccess, error) {
+	p, access, err := s.visible(ctx, actor, p, err)
 	if err == nil {
 		err = s.showPostNames(ctx, &p)
 	}
 	if err != nil {
-		return Post{}, fmt.Errorf("posts.Get %s: %w", id, err)
+		return Post{}, SpaceAccess{}, err
 	}
 	if p.Kind == KindPoll {
 		p.Votes = 0
@@ -721,14 +731,14 @@ func (s *Service) Get(ctx context.Context, actor auth.Principal, id string) (Pos
 		shown := (p.AuthorID == actor.MemberID || policy.Allowed(actor.Roles, policy.TicketsWork)) && s.Tickets != nil
 		if shown {
 			if shown, err = s.Tickets.MayReadTicket(ctx, actor, p.TicketID); err != nil {
-				return Post{}, fmt.Errorf("posts.Get %s: %w", id, err)
+				return Post{}, SpaceAccess{}, err
 			}
 		}
 		if !shown {
 			p.TicketID, p.TicketNumber = "", 0
 		}
 	}
-	return p, nil
+	return p, access, nil
 }
 
 // readable checks that the actor may read a space's content.

@@ -51,6 +51,10 @@ func (h HTTP) Routes() []httpx.Route {
 		r.Action, r.Prefetch = policy.Visitors, httpx.PrefetchPost
 		return r
 	}
+	withQuery := func(r httpx.Route) httpx.Route {
+		r.Query = cursorParam
+		return r
+	}
 	// A creation repeated within the window is the same creation (docs/api.md).
 	once := func(r httpx.Route) httpx.Route {
 		r.SameWithin = idempotency.Window
@@ -79,7 +83,8 @@ func (h HTTP) Routes() []httpx.Route {
 		onPost("GET", "/api/posts/{id}/history", "A post's edit history (space moderators and staff).", h.history, nil, History{}, moderator),
 		once(onPost("POST", "/api/posts/{id}/comments", "Comment on a post, or reply to one of its comments (one level).", h.comment, NewComment{}, Comment{},
 			map[int]string{400: "Empty or too long, or a bad parent", 403: "Not a member of the space, or rules not accepted", 409: "Thread locked", 429: "Posting too fast"})),
-		visitors(onPost("GET", "/api/posts/{id}/comments", "A post's comments, oldest first.", h.comments, nil, Thread{}, nil)),
+		withQuery(visitors(onPost("GET", "/api/posts/{id}/comments", "A post's comments, oldest first: all of them, or with a cursor (a post page's next) the page after it.", h.comments, nil, Thread{}, map[int]string{400: "Bad cursor"}))),
+		visitors(onPost("GET", "/api/posts/{id}/page", "The post page in one answer: the post with the caller's vote and reactions, and the first 100 comments, oldest first, with the caller's reactions (next: the cursor of the rest).", h.page, nil, PostPage{}, nil)),
 		onPost("PATCH", "/api/posts/{id}/comments/{comment}", "Edit a comment's body (its author or a moderator; parentId is ignored): the previous text goes to the history; the same text again changes nothing.", h.editComment, NewComment{}, Comment{},
 			map[int]string{400: "Empty or too long, too many mentions, or a bad image", 403: "Not the author nor a moderator", 409: "Thread locked, or edited meanwhile"}),
 		onPost("GET", "/api/posts/{id}/comments/{comment}/history", "A comment's edit history, oldest first (whoever may read the post's history: space moderators and staff).", h.commentHistory, nil, History{}, moderator),
@@ -209,8 +214,13 @@ func (h HTTP) comment(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h HTTP) comments(w http.ResponseWriter, r *http.Request) {
-	t, err := h.Comments.List(r.Context(), auth.Caller(r), r.PathValue("id"))
+	t, err := h.Comments.ListFrom(r.Context(), auth.Caller(r), r.PathValue("id"), r.URL.Query().Get("cursor"))
 	httpx.Reply(w, r, http.StatusOK, t, err)
+}
+
+func (h HTTP) page(w http.ResponseWriter, r *http.Request) {
+	p, err := h.Comments.Page(r.Context(), auth.Caller(r), r.PathValue("id"))
+	httpx.Reply(w, r, http.StatusOK, p, err)
 }
 
 func (h HTTP) editComment(w http.ResponseWriter, r *http.Request) {

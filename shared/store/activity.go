@@ -84,7 +84,7 @@ func (s *Store) MemberActivity(ctx context.Context, memberID string) (members.Ac
 			if err := attributevalue.UnmarshalMap(item, &c); err != nil {
 				return fail(err)
 			}
-			a.Comment = c.Comment
+			a.Comment = c.comment()
 		case typeReport:
 			if err := attributevalue.UnmarshalMap(item, &a.Report); err != nil {
 				return fail(err)
@@ -106,7 +106,7 @@ func (s *Store) MemberActivity(ctx context.Context, memberID string) (members.Ac
 			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 				return fail(err)
 			}
-			postsByID[it.ID] = it.Post
+			postsByID[it.ID] = it.post()
 		}
 	}
 	title := func(postID string) string { return postsByID[postID].Title }
@@ -117,7 +117,7 @@ func (s *Store) MemberActivity(ctx context.Context, memberID string) (members.Ac
 		if h, ok := histories[postID]; ok {
 			return h, nil
 		}
-		h, err := s.History(ctx, postID)
+		h, err := s.Posts().History(ctx, postID)
 		histories[postID] = h
 		return h, err
 	}
@@ -292,11 +292,7 @@ func timeOf(t *time.Time) int64 {
 // These items are found by their post (or reported content) only, so this reads the
 // table with a Scan filtered on Type: once, in a migration, never on a request path.
 func (s *Store) MigrateActivityIndex(ctx context.Context) (int, error) {
-	db, ok := s.DB.(scanner)
-	if !ok {
-		return 0, errors.New("store.MigrateActivityIndex: the table client cannot Scan")
-	}
-	in := &dynamodb.ScanInput{TableName: aws.String(s.Table),
+	in := &dynamodb.ScanInput{
 		FilterExpression:         aws.String("#t IN (:c, :v, :r, :cr, :rep) AND attribute_not_exists(GSI1PK)"),
 		ProjectionExpression:     aws.String("PK, SK, #t, AuthorID, MemberID, ReporterID"),
 		ExpressionAttributeNames: map[string]string{"#t": AttrType},
@@ -305,15 +301,11 @@ func (s *Store) MigrateActivityIndex(ctx context.Context) (int, error) {
 			":r": &types.AttributeValueMemberS{Value: typeReaction}, ":cr": &types.AttributeValueMemberS{Value: typeCommentReaction},
 			":rep": &types.AttributeValueMemberS{Value: typeReport}}}
 	indexed := 0
-	for {
-		page, err := db.Scan(ctx, in)
-		if err != nil {
-			return indexed, fmt.Errorf("store.MigrateActivityIndex: %w", err)
-		}
-		for _, item := range page.Items {
+	err := s.scanEach(ctx, "store.MigrateActivityIndex", in, func(page []item) error {
+		for _, item := range page {
 			var it struct{ PK, SK, Type, AuthorID, MemberID, ReporterID string }
 			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-				return indexed, fmt.Errorf("store.MigrateActivityIndex: %w", err)
+				return fmt.Errorf("store.MigrateActivityIndex: %w", err)
 			}
 			who := cmp.Or(it.AuthorID, it.MemberID, it.ReporterID)
 			if who == "" {
@@ -329,13 +321,11 @@ func (s *Store) MigrateActivityIndex(ctx context.Context) (int, error) {
 			case errors.As(err, &failed):
 				continue // deleted, or indexed, meanwhile
 			case err != nil:
-				return indexed, fmt.Errorf("store.MigrateActivityIndex: %w", err)
+				return fmt.Errorf("store.MigrateActivityIndex: %w", err)
 			}
 			indexed++
 		}
-		if len(page.LastEvaluatedKey) == 0 {
-			return indexed, nil
-		}
-		in.ExclusiveStartKey = page.LastEvaluatedKey
-	}
+		return nil
+	})
+	return indexed, err
 }

@@ -2,16 +2,18 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"golang.org/x/sync/errgroup"
 
 	"tribune/shared/audit"
+	"tribune/shared/content"
 	"tribune/shared/eventtypes"
 	"tribune/shared/posts"
 	"tribune/shared/ratelimit"
@@ -22,26 +24,71 @@ const (
 	typeRevision = "Revision"
 )
 
+// commentItem is a Comment: what posts.Comment keeps (its reaction counts are top-level
+// counters, R_<reaction>, read apart; the reader's own reactions and the author's avatar
+// are answered, never stored).
 type commentItem struct {
 	PK, SK, Type string
 	// GSI1 lists the comment among its author's acts (actsPK), for their export.
 	GSI1PK, GSI1SK string `dynamodbav:",omitempty"`
-	posts.Comment
+	ID             string
+	PostID         string
+	ParentID       string
+	Body           string
+	HTML           string
+	AuthorID       string
+	AuthorName     string
+	CreatedAt      time.Time
+	EditedAt       *time.Time
+	AuthorDeleted  bool
+	AuthorStaff    bool
+	Mentions       map[string]string `dynamodbav:",omitempty"`
+	Deleted        bool
+	Hidden         bool
+}
+
+func newCommentItem(c posts.Comment) commentItem {
+	return commentItem{PK: postPK(c.PostID), SK: commentSK(c), Type: typeComment,
+		GSI1PK: actsPK(c.AuthorID), GSI1SK: actsSK(postPK(c.PostID), commentSK(c)), ID: c.ID, PostID: c.PostID, ParentID: c.ParentID,
+		Body: c.Body, HTML: c.HTML, AuthorID: c.AuthorID, AuthorName: c.AuthorName, CreatedAt: c.CreatedAt, EditedAt: c.EditedAt,
+		AuthorDeleted: c.AuthorDeleted, AuthorStaff: c.AuthorStaff, Mentions: c.Mentions, Deleted: c.Deleted, Hidden: c.Hidden}
+}
+
+func (it commentItem) comment() posts.Comment {
+	return posts.Comment{ID: it.ID, PostID: it.PostID, ParentID: it.ParentID, Body: it.Body, HTML: it.HTML, AuthorID: it.AuthorID,
+		AuthorName: it.AuthorName, CreatedAt: it.CreatedAt, EditedAt: it.EditedAt, AuthorDeleted: it.AuthorDeleted,
+		AuthorStaff: it.AuthorStaff, Mentions: it.Mentions, Deleted: it.Deleted, Hidden: it.Hidden}
+}
+
+// revisionItem is a Revision: a text as it was before an edit (the names its mentions
+// show are read with the history, never stored).
+type revisionItem struct {
+	PK, SK, Type string
+	PostID       string
+	CommentID    string
+	Title        string
+	Body         string
+	EditedBy     string
+	EditedAt     time.Time
+}
+
+func (it revisionItem) revision() posts.Revision {
+	return posts.Revision{PostID: it.PostID, CommentID: it.CommentID, Title: it.Title, Body: it.Body, EditedBy: it.EditedBy, EditedAt: it.EditedAt}
 }
 
 // postCount adds delta to a post's comment count (an atomic ADD: exact under
 // concurrent comments).
 func (s *Store) postCount(postID string, delta int) types.TransactWriteItem {
 	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: postKey(postID),
-		UpdateExpression: aws.String("ADD Comments :d"), ConditionExpression: aws.String("attribute_exists(PK)"),
+		UpdateExpression: aws.String("ADD #Comments :d"), ConditionExpression: aws.String("attribute_exists(PK)"),
+		ExpressionAttributeNames:  namesIn("#Comments"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":d": &types.AttributeValueMemberN{Value: fmt.Sprint(delta)}}}}
 }
 
 // AddComment implements posts.CommentStore: the comment, an atomic ADD on the post's
 // count and the events, in one transaction.
-func (s *Store) AddComment(ctx context.Context, c posts.Comment, events []eventtypes.Envelope, hits []ratelimit.Hit) error {
-	put, err := s.put(commentItem{PK: postPK(c.PostID), SK: commentSK(c), Type: typeComment, Comment: c,
-		GSI1PK: actsPK(c.AuthorID), GSI1SK: actsSK(postPK(c.PostID), commentSK(c))}, "attribute_not_exists(PK)")
+func (s *Comments) AddComment(ctx context.Context, c posts.Comment, events []eventtypes.Envelope, hits []ratelimit.Hit) error {
+	put, err := s.put(newCommentItem(c), "attribute_not_exists(PK)")
 	if err != nil {
 		return fmt.Errorf("store.AddComment: %w", err)
 	}
@@ -61,16 +108,16 @@ func (s *Store) AddComment(ctx context.Context, c posts.Comment, events []eventt
 	// The post takes the comment only while it is not deleted.
 	count := s.postCount(c.PostID, 1)
 	count.Update.ConditionExpression = aws.String("attribute_exists(PK) AND " + notDeleted)
-	count.Update.ExpressionAttributeNames = map[string]string{"#Deleted": "Deleted"}
+	count.Update.ExpressionAttributeNames = withNames(count.Update.ExpressionAttributeNames, notDeleted)
 	count.Update.ExpressionAttributeValues[":deleted"] = &types.AttributeValueMemberBOOL{Value: true}
-	items := append(append([]types.TransactWriteItem{put, pointer, count}, outs...), credits...)
-	images := s.imageUpdates(shownInComment(c), "", c.Body, c.CreatedAt)
-	err = s.writeUnderLimits(ctx, hits, c.CreatedAt, posts.ErrRateLimited, append(items, images...)...)
-	var canceled *types.TransactionCanceledException
-	if errors.As(err, &canceled) && conditionFailed(canceled.CancellationReasons, len(hits)+2) {
+	const postLive = "post"
+	err = s.txn().add("", put, pointer).add(postLive, count).add("", outs...).add("", credits...).
+		add(condImage, s.imageUpdates(shownInComment(c), "", c.Body, c.CreatedAt)...).
+		underLimits(hits, c.CreatedAt, posts.ErrRateLimited).run(ctx)
+	if failed(err, postLive) {
 		return fmt.Errorf("store.AddComment %s: %w", c.ID, posts.ErrNoPost)
 	}
-	if imageFailed(err, len(hits)+len(items), len(images)) {
+	if failed(err, condImage) {
 		return fmt.Errorf("store.AddComment %s: %w", c.ID, posts.ErrImage)
 	}
 	if err != nil {
@@ -89,40 +136,63 @@ func (s *Store) GetComment(ctx context.Context, postID, commentID string) (posts
 	if err := s.get(ctx, "store.GetComment", postPK(postID), ptr.CommentSK, time.Now(), &it); err != nil {
 		return posts.Comment{}, err
 	}
-	return it.Comment, nil
+	return it.comment(), nil
 }
 
 // reactionAttr is a comment's counter of one reaction: a top-level number, so ADD
 // creates it on first use.
 func reactionAttr(reaction string) string { return "R_" + reaction }
 
-// Comments implements posts.CommentStore: oldest first, with counts, and the member's
-// own reactions (a second query, for signed-in readers only).
-func (s *Store) Comments(ctx context.Context, postID, memberID string) ([]posts.Comment, error) {
-	items, err := s.queryAll(ctx, queryPrefix(s.Table, postPK(postID), commentPrefix))
-	if err != nil {
-		return nil, fmt.Errorf("store.Comments %s: %w", postID, err)
+// A member's reactions to a post's comments are each an item (CommentReaction, for the
+// count's condition and their export) and, together, one more: CommentReactionSet lists
+// them ("<commentId>#<reaction>"), so a page of comments learns the reader's own by key,
+// in the round trip of the session check (package prefetch), instead of a Query.
+const (
+	typeCommentReactionSet = "CommentReactionSet"
+	attrReactionSet        = "Reactions"
+)
+
+type commentReactionSetItem struct {
+	PK, SK, Type string
+	MemberID     string
+	Reactions    []string `dynamodbav:",stringset,omitempty"`
+}
+
+// reactionSetEntry is one reaction in a CommentReactionSet.
+func reactionSetEntry(commentID, reaction string) string { return commentID + "#" + reaction }
+
+// myCommentReactions are a member's reactions to a post's comments, by comment: one
+// read by key (prefetched with the session on the post's routes).
+func (s *Store) myCommentReactions(ctx context.Context, postID, memberID string) (map[string][]string, error) {
+	if memberID == "" {
+		return nil, nil
+	}
+	items, err := s.readKeys(ctx, "store.Comments", []map[string]types.AttributeValue{key(postPK(postID), commentReactionSetSK(memberID))})
+	if err != nil || len(items) == 0 {
+		return nil, err
+	}
+	var set commentReactionSetItem
+	if err := attributevalue.UnmarshalMap(items[0], &set); err != nil {
+		return nil, err
 	}
 	mine := map[string][]string{}
-	if memberID != "" {
-		reacted, err := s.queryAll(ctx, queryPrefix(s.Table, postPK(postID), commentReactionPrefix(memberID), "CommentID", "Reaction"))
-		if err != nil {
-			return nil, fmt.Errorf("store.Comments %s: %w", postID, err)
-		}
-		for _, r := range reacted {
-			var it struct{ CommentID, Reaction string }
-			if err := attributevalue.UnmarshalMap(r, &it); err != nil {
-				return nil, fmt.Errorf("store.Comments %s: %w", postID, err)
-			}
-			mine[it.CommentID] = append(mine[it.CommentID], it.Reaction)
+	for _, e := range set.Reactions {
+		if i := strings.LastIndex(e, "#"); i > 0 {
+			mine[e[:i]] = append(mine[e[:i]], e[i+1:])
 		}
 	}
+	return mine, nil
+}
+
+// commentsOf converts comment items, with their counts and the reader's own reactions.
+func commentsOf(items []map[string]types.AttributeValue, mine map[string][]string) ([]posts.Comment, error) {
 	out := make([]posts.Comment, 0, len(items))
 	for _, item := range items {
-		var it commentItem
-		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-			return nil, fmt.Errorf("store.Comments %s: %w", postID, err)
+		var ci commentItem
+		if err := attributevalue.UnmarshalMap(item, &ci); err != nil {
+			return nil, err
 		}
+		it := ci.comment()
 		it.Reactions = make(map[string]int, len(posts.Reactions))
 		for _, r := range posts.Reactions {
 			var n int
@@ -134,38 +204,93 @@ func (s *Store) Comments(ctx context.Context, postID, memberID string) ([]posts.
 				it.MyReactions = append(it.MyReactions, r)
 			}
 		}
-		out = append(out, it.Comment)
+		out = append(out, it)
 	}
 	return out, nil
 }
 
-// ReactToComment implements posts.CommentStore.
-func (s *Store) ReactToComment(ctx context.Context, c posts.Comment, memberID, reaction string, add bool) error {
+// withMyReactions reads comment items (read) and, at the same time, the member's own
+// reactions to them.
+func (s *Store) withMyReactions(ctx context.Context, postID, memberID string, read func(context.Context) ([]map[string]types.AttributeValue, error)) ([]posts.Comment, error) {
+	var items []map[string]types.AttributeValue
+	var mine map[string][]string
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		items, err = read(gctx)
+		return err
+	})
+	g.Go(func() (err error) {
+		mine, err = s.myCommentReactions(gctx, postID, memberID)
+		return err
+	})
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return commentsOf(items, mine)
+}
+
+// Comments implements posts.CommentStore: oldest first, with counts, and the member's
+// own reactions (their CommentReactionSet, read with the session or beside the query).
+func (s *Comments) Comments(ctx context.Context, postID, memberID string) ([]posts.Comment, error) {
+	list, err := s.withMyReactions(ctx, postID, memberID, func(ctx context.Context) ([]map[string]types.AttributeValue, error) {
+		return s.queryAll(ctx, queryPrefix(s.Table, postPK(postID), commentPrefix))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store.Comments %s: %w", postID, err)
+	}
+	return list, nil
+}
+
+// CommentPage implements posts.CommentStore: one Query of at most limit comments, oldest
+// first, from a signed cursor, with the member's own reactions read beside it.
+func (s *Comments) CommentPage(ctx context.Context, postID, memberID, cursor string, limit int) ([]posts.Comment, string, error) {
+	var next string
+	list, err := s.withMyReactions(ctx, postID, memberID, func(ctx context.Context) (items []map[string]types.AttributeValue, err error) {
+		in := queryPrefix(s.Table, postPK(postID), commentPrefix)
+		in.Limit = aws.Int32(int32(limit))
+		items, next, err = s.onePage(ctx, postPK(postID)+"/comments", cursor, in, nil)
+		return items, err
+	})
+	if err != nil {
+		return nil, "", fmt.Errorf("store.CommentPage %s: %w", postID, err)
+	}
+	return list, next, nil
+}
+
+// Names of the conditions of a reaction to a comment.
+const (
+	condReactionMark = "reaction"
+	condCommentLive  = "comment"
+)
+
+// ReactToComment implements posts.CommentStore: the reaction's item, the comment's
+// count and the member's CommentReactionSet, in one transaction.
+func (s *Comments) ReactToComment(ctx context.Context, c posts.Comment, memberID, reaction string, add bool) error {
 	sk := commentReactionSK(memberID, c.ID, reaction)
-	var mark types.TransactWriteItem
-	delta := "1"
+	t := s.txn()
+	delta, setOp := "1", "ADD"
 	if add {
-		put, err := s.put(map[string]any{AttrPK: postPK(c.PostID), AttrSK: sk, AttrType: typeCommentReaction, "MemberID": memberID,
+		t.put(condReactionMark, map[string]any{AttrPK: postPK(c.PostID), AttrSK: sk, AttrType: typeCommentReaction, "MemberID": memberID,
 			"CommentID": c.ID, "Reaction": reaction, "At": time.Now().UTC().Format(time.RFC3339Nano),
 			AttrGSI1PK: actsPK(memberID), AttrGSI1SK: actsSK(postPK(c.PostID), sk)}, "attribute_not_exists(PK)")
-		if err != nil {
-			return fmt.Errorf("store.ReactToComment: %w", err)
-		}
-		mark = put
 	} else {
-		delta = "-1"
-		mark = types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(postPK(c.PostID), sk),
-			ConditionExpression: aws.String("attribute_exists(PK)")}}
+		delta, setOp = "-1", "DELETE"
+		t.add(condReactionMark, s.del(key(postPK(c.PostID), sk), "attribute_exists(PK)"))
 	}
-	count := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(c.PostID), commentSK(c)),
+	t.add(condCommentLive, types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(c.PostID), commentSK(c)),
 		UpdateExpression: aws.String("ADD #r :d"), ConditionExpression: aws.String("attribute_exists(PK)"),
 		ExpressionAttributeNames:  map[string]string{"#r": reactionAttr(reaction)},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":d": &types.AttributeValueMemberN{Value: delta}}}}
-	reasons, err := s.transact(ctx, []types.TransactWriteItem{mark, count})
+		ExpressionAttributeValues: map[string]types.AttributeValue{":d": &types.AttributeValueMemberN{Value: delta}}}})
+	t.add("", types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(c.PostID), commentReactionSetSK(memberID)),
+		UpdateExpression:         aws.String(setOp + " #set :e SET #t = :type, #m = :m"),
+		ExpressionAttributeNames: map[string]string{"#set": attrReactionSet, "#t": AttrType, "#m": "MemberID"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":e": &types.AttributeValueMemberSS{Value: []string{reactionSetEntry(c.ID, reaction)}},
+			":type": &types.AttributeValueMemberS{Value: typeCommentReactionSet}, ":m": &types.AttributeValueMemberS{Value: memberID}}}})
+	err := t.run(ctx)
 	switch {
-	case conditionFailed(reasons, 0) && add:
+	case failed(err, condReactionMark) && add:
 		return fmt.Errorf("store.ReactToComment %s: %w", c.ID, posts.ErrAlreadyReacted)
-	case conditionFailed(reasons, 0):
+	case failed(err, condReactionMark):
 		return fmt.Errorf("store.ReactToComment %s: %w", c.ID, posts.ErrNoReaction)
 	case err != nil:
 		return fmt.Errorf("store.ReactToComment %s: %w", c.ID, err)
@@ -176,34 +301,49 @@ func (s *Store) ReactToComment(ctx context.Context, c posts.Comment, memberID, r
 // AcceptAnswer implements posts.CommentStore: the question leaves the unanswered list and
 // its stream entries say it is answered. Accepting the answer already accepted writes
 // nothing (posts.ErrUnchanged): its author is told once.
-func (s *Store) AcceptAnswer(ctx context.Context, p posts.Post, commentID string, event eventtypes.Envelope) error {
+func (s *Comments) AcceptAnswer(ctx context.Context, p posts.Post, commentID string, event eventtypes.Envelope) error {
 	out, err := s.outboxPut(event)
 	if err != nil {
 		return fmt.Errorf("store.AcceptAnswer: %w", err)
 	}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: postKey(p.ID),
-		UpdateExpression:         aws.String("SET AcceptedAnswer = :c REMOVE GSI1PK, GSI1SK"),
-		ConditionExpression:      aws.String("attribute_exists(PK) AND #k = :q AND NOT AcceptedAnswer = :c AND " + notDeleted),
-		ExpressionAttributeNames: map[string]string{"#k": "Kind", "#Deleted": "Deleted"},
+		UpdateExpression:         aws.String("SET #AcceptedAnswer = :c REMOVE GSI1PK, GSI1SK"),
+		ConditionExpression:      aws.String("attribute_exists(PK) AND #Kind = :q AND NOT #AcceptedAnswer = :c AND " + notDeleted),
+		ExpressionAttributeNames: namesIn("#AcceptedAnswer #Kind " + notDeleted),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":c": &types.AttributeValueMemberS{Value: commentID}, ":q": &types.AttributeValueMemberS{Value: posts.KindQuestion},
 			":deleted": &types.AttributeValueMemberBOOL{Value: true}}}}
-	items := []types.TransactWriteItem{update, out}
+	const notYetAccepted = "question"
+	t := s.txn().add(notYetAccepted, update).add("", out)
 	if !p.Hidden && !p.Deleted {
-		puts, err := s.entryPuts(p.Summary())
-		if err != nil {
-			return fmt.Errorf("store.AcceptAnswer: %w", err)
-		}
-		items = append(items, puts...)
+		t.with(s.entryPuts(p.Summary()))
 	}
-	reasons, err := s.transact(ctx, items)
-	if conditionFailed(reasons, 0) {
+	err = t.run(ctx)
+	if failed(err, notYetAccepted) {
 		return fmt.Errorf("store.AcceptAnswer %s: %w", p.ID, posts.ErrUnchanged)
 	}
 	if err != nil {
 		return fmt.Errorf("store.AcceptAnswer %s: %w", p.ID, err)
 	}
 	return nil
+}
+
+// Names of the conditions of a change of a text: the text is still as the service read
+// it (its body, for an edit; not deleted, hidden or not, for a deletion or a hide); the
+// accepted answer a change withdraws is still the post's.
+const (
+	condTextAsRead    = "text"
+	condCommentAsRead = "comment"
+	condAnswerAsRead  = "answer"
+)
+
+// withdrawalName is the name of postChange's conditions: condAnswerAsRead when it
+// withdraws an answer (its other writes have none), none for a count alone.
+func withdrawalName(w *posts.Withdrawal) string {
+	if w == nil {
+		return ""
+	}
+	return condAnswerAsRead
 }
 
 // postChange is the update of a post's item that goes with a change of one of its
@@ -220,13 +360,14 @@ func (s *Store) postChange(postID string, delta int, w *posts.Withdrawal) ([]typ
 	gsiPK, gsiSK := listing(w.Post)
 	values := map[string]types.AttributeValue{":c": &types.AttributeValueMemberS{Value: w.Answer},
 		":d": &types.AttributeValueMemberN{Value: fmt.Sprint(delta)}}
-	expr := "REMOVE AcceptedAnswer ADD Comments :d"
+	expr := "REMOVE #AcceptedAnswer ADD #Comments :d"
 	if gsiPK != "" {
 		expr = "SET GSI1PK = :g, GSI1SK = :k " + expr
 		values[":g"], values[":k"] = &types.AttributeValueMemberS{Value: gsiPK}, &types.AttributeValueMemberS{Value: gsiSK}
 	}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: postKey(postID),
-		UpdateExpression: aws.String(expr), ConditionExpression: aws.String("AcceptedAnswer = :c"), ExpressionAttributeValues: values}}
+		UpdateExpression: aws.String(expr), ConditionExpression: aws.String("#AcceptedAnswer = :c"),
+		ExpressionAttributeNames: namesIn(expr), ExpressionAttributeValues: values}}
 	out, err := s.outboxPut(w.Event)
 	if err != nil {
 		return nil, err
@@ -244,10 +385,8 @@ func (s *Store) postChange(postID string, delta int, w *posts.Withdrawal) ([]typ
 
 // revisionPut keeps a text as it was before an edit, in its post's partition.
 func (s *Store) revisionPut(r posts.Revision) (types.TransactWriteItem, error) {
-	return s.put(struct {
-		PK, SK, Type string
-		posts.Revision
-	}{PK: postPK(r.PostID), SK: revisionSK(r), Type: typeRevision, Revision: r}, "")
+	return s.put(revisionItem{PK: postPK(r.PostID), SK: revisionSK(r), Type: typeRevision, PostID: r.PostID, CommentID: r.CommentID,
+		Title: r.Title, Body: r.Body, EditedBy: r.EditedBy, EditedAt: r.EditedAt}, "")
 }
 
 // mentionsSet adds to an edit's update expression the names the new text's mentions
@@ -256,21 +395,21 @@ func (s *Store) revisionPut(r posts.Revision) (types.TransactWriteItem, error) {
 func mentionsSet(set string, names map[string]string) (string, map[string]types.AttributeValue, error) {
 	values := map[string]types.AttributeValue{}
 	if len(names) == 0 {
-		return set + " REMOVE Mentions", values, nil
+		return set + " REMOVE #Mentions", values, nil
 	}
 	m, err := attributevalue.Marshal(names)
 	if err != nil {
 		return "", nil, err
 	}
 	values[":mentions"] = m
-	return set + ", Mentions = :mentions", values, nil
+	return set + ", #Mentions = :mentions", values, nil
 }
 
 // CommentHistory implements posts.CommentStore: the post's revisions (one query of its
 // partition's REV# items), filtered to the comment's, oldest first. A post's revisions
 // and its comments' share the partition, so the read costs the post's edits too: edits
 // are few per post.
-func (s *Store) CommentHistory(ctx context.Context, postID, commentID string) ([]posts.Revision, error) {
+func (s *Comments) CommentHistory(ctx context.Context, postID, commentID string) ([]posts.Revision, error) {
 	in := queryPrefix(s.Table, postPK(postID), revisionPrefix)
 	in.FilterExpression = aws.String("CommentID = :c")
 	in.ExpressionAttributeValues[":c"] = &types.AttributeValueMemberS{Value: commentID}
@@ -280,11 +419,11 @@ func (s *Store) CommentHistory(ctx context.Context, postID, commentID string) ([
 	}
 	out := make([]posts.Revision, 0, len(items))
 	for _, item := range items {
-		var r posts.Revision
-		if err := attributevalue.UnmarshalMap(item, &r); err != nil {
+		var ri revisionItem
+		if err := attributevalue.UnmarshalMap(item, &ri); err != nil {
 			return nil, fmt.Errorf("store.CommentHistory %s: %w", commentID, err)
 		}
-		out = append(out, r)
+		out = append(out, ri.revision())
 	}
 	return out, nil
 }
@@ -293,12 +432,12 @@ func (s *Store) CommentHistory(ctx context.Context, postID, commentID string) ([
 // the service read (previous); otherwise posts.ErrUnchanged when it now has the text
 // asked for (the same edit at the same moment), posts.ErrStaleRevision when not.
 // events (the members the edit newly mentions) are recorded in the same transaction.
-func (s *Store) EditComment(ctx context.Context, c posts.Comment, previous posts.Revision, events []eventtypes.Envelope) error {
+func (s *Comments) EditComment(ctx context.Context, c posts.Comment, previous posts.Revision, events []eventtypes.Envelope) error {
 	rev, err := s.revisionPut(previous)
 	if err != nil {
 		return fmt.Errorf("store.EditComment: %w", err)
 	}
-	set, values, err := mentionsSet("SET #Body = :b, HTML = :h, EditedAt = :at", c.Mentions)
+	set, values, err := mentionsSet("SET #Body = :b, #HTML = :h, #EditedAt = :at", c.Mentions)
 	if err != nil {
 		return fmt.Errorf("store.EditComment: %w", err)
 	}
@@ -307,7 +446,7 @@ func (s *Store) EditComment(ctx context.Context, c posts.Comment, previous posts
 	values[":pb"] = &types.AttributeValueMemberS{Value: previous.Body}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(c.PostID), commentSK(c)),
 		UpdateExpression: aws.String(set), ConditionExpression: aws.String("attribute_exists(PK) AND #Body = :pb"),
-		ExpressionAttributeNames: namesIn("#Body"), ExpressionAttributeValues: values}}
+		ExpressionAttributeNames: namesIn(set + " #Body"), ExpressionAttributeValues: values}}
 	credits, err := s.creditPuts(postPK(c.PostID), textCredits("", c.Body)...)
 	if err != nil {
 		return fmt.Errorf("store.EditComment: %w", err)
@@ -320,16 +459,16 @@ func (s *Store) EditComment(ctx context.Context, c posts.Comment, previous posts
 		}
 		items = append(items, out)
 	}
-	images := s.imageUpdates(shownInComment(c), previous.Body, c.Body, *c.EditedAt)
-	reasons, err := s.transact(ctx, append(items, images...))
-	if conditionFailed(reasons, 0) {
+	err = s.txn().add(condTextAsRead, items[0]).add("", items[1:]...).
+		add(condImage, s.imageUpdates(shownInComment(c), previous.Body, c.Body, *c.EditedAt)...).run(ctx)
+	if failed(err, condTextAsRead) {
 		if now, err := s.GetComment(ctx, c.PostID, c.ID); err == nil && now.Body == c.Body {
 			return fmt.Errorf("store.EditComment %s: %w", c.ID, posts.ErrUnchanged)
 		}
 		return fmt.Errorf("store.EditComment %s: %w", c.ID, posts.ErrStaleRevision)
 	}
 	if err != nil {
-		if imageFailed(err, len(items), len(images)) {
+		if failed(err, condImage) {
 			err = posts.ErrImage
 		}
 		return fmt.Errorf("store.EditComment %s: %w", c.ID, err)
@@ -340,7 +479,7 @@ func (s *Store) EditComment(ctx context.Context, c posts.Comment, previous posts
 // DeleteComment implements posts.CommentStore. The count counts the comments members
 // read: a hidden comment left it when it was hidden, so deleting it leaves it as is (the
 // condition on Hidden keeps that exact if a moderator hides it meanwhile).
-func (s *Store) DeleteComment(ctx context.Context, c posts.Comment, entry audit.Entry, withdrawn *posts.Withdrawal) error {
+func (s *Comments) DeleteComment(ctx context.Context, c posts.Comment, entry audit.Entry, withdrawn *posts.Withdrawal) error {
 	log, err := s.auditPut(entry)
 	if err != nil {
 		return fmt.Errorf("store.DeleteComment: %w", err)
@@ -350,8 +489,8 @@ func (s *Store) DeleteComment(ctx context.Context, c posts.Comment, entry audit.
 		cond = "attribute_exists(PK) AND NOT #Deleted = :t AND #Hidden = :t"
 	}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(c.PostID), commentSK(c)),
-		UpdateExpression: aws.String("SET #Deleted = :t, #Body = :e, HTML = :e"), ConditionExpression: aws.String(cond),
-		ExpressionAttributeNames: namesIn("#Deleted #Body #Hidden"),
+		UpdateExpression: aws.String("SET #Deleted = :t, #Body = :e, #HTML = :e"), ConditionExpression: aws.String(cond),
+		ExpressionAttributeNames: namesIn("#Deleted #Body #HTML #Hidden"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":t": &types.AttributeValueMemberBOOL{Value: true}, ":e": &types.AttributeValueMemberS{Value: ""}}}}
 	// A deleted comment shows no image any more.
@@ -364,12 +503,12 @@ func (s *Store) DeleteComment(ctx context.Context, c posts.Comment, entry audit.
 	if err != nil {
 		return fmt.Errorf("store.DeleteComment: %w", err)
 	}
-	reasons, err := s.transact(ctx, append(items, withdraw...))
-	if conditionFailed(reasons, 0) {
+	err = s.txn().add(condCommentAsRead, items[0]).add("", items[1:]...).add(withdrawalName(withdrawn), withdraw...).run(ctx)
+	if failed(err, condCommentAsRead) {
 		// Deleted (or hidden) by another request meanwhile: counted and logged once, there.
 		return fmt.Errorf("store.DeleteComment %s: %w", c.ID, posts.ErrUnchanged)
 	}
-	if withdrawn != nil && conditionFailed(reasons, len(items)) {
+	if failed(err, condAnswerAsRead) {
 		return fmt.Errorf("store.DeleteComment %s: %w", c.ID, posts.ErrStaleRevision)
 	}
 	if err != nil {
@@ -381,7 +520,7 @@ func (s *Store) DeleteComment(ctx context.Context, c posts.Comment, entry audit.
 // SetCommentHidden implements posts.ModerationStore: the change happens only if the
 // comment is not already so and not deleted, so the post's count (which leaves hidden
 // comments out) moves once per change, however many moderators click at once.
-func (s *Store) SetCommentHidden(ctx context.Context, c posts.Comment, hidden bool, entry audit.Entry, withdrawn *posts.Withdrawal, events ...eventtypes.Envelope) error {
+func (s *Moderation) SetCommentHidden(ctx context.Context, c posts.Comment, hidden bool, entry audit.Entry, withdrawn *posts.Withdrawal, events ...eventtypes.Envelope) error {
 	log, err := s.auditPut(entry)
 	if err != nil {
 		return fmt.Errorf("store.SetCommentHidden: %w", err)
@@ -407,15 +546,63 @@ func (s *Store) SetCommentHidden(ctx context.Context, c posts.Comment, hidden bo
 	if err != nil {
 		return fmt.Errorf("store.SetCommentHidden: %w", err)
 	}
-	reasons, err := s.transact(ctx, append(append(items, withdraw...), outs...))
+	err = s.txn().add(condCommentAsRead, items[0]).add("", items[1:]...).add(withdrawalName(withdrawn), withdraw...).add("", outs...).run(ctx)
 	switch {
-	case conditionFailed(reasons, 0):
+	case failed(err, condCommentAsRead):
 		// Already so, or deleted meanwhile: logged once, by the request that did it.
 		return fmt.Errorf("store.SetCommentHidden %s: %w", c.ID, posts.ErrUnchanged)
-	case withdrawn != nil && conditionFailed(reasons, len(items)):
+	case failed(err, condAnswerAsRead):
 		return fmt.Errorf("store.SetCommentHidden %s: %w", c.ID, posts.ErrStaleRevision)
 	case err != nil:
 		return fmt.Errorf("store.SetCommentHidden %s: %w", c.ID, err)
 	}
 	return nil
+}
+
+// PostPage implements posts.CommentStore: the post with the member's vote and reactions
+// (prefetched with the session), the first page of its comments with the member's own
+// reactions (one Query), and then, in one BatchGetItem, what the page reads next: its
+// space and the member's place in it (the access check takes them) and the members it
+// names (authors of the comments, members the texts mention: their names as they are now).
+func (s *Comments) PostPage(ctx context.Context, postID, memberID string, limit int) (posts.Post, []posts.Comment, string, error) {
+	p, err := s.Posts().PostFor(ctx, postID, memberID)
+	if err != nil {
+		return posts.Post{}, nil, "", err
+	}
+	list, next, err := s.CommentPage(ctx, postID, memberID, "", limit)
+	if err != nil {
+		return posts.Post{}, nil, "", err
+	}
+	var ids []string
+	add := func(id string) {
+		if id != "" && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	addMentions := func(body string, names map[string]string) {
+		if len(names) > 0 {
+			for id := range names {
+				add(id)
+			}
+		} else if strings.Contains(body, "@m_") {
+			for _, id := range content.Mentions(body) {
+				add(id)
+			}
+		}
+	}
+	addMentions(p.Body, p.Mentions)
+	for _, c := range list {
+		if !c.AuthorDeleted {
+			add(c.AuthorID)
+		}
+		addMentions(c.Body, c.Mentions)
+	}
+	members := make([]map[string]types.AttributeValue, len(ids))
+	for i, id := range ids {
+		members[i] = key(memberPK(id), skProfile)
+	}
+	if err := s.preload(ctx, "store.PostPage "+postID, spaceKeys(p.SpaceID, memberID), members); err != nil {
+		return posts.Post{}, nil, "", err
+	}
+	return p, list, next, nil
 }

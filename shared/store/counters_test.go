@@ -98,7 +98,7 @@ func TestInboxDeliveriesAndReadMarksAreExact(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	items, _, _, err := st.Inbox(ctx, "m_ann", "", 30)
+	items, _, _, err := st.Notifications().Inbox(ctx, "m_ann", "", 30)
 	if err != nil || len(items) != 1 {
 		t.Fatalf("a repeated delivery: %+v %v", items, err)
 	}
@@ -109,18 +109,18 @@ func TestInboxDeliveriesAndReadMarksAreExact(t *testing.T) {
 	if err := st.PutNotification(ctx, n, now.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if items, _, _, _ = st.Inbox(ctx, "m_ann", "", 30); !items[0].DeliveredAt.Equal(first) {
+	if items, _, _, _ = st.Notifications().Inbox(ctx, "m_ann", "", 30); !items[0].DeliveredAt.Equal(first) {
 		t.Fatal("a repeated delivery moved the delivery time (the notification would be unread again)")
 	}
 	// Two marks in the wrong order: the later stays.
 	later := now.Add(time.Minute)
-	if err := st.MarkRead(ctx, "m_ann", later); err != nil {
+	if err := st.Notifications().MarkRead(ctx, "m_ann", later); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.MarkRead(ctx, "m_ann", now.Add(-time.Hour)); err != nil {
+	if err := st.Notifications().MarkRead(ctx, "m_ann", now.Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, seen, _ := st.Inbox(ctx, "m_ann", "", 30); !seen.Equal(later) {
+	if _, _, seen, _ := st.Notifications().Inbox(ctx, "m_ann", "", 30); !seen.Equal(later) {
 		t.Fatalf("the read mark went back to %v", seen)
 	}
 }

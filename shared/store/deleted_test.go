@@ -40,31 +40,31 @@ func TestChangesOfADeletedPostWriteNothing(t *testing.T) {
 		if kind == posts.KindIdea {
 			p.IdeaStatus = posts.IdeaNew
 		}
-		if err := st.CreatePost(ctx, p, nil, nil); err != nil {
+		if err := st.Posts().CreatePost(ctx, p, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		// Read by the action, then deleted by another request.
 		read := p
-		if err := st.DeletePost(ctx, p, entry("post.delete"), event()); err != nil {
+		if err := st.Posts().DeletePost(ctx, p, entry("post.delete"), event()); err != nil {
 			t.Fatal(err)
 		}
 		before := itemCount(t, tbl)
 		unchanged := map[string]error{
-			"lock":    st.SetLocked(ctx, id, true, entry("post.lock")),
-			"hide":    st.SetPostHidden(ctx, read, true, entry("post.hide"), event()),
-			"move":    st.MovePost(ctx, read, "s2", "Two", entry("post.move"), event()),
-			"restore": st.SetPostHidden(ctx, posts.Post{ID: id, SpaceID: "s1", Hidden: true, CreatedAt: now}, false, entry("post.restore"), event()),
+			"lock":    st.Moderation().SetLocked(ctx, id, true, entry("post.lock")),
+			"hide":    st.Moderation().SetPostHidden(ctx, read, true, entry("post.hide"), event()),
+			"move":    st.Moderation().MovePost(ctx, read, "s2", "Two", entry("post.move"), event()),
+			"restore": st.Moderation().SetPostHidden(ctx, posts.Post{ID: id, SpaceID: "s1", Hidden: true, CreatedAt: now}, false, entry("post.restore"), event()),
 		}
 		if kind == posts.KindIdea {
 			planned := read
 			planned.IdeaStatus = posts.IdeaPlanned
-			unchanged["status"] = st.SetIdeaStatus(ctx, planned, posts.IdeaNew, event())
-			err := st.VoteIdea(ctx, read, "m_bob", event())
+			unchanged["status"] = st.Posts().SetIdeaStatus(ctx, planned, posts.IdeaNew, event())
+			err := st.Posts().VoteIdea(ctx, read, "m_bob", event())
 			if !errors.Is(err, posts.ErrVoteCountMoved) {
 				t.Fatalf("%s: a vote on a deleted idea: %v", kind, err)
 			}
 		} else {
-			unchanged["accept"] = st.AcceptAnswer(ctx, read, "c1", event())
+			unchanged["accept"] = st.Comments().AcceptAnswer(ctx, read, "c1", event())
 		}
 		for action, err := range unchanged {
 			if !errors.Is(err, posts.ErrUnchanged) {
@@ -73,11 +73,11 @@ func TestChangesOfADeletedPostWriteNothing(t *testing.T) {
 		}
 		edited := read
 		edited.Body, edited.EditedAt = "Brought back", &now
-		if err := st.EditPost(ctx, edited, posts.Revision{PostID: id, Body: "B", EditedBy: "m_mod", EditedAt: now}, []eventtypes.Envelope{event()}); !errors.Is(err, posts.ErrNoPost) {
+		if err := st.Posts().EditPost(ctx, edited, posts.Revision{PostID: id, Body: "B", EditedBy: "m_mod", EditedAt: now}, []eventtypes.Envelope{event()}); !errors.Is(err, posts.ErrNoPost) {
 			t.Fatalf("an edit of a deleted %s: %v", kind, err)
 		}
 		c := posts.Comment{ID: "c_" + kind, PostID: id, Body: "late", AuthorID: "m_mod", AuthorName: "mod", CreatedAt: now}
-		if err := st.AddComment(ctx, c, []eventtypes.Envelope{event()}, nil); !errors.Is(err, posts.ErrNoPost) {
+		if err := st.Comments().AddComment(ctx, c, []eventtypes.Envelope{event()}, nil); !errors.Is(err, posts.ErrNoPost) {
 			t.Fatalf("a comment on a deleted %s: %v", kind, err)
 		}
 		if after := itemCount(t, tbl); after != before {

@@ -9,7 +9,7 @@ import (
 // embeds the core (*Store: the client, the table, the cursor key and the shared helpers
 // of store.go, keys.go, page.go and txn.go), holds that domain's methods, and asserts
 // at compile time the interfaces it implements. shared/app hands each domain service
-// its own store (posts.Service{Store: &store.Posts{Store: st}}).
+// its own store (posts.Service{Store: st.Posts()}).
 //
 // Methods another domain's interface also needs (a member's name for a post, a space's
 // active members for the feed) stay on the core, in the one place for reads that cross
@@ -30,8 +30,8 @@ type Moderation struct{ *Store }
 // Images stores the records of uploaded images and the texts that show them.
 type Images struct{ *Store }
 
-// Inbox stores members' notifications.
-type Inbox struct{ *Store }
+// Notifications stores members' notifications (their inbox).
+type Notifications struct{ *Store }
 
 var (
 	_ posts.Store              = (*Posts)(nil)
@@ -41,5 +41,20 @@ var (
 	_ posts.CommentStore       = (*Comments)(nil)
 	_ posts.ModerationStore    = (*Moderation)(nil)
 	_ posts.ImageStore         = (*Images)(nil)
-	_ notifications.InboxStore = (*Inbox)(nil)
+	_ notifications.InboxStore = (*Notifications)(nil)
 )
+
+// Posts is the store of posts over the core.
+func (s *Store) Posts() *Posts { return &Posts{s} }
+
+// Comments is the store of comments over the core.
+func (s *Store) Comments() *Comments { return &Comments{s} }
+
+// Moderation is the store of moderation over the core.
+func (s *Store) Moderation() *Moderation { return &Moderation{s} }
+
+// Images is the store of image records over the core.
+func (s *Store) Images() *Images { return &Images{s} }
+
+// Notifications is the store of notifications over the core.
+func (s *Store) Notifications() *Notifications { return &Notifications{s} }

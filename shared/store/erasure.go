@@ -182,7 +182,7 @@ func (s *Store) erasePost(ctx context.Context, postID, memberID string) error {
 		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 			return err
 		}
-		c := it.Comment
+		c := it.comment()
 		if c.AuthorID != memberID && !mentions(c.Body, memberID) {
 			continue
 		}

@@ -43,33 +43,22 @@ func (r ExcerptsRewritten) Total() int { return r.Texts + r.Entries + r.QueueIte
 // with a Scan filtered on Type: once, in a migration, never on a request path.
 func (s *Store) MigrateExcerpts(ctx context.Context) (ExcerptsRewritten, error) {
 	var done ExcerptsRewritten
-	db, ok := s.DB.(scanner)
-	if !ok {
-		return done, errors.New("store.MigrateExcerpts: the table client cannot Scan")
-	}
 	kinds := map[string]types.AttributeValue{}
 	for i, t := range []string{typePost, typeComment, typeStreamEntry, typePin, typeQueueItem, typeNotification} {
 		kinds[fmt.Sprintf(":t%d", i)] = &types.AttributeValueMemberS{Value: t}
 	}
-	in := &dynamodb.ScanInput{TableName: aws.String(s.Table), FilterExpression: aws.String("#t IN (:t0, :t1, :t2, :t3, :t4, :t5)"),
+	in := &dynamodb.ScanInput{FilterExpression: aws.String("#t IN (:t0, :t1, :t2, :t3, :t4, :t5)"),
 		ExpressionAttributeNames: map[string]string{"#t": AttrType}, ExpressionAttributeValues: kinds}
 	m := excerptMigration{s: s, posts: map[string]*posts.Post{}, done: &done}
-	for {
-		out, err := db.Scan(ctx, in)
-		if err != nil {
-			return done, fmt.Errorf("store.MigrateExcerpts: %w", err)
-		}
-		for _, item := range out.Items {
+	err := s.scanEach(ctx, "store.MigrateExcerpts", in, func(page []item) error {
+		for _, item := range page {
 			if err := m.item(ctx, item); err != nil {
-				return done, fmt.Errorf("store.MigrateExcerpts %s %s: %w", keyName(item), item[AttrType].(*types.AttributeValueMemberS).Value, err)
+				return fmt.Errorf("store.MigrateExcerpts %s %s: %w", keyName(item), item[AttrType].(*types.AttributeValueMemberS).Value, err)
 			}
 		}
-		if len(out.LastEvaluatedKey) == 0 {
-			break
-		}
-		in.ExclusiveStartKey = out.LastEvaluatedKey
-	}
-	return done, nil
+		return nil
+	})
+	return done, err
 }
 
 // excerptMigration is one run of MigrateExcerpts: the posts read so far, with the names
@@ -147,7 +136,7 @@ func (m excerptMigration) item(ctx context.Context, item map[string]types.Attrib
 			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 				return err
 			}
-			body, html, stored = it.Body, it.HTML, it.Comment.Mentions
+			body, html, stored = it.Body, it.HTML, it.Mentions
 		}
 		ids := content.Mentions(body)
 		if len(ids) == 0 {
@@ -228,7 +217,7 @@ func (m excerptMigration) item(ctx context.Context, item map[string]types.Attrib
 		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 			return err
 		}
-		n := it.Notification
+		n := it.notification()
 		values := map[string]any{}
 		if n.Kind == notifications.KindTicketReply && n.Detail != "" {
 			// The quote of a reply was its source's first 280 characters.

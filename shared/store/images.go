@@ -79,11 +79,7 @@ func (u legacyUse) better(v legacyUse) bool {
 // written only if absent, so a second run changes nothing.
 func (s *Store) MigrateLegacyImages(ctx context.Context) (LegacyImagesPlaced, error) {
 	var done LegacyImagesPlaced
-	db, ok := s.DB.(scanner)
-	if !ok {
-		return done, errors.New("store.MigrateLegacyImages: the table client cannot Scan")
-	}
-	in := &dynamodb.ScanInput{TableName: aws.String(s.Table),
+	in := &dynamodb.ScanInput{
 		FilterExpression:     aws.String("#t IN (:post, :comment, :rev) AND contains(#b, :legacy)"),
 		ProjectionExpression: aws.String("PK, #t, #b, SpaceID, AuthorID, CreatedAt, EditedAt"),
 		// Named, not written: a name may be a reserved word of DynamoDB.
@@ -93,18 +89,15 @@ func (s *Store) MigrateLegacyImages(ctx context.Context) (LegacyImagesPlaced, er
 			":legacy": &types.AttributeValueMemberS{Value: "/api/images/m_"}}}
 	best := map[posts.LegacyImage]legacyUse{}
 	spaceOf := map[string]string{}
-	for {
-		out, err := db.Scan(ctx, in)
-		if err != nil {
-			return done, fmt.Errorf("store.MigrateLegacyImages: %w", err)
-		}
-		for _, item := range out.Items {
+	err := s.scanEach(ctx, "store.MigrateLegacyImages", in, func(page []item) error {
+		var err error
+		for _, item := range page {
 			var it struct {
 				PK, Type, Body, SpaceID, AuthorID string
 				CreatedAt, EditedAt               time.Time
 			}
 			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-				return done, fmt.Errorf("store.MigrateLegacyImages: %w", err)
+				return fmt.Errorf("store.MigrateLegacyImages: %w", err)
 			}
 			images := posts.LegacyImagesIn(it.Body)
 			if len(images) == 0 {
@@ -117,7 +110,7 @@ func (s *Store) MigrateLegacyImages(ctx context.Context) (LegacyImagesPlaced, er
 			}
 			if use.spaceID == "" {
 				if use.spaceID, err = s.spaceOfPost(ctx, postID, spaceOf); err != nil {
-					return done, err
+					return err
 				}
 			}
 			if use.spaceID == "" {
@@ -132,10 +125,10 @@ func (s *Store) MigrateLegacyImages(ctx context.Context) (LegacyImagesPlaced, er
 				}
 			}
 		}
-		if len(out.LastEvaluatedKey) == 0 {
-			break
-		}
-		in.ExclusiveStartKey = out.LastEvaluatedKey
+		return nil
+	})
+	if err != nil {
+		return done, err
 	}
 	for img, u := range best {
 		item, err := attributevalue.MarshalMap(legacyImageItem{PK: legacyImagePK(img.MemberID, img.File), SK: skLegacyImage,
@@ -208,7 +201,7 @@ func (it imageItem) image() posts.Image {
 }
 
 // SaveImageUpload implements posts.ImageStore.
-func (s *Store) SaveImageUpload(ctx context.Context, img posts.Image) error {
+func (s *Images) SaveImageUpload(ctx context.Context, img posts.Image) error {
 	if img.UnusedUntil == nil {
 		return errors.New("store.SaveImageUpload: an upload waits for its first text until a time")
 	}
@@ -228,7 +221,7 @@ func (s *Store) SaveImageUpload(ctx context.Context, img posts.Image) error {
 }
 
 // Image implements posts.ImageStore (prefetched with the session on image loads).
-func (s *Store) Image(ctx context.Context, id posts.ImageID) (posts.Image, error) {
+func (s *Images) Image(ctx context.Context, id posts.ImageID) (posts.Image, error) {
 	items, err := s.readKeys(ctx, "store.Image", []map[string]types.AttributeValue{imageKey(id)})
 	if err != nil {
 		return posts.Image{}, err
@@ -244,7 +237,7 @@ func (s *Store) Image(ctx context.Context, id posts.ImageID) (posts.Image, error
 }
 
 // Images implements posts.ImageStore: one BatchGetItem.
-func (s *Store) Images(ctx context.Context, ids []posts.ImageID) (map[posts.ImageID]posts.Image, error) {
+func (s *Images) Images(ctx context.Context, ids []posts.ImageID) (map[posts.ImageID]posts.Image, error) {
 	keys := make([]map[string]types.AttributeValue, len(ids))
 	for i, id := range ids {
 		keys[i] = imageKey(id)
@@ -286,7 +279,7 @@ func shownInKeys(ref string) (kind string, keys []map[string]types.AttributeValu
 // ImageTexts implements posts.ImageStore: one BatchGetItem of the texts (and the posts
 // and tickets their comments and replies belong to), at most 2 × posts.MaxImageTexts
 // keys for an image shown since this index exists.
-func (s *Store) ImageTexts(ctx context.Context, shownIn []string) ([]posts.ImageText, error) {
+func (s *Images) ImageTexts(ctx context.Context, shownIn []string) ([]posts.ImageText, error) {
 	var keys []map[string]types.AttributeValue
 	for _, ref := range shownIn {
 		_, k := shownInKeys(ref)
@@ -318,13 +311,15 @@ func (s *Store) ImageTexts(ctx context.Context, shownIn []string) ([]posts.Image
 			if err := attributevalue.UnmarshalMap(parent, &p); err != nil {
 				return nil, fmt.Errorf("store.ImageTexts: %w", err)
 			}
-			text := posts.ImageText{Post: &p.Post}
+			post := p.post()
+			text := posts.ImageText{Post: &post}
 			if child != nil {
 				var c commentItem
 				if err := attributevalue.UnmarshalMap(child, &c); err != nil {
 					return nil, fmt.Errorf("store.ImageTexts: %w", err)
 				}
-				text.Comment = &c.Comment
+				comment := c.comment()
+				text.Comment = &comment
 			}
 			out = append(out, text)
 		case "T", "R":
@@ -357,11 +352,12 @@ func (s *Store) imageUpdates(ref string, before, after string, now time.Time) []
 	set := &types.AttributeValueMemberSS{Value: []string{ref}}
 	var out []types.TransactWriteItem
 	for _, id := range added {
+		const update = "ADD #ShownIn :r SET #ShownAt = if_not_exists(#ShownAt, :now) REMOVE GSI1PK, GSI1SK, #UnusedUntil"
 		out = append(out, types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: imageKey(id),
-			UpdateExpression: aws.String("ADD ShownIn :r SET ShownAt = if_not_exists(ShownAt, :now) REMOVE GSI1PK, GSI1SK, UnusedUntil"),
-			ConditionExpression: aws.String("#t = :image AND (attribute_exists(ShownAt) OR UnusedUntil > :epoch) AND " +
-				"(attribute_not_exists(ShownIn) OR size(ShownIn) < :max)"),
-			ExpressionAttributeNames: map[string]string{"#t": AttrType},
+			UpdateExpression: aws.String(update),
+			ConditionExpression: aws.String("#t = :image AND (attribute_exists(#ShownAt) OR #UnusedUntil > :epoch) AND " +
+				"(attribute_not_exists(#ShownIn) OR size(#ShownIn) < :max)"),
+			ExpressionAttributeNames: withNames(map[string]string{"#t": AttrType}, update),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":r": set, ":image": &types.AttributeValueMemberS{Value: typeImage},
 				":now": &types.AttributeValueMemberS{Value: now.UTC().Format(time.RFC3339Nano)}, ":epoch": &types.AttributeValueMemberN{Value: strconv.FormatInt(now.Unix(), 10)},
 				":max": &types.AttributeValueMemberN{Value: strconv.Itoa(posts.MaxImageTexts)}}}})
@@ -370,14 +366,20 @@ func (s *Store) imageUpdates(ref string, before, after string, now time.Time) []
 		// Unconditional: a text written before the index existed, whose image the
 		// migration has not recorded yet, leaves an empty record (it loads for nobody).
 		out = append(out, types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: imageKey(id),
-			UpdateExpression: aws.String("DELETE ShownIn :r SET #t = if_not_exists(#t, :image)"), ExpressionAttributeNames: map[string]string{"#t": AttrType},
+			UpdateExpression:          aws.String("DELETE #ShownIn :r SET #t = if_not_exists(#t, :image)"),
+			ExpressionAttributeNames:  withNames(map[string]string{"#t": AttrType}, "#ShownIn"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":r": set, ":image": &types.AttributeValueMemberS{Value: typeImage}}}})
 	}
 	return out
 }
 
+// condImage names the conditions of the image updates a text's transaction makes
+// (imageUpdates): an image expired, or taken by too many texts since the check.
+const condImage = "image"
+
 // imageFailed reports whether a cancelled transaction failed on one of the image
-// updates at items[from:from+n] (those that take an image: the first of them).
+// updates at items[from:from+n] (those that take an image: the first of them). The
+// transactions of content name them condImage instead (txn).
 func imageFailed(err error, from, n int) bool {
 	var canceled *types.TransactionCanceledException
 	if !errors.As(err, &canceled) {
@@ -392,7 +394,7 @@ func imageFailed(err error, from, n int) bool {
 }
 
 // UnusedImages implements posts.ImageStore: one query of the sweeper's index.
-func (s *Store) UnusedImages(ctx context.Context, before time.Time, limit int) ([]posts.Image, error) {
+func (s *Images) UnusedImages(ctx context.Context, before time.Time, limit int) ([]posts.Image, error) {
 	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
 		KeyConditionExpression: aws.String("GSI1PK = :pk AND GSI1SK < :before"), Limit: aws.Int32(int32(limit)),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: unusedImagesPK},
@@ -412,9 +414,9 @@ func (s *Store) UnusedImages(ctx context.Context, before time.Time, limit int) (
 }
 
 // DeleteUnusedImage implements posts.ImageStore: only while no text ever showed it.
-func (s *Store) DeleteUnusedImage(ctx context.Context, id posts.ImageID) (bool, error) {
+func (s *Images) DeleteUnusedImage(ctx context.Context, id posts.ImageID) (bool, error) {
 	_, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.Table), Key: imageKey(id),
-		ConditionExpression: aws.String("attribute_exists(PK) AND attribute_not_exists(ShownAt)")})
+		ConditionExpression: aws.String("attribute_exists(PK) AND attribute_not_exists(#ShownAt)"), ExpressionAttributeNames: namesIn("#ShownAt")})
 	if conditionFailedErr(err) {
 		return false, nil
 	}
@@ -448,11 +450,7 @@ type ImagesRecorded struct {
 // a set, so a second run, or two at once, changes nothing more.
 func (s *Store) MigrateImageTexts(ctx context.Context, now time.Time) (ImagesRecorded, error) {
 	var done ImagesRecorded
-	db, ok := s.DB.(scanner)
-	if !ok {
-		return done, errors.New("store.MigrateImageTexts: the table client cannot Scan")
-	}
-	in := &dynamodb.ScanInput{TableName: aws.String(s.Table),
+	in := &dynamodb.ScanInput{
 		FilterExpression:         aws.String("#t IN (:post, :comment, :ticket, :reply) AND contains(#b, :images) AND NOT #d = :deleted"),
 		ProjectionExpression:     aws.String("PK, SK, #t, #b, SpaceID, AuthorID, RequesterID"),
 		ExpressionAttributeNames: map[string]string{"#t": AttrType, "#b": "Body", "#d": "Deleted"},
@@ -462,15 +460,12 @@ func (s *Store) MigrateImageTexts(ctx context.Context, now time.Time) (ImagesRec
 			":deleted": &types.AttributeValueMemberBOOL{Value: true}}}
 	recorded := map[posts.ImageID]bool{}
 	postSpaces, ticketSpaces, legacySpaces := map[string]string{}, map[string]string{}, map[posts.ImageID]string{}
-	for {
-		out, err := db.Scan(ctx, in)
-		if err != nil {
-			return done, fmt.Errorf("store.MigrateImageTexts: %w", err)
-		}
-		for _, item := range out.Items {
+	err := s.scanEach(ctx, "store.MigrateImageTexts", in, func(page []item) error {
+		var err error
+		for _, item := range page {
 			var it struct{ PK, SK, Type, Body, SpaceID, AuthorID, RequesterID string }
 			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-				return done, fmt.Errorf("store.MigrateImageTexts: %w", err)
+				return fmt.Errorf("store.MigrateImageTexts: %w", err)
 			}
 			_, parent, _ := strings.Cut(it.PK, "#")
 			ref := map[string]string{typePost: shownInPost(parent), typeComment: shownInChild(shownComment, parent, it.SK),
@@ -483,13 +478,13 @@ func (s *Store) MigrateImageTexts(ctx context.Context, now time.Time) (ImagesRec
 			switch it.Type {
 			case typeComment:
 				if space, err = s.spaceOfPost(ctx, parent, postSpaces); err != nil {
-					return done, err
+					return err
 				}
 			case typeTicket:
 				author = it.RequesterID
 			case typeTicketReply:
 				if space, err = s.spaceOfTicket(ctx, parent, ticketSpaces); err != nil {
-					return done, err
+					return err
 				}
 			}
 			shown := false
@@ -497,14 +492,14 @@ func (s *Store) MigrateImageTexts(ctx context.Context, now time.Time) (ImagesRec
 				home := id.SpaceID
 				if home == "" {
 					if home, err = s.legacySpace(ctx, id, legacySpaces); err != nil {
-						return done, err
+						return err
 					}
 				}
 				if author != id.MemberID && (space == "" || space != home) {
 					continue // someone else's image copied where it does not belong
 				}
 				if err := s.recordShownIn(ctx, id, ref, now); err != nil {
-					return done, err
+					return err
 				}
 				recorded[id], shown = true, true
 			}
@@ -512,10 +507,10 @@ func (s *Store) MigrateImageTexts(ctx context.Context, now time.Time) (ImagesRec
 				done.Texts++
 			}
 		}
-		if len(out.LastEvaluatedKey) == 0 {
-			break
-		}
-		in.ExclusiveStartKey = out.LastEvaluatedKey
+		return nil
+	})
+	if err != nil {
+		return done, err
 	}
 	done.Images = len(recorded)
 	return done, nil
@@ -555,12 +550,15 @@ func (s *Store) legacySpace(ctx context.Context, id posts.ImageID, known map[pos
 	return sp, nil
 }
 
+// recordShown is recordShownIn's update.
+const recordShown = "SET #t = :image, #SpaceID = :s, #MemberID = :m, #File = :f, #UploaderID = if_not_exists(#UploaderID, :m), " +
+	"#UploadedAt = if_not_exists(#UploadedAt, :now), #ShownAt = if_not_exists(#ShownAt, :now) ADD #ShownIn :r REMOVE GSI1PK, GSI1SK, #UnusedUntil"
+
 // recordShownIn adds a text to an image's record, writing the record if there is none.
 func (s *Store) recordShownIn(ctx context.Context, id posts.ImageID, ref string, now time.Time) error {
 	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: imageKey(id),
-		UpdateExpression: aws.String("SET #t = :image, SpaceID = :s, MemberID = :m, #f = :f, UploaderID = if_not_exists(UploaderID, :m), " +
-			"UploadedAt = if_not_exists(UploadedAt, :now), ShownAt = if_not_exists(ShownAt, :now) ADD ShownIn :r REMOVE GSI1PK, GSI1SK, UnusedUntil"),
-		ExpressionAttributeNames: map[string]string{"#t": AttrType, "#f": "File"},
+		UpdateExpression:         aws.String(recordShown),
+		ExpressionAttributeNames: withNames(map[string]string{"#t": AttrType}, recordShown),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":image": &types.AttributeValueMemberS{Value: typeImage},
 			":s": &types.AttributeValueMemberS{Value: id.SpaceID}, ":m": &types.AttributeValueMemberS{Value: id.MemberID},
 			":f": &types.AttributeValueMemberS{Value: id.File}, ":now": &types.AttributeValueMemberS{Value: now.UTC().Format(time.RFC3339Nano)},

@@ -24,10 +24,39 @@ const (
 	typeInboxSeen    = "InboxSeen"
 )
 
+// notificationItem is a Notification in its member's inbox: what notifications.Notification
+// keeps (whether it is unread, the actor's name as it is now and what it tells once are
+// answered or written apart, never stored with it).
 type notificationItem struct {
 	PK, SK, Type string
-	notifications.Notification
-	ExpiresAt int64
+	ID           string
+	MemberID     string
+	Kind         string
+	ActorID      string
+	ActorName    string
+	PostID       string
+	PostTitle    string
+	CommentID    string
+	SpaceID      string
+	TicketID     string
+	TicketNumber int64
+	Detail       string
+	At           time.Time
+	DeliveredAt  time.Time
+	ExpiresAt    int64
+}
+
+func newNotificationItem(n notifications.Notification, expires time.Time) notificationItem {
+	return notificationItem{PK: inboxPK(n.MemberID), SK: notificationSK(n.At, n.ID), Type: typeNotification, ID: n.ID, MemberID: n.MemberID,
+		Kind: n.Kind, ActorID: n.ActorID, ActorName: n.ActorName, PostID: n.PostID, PostTitle: n.PostTitle, CommentID: n.CommentID,
+		SpaceID: n.SpaceID, TicketID: n.TicketID, TicketNumber: n.TicketNumber, Detail: n.Detail, At: n.At, DeliveredAt: n.DeliveredAt,
+		ExpiresAt: expires.Unix()}
+}
+
+func (it notificationItem) notification() notifications.Notification {
+	return notifications.Notification{ID: it.ID, MemberID: it.MemberID, Kind: it.Kind, ActorID: it.ActorID, ActorName: it.ActorName,
+		PostID: it.PostID, PostTitle: it.PostTitle, CommentID: it.CommentID, SpaceID: it.SpaceID, TicketID: it.TicketID,
+		TicketNumber: it.TicketNumber, Detail: it.Detail, At: it.At, DeliveredAt: it.DeliveredAt}
 }
 
 // PutNotification implements notifications.InboxStore: only if absent, so that a
@@ -37,8 +66,7 @@ type notificationItem struct {
 // notification (a retry after the email failed) answers nil.
 func (s *Store) PutNotification(ctx context.Context, n notifications.Notification, expires time.Time) error {
 	n.DeliveredAt = time.Now().UTC()
-	put, err := s.put(notificationItem{PK: inboxPK(n.MemberID), SK: notificationSK(n.At, n.ID),
-		Type: typeNotification, Notification: n, ExpiresAt: expires.Unix()}, "attribute_not_exists(PK)")
+	put, err := s.put(newNotificationItem(n, expires), "attribute_not_exists(PK)")
 	if err != nil {
 		return fmt.Errorf("store.PutNotification: %w", err)
 	}
@@ -56,14 +84,15 @@ func (s *Store) PutNotification(ctx context.Context, n notifications.Notificatio
 	if err != nil {
 		return fmt.Errorf("store.PutNotification: %w", err)
 	}
-	reasons, err := s.transact(ctx, []types.TransactWriteItem{claim, put})
-	if conditionFailed(reasons, 0) {
-		if held, _ := reasons[0].Item["NotificationID"].(*types.AttributeValueMemberS); held == nil || held.Value != n.ID {
+	const notToldYet, notWrittenYet = "claim", "notification"
+	err = s.txn().add(notToldYet, claim).add(notWrittenYet, put).run(ctx)
+	if failed(err, notToldYet) {
+		if held, _ := failedItem(err, notToldYet)["NotificationID"].(*types.AttributeValueMemberS); held == nil || held.Value != n.ID {
 			return fmt.Errorf("store.PutNotification %s: %w", n.ID, notifications.ErrAlreadyTold)
 		}
 		return nil // this very notification, delivered again: written with its claim
 	}
-	if conditionFailed(reasons, 1) {
+	if failed(err, notWrittenYet) {
 		return nil // written before claims existed
 	}
 	if err != nil {
@@ -74,11 +103,10 @@ func (s *Store) PutNotification(ctx context.Context, n notifications.Notificatio
 
 // Inbox implements notifications.InboxStore: the member's "seen" mark and a page of
 // the inbox (two reads; the mark sorts before every notification and is left out).
-func (s *Store) Inbox(ctx context.Context, memberID, cursor string, limit int) ([]notifications.Notification, string, time.Time, error) {
+func (s *Notifications) Inbox(ctx context.Context, memberID, cursor string, limit int) ([]notifications.Notification, string, time.Time, error) {
 	pk := inboxPK(memberID)
-	start, err := s.decodeCursor(pk, cursor)
-	if err != nil {
-		return nil, "", time.Time{}, err
+	if _, err := s.decodeCursor(pk, cursor); err != nil {
+		return nil, "", time.Time{}, err // a bad cursor reads nothing
 	}
 	seen := time.Time{}
 	var seenItem struct{ SeenAt time.Time }
@@ -87,28 +115,18 @@ func (s *Store) Inbox(ctx context.Context, memberID, cursor string, limit int) (
 	} else if !errors.Is(err, errs.ErrNotFound) {
 		return nil, "", time.Time{}, err
 	}
-	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ExclusiveStartKey: start, Limit: aws.Int32(int32(limit)),
+	now := time.Now()
+	list, next, err := pageOf(ctx, s.Store, pk, cursor, &dynamodb.QueryInput{TableName: aws.String(s.Table), Limit: aws.Int32(int32(limit)),
 		ScanIndexForward: aws.Bool(false), KeyConditionExpression: aws.String("PK = :pk AND SK > :seen"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk},
-			":seen": &types.AttributeValueMemberS{Value: skInboxSeen}}})
+			":seen": &types.AttributeValueMemberS{Value: skInboxSeen}}},
+		func(item item) (notifications.Notification, bool, error) {
+			var it notificationItem
+			err := attributevalue.UnmarshalMap(item, &it)
+			return it.notification(), err == nil && !expired(item, now), err
+		})
 	if err != nil {
 		return nil, "", time.Time{}, fmt.Errorf("store.Inbox: %w", err)
-	}
-	next, err := s.encodeCursor(pk, out.LastEvaluatedKey)
-	if err != nil {
-		return nil, "", time.Time{}, fmt.Errorf("store.Inbox: %w", err)
-	}
-	list := make([]notifications.Notification, 0, len(out.Items))
-	now := time.Now()
-	for _, item := range out.Items {
-		if expired(item, now) {
-			continue
-		}
-		var it notificationItem
-		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-			return nil, "", time.Time{}, fmt.Errorf("store.Inbox: %w", err)
-		}
-		list = append(list, it.Notification)
 	}
 	return list, next, seen, nil
 }
@@ -116,7 +134,7 @@ func (s *Store) Inbox(ctx context.Context, memberID, cursor string, limit int) (
 // MarkRead implements notifications.InboxStore: the mark only moves forward (SeenNanos,
 // a number, orders what SeenAt's text would not), so a slow request never makes read
 // notifications unread again.
-func (s *Store) MarkRead(ctx context.Context, memberID string, at time.Time) error {
+func (s *Notifications) MarkRead(ctx context.Context, memberID string, at time.Time) error {
 	item, err := attributevalue.MarshalMap(map[string]any{AttrPK: inboxPK(memberID), AttrSK: skInboxSeen, AttrType: typeInboxSeen,
 		"SeenAt": at.UTC(), "SeenNanos": at.UnixNano()})
 	if err != nil {
@@ -147,7 +165,7 @@ func (s *Store) Recipient(ctx context.Context, memberID string) (notifications.R
 }
 
 // SpaceModeratorIDs implements notifications.InboxStore: the owner and moderators.
-func (s *Store) SpaceModeratorIDs(ctx context.Context, spaceID string) ([]string, error) {
+func (s *Notifications) SpaceModeratorIDs(ctx context.Context, spaceID string) ([]string, error) {
 	list, err := s.memberships(ctx, "store.SpaceModeratorIDs", queryPrefix(s.Table, spacePK(spaceID), activeMemberPrefix))
 	if err != nil {
 		return nil, err
@@ -209,7 +227,7 @@ func (s *Store) NotificationSubjects(ctx context.Context, postIDs, ticketIDs, me
 		case typePost:
 			var it postItem
 			if err = attributevalue.UnmarshalMap(item, &it); err == nil {
-				out.Posts[it.ID] = it.Post
+				out.Posts[it.ID] = it.post()
 			}
 		case typeTicket:
 			var it ticketItem
@@ -247,7 +265,7 @@ func (s *Store) NotificationSubjects(ctx context.Context, postIDs, ticketIDs, me
 		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 			return Subjects{}, fmt.Errorf("store.NotificationSubjects: %w", err)
 		}
-		out.Comments[posts.CommentRef{PostID: it.PostID, CommentID: it.ID}] = it.Comment
+		out.Comments[posts.CommentRef{PostID: it.PostID, CommentID: it.ID}] = it.comment()
 	}
 	return out, nil
 }

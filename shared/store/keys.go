@@ -87,6 +87,16 @@ func postKeys(id, memberID string) []map[string]types.AttributeValue {
 	return keys
 }
 
+// postPageKeys are what the post page reads by key first: postKeys and, for a member,
+// their reactions to its comments (CommentReactionSet).
+func postPageKeys(id, memberID string) []map[string]types.AttributeValue {
+	keys := postKeys(id, memberID)
+	if memberID != "" {
+		keys = append(keys, key(postPK(id), commentReactionSetSK(memberID)))
+	}
+	return keys
+}
+
 // ---- Comment, CommentPointer, CommentReaction, Revision: in POST#<post> ----
 
 const (
@@ -105,6 +115,10 @@ func commentReactionPrefix(memberID string) string { return "CREACT#" + memberID
 func commentReactionSK(memberID, commentID, reaction string) string {
 	return commentReactionPrefix(memberID) + commentID + "#" + reaction
 }
+
+// commentReactionSetSK is the one item that lists a member's reactions to a post's
+// comments (CommentReactionSet), so the post page reads them by key, with the post.
+func commentReactionSetSK(memberID string) string { return "CREACTSET#" + memberID }
 
 // revisionSK keeps a text as it was before an edit (commentID "" for the post's own).
 func revisionSK(r posts.Revision) string {

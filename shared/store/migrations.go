@@ -68,6 +68,11 @@ var migrations = []migration{
 		done, err := s.MigrateRawHTML(ctx)
 		return done.Total(), err
 	}},
+	// A page of comments reads its reader's reactions by key (CommentReactionSet): the
+	// sets of reactions made before are written from their items.
+	{name: "2027-02-comment-reaction-sets", run: func(ctx context.Context, s *Store, _ time.Time) (int, error) {
+		return s.MigrateCommentReactionSets(ctx)
+	}},
 }
 
 // MigrationNames lists every migration's name, in order (the deploy's custom resource
@@ -180,8 +185,9 @@ func (s *Store) MigrateCustomerSpaces(ctx context.Context, now time.Time) (Custo
 		if err != nil {
 			return fixed, fmt.Errorf("store.MigrateCustomerSpaces: %w", err)
 		}
-		reasons, err := s.transact(ctx, []types.TransactWriteItem{update, log})
-		if conditionFailed(reasons, 0) {
+		const stillAsSeen = "space"
+		err = s.txn().add(stillAsSeen, update).add("", log).run(ctx)
+		if failed(err, stillAsSeen) {
 			// Changed meanwhile (by another run): the next run looks again.
 			continue
 		}

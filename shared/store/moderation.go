@@ -28,12 +28,36 @@ const (
 	typeQueueItem = "QueueItem"
 )
 
+// auditItem is an AuditEntry: what audit.Entry keeps of a moderator action (the names,
+// titles and redaction a reader sees are read with the log, never stored).
+type auditItem struct {
+	PK, SK, Type string
+	At           time.Time
+	ActorID      string
+	Action       string
+	TargetType   string
+	TargetID     string
+	PostID       string
+	SubjectID    string
+	Reason       string
+	FromSpaceID  string
+	ToSpaceID    string
+}
+
+func newAuditItem(e audit.Entry) auditItem {
+	return auditItem{PK: pkAudit, SK: auditSK(e.At, rand.Text()[:8]), Type: typeAudit, At: e.At, ActorID: e.ActorID, Action: e.Action,
+		TargetType: e.TargetType, TargetID: e.TargetID, PostID: e.PostID, SubjectID: e.SubjectID, Reason: e.Reason,
+		FromSpaceID: e.FromSpaceID, ToSpaceID: e.ToSpaceID}
+}
+
+func (it auditItem) entry() audit.Entry {
+	return audit.Entry{At: it.At, ActorID: it.ActorID, Action: it.Action, TargetType: it.TargetType, TargetID: it.TargetID,
+		PostID: it.PostID, SubjectID: it.SubjectID, Reason: it.Reason, FromSpaceID: it.FromSpaceID, ToSpaceID: it.ToSpaceID}
+}
+
 // auditPut writes a moderation log entry, for the transaction of the action it logs.
 func (s *Store) auditPut(e audit.Entry) (types.TransactWriteItem, error) {
-	return s.put(struct {
-		PK, SK, Type string
-		audit.Entry
-	}{PK: pkAudit, SK: auditSK(e.At, rand.Text()[:8]), Type: typeAudit, Entry: e}, "")
+	return s.put(newAuditItem(e), "")
 }
 
 // queueDelete takes content out of the moderation queue (nothing happens if absent).
@@ -43,7 +67,7 @@ func (s *Store) queueDelete(targetID string) types.TransactWriteItem {
 
 // FileReport implements posts.ModerationStore: the report (once per member), the queue
 // item (created by the first report, counted by every one) and content.reported.
-func (s *Store) FileReport(ctx context.Context, r posts.Report, q posts.QueueItem, event eventtypes.Envelope) error {
+func (s *Moderation) FileReport(ctx context.Context, r posts.Report, q posts.QueueItem, event eventtypes.Envelope) error {
 	report, err := s.put(struct {
 		PK, SK, Type   string
 		GSI1PK, GSI1SK string // the reporter's acts (actsPK), for their export
@@ -74,8 +98,9 @@ func (s *Store) FileReport(ctx context.Context, r posts.Report, q posts.QueueIte
 	queue := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: queueKey(q.TargetID),
 		UpdateExpression: aws.String(set + " ADD Reports :one, Reasons :reason"), ExpressionAttributeNames: map[string]string{"#ty": AttrType},
 		ExpressionAttributeValues: values}}
-	reasons, err := s.transact(ctx, []types.TransactWriteItem{report, queue, out})
-	if conditionFailed(reasons, 0) {
+	const firstReport = "report"
+	err = s.txn().add(firstReport, report).add("", queue, out).run(ctx)
+	if failed(err, firstReport) {
 		return fmt.Errorf("store.FileReport %s: %w", r.TargetID, posts.ErrAlreadyReported)
 	}
 	if err != nil {
@@ -85,29 +110,22 @@ func (s *Store) FileReport(ctx context.Context, r posts.Report, q posts.QueueIte
 }
 
 // ModerationQueue implements posts.ModerationStore: one GSI1 query, oldest first.
-func (s *Store) ModerationQueue(ctx context.Context, cursor string, limit int) (posts.Queue, error) {
-	start, err := s.decodeCursor(queueIndexPK, cursor)
-	if err != nil {
-		return posts.Queue{}, err
-	}
-	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1), ExclusiveStartKey: start,
+func (s *Moderation) ModerationQueue(ctx context.Context, cursor string, limit int) (posts.Queue, error) {
+	list, next, err := pageOf(ctx, s.Store, queueIndexPK, cursor, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
 		Limit: aws.Int32(int32(limit)), KeyConditionExpression: aws.String("GSI1PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: queueIndexPK}}})
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: queueIndexPK}}},
+		func(item item) (posts.QueueItem, bool, error) {
+			var it posts.QueueItem
+			err := attributevalue.UnmarshalMap(item, &it)
+			return it, true, err
+		})
 	if err != nil {
-		return posts.Queue{}, fmt.Errorf("store.ModerationQueue: %w", err)
-	}
-	next, err := s.encodeCursor(queueIndexPK, out.LastEvaluatedKey)
-	if err != nil {
-		return posts.Queue{}, fmt.Errorf("store.ModerationQueue: %w", err)
-	}
-	q := posts.Queue{Next: next, Items: make([]posts.QueueItem, 0, len(out.Items))}
-	for _, item := range out.Items {
-		var it posts.QueueItem
-		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-			return posts.Queue{}, fmt.Errorf("store.ModerationQueue: %w", err)
+		if errors.Is(err, errCursor) {
+			return posts.Queue{}, err
 		}
-		q.Items = append(q.Items, it)
+		return posts.Queue{}, fmt.Errorf("store.ModerationQueue: %w", err)
 	}
+	q := posts.Queue{Next: next, Items: list}
 	return q, nil
 }
 
@@ -115,7 +133,7 @@ func (s *Store) ModerationQueue(ctx context.Context, cursor string, limit int) (
 // reports (REPORTS#<target>, SK BY#...) keeping those with a note, up to 8 queries at
 // once. A target's reports are one per member; a page of the queue reads at most
 // posts.QueuePage*posts.QueueScan targets' reports this way.
-func (s *Store) ReportNotes(ctx context.Context, targetIDs []string, limit int) (map[string][]posts.Report, error) {
+func (s *Moderation) ReportNotes(ctx context.Context, targetIDs []string, limit int) (map[string][]posts.Report, error) {
 	out := make(map[string][]posts.Report, len(targetIDs))
 	var mu sync.Mutex
 	g, ctx := errgroup.WithContext(ctx)
@@ -156,7 +174,7 @@ func (s *Store) ReportNotes(ctx context.Context, targetIDs []string, limit int) 
 }
 
 // QueueEntry implements posts.ModerationStore: one read.
-func (s *Store) QueueEntry(ctx context.Context, targetID string) (posts.QueueItem, error) {
+func (s *Moderation) QueueEntry(ctx context.Context, targetID string) (posts.QueueItem, error) {
 	var it posts.QueueItem
 	err := s.get(ctx, "store.QueueEntry", reportsPK(targetID), skQueue, time.Now(), &it)
 	if errors.Is(err, errs.ErrNotFound) {
@@ -166,15 +184,16 @@ func (s *Store) QueueEntry(ctx context.Context, targetID string) (posts.QueueIte
 }
 
 // Dismiss implements posts.ModerationStore.
-func (s *Store) Dismiss(ctx context.Context, targetID string, entry audit.Entry) error {
+func (s *Moderation) Dismiss(ctx context.Context, targetID string, entry audit.Entry) error {
 	log, err := s.auditPut(entry)
 	if err != nil {
 		return fmt.Errorf("store.Dismiss: %w", err)
 	}
 	del := s.queueDelete(targetID)
 	del.Delete.ConditionExpression = aws.String("attribute_exists(PK)")
-	reasons, err := s.transact(ctx, []types.TransactWriteItem{del, log})
-	if conditionFailed(reasons, 0) {
+	const queued = "queued"
+	err = s.txn().add(queued, del).add("", log).run(ctx)
+	if failed(err, queued) {
 		return fmt.Errorf("store.Dismiss %s: %w", targetID, posts.ErrNoReports)
 	}
 	if err != nil {
@@ -187,24 +206,6 @@ func (s *Store) Dismiss(ctx context.Context, targetID string, entry audit.Entry)
 // post is gone for every action, so a change that raced with the deletion writes
 // nothing (no audit entry, no event) and the service answers 404.
 const notDeleted = "NOT #Deleted = :deleted"
-
-// postAttrs name the post attributes that are DynamoDB reserved words (Hidden,
-// Title, ...): expressions say #Hidden, #Title, ....
-var postAttrs = map[string]string{"#Hidden": "Hidden", "#Locked": "Locked", "#Deleted": "Deleted", "#Title": "Title", "#Body": "Body"}
-
-// namesIn returns the postAttrs an expression uses.
-func namesIn(expr string) map[string]string {
-	var names map[string]string
-	for placeholder, name := range postAttrs {
-		if strings.Contains(expr, placeholder) {
-			if names == nil {
-				names = map[string]string{}
-			}
-			names[placeholder] = name
-		}
-	}
-	return names
-}
 
 // postUpdateIf builds an update of a post item that happens only if the post exists
 // and meets condition (none when empty).
@@ -221,6 +222,10 @@ func (s *Store) postUpdateIf(postID, expr, condition string, values map[string]t
 		ExpressionAttributeNames: namesIn(expr + " " + condition), ExpressionAttributeValues: values}}
 }
 
+// condNotSoYet names the condition of a moderator's change: the content is not in the
+// asked state already.
+const condNotSoYet = "change"
+
 // moderate runs a moderator's change with its audit entry and events. The change is
 // items[0], conditioned on the content not being in the asked state already: when that
 // condition fails (a repeat, or the same action at the same moment), nothing is
@@ -234,8 +239,12 @@ func (s *Store) moderate(ctx context.Context, op string, entry audit.Entry, even
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
-	reasons, err := s.transact(ctx, append(append(items, log), outs...))
-	if conditionFailed(reasons, 0) {
+	t := s.txn()
+	if len(items) > 0 {
+		t.add(condNotSoYet, items[0]).add("", items[1:]...)
+	}
+	err = t.add("", log).add("", outs...).run(ctx)
+	if failed(err, condNotSoYet) {
 		return fmt.Errorf("%s %s: %w", op, entry.TargetID, posts.ErrUnchanged)
 	}
 	if err != nil {
@@ -245,7 +254,7 @@ func (s *Store) moderate(ctx context.Context, op string, entry audit.Entry, even
 }
 
 // SetPostHidden implements posts.ModerationStore.
-func (s *Store) SetPostHidden(ctx context.Context, p posts.Post, hidden bool, entry audit.Entry, events ...eventtypes.Envelope) error {
+func (s *Moderation) SetPostHidden(ctx context.Context, p posts.Post, hidden bool, entry audit.Entry, events ...eventtypes.Envelope) error {
 	sum := p.Summary()
 	update := s.postUpdateIf(p.ID, "SET #Hidden = :h", "NOT #Hidden = :h AND "+notDeleted, map[string]types.AttributeValue{":h": &types.AttributeValueMemberBOOL{Value: hidden}})
 	items := []types.TransactWriteItem{update}
@@ -262,14 +271,14 @@ func (s *Store) SetPostHidden(ctx context.Context, p posts.Post, hidden bool, en
 }
 
 // SetLocked implements posts.ModerationStore.
-func (s *Store) SetLocked(ctx context.Context, postID string, locked bool, entry audit.Entry) error {
+func (s *Moderation) SetLocked(ctx context.Context, postID string, locked bool, entry audit.Entry) error {
 	return s.moderate(ctx, "store.SetLocked", entry, nil,
 		s.postUpdateIf(postID, "SET #Locked = :l", "NOT #Locked = :l AND "+notDeleted, map[string]types.AttributeValue{":l": &types.AttributeValueMemberBOOL{Value: locked}}))
 }
 
 // MovePost implements posts.ModerationStore: the post changes space, its entries move
 // from one space stream to the other, and its listing follows.
-func (s *Store) MovePost(ctx context.Context, p posts.Post, toID, toName string, entry audit.Entry, event eventtypes.Envelope) error {
+func (s *Moderation) MovePost(ctx context.Context, p posts.Post, toID, toName string, entry audit.Entry, event eventtypes.Envelope) error {
 	before := p.Summary()
 	p.SpaceID, p.SpaceName = toID, toName
 	gsiPK, _ := listing(p)
@@ -319,35 +328,27 @@ func sameKey(a, b map[string]types.AttributeValue) bool {
 }
 
 // RecordAction implements posts.ModerationStore.
-func (s *Store) RecordAction(ctx context.Context, entry audit.Entry, events ...eventtypes.Envelope) error {
+func (s *Moderation) RecordAction(ctx context.Context, entry audit.Entry, events ...eventtypes.Envelope) error {
 	return s.moderate(ctx, "store.RecordAction", entry, events)
 }
 
 // AuditLog implements posts.ModerationStore: newest first, one query a page.
-func (s *Store) AuditLog(ctx context.Context, cursor string, limit int) (audit.Page, error) {
-	start, err := s.decodeCursor(pkAudit, cursor)
-	if err != nil {
-		return audit.Page{}, err
-	}
-	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ExclusiveStartKey: start,
+func (s *Moderation) AuditLog(ctx context.Context, cursor string, limit int) (audit.Page, error) {
+	entries, next, err := pageOf(ctx, s.Store, pkAudit, cursor, &dynamodb.QueryInput{TableName: aws.String(s.Table),
 		Limit: aws.Int32(int32(limit)), ScanIndexForward: aws.Bool(false), KeyConditionExpression: aws.String("PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pkAudit}}})
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pkAudit}}},
+		func(item item) (audit.Entry, bool, error) {
+			var it auditItem
+			err := attributevalue.UnmarshalMap(item, &it)
+			return it.entry(), true, err
+		})
 	if err != nil {
-		return audit.Page{}, fmt.Errorf("store.AuditLog: %w", err)
-	}
-	next, err := s.encodeCursor(pkAudit, out.LastEvaluatedKey)
-	if err != nil {
-		return audit.Page{}, fmt.Errorf("store.AuditLog: %w", err)
-	}
-	page := audit.Page{Next: next, Entries: make([]audit.Entry, 0, len(out.Items))}
-	for _, item := range out.Items {
-		var e audit.Entry
-		if err := attributevalue.UnmarshalMap(item, &e); err != nil {
-			return audit.Page{}, fmt.Errorf("store.AuditLog: %w", err)
+		if errors.Is(err, errCursor) {
+			return audit.Page{}, err
 		}
-		page.Entries = append(page.Entries, e)
+		return audit.Page{}, fmt.Errorf("store.AuditLog: %w", err)
 	}
-	return page, nil
+	return audit.Page{Next: next, Entries: entries}, nil
 }
 
 // EditPost implements posts.EditStore: only if the post still has the text the
@@ -355,12 +356,12 @@ func (s *Store) AuditLog(ctx context.Context, cursor string, limit int) (audit.P
 // gets posts.ErrUnchanged when it asked for the same text (nothing to do),
 // posts.ErrStaleRevision when another text won, posts.ErrNoPost when the post is gone.
 // events are post.updated and the mentions the edit adds, in the same transaction.
-func (s *Store) EditPost(ctx context.Context, p posts.Post, previous posts.Revision, events []eventtypes.Envelope) error {
+func (s *Posts) EditPost(ctx context.Context, p posts.Post, previous posts.Revision, events []eventtypes.Envelope) error {
 	rev, err := s.revisionPut(previous)
 	if err != nil {
 		return fmt.Errorf("store.EditPost: %w", err)
 	}
-	set, values, err := mentionsSet("SET #Title = :t, #Body = :b, HTML = :h, EditedAt = :at", p.Mentions)
+	set, values, err := mentionsSet("SET #Title = :t, #Body = :b, #HTML = :h, #EditedAt = :at", p.Mentions)
 	if err != nil {
 		return fmt.Errorf("store.EditPost: %w", err)
 	}
@@ -388,9 +389,9 @@ func (s *Store) EditPost(ctx context.Context, p posts.Post, previous posts.Revis
 		}
 		items = append(items, puts...)
 	}
-	images := s.imageUpdates(shownInPost(p.ID), previous.Body, p.Body, *p.EditedAt)
-	reasons, err := s.transact(ctx, append(items, images...))
-	if conditionFailed(reasons, 0) {
+	err = s.txn().add(condTextAsRead, items[0]).add("", items[1:]...).
+		add(condImage, s.imageUpdates(shownInPost(p.ID), previous.Body, p.Body, *p.EditedAt)...).run(ctx)
+	if failed(err, condTextAsRead) {
 		now, err := s.GetPost(ctx, p.ID)
 		switch {
 		case err != nil || now.Deleted:
@@ -401,7 +402,7 @@ func (s *Store) EditPost(ctx context.Context, p posts.Post, previous posts.Revis
 		}
 		return fmt.Errorf("store.EditPost %s: %w", p.ID, posts.ErrStaleRevision)
 	}
-	if imageFailed(err, len(items), len(images)) {
+	if failed(err, condImage) {
 		return fmt.Errorf("store.EditPost %s: %w", p.ID, posts.ErrImage)
 	}
 	if err != nil {
@@ -411,25 +412,25 @@ func (s *Store) EditPost(ctx context.Context, p posts.Post, previous posts.Revis
 }
 
 // History implements posts.EditStore: oldest first.
-func (s *Store) History(ctx context.Context, postID string) ([]posts.Revision, error) {
+func (s *Posts) History(ctx context.Context, postID string) ([]posts.Revision, error) {
 	items, err := s.queryAll(ctx, queryPrefix(s.Table, postPK(postID), revisionPrefix))
 	if err != nil {
 		return nil, fmt.Errorf("store.History %s: %w", postID, err)
 	}
 	out := make([]posts.Revision, 0, len(items))
 	for _, item := range items {
-		var r posts.Revision
-		if err := attributevalue.UnmarshalMap(item, &r); err != nil {
+		var ri revisionItem
+		if err := attributevalue.UnmarshalMap(item, &ri); err != nil {
 			return nil, fmt.Errorf("store.History %s: %w", postID, err)
 		}
-		out = append(out, r)
+		out = append(out, ri.revision())
 	}
 	return out, nil
 }
 
 // DeletePost implements posts.EditStore.
-func (s *Store) DeletePost(ctx context.Context, p posts.Post, entry audit.Entry, event eventtypes.Envelope) error {
-	update := s.postUpdateIf(p.ID, "SET #Deleted = :t, #Body = :e, HTML = :e REMOVE GSI1PK, GSI1SK", "NOT #Deleted = :t", map[string]types.AttributeValue{
+func (s *Posts) DeletePost(ctx context.Context, p posts.Post, entry audit.Entry, event eventtypes.Envelope) error {
+	update := s.postUpdateIf(p.ID, "SET #Deleted = :t, #Body = :e, #HTML = :e REMOVE GSI1PK, GSI1SK", "NOT #Deleted = :t", map[string]types.AttributeValue{
 		":t": &types.AttributeValueMemberBOOL{Value: true}, ":e": &types.AttributeValueMemberS{Value: ""}})
 	// A deleted post shows no image any more.
 	items := append([]types.TransactWriteItem{update, s.queueDelete(p.ID)}, s.imageUpdates(shownInPost(p.ID), p.Body, "", entry.At)...)
@@ -460,7 +461,7 @@ func (s *Store) Content(ctx context.Context, postIDs []string, comments []posts.
 			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 				return nil, nil, fmt.Errorf("store.Content: %w", err)
 			}
-			out[id] = it.Post
+			out[id] = it.post()
 		}
 	}
 	var commentKeys []map[string]types.AttributeValue
@@ -484,7 +485,7 @@ func (s *Store) Content(ctx context.Context, postIDs []string, comments []posts.
 		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 			return nil, nil, fmt.Errorf("store.Content: %w", err)
 		}
-		byRef[posts.CommentRef{PostID: it.PostID, CommentID: it.ID}] = it.Comment
+		byRef[posts.CommentRef{PostID: it.PostID, CommentID: it.ID}] = it.comment()
 	}
 	return out, byRef, nil
 }

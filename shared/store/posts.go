@@ -27,11 +27,61 @@ const (
 	feedKept = posts.FeedHistory
 )
 
+// postItem is a Post: what posts.Post keeps (the reader's vote, reactions and rights
+// are read or decided with each answer, never stored). Attributes without omitempty
+// are stored even when empty (a poll's ClosesAt is NULL when it never closes: VotePoll's
+// condition reads it so).
 type postItem struct {
 	PK, SK, Type string
 	// GSI1 lists a space's unanswered questions (newest first) or its ideas (by votes).
 	GSI1PK, GSI1SK string `dynamodbav:",omitempty"`
-	posts.Post
+	ID             string
+	SpaceID        string
+	SpaceName      string
+	Kind           string
+	Title          string
+	Body           string
+	HTML           string
+	AuthorID       string
+	AuthorName     string
+	CreatedAt      time.Time
+	AuthorDeleted  bool
+	AuthorStaff    bool
+	Comments       int
+	AcceptedAnswer string
+	Votes          int
+	IdeaStatus     string
+	Options        []posts.PollOption
+	Tally          map[string]int
+	ClosesAt       *time.Time
+	PinnedUntil    *time.Time
+	Reactions      map[string]int
+	Hidden         bool
+	Locked         bool
+	Deleted        bool
+	EditedAt       *time.Time
+	TicketID       string
+	TicketNumber   int64
+	Mentions       map[string]string `dynamodbav:",omitempty"`
+}
+
+func newPostItem(p posts.Post) postItem {
+	gsiPK, gsiSK := listing(p)
+	return postItem{PK: postPK(p.ID), SK: skPost, Type: typePost, GSI1PK: gsiPK, GSI1SK: gsiSK, ID: p.ID, SpaceID: p.SpaceID,
+		SpaceName: p.SpaceName, Kind: p.Kind, Title: p.Title, Body: p.Body, HTML: p.HTML, AuthorID: p.AuthorID, AuthorName: p.AuthorName,
+		CreatedAt: p.CreatedAt, AuthorDeleted: p.AuthorDeleted, AuthorStaff: p.AuthorStaff, Comments: p.Comments,
+		AcceptedAnswer: p.AcceptedAnswer, Votes: p.Votes, IdeaStatus: p.IdeaStatus, Options: p.Options, Tally: p.Tally,
+		ClosesAt: p.ClosesAt, PinnedUntil: p.PinnedUntil, Reactions: p.Reactions, Hidden: p.Hidden, Locked: p.Locked,
+		Deleted: p.Deleted, EditedAt: p.EditedAt, TicketID: p.TicketID, TicketNumber: p.TicketNumber, Mentions: p.Mentions}
+}
+
+func (it postItem) post() posts.Post {
+	return posts.Post{ID: it.ID, SpaceID: it.SpaceID, SpaceName: it.SpaceName, Kind: it.Kind, Title: it.Title, Body: it.Body,
+		HTML: it.HTML, AuthorID: it.AuthorID, AuthorName: it.AuthorName, CreatedAt: it.CreatedAt, AuthorDeleted: it.AuthorDeleted,
+		AuthorStaff: it.AuthorStaff, Comments: it.Comments, AcceptedAnswer: it.AcceptedAnswer, Votes: it.Votes, IdeaStatus: it.IdeaStatus,
+		Options: it.Options, Tally: it.Tally, ClosesAt: it.ClosesAt, PinnedUntil: it.PinnedUntil, Reactions: it.Reactions,
+		Hidden: it.Hidden, Locked: it.Locked, Deleted: it.Deleted, EditedAt: it.EditedAt, TicketID: it.TicketID,
+		TicketNumber: it.TicketNumber, Mentions: it.Mentions}
 }
 
 // listing returns the GSI1 keys of a post: unanswered questions and ideas are listed.
@@ -48,21 +98,51 @@ func listing(p posts.Post) (string, string) {
 }
 
 // streamItem is a summary in a space's stream, an author's stream or a home stream.
+// Its Mentions are the names its excerpt was made with.
 type streamItem struct {
-	PK, SK, Type string
-	posts.Summary
-	ExpiresAt int64 `dynamodbav:",omitempty"`
+	PK, SK, Type  string
+	ID            string
+	SpaceID       string
+	SpaceName     string
+	Kind          string
+	Title         string
+	Excerpt       string
+	AuthorID      string
+	AuthorName    string
+	CreatedAt     time.Time
+	AuthorDeleted bool
+	AuthorStaff   bool
+	Mentions      map[string]string `dynamodbav:",omitempty"`
+	PinnedUntil   *time.Time
+	Votes         int
+	IdeaStatus    string
+	Answered      bool
+	ExpiresAt     int64 `dynamodbav:",omitempty"`
+}
+
+func newStreamItem(pk, sk, typ string, s posts.Summary, expires int64) streamItem {
+	return streamItem{PK: pk, SK: sk, Type: typ, ID: s.ID, SpaceID: s.SpaceID, SpaceName: s.SpaceName, Kind: s.Kind, Title: s.Title,
+		Excerpt: s.Excerpt, AuthorID: s.AuthorID, AuthorName: s.AuthorName, CreatedAt: s.CreatedAt, AuthorDeleted: s.AuthorDeleted,
+		AuthorStaff: s.AuthorStaff, Mentions: s.Mentions, PinnedUntil: s.PinnedUntil, Votes: s.Votes, IdeaStatus: s.IdeaStatus,
+		Answered: s.Answered, ExpiresAt: expires}
+}
+
+func (it streamItem) summary() posts.Summary {
+	return posts.Summary{ID: it.ID, SpaceID: it.SpaceID, SpaceName: it.SpaceName, Kind: it.Kind, Title: it.Title, Excerpt: it.Excerpt,
+		AuthorID: it.AuthorID, AuthorName: it.AuthorName, CreatedAt: it.CreatedAt, AuthorDeleted: it.AuthorDeleted,
+		AuthorStaff: it.AuthorStaff, Mentions: it.Mentions, PinnedUntil: it.PinnedUntil, Votes: it.Votes, IdeaStatus: it.IdeaStatus,
+		Answered: it.Answered}
 }
 
 // entryPuts writes a post's entries in its space's stream (with its pin) and its
 // author's stream.
 func (s *Store) entryPuts(sum posts.Summary) ([]types.TransactWriteItem, error) {
 	items := []streamItem{
-		{PK: spacePostsPK(sum.SpaceID), SK: streamSK(sum), Type: typeStreamEntry, Summary: sum},
-		{PK: authorPK(sum.AuthorID), SK: streamSK(sum), Type: typeStreamEntry, Summary: sum},
+		newStreamItem(spacePostsPK(sum.SpaceID), streamSK(sum), typeStreamEntry, sum, 0),
+		newStreamItem(authorPK(sum.AuthorID), streamSK(sum), typeStreamEntry, sum, 0),
 	}
 	if sum.PinnedUntil != nil {
-		items = append(items, streamItem{PK: spacePostsPK(sum.SpaceID), SK: pinSK(sum), Type: typePin, Summary: sum, ExpiresAt: sum.PinnedUntil.Unix()})
+		items = append(items, newStreamItem(spacePostsPK(sum.SpaceID), pinSK(sum), typePin, sum, sum.PinnedUntil.Unix()))
 	}
 	out := make([]types.TransactWriteItem, 0, len(items))
 	for _, it := range items {
@@ -101,9 +181,8 @@ func (s *Store) outboxPuts(events []eventtypes.Envelope) ([]types.TransactWriteI
 }
 
 // CreatePost implements posts.Store.
-func (s *Store) CreatePost(ctx context.Context, p posts.Post, events []eventtypes.Envelope, hits []ratelimit.Hit) error {
-	gsiPK, gsiSK := listing(p)
-	canonical, err := s.put(postItem{PK: postPK(p.ID), SK: skPost, Type: typePost, GSI1PK: gsiPK, GSI1SK: gsiSK, Post: p}, "attribute_not_exists(PK)")
+func (s *Posts) CreatePost(ctx context.Context, p posts.Post, events []eventtypes.Envelope, hits []ratelimit.Hit) error {
+	canonical, err := s.put(newPostItem(p), "attribute_not_exists(PK)")
 	if err != nil {
 		return fmt.Errorf("store.CreatePost: %w", err)
 	}
@@ -119,10 +198,10 @@ func (s *Store) CreatePost(ctx context.Context, p posts.Post, events []eventtype
 	if err != nil {
 		return fmt.Errorf("store.CreatePost: %w", err)
 	}
-	items := append(append(append([]types.TransactWriteItem{canonical}, entries...), outs...), credits...)
-	images := s.imageUpdates(shownInPost(p.ID), "", p.Body, p.CreatedAt)
-	err = s.writeUnderLimits(ctx, hits, p.CreatedAt, posts.ErrRateLimited, append(items, images...)...)
-	if imageFailed(err, len(hits)+len(items), len(images)) {
+	err = s.txn().add("", canonical).add("", entries...).add("", outs...).add("", credits...).
+		add(condImage, s.imageUpdates(shownInPost(p.ID), "", p.Body, p.CreatedAt)...).
+		underLimits(hits, p.CreatedAt, posts.ErrRateLimited).run(ctx)
+	if failed(err, condImage) {
 		err = posts.ErrImage // expired or taken by too many texts since the check
 	}
 	if err != nil {
@@ -144,12 +223,12 @@ func (s *Store) GetPost(ctx context.Context, id string) (posts.Post, error) {
 	if err := attributevalue.UnmarshalMap(items[0], &it); err != nil {
 		return posts.Post{}, fmt.Errorf("store.GetPost %s: %w", id, err)
 	}
-	return it.Post, nil
+	return it.post(), nil
 }
 
 // PostFor implements posts.Store: the post, the member's vote and their reactions in
 // one BatchGetItem.
-func (s *Store) PostFor(ctx context.Context, id, memberID string) (posts.Post, error) {
+func (s *Posts) PostFor(ctx context.Context, id, memberID string) (posts.Post, error) {
 	items, err := s.readKeys(ctx, "store.PostFor "+id, postKeys(id, memberID))
 	if err != nil {
 		return posts.Post{}, err
@@ -170,7 +249,8 @@ func (s *Store) PostFor(ctx context.Context, id, memberID string) (posts.Post, e
 			if err := attributevalue.UnmarshalMap(item, &pi); err != nil {
 				return posts.Post{}, fmt.Errorf("store.PostFor %s: %w", id, err)
 			}
-			p = &pi.Post
+			post := pi.post()
+			p = &post
 		case typeVote:
 			vote = it.Option
 		case typeReaction:
@@ -200,44 +280,33 @@ const cursorAsOf = "AsOf"
 // them apart and leaves their dated entries out, as of the first page's reading (which
 // the cursor carries), so an announcement appears once on every page of the stream.
 func (s *Store) stream(ctx context.Context, op, pk, cursor string, limit int) (posts.Page, error) {
-	start, err := s.decodeCursor(pk, cursor)
-	if err != nil {
-		return posts.Page{}, err
-	}
 	now := time.Now()
-	asOf := now
-	if v, ok := start[cursorAsOf].(*types.AttributeValueMemberS); ok {
-		if t, err := time.Parse(time.RFC3339Nano, v.Value); err == nil {
-			asOf = t
-		}
-		delete(start, cursorAsOf)
-	}
-	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ExclusiveStartKey: start,
+	carry := map[string]string{cursorAsOf: now.UTC().Format(time.RFC3339Nano)}
+	items, next, err := s.onePage(ctx, pk, cursor, &dynamodb.QueryInput{TableName: aws.String(s.Table),
 		Limit: aws.Int32(int32(limit)), ScanIndexForward: aws.Bool(false),
 		KeyConditionExpression:    aws.String("PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}}})
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}}}, carry)
 	if err != nil {
+		if errors.Is(err, errCursor) {
+			return posts.Page{}, err
+		}
 		return posts.Page{}, fmt.Errorf("%s: %w", op, err)
 	}
-	last := out.LastEvaluatedKey
-	if len(last) > 0 {
-		last[cursorAsOf] = &types.AttributeValueMemberS{Value: asOf.UTC().Format(time.RFC3339Nano)}
-	}
-	next, err := s.encodeCursor(pk, last)
-	if err != nil {
-		return posts.Page{}, fmt.Errorf("%s: %w", op, err)
+	asOf := now
+	if t, err := time.Parse(time.RFC3339Nano, carry[cursorAsOf]); err == nil {
+		asOf = t
 	}
 	var pins, entries []posts.Summary
-	for _, item := range out.Items {
+	for _, item := range items {
 		var it streamItem
 		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 			return posts.Page{}, fmt.Errorf("%s: %w", op, err)
 		}
 		// A pin's TTL is its end: OncePerStream judges it as of the first page instead.
 		if strings.HasPrefix(it.SK, pinPrefix) {
-			pins = append(pins, it.Summary)
+			pins = append(pins, it.summary())
 		} else if !expired(item, now) {
-			entries = append(entries, it.Summary)
+			entries = append(entries, it.summary())
 		}
 	}
 	page := posts.Page{Next: next}
@@ -246,7 +315,7 @@ func (s *Store) stream(ctx context.Context, op, pk, cursor string, limit int) (p
 }
 
 // SpaceStream implements posts.Store.
-func (s *Store) SpaceStream(ctx context.Context, spaceID, cursor string, limit int) (posts.Page, error) {
+func (s *Posts) SpaceStream(ctx context.Context, spaceID, cursor string, limit int) (posts.Page, error) {
 	return s.stream(ctx, "store.SpaceStream", spacePostsPK(spaceID), cursor, limit)
 }
 
@@ -254,7 +323,7 @@ func (s *Store) SpaceStream(ctx context.Context, spaceID, cursor string, limit i
 // entries of spaces they left and whose entries the feed consumer has not taken out yet
 // (LeftSpaces on their member item, which the session check read: no extra round trip
 // when the route prefetches it, see package prefetch).
-func (s *Store) HomeStream(ctx context.Context, memberID, cursor string, limit int) (posts.Page, error) {
+func (s *Posts) HomeStream(ctx context.Context, memberID, cursor string, limit int) (posts.Page, error) {
 	page, err := s.stream(ctx, "store.HomeStream", feedPK(memberID), cursor, limit)
 	if err != nil {
 		return posts.Page{}, err
@@ -288,62 +357,52 @@ func (s *Store) HomeStream(ctx context.Context, memberID, cursor string, limit i
 }
 
 // AuthorStream implements posts.Store.
-func (s *Store) AuthorStream(ctx context.Context, memberID, cursor string, limit int) (posts.Page, error) {
+func (s *Posts) AuthorStream(ctx context.Context, memberID, cursor string, limit int) (posts.Page, error) {
 	return s.stream(ctx, "store.AuthorStream", authorPK(memberID), cursor, limit)
 }
 
 // listed reads one page of a GSI1 listing of posts (unanswered questions, ideas).
 func (s *Store) listed(ctx context.Context, op, pk, cursor string, limit int) (posts.Page, error) {
-	start, err := s.decodeCursor(pk, cursor)
-	if err != nil {
-		return posts.Page{}, err
-	}
-	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1), ExclusiveStartKey: start,
+	list, next, err := pageOf(ctx, s, pk, cursor, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
 		Limit: aws.Int32(int32(limit)), ScanIndexForward: aws.Bool(false),
 		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}}})
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}}},
+		func(item item) (posts.Summary, bool, error) {
+			var it postItem
+			err := attributevalue.UnmarshalMap(item, &it)
+			return it.post().Summary(), err == nil && !it.Hidden, err
+		})
 	if err != nil {
+		if errors.Is(err, errCursor) {
+			return posts.Page{}, err
+		}
 		return posts.Page{}, fmt.Errorf("%s: %w", op, err)
 	}
-	next, err := s.encodeCursor(pk, out.LastEvaluatedKey)
-	if err != nil {
-		return posts.Page{}, fmt.Errorf("%s: %w", op, err)
-	}
-	page := posts.Page{Next: next, Posts: make([]posts.Summary, 0, len(out.Items))}
-	for _, item := range out.Items {
-		var it postItem
-		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-			return posts.Page{}, fmt.Errorf("%s: %w", op, err)
-		}
-		if !it.Hidden {
-			page.Posts = append(page.Posts, it.Post.Summary())
-		}
-	}
-	return page, nil
+	return posts.Page{Next: next, Posts: list}, nil
 }
 
 // Unanswered implements posts.Store.
-func (s *Store) Unanswered(ctx context.Context, spaceID, cursor string, limit int) (posts.Page, error) {
+func (s *Posts) Unanswered(ctx context.Context, spaceID, cursor string, limit int) (posts.Page, error) {
 	return s.listed(ctx, "store.Unanswered", unansweredPK(spaceID), cursor, limit)
 }
 
 // TopIdeas implements posts.Store.
-func (s *Store) TopIdeas(ctx context.Context, spaceID, cursor string, limit int) (posts.Page, error) {
+func (s *Posts) TopIdeas(ctx context.Context, spaceID, cursor string, limit int) (posts.Page, error) {
 	return s.listed(ctx, "store.TopIdeas", ideasPK(spaceID), cursor, limit)
 }
 
 // feedItems are a summary's items in members' home streams: the entry, and the pin
 // of an announcement.
 func feedItems(sum posts.Summary, memberID string) []streamItem {
-	items := []streamItem{{PK: feedPK(memberID), SK: streamSK(sum), Type: typeStreamEntry, Summary: sum, ExpiresAt: sum.CreatedAt.Add(feedKept).Unix()}}
+	items := []streamItem{newStreamItem(feedPK(memberID), streamSK(sum), typeStreamEntry, sum, sum.CreatedAt.Add(feedKept).Unix())}
 	if sum.PinnedUntil != nil {
-		items = append(items, streamItem{PK: feedPK(memberID), SK: pinSK(sum), Type: typePin, Summary: sum, ExpiresAt: sum.PinnedUntil.Unix()})
+		items = append(items, newStreamItem(feedPK(memberID), pinSK(sum), typePin, sum, sum.PinnedUntil.Unix()))
 	}
 	return items
 }
 
 // AddToFeeds implements posts.FeedStore.
-func (s *Store) AddToFeeds(ctx context.Context, sum posts.Summary, memberIDs []string) error {
+func (s *Posts) AddToFeeds(ctx context.Context, sum posts.Summary, memberIDs []string) error {
 	reqs := make([]types.WriteRequest, 0, len(memberIDs))
 	for _, id := range memberIDs {
 		for _, it := range feedItems(sum, id) {
@@ -395,7 +454,7 @@ func (s *Store) ReplaceInFeeds(ctx context.Context, sum posts.Summary, memberIDs
 
 // RemoveSpaceFromFeed implements posts.FeedStore: one Query of the member's home stream
 // filtered on the space (every page: off the request path) and deletes, 25 per call.
-func (s *Store) RemoveSpaceFromFeed(ctx context.Context, memberID, spaceID string) error {
+func (s *Posts) RemoveSpaceFromFeed(ctx context.Context, memberID, spaceID string) error {
 	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String("PK, SK"),
 		KeyConditionExpression: aws.String("PK = :pk"), FilterExpression: aws.String("SpaceID = :s"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
@@ -414,7 +473,7 @@ func (s *Store) RemoveSpaceFromFeed(ctx context.Context, memberID, spaceID strin
 }
 
 // ActiveIn implements posts.FeedStore: one consistent GetItem of the membership.
-func (s *Store) ActiveIn(ctx context.Context, spaceID, memberID string) (bool, error) {
+func (s *Posts) ActiveIn(ctx context.Context, spaceID, memberID string) (bool, error) {
 	var m spaceMemberItem
 	err := s.get(ctx, "store.ActiveIn", spacePK(spaceID), activeMemberSK(memberID), time.Now(), &m)
 	if errors.Is(err, errs.ErrNotFound) {
@@ -426,23 +485,21 @@ func (s *Store) ActiveIn(ctx context.Context, spaceID, memberID string) (bool, e
 // ForgetLeftSpace implements posts.FeedStore: one transaction, the membership checked
 // (present when active, absent otherwise) and the space deleted from the member's
 // LeftSpaces. A deleted account has no member item: nothing to forget.
-func (s *Store) ForgetLeftSpace(ctx context.Context, memberID, spaceID string, active bool) (bool, error) {
+func (s *Posts) ForgetLeftSpace(ctx context.Context, memberID, spaceID string, active bool) (bool, error) {
 	still := "attribute_not_exists(PK)"
 	if active {
 		still = "attribute_exists(PK)"
 	}
-	items := []types.TransactWriteItem{
-		{ConditionCheck: &types.ConditionCheck{TableName: aws.String(s.Table), Key: key(spacePK(spaceID), activeMemberSK(memberID)),
-			ConditionExpression: aws.String(still)}},
-		{Update: &types.Update{TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
+	const membershipAsSaid, memberExists = "membership", "member"
+	err := s.txn().add(membershipAsSaid, s.check(key(spacePK(spaceID), activeMemberSK(memberID)), still, nil, nil)).
+		add(memberExists, types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
 			UpdateExpression: aws.String("DELETE LeftSpaces :s"), ConditionExpression: aws.String("attribute_exists(PK)"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":s": &types.AttributeValueMemberSS{Value: []string{spaceID}}}}},
-	}
-	reasons, err := s.transact(ctx, items)
+			ExpressionAttributeValues: map[string]types.AttributeValue{":s": &types.AttributeValueMemberSS{Value: []string{spaceID}}}}}).
+		run(ctx)
 	switch {
-	case conditionFailed(reasons, 0):
+	case failed(err, membershipAsSaid):
 		return false, nil
-	case conditionFailed(reasons, 1):
+	case failed(err, memberExists):
 		return true, nil
 	case err != nil:
 		return false, fmt.Errorf("store.ForgetLeftSpace: %w", err)
@@ -453,7 +510,7 @@ func (s *Store) ForgetLeftSpace(ctx context.Context, memberID, spaceID string, a
 // RecentInSpace implements posts.FeedStore: two Queries of the space's stream, newest
 // first, one for the dated entries (SK before "~"), one for the pins; pins that ended
 // by now are left out.
-func (s *Store) RecentInSpace(ctx context.Context, spaceID string, limit int, now time.Time) ([]posts.Summary, error) {
+func (s *Posts) RecentInSpace(ctx context.Context, spaceID string, limit int, now time.Time) ([]posts.Summary, error) {
 	pk := &types.AttributeValueMemberS{Value: spacePostsPK(spaceID)}
 	queries := []*dynamodb.QueryInput{
 		{KeyConditionExpression: aws.String("PK = :pk AND SK < :p"),
@@ -476,7 +533,7 @@ func (s *Store) RecentInSpace(ctx context.Context, spaceID string, limit int, no
 			if it.Type == typePin && (it.PinnedUntil == nil || !it.PinnedUntil.After(now)) {
 				continue
 			}
-			out = append(out, it.Summary)
+			out = append(out, it.summary())
 		}
 	}
 	return out, nil
@@ -484,7 +541,7 @@ func (s *Store) RecentInSpace(ctx context.Context, spaceID string, limit int, no
 
 // WriteFeed implements posts.FeedStore: BatchWriteItem, 25 per call; an entry already
 // past the home stream's history (a long-pinned announcement's) is not written.
-func (s *Store) WriteFeed(ctx context.Context, memberID string, put, remove []posts.Summary) error {
+func (s *Posts) WriteFeed(ctx context.Context, memberID string, put, remove []posts.Summary) error {
 	var reqs []types.WriteRequest
 	now := time.Now()
 	for _, sum := range put {
@@ -511,7 +568,7 @@ func (s *Store) WriteFeed(ctx context.Context, memberID string, put, remove []po
 }
 
 // RemoveFromFeeds implements posts.FeedStore.
-func (s *Store) RemoveFromFeeds(ctx context.Context, sum posts.Summary, memberIDs []string) error {
+func (s *Posts) RemoveFromFeeds(ctx context.Context, sum posts.Summary, memberIDs []string) error {
 	var keys []map[string]types.AttributeValue
 	for _, id := range memberIDs {
 		for _, it := range feedItems(sum, id) {
@@ -527,7 +584,8 @@ func (s *Store) RemoveFromFeeds(ctx context.Context, sum posts.Summary, memberID
 // LinkTicket records on a question the support ticket made from it.
 func (s *Store) LinkTicket(ctx context.Context, postID, ticketID string, number int64) error {
 	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: postKey(postID),
-		UpdateExpression: aws.String("SET TicketID = :t, TicketNumber = :n"), ConditionExpression: aws.String("attribute_exists(PK)"),
+		UpdateExpression: aws.String("SET #TicketID = :t, #TicketNumber = :n"), ConditionExpression: aws.String("attribute_exists(PK)"),
+		ExpressionAttributeNames: namesIn("#TicketID #TicketNumber"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":t": &types.AttributeValueMemberS{Value: ticketID},
 			":n": &types.AttributeValueMemberN{Value: fmt.Sprint(number)}}})
 	if err != nil {

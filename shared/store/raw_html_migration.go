@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -38,35 +37,27 @@ func (r RawHTMLRewritten) Total() int { return r.Texts + r.Excerpts.Total() }
 // on Type and on the body holding "<": once, in a migration, never on a request path.
 func (s *Store) MigrateRawHTML(ctx context.Context) (RawHTMLRewritten, error) {
 	var done RawHTMLRewritten
-	db, ok := s.DB.(scanner)
-	if !ok {
-		return done, errors.New("store.MigrateRawHTML: the table client cannot Scan")
-	}
 	values := map[string]types.AttributeValue{":lt": &types.AttributeValueMemberS{Value: "<"}}
 	for i, t := range []string{typePost, typeComment, typeTicket, typeTicketReply} {
 		values[fmt.Sprintf(":t%d", i)] = &types.AttributeValueMemberS{Value: t}
 	}
-	in := &dynamodb.ScanInput{TableName: aws.String(s.Table),
+	in := &dynamodb.ScanInput{
 		FilterExpression:          aws.String("#t IN (:t0, :t1, :t2, :t3) AND contains(#b, :lt)"),
 		ProjectionExpression:      aws.String("#pk, #sk, #b, #h, #m"),
 		ExpressionAttributeNames:  map[string]string{"#t": AttrType, "#pk": AttrPK, "#sk": AttrSK, "#b": "Body", "#h": "HTML", "#m": "Mentions"},
 		ExpressionAttributeValues: values}
-	for {
-		out, err := db.Scan(ctx, in)
-		if err != nil {
-			return done, fmt.Errorf("store.MigrateRawHTML: %w", err)
-		}
-		for _, item := range out.Items {
+	err := s.scanEach(ctx, "store.MigrateRawHTML", in, func(items []item) error {
+		for _, item := range items {
 			var it struct {
 				Body, HTML string
 				Mentions   map[string]string
 			}
 			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-				return done, fmt.Errorf("store.MigrateRawHTML %s: %w", keyName(item), err)
+				return fmt.Errorf("store.MigrateRawHTML %s: %w", keyName(item), err)
 			}
 			page, err := content.RenderMentions(it.Body, it.Mentions)
 			if err != nil {
-				return done, fmt.Errorf("store.MigrateRawHTML %s: %w", keyName(item), err)
+				return fmt.Errorf("store.MigrateRawHTML %s: %w", keyName(item), err)
 			}
 			if page == it.HTML {
 				continue
@@ -81,16 +72,15 @@ func (s *Store) MigrateRawHTML(ctx context.Context) (RawHTMLRewritten, error) {
 				continue
 			}
 			if err != nil {
-				return done, fmt.Errorf("store.MigrateRawHTML %s: %w", keyName(item), err)
+				return fmt.Errorf("store.MigrateRawHTML %s: %w", keyName(item), err)
 			}
 			done.Texts++
 		}
-		if len(out.LastEvaluatedKey) == 0 {
-			break
-		}
-		in.ExclusiveStartKey = out.LastEvaluatedKey
+		return nil
+	})
+	if err != nil {
+		return done, err
 	}
-	var err error
 	if done.Excerpts, err = s.MigrateExcerpts(ctx); err != nil {
 		return done, fmt.Errorf("store.MigrateRawHTML: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -256,11 +257,80 @@ func prefetched(ctx context.Context, keys []map[string]types.AttributeValue) ([]
 	}
 	items := make([]map[string]types.AttributeValue, 0, len(got))
 	for _, g := range got {
+		if p, ok := g.(preloaded); ok {
+			g = p.item
+		}
 		if item, _ := g.(map[string]types.AttributeValue); item != nil {
 			items = append(items, item)
 		}
 	}
 	return items, true
+}
+
+// preloaded is an item a request read ahead for several readers (see preload): batchGet
+// finds it and leaves it for the next reader; readKeys takes it as a prefetched item.
+type preloaded struct {
+	item map[string]types.AttributeValue
+}
+
+// preload reads, in one consistent BatchGetItem, the items a request is about to read
+// (it knows them before its readers do): once are taken by their first reader (readKeys,
+// as prefetched items), shared are kept for every batchGet of the request (members'
+// names, read by several parts of one answer). Without a prefetch in the request (see
+// package prefetch) it reads nothing.
+func (s *Store) preload(ctx context.Context, op string, once, shared []map[string]types.AttributeValue) error {
+	pr := prefetch.From(ctx)
+	if pr == nil || len(once)+len(shared) == 0 {
+		return nil
+	}
+	keys := append(slices.Clone(once), shared...)
+	if len(keys) > 100 {
+		keys, shared = once, nil
+	}
+	found, err := s.batchGet(ctx, op, keys)
+	if err != nil {
+		return err
+	}
+	for _, k := range once {
+		name := keyName(k)
+		if it, ok := found[name]; ok {
+			pr.Put(name, it)
+		} else {
+			pr.Put(name, nil)
+		}
+	}
+	for _, k := range shared {
+		name := keyName(k)
+		pr.Put(name, preloaded{found[name]})
+	}
+	return nil
+}
+
+// takePreloaded moves into found the items of keys the request preloaded for every
+// reader (leaving them for the next) and returns the keys it still has to read.
+func takePreloaded(ctx context.Context, keys []map[string]types.AttributeValue, found map[string]map[string]types.AttributeValue) []map[string]types.AttributeValue {
+	pr := prefetch.From(ctx)
+	if pr == nil {
+		return keys
+	}
+	rest := keys[:0:0]
+	for _, k := range keys {
+		name := keyName(k)
+		got, ok := pr.Take(name)
+		if !ok {
+			rest = append(rest, k)
+			continue
+		}
+		p, isShared := got[0].(preloaded)
+		pr.Put(name, got[0])
+		switch {
+		case !isShared:
+			rest = append(rest, k)
+		case p.item != nil:
+			found[name] = p.item
+		}
+	}
+	return rest
 }
 
 // readKeysTogether reads items as readKeys does, but, when they were not prefetched,
@@ -309,7 +379,7 @@ func prefetchKeys(pr *prefetch.Request, memberID string) []map[string]types.Attr
 	case pr.SpaceID != "":
 		return spaceKeys(pr.SpaceID, memberID)
 	case pr.PostID != "":
-		return postKeys(pr.PostID, memberID)
+		return postPageKeys(pr.PostID, memberID)
 	}
 	return nil
 }
@@ -341,6 +411,7 @@ func (s *Store) batchGet(ctx context.Context, op string, keys []map[string]types
 		}
 	}
 	found := make(map[string]map[string]types.AttributeValue, len(unique))
+	unique = takePreloaded(ctx, unique, found)
 	now := time.Now()
 	for start := 0; start < len(unique); start += 100 {
 		pending := map[string]types.KeysAndAttributes{s.Table: {Keys: unique[start:min(start+100, len(unique))], ConsistentRead: aws.Bool(true)}}

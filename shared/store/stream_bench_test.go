@@ -40,7 +40,7 @@ func BenchmarkHomeStreamPage(b *testing.B) {
 			st := New(db, table)
 			seedFeed(b, st, "m_bench", n)
 			for i := 0; i < 200; i++ { // warm DynamoDB Local's JVM
-				if _, err := st.HomeStream(context.Background(), "m_bench", "", posts.StreamPage); err != nil {
+				if _, err := st.Posts().HomeStream(context.Background(), "m_bench", "", posts.StreamPage); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -50,7 +50,7 @@ func BenchmarkHomeStreamPage(b *testing.B) {
 					// The member's item (its LeftSpaces) comes with the guard's session read.
 					ctx := prefetch.WithMember(context.Background())
 					prefetch.From(ctx).Put(memberPK("m_bench")+"|"+skProfile, nil)
-					page, err := st.HomeStream(ctx, "m_bench", "", posts.StreamPage)
+					page, err := st.Posts().HomeStream(ctx, "m_bench", "", posts.StreamPage)
 					if err != nil || len(page.Posts) != posts.StreamPage || page.Next == "" {
 						b.Fatalf("page: %d posts, %v", len(page.Posts), err)
 					}
@@ -72,7 +72,7 @@ func BenchmarkHomeStreamPage(b *testing.B) {
 					if err != nil {
 						b.Fatal(err)
 					}
-					if err := st.CreatePost(context.Background(), p, []eventtypes.Envelope{event}, nil); err != nil {
+					if err := st.Posts().CreatePost(context.Background(), p, []eventtypes.Envelope{event}, nil); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -95,7 +95,7 @@ func seedFeed(b *testing.B, st *Store, memberID string, n int) {
 			for i := w; i < n; i += 4 {
 				s := posts.Summary{ID: fmt.Sprintf("p_%07d", i), SpaceID: "s_bench", SpaceName: "Bench", Kind: posts.KindStatus,
 					Excerpt: "a post of the benchmark", AuthorID: "m_x", AuthorName: "x", CreatedAt: start.Add(time.Duration(i) * time.Second)}
-				item, err := attributevalue.MarshalMap(streamItem{PK: feedPK(memberID), SK: streamSK(s), Type: typeStreamEntry, Summary: s})
+				item, err := attributevalue.MarshalMap(newStreamItem(feedPK(memberID), streamSK(s), typeStreamEntry, s, 0))
 				if err != nil {
 					errs <- err
 					return

@@ -170,3 +170,22 @@ func (s *Store) del(k item, condition string) types.TransactWriteItem {
 	}
 	return types.TransactWriteItem{Delete: d}
 }
+
+// with appends writes built elsewhere, whose conditions no caller tells apart, unless
+// building them failed (err): t.with(s.outboxPuts(events)).
+func (t *txn) with(items []types.TransactWriteItem, err error) *txn { return t.also("", items, err) }
+
+// lostToConcurrent reports whether a transaction was cancelled, after its retries, because
+// concurrent ones kept writing its items.
+func lostToConcurrent(err error) bool {
+	var canceled *types.TransactionCanceledException
+	if !errors.As(err, &canceled) {
+		return false
+	}
+	for _, r := range canceled.CancellationReasons {
+		if aws.ToString(r.Code) == "TransactionConflict" {
+			return true
+		}
+	}
+	return false
+}

@@ -28,7 +28,7 @@ func (s *Store) votePut(postID, memberID, option string, now time.Time) (types.T
 // VoteIdea implements posts.VoteStore. The count and the idea's place in the
 // by-votes listing change together, conditioned on the count read before: a lost race
 // gives ErrVoteCountMoved and the service retries on the fresh count.
-func (s *Store) VoteIdea(ctx context.Context, p posts.Post, memberID string, event eventtypes.Envelope) error {
+func (s *Posts) VoteIdea(ctx context.Context, p posts.Post, memberID string, event eventtypes.Envelope) error {
 	postID, seen := p.ID, p.Votes
 	vote, err := s.votePut(postID, memberID, posts.IdeaVote, event.Time)
 	if err != nil {
@@ -40,19 +40,19 @@ func (s *Store) VoteIdea(ctx context.Context, p posts.Post, memberID string, eve
 	}
 	// A hidden idea keeps its count but stays out of the listing; a deleted one takes no
 	// vote (a deleted post is gone for every action).
-	listed := "SET Votes = :n, GSI1SK = :sk"
+	listed := "SET #Votes = :n, GSI1SK = :sk"
 	count := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: postKey(postID),
-		UpdateExpression: aws.String(listed), ConditionExpression: aws.String("Votes = :seen AND #k = :idea AND " + notDeleted),
-		ExpressionAttributeNames: map[string]string{"#k": "Kind", "#Deleted": "Deleted"},
+		UpdateExpression: aws.String(listed), ConditionExpression: aws.String("#Votes = :seen AND #Kind = :idea AND " + notDeleted),
+		ExpressionAttributeNames: namesIn(listed + " #Kind " + notDeleted),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":n": &types.AttributeValueMemberN{Value: strconv.Itoa(seen + 1)}, ":seen": &types.AttributeValueMemberN{Value: strconv.Itoa(seen)},
 			":sk": &types.AttributeValueMemberS{Value: ideaSK(seen+1, p)}, ":idea": &types.AttributeValueMemberS{Value: posts.KindIdea},
 			":deleted": &types.AttributeValueMemberBOOL{Value: true}}}}
-	reasons, err := s.transact(ctx, []types.TransactWriteItem{vote, count, out})
+	err = s.txn().add(condFirstVote, vote).add(condCountAsRead, count).add("", out).run(ctx)
 	switch {
-	case conditionFailed(reasons, 0):
+	case failed(err, condFirstVote):
 		return fmt.Errorf("store.VoteIdea %s: %w", postID, posts.ErrAlreadyVoted)
-	case conditionFailed(reasons, 1), isConflict(reasons):
+	case failed(err, condCountAsRead), lostToConcurrent(err):
 		return fmt.Errorf("store.VoteIdea %s: %w", postID, posts.ErrVoteCountMoved)
 	case err != nil:
 		return fmt.Errorf("store.VoteIdea %s: %w", postID, err)
@@ -60,19 +60,21 @@ func (s *Store) VoteIdea(ctx context.Context, p posts.Post, memberID string, eve
 	return nil
 }
 
-// isConflict reports whether a transaction lost to a concurrent one on the same item.
-func isConflict(reasons []types.CancellationReason) bool {
-	for _, r := range reasons {
-		if aws.ToString(r.Code) == "TransactionConflict" {
-			return true
-		}
-	}
-	return false
-}
+// Names of the conditions of votes and reactions.
+const (
+	// condFirstVote: the member's vote (reaction) is not there yet (is there, to take it back).
+	condFirstVote = "vote"
+	condReaction  = "reaction"
+	// condCountAsRead: the idea's count is the one read; condPollOpen: the poll takes the
+	// option still; condStatusAsRead: the idea's status is the one read.
+	condCountAsRead  = "count"
+	condPollOpen     = "poll"
+	condStatusAsRead = "status"
+)
 
 // VotePoll implements posts.VoteStore: one atomic increment of the option's tally,
 // refused once the poll has closed.
-func (s *Store) VotePoll(ctx context.Context, postID, memberID, option string, event eventtypes.Envelope) error {
+func (s *Posts) VotePoll(ctx context.Context, postID, memberID, option string, event eventtypes.Envelope) error {
 	vote, err := s.votePut(postID, memberID, option, event.Time)
 	if err != nil {
 		return fmt.Errorf("store.VotePoll: %w", err)
@@ -82,19 +84,19 @@ func (s *Store) VotePoll(ctx context.Context, postID, memberID, option string, e
 		return fmt.Errorf("store.VotePoll: %w", err)
 	}
 	tally := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: postKey(postID),
-		UpdateExpression: aws.String("SET Tally.#o = Tally.#o + :one"),
+		UpdateExpression: aws.String("SET #Tally.#o = #Tally.#o + :one"),
 		// ClosesAt is stored as RFC 3339 text in UTC whole seconds, so text order is time order.
-		ConditionExpression:      aws.String("#k = :poll AND attribute_exists(Tally.#o) AND (attribute_type(ClosesAt, :null) OR ClosesAt > :now)"),
-		ExpressionAttributeNames: map[string]string{"#k": "Kind", "#o": option},
+		ConditionExpression:      aws.String("#Kind = :poll AND attribute_exists(#Tally.#o) AND (attribute_type(#ClosesAt, :null) OR #ClosesAt > :now)"),
+		ExpressionAttributeNames: withNames(map[string]string{"#o": option}, "#Kind #Tally #ClosesAt"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":one": &types.AttributeValueMemberN{Value: "1"}, ":poll": &types.AttributeValueMemberS{Value: posts.KindPoll},
 			":null": &types.AttributeValueMemberS{Value: "NULL"},
 			":now":  &types.AttributeValueMemberS{Value: event.Time.UTC().Truncate(time.Second).Format(time.RFC3339)}}}}
-	reasons, err := s.transact(ctx, []types.TransactWriteItem{vote, tally, out})
+	err = s.txn().add(condFirstVote, vote).add(condPollOpen, tally).add("", out).run(ctx)
 	switch {
-	case conditionFailed(reasons, 0):
+	case failed(err, condFirstVote):
 		return fmt.Errorf("store.VotePoll %s: %w", postID, posts.ErrAlreadyVoted)
-	case conditionFailed(reasons, 1):
+	case failed(err, condPollOpen):
 		return fmt.Errorf("store.VotePoll %s: %w", postID, posts.ErrPollClosed)
 	case err != nil:
 		return fmt.Errorf("store.VotePoll %s: %w", postID, err)
@@ -104,29 +106,25 @@ func (s *Store) VotePoll(ctx context.Context, postID, memberID, option string, e
 
 // SetIdeaStatus implements posts.VoteStore: only from the status read, so that two
 // changes at once tell the voters once each, never the same change twice.
-func (s *Store) SetIdeaStatus(ctx context.Context, p posts.Post, from string, event eventtypes.Envelope) error {
+func (s *Posts) SetIdeaStatus(ctx context.Context, p posts.Post, from string, event eventtypes.Envelope) error {
 	postID, status := p.ID, p.IdeaStatus
 	out, err := s.outboxPut(event)
 	if err != nil {
 		return fmt.Errorf("store.SetIdeaStatus: %w", err)
 	}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: postKey(postID),
-		UpdateExpression: aws.String("SET IdeaStatus = :s"), ConditionExpression: aws.String("#k = :idea AND IdeaStatus = :from AND " + notDeleted),
-		ExpressionAttributeNames: map[string]string{"#k": "Kind", "#Deleted": "Deleted"},
+		UpdateExpression: aws.String("SET #IdeaStatus = :s"), ConditionExpression: aws.String("#Kind = :idea AND #IdeaStatus = :from AND " + notDeleted),
+		ExpressionAttributeNames: namesIn("#IdeaStatus #Kind " + notDeleted),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":s": &types.AttributeValueMemberS{Value: status}, ":idea": &types.AttributeValueMemberS{Value: posts.KindIdea},
 			":from": &types.AttributeValueMemberS{Value: from}, ":deleted": &types.AttributeValueMemberBOOL{Value: true}}}}
-	items := []types.TransactWriteItem{update, out}
+	t := s.txn().add(condStatusAsRead, update).add("", out)
 	if !p.Hidden && !p.Deleted {
 		// The space's and author's stream entries show the status too.
-		puts, err := s.entryPuts(p.Summary())
-		if err != nil {
-			return fmt.Errorf("store.SetIdeaStatus: %w", err)
-		}
-		items = append(items, puts...)
+		t.with(s.entryPuts(p.Summary()))
 	}
-	reasons, err := s.transact(ctx, items)
-	if conditionFailed(reasons, 0) {
+	err = t.run(ctx)
+	if failed(err, condStatusAsRead) {
 		return fmt.Errorf("store.SetIdeaStatus %s: %w", postID, posts.ErrUnchanged)
 	}
 	if err != nil {
@@ -138,21 +136,21 @@ func (s *Store) SetIdeaStatus(ctx context.Context, p posts.Post, from string, ev
 // reactionCount changes one reaction's count on a post.
 func (s *Store) reactionCount(postID, reaction string, delta int) types.TransactWriteItem {
 	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: postKey(postID),
-		UpdateExpression: aws.String("SET Reactions.#r = Reactions.#r + :d"), ConditionExpression: aws.String("attribute_exists(Reactions.#r)"),
-		ExpressionAttributeNames:  map[string]string{"#r": reaction},
+		UpdateExpression: aws.String("SET #Reactions.#r = #Reactions.#r + :d"), ConditionExpression: aws.String("attribute_exists(#Reactions.#r)"),
+		ExpressionAttributeNames:  withNames(map[string]string{"#r": reaction}, "#Reactions"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":d": &types.AttributeValueMemberN{Value: strconv.Itoa(delta)}}}}
 }
 
 // AddReaction implements posts.VoteStore: the member's reaction and the count, together.
-func (s *Store) AddReaction(ctx context.Context, postID, memberID, reaction string) error {
+func (s *Posts) AddReaction(ctx context.Context, postID, memberID, reaction string) error {
 	put, err := s.put(map[string]any{AttrPK: postPK(postID), AttrSK: reactionSK(memberID, reaction), AttrType: typeReaction,
 		"MemberID": memberID, "Reaction": reaction, "At": time.Now().UTC().Format(time.RFC3339Nano),
 		AttrGSI1PK: actsPK(memberID), AttrGSI1SK: actsSK(postPK(postID), reactionSK(memberID, reaction))}, "attribute_not_exists(PK)")
 	if err != nil {
 		return fmt.Errorf("store.AddReaction: %w", err)
 	}
-	reasons, err := s.transact(ctx, []types.TransactWriteItem{put, s.reactionCount(postID, reaction, 1)})
-	if conditionFailed(reasons, 0) {
+	err = s.txn().add(condReaction, put).add("", s.reactionCount(postID, reaction, 1)).run(ctx)
+	if failed(err, condReaction) {
 		return fmt.Errorf("store.AddReaction %s: %w", postID, posts.ErrAlreadyReacted)
 	}
 	if err != nil {
@@ -162,11 +160,10 @@ func (s *Store) AddReaction(ctx context.Context, postID, memberID, reaction stri
 }
 
 // RemoveReaction implements posts.VoteStore.
-func (s *Store) RemoveReaction(ctx context.Context, postID, memberID, reaction string) error {
-	del := types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(postPK(postID), reactionSK(memberID, reaction)),
-		ConditionExpression: aws.String("attribute_exists(PK)")}}
-	reasons, err := s.transact(ctx, []types.TransactWriteItem{del, s.reactionCount(postID, reaction, -1)})
-	if conditionFailed(reasons, 0) {
+func (s *Posts) RemoveReaction(ctx context.Context, postID, memberID, reaction string) error {
+	del := s.del(key(postPK(postID), reactionSK(memberID, reaction)), "attribute_exists(PK)")
+	err := s.txn().add(condReaction, del).add("", s.reactionCount(postID, reaction, -1)).run(ctx)
+	if failed(err, condReaction) {
 		return fmt.Errorf("store.RemoveReaction %s: %w", postID, posts.ErrNoReaction)
 	}
 	if err != nil {
@@ -188,4 +185,15 @@ func (s *Store) Voters(ctx context.Context, postID string) ([]string, error) {
 		}
 	}
 	return ids, nil
+}
+
+// isConflict reports whether a transaction lost to a concurrent one on the same item
+// (from its reasons; with txn, lostToConcurrent(err)).
+func isConflict(reasons []types.CancellationReason) bool {
+	for _, r := range reasons {
+		if aws.ToString(r.Code) == "TransactionConflict" {
+			return true
+		}
+	}
+	return false
 }
