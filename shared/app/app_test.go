@@ -114,6 +114,7 @@ func (e *env) lastToken() string {
 func tokenJSON(token string) string { return `{"token":"` + token + `"}` }
 
 func TestSignUpSignInAndOutWithinTheRoundTripBudget(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	trips := e.tbl.Trips
 	step := func(name string, budget int64, method, path, ct, body string, wantStatus int) (*http.Response, string) {
@@ -172,6 +173,7 @@ func TestSignUpSignInAndOutWithinTheRoundTripBudget(t *testing.T) {
 // Links of emails sent before links opened the web app land on its confirmation page;
 // a browser following a link without a token is sent to the explanation.
 func TestOlderLinksOpenTheConfirmationPage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	resp, _ := e.do("GET", "/api/auth/email/verify?token=abc_DEF-1", "", "", "Accept", "text/html,application/xhtml+xml")
 	if resp.StatusCode != 303 || resp.Header.Get("Location") != e.srv.URL+"/sign-in/link#token=abc_DEF-1" || len(resp.Cookies()) != 0 {
@@ -184,6 +186,7 @@ func TestOlderLinksOpenTheConfirmationPage(t *testing.T) {
 }
 
 func TestBadInputIsA4xxProblemAndWritesNothing(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	big := `{"email":"` + strings.Repeat("a", httpx.MaxBodyBytes) + `@example.com"}`
 	cases := []struct {
@@ -240,6 +243,7 @@ func TestBadInputIsA4xxProblemAndWritesNothing(t *testing.T) {
 }
 
 func TestSignInStartIsRateLimitedPerAddressAndPerClient(t *testing.T) {
+	t.Parallel()
 	inAFreshWindow(members.LimitPerAddress.Window, 2*time.Minute)
 	e := newEnv(t)
 	for i := 0; i < 5; i++ {
@@ -264,6 +268,7 @@ func TestSignInStartIsRateLimitedPerAddressAndPerClient(t *testing.T) {
 }
 
 func TestSecurityHeadersAndRequestID(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	resp, body := e.do("GET", "/api/health", "", "", "X-Request-Id", "test-request-0001")
 	if resp.StatusCode != 200 || !strings.Contains(body, `"ok"`) {

@@ -77,6 +77,7 @@ func (c *community) inbox(who *http.Client, kind string) notifications.Notificat
 }
 
 func TestIdeasVotesAndStatuses(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	staff := c.as("sia", policy.RoleSupport)
 	ann, bob := c.as("ann"), c.as("bob")
@@ -152,6 +153,7 @@ func TestIdeasVotesAndStatuses(t *testing.T) {
 }
 
 func TestPollsAnnouncementsAndReactions(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	staff := c.as("sia", policy.RoleMarketer)
 	ann, bob := c.as("ann"), c.as("bob")
@@ -255,6 +257,7 @@ func TestPollsAnnouncementsAndReactions(t *testing.T) {
 }
 
 func TestReportsQueueAndModeration(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	mod := c.as("mia", policy.RoleModerator)
 	ann, bob := c.as("ann"), c.as("bob")
@@ -380,6 +383,7 @@ func TestReportsQueueAndModeration(t *testing.T) {
 }
 
 func TestEditHistoryAndDelete(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	mod := c.as("mia", policy.RoleModerator)
 	ann, bob := c.as("ann"), c.as("bob")
@@ -465,6 +469,7 @@ func TestEditHistoryAndDelete(t *testing.T) {
 }
 
 func TestRulesMustBeAcceptedBeforePosting(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	ann := c.as("ann")
@@ -510,6 +515,7 @@ func TestRulesMustBeAcceptedBeforePosting(t *testing.T) {
 }
 
 func TestMentionsRepliesAndAnswersNotify(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	staff := c.as("sia", policy.RoleSupport)
 	ann := c.as("ann")
@@ -555,6 +561,7 @@ func TestMentionsRepliesAndAnswersNotify(t *testing.T) {
 }
 
 func TestPostImagesAreUploadedAndChecked(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	staff := c.as("sia", policy.RoleSupport)
 	ann := c.as("ann")

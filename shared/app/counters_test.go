@@ -62,6 +62,7 @@ func (c *community) members(admin *http.Client, spaceID string) int {
 // up to four, and leaving left it too high. Every way in and out of a space counts
 // once, however often and however simultaneously it is asked.
 func TestSpaceMembershipCountsOnceUnderRepeatsAndRaces(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	ann, bob, carl, dave := c.as("ann"), c.as("bob"), c.as("carl"), c.as("dave")
@@ -151,6 +152,7 @@ func TestSpaceMembershipCountsOnceUnderRepeatsAndRaces(t *testing.T) {
 
 // Votes, reactions and reports: one per member, whatever the number of requests.
 func TestVotesReactionsAndReportsCountOncePerMember(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	ann, bob := c.as("ann"), c.as("bob")
@@ -244,6 +246,7 @@ func TestVotesReactionsAndReportsCountOncePerMember(t *testing.T) {
 // A moderator's action, repeated or sent several times at once, happens once: one
 // audit entry, one event, one notification.
 func TestModerationActionsHappenOnce(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin, mod := c.as("ada", policy.RoleAdmin), c.as("moe", policy.RoleModerator)
 	ann, bob, carl := c.as("ann"), c.as("bob"), c.as("carl")
@@ -323,6 +326,7 @@ func TestModerationActionsHappenOnce(t *testing.T) {
 // Ticket numbers follow each other without a gap or a repeat, whatever opens at once
 // and whatever is refused; repeated changes of a ticket publish nothing more.
 func TestTicketNumbersAndRepeatedTicketChanges(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	sam := c.as("sam", policy.RoleSupport)
@@ -391,6 +395,7 @@ func TestTicketNumbersAndRepeatedTicketChanges(t *testing.T) {
 // The inbox's unread count: what arrives after the member marked it read is unread,
 // even when it is about something that happened before.
 func TestUnreadCountsWhatArrivedAfterTheReadMark(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	ann, bob := c.as("ann"), c.as("bob")

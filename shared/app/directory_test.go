@@ -23,6 +23,7 @@ func (c *community) profileAs(who *http.Client, name string, interests ...string
 // The member directory lists members before anything is typed, page by page, and
 // finds any word of a name; each row says who is staff.
 func TestMemberDirectoryListsBeforeTypingAndFindsAnyWord(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	jane, sam, ann, tom := c.as("jane"), c.as("sam", policy.RoleModerator), c.as("ann"), c.as("tom")
 	c.profileAs(jane, "Jane Smith")

@@ -122,6 +122,7 @@ func (p *eventPath) registrations(t *testing.T) int64 {
 }
 
 func TestRegistrationReachesNotificationsAndMetricsOnce(t *testing.T) {
+	t.Parallel()
 	p, _ := newEventPath(t)
 	stop := p.poll(p.local)
 	defer stop()
@@ -149,6 +150,7 @@ func TestRegistrationReachesNotificationsAndMetricsOnce(t *testing.T) {
 }
 
 func TestEventSurvivesACutBetweenWriteAndPublish(t *testing.T) {
+	t.Parallel()
 	p, _ := newEventPath(t)
 	cut := &failingBus{next: p.local}
 	cut.down.Store(true)
@@ -171,6 +173,7 @@ func TestEventSurvivesACutBetweenWriteAndPublish(t *testing.T) {
 // A crash between claiming a mail and sending it leaves a claim behind: the next
 // delivery must send the mail, not take the claim for a sent mail.
 func TestAMailClaimedButNeverSentIsSentOnRedelivery(t *testing.T) {
+	t.Parallel()
 	p, _ := newEventPath(t)
 	id := p.registerMember(t, "gus@example.com")
 	if err := p.st.ClaimEvent(context.Background(), notifications.Consumer, id, time.Now()); err != nil {
@@ -201,6 +204,7 @@ func (l *lostAnswer) Send(ctx context.Context, m mail.Message) error {
 // A mail whose sending looked failed is sent again (at least once), and the outbox,
 // which keeps one file per message id, shows it once.
 func TestAMailSentTwiceArrivesOnce(t *testing.T) {
+	t.Parallel()
 	p, _ := newEventPath(t)
 	sender := &lostAnswer{next: mail.Outbox{Dir: p.outbox, From: "t@example.com"}}
 	p.local = &bus.Local{Consumers: app.Consumers(config.Config{PublicURL: "http://localhost:8080"}, p.st, sender, nil), Attempts: 3, Backoff: 10 * time.Millisecond}

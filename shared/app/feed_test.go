@@ -40,6 +40,7 @@ func has(list []posts.Summary, id string) bool {
 // The example: a member redacts a password from a post; it must leave every
 // home stream, in the table as in the answers.
 func TestAnEditReachesEveryHomeStreamCopy(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	ann, bob, eve := c.as("ann"), c.as("bob"), c.as("eve")
@@ -83,6 +84,7 @@ func TestAnEditReachesEveryHomeStreamCopy(t *testing.T) {
 // The example: moving a hidden (or deleted) post to another space puts nothing
 // into the home streams of that space's members.
 func TestMovingAHiddenOrDeletedPostCopiesNothingIntoTheNewSpace(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	ann, zed := c.as("ann"), c.as("zed")
@@ -124,6 +126,7 @@ func TestMovingAHiddenOrDeletedPostCopiesNothingIntoTheNewSpace(t *testing.T) {
 // The example: a member who leaves a hidden space loses its posts' titles and
 // excerpts from their home stream at once (the read), and from the table soon after.
 func TestLeavingASpaceTakesItsPostsOutOfTheHomeStream(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	ann, bob := c.as("ann"), c.as("bob")
@@ -165,6 +168,7 @@ func TestLeavingASpaceTakesItsPostsOutOfTheHomeStream(t *testing.T) {
 // Hiding then restoring, delivered in the wrong order, ends with the post shown; hiding
 // delivered late after a restore does not take it out for good.
 func TestModerationDeliveredOutOfOrderConvergesOnThePost(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	bob := c.as("bob")
@@ -186,6 +190,7 @@ func TestModerationDeliveredOutOfOrderConvergesOnThePost(t *testing.T) {
 // Hiding or deleting an accepted answer: the question is unanswered again (in its list,
 // in every stream), and the comment count counts what members can read.
 func TestAnAcceptedAnswerHiddenOrDeletedReopensTheQuestion(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	ann, bob := c.as("ann"), c.as("bob")
@@ -276,6 +281,7 @@ func TestAnAcceptedAnswerHiddenOrDeletedReopensTheQuestion(t *testing.T) {
 
 // An idea's status, set by staff, shows in every stream that lists the idea.
 func TestAnIdeasStatusReachesEveryStream(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	bob := c.as("bob")

@@ -60,6 +60,7 @@ func (c *community) image(who *http.Client, path string) (int, string, bool) {
 }
 
 func TestImagesAreReadOnlyByTheirSpacesReaders(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin, sam := c.as("ada", policy.RoleAdmin), c.as("sam", policy.RoleSupport)
 	cara, otto := c.as("cara"), c.as("otto")
@@ -184,6 +185,7 @@ func TestImagesAreReadOnlyByTheirSpacesReaders(t *testing.T) {
 // where it is now sees them, nobody else; an edit of the moved post may keep them, not
 // add more of its old space's.
 func TestMovedPostsKeepTheirImagesWhichFollowThem(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin, bea, otto := c.as("ada", policy.RoleAdmin), c.as("bea"), c.as("otto")
 	board := c.space(admin, "Board", spaces.Closed)
@@ -217,6 +219,7 @@ func TestMovedPostsKeepTheirImagesWhichFollowThem(t *testing.T) {
 // Images uploaded before images belonged to a space keep their addresses, readable by
 // the readers of the space their uploader's text showed them in.
 func TestImagesOfBeforeGetTheSpaceOfTheirTexts(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	ctx := context.Background()
 	admin, sam := c.as("ada", policy.RoleAdmin), c.as("sam", policy.RoleSupport)

@@ -202,6 +202,7 @@ func isProblem(w *httptest.ResponseRecorder) bool {
 // An id of 2,000 characters in any path parameter of any route never reaches the
 // store: the answer is a 404 or 400 problem, never a 5xx, and nothing is written.
 func TestLongPathIDsAreRefusedOnEveryRoute(t *testing.T) {
+	t.Parallel()
 	e := newInputEnv(t)
 	long := strings.Repeat("x", 2100)
 	// The query parameters too (cursors, search prefixes, filters), each 2,000 long.
@@ -403,6 +404,7 @@ func (e *inputEnv) checkRefused(t *testing.T, w *httptest.ResponseRecorder, code
 // left out: 400 problem missing_field naming it, and nothing written, the same way on
 // every route ({"roles": null} used to strip every staff role).
 func TestNullOrMissingRequiredMembersAreRefusedOnEveryRoute(t *testing.T) {
+	t.Parallel()
 	e := newInputEnv(t)
 	before := e.digest()
 	cases := 0
@@ -443,6 +445,7 @@ func TestNullOrMissingRequiredMembersAreRefusedOnEveryRoute(t *testing.T) {
 // with the same value is refused with 400 duplicate_member naming it, and nothing is
 // written: the same rule everywhere, whatever the values.
 func TestDuplicateMembersAreRefusedOnEveryRoute(t *testing.T) {
+	t.Parallel()
 	e := newInputEnv(t)
 	before := e.digest()
 	cases := 0
@@ -524,6 +527,7 @@ func twice(doc any, path []step) string {
 // A member whose name differs only by case is not the member ("Roles" is not
 // "roles"): encoding/json would take it, and {"roles":[...],"Roles":null} would strip.
 func TestMemberNamesMatchExactly(t *testing.T) {
+	t.Parallel()
 	e := newInputEnv(t)
 	before := e.digest()
 	for _, body := range []string{`{"roles":["admin","member"],"Roles":null}`, `{"Roles":["member"]}`} {
@@ -544,6 +548,7 @@ func TestMemberNamesMatchExactly(t *testing.T) {
 // An id of 2,100 characters in any body member that holds an id: 400 invalid_id
 // naming it, nothing written.
 func TestLongBodyIDsAreRefused(t *testing.T) {
+	t.Parallel()
 	e := newInputEnv(t)
 	before := e.digest()
 	long := strings.Repeat("x", 2100)
@@ -575,6 +580,7 @@ func TestLongBodyIDsAreRefused(t *testing.T) {
 // and every multi-line body refuses NUL, BEL and bidi overrides: 400
 // invalid_characters naming the field, nothing written.
 func TestNamesTitlesAndBodiesRefuseInvisibleAndControlCharacters(t *testing.T) {
+	t.Parallel()
 	e := newInputEnv(t)
 	single := e.singleLineFields()
 	multi := []struct{ method, path, body, field string }{
@@ -619,6 +625,7 @@ func TestNamesTitlesAndBodiesRefuseInvisibleAndControlCharacters(t *testing.T) {
 // identical-looking "Bob Member" in the directory; an object replacement character
 // alone made a post link without a visible title), and nothing is written.
 func TestNamesAndTitlesRefuseBlankCharactersAnywhere(t *testing.T) {
+	t.Parallel()
 	e := newInputEnv(t)
 	single := e.singleLineFields()
 	quote := func(s string) string { b, _ := json.Marshal(s); return string(b) }
@@ -672,6 +679,7 @@ func (e *inputEnv) singleLineFields() []struct{ method, path, body, field string
 // The directory cannot show a second "admin" made with a zero-width space, width and
 // compatibility variants are stored in one spelling, and search folds case and width.
 func TestDisplayNamesAreCleanedAndSearchedInOneSpelling(t *testing.T) {
+	t.Parallel()
 	e := newInputEnv(t)
 	profile := `{"displayName":%q,"bio":"Line one\r\nline two","expertise":[],"interests":[],"company":"  ＡＣＭＥ  Corp ","location":"","links":[],"locale":"en"}`
 	w := e.serve("PUT", "/api/me/profile", fmt.Sprintf(profile, "Ａｄｍｉｎ\u00a0 Team"))
@@ -692,6 +700,7 @@ func TestDisplayNamesAreCleanedAndSearchedInOneSpelling(t *testing.T) {
 
 // One mailbox is one member, whatever path its address came by and however it was
 // typed: "Jane.Doe@Example.COM " and "jane.doe@example.com" are one address.
+// Not parallel: its ADMIN_EMAILS subtest sets the variable (t.Setenv).
 func TestOneMailboxIsOneMemberOnEveryPath(t *testing.T) {
 	const typed, canonical = "Jane.Doe@Example.COM ", "jane.doe@example.com"
 	quote := func(s string) string { b, _ := json.Marshal(s); return string(b) }

@@ -193,6 +193,7 @@ func (c *community) signUp(email, code string) (int, string, []string) {
 func codeOf(link string) string { return link[strings.LastIndex(link, "/invite/")+len("/invite/"):] }
 
 func TestInviteOnlyCommunityAdmitsInviteesWithTheirRoles(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	if status, body := c.call(admin, "PUT", "/api/community/access", `{"accessMode":"invite"}`, nil); status != 200 {
@@ -262,6 +263,7 @@ func TestInviteOnlyCommunityAdmitsInviteesWithTheirRoles(t *testing.T) {
 }
 
 func TestShareableLinksHaveAUseLimitAndRolesNeedAnAdmin(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	marketer := c.as("mia", policy.RoleMarketer)
 	if status, body := c.call(marketer, "POST", "/api/invitations/links", `{"maxUses":2,"roles":["admin"]}`, nil); status != 403 || !strings.Contains(body, "roles_not_allowed") {
@@ -293,6 +295,7 @@ func TestShareableLinksHaveAUseLimitAndRolesNeedAnAdmin(t *testing.T) {
 }
 
 func TestMembersInviteFriendsWithinADailyQuota(t *testing.T) {
+	t.Parallel()
 	inAFreshWindow(invitations.LimitMemberInvites.Window, 2*time.Minute)
 	c := newCommunity(t)
 	member := c.as("max")
@@ -318,6 +321,7 @@ func TestMembersInviteFriendsWithinADailyQuota(t *testing.T) {
 // moment. Exactly 3 get in, and every other one is told the link is used up
 // (invitation_used), not that it is invalid.
 func TestTheLosersOfARaceForALinkAreToldItIsUsedUp(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	var created invitations.LinkCreated
@@ -410,6 +414,7 @@ func (c *community) emailInvitations(addr string) int {
 // invitation_pending; sending it again is Resend; once it is no longer pending (revoked),
 // a new one may be made.
 func TestAnAddressHasOnePendingInvitationAndOneEmail(t *testing.T) {
+	t.Parallel()
 	inAFreshWindow(invitations.LimitMemberInvites.Window, 2*time.Minute)
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
@@ -487,6 +492,7 @@ func TestAnAddressHasOnePendingInvitationAndOneEmail(t *testing.T) {
 // message. Deleting an account revokes its invitations (email invitations and shareable
 // links alike), drops their message, and an invitation email not yet sent is not sent.
 func TestADeletedMembersInvitationsAreWithdrawn(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	max := c.as("max")
 	mia := c.as("mia", policy.RoleMarketer)

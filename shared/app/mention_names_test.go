@@ -53,6 +53,7 @@ func noIDs(t *testing.T, where, text string) {
 // the moderation queue, notifications, emails, tickets. Excerpts are plain text made
 // from the Markdown.
 func TestMentionsShowCurrentNamesInEveryPlace(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	sam := c.as("sam", policy.RoleSupport)
@@ -233,6 +234,7 @@ func TestMentionsShowCurrentNamesInEveryPlace(t *testing.T) {
 // the space, found by name, never the writer, at most 8; a member who may not post in
 // the space gets no list.
 func TestTheMentionListOffersWhoMayReadTheSpace(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	ann := c.as("ann")
@@ -287,6 +289,7 @@ func TestTheMentionListOffersWhoMayReadTheSpace(t *testing.T) {
 // A text mentioning more members than the page may name is refused (400), and writes
 // nothing.
 func TestATextMentionsAtMostFiftyMembers(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	ann := c.as("ann")

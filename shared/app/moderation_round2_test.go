@@ -31,6 +31,7 @@ func problemAndField(t *testing.T, body string) (code, field string) {
 // of the spaces they moderate, and nothing else; a member who moderates nothing still
 // gets 403; the report email opens the queue.
 func TestSpaceModeratorsReadTheQueueOfTheirSpacesOnly(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	sid, bob, carl := c.as("sid"), c.as("bob"), c.as("carl")
@@ -101,6 +102,7 @@ func TestSpaceModeratorsReadTheQueueOfTheirSpacesOnly(t *testing.T) {
 // hidden post or comment is told why, in the app and by email, in their language; once
 // the content is restored the notice reads outdated.
 func TestHidingTellsTheAuthorWhy(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	mod := c.as("mia", policy.RoleModerator)
 	ann, bob := c.as("ann"), c.as("bob")
@@ -173,6 +175,7 @@ func TestHidingTellsTheAuthorWhy(t *testing.T) {
 // title as they are now; a reader who may not read the content gets the actor's name
 // and the action only (the existing rule).
 func TestTheModerationLogNamesWhoDidWhatToWhat(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	mod := c.as("Ann", policy.RoleModerator)

@@ -61,6 +61,7 @@ func (c *community) comment(who *http.Client, postID, body string) posts.Comment
 // only while it is the accepted answer when the notice goes out, and a notice whose
 // answer is no longer accepted reads "outdated" (never unread).
 func TestAnAcceptedAnswerIsAnnouncedOnceAndOnlyWhileItIsAccepted(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	ann := c.as("ann")
@@ -140,6 +141,7 @@ func TestAnAcceptedAnswerIsAnnouncedOnceAndOnlyWhileItIsAccepted(t *testing.T) {
 // moderators hear of a content's reports once until they deal with them, and the
 // notice reads outdated once they did.
 func TestIdeaStatusesAndReportsAreAnnouncedOncePerSubject(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	ann, bob := c.as("ann"), c.as("bob")
@@ -208,6 +210,7 @@ func TestIdeaStatusesAndReportsAreAnnouncedOncePerSubject(t *testing.T) {
 // as unread. Every entry that points at a comment (comment, reply, mention) reads
 // "unavailable" once the comment is deleted or hidden from its reader, never unread.
 func TestNotificationsAboutDeletedOrHiddenCommentsAreUnavailable(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	mod := c.as("moe", policy.RoleModerator)
@@ -274,6 +277,7 @@ func TestNotificationsAboutDeletedOrHiddenCommentsAreUnavailable(t *testing.T) {
 // notification went out, are not announced (the inbox keeps the ticket steps it told:
 // each is a step of the customer's request).
 func TestTicketStatusesAndSpaceInvitationsThatNoLongerHoldAreNotAnnounced(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	sam, cara, bob := c.as("sam", policy.RoleSupport), c.as("cara"), c.as("bob")

@@ -55,6 +55,7 @@ func cookieFor(t *testing.T, st *store.Store, memberID string) string {
 // Every route against every role and a visitor: the guard lets exactly the roles the
 // policy names through (their answer may still be a 4xx about the input, never 401/403).
 func TestEveryRouteAgainstEveryRole(t *testing.T) {
+	t.Parallel()
 	tbl := dynamotest.NewTable(t)
 	st := store.New(tbl.DB, tbl.Name)
 	cfg := config.Config{PublicURL: "http://test.local"}
@@ -123,6 +124,7 @@ func TestEveryRouteAgainstEveryRole(t *testing.T) {
 
 // A ban and a removed role count on the member's very next request.
 func TestBanAndRoleRemovalTakeEffectAtOnce(t *testing.T) {
+	t.Parallel()
 	tbl := dynamotest.NewTable(t)
 	st := store.New(tbl.DB, tbl.Name)
 	cfg := config.Config{PublicURL: "http://test.local"}
@@ -176,6 +178,7 @@ func TestBanAndRoleRemovalTakeEffectAtOnce(t *testing.T) {
 }
 
 func TestSessionsPageListsRevokesAndSignsOutEverywhere(t *testing.T) {
+	t.Parallel()
 	tbl := dynamotest.NewTable(t)
 	st := store.New(tbl.DB, tbl.Name)
 	cfg := config.Config{PublicURL: "http://test.local"}

@@ -290,6 +290,7 @@ func (f *walkFixture) samples() map[string][]string {
 // real ids, tokens and invitation codes, as a visitor, a member and an admin, leaves
 // every item of the table as it was, sends no mail, and sets no session cookie.
 func TestNoGetOrHeadChangesAnything(t *testing.T) {
+	t.Parallel()
 	f := newWalkFixture(t)
 	c := f.c
 	samples := f.samples()

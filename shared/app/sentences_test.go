@@ -57,6 +57,7 @@ func (c *community) speaks(who *http.Client, name, lang string) {
 // statuses in French words, never a code; an English member's are English. The inbox
 // entries carry what the sentence names (actor, subject, ticket number).
 func TestActivityEmailsAreSentencesInTheMembersLanguage(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	sam := c.as("sam", policy.RoleSupport)
@@ -121,6 +122,7 @@ func TestActivityEmailsAreSentencesInTheMembersLanguage(t *testing.T) {
 // A newcomer who signs up with a provider from a French page gets a French account
 // (and so French emails), whatever their browser's Accept-Language says.
 func TestSocialSignUpTakesThePagesLanguage(t *testing.T) {
+	t.Parallel()
 	e := newSocialEnv(t)
 	e.oidc.QueueUser(&mockoidc.MockUser{Subject: "sub-fr", Email: "lea@example.com", EmailVerified: true, PreferredUsername: "lea"})
 	resp, body := e.get(e.authorize(e.startFlowWith(`{"return":"/","locale":"fr"}`)))

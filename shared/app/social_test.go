@@ -137,6 +137,7 @@ func problemCode(body string) string {
 }
 
 func TestSocialSignInCreatesThenFindsTheMember(t *testing.T) {
+	t.Parallel()
 	e := newSocialEnv(t)
 	user := &mockoidc.MockUser{Subject: "sub-1", Email: "Oda@Example.com", EmailVerified: true, PreferredUsername: "oda"}
 	resp, body := e.signIn(user)
@@ -159,6 +160,7 @@ func TestSocialSignInCreatesThenFindsTheMember(t *testing.T) {
 }
 
 func TestVerifiedEmailLinksAndUnverifiedNeverDoes(t *testing.T) {
+	t.Parallel()
 	e := newSocialEnv(t)
 	existing := newMember(t, e.st, "pia", []string{policy.RoleMember}) // pia@example.com
 
@@ -183,6 +185,7 @@ func TestVerifiedEmailLinksAndUnverifiedNeverDoes(t *testing.T) {
 }
 
 func TestTamperedFlowsAreRefused(t *testing.T) {
+	t.Parallel()
 	e := newSocialEnv(t)
 	user := func() *mockoidc.MockUser {
 		return &mockoidc.MockUser{Subject: "sub-x", Email: "quin@example.com", EmailVerified: true}
@@ -257,6 +260,7 @@ func TestTamperedFlowsAreRefused(t *testing.T) {
 }
 
 func TestSocialSignUpAcceptsAnInvitation(t *testing.T) {
+	t.Parallel()
 	e := newSocialEnv(t)
 	if err := e.st.SaveSettings(t.Context(), members.Settings{AccessMode: members.AccessHybrid, HybridRegistration: members.AccessInvite}); err != nil {
 		t.Fatal(err)

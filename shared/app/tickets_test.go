@@ -60,6 +60,7 @@ func (c *community) outboxDetails() string {
 }
 
 func TestTicketsFromOpeningToRating(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	sam := c.as("sam", policy.RoleSupport)
@@ -266,6 +267,7 @@ func TestTicketsFromOpeningToRating(t *testing.T) {
 }
 
 func TestQuestionBecomesATicketLinkedBothWays(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	sam := c.as("sam", policy.RoleSupport)
@@ -303,6 +305,7 @@ func TestQuestionBecomesATicketLinkedBothWays(t *testing.T) {
 }
 
 func TestSupportSettingsAreKeptByAdmins(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin, sam := c.as("ada", policy.RoleAdmin), c.as("sam", policy.RoleSupport)
 	good := `{"products":["Sync","Sync","Reports"],"autoCloseDays":3,"targets":{"low":{"firstResponseMinutes":600,"resolutionMinutes":6000},
@@ -328,6 +331,7 @@ func TestSupportSettingsAreKeptByAdmins(t *testing.T) {
 }
 
 func TestAgentsWorkTicketsOfHiddenCustomerSpaces(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	sam, bob := c.as("sam", policy.RoleSupport), c.as("bob")
@@ -350,6 +354,7 @@ func TestAgentsWorkTicketsOfHiddenCustomerSpaces(t *testing.T) {
 }
 
 func TestTicketAttachmentsAndEmailPreferences(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	sam := c.as("sam", policy.RoleSupport)

@@ -88,6 +88,7 @@ func found(t *testing.T, st *store.Store, q string) []string {
 }
 
 func TestDirectoryListsEveryoneInNameOrderWithoutASearch(t *testing.T) {
+	t.Parallel()
 	st, tbl := newStore(t)
 	// Names in every bucket: digits, a-c, d-h, i-l, m-o, p-s, t-z, and after z.
 	for _, n := range []string{"Zoé Martin", "Ann Lee", "bob", "Émile Zola", "42 Club", "Mia", "Tom", "Ivan", "Dan", "Pia", "山田 太郎", "Carl"} {
@@ -127,6 +128,7 @@ func TestDirectoryListsEveryoneInNameOrderWithoutASearch(t *testing.T) {
 }
 
 func TestDirectoryFindsAnyWordOfANameOnce(t *testing.T) {
+	t.Parallel()
 	st, tbl := newStore(t)
 	jane := named(t, st, "Jane Smith")
 	named(t, st, "Smith Jones")
@@ -180,6 +182,7 @@ func TestDirectoryFindsAnyWordOfANameOnce(t *testing.T) {
 // directory partition per first letter, no search keys) are listed and found by any
 // word after the migration, and a second run changes nothing.
 func TestOlderMembersMoveIntoTheDirectoryOnce(t *testing.T) {
+	t.Parallel()
 	st, tbl := newStore(t)
 	old := func(id, name, status string) {
 		item, err := attributevalue.MarshalMap(map[string]any{"PK": "MEMBER#" + id, "SK": "PROFILE", "Type": "Member", "ID": id,
@@ -227,6 +230,7 @@ func TestOlderMembersMoveIntoTheDirectoryOnce(t *testing.T) {
 // an older release wrote (keys with accents) are found after the migration
 // 2027-01-directory-folds-accents, and a second run changes nothing.
 func TestTheDirectoryFoldsAccentsAndTheMigrationRewritesOlderKeys(t *testing.T) {
+	t.Parallel()
 	st, tbl := newStore(t)
 	named(t, st, "Élodie Brontë")
 	for _, q := range []string{"elodie", "ÉLODIE", "bronte", "brontë", "élo"} {

@@ -12,6 +12,7 @@ import (
 // now, in batched reads (more than one BatchGetItem's 100 keys here); an id of no
 // member and a deleted member read "" (shown "@Deleted member").
 func TestMemberNamesAreReadAsTheyAreNow(t *testing.T) {
+	t.Parallel()
 	st, _ := newStore(t)
 	now := time.Now()
 	var ids []string

@@ -58,6 +58,7 @@ func register(t *testing.T, st *store.Store, email string, now time.Time) (membe
 }
 
 func TestRegisterWritesMemberEmailSessionAndEventTogether(t *testing.T) {
+	t.Parallel()
 	st, tbl := newStore(t)
 	now := time.Now()
 	if id, _, _, err := st.Admission(ctx, "ann@example.com", ""); err != nil || id != "" {
@@ -96,6 +97,7 @@ func TestRegisterWritesMemberEmailSessionAndEventTogether(t *testing.T) {
 }
 
 func TestSignInTokenIsSpentOnceAndExpires(t *testing.T) {
+	t.Parallel()
 	st, _ := newStore(t)
 	now := time.Now()
 	for _, c := range []struct {
@@ -140,6 +142,7 @@ func TestSignInTokenIsSpentOnceAndExpires(t *testing.T) {
 }
 
 func TestRateLimitRefusesAndWritesNothing(t *testing.T) {
+	t.Parallel()
 	st, tbl := newStore(t)
 	now := time.Now()
 	rule := ratelimit.Rule{Name: "test", Limit: 2, Window: time.Hour}
@@ -167,6 +170,7 @@ func TestRateLimitRefusesAndWritesNothing(t *testing.T) {
 }
 
 func TestSessionsAreCreatedOnlyForActiveMembersAndExpire(t *testing.T) {
+	t.Parallel()
 	st, _ := newStore(t)
 	now := time.Now()
 	m, first := register(t, st, "di@example.com", now)
@@ -200,6 +204,7 @@ func TestSessionsAreCreatedOnlyForActiveMembersAndExpire(t *testing.T) {
 }
 
 func TestClaimAndCountAreOncePerEvent(t *testing.T) {
+	t.Parallel()
 	st, _ := newStore(t)
 	now := time.Now()
 	if err := st.ClaimEvent(ctx, "notifications", "e1", now); err != nil {
@@ -238,6 +243,7 @@ func TestClaimAndCountAreOncePerEvent(t *testing.T) {
 }
 
 func TestSessionsOfAMemberAreListedAndEndedTogether(t *testing.T) {
+	t.Parallel()
 	st, _ := newStore(t)
 	now := time.Now()
 	m, first := register(t, st, "eli@example.com", now)
@@ -268,6 +274,7 @@ func rolesEvent(memberID string) eventtypes.Envelope {
 }
 
 func TestRolesAndStatusReachTheSessionLookup(t *testing.T) {
+	t.Parallel()
 	st, tbl := newStore(t)
 	now := time.Now()
 	m, sess := register(t, st, "gus@example.com", now)
@@ -307,6 +314,7 @@ func TestRolesAndStatusReachTheSessionLookup(t *testing.T) {
 }
 
 func TestInvitationsAreListedAcrossMonthsAndSpentOnce(t *testing.T) {
+	t.Parallel()
 	st, _ := newStore(t)
 	now := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
 	quota := ratelimit.Hit{Rule: ratelimit.Rule{Name: "q", Limit: 10, Window: time.Hour}, Key: "m"}
@@ -337,6 +345,7 @@ func TestInvitationsAreListedAcrossMonthsAndSpentOnce(t *testing.T) {
 }
 
 func TestAuthFlowIsTakenOnce(t *testing.T) {
+	t.Parallel()
 	st, _ := newStore(t)
 	now := time.Now()
 	f := social.Flow{Provider: "google", State: "state-1", Nonce: "n", Verifier: "v", Return: "/x", SwitchAccount: true}
@@ -359,6 +368,7 @@ func TestAuthFlowIsTakenOnce(t *testing.T) {
 }
 
 func TestDirectoryPagesByNamePrefixAndTagWithSignedCursors(t *testing.T) {
+	t.Parallel()
 	st, _ := newStore(t)
 	now := time.Now()
 	for _, name := range []string{"anna", "anne", "annie", "bob"} {
