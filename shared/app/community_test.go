@@ -18,64 +18,6 @@ import (
 	"tribune/shared/spaces"
 )
 
-// space creates a space as staff and returns it, with members joined (a public
-// space: they join by themselves).
-func (c *community) space(staff *http.Client, name, visibility string, members ...*http.Client) spaces.Space {
-	c.t.Helper()
-	var sp spaces.Space
-	if status, body := c.call(staff, "POST", "/api/spaces", fmt.Sprintf(`{"name":%q,"visibility":%q}`, name, visibility), &sp); status != 201 {
-		c.t.Fatalf("create space %s: %d %s", name, status, body)
-	}
-	for _, who := range members {
-		c.join(who, sp.ID)
-	}
-	return sp
-}
-
-// readsFrench makes who's language French (their notices and emails), keeping name.
-func (c *community) readsFrench(who *http.Client, name string) {
-	c.t.Helper()
-	body := fmt.Sprintf(`{"displayName":%q,"bio":"","expertise":[],"interests":[],"company":"","location":"","links":[],"locale":"fr"}`, name)
-	if status, raw := c.call(who, "PUT", "/api/me/profile", body, nil); status != 200 {
-		c.t.Fatalf("%s reads French: %d %s", name, status, raw)
-	}
-}
-
-// post publishes a post and returns it, failing the test on any other answer.
-func (c *community) post(who *http.Client, spaceID, body string) posts.Post {
-	c.t.Helper()
-	var p posts.Post
-	if status, raw := c.call(who, "POST", "/api/spaces/"+spaceID+"/posts", body, &p); status != 201 {
-		c.t.Fatalf("post %s: %d %s", body, status, raw)
-	}
-	return p
-}
-
-func (c *community) join(who *http.Client, spaceID string) {
-	c.t.Helper()
-	if status, body := c.call(who, "POST", "/api/spaces/"+spaceID+"/join", "", nil); status != 200 {
-		c.t.Fatalf("join: %d %s", status, body)
-	}
-}
-
-// inbox waits until a member's inbox holds a notification of kind, and returns it.
-func (c *community) inbox(who *http.Client, kind string) notifications.Notification {
-	c.t.Helper()
-	var found notifications.Notification
-	waitFor(c.t, "a "+kind+" notification", func() bool {
-		var in notifications.Inbox
-		c.call(who, "GET", "/api/notifications", "", &in)
-		for _, n := range in.Items {
-			if n.Kind == kind {
-				found = n
-				return true
-			}
-		}
-		return false
-	})
-	return found
-}
-
 func TestIdeasVotesAndStatuses(t *testing.T) {
 	t.Parallel()
 	c := newCommunity(t)
@@ -605,22 +547,4 @@ func TestPostImagesAreUploadedAndChecked(t *testing.T) {
 	if status, _ := c.call(ann, "GET", "/api/images/"+sp.ID+"/m_ann/..%2f..%2fsecret.png", "", nil); status != 404 {
 		t.Fatalf("a made-up image name: %d", status)
 	}
-}
-
-// settledItems waits until the event path has delivered every event written so far and
-// returns the table's item count, so a test can prove a refused request wrote nothing.
-func (c *community) settledItems() int {
-	c.t.Helper()
-	// Settled when every event in the outbox (written with the change that made it,
-	// consumers' own events included) has been delivered to every consumer: a count,
-	// not a pause, so a slow machine cannot make it settle early.
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		if written := len(c.scanItems("OUTBOX#")); written == c.delivered.count() {
-			return c.tbl.Items(c.t)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	c.t.Fatalf("the event path never settled: %d events written, %d delivered", len(c.scanItems("OUTBOX#")), c.delivered.count())
-	return 0
 }

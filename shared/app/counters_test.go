@@ -7,8 +7,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"tribune/shared/eventtypes"
 	"tribune/shared/notifications"
 	"tribune/shared/policy"
@@ -16,47 +14,6 @@ import (
 	"tribune/shared/spaces"
 	"tribune/shared/tickets"
 )
-
-// statuses fires the same request n times at once (real concurrent HTTP requests
-// through the handler) and returns how many got each status.
-func (c *community) statuses(n int, who *http.Client, method, path, body string) map[int]int {
-	c.t.Helper()
-	var mu sync.Mutex
-	got := map[int]int{}
-	concurrently(c.t, n, func(int) {
-		status, _ := c.call(who, method, path, body, nil)
-		mu.Lock()
-		got[status]++
-		mu.Unlock()
-	})
-	return got
-}
-
-// memberItems counts a space's active memberships as stored.
-func (c *community) memberItems(spaceID string) int {
-	c.t.Helper()
-	n := 0
-	for _, item := range c.scanItems("SPACE#" + spaceID) {
-		if sk, ok := item["SK"].(*types.AttributeValueMemberS); ok && len(sk.Value) > 7 && sk.Value[:7] == "MEMBER#" {
-			n++
-		}
-	}
-	return n
-}
-
-// members reads a space's member count as the API shows it, and checks it against
-// the memberships stored.
-func (c *community) members(admin *http.Client, spaceID string) int {
-	c.t.Helper()
-	var view spaces.SpaceView
-	if status, body := c.call(admin, "GET", "/api/spaces/"+spaceID, "", &view); status != 200 {
-		c.t.Fatalf("space: %d %s", status, body)
-	}
-	if stored := c.memberItems(spaceID); stored != view.Space.Members {
-		c.t.Fatalf("the count says %d members, %d are stored", view.Space.Members, stored)
-	}
-	return view.Space.Members
-}
 
 // The example: eight simultaneous joins of the same member raised the count by
 // up to four, and leaving left it too high. Every way in and out of a space counts

@@ -24,13 +24,6 @@ import (
 	"tribune/shared/store"
 )
 
-// problem returns a problem answer's code.
-func problemOf(body string) string {
-	var p struct{ Code string }
-	_ = jsonDecode(body, &p)
-	return p.Code
-}
-
 // The example: an admin made a customer space public and anyone could join it
 // and read every ticket. A customer space is never public, never joined without an
 // approval, never listed; visitors never see it; only support agents admit people.

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 
 	"tribune/shared/app"
@@ -64,25 +63,6 @@ func (p *eventPath) poll(putter bus.Putter) (stop func()) {
 	return pollStream(p.streams, p.arn, p.ckpt, putter)
 }
 
-// pollStream publishes a table's stream to putter, as the local runtime does.
-func pollStream(streams *dynamodbstreams.Client, arn, checkpoints string, putter bus.Putter) (stop func()) {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	poller := &bus.StreamPoller{Streams: streams, StreamARN: arn, Handler: app.Publisher(putter),
-		Checkpoints: &bus.FileCheckpoints{Path: checkpoints}, Interval: 20 * time.Millisecond}
-	go func() { _ = poller.Run(ctx); close(done) }()
-	return func() { cancel(); <-done }
-}
-
-// localStreams is a Streams client on the test's DynamoDB Local.
-func localStreams(t testing.TB) *dynamodbstreams.Client {
-	awsCfg, err := store.LoadAWSConfig(context.Background(), dynamotest.Endpoint())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dynamodbstreams.NewFromConfig(awsCfg, func(o *dynamodbstreams.Options) { o.BaseEndpoint = aws.String(dynamotest.Endpoint()) })
-}
-
 // registerMember registers a member and returns the id of its member.registered event.
 func (p *eventPath) registerMember(t *testing.T, email string) string {
 	t.Helper()
@@ -96,17 +76,6 @@ func (p *eventPath) registerMember(t *testing.T, email string) string {
 		t.Fatal(err)
 	}
 	return meta.EventID
-}
-
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(waitLimit)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 func (p *eventPath) welcomes(t *testing.T) int {
@@ -274,8 +243,3 @@ func TestEveryRoutedEventHasAHandler(t *testing.T) {
 		}
 	}
 }
-
-// waitLimit bounds every wait for the event path: far above what a delivery takes
-// (milliseconds), so that only a delivery that never comes fails, even on a loaded
-// 2-core machine.
-const waitLimit = time.Minute

@@ -18,25 +18,6 @@ import (
 // when the content is edited, hidden, deleted, restored or moved, and when a reader
 // leaves its space.
 
-// home is a member's home stream, pinned entries included.
-func (c *community) home(who *http.Client) []posts.Summary {
-	c.t.Helper()
-	var page posts.Page
-	if status, body := c.call(who, "GET", "/api/stream", "", &page); status != 200 {
-		c.t.Fatalf("home stream: %d %s", status, body)
-	}
-	return append(page.Pinned, page.Posts...)
-}
-
-func has(list []posts.Summary, id string) bool {
-	for _, s := range list {
-		if s.ID == id {
-			return true
-		}
-	}
-	return false
-}
-
 // The example: a member redacts a password from a post; it must leave every
 // home stream, in the table as in the answers.
 func TestAnEditReachesEveryHomeStreamCopy(t *testing.T) {

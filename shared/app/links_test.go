@@ -25,14 +25,6 @@ func sessionCookie(resp *http.Response) string {
 	return ""
 }
 
-// browserWith is a browser holding a session cookie.
-func (c *community) browserWith(cookie string) *http.Client {
-	b := c.visitor()
-	u, _ := url.Parse(c.srv.URL)
-	b.Jar.SetCookies(u, []*http.Cookie{{Name: auth.SessionCookie, Value: cookie}})
-	return b
-}
-
 func (c *community) whoAmI(b *http.Client) string {
 	c.t.Helper()
 	var me struct{ ID string }

@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -14,27 +13,6 @@ import (
 	"tribune/shared/spaces"
 	"tribune/shared/tickets"
 )
-
-const (
-	bobRef  = "m_BOBMENTIONBOBMENTIONBOBMEN"
-	carlRef = "m_CARLMENTIONCARLMENTIONCARL"
-	doraRef = "m_DORAMENTIONDORAMENTIONDORA"
-)
-
-// rename sets a member's display name through their profile.
-func (c *community) rename(who *http.Client, name string) {
-	c.t.Helper()
-	body := fmt.Sprintf(`{"displayName":%q,"bio":"","expertise":[],"interests":[],"company":"","location":"","links":[],"locale":"en"}`, name)
-	if status, raw := c.call(who, "PUT", "/api/me/profile", body, nil); status != 200 {
-		c.t.Fatalf("rename to %s: %d %s", name, status, raw)
-	}
-}
-
-// jsonBody is a JSON request body of fields.
-func jsonBody(fields map[string]string) string {
-	b, _ := json.Marshal(fields)
-	return string(b)
-}
 
 // noIDs fails when text shows a member id or Markdown syntax.
 func noIDs(t *testing.T, where, text string) {

@@ -16,16 +16,6 @@ import (
 // spaces, the queue shows the reporters' notes, hiding says why to the author, and the
 // moderation log names who did what to what.
 
-// problemAndField decodes a problem answer's code and field.
-func problemAndField(t *testing.T, body string) (code, field string) {
-	t.Helper()
-	var p struct{ Code, Field string }
-	if err := jsonDecode(body, &p); err != nil {
-		t.Fatalf("not a problem: %s", body)
-	}
-	return p.Code, p.Field
-}
-
 // A member who moderates a space by a space role (not a community moderator) receives
 // the report emails of the space; the queue answered them 403. They now read the queue
 // of the spaces they moderate, and nothing else; a member who moderates nothing still

@@ -3,7 +3,6 @@ package app_test
 import (
 	"fmt"
 	"net/http"
-	"strings"
 	"testing"
 
 	"tribune/shared/eventtypes"
@@ -16,44 +15,6 @@ import (
 // Tests of round 2 of issue 9 (f2-notices): a notification is sent at most once per
 // thing it tells, only while what it tells still holds, and reads as outdated or
 // unavailable once it no longer does.
-
-// mailsAbout counts the activity emails to addr whose link opens path.
-func (c *community) mailsAbout(addr, path string) int {
-	c.t.Helper()
-	n := 0
-	for _, m := range c.mailsTo(addr) {
-		for _, l := range m.Links() {
-			if strings.HasSuffix(l, path) {
-				n++
-				break
-			}
-		}
-	}
-	return n
-}
-
-// entries returns a member's inbox entries about a post, as they read them (the event
-// path settled).
-func (c *community) entries(who *http.Client, postID string) []notifications.Notification {
-	c.t.Helper()
-	c.settledItems()
-	var out []notifications.Notification
-	for _, n := range c.notes(who) {
-		if n.PostID == postID {
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
-func (c *community) comment(who *http.Client, postID, body string) posts.Comment {
-	c.t.Helper()
-	var cm posts.Comment
-	if status, raw := c.call(who, "POST", "/api/posts/"+postID+"/comments", body, &cm); status != 201 {
-		c.t.Fatalf("comment: %d %s", status, raw)
-	}
-	return cm
-}
 
 // The tester's example: 12 acceptances at once spread over 4 answers gave winners 2-3
 // notices and emails each; accepting A, then B, then A again emailed A's author twice,

@@ -42,16 +42,6 @@ func inSpace(list []spaces.Membership, spaceID string) bool {
 	return false
 }
 
-// setRoles replaces a member's roles as an admin does, and waits for the event path.
-func (c *community) setRoles(admin *http.Client, memberID string, roles ...string) {
-	c.t.Helper()
-	body := fmt.Sprintf(`{"roles":["%s"]}`, strings.Join(roles, `","`))
-	if status, raw := c.call(admin, "PUT", "/api/members/"+memberID+"/roles", body, nil); status != 200 {
-		c.t.Fatalf("roles of %s: %d %s", memberID, status, raw)
-	}
-	c.settledItems()
-}
-
 // The tester's repro: an agent creates a customer space, a customer opens tickets there,
 // the agent loses the role. They kept everything as the space's owner; now the creator is
 // no member at all, and nothing of the space answers them once the role is gone.

@@ -200,17 +200,6 @@ func startRequest(rawURL string) *http.Request {
 	return req
 }
 
-func put(t *testing.T, rawURL, contentType, body string) {
-	t.Helper()
-	req, _ := http.NewRequest("PUT", rawURL, strings.NewReader(body))
-	req.Header.Set("Content-Type", contentType)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("PUT %s: %v %v", rawURL, resp, err)
-	}
-	resp.Body.Close()
-}
-
 // samples are the real requests the walk sends to each GET route.
 func (f *walkFixture) samples() map[string][]string {
 	sp := func(suffix string) []string {

@@ -20,30 +20,6 @@ import (
 	"tribune/shared/tickets"
 )
 
-// customerSpace creates a closed customer space and brings members into it.
-func (c *community) customerSpace(admin *http.Client, name string, members ...string) spaces.Space {
-	c.t.Helper()
-	var sp spaces.Space
-	if status, body := c.call(admin, "POST", "/api/spaces", fmt.Sprintf(`{"name":%q,"visibility":"closed","kind":"customer"}`, name), &sp); status != 201 {
-		c.t.Fatalf("customer space: %d %s", status, body)
-	}
-	for _, m := range members {
-		if status, body := c.call(admin, "POST", "/api/spaces/"+sp.ID+"/invitations", fmt.Sprintf(`{"memberId":%q}`, m), nil); status != 200 {
-			c.t.Fatalf("invite %s: %d %s", m, status, body)
-		}
-	}
-	return sp
-}
-
-func (c *community) ticket(who *http.Client, spaceID, body string) tickets.Ticket {
-	c.t.Helper()
-	var t tickets.Ticket
-	if status, raw := c.call(who, "POST", "/api/spaces/"+spaceID+"/tickets", body, &t); status != 201 {
-		c.t.Fatalf("open ticket: %d %s", status, raw)
-	}
-	return t
-}
-
 // outboxDetails is every event payload the table ever held.
 func (c *community) outboxDetails() string {
 	out, err := c.tbl.DB.Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String(c.tbl.Name)})

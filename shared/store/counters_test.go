@@ -71,21 +71,6 @@ func TestInvitationUsesAreExactUnderConcurrentRegistrations(t *testing.T) {
 	}
 }
 
-func outboxCount(t *testing.T, db store.API, table, detailType string) int {
-	t.Helper()
-	n := 0
-	scan, err := db.(*dynamodb.Client).Scan(ctx, &dynamodb.ScanInput{TableName: aws.String(table)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, item := range scan.Items {
-		if dt, ok := item["DetailType"].(*types.AttributeValueMemberS); ok && dt.Value == detailType {
-			n++
-		}
-	}
-	return n
-}
-
 // A notification delivered twice is one item, unread once; the inbox's read mark
 // never goes back; what arrives after the mark is unread even when it is about
 // something older.

@@ -11,35 +11,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"tribune/shared/auth"
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
 	"tribune/shared/members"
 	"tribune/shared/store"
 )
-
-// named registers a member called name (its id is m_<name without spaces>).
-func named(t *testing.T, st *store.Store, name string) string {
-	t.Helper()
-	id := "m_" + strings.Map(func(r rune) rune {
-		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
-			return r
-		}
-		return -1
-	}, strings.ToLower(name))
-	if id == "m_" {
-		id = fmt.Sprintf("m_u%x", name)
-	}
-	m := members.Member{ID: id, Email: id[2:] + "@example.com", DisplayName: name, Locale: "en", Roles: []string{"member"},
-		Status: members.StatusActive, CreatedAt: time.Now().UTC()}
-	sess, _ := auth.NewSession(m.ID, time.Now(), "test")
-	meta := eventtypes.NewMeta(time.Now())
-	env, _ := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta, eventtypes.MemberRegistered{Meta: meta, MemberID: id})
-	if err := st.Register(ctx, m, sess, env, nil, nil); err != nil {
-		t.Fatalf("Register %s: %v", name, err)
-	}
-	return id
-}
 
 // everyone pages through the whole list, limit members a page.
 func everyone(t *testing.T, st *store.Store, limit int) ([]string, int) {

@@ -1,16 +1,11 @@
 package store_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"tribune/shared/auth"
 	"tribune/shared/errs"
@@ -19,43 +14,7 @@ import (
 	"tribune/shared/members"
 	"tribune/shared/ratelimit"
 	"tribune/shared/social"
-	"tribune/shared/store"
-	"tribune/shared/store/dynamotest"
 )
-
-func TestMain(m *testing.M) { os.Exit(dynamotest.Main(m)) }
-
-var ctx = context.Background()
-
-func newStore(t *testing.T) (*store.Store, dynamotest.Table) {
-	tbl := dynamotest.NewTable(t)
-	return store.New(tbl.DB, tbl.Name), tbl
-}
-
-// itemCount counts the items of a table; tests only (a Scan never runs on a request path).
-func itemCount(t *testing.T, tbl dynamotest.Table) int {
-	t.Helper()
-	out, err := tbl.DB.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String(tbl.Name), Select: "COUNT"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return int(out.Count)
-}
-
-func register(t *testing.T, st *store.Store, email string, now time.Time) (members.Member, auth.Session) {
-	t.Helper()
-	m := members.Member{ID: "m_" + email, Email: email, DisplayName: "x", Locale: "en", Roles: []string{"member"}, Status: members.StatusActive, CreatedAt: now.UTC()}
-	sess, _ := auth.NewSession(m.ID, now, "test")
-	meta := eventtypes.NewMeta(now)
-	env, err := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta, eventtypes.MemberRegistered{Meta: meta, MemberID: m.ID, Email: email})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.Register(ctx, m, sess, env, nil, nil); err != nil {
-		t.Fatalf("Register: %v", err)
-	}
-	return m, sess
-}
 
 func TestRegisterWritesMemberEmailSessionAndEventTogether(t *testing.T) {
 	t.Parallel()
@@ -265,12 +224,6 @@ func TestSessionsOfAMemberAreListedAndEndedTogether(t *testing.T) {
 	if list, _ := st.ListSessions(ctx, other.ID); len(list) != 1 {
 		t.Fatalf("another member lost sessions: %d left", len(list))
 	}
-}
-
-func rolesEvent(memberID string) eventtypes.Envelope {
-	meta := eventtypes.NewMeta(time.Now())
-	env, _ := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRolesChangedType, meta, eventtypes.MemberRolesChanged{Meta: meta, MemberID: memberID})
-	return env
 }
 
 func TestRolesAndStatusReachTheSessionLookup(t *testing.T) {
