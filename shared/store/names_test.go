@@ -8,7 +8,7 @@ import (
 	"tribune/shared/members"
 )
 
-// Access pattern 110: the names texts show for the members they mention, as they are
+// Access pattern 100: the names texts show for the members they mention, as they are
 // now, in batched reads (more than one BatchGetItem's 100 keys here); an id of no
 // member and a deleted member read "" (shown "@Deleted member").
 func TestMemberNamesAreReadAsTheyAreNow(t *testing.T) {
