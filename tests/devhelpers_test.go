@@ -32,6 +32,7 @@ func checkHeaders(t *testing.T, name string, resp *http.Response) {
 // development sign-in changes who signs in only by a POST of its own form; and they
 // carry the security headers of the API.
 func TestDevPagesAnswerOnlyTheRuntimesKey(t *testing.T) {
+	t.Parallel()
 	rt := startRuntime(t, "")
 	for _, path := range []string{"/_dev/", "/_dev/outbox", "/_dev/sign-in", "/_dev/outbox?key=WRONGKEY", "/_dev/sign-in?key=" + strings.ToLower(rt.devKey(t))} {
 		resp := raw(t, "GET", rt.URL+path, "", nil, "Origin", "http://evil.example")
@@ -91,6 +92,7 @@ func TestDevPagesAnswerOnlyTheRuntimesKey(t *testing.T) {
 // or foreign ones get 403 and store nothing, while the web app's avatar, image and
 // attachment uploads and downloads work through the runtime's presigned URLs.
 func TestLocalS3ServesOnlyTheRuntimesOwnSignatures(t *testing.T) {
+	t.Parallel()
 	rt := startRuntime(t, "", "ADMIN_EMAILS=ada@example.com")
 	ada := devSignIn(t, rt, "ada@example.com")
 	var me struct{ ID string }
@@ -210,6 +212,7 @@ func TestLocalS3ServesOnlyTheRuntimesOwnSignatures(t *testing.T) {
 
 // The runtime refuses to listen where other machines reach it, unless told to.
 func TestRuntimeListensOnLoopbackUnlessAllowed(t *testing.T) {
+	t.Parallel()
 	run := func(env ...string) (string, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
@@ -242,6 +245,7 @@ func TestRuntimeListensOnLoopbackUnlessAllowed(t *testing.T) {
 // sign-in: another browser is never signed in as the person chosen (here an admin), even
 // while the choosing browser's flow failed, and a new choice replaces the older one.
 func TestDevSignInChoiceIsOnlyForTheChoosingBrowser(t *testing.T) {
+	t.Parallel()
 	rt := startRuntime(t, "", "ADMIN_EMAILS=admin@example.com")
 	newBrowser := func() *http.Client {
 		jar, _ := cookiejar.New(nil)

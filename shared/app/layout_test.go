@@ -127,12 +127,14 @@ func TestDomainsImportNoAWSSDKAndNoSiblingDomain(t *testing.T) {
 }
 
 // Every test that makes a table of its own (dynamotest.NewTable, directly or through a
-// helper such as newCommunity) runs in parallel with the others: its first statement is
-// t.Parallel(), unless its comment says why not in a line starting "Not parallel:"
-// (t.Setenv, a package variable it changes). Checked in shared/app and shared/store.
+// helper such as newCommunity) or starts a local runtime of its own (tests/
+// startRuntimeOn, on a data directory of its own) runs in parallel with the others: its
+// first statement is t.Parallel(), unless its comment says why not in a line starting
+// "Not parallel:" (t.Setenv, a package variable it changes). Checked in shared/app,
+// shared/store and tests/.
 func TestTestsWithATableOfTheirOwnRunInParallel(t *testing.T) {
 	t.Parallel()
-	for _, dir := range []string{".", "../store"} {
+	for _, dir := range []string{".", "../store", "../../tests"} {
 		files, err := filepath.Glob(filepath.Join(dir, "*_test.go"))
 		if err != nil || len(files) == 0 {
 			t.Fatalf("no test files in %s (%v)", dir, err)
@@ -166,7 +168,7 @@ func TestTestsWithATableOfTheirOwnRunInParallel(t *testing.T) {
 					}
 					switch fn := call.Fun.(type) {
 					case *ast.Ident:
-						makesTable[key] = makesTable[fn.Name]
+						makesTable[key] = makesTable[fn.Name] || fn.Name == "startRuntimeOn"
 					case *ast.SelectorExpr:
 						if x, ok := fn.X.(*ast.Ident); ok && x.Name == "dynamotest" && fn.Sel.Name == "NewTable" {
 							makesTable[key] = true
@@ -189,12 +191,12 @@ func TestTestsWithATableOfTheirOwnRunInParallel(t *testing.T) {
 				continue
 			}
 			if fd.Doc == nil || !strings.Contains(fd.Doc.Text(), "\nNot parallel: ") && !strings.HasPrefix(fd.Doc.Text(), "Not parallel: ") {
-				t.Errorf("%s (%s) makes a table of its own but does not start with t.Parallel(), and its comment gives no line \"Not parallel: <why>\"",
+				t.Errorf("%s (%s) makes a table or starts a runtime of its own but does not start with t.Parallel(), and its comment gives no line \"Not parallel: <why>\"",
 					key, fset.Position(fd.Pos()))
 			}
 		}
 		if n == 0 {
-			t.Errorf("no test of %s makes a table: the check found nothing to check", dir)
+			t.Errorf("no test of %s makes a table or starts a runtime: the check found nothing to check", dir)
 		}
 	}
 }
