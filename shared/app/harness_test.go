@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -54,6 +55,15 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	// Four tests at once unless -parallel says otherwise (Go's default is GOMAXPROCS, 2
+	// on the project's machine): the tests spend most of their time waiting for the event
+	// path, and their tables share one DynamoDB Local (docs/decisions.md, "Issue 11: tests").
+	flag.Parse()
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
+	if !given {
+		_ = flag.Set("test.parallel", "4")
+	}
 	// Request logs would drown test and benchmark output (logx has its own tests), but
 	// errors stay: go test shows them when the package fails, so a 500 says why.
 	if os.Getenv("TEST_LOGS") == "" {
