@@ -1294,6 +1294,7 @@ func (c *community) snapshot() map[string]string {
 // agree) and returns the table.
 func (c *community) settledSnapshot() map[string]string {
 	c.t.Helper()
+	c.settledItems() // every event delivered first: on a loaded machine a consumer can pause longer than 400 ms
 	last := c.snapshot()
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {
