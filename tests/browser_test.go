@@ -11,6 +11,7 @@ import (
 
 // TestBrowserSignUp runs tests/browser/signup.cjs against a fresh local runtime.
 func TestBrowserSignUp(t *testing.T) {
+	t.Parallel()
 	runBrowserScript(t, "browser/signup.cjs", "ADMIN_EMAILS=boss@example.com")
 }
 
@@ -19,12 +20,14 @@ func TestBrowserSignUp(t *testing.T) {
 // 375 px and 1280 px, failing on sideways overflow, raw keys, a missing not-found page,
 // a header menu that does not work, or a route the script does not visit.
 func TestBrowserEveryPage(t *testing.T) {
+	t.Parallel()
 	runBrowserScript(t, "browser/pages.cjs", "ADMIN_EMAILS=admin@example.com")
 }
 
 // TestBrowserSignInLinks runs tests/browser/links.cjs: emailed links through the
 // confirmation page, in English and French, at 375 px and 1280 px.
 func TestBrowserSignInLinks(t *testing.T) {
+	t.Parallel()
 	runBrowserScript(t, "browser/links.cjs")
 }
 
@@ -32,6 +35,7 @@ func TestBrowserSignInLinks(t *testing.T) {
 // comment held by the community rules, then published with a clear confirmation, in
 // English and French, at 375 px and 1280 px.
 func TestBrowserRulesAcceptance(t *testing.T) {
+	t.Parallel()
 	runBrowserScript(t, "browser/rules.cjs", "ADMIN_EMAILS=boss@example.com")
 }
 
@@ -40,6 +44,7 @@ func TestBrowserRulesAcceptance(t *testing.T) {
 // French; aria-expanded on its combobox; no list inside code; the profile's language
 // when the browser chose none.
 func TestBrowserMentions(t *testing.T) {
+	t.Parallel()
 	runBrowserScript(t, "browser/mentions.cjs", "ADMIN_EMAILS=boss@example.com")
 }
 
@@ -49,6 +54,7 @@ func TestBrowserMentions(t *testing.T) {
 // holds a form the script's table does not cover; bulk invitations name their bad lines
 // and send to the valid addresses only once confirmed.
 func TestBrowserForms(t *testing.T) {
+	t.Parallel()
 	runBrowserScript(t, "browser/forms.cjs", "ADMIN_EMAILS=admin@example.com")
 }
 
@@ -57,6 +63,7 @@ func TestBrowserForms(t *testing.T) {
 // 1280 px in English and French (the field's error under it), another member offered no
 // edit and refused one, a space moderator reading the comment's history.
 func TestBrowserComments(t *testing.T) {
+	t.Parallel()
 	runBrowserScript(t, "browser/comments.cjs", "ADMIN_EMAILS=boss@example.com")
 }
 
@@ -68,6 +75,7 @@ func TestBrowserComments(t *testing.T) {
 // request withdrawn (never "Leave"); closed spaces and their posts show visitors the
 // sign-in invitation and no list tabs; at 375 px and 1280 px, in English and French.
 func TestBrowserJoining(t *testing.T) {
+	t.Parallel()
 	runBrowserScript(t, "browser/joining.cjs", "ADMIN_EMAILS=boss@example.com")
 }
 
@@ -78,6 +86,7 @@ func TestBrowserJoining(t *testing.T) {
 // by default only unsolved tickets, and a solved one shows no due line; in English and
 // French, at 375 px and 1280 px.
 func TestBrowserModeration(t *testing.T) {
+	t.Parallel()
 	runBrowserScript(t, "browser/moderation.cjs", "ADMIN_EMAILS=boss@example.com")
 }
 

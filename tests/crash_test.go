@@ -180,6 +180,7 @@ func serversOn(dir string) []int {
 // stream of each of the space's four members once, every comment gave its post's
 // author one notification and one email, and nothing was delivered twice.
 func TestNothingAcknowledgedIsLostWhenTheRuntimeIsKilled(t *testing.T) {
+	t.Parallel()
 	started := time.Now()
 	dataDir := t.TempDir()
 	emails := []string{"ann@example.com", "bob@example.com", "cat@example.com", "dan@example.com"}

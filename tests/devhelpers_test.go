@@ -1,11 +1,9 @@
 package tests
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -14,54 +12,6 @@ import (
 	"testing"
 	"time"
 )
-
-// call sends a JSON request and decodes a JSON answer into out (when given).
-func call(t *testing.T, client *http.Client, method, u, body string, out any) (int, string) {
-	t.Helper()
-	req, _ := http.NewRequest(method, u, strings.NewReader(body))
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if out != nil && resp.StatusCode < 300 {
-		if err := json.Unmarshal(b, out); err != nil {
-			t.Fatalf("%s %s: %v in %s", method, u, err, b)
-		}
-	}
-	return resp.StatusCode, string(b)
-}
-
-// raw sends a request as any page or program on the machine could, with no cookie.
-func raw(t *testing.T, method, u, contentType string, body []byte, header ...string) *http.Response {
-	t.Helper()
-	req, _ := http.NewRequest(method, u, bytes.NewReader(body))
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	resp.Body = io.NopCloser(bytes.NewReader(b))
-	return resp
-}
-
-func bodyOf(resp *http.Response) string {
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body = io.NopCloser(bytes.NewReader(b))
-	return string(b)
-}
 
 // checkHeaders: the security headers of the API, and no CORS answer.
 func checkHeaders(t *testing.T, name string, resp *http.Response) {
@@ -82,6 +32,7 @@ func checkHeaders(t *testing.T, name string, resp *http.Response) {
 // development sign-in changes who signs in only by a POST of its own form; and they
 // carry the security headers of the API.
 func TestDevPagesAnswerOnlyTheRuntimesKey(t *testing.T) {
+	t.Parallel()
 	rt := startRuntime(t, "")
 	for _, path := range []string{"/_dev/", "/_dev/outbox", "/_dev/sign-in", "/_dev/outbox?key=WRONGKEY", "/_dev/sign-in?key=" + strings.ToLower(rt.devKey(t))} {
 		resp := raw(t, "GET", rt.URL+path, "", nil, "Origin", "http://evil.example")
@@ -137,13 +88,11 @@ func TestDevPagesAnswerOnlyTheRuntimesKey(t *testing.T) {
 	}
 }
 
-// pngBytes is a small PNG (the content is not checked, its type and size are).
-var pngBytes = append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{7}, 300)...)
-
 // The in-process S3 serves only the runtime's own signed requests: unsigned, tampered
 // or foreign ones get 403 and store nothing, while the web app's avatar, image and
 // attachment uploads and downloads work through the runtime's presigned URLs.
 func TestLocalS3ServesOnlyTheRuntimesOwnSignatures(t *testing.T) {
+	t.Parallel()
 	rt := startRuntime(t, "", "ADMIN_EMAILS=ada@example.com")
 	ada := devSignIn(t, rt, "ada@example.com")
 	var me struct{ ID string }
@@ -263,6 +212,7 @@ func TestLocalS3ServesOnlyTheRuntimesOwnSignatures(t *testing.T) {
 
 // The runtime refuses to listen where other machines reach it, unless told to.
 func TestRuntimeListensOnLoopbackUnlessAllowed(t *testing.T) {
+	t.Parallel()
 	run := func(env ...string) (string, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
@@ -295,6 +245,7 @@ func TestRuntimeListensOnLoopbackUnlessAllowed(t *testing.T) {
 // sign-in: another browser is never signed in as the person chosen (here an admin), even
 // while the choosing browser's flow failed, and a new choice replaces the older one.
 func TestDevSignInChoiceIsOnlyForTheChoosingBrowser(t *testing.T) {
+	t.Parallel()
 	rt := startRuntime(t, "", "ADMIN_EMAILS=admin@example.com")
 	newBrowser := func() *http.Client {
 		jar, _ := cookiejar.New(nil)

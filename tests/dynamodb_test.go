@@ -47,6 +47,7 @@ func dynamoClient(t *testing.T, endpoint, keyID string) *dynamodb.Client {
 // request signed with any key but the data directory's own (the well-known local/local,
 // a guess) can neither read the admin's member item nor write anything.
 func TestDynamoDBLocalIsNotOpenToOthers(t *testing.T) {
+	t.Parallel()
 	rt := startRuntime(t, "", "ADMIN_EMAILS=ada@example.com")
 	ada := devSignIn(t, rt, "ada@example.com")
 	var me struct{ ID string }

@@ -34,6 +34,7 @@ func fetchFile(t *testing.T, client *http.Client, rt *runtime, path string) (str
 // just before the kill, both download after each restart. URLs signed before a restart
 // stop working (each start has new S3 credentials); the app signs new ones.
 func TestUploadsSurviveRestarts(t *testing.T) {
+	t.Parallel()
 	dataDir := t.TempDir()
 	port := freePort(t)
 	rt := startRuntimeOn(t, port, dataDir, "ADMIN_EMAILS=ada@example.com")

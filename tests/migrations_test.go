@@ -8,6 +8,7 @@ import (
 // The local runtime runs the data migrations once, at start, before serving: the first
 // start of a new data folder runs and records them, a restart finds them done.
 func TestLocalRuntimeRunsDataMigrationsOnceAtStart(t *testing.T) {
+	t.Parallel()
 	dataDir := t.TempDir()
 	rt := startRuntime(t, dataDir)
 	first := rt.Log.String()

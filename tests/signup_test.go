@@ -36,6 +36,7 @@ func waitForMail(t *testing.T, rt *runtime, to, subjectPart string) mail.Stored 
 // outbox folder, the welcome mail from the event path (stream -> publisher -> bus ->
 // notifications), and the member survives a restart (DynamoDB Local on disk).
 func TestSignUpOverHTTPAndSurviveARestart(t *testing.T) {
+	t.Parallel()
 	dataDir := t.TempDir()
 	rt := startRuntime(t, dataDir)
 	ctx := context.Background()
@@ -96,6 +97,7 @@ func TestSignUpOverHTTPAndSurviveARestart(t *testing.T) {
 }
 
 func TestDevOutboxPageShowsTheLink(t *testing.T) {
+	t.Parallel()
 	rt := startRuntime(t, "")
 	resp, err := http.Post(rt.URL+"/api/auth/email/start", "application/json", strings.NewReader(`{"email":"hal@example.com","locale":"fr"}`))
 	if err != nil || resp.StatusCode != 202 {

@@ -20,6 +20,7 @@ import (
 // The example: a member who left a hidden space gets no notification (in the app
 // or by email) of comments on their old question there, nor its new title.
 func TestLeavingAHiddenSpaceEndsItsNotificationsAndEmails(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	ann, bob, carl := c.as("ann"), c.as("bob"), c.as("carl")
@@ -65,6 +66,7 @@ func TestLeavingAHiddenSpaceEndsItsNotificationsAndEmails(t *testing.T) {
 
 // Late deliveries: what changed between the write and the delivery decides.
 func TestNotificationsAreCheckedAtDeliveryForEveryPostKind(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	ann, bob, mo := c.as("ann"), c.as("bob"), c.as("mo")
@@ -158,6 +160,7 @@ func TestNotificationsAreCheckedAtDeliveryForEveryPostKind(t *testing.T) {
 // Ticket notices: a customer who left the customer space, and someone who is no longer a
 // support agent, hear nothing more; their inbox shows the old notices as unavailable.
 func TestTicketNoticesFollowWhoMayStillReadTheTicket(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	sam := c.as("sam", policy.RoleSupport)

@@ -11,12 +11,10 @@ import (
 	"tribune/shared/eventtypes"
 )
 
-// imagePNG is a small PNG (its content is not checked, its type and size are).
-var imagePNG = "\x89PNG\r\n\x1a\n" + strings.Repeat("7", 64)
-
 // Issue 9, round 3, finding 2: deleting an account deletes its avatar files, so a
 // download URL handed out before stops working.
 func TestAccountDeletionDeletesTheAvatarFiles(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	ctx := context.Background()
 	zoe, bob := c.as("zoe"), c.as("bob")

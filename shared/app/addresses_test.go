@@ -23,6 +23,7 @@ import (
 // Issue 9, round 2: an address holding an invisible, control or bidi character is
 // refused on every path (it made a second "admin" and a second carol), and the
 // spellings of one mailbox's domain (full-width, accented, punycode) reach one member.
+// Not parallel: its ADMIN_EMAILS subtest sets the variable (t.Setenv).
 func TestAddressesRefuseInvisibleCharactersAndFoldTheDomainOnEveryPath(t *testing.T) {
 	quote := func(s string) string { b, _ := json.Marshal(s); return string(b) }
 	invisible := map[string]string{

@@ -3,12 +3,7 @@ package app_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -16,68 +11,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"tribune/shared/app"
-	"tribune/shared/config"
 	"tribune/shared/httpx"
 	"tribune/shared/mail"
 	"tribune/shared/members"
-	"tribune/shared/store"
-	"tribune/shared/store/dynamotest"
 )
-
-func TestMain(m *testing.M) {
-	// Request logs would drown test and benchmark output (logx has its own tests), but
-	// errors stay: go test shows them when the package fails, so a 500 says why.
-	if os.Getenv("TEST_LOGS") == "" {
-		slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})))
-	}
-	os.Exit(dynamotest.Main(m))
-}
-
-type env struct {
-	t      *testing.T
-	srv    *httptest.Server
-	client *http.Client
-	tbl    dynamotest.Table
-	outbox string
-}
-
-func newEnv(t *testing.T) *env {
-	tbl := dynamotest.NewTable(t)
-	outbox := t.TempDir()
-	e := &env{t: t, tbl: tbl, outbox: outbox}
-	e.srv = httptest.NewUnstartedServer(nil)
-	e.srv.Start()
-	t.Cleanup(e.srv.Close)
-	cfg := config.Config{PublicURL: e.srv.URL, CookieSecure: false}
-	st := store.New(tbl.DB, tbl.Name)
-	h, err := app.RegistrationHandler(app.Deps{Config: cfg, Store: st, Mail: mail.Outbox{Dir: outbox, From: "Tribune <no-reply@example.com>"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.srv.Config.Handler = h
-	jar, _ := cookiejar.New(nil)
-	e.client = &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	return e
-}
-
-func (e *env) do(method, path, contentType, body string, hdr ...string) (*http.Response, string) {
-	e.t.Helper()
-	req, _ := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	resp, err := e.client.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp, string(b)
-}
 
 func (e *env) items() int {
 	out, err := e.tbl.DB.Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String(e.tbl.Name), Select: "COUNT"})
@@ -87,33 +24,8 @@ func (e *env) items() int {
 	return int(out.Count)
 }
 
-func (e *env) lastLink() string {
-	e.t.Helper()
-	msgs, err := mail.ReadOutbox(e.outbox)
-	if err != nil || len(msgs) == 0 {
-		e.t.Fatalf("no mail in the outbox (%v)", err)
-	}
-	links := msgs[len(msgs)-1].Links()
-	if len(links) != 1 {
-		e.t.Fatalf("want one link in the mail, got %v", links)
-	}
-	return strings.TrimPrefix(links[0], e.srv.URL)
-}
-
-// lastToken is the sign-in token of the newest mail's link (the web app's
-// confirmation page, the token in its fragment).
-func (e *env) lastToken() string {
-	e.t.Helper()
-	link := e.lastLink()
-	if !strings.HasPrefix(link, "/sign-in/link#token=") {
-		e.t.Fatalf("the link %q does not open the confirmation page", link)
-	}
-	return tokenInLink.FindStringSubmatch(link)[1]
-}
-
-func tokenJSON(token string) string { return `{"token":"` + token + `"}` }
-
 func TestSignUpSignInAndOutWithinTheRoundTripBudget(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	trips := e.tbl.Trips
 	step := func(name string, budget int64, method, path, ct, body string, wantStatus int) (*http.Response, string) {
@@ -172,6 +84,7 @@ func TestSignUpSignInAndOutWithinTheRoundTripBudget(t *testing.T) {
 // Links of emails sent before links opened the web app land on its confirmation page;
 // a browser following a link without a token is sent to the explanation.
 func TestOlderLinksOpenTheConfirmationPage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	resp, _ := e.do("GET", "/api/auth/email/verify?token=abc_DEF-1", "", "", "Accept", "text/html,application/xhtml+xml")
 	if resp.StatusCode != 303 || resp.Header.Get("Location") != e.srv.URL+"/sign-in/link#token=abc_DEF-1" || len(resp.Cookies()) != 0 {
@@ -184,6 +97,7 @@ func TestOlderLinksOpenTheConfirmationPage(t *testing.T) {
 }
 
 func TestBadInputIsA4xxProblemAndWritesNothing(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	big := `{"email":"` + strings.Repeat("a", httpx.MaxBodyBytes) + `@example.com"}`
 	cases := []struct {
@@ -240,6 +154,7 @@ func TestBadInputIsA4xxProblemAndWritesNothing(t *testing.T) {
 }
 
 func TestSignInStartIsRateLimitedPerAddressAndPerClient(t *testing.T) {
+	t.Parallel()
 	inAFreshWindow(members.LimitPerAddress.Window, 2*time.Minute)
 	e := newEnv(t)
 	for i := 0; i < 5; i++ {
@@ -264,6 +179,7 @@ func TestSignInStartIsRateLimitedPerAddressAndPerClient(t *testing.T) {
 }
 
 func TestSecurityHeadersAndRequestID(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	resp, body := e.do("GET", "/api/health", "", "", "X-Request-Id", "test-request-0001")
 	if resp.StatusCode != 200 || !strings.Contains(body, `"ok"`) {
@@ -278,5 +194,3 @@ func TestSecurityHeadersAndRequestID(t *testing.T) {
 		t.Errorf("request id %q", got)
 	}
 }
-
-func jsonDecode(s string, v any) error { return json.Unmarshal([]byte(s), v) }

@@ -24,6 +24,7 @@ import (
 // Dave; raw HTML <code> did the same, and the text of a raw <pre> vanished. Code is
 // code in every form, on posts, comments and edits, and the page shows it.
 func TestMentionsInIndentedCodeAndRawHTMLCodeNotifyNobody(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	staff := c.as("sia", policy.RoleSupport)
 	ann := c.as("ann")
@@ -112,6 +113,7 @@ func TestMentionsInIndentedCodeAndRawHTMLCodeNotifyNobody(t *testing.T) {
 // "![@m_<bob>](…)" notified Bob while the page showed his name nowhere. In posts,
 // comments and edits, none of these tells Bob, and the page shows no "@Bob".
 func TestRawCodeTagsWithLineBreaksAndImageDescriptionsNotifyNobody(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	staff := c.as("sia", policy.RoleSupport)
 	ann := c.as("ann")
@@ -175,6 +177,7 @@ func TestRawCodeTagsWithLineBreaksAndImageDescriptionsNotifyNobody(t *testing.T)
 // rule): bios, moderators' reasons, warnings, invitation messages, rules, staff notes,
 // as well as the Markdown bodies of posts, comments, tickets and replies.
 func TestEveryBodyFieldKeepsItsFirstLineIndentation(t *testing.T) {
+	t.Parallel()
 	e := newInputEnv(t)
 	fields := []struct{ method, path, body, field string }{
 		{"PUT", "/api/me/profile", `{"displayName":"Ann","bio":%s,"expertise":[],"interests":[],"company":"","location":"","links":[],"locale":"en"}`, "bio"},

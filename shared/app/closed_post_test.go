@@ -12,6 +12,7 @@ import (
 // (spaceId), so the post page offers to ask to join it; a hidden space's post stays a
 // 404 that names nothing.
 func TestAClosedSpacesPostNamesItsSpaceToANonMember(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	bob := c.as("bob")

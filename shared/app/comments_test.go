@@ -18,6 +18,7 @@ import (
 // thread and a deleted comment take no edit from its author; the comment's history is
 // read by whoever reads the post's history (space moderators and staff), nobody else.
 func TestCommentsShowAuthorsAndKeepTheirEditHistory(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	staffMod := c.as("mo", policy.RoleModerator)
@@ -164,6 +165,7 @@ func TestCommentsShowAuthorsAndKeepTheirEditHistory(t *testing.T) {
 // edit is shown by their name as it is now (after a rename too), in the page and in the
 // edit box's names, for comments and posts alike.
 func TestAnEditKeepsTheNamesOfTheMentionsItAdds(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	ann := c.as("ann")

@@ -17,6 +17,7 @@ import (
 // the inbox and the email, in the reader's language, while the reader may read the
 // post; once they may not, it names no post.
 func TestAWarningNamesThePostByItsTitle(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	mod := c.as("mia", policy.RoleModerator)
 	ann, bob := c.as("ann"), c.as("bob")
@@ -71,6 +72,7 @@ func TestAWarningNamesThePostByItsTitle(t *testing.T) {
 // 200. The directory folds case and diacritics on both sides; a q that is not UTF-8
 // is refused, naming the field.
 func TestTheDirectoryFindsNamesWithoutTheirAccents(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	dave, ann, zoe := c.as("dave"), c.as("ann"), c.as("zoe")
 	c.profileAs(dave, "Dave Lefèvre")
@@ -102,6 +104,7 @@ func TestTheDirectoryFindsNamesWithoutTheirAccents(t *testing.T) {
 // moderate_staff for staff's posts and comments (and nothing changes); they still
 // edit other members' texts; staff and the author still edit.
 func TestSpaceModeratorsDoNotEditStaffTexts(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	mia := c.as("mia", policy.RoleModerator)

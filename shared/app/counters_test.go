@@ -7,8 +7,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"tribune/shared/eventtypes"
 	"tribune/shared/notifications"
 	"tribune/shared/policy"
@@ -17,51 +15,11 @@ import (
 	"tribune/shared/tickets"
 )
 
-// statuses fires the same request n times at once (real concurrent HTTP requests
-// through the handler) and returns how many got each status.
-func (c *community) statuses(n int, who *http.Client, method, path, body string) map[int]int {
-	c.t.Helper()
-	var mu sync.Mutex
-	got := map[int]int{}
-	concurrently(c.t, n, func(int) {
-		status, _ := c.call(who, method, path, body, nil)
-		mu.Lock()
-		got[status]++
-		mu.Unlock()
-	})
-	return got
-}
-
-// memberItems counts a space's active memberships as stored.
-func (c *community) memberItems(spaceID string) int {
-	c.t.Helper()
-	n := 0
-	for _, item := range c.scanItems("SPACE#" + spaceID) {
-		if sk, ok := item["SK"].(*types.AttributeValueMemberS); ok && len(sk.Value) > 7 && sk.Value[:7] == "MEMBER#" {
-			n++
-		}
-	}
-	return n
-}
-
-// members reads a space's member count as the API shows it, and checks it against
-// the memberships stored.
-func (c *community) members(admin *http.Client, spaceID string) int {
-	c.t.Helper()
-	var view spaces.SpaceView
-	if status, body := c.call(admin, "GET", "/api/spaces/"+spaceID, "", &view); status != 200 {
-		c.t.Fatalf("space: %d %s", status, body)
-	}
-	if stored := c.memberItems(spaceID); stored != view.Space.Members {
-		c.t.Fatalf("the count says %d members, %d are stored", view.Space.Members, stored)
-	}
-	return view.Space.Members
-}
-
 // The example: eight simultaneous joins of the same member raised the count by
 // up to four, and leaving left it too high. Every way in and out of a space counts
 // once, however often and however simultaneously it is asked.
 func TestSpaceMembershipCountsOnceUnderRepeatsAndRaces(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	ann, bob, carl, dave := c.as("ann"), c.as("bob"), c.as("carl"), c.as("dave")
@@ -151,6 +109,7 @@ func TestSpaceMembershipCountsOnceUnderRepeatsAndRaces(t *testing.T) {
 
 // Votes, reactions and reports: one per member, whatever the number of requests.
 func TestVotesReactionsAndReportsCountOncePerMember(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	ann, bob := c.as("ann"), c.as("bob")
@@ -244,6 +203,7 @@ func TestVotesReactionsAndReportsCountOncePerMember(t *testing.T) {
 // A moderator's action, repeated or sent several times at once, happens once: one
 // audit entry, one event, one notification.
 func TestModerationActionsHappenOnce(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin, mod := c.as("ada", policy.RoleAdmin), c.as("moe", policy.RoleModerator)
 	ann, bob, carl := c.as("ann"), c.as("bob"), c.as("carl")
@@ -323,6 +283,7 @@ func TestModerationActionsHappenOnce(t *testing.T) {
 // Ticket numbers follow each other without a gap or a repeat, whatever opens at once
 // and whatever is refused; repeated changes of a ticket publish nothing more.
 func TestTicketNumbersAndRepeatedTicketChanges(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	sam := c.as("sam", policy.RoleSupport)
@@ -391,6 +352,7 @@ func TestTicketNumbersAndRepeatedTicketChanges(t *testing.T) {
 // The inbox's unread count: what arrives after the member marked it read is unread,
 // even when it is about something that happened before.
 func TestUnreadCountsWhatArrivedAfterTheReadMark(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	ann, bob := c.as("ann"), c.as("bob")

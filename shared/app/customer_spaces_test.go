@@ -24,17 +24,11 @@ import (
 	"tribune/shared/store"
 )
 
-// problem returns a problem answer's code.
-func problemOf(body string) string {
-	var p struct{ Code string }
-	_ = jsonDecode(body, &p)
-	return p.Code
-}
-
 // The example: an admin made a customer space public and anyone could join it
 // and read every ticket. A customer space is never public, never joined without an
 // approval, never listed; visitors never see it; only support agents admit people.
 func TestCustomerSpacesArePrivateByConstruction(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	sam, sue := c.as("sam", policy.RoleSupport), c.as("sue", policy.RoleSupport)
@@ -230,6 +224,7 @@ func TestCustomerSpacesArePrivateByConstruction(t *testing.T) {
 // behave as closed; the migration makes them closed and unlisted, turns the members
 // nobody admitted into requests, logs it, and changes nothing when run again.
 func TestPublicCustomerSpacesAreMigrated(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	sam := c.as("sam", policy.RoleSupport)

@@ -1,8 +1,6 @@
 package app_test
 
 import (
-	"encoding/json"
-	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -11,18 +9,10 @@ import (
 	"tribune/shared/policy"
 )
 
-// profileAs saves a member's profile with a display name (and interests).
-func (c *community) profileAs(who *http.Client, name string, interests ...string) {
-	c.t.Helper()
-	body, _ := json.Marshal(members.Profile{DisplayName: name, Expertise: []string{"go"}, Interests: append([]string{}, interests...), Links: []string{}, Locale: "en"})
-	if status, raw := c.call(who, "PUT", "/api/me/profile", string(body), nil); status != 200 {
-		c.t.Fatalf("profile %s: %d %s", name, status, raw)
-	}
-}
-
 // The member directory lists members before anything is typed, page by page, and
 // finds any word of a name; each row says who is staff.
 func TestMemberDirectoryListsBeforeTypingAndFindsAnyWord(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	jane, sam, ann, tom := c.as("jane"), c.as("sam", policy.RoleModerator), c.as("ann"), c.as("tom")
 	c.profileAs(jane, "Jane Smith")

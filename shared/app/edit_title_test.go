@@ -11,6 +11,7 @@ import (
 // although the OpenAPI document marks title optional. A title not sent, or sent as
 // null, keeps the post's title; a title sent is checked as on creation.
 func TestAnEditWithoutATitleKeepsTheTitle(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	ann := c.as("ann")

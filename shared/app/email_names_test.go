@@ -43,6 +43,7 @@ func (h *claimHook) PutItem(ctx context.Context, in *dynamodb.PutItemInput, opts
 // Issue 9, round 3, finding 3: an email handed to the sender after the actor's account
 // deletion committed never names them, however late in the consumer's work it came.
 func TestEmailsWrittenAfterADeletionNameNobody(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	// Mentions name 26-letter ids.
 	annID := "ANNNNNNNNNNNNNNNNNNNNNNNNN"

@@ -23,6 +23,7 @@ import (
 // content, stream entries, mentions in others' posts, notifications, tickets,
 // invitations, nor in any email written after the deletion.
 func TestADeletedMembersNameAppearsNowhere(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	sam := c.as("sam", policy.RoleSupport)

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 
 	"tribune/shared/app"
@@ -64,25 +63,6 @@ func (p *eventPath) poll(putter bus.Putter) (stop func()) {
 	return pollStream(p.streams, p.arn, p.ckpt, putter)
 }
 
-// pollStream publishes a table's stream to putter, as the local runtime does.
-func pollStream(streams *dynamodbstreams.Client, arn, checkpoints string, putter bus.Putter) (stop func()) {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	poller := &bus.StreamPoller{Streams: streams, StreamARN: arn, Handler: app.Publisher(putter),
-		Checkpoints: &bus.FileCheckpoints{Path: checkpoints}, Interval: 20 * time.Millisecond}
-	go func() { _ = poller.Run(ctx); close(done) }()
-	return func() { cancel(); <-done }
-}
-
-// localStreams is a Streams client on the test's DynamoDB Local.
-func localStreams(t testing.TB) *dynamodbstreams.Client {
-	awsCfg, err := store.LoadAWSConfig(context.Background(), dynamotest.Endpoint())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dynamodbstreams.NewFromConfig(awsCfg, func(o *dynamodbstreams.Options) { o.BaseEndpoint = aws.String(dynamotest.Endpoint()) })
-}
-
 // registerMember registers a member and returns the id of its member.registered event.
 func (p *eventPath) registerMember(t *testing.T, email string) string {
 	t.Helper()
@@ -98,17 +78,6 @@ func (p *eventPath) registerMember(t *testing.T, email string) string {
 	return meta.EventID
 }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(waitLimit)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 func (p *eventPath) welcomes(t *testing.T) int {
 	msgs, err := mail.ReadOutbox(p.outbox)
 	if err != nil {
@@ -122,6 +91,7 @@ func (p *eventPath) registrations(t *testing.T) int64 {
 }
 
 func TestRegistrationReachesNotificationsAndMetricsOnce(t *testing.T) {
+	t.Parallel()
 	p, _ := newEventPath(t)
 	stop := p.poll(p.local)
 	defer stop()
@@ -149,6 +119,7 @@ func TestRegistrationReachesNotificationsAndMetricsOnce(t *testing.T) {
 }
 
 func TestEventSurvivesACutBetweenWriteAndPublish(t *testing.T) {
+	t.Parallel()
 	p, _ := newEventPath(t)
 	cut := &failingBus{next: p.local}
 	cut.down.Store(true)
@@ -171,6 +142,7 @@ func TestEventSurvivesACutBetweenWriteAndPublish(t *testing.T) {
 // A crash between claiming a mail and sending it leaves a claim behind: the next
 // delivery must send the mail, not take the claim for a sent mail.
 func TestAMailClaimedButNeverSentIsSentOnRedelivery(t *testing.T) {
+	t.Parallel()
 	p, _ := newEventPath(t)
 	id := p.registerMember(t, "gus@example.com")
 	if err := p.st.ClaimEvent(context.Background(), notifications.Consumer, id, time.Now()); err != nil {
@@ -201,6 +173,7 @@ func (l *lostAnswer) Send(ctx context.Context, m mail.Message) error {
 // A mail whose sending looked failed is sent again (at least once), and the outbox,
 // which keeps one file per message id, shows it once.
 func TestAMailSentTwiceArrivesOnce(t *testing.T) {
+	t.Parallel()
 	p, _ := newEventPath(t)
 	sender := &lostAnswer{next: mail.Outbox{Dir: p.outbox, From: "t@example.com"}}
 	p.local = &bus.Local{Consumers: app.Consumers(config.Config{PublicURL: "http://localhost:8080"}, p.st, sender, nil), Attempts: 3, Backoff: 10 * time.Millisecond}
@@ -270,8 +243,3 @@ func TestEveryRoutedEventHasAHandler(t *testing.T) {
 		}
 	}
 }
-
-// waitLimit bounds every wait for the event path: far above what a delivery takes
-// (milliseconds), so that only a delivery that never comes fails, even on a loaded
-// 2-core machine.
-const waitLimit = time.Minute

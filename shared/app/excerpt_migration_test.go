@@ -21,6 +21,7 @@ import (
 // 2027-01-plain-text-excerpts, in every stream (home copies and pins included), the
 // moderation queue and notifications; running it again changes nothing.
 func TestTheMigrationMakesStoredExcerptsPlainText(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	mod := c.as("mo", policy.RoleModerator)

@@ -19,6 +19,7 @@ import (
 // reactions, reports, tickets with their public replies (never an internal note),
 // invitations; and nothing another member wrote.
 func TestDownloadMyDataHoldsEverythingTheMemberWroteOrDid(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	ada, sia, ann, bob := c.as("ada", policy.RoleAdmin), c.as("sia", policy.RoleSupport), c.as("ann"), c.as("bob")
 	must := func(who *http.Client, method, path, body string, out any) {

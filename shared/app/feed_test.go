@@ -18,28 +18,10 @@ import (
 // when the content is edited, hidden, deleted, restored or moved, and when a reader
 // leaves its space.
 
-// home is a member's home stream, pinned entries included.
-func (c *community) home(who *http.Client) []posts.Summary {
-	c.t.Helper()
-	var page posts.Page
-	if status, body := c.call(who, "GET", "/api/stream", "", &page); status != 200 {
-		c.t.Fatalf("home stream: %d %s", status, body)
-	}
-	return append(page.Pinned, page.Posts...)
-}
-
-func has(list []posts.Summary, id string) bool {
-	for _, s := range list {
-		if s.ID == id {
-			return true
-		}
-	}
-	return false
-}
-
 // The example: a member redacts a password from a post; it must leave every
 // home stream, in the table as in the answers.
 func TestAnEditReachesEveryHomeStreamCopy(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	ann, bob, eve := c.as("ann"), c.as("bob"), c.as("eve")
@@ -83,6 +65,7 @@ func TestAnEditReachesEveryHomeStreamCopy(t *testing.T) {
 // The example: moving a hidden (or deleted) post to another space puts nothing
 // into the home streams of that space's members.
 func TestMovingAHiddenOrDeletedPostCopiesNothingIntoTheNewSpace(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	ann, zed := c.as("ann"), c.as("zed")
@@ -124,6 +107,7 @@ func TestMovingAHiddenOrDeletedPostCopiesNothingIntoTheNewSpace(t *testing.T) {
 // The example: a member who leaves a hidden space loses its posts' titles and
 // excerpts from their home stream at once (the read), and from the table soon after.
 func TestLeavingASpaceTakesItsPostsOutOfTheHomeStream(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	ann, bob := c.as("ann"), c.as("bob")
@@ -165,6 +149,7 @@ func TestLeavingASpaceTakesItsPostsOutOfTheHomeStream(t *testing.T) {
 // Hiding then restoring, delivered in the wrong order, ends with the post shown; hiding
 // delivered late after a restore does not take it out for good.
 func TestModerationDeliveredOutOfOrderConvergesOnThePost(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	bob := c.as("bob")
@@ -186,6 +171,7 @@ func TestModerationDeliveredOutOfOrderConvergesOnThePost(t *testing.T) {
 // Hiding or deleting an accepted answer: the question is unanswered again (in its list,
 // in every stream), and the comment count counts what members can read.
 func TestAnAcceptedAnswerHiddenOrDeletedReopensTheQuestion(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	ann, bob := c.as("ann"), c.as("bob")
@@ -276,6 +262,7 @@ func TestAnAcceptedAnswerHiddenOrDeletedReopensTheQuestion(t *testing.T) {
 
 // An idea's status, set by staff, shows in every stream that lists the idea.
 func TestAnIdeasStatusReachesEveryStream(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	bob := c.as("bob")

@@ -17,6 +17,7 @@ import (
 // addresses. Sent again with skipInvalid (the inviter confirmed), only the valid ones are
 // invited and the bad lines come back as skipped. Issue 10, "Forms and figures".
 func TestBulkInvitationsNameTheBadLinesAndInviteOnlyWhenConfirmed(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("Ada", "admin")
 	list := `["ann@example.com", "not an address", "bob@example.com", "carol@@example.com", "ANN@example.com"]`
@@ -91,6 +92,7 @@ func TestBulkInvitationsNameTheBadLinesAndInviteOnlyWhenConfirmed(t *testing.T) 
 // Every 400 a form of the web app can meet names the field it is about, the form's own
 // name for it, so the form shows it under that field. Issue 10, "Forms and figures".
 func TestFormProblemsNameTheirField(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("Ada", "admin")
 	member := c.as("Bea")

@@ -56,6 +56,7 @@ func wantStatuses(t *testing.T, what string, got map[string]int, want map[string
 // was deleted, hidden, edited out, and an upload used nowhere loaded too; after a move
 // into a hidden space the post was gone but its image answered. Now each follows the text.
 func TestAnImageFollowsTheTextsThatShowIt(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	ctx := context.Background()
 	admin, otto, ann, hal := c.as("ada", policy.RoleAdmin), c.as("otto"), c.as("ann"), c.as("hal")
@@ -181,6 +182,7 @@ func TestAnImageFollowsTheTextsThatShowIt(t *testing.T) {
 // agents, who work customer spaces without reading their posts), an internal note's to
 // agents only; a ticket shows only images uploaded for its own customer space.
 func TestTicketImagesFollowWhoMayReadTheTicket(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	sam, sue := c.as("sam", policy.RoleSupport), c.as("sue", policy.RoleSupport)
 	carol, otto := c.as("carol"), c.as("otto")
@@ -225,6 +227,7 @@ func TestTicketImagesFollowWhoMayReadTheTicket(t *testing.T) {
 // makes them the hidden space's image); every spelling other than the one an upload gives
 // is refused wherever a text may show an image, and the rules show none.
 func TestImageAddressesHaveOneSpelling(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin, sam, hal, carol := c.as("ada", policy.RoleAdmin), c.as("sam", policy.RoleSupport), c.as("hal"), c.as("carol")
 	general := c.space(admin, "General", spaces.Public)
@@ -283,6 +286,7 @@ func TestImageAddressesHaveOneSpelling(t *testing.T) {
 // Texts written before the index: the migration records what each shows, as today's
 // rules would have let it, and changes nothing when run again.
 func TestImagesOfTextsWrittenBeforeAreRecorded(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	ctx := context.Background()
 	admin, otto, hal, carol, sam := c.as("ada", policy.RoleAdmin), c.as("otto"), c.as("hal"), c.as("carol"), c.as("sam", policy.RoleSupport)

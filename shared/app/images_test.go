@@ -3,7 +3,6 @@ package app_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -27,39 +26,8 @@ import (
 // Tests of issue 9, round 3, finding 1: an uploaded image belongs to the space it was
 // uploaded for, and only that space's readers get it, now.
 
-// uploadImage asks for an upload for a space and puts the image there.
-func (c *community) uploadImage(who *http.Client, spaceID string) posts.ImageUpload {
-	c.t.Helper()
-	var up posts.ImageUpload
-	if status, body := c.call(who, "POST", "/api/uploads/images", fmt.Sprintf(`{"spaceId":%q,"contentType":"image/png","size":%d}`, spaceID, len(imagePNG)), &up); status != 200 {
-		c.t.Fatalf("image upload for %s: %d %s", spaceID, status, body)
-	}
-	put(c.t, up.UploadURL, up.ContentType, imagePNG)
-	return up
-}
-
-// image asks for an image as who and, when redirected, downloads it: the status of
-// the image route, its Cache-Control, and whether the bytes came.
-func (c *community) image(who *http.Client, path string) (int, string, bool) {
-	c.t.Helper()
-	resp, err := who.Get(c.srv.URL + path)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusFound {
-		return resp.StatusCode, resp.Header.Get("Cache-Control"), false
-	}
-	got, err := http.Get(resp.Header.Get("Location"))
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	defer got.Body.Close()
-	b, _ := io.ReadAll(got.Body)
-	return resp.StatusCode, resp.Header.Get("Cache-Control"), got.StatusCode == 200 && string(b) == imagePNG
-}
-
 func TestImagesAreReadOnlyByTheirSpacesReaders(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin, sam := c.as("ada", policy.RoleAdmin), c.as("sam", policy.RoleSupport)
 	cara, otto := c.as("cara"), c.as("otto")
@@ -184,6 +152,7 @@ func TestImagesAreReadOnlyByTheirSpacesReaders(t *testing.T) {
 // where it is now sees them, nobody else; an edit of the moved post may keep them, not
 // add more of its old space's.
 func TestMovedPostsKeepTheirImagesWhichFollowThem(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin, bea, otto := c.as("ada", policy.RoleAdmin), c.as("bea"), c.as("otto")
 	board := c.space(admin, "Board", spaces.Closed)
@@ -217,6 +186,7 @@ func TestMovedPostsKeepTheirImagesWhichFollowThem(t *testing.T) {
 // Images uploaded before images belonged to a space keep their addresses, readable by
 // the readers of the space their uploader's text showed them in.
 func TestImagesOfBeforeGetTheSpaceOfTheirTexts(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	ctx := context.Background()
 	admin, sam := c.as("ada", policy.RoleAdmin), c.as("sam", policy.RoleSupport)

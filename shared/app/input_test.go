@@ -1,8 +1,6 @@
 package app_test
 
 import (
-	"context"
-	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -15,15 +13,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/oauth2-proxy/mockoidc"
 
 	"tribune/shared/app"
 	"tribune/shared/auth"
 	"tribune/shared/config"
 	"tribune/shared/eventtypes"
-	"tribune/shared/httpx"
 	"tribune/shared/mail"
 	"tribune/shared/members"
 	"tribune/shared/policy"
@@ -32,59 +27,6 @@ import (
 	"tribune/shared/store/dynamotest"
 	"tribune/shared/text"
 )
-
-// inputEnv is every route in one handler, without the event path (so nothing writes
-// behind a request's back), an admin holding every role, and one of each thing a path
-// can name.
-type inputEnv struct {
-	t      *testing.T
-	tbl    dynamotest.Table
-	st     *store.Store
-	h      http.Handler
-	routes []httpx.Route
-	outbox string
-	cookie string
-	// ids of the fixtures
-	admin, target, space, customer, post, comment, ticket, invitation string
-}
-
-func newInputEnv(t *testing.T) *inputEnv {
-	tbl := dynamotest.NewTable(t)
-	st := store.New(tbl.DB, tbl.Name)
-	cfg := config.Config{PublicURL: "http://test.local"}
-	outbox := t.TempDir()
-	deps := app.Deps{Config: cfg, Store: st, Mail: mail.Outbox{Dir: outbox, From: "t@example.com"}, Files: testFiles(t)}
-	h, err := app.LocalHandler(deps)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &inputEnv{t: t, tbl: tbl, st: st, h: h, routes: app.AllRoutes(deps), outbox: outbox}
-	e.admin = newMember(t, st, "admin", append([]string{}, policy.Roles...))
-	e.target = newMember(t, st, "target", []string{policy.RoleMember})
-	e.cookie = cookieFor(t, st, e.admin)
-	e.space = e.create("POST", "/api/spaces", `{"name":"General","visibility":"public"}`)
-	e.customer = e.create("POST", "/api/spaces", `{"name":"Acme","visibility":"closed","kind":"customer"}`)
-	e.post = e.create("POST", "/api/spaces/"+e.space+"/posts", `{"kind":"question","title":"How?","body":"Tell me."}`)
-	e.comment = e.create("POST", "/api/posts/"+e.post+"/comments", `{"body":"Like this."}`)
-	e.ticket = e.create("POST", "/api/spaces/"+e.customer+"/tickets", `{"subject":"Down","product":"General","severity":"low","body":"It is down."}`)
-	var link struct{ Invitation struct{ ID string } }
-	if w := e.serve("POST", "/api/invitations/links", `{"maxUses":5}`); w.Code != 201 || json.Unmarshal(w.Body.Bytes(), &link) != nil {
-		t.Fatalf("link: %d %s", w.Code, w.Body.String())
-	}
-	e.invitation = link.Invitation.ID
-	return e
-}
-
-// create sends a request that makes something and returns its id.
-func (e *inputEnv) create(method, path, body string) string {
-	e.t.Helper()
-	w := e.serve(method, path, body)
-	var out struct{ ID string }
-	if w.Code != 201 || json.Unmarshal(w.Body.Bytes(), &out) != nil || out.ID == "" {
-		e.t.Fatalf("%s %s: %d %s", method, path, w.Code, w.Body.String())
-	}
-	return out.ID
-}
 
 // param is a real value for a path parameter of a pattern.
 func (e *inputEnv) param(pattern, name string) string {
@@ -134,47 +76,6 @@ func (e *inputEnv) idValue(name string) string {
 	return e.space
 }
 
-// serve sends one request as the admin.
-func (e *inputEnv) serve(method, path, body string) *httptest.ResponseRecorder {
-	r := httptest.NewRequest(method, path, strings.NewReader(body))
-	if body != "" {
-		r.Header.Set("Content-Type", "application/json")
-	}
-	r.AddCookie(&http.Cookie{Name: auth.SessionCookie, Value: e.cookie})
-	w := httptest.NewRecorder()
-	e.h.ServeHTTP(w, r)
-	return w
-}
-
-// digest is a fingerprint of every item in the table, so a test sees any write
-// (an update as much as a new item).
-func (e *inputEnv) digest() string {
-	e.t.Helper()
-	var rows []string
-	in := &dynamodb.ScanInput{TableName: &e.tbl.Name}
-	for {
-		out, err := e.tbl.DB.Scan(context.Background(), in)
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		for _, it := range out.Items {
-			var m map[string]any
-			if err := attributevalue.UnmarshalMap(it, &m); err != nil {
-				e.t.Fatal(err)
-			}
-			b, _ := json.Marshal(m) // maps marshal with sorted keys
-			rows = append(rows, string(b))
-		}
-		if len(out.LastEvaluatedKey) == 0 {
-			break
-		}
-		in.ExclusiveStartKey = out.LastEvaluatedKey
-	}
-	sort.Strings(rows)
-	sum := sha256.Sum256([]byte(strings.Join(rows, "\n")))
-	return fmt.Sprintf("%x (%d items)", sum[:8], len(rows))
-}
-
 // pathParams lists the {names} of a route pattern.
 func pathParams(pattern string) []string {
 	var names []string
@@ -194,14 +95,10 @@ func fill(pattern string, value func(name string) string) string {
 	return pattern
 }
 
-func isProblem(w *httptest.ResponseRecorder) bool {
-	var p httpx.Problem
-	return w.Header().Get("Content-Type") == httpx.ProblemContentType && json.Unmarshal(w.Body.Bytes(), &p) == nil && p.Code != ""
-}
-
 // An id of 2,000 characters in any path parameter of any route never reaches the
 // store: the answer is a 404 or 400 problem, never a 5xx, and nothing is written.
 func TestLongPathIDsAreRefusedOnEveryRoute(t *testing.T) {
+	t.Parallel()
 	e := newInputEnv(t)
 	long := strings.Repeat("x", 2100)
 	// The query parameters too (cursors, search prefixes, filters), each 2,000 long.
@@ -386,23 +283,11 @@ func edit(doc any, path []step, remove bool, v any) any {
 	return out
 }
 
-// checkRefused asserts a 400 problem with code and field, and that nothing was written.
-func (e *inputEnv) checkRefused(t *testing.T, w *httptest.ResponseRecorder, code, field, before string) {
-	t.Helper()
-	var p httpx.Problem
-	_ = json.Unmarshal(w.Body.Bytes(), &p)
-	if w.Code != http.StatusBadRequest || !isProblem(w) || p.Code != code || p.Field != field {
-		t.Errorf("answer %d %s, want 400 %s on %s", w.Code, w.Body.String(), code, field)
-	}
-	if after := e.digest(); after != before {
-		t.Errorf("the table changed: %s -> %s", before, after)
-	}
-}
-
 // Every route with a body, each required member (nested ones too) sent as null and
 // left out: 400 problem missing_field naming it, and nothing written, the same way on
 // every route ({"roles": null} used to strip every staff role).
 func TestNullOrMissingRequiredMembersAreRefusedOnEveryRoute(t *testing.T) {
+	t.Parallel()
 	e := newInputEnv(t)
 	before := e.digest()
 	cases := 0
@@ -443,6 +328,7 @@ func TestNullOrMissingRequiredMembersAreRefusedOnEveryRoute(t *testing.T) {
 // with the same value is refused with 400 duplicate_member naming it, and nothing is
 // written: the same rule everywhere, whatever the values.
 func TestDuplicateMembersAreRefusedOnEveryRoute(t *testing.T) {
+	t.Parallel()
 	e := newInputEnv(t)
 	before := e.digest()
 	cases := 0
@@ -524,6 +410,7 @@ func twice(doc any, path []step) string {
 // A member whose name differs only by case is not the member ("Roles" is not
 // "roles"): encoding/json would take it, and {"roles":[...],"Roles":null} would strip.
 func TestMemberNamesMatchExactly(t *testing.T) {
+	t.Parallel()
 	e := newInputEnv(t)
 	before := e.digest()
 	for _, body := range []string{`{"roles":["admin","member"],"Roles":null}`, `{"Roles":["member"]}`} {
@@ -544,6 +431,7 @@ func TestMemberNamesMatchExactly(t *testing.T) {
 // An id of 2,100 characters in any body member that holds an id: 400 invalid_id
 // naming it, nothing written.
 func TestLongBodyIDsAreRefused(t *testing.T) {
+	t.Parallel()
 	e := newInputEnv(t)
 	before := e.digest()
 	long := strings.Repeat("x", 2100)
@@ -575,6 +463,7 @@ func TestLongBodyIDsAreRefused(t *testing.T) {
 // and every multi-line body refuses NUL, BEL and bidi overrides: 400
 // invalid_characters naming the field, nothing written.
 func TestNamesTitlesAndBodiesRefuseInvisibleAndControlCharacters(t *testing.T) {
+	t.Parallel()
 	e := newInputEnv(t)
 	single := e.singleLineFields()
 	multi := []struct{ method, path, body, field string }{
@@ -619,6 +508,7 @@ func TestNamesTitlesAndBodiesRefuseInvisibleAndControlCharacters(t *testing.T) {
 // identical-looking "Bob Member" in the directory; an object replacement character
 // alone made a post link without a visible title), and nothing is written.
 func TestNamesAndTitlesRefuseBlankCharactersAnywhere(t *testing.T) {
+	t.Parallel()
 	e := newInputEnv(t)
 	single := e.singleLineFields()
 	quote := func(s string) string { b, _ := json.Marshal(s); return string(b) }
@@ -672,6 +562,7 @@ func (e *inputEnv) singleLineFields() []struct{ method, path, body, field string
 // The directory cannot show a second "admin" made with a zero-width space, width and
 // compatibility variants are stored in one spelling, and search folds case and width.
 func TestDisplayNamesAreCleanedAndSearchedInOneSpelling(t *testing.T) {
+	t.Parallel()
 	e := newInputEnv(t)
 	profile := `{"displayName":%q,"bio":"Line one\r\nline two","expertise":[],"interests":[],"company":"  ＡＣＭＥ  Corp ","location":"","links":[],"locale":"en"}`
 	w := e.serve("PUT", "/api/me/profile", fmt.Sprintf(profile, "Ａｄｍｉｎ\u00a0 Team"))
@@ -692,6 +583,7 @@ func TestDisplayNamesAreCleanedAndSearchedInOneSpelling(t *testing.T) {
 
 // One mailbox is one member, whatever path its address came by and however it was
 // typed: "Jane.Doe@Example.COM " and "jane.doe@example.com" are one address.
+// Not parallel: its ADMIN_EMAILS subtest sets the variable (t.Setenv).
 func TestOneMailboxIsOneMemberOnEveryPath(t *testing.T) {
 	const typed, canonical = "Jane.Doe@Example.COM ", "jane.doe@example.com"
 	quote := func(s string) string { b, _ := json.Marshal(s); return string(b) }

@@ -5,154 +5,19 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"tribune/shared/app"
 	"tribune/shared/auth"
-	"tribune/shared/blob"
 	"tribune/shared/bus"
-	"tribune/shared/config"
 	"tribune/shared/eventtypes"
 	"tribune/shared/invitations"
-	"tribune/shared/mail"
 	"tribune/shared/metrics"
 	"tribune/shared/notifications"
 	"tribune/shared/policy"
-	"tribune/shared/store"
-	"tribune/shared/store/dynamotest"
 )
-
-// community is the whole product in-process: every route, the stream publisher and the
-// consumers, mail in an outbox folder.
-type community struct {
-	t      *testing.T
-	srv    *httptest.Server
-	st     *store.Store
-	tbl    dynamotest.Table
-	outbox string
-	// files is the bucket of avatars and images, shared by the API and the consumers.
-	files *blob.Store
-	// delivered holds the ids of the events the bus has delivered to every consumer.
-	delivered *deliveredEvents
-}
-
-// deliveredEvents is a bus.Putter that records, once the bus has delivered a batch to
-// every consumer (bus.Local.Put returns only then), the ids of its events: the event
-// path has settled when every event of the outbox is among them.
-type deliveredEvents struct {
-	next bus.Putter
-	mu   sync.Mutex
-	ids  map[string]bool
-}
-
-func (d *deliveredEvents) Put(ctx context.Context, batch []eventtypes.Envelope) error {
-	if err := d.next.Put(ctx, batch); err != nil {
-		return err
-	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	for _, e := range batch {
-		d.ids[e.ID] = true
-	}
-	return nil
-}
-
-func (d *deliveredEvents) count() int {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return len(d.ids)
-}
-
-func newCommunity(t *testing.T) *community {
-	tbl := dynamotest.NewTable(t)
-	c := &community{t: t, tbl: tbl, st: store.New(tbl.DB, tbl.Name), outbox: t.TempDir()}
-	c.srv = httptest.NewServer(nil)
-	t.Cleanup(c.srv.Close)
-	cfg := config.Config{PublicURL: c.srv.URL}
-	sender := mail.Outbox{Dir: c.outbox, From: "t@example.com"}
-	c.files = testFiles(t)
-	h, err := app.LocalHandler(app.Deps{Config: cfg, Store: c.st, Mail: sender, Files: c.files})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.srv.Config.Handler = h
-	local := &bus.Local{Consumers: app.Consumers(cfg, c.st, sender, c.files), Attempts: 3, Backoff: 10 * time.Millisecond}
-	c.delivered = &deliveredEvents{next: local, ids: map[string]bool{}}
-	stop := pollStream(localStreams(t), tbl.StreamARN, filepath.Join(t.TempDir(), "ckpt.json"), c.delivered)
-	t.Cleanup(func() { stop(); local.Wait() })
-	return c
-}
-
-// as is a browser signed in as a member holding roles.
-func (c *community) as(name string, roles ...string) *http.Client {
-	id := newMember(c.t, c.st, name, append([]string{policy.RoleMember}, roles...))
-	jar, _ := cookiejar.New(nil)
-	u, _ := http.NewRequest("GET", c.srv.URL, nil)
-	jar.SetCookies(u.URL, []*http.Cookie{{Name: auth.SessionCookie, Value: cookieFor(c.t, c.st, id)}})
-	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-}
-
-func (c *community) visitor() *http.Client {
-	jar, _ := cookiejar.New(nil)
-	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-}
-
-func (c *community) call(client *http.Client, method, path, body string, out any) (int, string) {
-	c.t.Helper()
-	req, _ := http.NewRequest(method, c.srv.URL+path, strings.NewReader(body))
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var raw json.RawMessage
-	_ = json.NewDecoder(resp.Body).Decode(&raw)
-	if out != nil {
-		_ = json.Unmarshal(raw, out)
-	}
-	return resp.StatusCode, string(raw)
-}
-
-// mailTo waits for the newest message to addr whose first link contains part, and
-// returns that link.
-func (c *community) mailTo(addr, part string) string {
-	c.t.Helper()
-	deadline := time.Now().Add(waitLimit)
-	for time.Now().Before(deadline) {
-		msgs, _ := mail.ReadOutbox(c.outbox)
-		for i := len(msgs) - 1; i >= 0; i-- {
-			if links := msgs[i].Links(); msgs[i].To == addr && len(links) > 0 && strings.Contains(links[0], part) {
-				return links[0]
-			}
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	c.t.Fatalf("no mail to %s with a link to %q", addr, part)
-	return ""
-}
-
-// nextMail waits for a message to addr after the first `after` ones, and returns it.
-func (c *community) nextMail(addr string, after int) mail.Stored {
-	c.t.Helper()
-	deadline := time.Now().Add(waitLimit)
-	for time.Now().Before(deadline) {
-		if msgs := c.mailsTo(addr); len(msgs) > after {
-			return msgs[len(msgs)-1]
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	c.t.Fatalf("no new mail to %s", addr)
-	return mail.Stored{}
-}
 
 // invitationCount is how many invitations exist (read straight from the store).
 func (c *community) invitationCount() int {
@@ -163,36 +28,8 @@ func (c *community) invitationCount() int {
 	return len(list)
 }
 
-// signUp asks for a link with an invitation code and confirms it; it returns the
-// status of the start or the confirmation (200) and the new member's roles.
-func (c *community) signUp(email, code string) (int, string, []string) {
-	c.t.Helper()
-	browser := c.visitor()
-	body, _ := json.Marshal(map[string]string{"email": email, "invitation": code, "locale": "en"})
-	before := len(c.mailsTo(email))
-	status, problem := c.call(browser, "POST", "/api/auth/email/start", string(body), nil)
-	if status != http.StatusAccepted {
-		return status, problem, nil
-	}
-	// A newcomer who may not join hears 202 like anyone, and gets an email saying why
-	// (round 3): its subject and text come back in place of a problem.
-	m := c.nextMail(email, before)
-	if links := m.Links(); len(links) == 0 || !strings.Contains(links[0], "/sign-in/link#token=") {
-		return status, m.Subject + "\n" + m.Text, nil
-	}
-	token := tokenInLink.FindStringSubmatch(m.Links()[0])[1]
-	status, problem = c.call(browser, "POST", "/api/auth/email/confirm", tokenJSON(token), nil)
-	if status != http.StatusOK {
-		return status, problem, nil
-	}
-	var me struct{ Roles []string }
-	c.call(browser, "GET", "/api/me", "", &me)
-	return status, "", me.Roles
-}
-
-func codeOf(link string) string { return link[strings.LastIndex(link, "/invite/")+len("/invite/"):] }
-
 func TestInviteOnlyCommunityAdmitsInviteesWithTheirRoles(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	if status, body := c.call(admin, "PUT", "/api/community/access", `{"accessMode":"invite"}`, nil); status != 200 {
@@ -262,6 +99,7 @@ func TestInviteOnlyCommunityAdmitsInviteesWithTheirRoles(t *testing.T) {
 }
 
 func TestShareableLinksHaveAUseLimitAndRolesNeedAnAdmin(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	marketer := c.as("mia", policy.RoleMarketer)
 	if status, body := c.call(marketer, "POST", "/api/invitations/links", `{"maxUses":2,"roles":["admin"]}`, nil); status != 403 || !strings.Contains(body, "roles_not_allowed") {
@@ -293,6 +131,7 @@ func TestShareableLinksHaveAUseLimitAndRolesNeedAnAdmin(t *testing.T) {
 }
 
 func TestMembersInviteFriendsWithinADailyQuota(t *testing.T) {
+	t.Parallel()
 	inAFreshWindow(invitations.LimitMemberInvites.Window, 2*time.Minute)
 	c := newCommunity(t)
 	member := c.as("max")
@@ -318,6 +157,7 @@ func TestMembersInviteFriendsWithinADailyQuota(t *testing.T) {
 // moment. Exactly 3 get in, and every other one is told the link is used up
 // (invitation_used), not that it is invalid.
 func TestTheLosersOfARaceForALinkAreToldItIsUsedUp(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	var created invitations.LinkCreated
@@ -410,6 +250,7 @@ func (c *community) emailInvitations(addr string) int {
 // invitation_pending; sending it again is Resend; once it is no longer pending (revoked),
 // a new one may be made.
 func TestAnAddressHasOnePendingInvitationAndOneEmail(t *testing.T) {
+	t.Parallel()
 	inAFreshWindow(invitations.LimitMemberInvites.Window, 2*time.Minute)
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
@@ -487,6 +328,7 @@ func TestAnAddressHasOnePendingInvitationAndOneEmail(t *testing.T) {
 // message. Deleting an account revokes its invitations (email invitations and shareable
 // links alike), drops their message, and an invitation email not yet sent is not sent.
 func TestADeletedMembersInvitationsAreWithdrawn(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	max := c.as("max")
 	mia := c.as("mia", policy.RoleMarketer)

@@ -30,6 +30,7 @@ func (c *community) answer(who *http.Client, spaceID, memberID, verb string) (in
 // same and is recorded and told once; approving it afterwards is refused, and the
 // requester may ask again at once. A decline of a request that is gone writes nothing.
 func TestDeclineJoinRequestByWhomRepeatedAndTold(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	mod, ann, bob, carl := c.as("mia"), c.as("ann"), c.as("bob"), c.as("carl")
@@ -141,6 +142,7 @@ func TestDeclineJoinRequestByWhomRepeatedAndTold(t *testing.T) {
 // answers 200, the other 409 naming the answer given, and the member is told only that
 // one; the count follows the answer.
 func TestDeclineRacingApproveAnswersOnce(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	mod := c.as("mia", policy.RoleModerator) // community moderator: staff in community spaces

@@ -25,14 +25,6 @@ func sessionCookie(resp *http.Response) string {
 	return ""
 }
 
-// browserWith is a browser holding a session cookie.
-func (c *community) browserWith(cookie string) *http.Client {
-	b := c.visitor()
-	u, _ := url.Parse(c.srv.URL)
-	b.Jar.SetCookies(u, []*http.Cookie{{Name: auth.SessionCookie, Value: cookie}})
-	return b
-}
-
 func (c *community) whoAmI(b *http.Client) string {
 	c.t.Helper()
 	var me struct{ ID string }
@@ -46,6 +38,7 @@ func (c *community) whoAmI(b *http.Client) string {
 // what the confirmation page does before its button (describe) spends nothing; the
 // button's POST signs in.
 func TestSignInLinkIsSpentOnlyByTheConfirmationPost(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	token := c.signInToken("eve@example.com", "")
 	link := c.mailTo("eve@example.com", "token=")
@@ -110,6 +103,7 @@ func TestSignInLinkIsSpentOnlyByTheConfirmationPost(t *testing.T) {
 // A browser signed in as one member never becomes another's through a link without
 // the person choosing to switch; with the link's own account it only confirms.
 func TestSignedInBrowserIsNotSwitchedWithoutChoosing(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	newMember(t, c.st, "ann", []string{policy.RoleMember})
 	bobID := newMember(t, c.st, "bob", []string{policy.RoleMember})
@@ -199,6 +193,7 @@ func (e *socialEnv) withCookie(cookie string) {
 // Social sign-in starts with a POST that another site cannot send, and its callback
 // never replaces a session of another account unless the person chose to switch.
 func TestSocialSignInStartsWithAPostAndNeverSwitchesSilently(t *testing.T) {
+	t.Parallel()
 	e := newSocialEnv(t)
 	for _, hdr := range [][2]string{{"Sec-Fetch-Site", "cross-site"}, {"Origin", "https://evil.example"}} {
 		req, _ := http.NewRequest("POST", e.srv.URL+"/api/auth/oidc/mock/start", strings.NewReader("{}"))

@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -14,27 +13,6 @@ import (
 	"tribune/shared/spaces"
 	"tribune/shared/tickets"
 )
-
-const (
-	bobRef  = "m_BOBMENTIONBOBMENTIONBOBMEN"
-	carlRef = "m_CARLMENTIONCARLMENTIONCARL"
-	doraRef = "m_DORAMENTIONDORAMENTIONDORA"
-)
-
-// rename sets a member's display name through their profile.
-func (c *community) rename(who *http.Client, name string) {
-	c.t.Helper()
-	body := fmt.Sprintf(`{"displayName":%q,"bio":"","expertise":[],"interests":[],"company":"","location":"","links":[],"locale":"en"}`, name)
-	if status, raw := c.call(who, "PUT", "/api/me/profile", body, nil); status != 200 {
-		c.t.Fatalf("rename to %s: %d %s", name, status, raw)
-	}
-}
-
-// jsonBody is a JSON request body of fields.
-func jsonBody(fields map[string]string) string {
-	b, _ := json.Marshal(fields)
-	return string(b)
-}
 
 // noIDs fails when text shows a member id or Markdown syntax.
 func noIDs(t *testing.T, where, text string) {
@@ -53,6 +31,7 @@ func noIDs(t *testing.T, where, text string) {
 // the moderation queue, notifications, emails, tickets. Excerpts are plain text made
 // from the Markdown.
 func TestMentionsShowCurrentNamesInEveryPlace(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	sam := c.as("sam", policy.RoleSupport)
@@ -233,6 +212,7 @@ func TestMentionsShowCurrentNamesInEveryPlace(t *testing.T) {
 // the space, found by name, never the writer, at most 8; a member who may not post in
 // the space gets no list.
 func TestTheMentionListOffersWhoMayReadTheSpace(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	ann := c.as("ann")
@@ -287,6 +267,7 @@ func TestTheMentionListOffersWhoMayReadTheSpace(t *testing.T) {
 // A text mentioning more members than the page may name is refused (400), and writes
 // nothing.
 func TestATextMentionsAtMostFiftyMembers(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	ann := c.as("ann")

@@ -17,6 +17,7 @@ import (
 // notifies nobody, and the code keeps the text as written, in the stored text and on
 // the page; a mention outside code still works, in the same text.
 func TestMentionsInsideCodeNotifyNobodyAndStayLiteral(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	staff := c.as("sia", policy.RoleSupport)
 	ann := c.as("ann")
@@ -87,6 +88,7 @@ func TestMentionsInsideCodeNotifyNobodyAndStayLiteral(t *testing.T) {
 // read the space); a mention an edit keeps or removes tells nobody, and a mention
 // removed and added again is not told twice.
 func TestMentionsAddedByAnEditNotifyTheNewlyMentionedOnce(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	staff := c.as("sia", policy.RoleSupport)
 	ann := c.as("ann")

@@ -43,6 +43,7 @@ func entryOf(page audit.Page, action, targetID string) (audit.Entry, bool) {
 // ids of closed and hidden customer spaces in space.settings entries. An entry is
 // shown in full only to a reader who may read and moderate, now, everything it names.
 func TestModerationLogShowsOnlyWhatTheReaderMayReadAndModerate(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	mod, marketer, support := c.as("moe", policy.RoleModerator), c.as("mia", policy.RoleMarketer), c.as("sue", policy.RoleSupport)
@@ -178,6 +179,7 @@ func TestModerationLogShowsOnlyWhatTheReaderMayReadAndModerate(t *testing.T) {
 // support agents; no move shows a post to people who could not read it unless staff
 // decide it.
 func TestMovesNeverWidenWhoReadsAPostWithoutStaff(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	mod := c.as("moe", policy.RoleModerator)
@@ -271,6 +273,7 @@ func TestMovesNeverWidenWhoReadsAPostWithoutStaff(t *testing.T) {
 // members, the invited, those who asked before, and support agents, on every route that
 // names it.
 func TestCustomerSpacesAreUnknownToOutsiders(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	sam := c.as("sam", policy.RoleSupport)
 	mod, marketer := c.as("moe", policy.RoleModerator), c.as("mia", policy.RoleMarketer)
@@ -348,6 +351,7 @@ func TestCustomerSpacesAreUnknownToOutsiders(t *testing.T) {
 // post is gone for every action: 404, nothing written. Moderators still read the shell
 // and its history.
 func TestDeletedPostsTakeNoAction(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	mod := c.as("moe", policy.RoleModerator)
@@ -448,6 +452,7 @@ func TestDeletedPostsTakeNoAction(t *testing.T) {
 // to the question's author and support agents while they may read the ticket, on every
 // answer that carries the question (accepting an answer returned it to moderators too).
 func TestTicketLinkShowsOnlyToWhoMayReadTheTicket(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	sam, mod := c.as("sam", policy.RoleSupport), c.as("moe", policy.RoleModerator)

@@ -16,21 +16,12 @@ import (
 // spaces, the queue shows the reporters' notes, hiding says why to the author, and the
 // moderation log names who did what to what.
 
-// problemAndField decodes a problem answer's code and field.
-func problemAndField(t *testing.T, body string) (code, field string) {
-	t.Helper()
-	var p struct{ Code, Field string }
-	if err := jsonDecode(body, &p); err != nil {
-		t.Fatalf("not a problem: %s", body)
-	}
-	return p.Code, p.Field
-}
-
 // A member who moderates a space by a space role (not a community moderator) receives
 // the report emails of the space; the queue answered them 403. They now read the queue
 // of the spaces they moderate, and nothing else; a member who moderates nothing still
 // gets 403; the report email opens the queue.
 func TestSpaceModeratorsReadTheQueueOfTheirSpacesOnly(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	sid, bob, carl := c.as("sid"), c.as("bob"), c.as("carl")
@@ -101,6 +92,7 @@ func TestSpaceModeratorsReadTheQueueOfTheirSpacesOnly(t *testing.T) {
 // hidden post or comment is told why, in the app and by email, in their language; once
 // the content is restored the notice reads outdated.
 func TestHidingTellsTheAuthorWhy(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	mod := c.as("mia", policy.RoleModerator)
 	ann, bob := c.as("ann"), c.as("bob")
@@ -173,6 +165,7 @@ func TestHidingTellsTheAuthorWhy(t *testing.T) {
 // title as they are now; a reader who may not read the content gets the actor's name
 // and the action only (the existing rule).
 func TestTheModerationLogNamesWhoDidWhatToWhat(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	mod := c.as("Ann", policy.RoleModerator)

@@ -3,7 +3,6 @@ package app_test
 import (
 	"fmt"
 	"net/http"
-	"strings"
 	"testing"
 
 	"tribune/shared/eventtypes"
@@ -17,50 +16,13 @@ import (
 // thing it tells, only while what it tells still holds, and reads as outdated or
 // unavailable once it no longer does.
 
-// mailsAbout counts the activity emails to addr whose link opens path.
-func (c *community) mailsAbout(addr, path string) int {
-	c.t.Helper()
-	n := 0
-	for _, m := range c.mailsTo(addr) {
-		for _, l := range m.Links() {
-			if strings.HasSuffix(l, path) {
-				n++
-				break
-			}
-		}
-	}
-	return n
-}
-
-// entries returns a member's inbox entries about a post, as they read them (the event
-// path settled).
-func (c *community) entries(who *http.Client, postID string) []notifications.Notification {
-	c.t.Helper()
-	c.settledItems()
-	var out []notifications.Notification
-	for _, n := range c.notes(who) {
-		if n.PostID == postID {
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
-func (c *community) comment(who *http.Client, postID, body string) posts.Comment {
-	c.t.Helper()
-	var cm posts.Comment
-	if status, raw := c.call(who, "POST", "/api/posts/"+postID+"/comments", body, &cm); status != 201 {
-		c.t.Fatalf("comment: %d %s", status, raw)
-	}
-	return cm
-}
-
 // The tester's example: 12 acceptances at once spread over 4 answers gave winners 2-3
 // notices and emails each; accepting A, then B, then A again emailed A's author twice,
 // and B's notice kept saying "accepted". An answer's author is told at most once ever,
 // only while it is the accepted answer when the notice goes out, and a notice whose
 // answer is no longer accepted reads "outdated" (never unread).
 func TestAnAcceptedAnswerIsAnnouncedOnceAndOnlyWhileItIsAccepted(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	ann := c.as("ann")
@@ -140,6 +102,7 @@ func TestAnAcceptedAnswerIsAnnouncedOnceAndOnlyWhileItIsAccepted(t *testing.T) {
 // moderators hear of a content's reports once until they deal with them, and the
 // notice reads outdated once they did.
 func TestIdeaStatusesAndReportsAreAnnouncedOncePerSubject(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	ann, bob := c.as("ann"), c.as("bob")
@@ -208,6 +171,7 @@ func TestIdeaStatusesAndReportsAreAnnouncedOncePerSubject(t *testing.T) {
 // as unread. Every entry that points at a comment (comment, reply, mention) reads
 // "unavailable" once the comment is deleted or hidden from its reader, never unread.
 func TestNotificationsAboutDeletedOrHiddenCommentsAreUnavailable(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	mod := c.as("moe", policy.RoleModerator)
@@ -274,6 +238,7 @@ func TestNotificationsAboutDeletedOrHiddenCommentsAreUnavailable(t *testing.T) {
 // notification went out, are not announced (the inbox keeps the ticket steps it told:
 // each is a step of the customer's request).
 func TestTicketStatusesAndSpaceInvitationsThatNoLongerHoldAreNotAnnounced(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	sam, cara, bob := c.as("sam", policy.RoleSupport), c.as("cara"), c.as("bob")

@@ -6,12 +6,10 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"tribune/shared/app"
 	"tribune/shared/auth"
 	"tribune/shared/config"
-	"tribune/shared/eventtypes"
 	"tribune/shared/mail"
 	"tribune/shared/members"
 	"tribune/shared/policy"
@@ -19,42 +17,10 @@ import (
 	"tribune/shared/store/dynamotest"
 )
 
-// newMember registers a member who joined a month ago, holding roles, and returns its id.
-func newMember(t testing.TB, st *store.Store, name string, roles []string) string {
-	return newMemberSince(t, st, name, roles, time.Now().AddDate(0, -1, 0))
-}
-
-// newMemberSince registers a member who joined at joined.
-func newMemberSince(t testing.TB, st *store.Store, name string, roles []string, joined time.Time) string {
-	t.Helper()
-	now := time.Now()
-	m := members.Member{ID: "m_" + name, Email: strings.ToLower(name) + "@example.com", DisplayName: name, Locale: "en", Roles: roles, Status: members.StatusActive, CreatedAt: joined}
-	sess, _ := auth.NewSession(m.ID, now, "test")
-	meta := eventtypes.NewMeta(now)
-	env, _ := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta, eventtypes.MemberRegistered{Meta: meta})
-	if err := st.Register(context.Background(), m, sess, env, nil, nil); err != nil {
-		t.Fatal(err)
-	}
-	// Test members have accepted the default community rules; the rules test undoes it.
-	if err := st.AcceptRules(context.Background(), m.ID, members.DefaultRules.Version); err != nil {
-		t.Fatal(err)
-	}
-	return m.ID
-}
-
-// cookieFor starts a fresh session of a member and returns its cookie value.
-func cookieFor(t *testing.T, st *store.Store, memberID string) string {
-	t.Helper()
-	sess, cookie := auth.NewSession(memberID, time.Now(), "test")
-	if err := st.CreateSession(context.Background(), sess); err != nil {
-		t.Fatal(err)
-	}
-	return cookie
-}
-
 // Every route against every role and a visitor: the guard lets exactly the roles the
 // policy names through (their answer may still be a 4xx about the input, never 401/403).
 func TestEveryRouteAgainstEveryRole(t *testing.T) {
+	t.Parallel()
 	tbl := dynamotest.NewTable(t)
 	st := store.New(tbl.DB, tbl.Name)
 	cfg := config.Config{PublicURL: "http://test.local"}
@@ -123,6 +89,7 @@ func TestEveryRouteAgainstEveryRole(t *testing.T) {
 
 // A ban and a removed role count on the member's very next request.
 func TestBanAndRoleRemovalTakeEffectAtOnce(t *testing.T) {
+	t.Parallel()
 	tbl := dynamotest.NewTable(t)
 	st := store.New(tbl.DB, tbl.Name)
 	cfg := config.Config{PublicURL: "http://test.local"}
@@ -176,6 +143,7 @@ func TestBanAndRoleRemovalTakeEffectAtOnce(t *testing.T) {
 }
 
 func TestSessionsPageListsRevokesAndSignsOutEverywhere(t *testing.T) {
+	t.Parallel()
 	tbl := dynamotest.NewTable(t)
 	st := store.New(tbl.DB, tbl.Name)
 	cfg := config.Config{PublicURL: "http://test.local"}
@@ -219,15 +187,5 @@ func TestSessionsPageListsRevokesAndSignsOutEverywhere(t *testing.T) {
 		if w := call(c, "GET", "/api/me"); w.Code != 401 {
 			t.Fatalf("a session survived signing out everywhere: %d", w.Code)
 		}
-	}
-}
-
-// inAFreshWindow starts a test's rate-limit counts in a fresh window: the limits count
-// in fixed windows of the clock (ratelimit.Rule.Window), so counts that straddle a
-// window's end start again from zero. When less than need is left of the current
-// window, it waits for the next one.
-func inAFreshWindow(w, need time.Duration) {
-	if left := time.Until(time.Now().Truncate(w).Add(w)); left < need {
-		time.Sleep(left + time.Second)
 	}
 }

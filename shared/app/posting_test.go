@@ -21,6 +21,7 @@ import (
 )
 
 func TestSpacesVisibilityMembershipAndPosting(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	staff := c.as("sia", policy.RoleSupport)
 	ann := c.as("ann")
@@ -149,6 +150,7 @@ func TestSpacesVisibilityMembershipAndPosting(t *testing.T) {
 }
 
 func TestStreamsPageNewestFirstWithSignedCursors(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	staff := c.as("sia", policy.RoleAdmin)
 	var sp spaces.Space
@@ -174,6 +176,7 @@ func TestStreamsPageNewestFirstWithSignedCursors(t *testing.T) {
 }
 
 func TestCommentsRepliesAndAcceptedAnswers(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	staff := c.as("sia", policy.RoleAdmin)
 	ann, bea := c.as("ann"), c.as("bea")
@@ -239,6 +242,7 @@ func TestCommentsRepliesAndAcceptedAnswers(t *testing.T) {
 }
 
 func TestNewMembersAreSlowedDown(t *testing.T) {
+	t.Parallel()
 	inAFreshWindow(posts.LimitNewPosts.Window, 30*time.Second)
 	c := newCommunity(t)
 	staff := c.as("sia", policy.RoleAdmin)

@@ -14,6 +14,7 @@ import (
 )
 
 func TestProfilesDirectoryAndStaffSection(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	ann := c.as("ann")
 	support := c.as("sam", policy.RoleSupport)
@@ -82,6 +83,7 @@ func TestProfilesDirectoryAndStaffSection(t *testing.T) {
 }
 
 func TestExportAndAccountDeletion(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	ann := c.as("ann")
 	var me struct{ ID string }
@@ -123,6 +125,7 @@ func TestExportAndAccountDeletion(t *testing.T) {
 }
 
 func TestAvatarUploadThroughPresignedURLs(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	ann := c.as("ann")
 	var me struct{ ID string }

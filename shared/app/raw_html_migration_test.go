@@ -21,6 +21,7 @@ import (
 // 2027-01-raw-html-content-left-out renders those texts again (posts, comments,
 // tickets) and brings their excerpts up to date; running it again changes nothing.
 func TestTheMigrationTakesScriptAndStyleContentOutOfStoredPages(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	ann, cara := c.as("ann"), c.as("cara")

@@ -107,6 +107,7 @@ func sameAnswers(t *testing.T, what string, got []answer, status int) {
 // The tester's example: 12 identical warnings at once gave 12 emails, 12 notifications
 // and 12 audit entries. They are one warning.
 func TestConcurrentIdenticalWarningsWarnOnce(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	mod := c.as("mona", policy.RoleModerator)
 	c.as("wes")
@@ -143,6 +144,7 @@ func TestConcurrentIdenticalWarningsWarnOnce(t *testing.T) {
 // The tester's example: 8 identical agent replies at once on one ticket made 5 replies
 // and 5 customer emails. They are one reply, told once.
 func TestConcurrentIdenticalTicketRepliesReplyOnce(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	sam := c.as("sam", policy.RoleSupport)
@@ -196,6 +198,7 @@ func TestConcurrentIdenticalTicketRepliesReplyOnce(t *testing.T) {
 // The tester's example: 12 suspensions of 1 day at once wrote 12 audit entries. A
 // suspension that changes nothing writes nothing: one entry, one new end.
 func TestRepeatedSuspensionsBansAndReinstatementsLogOnce(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	mod := c.as("mona", policy.RoleModerator)
 	c.as("sid")
@@ -254,6 +257,7 @@ func TestRepeatedSuspensionsBansAndReinstatementsLogOnce(t *testing.T) {
 // answered with the first answer and write nothing; another body, another target or
 // another member is another request.
 func TestIdenticalCreationsAreOneRequest(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	ann, bob := c.as("ann"), c.as("bob")
@@ -402,6 +406,7 @@ func (c *community) tripsOfWrite(memberID, method, path, body string, hdr ...str
 // from there); a creation costs one more than before (its answer is recorded for its
 // repeats); a request that names nothing costs what it did.
 func TestRepeatsWithinTheRoundTripBudget(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	c.as("wes")
@@ -440,6 +445,7 @@ func TestRepeatsWithinTheRoundTripBudget(t *testing.T) {
 // sent by another member is theirs; an expired key is absent; a refused request holds
 // no key; a malformed key is 400.
 func TestTheIdempotencyKeyMakesARequestOnce(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	mia := c.as("mia", policy.RoleMarketer)
@@ -552,6 +558,7 @@ func TestTheIdempotencyKeyMakesARequestOnce(t *testing.T) {
 // simultaneously they are asked: edits, the rules, a space's settings, an account's
 // deletion, an invitation's resend.
 func TestStateSettingRepeatsWriteNothing(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	ann, bob := c.as("ann"), c.as("bob")
@@ -636,6 +643,7 @@ func TestStateSettingRepeatsWriteNothing(t *testing.T) {
 // request_in_progress and writes nothing; after the lease the claim is abandoned and the
 // repeat runs (the client, told nothing, may try again: it is not blocked until the name
 // lapses).
+// Not parallel: it shortens httpx.RepeatWait, a package variable, for its run.
 func TestAClaimWithoutAnAnswerHoldsForItsLeaseOnly(t *testing.T) {
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)

@@ -35,6 +35,7 @@ func profileJSON(name string) string {
 // system's own author are nobody's; staff words and the community's name are staff's;
 // every spelling the directory folds (and a few lookalikes) counts.
 func TestReservedDisplayNamesAreRefused(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	ann := c.as("ann")
 	mo := c.as("mo", policy.RoleModerator)
@@ -100,6 +101,7 @@ func TestReservedDisplayNamesAreRefused(t *testing.T) {
 // actorDeleted) when the account is deleted, and not for a member whose name merely
 // reads "Deleted member" (taken before names were reserved).
 func TestErasedAccountsAreFlaggedNotGuessedFromTheName(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	bob := c.as("bob")
@@ -229,6 +231,7 @@ func TestErasedAccountsAreFlaggedNotGuessedFromTheName(t *testing.T) {
 // directory compares names; staff may share names; a member who held the name first
 // keeps it; and the names Tribune gives newcomers are never a staff member's.
 func TestMembersCannotTakeAStaffMembersName(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	alice := c.as("alice", policy.RoleAdmin)
 	sam := c.as("sam", policy.RoleSupport)

@@ -42,20 +42,11 @@ func inSpace(list []spaces.Membership, spaceID string) bool {
 	return false
 }
 
-// setRoles replaces a member's roles as an admin does, and waits for the event path.
-func (c *community) setRoles(admin *http.Client, memberID string, roles ...string) {
-	c.t.Helper()
-	body := fmt.Sprintf(`{"roles":["%s"]}`, strings.Join(roles, `","`))
-	if status, raw := c.call(admin, "PUT", "/api/members/"+memberID+"/roles", body, nil); status != 200 {
-		c.t.Fatalf("roles of %s: %d %s", memberID, status, raw)
-	}
-	c.settledItems()
-}
-
 // The tester's repro: an agent creates a customer space, a customer opens tickets there,
 // the agent loses the role. They kept everything as the space's owner; now the creator is
 // no member at all, and nothing of the space answers them once the role is gone.
 func TestAnAgentWhoLosesTheRoleLosesTheCustomerSpaceTheyCreated(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin, sam := c.as("ada", policy.RoleAdmin), c.as("sam", policy.RoleSupport)
 	carol := c.as("carol")
@@ -145,6 +136,7 @@ func TestAnAgentWhoLosesTheRoleLosesTheCustomerSpaceTheyCreated(t *testing.T) {
 // staff role (an admin or a marketer demoted). A customer whose roles change keeps their
 // place; a member's own project group stays theirs; roles count at every request.
 func TestMembershipsARoleGaveEndWithTheRole(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin, sam, sue := c.as("ada", policy.RoleAdmin), c.as("sam", policy.RoleSupport), c.as("sue", policy.RoleSupport)
 	ex, mia := c.as("eda", policy.RoleAdmin), c.as("mia", policy.RoleMarketer)
@@ -218,6 +210,7 @@ func TestMembershipsARoleGaveEndWithTheRole(t *testing.T) {
 // An invitation carrying staff roles makes staff only while its inviter may still grant
 // them: an admin demoted before the invitee signs up no longer makes them staff.
 func TestInvitationsOfADemotedAdminGiveNoStaffRole(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin, ex := c.as("ada", policy.RoleAdmin), c.as("eda", policy.RoleAdmin)
 	var list invitations.InvitationList
@@ -240,6 +233,7 @@ func TestInvitationsOfADemotedAdminGiveNoStaffRole(t *testing.T) {
 // spaces and those a lost staff role gave, and marks the agents' memberships of
 // customer spaces so that they end with the role; a second run changes nothing.
 func TestMembershipsOfBeforeFollowRolesAfterTheMigration(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	ctx := context.Background()
 	admin, sam, sue := c.as("ada", policy.RoleAdmin), c.as("sam", policy.RoleSupport), c.as("sue", policy.RoleSupport)

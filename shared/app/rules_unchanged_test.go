@@ -15,6 +15,7 @@ import (
 // Publishing the community rules unchanged makes no version and asks nobody to
 // accept them again; a change does, once, however many admins publish it at once.
 func TestPublishingTheRulesUnchangedMakesNoVersion(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	ann := c.as("ann")

@@ -52,7 +52,8 @@ func newSocialCommunity(t *testing.T) (*community, *mockoidc.MockOIDC) {
 	}
 	c.srv.Config.Handler = h
 	local := &bus.Local{Consumers: app.Consumers(cfg, c.st, sender, nil), Attempts: 3, Backoff: 10 * time.Millisecond}
-	stop := pollStream(localStreams(t), tbl.StreamARN, filepath.Join(t.TempDir(), "ckpt.json"), local)
+	c.delivered = &deliveredEvents{next: local, ids: map[string]bool{}}
+	stop := pollStream(localStreams(t), tbl.StreamARN, filepath.Join(t.TempDir(), "ckpt.json"), c.delivered)
 	t.Cleanup(func() { stop(); local.Wait() })
 	return c, m
 }
@@ -200,17 +201,6 @@ func startRequest(rawURL string) *http.Request {
 	return req
 }
 
-func put(t *testing.T, rawURL, contentType, body string) {
-	t.Helper()
-	req, _ := http.NewRequest("PUT", rawURL, strings.NewReader(body))
-	req.Header.Set("Content-Type", contentType)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("PUT %s: %v %v", rawURL, resp, err)
-	}
-	resp.Body.Close()
-}
-
 // samples are the real requests the walk sends to each GET route.
 func (f *walkFixture) samples() map[string][]string {
 	sp := func(suffix string) []string {
@@ -291,6 +281,7 @@ func (f *walkFixture) samples() map[string][]string {
 // real ids, tokens and invitation codes, as a visitor, a member and an admin, leaves
 // every item of the table as it was, sends no mail, and sets no session cookie.
 func TestNoGetOrHeadChangesAnything(t *testing.T) {
+	t.Parallel()
 	f := newWalkFixture(t)
 	c := f.c
 	samples := f.samples()

@@ -5,11 +5,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/oauth2-proxy/mockoidc"
 
-	"tribune/shared/mail"
 	"tribune/shared/notifications"
 	"tribune/shared/policy"
 	"tribune/shared/spaces"
@@ -19,44 +17,11 @@ import (
 // Tests of issue 10: emails follow the member's language and say who did
 // what to what, statuses in words.
 
-// mailSaying waits for a message to addr whose text holds every one of want, and returns it.
-func (c *community) mailSaying(addr string, want ...string) mail.Stored {
-	c.t.Helper()
-	var found mail.Stored
-	deadline := time.Now().Add(waitLimit)
-	for time.Now().Before(deadline) {
-		for _, m := range c.mailsTo(addr) {
-			ok := true
-			for _, w := range want {
-				ok = ok && strings.Contains(m.Subject+"\n"+m.Text, w)
-			}
-			if ok {
-				return m
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	var got []string
-	for _, m := range c.mailsTo(addr) {
-		got = append(got, m.Subject)
-	}
-	c.t.Fatalf("no mail to %s saying %q; got %q", addr, want, got)
-	return found
-}
-
-// speaks saves a member's language (the profile's "language for emails").
-func (c *community) speaks(who *http.Client, name, lang string) {
-	c.t.Helper()
-	body := fmt.Sprintf(`{"displayName":%q,"bio":"","expertise":[],"interests":[],"company":"","location":"","links":[],"locale":%q}`, name, lang)
-	if status, raw := c.call(who, "PUT", "/api/me/profile", body, nil); status != 200 {
-		c.t.Fatalf("profile: %d %s", status, raw)
-	}
-}
-
 // A French member's activity emails are French sentences naming who did what to what,
 // statuses in French words, never a code; an English member's are English. The inbox
 // entries carry what the sentence names (actor, subject, ticket number).
 func TestActivityEmailsAreSentencesInTheMembersLanguage(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	sam := c.as("sam", policy.RoleSupport)
@@ -121,6 +86,7 @@ func TestActivityEmailsAreSentencesInTheMembersLanguage(t *testing.T) {
 // A newcomer who signs up with a provider from a French page gets a French account
 // (and so French emails), whatever their browser's Accept-Language says.
 func TestSocialSignUpTakesThePagesLanguage(t *testing.T) {
+	t.Parallel()
 	e := newSocialEnv(t)
 	e.oidc.QueueUser(&mockoidc.MockUser{Subject: "sub-fr", Email: "lea@example.com", EmailVerified: true, PreferredUsername: "lea"})
 	resp, body := e.get(e.authorize(e.startFlowWith(`{"return":"/","locale":"fr"}`)))

@@ -79,6 +79,7 @@ func (e *env) newestMailTo(addr string) mail.Stored {
 // limit; the address is told by email, in the reader's language, that the community is
 // by invitation, and no sign-in token is written for it.
 func TestSignInStartTellsNoOneWhetherAnAccountExists(t *testing.T) {
+	t.Parallel()
 	inAFreshWindow(members.LimitPerAddress.Window, 2*time.Minute)
 	e := newEnv(t)
 	st := store.New(e.tbl.DB, e.tbl.Name)

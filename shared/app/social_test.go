@@ -1,11 +1,7 @@
 package app_test
 
 import (
-	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -13,130 +9,14 @@ import (
 
 	"github.com/oauth2-proxy/mockoidc"
 
-	"tribune/shared/app"
 	"tribune/shared/auth"
-	"tribune/shared/config"
 	"tribune/shared/invitations"
-	"tribune/shared/mail"
 	"tribune/shared/members"
 	"tribune/shared/policy"
-	"tribune/shared/social"
-	"tribune/shared/store"
-	"tribune/shared/store/dynamotest"
 )
 
-// socialEnv is Tribune with one OIDC provider: a real local OIDC server (mockoidc).
-type socialEnv struct {
-	t      *testing.T
-	oidc   *mockoidc.MockOIDC
-	srv    *httptest.Server
-	st     *store.Store
-	client *http.Client
-}
-
-func newSocialEnv(t *testing.T) *socialEnv {
-	m, err := mockoidc.Run()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = m.Shutdown() })
-	tbl := dynamotest.NewTable(t)
-	e := &socialEnv{t: t, oidc: m, st: store.New(tbl.DB, tbl.Name)}
-	e.srv = httptest.NewServer(nil)
-	t.Cleanup(e.srv.Close)
-	mc := m.Config()
-	cfg := config.Config{PublicURL: e.srv.URL, SocialProviders: []social.Provider{{ID: "mock", Name: "Mock", Kind: social.KindOIDC,
-		Issuer: m.Issuer(), ClientID: mc.ClientID, ClientSecret: mc.ClientSecret}}}
-	h, err := app.RegistrationHandler(app.Deps{Config: cfg, Store: e.st, Mail: mail.Outbox{Dir: t.TempDir(), From: "t@example.com"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.srv.Config.Handler = h
-	e.newBrowser()
-	return e
-}
-
-// newBrowser forgets every cookie, as another browser would.
-func (e *socialEnv) newBrowser() {
-	jar, _ := cookiejar.New(nil)
-	e.client = &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-}
-
-func (e *socialEnv) get(rawURL string) (*http.Response, string) {
-	e.t.Helper()
-	resp, err := e.client.Get(rawURL)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp, string(b)
-}
-
-// post sends a JSON POST, as the web app does.
-func (e *socialEnv) post(rawURL, body string) (*http.Response, string) {
-	e.t.Helper()
-	resp, err := e.client.Post(rawURL, "application/json", strings.NewReader(body))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp, string(b)
-}
-
-// startFlow returns the provider's authorize URL of a new flow.
-func (e *socialEnv) startFlow() *url.URL {
-	e.t.Helper()
-	return e.startFlowWith(`{"return":"/welcome"}`)
-}
-
-// startFlowWith starts a flow with this JSON body.
-func (e *socialEnv) startFlowWith(body string) *url.URL {
-	e.t.Helper()
-	resp, raw := e.post(e.srv.URL+"/api/auth/oidc/mock/start", body)
-	var to members.SocialRedirect
-	if resp.StatusCode != http.StatusOK || json.Unmarshal([]byte(raw), &to) != nil {
-		e.t.Fatalf("start: %d %s", resp.StatusCode, raw)
-	}
-	u, _ := url.Parse(to.Redirect)
-	q := u.Query()
-	if q.Get("code_challenge_method") != "S256" || q.Get("code_challenge") == "" || q.Get("nonce") == "" || q.Get("state") == "" {
-		e.t.Fatalf("authorize URL lacks PKCE, nonce or state: %s", u)
-	}
-	return u
-}
-
-// authorize lets the provider approve and returns the callback URL it redirects to.
-func (e *socialEnv) authorize(u *url.URL) string {
-	e.t.Helper()
-	resp, body := e.get(u.String())
-	if resp.StatusCode != http.StatusFound {
-		e.t.Fatalf("provider authorize: %d %s", resp.StatusCode, body)
-	}
-	return resp.Header.Get("Location")
-}
-
-// signIn runs the whole flow for user and returns the callback answer.
-func (e *socialEnv) signIn(user *mockoidc.MockUser) (*http.Response, string) {
-	e.oidc.QueueUser(user)
-	return e.get(e.authorize(e.startFlow()))
-}
-
-func (e *socialEnv) me() (int, string) {
-	resp, body := e.get(e.srv.URL + "/api/me")
-	var m struct{ ID string }
-	_ = json.Unmarshal([]byte(body), &m)
-	return resp.StatusCode, m.ID
-}
-
-func problemCode(body string) string {
-	var p struct{ Code string }
-	_ = json.Unmarshal([]byte(body), &p)
-	return p.Code
-}
-
 func TestSocialSignInCreatesThenFindsTheMember(t *testing.T) {
+	t.Parallel()
 	e := newSocialEnv(t)
 	user := &mockoidc.MockUser{Subject: "sub-1", Email: "Oda@Example.com", EmailVerified: true, PreferredUsername: "oda"}
 	resp, body := e.signIn(user)
@@ -159,6 +39,7 @@ func TestSocialSignInCreatesThenFindsTheMember(t *testing.T) {
 }
 
 func TestVerifiedEmailLinksAndUnverifiedNeverDoes(t *testing.T) {
+	t.Parallel()
 	e := newSocialEnv(t)
 	existing := newMember(t, e.st, "pia", []string{policy.RoleMember}) // pia@example.com
 
@@ -183,6 +64,7 @@ func TestVerifiedEmailLinksAndUnverifiedNeverDoes(t *testing.T) {
 }
 
 func TestTamperedFlowsAreRefused(t *testing.T) {
+	t.Parallel()
 	e := newSocialEnv(t)
 	user := func() *mockoidc.MockUser {
 		return &mockoidc.MockUser{Subject: "sub-x", Email: "quin@example.com", EmailVerified: true}
@@ -257,6 +139,7 @@ func TestTamperedFlowsAreRefused(t *testing.T) {
 }
 
 func TestSocialSignUpAcceptsAnInvitation(t *testing.T) {
+	t.Parallel()
 	e := newSocialEnv(t)
 	if err := e.st.SaveSettings(t.Context(), members.Settings{AccessMode: members.AccessHybrid, HybridRegistration: members.AccessInvite}); err != nil {
 		t.Fatal(err)

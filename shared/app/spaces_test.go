@@ -9,6 +9,7 @@ import (
 )
 
 func TestSpaceDirectoryInvitationsRolesAndGroups(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	ann, bob := c.as("ann"), c.as("bob")
@@ -98,6 +99,7 @@ func TestSpaceDirectoryInvitationsRolesAndGroups(t *testing.T) {
 }
 
 func TestVisitorsReadPublicSpacesUnlessInviteOnly(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	visitor := c.visitor()

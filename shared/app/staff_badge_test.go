@@ -14,6 +14,7 @@ import (
 // Interests show on profiles; staff carry the staff badge on their profile and in the
 // bylines of their posts and comments (and of the stream entries of those posts).
 func TestProfilesShowInterestsAndStaffCarryABadge(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	mod, ann := c.as("mia", policy.RoleModerator), c.as("ann")
 	c.profileAs(ann, "Ann Lee", "hiking", "chess")

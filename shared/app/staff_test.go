@@ -18,6 +18,7 @@ import (
 // The moderation queue shows reported content as it is: an edit that took a password
 // out leaves it nowhere in the queue; a move shows the new space.
 func TestModerationQueueShowsReportedContentAsItIsNow(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	mod := c.as("mia", policy.RoleModerator)
 	ann, bob := c.as("ann"), c.as("bob")
@@ -53,6 +54,7 @@ func TestModerationQueueShowsReportedContentAsItIsNow(t *testing.T) {
 // who may read and moderate it now (round 2: a marketer moderates nothing, so reads
 // every entry redacted; the full rules: TestModerationLogShowsOnlyWhatTheReaderMayReadAndModerate).
 func TestAuditLogNamesOnlyWhatTheReaderMayRead(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	mark := c.as("mark", policy.RoleMarketer)
@@ -98,6 +100,7 @@ func TestAuditLogNamesOnlyWhatTheReaderMayRead(t *testing.T) {
 
 // A ticket made from a question names the question only to those who may read it.
 func TestTicketNamesItsQuestionOnlyToThoseWhoMayReadIt(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	cara, colleague := c.as("cara"), c.as("carl")

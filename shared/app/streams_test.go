@@ -83,6 +83,7 @@ func pinnedFor(d time.Duration) string { return time.Now().Add(d).UTC().Format(t
 // newest posts still shown there and its live pinned announcements, nothing hidden,
 // deleted or moved away, and no older post than the bound.
 func TestJoiningASpaceBringsItsRecentPostsHome(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	bob := c.as("bob")
@@ -185,6 +186,7 @@ func summariesOf(list []posts.Post) []posts.Summary {
 // Joining twice, at once, leaving and joining again: one space.joined per joining, and
 // the home stream holds each post once, whatever the order.
 func TestJoiningAgainAndAtOnceBackfillsOnce(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	bob := c.as("bob")
@@ -241,6 +243,7 @@ func TestJoiningAgainAndAtOnceBackfillsOnce(t *testing.T) {
 // A join handled after the member left (or for someone who never belonged) brings
 // nothing: posts of a space the member may not read never reach their home stream.
 func TestALateJoinBringsNothingToWhoMayNotRead(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	bob, eve := c.as("bob"), c.as("eve")
@@ -268,6 +271,7 @@ func TestALateJoinBringsNothingToWhoMayNotRead(t *testing.T) {
 // one page (home and space), its pin on page 1 and its entry on page 2, the pins of
 // several spaces, and more pins than a page holds. Each shows once, among the pins.
 func TestAPinnedAnnouncementAppearsOncePerStream(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	bob := c.as("bob")

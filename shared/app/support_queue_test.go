@@ -31,6 +31,7 @@ func (c *community) queueIDs(agent *http.Client, query string) ([]string, string
 // A solved ticket has nothing due: no list answers a due time for it (never Go's zero
 // time, "0001-01-01T00:00:00Z", which the page showed as "due 1 January 1").
 func TestATicketWithNothingDueHasNoDueTime(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	sam := c.as("sam", policy.RoleSupport)
@@ -98,6 +99,7 @@ func TestATicketWithNothingDueHasNoDueTime(t *testing.T) {
 // The queue's default lists the tickets that still need work (new, open, pending
 // customer, on hold); solved tickets show with status=all or status=solved.
 func TestSupportQueueDefaultListsOnlyUnsolvedTickets(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	sam := c.as("sam", policy.RoleSupport)
@@ -150,6 +152,7 @@ func TestSupportQueueDefaultListsOnlyUnsolvedTickets(t *testing.T) {
 // The default (unsolved) fills its page past the solved tickets queued before: one read
 // of the queue's first 50 entries could hold solved tickets only.
 func TestSupportQueueDefaultPageSkipsManySolvedTickets(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	sam := c.as("sam", policy.RoleSupport)

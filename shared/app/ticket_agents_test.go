@@ -32,6 +32,7 @@ func (c *community) ticketView(who *http.Client, id string) tickets.Ticket {
 // then any ticket news meant for an assignee who is no longer an agent goes to every
 // agent, as for an unassigned ticket.
 func TestTicketsOfAnAgentWhoLostTheRoleGoBackToEveryAgent(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	sam, sue := c.as("sam", policy.RoleSupport), c.as("sue", policy.RoleSupport)
@@ -115,6 +116,7 @@ func TestTicketsOfAnAgentWhoLostTheRoleGoBackToEveryAgent(t *testing.T) {
 // member's first week, 10 an hour after; refused ones write nothing and take no number;
 // support agents are exempt.
 func TestOpeningTicketsHasARateLimit(t *testing.T) {
+	t.Parallel()
 	inAFreshWindow(tickets.LimitNewTickets.Window, 2*time.Minute)
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)

@@ -21,30 +21,6 @@ import (
 	"tribune/shared/tickets"
 )
 
-// customerSpace creates a closed customer space and brings members into it.
-func (c *community) customerSpace(admin *http.Client, name string, members ...string) spaces.Space {
-	c.t.Helper()
-	var sp spaces.Space
-	if status, body := c.call(admin, "POST", "/api/spaces", fmt.Sprintf(`{"name":%q,"visibility":"closed","kind":"customer"}`, name), &sp); status != 201 {
-		c.t.Fatalf("customer space: %d %s", status, body)
-	}
-	for _, m := range members {
-		if status, body := c.call(admin, "POST", "/api/spaces/"+sp.ID+"/invitations", fmt.Sprintf(`{"memberId":%q}`, m), nil); status != 200 {
-			c.t.Fatalf("invite %s: %d %s", m, status, body)
-		}
-	}
-	return sp
-}
-
-func (c *community) ticket(who *http.Client, spaceID, body string) tickets.Ticket {
-	c.t.Helper()
-	var t tickets.Ticket
-	if status, raw := c.call(who, "POST", "/api/spaces/"+spaceID+"/tickets", body, &t); status != 201 {
-		c.t.Fatalf("open ticket: %d %s", status, raw)
-	}
-	return t
-}
-
 // outboxDetails is every event payload the table ever held.
 func (c *community) outboxDetails() string {
 	out, err := c.tbl.DB.Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String(c.tbl.Name)})
@@ -61,6 +37,7 @@ func (c *community) outboxDetails() string {
 }
 
 func TestTicketsFromOpeningToRating(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	sam := c.as("sam", policy.RoleSupport)
@@ -267,6 +244,7 @@ func TestTicketsFromOpeningToRating(t *testing.T) {
 }
 
 func TestQuestionBecomesATicketLinkedBothWays(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	sam := c.as("sam", policy.RoleSupport)
@@ -304,6 +282,7 @@ func TestQuestionBecomesATicketLinkedBothWays(t *testing.T) {
 }
 
 func TestSupportSettingsAreKeptByAdmins(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin, sam := c.as("ada", policy.RoleAdmin), c.as("sam", policy.RoleSupport)
 	good := `{"products":["Sync","Sync","Reports"],"autoCloseDays":3,"targets":{"low":{"firstResponseMinutes":600,"resolutionMinutes":6000},
@@ -329,6 +308,7 @@ func TestSupportSettingsAreKeptByAdmins(t *testing.T) {
 }
 
 func TestAgentsWorkTicketsOfHiddenCustomerSpaces(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	sam, bob := c.as("sam", policy.RoleSupport), c.as("bob")
@@ -351,6 +331,7 @@ func TestAgentsWorkTicketsOfHiddenCustomerSpaces(t *testing.T) {
 }
 
 func TestTicketAttachmentsAndEmailPreferences(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	sam := c.as("sam", policy.RoleSupport)

@@ -12,6 +12,7 @@ import (
 // TestOlderActsAreIndexedForTheExport: comments, votes, reactions and reports an older
 // release wrote (no GSI1 keys) reach the member's export after the migration, once.
 func TestOlderActsAreIndexedForTheExport(t *testing.T) {
+	t.Parallel()
 	st, tbl := newStore(t)
 	named(t, st, "Ann")
 	put := func(item map[string]any) {

@@ -25,6 +25,7 @@ import (
 // A link with 3 uses, 8 people registering through it at once: exactly 3 get in, its
 // count says 3, and 3 invitation.accepted events are written.
 func TestInvitationUsesAreExactUnderConcurrentRegistrations(t *testing.T) {
+	t.Parallel()
 	st, tbl := newStore(t)
 	now := time.Now().UTC()
 	quota := ratelimit.Hit{Rule: ratelimit.Rule{Name: "q", Limit: 10, Window: time.Hour}, Key: "m"}
@@ -71,25 +72,11 @@ func TestInvitationUsesAreExactUnderConcurrentRegistrations(t *testing.T) {
 	}
 }
 
-func outboxCount(t *testing.T, db store.API, table, detailType string) int {
-	t.Helper()
-	n := 0
-	scan, err := db.(*dynamodb.Client).Scan(ctx, &dynamodb.ScanInput{TableName: aws.String(table)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, item := range scan.Items {
-		if dt, ok := item["DetailType"].(*types.AttributeValueMemberS); ok && dt.Value == detailType {
-			n++
-		}
-	}
-	return n
-}
-
 // A notification delivered twice is one item, unread once; the inbox's read mark
 // never goes back; what arrives after the mark is unread even when it is about
 // something older.
 func TestInboxDeliveriesAndReadMarksAreExact(t *testing.T) {
+	t.Parallel()
 	st, _ := newStore(t)
 	now := time.Now().UTC()
 	n := notifications.Notification{ID: "evt1-m_ann", MemberID: "m_ann", Kind: notifications.KindMention, At: now.Add(-time.Minute)}
@@ -149,6 +136,7 @@ func (f *flaky) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWri
 // A transaction that lost only to a concurrent one runs again; a failed condition
 // does not.
 func TestTransactionsLostToAConflictRunAgain(t *testing.T) {
+	t.Parallel()
 	_, tbl := newStore(t)
 	db := &flaky{API: tbl.DB, conflicts: 2}
 	st := store.New(db, tbl.Name)

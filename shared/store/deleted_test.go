@@ -20,6 +20,7 @@ import (
 // the action's own transaction, which is what decides when both run at once (issue 9,
 // round 2: a deleted post is gone for every action).
 func TestChangesOfADeletedPostWriteNothing(t *testing.T) {
+	t.Parallel()
 	st, tbl := newStore(t)
 	now := time.Now().UTC()
 	event := func() eventtypes.Envelope {

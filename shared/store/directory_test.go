@@ -11,35 +11,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"tribune/shared/auth"
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
 	"tribune/shared/members"
 	"tribune/shared/store"
 )
-
-// named registers a member called name (its id is m_<name without spaces>).
-func named(t *testing.T, st *store.Store, name string) string {
-	t.Helper()
-	id := "m_" + strings.Map(func(r rune) rune {
-		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
-			return r
-		}
-		return -1
-	}, strings.ToLower(name))
-	if id == "m_" {
-		id = fmt.Sprintf("m_u%x", name)
-	}
-	m := members.Member{ID: id, Email: id[2:] + "@example.com", DisplayName: name, Locale: "en", Roles: []string{"member"},
-		Status: members.StatusActive, CreatedAt: time.Now().UTC()}
-	sess, _ := auth.NewSession(m.ID, time.Now(), "test")
-	meta := eventtypes.NewMeta(time.Now())
-	env, _ := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta, eventtypes.MemberRegistered{Meta: meta, MemberID: id})
-	if err := st.Register(ctx, m, sess, env, nil, nil); err != nil {
-		t.Fatalf("Register %s: %v", name, err)
-	}
-	return id
-}
 
 // everyone pages through the whole list, limit members a page.
 func everyone(t *testing.T, st *store.Store, limit int) ([]string, int) {
@@ -88,6 +64,7 @@ func found(t *testing.T, st *store.Store, q string) []string {
 }
 
 func TestDirectoryListsEveryoneInNameOrderWithoutASearch(t *testing.T) {
+	t.Parallel()
 	st, tbl := newStore(t)
 	// Names in every bucket: digits, a-c, d-h, i-l, m-o, p-s, t-z, and after z.
 	for _, n := range []string{"Zoé Martin", "Ann Lee", "bob", "Émile Zola", "42 Club", "Mia", "Tom", "Ivan", "Dan", "Pia", "山田 太郎", "Carl"} {
@@ -127,6 +104,7 @@ func TestDirectoryListsEveryoneInNameOrderWithoutASearch(t *testing.T) {
 }
 
 func TestDirectoryFindsAnyWordOfANameOnce(t *testing.T) {
+	t.Parallel()
 	st, tbl := newStore(t)
 	jane := named(t, st, "Jane Smith")
 	named(t, st, "Smith Jones")
@@ -180,6 +158,7 @@ func TestDirectoryFindsAnyWordOfANameOnce(t *testing.T) {
 // directory partition per first letter, no search keys) are listed and found by any
 // word after the migration, and a second run changes nothing.
 func TestOlderMembersMoveIntoTheDirectoryOnce(t *testing.T) {
+	t.Parallel()
 	st, tbl := newStore(t)
 	old := func(id, name, status string) {
 		item, err := attributevalue.MarshalMap(map[string]any{"PK": "MEMBER#" + id, "SK": "PROFILE", "Type": "Member", "ID": id,
@@ -227,6 +206,7 @@ func TestOlderMembersMoveIntoTheDirectoryOnce(t *testing.T) {
 // an older release wrote (keys with accents) are found after the migration
 // 2027-01-directory-folds-accents, and a second run changes nothing.
 func TestTheDirectoryFoldsAccentsAndTheMigrationRewritesOlderKeys(t *testing.T) {
+	t.Parallel()
 	st, tbl := newStore(t)
 	named(t, st, "Élodie Brontë")
 	for _, q := range []string{"elodie", "ÉLODIE", "bronte", "brontë", "élo"} {

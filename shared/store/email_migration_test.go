@@ -35,6 +35,7 @@ func spelledAsBefore(t *testing.T, tbl dynamotest.Table, memberID, address, old 
 // whose new spelling another member holds, and addresses today's rules refuse, are
 // left and reported; a second run changes nothing.
 func TestStoredAddressesMoveToTodaysSpelling(t *testing.T) {
+	t.Parallel()
 	st, tbl := newStore(t)
 	now := time.Now()
 	carol, _ := register(t, st, "carol@xn--exmple-cua.com", now)

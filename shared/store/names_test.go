@@ -8,10 +8,11 @@ import (
 	"tribune/shared/members"
 )
 
-// Access pattern 110: the names texts show for the members they mention, as they are
+// Access pattern 100: the names texts show for the members they mention, as they are
 // now, in batched reads (more than one BatchGetItem's 100 keys here); an id of no
 // member and a deleted member read "" (shown "@Deleted member").
 func TestMemberNamesAreReadAsTheyAreNow(t *testing.T) {
+	t.Parallel()
 	st, _ := newStore(t)
 	now := time.Now()
 	var ids []string

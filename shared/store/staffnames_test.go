@@ -14,6 +14,7 @@ import (
 // looks the same (text.LookalikeKey), never the member asking, nobody banned, and no longer name that
 // merely starts with the same key.
 func TestStaffNamedFindsOnlyStaffHoldingThatExactName(t *testing.T) {
+	t.Parallel()
 	st, _ := newStore(t)
 	now := time.Now()
 	named := func(email, name string, roles ...string) members.Member {

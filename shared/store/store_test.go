@@ -1,16 +1,11 @@
 package store_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"tribune/shared/auth"
 	"tribune/shared/errs"
@@ -19,45 +14,10 @@ import (
 	"tribune/shared/members"
 	"tribune/shared/ratelimit"
 	"tribune/shared/social"
-	"tribune/shared/store"
-	"tribune/shared/store/dynamotest"
 )
 
-func TestMain(m *testing.M) { os.Exit(dynamotest.Main(m)) }
-
-var ctx = context.Background()
-
-func newStore(t *testing.T) (*store.Store, dynamotest.Table) {
-	tbl := dynamotest.NewTable(t)
-	return store.New(tbl.DB, tbl.Name), tbl
-}
-
-// itemCount counts the items of a table; tests only (a Scan never runs on a request path).
-func itemCount(t *testing.T, tbl dynamotest.Table) int {
-	t.Helper()
-	out, err := tbl.DB.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String(tbl.Name), Select: "COUNT"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return int(out.Count)
-}
-
-func register(t *testing.T, st *store.Store, email string, now time.Time) (members.Member, auth.Session) {
-	t.Helper()
-	m := members.Member{ID: "m_" + email, Email: email, DisplayName: "x", Locale: "en", Roles: []string{"member"}, Status: members.StatusActive, CreatedAt: now.UTC()}
-	sess, _ := auth.NewSession(m.ID, now, "test")
-	meta := eventtypes.NewMeta(now)
-	env, err := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta, eventtypes.MemberRegistered{Meta: meta, MemberID: m.ID, Email: email})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.Register(ctx, m, sess, env, nil, nil); err != nil {
-		t.Fatalf("Register: %v", err)
-	}
-	return m, sess
-}
-
 func TestRegisterWritesMemberEmailSessionAndEventTogether(t *testing.T) {
+	t.Parallel()
 	st, tbl := newStore(t)
 	now := time.Now()
 	if id, _, _, err := st.Admission(ctx, "ann@example.com", ""); err != nil || id != "" {
@@ -96,6 +56,7 @@ func TestRegisterWritesMemberEmailSessionAndEventTogether(t *testing.T) {
 }
 
 func TestSignInTokenIsSpentOnceAndExpires(t *testing.T) {
+	t.Parallel()
 	st, _ := newStore(t)
 	now := time.Now()
 	for _, c := range []struct {
@@ -140,6 +101,7 @@ func TestSignInTokenIsSpentOnceAndExpires(t *testing.T) {
 }
 
 func TestRateLimitRefusesAndWritesNothing(t *testing.T) {
+	t.Parallel()
 	st, tbl := newStore(t)
 	now := time.Now()
 	rule := ratelimit.Rule{Name: "test", Limit: 2, Window: time.Hour}
@@ -167,6 +129,7 @@ func TestRateLimitRefusesAndWritesNothing(t *testing.T) {
 }
 
 func TestSessionsAreCreatedOnlyForActiveMembersAndExpire(t *testing.T) {
+	t.Parallel()
 	st, _ := newStore(t)
 	now := time.Now()
 	m, first := register(t, st, "di@example.com", now)
@@ -200,6 +163,7 @@ func TestSessionsAreCreatedOnlyForActiveMembersAndExpire(t *testing.T) {
 }
 
 func TestClaimAndCountAreOncePerEvent(t *testing.T) {
+	t.Parallel()
 	st, _ := newStore(t)
 	now := time.Now()
 	if err := st.ClaimEvent(ctx, "notifications", "e1", now); err != nil {
@@ -238,6 +202,7 @@ func TestClaimAndCountAreOncePerEvent(t *testing.T) {
 }
 
 func TestSessionsOfAMemberAreListedAndEndedTogether(t *testing.T) {
+	t.Parallel()
 	st, _ := newStore(t)
 	now := time.Now()
 	m, first := register(t, st, "eli@example.com", now)
@@ -261,13 +226,8 @@ func TestSessionsOfAMemberAreListedAndEndedTogether(t *testing.T) {
 	}
 }
 
-func rolesEvent(memberID string) eventtypes.Envelope {
-	meta := eventtypes.NewMeta(time.Now())
-	env, _ := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRolesChangedType, meta, eventtypes.MemberRolesChanged{Meta: meta, MemberID: memberID})
-	return env
-}
-
 func TestRolesAndStatusReachTheSessionLookup(t *testing.T) {
+	t.Parallel()
 	st, tbl := newStore(t)
 	now := time.Now()
 	m, sess := register(t, st, "gus@example.com", now)
@@ -307,6 +267,7 @@ func TestRolesAndStatusReachTheSessionLookup(t *testing.T) {
 }
 
 func TestInvitationsAreListedAcrossMonthsAndSpentOnce(t *testing.T) {
+	t.Parallel()
 	st, _ := newStore(t)
 	now := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
 	quota := ratelimit.Hit{Rule: ratelimit.Rule{Name: "q", Limit: 10, Window: time.Hour}, Key: "m"}
@@ -337,6 +298,7 @@ func TestInvitationsAreListedAcrossMonthsAndSpentOnce(t *testing.T) {
 }
 
 func TestAuthFlowIsTakenOnce(t *testing.T) {
+	t.Parallel()
 	st, _ := newStore(t)
 	now := time.Now()
 	f := social.Flow{Provider: "google", State: "state-1", Nonce: "n", Verifier: "v", Return: "/x", SwitchAccount: true}
@@ -359,6 +321,7 @@ func TestAuthFlowIsTakenOnce(t *testing.T) {
 }
 
 func TestDirectoryPagesByNamePrefixAndTagWithSignedCursors(t *testing.T) {
+	t.Parallel()
 	st, _ := newStore(t)
 	now := time.Now()
 	for _, name := range []string{"anna", "anne", "annie", "bob"} {

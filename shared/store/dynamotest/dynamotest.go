@@ -53,7 +53,11 @@ func NewTable(t testing.TB) Table {
 		t.Fatal(err)
 	}
 	trips := &store.RoundTrips{}
-	db := store.NewDynamoDB(cfg, endpoint, trips.Option())
+	// Tests run in parallel on one DynamoDB Local, whose tables share one database: on a
+	// loaded machine a transaction can time out waiting for its lock (500, "This request
+	// will succeed in actual DynamoDB API"). More attempts than the SDK's 3 ride that out;
+	// RoundTrips counts operations, not attempts, so budgets are unchanged.
+	db := store.NewDynamoDB(cfg, endpoint, trips.Option(), func(o *dynamodb.Options) { o.RetryMaxAttempts = 10 })
 	name := "t-" + strings.ToLower(rand.Text()[:12])
 	arn, err := store.EnsureTable(ctx, db, name)
 	if err != nil {

@@ -1,8 +1,13 @@
 // Package tests drives the running system from outside: the local runtime started as a
 // process, over HTTP, and the web frontend in Chromium.
+//
+// This file is its harness: TestMain (builds the local runtime once), a runtime per test
+// on a data directory of its own, and every helper tests of more than one file use. A
+// helper one file's tests use stays in that file.
 package tests
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -21,6 +26,17 @@ import (
 	"time"
 )
 
+func TestMain(m *testing.M) {
+	code, err := run(m)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "tests:", err)
+		os.Exit(1)
+	}
+	os.Exit(code)
+}
+
+// ---- The local runtime, started as a process on a port and a data directory of its own
+
 // runtime is a started local runtime (infra/local).
 type runtime struct {
 	URL     string
@@ -31,15 +47,6 @@ type runtime struct {
 }
 
 var binary string
-
-func TestMain(m *testing.M) {
-	code, err := run(m)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "tests:", err)
-		os.Exit(1)
-	}
-	os.Exit(code)
-}
 
 func run(m *testing.M) (int, error) {
 	if _, err := os.Stat("../web/dist/index.html"); err != nil {
@@ -226,3 +233,56 @@ func get(ctx context.Context, client *http.Client, url string) (*http.Response, 
 	b, _ := io.ReadAll(resp.Body)
 	return resp, string(b), nil
 }
+
+// ---- Requests
+
+// call sends a JSON request and decodes a JSON answer into out (when given).
+func call(t *testing.T, client *http.Client, method, u, body string, out any) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, u, strings.NewReader(body))
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if out != nil && resp.StatusCode < 300 {
+		if err := json.Unmarshal(b, out); err != nil {
+			t.Fatalf("%s %s: %v in %s", method, u, err, b)
+		}
+	}
+	return resp.StatusCode, string(b)
+}
+
+// raw sends a request as any page or program on the machine could, with no cookie.
+func raw(t *testing.T, method, u, contentType string, body []byte, header ...string) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest(method, u, bytes.NewReader(body))
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	return resp
+}
+
+func bodyOf(resp *http.Response) string {
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	return string(b)
+}
+
+// pngBytes is a small PNG (the content is not checked, its type and size are).
+var pngBytes = append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{7}, 300)...)
