@@ -853,7 +853,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A post's comments, oldest first. */
+        /** A post's comments, oldest first: all of them, or with a cursor (a post page's next) the page after it. */
         get: operations["getPostsIdComments"];
         put?: never;
         /** Comment on a post, or reply to one of its comments (one level). */
@@ -1030,6 +1030,23 @@ export interface paths {
         put?: never;
         /** Move a post to another space (moderator of both). */
         post: operations["postPostsIdMove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posts/{id}/page": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The post page in one answer: the post with the caller's vote and reactions, and the first 100 comments, oldest first, with the caller's reactions (next: the cursor of the rest). */
+        get: operations["getPostsIdPage"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2248,6 +2265,11 @@ export interface components {
             title: string;
             votes: number;
         };
+        PostPage: {
+            comments: components["schemas"]["Comment"][];
+            next?: string;
+            post: components["schemas"]["Post"];
+        };
         "posts.Page": {
             next?: string;
             pinned?: components["schemas"]["posts.Summary"][];
@@ -2542,6 +2564,7 @@ export interface components {
         };
         Thread: {
             comments: components["schemas"]["Comment"][];
+            next?: string;
         };
         Ticket: {
             assigneeDeleted?: boolean;
@@ -5957,7 +5980,10 @@ export interface operations {
     };
     getPostsIdComments: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The next page's cursor */
+                cursor?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -5973,6 +5999,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Thread"];
+                };
+            };
+            /** @description Bad cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not signed in */
@@ -7003,6 +7038,55 @@ export interface operations {
             };
             /** @description The Idempotency-Key was used for a different request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPostsIdPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostPage"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such post */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

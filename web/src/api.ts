@@ -237,6 +237,8 @@ export const api = {
   acceptRules: (version: number) => call('post', '/api/me/rules', { body: { version } }),
   post: (id: string) => call('get', '/api/posts/{id}', { path: { id } }),
   comments: (id: string) => call('get', '/api/posts/{id}/comments', { path: { id } }),
+  // The post page in one request (3 DynamoDB calls): the post and its first 100 comments.
+  postPage: (id: string) => call('get', '/api/posts/{id}/page', { path: { id } }),
   addComment: (id: string, body: string, parentId?: string) => call('post', '/api/posts/{id}/comments', { path: { id }, body: parentId ? { body, parentId } : { body } }),
   acceptAnswer: (id: string, commentId: string) => call('post', '/api/posts/{id}/comments/{comment}/accept', { path: { id, comment: commentId } }),
   stream: (cursor?: string) => call('get', '/api/stream', { query: { cursor } }),

@@ -923,12 +923,18 @@ export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerI
   // closedSpace: the space of a post the reader may not read (not_space_member names it).
   const [closedSpace, setClosedSpace] = useState<string>();
   const loadSpace = (spaceId: string) => api.space(spaceId).then(setSpace, () => setSpace(null));
+  // The comments that came with the post (GET /api/posts/{id}/page), shown without
+  // asking again; undefined when the list must read them itself.
+  const [firstComments, setFirstComments] = useState<Comment[]>();
   useEffect(() => {
     setSpace(undefined);
-    api.post(props.id).then(
-      (p) => {
-        setPost(p);
-        if (props.viewerId) loadSpace(p.spaceId);
+    setFirstComments(undefined);
+    api.postPage(props.id).then(
+      (page) => {
+        // All the comments came, or the first 100 (the list then reads them all).
+        setFirstComments(page.next ? undefined : page.comments ?? []);
+        setPost(page.post);
+        if (props.viewerId) loadSpace(page.post.spaceId);
       },
       (err) => {
         setError(codeOf(err));
@@ -1069,7 +1075,7 @@ export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerI
       </div>
       {signedIn && !mine && <ReportForm lang={props.lang} postId={post.id} onReported={() => setNotice(s.reported)} />}
       {post.canModerate && <ModeratorTools lang={props.lang} post={post} act={act} />}
-      <Comments lang={props.lang} post={post} viewerId={props.viewerId} navigate={props.navigate} joinOffer={joinOffer} onAccepted={(id) => setPost({ ...post, acceptedAnswer: id })} />
+      <Comments lang={props.lang} post={post} first={firstComments} viewerId={props.viewerId} navigate={props.navigate} joinOffer={joinOffer} onAccepted={(id) => setPost({ ...post, acceptedAnswer: id })} />
     </article>
   );
 }
@@ -1449,7 +1455,7 @@ function CommentHistory(props: { lang: Lang; post: Post; comment: Comment }) {
   );
 }
 
-function Comments(props: { lang: Lang; post: Post; viewerId: string; navigate: Nav; joinOffer?: preact.ComponentChildren; onAccepted: (id: string) => void }) {
+function Comments(props: { lang: Lang; post: Post; first?: Comment[]; viewerId: string; navigate: Nav; joinOffer?: preact.ComponentChildren; onAccepted: (id: string) => void }) {
   const s = strings[props.lang];
   // who may not comment (a visitor, a non-member) finds joinOffer in place of the form, and no reply or reaction buttons.
   const takePart = !!props.viewerId && !props.joinOffer;
@@ -1469,7 +1475,8 @@ function Comments(props: { lang: Lang; post: Post; viewerId: string; navigate: N
   const [saved, setSaved] = useState<string>();
   const load = () => api.comments(props.post.id).then((r) => setList(r.comments), (err) => setError(codeOf(err)));
   useEffect(() => {
-    load();
+    if (props.first) setList(props.first);
+    else load();
   }, [props.post.id]);
   const send = async (rulesJustAccepted = false) => {
     setError(undefined);
