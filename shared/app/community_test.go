@@ -94,8 +94,9 @@ func TestIdeasVotesAndStatuses(t *testing.T) {
 	})
 }
 
+// Not parallel: its poll closes seconds after it is made, and beside other tests on a
+// loaded machine the vote meant to land before was seen arriving after.
 func TestPollsAnnouncementsAndReactions(t *testing.T) {
-	t.Parallel()
 	c := newCommunity(t)
 	staff := c.as("sia", policy.RoleMarketer)
 	ann, bob := c.as("ann"), c.as("bob")
