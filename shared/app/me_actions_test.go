@@ -11,6 +11,7 @@ import (
 // table allows their roles, and nothing else; the member's fields stay as they were
 // (the answer only grew). A role granted shows on the next request.
 func TestMeTellsTheActionsOfTheRoles(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	ann := c.as("ann")
 	sam := c.as("sam", policy.RoleSupport)

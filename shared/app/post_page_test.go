@@ -26,6 +26,7 @@ import (
 // read ahead together). The two requests it replaces cost 2 and 5 here (the space read
 // twice, the reader's comment reactions queried, the authors read apart).
 func TestThePostPageTakesThreeDynamoDBCalls(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	ann := c.as("ann", policy.RoleAdmin)
 	bob := c.as("bob")
@@ -160,6 +161,7 @@ func TestThePostPageTakesThreeDynamoDBCalls(t *testing.T) {
 
 // The comments after the post page's first 100 come from its next cursor.
 func TestThePostPageShowsTheFirstHundredCommentsAndTheRestByCursor(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	ann := c.as("ann", policy.RoleAdmin)
 	sp := c.space(ann, "Busy", spaces.Public)

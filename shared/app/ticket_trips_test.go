@@ -51,6 +51,7 @@ func (c *community) tripsOfCall(memberID, method, path, body string, want int) i
 //
 // A text that mentions someone adds one read of the names, on both.
 func TestTicketViewAndReplyWithinTheirRoundTripBudgets(t *testing.T) {
+	t.Parallel()
 	c := newCommunity(t)
 	admin := c.as("ada", policy.RoleAdmin)
 	c.as("sam", policy.RoleSupport)

@@ -158,6 +158,7 @@ func TestTransactionsLostToAConflictRunAgain(t *testing.T) {
 // a repeat counts nothing; a member counts once a day however many events name them;
 // the shards of a counter, and a counter written before shards, add up.
 func TestEventCountsAreOneWriteExactAndSharded(t *testing.T) {
+	t.Parallel()
 	st, tbl := newStore(t)
 	now := time.Now()
 	day := "2026-11-24"

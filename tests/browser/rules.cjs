@@ -134,7 +134,11 @@ async function main() {
           await signUp(cp, `cal.${lang}${width}@example.com`, lang);
           await cp.goto(spaceURL);
           await cp.getByRole('button', { name: t.join, exact: true }).click();
+          // Joining adds the composer above the list, which moves the post's link down:
+          // wait for the page to show the membership before following the link.
+          await cp.getByRole('button', { name: t.join, exact: true }).waitFor({ state: 'detached' });
           await cp.getByRole('link', { name: title }).click();
+          await cp.getByRole('heading', { name: title }).waitFor();
           await cp.getByLabel(t.comment).fill('Welcome!');
           await cp.getByRole('button', { name: t.send, exact: true }).click();
           await cp.getByText(t.keptComment).waitFor();
