@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
-	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -28,11 +26,6 @@ const (
 	handledKept = 7 * 24 * time.Hour
 )
 
-func outboxPK(id string) string            { return "OUTBOX#" + id }
-func handledPK(consumer, id string) string { return "HANDLED#" + consumer + "#" + id }
-func counterPK(name string) string         { return "COUNTER#" + name }
-func counterSK(day string) string          { return "DAY#" + day }
-
 // outboxItem is an event waiting for the stream publisher; attribute names are the
 // ones bus.EnvelopeFromImage reads.
 type outboxItem struct {
@@ -47,7 +40,7 @@ type outboxItem struct {
 
 // outboxPut is the Put of an event into the outbox, to join a domain transaction.
 func (s *Store) outboxPut(e eventtypes.Envelope) (types.TransactWriteItem, error) {
-	return s.put(outboxItem{PK: outboxPK(e.ID), SK: "EVENT", Type: bus.OutboxType, EventId: e.ID, Source: e.Source,
+	return s.put(outboxItem{PK: outboxPK(e.ID), SK: skOutbox, Type: bus.OutboxType, EventId: e.ID, Source: e.Source,
 		DetailType: e.DetailType, Detail: string(e.Detail), OccurredAt: e.Time.UTC().Format(time.RFC3339Nano),
 		ExpiresAt: e.Time.Add(outboxKept).Unix()}, "attribute_not_exists(PK)")
 }
@@ -58,7 +51,7 @@ type handledItem struct {
 }
 
 func (s *Store) handledPut(consumer, eventID string, now time.Time) (types.TransactWriteItem, error) {
-	it, err := s.put(handledItem{PK: handledPK(consumer, eventID), SK: "HANDLED", Type: typeHandled, ExpiresAt: now.Add(handledKept).Unix()},
+	it, err := s.put(handledItem{PK: handledPK(consumer, eventID), SK: skHandled, Type: typeHandled, ExpiresAt: now.Add(handledKept).Unix()},
 		"attribute_not_exists(PK) OR ExpiresAt <= :now")
 	if err == nil {
 		it.Put.ExpressionAttributeValues = map[string]types.AttributeValue{":now": &types.AttributeValueMemberN{Value: epoch(now)}}
@@ -78,7 +71,7 @@ type claimItem struct {
 // marked done and not expired, so an attempt that died between claim and done is
 // done again by the next delivery.
 func (s *Store) ClaimEvent(ctx context.Context, consumer, eventID string, now time.Time) error {
-	it, err := s.put(claimItem{PK: handledPK(consumer, eventID), SK: "HANDLED", Type: typeHandled,
+	it, err := s.put(claimItem{PK: handledPK(consumer, eventID), SK: skHandled, Type: typeHandled,
 		ClaimedAt: now.UTC().Format(time.RFC3339Nano), ExpiresAt: now.Add(handledKept).Unix()},
 		"attribute_not_exists(PK) OR attribute_not_exists(DoneAt) OR ExpiresAt <= :now")
 	if err != nil {
@@ -98,7 +91,7 @@ func (s *Store) ClaimEvent(ctx context.Context, consumer, eventID string, now ti
 
 // DoneEvent implements notifications.Store.
 func (s *Store) DoneEvent(ctx context.Context, consumer, eventID string, now time.Time) error {
-	item, err := attributevalue.MarshalMap(claimItem{PK: handledPK(consumer, eventID), SK: "HANDLED", Type: typeHandled,
+	item, err := attributevalue.MarshalMap(claimItem{PK: handledPK(consumer, eventID), SK: skHandled, Type: typeHandled,
 		ClaimedAt: now.UTC().Format(time.RFC3339Nano), DoneAt: now.UTC().Format(time.RFC3339Nano), ExpiresAt: now.Add(handledKept).Unix()})
 	if err != nil {
 		return fmt.Errorf("store.DoneEvent: %w", err)
@@ -107,22 +100,6 @@ func (s *Store) DoneEvent(ctx context.Context, consumer, eventID string, now tim
 		return fmt.Errorf("store.DoneEvent %s %s: %w", consumer, eventID, err)
 	}
 	return nil
-}
-
-// counterShards is how many items hold one daily counter. Every post, comment or vote
-// of a day adds to its counters: on one item, concurrent events would queue on it
-// (DynamoDB's write rate per item, and transactions that conflict), so each event
-// adds to one of several items, chosen by its id, and reading sums them. A set of
-// members (active contributors) is spread by member, so a member always lands in the
-// same item and counts once.
-const counterShards = 8
-
-// counterShardSK is the sort key of one shard of a daily counter. Counters written
-// before shards (DAY#<day>) are read with them: both begin with counterSK(day).
-func counterShardSK(day, by string) string {
-	h := fnv.New32a()
-	h.Write([]byte(by))
-	return counterSK(day) + "#" + strconv.Itoa(int(h.Sum32()%counterShards))
 }
 
 // CountEvent implements metrics.Store: the handled marker and every count of the event
@@ -195,9 +172,6 @@ func (s *Store) Counter(ctx context.Context, name, day string) (int64, error) {
 	}
 	return total, nil
 }
-
-// valuesPK holds one day's measured values of a metric, one item per key.
-func valuesPK(name, day string) string { return "VALUES#" + name + "#" + day }
 
 // SetValue implements metrics.ValueStore.
 func (s *Store) SetValue(ctx context.Context, name, day, key string, value float64) error {
