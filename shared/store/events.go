@@ -102,6 +102,10 @@ func (s *Store) DoneEvent(ctx context.Context, consumer, eventID string, now tim
 	return nil
 }
 
+// condEventNew names the condition of a handled marker: the consumer has not handled
+// the event yet (or its marker expired).
+const condEventNew = "event not handled yet"
+
 // CountEvent implements metrics.Store: the handled marker and every count of the event
 // commit together, one transaction.
 func (s *Store) CountEvent(ctx context.Context, consumer, eventID, day string, counts []metrics.Count, now time.Time) error {
@@ -109,12 +113,12 @@ func (s *Store) CountEvent(ctx context.Context, consumer, eventID, day string, c
 	if err != nil {
 		return fmt.Errorf("store.CountEvent: %w", err)
 	}
-	items := []types.TransactWriteItem{mark}
+	t := s.txn().add(condEventNew, mark)
 	for _, c := range counts {
-		items = append(items, s.countUpdate(c, day, eventID))
+		t.add("", s.countUpdate(c, day, eventID))
 	}
-	reasons, err := s.transact(ctx, items)
-	if conditionFailed(reasons, 0) {
+	err = t.run(ctx)
+	if failed(err, condEventNew) {
 		return fmt.Errorf("store.CountEvent %s %s: %w", consumer, eventID, eventtypes.ErrDuplicate)
 	}
 	if err != nil {

@@ -186,14 +186,3 @@ func (s *Store) Voters(ctx context.Context, postID string) ([]string, error) {
 	}
 	return ids, nil
 }
-
-// isConflict reports whether a transaction lost to a concurrent one on the same item
-// (from its reasons; with txn, lostToConcurrent(err)).
-func isConflict(reasons []types.CancellationReason) bool {
-	for _, r := range reasons {
-		if aws.ToString(r.Code) == "TransactionConflict" {
-			return true
-		}
-	}
-	return false
-}
