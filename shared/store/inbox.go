@@ -127,17 +127,21 @@ func (s *Notifications) Inbox(ctx context.Context, memberID, cursor string, limi
 	return list, next, seen, nil
 }
 
+// attrSeenNanos is the InboxSeen attribute MarkRead's condition reads.
+const attrSeenNanos = "SeenNanos"
+
 // MarkRead implements notifications.InboxStore: the mark only moves forward (SeenNanos,
 // a number, orders what SeenAt's text would not), so a slow request never makes read
 // notifications unread again.
 func (s *Notifications) MarkRead(ctx context.Context, memberID string, at time.Time) error {
 	item, err := attributevalue.MarshalMap(map[string]any{AttrPK: inboxPK(memberID), AttrSK: skInboxSeen, AttrType: typeInboxSeen,
-		"SeenAt": at.UTC(), "SeenNanos": at.UnixNano()})
+		"SeenAt": at.UTC(), attrSeenNanos: at.UnixNano()})
 	if err != nil {
 		return fmt.Errorf("store.MarkRead: %w", err)
 	}
 	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: item,
-		ConditionExpression:       aws.String("attribute_not_exists(SeenNanos) OR SeenNanos < :n"),
+		ConditionExpression:       aws.String("attribute_not_exists(#SeenNanos) OR #SeenNanos < :n"),
+		ExpressionAttributeNames:  named(attrSeenNanos),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberN{Value: fmt.Sprint(at.UnixNano())}}})
 	var later *types.ConditionalCheckFailedException
 	if err != nil && !errors.As(err, &later) {
