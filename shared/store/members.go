@@ -104,6 +104,15 @@ const (
 	attrLeftSpaces     = "LeftSpaces"
 	attrVisibility     = "Visibility"
 	attrLocation       = "Location"
+	attrBio            = "Bio"
+	attrExpertise      = "Expertise"
+	attrInterests      = "Interests"
+	attrCompany        = "Company"
+	attrLinks          = "Links"
+	attrLocale         = "Locale"
+	attrCRMRef         = "CRMRef"
+	attrLeadStatus     = "LeadStatus"
+	attrNotes          = "Notes"
 )
 
 // usedTokenKept is how long a spent or expired token stays, so a second click is told
@@ -610,11 +619,11 @@ func (s *Store) ModerateMember(ctx context.Context, memberID, status string, unt
 
 // SetStatus changes a member's status without an audit entry (tests and tools).
 func (s *Store) SetStatus(ctx context.Context, memberID, status string, until *time.Time) (members.Member, error) {
-	names := map[string]string{"#s": attrStatus}
+	names := named(attrStatus, attrSuspendedUntil)
 	values := map[string]types.AttributeValue{":s": &types.AttributeValueMemberS{Value: status}}
-	expr := "SET #s = :s REMOVE SuspendedUntil"
+	expr := "SET #Status = :s REMOVE #SuspendedUntil"
 	if until != nil {
-		expr = "SET #s = :s, SuspendedUntil = :u"
+		expr = "SET #Status = :s, #SuspendedUntil = :u"
 		values[":u"] = &types.AttributeValueMemberN{Value: epoch(*until)}
 	}
 	return s.updateMember(ctx, "store.SetStatus", memberID, expr, names, values)
