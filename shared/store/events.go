@@ -177,9 +177,12 @@ func (s *Store) Counter(ctx context.Context, name, day string) (int64, error) {
 	return total, nil
 }
 
+// attrValue is a MetricValue's measured value.
+const attrValue = "Value"
+
 // SetValue implements metrics.ValueStore.
 func (s *Store) SetValue(ctx context.Context, name, day, key string, value float64) error {
-	item, err := attributevalue.MarshalMap(map[string]any{AttrPK: valuesPK(name, day), AttrSK: key, AttrType: "MetricValue", "Value": value})
+	item, err := attributevalue.MarshalMap(map[string]any{AttrPK: valuesPK(name, day), AttrSK: key, AttrType: "MetricValue", attrValue: value})
 	if err != nil {
 		return fmt.Errorf("store.SetValue: %w", err)
 	}
@@ -191,8 +194,8 @@ func (s *Store) SetValue(ctx context.Context, name, day, key string, value float
 
 // Values implements metrics.ValueStore.
 func (s *Store) Values(ctx context.Context, name, day string) ([]float64, error) {
-	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String("#v"),
-		KeyConditionExpression: aws.String("PK = :pk"), ExpressionAttributeNames: map[string]string{"#v": "Value"},
+	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String("#Value"),
+		KeyConditionExpression: aws.String("PK = :pk"), ExpressionAttributeNames: named(attrValue),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: valuesPK(name, day)}}})
 	if err != nil {
 		return nil, fmt.Errorf("store.Values %s %s: %w", name, day, err)
