@@ -420,8 +420,8 @@ func nonNil(s []string) []string {
 // SetAvatar implements members.AvatarStore ("" removes the avatar).
 func (s *Store) SetAvatar(ctx context.Context, memberID, avatarKey string) (members.Member, error) {
 	if avatarKey == "" {
-		return s.updateMember(ctx, "store.SetAvatar", memberID, "REMOVE AvatarKey", nil, nil)
+		return s.updateMember(ctx, "store.SetAvatar", memberID, "REMOVE #AvatarKey", named(attrAvatarKey), nil)
 	}
-	return s.updateMember(ctx, "store.SetAvatar", memberID, "SET AvatarKey = :k", nil,
+	return s.updateMember(ctx, "store.SetAvatar", memberID, "SET #AvatarKey = :k", named(attrAvatarKey),
 		map[string]types.AttributeValue{":k": &types.AttributeValueMemberS{Value: avatarKey}})
 }
