@@ -40,7 +40,7 @@ func TestNamedAttributesAreItemFields(t *testing.T) {
 	}{
 		{repeatItem{}, []string{attrOwner, attrStatus, attrContentType, attrLocation, attrRepeatBody, attrGzip, attrClaimedAt, AttrExpires}},
 		{memberItem{}, []string{attrDisplayName, attrBio, attrExpertise, attrInterests, attrCompany, attrLocation, attrLinks, attrLocale,
-			attrStatus, attrSuspendedUntil, attrAvatarKey, attrNoActivityEmails}},
+			attrStatus, attrSuspendedUntil, attrAvatarKey, attrNoActivityEmails, attrRoles, attrEmail}},
 		{staffItem{}, []string{attrCRMRef, attrLeadStatus, attrNotes}},
 		{posts.QueueItem{}, []string{attrFirstAt, attrReports, attrReasons, attrAuthorDeleted, attrAuthorName, attrExcerpt}},
 		{posts.Report{}, []string{attrNote}},
