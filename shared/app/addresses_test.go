@@ -158,7 +158,7 @@ func memberAt(t *testing.T, st *store.Store, id, email string) string {
 		Status: members.StatusActive, CreatedAt: now}
 	sess, _ := auth.NewSession(m.ID, now, "test")
 	meta := eventtypes.NewMeta(now)
-	env, _ := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta, eventtypes.MemberRegistered{Meta: meta})
+	env, _ := eventtypes.Wrap(eventtypes.MemberRegistered{Meta: meta})
 	if err := st.Register(context.Background(), m, sess, env, nil, nil); err != nil {
 		t.Fatal(err)
 	}

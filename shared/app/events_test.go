@@ -70,8 +70,7 @@ func (p *eventPath) registerMember(t *testing.T, email string) string {
 	m := members.Member{ID: "m_" + email, Email: email, DisplayName: "Eve", Locale: "fr", Roles: []string{"member"}, Status: members.StatusActive, CreatedAt: now}
 	sess, _ := auth.NewSession(m.ID, now, "test")
 	meta := eventtypes.NewMeta(now)
-	env, _ := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta,
-		eventtypes.MemberRegistered{Meta: meta, MemberID: m.ID, Email: email, DisplayName: "Eve", Locale: "fr"})
+	env, _ := eventtypes.Wrap(eventtypes.MemberRegistered{Meta: meta, MemberID: m.ID, Email: email, DisplayName: "Eve", Locale: "fr"})
 	if err := p.st.Register(context.Background(), m, sess, env, nil, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +206,7 @@ func TestFailingConsumerIsRetriedThenDeadLettered(t *testing.T) {
 		},
 	}
 	meta := eventtypes.NewMeta(time.Now())
-	env, _ := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta, eventtypes.MemberRegistered{Meta: meta})
+	env, _ := eventtypes.Wrap(eventtypes.MemberRegistered{Meta: meta})
 	if err := local.Put(context.Background(), []eventtypes.Envelope{env}); err != nil {
 		t.Fatal(err)
 	}

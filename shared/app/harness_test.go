@@ -356,7 +356,7 @@ func newMemberSince(t testing.TB, st *store.Store, name string, roles []string, 
 	m := members.Member{ID: "m_" + name, Email: strings.ToLower(name) + "@example.com", DisplayName: name, Locale: "en", Roles: roles, Status: members.StatusActive, CreatedAt: joined}
 	sess, _ := auth.NewSession(m.ID, now, "test")
 	meta := eventtypes.NewMeta(now)
-	env, _ := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta, eventtypes.MemberRegistered{Meta: meta})
+	env, _ := eventtypes.Wrap(eventtypes.MemberRegistered{Meta: meta})
 	if err := st.Register(context.Background(), m, sess, env, nil, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -777,15 +777,16 @@ func (c *community) deliverVia(st *store.Store, consumer, detailType string, pay
 	default:
 		c.t.Fatalf("deliver: no meta for %T", payload)
 	}
-	var source string
-	for _, def := range eventtypes.Catalog {
-		if def.DetailType == detailType {
-			source = def.Source
-		}
+	p, ok := payload.(eventtypes.Payload)
+	if !ok {
+		c.t.Fatalf("deliver: %T is not a catalogued payload", payload)
 	}
-	env, err := eventtypes.NewEnvelope(source, detailType, meta, payload)
+	env, err := eventtypes.Wrap(p)
 	if err != nil {
 		c.t.Fatal(err)
+	}
+	if env.DetailType != detailType {
+		c.t.Fatalf("deliver: %T is %s, not %s", payload, env.DetailType, detailType)
 	}
 	cfg := config.Config{PublicURL: c.srv.URL}
 	h := app.Handlers(cfg, st, mail.Outbox{Dir: c.outbox, From: "t@example.com"}, c.files)[consumer][detailType]

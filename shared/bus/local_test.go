@@ -18,7 +18,7 @@ import (
 
 func registered(t *testing.T) eventtypes.Envelope {
 	meta := eventtypes.NewMeta(time.Now())
-	env, err := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta, eventtypes.MemberRegistered{Meta: meta, MemberID: "m1"})
+	env, err := eventtypes.Wrap(eventtypes.MemberRegistered{Meta: meta, MemberID: "m1"})
 	if err != nil {
 		t.Fatal(err)
 	}

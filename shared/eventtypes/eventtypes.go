@@ -111,23 +111,6 @@ func Wrap(p Payload) (Envelope, error) {
 	return Envelope{ID: meta.EventID, Source: t.Source, DetailType: t.DetailType, Time: meta.OccurredAt, Detail: detail}, nil
 }
 
-// NewEnvelope is the form older tests build envelopes with: Wrap, with the id and
-// time of meta; it fails when source or detailType is not what the payload declares.
-//
-// Deprecated: use Wrap.
-func NewEnvelope(source, detailType string, meta Meta, payload any) (Envelope, error) {
-	p, ok := payload.(Payload)
-	if !ok {
-		return Envelope{}, fmt.Errorf("eventtypes.NewEnvelope %s: %T is not a catalogued payload", detailType, payload)
-	}
-	if t := p.EventType(); t != (Type{source, detailType}) {
-		return Envelope{}, fmt.Errorf("eventtypes.NewEnvelope: %T is %s/%s, not %s/%s", payload, t.Source, t.DetailType, source, detailType)
-	}
-	env, err := Wrap(p)
-	env.ID, env.Time = meta.EventID, meta.OccurredAt
-	return env, err
-}
-
 // ErrDuplicate is returned by an idempotency check when a consumer has already
 // handled an event; the consumer then succeeds without doing it again.
 var ErrDuplicate = errs.New(errs.Conflict, "duplicate_event", "This event was already handled.")

@@ -61,7 +61,7 @@ func (s *Store) MemberActivity(ctx context.Context, memberID string) (members.Ac
 		case postIDOf(sk) != "":
 			postKeys = append(postKeys, postKey(postIDOf(sk)))
 		case kind == "TICKET":
-			ticketKeys = append(ticketKeys, key(ticketPK(id), "TICKET"))
+			ticketKeys = append(ticketKeys, key(ticketPK(id), skTicket))
 		case kind == "INVITE":
 			inviteKeys = append(inviteKeys, key(invitationPK(id), skInvitation))
 		}

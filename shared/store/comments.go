@@ -150,6 +150,8 @@ func reactionAttr(reaction string) string { return "R_" + reaction }
 const (
 	typeCommentReactionSet = "CommentReactionSet"
 	attrReactionSet        = "Reactions"
+	// attrCommentID: a Revision's comment (CommentHistory's filter).
+	attrCommentID = "CommentID"
 )
 
 type commentReactionSetItem struct {
@@ -411,7 +413,8 @@ func mentionsSet(set string, names map[string]string) (string, map[string]types.
 // are few per post.
 func (s *Comments) CommentHistory(ctx context.Context, postID, commentID string) ([]posts.Revision, error) {
 	in := queryPrefix(s.Table, postPK(postID), revisionPrefix)
-	in.FilterExpression = aws.String("CommentID = :c")
+	in.FilterExpression = aws.String("#CommentID = :c")
+	in.ExpressionAttributeNames = named(attrCommentID)
 	in.ExpressionAttributeValues[":c"] = &types.AttributeValueMemberS{Value: commentID}
 	items, err := s.queryAll(ctx, in)
 	if err != nil {

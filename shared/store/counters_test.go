@@ -32,7 +32,7 @@ func TestInvitationUsesAreExactUnderConcurrentRegistrations(t *testing.T) {
 	inv := invitations.Invitation{ID: "invlink01", Kind: invitations.KindLink, Roles: []string{"member"}, MaxUses: 3,
 		CreatedAt: now, ValidUntil: now.Add(24 * time.Hour), CodeHash: "h"}
 	meta := eventtypes.NewMeta(now)
-	env, _ := eventtypes.NewEnvelope(eventtypes.SourceInvitations, eventtypes.InvitationCreatedType, meta, eventtypes.InvitationCreated{Meta: meta})
+	env, _ := eventtypes.Wrap(eventtypes.InvitationCreated{Meta: meta})
 	if err := st.CreateInvitation(ctx, inv, env, quota, now, ""); err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func TestInvitationUsesAreExactUnderConcurrentRegistrations(t *testing.T) {
 				Status: members.StatusActive, CreatedAt: now}
 			sess, _ := auth.NewSession(m.ID, now, "test")
 			meta := eventtypes.NewMeta(now)
-			env, _ := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta, eventtypes.MemberRegistered{Meta: meta, MemberID: m.ID})
+			env, _ := eventtypes.Wrap(eventtypes.MemberRegistered{Meta: meta, MemberID: m.ID})
 			err := st.Register(ctx, m, sess, env, nil, &members.Acceptance{InvitationID: inv.ID, CodeHash: "h"})
 			mu.Lock()
 			defer mu.Unlock()
@@ -147,7 +147,7 @@ func TestTransactionsLostToAConflictRunAgain(t *testing.T) {
 	db.calls, db.conflicts = 0, 0
 	sess, _ := auth.NewSession(m.ID, time.Now(), "test")
 	meta := eventtypes.NewMeta(time.Now())
-	env, _ := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta, eventtypes.MemberRegistered{Meta: meta})
+	env, _ := eventtypes.Wrap(eventtypes.MemberRegistered{Meta: meta})
 	var taken *members.EmailTakenError
 	if err := st.Register(ctx, m, sess, env, nil, nil); !errors.As(err, &taken) || db.calls != 1 {
 		t.Fatalf("a failed condition: %v after %d calls", err, db.calls)

@@ -24,6 +24,8 @@ import (
 	"tribune/shared/notifications"
 	"tribune/shared/policy"
 	"tribune/shared/posts"
+	"tribune/shared/spaces"
+	"tribune/shared/tickets"
 )
 
 // ---- members, read by tickets, invitations, posts and notifications ----
@@ -210,5 +212,156 @@ func (s *Store) Invitation(ctx context.Context, invitationID string) (notificati
 		return notifications.SentInvitation{}, err
 	}
 	out.InviterName, out.Usable = m.DisplayName, inv.State(time.Now()) == "pending"
+	return out, nil
+}
+
+// ---- posts, read by notifications (idea status) ----
+
+// Voters lists the members who voted on a post (for idea status notifications).
+func (s *Store) Voters(ctx context.Context, postID string) ([]string, error) {
+	items, err := s.queryAll(ctx, queryPrefix(s.Table, postPK(postID), votePrefix, "MemberID"))
+	if err != nil {
+		return nil, fmt.Errorf("store.Voters %s: %w", postID, err)
+	}
+	ids := make([]string, 0, len(items))
+	for _, it := range items {
+		if v, ok := it["MemberID"].(*types.AttributeValueMemberS); ok {
+			ids = append(ids, v.Value)
+		}
+	}
+	return ids, nil
+}
+
+// ---- spaces, read by the feed and by notifications ----
+
+// ActiveIn implements posts.FeedStore: one consistent GetItem of the membership.
+func (s *Posts) ActiveIn(ctx context.Context, spaceID, memberID string) (bool, error) {
+	var m spaceMemberItem
+	err := s.get(ctx, "store.ActiveIn", spacePK(spaceID), activeMemberSK(memberID), time.Now(), &m)
+	if errors.Is(err, errs.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// SpaceModeratorIDs implements notifications.InboxStore: the owner and moderators.
+func (s *Notifications) SpaceModeratorIDs(ctx context.Context, spaceID string) ([]string, error) {
+	list, err := s.memberships(ctx, "store.SpaceModeratorIDs", queryPrefix(s.Table, spacePK(spaceID), activeMemberPrefix))
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, m := range list {
+		if m.Role == spaces.RoleOwner || m.Role == spaces.RoleModerator {
+			ids = append(ids, m.MemberID)
+		}
+	}
+	return ids, nil
+}
+
+// ---- members, posts, comments, tickets and the moderation queue, read by notifications ----
+
+// Recipient implements notifications.InboxStore: an unknown, deleted or banned member
+// is not active.
+func (s *Store) Recipient(ctx context.Context, memberID string) (notifications.Recipient, error) {
+	m, err := s.GetMember(ctx, memberID)
+	if errors.Is(err, errs.ErrNotFound) {
+		return notifications.Recipient{}, nil
+	}
+	if err != nil {
+		return notifications.Recipient{}, err
+	}
+	active := m.Status != members.StatusDeleted && m.Status != members.StatusBanned
+	return notifications.Recipient{Email: m.Email, Name: m.DisplayName, Locale: m.Locale, Roles: m.Roles, Active: active, Emails: m.ActivityEmails}, nil
+}
+
+// Subjects are what a list of notifications names, as it is now (absent ones are left
+// out of the maps). Comments are keyed by posts.CommentRef; Reported holds, for each
+// reported post or comment still in the moderation queue, when its reports began.
+type Subjects struct {
+	Posts    map[string]posts.Post
+	Tickets  map[string]tickets.Ticket
+	Members  map[string]members.Member
+	Comments map[posts.CommentRef]posts.Comment
+	Reported map[string]time.Time
+}
+
+// NotificationSubjects reads the posts, tickets, members, moderation-queue items and
+// comments notifications name: one BatchGetItem (100 keys a call: an inbox page names
+// at most 30 of each), then one more for the comments (their pointers come with the
+// first).
+func (s *Store) NotificationSubjects(ctx context.Context, postIDs, ticketIDs, memberIDs, reportedIDs []string, comments []posts.CommentRef) (Subjects, error) {
+	var keys []map[string]types.AttributeValue
+	for _, id := range postIDs {
+		keys = append(keys, postKey(id))
+	}
+	for _, id := range ticketIDs {
+		keys = append(keys, key(ticketPK(id), skTicket))
+	}
+	for _, id := range memberIDs {
+		keys = append(keys, key(memberPK(id), skProfile))
+	}
+	for _, id := range reportedIDs {
+		keys = append(keys, queueKey(id))
+	}
+	for _, c := range comments {
+		keys = append(keys, key(postPK(c.PostID), commentPointerSK(c.CommentID)))
+	}
+	out := Subjects{Posts: map[string]posts.Post{}, Tickets: map[string]tickets.Ticket{}, Members: map[string]members.Member{},
+		Comments: map[posts.CommentRef]posts.Comment{}, Reported: map[string]time.Time{}}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	found, err := s.batchGet(ctx, "store.NotificationSubjects", keys)
+	if err != nil {
+		return Subjects{}, err
+	}
+	var commentKeys []map[string]types.AttributeValue
+	for _, item := range found {
+		var err error
+		switch item[AttrType].(*types.AttributeValueMemberS).Value {
+		case typePost:
+			var it postItem
+			if err = attributevalue.UnmarshalMap(item, &it); err == nil {
+				out.Posts[it.ID] = it.post()
+			}
+		case typeTicket:
+			var it ticketItem
+			if err = attributevalue.UnmarshalMap(item, &it); err == nil {
+				out.Tickets[it.ID] = it.ticket()
+			}
+		case typeMember:
+			var it memberItem
+			if err = attributevalue.UnmarshalMap(item, &it); err == nil {
+				out.Members[it.ID] = it.member()
+			}
+		case typeQueueItem:
+			var it posts.QueueItem
+			if err = attributevalue.UnmarshalMap(item, &it); err == nil {
+				out.Reported[it.TargetID] = it.FirstAt
+			}
+		case "CommentPointer":
+			if sk, ok := item["CommentSK"].(*types.AttributeValueMemberS); ok {
+				commentKeys = append(commentKeys, map[string]types.AttributeValue{AttrPK: item[AttrPK], AttrSK: &types.AttributeValueMemberS{Value: sk.Value}})
+			}
+		}
+		if err != nil {
+			return Subjects{}, fmt.Errorf("store.NotificationSubjects: %w", err)
+		}
+	}
+	if len(commentKeys) == 0 {
+		return out, nil
+	}
+	got, err := s.batchGet(ctx, "store.NotificationSubjects", commentKeys)
+	if err != nil {
+		return Subjects{}, err
+	}
+	for _, item := range got {
+		var it commentItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return Subjects{}, fmt.Errorf("store.NotificationSubjects: %w", err)
+		}
+		out.Comments[posts.CommentRef{PostID: it.PostID, CommentID: it.ID}] = it.comment()
+	}
 	return out, nil
 }

@@ -25,7 +25,7 @@ func TestChangesOfADeletedPostWriteNothing(t *testing.T) {
 	now := time.Now().UTC()
 	event := func() eventtypes.Envelope {
 		meta := eventtypes.NewMeta(now)
-		env, err := eventtypes.NewEnvelope(eventtypes.SourcePosts, eventtypes.PostUpdatedType, meta, eventtypes.PostUpdated{Meta: meta, PostID: "p1"})
+		env, err := eventtypes.Wrap(eventtypes.PostUpdated{Meta: meta, PostID: "p1"})
 		if err != nil {
 			t.Fatal(err)
 		}

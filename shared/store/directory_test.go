@@ -138,7 +138,7 @@ func TestDirectoryFindsAnyWordOfANameOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	meta := eventtypes.NewMeta(time.Now())
-	env, _ := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberDeletedType, meta, eventtypes.MemberDeleted{Meta: meta, MemberID: "m_smithjones"})
+	env, _ := eventtypes.Wrap(eventtypes.MemberDeleted{Meta: meta, MemberID: "m_smithjones"})
 	if err := st.DeleteAccount(ctx, "m_smithjones", env); err != nil {
 		t.Fatal(err)
 	}

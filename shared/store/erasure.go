@@ -241,14 +241,16 @@ func excerptOf(page string) string {
 // deleted member in it reads "@Deleted member") and, when they wrote it (author), names
 // its author "Deleted member".
 func (s *Store) eraseQueueName(ctx context.Context, targetID string, author bool, excerpt string) error {
-	update := "SET Excerpt = :e"
+	update, names := "SET #Excerpt = :e", named(attrExcerpt)
 	values := map[string]types.AttributeValue{":e": &types.AttributeValueMemberS{Value: excerpt}}
 	if author {
-		update += ", AuthorName = :n, AuthorDeleted = :d"
+		update += ", #AuthorName = :n, #AuthorDeleted = :d"
+		names["#"+attrAuthorName], names["#"+attrAuthorDeleted] = attrAuthorName, attrAuthorDeleted
 		values[":n"], values[":d"] = &types.AttributeValueMemberS{Value: auth.DeletedName}, &types.AttributeValueMemberBOOL{Value: true}
 	}
 	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: queueKey(targetID),
-		UpdateExpression: aws.String(update), ConditionExpression: aws.String("attribute_exists(PK)"), ExpressionAttributeValues: values})
+		UpdateExpression: aws.String(update), ConditionExpression: aws.String("attribute_exists(PK)"), ExpressionAttributeNames: names,
+		ExpressionAttributeValues: values})
 	var failed *types.ConditionalCheckFailedException
 	if errors.As(err, &failed) {
 		return nil

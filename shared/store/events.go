@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
-	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -28,11 +26,6 @@ const (
 	handledKept = 7 * 24 * time.Hour
 )
 
-func outboxPK(id string) string            { return "OUTBOX#" + id }
-func handledPK(consumer, id string) string { return "HANDLED#" + consumer + "#" + id }
-func counterPK(name string) string         { return "COUNTER#" + name }
-func counterSK(day string) string          { return "DAY#" + day }
-
 // outboxItem is an event waiting for the stream publisher; attribute names are the
 // ones bus.EnvelopeFromImage reads.
 type outboxItem struct {
@@ -47,7 +40,7 @@ type outboxItem struct {
 
 // outboxPut is the Put of an event into the outbox, to join a domain transaction.
 func (s *Store) outboxPut(e eventtypes.Envelope) (types.TransactWriteItem, error) {
-	return s.put(outboxItem{PK: outboxPK(e.ID), SK: "EVENT", Type: bus.OutboxType, EventId: e.ID, Source: e.Source,
+	return s.put(outboxItem{PK: outboxPK(e.ID), SK: skOutbox, Type: bus.OutboxType, EventId: e.ID, Source: e.Source,
 		DetailType: e.DetailType, Detail: string(e.Detail), OccurredAt: e.Time.UTC().Format(time.RFC3339Nano),
 		ExpiresAt: e.Time.Add(outboxKept).Unix()}, "attribute_not_exists(PK)")
 }
@@ -58,7 +51,7 @@ type handledItem struct {
 }
 
 func (s *Store) handledPut(consumer, eventID string, now time.Time) (types.TransactWriteItem, error) {
-	it, err := s.put(handledItem{PK: handledPK(consumer, eventID), SK: "HANDLED", Type: typeHandled, ExpiresAt: now.Add(handledKept).Unix()},
+	it, err := s.put(handledItem{PK: handledPK(consumer, eventID), SK: skHandled, Type: typeHandled, ExpiresAt: now.Add(handledKept).Unix()},
 		"attribute_not_exists(PK) OR ExpiresAt <= :now")
 	if err == nil {
 		it.Put.ExpressionAttributeValues = map[string]types.AttributeValue{":now": &types.AttributeValueMemberN{Value: epoch(now)}}
@@ -78,7 +71,7 @@ type claimItem struct {
 // marked done and not expired, so an attempt that died between claim and done is
 // done again by the next delivery.
 func (s *Store) ClaimEvent(ctx context.Context, consumer, eventID string, now time.Time) error {
-	it, err := s.put(claimItem{PK: handledPK(consumer, eventID), SK: "HANDLED", Type: typeHandled,
+	it, err := s.put(claimItem{PK: handledPK(consumer, eventID), SK: skHandled, Type: typeHandled,
 		ClaimedAt: now.UTC().Format(time.RFC3339Nano), ExpiresAt: now.Add(handledKept).Unix()},
 		"attribute_not_exists(PK) OR attribute_not_exists(DoneAt) OR ExpiresAt <= :now")
 	if err != nil {
@@ -98,7 +91,7 @@ func (s *Store) ClaimEvent(ctx context.Context, consumer, eventID string, now ti
 
 // DoneEvent implements notifications.Store.
 func (s *Store) DoneEvent(ctx context.Context, consumer, eventID string, now time.Time) error {
-	item, err := attributevalue.MarshalMap(claimItem{PK: handledPK(consumer, eventID), SK: "HANDLED", Type: typeHandled,
+	item, err := attributevalue.MarshalMap(claimItem{PK: handledPK(consumer, eventID), SK: skHandled, Type: typeHandled,
 		ClaimedAt: now.UTC().Format(time.RFC3339Nano), DoneAt: now.UTC().Format(time.RFC3339Nano), ExpiresAt: now.Add(handledKept).Unix()})
 	if err != nil {
 		return fmt.Errorf("store.DoneEvent: %w", err)
@@ -109,21 +102,9 @@ func (s *Store) DoneEvent(ctx context.Context, consumer, eventID string, now tim
 	return nil
 }
 
-// counterShards is how many items hold one daily counter. Every post, comment or vote
-// of a day adds to its counters: on one item, concurrent events would queue on it
-// (DynamoDB's write rate per item, and transactions that conflict), so each event
-// adds to one of several items, chosen by its id, and reading sums them. A set of
-// members (active contributors) is spread by member, so a member always lands in the
-// same item and counts once.
-const counterShards = 8
-
-// counterShardSK is the sort key of one shard of a daily counter. Counters written
-// before shards (DAY#<day>) are read with them: both begin with counterSK(day).
-func counterShardSK(day, by string) string {
-	h := fnv.New32a()
-	h.Write([]byte(by))
-	return counterSK(day) + "#" + strconv.Itoa(int(h.Sum32()%counterShards))
-}
+// condEventNew names the condition of a handled marker: the consumer has not handled
+// the event yet (or its marker expired).
+const condEventNew = "event not handled yet"
 
 // CountEvent implements metrics.Store: the handled marker and every count of the event
 // commit together, one transaction.
@@ -132,12 +113,12 @@ func (s *Store) CountEvent(ctx context.Context, consumer, eventID, day string, c
 	if err != nil {
 		return fmt.Errorf("store.CountEvent: %w", err)
 	}
-	items := []types.TransactWriteItem{mark}
+	t := s.txn().add(condEventNew, mark)
 	for _, c := range counts {
-		items = append(items, s.countUpdate(c, day, eventID))
+		t.add("", s.countUpdate(c, day, eventID))
 	}
-	reasons, err := s.transact(ctx, items)
-	if conditionFailed(reasons, 0) {
+	err = t.run(ctx)
+	if failed(err, condEventNew) {
 		return fmt.Errorf("store.CountEvent %s %s: %w", consumer, eventID, eventtypes.ErrDuplicate)
 	}
 	if err != nil {
@@ -196,12 +177,12 @@ func (s *Store) Counter(ctx context.Context, name, day string) (int64, error) {
 	return total, nil
 }
 
-// valuesPK holds one day's measured values of a metric, one item per key.
-func valuesPK(name, day string) string { return "VALUES#" + name + "#" + day }
+// attrValue is a MetricValue's measured value.
+const attrValue = "Value"
 
 // SetValue implements metrics.ValueStore.
 func (s *Store) SetValue(ctx context.Context, name, day, key string, value float64) error {
-	item, err := attributevalue.MarshalMap(map[string]any{AttrPK: valuesPK(name, day), AttrSK: key, AttrType: "MetricValue", "Value": value})
+	item, err := attributevalue.MarshalMap(map[string]any{AttrPK: valuesPK(name, day), AttrSK: key, AttrType: "MetricValue", attrValue: value})
 	if err != nil {
 		return fmt.Errorf("store.SetValue: %w", err)
 	}
@@ -213,8 +194,8 @@ func (s *Store) SetValue(ctx context.Context, name, day, key string, value float
 
 // Values implements metrics.ValueStore.
 func (s *Store) Values(ctx context.Context, name, day string) ([]float64, error) {
-	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String("#v"),
-		KeyConditionExpression: aws.String("PK = :pk"), ExpressionAttributeNames: map[string]string{"#v": "Value"},
+	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String("#Value"),
+		KeyConditionExpression: aws.String("PK = :pk"), ExpressionAttributeNames: named(attrValue),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: valuesPK(name, day)}}})
 	if err != nil {
 		return nil, fmt.Errorf("store.Values %s %s: %w", name, day, err)

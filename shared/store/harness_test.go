@@ -48,7 +48,7 @@ func register(t *testing.T, st *store.Store, email string, now time.Time) (membe
 	m := members.Member{ID: "m_" + email, Email: email, DisplayName: "x", Locale: "en", Roles: []string{"member"}, Status: members.StatusActive, CreatedAt: now.UTC()}
 	sess, _ := auth.NewSession(m.ID, now, "test")
 	meta := eventtypes.NewMeta(now)
-	env, err := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta, eventtypes.MemberRegistered{Meta: meta, MemberID: m.ID, Email: email})
+	env, err := eventtypes.Wrap(eventtypes.MemberRegistered{Meta: meta, MemberID: m.ID, Email: email})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func register(t *testing.T, st *store.Store, email string, now time.Time) (membe
 
 func rolesEvent(memberID string) eventtypes.Envelope {
 	meta := eventtypes.NewMeta(time.Now())
-	env, _ := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRolesChangedType, meta, eventtypes.MemberRolesChanged{Meta: meta, MemberID: memberID})
+	env, _ := eventtypes.Wrap(eventtypes.MemberRolesChanged{Meta: meta, MemberID: memberID})
 	return env
 }
 
@@ -97,7 +97,7 @@ func named(t *testing.T, st *store.Store, name string) string {
 		Status: members.StatusActive, CreatedAt: time.Now().UTC()}
 	sess, _ := auth.NewSession(m.ID, time.Now(), "test")
 	meta := eventtypes.NewMeta(time.Now())
-	env, _ := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta, eventtypes.MemberRegistered{Meta: meta, MemberID: id})
+	env, _ := eventtypes.Wrap(eventtypes.MemberRegistered{Meta: meta, MemberID: id})
 	if err := st.Register(ctx, m, sess, env, nil, nil); err != nil {
 		t.Fatalf("Register %s: %v", name, err)
 	}

@@ -345,7 +345,7 @@ func (s *Images) ImageTexts(ctx context.Context, shownIn []string) ([]posts.Imag
 // with it, in the text's own transaction (ref names the text): each image it newly shows
 // takes the text into ShownIn, if its record exists, is still usable (shown before, or
 // waiting for its first text and not expired) and is shown by fewer than
-// posts.MaxImageTexts texts (posts.ErrImage otherwise: imageFailed); each image it no
+// posts.MaxImageTexts texts (posts.ErrImage otherwise: the transaction names them condImage); each image it no
 // longer shows lets it go.
 func (s *Store) imageUpdates(ref string, before, after string, now time.Time) []types.TransactWriteItem {
 	added, removed := posts.ImageChanges(before, after)
@@ -376,22 +376,6 @@ func (s *Store) imageUpdates(ref string, before, after string, now time.Time) []
 // condImage names the conditions of the image updates a text's transaction makes
 // (imageUpdates): an image expired, or taken by too many texts since the check.
 const condImage = "image"
-
-// imageFailed reports whether a cancelled transaction failed on one of the image
-// updates at items[from:from+n] (those that take an image: the first of them). The
-// transactions of content name them condImage instead (txn).
-func imageFailed(err error, from, n int) bool {
-	var canceled *types.TransactionCanceledException
-	if !errors.As(err, &canceled) {
-		return false
-	}
-	for i := from; i < from+n; i++ {
-		if conditionFailed(canceled.CancellationReasons, i) {
-			return true
-		}
-	}
-	return false
-}
 
 // UnusedImages implements posts.ImageStore: one query of the sweeper's index.
 func (s *Images) UnusedImages(ctx context.Context, before time.Time, limit int) ([]posts.Image, error) {

@@ -12,11 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"tribune/shared/errs"
-	"tribune/shared/members"
 	"tribune/shared/notifications"
-	"tribune/shared/posts"
-	"tribune/shared/spaces"
-	"tribune/shared/tickets"
 )
 
 const (
@@ -131,141 +127,25 @@ func (s *Notifications) Inbox(ctx context.Context, memberID, cursor string, limi
 	return list, next, seen, nil
 }
 
+// attrSeenNanos is the InboxSeen attribute MarkRead's condition reads.
+const attrSeenNanos = "SeenNanos"
+
 // MarkRead implements notifications.InboxStore: the mark only moves forward (SeenNanos,
 // a number, orders what SeenAt's text would not), so a slow request never makes read
 // notifications unread again.
 func (s *Notifications) MarkRead(ctx context.Context, memberID string, at time.Time) error {
 	item, err := attributevalue.MarshalMap(map[string]any{AttrPK: inboxPK(memberID), AttrSK: skInboxSeen, AttrType: typeInboxSeen,
-		"SeenAt": at.UTC(), "SeenNanos": at.UnixNano()})
+		"SeenAt": at.UTC(), attrSeenNanos: at.UnixNano()})
 	if err != nil {
 		return fmt.Errorf("store.MarkRead: %w", err)
 	}
 	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: item,
-		ConditionExpression:       aws.String("attribute_not_exists(SeenNanos) OR SeenNanos < :n"),
+		ConditionExpression:       aws.String("attribute_not_exists(#SeenNanos) OR #SeenNanos < :n"),
+		ExpressionAttributeNames:  named(attrSeenNanos),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberN{Value: fmt.Sprint(at.UnixNano())}}})
 	var later *types.ConditionalCheckFailedException
 	if err != nil && !errors.As(err, &later) {
 		return fmt.Errorf("store.MarkRead %s: %w", memberID, err)
 	}
 	return nil
-}
-
-// Recipient implements notifications.InboxStore: an unknown, deleted or banned member
-// is not active.
-func (s *Store) Recipient(ctx context.Context, memberID string) (notifications.Recipient, error) {
-	m, err := s.GetMember(ctx, memberID)
-	if errors.Is(err, errs.ErrNotFound) {
-		return notifications.Recipient{}, nil
-	}
-	if err != nil {
-		return notifications.Recipient{}, err
-	}
-	active := m.Status != members.StatusDeleted && m.Status != members.StatusBanned
-	return notifications.Recipient{Email: m.Email, Name: m.DisplayName, Locale: m.Locale, Roles: m.Roles, Active: active, Emails: m.ActivityEmails}, nil
-}
-
-// SpaceModeratorIDs implements notifications.InboxStore: the owner and moderators.
-func (s *Notifications) SpaceModeratorIDs(ctx context.Context, spaceID string) ([]string, error) {
-	list, err := s.memberships(ctx, "store.SpaceModeratorIDs", queryPrefix(s.Table, spacePK(spaceID), activeMemberPrefix))
-	if err != nil {
-		return nil, err
-	}
-	var ids []string
-	for _, m := range list {
-		if m.Role == spaces.RoleOwner || m.Role == spaces.RoleModerator {
-			ids = append(ids, m.MemberID)
-		}
-	}
-	return ids, nil
-}
-
-// Subjects are what a list of notifications names, as it is now (absent ones are left
-// out of the maps). Comments are keyed by posts.CommentRef; Reported holds, for each
-// reported post or comment still in the moderation queue, when its reports began.
-type Subjects struct {
-	Posts    map[string]posts.Post
-	Tickets  map[string]tickets.Ticket
-	Members  map[string]members.Member
-	Comments map[posts.CommentRef]posts.Comment
-	Reported map[string]time.Time
-}
-
-// NotificationSubjects reads the posts, tickets, members, moderation-queue items and
-// comments notifications name: one BatchGetItem (100 keys a call: an inbox page names
-// at most 30 of each), then one more for the comments (their pointers come with the
-// first).
-func (s *Store) NotificationSubjects(ctx context.Context, postIDs, ticketIDs, memberIDs, reportedIDs []string, comments []posts.CommentRef) (Subjects, error) {
-	var keys []map[string]types.AttributeValue
-	for _, id := range postIDs {
-		keys = append(keys, postKey(id))
-	}
-	for _, id := range ticketIDs {
-		keys = append(keys, key(ticketPK(id), "TICKET"))
-	}
-	for _, id := range memberIDs {
-		keys = append(keys, key(memberPK(id), skProfile))
-	}
-	for _, id := range reportedIDs {
-		keys = append(keys, queueKey(id))
-	}
-	for _, c := range comments {
-		keys = append(keys, key(postPK(c.PostID), commentPointerSK(c.CommentID)))
-	}
-	out := Subjects{Posts: map[string]posts.Post{}, Tickets: map[string]tickets.Ticket{}, Members: map[string]members.Member{},
-		Comments: map[posts.CommentRef]posts.Comment{}, Reported: map[string]time.Time{}}
-	if len(keys) == 0 {
-		return out, nil
-	}
-	found, err := s.batchGet(ctx, "store.NotificationSubjects", keys)
-	if err != nil {
-		return Subjects{}, err
-	}
-	var commentKeys []map[string]types.AttributeValue
-	for _, item := range found {
-		var err error
-		switch item[AttrType].(*types.AttributeValueMemberS).Value {
-		case typePost:
-			var it postItem
-			if err = attributevalue.UnmarshalMap(item, &it); err == nil {
-				out.Posts[it.ID] = it.post()
-			}
-		case typeTicket:
-			var it ticketItem
-			if err = attributevalue.UnmarshalMap(item, &it); err == nil {
-				out.Tickets[it.ID] = it.ticket()
-			}
-		case typeMember:
-			var it memberItem
-			if err = attributevalue.UnmarshalMap(item, &it); err == nil {
-				out.Members[it.ID] = it.member()
-			}
-		case typeQueueItem:
-			var it posts.QueueItem
-			if err = attributevalue.UnmarshalMap(item, &it); err == nil {
-				out.Reported[it.TargetID] = it.FirstAt
-			}
-		case "CommentPointer":
-			if sk, ok := item["CommentSK"].(*types.AttributeValueMemberS); ok {
-				commentKeys = append(commentKeys, map[string]types.AttributeValue{AttrPK: item[AttrPK], AttrSK: &types.AttributeValueMemberS{Value: sk.Value}})
-			}
-		}
-		if err != nil {
-			return Subjects{}, fmt.Errorf("store.NotificationSubjects: %w", err)
-		}
-	}
-	if len(commentKeys) == 0 {
-		return out, nil
-	}
-	got, err := s.batchGet(ctx, "store.NotificationSubjects", commentKeys)
-	if err != nil {
-		return Subjects{}, err
-	}
-	for _, item := range got {
-		var it commentItem
-		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-			return Subjects{}, fmt.Errorf("store.NotificationSubjects: %w", err)
-		}
-		out.Comments[posts.CommentRef{PostID: it.PostID, CommentID: it.ID}] = it.comment()
-	}
-	return out, nil
 }

@@ -192,9 +192,9 @@ func (s *Store) ListInvitations(ctx context.Context, since, now time.Time) ([]in
 	}
 }
 
-func (s *Store) updateInvitation(ctx context.Context, op, id, expr, cond string, values map[string]types.AttributeValue) (invitations.Invitation, error) {
+func (s *Store) updateInvitation(ctx context.Context, op, id, expr, cond string, names map[string]string, values map[string]types.AttributeValue) (invitations.Invitation, error) {
 	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(invitationPK(id), skInvitation),
-		UpdateExpression: aws.String(expr), ConditionExpression: aws.String(cond), ExpressionAttributeValues: values,
+		UpdateExpression: aws.String(expr), ConditionExpression: aws.String(cond), ExpressionAttributeNames: names, ExpressionAttributeValues: values,
 		ReturnValues: types.ReturnValueAllNew})
 	var failed *types.ConditionalCheckFailedException
 	if errors.As(err, &failed) {
@@ -212,7 +212,8 @@ func (s *Store) updateInvitation(ctx context.Context, op, id, expr, cond string,
 
 // RevokeInvitation implements invitations.Store.
 func (s *Store) RevokeInvitation(ctx context.Context, id string, now time.Time) (invitations.Invitation, error) {
-	return s.updateInvitation(ctx, "store.RevokeInvitation", id, "SET RevokedAt = if_not_exists(RevokedAt, :now)", "attribute_exists(PK)",
+	return s.updateInvitation(ctx, "store.RevokeInvitation", id, "SET #RevokedAt = if_not_exists(#RevokedAt, :now)", "attribute_exists(PK)",
+		named(attrRevokedAt),
 		map[string]types.AttributeValue{":now": &types.AttributeValueMemberN{Value: epoch(now)}})
 }
 

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"hash/fnv"
 	"strconv"
 	"strings"
 	"time"
@@ -240,6 +241,45 @@ func migrationPK(name string) string { return "MIGRATION#" + name }
 const activeMemberPrefix = "MEMBER#"
 
 func activeMemberSK(memberID string) string { return activeMemberPrefix + memberID }
+
+// ---- Outbox: OUTBOX#<eventId> / EVENT ----
+
+const skOutbox = "EVENT"
+
+func outboxPK(eventID string) string { return "OUTBOX#" + eventID }
+
+// ---- HandledEvent: HANDLED#<consumer>#<eventId> / HANDLED ----
+
+const skHandled = "HANDLED"
+
+func handledPK(consumer, eventID string) string { return "HANDLED#" + consumer + "#" + eventID }
+
+// ---- Counter: COUNTER#<name> / DAY#<yyyy-mm-dd>#<shard> (before shards: DAY#<yyyy-mm-dd>) ----
+
+// counterShards is how many items hold one daily counter. Every post, comment or vote
+// of a day adds to its counters: on one item, concurrent events would queue on it
+// (DynamoDB's write rate per item, and transactions that conflict), so each event
+// adds to one of several items, chosen by its id, and reading sums them. A set of
+// members (active contributors) is spread by member, so a member always lands in the
+// same item and counts once.
+const counterShards = 8
+
+func counterPK(name string) string { return "COUNTER#" + name }
+
+// counterSK is a day's counter as written before shards, and the prefix of its shards.
+func counterSK(day string) string { return "DAY#" + day }
+
+// counterShardSK is the sort key of one shard of a daily counter. Counters written
+// before shards (DAY#<day>) are read with them: both begin with counterSK(day).
+func counterShardSK(day, by string) string {
+	h := fnv.New32a()
+	h.Write([]byte(by))
+	return counterSK(day) + "#" + strconv.Itoa(int(h.Sum32()%counterShards))
+}
+
+// ---- MetricValue: VALUES#<metric>#<day> / <key> (one day's measured values, one item per key) ----
+
+func valuesPK(name, day string) string { return "VALUES#" + name + "#" + day }
 
 // ---- people, spaces and support (s2) ----
 

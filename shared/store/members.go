@@ -104,6 +104,18 @@ const (
 	attrLeftSpaces     = "LeftSpaces"
 	attrVisibility     = "Visibility"
 	attrLocation       = "Location"
+	attrBio            = "Bio"
+	attrExpertise      = "Expertise"
+	attrInterests      = "Interests"
+	attrCompany        = "Company"
+	attrLinks          = "Links"
+	attrLocale         = "Locale"
+	attrCRMRef         = "CRMRef"
+	attrLeadStatus     = "LeadStatus"
+	attrNotes          = "Notes"
+	attrAvatarKey      = "AvatarKey"
+	// NoActivityEmails: stored inverted (members.Preferences.ActivityEmails).
+	attrNoActivityEmails = "NoActivityEmails"
 )
 
 // usedTokenKept is how long a spent or expired token stays, so a second click is told
@@ -548,7 +560,7 @@ func (s *Store) SetRoles(ctx context.Context, memberID string, roles []string, e
 
 // SetPreferences implements members.Store.
 func (s *Store) SetPreferences(ctx context.Context, memberID string, p members.Preferences) (members.Member, error) {
-	return s.updateMember(ctx, "store.SetPreferences", memberID, "SET NoActivityEmails = :n", nil,
+	return s.updateMember(ctx, "store.SetPreferences", memberID, "SET #NoActivityEmails = :n", named(attrNoActivityEmails),
 		map[string]types.AttributeValue{":n": &types.AttributeValueMemberBOOL{Value: !p.ActivityEmails}})
 }
 
@@ -576,23 +588,23 @@ func (s *Store) roleIndexPuts(memberID string, roles []string) ([]types.Transact
 // one transaction, then the member as it is now.
 func (s *Store) ModerateMember(ctx context.Context, memberID, status string, until *time.Time, entry audit.Entry) (members.Member, error) {
 	values := map[string]types.AttributeValue{":s": &types.AttributeValueMemberS{Value: status}}
-	expr := "SET #s = :s REMOVE SuspendedUntil"
+	expr := "SET #Status = :s REMOVE #SuspendedUntil"
 	if until != nil {
-		expr = "SET #s = :s, SuspendedUntil = :u"
+		expr = "SET #Status = :s, #SuspendedUntil = :u"
 		values[":u"] = &types.AttributeValueMemberN{Value: epoch(*until)}
 	}
 	// A ban or a reinstatement happens once: repeating it writes no second audit entry.
 	// A suspension changes something only if it ends later than the member's current
 	// one by more than the slack: the same suspension again, or a shorter one, writes
 	// nothing (reinstate, then suspend, to shorten one).
-	cond := "attribute_exists(PK) AND NOT #s = :s"
+	cond := "attribute_exists(PK) AND NOT #Status = :s"
 	if status == members.StatusSuspended {
-		cond = "attribute_exists(PK) AND NOT (#s = :s AND SuspendedUntil >= :floor)"
+		cond = "attribute_exists(PK) AND NOT (#Status = :s AND #SuspendedUntil >= :floor)"
 		values[":floor"] = &types.AttributeValueMemberN{Value: epoch(until.Add(-members.SuspensionSlack))}
 	}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
 		UpdateExpression: aws.String(expr), ConditionExpression: aws.String(cond),
-		ExpressionAttributeNames: map[string]string{"#s": attrStatus}, ExpressionAttributeValues: values}}
+		ExpressionAttributeNames: named(attrStatus, attrSuspendedUntil), ExpressionAttributeValues: values}}
 	log, err := s.auditPut(entry)
 	if err != nil {
 		return members.Member{}, fmt.Errorf("store.ModerateMember: %w", err)
@@ -610,11 +622,11 @@ func (s *Store) ModerateMember(ctx context.Context, memberID, status string, unt
 
 // SetStatus changes a member's status without an audit entry (tests and tools).
 func (s *Store) SetStatus(ctx context.Context, memberID, status string, until *time.Time) (members.Member, error) {
-	names := map[string]string{"#s": attrStatus}
+	names := named(attrStatus, attrSuspendedUntil)
 	values := map[string]types.AttributeValue{":s": &types.AttributeValueMemberS{Value: status}}
-	expr := "SET #s = :s REMOVE SuspendedUntil"
+	expr := "SET #Status = :s REMOVE #SuspendedUntil"
 	if until != nil {
-		expr = "SET #s = :s, SuspendedUntil = :u"
+		expr = "SET #Status = :s, #SuspendedUntil = :u"
 		values[":u"] = &types.AttributeValueMemberN{Value: epoch(*until)}
 	}
 	return s.updateMember(ctx, "store.SetStatus", memberID, expr, names, values)

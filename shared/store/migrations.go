@@ -153,8 +153,8 @@ type CustomerSpacesFixed struct {
 func (s *Store) MigrateCustomerSpaces(ctx context.Context, now time.Time) (CustomerSpacesFixed, error) {
 	var fixed CustomerSpacesFixed
 	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
-		KeyConditionExpression: aws.String("GSI1PK = :pk"), FilterExpression: aws.String("#k = :customer"),
-		ExpressionAttributeNames: map[string]string{"#k": "Kind"},
+		KeyConditionExpression: aws.String("GSI1PK = :pk"), FilterExpression: aws.String("#Kind = :customer"),
+		ExpressionAttributeNames: named(attrKind),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: spaceDirectoryPK},
 			":customer": &types.AttributeValueMemberS{Value: spaces.KindCustomer}}})
 	if err != nil {
@@ -176,9 +176,9 @@ func (s *Store) MigrateCustomerSpaces(ctx context.Context, now time.Time) (Custo
 			visibility = spaces.Closed
 		}
 		update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(spacePK(sp.ID), skSpace),
-			UpdateExpression:         aws.String("SET Visibility = :v REMOVE GSI1PK, GSI1SK"),
-			ConditionExpression:      aws.String("#k = :customer AND Visibility = :seen"),
-			ExpressionAttributeNames: map[string]string{"#k": "Kind"},
+			UpdateExpression:         aws.String("SET #Visibility = :v REMOVE GSI1PK, GSI1SK"),
+			ConditionExpression:      aws.String("#Kind = :customer AND #Visibility = :seen"),
+			ExpressionAttributeNames: named(attrKind, attrVisibility),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":v": &types.AttributeValueMemberS{Value: visibility},
 				":customer": &types.AttributeValueMemberS{Value: spaces.KindCustomer}, ":seen": &types.AttributeValueMemberS{Value: sp.Visibility}}}}
 		log, err := s.auditPut(audit.Entry{At: now.UTC(), Action: "space.made_private", TargetType: "space", TargetID: sp.ID})

@@ -28,6 +28,15 @@ const (
 	typeQueueItem = "QueueItem"
 )
 
+// Attributes of a QueueItem (and a Report's Note) that expressions name (AuthorDeleted:
+// attrAuthorDeleted).
+const (
+	attrFirstAt = "FirstAt"
+	attrReports = "Reports"
+	attrReasons = "Reasons"
+	attrNote    = "Note"
+)
+
 // auditItem is an AuditEntry: what audit.Entry keeps of a moderator action (the names,
 // titles and redaction a reader sees are read with the log, never stored).
 type auditItem struct {
@@ -87,16 +96,18 @@ func (s *Moderation) FileReport(ctx context.Context, r posts.Report, q posts.Que
 		":type": &types.AttributeValueMemberS{Value: typeQueueItem}, ":one": &types.AttributeValueMemberN{Value: "1"},
 		":reason": &types.AttributeValueMemberSS{Value: []string{r.Reason}}, ":first": &types.AttributeValueMemberS{Value: first},
 	}
-	set := "SET GSI1PK = :q, GSI1SK = if_not_exists(GSI1SK, :k), #ty = :type, FirstAt = if_not_exists(FirstAt, :first), AuthorDeleted = :deleted"
+	set := "SET GSI1PK = :q, GSI1SK = if_not_exists(GSI1SK, :k), #Type = :type, #FirstAt = if_not_exists(#FirstAt, :first), #AuthorDeleted = :deleted"
+	names := named(AttrType, attrFirstAt, attrAuthorDeleted, attrReports, attrReasons)
 	values[":deleted"] = &types.AttributeValueMemberBOOL{Value: q.AuthorDeleted}
 	fields := map[string]string{"TargetID": q.TargetID, "PostID": q.PostID, "CommentID": q.CommentID, "SpaceID": q.SpaceID,
 		"SpaceName": q.SpaceName, "Title": q.Title, "Excerpt": q.Excerpt, "AuthorID": q.AuthorID, "AuthorName": q.AuthorName}
 	for name, v := range fields {
-		set += fmt.Sprintf(", %s = :%s", name, name)
+		set += fmt.Sprintf(", #%s = :%s", name, name)
+		names["#"+name] = name
 		values[":"+name] = &types.AttributeValueMemberS{Value: v}
 	}
 	queue := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: queueKey(q.TargetID),
-		UpdateExpression: aws.String(set + " ADD Reports :one, Reasons :reason"), ExpressionAttributeNames: map[string]string{"#ty": AttrType},
+		UpdateExpression: aws.String(set + " ADD #Reports :one, #Reasons :reason"), ExpressionAttributeNames: names,
 		ExpressionAttributeValues: values}}
 	const firstReport = "report"
 	err = s.txn().add(firstReport, report).add("", queue, out).run(ctx)
@@ -141,8 +152,8 @@ func (s *Moderation) ReportNotes(ctx context.Context, targetIDs []string, limit 
 	for _, id := range targetIDs {
 		g.Go(func() error {
 			in := queryPrefix(s.Table, reportsPK(id), reportPrefix)
-			in.FilterExpression = aws.String("attribute_exists(#note) AND #note <> :empty")
-			in.ExpressionAttributeNames = map[string]string{"#note": "Note"}
+			in.FilterExpression = aws.String("attribute_exists(#Note) AND #Note <> :empty")
+			in.ExpressionAttributeNames = named(attrNote)
 			in.ExpressionAttributeValues[":empty"] = &types.AttributeValueMemberS{Value: ""}
 			items, err := s.queryAll(ctx, in)
 			if err != nil {

@@ -472,16 +472,6 @@ func (s *Posts) RemoveSpaceFromFeed(ctx context.Context, memberID, spaceID strin
 	return nil
 }
 
-// ActiveIn implements posts.FeedStore: one consistent GetItem of the membership.
-func (s *Posts) ActiveIn(ctx context.Context, spaceID, memberID string) (bool, error) {
-	var m spaceMemberItem
-	err := s.get(ctx, "store.ActiveIn", spacePK(spaceID), activeMemberSK(memberID), time.Now(), &m)
-	if errors.Is(err, errs.ErrNotFound) {
-		return false, nil
-	}
-	return err == nil, err
-}
-
 // ForgetLeftSpace implements posts.FeedStore: one transaction, the membership checked
 // (present when active, absent otherwise) and the space deleted from the member's
 // LeftSpaces. A deleted account has no member item: nothing to forget.

@@ -140,10 +140,11 @@ func (s *Store) UpdateProfile(ctx context.Context, memberID string, p members.Pr
 	}
 	items := []types.TransactWriteItem{{Update: &types.Update{
 		TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
-		UpdateExpression: aws.String("SET DisplayName = :name, Bio = :bio, Expertise = :exp, Interests = :int, Company = :company, " +
-			"#loc = :loc, Links = :links, Locale = :locale, GSI1PK = :dpk, GSI1SK = :dsk"),
-		ConditionExpression:       aws.String("attribute_exists(PK)"),
-		ExpressionAttributeNames:  map[string]string{"#loc": attrLocation},
+		UpdateExpression: aws.String("SET #DisplayName = :name, #Bio = :bio, #Expertise = :exp, #Interests = :int, #Company = :company, " +
+			"#Location = :loc, #Links = :links, #Locale = :locale, GSI1PK = :dpk, GSI1SK = :dsk"),
+		ConditionExpression: aws.String("attribute_exists(PK)"),
+		ExpressionAttributeNames: named(attrDisplayName, attrBio, attrExpertise, attrInterests, attrCompany, attrLocation,
+			attrLinks, attrLocale),
 		ExpressionAttributeValues: values,
 	}}}
 	for _, t := range old.Expertise {
@@ -189,7 +190,8 @@ func (s *Store) SaveStaffFields(ctx context.Context, memberID string, f members.
 	}
 	// The same fields again write nothing (not even a new UpdatedAt).
 	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: item,
-		ConditionExpression: aws.String("attribute_not_exists(PK) OR CRMRef <> :c OR LeadStatus <> :l OR Notes <> :n"),
+		ConditionExpression:      aws.String("attribute_not_exists(PK) OR #CRMRef <> :c OR #LeadStatus <> :l OR #Notes <> :n"),
+		ExpressionAttributeNames: named(attrCRMRef, attrLeadStatus, attrNotes),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":c": &types.AttributeValueMemberS{Value: f.CRMRef},
 			":l": &types.AttributeValueMemberS{Value: f.LeadStatus}, ":n": &types.AttributeValueMemberS{Value: f.Notes}}})
 	var same *types.ConditionalCheckFailedException
@@ -418,8 +420,8 @@ func nonNil(s []string) []string {
 // SetAvatar implements members.AvatarStore ("" removes the avatar).
 func (s *Store) SetAvatar(ctx context.Context, memberID, avatarKey string) (members.Member, error) {
 	if avatarKey == "" {
-		return s.updateMember(ctx, "store.SetAvatar", memberID, "REMOVE AvatarKey", nil, nil)
+		return s.updateMember(ctx, "store.SetAvatar", memberID, "REMOVE #AvatarKey", named(attrAvatarKey), nil)
 	}
-	return s.updateMember(ctx, "store.SetAvatar", memberID, "SET AvatarKey = :k", nil,
+	return s.updateMember(ctx, "store.SetAvatar", memberID, "SET #AvatarKey = :k", named(attrAvatarKey),
 		map[string]types.AttributeValue{":k": &types.AttributeValueMemberS{Value: avatarKey}})
 }

@@ -44,11 +44,21 @@ type repeatItem struct {
 
 // claimFree is the condition on which a claim is put: no claim of that name, or one
 // that no longer holds (expired, or abandoned without an answer).
-const claimFree = "attribute_not_exists(PK) OR ExpiresAt <= :now OR (attribute_not_exists(#st) AND ClaimedAt <= :stale)"
+const claimFree = "attribute_not_exists(PK) OR #ExpiresAt <= :now OR (attribute_not_exists(#Status) AND #ClaimedAt <= :stale)"
+
+// Attributes of a repeatItem that expressions name (Status and Location: attrStatus,
+// attrLocation; ExpiresAt: AttrExpires).
+const (
+	attrOwner       = "Owner"
+	attrContentType = "ContentType"
+	attrRepeatBody  = "Body"
+	attrGzip        = "Gzip"
+	attrClaimedAt   = "ClaimedAt"
+)
 
 // claimFreeValues are claimFree's names and values at now.
 func claimFreeValues(now time.Time) (map[string]string, map[string]types.AttributeValue) {
-	return map[string]string{"#st": "Status"}, map[string]types.AttributeValue{
+	return named(AttrExpires, attrStatus, attrClaimedAt), map[string]types.AttributeValue{
 		":now":   &types.AttributeValueMemberN{Value: epoch(now)},
 		":stale": &types.AttributeValueMemberN{Value: epoch(now.Add(-idempotency.Lease))}}
 }
@@ -206,8 +216,9 @@ func (s *Store) SaveRepeatAnswer(ctx context.Context, claims []*idempotency.Clai
 			values[":body"] = &types.AttributeValueMemberNULL{Value: true}
 		}
 		items = append(items, types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(repeatPK(c.Scope), c.Name),
-			UpdateExpression:    aws.String("SET #st = :status, ContentType = :ct, #loc = :loc, Body = :body, Gzip = :gz"),
-			ConditionExpression: aws.String("#o = :owner"), ExpressionAttributeNames: map[string]string{"#st": "Status", "#loc": "Location", "#o": "Owner"},
+			UpdateExpression:          aws.String("SET #Status = :status, #ContentType = :ct, #Location = :loc, #Body = :body, #Gzip = :gz"),
+			ConditionExpression:       aws.String("#Owner = :owner"),
+			ExpressionAttributeNames:  named(attrStatus, attrContentType, attrLocation, attrRepeatBody, attrGzip, attrOwner),
 			ExpressionAttributeValues: values}})
 	}
 	if len(items) == 0 {

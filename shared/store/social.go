@@ -158,12 +158,13 @@ func (s *Store) DeleteAccount(ctx context.Context, memberID string, event eventt
 	items := []types.TransactWriteItem{
 		{Update: &types.Update{
 			TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
-			UpdateExpression: aws.String("SET DisplayName = :name, #s = :deleted, #r = :roles, Email = :none " +
-				"REMOVE GSI1PK, GSI1SK, Bio, Expertise, Interests, Company, #loc, Links, AvatarKey, SuspendedUntil"),
+			UpdateExpression: aws.String("SET #DisplayName = :name, #Status = :deleted, #Roles = :roles, #Email = :none " +
+				"REMOVE GSI1PK, GSI1SK, #Bio, #Expertise, #Interests, #Company, #Location, #Links, #AvatarKey, #SuspendedUntil"),
 			// Once: a second deletion at the same moment writes nothing and publishes no
 			// second member.deleted.
-			ConditionExpression:      aws.String("attribute_exists(PK) AND #s <> :deleted"),
-			ExpressionAttributeNames: map[string]string{"#s": attrStatus, "#loc": attrLocation, "#r": attrRoles},
+			ConditionExpression: aws.String("attribute_exists(PK) AND #Status <> :deleted"),
+			ExpressionAttributeNames: named(attrDisplayName, attrStatus, attrRoles, attrEmail, attrBio, attrExpertise, attrInterests,
+				attrCompany, attrLocation, attrLinks, attrAvatarKey, attrSuspendedUntil),
 			ExpressionAttributeValues: map[string]types.AttributeValue{
 				":name": &types.AttributeValueMemberS{Value: members.DeletedName}, ":deleted": &types.AttributeValueMemberS{Value: members.StatusDeleted},
 				":roles": &types.AttributeValueMemberL{Value: []types.AttributeValue{&types.AttributeValueMemberS{Value: "member"}}},

@@ -441,15 +441,15 @@ func (s *Store) UpdateSpace(ctx context.Context, old spaces.Space, visibility, k
 	values := map[string]types.AttributeValue{":v": &types.AttributeValueMemberS{Value: visibility},
 		":k": &types.AttributeValueMemberS{Value: kind}, ":old": &types.AttributeValueMemberS{Value: old.Kind},
 		":oldv": &types.AttributeValueMemberS{Value: old.Visibility}}
-	expr := "SET Visibility = :v, #k = :k REMOVE GSI1PK, GSI1SK"
+	expr := "SET #Visibility = :v, #Kind = :k REMOVE GSI1PK, GSI1SK"
 	if pk := listingPK(kind, visibility); pk != "" {
-		expr = "SET Visibility = :v, #k = :k, GSI1PK = :g, GSI1SK = :gs"
+		expr = "SET #Visibility = :v, #Kind = :k, GSI1PK = :g, GSI1SK = :gs"
 		values[":g"] = &types.AttributeValueMemberS{Value: pk}
 		values[":gs"] = &types.AttributeValueMemberS{Value: directorySK(old)}
 	}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(spacePK(old.ID), skSpace),
-		UpdateExpression: aws.String(expr), ConditionExpression: aws.String("attribute_exists(PK) AND #k = :old AND Visibility = :oldv"),
-		ExpressionAttributeNames: map[string]string{"#k": attrKind}, ExpressionAttributeValues: values}}
+		UpdateExpression: aws.String(expr), ConditionExpression: aws.String("attribute_exists(PK) AND #Kind = :old AND #Visibility = :oldv"),
+		ExpressionAttributeNames: named(attrKind, attrVisibility), ExpressionAttributeValues: values}}
 	log, err := s.auditPut(entry)
 	if err != nil {
 		return fmt.Errorf("store.UpdateSpace: %w", err)

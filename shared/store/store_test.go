@@ -44,7 +44,7 @@ func TestRegisterWritesMemberEmailSessionAndEventTogether(t *testing.T) {
 	other := members.Member{ID: "m_other", Email: "ann@example.com", Status: members.StatusActive}
 	sess2, _ := auth.NewSession(other.ID, now, "test")
 	meta := eventtypes.NewMeta(now)
-	env, _ := eventtypes.NewEnvelope(eventtypes.SourceMembers, eventtypes.MemberRegisteredType, meta, eventtypes.MemberRegistered{Meta: meta})
+	env, _ := eventtypes.Wrap(eventtypes.MemberRegistered{Meta: meta})
 	err = st.Register(ctx, other, sess2, env, nil, nil)
 	var taken *members.EmailTakenError
 	if !errors.As(err, &taken) || taken.MemberID != m.ID {
@@ -275,7 +275,7 @@ func TestInvitationsAreListedAcrossMonthsAndSpentOnce(t *testing.T) {
 		inv := invitations.Invitation{ID: fmt.Sprintf("inv%05d", i), Kind: invitations.KindLink, Roles: []string{"member"}, MaxUses: 1,
 			CreatedAt: created, ValidUntil: created.Add(30 * 24 * time.Hour), CodeHash: "h"}
 		meta := eventtypes.NewMeta(created)
-		env, _ := eventtypes.NewEnvelope(eventtypes.SourceInvitations, eventtypes.InvitationCreatedType, meta, eventtypes.InvitationCreated{Meta: meta})
+		env, _ := eventtypes.Wrap(eventtypes.InvitationCreated{Meta: meta})
 		if err := st.CreateInvitation(ctx, inv, env, quota, now, ""); err != nil {
 			t.Fatal(err)
 		}

@@ -68,7 +68,7 @@ func BenchmarkHomeStreamPage(b *testing.B) {
 						Title: "A benchmark post", Body: "Some **Markdown**.", HTML: "<p>Some <strong>Markdown</strong>.</p>", AuthorID: "m_bench",
 						AuthorName: "bench", CreatedAt: time.Now(), Reactions: map[string]int{"like": 0}}
 					meta := eventtypes.NewMeta(p.CreatedAt)
-					event, err := eventtypes.NewEnvelope(eventtypes.SourcePosts, eventtypes.PostCreatedType, meta, eventtypes.PostCreated{Meta: meta, PostID: p.ID})
+					event, err := eventtypes.Wrap(eventtypes.PostCreated{Meta: meta, PostID: p.ID})
 					if err != nil {
 						b.Fatal(err)
 					}

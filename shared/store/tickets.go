@@ -266,13 +266,6 @@ const (
 	condTicketImage = "ticket images usable"
 )
 
-// conflicted reports whether a transaction was cancelled only by concurrent ones (after
-// transact's own retries): it wrote nothing, and the caller reads again.
-func conflicted(err error) bool {
-	var canceled *types.TransactionCanceledException
-	return errors.As(err, &canceled) && isConflict(canceled.CancellationReasons)
-}
-
 // ticketNumberRetries bounds how often opening a ticket takes the next number again
 // after another ticket took it first.
 const ticketNumberRetries = 20
@@ -396,7 +389,7 @@ func (s *Tickets) CreateTicket(ctx context.Context, t *tickets.Ticket, ack *tick
 			return fmt.Errorf("store.CreateTicket: %w", err)
 		case failed(err, condTicketImage):
 			return fmt.Errorf("store.CreateTicket %s: %w", t.ID, posts.ErrImage)
-		case failed(err, condTicketNumber) || conflicted(err):
+		case failed(err, condTicketNumber) || lostToConcurrent(err):
 			continue
 		case err != nil:
 			return fmt.Errorf("store.CreateTicket %s: %w", t.ID, err)
@@ -498,7 +491,7 @@ func (s *Store) SaveTicket(ctx context.Context, old, t tickets.Ticket, reply *ti
 		tx.add(condTicketImage, s.imageUpdates(shownInReply(*reply), "", reply.Body, reply.CreatedAt)...)
 	}
 	err = tx.run(ctx)
-	if failed(err, condTicketUnchanged) || conflicted(err) {
+	if failed(err, condTicketUnchanged) || lostToConcurrent(err) {
 		return fmt.Errorf("store.SaveTicket %s: %w", t.ID, tickets.ErrConflict)
 	}
 	if failed(err, condTicketImage) {

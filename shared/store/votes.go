@@ -171,29 +171,3 @@ func (s *Posts) RemoveReaction(ctx context.Context, postID, memberID, reaction s
 	}
 	return nil
 }
-
-// Voters lists the members who voted on a post (for idea status notifications).
-func (s *Store) Voters(ctx context.Context, postID string) ([]string, error) {
-	items, err := s.queryAll(ctx, queryPrefix(s.Table, postPK(postID), votePrefix, "MemberID"))
-	if err != nil {
-		return nil, fmt.Errorf("store.Voters %s: %w", postID, err)
-	}
-	ids := make([]string, 0, len(items))
-	for _, it := range items {
-		if v, ok := it["MemberID"].(*types.AttributeValueMemberS); ok {
-			ids = append(ids, v.Value)
-		}
-	}
-	return ids, nil
-}
-
-// isConflict reports whether a transaction lost to a concurrent one on the same item
-// (from its reasons; with txn, lostToConcurrent(err)).
-func isConflict(reasons []types.CancellationReason) bool {
-	for _, r := range reasons {
-		if aws.ToString(r.Code) == "TransactionConflict" {
-			return true
-		}
-	}
-	return false
-}
