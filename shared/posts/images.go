@@ -143,7 +143,7 @@ func ImageChanges(before, after string) (added, removed []ImageID) {
 }
 
 // Image is what Tribune keeps of an uploaded image: who uploaded it, and which texts
-// show it now (docs/data-model.md, patterns 133-137).
+// show it now (docs/data-model.md, patterns 110-114).
 type Image struct {
 	ID         ImageID
 	UploaderID string

@@ -22,7 +22,7 @@ import (
 // A member's acts: the items a member made that no other item points at (their
 // comments, votes, reactions to posts and comments, reports) carry GSI1 keys in the
 // member's ACTS#<member> partition, so that "Download my data" finds them without a
-// Scan (pattern 121). Posts, tickets and invitations are found through the member's
+// Scan (pattern 105). Posts, tickets and invitations are found through the member's
 // credits (CREDITS#<member>, written for every item that copies their name).
 const typeCommentReaction = "CommentReaction"
 
