@@ -886,9 +886,8 @@ func kindsOf(list []notifications.Notification) []string {
 	return out
 }
 
-// tripsOf counts the DynamoDB calls of one GET by a member, on a client of its own (the
-// event path works on the same table meanwhile).
-func (c *community) tripsOf(memberID, path string) int64 {
+// countingHandler is the app on a DynamoDB client of its own, whose calls trips counts.
+func (c *community) countingHandler() (http.Handler, *store.RoundTrips) {
 	c.t.Helper()
 	trips := &store.RoundTrips{}
 	cfg, _ := store.LoadAWSConfig(c.t.Context(), dynamotest.Endpoint())
@@ -896,6 +895,14 @@ func (c *community) tripsOf(memberID, path string) int64 {
 	if err != nil {
 		c.t.Fatal(err)
 	}
+	return h, trips
+}
+
+// tripsOf counts the DynamoDB calls of one GET by a member, on a client of its own (the
+// event path works on the same table meanwhile).
+func (c *community) tripsOf(memberID, path string) int64 {
+	c.t.Helper()
+	h, trips := c.countingHandler()
 	cookie := cookieFor(c.t, c.st, memberID)
 	trips.Reset()
 	r := httptest.NewRequest("GET", path, nil)

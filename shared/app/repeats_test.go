@@ -16,9 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"tribune/shared/app"
 	"tribune/shared/auth"
-	"tribune/shared/config"
 	"tribune/shared/eventtypes"
 	"tribune/shared/httpx"
 	"tribune/shared/invitations"
@@ -27,8 +25,6 @@ import (
 	"tribune/shared/policy"
 	"tribune/shared/posts"
 	"tribune/shared/spaces"
-	"tribune/shared/store"
-	"tribune/shared/store/dynamotest"
 	"tribune/shared/tickets"
 )
 
@@ -383,12 +379,7 @@ func TestIdenticalCreationsAreOneRequest(t *testing.T) {
 // of its own (the event path works on the same table meanwhile).
 func (c *community) tripsOfWrite(memberID, method, path, body string, hdr ...string) (int, int64) {
 	c.t.Helper()
-	trips := &store.RoundTrips{}
-	cfg, _ := store.LoadAWSConfig(c.t.Context(), dynamotest.Endpoint())
-	h, err := app.LocalHandler(app.Deps{Config: config.Config{PublicURL: c.srv.URL}, Store: store.New(store.NewDynamoDB(cfg, dynamotest.Endpoint(), trips.Option()), c.tbl.Name)})
-	if err != nil {
-		c.t.Fatal(err)
-	}
+	h, trips := c.countingHandler()
 	cookie := cookieFor(c.t, c.st, memberID)
 	r := httptest.NewRequest(method, path, strings.NewReader(body))
 	r.Header.Set("Content-Type", "application/json")

@@ -6,12 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"tribune/shared/app"
 	"tribune/shared/auth"
-	"tribune/shared/config"
 	"tribune/shared/policy"
-	"tribune/shared/store"
-	"tribune/shared/store/dynamotest"
 )
 
 // tripsOfCall counts the DynamoDB calls of one request by a member, on a client of its
@@ -19,12 +15,7 @@ import (
 // want.
 func (c *community) tripsOfCall(memberID, method, path, body string, want int) int64 {
 	c.t.Helper()
-	trips := &store.RoundTrips{}
-	cfg, _ := store.LoadAWSConfig(c.t.Context(), dynamotest.Endpoint())
-	h, err := app.LocalHandler(app.Deps{Config: config.Config{PublicURL: c.srv.URL}, Store: store.New(store.NewDynamoDB(cfg, dynamotest.Endpoint(), trips.Option()), c.tbl.Name)})
-	if err != nil {
-		c.t.Fatal(err)
-	}
+	h, trips := c.countingHandler()
 	cookie := cookieFor(c.t, c.st, memberID)
 	trips.Reset()
 	r := httptest.NewRequest(method, path, strings.NewReader(body))
