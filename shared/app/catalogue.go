@@ -28,7 +28,8 @@ import (
 // no initialization cycle.
 func Catalogue() []Function {
 	return []Function{RegistrationFunction(), InvitationsFunction(), PostingFunction(), TicketingFunction(),
-		TicketSweepFunction(), MigrateFunction(), PublisherFunction(), NotificationsFunction(), MetricsFunction(), FeedFunction()}
+		TicketSweepFunction(), MigrateFunction(), PublisherFunction(), NotificationsFunction(), MetricsFunction(), FeedFunction(),
+		RewardsFunction(), AwardsFunction()}
 }
 
 // RegistrationFunction: sign-up, sign-in, sessions, profiles (HTTP).
@@ -127,6 +128,26 @@ func FeedFunction() Function {
 		Consumer: bus.ConsumerFeed,
 		Needs:    []string{EnvTableName, EnvAvatarBucket},
 		Grants:   []Grant{TableData, FilesUnder("avatars/*", Delete, List)}}
+}
+
+// RewardsFunction: points, ranks, badges, the leaderboard, campaigns, the review queue,
+// the catalogue and orders (HTTP).
+func RewardsFunction() Function {
+	return Function{Name: "rewards", Description: "Reward programme: points, leaderboard, campaigns, catalogue, orders (HTTP)",
+		Routes: RewardsRoutes,
+		Needs:  []string{EnvTableName, EnvPublicURL, EnvAvatarBucket},
+		Uses:   []string{EnvTrustedProxies, EnvCursorSecretARN},
+		// Campaign images and proof screenshots share the files bucket, under their own prefix.
+		Grants: []Grant{TableData, FilesUnder("rewards/*", Put, Read), CursorKey}}
+}
+
+// AwardsFunction is the awards consumer: points, badges, ranks and automatic challenges
+// from domain events.
+func AwardsFunction() Function {
+	return Function{Name: "awards", Description: "Points, badges, ranks and automatic challenges from domain events",
+		Consumer: bus.ConsumerAwards,
+		Needs:    []string{EnvTableName},
+		Grants:   []Grant{TableData}}
 }
 
 // Function is one Lambda of the catalogue.

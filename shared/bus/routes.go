@@ -17,6 +17,7 @@ const (
 	ConsumerNotifications = "notifications"
 	ConsumerMetrics       = "metrics"
 	ConsumerFeed          = "feed"
+	ConsumerAwards        = "awards"
 )
 
 // Route sends events of one source and some detail types to one consumer.

@@ -1,0 +1,5 @@
+package app
+
+import "tribune/shared/httpx"
+
+func campaignRoutes(d Deps) []httpx.Route { return nil }

@@ -1,0 +1,5 @@
+package app
+
+import "tribune/shared/httpx"
+
+func pointsRoutes(d Deps) []httpx.Route { return nil }
