@@ -495,3 +495,9 @@ func idAfter(pk, prefix string) string {
 	}
 	return ""
 }
+
+// ---- rewards: points, ranks, badges, leaderboard (r1) ----
+
+// ---- rewards: campaigns, challenges, submissions, trials (r2) ----
+
+// ---- rewards: catalogue, redemptions, orders (r3) ----
