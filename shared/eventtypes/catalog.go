@@ -243,3 +243,57 @@ func at(s string) time.Time {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// ---- Rewards: campaigns, challenges, submissions, trials (issue 12, r2) ----
+
+func init() { Catalog = append(Catalog, campaignEvents...) }
+
+var campaignEvents = []Definition{
+	Define("A reward campaign went live: its start schedule ran (late or not: the state readers see is derived from the times), or a marketer published it once its start had come. Consumer: none yet (the campaign's audience reads it on the Rewards page).",
+		CampaignStarted{Meta: Meta{EventID: "2CQ7V3M2NYF6TRJ4C5WZXH2B7L", OccurredAt: at("2026-12-01T09:00:00Z")},
+			CampaignID: "c_k3v9q2m7x4w8c1zd",
+			Title:      "Review our app",
+			StartsAt:   at("2026-12-01T09:00:00Z"),
+			EndsAt:     at("2026-12-31T23:00:00Z"),
+			Audience:   "everyone"}),
+	Define("A reward campaign ended: its end schedule ran, or a marketer ended it early. Consumer: none yet (the campaign report reads the campaign's own counters).",
+		CampaignEnded{Meta: Meta{EventID: "2DQ7V3M2NYF6TRJ4C5WZXH2B7L", OccurredAt: at("2026-12-31T23:00:00Z")},
+			CampaignID: "c_k3v9q2m7x4w8c1zd",
+			Title:      "Review our app",
+			EndsAt:     at("2026-12-31T23:00:00Z"),
+			Early:      false,
+			Joined:     42,
+			Approved:   17,
+			PointsPaid: 1700}),
+	Define("A reviewer approved a member's proof (the completion paid in the same transaction), rejected it with a reason, or asked for changes. Consumers: notifications (the member, in the app and by email), metrics (campaign_reviews, campaign_approvals per day).",
+		SubmissionReviewed{Meta: Meta{EventID: "2EQ7V3M2NYF6TRJ4C5WZXH2B7L", OccurredAt: at("2026-12-02T10:00:00Z")},
+			SubmissionID:   "sub_q2m7x4w8c1zdk3v9",
+			CampaignID:     "c_k3v9q2m7x4w8c1zd",
+			CampaignTitle:  "Review our app",
+			ChallengeID:    "ch_x4w8c1zdk3v9",
+			ChallengeTitle: "Publish a review",
+			MemberID:       "m_QK7V3M2NYF6TRJ4C5WZXH2B7LE",
+			ReviewerID:     "m_W4K9VXM3C6ZH8JRYBDLGQK7V3M",
+			Status:         "approved",
+			Reason:         "",
+			Points:         100,
+			Completion:     1}),
+	Define("A member completed a challenge of a campaign (a proof approved, or an automatic challenge's count reached) and was paid its points in the same transaction; campaignCompleted when every challenge of the campaign is now done at least once. Consumers: awards (the campaign-completed badge), metrics (challenge_completions per day).",
+		ChallengeCompleted{Meta: Meta{EventID: "2FQ7V3M2NYF6TRJ4C5WZXH2B7L", OccurredAt: at("2026-12-02T10:00:00Z")},
+			CampaignID:        "c_k3v9q2m7x4w8c1zd",
+			CampaignTitle:     "Review our app",
+			ChallengeID:       "ch_x4w8c1zdk3v9",
+			ChallengeTitle:    "Publish a review",
+			MemberID:          "m_QK7V3M2NYF6TRJ4C5WZXH2B7LE",
+			Completion:        1,
+			Points:            100,
+			Automatic:         false,
+			CampaignCompleted: true}),
+	Define("A marketer approved (one trial slot taken) or declined a member's application to a campaign's trial offer. Consumer: notifications (the member; the instructions are read on the campaign page, never in the message).",
+		TrialDecided{Meta: Meta{EventID: "2GQ7V3M2NYF6TRJ4C5WZXH2B7L", OccurredAt: at("2026-12-02T11:00:00Z")},
+			CampaignID:    "c_k3v9q2m7x4w8c1zd",
+			CampaignTitle: "Review our app",
+			MemberID:      "m_QK7V3M2NYF6TRJ4C5WZXH2B7LE",
+			Approved:      true,
+			DecidedBy:     "m_W4K9VXM3C6ZH8JRYBDLGQK7V3M"}),
+}

@@ -591,3 +591,100 @@ type TicketRated struct {
 
 // EventType implements Payload.
 func (TicketRated) EventType() Type { return Type{SourceTickets, TicketRatedType} }
+
+// ---- Rewards: campaigns, challenges, submissions, trials (issue 12, r2) ----
+
+// SourceCampaigns is the source of the campaign events: the rewards domain's (the same
+// source as the points and catalogue events).
+const SourceCampaigns = "tribune.rewards"
+
+// Detail types of campaigns.
+const (
+	CampaignStartedType    = "campaign.started"
+	CampaignEndedType      = "campaign.ended"
+	SubmissionReviewedType = "submission.reviewed"
+	ChallengeCompletedType = "challenge.completed"
+	TrialDecidedType       = "trial.decided"
+)
+
+// CampaignStarted: a campaign went live (its start schedule ran, or it was published
+// once its start had come).
+type CampaignStarted struct {
+	Meta
+	CampaignID string    `json:"campaignId"`
+	Title      string    `json:"title"`
+	StartsAt   time.Time `json:"startsAt"`
+	EndsAt     time.Time `json:"endsAt"`
+	Audience   string    `json:"audience" schema:"enum=everyone|spaces|roles"`
+}
+
+// EventType implements Payload.
+func (CampaignStarted) EventType() Type { return Type{SourceCampaigns, CampaignStartedType} }
+
+// CampaignEnded: a campaign ended (its end schedule ran, or a marketer ended it early).
+type CampaignEnded struct {
+	Meta
+	CampaignID string    `json:"campaignId"`
+	Title      string    `json:"title"`
+	EndsAt     time.Time `json:"endsAt"`
+	Early      bool      `json:"early" doc:"A marketer ended it before its end date."`
+	Joined     int64     `json:"joined" schema:"minimum=0"`
+	Approved   int64     `json:"approved" schema:"minimum=0"`
+	PointsPaid int64     `json:"pointsPaid" schema:"minimum=0"`
+}
+
+// EventType implements Payload.
+func (CampaignEnded) EventType() Type { return Type{SourceCampaigns, CampaignEndedType} }
+
+// SubmissionReviewed: a reviewer approved a proof (and its completion was paid in the
+// same transaction), rejected it, or asked for changes.
+type SubmissionReviewed struct {
+	Meta
+	SubmissionID   string `json:"submissionId"`
+	CampaignID     string `json:"campaignId"`
+	CampaignTitle  string `json:"campaignTitle"`
+	ChallengeID    string `json:"challengeId"`
+	ChallengeTitle string `json:"challengeTitle"`
+	MemberID       string `json:"memberId"`
+	ReviewerID     string `json:"reviewerId"`
+	Status         string `json:"status" schema:"enum=approved|rejected|changes_requested"`
+	Reason         string `json:"reason" schema:"maxLength=500"`
+	Points         int64  `json:"points" schema:"minimum=0"`
+	Completion     int    `json:"completion" schema:"minimum=0" doc:"The completion's number an approval paid (0 otherwise)."`
+}
+
+// EventType implements Payload.
+func (SubmissionReviewed) EventType() Type { return Type{SourceCampaigns, SubmissionReviewedType} }
+
+// ChallengeCompleted: a member completed a challenge (a proof approved, or an automatic
+// challenge's count reached) and was paid its points in the same transaction.
+// CampaignCompleted: they have now completed every challenge of the campaign at least
+// once (the "campaign completed" badge counts it).
+type ChallengeCompleted struct {
+	Meta
+	CampaignID        string `json:"campaignId"`
+	CampaignTitle     string `json:"campaignTitle"`
+	ChallengeID       string `json:"challengeId"`
+	ChallengeTitle    string `json:"challengeTitle"`
+	MemberID          string `json:"memberId"`
+	Completion        int    `json:"completion" schema:"minimum=1"`
+	Points            int64  `json:"points" schema:"minimum=0"`
+	Automatic         bool   `json:"automatic"`
+	CampaignCompleted bool   `json:"campaignCompleted"`
+}
+
+// EventType implements Payload.
+func (ChallengeCompleted) EventType() Type { return Type{SourceCampaigns, ChallengeCompletedType} }
+
+// TrialDecided: a marketer approved (a slot taken) or declined a trial application.
+type TrialDecided struct {
+	Meta
+	CampaignID    string `json:"campaignId"`
+	CampaignTitle string `json:"campaignTitle"`
+	MemberID      string `json:"memberId"`
+	Approved      bool   `json:"approved"`
+	DecidedBy     string `json:"decidedBy"`
+}
+
+// EventType implements Payload.
+func (TrialDecided) EventType() Type { return Type{SourceCampaigns, TrialDecidedType} }

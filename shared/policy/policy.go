@@ -62,6 +62,10 @@ const (
 	TicketsWork Action = "tickets.work"
 	// SupportSettings: products, targets and the auto-close delay.
 	SupportSettings Action = "support.settings"
+
+	// Rewards: campaigns (issue 12, r2). Running campaigns: the editor, the schedule,
+	// the review queue of proofs, trial applications, the campaign report.
+	CampaignsManage Action = "campaigns.manage"
 )
 
 // grants is the permission table: the roles allowed each action.
@@ -83,6 +87,9 @@ var grants = map[Action][]string{
 	ModerationAudit:        StaffRoles,
 	TicketsWork:            {RoleAdmin, RoleSupport},
 	SupportSettings:        {RoleAdmin},
+
+	// Rewards: campaigns (issue 12, r2).
+	CampaignsManage: {RoleAdmin, RoleMarketer},
 }
 
 // Actions lists every action that needs a role, for docs and tests.

@@ -1,0 +1,144 @@
+package rewards
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/url"
+	"strings"
+	"time"
+
+	"tribune/shared/errs"
+	"tribune/shared/text"
+)
+
+// Submission statuses: pending (waiting in the review queue), approved (paid),
+// rejected (with a reason), changes (the reviewer asked for changes: the member edits
+// it and it goes back to pending).
+const (
+	SubmissionPending  = "pending"
+	SubmissionApproved = "approved"
+	SubmissionRejected = "rejected"
+	SubmissionChanges  = "changes_requested"
+)
+
+// SubmissionStatuses lists them.
+var SubmissionStatuses = []string{SubmissionPending, SubmissionApproved, SubmissionRejected, SubmissionChanges}
+
+// Review decisions.
+const (
+	DecisionApprove = "approve"
+	DecisionReject  = "reject"
+	DecisionChanges = "changes"
+)
+
+// Decisions lists them.
+var Decisions = []string{DecisionApprove, DecisionReject, DecisionChanges}
+
+// Limits of submissions.
+const (
+	MaxProofURLBytes   = 500
+	MaxProofTextRunes  = 2000
+	MaxReasonRunes     = 500
+	ReviewPage         = 30
+	MySubmissionsLimit = 100
+)
+
+// Submission is a member's proof for a challenge: where they published, an optional
+// screenshot, a text. The disclosure is the campaign's, shown with it everywhere.
+type Submission struct {
+	ID             string     `json:"id"`
+	CampaignID     string     `json:"campaignId"`
+	CampaignTitle  string     `json:"campaignTitle"`
+	ChallengeID    string     `json:"challengeId"`
+	ChallengeTitle string     `json:"challengeTitle"`
+	MemberID       string     `json:"memberId"`
+	MemberName     string     `json:"memberName"`
+	URL            string     `json:"url"`
+	ScreenshotKey  string     `json:"screenshotKey,omitempty"`
+	Text           string     `json:"text"`
+	Disclosure     string     `json:"disclosure"`
+	Status         string     `json:"status"`
+	Reason         string     `json:"reason,omitempty"`
+	ReviewerID     string     `json:"reviewerId,omitempty"`
+	ReviewedAt     *time.Time `json:"reviewedAt,omitempty"`
+	Points         int64      `json:"points"`
+	// Completion is the number of the completion an approval paid (from 1).
+	Completion int       `json:"completion,omitempty"`
+	CreatedAt  time.Time `json:"createdAt"`
+	UpdatedAt  time.Time `json:"updatedAt"`
+}
+
+// ProofRequest is what a member sends for a proof challenge (new or changed).
+type ProofRequest struct {
+	ChallengeID   string `json:"challengeId"`
+	URL           string `json:"url"`
+	ScreenshotKey string `json:"screenshotKey,omitempty"`
+	Text          string `json:"text"`
+}
+
+// ReviewRequest is a reviewer's decision.
+type ReviewRequest struct {
+	Decision string `json:"decision"`
+	Reason   string `json:"reason,omitempty"`
+}
+
+// Errors of submissions.
+var (
+	ErrProofURL       = errs.InvalidField("url", "invalid_proof_url", "Give the address where you published: an http or https link of at most 500 characters.")
+	ErrProofText      = errs.InvalidField("text", "invalid_proof_text", "The text has at most 2,000 characters.")
+	ErrScreenshot     = errs.InvalidField("screenshotKey", "proof_screenshot_missing", "This challenge needs a screenshot: upload it first.")
+	ErrProofURLUsed   = errs.New(errs.Conflict, "proof_url_used", "This address was already sent as a proof: each published page counts once.")
+	ErrNoSubmission   = errs.New(errs.NotFound, "submission_not_found", "There is no such submission.")
+	ErrOwnSubmission  = errs.New(errs.Forbidden, "own_submission", "Nobody reviews their own submission.")
+	ErrReviewed       = errs.New(errs.Conflict, "submission_reviewed", "This submission was already reviewed.")
+	ErrNotChangeable  = errs.New(errs.Conflict, "submission_not_changeable", "Only a submission the reviewer asked you to change can be sent again.")
+	ErrDecision       = errs.InvalidField("decision", "invalid_decision", "The decision is approve, reject or changes.")
+	ErrReasonRequired = errs.InvalidField("reason", "review_reason_required", "Say why (1 to 500 characters): the member reads it.")
+	ErrPendingExists  = errs.New(errs.Conflict, "submission_pending", "You already have a proof waiting for review for this challenge.")
+	ErrNotParticipant = errs.New(errs.Conflict, "campaign_not_joined", "Join the campaign first.")
+)
+
+// NormalProofURL checks a proof's address (http or https, a host, no credentials, at
+// most 500 bytes, nothing hidden) and returns it cleaned, with its canonical form: the
+// same page however it is written (scheme and host case, a "www." prefix, default port,
+// trailing slash, fragment, tracking parameters "utm_*"), which is what "the same proof
+// URL is never paid twice" compares.
+func NormalProofURL(raw string) (clean, canonical string, err error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" || len(raw) > MaxProofURLBytes {
+		return "", "", ErrProofURL
+	}
+	if _, err := text.Line("url", raw); err != nil {
+		return "", "", ErrProofURL
+	}
+	u, perr := url.Parse(raw)
+	if perr != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "HTTP" && u.Scheme != "HTTPS") || u.Host == "" || u.User != nil || u.Opaque != "" {
+		return "", "", ErrProofURL
+	}
+	host := strings.ToLower(u.Hostname())
+	if host == "" || strings.ContainsAny(host, " \"<>") {
+		return "", "", ErrProofURL
+	}
+	host = strings.TrimPrefix(host, "www.")
+	if port := u.Port(); port != "" && port != "80" && port != "443" {
+		host += ":" + port
+	}
+	q := u.Query()
+	for k := range q {
+		if strings.HasPrefix(strings.ToLower(k), "utm_") {
+			q.Del(k)
+		}
+	}
+	path := strings.TrimRight(u.EscapedPath(), "/")
+	canonical = host + path
+	if enc := q.Encode(); enc != "" {
+		canonical += "?" + enc
+	}
+	return raw, canonical, nil
+}
+
+// ProofKey is the key of a canonical proof address (a hash: addresses are long).
+func ProofKey(canonical string) string {
+	sum := sha256.Sum256([]byte(canonical))
+	return hex.EncodeToString(sum[:16])
+}
