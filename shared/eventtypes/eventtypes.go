@@ -592,11 +592,74 @@ type TicketRated struct {
 // EventType implements Payload.
 func (TicketRated) EventType() Type { return Type{SourceTickets, TicketRatedType} }
 
-// ---- Rewards: campaigns, challenges, submissions, trials (issue 12, r2) ----
+// ---- rewards: points, ranks, badges, leaderboard (r1) ----
 
-// SourceCampaigns is the source of the campaign events: the rewards domain's (the same
-// source as the points and catalogue events).
-const SourceCampaigns = "tribune.rewards"
+// Source of the reward programme's events (points, campaigns, catalogue).
+const SourceRewards = "tribune.rewards"
+
+// Detail types of points, ranks and badges.
+const (
+	PointsAwardedType  = "points.awarded"
+	PointsReversedType = "points.reversed"
+	BadgeAwardedType   = "badge.awarded"
+	RankReachedType    = "rank.reached"
+)
+
+// PointsAwarded: a ledger entry raised a member's score (same transaction as the entry).
+type PointsAwarded struct {
+	Meta
+	MemberID   string `json:"memberId"`
+	EntryID    string `json:"entryId"`
+	Rule       string `json:"rule"`
+	Amount     int64  `json:"amount" schema:"minimum=1"`
+	ObjectType string `json:"objectType"`
+	ObjectID   string `json:"objectId"`
+	SpaceID    string `json:"spaceId,omitempty"`
+}
+
+// EventType implements Payload.
+func (PointsAwarded) EventType() Type { return Type{SourceRewards, PointsAwardedType} }
+
+// PointsReversed: a ledger entry took back points earned (content deleted or hidden,
+// answer unaccepted, fraud); Amount is the points taken off the score (positive).
+type PointsReversed struct {
+	Meta
+	MemberID   string `json:"memberId"`
+	EntryID    string `json:"entryId"`
+	Rule       string `json:"rule"`
+	Amount     int64  `json:"amount" schema:"minimum=1"`
+	ObjectType string `json:"objectType"`
+	ObjectID   string `json:"objectId"`
+	SpaceID    string `json:"spaceId,omitempty"`
+	Reason     string `json:"reason"`
+}
+
+// EventType implements Payload.
+func (PointsReversed) EventType() Type { return Type{SourceRewards, PointsReversedType} }
+
+// BadgeAwarded: a member earned a badge (a rule met, or granted by staff: GrantedBy).
+type BadgeAwarded struct {
+	Meta
+	MemberID  string `json:"memberId"`
+	Badge     string `json:"badge"`
+	GrantedBy string `json:"grantedBy,omitempty"`
+}
+
+// EventType implements Payload.
+func (BadgeAwarded) EventType() Type { return Type{SourceRewards, BadgeAwardedType} }
+
+// RankReached: a member's lifetime score reached a rank's threshold for the first time.
+type RankReached struct {
+	Meta
+	MemberID string `json:"memberId"`
+	Rank     string `json:"rank"`
+	Lifetime int64  `json:"lifetime" schema:"minimum=0"`
+}
+
+// EventType implements Payload.
+func (RankReached) EventType() Type { return Type{SourceRewards, RankReachedType} }
+
+// ---- Rewards: campaigns, challenges, submissions, trials (issue 12, r2) ----
 
 // Detail types of campaigns.
 const (
@@ -619,7 +682,7 @@ type CampaignStarted struct {
 }
 
 // EventType implements Payload.
-func (CampaignStarted) EventType() Type { return Type{SourceCampaigns, CampaignStartedType} }
+func (CampaignStarted) EventType() Type { return Type{SourceRewards, CampaignStartedType} }
 
 // CampaignEnded: a campaign ended (its end schedule ran, or a marketer ended it early).
 type CampaignEnded struct {
@@ -634,7 +697,7 @@ type CampaignEnded struct {
 }
 
 // EventType implements Payload.
-func (CampaignEnded) EventType() Type { return Type{SourceCampaigns, CampaignEndedType} }
+func (CampaignEnded) EventType() Type { return Type{SourceRewards, CampaignEndedType} }
 
 // SubmissionReviewed: a reviewer approved a proof (and its completion was paid in the
 // same transaction), rejected it, or asked for changes.
@@ -654,7 +717,7 @@ type SubmissionReviewed struct {
 }
 
 // EventType implements Payload.
-func (SubmissionReviewed) EventType() Type { return Type{SourceCampaigns, SubmissionReviewedType} }
+func (SubmissionReviewed) EventType() Type { return Type{SourceRewards, SubmissionReviewedType} }
 
 // ChallengeCompleted: a member completed a challenge (a proof approved, or an automatic
 // challenge's count reached) and was paid its points in the same transaction.
@@ -674,7 +737,7 @@ type ChallengeCompleted struct {
 }
 
 // EventType implements Payload.
-func (ChallengeCompleted) EventType() Type { return Type{SourceCampaigns, ChallengeCompletedType} }
+func (ChallengeCompleted) EventType() Type { return Type{SourceRewards, ChallengeCompletedType} }
 
 // TrialDecided: a marketer approved (a slot taken) or declined a trial application.
 type TrialDecided struct {
@@ -687,4 +750,4 @@ type TrialDecided struct {
 }
 
 // EventType implements Payload.
-func (TrialDecided) EventType() Type { return Type{SourceCampaigns, TrialDecidedType} }
+func (TrialDecided) EventType() Type { return Type{SourceRewards, TrialDecidedType} }

@@ -322,6 +322,3 @@ func (s *Campaigns) Record(ctx context.Context, a Activity) error {
 	}
 	return nil
 }
-
-// ErrAlreadyPaid: the completion was paid before (a replayed event).
-var ErrAlreadyPaid = errs.New(errs.Conflict, "completion_paid", "This completion was already paid.")
