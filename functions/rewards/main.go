@@ -14,7 +14,7 @@ import (
 
 func main() {
 	env := app.Boot(app.RewardsFunction())
-	handler, err := app.HTTPHandler(env.Function, app.Deps{Config: env.Config, Store: env.Store(), Files: env.Files()})
+	handler, err := app.HTTPHandler(env.Function, app.Deps{Config: env.Config, Store: env.Store(), Files: env.Files(), Schedules: env.Schedules()})
 	if err != nil {
 		log.Fatal(err)
 	}

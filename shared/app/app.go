@@ -19,6 +19,7 @@ import (
 	"tribune/shared/metrics"
 	"tribune/shared/notifications"
 	"tribune/shared/posts"
+	"tribune/shared/schedule"
 	"tribune/shared/social"
 	"tribune/shared/spaces"
 	"tribune/shared/store"
@@ -41,6 +42,9 @@ type Deps struct {
 	Mail   mail.Sender
 	// Files holds avatars and post images (S3; locally an in-process S3 server).
 	Files members.Files
+	// Schedules sets one-time schedules (EventBridge Scheduler in AWS); nil: the local
+	// scheduler in the table, which the local runtime ticks (rewards_campaigns.go).
+	Schedules schedule.Scheduler
 }
 
 // sessions resolves session cookies against the store; visitors read public content

@@ -9,6 +9,7 @@ import (
 
 	"tribune/shared/bus"
 	"tribune/shared/httpx"
+	"tribune/shared/schedule"
 	"tribune/shared/store"
 )
 
@@ -29,7 +30,7 @@ import (
 func Catalogue() []Function {
 	return []Function{RegistrationFunction(), InvitationsFunction(), PostingFunction(), TicketingFunction(),
 		TicketSweepFunction(), MigrateFunction(), PublisherFunction(), NotificationsFunction(), MetricsFunction(), FeedFunction(),
-		RewardsFunction(), AwardsFunction()}
+		RewardsFunction(), AwardsFunction(), ClockFunction()}
 }
 
 // RegistrationFunction: sign-up, sign-in, sessions, profiles (HTTP).
@@ -150,6 +151,16 @@ func AwardsFunction() Function {
 		Grants:   []Grant{TableData}}
 }
 
+// ClockFunction runs the jobs of one-time schedules: a campaign's start and end
+// (EventBridge Scheduler invokes it, through the scheduler's role; the local runtime
+// ticks the local scheduler every second and calls the same Runner).
+func ClockFunction() Function {
+	return Function{Name: "clock", Description: "One-time schedules: campaign start and end (EventBridge Scheduler target)",
+		OneTime: Clock,
+		Needs:   []string{EnvTableName},
+		Grants:  []Grant{TableData}}
+}
+
 // Function is one Lambda of the catalogue.
 type Function struct {
 	Name        string
@@ -166,6 +177,9 @@ type Function struct {
 	Job   func(Deps) func(context.Context) error
 	// Deploy is the work a deploy asks of it.
 	Deploy *DeployHook
+	// OneTime runs the jobs of one-time schedules (EventBridge Scheduler invokes it with
+	// a schedule.Job; locally the runtime ticks the local scheduler): the clock.
+	OneTime func(Deps) schedule.Runner
 
 	// Timeout is its Lambda timeout (zero: DefaultTimeout).
 	Timeout time.Duration

@@ -77,7 +77,7 @@ func TestCatalogueIsWhatTheMainsTheMakefileAndTheConsumersAre(t *testing.T) {
 		var consumers []string
 		for _, f := range app.Catalogue() {
 			triggers := 0
-			for _, on := range []bool{f.Routes != nil, f.Consumer != "", f.Stream, f.Every > 0, f.Deploy != nil} {
+			for _, on := range []bool{f.Routes != nil, f.Consumer != "", f.Stream, f.Every > 0, f.Deploy != nil, f.OneTime != nil} {
 				if on {
 					triggers++
 				}

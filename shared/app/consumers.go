@@ -35,6 +35,7 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 	support := &tickets.Service{Store: &store.Tickets{Store: st}, Now: time.Now}
 	rooms := &spaces.Service{Store: &store.Spaces{Store: st}, Now: time.Now}
 	erasure := members.Erasure{Store: &store.Members{Store: st}, Files: files}
+	campaignActs := campaignActivity{campaigns: newCampaigns(Deps{Store: st}), store: st} // campaigns (issue 12, r2)
 	const notify, count, fan = bus.ConsumerNotifications, bus.ConsumerMetrics, bus.ConsumerFeed
 	return []bus.Subscription{
 		bus.On(notify, notes.OnMemberRegistered),
@@ -86,6 +87,16 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 		// end (issue 9, round 4). Both read the member as they are now, both run.
 		bus.On(fan, support.OnMemberRolesChanged),
 		bus.On(fan, rooms.OnMemberRolesChanged),
+
+		// Campaigns (issue 12, r2): automatic challenges count posts, comments and
+		// accepted answers of the members who joined a live campaign; members hear of
+		// their reviewed proofs and trial applications; metrics count reviews and
+		// completions.
+		bus.On(bus.ConsumerAwards, campaignActs.OnPostCreated),
+		bus.On(bus.ConsumerAwards, campaignActs.OnCommentCreated),
+		bus.On(bus.ConsumerAwards, campaignActs.OnAnswerAccepted),
+		bus.On(count, counts.OnSubmissionReviewed),
+		bus.On(count, counts.OnChallengeCompleted),
 	}
 }
 

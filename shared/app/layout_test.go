@@ -24,6 +24,7 @@ var platform = map[string]bool{
 	"errs": true, "eventtypes": true, "httpx": true, "idempotency": true, "lambdax": true,
 	"locale": true, "logx": true, "mail": true, "policy": true, "prefetch": true,
 	"ratelimit": true, "secret": true, "social": true, "text": true,
+	"schedule": true,
 }
 
 // awsThrough are the platform packages a domain may depend on although they import the

@@ -22,6 +22,9 @@ func TestPermissionTable(t *testing.T) {
 		ModerationAudit:        {RoleAdmin: true, RoleModerator: true, RoleSupport: true, RoleMarketer: true},
 		TicketsWork:            {RoleAdmin: true, RoleSupport: true},
 		SupportSettings:        {RoleAdmin: true},
+
+		// Rewards: campaigns (issue 12, r2).
+		CampaignsManage: {RoleAdmin: true, RoleMarketer: true},
 	}
 	if len(want) != len(Actions()) {
 		t.Fatalf("%d actions in the table, %d here", len(Actions()), len(want))

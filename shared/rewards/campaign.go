@@ -145,8 +145,8 @@ type CampaignInput struct {
 	Description  string           `json:"description"`
 	ImageKey     string           `json:"imageKey,omitempty"`
 	Audience     Audience         `json:"audience"`
-	StartsAt     time.Time        `json:"startsAt"`
-	EndsAt       time.Time        `json:"endsAt"`
+	StartsAt     time.Time        `json:"startsAt,omitzero" doc:"Required."`
+	EndsAt       time.Time        `json:"endsAt,omitzero" doc:"Required."`
 	PointsBudget int64            `json:"pointsBudget"`
 	GiftBudget   int64            `json:"giftBudget"`
 	Disclosure   string           `json:"disclosure"`

@@ -234,6 +234,9 @@ func (s *Campaigns) Get(ctx context.Context, actor auth.Principal, id string) (V
 		}
 		p.Saw = true
 	}
+	if p.Trial != nil && p.Trial.Status == TrialApproved && c.Trial != nil {
+		p.Trial.Instructions = c.Trial.Instructions // for the approved member only
+	}
 	return View{Campaign: forMember(c), Me: p, CanTakePart: c.State == StateLive && !policy.IsStaff(actor.Roles)}, nil
 }
 
@@ -605,12 +608,12 @@ func (s *Campaigns) OnSchedule(ctx context.Context, kind, id string) error {
 // takePart checks that a member may take part in a campaign now: not staff, in its
 // audience, and the campaign live.
 func (s *Campaigns) takePart(ctx context.Context, actor auth.Principal, id string) (Campaign, error) {
-	if policy.IsStaff(actor.Roles) {
-		return Campaign{}, ErrStaffTakeNoPart
-	}
 	c, err := s.visible(ctx, actor, id)
 	if err != nil {
 		return Campaign{}, err
+	}
+	if policy.IsStaff(actor.Roles) {
+		return Campaign{}, ErrStaffTakeNoPart
 	}
 	if c.State != StateLive {
 		return Campaign{}, ErrNotLive

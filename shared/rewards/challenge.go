@@ -66,7 +66,7 @@ type Challenge struct {
 type ChallengeInput struct {
 	Kind            string `json:"kind"`
 	Title           string `json:"title"`
-	Instructions    string `json:"instructions"`
+	Instructions    string `json:"instructions,omitempty"`
 	Points          int64  `json:"points"`
 	MaxCompletions  int    `json:"maxCompletions"`
 	Action          string `json:"action,omitempty"`

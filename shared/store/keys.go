@@ -541,3 +541,59 @@ func boardRankSK(score int64, memberID string) string {
 // ---- rewards: campaigns, challenges, submissions, trials (r2) ----
 
 // ---- rewards: catalogue, redemptions, orders (r3) ----
+
+// Campaign: CAMPAIGN#<c> / CAMPAIGN; GSI1 CAMPAIGNS / <start>#<c> (every campaign, for
+// its marketers: one partition, a community runs tens of campaigns a year, read a page
+// at a time). OpenCampaign: OPENCAMPAIGNS / <c> while a campaign is published and not
+// ended as stored (what may be live: the members' list, the automatic challenges).
+// A member's place in a campaign, in the campaign's partition, so one query reads it:
+// CAMPAIGN#<c> / M#<m>#SAW, #JOINED, #DONE#<challenge> (completions), #PROG#<challenge>
+// (objects an automatic challenge counted), #PENDING#<challenge> (the one open proof
+// of a challenge), #SUB#<submission> (the member's copy of a proof), #TRIAL (the trial
+// application; GSI1 TRIALQ#<c> / <applied>#<m> while undecided).
+// Submission: SUBMISSION#<s> / SUBMISSION; GSI1 REVIEWQ#<c> / <created>#<s> while
+// pending. ProofClaim: PROOF#<hash of the canonical address> / PROOF.
+
+const (
+	skCampaign       = "CAMPAIGN"
+	campaignsPK      = "CAMPAIGNS"
+	openCampaignsPK  = "OPENCAMPAIGNS"
+	skSubmission     = "SUBMISSION"
+	skProof          = "PROOF"
+	campaignMemberIn = "M#"
+)
+
+func campaignPK(id string) string                           { return "CAMPAIGN#" + id }
+func campaignKey(id string) map[string]types.AttributeValue { return key(campaignPK(id), skCampaign) }
+func campaignsSK(startsAt time.Time, id string) string      { return stamp(startsAt) + "#" + id }
+
+// campaignMemberPrefix prefixes every item of a member in a campaign's partition.
+func campaignMemberPrefix(memberID string) string { return campaignMemberIn + memberID + "#" }
+func campaignSawSK(memberID string) string        { return campaignMemberPrefix(memberID) + "SAW" }
+func campaignJoinedSK(memberID string) string     { return campaignMemberPrefix(memberID) + "JOINED" }
+func campaignDoneSK(memberID, challengeID string) string {
+	return campaignMemberPrefix(memberID) + "DONE#" + challengeID
+}
+func campaignProgressSK(memberID, challengeID string) string {
+	return campaignMemberPrefix(memberID) + "PROG#" + challengeID
+}
+func campaignPendingSK(memberID, challengeID string) string {
+	return campaignMemberPrefix(memberID) + "PENDING#" + challengeID
+}
+func campaignSubSK(memberID, submissionID string) string {
+	return campaignMemberPrefix(memberID) + "SUB#" + submissionID
+}
+func campaignTrialSK(memberID string) string { return campaignMemberPrefix(memberID) + "TRIAL" }
+
+func trialQueuePK(campaignID string) string             { return "TRIALQ#" + campaignID }
+func trialQueueSK(at time.Time, memberID string) string { return stamp(at) + "#" + memberID }
+
+func submissionPK(id string) string                             { return "SUBMISSION#" + id }
+func reviewQueuePK(campaignID string) string                    { return "REVIEWQ#" + campaignID }
+func reviewQueueSK(at time.Time, id string) string              { return stamp(at) + "#" + id }
+func proofClaimKey(hash string) map[string]types.AttributeValue { return key("PROOF#"+hash, skProof) }
+
+// LocalSchedule (the local scheduler under make run; in AWS, EventBridge Scheduler):
+// SCHEDULES / <name>. One partition: schedules wait by tens, not millions.
+
+const localSchedulesPK = "SCHEDULES"

@@ -1,0 +1,528 @@
+package app_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"tribune/shared/app"
+	"tribune/shared/bus"
+	"tribune/shared/eventtypes"
+	"tribune/shared/members"
+	"tribune/shared/policy"
+	"tribune/shared/rewards"
+	"tribune/shared/schedule"
+)
+
+// ---- helpers of the campaign tests
+
+// meOf is the member id of a signed-in browser.
+func (c *community) meOf(who *http.Client) string {
+	c.t.Helper()
+	var me members.Me
+	if status, body := c.call(who, "GET", "/api/me", "", &me); status != 200 {
+		c.t.Fatalf("me: %d %s", status, body)
+	}
+	return me.ID
+}
+
+// campaignJSON is a campaign's editor input: a proof challenge paying points (max
+// completions each), budget points, starting at start and ending at end.
+func campaignJSON(title string, points int64, maxDone int, budget int64, start, end time.Time, extra map[string]any) string {
+	in := map[string]any{
+		"title": title, "description": "Try **our app** and tell the world.", "disclosure": "I received points for publishing a review.",
+		"audience": map[string]any{"kind": "everyone", "spaceIds": []string{}, "roles": []string{}},
+		"startsAt": start.UTC().Format(time.RFC3339), "endsAt": end.UTC().Format(time.RFC3339),
+		"pointsBudget": budget, "giftBudget": 0,
+		"challenges": []map[string]any{{"kind": "proof", "title": "Publish a review", "instructions": "Publish an honest review.",
+			"points": points, "maxCompletions": maxDone}},
+	}
+	for k, v := range extra {
+		in[k] = v
+	}
+	b, _ := json.Marshal(in)
+	return string(b)
+}
+
+// liveCampaign creates and publishes a campaign that started a minute ago.
+func (c *community) liveCampaign(marketer *http.Client, body string) rewards.Campaign {
+	c.t.Helper()
+	var camp rewards.Campaign
+	if status, raw := c.call(marketer, "POST", "/api/campaigns", body, &camp); status != 201 {
+		c.t.Fatalf("create campaign: %d %s", status, raw)
+	}
+	if status, raw := c.call(marketer, "POST", "/api/campaigns/"+camp.ID+"/state", `{"action":"publish"}`, &camp); status != 200 {
+		c.t.Fatalf("publish: %d %s", status, raw)
+	}
+	return camp
+}
+
+func proofJSON(challengeID, url string) string {
+	b, _ := json.Marshal(map[string]string{"challengeId": challengeID, "url": url, "text": "My review."})
+	return string(b)
+}
+
+// balance is a member's spendable points.
+func (c *community) balance(memberID string) int64 {
+	c.t.Helper()
+	acc, err := c.st.Rewards().Account(context.Background(), memberID)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return acc.Balance
+}
+
+func (c *community) campaignAsStaff(marketer *http.Client, id string) rewards.Campaign {
+	c.t.Helper()
+	var v rewards.View
+	if status, raw := c.call(marketer, "GET", "/api/campaigns/"+id, "", &v); status != 200 {
+		c.t.Fatalf("campaign: %d %s", status, raw)
+	}
+	return v.Campaign
+}
+
+// ---- tests
+
+// A marketer writes a campaign with a proof challenge and publishes it; a member sees
+// it, sends a proof (the disclosure comes with it), the marketer approves it: the
+// member is paid once, in the transaction of the approval, and told; the report counts
+// every step. A paused or ended campaign takes no proof; bad proofs are refused with
+// nothing written.
+func TestCampaignProofReviewedAndPaidOnce(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	marketer := c.as("mia", policy.RoleMarketer)
+	ann, bob := c.as("ann"), c.as("bob")
+	annID := c.meOf(ann)
+	now := time.Now()
+	camp := c.liveCampaign(marketer, campaignJSON("Review our app", 100, 2, 1000, now.Add(-time.Minute), now.Add(time.Hour), nil))
+	if camp.State != rewards.StateLive {
+		t.Fatalf("published after its start: %s, want live", camp.State)
+	}
+	waitFor(t, "campaign.started", func() bool { return c.countEvents("campaign.started", map[string]string{"campaignId": camp.ID}) == 1 })
+	ch := camp.Challenges[0].ID
+
+	var list rewards.List
+	if status, raw := c.call(ann, "GET", "/api/campaigns", "", &list); status != 200 || len(list.Campaigns) != 1 || list.Campaigns[0].ID != camp.ID {
+		t.Fatalf("live campaigns: %d %s", status, raw)
+	}
+	var view rewards.View
+	if status, raw := c.call(ann, "GET", "/api/campaigns/"+camp.ID, "", &view); status != 200 || !view.CanTakePart || view.Manage {
+		t.Fatalf("member's view: %d %s", status, raw)
+	}
+
+	// Bad proofs: refused, nothing written.
+	before := c.settledSnapshot()
+	for _, bad := range []struct{ body, code string }{
+		{proofJSON(ch, "javascript:alert(1)"), "invalid_proof_url"},
+		{proofJSON(ch, "ftp://example.com/review"), "invalid_proof_url"},
+		{proofJSON(ch, "https://user:pw@example.com/review"), "invalid_proof_url"},
+		{proofJSON(ch, "https://example.com/"+strings.Repeat("a", 600)), "invalid_proof_url"},
+		{proofJSON("ch_nope", "https://example.com/review"), "challenge_not_found"},
+		{`{"challengeId":"` + ch + `","url":"https://example.com/r","text":"` + strings.Repeat("x", 2001) + `"}`, "invalid_proof_text"},
+	} {
+		status, raw := c.call(ann, "POST", "/api/campaigns/"+camp.ID+"/submissions", bad.body, nil)
+		if status < 400 || status >= 500 || problemCode(raw) != bad.code {
+			t.Errorf("proof %s: %d %s, want %s", bad.body[:min(60, len(bad.body))], status, raw, bad.code)
+		}
+	}
+	if diff := diffTables(before, c.snapshot()); len(diff) > 0 {
+		t.Fatalf("a refused proof wrote: %v", diff)
+	}
+
+	var sub rewards.Submission
+	if status, raw := c.call(ann, "POST", "/api/campaigns/"+camp.ID+"/submissions", proofJSON(ch, "https://Example.com/reviews/tribune/?utm_source=x"), &sub); status != 201 {
+		t.Fatalf("submit: %d %s", status, raw)
+	}
+	if sub.Disclosure != "I received points for publishing a review." || sub.Status != rewards.SubmissionPending {
+		t.Fatalf("submission: %+v", sub)
+	}
+	// The same page, written otherwise, by someone else: refused.
+	if status, raw := c.call(bob, "POST", "/api/campaigns/"+camp.ID+"/submissions", proofJSON(ch, "https://www.example.com/reviews/tribune#top"), nil); status != 409 || problemCode(raw) != "proof_url_used" {
+		t.Fatalf("same address again: %d %s", status, raw)
+	}
+	// Another member may not read it.
+	if status, _ := c.call(bob, "GET", "/api/submissions/"+sub.ID, "", nil); status != 404 {
+		t.Fatalf("another member reads a proof: %d", status)
+	}
+
+	var q rewards.Queue
+	if status, raw := c.call(marketer, "GET", "/api/campaigns/"+camp.ID+"/review", "", &q); status != 200 || len(q.Submissions) != 1 {
+		t.Fatalf("queue: %d %s", status, raw)
+	}
+	// A rejection needs a reason.
+	if status, raw := c.call(marketer, "POST", "/api/submissions/"+sub.ID+"/review", `{"decision":"reject"}`, nil); status != 400 || problemCode(raw) != "review_reason_required" {
+		t.Fatalf("reject without reason: %d %s", status, raw)
+	}
+	// Ten approvals at once: one pays.
+	var ok, conflicts atomic.Int32
+	concurrently(t, 10, func(int) {
+		status, _ := c.call(marketer, "POST", "/api/submissions/"+sub.ID+"/review", `{"decision":"approve"}`, nil)
+		switch status {
+		case 200:
+			ok.Add(1)
+		case 409:
+			conflicts.Add(1)
+		}
+	})
+	if ok.Load() != 1 || conflicts.Load() != 9 {
+		t.Fatalf("10 approvals at once: %d approved, %d conflicts", ok.Load(), conflicts.Load())
+	}
+	if got := c.balance(annID); got != 100 {
+		t.Fatalf("balance %d, want 100", got)
+	}
+	if n := c.countEvents("submission.reviewed", map[string]string{"submissionId": sub.ID, "status": "approved"}); n != 1 {
+		t.Fatalf("%d submission.reviewed events", n)
+	}
+	if n := c.countEvents("challenge.completed", map[string]string{"memberId": annID}); n != 1 {
+		t.Fatalf("%d challenge.completed events", n)
+	}
+
+	// Paused: no proof; resumed: proofs again; ended: none.
+	if status, raw := c.call(marketer, "POST", "/api/campaigns/"+camp.ID+"/state", `{"action":"pause"}`, nil); status != 200 {
+		t.Fatalf("pause: %d %s", status, raw)
+	}
+	if status, raw := c.call(bob, "POST", "/api/campaigns/"+camp.ID+"/submissions", proofJSON(ch, "https://bob.example/review"), nil); status != 409 || problemCode(raw) != "campaign_not_live" {
+		t.Fatalf("proof to a paused campaign: %d %s", status, raw)
+	}
+	if status, raw := c.call(marketer, "POST", "/api/campaigns/"+camp.ID+"/state", `{"action":"resume"}`, nil); status != 200 {
+		t.Fatalf("resume: %d %s", status, raw)
+	}
+	var bobSub rewards.Submission
+	if status, raw := c.call(bob, "POST", "/api/campaigns/"+camp.ID+"/submissions", proofJSON(ch, "https://bob.example/review"), &bobSub); status != 201 {
+		t.Fatalf("proof after resume: %d %s", status, raw)
+	}
+	if status, raw := c.call(marketer, "POST", "/api/submissions/"+bobSub.ID+"/review", `{"decision":"reject","reason":"The page does not mention the product."}`, nil); status != 200 {
+		t.Fatalf("reject: %d %s", status, raw)
+	}
+	if status, raw := c.call(marketer, "POST", "/api/campaigns/"+camp.ID+"/state", `{"action":"end"}`, nil); status != 200 || !strings.Contains(raw, `"state":"ended"`) {
+		t.Fatalf("end: %d %s", status, raw)
+	}
+	// (Another address: the same request within 5 minutes is answered with its first answer.)
+	if status, raw := c.call(bob, "POST", "/api/campaigns/"+camp.ID+"/submissions", proofJSON(ch, "https://bob.example/review-2"), nil); status != 409 || problemCode(raw) != "campaign_not_live" {
+		t.Fatalf("proof to an ended campaign: %d %s", status, raw)
+	}
+	waitFor(t, "campaign.ended", func() bool { return c.countEvents("campaign.ended", map[string]string{"campaignId": camp.ID}) == 1 })
+
+	var rep rewards.Report
+	if status, raw := c.call(marketer, "GET", "/api/campaigns/"+camp.ID+"/report", "", &rep); status != 200 {
+		t.Fatalf("report: %d %s", status, raw)
+	}
+	want := rewards.Funnel{Saw: 1, Joined: 2, Submitted: 2, Approved: 1}
+	if rep.Funnel != want || rep.Cost.PointsPaid != 100 || rep.Cost.PointsBudgetLeft != 900 || rep.Rejected != 1 {
+		t.Fatalf("report %+v, want funnel %+v, 100 points paid, 900 left, 1 rejected", rep, want)
+	}
+	// Members cannot read the report.
+	if status, _ := c.call(ann, "GET", "/api/campaigns/"+camp.ID+"/report", "", nil); status != 403 {
+		t.Fatalf("a member reads the report: %d", status)
+	}
+}
+
+// Nobody reviews their own proof; staff take no part in campaigns.
+func TestCampaignNobodyReviewsTheirOwnProof(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	admin := c.as("ada", policy.RoleAdmin)
+	marketer := c.as("mia", policy.RoleMarketer)
+	ann := c.as("ann")
+	annID := c.meOf(ann)
+	now := time.Now()
+	camp := c.liveCampaign(marketer, campaignJSON("Reviews", 10, 1, 100, now.Add(-time.Minute), now.Add(time.Hour), nil))
+	ch := camp.Challenges[0].ID
+	if status, raw := c.call(marketer, "POST", "/api/campaigns/"+camp.ID+"/submissions", proofJSON(ch, "https://mia.example/r"), nil); status != 403 || problemCode(raw) != "staff_take_no_part" {
+		t.Fatalf("staff submits: %d %s", status, raw)
+	}
+	var sub rewards.Submission
+	if status, raw := c.call(ann, "POST", "/api/campaigns/"+camp.ID+"/submissions", proofJSON(ch, "https://ann.example/r"), &sub); status != 201 {
+		t.Fatalf("submit: %d %s", status, raw)
+	}
+	// Ann becomes a marketer: she may review, but not her own proof.
+	c.setRoles(admin, annID, policy.RoleMember, policy.RoleMarketer)
+	if status, raw := c.call(ann, "POST", "/api/submissions/"+sub.ID+"/review", `{"decision":"approve"}`, nil); status != 403 || problemCode(raw) != "own_submission" {
+		t.Fatalf("own review: %d %s", status, raw)
+	}
+	if got := c.balance(annID); got != 0 {
+		t.Fatalf("balance %d after a refused review", got)
+	}
+}
+
+// A campaign's points budget is never overspent: five approvals at once of a 100-point
+// challenge under a 250-point budget pay two; every balance is exact.
+func TestCampaignBudgetNeverOverspent(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	marketer := c.as("mia", policy.RoleMarketer)
+	now := time.Now()
+	camp := c.liveCampaign(marketer, campaignJSON("Budget", 100, 1, 250, now.Add(-time.Minute), now.Add(time.Hour), nil))
+	ch := camp.Challenges[0].ID
+	var subs []rewards.Submission
+	var ids []string
+	for i := range 5 {
+		who := c.as(fmt.Sprintf("m%d", i))
+		ids = append(ids, c.meOf(who))
+		var sub rewards.Submission
+		if status, raw := c.call(who, "POST", "/api/campaigns/"+camp.ID+"/submissions", proofJSON(ch, fmt.Sprintf("https://m%d.example/r", i)), &sub); status != 201 {
+			t.Fatalf("submit: %d %s", status, raw)
+		}
+		subs = append(subs, sub)
+	}
+	var paid, spent atomic.Int32
+	concurrently(t, 5, func(i int) {
+		status, raw := c.call(marketer, "POST", "/api/submissions/"+subs[i].ID+"/review", `{"decision":"approve"}`, nil)
+		switch {
+		case status == 200:
+			paid.Add(1)
+		case status == 409 && problemCode(raw) == "campaign_budget_spent":
+			spent.Add(1)
+		default:
+			t.Errorf("approval: %d %s", status, raw)
+		}
+	})
+	if paid.Load() != 2 || spent.Load() != 3 {
+		t.Fatalf("%d paid, %d refused, want 2 and 3", paid.Load(), spent.Load())
+	}
+	var total int64
+	for _, id := range ids {
+		total += c.balance(id)
+	}
+	got := c.campaignAsStaff(marketer, camp.ID)
+	if total != 200 || got.PointsBudgetLeft != 50 || got.Counts.PointsPaid != 200 || got.Counts.Approved != 2 {
+		t.Fatalf("balances %d, budget left %d, paid %d, approved %d", total, got.PointsBudgetLeft, got.Counts.PointsPaid, got.Counts.Approved)
+	}
+}
+
+// The state is derived from the stored state and the times: a campaign whose start
+// schedule has not run yet is live once its start has come, and ended once its end has
+// passed; the late schedules then tell campaign.started and campaign.ended, once.
+func TestCampaignStateFollowsTheTimesWhenSchedulesAreLate(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	marketer := c.as("mia", policy.RoleMarketer)
+	ann := c.as("ann")
+	start := time.Now().Add(2 * time.Second).Truncate(time.Second).Add(time.Second)
+	end := start.Add(3 * time.Second)
+	camp := c.liveCampaign(marketer, campaignJSON("Soon", 10, 1, 100, start, end, nil))
+	if camp.State != rewards.StateScheduled {
+		t.Fatalf("published before its start: %s", camp.State)
+	}
+	if status, _ := c.call(ann, "GET", "/api/campaigns/"+camp.ID, "", nil); status != 404 {
+		t.Fatalf("a member reads a scheduled campaign: %d", status)
+	}
+	time.Sleep(time.Until(start) + 100*time.Millisecond)
+	var v rewards.View
+	if status, raw := c.call(ann, "GET", "/api/campaigns/"+camp.ID, "", &v); status != 200 || v.Campaign.State != rewards.StateLive {
+		t.Fatalf("after its start, schedule not run: %d %s", status, raw)
+	}
+	if status, raw := c.call(ann, "POST", "/api/campaigns/"+camp.ID+"/submissions", proofJSON(camp.Challenges[0].ID, "https://ann.example/r"), nil); status != 201 {
+		t.Fatalf("proof once live: %d %s", status, raw)
+	}
+	time.Sleep(time.Until(end) + 100*time.Millisecond)
+	if status, raw := c.call(ann, "POST", "/api/campaigns/"+camp.ID+"/trial", `{"motivation":""}`, nil); status != 409 || problemCode(raw) != "campaign_not_live" {
+		t.Fatalf("after its end, schedule not run: %d %s", status, raw)
+	}
+	if n := c.countEvents("campaign.started", map[string]string{"campaignId": camp.ID}); n != 0 {
+		t.Fatalf("%d campaign.started before the schedule ran", n)
+	}
+	d := app.Deps{Store: c.st}
+	for range 2 { // a schedule that runs twice tells once
+		if err := app.RunDueSchedules(context.Background(), d, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A repeated delivery of the start job after the end changes nothing either.
+	if err := app.Clock(d)(context.Background(), scheduleJob(rewards.JobCampaignStart, camp.ID)); err != nil {
+		t.Fatal(err)
+	}
+	for _, dt := range []string{"campaign.started", "campaign.ended"} {
+		if n := c.countEvents(dt, map[string]string{"campaignId": camp.ID}); n != 1 {
+			t.Fatalf("%d %s events, want 1", n, dt)
+		}
+	}
+	if got := c.campaignAsStaff(marketer, camp.ID); got.State != rewards.StateEnded || got.StartedAt == nil || got.EndedAt == nil {
+		t.Fatalf("after the schedules: %+v", got)
+	}
+}
+
+// Drafts and scheduled campaigns are invisible to members; a campaign for some spaces
+// or some roles is invisible to everyone else (404, the same as none).
+func TestCampaignAudienceAndDraftsAreHidden(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	marketer := c.as("mia", policy.RoleMarketer)
+	admin := c.as("ada", policy.RoleAdmin)
+	ann, bob := c.as("ann"), c.as("bob")
+	sp := c.hiddenSpace(admin, "Beta testers", ann)
+	now := time.Now()
+	var draft rewards.Campaign
+	c.call(marketer, "POST", "/api/campaigns", campaignJSON("Draft", 10, 1, 100, now.Add(-time.Minute), now.Add(time.Hour), nil), &draft)
+	if status, _ := c.call(ann, "GET", "/api/campaigns/"+draft.ID, "", nil); status != 404 {
+		t.Fatalf("a member reads a draft: %d", status)
+	}
+	spaces := c.liveCampaign(marketer, campaignJSON("Spaces", 10, 1, 100, now.Add(-time.Minute), now.Add(time.Hour),
+		map[string]any{"audience": map[string]any{"kind": "spaces", "spaceIds": []string{sp.ID}, "roles": []string{}}}))
+	var v rewards.View
+	if status, raw := c.call(ann, "GET", "/api/campaigns/"+spaces.ID, "", &v); status != 200 {
+		t.Fatalf("a member of the space: %d %s", status, raw)
+	}
+	if status, _ := c.call(bob, "GET", "/api/campaigns/"+spaces.ID, "", nil); status != 404 {
+		t.Fatalf("a member outside the space: %d", status)
+	}
+	if status, raw := c.call(bob, "POST", "/api/campaigns/"+spaces.ID+"/join", "", nil); status != 404 {
+		t.Fatalf("joining from outside the audience: %d %s", status, raw)
+	}
+	var list rewards.List
+	c.call(bob, "GET", "/api/campaigns", "", &list)
+	if len(list.Campaigns) != 0 {
+		t.Fatalf("bob lists %+v", list.Campaigns)
+	}
+	// Members may not run campaigns.
+	if status, _ := c.call(ann, "POST", "/api/campaigns", campaignJSON("Mine", 10, 1, 100, now, now.Add(time.Hour), nil), nil); status != 403 {
+		t.Fatalf("a member creates a campaign: %d", status)
+	}
+}
+
+// Bad campaigns are refused with the field at fault and nothing written.
+func TestCampaignBadInputIsRefused(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	marketer := c.as("mia", policy.RoleMarketer)
+	now := time.Now()
+	ok := func(extra map[string]any) string {
+		return campaignJSON("Fine", 10, 1, 100, now, now.Add(time.Hour), extra)
+	}
+	cases := []struct {
+		name, body, code string
+	}{
+		{"no title", campaignJSON("", 10, 1, 100, now, now.Add(time.Hour), nil), "invalid_campaign_title"},
+		{"long title", campaignJSON(strings.Repeat("t", 121), 10, 1, 100, now, now.Add(time.Hour), nil), "invalid_campaign_title"},
+		{"end before start", campaignJSON("x", 10, 1, 100, now, now.Add(-time.Hour), nil), "invalid_campaign_dates"},
+		{"over a year", campaignJSON("x", 10, 1, 100, now, now.Add(400*24*time.Hour), nil), "invalid_campaign_dates"},
+		{"no disclosure", ok(map[string]any{"disclosure": " "}), "invalid_disclosure"},
+		{"negative budget", campaignJSON("x", 10, 1, -1, now, now.Add(time.Hour), nil), "invalid_budget"},
+		{"points without budget", campaignJSON("x", 10, 1, 0, now, now.Add(time.Hour), nil), "points_without_budget"},
+		{"bad audience", ok(map[string]any{"audience": map[string]any{"kind": "spaces", "spaceIds": []string{}, "roles": []string{}}}), "invalid_audience"},
+		{"bad role", ok(map[string]any{"audience": map[string]any{"kind": "roles", "spaceIds": []string{}, "roles": []string{"king"}}}), "invalid_audience"},
+		{"nothing to do", ok(map[string]any{"challenges": []any{}}), "campaign_empty"},
+		{"bad kind", ok(map[string]any{"challenges": []any{map[string]any{"kind": "magic", "title": "x", "points": 1, "maxCompletions": 1}}}), "invalid_challenge_kind"},
+		{"bad max", ok(map[string]any{"challenges": []any{map[string]any{"kind": "proof", "title": "x", "points": 1, "maxCompletions": 0}}}), "invalid_max_completions"},
+		{"bad action", ok(map[string]any{"challenges": []any{map[string]any{"kind": "auto", "title": "x", "points": 1, "maxCompletions": 1, "action": "dance", "count": 1}}}), "invalid_challenge_action"},
+		{"bad trial", ok(map[string]any{"trial": map[string]any{"offer": "Try it", "instructions": "code", "slots": 0}}), "invalid_trial"},
+		{"image not uploaded", ok(map[string]any{"imageKey": "rewards/campaigns/nope.png"}), "campaign_image_not_uploaded"},
+	}
+	before := c.settledSnapshot()
+	for _, tc := range cases {
+		status, raw := c.call(marketer, "POST", "/api/campaigns", tc.body, nil)
+		if status != 400 || problemCode(raw) != tc.code {
+			t.Errorf("%s: %d %s, want 400 %s", tc.name, status, raw, tc.code)
+		}
+	}
+	if diff := diffTables(before, c.snapshot()); len(diff) > 0 {
+		t.Fatalf("refused campaigns wrote: %v", diff)
+	}
+}
+
+// Trial slots are never over-given: four approvals at once of a two-slot trial approve
+// two; the approved members read the instructions, nobody else does.
+func TestCampaignTrialSlotsAreNeverOverGiven(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	marketer := c.as("mia", policy.RoleMarketer)
+	now := time.Now()
+	camp := c.liveCampaign(marketer, campaignJSON("Trial", 10, 1, 100, now.Add(-time.Minute), now.Add(time.Hour),
+		map[string]any{"trial": map[string]any{"offer": "Try the Pro plan for a month.", "instructions": "Use the code PRO-4711.", "slots": 2}}))
+	var who []*http.Client
+	var ids []string
+	for i := range 4 {
+		m := c.as(fmt.Sprintf("t%d", i))
+		who = append(who, m)
+		ids = append(ids, c.meOf(m))
+		if status, raw := c.call(m, "POST", "/api/campaigns/"+camp.ID+"/trial", `{"motivation":"I would love to."}`, nil); status != 201 {
+			t.Fatalf("apply: %d %s", status, raw)
+		}
+	}
+	if status, raw := c.call(who[0], "POST", "/api/campaigns/"+camp.ID+"/trial", `{"motivation":"again"}`, nil); status != 409 || problemCode(raw) != "trial_already_applied" {
+		t.Fatalf("second application: %d %s", status, raw)
+	}
+	var apps rewards.Applications
+	if status, raw := c.call(marketer, "GET", "/api/campaigns/"+camp.ID+"/trial/applications", "", &apps); status != 200 || len(apps.Applications) != 4 {
+		t.Fatalf("applications: %d %s", status, raw)
+	}
+	var approved atomic.Int32
+	won := make([]bool, 4)
+	concurrently(t, 4, func(i int) {
+		status, raw := c.call(marketer, "POST", "/api/campaigns/"+camp.ID+"/trial/decisions", fmt.Sprintf(`{"memberId":%q,"approve":true}`, ids[i]), nil)
+		switch {
+		case status == 200:
+			approved.Add(1)
+			won[i] = true
+		case status == 409 && problemCode(raw) == "trial_no_slots":
+		default:
+			t.Errorf("decision: %d %s", status, raw)
+		}
+	})
+	if approved.Load() != 2 {
+		t.Fatalf("%d approved, want 2", approved.Load())
+	}
+	for i, m := range who {
+		var v rewards.View
+		c.call(m, "GET", "/api/campaigns/"+camp.ID, "", &v)
+		sees := v.Me.Trial != nil && strings.Contains(v.Me.Trial.Instructions, "PRO-4711")
+		if sees != won[i] || (v.Campaign.Trial != nil && v.Campaign.Trial.Instructions != "") {
+			t.Fatalf("member %d (approved %v) sees the instructions: %v (%+v)", i, won[i], sees, v.Me.Trial)
+		}
+	}
+	if got := c.campaignAsStaff(marketer, camp.ID); got.Trial.SlotsLeft != 0 || got.Counts.TrialApproved != 2 {
+		t.Fatalf("slots left %d, approved %d", got.Trial.SlotsLeft, got.Counts.TrialApproved)
+	}
+}
+
+// An automatic challenge counts the answers a member who joined writes in its space;
+// a comment delivered again, or another event about the same comment, counts once, and
+// each completion pays once.
+func TestCampaignAutomaticChallengeCountsEachAnswerOnce(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	marketer := c.as("mia", policy.RoleMarketer)
+	admin := c.as("ada", policy.RoleAdmin)
+	ann, bob := c.as("ann"), c.as("bob")
+	annID := c.meOf(ann)
+	sp := c.space(admin, "Questions", "public", ann, bob)
+	now := time.Now()
+	camp := c.liveCampaign(marketer, campaignJSON("Helpers", 0, 1, 100, now.Add(-time.Minute), now.Add(time.Hour),
+		map[string]any{"challenges": []any{map[string]any{"kind": "auto", "title": "Answer 2 questions", "points": 30, "maxCompletions": 1,
+			"action": "answer", "spaceId": sp.ID, "count": 2}}}))
+	if status, raw := c.call(ann, "POST", "/api/campaigns/"+camp.ID+"/join", "", nil); status != 200 {
+		t.Fatalf("join: %d %s", status, raw)
+	}
+	q1 := c.post(bob, sp.ID, `{"kind":"question","title":"How do I export?","body":"Where is it?"}`)
+	q2 := c.post(bob, sp.ID, `{"kind":"question","title":"How do I import?","body":"Where is that?"}`)
+	a1 := c.comment(ann, q1.ID, `{"body":"In the settings."}`)
+	for range 5 { // the same comment, delivered five times
+		c.deliver(bus.ConsumerAwards, "comment.created", &eventtypes.CommentCreated{CommentID: a1.ID, PostID: q1.ID, AuthorID: annID, PostAuthorID: q1.AuthorID})
+	}
+	waitFor(t, "one answer counted", func() bool {
+		var v rewards.View
+		c.call(ann, "GET", "/api/campaigns/"+camp.ID, "", &v)
+		return v.Me.Progress[camp.Challenges[0].ID] == 1
+	})
+	if got := c.balance(annID); got != 0 {
+		t.Fatalf("paid %d after one answer", got)
+	}
+	c.comment(ann, q2.ID, `{"body":"In the menu."}`)
+	waitFor(t, "the completion paid", func() bool { return c.balance(annID) == 30 })
+	c.comment(ann, q2.ID, `{"body":"Or there."}`)
+	c.settledItems()
+	if got := c.balance(annID); got != 30 {
+		t.Fatalf("balance %d, want 30 (one completion)", got)
+	}
+	if n := c.countEvents("challenge.completed", map[string]string{"memberId": annID}); n != 1 {
+		t.Fatalf("%d challenge.completed", n)
+	}
+}
+
+func scheduleJob(kind, id string) schedule.Job { return schedule.Job{Kind: kind, ID: id} }
