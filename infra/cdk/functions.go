@@ -33,6 +33,8 @@ type shared struct {
 	files        awss3.Bucket
 	cursorSecret awssecretsmanager.Secret
 	api          apigw.HttpApi
+	// schedules are the one-time schedules (schedules.go).
+	schedules *schedules
 	// env holds the value of every setting a function may be given.
 	env map[string]*string
 }
@@ -84,6 +86,8 @@ func (r *shared) grant(stack awscdk.Stack, fn awslambda.Function, f app.Function
 			r.bus.GrantPutEventsTo(fn, nil)
 		case app.ResSignInSecrets:
 			addSocialProviders(stack, fn, s.SocialProviders)
+		case app.ResSchedules:
+			r.schedules.grantTo(stack, fn)
 		case app.ResFiles:
 			for _, a := range g.Access {
 				switch a {
@@ -164,6 +168,9 @@ func (r *shared) trigger(stack awscdk.Stack, fn awslambda.Function, f app.Functi
 			Schedule: awsevents.Schedule_Rate(awscdk.Duration_Minutes(jsii.Number(f.Every.Minutes()))),
 			Targets:  &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(fn, &awseventstargets.LambdaFunctionProps{RetryAttempts: jsii.Number(2)})},
 		})
+	}
+	if f.OneTime != nil {
+		r.schedules.target(fn)
 	}
 	if d := f.Deploy; d != nil {
 		props := map[string]interface{}{}

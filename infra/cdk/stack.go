@@ -107,7 +107,7 @@ func NewTribuneStack(scope constructs.Construct, id string, s Settings, props *a
 	})
 
 	res := &shared{
-		table: table, bus: eventBus, identity: identity, files: avatars, cursorSecret: cursorSecret, api: api,
+		table: table, bus: eventBus, identity: identity, files: avatars, cursorSecret: cursorSecret, api: api, schedules: newSchedules(stack),
 		env: map[string]*string{
 			app.EnvTableName: table.TableName(), app.EnvEventBusName: eventBus.EventBusName(), app.EnvPublicURL: jsii.String(publicURL),
 			app.EnvMailFrom: jsii.String(s.MailFrom), app.EnvMailConfigurationSet: configSet.ConfigurationSetName(),
@@ -126,6 +126,8 @@ func NewTribuneStack(scope constructs.Construct, id string, s Settings, props *a
 		res.grant(stack, lf, f, s)
 		dlqs = append(dlqs, res.trigger(stack, lf, f)...)
 	}
+	res.schedules.wire()
+	dlqs = append(dlqs, res.schedules.dlq)
 	configureStage(stack, api)
 	awss3deployment.NewBucketDeployment(stack, jsii.String("WebDeployment"), &awss3deployment.BucketDeploymentProps{
 		Sources:           &[]awss3deployment.ISource{awss3deployment.Source_Asset(jsii.String(s.WebDir), nil)},

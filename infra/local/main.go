@@ -222,6 +222,12 @@ func run() error {
 		if f.Every > 0 {
 			go runEvery(ctx, f.Name, f.Job(deps), every)
 		}
+		// One-time schedules (a campaign's start and end) are EventBridge Scheduler
+		// schedules in AWS; here the local scheduler keeps them in the table (they
+		// survive a restart) and this ticker runs the due ones every second.
+		if f.OneTime != nil {
+			go runEvery(ctx, f.Name, func(ctx context.Context) error { return app.RunDueSchedules(ctx, deps, time.Now()) }, time.Second)
+		}
 	}
 
 	s3Handler, err := httpx.Wrap(&locals3.Verifier{Credentials: s3Creds, Region: s3Cfg.Region, Next: http.StripPrefix("/_s3", fileStore.Server())},

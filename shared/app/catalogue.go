@@ -139,7 +139,7 @@ func RewardsFunction() Function {
 		Needs:  []string{EnvTableName, EnvPublicURL, EnvAvatarBucket},
 		Uses:   []string{EnvTrustedProxies, EnvCursorSecretARN},
 		// Campaign images and proof screenshots share the files bucket, under their own prefix.
-		Grants: []Grant{TableData, FilesUnder("rewards/*", Put, Read), CursorKey}}
+		Grants: []Grant{TableData, FilesUnder("rewards/*", Put, Read), CursorKey, Schedules}}
 }
 
 // AwardsFunction is the awards consumer: points, badges, ranks and automatic challenges
@@ -230,6 +230,10 @@ const (
 	ResBus Resource = "bus"
 	// ResSignInSecrets are the sign-in providers' client ids and secrets.
 	ResSignInSecrets Resource = "sign-in-secrets"
+	// ResSchedules is setting and cancelling one-time schedules (EventBridge Scheduler,
+	// in the deployment's group, invoking the clock function through the scheduler's
+	// role); the grant brings the SCHEDULE_* settings (rewards_campaigns.go).
+	ResSchedules Resource = "schedules"
 )
 
 // FileAccess is what a function may do under a prefix of the files bucket.
@@ -258,6 +262,7 @@ var (
 	CursorKey     = Grant{Resource: ResCursorKey}
 	PutEvents     = Grant{Resource: ResBus}
 	SignInSecrets = Grant{Resource: ResSignInSecrets}
+	Schedules     = Grant{Resource: ResSchedules}
 )
 
 // FilesUnder grants access under one prefix of the files bucket ("images/*").

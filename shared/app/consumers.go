@@ -95,6 +95,8 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 		bus.On(bus.ConsumerAwards, campaignActs.OnPostCreated),
 		bus.On(bus.ConsumerAwards, campaignActs.OnCommentCreated),
 		bus.On(bus.ConsumerAwards, campaignActs.OnAnswerAccepted),
+		bus.On(notify, activity.OnSubmissionReviewed),
+		bus.On(notify, activity.OnTrialDecided),
 		bus.On(count, counts.OnSubmissionReviewed),
 		bus.On(count, counts.OnChallengeCompleted),
 	}

@@ -182,6 +182,9 @@ func TestCampaignProofReviewedAndPaidOnce(t *testing.T) {
 	if n := c.countEvents("challenge.completed", map[string]string{"memberId": annID}); n != 1 {
 		t.Fatalf("%d challenge.completed events", n)
 	}
+	if n := c.inbox(ann, "proof_approved"); n.PostTitle != "Review our app" {
+		t.Fatalf("notice %+v", n)
+	}
 
 	// Paused: no proof; resumed: proofs again; ended: none.
 	if status, raw := c.call(marketer, "POST", "/api/campaigns/"+camp.ID+"/state", `{"action":"pause"}`, nil); status != 200 {

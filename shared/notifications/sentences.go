@@ -69,6 +69,13 @@ var sentences = map[string]map[string]string{
 		KindContentHidden:              "A moderator hid your post {post}.",
 		KindContentHidden + ".comment": "A moderator hid your comment on {post}.",
 		"link." + linkQueue:            "Open the moderation queue",
+
+		// Campaigns (issue 12, r2).
+		KindProofApproved: "Your proof for the campaign {post} was approved: you earned {points} points.",
+		KindProofRejected: "Your proof for the campaign {post} was not accepted; the reason is on the campaign's page.",
+		KindProofChanges:  "The reviewer asks you to change your proof for the campaign {post}; see what to change on its page.",
+		KindTrialApproved: "Your application for the trial of the campaign {post} was approved; the instructions are on its page.",
+		KindTrialDeclined: "Your application for the trial of the campaign {post} was declined.",
 	},
 	"fr": {
 		KindComment:               "{actor} a commenté votre message {post}.",
@@ -122,6 +129,13 @@ var sentences = map[string]map[string]string{
 		KindContentHidden:              "Un modérateur a masqué votre message {post}.",
 		KindContentHidden + ".comment": "Un modérateur a masqué votre commentaire sur {post}.",
 		"link." + linkQueue:            "Ouvrir la file de modération",
+
+		// Campaigns (issue 12, r2).
+		KindProofApproved: "Votre preuve pour la campagne {post} a été approuvée : vous avez gagné {points} points.",
+		KindProofRejected: "Votre preuve pour la campagne {post} n’a pas été acceptée ; la raison est sur la page de la campagne.",
+		KindProofChanges:  "Le relecteur vous demande de modifier votre preuve pour la campagne {post} ; voyez quoi changer sur sa page.",
+		KindTrialApproved: "Votre candidature à l’essai de la campagne {post} a été acceptée ; les instructions sont sur sa page.",
+		KindTrialDeclined: "Votre candidature à l’essai de la campagne {post} a été refusée.",
 	},
 }
 
@@ -230,6 +244,8 @@ func Sentence(lang string, n Notification) string {
 		vars["reason"] = word(lang, WordReason, n.Detail)
 	case KindTicketBreached:
 		vars["target"] = word(lang, WordTarget, n.Detail)
+	case KindProofApproved:
+		vars["points"] = n.Detail
 	}
 	return fill(pattern, vars)
 }

@@ -66,6 +66,8 @@ func sample(kind string) Notification {
 		n.PostID, n.TicketID, n.TicketNumber = "", "t_1", 42
 		n.Detail = map[string]string{KindTicketAck: "14400", KindTicketReply: "Try turning it off.", KindTicketStatus: "pending_customer",
 			KindTicketBreached: "first_response"}[kind]
+	case KindProofApproved:
+		n.Detail = "100"
 	}
 	return n
 }
