@@ -79,7 +79,7 @@ func (c *community) balance(memberID string) int64 {
 
 func (c *community) campaignAsStaff(marketer *http.Client, id string) rewards.Campaign {
 	c.t.Helper()
-	var v rewards.View
+	var v rewards.CampaignView
 	if status, raw := c.call(marketer, "GET", "/api/campaigns/"+id, "", &v); status != 200 {
 		c.t.Fatalf("campaign: %d %s", status, raw)
 	}
@@ -111,7 +111,7 @@ func TestCampaignProofReviewedAndPaidOnce(t *testing.T) {
 	if status, raw := c.call(ann, "GET", "/api/campaigns", "", &list); status != 200 || len(list.Campaigns) != 1 || list.Campaigns[0].ID != camp.ID {
 		t.Fatalf("live campaigns: %d %s", status, raw)
 	}
-	var view rewards.View
+	var view rewards.CampaignView
 	if status, raw := c.call(ann, "GET", "/api/campaigns/"+camp.ID, "", &view); status != 200 || !view.CanTakePart || view.Manage {
 		t.Fatalf("member's view: %d %s", status, raw)
 	}
@@ -151,7 +151,7 @@ func TestCampaignProofReviewedAndPaidOnce(t *testing.T) {
 		t.Fatalf("another member reads a proof: %d", status)
 	}
 
-	var q rewards.Queue
+	var q rewards.ReviewQueuePage
 	if status, raw := c.call(marketer, "GET", "/api/campaigns/"+camp.ID+"/review", "", &q); status != 200 || len(q.Submissions) != 1 {
 		t.Fatalf("queue: %d %s", status, raw)
 	}
@@ -212,7 +212,7 @@ func TestCampaignProofReviewedAndPaidOnce(t *testing.T) {
 	}
 	waitFor(t, "campaign.ended", func() bool { return c.countEvents("campaign.ended", map[string]string{"campaignId": camp.ID}) == 1 })
 
-	var rep rewards.Report
+	var rep rewards.CampaignReport
 	if status, raw := c.call(marketer, "GET", "/api/campaigns/"+camp.ID+"/report", "", &rep); status != 200 {
 		t.Fatalf("report: %d %s", status, raw)
 	}
@@ -317,7 +317,7 @@ func TestCampaignStateFollowsTheTimesWhenSchedulesAreLate(t *testing.T) {
 		t.Fatalf("a member reads a scheduled campaign: %d", status)
 	}
 	time.Sleep(time.Until(start) + 100*time.Millisecond)
-	var v rewards.View
+	var v rewards.CampaignView
 	if status, raw := c.call(ann, "GET", "/api/campaigns/"+camp.ID, "", &v); status != 200 || v.Campaign.State != rewards.StateLive {
 		t.Fatalf("after its start, schedule not run: %d %s", status, raw)
 	}
@@ -368,7 +368,7 @@ func TestCampaignAudienceAndDraftsAreHidden(t *testing.T) {
 	}
 	spaces := c.liveCampaign(marketer, campaignJSON("Spaces", 10, 1, 100, now.Add(-time.Minute), now.Add(time.Hour),
 		map[string]any{"audience": map[string]any{"kind": "spaces", "spaceIds": []string{sp.ID}, "roles": []string{}}}))
-	var v rewards.View
+	var v rewards.CampaignView
 	if status, raw := c.call(ann, "GET", "/api/campaigns/"+spaces.ID, "", &v); status != 200 {
 		t.Fatalf("a member of the space: %d %s", status, raw)
 	}
@@ -472,7 +472,7 @@ func TestCampaignTrialSlotsAreNeverOverGiven(t *testing.T) {
 		t.Fatalf("%d approved, want 2", approved.Load())
 	}
 	for i, m := range who {
-		var v rewards.View
+		var v rewards.CampaignView
 		c.call(m, "GET", "/api/campaigns/"+camp.ID, "", &v)
 		sees := v.Me.Trial != nil && strings.Contains(v.Me.Trial.Instructions, "PRO-4711")
 		if sees != won[i] || (v.Campaign.Trial != nil && v.Campaign.Trial.Instructions != "") {
@@ -509,7 +509,7 @@ func TestCampaignAutomaticChallengeCountsEachAnswerOnce(t *testing.T) {
 		c.deliver(bus.ConsumerAwards, "comment.created", &eventtypes.CommentCreated{CommentID: a1.ID, PostID: q1.ID, AuthorID: annID, PostAuthorID: q1.AuthorID})
 	}
 	waitFor(t, "one answer counted", func() bool {
-		var v rewards.View
+		var v rewards.CampaignView
 		c.call(ann, "GET", "/api/campaigns/"+camp.ID, "", &v)
 		return v.Me.Progress[camp.Challenges[0].ID] == 1
 	})

@@ -193,8 +193,8 @@ func (s *Campaigns) managed(ctx context.Context, id string) (Campaign, error) {
 	return c.At(s.Now()), nil
 }
 
-// View is a campaign as the caller sees it, with what they did in it.
-type View struct {
+// CampaignView is a campaign as the caller sees it, with what they did in it.
+type CampaignView struct {
 	Campaign Campaign `json:"campaign"`
 	// Me is the caller's participation (empty for staff).
 	Me Participation `json:"me"`
@@ -216,28 +216,28 @@ func forMember(c Campaign) Campaign {
 }
 
 // Get returns a campaign the caller may see; a member's first view counts as "saw".
-func (s *Campaigns) Get(ctx context.Context, actor auth.Principal, id string) (View, error) {
+func (s *Campaigns) Get(ctx context.Context, actor auth.Principal, id string) (CampaignView, error) {
 	c, err := s.visible(ctx, actor, id)
 	if err != nil {
-		return View{}, fmt.Errorf("rewards.Get %s: %w", id, err)
+		return CampaignView{}, fmt.Errorf("rewards.Get %s: %w", id, err)
 	}
 	if MayManage(actor.Roles) {
-		return View{Campaign: c, Me: emptyParticipation(), Manage: true}, nil
+		return CampaignView{Campaign: c, Me: emptyParticipation(), Manage: true}, nil
 	}
 	p, err := s.Store.Participation(ctx, id, actor.MemberID)
 	if err != nil {
-		return View{}, fmt.Errorf("rewards.Get %s: %w", id, err)
+		return CampaignView{}, fmt.Errorf("rewards.Get %s: %w", id, err)
 	}
 	if !p.Saw && !policy.IsStaff(actor.Roles) {
 		if err := s.Store.SawCampaign(ctx, id, actor.MemberID, s.Now()); err != nil {
-			return View{}, fmt.Errorf("rewards.Get %s: %w", id, err)
+			return CampaignView{}, fmt.Errorf("rewards.Get %s: %w", id, err)
 		}
 		p.Saw = true
 	}
 	if p.Trial != nil && p.Trial.Status == TrialApproved && c.Trial != nil {
 		p.Trial.Instructions = c.Trial.Instructions // for the approved member only
 	}
-	return View{Campaign: forMember(c), Me: p, CanTakePart: c.State == StateLive && !policy.IsStaff(actor.Roles)}, nil
+	return CampaignView{Campaign: forMember(c), Me: p, CanTakePart: c.State == StateLive && !policy.IsStaff(actor.Roles)}, nil
 }
 
 func emptyParticipation() Participation {
@@ -622,12 +622,12 @@ func (s *Campaigns) takePart(ctx context.Context, actor auth.Principal, id strin
 }
 
 // Join makes a member a participant of a live campaign (once; joining again is fine).
-func (s *Campaigns) Join(ctx context.Context, actor auth.Principal, id string) (View, error) {
+func (s *Campaigns) Join(ctx context.Context, actor auth.Principal, id string) (CampaignView, error) {
 	if _, err := s.takePart(ctx, actor, id); err != nil {
-		return View{}, fmt.Errorf("rewards.Join %s: %w", id, err)
+		return CampaignView{}, fmt.Errorf("rewards.Join %s: %w", id, err)
 	}
 	if _, err := s.Store.JoinCampaign(ctx, id, actor.MemberID, s.Now().UTC()); err != nil {
-		return View{}, fmt.Errorf("rewards.Join %s: %w", id, err)
+		return CampaignView{}, fmt.Errorf("rewards.Join %s: %w", id, err)
 	}
 	return s.Get(ctx, actor, id)
 }

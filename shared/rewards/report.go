@@ -7,10 +7,10 @@ import (
 	"tribune/shared/auth"
 )
 
-// Report is a campaign's funnel and cost, for its marketers: how many members saw it
+// CampaignReport is a campaign's funnel and cost, for its marketers: how many members saw it
 // (opened its page), joined, submitted a proof, had one approved, redeemed one of its
 // gifts, had that gift shipped; and what it gave.
-type Report struct {
+type CampaignReport struct {
 	CampaignID string `json:"campaignId"`
 	Title      string `json:"title"`
 	State      string `json:"state"`
@@ -46,10 +46,10 @@ type Cost struct {
 }
 
 // ReportOf builds a campaign's report from its exact counters.
-func ReportOf(c Campaign) Report {
+func ReportOf(c Campaign) CampaignReport {
 	n := c.Counts
 	redeemed := c.GiftBudget - c.GiftBudgetLeft
-	return Report{CampaignID: c.ID, Title: c.Title, State: c.State,
+	return CampaignReport{CampaignID: c.ID, Title: c.Title, State: c.State,
 		Funnel: Funnel{Saw: n.Saw, Joined: n.Joined, Submitted: n.Submitted, Approved: n.Approved, Redeemed: redeemed, Shipped: n.GiftsShipped},
 		Cost: Cost{PointsPaid: n.PointsPaid, PointsBudget: c.PointsBudget, PointsBudgetLeft: c.PointsBudgetLeft, GiftsRedeemed: redeemed,
 			GiftBudget: c.GiftBudget, GiftBudgetLeft: c.GiftBudgetLeft, TrialSlotsGiven: n.TrialApproved},
@@ -57,10 +57,10 @@ func ReportOf(c Campaign) Report {
 }
 
 // Report returns a campaign's report.
-func (s *Campaigns) Report(ctx context.Context, actor auth.Principal, id string) (Report, error) {
+func (s *Campaigns) Report(ctx context.Context, actor auth.Principal, id string) (CampaignReport, error) {
 	c, err := s.managed(ctx, id)
 	if err != nil {
-		return Report{}, fmt.Errorf("rewards.Report %s: %w", id, err)
+		return CampaignReport{}, fmt.Errorf("rewards.Report %s: %w", id, err)
 	}
 	return ReportOf(c), nil
 }

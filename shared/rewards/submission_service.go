@@ -135,22 +135,22 @@ func (s *Campaigns) Resubmit(ctx context.Context, actor auth.Principal, id strin
 	return sub, nil
 }
 
-// Queue is a page of a campaign's proofs waiting for review.
-type Queue struct {
+// ReviewQueuePage is a page of a campaign's proofs waiting for review.
+type ReviewQueuePage struct {
 	Submissions []Submission `json:"submissions"`
 	Next        string       `json:"next,omitempty"`
 }
 
 // ReviewQueue lists a campaign's pending proofs, oldest first.
-func (s *Campaigns) ReviewQueue(ctx context.Context, id, cursor string) (Queue, error) {
+func (s *Campaigns) ReviewQueue(ctx context.Context, id, cursor string) (ReviewQueuePage, error) {
 	if _, err := s.managed(ctx, id); err != nil {
-		return Queue{}, fmt.Errorf("rewards.ReviewQueue %s: %w", id, err)
+		return ReviewQueuePage{}, fmt.Errorf("rewards.ReviewQueue %s: %w", id, err)
 	}
 	list, next, err := s.Store.ReviewQueue(ctx, id, cursor, ReviewPage)
 	if err != nil {
-		return Queue{}, fmt.Errorf("rewards.ReviewQueue %s: %w", id, err)
+		return ReviewQueuePage{}, fmt.Errorf("rewards.ReviewQueue %s: %w", id, err)
 	}
-	return Queue{Submissions: list, Next: next}, nil
+	return ReviewQueuePage{Submissions: list, Next: next}, nil
 }
 
 // completedEvent is challenge.completed: the n-th completion of a challenge by a

@@ -255,3 +255,34 @@ export async function uploadFile(url: string, file: File, contentType: string): 
   }
   if (!resp.ok) throw new ApiError(resp.status, 'upload_failed');
 }
+
+// ---- Campaigns (issue 12, r2): members read, join, send proofs and apply for trials;
+// marketers and admins (campaigns.manage) edit, schedule, review and read the report.
+export type Campaign = Schemas['Campaign'];
+export type CampaignInput = Schemas['CampaignInput'];
+export type ChallengeInput = Schemas['ChallengeInput'];
+export type CampaignSummary = Schemas['rewards.Summary'];
+export type CampaignView = Schemas['CampaignView'];
+export type Submission = Schemas['Submission'];
+export type TrialApplication = Schemas['Application'];
+export type CampaignReport = Schemas['CampaignReport'];
+
+export const campaignsApi = {
+  live: () => call('get', '/api/campaigns'),
+  all: (cursor?: string) => call('get', '/api/campaigns/manage', { query: { cursor } }),
+  get: (id: string) => call('get', '/api/campaigns/{id}', { path: { id } }),
+  create: (c: CampaignInput) => call('post', '/api/campaigns', { body: c }),
+  update: (id: string, c: CampaignInput) => call('put', '/api/campaigns/{id}', { path: { id }, body: c }),
+  move: (id: string, action: string) => call('post', '/api/campaigns/{id}/state', { path: { id }, body: { action } }),
+  join: (id: string) => call('post', '/api/campaigns/{id}/join', { path: { id } }),
+  submit: (id: string, challengeId: string, url: string, text: string) =>
+    call('post', '/api/campaigns/{id}/submissions', { path: { id }, body: { challengeId, url, text } }),
+  resubmit: (id: string, url: string, text: string) => call('put', '/api/submissions/{id}', { path: { id }, body: { challengeId: '', url, text } }),
+  queue: (id: string) => call('get', '/api/campaigns/{id}/review', { path: { id } }),
+  review: (id: string, decision: string, reason: string) => call('post', '/api/submissions/{id}/review', { path: { id }, body: { decision, reason } }),
+  apply: (id: string, motivation: string) => call('post', '/api/campaigns/{id}/trial', { path: { id }, body: { motivation } }),
+  applications: (id: string) => call('get', '/api/campaigns/{id}/trial/applications', { path: { id } }),
+  decide: (id: string, memberId: string, approve: boolean, reason: string) =>
+    call('post', '/api/campaigns/{id}/trial/decisions', { path: { id }, body: { memberId, approve, reason } }),
+  report: (id: string) => call('get', '/api/campaigns/{id}/report', { path: { id } }),
+};

@@ -8,6 +8,8 @@ import { ModerationPage } from './moderation';
 import { NotificationsPage } from './notifications';
 import { HomeStream, PostPage, PublicSpaces, SpacePage } from './spaces';
 import { SupportQueue, TicketPage } from './tickets';
+import { CampaignList, CampaignPage } from './campaigns';
+import { CampaignAdmin, CampaignsAdmin } from './campaign-admin';
 import { matchRoute, mayView, RouteName, routeNamed } from './routes';
 import { NotFound } from './ui';
 import { ConfirmLink, InvitationWhileSignedIn, Sent, SignIn } from './signin';
@@ -169,6 +171,11 @@ function App() {
     support: () => <SupportQueue lang={lang} navigate={navigate} viewerId={member!.id} />,
     moderation: () => <ModerationPage lang={lang} navigate={navigate} may={may} />,
     admin: () => <Admin lang={lang} may={may} />,
+    // Campaigns (issue 12, r2).
+    campaigns: () => <CampaignList lang={lang} navigate={navigate} manage={may('campaigns.manage')} />,
+    campaign: (p) => <CampaignPage lang={lang} id={p.id} navigate={navigate} />,
+    campaignsAdmin: () => <CampaignsAdmin lang={lang} navigate={navigate} />,
+    campaignAdmin: (p) => <CampaignAdmin lang={lang} id={p.id} navigate={navigate} />,
   };
 
   let page: ComponentChildren;
@@ -215,6 +222,7 @@ function App() {
               {link('/me/profile', s.profileNav)}
               {link('/notifications', unread > 0 ? s.notificationsNavUnread(unread) : s.notificationsNav)}
               {link('/me/sessions', s.nav.sessions)}
+              {link('/campaigns', s.campaigns.nav)}
               {canSee('support') && link('/support', s.supportNav)}
               {canSee('moderation') && link('/moderation', s.moderationNav)}
               {canSee('admin') && link('/admin', s.nav.admin)}

@@ -55,6 +55,8 @@ export function noticeParts(lang: Lang, n: Notification): NoticePart[] {
         return { text: word('target') };
       case 'within':
         return { text: s.duration(Math.round(Number(n.detail ?? 0) / 60)) };
+      case 'points': // campaigns (issue 12, r2): the points a reviewed proof paid
+        return { text: n.detail ?? '' };
       default:
         return { text: '' };
     }

@@ -28,6 +28,12 @@ export const routes = [
   { name: 'moderation', path: '/moderation', may: ['content.moderate', 'space-moderator'] },
   // The admin page: its forms (invitations in bulk, the community's and support's settings).
   { name: 'admin', path: '/admin', may: ['invitations.staff', 'community.settings', 'support.settings'] },
+  // Campaigns (issue 12, r2): the members' pages, and those who run campaigns' (listed
+  // before /campaigns/:id, which would take "manage" for an id).
+  { name: 'campaigns', path: '/campaigns', may: ['member'] },
+  { name: 'campaignsAdmin', path: '/campaigns/manage', may: ['campaigns.manage'] },
+  { name: 'campaignAdmin', path: '/campaigns/manage/:id', may: ['campaigns.manage'] },
+  { name: 'campaign', path: '/campaigns/:id', may: ['member'] },
 ] as const satisfies readonly { name: string; path: string; may: readonly (Action | 'visitor' | 'member' | 'space-moderator')[] }[];
 
 export type RouteName = (typeof routes)[number]['name'];

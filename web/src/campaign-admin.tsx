@@ -1,0 +1,401 @@
+// The marketers' campaign pages (issue 12, r2): every campaign, and one campaign's
+// editor with its schedule (publish, pause, resume, end), the proofs to review, the
+// trial applications and the report.
+import { useEffect, useState } from 'preact/hooks';
+import { Campaign, CampaignInput, campaignsApi, CampaignReport, CampaignSummary, ChallengeInput, Submission, TrialApplication } from './api';
+import { formatDate, Lang, strings } from './i18n';
+import { useFocusHeading } from './signin';
+import { codeOf, Done, fieldAttrs, FieldProblem, FormLevelProblem, FormProblem, Label, LoadProblem, Problem, problemOf, RequiredNote } from './ui';
+
+type Nav = (path: string) => void;
+const val = (e: Event) => (e.currentTarget as HTMLInputElement).value;
+const lines = (t: string) => t.split('\n').map((x) => x.trim()).filter(Boolean);
+
+function go(navigate: Nav, path: string) {
+  return (e: Event) => {
+    e.preventDefault();
+    navigate(path);
+  };
+}
+
+// local is a time as a datetime-local input shows it (the browser's time zone).
+function local(iso: string): string {
+  const d = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+// CampaignsAdmin lists every campaign for those who run them.
+export function CampaignsAdmin(props: { lang: Lang; navigate: Nav }) {
+  const c = strings[props.lang].campaigns;
+  const heading = useFocusHeading();
+  const [list, setList] = useState<CampaignSummary[]>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    campaignsApi.all().then((r) => setList(r.campaigns), (err) => setError(codeOf(err)));
+  }, []);
+  return (
+    <section class="campaigns-admin">
+      <h1 tabIndex={-1} ref={heading}>
+        {c.manageTitle}
+      </h1>
+      <p>
+        <a class="button" href="/campaigns/manage/new" onClick={go(props.navigate, '/campaigns/manage/new')}>
+          {c.newCampaign}
+        </a>
+      </p>
+      <Problem lang={props.lang} code={error} />
+      {list && (
+        <ul class="list">
+          {list.map((k) => (
+            <li key={k.id}>
+              <a href={`/campaigns/manage/${k.id}`} onClick={go(props.navigate, `/campaigns/manage/${k.id}`)}>
+                {k.title}
+              </a>{' '}
+              <span class="badge">{c.states[k.state] ?? k.state}</span>{' '}
+              <span class="muted">
+                {c.starts(formatDate(props.lang, k.startsAt))} · {c.ends(formatDate(props.lang, k.endsAt))}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+const blankChallenge = (): ChallengeInput => ({ kind: 'proof', title: '', instructions: '', points: 100, maxCompletions: 1 });
+
+function inputOf(k?: Campaign): CampaignInput {
+  if (!k) {
+    const start = new Date(Date.now() + 3600e3);
+    const end = new Date(start.getTime() + 30 * 24 * 3600e3);
+    return {
+      title: '', description: '', disclosure: '', audience: { kind: 'everyone', spaceIds: [], roles: [] },
+      startsAt: start.toISOString(), endsAt: end.toISOString(), pointsBudget: 1000, giftBudget: 0, challenges: [blankChallenge()],
+    };
+  }
+  return {
+    title: k.title, description: k.description, disclosure: k.disclosure, imageKey: k.imageKey || undefined,
+    audience: k.audience, startsAt: k.startsAt, endsAt: k.endsAt, pointsBudget: k.pointsBudget, giftBudget: k.giftBudget,
+    challenges: k.challenges.map((ch) => ({ kind: ch.kind, title: ch.title, instructions: ch.instructions, points: ch.points, maxCompletions: ch.maxCompletions,
+      action: ch.action, spaceId: ch.spaceId, count: ch.count, needsScreenshot: ch.needsScreenshot })),
+    trial: k.trial ? { offer: k.trial.offer, instructions: k.trial.instructions ?? '', slots: k.trial.slots } : undefined,
+  };
+}
+
+// Editor writes a campaign's fields.
+function Editor(props: { lang: Lang; campaign?: Campaign; onSaved: (k: Campaign) => void }) {
+  const s = strings[props.lang];
+  const c = s.campaigns;
+  const [form, setForm] = useState<CampaignInput>(inputOf(props.campaign));
+  const [problem, setProblem] = useState<FormProblem>();
+  const [saved, setSaved] = useState(false);
+  const set = (patch: Partial<CampaignInput>) => setForm({ ...form, ...patch });
+  const setChallenge = (i: number, patch: Partial<ChallengeInput>) => set({ challenges: form.challenges.map((ch, j) => (j === i ? { ...ch, ...patch } : ch)) });
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setSaved(false);
+    try {
+      const k = props.campaign ? await campaignsApi.update(props.campaign.id, form) : await campaignsApi.create(form);
+      setProblem(undefined);
+      setSaved(true);
+      props.onSaved(k);
+    } catch (err) {
+      setProblem(problemOf(err));
+    }
+  };
+  const field = (name: string, id: string, label: string, input: preact.ComponentChildren, required = false) => (
+    <>
+      <Label for={id} required={required}>
+        {label}
+      </Label>
+      {input}
+      <FieldProblem lang={props.lang} problem={problem} field={name} id={id} label={label} />
+    </>
+  );
+  const fields = ['title', 'description', 'disclosure', 'startsAt', 'endsAt', 'pointsBudget', 'giftBudget', 'audience', 'challenges', 'trial.offer', 'trial.instructions', 'trial.slots'];
+  form.challenges.forEach((_, i) => ['kind', 'title', 'instructions', 'points', 'maxCompletions', 'action', 'count', 'spaceId'].forEach((f) => fields.push(`challenges[${i}].${f}`)));
+  return (
+    <form class="form campaign-editor" onSubmit={submit} noValidate>
+      <RequiredNote lang={props.lang} />
+      {field('title', 'c-title', c.fieldTitle, <input id="c-title" required value={form.title} onInput={(e) => set({ title: val(e) })} {...fieldAttrs(problem, 'title', 'c-title')} />, true)}
+      {field('description', 'c-desc', c.fieldDescription,
+        <textarea id="c-desc" rows={5} value={form.description} onInput={(e) => set({ description: (e.currentTarget as HTMLTextAreaElement).value })} {...fieldAttrs(problem, 'description', 'c-desc')} />)}
+      {field('disclosure', 'c-disc', c.fieldDisclosure, <input id="c-disc" required value={form.disclosure} onInput={(e) => set({ disclosure: val(e) })} {...fieldAttrs(problem, 'disclosure', 'c-disc')} />, true)}
+      {field('startsAt', 'c-start', c.fieldStarts,
+        <input id="c-start" type="datetime-local" required value={form.startsAt ? local(form.startsAt) : ''} onInput={(e) => set({ startsAt: new Date(val(e)).toISOString() })} />, true)}
+      {field('endsAt', 'c-end', c.fieldEnds,
+        <input id="c-end" type="datetime-local" required value={form.endsAt ? local(form.endsAt) : ''} onInput={(e) => set({ endsAt: new Date(val(e)).toISOString() })} {...fieldAttrs(problem, 'endsAt', 'c-end')} />, true)}
+      {field('pointsBudget', 'c-pb', c.fieldPointsBudget,
+        <input id="c-pb" type="number" min={0} inputMode="numeric" value={form.pointsBudget} onInput={(e) => set({ pointsBudget: Number(val(e)) })} {...fieldAttrs(problem, 'pointsBudget', 'c-pb')} />)}
+      {field('giftBudget', 'c-gb', c.fieldGiftBudget,
+        <input id="c-gb" type="number" min={0} inputMode="numeric" value={form.giftBudget} onInput={(e) => set({ giftBudget: Number(val(e)) })} {...fieldAttrs(problem, 'giftBudget', 'c-gb')} />)}
+      {field('audience', 'c-aud', c.fieldAudience,
+        <select id="c-aud" value={form.audience.kind} onChange={(e) => set({ audience: { ...form.audience, kind: val(e) } })}>
+          {['everyone', 'spaces', 'roles'].map((a) => (
+            <option key={a} value={a}>
+              {c.audiences[a]}
+            </option>
+          ))}
+        </select>)}
+      {form.audience.kind === 'spaces' && (
+        <>
+          <label for="c-spaces">{c.fieldSpaces}</label>
+          <textarea id="c-spaces" rows={3} value={form.audience.spaceIds.join('\n')} onInput={(e) => set({ audience: { ...form.audience, spaceIds: lines((e.currentTarget as HTMLTextAreaElement).value) } })} />
+        </>
+      )}
+      {form.audience.kind === 'roles' && (
+        <>
+          <label for="c-roles">{c.fieldRoles}</label>
+          <textarea id="c-roles" rows={3} value={form.audience.roles.join('\n')} onInput={(e) => set({ audience: { ...form.audience, roles: lines((e.currentTarget as HTMLTextAreaElement).value) } })} />
+        </>
+      )}
+      {form.challenges.map((ch, i) => {
+        const id = `ch${i}`;
+        const f = (name: string) => `challenges[${i}].${name}`;
+        return (
+          <fieldset key={i}>
+            <legend>{c.challenge(i + 1)}</legend>
+            {field(f('kind'), `${id}-kind`, c.fieldKind,
+              <select id={`${id}-kind`} value={ch.kind} onChange={(e) => setChallenge(i, { kind: val(e), ...(val(e) === 'auto' ? { action: 'answer', count: 3 } : {}) })}>
+                {['proof', 'auto'].map((k) => (
+                  <option key={k} value={k}>
+                    {c.kinds[k]}
+                  </option>
+                ))}
+              </select>)}
+            {field(f('title'), `${id}-title`, c.fieldChallengeTitle, <input id={`${id}-title`} required value={ch.title} onInput={(e) => setChallenge(i, { title: val(e) })} {...fieldAttrs(problem, f('title'), `${id}-title`)} />, true)}
+            {field(f('instructions'), `${id}-instr`, c.fieldInstructions,
+              <textarea id={`${id}-instr`} rows={2} value={ch.instructions ?? ''} onInput={(e) => setChallenge(i, { instructions: (e.currentTarget as HTMLTextAreaElement).value })} />)}
+            {field(f('points'), `${id}-points`, c.fieldPoints,
+              <input id={`${id}-points`} type="number" min={0} inputMode="numeric" value={ch.points} onInput={(e) => setChallenge(i, { points: Number(val(e)) })} {...fieldAttrs(problem, f('points'), `${id}-points`)} />)}
+            {field(f('maxCompletions'), `${id}-max`, c.fieldMax,
+              <input id={`${id}-max`} type="number" min={1} inputMode="numeric" value={ch.maxCompletions} onInput={(e) => setChallenge(i, { maxCompletions: Number(val(e)) })} {...fieldAttrs(problem, f('maxCompletions'), `${id}-max`)} />)}
+            {ch.kind === 'auto' && (
+              <>
+                {field(f('action'), `${id}-action`, c.fieldAction,
+                  <select id={`${id}-action`} value={ch.action ?? 'answer'} onChange={(e) => setChallenge(i, { action: val(e) })}>
+                    {Object.keys(c.actions).map((a) => (
+                      <option key={a} value={a}>
+                        {c.actions[a]}
+                      </option>
+                    ))}
+                  </select>)}
+                {field(f('count'), `${id}-count`, c.fieldCount,
+                  <input id={`${id}-count`} type="number" min={1} inputMode="numeric" value={ch.count ?? 1} onInput={(e) => setChallenge(i, { count: Number(val(e)) })} {...fieldAttrs(problem, f('count'), `${id}-count`)} />)}
+                {field(f('spaceId'), `${id}-space`, c.fieldSpace, <input id={`${id}-space`} value={ch.spaceId ?? ''} onInput={(e) => setChallenge(i, { spaceId: val(e) })} />)}
+              </>
+            )}
+            <button type="button" class="secondary" onClick={() => set({ challenges: form.challenges.filter((_, j) => j !== i) })}>
+              {c.removeChallenge}
+            </button>
+          </fieldset>
+        );
+      })}
+      <button type="button" class="secondary" onClick={() => set({ challenges: [...form.challenges, blankChallenge()] })}>
+        {c.addChallenge}
+      </button>
+      <p>
+        <label>
+          <input type="checkbox" checked={!!form.trial} onChange={(e) => set({ trial: (e.currentTarget as HTMLInputElement).checked ? { offer: '', instructions: '', slots: 10 } : undefined })} /> {c.withTrial}
+        </label>
+      </p>
+      {form.trial && (
+        <fieldset>
+          <legend>{c.trial}</legend>
+          {field('trial.offer', 't-offer', c.fieldOffer,
+            <textarea id="t-offer" rows={2} required value={form.trial.offer} onInput={(e) => set({ trial: { ...form.trial!, offer: (e.currentTarget as HTMLTextAreaElement).value } })} {...fieldAttrs(problem, 'trial.offer', 't-offer')} />, true)}
+          {field('trial.instructions', 't-instr', c.fieldTrialInstructions,
+            <textarea id="t-instr" rows={2} required value={form.trial.instructions} onInput={(e) => set({ trial: { ...form.trial!, instructions: (e.currentTarget as HTMLTextAreaElement).value } })} {...fieldAttrs(problem, 'trial.instructions', 't-instr')} />, true)}
+          {field('trial.slots', 't-slots', c.fieldSlots,
+            <input id="t-slots" type="number" min={1} inputMode="numeric" value={form.trial.slots} onInput={(e) => set({ trial: { ...form.trial!, slots: Number(val(e)) } })} {...fieldAttrs(problem, 'trial.slots', 't-slots')} />, true)}
+        </fieldset>
+      )}
+      <FormLevelProblem lang={props.lang} problem={problem} fields={fields} />
+      <button type="submit">{c.save}</button>
+      <Done show={saved} text={c.saved} />
+    </form>
+  );
+}
+
+// Review is the campaign's queue of proofs.
+function Review(props: { lang: Lang; id: string }) {
+  const c = strings[props.lang].campaigns;
+  const [list, setList] = useState<Submission[]>();
+  const [reasons, setReasons] = useState<Record<string, string>>({});
+  const [error, setError] = useState<string>();
+  const load = () => campaignsApi.queue(props.id).then((q) => setList(q.submissions), (err) => setError(codeOf(err)));
+  useEffect(() => {
+    load();
+  }, [props.id]);
+  const decide = (sub: Submission, decision: string) => {
+    setError(undefined);
+    campaignsApi.review(sub.id, decision, reasons[sub.id] ?? '').then(load, (err) => setError(codeOf(err)));
+  };
+  return (
+    <section aria-labelledby="review-title">
+      <h2 id="review-title">{c.reviewTitle}</h2>
+      <Problem lang={props.lang} code={error} />
+      {list && list.length === 0 && <p class="muted">{c.noProofs}</p>}
+      <ul class="list">
+        {list?.map((sub) => (
+          <li key={sub.id}>
+            <p>
+              <strong>{sub.challengeTitle}</strong> <span class="muted">{c.by(sub.memberName)}</span>
+            </p>
+            <p class="break">
+              <a href={sub.url} rel="nofollow noopener noreferrer" target="_blank">
+                {sub.url}
+              </a>
+            </p>
+            {sub.text && <p>{sub.text}</p>}
+            <p class="muted">“{sub.disclosure}”</p>
+            <label for={`reason-${sub.id}`}>{c.reviewReason}</label>
+            <input id={`reason-${sub.id}`} value={reasons[sub.id] ?? ''} onInput={(e) => setReasons({ ...reasons, [sub.id]: val(e) })} />
+            <div class="actions">
+              <button type="button" onClick={() => decide(sub, 'approve')}>
+                {c.approve}
+              </button>
+              <button type="button" class="secondary" onClick={() => decide(sub, 'changes')}>
+                {c.askChanges}
+              </button>
+              <button type="button" class="secondary" onClick={() => decide(sub, 'reject')}>
+                {c.reject}
+              </button>
+            </div>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+// Trials is the campaign's trial applications to decide.
+function Trials(props: { lang: Lang; id: string }) {
+  const c = strings[props.lang].campaigns;
+  const [list, setList] = useState<TrialApplication[]>();
+  const [error, setError] = useState<string>();
+  const load = () => campaignsApi.applications(props.id).then((r) => setList(r.applications), (err) => setError(codeOf(err)));
+  useEffect(() => {
+    load();
+  }, [props.id]);
+  const decide = (a: TrialApplication, approve: boolean) => {
+    setError(undefined);
+    campaignsApi.decide(props.id, a.memberId, approve, '').then(load, (err) => setError(codeOf(err)));
+  };
+  return (
+    <section aria-labelledby="apps-title">
+      <h2 id="apps-title">{c.applicationsTitle}</h2>
+      <Problem lang={props.lang} code={error} />
+      {list && list.length === 0 && <p class="muted">{c.noApplications}</p>}
+      <ul class="list">
+        {list?.map((a) => (
+          <li key={a.memberId}>
+            <p>
+              <strong>{a.memberName}</strong>
+            </p>
+            {a.motivation && <p>{a.motivation}</p>}
+            <div class="actions">
+              <button type="button" onClick={() => decide(a, true)}>
+                {c.approve}
+              </button>
+              <button type="button" class="secondary" onClick={() => decide(a, false)}>
+                {c.decline}
+              </button>
+            </div>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+// Report is the campaign's funnel and cost.
+function Report(props: { lang: Lang; id: string }) {
+  const c = strings[props.lang].campaigns;
+  const [r, setR] = useState<CampaignReport>();
+  useEffect(() => {
+    campaignsApi.report(props.id).then(setR, () => undefined);
+  }, [props.id]);
+  if (!r) return null;
+  const funnel = r.funnel as unknown as Record<string, number>;
+  const cost = r.cost as unknown as Record<string, number>;
+  return (
+    <section aria-labelledby="report-title">
+      <h2 id="report-title">{c.reportTitle}</h2>
+      <dl class="report">
+        {Object.keys(c.funnel).map((k) => (
+          <div key={k}>
+            <dt>{c.funnel[k]}</dt>
+            <dd>{funnel[k] ?? 0}</dd>
+          </div>
+        ))}
+        {Object.keys(c.costs).map((k) => (
+          <div key={k}>
+            <dt>{c.costs[k]}</dt>
+            <dd>{cost[k] ?? 0}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
+// CampaignAdmin is one campaign for those who run it ("new": a new one).
+export function CampaignAdmin(props: { lang: Lang; id: string; navigate: Nav }) {
+  const c = strings[props.lang].campaigns;
+  const heading = useFocusHeading();
+  const isNew = props.id === 'new';
+  const [k, setK] = useState<Campaign>();
+  const [error, setError] = useState<string>();
+  const [moveError, setMoveError] = useState<string>();
+  useEffect(() => {
+    if (!isNew) campaignsApi.get(props.id).then((v) => setK(v.campaign), (err) => setError(codeOf(err)));
+  }, [props.id]);
+  if (error) return <LoadProblem lang={props.lang} code={error} navigate={props.navigate} />;
+  if (!isNew && !k) return null;
+  const moves: Record<string, string[]> = { draft: ['publish'], scheduled: ['unpublish', 'end'], live: ['pause', 'end'], paused: ['resume', 'end'], ended: [] };
+  const move = (action: string) => {
+    setMoveError(undefined);
+    campaignsApi.move(k!.id, action).then(setK, (err) => setMoveError(codeOf(err)));
+  };
+  return (
+    <section class="campaign-admin">
+      <p>
+        <a href="/campaigns/manage" onClick={go(props.navigate, '/campaigns/manage')}>
+          {c.manageTitle}
+        </a>
+      </p>
+      <h1 tabIndex={-1} ref={heading}>
+        {isNew ? c.newTitle : k!.title}
+      </h1>
+      {k && (
+        <>
+          <p>
+            <span class="badge">{c.states[k.state] ?? k.state}</span>{' '}
+            <span class="muted">
+              {c.starts(formatDate(props.lang, k.startsAt))} · {c.ends(formatDate(props.lang, k.endsAt))}
+            </span>
+          </p>
+          <div class="actions">
+            {(moves[k.state] ?? []).map((m) => (
+              <button key={m} type="button" class={m === 'end' ? 'secondary' : undefined} onClick={() => move(m)}>
+                {c.moves[m]}
+              </button>
+            ))}
+          </div>
+          <Problem lang={props.lang} code={moveError} />
+        </>
+      )}
+      <Editor key={k?.updatedAt ?? 'new'} lang={props.lang} campaign={k} onSaved={(saved) => (isNew ? props.navigate(`/campaigns/manage/${saved.id}`) : setK(saved))} />
+      {k && k.state !== 'draft' && (
+        <>
+          <Review lang={props.lang} id={k.id} />
+          {k.trial && <Trials lang={props.lang} id={k.id} />}
+          <Report lang={props.lang} id={k.id} />
+        </>
+      )}
+    </section>
+  );
+}
