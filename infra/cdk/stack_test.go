@@ -128,8 +128,8 @@ func TestStack(t *testing.T) {
 				t.Errorf("function %v: runtime %v arch %v", p["Description"], p["Runtime"], p["Architectures"])
 			}
 		}
-		if ours != 10 {
-			t.Fatalf("%d Go functions, want registration, invitations, posting, ticketing, ticketsweep, migrate, publisher, notifications, metrics, feed", ours)
+		if ours != len(app.Catalogue()) {
+			t.Fatalf("%d Go functions, want the catalogue's %d", ours, len(app.Catalogue()))
 		}
 		must(t, func() {
 			tpl.AllResourcesProperties(jsii.String("AWS::Logs::LogGroup"), &map[string]any{"RetentionInDays": 30})
@@ -158,7 +158,13 @@ func TestStack(t *testing.T) {
 			})
 		}
 		must(t, func() {
-			tpl.ResourceCountIs(jsii.String("AWS::Lambda::EventInvokeConfig"), jsii.Number(3))
+			consumers := 0
+			for _, f := range app.Catalogue() {
+				if f.Consumer != "" {
+					consumers++
+				}
+			}
+			tpl.ResourceCountIs(jsii.String("AWS::Lambda::EventInvokeConfig"), jsii.Number(float64(consumers)))
 		})
 	})
 
@@ -303,6 +309,29 @@ func TestStack(t *testing.T) {
 		if n := len(doc.Resources); n > 400 || n < 100 {
 			t.Fatalf("%d resources in the stack", n)
 		}
+	})
+
+	t.Run("one-time schedules: a group, the scheduler's role invoking the clock, the functions that set them", func(t *testing.T) {
+		tpl.ResourceCountIs(jsii.String("AWS::Scheduler::ScheduleGroup"), jsii.Number(1))
+		must(t, func() {
+			tpl.HasResourceProperties(jsii.String("AWS::IAM::Role"), &map[string]any{
+				"AssumeRolePolicyDocument": assertions.Match_ObjectLike(&map[string]any{"Statement": []any{assertions.Match_ObjectLike(&map[string]any{
+					"Principal": map[string]any{"Service": "scheduler.amazonaws.com"}})}}),
+			})
+		})
+		must(t, func() {
+			tpl.HasResourceProperties(jsii.String("AWS::IAM::Policy"), &map[string]any{
+				"PolicyDocument": assertions.Match_ObjectLike(&map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
+					"Action": []any{"scheduler:CreateSchedule", "scheduler:UpdateSchedule", "scheduler:DeleteSchedule"}})})}),
+			})
+		})
+		must(t, func() {
+			tpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), &map[string]any{
+				"Environment": map[string]any{"Variables": assertions.Match_ObjectLike(&map[string]any{
+					app.EnvScheduleGroup: assertions.Match_AnyValue(), app.EnvScheduleTargetARN: assertions.Match_AnyValue(),
+					app.EnvScheduleRoleARN: assertions.Match_AnyValue(), app.EnvScheduleDeadLetter: assertions.Match_AnyValue()})},
+			})
+		})
 	})
 
 	t.Run("five more domains fit: one API permission per function, a route costs one resource", func(t *testing.T) {

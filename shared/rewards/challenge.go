@@ -38,6 +38,7 @@ const (
 	MaxChallengePoints      = 100_000
 	MaxCompletionsPerMember = 100
 	MaxActionsPerCompletion = 100
+	MaxActionsCounted       = 1000
 )
 
 // RuleChallenge is the ledger rule of a challenge completed (object: the challenge and
@@ -117,8 +118,9 @@ func checkChallenge(i int, in ChallengeInput, id string) (Challenge, error) {
 		if !slices.Contains(Actions, in.Action) {
 			return Challenge{}, bad("action", "invalid_challenge_action", "Choose what members do: post, ask, comment, answer, or have an answer accepted.")
 		}
-		if in.Count < 1 || in.Count > MaxActionsPerCompletion {
-			return Challenge{}, bad("count", "invalid_challenge_count", "An automatic challenge counts 1 to 100 actions.")
+		// The objects counted live in one item (a string set): at most 1,000 of them.
+		if in.Count < 1 || in.Count > MaxActionsPerCompletion || in.Count*in.MaxCompletions > MaxActionsCounted {
+			return Challenge{}, bad("count", "invalid_challenge_count", "An automatic challenge counts 1 to 100 actions per completion, and 1,000 in all (actions × completions).")
 		}
 		sp := strings.TrimSpace(in.SpaceID)
 		if len(sp) > 64 || strings.ContainsAny(sp, "#/ ") {
