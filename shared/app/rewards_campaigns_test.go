@@ -529,3 +529,56 @@ func TestCampaignAutomaticChallengeCountsEachAnswerOnce(t *testing.T) {
 }
 
 func scheduleJob(kind, id string) schedule.Job { return schedule.Job{Kind: kind, ID: id} }
+
+// Campaign images are uploaded by those who run campaigns, proof screenshots by members
+// into their own folder: a screenshot another member uploaded is refused, and a proof's
+// screenshot is read by its member and the reviewers only.
+func TestCampaignFilesFollowWhoMayReadThem(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	marketer := c.as("mia", policy.RoleMarketer)
+	ann, bob := c.as("ann"), c.as("bob")
+	png := "\x89PNG\r\n\x1a\n0000"
+	upload := func(who *http.Client, purpose string) (int, rewards.Upload, string) {
+		var up rewards.Upload
+		status, raw := c.call(who, "POST", "/api/uploads/rewards", fmt.Sprintf(`{"purpose":%q,"contentType":"image/png","size":%d}`, purpose, len(png)), &up)
+		return status, up, raw
+	}
+	if status, _, raw := upload(ann, "campaign_image"); status != 403 || problemCode(raw) != "campaigns_manage_only" {
+		t.Fatalf("a member uploads a campaign image: %d %s", status, raw)
+	}
+	status, img, raw := upload(marketer, "campaign_image")
+	if status != 200 {
+		t.Fatalf("campaign image: %d %s", status, raw)
+	}
+	put(t, img.UploadURL, "image/png", png)
+	now := time.Now()
+	camp := c.liveCampaign(marketer, campaignJSON("Pictures", 10, 1, 100, now.Add(-time.Minute), now.Add(time.Hour),
+		map[string]any{"imageKey": img.Key, "challenges": []any{map[string]any{"kind": "proof", "title": "Show it", "points": 10, "maxCompletions": 1, "needsScreenshot": true}}}))
+	if status, _ := c.call(ann, "GET", "/api/campaigns/"+camp.ID+"/image", "", nil); status != 302 {
+		t.Fatalf("a member reads the campaign's image: %d", status)
+	}
+	_, bobShot, _ := upload(bob, "proof_screenshot")
+	put(t, bobShot.UploadURL, "image/png", png)
+	_, annShot, _ := upload(ann, "proof_screenshot")
+	put(t, annShot.UploadURL, "image/png", png)
+	body := func(key string) string {
+		b, _ := json.Marshal(map[string]string{"challengeId": camp.Challenges[0].ID, "url": "https://ann.example/" + strings.ReplaceAll(key, "/", "-"), "text": "", "screenshotKey": key})
+		return string(b)
+	}
+	if status, raw := c.call(ann, "POST", "/api/campaigns/"+camp.ID+"/submissions", body(""), nil); status != 400 || problemCode(raw) != "proof_screenshot_missing" {
+		t.Fatalf("no screenshot: %d %s", status, raw)
+	}
+	if status, raw := c.call(ann, "POST", "/api/campaigns/"+camp.ID+"/submissions", body(bobShot.Key), nil); status != 400 || problemCode(raw) != "proof_screenshot_missing" {
+		t.Fatalf("another member's screenshot: %d %s", status, raw)
+	}
+	var sub rewards.Submission
+	if status, raw := c.call(ann, "POST", "/api/campaigns/"+camp.ID+"/submissions", body(annShot.Key), &sub); status != 201 {
+		t.Fatalf("with her screenshot: %d %s", status, raw)
+	}
+	for who, want := range map[*http.Client]int{ann: 302, marketer: 302, bob: 404} {
+		if status, _ := c.call(who, "GET", "/api/submissions/"+sub.ID+"/screenshot", "", nil); status != want {
+			t.Fatalf("screenshot: %d, want %d", status, want)
+		}
+	}
+}
