@@ -90,6 +90,16 @@ func TestBrowserModeration(t *testing.T) {
 	runBrowserScript(t, "browser/moderation.cjs", "ADMIN_EMAILS=boss@example.com")
 }
 
+// TestBrowserCampaigns runs tests/browser/campaigns.cjs (issue 12, r2): a marketer
+// writes and publishes a campaign with a proof challenge in the editor; a member joins
+// it, sends a javascript: address (refused, nothing written) then a real one with the
+// disclosure; the marketer approves it from the review queue; the member reads it on
+// the campaign and in the inbox; in English and French, at 375 px and 1280 px.
+func TestBrowserCampaigns(t *testing.T) {
+	t.Parallel()
+	runBrowserScript(t, "browser/campaigns.cjs", "ADMIN_EMAILS=boss@example.com")
+}
+
 // runBrowserScript runs a playwright-core script in Debian's Chromium against a fresh
 // local runtime started with env. Its screenshots are kept after the run, in
 // build/screenshots/<script name> (SHOTS_DIR replaces build/screenshots), emptied first.

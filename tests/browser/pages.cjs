@@ -203,6 +203,21 @@ async function seed(ctxs) {
   const link = await api(admin, 'POST', '/api/invitations/links', { maxUses: 10, validDays: 14, roles: [] });
   await api(member, 'POST', '/api/invitations/friend', { email: 'friend.of.amelie@example.com', message: `Come and see ${longURL}`, locale: 'en' });
 
+  // A live campaign for everyone, with a proof challenge, an automatic one and a trial;
+  // the member joins it and sends a proof (campaigns, issue 12, r2).
+  const campaign = await api(admin, 'POST', '/api/campaigns', {
+    title: `Review our synchronisation app ${longWord.slice(0, 40)}`, description: `Try it and tell the world: ${longURL}`,
+    disclosure: 'I received points for publishing a review.', audience: { kind: 'everyone', spaceIds: [], roles: [] },
+    startsAt: new Date(Date.now() - 60e3).toISOString(), endsAt: new Date(Date.now() + 30 * 86400e3).toISOString(), pointsBudget: 1000, giftBudget: 0,
+    challenges: [
+      { kind: 'proof', title: 'Publish a review', instructions: 'Publish an honest review where we are listed.', points: 100, maxCompletions: 1 },
+      { kind: 'auto', title: 'Answer 3 questions', instructions: '', points: 30, maxCompletions: 2, action: 'answer', count: 3 },
+    ],
+    trial: { offer: 'Try the Pro plan for a month.', instructions: 'Use the code PRO-4711.', slots: 5 },
+  });
+  await api(admin, 'POST', `/api/campaigns/${campaign.id}/state`, { action: 'publish' });
+  await api(member, 'POST', `/api/campaigns/${campaign.id}/submissions`, { challengeId: campaign.challenges[0].id, url: longURL, text: `My review ${longWord}` });
+
   // The event path is asynchronous: wait for what the pages show.
   await eventually('the member is told of the comment, mention, invitation and idea', async () => (await api(member, 'GET', '/api/notifications')).items.length >= 4);
   await eventually('the moderation queue holds the reports', async () => (await api(moderator, 'GET', '/api/moderation/queue')).items.length >= 2);
@@ -222,6 +237,7 @@ async function seed(ctxs) {
     customer: customer.id,
     posts: { discussion: discussion.id, question: question.id, idea: idea.id, poll: poll.id, announcement: announcement.id },
     ticket: tid,
+    campaign: campaign.id,
   };
 }
 
@@ -265,6 +281,11 @@ function visitsOf(d) {
     support: { agent: ['/support'], admin: ['/support'] },
     moderation: { moderator: ['/moderation'], admin: ['/moderation'] },
     admin: { admin: ['/admin'] },
+    // Campaigns (issue 12, r2): the admin runs them; staff read them, take no part.
+    campaigns: members('/campaigns'),
+    campaign: members(`/campaigns/${d.campaign}`),
+    campaignsAdmin: { admin: ['/campaigns/manage'] },
+    campaignAdmin: { admin: [`/campaigns/manage/${d.campaign}`, '/campaigns/manage/new'] },
   };
 }
 
