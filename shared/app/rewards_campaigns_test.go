@@ -499,8 +499,14 @@ func TestCampaignAutomaticChallengeCountsEachAnswerOnce(t *testing.T) {
 	camp := c.liveCampaign(marketer, campaignJSON("Helpers", 0, 1, 100, now.Add(-time.Minute), now.Add(time.Hour),
 		map[string]any{"challenges": []any{map[string]any{"kind": "auto", "title": "Answer 2 questions", "points": 30, "maxCompletions": 1,
 			"action": "answer", "spaceId": sp.ID, "count": 2}}}))
-	if status, raw := c.call(ann, "POST", "/api/campaigns/"+camp.ID+"/join", "", nil); status != 200 {
-		t.Fatalf("join: %d %s", status, raw)
+	// Five joins at once (a double click, two tabs): joined once, counted once.
+	concurrently(t, 5, func(int) {
+		if status, raw := c.call(ann, "POST", "/api/campaigns/"+camp.ID+"/join", "", nil); status != 200 {
+			t.Errorf("join: %d %s", status, raw)
+		}
+	})
+	if got := c.campaignAsStaff(marketer, camp.ID); got.Counts.Joined != 1 {
+		t.Fatalf("joined %d times", got.Counts.Joined)
 	}
 	q1 := c.post(bob, sp.ID, `{"kind":"question","title":"How do I export?","body":"Where is it?"}`)
 	q2 := c.post(bob, sp.ID, `{"kind":"question","title":"How do I import?","body":"Where is that?"}`)
