@@ -72,7 +72,7 @@ var sentences = map[string]map[string]string{
 
 		// Campaigns (issue 12, r2).
 		KindProofApproved: "Your proof for the campaign {post} was approved: you earned {points} points.",
-		KindProofRejected: "Your proof for the campaign {post} was not accepted; the reason is on the campaign's page.",
+		KindProofRejected: "Your proof for the campaign {post} was not accepted; the reason is on the campaign’s page.",
 		KindProofChanges:  "The reviewer asks you to change your proof for the campaign {post}; see what to change on its page.",
 		KindTrialApproved: "Your application for the trial of the campaign {post} was approved; the instructions are on its page.",
 		KindTrialDeclined: "Your application for the trial of the campaign {post} was declined.",

@@ -95,7 +95,6 @@ var (
 	ErrDecision       = errs.InvalidField("decision", "invalid_decision", "The decision is approve, reject or changes.")
 	ErrReasonRequired = errs.InvalidField("reason", "review_reason_required", "Say why (1 to 500 characters): the member reads it.")
 	ErrPendingExists  = errs.New(errs.Conflict, "submission_pending", "You already have a proof waiting for review for this challenge.")
-	ErrNotParticipant = errs.New(errs.Conflict, "campaign_not_joined", "Join the campaign first.")
 )
 
 // NormalProofURL checks a proof's address (http or https, a host, no credentials, at
