@@ -588,3 +588,39 @@ func TestCampaignFilesFollowWhoMayReadThem(t *testing.T) {
 		}
 	}
 }
+
+// A proof or a trial application never stores its member's name: reviewers read it as
+// it is now, and once the member deleted their account, "Deleted member" and no trace of
+// the name in any campaign item.
+func TestCampaignNamesAreReadNeverStored(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	marketer := c.as("mia", policy.RoleMarketer)
+	zeb := c.as("zeb")
+	c.rename(zeb, "Zebulon Canary")
+	now := time.Now()
+	camp := c.liveCampaign(marketer, campaignJSON("Names", 10, 1, 100, now.Add(-time.Minute), now.Add(time.Hour),
+		map[string]any{"trial": map[string]any{"offer": "Try it.", "instructions": "Code Z.", "slots": 3}}))
+	if status, raw := c.call(zeb, "POST", "/api/campaigns/"+camp.ID+"/submissions", proofJSON(camp.Challenges[0].ID, "https://zeb.example/r"), nil); status != 201 {
+		t.Fatalf("submit: %d %s", status, raw)
+	}
+	if status, raw := c.call(zeb, "POST", "/api/campaigns/"+camp.ID+"/trial", `{"motivation":"Please."}`, nil); status != 201 {
+		t.Fatalf("apply: %d %s", status, raw)
+	}
+	var q rewards.ReviewQueuePage
+	if c.call(marketer, "GET", "/api/campaigns/"+camp.ID+"/review", "", &q); len(q.Submissions) != 1 || q.Submissions[0].MemberName != "Zebulon Canary" {
+		t.Fatalf("queue %+v", q.Submissions)
+	}
+	if found := c.itemsWith("Zebulon Canary", "CAMPAIGN#", "SUBMISSION#", "PROOF#"); len(found) > 0 {
+		t.Fatalf("campaign items hold the name: %v", found)
+	}
+	if status, body := c.call(zeb, "POST", "/api/me/delete", `{"confirm":true}`, nil); status != 204 {
+		t.Fatalf("delete: %d %s", status, body)
+	}
+	var apps rewards.Applications
+	c.call(marketer, "GET", "/api/campaigns/"+camp.ID+"/review", "", &q)
+	c.call(marketer, "GET", "/api/campaigns/"+camp.ID+"/trial/applications", "", &apps)
+	if len(q.Submissions) != 1 || !q.Submissions[0].MemberDeleted || len(apps.Applications) != 1 || !apps.Applications[0].MemberDeleted {
+		t.Fatalf("after the deletion: %+v %+v", q.Submissions, apps.Applications)
+	}
+}

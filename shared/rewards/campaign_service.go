@@ -93,6 +93,8 @@ type CampaignStore interface {
 	TrialApplications(ctx context.Context, campaignID, cursor string, limit int) ([]Application, string, error)
 	// MemberName returns a member's name and roles (errs.ErrNotFound if unknown).
 	MemberName(ctx context.Context, memberID string) (string, []string, error)
+	// MemberNames returns each member's name as it is now ("" for a deleted member).
+	MemberNames(ctx context.Context, ids []string) (map[string]string, error)
 }
 
 // Audiences says whether a member belongs to a campaign's audience (spaces through the app).
@@ -238,6 +240,42 @@ func (s *Campaigns) Get(ctx context.Context, actor auth.Principal, id string) (C
 		p.Trial.Instructions = c.Trial.Instructions // for the approved member only
 	}
 	return CampaignView{Campaign: forMember(c), Me: p, CanTakePart: c.State == StateLive && !policy.IsStaff(actor.Roles)}, nil
+}
+
+// DeletedName is how a deleted member is named (auth.DeletedName: the web shows it in
+// the reader's language from MemberDeleted).
+const DeletedName = auth.DeletedName
+
+// names writes each submission's and application's member name as it is now (names
+// are never stored with them: a deleted member's is gone with them).
+func (s *Campaigns) names(ctx context.Context, subs []Submission, apps []Application) error {
+	var ids []string
+	for _, x := range subs {
+		ids = append(ids, x.MemberID)
+	}
+	for _, a := range apps {
+		ids = append(ids, a.MemberID)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	names, err := s.Store.MemberNames(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range subs {
+		subs[i].MemberName, subs[i].MemberDeleted = names[subs[i].MemberID], names[subs[i].MemberID] == ""
+		if subs[i].MemberDeleted {
+			subs[i].MemberName = DeletedName
+		}
+	}
+	for i := range apps {
+		apps[i].MemberName, apps[i].MemberDeleted = names[apps[i].MemberID], names[apps[i].MemberID] == ""
+		if apps[i].MemberDeleted {
+			apps[i].MemberName = DeletedName
+		}
+	}
+	return nil
 }
 
 func emptyParticipation() Participation {

@@ -46,22 +46,25 @@ const (
 // Submission is a member's proof for a challenge: where they published, an optional
 // screenshot, a text. The disclosure is the campaign's, shown with it everywhere.
 type Submission struct {
-	ID             string     `json:"id"`
-	CampaignID     string     `json:"campaignId"`
-	CampaignTitle  string     `json:"campaignTitle"`
-	ChallengeID    string     `json:"challengeId"`
-	ChallengeTitle string     `json:"challengeTitle"`
-	MemberID       string     `json:"memberId"`
-	MemberName     string     `json:"memberName"`
-	URL            string     `json:"url"`
-	ScreenshotKey  string     `json:"screenshotKey,omitempty"`
-	Text           string     `json:"text"`
-	Disclosure     string     `json:"disclosure"`
-	Status         string     `json:"status"`
-	Reason         string     `json:"reason,omitempty"`
-	ReviewerID     string     `json:"reviewerId,omitempty"`
-	ReviewedAt     *time.Time `json:"reviewedAt,omitempty"`
-	Points         int64      `json:"points"`
+	ID             string `json:"id"`
+	CampaignID     string `json:"campaignId"`
+	CampaignTitle  string `json:"campaignTitle"`
+	ChallengeID    string `json:"challengeId"`
+	ChallengeTitle string `json:"challengeTitle"`
+	MemberID       string `json:"memberId"`
+	// MemberName is the member's name as it is when read (never stored: a deleted
+	// member's name is gone with them); MemberDeleted: they deleted their account.
+	MemberName    string     `json:"memberName"`
+	MemberDeleted bool       `json:"memberDeleted,omitempty"`
+	URL           string     `json:"url"`
+	ScreenshotKey string     `json:"screenshotKey,omitempty"`
+	Text          string     `json:"text"`
+	Disclosure    string     `json:"disclosure"`
+	Status        string     `json:"status"`
+	Reason        string     `json:"reason,omitempty"`
+	ReviewerID    string     `json:"reviewerId,omitempty"`
+	ReviewedAt    *time.Time `json:"reviewedAt,omitempty"`
+	Points        int64      `json:"points"`
 	// Completion is the number of the completion an approval paid (from 1).
 	Completion int       `json:"completion,omitempty"`
 	CreatedAt  time.Time `json:"createdAt"`

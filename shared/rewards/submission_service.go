@@ -60,10 +60,6 @@ func (s *Campaigns) Submit(ctx context.Context, actor auth.Principal, id string,
 	if p.Completions[ch.ID] >= ch.MaxCompletions {
 		return Submission{}, fmt.Errorf("rewards.Submit %s: %w", id, ErrMaxReached)
 	}
-	name, _, err := s.Store.MemberName(ctx, actor.MemberID)
-	if err != nil {
-		return Submission{}, fmt.Errorf("rewards.Submit %s: %w", id, err)
-	}
 	if !p.Joined {
 		if _, err := s.Store.JoinCampaign(ctx, id, actor.MemberID, s.Now().UTC()); err != nil {
 			return Submission{}, fmt.Errorf("rewards.Submit %s: %w", id, err)
@@ -71,12 +67,19 @@ func (s *Campaigns) Submit(ctx context.Context, actor auth.Principal, id string,
 	}
 	now := s.Now().UTC()
 	sub := Submission{ID: "sub_" + strings.ToLower(rand.Text())[:16], CampaignID: c.ID, CampaignTitle: c.Title, ChallengeID: ch.ID,
-		ChallengeTitle: ch.Title, MemberID: actor.MemberID, MemberName: name, URL: req.URL, ScreenshotKey: req.ScreenshotKey,
+		ChallengeTitle: ch.Title, MemberID: actor.MemberID, URL: req.URL, ScreenshotKey: req.ScreenshotKey,
 		Text: req.Text, Disclosure: c.Disclosure, Status: SubmissionPending, Points: ch.Points, CreatedAt: now, UpdatedAt: now}
 	if err := s.Store.CreateSubmission(ctx, sub, key); err != nil {
 		return Submission{}, fmt.Errorf("rewards.Submit %s: %w", id, err)
 	}
-	return sub, nil
+	return s.named(ctx, sub)
+}
+
+// named is a submission with its member's name as it is now.
+func (s *Campaigns) named(ctx context.Context, sub Submission) (Submission, error) {
+	list := []Submission{sub}
+	err := s.names(ctx, list, nil)
+	return list[0], err
 }
 
 // readable reads a submission its member or a reviewer may read (404 for anyone else).
@@ -100,7 +103,7 @@ func (s *Campaigns) GetSubmission(ctx context.Context, actor auth.Principal, id 
 	if err != nil {
 		return Submission{}, fmt.Errorf("rewards.GetSubmission %s: %w", id, err)
 	}
-	return sub, nil
+	return s.named(ctx, sub)
 }
 
 // Resubmit sends a proof again after the reviewer asked for changes (the campaign
@@ -132,7 +135,7 @@ func (s *Campaigns) Resubmit(ctx context.Context, actor auth.Principal, id strin
 	if err := s.Store.ResubmitSubmission(ctx, old, sub, ProofKey(oldCanonical), key); err != nil {
 		return Submission{}, fmt.Errorf("rewards.Resubmit %s: %w", id, err)
 	}
-	return sub, nil
+	return s.named(ctx, sub)
 }
 
 // ReviewQueuePage is a page of a campaign's proofs waiting for review.
@@ -147,6 +150,9 @@ func (s *Campaigns) ReviewQueue(ctx context.Context, id, cursor string) (ReviewQ
 		return ReviewQueuePage{}, fmt.Errorf("rewards.ReviewQueue %s: %w", id, err)
 	}
 	list, next, err := s.Store.ReviewQueue(ctx, id, cursor, ReviewPage)
+	if err == nil {
+		err = s.names(ctx, list, nil)
+	}
 	if err != nil {
 		return ReviewQueuePage{}, fmt.Errorf("rewards.ReviewQueue %s: %w", id, err)
 	}
@@ -239,7 +245,7 @@ func (s *Campaigns) Review(ctx context.Context, actor auth.Principal, id string,
 	if err := s.Store.ReviewSubmission(ctx, old, sub, pay, ProofKey(canonical), events); err != nil {
 		return Submission{}, fmt.Errorf("rewards.Review %s: %w", id, err)
 	}
-	return sub, nil
+	return s.named(ctx, sub)
 }
 
 // Record counts a community action towards the automatic challenges of the live

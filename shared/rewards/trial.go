@@ -46,9 +46,11 @@ type TrialInput struct {
 type Application struct {
 	CampaignID string `json:"campaignId"`
 	MemberID   string `json:"memberId"`
-	MemberName string `json:"memberName"`
-	Motivation string `json:"motivation"`
-	Status     string `json:"status"`
+	// MemberName and MemberDeleted: as Submission's (read, never stored).
+	MemberName    string `json:"memberName"`
+	MemberDeleted bool   `json:"memberDeleted,omitempty"`
+	Motivation    string `json:"motivation"`
+	Status        string `json:"status"`
 	// Instructions: once approved, to that member.
 	Instructions string     `json:"instructions,omitempty"`
 	Reason       string     `json:"reason,omitempty"`

@@ -30,18 +30,16 @@ func (s *Campaigns) Apply(ctx context.Context, actor auth.Principal, id string, 
 	if c.Trial.SlotsLeft < 1 {
 		return Application{}, fmt.Errorf("rewards.Apply %s: %w", id, ErrNoSlots)
 	}
-	name, _, err := s.Store.MemberName(ctx, actor.MemberID)
-	if err != nil {
-		return Application{}, fmt.Errorf("rewards.Apply %s: %w", id, err)
-	}
 	if _, err := s.Store.JoinCampaign(ctx, id, actor.MemberID, s.Now().UTC()); err != nil {
 		return Application{}, fmt.Errorf("rewards.Apply %s: %w", id, err)
 	}
-	a := Application{CampaignID: id, MemberID: actor.MemberID, MemberName: name, Motivation: motivation, Status: TrialApplied, AppliedAt: s.Now().UTC()}
+	a := Application{CampaignID: id, MemberID: actor.MemberID, Motivation: motivation, Status: TrialApplied, AppliedAt: s.Now().UTC()}
 	if err := s.Store.ApplyTrial(ctx, a); err != nil {
 		return Application{}, fmt.Errorf("rewards.Apply %s: %w", id, err)
 	}
-	return a, nil
+	list := []Application{a}
+	err = s.names(ctx, nil, list)
+	return list[0], err
 }
 
 // Applications is a page of a trial's applications to decide.
@@ -56,6 +54,9 @@ func (s *Campaigns) TrialQueue(ctx context.Context, id, cursor string) (Applicat
 		return Applications{}, fmt.Errorf("rewards.TrialQueue %s: %w", id, err)
 	}
 	list, next, err := s.Store.TrialApplications(ctx, id, cursor, ReviewPage)
+	if err == nil {
+		err = s.names(ctx, nil, list)
+	}
 	if err != nil {
 		return Applications{}, fmt.Errorf("rewards.TrialQueue %s: %w", id, err)
 	}
@@ -106,5 +107,7 @@ func (s *Campaigns) Decide(ctx context.Context, actor auth.Principal, id string,
 	if err := s.Store.DecideTrial(ctx, old, a, []eventtypes.Envelope{env}); err != nil {
 		return Application{}, fmt.Errorf("rewards.Decide %s: %w", id, err)
 	}
-	return a, nil
+	list := []Application{a}
+	err = s.names(ctx, nil, list)
+	return list[0], err
 }

@@ -243,7 +243,6 @@ type submissionItem struct {
 	ChallengeID    string
 	ChallengeTitle string
 	MemberID       string
-	MemberName     string
 	URL            string
 	ScreenshotKey  string
 	Text           string
@@ -260,7 +259,7 @@ type submissionItem struct {
 
 func newSubmissionItem(pk, sk, typ string, s rewards.Submission) submissionItem {
 	it := submissionItem{PK: pk, SK: sk, Type: typ, ID: s.ID, CampaignID: s.CampaignID, CampaignTitle: s.CampaignTitle,
-		ChallengeID: s.ChallengeID, ChallengeTitle: s.ChallengeTitle, MemberID: s.MemberID, MemberName: s.MemberName, URL: s.URL,
+		ChallengeID: s.ChallengeID, ChallengeTitle: s.ChallengeTitle, MemberID: s.MemberID, URL: s.URL,
 		ScreenshotKey: s.ScreenshotKey, Text: s.Text, Disclosure: s.Disclosure, Status: s.Status, Reason: s.Reason,
 		ReviewerID: s.ReviewerID, ReviewedAt: s.ReviewedAt, Points: s.Points, Completion: s.Completion, CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt}
 	if typ == typeSubmission && s.Status == rewards.SubmissionPending {
@@ -271,7 +270,7 @@ func newSubmissionItem(pk, sk, typ string, s rewards.Submission) submissionItem 
 
 func (it submissionItem) submission() rewards.Submission {
 	return rewards.Submission{ID: it.ID, CampaignID: it.CampaignID, CampaignTitle: it.CampaignTitle, ChallengeID: it.ChallengeID,
-		ChallengeTitle: it.ChallengeTitle, MemberID: it.MemberID, MemberName: it.MemberName, URL: it.URL, ScreenshotKey: it.ScreenshotKey,
+		ChallengeTitle: it.ChallengeTitle, MemberID: it.MemberID, URL: it.URL, ScreenshotKey: it.ScreenshotKey,
 		Text: it.Text, Disclosure: it.Disclosure, Status: it.Status, Reason: it.Reason, ReviewerID: it.ReviewerID, ReviewedAt: it.ReviewedAt,
 		Points: it.Points, Completion: it.Completion, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt}
 }
@@ -291,7 +290,6 @@ type trialItem struct {
 	GSI1SK       string `dynamodbav:",omitempty"`
 	CampaignID   string
 	MemberID     string
-	MemberName   string
 	Motivation   string
 	Status       string
 	Reason       string
@@ -302,7 +300,7 @@ type trialItem struct {
 
 func newTrialItem(a rewards.Application) trialItem {
 	it := trialItem{PK: campaignPK(a.CampaignID), SK: campaignTrialSK(a.MemberID), Type: typeTrialApplication, CampaignID: a.CampaignID,
-		MemberID: a.MemberID, MemberName: a.MemberName, Motivation: a.Motivation, Status: a.Status, Reason: a.Reason,
+		MemberID: a.MemberID, Motivation: a.Motivation, Status: a.Status, Reason: a.Reason,
 		AppliedAt: a.AppliedAt, DecidedAt: a.DecidedAt, DecidedBy: a.DecidedBy}
 	if a.Status == rewards.TrialApplied {
 		it.GSI1PK, it.GSI1SK = trialQueuePK(a.CampaignID), trialQueueSK(a.AppliedAt, a.MemberID)
@@ -311,7 +309,7 @@ func newTrialItem(a rewards.Application) trialItem {
 }
 
 func (it trialItem) application() rewards.Application {
-	return rewards.Application{CampaignID: it.CampaignID, MemberID: it.MemberID, MemberName: it.MemberName, Motivation: it.Motivation,
+	return rewards.Application{CampaignID: it.CampaignID, MemberID: it.MemberID, Motivation: it.Motivation,
 		Status: it.Status, Reason: it.Reason, AppliedAt: it.AppliedAt, DecidedAt: it.DecidedAt, DecidedBy: it.DecidedBy}
 }
 

@@ -2003,6 +2003,7 @@ export interface components {
             decidedAt?: string;
             decidedBy?: string;
             instructions?: string;
+            memberDeleted?: boolean;
             memberId: string;
             memberName: string;
             motivation: string;
@@ -3042,6 +3043,7 @@ export interface components {
             createdAt: string;
             disclosure: string;
             id: string;
+            memberDeleted?: boolean;
             memberId: string;
             memberName: string;
             points: number;

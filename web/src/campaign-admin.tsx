@@ -242,7 +242,7 @@ function Review(props: { lang: Lang; id: string }) {
         {list?.map((sub) => (
           <li key={sub.id}>
             <p>
-              <strong>{sub.challengeTitle}</strong> <span class="muted">{c.by(sub.memberName)}</span>
+              <strong>{sub.challengeTitle}</strong> <span class="muted">{c.by(strings[props.lang].person(sub.memberName, sub.memberDeleted))}</span>
             </p>
             <p class="break">
               <a href={sub.url} rel="nofollow noopener noreferrer" target="_blank">
@@ -293,7 +293,7 @@ function Trials(props: { lang: Lang; id: string }) {
         {list?.map((a) => (
           <li key={a.memberId}>
             <p>
-              <strong>{a.memberName}</strong>
+              <strong>{strings[props.lang].person(a.memberName, a.memberDeleted)}</strong>
             </p>
             {a.motivation && <p>{a.motivation}</p>}
             <div class="actions">
