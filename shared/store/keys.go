@@ -540,8 +540,6 @@ func boardRankSK(score int64, memberID string) string {
 
 // ---- rewards: campaigns, challenges, submissions, trials (r2) ----
 
-// ---- rewards: catalogue, redemptions, orders (r3) ----
-
 // Campaign: CAMPAIGN#<c> / CAMPAIGN; GSI1 CAMPAIGNS / <start>#<c> (every campaign, for
 // its marketers: one partition, a community runs tens of campaigns a year, read a page
 // at a time). OpenCampaign: OPENCAMPAIGNS / <c> while a campaign is published and not
@@ -597,3 +595,5 @@ func proofClaimKey(hash string) map[string]types.AttributeValue { return key("PR
 // SCHEDULES / <name>. One partition: schedules wait by tens, not millions.
 
 const localSchedulesPK = "SCHEDULES"
+
+// ---- rewards: catalogue, redemptions, orders (r3) ----

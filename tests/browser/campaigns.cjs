@@ -23,6 +23,19 @@ async function waitFor(page, locator, what) {
   }
 }
 
+// visit opens url, again if the page was still finishing the sign-in's own navigation.
+async function visit(page, url) {
+  for (let i = 0; ; i++) {
+    try {
+      await page.goto(base + url, { waitUntil: 'networkidle' });
+      return;
+    } catch (e) {
+      if (i === 2 || !/interrupted by another navigation/.test(String(e))) throw e;
+      await page.waitForLoadState('networkidle');
+    }
+  }
+}
+
 async function main() {
   const browser = await launch();
   const consoleErrors = [];
@@ -55,7 +68,7 @@ async function main() {
 
         // 1. The marketer writes the campaign and publishes it.
         const marketer = await open('mia@example.com');
-        await marketer.goto(`${base}/campaigns/manage/new`, { waitUntil: 'networkidle' });
+        await visit(marketer, `/campaigns/manage/new`);
         const title = `Review our app ${tag}`;
         await marketer.locator('#c-title').fill(title);
         await marketer.locator('#c-desc').fill('Try **our app** and publish an honest review.');
@@ -79,7 +92,7 @@ async function main() {
 
         // 2. The member finds it, joins, sends a bad proof then a good one.
         const member = await open(`ann.${tag}@example.com`);
-        await member.goto(`${base}/campaigns`, { waitUntil: 'networkidle' });
+        await visit(member, `/campaigns`);
         await waitFor(member, member.getByRole('link', { name: title }), 'the campaign in the list');
         await check(member, `list-${tag}`);
         await member.getByRole('link', { name: title }).click();
@@ -98,7 +111,7 @@ async function main() {
         await check(member, `sent-${tag}`);
 
         // 3. The marketer approves it from the queue.
-        await marketer.goto(`${base}/campaigns/manage/${id}`, { waitUntil: 'networkidle' });
+        await visit(marketer, `/campaigns/manage/${id}`);
         await waitFor(marketer, marketer.getByRole('link', { name: `https://reviews.example.com/tribune-${tag}` }), 'the proof in the queue');
         await check(marketer, `queue-${tag}`);
         await marketer.getByRole('button', { name: c.approve, exact: true }).click();
@@ -106,12 +119,12 @@ async function main() {
         await check(marketer, `approved-${tag}`);
 
         // 4. The member reads the answer on the campaign and in the inbox.
-        await member.goto(`${base}/campaigns/${id}`, { waitUntil: 'networkidle' });
+        await visit(member, `/campaigns/${id}`);
         await waitFor(member, member.getByText(c.statuses.approved, { exact: true }), 'the approved proof');
         await check(member, `member-approved-${tag}`);
         const notice = s.notices.proof_approved.replace('{post}', s.noticeQuote(title)).replace('{points}', '100');
         await eventually(`the notice of the approval (${tag})`, async () => {
-          await member.goto(`${base}/notifications`, { waitUntil: 'networkidle' });
+          await visit(member, `/notifications`);
           return (await member.getByText(notice).count()) > 0;
         });
         await check(member, `inbox-${tag}`);

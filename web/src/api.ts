@@ -275,9 +275,16 @@ export const campaignsApi = {
   update: (id: string, c: CampaignInput) => call('put', '/api/campaigns/{id}', { path: { id }, body: c }),
   move: (id: string, action: string) => call('post', '/api/campaigns/{id}/state', { path: { id }, body: { action } }),
   join: (id: string) => call('post', '/api/campaigns/{id}/join', { path: { id } }),
-  submit: (id: string, challengeId: string, url: string, text: string) =>
-    call('post', '/api/campaigns/{id}/submissions', { path: { id }, body: { challengeId, url, text } }),
-  resubmit: (id: string, url: string, text: string) => call('put', '/api/submissions/{id}', { path: { id }, body: { challengeId: '', url, text } }),
+  submit: (id: string, challengeId: string, url: string, text: string, screenshotKey?: string) =>
+    call('post', '/api/campaigns/{id}/submissions', { path: { id }, body: { challengeId, url, text, ...(screenshotKey ? { screenshotKey } : {}) } }),
+  resubmit: (id: string, url: string, text: string, screenshotKey?: string) =>
+    call('put', '/api/submissions/{id}', { path: { id }, body: { challengeId: '', url, text, ...(screenshotKey ? { screenshotKey } : {}) } }),
+  // upload asks where to PUT a campaign image or a proof screenshot, and PUTs the file.
+  upload: async (purpose: 'campaign_image' | 'proof_screenshot', file: File) => {
+    const up = await call('post', '/api/uploads/rewards', { body: { purpose, contentType: file.type, size: file.size } });
+    await uploadFile(up.uploadUrl, file, file.type);
+    return up.key;
+  },
   queue: (id: string) => call('get', '/api/campaigns/{id}/review', { path: { id } }),
   review: (id: string, decision: string, reason: string) => call('post', '/api/submissions/{id}/review', { path: { id }, body: { decision, reason } }),
   apply: (id: string, motivation: string) => call('post', '/api/campaigns/{id}/trial', { path: { id }, body: { motivation } }),

@@ -93,6 +93,15 @@ function Editor(props: { lang: Lang; campaign?: Campaign; onSaved: (k: Campaign)
   const [saved, setSaved] = useState(false);
   const set = (patch: Partial<CampaignInput>) => setForm({ ...form, ...patch });
   const setChallenge = (i: number, patch: Partial<ChallengeInput>) => set({ challenges: form.challenges.map((ch, j) => (j === i ? { ...ch, ...patch } : ch)) });
+  const pickImage = async (e: Event) => {
+    const file = (e.currentTarget as HTMLInputElement).files?.[0];
+    if (!file) return;
+    try {
+      set({ imageKey: await campaignsApi.upload('campaign_image', file) });
+    } catch (err) {
+      setProblem(problemOf(err, { reward_image_type: 'imageKey', reward_image_too_large: 'imageKey', upload_failed: 'imageKey' }));
+    }
+  };
   const submit = async (e: Event) => {
     e.preventDefault();
     setSaved(false);
@@ -114,7 +123,7 @@ function Editor(props: { lang: Lang; campaign?: Campaign; onSaved: (k: Campaign)
       <FieldProblem lang={props.lang} problem={problem} field={name} id={id} label={label} />
     </>
   );
-  const fields = ['title', 'description', 'disclosure', 'startsAt', 'endsAt', 'pointsBudget', 'giftBudget', 'audience', 'challenges', 'trial.offer', 'trial.instructions', 'trial.slots'];
+  const fields = ['title', 'imageKey', 'description', 'disclosure', 'startsAt', 'endsAt', 'pointsBudget', 'giftBudget', 'audience', 'challenges', 'trial.offer', 'trial.instructions', 'trial.slots'];
   form.challenges.forEach((_, i) => ['kind', 'title', 'instructions', 'points', 'maxCompletions', 'action', 'count', 'spaceId'].forEach((f) => fields.push(`challenges[${i}].${f}`)));
   return (
     <form class="form campaign-editor" onSubmit={submit} noValidate>
@@ -122,6 +131,10 @@ function Editor(props: { lang: Lang; campaign?: Campaign; onSaved: (k: Campaign)
       {field('title', 'c-title', c.fieldTitle, <input id="c-title" required value={form.title} onInput={(e) => set({ title: val(e) })} {...fieldAttrs(problem, 'title', 'c-title')} />, true)}
       {field('description', 'c-desc', c.fieldDescription,
         <textarea id="c-desc" rows={5} value={form.description} onInput={(e) => set({ description: (e.currentTarget as HTMLTextAreaElement).value })} {...fieldAttrs(problem, 'description', 'c-desc')} />)}
+      <label for="c-image">{c.fieldImage}</label>
+      <input id="c-image" type="file" accept="image/png,image/jpeg,image/webp" onChange={pickImage} {...fieldAttrs(problem, 'imageKey', 'c-image')} />
+      {form.imageKey && <p class="muted">{c.imageReady}</p>}
+      <FieldProblem lang={props.lang} problem={problem} field="imageKey" id="c-image" />
       {field('disclosure', 'c-disc', c.fieldDisclosure, <input id="c-disc" required value={form.disclosure} onInput={(e) => set({ disclosure: val(e) })} {...fieldAttrs(problem, 'disclosure', 'c-disc')} />, true)}
       {field('startsAt', 'c-start', c.fieldStarts,
         <input id="c-start" type="datetime-local" required value={form.startsAt ? local(form.startsAt) : ''} onInput={(e) => set({ startsAt: new Date(val(e)).toISOString() })} />, true)}
@@ -250,6 +263,13 @@ function Review(props: { lang: Lang; id: string }) {
               </a>
             </p>
             {sub.text && <p>{sub.text}</p>}
+            {sub.screenshotKey && (
+              <p>
+                <a href={`/api/submissions/${encodeURIComponent(sub.id)}/screenshot`} target="_blank" rel="noopener">
+                  {c.screenshotLink}
+                </a>
+              </p>
+            )}
             <p class="muted">“{sub.disclosure}”</p>
             <label for={`reason-${sub.id}`}>{c.reviewReason}</label>
             <input id={`reason-${sub.id}`} value={reasons[sub.id] ?? ''} onInput={(e) => setReasons({ ...reasons, [sub.id]: val(e) })} />

@@ -67,6 +67,17 @@ function ProofForm(props: { lang: Lang; campaign: Campaign; challengeId: string;
   const [text, setText] = useState(props.resubmit?.text ?? '');
   const [problem, setProblem] = useState<FormProblem>();
   const [sent, setSent] = useState(false);
+  const [shot, setShot] = useState<string | undefined>(props.resubmit?.screenshotKey);
+  const pick = async (e: Event) => {
+    const input = e.currentTarget as HTMLInputElement;
+    const file = input.files?.[0];
+    if (!file) return;
+    try {
+      setShot(await campaignsApi.upload('proof_screenshot', file));
+    } catch (err) {
+      setProblem(problemOf(err, { reward_image_type: 'screenshotKey', reward_image_too_large: 'screenshotKey', upload_failed: 'screenshotKey' }));
+    }
+  };
   const submit = async (e: Event) => {
     e.preventDefault();
     const empty = missing([['url', url]]);
@@ -74,8 +85,8 @@ function ProofForm(props: { lang: Lang; campaign: Campaign; challengeId: string;
     setSent(false);
     if (empty) return;
     try {
-      if (props.resubmit) await campaignsApi.resubmit(props.resubmit.id, url, text);
-      else await campaignsApi.submit(props.campaign.id, props.challengeId, url, text);
+      if (props.resubmit) await campaignsApi.resubmit(props.resubmit.id, url, text, shot);
+      else await campaignsApi.submit(props.campaign.id, props.challengeId, url, text, shot);
       setSent(true);
       setUrl('');
       setText('');
@@ -94,10 +105,14 @@ function ProofForm(props: { lang: Lang; campaign: Campaign; challengeId: string;
       <label for={`${idp}-text`}>{c.proofText}</label>
       <textarea id={`${idp}-text`} rows={3} value={text} onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)} {...fieldAttrs(problem, 'text', `${idp}-text`)} />
       <FieldProblem lang={props.lang} problem={problem} field="text" id={`${idp}-text`} />
+      <label for={`${idp}-shot`}>{c.screenshot}</label>
+      <input id={`${idp}-shot`} type="file" accept="image/png,image/jpeg,image/webp" onChange={pick} {...fieldAttrs(problem, 'screenshotKey', `${idp}-shot`)} />
+      {shot && <p class="muted">{c.screenshotReady}</p>}
+      <FieldProblem lang={props.lang} problem={problem} field="screenshotKey" id={`${idp}-shot`} />
       <p class="muted">
         {c.disclosure} “{props.campaign.disclosure}”
       </p>
-      <FormLevelProblem lang={props.lang} problem={problem} fields={['url', 'text']} />
+      <FormLevelProblem lang={props.lang} problem={problem} fields={['url', 'text', 'screenshotKey']} />
       <button type="submit">{props.resubmit ? c.resend : c.send}</button>
       <Done show={sent} text={c.sent} />
     </form>
