@@ -115,6 +115,12 @@ func TestCampaignProofReviewedAndPaidOnce(t *testing.T) {
 	if status, raw := c.call(ann, "GET", "/api/campaigns/"+camp.ID, "", &view); status != 200 || !view.CanTakePart || view.Manage {
 		t.Fatalf("member's view: %d %s", status, raw)
 	}
+	// The page tells it was seen (a GET writes nothing): twice, once counted; staff not.
+	for _, who := range []*http.Client{ann, ann, marketer} {
+		if status, raw := c.call(who, "POST", "/api/campaigns/"+camp.ID+"/seen", "", nil); status != 204 {
+			t.Fatalf("seen: %d %s", status, raw)
+		}
+	}
 
 	// Bad proofs: refused, nothing written.
 	before := c.settledSnapshot()

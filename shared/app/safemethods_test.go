@@ -23,6 +23,7 @@ import (
 	"tribune/shared/mail"
 	"tribune/shared/policy"
 	"tribune/shared/posts"
+	"tribune/shared/rewards"
 	"tribune/shared/social"
 	"tribune/shared/spaces"
 	"tribune/shared/store"
@@ -76,6 +77,9 @@ type walkFixture struct {
 	memberToken, newToken        string
 	inviteeToken                 string
 	callbackURL                  string
+	// Campaigns (issue 12, r2): a live campaign with a proof (with a screenshot) and a
+	// trial application of the member.
+	campaignID, submissionID string
 }
 
 func newWalkFixture(t *testing.T) *walkFixture {
@@ -146,6 +150,21 @@ func newWalkFixture(t *testing.T) *walkFixture {
 	f.ticket = c.ticket(member, f.cust.ID, fmt.Sprintf(`{"subject":"Sync is down","product":"General","severity":"high","body":"Since 9:00.",`+
 		`"attachments":[{"key":%q,"name":"log.txt","contentType":"text/plain","size":5}]}`, up.Attachment.Key))
 	c.call(admin, "POST", "/api/tickets/"+f.ticket.ID+"/replies", `{"body":"On it."}`, nil)
+
+	// Campaigns (issue 12, r2).
+	camp := c.liveCampaign(admin, campaignJSON("Walk", 10, 1, 100, time.Now().Add(-time.Minute), time.Now().Add(time.Hour),
+		map[string]any{"trial": map[string]any{"offer": "Try it.", "instructions": "Code W.", "slots": 2}}))
+	f.campaignID = camp.ID
+	var shot rewards.Upload
+	c.call(member, "POST", "/api/uploads/rewards", fmt.Sprintf(`{"purpose":"proof_screenshot","contentType":"image/png","size":%d}`, len(png)), &shot)
+	put(t, shot.UploadURL, "image/png", png)
+	var sub rewards.Submission
+	if status, body := c.call(member, "POST", "/api/campaigns/"+camp.ID+"/submissions", fmt.Sprintf(`{"challengeId":%q,"url":"https://mel.example/r","text":"","screenshotKey":%q}`,
+		camp.Challenges[0].ID, shot.Key), &sub); status != 201 {
+		t.Fatalf("proof: %d %s", status, body)
+	}
+	f.submissionID = sub.ID
+	c.call(member, "POST", "/api/campaigns/"+camp.ID+"/trial", `{"motivation":"Please."}`, nil)
 	c.inbox(member, "comment")
 
 	// Invitations, by email and by link; sign-in links of a member, a newcomer and an invitee.
@@ -270,6 +289,17 @@ func (f *walkFixture) samples() map[string][]string {
 		"/api/images/{id}/{member}/{file}": {f.imageURL, "/api/images/" + f.public.ID + "/" + f.memberID + "/abcdefghijklmnopqrstuvwxyz.png",
 			"/api/images/" + f.hidden.ID + "/" + f.memberID + "/abcdefghijklmnopqrstuvwxyz.png"},
 		"/api/images/{member}/{file}": {"/api/images/" + f.memberID + "/abcdefghijklmnopqrstuvwxyz.png"},
+
+		// Campaigns (issue 12, r2): a live one, none; a proof, none.
+		"/api/campaigns":                         {"/api/campaigns"},
+		"/api/campaigns/manage":                  {"/api/campaigns/manage", "/api/campaigns/manage?cursor=garbage"},
+		"/api/campaigns/{id}":                    {"/api/campaigns/" + f.campaignID, "/api/campaigns/c_nope"},
+		"/api/campaigns/{id}/review":             {"/api/campaigns/" + f.campaignID + "/review", "/api/campaigns/c_nope/review"},
+		"/api/campaigns/{id}/trial/applications": {"/api/campaigns/" + f.campaignID + "/trial/applications"},
+		"/api/campaigns/{id}/report":             {"/api/campaigns/" + f.campaignID + "/report"},
+		"/api/campaigns/{id}/image":              {"/api/campaigns/" + f.campaignID + "/image"},
+		"/api/submissions/{id}":                  {"/api/submissions/" + f.submissionID, "/api/submissions/sub_nope"},
+		"/api/submissions/{id}/screenshot":       {"/api/submissions/" + f.submissionID + "/screenshot"},
 
 		// A comment's history: an edited comment, no such comment, no such post.
 		"/api/posts/{id}/comments/{comment}/history": {"/api/posts/" + f.question.ID + "/comments/" + f.commentID + "/history",

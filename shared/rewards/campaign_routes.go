@@ -32,7 +32,7 @@ func (h CampaignHTTP) Routes() []httpx.Route {
 			Summary:   "Write a draft campaign: title, description (Markdown), image, audience, start and end, budgets of points and gifts, disclosure, challenges, trial offer.",
 			Responses: httpx.Answers(201, "The campaign", Campaign{}, map[int]string{400: bad})},
 		{Method: "GET", Pattern: "/api/campaigns/{id}", Tag: "rewards", Action: policy.SignedIn, Handler: h.get,
-			Summary:   "A campaign with what the caller did in it (their first view counts as seen). Members read it once it has started, if they are in its audience.",
+			Summary:   "A campaign with what the caller did in it. Members read it once it has started, if they are in its audience.",
 			Responses: httpx.Answers(200, "The campaign", CampaignView{}, map[int]string{404: notFound})},
 		{Method: "PUT", Pattern: "/api/campaigns/{id}", Tag: "rewards", Action: policy.CampaignsManage, Handler: h.update, Request: CampaignInput{},
 			Summary: "Change a campaign: everything before it starts; once started, its end date, budgets, trial slots, description and disclosure only.",
@@ -41,6 +41,9 @@ func (h CampaignHTTP) Routes() []httpx.Route {
 		{Method: "POST", Pattern: "/api/campaigns/{id}/state", Tag: "rewards", Action: policy.CampaignsManage, Handler: h.move, Request: StateRequest{},
 			Summary:   "Publish (draft to scheduled, or live when its start has come), pause, resume, end early, or unpublish (back to draft before it starts).",
 			Responses: httpx.Answers(200, "The campaign", Campaign{}, map[int]string{400: "Unknown action, or its end has passed", 404: notFound, 409: "Not from the state it is in"})},
+		{Method: "POST", Pattern: "/api/campaigns/{id}/seen", Tag: "rewards", Action: policy.SignedIn, Handler: h.seen,
+			Summary:   "Tell that the member opened the campaign's page (the report's \"saw\", once per member; staff are not counted).",
+			Responses: httpx.Answers(204, "Noted", nil, map[int]string{404: notFound})},
 		{Method: "POST", Pattern: "/api/campaigns/{id}/join", Tag: "rewards", Action: policy.SignedIn, Handler: h.join,
 			Summary:   "Join a live campaign (once; joining again changes nothing). Automatic challenges count from then on.",
 			Responses: httpx.Answers(200, "The campaign", CampaignView{}, map[int]string{403: "Staff take no part", 404: notFound, 409: "Not live"})},
@@ -128,6 +131,14 @@ func (h CampaignHTTP) move(w http.ResponseWriter, r *http.Request) {
 		c, err := h.Campaigns.Move(r.Context(), auth.Caller(r), r.PathValue("id"), req)
 		httpx.Reply(w, r, http.StatusOK, c, err)
 	}
+}
+
+func (h CampaignHTTP) seen(w http.ResponseWriter, r *http.Request) {
+	if err := h.Campaigns.Seen(r.Context(), auth.Caller(r), r.PathValue("id")); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
 func (h CampaignHTTP) join(w http.ResponseWriter, r *http.Request) {

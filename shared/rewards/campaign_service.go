@@ -217,7 +217,8 @@ func forMember(c Campaign) Campaign {
 	return c
 }
 
-// Get returns a campaign the caller may see; a member's first view counts as "saw".
+// Get returns a campaign the caller may see (a GET writes nothing: the page tells that
+// it was seen with Seen).
 func (s *Campaigns) Get(ctx context.Context, actor auth.Principal, id string) (CampaignView, error) {
 	c, err := s.visible(ctx, actor, id)
 	if err != nil {
@@ -229,12 +230,6 @@ func (s *Campaigns) Get(ctx context.Context, actor auth.Principal, id string) (C
 	p, err := s.Store.Participation(ctx, id, actor.MemberID)
 	if err != nil {
 		return CampaignView{}, fmt.Errorf("rewards.Get %s: %w", id, err)
-	}
-	if !p.Saw && !policy.IsStaff(actor.Roles) {
-		if err := s.Store.SawCampaign(ctx, id, actor.MemberID, s.Now()); err != nil {
-			return CampaignView{}, fmt.Errorf("rewards.Get %s: %w", id, err)
-		}
-		p.Saw = true
 	}
 	if p.Trial != nil && p.Trial.Status == TrialApproved && c.Trial != nil {
 		p.Trial.Instructions = c.Trial.Instructions // for the approved member only
@@ -274,6 +269,21 @@ func (s *Campaigns) names(ctx context.Context, subs []Submission, apps []Applica
 		if apps[i].MemberDeleted {
 			apps[i].MemberName = DeletedName
 		}
+	}
+	return nil
+}
+
+// Seen records that a member opened a campaign's page (the report's "saw": once per
+// member; staff are not counted).
+func (s *Campaigns) Seen(ctx context.Context, actor auth.Principal, id string) error {
+	if _, err := s.visible(ctx, actor, id); err != nil {
+		return fmt.Errorf("rewards.Seen %s: %w", id, err)
+	}
+	if policy.IsStaff(actor.Roles) {
+		return nil
+	}
+	if err := s.Store.SawCampaign(ctx, id, actor.MemberID, s.Now()); err != nil {
+		return fmt.Errorf("rewards.Seen %s: %w", id, err)
 	}
 	return nil
 }

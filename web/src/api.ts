@@ -275,6 +275,7 @@ export const campaignsApi = {
   update: (id: string, c: CampaignInput) => call('put', '/api/campaigns/{id}', { path: { id }, body: c }),
   move: (id: string, action: string) => call('post', '/api/campaigns/{id}/state', { path: { id }, body: { action } }),
   join: (id: string) => call('post', '/api/campaigns/{id}/join', { path: { id } }),
+  seen: (id: string) => call('post', '/api/campaigns/{id}/seen', { path: { id } }),
   submit: (id: string, challengeId: string, url: string, text: string, screenshotKey?: string) =>
     call('post', '/api/campaigns/{id}/submissions', { path: { id }, body: { challengeId, url, text, ...(screenshotKey ? { screenshotKey } : {}) } }),
   resubmit: (id: string, url: string, text: string, screenshotKey?: string) =>

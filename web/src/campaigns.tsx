@@ -131,6 +131,8 @@ export function CampaignPage(props: { lang: Lang; id: string; navigate: Nav }) {
   const load = () => campaignsApi.get(props.id).then(setView, (err) => setError(codeOf(err)));
   useEffect(() => {
     load();
+    // The report's "saw": the page tells it was opened (a GET writes nothing).
+    campaignsApi.seen(props.id).catch(() => undefined);
   }, [props.id]);
   if (error) return <LoadProblem lang={props.lang} code={error} navigate={props.navigate} />;
   if (!view) return null;
