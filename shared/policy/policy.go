@@ -62,6 +62,11 @@ const (
 	TicketsWork Action = "tickets.work"
 	// SupportSettings: products, targets and the auto-close delay.
 	SupportSettings Action = "support.settings"
+
+	// Rewards: catalogue, redemptions, orders (issue 12, r3).
+	// RewardsCatalogue: run the reward catalogue (gifts, stock) and its orders (approve,
+	// ship, cancel, export addresses to ship).
+	RewardsCatalogue Action = "rewards.catalogue"
 )
 
 // grants is the permission table: the roles allowed each action.
@@ -83,6 +88,9 @@ var grants = map[Action][]string{
 	ModerationAudit:        StaffRoles,
 	TicketsWork:            {RoleAdmin, RoleSupport},
 	SupportSettings:        {RoleAdmin},
+
+	// Rewards: catalogue, redemptions, orders (issue 12, r3).
+	RewardsCatalogue: {RoleAdmin, RoleMarketer},
 }
 
 // Actions lists every action that needs a role, for docs and tests.

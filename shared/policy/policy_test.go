@@ -22,6 +22,8 @@ func TestPermissionTable(t *testing.T) {
 		ModerationAudit:        {RoleAdmin: true, RoleModerator: true, RoleSupport: true, RoleMarketer: true},
 		TicketsWork:            {RoleAdmin: true, RoleSupport: true},
 		SupportSettings:        {RoleAdmin: true},
+		// Rewards: catalogue, redemptions, orders (issue 12, r3).
+		RewardsCatalogue: {RoleAdmin: true, RoleMarketer: true},
 	}
 	if len(want) != len(Actions()) {
 		t.Fatalf("%d actions in the table, %d here", len(Actions()), len(want))
