@@ -70,6 +70,8 @@ type CatalogueStore interface {
 	SaveCatalogueSettings(ctx context.Context, s CatalogueSettings) error
 	// MemberName returns a member's name and roles.
 	MemberName(ctx context.Context, memberID string) (string, []string, error)
+	// MemberNames returns members' names as they are now ("" for a deleted member).
+	MemberNames(ctx context.Context, ids []string) (map[string]string, error)
 }
 
 // Catalogue is the reward catalogue's use cases.
@@ -160,7 +162,11 @@ func (c *Catalogue) Redeem(ctx context.Context, actor auth.Principal, giftID str
 	if errors.Is(err, ErrNoGift) && validKey(req.Key) {
 		// A retry after the gift was withdrawn still finds its order.
 		if o, oerr := c.Store.Order(ctx, OrderIDFor(actor.MemberID, req.Key), true, c.now()); oerr == nil && o.MemberID == actor.MemberID && o.GiftID == giftID {
-			return o, false, nil
+			list, err := c.named(ctx, []Order{o})
+			if err != nil {
+				return Order{}, false, err
+			}
+			return list[0], false, nil
 		}
 	}
 	if err != nil {
@@ -189,6 +195,7 @@ func (c *Catalogue) Redeem(ctx context.Context, actor auth.Principal, giftID str
 			return Order{}, false, err
 		}
 	}
+	got.MemberName = name
 	return got, created, nil
 }
 
@@ -207,12 +214,47 @@ func (c *Catalogue) readable(ctx context.Context, actor auth.Principal, id strin
 
 // Order is one order, with its address, for its member or the catalogue's staff.
 func (c *Catalogue) Order(ctx context.Context, actor auth.Principal, id string) (Order, error) {
-	return c.readable(ctx, actor, id)
+	o, err := c.readable(ctx, actor, id)
+	if err != nil {
+		return Order{}, err
+	}
+	list, err := c.named(ctx, []Order{o})
+	if err != nil {
+		return Order{}, err
+	}
+	return list[0], nil
+}
+
+// named fills in the members' names as they are now (one read for the page).
+func (c *Catalogue) named(ctx context.Context, list []Order) ([]Order, error) {
+	var ids []string
+	seen := map[string]bool{}
+	for _, o := range list {
+		if !seen[o.MemberID] {
+			seen[o.MemberID] = true
+			ids = append(ids, o.MemberID)
+		}
+	}
+	if len(ids) == 0 {
+		return list, nil
+	}
+	names, err := c.Store.MemberNames(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("rewards.named: %w", err)
+	}
+	for i := range list {
+		list[i].MemberName = names[list[i].MemberID]
+		list[i].MemberDeleted = list[i].MemberName == ""
+	}
+	return list, nil
 }
 
 // MyOrders is a page of the caller's own orders, with their addresses.
 func (c *Catalogue) MyOrders(ctx context.Context, actor auth.Principal, cursor string) (OrderPage, error) {
 	list, next, err := c.Store.MemberOrders(ctx, actor.MemberID, cursor, OrdersPage, c.now())
+	if err == nil {
+		list, err = c.named(ctx, list)
+	}
 	if err != nil {
 		return OrderPage{}, fmt.Errorf("rewards.MyOrders: %w", err)
 	}
@@ -231,6 +273,9 @@ func (c *Catalogue) Orders(ctx context.Context, status, cursor string) (OrderPag
 		return OrderPage{}, errs.InvalidField("status", "invalid_order_status", "An order is ordered, approved, shipped, delivered or cancelled.")
 	}
 	list, next, err := c.Store.OrdersIn(ctx, status, cursor, OrdersPage)
+	if err == nil {
+		list, err = c.named(ctx, list)
+	}
 	if err != nil {
 		return OrderPage{}, fmt.Errorf("rewards.Orders: %w", err)
 	}
@@ -294,7 +339,15 @@ func (c *Catalogue) save(ctx context.Context, actor auth.Principal, old, o Order
 	if err := c.Store.SaveOrder(ctx, old, o, until, []eventtypes.Envelope{evt}); err != nil {
 		return Order{}, err
 	}
-	return c.Store.Order(ctx, o.ID, true, c.now())
+	saved, err := c.Store.Order(ctx, o.ID, true, c.now())
+	if err != nil {
+		return Order{}, err
+	}
+	list, err := c.named(ctx, []Order{saved})
+	if err != nil {
+		return Order{}, err
+	}
+	return list[0], nil
 }
 
 // ShippingCSV is the CSV of the approved orders to ship, with their addresses (staff).

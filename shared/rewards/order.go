@@ -50,9 +50,12 @@ type Address struct {
 
 // Order is a redemption and its way to the member.
 type Order struct {
-	ID           string `json:"id"`
-	MemberID     string `json:"memberId"`
-	MemberName   string `json:"memberName"`
+	ID       string `json:"id"`
+	MemberID string `json:"memberId"`
+	// MemberName is the member's name as it is now (read with the order, never stored
+	// with it; "" with MemberDeleted once they deleted their account).
+	MemberName    string `json:"memberName"`
+	MemberDeleted bool   `json:"memberDeleted,omitempty"`
 	GiftID       string `json:"giftId"`
 	GiftName     string `json:"giftName"`
 	VariantID    string `json:"variantId"`
@@ -79,9 +82,6 @@ type Order struct {
 	// staff; absent once erased (AddressErased).
 	Address       *Address `json:"address,omitempty"`
 	AddressErased bool     `json:"addressErased,omitempty"`
-	// KeyHash is the hash of the client's idempotency key (the order's id is made from
-	// it): a retried redemption finds its order.
-	KeyHash string `json:"-"`
 	// Request is what was asked (variant), to tell a retry from a reused key.
 	Request string `json:"-"`
 }
