@@ -592,11 +592,74 @@ type TicketRated struct {
 // EventType implements Payload.
 func (TicketRated) EventType() Type { return Type{SourceTickets, TicketRatedType} }
 
-// ---- rewards: catalogue, redemptions, orders (issue 12, r3) ----
+// ---- rewards: points, ranks, badges, leaderboard (r1) ----
 
-// SourceRewardsCatalogue is the source of the catalogue's events: the rewards domain's
-// (if points defines SourceRewards with the same value, the two are one).
-const SourceRewardsCatalogue = "tribune.rewards"
+// Source of the reward programme's events (points, campaigns, catalogue).
+const SourceRewards = "tribune.rewards"
+
+// Detail types of points, ranks and badges.
+const (
+	PointsAwardedType  = "points.awarded"
+	PointsReversedType = "points.reversed"
+	BadgeAwardedType   = "badge.awarded"
+	RankReachedType    = "rank.reached"
+)
+
+// PointsAwarded: a ledger entry raised a member's score (same transaction as the entry).
+type PointsAwarded struct {
+	Meta
+	MemberID   string `json:"memberId"`
+	EntryID    string `json:"entryId"`
+	Rule       string `json:"rule"`
+	Amount     int64  `json:"amount" schema:"minimum=1"`
+	ObjectType string `json:"objectType"`
+	ObjectID   string `json:"objectId"`
+	SpaceID    string `json:"spaceId,omitempty"`
+}
+
+// EventType implements Payload.
+func (PointsAwarded) EventType() Type { return Type{SourceRewards, PointsAwardedType} }
+
+// PointsReversed: a ledger entry took back points earned (content deleted or hidden,
+// answer unaccepted, fraud); Amount is the points taken off the score (positive).
+type PointsReversed struct {
+	Meta
+	MemberID   string `json:"memberId"`
+	EntryID    string `json:"entryId"`
+	Rule       string `json:"rule"`
+	Amount     int64  `json:"amount" schema:"minimum=1"`
+	ObjectType string `json:"objectType"`
+	ObjectID   string `json:"objectId"`
+	SpaceID    string `json:"spaceId,omitempty"`
+	Reason     string `json:"reason"`
+}
+
+// EventType implements Payload.
+func (PointsReversed) EventType() Type { return Type{SourceRewards, PointsReversedType} }
+
+// BadgeAwarded: a member earned a badge (a rule met, or granted by staff: GrantedBy).
+type BadgeAwarded struct {
+	Meta
+	MemberID  string `json:"memberId"`
+	Badge     string `json:"badge"`
+	GrantedBy string `json:"grantedBy,omitempty"`
+}
+
+// EventType implements Payload.
+func (BadgeAwarded) EventType() Type { return Type{SourceRewards, BadgeAwardedType} }
+
+// RankReached: a member's lifetime score reached a rank's threshold for the first time.
+type RankReached struct {
+	Meta
+	MemberID string `json:"memberId"`
+	Rank     string `json:"rank"`
+	Lifetime int64  `json:"lifetime" schema:"minimum=0"`
+}
+
+// EventType implements Payload.
+func (RankReached) EventType() Type { return Type{SourceRewards, RankReachedType} }
+
+// ---- rewards: catalogue, redemptions, orders (issue 12, r3) ----
 
 // Detail types of the catalogue.
 const (
@@ -619,7 +682,7 @@ type RewardRedeemed struct {
 }
 
 // EventType implements Payload.
-func (RewardRedeemed) EventType() Type { return Type{SourceRewardsCatalogue, RewardRedeemedType} }
+func (RewardRedeemed) EventType() Type { return Type{SourceRewards, RewardRedeemedType} }
 
 // OrderStatusChanged: an order moved (never carries the shipping address).
 type OrderStatusChanged struct {
@@ -641,5 +704,5 @@ type OrderStatusChanged struct {
 
 // EventType implements Payload.
 func (OrderStatusChanged) EventType() Type {
-	return Type{SourceRewardsCatalogue, OrderStatusChangedType}
+	return Type{SourceRewards, OrderStatusChangedType}
 }

@@ -56,12 +56,12 @@ type Order struct {
 	// with it; "" with MemberDeleted once they deleted their account).
 	MemberName    string `json:"memberName"`
 	MemberDeleted bool   `json:"memberDeleted,omitempty"`
-	GiftID       string `json:"giftId"`
-	GiftName     string `json:"giftName"`
-	VariantID    string `json:"variantId"`
-	VariantLabel string `json:"variantLabel"`
-	Cost         int64  `json:"cost"`
-	CampaignID   string `json:"campaignId,omitempty"`
+	GiftID        string `json:"giftId"`
+	GiftName      string `json:"giftName"`
+	VariantID     string `json:"variantId"`
+	VariantLabel  string `json:"variantLabel"`
+	Cost          int64  `json:"cost"`
+	CampaignID    string `json:"campaignId,omitempty"`
 	// BudgetTaken: the redemption spent one of the campaign's gift budget (a cancel
 	// gives it back).
 	BudgetTaken   bool   `json:"-"`

@@ -47,7 +47,6 @@ var (
 	ErrAddressNeeded   = errs.InvalidField("address", "address_needed", "This gift is shipped: give the address to ship it to.")
 	ErrAddressUnneeded = errs.InvalidField("address", "address_not_needed", "This gift is not shipped: send no address.")
 	ErrOutOfStock      = errs.New(errs.Conflict, "out_of_stock", "This gift (in this variant) is out of stock.")
-	ErrBalance         = errs.New(errs.Conflict, "not_enough_points", "You do not have enough points for this gift.")
 	ErrMemberLimit     = errs.New(errs.Conflict, "gift_limit_reached", "You already have as many of this gift as a member may redeem.")
 	ErrBudget          = errs.New(errs.Conflict, "campaign_budget_spent", "The campaign this gift belongs to has given all its gifts.")
 	ErrGiftUnavailable = errs.New(errs.Conflict, "gift_unavailable", "This gift is no longer offered.")

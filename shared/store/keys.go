@@ -498,6 +498,46 @@ func idAfter(pk, prefix string) string {
 
 // ---- rewards: points, ranks, badges, leaderboard (r1) ----
 
+// RewardsAccount: MEMBER#<m> / REWARDS (balance, lifetime score, leaderboard opt-out).
+// LedgerEntry: MEMBER#<m> / LEDGER#<at>#<entry> (the history, newest first read
+// backwards). PointsClaim: MEMBER#<m> / PAID#<rule>#<object type>#<object> (an entry
+// written at most once per rule, object and member). BoardScore: MEMBER#<m> /
+// BOARD#<scope>#<period>; GSI1 BOARD#<scope>#<period> / <score, 12 digits>#<m> while
+// the member shows on that board (sparse: staff and members who opted out carry no GSI1
+// keys), so the top of a board is one GSI1 query of fixed size.
+
+const (
+	skRewardsAccount = "REWARDS"
+	ledgerPrefix     = "LEDGER#"
+	boardPrefix      = "BOARD#"
+)
+
+func rewardsAccountKey(memberID string) map[string]types.AttributeValue {
+	return key(memberPK(memberID), skRewardsAccount)
+}
+
+func ledgerSK(at time.Time, entryID string) string { return ledgerPrefix + stamp(at) + "#" + entryID }
+
+func pointsClaimSK(rule, objectType, objectID string) string {
+	return "PAID#" + rule + "#" + objectType + "#" + objectID
+}
+
+// boardScope is "ALL" for the community's boards, "SPACE#<id>" for a space's.
+func boardScope(spaceID string) string {
+	if spaceID == "" {
+		return "ALL"
+	}
+	return "SPACE#" + spaceID
+}
+
+func boardSK(spaceID, period string) string { return boardPrefix + boardScope(spaceID) + "#" + period }
+func boardPK(spaceID, period string) string { return boardPrefix + boardScope(spaceID) + "#" + period }
+
+// boardRankSK sorts a board's members by score (zero-padded: text order is number order).
+func boardRankSK(score int64, memberID string) string {
+	return fmt.Sprintf("%012d#%s", max(score, 0), memberID)
+}
+
 // ---- rewards: campaigns, challenges, submissions, trials (r2) ----
 
 // ---- rewards: catalogue, redemptions, orders (r3) ----

@@ -1,0 +1,78 @@
+package rewards
+
+import (
+	"crypto/rand"
+	"strings"
+	"time"
+
+	"tribune/shared/errs"
+)
+
+// Entry is one line of a member's points ledger: append-only, written at most once per
+// (Rule, ObjectType, ObjectID, member) in the same transaction as the account it moves.
+// A positive Amount pays points; a negative one reverses or spends them.
+type Entry struct {
+	ID       string
+	MemberID string
+	// Rule is what the entry is for: a rule of the programme ("comment", "answer_accepted",
+	// ...), "challenge" (a campaign challenge), "redemption", "refund", "grant", or a
+	// reversal ("<rule>:reversed", ReversalOf).
+	Rule       string
+	Amount     int64
+	ObjectType string
+	ObjectID   string
+	// SpaceID is the space the object lives in ("" for none): the entry counts on that
+	// space's leaderboards too.
+	SpaceID string
+	// EventID is the event the entry pays for ("" for an entry written by a request).
+	EventID string
+	// Reason is said to the member in their history (a reversal's cause, a grant's note).
+	Reason string
+	At     time.Time
+	// EarnedAt is, for a reversal, when the reversed points were earned: the reversal
+	// lowers the leaderboards of that week, month and quarter (zero: At).
+	EarnedAt time.Time
+}
+
+// BoardAt is the time whose leaderboard periods the entry counts in.
+func (e Entry) BoardAt() time.Time {
+	if e.EarnedAt.IsZero() {
+		return e.At
+	}
+	return e.EarnedAt
+}
+
+// Account is a member's points: Balance is what they may spend; Lifetime is the score
+// they earned (ranks and leaderboards), lowered by reversals but never by spending.
+type Account struct {
+	MemberID string
+	Balance  int64
+	Lifetime int64
+	// OptedOut: the member asked to be left off the leaderboards.
+	OptedOut bool
+}
+
+// reversedSuffix marks the rule of a reversal entry.
+const reversedSuffix = ":reversed"
+
+// ReversalOf is the rule of the entry that reverses an entry of rule.
+func ReversalOf(rule string) string { return rule + reversedSuffix }
+
+// IsReversal reports whether rule is a reversal's, and of which rule.
+func IsReversal(rule string) (string, bool) {
+	if base, ok := strings.CutSuffix(rule, reversedSuffix); ok {
+		return base, true
+	}
+	return "", false
+}
+
+// NewEntryID returns a fresh ledger entry id.
+func NewEntryID() string { return "e_" + strings.ToLower(rand.Text()) }
+
+// Errors of the ledger.
+var (
+	// ErrAlreadyPaid: the (rule, object, member) already has its entry; nothing was written.
+	ErrAlreadyPaid = errs.New(errs.Conflict, "points_already_paid", "These points were already given.")
+	// ErrBalance: the member's balance does not cover what they spend.
+	ErrBalance = errs.New(errs.Conflict, "balance_too_low", "Your points balance is too low for this.")
+)
