@@ -54,6 +54,8 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 		bus.On(notify, activity.OnTicketStatusChanged),
 		bus.On(notify, activity.OnTicketAssigned),
 		bus.On(notify, activity.OnTicketSLABreached),
+		// Rewards: catalogue, redemptions, orders (issue 12, r3).
+		bus.On(notify, activity.OnOrderStatusChanged),
 
 		bus.On(count, counts.OnTicketOpened),
 		bus.On(count, counts.OnTicketReplied),
@@ -69,6 +71,9 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 		bus.On(count, counts.OnIdeaVoted),
 		bus.On(count, counts.OnPollVoted),
 		bus.On(count, counts.OnContentReported),
+		// Rewards: catalogue, redemptions, orders (issue 12, r3).
+		bus.On(count, counts.OnRewardRedeemed),
+		bus.On(count, counts.OnOrderStatusChanged),
 
 		// The feed fans posts out to home streams and keeps every copy in step with the
 		// post and with who may read it (and what derives from a member's roles).

@@ -69,6 +69,16 @@ var sentences = map[string]map[string]string{
 		KindContentHidden:              "A moderator hid your post {post}.",
 		KindContentHidden + ".comment": "A moderator hid your comment on {post}.",
 		"link." + linkQueue:            "Open the moderation queue",
+
+		// Rewards: catalogue, redemptions, orders (issue 12, r3).
+		KindOrderStatus:              "Your order {post} is now {status}.",
+		KindOrderStatus + ".shipped": "Your order {post} was shipped: follow it with its tracking number on your orders page.",
+		"order.ordered":              "ordered",
+		"order.approved":             "approved",
+		"order.shipped":              "shipped",
+		"order.delivered":            "delivered",
+		"order.cancelled":            "cancelled (your points are back)",
+		"link." + linkOrders:         "See my orders",
 	},
 	"fr": {
 		KindComment:               "{actor} a commenté votre message {post}.",
@@ -122,6 +132,16 @@ var sentences = map[string]map[string]string{
 		KindContentHidden:              "Un modérateur a masqué votre message {post}.",
 		KindContentHidden + ".comment": "Un modérateur a masqué votre commentaire sur {post}.",
 		"link." + linkQueue:            "Ouvrir la file de modération",
+
+		// Rewards: catalogue, redemptions, orders (issue 12, r3).
+		KindOrderStatus:              "Votre commande {post} est maintenant {status}.",
+		KindOrderStatus + ".shipped": "Votre commande {post} a été expédiée : suivez-la avec son numéro de suivi sur la page de vos commandes.",
+		"order.ordered":              "commandée",
+		"order.approved":             "validée",
+		"order.shipped":              "expédiée",
+		"order.delivered":            "livrée",
+		"order.cancelled":            "annulée (vos points vous sont rendus)",
+		"link." + linkOrders:         "Voir mes commandes",
 	},
 }
 
@@ -132,6 +152,8 @@ const (
 	linkSpace  = "space"
 	linkHome   = "home"
 	linkQueue  = "queue"
+	// linkOrders: the member's reward orders (issue 12, r3).
+	linkOrders = "orders"
 )
 
 // Word groups: the statuses and reasons a sentence names (Word).
@@ -201,6 +223,8 @@ func Sentence(lang string, n Notification) string {
 		key += ".post"
 	case n.Kind == KindContentHidden && n.CommentID != "":
 		key += ".comment"
+	case n.Kind == KindOrderStatus && n.Detail == "shipped":
+		key += ".shipped"
 	}
 	pattern, ok := text(lang, key)
 	if !ok {
@@ -230,6 +254,8 @@ func Sentence(lang string, n Notification) string {
 		vars["reason"] = word(lang, WordReason, n.Detail)
 	case KindTicketBreached:
 		vars["target"] = word(lang, WordTarget, n.Detail)
+	case KindOrderStatus:
+		vars["status"] = word(lang, WordOrder, n.Detail)
 	}
 	return fill(pattern, vars)
 }
