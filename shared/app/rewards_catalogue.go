@@ -46,7 +46,7 @@ func catalogueRoutes(d Deps) []httpx.Route {
 				409: "Less left than taken away"})},
 		{Method: "POST", Pattern: "/api/rewards/gifts/{id}/redeem", Tag: tag, Action: policy.SignedIn, Handler: h.redeem, Request: rewards.RedeemRequest{},
 			Prefetch: httpx.PrefetchMember,
-			Summary: "Redeem a gift: one transaction takes the variant's stock, the points, one of the member's limit and of the campaign's gift budget, and writes the order. The client's key makes a retried click answer the first order (200) instead of ordering twice.",
+			Summary:  "Redeem a gift: one transaction takes the variant's stock, the points, one of the member's limit and of the campaign's gift budget, and writes the order. The client's key makes a retried click answer the first order (200) instead of ordering twice.",
 			Responses: httpx.Answers(201, "The order (200: the order this key made already)", rewards.Order{}, map[int]string{
 				400: "Bad key, variant or address", 404: giftNotFound,
 				409: "Out of stock, not enough points, the member's limit reached, the campaign's gift budget spent, the gift changed or withdrawn",
