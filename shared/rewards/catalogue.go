@@ -180,6 +180,18 @@ func (c *Catalogue) Redeem(ctx context.Context, actor auth.Principal, giftID str
 	if err != nil {
 		return Order{}, false, err
 	}
+	if v, _ := g.Variant(req.VariantID); v.Stock <= 0 {
+		// Sold out as read: no transaction (a sold-out gift's rush writes nothing), but
+		// a retried click still finds the order it made.
+		if o, oerr := c.Store.Order(ctx, r.Order.ID, true, c.now()); oerr == nil {
+			if err := r.Repeat(o); err != nil {
+				return Order{}, false, err
+			}
+			o.MemberName = name
+			return o, false, nil
+		}
+		return Order{}, false, ErrOutOfStock
+	}
 	o := r.Order
 	evt, err := eventtypes.Wrap(eventtypes.RewardRedeemed{Meta: eventtypes.NewMeta(o.CreatedAt), OrderID: o.ID, MemberID: o.MemberID,
 		GiftID: o.GiftID, GiftName: o.GiftName, VariantID: o.VariantID, VariantLabel: o.VariantLabel, Cost: o.Cost, CampaignID: o.CampaignID})
