@@ -67,7 +67,7 @@ func catalogueRoutes(d Deps) []httpx.Route {
 				{Name: "cursor", Description: "The next page's cursor"}},
 			Summary:   "Orders of a status, oldest first, without addresses (marketers, admins).",
 			Responses: httpx.Answers(200, "A page of orders", rewards.OrderPage{}, map[int]string{400: "Bad status or cursor"})},
-		{Method: "POST", Pattern: "/api/rewards/orders/{id}/status", Tag: tag, Action: policy.RewardsCatalogue, Handler: h.move, Request: rewards.StatusRequest{},
+		{Method: "POST", Pattern: "/api/rewards/orders/{id}/status", Tag: tag, Action: policy.RewardsCatalogue, Handler: h.move, Request: rewards.OrderStatusRequest{},
 			Summary: "Move an order: approved, shipped (carrier and tracking number), delivered, or cancelled with a reason (points and stock return) (marketers, admins).",
 			Responses: httpx.Answers(200, "The order", rewards.Order{}, map[int]string{400: "Bad status, carrier, tracking or reason",
 				404: orderNotFound, 409: "Not allowed from where it is, or changed meanwhile"})},
@@ -155,7 +155,7 @@ func (h catalogueHTTP) orders(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h catalogueHTTP) move(w http.ResponseWriter, r *http.Request) {
-	var in rewards.StatusRequest
+	var in rewards.OrderStatusRequest
 	if httpx.Decoded(w, r, &in) {
 		o, err := h.svc.Move(r.Context(), auth.Caller(r), r.PathValue("id"), in)
 		httpx.Reply(w, r, http.StatusOK, o, err)

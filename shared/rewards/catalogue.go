@@ -298,7 +298,7 @@ func (c *Catalogue) Orders(ctx context.Context, status, cursor string) (OrderPag
 }
 
 // Move moves an order along the workflow (staff).
-func (c *Catalogue) Move(ctx context.Context, actor auth.Principal, id string, req StatusRequest) (Order, error) {
+func (c *Catalogue) Move(ctx context.Context, actor auth.Principal, id string, req OrderStatusRequest) (Order, error) {
 	old, err := c.Store.Order(ctx, id, false, c.now())
 	if err != nil {
 		return Order{}, err

@@ -108,24 +108,24 @@ func TestRedemptionsAreCheckedBeforeTheStore(t *testing.T) {
 func TestOrdersMoveAlongTheWorkflowOnly(t *testing.T) {
 	now := time.Now()
 	o := Order{ID: "o_1", Status: OrderOrdered, NeedsShipping: true, UpdatedAt: now}
-	if _, err := o.Move(StatusRequest{Status: OrderShipped, Carrier: "UPS", Tracking: "1Z"}, now); err != ErrOrderMove {
+	if _, err := o.Move(OrderStatusRequest{Status: OrderShipped, Carrier: "UPS", Tracking: "1Z"}, now); err != ErrOrderMove {
 		t.Fatalf("ship before approval: %v", err)
 	}
-	a, err := o.Move(StatusRequest{Status: OrderApproved}, now)
+	a, err := o.Move(OrderStatusRequest{Status: OrderApproved}, now)
 	if err != nil || a.ApprovedAt == nil || !a.UpdatedAt.After(o.UpdatedAt) {
 		t.Fatalf("approve: %+v %v", a, err)
 	}
-	if _, err := a.Move(StatusRequest{Status: OrderShipped, Carrier: "UPS"}, now); !errs.Is(err, "invalid_tracking") {
+	if _, err := a.Move(OrderStatusRequest{Status: OrderShipped, Carrier: "UPS"}, now); !errs.Is(err, "invalid_tracking") {
 		t.Fatalf("ship without tracking: %v", err)
 	}
-	s, err := a.Move(StatusRequest{Status: OrderShipped, Carrier: "UPS", Tracking: "1Z999"}, now)
+	s, err := a.Move(OrderStatusRequest{Status: OrderShipped, Carrier: "UPS", Tracking: "1Z999"}, now)
 	if err != nil || s.Tracking != "1Z999" || s.Carrier != "UPS" {
 		t.Fatalf("ship: %+v %v", s, err)
 	}
-	if _, err := s.Move(StatusRequest{Status: OrderCancelled}, now); err != ErrOrderMove {
+	if _, err := s.Move(OrderStatusRequest{Status: OrderCancelled}, now); err != ErrOrderMove {
 		t.Fatalf("cancel a shipped order: %v", err)
 	}
-	if _, err := s.Move(StatusRequest{Status: "lost"}, now); err != ErrOrderStatus {
+	if _, err := s.Move(OrderStatusRequest{Status: "lost"}, now); err != ErrOrderStatus {
 		t.Fatalf("unknown status: %v", err)
 	}
 	if _, err := a.CancelByMember(CancelRequest{}, now); err != ErrNotCancellable {
@@ -136,7 +136,7 @@ func TestOrdersMoveAlongTheWorkflowOnly(t *testing.T) {
 		t.Fatalf("member cancels: %+v %v", c, err)
 	}
 	digital := Order{Status: OrderApproved, UpdatedAt: now}
-	if _, err := digital.Move(StatusRequest{Status: OrderShipped, Carrier: "x", Tracking: "y"}, now); err != ErrShippingOnly {
+	if _, err := digital.Move(OrderStatusRequest{Status: OrderShipped, Carrier: "x", Tracking: "y"}, now); err != ErrShippingOnly {
 		t.Fatalf("ship a voucher: %v", err)
 	}
 }

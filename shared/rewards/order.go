@@ -92,9 +92,9 @@ type OrderPage struct {
 	Next   string  `json:"next,omitempty"`
 }
 
-// StatusRequest moves an order (staff): the carrier and tracking number with shipped,
+// OrderStatusRequest moves an order (staff): the carrier and tracking number with shipped,
 // a reason with cancelled.
-type StatusRequest struct {
+type OrderStatusRequest struct {
 	Status   string `json:"status"`
 	Carrier  string `json:"carrier,omitempty"`
 	Tracking string `json:"tracking,omitempty"`
@@ -127,7 +127,7 @@ func ValidOrderStatus(s string) bool { return slices.Contains(OrderStatuses, s) 
 func CatalogueStaff(roles []string) bool { return policy.Allowed(roles, policy.RewardsCatalogue) }
 
 // Move applies a staff move to an order: the new state, or ErrOrderMove.
-func (o Order) Move(req StatusRequest, now time.Time) (Order, error) {
+func (o Order) Move(req OrderStatusRequest, now time.Time) (Order, error) {
 	if !ValidOrderStatus(req.Status) || req.Status == OrderOrdered {
 		return Order{}, ErrOrderStatus
 	}
@@ -172,7 +172,7 @@ func (o Order) CancelByMember(req CancelRequest, now time.Time) (Order, error) {
 	if o.Status != OrderOrdered {
 		return Order{}, ErrNotCancellable
 	}
-	out, err := o.Move(StatusRequest{Status: OrderCancelled, Reason: req.Reason}, now)
+	out, err := o.Move(OrderStatusRequest{Status: OrderCancelled, Reason: req.Reason}, now)
 	out.CancelledBy = "member"
 	return out, err
 }

@@ -129,7 +129,7 @@ func TestRewardsRedemptionIsOneTransactionAndACancelGivesAllBack(t *testing.T) {
 
 	// Staff move Ann's order; Ann may no longer cancel it once approved; staff cancel it:
 	// points, stock and her count come back.
-	if _, err := cat.Move(ctx, marketer, o.ID, rewards.StatusRequest{Status: rewards.OrderApproved}); err != nil {
+	if _, err := cat.Move(ctx, marketer, o.ID, rewards.OrderStatusRequest{Status: rewards.OrderApproved}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := cat.Cancel(ctx, annP, o.ID, rewards.CancelRequest{}); !errors.Is(err, rewards.ErrNotCancellable) {
@@ -138,7 +138,7 @@ func TestRewardsRedemptionIsOneTransactionAndACancelGivesAllBack(t *testing.T) {
 	if _, err := cat.Cancel(ctx, bobP, o.ID, rewards.CancelRequest{}); !errors.Is(err, rewards.ErrNoOrder) {
 		t.Fatalf("Bob cancels Ann's order: %v", err)
 	}
-	c, err := cat.Move(ctx, marketer, o.ID, rewards.StatusRequest{Status: rewards.OrderCancelled, Reason: "Out of print"})
+	c, err := cat.Move(ctx, marketer, o.ID, rewards.OrderStatusRequest{Status: rewards.OrderCancelled, Reason: "Out of print"})
 	if err != nil || c.Status != rewards.OrderCancelled {
 		t.Fatalf("cancel: %+v %v", c, err)
 	}
@@ -149,7 +149,7 @@ func TestRewardsRedemptionIsOneTransactionAndACancelGivesAllBack(t *testing.T) {
 	if v, _ := g.Variant(small); v.Stock != 2 || v.Added != 2 {
 		t.Fatalf("stock after the cancel: %+v", v)
 	}
-	if _, err := cat.Move(ctx, marketer, o.ID, rewards.StatusRequest{Status: rewards.OrderCancelled}); !errors.Is(err, rewards.ErrOrderMove) {
+	if _, err := cat.Move(ctx, marketer, o.ID, rewards.OrderStatusRequest{Status: rewards.OrderCancelled}); !errors.Is(err, rewards.ErrOrderMove) {
 		t.Fatalf("cancel twice: %v", err)
 	}
 	// Her count came back: she may redeem the shirt again.
@@ -174,7 +174,7 @@ func TestRewardsRedemptionIsOneTransactionAndACancelGivesAllBack(t *testing.T) {
 	if _, err := cat.SaveSettings(ctx, rewards.CatalogueSettings{AddressDays: 1}); err != nil {
 		t.Fatal(err)
 	}
-	for _, step := range []rewards.StatusRequest{{Status: rewards.OrderApproved}, {Status: rewards.OrderShipped, Carrier: "La Poste", Tracking: "6A123"},
+	for _, step := range []rewards.OrderStatusRequest{{Status: rewards.OrderApproved}, {Status: rewards.OrderShipped, Carrier: "La Poste", Tracking: "6A123"},
 		{Status: rewards.OrderDelivered}} {
 		if _, err := cat.Move(ctx, marketer, o2.ID, step); err != nil {
 			t.Fatal(err)
