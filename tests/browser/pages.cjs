@@ -265,6 +265,10 @@ function visitsOf(d) {
     support: { agent: ['/support'], admin: ['/support'] },
     moderation: { moderator: ['/moderation'], admin: ['/moderation'] },
     admin: { admin: ['/admin'] },
+    // Rewards: catalogue, redemptions, orders (issue 12, r3).
+    catalogue: members('/rewards/catalogue'),
+    orders: members('/rewards/orders'),
+    catalogueAdmin: { admin: ['/rewards/admin/catalogue'] },
   };
 }
 

@@ -8,6 +8,8 @@ import { ModerationPage } from './moderation';
 import { NotificationsPage } from './notifications';
 import { HomeStream, PostPage, PublicSpaces, SpacePage } from './spaces';
 import { SupportQueue, TicketPage } from './tickets';
+import { CataloguePage, OrdersPage } from './catalogue';
+import { CatalogueAdmin } from './orders-admin';
 import { matchRoute, mayView, RouteName, routeNamed } from './routes';
 import { NotFound } from './ui';
 import { ConfirmLink, InvitationWhileSignedIn, Sent, SignIn } from './signin';
@@ -169,6 +171,10 @@ function App() {
     support: () => <SupportQueue lang={lang} navigate={navigate} viewerId={member!.id} />,
     moderation: () => <ModerationPage lang={lang} navigate={navigate} may={may} />,
     admin: () => <Admin lang={lang} may={may} />,
+    // Rewards: catalogue, redemptions, orders (issue 12, r3).
+    catalogue: () => <CataloguePage lang={lang} navigate={navigate} may={may} />,
+    orders: () => <OrdersPage lang={lang} navigate={navigate} />,
+    catalogueAdmin: () => <CatalogueAdmin lang={lang} navigate={navigate} />,
   };
 
   let page: ComponentChildren;
@@ -218,6 +224,7 @@ function App() {
               {canSee('support') && link('/support', s.supportNav)}
               {canSee('moderation') && link('/moderation', s.moderationNav)}
               {canSee('admin') && link('/admin', s.nav.admin)}
+              {link('/rewards/catalogue', s.catalogue.nav)}
             </nav>
           </>
         )}

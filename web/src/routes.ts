@@ -28,6 +28,11 @@ export const routes = [
   { name: 'moderation', path: '/moderation', may: ['content.moderate', 'space-moderator'] },
   // The admin page: its forms (invitations in bulk, the community's and support's settings).
   { name: 'admin', path: '/admin', may: ['invitations.staff', 'community.settings', 'support.settings'] },
+  // Rewards: catalogue, redemptions, orders (issue 12, r3): the catalogue, the member's
+  // orders, and the staff's page of gifts, stock and orders.
+  { name: 'catalogue', path: '/rewards/catalogue', may: ['member'] },
+  { name: 'orders', path: '/rewards/orders', may: ['member'] },
+  { name: 'catalogueAdmin', path: '/rewards/admin/catalogue', may: ['rewards.catalogue'] },
 ] as const satisfies readonly { name: string; path: string; may: readonly (Action | 'visitor' | 'member' | 'space-moderator')[] }[];
 
 export type RouteName = (typeof routes)[number]['name'];
