@@ -9,6 +9,7 @@ import (
 	"tribune/shared/metrics"
 	"tribune/shared/notifications"
 	"tribune/shared/posts"
+	"tribune/shared/rewards"
 	"tribune/shared/spaces"
 	"tribune/shared/store"
 	"tribune/shared/tickets"
@@ -35,6 +36,7 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 	support := &tickets.Service{Store: &store.Tickets{Store: st}, Now: time.Now}
 	rooms := &spaces.Service{Store: &store.Spaces{Store: st}, Now: time.Now}
 	erasure := members.Erasure{Store: &store.Members{Store: st}, Files: files}
+	catalogue := &rewards.Catalogue{Store: st.Rewards(), Now: time.Now}
 	const notify, count, fan = bus.ConsumerNotifications, bus.ConsumerMetrics, bus.ConsumerFeed
 	return []bus.Subscription{
 		bus.On(notify, notes.OnMemberRegistered),
@@ -91,6 +93,9 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 		// end (issue 9, round 4). Both read the member as they are now, both run.
 		bus.On(fan, support.OnMemberRolesChanged),
 		bus.On(fan, rooms.OnMemberRolesChanged),
+		// Rewards: catalogue, redemptions, orders (issue 12, r3): a deleted member's
+		// shipping addresses go with the account.
+		bus.On(fan, catalogue.OnMemberDeleted),
 	}
 }
 

@@ -72,6 +72,8 @@ type CatalogueStore interface {
 	MemberName(ctx context.Context, memberID string) (string, []string, error)
 	// MemberNames returns members' names as they are now ("" for a deleted member).
 	MemberNames(ctx context.Context, ids []string) (map[string]string, error)
+	// EraseAddresses deletes the shipping addresses of every order of a member.
+	EraseAddresses(ctx context.Context, memberID string) error
 }
 
 // Catalogue is the reward catalogue's use cases.
@@ -386,4 +388,14 @@ func (c *Catalogue) SaveSettings(ctx context.Context, s CatalogueSettings) (Cata
 		return CatalogueSettings{}, err
 	}
 	return s, nil
+}
+
+// OnMemberDeleted erases the shipping addresses of a deleted member's orders at once
+// (personal data goes with the account; their orders stay, for the stock and the
+// campaigns' counts, and read as addressErased). Deleting again deletes nothing more.
+func (c *Catalogue) OnMemberDeleted(ctx context.Context, evt eventtypes.MemberDeleted) error {
+	if err := c.Store.EraseAddresses(ctx, evt.MemberID); err != nil {
+		return fmt.Errorf("rewards.OnMemberDeleted %s: %w", evt.EventID, err)
+	}
+	return nil
 }

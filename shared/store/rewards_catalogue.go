@@ -687,3 +687,26 @@ func (s *Rewards) refund(t *txn, o rewards.Order, _ string) {
 	t.ledger(rewards.Entry{MemberID: o.MemberID, Rule: ruleRefund, Amount: o.Cost, ObjectType: objectOrder, ObjectID: o.ID,
 		Reason: o.GiftName, At: o.UpdatedAt}, o.Cost, 0, 0)
 }
+
+// EraseAddresses implements rewards.CatalogueStore: Query GSI1 MEMBERORDERS#<member>
+// (keys only), then BatchWriteItem Delete each order's ADDRESS (pattern 133).
+func (s *Rewards) EraseAddresses(ctx context.Context, memberID string) error {
+	var keys []item
+	err := s.eachPage(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
+		KeyConditionExpression: aws.String("GSI1PK = :pk"), ExpressionAttributeValues: item{":pk": avS(memberOrdersPK(memberID))},
+		ProjectionExpression: aws.String("PK")}, func(page []item) error {
+		for _, av := range page {
+			if pk, ok := av[AttrPK].(*types.AttributeValueMemberS); ok {
+				keys = append(keys, key(pk.Value, skAddress))
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		err = s.batchDelete(ctx, keys)
+	}
+	if err != nil {
+		return fmt.Errorf("store.EraseAddresses %s: %w", memberID, err)
+	}
+	return nil
+}

@@ -195,4 +195,22 @@ func TestRewardsRedemptionIsOneTransactionAndACancelGivesAllBack(t *testing.T) {
 	if page, _ := cat.Orders(ctx, rewards.OrderOrdered, ""); len(page.Orders) != 1 {
 		t.Fatalf("ordered list: %+v", page)
 	}
+	// Ann deletes her account: every address of hers goes at once (twice: nothing more).
+	capGift, err := cat.CreateGift(ctx, rewards.GiftInput{Name: "Cap", Cost: 10, PerMemberLimit: 1, NeedsShipping: true, Active: true,
+		Variants: []rewards.VariantInput{{Label: "One", Stock: 1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	open, _, err := cat.Redeem(ctx, annP, capGift.ID, rewards.RedeemRequest{VariantID: capGift.Variants[0].ID, Key: "ann-click-4", Address: addr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := cat.OnMemberDeleted(ctx, eventtypes.MemberDeleted{Meta: eventtypes.NewMeta(time.Now()), MemberID: ann}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, _ := rw.Order(ctx, open.ID, true, time.Now()); got.Address != nil || !got.AddressErased {
+		t.Fatalf("an address after the account's deletion: %+v", got)
+	}
 }
