@@ -256,12 +256,16 @@ func TestRewardsCatalogueRedeemShipAndPrivacy(t *testing.T) {
 	ann := c.as("Ann")
 	bob := c.as("Bob")
 	mod := c.as("Mo", policy.RoleModerator)
-	pay(t, c.st, "m_Ann", "seed", 300)
+	pay(t, c.st, "m_Ann", "seed", 500)
 	pay(t, c.st, "m_Bob", "seed", 300)
 
 	var gift rewards.Gift
 	if st, body := c.call(mara, "POST", "/api/rewards/gifts", giftJSON("T-shirt", 200, 1, true, "S=1", "M=3"), &gift); st != 201 {
 		t.Fatalf("create: %d %s", st, body)
+	}
+	var page rewards.GiftPage
+	if st, body := c.call(ann, "GET", "/api/rewards/gifts", "", &page); st != 200 || len(page.Gifts) != 1 || page.Balance != 500 || page.Gifts[0].Variants[1].Stock != 3 {
+		t.Fatalf("the catalogue: %d %s", st, body)
 	}
 	if st, _ := c.call(ann, "POST", "/api/rewards/gifts", giftJSON("Mine", 1, 1, false, "x=1"), nil); st != 403 {
 		t.Fatalf("a member makes a gift: %d", st)

@@ -25,10 +25,12 @@ var DefaultCatalogueSettings = CatalogueSettings{AddressDays: 30}
 // ErrCatalogueSettings refuses settings out of range.
 var ErrCatalogueSettings = errs.InvalidField("addressDays", "invalid_address_days", "Keep addresses 1 to 365 days after delivery.")
 
-// GiftPage is a page of the catalogue.
+// GiftPage is a page of the catalogue, with the caller's balance (the points they may
+// spend now), so a page says at once which gifts they can afford.
 type GiftPage struct {
-	Gifts []Gift `json:"gifts"`
-	Next  string `json:"next,omitempty"`
+	Gifts   []Gift `json:"gifts"`
+	Next    string `json:"next,omitempty"`
+	Balance int64  `json:"balance"`
 }
 
 // CatalogueStore is what the catalogue needs from storage.
@@ -74,6 +76,8 @@ type CatalogueStore interface {
 	MemberNames(ctx context.Context, ids []string) (map[string]string, error)
 	// EraseAddresses deletes the shipping addresses of every order of a member.
 	EraseAddresses(ctx context.Context, memberID string) error
+	// Account is a member's points (the points' store).
+	Account(ctx context.Context, memberID string) (Account, error)
 }
 
 // Catalogue is the reward catalogue's use cases.
@@ -99,7 +103,11 @@ func (c *Catalogue) Gifts(ctx context.Context, actor auth.Principal, all bool, c
 	if gifts == nil {
 		gifts = []Gift{}
 	}
-	return GiftPage{Gifts: gifts, Next: next}, nil
+	acct, err := c.Store.Account(ctx, actor.MemberID)
+	if err != nil {
+		return GiftPage{}, fmt.Errorf("rewards.Gifts: %w", err)
+	}
+	return GiftPage{Gifts: gifts, Next: next, Balance: acct.Balance}, nil
 }
 
 // Gift is one gift as the caller may see it: an inactive gift is for the staff only.
@@ -182,17 +190,32 @@ func (c *Catalogue) Redeem(ctx context.Context, actor auth.Principal, giftID str
 	if err != nil {
 		return Order{}, false, err
 	}
-	if v, _ := g.Variant(req.VariantID); v.Stock <= 0 {
-		// Sold out as read: no transaction (a sold-out gift's rush writes nothing), but
-		// a retried click still finds the order it made.
-		if o, oerr := c.Store.Order(ctx, r.Order.ID, true, c.now()); oerr == nil {
-			if err := r.Repeat(o); err != nil {
-				return Order{}, false, err
-			}
-			o.MemberName = name
-			return o, false, nil
+	// Sold out, or too few points, as read: refused with no transaction (the rush on a
+	// sold-out gift writes nothing; the transaction checks both again), unless the key
+	// made its order already (a retried click still finds it).
+	refuse := func(refusal error) (Order, bool, error) {
+		o, err := c.Store.Order(ctx, r.Order.ID, true, c.now())
+		if errors.Is(err, ErrNoOrder) {
+			return Order{}, false, refusal
 		}
-		return Order{}, false, ErrOutOfStock
+		if err != nil {
+			return Order{}, false, fmt.Errorf("rewards.Redeem: %w", err)
+		}
+		if err := r.Repeat(o); err != nil {
+			return Order{}, false, err
+		}
+		o.MemberName = name
+		return o, false, nil
+	}
+	if v, _ := g.Variant(req.VariantID); v.Stock <= 0 {
+		return refuse(ErrOutOfStock)
+	}
+	acct, err := c.Store.Account(ctx, actor.MemberID)
+	if err != nil {
+		return Order{}, false, fmt.Errorf("rewards.Redeem: %w", err)
+	}
+	if acct.Balance < g.Cost {
+		return refuse(ErrBalance)
 	}
 	o := r.Order
 	evt, err := eventtypes.Wrap(eventtypes.RewardRedeemed{Meta: eventtypes.NewMeta(o.CreatedAt), OrderID: o.ID, MemberID: o.MemberID,

@@ -2226,6 +2226,7 @@ export interface components {
             variants: components["schemas"]["VariantInput"][];
         };
         GiftPage: {
+            balance: number;
             gifts: components["schemas"]["Gift"][];
             next?: string;
         };

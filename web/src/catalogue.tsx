@@ -50,7 +50,8 @@ function Redeem(props: { lang: Lang; gift: Gift; onDone: (o: Order) => void; onC
   const [key] = useState(newKey);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<FormProblem>();
-  const id = `redeem-${g.id}`;
+  // One redeem form is open at a time: its ids are fixed.
+  const id = 'redeem';
   const submit = async (e: Event) => {
     e.preventDefault();
     if (g.needsShipping) {
@@ -129,6 +130,7 @@ export function CataloguePage(props: { lang: Lang; navigate: Nav; may: May }) {
   const s = strings[props.lang].catalogue;
   const heading = useFocusHeading();
   const [gifts, setGifts] = useState<Gift[]>();
+  const [balance, setBalance] = useState<number>();
   const [next, setNext] = useState<string>();
   const [error, setError] = useState<string>();
   const [open, setOpen] = useState<string>();
@@ -138,6 +140,7 @@ export function CataloguePage(props: { lang: Lang; navigate: Nav; may: May }) {
       (p) => {
         setGifts((old) => (cursor ? [...(old ?? []), ...p.gifts] : p.gifts));
         setNext(p.next);
+        setBalance(p.balance);
       },
       (e) => setError(codeOf(e)),
     );
@@ -150,6 +153,11 @@ export function CataloguePage(props: { lang: Lang; navigate: Nav; may: May }) {
         {s.title}
       </h1>
       <p>{s.intro}</p>
+      {balance !== undefined && (
+        <p>
+          <strong>{s.balance(balance)}</strong>
+        </p>
+      )}
       <p class="links">
         <PageLink to="/rewards/orders" navigate={props.navigate}>
           {s.myOrders}
@@ -191,8 +199,13 @@ export function CataloguePage(props: { lang: Lang; navigate: Nav; may: May }) {
                   }}
                 />
               ) : (
-                <button type="button" disabled={left === 0} onClick={() => setOpen(g.id)} aria-label={`${s.redeem}: ${g.name}`}>
-                  {left === 0 ? s.outOfStock : s.redeem}
+                <button
+                  type="button"
+                  disabled={left === 0 || (balance ?? 0) < g.cost}
+                  onClick={() => setOpen(g.id)}
+                  aria-label={`${s.redeem}: ${g.name}`}
+                >
+                  {left === 0 ? s.outOfStock : (balance ?? 0) < g.cost ? s.notEnough(g.cost - (balance ?? 0)) : s.redeem}
                 </button>
               )}
             </li>

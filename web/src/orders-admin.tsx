@@ -355,6 +355,7 @@ export function CatalogueAdmin(props: { lang: Lang; navigate: Nav }) {
       <section class="section" aria-labelledby="catalogue-settings-title">
         <h2 id="catalogue-settings-title">{s.settingsTitle}</h2>
         <form onSubmit={saveSettings} noValidate>
+          <RequiredNote lang={props.lang} />
           <Label for="address-days" required>
             {s.addressDays}
           </Label>
