@@ -397,6 +397,14 @@ func (s *Rewards) campaignBudget(ctx context.Context, campaignID string) (types.
 // Redeem implements rewards.CatalogueStore: one transaction (docs/data-model.md).
 func (s *Rewards) Redeem(ctx context.Context, r rewards.Redemption, event eventtypes.Envelope) (rewards.Order, bool, error) {
 	o := r.Order
+	var budget types.TransactWriteItem
+	if o.CampaignID != "" {
+		var err error
+		// The order says whether it took one of the budget, so a cancel gives it back.
+		if budget, o.BudgetTaken, err = s.campaignBudget(ctx, o.CampaignID); err != nil {
+			return rewards.Order{}, false, err
+		}
+	}
 	t := s.txn()
 	t.put(condOrderNew, newOrderItem(orderPK(o.ID), skOrder, typeOrder, o), "attribute_not_exists(PK)")
 	t.add(condGiftOffered, s.check(giftKey(o.GiftID), "#Active = :on AND #UpdatedAt = :v", named(attrActive, attrUpdatedAt),
@@ -406,16 +414,7 @@ func (s *Rewards) Redeem(ctx context.Context, r rewards.Redemption, event eventt
 		"attribute_not_exists(#Count) OR #Count < :limit", named(AttrType, attrGiftID, attrCount),
 		item{":type": avS(typeGiftCount), ":g": avS(o.GiftID), ":one": avN(1), ":limit": avN(int64(r.Limit))}))
 	if o.CampaignID != "" {
-		budget, taken, err := s.campaignBudget(ctx, o.CampaignID)
-		if err != nil {
-			return rewards.Order{}, false, err
-		}
 		t.add(condGiftBudget, budget)
-		if taken {
-			o.BudgetTaken = true
-			// The order says it took one, so a cancellation gives it back.
-			t.items[0] = mustPut(s, newOrderItem(orderPK(o.ID), skOrder, typeOrder, o), "attribute_not_exists(PK)")
-		}
 	}
 	if r.Address != nil {
 		t.put("", newOrderAddressItem(o.ID, *r.Address), "")
@@ -449,15 +448,6 @@ func (s *Rewards) Redeem(ctx context.Context, r rewards.Redemption, event eventt
 	}
 	o.Address = r.Address
 	return o, true, nil
-}
-
-// mustPut is put for an item that marshals (the same type put once already).
-func mustPut(s *Rewards, it any, condition string) types.TransactWriteItem {
-	p, err := s.put(it, condition)
-	if err != nil {
-		panic(err)
-	}
-	return p
 }
 
 // Order implements rewards.CatalogueStore: one consistent query of the order's
