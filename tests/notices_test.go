@@ -122,6 +122,9 @@ func sampleNotice(kind string) notifications.Notification {
 		n.PostID, n.TicketID, n.TicketNumber = "", "t_1", 42
 		n.Detail = map[string]string{notifications.KindTicketAck: "14400", notifications.KindTicketReply: "Try turning it off.",
 			notifications.KindTicketStatus: tickets.StatusPendingCustomer, notifications.KindTicketBreached: tickets.TargetFirstResponse}[kind]
+	case notifications.KindOrderStatus:
+		// Rewards: catalogue, redemptions, orders (issue 12, r3): about the member's own order.
+		n.PostID, n.ActorID, n.ActorName, n.Detail = "", "", "", "approved"
 	}
 	return n
 }
@@ -186,6 +189,10 @@ console.log(JSON.stringify(out));`, list, &got)
 			subject := n.TicketID + n.PostID
 			if subject == "" {
 				subject = n.SpaceID
+			}
+			if n.Kind == notifications.KindOrderStatus {
+				subject = "orders"
+				routes[subject] = "/rewards/orders"
 			}
 			if n.Kind != notifications.KindUnavailable && links[routes[subject]] == "" {
 				t.Errorf("%s in %s links nothing to %s: %+v", n.Kind, lang, routes[subject], g.Parts)

@@ -9,6 +9,7 @@ import (
 	"tribune/shared/metrics"
 	"tribune/shared/notifications"
 	"tribune/shared/posts"
+	"tribune/shared/rewards"
 	"tribune/shared/spaces"
 	"tribune/shared/store"
 	"tribune/shared/tickets"
@@ -36,6 +37,8 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 	rooms := &spaces.Service{Store: &store.Spaces{Store: st}, Now: time.Now}
 	erasure := members.Erasure{Store: &store.Members{Store: st}, Files: files}
 	campaignActs := campaignActivity{campaigns: newCampaigns(Deps{Store: st}), store: st} // campaigns (issue 12, r2)
+
+	catalogue := &rewards.Catalogue{Store: st.Rewards(), Now: time.Now}
 	const notify, count, fan = bus.ConsumerNotifications, bus.ConsumerMetrics, bus.ConsumerFeed
 	return []bus.Subscription{
 		bus.On(notify, notes.OnMemberRegistered),
@@ -55,6 +58,8 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 		bus.On(notify, activity.OnTicketStatusChanged),
 		bus.On(notify, activity.OnTicketAssigned),
 		bus.On(notify, activity.OnTicketSLABreached),
+		// Rewards: catalogue, redemptions, orders (issue 12, r3).
+		bus.On(notify, activity.OnOrderStatusChanged),
 
 		bus.On(count, counts.OnTicketOpened),
 		bus.On(count, counts.OnTicketReplied),
@@ -70,6 +75,9 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 		bus.On(count, counts.OnIdeaVoted),
 		bus.On(count, counts.OnPollVoted),
 		bus.On(count, counts.OnContentReported),
+		// Rewards: catalogue, redemptions, orders (issue 12, r3).
+		bus.On(count, counts.OnRewardRedeemed),
+		bus.On(count, counts.OnOrderStatusChanged),
 
 		// The feed fans posts out to home streams and keeps every copy in step with the
 		// post and with who may read it (and what derives from a member's roles).
@@ -99,6 +107,10 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 		bus.On(notify, activity.OnTrialDecided),
 		bus.On(count, counts.OnSubmissionReviewed),
 		bus.On(count, counts.OnChallengeCompleted),
+
+		// Rewards: catalogue, redemptions, orders (issue 12, r3): a deleted member's
+		// shipping addresses go with the account.
+		bus.On(fan, catalogue.OnMemberDeleted),
 	}
 }
 

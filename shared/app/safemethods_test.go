@@ -304,6 +304,15 @@ func (f *walkFixture) samples() map[string][]string {
 		// A comment's history: an edited comment, no such comment, no such post.
 		"/api/posts/{id}/comments/{comment}/history": {"/api/posts/" + f.question.ID + "/comments/" + f.commentID + "/history",
 			"/api/posts/" + f.question.ID + "/comments/c_nope/history", "/api/posts/p_nope/comments/" + f.commentID + "/history"},
+
+		// Rewards: catalogue, redemptions, orders (issue 12, r3).
+		"/api/rewards/gifts":              {"/api/rewards/gifts", "/api/rewards/gifts?all=true", "/api/rewards/gifts?cursor=garbage"},
+		"/api/rewards/gifts/{id}":         {"/api/rewards/gifts/g_nope"},
+		"/api/rewards/orders/mine":        {"/api/rewards/orders/mine", "/api/rewards/orders/mine?cursor=garbage"},
+		"/api/rewards/orders/{id}":        {"/api/rewards/orders/o_nope"},
+		"/api/rewards/orders":             {"/api/rewards/orders", "/api/rewards/orders?status=shipped", "/api/rewards/orders?status=lost"},
+		"/api/rewards/orders-to-ship.csv": {"/api/rewards/orders-to-ship.csv"},
+		"/api/rewards/catalogue/settings": {"/api/rewards/catalogue/settings"},
 	}
 }
 

@@ -261,6 +261,32 @@ var Catalog = []Definition{
 			MemberID: "m_W4K9VXM3C6ZH8JRYBDLGQK7V3M",
 			Rank:     "contributor",
 			Lifetime: 120}),
+
+	// ---- rewards: catalogue, redemptions, orders (issue 12, r3) ----
+	Define("A member redeemed a gift of the reward catalogue: the order, the points spent (a ledger entry), the variant's stock, the member's count of the gift and the campaign's gift budget, in one transaction. Consumers: metrics (redemptions per day).",
+		RewardRedeemed{Meta: Meta{EventID: "7WQ2N7W4K9VXM3C6ZH8JRYBDLR", OccurredAt: at("2026-12-01T09:00:00Z")},
+			OrderID:      "o_k3v9q2m7x4w8c1zdqk7v3m2nyf",
+			MemberID:     "m_QK7V3M2NYF6TRJ4C5WZXH2B7LE",
+			GiftID:       "g_x4w8c1zdqk7v3m2nyf6trj4c5w",
+			GiftName:     "Tribune T-shirt",
+			VariantID:    "v_m2nyf6trj4c5wzxh2b7le9wq2n",
+			VariantLabel: "M",
+			Cost:         500,
+			CampaignID:   "c_2b7le9wq2nk3v9q2m7x4w8c1zd"}),
+	Define("An order of the reward catalogue moved (approved, shipped with carrier and tracking number, delivered, cancelled with its points and stock returned). Never carries the shipping address. Consumers: notifications (the member, unless they moved it themselves), metrics (gifts shipped per day).",
+		OrderStatusChanged{Meta: Meta{EventID: "7WQ2N7W4K9VXM3C6ZH8JRYBDLS", OccurredAt: at("2026-12-02T15:00:00Z")},
+			OrderID:      "o_k3v9q2m7x4w8c1zdqk7v3m2nyf",
+			MemberID:     "m_QK7V3M2NYF6TRJ4C5WZXH2B7LE",
+			GiftID:       "g_x4w8c1zdqk7v3m2nyf6trj4c5w",
+			GiftName:     "Tribune T-shirt",
+			VariantLabel: "M",
+			CampaignID:   "c_2b7le9wq2nk3v9q2m7x4w8c1zd",
+			From:         "approved",
+			To:           "shipped",
+			ChangedBy:    "m_W4K9VXM3C6ZH8JRYBDLGQK7V3M",
+			Carrier:      "La Poste",
+			Tracking:     "6A12345678901",
+			Refunded:     0}),
 }
 
 // at reads a sample's time.

@@ -751,3 +751,51 @@ type TrialDecided struct {
 
 // EventType implements Payload.
 func (TrialDecided) EventType() Type { return Type{SourceRewards, TrialDecidedType} }
+
+// ---- rewards: catalogue, redemptions, orders (issue 12, r3) ----
+
+// Detail types of the catalogue.
+const (
+	RewardRedeemedType     = "reward.redeemed"
+	OrderStatusChangedType = "order.status_changed"
+)
+
+// RewardRedeemed: a member redeemed a gift (the order, the points spent, the stock and
+// the campaign's gift budget taken, in the same transaction).
+type RewardRedeemed struct {
+	Meta
+	OrderID      string `json:"orderId"`
+	MemberID     string `json:"memberId"`
+	GiftID       string `json:"giftId"`
+	GiftName     string `json:"giftName"`
+	VariantID    string `json:"variantId"`
+	VariantLabel string `json:"variantLabel"`
+	Cost         int64  `json:"cost" schema:"minimum=1" doc:"Points spent."`
+	CampaignID   string `json:"campaignId,omitempty" doc:"The campaign the gift belongs to, if any."`
+}
+
+// EventType implements Payload.
+func (RewardRedeemed) EventType() Type { return Type{SourceRewards, RewardRedeemedType} }
+
+// OrderStatusChanged: an order moved (never carries the shipping address).
+type OrderStatusChanged struct {
+	Meta
+	OrderID      string `json:"orderId"`
+	MemberID     string `json:"memberId"`
+	GiftID       string `json:"giftId"`
+	GiftName     string `json:"giftName"`
+	VariantLabel string `json:"variantLabel"`
+	CampaignID   string `json:"campaignId,omitempty"`
+	From         string `json:"from" schema:"enum=ordered|approved|shipped|delivered|cancelled"`
+	To           string `json:"to" schema:"enum=ordered|approved|shipped|delivered|cancelled"`
+	ChangedBy    string `json:"changedBy" doc:"Who moved it (the member, for their own cancellation)."`
+	Carrier      string `json:"carrier,omitempty"`
+	Tracking     string `json:"tracking,omitempty"`
+	// Refunded is the points given back by a cancellation (0 otherwise).
+	Refunded int64 `json:"refunded" schema:"minimum=0" doc:"Points given back by a cancellation (0 otherwise)."`
+}
+
+// EventType implements Payload.
+func (OrderStatusChanged) EventType() Type {
+	return Type{SourceRewards, OrderStatusChangedType}
+}

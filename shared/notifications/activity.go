@@ -256,6 +256,10 @@ func (s *Service) activityMessage(to Recipient, n Notification) (mail.Message, e
 		// Reports are dealt with in the queue (space moderators included), not on the post.
 		link, label = s.PublicURL+"/moderation", linkQueue
 	}
+	if n.Kind == KindOrderStatus {
+		// A reward order: the member's orders page (issue 12, r3).
+		link, label = s.PublicURL+"/rewards/orders", linkOrders
+	}
 	quote := ""
 	if n.Kind == KindWarning || n.Kind == KindTicketReply || n.Kind == KindContentHidden {
 		quote = n.Detail

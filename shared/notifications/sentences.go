@@ -76,6 +76,16 @@ var sentences = map[string]map[string]string{
 		KindProofChanges:  "The reviewer asks you to change your proof for the campaign {post}; see what to change on its page.",
 		KindTrialApproved: "Your application for the trial of the campaign {post} was approved; the instructions are on its page.",
 		KindTrialDeclined: "Your application for the trial of the campaign {post} was declined.",
+
+		// Rewards: catalogue, redemptions, orders (issue 12, r3).
+		KindOrderStatus:              "Your order {post} is now {status}.",
+		KindOrderStatus + ".shipped": "Your order {post} was shipped: follow it with its tracking number on your orders page.",
+		"order.ordered":              "ordered",
+		"order.approved":             "approved",
+		"order.shipped":              "shipped",
+		"order.delivered":            "delivered",
+		"order.cancelled":            "cancelled (your points are back)",
+		"link." + linkOrders:         "See my orders",
 	},
 	"fr": {
 		KindComment:               "{actor} a commenté votre message {post}.",
@@ -136,6 +146,16 @@ var sentences = map[string]map[string]string{
 		KindProofChanges:  "Le relecteur vous demande de modifier votre preuve pour la campagne {post} ; voyez quoi changer sur sa page.",
 		KindTrialApproved: "Votre candidature à l’essai de la campagne {post} a été acceptée ; les instructions sont sur sa page.",
 		KindTrialDeclined: "Votre candidature à l’essai de la campagne {post} a été refusée.",
+
+		// Rewards: catalogue, redemptions, orders (issue 12, r3).
+		KindOrderStatus:              "Votre commande {post} est maintenant {status}.",
+		KindOrderStatus + ".shipped": "Votre commande {post} a été expédiée : suivez-la avec son numéro de suivi sur la page de vos commandes.",
+		"order.ordered":              "commandée",
+		"order.approved":             "validée",
+		"order.shipped":              "expédiée",
+		"order.delivered":            "livrée",
+		"order.cancelled":            "annulée (vos points vous sont rendus)",
+		"link." + linkOrders:         "Voir mes commandes",
 	},
 }
 
@@ -146,6 +166,8 @@ const (
 	linkSpace  = "space"
 	linkHome   = "home"
 	linkQueue  = "queue"
+	// linkOrders: the member's reward orders (issue 12, r3).
+	linkOrders = "orders"
 )
 
 // Word groups: the statuses and reasons a sentence names (Word).
@@ -215,6 +237,8 @@ func Sentence(lang string, n Notification) string {
 		key += ".post"
 	case n.Kind == KindContentHidden && n.CommentID != "":
 		key += ".comment"
+	case n.Kind == KindOrderStatus && n.Detail == "shipped":
+		key += ".shipped"
 	}
 	pattern, ok := text(lang, key)
 	if !ok {
@@ -246,6 +270,9 @@ func Sentence(lang string, n Notification) string {
 		vars["target"] = word(lang, WordTarget, n.Detail)
 	case KindProofApproved:
 		vars["points"] = n.Detail
+
+	case KindOrderStatus:
+		vars["status"] = word(lang, WordOrder, n.Detail)
 	}
 	return fill(pattern, vars)
 }

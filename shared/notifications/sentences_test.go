@@ -68,6 +68,10 @@ func sample(kind string) Notification {
 			KindTicketBreached: "first_response"}[kind]
 	case KindProofApproved:
 		n.Detail = "100"
+
+	case KindOrderStatus:
+		// Rewards: catalogue, redemptions, orders (issue 12, r3).
+		n.PostID, n.ActorID, n.ActorName, n.Detail = "", "", "", "approved"
 	}
 	return n
 }
@@ -114,6 +118,8 @@ func TestEveryKindHasASentence(t *testing.T) {
 				want = "/moderation"
 			case n.SpaceID != "":
 				want = "/spaces/s_1"
+			case kind == KindOrderStatus:
+				want = "/rewards/orders"
 			}
 			if kind != KindUnavailable && !strings.Contains(msg.Text, "https://community.example"+want) {
 				t.Errorf("%s in %s has no link to %s: %s", kind, lang, want, msg.Text)
@@ -141,5 +147,19 @@ func TestSentencesAreInTheReadersLanguage(t *testing.T) {
 	}
 	if got := Sentence("fr", sample(KindTicketAck)); !strings.Contains(got, "sous 4 heures") {
 		t.Fatalf("the acknowledgement in French: %q", got)
+	}
+	// Rewards: catalogue, redemptions, orders (issue 12, r3). Every order status has its
+	// word, and a shipped order says where to follow it.
+	for _, lang := range locale.Supported {
+		for _, st := range []string{"ordered", "approved", "shipped", "delivered", "cancelled"} {
+			if _, ok := Word(lang, WordOrder, st); !ok {
+				t.Errorf("order status %s has no word in %s", st, lang)
+			}
+		}
+	}
+	shipped := sample(KindOrderStatus)
+	shipped.Detail = "shipped"
+	if got := Sentence("fr", shipped); got != "Votre commande « Printer & fire » a été expédiée : suivez-la avec son numéro de suivi sur la page de vos commandes." {
+		t.Fatalf("a shipped order in French: %q", got)
 	}
 }

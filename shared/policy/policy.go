@@ -66,6 +66,11 @@ const (
 	// Rewards: campaigns (issue 12, r2). Running campaigns: the editor, the schedule,
 	// the review queue of proofs, trial applications, the campaign report.
 	CampaignsManage Action = "campaigns.manage"
+
+	// Rewards: catalogue, redemptions, orders (issue 12, r3).
+	// RewardsCatalogue: run the reward catalogue (gifts, stock) and its orders (approve,
+	// ship, cancel, export addresses to ship).
+	RewardsCatalogue Action = "rewards.catalogue"
 )
 
 // grants is the permission table: the roles allowed each action.
@@ -90,6 +95,9 @@ var grants = map[Action][]string{
 
 	// Rewards: campaigns (issue 12, r2).
 	CampaignsManage: {RoleAdmin, RoleMarketer},
+
+	// Rewards: catalogue, redemptions, orders (issue 12, r3).
+	RewardsCatalogue: {RoleAdmin, RoleMarketer},
 }
 
 // Actions lists every action that needs a role, for docs and tests.

@@ -25,6 +25,9 @@ func TestPermissionTable(t *testing.T) {
 
 		// Rewards: campaigns (issue 12, r2).
 		CampaignsManage: {RoleAdmin: true, RoleMarketer: true},
+
+		// Rewards: catalogue, redemptions, orders (issue 12, r3).
+		RewardsCatalogue: {RoleAdmin: true, RoleMarketer: true},
 	}
 	if len(want) != len(Actions()) {
 		t.Fatalf("%d actions in the table, %d here", len(Actions()), len(want))

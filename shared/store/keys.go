@@ -597,3 +597,46 @@ func proofClaimKey(hash string) map[string]types.AttributeValue { return key("PR
 const localSchedulesPK = "SCHEDULES"
 
 // ---- rewards: catalogue, redemptions, orders (r3) ----
+
+// Gift: GIFT#<id> / GIFT; GSI1 GIFTS / <created>#<id> (the catalogue, newest first: one
+// small partition, gifts number in the tens and change a few times a day). GiftVariant:
+// GIFT#<id> / VARIANT#<variant> (its stock: a redemption takes from it, ADD).
+const (
+	skGift        = "GIFT"
+	variantPrefix = "VARIANT#"
+	pkGifts       = "GIFTS"
+)
+
+func giftPK(id string) string                           { return "GIFT#" + id }
+func giftKey(id string) map[string]types.AttributeValue { return key(giftPK(id), skGift) }
+func variantSK(variantID string) string                 { return variantPrefix + variantID }
+func variantKey(giftID, variantID string) map[string]types.AttributeValue {
+	return key(giftPK(giftID), variantSK(variantID))
+}
+func giftsSK(createdAt time.Time, id string) string { return stamp(createdAt) + "#" + id }
+
+// GiftCount: MEMBER#<member> / REDEEMED#<gift> (how many of a gift a member holds, in
+// orders not cancelled: the per-member limit's counter, ADD).
+func giftCountKey(memberID, giftID string) map[string]types.AttributeValue {
+	return key(memberPK(memberID), "REDEEMED#"+giftID)
+}
+
+// Order: ORDER#<id> / ORDER; GSI1 MEMBERORDERS#<member> / <created>#<id> (a member's
+// orders). OrderAddress: ORDER#<id> / ADDRESS (TTL once the order is finished).
+// OrderQueueEntry: ORDERS#<status> / <created>#<id> (the staff's lists by status; a
+// small partition per status, an order moves between them in its transaction).
+const (
+	skOrder   = "ORDER"
+	skAddress = "ADDRESS"
+)
+
+func orderPK(id string) string                                  { return "ORDER#" + id }
+func orderKey(id string) map[string]types.AttributeValue        { return key(orderPK(id), skOrder) }
+func orderAddressKey(id string) map[string]types.AttributeValue { return key(orderPK(id), skAddress) }
+func memberOrdersPK(memberID string) string                     { return "MEMBERORDERS#" + memberID }
+func ordersPK(status string) string                             { return "ORDERS#" + status }
+func orderSK(createdAt time.Time, id string) string             { return stamp(createdAt) + "#" + id }
+
+// CatalogueSettings: COMMUNITY / REWARDSCATALOGUE.
+const skCatalogueSettings = "REWARDSCATALOGUE"
+

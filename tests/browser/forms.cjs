@@ -373,13 +373,68 @@ const forms = [
     required: ['warning'],
     cases: [{ what: 'empty', fill: {}, field: '#warning', code: 'missing_field' }],
   },
+  // Rewards: catalogue, redemptions, orders (issue 12, r3).
+  {
+    // Its button opens only for a member with the points the gift costs: points are paid
+    // by the awards consumer (r1-points). Asserted with FORMS_PENDING=1 once merged (it
+    // passed on r3-catalogue with the button open to everyone).
+    name: 'redeem a gift',
+    file: 'catalogue.tsx',
+    pending: 'r1-points',
+    persona: 'member',
+    url: () => '/rewards/catalogue',
+    open: async (page, s) => page.getByRole('button', { name: `${s.catalogue.redeem}: Tribune T-shirt` }).click(),
+    form: 'form.redeem',
+    required: ['redeem-variant', 'redeem-name', 'redeem-line1', 'redeem-postalCode', 'redeem-city', 'redeem-country'],
+    cases: [
+      { what: 'empty', fill: {}, field: '#redeem-name', code: 'missing_field' },
+      {
+        what: 'country not a code',
+        fill: { '#redeem-name': 'Amélie Laurent', '#redeem-line1': '1 rue de la Paix', '#redeem-postalCode': '75002', '#redeem-city': 'Paris', '#redeem-country': '12' },
+        field: '#redeem-country',
+        code: 'invalid_address',
+      },
+    ],
+  },
+  {
+    name: 'new gift',
+    file: 'orders-admin.tsx',
+    persona: 'admin',
+    url: () => '/rewards/admin/catalogue',
+    form: 'form[aria-labelledby="gift-new-title"]',
+    required: ['gift-new-name', 'gift-new-cost', 'gift-new-limit', 'gift-new-variants'],
+    cases: [
+      { what: 'empty', fill: {}, field: '#gift-new-name', code: 'missing_field' },
+      { what: 'free', fill: { '#gift-new-name': 'Mug', '#gift-new-cost': '0', '#gift-new-variants': 'Blue, 5' }, field: '#gift-new-cost', code: 'invalid_gift_cost' },
+    ],
+  },
+  {
+    name: 'change the stock',
+    file: 'orders-admin.tsx',
+    persona: 'admin',
+    url: () => '/rewards/admin/catalogue',
+    form: 'form.inline-form',
+    required: [],
+    cases: [{ what: 'nothing added', fill: { 'form.inline-form input': '0' }, field: 'input', code: 'invalid_stock_change' }],
+  },
+  {
+    name: 'catalogue settings',
+    file: 'orders-admin.tsx',
+    persona: 'admin',
+    url: () => '/rewards/admin/catalogue',
+    form: 'form:has(#address-days)',
+    required: ['address-days'],
+    cases: [{ what: 'no day', fill: { '#address-days': '0' }, field: '#address-days', code: 'invalid_address_days' }],
+  },
 ];
 
 // The pages searched for forms no row covers, as each persona.
 const scanned = (d) => ({
   visitor: ['/', `/invite/${d.code}`, `/spaces/${d.space}`, `/posts/${d.question}`],
-  member: ['/', '/me/profile', '/members', `/members/${d.me.admin.id}`, `/spaces/${d.space}`, `/spaces/${d.customer}`, `/posts/${d.question}`, `/posts/${d.poll}`, `/tickets/${d.ticket}`, `/tickets/${d.solved}`],
-  admin: ['/', '/admin', '/me/profile', '/members', `/members/${d.me.member.id}`, `/spaces/${d.space}`, `/spaces/${d.customer}`, `/posts/${d.question}`, `/tickets/${d.ticket}`, '/support', '/moderation'],
+  member: ['/', '/me/profile', '/members', `/members/${d.me.admin.id}`, `/spaces/${d.space}`, `/spaces/${d.customer}`, `/posts/${d.question}`, `/posts/${d.poll}`, `/tickets/${d.ticket}`, `/tickets/${d.solved}`,
+    '/rewards/catalogue', '/rewards/orders'],
+  admin: ['/', '/admin', '/me/profile', '/members', `/members/${d.me.member.id}`, `/spaces/${d.space}`, `/spaces/${d.customer}`, `/posts/${d.question}`, `/tickets/${d.ticket}`, '/support', '/moderation',
+    '/rewards/admin/catalogue', '/rewards/catalogue'],
 });
 
 async function openDetails(page) {
@@ -414,6 +469,10 @@ async function seed(ctxs) {
   await api(member, 'POST', `/api/tickets/${solved.id}/status`, { status: 'solved' });
   await api(admin, 'POST', '/api/spaces', { name: 'Announcements', visibility: 'public', description: 'News.' });
   const link = await api(admin, 'POST', '/api/invitations/links', { maxUses: 10, validDays: 14, roles: [] });
+  // Rewards: catalogue, redemptions, orders (issue 12, r3): a shipped gift to redeem.
+  await api(admin, 'POST', '/api/rewards/gifts', {
+    name: 'Tribune T-shirt', description: 'Organic cotton.', cost: 100, perMemberLimit: 1, needsShipping: true, active: true, variants: [{ label: 'M', stock: 5 }],
+  });
   return { me, code: link.code, space: space.id, customer: customer.id, question: question.id, poll: poll.id, ticket: ticket.id, solved: solved.id };
 }
 

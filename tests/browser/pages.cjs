@@ -286,6 +286,11 @@ function visitsOf(d) {
     campaign: members(`/campaigns/${d.campaign}`),
     campaignsAdmin: { admin: ['/campaigns/manage'] },
     campaignAdmin: { admin: [`/campaigns/manage/${d.campaign}`, '/campaigns/manage/new'] },
+
+    // Rewards: catalogue, redemptions, orders (issue 12, r3).
+    catalogue: members('/rewards/catalogue'),
+    orders: members('/rewards/orders'),
+    catalogueAdmin: { admin: ['/rewards/admin/catalogue'] },
   };
 }
 

@@ -50,6 +50,13 @@ export type Ticket = Schemas['Ticket'];
 export type TicketReply = Schemas['Reply'];
 export type TicketView = Schemas['View'];
 export type SupportSettings = Schemas['tickets.Settings'];
+// Rewards: catalogue, redemptions, orders (issue 12, r3).
+export type Gift = Schemas['Gift'];
+export type GiftInput = Schemas['GiftInput'];
+export type Order = Schemas['Order'];
+export type OrderStatusRequest = Schemas['OrderStatusRequest'];
+export type ShippingAddress = Schemas['Address'];
+export type CatalogueSettings = Schemas['CatalogueSettings'];
 // ProblemEntry is a wrong element of a list the API names (problem+json `invalid`): its
 // position in the list sent (from 1), the element as sent, and why (a problem code).
 export type ProblemEntry = Schemas['errs.Entry'];
@@ -243,6 +250,23 @@ export const api = {
   acceptAnswer: (id: string, commentId: string) => call('post', '/api/posts/{id}/comments/{comment}/accept', { path: { id, comment: commentId } }),
   stream: (cursor?: string) => call('get', '/api/stream', { query: { cursor } }),
   deleteAccount: () => call('post', '/api/me/delete', { body: { confirm: true } }),
+
+  // Rewards: catalogue, redemptions, orders (issue 12, r3).
+  gifts: (all: boolean, cursor?: string) => call('get', '/api/rewards/gifts', { query: { all: all ? 'true' : undefined, cursor } }),
+  createGift: (g: GiftInput) => call('post', '/api/rewards/gifts', { body: g }),
+  editGift: (id: string, g: GiftInput) => call('put', '/api/rewards/gifts/{id}', { path: { id }, body: g }),
+  addStock: (id: string, variantId: string, add: number) => call('post', '/api/rewards/gifts/{id}/stock', { path: { id }, body: { variantId, add } }),
+  // key: made once per intent to redeem; a retry sends the same key and gets the same order.
+  redeem: (id: string, variantId: string, key: string, address?: ShippingAddress) =>
+    call('post', '/api/rewards/gifts/{id}/redeem', { path: { id }, body: address ? { variantId, key, address } : { variantId, key } }),
+  myOrders: (cursor?: string) => call('get', '/api/rewards/orders/mine', { query: { cursor } }),
+  order: (id: string) => call('get', '/api/rewards/orders/{id}', { path: { id } }),
+  cancelOrder: (id: string, reason: string) => call('post', '/api/rewards/orders/{id}/cancel', { path: { id }, body: reason ? { reason } : {} }),
+  orders: (status: string, cursor?: string) => call('get', '/api/rewards/orders', { query: { status, cursor } }),
+  moveOrder: (id: string, req: OrderStatusRequest) => call('post', '/api/rewards/orders/{id}/status', { path: { id }, body: req }),
+  ordersToShipUrl: '/api/rewards/orders-to-ship.csv',
+  catalogueSettings: () => call('get', '/api/rewards/catalogue/settings'),
+  saveCatalogueSettings: (addressDays: number) => call('put', '/api/rewards/catalogue/settings', { body: { addressDays } }),
 };
 
 // uploadFile PUTs a file to a presigned URL.

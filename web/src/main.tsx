@@ -10,6 +10,9 @@ import { HomeStream, PostPage, PublicSpaces, SpacePage } from './spaces';
 import { SupportQueue, TicketPage } from './tickets';
 import { CampaignList, CampaignPage } from './campaigns';
 import { CampaignAdmin, CampaignsAdmin } from './campaign-admin';
+
+import { CataloguePage, OrdersPage } from './catalogue';
+import { CatalogueAdmin } from './orders-admin';
 import { matchRoute, mayView, RouteName, routeNamed } from './routes';
 import { NotFound } from './ui';
 import { ConfirmLink, InvitationWhileSignedIn, Sent, SignIn } from './signin';
@@ -176,6 +179,11 @@ function App() {
     campaign: (p) => <CampaignPage lang={lang} id={p.id} navigate={navigate} />,
     campaignsAdmin: () => <CampaignsAdmin lang={lang} navigate={navigate} />,
     campaignAdmin: (p) => <CampaignAdmin lang={lang} id={p.id} navigate={navigate} />,
+
+    // Rewards: catalogue, redemptions, orders (issue 12, r3).
+    catalogue: () => <CataloguePage lang={lang} navigate={navigate} may={may} />,
+    orders: () => <OrdersPage lang={lang} navigate={navigate} />,
+    catalogueAdmin: () => <CatalogueAdmin lang={lang} navigate={navigate} />,
   };
 
   let page: ComponentChildren;
@@ -226,6 +234,7 @@ function App() {
               {canSee('support') && link('/support', s.supportNav)}
               {canSee('moderation') && link('/moderation', s.moderationNav)}
               {canSee('admin') && link('/admin', s.nav.admin)}
+              {link('/rewards/catalogue', s.catalogue.nav)}
             </nav>
           </>
         )}

@@ -15,12 +15,16 @@ export function noticeKey(n: Notification): string {
   if (n.kind === 'report' && n.commentId) return 'report.comment';
   if (n.kind === 'warning' && n.postId) return 'warning.post';
   if (n.kind === 'content_hidden' && n.commentId) return 'content_hidden.comment';
+  // Rewards: catalogue, redemptions, orders (issue 12, r3).
+  if (n.kind === 'order_status' && n.detail === 'shipped') return 'order_status.shipped';
   return n.kind;
 }
 
 // noticeLink is the web page a notification is about (none for an unavailable one).
 export function noticeLink(n: Notification): string | undefined {
   if (n.kind === 'unavailable') return undefined;
+  // Rewards: catalogue, redemptions, orders (issue 12, r3): the member's orders page.
+  if (n.kind === 'order_status') return '/rewards/orders';
   if (n.ticketId) return `/tickets/${encodeURIComponent(n.ticketId)}`;
   if (n.postId) return `/posts/${encodeURIComponent(n.postId)}`;
   if (n.spaceId) return `/spaces/${encodeURIComponent(n.spaceId)}`;
@@ -48,7 +52,7 @@ export function noticeParts(lang: Lang, n: Notification): NoticePart[] {
       case 'space':
         return { text: s.noticeQuote(n.detail ?? ''), href: link };
       case 'status':
-        return { text: word(n.kind === 'idea_status' ? 'idea' : 'ticket') };
+        return { text: word(n.kind === 'idea_status' ? 'idea' : n.kind === 'order_status' ? 'order' : 'ticket') };
       case 'reason':
         return { text: word('reason') };
       case 'target':

@@ -34,6 +34,12 @@ export const routes = [
   { name: 'campaignsAdmin', path: '/campaigns/manage', may: ['campaigns.manage'] },
   { name: 'campaignAdmin', path: '/campaigns/manage/:id', may: ['campaigns.manage'] },
   { name: 'campaign', path: '/campaigns/:id', may: ['member'] },
+
+  // Rewards: catalogue, redemptions, orders (issue 12, r3): the catalogue, the member's
+  // orders, and the staff's page of gifts, stock and orders.
+  { name: 'catalogue', path: '/rewards/catalogue', may: ['member'] },
+  { name: 'orders', path: '/rewards/orders', may: ['member'] },
+  { name: 'catalogueAdmin', path: '/rewards/admin/catalogue', may: ['rewards.catalogue'] },
 ] as const satisfies readonly { name: string; path: string; may: readonly (Action | 'visitor' | 'member' | 'space-moderator')[] }[];
 
 export type RouteName = (typeof routes)[number]['name'];
