@@ -36,6 +36,7 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 	rooms := &spaces.Service{Store: &store.Spaces{Store: st}, Now: time.Now}
 	erasure := members.Erasure{Store: &store.Members{Store: st}, Files: files}
 	const notify, count, fan = bus.ConsumerNotifications, bus.ConsumerMetrics, bus.ConsumerFeed
+	points, awards := newAwards(st), bus.ConsumerAwards
 	return []bus.Subscription{
 		bus.On(notify, notes.OnMemberRegistered),
 		bus.On(notify, notes.OnInvitationCreated),
@@ -86,6 +87,25 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 		// end (issue 9, round 4). Both read the member as they are now, both run.
 		bus.On(fan, support.OnMemberRolesChanged),
 		bus.On(fan, rooms.OnMemberRolesChanged),
+
+		// ---- rewards: points, ranks, badges, leaderboard (r1) ----
+		// The awards consumer pays the points rules from community events and takes them
+		// back when the content goes; after every entry it moves ranks, badges and
+		// leaderboard positions (idempotent: claims in the store).
+		bus.On(awards, points.OnPostCreated),
+		bus.On(awards, points.OnCommentCreated),
+		bus.On(awards, points.OnAnswerAccepted),
+		bus.On(awards, points.OnIdeaStatusChanged),
+		bus.On(awards, points.OnPollVoted),
+		bus.On(awards, points.OnReactionAdded),
+		bus.On(awards, points.OnContentHidden),
+		bus.On(awards, points.OnPostModerated),
+		bus.On(awards, points.OnCommentDeleted),
+		bus.On(awards, points.OnInvitationAccepted),
+		bus.On(awards, points.OnProfilePhotoAdded),
+		bus.On(awards, points.OnMemberRolesChanged),
+		bus.On(awards, points.OnPointsAwarded),
+		bus.On(awards, points.OnPointsReversed),
 	}
 }
 

@@ -246,6 +246,8 @@ type AnswerAccepted struct {
 	CommentID    string `json:"commentId"`
 	AnswerAuthor string `json:"answerAuthorId"`
 	AcceptedBy   string `json:"acceptedBy"`
+	// PreviousAnswer is the answer accepted until now ("" for none): it is no longer.
+	PreviousAnswer string `json:"previousAnswerId,omitempty"`
 }
 
 // EventType implements Payload.
@@ -632,6 +634,9 @@ type PointsReversed struct {
 	ObjectID   string `json:"objectId"`
 	SpaceID    string `json:"spaceId,omitempty"`
 	Reason     string `json:"reason"`
+	// EarnedAt is when the reversed points were earned: the leaderboards of that
+	// period lose them.
+	EarnedAt time.Time `json:"earnedAt"`
 }
 
 // EventType implements Payload.
@@ -658,3 +663,47 @@ type RankReached struct {
 
 // EventType implements Payload.
 func (RankReached) EventType() Type { return Type{SourceRewards, RankReachedType} }
+
+// Events of other domains the reward programme pays or reverses from (r1).
+const (
+	ReactionAddedType     = "reaction.added"
+	CommentDeletedType    = "comment.deleted"
+	ProfilePhotoAddedType = "profile.photo_added"
+)
+
+// ReactionAdded: a member reacted to a post or a comment (CommentID set) of AuthorID
+// (same transaction as the reaction). Taking a reaction back tells nothing.
+type ReactionAdded struct {
+	Meta
+	PostID    string `json:"postId"`
+	CommentID string `json:"commentId,omitempty"`
+	SpaceID   string `json:"spaceId"`
+	AuthorID  string `json:"authorId" doc:"The author of the post or comment reacted to."`
+	ReactorID string `json:"reactorId"`
+	Reaction  string `json:"reaction"`
+}
+
+// EventType implements Payload.
+func (ReactionAdded) EventType() Type { return Type{SourcePosts, ReactionAddedType} }
+
+// CommentDeleted: a comment was deleted by its author or a moderator (same transaction).
+type CommentDeleted struct {
+	Meta
+	PostID    string `json:"postId"`
+	CommentID string `json:"commentId"`
+	SpaceID   string `json:"spaceId"`
+	AuthorID  string `json:"authorId"`
+	DeletedBy string `json:"deletedBy"`
+}
+
+// EventType implements Payload.
+func (CommentDeleted) EventType() Type { return Type{SourcePosts, CommentDeletedType} }
+
+// ProfilePhotoAdded: a member set a profile photo (same transaction as the photo).
+type ProfilePhotoAdded struct {
+	Meta
+	MemberID string `json:"memberId"`
+}
+
+// EventType implements Payload.
+func (ProfilePhotoAdded) EventType() Type { return Type{SourceMembers, ProfilePhotoAddedType} }

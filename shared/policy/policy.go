@@ -62,6 +62,12 @@ const (
 	TicketsWork Action = "tickets.work"
 	// SupportSettings: products, targets and the auto-close delay.
 	SupportSettings Action = "support.settings"
+
+	// ---- rewards: points, ranks, badges, leaderboard (r1) ----
+	// RewardsSettings: edit the points rules, daily caps and ranks.
+	RewardsSettings Action = "rewards.settings"
+	// RewardsStaff: read a member's points history, take back fraudulent points, grant badges.
+	RewardsStaff Action = "rewards.staff"
 )
 
 // grants is the permission table: the roles allowed each action.
@@ -83,6 +89,9 @@ var grants = map[Action][]string{
 	ModerationAudit:        StaffRoles,
 	TicketsWork:            {RoleAdmin, RoleSupport},
 	SupportSettings:        {RoleAdmin},
+	// rewards: points (r1)
+	RewardsSettings: {RoleAdmin, RoleMarketer},
+	RewardsStaff:    StaffRoles,
 }
 
 // Actions lists every action that needs a role, for docs and tests.

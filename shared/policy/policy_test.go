@@ -22,6 +22,9 @@ func TestPermissionTable(t *testing.T) {
 		ModerationAudit:        {RoleAdmin: true, RoleModerator: true, RoleSupport: true, RoleMarketer: true},
 		TicketsWork:            {RoleAdmin: true, RoleSupport: true},
 		SupportSettings:        {RoleAdmin: true},
+		// rewards: points (r1)
+		RewardsSettings: {RoleAdmin: true, RoleMarketer: true},
+		RewardsStaff:    {RoleAdmin: true, RoleModerator: true, RoleSupport: true, RoleMarketer: true},
 	}
 	if len(want) != len(Actions()) {
 		t.Fatalf("%d actions in the table, %d here", len(Actions()), len(want))
