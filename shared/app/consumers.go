@@ -55,6 +55,9 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 		bus.On(notify, activity.OnTicketStatusChanged),
 		bus.On(notify, activity.OnTicketAssigned),
 		bus.On(notify, activity.OnTicketSLABreached),
+		// rewards: points (r1)
+		bus.On(notify, activity.OnBadgeAwarded),
+		bus.On(notify, activity.OnRankReached),
 
 		bus.On(count, counts.OnTicketOpened),
 		bus.On(count, counts.OnTicketReplied),

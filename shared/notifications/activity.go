@@ -256,6 +256,9 @@ func (s *Service) activityMessage(to Recipient, n Notification) (mail.Message, e
 		// Reports are dealt with in the queue (space moderators included), not on the post.
 		link, label = s.PublicURL+"/moderation", linkQueue
 	}
+	if n.Kind == KindBadgeAwarded || n.Kind == KindRankReached {
+		link, label = s.PublicURL+"/rewards", linkRewards
+	}
 	quote := ""
 	if n.Kind == KindWarning || n.Kind == KindTicketReply || n.Kind == KindContentHidden {
 		quote = n.Detail

@@ -69,6 +69,19 @@ var sentences = map[string]map[string]string{
 		KindContentHidden:              "A moderator hid your post {post}.",
 		KindContentHidden + ".comment": "A moderator hid your comment on {post}.",
 		"link." + linkQueue:            "Open the moderation queue",
+
+		// rewards: points, ranks, badges (r1)
+		KindBadgeAwarded:              "You earned the badge {badge}.",
+		KindRankReached:               "Your points took you to a new rank: see your rewards.",
+		"link." + linkRewards:         "See your rewards",
+		"badge.first_post":            "First post",
+		"badge.first_accepted_answer": "First solution",
+		"badge.ten_accepted_answers":  "Problem solver",
+		"badge.profile_photo":         "Face in the crowd",
+		"badge.three_friends":         "Ambassador",
+		"badge.campaign_completed":    "Campaigner",
+		"badge.super_user":            "Super-user",
+		"badge.expert":                "Expert",
 	},
 	"fr": {
 		KindComment:               "{actor} a commenté votre message {post}.",
@@ -122,6 +135,19 @@ var sentences = map[string]map[string]string{
 		KindContentHidden:              "Un modérateur a masqué votre message {post}.",
 		KindContentHidden + ".comment": "Un modérateur a masqué votre commentaire sur {post}.",
 		"link." + linkQueue:            "Ouvrir la file de modération",
+
+		// rewards: points, ranks, badges (r1)
+		KindBadgeAwarded:              "Vous avez obtenu le badge {badge}.",
+		KindRankReached:               "Vos points vous font passer à un nouveau rang : voyez vos récompenses.",
+		"link." + linkRewards:         "Voir vos récompenses",
+		"badge.first_post":            "Premier message",
+		"badge.first_accepted_answer": "Première solution",
+		"badge.ten_accepted_answers":  "Dépanneur",
+		"badge.profile_photo":         "Un visage dans la foule",
+		"badge.three_friends":         "Ambassadeur",
+		"badge.campaign_completed":    "Participant engagé",
+		"badge.super_user":            "Super-utilisateur",
+		"badge.expert":                "Expert",
 	},
 }
 
@@ -132,6 +158,8 @@ const (
 	linkSpace  = "space"
 	linkHome   = "home"
 	linkQueue  = "queue"
+	// rewards (r1)
+	linkRewards = "rewards"
 )
 
 // Word groups: the statuses and reasons a sentence names (Word).
@@ -140,6 +168,8 @@ const (
 	WordTicket = "ticket"
 	WordReason = "reason"
 	WordTarget = "target"
+	// WordBadge: a badge's name (rewards, r1).
+	WordBadge = "badge"
 )
 
 // text is the entry key of lang (English when lang has none); ok false when neither has it.
@@ -230,6 +260,8 @@ func Sentence(lang string, n Notification) string {
 		vars["reason"] = word(lang, WordReason, n.Detail)
 	case KindTicketBreached:
 		vars["target"] = word(lang, WordTarget, n.Detail)
+	case KindBadgeAwarded:
+		vars["badge"] = quote(word(lang, WordBadge, n.Detail))
 	}
 	return fill(pattern, vars)
 }

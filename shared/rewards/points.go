@@ -394,7 +394,8 @@ func (p *Points) Reverse(ctx context.Context, actor auth.Principal, memberID str
 	now := p.now()
 	n, err := p.Store.Reverse(ctx, Reversal{MemberID: memberID, Rule: req.Rule, ObjectType: req.ObjectType, ObjectID: req.ObjectID,
 		Reason: req.Reason, At: now, Audit: &audit.Entry{At: now, ActorID: actor.MemberID, Action: "points.reverse",
-			TargetType: "points", TargetID: req.Rule + "#" + req.ObjectType + "#" + req.ObjectID, SubjectID: memberID, Reason: req.Reason}})
+			TargetType: "member", TargetID: memberID, SubjectID: memberID,
+			Reason: req.Reason + " (" + req.Rule + " " + req.ObjectType + " " + req.ObjectID + ")"}})
 	if err != nil {
 		return ReverseResult{}, fmt.Errorf("rewards.Reverse: %w", err)
 	}
