@@ -179,7 +179,12 @@ func TestRewardsPointsRefusals(t *testing.T) {
 	hidden := c.hiddenSpace(admin, "Secret")
 	before := c.settledItems()
 	rank0 := `{"id":"newcomer","name":{"en":"Newcomer","fr":"Nouveau venu"},"threshold":0}`
-	for _, bad := range []struct{ who *http.Client; method, path, body string; status int; field string }{
+	for _, bad := range []struct {
+		who                *http.Client
+		method, path, body string
+		status             int
+		field              string
+	}{
 		{marketer, "PUT", "/api/rewards/settings", `{"staffEarn":false,"rules":[{"name":"bribe","points":5,"dailyCap":0,"on":true}],"ranks":[` + rank0 + `]}`, 400, "rules.0.name"},
 		{marketer, "PUT", "/api/rewards/settings", `{"staffEarn":false,"rules":[{"name":"comment","points":-5,"dailyCap":0,"on":true}],"ranks":[` + rank0 + `]}`, 400, "rules.0.points"},
 		{marketer, "PUT", "/api/rewards/settings", `{"staffEarn":false,"rules":[{"name":"comment","points":5,"dailyCap":-1,"on":true}],"ranks":[` + rank0 + `]}`, 400, "rules.0.dailyCap"},
