@@ -11,15 +11,17 @@ import (
 
 	"tribune/shared/audit"
 	"tribune/shared/eventtypes"
+	"tribune/shared/metrics"
+	"tribune/shared/notifications"
 	"tribune/shared/policy"
 	"tribune/shared/posts"
 	"tribune/shared/rewards"
 )
 
 // rewardsOf is a member's own points page.
-func (c *community) rewardsOf(who *http.Client) rewards.Summary {
+func (c *community) rewardsOf(who *http.Client) rewards.MyRewards {
 	c.t.Helper()
-	var s rewards.Summary
+	var s rewards.MyRewards
 	if status, raw := c.call(who, "GET", "/api/rewards/me", "", &s); status != 200 {
 		c.t.Fatalf("GET /api/rewards/me: %d %s", status, raw)
 	}
@@ -43,7 +45,7 @@ func standings(b rewards.Leaderboard) string {
 	return strings.Join(out, " ")
 }
 
-func hasBadge(s rewards.Summary, badge string) bool {
+func hasBadge(s rewards.MyRewards, badge string) bool {
 	for _, a := range s.Badges {
 		if a.Badge == badge {
 			return true
@@ -137,6 +139,10 @@ func TestRewardsPointsFromCommunityActivity(t *testing.T) {
 	}
 	if got := standings(c.board(ann, "period=week")); got != "1.Ann=31" {
 		t.Fatalf("board after the hide: %s", got)
+	}
+	// The metric: points members may spend, earned minus taken back (31 + 30 - 30).
+	if n, err := c.st.Counter(context.Background(), metrics.PointsOutstanding, metrics.Day(time.Now())); err != nil || n != 31 {
+		t.Fatalf("points outstanding: %d %v", n, err)
 	}
 
 	// Ann opts out, then back in.
@@ -332,4 +338,16 @@ func TestRewardsConcurrentDeliveriesAreExact(t *testing.T) {
 	if len(hist.Entries) != 10 {
 		t.Fatalf("%d entries, want 10", len(hist.Entries))
 	}
+}
+
+// withoutRewardNotices leaves out the notices of badges and ranks (issue 12): tests of
+// other notifications count theirs alone.
+func withoutRewardNotices(list []notifications.Notification) []notifications.Notification {
+	var out []notifications.Notification
+	for _, n := range list {
+		if n.Kind != notifications.KindBadgeAwarded && n.Kind != notifications.KindRankReached {
+			out = append(out, n)
+		}
+	}
+	return out
 }

@@ -605,6 +605,7 @@ const (
 	PointsReversedType = "points.reversed"
 	BadgeAwardedType   = "badge.awarded"
 	RankReachedType    = "rank.reached"
+	PointsSpentType    = "points.spent"
 )
 
 // PointsAwarded: a ledger entry raised a member's score (same transaction as the entry).
@@ -617,6 +618,8 @@ type PointsAwarded struct {
 	ObjectType string `json:"objectType"`
 	ObjectID   string `json:"objectId"`
 	SpaceID    string `json:"spaceId,omitempty"`
+	// Balance is what the entry added to the spendable balance.
+	Balance int64 `json:"balance"`
 }
 
 // EventType implements Payload.
@@ -637,7 +640,25 @@ type PointsReversed struct {
 	// EarnedAt is when the reversed points were earned: the leaderboards of that
 	// period lose them.
 	EarnedAt time.Time `json:"earnedAt"`
+	// BalanceTaken is what the balance lost (at most what it held: never below zero).
+	BalanceTaken int64 `json:"balanceTaken" schema:"minimum=0"`
 }
+
+// PointsSpent: a ledger entry moved the spendable balance without changing the score:
+// points spent (a gift ordered: Amount < 0) or given back (an order cancelled: Amount
+// > 0). Same transaction as the entry.
+type PointsSpent struct {
+	Meta
+	MemberID   string `json:"memberId"`
+	EntryID    string `json:"entryId"`
+	Rule       string `json:"rule"`
+	Amount     int64  `json:"amount"`
+	ObjectType string `json:"objectType"`
+	ObjectID   string `json:"objectId"`
+}
+
+// EventType implements Payload.
+func (PointsSpent) EventType() Type { return Type{SourceRewards, PointsSpentType} }
 
 // EventType implements Payload.
 func (PointsReversed) EventType() Type { return Type{SourceRewards, PointsReversedType} }

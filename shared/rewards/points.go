@@ -136,8 +136,8 @@ func (p *Points) SaveSettings(ctx context.Context, s Settings) (Settings, error)
 	return v, nil
 }
 
-// Summary is a member's own rewards page: balance, score, rank, next rank, badges.
-type Summary struct {
+// MyRewards is a member's own rewards page: balance, score, rank, next rank, badges.
+type MyRewards struct {
 	Account  Account `json:"account"`
 	Rank     Rank    `json:"rank"`
 	NextRank *Rank   `json:"nextRank,omitempty"`
@@ -145,24 +145,24 @@ type Summary struct {
 }
 
 // Mine is the caller's summary.
-func (p *Points) Mine(ctx context.Context, actor auth.Principal) (Summary, error) {
+func (p *Points) Mine(ctx context.Context, actor auth.Principal) (MyRewards, error) {
 	return p.summary(ctx, actor.MemberID)
 }
 
-func (p *Points) summary(ctx context.Context, memberID string) (Summary, error) {
+func (p *Points) summary(ctx context.Context, memberID string) (MyRewards, error) {
 	s, err := p.Settings(ctx)
 	if err != nil {
-		return Summary{}, err
+		return MyRewards{}, err
 	}
 	a, err := p.Store.Account(ctx, memberID)
 	if err != nil {
-		return Summary{}, err
+		return MyRewards{}, err
 	}
 	awards, err := p.Store.Awards(ctx, memberID)
 	if err != nil {
-		return Summary{}, err
+		return MyRewards{}, err
 	}
-	out := Summary{Account: a, Rank: RankFor(s.Ranks, a.Lifetime), Badges: awards}
+	out := MyRewards{Account: a, Rank: RankFor(s.Ranks, a.Lifetime), Badges: awards}
 	for _, r := range s.Ranks {
 		if r.Threshold > a.Lifetime {
 			out.NextRank = &r
@@ -172,9 +172,9 @@ func (p *Points) summary(ctx context.Context, memberID string) (Summary, error) 
 	return out, nil
 }
 
-// Profile is what anyone who may read profiles sees of a member's rewards: rank,
+// MemberRewards is what anyone who may read profiles sees of a member's rewards: rank,
 // score and badges (never the balance).
-type Profile struct {
+type MemberRewards struct {
 	MemberID string  `json:"memberId"`
 	Lifetime int64   `json:"lifetime"`
 	Rank     Rank    `json:"rank"`
@@ -182,19 +182,19 @@ type Profile struct {
 }
 
 // MemberProfile is a member's public rewards (404 for a deleted or unknown member).
-func (p *Points) MemberProfile(ctx context.Context, memberID string) (Profile, error) {
+func (p *Points) MemberProfile(ctx context.Context, memberID string) (MemberRewards, error) {
 	people, err := p.Store.People(ctx, []string{memberID})
 	if err != nil {
-		return Profile{}, err
+		return MemberRewards{}, err
 	}
 	if who, ok := people[memberID]; !ok || who.Deleted {
-		return Profile{}, fmt.Errorf("rewards.MemberProfile: %w", ErrNoMember)
+		return MemberRewards{}, fmt.Errorf("rewards.MemberProfile: %w", ErrNoMember)
 	}
 	s, err := p.summary(ctx, memberID)
 	if err != nil {
-		return Profile{}, err
+		return MemberRewards{}, err
 	}
-	return Profile{MemberID: memberID, Lifetime: s.Account.Lifetime, Rank: s.Rank, Badges: s.Badges}, nil
+	return MemberRewards{MemberID: memberID, Lifetime: s.Account.Lifetime, Rank: s.Rank, Badges: s.Badges}, nil
 }
 
 // MaxRankIDs bounds a request for the ranks of names shown on a page.
@@ -336,23 +336,23 @@ type GrantRequest struct {
 }
 
 // Grant gives a member a badge staff grant by hand (super-user, expert).
-func (p *Points) Grant(ctx context.Context, actor auth.Principal, memberID string, req GrantRequest) (Profile, error) {
+func (p *Points) Grant(ctx context.Context, actor auth.Principal, memberID string, req GrantRequest) (MemberRewards, error) {
 	b, ok := Badge(req.Badge)
 	if !ok {
-		return Profile{}, errs.InvalidField("badge", ErrNoBadge.Code, ErrNoBadge.Message)
+		return MemberRewards{}, errs.InvalidField("badge", ErrNoBadge.Code, ErrNoBadge.Message)
 	}
 	if !b.Granted {
-		return Profile{}, errs.InvalidField("badge", ErrStaffBadge.Code, ErrStaffBadge.Message)
+		return MemberRewards{}, errs.InvalidField("badge", ErrStaffBadge.Code, ErrStaffBadge.Message)
 	}
 	people, err := p.Store.People(ctx, []string{memberID})
 	if err != nil {
-		return Profile{}, err
+		return MemberRewards{}, err
 	}
 	if who, ok := people[memberID]; !ok || who.Deleted {
-		return Profile{}, fmt.Errorf("rewards.Grant: %w", ErrNoMember)
+		return MemberRewards{}, fmt.Errorf("rewards.Grant: %w", ErrNoMember)
 	}
 	if _, err := p.Store.AwardBadge(ctx, memberID, b.ID, actor.MemberID, p.now()); err != nil {
-		return Profile{}, fmt.Errorf("rewards.Grant: %w", err)
+		return MemberRewards{}, fmt.Errorf("rewards.Grant: %w", err)
 	}
 	return p.MemberProfile(ctx, memberID)
 }

@@ -28,11 +28,12 @@ const (
 	ObjectReaction   = "reaction"
 )
 
-// Reasons of automatic reversals (English; the web shows its own sentence by rule).
+// Reasons of automatic reversals: codes the web says in the reader's language (a
+// staff reversal's reason is the text staff wrote).
 const (
-	ReasonHidden     = "The content was hidden by a moderator."
-	ReasonDeleted    = "The content was deleted."
-	ReasonUnaccepted = "The answer is no longer the accepted one."
+	ReasonHidden     = "hidden"
+	ReasonDeleted    = "deleted"
+	ReasonUnaccepted = "unaccepted"
 )
 
 // pay writes the entry of rule for memberID, if the rule is on, pays something, and the

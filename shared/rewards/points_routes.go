@@ -40,7 +40,7 @@ func (h PointsHTTP) Routes() []httpx.Route {
 	return []httpx.Route{
 		{Method: "GET", Pattern: "/api/rewards/me", Tag: "rewards", Action: policy.SignedIn, Handler: h.mine,
 			Summary:   "The caller's points: balance (spendable), lifetime score, rank, next rank and badges.",
-			Responses: httpx.Answers(200, "The caller's points", Summary{}, nil)},
+			Responses: httpx.Answers(200, "The caller's points", MyRewards{}, nil)},
 		{Method: "GET", Pattern: "/api/rewards/me/history", Tag: "rewards", Action: policy.SignedIn, Handler: h.history,
 			Query:     []httpx.Param{{Name: "cursor", Description: "The next page's cursor"}},
 			Summary:   "The caller's points history, newest first, with the reason of each entry.",
@@ -62,7 +62,7 @@ func (h PointsHTTP) Routes() []httpx.Route {
 			Responses: httpx.Answers(200, "Ranks by member id", RankList{}, map[int]string{400: "Too many ids"})},
 		{Method: "GET", Pattern: "/api/rewards/members/{id}", Tag: "rewards", Action: policy.SignedIn, Handler: h.profile,
 			Summary:   "A member's rank, lifetime score and badges (never their balance).",
-			Responses: httpx.Answers(200, "The member's rewards", Profile{}, map[int]string{404: noMember})},
+			Responses: httpx.Answers(200, "The member's rewards", MemberRewards{}, map[int]string{404: noMember})},
 		{Method: "GET", Pattern: "/api/rewards/settings", Tag: "rewards", Action: policy.RewardsSettings, Handler: h.settings,
 			Summary:   "The points rules, daily caps, ranks and whether staff earn points (admins and marketers).",
 			Responses: httpx.Answers(200, "The settings", Settings{}, nil)},
@@ -79,7 +79,7 @@ func (h PointsHTTP) Routes() []httpx.Route {
 				404: "No such member, or no such points to take back"})},
 		{Method: "POST", Pattern: "/api/rewards/members/{id}/badges", Tag: "rewards", Action: policy.RewardsStaff, Handler: h.grant, Request: GrantRequest{},
 			Summary:   "Grant a member a badge by hand (super-user, expert; staff); granting it again changes nothing.",
-			Responses: httpx.Answers(200, "The member's rewards", Profile{}, map[int]string{400: "Not a badge staff grant", 404: noMember})},
+			Responses: httpx.Answers(200, "The member's rewards", MemberRewards{}, map[int]string{400: "Not a badge staff grant", 404: noMember})},
 	}
 }
 

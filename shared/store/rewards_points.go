@@ -126,9 +126,12 @@ func avS(s string) types.AttributeValue { return &types.AttributeValueMemberS{Va
 //     that name (a replay, told apart from other failures);
 //   - ADD balance to the account's Balance and lifetime to its Lifetime (creating the
 //     account if needed); with need > 0, on condition Balance >= need, named condBalance;
-//   - when lifetime != 0 (points earned or reversed, not spent nor refunded): the event
-//     points.awarded or points.reversed in the outbox, and ADD lifetime to the member's
-//     score on every leaderboard the entry counts on (rewards.BoardsOf).
+//   - the event of the entry in the outbox: points.awarded (lifetime > 0),
+//     points.reversed (lifetime < 0) or points.spent (a balance move alone: spent or
+//     refunded); none when nothing moves;
+//   - when lifetime != 0 (points earned or reversed, not spent nor refunded): ADD
+//     lifetime to the member's score on every leaderboard the entry counts on
+//     (rewards.BoardsOf).
 //
 // Balance and Lifetime change only by ADD here. e.ID, when empty, is given a fresh id;
 // e.At must be set.
@@ -156,17 +159,20 @@ func (t *txn) ledger(e rewards.Entry, balance, lifetime int64, need int64) *txn 
 		name = condBalance
 	}
 	t.add(name, types.TransactWriteItem{Update: up})
-	if lifetime == 0 {
-		return t
-	}
 	var payload eventtypes.Payload
-	if lifetime > 0 {
+	switch {
+	case lifetime > 0:
 		payload = eventtypes.PointsAwarded{Meta: eventtypes.NewMeta(e.At), MemberID: e.MemberID, EntryID: e.ID, Rule: e.Rule,
-			Amount: lifetime, ObjectType: e.ObjectType, ObjectID: e.ObjectID, SpaceID: e.SpaceID}
-	} else {
+			Amount: lifetime, ObjectType: e.ObjectType, ObjectID: e.ObjectID, SpaceID: e.SpaceID, Balance: balance}
+	case lifetime < 0:
 		payload = eventtypes.PointsReversed{Meta: eventtypes.NewMeta(e.At), MemberID: e.MemberID, EntryID: e.ID, Rule: e.Rule,
 			Amount: -lifetime, ObjectType: e.ObjectType, ObjectID: e.ObjectID, SpaceID: e.SpaceID, Reason: e.Reason,
-			EarnedAt: e.BoardAt()}
+			EarnedAt: e.BoardAt(), BalanceTaken: -balance}
+	case balance != 0:
+		payload = eventtypes.PointsSpent{Meta: eventtypes.NewMeta(e.At), MemberID: e.MemberID, EntryID: e.ID, Rule: e.Rule,
+			Amount: balance, ObjectType: e.ObjectType, ObjectID: e.ObjectID}
+	default:
+		return t
 	}
 	env, err := eventtypes.Wrap(payload)
 	if err != nil {
@@ -175,6 +181,9 @@ func (t *txn) ledger(e rewards.Entry, balance, lifetime int64, need int64) *txn 
 	}
 	out, err := t.s.outboxPut(env)
 	t.also("", []types.TransactWriteItem{out}, err)
+	if lifetime == 0 {
+		return t
+	}
 	for _, b := range rewards.BoardsOf(e.SpaceID, e.BoardAt()) {
 		t.add("", types.TransactWriteItem{Update: &types.Update{TableName: aws.String(t.s.Table),
 			Key:                      key(memberPK(e.MemberID), boardSK(b.SpaceID, b.Period)),

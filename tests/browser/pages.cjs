@@ -265,6 +265,10 @@ function visitsOf(d) {
     support: { agent: ['/support'], admin: ['/support'] },
     moderation: { moderator: ['/moderation'], admin: ['/moderation'] },
     admin: { admin: ['/admin'] },
+    // rewards: points (r1)
+    rewards: members('/rewards'),
+    leaderboard: members('/leaderboard'),
+    rewardsAdmin: { moderator: ['/rewards/admin'], agent: ['/rewards/admin'], admin: ['/rewards/admin'] },
   };
 }
 

@@ -8,6 +8,9 @@ import { ModerationPage } from './moderation';
 import { NotificationsPage } from './notifications';
 import { HomeStream, PostPage, PublicSpaces, SpacePage } from './spaces';
 import { SupportQueue, TicketPage } from './tickets';
+import { RewardsPage } from './rewards';
+import { LeaderboardPage } from './leaderboard';
+import { RewardsAdmin } from './rewards-admin';
 import { matchRoute, mayView, RouteName, routeNamed } from './routes';
 import { NotFound } from './ui';
 import { ConfirmLink, InvitationWhileSignedIn, Sent, SignIn } from './signin';
@@ -169,6 +172,10 @@ function App() {
     support: () => <SupportQueue lang={lang} navigate={navigate} viewerId={member!.id} />,
     moderation: () => <ModerationPage lang={lang} navigate={navigate} may={may} />,
     admin: () => <Admin lang={lang} may={may} />,
+    // rewards: points (r1)
+    rewards: () => <RewardsPage lang={lang} navigate={navigate} staffLinks={{ admin: mayView(routeNamed('rewardsAdmin'), viewer) }} />,
+    leaderboard: () => <LeaderboardPage lang={lang} navigate={navigate} />,
+    rewardsAdmin: () => <RewardsAdmin lang={lang} may={may} />,
   };
 
   let page: ComponentChildren;
@@ -215,6 +222,7 @@ function App() {
               {link('/me/profile', s.profileNav)}
               {link('/notifications', unread > 0 ? s.notificationsNavUnread(unread) : s.notificationsNav)}
               {link('/me/sessions', s.nav.sessions)}
+              {link('/rewards', s.rewardsNav)}
               {canSee('support') && link('/support', s.supportNav)}
               {canSee('moderation') && link('/moderation', s.moderationNav)}
               {canSee('admin') && link('/admin', s.nav.admin)}

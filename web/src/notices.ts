@@ -21,6 +21,8 @@ export function noticeKey(n: Notification): string {
 // noticeLink is the web page a notification is about (none for an unavailable one).
 export function noticeLink(n: Notification): string | undefined {
   if (n.kind === 'unavailable') return undefined;
+  // rewards (r1): badges and ranks are on the rewards page.
+  if (n.kind === 'badge_awarded' || n.kind === 'rank_reached') return '/rewards';
   if (n.ticketId) return `/tickets/${encodeURIComponent(n.ticketId)}`;
   if (n.postId) return `/posts/${encodeURIComponent(n.postId)}`;
   if (n.spaceId) return `/spaces/${encodeURIComponent(n.spaceId)}`;
@@ -53,6 +55,8 @@ export function noticeParts(lang: Lang, n: Notification): NoticePart[] {
         return { text: word('reason') };
       case 'target':
         return { text: word('target') };
+      case 'badge':
+        return { text: s.noticeQuote(word('badge')) };
       case 'within':
         return { text: s.duration(Math.round(Number(n.detail ?? 0) / 60)) };
       default:

@@ -28,6 +28,10 @@ export const routes = [
   { name: 'moderation', path: '/moderation', may: ['content.moderate', 'space-moderator'] },
   // The admin page: its forms (invitations in bulk, the community's and support's settings).
   { name: 'admin', path: '/admin', may: ['invitations.staff', 'community.settings', 'support.settings'] },
+  // ---- rewards: points, ranks, badges, leaderboard (r1) ----
+  { name: 'rewards', path: '/rewards', may: ['member'] },
+  { name: 'leaderboard', path: '/leaderboard', may: ['member'] },
+  { name: 'rewardsAdmin', path: '/rewards/admin', may: ['rewards.settings', 'rewards.staff'] },
 ] as const satisfies readonly { name: string; path: string; may: readonly (Action | 'visitor' | 'member' | 'space-moderator')[] }[];
 
 export type RouteName = (typeof routes)[number]['name'];
