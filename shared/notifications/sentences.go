@@ -72,7 +72,8 @@ var sentences = map[string]map[string]string{
 
 		// rewards: points, ranks, badges (r1)
 		KindBadgeAwarded:              "You earned the badge {badge}.",
-		KindRankReached:               "Your points took you to a new rank: see your rewards.",
+		KindRankReached:               "You reached a new rank: see {rewards}.",
+		"rewards":                     "your rewards",
 		"link." + linkRewards:         "See your rewards",
 		"badge.first_post":            "First post",
 		"badge.first_accepted_answer": "First solution",
@@ -138,7 +139,8 @@ var sentences = map[string]map[string]string{
 
 		// rewards: points, ranks, badges (r1)
 		KindBadgeAwarded:              "Vous avez obtenu le badge {badge}.",
-		KindRankReached:               "Vos points vous font passer à un nouveau rang : voyez vos récompenses.",
+		KindRankReached:               "Vous avez atteint un nouveau rang : voyez {rewards}.",
+		"rewards":                     "vos récompenses",
 		"link." + linkRewards:         "Voir vos récompenses",
 		"badge.first_post":            "Premier message",
 		"badge.first_accepted_answer": "Première solution",
@@ -262,6 +264,8 @@ func Sentence(lang string, n Notification) string {
 		vars["target"] = word(lang, WordTarget, n.Detail)
 	case KindBadgeAwarded:
 		vars["badge"] = quote(word(lang, WordBadge, n.Detail))
+	case KindRankReached:
+		vars["rewards"], _ = text(lang, "rewards")
 	}
 	return fill(pattern, vars)
 }

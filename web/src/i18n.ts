@@ -302,7 +302,7 @@ const en = {
     outdated: 'What this notification said about {post} has changed since.',
     // rewards (r1)
     badge_awarded: 'You earned the badge {badge}.',
-    rank_reached: 'Your points took you to a new rank: see your rewards.',
+    rank_reached: 'You reached a new rank: see {rewards}.',
   } as Record<string, string>,
   // noticeWords: statuses, reasons and targets as a sentence says them (group.code).
   noticeWords: {
@@ -318,6 +318,7 @@ const en = {
     'badge.super_user': 'Super-user', 'badge.expert': 'Expert',
   } as Record<string, string>,
   noticeSomeone: 'Someone',
+  noticeRewards: 'your rewards',
   noticeTicket: (n: number, subject: string) => `#${n} “${subject}”`,
   noticeQuote: (text: string) => `“${text}”`,
   invitedBadge: 'invited',
@@ -693,6 +694,10 @@ const en = {
     invalid_rules: 'The rules have 1 to 20,000 characters.',
     too_many_mentions: 'A text mentions at most 50 members.',
     invalid_mention_query: 'Type 1 to 60 characters of a member’s name.',
+    // rewards: points (r1)
+    balance_too_low: 'Your points balance is too low for this.',
+    points_already_paid: 'These points were already given.',
+    daily_cap_reached: 'The daily cap of points for this is reached.',
   } as Record<string, string>,
 
   // ---- rewards: points, ranks, badges, leaderboard (r1) ----
@@ -1074,7 +1079,7 @@ const fr: Strings = {
     outdated: 'Ce que disait cette notification sur {post} a changé depuis.',
     // rewards (r1)
     badge_awarded: 'Vous avez obtenu le badge {badge}.',
-    rank_reached: 'Vos points vous font passer à un nouveau rang : voyez vos récompenses.',
+    rank_reached: 'Vous avez atteint un nouveau rang : voyez {rewards}.',
   },
   noticeWords: {
     'idea.new': 'nouvelle', 'idea.under_review': 'à l’étude', 'idea.planned': 'prévue', 'idea.done': 'réalisée', 'idea.declined': 'refusée',
@@ -1089,6 +1094,7 @@ const fr: Strings = {
     'badge.super_user': 'Super-utilisateur', 'badge.expert': 'Expert',
   },
   noticeSomeone: 'Quelqu’un',
+  noticeRewards: 'vos récompenses',
   noticeTicket: (n: number, subject: string) => `n° ${n} « ${subject} »`,
   noticeQuote: (text: string) => `« ${text} »`,
   invitedBadge: 'invité',
@@ -1461,6 +1467,10 @@ const fr: Strings = {
     invalid_rules: 'Les règles font de 1 à 20 000 caractères.',
     too_many_mentions: 'Un texte mentionne au plus 50 membres.',
     invalid_mention_query: 'Tapez de 1 à 60 caractères du nom d’un membre.',
+    // rewards: points (r1)
+    balance_too_low: 'Votre solde de points est insuffisant pour cela.',
+    points_already_paid: 'Ces points ont déjà été attribués.',
+    daily_cap_reached: 'Le plafond quotidien de points pour cela est atteint.',
   },
 
   // ---- rewards: points, ranks, badges, leaderboard (r1) ----

@@ -56,7 +56,9 @@ export function noticeParts(lang: Lang, n: Notification): NoticePart[] {
       case 'target':
         return { text: word('target') };
       case 'badge':
-        return { text: s.noticeQuote(word('badge')) };
+        return { text: s.noticeQuote(word('badge')), href: link };
+      case 'rewards':
+        return { text: s.noticeRewards, href: link };
       case 'within':
         return { text: s.duration(Math.round(Number(n.detail ?? 0) / 60)) };
       default:
