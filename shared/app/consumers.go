@@ -109,6 +109,7 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 		bus.On(awards, points.OnMemberRolesChanged),
 		bus.On(awards, points.OnPointsAwarded),
 		bus.On(awards, points.OnPointsReversed),
+		bus.On(awards, points.OnMemberDeleted),
 		bus.On(count, counts.OnPointsAwarded),
 		bus.On(count, counts.OnPointsReversed),
 		bus.On(count, counts.OnPointsSpent),

@@ -241,10 +241,21 @@ func (a *Awards) OnContentHidden(ctx context.Context, e eventtypes.ContentHidden
 	if e.CommentID != "" {
 		return a.reverse(ctx, e.AuthorID, ObjectComment, e.CommentID, ReasonHidden, e.Meta, commentRules...)
 	}
-	if err := a.reverse(ctx, e.AuthorID, ObjectPost, e.PostID, ReasonHidden, e.Meta, postRules...); err != nil {
+	return a.reversePost(ctx, e.AuthorID, e.PostID, ReasonHidden, e.Meta)
+}
+
+// reversePost takes back what a post paid its author: the post (or idea) and the
+// idea's progress.
+func (a *Awards) reversePost(ctx context.Context, authorID, postID, reason string, meta eventtypes.Meta) error {
+	if err := a.reverse(ctx, authorID, ObjectPost, postID, reason, meta, postRules...); err != nil {
 		return err
 	}
-	return a.reverse(ctx, e.AuthorID, "idea_planned", e.PostID, ReasonHidden, e.Meta, RuleIdeaProgressed)
+	for _, to := range []string{"idea_planned", "idea_done"} {
+		if err := a.reverse(ctx, authorID, to, postID, reason, meta, RuleIdeaProgressed); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // OnPostModerated takes back what a post hidden or deleted paid its author.
@@ -257,15 +268,7 @@ func (a *Awards) OnPostModerated(ctx context.Context, e eventtypes.PostModerated
 	default:
 		return nil
 	}
-	if err := a.reverse(ctx, e.AuthorID, ObjectPost, e.PostID, reason, e.Meta, postRules...); err != nil {
-		return err
-	}
-	for _, to := range []string{"idea_planned", "idea_done"} {
-		if err := a.reverse(ctx, e.AuthorID, to, e.PostID, reason, e.Meta, RuleIdeaProgressed); err != nil {
-			return err
-		}
-	}
-	return nil
+	return a.reversePost(ctx, e.AuthorID, e.PostID, reason, e.Meta)
 }
 
 // OnCommentDeleted takes back what a deleted comment paid its author.
@@ -314,6 +317,11 @@ func (a *Awards) OnPointsReversed(ctx context.Context, e eventtypes.PointsRevers
 // OnMemberRolesChanged takes a member who became staff off the leaderboards, and puts
 // back one who is no longer staff (unless they opted out).
 func (a *Awards) OnMemberRolesChanged(ctx context.Context, e eventtypes.MemberRolesChanged) error {
+	return a.showOnBoards(ctx, e.MemberID, nil)
+}
+
+// OnMemberDeleted takes a deleted member off every leaderboard.
+func (a *Awards) OnMemberDeleted(ctx context.Context, e eventtypes.MemberDeleted) error {
 	return a.showOnBoards(ctx, e.MemberID, nil)
 }
 
