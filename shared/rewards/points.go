@@ -54,7 +54,8 @@ type Standing struct {
 	MemberID string `json:"memberId"`
 	Name     string `json:"name"`
 	Score    int64  `json:"score"`
-	Rank     string `json:"rank"`
+	// Rank is the member's rank by their lifetime score (not the board's).
+	Rank Rank `json:"rank"`
 }
 
 // Store is what the points part of the programme needs of storage.
@@ -310,7 +311,7 @@ func (p *Points) Board(ctx context.Context, period, spaceID string) (Leaderboard
 		return Leaderboard{}, err
 	}
 	for i := range list {
-		list[i].Rank = RankFor(s.Ranks, accounts[list[i].MemberID].Lifetime).Name.En
+		list[i].Rank = RankFor(s.Ranks, accounts[list[i].MemberID].Lifetime)
 	}
 	if list == nil {
 		list = []Standing{}

@@ -2825,7 +2825,7 @@ export interface components {
             memberId: string;
             name: string;
             place: number;
-            rank: string;
+            rank: components["schemas"]["Rank"];
             score: number;
         };
         StartRequest: {

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, Leaderboard, pointsApi, SpaceMembership } from './api';
 import { Lang, strings } from './i18n';
-import { RewardProblem } from './rewards';
+import { RankTag, RewardProblem } from './rewards';
 import { useFocusHeading } from './signin';
 import { codeOf } from './ui';
 
@@ -70,7 +70,7 @@ export function LeaderboardPage(props: { lang: Lang; navigate: Nav }) {
             >
               {st.name}
             </a>{' '}
-            <strong>{s.points(st.score)}</strong>
+            <RankTag lang={props.lang} rank={st.rank} /> <strong>{s.points(st.score)}</strong>
           </li>
         ))}
       </ol>
