@@ -117,6 +117,8 @@ func sampleNotice(kind string) notifications.Notification {
 		n.Detail = "Please stay on topic."
 	case notifications.KindSpaceInvite, notifications.KindSpaceApproved, notifications.KindSpaceDeclined:
 		n.PostID, n.PostTitle, n.SpaceID, n.Detail = "", "", "s_1", "Night owls"
+	case notifications.KindBadgeAwarded, notifications.KindRankReached:
+		n.PostID, n.PostTitle, n.Detail = "", "", map[string]string{notifications.KindBadgeAwarded: "first_accepted_answer", notifications.KindRankReached: "expert"}[kind]
 	case notifications.KindTicketAck, notifications.KindTicketOpened, notifications.KindTicketReply, notifications.KindTicketStatus,
 		notifications.KindTicketReopened, notifications.KindTicketAssigned, notifications.KindTicketBreached:
 		n.PostID, n.TicketID, n.TicketNumber = "", "t_1", 42
@@ -162,7 +164,7 @@ for (const lang of ['en', 'fr']) {
 }
 console.log(JSON.stringify(out));`, list, &got)
 
-	routes := map[string]string{"p_1": "/posts/p_1", "t_1": "/tickets/t_1", "s_1": "/spaces/s_1"}
+	routes := map[string]string{"p_1": "/posts/p_1", "t_1": "/tickets/t_1", "s_1": "/spaces/s_1", "rewards": "/rewards"}
 	for _, lang := range locale.Supported {
 		for _, n := range list {
 			g := got[lang][n.Kind]
@@ -193,6 +195,9 @@ console.log(JSON.stringify(out));`, list, &got)
 			if n.Kind == notifications.KindOrderStatus {
 				subject = "orders"
 				routes[subject] = "/rewards/orders"
+			}
+			if n.Kind == notifications.KindBadgeAwarded || n.Kind == notifications.KindRankReached {
+				subject = "rewards" // the rewards page (issue 12)
 			}
 			if n.Kind != notifications.KindUnavailable && links[routes[subject]] == "" {
 				t.Errorf("%s in %s links nothing to %s: %+v", n.Kind, lang, routes[subject], g.Parts)

@@ -40,6 +40,7 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 
 	catalogue := &rewards.Catalogue{Store: st.Rewards(), Now: time.Now}
 	const notify, count, fan = bus.ConsumerNotifications, bus.ConsumerMetrics, bus.ConsumerFeed
+	points, awards := newAwards(st), bus.ConsumerAwards
 	return []bus.Subscription{
 		bus.On(notify, notes.OnMemberRegistered),
 		bus.On(notify, notes.OnInvitationCreated),
@@ -60,6 +61,10 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 		bus.On(notify, activity.OnTicketSLABreached),
 		// Rewards: catalogue, redemptions, orders (issue 12, r3).
 		bus.On(notify, activity.OnOrderStatusChanged),
+
+		// rewards: points (r1)
+		bus.On(notify, activity.OnBadgeAwarded),
+		bus.On(notify, activity.OnRankReached),
 
 		bus.On(count, counts.OnTicketOpened),
 		bus.On(count, counts.OnTicketReplied),
@@ -111,6 +116,30 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 		// Rewards: catalogue, redemptions, orders (issue 12, r3): a deleted member's
 		// shipping addresses go with the account.
 		bus.On(fan, catalogue.OnMemberDeleted),
+
+		// ---- rewards: points, ranks, badges, leaderboard (r1) ----
+		// The awards consumer pays the points rules from community events and takes them
+		// back when the content goes; after every entry it moves ranks, badges and
+		// leaderboard positions (idempotent: claims in the store).
+		bus.On(awards, points.OnPostCreated),
+		bus.On(awards, points.OnCommentCreated),
+		bus.On(awards, points.OnAnswerAccepted),
+		bus.On(awards, points.OnIdeaStatusChanged),
+		bus.On(awards, points.OnPollVoted),
+		bus.On(awards, points.OnReactionAdded),
+		bus.On(awards, points.OnContentHidden),
+		bus.On(awards, points.OnPostModerated),
+		bus.On(awards, points.OnCommentDeleted),
+		bus.On(awards, points.OnInvitationAccepted),
+		bus.On(awards, points.OnProfilePhotoAdded),
+		bus.On(awards, points.OnMemberRolesChanged),
+		bus.On(awards, points.OnPointsAwarded),
+		bus.On(awards, points.OnChallengeCompleted),
+		bus.On(awards, points.OnPointsReversed),
+		bus.On(awards, points.OnMemberDeleted),
+		bus.On(count, counts.OnPointsAwarded),
+		bus.On(count, counts.OnPointsReversed),
+		bus.On(count, counts.OnPointsSpent),
 	}
 }
 

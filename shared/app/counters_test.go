@@ -362,6 +362,7 @@ func TestUnreadCountsWhatArrivedAfterTheReadMark(t *testing.T) {
 	p := c.post(ann, sp.ID, `{"kind":"discussion","title":"Hi","body":"Hello"}`)
 	c.call(bob, "POST", "/api/posts/"+p.ID+"/comments", `{"body":"one"}`, nil)
 	c.inbox(ann, notifications.KindComment)
+	c.inbox(ann, notifications.KindBadgeAwarded) // her first post's badge (issue 12)
 	if got := c.statuses(8, ann, "POST", "/api/notifications/read", ""); got[204] != 8 {
 		t.Fatalf("marking read: %v", got)
 	}
@@ -375,14 +376,14 @@ func TestUnreadCountsWhatArrivedAfterTheReadMark(t *testing.T) {
 	if err := c.st.PutNotification(t.Context(), n, n.At.Add(notifications.InboxKept)); err != nil {
 		t.Fatal(err)
 	}
-	if c.call(ann, "GET", "/api/notifications", "", &in); in.Unread != 1 || len(in.Items) != 2 {
+	if c.call(ann, "GET", "/api/notifications", "", &in); in.Unread != 1 || len(in.Items) != 3 {
 		t.Fatalf("a late notification: %d unread of %d", in.Unread, len(in.Items))
 	}
 	// Delivered again: still one, still unread once.
 	if err := c.st.PutNotification(t.Context(), n, n.At.Add(notifications.InboxKept)); err != nil {
 		t.Fatal(err)
 	}
-	if c.call(ann, "GET", "/api/notifications", "", &in); in.Unread != 1 || len(in.Items) != 2 {
+	if c.call(ann, "GET", "/api/notifications", "", &in); in.Unread != 1 || len(in.Items) != 3 {
 		t.Fatalf("delivered twice: %d unread of %d", in.Unread, len(in.Items))
 	}
 }

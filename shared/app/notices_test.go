@@ -212,6 +212,13 @@ func TestNotificationsAboutDeletedOrHiddenCommentsAreUnavailable(t *testing.T) {
 	}
 	var in notifications.Inbox
 	c.call(alice, "GET", "/api/notifications", "", &in)
+	// Her first post's badge (issue 12) is news of its own: left out here.
+	for _, n := range in.Items {
+		if n.Kind == notifications.KindBadgeAwarded && n.Unread {
+			in.Unread--
+		}
+	}
+	in.Items = withoutRewardNotices(in.Items)
 	unavailable := 0
 	for _, n := range in.Items {
 		if n.Kind == notifications.KindUnavailable {

@@ -246,6 +246,8 @@ type AnswerAccepted struct {
 	CommentID    string `json:"commentId"`
 	AnswerAuthor string `json:"answerAuthorId"`
 	AcceptedBy   string `json:"acceptedBy"`
+	// PreviousAnswer is the answer accepted until now ("" for none): it is no longer.
+	PreviousAnswer string `json:"previousAnswerId,omitempty"`
 }
 
 // EventType implements Payload.
@@ -603,6 +605,7 @@ const (
 	PointsReversedType = "points.reversed"
 	BadgeAwardedType   = "badge.awarded"
 	RankReachedType    = "rank.reached"
+	PointsSpentType    = "points.spent"
 )
 
 // PointsAwarded: a ledger entry raised a member's score (same transaction as the entry).
@@ -615,6 +618,8 @@ type PointsAwarded struct {
 	ObjectType string `json:"objectType"`
 	ObjectID   string `json:"objectId"`
 	SpaceID    string `json:"spaceId,omitempty"`
+	// Balance is what the entry added to the spendable balance.
+	Balance int64 `json:"balance"`
 }
 
 // EventType implements Payload.
@@ -632,7 +637,28 @@ type PointsReversed struct {
 	ObjectID   string `json:"objectId"`
 	SpaceID    string `json:"spaceId,omitempty"`
 	Reason     string `json:"reason"`
+	// EarnedAt is when the reversed points were earned: the leaderboards of that
+	// period lose them.
+	EarnedAt time.Time `json:"earnedAt"`
+	// BalanceTaken is what the balance lost (at most what it held: never below zero).
+	BalanceTaken int64 `json:"balanceTaken" schema:"minimum=0"`
 }
+
+// PointsSpent: a ledger entry moved the spendable balance without changing the score:
+// points spent (a gift ordered: Amount < 0) or given back (an order cancelled: Amount
+// > 0). Same transaction as the entry.
+type PointsSpent struct {
+	Meta
+	MemberID   string `json:"memberId"`
+	EntryID    string `json:"entryId"`
+	Rule       string `json:"rule"`
+	Amount     int64  `json:"amount"`
+	ObjectType string `json:"objectType"`
+	ObjectID   string `json:"objectId"`
+}
+
+// EventType implements Payload.
+func (PointsSpent) EventType() Type { return Type{SourceRewards, PointsSpentType} }
 
 // EventType implements Payload.
 func (PointsReversed) EventType() Type { return Type{SourceRewards, PointsReversedType} }
@@ -799,3 +825,47 @@ type OrderStatusChanged struct {
 func (OrderStatusChanged) EventType() Type {
 	return Type{SourceRewards, OrderStatusChangedType}
 }
+
+// Events of other domains the reward programme pays or reverses from (r1).
+const (
+	ReactionAddedType     = "reaction.added"
+	CommentDeletedType    = "comment.deleted"
+	ProfilePhotoAddedType = "profile.photo_added"
+)
+
+// ReactionAdded: a member reacted to a post or a comment (CommentID set) of AuthorID
+// (same transaction as the reaction). Taking a reaction back tells nothing.
+type ReactionAdded struct {
+	Meta
+	PostID    string `json:"postId"`
+	CommentID string `json:"commentId,omitempty"`
+	SpaceID   string `json:"spaceId"`
+	AuthorID  string `json:"authorId" doc:"The author of the post or comment reacted to."`
+	ReactorID string `json:"reactorId"`
+	Reaction  string `json:"reaction"`
+}
+
+// EventType implements Payload.
+func (ReactionAdded) EventType() Type { return Type{SourcePosts, ReactionAddedType} }
+
+// CommentDeleted: a comment was deleted by its author or a moderator (same transaction).
+type CommentDeleted struct {
+	Meta
+	PostID    string `json:"postId"`
+	CommentID string `json:"commentId"`
+	SpaceID   string `json:"spaceId"`
+	AuthorID  string `json:"authorId"`
+	DeletedBy string `json:"deletedBy"`
+}
+
+// EventType implements Payload.
+func (CommentDeleted) EventType() Type { return Type{SourcePosts, CommentDeletedType} }
+
+// ProfilePhotoAdded: a member set a profile photo (same transaction as the photo).
+type ProfilePhotoAdded struct {
+	Meta
+	MemberID string `json:"memberId"`
+}
+
+// EventType implements Payload.
+func (ProfilePhotoAdded) EventType() Type { return Type{SourceMembers, ProfilePhotoAddedType} }

@@ -12,6 +12,7 @@ import (
 
 	"tribune/shared/auth"
 	"tribune/shared/errs"
+	"tribune/shared/eventtypes"
 	"tribune/shared/httpx"
 	"tribune/shared/policy"
 )
@@ -37,7 +38,8 @@ type Files interface {
 
 // AvatarStore records a member's avatar.
 type AvatarStore interface {
-	SetAvatar(ctx context.Context, memberID, key string) (Member, error)
+	// SetAvatar sets (or, key "", removes) the avatar, with events in the same write.
+	SetAvatar(ctx context.Context, memberID, key string, events ...eventtypes.Envelope) (Member, error)
 }
 
 // Errors of avatars.
@@ -120,7 +122,16 @@ func (a *Avatars) Confirm(ctx context.Context, memberID, key string) (Member, er
 	if err != nil {
 		return Member{}, fmt.Errorf("members.Confirm: %w", err)
 	}
-	m, err := a.Store.SetAvatar(ctx, memberID, key)
+	// A first photo is told (the reward programme pays it once).
+	var events []eventtypes.Envelope
+	if old.AvatarKey == "" {
+		added, err := eventtypes.Wrap(eventtypes.ProfilePhotoAdded{Meta: eventtypes.NewMeta(a.Service.Now()), MemberID: memberID})
+		if err != nil {
+			return Member{}, fmt.Errorf("members.Confirm: %w", err)
+		}
+		events = append(events, added)
+	}
+	m, err := a.Store.SetAvatar(ctx, memberID, key, events...)
 	if err != nil {
 		return Member{}, fmt.Errorf("members.Confirm: %w", err)
 	}

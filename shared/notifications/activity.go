@@ -168,16 +168,21 @@ type Activity struct {
 // notify puts a notification in each member's inbox and emails them, once per event
 // and member (a retry skips those already sent).
 func (a *Activity) notify(ctx context.Context, meta eventtypes.Meta, n Notification, memberIDs ...string) error {
+	return a.tell(ctx, meta, n, true, memberIDs...)
+}
+
+// tell is notify, by email too only when email is set (and the member wants them).
+func (a *Activity) tell(ctx context.Context, meta eventtypes.Meta, n Notification, email bool, memberIDs ...string) error {
 	var failed []error
 	for _, id := range memberIDs {
-		if err := a.notifyOne(ctx, meta, n, id); err != nil {
+		if err := a.notifyOne(ctx, meta, n, id, email); err != nil {
 			failed = append(failed, err)
 		}
 	}
 	return errors.Join(failed...)
 }
 
-func (a *Activity) notifyOne(ctx context.Context, meta eventtypes.Meta, n Notification, memberID string) error {
+func (a *Activity) notifyOne(ctx context.Context, meta eventtypes.Meta, n Notification, memberID string, email bool) error {
 	to, err := a.Store.Recipient(ctx, memberID)
 	if err != nil || !to.Active {
 		return err
@@ -201,7 +206,7 @@ func (a *Activity) notifyOne(ctx context.Context, meta eventtypes.Meta, n Notifi
 		slog.InfoContext(ctx, "notification not repeated: the member was told already", "event_id", meta.EventID, "kind", n.Kind, "member_id", memberID)
 		return nil
 	}
-	if err != nil || !to.Emails {
+	if err != nil || !to.Emails || !email {
 		return err
 	}
 	return a.Service.send(ctx, n.ID, func(ctx context.Context) (mail.Message, bool, error) {
@@ -259,6 +264,9 @@ func (s *Service) activityMessage(to Recipient, n Notification) (mail.Message, e
 	if n.Kind == KindOrderStatus {
 		// A reward order: the member's orders page (issue 12, r3).
 		link, label = s.PublicURL+"/rewards/orders", linkOrders
+	}
+	if n.Kind == KindBadgeAwarded || n.Kind == KindRankReached {
+		link, label = s.PublicURL+"/rewards", linkRewards
 	}
 	quote := ""
 	if n.Kind == KindWarning || n.Kind == KindTicketReply || n.Kind == KindContentHidden {

@@ -86,6 +86,20 @@ var sentences = map[string]map[string]string{
 		"order.delivered":            "delivered",
 		"order.cancelled":            "cancelled (your points are back)",
 		"link." + linkOrders:         "See my orders",
+
+		// rewards: points, ranks, badges (r1)
+		KindBadgeAwarded:              "You earned the badge {badge}.",
+		KindRankReached:               "You reached a new rank: see {rewards}.",
+		"rewards":                     "your rewards",
+		"link." + linkRewards:         "See your rewards",
+		"badge.first_post":            "First post",
+		"badge.first_accepted_answer": "First solution",
+		"badge.ten_accepted_answers":  "Problem solver",
+		"badge.profile_photo":         "Face in the crowd",
+		"badge.three_friends":         "Ambassador",
+		"badge.campaign_completed":    "Campaigner",
+		"badge.super_user":            "Super-user",
+		"badge.expert":                "Expert",
 	},
 	"fr": {
 		KindComment:               "{actor} a commenté votre message {post}.",
@@ -156,6 +170,20 @@ var sentences = map[string]map[string]string{
 		"order.delivered":            "livrée",
 		"order.cancelled":            "annulée (vos points vous sont rendus)",
 		"link." + linkOrders:         "Voir mes commandes",
+
+		// rewards: points, ranks, badges (r1)
+		KindBadgeAwarded:              "Vous avez obtenu le badge {badge}.",
+		KindRankReached:               "Vous avez atteint un nouveau rang : voyez {rewards}.",
+		"rewards":                     "vos récompenses",
+		"link." + linkRewards:         "Voir vos récompenses",
+		"badge.first_post":            "Premier message",
+		"badge.first_accepted_answer": "Première solution",
+		"badge.ten_accepted_answers":  "Dépanneur",
+		"badge.profile_photo":         "Un visage dans la foule",
+		"badge.three_friends":         "Ambassadeur",
+		"badge.campaign_completed":    "Participant engagé",
+		"badge.super_user":            "Super-utilisateur",
+		"badge.expert":                "Expert",
 	},
 }
 
@@ -168,6 +196,9 @@ const (
 	linkQueue  = "queue"
 	// linkOrders: the member's reward orders (issue 12, r3).
 	linkOrders = "orders"
+
+	// rewards (r1)
+	linkRewards = "rewards"
 )
 
 // Word groups: the statuses and reasons a sentence names (Word).
@@ -176,6 +207,8 @@ const (
 	WordTicket = "ticket"
 	WordReason = "reason"
 	WordTarget = "target"
+	// WordBadge: a badge's name (rewards, r1).
+	WordBadge = "badge"
 )
 
 // text is the entry key of lang (English when lang has none); ok false when neither has it.
@@ -273,6 +306,11 @@ func Sentence(lang string, n Notification) string {
 
 	case KindOrderStatus:
 		vars["status"] = word(lang, WordOrder, n.Detail)
+
+	case KindBadgeAwarded:
+		vars["badge"] = quote(word(lang, WordBadge, n.Detail))
+	case KindRankReached:
+		vars["rewards"], _ = text(lang, "rewards")
 	}
 	return fill(pattern, vars)
 }

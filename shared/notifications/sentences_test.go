@@ -60,6 +60,8 @@ func sample(kind string) Notification {
 		n.Detail = "Please stay on topic."
 	case KindContentHidden:
 		n.Detail = "Advertising is not allowed here."
+	case KindBadgeAwarded, KindRankReached:
+		n.PostID, n.PostTitle, n.Detail = "", "", map[string]string{KindBadgeAwarded: "first_accepted_answer", KindRankReached: "expert"}[kind]
 	case KindSpaceInvite, KindSpaceApproved, KindSpaceDeclined:
 		n.PostID, n.PostTitle, n.SpaceID, n.Detail = "", "", "s_1", "Night owls"
 	case KindTicketAck, KindTicketOpened, KindTicketReply, KindTicketStatus, KindTicketReopened, KindTicketAssigned, KindTicketBreached:
@@ -120,6 +122,9 @@ func TestEveryKindHasASentence(t *testing.T) {
 				want = "/spaces/s_1"
 			case kind == KindOrderStatus:
 				want = "/rewards/orders"
+
+			case kind == KindBadgeAwarded || kind == KindRankReached:
+				want = "/rewards"
 			}
 			if kind != KindUnavailable && !strings.Contains(msg.Text, "https://community.example"+want) {
 				t.Errorf("%s in %s has no link to %s: %s", kind, lang, want, msg.Text)

@@ -71,6 +71,12 @@ const (
 	// RewardsCatalogue: run the reward catalogue (gifts, stock) and its orders (approve,
 	// ship, cancel, export addresses to ship).
 	RewardsCatalogue Action = "rewards.catalogue"
+
+	// ---- rewards: points, ranks, badges, leaderboard (r1) ----
+	// RewardsSettings: edit the points rules, daily caps and ranks.
+	RewardsSettings Action = "rewards.settings"
+	// RewardsStaff: read a member's points history, take back fraudulent points, grant badges.
+	RewardsStaff Action = "rewards.staff"
 )
 
 // grants is the permission table: the roles allowed each action.
@@ -98,6 +104,10 @@ var grants = map[Action][]string{
 
 	// Rewards: catalogue, redemptions, orders (issue 12, r3).
 	RewardsCatalogue: {RoleAdmin, RoleMarketer},
+
+	// rewards: points (r1)
+	RewardsSettings: {RoleAdmin, RoleMarketer},
+	RewardsStaff:    StaffRoles,
 }
 
 // Actions lists every action that needs a role, for docs and tests.

@@ -28,6 +28,10 @@ func TestPermissionTable(t *testing.T) {
 
 		// Rewards: catalogue, redemptions, orders (issue 12, r3).
 		RewardsCatalogue: {RoleAdmin: true, RoleMarketer: true},
+
+		// rewards: points (r1)
+		RewardsSettings: {RoleAdmin: true, RoleMarketer: true},
+		RewardsStaff:    {RoleAdmin: true, RoleModerator: true, RoleSupport: true, RoleMarketer: true},
 	}
 	if len(want) != len(Actions()) {
 		t.Fatalf("%d actions in the table, %d here", len(Actions()), len(want))

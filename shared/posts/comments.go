@@ -106,7 +106,7 @@ type CommentStore interface {
 	// names the page shows).
 	PostPage(ctx context.Context, postID, memberID string, limit int) (Post, []Comment, string, error)
 	// ReactToComment adds (or takes back) a member's reaction and its count, together.
-	ReactToComment(ctx context.Context, c Comment, memberID, reaction string, add bool) error
+	ReactToComment(ctx context.Context, c Comment, memberID, reaction string, add bool, events ...eventtypes.Envelope) error
 	// AcceptAnswer marks a comment as a question's answer (p is the question with it),
 	// takes the question out of the unanswered list, rewrites its stream entries and
 	// records answer.accepted (ErrUnchanged, writing nothing, when it is the accepted
@@ -121,7 +121,7 @@ type CommentStore interface {
 	// DeleteComment empties a comment and takes one from the post's count (a hidden
 	// comment was taken already); an accepted answer is withdrawn with it (ErrUnchanged,
 	// writing nothing, when it is deleted already).
-	DeleteComment(ctx context.Context, c Comment, entry audit.Entry, withdrawn *Withdrawal) error
+	DeleteComment(ctx context.Context, c Comment, entry audit.Entry, withdrawn *Withdrawal, events ...eventtypes.Envelope) error
 }
 
 // Withdrawal is a question losing its accepted answer because the answer was hidden or
@@ -301,7 +301,8 @@ func (c *Comments) Accept(ctx context.Context, actor auth.Principal, postID, com
 	}
 	meta := eventtypes.NewMeta(c.Posts.Now())
 	event, err := eventtypes.Wrap(eventtypes.AnswerAccepted{Meta: meta,
-		PostID: postID, PostTitle: postTitle(p), CommentID: commentID, AnswerAuthor: cm.AuthorID, AcceptedBy: actor.MemberID})
+		PostID: postID, PostTitle: postTitle(p), CommentID: commentID, AnswerAuthor: cm.AuthorID, AcceptedBy: actor.MemberID,
+		PreviousAnswer: p.AcceptedAnswer})
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.Accept: %w", err)
 	}
@@ -446,7 +447,12 @@ func (c *Comments) Delete(ctx context.Context, actor auth.Principal, postID, com
 	if err != nil {
 		return fmt.Errorf("posts.DeleteComment: %w", err)
 	}
-	err = c.Store.DeleteComment(ctx, cm, entry, withdrawn)
+	deleted, err := eventtypes.Wrap(eventtypes.CommentDeleted{Meta: eventtypes.NewMeta(now), PostID: postID, CommentID: commentID,
+		SpaceID: p.SpaceID, AuthorID: cm.AuthorID, DeletedBy: actor.MemberID})
+	if err != nil {
+		return fmt.Errorf("posts.DeleteComment: %w", err)
+	}
+	err = c.Store.DeleteComment(ctx, cm, entry, withdrawn, deleted)
 	if errors.Is(err, ErrUnchanged) {
 		// Deleted by another request meanwhile: as for a second delete, it is gone.
 		err = ErrNoComment
@@ -463,14 +469,23 @@ func (c *Comments) React(ctx context.Context, actor auth.Principal, postID, comm
 	if !slices.Contains(Reactions, reaction) {
 		return Thread{}, fmt.Errorf("posts.ReactToComment: %w", ErrReaction)
 	}
-	_, cm, access, err := c.comment(ctx, actor, postID, commentID)
+	p, cm, access, err := c.comment(ctx, actor, postID, commentID)
 	if err == nil && !access.Post {
 		err = access.Denied
 	}
 	if err != nil {
 		return Thread{}, fmt.Errorf("posts.ReactToComment: %w", err)
 	}
-	if err := reactionSettled(c.Store.ReactToComment(ctx, cm, actor.MemberID, reaction, add), add); err != nil {
+	var events []eventtypes.Envelope
+	if add {
+		event, err := eventtypes.Wrap(eventtypes.ReactionAdded{Meta: eventtypes.NewMeta(c.Posts.Now()), PostID: postID, CommentID: commentID,
+			SpaceID: p.SpaceID, AuthorID: cm.AuthorID, ReactorID: actor.MemberID, Reaction: reaction})
+		if err != nil {
+			return Thread{}, fmt.Errorf("posts.ReactToComment: %w", err)
+		}
+		events = append(events, event)
+	}
+	if err := reactionSettled(c.Store.ReactToComment(ctx, cm, actor.MemberID, reaction, add, events...), add); err != nil {
 		return Thread{}, fmt.Errorf("posts.ReactToComment %s: %w", commentID, err)
 	}
 	return c.List(ctx, actor, postID)

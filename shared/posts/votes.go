@@ -59,7 +59,7 @@ type VoteStore interface {
 	// from, rewrites its stream entries and records idea.status_changed, in one
 	// transaction (ErrUnchanged, writing nothing, when its status is no longer from).
 	SetIdeaStatus(ctx context.Context, p Post, from string, event eventtypes.Envelope) error
-	AddReaction(ctx context.Context, postID, memberID, reaction string) error
+	AddReaction(ctx context.Context, postID, memberID, reaction string, events ...eventtypes.Envelope) error
 	RemoveReaction(ctx context.Context, postID, memberID, reaction string) error
 }
 
@@ -194,7 +194,7 @@ func (v *Votes) React(ctx context.Context, actor auth.Principal, postID, reactio
 	if !slices.Contains(Reactions, reaction) {
 		return Post{}, fmt.Errorf("posts.React: %w", ErrReaction)
 	}
-	_, access, err := v.Posts.live(ctx, actor, postID)
+	p, access, err := v.Posts.live(ctx, actor, postID)
 	if err == nil && !access.Post {
 		err = access.Denied
 	}
@@ -202,7 +202,13 @@ func (v *Votes) React(ctx context.Context, actor auth.Principal, postID, reactio
 		return Post{}, fmt.Errorf("posts.React: %w", err)
 	}
 	if add {
-		err = v.Store.AddReaction(ctx, postID, actor.MemberID, reaction)
+		var event eventtypes.Envelope
+		event, err = eventtypes.Wrap(eventtypes.ReactionAdded{Meta: eventtypes.NewMeta(v.Posts.Now()), PostID: postID, SpaceID: p.SpaceID,
+			AuthorID: p.AuthorID, ReactorID: actor.MemberID, Reaction: reaction})
+		if err != nil {
+			return Post{}, fmt.Errorf("posts.React: %w", err)
+		}
+		err = v.Store.AddReaction(ctx, postID, actor.MemberID, reaction, event)
 	} else {
 		err = v.Store.RemoveReaction(ctx, postID, actor.MemberID, reaction)
 	}

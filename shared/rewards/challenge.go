@@ -41,10 +41,6 @@ const (
 	MaxActionsCounted       = 1000
 )
 
-// RuleChallenge is the ledger rule of a challenge completed (object: the challenge and
-// the completion's number, so each completion pays once).
-const RuleChallenge = "challenge"
-
 // Challenge is something members do in a campaign for points.
 type Challenge struct {
 	ID           string `json:"id"`

@@ -12,26 +12,26 @@ import (
 // (Rule, ObjectType, ObjectID, member) in the same transaction as the account it moves.
 // A positive Amount pays points; a negative one reverses or spends them.
 type Entry struct {
-	ID       string
-	MemberID string
+	ID       string `json:"id"`
+	MemberID string `json:"memberId"`
 	// Rule is what the entry is for: a rule of the programme ("comment", "answer_accepted",
 	// ...), "challenge" (a campaign challenge), "redemption", "refund", "grant", or a
 	// reversal ("<rule>:reversed", ReversalOf).
-	Rule       string
-	Amount     int64
-	ObjectType string
-	ObjectID   string
+	Rule       string `json:"rule"`
+	Amount     int64  `json:"amount"`
+	ObjectType string `json:"objectType"`
+	ObjectID   string `json:"objectId"`
 	// SpaceID is the space the object lives in ("" for none): the entry counts on that
 	// space's leaderboards too.
-	SpaceID string
+	SpaceID string `json:"spaceId,omitempty"`
 	// EventID is the event the entry pays for ("" for an entry written by a request).
-	EventID string
+	EventID string `json:"-"`
 	// Reason is said to the member in their history (a reversal's cause, a grant's note).
-	Reason string
-	At     time.Time
+	Reason string    `json:"reason,omitempty"`
+	At     time.Time `json:"at"`
 	// EarnedAt is, for a reversal, when the reversed points were earned: the reversal
 	// lowers the leaderboards of that week, month and quarter (zero: At).
-	EarnedAt time.Time
+	EarnedAt time.Time `json:"-"`
 }
 
 // BoardAt is the time whose leaderboard periods the entry counts in.
@@ -45,11 +45,11 @@ func (e Entry) BoardAt() time.Time {
 // Account is a member's points: Balance is what they may spend; Lifetime is the score
 // they earned (ranks and leaderboards), lowered by reversals but never by spending.
 type Account struct {
-	MemberID string
-	Balance  int64
-	Lifetime int64
+	MemberID string `json:"memberId"`
+	Balance  int64  `json:"balance"`
+	Lifetime int64  `json:"lifetime"`
 	// OptedOut: the member asked to be left off the leaderboards.
-	OptedOut bool
+	OptedOut bool `json:"optedOut"`
 }
 
 // reversedSuffix marks the rule of a reversal entry.

@@ -267,7 +267,7 @@ const (
 
 // ReactToComment implements posts.CommentStore: the reaction's item, the comment's
 // count and the member's CommentReactionSet, in one transaction.
-func (s *Comments) ReactToComment(ctx context.Context, c posts.Comment, memberID, reaction string, add bool) error {
+func (s *Comments) ReactToComment(ctx context.Context, c posts.Comment, memberID, reaction string, add bool, events ...eventtypes.Envelope) error {
 	sk := commentReactionSK(memberID, c.ID, reaction)
 	t := s.txn()
 	delta, setOp := "1", "ADD"
@@ -288,7 +288,7 @@ func (s *Comments) ReactToComment(ctx context.Context, c posts.Comment, memberID
 		ExpressionAttributeNames: map[string]string{"#set": attrReactionSet, "#t": AttrType, "#m": "MemberID"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":e": &types.AttributeValueMemberSS{Value: []string{reactionSetEntry(c.ID, reaction)}},
 			":type": &types.AttributeValueMemberS{Value: typeCommentReactionSet}, ":m": &types.AttributeValueMemberS{Value: memberID}}}})
-	err := t.run(ctx)
+	err := t.with(s.outboxPuts(events)).run(ctx)
 	switch {
 	case failed(err, condReactionMark) && add:
 		return fmt.Errorf("store.ReactToComment %s: %w", c.ID, posts.ErrAlreadyReacted)
@@ -482,7 +482,7 @@ func (s *Comments) EditComment(ctx context.Context, c posts.Comment, previous po
 // DeleteComment implements posts.CommentStore. The count counts the comments members
 // read: a hidden comment left it when it was hidden, so deleting it leaves it as is (the
 // condition on Hidden keeps that exact if a moderator hides it meanwhile).
-func (s *Comments) DeleteComment(ctx context.Context, c posts.Comment, entry audit.Entry, withdrawn *posts.Withdrawal) error {
+func (s *Comments) DeleteComment(ctx context.Context, c posts.Comment, entry audit.Entry, withdrawn *posts.Withdrawal, events ...eventtypes.Envelope) error {
 	log, err := s.auditPut(entry)
 	if err != nil {
 		return fmt.Errorf("store.DeleteComment: %w", err)
@@ -506,7 +506,7 @@ func (s *Comments) DeleteComment(ctx context.Context, c posts.Comment, entry aud
 	if err != nil {
 		return fmt.Errorf("store.DeleteComment: %w", err)
 	}
-	err = s.txn().add(condCommentAsRead, items[0]).add("", items[1:]...).add(withdrawalName(withdrawn), withdraw...).run(ctx)
+	err = s.txn().add(condCommentAsRead, items[0]).add("", items[1:]...).add(withdrawalName(withdrawn), withdraw...).with(s.outboxPuts(events)).run(ctx)
 	if failed(err, condCommentAsRead) {
 		// Deleted (or hidden) by another request meanwhile: counted and logged once, there.
 		return fmt.Errorf("store.DeleteComment %s: %w", c.ID, posts.ErrUnchanged)

@@ -533,6 +533,23 @@ func boardScope(spaceID string) string {
 func boardSK(spaceID, period string) string { return boardPrefix + boardScope(spaceID) + "#" + period }
 func boardPK(spaceID, period string) string { return boardPrefix + boardScope(spaceID) + "#" + period }
 
+// RewardSettings: COMMUNITY / REWARDS (the rules, ranks and whether staff earn).
+// DailyCap: MEMBER#<m> / CAP#<rule>#<yyyy-mm-dd> (points of a rule that day; TTL).
+// Stat: MEMBER#<m> / STAT#<stat> (a count badges read); StatClaim: MEMBER#<m> /
+// COUNTED#<stat>#<object> (each object counted once). BadgeAward: MEMBER#<m> /
+// BADGE#<badge>. RankClaim: MEMBER#<m> / RANK#<rank> (rank.reached told once).
+
+const (
+	skRewardSettings = "REWARDS"
+	badgePrefix      = "BADGE#"
+)
+
+func dailyCapSK(rule, day string) string       { return "CAP#" + rule + "#" + day }
+func statSK(stat string) string                { return "STAT#" + stat }
+func statClaimSK(stat, objectID string) string { return "COUNTED#" + stat + "#" + objectID }
+func badgeSK(badge string) string              { return badgePrefix + badge }
+func rankClaimSK(rank string) string           { return "RANK#" + rank }
+
 // boardRankSK sorts a board's members by score (zero-padded: text order is number order).
 func boardRankSK(score int64, memberID string) string {
 	return fmt.Sprintf("%012d#%s", max(score, 0), memberID)

@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"tribune/shared/errs"
+	"tribune/shared/eventtypes"
 	"tribune/shared/members"
 	"tribune/shared/policy"
 	"tribune/shared/text"
@@ -417,8 +419,26 @@ func nonNil(s []string) []string {
 	return s
 }
 
+// condAvatarMember: the member whose avatar is set exists.
+const condAvatarMember = "avatar member"
+
 // SetAvatar implements members.AvatarStore ("" removes the avatar).
-func (s *Store) SetAvatar(ctx context.Context, memberID, avatarKey string) (members.Member, error) {
+func (s *Store) SetAvatar(ctx context.Context, memberID, avatarKey string, events ...eventtypes.Envelope) (members.Member, error) {
+	if len(events) > 0 && avatarKey != "" {
+		// The photo and its events, together; then the member as it is.
+		update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
+			UpdateExpression: aws.String("SET #AvatarKey = :k"), ConditionExpression: aws.String("attribute_exists(PK)"),
+			ExpressionAttributeNames:  named(attrAvatarKey),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":k": &types.AttributeValueMemberS{Value: avatarKey}}}}
+		err := s.txn().add(condAvatarMember, update).with(s.outboxPuts(events)).run(ctx)
+		if failed(err, condAvatarMember) {
+			return members.Member{}, fmt.Errorf("store.SetAvatar %s: %w", memberID, errs.ErrNotFound)
+		}
+		if err != nil {
+			return members.Member{}, fmt.Errorf("store.SetAvatar %s: %w", memberID, err)
+		}
+		return s.GetMember(ctx, memberID)
+	}
 	if avatarKey == "" {
 		return s.updateMember(ctx, "store.SetAvatar", memberID, "REMOVE #AvatarKey", named(attrAvatarKey), nil)
 	}

@@ -679,7 +679,7 @@ func (s *Rewards) refund(t *txn, o rewards.Order, _ string) {
 }
 
 // EraseAddresses implements rewards.CatalogueStore: Query GSI1 MEMBERORDERS#<member>
-// (keys only), then BatchWriteItem Delete each order's ADDRESS (pattern 133).
+// (keys only), then BatchWriteItem Delete each order's ADDRESS (pattern 148).
 func (s *Rewards) EraseAddresses(ctx context.Context, memberID string) error {
 	var keys []item
 	err := s.eachPage(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),

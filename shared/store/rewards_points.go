@@ -14,6 +14,7 @@ import (
 
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
+	"tribune/shared/members"
 	"tribune/shared/rewards"
 )
 
@@ -125,9 +126,12 @@ func avS(s string) types.AttributeValue { return &types.AttributeValueMemberS{Va
 //     that name (a replay, told apart from other failures);
 //   - ADD balance to the account's Balance and lifetime to its Lifetime (creating the
 //     account if needed); with need > 0, on condition Balance >= need, named condBalance;
-//   - when lifetime != 0 (points earned or reversed, not spent nor refunded): the event
-//     points.awarded or points.reversed in the outbox, and ADD lifetime to the member's
-//     score on every leaderboard the entry counts on (rewards.BoardsOf).
+//   - the event of the entry in the outbox: points.awarded (lifetime > 0),
+//     points.reversed (lifetime < 0) or points.spent (a balance move alone: spent or
+//     refunded); none when nothing moves;
+//   - when lifetime != 0 (points earned or reversed, not spent nor refunded): ADD
+//     lifetime to the member's score on every leaderboard the entry counts on
+//     (rewards.BoardsOf).
 //
 // Balance and Lifetime change only by ADD here. e.ID, when empty, is given a fresh id;
 // e.At must be set.
@@ -155,16 +159,20 @@ func (t *txn) ledger(e rewards.Entry, balance, lifetime int64, need int64) *txn 
 		name = condBalance
 	}
 	t.add(name, types.TransactWriteItem{Update: up})
-	if lifetime == 0 {
-		return t
-	}
 	var payload eventtypes.Payload
-	if lifetime > 0 {
+	switch {
+	case lifetime > 0:
 		payload = eventtypes.PointsAwarded{Meta: eventtypes.NewMeta(e.At), MemberID: e.MemberID, EntryID: e.ID, Rule: e.Rule,
-			Amount: lifetime, ObjectType: e.ObjectType, ObjectID: e.ObjectID, SpaceID: e.SpaceID}
-	} else {
+			Amount: lifetime, ObjectType: e.ObjectType, ObjectID: e.ObjectID, SpaceID: e.SpaceID, Balance: balance}
+	case lifetime < 0:
 		payload = eventtypes.PointsReversed{Meta: eventtypes.NewMeta(e.At), MemberID: e.MemberID, EntryID: e.ID, Rule: e.Rule,
-			Amount: -lifetime, ObjectType: e.ObjectType, ObjectID: e.ObjectID, SpaceID: e.SpaceID, Reason: e.Reason}
+			Amount: -lifetime, ObjectType: e.ObjectType, ObjectID: e.ObjectID, SpaceID: e.SpaceID, Reason: e.Reason,
+			EarnedAt: e.BoardAt(), BalanceTaken: -balance}
+	case balance != 0:
+		payload = eventtypes.PointsSpent{Meta: eventtypes.NewMeta(e.At), MemberID: e.MemberID, EntryID: e.ID, Rule: e.Rule,
+			Amount: balance, ObjectType: e.ObjectType, ObjectID: e.ObjectID}
+	default:
+		return t
 	}
 	env, err := eventtypes.Wrap(payload)
 	if err != nil {
@@ -173,6 +181,9 @@ func (t *txn) ledger(e rewards.Entry, balance, lifetime int64, need int64) *txn 
 	}
 	out, err := t.s.outboxPut(env)
 	t.also("", []types.TransactWriteItem{out}, err)
+	if lifetime == 0 {
+		return t
+	}
 	for _, b := range rewards.BoardsOf(e.SpaceID, e.BoardAt()) {
 		t.add("", types.TransactWriteItem{Update: &types.Update{TableName: aws.String(t.s.Table),
 			Key:                      key(memberPK(e.MemberID), boardSK(b.SpaceID, b.Period)),
@@ -239,4 +250,429 @@ func (s *Rewards) Entries(ctx context.Context, memberID, cursor string, limit in
 		out = append(out, it.entry())
 	}
 	return out, next, nil
+}
+
+// ---- The rest of points: settings, caps, reversals, stats, badges, ranks, boards ----
+
+const (
+	typeRewardSettings = "RewardSettings"
+	typeDailyCap       = "DailyCap"
+	typeStat           = "Stat"
+	typeStatClaim      = "StatClaim"
+	typeBadgeAward     = "BadgeAward"
+	typeRankClaim      = "RankClaim"
+
+	attrPoints = "Points"
+
+	// condDailyCap: the rule's points of the day stay under its cap with this entry.
+	condDailyCap = "daily cap"
+	// condCounted: the object is not counted in the stat yet.
+	condCounted = "not counted"
+	// condBadgeNew: the member has not got the badge yet.
+	condBadgeNew = "badge new"
+	// condRankNew: the member has not reached the rank before.
+	condRankNew = "rank new"
+	// condScoreAsRead: a board score is still what was read (its sort key follows it).
+	condScoreAsRead = "score as read"
+
+	// dailyCapKept is how long a day's cap item stays (TTL).
+	dailyCapKept = 48 * time.Hour
+	// reversalRetries bounds how often a reversal reads again after the balance moved.
+	reversalRetries = 5
+)
+
+type ruleItem struct {
+	Name     string
+	Points   int64
+	DailyCap int64
+	On       bool
+}
+
+type rankItem struct {
+	ID        string
+	En, Fr    string
+	Threshold int64
+}
+
+// rewardSettingsItem: COMMUNITY / REWARDS.
+type rewardSettingsItem struct {
+	PK, SK, Type string
+	Rules        []ruleItem
+	StaffEarn    bool
+	Ranks        []rankItem
+}
+
+func newRewardSettingsItem(s rewards.Settings) rewardSettingsItem {
+	it := rewardSettingsItem{PK: pkSettings, SK: skRewardSettings, Type: typeRewardSettings, StaffEarn: s.StaffEarn}
+	for _, r := range s.Rules {
+		it.Rules = append(it.Rules, ruleItem{Name: r.Name, Points: r.Points, DailyCap: r.DailyCap, On: r.On})
+	}
+	for _, r := range s.Ranks {
+		it.Ranks = append(it.Ranks, rankItem{ID: r.ID, En: r.Name.En, Fr: r.Name.Fr, Threshold: r.Threshold})
+	}
+	return it
+}
+
+func (it rewardSettingsItem) settings() rewards.Settings {
+	s := rewards.Settings{StaffEarn: it.StaffEarn}
+	for _, r := range it.Rules {
+		s.Rules = append(s.Rules, rewards.Rule{Name: r.Name, Points: r.Points, DailyCap: r.DailyCap, On: r.On})
+	}
+	for _, r := range it.Ranks {
+		s.Ranks = append(s.Ranks, rewards.Rank{ID: r.ID, Name: rewards.Names{En: r.En, Fr: r.Fr}, Threshold: r.Threshold})
+	}
+	return s
+}
+
+// RewardSettings implements rewards.Store (errs.ErrNotFound until first saved).
+func (s *Rewards) RewardSettings(ctx context.Context) (rewards.Settings, error) {
+	var it rewardSettingsItem
+	if err := s.get(ctx, "store.RewardSettings", pkSettings, skRewardSettings, time.Now(), &it); err != nil {
+		return rewards.Settings{}, err
+	}
+	return it.settings(), nil
+}
+
+// SaveRewardSettings implements rewards.Store.
+func (s *Rewards) SaveRewardSettings(ctx context.Context, st rewards.Settings) error {
+	return s.txn().put("", newRewardSettingsItem(st), "").run(ctx)
+}
+
+// Accounts implements rewards.Store: one BatchGetItem per 100 ids.
+func (s *Rewards) Accounts(ctx context.Context, ids []string) (map[string]rewards.Account, error) {
+	out := make(map[string]rewards.Account, len(ids))
+	keys := make([]map[string]types.AttributeValue, 0, len(ids))
+	for _, id := range ids {
+		out[id] = rewards.Account{MemberID: id}
+		keys = append(keys, rewardsAccountKey(id))
+	}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	found, err := s.batchGet(ctx, "store.Accounts", keys)
+	if err != nil {
+		return nil, err
+	}
+	for _, item := range found {
+		var it accountItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return nil, fmt.Errorf("store.Accounts: %w", err)
+		}
+		if _, asked := out[it.MemberID]; asked {
+			out[it.MemberID] = it.account()
+		}
+	}
+	return out, nil
+}
+
+// dailyCapItem: the points a member earned from a rule on a day.
+type dailyCapItem struct {
+	PK, SK, Type string
+	Points       int64
+	ExpiresAt    int64
+}
+
+// Earn implements rewards.Store: the ledger entry (balance and lifetime += amount) and,
+// under a cap, the day's count of the rule's points, conditioned to stay at most the cap.
+func (s *Rewards) Earn(ctx context.Context, e rewards.Entry, dailyCap int64) error {
+	if e.Amount <= 0 {
+		return fmt.Errorf("store.Earn: %w", rewards.ErrAlreadyPaid)
+	}
+	t := s.txn().ledger(e, e.Amount, e.Amount, 0)
+	if dailyCap > 0 {
+		room := dailyCap - e.Amount
+		if room < 0 {
+			return fmt.Errorf("store.Earn: %w", rewards.ErrDailyCap)
+		}
+		day := e.At.UTC().Format(time.DateOnly)
+		t.add(condDailyCap, types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table),
+			Key:                      key(memberPK(e.MemberID), dailyCapSK(e.Rule, day)),
+			UpdateExpression:         aws.String("SET #Type = :type, #ExpiresAt = :exp ADD #Points :a"),
+			ConditionExpression:      aws.String("attribute_not_exists(#Points) OR #Points <= :room"),
+			ExpressionAttributeNames: named(AttrType, AttrExpires, attrPoints),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":type": avS(typeDailyCap), ":a": avN(e.Amount), ":room": avN(room),
+				":exp": avN(e.At.Add(dailyCapKept).Unix())}}})
+	}
+	err := t.run(ctx)
+	if failed(err, condDailyCap) && !failed(err, condPointsClaim) {
+		return fmt.Errorf("store.Earn: %w", rewards.ErrDailyCap)
+	}
+	return ledgerErr("store.Earn", err)
+}
+
+// Reverse implements rewards.Store. It reads the entry's claim and the account, then
+// writes the reversal through the ledger: the score loses what the entry earned, the
+// balance loses as much but stops at zero (condition: the balance still covers it; if
+// the member spent meanwhile, it reads again). The reversal's own claim makes it once.
+func (s *Rewards) Reverse(ctx context.Context, r rewards.Reversal) (int64, error) {
+	for range reversalRetries {
+		var claim pointsClaimItem
+		err := s.get(ctx, "store.Reverse", memberPK(r.MemberID), pointsClaimSK(r.Rule, r.ObjectType, r.ObjectID), time.Now(), &claim)
+		if errors.Is(err, errs.ErrNotFound) {
+			return 0, nil
+		}
+		if err != nil {
+			return 0, err
+		}
+		if claim.Lifetime <= 0 {
+			return 0, nil
+		}
+		acc, err := s.Account(ctx, r.MemberID)
+		if err != nil {
+			return 0, err
+		}
+		take := min(claim.Lifetime, max(acc.Balance, 0))
+		e := rewards.Entry{ID: rewards.NewEntryID(), MemberID: r.MemberID, Rule: rewards.ReversalOf(r.Rule), Amount: -claim.Lifetime,
+			ObjectType: r.ObjectType, ObjectID: r.ObjectID, SpaceID: claim.SpaceID, EventID: r.EventID, Reason: r.Reason, At: r.At,
+			EarnedAt: claim.At}
+		t := s.txn().ledger(e, -take, -claim.Lifetime, take)
+		if r.Audit != nil {
+			t.put("", newAuditItem(*r.Audit), "")
+		}
+		err = t.run(ctx)
+		switch {
+		case failed(err, condPointsClaim):
+			return 0, nil // reversed already
+		case failed(err, condBalance):
+			continue // spent meanwhile: read again
+		case err != nil:
+			return 0, fmt.Errorf("store.Reverse: %w", err)
+		}
+		return claim.Lifetime, nil
+	}
+	return 0, fmt.Errorf("store.Reverse %s: the balance kept moving", r.MemberID)
+}
+
+type statItem struct {
+	PK, SK, Type string
+	Count        int64
+}
+
+// Count implements rewards.Store.
+func (s *Rewards) Count(ctx context.Context, memberID, stat, objectID string, at time.Time) (int64, error) {
+	err := s.txn().put(condCounted, map[string]any{AttrPK: memberPK(memberID), AttrSK: statClaimSK(stat, objectID), AttrType: typeStatClaim,
+		"At": at.UTC()}, "attribute_not_exists(PK)").
+		add("", types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(memberPK(memberID), statSK(stat)),
+			UpdateExpression: aws.String("SET #Type = :type ADD #Count :one"), ExpressionAttributeNames: named(AttrType, attrCount),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":type": avS(typeStat), ":one": avN(1)}}}).run(ctx)
+	if err != nil && !failed(err, condCounted) {
+		return 0, fmt.Errorf("store.Count: %w", err)
+	}
+	var it statItem
+	if err := s.get(ctx, "store.Count", memberPK(memberID), statSK(stat), time.Now(), &it); err != nil {
+		return 0, err
+	}
+	return it.Count, nil
+}
+
+// badgeItem: a badge a member holds.
+type badgeItem struct {
+	PK, SK, Type string
+	Badge        string
+	At           time.Time
+	GrantedBy    string `dynamodbav:",omitempty"`
+}
+
+// AwardBadge implements rewards.Store: the badge and badge.awarded, together, once.
+func (s *Rewards) AwardBadge(ctx context.Context, memberID, badge, grantedBy string, at time.Time) (bool, error) {
+	env, err := eventtypes.Wrap(eventtypes.BadgeAwarded{Meta: eventtypes.NewMeta(at), MemberID: memberID, Badge: badge, GrantedBy: grantedBy})
+	if err != nil {
+		return false, err
+	}
+	err = s.txn().put(condBadgeNew, badgeItem{PK: memberPK(memberID), SK: badgeSK(badge), Type: typeBadgeAward, Badge: badge, At: at.UTC(),
+		GrantedBy: grantedBy}, "attribute_not_exists(PK)").with(s.outboxPuts([]eventtypes.Envelope{env})).run(ctx)
+	if failed(err, condBadgeNew) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store.AwardBadge: %w", err)
+	}
+	return true, nil
+}
+
+// Awards implements rewards.Store: the member's badges, oldest first... by badge id.
+func (s *Rewards) Awards(ctx context.Context, memberID string) ([]rewards.Award, error) {
+	items, err := s.queryAll(ctx, queryPrefix(s.Table, memberPK(memberID), badgePrefix))
+	if err != nil {
+		return nil, fmt.Errorf("store.Awards: %w", err)
+	}
+	out := make([]rewards.Award, 0, len(items))
+	for _, item := range items {
+		var it badgeItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return nil, fmt.Errorf("store.Awards: %w", err)
+		}
+		out = append(out, rewards.Award{Badge: it.Badge, At: it.At, GrantedBy: it.GrantedBy})
+	}
+	return out, nil
+}
+
+// ReachRank implements rewards.Store: the rank's claim and rank.reached, together, once.
+func (s *Rewards) ReachRank(ctx context.Context, memberID, rank string, lifetime int64, at time.Time) (bool, error) {
+	env, err := eventtypes.Wrap(eventtypes.RankReached{Meta: eventtypes.NewMeta(at), MemberID: memberID, Rank: rank, Lifetime: lifetime})
+	if err != nil {
+		return false, err
+	}
+	err = s.txn().put(condRankNew, map[string]any{AttrPK: memberPK(memberID), AttrSK: rankClaimSK(rank), AttrType: typeRankClaim,
+		"At": at.UTC()}, "attribute_not_exists(PK)").with(s.outboxPuts([]eventtypes.Envelope{env})).run(ctx)
+	if failed(err, condRankNew) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store.ReachRank: %w", err)
+	}
+	return true, nil
+}
+
+// SetOptedOut implements rewards.Store.
+func (s *Rewards) SetOptedOut(ctx context.Context, memberID string, out bool) error {
+	return s.txn().add("", types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: rewardsAccountKey(memberID),
+		UpdateExpression:         aws.String("SET #Type = :type, #MemberID = :m, #OptedOut = :o"),
+		ExpressionAttributeNames: named(AttrType, attrMemberID, attrOptedOut),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":type": avS(typeRewardsAccount), ":m": avS(memberID),
+			":o": &types.AttributeValueMemberBOOL{Value: out}}}}).run(ctx)
+}
+
+// ShowOnBoards implements rewards.Store. Each board score's GSI1 keys follow its
+// score, on condition the score is still the one read (a concurrent entry then writes
+// its own); a score of zero or less, or a member not shown, has none.
+func (s *Rewards) ShowOnBoards(ctx context.Context, memberID string, boards []rewards.Board, show bool) error {
+	var sks []string
+	if boards == nil {
+		items, err := s.queryAll(ctx, queryPrefix(s.Table, memberPK(memberID), boardPrefix, AttrSK))
+		if err != nil {
+			return fmt.Errorf("store.ShowOnBoards: %w", err)
+		}
+		for _, item := range items {
+			if v, ok := item[AttrSK].(*types.AttributeValueMemberS); ok {
+				sks = append(sks, v.Value)
+			}
+		}
+	}
+	for _, b := range boards {
+		sks = append(sks, boardSK(b.SpaceID, b.Period))
+	}
+	for _, sk := range sks {
+		if err := s.showOnBoard(ctx, memberID, sk, show); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Rewards) showOnBoard(ctx context.Context, memberID, sk string, show bool) error {
+	for range reversalRetries {
+		var it boardItem
+		err := s.get(ctx, "store.ShowOnBoards", memberPK(memberID), sk, time.Now(), &it)
+		if errors.Is(err, errs.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		up := &types.Update{TableName: aws.String(s.Table), Key: key(memberPK(memberID), sk),
+			UpdateExpression: aws.String("REMOVE #GSI1PK, #GSI1SK"), ExpressionAttributeNames: named(AttrGSI1PK, AttrGSI1SK)}
+		if show && it.Score > 0 {
+			up.UpdateExpression = aws.String("SET #GSI1PK = :pk, #GSI1SK = :sk")
+			up.ConditionExpression = aws.String("#Score = :score")
+			up.ExpressionAttributeNames = named(AttrGSI1PK, AttrGSI1SK, attrScore)
+			up.ExpressionAttributeValues = map[string]types.AttributeValue{":pk": avS(boardPK(it.SpaceID, it.Period)),
+				":sk": avS(boardRankSK(it.Score, memberID)), ":score": avN(it.Score)}
+		}
+		err = s.txn().add(condScoreAsRead, types.TransactWriteItem{Update: up}).run(ctx)
+		if failed(err, condScoreAsRead) {
+			continue
+		}
+		return err
+	}
+	return fmt.Errorf("store.ShowOnBoards %s: the score kept moving", memberID)
+}
+
+// Board implements rewards.Store: one GSI1 query of the board's partition, best first,
+// of at most limit items (rewards.BoardTop): its cost does not grow with the members.
+func (s *Rewards) Board(ctx context.Context, b rewards.Board, limit int) ([]rewards.Standing, error) {
+	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
+		KeyConditionExpression:    aws.String("#GSI1PK = :pk"),
+		ExpressionAttributeNames:  named(AttrGSI1PK),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": avS(boardPK(b.SpaceID, b.Period))},
+		ScanIndexForward:          aws.Bool(false), Limit: aws.Int32(int32(limit))})
+	if err != nil {
+		return nil, fmt.Errorf("store.Board: %w", err)
+	}
+	list := make([]rewards.Standing, 0, len(out.Items))
+	ids := make([]string, 0, len(out.Items))
+	for _, item := range out.Items {
+		var it boardItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return nil, fmt.Errorf("store.Board: %w", err)
+		}
+		list = append(list, rewards.Standing{MemberID: it.MemberID, Score: it.Score})
+		ids = append(ids, it.MemberID)
+	}
+	people, err := s.People(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	shown := list[:0]
+	for _, st := range list {
+		if who, ok := people[st.MemberID]; ok && !who.Deleted && !who.Staff() {
+			st.Name = who.Name
+			if len(shown) > 0 && shown[len(shown)-1].Score == st.Score {
+				st.Place = shown[len(shown)-1].Place
+			} else {
+				st.Place = len(shown) + 1
+			}
+			shown = append(shown, st)
+		}
+	}
+	return shown, nil
+}
+
+// People implements rewards.Store: one BatchGetItem of member items per 100 ids.
+func (s *Rewards) People(ctx context.Context, ids []string) (map[string]rewards.Person, error) {
+	out := make(map[string]rewards.Person, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	keys := make([]map[string]types.AttributeValue, 0, len(ids))
+	for _, id := range ids {
+		keys = append(keys, memberKey(id))
+	}
+	found, err := s.batchGet(ctx, "store.People", keys)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now().Unix()
+	for _, item := range found {
+		var it memberItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return nil, fmt.Errorf("store.People: %w", err)
+		}
+		deleted := it.Status == members.StatusDeleted
+		active := it.Status == members.StatusActive || (it.Status == members.StatusSuspended && it.SuspendedUntil <= now)
+		p := rewards.Person{ID: it.ID, Name: it.DisplayName, Roles: it.Roles, Active: active, Deleted: deleted}
+		if deleted {
+			p.Name = ""
+		}
+		out[it.ID] = p
+	}
+	return out, nil
+}
+
+// Post implements rewards.Store.
+func (s *Rewards) Post(ctx context.Context, postID string) (rewards.Content, error) {
+	p, err := s.GetPost(ctx, postID)
+	if err != nil {
+		return rewards.Content{}, err
+	}
+	return rewards.Content{AuthorID: p.AuthorID, SpaceID: p.SpaceID, Kind: p.Kind}, nil
+}
+
+// Comment implements rewards.Store.
+func (s *Rewards) Comment(ctx context.Context, postID, commentID string) (rewards.Content, error) {
+	c, err := s.GetComment(ctx, postID, commentID)
+	if err != nil {
+		return rewards.Content{}, err
+	}
+	return rewards.Content{AuthorID: c.AuthorID}, nil
 }

@@ -142,14 +142,14 @@ func (s *Store) reactionCount(postID, reaction string, delta int) types.Transact
 }
 
 // AddReaction implements posts.VoteStore: the member's reaction and the count, together.
-func (s *Posts) AddReaction(ctx context.Context, postID, memberID, reaction string) error {
+func (s *Posts) AddReaction(ctx context.Context, postID, memberID, reaction string, events ...eventtypes.Envelope) error {
 	put, err := s.put(map[string]any{AttrPK: postPK(postID), AttrSK: reactionSK(memberID, reaction), AttrType: typeReaction,
 		"MemberID": memberID, "Reaction": reaction, "At": time.Now().UTC().Format(time.RFC3339Nano),
 		AttrGSI1PK: actsPK(memberID), AttrGSI1SK: actsSK(postPK(postID), reactionSK(memberID, reaction))}, "attribute_not_exists(PK)")
 	if err != nil {
 		return fmt.Errorf("store.AddReaction: %w", err)
 	}
-	err = s.txn().add(condReaction, put).add("", s.reactionCount(postID, reaction, 1)).run(ctx)
+	err = s.txn().add(condReaction, put).add("", s.reactionCount(postID, reaction, 1)).with(s.outboxPuts(events)).run(ctx)
 	if failed(err, condReaction) {
 		return fmt.Errorf("store.AddReaction %s: %w", postID, posts.ErrAlreadyReacted)
 	}

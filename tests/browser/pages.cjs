@@ -291,6 +291,11 @@ function visitsOf(d) {
     catalogue: members('/rewards/catalogue'),
     orders: members('/rewards/orders'),
     catalogueAdmin: { admin: ['/rewards/admin/catalogue'] },
+
+    // rewards: points (r1)
+    rewards: members('/rewards'),
+    leaderboard: members('/leaderboard'),
+    rewardsAdmin: { moderator: ['/rewards/admin'], agent: ['/rewards/admin'], admin: ['/rewards/admin'] },
   };
 }
 

@@ -318,3 +318,27 @@ export const campaignsApi = {
     call('post', '/api/campaigns/{id}/trial/decisions', { path: { id }, body: { memberId, approve, reason } }),
   report: (id: string) => call('get', '/api/campaigns/{id}/report', { path: { id } }),
 };
+
+// ---- rewards: points, ranks, badges, leaderboard (r1) ----
+export type MyRewards = Schemas['MyRewards'];
+export type MemberRewards = Schemas['MemberRewards'];
+export type RewardSettings = Schemas['rewards.Settings'];
+export type LedgerEntry = Schemas['rewards.Entry'];
+export type Leaderboard = Schemas['Leaderboard'];
+export type HowToEarn = Schemas['HowToEarn'];
+export type Rank = Schemas['Rank'];
+export type ReverseRequest = Schemas['ReverseRequest'];
+export const pointsApi = {
+  mine: () => call('get', '/api/rewards/me'),
+  history: (cursor?: string) => call('get', '/api/rewards/me/history', { query: { cursor } }),
+  optOut: (optOut: boolean) => call('put', '/api/rewards/me/leaderboard', { body: { optOut } }),
+  earn: () => call('get', '/api/rewards/earn'),
+  board: (period: string, space?: string) => call('get', '/api/rewards/leaderboard', { query: { period, space } }),
+  ranks: (ids: string[]) => call('get', '/api/rewards/ranks', { query: { ids: ids.join(',') } }),
+  member: (id: string) => call('get', '/api/rewards/members/{id}', { path: { id } }),
+  settings: () => call('get', '/api/rewards/settings'),
+  saveSettings: (st: RewardSettings) => call('put', '/api/rewards/settings', { body: st }),
+  memberHistory: (id: string, cursor?: string) => call('get', '/api/rewards/members/{id}/history', { path: { id }, query: { cursor } }),
+  reverse: (id: string, req: ReverseRequest) => call('post', '/api/rewards/members/{id}/reversals', { path: { id }, body: req }),
+  grant: (id: string, badge: 'super_user' | 'expert') => call('post', '/api/rewards/members/{id}/badges', { path: { id }, body: { badge } }),
+};

@@ -13,6 +13,10 @@ import { CampaignAdmin, CampaignsAdmin } from './campaign-admin';
 
 import { CataloguePage, OrdersPage } from './catalogue';
 import { CatalogueAdmin } from './orders-admin';
+
+import { RewardsPage } from './rewards';
+import { LeaderboardPage } from './leaderboard';
+import { RewardsAdmin } from './rewards-admin';
 import { matchRoute, mayView, RouteName, routeNamed } from './routes';
 import { NotFound } from './ui';
 import { ConfirmLink, InvitationWhileSignedIn, Sent, SignIn } from './signin';
@@ -184,6 +188,11 @@ function App() {
     catalogue: () => <CataloguePage lang={lang} navigate={navigate} may={may} />,
     orders: () => <OrdersPage lang={lang} navigate={navigate} />,
     catalogueAdmin: () => <CatalogueAdmin lang={lang} navigate={navigate} />,
+
+    // rewards: points (r1)
+    rewards: () => <RewardsPage lang={lang} navigate={navigate} staffLinks={{ admin: mayView(routeNamed('rewardsAdmin'), viewer), campaigns: mayView(routeNamed('campaignsAdmin'), viewer), catalogue: mayView(routeNamed('catalogueAdmin'), viewer) }} />,
+    leaderboard: () => <LeaderboardPage lang={lang} navigate={navigate} />,
+    rewardsAdmin: () => <RewardsAdmin lang={lang} may={may} />,
   };
 
   let page: ComponentChildren;
@@ -230,11 +239,10 @@ function App() {
               {link('/me/profile', s.profileNav)}
               {link('/notifications', unread > 0 ? s.notificationsNavUnread(unread) : s.notificationsNav)}
               {link('/me/sessions', s.nav.sessions)}
-              {link('/campaigns', s.campaigns.nav)}
+              {link('/rewards', s.rewardsNav)}
               {canSee('support') && link('/support', s.supportNav)}
               {canSee('moderation') && link('/moderation', s.moderationNav)}
               {canSee('admin') && link('/admin', s.nav.admin)}
-              {link('/rewards/catalogue', s.catalogue.nav)}
             </nav>
           </>
         )}

@@ -25,6 +25,9 @@ export function noticeLink(n: Notification): string | undefined {
   if (n.kind === 'unavailable') return undefined;
   // Rewards: catalogue, redemptions, orders (issue 12, r3): the member's orders page.
   if (n.kind === 'order_status') return '/rewards/orders';
+
+  // rewards (r1): badges and ranks are on the rewards page.
+  if (n.kind === 'badge_awarded' || n.kind === 'rank_reached') return '/rewards';
   if (n.ticketId) return `/tickets/${encodeURIComponent(n.ticketId)}`;
   if (n.postId) return `/posts/${encodeURIComponent(n.postId)}`;
   if (n.spaceId) return `/spaces/${encodeURIComponent(n.spaceId)}`;
@@ -57,6 +60,10 @@ export function noticeParts(lang: Lang, n: Notification): NoticePart[] {
         return { text: word('reason') };
       case 'target':
         return { text: word('target') };
+      case 'badge':
+        return { text: s.noticeQuote(word('badge')), href: link };
+      case 'rewards':
+        return { text: s.noticeRewards, href: link };
       case 'within':
         return { text: s.duration(Math.round(Number(n.detail ?? 0) / 60)) };
       case 'points': // campaigns (issue 12, r2): the points a reviewed proof paid

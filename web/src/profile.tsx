@@ -4,6 +4,7 @@ import { formatDate, Lang, langs, strings } from './i18n';
 import { codeOf, Done, fieldAttrs, FieldProblem, FormLevelProblem, FormProblem, Label, LoadProblem, missing, problemOf, RequiredNote } from './ui';
 import { useFocusHeading } from './signin';
 import { MemberPosts } from './spaces';
+import { MemberRank } from './rewards';
 
 // The staff roles an admin grants (the choices of the roles editor).
 const staffRoles = ['admin', 'moderator', 'support', 'marketer'];
@@ -287,6 +288,7 @@ export function MemberPage(props: { lang: Lang; id: string; viewer: Me; navigate
             {p.displayName}
           </h1>
           {p.staff && <StaffBadge lang={props.lang} />}
+          <MemberRank lang={props.lang} id={p.id} />
           <p class="muted">
             {[p.company, p.location, s.memberSince(formatDate(props.lang, p.createdAt))].filter(Boolean).join(' · ')}
           </p>

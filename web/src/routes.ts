@@ -40,6 +40,11 @@ export const routes = [
   { name: 'catalogue', path: '/rewards/catalogue', may: ['member'] },
   { name: 'orders', path: '/rewards/orders', may: ['member'] },
   { name: 'catalogueAdmin', path: '/rewards/admin/catalogue', may: ['rewards.catalogue'] },
+
+  // ---- rewards: points, ranks, badges, leaderboard (r1) ----
+  { name: 'rewards', path: '/rewards', may: ['member'] },
+  { name: 'leaderboard', path: '/leaderboard', may: ['member'] },
+  { name: 'rewardsAdmin', path: '/rewards/admin', may: ['rewards.settings', 'rewards.staff'] },
 ] as const satisfies readonly { name: string; path: string; may: readonly (Action | 'visitor' | 'member' | 'space-moderator')[] }[];
 
 export type RouteName = (typeof routes)[number]['name'];

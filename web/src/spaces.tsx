@@ -7,6 +7,7 @@ import { useFocusHeading } from './signin';
 import { QuestionToTicket, SpaceTickets } from './tickets';
 import { HideButton } from './moderation';
 import { codeOf, Done, fieldAttrs, FieldProblem, FormLevelProblem, FormProblem, Label, LoadProblem, missing, Problem, problemOf, RequiredNote } from './ui';
+import { MemberRank } from './rewards';
 
 type Nav = (path: string) => void;
 
@@ -1008,7 +1009,8 @@ export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerI
       </h1>
       <p class="muted">
         {s.byIn(s.person(post.authorName, post.authorDeleted), post.spaceName, formatDate(props.lang, post.createdAt))}{' '}
-        {post.authorStaff && !post.authorDeleted && <span class="badge staff-badge">{s.staffBadge}</span>} ·{' '}
+        {post.authorStaff && !post.authorDeleted && <span class="badge staff-badge">{s.staffBadge}</span>}
+        {signedIn && !post.authorDeleted && <MemberRank lang={props.lang} id={post.authorId} />} ·{' '}
         <Link to={`/spaces/${post.spaceId}`} navigate={props.navigate}>
           {post.spaceName}
         </Link>
@@ -1372,6 +1374,7 @@ function CommentByline(props: { lang: Lang; c: Comment; signedIn: boolean; navig
           )}
         </strong>
         {c.authorStaff && !c.authorDeleted && <> <span class="badge staff-badge">{s.staffBadge}</span></>}{' '}
+        {props.signedIn && !c.authorDeleted && <MemberRank lang={props.lang} id={c.authorId} />}{' '}
         <span class="muted">
           <Moment lang={props.lang} iso={c.createdAt} />
           {c.editedAt && (

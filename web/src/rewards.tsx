@@ -1,0 +1,287 @@
+// The member's rewards page (points, rank, badges, history, how to earn) and the rank
+// shown next to names (RankTag), for issue 12's points part.
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, HowToEarn, LedgerEntry, MyRewards, pointsApi, Rank } from './api';
+import { errorText, formatDate, Lang, strings } from './i18n';
+import { useFocusHeading } from './signin';
+import { codeOf } from './ui';
+
+type Nav = (path: string) => void;
+
+// rewardError says a problem code of the reward routes in the reader's language.
+export function rewardError(lang: Lang, code: string): string {
+  const s = strings[lang];
+  return s.rewardErrors[code] ?? errorText(s, code);
+}
+
+export function RewardProblem(props: { lang: Lang; code?: string }) {
+  if (!props.code) return null;
+  return (
+    <p class="error" role="alert">
+      {rewardError(props.lang, props.code)}
+    </p>
+  );
+}
+
+export const rankName = (lang: Lang, r: Rank) => (lang === 'fr' ? r.name.fr : r.name.en);
+
+// entryText says what a ledger entry is for, in the reader's language.
+export function entryText(lang: Lang, e: LedgerEntry): string {
+  const s = strings[lang];
+  const reversed = e.rule.endsWith(':reversed');
+  const base = reversed ? e.rule.slice(0, -':reversed'.length) : e.rule;
+  const what = s.ruleNames[base] ?? base.replace(/_/g, ' ');
+  if (!reversed) return what;
+  const reason = e.reason ? s.reversalReasons[e.reason] ?? `“${e.reason}”` : '';
+  return `${s.reversedRule(what)}${reason ? ` — ${reason}` : ''}`;
+}
+
+// History is a page of ledger entries with a button for older ones.
+// ids shows each entry's rule, object kind and id (staff take points back by them).
+export function History(props: { lang: Lang; ids?: boolean; load: (cursor?: string) => Promise<{ entries: LedgerEntry[]; next?: string }> }) {
+  const s = strings[props.lang];
+  const [entries, setEntries] = useState<LedgerEntry[]>();
+  const [next, setNext] = useState<string>();
+  const [error, setError] = useState<string>();
+  const more = (cursor?: string) =>
+    props.load(cursor).then(
+      (page) => {
+        setEntries((old) => [...(cursor ? old ?? [] : []), ...page.entries]);
+        setNext(page.next);
+      },
+      (e) => setError(codeOf(e)),
+    );
+  useEffect(() => {
+    more();
+  }, [props.load]);
+  return (
+    <>
+      <RewardProblem lang={props.lang} code={error} />
+      {entries && entries.length === 0 && <p class="muted">{s.noPointsHistory}</p>}
+      <ul class="list ledger">
+        {entries?.map((e) => (
+          <li key={e.id}>
+            <strong class={e.amount < 0 ? 'points negative' : 'points'}>
+              {e.amount > 0 ? '+' : ''}
+              {s.points(e.amount)}
+            </strong>{' '}
+            <span>{entryText(props.lang, e)}</span>{' '}
+            <span class="muted">
+              {formatDate(props.lang, e.at)}
+              {props.ids && (
+                <>
+                  {' · '}
+                  <code>
+                    {e.rule} {e.objectType} {e.objectId}
+                  </code>
+                </>
+              )}
+            </span>
+          </li>
+        ))}
+      </ul>
+      {next && (
+        <button type="button" class="secondary" onClick={() => more(next)}>
+          {s.moreHistory}
+        </button>
+      )}
+    </>
+  );
+}
+
+// HowToEarnSection lists the rules that pay, the ranks and the badges.
+export function HowToEarnSection(props: { lang: Lang; earn: HowToEarn }) {
+  const s = strings[props.lang];
+  const e = props.earn;
+  return (
+    <section class="section" aria-labelledby="earn-title">
+      <h2 id="earn-title">{s.earnTitle}</h2>
+      <ul class="list">
+        {e.rules.map((r) => (
+          <li key={r.name}>
+            <strong>{s.ruleNames[r.name] ?? r.name}</strong>: +{s.points(r.points)}
+            {r.dailyCap > 0 && <span class="muted"> ({s.dailyCap(s.points(r.dailyCap))})</span>}
+          </li>
+        ))}
+      </ul>
+      {!e.staffEarn && <p class="muted">{s.staffEarnNo}</p>}
+      <h3>{s.ranksTitle}</h3>
+      <ul class="list">
+        {e.ranks.map((r) => (
+          <li key={r.id}>
+            <strong>{rankName(props.lang, r)}</strong> <span class="muted">{s.rankFrom(s.points(r.threshold))}</span>
+          </li>
+        ))}
+      </ul>
+      <h3>{s.badgesTitle}</h3>
+      <ul class="list">
+        {e.badges.map((b) => (
+          <li key={b.id}>
+            <strong>{props.lang === 'fr' ? b.name.fr : b.name.en}</strong>: {props.lang === 'fr' ? b.description.fr : b.description.en}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+// RewardsPage is the member's own rewards: balance, score, rank, badges, the
+// leaderboard opt-out, the history and how to earn.
+export function RewardsPage(props: { lang: Lang; navigate: Nav; staffLinks: { admin: boolean; campaigns: boolean; catalogue: boolean } }) {
+  const s = strings[props.lang];
+  const heading = useFocusHeading();
+  const [mine, setMine] = useState<MyRewards>();
+  const [earn, setEarn] = useState<HowToEarn>();
+  const [error, setError] = useState<string>();
+  const [saved, setSaved] = useState(false);
+  useEffect(() => {
+    pointsApi.mine().then(setMine, (e) => setError(codeOf(e)));
+    pointsApi.earn().then(setEarn, (e) => setError(codeOf(e)));
+  }, []);
+  const optIn = (show: boolean) => {
+    setSaved(false);
+    pointsApi.optOut(!show).then(
+      (account) => {
+        if (mine) setMine({ ...mine, account });
+        setSaved(true);
+      },
+      (e) => setError(e instanceof ApiError ? e.code : 'internal'),
+    );
+  };
+  const badgeName = (id: string) => {
+    const b = earn?.badges.find((x) => x.id === id);
+    return b ? (props.lang === 'fr' ? b.name.fr : b.name.en) : s.noticeWords[`badge.${id}`] ?? id;
+  };
+  const go = (to: string) => (e: Event) => {
+    e.preventDefault();
+    props.navigate(to);
+  };
+  return (
+    <>
+      <h1 tabIndex={-1} ref={heading}>
+        {s.rewardsTitle}
+      </h1>
+      <RewardProblem lang={props.lang} code={error} />
+      {mine && (
+        <dl class="facts">
+          <dt>{s.balanceLine}</dt>
+          <dd>
+            <strong>{s.points(mine.account.balance)}</strong>
+          </dd>
+          <dt>{s.lifetimeLine}</dt>
+          <dd>{s.points(mine.account.lifetime)}</dd>
+          <dt>{s.rankLine}</dt>
+          <dd>
+            <span class="badge rank">{rankName(props.lang, mine.rank)}</span>{' '}
+            {mine.nextRank ? (
+              <span class="muted">{s.nextRank(s.points(mine.nextRank.threshold - mine.account.lifetime), rankName(props.lang, mine.nextRank))}</span>
+            ) : (
+              <span class="muted">{s.topRank}</span>
+            )}
+          </dd>
+        </dl>
+      )}
+      <nav class="links" aria-label={s.rewardsTitle}>
+        {(
+          [
+            ['/campaigns', s.campaigns.nav, true],
+            ['/rewards/catalogue', s.catalogue.nav, true],
+            ['/rewards/orders', s.catalogue.myOrders, true],
+            ['/leaderboard', s.leaderboardNav, true],
+            ['/campaigns/manage', s.campaigns.manageNav, props.staffLinks.campaigns],
+            ['/rewards/admin/catalogue', s.catalogue.manage, props.staffLinks.catalogue],
+            ['/rewards/admin', s.rewardsAdminNav, props.staffLinks.admin],
+          ] as [string, string, boolean][]
+        )
+          .filter(([, , show]) => show)
+          .map(([href, label]) => (
+            <a key={href} href={href} onClick={go(href)}>
+              {label}
+            </a>
+          ))}
+      </nav>
+      {mine && (
+        <label class="choice">
+          <input type="checkbox" checked={!mine.account.optedOut} onChange={(e) => optIn((e.currentTarget as HTMLInputElement).checked)} />
+          {s.optInLabel}
+        </label>
+      )}
+      {saved && (
+        <p class="ok" role="status">
+          {s.savedNote}
+        </p>
+      )}
+      <section class="section" aria-labelledby="badges-title">
+        <h2 id="badges-title">{s.badgesTitle}</h2>
+        {mine && mine.badges.length === 0 && <p class="muted">{s.noBadges}</p>}
+        <ul class="list">
+          {mine?.badges.map((b) => (
+            <li key={b.badge}>
+              <span class="badge award">{badgeName(b.badge)}</span> <span class="muted">{formatDate(props.lang, b.at)}</span>
+              {b.grantedBy && <span class="muted"> · {s.grantedBadge}</span>}
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section class="section" aria-labelledby="history-title">
+        <h2 id="history-title">{s.historyTitle}</h2>
+        <History lang={props.lang} load={pointsApi.history} />
+      </section>
+      {earn && <HowToEarnSection lang={props.lang} earn={earn} />}
+    </>
+  );
+}
+
+// The ranks of the names a page shows are read together: every MemberRank asks for
+// its member, and the ids asked within the same moment go in one request (at most 100
+// each); answers are kept a minute.
+const rankCache = new Map<string, { at: number; rank: Promise<Rank | undefined> }>();
+let pending: Map<string, (r: Rank | undefined) => void> | undefined;
+
+function rankOf(id: string): Promise<Rank | undefined> {
+  const hit = rankCache.get(id);
+  if (hit && Date.now() - hit.at < 60000) return hit.rank;
+  const rank = new Promise<Rank | undefined>((resolve) => {
+    if (!pending) {
+      pending = new Map();
+      setTimeout(() => {
+        const batch = [...pending!.entries()];
+        pending = undefined;
+        for (let i = 0; i < batch.length; i += 100) {
+          const part = batch.slice(i, i + 100);
+          pointsApi.ranks(part.map(([id]) => id)).then(
+            (r) => part.forEach(([id, done]) => done(r.ranks[id])),
+            () => part.forEach(([, done]) => done(undefined)),
+          );
+        }
+      }, 0);
+    }
+    pending.set(id, resolve);
+  });
+  rankCache.set(id, { at: Date.now(), rank });
+  return rank;
+}
+
+// MemberRank is a member's rank next to their name (nothing for a deleted member).
+export function MemberRank(props: { lang: Lang; id: string }) {
+  const [rank, setRank] = useState<Rank>();
+  useEffect(() => {
+    let live = true;
+    if (props.id) rankOf(props.id).then((r) => live && setRank(r));
+    return () => {
+      live = false;
+    };
+  }, [props.id]);
+  return <RankTag lang={props.lang} rank={rank} />;
+}
+
+// RankTag is a member's rank next to their name.
+export function RankTag(props: { lang: Lang; rank?: Rank }) {
+  if (!props.rank) return null;
+  const name = rankName(props.lang, props.rank);
+  return (
+    <span class="badge rank" title={strings[props.lang].rankOf(name)}>
+      {name}
+    </span>
+  );
+}
