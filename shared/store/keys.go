@@ -656,4 +656,3 @@ func orderSK(createdAt time.Time, id string) string             { return stamp(c
 
 // CatalogueSettings: COMMUNITY / REWARDSCATALOGUE.
 const skCatalogueSettings = "REWARDSCATALOGUE"
-
