@@ -313,6 +313,17 @@ func (f *walkFixture) samples() map[string][]string {
 		"/api/rewards/orders":             {"/api/rewards/orders", "/api/rewards/orders?status=shipped", "/api/rewards/orders?status=lost"},
 		"/api/rewards/orders-to-ship.csv": {"/api/rewards/orders-to-ship.csv"},
 		"/api/rewards/catalogue/settings": {"/api/rewards/catalogue/settings"},
+
+		// Rewards: points, ranks, badges, leaderboards (issue 12, r1).
+		"/api/rewards/me":         {"/api/rewards/me"},
+		"/api/rewards/me/history": {"/api/rewards/me/history", "/api/rewards/me/history?cursor=garbage"},
+		"/api/rewards/earn":       {"/api/rewards/earn"},
+		"/api/rewards/leaderboard": {"/api/rewards/leaderboard", "/api/rewards/leaderboard?period=week",
+			"/api/rewards/leaderboard?period=all&space=" + f.public.ID, "/api/rewards/leaderboard?period=never"},
+		"/api/rewards/ranks":                {"/api/rewards/ranks?ids=" + f.memberID + "," + f.adminID, "/api/rewards/ranks?ids=m_nope"},
+		"/api/rewards/members/{id}":         {"/api/rewards/members/" + f.memberID, "/api/rewards/members/m_nope"},
+		"/api/rewards/settings":             {"/api/rewards/settings"},
+		"/api/rewards/members/{id}/history": {"/api/rewards/members/" + f.memberID + "/history", "/api/rewards/members/m_nope/history"},
 	}
 }
 

@@ -211,7 +211,11 @@ type MemberRank struct {
 func (p *Points) Ranks(ctx context.Context, ids []string) (map[string]Rank, error) {
 	var clean []string
 	for _, id := range ids {
-		if id = strings.TrimSpace(id); id != "" && !slices.Contains(clean, id) {
+		id = strings.TrimSpace(id)
+		if id != "" && !validID(id) {
+			return nil, errs.InvalidField("ids", "invalid_id", "ids is not a list of ids: ids are 1 to 64 letters, digits, '_', '-' or '.'.")
+		}
+		if id != "" && !slices.Contains(clean, id) {
 			clean = append(clean, id)
 		}
 	}
