@@ -23,6 +23,7 @@ import (
 
 	"tribune/shared/app"
 	"tribune/shared/bus"
+	"tribune/shared/httpx"
 )
 
 // shared are the resources the catalogue's functions are granted and started by.
@@ -112,6 +113,19 @@ func (r *shared) grant(stack awscdk.Stack, fn awslambda.Function, f app.Function
 	}
 }
 
+// routePaths are the distinct paths of routes, in their first order.
+func routePaths(routes []httpx.Route) []string {
+	var paths []string
+	seen := map[string]bool{}
+	for _, rt := range routes {
+		if !seen[rt.Pattern] {
+			seen[rt.Pattern] = true
+			paths = append(paths, rt.Pattern)
+		}
+	}
+	return paths
+}
+
 // titled is "Registration" for "registration" (construct ids kept from before the
 // catalogue, so a deploy replaces no queue and no integration).
 func titled(name string) string { return strings.ToUpper(name[:1]) + name[1:] }
@@ -125,9 +139,12 @@ func (r *shared) trigger(stack awscdk.Stack, fn awslambda.Function, f app.Functi
 		// the API may invoke it on any of its routes, which are all its own anyway.
 		integration := apigwint.NewHttpLambdaIntegration(jsii.String(titled(f.Name)+"Integration"), fn,
 			&apigwint.HttpLambdaIntegrationProps{ScopePermissionToRoute: jsii.Bool(false)})
-		// The API Gateway routes are the Go route table's, so the two cannot drift.
-		for _, route := range f.Routes(app.Deps{}) {
-			r.api.AddRoutes(&apigw.AddRoutesOptions{Path: jsii.String(route.Pattern), Methods: &[]apigw.HttpMethod{apigw.HttpMethod(route.Method)},
+		// The API Gateway routes are the Go route table's paths, so the two cannot drift:
+		// one ANY route per path (a route is one resource of CloudFormation's 500), and the
+		// function answers a method it does not serve with 405 and Allow (httpx.NoRoute),
+		// as the local runtime does, instead of API Gateway's own 404.
+		for _, path := range routePaths(f.Routes(app.Deps{})) {
+			r.api.AddRoutes(&apigw.AddRoutesOptions{Path: jsii.String(path), Methods: &[]apigw.HttpMethod{apigw.HttpMethod_ANY},
 				Integration: integration})
 		}
 	}
