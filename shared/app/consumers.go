@@ -32,9 +32,9 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 	activity := &notifications.Activity{Service: notes, Store: st.Notifications(), Subjects: newNotificationSubjects(st)}
 	counts := &metrics.Service{Store: st, Values: st, Now: time.Now}
 	feed := &posts.Feed{Store: st.Posts(), Now: time.Now}
-	support := &tickets.Service{Store: &store.Tickets{Store: st}, Now: time.Now}
-	rooms := &spaces.Service{Store: &store.Spaces{Store: st}, Now: time.Now}
-	erasure := members.Erasure{Store: &store.Members{Store: st}, Files: files}
+	support := &tickets.Service{Store: st.Tickets(), Now: time.Now}
+	rooms := &spaces.Service{Store: st.Spaces(), Now: time.Now}
+	erasure := members.Erasure{Store: st.Members(), Files: files}
 	const notify, count, fan = bus.ConsumerNotifications, bus.ConsumerMetrics, bus.ConsumerFeed
 	return []bus.Subscription{
 		bus.On(notify, notes.OnMemberRegistered),

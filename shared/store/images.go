@@ -505,7 +505,7 @@ func (s *Store) spaceOfTicket(ctx context.Context, ticketID string, known map[st
 	if id, ok := known[ticketID]; ok {
 		return id, nil
 	}
-	t, err := s.GetTicket(ctx, ticketID)
+	t, err := s.Tickets().GetTicket(ctx, ticketID)
 	if errors.Is(err, errs.ErrNotFound) {
 		known[ticketID] = ""
 		return "", nil

@@ -207,7 +207,7 @@ func (s *Store) MigrateCustomerSpaces(ctx context.Context, now time.Time) (Custo
 // and whatever else leaving undoes), then files the request; a run cut in between
 // leaves that member with neither, free to ask again.
 func (s *Store) demoteSelfJoined(ctx context.Context, spaceID string) (int, error) {
-	list, err := s.memberships(ctx, "store.demoteSelfJoined", queryPrefix(s.Table, spacePK(spaceID), activeMemberPrefix))
+	list, err := s.Spaces().memberships(ctx, "store.demoteSelfJoined", queryPrefix(s.Table, spacePK(spaceID), activeMemberPrefix))
 	if err != nil {
 		return 0, err
 	}
@@ -223,12 +223,12 @@ func (s *Store) demoteSelfJoined(ctx context.Context, spaceID string) (int, erro
 		if err != nil {
 			return n, fmt.Errorf("store.demoteSelfJoined: %w", err)
 		}
-		if err := s.DeleteMembership(ctx, spaceID, m.MemberID, true, left); err != nil {
+		if err := s.Spaces().DeleteMembership(ctx, spaceID, m.MemberID, true, left); err != nil {
 			return n, err
 		}
 		req := m
 		req.Status, req.SpaceVisibility = spaces.StatusPending, spaces.Closed
-		if err := s.RequestToJoin(ctx, req); err != nil && !errors.Is(err, spaces.ErrMembershipChanged) {
+		if err := s.Spaces().RequestToJoin(ctx, req); err != nil && !errors.Is(err, spaces.ErrMembershipChanged) {
 			return n, err
 		}
 		n++
