@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"time"
 	"unicode/utf8"
@@ -219,60 +218,25 @@ var maxListQueries = len(directoryBuckets)
 // key, until the page is full (at most one query per bucket). The cursor names the
 // bucket and, inside it, where the page stopped.
 func (s *Members) ListMembers(ctx context.Context, cursor string, limit int) (members.DirectoryPageResult, error) {
-	const scope = "members"
-	start, err := s.decodeCursor(scope, cursor)
+	list, next, err := fillPage(ctx, s.Store, thinList[members.DirectoryEntry]{op: "store.ListMembers", scope: "members", parts: directoryBuckets,
+		query: func(bucket string, n int) *dynamodb.QueryInput {
+			return &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1), Limit: aws.Int32(int32(n)),
+				KeyConditionExpression:    aws.String("GSI1PK = :pk"),
+				ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: membersPK(bucket)}}}
+		},
+		keyOf: keyOf(AttrPK, AttrSK, AttrGSI1PK, AttrGSI1SK),
+		conv: func(av item) (members.DirectoryEntry, bool, error) {
+			var it memberItem
+			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+				return members.DirectoryEntry{}, false, err
+			}
+			e, listed := directoryEntry(it)
+			return e, listed, nil
+		}}, cursor, limit, maxListQueries)
 	if err != nil {
 		return members.DirectoryPageResult{}, err
 	}
-	bucket := 0
-	if start != nil {
-		b, _ := start["B"].(*types.AttributeValueMemberS)
-		if b == nil || !slices.Contains(directoryBuckets, b.Value) {
-			return members.DirectoryPageResult{}, errCursor
-		}
-		bucket = slices.Index(directoryBuckets, b.Value)
-		delete(start, "B")
-		if len(start) == 0 {
-			start = nil
-		}
-	}
-	page := members.DirectoryPageResult{Members: []members.DirectoryEntry{}}
-	for queries := 0; bucket < len(directoryBuckets) && queries < maxListQueries; queries++ {
-		out, err := s.DB.Query(ctx, &dynamodb.QueryInput{
-			TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1), ExclusiveStartKey: start,
-			Limit:                     aws.Int32(int32(limit - len(page.Members))),
-			KeyConditionExpression:    aws.String("GSI1PK = :pk"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: membersPK(directoryBuckets[bucket])}},
-		})
-		if err != nil {
-			return members.DirectoryPageResult{}, fmt.Errorf("store.ListMembers: %w", err)
-		}
-		for _, item := range out.Items {
-			var it memberItem
-			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-				return members.DirectoryPageResult{}, fmt.Errorf("store.ListMembers: %w", err)
-			}
-			if e, listed := directoryEntry(it); listed {
-				page.Members = append(page.Members, e)
-			}
-		}
-		start = out.LastEvaluatedKey
-		if len(start) == 0 {
-			bucket++
-			start = nil
-		}
-		if len(page.Members) >= limit {
-			break
-		}
-	}
-	if bucket < len(directoryBuckets) {
-		next := map[string]types.AttributeValue{"B": &types.AttributeValueMemberS{Value: directoryBuckets[bucket]}}
-		maps.Copy(next, start)
-		if page.Next, err = s.encodeCursor(scope, next); err != nil {
-			return members.DirectoryPageResult{}, fmt.Errorf("store.ListMembers: %w", err)
-		}
-	}
-	return page, nil
+	return members.DirectoryPageResult{Members: list, Next: next}, nil
 }
 
 // MembersByName implements members.Store: one query of the search keys of names

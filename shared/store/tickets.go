@@ -555,43 +555,14 @@ func (s *Tickets) Queue(ctx context.Context, f tickets.QueueFilter, cursor strin
 	} else {
 		in.ExpressionAttributeNames = nil
 	}
-	start, err := s.decodeCursor(pkTicketQueue, cursor)
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]tickets.Ticket, 0, limit)
-	for range queueReadPages {
-		in.ExclusiveStartKey = start
-		page, err := s.DB.Query(ctx, in)
-		if err != nil {
-			return nil, "", fmt.Errorf("store.Queue: %w", err)
-		}
-		for i, item := range page.Items {
+	return fillPage(ctx, s.Store, thinList[tickets.Ticket]{op: "store.Queue", scope: pkTicketQueue,
+		query: func(string, int) *dynamodb.QueryInput { return in },
+		keyOf: keyOf(AttrPK, AttrSK),
+		conv: func(av item) (tickets.Ticket, bool, error) {
 			var it ticketItem
-			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-				return nil, "", fmt.Errorf("store.Queue: %w", err)
-			}
-			out = append(out, it.ticket())
-			if len(out) == limit {
-				if i == len(page.Items)-1 && len(page.LastEvaluatedKey) == 0 {
-					return out, "", nil
-				}
-				next, err := s.encodeCursor(pkTicketQueue, map[string]types.AttributeValue{AttrPK: item[AttrPK], AttrSK: item[AttrSK]})
-				if err != nil {
-					return nil, "", fmt.Errorf("store.Queue: %w", err)
-				}
-				return out, next, nil
-			}
-		}
-		if start = page.LastEvaluatedKey; len(start) == 0 {
-			return out, "", nil
-		}
-	}
-	next, err := s.encodeCursor(pkTicketQueue, start)
-	if err != nil {
-		return nil, "", fmt.Errorf("store.Queue: %w", err)
-	}
-	return out, next, nil
+			err := attributevalue.UnmarshalMap(av, &it)
+			return it.ticket(), true, err
+		}}, cursor, limit, queueReadPages)
 }
 
 // AssignedTo implements tickets.Store: the queue (every unclosed ticket, one partition
