@@ -250,7 +250,7 @@ func (q questions) Question(ctx context.Context, actor auth.Principal, postID st
 }
 
 func (q questions) LinkTicket(ctx context.Context, postID, ticketID string, number int64) error {
-	return q.store.LinkTicket(ctx, postID, ticketID, number)
+	return q.store.Posts().LinkTicket(ctx, postID, ticketID, number)
 }
 
 // TicketingRoutes are the routes the ticketing function serves.

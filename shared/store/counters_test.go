@@ -81,7 +81,7 @@ func TestInboxDeliveriesAndReadMarksAreExact(t *testing.T) {
 	now := time.Now().UTC()
 	n := notifications.Notification{ID: "evt1-m_ann", MemberID: "m_ann", Kind: notifications.KindMention, At: now.Add(-time.Minute)}
 	for range 3 {
-		if err := st.PutNotification(ctx, n, now.Add(time.Hour)); err != nil {
+		if err := st.Notifications().PutNotification(ctx, n, now.Add(time.Hour)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -93,7 +93,7 @@ func TestInboxDeliveriesAndReadMarksAreExact(t *testing.T) {
 	if first.IsZero() || first.Before(now.Add(-time.Second)) {
 		t.Fatalf("delivered at %v", first)
 	}
-	if err := st.PutNotification(ctx, n, now.Add(time.Hour)); err != nil {
+	if err := st.Notifications().PutNotification(ctx, n, now.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	if items, _, _, _ = st.Notifications().Inbox(ctx, "m_ann", "", 30); !items[0].DeliveredAt.Equal(first) {

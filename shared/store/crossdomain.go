@@ -4,7 +4,8 @@ package store
 // items (a member's name for a ticket, staff for a notification, who is in a space for
 // the feed). They live here, and only here, so that what each domain's items owe to
 // the others shows in one place. Each reads the items of the domain that owns them
-// through that domain's item types and keys.
+// through that domain's item types and keys. One write is here too, for the same
+// reason: the credits every domain's writes put into the members they name.
 
 import (
 	"context"
@@ -349,6 +350,59 @@ func (s *Notifications) SpaceModeratorIDs(ctx context.Context, spaceID string) (
 		}
 	}
 	return ids, nil
+}
+
+// ---- posts and comments, read by the feed (Posts) and by moderation (Moderation):
+// both interfaces ask for them ----
+
+// Content implements posts.ModerationStore and posts.FeedStore: one BatchGetItem for the posts and the
+// comments' pointers, one for the comments.
+func (s *Store) Content(ctx context.Context, postIDs []string, comments []posts.CommentRef) (map[string]posts.Post, map[posts.CommentRef]posts.Comment, error) {
+	var keys []map[string]types.AttributeValue
+	for _, id := range postIDs {
+		keys = append(keys, postKey(id))
+	}
+	for _, c := range comments {
+		keys = append(keys, key(postPK(c.PostID), commentPointerSK(c.CommentID)))
+	}
+	found, err := s.batchGet(ctx, "store.Content", keys)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := map[string]posts.Post{}
+	for _, id := range postIDs {
+		if item, ok := found[postPK(id)+"|POST"]; ok {
+			var it postItem
+			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+				return nil, nil, fmt.Errorf("store.Content: %w", err)
+			}
+			out[id] = it.post()
+		}
+	}
+	var commentKeys []map[string]types.AttributeValue
+	for _, c := range comments {
+		if item, ok := found[postPK(c.PostID)+"|CID#"+c.CommentID]; ok {
+			if sk, ok := item["CommentSK"].(*types.AttributeValueMemberS); ok {
+				commentKeys = append(commentKeys, key(postPK(c.PostID), sk.Value))
+			}
+		}
+	}
+	byRef := map[posts.CommentRef]posts.Comment{}
+	if len(commentKeys) == 0 {
+		return out, byRef, nil
+	}
+	got, err := s.batchGet(ctx, "store.Content", commentKeys)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, item := range got {
+		var it commentItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return nil, nil, fmt.Errorf("store.Content: %w", err)
+		}
+		byRef[posts.CommentRef{PostID: it.PostID, CommentID: it.ID}] = it.comment()
+	}
+	return out, byRef, nil
 }
 
 // ---- members, posts, comments, tickets and the moderation queue, read by notifications ----

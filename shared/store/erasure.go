@@ -109,7 +109,7 @@ func mentions(text, memberID string) bool { return slices.Contains(content.Menti
 // page, the names kept with the text, the excerpts of the post's entries and of its
 // queue item).
 func (s *Members) erasePost(ctx context.Context, postID, memberID string) error {
-	p, err := s.GetPost(ctx, postID)
+	p, err := s.Posts().GetPost(ctx, postID)
 	if errors.Is(err, errs.ErrNotFound) {
 		return nil
 	}
@@ -192,7 +192,7 @@ func (s *Members) erasePost(ctx context.Context, postID, memberID string) error 
 // rewriteEntries puts a shown post's space and author entries (and pin) again, and the
 // copies its space's members hold in their home streams.
 func (s *Members) rewriteEntries(ctx context.Context, after posts.Summary) error {
-	puts, err := s.entryPuts(after)
+	puts, err := s.Posts().entryPuts(after)
 	if err != nil {
 		return err
 	}
@@ -203,7 +203,7 @@ func (s *Members) rewriteEntries(ctx context.Context, after posts.Summary) error
 	if err != nil {
 		return err
 	}
-	return s.ReplaceInFeeds(ctx, after, ids)
+	return s.Posts().ReplaceInFeeds(ctx, after, ids)
 }
 
 // excerptOf is a text's excerpt as the moderation queue keeps it (posts' excerpt), from

@@ -578,7 +578,7 @@ func (s *Members) ModerateMember(ctx context.Context, memberID, status string, u
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
 		UpdateExpression: aws.String(expr), ConditionExpression: aws.String(cond),
 		ExpressionAttributeNames: named(attrStatus, attrSuspendedUntil), ExpressionAttributeValues: values}}
-	log, err := s.auditPut(entry)
+	log, err := s.Moderation().auditPut(entry)
 	if err != nil {
 		return members.Member{}, fmt.Errorf("store.ModerateMember: %w", err)
 	}

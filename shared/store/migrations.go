@@ -181,7 +181,7 @@ func (s *Store) MigrateCustomerSpaces(ctx context.Context, now time.Time) (Custo
 			ExpressionAttributeNames: named(attrKind, attrVisibility),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":v": &types.AttributeValueMemberS{Value: visibility},
 				":customer": &types.AttributeValueMemberS{Value: spaces.KindCustomer}, ":seen": &types.AttributeValueMemberS{Value: sp.Visibility}}}}
-		log, err := s.auditPut(audit.Entry{At: now.UTC(), Action: "space.made_private", TargetType: "space", TargetID: sp.ID})
+		log, err := s.Moderation().auditPut(audit.Entry{At: now.UTC(), Action: "space.made_private", TargetType: "space", TargetID: sp.ID})
 		if err != nil {
 			return fixed, fmt.Errorf("store.MigrateCustomerSpaces: %w", err)
 		}

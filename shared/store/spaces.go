@@ -441,7 +441,7 @@ func (s *Spaces) UpdateSpace(ctx context.Context, old spaces.Space, visibility, 
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(spacePK(old.ID), skSpace),
 		UpdateExpression: aws.String(expr), ConditionExpression: aws.String("attribute_exists(PK) AND #Kind = :old AND #Visibility = :oldv"),
 		ExpressionAttributeNames: named(attrKind, attrVisibility), ExpressionAttributeValues: values}}
-	log, err := s.auditPut(entry)
+	log, err := s.Moderation().auditPut(entry)
 	if err != nil {
 		return fmt.Errorf("store.UpdateSpace: %w", err)
 	}

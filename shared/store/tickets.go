@@ -381,7 +381,7 @@ func (s *Tickets) CreateTicket(ctx context.Context, t *tickets.Ticket, ack *tick
 			put("", newTicketItem(ticketPK(t.ID), skTicket, typeTicket, *t), "attribute_not_exists(PK)").
 			put("", newTicketReplyItem(*ack), "").
 			add("", entries...).add("", outs...).add("", credits...).
-			add(condTicketImage, s.imageUpdates(shownInTicket(t.ID), "", t.Body, t.CreatedAt)...).
+			add(condTicketImage, s.Images().imageUpdates(shownInTicket(t.ID), "", t.Body, t.CreatedAt)...).
 			run(ctx)
 		switch {
 		case errors.Is(err, tickets.ErrRateLimited):
@@ -487,7 +487,7 @@ func (s *Tickets) SaveTicket(ctx context.Context, old, t tickets.Ticket, reply *
 	outs, err := s.outboxPuts(events)
 	tx.also("", outs, err)
 	if reply != nil {
-		tx.add(condTicketImage, s.imageUpdates(shownInReply(*reply), "", reply.Body, reply.CreatedAt)...)
+		tx.add(condTicketImage, s.Images().imageUpdates(shownInReply(*reply), "", reply.Body, reply.CreatedAt)...)
 	}
 	err = tx.run(ctx)
 	if failed(err, condTicketUnchanged) || lostToConcurrent(err) {
