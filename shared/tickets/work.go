@@ -356,7 +356,12 @@ func (s *Service) Rate(ctx context.Context, actor auth.Principal, id string, req
 		if t.Rating != nil && t.Rating.Good == req.Good && t.Rating.Comment == req.Comment {
 			return nil, nil, errNoChange
 		}
+		// A rating's time orders the ratings of a ticket (the satisfaction metric keeps
+		// the latest): it is after the ticket's last change, whatever the clock says.
 		now := s.Now().UTC()
+		if !now.After(t.UpdatedAt) {
+			now = t.UpdatedAt.Add(time.Microsecond)
+		}
 		t.Rating, t.UpdatedAt = &Rating{Good: req.Good, Comment: req.Comment, At: now}, now
 		meta := eventtypes.NewMeta(now)
 		env, err := eventtypes.Wrap(eventtypes.TicketRated{Meta: meta,
