@@ -295,6 +295,10 @@ var (
 	ErrMove          = errs.New(errs.Conflict, "status_not_allowed", "The ticket cannot move to that status from where it is.")
 	ErrClosed        = errs.New(errs.Conflict, "ticket_closed", "This ticket is closed; open a new one.")
 	ErrInternal      = errs.New(errs.Forbidden, "internal_notes_agents_only", "Only support agents write internal notes.")
+	// ErrReplyBody and ErrReplyStatus are a reply's own: its text, and a status sent
+	// with it by a customer (who marks a ticket solved, or reopens it, with its status).
+	ErrReplyBody   = errs.InvalidField("body", "invalid_reply_body", "Write a reply of 1 to 20,000 characters.")
+	ErrReplyStatus = errs.New(errs.Forbidden, "reply_status_agents_only", "Only support agents change a ticket's status with a reply; mark it solved, or reopen it, from the ticket.")
 	ErrAgentsOnly    = errs.New(errs.Forbidden, "support_agents_only", "Only support agents do this.")
 	ErrNotAgent      = errs.InvalidField("assigneeId", "not_an_agent", "Tickets are assigned to support agents.")
 	ErrNotSolved     = errs.New(errs.Conflict, "not_solved", "Only a solved ticket is rated.")

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	mathrand "math/rand/v2"
 	"slices"
 	"strings"
 	"time"
@@ -26,8 +27,17 @@ type ReplyRequest struct {
 	Attachments []Attachment `json:"attachments,omitempty"`
 }
 
-// retries bounds the retries of a change that lost a race with another one.
-const retries = 5
+// retries bounds the attempts of a change that lost a race with others: enough for
+// dozens of replies at once on one ticket (each attempt after a loss waits a little,
+// at random, longer each time: retryWait), so concurrent replies all land.
+const retries = 40
+
+// retryWait is the pause before attempt n (from 1) of a change that lost a race: random
+// up to 5 ms doubled each time, at most 160 ms, so the racers spread out.
+func retryWait(n int) time.Duration {
+	ceiling := 5 * time.Millisecond << min(n-1, 5)
+	return time.Duration(mathrand.Int64N(int64(ceiling))) + time.Millisecond
+}
 
 // ErrConflict is what a store returns when a ticket changed since it was read.
 var ErrConflict = errs.New(errs.Conflict, "ticket_changed", "The ticket changed meanwhile; reload it.")
@@ -45,7 +55,14 @@ func (s *Service) change(ctx context.Context, actor auth.Principal, id string, f
 // changeLoaded is change with its own way to read the ticket (the sweeper reads
 // without a caller).
 func (s *Service) changeLoaded(ctx context.Context, load func() (Ticket, error), f func(t *Ticket) (*Reply, []eventtypes.Envelope, error)) (Ticket, error) {
-	for range retries {
+	for n := range retries {
+		if n > 0 {
+			select {
+			case <-ctx.Done():
+				return Ticket{}, ctx.Err()
+			case <-time.After(retryWait(n)):
+			}
+		}
 		t, err := load()
 		if err != nil {
 			return Ticket{}, err
@@ -76,11 +93,14 @@ func (s *Service) Reply(ctx context.Context, actor auth.Principal, id string, re
 	}
 	req.Body = body
 	if l := utf8.RuneCountInString(req.Body); l < 1 || l > MaxBodyRunes {
-		return View{}, fmt.Errorf("tickets.Reply: %w", ErrBody)
+		return View{}, fmt.Errorf("tickets.Reply: %w", ErrReplyBody)
 	}
 	agent := IsAgent(actor.Roles)
-	if (req.Internal || req.Status != "") && !agent {
+	if req.Internal && !agent {
 		return View{}, fmt.Errorf("tickets.Reply: %w", ErrInternal)
+	}
+	if req.Status != "" && !agent {
+		return View{}, fmt.Errorf("tickets.Reply: %w", ErrReplyStatus)
 	}
 	if req.Status != "" && !slices.Contains(Statuses, req.Status) {
 		return View{}, fmt.Errorf("tickets.Reply: %w", ErrStatus)
