@@ -9818,7 +9818,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Closed, a move the workflow refuses, or (ticket_changed) changed by others more often than retried */
+            /** @description Closed, a move the workflow refuses, or (ticket_changed) changed by others for longer than retried */
             409: {
                 headers: {
                     [name: string]: unknown;
