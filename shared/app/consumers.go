@@ -88,7 +88,7 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 		bus.On(fan, support.OnMemberRolesChanged),
 		bus.On(fan, rooms.OnMemberRolesChanged),
 		// An address invited by email that registers without the code spends its invitation.
-		bus.On(fan, invitations.Registered{Store: st}.OnMemberRegistered),
+		bus.On(fan, invitations.Registered{Store: &store.Invitations{Store: st}}.OnMemberRegistered),
 	}
 }
 

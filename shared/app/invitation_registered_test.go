@@ -10,6 +10,7 @@ import (
 	"tribune/shared/invitations"
 	"tribune/shared/metrics"
 	"tribune/shared/policy"
+	"tribune/shared/store"
 )
 
 // An address invited by email that registers without the invitation's code (the
@@ -57,7 +58,7 @@ func TestRegisteringWithAnInvitedAddressSpendsTheInvitation(t *testing.T) {
 	if err != nil || deeID == "" {
 		t.Fatalf("dee's member: %q %v", deeID, err)
 	}
-	again := invitations.Registered{Store: c.st}
+	again := invitations.Registered{Store: &store.Invitations{Store: c.st}}
 	if err := again.OnMemberRegistered(context.Background(), eventtypes.MemberRegistered{Meta: eventtypes.NewMeta(time.Now()), MemberID: deeID, Email: "dee@example.com"}); err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,7 @@ const condInvitationUnused = "invitation unused"
 // address at, and invitation.accepted is recorded with it, in one transaction; nothing
 // when the address has no claim, or its invitation is used (the invitee brought the
 // code: Register spent it), revoked or expired at at.
-func (s *Store) UseInvitationOf(ctx context.Context, email, memberID string, at time.Time) error {
+func (s *Invitations) UseInvitationOf(ctx context.Context, email, memberID string, at time.Time) error {
 	var claim inviteeClaimItem
 	err := s.get(ctx, "store.UseInvitationOf", inviteePK(email), skPendingInvitation, at, &claim)
 	if errors.Is(err, errs.ErrNotFound) {
