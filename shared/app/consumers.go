@@ -4,6 +4,7 @@ import (
 	"time"
 	"tribune/shared/bus"
 	"tribune/shared/config"
+	"tribune/shared/invitations"
 	"tribune/shared/mail"
 	"tribune/shared/members"
 	"tribune/shared/metrics"
@@ -86,6 +87,8 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 		// end (issue 9, round 4). Both read the member as they are now, both run.
 		bus.On(fan, support.OnMemberRolesChanged),
 		bus.On(fan, rooms.OnMemberRolesChanged),
+		// An address invited by email that registers without the code spends its invitation.
+		bus.On(fan, invitations.Registered{Store: &store.Invitations{Store: st}}.OnMemberRegistered),
 	}
 }
 

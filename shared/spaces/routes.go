@@ -21,6 +21,10 @@ type SpaceView struct {
 	// CanChangeSettings: the caller changes the space's visibility (its owner, staff;
 	// in a customer space, support agents).
 	CanChangeSettings bool `json:"canChangeSettings"`
+	// JoinOffer is what the caller may do to become a member (Access.JoinOffer): join,
+	// ask to join (request), accept an invitation; absent for nothing (a member, a
+	// request waiting, a hidden space without invitation, a visitor).
+	JoinOffer string `json:"joinOffer,omitempty"`
 }
 
 // MembershipList answers listings of memberships.
@@ -124,7 +128,7 @@ func (h HTTP) mine(w http.ResponseWriter, r *http.Request) {
 func (h HTTP) get(w http.ResponseWriter, r *http.Request) {
 	a, err := h.Service.AccessOf(r.Context(), auth.Caller(r), r.PathValue("id"))
 	httpx.Reply(w, r, http.StatusOK, SpaceView{Space: a.Space, Membership: a.Membership, CanPost: a.Post, CanModerate: a.Moderate,
-		CanAdmit: a.Admit, CanChangeSettings: err == nil && a.MayChangeSettings()}, err)
+		CanAdmit: a.Admit, CanChangeSettings: err == nil && a.MayChangeSettings(), JoinOffer: a.JoinOffer(auth.Caller(r))}, err)
 }
 
 func (h HTTP) changeSettings(w http.ResponseWriter, r *http.Request) {

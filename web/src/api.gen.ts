@@ -2524,6 +2524,8 @@ export interface components {
             canChangeSettings: boolean;
             canModerate: boolean;
             canPost: boolean;
+            /** @enum {string} */
+            joinOffer?: "join" | "request" | "accept";
             membership?: components["schemas"]["Membership"];
             space: components["schemas"]["Space"];
         };
@@ -9816,7 +9818,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Closed, or a move the workflow refuses */
+            /** @description Closed, a move the workflow refuses, or (ticket_changed) changed by others for longer than retried */
             409: {
                 headers: {
                     [name: string]: unknown;

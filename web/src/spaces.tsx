@@ -58,20 +58,22 @@ function JoinOffer(props: { lang: Lang; view: SpaceView; onChanged: (m: SpaceMem
       setBusy(false);
     }
   };
-  if (m?.status === 'pending')
+  if (m?.status === 'pending' && !props.view.joinOffer)
     return (
       <p class="join-offer muted" role="status">
         {s.requestWaiting}
       </p>
     );
+  // The space says what it offers (joinOffer): a member, or a hidden space without an
+  // invitation, offers nothing; a support agent joins a customer space, not asks.
+  const offer = props.view.joinOffer;
   const [text, label] =
-    m?.status === 'invited'
+    offer === 'accept'
       ? [s.invitedToComment, s.acceptInvitation]
-      : props.view.space.visibility === 'public'
+      : offer === 'join'
         ? [s.joinToComment, s.join]
         : [s.askToComment, s.requestToJoin];
-  // A member has nothing to join; a hidden space is joined by invitation only.
-  if ((m && m.status !== 'invited') || (!m && props.view.space.visibility === 'hidden')) return null;
+  if (!offer) return null;
   return (
     <div class="join-offer">
       <p>{text}</p>
@@ -324,6 +326,7 @@ type SpaceView = {
   canModerate: boolean;
   canAdmit: boolean;
   canChangeSettings: boolean;
+  joinOffer?: 'join' | 'request' | 'accept';
 };
 const lists = ['posts', 'unanswered', 'ideas'] as const;
 
@@ -431,9 +434,9 @@ export function SpacePage(props: { lang: Lang; id: string; navigate: Nav; may: M
       <Done show={!!left} text={left === 'invitation' ? s.invitationDeclined : s.requestWithdrawn} />
       {closedToMe && <p class="muted">{s.membersOnlyLists}</p>}
       {!props.signedIn && <SignInInvite lang={props.lang} navigate={props.navigate} />}
-      {!m && props.signedIn && !(left === 'invitation' && view.space.visibility === 'hidden') && (
+      {(view.joinOffer === 'join' || view.joinOffer === 'request') && !(left === 'invitation' && view.space.visibility === 'hidden') && (
         <button type="button" onClick={() => act(() => api.joinSpace(props.id))}>
-          {view.space.visibility === 'closed' ? s.requestToJoin : s.join}
+          {view.joinOffer === 'request' ? s.requestToJoin : s.join}
         </button>
       )}
       {m?.status === 'invited' && (
