@@ -594,6 +594,9 @@ func (s *Comments) PostPage(ctx context.Context, postID, memberID string, limit 
 		}
 	}
 	addMentions(p.Body, p.Mentions)
+	if !p.AuthorDeleted {
+		add(p.AuthorID) // the byline's name as it is now
+	}
 	for _, c := range list {
 		if !c.AuthorDeleted {
 			add(c.AuthorID)
