@@ -49,7 +49,7 @@ var (
 	ErrNote   = errs.InvalidField("note", "invalid_note", "A note has at most 500 characters.")
 	// ErrReasonLong: a moderator's reason (hide, restore, lock, unlock, move, dismiss)
 	// is the request's reason field, not a report's note.
-	ErrReasonLong      = errs.InvalidField("reason", "invalid_reason", "A reason has at most 500 characters.")
+	ErrReasonLong      = errs.InvalidField("reason", "invalid_reason", "Give a reason of at most 500 characters.")
 	ErrWarning         = errs.InvalidField("message", "invalid_warning", "A warning says something, in at most 1,000 characters.")
 	ErrAlreadyReported = errs.New(errs.Conflict, "already_reported", "You already reported this.")
 	ErrOwnContent      = errs.New(errs.Conflict, "own_content", "You cannot report what you wrote.")
