@@ -335,9 +335,7 @@ func Handler(cfg config.Config, guard auth.Sessions, routes []httpx.Route) (http
 		repeats = st
 	}
 	httpx.Mount(mux, routes, guard.Guard, repeats)
-	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		httpx.WriteError(w, r, errNoRoute)
-	})
+	mux.HandleFunc("/api/", httpx.NoRoute(mux, errNoRoute))
 	return httpx.Wrap(mux, httpx.Options{TrustedOrigins: trustedOrigins(cfg)})
 }
 

@@ -208,7 +208,8 @@ func TestSocialSignInStartsWithAPostAndNeverSwitchesSilently(t *testing.T) {
 			t.Fatalf("a start from another site (%s): %d", hdr[0], resp.StatusCode)
 		}
 	}
-	if resp, body := e.get(e.srv.URL + "/api/auth/oidc/mock/start"); resp.StatusCode != http.StatusNotFound || problemCode(body) != "no_route" {
+	// A GET starts nothing: the route takes POST only (405 with Allow, issue 11's findings).
+	if resp, body := e.get(e.srv.URL + "/api/auth/oidc/mock/start"); resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != "POST" || problemCode(body) != "method_not_allowed" {
 		t.Fatalf("GET start: %d %s", resp.StatusCode, body)
 	}
 	if resp, body := e.post(e.srv.URL+"/api/auth/oidc/mock/start", `{"switchAccount":"maybe"}`); resp.StatusCode != 400 || problemCode(body) != "malformed_json" {

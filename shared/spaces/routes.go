@@ -15,6 +15,9 @@ type SpaceView struct {
 	Membership  *Membership `json:"membership,omitempty"`
 	CanPost     bool        `json:"canPost"`
 	CanModerate bool        `json:"canModerate"`
+	// CanRead: the caller reads the space's lists (a public space, an active member,
+	// staff); the page asks for them only then.
+	CanRead bool `json:"canRead"`
 	// CanAdmit: the caller invites people and approves requests (in a customer space,
 	// support agents only).
 	CanAdmit bool `json:"canAdmit"`
@@ -127,7 +130,7 @@ func (h HTTP) mine(w http.ResponseWriter, r *http.Request) {
 
 func (h HTTP) get(w http.ResponseWriter, r *http.Request) {
 	a, err := h.Service.AccessOf(r.Context(), auth.Caller(r), r.PathValue("id"))
-	httpx.Reply(w, r, http.StatusOK, SpaceView{Space: a.Space, Membership: a.Membership, CanPost: a.Post, CanModerate: a.Moderate,
+	httpx.Reply(w, r, http.StatusOK, SpaceView{Space: a.Space, Membership: a.Membership, CanRead: a.Read, CanPost: a.Post, CanModerate: a.Moderate,
 		CanAdmit: a.Admit, CanChangeSettings: err == nil && a.MayChangeSettings(), JoinOffer: a.JoinOffer(auth.Caller(r))}, err)
 }
 

@@ -568,7 +568,7 @@ func (s *Moderation) SetCommentHidden(ctx context.Context, c posts.Comment, hidd
 // space and the member's place in it (the access check takes them) and the members it
 // names (authors of the comments, members the texts mention: their names as they are now).
 func (s *Comments) PostPage(ctx context.Context, postID, memberID string, limit int) (posts.Post, []posts.Comment, string, error) {
-	p, err := s.Posts().PostFor(ctx, postID, memberID)
+	p, err := s.Posts().postFor(ctx, postID, memberID)
 	if err != nil {
 		return posts.Post{}, nil, "", err
 	}
@@ -594,6 +594,9 @@ func (s *Comments) PostPage(ctx context.Context, postID, memberID string, limit 
 		}
 	}
 	addMentions(p.Body, p.Mentions)
+	if !p.AuthorDeleted {
+		add(p.AuthorID) // the byline's name as it is now
+	}
 	for _, c := range list {
 		if !c.AuthorDeleted {
 			add(c.AuthorID)

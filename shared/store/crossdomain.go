@@ -108,7 +108,7 @@ func (s *Store) Authors(ctx context.Context, ids []string) (map[string]posts.Aut
 			return nil, fmt.Errorf("store.MemberNames: %w", err)
 		}
 		if _, asked := out[it.ID]; asked && it.Status != members.StatusDeleted {
-			out[it.ID] = posts.Author{Name: it.DisplayName, HasAvatar: it.AvatarKey != ""}
+			out[it.ID] = posts.Author{Name: it.DisplayName, HasAvatar: it.AvatarKey != "", Staff: policy.IsStaff(it.Roles)}
 		}
 	}
 	return out, nil

@@ -215,8 +215,22 @@ func (s *Posts) GetPost(ctx context.Context, id string) (posts.Post, error) {
 }
 
 // PostFor implements posts.Store: the post, the member's vote and their reactions in
-// one BatchGetItem.
+// one BatchGetItem; in a request with a prefetch, what the answer reads next (the
+// space's access and the author's name as it is now) is read ahead in one more.
 func (s *Posts) PostFor(ctx context.Context, id, memberID string) (posts.Post, error) {
+	p, err := s.postFor(ctx, id, memberID)
+	if err != nil || p.AuthorDeleted {
+		return p, err
+	}
+	author := []map[string]types.AttributeValue{key(memberPK(p.AuthorID), skProfile)}
+	if err := s.preload(ctx, "store.PostFor "+id, spaceKeys(p.SpaceID, memberID), author); err != nil {
+		return posts.Post{}, err
+	}
+	return p, nil
+}
+
+// postFor is PostFor without reading ahead (the post page reads ahead more at once).
+func (s *Posts) postFor(ctx context.Context, id, memberID string) (posts.Post, error) {
 	items, err := s.readKeys(ctx, "store.PostFor "+id, postKeys(id, memberID))
 	if err != nil {
 		return posts.Post{}, err

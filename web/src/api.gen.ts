@@ -1036,6 +1036,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/posts/{id}/move-targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The spaces the caller may move the post to now, by name (each one the move accepts). */
+        get: operations["getPostsIdMove-targets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/posts/{id}/page": {
         parameters: {
             query?: never;
@@ -1770,6 +1787,9 @@ export interface components {
             authorName: string;
             authorStaff?: boolean;
             body: string;
+            canDelete?: boolean;
+            canEdit?: boolean;
+            canHide?: boolean;
             /** Format: date-time */
             createdAt: string;
             deleted?: boolean;
@@ -1787,6 +1807,7 @@ export interface components {
             reactions?: {
                 [key: string]: number;
             };
+            withheld?: boolean;
         };
         ConfirmRequest: {
             key: string;
@@ -2178,6 +2199,13 @@ export interface components {
             reason?: string;
             spaceId: string;
         };
+        MoveTarget: {
+            id: string;
+            name: string;
+        };
+        MoveTargets: {
+            spaces: components["schemas"]["MoveTarget"][];
+        };
         NewComment: {
             body: string;
             parentId?: string;
@@ -2228,6 +2256,9 @@ export interface components {
             authorName: string;
             authorStaff?: boolean;
             body: string;
+            canDelete: boolean;
+            canEdit: boolean;
+            canHide: boolean;
             canModerate: boolean;
             /** Format: date-time */
             closesAt?: string;
@@ -2524,6 +2555,7 @@ export interface components {
             canChangeSettings: boolean;
             canModerate: boolean;
             canPost: boolean;
+            canRead: boolean;
             /** @enum {string} */
             joinOffer?: "join" | "request" | "accept";
             membership?: components["schemas"]["Membership"];
@@ -7040,6 +7072,55 @@ export interface operations {
             };
             /** @description The Idempotency-Key was used for a different request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "getPostsIdMove-targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MoveTargets"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a moderator of the space */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such post */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
