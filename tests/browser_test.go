@@ -137,3 +137,14 @@ func runBrowserScript(t *testing.T, script string, env ...string) {
 		t.Fatalf("browser test failed: %v\nruntime log:\n%s", err, rt.Log.String())
 	}
 }
+
+// TestBrowserPostControls runs tests/browser/posts.cjs: the post page shows only what the
+// server allows (a space moderator's Edit, Delete and Hide on staff's and members' texts,
+// no accept on a hidden comment, Move to the server's targets), a reply to a hidden
+// comment under its placeholder, the rest of a long thread read by cursor, the byline's
+// space once and current name; the moderation and closed space pages ask for nothing
+// the reader may not read; at 1280 px in English and 375 px in French.
+func TestBrowserPostControls(t *testing.T) {
+	t.Parallel()
+	runBrowserScript(t, "browser/posts.cjs", "ADMIN_EMAILS=boss@example.com")
+}

@@ -111,7 +111,7 @@ func TestNotificationsAreCheckedAtDeliveryForEveryPostKind(t *testing.T) {
 		PostTitle: "Moved later", SpaceID: general.ID, SpaceName: "General", ReporterID: "m_bob", Reason: "spam"})
 	// An invitation into a hidden space, withdrawn since: nothing (not even its name).
 	secret := c.space(admin, "Secret board", spaces.Hidden)
-	if err := c.st.DeleteMembership(t.Context(), secret.ID, "m_bob", false); err != nil {
+	if err := c.st.Spaces().DeleteMembership(t.Context(), secret.ID, "m_bob", false); err != nil {
 		t.Fatal(err)
 	}
 	c.deliver(bus.ConsumerNotifications, eventtypes.SpaceInvitedType, &eventtypes.SpaceInvited{SpaceID: secret.ID, SpaceName: "Secret board",

@@ -64,7 +64,7 @@ func TestAddressesRefuseInvisibleCharactersAndFoldTheDomainOnEveryPath(t *testin
 			if w := e.serve("POST", "/api/auth/email/start", `{"email":`+quote(c.typed)+`}`); w.Code != http.StatusAccepted {
 				t.Fatalf("start %q: %d %s", c.typed, w.Code, w.Body.String())
 			}
-			if id, _, _, err := e.st.Admission(t.Context(), c.typed, ""); err != nil || id != c.member {
+			if id, _, _, err := e.st.Members().Admission(t.Context(), c.typed, ""); err != nil || id != c.member {
 				t.Errorf("%q belongs to %q (%v), want %q", c.typed, id, err, c.member)
 			}
 		}
@@ -108,7 +108,7 @@ func TestAddressesRefuseInvisibleCharactersAndFoldTheDomainOnEveryPath(t *testin
 				t.Errorf("%q signed in as %q, want %q", c.addr, id, c.member)
 			}
 		}
-		ids, err := e.st.ListIdentities(t.Context(), dana)
+		ids, err := e.st.Members().ListIdentities(t.Context(), dana)
 		if err != nil || len(ids) != 3 {
 			t.Fatalf("dana's identities: %+v %v", ids, err)
 		}
@@ -159,7 +159,7 @@ func memberAt(t *testing.T, st *store.Store, id, email string) string {
 	sess, _ := auth.NewSession(m.ID, now, "test")
 	meta := eventtypes.NewMeta(now)
 	env, _ := eventtypes.Wrap(eventtypes.MemberRegistered{Meta: meta})
-	if err := st.Register(context.Background(), m, sess, env, nil, nil); err != nil {
+	if err := st.Members().Register(context.Background(), m, sess, env, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	return m.ID

@@ -50,8 +50,8 @@ type Deps struct {
 // sessions resolves session cookies against the store; visitors read public content
 // when the community's access mode allows it.
 func sessions(st *store.Store) auth.Sessions {
-	community := &members.Service{Store: st}
-	return auth.Sessions{Store: st, Now: time.Now, VisitorsMayRead: func(ctx context.Context) (bool, error) {
+	community := &members.Service{Store: st.Members()}
+	return auth.Sessions{Store: st.Members(), Now: time.Now, VisitorsMayRead: func(ctx context.Context) (bool, error) {
 		settings, err := community.Settings(ctx)
 		return err == nil && settings.VisitorsMayRead(), err
 	}}
@@ -59,7 +59,7 @@ func sessions(st *store.Store) auth.Sessions {
 
 // membersHTTP is the membership HTTP layer on a store.
 func membersHTTP(cfg config.Config, st *store.Store, sender mail.Sender) members.HTTP {
-	svc := members.NewService(&store.Members{Store: st}, sender, cfg.PublicURL)
+	svc := members.NewService(st.Members(), sender, cfg.PublicURL)
 	svc.AdminEmails = cfg.AdminEmails
 	return members.HTTP{Service: svc, Sessions: sessions(st), CookieSecure: cfg.CookieSecure, TrustedProxies: cfg.TrustedProxies}
 }
@@ -84,18 +84,18 @@ func platformRoutes() []httpx.Route {
 func RegistrationRoutes(d Deps) []httpx.Route {
 	cfg, st := d.Config, d.Store
 	h := membersHTTP(cfg, st, d.Mail)
-	soc := members.SocialHTTP{HTTP: h, Social: &members.Social{Service: h.Service, Store: &store.Members{Store: st},
+	soc := members.SocialHTTP{HTTP: h, Social: &members.Social{Service: h.Service, Store: st.Members(),
 		Providers: social.NewRegistry(cfg.PublicURL, cfg.SocialProviders)}}
 	routes := append(h.Routes(), soc.Routes()...)
-	routes = append(routes, members.PrivacyHTTP{HTTP: h, Store: &store.Members{Store: st}}.Routes()...)
-	routes = append(routes, members.AvatarHTTP{Avatars: &members.Avatars{Service: h.Service, Store: &store.Members{Store: st}, Files: d.Files}}.Routes()...)
+	routes = append(routes, members.PrivacyHTTP{HTTP: h, Store: st.Members()}.Routes()...)
+	routes = append(routes, members.AvatarHTTP{Avatars: &members.Avatars{Service: h.Service, Store: st.Members(), Files: d.Files}}.Routes()...)
 	return append(routes, platformRoutes()...)
 }
 
 // InvitationsRoutes are the routes the invitations function serves.
 func InvitationsRoutes(d Deps) []httpx.Route {
-	svc := &invitations.Service{Store: &store.Invitations{Store: d.Store}, PublicURL: d.Config.PublicURL, Now: time.Now}
-	return invitations.HTTP{Service: svc, Names: &store.Invitations{Store: d.Store}}.Routes()
+	svc := &invitations.Service{Store: d.Store.Invitations(), PublicURL: d.Config.PublicURL, Now: time.Now}
+	return invitations.HTTP{Service: svc, Names: d.Store.Invitations()}.Routes()
 }
 
 // InvitationsHandler is the invitations function's HTTP handler.
@@ -125,7 +125,7 @@ func (a spaceAccess) ModeratedSpaces(ctx context.Context, actor auth.Principal) 
 }
 
 func (a spaceAccess) Mentionable(ctx context.Context, memberID, spaceID string) (string, bool, error) {
-	m, err := a.store.GetMember(ctx, memberID)
+	m, err := a.store.Members().GetMember(ctx, memberID)
 	found := err == nil
 	if errors.Is(err, errs.ErrNotFound) {
 		err = nil
@@ -162,9 +162,9 @@ func (d memberDirectory) FindMembers(ctx context.Context, q string, limit int) (
 // PostingRoutes are the routes the posting function serves: spaces, posts, streams,
 // moderation, the rules and the inbox.
 func PostingRoutes(d Deps) []httpx.Route {
-	sp := &spaces.Service{Store: &store.Spaces{Store: d.Store}, Now: time.Now}
+	sp := &spaces.Service{Store: d.Store.Spaces(), Now: time.Now}
 	ps := &posts.Service{Store: d.Store.Posts(), Spaces: spaceAccess{spaces: sp, store: d.Store}, Tickets: ticketLinks{d.Store, ticketSpaces{sp}}, Now: time.Now,
-		Directory: memberDirectory{&members.Service{Store: &store.Members{Store: d.Store}, Now: time.Now}}}
+		Directory: memberDirectory{&members.Service{Store: d.Store.Members(), Now: time.Now}}}
 	images := newImages(d, ps.Spaces, sp)
 	ps.Images = images
 	comments := &posts.Comments{Posts: ps, Store: d.Store.Comments()}
@@ -172,7 +172,7 @@ func PostingRoutes(d Deps) []httpx.Route {
 		Editing: &posts.Editing{Posts: ps, Store: d.Store.Posts()}, Moderation: &posts.Moderation{Posts: ps, Comments: comments, Store: d.Store.Moderation()}}
 	routes := append(spaces.HTTP{Service: sp}.Routes(), h.Routes()...)
 	routes = append(routes, posts.ImagesHTTP{Images: images}.Routes()...)
-	routes = append(routes, members.RulesHTTP{Service: &members.RulesService{Store: &store.Members{Store: d.Store}, Now: time.Now}}.Routes()...)
+	routes = append(routes, members.RulesHTTP{Service: &members.RulesService{Store: d.Store.Members(), Now: time.Now}}.Routes()...)
 	return append(routes, notifications.InboxHTTP{Store: d.Store.Notifications(), Subjects: newNotificationSubjects(d.Store), Now: time.Now}.Routes()...)
 }
 
@@ -225,7 +225,7 @@ func (l ticketLinks) MayReadTicketText(ctx context.Context, actor auth.Principal
 }
 
 func (l ticketLinks) MayReadTicket(ctx context.Context, actor auth.Principal, ticketID string) (bool, error) {
-	t, err := l.store.GetTicket(ctx, ticketID)
+	t, err := l.store.Tickets().GetTicket(ctx, ticketID)
 	if errs.Is(err, errs.ErrNotFound.Code) {
 		return false, nil
 	}
@@ -254,14 +254,14 @@ func (q questions) Question(ctx context.Context, actor auth.Principal, postID st
 }
 
 func (q questions) LinkTicket(ctx context.Context, postID, ticketID string, number int64) error {
-	return q.store.LinkTicket(ctx, postID, ticketID, number)
+	return q.store.Posts().LinkTicket(ctx, postID, ticketID, number)
 }
 
 // TicketingRoutes are the routes the ticketing function serves.
 func TicketingRoutes(d Deps) []httpx.Route {
-	sp := &spaces.Service{Store: &store.Spaces{Store: d.Store}, Now: time.Now}
+	sp := &spaces.Service{Store: d.Store.Spaces(), Now: time.Now}
 	ps := &posts.Service{Store: d.Store.Posts(), Spaces: spaceAccess{spaces: sp, store: d.Store}, Tickets: ticketLinks{d.Store, ticketSpaces{sp}}, Now: time.Now}
-	svc := &tickets.Service{Store: &store.Tickets{Store: d.Store}, Spaces: ticketSpaces{sp}, Now: time.Now}
+	svc := &tickets.Service{Store: d.Store.Tickets(), Spaces: ticketSpaces{sp}, Now: time.Now}
 	if d.Files != nil {
 		svc.Files = d.Files
 		svc.Images = newImages(d, ps.Spaces, sp)
@@ -279,7 +279,7 @@ func TicketingHandler(d Deps) (http.Handler, error) {
 // and delete the image uploads no text showed within a day (files: the files bucket,
 // nil to leave images alone).
 func TicketSweep(st *store.Store, files members.Files) func(ctx context.Context) error {
-	svc := &tickets.Service{Store: &store.Tickets{Store: st}, Now: time.Now}
+	svc := &tickets.Service{Store: st.Tickets(), Now: time.Now}
 	var images *posts.Images
 	if files != nil {
 		images = &posts.Images{Files: files, Store: st.Images(), Now: time.Now}
@@ -334,14 +334,12 @@ func RegistrationHandler(d Deps) (http.Handler, error) {
 func Handler(cfg config.Config, guard auth.Sessions, routes []httpx.Route) (http.Handler, error) {
 	mux := http.NewServeMux()
 	var repeats httpx.RepeatStore
-	if st, ok := guard.Store.(*store.Store); ok {
+	if st, ok := guard.Store.(*store.Members); ok {
 		// The table that holds sessions keeps the names of repeated requests too.
 		repeats = st
 	}
 	httpx.Mount(mux, routes, guard.Guard, repeats)
-	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		httpx.WriteError(w, r, errNoRoute)
-	})
+	mux.HandleFunc("/api/", httpx.NoRoute(mux, errNoRoute))
 	return httpx.Wrap(mux, httpx.Options{TrustedOrigins: trustedOrigins(cfg)})
 }
 

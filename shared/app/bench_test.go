@@ -110,7 +110,7 @@ func BenchmarkSpaceStreamPage(b *testing.B) {
 	}
 	id := newMember(b, st, "bench", []string{policy.RoleMember, policy.RoleAdmin})
 	sess, cookie := auth.NewSession(id, time.Now(), "bench")
-	if err := st.CreateSession(context.Background(), sess); err != nil {
+	if err := st.Members().CreateSession(context.Background(), sess); err != nil {
 		b.Fatal(err)
 	}
 	call := func(method, path, body string, want int) *httptest.ResponseRecorder {

@@ -418,7 +418,7 @@ func TestRulesMustBeAcceptedBeforePosting(t *testing.T) {
 	ann := c.as("ann")
 	sp := c.space(admin, "General", spaces.Public)
 	c.join(ann, sp.ID)
-	if err := c.st.AcceptRules(context.Background(), "m_ann", 0); err != nil {
+	if err := c.st.Members().AcceptRules(context.Background(), "m_ann", 0); err != nil {
 		t.Fatal(err)
 	}
 	before := c.settledItems()

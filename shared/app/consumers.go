@@ -4,6 +4,7 @@ import (
 	"time"
 	"tribune/shared/bus"
 	"tribune/shared/config"
+	"tribune/shared/invitations"
 	"tribune/shared/mail"
 	"tribune/shared/members"
 	"tribune/shared/metrics"
@@ -33,11 +34,10 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 	activity := &notifications.Activity{Service: notes, Store: st.Notifications(), Subjects: newNotificationSubjects(st)}
 	counts := &metrics.Service{Store: st, Values: st, Now: time.Now}
 	feed := &posts.Feed{Store: st.Posts(), Now: time.Now}
-	support := &tickets.Service{Store: &store.Tickets{Store: st}, Now: time.Now}
-	rooms := &spaces.Service{Store: &store.Spaces{Store: st}, Now: time.Now}
-	erasure := members.Erasure{Store: &store.Members{Store: st}, Files: files}
+	support := &tickets.Service{Store: st.Tickets(), Now: time.Now}
+	rooms := &spaces.Service{Store: st.Spaces(), Now: time.Now}
+	erasure := members.Erasure{Store: st.Members(), Files: files}
 	campaignActs := campaignActivity{campaigns: newCampaigns(Deps{Store: st}), store: st} // campaigns (issue 12, r2)
-
 	catalogue := &rewards.Catalogue{Store: st.Rewards(), Now: time.Now}
 	const notify, count, fan = bus.ConsumerNotifications, bus.ConsumerMetrics, bus.ConsumerFeed
 	points, awards := newAwards(st), bus.ConsumerAwards
@@ -140,6 +140,9 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 		bus.On(count, counts.OnPointsAwarded),
 		bus.On(count, counts.OnPointsReversed),
 		bus.On(count, counts.OnPointsSpent),
+
+		// An address invited by email that registers without the code spends its invitation.
+		bus.On(fan, invitations.Registered{Store: &store.Invitations{Store: st}}.OnMemberRegistered),
 	}
 }
 

@@ -373,14 +373,14 @@ func TestUnreadCountsWhatArrivedAfterTheReadMark(t *testing.T) {
 	// An event of before the mark, delivered after it (a slow consumer, a retry).
 	n := notifications.Notification{ID: "late-m_ann", MemberID: "m_ann", Kind: notifications.KindMention, PostID: p.ID, PostTitle: "Hi",
 		At: in.Items[0].At.Add(-1)}
-	if err := c.st.PutNotification(t.Context(), n, n.At.Add(notifications.InboxKept)); err != nil {
+	if err := c.st.Notifications().PutNotification(t.Context(), n, n.At.Add(notifications.InboxKept)); err != nil {
 		t.Fatal(err)
 	}
 	if c.call(ann, "GET", "/api/notifications", "", &in); in.Unread != 1 || len(in.Items) != 3 {
 		t.Fatalf("a late notification: %d unread of %d", in.Unread, len(in.Items))
 	}
 	// Delivered again: still one, still unread once.
-	if err := c.st.PutNotification(t.Context(), n, n.At.Add(notifications.InboxKept)); err != nil {
+	if err := c.st.Notifications().PutNotification(t.Context(), n, n.At.Add(notifications.InboxKept)); err != nil {
 		t.Fatal(err)
 	}
 	if c.call(ann, "GET", "/api/notifications", "", &in); in.Unread != 1 || len(in.Items) != 3 {

@@ -21,7 +21,7 @@ func TestMemberDirectoryListsBeforeTypingAndFindsAnyWord(t *testing.T) {
 	c.profileAs(tom, "Tom Smithson")
 	banned := c.as("bart")
 	c.profileAs(banned, "Bart Smith")
-	if _, err := c.st.SetStatus(t.Context(), "m_bart", members.StatusBanned, nil); err != nil {
+	if _, err := c.st.Members().SetStatus(t.Context(), "m_bart", members.StatusBanned, nil); err != nil {
 		t.Fatal(err)
 	}
 

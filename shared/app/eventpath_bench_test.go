@@ -83,7 +83,7 @@ func newEventPathBench(b *testing.B, posters int) *eventPathBench {
 		}
 		id := newMember(b, st, fmt.Sprintf("poster%d", i), roles)
 		sess, cookie := auth.NewSession(id, time.Now(), "bench")
-		if err := st.CreateSession(context.Background(), sess); err != nil {
+		if err := st.Members().CreateSession(context.Background(), sess); err != nil {
 			b.Fatal(err)
 		}
 		e.cookies = append(e.cookies, cookie)

@@ -71,7 +71,7 @@ func (p *eventPath) registerMember(t *testing.T, email string) string {
 	sess, _ := auth.NewSession(m.ID, now, "test")
 	meta := eventtypes.NewMeta(now)
 	env, _ := eventtypes.Wrap(eventtypes.MemberRegistered{Meta: meta, MemberID: m.ID, Email: email, DisplayName: "Eve", Locale: "fr"})
-	if err := p.st.Register(context.Background(), m, sess, env, nil, nil); err != nil {
+	if err := p.st.Members().Register(context.Background(), m, sess, env, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	return meta.EventID

@@ -357,11 +357,11 @@ func newMemberSince(t testing.TB, st *store.Store, name string, roles []string, 
 	sess, _ := auth.NewSession(m.ID, now, "test")
 	meta := eventtypes.NewMeta(now)
 	env, _ := eventtypes.Wrap(eventtypes.MemberRegistered{Meta: meta})
-	if err := st.Register(context.Background(), m, sess, env, nil, nil); err != nil {
+	if err := st.Members().Register(context.Background(), m, sess, env, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	// Test members have accepted the default community rules; the rules test undoes it.
-	if err := st.AcceptRules(context.Background(), m.ID, members.DefaultRules.Version); err != nil {
+	if err := st.Members().AcceptRules(context.Background(), m.ID, members.DefaultRules.Version); err != nil {
 		t.Fatal(err)
 	}
 	return m.ID
@@ -371,7 +371,7 @@ func newMemberSince(t testing.TB, st *store.Store, name string, roles []string, 
 func cookieFor(t *testing.T, st *store.Store, memberID string) string {
 	t.Helper()
 	sess, cookie := auth.NewSession(memberID, time.Now(), "test")
-	if err := st.CreateSession(context.Background(), sess); err != nil {
+	if err := st.Members().CreateSession(context.Background(), sess); err != nil {
 		t.Fatal(err)
 	}
 	return cookie

@@ -606,7 +606,7 @@ func TestOneMailboxIsOneMemberOnEveryPath(t *testing.T) {
 				t.Fatalf("a link went to %q, want %q", m.To, canonical)
 			}
 		}
-		if id, _, _, err := e.st.Admission(t.Context(), typed, ""); err != nil || id != jane {
+		if id, _, _, err := e.st.Members().Admission(t.Context(), typed, ""); err != nil || id != jane {
 			t.Fatalf("the store's claim: %q %v, want %q", id, err, jane)
 		}
 	})
@@ -616,7 +616,7 @@ func TestOneMailboxIsOneMemberOnEveryPath(t *testing.T) {
 		m := members.Member{ID: "m_other", Email: "Jane.Doe@Example.com", DisplayName: "Jane", Locale: "en", Roles: []string{policy.RoleMember},
 			Status: members.StatusActive, CreatedAt: time.Now()}
 		sess, _ := auth.NewSession(m.ID, time.Now(), "test")
-		if err := e.st.Register(t.Context(), m, sess, eventtypes.Envelope{}, nil, nil); err == nil {
+		if err := e.st.Members().Register(t.Context(), m, sess, eventtypes.Envelope{}, nil, nil); err == nil {
 			t.Fatal("the store claimed an address in another spelling")
 		}
 	})
@@ -667,7 +667,7 @@ func TestOneMailboxIsOneMemberOnEveryPath(t *testing.T) {
 		if _, id := e.me(); id != jane {
 			t.Fatalf("social sign-in reached %q, want the member %q (%s)", id, jane, resp.Header.Get("Location"))
 		}
-		ids, err := e.st.ListIdentities(t.Context(), jane)
+		ids, err := e.st.Members().ListIdentities(t.Context(), jane)
 		if err != nil || len(ids) != 1 || ids[0].Email != canonical {
 			t.Fatalf("identity: %+v %v", ids, err)
 		}
@@ -675,7 +675,7 @@ func TestOneMailboxIsOneMemberOnEveryPath(t *testing.T) {
 		e.newBrowser()
 		e.signIn(&mockoidc.MockUser{Subject: "sub-ann", Email: "Ann.Lee@Example.COM", EmailVerified: true, PreferredUsername: "admin\u200b"})
 		_, ann := e.me()
-		m, err := e.st.GetMember(t.Context(), ann)
+		m, err := e.st.Members().GetMember(t.Context(), ann)
 		if err != nil || m.Email != "ann.lee@example.com" || m.DisplayName != "ann.lee" {
 			t.Fatalf("new social member: %+v %v", m, err)
 		}
@@ -706,7 +706,7 @@ func TestOneMailboxIsOneMemberOnEveryPath(t *testing.T) {
 		e.newBrowser()
 		e.signIn(&mockoidc.MockUser{Subject: "sub-admin", Email: "JANE.doe@example.com", EmailVerified: true})
 		_, id := e.me()
-		if got, err := e.st.GetMember(t.Context(), id); err != nil || !slices.Contains(got.Roles, policy.RoleAdmin) {
+		if got, err := e.st.Members().GetMember(t.Context(), id); err != nil || !slices.Contains(got.Roles, policy.RoleAdmin) {
 			t.Fatalf("the configured admin signed up without the admin role: %+v %v", got, err)
 		}
 		t.Setenv("ADMIN_EMAILS", "jane.doe@example.com,not an address")
@@ -723,7 +723,7 @@ func memberWithEmail(t *testing.T, st *store.Store, email string) string {
 	m := members.Member{ID: "m_" + strings.ReplaceAll(strings.Split(email, "@")[0], ".", ""), Email: email, DisplayName: "Jane", Locale: "en",
 		Roles: []string{policy.RoleMember}, Status: members.StatusActive, CreatedAt: time.Now()}
 	sess, _ := auth.NewSession(m.ID, time.Now(), "test")
-	if err := st.Register(t.Context(), m, sess, eventtypes.Envelope{}, nil, nil); err != nil {
+	if err := st.Members().Register(t.Context(), m, sess, eventtypes.Envelope{}, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	return m.ID

@@ -21,7 +21,7 @@ import (
 
 // invitationCount is how many invitations exist (read straight from the store).
 func (c *community) invitationCount() int {
-	list, err := c.st.ListInvitations(context.Background(), time.Now().Add(-time.Hour), time.Now())
+	list, err := c.st.Invitations().ListInvitations(context.Background(), time.Now().Add(-time.Hour), time.Now())
 	if err != nil {
 		c.t.Fatal(err)
 	}
@@ -230,7 +230,7 @@ func (c *community) sendsDone() {
 // emailInvitations counts the invitations to an address (read straight from the store).
 func (c *community) emailInvitations(addr string) int {
 	c.t.Helper()
-	list, err := c.st.ListInvitations(context.Background(), time.Now().Add(-time.Hour), time.Now())
+	list, err := c.st.Invitations().ListInvitations(context.Background(), time.Now().Add(-time.Hour), time.Now())
 	if err != nil {
 		c.t.Fatal(err)
 	}

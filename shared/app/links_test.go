@@ -134,7 +134,7 @@ func TestSignedInBrowserIsNotSwitchedWithoutChoosing(t *testing.T) {
 	if status, raw := c.call(ann, "POST", "/api/auth/email/confirm", tokenJSON(newbie), nil); status != http.StatusConflict || problemCode(raw) != "account_switch_required" {
 		t.Fatalf("sign-up link in a signed-in browser: %d %s", status, raw)
 	}
-	if id, _, _, _ := c.st.Admission(t.Context(), "newbie@example.com", ""); id != "" {
+	if id, _, _, _ := c.st.Members().Admission(t.Context(), "newbie@example.com", ""); id != "" {
 		t.Fatal("a refused sign-up created the member")
 	}
 
@@ -156,7 +156,7 @@ func TestSignedInBrowserIsNotSwitchedWithoutChoosing(t *testing.T) {
 	if c.call(browser, "POST", "/api/auth/email/link", tokenJSON(again), &info); info.Session != members.SessionSame {
 		t.Fatalf("describe with the link's own account: %+v", info)
 	}
-	sessionsBefore, _ := c.st.ListSessions(t.Context(), bobID)
+	sessionsBefore, _ := c.st.Members().ListSessions(t.Context(), bobID)
 	req, _ := http.NewRequest("POST", c.srv.URL+"/api/auth/email/confirm", strings.NewReader(tokenJSON(again)))
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := browser.Do(req)
@@ -167,7 +167,7 @@ func TestSignedInBrowserIsNotSwitchedWithoutChoosing(t *testing.T) {
 	if resp.StatusCode != 200 || sessionCookie(resp) != "" {
 		t.Fatalf("confirm with the same account: %d, cookie %q", resp.StatusCode, sessionCookie(resp))
 	}
-	if sessionsAfter, _ := c.st.ListSessions(t.Context(), bobID); len(sessionsAfter) != len(sessionsBefore) || c.whoAmI(browser) != bobID {
+	if sessionsAfter, _ := c.st.Members().ListSessions(t.Context(), bobID); len(sessionsAfter) != len(sessionsBefore) || c.whoAmI(browser) != bobID {
 		t.Fatalf("sessions %d -> %d", len(sessionsBefore), len(sessionsAfter))
 	}
 	if status, raw := c.call(c.visitor(), "POST", "/api/auth/email/confirm", tokenJSON(again), nil); status != 410 || problemCode(raw) != "link_used" {
@@ -208,7 +208,8 @@ func TestSocialSignInStartsWithAPostAndNeverSwitchesSilently(t *testing.T) {
 			t.Fatalf("a start from another site (%s): %d", hdr[0], resp.StatusCode)
 		}
 	}
-	if resp, body := e.get(e.srv.URL + "/api/auth/oidc/mock/start"); resp.StatusCode != http.StatusNotFound || problemCode(body) != "no_route" {
+	// A GET starts nothing: the route takes POST only (405 with Allow, issue 11's findings).
+	if resp, body := e.get(e.srv.URL + "/api/auth/oidc/mock/start"); resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != "POST" || problemCode(body) != "method_not_allowed" {
 		t.Fatalf("GET start: %d %s", resp.StatusCode, body)
 	}
 	if resp, body := e.post(e.srv.URL+"/api/auth/oidc/mock/start", `{"switchAccount":"maybe"}`); resp.StatusCode != 400 || problemCode(body) != "malformed_json" {
@@ -232,10 +233,10 @@ func TestSocialSignInStartsWithAPostAndNeverSwitchesSilently(t *testing.T) {
 			t.Fatalf("after a refused switch the browser is %q", id)
 		}
 	}
-	if _, err := e.st.MemberIDByIdentity(t.Context(), "mock", "sub-bob"); err == nil {
+	if _, err := e.st.Members().MemberIDByIdentity(t.Context(), "mock", "sub-bob"); err == nil {
 		t.Fatal("a refused sign-in linked the identity")
 	}
-	if id, _, _, _ := e.st.Admission(t.Context(), "new@example.com", ""); id != "" {
+	if id, _, _, _ := e.st.Members().Admission(t.Context(), "new@example.com", ""); id != "" {
 		t.Fatal("a refused sign-in created the member")
 	}
 

@@ -325,7 +325,7 @@ func TestCustomerSpacesAreUnknownToOutsiders(t *testing.T) {
 	}
 	request := spaces.Membership{SpaceID: cust.ID, MemberID: "m_petra", Role: spaces.RoleMember, Status: spaces.StatusPending,
 		JoinedAt: time.Now().UTC(), MemberName: "petra", SpaceName: cust.Name, SpaceVisibility: cust.Visibility}
-	if err := c.st.RequestToJoin(context.Background(), request); err != nil {
+	if err := c.st.Spaces().RequestToJoin(context.Background(), request); err != nil {
 		t.Fatal(err)
 	}
 	var view spaces.SpaceView

@@ -39,7 +39,7 @@ func TestEveryRouteAgainstEveryRole(t *testing.T) {
 	target := newMember(t, st, "target", []string{policy.RoleMember})
 	// The staff-only section must never reach a member or a visitor, whatever the route.
 	const secret = "CRM-SECRET-4711"
-	if err := st.SaveStaffFields(context.Background(), target, members.StaffFields{CRMRef: secret, Notes: secret}); err != nil {
+	if err := st.Members().SaveStaffFields(context.Background(), target, members.StaffFields{CRMRef: secret, Notes: secret}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -82,7 +82,7 @@ func TestEveryRouteAgainstEveryRole(t *testing.T) {
 		}
 	}
 	// Reinstate the target the moderation routes above banned, for the next test's sake.
-	if _, err := st.SetStatus(context.Background(), target, members.StatusActive, nil); err != nil {
+	if _, err := st.Members().SetStatus(context.Background(), target, members.StatusActive, nil); err != nil {
 		t.Fatal(err)
 	}
 }

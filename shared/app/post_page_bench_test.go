@@ -35,7 +35,7 @@ func BenchmarkPostPage(b *testing.B) {
 	for _, name := range []string{"reader", "a1", "a2", "a3", "a4", "a5"} {
 		id := newMember(b, st, name, []string{policy.RoleMember, policy.RoleAdmin})
 		sess, cookie := auth.NewSession(id, time.Now(), "bench")
-		if err := st.CreateSession(context.Background(), sess); err != nil {
+		if err := st.Members().CreateSession(context.Background(), sess); err != nil {
 			b.Fatal(err)
 		}
 		cookies[name] = cookie

@@ -111,7 +111,7 @@ func TestExportAndAccountDeletion(t *testing.T) {
 	if c.call(other, "GET", "/api/members?tag=go", "", &page); len(page.Members) != 0 {
 		t.Fatalf("deleted member still in the directory: %+v", page)
 	}
-	m, err := c.st.GetMember(t.Context(), me.ID)
+	m, err := c.st.Members().GetMember(t.Context(), me.ID)
 	if err != nil || m.Email != "" || m.DisplayName != members.DeletedName || m.Bio != "" || m.Status != members.StatusDeleted {
 		t.Fatalf("member item after deletion: %+v %v", m, err)
 	}
@@ -119,7 +119,7 @@ func TestExportAndAccountDeletion(t *testing.T) {
 	if status, body, _ := c.signUp("ann@example.com", ""); status != http.StatusOK {
 		t.Fatalf("sign-up after deletion: %d %s", status, body)
 	}
-	if id, _, _, _ := c.st.Admission(t.Context(), "ann@example.com", ""); id == me.ID || id == "" {
+	if id, _, _, _ := c.st.Members().Admission(t.Context(), "ann@example.com", ""); id == me.ID || id == "" {
 		t.Fatalf("re-registration reused the deleted member: %q", id)
 	}
 }

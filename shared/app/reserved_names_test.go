@@ -77,11 +77,11 @@ func TestReservedDisplayNamesAreRefused(t *testing.T) {
 	if status, problem, _ := c.signUp("admin@example.org", ""); status != http.StatusOK {
 		t.Fatalf("sign-up: %d %s", status, problem)
 	}
-	id, _, _, err := c.st.Admission(context.Background(), "admin@example.org", "")
+	id, _, _, err := c.st.Members().Admission(context.Background(), "admin@example.org", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m, err := c.st.GetMember(context.Background(), id); err != nil || m.DisplayName != "Member" {
+	if m, err := c.st.Members().GetMember(context.Background(), id); err != nil || m.DisplayName != "Member" {
 		t.Fatalf("admin@example.org signed up as %q (%v), want Member", m.DisplayName, err)
 	}
 	e := newSocialEnv(t)
@@ -90,7 +90,7 @@ func TestReservedDisplayNamesAreRefused(t *testing.T) {
 		local := strings.ToLower(strings.ReplaceAll(name, " ", ""))
 		e.signIn(&mockoidc.MockUser{Subject: "sub-" + local, Email: "x" + local + "@example.com", EmailVerified: true, PreferredUsername: name})
 		_, id := e.me()
-		if m, err := e.st.GetMember(context.Background(), id); err != nil || m.DisplayName != "x"+local {
+		if m, err := e.st.Members().GetMember(context.Background(), id); err != nil || m.DisplayName != "x"+local {
 			t.Errorf("a provider's name %q became %q (%v)", name, m.DisplayName, err)
 		}
 	}
@@ -108,7 +108,7 @@ func TestErasedAccountsAreFlaggedNotGuessedFromTheName(t *testing.T) {
 	zed := c.as("zed")
 	liar := c.as("liar")
 	// A name taken before the rule: stored as it was, not through the profile route.
-	if _, err := c.st.UpdateProfile(context.Background(), "m_liar", members.Profile{DisplayName: auth.DeletedName, Locale: "en"}); err != nil {
+	if _, err := c.st.Members().UpdateProfile(context.Background(), "m_liar", members.Profile{DisplayName: auth.DeletedName, Locale: "en"}); err != nil {
 		t.Fatal(err)
 	}
 	sp := c.space(admin, "General", spaces.Public)
@@ -308,23 +308,23 @@ func TestMembersCannotTakeAStaffMembersName(t *testing.T) {
 	if status, problem, _ := c.signUp("carol@example.org", ""); status != http.StatusOK {
 		t.Fatalf("sign-up: %d %s", status, problem)
 	}
-	id, _, _, err := c.st.Admission(context.Background(), "carol@example.org", "")
+	id, _, _, err := c.st.Members().Admission(context.Background(), "carol@example.org", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m, err := c.st.GetMember(context.Background(), id); err != nil || m.DisplayName != "Member" {
+	if m, err := c.st.Members().GetMember(context.Background(), id); err != nil || m.DisplayName != "Member" {
 		t.Fatalf("carol@example.org signed up as %q (%v), want Member", m.DisplayName, err)
 	}
 	// Nor a provider's name.
 	e := newSocialEnv(t)
 	staff := newMember(t, e.st, "alice", []string{policy.RoleMember, policy.RoleAdmin})
-	if _, err := e.st.UpdateProfile(context.Background(), staff, members.Profile{DisplayName: "Alice Admin", Locale: "en"}); err != nil {
+	if _, err := e.st.Members().UpdateProfile(context.Background(), staff, members.Profile{DisplayName: "Alice Admin", Locale: "en"}); err != nil {
 		t.Fatal(err)
 	}
 	e.newBrowser()
 	e.signIn(&mockoidc.MockUser{Subject: "sub-mallory", Email: "mallory@example.com", EmailVerified: true, PreferredUsername: "Alice Admin"})
 	_, newcomer := e.me()
-	if m, err := e.st.GetMember(context.Background(), newcomer); err != nil || m.DisplayName != "Member" {
+	if m, err := e.st.Members().GetMember(context.Background(), newcomer); err != nil || m.DisplayName != "Member" {
 		t.Errorf("a provider's name \"Alice Admin\" became %q (%v), want Member", m.DisplayName, err)
 	}
 }

@@ -153,7 +153,7 @@ func (a campaignActivity) OnPostCreated(ctx context.Context, evt eventtypes.Post
 
 // OnCommentCreated counts a comment (an answer, on a question).
 func (a campaignActivity) OnCommentCreated(ctx context.Context, evt eventtypes.CommentCreated) error {
-	p, err := a.store.GetPost(ctx, evt.PostID)
+	p, err := a.store.Posts().GetPost(ctx, evt.PostID)
 	if errs.Is(err, errs.ErrNotFound.Code) {
 		return nil
 	}
@@ -175,7 +175,7 @@ func (a campaignActivity) OnAnswerAccepted(ctx context.Context, evt eventtypes.A
 	if evt.AnswerAuthor == evt.AcceptedBy {
 		return nil
 	}
-	p, err := a.store.GetPost(ctx, evt.PostID)
+	p, err := a.store.Posts().GetPost(ctx, evt.PostID)
 	if errs.Is(err, errs.ErrNotFound.Code) {
 		return nil
 	}

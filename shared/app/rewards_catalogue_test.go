@@ -238,7 +238,7 @@ func BenchmarkRedemptions(bm *testing.B) {
 func cookieFor2(tb testing.TB, st *store.Store, memberID string) string {
 	tb.Helper()
 	sess, cookie := auth.NewSession(memberID, time.Now(), "test")
-	if err := st.CreateSession(context.Background(), sess); err != nil {
+	if err := st.Members().CreateSession(context.Background(), sess); err != nil {
 		tb.Fatal(err)
 	}
 	return cookie

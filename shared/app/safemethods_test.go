@@ -274,6 +274,7 @@ func (f *walkFixture) samples() map[string][]string {
 		"/api/posts/{id}/history":            post("/history"),
 		"/api/posts/{id}/comments":           post("/comments"),
 		"/api/posts/{id}/page":               post("/page"),
+		"/api/posts/{id}/move-targets":       post("/move-targets"),
 		"/api/notifications":                 {"/api/notifications"},
 		"/api/moderation/queue":              {"/api/moderation/queue"},
 		"/api/moderation/audit":              {"/api/moderation/audit"},

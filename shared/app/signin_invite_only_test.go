@@ -90,7 +90,7 @@ func TestSignInStartTellsNoOneWhetherAnAccountExists(t *testing.T) {
 	}
 	var tookKnown, tookUnknown []time.Duration
 	for i, settings := range []members.Settings{{AccessMode: members.AccessInvite}, {AccessMode: members.AccessHybrid, HybridRegistration: members.AccessInvite}} {
-		if err := st.SaveSettings(t.Context(), settings); err != nil {
+		if err := st.Members().SaveSettings(t.Context(), settings); err != nil {
 			t.Fatal(err)
 		}
 		for j, member := range known {

@@ -50,7 +50,7 @@ func TestVerifiedEmailLinksAndUnverifiedNeverDoes(t *testing.T) {
 	if status, _ := e.me(); status != 401 {
 		t.Fatalf("signed in through an unverified email: %d", status)
 	}
-	if _, err := e.st.MemberIDByIdentity(t.Context(), "mock", "sub-unverified"); err == nil {
+	if _, err := e.st.Members().MemberIDByIdentity(t.Context(), "mock", "sub-unverified"); err == nil {
 		t.Fatal("an unverified identity was linked")
 	}
 
@@ -141,7 +141,7 @@ func TestTamperedFlowsAreRefused(t *testing.T) {
 func TestSocialSignUpAcceptsAnInvitation(t *testing.T) {
 	t.Parallel()
 	e := newSocialEnv(t)
-	if err := e.st.SaveSettings(t.Context(), members.Settings{AccessMode: members.AccessHybrid, HybridRegistration: members.AccessInvite}); err != nil {
+	if err := e.st.Members().SaveSettings(t.Context(), members.Settings{AccessMode: members.AccessHybrid, HybridRegistration: members.AccessInvite}); err != nil {
 		t.Fatal(err)
 	}
 	user := &mockoidc.MockUser{Subject: "sub-ray", Email: "ray@example.com", EmailVerified: true}
@@ -150,7 +150,7 @@ func TestSocialSignUpAcceptsAnInvitation(t *testing.T) {
 		t.Fatalf("social sign-up without invitation: %d %s", resp.StatusCode, body)
 	}
 	inviter := newMember(t, e.st, "sal", []string{policy.RoleMember, policy.RoleAdmin})
-	svc := &invitations.Service{Store: e.st, PublicURL: e.srv.URL, Now: time.Now}
+	svc := &invitations.Service{Store: e.st.Invitations(), PublicURL: e.srv.URL, Now: time.Now}
 	created, err := svc.CreateLink(t.Context(), invitations.Inviter{Principal: auth.Principal{MemberID: inviter, Roles: []string{"admin", "member"}}, Name: "sal"},
 		invitations.Request{MaxUses: 1, Roles: []string{"support"}})
 	if err != nil {
@@ -165,7 +165,7 @@ func TestSocialSignUpAcceptsAnInvitation(t *testing.T) {
 	if !strings.Contains(body, `"roles":["member","support"]`) {
 		t.Fatalf("invitee's roles: %s", body)
 	}
-	inv, _ := e.st.GetInvitation(t.Context(), created.Invitation.ID)
+	inv, _ := e.st.Invitations().GetInvitation(t.Context(), created.Invitation.ID)
 	if inv.Uses != 1 {
 		t.Fatalf("invitation uses = %d, want 1", inv.Uses)
 	}

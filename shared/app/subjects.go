@@ -27,7 +27,7 @@ type notificationSubjects struct {
 }
 
 func newNotificationSubjects(st *store.Store) notificationSubjects {
-	sp := &spaces.Service{Store: st}
+	sp := &spaces.Service{Store: st.Spaces()}
 	return notificationSubjects{store: st, spaces: spaceAccess{spaces: sp, store: st}, tickets: ticketSpaces{sp}}
 }
 

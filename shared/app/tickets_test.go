@@ -17,7 +17,6 @@ import (
 	"tribune/shared/policy"
 	"tribune/shared/posts"
 	"tribune/shared/spaces"
-	"tribune/shared/store"
 	"tribune/shared/tickets"
 )
 
@@ -199,7 +198,7 @@ func TestTicketsFromOpeningToRating(t *testing.T) {
 	// The sweeper: a solved ticket closes after the delay; a missed target is flagged once.
 	c.call(sam, "POST", "/api/tickets/"+tk.ID+"/status", `{"status":"solved"}`, nil)
 	urgent := c.ticket(cara, acme.ID, `{"subject":"All down","product":"General","severity":"urgent","body":"Everything."}`)
-	later := &tickets.Service{Store: &store.Tickets{Store: c.st}, Now: func() time.Time { return time.Now().Add(8 * 24 * time.Hour) }}
+	later := &tickets.Service{Store: c.st.Tickets(), Now: func() time.Time { return time.Now().Add(8 * 24 * time.Hour) }}
 	closed, breached, err := later.Sweep(context.Background())
 	if err != nil || closed != 1 || breached != 1 {
 		t.Fatalf("sweep: closed %d, breached %d, %v", closed, breached, err)

@@ -103,6 +103,11 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		p.Detail = "Something went wrong on our side. Please try again later."
 		slog.ErrorContext(r.Context(), "request failed", "err", err.Error(), "status", p.Status)
 	}
+	writeProblem(w, p)
+}
+
+// writeProblem writes a problem answer (p.Title from its status, p.Type from its code).
+func writeProblem(w http.ResponseWriter, p Problem) {
 	p.Title = http.StatusText(p.Status)
 	if p.Title == "" {
 		p.Title = "Client Closed Request"

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"tribune/shared/idempotency"
+	"tribune/shared/logx"
 	"tribune/shared/policy"
 	"tribune/shared/prefetch"
 )
@@ -106,6 +107,43 @@ func Mount(mux *http.ServeMux, routes []Route, guard Guard, repeats RepeatStore)
 		})
 		mux.HandleFunc(rt.Method+" "+rt.Pattern, h)
 	}
+}
+
+// Methods are the methods routes answer (GET routes answer HEAD too).
+var Methods = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+
+// NoRoute answers a request no route of mux took (mount it on mux's catch-all pattern,
+// "/api/"): 405 method_not_allowed with an Allow header (RFC 9110, 15.5.6) when a route
+// of mux has the path under other methods, else notFound (404 no_route).
+func NoRoute(mux *http.ServeMux, notFound error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		allow := Allowed(mux, r)
+		if len(allow) == 0 {
+			WriteError(w, r, notFound)
+			return
+		}
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		writeProblem(w, Problem{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed",
+			Detail: "This operation takes " + strings.Join(allow, ", ") + " only.", RequestID: logx.RequestID(r.Context())})
+	}
+}
+
+// Allowed lists the methods a route of mux answers at r's path, other than the
+// catch-all that took r (HEAD with GET).
+func Allowed(mux *http.ServeMux, r *http.Request) []string {
+	_, fallback := mux.Handler(r)
+	var allow []string
+	for _, m := range Methods {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := mux.Handler(probe); pattern != "" && pattern != fallback {
+			allow = append(allow, m)
+			if m == http.MethodGet {
+				allow = append(allow, http.MethodHead)
+			}
+		}
+	}
+	return allow
 }
 
 // announce tells the store, before the guard runs, what the handler reads first.

@@ -458,3 +458,27 @@ func (s *Service) Lookup(ctx context.Context, code string) (Public, error) {
 	}
 	return pub, nil
 }
+
+// Registered closes the email invitation of an address that registered without its
+// code (from the sign-in page, or a social provider): the invitee is a member, so the
+// invitation reads used, not pending with Resend and Revoke (findings of 2026-11-30, 10).
+type Registered struct {
+	Store interface {
+		// UseInvitationOf spends the pending email invitation of address, for memberID
+		// who registered with it at, recording invitation.accepted with it; nothing when
+		// there is none, or it is used, revoked or expired at at already.
+		UseInvitationOf(ctx context.Context, email, memberID string, at time.Time) error
+	}
+}
+
+// OnMemberRegistered spends the new member's pending invitation (a repeated event
+// finds it used: nothing more).
+func (r Registered) OnMemberRegistered(ctx context.Context, evt eventtypes.MemberRegistered) error {
+	if evt.Email == "" {
+		return nil
+	}
+	if err := r.Store.UseInvitationOf(ctx, evt.Email, evt.MemberID, evt.OccurredAt); err != nil {
+		return fmt.Errorf("invitations.OnMemberRegistered %s: %w", evt.MemberID, err)
+	}
+	return nil
+}

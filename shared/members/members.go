@@ -97,7 +97,7 @@ var (
 	ErrBadDays       = errs.InvalidField("days", "invalid_days", "Suspend for 1 to 365 days.")
 	ErrBadReason     = errs.InvalidField("reason", "invalid_reason", "Give a reason of at most 500 characters.")
 	ErrModerateSelf  = errs.New(errs.Forbidden, "moderate_self", "You cannot suspend or ban yourself.")
-	ErrModerateStaff = errs.New(errs.Forbidden, "moderate_staff", "Only staff can edit what a staff member wrote, and only an admin can suspend or ban a staff member.")
+	ErrModerateStaff = errs.New(errs.Forbidden, "moderate_staff", "Only staff can edit or delete what a staff member wrote, and only an admin can suspend or ban a staff member.")
 	// ErrSwitchAccount refuses a sign-in that would silently replace this browser's
 	// session of another account (login CSRF); the person must choose to switch.
 	ErrSwitchAccount = errs.New(errs.Conflict, "account_switch_required",

@@ -109,6 +109,7 @@ var (
 	ErrStaff      = errs.InvalidField("notes", "invalid_staff_fields", "CRM reference up to 100 characters, a known lead status, notes up to 4000 characters.")
 	ErrCursor     = errs.InvalidField("cursor", "invalid_cursor", "This page link is not valid; start from the first page.")
 	ErrQuery      = errs.InvalidField("q", "invalid_directory_query", "Search by the start of a word of a name (1 to 60 characters) or by one tag, not both.")
+	ErrLimit      = errs.InvalidField("limit", "invalid_directory_limit", "A page of the directory holds 1 to 50 members.")
 	ErrNoSuchFile = errs.New(errs.NotFound, "avatar_not_found", "This member has no avatar.")
 )
 

@@ -57,7 +57,7 @@ func (h HTTP) directory(w http.ResponseWriter, r *http.Request) {
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > MaxDirectoryPage {
-			httpx.WriteError(w, r, ErrQuery)
+			httpx.WriteError(w, r, ErrLimit)
 			return
 		}
 		limit = n

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"time"
 
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
@@ -31,6 +32,11 @@ const (
 type ValueStore interface {
 	SetValue(ctx context.Context, name, day, key string, value float64) error
 	Values(ctx context.Context, name, day string) ([]float64, error)
+	// SetLatestValue writes key's value measured at on day, unless a value of key
+	// measured at or after at is there (then it changes nothing); the day of the value
+	// it replaces no longer holds one. Whatever order and however many times the values
+	// come, each key keeps its latest, on one day.
+	SetLatestValue(ctx context.Context, name, key, day string, at time.Time, value float64) error
 }
 
 // OnTicketOpened counts a ticket opened.
@@ -57,13 +63,18 @@ func (s *Service) OnTicketStatusChanged(ctx context.Context, evt eventtypes.Tick
 	return s.value(ctx, Resolution, evt.Meta, evt.TicketID, evt.ResolutionSeconds)
 }
 
-// OnTicketRated records the ticket's satisfaction (its latest rating counts).
+// OnTicketRated records the ticket's satisfaction: its latest rating counts, on the day
+// it was given, whatever order (and however many times) the ratings' events arrive (a
+// rating's time is after the ticket's last change: tickets.Service.Rate).
 func (s *Service) OnTicketRated(ctx context.Context, evt eventtypes.TicketRated) error {
 	v := 0.0
 	if evt.Good {
 		v = 1
 	}
-	return s.value(ctx, Satisfaction, evt.Meta, evt.TicketID, v)
+	if err := s.Values.SetLatestValue(ctx, Satisfaction, evt.TicketID, Day(evt.OccurredAt), evt.OccurredAt, v); err != nil {
+		return fmt.Errorf("metrics.OnTicketRated %s: %w", evt.TicketID, err)
+	}
+	return nil
 }
 
 func (s *Service) value(ctx context.Context, name string, meta eventtypes.Meta, key string, v float64) error {

@@ -50,6 +50,15 @@ type Comment struct {
 	// (it reads the comment alone).
 	Reactions   map[string]int `json:"reactions,omitempty"`
 	MyReactions []string       `json:"myReactions,omitempty"`
+	// Withheld: a hidden comment the reader may not see that has replies they may: it
+	// keeps its place (id, time) without its author or text, so its replies show under
+	// "This comment was hidden by a moderator." Answered, not stored.
+	Withheld bool `json:"withheld,omitempty"`
+	// CanEdit, CanDelete, CanHide: what the reader may do to it now (as Post's);
+	// answered, not stored.
+	CanEdit   bool `json:"canEdit,omitempty"`
+	CanDelete bool `json:"canDelete,omitempty"`
+	CanHide   bool `json:"canHide,omitempty"`
 }
 
 // NewComment is what the comment box sends.
@@ -87,6 +96,9 @@ var (
 	ErrNotQuestion = errs.New(errs.Conflict, "not_a_question", "Only a question has an accepted answer.")
 	ErrNotAsker    = errs.New(errs.Forbidden, "not_the_asker", "Only the person who asked, or a moderator, can accept an answer.")
 	ErrNoComment   = errs.New(errs.NotFound, "comment_not_found", "There is no such comment on this post.")
+	// ErrHiddenAnswer: a hidden comment cannot be the accepted answer (told to those who
+	// see it: moderators and its author).
+	ErrHiddenAnswer = errs.New(errs.Conflict, "hidden_answer", "A hidden comment cannot be the accepted answer: restore it first.")
 )
 
 // CommentStore is what comments need from storage.
@@ -220,7 +232,7 @@ func (c *Comments) List(ctx context.Context, actor auth.Principal, postID string
 // ListFrom returns a post's comments, if the actor may read the post: all of them
 // without a cursor, otherwise the page after the cursor (and the next one's cursor).
 func (c *Comments) ListFrom(ctx context.Context, actor auth.Principal, postID, cursor string) (Thread, error) {
-	_, access, err := c.Posts.load(ctx, actor, postID)
+	p, access, err := c.Posts.load(ctx, actor, postID)
 	if err != nil {
 		return Thread{}, fmt.Errorf("posts.Comments: %w", err)
 	}
@@ -234,7 +246,7 @@ func (c *Comments) ListFrom(ctx context.Context, actor auth.Principal, postID, c
 	if err != nil {
 		return Thread{}, fmt.Errorf("posts.Comments: %w", err)
 	}
-	shown, err := c.visibleComments(ctx, actor, access, list)
+	shown, err := c.visibleComments(ctx, actor, access, p.Locked, list)
 	if err != nil {
 		return Thread{}, fmt.Errorf("posts.Comments: %w", err)
 	}
@@ -242,22 +254,35 @@ func (c *Comments) ListFrom(ctx context.Context, actor auth.Principal, postID, c
 }
 
 // visibleComments is what the actor sees of comments: hidden ones only if they moderate the
-// space or wrote them, deleted ones without their text, names as they are now.
-func (c *Comments) visibleComments(ctx context.Context, actor auth.Principal, access SpaceAccess, list []Comment) ([]Comment, error) {
+// space or wrote them, deleted ones without their text, names as they are now, with what
+// the actor may do to each (locked: the thread is). A hidden comment the actor may not
+// see but whose replies they may (in the same list) stays as a placeholder (Withheld: no
+// author, no text), so no reply shows without its place in the thread.
+func (c *Comments) visibleComments(ctx context.Context, actor auth.Principal, access SpaceAccess, locked bool, list []Comment) ([]Comment, error) {
 	if list == nil {
 		list = []Comment{}
 	}
+	withheld := func(cm Comment) bool { return !commentShown(cm, actor.MemberID, access) }
+	parents := map[string]bool{} // parents of replies the actor sees
+	for _, cm := range list {
+		if cm.ParentID != "" && !withheld(cm) {
+			parents[cm.ParentID] = true
+		}
+	}
 	shown := list[:0]
 	for _, cm := range list {
-		if cm.Hidden && !access.Moderate && cm.AuthorID != actor.MemberID {
-			continue
+		if withheld(cm) {
+			if !parents[cm.ID] {
+				continue
+			}
+			cm = Comment{ID: cm.ID, PostID: cm.PostID, CreatedAt: cm.CreatedAt, Hidden: true, Withheld: true, Deleted: cm.Deleted}
 		}
 		if cm.Deleted {
 			cm.Body, cm.HTML, cm.Mentions = "", "", nil
 		}
 		shown = append(shown, cm)
 	}
-	if err := c.Posts.showComments(ctx, actor, shown); err != nil {
+	if err := c.Posts.showComments(ctx, actor, shown, access, locked); err != nil {
 		return nil, err
 	}
 	return shown, nil
@@ -272,7 +297,7 @@ func (c *Comments) Page(ctx context.Context, actor auth.Principal, postID string
 	if err != nil {
 		return PostPage{}, fmt.Errorf("posts.Page %s: %w", postID, err)
 	}
-	comments, err := c.visibleComments(ctx, actor, access, list)
+	comments, err := c.visibleComments(ctx, actor, access, p.Locked, list)
 	if err != nil {
 		return PostPage{}, fmt.Errorf("posts.Page %s: %w", postID, err)
 	}
@@ -293,8 +318,13 @@ func (c *Comments) Accept(ctx context.Context, actor auth.Principal, postID, com
 		return Post{}, fmt.Errorf("posts.Accept: %w", ErrNotAsker)
 	}
 	cm, err := c.Store.GetComment(ctx, postID, commentID)
-	if err != nil || cm.ParentID != "" || cm.Deleted {
+	if err != nil || cm.ParentID != "" || cm.Deleted || !commentShown(cm, actor.MemberID, access) {
 		return Post{}, fmt.Errorf("posts.Accept: %w", ErrNoComment)
+	}
+	if cm.Hidden {
+		// Hidden content is no answer (hiding an accepted answer withdraws it): those who
+		// see the comment are told so; to anyone else it does not exist (above).
+		return Post{}, fmt.Errorf("posts.Accept: %w", ErrHiddenAnswer)
 	}
 	if p.AcceptedAnswer == commentID {
 		return c.Posts.answer(ctx, actor, postID)
@@ -305,9 +335,6 @@ func (c *Comments) Accept(ctx context.Context, actor auth.Principal, postID, com
 		PreviousAnswer: p.AcceptedAnswer})
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.Accept: %w", err)
-	}
-	if cm.Hidden {
-		return Post{}, fmt.Errorf("posts.Accept: %w", ErrNoComment)
 	}
 	p.AcceptedAnswer = commentID
 	// Accepted by another request meanwhile (ErrUnchanged): its author is told once.
@@ -362,7 +389,7 @@ func (c *Comments) Edit(ctx context.Context, actor auth.Principal, postID, comme
 	}
 	if n.Body == cm.Body {
 		// The same text again (a repeated request): no revision.
-		return c.shown(ctx, actor, cm)
+		return c.shown(ctx, actor, cm, access, p.Locked)
 	}
 	if err := c.Posts.checkImages(ctx, p.SpaceID, n.Body, cm.Body); err != nil {
 		return Comment{}, fmt.Errorf("posts.EditComment: %w", err)
@@ -388,13 +415,14 @@ func (c *Comments) Edit(ctx context.Context, actor auth.Principal, postID, comme
 	if err != nil {
 		return Comment{}, fmt.Errorf("posts.EditComment: %w", err)
 	}
-	return c.shown(ctx, actor, cm)
+	return c.shown(ctx, actor, cm, access, p.Locked)
 }
 
-// shown is a comment as an answer shows it to the actor (names and author as they are now).
-func (c *Comments) shown(ctx context.Context, actor auth.Principal, cm Comment) (Comment, error) {
+// shown is a comment as an answer shows it to the actor (names and author as they are
+// now, what they may do to it).
+func (c *Comments) shown(ctx context.Context, actor auth.Principal, cm Comment, access SpaceAccess, locked bool) (Comment, error) {
 	list := []Comment{cm}
-	if err := c.Posts.showComments(ctx, actor, list); err != nil {
+	if err := c.Posts.showComments(ctx, actor, list, access, locked); err != nil {
 		return Comment{}, fmt.Errorf("posts.EditComment: %w", err)
 	}
 	return list[0], nil
@@ -439,6 +467,9 @@ func (c *Comments) Delete(ctx context.Context, actor auth.Principal, postID, com
 	}
 	if cm.AuthorID != actor.MemberID && !access.Moderate {
 		return fmt.Errorf("posts.DeleteComment: %w", ErrNotAuthor)
+	}
+	if err := c.Posts.mayEditAs(ctx, actor, cm.AuthorID, cm.AuthorStaff); err != nil {
+		return fmt.Errorf("posts.DeleteComment: %w", err)
 	}
 	now := c.Posts.Now().UTC()
 	entry := audit.Entry{At: now, ActorID: actor.MemberID, Action: "comment.delete", TargetType: "comment",

@@ -187,6 +187,9 @@ func (e *Editing) Delete(ctx context.Context, actor auth.Principal, postID strin
 	if p.AuthorID != actor.MemberID && !access.Moderate {
 		return fmt.Errorf("posts.Delete: %w", ErrNotAuthor)
 	}
+	if err := e.Posts.mayEditAs(ctx, actor, p.AuthorID, p.AuthorStaff); err != nil {
+		return fmt.Errorf("posts.Delete: %w", err)
+	}
 	if p.Deleted {
 		return nil
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -44,8 +45,11 @@ const (
 
 // Errors of moderation.
 var (
-	ErrReason          = errs.InvalidField("reason", "invalid_report_reason", "A reason is spam, harassment, off_topic, inappropriate or other.")
-	ErrNote            = errs.InvalidField("note", "invalid_note", "A note has at most 500 characters.")
+	ErrReason = errs.InvalidField("reason", "invalid_report_reason", "A reason is spam, harassment, off_topic, inappropriate or other.")
+	ErrNote   = errs.InvalidField("note", "invalid_note", "A note has at most 500 characters.")
+	// ErrReasonLong: a moderator's reason (hide, restore, lock, unlock, move, dismiss)
+	// is the request's reason field, not a report's note.
+	ErrReasonLong      = errs.InvalidField("reason", "invalid_reason", "Give a reason of at most 500 characters.")
 	ErrWarning         = errs.InvalidField("message", "invalid_warning", "A warning says something, in at most 1,000 characters.")
 	ErrAlreadyReported = errs.New(errs.Conflict, "already_reported", "You already reported this.")
 	ErrOwnContent      = errs.New(errs.Conflict, "own_content", "You cannot report what you wrote.")
@@ -373,7 +377,7 @@ func (r *Reason) validate() error {
 		return err
 	}
 	if utf8.RuneCountInString(r.Reason) > MaxNoteRunes {
-		return ErrNote
+		return ErrReasonLong
 	}
 	return nil
 }
@@ -609,6 +613,73 @@ func (m *Moderation) Move(ctx context.Context, actor auth.Principal, postID stri
 		return Post{}, fmt.Errorf("posts.Move: %w", err)
 	}
 	return m.Posts.answer(ctx, actor, postID)
+}
+
+// MoveTarget is a space a post may move to.
+type MoveTarget struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// MoveTargets are the spaces the reader may move a post to now, by name.
+type MoveTargets struct {
+	Spaces []MoveTarget `json:"spaces"`
+}
+
+// moveChecks bounds the spaces' accesses MoveTargets reads at once.
+const moveChecks = 8
+
+// MoveTargets lists the spaces the actor may move a post to now: each one Move would
+// accept (the actor moderates the post's space and the target, and the move widens
+// its readers only if the actor is staff there), the post's own space left out. The
+// candidates come from Spaces.MoveCandidates (the actor's spaces; for staff, the
+// spaces they moderate as staff); a moderator of the post's space only (ErrNotModerator
+// otherwise).
+func (m *Moderation) MoveTargets(ctx context.Context, actor auth.Principal, postID string) (MoveTargets, error) {
+	p, from, err := m.Posts.live(ctx, actor, postID)
+	if err == nil && !from.Moderate {
+		err = ErrNotModerator
+	}
+	if err != nil {
+		return MoveTargets{}, fmt.Errorf("posts.MoveTargets: %w", err)
+	}
+	out := MoveTargets{Spaces: []MoveTarget{}}
+	if !(from.Public && !p.Hidden) && !from.Staff {
+		return out, nil // every move would widen its readers: staff's decision
+	}
+	ids, err := m.Posts.Spaces.MoveCandidates(ctx, actor)
+	if err != nil {
+		return MoveTargets{}, fmt.Errorf("posts.MoveTargets: %w", err)
+	}
+	ids = slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return id == p.SpaceID })
+	names := make([]string, len(ids))
+	failures := make([]error, len(ids))
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, moveChecks)
+	for i, id := range ids {
+		wg.Go(func() {
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			to, err := m.Posts.Spaces.Access(ctx, actor, id)
+			switch {
+			case err != nil && !denied(err):
+				failures[i] = err
+			case err == nil && to.Moderate:
+				names[i] = to.Name
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(failures...); err != nil {
+		return MoveTargets{}, fmt.Errorf("posts.MoveTargets: %w", err)
+	}
+	for i, id := range ids {
+		if names[i] != "" {
+			out.Spaces = append(out.Spaces, MoveTarget{ID: id, Name: names[i]})
+		}
+	}
+	slices.SortFunc(out.Spaces, func(a, b MoveTarget) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+	return out, nil
 }
 
 // Warning is what a moderator tells a member.

@@ -56,6 +56,8 @@ type Names interface {
 type Author struct {
 	Name      string
 	HasAvatar bool
+	// Staff: the member holds a staff role now (policy.IsStaff).
+	Staff bool
 }
 
 // Directory finds members by name (the member directory, through the app).
@@ -108,40 +110,100 @@ func (s *Service) showCommentNames(ctx context.Context, list []Comment) error {
 	return s.showNames(ctx, texts)
 }
 
+// showPost shows a post as it is now: its mentions' names and its author's name (an
+// author renamed since shows the new name, as comments do; one deleted since shows as
+// deleted), in one read of the members for both. It returns the author as they are now
+// (the zero Author for a deleted one), whose Staff decides what a space moderator may do.
+func (s *Service) showPost(ctx context.Context, p *Post) (Author, error) {
+	var author Author
+	read := false
+	lookup := func(ctx context.Context, ids []string) (map[string]string, error) {
+		all := ids
+		if !p.AuthorDeleted && !slices.Contains(ids, p.AuthorID) {
+			all = append(slices.Clone(ids), p.AuthorID)
+		}
+		got, err := s.Store.Authors(ctx, all)
+		if err != nil {
+			return nil, err
+		}
+		read, author = true, got[p.AuthorID]
+		names := make(map[string]string, len(ids))
+		for _, id := range ids {
+			names[id] = got[id].Name
+		}
+		return names, nil
+	}
+	if err := content.ShowNamesNow(ctx, []named{{Body: p.Body, HTML: &p.HTML, Names: &p.Mentions}}, lookup); err != nil {
+		return Author{}, err
+	}
+	if p.AuthorDeleted {
+		return Author{}, nil
+	}
+	if !read {
+		got, err := s.Store.Authors(ctx, []string{p.AuthorID})
+		if err != nil {
+			return Author{}, err
+		}
+		author = got[p.AuthorID]
+	}
+	if author.Name == "" {
+		p.AuthorName, p.AuthorDeleted, p.AuthorStaff = auth.DeletedName, true, false
+	} else {
+		p.AuthorName = author.Name
+	}
+	return author, nil
+}
+
 // showComments shows comments as they are now to the actor: their mentions' names, and
 // their authors' names and avatars (an author renamed since shows the new name; one
-// deleted since shows as deleted, as the erasure will store). One batched read of the
-// authors for the whole thread; avatars only for signed-in readers, who may load them.
-func (s *Service) showComments(ctx context.Context, actor auth.Principal, list []Comment) error {
+// deleted since shows as deleted, as the erasure will store), and what the actor may do
+// to each (CanEdit, CanDelete, CanHide: access is the actor's access to the post's space,
+// locked whether the thread is locked). One batched read of the authors for the whole
+// thread; avatars only for signed-in readers, who may load them.
+func (s *Service) showComments(ctx context.Context, actor auth.Principal, list []Comment, access SpaceAccess, locked bool) error {
 	if err := s.showCommentNames(ctx, list); err != nil {
 		return err
 	}
 	var ids []string
 	for _, c := range list {
-		if !c.AuthorDeleted && !slices.Contains(ids, c.AuthorID) {
+		if !c.AuthorDeleted && !c.Withheld && !slices.Contains(ids, c.AuthorID) {
 			ids = append(ids, c.AuthorID)
 		}
 	}
-	if len(ids) == 0 {
-		return nil
-	}
-	authors, err := s.Store.Authors(ctx, ids)
-	if err != nil {
-		return err
+	authors := map[string]Author{}
+	if len(ids) > 0 {
+		var err error
+		if authors, err = s.Store.Authors(ctx, ids); err != nil {
+			return err
+		}
 	}
 	for i := range list {
 		c := &list[i]
-		if c.AuthorDeleted {
+		if c.AuthorDeleted || c.Withheld {
+			c.setRights(actor, false, access, locked)
 			continue
 		}
 		a := authors[c.AuthorID]
 		if a.Name == "" {
 			c.AuthorName, c.AuthorDeleted, c.AuthorStaff = auth.DeletedName, true, false
+			c.setRights(actor, false, access, locked)
 			continue
 		}
 		c.AuthorName, c.AuthorAvatar = a.Name, a.HasAvatar && actor.MemberID != ""
+		c.setRights(actor, a.Staff, access, locked)
 	}
 	return nil
+}
+
+// setRights says what the actor may do to the comment (the rules of Comments.Edit,
+// Delete and Moderation.SetCommentHidden); staffNow: its author is staff now.
+func (c *Comment) setRights(actor auth.Principal, staffNow bool, access SpaceAccess, locked bool) {
+	if c.Deleted || c.Withheld || actor.MemberID == "" {
+		c.CanEdit, c.CanDelete, c.CanHide = false, false, false
+		return
+	}
+	change := mayChange(actor, c.AuthorID, c.AuthorStaff || staffNow, access)
+	c.CanEdit, c.CanDelete, c.CanHide = change && (!locked || access.Moderate), change, access.Moderate
 }
 
 // showSummaryNames makes a page's excerpts show the names as they are now. A summary

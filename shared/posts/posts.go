@@ -107,6 +107,12 @@ type Post struct {
 	MyVote      string   `json:"myVote,omitempty"`
 	MyReactions []string `json:"myReactions,omitempty"`
 	CanModerate bool     `json:"canModerate"`
+	// CanEdit, CanDelete, CanHide: the viewer may edit, delete, hide or restore it now
+	// (the rules the routes apply: a space moderator who is not staff neither edits nor
+	// deletes what staff wrote); the page shows only these controls.
+	CanEdit   bool `json:"canEdit"`
+	CanDelete bool `json:"canDelete"`
+	CanHide   bool `json:"canHide"`
 }
 
 // PollOption is one choice of a poll.
@@ -241,6 +247,10 @@ type Spaces interface {
 	// ModeratedSpaces lists the spaces the actor moderates by a space role: the owner
 	// or a moderator of an active membership (community roles aside).
 	ModeratedSpaces(ctx context.Context, actor auth.Principal) ([]string, error)
+	// MoveCandidates lists the spaces a post might move to for the actor (ids, once
+	// each): the spaces they belong to and, for staff, the spaces they moderate as staff.
+	// Moderation.MoveTargets checks each with Access.
+	MoveCandidates(ctx context.Context, actor auth.Principal) ([]string, error)
 }
 
 // SpaceAccess is what a member may do in a space.
@@ -275,7 +285,7 @@ type Writer struct {
 // (their text would change under the staff name); the code and sentence are
 // members.ErrModerateStaff's (suspending or banning staff).
 var ErrModerateStaff = errs.New(errs.Forbidden, "moderate_staff",
-	"Only staff can edit what a staff member wrote, and only an admin can suspend or ban a staff member.")
+	"Only staff can edit or delete what a staff member wrote, and only an admin can suspend or ban a staff member.")
 
 // mayEditAs refuses (ErrModerateStaff) someone who is not staff changing the text of
 // another member who is staff, or who was when they wrote it (authorStaff: the text
@@ -300,6 +310,20 @@ func (s *Service) mayEditAs(ctx context.Context, actor auth.Principal, authorID 
 		return ErrModerateStaff
 	}
 	return nil
+}
+
+// mayChange reports whether the actor may edit or delete a text authorID wrote
+// (authorStaff: its author is staff now, or was when they wrote it): its author may; a
+// moderator of the space may, but one who is not staff not what staff wrote. mayEditAs
+// decides the same for an action; answers use this to show only the controls that work.
+func mayChange(actor auth.Principal, authorID string, authorStaff bool, access SpaceAccess) bool {
+	if actor.MemberID == "" {
+		return false
+	}
+	if authorID == actor.MemberID {
+		return true
+	}
+	return access.Moderate && (policy.IsStaff(actor.Roles) || !authorStaff)
 }
 
 // Store is what posts need from storage.
@@ -444,11 +468,12 @@ func excerpt(page string) string {
 // Create publishes a post in a space the actor may post in.
 func (s *Service) Create(ctx context.Context, actor auth.Principal, spaceID string, n NewPost) (Post, error) {
 	now := s.Now().UTC()
-	if err := n.validate(now); err != nil {
-		return Post{}, fmt.Errorf("posts.Create: %w", err)
-	}
+	// Permission first: a member's announcement is refused whatever its fields say.
 	if n.Kind == KindAnnouncement && !policy.Allowed(actor.Roles, policy.PostsAnnounce) {
 		return Post{}, fmt.Errorf("posts.Create: %w", ErrAnnounce)
+	}
+	if err := n.validate(now); err != nil {
+		return Post{}, fmt.Errorf("posts.Create: %w", err)
 	}
 	access, err := s.Spaces.Access(ctx, actor, spaceID)
 	if err == nil && !access.Post {
@@ -710,11 +735,16 @@ func (s *Service) Get(ctx context.Context, actor auth.Principal, id string) (Pos
 // the actor may see it (Get), with their access to its space.
 func (s *Service) shown(ctx context.Context, actor auth.Principal, p Post, err error) (Post, SpaceAccess, error) {
 	p, access, err := s.visible(ctx, actor, p, err)
+	var author Author
 	if err == nil {
-		err = s.showPostNames(ctx, &p)
+		author, err = s.showPost(ctx, &p)
 	}
 	if err != nil {
 		return Post{}, SpaceAccess{}, err
+	}
+	if !p.Deleted {
+		change := mayChange(actor, p.AuthorID, p.AuthorStaff || author.Staff, access)
+		p.CanEdit, p.CanDelete, p.CanHide = change && (!p.Locked || access.Moderate), change, access.Moderate
 	}
 	if p.Kind == KindPoll {
 		p.Votes = 0

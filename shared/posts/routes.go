@@ -112,6 +112,8 @@ func (h HTTP) Routes() []httpx.Route {
 		onPost("POST", "/api/posts/{id}/unlock", "Open a locked thread.", h.unlock, Reason{}, Post{}, moderator),
 		onPost("POST", "/api/posts/{id}/move", "Move a post to another space (moderator of both).", h.move, MoveRequest{}, Post{},
 			map[int]string{403: "Not a moderator of both spaces"}),
+		onPost("GET", "/api/posts/{id}/move-targets", "The spaces the caller may move the post to now, by name (each one the move accepts).", h.moveTargets, nil, MoveTargets{},
+			moderator),
 		onPost("POST", "/api/posts/{id}/comments/{comment}/hide", "Hide a comment; the reason (required) is told to its author.", h.hideComment, Reason{}, nil,
 			map[int]string{400: "No reason, or too long", 403: "Not a moderator of the space"}),
 		onPost("POST", "/api/posts/{id}/comments/{comment}/restore", "Show a hidden comment again.", h.restoreComment, Reason{}, nil, moderator),
@@ -319,6 +321,11 @@ func (h HTTP) move(w http.ResponseWriter, r *http.Request) {
 		p, err := h.Moderation.Move(r.Context(), auth.Caller(r), r.PathValue("id"), m)
 		httpx.Reply(w, r, http.StatusOK, p, err)
 	}
+}
+
+func (h HTTP) moveTargets(w http.ResponseWriter, r *http.Request) {
+	t, err := h.Moderation.MoveTargets(r.Context(), auth.Caller(r), r.PathValue("id"))
+	httpx.Reply(w, r, http.StatusOK, t, err)
 }
 
 func (h HTTP) setCommentHidden(hidden bool) http.HandlerFunc {

@@ -32,10 +32,12 @@ const voteRetries = 20
 
 // Errors of votes and reactions.
 var (
-	ErrNotVotable     = errs.New(errs.Conflict, "not_votable", "Only ideas and polls take votes.")
-	ErrAlreadyVoted   = errs.New(errs.Conflict, "already_voted", "You already voted.")
-	ErrPollClosed     = errs.New(errs.Conflict, "poll_closed", "This poll is closed.")
-	ErrOption         = errs.InvalidField("option", "invalid_option", "Choose one of the poll's options.")
+	ErrNotVotable   = errs.New(errs.Conflict, "not_votable", "Only ideas and polls take votes.")
+	ErrAlreadyVoted = errs.New(errs.Conflict, "already_voted", "You already voted.")
+	ErrPollClosed   = errs.New(errs.Conflict, "poll_closed", "This poll is closed.")
+	ErrOption       = errs.InvalidField("option", "invalid_option", "Choose one of the poll's options.")
+	// ErrIdeaOption: an idea's vote is up, with no option (options are a poll's).
+	ErrIdeaOption     = errs.InvalidField("option", "idea_vote_has_no_option", "An idea takes an up-vote without an option: send no option.")
 	ErrIdeaStatus     = errs.InvalidField("status", "invalid_idea_status", "An idea's status is new, under_review, planned, done or declined.")
 	ErrNotIdea        = errs.New(errs.Conflict, "not_an_idea", "Only ideas have a status.")
 	ErrStatusStaff    = errs.New(errs.Forbidden, "idea_status_staff_only", "Only staff set an idea's status.")
@@ -107,7 +109,7 @@ func (v *Votes) vote(ctx context.Context, actor auth.Principal, p Post, b Ballot
 	switch p.Kind {
 	case KindIdea:
 		if b.Option != "" {
-			return ErrOption
+			return ErrIdeaOption
 		}
 		event, err := eventtypes.Wrap(eventtypes.IdeaVoted{Meta: meta,
 			PostID: p.ID, SpaceID: p.SpaceID, VoterID: actor.MemberID, Votes: p.Votes + 1})

@@ -8,6 +8,11 @@ func (Space) OpenAPIEnums() map[string][]string {
 	return map[string][]string{"visibility": {Public, Closed, Hidden}, "kind": Kinds}
 }
 
+// OpenAPIEnums: what the space offers the reader to join by.
+func (SpaceView) OpenAPIEnums() map[string][]string {
+	return map[string][]string{"joinOffer": {OfferJoin, OfferRequest, OfferAccept}}
+}
+
 // OpenAPIEnums: a membership's status.
 func (Membership) OpenAPIEnums() map[string][]string {
 	return map[string][]string{"status": {StatusActive, StatusPending, StatusInvited, StatusDeclined}}

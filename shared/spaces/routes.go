@@ -15,12 +15,19 @@ type SpaceView struct {
 	Membership  *Membership `json:"membership,omitempty"`
 	CanPost     bool        `json:"canPost"`
 	CanModerate bool        `json:"canModerate"`
+	// CanRead: the caller reads the space's lists (a public space, an active member,
+	// staff); the page asks for them only then.
+	CanRead bool `json:"canRead"`
 	// CanAdmit: the caller invites people and approves requests (in a customer space,
 	// support agents only).
 	CanAdmit bool `json:"canAdmit"`
 	// CanChangeSettings: the caller changes the space's visibility (its owner, staff;
 	// in a customer space, support agents).
 	CanChangeSettings bool `json:"canChangeSettings"`
+	// JoinOffer is what the caller may do to become a member (Access.JoinOffer): join,
+	// ask to join (request), accept an invitation; absent for nothing (a member, a
+	// request waiting, a hidden space without invitation, a visitor).
+	JoinOffer string `json:"joinOffer,omitempty"`
 }
 
 // MembershipList answers listings of memberships.
@@ -123,8 +130,8 @@ func (h HTTP) mine(w http.ResponseWriter, r *http.Request) {
 
 func (h HTTP) get(w http.ResponseWriter, r *http.Request) {
 	a, err := h.Service.AccessOf(r.Context(), auth.Caller(r), r.PathValue("id"))
-	httpx.Reply(w, r, http.StatusOK, SpaceView{Space: a.Space, Membership: a.Membership, CanPost: a.Post, CanModerate: a.Moderate,
-		CanAdmit: a.Admit, CanChangeSettings: err == nil && a.MayChangeSettings()}, err)
+	httpx.Reply(w, r, http.StatusOK, SpaceView{Space: a.Space, Membership: a.Membership, CanRead: a.Read, CanPost: a.Post, CanModerate: a.Moderate,
+		CanAdmit: a.Admit, CanChangeSettings: err == nil && a.MayChangeSettings(), JoinOffer: a.JoinOffer(auth.Caller(r))}, err)
 }
 
 func (h HTTP) changeSettings(w http.ResponseWriter, r *http.Request) {

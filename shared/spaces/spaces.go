@@ -402,10 +402,38 @@ func (s *Service) now() time.Time {
 	return s.Now()
 }
 
+// What a space offers a reader who is no member to join by (SpaceView.JoinOffer).
+const (
+	OfferJoin    = "join"
+	OfferRequest = "request"
+	OfferAccept  = "accept"
+)
+
+// JoinOffer is what actor may do to become a member: join (a public space, or one they
+// admit people into: they would approve their own request), ask to join (a closed
+// space), accept an invitation; "" for nothing (a member, a request waiting, a hidden
+// space without invitation, a visitor). The web offers exactly this.
+func (a Access) JoinOffer(actor auth.Principal) string {
+	m := a.Membership
+	switch {
+	case actor.MemberID == "" || (m != nil && m.Status == StatusActive):
+		return ""
+	case m != nil && m.Status == StatusInvited:
+		return OfferAccept
+	case a.Admit || a.Space.Visibility == Public:
+		return OfferJoin
+	case m != nil && m.Status == StatusPending, a.Space.Visibility == Hidden:
+		return ""
+	}
+	return OfferRequest
+}
+
 // Join adds a member to a public space, accepts an invitation, or files a request to
-// join a closed one (a customer space is never joined without an approval). Joining
-// again, or at the same moment, changes nothing more: the membership is written, and
-// counted, once.
+// join a closed one (a customer space is never joined without an approval). Whoever
+// admits people into the space (in a customer space, its support agents) joins at once,
+// approved by themselves: a request of theirs would wait for their own approval.
+// Joining again, or at the same moment, changes nothing more: the membership is written,
+// and counted, once.
 func (s *Service) Join(ctx context.Context, actor auth.Principal, spaceID string) (Membership, error) {
 	a, err := s.AccessOf(ctx, actor, spaceID)
 	if err != nil {
@@ -413,16 +441,20 @@ func (s *Service) Join(ctx context.Context, actor auth.Principal, spaceID string
 	}
 	now := s.Now().UTC()
 	if cur := a.Membership; cur != nil {
-		if cur.Status == StatusActive || (cur.Status == StatusPending && a.Space.Visibility != Public) {
+		if cur.Status == StatusActive || (cur.Status == StatusPending && a.Space.Visibility != Public && !a.Admit) {
 			return *cur, nil
 		}
-		// An invitation accepted, or a request to a space that became public.
+		// An invitation accepted, a request to a space that became public, or one its
+		// author now approves themselves.
 		m := *cur
 		m.Status, m.JoinedAt = StatusActive, now
 		m.ByRole = m.ByRole || agentIn(a.Space, actor.Roles)
+		if cur.Status == StatusPending && a.Space.Visibility != Public {
+			m.ApprovedBy = actor.MemberID
+		}
 		return s.add(ctx, m, cur.Status, "spaces.Join")
 	}
-	if a.Space.Visibility == Hidden {
+	if a.Space.Visibility == Hidden && !a.Admit {
 		return Membership{}, fmt.Errorf("spaces.Join: %w", ErrInviteOnly)
 	}
 	name, err := s.Store.DisplayName(ctx, actor.MemberID)
@@ -431,7 +463,9 @@ func (s *Service) Join(ctx context.Context, actor auth.Principal, spaceID string
 	}
 	m := Membership{SpaceID: spaceID, MemberID: actor.MemberID, Role: RoleMember, Status: StatusActive, JoinedAt: now,
 		MemberName: name, SpaceName: a.Space.Name, SpaceVisibility: a.Space.Visibility, ByRole: agentIn(a.Space, actor.Roles)}
-	if a.Space.Visibility != Public {
+	if a.Space.Visibility != Public && a.Admit {
+		m.ApprovedBy = actor.MemberID
+	} else if a.Space.Visibility != Public {
 		m.Status = StatusPending
 		err := s.Store.RequestToJoin(ctx, m)
 		if errors.Is(err, ErrMembershipChanged) {

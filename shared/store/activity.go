@@ -32,7 +32,7 @@ const typeCommentReaction = "CommentReaction"
 // and each of their posts' and commented posts' edit history and each of their tickets'
 // replies (one query each). It is not a request of the hot path: it reads as much as the
 // member did. A ticket's internal notes never reach it.
-func (s *Store) MemberActivity(ctx context.Context, memberID string) (members.Activity, error) {
+func (s *Members) MemberActivity(ctx context.Context, memberID string) (members.Activity, error) {
 	out := members.Activity{Spaces: []members.ExportedMembership{}, Posts: []members.ExportedPost{}, Comments: []members.ExportedComment{},
 		Votes: []members.ExportedVote{}, Reactions: []members.ExportedReaction{}, Reports: []members.ExportedReport{},
 		Tickets: []members.ExportedTicket{}, TicketReplies: []members.ExportedReply{}, Invitations: []members.ExportedInvitation{}}
@@ -190,7 +190,7 @@ func (s *Store) MemberActivity(ctx context.Context, memberID string) (members.Ac
 			return fail(err)
 		}
 		t := it.ticket()
-		replies, err := s.Replies(ctx, t.ID)
+		replies, err := s.Tickets().Replies(ctx, t.ID)
 		if err != nil {
 			return fail(err)
 		}
@@ -236,7 +236,7 @@ func (s *Store) MemberActivity(ctx context.Context, memberID string) (members.Ac
 			RevokedAt: inv.RevokedAt})
 	}
 
-	spacesOf, err := s.MySpaces(ctx, memberID)
+	spacesOf, err := s.Spaces().MySpaces(ctx, memberID)
 	if err != nil {
 		return fail(err)
 	}

@@ -34,7 +34,7 @@ func TestOlderActsAreIndexedForTheExport(t *testing.T) {
 		"Reason": "spam", "Note": "old", "At": at})
 	put(map[string]any{"PK": "POST#p_1", "SK": "VOTE#m_bob", "Type": "Vote", "MemberID": "m_bob", "Option": "up", "At": at.Format(time.RFC3339Nano)})
 
-	before, err := st.MemberActivity(ctx, "m_ann")
+	before, err := st.Members().MemberActivity(ctx, "m_ann")
 	if err != nil || len(before.Comments)+len(before.Votes)+len(before.Reactions)+len(before.Reports) != 0 {
 		t.Fatalf("before the migration: %+v %v", before, err)
 	}
@@ -42,7 +42,7 @@ func TestOlderActsAreIndexedForTheExport(t *testing.T) {
 	if err != nil || n != 6 {
 		t.Fatalf("MigrateActivityIndex = %d, %v; want 6 items", n, err)
 	}
-	a, err := st.MemberActivity(ctx, "m_ann")
+	a, err := st.Members().MemberActivity(ctx, "m_ann")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -47,6 +47,7 @@ func TestNamedAttributesAreItemFields(t *testing.T) {
 		{invitationItem{}, []string{attrRevokedAt}},
 		{revisionItem{}, []string{attrCommentID}},
 		{spaceItem{}, []string{attrKind, attrVisibility}},
+		{latestValueItem{}, []string{attrAt}},
 	} {
 		ty := reflect.TypeOf(c.item)
 		for _, name := range c.names {

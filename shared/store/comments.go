@@ -78,7 +78,7 @@ func (it revisionItem) revision() posts.Revision {
 
 // postCount adds delta to a post's comment count (an atomic ADD: exact under
 // concurrent comments).
-func (s *Store) postCount(postID string, delta int) types.TransactWriteItem {
+func (s *Comments) postCount(postID string, delta int) types.TransactWriteItem {
 	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: postKey(postID),
 		UpdateExpression: aws.String("ADD #Comments :d"), ConditionExpression: aws.String("attribute_exists(PK)"),
 		ExpressionAttributeNames:  namesIn("#Comments"),
@@ -112,7 +112,7 @@ func (s *Comments) AddComment(ctx context.Context, c posts.Comment, events []eve
 	count.Update.ExpressionAttributeValues[":deleted"] = &types.AttributeValueMemberBOOL{Value: true}
 	const postLive = "post"
 	err = s.txn().add("", put, pointer).add(postLive, count).add("", outs...).add("", credits...).
-		add(condImage, s.imageUpdates(shownInComment(c), "", c.Body, c.CreatedAt)...).
+		add(condImage, s.Images().imageUpdates(shownInComment(c), "", c.Body, c.CreatedAt)...).
 		underLimits(hits, c.CreatedAt, posts.ErrRateLimited).run(ctx)
 	if failed(err, postLive) {
 		return fmt.Errorf("store.AddComment %s: %w", c.ID, posts.ErrNoPost)
@@ -127,7 +127,7 @@ func (s *Comments) AddComment(ctx context.Context, c posts.Comment, events []eve
 }
 
 // GetComment implements posts.CommentStore (two reads: the pointer, then the comment).
-func (s *Store) GetComment(ctx context.Context, postID, commentID string) (posts.Comment, error) {
+func (s *Comments) GetComment(ctx context.Context, postID, commentID string) (posts.Comment, error) {
 	var ptr struct{ CommentSK string }
 	if err := s.get(ctx, "store.GetComment", postPK(postID), commentPointerSK(commentID), time.Now(), &ptr); err != nil {
 		return posts.Comment{}, err
@@ -165,7 +165,7 @@ func reactionSetEntry(commentID, reaction string) string { return commentID + "#
 
 // myCommentReactions are a member's reactions to a post's comments, by comment: one
 // read by key (prefetched with the session on the post's routes).
-func (s *Store) myCommentReactions(ctx context.Context, postID, memberID string) (map[string][]string, error) {
+func (s *Comments) myCommentReactions(ctx context.Context, postID, memberID string) (map[string][]string, error) {
 	if memberID == "" {
 		return nil, nil
 	}
@@ -213,7 +213,7 @@ func commentsOf(items []map[string]types.AttributeValue, mine map[string][]strin
 
 // withMyReactions reads comment items (read) and, at the same time, the member's own
 // reactions to them.
-func (s *Store) withMyReactions(ctx context.Context, postID, memberID string, read func(context.Context) ([]map[string]types.AttributeValue, error)) ([]posts.Comment, error) {
+func (s *Comments) withMyReactions(ctx context.Context, postID, memberID string, read func(context.Context) ([]map[string]types.AttributeValue, error)) ([]posts.Comment, error) {
 	var items []map[string]types.AttributeValue
 	var mine map[string][]string
 	g, gctx := errgroup.WithContext(ctx)
@@ -318,7 +318,7 @@ func (s *Comments) AcceptAnswer(ctx context.Context, p posts.Post, commentID str
 	const notYetAccepted = "question"
 	t := s.txn().add(notYetAccepted, update).add("", out)
 	if !p.Hidden && !p.Deleted {
-		t.with(s.entryPuts(p.Summary()))
+		t.with(s.Posts().entryPuts(p.Summary()))
 	}
 	err = t.run(ctx)
 	if failed(err, notYetAccepted) {
@@ -352,7 +352,7 @@ func withdrawalName(w *posts.Withdrawal) string {
 // comments: the count moves by delta and, when the comment was the accepted answer, the
 // answer is withdrawn (only if it is still that answer: back in the unanswered list,
 // stream entries rewritten, post.updated). One transaction touches the item once.
-func (s *Store) postChange(postID string, delta int, w *posts.Withdrawal) ([]types.TransactWriteItem, error) {
+func (s *Comments) postChange(postID string, delta int, w *posts.Withdrawal) ([]types.TransactWriteItem, error) {
 	if w == nil {
 		if delta == 0 {
 			return nil, nil
@@ -376,7 +376,7 @@ func (s *Store) postChange(postID string, delta int, w *posts.Withdrawal) ([]typ
 	}
 	items := []types.TransactWriteItem{update, out}
 	if !w.Post.Hidden && !w.Post.Deleted {
-		puts, err := s.entryPuts(w.Post.Summary())
+		puts, err := s.Posts().entryPuts(w.Post.Summary())
 		if err != nil {
 			return nil, err
 		}
@@ -386,7 +386,7 @@ func (s *Store) postChange(postID string, delta int, w *posts.Withdrawal) ([]typ
 }
 
 // revisionPut keeps a text as it was before an edit, in its post's partition.
-func (s *Store) revisionPut(r posts.Revision) (types.TransactWriteItem, error) {
+func (s *Posts) revisionPut(r posts.Revision) (types.TransactWriteItem, error) {
 	return s.put(revisionItem{PK: postPK(r.PostID), SK: revisionSK(r), Type: typeRevision, PostID: r.PostID, CommentID: r.CommentID,
 		Title: r.Title, Body: r.Body, EditedBy: r.EditedBy, EditedAt: r.EditedAt}, "")
 }
@@ -436,7 +436,7 @@ func (s *Comments) CommentHistory(ctx context.Context, postID, commentID string)
 // asked for (the same edit at the same moment), posts.ErrStaleRevision when not.
 // events (the members the edit newly mentions) are recorded in the same transaction.
 func (s *Comments) EditComment(ctx context.Context, c posts.Comment, previous posts.Revision, events []eventtypes.Envelope) error {
-	rev, err := s.revisionPut(previous)
+	rev, err := s.Posts().revisionPut(previous)
 	if err != nil {
 		return fmt.Errorf("store.EditComment: %w", err)
 	}
@@ -463,7 +463,7 @@ func (s *Comments) EditComment(ctx context.Context, c posts.Comment, previous po
 		items = append(items, out)
 	}
 	err = s.txn().add(condTextAsRead, items[0]).add("", items[1:]...).
-		add(condImage, s.imageUpdates(shownInComment(c), previous.Body, c.Body, *c.EditedAt)...).run(ctx)
+		add(condImage, s.Images().imageUpdates(shownInComment(c), previous.Body, c.Body, *c.EditedAt)...).run(ctx)
 	if failed(err, condTextAsRead) {
 		if now, err := s.GetComment(ctx, c.PostID, c.ID); err == nil && now.Body == c.Body {
 			return fmt.Errorf("store.EditComment %s: %w", c.ID, posts.ErrUnchanged)
@@ -483,7 +483,7 @@ func (s *Comments) EditComment(ctx context.Context, c posts.Comment, previous po
 // read: a hidden comment left it when it was hidden, so deleting it leaves it as is (the
 // condition on Hidden keeps that exact if a moderator hides it meanwhile).
 func (s *Comments) DeleteComment(ctx context.Context, c posts.Comment, entry audit.Entry, withdrawn *posts.Withdrawal, events ...eventtypes.Envelope) error {
-	log, err := s.auditPut(entry)
+	log, err := s.Moderation().auditPut(entry)
 	if err != nil {
 		return fmt.Errorf("store.DeleteComment: %w", err)
 	}
@@ -497,7 +497,7 @@ func (s *Comments) DeleteComment(ctx context.Context, c posts.Comment, entry aud
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":t": &types.AttributeValueMemberBOOL{Value: true}, ":e": &types.AttributeValueMemberS{Value: ""}}}}
 	// A deleted comment shows no image any more.
-	items := append([]types.TransactWriteItem{update, log, s.queueDelete(c.ID)}, s.imageUpdates(shownInComment(c), c.Body, "", entry.At)...)
+	items := append([]types.TransactWriteItem{update, log, s.Moderation().queueDelete(c.ID)}, s.Images().imageUpdates(shownInComment(c), c.Body, "", entry.At)...)
 	delta := -1
 	if c.Hidden {
 		delta = 0
@@ -541,7 +541,7 @@ func (s *Moderation) SetCommentHidden(ctx context.Context, c posts.Comment, hidd
 	if hidden {
 		items = append(items, s.queueDelete(c.ID))
 	}
-	withdraw, err := s.postChange(c.PostID, delta, withdrawn)
+	withdraw, err := s.Comments().postChange(c.PostID, delta, withdrawn)
 	if err != nil {
 		return fmt.Errorf("store.SetCommentHidden: %w", err)
 	}
@@ -568,7 +568,7 @@ func (s *Moderation) SetCommentHidden(ctx context.Context, c posts.Comment, hidd
 // space and the member's place in it (the access check takes them) and the members it
 // names (authors of the comments, members the texts mention: their names as they are now).
 func (s *Comments) PostPage(ctx context.Context, postID, memberID string, limit int) (posts.Post, []posts.Comment, string, error) {
-	p, err := s.Posts().PostFor(ctx, postID, memberID)
+	p, err := s.Posts().postFor(ctx, postID, memberID)
 	if err != nil {
 		return posts.Post{}, nil, "", err
 	}
@@ -594,6 +594,9 @@ func (s *Comments) PostPage(ctx context.Context, postID, memberID string, limit 
 		}
 	}
 	addMentions(p.Body, p.Mentions)
+	if !p.AuthorDeleted {
+		add(p.AuthorID) // the byline's name as it is now
+	}
 	for _, c := range list {
 		if !c.AuthorDeleted {
 			add(c.AuthorID)

@@ -33,7 +33,7 @@ func TestInvitationUsesAreExactUnderConcurrentRegistrations(t *testing.T) {
 		CreatedAt: now, ValidUntil: now.Add(24 * time.Hour), CodeHash: "h"}
 	meta := eventtypes.NewMeta(now)
 	env, _ := eventtypes.Wrap(eventtypes.InvitationCreated{Meta: meta})
-	if err := st.CreateInvitation(ctx, inv, env, quota, now, ""); err != nil {
+	if err := st.Invitations().CreateInvitation(ctx, inv, env, quota, now, ""); err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
@@ -49,7 +49,7 @@ func TestInvitationUsesAreExactUnderConcurrentRegistrations(t *testing.T) {
 			sess, _ := auth.NewSession(m.ID, now, "test")
 			meta := eventtypes.NewMeta(now)
 			env, _ := eventtypes.Wrap(eventtypes.MemberRegistered{Meta: meta, MemberID: m.ID})
-			err := st.Register(ctx, m, sess, env, nil, &members.Acceptance{InvitationID: inv.ID, CodeHash: "h"})
+			err := st.Members().Register(ctx, m, sess, env, nil, &members.Acceptance{InvitationID: inv.ID, CodeHash: "h"})
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
@@ -63,7 +63,7 @@ func TestInvitationUsesAreExactUnderConcurrentRegistrations(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	got, err := st.GetInvitation(ctx, inv.ID)
+	got, err := st.Invitations().GetInvitation(ctx, inv.ID)
 	if err != nil || admitted != 3 || refused != 5 || got.Uses != 3 {
 		t.Fatalf("admitted %d, refused %d, uses %d (%v); want 3, 5, 3", admitted, refused, got.Uses, err)
 	}
@@ -81,7 +81,7 @@ func TestInboxDeliveriesAndReadMarksAreExact(t *testing.T) {
 	now := time.Now().UTC()
 	n := notifications.Notification{ID: "evt1-m_ann", MemberID: "m_ann", Kind: notifications.KindMention, At: now.Add(-time.Minute)}
 	for range 3 {
-		if err := st.PutNotification(ctx, n, now.Add(time.Hour)); err != nil {
+		if err := st.Notifications().PutNotification(ctx, n, now.Add(time.Hour)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -93,7 +93,7 @@ func TestInboxDeliveriesAndReadMarksAreExact(t *testing.T) {
 	if first.IsZero() || first.Before(now.Add(-time.Second)) {
 		t.Fatalf("delivered at %v", first)
 	}
-	if err := st.PutNotification(ctx, n, now.Add(time.Hour)); err != nil {
+	if err := st.Notifications().PutNotification(ctx, n, now.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	if items, _, _, _ = st.Notifications().Inbox(ctx, "m_ann", "", 30); !items[0].DeliveredAt.Equal(first) {
@@ -149,7 +149,7 @@ func TestTransactionsLostToAConflictRunAgain(t *testing.T) {
 	meta := eventtypes.NewMeta(time.Now())
 	env, _ := eventtypes.Wrap(eventtypes.MemberRegistered{Meta: meta})
 	var taken *members.EmailTakenError
-	if err := st.Register(ctx, m, sess, env, nil, nil); !errors.As(err, &taken) || db.calls != 1 {
+	if err := st.Members().Register(ctx, m, sess, env, nil, nil); !errors.As(err, &taken) || db.calls != 1 {
 		t.Fatalf("a failed condition: %v after %d calls", err, db.calls)
 	}
 }

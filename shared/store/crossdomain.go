@@ -4,7 +4,8 @@ package store
 // items (a member's name for a ticket, staff for a notification, who is in a space for
 // the feed). They live here, and only here, so that what each domain's items owe to
 // the others shows in one place. Each reads the items of the domain that owns them
-// through that domain's item types and keys.
+// through that domain's item types and keys. One write is here too, for the same
+// reason: the credits every domain's writes put into the members they name.
 
 import (
 	"context"
@@ -19,12 +20,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"tribune/shared/auth"
+	"tribune/shared/content"
 	"tribune/shared/errs"
 	"tribune/shared/members"
 	"tribune/shared/notifications"
 	"tribune/shared/policy"
 	"tribune/shared/posts"
 	"tribune/shared/spaces"
+	"tribune/shared/text"
 	"tribune/shared/tickets"
 )
 
@@ -43,7 +46,7 @@ func (s *Store) memberPrefetched(ctx context.Context, memberID string) (members.
 		}
 		return it.member(), nil
 	}
-	return s.GetMember(ctx, memberID)
+	return s.Members().GetMember(ctx, memberID)
 }
 
 // MemberName implements tickets.Store: the name and roles of a member (the caller, on
@@ -58,7 +61,7 @@ func (s *Store) MemberName(ctx context.Context, memberID string) (string, []stri
 
 // Requester implements tickets.Store.
 func (s *Store) Requester(ctx context.Context, memberID string) (string, time.Time, error) {
-	m, err := s.GetMember(ctx, memberID)
+	m, err := s.Members().GetMember(ctx, memberID)
 	if err != nil {
 		return "", time.Time{}, err
 	}
@@ -105,7 +108,7 @@ func (s *Store) Authors(ctx context.Context, ids []string) (map[string]posts.Aut
 			return nil, fmt.Errorf("store.MemberNames: %w", err)
 		}
 		if _, asked := out[it.ID]; asked && it.Status != members.StatusDeleted {
-			out[it.ID] = posts.Author{Name: it.DisplayName, HasAvatar: it.AvatarKey != ""}
+			out[it.ID] = posts.Author{Name: it.DisplayName, HasAvatar: it.AvatarKey != "", Staff: policy.IsStaff(it.Roles)}
 		}
 	}
 	return out, nil
@@ -113,7 +116,7 @@ func (s *Store) Authors(ctx context.Context, ids []string) (map[string]posts.Aut
 
 // DisplayName implements invitations.Names.
 func (s *Store) DisplayName(ctx context.Context, memberID string) (string, error) {
-	m, err := s.GetMember(ctx, memberID)
+	m, err := s.Members().GetMember(ctx, memberID)
 	if err != nil {
 		return "", err
 	}
@@ -170,6 +173,96 @@ func (s *Store) Writer(ctx context.Context, memberID string) (posts.Writer, erro
 	return posts.Writer{Name: m.DisplayName, JoinedAt: m.CreatedAt, RulesAccepted: m.RulesAccepted >= version, Staff: policy.IsStaff(m.Roles)}, nil
 }
 
+// ---- members, read by spaces (a member's community roles) ----
+
+// MemberRoles implements spaces.Store.
+func (s *Spaces) MemberRoles(ctx context.Context, memberID string) ([]string, error) {
+	m, err := s.Members().GetMember(ctx, memberID)
+	if err != nil {
+		return nil, err
+	}
+	return m.Roles, nil
+}
+
+// ---- members, read by the erasure and the excerpt migration (names for mentions) ----
+
+// mentionNames are the names to show for the members a text mentions, as they are now
+// ("" for a deleted member: shown "@Deleted member").
+func (s *Store) mentionNames(ctx context.Context, text string) (map[string]string, error) {
+	return s.MemberNames(ctx, content.Mentions(text))
+}
+
+// ---- invitations and the community settings, read by members (admission) ----
+
+// Admission implements members.Store: the address's owner, the settings and the
+// invitation in one BatchGetItem.
+func (s *Members) Admission(ctx context.Context, email, invitationID string) (string, members.Settings, *members.InvitationGrant, error) {
+	if normal, ok := text.NormalizeEmail(email); ok {
+		email = normal // the claim's spelling (see Register)
+	}
+	keys := []map[string]types.AttributeValue{key(emailPK(email), skEmail), key(pkSettings, skSettings)}
+	if invitationID != "" {
+		keys = append(keys, key(invitationPK(invitationID), skInvitation))
+	}
+	out, err := s.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
+		s.Table: {Keys: keys, ConsistentRead: aws.Bool(true)},
+	}})
+	if err != nil {
+		return "", members.Settings{}, nil, fmt.Errorf("store.Admission: %w", err)
+	}
+	if len(out.UnprocessedKeys) > 0 {
+		return "", members.Settings{}, nil, errors.New("store.Admission: throttled, keys left unprocessed")
+	}
+	memberID, settings, now := "", members.DefaultSettings, time.Now()
+	var grant *members.InvitationGrant
+	for _, item := range out.Responses[s.Table] {
+		if expired(item, now) {
+			continue
+		}
+		var err error
+		switch item[AttrType].(*types.AttributeValueMemberS).Value {
+		case typeMemberEmail:
+			var it emailItem
+			err = attributevalue.UnmarshalMap(item, &it)
+			memberID = it.MemberID
+		case typeSettings:
+			var it settingsItem
+			err = attributevalue.UnmarshalMap(item, &it)
+			settings = members.Settings{AccessMode: it.AccessMode, HybridRegistration: it.HybridRegistration}
+		case typeInvitation:
+			var it invitationItem
+			err = attributevalue.UnmarshalMap(item, &it)
+			grant = it.grant()
+		}
+		if err != nil {
+			return "", members.Settings{}, nil, fmt.Errorf("store.Admission: %w", err)
+		}
+	}
+	return memberID, settings, grant, nil
+}
+
+// ---- credits: the writes of posts, comments, tickets and invitations point into the
+// CREDITS# partition of the members they name (erasure.go follows them) ----
+
+// creditPuts point each member's credits at a target item's partition (POST#<id>,
+// TICKET#<id>, INVITE#<id>). Putting one twice is harmless.
+func (s *Store) creditPuts(target string, memberIDs ...string) ([]types.TransactWriteItem, error) {
+	var out []types.TransactWriteItem
+	var done []string
+	for _, id := range memberIDs {
+		if id == "" || slices.Contains(done, id) {
+			continue
+		}
+		done = append(done, id)
+		put, err := s.put(map[string]any{AttrPK: creditsPK(id), AttrSK: target, AttrType: typeCredit}, "")
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, put)
+	}
+	return out, nil
+}
+
 // ---- spaces, read by posts (the feed) ----
 
 // ActiveMemberIDs implements posts.FeedStore.
@@ -198,12 +291,12 @@ func (s *Store) ActiveMemberIDs(ctx context.Context, spaceID string) ([]string, 
 // name), usable only while pending and its inviter's account not deleted (the erasure
 // revokes it a moment later; the email must not go out meanwhile).
 func (s *Store) Invitation(ctx context.Context, invitationID string) (notifications.SentInvitation, error) {
-	inv, err := s.GetInvitation(ctx, invitationID)
+	inv, err := s.Invitations().GetInvitation(ctx, invitationID)
 	if err != nil {
 		return notifications.SentInvitation{}, err
 	}
 	out := notifications.SentInvitation{InviterName: auth.DeletedName, CodeHash: inv.CodeHash}
-	m, err := s.GetMember(ctx, inv.InviterID)
+	m, err := s.Members().GetMember(ctx, inv.InviterID)
 	switch {
 	case errors.Is(err, errs.ErrNotFound) || (err == nil && m.Status == auth.StatusDeleted):
 		out.InviterDeleted = true
@@ -246,7 +339,7 @@ func (s *Posts) ActiveIn(ctx context.Context, spaceID, memberID string) (bool, e
 
 // SpaceModeratorIDs implements notifications.InboxStore: the owner and moderators.
 func (s *Notifications) SpaceModeratorIDs(ctx context.Context, spaceID string) ([]string, error) {
-	list, err := s.memberships(ctx, "store.SpaceModeratorIDs", queryPrefix(s.Table, spacePK(spaceID), activeMemberPrefix))
+	list, err := s.Spaces().memberships(ctx, "store.SpaceModeratorIDs", queryPrefix(s.Table, spacePK(spaceID), activeMemberPrefix))
 	if err != nil {
 		return nil, err
 	}
@@ -259,12 +352,65 @@ func (s *Notifications) SpaceModeratorIDs(ctx context.Context, spaceID string) (
 	return ids, nil
 }
 
+// ---- posts and comments, read by the feed (Posts) and by moderation (Moderation):
+// both interfaces ask for them ----
+
+// Content implements posts.ModerationStore and posts.FeedStore: one BatchGetItem for the posts and the
+// comments' pointers, one for the comments.
+func (s *Store) Content(ctx context.Context, postIDs []string, comments []posts.CommentRef) (map[string]posts.Post, map[posts.CommentRef]posts.Comment, error) {
+	var keys []map[string]types.AttributeValue
+	for _, id := range postIDs {
+		keys = append(keys, postKey(id))
+	}
+	for _, c := range comments {
+		keys = append(keys, key(postPK(c.PostID), commentPointerSK(c.CommentID)))
+	}
+	found, err := s.batchGet(ctx, "store.Content", keys)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := map[string]posts.Post{}
+	for _, id := range postIDs {
+		if item, ok := found[postPK(id)+"|POST"]; ok {
+			var it postItem
+			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+				return nil, nil, fmt.Errorf("store.Content: %w", err)
+			}
+			out[id] = it.post()
+		}
+	}
+	var commentKeys []map[string]types.AttributeValue
+	for _, c := range comments {
+		if item, ok := found[postPK(c.PostID)+"|CID#"+c.CommentID]; ok {
+			if sk, ok := item["CommentSK"].(*types.AttributeValueMemberS); ok {
+				commentKeys = append(commentKeys, key(postPK(c.PostID), sk.Value))
+			}
+		}
+	}
+	byRef := map[posts.CommentRef]posts.Comment{}
+	if len(commentKeys) == 0 {
+		return out, byRef, nil
+	}
+	got, err := s.batchGet(ctx, "store.Content", commentKeys)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, item := range got {
+		var it commentItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return nil, nil, fmt.Errorf("store.Content: %w", err)
+		}
+		byRef[posts.CommentRef{PostID: it.PostID, CommentID: it.ID}] = it.comment()
+	}
+	return out, byRef, nil
+}
+
 // ---- members, posts, comments, tickets and the moderation queue, read by notifications ----
 
 // Recipient implements notifications.InboxStore: an unknown, deleted or banned member
 // is not active.
 func (s *Store) Recipient(ctx context.Context, memberID string) (notifications.Recipient, error) {
-	m, err := s.GetMember(ctx, memberID)
+	m, err := s.Members().GetMember(ctx, memberID)
 	if errors.Is(err, errs.ErrNotFound) {
 		return notifications.Recipient{}, nil
 	}

@@ -66,7 +66,7 @@ func (s *Store) redirectMember(ctx context.Context, memberID, name string) (bool
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":pk": &types.AttributeValueMemberS{Value: dirPK}, ":sk": &types.AttributeValueMemberS{Value: dirSK},
 			":name": &types.AttributeValueMemberS{Value: name}, ":deleted": &types.AttributeValueMemberS{Value: members.StatusDeleted}}}}
-	words, err := s.nameWordWrites(memberID, name)
+	words, err := s.Members().nameWordWrites(memberID, name)
 	if err != nil {
 		return false, err
 	}

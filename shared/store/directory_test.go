@@ -23,7 +23,7 @@ func everyone(t *testing.T, st *store.Store, limit int) ([]string, int) {
 	var names []string
 	cursor, pages := "", 0
 	for {
-		page, err := st.ListMembers(ctx, cursor, limit)
+		page, err := st.Members().ListMembers(ctx, cursor, limit)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -49,7 +49,7 @@ func found(t *testing.T, st *store.Store, q string) []string {
 	var names []string
 	cursor := ""
 	for range 20 {
-		page, err := st.MembersByName(ctx, members.DirectoryKey(q), cursor, 2)
+		page, err := st.Members().MembersByName(ctx, members.DirectoryKey(q), cursor, 2)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -71,7 +71,7 @@ func TestDirectoryListsEveryoneInNameOrderWithoutASearch(t *testing.T) {
 		named(t, st, n)
 	}
 	banned := named(t, st, "Barry Banned")
-	if _, err := st.SetStatus(ctx, banned, members.StatusBanned, nil); err != nil {
+	if _, err := st.Members().SetStatus(ctx, banned, members.StatusBanned, nil); err != nil {
 		t.Fatal(err)
 	}
 	// "Émile" sorts with "E": the key folds diacritics (members.DirectoryKey).
@@ -87,18 +87,18 @@ func TestDirectoryListsEveryoneInNameOrderWithoutASearch(t *testing.T) {
 	}
 	// A page costs at most one query per bucket, whatever the community.
 	tbl.Trips.Reset()
-	if _, err := st.ListMembers(ctx, "", 50); err != nil {
+	if _, err := st.Members().ListMembers(ctx, "", 50); err != nil {
 		t.Fatal(err)
 	}
 	if n := tbl.Trips.Count(); n > 8 {
 		t.Fatalf("the first page took %d queries", n)
 	}
 	// Cursors are signed and belong to this list.
-	page, _ := st.ListMembers(ctx, "", 2)
-	if _, err := st.ListMembers(ctx, page.Next[:len(page.Next)-2]+"AA", 2); !errs.Is(err, "invalid_cursor") {
+	page, _ := st.Members().ListMembers(ctx, "", 2)
+	if _, err := st.Members().ListMembers(ctx, page.Next[:len(page.Next)-2]+"AA", 2); !errs.Is(err, "invalid_cursor") {
 		t.Fatalf("altered cursor: %v", err)
 	}
-	if _, err := st.MembersByName(ctx, "a", page.Next, 2); !errs.Is(err, "invalid_cursor") {
+	if _, err := st.Members().MembersByName(ctx, "a", page.Next, 2); !errs.Is(err, "invalid_cursor") {
 		t.Fatalf("cursor of another list: %v", err)
 	}
 }
@@ -127,19 +127,19 @@ func TestDirectoryFindsAnyWordOfANameOnce(t *testing.T) {
 		}
 	}
 	// A new name: the old words find nobody, the new ones do.
-	if _, err := st.UpdateProfile(ctx, jane, members.Profile{DisplayName: "Jane", Locale: "en"}); err != nil {
+	if _, err := st.Members().UpdateProfile(ctx, jane, members.Profile{DisplayName: "Jane", Locale: "en"}); err != nil {
 		t.Fatal(err)
 	}
 	if got := strings.Join(found(t, st, "smith"), ","); got != "Smith Jones,Sam Smith,Anna Maria Smithers" {
 		t.Fatalf("after renaming Jane Smith to Jane, smith finds %s", got)
 	}
 	// Banned and deleted members are found no more; a deletion leaves no search key.
-	if _, err := st.SetStatus(ctx, "m_samsmith", members.StatusBanned, nil); err != nil {
+	if _, err := st.Members().SetStatus(ctx, "m_samsmith", members.StatusBanned, nil); err != nil {
 		t.Fatal(err)
 	}
 	meta := eventtypes.NewMeta(time.Now())
 	env, _ := eventtypes.Wrap(eventtypes.MemberDeleted{Meta: meta, MemberID: "m_smithjones"})
-	if err := st.DeleteAccount(ctx, "m_smithjones", env); err != nil {
+	if err := st.Members().DeleteAccount(ctx, "m_smithjones", env); err != nil {
 		t.Fatal(err)
 	}
 	if got := strings.Join(found(t, st, "smith"), ","); got != "Anna Maria Smithers" {
@@ -188,7 +188,7 @@ func TestOlderMembersMoveIntoTheDirectoryOnce(t *testing.T) {
 	if got := strings.Join(found(t, st, "smith"), ","); got != "Olga Smith" {
 		t.Fatalf("smith finds %q after the migration", got)
 	}
-	if page, _ := st.ListMembers(ctx, "", 10); !page.Members[0].Staff {
+	if page, _ := st.Members().ListMembers(ctx, "", 10); !page.Members[0].Staff {
 		t.Fatalf("a moderator carries no staff mark: %+v", page.Members[0])
 	}
 	// (Staff names are compared through the role index, not the directory: pattern 93.)

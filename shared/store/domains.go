@@ -14,6 +14,12 @@ import (
 // Methods another domain's interface also needs (a member's name for a post, a space's
 // active members for the feed) stay on the core, in the one place for reads that cross
 // domains (crossdomain.go), and are promoted into every domain store by the embedding.
+// Otherwise a store that reads or writes another's items goes through that one's store
+// (s.Posts().entryPuts in moderation, s.Images().imageUpdates in a ticket's write,
+// s.Spaces().DeleteMembership in the erasure: people.go has Members, Spaces,
+// Invitations and Tickets). The core itself keeps the table's plumbing: store.go,
+// table.go, client.go, cursor.go, keys.go, page.go, txn.go (with the rate windows),
+// repeats.go, events.go (the outbox, counters), the migrations, and crossdomain.go.
 //
 // A new domain: a file with its item types, `type Rewards struct{ *Store }`, its
 // methods on *Rewards, `var _ rewards.Store = (*Rewards)(nil)`, one wiring line.

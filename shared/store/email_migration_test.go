@@ -65,16 +65,16 @@ func TestStoredAddressesMoveToTodaysSpelling(t *testing.T) {
 	}
 	for typed, want := range map[string]string{"carol@exämple.com": carol.ID, "carol@xn--exmple-cua.com": carol.ID, "wide@example.com": wide.ID,
 		"ｗide@example.com": wide.ID, "dan@example.com": dan2.ID, "erin@example.com": erin.ID} {
-		if id, _, _, err := st.Admission(ctx, typed, ""); err != nil || id != want {
+		if id, _, _, err := st.Members().Admission(ctx, typed, ""); err != nil || id != want {
 			t.Errorf("%q belongs to %q (%v), want %q", typed, id, err, want)
 		}
 	}
 	for id, want := range map[string]string{carol.ID: "carol@xn--exmple-cua.com", wide.ID: "wide@example.com", dan1.ID: "dan@ｅxample.com", fake.ID: "admin@example.com\u200b"} {
-		if m, err := st.GetMember(ctx, id); err != nil || m.Email != want {
+		if m, err := st.Members().GetMember(ctx, id); err != nil || m.Email != want {
 			t.Errorf("%s: Email %q (%v), want %q", id, m.Email, err, want)
 		}
 	}
-	ids, err := st.ListIdentities(ctx, carol.ID)
+	ids, err := st.Members().ListIdentities(ctx, carol.ID)
 	if err != nil || len(ids) != 1 || ids[0].Email != "carol@xn--exmple-cua.com" {
 		t.Errorf("identities: %+v %v", ids, err)
 	}

@@ -31,25 +31,6 @@ import (
 // was (see docs/decisions.md, "Personal data after account deletion").
 const typeCredit = "Credit"
 
-// creditPuts point each member's credits at a target item's partition (POST#<id>,
-// TICKET#<id>, INVITE#<id>). Putting one twice is harmless.
-func (s *Store) creditPuts(target string, memberIDs ...string) ([]types.TransactWriteItem, error) {
-	var out []types.TransactWriteItem
-	var done []string
-	for _, id := range memberIDs {
-		if id == "" || slices.Contains(done, id) {
-			continue
-		}
-		done = append(done, id)
-		put, err := s.put(map[string]any{AttrPK: creditsPK(id), AttrSK: target, AttrType: typeCredit}, "")
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, put)
-	}
-	return out, nil
-}
-
 // setAuthorErased rewrites a text's author and mentions after an erasure (a post, a
 // comment, a ticket reply: the same attributes in each item type).
 const setAuthorErased = "SET #AuthorName = :n, #AuthorDeleted = :d, #HTML = :h, #Mentions = :m"
@@ -66,7 +47,7 @@ func textCredits(authorID, text string) []string {
 // removes what was theirs alone: their memberships (with the spaces' counts), their home
 // stream, inbox and credits, their staff role index. Each step rewrites or deletes fixed
 // keys, so a repeated delivery of member.deleted is harmless.
-func (s *Store) EraseTraces(ctx context.Context, memberID string) error {
+func (s *Members) EraseTraces(ctx context.Context, memberID string) error {
 	credits, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String("PK, SK"),
 		KeyConditionExpression:    aws.String("PK = :pk"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: creditsPK(memberID)}}})
@@ -87,12 +68,12 @@ func (s *Store) EraseTraces(ctx context.Context, memberID string) error {
 			return fmt.Errorf("store.EraseTraces %s %s: %w", memberID, target, err)
 		}
 	}
-	mine, err := s.MySpaces(ctx, memberID)
+	mine, err := s.Spaces().MySpaces(ctx, memberID)
 	if err != nil {
 		return fmt.Errorf("store.EraseTraces: %w", err)
 	}
 	for _, m := range mine {
-		if err := s.DeleteMembership(ctx, m.SpaceID, memberID, m.Status == spaces.StatusActive); err != nil {
+		if err := s.Spaces().DeleteMembership(ctx, m.SpaceID, memberID, m.Status == spaces.StatusActive); err != nil {
 			return fmt.Errorf("store.EraseTraces: %w", err)
 		}
 	}
@@ -120,12 +101,6 @@ func (s *Store) EraseTraces(ctx context.Context, memberID string) error {
 	return nil
 }
 
-// mentionNames are the names to show for the members a text mentions, as they are now
-// ("" for a deleted member: shown "@Deleted member").
-func (s *Store) mentionNames(ctx context.Context, text string) (map[string]string, error) {
-	return s.MemberNames(ctx, content.Mentions(text))
-}
-
 // mentions reports whether a text mentions a member.
 func mentions(text, memberID string) bool { return slices.Contains(content.Mentions(text), memberID) }
 
@@ -133,8 +108,8 @@ func mentions(text, memberID string) bool { return slices.Contains(content.Menti
 // its queue items where they name the deleted member: as author, or in a mention (the
 // page, the names kept with the text, the excerpts of the post's entries and of its
 // queue item).
-func (s *Store) erasePost(ctx context.Context, postID, memberID string) error {
-	p, err := s.GetPost(ctx, postID)
+func (s *Members) erasePost(ctx context.Context, postID, memberID string) error {
+	p, err := s.Posts().GetPost(ctx, postID)
 	if errors.Is(err, errs.ErrNotFound) {
 		return nil
 	}
@@ -216,8 +191,8 @@ func (s *Store) erasePost(ctx context.Context, postID, memberID string) error {
 
 // rewriteEntries puts a shown post's space and author entries (and pin) again, and the
 // copies its space's members hold in their home streams.
-func (s *Store) rewriteEntries(ctx context.Context, after posts.Summary) error {
-	puts, err := s.entryPuts(after)
+func (s *Members) rewriteEntries(ctx context.Context, after posts.Summary) error {
+	puts, err := s.Posts().entryPuts(after)
 	if err != nil {
 		return err
 	}
@@ -228,7 +203,7 @@ func (s *Store) rewriteEntries(ctx context.Context, after posts.Summary) error {
 	if err != nil {
 		return err
 	}
-	return s.ReplaceInFeeds(ctx, after, ids)
+	return s.Posts().ReplaceInFeeds(ctx, after, ids)
 }
 
 // excerptOf is a text's excerpt as the moderation queue keeps it (posts' excerpt), from
@@ -240,7 +215,7 @@ func excerptOf(page string) string {
 // eraseQueueName rewrites reported content's excerpt in the queue (a mention of the
 // deleted member in it reads "@Deleted member") and, when they wrote it (author), names
 // its author "Deleted member".
-func (s *Store) eraseQueueName(ctx context.Context, targetID string, author bool, excerpt string) error {
+func (s *Members) eraseQueueName(ctx context.Context, targetID string, author bool, excerpt string) error {
 	update, names := "SET #Excerpt = :e", named(attrExcerpt)
 	values := map[string]types.AttributeValue{":e": &types.AttributeValueMemberS{Value: excerpt}}
 	if author {
@@ -261,9 +236,9 @@ func (s *Store) eraseQueueName(ctx context.Context, targetID string, author bool
 // eraseTicket names the deleted member "Deleted member" in a ticket (requester,
 // assignee, a mention in its text), its list and queue entries, and its replies (as
 // author or in a mention).
-func (s *Store) eraseTicket(ctx context.Context, ticketID, memberID string) error {
+func (s *Members) eraseTicket(ctx context.Context, ticketID, memberID string) error {
 	for attempt := 0; ; attempt++ {
-		t, err := s.GetTicket(ctx, ticketID)
+		t, err := s.Tickets().GetTicket(ctx, ticketID)
 		if errors.Is(err, errs.ErrNotFound) {
 			return nil
 		}
@@ -303,7 +278,7 @@ func (s *Store) eraseTicket(ctx context.Context, ticketID, memberID string) erro
 			changed.HTML == t.HTML && maps.Equal(changed.Mentions, t.Mentions) {
 			break
 		}
-		err = s.SaveTicket(ctx, t, changed, nil, events)
+		err = s.Tickets().SaveTicket(ctx, t, changed, nil, events)
 		if errors.Is(err, tickets.ErrConflict) && attempt < 5 {
 			continue // the ticket moved meanwhile: read it again
 		}
@@ -312,7 +287,7 @@ func (s *Store) eraseTicket(ctx context.Context, ticketID, memberID string) erro
 		}
 		break
 	}
-	replies, err := s.Replies(ctx, ticketID)
+	replies, err := s.Tickets().Replies(ctx, ticketID)
 	if err != nil {
 		return err
 	}
@@ -349,7 +324,7 @@ func (s *Store) eraseTicket(ctx context.Context, ticketID, memberID string) erro
 // eraseInvitation names an invitation's inviter "Deleted member", drops their personal
 // message and revokes it: an account's deletion withdraws what it vouched for (email
 // invitations and shareable links alike; docs/decisions.md, issue 9 round 2, finding 5).
-func (s *Store) eraseInvitation(ctx context.Context, invitationID string) error {
+func (s *Members) eraseInvitation(ctx context.Context, invitationID string) error {
 	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(invitationPK(invitationID), skInvitation),
 		UpdateExpression:         aws.String("SET #InviterName = :n, #InviterDeleted = :d, #RevokedAt = if_not_exists(#RevokedAt, :now) REMOVE #Message"),
 		ConditionExpression:      aws.String("attribute_exists(#PK)"),

@@ -45,6 +45,19 @@ func (s *Store) outboxPut(e eventtypes.Envelope) (types.TransactWriteItem, error
 		ExpiresAt: e.Time.Add(outboxKept).Unix()}, "attribute_not_exists(PK)")
 }
 
+// outboxPuts are the Puts of events into the outbox, to join a domain transaction.
+func (s *Store) outboxPuts(events []eventtypes.Envelope) ([]types.TransactWriteItem, error) {
+	out := make([]types.TransactWriteItem, 0, len(events))
+	for _, e := range events {
+		put, err := s.outboxPut(e)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, put)
+	}
+	return out, nil
+}
+
 type handledItem struct {
 	PK, SK, Type string
 	ExpiresAt    int64

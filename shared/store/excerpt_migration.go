@@ -75,7 +75,7 @@ func (m excerptMigration) post(ctx context.Context, id string) (*posts.Post, err
 	if p, ok := m.posts[id]; ok {
 		return p, nil
 	}
-	p, err := m.s.GetPost(ctx, id)
+	p, err := m.s.Posts().GetPost(ctx, id)
 	if errors.Is(err, errs.ErrNotFound) {
 		m.posts[id] = nil
 		return nil, nil
@@ -191,7 +191,7 @@ func (m excerptMigration) item(ctx context.Context, item map[string]types.Attrib
 		}
 		body := p.Body
 		if it.CommentID != "" {
-			c, err := m.s.GetComment(ctx, it.PostID, it.CommentID)
+			c, err := m.s.Comments().GetComment(ctx, it.PostID, it.CommentID)
 			if errors.Is(err, errs.ErrNotFound) {
 				return nil
 			}

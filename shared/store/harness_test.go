@@ -52,7 +52,7 @@ func register(t *testing.T, st *store.Store, email string, now time.Time) (membe
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.Register(ctx, m, sess, env, nil, nil); err != nil {
+	if err := st.Members().Register(ctx, m, sess, env, nil, nil); err != nil {
 		t.Fatalf("Register: %v", err)
 	}
 	return m, sess
@@ -98,7 +98,7 @@ func named(t *testing.T, st *store.Store, name string) string {
 	sess, _ := auth.NewSession(m.ID, time.Now(), "test")
 	meta := eventtypes.NewMeta(time.Now())
 	env, _ := eventtypes.Wrap(eventtypes.MemberRegistered{Meta: meta, MemberID: id})
-	if err := st.Register(ctx, m, sess, env, nil, nil); err != nil {
+	if err := st.Members().Register(ctx, m, sess, env, nil, nil); err != nil {
 		t.Fatalf("Register %s: %v", name, err)
 	}
 	return id

@@ -154,7 +154,7 @@ func (s *Store) spaceOfPost(ctx context.Context, postID string, known map[string
 	if id, ok := known[postID]; ok {
 		return id, nil
 	}
-	p, err := s.GetPost(ctx, postID)
+	p, err := s.Posts().GetPost(ctx, postID)
 	if errors.Is(err, errs.ErrNotFound) {
 		known[postID] = ""
 		return "", nil
@@ -347,7 +347,7 @@ func (s *Images) ImageTexts(ctx context.Context, shownIn []string) ([]posts.Imag
 // waiting for its first text and not expired) and is shown by fewer than
 // posts.MaxImageTexts texts (posts.ErrImage otherwise: the transaction names them condImage); each image it no
 // longer shows lets it go.
-func (s *Store) imageUpdates(ref string, before, after string, now time.Time) []types.TransactWriteItem {
+func (s *Images) imageUpdates(ref string, before, after string, now time.Time) []types.TransactWriteItem {
 	added, removed := posts.ImageChanges(before, after)
 	set := &types.AttributeValueMemberSS{Value: []string{ref}}
 	var out []types.TransactWriteItem
@@ -505,7 +505,7 @@ func (s *Store) spaceOfTicket(ctx context.Context, ticketID string, known map[st
 	if id, ok := known[ticketID]; ok {
 		return id, nil
 	}
-	t, err := s.GetTicket(ctx, ticketID)
+	t, err := s.Tickets().GetTicket(ctx, ticketID)
 	if errors.Is(err, errs.ErrNotFound) {
 		known[ticketID] = ""
 		return "", nil

@@ -60,7 +60,7 @@ func (it notificationItem) notification() notifications.Notification {
 // claim and the notification are written in one transaction; a claim held by another
 // notification answers notifications.ErrAlreadyTold, one held by this same
 // notification (a retry after the email failed) answers nil.
-func (s *Store) PutNotification(ctx context.Context, n notifications.Notification, expires time.Time) error {
+func (s *Notifications) PutNotification(ctx context.Context, n notifications.Notification, expires time.Time) error {
 	n.DeliveredAt = time.Now().UTC()
 	put, err := s.put(newNotificationItem(n, expires), "attribute_not_exists(PK)")
 	if err != nil {

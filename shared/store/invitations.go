@@ -16,7 +16,6 @@ import (
 	"tribune/shared/invitations"
 	"tribune/shared/members"
 	"tribune/shared/ratelimit"
-	"tribune/shared/text"
 )
 
 const (
@@ -92,7 +91,7 @@ func newInviteeClaimItem(inv invitations.Invitation, validUntil time.Time) invit
 // CreateInvitation implements invitations.Store: under the inviter's quota, an email
 // invitation claims its address in the same transaction, if nobody holds the claim (or
 // an expired one, or stale, which the service found no longer pending).
-func (s *Store) CreateInvitation(ctx context.Context, inv invitations.Invitation, event eventtypes.Envelope, quota ratelimit.Hit, now time.Time, stale string) error {
+func (s *Invitations) CreateInvitation(ctx context.Context, inv invitations.Invitation, event eventtypes.Envelope, quota ratelimit.Hit, now time.Time, stale string) error {
 	put, err := s.put(invitationItem{PK: invitationPK(inv.ID), SK: skInvitation, Type: typeInvitation,
 		GSI1PK: invitationMonth(inv.CreatedAt), GSI1SK: invitationMonthSK(inv),
 		ID: inv.ID, Kind: inv.Kind, Email: inv.Email, Roles: inv.Roles, Message: inv.Message, InviterID: inv.InviterID,
@@ -141,7 +140,7 @@ func (s *Store) CreateInvitation(ctx context.Context, inv invitations.Invitation
 // inviteeClaim is the Put of an address's claim on its one pending invitation: taken if
 // absent, expired, or held by stale (an invitation the service found no longer pending:
 // revoked, used, expired). It lives as long as its invitation's item.
-func (s *Store) inviteeClaim(inv invitations.Invitation, now time.Time, stale string) (types.TransactWriteItem, error) {
+func (s *Invitations) inviteeClaim(inv invitations.Invitation, now time.Time, stale string) (types.TransactWriteItem, error) {
 	claim, err := s.put(newInviteeClaimItem(inv, inv.ValidUntil), "attribute_not_exists(PK) OR #e <= :now OR #i = :stale")
 	if err != nil {
 		return types.TransactWriteItem{}, err
@@ -153,7 +152,7 @@ func (s *Store) inviteeClaim(inv invitations.Invitation, now time.Time, stale st
 }
 
 // GetInvitation implements invitations.Store.
-func (s *Store) GetInvitation(ctx context.Context, id string) (invitations.Invitation, error) {
+func (s *Invitations) GetInvitation(ctx context.Context, id string) (invitations.Invitation, error) {
 	var it invitationItem
 	if err := s.get(ctx, "store.GetInvitation", invitationPK(id), skInvitation, time.Now(), &it); err != nil {
 		return invitations.Invitation{}, err
@@ -162,7 +161,7 @@ func (s *Store) GetInvitation(ctx context.Context, id string) (invitations.Invit
 }
 
 // ListInvitations implements invitations.Store: one query per month since since.
-func (s *Store) ListInvitations(ctx context.Context, since, now time.Time) ([]invitations.Invitation, error) {
+func (s *Invitations) ListInvitations(ctx context.Context, since, now time.Time) ([]invitations.Invitation, error) {
 	var out []invitations.Invitation
 	for month := now.UTC(); ; month = month.AddDate(0, -1, 0) {
 		items, err := s.queryAll(ctx, &dynamodb.QueryInput{
@@ -192,7 +191,7 @@ func (s *Store) ListInvitations(ctx context.Context, since, now time.Time) ([]in
 	}
 }
 
-func (s *Store) updateInvitation(ctx context.Context, op, id, expr, cond string, names map[string]string, values map[string]types.AttributeValue) (invitations.Invitation, error) {
+func (s *Invitations) updateInvitation(ctx context.Context, op, id, expr, cond string, names map[string]string, values map[string]types.AttributeValue) (invitations.Invitation, error) {
 	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(invitationPK(id), skInvitation),
 		UpdateExpression: aws.String(expr), ConditionExpression: aws.String(cond), ExpressionAttributeNames: names, ExpressionAttributeValues: values,
 		ReturnValues: types.ReturnValueAllNew})
@@ -211,7 +210,7 @@ func (s *Store) updateInvitation(ctx context.Context, op, id, expr, cond string,
 }
 
 // RevokeInvitation implements invitations.Store.
-func (s *Store) RevokeInvitation(ctx context.Context, id string, now time.Time) (invitations.Invitation, error) {
+func (s *Invitations) RevokeInvitation(ctx context.Context, id string, now time.Time) (invitations.Invitation, error) {
 	return s.updateInvitation(ctx, "store.RevokeInvitation", id, "SET #RevokedAt = if_not_exists(#RevokedAt, :now)", "attribute_exists(PK)",
 		named(attrRevokedAt),
 		map[string]types.AttributeValue{":now": &types.AttributeValueMemberN{Value: epoch(now)}})
@@ -221,7 +220,7 @@ func (s *Store) RevokeInvitation(ctx context.Context, id string, now time.Time) 
 // validity (and is taken back by this invitation if an older release left two pending).
 // It rotates only the code the service read: of two resends at the same moment one
 // sends, the other gets invitations.ErrResentMeanwhile and sends nothing.
-func (s *Store) RotateInvitationCode(ctx context.Context, inv invitations.Invitation, codeHash string, validUntil time.Time, event eventtypes.Envelope) error {
+func (s *Invitations) RotateInvitationCode(ctx context.Context, inv invitations.Invitation, codeHash string, validUntil time.Time, event eventtypes.Envelope) error {
 	id := inv.ID
 	out, err := s.outboxPut(event)
 	if err != nil {
@@ -259,7 +258,7 @@ func (s *Store) RotateInvitationCode(ctx context.Context, inv invitations.Invita
 }
 
 // acceptanceItems spend an invitation and record invitation.accepted, for Register.
-func (s *Store) acceptanceItems(a *members.Acceptance, memberID string, now time.Time) ([]types.TransactWriteItem, error) {
+func (s *Invitations) acceptanceItems(a *members.Acceptance, memberID string, now time.Time) ([]types.TransactWriteItem, error) {
 	meta := eventtypes.NewMeta(now)
 	event, err := eventtypes.Wrap(
 		eventtypes.InvitationAccepted{Meta: meta, InvitationID: a.InvitationID, MemberID: memberID, InviterID: a.InviterID})
@@ -299,78 +298,4 @@ func refusedInvitation(item map[string]types.AttributeValue, codeHash string, no
 		return members.ErrInvitationExpired
 	}
 	return members.ErrInvitationInvalid
-}
-
-type settingsItem struct {
-	PK, SK, Type       string
-	AccessMode         string
-	HybridRegistration string `dynamodbav:",omitempty"`
-}
-
-// GetSettings implements members.Store.
-func (s *Store) GetSettings(ctx context.Context) (members.Settings, error) {
-	var it settingsItem
-	if err := s.get(ctx, "store.GetSettings", pkSettings, skSettings, time.Now(), &it); err != nil {
-		return members.Settings{}, err
-	}
-	return members.Settings{AccessMode: it.AccessMode, HybridRegistration: it.HybridRegistration}, nil
-}
-
-// SaveSettings implements members.Store.
-func (s *Store) SaveSettings(ctx context.Context, st members.Settings) error {
-	item, err := attributevalue.MarshalMap(settingsItem{PK: pkSettings, SK: skSettings, Type: typeSettings, AccessMode: st.AccessMode, HybridRegistration: st.HybridRegistration})
-	if err != nil {
-		return fmt.Errorf("store.SaveSettings: %w", err)
-	}
-	if _, err := s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: item}); err != nil {
-		return fmt.Errorf("store.SaveSettings: %w", err)
-	}
-	return nil
-}
-
-// Admission implements members.Store: the address's owner, the settings and the
-// invitation in one BatchGetItem.
-func (s *Store) Admission(ctx context.Context, email, invitationID string) (string, members.Settings, *members.InvitationGrant, error) {
-	if normal, ok := text.NormalizeEmail(email); ok {
-		email = normal // the claim's spelling (see Register)
-	}
-	keys := []map[string]types.AttributeValue{key(emailPK(email), skEmail), key(pkSettings, skSettings)}
-	if invitationID != "" {
-		keys = append(keys, key(invitationPK(invitationID), skInvitation))
-	}
-	out, err := s.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
-		s.Table: {Keys: keys, ConsistentRead: aws.Bool(true)},
-	}})
-	if err != nil {
-		return "", members.Settings{}, nil, fmt.Errorf("store.Admission: %w", err)
-	}
-	if len(out.UnprocessedKeys) > 0 {
-		return "", members.Settings{}, nil, errors.New("store.Admission: throttled, keys left unprocessed")
-	}
-	memberID, settings, now := "", members.DefaultSettings, time.Now()
-	var grant *members.InvitationGrant
-	for _, item := range out.Responses[s.Table] {
-		if expired(item, now) {
-			continue
-		}
-		var err error
-		switch item[AttrType].(*types.AttributeValueMemberS).Value {
-		case typeMemberEmail:
-			var it emailItem
-			err = attributevalue.UnmarshalMap(item, &it)
-			memberID = it.MemberID
-		case typeSettings:
-			var it settingsItem
-			err = attributevalue.UnmarshalMap(item, &it)
-			settings = members.Settings{AccessMode: it.AccessMode, HybridRegistration: it.HybridRegistration}
-		case typeInvitation:
-			var it invitationItem
-			err = attributevalue.UnmarshalMap(item, &it)
-			grant = it.grant()
-		}
-		if err != nil {
-			return "", members.Settings{}, nil, fmt.Errorf("store.Admission: %w", err)
-		}
-	}
-	return memberID, settings, grant, nil
 }

@@ -281,6 +281,10 @@ func counterShardSK(day, by string) string {
 
 func valuesPK(name, day string) string { return "VALUES#" + name + "#" + day }
 
+// ---- LatestValue: LATEST#<metric> / <key> (the day and time of a key's latest value, metrics_latest.go) ----
+
+func latestPK(name string) string { return "LATEST#" + name }
+
 // ---- people, spaces and support (s2) ----
 
 // Member: MEMBER#<id> / PROFILE; GSI1 MEMBERS#<bucket> / <name key>#<id> (the

@@ -191,7 +191,7 @@ func (i sessionItem) session() auth.Session {
 }
 
 // GetMember implements members.Store.
-func (s *Store) GetMember(ctx context.Context, id string) (members.Member, error) {
+func (s *Members) GetMember(ctx context.Context, id string) (members.Member, error) {
 	var it memberItem
 	if err := s.get(ctx, "store.GetMember", memberPK(id), skProfile, time.Now(), &it); err != nil {
 		return members.Member{}, err
@@ -199,30 +199,9 @@ func (s *Store) GetMember(ctx context.Context, id string) (members.Member, error
 	return it.member(), nil
 }
 
-// rateUpdates are the conditional counter increments of rate-limit hits.
-func (s *Store) rateUpdates(hits []ratelimit.Hit, now time.Time) []types.TransactWriteItem {
-	items := make([]types.TransactWriteItem, len(hits))
-	for i, h := range hits {
-		start := h.WindowStart(now)
-		items[i] = types.TransactWriteItem{Update: &types.Update{
-			TableName:                aws.String(s.Table),
-			Key:                      key(ratePK(h), rateWindowSK(start)),
-			UpdateExpression:         aws.String("SET #Type = :type, #ExpiresAt = :exp ADD #Hits :one"),
-			ConditionExpression:      aws.String("attribute_not_exists(#Hits) OR #Hits < :limit"),
-			ExpressionAttributeNames: named(AttrType, AttrExpires, attrHits),
-			ExpressionAttributeValues: map[string]types.AttributeValue{
-				":type": &types.AttributeValueMemberS{Value: typeRateWindow}, ":one": &types.AttributeValueMemberN{Value: "1"},
-				":limit": &types.AttributeValueMemberN{Value: fmt.Sprint(h.Rule.Limit)},
-				":exp":   &types.AttributeValueMemberN{Value: epoch(start.Add(2 * h.Rule.Window))},
-			},
-		}}
-	}
-	return items
-}
-
 // SaveSignInToken implements members.Store: rate-limit counters and the token in one
 // transaction, so a refused request writes nothing.
-func (s *Store) SaveSignInToken(ctx context.Context, t members.SignInToken, hits []ratelimit.Hit, now time.Time) error {
+func (s *Members) SaveSignInToken(ctx context.Context, t members.SignInToken, hits []ratelimit.Hit, now time.Time) error {
 	tok, err := s.put(tokenItem{PK: signInPK(t.Hash), SK: skToken, Type: typeSignInToken, Email: t.Email, Locale: t.Locale,
 		MemberID: t.MemberID, Invitation: t.Invitation, ValidUntil: t.ExpiresAt.Unix(), ExpiresAt: t.ExpiresAt.Add(usedTokenKept).Unix()}, "attribute_not_exists(PK)")
 	if err != nil {
@@ -236,22 +215,16 @@ func (s *Store) SaveSignInToken(ctx context.Context, t members.SignInToken, hits
 
 // CountSignInStart implements members.Store: the hits alone, in one transaction (the
 // same round trip as SaveSignInToken, so a refused newcomer's start costs the same).
-func (s *Store) CountSignInStart(ctx context.Context, hits []ratelimit.Hit, now time.Time) error {
+func (s *Members) CountSignInStart(ctx context.Context, hits []ratelimit.Hit, now time.Time) error {
 	if err := s.writeUnderLimits(ctx, hits, now, members.ErrRateLimited); err != nil {
 		return fmt.Errorf("store.CountSignInStart: %w", err)
 	}
 	return nil
 }
 
-// writeUnderLimits runs items in one transaction with the rate-limit hits; a hit over
-// its limit fails the whole with limited, and nothing is written.
-func (s *Store) writeUnderLimits(ctx context.Context, hits []ratelimit.Hit, now time.Time, limited error, items ...types.TransactWriteItem) error {
-	return s.txn().underLimits(hits, now, limited).add("", items...).run(ctx)
-}
-
 // ConsumeSignInToken implements members.Store with one conditional update: it tells
 // an unknown token from a spent one and from an expired one.
-func (s *Store) ConsumeSignInToken(ctx context.Context, hash string, now time.Time) (members.SignInToken, error) {
+func (s *Members) ConsumeSignInToken(ctx context.Context, hash string, now time.Time) (members.SignInToken, error) {
 	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                aws.String(s.Table),
 		Key:                      key(signInPK(hash), skToken),
@@ -289,7 +262,7 @@ func (s *Store) ConsumeSignInToken(ctx context.Context, hash string, now time.Ti
 
 // PeekSignInToken implements members.Store: one read that spends nothing, telling an
 // unknown token from a spent one and from an expired one as ConsumeSignInToken does.
-func (s *Store) PeekSignInToken(ctx context.Context, hash string, now time.Time) (members.SignInToken, error) {
+func (s *Members) PeekSignInToken(ctx context.Context, hash string, now time.Time) (members.SignInToken, error) {
 	var it tokenItem
 	err := s.get(ctx, "store.PeekSignInToken", signInPK(hash), skToken, now, &it)
 	switch {
@@ -306,7 +279,7 @@ func (s *Store) PeekSignInToken(ctx context.Context, hash string, now time.Time)
 		ExpiresAt: time.Unix(it.ValidUntil, 0)}, nil
 }
 
-func (s *Store) sessionPut(sess auth.Session) (types.TransactWriteItem, error) {
+func (s *Members) sessionPut(sess auth.Session) (types.TransactWriteItem, error) {
 	return s.put(sessionItem{PK: sessionPK(sess.Hash), SK: skSession, Type: typeSession, MemberID: sess.MemberID,
 		GSI1PK: memberSessionsPK(sess.MemberID), GSI1SK: memberSessionSK(sess),
 		Device: sess.Device, CreatedAt: sess.CreatedAt.UTC(), ExpiresAt: sess.ExpiresAt.Unix()}, "attribute_not_exists(PK)")
@@ -314,7 +287,7 @@ func (s *Store) sessionPut(sess auth.Session) (types.TransactWriteItem, error) {
 
 // Register implements members.Store: email claim, member, session and outbox event in
 // one transaction.
-func (s *Store) Register(ctx context.Context, m members.Member, sess auth.Session, event eventtypes.Envelope, identity *social.Identity, accept *members.Acceptance) error {
+func (s *Members) Register(ctx context.Context, m members.Member, sess auth.Session, event eventtypes.Envelope, identity *social.Identity, accept *members.Acceptance) error {
 	// The claim is what makes one mailbox one member: it is only ever made in the one
 	// spelling, whatever path the address came by.
 	if email, ok := text.NormalizeEmail(m.Email); !ok || email != m.Email {
@@ -338,7 +311,7 @@ func (s *Store) Register(ctx context.Context, m members.Member, sess auth.Sessio
 	words, err := s.nameWordWrites(m.ID, m.DisplayName)
 	tx.also("", words, err)
 	if accept != nil {
-		spend, err := s.acceptanceItems(accept, m.ID, m.CreatedAt)
+		spend, err := s.Invitations().acceptanceItems(accept, m.ID, m.CreatedAt)
 		if err == nil {
 			tx.add(condInvitationUsable, spend[0]).add("", spend[1:]...)
 		}
@@ -362,7 +335,7 @@ func (s *Store) Register(ctx context.Context, m members.Member, sess auth.Sessio
 
 // CreateSession implements members.Store: the session is written only if the member
 // exists and is active, in the same round trip.
-func (s *Store) CreateSession(ctx context.Context, sess auth.Session) error {
+func (s *Members) CreateSession(ctx context.Context, sess auth.Session) error {
 	put, err := s.sessionPut(sess)
 	if err != nil {
 		return fmt.Errorf("store.CreateSession: %w", err)
@@ -379,7 +352,7 @@ func (s *Store) CreateSession(ctx context.Context, sess auth.Session) error {
 
 // activeMemberCheck is a transaction's check that a member may sign in at now: active,
 // or suspended until a time that has passed.
-func (s *Store) activeMemberCheck(memberID string, now time.Time) types.TransactWriteItem {
+func (s *Members) activeMemberCheck(memberID string, now time.Time) types.TransactWriteItem {
 	return types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
 		TableName:                aws.String(s.Table),
 		Key:                      key(memberPK(memberID), skProfile),
@@ -395,7 +368,7 @@ func (s *Store) activeMemberCheck(memberID string, now time.Time) types.Transact
 
 // LookupSession implements auth.SessionStore: the session and its member in one
 // BatchGetItem, so roles and status are fresh on every request.
-func (s *Store) LookupSession(ctx context.Context, memberID, hash string) (auth.Session, auth.Account, error) {
+func (s *Members) LookupSession(ctx context.Context, memberID, hash string) (auth.Session, auth.Account, error) {
 	// What the route reads first comes in the same round trip (package prefetch).
 	pr := prefetch.From(ctx)
 	extra := prefetchKeys(pr, memberID)
@@ -448,7 +421,7 @@ func (s *Store) LookupSession(ctx context.Context, memberID, hash string) (auth.
 }
 
 // ListSessions implements members.Store: GSI1 holds a member's sessions.
-func (s *Store) ListSessions(ctx context.Context, memberID string) ([]auth.Session, error) {
+func (s *Members) ListSessions(ctx context.Context, memberID string) ([]auth.Session, error) {
 	items, err := s.queryAll(ctx, &dynamodb.QueryInput{
 		TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
 		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
@@ -474,7 +447,7 @@ func (s *Store) ListSessions(ctx context.Context, memberID string) ([]auth.Sessi
 }
 
 // DeleteSession implements members.Store: only the member's own session goes.
-func (s *Store) DeleteSession(ctx context.Context, memberID, hash string) error {
+func (s *Members) DeleteSession(ctx context.Context, memberID, hash string) error {
 	_, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.Table), Key: key(sessionPK(hash), skSession),
 		ConditionExpression:       aws.String("#MemberID = :m"),
 		ExpressionAttributeNames:  named(attrMemberID),
@@ -490,7 +463,7 @@ func (s *Store) DeleteSession(ctx context.Context, memberID, hash string) error 
 }
 
 // DeleteAllSessions implements members.Store.
-func (s *Store) DeleteAllSessions(ctx context.Context, memberID string) error {
+func (s *Members) DeleteAllSessions(ctx context.Context, memberID string) error {
 	items, err := s.queryAll(ctx, &dynamodb.QueryInput{
 		TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
 		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
@@ -511,7 +484,7 @@ func (s *Store) DeleteAllSessions(ctx context.Context, memberID string) error {
 }
 
 // SetRoles implements members.Store.
-func (s *Store) SetRoles(ctx context.Context, memberID string, roles []string, event eventtypes.Envelope) (members.Member, error) {
+func (s *Members) SetRoles(ctx context.Context, memberID string, roles []string, event eventtypes.Envelope) (members.Member, error) {
 	rv, err := attributevalue.Marshal(roles)
 	if err != nil {
 		return members.Member{}, fmt.Errorf("store.SetRoles %s: %w", memberID, err)
@@ -559,7 +532,7 @@ func (s *Store) SetRoles(ctx context.Context, memberID string, roles []string, e
 }
 
 // SetPreferences implements members.Store.
-func (s *Store) SetPreferences(ctx context.Context, memberID string, p members.Preferences) (members.Member, error) {
+func (s *Members) SetPreferences(ctx context.Context, memberID string, p members.Preferences) (members.Member, error) {
 	return s.updateMember(ctx, "store.SetPreferences", memberID, "SET #NoActivityEmails = :n", named(attrNoActivityEmails),
 		map[string]types.AttributeValue{":n": &types.AttributeValueMemberBOOL{Value: !p.ActivityEmails}})
 }
@@ -569,7 +542,7 @@ func roleIndexItem(memberID, role string) map[string]any {
 }
 
 // roleIndexPuts index a new member's staff roles.
-func (s *Store) roleIndexPuts(memberID string, roles []string) ([]types.TransactWriteItem, error) {
+func (s *Members) roleIndexPuts(memberID string, roles []string) ([]types.TransactWriteItem, error) {
 	var out []types.TransactWriteItem
 	for _, role := range roles {
 		if !slices.Contains(policy.StaffRoles, role) {
@@ -586,7 +559,7 @@ func (s *Store) roleIndexPuts(memberID string, roles []string) ([]types.Transact
 
 // ModerateMember implements members.Store: the status change and its audit entry in
 // one transaction, then the member as it is now.
-func (s *Store) ModerateMember(ctx context.Context, memberID, status string, until *time.Time, entry audit.Entry) (members.Member, error) {
+func (s *Members) ModerateMember(ctx context.Context, memberID, status string, until *time.Time, entry audit.Entry) (members.Member, error) {
 	values := map[string]types.AttributeValue{":s": &types.AttributeValueMemberS{Value: status}}
 	expr := "SET #Status = :s REMOVE #SuspendedUntil"
 	if until != nil {
@@ -605,7 +578,7 @@ func (s *Store) ModerateMember(ctx context.Context, memberID, status string, unt
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
 		UpdateExpression: aws.String(expr), ConditionExpression: aws.String(cond),
 		ExpressionAttributeNames: named(attrStatus, attrSuspendedUntil), ExpressionAttributeValues: values}}
-	log, err := s.auditPut(entry)
+	log, err := s.Moderation().auditPut(entry)
 	if err != nil {
 		return members.Member{}, fmt.Errorf("store.ModerateMember: %w", err)
 	}
@@ -621,7 +594,7 @@ func (s *Store) ModerateMember(ctx context.Context, memberID, status string, unt
 }
 
 // SetStatus changes a member's status without an audit entry (tests and tools).
-func (s *Store) SetStatus(ctx context.Context, memberID, status string, until *time.Time) (members.Member, error) {
+func (s *Members) SetStatus(ctx context.Context, memberID, status string, until *time.Time) (members.Member, error) {
 	names := named(attrStatus, attrSuspendedUntil)
 	values := map[string]types.AttributeValue{":s": &types.AttributeValueMemberS{Value: status}}
 	expr := "SET #Status = :s REMOVE #SuspendedUntil"
@@ -632,7 +605,7 @@ func (s *Store) SetStatus(ctx context.Context, memberID, status string, until *t
 	return s.updateMember(ctx, "store.SetStatus", memberID, expr, names, values)
 }
 
-func (s *Store) updateMember(ctx context.Context, op, memberID, expr string, names map[string]string, values map[string]types.AttributeValue) (members.Member, error) {
+func (s *Members) updateMember(ctx context.Context, op, memberID, expr string, names map[string]string, values map[string]types.AttributeValue) (members.Member, error) {
 	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
 		UpdateExpression: aws.String(expr), ConditionExpression: aws.String("attribute_exists(PK)"),
@@ -650,4 +623,31 @@ func (s *Store) updateMember(ctx context.Context, op, memberID, expr string, nam
 		return members.Member{}, fmt.Errorf("%s %s: %w", op, memberID, err)
 	}
 	return it.member(), nil
+}
+
+type settingsItem struct {
+	PK, SK, Type       string
+	AccessMode         string
+	HybridRegistration string `dynamodbav:",omitempty"`
+}
+
+// GetSettings implements members.Store.
+func (s *Members) GetSettings(ctx context.Context) (members.Settings, error) {
+	var it settingsItem
+	if err := s.get(ctx, "store.GetSettings", pkSettings, skSettings, time.Now(), &it); err != nil {
+		return members.Settings{}, err
+	}
+	return members.Settings{AccessMode: it.AccessMode, HybridRegistration: it.HybridRegistration}, nil
+}
+
+// SaveSettings implements members.Store.
+func (s *Members) SaveSettings(ctx context.Context, st members.Settings) error {
+	item, err := attributevalue.MarshalMap(settingsItem{PK: pkSettings, SK: skSettings, Type: typeSettings, AccessMode: st.AccessMode, HybridRegistration: st.HybridRegistration})
+	if err != nil {
+		return fmt.Errorf("store.SaveSettings: %w", err)
+	}
+	if _, err := s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: item}); err != nil {
+		return fmt.Errorf("store.SaveSettings: %w", err)
+	}
+	return nil
 }

@@ -181,7 +181,7 @@ func (s *Store) MigrateCustomerSpaces(ctx context.Context, now time.Time) (Custo
 			ExpressionAttributeNames: named(attrKind, attrVisibility),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":v": &types.AttributeValueMemberS{Value: visibility},
 				":customer": &types.AttributeValueMemberS{Value: spaces.KindCustomer}, ":seen": &types.AttributeValueMemberS{Value: sp.Visibility}}}}
-		log, err := s.auditPut(audit.Entry{At: now.UTC(), Action: "space.made_private", TargetType: "space", TargetID: sp.ID})
+		log, err := s.Moderation().auditPut(audit.Entry{At: now.UTC(), Action: "space.made_private", TargetType: "space", TargetID: sp.ID})
 		if err != nil {
 			return fixed, fmt.Errorf("store.MigrateCustomerSpaces: %w", err)
 		}
@@ -207,7 +207,7 @@ func (s *Store) MigrateCustomerSpaces(ctx context.Context, now time.Time) (Custo
 // and whatever else leaving undoes), then files the request; a run cut in between
 // leaves that member with neither, free to ask again.
 func (s *Store) demoteSelfJoined(ctx context.Context, spaceID string) (int, error) {
-	list, err := s.memberships(ctx, "store.demoteSelfJoined", queryPrefix(s.Table, spacePK(spaceID), activeMemberPrefix))
+	list, err := s.Spaces().memberships(ctx, "store.demoteSelfJoined", queryPrefix(s.Table, spacePK(spaceID), activeMemberPrefix))
 	if err != nil {
 		return 0, err
 	}
@@ -223,12 +223,12 @@ func (s *Store) demoteSelfJoined(ctx context.Context, spaceID string) (int, erro
 		if err != nil {
 			return n, fmt.Errorf("store.demoteSelfJoined: %w", err)
 		}
-		if err := s.DeleteMembership(ctx, spaceID, m.MemberID, true, left); err != nil {
+		if err := s.Spaces().DeleteMembership(ctx, spaceID, m.MemberID, true, left); err != nil {
 			return n, err
 		}
 		req := m
 		req.Status, req.SpaceVisibility = spaces.StatusPending, spaces.Closed
-		if err := s.RequestToJoin(ctx, req); err != nil && !errors.Is(err, spaces.ErrMembershipChanged) {
+		if err := s.Spaces().RequestToJoin(ctx, req); err != nil && !errors.Is(err, spaces.ErrMembershipChanged) {
 			return n, err
 		}
 		n++

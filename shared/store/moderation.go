@@ -65,12 +65,12 @@ func (it auditItem) entry() audit.Entry {
 }
 
 // auditPut writes a moderation log entry, for the transaction of the action it logs.
-func (s *Store) auditPut(e audit.Entry) (types.TransactWriteItem, error) {
+func (s *Moderation) auditPut(e audit.Entry) (types.TransactWriteItem, error) {
 	return s.put(newAuditItem(e), "")
 }
 
 // queueDelete takes content out of the moderation queue (nothing happens if absent).
-func (s *Store) queueDelete(targetID string) types.TransactWriteItem {
+func (s *Moderation) queueDelete(targetID string) types.TransactWriteItem {
 	return types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: queueKey(targetID)}}
 }
 
@@ -220,7 +220,7 @@ const notDeleted = "NOT #Deleted = :deleted"
 
 // postUpdateIf builds an update of a post item that happens only if the post exists
 // and meets condition (none when empty).
-func (s *Store) postUpdateIf(postID, expr, condition string, values map[string]types.AttributeValue) types.TransactWriteItem {
+func (s *Posts) postUpdateIf(postID, expr, condition string, values map[string]types.AttributeValue) types.TransactWriteItem {
 	cond := "attribute_exists(PK)"
 	if condition != "" {
 		cond += " AND " + condition
@@ -241,7 +241,7 @@ const condNotSoYet = "change"
 // items[0], conditioned on the content not being in the asked state already: when that
 // condition fails (a repeat, or the same action at the same moment), nothing is
 // written, no entry, no event, and moderate answers posts.ErrUnchanged.
-func (s *Store) moderate(ctx context.Context, op string, entry audit.Entry, events []eventtypes.Envelope, items ...types.TransactWriteItem) error {
+func (s *Moderation) moderate(ctx context.Context, op string, entry audit.Entry, events []eventtypes.Envelope, items ...types.TransactWriteItem) error {
 	log, err := s.auditPut(entry)
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, err)
@@ -267,12 +267,12 @@ func (s *Store) moderate(ctx context.Context, op string, entry audit.Entry, even
 // SetPostHidden implements posts.ModerationStore.
 func (s *Moderation) SetPostHidden(ctx context.Context, p posts.Post, hidden bool, entry audit.Entry, events ...eventtypes.Envelope) error {
 	sum := p.Summary()
-	update := s.postUpdateIf(p.ID, "SET #Hidden = :h", "NOT #Hidden = :h AND "+notDeleted, map[string]types.AttributeValue{":h": &types.AttributeValueMemberBOOL{Value: hidden}})
+	update := s.Posts().postUpdateIf(p.ID, "SET #Hidden = :h", "NOT #Hidden = :h AND "+notDeleted, map[string]types.AttributeValue{":h": &types.AttributeValueMemberBOOL{Value: hidden}})
 	items := []types.TransactWriteItem{update}
 	if hidden {
-		items = append(append(items, s.entryDeletes(sum)...), s.queueDelete(p.ID))
+		items = append(append(items, s.Posts().entryDeletes(sum)...), s.queueDelete(p.ID))
 	} else {
-		puts, err := s.entryPuts(sum)
+		puts, err := s.Posts().entryPuts(sum)
 		if err != nil {
 			return fmt.Errorf("store.SetPostHidden: %w", err)
 		}
@@ -284,7 +284,7 @@ func (s *Moderation) SetPostHidden(ctx context.Context, p posts.Post, hidden boo
 // SetLocked implements posts.ModerationStore.
 func (s *Moderation) SetLocked(ctx context.Context, postID string, locked bool, entry audit.Entry) error {
 	return s.moderate(ctx, "store.SetLocked", entry, nil,
-		s.postUpdateIf(postID, "SET #Locked = :l", "NOT #Locked = :l AND "+notDeleted, map[string]types.AttributeValue{":l": &types.AttributeValueMemberBOOL{Value: locked}}))
+		s.Posts().postUpdateIf(postID, "SET #Locked = :l", "NOT #Locked = :l AND "+notDeleted, map[string]types.AttributeValue{":l": &types.AttributeValueMemberBOOL{Value: locked}}))
 }
 
 // MovePost implements posts.ModerationStore: the post changes space, its entries move
@@ -301,15 +301,15 @@ func (s *Moderation) MovePost(ctx context.Context, p posts.Post, toID, toName st
 		values[":g"] = &types.AttributeValueMemberS{Value: gsiPK}
 	}
 	// Only from the space it was read in: a second move of the same post waits for none.
-	items := []types.TransactWriteItem{s.postUpdateIf(p.ID, expr, "SpaceID = :from AND "+notDeleted, values)}
+	items := []types.TransactWriteItem{s.Posts().postUpdateIf(p.ID, expr, "SpaceID = :from AND "+notDeleted, values)}
 	if !p.Hidden && !p.Deleted {
-		puts, err := s.entryPuts(p.Summary())
+		puts, err := s.Posts().entryPuts(p.Summary())
 		if err != nil {
 			return fmt.Errorf("store.MovePost: %w", err)
 		}
 		// The author's entry is put again, and a transaction may not touch an item
 		// twice: only the old space's entries are deleted.
-		items = append(items, withoutKey(s.entryDeletes(before), key(authorPK(before.AuthorID), streamSK(before)))...)
+		items = append(items, withoutKey(s.Posts().entryDeletes(before), key(authorPK(before.AuthorID), streamSK(before)))...)
 		items = append(items, puts...)
 	}
 	return s.moderate(ctx, "store.MovePost", entry, []eventtypes.Envelope{event}, items...)
@@ -401,7 +401,7 @@ func (s *Posts) EditPost(ctx context.Context, p posts.Post, previous posts.Revis
 		items = append(items, puts...)
 	}
 	err = s.txn().add(condTextAsRead, items[0]).add("", items[1:]...).
-		add(condImage, s.imageUpdates(shownInPost(p.ID), previous.Body, p.Body, *p.EditedAt)...).run(ctx)
+		add(condImage, s.Images().imageUpdates(shownInPost(p.ID), previous.Body, p.Body, *p.EditedAt)...).run(ctx)
 	if failed(err, condTextAsRead) {
 		now, err := s.GetPost(ctx, p.ID)
 		switch {
@@ -444,59 +444,9 @@ func (s *Posts) DeletePost(ctx context.Context, p posts.Post, entry audit.Entry,
 	update := s.postUpdateIf(p.ID, "SET #Deleted = :t, #Body = :e, #HTML = :e REMOVE GSI1PK, GSI1SK", "NOT #Deleted = :t", map[string]types.AttributeValue{
 		":t": &types.AttributeValueMemberBOOL{Value: true}, ":e": &types.AttributeValueMemberS{Value: ""}})
 	// A deleted post shows no image any more.
-	items := append([]types.TransactWriteItem{update, s.queueDelete(p.ID)}, s.imageUpdates(shownInPost(p.ID), p.Body, "", entry.At)...)
+	items := append([]types.TransactWriteItem{update, s.Moderation().queueDelete(p.ID)}, s.Images().imageUpdates(shownInPost(p.ID), p.Body, "", entry.At)...)
 	if !p.Hidden {
 		items = append(items, s.entryDeletes(p.Summary())...)
 	}
-	return s.moderate(ctx, "store.DeletePost", entry, []eventtypes.Envelope{event}, items...)
-}
-
-// Content implements posts.ModerationStore: one BatchGetItem for the posts and the
-// comments' pointers, one for the comments.
-func (s *Store) Content(ctx context.Context, postIDs []string, comments []posts.CommentRef) (map[string]posts.Post, map[posts.CommentRef]posts.Comment, error) {
-	var keys []map[string]types.AttributeValue
-	for _, id := range postIDs {
-		keys = append(keys, postKey(id))
-	}
-	for _, c := range comments {
-		keys = append(keys, key(postPK(c.PostID), commentPointerSK(c.CommentID)))
-	}
-	found, err := s.batchGet(ctx, "store.Content", keys)
-	if err != nil {
-		return nil, nil, err
-	}
-	out := map[string]posts.Post{}
-	for _, id := range postIDs {
-		if item, ok := found[postPK(id)+"|POST"]; ok {
-			var it postItem
-			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-				return nil, nil, fmt.Errorf("store.Content: %w", err)
-			}
-			out[id] = it.post()
-		}
-	}
-	var commentKeys []map[string]types.AttributeValue
-	for _, c := range comments {
-		if item, ok := found[postPK(c.PostID)+"|CID#"+c.CommentID]; ok {
-			if sk, ok := item["CommentSK"].(*types.AttributeValueMemberS); ok {
-				commentKeys = append(commentKeys, key(postPK(c.PostID), sk.Value))
-			}
-		}
-	}
-	byRef := map[posts.CommentRef]posts.Comment{}
-	if len(commentKeys) == 0 {
-		return out, byRef, nil
-	}
-	got, err := s.batchGet(ctx, "store.Content", commentKeys)
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, item := range got {
-		var it commentItem
-		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-			return nil, nil, fmt.Errorf("store.Content: %w", err)
-		}
-		byRef[posts.CommentRef{PostID: it.PostID, CommentID: it.ID}] = it.comment()
-	}
-	return out, byRef, nil
+	return s.Moderation().moderate(ctx, "store.DeletePost", entry, []eventtypes.Envelope{event}, items...)
 }

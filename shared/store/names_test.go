@@ -20,10 +20,10 @@ func TestMemberNamesAreReadAsTheyAreNow(t *testing.T) {
 		m, _ := register(t, st, fmt.Sprintf("n%03d@example.com", i), now)
 		ids = append(ids, m.ID)
 	}
-	if _, err := st.UpdateProfile(ctx, ids[0], members.Profile{DisplayName: "Renamed Member", Locale: "en"}); err != nil {
+	if _, err := st.Members().UpdateProfile(ctx, ids[0], members.Profile{DisplayName: "Renamed Member", Locale: "en"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.SetStatus(ctx, ids[1], members.StatusDeleted, nil); err != nil {
+	if _, err := st.Members().SetStatus(ctx, ids[1], members.StatusDeleted, nil); err != nil {
 		t.Fatal(err)
 	}
 	names, err := st.MemberNames(ctx, append(ids, "m_NOBODYNOBODYNOBODYNOBODYNO"))

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -10,12 +12,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
-// Paging. Two ways to read a query's items, and no hand-written LastEvaluatedKey loop
-// anywhere else:
+// Paging. Three ways to read a query's items, and no hand-written LastEvaluatedKey loop
+// anywhere else (TestOnlyThePagingHelpersTouchDynamoDBPageKeys):
 //
-//   - onePage reads one page for a list a person pages through: it starts where an
-//     opaque, signed cursor of the same list says (cursor.go) and answers the cursor of
-//     the next page ("" after the last);
+//   - onePage (and pageOf) reads one page for a list a person pages through: it starts
+//     where an opaque, signed cursor of the same list says (cursor.go) and answers the
+//     cursor of the next page ("" after the last);
+//   - fillPage reads one such page of a list whose reads come back thinned out (a filter
+//     drops items) or split over partitions read one after the other: it reads on, a
+//     bounded number of times, until the page is full;
 //   - eachPage (and queryAll, scanEach) read every page, for partitions that stay small
 //     (a member's sessions, a post's comments) and for work off the request path
 //     (migrations, sweeps).
@@ -75,6 +80,110 @@ func pageOf[T any](ctx context.Context, s *Store, scope, cursor string, in *dyna
 		}
 	}
 	return out, next, nil
+}
+
+// thinList is a list fillPage reads: its reads come back thinned out, by a
+// FilterExpression (the agents' queue leaves solved tickets out) or by conv (the
+// directory leaves banned members out), and may run over several partitions, one after
+// the other (the directory's name buckets).
+type thinList[T any] struct {
+	// op names the list in errors; scope signs its cursors (cursor.go).
+	op, scope string
+	// parts are the partitions read one after the other, each to its end; the cursor
+	// names the one a page stopped in (partField). nil: the list is one query.
+	parts []string
+	// query is the read of part for a page that still lacks n items (the caller sets
+	// Limit: n, or more when a filter drops items DynamoDB counts).
+	query func(part string, n int) *dynamodb.QueryInput
+	// keyOf is an item's key as a query starts after it: the table's key, and the
+	// index's too for a query of an index.
+	keyOf func(item) item
+	// conv converts an item; keep false leaves it out of the page.
+	conv func(item) (T, bool, error)
+}
+
+// partField is the cursor's field naming the partition a page of a thinList stopped in.
+const partField = "B"
+
+// fillPage reads one page of l, limit items, from a signed cursor ("" is the first
+// page): it reads on, at most reads queries, until the page is full, and answers the
+// cursor of the next page. A page that fills in the middle of a read ends at the last
+// item it shows (the next page starts right after it: no item is skipped); a page the
+// reads left short goes on where they stopped; "" after the last item.
+func fillPage[T any](ctx context.Context, s *Store, l thinList[T], cursor string, limit, reads int) ([]T, string, error) {
+	start, err := s.decodeCursor(l.scope, cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	parts, part := l.parts, 0
+	if parts == nil {
+		parts = []string{""}
+	} else if start != nil {
+		b, _ := start[partField].(*types.AttributeValueMemberS)
+		if b == nil || !slices.Contains(parts, b.Value) {
+			return nil, "", errCursor
+		}
+		part = slices.Index(parts, b.Value)
+		if delete(start, partField); len(start) == 0 {
+			start = nil
+		}
+	}
+	out := make([]T, 0, limit)
+	for range reads {
+		if part == len(parts) || len(out) >= limit {
+			break
+		}
+		in := l.query(parts[part], limit-len(out))
+		in.ExclusiveStartKey = start
+		page, err := s.DB.Query(ctx, in)
+		if err != nil {
+			return nil, "", fmt.Errorf("%s: %w", l.op, err)
+		}
+		start = page.LastEvaluatedKey
+		for i, it := range page.Items {
+			v, keep, err := l.conv(it)
+			if err != nil {
+				return nil, "", fmt.Errorf("%s: %w", l.op, err)
+			}
+			if !keep {
+				continue
+			}
+			if out = append(out, v); len(out) == limit {
+				// Full: the next page starts after this item, unless it ended the partition.
+				if i < len(page.Items)-1 || len(start) > 0 {
+					start = l.keyOf(it)
+				}
+				break
+			}
+		}
+		if len(start) == 0 {
+			part, start = part+1, nil
+		}
+	}
+	if part == len(parts) {
+		return out, "", nil
+	}
+	next := map[string]types.AttributeValue{}
+	if l.parts != nil {
+		next[partField] = &types.AttributeValueMemberS{Value: parts[part]}
+	}
+	maps.Copy(next, start)
+	c, err := s.encodeCursor(l.scope, next)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %w", l.op, err)
+	}
+	return out, c, nil
+}
+
+// keyOf takes an item's key attributes (for thinList.keyOf).
+func keyOf(names ...string) func(item) item {
+	return func(it item) item {
+		k := make(item, len(names))
+		for _, n := range names {
+			k[n] = it[n]
+		}
+		return k
+	}
 }
 
 // eachPage runs a query to its last page, handing each page's items to fn (which may

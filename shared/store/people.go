@@ -7,13 +7,11 @@ import (
 	"tribune/shared/spaces"
 )
 
-// Per-domain stores of people, spaces and support (the pattern: domains.go). Tickets
-// is in tickets.go with its methods. Members, Spaces and Invitations name the store
-// each domain's service is handed and assert the interfaces it implements; their
-// methods stay on the core for now because other domains' stores and the erasure,
-// export and migrations call them (a member's name, a space's memberships, an
-// invitation's inviter), and the store's own tests call them on the core
-// (docs/decisions.md, "Issue 11: store for people, spaces and support").
+// Per-domain stores of people, spaces and support (the pattern: domains.go). Members,
+// Spaces and Invitations hold their domain's methods (members.go, profiles.go,
+// social.go, rules.go, activity.go and erasure.go; spaces.go; invitations.go); Tickets
+// is in tickets.go. What one of them reads or writes of another's items goes through
+// that one's store (s.Spaces().MySpaces in the erasure) or is in crossdomain.go.
 
 // Members stores members: registration, sign-in, sessions, profiles and the
 // directory, social identities, privacy (export, deletion), the rules, avatars.
@@ -37,3 +35,15 @@ var (
 	_ invitations.Store    = (*Invitations)(nil)
 	_ invitations.Names    = (*Invitations)(nil)
 )
+
+// Members is the store of members over the core.
+func (s *Store) Members() *Members { return &Members{s} }
+
+// Spaces is the store of spaces over the core.
+func (s *Store) Spaces() *Spaces { return &Spaces{s} }
+
+// Invitations is the store of invitations over the core.
+func (s *Store) Invitations() *Invitations { return &Invitations{s} }
+
+// Tickets is the store of tickets over the core.
+func (s *Store) Tickets() *Tickets { return &Tickets{s} }

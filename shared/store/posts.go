@@ -136,7 +136,7 @@ func (it streamItem) summary() posts.Summary {
 
 // entryPuts writes a post's entries in its space's stream (with its pin) and its
 // author's stream.
-func (s *Store) entryPuts(sum posts.Summary) ([]types.TransactWriteItem, error) {
+func (s *Posts) entryPuts(sum posts.Summary) ([]types.TransactWriteItem, error) {
 	items := []streamItem{
 		newStreamItem(spacePostsPK(sum.SpaceID), streamSK(sum), typeStreamEntry, sum, 0),
 		newStreamItem(authorPK(sum.AuthorID), streamSK(sum), typeStreamEntry, sum, 0),
@@ -156,7 +156,7 @@ func (s *Store) entryPuts(sum posts.Summary) ([]types.TransactWriteItem, error) 
 }
 
 // entryDeletes takes a post's entries out of its space's and author's streams.
-func (s *Store) entryDeletes(sum posts.Summary) []types.TransactWriteItem {
+func (s *Posts) entryDeletes(sum posts.Summary) []types.TransactWriteItem {
 	keys := []map[string]types.AttributeValue{key(spacePostsPK(sum.SpaceID), streamSK(sum)), key(authorPK(sum.AuthorID), streamSK(sum))}
 	if sum.PinnedUntil != nil {
 		keys = append(keys, key(spacePostsPK(sum.SpaceID), pinSK(sum)))
@@ -166,18 +166,6 @@ func (s *Store) entryDeletes(sum posts.Summary) []types.TransactWriteItem {
 		out[i] = types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: k}}
 	}
 	return out
-}
-
-func (s *Store) outboxPuts(events []eventtypes.Envelope) ([]types.TransactWriteItem, error) {
-	out := make([]types.TransactWriteItem, 0, len(events))
-	for _, e := range events {
-		put, err := s.outboxPut(e)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, put)
-	}
-	return out, nil
 }
 
 // CreatePost implements posts.Store.
@@ -199,7 +187,7 @@ func (s *Posts) CreatePost(ctx context.Context, p posts.Post, events []eventtype
 		return fmt.Errorf("store.CreatePost: %w", err)
 	}
 	err = s.txn().add("", canonical).add("", entries...).add("", outs...).add("", credits...).
-		add(condImage, s.imageUpdates(shownInPost(p.ID), "", p.Body, p.CreatedAt)...).
+		add(condImage, s.Images().imageUpdates(shownInPost(p.ID), "", p.Body, p.CreatedAt)...).
 		underLimits(hits, p.CreatedAt, posts.ErrRateLimited).run(ctx)
 	if failed(err, condImage) {
 		err = posts.ErrImage // expired or taken by too many texts since the check
@@ -211,7 +199,7 @@ func (s *Posts) CreatePost(ctx context.Context, p posts.Post, events []eventtype
 }
 
 // GetPost implements posts.Store.
-func (s *Store) GetPost(ctx context.Context, id string) (posts.Post, error) {
+func (s *Posts) GetPost(ctx context.Context, id string) (posts.Post, error) {
 	items, err := s.readKeys(ctx, "store.GetPost "+id, []map[string]types.AttributeValue{postKey(id)})
 	if err != nil {
 		return posts.Post{}, err
@@ -227,8 +215,22 @@ func (s *Store) GetPost(ctx context.Context, id string) (posts.Post, error) {
 }
 
 // PostFor implements posts.Store: the post, the member's vote and their reactions in
-// one BatchGetItem.
+// one BatchGetItem; in a request with a prefetch, what the answer reads next (the
+// space's access and the author's name as it is now) is read ahead in one more.
 func (s *Posts) PostFor(ctx context.Context, id, memberID string) (posts.Post, error) {
+	p, err := s.postFor(ctx, id, memberID)
+	if err != nil || p.AuthorDeleted {
+		return p, err
+	}
+	author := []map[string]types.AttributeValue{key(memberPK(p.AuthorID), skProfile)}
+	if err := s.preload(ctx, "store.PostFor "+id, spaceKeys(p.SpaceID, memberID), author); err != nil {
+		return posts.Post{}, err
+	}
+	return p, nil
+}
+
+// postFor is PostFor without reading ahead (the post page reads ahead more at once).
+func (s *Posts) postFor(ctx context.Context, id, memberID string) (posts.Post, error) {
 	items, err := s.readKeys(ctx, "store.PostFor "+id, postKeys(id, memberID))
 	if err != nil {
 		return posts.Post{}, err
@@ -279,7 +281,7 @@ const cursorAsOf = "AsOf"
 // number of posts in it. Pins come first in the partition; posts.OncePerStream returns
 // them apart and leaves their dated entries out, as of the first page's reading (which
 // the cursor carries), so an announcement appears once on every page of the stream.
-func (s *Store) stream(ctx context.Context, op, pk, cursor string, limit int) (posts.Page, error) {
+func (s *Posts) stream(ctx context.Context, op, pk, cursor string, limit int) (posts.Page, error) {
 	now := time.Now()
 	carry := map[string]string{cursorAsOf: now.UTC().Format(time.RFC3339Nano)}
 	items, next, err := s.onePage(ctx, pk, cursor, &dynamodb.QueryInput{TableName: aws.String(s.Table),
@@ -362,8 +364,8 @@ func (s *Posts) AuthorStream(ctx context.Context, memberID, cursor string, limit
 }
 
 // listed reads one page of a GSI1 listing of posts (unanswered questions, ideas).
-func (s *Store) listed(ctx context.Context, op, pk, cursor string, limit int) (posts.Page, error) {
-	list, next, err := pageOf(ctx, s, pk, cursor, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
+func (s *Posts) listed(ctx context.Context, op, pk, cursor string, limit int) (posts.Page, error) {
+	list, next, err := pageOf(ctx, s.Store, pk, cursor, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
 		Limit: aws.Int32(int32(limit)), ScanIndexForward: aws.Bool(false),
 		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}}},
@@ -422,7 +424,7 @@ func (s *Posts) AddToFeeds(ctx context.Context, sum posts.Summary, memberIDs []s
 // ReplaceInFeeds implements posts.FeedStore: one BatchGetItem per 100 copies finds the
 // members who hold one, then the copies are rewritten (25 per BatchWriteItem). Members
 // who never got the post (they joined after it) do not get it now.
-func (s *Store) ReplaceInFeeds(ctx context.Context, sum posts.Summary, memberIDs []string) error {
+func (s *Posts) ReplaceInFeeds(ctx context.Context, sum posts.Summary, memberIDs []string) error {
 	var keys []map[string]types.AttributeValue
 	for _, id := range memberIDs {
 		for _, it := range feedItems(sum, id) {
@@ -572,7 +574,7 @@ func (s *Posts) RemoveFromFeeds(ctx context.Context, sum posts.Summary, memberID
 }
 
 // LinkTicket records on a question the support ticket made from it.
-func (s *Store) LinkTicket(ctx context.Context, postID, ticketID string, number int64) error {
+func (s *Posts) LinkTicket(ctx context.Context, postID, ticketID string, number int64) error {
 	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: postKey(postID),
 		UpdateExpression: aws.String("SET #TicketID = :t, #TicketNumber = :n"), ConditionExpression: aws.String("attribute_exists(PK)"),
 		ExpressionAttributeNames: namesIn("#TicketID #TicketNumber"),

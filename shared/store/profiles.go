@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"time"
 	"unicode/utf8"
@@ -83,7 +82,7 @@ type wordItem struct {
 // WORDS#<bucket> of GSI1) and delete the places a longer name had: always
 // members.MaxNameWords items, so a name replaced by a shorter one leaves no word behind,
 // whatever was read before.
-func (s *Store) nameWordWrites(memberID, displayName string) ([]types.TransactWriteItem, error) {
+func (s *Members) nameWordWrites(memberID, displayName string) ([]types.TransactWriteItem, error) {
 	nameKey := members.DirectoryKey(displayName)
 	words := members.NameWords(nameKey)
 	out := make([]types.TransactWriteItem, 0, members.MaxNameWords)
@@ -122,7 +121,7 @@ type staffItem struct {
 
 // UpdateProfile implements members.Store: the member item, its directory keys and
 // its tag items change in one transaction. The same profile again writes nothing.
-func (s *Store) UpdateProfile(ctx context.Context, memberID string, p members.Profile) (members.Member, error) {
+func (s *Members) UpdateProfile(ctx context.Context, memberID string, p members.Profile) (members.Member, error) {
 	old, err := s.GetMember(ctx, memberID)
 	if err != nil {
 		return members.Member{}, err
@@ -174,7 +173,7 @@ func (s *Store) UpdateProfile(ctx context.Context, memberID string, p members.Pr
 }
 
 // GetStaffFields implements members.Store.
-func (s *Store) GetStaffFields(ctx context.Context, memberID string) (members.StaffFields, error) {
+func (s *Members) GetStaffFields(ctx context.Context, memberID string) (members.StaffFields, error) {
 	var it staffItem
 	if err := s.get(ctx, "store.GetStaffFields", memberPK(memberID), skStaff, time.Now(), &it); err != nil {
 		return members.StaffFields{}, err
@@ -184,7 +183,7 @@ func (s *Store) GetStaffFields(ctx context.Context, memberID string) (members.St
 
 // SaveStaffFields implements members.Store. The staff section is its own item, so no
 // member-facing read ever loads it.
-func (s *Store) SaveStaffFields(ctx context.Context, memberID string, f members.StaffFields) error {
+func (s *Members) SaveStaffFields(ctx context.Context, memberID string, f members.StaffFields) error {
 	item, err := attributevalue.MarshalMap(staffItem{PK: memberPK(memberID), SK: skStaff, Type: typeStaffFields, CRMRef: f.CRMRef,
 		LeadStatus: f.LeadStatus, Notes: f.Notes, UpdatedAt: f.UpdatedAt, UpdatedBy: f.UpdatedBy})
 	if err != nil {
@@ -220,61 +219,26 @@ var maxListQueries = len(directoryBuckets)
 // ListMembers implements members.Store: the buckets of GSI1 in order, each by name
 // key, until the page is full (at most one query per bucket). The cursor names the
 // bucket and, inside it, where the page stopped.
-func (s *Store) ListMembers(ctx context.Context, cursor string, limit int) (members.DirectoryPageResult, error) {
-	const scope = "members"
-	start, err := s.decodeCursor(scope, cursor)
+func (s *Members) ListMembers(ctx context.Context, cursor string, limit int) (members.DirectoryPageResult, error) {
+	list, next, err := fillPage(ctx, s.Store, thinList[members.DirectoryEntry]{op: "store.ListMembers", scope: "members", parts: directoryBuckets,
+		query: func(bucket string, n int) *dynamodb.QueryInput {
+			return &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1), Limit: aws.Int32(int32(n)),
+				KeyConditionExpression:    aws.String("GSI1PK = :pk"),
+				ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: membersPK(bucket)}}}
+		},
+		keyOf: keyOf(AttrPK, AttrSK, AttrGSI1PK, AttrGSI1SK),
+		conv: func(av item) (members.DirectoryEntry, bool, error) {
+			var it memberItem
+			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+				return members.DirectoryEntry{}, false, err
+			}
+			e, listed := directoryEntry(it)
+			return e, listed, nil
+		}}, cursor, limit, maxListQueries)
 	if err != nil {
 		return members.DirectoryPageResult{}, err
 	}
-	bucket := 0
-	if start != nil {
-		b, _ := start["B"].(*types.AttributeValueMemberS)
-		if b == nil || !slices.Contains(directoryBuckets, b.Value) {
-			return members.DirectoryPageResult{}, errCursor
-		}
-		bucket = slices.Index(directoryBuckets, b.Value)
-		delete(start, "B")
-		if len(start) == 0 {
-			start = nil
-		}
-	}
-	page := members.DirectoryPageResult{Members: []members.DirectoryEntry{}}
-	for queries := 0; bucket < len(directoryBuckets) && queries < maxListQueries; queries++ {
-		out, err := s.DB.Query(ctx, &dynamodb.QueryInput{
-			TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1), ExclusiveStartKey: start,
-			Limit:                     aws.Int32(int32(limit - len(page.Members))),
-			KeyConditionExpression:    aws.String("GSI1PK = :pk"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: membersPK(directoryBuckets[bucket])}},
-		})
-		if err != nil {
-			return members.DirectoryPageResult{}, fmt.Errorf("store.ListMembers: %w", err)
-		}
-		for _, item := range out.Items {
-			var it memberItem
-			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-				return members.DirectoryPageResult{}, fmt.Errorf("store.ListMembers: %w", err)
-			}
-			if e, listed := directoryEntry(it); listed {
-				page.Members = append(page.Members, e)
-			}
-		}
-		start = out.LastEvaluatedKey
-		if len(start) == 0 {
-			bucket++
-			start = nil
-		}
-		if len(page.Members) >= limit {
-			break
-		}
-	}
-	if bucket < len(directoryBuckets) {
-		next := map[string]types.AttributeValue{"B": &types.AttributeValueMemberS{Value: directoryBuckets[bucket]}}
-		maps.Copy(next, start)
-		if page.Next, err = s.encodeCursor(scope, next); err != nil {
-			return members.DirectoryPageResult{}, fmt.Errorf("store.ListMembers: %w", err)
-		}
-	}
-	return page, nil
+	return members.DirectoryPageResult{Members: list, Next: next}, nil
 }
 
 // MembersByName implements members.Store: one query of the search keys of names
@@ -282,7 +246,7 @@ func (s *Store) ListMembers(ctx context.Context, cursor string, limit int) (memb
 // (one BatchGetItem) for what the page shows. A name found by two of its words is
 // listed once, at the first (members.FirstWordMatching): a page may hold fewer than
 // limit members and still have a next one.
-func (s *Store) MembersByName(ctx context.Context, q, cursor string, limit int) (members.DirectoryPageResult, error) {
+func (s *Members) MembersByName(ctx context.Context, q, cursor string, limit int) (members.DirectoryPageResult, error) {
 	scope := "words:" + q
 	items, next, err := s.onePage(ctx, scope, cursor, &dynamodb.QueryInput{
 		TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1), Limit: aws.Int32(int32(limit)),
@@ -315,7 +279,7 @@ func (s *Store) MembersByName(ctx context.Context, q, cursor string, limit int) 
 
 // directoryRows reads members by id (one BatchGetItem) and returns the listed ones as
 // directory rows, in the order of ids.
-func (s *Store) directoryRows(ctx context.Context, op string, ids []string) (members.DirectoryPageResult, error) {
+func (s *Members) directoryRows(ctx context.Context, op string, ids []string) (members.DirectoryPageResult, error) {
 	page := members.DirectoryPageResult{Members: []members.DirectoryEntry{}}
 	if len(ids) == 0 {
 		return page, nil
@@ -350,7 +314,7 @@ func (s *Store) directoryRows(ctx context.Context, op string, ids []string) (mem
 // people, so the cost is bounded by the staff, not the community: 5 round trips (4
 // roles and the batch, one more per 100 staff). A comparison of look-alikes cannot be
 // a key lookup of the directory, whose key keeps scripts and marks apart.
-func (s *Store) StaffNamed(ctx context.Context, name, exceptMemberID string) (bool, error) {
+func (s *Members) StaffNamed(ctx context.Context, name, exceptMemberID string) (bool, error) {
 	want := text.LookalikeKey(name)
 	if want == "" {
 		return false, nil
@@ -386,7 +350,7 @@ func (s *Store) StaffNamed(ctx context.Context, name, exceptMemberID string) (bo
 
 // MembersByTag implements members.Store: the tag's partition, then the members found,
 // read together (one BatchGetItem) for what the page shows as it is now.
-func (s *Store) MembersByTag(ctx context.Context, tag, cursor string, limit int) (members.DirectoryPageResult, error) {
+func (s *Members) MembersByTag(ctx context.Context, tag, cursor string, limit int) (members.DirectoryPageResult, error) {
 	scope := "tag:" + tag
 	items, next, err := s.onePage(ctx, scope, cursor, &dynamodb.QueryInput{
 		TableName: aws.String(s.Table), Limit: aws.Int32(int32(limit)),
@@ -423,7 +387,7 @@ func nonNil(s []string) []string {
 const condAvatarMember = "avatar member"
 
 // SetAvatar implements members.AvatarStore ("" removes the avatar).
-func (s *Store) SetAvatar(ctx context.Context, memberID, avatarKey string, events ...eventtypes.Envelope) (members.Member, error) {
+func (s *Members) SetAvatar(ctx context.Context, memberID, avatarKey string, events ...eventtypes.Envelope) (members.Member, error) {
 	if len(events) > 0 && avatarKey != "" {
 		// The photo and its events, together; then the member as it is.
 		update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),

@@ -661,7 +661,7 @@ func (s *Rewards) People(ctx context.Context, ids []string) (map[string]rewards.
 
 // Post implements rewards.Store.
 func (s *Rewards) Post(ctx context.Context, postID string) (rewards.Content, error) {
-	p, err := s.GetPost(ctx, postID)
+	p, err := s.Posts().GetPost(ctx, postID)
 	if err != nil {
 		return rewards.Content{}, err
 	}
@@ -670,7 +670,7 @@ func (s *Rewards) Post(ctx context.Context, postID string) (rewards.Content, err
 
 // Comment implements rewards.Store.
 func (s *Rewards) Comment(ctx context.Context, postID, commentID string) (rewards.Content, error) {
-	c, err := s.GetComment(ctx, postID, commentID)
+	c, err := s.Comments().GetComment(ctx, postID, commentID)
 	if err != nil {
 		return rewards.Content{}, err
 	}

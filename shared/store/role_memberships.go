@@ -151,5 +151,5 @@ func (s *Store) endMembership(ctx context.Context, m spaces.Membership, now time
 		}
 		events = append(events, left)
 	}
-	return s.DeleteMembership(ctx, m.SpaceID, m.MemberID, active, events...)
+	return s.Spaces().DeleteMembership(ctx, m.SpaceID, m.MemberID, active, events...)
 }

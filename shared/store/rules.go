@@ -25,7 +25,7 @@ type rulesItem struct {
 }
 
 // GetRules implements members.RulesStore.
-func (s *Store) GetRules(ctx context.Context) (members.Rules, error) {
+func (s *Members) GetRules(ctx context.Context) (members.Rules, error) {
 	var it rulesItem
 	if err := s.get(ctx, "store.GetRules", pkSettings, skRules, time.Now(), &it); err != nil {
 		return members.Rules{}, err
@@ -37,7 +37,7 @@ func (s *Store) GetRules(ctx context.Context) (members.Rules, error) {
 // from the default's version when the rules were never saved, only if the text
 // differs from the saved one (two admins publishing the same text at once make one
 // version; the second is told Unchanged).
-func (s *Store) SaveRules(ctx context.Context, text string, now time.Time) (members.Rules, error) {
+func (s *Members) SaveRules(ctx context.Context, text string, now time.Time) (members.Rules, error) {
 	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(pkSettings, skRules),
 		UpdateExpression:                    aws.String("SET #Text = :t, #UpdatedAt = :now, #Type = :type, #Version = if_not_exists(#Version, :base) + :one"),
 		ConditionExpression:                 aws.String("attribute_not_exists(#Text) OR #Text <> :t"),
@@ -67,7 +67,7 @@ func (s *Store) SaveRules(ctx context.Context, text string, now time.Time) (memb
 }
 
 // AcceptRules implements members.RulesStore. The same version again writes nothing.
-func (s *Store) AcceptRules(ctx context.Context, memberID string, version int) error {
+func (s *Members) AcceptRules(ctx context.Context, memberID string, version int) error {
 	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
 		UpdateExpression:          aws.String("SET #RulesAccepted = :v"),
 		ConditionExpression:       aws.String("attribute_exists(#PK) AND (attribute_not_exists(#RulesAccepted) OR #RulesAccepted <> :v)"),

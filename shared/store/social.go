@@ -46,7 +46,7 @@ type identityItem struct {
 }
 
 // SaveAuthFlow implements members.SocialStore.
-func (s *Store) SaveAuthFlow(ctx context.Context, f social.Flow, expires time.Time, hits []ratelimit.Hit, now time.Time) error {
+func (s *Members) SaveAuthFlow(ctx context.Context, f social.Flow, expires time.Time, hits []ratelimit.Hit, now time.Time) error {
 	put, err := s.put(authFlowItem{PK: authFlowPK(f.State), SK: skAuthFlow, Type: typeAuthFlow, Provider: f.Provider, Nonce: f.Nonce,
 		Verifier: f.Verifier, Return: f.Return, Invitation: f.Invitation, SwitchAccount: f.SwitchAccount, Locale: f.Locale,
 		ExpiresAt: expires.Unix()}, "attribute_not_exists(PK)")
@@ -61,7 +61,7 @@ func (s *Store) SaveAuthFlow(ctx context.Context, f social.Flow, expires time.Ti
 
 // TakeAuthFlow implements members.SocialStore: a delete returning the item, so a
 // flow is spent once.
-func (s *Store) TakeAuthFlow(ctx context.Context, state string, now time.Time) (social.Flow, error) {
+func (s *Members) TakeAuthFlow(ctx context.Context, state string, now time.Time) (social.Flow, error) {
 	out, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.Table), Key: key(authFlowPK(state), skAuthFlow),
 		ReturnValues: types.ReturnValueAllOld})
 	if err != nil {
@@ -79,7 +79,7 @@ func (s *Store) TakeAuthFlow(ctx context.Context, state string, now time.Time) (
 }
 
 // MemberIDByIdentity implements members.SocialStore.
-func (s *Store) MemberIDByIdentity(ctx context.Context, provider, subject string) (string, error) {
+func (s *Members) MemberIDByIdentity(ctx context.Context, provider, subject string) (string, error) {
 	var it identityItem
 	if err := s.get(ctx, "store.MemberIDByIdentity", identityPK(provider, subject), skIdentity, time.Now(), &it); err != nil {
 		return "", err
@@ -87,7 +87,7 @@ func (s *Store) MemberIDByIdentity(ctx context.Context, provider, subject string
 	return it.MemberID, nil
 }
 
-func (s *Store) identityPut(memberID string, id social.Identity, now time.Time) (types.TransactWriteItem, error) {
+func (s *Members) identityPut(memberID string, id social.Identity, now time.Time) (types.TransactWriteItem, error) {
 	return s.put(identityItem{PK: identityPK(id.Provider, id.Subject), SK: skIdentity, Type: typeIdentity, MemberID: memberID,
 		GSI1PK: memberIdentitiesPK(memberID), GSI1SK: memberIdentitySK(id.Provider, id.Subject),
 		Provider: id.Provider, Email: id.Email, LinkedAt: now.UTC()}, "attribute_not_exists(PK)")
@@ -98,7 +98,7 @@ const condAccountLive = "account not deleted"
 
 // LinkIdentity implements members.SocialStore: identity, member check and session in
 // one transaction.
-func (s *Store) LinkIdentity(ctx context.Context, memberID string, id social.Identity, sess auth.Session) error {
+func (s *Members) LinkIdentity(ctx context.Context, memberID string, id social.Identity, sess auth.Session) error {
 	link, err := s.identityPut(memberID, id, sess.CreatedAt)
 	if err != nil {
 		return fmt.Errorf("store.LinkIdentity: %w", err)
@@ -118,7 +118,7 @@ func (s *Store) LinkIdentity(ctx context.Context, memberID string, id social.Ide
 }
 
 // ListIdentities implements members.PrivacyStore.
-func (s *Store) ListIdentities(ctx context.Context, memberID string) ([]members.IdentityView, error) {
+func (s *Members) ListIdentities(ctx context.Context, memberID string) ([]members.IdentityView, error) {
 	items, err := s.queryAll(ctx, &dynamodb.QueryInput{
 		TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
 		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
@@ -139,7 +139,7 @@ func (s *Store) ListIdentities(ctx context.Context, memberID string) ([]members.
 }
 
 // DeleteAccount implements members.PrivacyStore.
-func (s *Store) DeleteAccount(ctx context.Context, memberID string, event eventtypes.Envelope) error {
+func (s *Members) DeleteAccount(ctx context.Context, memberID string, event eventtypes.Envelope) error {
 	m, err := s.GetMember(ctx, memberID)
 	if err != nil {
 		return fmt.Errorf("store.DeleteAccount: %w", err)

@@ -113,11 +113,11 @@ func newSpaceMemberItem(m spaces.Membership) spaceMemberItem {
 		GSI1PK: mySpacesPK(m.MemberID), GSI1SK: mySpacesSK(m), membershipAttrs: newMembershipAttrs(m)}
 }
 
-func (s *Store) membershipPut(m spaces.Membership) (types.TransactWriteItem, error) {
+func (s *Spaces) membershipPut(m spaces.Membership) (types.TransactWriteItem, error) {
 	return s.put(newSpaceMemberItem(m), "")
 }
 
-func (s *Store) spaceCount(spaceID string, delta int) types.TransactWriteItem {
+func (s *Spaces) spaceCount(spaceID string, delta int) types.TransactWriteItem {
 	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(spacePK(spaceID), skSpace),
 		UpdateExpression: aws.String("ADD #Members :d"), ConditionExpression: aws.String("attribute_exists(#PK)"),
 		ExpressionAttributeNames:  named(attrMembers, AttrPK),
@@ -126,7 +126,7 @@ func (s *Store) spaceCount(spaceID string, delta int) types.TransactWriteItem {
 
 // CreateSpace implements spaces.Store; it refuses a space spaces.CheckPrivacy refuses,
 // and an owner for a customer space (support agents run it by their role).
-func (s *Store) CreateSpace(ctx context.Context, sp spaces.Space, owner *spaces.Membership) error {
+func (s *Spaces) CreateSpace(ctx context.Context, sp spaces.Space, owner *spaces.Membership) error {
 	if err := spaces.CheckPrivacy(sp.Kind, sp.Visibility); err != nil {
 		return fmt.Errorf("store.CreateSpace: %w", err)
 	}
@@ -151,15 +151,6 @@ func (s *Store) CreateSpace(ctx context.Context, sp spaces.Space, owner *spaces.
 	return nil
 }
 
-// MemberRoles implements spaces.Store.
-func (s *Store) MemberRoles(ctx context.Context, memberID string) ([]string, error) {
-	m, err := s.GetMember(ctx, memberID)
-	if err != nil {
-		return nil, err
-	}
-	return m.Roles, nil
-}
-
 // spaceKeys are a space and a member's membership, request and invitation.
 func spaceKeys(spaceID, memberID string) []map[string]types.AttributeValue {
 	return []map[string]types.AttributeValue{key(spacePK(spaceID), skSpace),
@@ -169,7 +160,7 @@ func spaceKeys(spaceID, memberID string) []map[string]types.AttributeValue {
 // SpaceAndMembership implements spaces.Store: the space, and the member's membership
 // or request, as prefetched with the session or in one TransactGetItems (never half of
 // a concurrent join, approval or acceptance).
-func (s *Store) SpaceAndMembership(ctx context.Context, spaceID, memberID string) (spaces.Space, *spaces.Membership, error) {
+func (s *Spaces) SpaceAndMembership(ctx context.Context, spaceID, memberID string) (spaces.Space, *spaces.Membership, error) {
 	items, err := s.readKeysTogether(ctx, "store.SpaceAndMembership", spaceKeys(spaceID, memberID))
 	if err != nil {
 		return spaces.Space{}, nil, err
@@ -202,7 +193,7 @@ func (s *Store) SpaceAndMembership(ctx context.Context, spaceID, memberID string
 	return *sp, m, nil
 }
 
-func (s *Store) membershipDelete(spaceID, sk, condition string) types.TransactWriteItem {
+func (s *Spaces) membershipDelete(spaceID, sk, condition string) types.TransactWriteItem {
 	d := &types.Delete{TableName: aws.String(s.Table), Key: key(spacePK(spaceID), sk)}
 	if condition != "" {
 		d.ConditionExpression = aws.String(condition)
@@ -210,7 +201,7 @@ func (s *Store) membershipDelete(spaceID, sk, condition string) types.TransactWr
 	return types.TransactWriteItem{Delete: d}
 }
 
-func (s *Store) membershipAbsent(spaceID, sk string) types.TransactWriteItem {
+func (s *Spaces) membershipAbsent(spaceID, sk string) types.TransactWriteItem {
 	return types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{TableName: aws.String(s.Table), Key: key(spacePK(spaceID), sk),
 		ConditionExpression: aws.String("attribute_not_exists(PK)")}}
 }
@@ -229,7 +220,7 @@ const (
 
 // writeMembership runs a membership transaction: spaces.ErrMembershipChanged when one
 // of its conditions failed.
-func (s *Store) writeMembership(ctx context.Context, op string, items ...types.TransactWriteItem) error {
+func (s *Spaces) writeMembership(ctx context.Context, op string, items ...types.TransactWriteItem) error {
 	return membershipChanged(op, s.txn().add(condMembership, items...).run(ctx))
 }
 
@@ -249,7 +240,7 @@ func membershipChanged(op string, err error) error {
 // replaces is deleted only if present, and the count moves with them, in one
 // transaction: however many requests join, approve or accept at once, one counts, and
 // one records its events (space.joined).
-func (s *Store) AddMember(ctx context.Context, m spaces.Membership, from string, events ...eventtypes.Envelope) error {
+func (s *Spaces) AddMember(ctx context.Context, m spaces.Membership, from string, events ...eventtypes.Envelope) error {
 	put, err := s.membershipPut(m)
 	if err != nil {
 		return fmt.Errorf("store.AddMember: %w", err)
@@ -284,7 +275,7 @@ type declinedItem struct {
 // DeclineRequest implements spaces.Store: the request is deleted only if it is still
 // there, with the kept answer (replacing an older one) and the event, so of two
 // answers at once (two declines, or a decline and an approval) one writes.
-func (s *Store) DeclineRequest(ctx context.Context, m spaces.Membership, event eventtypes.Envelope) error {
+func (s *Spaces) DeclineRequest(ctx context.Context, m spaces.Membership, event eventtypes.Envelope) error {
 	put, err := s.put(declinedItem{PK: spacePK(m.SpaceID), SK: declinedSK(m.MemberID), Type: typeDeclined,
 		ExpiresAt: m.DeclinedAt.Add(spaces.DeclineKept).Unix(), membershipAttrs: newMembershipAttrs(m)}, "")
 	if err != nil {
@@ -300,7 +291,7 @@ func (s *Store) DeclineRequest(ctx context.Context, m spaces.Membership, event e
 
 // DeclinedRequest implements spaces.Store (one consistent GetItem; an expired answer is
 // absent).
-func (s *Store) DeclinedRequest(ctx context.Context, spaceID, memberID string) (*spaces.Membership, error) {
+func (s *Spaces) DeclinedRequest(ctx context.Context, spaceID, memberID string) (*spaces.Membership, error) {
 	var it declinedItem
 	err := s.get(ctx, "store.DeclinedRequest", spacePK(spaceID), declinedSK(memberID), time.Now(), &it)
 	if errors.Is(err, errs.ErrNotFound) {
@@ -314,7 +305,7 @@ func (s *Store) DeclinedRequest(ctx context.Context, spaceID, memberID string) (
 }
 
 // RequestToJoin implements spaces.Store.
-func (s *Store) RequestToJoin(ctx context.Context, m spaces.Membership) error {
+func (s *Spaces) RequestToJoin(ctx context.Context, m spaces.Membership) error {
 	put, err := s.membershipPut(m)
 	if err != nil {
 		return fmt.Errorf("store.RequestToJoin: %w", err)
@@ -325,7 +316,7 @@ func (s *Store) RequestToJoin(ctx context.Context, m spaces.Membership) error {
 }
 
 // SetMemberRole implements spaces.Store.
-func (s *Store) SetMemberRole(ctx context.Context, m spaces.Membership) error {
+func (s *Spaces) SetMemberRole(ctx context.Context, m spaces.Membership) error {
 	put, err := s.membershipPut(m)
 	if err != nil {
 		return fmt.Errorf("store.SetMemberRole: %w", err)
@@ -339,7 +330,7 @@ func (s *Store) SetMemberRole(ctx context.Context, m spaces.Membership) error {
 // and records nothing more. Leaving as an active member also marks the space in the
 // member's LeftSpaces (their home stream stops showing it at once) and records the
 // events (space.left: the feed consumer takes the entries out).
-func (s *Store) DeleteMembership(ctx context.Context, spaceID, memberID string, wasActive bool, events ...eventtypes.Envelope) error {
+func (s *Spaces) DeleteMembership(ctx context.Context, spaceID, memberID string, wasActive bool, events ...eventtypes.Envelope) error {
 	items := []types.TransactWriteItem{
 		s.membershipDelete(spaceID, activeMemberSK(memberID), ""),
 		s.membershipDelete(spaceID, requestSK(memberID), ""),
@@ -369,7 +360,7 @@ func (s *Store) DeleteMembership(ctx context.Context, spaceID, memberID string, 
 	return nil
 }
 
-func (s *Store) memberships(ctx context.Context, op string, in *dynamodb.QueryInput) ([]spaces.Membership, error) {
+func (s *Spaces) memberships(ctx context.Context, op string, in *dynamodb.QueryInput) ([]spaces.Membership, error) {
 	items, err := s.queryAll(ctx, in)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
@@ -386,14 +377,14 @@ func (s *Store) memberships(ctx context.Context, op string, in *dynamodb.QueryIn
 }
 
 // MySpaces implements spaces.Store.
-func (s *Store) MySpaces(ctx context.Context, memberID string) ([]spaces.Membership, error) {
+func (s *Spaces) MySpaces(ctx context.Context, memberID string) ([]spaces.Membership, error) {
 	return s.memberships(ctx, "store.MySpaces", &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
 		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: mySpacesPK(memberID)}}})
 }
 
 // JoinRequests implements spaces.Store.
-func (s *Store) JoinRequests(ctx context.Context, spaceID string) ([]spaces.Membership, error) {
+func (s *Spaces) JoinRequests(ctx context.Context, spaceID string) ([]spaces.Membership, error) {
 	return s.memberships(ctx, "store.JoinRequests", &dynamodb.QueryInput{TableName: aws.String(s.Table),
 		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :req)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
@@ -401,7 +392,7 @@ func (s *Store) JoinRequests(ctx context.Context, spaceID string) ([]spaces.Memb
 }
 
 // SpaceMembers implements spaces.Store: members then invitations.
-func (s *Store) SpaceMembers(ctx context.Context, spaceID string) ([]spaces.Membership, error) {
+func (s *Spaces) SpaceMembers(ctx context.Context, spaceID string) ([]spaces.Membership, error) {
 	active, err := s.memberships(ctx, "store.SpaceMembers", queryPrefix(s.Table, spacePK(spaceID), activeMemberPrefix))
 	if err != nil {
 		return nil, err
@@ -415,7 +406,7 @@ func (s *Store) SpaceMembers(ctx context.Context, spaceID string) ([]spaces.Memb
 
 // SaveInvitation implements spaces.Store: the invitation and its event only if the
 // member is neither in the space nor invited, so two invitations at once tell them once.
-func (s *Store) SaveInvitation(ctx context.Context, m spaces.Membership, event eventtypes.Envelope) error {
+func (s *Spaces) SaveInvitation(ctx context.Context, m spaces.Membership, event eventtypes.Envelope) error {
 	put, err := s.membershipPut(m)
 	if err != nil {
 		return fmt.Errorf("store.SaveInvitation: %w", err)
@@ -434,7 +425,7 @@ func (s *Store) SaveInvitation(ctx context.Context, m spaces.Membership, event e
 // UpdateSpace implements spaces.Store: visibility, kind and directory listing change
 // together, only if kind and visibility are still the ones the service read. When a
 // request at the same moment made the same change, this one writes and logs nothing.
-func (s *Store) UpdateSpace(ctx context.Context, old spaces.Space, visibility, kind string, entry audit.Entry) error {
+func (s *Spaces) UpdateSpace(ctx context.Context, old spaces.Space, visibility, kind string, entry audit.Entry) error {
 	if err := spaces.CheckPrivacy(kind, visibility); err != nil {
 		return fmt.Errorf("store.UpdateSpace: %w", err)
 	}
@@ -450,7 +441,7 @@ func (s *Store) UpdateSpace(ctx context.Context, old spaces.Space, visibility, k
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(spacePK(old.ID), skSpace),
 		UpdateExpression: aws.String(expr), ConditionExpression: aws.String("attribute_exists(PK) AND #Kind = :old AND #Visibility = :oldv"),
 		ExpressionAttributeNames: named(attrKind, attrVisibility), ExpressionAttributeValues: values}}
-	log, err := s.auditPut(entry)
+	log, err := s.Moderation().auditPut(entry)
 	if err != nil {
 		return fmt.Errorf("store.UpdateSpace: %w", err)
 	}
@@ -468,18 +459,18 @@ func (s *Store) UpdateSpace(ctx context.Context, old spaces.Space, visibility, k
 }
 
 // SpaceDirectory implements spaces.Store: one GSI1 query by name.
-func (s *Store) SpaceDirectory(ctx context.Context, cursor string, limit int) ([]spaces.Space, string, error) {
+func (s *Spaces) SpaceDirectory(ctx context.Context, cursor string, limit int) ([]spaces.Space, string, error) {
 	return s.spaceList(ctx, "store.SpaceDirectory", spaceDirectoryPK, cursor, limit)
 }
 
 // CustomerSpaces implements spaces.Store: one GSI1 query by name.
-func (s *Store) CustomerSpaces(ctx context.Context, cursor string, limit int) ([]spaces.Space, string, error) {
+func (s *Spaces) CustomerSpaces(ctx context.Context, cursor string, limit int) ([]spaces.Space, string, error) {
 	return s.spaceList(ctx, "store.CustomerSpaces", customerSpacesPK, cursor, limit)
 }
 
 // spaceList pages through a GSI1 list of spaces by name.
-func (s *Store) spaceList(ctx context.Context, op, pk, cursor string, limit int) ([]spaces.Space, string, error) {
-	list, next, err := pageOf(ctx, s, pk, cursor, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
+func (s *Spaces) spaceList(ctx context.Context, op, pk, cursor string, limit int) ([]spaces.Space, string, error) {
+	list, next, err := pageOf(ctx, s.Store, pk, cursor, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
 		Limit: aws.Int32(int32(limit)), KeyConditionExpression: aws.String("#pk = :pk"), ExpressionAttributeNames: map[string]string{"#pk": AttrGSI1PK},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}}},
 		func(av item) (spaces.Space, bool, error) {
@@ -496,7 +487,7 @@ func (s *Store) spaceList(ctx context.Context, op, pk, cursor string, limit int)
 const typeSpaceSettings = "SpaceSettings"
 
 // SpaceSettings implements spaces.Store.
-func (s *Store) SpaceSettings(ctx context.Context) (spaces.Settings, error) {
+func (s *Spaces) SpaceSettings(ctx context.Context) (spaces.Settings, error) {
 	var it struct{ spaces.Settings }
 	err := s.get(ctx, "store.SpaceSettings", pkSettings, skSpaceSettings, time.Now(), &it)
 	if errors.Is(err, errs.ErrNotFound) {
@@ -506,7 +497,7 @@ func (s *Store) SpaceSettings(ctx context.Context) (spaces.Settings, error) {
 }
 
 // SaveSpaceSettings implements spaces.Store.
-func (s *Store) SaveSpaceSettings(ctx context.Context, st spaces.Settings) error {
+func (s *Spaces) SaveSpaceSettings(ctx context.Context, st spaces.Settings) error {
 	item, err := attributevalue.MarshalMap(map[string]any{AttrPK: pkSettings, AttrSK: skSpaceSettings, AttrType: typeSpaceSettings,
 		"MembersCreateGroups": st.MembersCreateGroups})
 	if err != nil {

@@ -20,11 +20,11 @@ func TestStaffNamedFindsOnlyStaffHoldingThatExactName(t *testing.T) {
 	named := func(email, name string, roles ...string) members.Member {
 		t.Helper()
 		m, _ := register(t, st, email, now)
-		if _, err := st.UpdateProfile(ctx, m.ID, members.Profile{DisplayName: name, Locale: "en"}); err != nil {
+		if _, err := st.Members().UpdateProfile(ctx, m.ID, members.Profile{DisplayName: name, Locale: "en"}); err != nil {
 			t.Fatal(err)
 		}
 		if len(roles) > 0 {
-			if _, err := st.SetRoles(ctx, m.ID, append([]string{"member"}, roles...), rolesEvent(m.ID)); err != nil {
+			if _, err := st.Members().SetRoles(ctx, m.ID, append([]string{"member"}, roles...), rolesEvent(m.ID)); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -37,7 +37,7 @@ func TestStaffNamedFindsOnlyStaffHoldingThatExactName(t *testing.T) {
 	named("bob@example.com", "Bob Member")
 	named("hash@example.com", "Alice Admin#x", "admin")
 	ben := named("ben@example.com", "Banned Ben", "moderator")
-	if _, err := st.ModerateMember(ctx, ben.ID, members.StatusBanned, nil, audit.Entry{At: now.UTC(), ActorID: alice.ID,
+	if _, err := st.Members().ModerateMember(ctx, ben.ID, members.StatusBanned, nil, audit.Entry{At: now.UTC(), ActorID: alice.ID,
 		Action: "member.ban", TargetType: "member", TargetID: ben.ID, SubjectID: ben.ID}); err != nil {
 		t.Fatal(err)
 	}
@@ -47,13 +47,13 @@ func TestStaffNamedFindsOnlyStaffHoldingThatExactName(t *testing.T) {
 		"\u0410lice Admin": true, "Alic\u0435 Admin": true, "Alice Admi\u0144": true, "Alice Admin.": true, "AliceAdmin": true,
 		"Bob Member": false, "Alice": false, "Alice Admin2": false, "Alice Admins": false, "Banned Ben": false, "Nobody": false,
 	} {
-		got, err := st.StaffNamed(ctx, name, "m_someone")
+		got, err := st.Members().StaffNamed(ctx, name, "m_someone")
 		if err != nil || got != want {
 			t.Errorf("StaffNamed(%q) = %v, %v; want %v", name, got, err, want)
 		}
 	}
 	// The staff member themselves is not "someone else holding it".
-	if got, err := st.StaffNamed(ctx, "Alice Admin", alice.ID); err != nil || got {
+	if got, err := st.Members().StaffNamed(ctx, "Alice Admin", alice.ID); err != nil || got {
 		t.Errorf("StaffNamed(Alice Admin, except Alice) = %v, %v", got, err)
 	}
 }

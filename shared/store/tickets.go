@@ -249,9 +249,8 @@ func bodyless(t tickets.Ticket) tickets.Ticket {
 }
 
 // Tickets stores support tickets: their replies, the agents' queue, the spaces' lists,
-// the sweeper's indexes and the support settings. Reading a ticket (GetTicket,
-// Replies) and saving one (SaveTicket) stay on the core: a member's erasure and export
-// (erasure.go, activity.go) rewrite and read tickets too.
+// the sweeper's indexes and the support settings. A member's erasure and export
+// (erasure.go, activity.go) read and rewrite tickets through it (s.Tickets().SaveTicket).
 type Tickets struct{ *Store }
 
 var _ tickets.Store = (*Tickets)(nil)
@@ -271,7 +270,7 @@ const (
 const ticketNumberRetries = 20
 
 // ticketSeq reads how many ticket numbers are taken (0 before the first ticket).
-func (s *Store) ticketSeq(ctx context.Context) (int64, error) {
+func (s *Tickets) ticketSeq(ctx context.Context) (int64, error) {
 	var it sequenceItem
 	err := s.get(ctx, "store.ticketSeq", ticketSeqPK, skTicketSeq, time.Now(), &it)
 	if errors.Is(err, errs.ErrNotFound) {
@@ -283,7 +282,7 @@ func (s *Store) ticketSeq(ctx context.Context) (int64, error) {
 // ticketSeqUpdate takes number seen+1 for the ticket of the same transaction, if
 // nobody took it first: numbers go up by one with each ticket written, never skipped
 // nor shared.
-func (s *Store) ticketSeqUpdate(seen int64) types.TransactWriteItem {
+func (s *Tickets) ticketSeqUpdate(seen int64) types.TransactWriteItem {
 	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: ticketSeqKey(),
 		UpdateExpression: aws.String("SET #t = :type, #seq = :next"), ConditionExpression: aws.String("attribute_not_exists(#seq) OR #seq = :seen"),
 		ExpressionAttributeNames: map[string]string{"#t": AttrType, "#seq": attrSeq},
@@ -295,7 +294,7 @@ func (s *Store) ticketSeqUpdate(seen int64) types.TransactWriteItem {
 // ticketEntries are the writes that keep a ticket's indexes in step with its state:
 // the queue entry (gone once closed), the space's list entry, the sweeper's target and
 // auto-close entries. old is the state before (nil for a new ticket).
-func (s *Store) ticketEntries(old *tickets.Ticket, t tickets.Ticket, now time.Time) ([]types.TransactWriteItem, error) {
+func (s *Tickets) ticketEntries(old *tickets.Ticket, t tickets.Ticket, now time.Time) ([]types.TransactWriteItem, error) {
 	var items []types.TransactWriteItem
 	del := func(pk, sk string) {
 		items = append(items, types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(pk, sk)}})
@@ -382,7 +381,7 @@ func (s *Tickets) CreateTicket(ctx context.Context, t *tickets.Ticket, ack *tick
 			put("", newTicketItem(ticketPK(t.ID), skTicket, typeTicket, *t), "attribute_not_exists(PK)").
 			put("", newTicketReplyItem(*ack), "").
 			add("", entries...).add("", outs...).add("", credits...).
-			add(condTicketImage, s.imageUpdates(shownInTicket(t.ID), "", t.Body, t.CreatedAt)...).
+			add(condTicketImage, s.Images().imageUpdates(shownInTicket(t.ID), "", t.Body, t.CreatedAt)...).
 			run(ctx)
 		switch {
 		case errors.Is(err, tickets.ErrRateLimited):
@@ -400,7 +399,7 @@ func (s *Tickets) CreateTicket(ctx context.Context, t *tickets.Ticket, ack *tick
 }
 
 // GetTicket implements tickets.Store.
-func (s *Store) GetTicket(ctx context.Context, id string) (tickets.Ticket, error) {
+func (s *Tickets) GetTicket(ctx context.Context, id string) (tickets.Ticket, error) {
 	var it ticketItem
 	if err := s.get(ctx, "store.GetTicket", ticketPK(id), skTicket, time.Now(), &it); err != nil {
 		return tickets.Ticket{}, err
@@ -410,7 +409,7 @@ func (s *Store) GetTicket(ctx context.Context, id string) (tickets.Ticket, error
 
 // Replies implements tickets.Store: oldest first, internal notes included (the service
 // filters them for customers).
-func (s *Store) Replies(ctx context.Context, ticketID string) ([]tickets.Reply, error) {
+func (s *Tickets) Replies(ctx context.Context, ticketID string) ([]tickets.Reply, error) {
 	in := queryPrefix(s.Table, ticketPK(ticketID), replyPrefix)
 	in.ConsistentRead = aws.Bool(true)
 	items, err := s.queryAll(ctx, in)
@@ -466,7 +465,7 @@ func (s *Tickets) TicketAndReplies(ctx context.Context, id string) (tickets.Tick
 
 // SaveTicket implements tickets.Store: the ticket is written only if it is still as old
 // was read (its UpdatedAt), with its indexes, the reply and the events.
-func (s *Store) SaveTicket(ctx context.Context, old, t tickets.Ticket, reply *tickets.Reply, events []eventtypes.Envelope) error {
+func (s *Tickets) SaveTicket(ctx context.Context, old, t tickets.Ticket, reply *tickets.Reply, events []eventtypes.Envelope) error {
 	canonical, err := s.put(newTicketItem(ticketPK(t.ID), skTicket, typeTicket, t), "#u = :v")
 	if err != nil {
 		return fmt.Errorf("store.SaveTicket: %w", err)
@@ -488,7 +487,7 @@ func (s *Store) SaveTicket(ctx context.Context, old, t tickets.Ticket, reply *ti
 	outs, err := s.outboxPuts(events)
 	tx.also("", outs, err)
 	if reply != nil {
-		tx.add(condTicketImage, s.imageUpdates(shownInReply(*reply), "", reply.Body, reply.CreatedAt)...)
+		tx.add(condTicketImage, s.Images().imageUpdates(shownInReply(*reply), "", reply.Body, reply.CreatedAt)...)
 	}
 	err = tx.run(ctx)
 	if failed(err, condTicketUnchanged) || lostToConcurrent(err) {
@@ -556,43 +555,14 @@ func (s *Tickets) Queue(ctx context.Context, f tickets.QueueFilter, cursor strin
 	} else {
 		in.ExpressionAttributeNames = nil
 	}
-	start, err := s.decodeCursor(pkTicketQueue, cursor)
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]tickets.Ticket, 0, limit)
-	for range queueReadPages {
-		in.ExclusiveStartKey = start
-		page, err := s.DB.Query(ctx, in)
-		if err != nil {
-			return nil, "", fmt.Errorf("store.Queue: %w", err)
-		}
-		for i, item := range page.Items {
+	return fillPage(ctx, s.Store, thinList[tickets.Ticket]{op: "store.Queue", scope: pkTicketQueue,
+		query: func(string, int) *dynamodb.QueryInput { return in },
+		keyOf: keyOf(AttrPK, AttrSK),
+		conv: func(av item) (tickets.Ticket, bool, error) {
 			var it ticketItem
-			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-				return nil, "", fmt.Errorf("store.Queue: %w", err)
-			}
-			out = append(out, it.ticket())
-			if len(out) == limit {
-				if i == len(page.Items)-1 && len(page.LastEvaluatedKey) == 0 {
-					return out, "", nil
-				}
-				next, err := s.encodeCursor(pkTicketQueue, map[string]types.AttributeValue{AttrPK: item[AttrPK], AttrSK: item[AttrSK]})
-				if err != nil {
-					return nil, "", fmt.Errorf("store.Queue: %w", err)
-				}
-				return out, next, nil
-			}
-		}
-		if start = page.LastEvaluatedKey; len(start) == 0 {
-			return out, "", nil
-		}
-	}
-	next, err := s.encodeCursor(pkTicketQueue, start)
-	if err != nil {
-		return nil, "", fmt.Errorf("store.Queue: %w", err)
-	}
-	return out, next, nil
+			err := attributevalue.UnmarshalMap(av, &it)
+			return it.ticket(), true, err
+		}}, cursor, limit, queueReadPages)
 }
 
 // AssignedTo implements tickets.Store: the queue (every unclosed ticket, one partition
@@ -617,7 +587,7 @@ func (s *Tickets) AssignedTo(ctx context.Context, memberID string) ([]string, er
 }
 
 // dueIDs lists the tickets of a sweeper index whose time passed.
-func (s *Store) dueIDs(ctx context.Context, op, pk string, now time.Time) ([]string, error) {
+func (s *Tickets) dueIDs(ctx context.Context, op, pk string, now time.Time) ([]string, error) {
 	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String("#t"),
 		KeyConditionExpression:   aws.String("#pk = :pk AND #sk <= :now"),
 		ExpressionAttributeNames: map[string]string{"#t": attrTicketID, "#pk": AttrPK, "#sk": AttrSK},

@@ -189,3 +189,30 @@ func lostToConcurrent(err error) bool {
 	}
 	return false
 }
+
+// rateUpdates are the conditional counter increments of rate-limit hits.
+func (s *Store) rateUpdates(hits []ratelimit.Hit, now time.Time) []types.TransactWriteItem {
+	items := make([]types.TransactWriteItem, len(hits))
+	for i, h := range hits {
+		start := h.WindowStart(now)
+		items[i] = types.TransactWriteItem{Update: &types.Update{
+			TableName:                aws.String(s.Table),
+			Key:                      key(ratePK(h), rateWindowSK(start)),
+			UpdateExpression:         aws.String("SET #Type = :type, #ExpiresAt = :exp ADD #Hits :one"),
+			ConditionExpression:      aws.String("attribute_not_exists(#Hits) OR #Hits < :limit"),
+			ExpressionAttributeNames: named(AttrType, AttrExpires, attrHits),
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":type": &types.AttributeValueMemberS{Value: typeRateWindow}, ":one": &types.AttributeValueMemberN{Value: "1"},
+				":limit": &types.AttributeValueMemberN{Value: fmt.Sprint(h.Rule.Limit)},
+				":exp":   &types.AttributeValueMemberN{Value: epoch(start.Add(2 * h.Rule.Window))},
+			},
+		}}
+	}
+	return items
+}
+
+// writeUnderLimits runs items in one transaction with the rate-limit hits; a hit over
+// its limit fails the whole with limited, and nothing is written.
+func (s *Store) writeUnderLimits(ctx context.Context, hits []ratelimit.Hit, now time.Time, limited error, items ...types.TransactWriteItem) error {
+	return s.txn().underLimits(hits, now, limited).add("", items...).run(ctx)
+}

@@ -19,7 +19,7 @@ const (
 )
 
 // votePut records a member's vote on a post, once (the condition refuses a second).
-func (s *Store) votePut(postID, memberID, option string, now time.Time) (types.TransactWriteItem, error) {
+func (s *Posts) votePut(postID, memberID, option string, now time.Time) (types.TransactWriteItem, error) {
 	return s.put(map[string]any{AttrPK: postPK(postID), AttrSK: voteSK(memberID), AttrType: typeVote, "MemberID": memberID,
 		"Option": option, "At": now.UTC().Format(time.RFC3339Nano),
 		AttrGSI1PK: actsPK(memberID), AttrGSI1SK: actsSK(postPK(postID), voteSK(memberID))}, "attribute_not_exists(PK)")
@@ -134,7 +134,7 @@ func (s *Posts) SetIdeaStatus(ctx context.Context, p posts.Post, from string, ev
 }
 
 // reactionCount changes one reaction's count on a post.
-func (s *Store) reactionCount(postID, reaction string, delta int) types.TransactWriteItem {
+func (s *Posts) reactionCount(postID, reaction string, delta int) types.TransactWriteItem {
 	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: postKey(postID),
 		UpdateExpression: aws.String("SET #Reactions.#r = #Reactions.#r + :d"), ConditionExpression: aws.String("attribute_exists(#Reactions.#r)"),
 		ExpressionAttributeNames:  withNames(map[string]string{"#r": reaction}, "#Reactions"),

@@ -34,7 +34,7 @@ func (h HTTP) Routes() []httpx.Route {
 		{Method: "POST", Pattern: "/api/tickets/{id}/replies", SameWithin: idempotency.Window, Tag: "tickets", Action: policy.SignedIn, Handler: h.reply, Request: ReplyRequest{}, Prefetch: httpx.PrefetchMember,
 			Summary: "Reply in a ticket: public, or (agents) an internal note; agents may move the ticket at the same time. A customer reply reopens a solved ticket.",
 			Responses: httpx.Answers(200, "The ticket", View{}, map[int]string{400: "Bad body, status or attachment", 403: "Internal notes and statuses are for agents",
-				404: notFound, 409: "Closed, or a move the workflow refuses"})},
+				404: notFound, 409: "Closed, a move the workflow refuses, or (ticket_changed) changed by others for longer than retried"})},
 		{Method: "POST", Pattern: "/api/tickets/{id}/status", Tag: "tickets", Action: policy.SignedIn, Handler: h.status, Request: StatusRequest{},
 			Summary:   "Move a ticket along the workflow (agents between working statuses; customers to solved, or back to open).",
 			Responses: httpx.Answers(200, "The ticket", View{}, map[int]string{400: "Unknown status", 404: notFound, 409: "Not allowed from where it is"})},

@@ -304,6 +304,10 @@ var (
 	ErrRateLimited   = errs.New(errs.RateLimited, "tickets_too_fast", "You have opened many tickets in a short time. Add to a ticket you opened, or wait an hour.")
 	ErrImageNotHere  = errs.InvalidField("body", "image_other_space", "An uploaded image can be shown only in the space it was uploaded for: upload it again here.")
 	ErrSettings      = errs.InvalidField("targets", "invalid_support_settings", "Give 1 to 50 products, targets for every severity (first response before resolution, at most 30 days) and 1 to 90 days before auto-closing.")
+	// ErrReplyBody and ErrReplyStatus are a reply's own: its text, and a status sent
+	// with it by a customer (who marks a ticket solved, or reopens it, with its status).
+	ErrReplyBody   = errs.InvalidField("body", "invalid_reply_body", "Write a reply of 1 to 20,000 characters.")
+	ErrReplyStatus = errs.New(errs.Forbidden, "reply_status_agents_only", "Only support agents change a ticket's status with a reply; mark it solved, or reopen it, from the ticket.")
 )
 
 // Space is what tickets need to know of a space and the caller's place in it.

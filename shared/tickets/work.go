@@ -5,8 +5,10 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	mathrand "math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -26,8 +28,23 @@ type ReplyRequest struct {
 	Attachments []Attachment `json:"attachments,omitempty"`
 }
 
-// retries bounds the retries of a change that lost a race with another one.
-const retries = 5
+// retries and retryBudget bound the attempts of a change that lost a race with others:
+// enough for dozens of replies at once on one ticket (each attempt after a loss waits a
+// random while, longer each time and at least as long as an attempt takes: retryWait),
+// so concurrent replies all land, well before API Gateway gives up (29 s).
+const (
+	retries     = 100
+	retryBudget = 20 * time.Second
+)
+
+// retryWait is the pause before attempt n (from 1) of a change that lost a race, the last
+// attempt having taken took: random up to the larger of 5 ms doubled each time and took
+// times the attempt's number (both capped), at most 2 s, so the racers spread out
+// whatever a write costs at the moment.
+func retryWait(n int, took time.Duration) time.Duration {
+	ceiling := min(max(5*time.Millisecond<<min(n-1, 8), took*time.Duration(min(n, 8))), 2*time.Second)
+	return time.Duration(mathrand.Int64N(int64(ceiling))) + time.Millisecond
+}
 
 // ErrConflict is what a store returns when a ticket changed since it was read.
 var ErrConflict = errs.New(errs.Conflict, "ticket_changed", "The ticket changed meanwhile; reload it.")
@@ -38,14 +55,66 @@ var errNoChange = errors.New("tickets: nothing to change")
 
 // change loads a ticket, applies f and saves it, retrying when someone else changed the
 // ticket in between (f is run again on the fresh ticket).
+// Changes of one ticket within this process take turns (ticketTurns): at once, they
+// would only conflict and retry.
 func (s *Service) change(ctx context.Context, actor auth.Principal, id string, f func(t *Ticket) (*Reply, []eventtypes.Envelope, error)) (Ticket, error) {
+	defer ticketTurns.take(id)()
 	return s.changeLoaded(ctx, func() (Ticket, error) { return s.load(ctx, actor, id) }, f)
+}
+
+// ticketTurns makes the changes of one ticket within a process one at a time: a burst of
+// replies on a ticket then writes each at its first attempt instead of colliding over and
+// over. Across processes (Lambda instances, one request each) the retries do it.
+var ticketTurns = turns{waiting: map[string]*turn{}}
+
+type turns struct {
+	mu      sync.Mutex
+	waiting map[string]*turn
+}
+
+type turn struct {
+	mu    sync.Mutex
+	count int
+}
+
+// take waits for key's turn and returns what ends it.
+func (t *turns) take(key string) func() {
+	t.mu.Lock()
+	e := t.waiting[key]
+	if e == nil {
+		e = &turn{}
+		t.waiting[key] = e
+	}
+	e.count++
+	t.mu.Unlock()
+	e.mu.Lock()
+	return func() {
+		e.mu.Unlock()
+		t.mu.Lock()
+		if e.count--; e.count == 0 {
+			delete(t.waiting, key)
+		}
+		t.mu.Unlock()
+	}
 }
 
 // changeLoaded is change with its own way to read the ticket (the sweeper reads
 // without a caller).
 func (s *Service) changeLoaded(ctx context.Context, load func() (Ticket, error), f func(t *Ticket) (*Reply, []eventtypes.Envelope, error)) (Ticket, error) {
-	for range retries {
+	began := time.Now()
+	var took time.Duration
+	for n := range retries {
+		if n > 0 {
+			if time.Since(began) > retryBudget {
+				break
+			}
+			select {
+			case <-ctx.Done():
+				return Ticket{}, ctx.Err()
+			case <-time.After(retryWait(n, took)):
+			}
+		}
+		start := time.Now()
 		t, err := load()
 		if err != nil {
 			return Ticket{}, err
@@ -60,6 +129,7 @@ func (s *Service) changeLoaded(ctx context.Context, load func() (Ticket, error),
 		}
 		err = s.Store.SaveTicket(ctx, old, t, reply, events)
 		if errs.Is(err, ErrConflict.Code) {
+			took = time.Since(start)
 			continue
 		}
 		return t, err
@@ -76,11 +146,14 @@ func (s *Service) Reply(ctx context.Context, actor auth.Principal, id string, re
 	}
 	req.Body = body
 	if l := utf8.RuneCountInString(req.Body); l < 1 || l > MaxBodyRunes {
-		return View{}, fmt.Errorf("tickets.Reply: %w", ErrBody)
+		return View{}, fmt.Errorf("tickets.Reply: %w", ErrReplyBody)
 	}
 	agent := IsAgent(actor.Roles)
-	if (req.Internal || req.Status != "") && !agent {
+	if req.Internal && !agent {
 		return View{}, fmt.Errorf("tickets.Reply: %w", ErrInternal)
+	}
+	if req.Status != "" && !agent {
+		return View{}, fmt.Errorf("tickets.Reply: %w", ErrReplyStatus)
 	}
 	if req.Status != "" && !slices.Contains(Statuses, req.Status) {
 		return View{}, fmt.Errorf("tickets.Reply: %w", ErrStatus)
@@ -356,7 +429,12 @@ func (s *Service) Rate(ctx context.Context, actor auth.Principal, id string, req
 		if t.Rating != nil && t.Rating.Good == req.Good && t.Rating.Comment == req.Comment {
 			return nil, nil, errNoChange
 		}
+		// A rating's time orders the ratings of a ticket (the satisfaction metric keeps
+		// the latest): it is after the ticket's last change, whatever the clock says.
 		now := s.Now().UTC()
+		if !now.After(t.UpdatedAt) {
+			now = t.UpdatedAt.Add(time.Microsecond)
+		}
 		t.Rating, t.UpdatedAt = &Rating{Good: req.Good, Comment: req.Comment, At: now}, now
 		meta := eventtypes.NewMeta(now)
 		env, err := eventtypes.Wrap(eventtypes.TicketRated{Meta: meta,

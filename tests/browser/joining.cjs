@@ -16,7 +16,9 @@
 //   is told (a sentence in their language) and may ask again; the owner approves;
 // - an invitation into a hidden space offers "Decline the invitation" (no Leave), which
 //   declines it; invited again and accepted, the composer and the list tabs show
-//   without a reload, and "Join this space first." is gone.
+//   without a reload, and "Join this space first." is gone;
+// - a support agent on a customer space is offered Join, never "Ask to join", and joins
+//   at once (approved by themselves, no request waiting).
 // axe-core runs on each state; no page scrolls sideways. Driven by tests/browser_test.go
 // (TestBrowserJoining), which passes BASE_URL, DEV_KEY, SHOTS_DIR and CHROMIUM;
 // boss@example.com is an admin.
@@ -265,6 +267,32 @@ async function main() {
         await check(page, `member-accepted-${tag}`);
 
         await meg.context.close();
+
+        // 3. A support agent on a customer space: Join (the space's joinOffer), never
+        // "Ask to join"; joining makes them a member at once, approved by themselves, and
+        // nothing waits in the requests.
+        const acme = await api(boss.page, 'POST', '/api/spaces', { name: `Acme ${tag}`, description: 'A customer', visibility: 'closed', kind: 'customer' });
+        const agent = await openPage();
+        await devSignIn(agent.page, `agent.${tag}@example.com`);
+        const agentId = (await api(agent.page, 'GET', '/api/me')).id;
+        await api(agent.page, 'PUT', '/api/me/profile', { displayName: `Agent ${tag}`, bio: '', expertise: [], interests: [], company: '', location: '', links: [], locale: lang });
+        await acceptRules(agent.page);
+        await api(boss.page, 'PUT', `/api/members/${agentId}/roles`, { roles: ['member', 'support'] });
+        await agent.page.goto(`${base}/spaces/${acme.id}`, { waitUntil: 'networkidle' });
+        await waitText(agent.page, agent.page.getByRole('button', { name: t.join, exact: true }), 'Join on the customer space, for an agent');
+        if ((await agent.page.getByRole('button', { name: t.ask, exact: true }).count()) !== 0) fail(`an agent is offered "${t.ask}" on a customer space (${tag})`);
+        await check(agent.page, `agent-customer-space-${tag}`);
+        await agent.page.getByRole('button', { name: t.join, exact: true }).click();
+        for (let i = 0; ; i++) {
+          if ((await agent.page.getByRole('button', { name: t.join, exact: true }).count()) === 0) break;
+          if (i === 100) fail(`Join stayed after the agent joined (${tag})`);
+          await agent.page.waitForTimeout(100);
+        }
+        if ((await agent.page.getByText(t.sent).count()) !== 0) fail(`the agent's join was sent as a request (${tag})`);
+        const joinedView = await api(agent.page, 'GET', `/api/spaces/${acme.id}`);
+        if (joinedView.membership?.status !== 'active' || joinedView.membership?.approvedBy !== agentId) fail(`the agent's membership: ${JSON.stringify(joinedView.membership)}`);
+        if ((await api(boss.page, 'GET', `/api/spaces/${acme.id}/requests`)).memberships.length !== 0) fail('the agent left a request waiting');
+        await agent.context.close();
         await boss.context.close();
       }
     }

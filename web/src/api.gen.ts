@@ -1259,6 +1259,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/posts/{id}/move-targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The spaces the caller may move the post to now, by name (each one the move accepts). */
+        get: operations["getPostsIdMove-targets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/posts/{id}/page": {
         parameters: {
             query?: never;
@@ -2586,6 +2603,9 @@ export interface components {
             authorName: string;
             authorStaff?: boolean;
             body: string;
+            canDelete?: boolean;
+            canEdit?: boolean;
+            canHide?: boolean;
             /** Format: date-time */
             createdAt: string;
             deleted?: boolean;
@@ -2603,6 +2623,7 @@ export interface components {
             reactions?: {
                 [key: string]: number;
             };
+            withheld?: boolean;
         };
         ConfirmRequest: {
             key: string;
@@ -3087,6 +3108,13 @@ export interface components {
             reason?: string;
             spaceId: string;
         };
+        MoveTarget: {
+            id: string;
+            name: string;
+        };
+        MoveTargets: {
+            spaces: components["schemas"]["MoveTarget"][];
+        };
         MyRewards: {
             account: components["schemas"]["Account"];
             badges: components["schemas"]["Award"][];
@@ -3208,6 +3236,9 @@ export interface components {
             authorName: string;
             authorStaff?: boolean;
             body: string;
+            canDelete: boolean;
+            canEdit: boolean;
+            canHide: boolean;
             canModerate: boolean;
             /** Format: date-time */
             closesAt?: string;
@@ -3591,6 +3622,9 @@ export interface components {
             canChangeSettings: boolean;
             canModerate: boolean;
             canPost: boolean;
+            canRead: boolean;
+            /** @enum {string} */
+            joinOffer?: "join" | "request" | "accept";
             membership?: components["schemas"]["Membership"];
             space: components["schemas"]["Space"];
         };
@@ -9173,6 +9207,55 @@ export interface operations {
             };
         };
     };
+    "getPostsIdMove-targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MoveTargets"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a moderator of the space */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such post */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getPostsIdPage: {
         parameters: {
             query?: never;
@@ -13793,7 +13876,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Closed, or a move the workflow refuses */
+            /** @description Closed, a move the workflow refuses, or (ticket_changed) changed by others for longer than retried */
             409: {
                 headers: {
                     [name: string]: unknown;

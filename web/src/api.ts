@@ -35,6 +35,7 @@ export type Page = Schemas['posts.Page'];
 export type Post = Schemas['Post'];
 export type NewPost = Schemas['NewPost'];
 export type Comment = Schemas['Comment'];
+export type MoveTarget = Schemas['MoveTarget'];
 // MentionChoice is a member the @ list offers (GET /api/spaces/{id}/mentionable).
 export type MentionChoice = Schemas['MentionChoice'];
 export type Revision = Schemas['Revision'];
@@ -243,7 +244,10 @@ export const api = {
   rules: () => call('get', '/api/community/rules'),
   acceptRules: (version: number) => call('post', '/api/me/rules', { body: { version } }),
   post: (id: string) => call('get', '/api/posts/{id}', { path: { id } }),
-  comments: (id: string) => call('get', '/api/posts/{id}/comments', { path: { id } }),
+  // All of a post's comments, or (cursor: a post page's next) the page after it.
+  comments: (id: string, cursor?: string) => call('get', '/api/posts/{id}/comments', { path: { id }, query: { cursor } }),
+  // The spaces the reader may move a post to (each one the move accepts).
+  moveTargets: (id: string) => call('get', '/api/posts/{id}/move-targets', { path: { id } }),
   // The post page in one request (3 DynamoDB calls): the post and its first 100 comments.
   postPage: (id: string) => call('get', '/api/posts/{id}/page', { path: { id } }),
   addComment: (id: string, body: string, parentId?: string) => call('post', '/api/posts/{id}/comments', { path: { id }, body: parentId ? { body, parentId } : { body } }),

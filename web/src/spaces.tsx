@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError, Comment, May, NewPost, Page, Post, PostKind, PostSummary, Revision, Space, SpaceMembership } from './api';
+import { api, ApiError, Comment, May, MoveTarget, NewPost, Page, Post, PostKind, PostSummary, Revision, Space, SpaceMembership } from './api';
 import { formatAgo, formatDate, formatDateTime, Lang, strings } from './i18n';
 import { type Draft, draftOf, edited, emptyDraft, markupOf, MentionBox, namedText } from './mentions';
 import { Avatar } from './profile';
@@ -59,20 +59,22 @@ function JoinOffer(props: { lang: Lang; view: SpaceView; onChanged: (m: SpaceMem
       setBusy(false);
     }
   };
-  if (m?.status === 'pending')
+  if (m?.status === 'pending' && !props.view.joinOffer)
     return (
       <p class="join-offer muted" role="status">
         {s.requestWaiting}
       </p>
     );
+  // The space says what it offers (joinOffer): a member, or a hidden space without an
+  // invitation, offers nothing; a support agent joins a customer space, not asks.
+  const offer = props.view.joinOffer;
   const [text, label] =
-    m?.status === 'invited'
+    offer === 'accept'
       ? [s.invitedToComment, s.acceptInvitation]
-      : props.view.space.visibility === 'public'
+      : offer === 'join'
         ? [s.joinToComment, s.join]
         : [s.askToComment, s.requestToJoin];
-  // A member has nothing to join; a hidden space is joined by invitation only.
-  if ((m && m.status !== 'invited') || (!m && props.view.space.visibility === 'hidden')) return null;
+  if (!offer) return null;
   return (
     <div class="join-offer">
       <p>{text}</p>
@@ -120,7 +122,9 @@ function PostList(props: { lang: Lang; posts: PostSummary[]; pinned?: PostSummar
   );
 }
 
-function usePages(load: (cursor?: string) => Promise<Page>, deps: unknown[]) {
+// usePages reads a stream a page at a time; enabled false reads nothing (a list the
+// reader may not read: the page knows it from the space's answer, canRead).
+function usePages(load: (cursor?: string) => Promise<Page>, deps: unknown[], enabled = true) {
   const [posts, setPosts] = useState<PostSummary[]>();
   const [pinned, setPinned] = useState<PostSummary[]>();
   const [next, setNext] = useState<string>();
@@ -140,8 +144,8 @@ function usePages(load: (cursor?: string) => Promise<Page>, deps: unknown[]) {
     }
   };
   useEffect(() => {
-    more();
-  }, deps);
+    if (enabled) more();
+  }, [...deps, enabled]);
   return { posts, pinned, next, error, more };
 }
 
@@ -323,8 +327,10 @@ type SpaceView = {
   membership?: SpaceMembership;
   canPost: boolean;
   canModerate: boolean;
+  canRead: boolean;
   canAdmit: boolean;
   canChangeSettings: boolean;
+  joinOffer?: 'join' | 'request' | 'accept';
 };
 const lists = ['posts', 'unanswered', 'ideas'] as const;
 
@@ -389,7 +395,9 @@ export function SpacePage(props: { lang: Lang; id: string; navigate: Nav; may: M
   useEffect(() => {
     load();
   }, [props.id]);
-  const stream = usePages((c) => api.spaceList(props.id, list, c), [props.id, version, list, view?.canPost]);
+  // The lists are read once the space says the reader may read them (canRead): a closed
+  // space's page asks a non-member for nothing it would refuse.
+  const stream = usePages((c) => api.spaceList(props.id, list, c), [props.id, version, list, view?.canPost], !!view?.canRead);
   const act = async (f: () => Promise<unknown>) => {
     setError(undefined);
     setLeft(undefined);
@@ -417,7 +425,7 @@ export function SpacePage(props: { lang: Lang; id: string; navigate: Nav; may: M
   // closedToMe: the space's lists are for its members (a visitor, or a non-member of a
   // closed or hidden space): the page shows what the reader can use instead of tabs
   // that lead only to "Join this space first".
-  const closedToMe = stream.error === 'not_space_member';
+  const closedToMe = !view.canRead || stream.error === 'not_space_member';
   return (
     <>
       <h1 tabIndex={-1} ref={heading}>
@@ -432,9 +440,9 @@ export function SpacePage(props: { lang: Lang; id: string; navigate: Nav; may: M
       <Done show={!!left} text={left === 'invitation' ? s.invitationDeclined : s.requestWithdrawn} />
       {closedToMe && <p class="muted">{s.membersOnlyLists}</p>}
       {!props.signedIn && <SignInInvite lang={props.lang} navigate={props.navigate} />}
-      {!m && props.signedIn && !(left === 'invitation' && view.space.visibility === 'hidden') && (
+      {(view.joinOffer === 'join' || view.joinOffer === 'request') && !(left === 'invitation' && view.space.visibility === 'hidden') && (
         <button type="button" onClick={() => act(() => api.joinSpace(props.id))}>
-          {view.space.visibility === 'closed' ? s.requestToJoin : s.join}
+          {view.joinOffer === 'request' ? s.requestToJoin : s.join}
         </button>
       )}
       {m?.status === 'invited' && (
@@ -484,9 +492,9 @@ export function SpacePage(props: { lang: Lang; id: string; navigate: Nav; may: M
         </nav>
       )}
       {!closedToMe && <Problem lang={props.lang} code={stream.error} />}
-      {stream.posts && stream.posts.length === 0 && <p class="muted">{s.emptyList}</p>}
-      <PostList lang={props.lang} posts={stream.posts ?? []} pinned={list === 'posts' ? stream.pinned : undefined} navigate={props.navigate} />
-      {stream.next && (
+      {!closedToMe && stream.posts && stream.posts.length === 0 && <p class="muted">{s.emptyList}</p>}
+      <PostList lang={props.lang} posts={closedToMe ? [] : stream.posts ?? []} pinned={list === 'posts' && !closedToMe ? stream.pinned : undefined} navigate={props.navigate} />
+      {!closedToMe && stream.next && (
         <button type="button" class="secondary" onClick={() => stream.more(stream.next)}>
           {s.more}
         </button>
@@ -927,13 +935,16 @@ export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerI
   // The comments that came with the post (GET /api/posts/{id}/page), shown without
   // asking again; undefined when the list must read them itself.
   const [firstComments, setFirstComments] = useState<Comment[]>();
+  // The cursor of the comments after the first 100 (the list reads them from there).
+  const [commentsNext, setCommentsNext] = useState<string>();
   useEffect(() => {
     setSpace(undefined);
     setFirstComments(undefined);
     api.postPage(props.id).then(
       (page) => {
-        // All the comments came, or the first 100 (the list then reads them all).
-        setFirstComments(page.next ? undefined : page.comments ?? []);
+        // The first 100 comments came; the list reads the rest from page.next.
+        setFirstComments(page.comments ?? []);
+        setCommentsNext(page.next);
         setPost(page.post);
         if (props.viewerId) loadSpace(page.post.spaceId);
       },
@@ -1008,12 +1019,14 @@ export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerI
         {post.title || s.postKinds[post.kind]}
       </h1>
       <p class="muted">
-        {s.byIn(s.person(post.authorName, post.authorDeleted), post.spaceName, formatDate(props.lang, post.createdAt))}{' '}
-        {post.authorStaff && !post.authorDeleted && <span class="badge staff-badge">{s.staffBadge}</span>}
-        {signedIn && !post.authorDeleted && <MemberRank lang={props.lang} id={post.authorId} />} ·{' '}
+        {/* The byline names the space once, as a link: "Name [Staff] · Space · date". */}
+        {s.person(post.authorName, post.authorDeleted)}
+        {post.authorStaff && !post.authorDeleted && <> <span class="badge staff-badge">{s.staffBadge}</span></>}
+        {signedIn && !post.authorDeleted && <> <MemberRank lang={props.lang} id={post.authorId} /></>} ·{' '}
         <Link to={`/spaces/${post.spaceId}`} navigate={props.navigate}>
           {post.spaceName}
         </Link>
+        {` · ${formatDate(props.lang, post.createdAt)}`}
         {post.editedAt && ` · ${s.edited}`}
       </p>
       {editing ? (
@@ -1049,17 +1062,17 @@ export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerI
         <ReactionCounts lang={props.lang} counts={post.reactions} />
       )}
       <div class="actions">
-        {(mine || post.canModerate) && !editing && (
+        {post.canEdit && !editing && (
           <button type="button" class="secondary small" onClick={() => setEditing(true)}>
             {s.edit}
           </button>
         )}
-        {(mine || post.canModerate) && (
+        {post.canDelete && (
           <button type="button" class="secondary small" onClick={() => confirm(s.confirmDelete) && act(() => api.deletePost(post.id).then(() => props.navigate(`/spaces/${post.spaceId}`)))}>
             {s.delete}
           </button>
         )}
-        {post.canModerate && (
+        {post.canHide && (
           <>
             {/* hiding asks why (its author is told). */}
             {post.hidden ? (
@@ -1069,6 +1082,10 @@ export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerI
             ) : (
               <HideButton lang={props.lang} id={post.id} hide={(reason) => api.postAction(post.id, 'hide', { reason }).then(setPost)} onDone={() => setNotice(s.hiddenDone)} />
             )}
+          </>
+        )}
+        {post.canModerate && (
+          <>
             <button type="button" class="secondary small" onClick={() => act(() => api.postAction(post.id, post.locked ? 'unlock' : 'lock', {}))}>
               {post.locked ? s.unlock : s.lock}
             </button>
@@ -1076,8 +1093,8 @@ export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerI
         )}
       </div>
       {signedIn && !mine && <ReportForm lang={props.lang} postId={post.id} onReported={() => setNotice(s.reported)} />}
-      {post.canModerate && <ModeratorTools lang={props.lang} post={post} act={act} />}
-      <Comments lang={props.lang} post={post} first={firstComments} viewerId={props.viewerId} navigate={props.navigate} joinOffer={joinOffer} onAccepted={(id) => setPost({ ...post, acceptedAnswer: id })} />
+      {post.canModerate && <ModeratorTools lang={props.lang} post={post} onMoved={(p) => (setPost(p), setError(undefined), setNotice(s.moved))} />}
+      <Comments lang={props.lang} post={post} first={firstComments} next={commentsNext} viewerId={props.viewerId} navigate={props.navigate} joinOffer={joinOffer} onAccepted={(id) => setPost({ ...post, acceptedAnswer: id })} />
     </article>
   );
 }
@@ -1293,30 +1310,42 @@ function ReportForm(props: { lang: Lang; postId: string; commentId?: string; onR
   );
 }
 
-function ModeratorTools(props: { lang: Lang; post: Post; act: Act }) {
+// ModeratorTools: moving the post (to the spaces the server says the reader may move it
+// to, read when the tools open; a refused move is told under the control) and its history.
+function ModeratorTools(props: { lang: Lang; post: Post; onMoved: (p: Post) => void }) {
   const s = strings[props.lang];
-  const [spaces, setSpaces] = useState<SpaceMembership[]>([]);
+  const [targets, setTargets] = useState<MoveTarget[]>();
   const [to, setTo] = useState('');
+  const [moveError, setMoveError] = useState<string>();
   const [history, setHistory] = useState<Revision[]>();
+  const [open, setOpen] = useState(false);
   useEffect(() => {
-    api.mySpaces().then((r) => setSpaces(r.memberships.filter((m) => m.spaceId !== props.post.spaceId && m.status === 'active')), () => setSpaces([]));
-  }, [props.post.spaceId]);
+    setTargets(undefined);
+    setTo('');
+    if (open) api.moveTargets(props.post.id).then((r) => setTargets(r.spaces), (err) => (setTargets([]), setMoveError(codeOf(err))));
+  }, [open, props.post.id, props.post.spaceId]);
+  const move = async (e: Event) => {
+    e.preventDefault();
+    setMoveError(undefined);
+    try {
+      props.onMoved(await api.postAction(props.post.id, 'move', { spaceId: to }));
+    } catch (err) {
+      setMoveError(codeOf(err));
+    }
+  };
   return (
-    <details class="section">
+    <details class="section" onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
       <summary>{s.moderatorTools}</summary>
-      {spaces.length > 0 && (
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            props.act(() => api.postAction(props.post.id, 'move', { spaceId: to }), s.moved);
-          }}
-        >
+      {open && !targets && <p aria-busy="true">{s.loading}</p>}
+      {targets && targets.length === 0 && !moveError && <p class="muted">{s.noMoveTargets}</p>}
+      {targets && targets.length > 0 && (
+        <form onSubmit={move} class="move-form">
           <label for="move-to">{s.moveTo}</label>
-          <select id="move-to" value={to} onChange={(e) => setTo(val(e))}>
+          <select id="move-to" value={to} onChange={(e) => setTo(val(e))} aria-describedby={moveError ? 'move-to-problem' : undefined} aria-invalid={moveError ? true : undefined}>
             <option value="">—</option>
-            {spaces.map((m) => (
-              <option key={m.spaceId} value={m.spaceId}>
-                {m.spaceName}
+            {targets.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name}
               </option>
             ))}
           </select>
@@ -1324,6 +1353,11 @@ function ModeratorTools(props: { lang: Lang; post: Post; act: Act }) {
             {s.move}
           </button>
         </form>
+      )}
+      {moveError && (
+        <div id="move-to-problem">
+          <Problem lang={props.lang} code={moveError} />
+        </div>
       )}
       <button type="button" class="secondary small" onClick={() => api.postHistory(props.post.id).then((h) => setHistory(h.revisions), () => setHistory([]))}>
         {s.showHistory}
@@ -1458,7 +1492,7 @@ function CommentHistory(props: { lang: Lang; post: Post; comment: Comment }) {
   );
 }
 
-function Comments(props: { lang: Lang; post: Post; first?: Comment[]; viewerId: string; navigate: Nav; joinOffer?: preact.ComponentChildren; onAccepted: (id: string) => void }) {
+function Comments(props: { lang: Lang; post: Post; first?: Comment[]; next?: string; viewerId: string; navigate: Nav; joinOffer?: preact.ComponentChildren; onAccepted: (id: string) => void }) {
   const s = strings[props.lang];
   // who may not comment (a visitor, a non-member) finds joinOffer in place of the form, and no reply or reaction buttons.
   const takePart = !!props.viewerId && !props.joinOffer;
@@ -1477,9 +1511,25 @@ function Comments(props: { lang: Lang; post: Post; first?: Comment[]; viewerId: 
   const [historyOf, setHistoryOf] = useState<string>();
   const [saved, setSaved] = useState<string>();
   const load = () => api.comments(props.post.id).then((r) => setList(r.comments), (err) => setError(codeOf(err)));
+  // The comments after the page's first 100, from its cursor (never the whole thread again).
+  const rest = async (cursor: string, shown: Comment[]) => {
+    try {
+      for (let next: string | undefined = cursor; next; ) {
+        const r = await api.comments(props.post.id, next);
+        shown = [...shown, ...r.comments.filter((c) => !shown.some((o) => o.id === c.id))];
+        setList(shown);
+        next = r.next;
+      }
+    } catch (err) {
+      setError(codeOf(err));
+    }
+  };
   useEffect(() => {
-    if (props.first) setList(props.first);
-    else load();
+    if (!props.first) load();
+    else {
+      setList(props.first);
+      if (props.next) rest(props.next, props.first);
+    }
   }, [props.post.id]);
   const send = async (rulesJustAccepted = false) => {
     setError(undefined);
@@ -1516,10 +1566,14 @@ function Comments(props: { lang: Lang; post: Post; first?: Comment[]; viewerId: 
   };
   const signedIn = props.viewerId !== '';
   const canAccept = props.post.kind === 'question' && (props.post.authorId === props.viewerId || props.post.canModerate);
-  // Edits follow the server's rule: the author (not in a locked thread), or a moderator.
-  const canEdit = (c: Comment) => (c.authorId === props.viewerId && !props.post.locked) || props.post.canModerate;
+  // What the reader may do to each comment is the server's answer (canEdit, canDelete, canHide).
+  const canEdit = (c: Comment) => !!c.canEdit;
   const top = list.filter((c) => !c.parentId);
-  const one = (c: Comment, isTop: boolean) => (
+  const one = (c: Comment, isTop: boolean) =>
+    c.withheld ? (
+      // A hidden comment the reader may not see, kept as the place of its replies.
+      <p class="muted comment-withheld">{s.commentWithheld}</p>
+    ) : (
     <>
       {props.post.acceptedAnswer === c.id && <span class="badge question">{s.acceptedAnswer}</span>}
       {c.hidden && <span class="badge hidden">{s.hiddenBadge}</span>}
@@ -1568,7 +1622,7 @@ function Comments(props: { lang: Lang; post: Post; first?: Comment[]; viewerId: 
               {s.reply}
             </button>
           )}
-          {isTop && canAccept && props.post.acceptedAnswer !== c.id && (
+          {isTop && canAccept && !c.hidden && props.post.acceptedAnswer !== c.id && (
             <button type="button" class="secondary small" onClick={() => accept(c.id)}>
               {s.acceptAnswer}
             </button>
@@ -1578,12 +1632,12 @@ function Comments(props: { lang: Lang; post: Post; first?: Comment[]; viewerId: 
               {s.edit}
             </button>
           )}
-          {(c.authorId === props.viewerId || props.post.canModerate) && (
+          {c.canDelete && (
             <button type="button" class="secondary small" onClick={() => run(() => api.deleteComment(props.post.id, c.id))}>
               {s.delete}
             </button>
           )}
-          {props.post.canModerate && (
+          {c.canHide && (
             // hiding asks why (its author is told).
             c.hidden ? (
               <button type="button" class="secondary small" onClick={() => run(() => api.commentAction(props.post.id, c.id, 'restore'))}>
@@ -1605,10 +1659,10 @@ function Comments(props: { lang: Lang; post: Post; first?: Comment[]; viewerId: 
       )}
       {props.post.canModerate && historyOf === c.id && <CommentHistory lang={props.lang} post={props.post} comment={c} />}
     </>
-  );
+    );
   return (
     <section class="section" aria-labelledby="comments-title">
-      <h2 id="comments-title">{s.commentsTitle(list.filter((c) => !c.deleted).length)}</h2>
+      <h2 id="comments-title">{s.commentsTitle(list.filter((c) => !c.deleted && !c.withheld).length)}</h2>
       <Done show={reported} text={s.reported} />
       <Problem lang={props.lang} code={error} />
       <ul class="list comments">

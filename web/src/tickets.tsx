@@ -339,7 +339,7 @@ function ReplyForm(props: { lang: Lang; view: TicketView; onDone: (v: TicketView
       setBody('');
       setFiles([]);
     } catch (err) {
-      setProblem(problemOf(err, { invalid_ticket_body: 'body' }));
+      setProblem(problemOf(err, { invalid_reply_body: 'body' }));
     }
   };
   return (

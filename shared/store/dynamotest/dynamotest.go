@@ -74,16 +74,13 @@ func NewTable(t testing.TB) Table {
 func (tb Table) Items(t testing.TB) int {
 	t.Helper()
 	var n int32
-	in := &dynamodb.ScanInput{TableName: &tb.Name, Select: types.SelectCount}
-	for {
-		out, err := tb.DB.Scan(context.Background(), in)
+	pages := dynamodb.NewScanPaginator(tb.DB, &dynamodb.ScanInput{TableName: &tb.Name, Select: types.SelectCount})
+	for pages.HasMorePages() {
+		out, err := pages.NextPage(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
 		n += out.Count
-		if len(out.LastEvaluatedKey) == 0 {
-			return int(n)
-		}
-		in.ExclusiveStartKey = out.LastEvaluatedKey
 	}
+	return int(n)
 }
