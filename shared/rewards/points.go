@@ -78,6 +78,8 @@ type Store interface {
 	// AwardBadge gives a badge once (false: already held) with its badge.awarded event.
 	AwardBadge(ctx context.Context, memberID, badge, grantedBy string, at time.Time) (bool, error)
 	Awards(ctx context.Context, memberID string) ([]Award, error)
+	// AwardsOf reads the badges of several members (ids without badges left out).
+	AwardsOf(ctx context.Context, ids []string) (map[string][]Award, error)
 	// ReachRank claims a rank once (false: reached before) with its rank.reached event.
 	ReachRank(ctx context.Context, memberID, rank string, lifetime int64, at time.Time) (bool, error)
 	// ShowOnBoards puts the member's scores on boards into the leaderboards' index
@@ -176,10 +178,11 @@ func (p *Points) summary(ctx context.Context, memberID string) (MyRewards, error
 // MemberRewards is what anyone who may read profiles sees of a member's rewards: rank,
 // score and badges (never the balance).
 type MemberRewards struct {
-	MemberID string  `json:"memberId"`
-	Lifetime int64   `json:"lifetime"`
-	Rank     Rank    `json:"rank"`
-	Badges   []Award `json:"badges"`
+	MemberID string `json:"memberId"`
+	Lifetime int64  `json:"lifetime"`
+	// Rank is absent for staff (who earn no points unless staff earn).
+	Rank   *Rank   `json:"rank,omitempty"`
+	Badges []Award `json:"badges"`
 }
 
 // MemberProfile is a member's public rewards (404 for a deleted or unknown member).
@@ -188,14 +191,51 @@ func (p *Points) MemberProfile(ctx context.Context, memberID string) (MemberRewa
 	if err != nil {
 		return MemberRewards{}, err
 	}
-	if who, ok := people[memberID]; !ok || who.Deleted {
+	who, ok := people[memberID]
+	if !ok || who.Deleted {
 		return MemberRewards{}, fmt.Errorf("rewards.MemberProfile: %w", ErrNoMember)
+	}
+	set, err := p.Settings(ctx)
+	if err != nil {
+		return MemberRewards{}, err
 	}
 	s, err := p.summary(ctx, memberID)
 	if err != nil {
 		return MemberRewards{}, err
 	}
-	return MemberRewards{MemberID: memberID, Lifetime: s.Account.Lifetime, Rank: s.Rank, Badges: s.Badges}, nil
+	out := MemberRewards{MemberID: memberID, Lifetime: s.Account.Lifetime, Badges: Shown(who, set, s.Badges)}
+	if !EarnsNothing(who, set) {
+		out.Rank = &s.Rank
+	}
+	return out, nil
+}
+
+// EarnsNothing reports whether who is staff and staff earn no points: they show no
+// rank and no earned badge (they keep what they held before, shown again if the role
+// goes, as with the leaderboards).
+func EarnsNothing(who Person, s Settings) bool { return who.Staff() && !s.StaffEarn }
+
+// Shown are the badges of who shown to others: all of them, or for staff who earn
+// nothing only the badges staff granted; granted badges first, then the newest.
+func Shown(who Person, s Settings, list []Award) []Award {
+	out := make([]Award, 0, len(list))
+	for _, a := range list {
+		if b, ok := Badge(a.Badge); ok && (b.Granted || !EarnsNothing(who, s)) {
+			out = append(out, a)
+		}
+	}
+	slices.SortStableFunc(out, func(x, y Award) int {
+		bx, _ := Badge(x.Badge)
+		by, _ := Badge(y.Badge)
+		if bx.Granted != by.Granted {
+			if bx.Granted {
+				return -1
+			}
+			return 1
+		}
+		return y.At.Compare(x.At)
+	})
+	return out
 }
 
 // MaxRankIDs bounds a request for the ranks of names shown on a page.
@@ -206,41 +246,56 @@ type MemberRank struct {
 	Rank Rank `json:"rank"`
 }
 
-// Ranks are the ranks of members shown next to their names (unknown and deleted
-// members are left out). At most MaxRankIDs ids.
-func (p *Points) Ranks(ctx context.Context, ids []string) (map[string]Rank, error) {
+// Names are the ranks and badges of members shown next to their names (unknown and
+// deleted members are left out; staff who earn nothing have no rank and only the
+// badges staff granted). At most MaxRankIDs ids.
+func (p *Points) Names(ctx context.Context, ids []string) (RankList, error) {
 	var clean []string
 	for _, id := range ids {
 		id = strings.TrimSpace(id)
 		if id != "" && !validID(id) {
-			return nil, errs.InvalidField("ids", "invalid_id", "ids is not a list of ids: ids are 1 to 64 letters, digits, '_', '-' or '.'.")
+			return RankList{}, errs.InvalidField("ids", "invalid_id", "ids is not a list of ids: ids are 1 to 64 letters, digits, '_', '-' or '.'.")
 		}
 		if id != "" && !slices.Contains(clean, id) {
 			clean = append(clean, id)
 		}
 	}
 	if len(clean) > MaxRankIDs {
-		return nil, errs.InvalidField("ids", "too_many_ids", fmt.Sprintf("Ask for at most %d members.", MaxRankIDs))
+		return RankList{}, errs.InvalidField("ids", "too_many_ids", fmt.Sprintf("Ask for at most %d members.", MaxRankIDs))
 	}
-	out := map[string]Rank{}
+	out := RankList{Ranks: map[string]Rank{}, Badges: map[string][]string{}}
 	if len(clean) == 0 {
 		return out, nil
 	}
 	s, err := p.Settings(ctx)
 	if err != nil {
-		return nil, err
+		return RankList{}, err
 	}
 	people, err := p.Store.People(ctx, clean)
 	if err != nil {
-		return nil, err
+		return RankList{}, err
 	}
-	accounts, err := p.Store.Accounts(ctx, clean)
-	if err != nil {
-		return nil, err
-	}
+	var live []string
 	for _, id := range clean {
 		if who, ok := people[id]; ok && !who.Deleted {
-			out[id] = RankFor(s.Ranks, accounts[id].Lifetime)
+			live = append(live, id)
+		}
+	}
+	accounts, err := p.Store.Accounts(ctx, live)
+	if err != nil {
+		return RankList{}, err
+	}
+	awards, err := p.Store.AwardsOf(ctx, live)
+	if err != nil {
+		return RankList{}, err
+	}
+	for _, id := range live {
+		who := people[id]
+		if !EarnsNothing(who, s) {
+			out.Ranks[id] = RankFor(s.Ranks, accounts[id].Lifetime)
+		}
+		for _, a := range Shown(who, s, awards[id]) {
+			out.Badges[id] = append(out.Badges[id], a.Badge)
 		}
 	}
 	return out, nil

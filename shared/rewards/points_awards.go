@@ -81,6 +81,17 @@ func (a *Awards) count(ctx context.Context, memberID, stat, objectID string, at 
 	if memberID == "" {
 		return nil
 	}
+	s, err := a.settings(ctx)
+	if err != nil {
+		return err
+	}
+	people, err := a.Store.People(ctx, []string{memberID})
+	if err != nil {
+		return err
+	}
+	if who, ok := people[memberID]; !ok || who.Deleted || EarnsNothing(who, s) {
+		return nil // staff earn no automatic badge when they earn no points
+	}
 	n, err := a.Store.Count(ctx, memberID, stat, objectID, at)
 	if err != nil {
 		return err

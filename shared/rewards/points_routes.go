@@ -29,9 +29,13 @@ type OptOutRequest struct {
 	OptOut bool `json:"optOut"`
 }
 
-// RankList is the rank of each member asked for (unknown and deleted members left out).
+// RankList is the rank and badges of each member asked for, to show next to their names
+// (unknown and deleted members left out; staff have no rank unless staff earn points).
 type RankList struct {
 	Ranks map[string]Rank `json:"ranks"`
+	// Badges are the ids of the badges each member holds and shows, the badges staff
+	// granted first, then the newest (members without badges left out).
+	Badges map[string][]string `json:"badges"`
 }
 
 // Routes returns the points operations.
@@ -58,8 +62,8 @@ func (h PointsHTTP) Routes() []httpx.Route {
 			Responses: httpx.Answers(200, "The board", Leaderboard{}, map[int]string{400: "Bad period", 404: "No such space, or not a reader"})},
 		{Method: "GET", Pattern: "/api/rewards/ranks", Tag: "rewards", Action: policy.SignedIn, Handler: h.ranks,
 			Query:     []httpx.Param{{Name: "ids", Required: true, Description: "Member ids, comma-separated (at most 100)", MaxBytes: 4000}},
-			Summary:   "The rank of each member named, to show next to their names on posts, comments and profiles.",
-			Responses: httpx.Answers(200, "Ranks by member id", RankList{}, map[int]string{400: "Too many ids"})},
+			Summary:   "The rank and badges of each member named, to show next to their names on posts, comments and profiles (staff show no rank).",
+			Responses: httpx.Answers(200, "Ranks and badges by member id", RankList{}, map[int]string{400: "Too many ids"})},
 		{Method: "GET", Pattern: "/api/rewards/members/{id}", Tag: "rewards", Action: policy.SignedIn, Handler: h.profile,
 			Summary:   "A member's rank, lifetime score and badges (never their balance).",
 			Responses: httpx.Answers(200, "The member's rewards", MemberRewards{}, map[int]string{404: noMember})},
@@ -127,8 +131,8 @@ func (h PointsHTTP) ranks(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, errs.InvalidField("ids", "too_many_ids", fmt.Sprintf("Ask for at most %d members.", MaxRankIDs)))
 		return
 	}
-	ranks, err := h.Points.Ranks(r.Context(), ids)
-	httpx.Reply(w, r, http.StatusOK, RankList{Ranks: ranks}, err)
+	list, err := h.Points.Names(r.Context(), ids)
+	httpx.Reply(w, r, http.StatusOK, list, err)
 }
 
 func (h PointsHTTP) profile(w http.ResponseWriter, r *http.Request) {

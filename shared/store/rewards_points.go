@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -503,6 +504,42 @@ func (s *Rewards) Awards(ctx context.Context, memberID string) ([]rewards.Award,
 			return nil, fmt.Errorf("store.Awards: %w", err)
 		}
 		out = append(out, rewards.Award{Badge: it.Badge, At: it.At, GrantedBy: it.GrantedBy})
+	}
+	return out, nil
+}
+
+// AwardsOf implements rewards.Store: the badges of each member (one query per member's
+// badge prefix, at most 8 at once; ids without badges left out).
+func (s *Rewards) AwardsOf(ctx context.Context, ids []string) (map[string][]rewards.Award, error) {
+	out := make(map[string][]rewards.Award, len(ids))
+	var (
+		mu    sync.Mutex
+		wg    sync.WaitGroup
+		first error
+	)
+	slots := make(chan struct{}, 8)
+	for _, id := range ids {
+		wg.Add(1)
+		slots <- struct{}{}
+		go func(id string) {
+			defer func() { <-slots; wg.Done() }()
+			list, err := s.Awards(ctx, id)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				if first == nil {
+					first = err
+				}
+				return
+			}
+			if len(list) > 0 {
+				out[id] = list
+			}
+		}(id)
+	}
+	wg.Wait()
+	if first != nil {
+		return nil, fmt.Errorf("store.AwardsOf: %w", first)
 	}
 	return out, nil
 }
