@@ -213,7 +213,7 @@ func validAddress(a Address) (Address, error) {
 		*f.v = out
 	}
 	c := strings.ToUpper(strings.TrimSpace(a.Country))
-	if len(c) != 2 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z' {
+	if !IsCountry(c) {
 		return a, addressErr("country")
 	}
 	a.Country = c
