@@ -57,3 +57,35 @@ func TestRewardsNamesShowBadgesAndStaffShowNoRank(t *testing.T) {
 		t.Fatalf("member profile: %d %s", status, raw)
 	}
 }
+
+// Each history entry of a post or a comment names its post, so the page links to it.
+func TestRewardsHistoryNamesThePost(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	admin := c.as("Ada", policy.RoleAdmin)
+	ann, bob := c.as("Ann"), c.as("Bob")
+	sp := c.space(admin, "Widgets", "public", ann, bob)
+	p := c.post(ann, sp.ID, `{"kind":"discussion","title":"Hello","body":"My first post."}`)
+	var cm struct{ ID string }
+	if status, raw := c.call(bob, "POST", "/api/posts/"+p.ID+"/comments", `{"body":"Welcome!"}`, &cm); status != 201 {
+		t.Fatalf("comment: %d %s", status, raw)
+	}
+	c.settledItems()
+	var page rewards.HistoryPage
+	if status, raw := c.call(ann, "GET", "/api/rewards/me/history", "", &page); status != 200 {
+		t.Fatalf("history: %d %s", status, raw)
+	}
+	found := false
+	for _, e := range page.Entries {
+		if e.Rule == rewards.RulePostCreated {
+			found = e.PostID == p.ID && e.ObjectID == p.ID
+		}
+	}
+	if !found {
+		t.Fatalf("ann's post entry names no post: %+v", page.Entries)
+	}
+	if status, _ := c.call(bob, "GET", "/api/rewards/me/history", "", &page); status != 200 || len(page.Entries) != 1 ||
+		page.Entries[0].Rule != rewards.RuleComment || page.Entries[0].ObjectID != cm.ID || page.Entries[0].PostID != p.ID {
+		t.Fatalf("bob's comment entry: %d %+v", status, page.Entries)
+	}
+}

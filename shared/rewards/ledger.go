@@ -24,6 +24,9 @@ type Entry struct {
 	// SpaceID is the space the object lives in ("" for none): the entry counts on that
 	// space's leaderboards too.
 	SpaceID string `json:"spaceId,omitempty"`
+	// PostID is the post the object belongs to (a post, or a comment's post; "" for
+	// none): the history links to it.
+	PostID string `json:"postId,omitempty"`
 	// EventID is the event the entry pays for ("" for an entry written by a request).
 	EventID string `json:"-"`
 	// Reason is said to the member in their history (a reversal's cause, a grant's note).

@@ -40,6 +40,11 @@ const (
 // member may earn (active, not staff unless staff earn): a replay or a reached daily
 // cap writes nothing and is no error.
 func (a *Awards) pay(ctx context.Context, rule, memberID, objectType, objectID, spaceID string, meta eventtypes.Meta) error {
+	return a.payOn(ctx, rule, memberID, objectType, objectID, spaceID, "", meta)
+}
+
+// payOn is pay of an object that belongs to a post (postID), which the history links to.
+func (a *Awards) payOn(ctx context.Context, rule, memberID, objectType, objectID, spaceID, postID string, meta eventtypes.Meta) error {
 	if memberID == "" {
 		return nil
 	}
@@ -60,7 +65,7 @@ func (a *Awards) pay(ctx context.Context, rule, memberID, objectType, objectID, 
 		return nil
 	}
 	e := Entry{ID: NewEntryID(), MemberID: memberID, Rule: rule, Amount: r.Points, ObjectType: objectType, ObjectID: objectID,
-		SpaceID: spaceID, EventID: meta.EventID, At: meta.OccurredAt.UTC()}
+		SpaceID: spaceID, PostID: postID, EventID: meta.EventID, At: meta.OccurredAt.UTC()}
 	err = a.Store.Earn(ctx, e, r.DailyCap)
 	if errors.Is(err, ErrAlreadyPaid) || errors.Is(err, ErrDailyCap) {
 		return nil
@@ -125,7 +130,7 @@ func (a *Awards) OnPostCreated(ctx context.Context, e eventtypes.PostCreated) er
 	if e.Kind == "idea" {
 		rule = RuleIdeaSubmitted
 	}
-	if err := a.pay(ctx, rule, e.AuthorID, ObjectPost, e.PostID, e.SpaceID, e.Meta); err != nil {
+	if err := a.payOn(ctx, rule, e.AuthorID, ObjectPost, e.PostID, e.SpaceID, e.PostID, e.Meta); err != nil {
 		return err
 	}
 	if err := a.pay(ctx, RuleFirstPost, e.AuthorID, ObjectMember, e.AuthorID, e.SpaceID, e.Meta); err != nil {
@@ -146,7 +151,7 @@ func (a *Awards) OnCommentCreated(ctx context.Context, e eventtypes.CommentCreat
 	if err != nil {
 		return err
 	}
-	return a.pay(ctx, RuleComment, e.AuthorID, ObjectComment, e.CommentID, post.SpaceID, e.Meta)
+	return a.payOn(ctx, RuleComment, e.AuthorID, ObjectComment, e.CommentID, post.SpaceID, e.PostID, e.Meta)
 }
 
 // OnAnswerAccepted pays the answerer (not when they accepted their own answer) and
@@ -172,7 +177,7 @@ func (a *Awards) OnAnswerAccepted(ctx context.Context, e eventtypes.AnswerAccept
 	if e.AnswerAuthor == e.AcceptedBy || e.AnswerAuthor == post.AuthorID {
 		return nil
 	}
-	if err := a.pay(ctx, RuleAnswerAccepted, e.AnswerAuthor, ObjectComment, e.CommentID, post.SpaceID, e.Meta); err != nil {
+	if err := a.payOn(ctx, RuleAnswerAccepted, e.AnswerAuthor, ObjectComment, e.CommentID, post.SpaceID, e.PostID, e.Meta); err != nil {
 		return err
 	}
 	return a.count(ctx, e.AnswerAuthor, StatAcceptedAnswers, e.CommentID, e.OccurredAt)
@@ -190,7 +195,7 @@ func (a *Awards) OnIdeaStatusChanged(ctx context.Context, e eventtypes.IdeaStatu
 	if err != nil {
 		return err
 	}
-	return a.pay(ctx, RuleIdeaProgressed, post.AuthorID, "idea_"+e.To, e.PostID, e.SpaceID, e.Meta)
+	return a.payOn(ctx, RuleIdeaProgressed, post.AuthorID, "idea_"+e.To, e.PostID, e.SpaceID, e.PostID, e.Meta)
 }
 
 // OnPollVoted pays a vote in someone else's poll.
@@ -205,7 +210,7 @@ func (a *Awards) OnPollVoted(ctx context.Context, e eventtypes.PollVoted) error 
 	if post.AuthorID == e.VoterID {
 		return nil
 	}
-	return a.pay(ctx, RulePollVoted, e.VoterID, ObjectPost, e.PostID, e.SpaceID, e.Meta)
+	return a.payOn(ctx, RulePollVoted, e.VoterID, ObjectPost, e.PostID, e.SpaceID, e.PostID, e.Meta)
 }
 
 // OnInvitationAccepted pays the inviter when someone joins through their invitation,
@@ -230,7 +235,7 @@ func (a *Awards) OnReactionAdded(ctx context.Context, e eventtypes.ReactionAdded
 	if e.CommentID != "" {
 		object = e.CommentID
 	}
-	return a.pay(ctx, RuleReactionReceived, e.AuthorID, ObjectReaction, object+"#"+e.ReactorID+"#"+e.Reaction, e.SpaceID, e.Meta)
+	return a.payOn(ctx, RuleReactionReceived, e.AuthorID, ObjectReaction, object+"#"+e.ReactorID+"#"+e.Reaction, e.SpaceID, e.PostID, e.Meta)
 }
 
 // OnProfilePhotoAdded pays a member's first profile photo and gives its badge.

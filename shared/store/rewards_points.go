@@ -66,6 +66,7 @@ type ledgerItem struct {
 	ObjectType   string
 	ObjectID     string
 	SpaceID      string
+	PostID       string `dynamodbav:",omitempty"`
 	EventID      string
 	Reason       string
 	At           time.Time
@@ -74,7 +75,7 @@ type ledgerItem struct {
 
 func newLedgerItem(e rewards.Entry) ledgerItem {
 	it := ledgerItem{PK: memberPK(e.MemberID), SK: ledgerSK(e.At, e.ID), Type: typeLedgerEntry, ID: e.ID, MemberID: e.MemberID,
-		Rule: e.Rule, Amount: e.Amount, ObjectType: e.ObjectType, ObjectID: e.ObjectID, SpaceID: e.SpaceID, EventID: e.EventID,
+		Rule: e.Rule, Amount: e.Amount, ObjectType: e.ObjectType, ObjectID: e.ObjectID, SpaceID: e.SpaceID, PostID: e.PostID, EventID: e.EventID,
 		Reason: e.Reason, At: e.At}
 	if !e.EarnedAt.IsZero() {
 		earned := e.EarnedAt
@@ -85,7 +86,7 @@ func newLedgerItem(e rewards.Entry) ledgerItem {
 
 func (it ledgerItem) entry() rewards.Entry {
 	e := rewards.Entry{ID: it.ID, MemberID: it.MemberID, Rule: it.Rule, Amount: it.Amount, ObjectType: it.ObjectType,
-		ObjectID: it.ObjectID, SpaceID: it.SpaceID, EventID: it.EventID, Reason: it.Reason, At: it.At}
+		ObjectID: it.ObjectID, SpaceID: it.SpaceID, PostID: it.PostID, EventID: it.EventID, Reason: it.Reason, At: it.At}
 	if it.EarnedAt != nil {
 		e.EarnedAt = *it.EarnedAt
 	}
