@@ -1763,7 +1763,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The rank of each member named, to show next to their names on posts, comments and profiles. */
+        /** The rank and badges of each member named, to show next to their names on posts, comments and profiles (staff show no rank). */
         get: operations["getRewardsRanks"];
         put?: never;
         post?: never;
@@ -3049,7 +3049,7 @@ export interface components {
             badges: components["schemas"]["Award"][];
             lifetime: number;
             memberId: string;
-            rank: components["schemas"]["Rank"];
+            rank?: components["schemas"]["Rank"];
         };
         "members.LinkRequest": {
             token: string;
@@ -3402,6 +3402,9 @@ export interface components {
             threshold: number;
         };
         RankList: {
+            badges: {
+                [key: string]: string[];
+            };
             ranks: {
                 [key: string]: components["schemas"]["Rank"];
             };
@@ -3510,6 +3513,7 @@ export interface components {
             memberId: string;
             objectId: string;
             objectType: string;
+            postId?: string;
             reason?: string;
             rule: string;
             spaceId?: string;
@@ -11404,7 +11408,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Ranks by member id */
+            /** @description Ranks and badges by member id */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -588,7 +588,7 @@ const en = {
     limitLabel: 'How many each member may redeem',
     needsShipping: 'Shipped to the member (an address is asked)',
     active: 'Offered to members',
-    campaign: 'Campaign id (optional: the campaign whose gift budget it spends)',
+    campaign: 'Campaign (optional: the campaign whose gift budget it spends)',
     variants: 'Variants, one per line: a label, a comma, the first stock (for example “M, 20”)',
     newVariants: 'New variants, one per line: a label, a comma, the first stock (optional)',
     notOffered: 'Not offered',
@@ -1079,6 +1079,27 @@ const en = {
     reportTitle: 'Report',
     funnel: { saw: 'Saw it', joined: 'Joined', submitted: 'Sent a proof', approved: 'Approved', redeemed: 'Redeemed a gift', shipped: 'Gift shipped' } as Record<string, string>,
     costs: { pointsPaid: 'Points paid', pointsBudgetLeft: 'Points budget left', giftsRedeemed: 'Gifts redeemed', giftBudgetLeft: 'Gift budget left', trialSlotsGiven: 'Trial slots given' } as Record<string, string>,
+  },
+  // Issue 12, round 2: points (g2): badges next to names and on profiles, pickers by
+  // name in staff forms, links of history entries.
+  g2: {
+    memberBadgesTitle: 'Badges',
+    noMemberBadges: 'No badge yet.',
+    moreBadges: (n: number) => `+${n}`,
+    moreBadgesTitle: (n: number) => (n === 1 ? '1 more badge: see the profile' : `${n} more badges: see the profile`),
+    badgeTitle: (name: string) => `Badge: ${name}`,
+    staffPointsLink: 'Points and badges of this member (staff)',
+    staffPointsNav: 'Members’ points',
+    findMember: 'Find a member by name',
+    memberHint: 'Type at least 2 letters of their name, then choose them.',
+    noMember: 'No member has that name.',
+    matches: 'Members found',
+    chosenMember: (name: string) => `Member shown: ${name}`,
+    noCampaign: 'No campaign',
+    allSpaces: 'All spaces',
+    seePost: 'See the post',
+    seeCampaign: 'See the campaign',
+    seeOrders: 'See my orders',
   },
 };
 
@@ -1651,7 +1672,7 @@ const fr: Strings = {
     limitLabel: 'Combien chaque membre peut en obtenir',
     needsShipping: 'Expédié au membre (une adresse est demandée)',
     active: 'Proposé aux membres',
-    campaign: 'Identifiant de campagne (facultatif : la campagne dont il dépense le budget de cadeaux)',
+    campaign: 'Campagne (facultatif : la campagne dont il dépense le budget de cadeaux)',
     variants: 'Variantes, une par ligne : un libellé, une virgule, le stock de départ (par exemple « M, 20 »)',
     newVariants: 'Nouvelles variantes, une par ligne : un libellé, une virgule, le stock de départ (facultatif)',
     notOffered: 'Non proposé',
@@ -2048,7 +2069,7 @@ const fr: Strings = {
     noApplications: 'Aucune candidature n’attend.',
     decline: 'Refuser',
     reportTitle: 'Bilan',
-    funnel: { saw: 'L’ont vue', joined: 'L’ont rejointe', submitted: 'Ont envoyé une preuve', approved: 'Approuvées', redeemed: 'Cadeaux commandés', shipped: 'Cadeaux expédiés' } as Record<string, string>,
+    funnel: { saw: 'L’ont vue', joined: 'L’ont rejointe', submitted: 'Ont envoyé une preuve', approved: 'Approuvées', redeemed: 'Ont commandé un cadeau', shipped: 'Cadeaux expédiés' } as Record<string, string>,
     costs: { pointsPaid: 'Points versés', pointsBudgetLeft: 'Budget de points restant', giftsRedeemed: 'Cadeaux commandés', giftBudgetLeft: 'Budget de cadeaux restant', trialSlotsGiven: 'Places d’essai données' } as Record<string, string>,
   },
 
@@ -2142,6 +2163,27 @@ const fr: Strings = {
     bad_reversal: 'Indiquez la règle, le type et l’identifiant des points à reprendre.',
     member_not_found: 'Ce membre n’existe pas.',
   } as Record<string, string>,
+  // Issue 12, round 2: points (g2): badges next to names and on profiles, pickers by
+  // name in staff forms, links of history entries.
+  g2: {
+    memberBadgesTitle: 'Badges',
+    noMemberBadges: 'Aucun badge pour l’instant.',
+    moreBadges: (n: number) => `+${n}`,
+    moreBadgesTitle: (n: number) => (n === 1 ? 'Encore 1 badge : voir le profil' : `Encore ${n} badges : voir le profil`),
+    badgeTitle: (name: string) => `Badge : ${name}`,
+    staffPointsLink: 'Points et badges de ce membre (équipe)',
+    staffPointsNav: 'Points des membres',
+    findMember: 'Trouver un membre par son nom',
+    memberHint: 'Tapez au moins 2 lettres de son nom, puis choisissez-le.',
+    noMember: 'Aucun membre ne porte ce nom.',
+    matches: 'Membres trouvés',
+    chosenMember: (name: string) => `Membre affiché : ${name}`,
+    noCampaign: 'Aucune campagne',
+    allSpaces: 'Tous les espaces',
+    seePost: 'Voir le message',
+    seeCampaign: 'Voir la campagne',
+    seeOrders: 'Voir mes commandes',
+  },
 };
 
 export const strings: Record<Lang, Strings> = { en, fr };

@@ -35,7 +35,7 @@ function usePath(): [string, (p: string) => void] {
     path,
     (p: string) => {
       history.pushState(null, '', p);
-      setPath(p);
+      setPath(location.pathname); // a query or a fragment is the page's own (?member=, #comment-)
     },
   ];
 }
@@ -190,7 +190,7 @@ function App() {
     catalogueAdmin: () => <CatalogueAdmin lang={lang} navigate={navigate} />,
 
     // rewards: points (r1)
-    rewards: () => <RewardsPage lang={lang} navigate={navigate} staffLinks={{ admin: mayView(routeNamed('rewardsAdmin'), viewer), campaigns: mayView(routeNamed('campaignsAdmin'), viewer), catalogue: mayView(routeNamed('catalogueAdmin'), viewer) }} />,
+    rewards: () => <RewardsPage lang={lang} navigate={navigate} staffLinks={{ admin: mayView(routeNamed('rewardsAdmin'), viewer), campaigns: mayView(routeNamed('campaignsAdmin'), viewer), catalogue: mayView(routeNamed('catalogueAdmin'), viewer), rules: may('rewards.settings') }} />,
     leaderboard: () => <LeaderboardPage lang={lang} navigate={navigate} />,
     rewardsAdmin: () => <RewardsAdmin lang={lang} may={may} />,
   };

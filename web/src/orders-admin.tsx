@@ -1,6 +1,7 @@
 // The catalogue's staff page (issue 12, r3; marketers and admins, rewards.catalogue):
 // gifts with their stock, a gift's editor, the orders of each status with their moves,
 // the CSV of orders to ship and how long addresses are kept.
+import { CampaignPicker } from './pickers';
 import { useEffect, useState } from 'preact/hooks';
 import { api, Gift, GiftInput, Order, OrderStatusRequest } from './api';
 import { formatDate, Lang, strings } from './i18n';
@@ -98,7 +99,7 @@ function GiftForm(props: { lang: Lang; gift?: Gift; onSaved: (g: Gift) => void; 
       <textarea id={`${id}-variants`} rows={3} required={!g} value={variants} onInput={(e) => setVariants(val(e))} {...fieldAttrs(problem, 'variants', `${id}-variants`)} />
       <FieldProblem lang={props.lang} problem={problem} field="variants" id={`${id}-variants`} label={g ? s.newVariants : s.variants} />
       <label for={`${id}-campaign`}>{s.campaign}</label>
-      <input id={`${id}-campaign`} maxLength={64} value={campaign} disabled={!!g} onInput={(e) => setCampaign(val(e))} {...fieldAttrs(problem, 'campaignId', `${id}-campaign`)} />
+      <CampaignPicker lang={props.lang} id={`${id}-campaign`} value={campaign} disabled={!!g} onChange={setCampaign} attrs={fieldAttrs(problem, 'campaignId', `${id}-campaign`)} />
       <FieldProblem lang={props.lang} problem={problem} field="campaignId" id={`${id}-campaign`} label={s.campaign} />
       <label class="check">
         <input type="checkbox" checked={shipping} onChange={(e) => setShipping((e.currentTarget as HTMLInputElement).checked)} /> {s.needsShipping}

@@ -4,7 +4,7 @@ import { formatDate, Lang, langs, strings } from './i18n';
 import { codeOf, Done, fieldAttrs, FieldProblem, FormLevelProblem, FormProblem, Label, LoadProblem, missing, problemOf, RequiredNote } from './ui';
 import { useFocusHeading } from './signin';
 import { MemberPosts } from './spaces';
-import { MemberRank } from './rewards';
+import { MemberBadges, MemberRank } from './rewards';
 
 // The staff roles an admin grants (the choices of the roles editor).
 const staffRoles = ['admin', 'moderator', 'support', 'marketer'];
@@ -288,7 +288,7 @@ export function MemberPage(props: { lang: Lang; id: string; viewer: Me; navigate
             {p.displayName}
           </h1>
           {p.staff && <StaffBadge lang={props.lang} />}
-          <MemberRank lang={props.lang} id={p.id} />
+          <MemberRank lang={props.lang} id={p.id} badges={0} />
           <p class="muted">
             {[p.company, p.location, s.memberSince(formatDate(props.lang, p.createdAt))].filter(Boolean).join(' · ')}
           </p>
@@ -315,6 +315,14 @@ export function MemberPage(props: { lang: Lang; id: string; viewer: Me; navigate
             </li>
           ))}
         </ul>
+      )}
+      <MemberBadges lang={props.lang} id={p.id} />
+      {may('rewards.staff') && (
+        <p>
+          <a href={`/rewards/admin?member=${encodeURIComponent(p.id)}`} onClick={(e) => (e.preventDefault(), props.navigate(`/rewards/admin?member=${encodeURIComponent(p.id)}`))}>
+            {s.g2.staffPointsLink}
+          </a>
+        </p>
       )}
       {may('members.staff-fields') && <StaffSection lang={props.lang} id={p.id} />}
       {may('members.roles') && <RolesEditor lang={props.lang} profile={p} onChange={setP} />}

@@ -1,7 +1,8 @@
 // Staff pages of points: the rules, daily caps and ranks (admins and marketers), and a
 // member's points (history, badges granted by hand, points taken back for fraud).
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { May, pointsApi, RewardSettings } from './api';
+import { api, May, pointsApi, RewardSettings } from './api';
+import { MemberPicker, Picked } from './pickers';
 import { Lang, strings } from './i18n';
 import { History, RewardProblem } from './rewards';
 import { useFocusHeading } from './signin';
@@ -103,12 +104,25 @@ function SettingsForm(props: { lang: Lang }) {
 
 function MemberPoints(props: { lang: Lang }) {
   const s = strings[props.lang];
-  const [member, setMember] = useState('');
-  const [shown, setShown] = useState('');
+  // The member comes from the profile's staff link (?member=) or the picker by name.
+  const [member, setMember] = useState(() => new URLSearchParams(location.search).get('member') ?? '');
+  const [name, setName] = useState('');
+  const [shown, setShown] = useState(member);
   const [badge, setBadge] = useState<'super_user' | 'expert'>('super_user');
   const [rev, setRev] = useState({ rule: '', objectType: '', objectId: '', reason: '' });
   const [error, setError] = useState<string>();
   const [done, setDone] = useState<string>();
+  useEffect(() => {
+    if (member && !name) api.profile(member).then((p) => setName(p.displayName), (e) => setError(codeOf(e)));
+  }, [member]);
+  const pick = (m: Picked) => {
+    setError(undefined);
+    setDone(undefined);
+    setMember(m.id);
+    setName(m.name);
+    setShown(m.id);
+    history.replaceState(null, '', `/rewards/admin?member=${encodeURIComponent(m.id)}`);
+  };
   const load = useCallback((cursor?: string) => pointsApi.memberHistory(shown, cursor), [shown]);
   const act = (p: Promise<unknown>, ok: (v: never) => string) => {
     setError(undefined);
@@ -125,11 +139,8 @@ function MemberPoints(props: { lang: Lang }) {
   return (
     <section class="section" aria-labelledby="member-points-title">
       <h2 id="member-points-title">{s.staffPointsTitle}</h2>
-      <form onSubmit={(e) => { e.preventDefault(); setShown(member.trim()); }}>
-        <label for="points-member">{s.memberIdLabel}</label>
-        <input id="points-member" value={member} maxLength={100} autocomplete="off" onInput={(e) => setMember(value(e))} />
-        <button type="submit">{s.showPointsHistory}</button>
-      </form>
+      <MemberPicker lang={props.lang} id="points-member" label={s.g2.findMember} onPick={pick} />
+      {member && name && <p role="status">{s.g2.chosenMember(name)}</p>}
       <RewardProblem lang={props.lang} code={error} />
       {done && (
         <p class="ok" role="status">
@@ -180,7 +191,7 @@ export function RewardsAdmin(props: { lang: Lang; may: May }) {
   return (
     <>
       <h1 tabIndex={-1} ref={heading}>
-        {s.rewardsAdminNav}
+        {props.may('rewards.settings') ? s.rewardsAdminNav : s.g2.staffPointsNav}
       </h1>
       {props.may('rewards.settings') && <SettingsForm lang={props.lang} />}
       {props.may('rewards.staff') && <MemberPoints lang={props.lang} />}

@@ -1,5 +1,6 @@
 // The member's rewards page (points, rank, badges, history, how to earn) and the rank
 // shown next to names (RankTag), for issue 12's points part.
+import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, HowToEarn, LedgerEntry, MyRewards, pointsApi, Rank } from './api';
 import { errorText, formatDate, Lang, strings } from './i18n';
@@ -25,20 +26,34 @@ export function RewardProblem(props: { lang: Lang; code?: string }) {
 
 export const rankName = (lang: Lang, r: Rank) => (lang === 'fr' ? r.name.fr : r.name.en);
 
+const namedRules = ['challenge', 'redemption', 'refund'];
+
+// entryLink is where a ledger entry's object is: its post, its campaign, the orders.
+export function entryLink(lang: Lang, e: LedgerEntry): [string, string] | undefined {
+  const s = strings[lang].g2;
+  const base = e.rule.replace(/:reversed$/, '');
+  if (e.postId) return [`/posts/${e.postId}${e.objectType === 'comment' ? `#comment-${e.objectId}` : ''}`, s.seePost];
+  if (e.objectType === 'post') return [`/posts/${e.objectId}`, s.seePost];
+  if (base === 'challenge' && e.objectId.includes('#')) return [`/campaigns/${e.objectId.split('#')[0]}`, s.seeCampaign];
+  if (base === 'redemption' || base === 'refund') return ['/rewards/orders', s.seeOrders];
+  return undefined;
+}
+
 // entryText says what a ledger entry is for, in the reader's language.
 export function entryText(lang: Lang, e: LedgerEntry): string {
   const s = strings[lang];
   const reversed = e.rule.endsWith(':reversed');
   const base = reversed ? e.rule.slice(0, -':reversed'.length) : e.rule;
   const what = s.ruleNames[base] ?? base.replace(/_/g, ' ');
-  if (!reversed) return what;
+  // A campaign's challenge, a gift ordered or refunded: the reason names them.
+  if (!reversed) return e.reason && namedRules.includes(base) ? `${what} — ${e.reason}` : what;
   const reason = e.reason ? s.reversalReasons[e.reason] ?? `“${e.reason}”` : '';
   return `${s.reversedRule(what)}${reason ? ` — ${reason}` : ''}`;
 }
 
 // History is a page of ledger entries with a button for older ones.
 // ids shows each entry's rule, object kind and id (staff take points back by them).
-export function History(props: { lang: Lang; ids?: boolean; load: (cursor?: string) => Promise<{ entries: LedgerEntry[]; next?: string }> }) {
+export function History(props: { lang: Lang; ids?: boolean; navigate?: Nav; load: (cursor?: string) => Promise<{ entries: LedgerEntry[]; next?: string }> }) {
   const s = strings[props.lang];
   const [entries, setEntries] = useState<LedgerEntry[]>();
   const [next, setNext] = useState<string>();
@@ -68,6 +83,19 @@ export function History(props: { lang: Lang; ids?: boolean; load: (cursor?: stri
             <span>{entryText(props.lang, e)}</span>{' '}
             <span class="muted">
               {formatDate(props.lang, e.at)}
+              {(() => {
+                const link = entryLink(props.lang, e);
+                return (
+                  link && (
+                    <>
+                      {' · '}
+                      <a href={link[0]} onClick={(ev) => (props.navigate ? (ev.preventDefault(), props.navigate(link[0])) : undefined)}>
+                        {link[1]}
+                      </a>
+                    </>
+                  )
+                );
+              })()}
               {props.ids && (
                 <>
                   {' · '}
@@ -127,7 +155,7 @@ export function HowToEarnSection(props: { lang: Lang; earn: HowToEarn }) {
 
 // RewardsPage is the member's own rewards: balance, score, rank, badges, the
 // leaderboard opt-out, the history and how to earn.
-export function RewardsPage(props: { lang: Lang; navigate: Nav; staffLinks: { admin: boolean; campaigns: boolean; catalogue: boolean } }) {
+export function RewardsPage(props: { lang: Lang; navigate: Nav; staffLinks: { admin: boolean; campaigns: boolean; catalogue: boolean; rules?: boolean } }) {
   const s = strings[props.lang];
   const heading = useFocusHeading();
   const [mine, setMine] = useState<MyRewards>();
@@ -190,7 +218,7 @@ export function RewardsPage(props: { lang: Lang; navigate: Nav; staffLinks: { ad
             ['/leaderboard', s.leaderboardNav, true],
             ['/campaigns/manage', s.campaigns.manageNav, props.staffLinks.campaigns],
             ['/rewards/admin/catalogue', s.catalogue.manage, props.staffLinks.catalogue],
-            ['/rewards/admin', s.rewardsAdminNav, props.staffLinks.admin],
+            ['/rewards/admin', props.staffLinks.rules === false ? s.g2.staffPointsNav : s.rewardsAdminNav, props.staffLinks.admin],
           ] as [string, string, boolean][]
         )
           .filter(([, , show]) => show)
@@ -225,23 +253,24 @@ export function RewardsPage(props: { lang: Lang; navigate: Nav; staffLinks: { ad
       </section>
       <section class="section" aria-labelledby="history-title">
         <h2 id="history-title">{s.historyTitle}</h2>
-        <History lang={props.lang} load={pointsApi.history} />
+        <History lang={props.lang} navigate={props.navigate} load={pointsApi.history} />
       </section>
       {earn && <HowToEarnSection lang={props.lang} earn={earn} />}
     </>
   );
 }
 
-// The ranks of the names a page shows are read together: every MemberRank asks for
-// its member, and the ids asked within the same moment go in one request (at most 100
-// each); answers are kept a minute.
-const rankCache = new Map<string, { at: number; rank: Promise<Rank | undefined> }>();
-let pending: Map<string, (r: Rank | undefined) => void> | undefined;
+// The ranks and badges of the names a page shows are read together: every MemberRank
+// asks for its member, and the ids asked within the same moment go in one request (at
+// most 100 each); answers are kept a minute.
+type NameTags = { rank?: Rank; badges: string[] };
+const nameCache = new Map<string, { at: number; tags: Promise<NameTags> }>();
+let pending: Map<string, (r: NameTags) => void> | undefined;
 
-function rankOf(id: string): Promise<Rank | undefined> {
-  const hit = rankCache.get(id);
-  if (hit && Date.now() - hit.at < 60000) return hit.rank;
-  const rank = new Promise<Rank | undefined>((resolve) => {
+function tagsOf(id: string): Promise<NameTags> {
+  const hit = nameCache.get(id);
+  if (hit && Date.now() - hit.at < 60000) return hit.tags;
+  const tags = new Promise<NameTags>((resolve) => {
     if (!pending) {
       pending = new Map();
       setTimeout(() => {
@@ -250,29 +279,93 @@ function rankOf(id: string): Promise<Rank | undefined> {
         for (let i = 0; i < batch.length; i += 100) {
           const part = batch.slice(i, i + 100);
           pointsApi.ranks(part.map(([id]) => id)).then(
-            (r) => part.forEach(([id, done]) => done(r.ranks[id])),
-            () => part.forEach(([, done]) => done(undefined)),
+            (r) => part.forEach(([id, done]) => done({ rank: r.ranks[id], badges: r.badges?.[id] ?? [] })),
+            () => part.forEach(([, done]) => done({ badges: [] })),
           );
         }
       }, 0);
     }
     pending.set(id, resolve);
   });
-  rankCache.set(id, { at: Date.now(), rank });
-  return rank;
+  nameCache.set(id, { at: Date.now(), tags });
+  return tags;
 }
 
-// MemberRank is a member's rank next to their name (nothing for a deleted member).
-export function MemberRank(props: { lang: Lang; id: string }) {
-  const [rank, setRank] = useState<Rank>();
+export const badgeLabel = (lang: Lang, id: string) => strings[lang].noticeWords[`badge.${id}`] ?? id.replace(/_/g, ' ');
+
+// MemberRank is a member's rank and badges next to their name: the rank (none for
+// staff, who earn no points) and at most two badges, staff-granted first, then "+N"
+// (nothing for a deleted member).
+export function MemberRank(props: { lang: Lang; id: string; badges?: number }) {
+  const [tags, setTags] = useState<NameTags>();
   useEffect(() => {
     let live = true;
-    if (props.id) rankOf(props.id).then((r) => live && setRank(r));
+    if (props.id) tagsOf(props.id).then((r) => live && setTags(r));
     return () => {
       live = false;
     };
   }, [props.id]);
-  return <RankTag lang={props.lang} rank={rank} />;
+  if (!tags) return null;
+  if (props.badges === 0) return <RankTag lang={props.lang} rank={tags.rank} />;
+  const g2 = strings[props.lang].g2;
+  const max = props.badges ?? 2;
+  const shown = tags.badges.slice(0, max);
+  const more = tags.badges.length - shown.length;
+  return (
+    <>
+      <RankTag lang={props.lang} rank={tags.rank} />
+      {shown.map((b) => (
+        <Fragment key={b}>
+          {' '}
+          <span class="badge award" title={g2.badgeTitle(badgeLabel(props.lang, b))}>
+            {badgeLabel(props.lang, b)}
+          </span>
+        </Fragment>
+      ))}
+      {more > 0 && (
+        <>
+          {' '}
+          <span class="badge award" title={g2.moreBadgesTitle(more)}>
+            {g2.moreBadges(more)}
+          </span>
+        </>
+      )}
+    </>
+  );
+}
+
+// MemberBadges is the badges section of a profile: every badge the member shows, with
+// the date it was earned or granted.
+export function MemberBadges(props: { lang: Lang; id: string }) {
+  const s = strings[props.lang];
+  const [badges, setBadges] = useState<{ badge: string; at: string }[]>();
+  useEffect(() => {
+    let live = true;
+    pointsApi.member(props.id).then(
+      (r) => live && setBadges(r.badges),
+      () => live && setBadges([]),
+    );
+    return () => {
+      live = false;
+    };
+  }, [props.id]);
+  if (!badges) return null;
+  return (
+    <section class="section" aria-labelledby="member-badges-title">
+      <h2 id="member-badges-title">{s.g2.memberBadgesTitle}</h2>
+      {badges.length === 0 ? (
+        <p class="muted">{s.g2.noMemberBadges}</p>
+      ) : (
+        <ul class="list">
+          {badges.map((b) => (
+            <li key={b.badge}>
+              <span class="badge award">{badgeLabel(props.lang, b.badge)}</span> <span class="muted">{formatDate(props.lang, b.at)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
 }
 
 // RankTag is a member's rank next to their name.

@@ -1,0 +1,99 @@
+// Pickers for staff forms (issue 12, round 2): a member found by name, a campaign chosen
+// by title, a space chosen by name, instead of raw ids typed by hand.
+import { useEffect, useState } from 'preact/hooks';
+import { api, campaignsApi } from './api';
+import { Lang, strings } from './i18n';
+
+const val = (e: Event) => (e.currentTarget as HTMLInputElement).value;
+
+export type Picked = { id: string; name: string };
+
+// MemberPicker searches the member directory by name (from 2 characters) and offers at
+// most 8 matches as buttons; choosing one calls onPick.
+export function MemberPicker(props: { lang: Lang; id: string; label: string; onPick: (m: Picked) => void }) {
+  const s = strings[props.lang];
+  const [q, setQ] = useState('');
+  const [found, setFound] = useState<Picked[]>();
+  useEffect(() => {
+    const term = q.trim();
+    if (term.length < 2) {
+      setFound(undefined);
+      return;
+    }
+    let live = true;
+    const t = setTimeout(() => {
+      api.directory({ q: term }).then(
+        (r) => live && setFound(r.members.slice(0, 8).map((m) => ({ id: m.id, name: m.displayName }))),
+        () => live && setFound([]),
+      );
+    }, 250);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [q]);
+  return (
+    <div class="picker">
+      <label for={props.id}>{props.label}</label>
+      <input id={props.id} type="search" value={q} maxLength={60} autocomplete="off" aria-describedby={`${props.id}-hint`} onInput={(e) => setQ(val(e))} />
+      <p id={`${props.id}-hint`} class="muted">
+        {s.g2.memberHint}
+      </p>
+      {found && found.length === 0 && <p class="muted">{s.g2.noMember}</p>}
+      {found && found.length > 0 && (
+        <ul class="list picker-results" aria-label={s.g2.matches}>
+          {found.map((m) => (
+            <li key={m.id}>
+              <button type="button" class="secondary" onClick={() => (props.onPick(m), setQ(''), setFound(undefined))}>
+                {m.name}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+// CampaignPicker is a select of every campaign by title (marketers and admins), with
+// "none" first.
+export function CampaignPicker(props: { lang: Lang; id: string; value: string; disabled?: boolean; onChange: (id: string) => void; attrs?: Record<string, unknown> }) {
+  const s = strings[props.lang];
+  const [list, setList] = useState<Picked[]>([]);
+  useEffect(() => {
+    campaignsApi.all().then((r) => setList(r.campaigns.map((c) => ({ id: c.id, name: c.title }))), () => setList([]));
+  }, []);
+  const known = !props.value || list.some((c) => c.id === props.value);
+  return (
+    <select id={props.id} value={props.value} disabled={props.disabled} onChange={(e) => props.onChange((e.currentTarget as HTMLSelectElement).value)} {...props.attrs}>
+      <option value="">{s.g2.noCampaign}</option>
+      {!known && <option value={props.value}>{props.value}</option>}
+      {list.map((c) => (
+        <option key={c.id} value={c.id}>
+          {c.name}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+// SpacePicker is a select of the listed spaces by name, with "all spaces" first.
+export function SpacePicker(props: { lang: Lang; id: string; value: string; onChange: (id: string) => void; attrs?: Record<string, unknown> }) {
+  const s = strings[props.lang];
+  const [list, setList] = useState<Picked[]>([]);
+  useEffect(() => {
+    api.spaceDirectory().then((r) => setList(r.spaces.map((sp) => ({ id: sp.id, name: sp.name }))), () => setList([]));
+  }, []);
+  const known = !props.value || list.some((sp) => sp.id === props.value);
+  return (
+    <select id={props.id} value={props.value} onChange={(e) => props.onChange((e.currentTarget as HTMLSelectElement).value)} {...props.attrs}>
+      <option value="">{s.g2.allSpaces}</option>
+      {!known && <option value={props.value}>{props.value}</option>}
+      {list.map((sp) => (
+        <option key={sp.id} value={sp.id}>
+          {sp.name}
+        </option>
+      ))}
+    </select>
+  );
+}
