@@ -145,11 +145,22 @@ type MyRewards struct {
 	Rank     Rank    `json:"rank"`
 	NextRank *Rank   `json:"nextRank,omitempty"`
 	Badges   []Award `json:"badges"`
+	// EarnsNothing: the caller is staff and staff earn no points; the page shows no rank.
+	EarnsNothing bool `json:"earnsNothing,omitempty"`
 }
 
 // Mine is the caller's summary.
 func (p *Points) Mine(ctx context.Context, actor auth.Principal) (MyRewards, error) {
-	return p.summary(ctx, actor.MemberID)
+	out, err := p.summary(ctx, actor.MemberID)
+	if err != nil || !policy.IsStaff(actor.Roles) {
+		return out, err
+	}
+	s, err := p.Settings(ctx)
+	if err != nil {
+		return MyRewards{}, err
+	}
+	out.EarnsNothing = !s.StaffEarn
+	return out, nil
 }
 
 func (p *Points) summary(ctx context.Context, memberID string) (MyRewards, error) {

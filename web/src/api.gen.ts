@@ -3118,6 +3118,7 @@ export interface components {
         MyRewards: {
             account: components["schemas"]["Account"];
             badges: components["schemas"]["Award"][];
+            earnsNothing?: boolean;
             nextRank?: components["schemas"]["Rank"];
             rank: components["schemas"]["Rank"];
         };

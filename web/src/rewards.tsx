@@ -198,15 +198,15 @@ export function RewardsPage(props: { lang: Lang; navigate: Nav; staffLinks: { ad
           </dd>
           <dt>{s.lifetimeLine}</dt>
           <dd>{s.points(mine.account.lifetime)}</dd>
-          <dt>{s.rankLine}</dt>
-          <dd>
+          {!mine.earnsNothing && <dt>{s.rankLine}</dt>}
+          {!mine.earnsNothing && <dd>
             <span class="badge rank">{rankName(props.lang, mine.rank)}</span>{' '}
             {mine.nextRank ? (
               <span class="muted">{s.nextRank(s.points(mine.nextRank.threshold - mine.account.lifetime), rankName(props.lang, mine.nextRank))}</span>
             ) : (
               <span class="muted">{s.topRank}</span>
             )}
-          </dd>
+          </dd>}
         </dl>
       )}
       <nav class="links" aria-label={s.rewardsTitle}>
