@@ -81,6 +81,16 @@ func (a campaignAudience) InSpaces(ctx context.Context, actor auth.Principal, sp
 	return false, nil
 }
 
+// SpaceExists reads the space whoever may see it (a campaign's staff name spaces
+// they need not belong to).
+func (a campaignAudience) SpaceExists(ctx context.Context, spaceID string) (bool, error) {
+	_, _, err := a.spaces.Store.SpaceAndMembership(ctx, spaceID, "m_nobody")
+	if errors.Is(err, errs.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 // Settings of the AWS scheduler (the CDK gives them to the functions granted Schedules).
 const (
 	EnvScheduleGroup      = "SCHEDULE_GROUP"

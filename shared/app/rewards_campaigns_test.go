@@ -392,8 +392,24 @@ func TestCampaignAudienceAndDraftsAreHidden(t *testing.T) {
 	spaces := c.liveCampaign(marketer, campaignJSON("Spaces", 10, 1, 100, now.Add(-time.Minute), now.Add(time.Hour),
 		map[string]any{"audience": map[string]any{"kind": "spaces", "spaceIds": []string{sp.ID}, "roles": []string{}}}))
 	var v rewards.CampaignView
-	if status, raw := c.call(ann, "GET", "/api/campaigns/"+spaces.ID, "", &v); status != 200 {
+	status, raw := c.call(ann, "GET", "/api/campaigns/"+spaces.ID, "", &v)
+	if status != 200 {
 		t.Fatalf("a member of the space: %d %s", status, raw)
+	}
+	// A member reads neither the report's counters nor the staff's fields (budgets,
+	// author, audience), in the campaign or in the list; its staff read them all.
+	var annList rewards.List
+	_, rawList := c.call(ann, "GET", "/api/campaigns", "", &annList)
+	for _, leak := range []string{`"counts"`, `"pointsBudget`, `"giftBudget`, `"createdBy"`, `"audience"`, sp.ID} {
+		if strings.Contains(raw, leak) || strings.Contains(rawList, leak) {
+			t.Errorf("a member reads %s: %s %s", leak, raw, rawList)
+		}
+	}
+	if strings.Contains(rawList, `"joined"`) {
+		t.Errorf("a member's list counts who joined: %s", rawList)
+	}
+	if got := c.campaignAsStaff(marketer, spaces.ID); got.PointsBudget != 100 || got.CreatedBy == "" || len(got.Audience.SpaceIDs) != 1 {
+		t.Errorf("the staff's view lost its fields: %+v", got)
 	}
 	if status, _ := c.call(bob, "GET", "/api/campaigns/"+spaces.ID, "", nil); status != 404 {
 		t.Fatalf("a member outside the space: %d", status)
@@ -439,6 +455,8 @@ func TestCampaignBadInputIsRefused(t *testing.T) {
 		{"bad action", ok(map[string]any{"challenges": []any{map[string]any{"kind": "auto", "title": "x", "points": 1, "maxCompletions": 1, "action": "dance", "count": 1}}}), "invalid_challenge_action"},
 		{"bad trial", ok(map[string]any{"trial": map[string]any{"offer": "Try it", "instructions": "code", "slots": 0}}), "invalid_trial"},
 		{"image not uploaded", ok(map[string]any{"imageKey": "rewards/campaigns/nope.png"}), "campaign_image_not_uploaded"},
+		{"unknown audience space", ok(map[string]any{"audience": map[string]any{"kind": "spaces", "spaceIds": []string{"s_nope"}, "roles": []string{}}}), "unknown_space"},
+		{"unknown challenge space", ok(map[string]any{"challenges": []any{map[string]any{"kind": "auto", "title": "x", "points": 1, "maxCompletions": 1, "action": "comment", "count": 1, "spaceId": "s_nope"}}}), "unknown_space"},
 	}
 	before := c.settledSnapshot()
 	for _, tc := range cases {

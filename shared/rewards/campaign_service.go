@@ -1,6 +1,7 @@
 package rewards
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/json"
@@ -100,6 +101,51 @@ type CampaignStore interface {
 // Audiences says whether a member belongs to a campaign's audience (spaces through the app).
 type AudienceCheck interface {
 	InSpaces(ctx context.Context, actor auth.Principal, spaceIDs []string) (bool, error)
+	// SpaceExists reports whether a space of that id exists (whoever may see it).
+	SpaceExists(ctx context.Context, spaceID string) (bool, error)
+}
+
+// ErrUnknownSpace: an audience names a space that does not exist.
+var ErrUnknownSpace = errs.InvalidField("audience.spaceIds", "unknown_space", "There is no such space: choose the audience's spaces among the community's.")
+
+// checkSpaces refuses a campaign that names a space that does not exist, in its
+// audience or in an automatic challenge (a campaign nobody could see, a challenge nobody
+// could complete). Spaces the old version named already are not read again.
+func (s *Campaigns) checkSpaces(ctx context.Context, c Campaign, old *Campaign) error {
+	if s.Audience == nil {
+		return nil
+	}
+	known := map[string]bool{"": true}
+	if old != nil {
+		for _, id := range old.Audience.SpaceIDs {
+			known[id] = true
+		}
+		for _, ch := range old.Challenges {
+			known[ch.SpaceID] = true
+		}
+	}
+	exists := func(id string) (bool, error) {
+		if ok, seen := known[id]; seen {
+			return ok, nil
+		}
+		ok, err := s.Audience.SpaceExists(ctx, id)
+		if err != nil {
+			return false, err
+		}
+		known[id] = ok
+		return ok, nil
+	}
+	for _, id := range c.Audience.SpaceIDs {
+		if ok, err := exists(id); err != nil || !ok {
+			return cmp.Or(err, error(ErrUnknownSpace))
+		}
+	}
+	for i, ch := range c.Challenges {
+		if ok, err := exists(ch.SpaceID); err != nil || !ok {
+			return cmp.Or(err, error(errs.InvalidField(challengeField(i, "spaceId"), "unknown_space", "There is no such space: choose one of the community's, or none for every space.")))
+		}
+	}
+	return nil
 }
 
 // Scheduler sets one-time schedules (EventBridge Scheduler in AWS, the local scheduler
@@ -207,8 +253,11 @@ type CampaignView struct {
 }
 
 // forMember hides what a member may not read: the trial's instructions unless their
-// application was approved.
+// application was approved, and what is the staff's (the report's counters, the
+// budgets, who wrote it, the audience's spaces and roles).
 func forMember(c Campaign) Campaign {
+	c.Counts, c.Audience, c.CreatedBy = Counts{}, Audience{}, ""
+	c.PointsBudget, c.GiftBudget, c.PointsBudgetLeft, c.GiftBudgetLeft = 0, 0, 0, 0
 	if c.Trial != nil {
 		tr := *c.Trial
 		tr.Instructions = ""
@@ -316,8 +365,11 @@ func (s *Campaigns) Live(ctx context.Context, actor auth.Principal) (List, error
 		if err != nil {
 			return List{}, fmt.Errorf("rewards.Live: %w", err)
 		}
-		if in || MayManage(actor.Roles) {
+		switch {
+		case MayManage(actor.Roles):
 			out = append(out, c.Summary())
+		case in:
+			out = append(out, forMember(c).Summary())
 		}
 	}
 	slices.SortFunc(out, func(a, b Summary) int { return a.EndsAt.Compare(b.EndsAt) })
@@ -359,6 +411,9 @@ func (s *Campaigns) Create(ctx context.Context, actor auth.Principal, in Campaig
 	if err == nil {
 		err = s.checkImage(ctx, c.ImageKey)
 	}
+	if err == nil {
+		err = s.checkSpaces(ctx, c, nil)
+	}
 	if err != nil {
 		return Campaign{}, fmt.Errorf("rewards.Create: %w", err)
 	}
@@ -397,6 +452,9 @@ func (s *Campaigns) Update(ctx context.Context, actor auth.Principal, id string,
 	c, err := checkCampaign(in, &old)
 	if err == nil {
 		err = s.checkImage(ctx, c.ImageKey)
+	}
+	if err == nil {
+		err = s.checkSpaces(ctx, c, &old)
 	}
 	if err != nil {
 		return Campaign{}, fmt.Errorf("rewards.Update %s: %w", id, err)
