@@ -229,6 +229,24 @@ func (s *Campaigns) visible(ctx context.Context, actor auth.Principal, id string
 	return c, nil
 }
 
+// GiftOffered reports whether a gift of the campaign id is offered to the actor now:
+// the campaign is live (derived from its stored state and times) and the actor is in
+// its audience. A gift of a draft, scheduled, paused or ended campaign, or of a
+// campaign for other spaces, is not (docs/rewards.md, "Catalogue").
+func (s *Campaigns) GiftOffered(ctx context.Context, actor auth.Principal, id string) (bool, error) {
+	c, err := s.Store.Campaign(ctx, id)
+	if errs.Is(err, errs.ErrNotFound.Code) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("rewards.GiftOffered %s: %w", id, err)
+	}
+	if c.At(s.Now()).State != StateLive {
+		return false, nil
+	}
+	return s.inAudience(ctx, actor, c)
+}
+
 // managed reads a campaign for its managers.
 func (s *Campaigns) managed(ctx context.Context, id string) (Campaign, error) {
 	c, err := s.Store.Campaign(ctx, id)

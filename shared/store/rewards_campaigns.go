@@ -57,6 +57,7 @@ const (
 	caPointsPaid       = "PointsPaid"
 	caTrialApplied     = "TrialApplied"
 	caTrialApproved    = "TrialApproved"
+	caGiftsShipped     = "GiftsShipped"
 	caCount            = "Count"
 	caObjects          = "Objects"
 	caStatus           = "Status"
