@@ -186,12 +186,14 @@ func TestCampaignProofReviewedAndPaidOnce(t *testing.T) {
 	// Ten approvals at once: one pays.
 	var ok, conflicts atomic.Int32
 	concurrently(t, 10, func(int) {
-		status, _ := c.call(marketer, "POST", "/api/submissions/"+sub.ID+"/review", `{"decision":"approve"}`, nil)
-		switch status {
-		case 200:
+		status, raw := c.call(marketer, "POST", "/api/submissions/"+sub.ID+"/review", `{"decision":"approve"}`, nil)
+		switch {
+		case status == 200:
 			ok.Add(1)
-		case 409:
+		case status == 409 && problemCode(raw) == "submission_reviewed":
 			conflicts.Add(1)
+		default:
+			t.Errorf("a concurrent approval of the same proof: %d %s", status, raw)
 		}
 	})
 	if ok.Load() != 1 || conflicts.Load() != 9 {
