@@ -91,6 +91,23 @@ func (a campaignAudience) SpaceExists(ctx context.Context, spaceID string) (bool
 	return err == nil, err
 }
 
+// SpaceName is the space's name for a reader who may see that it exists: the campaign's
+// staff any, a member one they belong to, are invited to, or that is public.
+func (a campaignAudience) SpaceName(ctx context.Context, actor auth.Principal, spaceID string) (string, error) {
+	if rewards.MayManage(actor.Roles) {
+		sp, _, err := a.spaces.Store.SpaceAndMembership(ctx, spaceID, actor.MemberID)
+		if errors.Is(err, errs.ErrNotFound) {
+			return "", nil
+		}
+		return sp.Name, err
+	}
+	acc, err := a.spaces.AccessOf(ctx, actor, spaceID)
+	if errors.Is(err, spaces.ErrNoSpace) || denied(err) {
+		return "", nil
+	}
+	return acc.Space.Name, err
+}
+
 // Settings of the AWS scheduler (the CDK gives them to the functions granted Schedules).
 const (
 	EnvScheduleGroup      = "SCHEDULE_GROUP"

@@ -786,3 +786,34 @@ func TestCampaignGiftsOfferedWhileLiveAndCountedWhenShipped(t *testing.T) {
 		t.Errorf("bob is offered %q while the campaign is paused", got)
 	}
 }
+
+// An automatic challenge limited to a space names it to those who may see the space;
+// staff who do not run campaigns read that they take no part (staff: true).
+func TestCampaignChallengeSpaceNamedAndStaffToldWhy(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	marketer := c.as("mia", policy.RoleMarketer)
+	admin := c.as("ada", policy.RoleAdmin)
+	mod := c.as("mo", policy.RoleModerator)
+	ann, bob := c.as("ann"), c.as("bob")
+	sp := c.hiddenSpace(admin, "Beta testers", ann)
+	now := time.Now()
+	camp := c.liveCampaign(marketer, campaignJSON("Auto", 10, 1, 100, now.Add(-time.Minute), now.Add(time.Hour),
+		map[string]any{"challenges": []any{map[string]any{"kind": "auto", "title": "Comment", "points": 10, "maxCompletions": 1, "action": "comment", "count": 2, "spaceId": sp.ID}}}))
+	for _, tc := range []struct {
+		who         *http.Client
+		name        string
+		staff, part bool
+	}{{ann, "Beta testers", false, true}, {bob, "", false, true}, {marketer, "Beta testers", true, false}, {mod, "Beta testers", true, false}} {
+		var v rewards.CampaignView
+		if status, raw := c.call(tc.who, "GET", "/api/campaigns/"+camp.ID, "", &v); status != 200 {
+			t.Fatalf("read: %d %s", status, raw)
+		}
+		if got := v.Campaign.Challenges[0].SpaceName; got != tc.name {
+			t.Errorf("space named %q, want %q", got, tc.name)
+		}
+		if v.Staff != tc.staff || v.CanTakePart != tc.part {
+			t.Errorf("staff %v, canTakePart %v; want %v, %v", v.Staff, v.CanTakePart, tc.staff, tc.part)
+		}
+	}
+}

@@ -103,6 +103,29 @@ type AudienceCheck interface {
 	InSpaces(ctx context.Context, actor auth.Principal, spaceIDs []string) (bool, error)
 	// SpaceExists reports whether a space of that id exists (whoever may see it).
 	SpaceExists(ctx context.Context, spaceID string) (bool, error)
+	// SpaceName is the space's name if the actor may see that it exists ("" otherwise).
+	SpaceName(ctx context.Context, actor auth.Principal, spaceID string) (string, error)
+}
+
+// nameSpaces writes the name of the space of each automatic challenge limited to one,
+// as the reader may see it.
+func (s *Campaigns) nameSpaces(ctx context.Context, actor auth.Principal, c *Campaign) error {
+	if s.Audience == nil {
+		return nil
+	}
+	list := slices.Clone(c.Challenges)
+	for i, ch := range list {
+		if ch.SpaceID == "" {
+			continue
+		}
+		name, err := s.Audience.SpaceName(ctx, actor, ch.SpaceID)
+		if err != nil {
+			return err
+		}
+		list[i].SpaceName = name
+	}
+	c.Challenges = list
+	return nil
 }
 
 // ErrUnknownSpace: an audience names a space that does not exist.
@@ -268,6 +291,9 @@ type CampaignView struct {
 	Manage bool `json:"manage"`
 	// CanTakePart: the caller may join and submit now.
 	CanTakePart bool `json:"canTakePart"`
+	// Staff: the caller is staff (policy.StaffRoles), who take no part in campaigns:
+	// the page says so to those who do not run them either (moderators, support).
+	Staff bool `json:"staff"`
 }
 
 // forMember hides what a member may not read: the trial's instructions unless their
@@ -288,11 +314,15 @@ func forMember(c Campaign) Campaign {
 // it was seen with Seen).
 func (s *Campaigns) Get(ctx context.Context, actor auth.Principal, id string) (CampaignView, error) {
 	c, err := s.visible(ctx, actor, id)
+	if err == nil {
+		err = s.nameSpaces(ctx, actor, &c)
+	}
 	if err != nil {
 		return CampaignView{}, fmt.Errorf("rewards.Get %s: %w", id, err)
 	}
+	staff := policy.IsStaff(actor.Roles)
 	if MayManage(actor.Roles) {
-		return CampaignView{Campaign: c, Me: emptyParticipation(), Manage: true}, nil
+		return CampaignView{Campaign: c, Me: emptyParticipation(), Manage: true, Staff: staff}, nil
 	}
 	p, err := s.Store.Participation(ctx, id, actor.MemberID)
 	if err != nil {
@@ -301,7 +331,7 @@ func (s *Campaigns) Get(ctx context.Context, actor auth.Principal, id string) (C
 	if p.Trial != nil && p.Trial.Status == TrialApproved && c.Trial != nil {
 		p.Trial.Instructions = c.Trial.Instructions // for the approved member only
 	}
-	return CampaignView{Campaign: forMember(c), Me: p, CanTakePart: c.State == StateLive && !policy.IsStaff(actor.Roles)}, nil
+	return CampaignView{Campaign: forMember(c), Me: p, CanTakePart: c.State == StateLive && !staff, Staff: staff}, nil
 }
 
 // DeletedName is how a deleted member is named (auth.DeletedName: the web shows it in

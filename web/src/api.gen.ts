@@ -2506,25 +2506,25 @@ export interface components {
             validDays?: number;
         };
         Campaign: {
-            audience: components["schemas"]["Audience"];
+            audience?: components["schemas"]["Audience"];
             challenges: components["schemas"]["Challenge"][];
-            counts: components["schemas"]["Counts"];
+            counts?: components["schemas"]["Counts"];
             /** Format: date-time */
             createdAt: string;
-            createdBy: string;
+            createdBy?: string;
             description: string;
             disclosure: string;
             /** Format: date-time */
             endedAt?: string;
             /** Format: date-time */
             endsAt: string;
-            giftBudget: number;
-            giftBudgetLeft: number;
+            giftBudget?: number;
+            giftBudgetLeft?: number;
             html: string;
             id: string;
             imageKey?: string;
-            pointsBudget: number;
-            pointsBudgetLeft: number;
+            pointsBudget?: number;
+            pointsBudgetLeft?: number;
             /** Format: date-time */
             startedAt?: string;
             /** Format: date-time */
@@ -3523,12 +3523,12 @@ export interface components {
             challenges: number;
             /** Format: date-time */
             endsAt: string;
-            giftBudgetLeft: number;
+            giftBudgetLeft?: number;
             hasImage: boolean;
             hasTrial: boolean;
             id: string;
-            joined: number;
-            pointsBudgetLeft: number;
+            joined?: number;
+            pointsBudgetLeft?: number;
             /** Format: date-time */
             startsAt: string;
             state: string;
