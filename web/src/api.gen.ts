@@ -2566,6 +2566,7 @@ export interface components {
             canTakePart: boolean;
             manage: boolean;
             me: components["schemas"]["Participation"];
+            staff: boolean;
         };
         CancelRequest: {
             reason?: string;
@@ -2583,6 +2584,7 @@ export interface components {
             needsScreenshot?: boolean;
             points: number;
             spaceId?: string;
+            spaceName?: string;
             title: string;
         };
         ChallengeInput: {
