@@ -195,7 +195,13 @@ func (p *Points) MemberProfile(ctx context.Context, memberID string) (MemberRewa
 	if err != nil {
 		return MemberRewards{}, err
 	}
-	return MemberRewards{MemberID: memberID, Lifetime: s.Account.Lifetime, Rank: s.Rank, Badges: s.Badges}, nil
+	// Who granted a badge is the staff's to know: the profile says only that it was.
+	badges := make([]Award, len(s.Badges))
+	for i, b := range s.Badges {
+		b.Granted, b.GrantedBy = b.GrantedBy != "", ""
+		badges[i] = b
+	}
+	return MemberRewards{MemberID: memberID, Lifetime: s.Account.Lifetime, Rank: s.Rank, Badges: badges}, nil
 }
 
 // MaxRankIDs bounds a request for the ranks of names shown on a page.

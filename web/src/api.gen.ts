@@ -2486,6 +2486,7 @@ export interface components {
             /** Format: date-time */
             at: string;
             badge: string;
+            granted?: boolean;
             grantedBy?: string;
         };
         BadgeDef: {
