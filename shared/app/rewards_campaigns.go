@@ -81,6 +81,33 @@ func (a campaignAudience) InSpaces(ctx context.Context, actor auth.Principal, sp
 	return false, nil
 }
 
+// SpaceExists reads the space whoever may see it (a campaign's staff name spaces
+// they need not belong to).
+func (a campaignAudience) SpaceExists(ctx context.Context, spaceID string) (bool, error) {
+	_, _, err := a.spaces.Store.SpaceAndMembership(ctx, spaceID, "m_nobody")
+	if errors.Is(err, errs.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// SpaceName is the space's name for a reader who may see that it exists: the campaign's
+// staff any, a member one they belong to, are invited to, or that is public.
+func (a campaignAudience) SpaceName(ctx context.Context, actor auth.Principal, spaceID string) (string, error) {
+	if rewards.MayManage(actor.Roles) {
+		sp, _, err := a.spaces.Store.SpaceAndMembership(ctx, spaceID, actor.MemberID)
+		if errors.Is(err, errs.ErrNotFound) {
+			return "", nil
+		}
+		return sp.Name, err
+	}
+	acc, err := a.spaces.AccessOf(ctx, actor, spaceID)
+	if errors.Is(err, spaces.ErrNoSpace) || denied(err) {
+		return "", nil
+	}
+	return acc.Space.Name, err
+}
+
 // Settings of the AWS scheduler (the CDK gives them to the functions granted Schedules).
 const (
 	EnvScheduleGroup      = "SCHEDULE_GROUP"

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -185,12 +186,14 @@ func TestCampaignProofReviewedAndPaidOnce(t *testing.T) {
 	// Ten approvals at once: one pays.
 	var ok, conflicts atomic.Int32
 	concurrently(t, 10, func(int) {
-		status, _ := c.call(marketer, "POST", "/api/submissions/"+sub.ID+"/review", `{"decision":"approve"}`, nil)
-		switch status {
-		case 200:
+		status, raw := c.call(marketer, "POST", "/api/submissions/"+sub.ID+"/review", `{"decision":"approve"}`, nil)
+		switch {
+		case status == 200:
 			ok.Add(1)
-		case 409:
+		case status == 409 && problemCode(raw) == "submission_reviewed":
 			conflicts.Add(1)
+		default:
+			t.Errorf("a concurrent approval of the same proof: %d %s", status, raw)
 		}
 	})
 	if ok.Load() != 1 || conflicts.Load() != 9 {
@@ -392,8 +395,24 @@ func TestCampaignAudienceAndDraftsAreHidden(t *testing.T) {
 	spaces := c.liveCampaign(marketer, campaignJSON("Spaces", 10, 1, 100, now.Add(-time.Minute), now.Add(time.Hour),
 		map[string]any{"audience": map[string]any{"kind": "spaces", "spaceIds": []string{sp.ID}, "roles": []string{}}}))
 	var v rewards.CampaignView
-	if status, raw := c.call(ann, "GET", "/api/campaigns/"+spaces.ID, "", &v); status != 200 {
+	status, raw := c.call(ann, "GET", "/api/campaigns/"+spaces.ID, "", &v)
+	if status != 200 {
 		t.Fatalf("a member of the space: %d %s", status, raw)
+	}
+	// A member reads neither the report's counters nor the staff's fields (budgets,
+	// author, audience), in the campaign or in the list; its staff read them all.
+	var annList rewards.List
+	_, rawList := c.call(ann, "GET", "/api/campaigns", "", &annList)
+	for _, leak := range []string{`"counts"`, `"pointsBudget`, `"giftBudget`, `"createdBy"`, `"audience"`, sp.ID} {
+		if strings.Contains(raw, leak) || strings.Contains(rawList, leak) {
+			t.Errorf("a member reads %s: %s %s", leak, raw, rawList)
+		}
+	}
+	if strings.Contains(rawList, `"joined"`) {
+		t.Errorf("a member's list counts who joined: %s", rawList)
+	}
+	if got := c.campaignAsStaff(marketer, spaces.ID); got.PointsBudget != 100 || got.CreatedBy == "" || len(got.Audience.SpaceIDs) != 1 {
+		t.Errorf("the staff's view lost its fields: %+v", got)
 	}
 	if status, _ := c.call(bob, "GET", "/api/campaigns/"+spaces.ID, "", nil); status != 404 {
 		t.Fatalf("a member outside the space: %d", status)
@@ -439,6 +458,8 @@ func TestCampaignBadInputIsRefused(t *testing.T) {
 		{"bad action", ok(map[string]any{"challenges": []any{map[string]any{"kind": "auto", "title": "x", "points": 1, "maxCompletions": 1, "action": "dance", "count": 1}}}), "invalid_challenge_action"},
 		{"bad trial", ok(map[string]any{"trial": map[string]any{"offer": "Try it", "instructions": "code", "slots": 0}}), "invalid_trial"},
 		{"image not uploaded", ok(map[string]any{"imageKey": "rewards/campaigns/nope.png"}), "campaign_image_not_uploaded"},
+		{"unknown audience space", ok(map[string]any{"audience": map[string]any{"kind": "spaces", "spaceIds": []string{"s_nope"}, "roles": []string{}}}), "unknown_space"},
+		{"unknown challenge space", ok(map[string]any{"challenges": []any{map[string]any{"kind": "auto", "title": "x", "points": 1, "maxCompletions": 1, "action": "comment", "count": 1, "spaceId": "s_nope"}}}), "unknown_space"},
 	}
 	before := c.settledSnapshot()
 	for _, tc := range cases {
@@ -645,5 +666,154 @@ func TestCampaignNamesAreReadNeverStored(t *testing.T) {
 	c.call(marketer, "GET", "/api/campaigns/"+camp.ID+"/trial/applications", "", &apps)
 	if len(q.Submissions) != 1 || !q.Submissions[0].MemberDeleted || len(apps.Applications) != 1 || !apps.Applications[0].MemberDeleted {
 		t.Fatalf("after the deletion: %+v %+v", q.Submissions, apps.Applications)
+	}
+}
+
+// A campaign's gift is offered while its campaign is live, to its audience: a draft's
+// gift and a gift of a campaign for another space are absent (404), a paused campaign's
+// gift is withdrawn; the report counts a gift shipped (or handed over) once, in the
+// order's move.
+func TestCampaignGiftsOfferedWhileLiveAndCountedWhenShipped(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	marketer := c.as("mia", policy.RoleMarketer)
+	admin := c.as("ada", policy.RoleAdmin)
+	ann, bob := c.as("ann"), c.as("bob")
+	annID, bobID := c.meOf(ann), c.meOf(bob)
+	pay(t, c.st, annID, "seed", 1000)
+	pay(t, c.st, bobID, "seed", 1000)
+	sp := c.hiddenSpace(admin, "Beta testers", ann)
+	now := time.Now()
+	budget := map[string]any{"giftBudget": 5}
+	live := c.liveCampaign(marketer, campaignJSON("Live", 10, 1, 100, now.Add(-time.Minute), now.Add(time.Hour), budget))
+	var draft rewards.Campaign
+	if status, raw := c.call(marketer, "POST", "/api/campaigns", campaignJSON("Draft", 10, 1, 100, now.Add(-time.Minute), now.Add(time.Hour), budget), &draft); status != 201 {
+		t.Fatalf("draft: %d %s", status, raw)
+	}
+	beta := c.liveCampaign(marketer, campaignJSON("Beta", 10, 1, 100, now.Add(-time.Minute), now.Add(time.Hour),
+		map[string]any{"giftBudget": 5, "audience": map[string]any{"kind": "spaces", "spaceIds": []string{sp.ID}, "roles": []string{}}}))
+	giftOf := func(name, campaignID string, shipped bool) rewards.Gift {
+		t.Helper()
+		body := strings.Replace(giftJSON(name, 100, 2, shipped, "One=10"), `"active":true`, `"active":true,"campaignId":"`+campaignID+`"`, 1)
+		var g rewards.Gift
+		if status, raw := c.call(marketer, "POST", "/api/rewards/gifts", body, &g); status != 201 {
+			t.Fatalf("gift %s: %d %s", name, status, raw)
+		}
+		return g
+	}
+	shirt, cap, pin := giftOf("Shirt", live.ID, true), giftOf("Cap", draft.ID, false), giftOf("Pin", beta.ID, false)
+	names := func(who *http.Client) string {
+		var page rewards.GiftPage
+		if status, raw := c.call(who, "GET", "/api/rewards/gifts", "", &page); status != 200 {
+			t.Fatalf("gifts: %d %s", status, raw)
+		}
+		var out []string
+		for _, g := range page.Gifts {
+			out = append(out, g.Name)
+		}
+		slices.Sort(out)
+		return strings.Join(out, ",")
+	}
+	if got := names(ann); got != "Pin,Shirt" {
+		t.Errorf("ann is offered %q, want Pin,Shirt", got)
+	}
+	if got := names(bob); got != "Shirt" {
+		t.Errorf("bob is offered %q, want Shirt", got)
+	}
+	redeem := func(who *http.Client, g rewards.Gift, key string) (int, string, rewards.Order) {
+		var o rewards.Order
+		body := `{"variantId":"` + g.Variants[0].ID + `","key":"` + key + `"`
+		if g.NeedsShipping {
+			body += `,"address":` + annAddress
+		}
+		status, raw := c.call(who, "POST", "/api/rewards/gifts/"+g.ID+"/redeem", body+"}", &o)
+		return status, raw, o
+	}
+	for _, tc := range []struct {
+		who  *http.Client
+		g    rewards.Gift
+		name string
+	}{{ann, cap, "a draft campaign's gift"}, {bob, cap, "a draft campaign's gift"}, {bob, pin, "a gift of another space's campaign"}} {
+		if status, raw, _ := redeem(tc.who, tc.g, "click-refused-1"); status != 404 || problemCode(raw) != "gift_not_found" {
+			t.Errorf("%s: %d %s, want 404 gift_not_found", tc.name, status, raw)
+		}
+		if status, _ := c.call(tc.who, "GET", "/api/rewards/gifts/"+tc.g.ID, "", nil); status != 404 {
+			t.Errorf("%s read: %d, want 404", tc.name, status)
+		}
+	}
+	if got := c.campaignAsStaff(marketer, draft.ID); got.GiftBudgetLeft != 5 {
+		t.Errorf("the draft's gift budget moved: %d left", got.GiftBudgetLeft)
+	}
+	status, raw, shirtOrder := redeem(ann, shirt, "click-shirt-1")
+	if status != 201 {
+		t.Fatalf("ann redeems the shirt: %d %s", status, raw)
+	}
+	status, raw, pinOrder := redeem(ann, pin, "click-pin-1")
+	if status != 201 {
+		t.Fatalf("ann redeems the pin: %d %s", status, raw)
+	}
+	move := func(o rewards.Order, body string) {
+		t.Helper()
+		if status, raw := c.call(marketer, "POST", "/api/rewards/orders/"+o.ID+"/status", body, nil); status != 200 {
+			t.Fatalf("move %s: %d %s", body, status, raw)
+		}
+	}
+	move(shirtOrder, `{"status":"approved"}`)
+	move(shirtOrder, `{"status":"shipped","carrier":"La Poste","tracking":"6A12345678901"}`)
+	move(shirtOrder, `{"status":"delivered"}`)
+	move(pinOrder, `{"status":"approved"}`)
+	move(pinOrder, `{"status":"delivered"}`)
+	for _, camp := range []rewards.Campaign{live, beta} {
+		var rep rewards.CampaignReport
+		if status, raw := c.call(marketer, "GET", "/api/campaigns/"+camp.ID+"/report", "", &rep); status != 200 {
+			t.Fatalf("report: %d %s", status, raw)
+		}
+		if rep.Funnel.Redeemed != 1 || rep.Funnel.Shipped != 1 {
+			t.Errorf("%s's funnel: %+v, want 1 redeemed and 1 shipped", camp.Title, rep.Funnel)
+		}
+	}
+	// Paused: its gift is withdrawn (the member's retried click still finds its order).
+	if status, raw := c.call(marketer, "POST", "/api/campaigns/"+live.ID+"/state", `{"action":"pause"}`, nil); status != 200 {
+		t.Fatalf("pause: %d %s", status, raw)
+	}
+	if status, raw, _ := redeem(bob, shirt, "click-shirt-2"); status != 404 {
+		t.Errorf("a paused campaign's gift: %d %s", status, raw)
+	}
+	if status, raw, again := redeem(ann, shirt, "click-shirt-1"); status != 200 || again.ID != shirtOrder.ID {
+		t.Errorf("ann's retried click: %d %s", status, raw)
+	}
+	if got := names(bob); got != "" {
+		t.Errorf("bob is offered %q while the campaign is paused", got)
+	}
+}
+
+// An automatic challenge limited to a space names it to those who may see the space;
+// staff who do not run campaigns read that they take no part (staff: true).
+func TestCampaignChallengeSpaceNamedAndStaffToldWhy(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	marketer := c.as("mia", policy.RoleMarketer)
+	admin := c.as("ada", policy.RoleAdmin)
+	mod := c.as("mo", policy.RoleModerator)
+	ann, bob := c.as("ann"), c.as("bob")
+	sp := c.hiddenSpace(admin, "Beta testers", ann)
+	now := time.Now()
+	camp := c.liveCampaign(marketer, campaignJSON("Auto", 10, 1, 100, now.Add(-time.Minute), now.Add(time.Hour),
+		map[string]any{"challenges": []any{map[string]any{"kind": "auto", "title": "Comment", "points": 10, "maxCompletions": 1, "action": "comment", "count": 2, "spaceId": sp.ID}}}))
+	for _, tc := range []struct {
+		who         *http.Client
+		name        string
+		staff, part bool
+	}{{ann, "Beta testers", false, true}, {bob, "", false, true}, {marketer, "Beta testers", true, false}, {mod, "Beta testers", true, false}} {
+		var v rewards.CampaignView
+		if status, raw := c.call(tc.who, "GET", "/api/campaigns/"+camp.ID, "", &v); status != 200 {
+			t.Fatalf("read: %d %s", status, raw)
+		}
+		if got := v.Campaign.Challenges[0].SpaceName; got != tc.name {
+			t.Errorf("space named %q, want %q", got, tc.name)
+		}
+		if v.Staff != tc.staff || v.CanTakePart != tc.part {
+			t.Errorf("staff %v, canTakePart %v; want %v, %v", v.Staff, v.CanTakePart, tc.staff, tc.part)
+		}
 	}
 }

@@ -20,6 +20,9 @@ type catalogueHTTP struct{ svc *rewards.Catalogue }
 
 func catalogueRoutes(d Deps) []httpx.Route {
 	h := catalogueHTTP{svc: &rewards.Catalogue{Store: d.Store.Rewards(), Now: time.Now}}
+	if d.Store != nil {
+		h.svc.Campaigns = newCampaigns(d) // a campaign's gift: while it runs, to its audience
+	}
 	const tag = "rewards"
 	giftNotFound := "No such gift (or, for a member, one no longer offered)"
 	orderNotFound := "No such order, or not the caller's"

@@ -304,6 +304,12 @@ func TestRewardsFraudReversalByStaff(t *testing.T) {
 	if s := c.rewardsOf(ann); len(s.Badges) != 1 || s.Badges[0].GrantedBy == "" {
 		t.Fatalf("badges: %+v", s.Badges)
 	}
+	// Another member's view of her profile says the badge was granted, not by whom.
+	var prof rewards.MemberRewards
+	if status, raw := c.call(c.as("Cy"), "GET", "/api/rewards/members/"+annID, "", &prof); status != 200 || strings.Contains(raw, "grantedBy") ||
+		len(prof.Badges) != 1 || !prof.Badges[0].Granted {
+		t.Fatalf("the profile's badges: %d %s", status, raw)
+	}
 	c.inbox(ann, "badge_awarded")
 }
 

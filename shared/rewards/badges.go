@@ -70,4 +70,6 @@ type Award struct {
 	Badge     string    `json:"badge"`
 	At        time.Time `json:"at"`
 	GrantedBy string    `json:"grantedBy,omitempty"`
+	// Granted: staff granted it (what another member's profile shows instead of who).
+	Granted bool `json:"granted,omitempty"`
 }

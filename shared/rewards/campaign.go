@@ -65,16 +65,18 @@ type Campaign struct {
 	Description string    `json:"description"`
 	HTML        string    `json:"html"`
 	ImageKey    string    `json:"imageKey,omitempty"`
-	Audience    Audience  `json:"audience"`
+	Audience    Audience  `json:"audience,omitzero"`
 	StartsAt    time.Time `json:"startsAt"`
 	EndsAt      time.Time `json:"endsAt"`
 	// PointsBudget and GiftBudget are what the campaign may give (0: none); the ...Left
 	// fields what is left (challenges paid lower PointsBudgetLeft, redemptions of the
 	// campaign's gifts GiftBudgetLeft, each in its own transaction, by ADD only).
-	PointsBudget     int64 `json:"pointsBudget"`
-	GiftBudget       int64 `json:"giftBudget"`
-	PointsBudgetLeft int64 `json:"pointsBudgetLeft"`
-	GiftBudgetLeft   int64 `json:"giftBudgetLeft"`
+	// The audience, budgets, CreatedBy and Counts are for the campaign's staff: a
+	// member's answer leaves them out (ForMember).
+	PointsBudget     int64 `json:"pointsBudget,omitzero"`
+	GiftBudget       int64 `json:"giftBudget,omitzero"`
+	PointsBudgetLeft int64 `json:"pointsBudgetLeft,omitzero"`
+	GiftBudgetLeft   int64 `json:"giftBudgetLeft,omitzero"`
 	// Disclosure is shown on every submission and on the published proof.
 	Disclosure string      `json:"disclosure"`
 	Challenges []Challenge `json:"challenges"`
@@ -84,11 +86,11 @@ type Campaign struct {
 	State     string     `json:"state"`
 	StartedAt *time.Time `json:"startedAt,omitempty"`
 	EndedAt   *time.Time `json:"endedAt,omitempty"`
-	CreatedBy string     `json:"createdBy"`
+	CreatedBy string     `json:"createdBy,omitzero"`
 	CreatedAt time.Time  `json:"createdAt"`
 	UpdatedAt time.Time  `json:"updatedAt"`
 	// Counts kept exact in the transactions that change them (the report's funnel).
-	Counts Counts `json:"counts"`
+	Counts Counts `json:"counts,omitzero"`
 }
 
 // Counts are a campaign's exact counters.
@@ -312,17 +314,18 @@ func maxPoints(list []Challenge) int64 {
 
 // Summary is a campaign as lists show it.
 type Summary struct {
-	ID               string    `json:"id"`
-	Title            string    `json:"title"`
-	State            string    `json:"state"`
-	StartsAt         time.Time `json:"startsAt"`
-	EndsAt           time.Time `json:"endsAt"`
-	HasImage         bool      `json:"hasImage"`
-	Challenges       int       `json:"challenges"`
-	HasTrial         bool      `json:"hasTrial"`
-	PointsBudgetLeft int64     `json:"pointsBudgetLeft"`
-	GiftBudgetLeft   int64     `json:"giftBudgetLeft"`
-	Joined           int64     `json:"joined"`
+	ID         string    `json:"id"`
+	Title      string    `json:"title"`
+	State      string    `json:"state"`
+	StartsAt   time.Time `json:"startsAt"`
+	EndsAt     time.Time `json:"endsAt"`
+	HasImage   bool      `json:"hasImage"`
+	Challenges int       `json:"challenges"`
+	HasTrial   bool      `json:"hasTrial"`
+	// For the campaign's staff only (left out of a member's list).
+	PointsBudgetLeft int64 `json:"pointsBudgetLeft,omitzero"`
+	GiftBudgetLeft   int64 `json:"giftBudgetLeft,omitzero"`
+	Joined           int64 `json:"joined,omitzero"`
 }
 
 // Summary returns the campaign as lists show it.

@@ -1,6 +1,7 @@
 package rewards
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/json"
@@ -100,6 +101,74 @@ type CampaignStore interface {
 // Audiences says whether a member belongs to a campaign's audience (spaces through the app).
 type AudienceCheck interface {
 	InSpaces(ctx context.Context, actor auth.Principal, spaceIDs []string) (bool, error)
+	// SpaceExists reports whether a space of that id exists (whoever may see it).
+	SpaceExists(ctx context.Context, spaceID string) (bool, error)
+	// SpaceName is the space's name if the actor may see that it exists ("" otherwise).
+	SpaceName(ctx context.Context, actor auth.Principal, spaceID string) (string, error)
+}
+
+// nameSpaces writes the name of the space of each automatic challenge limited to one,
+// as the reader may see it.
+func (s *Campaigns) nameSpaces(ctx context.Context, actor auth.Principal, c *Campaign) error {
+	if s.Audience == nil {
+		return nil
+	}
+	list := slices.Clone(c.Challenges)
+	for i, ch := range list {
+		if ch.SpaceID == "" {
+			continue
+		}
+		name, err := s.Audience.SpaceName(ctx, actor, ch.SpaceID)
+		if err != nil {
+			return err
+		}
+		list[i].SpaceName = name
+	}
+	c.Challenges = list
+	return nil
+}
+
+// ErrUnknownSpace: an audience names a space that does not exist.
+var ErrUnknownSpace = errs.InvalidField("audience.spaceIds", "unknown_space", "There is no such space: choose the audience's spaces among the community's.")
+
+// checkSpaces refuses a campaign that names a space that does not exist, in its
+// audience or in an automatic challenge (a campaign nobody could see, a challenge nobody
+// could complete). Spaces the old version named already are not read again.
+func (s *Campaigns) checkSpaces(ctx context.Context, c Campaign, old *Campaign) error {
+	if s.Audience == nil {
+		return nil
+	}
+	known := map[string]bool{"": true}
+	if old != nil {
+		for _, id := range old.Audience.SpaceIDs {
+			known[id] = true
+		}
+		for _, ch := range old.Challenges {
+			known[ch.SpaceID] = true
+		}
+	}
+	exists := func(id string) (bool, error) {
+		if ok, seen := known[id]; seen {
+			return ok, nil
+		}
+		ok, err := s.Audience.SpaceExists(ctx, id)
+		if err != nil {
+			return false, err
+		}
+		known[id] = ok
+		return ok, nil
+	}
+	for _, id := range c.Audience.SpaceIDs {
+		if ok, err := exists(id); err != nil || !ok {
+			return cmp.Or(err, error(ErrUnknownSpace))
+		}
+	}
+	for i, ch := range c.Challenges {
+		if ok, err := exists(ch.SpaceID); err != nil || !ok {
+			return cmp.Or(err, error(errs.InvalidField(challengeField(i, "spaceId"), "unknown_space", "There is no such space: choose one of the community's, or none for every space.")))
+		}
+	}
+	return nil
 }
 
 // Scheduler sets one-time schedules (EventBridge Scheduler in AWS, the local scheduler
@@ -183,6 +252,24 @@ func (s *Campaigns) visible(ctx context.Context, actor auth.Principal, id string
 	return c, nil
 }
 
+// GiftOffered reports whether a gift of the campaign id is offered to the actor now:
+// the campaign is live (derived from its stored state and times) and the actor is in
+// its audience. A gift of a draft, scheduled, paused or ended campaign, or of a
+// campaign for other spaces, is not (docs/rewards.md, "Catalogue").
+func (s *Campaigns) GiftOffered(ctx context.Context, actor auth.Principal, id string) (bool, error) {
+	c, err := s.Store.Campaign(ctx, id)
+	if errs.Is(err, errs.ErrNotFound.Code) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("rewards.GiftOffered %s: %w", id, err)
+	}
+	if c.At(s.Now()).State != StateLive {
+		return false, nil
+	}
+	return s.inAudience(ctx, actor, c)
+}
+
 // managed reads a campaign for its managers.
 func (s *Campaigns) managed(ctx context.Context, id string) (Campaign, error) {
 	c, err := s.Store.Campaign(ctx, id)
@@ -204,11 +291,17 @@ type CampaignView struct {
 	Manage bool `json:"manage"`
 	// CanTakePart: the caller may join and submit now.
 	CanTakePart bool `json:"canTakePart"`
+	// Staff: the caller is staff (policy.StaffRoles), who take no part in campaigns:
+	// the page says so to those who do not run them either (moderators, support).
+	Staff bool `json:"staff"`
 }
 
 // forMember hides what a member may not read: the trial's instructions unless their
-// application was approved.
+// application was approved, and what is the staff's (the report's counters, the
+// budgets, who wrote it, the audience's spaces and roles).
 func forMember(c Campaign) Campaign {
+	c.Counts, c.Audience, c.CreatedBy = Counts{}, Audience{}, ""
+	c.PointsBudget, c.GiftBudget, c.PointsBudgetLeft, c.GiftBudgetLeft = 0, 0, 0, 0
 	if c.Trial != nil {
 		tr := *c.Trial
 		tr.Instructions = ""
@@ -221,11 +314,15 @@ func forMember(c Campaign) Campaign {
 // it was seen with Seen).
 func (s *Campaigns) Get(ctx context.Context, actor auth.Principal, id string) (CampaignView, error) {
 	c, err := s.visible(ctx, actor, id)
+	if err == nil {
+		err = s.nameSpaces(ctx, actor, &c)
+	}
 	if err != nil {
 		return CampaignView{}, fmt.Errorf("rewards.Get %s: %w", id, err)
 	}
+	staff := policy.IsStaff(actor.Roles)
 	if MayManage(actor.Roles) {
-		return CampaignView{Campaign: c, Me: emptyParticipation(), Manage: true}, nil
+		return CampaignView{Campaign: c, Me: emptyParticipation(), Manage: true, Staff: staff}, nil
 	}
 	p, err := s.Store.Participation(ctx, id, actor.MemberID)
 	if err != nil {
@@ -234,7 +331,7 @@ func (s *Campaigns) Get(ctx context.Context, actor auth.Principal, id string) (C
 	if p.Trial != nil && p.Trial.Status == TrialApproved && c.Trial != nil {
 		p.Trial.Instructions = c.Trial.Instructions // for the approved member only
 	}
-	return CampaignView{Campaign: forMember(c), Me: p, CanTakePart: c.State == StateLive && !policy.IsStaff(actor.Roles)}, nil
+	return CampaignView{Campaign: forMember(c), Me: p, CanTakePart: c.State == StateLive && !staff, Staff: staff}, nil
 }
 
 // DeletedName is how a deleted member is named (auth.DeletedName: the web shows it in
@@ -316,8 +413,11 @@ func (s *Campaigns) Live(ctx context.Context, actor auth.Principal) (List, error
 		if err != nil {
 			return List{}, fmt.Errorf("rewards.Live: %w", err)
 		}
-		if in || MayManage(actor.Roles) {
+		switch {
+		case MayManage(actor.Roles):
 			out = append(out, c.Summary())
+		case in:
+			out = append(out, forMember(c).Summary())
 		}
 	}
 	slices.SortFunc(out, func(a, b Summary) int { return a.EndsAt.Compare(b.EndsAt) })
@@ -359,6 +459,9 @@ func (s *Campaigns) Create(ctx context.Context, actor auth.Principal, in Campaig
 	if err == nil {
 		err = s.checkImage(ctx, c.ImageKey)
 	}
+	if err == nil {
+		err = s.checkSpaces(ctx, c, nil)
+	}
 	if err != nil {
 		return Campaign{}, fmt.Errorf("rewards.Create: %w", err)
 	}
@@ -397,6 +500,9 @@ func (s *Campaigns) Update(ctx context.Context, actor auth.Principal, id string,
 	c, err := checkCampaign(in, &old)
 	if err == nil {
 		err = s.checkImage(ctx, c.ImageKey)
+	}
+	if err == nil {
+		err = s.checkSpaces(ctx, c, &old)
 	}
 	if err != nil {
 		return Campaign{}, fmt.Errorf("rewards.Update %s: %w", id, err)

@@ -43,12 +43,37 @@ func TestProofAddresses(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, same := range []string{"https://EXAMPLE.com/reviews/tribune/", "http://www.example.com/reviews/tribune#top",
-		"https://example.com:443/reviews/tribune?utm_source=mail&utm_campaign=x"} {
+		"https://example.com:443/reviews/tribune?utm_source=mail&utm_campaign=x",
+		// RFC 3986 §6.2.2: escaped unreserved characters, the host's trailing dot, dot segments.
+		"https://example.com/%72eviews/tribun%65", "https://example.com/reviews/%74ribune%2D%2e%5F%7E/../tribune",
+		"https://example.com./reviews/tribune", "https://example.com/reviews/tribune/.", "https://example.com/reviews/./tribune",
+		"https://example.com/x/../reviews/tribune", "https://example.com/../reviews/tribune", "https://example.com/reviews/x/y/../../tribune/"} {
 		if _, got, err := NormalProofURL(same); err != nil || got != want {
 			t.Errorf("%q: %q %v, want %q", same, got, err, want)
 		}
 	}
-	if _, other, _ := NormalProofURL("https://example.com/reviews/tribune?page=2"); other == want {
-		t.Error("another page of the site has the same canonical form")
+	for _, different := range []string{"https://example.com/reviews/tribune?page=2", "https://example.com/reviews/tribune%2Fx",
+		"https://example.com/reviews/tribune..", "https://example.com/reviews"} {
+		if _, other, _ := NormalProofURL(different); other == want {
+			t.Errorf("%q: another page of the site has the same canonical form", different)
+		}
+	}
+	// Reserved characters stay escaped, in one case of hex digits; an internationalised
+	// host is the same in Unicode and in punycode.
+	_, a, _ := NormalProofURL("https://example.com/a%2fb")
+	_, b, _ := NormalProofURL("https://example.com/a%2Fb")
+	_, c, _ := NormalProofURL("https://example.com/a/b")
+	if a != b || a == c {
+		t.Errorf("escaped slash: %q %q %q", a, b, c)
+	}
+	_, u, _ := NormalProofURL("https://bücher.example/x")
+	_, p, _ := NormalProofURL("https://xn--bcher-kva.example/x")
+	if u != p {
+		t.Errorf("internationalised host: %q and %q", u, p)
+	}
+	for _, bad := range []string{"https://./x", "https://../x"} {
+		if _, _, err := NormalProofURL(bad); err == nil {
+			t.Errorf("%q was taken", bad)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package rewards
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -83,7 +84,31 @@ type CatalogueStore interface {
 // Catalogue is the reward catalogue's use cases.
 type Catalogue struct {
 	Store CatalogueStore
-	Now   func() time.Time
+	// Campaigns says whether a campaign's gift is offered to a member now (nil: every
+	// gift is, as in the consumers, which redeem nothing).
+	Campaigns interface {
+		GiftOffered(ctx context.Context, actor auth.Principal, campaignID string) (bool, error)
+	}
+	Now func() time.Time
+}
+
+// offered reports whether the gift is offered to the actor now: a gift of a campaign
+// only while the campaign is live and to its audience. seen caches the answers of a page.
+func (c *Catalogue) offered(ctx context.Context, actor auth.Principal, g Gift, seen map[string]bool) (bool, error) {
+	if g.CampaignID == "" || c.Campaigns == nil {
+		return true, nil
+	}
+	if ok, known := seen[g.CampaignID]; known {
+		return ok, nil
+	}
+	ok, err := c.Campaigns.GiftOffered(ctx, actor, g.CampaignID)
+	if err != nil {
+		return false, err
+	}
+	if seen != nil {
+		seen[g.CampaignID] = ok
+	}
+	return ok, nil
 }
 
 func (c *Catalogue) now() time.Time {
@@ -99,6 +124,22 @@ func (c *Catalogue) Gifts(ctx context.Context, actor auth.Principal, all bool, c
 	gifts, next, err := c.Store.Gifts(ctx, !(all && CatalogueStaff(actor.Roles)), cursor, GiftsPage)
 	if err != nil {
 		return GiftPage{}, fmt.Errorf("rewards.Gifts: %w", err)
+	}
+	if !(all && CatalogueStaff(actor.Roles)) {
+		// A campaign's gift is offered while its campaign is live, to its audience (one
+		// read per campaign of the page).
+		seen := map[string]bool{}
+		kept := gifts[:0]
+		for _, g := range gifts {
+			ok, err := c.offered(ctx, actor, g, seen)
+			if err != nil {
+				return GiftPage{}, fmt.Errorf("rewards.Gifts: %w", err)
+			}
+			if ok {
+				kept = append(kept, g)
+			}
+		}
+		gifts = kept
 	}
 	if gifts == nil {
 		gifts = []Gift{}
@@ -116,8 +157,14 @@ func (c *Catalogue) Gift(ctx context.Context, actor auth.Principal, id string) (
 	if err != nil {
 		return Gift{}, err
 	}
-	if !g.Active && !CatalogueStaff(actor.Roles) {
+	if CatalogueStaff(actor.Roles) {
+		return g, nil
+	}
+	if !g.Active {
 		return Gift{}, ErrNoGift
+	}
+	if ok, err := c.offered(ctx, actor, g, nil); err != nil || !ok {
+		return Gift{}, cmp.Or(err, error(ErrNoGift))
 	}
 	return g, nil
 }
@@ -181,6 +228,10 @@ func (c *Catalogue) Redeem(ctx context.Context, actor auth.Principal, giftID str
 	}
 	if err != nil {
 		return Order{}, false, err
+	}
+	if ok, err := c.offered(ctx, actor, g, nil); err != nil || !ok {
+		// Staff read every gift, but redeem a campaign's only while it runs, as members.
+		return Order{}, false, cmp.Or(err, error(ErrGiftUnavailable))
 	}
 	name, _, err := c.Store.MemberName(ctx, actor.MemberID)
 	if err != nil {

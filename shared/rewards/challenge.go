@@ -54,7 +54,10 @@ type Challenge struct {
 	// completion.
 	Action  string `json:"action,omitempty"`
 	SpaceID string `json:"spaceId,omitempty"`
-	Count   int    `json:"count,omitempty"`
+	// SpaceName is the space's name as it is when read, for a reader who may see the
+	// space (never stored).
+	SpaceName string `json:"spaceName,omitempty"`
+	Count     int    `json:"count,omitempty"`
 	// Proof challenges: whether a screenshot is required.
 	NeedsScreenshot bool `json:"needsScreenshot,omitempty"`
 }

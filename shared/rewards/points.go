@@ -214,7 +214,12 @@ func (p *Points) MemberProfile(ctx context.Context, memberID string) (MemberRewa
 	if err != nil {
 		return MemberRewards{}, err
 	}
-	out := MemberRewards{MemberID: memberID, Lifetime: s.Account.Lifetime, Badges: Shown(who, set, s.Badges)}
+	// Who granted a badge is the staff's to know: the profile says only that it was.
+	badges := Shown(who, set, s.Badges)
+	for i := range badges {
+		badges[i].Granted, badges[i].GrantedBy = badges[i].GrantedBy != "", ""
+	}
+	out := MemberRewards{MemberID: memberID, Lifetime: s.Account.Lifetime, Badges: badges}
 	if !EarnsNothing(who, set) {
 		out.Rank = &s.Rank
 	}

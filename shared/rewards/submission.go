@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/net/idna"
+
 	"tribune/shared/errs"
 	"tribune/shared/text"
 )
@@ -102,9 +104,12 @@ var (
 
 // NormalProofURL checks a proof's address (http or https, a host, no credentials, at
 // most 500 bytes, nothing hidden) and returns it cleaned, with its canonical form: the
-// same page however it is written (scheme and host case, a "www." prefix, default port,
-// trailing slash, fragment, tracking parameters "utm_*"), which is what "the same proof
-// URL is never paid twice" compares.
+// same page however it is written (scheme and host case, a "www." prefix, the trailing
+// dot of a fully qualified host, an internationalised host in Unicode or punycode,
+// default port, trailing slash, fragment, tracking parameters "utm_*", and RFC 3986
+// §6.2.2's normalisations of the path: percent-encoded unreserved characters decoded,
+// the hex digits of the other escapes in upper case, "." and ".." segments removed),
+// which is what "the same proof URL is never paid twice" compares.
 func NormalProofURL(raw string) (clean, canonical string, err error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" || len(raw) > MaxProofURLBytes {
@@ -121,7 +126,14 @@ func NormalProofURL(raw string) (clean, canonical string, err error) {
 	if host == "" || strings.ContainsAny(host, " \"<>") {
 		return "", "", ErrProofURL
 	}
+	host = strings.TrimSuffix(host, ".") // "example.org." is the fully qualified "example.org"
+	if ascii, ierr := idna.Lookup.ToASCII(host); ierr == nil && ascii != "" {
+		host = ascii // "bücher.example" and "xn--bcher-kva.example" are one host
+	}
 	host = strings.TrimPrefix(host, "www.")
+	if host == "" || strings.HasPrefix(host, ".") || strings.Contains(host, "..") {
+		return "", "", ErrProofURL
+	}
 	if port := u.Port(); port != "" && port != "80" && port != "443" {
 		host += ":" + port
 	}
@@ -131,7 +143,7 @@ func NormalProofURL(raw string) (clean, canonical string, err error) {
 			q.Del(k)
 		}
 	}
-	path := strings.TrimRight(u.EscapedPath(), "/")
+	path := strings.TrimRight(removeDotSegments(normalPercent(u.EscapedPath())), "/")
 	canonical = host + path
 	if enc := q.Encode(); enc != "" {
 		canonical += "?" + enc
@@ -143,4 +155,88 @@ func NormalProofURL(raw string) (clean, canonical string, err error) {
 func ProofKey(canonical string) string {
 	sum := sha256.Sum256([]byte(canonical))
 	return hex.EncodeToString(sum[:16])
+}
+
+// normalPercent applies RFC 3986 §6.2.2.1 and §6.2.2.2 to an escaped path: an escape of
+// an unreserved character (ALPHA, DIGIT, "-", ".", "_", "~") becomes the character, and
+// the other escapes are written with upper-case hex digits.
+func normalPercent(p string) string {
+	if !strings.Contains(p, "%") {
+		return p
+	}
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		if p[i] == '%' && i+2 < len(p) && isHex(p[i+1]) && isHex(p[i+2]) {
+			c := unhex(p[i+1])<<4 | unhex(p[i+2])
+			if isUnreserved(c) {
+				b.WriteByte(c)
+			} else {
+				b.WriteByte('%')
+				b.WriteString(strings.ToUpper(p[i+1 : i+3]))
+			}
+			i += 2
+			continue
+		}
+		b.WriteByte(p[i])
+	}
+	return b.String()
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0'
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10
+	default:
+		return c - 'A' + 10
+	}
+}
+
+func isUnreserved(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~'
+}
+
+// removeDotSegments is RFC 3986 §5.2.4's algorithm: "." and ".." segments of a path
+// are resolved ("/a/./b/../c" is "/a/c"; ".." above the root stays at the root).
+func removeDotSegments(in string) string {
+	var out []string // output segments, each with its leading "/"
+	for in != "" {
+		switch {
+		case strings.HasPrefix(in, "../"):
+			in = in[3:]
+		case strings.HasPrefix(in, "./"):
+			in = in[2:]
+		case strings.HasPrefix(in, "/./"):
+			in = in[2:]
+		case in == "/.":
+			in = "/"
+		case strings.HasPrefix(in, "/../"):
+			in = in[3:]
+			if len(out) > 0 {
+				out = out[:len(out)-1]
+			}
+		case in == "/..":
+			in = "/"
+			if len(out) > 0 {
+				out = out[:len(out)-1]
+			}
+		case in == "." || in == "..":
+			in = ""
+		default:
+			j := strings.IndexByte(in[1:], '/')
+			if j < 0 {
+				out = append(out, in)
+				in = ""
+			} else {
+				out = append(out, in[:j+1])
+				in = in[j+1:]
+			}
+		}
+	}
+	return strings.Join(out, "")
 }

@@ -57,6 +57,7 @@ const (
 	caPointsPaid       = "PointsPaid"
 	caTrialApplied     = "TrialApplied"
 	caTrialApproved    = "TrialApproved"
+	caGiftsShipped     = "GiftsShipped"
 	caCount            = "Count"
 	caObjects          = "Objects"
 	caStatus           = "Status"
@@ -707,10 +708,16 @@ func (s *Rewards) ReviewSubmission(ctx context.Context, old, sub rewards.Submiss
 	}
 	tx.with(s.outboxPuts(events))
 	err := tx.run(ctx)
+	// A proof reviewed meanwhile is told first: its payment's claim and count then fail
+	// too, and a concurrent approval of the same proof must answer submission_reviewed
+	// (not points_already_paid).
+	if failed(err, condSubmissionPending) {
+		return fmt.Errorf("store.ReviewSubmission %s: %w", sub.ID, rewards.ErrReviewed)
+	}
 	if why := payFailed(err); why != nil {
 		return fmt.Errorf("store.ReviewSubmission %s: %w", sub.ID, why)
 	}
-	if failed(err, condSubmissionPending) || lostToConcurrent(err) {
+	if lostToConcurrent(err) {
 		return fmt.Errorf("store.ReviewSubmission %s: %w", sub.ID, rewards.ErrReviewed)
 	}
 	if err != nil {

@@ -14,7 +14,7 @@ func TestCampaignAttributesAreItemFields(t *testing.T) {
 	}{
 		{campaignItem{}, []string{caState, caUpdatedAt, caStartedAt, caEndedAt, caPointsBudget, caGiftBudget, caPointsBudgetLeft, caGiftBudgetLeft,
 			caTrialSlots, caTrialSlotsLeft, caSaw, caJoined, caSubmitted, caApproved, caRejected, caCompletions, caPointsPaid, caTrialApplied,
-			caTrialApproved, "Title", "Description", "HTML", "ImageKey", "Audience", "StartsAt", "EndsAt", "Disclosure", "Challenges", "HasTrial",
+			caTrialApproved, caGiftsShipped, "Title", "Description", "HTML", "ImageKey", "Audience", "StartsAt", "EndsAt", "Disclosure", "Challenges", "HasTrial",
 			"TrialOffer", "TrialInstructions", "GSI1SK"}},
 		{completionItem{}, []string{caCount, "MemberID", "ChallengeID"}},
 		{progressItem{}, []string{caObjects, "ChallengeID"}},

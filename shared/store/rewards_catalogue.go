@@ -613,6 +613,11 @@ func (s *Rewards) SaveOrder(ctx context.Context, old, o rewards.Order, addressUn
 		}
 		s.refund(t, o, eventID)
 	}
+	if o.CampaignID != "" && shippedNow(old.Status, o.Status) {
+		// The campaign report's "shipped": its gifts that left (shipped, or handed over
+		// straight from approved), counted in the move's transaction, once per order.
+		t.add("", s.campaignAdd(o.CampaignID, map[string]int64{caGiftsShipped: 1}, "", 0))
+	}
 	if !addressUntil.IsZero() {
 		t.add("", s.update(orderAddressKey(o.ID), "SET #e = :e", "attribute_exists(PK)", map[string]string{"#e": AttrExpires},
 			item{":e": &types.AttributeValueMemberN{Value: epoch(addressUntil)}}))
@@ -627,6 +632,13 @@ func (s *Rewards) SaveOrder(ctx context.Context, old, o rewards.Order, addressUn
 		return fmt.Errorf("store.SaveOrder %s: %w", o.ID, err)
 	}
 	return nil
+}
+
+// shippedNow reports whether a move makes an order leave: to shipped, or to delivered
+// from ordered or approved (a gift handed over without shipping).
+func shippedNow(from, to string) bool {
+	notYet := from == rewards.OrderOrdered || from == rewards.OrderApproved
+	return notYet && (to == rewards.OrderShipped || to == rewards.OrderDelivered)
 }
 
 // CatalogueSettings implements rewards.CatalogueStore.

@@ -116,7 +116,17 @@ async function main() {
         await check(marketer, `queue-${tag}`);
         await marketer.getByRole('button', { name: c.approve, exact: true }).click();
         await waitFor(marketer, marketer.getByText(c.noProofs), 'the empty queue');
+        // The report on the same page follows the review, without a reload.
+        await eventually(`the report counts the approval (${tag})`, async () =>
+          marketer.evaluate((label) => {
+            const dt = [...document.querySelectorAll('.report dt')].find((x) => x.textContent === label);
+            return dt?.nextElementSibling?.textContent === '1';
+          }, c.funnel.approved));
         await check(marketer, `approved-${tag}`);
+        // Saving the campaign again says so (the editor is not remounted by the save).
+        await marketer.locator('#c-desc').fill('Try **our app** and publish an honest review, in any language.');
+        await marketer.getByRole('button', { name: c.save, exact: true }).click();
+        await waitFor(marketer, marketer.getByText(c.saved), 'the saved message');
 
         // 4. The member reads the answer on the campaign and in the inbox.
         await visit(member, `/campaigns/${id}`);

@@ -2486,6 +2486,7 @@ export interface components {
             /** Format: date-time */
             at: string;
             badge: string;
+            granted?: boolean;
             grantedBy?: string;
         };
         BadgeDef: {
@@ -2506,25 +2507,25 @@ export interface components {
             validDays?: number;
         };
         Campaign: {
-            audience: components["schemas"]["Audience"];
+            audience?: components["schemas"]["Audience"];
             challenges: components["schemas"]["Challenge"][];
-            counts: components["schemas"]["Counts"];
+            counts?: components["schemas"]["Counts"];
             /** Format: date-time */
             createdAt: string;
-            createdBy: string;
+            createdBy?: string;
             description: string;
             disclosure: string;
             /** Format: date-time */
             endedAt?: string;
             /** Format: date-time */
             endsAt: string;
-            giftBudget: number;
-            giftBudgetLeft: number;
+            giftBudget?: number;
+            giftBudgetLeft?: number;
             html: string;
             id: string;
             imageKey?: string;
-            pointsBudget: number;
-            pointsBudgetLeft: number;
+            pointsBudget?: number;
+            pointsBudgetLeft?: number;
             /** Format: date-time */
             startedAt?: string;
             /** Format: date-time */
@@ -2566,6 +2567,7 @@ export interface components {
             canTakePart: boolean;
             manage: boolean;
             me: components["schemas"]["Participation"];
+            staff: boolean;
         };
         CancelRequest: {
             reason?: string;
@@ -2583,6 +2585,7 @@ export interface components {
             needsScreenshot?: boolean;
             points: number;
             spaceId?: string;
+            spaceName?: string;
             title: string;
         };
         ChallengeInput: {
@@ -3528,12 +3531,12 @@ export interface components {
             challenges: number;
             /** Format: date-time */
             endsAt: string;
-            giftBudgetLeft: number;
+            giftBudgetLeft?: number;
             hasImage: boolean;
             hasTrial: boolean;
             id: string;
-            joined: number;
-            pointsBudgetLeft: number;
+            joined?: number;
+            pointsBudgetLeft?: number;
             /** Format: date-time */
             startsAt: string;
             state: string;

@@ -77,7 +77,8 @@ function inputOf(k?: Campaign): CampaignInput {
   }
   return {
     title: k.title, description: k.description, disclosure: k.disclosure, imageKey: k.imageKey || undefined,
-    audience: k.audience, startsAt: k.startsAt, endsAt: k.endsAt, pointsBudget: k.pointsBudget, giftBudget: k.giftBudget,
+    audience: k.audience ?? { kind: 'everyone', spaceIds: [], roles: [] }, startsAt: k.startsAt, endsAt: k.endsAt,
+    pointsBudget: k.pointsBudget ?? 0, giftBudget: k.giftBudget ?? 0,
     challenges: k.challenges.map((ch) => ({ kind: ch.kind, title: ch.title, instructions: ch.instructions, points: ch.points, maxCompletions: ch.maxCompletions,
       action: ch.action, spaceId: ch.spaceId, count: ch.count, needsScreenshot: ch.needsScreenshot })),
     trial: k.trial ? { offer: k.trial.offer, instructions: k.trial.instructions ?? '', slots: k.trial.slots } : undefined,
@@ -233,7 +234,7 @@ function Editor(props: { lang: Lang; campaign?: Campaign; onSaved: (k: Campaign)
 }
 
 // Review is the campaign's queue of proofs.
-function Review(props: { lang: Lang; id: string }) {
+function Review(props: { lang: Lang; id: string; onChange: () => void }) {
   const c = strings[props.lang].campaigns;
   const [list, setList] = useState<Submission[]>();
   const [reasons, setReasons] = useState<Record<string, string>>({});
@@ -244,7 +245,10 @@ function Review(props: { lang: Lang; id: string }) {
   }, [props.id]);
   const decide = (sub: Submission, decision: string) => {
     setError(undefined);
-    campaignsApi.review(sub.id, decision, reasons[sub.id] ?? '').then(load, (err) => setError(codeOf(err)));
+    campaignsApi.review(sub.id, decision, reasons[sub.id] ?? '').then(() => {
+      load();
+      props.onChange();
+    }, (err) => setError(codeOf(err)));
   };
   return (
     <section aria-labelledby="review-title">
@@ -292,7 +296,7 @@ function Review(props: { lang: Lang; id: string }) {
 }
 
 // Trials is the campaign's trial applications to decide.
-function Trials(props: { lang: Lang; id: string }) {
+function Trials(props: { lang: Lang; id: string; slotsLeft: number; onChange: () => void }) {
   const c = strings[props.lang].campaigns;
   const [list, setList] = useState<TrialApplication[]>();
   const [error, setError] = useState<string>();
@@ -302,7 +306,10 @@ function Trials(props: { lang: Lang; id: string }) {
   }, [props.id]);
   const decide = (a: TrialApplication, approve: boolean) => {
     setError(undefined);
-    campaignsApi.decide(props.id, a.memberId, approve, '').then(load, (err) => setError(codeOf(err)));
+    campaignsApi.decide(props.id, a.memberId, approve, '').then(() => {
+      load();
+      props.onChange();
+    }, (err) => setError(codeOf(err)));
   };
   return (
     <section aria-labelledby="apps-title">
@@ -316,10 +323,13 @@ function Trials(props: { lang: Lang; id: string }) {
               <strong>{strings[props.lang].person(a.memberName, a.memberDeleted)}</strong>
             </p>
             {a.motivation && <p>{a.motivation}</p>}
+            {props.slotsLeft <= 0 && <p class="muted">{c.noSlotLeft}</p>}
             <div class="actions">
-              <button type="button" onClick={() => decide(a, true)}>
-                {c.approve}
-              </button>
+              {props.slotsLeft > 0 && (
+                <button type="button" onClick={() => decide(a, true)}>
+                  {c.approve}
+                </button>
+              )}
               <button type="button" class="secondary" onClick={() => decide(a, false)}>
                 {c.decline}
               </button>
@@ -332,12 +342,12 @@ function Trials(props: { lang: Lang; id: string }) {
 }
 
 // Report is the campaign's funnel and cost.
-function Report(props: { lang: Lang; id: string }) {
+function Report(props: { lang: Lang; id: string; version: number }) {
   const c = strings[props.lang].campaigns;
   const [r, setR] = useState<CampaignReport>();
   useEffect(() => {
     campaignsApi.report(props.id).then(setR, () => undefined);
-  }, [props.id]);
+  }, [props.id, props.version]);
   if (!r) return null;
   const funnel = r.funnel as unknown as Record<string, number>;
   const cost = r.cost as unknown as Record<string, number>;
@@ -370,6 +380,13 @@ export function CampaignAdmin(props: { lang: Lang; id: string; navigate: Nav }) 
   const [k, setK] = useState<Campaign>();
   const [error, setError] = useState<string>();
   const [moveError, setMoveError] = useState<string>();
+  // version moves on every change made on this page (a review, a trial decision, a
+  // save, a move): the report and the trial's slots are read again.
+  const [version, setVersion] = useState(0);
+  const reload = () => {
+    campaignsApi.get(props.id).then((v) => setK(v.campaign), () => undefined);
+    setVersion((n) => n + 1);
+  };
   useEffect(() => {
     if (!isNew) campaignsApi.get(props.id).then((v) => setK(v.campaign), (err) => setError(codeOf(err)));
   }, [props.id]);
@@ -378,7 +395,10 @@ export function CampaignAdmin(props: { lang: Lang; id: string; navigate: Nav }) 
   const moves: Record<string, string[]> = { draft: ['publish'], scheduled: ['unpublish', 'end'], live: ['pause', 'end'], paused: ['resume', 'end'], ended: [] };
   const move = (action: string) => {
     setMoveError(undefined);
-    campaignsApi.move(k!.id, action).then(setK, (err) => setMoveError(codeOf(err)));
+    campaignsApi.move(k!.id, action).then((moved) => {
+      setK(moved);
+      setVersion((n) => n + 1);
+    }, (err) => setMoveError(codeOf(err)));
   };
   return (
     <section class="campaign-admin">
@@ -408,12 +428,13 @@ export function CampaignAdmin(props: { lang: Lang; id: string; navigate: Nav }) 
           <Problem lang={props.lang} code={moveError} />
         </>
       )}
-      <Editor key={k?.updatedAt ?? 'new'} lang={props.lang} campaign={k} onSaved={(saved) => (isNew ? props.navigate(`/campaigns/manage/${saved.id}`) : setK(saved))} />
+      {/* Keyed by the campaign, not its updatedAt: a save keeps the editor and its "Saved". */}
+      <Editor key={k?.id ?? 'new'} lang={props.lang} campaign={k} onSaved={(saved) => (isNew ? props.navigate(`/campaigns/manage/${saved.id}`) : (setK(saved), setVersion((n) => n + 1)))} />
       {k && k.state !== 'draft' && (
         <>
-          <Review lang={props.lang} id={k.id} />
-          {k.trial && <Trials lang={props.lang} id={k.id} />}
-          <Report lang={props.lang} id={k.id} />
+          <Review lang={props.lang} id={k.id} onChange={reload} />
+          {k.trial && <Trials lang={props.lang} id={k.id} slotsLeft={k.trial.slotsLeft} onChange={reload} />}
+          <Report lang={props.lang} id={k.id} version={version} />
         </>
       )}
     </section>

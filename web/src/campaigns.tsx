@@ -158,6 +158,7 @@ export function CampaignPage(props: { lang: Lang; id: string; navigate: Nav }) {
       {k.imageKey && <img class="campaign-image" src={`/api/campaigns/${encodeURIComponent(k.id)}/image`} alt="" />}
       <div class="body" dangerouslySetInnerHTML={{ __html: k.html }} />
       {view.manage && <p class="muted">{c.staffNote}</p>}
+      {!view.manage && view.staff && <p class="muted">{c.staffNoPart}</p>}
       {!view.manage && k.state !== 'live' && <p class="muted">{c.notRunning}</p>}
       {view.canTakePart && !me.joined && (
         <button type="button" onClick={() => act(campaignsApi.join(k.id))}>
@@ -182,10 +183,12 @@ export function CampaignPage(props: { lang: Lang; id: string; navigate: Nav }) {
                   {ch.instructions && <p>{ch.instructions}</p>}
                   {ch.kind === 'auto' && (
                     <p class="muted">
-                      {c.actions[ch.action ?? ''] ?? ''} · {c.automatic}
-                      {me.joined && ch.count ? ` ${c.progress((me.progress[ch.id] ?? 0) % ch.count, ch.count)}` : ''}
+                      {c.actions[ch.action ?? ''] ?? ''}
+                      {ch.spaceId ? ` (${ch.spaceName ? c.inSpace(ch.spaceName) : c.inOneSpace})` : ''} · {c.automatic}
+                      {me.joined && ch.count && done < ch.maxCompletions ? ` ${c.progress((me.progress[ch.id] ?? 0) % ch.count, ch.count)}` : ''}
                     </p>
                   )}
+                  {done >= ch.maxCompletions && <p class="ok">{c.maxReached}</p>}
                   {ch.kind === 'proof' && view.canTakePart && done < ch.maxCompletions && !pending && (
                     <ProofForm lang={props.lang} campaign={k} challengeId={ch.id} onSent={load} />
                   )}
