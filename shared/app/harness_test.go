@@ -1060,6 +1060,18 @@ func (c *community) image(who *http.Client, path string) (int, string, bool) {
 }
 
 // customerSpace creates a closed customer space and brings members into it.
+// supportDesk is the usual support set-up: an admin (ada), a support agent (sam) and a
+// customer (cara) who has joined the customer space Acme.
+func (c *community) supportDesk() (admin, sam, cara *http.Client, acme spaces.Space) {
+	c.t.Helper()
+	admin = c.as("ada", policy.RoleAdmin)
+	sam = c.as("sam", policy.RoleSupport)
+	cara = c.as("cara")
+	acme = c.customerSpace(admin, "Acme", "m_cara")
+	c.join(cara, acme.ID)
+	return admin, sam, cara, acme
+}
+
 func (c *community) customerSpace(admin *http.Client, name string, members ...string) spaces.Space {
 	c.t.Helper()
 	var sp spaces.Space

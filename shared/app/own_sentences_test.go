@@ -3,8 +3,6 @@ package app_test
 import (
 	"strings"
 	"testing"
-
-	"tribune/shared/policy"
 )
 
 // A refused ticket reply and a refused directory page say what is wrong with what was
@@ -14,11 +12,7 @@ import (
 func TestTicketRepliesAndDirectoryPagesAreRefusedInTheirOwnWords(t *testing.T) {
 	t.Parallel()
 	c := newCommunity(t)
-	admin := c.as("ada", policy.RoleAdmin)
-	sam := c.as("sam", policy.RoleSupport)
-	cara := c.as("cara")
-	acme := c.customerSpace(admin, "Acme", "m_cara")
-	c.join(cara, acme.ID)
+	_, sam, cara, acme := c.supportDesk()
 	tk := c.ticket(cara, acme.ID, `{"subject":"Down","product":"General","severity":"high","body":"x"}`)
 	for _, tc := range []struct {
 		what, body, code, field, words string

@@ -9,7 +9,6 @@ import (
 
 	"tribune/shared/eventtypes"
 	"tribune/shared/metrics"
-	"tribune/shared/policy"
 	"tribune/shared/store"
 	"tribune/shared/store/dynamotest"
 )
@@ -80,11 +79,7 @@ func TestSatisfactionKeepsTheLatestRatingWhateverTheEventOrder(t *testing.T) {
 func TestARatingChangedAtOnceCountsAsTheLatest(t *testing.T) {
 	t.Parallel()
 	c := newCommunity(t)
-	admin := c.as("ada", policy.RoleAdmin)
-	sam := c.as("sam", policy.RoleSupport)
-	cara := c.as("cara")
-	acme := c.customerSpace(admin, "Acme", "m_cara")
-	c.join(cara, acme.ID)
+	_, sam, cara, acme := c.supportDesk()
 	for i := range 4 {
 		tk := c.ticket(cara, acme.ID, fmt.Sprintf(`{"subject":"Down %d","product":"General","severity":"low","body":"x"}`, i))
 		if status, body := c.call(sam, "POST", "/api/tickets/"+tk.ID+"/status", `{"status":"solved"}`, nil); status != 200 {

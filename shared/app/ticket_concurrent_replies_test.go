@@ -6,7 +6,6 @@ import (
 	"sync"
 	"testing"
 
-	"tribune/shared/policy"
 	"tribune/shared/tickets"
 )
 
@@ -17,11 +16,7 @@ import (
 func TestConcurrentTicketRepliesAllLand(t *testing.T) {
 	t.Parallel()
 	c := newCommunity(t)
-	admin := c.as("ada", policy.RoleAdmin)
-	sam := c.as("sam", policy.RoleSupport)
-	cara := c.as("cara")
-	acme := c.customerSpace(admin, "Acme", "m_cara")
-	c.join(cara, acme.ID)
+	_, sam, cara, acme := c.supportDesk()
 	tk := c.ticket(cara, acme.ID, `{"subject":"Down","product":"General","severity":"high","body":"x"}`)
 
 	send := func(n, parallel int) {
