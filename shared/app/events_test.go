@@ -55,7 +55,7 @@ func newEventPath(t *testing.T) (*eventPath, dynamotest.Table) {
 	outbox := t.TempDir()
 	cfg := config.Config{PublicURL: "http://localhost:8080"}
 	local := &bus.Local{Consumers: app.Consumers(cfg, st, mail.Outbox{Dir: outbox, From: "t@example.com"}, nil), Attempts: 3, Backoff: 10 * time.Millisecond}
-	return &eventPath{st: st, outbox: outbox, local: local, streams: localStreams(t), arn: tbl.StreamARN, ckpt: filepath.Join(t.TempDir(), "ckpt.json")}, tbl
+	return &eventPath{st: st, outbox: outbox, local: local, streams: tbl.Streams(t), arn: tbl.StreamARN, ckpt: filepath.Join(t.TempDir(), "ckpt.json")}, tbl
 }
 
 // poll runs a poller with its own checkpoint file handle until stop is called.

@@ -205,7 +205,7 @@ func newCommunity(t *testing.T) *community {
 	c.srv.Config.Handler = h
 	local := &bus.Local{Consumers: app.Consumers(cfg, c.st, sender, c.files), Attempts: 3, Backoff: 10 * time.Millisecond}
 	c.delivered = &deliveredEvents{next: local, ids: map[string]bool{}}
-	stop := pollStream(localStreams(t), tbl.StreamARN, filepath.Join(t.TempDir(), "ckpt.json"), c.delivered)
+	stop := pollStream(tbl.Streams(t), tbl.StreamARN, filepath.Join(t.TempDir(), "ckpt.json"), c.delivered)
 	t.Cleanup(func() { stop(); local.Wait() })
 	return c
 }
@@ -315,15 +315,6 @@ func pollStream(streams *dynamodbstreams.Client, arn, checkpoints string, putter
 		Checkpoints: &bus.FileCheckpoints{Path: checkpoints}, Interval: 20 * time.Millisecond}
 	go func() { _ = poller.Run(ctx); close(done) }()
 	return func() { cancel(); <-done }
-}
-
-// localStreams is a Streams client on the test's DynamoDB Local.
-func localStreams(t testing.TB) *dynamodbstreams.Client {
-	awsCfg, err := store.LoadAWSConfig(context.Background(), dynamotest.Endpoint())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dynamodbstreams.NewFromConfig(awsCfg, func(o *dynamodbstreams.Options) { o.BaseEndpoint = aws.String(dynamotest.Endpoint()) })
 }
 
 func waitFor(t *testing.T, what string, cond func() bool) {
@@ -890,8 +881,7 @@ func kindsOf(list []notifications.Notification) []string {
 func (c *community) countingHandler() (http.Handler, *store.RoundTrips) {
 	c.t.Helper()
 	trips := &store.RoundTrips{}
-	cfg, _ := store.LoadAWSConfig(c.t.Context(), dynamotest.Endpoint())
-	h, err := app.LocalHandler(app.Deps{Config: config.Config{PublicURL: c.srv.URL}, Store: store.New(store.NewDynamoDB(cfg, dynamotest.Endpoint(), trips.Option()), c.tbl.Name)})
+	h, err := app.LocalHandler(app.Deps{Config: config.Config{PublicURL: c.srv.URL}, Store: store.New(c.tbl.Client(c.t, trips.Option()), c.tbl.Name)})
 	if err != nil {
 		c.t.Fatal(err)
 	}

@@ -20,7 +20,6 @@ import (
 	"tribune/shared/posts"
 	"tribune/shared/spaces"
 	"tribune/shared/store"
-	"tribune/shared/store/dynamotest"
 )
 
 // Tests of issue 9, round 3, finding 1: an uploaded image belongs to the space it was
@@ -71,9 +70,8 @@ func TestImagesAreReadOnlyByTheirSpacesReaders(t *testing.T) {
 	// The uploader's load: one round trip (the image's record and the space come with the
 	// session check, package prefetch); a reader's: two (the texts that show it).
 	trips := &store.RoundTrips{}
-	cfg, _ := store.LoadAWSConfig(t.Context(), dynamotest.Endpoint())
 	counted, err := app.LocalHandler(app.Deps{Config: config.Config{PublicURL: c.srv.URL},
-		Store: store.New(store.NewDynamoDB(cfg, dynamotest.Endpoint(), trips.Option()), c.tbl.Name), Files: c.files})
+		Store: store.New(c.tbl.Client(t, trips.Option()), c.tbl.Name), Files: c.files})
 	if err != nil {
 		t.Fatal(err)
 	}

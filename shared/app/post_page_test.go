@@ -15,7 +15,6 @@ import (
 	"tribune/shared/posts"
 	"tribune/shared/spaces"
 	"tribune/shared/store"
-	"tribune/shared/store/dynamotest"
 )
 
 // Issue 11, "Round trips": the post page (the post, the first page of its comments, the
@@ -64,8 +63,7 @@ func TestThePostPageTakesThreeDynamoDBCalls(t *testing.T) {
 
 	// Counted on a client of its own: the event path works on the same table meanwhile.
 	trips := &store.RoundTrips{}
-	cfg, _ := store.LoadAWSConfig(t.Context(), dynamotest.Endpoint())
-	h, err := app.PostingHandler(app.Deps{Store: store.New(store.NewDynamoDB(cfg, dynamotest.Endpoint(), trips.Option()), c.tbl.Name)})
+	h, err := app.PostingHandler(app.Deps{Store: store.New(c.tbl.Client(t, trips.Option()), c.tbl.Name)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,6 @@ import (
 	"tribune/shared/posts"
 	"tribune/shared/spaces"
 	"tribune/shared/store"
-	"tribune/shared/store/dynamotest"
 	"tribune/shared/text"
 	"tribune/shared/tickets"
 )
@@ -278,8 +277,7 @@ func TestMembersCannotTakeAStaffMembersName(t *testing.T) {
 	// profiles) and a read of the member only when a staff member holds the name,
 	// counted on a client of its own.
 	trips := &store.RoundTrips{}
-	cfg, _ := store.LoadAWSConfig(t.Context(), dynamotest.Endpoint())
-	h, err := app.RegistrationHandler(app.Deps{Store: store.New(store.NewDynamoDB(cfg, dynamotest.Endpoint(), trips.Option()), c.tbl.Name)})
+	h, err := app.RegistrationHandler(app.Deps{Store: store.New(c.tbl.Client(t, trips.Option()), c.tbl.Name)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,6 @@ import (
 	"tribune/shared/posts"
 	"tribune/shared/spaces"
 	"tribune/shared/store"
-	"tribune/shared/store/dynamotest"
 )
 
 // Issue 10, "Streams and pages": joining a space brings its recent posts into the
@@ -162,8 +161,7 @@ func TestJoiningASpaceBringsItsRecentPostsHome(t *testing.T) {
 	// again): the membership, two Queries of the space's stream, the posts before and
 	// after the write, one BatchWriteItem (21 entries and a pin), the LeftSpaces check.
 	trips := &store.RoundTrips{}
-	cfg, _ := store.LoadAWSConfig(t.Context(), dynamotest.Endpoint())
-	counting := store.New(store.NewDynamoDB(cfg, dynamotest.Endpoint(), trips.Option()), c.tbl.Name)
+	counting := store.New(c.tbl.Client(t, trips.Option()), c.tbl.Name)
 	start := time.Now()
 	c.deliverVia(counting, bus.ConsumerFeed, eventtypes.SpaceJoinedType, &eventtypes.SpaceJoined{SpaceID: sp.ID, MemberID: "m_bob"})
 	t.Logf("backfill of %d posts: %d DynamoDB calls, %v", len(want), trips.Count(), time.Since(start))

@@ -1,4 +1,10 @@
-// Package dynamotest gives each test its own table in one DynamoDB Local per test binary.
+// Package dynamotest gives each test its own table on one of a few DynamoDB Local
+// servers per test binary.
+//
+// Why a few: DynamoDB Local serves one shared in-memory database per process and runs
+// close to one core; a test binary of a few hundred parallel tests on one server was
+// bound by that one process (measured: 88 % of a core, the machine half idle, shared/app
+// past 30 minutes). Tables are spread round-robin over the servers.
 package dynamotest
 
 import (
@@ -6,36 +12,68 @@ import (
 	"crypto/rand"
 	"fmt"
 	"os"
+	"runtime"
+	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 
 	"tribune/shared/store"
 	"tribune/shared/store/dynamolocal"
 )
 
-var endpoint string
+var (
+	endpoints []string
+	next      atomic.Uint64
+)
 
-// Main starts DynamoDB Local, runs the tests and stops it. Use it from TestMain.
-func Main(m *testing.M) int {
-	p, err := dynamolocal.Start(context.Background(), dynamolocal.Options{})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "dynamotest:", err)
-		return 1
+// Servers is how many DynamoDB Local servers Main starts: $TRIBUNE_TEST_DYNAMODB_SERVERS,
+// else one per CPU, at least 2 and at most 4 (each takes about 300 MB).
+func Servers() int {
+	if n, err := strconv.Atoi(os.Getenv("TRIBUNE_TEST_DYNAMODB_SERVERS")); err == nil && n > 0 {
+		return n
 	}
-	defer p.Stop()
-	endpoint = p.Endpoint
+	return min(max(runtime.NumCPU(), 2), 4)
+}
+
+// Main starts the DynamoDB Local servers, runs the tests and stops them. Use it from
+// TestMain.
+func Main(m *testing.M) int {
+	n := Servers()
+	procs := make([]*dynamolocal.Process, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { procs[i], errs[i] = dynamolocal.Start(context.Background(), dynamolocal.Options{}) })
+	}
+	wg.Wait()
+	for _, p := range procs {
+		if p != nil {
+			defer p.Stop()
+			endpoints = append(endpoints, p.Endpoint)
+		}
+	}
+	for _, err := range errs {
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "dynamotest:", err)
+			return 1
+		}
+	}
 	return m.Run()
 }
 
-// Endpoint is the running DynamoDB Local.
-func Endpoint() string { return endpoint }
-
 // Table is a fresh table for one test.
 type Table struct {
-	Name      string
+	Name string
+	// Endpoint is the server the table lives on: a client of any other server does not
+	// see it.
+	Endpoint  string
 	DB        *dynamodb.Client
 	StreamARN string
 	Trips     *store.RoundTrips
@@ -44,20 +82,14 @@ type Table struct {
 // NewTable creates a table for t (dropped when t ends) and a client that counts its calls.
 func NewTable(t testing.TB) Table {
 	t.Helper()
-	if endpoint == "" {
+	if len(endpoints) == 0 {
 		t.Fatal("dynamotest: call dynamotest.Main from TestMain")
 	}
 	ctx := context.Background()
-	cfg, err := store.LoadAWSConfig(ctx, endpoint)
-	if err != nil {
-		t.Fatal(err)
-	}
+	endpoint := endpoints[(next.Add(1)-1)%uint64(len(endpoints))]
 	trips := &store.RoundTrips{}
-	// Tests run in parallel on one DynamoDB Local, whose tables share one database: on a
-	// loaded machine a transaction can time out waiting for its lock (500, "This request
-	// will succeed in actual DynamoDB API"). More attempts than the SDK's 3 ride that out;
-	// RoundTrips counts operations, not attempts, so budgets are unchanged.
-	db := store.NewDynamoDB(cfg, endpoint, trips.Option(), func(o *dynamodb.Options) { o.RetryMaxAttempts = 10 })
+	tb := Table{Endpoint: endpoint, Trips: trips}
+	db := tb.Client(t, trips.Option())
 	name := "t-" + strings.ToLower(rand.Text()[:12])
 	arn, err := store.EnsureTable(ctx, db, name)
 	if err != nil {
@@ -67,7 +99,34 @@ func NewTable(t testing.TB) Table {
 		_, _ = db.DeleteTable(context.Background(), &dynamodb.DeleteTableInput{TableName: &name})
 	})
 	trips.Reset()
-	return Table{Name: name, DB: db, StreamARN: arn, Trips: trips}
+	tb.Name, tb.DB, tb.StreamARN = name, db, arn
+	return tb
+}
+
+// Client is another client of the table's server (with opts, e.g. a RoundTrips counter).
+//
+// Tests run in parallel on a server whose tables share one database: on a loaded machine
+// a transaction can time out waiting for its lock (500, "This request will succeed in
+// actual DynamoDB API"). More attempts than the SDK's 3 ride that out; RoundTrips counts
+// operations, not attempts, so budgets are unchanged.
+func (tb Table) Client(t testing.TB, opts ...func(*dynamodb.Options)) *dynamodb.Client {
+	t.Helper()
+	cfg, err := store.LoadAWSConfig(context.Background(), tb.Endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts = append([]func(*dynamodb.Options){func(o *dynamodb.Options) { o.RetryMaxAttempts = 10 }}, opts...)
+	return store.NewDynamoDB(cfg, tb.Endpoint, opts...)
+}
+
+// Streams is a DynamoDB Streams client of the table's server.
+func (tb Table) Streams(t testing.TB) *dynamodbstreams.Client {
+	t.Helper()
+	cfg, err := store.LoadAWSConfig(context.Background(), tb.Endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dynamodbstreams.NewFromConfig(cfg, func(o *dynamodbstreams.Options) { o.BaseEndpoint = aws.String(tb.Endpoint) })
 }
 
 // Items counts the table's items (a scan: for tests that prove nothing was written).
