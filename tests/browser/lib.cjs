@@ -120,6 +120,10 @@ async function devSignIn(page, email) {
   await page.getByLabel('Email address').fill(email);
   await page.getByRole('button', { name: 'Choose' }).click();
   await page.getByRole('button', { name: /Development sign-in/ }).click();
+  // The provider's callback answers 303 to a page of the app (home, or /welcome the first
+  // time): wait until the page has landed there, or a goto right after this would be
+  // interrupted by that redirect.
+  await page.waitForURL((u) => u.origin === new URL(base).origin && !u.pathname.startsWith('/_dev') && !u.pathname.startsWith('/api/'), { waitUntil: 'load', timeout: 15000 });
   for (let i = 0; ; i++) {
     const me = await page.context().request.get(`${base}/api/me`);
     if (me.status() === 200 && (await me.json()).email === email) break;
