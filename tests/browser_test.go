@@ -90,11 +90,12 @@ func TestBrowserModeration(t *testing.T) {
 	runBrowserScript(t, "browser/moderation.cjs", "ADMIN_EMAILS=boss@example.com")
 }
 
-// TestBrowserCampaigns runs tests/browser/campaigns.cjs (issue 12, r2): a marketer
-// writes and publishes a campaign with a proof challenge in the editor; a member joins
-// it, sends a javascript: address (refused, nothing written) then a real one with the
-// disclosure; the marketer approves it from the review queue; the member reads it on
-// the campaign and in the inbox; in English and French, at 375 px and 1280 px.
+// TestBrowserCampaigns runs tests/browser/campaigns.cjs, issue 12's story whole: a
+// marketer writes and publishes a campaign with a proof challenge and adds its gift; a
+// member joins it, sends a javascript: address (refused, nothing written) then a real one
+// with the disclosure; the marketer approves it from the review queue; the member redeems
+// the gift with the points earned; the marketer approves and ships the order; the member
+// reads the tracking number; in English and French, at 375 px and 1280 px.
 func TestBrowserCampaigns(t *testing.T) {
 	t.Parallel()
 	runBrowserScript(t, "browser/campaigns.cjs", "ADMIN_EMAILS=boss@example.com")

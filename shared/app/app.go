@@ -87,7 +87,7 @@ func RegistrationRoutes(d Deps) []httpx.Route {
 	soc := members.SocialHTTP{HTTP: h, Social: &members.Social{Service: h.Service, Store: st.Members(),
 		Providers: social.NewRegistry(cfg.PublicURL, cfg.SocialProviders)}}
 	routes := append(h.Routes(), soc.Routes()...)
-	routes = append(routes, members.PrivacyHTTP{HTTP: h, Store: st.Members()}.Routes()...)
+	routes = append(routes, members.PrivacyHTTP{HTTP: h, Store: st.Members(), Sections: exportSections(st)}.Routes()...)
 	routes = append(routes, members.AvatarHTTP{Avatars: &members.Avatars{Service: h.Service, Store: st.Members(), Files: d.Files}}.Routes()...)
 	return append(routes, platformRoutes()...)
 }

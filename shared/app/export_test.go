@@ -6,10 +6,12 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"tribune/shared/members"
 	"tribune/shared/policy"
 	"tribune/shared/posts"
+	"tribune/shared/rewards"
 	"tribune/shared/spaces"
 	"tribune/shared/tickets"
 )
@@ -194,5 +196,78 @@ func TestDownloadMyDataHoldsEverythingTheMemberWroteOrDid(t *testing.T) {
 	}
 	if !strings.Contains(raw, fmt.Sprintf(`"ticketNumber":%d`, tk.Number)) {
 		t.Errorf("the agent's reply names no ticket: %s", raw)
+	}
+}
+
+// "Download my data" holds the member's part of the reward programme: account, badges
+// (a staff grant without the granter's id), the whole ledger oldest first, orders with
+// their address, and each campaign's proofs (without the reviewer's id); another
+// member's export holds none of it.
+func TestDownloadMyDataHoldsTheMembersRewards(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	marketer, admin := c.as("mia", policy.RoleMarketer), c.as("ada", policy.RoleAdmin)
+	ann, bob := c.as("ann"), c.as("bob")
+	annID, marketerID, adminID := c.meOf(ann), c.meOf(marketer), c.meOf(admin)
+	pay(t, c.st, annID, "seed", 250)
+	now := time.Now()
+	camp := c.liveCampaign(marketer, campaignJSON("Review our app", 100, 1, 1000, now.Add(-time.Minute), now.Add(time.Hour), map[string]any{"giftBudget": 5}))
+	var sub rewards.Submission
+	if status, raw := c.call(ann, "POST", "/api/campaigns/"+camp.ID+"/submissions", proofJSON(camp.Challenges[0].ID, "https://example.com/reviews/ann"), &sub); status != 201 {
+		t.Fatalf("submit: %d %s", status, raw)
+	}
+	if status, raw := c.call(marketer, "POST", "/api/submissions/"+sub.ID+"/review", `{"decision":"approve"}`, nil); status != 200 {
+		t.Fatalf("approve: %d %s", status, raw)
+	}
+	var g rewards.Gift
+	if status, raw := c.call(marketer, "POST", "/api/rewards/gifts", giftJSON("Shirt", 300, 2, true, "M=3"), &g); status != 201 {
+		t.Fatalf("gift: %d %s", status, raw)
+	}
+	if status, raw := c.call(ann, "POST", "/api/rewards/gifts/"+g.ID+"/redeem", `{"variantId":"`+g.Variants[0].ID+`","key":"k-1","address":`+annAddress+`}`, nil); status != 201 {
+		t.Fatalf("redeem: %d %s", status, raw)
+	}
+	if status, raw := c.call(admin, "POST", "/api/rewards/members/"+annID+"/badges", `{"badge":"expert"}`, nil); status != 200 {
+		t.Fatalf("grant: %d %s", status, raw)
+	}
+	export := func(who *http.Client) (rewards.MemberData, string) {
+		t.Helper()
+		var out struct {
+			Sections struct {
+				Rewards rewards.MemberData `json:"rewards"`
+			} `json:"sections"`
+		}
+		status, raw := c.call(who, "GET", "/api/me/export", "", &out)
+		if status != 200 {
+			t.Fatalf("export: %d %s", status, raw)
+		}
+		return out.Sections.Rewards, raw
+	}
+	d, raw := export(ann)
+	if d.Account.Balance != 50 || d.Account.Lifetime != 350 {
+		t.Errorf("account: %+v, want balance 50 and lifetime 350", d.Account)
+	}
+	var rules []string
+	for _, e := range d.Ledger {
+		rules = append(rules, fmt.Sprintf("%s%+d", e.Rule, e.Amount))
+	}
+	if got := strings.Join(rules, " "); got != "grant+250 challenge+100 redemption-300" {
+		t.Errorf("ledger, oldest first: %s", got)
+	}
+	if len(d.Orders) != 1 || d.Orders[0].Address == nil || d.Orders[0].Address.Line1 != "1 rue de la Paix" {
+		t.Errorf("orders: %+v, want the shirt with its address", d.Orders)
+	}
+	if len(d.Campaigns) != 1 || d.Campaigns[0].Title != "Review our app" || len(d.Campaigns[0].Submissions) != 1 ||
+		d.Campaigns[0].Submissions[0].URL != "https://example.com/reviews/ann" || d.Campaigns[0].Submissions[0].Status != rewards.SubmissionApproved {
+		t.Errorf("campaigns: %+v", d.Campaigns)
+	}
+	if len(d.Badges) != 1 || d.Badges[0].Badge != "expert" || !d.Badges[0].Granted {
+		t.Errorf("badges: %+v", d.Badges)
+	}
+	if strings.Contains(raw, marketerID) || strings.Contains(raw, adminID) {
+		t.Errorf("the export names the staff who reviewed or granted: %s", raw)
+	}
+	other, _ := export(bob)
+	if other.Account.Balance != 0 || len(other.Ledger)+len(other.Orders)+len(other.Campaigns)+len(other.Badges) != 0 {
+		t.Errorf("bob's export holds ann's rewards: %+v", other)
 	}
 }

@@ -1,6 +1,16 @@
 package app
 
-import "tribune/shared/httpx"
+import (
+	"context"
+	"time"
+
+	"tribune/shared/httpx"
+	"tribune/shared/members"
+	"tribune/shared/rewards"
+	"tribune/shared/store"
+)
+
+var _ rewards.ExportStore = (*store.Rewards)(nil)
 
 // RewardsRoutes are the routes the rewards function serves: points, ranks, badges and
 // the leaderboard (rewards_points.go), campaigns and their review queue
@@ -9,4 +19,11 @@ func RewardsRoutes(d Deps) []httpx.Route {
 	routes := pointsRoutes(d)
 	routes = append(routes, campaignRoutes(d)...)
 	return append(routes, catalogueRoutes(d)...)
+}
+
+// exportSections are the other domains' parts of "download my data" (GET /api/me/export).
+func exportSections(st *store.Store) []members.ExportSection {
+	return []members.ExportSection{{Name: "rewards", Gather: func(ctx context.Context, memberID string) (any, error) {
+		return rewards.ExportMember(ctx, st.Rewards(), memberID, time.Now())
+	}}}
 }

@@ -702,9 +702,9 @@ func TestCampaignGiftsOfferedWhileLiveAndCountedWhenShipped(t *testing.T) {
 		return g
 	}
 	shirt, cap, pin := giftOf("Shirt", live.ID, true), giftOf("Cap", draft.ID, false), giftOf("Pin", beta.ID, false)
-	names := func(who *http.Client) string {
+	names := func(who *http.Client, query ...string) string {
 		var page rewards.GiftPage
-		if status, raw := c.call(who, "GET", "/api/rewards/gifts", "", &page); status != 200 {
+		if status, raw := c.call(who, "GET", "/api/rewards/gifts"+strings.Join(query, ""), "", &page); status != 200 {
 			t.Fatalf("gifts: %d %s", status, raw)
 		}
 		var out []string
@@ -719,6 +719,20 @@ func TestCampaignGiftsOfferedWhileLiveAndCountedWhenShipped(t *testing.T) {
 	}
 	if got := names(bob); got != "Shirt" {
 		t.Errorf("bob is offered %q, want Shirt", got)
+	}
+	// A campaign's page lists its own gifts, as the catalogue offers them to the reader.
+	for _, tc := range []struct {
+		who   *http.Client
+		query string
+		want  string
+	}{{ann, "?campaign=" + live.ID, "Shirt"}, {ann, "?campaign=" + beta.ID, "Pin"}, {bob, "?campaign=" + beta.ID, ""},
+		{ann, "?campaign=" + draft.ID, ""}, {ann, "?all=true&campaign=" + draft.ID, ""}, {marketer, "?all=true&campaign=" + draft.ID, "Cap"}} {
+		if got := names(tc.who, tc.query); got != tc.want {
+			t.Errorf("gifts %s: %q, want %q", tc.query, got, tc.want)
+		}
+	}
+	if status, raw := c.call(ann, "GET", "/api/rewards/gifts?campaign=no%20such", "", nil); status != 400 || problemCode(raw) != "unknown_campaign" {
+		t.Errorf("gifts of a malformed campaign id: %d %s, want 400 unknown_campaign", status, raw)
 	}
 	redeem := func(who *http.Client, g rewards.Gift, key string) (int, string, rewards.Order) {
 		var o rewards.Order

@@ -29,7 +29,8 @@ func catalogueRoutes(d Deps) []httpx.Route {
 	return []httpx.Route{
 		{Method: "GET", Pattern: "/api/rewards/gifts", Tag: tag, Action: policy.SignedIn, Handler: h.gifts,
 			Query: []httpx.Param{{Name: "cursor", Description: "The next page's cursor"},
-				{Name: "all", Description: "true: inactive gifts too (the catalogue's staff; members always get the gifts offered)"}},
+				{Name: "all", Description: "true: inactive gifts too (the catalogue's staff; members always get the gifts offered)"},
+				{Name: "campaign", Description: "A campaign's id: only its gifts (a member gets them while the campaign is live and offered to them)"}},
 			Summary:   "The reward catalogue, newest first: each gift with its cost, its variants and what is left of each.",
 			Responses: httpx.Answers(200, "A page of gifts", rewards.GiftPage{}, map[int]string{400: "Bad cursor"})},
 		{Method: "GET", Pattern: "/api/rewards/gifts/{id}", Tag: tag, Action: policy.SignedIn, Handler: h.gift,
@@ -88,7 +89,7 @@ func catalogueRoutes(d Deps) []httpx.Route {
 
 func (h catalogueHTTP) gifts(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	page, err := h.svc.Gifts(r.Context(), auth.Caller(r), q.Get("all") == "true", q.Get("cursor"))
+	page, err := h.svc.Gifts(r.Context(), auth.Caller(r), q.Get("all") == "true", q.Get("campaign"), q.Get("cursor"))
 	httpx.Reply(w, r, http.StatusOK, page, err)
 }
 

@@ -33,6 +33,18 @@ type Export struct {
 	Identities  []IdentityView      `json:"identities"`
 	Sessions    []SessionView       `json:"sessions"`
 	Activity
+	// Sections hold what the product's other parts keep about the member, each under
+	// its part's name ("rewards": the account, badges, points ledger, orders with their
+	// address, campaigns; see ExportSection).
+	Sections map[string]any `json:"sections"`
+}
+
+// ExportSection adds what another part of the product keeps about a member to the
+// export, under Name: members imports no other domain, so the app wires each part's
+// own gatherer here.
+type ExportSection struct {
+	Name   string
+	Gather func(ctx context.Context, memberID string) (any, error)
 }
 
 // ExportedPreferences are a member's settings as the export lists them: the language of pages
@@ -228,8 +240,8 @@ type PrivacyStore interface {
 	DeleteAccount(ctx context.Context, memberID string, event eventtypes.Envelope) error
 }
 
-// ExportData gathers a member's data.
-func (s *Service) ExportData(ctx context.Context, store PrivacyStore, p auth.Principal) (Export, error) {
+// ExportData gathers a member's data, with each of sections.
+func (s *Service) ExportData(ctx context.Context, store PrivacyStore, p auth.Principal, sections ...ExportSection) (Export, error) {
 	m, err := s.Store.GetMember(ctx, p.MemberID)
 	if err != nil {
 		return Export{}, fmt.Errorf("members.ExportData %s: %w", p.MemberID, err)
@@ -247,7 +259,13 @@ func (s *Service) ExportData(ctx context.Context, store PrivacyStore, p auth.Pri
 		return Export{}, fmt.Errorf("members.ExportData %s: %w", p.MemberID, err)
 	}
 	out := Export{ExportedAt: s.Now().UTC(), Member: m, Identities: ids, Sessions: []SessionView{}, Activity: activity,
-		Preferences: ExportedPreferences{Language: m.Locale, ActivityEmails: m.ActivityEmails, RulesAccepted: m.RulesAccepted}}
+		Preferences: ExportedPreferences{Language: m.Locale, ActivityEmails: m.ActivityEmails, RulesAccepted: m.RulesAccepted},
+		Sections:    map[string]any{}}
+	for _, sec := range sections {
+		if out.Sections[sec.Name], err = sec.Gather(ctx, p.MemberID); err != nil {
+			return Export{}, fmt.Errorf("members.ExportData %s %s: %w", sec.Name, p.MemberID, err)
+		}
+	}
 	if out.Identities == nil {
 		out.Identities = []IdentityView{}
 	}
@@ -278,6 +296,8 @@ func (s *Service) DeleteAccount(ctx context.Context, store PrivacyStore, p auth.
 type PrivacyHTTP struct {
 	HTTP  HTTP
 	Store PrivacyStore
+	// Sections are the other parts' data the export adds.
+	Sections []ExportSection
 }
 
 // Routes returns the privacy operations.
@@ -295,7 +315,7 @@ func (h PrivacyHTTP) Routes() []httpx.Route {
 
 func (h PrivacyHTTP) export(w http.ResponseWriter, r *http.Request) {
 	p, _ := auth.PrincipalFrom(r.Context())
-	out, err := h.HTTP.Service.ExportData(r.Context(), h.Store, p)
+	out, err := h.HTTP.Service.ExportData(r.Context(), h.Store, p, h.Sections...)
 	if err != nil {
 		httpx.WriteError(w, r, err)
 		return

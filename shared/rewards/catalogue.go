@@ -41,8 +41,9 @@ type CatalogueStore interface {
 	CreateGift(ctx context.Context, g Gift) error
 	// Gift reads a gift with its variants' stock (ErrNoGift).
 	Gift(ctx context.Context, id string) (Gift, error)
-	// Gifts lists gifts, newest first (activeOnly: those offered to members).
-	Gifts(ctx context.Context, activeOnly bool, cursor string, limit int) ([]Gift, string, error)
+	// Gifts lists gifts, newest first (activeOnly: those offered to members; with a
+	// campaignID, only that campaign's).
+	Gifts(ctx context.Context, activeOnly bool, campaignID, cursor string, limit int) ([]Gift, string, error)
 	// SaveGift writes a gift's new fields and its new variants if it is still as old
 	// was read (ErrGiftChanged).
 	SaveGift(ctx context.Context, old, g Gift, added []Variant) error
@@ -119,9 +120,13 @@ func (c *Catalogue) now() time.Time {
 }
 
 // Gifts is a page of the catalogue: active gifts for members; every gift for its
-// staff when all.
-func (c *Catalogue) Gifts(ctx context.Context, actor auth.Principal, all bool, cursor string) (GiftPage, error) {
-	gifts, next, err := c.Store.Gifts(ctx, !(all && CatalogueStaff(actor.Roles)), cursor, GiftsPage)
+// staff when all; only the gifts of campaignID when it is not empty (ErrCampaign when it
+// is not an id).
+func (c *Catalogue) Gifts(ctx context.Context, actor auth.Principal, all bool, campaignID, cursor string) (GiftPage, error) {
+	if campaignID != "" && !validID(campaignID) {
+		return GiftPage{}, ErrCampaign
+	}
+	gifts, next, err := c.Store.Gifts(ctx, !(all && CatalogueStaff(actor.Roles)), campaignID, cursor, GiftsPage)
 	if err != nil {
 		return GiftPage{}, fmt.Errorf("rewards.Gifts: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -34,6 +35,7 @@ const (
 	attrStock          = "Stock"
 	attrAdded          = "Added"
 	attrActive         = "Active"
+	attrCampaignID     = "CampaignID"
 	attrGiftBudgetLeft = "GiftBudgetLeft"
 )
 
@@ -289,15 +291,26 @@ func (s *Rewards) Gift(ctx context.Context, id string) (rewards.Gift, error) {
 
 // Gifts implements rewards.CatalogueStore: a page of GSI1 GIFTS, newest first (members'
 // pages filtered on Active), then one BatchGetItem of their variants' stock.
-func (s *Rewards) Gifts(ctx context.Context, activeOnly bool, cursor string, limit int) ([]rewards.Gift, string, error) {
+func (s *Rewards) Gifts(ctx context.Context, activeOnly bool, campaignID, cursor string, limit int) ([]rewards.Gift, string, error) {
 	in := &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1), ScanIndexForward: aws.Bool(false),
 		Limit: aws.Int32(int32(limit)), KeyConditionExpression: aws.String("GSI1PK = :pk"), ExpressionAttributeValues: item{":pk": avS(pkGifts)}}
 	scope := "gifts"
+	var filters, names []string
 	if activeOnly {
 		scope = "gifts-active"
-		in.FilterExpression = aws.String("#Active = :on")
-		in.ExpressionAttributeNames = named(attrActive)
+		filters, names = append(filters, "#Active = :on"), append(names, attrActive)
 		in.ExpressionAttributeValues[":on"] = &types.AttributeValueMemberBOOL{Value: true}
+	}
+	if campaignID != "" {
+		// A campaign has a handful of gifts in a catalogue of at most hundreds: a filter
+		// over the catalogue's one partition, which the paging helper fills.
+		scope += "-campaign-" + campaignID
+		filters, names = append(filters, "#CampaignID = :campaign"), append(names, attrCampaignID)
+		in.ExpressionAttributeValues[":campaign"] = avS(campaignID)
+	}
+	if len(filters) > 0 {
+		in.FilterExpression = aws.String(strings.Join(filters, " AND "))
+		in.ExpressionAttributeNames = named(names...)
 	}
 	list, next, err := pageOf(ctx, s.Store, scope, cursor, in, func(av item) (giftItem, bool, error) {
 		var it giftItem

@@ -15,7 +15,7 @@ func TestCatalogueNamedAttributesAreItemFields(t *testing.T) {
 	}{
 		{variantItem{}, []string{attrStock, attrAdded, attrGiftID, attrVariantID}},
 		{giftCountItem{}, []string{attrCount, attrGiftID}},
-		{giftItem{}, []string{attrActive, attrUpdatedAt}},
+		{giftItem{}, []string{attrActive, attrUpdatedAt, attrCampaignID}},
 		{orderItem{}, []string{attrUpdatedAt, attrStatus}},
 		{orderAddressItem{}, []string{AttrExpires}},
 	} {

@@ -1,17 +1,20 @@
-// Campaigns in the browser (issue 12, r2), in Debian's Chromium (playwright-core), in
-// English and French, at 375 px and 1280 px:
-// - a marketer writes a campaign with a proof challenge in the editor and publishes it
-//   (it is live: its start has come);
-// - a member finds it under Campaigns, joins it, sends a `javascript:` address (refused,
-//   the sentence under the field, nothing sent), then a real one, with the disclosure
-//   shown;
+// The reward programme in the browser (issue 12), in Debian's Chromium (playwright-core),
+// in English and French, at 375 px and 1280 px, one whole story per language and width:
+// - a marketer writes a campaign with a proof challenge and a gift budget in the editor,
+//   publishes it (it is live: its start has come), and adds the campaign's gift (a
+//   T-shirt in two sizes, shipped) on the catalogue's page;
+// - a member finds the campaign under Campaigns, joins it, sends a `javascript:` address
+//   (refused, the sentence under the field, nothing sent), then a real one, with the
+//   disclosure shown;
 // - the marketer approves the proof from the review queue; the report counts it;
-// - the member reads "Approved" on the campaign and the notice in their inbox, in their
-//   language.
+// - the member reads "Approved" on the campaign, the notice in their inbox, the gift on
+//   the campaign's page, and redeems it in the catalogue with a shipping address;
+// - the marketer approves the order and ships it with a carrier and tracking number;
+// - the member reads the tracking number on their orders page and the notice.
 // axe-core runs on each state; no page scrolls sideways. Driven by tests/browser_test.go
 // (TestBrowserCampaigns); boss@example.com is an admin, who makes mia a marketer.
 const path = require('node:path');
-const { api, base, check, devSignIn, eventually, fail, launch, loadTS, newContext, run } = require('./lib.cjs');
+const { api, base, check, devSignIn, eventually, fail, launch, loadTS, newContext, run, settle } = require('./lib.cjs');
 
 const { strings } = loadTS(path.resolve(__dirname, '../../web/src/i18n.ts'));
 
@@ -55,6 +58,7 @@ async function main() {
       for (const width of [375, 1280]) {
         const s = strings[lang];
         const c = s.campaigns;
+        const cat = s.catalogue;
         const tag = `${lang}-${width}`;
         const open = async (email) => {
           const context = await newContext(browser, lang, width);
@@ -81,14 +85,34 @@ async function main() {
         await marketer.locator('#c-start').fill(start);
         await marketer.locator('#ch0-title').fill('Publish a review');
         await marketer.locator('#ch0-points').fill('100');
+        await marketer.locator('#c-gb').fill('5');
+        // The audience by role, chosen by name (members hold the role "member").
+        await marketer.locator('#c-aud').selectOption('roles');
+        await marketer.getByRole('checkbox', { name: c.audienceRoles.member, exact: true }).check();
         await check(marketer, `editor-${tag}`);
         await marketer.getByRole('button', { name: c.save, exact: true }).click();
         await marketer.waitForURL(/\/campaigns\/manage\/c_/, { timeout: 15000 });
         const id = marketer.url().split('/').pop();
+        const saved = await api(marketer, 'GET', `/api/campaigns/${id}`);
+        if (JSON.stringify(saved.campaign.audience) !== JSON.stringify({ kind: 'roles', spaceIds: [], roles: ['member'] })) fail(`the audience saved: ${JSON.stringify(saved.campaign.audience)} (${tag})`);
         await waitFor(marketer, marketer.getByRole('button', { name: c.moves.publish }), 'the publish button');
         await marketer.getByRole('button', { name: c.moves.publish }).click();
         await waitFor(marketer, marketer.getByText(c.states.live, { exact: true }), 'the live state');
         await check(marketer, `published-${tag}`);
+
+        // The campaign's gift, on the catalogue's page.
+        const gift = `T-shirt ${tag}`;
+        await visit(marketer, '/rewards/admin/catalogue');
+        await marketer.locator('#gift-new-name').fill(gift);
+        await marketer.locator('#gift-new-desc').fill('Organic cotton, printed in Lyon.');
+        await marketer.locator('#gift-new-cost').fill('100');
+        await marketer.locator('#gift-new-variants').fill('S, 2\nM, 3');
+        await waitFor(marketer, marketer.locator('#gift-new-campaign option', { hasText: title }), 'the campaign in the gift form');
+        await marketer.locator('#gift-new-campaign').selectOption({ label: title });
+        await marketer.getByRole('button', { name: cat.create, exact: true }).click();
+        await waitFor(marketer, marketer.getByRole('heading', { name: gift }), 'the new gift');
+        await settle(marketer);
+        await check(marketer, `gift-added-${tag}`);
 
         // 2. The member finds it, joins, sends a bad proof then a good one.
         const member = await open(`ann.${tag}@example.com`);
@@ -138,6 +162,59 @@ async function main() {
           return (await member.getByText(notice).count()) > 0;
         });
         await check(member, `inbox-${tag}`);
+
+        // 5. The member sees the campaign's gift and redeems it with the points earned.
+        await visit(member, `/campaigns/${id}`);
+        await waitFor(member, member.getByRole('heading', { name: c.gifts }), "the campaign's gifts");
+        await waitFor(member, member.getByText(gift, { exact: true }), 'the gift on the campaign');
+        await member.getByRole('link', { name: c.toCatalogue }).click();
+        await eventually(`the approval's points are spendable (${tag})`, async () => {
+          await visit(member, '/rewards/catalogue');
+          return (await member.getByText(cat.balance(100)).count()) > 0;
+        });
+        await check(member, `catalogue-${tag}`);
+        await member.getByRole('button', { name: `${cat.redeem}: ${gift}` }).click();
+        const form = member.locator('form.redeem');
+        await form.locator('#redeem-variant').selectOption({ label: cat.variantLeft('M', 3) });
+        await form.locator('#redeem-name').fill('Amélie Laurent');
+        await form.locator('#redeem-line1').fill('1 rue de la Paix');
+        await form.locator('#redeem-postalCode').fill('75002');
+        await form.locator('#redeem-city').fill('Paris');
+        await form.locator('#redeem-country').fill('FR');
+        await check(member, `redeem-form-${tag}`);
+        await form.locator('button[type="submit"]').click();
+        await waitFor(member, member.getByRole('status').filter({ hasText: cat.ordered(`${gift} (M)`) }), 'the order placed');
+        await waitFor(member, member.getByText(cat.balance(0)), 'the balance spent');
+        await check(member, `ordered-${tag}`);
+
+        // 6. The marketer approves the order, then ships it with its tracking number.
+        await visit(marketer, '/rewards/admin/catalogue');
+        const ordered = marketer.locator('li.order').filter({ hasText: `${gift} (M)` });
+        await waitFor(marketer, ordered, 'the order to approve');
+        await ordered.getByRole('button', { name: cat.shipTo, exact: true }).click();
+        await waitFor(marketer, ordered.getByText('1 rue de la Paix'), 'the shipping address');
+        await ordered.getByRole('button', { name: cat.approve, exact: true }).click();
+        await ordered.waitFor({ state: 'detached' });
+        await marketer.locator('#orders-status').selectOption('approved');
+        const approved = marketer.locator('li.order').filter({ hasText: `${gift} (M)` });
+        await waitFor(marketer, approved, 'the order to ship');
+        await approved.locator('input[id$="-carrier"]').fill('La Poste');
+        await approved.locator('input[id$="-tracking"]').fill('6A12345678901');
+        await check(marketer, `to-ship-${tag}`);
+        await approved.getByRole('button', { name: cat.ship, exact: true }).click();
+        await approved.waitFor({ state: 'detached' });
+
+        // 7. The member reads the tracking number, and is told in their inbox.
+        await visit(member, '/rewards/orders');
+        await waitFor(member, member.getByText(cat.tracking('La Poste', '6A12345678901')), 'the tracking number');
+        await waitFor(member, member.getByText(cat.statuses.shipped, { exact: true }), 'the shipped status');
+        await check(member, `orders-${tag}`);
+        const shipped = s.notices['order_status.shipped'].split('{post}')[1].trim();
+        await eventually(`the notice of the shipment (${tag})`, async () => {
+          await visit(member, '/notifications');
+          return (await member.getByText(shipped).count()) > 0;
+        });
+        await check(member, `inbox-shipped-${tag}`);
         await member.context().close();
         await marketer.context().close();
       }

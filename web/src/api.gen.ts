@@ -10124,6 +10124,8 @@ export interface operations {
             query?: {
                 /** @description true: inactive gifts too (the catalogue's staff; members always get the gifts offered) */
                 all?: string;
+                /** @description A campaign's id: only its gifts (a member gets them while the campaign is live and offered to them) */
+                campaign?: string;
                 /** @description The next page's cursor */
                 cursor?: string;
             };

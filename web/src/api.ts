@@ -257,6 +257,7 @@ export const api = {
 
   // Rewards: catalogue, redemptions, orders (issue 12, r3).
   gifts: (all: boolean, cursor?: string) => call('get', '/api/rewards/gifts', { query: { all: all ? 'true' : undefined, cursor } }),
+  campaignGifts: (campaign: string) => call('get', '/api/rewards/gifts', { query: { campaign } }),
   createGift: (g: GiftInput) => call('post', '/api/rewards/gifts', { body: g }),
   editGift: (id: string, g: GiftInput) => call('put', '/api/rewards/gifts/{id}', { path: { id }, body: g }),
   addStock: (id: string, variantId: string, add: number) => call('post', '/api/rewards/gifts/{id}/stock', { path: { id }, body: { variantId, add } }),

@@ -6,10 +6,10 @@ import { Campaign, CampaignInput, campaignsApi, CampaignReport, CampaignSummary,
 import { formatDate, Lang, strings } from './i18n';
 import { useFocusHeading } from './signin';
 import { codeOf, Done, fieldAttrs, FieldProblem, FormLevelProblem, FormProblem, Label, LoadProblem, Problem, problemOf, RequiredNote } from './ui';
+import { Checks, SpaceChecks, SpacePicker } from './pickers';
 
 type Nav = (path: string) => void;
 const val = (e: Event) => (e.currentTarget as HTMLInputElement).value;
-const lines = (t: string) => t.split('\n').map((x) => x.trim()).filter(Boolean);
 
 function go(navigate: Nav, path: string) {
   return (e: Event) => {
@@ -154,16 +154,11 @@ function Editor(props: { lang: Lang; campaign?: Campaign; onSaved: (k: Campaign)
           ))}
         </select>)}
       {form.audience.kind === 'spaces' && (
-        <>
-          <label for="c-spaces">{c.fieldSpaces}</label>
-          <textarea id="c-spaces" rows={3} value={form.audience.spaceIds.join('\n')} onInput={(e) => set({ audience: { ...form.audience, spaceIds: lines((e.currentTarget as HTMLTextAreaElement).value) } })} />
-        </>
+        <SpaceChecks id="c-spaces" legend={c.fieldSpaces} value={form.audience.spaceIds} onChange={(ids) => set({ audience: { ...form.audience, spaceIds: ids } })} />
       )}
       {form.audience.kind === 'roles' && (
-        <>
-          <label for="c-roles">{c.fieldRoles}</label>
-          <textarea id="c-roles" rows={3} value={form.audience.roles.join('\n')} onInput={(e) => set({ audience: { ...form.audience, roles: lines((e.currentTarget as HTMLTextAreaElement).value) } })} />
-        </>
+        <Checks id="c-roles" legend={c.fieldRoles} options={Object.entries(c.audienceRoles).map(([id, name]) => ({ id, name }))} value={form.audience.roles}
+          onChange={(roles) => set({ audience: { ...form.audience, roles } })} />
       )}
       {form.challenges.map((ch, i) => {
         const id = `ch${i}`;
@@ -198,7 +193,7 @@ function Editor(props: { lang: Lang; campaign?: Campaign; onSaved: (k: Campaign)
                   </select>)}
                 {field(f('count'), `${id}-count`, c.fieldCount,
                   <input id={`${id}-count`} type="number" min={1} inputMode="numeric" value={ch.count ?? 1} onInput={(e) => setChallenge(i, { count: Number(val(e)) })} {...fieldAttrs(problem, f('count'), `${id}-count`)} />)}
-                {field(f('spaceId'), `${id}-space`, c.fieldSpace, <input id={`${id}-space`} value={ch.spaceId ?? ''} onInput={(e) => setChallenge(i, { spaceId: val(e) })} />)}
+                {field(f('spaceId'), `${id}-space`, c.fieldSpace, <SpacePicker lang={props.lang} id={`${id}-space`} value={ch.spaceId ?? ''} onChange={(spaceId) => setChallenge(i, { spaceId })} attrs={fieldAttrs(problem, f('spaceId'), `${id}-space`)} />)}
               </>
             )}
             <button type="button" class="secondary" onClick={() => set({ challenges: form.challenges.filter((_, j) => j !== i) })}>

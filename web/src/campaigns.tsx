@@ -2,7 +2,7 @@
 // campaign with its challenges, their progress, the proof form, their proofs with the
 // reviewer's answer, and the trial offer.
 import { useEffect, useState } from 'preact/hooks';
-import { Campaign, campaignsApi, CampaignSummary, CampaignView, Submission } from './api';
+import { api, Campaign, campaignsApi, CampaignSummary, CampaignView, Gift, Submission } from './api';
 import { formatDate, Lang, strings } from './i18n';
 import { useFocusHeading } from './signin';
 import { codeOf, Done, fieldAttrs, FieldProblem, FormLevelProblem, FormProblem, Label, LoadProblem, missing, Problem, problemOf } from './ui';
@@ -128,9 +128,13 @@ export function CampaignPage(props: { lang: Lang; id: string; navigate: Nav }) {
   const [error, setError] = useState<string>();
   const [actionError, setActionError] = useState<string>();
   const [motivation, setMotivation] = useState('');
+  const [gifts, setGifts] = useState<Gift[]>([]);
   const load = () => campaignsApi.get(props.id).then(setView, (err) => setError(codeOf(err)));
   useEffect(() => {
     load();
+    // The gifts the campaign pays for, as the catalogue offers them to this reader (none
+    // once the campaign is over).
+    api.campaignGifts(props.id).then((p) => setGifts(p.gifts), () => setGifts([]));
     // The report's "saw": the page tells it was opened (a GET writes nothing).
     campaignsApi.seen(props.id).catch(() => undefined);
   }, [props.id]);
@@ -220,6 +224,24 @@ export function CampaignPage(props: { lang: Lang; id: string; navigate: Nav }) {
               </li>
             ))}
           </ul>
+        </section>
+      )}
+      {gifts.length > 0 && (
+        <section aria-labelledby="gifts-title">
+          <h2 id="gifts-title">{c.gifts}</h2>
+          <p>{c.giftsIntro}</p>
+          <ul class="list">
+            {gifts.map((g) => (
+              <li key={g.id}>
+                <strong>{g.name}</strong> <span class="badge">{strings[props.lang].catalogue.cost(g.cost)}</span>
+              </li>
+            ))}
+          </ul>
+          <p>
+            <a href="/rewards/catalogue" onClick={go(props.navigate, '/rewards/catalogue')}>
+              {c.toCatalogue}
+            </a>
+          </p>
         </section>
       )}
       {k.trial && (

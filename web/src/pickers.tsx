@@ -97,3 +97,30 @@ export function SpacePicker(props: { lang: Lang; id: string; value: string; onCh
     </select>
   );
 }
+
+// Checks is a group of checkboxes under a legend, one per option, by name; value holds
+// the chosen ids. A chosen id missing from the options (a space the reader cannot list)
+// stays chosen and shows as itself.
+export function Checks(props: { id: string; legend: string; options: Picked[]; value: string[]; onChange: (ids: string[]) => void; attrs?: Record<string, unknown> }) {
+  const options = [...props.options, ...props.value.filter((v) => !props.options.some((o) => o.id === v)).map((v) => ({ id: v, name: v }))];
+  const toggle = (id: string, on: boolean) => props.onChange(on ? [...props.value, id] : props.value.filter((v) => v !== id));
+  return (
+    <fieldset id={props.id} class="checks" {...props.attrs}>
+      <legend>{props.legend}</legend>
+      {options.map((o) => (
+        <label key={o.id} class="check">
+          <input type="checkbox" checked={props.value.includes(o.id)} onChange={(e) => toggle(o.id, (e.currentTarget as HTMLInputElement).checked)} /> {o.name}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+// SpaceChecks is Checks over the listed spaces.
+export function SpaceChecks(props: { id: string; legend: string; value: string[]; onChange: (ids: string[]) => void; attrs?: Record<string, unknown> }) {
+  const [list, setList] = useState<Picked[]>([]);
+  useEffect(() => {
+    api.spaceDirectory().then((r) => setList(r.spaces.map((sp) => ({ id: sp.id, name: sp.name }))), () => setList([]));
+  }, []);
+  return <Checks {...props} options={list} />;
+}
