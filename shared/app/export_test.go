@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -223,7 +224,7 @@ func TestDownloadMyDataHoldsTheMembersRewards(t *testing.T) {
 	if status, raw := c.call(marketer, "POST", "/api/rewards/gifts", giftJSON("Shirt", 300, 2, true, "M=3"), &g); status != 201 {
 		t.Fatalf("gift: %d %s", status, raw)
 	}
-	if status, raw := c.call(ann, "POST", "/api/rewards/gifts/"+g.ID+"/redeem", `{"variantId":"`+g.Variants[0].ID+`","key":"k-1","address":`+annAddress+`}`, nil); status != 201 {
+	if status, raw := c.call(ann, "POST", "/api/rewards/gifts/"+g.ID+"/redeem", `{"variantId":"`+g.Variants[0].ID+`","key":"click-export-1","address":`+annAddress+`}`, nil); status != 201 {
 		t.Fatalf("redeem: %d %s", status, raw)
 	}
 	if status, raw := c.call(admin, "POST", "/api/rewards/members/"+annID+"/badges", `{"badge":"expert"}`, nil); status != 200 {
@@ -260,8 +261,9 @@ func TestDownloadMyDataHoldsTheMembersRewards(t *testing.T) {
 		d.Campaigns[0].Submissions[0].URL != "https://example.com/reviews/ann" || d.Campaigns[0].Submissions[0].Status != rewards.SubmissionApproved {
 		t.Errorf("campaigns: %+v", d.Campaigns)
 	}
-	if len(d.Badges) != 1 || d.Badges[0].Badge != "expert" || !d.Badges[0].Granted {
-		t.Errorf("badges: %+v", d.Badges)
+	// The staff's grant (the awards consumer may add "campaign completed" meanwhile).
+	if i := slices.IndexFunc(d.Badges, func(a rewards.Award) bool { return a.Badge == "expert" }); i < 0 || !d.Badges[i].Granted {
+		t.Errorf("badges: %+v, want expert, granted", d.Badges)
 	}
 	if strings.Contains(raw, marketerID) || strings.Contains(raw, adminID) {
 		t.Errorf("the export names the staff who reviewed or granted: %s", raw)
