@@ -14,7 +14,7 @@
 // axe-core runs on each state; no page scrolls sideways. Driven by tests/browser_test.go
 // (TestBrowserCampaigns); boss@example.com is an admin, who makes mia a marketer.
 const path = require('node:path');
-const { api, base, check, devSignIn, eventually, fail, launch, loadTS, newContext, run, settle } = require('./lib.cjs');
+const { api, base, check, devSignIn, eventually, fail, launch, loadTS, newContext, run, settle, trackRequests } = require('./lib.cjs');
 
 const { strings } = loadTS(path.resolve(__dirname, '../../web/src/i18n.ts'));
 
@@ -66,6 +66,7 @@ async function main() {
           const page = await context.newPage();
           page.on('console', (m) => m.type() === 'error' && !/Failed to load resource/.test(m.text()) && consoleErrors.push(`${tag}: ${m.text()}`));
           page.on('pageerror', (e) => consoleErrors.push(`${tag}: ${String(e)}`));
+          trackRequests(page);
           await devSignIn(page, email);
           return page;
         };
@@ -107,7 +108,8 @@ async function main() {
         await marketer.locator('#gift-new-desc').fill('Organic cotton, printed in Lyon.');
         await marketer.locator('#gift-new-cost').fill('100');
         await marketer.locator('#gift-new-variants').fill('S, 2\nM, 3');
-        await waitFor(marketer, marketer.locator('#gift-new-campaign option', { hasText: title }), 'the campaign in the gift form');
+        // An option of a closed select is attached, never visible.
+        await marketer.locator('#gift-new-campaign option', { hasText: title }).first().waitFor({ state: 'attached', timeout: 15000 });
         await marketer.locator('#gift-new-campaign').selectOption({ label: title });
         await marketer.getByRole('button', { name: cat.create, exact: true }).click();
         await waitFor(marketer, marketer.getByRole('heading', { name: gift }), 'the new gift');

@@ -2708,6 +2708,9 @@ export interface components {
             preferences: components["schemas"]["ExportedPreferences"];
             reactions: components["schemas"]["ExportedReaction"][];
             reports: components["schemas"]["ExportedReport"][];
+            sections: {
+                [key: string]: unknown;
+            };
             sessions: components["schemas"]["SessionView"][];
             spaces: components["schemas"]["ExportedMembership"][];
             ticketReplies: components["schemas"]["ExportedReply"][];

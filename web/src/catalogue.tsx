@@ -176,7 +176,9 @@ export function CataloguePage(props: { lang: Lang; navigate: Nav; may: May }) {
       {gifts && gifts.length === 0 && <p class="muted">{s.empty}</p>}
       <ul class="list gifts">
         {gifts?.map((g) => {
+          const redeemText = (g: Gift, left: number) => (left === 0 ? s.outOfStock : (balance ?? 0) < g.cost ? s.notEnough(g.cost - (balance ?? 0)) : s.redeem);
           const left = g.variants.reduce((n, v) => n + Math.max(v.stock, 0), 0);
+          // The button's accessible name starts with its visible text (WCAG 2.5.3), then names the gift.
           return (
             <li key={g.id} class="gift">
               <h2>{g.name}</h2>
@@ -199,13 +201,8 @@ export function CataloguePage(props: { lang: Lang; navigate: Nav; may: May }) {
                   }}
                 />
               ) : (
-                <button
-                  type="button"
-                  disabled={left === 0 || (balance ?? 0) < g.cost}
-                  onClick={() => setOpen(g.id)}
-                  aria-label={`${s.redeem}: ${g.name}`}
-                >
-                  {left === 0 ? s.outOfStock : (balance ?? 0) < g.cost ? s.notEnough(g.cost - (balance ?? 0)) : s.redeem}
+                <button type="button" disabled={left === 0 || (balance ?? 0) < g.cost} onClick={() => setOpen(g.id)} aria-label={`${redeemText(g, left)}: ${g.name}`}>
+                  {redeemText(g, left)}
                 </button>
               )}
             </li>
