@@ -37,6 +37,9 @@ const (
 	attrActive         = "Active"
 	attrCampaignID     = "CampaignID"
 	attrGiftBudgetLeft = "GiftBudgetLeft"
+	attrState          = "State"
+	attrStartsAt       = "StartsAt"
+	attrEndsAt         = "EndsAt"
 )
 
 // Named conditions of the catalogue's transactions.
@@ -387,9 +390,17 @@ func (s *Rewards) ChangeStock(ctx context.Context, giftID, variantID string, add
 	return nil
 }
 
+// campaignLive is the condition that a campaign is live at now, as rewards.StateAt
+// derives it: stored scheduled or live, started, not ended. Times are compared as the
+// RFC 3339 UTC strings they are stored as; a campaign's times are whole seconds, so
+// :now, truncated to its second, compares exactly (start <= now < end).
+const campaignLive = "#State IN (:scheduled, :live) AND #StartsAt <= :now AND #EndsAt > :now"
+
 // campaignBudget is what a redemption of a campaign's gift does to the campaign's gift
-// budget: take one (it has a budget) or check it still has none.
-func (s *Rewards) campaignBudget(ctx context.Context, campaignID string) (types.TransactWriteItem, bool, error) {
+// budget: take one (it has a budget) or check it still has none; either way on condition
+// the campaign is still live when the transaction runs (a pause at that very moment
+// stops the redemption).
+func (s *Rewards) campaignBudget(ctx context.Context, campaignID string, now time.Time) (types.TransactWriteItem, bool, error) {
 	var it map[string]types.AttributeValue
 	res, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table), Key: campaignKey(campaignID), ConsistentRead: aws.Bool(true),
 		ProjectionExpression: aws.String("PK, #GiftBudgetLeft"), ExpressionAttributeNames: named(attrGiftBudgetLeft)})
@@ -400,11 +411,27 @@ func (s *Rewards) campaignBudget(ctx context.Context, campaignID string) (types.
 	if it == nil {
 		return types.TransactWriteItem{}, false, rewards.ErrGiftUnavailable
 	}
+	names := named(attrState, attrStartsAt, attrEndsAt)
+	names["#b"] = attrGiftBudgetLeft
+	values := item{":scheduled": avS(rewards.StateScheduled), ":live": avS(rewards.StateLive), ":now": avS(now.UTC().Truncate(time.Second).Format(time.RFC3339Nano))}
 	if _, has := it[attrGiftBudgetLeft]; has {
-		return s.update(campaignKey(campaignID), "ADD #b :minus", "#b > :zero", map[string]string{"#b": attrGiftBudgetLeft},
-			item{":minus": avN(-1), ":zero": avN(0)}), true, nil
+		values[":minus"], values[":zero"] = avN(-1), avN(0)
+		return s.update(campaignKey(campaignID), "ADD #b :minus", "#b > :zero AND "+campaignLive, names, values), true, nil
 	}
-	return s.check(campaignKey(campaignID), "attribute_exists(PK) AND attribute_not_exists(#b)", map[string]string{"#b": attrGiftBudgetLeft}, nil), false, nil
+	return s.check(campaignKey(campaignID), "attribute_exists(PK) AND attribute_not_exists(#b) AND "+campaignLive, names, values), false, nil
+}
+
+// giftBudgetRefusal tells why a campaign refused a redemption: no longer live
+// (rewards.ErrGiftUnavailable) or its gift budget spent (rewards.ErrGiftBudget).
+func (s *Rewards) giftBudgetRefusal(ctx context.Context, campaignID string, now time.Time) error {
+	c, err := s.Campaign(ctx, campaignID)
+	if err != nil {
+		return fmt.Errorf("store.Redeem %s: %w", campaignID, err)
+	}
+	if c.At(now).State != rewards.StateLive {
+		return rewards.ErrGiftUnavailable
+	}
+	return rewards.ErrGiftBudget
 }
 
 // Redeem implements rewards.CatalogueStore: one transaction (docs/data-model.md).
@@ -414,7 +441,7 @@ func (s *Rewards) Redeem(ctx context.Context, r rewards.Redemption, event eventt
 	if o.CampaignID != "" {
 		var err error
 		// The order says whether it took one of the budget, so a cancel gives it back.
-		if budget, o.BudgetTaken, err = s.campaignBudget(ctx, o.CampaignID); err != nil {
+		if budget, o.BudgetTaken, err = s.campaignBudget(ctx, o.CampaignID, o.CreatedAt); err != nil {
 			return rewards.Order{}, false, err
 		}
 	}
@@ -451,7 +478,7 @@ func (s *Rewards) Redeem(ctx context.Context, r rewards.Redemption, event eventt
 	case failed(err, condMemberLimit):
 		return rewards.Order{}, false, rewards.ErrMemberLimit
 	case failed(err, condGiftBudget):
-		return rewards.Order{}, false, rewards.ErrGiftBudget
+		return rewards.Order{}, false, s.giftBudgetRefusal(ctx, o.CampaignID, o.CreatedAt)
 	case spendRefused(err):
 		return rewards.Order{}, false, rewards.ErrBalance
 	case lostToConcurrent(err):

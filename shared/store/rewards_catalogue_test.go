@@ -33,11 +33,17 @@ func TestRewardsRedemptionIsOneTransactionAndACancelGivesAllBack(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// A campaign (campaigns' item) with one gift left in its budget.
-	if _, err := tbl.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(tbl.Name), Item: map[string]types.AttributeValue{
-		"PK": &types.AttributeValueMemberS{Value: "CAMPAIGN#c_1"}, "SK": &types.AttributeValueMemberS{Value: "CAMPAIGN"},
-		"Type": &types.AttributeValueMemberS{Value: "Campaign"}, "GiftBudgetLeft": &types.AttributeValueMemberN{Value: "1"}}}); err != nil {
-		t.Fatal(err)
+	// Two live campaigns (campaigns' items): c_1 with one gift left in its budget, c_2
+	// with plenty.
+	for id, left := range map[string]string{"c_1": "1", "c_2": "10"} {
+		if _, err := tbl.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(tbl.Name), Item: map[string]types.AttributeValue{
+			"PK": &types.AttributeValueMemberS{Value: "CAMPAIGN#" + id}, "SK": &types.AttributeValueMemberS{Value: "CAMPAIGN"},
+			"Type": &types.AttributeValueMemberS{Value: "Campaign"}, "GiftBudgetLeft": &types.AttributeValueMemberN{Value: left},
+			"State":    &types.AttributeValueMemberS{Value: rewards.StateLive},
+			"StartsAt": &types.AttributeValueMemberS{Value: now.Add(-time.Hour).Truncate(time.Second).Format(time.RFC3339Nano)},
+			"EndsAt":   &types.AttributeValueMemberS{Value: now.Add(time.Hour).Truncate(time.Second).Format(time.RFC3339Nano)}}}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if _, err := cat.CreateGift(ctx, rewards.GiftInput{Name: "Mug", Cost: 10, PerMemberLimit: 5, Active: true, CampaignID: "c_nope",
 		Variants: []rewards.VariantInput{{Label: "Blue", Stock: 1}}}); !errors.Is(err, rewards.ErrCampaign) {
@@ -122,6 +128,24 @@ func TestRewardsRedemptionIsOneTransactionAndACancelGivesAllBack(t *testing.T) {
 	env, _ := eventtypes.Wrap(eventtypes.RewardRedeemed{Meta: eventtypes.NewMeta(time.Now())})
 	if _, _, err := rw.Redeem(ctx, r, env); !errors.Is(err, rewards.ErrGiftChanged) {
 		t.Fatalf("a stale price: %v", err)
+	}
+	// A campaign paused between the read of its gift and the transaction: refused, as
+	// a gift no longer offered.
+	cup, err := cat.CreateGift(ctx, rewards.GiftInput{Name: "Cup", Cost: 10, PerMemberLimit: 5, Active: true, CampaignID: "c_2",
+		Variants: []rewards.VariantInput{{Label: "One", Stock: 5}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ = rewards.NewRedemption(cup, bob, "Bob", rewards.RedeemRequest{VariantID: cup.Variants[0].ID, Key: "bob-cup-1"}, time.Now())
+	if _, err := tbl.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(tbl.Name), Key: map[string]types.AttributeValue{
+		"PK": &types.AttributeValueMemberS{Value: "CAMPAIGN#c_2"}, "SK": &types.AttributeValueMemberS{Value: "CAMPAIGN"}},
+		UpdateExpression: aws.String("SET #s = :p"), ExpressionAttributeNames: map[string]string{"#s": "State"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":p": &types.AttributeValueMemberS{Value: rewards.StatePaused}}}); err != nil {
+		t.Fatal(err)
+	}
+	items = itemCount(t, tbl)
+	if _, _, err := rw.Redeem(ctx, r, env); !errors.Is(err, rewards.ErrGiftUnavailable) {
+		t.Fatalf("a campaign paused meanwhile: %v", err)
 	}
 	if got := itemCount(t, tbl); got != items {
 		t.Fatalf("refusals wrote %d items", got-items)
