@@ -162,10 +162,16 @@ func (rt *runtime) kill() {
 
 var devKeyPattern = regexp.MustCompile(`/_dev/\?key=([A-Z0-9]+)`)
 
-// devKey is the key of the development pages, from the link the runtime printed.
+// devKey is the key of the development pages, from the link the runtime printed. The
+// line may reach the log a moment after the runtime answers (its output is copied by
+// another goroutine): wait for it a little.
 func (rt *runtime) devKey(t testing.TB) string {
 	t.Helper()
 	m := devKeyPattern.FindStringSubmatch(rt.Log.String())
+	for deadline := time.Now().Add(15 * time.Second); m == nil && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+		m = devKeyPattern.FindStringSubmatch(rt.Log.String())
+	}
 	if m == nil {
 		t.Fatalf("the runtime printed no link to its development pages; its log:\n%s", rt.Log.String())
 	}

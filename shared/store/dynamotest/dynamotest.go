@@ -20,6 +20,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
@@ -107,15 +109,19 @@ func NewTable(t testing.TB) Table {
 //
 // Tests run in parallel on a server whose tables share one database: on a loaded machine
 // a transaction can time out waiting for its lock (500, "This request will succeed in
-// actual DynamoDB API"). More attempts than the SDK's 3 ride that out; RoundTrips counts
-// operations, not attempts, so budgets are unchanged.
+// actual DynamoDB API"). More attempts than the SDK's 3 ride that out, and no client-side
+// retry quota (the SDK's token bucket would answer "retry quota exceeded" at once after
+// a burst of such errors); RoundTrips counts operations, not attempts, so budgets are
+// unchanged.
 func (tb Table) Client(t testing.TB, opts ...func(*dynamodb.Options)) *dynamodb.Client {
 	t.Helper()
 	cfg, err := store.LoadAWSConfig(context.Background(), tb.Endpoint)
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts = append([]func(*dynamodb.Options){func(o *dynamodb.Options) { o.RetryMaxAttempts = 10 }}, opts...)
+	opts = append([]func(*dynamodb.Options){func(o *dynamodb.Options) {
+		o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) { so.MaxAttempts, so.RateLimiter = 10, ratelimit.None })
+	}}, opts...)
 	return store.NewDynamoDB(cfg, tb.Endpoint, opts...)
 }
 
