@@ -199,6 +199,10 @@ func TestCampaignTrialFullDeclinesTheRestAndExportsInstructions(t *testing.T) {
 		}
 		waitFor(t, "trial_full notice", func() bool { return c.countKind(ids[i], "trial_full") == 1 })
 	}
+	// Approving one of them now says why it cannot be.
+	if status, raw := c.call(marketer, "POST", "/api/campaigns/"+camp.ID+"/trial/decisions", fmt.Sprintf(`{"memberId":%q,"approve":true}`, ids[0]), nil); status != 409 || problemCode(raw) != "trial_no_slots" {
+		t.Fatalf("approving a declined applicant of a full trial: %d %s", status, raw)
+	}
 	if n := c.countKind(ids[1], "trial_full"); n != 0 {
 		t.Fatalf("the approved member was told the trial is full")
 	}

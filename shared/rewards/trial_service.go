@@ -91,6 +91,10 @@ func (s *Campaigns) Decide(ctx context.Context, actor auth.Principal, id string,
 		return Application{}, fmt.Errorf("rewards.Decide %s: %w", id, ErrOwnSubmission)
 	}
 	if old.Status != TrialApplied {
+		if old.NoSlots {
+			// Declined when the last slot went: what the decider needs to hear.
+			return Application{}, fmt.Errorf("rewards.Decide %s: %w", id, ErrNoSlots)
+		}
 		return Application{}, fmt.Errorf("rewards.Decide %s: %w", id, ErrDecided)
 	}
 	now := s.Now().UTC()
@@ -109,6 +113,12 @@ func (s *Campaigns) Decide(ctx context.Context, actor auth.Principal, id string,
 		// The last slot may have gone: the applicants still waiting are told at once.
 		if cerr := s.closeTrial(ctx, id); cerr != nil {
 			return Application{}, fmt.Errorf("rewards.Decide %s: %w", id, cerr)
+		}
+	}
+	if errs.Is(err, ErrDecided.Code) {
+		// Decided meanwhile: by the sweep of a full trial, it is that every slot went.
+		if now, rerr := s.Store.Application(ctx, id, req.MemberID); rerr == nil && now.NoSlots {
+			err = ErrNoSlots
 		}
 	}
 	if err != nil {
