@@ -108,6 +108,7 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 		bus.On(bus.ConsumerAwards, campaignActs.OnPostCreated),
 		bus.On(bus.ConsumerAwards, campaignActs.OnCommentCreated),
 		bus.On(bus.ConsumerAwards, campaignActs.OnAnswerAccepted),
+		bus.On(bus.ConsumerAwards, campaignActs.OnPointsReversed), // a challenge payment taken back: the campaign's report (round 3)
 		bus.On(notify, activity.OnSubmissionReviewed),
 		bus.On(notify, activity.OnTrialDecided),
 		bus.On(count, counts.OnSubmissionReviewed),

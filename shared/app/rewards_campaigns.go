@@ -169,6 +169,12 @@ type campaignActivity struct {
 	store     *store.Store
 }
 
+// OnPointsReversed counts on its campaign a challenge payment staff took back as
+// fraudulent (the report's "taken back" and net cost).
+func (a campaignActivity) OnPointsReversed(ctx context.Context, evt eventtypes.PointsReversed) error {
+	return rewards.TakenBack(ctx, a.store.Rewards(), evt.Rule, evt.ObjectID, evt.Amount, evt.OccurredAt)
+}
+
 // OnPostCreated counts a post (and a question) towards automatic challenges.
 func (a campaignActivity) OnPostCreated(ctx context.Context, evt eventtypes.PostCreated) error {
 	acts := []string{rewards.ActionPost}

@@ -301,7 +301,8 @@ func TestRewardsFraudReversalByStaff(t *testing.T) {
 		t.Fatalf("grant: %d %s", status, raw)
 	}
 	c.call(mod, "POST", "/api/rewards/members/"+annID+"/badges", `{"badge":"super_user"}`, nil)
-	if s := c.rewardsOf(ann); len(s.Badges) != 1 || s.Badges[0].GrantedBy == "" {
+	// The member reads that it was granted, not by whom (round 3, finding 10).
+	if s := c.rewardsOf(ann); len(s.Badges) != 1 || s.Badges[0].GrantedBy != "" || !s.Badges[0].Granted {
 		t.Fatalf("badges: %+v", s.Badges)
 	}
 	// Another member's view of her profile says the badge was granted, not by whom.

@@ -44,6 +44,41 @@ type Error struct {
 	// of a space the reader is no member of: the page offers to ask to join it). The
 	// problem answer carries it as spaceId.
 	SpaceID string
+	// Fields are every wrong field of a form when a request checks them all at once
+	// (the campaign editor): the error itself is the first of them, and the problem
+	// answer lists them all as fields, so a form shows each next to its field.
+	Fields []FieldProblem
+}
+
+// FieldProblem is one wrong field of a form: its name, a problem code and its English
+// sentence.
+type FieldProblem struct {
+	Field  string `json:"field"`
+	Code   string `json:"code"`
+	Detail string `json:"detail"`
+}
+
+// Fields returns the first of a form's field errors carrying them all (Fields), or nil
+// when there is none. Errors without a coded field error are returned as they are.
+func Fields(list []error) error {
+	var first *Error
+	var all []FieldProblem
+	for _, err := range list {
+		e, ok := As(err)
+		if !ok || e.Kind != Invalid {
+			return err
+		}
+		if first == nil {
+			c := *e
+			first = &c
+		}
+		all = append(all, FieldProblem{Field: e.Field, Code: e.Code, Detail: e.Message})
+	}
+	if first == nil {
+		return nil
+	}
+	first.Fields = all
+	return first
 }
 
 // Entry is one wrong element of a list input: its line (its position in the list, from

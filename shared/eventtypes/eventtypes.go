@@ -773,6 +773,8 @@ type TrialDecided struct {
 	MemberID      string `json:"memberId"`
 	Approved      bool   `json:"approved"`
 	DecidedBy     string `json:"decidedBy"`
+	// NoSlots: declined because the last slot went to someone else (DecidedBy empty).
+	NoSlots bool `json:"noSlots,omitempty"`
 }
 
 // EventType implements Payload.

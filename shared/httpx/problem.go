@@ -32,8 +32,11 @@ type Problem struct {
 	Valid   *int         `json:"valid,omitempty"`
 	// SpaceID (an extension member) is the space a not_space_member refusal is about,
 	// where the reader may learn it (errs.Error.SpaceID).
-	SpaceID   string `json:"spaceId,omitempty"`
-	RequestID string `json:"requestId,omitempty"`
+	SpaceID string `json:"spaceId,omitempty"`
+	// Fields (an extension member) lists every wrong field of a form checked at once
+	// (errs.Fields): Code and Field are the first of them.
+	Fields    []errs.FieldProblem `json:"fields,omitempty"`
+	RequestID string              `json:"requestId,omitempty"`
 }
 
 // statusOf is the single place where an error kind becomes an HTTP status.
@@ -80,7 +83,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	p := Problem{RequestID: logx.RequestID(r.Context())}
 	if e, ok := errs.As(err); ok && e.Kind != errs.Internal {
 		p.Status = statusOf(e.Kind)
-		p.Code, p.Detail, p.Field, p.SpaceID = e.Code, e.Message, e.Field, e.SpaceID
+		p.Code, p.Detail, p.Field, p.SpaceID, p.Fields = e.Code, e.Message, e.Field, e.SpaceID, e.Fields
 		if len(e.Entries) > 0 {
 			valid := e.Valid
 			p.Invalid, p.Valid = e.Entries, &valid

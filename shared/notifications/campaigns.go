@@ -18,6 +18,8 @@ const (
 	KindProofChanges  = "proof_changes"
 	KindTrialApproved = "trial_approved"
 	KindTrialDeclined = "trial_declined"
+	// KindTrialFull: the application was declined because the last slot went.
+	KindTrialFull = "trial_full"
 )
 
 // OnSubmissionReviewed tells the member how their proof was reviewed.
@@ -39,6 +41,8 @@ func (a *Activity) OnTrialDecided(ctx context.Context, evt eventtypes.TrialDecid
 	kind := KindTrialDeclined
 	if evt.Approved {
 		kind = KindTrialApproved
+	} else if evt.NoSlots {
+		kind = KindTrialFull
 	}
 	n := Notification{Kind: kind, PostTitle: evt.CampaignTitle}
 	if err := a.notify(ctx, evt.Meta, n, except([]string{evt.MemberID}, evt.DecidedBy)...); err != nil {

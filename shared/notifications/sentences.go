@@ -76,6 +76,7 @@ var sentences = map[string]map[string]string{
 		KindProofChanges:  "The reviewer asks you to change your proof for the campaign {post}; see what to change on its page.",
 		KindTrialApproved: "Your application for the trial of the campaign {post} was approved; the instructions are on its page.",
 		KindTrialDeclined: "Your application for the trial of the campaign {post} was declined.",
+		KindTrialFull:     "Every place of the trial of the campaign {post} is taken: your application could not be accepted.",
 
 		// Rewards: catalogue, redemptions, orders (issue 12, r3).
 		KindOrderStatus:              "Your order {post} is now {status}.",
@@ -160,6 +161,7 @@ var sentences = map[string]map[string]string{
 		KindProofChanges:  "Le relecteur vous demande de modifier votre preuve pour la campagne {post} ; voyez quoi changer sur sa page.",
 		KindTrialApproved: "Votre candidature à l’essai de la campagne {post} a été acceptée ; les instructions sont sur sa page.",
 		KindTrialDeclined: "Votre candidature à l’essai de la campagne {post} a été refusée.",
+		KindTrialFull:     "Toutes les places de l’essai de la campagne {post} sont prises : votre candidature n’a pas pu être retenue.",
 
 		// Rewards: catalogue, redemptions, orders (issue 12, r3).
 		KindOrderStatus:              "Votre commande {post} est maintenant {status}.",

@@ -107,6 +107,14 @@ type Counts struct {
 	// GiftsShipped is added to by the catalogue when an order of one of the
 	// campaign's gifts ships.
 	GiftsShipped int64 `json:"giftsShipped"`
+	// Submitters and ApprovedMembers count members once each: those who sent a proof,
+	// those who had one approved (Submitted and Approved count proofs).
+	Submitters      int64 `json:"submitters"`
+	ApprovedMembers int64 `json:"approvedMembers"`
+	// TakenBack counts the challenge payments staff took back as fraudulent, and
+	// PointsTakenBack their points (from points.reversed of the rule "challenge").
+	TakenBack       int64 `json:"takenBack"`
+	PointsTakenBack int64 `json:"pointsTakenBack"`
 }
 
 // StateAt is the state a campaign is in at now, from the stored state and the times:
@@ -175,8 +183,24 @@ var (
 	ErrCampaignChanged  = errs.New(errs.Conflict, "campaign_changed", "Someone changed this campaign at the same time: reload it and try again.")
 	ErrBudgetBelowSpent = errs.InvalidField("pointsBudget", "budget_below_spent", "A budget cannot go below what the campaign has already given.")
 	ErrStaffTakeNoPart  = errs.New(errs.Forbidden, "staff_take_no_part", "Staff run campaigns and do not take part in them.")
+	ErrStaffAudience    = errs.InvalidField("audience.roles", "audience_staff_roles", "Staff take no part in campaigns: choose roles that members hold.")
 	ErrAction           = errs.InvalidField("action", "invalid_campaign_action", "The action is publish, pause, resume, end or unpublish.")
 )
+
+// ValidCampaignID reports whether id has the shape of a campaign's id: "c_" and 16
+// characters of lower-case base32 (a-z, 2-7), as Create makes them. Anything else is
+// malformed (400), not merely unknown.
+func ValidCampaignID(id string) bool {
+	if len(id) != 18 || !strings.HasPrefix(id, "c_") {
+		return false
+	}
+	for _, r := range id[2:] {
+		if !('a' <= r && r <= 'z' || '2' <= r && r <= '7') {
+			return false
+		}
+	}
+	return true
+}
 
 // cleanLine cleans a one-line text of at most max runes (min 1 when required).
 func cleanLine(field, s string, max int, required bool, bad *errs.Error) (string, error) {
@@ -228,6 +252,11 @@ func checkAudience(a Audience) (Audience, error) {
 			if !policy.ValidRole(r) {
 				return Audience{}, ErrAudience
 			}
+			if slices.Contains(policy.StaffRoles, r) {
+				// Staff take no part in campaigns: an audience of staff roles is one
+				// nobody could join.
+				return Audience{}, ErrStaffAudience
+			}
 			if !slices.Contains(roles, r) {
 				roles = append(roles, r)
 			}
@@ -241,66 +270,82 @@ func checkAudience(a Audience) (Audience, error) {
 }
 
 // checkCampaign validates and cleans the editor's input into c (keeping c's id and
-// the ids of challenges it already had, matched by position).
+// the ids of challenges it already had, matched by position). It checks every field
+// and reports all that are wrong at once (errs.Fields: the editor shows each next to
+// its field); a check that depends on others (the points budget against the
+// challenges' points, "at least one challenge or a trial") runs only when those are right.
 func checkCampaign(in CampaignInput, old *Campaign) (Campaign, error) {
 	var c Campaign
+	var problems []error
 	var err error
-	if c.Title, err = cleanLine("title", in.Title, MaxTitleRunes, true, ErrTitle); err != nil {
-		return Campaign{}, err
+	report := func(err error) {
+		if err != nil {
+			problems = append(problems, err)
+		}
 	}
-	if c.Description, err = cleanBody("description", in.Description, MaxDescriptionRunes, false, ErrDescription); err != nil {
-		return Campaign{}, err
-	}
-	if c.Disclosure, err = cleanLine("disclosure", in.Disclosure, MaxDisclosureRunes, true, ErrDisclosure); err != nil {
-		return Campaign{}, err
-	}
-	if c.Audience, err = checkAudience(in.Audience); err != nil {
-		return Campaign{}, err
-	}
+	c.Title, err = cleanLine("title", in.Title, MaxTitleRunes, true, ErrTitle)
+	report(err)
+	c.Description, err = cleanBody("description", in.Description, MaxDescriptionRunes, false, ErrDescription)
+	report(err)
+	c.Disclosure, err = cleanLine("disclosure", in.Disclosure, MaxDisclosureRunes, true, ErrDisclosure)
+	report(err)
+	c.Audience, err = checkAudience(in.Audience)
+	report(err)
 	if in.StartsAt.IsZero() || in.EndsAt.IsZero() || !in.EndsAt.After(in.StartsAt) || in.EndsAt.Sub(in.StartsAt) > MaxCampaignDays*24*time.Hour {
-		return Campaign{}, ErrDates
+		report(ErrDates)
 	}
 	c.StartsAt, c.EndsAt = in.StartsAt.UTC().Truncate(time.Second), in.EndsAt.UTC().Truncate(time.Second)
+	budgetsOK := true
 	if in.PointsBudget < 0 || in.PointsBudget > MaxPointsBudget {
-		return Campaign{}, ErrBudget
+		report(ErrBudget)
+		budgetsOK = false
 	}
 	if in.GiftBudget < 0 || in.GiftBudget > MaxGiftBudget {
-		return Campaign{}, errs.InvalidField("giftBudget", ErrBudget.Code, ErrBudget.Message)
+		report(errs.InvalidField("giftBudget", ErrBudget.Code, ErrBudget.Message))
 	}
 	c.PointsBudget, c.GiftBudget = in.PointsBudget, in.GiftBudget
+	challengesOK := true
 	if len(in.Challenges) > MaxChallenges {
-		return Campaign{}, ErrChallenges
-	}
-	var need int64
-	for i, chIn := range in.Challenges {
-		id := ""
-		if old != nil && i < len(old.Challenges) {
-			id = old.Challenges[i].ID
+		report(ErrChallenges)
+		challengesOK = false
+	} else {
+		for i, chIn := range in.Challenges {
+			id := ""
+			if old != nil && i < len(old.Challenges) {
+				id = old.Challenges[i].ID
+			}
+			ch, bad := checkChallenge(i, chIn, id)
+			if bad != nil {
+				problems = append(problems, bad...)
+				challengesOK = false
+				continue
+			}
+			c.Challenges = append(c.Challenges, ch)
 		}
-		ch, err := checkChallenge(i, chIn, id)
-		if err != nil {
-			return Campaign{}, err
-		}
-		need += ch.Points
-		c.Challenges = append(c.Challenges, ch)
 	}
 	if c.Challenges == nil {
 		c.Challenges = []Challenge{}
 	}
-	if need > 0 && c.PointsBudget < maxPoints(c.Challenges) {
-		return Campaign{}, ErrPointsNoBudget
+	if challengesOK && budgetsOK && maxPoints(c.Challenges) > 0 && c.PointsBudget < maxPoints(c.Challenges) {
+		report(ErrPointsNoBudget)
 	}
+	trialOK := true
 	if in.Trial != nil {
-		tr, err := checkTrial(*in.Trial)
-		if err != nil {
-			return Campaign{}, err
+		tr, bad := checkTrial(*in.Trial)
+		if bad != nil {
+			problems = append(problems, bad...)
+			trialOK = false
+		} else {
+			c.Trial = &tr
 		}
-		c.Trial = &tr
 	}
-	if len(c.Challenges) == 0 && c.Trial == nil {
-		return Campaign{}, ErrNothingToDo
+	if challengesOK && trialOK && len(in.Challenges) == 0 && in.Trial == nil {
+		report(ErrNothingToDo)
 	}
 	c.ImageKey = strings.TrimSpace(in.ImageKey)
+	if err := errs.Fields(problems); err != nil {
+		return Campaign{}, err
+	}
 	return c, nil
 }
 

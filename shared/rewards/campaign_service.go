@@ -310,6 +310,22 @@ func forMember(c Campaign) Campaign {
 	return c
 }
 
+// ownParticipation is a member's participation as they read it: without the ids of the
+// staff who reviewed their proofs or decided their trial application (the staff's to
+// know: a member reads that "the community team" decided).
+func ownParticipation(p Participation) Participation {
+	p.Submissions = slices.Clone(p.Submissions)
+	for i := range p.Submissions {
+		p.Submissions[i].ReviewerID = ""
+	}
+	if p.Trial != nil {
+		tr := *p.Trial
+		tr.DecidedBy = ""
+		p.Trial = &tr
+	}
+	return p
+}
+
 // Get returns a campaign the caller may see (a GET writes nothing: the page tells that
 // it was seen with Seen).
 func (s *Campaigns) Get(ctx context.Context, actor auth.Principal, id string) (CampaignView, error) {
@@ -331,6 +347,12 @@ func (s *Campaigns) Get(ctx context.Context, actor auth.Principal, id string) (C
 	if p.Trial != nil && p.Trial.Status == TrialApproved && c.Trial != nil {
 		p.Trial.Instructions = c.Trial.Instructions // for the approved member only
 	}
+	if p.Trial != nil && p.Trial.Status == TrialApplied && c.Trial != nil && c.Trial.SlotsLeft <= 0 {
+		// Every slot went: the application is declined (closeTrial stores it; the page
+		// says so meanwhile, and promises no answer).
+		p.Trial.Status, p.Trial.NoSlots = TrialDeclined, true
+	}
+	p = ownParticipation(p)
 	return CampaignView{Campaign: forMember(c), Me: p, CanTakePart: c.State == StateLive && !staff, Staff: staff}, nil
 }
 

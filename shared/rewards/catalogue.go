@@ -120,11 +120,11 @@ func (c *Catalogue) now() time.Time {
 }
 
 // Gifts is a page of the catalogue: active gifts for members; every gift for its
-// staff when all; only the gifts of campaignID when it is not empty (ErrCampaign when it
-// is not an id).
+// staff when all; only the gifts of campaignID when it is not empty (ErrCampaignParam
+// when it has not the shape of a campaign's id: ValidCampaignID).
 func (c *Catalogue) Gifts(ctx context.Context, actor auth.Principal, all bool, campaignID, cursor string) (GiftPage, error) {
-	if campaignID != "" && !validID(campaignID) {
-		return GiftPage{}, ErrCampaign
+	if campaignID != "" && !ValidCampaignID(campaignID) {
+		return GiftPage{}, ErrCampaignParam
 	}
 	gifts, next, err := c.Store.Gifts(ctx, !(all && CatalogueStaff(actor.Roles)), campaignID, cursor, GiftsPage)
 	if err != nil {

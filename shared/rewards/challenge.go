@@ -87,47 +87,54 @@ var (
 func challengeField(i int, name string) string { return fmt.Sprintf("challenges[%d].%s", i, name) }
 
 // checkChallenge validates the i-th challenge of the editor's input (id: the id it
-// keeps, "" for a new one).
-func checkChallenge(i int, in ChallengeInput, id string) (Challenge, error) {
-	bad := func(name, code, msg string) error { return errs.InvalidField(challengeField(i, name), code, msg) }
+// keeps, "" for a new one), reporting every wrong field of it (the editor shows each
+// next to its field).
+func checkChallenge(i int, in ChallengeInput, id string) (Challenge, []error) {
+	var problems []error
+	bad := func(name, code, msg string) {
+		problems = append(problems, errs.InvalidField(challengeField(i, name), code, msg))
+	}
 	ch := Challenge{ID: id, Kind: in.Kind, Points: in.Points, MaxCompletions: in.MaxCompletions}
 	if ch.ID == "" {
 		ch.ID = "ch_" + strings.ToLower(rand.Text())[:12]
 	}
 	if !slices.Contains(ChallengeKinds, in.Kind) {
-		return Challenge{}, bad("kind", "invalid_challenge_kind", "A challenge is automatic or with proof.")
+		bad("kind", "invalid_challenge_kind", "A challenge is automatic or with proof.")
 	}
 	var err error
 	if ch.Title, err = cleanLine(challengeField(i, "title"), in.Title, MaxChallengeTitleRunes, true,
 		errs.InvalidField(challengeField(i, "title"), "invalid_challenge_title", "A challenge's title has 1 to 120 characters.")); err != nil {
-		return Challenge{}, err
+		problems = append(problems, err)
 	}
 	if ch.Instructions, err = cleanBody(challengeField(i, "instructions"), in.Instructions, MaxInstructionsRunes, false,
 		errs.InvalidField(challengeField(i, "instructions"), "invalid_challenge_instructions", "A challenge's instructions have at most 2,000 characters.")); err != nil {
-		return Challenge{}, err
+		problems = append(problems, err)
 	}
 	if in.Points < 0 || in.Points > MaxChallengePoints {
-		return Challenge{}, bad("points", "invalid_challenge_points", "A challenge pays 0 to 100,000 points.")
+		bad("points", "invalid_challenge_points", "A challenge pays 0 to 100,000 points.")
 	}
 	if in.MaxCompletions < 1 || in.MaxCompletions > MaxCompletionsPerMember {
-		return Challenge{}, bad("maxCompletions", "invalid_max_completions", "A member completes a challenge 1 to 100 times.")
+		bad("maxCompletions", "invalid_max_completions", "A member completes a challenge 1 to 100 times.")
 	}
 	switch in.Kind {
 	case ChallengeAuto:
 		if !slices.Contains(Actions, in.Action) {
-			return Challenge{}, bad("action", "invalid_challenge_action", "Choose what members do: post, ask, comment, answer, or have an answer accepted.")
+			bad("action", "invalid_challenge_action", "Choose what members do: post, ask, comment, answer, or have an answer accepted.")
 		}
 		// The objects counted live in one item (a string set): at most 1,000 of them.
-		if in.Count < 1 || in.Count > MaxActionsPerCompletion || in.Count*in.MaxCompletions > MaxActionsCounted {
-			return Challenge{}, bad("count", "invalid_challenge_count", "An automatic challenge counts 1 to 100 actions per completion, and 1,000 in all (actions × completions).")
+		if in.Count < 1 || in.Count > MaxActionsPerCompletion || in.Count*max(in.MaxCompletions, 1) > MaxActionsCounted {
+			bad("count", "invalid_challenge_count", "An automatic challenge counts 1 to 100 actions per completion, and 1,000 in all (actions × completions).")
 		}
 		sp := strings.TrimSpace(in.SpaceID)
 		if len(sp) > 64 || strings.ContainsAny(sp, "#/ ") {
-			return Challenge{}, bad("spaceId", "invalid_challenge_space", "Choose a space, or none for every space.")
+			bad("spaceId", "invalid_challenge_space", "Choose a space, or none for every space.")
 		}
 		ch.Action, ch.Count, ch.SpaceID = in.Action, in.Count, sp
 	case ChallengeProof:
 		ch.NeedsScreenshot = in.NeedsScreenshot
+	}
+	if problems != nil {
+		return Challenge{}, problems
 	}
 	return ch, nil
 }

@@ -14,7 +14,8 @@ import (
 // order with its shipping address while it is kept, and what they did in each campaign
 // (views, joins, proofs, completions, trial applications). Lists are oldest first and []
 // when empty. Ids of the staff who reviewed, decided or granted are left out: they are
-// not the member's data.
+// not the member's data. An approved trial application holds the instructions the
+// member was given.
 type MemberData struct {
 	Account   Account          `json:"account"`
 	Badges    []Award          `json:"badges"`
@@ -90,12 +91,12 @@ func ExportMember(ctx context.Context, st ExportStore, memberID string, now time
 		if !p.Saw && !p.Joined && len(p.Submissions) == 0 && p.Trial == nil {
 			continue
 		}
-		for j := range p.Submissions {
-			p.Submissions[j].ReviewerID = ""
+		if p.Trial != nil && p.Trial.Status == TrialApproved && campaigns[i].Trial != nil {
+			// What the approved member was given (a code, a link) is theirs: as on the
+			// campaign's page.
+			p.Trial.Instructions = campaigns[i].Trial.Instructions
 		}
-		if p.Trial != nil {
-			p.Trial.DecidedBy = ""
-		}
+		p = ownParticipation(p)
 		d.Campaigns = append(d.Campaigns, CampaignRecord{CampaignID: campaigns[i].ID, Title: campaigns[i].Title, Participation: p})
 	}
 	slices.Reverse(d.Ledger)

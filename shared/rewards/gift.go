@@ -121,7 +121,9 @@ var (
 	ErrStockChange    = errs.InvalidField("add", "invalid_stock_change", "Add 1 to 100,000 units, or take away (a negative number) at most what is left.")
 	ErrStockBelowZero = errs.New(errs.Conflict, "stock_below_zero", "There is not that much left to take away: members have redeemed some meanwhile.")
 	ErrCampaign       = errs.InvalidField("campaignId", "unknown_campaign", "There is no such campaign.")
-	ErrGiftChanged    = errs.New(errs.Conflict, "gift_changed", "Someone changed this gift meanwhile: reload it and try again.")
+	// ErrCampaignParam: the catalogue's ?campaign= is not a campaign's id.
+	ErrCampaignParam = errs.InvalidField("campaign", "unknown_campaign", "There is no such campaign.")
+	ErrGiftChanged   = errs.New(errs.Conflict, "gift_changed", "Someone changed this gift meanwhile: reload it and try again.")
 )
 
 // newID is a fresh id with a prefix ("g_", "v_").

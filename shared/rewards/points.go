@@ -152,8 +152,17 @@ type MyRewards struct {
 // Mine is the caller's summary.
 func (p *Points) Mine(ctx context.Context, actor auth.Principal) (MyRewards, error) {
 	out, err := p.summary(ctx, actor.MemberID)
-	if err != nil || !policy.IsStaff(actor.Roles) {
+	if err != nil {
 		return out, err
+	}
+	// Who granted a badge is the staff's to know: the member reads only that it was
+	// granted (as on profiles and in the export).
+	out.Badges = slices.Clone(out.Badges)
+	for i := range out.Badges {
+		out.Badges[i].Granted, out.Badges[i].GrantedBy = out.Badges[i].GrantedBy != "", ""
+	}
+	if !policy.IsStaff(actor.Roles) {
+		return out, nil
 	}
 	s, err := p.Settings(ctx)
 	if err != nil {

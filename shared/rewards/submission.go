@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -106,7 +107,8 @@ var (
 // most 500 bytes, nothing hidden) and returns it cleaned, with its canonical form: the
 // same page however it is written (scheme and host case, a "www." prefix, the trailing
 // dot of a fully qualified host, an internationalised host in Unicode or punycode,
-// default port, trailing slash, fragment, tracking parameters "utm_*", and RFC 3986
+// default port, trailing slash, fragment, tracking parameters (TrackingParam: "utm_*",
+// "utm", "fbclid", "gclid", "mc_cid", "mc_eid", "ref"), and RFC 3986
 // §6.2.2's normalisations of the path: percent-encoded unreserved characters decoded,
 // the hex digits of the other escapes in upper case, "." and ".." segments removed),
 // which is what "the same proof URL is never paid twice" compares.
@@ -139,7 +141,7 @@ func NormalProofURL(raw string) (clean, canonical string, err error) {
 	}
 	q := u.Query()
 	for k := range q {
-		if strings.HasPrefix(strings.ToLower(k), "utm_") {
+		if TrackingParam(k) {
 			q.Del(k)
 		}
 	}
@@ -149,6 +151,18 @@ func NormalProofURL(raw string) (clean, canonical string, err error) {
 		canonical += "?" + enc
 	}
 	return raw, canonical, nil
+}
+
+// trackingParams are the query parameters that say where a visitor came from, not which
+// page it is (besides every "utm_*"): a bare "utm", Facebook's and Google Ads' click
+// ids, Mailchimp's campaign and member ids, and "ref".
+var trackingParams = []string{"utm", "fbclid", "gclid", "mc_cid", "mc_eid", "ref"}
+
+// TrackingParam reports whether a query parameter is a tracking one, ignored when two
+// proof addresses are compared (any case).
+func TrackingParam(name string) bool {
+	name = strings.ToLower(name)
+	return strings.HasPrefix(name, "utm_") || slices.Contains(trackingParams, name)
 }
 
 // ProofKey is the key of a canonical proof address (a hash: addresses are long).

@@ -103,6 +103,9 @@ func (s *Campaigns) GetSubmission(ctx context.Context, actor auth.Principal, id 
 	if err != nil {
 		return Submission{}, fmt.Errorf("rewards.GetSubmission %s: %w", id, err)
 	}
+	if !MayManage(actor.Roles) {
+		sub.ReviewerID = "" // the member reads who reviewed as "the community team"
+	}
 	return s.named(ctx, sub)
 }
 
@@ -135,6 +138,7 @@ func (s *Campaigns) Resubmit(ctx context.Context, actor auth.Principal, id strin
 	if err := s.Store.ResubmitSubmission(ctx, old, sub, ProofKey(oldCanonical), key); err != nil {
 		return Submission{}, fmt.Errorf("rewards.Resubmit %s: %w", id, err)
 	}
+	sub.ReviewerID = "" // the member's answer names no staff member
 	return s.named(ctx, sub)
 }
 

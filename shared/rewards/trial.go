@@ -52,11 +52,13 @@ type Application struct {
 	Motivation    string `json:"motivation"`
 	Status        string `json:"status"`
 	// Instructions: once approved, to that member.
-	Instructions string     `json:"instructions,omitempty"`
-	Reason       string     `json:"reason,omitempty"`
-	AppliedAt    time.Time  `json:"appliedAt"`
-	DecidedAt    *time.Time `json:"decidedAt,omitempty"`
-	DecidedBy    string     `json:"decidedBy,omitempty"`
+	Instructions string `json:"instructions,omitempty"`
+	Reason       string `json:"reason,omitempty"`
+	// NoSlots: declined because every slot was taken (nobody decided it).
+	NoSlots   bool       `json:"noSlots,omitempty"`
+	AppliedAt time.Time  `json:"appliedAt"`
+	DecidedAt *time.Time `json:"decidedAt,omitempty"`
+	DecidedBy string     `json:"decidedBy,omitempty"`
 }
 
 // ApplyRequest is a member's application.
@@ -82,17 +84,22 @@ var (
 	ErrMotivation    = errs.InvalidField("motivation", "invalid_motivation", "Tell why you would like to try it in at most 1,000 characters.")
 )
 
-func checkTrial(in TrialInput) (Trial, error) {
+// checkTrial validates a trial offer, reporting each wrong field.
+func checkTrial(in TrialInput) (Trial, []error) {
+	var problems []error
 	offer, err := cleanBody("trial.offer", in.Offer, MaxTrialTextRunes, true, errs.InvalidField("trial.offer", ErrTrialInput.Code, ErrTrialInput.Message))
 	if err != nil {
-		return Trial{}, err
+		problems = append(problems, err)
 	}
 	instr, err := cleanBody("trial.instructions", in.Instructions, MaxTrialTextRunes, true, errs.InvalidField("trial.instructions", ErrTrialInput.Code, ErrTrialInput.Message))
 	if err != nil {
-		return Trial{}, err
+		problems = append(problems, err)
 	}
 	if in.Slots < 1 || in.Slots > MaxTrialSlots {
-		return Trial{}, errs.InvalidField("trial.slots", ErrTrialInput.Code, ErrTrialInput.Message)
+		problems = append(problems, errs.InvalidField("trial.slots", ErrTrialInput.Code, ErrTrialInput.Message))
+	}
+	if problems != nil {
+		return Trial{}, problems
 	}
 	return Trial{Offer: offer, Instructions: instr, Slots: in.Slots, SlotsLeft: in.Slots}, nil
 }

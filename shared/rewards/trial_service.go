@@ -91,6 +91,10 @@ func (s *Campaigns) Decide(ctx context.Context, actor auth.Principal, id string,
 		return Application{}, fmt.Errorf("rewards.Decide %s: %w", id, ErrOwnSubmission)
 	}
 	if old.Status != TrialApplied {
+		if old.NoSlots {
+			// Declined when the last slot went: what the decider needs to hear.
+			return Application{}, fmt.Errorf("rewards.Decide %s: %w", id, ErrNoSlots)
+		}
 		return Application{}, fmt.Errorf("rewards.Decide %s: %w", id, ErrDecided)
 	}
 	now := s.Now().UTC()
@@ -104,10 +108,64 @@ func (s *Campaigns) Decide(ctx context.Context, actor auth.Principal, id string,
 	if err != nil {
 		return Application{}, err
 	}
-	if err := s.Store.DecideTrial(ctx, old, a, []eventtypes.Envelope{env}); err != nil {
+	err = s.Store.DecideTrial(ctx, old, a, []eventtypes.Envelope{env})
+	if (err == nil && req.Approve) || errs.Is(err, ErrNoSlots.Code) {
+		// The last slot may have gone: the applicants still waiting are told at once.
+		if cerr := s.closeTrial(ctx, id); cerr != nil {
+			return Application{}, fmt.Errorf("rewards.Decide %s: %w", id, cerr)
+		}
+	}
+	if errs.Is(err, ErrDecided.Code) {
+		// Decided meanwhile: by the sweep of a full trial, it is that every slot went.
+		if now, rerr := s.Store.Application(ctx, id, req.MemberID); rerr == nil && now.NoSlots {
+			err = ErrNoSlots
+		}
+	}
+	if err != nil {
 		return Application{}, fmt.Errorf("rewards.Decide %s: %w", id, err)
 	}
 	list := []Application{a}
 	err = s.names(ctx, nil, list)
 	return list[0], err
+}
+
+// closeTrial declines, once every slot of a campaign's trial is taken, the applications
+// still waiting ("every place is taken": NoSlots, decided by nobody), each with its
+// trial.decided event, so that nobody waits for an answer that cannot come. Applying
+// is refused in the same transaction as the last approval's slot (ApplyTrial's
+// condition), and a member's page derives the same answer meanwhile (Get).
+func (s *Campaigns) closeTrial(ctx context.Context, id string) error {
+	c, err := s.Store.Campaign(ctx, id)
+	if err != nil {
+		return err
+	}
+	if c.Trial == nil || c.Trial.SlotsLeft > 0 {
+		return nil
+	}
+	for cursor := ""; ; {
+		list, next, err := s.Store.TrialApplications(ctx, id, cursor, ReviewPage)
+		if err != nil {
+			return err
+		}
+		for _, old := range list {
+			if old.Status != TrialApplied {
+				continue
+			}
+			now := s.Now().UTC()
+			a := old
+			a.Status, a.NoSlots, a.DecidedAt = TrialDeclined, true, &now
+			env, err := eventtypes.Wrap(eventtypes.TrialDecided{Meta: eventtypes.NewMeta(now), CampaignID: id, CampaignTitle: c.Title,
+				MemberID: a.MemberID, NoSlots: true})
+			if err != nil {
+				return err
+			}
+			if err := s.Store.DecideTrial(ctx, old, a, []eventtypes.Envelope{env}); err != nil && !errs.Is(err, ErrDecided.Code) {
+				return err
+			}
+		}
+		if next == "" {
+			return nil
+		}
+		cursor = next
+	}
 }

@@ -603,6 +603,13 @@ func campaignSubSK(memberID, submissionID string) string {
 	return campaignMemberPrefix(memberID) + "SUB#" + submissionID
 }
 func campaignTrialSK(memberID string) string { return campaignMemberPrefix(memberID) + "TRIAL" }
+func campaignSubmitterSK(memberID string) string {
+	return campaignMemberPrefix(memberID) + "SUBMITTER"
+}
+func campaignApprovedSK(memberID string) string { return campaignMemberPrefix(memberID) + "APPROVED" }
+
+// campaignTakenBackSK marks a challenge payment taken back (its ledger object).
+func campaignTakenBackSK(objectID string) string { return "TAKEN#" + objectID }
 
 func trialQueuePK(campaignID string) string             { return "TRIALQ#" + campaignID }
 func trialQueueSK(at time.Time, memberID string) string { return stamp(at) + "#" + memberID }

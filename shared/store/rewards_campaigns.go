@@ -28,6 +28,9 @@ const (
 	typeCampaignDone      = "CampaignCompletions"
 	typeCampaignProgress  = "CampaignProgress"
 	typeCampaignPending   = "CampaignPendingProof"
+	typeCampaignSubmitter = "CampaignSubmitter"
+	typeCampaignApproved  = "CampaignApprovedMember"
+	typeCampaignTakenBack = "CampaignTakenBack"
 	typeSubmission        = "Submission"
 	typeMemberSubmission  = "MemberSubmission"
 	typeProofClaim        = "ProofClaim"
@@ -58,6 +61,10 @@ const (
 	caTrialApplied     = "TrialApplied"
 	caTrialApproved    = "TrialApproved"
 	caGiftsShipped     = "GiftsShipped"
+	caSubmitters       = "Submitters"
+	caApprovedMembers  = "ApprovedMembers"
+	caTakenBack        = "TakenBack"
+	caPointsTakenBack  = "PointsTakenBack"
 	caCount            = "Count"
 	caObjects          = "Objects"
 	caStatus           = "Status"
@@ -83,6 +90,10 @@ const (
 	condFirstTime = "first time"
 	// condTrialSlot: a trial slot is left.
 	condTrialSlot = "trial slot left"
+	// condFirstProof: the member's first proof in the campaign (the funnel counts
+	// members); condFirstApproval: their first approved proof in it.
+	condFirstProof    = "first proof of the member"
+	condFirstApproval = "first approval of the member"
 )
 
 func cN(n int64) types.AttributeValue {
@@ -144,6 +155,10 @@ type campaignItem struct {
 	TrialApplied      int64
 	TrialApproved     int64
 	GiftsShipped      int64
+	Submitters        int64
+	ApprovedMembers   int64
+	TakenBack         int64
+	PointsTakenBack   int64
 }
 
 func challengeItems(list []rewards.Challenge) []challengeItem {
@@ -165,7 +180,9 @@ func newCampaignItem(c rewards.Campaign) campaignItem {
 		CreatedBy: c.CreatedBy, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 		Saw: c.Counts.Saw, Joined: c.Counts.Joined, Submitted: c.Counts.Submitted, Approved: c.Counts.Approved,
 		Rejected: c.Counts.Rejected, Completions: c.Counts.Completions, PointsPaid: c.Counts.PointsPaid,
-		TrialApplied: c.Counts.TrialApplied, TrialApproved: c.Counts.TrialApproved, GiftsShipped: c.Counts.GiftsShipped}
+		TrialApplied: c.Counts.TrialApplied, TrialApproved: c.Counts.TrialApproved, GiftsShipped: c.Counts.GiftsShipped,
+		Submitters: c.Counts.Submitters, ApprovedMembers: c.Counts.ApprovedMembers, TakenBack: c.Counts.TakenBack,
+		PointsTakenBack: c.Counts.PointsTakenBack}
 	if c.Trial != nil {
 		it.HasTrial, it.TrialOffer, it.TrialInstructions, it.TrialSlots, it.TrialSlotsLeft = true, c.Trial.Offer, c.Trial.Instructions, c.Trial.Slots, c.Trial.SlotsLeft
 	}
@@ -181,7 +198,8 @@ func (it campaignItem) campaign() rewards.Campaign {
 		StartedAt: it.StartedAt, EndedAt: it.EndedAt, CreatedBy: it.CreatedBy, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt,
 		Counts: rewards.Counts{Saw: it.Saw, Joined: it.Joined, Submitted: it.Submitted, Approved: it.Approved, Rejected: it.Rejected,
 			Completions: it.Completions, PointsPaid: it.PointsPaid, TrialApplied: it.TrialApplied, TrialApproved: it.TrialApproved,
-			GiftsShipped: it.GiftsShipped}}
+			GiftsShipped: it.GiftsShipped, Submitters: it.Submitters, ApprovedMembers: it.ApprovedMembers, TakenBack: it.TakenBack,
+			PointsTakenBack: it.PointsTakenBack}}
 	for i, ch := range it.Challenges {
 		c.Challenges[i] = rewards.Challenge{ID: ch.ID, Kind: ch.Kind, Title: ch.Title, Instructions: ch.Instructions, Points: ch.Points,
 			MaxCompletions: ch.MaxCompletions, Action: ch.Action, SpaceID: ch.SpaceID, Count: ch.Count, NeedsScreenshot: ch.NeedsScreenshot}
@@ -294,6 +312,7 @@ type trialItem struct {
 	Motivation   string
 	Status       string
 	Reason       string
+	NoSlots      bool `dynamodbav:",omitempty"`
 	AppliedAt    time.Time
 	DecidedAt    *time.Time
 	DecidedBy    string
@@ -301,7 +320,7 @@ type trialItem struct {
 
 func newTrialItem(a rewards.Application) trialItem {
 	it := trialItem{PK: campaignPK(a.CampaignID), SK: campaignTrialSK(a.MemberID), Type: typeTrialApplication, CampaignID: a.CampaignID,
-		MemberID: a.MemberID, Motivation: a.Motivation, Status: a.Status, Reason: a.Reason,
+		MemberID: a.MemberID, Motivation: a.Motivation, Status: a.Status, Reason: a.Reason, NoSlots: a.NoSlots,
 		AppliedAt: a.AppliedAt, DecidedAt: a.DecidedAt, DecidedBy: a.DecidedBy}
 	if a.Status == rewards.TrialApplied {
 		it.GSI1PK, it.GSI1SK = trialQueuePK(a.CampaignID), trialQueueSK(a.AppliedAt, a.MemberID)
@@ -311,7 +330,7 @@ func newTrialItem(a rewards.Application) trialItem {
 
 func (it trialItem) application() rewards.Application {
 	return rewards.Application{CampaignID: it.CampaignID, MemberID: it.MemberID, Motivation: it.Motivation,
-		Status: it.Status, Reason: it.Reason, AppliedAt: it.AppliedAt, DecidedAt: it.DecidedAt, DecidedBy: it.DecidedBy}
+		Status: it.Status, Reason: it.Reason, NoSlots: it.NoSlots, AppliedAt: it.AppliedAt, DecidedAt: it.DecidedAt, DecidedBy: it.DecidedBy}
 }
 
 var _ rewards.CampaignStore = (*Rewards)(nil)
@@ -587,14 +606,21 @@ func (s *Rewards) JoinCampaign(ctx context.Context, campaignID, memberID string,
 // claim of its address, the member's one open proof of the challenge and the count, in
 // one transaction.
 func (s *Rewards) CreateSubmission(ctx context.Context, sub rewards.Submission, proofKey string) error {
-	err := s.txn().
-		put("", newSubmissionItem(submissionPK(sub.ID), skSubmission, typeSubmission, sub), "attribute_not_exists(PK)").
-		put("", newSubmissionItem(campaignPK(sub.CampaignID), campaignSubSK(sub.MemberID, sub.ID), typeMemberSubmission, sub), "").
-		put(condProofFree, proofClaimItem{PK: "PROOF#" + proofKey, SK: skProof, Type: typeProofClaim, SubmissionID: sub.ID, MemberID: sub.MemberID}, "attribute_not_exists(PK)").
-		put(condOnePending, campaignMarkItem{PK: campaignPK(sub.CampaignID), SK: campaignPendingSK(sub.MemberID, sub.ChallengeID), Type: typeCampaignPending,
-			MemberID: sub.MemberID, At: sub.CreatedAt, SubmissionID: sub.ID}, "attribute_not_exists(PK)").
-		add("", s.campaignAdd(sub.CampaignID, map[string]int64{caSubmitted: 1}, "", 0)).
-		run(ctx)
+	err := s.firstOfMember(ctx, condFirstProof, func(first bool) *txn {
+		tx := s.txn().
+			put("", newSubmissionItem(submissionPK(sub.ID), skSubmission, typeSubmission, sub), "attribute_not_exists(PK)").
+			put("", newSubmissionItem(campaignPK(sub.CampaignID), campaignSubSK(sub.MemberID, sub.ID), typeMemberSubmission, sub), "").
+			put(condProofFree, proofClaimItem{PK: "PROOF#" + proofKey, SK: skProof, Type: typeProofClaim, SubmissionID: sub.ID, MemberID: sub.MemberID}, "attribute_not_exists(PK)").
+			put(condOnePending, campaignMarkItem{PK: campaignPK(sub.CampaignID), SK: campaignPendingSK(sub.MemberID, sub.ChallengeID), Type: typeCampaignPending,
+				MemberID: sub.MemberID, At: sub.CreatedAt, SubmissionID: sub.ID}, "attribute_not_exists(PK)")
+		adds := map[string]int64{caSubmitted: 1}
+		if first {
+			adds[caSubmitters] = 1
+			tx.put(condFirstProof, campaignMarkItem{PK: campaignPK(sub.CampaignID), SK: campaignSubmitterSK(sub.MemberID), Type: typeCampaignSubmitter,
+				MemberID: sub.MemberID, At: sub.CreatedAt}, "attribute_not_exists(PK)")
+		}
+		return tx.add("", s.campaignAdd(sub.CampaignID, adds, "", 0))
+	})
 	switch {
 	case failed(err, condProofFree):
 		return fmt.Errorf("store.CreateSubmission: %w", rewards.ErrProofURLUsed)
@@ -604,6 +630,20 @@ func (s *Rewards) CreateSubmission(ctx context.Context, sub rewards.Submission, 
 		return fmt.Errorf("store.CreateSubmission: %w", err)
 	}
 	return nil
+}
+
+// firstOfMember runs a transaction that counts a member once in a campaign's funnel
+// (their first proof, their first approval): built with first=true it also puts the
+// member's mark on condition that it is new (the named condition cond) and adds to
+// the member count; when that mark exists already (the member was counted), it runs
+// again without them. Both the count of proofs and of members stay exact, in one
+// transaction each time.
+func (s *Rewards) firstOfMember(ctx context.Context, cond string, build func(first bool) *txn) error {
+	err := build(true).run(ctx)
+	if failed(err, cond) {
+		err = build(false).run(ctx)
+	}
+	return err
 }
 
 // Submission implements rewards.CampaignStore.
@@ -651,7 +691,7 @@ func (s *Rewards) ResubmitSubmission(ctx context.Context, old, sub rewards.Submi
 // condCompletionNext, and never past the maximum), the ledger entry (once per
 // challenge, completion and member: condPointsClaim), the campaign's points budget
 // (condCampaignBudget) and counters.
-func (s *Rewards) pay(tx *txn, p rewards.Completion, approved bool) {
+func (s *Rewards) pay(tx *txn, p rewards.Completion, approved, firstApproval bool) {
 	done := &types.Update{TableName: aws.String(s.Table), Key: key(campaignPK(p.CampaignID), campaignDoneSK(p.MemberID, p.ChallengeID)),
 		UpdateExpression:         aws.String("SET #Type = :type, #MemberID = :m, #ChallengeID = :ch ADD #Count :one"),
 		ExpressionAttributeNames: named(AttrType, "MemberID", "ChallengeID", caCount),
@@ -667,6 +707,9 @@ func (s *Rewards) pay(tx *txn, p rewards.Completion, approved bool) {
 	adds := map[string]int64{caCompletions: 1}
 	if approved {
 		adds[caApproved] = 1
+	}
+	if firstApproval {
+		adds[caApprovedMembers] = 1
 	}
 	if p.Points > 0 {
 		adds[caPointsPaid], adds[caPointsBudgetLeft] = p.Points, -p.Points
@@ -694,20 +737,31 @@ func payFailed(err error) error {
 
 // ReviewSubmission implements rewards.CampaignStore.
 func (s *Rewards) ReviewSubmission(ctx context.Context, old, sub rewards.Submission, pay *rewards.Completion, proofKey string, events []eventtypes.Envelope) error {
-	tx := s.txn()
-	s.submissionWrites(tx, sub, rewards.SubmissionPending)
-	switch sub.Status {
-	case rewards.SubmissionApproved:
-		s.pay(tx, *pay, true)
-	case rewards.SubmissionRejected:
-		tx.add("", s.del(key("PROOF#"+proofKey, skProof), ""))
-		tx.add("", s.campaignAdd(sub.CampaignID, map[string]int64{caRejected: 1}, "", 0))
+	build := func(first bool) *txn {
+		tx := s.txn()
+		s.submissionWrites(tx, sub, rewards.SubmissionPending)
+		switch sub.Status {
+		case rewards.SubmissionApproved:
+			s.pay(tx, *pay, true, first)
+			if first {
+				tx.put(condFirstApproval, campaignMarkItem{PK: campaignPK(sub.CampaignID), SK: campaignApprovedSK(sub.MemberID), Type: typeCampaignApproved,
+					MemberID: sub.MemberID, At: pay.At}, "attribute_not_exists(PK)")
+			}
+		case rewards.SubmissionRejected:
+			tx.add("", s.del(key("PROOF#"+proofKey, skProof), ""))
+			tx.add("", s.campaignAdd(sub.CampaignID, map[string]int64{caRejected: 1}, "", 0))
+		}
+		if sub.Status != rewards.SubmissionChanges {
+			tx.add("", s.del(key(campaignPK(sub.CampaignID), campaignPendingSK(sub.MemberID, sub.ChallengeID)), ""))
+		}
+		return tx.with(s.outboxPuts(events))
 	}
-	if sub.Status != rewards.SubmissionChanges {
-		tx.add("", s.del(key(campaignPK(sub.CampaignID), campaignPendingSK(sub.MemberID, sub.ChallengeID)), ""))
+	var err error
+	if sub.Status == rewards.SubmissionApproved {
+		err = s.firstOfMember(ctx, condFirstApproval, build)
+	} else {
+		err = build(false).run(ctx)
 	}
-	tx.with(s.outboxPuts(events))
-	err := tx.run(ctx)
 	// A proof reviewed meanwhile is told first: its payment's claim and count then fail
 	// too, and a concurrent approval of the same proof must answer submission_reviewed
 	// (not points_already_paid).
@@ -766,7 +820,7 @@ func (s *Rewards) RecordProgress(ctx context.Context, campaignID, challengeID, m
 // Complete implements rewards.CampaignStore.
 func (s *Rewards) Complete(ctx context.Context, p rewards.Completion, events []eventtypes.Envelope) error {
 	tx := s.txn()
-	s.pay(tx, p, false)
+	s.pay(tx, p, false, false)
 	tx.with(s.outboxPuts(events))
 	err := tx.run(ctx)
 	if why := payFailed(err); why != nil {
@@ -781,10 +835,32 @@ func (s *Rewards) Complete(ctx context.Context, p rewards.Completion, events []e
 	return nil
 }
 
-// ApplyTrial implements rewards.CampaignStore.
+// TakeBack counts on its campaign a challenge payment taken back as fraudulent (the
+// report's "taken back" and its cost net of it): objectID is the payment's ledger object
+// (<campaign>#<challenge>#<n>), counted once however often the reversal is told
+// (false when it was already).
+func (s *Rewards) TakeBack(ctx context.Context, campaignID, objectID string, points int64, at time.Time) (bool, error) {
+	err := s.txn().put(condFirstTime, campaignMarkItem{PK: campaignPK(campaignID), SK: campaignTakenBackSK(objectID), Type: typeCampaignTakenBack, At: at},
+		"attribute_not_exists(PK)").
+		add("", s.campaignAdd(campaignID, map[string]int64{caTakenBack: 1, caPointsTakenBack: points}, "", 0)).run(ctx)
+	if failed(err, condFirstTime) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store.TakeBack %s: %w", campaignID, err)
+	}
+	return true, nil
+}
+
+// ApplyTrial implements rewards.CampaignStore: on condition that a slot is left
+// (condTrialSlot: once the last one went, the remaining applicants are declined and
+// nobody else may apply).
 func (s *Rewards) ApplyTrial(ctx context.Context, a rewards.Application) error {
 	err := s.txn().put(condFirstTime, newTrialItem(a), "attribute_not_exists(PK)").
-		add("", s.campaignAdd(a.CampaignID, map[string]int64{caTrialApplied: 1}, "", 0)).run(ctx)
+		add(condTrialSlot, s.campaignAdd(a.CampaignID, map[string]int64{caTrialApplied: 1}, caTrialSlotsLeft, 1)).run(ctx)
+	if failed(err, condTrialSlot) {
+		return fmt.Errorf("store.ApplyTrial: %w", rewards.ErrNoSlots)
+	}
 	if failed(err, condFirstTime) {
 		return fmt.Errorf("store.ApplyTrial: %w", rewards.ErrApplied)
 	}

@@ -53,6 +53,12 @@ async function main() {
     await devSignIn(bossPage, 'boss@example.com');
     await api(bossPage, 'PUT', `/api/members/${mia.id}/roles`, { roles: ['marketer'] });
     await bossContext.close();
+    // mia's own hidden space: the editor offers it by name (round 3).
+    const labContext = await browser.newContext({ locale: 'en-US' });
+    const labPage = await labContext.newPage();
+    await devSignIn(labPage, 'mia@example.com');
+    const lab = await api(labPage, 'POST', '/api/spaces', { name: 'Secret Lab', visibility: 'hidden', description: 'Our private beta.' });
+    await labContext.close();
 
     for (const lang of ['en', 'fr']) {
       for (const width of [375, 1280]) {
@@ -74,6 +80,18 @@ async function main() {
         // 1. The marketer writes the campaign and publishes it.
         const marketer = await open('mia@example.com');
         await visit(marketer, `/campaigns/manage/new`);
+        // Saved empty, the editor names every wrong field at once, each next to its field.
+        await marketer.getByRole('button', { name: c.save, exact: true }).click();
+        for (const [input, code] of [['#c-title', 'invalid_campaign_title'], ['#c-disc', 'invalid_disclosure'], ['#ch0-title', 'invalid_challenge_title']]) {
+          await waitFor(marketer, marketer.locator(`${input}-error`), `the problem of ${input} among all`);
+          if ((await marketer.locator(`${input}-error`).textContent()) !== s.errors[code]) fail(`${input}'s problem: ${await marketer.locator(`${input}-error`).textContent()} (${tag})`);
+          if ((await marketer.locator(input).getAttribute('aria-invalid')) !== 'true') fail(`${input} is not marked invalid (${tag})`);
+        }
+        await check(marketer, `editor-errors-${tag}`);
+        // The hidden space the marketer owns is offered by name.
+        await marketer.locator('#c-aud').selectOption('spaces');
+        await waitFor(marketer, marketer.getByRole('checkbox', { name: 'Secret Lab', exact: true }), 'the hidden space by name');
+        if ((await marketer.getByText(lab.space ? lab.space.id : lab.id).count()) > 0) fail(`a space shows as its id (${tag})`);
         const title = `Review our app ${tag}`;
         await marketer.locator('#c-title').fill(title);
         await marketer.locator('#c-desc').fill('Try **our app** and publish an honest review.');
@@ -133,12 +151,15 @@ async function main() {
         await member.getByLabel(c.proofUrl).fill(`https://reviews.example.com/tribune-${tag}`);
         await member.getByRole('button', { name: c.send }).click();
         await waitFor(member, member.getByText(c.statuses.pending), 'the proof waiting for review');
-        await waitFor(member, member.getByText('“I received points for publishing a review.”'), 'the disclosure with the proof');
+        await waitFor(member, member.getByText(s.noticeQuote('I received points for publishing a review.')), 'the disclosure with the proof, in the language\'s quotes');
         await check(member, `sent-${tag}`);
 
         // 3. The marketer approves it from the queue.
         await visit(marketer, `/campaigns/manage/${id}`);
         await waitFor(marketer, marketer.getByRole('link', { name: `https://reviews.example.com/tribune-${tag}` }), 'the proof in the queue');
+        // Live: the frozen fields are read-only, and the page says so before any edit.
+        await waitFor(marketer, marketer.getByText(s.g3.frozen), 'the sentence of the frozen fields');
+        if ((await marketer.locator('#c-title').getAttribute('readonly')) === null || !(await marketer.locator('#ch0-points').isDisabled())) fail(`a live campaign's frozen fields are editable (${tag})`);
         await check(marketer, `queue-${tag}`);
         await marketer.getByRole('button', { name: c.approve, exact: true }).click();
         await waitFor(marketer, marketer.getByText(c.noProofs), 'the empty queue');

@@ -2435,6 +2435,7 @@ export interface components {
             memberId: string;
             memberName: string;
             motivation: string;
+            noSlots?: boolean;
             reason?: string;
             status: string;
         };
@@ -2556,8 +2557,11 @@ export interface components {
             completions: number;
             cost: components["schemas"]["Cost"];
             funnel: components["schemas"]["Funnel"];
+            proofsApproved: number;
+            proofsSent: number;
             rejected: number;
             state: string;
+            takenBack: number;
             title: string;
             trialApplied: number;
             trialApproved: number;
@@ -2637,18 +2641,24 @@ export interface components {
             giftsRedeemed: number;
             pointsBudget: number;
             pointsBudgetLeft: number;
+            pointsNet: number;
             pointsPaid: number;
+            pointsTakenBack: number;
             trialSlotsGiven: number;
         };
         Counts: {
             approved: number;
+            approvedMembers: number;
             completions: number;
             giftsShipped: number;
             joined: number;
             pointsPaid: number;
+            pointsTakenBack: number;
             rejected: number;
             saw: number;
             submitted: number;
+            submitters: number;
+            takenBack: number;
             trialApplied: number;
             trialApproved: number;
         };
@@ -3320,6 +3330,11 @@ export interface components {
             code: string;
             detail?: string;
             field?: string;
+            fields?: {
+                code: string;
+                detail: string;
+                field: string;
+            }[];
             invalid?: {
                 code: string;
                 detail: string;

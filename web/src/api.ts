@@ -61,12 +61,15 @@ export type CatalogueSettings = Schemas['CatalogueSettings'];
 // ProblemEntry is a wrong element of a list the API names (problem+json `invalid`): its
 // position in the list sent (from 1), the element as sent, and why (a problem code).
 export type ProblemEntry = Schemas['errs.Entry'];
+// ProblemField is one wrong field of a form checked whole (problem+json `fields`).
+export type ProblemField = { field: string; code: string; detail: string };
 
 // ApiError is a failed call: its HTTP status, its problem code, and the request field
 // the problem is about when the API names one (problem+json `field`).
 export class ApiError extends Error {
   // spaceId: the space a not_space_member refusal is about, when the reader may know it.
-  constructor(public status: number, public code: string, public field?: string, public entries?: ProblemEntry[], public valid?: number, public spaceId?: string) {
+  // fields: every wrong field of a form the API checks whole (the campaign editor).
+  constructor(public status: number, public code: string, public field?: string, public entries?: ProblemEntry[], public valid?: number, public spaceId?: string, public fields?: ProblemField[]) {
     super(code);
   }
 }
@@ -120,6 +123,7 @@ async function call<M extends Method, P extends Route<M>>(method: M, route: P, a
     let entries: ProblemEntry[] | undefined;
     let valid: number | undefined;
     let spaceId: string | undefined;
+    let fields: ProblemField[] | undefined;
     try {
       const problem: Partial<Schemas['Problem']> = await resp.json();
       code = problem.code ?? code;
@@ -127,10 +131,11 @@ async function call<M extends Method, P extends Route<M>>(method: M, route: P, a
       if (Array.isArray(problem.invalid)) entries = problem.invalid;
       if (typeof problem.valid === 'number') valid = problem.valid;
       if (typeof problem.spaceId === 'string') spaceId = problem.spaceId;
+      if (Array.isArray(problem.fields)) fields = problem.fields as ProblemField[];
     } catch {
       /* not a problem document */
     }
-    throw new ApiError(resp.status, code, field, entries, valid, spaceId);
+    throw new ApiError(resp.status, code, field, entries, valid, spaceId, fields);
   }
   return resp.status === 204 ? (undefined as Answer<Op<M, P>>) : ((await resp.json()) as Answer<Op<M, P>>);
 }

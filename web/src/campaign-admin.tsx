@@ -2,7 +2,7 @@
 // editor with its schedule (publish, pause, resume, end), the proofs to review, the
 // trial applications and the report.
 import { useEffect, useState } from 'preact/hooks';
-import { Campaign, CampaignInput, campaignsApi, CampaignReport, CampaignSummary, ChallengeInput, Submission, TrialApplication } from './api';
+import { ApiError, Campaign, CampaignInput, campaignsApi, CampaignReport, CampaignSummary, ChallengeInput, Submission, TrialApplication } from './api';
 import { formatDate, Lang, strings } from './i18n';
 import { useFocusHeading } from './signin';
 import { codeOf, Done, fieldAttrs, FieldProblem, FormLevelProblem, FormProblem, Label, LoadProblem, Problem, problemOf, RequiredNote } from './ui';
@@ -85,12 +85,27 @@ function inputOf(k?: Campaign): CampaignInput {
   };
 }
 
-// Editor writes a campaign's fields.
+// problemsOf is every wrong field of a refused save (the API checks the form whole:
+// problem+json fields), or the one problem of any other refusal.
+function problemsOf(err: unknown): FormProblem[] {
+  if (err instanceof ApiError && err.fields && err.fields.length > 0) return err.fields.map((f) => ({ code: f.code, field: f.field }));
+  return [problemOf(err)];
+}
+
+// memberRoles are the roles an audience may name: those of members (staff take no
+// part in campaigns, and the API refuses an audience of staff roles).
+const memberRoles = ['member'];
+
+// Editor writes a campaign's fields: every field's problem is shown next to it at once.
+// A started campaign's frozen fields (title, audience, start, challenges, the trial's
+// offer and instructions) are read-only, with the sentence that says so above the form.
 function Editor(props: { lang: Lang; campaign?: Campaign; onSaved: (k: Campaign) => void }) {
   const s = strings[props.lang];
   const c = s.campaigns;
   const [form, setForm] = useState<CampaignInput>(inputOf(props.campaign));
-  const [problem, setProblem] = useState<FormProblem>();
+  const [problems, setProblems] = useState<FormProblem[]>([]);
+  const pf = (f: string) => problems.find((p) => p.field === f);
+  const frozen = !!props.campaign && (props.campaign.state === 'live' || props.campaign.state === 'paused');
   const [saved, setSaved] = useState(false);
   const set = (patch: Partial<CampaignInput>) => setForm({ ...form, ...patch });
   const setChallenge = (i: number, patch: Partial<ChallengeInput>) => set({ challenges: form.challenges.map((ch, j) => (j === i ? { ...ch, ...patch } : ch)) });
@@ -100,7 +115,7 @@ function Editor(props: { lang: Lang; campaign?: Campaign; onSaved: (k: Campaign)
     try {
       set({ imageKey: await campaignsApi.upload('campaign_image', file) });
     } catch (err) {
-      setProblem(problemOf(err, { reward_image_type: 'imageKey', reward_image_too_large: 'imageKey', upload_failed: 'imageKey' }));
+      setProblems([problemOf(err, { reward_image_type: 'imageKey', reward_image_too_large: 'imageKey', upload_failed: 'imageKey' })]);
     }
   };
   const submit = async (e: Event) => {
@@ -108,11 +123,11 @@ function Editor(props: { lang: Lang; campaign?: Campaign; onSaved: (k: Campaign)
     setSaved(false);
     try {
       const k = props.campaign ? await campaignsApi.update(props.campaign.id, form) : await campaignsApi.create(form);
-      setProblem(undefined);
+      setProblems([]);
       setSaved(true);
       props.onSaved(k);
     } catch (err) {
-      setProblem(problemOf(err));
+      setProblems(problemsOf(err));
     }
   };
   const field = (name: string, id: string, label: string, input: preact.ComponentChildren, required = false) => (
@@ -121,32 +136,37 @@ function Editor(props: { lang: Lang; campaign?: Campaign; onSaved: (k: Campaign)
         {label}
       </Label>
       {input}
-      <FieldProblem lang={props.lang} problem={problem} field={name} id={id} label={label} />
+      <FieldProblem lang={props.lang} problem={pf(name)} field={name} id={id} label={label} />
     </>
   );
-  const fields = ['title', 'imageKey', 'description', 'disclosure', 'startsAt', 'endsAt', 'pointsBudget', 'giftBudget', 'audience', 'challenges', 'trial.offer', 'trial.instructions', 'trial.slots'];
+  const fields = ['title', 'imageKey', 'description', 'disclosure', 'startsAt', 'endsAt', 'pointsBudget', 'giftBudget', 'audience', 'audience.roles', 'challenges', 'trial.offer', 'trial.instructions', 'trial.slots'];
   form.challenges.forEach((_, i) => ['kind', 'title', 'instructions', 'points', 'maxCompletions', 'action', 'count', 'spaceId'].forEach((f) => fields.push(`challenges[${i}].${f}`)));
   return (
     <form class="form campaign-editor" onSubmit={submit} noValidate>
+      {frozen && (
+        <p class="note" id="c-frozen">
+          {s.g3.frozen}
+        </p>
+      )}
       <RequiredNote lang={props.lang} />
-      {field('title', 'c-title', c.fieldTitle, <input id="c-title" required value={form.title} onInput={(e) => set({ title: val(e) })} {...fieldAttrs(problem, 'title', 'c-title')} />, true)}
+      {field('title', 'c-title', c.fieldTitle, <input id="c-title" required readOnly={frozen} aria-describedby={frozen ? 'c-frozen' : undefined} value={form.title} onInput={(e) => set({ title: val(e) })} {...fieldAttrs(pf('title'), 'title', 'c-title')} />, true)}
       {field('description', 'c-desc', c.fieldDescription,
-        <textarea id="c-desc" rows={5} value={form.description} onInput={(e) => set({ description: (e.currentTarget as HTMLTextAreaElement).value })} {...fieldAttrs(problem, 'description', 'c-desc')} />)}
+        <textarea id="c-desc" rows={5} value={form.description} onInput={(e) => set({ description: (e.currentTarget as HTMLTextAreaElement).value })} {...fieldAttrs(pf('description'), 'description', 'c-desc')} />)}
       <label for="c-image">{c.fieldImage}</label>
-      <input id="c-image" type="file" accept="image/png,image/jpeg,image/webp" onChange={pickImage} {...fieldAttrs(problem, 'imageKey', 'c-image')} />
+      <input id="c-image" type="file" accept="image/png,image/jpeg,image/webp" onChange={pickImage} {...fieldAttrs(pf('imageKey'), 'imageKey', 'c-image')} />
       {form.imageKey && <p class="muted">{c.imageReady}</p>}
-      <FieldProblem lang={props.lang} problem={problem} field="imageKey" id="c-image" />
-      {field('disclosure', 'c-disc', c.fieldDisclosure, <input id="c-disc" required value={form.disclosure} onInput={(e) => set({ disclosure: val(e) })} {...fieldAttrs(problem, 'disclosure', 'c-disc')} />, true)}
+      <FieldProblem lang={props.lang} problem={pf('imageKey')} field="imageKey" id="c-image" />
+      {field('disclosure', 'c-disc', c.fieldDisclosure, <input id="c-disc" required value={form.disclosure} onInput={(e) => set({ disclosure: val(e) })} {...fieldAttrs(pf('disclosure'), 'disclosure', 'c-disc')} />, true)}
       {field('startsAt', 'c-start', c.fieldStarts,
-        <input id="c-start" type="datetime-local" required value={form.startsAt ? local(form.startsAt) : ''} onInput={(e) => set({ startsAt: new Date(val(e)).toISOString() })} />, true)}
+        <input id="c-start" type="datetime-local" required readOnly={frozen} value={form.startsAt ? local(form.startsAt) : ''} onInput={(e) => set({ startsAt: new Date(val(e)).toISOString() })} {...fieldAttrs(pf('startsAt'), 'startsAt', 'c-start')} />, true)}
       {field('endsAt', 'c-end', c.fieldEnds,
-        <input id="c-end" type="datetime-local" required value={form.endsAt ? local(form.endsAt) : ''} onInput={(e) => set({ endsAt: new Date(val(e)).toISOString() })} {...fieldAttrs(problem, 'endsAt', 'c-end')} />, true)}
+        <input id="c-end" type="datetime-local" required value={form.endsAt ? local(form.endsAt) : ''} onInput={(e) => set({ endsAt: new Date(val(e)).toISOString() })} {...fieldAttrs(pf('endsAt'), 'endsAt', 'c-end')} />, true)}
       {field('pointsBudget', 'c-pb', c.fieldPointsBudget,
-        <input id="c-pb" type="number" min={0} inputMode="numeric" value={form.pointsBudget} onInput={(e) => set({ pointsBudget: Number(val(e)) })} {...fieldAttrs(problem, 'pointsBudget', 'c-pb')} />)}
+        <input id="c-pb" type="number" min={0} inputMode="numeric" value={form.pointsBudget} onInput={(e) => set({ pointsBudget: Number(val(e)) })} {...fieldAttrs(pf('pointsBudget'), 'pointsBudget', 'c-pb')} />)}
       {field('giftBudget', 'c-gb', c.fieldGiftBudget,
-        <input id="c-gb" type="number" min={0} inputMode="numeric" value={form.giftBudget} onInput={(e) => set({ giftBudget: Number(val(e)) })} {...fieldAttrs(problem, 'giftBudget', 'c-gb')} />)}
+        <input id="c-gb" type="number" min={0} inputMode="numeric" value={form.giftBudget} onInput={(e) => set({ giftBudget: Number(val(e)) })} {...fieldAttrs(pf('giftBudget'), 'giftBudget', 'c-gb')} />)}
       {field('audience', 'c-aud', c.fieldAudience,
-        <select id="c-aud" value={form.audience.kind} onChange={(e) => set({ audience: { ...form.audience, kind: val(e) } })}>
+        <select id="c-aud" disabled={frozen} value={form.audience.kind} onChange={(e) => set({ audience: { ...form.audience, kind: val(e) } })}>
           {['everyone', 'spaces', 'roles'].map((a) => (
             <option key={a} value={a}>
               {c.audiences[a]}
@@ -154,17 +174,24 @@ function Editor(props: { lang: Lang; campaign?: Campaign; onSaved: (k: Campaign)
           ))}
         </select>)}
       {form.audience.kind === 'spaces' && (
-        <SpaceChecks id="c-spaces" legend={c.fieldSpaces} value={form.audience.spaceIds} onChange={(ids) => set({ audience: { ...form.audience, spaceIds: ids } })} />
+        <SpaceChecks lang={props.lang} id="c-spaces" attrs={{ disabled: frozen }} legend={c.fieldSpaces} value={form.audience.spaceIds} onChange={(ids) => set({ audience: { ...form.audience, spaceIds: ids } })} />
       )}
       {form.audience.kind === 'roles' && (
-        <Checks id="c-roles" legend={c.fieldRoles} options={Object.entries(c.audienceRoles).map(([id, name]) => ({ id, name }))} value={form.audience.roles}
-          onChange={(roles) => set({ audience: { ...form.audience, roles } })} />
+        <>
+          <Checks id="c-roles" legend={c.fieldRoles} attrs={{ disabled: frozen, 'aria-describedby': 'c-roles-hint' }}
+            options={Object.entries(c.audienceRoles).filter(([id]) => memberRoles.includes(id) || form.audience.roles.includes(id)).map(([id, name]) => ({ id, name }))}
+            value={form.audience.roles} onChange={(roles) => set({ audience: { ...form.audience, roles } })} />
+          <p id="c-roles-hint" class="muted">
+            {s.g3.rolesHint}
+          </p>
+          <FieldProblem lang={props.lang} problem={pf('audience.roles')} field="audience.roles" id="c-roles" />
+        </>
       )}
       {form.challenges.map((ch, i) => {
         const id = `ch${i}`;
         const f = (name: string) => `challenges[${i}].${name}`;
         return (
-          <fieldset key={i}>
+          <fieldset key={i} disabled={frozen}>
             <legend>{c.challenge(i + 1)}</legend>
             {field(f('kind'), `${id}-kind`, c.fieldKind,
               <select id={`${id}-kind`} value={ch.kind} onChange={(e) => setChallenge(i, { kind: val(e), ...(val(e) === 'auto' ? { action: 'answer', count: 3 } : {}) })}>
@@ -174,13 +201,13 @@ function Editor(props: { lang: Lang; campaign?: Campaign; onSaved: (k: Campaign)
                   </option>
                 ))}
               </select>)}
-            {field(f('title'), `${id}-title`, c.fieldChallengeTitle, <input id={`${id}-title`} required value={ch.title} onInput={(e) => setChallenge(i, { title: val(e) })} {...fieldAttrs(problem, f('title'), `${id}-title`)} />, true)}
+            {field(f('title'), `${id}-title`, c.fieldChallengeTitle, <input id={`${id}-title`} required value={ch.title} onInput={(e) => setChallenge(i, { title: val(e) })} {...fieldAttrs(pf(f('title')), f('title'), `${id}-title`)} />, true)}
             {field(f('instructions'), `${id}-instr`, c.fieldInstructions,
               <textarea id={`${id}-instr`} rows={2} value={ch.instructions ?? ''} onInput={(e) => setChallenge(i, { instructions: (e.currentTarget as HTMLTextAreaElement).value })} />)}
             {field(f('points'), `${id}-points`, c.fieldPoints,
-              <input id={`${id}-points`} type="number" min={0} inputMode="numeric" value={ch.points} onInput={(e) => setChallenge(i, { points: Number(val(e)) })} {...fieldAttrs(problem, f('points'), `${id}-points`)} />)}
+              <input id={`${id}-points`} type="number" min={0} inputMode="numeric" value={ch.points} onInput={(e) => setChallenge(i, { points: Number(val(e)) })} {...fieldAttrs(pf(f('points')), f('points'), `${id}-points`)} />)}
             {field(f('maxCompletions'), `${id}-max`, c.fieldMax,
-              <input id={`${id}-max`} type="number" min={1} inputMode="numeric" value={ch.maxCompletions} onInput={(e) => setChallenge(i, { maxCompletions: Number(val(e)) })} {...fieldAttrs(problem, f('maxCompletions'), `${id}-max`)} />)}
+              <input id={`${id}-max`} type="number" min={1} inputMode="numeric" value={ch.maxCompletions} onInput={(e) => setChallenge(i, { maxCompletions: Number(val(e)) })} {...fieldAttrs(pf(f('maxCompletions')), f('maxCompletions'), `${id}-max`)} />)}
             {ch.kind === 'auto' && (
               <>
                 {field(f('action'), `${id}-action`, c.fieldAction,
@@ -192,8 +219,8 @@ function Editor(props: { lang: Lang; campaign?: Campaign; onSaved: (k: Campaign)
                     ))}
                   </select>)}
                 {field(f('count'), `${id}-count`, c.fieldCount,
-                  <input id={`${id}-count`} type="number" min={1} inputMode="numeric" value={ch.count ?? 1} onInput={(e) => setChallenge(i, { count: Number(val(e)) })} {...fieldAttrs(problem, f('count'), `${id}-count`)} />)}
-                {field(f('spaceId'), `${id}-space`, c.fieldSpace, <SpacePicker lang={props.lang} id={`${id}-space`} value={ch.spaceId ?? ''} onChange={(spaceId) => setChallenge(i, { spaceId })} attrs={fieldAttrs(problem, f('spaceId'), `${id}-space`)} />)}
+                  <input id={`${id}-count`} type="number" min={1} inputMode="numeric" value={ch.count ?? 1} onInput={(e) => setChallenge(i, { count: Number(val(e)) })} {...fieldAttrs(pf(f('count')), f('count'), `${id}-count`)} />)}
+                {field(f('spaceId'), `${id}-space`, c.fieldSpace, <SpacePicker lang={props.lang} id={`${id}-space`} value={ch.spaceId ?? ''} onChange={(spaceId) => setChallenge(i, { spaceId })} attrs={fieldAttrs(pf(f('spaceId')), f('spaceId'), `${id}-space`)} />)}
               </>
             )}
             <button type="button" class="secondary" onClick={() => set({ challenges: form.challenges.filter((_, j) => j !== i) })}>
@@ -202,26 +229,28 @@ function Editor(props: { lang: Lang; campaign?: Campaign; onSaved: (k: Campaign)
           </fieldset>
         );
       })}
-      <button type="button" class="secondary" onClick={() => set({ challenges: [...form.challenges, blankChallenge()] })}>
+      <button type="button" class="secondary" disabled={frozen} onClick={() => set({ challenges: [...form.challenges, blankChallenge()] })}>
         {c.addChallenge}
       </button>
       <p>
         <label>
-          <input type="checkbox" checked={!!form.trial} onChange={(e) => set({ trial: (e.currentTarget as HTMLInputElement).checked ? { offer: '', instructions: '', slots: 10 } : undefined })} /> {c.withTrial}
+          <input type="checkbox" disabled={frozen} checked={!!form.trial} onChange={(e) => set({ trial: (e.currentTarget as HTMLInputElement).checked ? { offer: '', instructions: '', slots: 10 } : undefined })} /> {c.withTrial}
         </label>
       </p>
       {form.trial && (
         <fieldset>
           <legend>{c.trial}</legend>
           {field('trial.offer', 't-offer', c.fieldOffer,
-            <textarea id="t-offer" rows={2} required value={form.trial.offer} onInput={(e) => set({ trial: { ...form.trial!, offer: (e.currentTarget as HTMLTextAreaElement).value } })} {...fieldAttrs(problem, 'trial.offer', 't-offer')} />, true)}
+            <textarea id="t-offer" rows={2} required readOnly={frozen} value={form.trial.offer} onInput={(e) => set({ trial: { ...form.trial!, offer: (e.currentTarget as HTMLTextAreaElement).value } })} {...fieldAttrs(pf('trial.offer'), 'trial.offer', 't-offer')} />, true)}
           {field('trial.instructions', 't-instr', c.fieldTrialInstructions,
-            <textarea id="t-instr" rows={2} required value={form.trial.instructions} onInput={(e) => set({ trial: { ...form.trial!, instructions: (e.currentTarget as HTMLTextAreaElement).value } })} {...fieldAttrs(problem, 'trial.instructions', 't-instr')} />, true)}
+            <textarea id="t-instr" rows={2} required readOnly={frozen} value={form.trial.instructions} onInput={(e) => set({ trial: { ...form.trial!, instructions: (e.currentTarget as HTMLTextAreaElement).value } })} {...fieldAttrs(pf('trial.instructions'), 'trial.instructions', 't-instr')} />, true)}
           {field('trial.slots', 't-slots', c.fieldSlots,
-            <input id="t-slots" type="number" min={1} inputMode="numeric" value={form.trial.slots} onInput={(e) => set({ trial: { ...form.trial!, slots: Number(val(e)) } })} {...fieldAttrs(problem, 'trial.slots', 't-slots')} />, true)}
+            <input id="t-slots" type="number" min={1} inputMode="numeric" value={form.trial.slots} onInput={(e) => set({ trial: { ...form.trial!, slots: Number(val(e)) } })} {...fieldAttrs(pf('trial.slots'), 'trial.slots', 't-slots')} />, true)}
         </fieldset>
       )}
-      <FormLevelProblem lang={props.lang} problem={problem} fields={fields} />
+      {problems.map((p, i) => (
+        <FormLevelProblem key={i} lang={props.lang} problem={p} fields={fields} />
+      ))}
       <button type="submit">{c.save}</button>
       <Done show={saved} text={c.saved} />
     </form>
@@ -338,7 +367,8 @@ function Trials(props: { lang: Lang; id: string; slotsLeft: number; onChange: ()
 
 // Report is the campaign's funnel and cost.
 function Report(props: { lang: Lang; id: string; version: number }) {
-  const c = strings[props.lang].campaigns;
+  const s = strings[props.lang];
+  const c = s.campaigns;
   const [r, setR] = useState<CampaignReport>();
   useEffect(() => {
     campaignsApi.report(props.id).then(setR, () => undefined);
@@ -349,6 +379,7 @@ function Report(props: { lang: Lang; id: string; version: number }) {
   return (
     <section aria-labelledby="report-title">
       <h2 id="report-title">{c.reportTitle}</h2>
+      <p class="muted">{s.g3.funnelNote}</p>
       <dl class="report">
         {Object.keys(c.funnel).map((k) => (
           <div key={k}>
@@ -360,6 +391,20 @@ function Report(props: { lang: Lang; id: string; version: number }) {
           <div key={k}>
             <dt>{c.costs[k]}</dt>
             <dd>{cost[k] ?? 0}</dd>
+          </div>
+        ))}
+        {(
+          [
+            [s.g3.proofsSent, r.proofsSent],
+            [s.g3.proofsApproved, r.proofsApproved],
+            [s.g3.takenBack, r.takenBack],
+            [s.g3.pointsTakenBack, r.cost.pointsTakenBack],
+            [s.g3.pointsNet, r.cost.pointsNet],
+          ] as [string, number][]
+        ).map(([label, n]) => (
+          <div key={label}>
+            <dt>{label}</dt>
+            <dd>{n ?? 0}</dd>
           </div>
         ))}
       </dl>

@@ -110,7 +110,7 @@ function ProofForm(props: { lang: Lang; campaign: Campaign; challengeId: string;
       {shot && <p class="muted">{c.screenshotReady}</p>}
       <FieldProblem lang={props.lang} problem={problem} field="screenshotKey" id={`${idp}-shot`} />
       <p class="muted">
-        {c.disclosure} “{props.campaign.disclosure}”
+        {c.disclosure} {s.noticeQuote(props.campaign.disclosure)}
       </p>
       <FormLevelProblem lang={props.lang} problem={problem} fields={['url', 'text', 'screenshotKey']} />
       <button type="submit">{props.resubmit ? c.resend : c.send}</button>
@@ -216,7 +216,7 @@ export function CampaignPage(props: { lang: Lang; id: string; navigate: Nav }) {
                     {sub.url}
                   </a>
                 </p>
-                <p class="muted">“{sub.disclosure}”</p>
+                <p class="muted">{s.noticeQuote(sub.disclosure)}</p>
                 {sub.reason && <p>{c.reason(sub.reason)}</p>}
                 {sub.status === 'changes_requested' && view.canTakePart && (
                   <ProofForm lang={props.lang} campaign={k} challengeId={sub.challengeId} resubmit={sub} onSent={load} />
@@ -248,8 +248,8 @@ export function CampaignPage(props: { lang: Lang; id: string; navigate: Nav }) {
         <section aria-labelledby="trial-title">
           <h2 id="trial-title">{c.trial}</h2>
           <p>{k.trial.offer}</p>
-          <p class="muted">{c.slotsLeft(k.trial.slotsLeft)}</p>
-          {me.trial && <p class="ok">{c.trialStatuses[me.trial.status] ?? me.trial.status}</p>}
+          <p class="muted">{k.trial.slotsLeft > 0 ? c.slotsLeft(k.trial.slotsLeft) : strings[props.lang].g3.trialClosed}</p>
+          {me.trial && <p class={me.trial.status === 'declined' ? undefined : 'ok'}>{me.trial.noSlots ? strings[props.lang].g3.trialFull : (c.trialStatuses[me.trial.status] ?? me.trial.status)}</p>}
           {me.trial?.instructions && (
             <>
               <h3>{c.instructions}</h3>

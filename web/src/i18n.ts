@@ -308,6 +308,7 @@ const en = {
     proof_changes: 'The reviewer asks you to change your proof for the campaign {post}; see what to change on its page.',
     trial_approved: 'Your application for the trial of the campaign {post} was approved; the instructions are on its page.',
     trial_declined: 'Your application for the trial of the campaign {post} was declined.',
+    trial_full: 'Every place of the trial of the campaign {post} is taken: your application could not be accepted.',
 
     // Rewards: catalogue, redemptions, orders (issue 12, r3).
     order_status: 'Your order {post} is now {status}.',
@@ -810,6 +811,7 @@ const en = {
     campaign_not_found: 'There is no such campaign.',
     campaign_not_live: 'This campaign is not running at the moment.',
     campaign_running: 'A campaign that has started can change its end date, budgets, description and disclosure only.',
+    audience_staff_roles: 'Staff take no part in campaigns: choose roles that members hold.',
     campaign_state: 'The campaign cannot do that in the state it is in.',
     campaigns_manage_only: 'Only those who run campaigns upload their images.',
     challenge_max_reached: 'You have completed this challenge as many times as it allows.',
@@ -1110,6 +1112,21 @@ const en = {
     seeCampaign: 'See the campaign',
     seeOrders: 'See my orders',
   },
+  // Issue 12, round 3: campaigns (g3): spaces by name in the editor, frozen fields of a
+  // started campaign, a full trial, the report's members and payments taken back.
+  g3: {
+    unseenSpace: 'A space you cannot see',
+    frozen: 'This campaign has started: only its end date, budgets, description, disclosure, image and trial slots can change. The other fields are read-only.',
+    trialFull: 'Every place of this trial is taken: your application could not be accepted.',
+    trialClosed: 'Every place of this trial is taken.',
+    rolesHint: 'Staff take no part in campaigns: only roles that members hold are offered.',
+    proofsSent: 'Proofs sent',
+    proofsApproved: 'Proofs approved',
+    takenBack: 'Payments taken back as fraudulent',
+    pointsTakenBack: 'Points taken back',
+    pointsNet: 'Points paid, net of those taken back',
+    funnelNote: 'Each step counts members, once each.',
+  },
 };
 
 type Strings = typeof en;
@@ -1405,6 +1422,7 @@ const fr: Strings = {
     proof_changes: 'Le relecteur vous demande de modifier votre preuve pour la campagne {post} ; voyez quoi changer sur sa page.',
     trial_approved: 'Votre candidature à l’essai de la campagne {post} a été acceptée ; les instructions sont sur sa page.',
     trial_declined: 'Votre candidature à l’essai de la campagne {post} a été refusée.',
+    trial_full: 'Toutes les places de l’essai de la campagne {post} sont prises : votre candidature n’a pas pu être retenue.',
 
     // Rewards: catalogue, redemptions, orders (issue 12, r3).
     order_status: 'Votre commande {post} est maintenant {status}.',
@@ -1903,6 +1921,7 @@ const fr: Strings = {
     campaign_not_found: 'Cette campagne n’existe pas.',
     campaign_not_live: 'Cette campagne n’est pas en cours en ce moment.',
     campaign_running: 'Une campagne commencée ne peut changer que sa date de fin, ses budgets, sa description et sa mention.',
+    audience_staff_roles: 'L’équipe ne participe pas aux campagnes : choisissez des rôles que les membres ont.',
     campaign_state: 'La campagne ne peut pas faire cela dans son état actuel.',
     campaigns_manage_only: 'Seuls ceux qui mènent les campagnes envoient leurs images.',
     challenge_max_reached: 'Vous avez réussi ce défi autant de fois qu’il le permet.',
@@ -2201,6 +2220,19 @@ const fr: Strings = {
     seePost: 'Voir le message',
     seeCampaign: 'Voir la campagne',
     seeOrders: 'Voir mes commandes',
+  },
+  g3: {
+    unseenSpace: 'Un espace que vous ne voyez pas',
+    frozen: 'Cette campagne a commencé : seuls sa date de fin, ses budgets, sa description, sa mention, son image et les places de l’essai peuvent changer. Les autres champs sont en lecture seule.',
+    trialFull: 'Toutes les places de cet essai sont prises : votre candidature n’a pas pu être retenue.',
+    trialClosed: 'Toutes les places de cet essai sont prises.',
+    rolesHint: 'L’équipe ne participe pas aux campagnes : seuls les rôles des membres sont proposés.',
+    proofsSent: 'Preuves envoyées',
+    proofsApproved: 'Preuves acceptées',
+    takenBack: 'Paiements repris pour fraude',
+    pointsTakenBack: 'Points repris',
+    pointsNet: 'Points versés, nets de ceux repris',
+    funnelNote: 'Chaque étape compte des membres, une fois chacun.',
   },
 };
 

@@ -77,18 +77,50 @@ export function CampaignPicker(props: { lang: Lang; id: string; value: string; d
   );
 }
 
-// SpacePicker is a select of the listed spaces by name, with "all spaces" first.
+// useEditorSpaces is every space the reader may see, by name, for a staff form: the
+// directory plus the spaces they belong to (hidden ones included); a chosen id neither
+// lists is read by itself (its name, or "a space you cannot see": never the id).
+// (Issue 12, round 3.)
+function useEditorSpaces(lang: Lang, chosen: string[]): Picked[] {
+  const [list, setList] = useState<Picked[]>();
+  const [more, setMore] = useState<Record<string, string>>({});
+  useEffect(() => {
+    let live = true;
+    Promise.all([api.spaceDirectory().catch(() => ({ spaces: [] })), api.mySpaces().catch(() => ({ memberships: [] }))]).then(async ([dir, mine]) => {
+      const out: Picked[] = dir.spaces.map((sp) => ({ id: sp.id, name: sp.name }));
+      const others = mine.memberships.filter((m) => m.status === 'active' && !out.some((o) => o.id === m.spaceId)).map((m) => m.spaceId);
+      const named = await Promise.all(others.map((id) => api.space(id).then((v) => ({ id, name: v.space.name }), () => undefined)));
+      for (const n of named) if (n) out.push(n);
+      out.sort((a, b) => a.name.localeCompare(b.name, lang));
+      if (live) setList(out);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+  const key = chosen.join(',');
+  useEffect(() => {
+    if (!list) return;
+    for (const id of chosen) {
+      if (!id || list.some((o) => o.id === id) || id in more) continue;
+      setMore((m) => ({ ...m, [id]: '' }));
+      api.space(id).then((v) => setMore((m) => ({ ...m, [id]: v.space.name })), () => undefined);
+    }
+  }, [key, list]);
+  const s = strings[lang];
+  const extra = chosen.filter((id) => id && list && !list.some((o) => o.id === id)).map((id) => ({ id, name: more[id] || s.g3.unseenSpace }));
+  return [...(list ?? []), ...extra];
+}
+
+// SpacePicker is a select of the spaces the reader may see by name (useEditorSpaces),
+// with "all spaces" first.
 export function SpacePicker(props: { lang: Lang; id: string; value: string; onChange: (id: string) => void; attrs?: Record<string, unknown> }) {
   const s = strings[props.lang];
-  const [list, setList] = useState<Picked[]>([]);
-  useEffect(() => {
-    api.spaceDirectory().then((r) => setList(r.spaces.map((sp) => ({ id: sp.id, name: sp.name }))), () => setList([]));
-  }, []);
-  const known = !props.value || list.some((sp) => sp.id === props.value);
+  const list = useEditorSpaces(props.lang, [props.value]);
   return (
     <select id={props.id} value={props.value} onChange={(e) => props.onChange((e.currentTarget as HTMLSelectElement).value)} {...props.attrs}>
       <option value="">{s.g2.allSpaces}</option>
-      {!known && <option value={props.value}>{props.value}</option>}
+      {!list.some((sp) => sp.id === props.value) && props.value && <option value={props.value}>{s.g3.unseenSpace}</option>}
       {list.map((sp) => (
         <option key={sp.id} value={sp.id}>
           {sp.name}
@@ -116,11 +148,8 @@ export function Checks(props: { id: string; legend: string; options: Picked[]; v
   );
 }
 
-// SpaceChecks is Checks over the listed spaces.
-export function SpaceChecks(props: { id: string; legend: string; value: string[]; onChange: (ids: string[]) => void; attrs?: Record<string, unknown> }) {
-  const [list, setList] = useState<Picked[]>([]);
-  useEffect(() => {
-    api.spaceDirectory().then((r) => setList(r.spaces.map((sp) => ({ id: sp.id, name: sp.name }))), () => setList([]));
-  }, []);
+// SpaceChecks is Checks over the spaces the reader may see (useEditorSpaces).
+export function SpaceChecks(props: { lang: Lang; id: string; legend: string; value: string[]; onChange: (ids: string[]) => void; attrs?: Record<string, unknown> }) {
+  const list = useEditorSpaces(props.lang, props.value);
   return <Checks {...props} options={list} />;
 }
