@@ -27,7 +27,7 @@ const (
 	MaxExportRows       = 1000
 	MaxCancelReasonRune = 300
 	MaxCarrierRunes     = 60
-	MaxTrackingRunes    = 100
+	MaxTrackingRunes    = 40
 )
 
 // Variant is one kind of a gift (a T-shirt size, a colour) with its own stock.
@@ -121,6 +121,7 @@ var (
 	ErrStockChange    = errs.InvalidField("add", "invalid_stock_change", "Add 1 to 100,000 units, or take away (a negative number) at most what is left.")
 	ErrStockBelowZero = errs.New(errs.Conflict, "stock_below_zero", "There is not that much left to take away: members have redeemed some meanwhile.")
 	ErrCampaign       = errs.InvalidField("campaignId", "unknown_campaign", "There is no such campaign.")
+	ErrCampaignEnded  = errs.New(errs.Conflict, "campaign_ended", "This campaign has ended: its gifts could never be offered. Choose a campaign that has not ended, or none.")
 	ErrGiftChanged    = errs.New(errs.Conflict, "gift_changed", "Someone changed this gift meanwhile: reload it and try again.")
 )
 

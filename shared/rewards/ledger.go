@@ -35,6 +35,9 @@ type Entry struct {
 	// EarnedAt is, for a reversal, when the reversed points were earned: the reversal
 	// lowers the leaderboards of that week, month and quarter (zero: At).
 	EarnedAt time.Time `json:"-"`
+	// ReversedBy is, for a reversal by staff (fraud), who took the points back: in the
+	// event only (the member is told, never by whom), not stored on the entry.
+	ReversedBy string `json:"-"`
 }
 
 // BoardAt is the time whose leaderboard periods the entry counts in.

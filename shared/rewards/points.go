@@ -81,7 +81,8 @@ type Store interface {
 	// AwardsOf reads the badges of several members (ids without badges left out).
 	AwardsOf(ctx context.Context, ids []string) (map[string][]Award, error)
 	// ReachRank claims a rank once (false: reached before) with its rank.reached event.
-	ReachRank(ctx context.Context, memberID, rank string, lifetime int64, at time.Time) (bool, error)
+	// name is the rank's name, for the notification.
+	ReachRank(ctx context.Context, memberID, rank string, name Names, lifetime int64, at time.Time) (bool, error)
 	// ShowOnBoards puts the member's scores on boards into the leaderboards' index
 	// (show) or takes them out; with no boards, every board the member has a score on.
 	ShowOnBoards(ctx context.Context, memberID string, boards []Board, show bool) error

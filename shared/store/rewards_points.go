@@ -169,7 +169,7 @@ func (t *txn) ledger(e rewards.Entry, balance, lifetime int64, need int64) *txn 
 	case lifetime < 0:
 		payload = eventtypes.PointsReversed{Meta: eventtypes.NewMeta(e.At), MemberID: e.MemberID, EntryID: e.ID, Rule: e.Rule,
 			Amount: -lifetime, ObjectType: e.ObjectType, ObjectID: e.ObjectID, SpaceID: e.SpaceID, Reason: e.Reason,
-			EarnedAt: e.BoardAt(), BalanceTaken: -balance}
+			EarnedAt: e.BoardAt(), BalanceTaken: -balance, ReversedBy: e.ReversedBy}
 	case balance != 0:
 		payload = eventtypes.PointsSpent{Meta: eventtypes.NewMeta(e.At), MemberID: e.MemberID, EntryID: e.ID, Rule: e.Rule,
 			Amount: balance, ObjectType: e.ObjectType, ObjectID: e.ObjectID}
@@ -427,6 +427,9 @@ func (s *Rewards) Reverse(ctx context.Context, r rewards.Reversal) (int64, error
 		e := rewards.Entry{ID: rewards.NewEntryID(), MemberID: r.MemberID, Rule: rewards.ReversalOf(r.Rule), Amount: -claim.Lifetime,
 			ObjectType: r.ObjectType, ObjectID: r.ObjectID, SpaceID: claim.SpaceID, EventID: r.EventID, Reason: r.Reason, At: r.At,
 			EarnedAt: claim.At}
+		if r.Audit != nil {
+			e.ReversedBy = r.Audit.ActorID
+		}
 		t := s.txn().ledger(e, -take, -claim.Lifetime, take)
 		if r.Audit != nil {
 			t.put("", newAuditItem(*r.Audit), "")
@@ -546,8 +549,9 @@ func (s *Rewards) AwardsOf(ctx context.Context, ids []string) (map[string][]rewa
 }
 
 // ReachRank implements rewards.Store: the rank's claim and rank.reached, together, once.
-func (s *Rewards) ReachRank(ctx context.Context, memberID, rank string, lifetime int64, at time.Time) (bool, error) {
-	env, err := eventtypes.Wrap(eventtypes.RankReached{Meta: eventtypes.NewMeta(at), MemberID: memberID, Rank: rank, Lifetime: lifetime})
+func (s *Rewards) ReachRank(ctx context.Context, memberID, rank string, name rewards.Names, lifetime int64, at time.Time) (bool, error) {
+	env, err := eventtypes.Wrap(eventtypes.RankReached{Meta: eventtypes.NewMeta(at), MemberID: memberID, Rank: rank, Lifetime: lifetime,
+		NameEn: name.En, NameFr: name.Fr})
 	if err != nil {
 		return false, err
 	}

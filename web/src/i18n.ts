@@ -312,6 +312,9 @@ const en = {
     // Rewards: catalogue, redemptions, orders (issue 12, r3).
     order_status: 'Your order {post} is now {status}.',
     'order_status.shipped': 'Your order {post} was shipped: follow it with its tracking number on your orders page.',
+    'order_status.shipping_corrected': 'The carrier or tracking number of your order {post} was corrected: see it on your orders page.',
+    'rank_reached.named': 'You reached the rank {post}: see {rewards}.',
+    points_reversed: 'The community team took back {points} points found not to be earned fairly: {post}.',
 
     // rewards (r1)
     badge_awarded: 'You earned the badge {badge}.',
@@ -876,7 +879,8 @@ const en = {
     order_move_not_allowed: 'The order cannot move to that status from where it is.',
     order_changed: 'Someone changed this order meanwhile: reload the page and try again.',
     invalid_carrier: 'Name the carrier: 1 to 60 characters.',
-    invalid_tracking: 'Give the tracking number: 1 to 100 characters.',
+    invalid_tracking: 'Give the tracking number: 1 to 40 letters, digits, spaces or dashes.',
+    shipping_unchanged: 'The carrier and tracking number are already these: change one of them to correct it.',
     invalid_cancel_reason: 'A reason has at most 300 characters.',
     order_not_cancellable: 'This order was approved: it can no longer be cancelled here. Ask the team.',
     gift_needs_no_shipping: 'This gift is not shipped: mark it delivered.',
@@ -1409,6 +1413,9 @@ const fr: Strings = {
     // Rewards: catalogue, redemptions, orders (issue 12, r3).
     order_status: 'Votre commande {post} est maintenant {status}.',
     'order_status.shipped': 'Votre commande {post} a été expédiée : suivez-la avec son numéro de suivi sur la page de vos commandes.',
+    'order_status.shipping_corrected': 'Le transporteur ou le numéro de suivi de votre commande {post} a été corrigé : voyez-le sur la page de vos commandes.',
+    'rank_reached.named': 'Vous avez atteint le rang {post} : voyez {rewards}.',
+    points_reversed: 'L’équipe de la communauté a repris {points} points jugés non mérités : {post}.',
 
     // rewards (r1)
     badge_awarded: 'Vous avez obtenu le badge {badge}.',
@@ -1969,7 +1976,8 @@ const fr: Strings = {
     order_move_not_allowed: 'La commande ne peut pas passer à ce statut depuis celui où elle est.',
     order_changed: 'Quelqu’un a modifié cette commande entre-temps : rechargez la page et réessayez.',
     invalid_carrier: 'Indiquez le transporteur : de 1 à 60 caractères.',
-    invalid_tracking: 'Indiquez le numéro de suivi : de 1 à 100 caractères.',
+    invalid_tracking: 'Indiquez le numéro de suivi : de 1 à 40 lettres, chiffres, espaces ou tirets.',
+    shipping_unchanged: 'Le transporteur et le numéro de suivi sont déjà ceux-ci : changez l’un d’eux pour corriger.',
     invalid_cancel_reason: 'Une raison fait au plus 300 caractères.',
     order_not_cancellable: 'Cette commande a été validée : elle ne peut plus être annulée ici. Demandez à l’équipe.',
     gift_needs_no_shipping: 'Ce cadeau n’est pas expédié : marquez-le livré.',
