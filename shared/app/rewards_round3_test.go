@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -131,5 +132,86 @@ func TestRewardsShipmentCorrectedAndEndedCampaignRefused(t *testing.T) {
 	}
 	if after := c.settledItems(); after != before {
 		t.Fatalf("refused gifts wrote %d items", after-before)
+	}
+}
+
+// Issue 12, round 3 (g4): a reaction's ledger entry names the post, never the member
+// who reacted (history, staff's history, export); staff take a line back by its id
+// and time alone, with a reason; the history says which gift an order or refund was.
+func TestRewardsLedgerShowsNoReactorAndStaffTakeBackALine(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	admin, mod := c.as("Ada", policy.RoleAdmin), c.as("Moe", policy.RoleModerator)
+	ann, bob := c.as("Ann"), c.as("Bob")
+	annID, bobID := c.meOf(ann), c.meOf(bob)
+	sp := c.space(admin, "Widgets", "public", ann, bob)
+	p := c.post(bob, sp.ID, `{"kind":"discussion","title":"Hello","body":"My first post."}`)
+	if st, body := c.call(ann, "PUT", "/api/posts/"+p.ID+"/reactions/like", "", nil); st != 200 {
+		t.Fatalf("react: %d %s", st, body)
+	}
+	var reaction rewards.Entry
+	waitFor(t, "the reaction's points", func() bool {
+		var page rewards.HistoryPage
+		c.call(bob, "GET", "/api/rewards/me/history", "", &page)
+		for _, e := range page.Entries {
+			if e.Rule == rewards.RuleReactionReceived {
+				reaction = e
+				return true
+			}
+		}
+		return false
+	})
+	if reaction.ObjectID != p.ID {
+		t.Fatalf("the reaction's entry: %+v", reaction)
+	}
+	for who, path := range map[*http.Client]string{bob: "/api/rewards/me/history", mod: "/api/rewards/members/" + bobID + "/history", bob: "/api/me/export"} {
+		if st, body := c.call(who, "GET", path, "", nil); st != 200 || strings.Contains(body, annID) {
+			t.Fatalf("%s names the reactor: %d %s", path, st, body)
+		}
+	}
+	if st, body := c.call(bob, "GET", "/api/me/export", "", nil); st != 200 || strings.Contains(body, annID) || !strings.Contains(body, p.ID) {
+		t.Fatalf("the export: %d %s", st, body)
+	}
+	// Staff take the line back by its id and time, giving only a reason.
+	at := reaction.At.Format(time.RFC3339Nano)
+	if st, body := c.call(mod, "POST", "/api/rewards/members/"+bobID+"/reversals", `{"entryId":"`+reaction.ID+`","at":"`+at+`"}`, nil); st != 400 || problemCode(body) != "invalid_reason" && !strings.Contains(body, "reason") {
+		t.Fatalf("no reason: %d %s", st, body)
+	}
+	if st, body := c.call(mod, "POST", "/api/rewards/members/"+bobID+"/reversals", `{"entryId":"e_nosuchentry","at":"`+at+`","reason":"Fake."}`, nil); st != 404 {
+		t.Fatalf("an unknown line: %d %s", st, body)
+	}
+	var res rewards.ReverseResult
+	if st, body := c.call(mod, "POST", "/api/rewards/members/"+bobID+"/reversals", `{"entryId":"`+reaction.ID+`","at":"`+at+`","reason":"A reaction ring."}`, &res); st != 200 || res.Reversed != reaction.Amount {
+		t.Fatalf("take back: %d %s", st, body)
+	}
+	if st, _ := c.call(mod, "POST", "/api/rewards/members/"+bobID+"/reversals", `{"entryId":"`+reaction.ID+`","at":"`+at+`","reason":"A reaction ring."}`, nil); st != 404 {
+		t.Fatalf("taken back twice: %d", st)
+	}
+	if st, body := c.call(bob, "GET", "/api/rewards/me/history", "", nil); st != 200 || strings.Contains(body, annID) || !strings.Contains(body, "reaction_received:reversed") {
+		t.Fatalf("the history after: %d %s", st, body)
+	}
+
+	// An order and its refund name the gift and its variant.
+	mara := c.as("Mara", policy.RoleMarketer)
+	pay(t, c.st, bobID, "seed", 300)
+	var gift rewards.Gift
+	if st, body := c.call(mara, "POST", "/api/rewards/gifts", giftJSON("Sticker pack", 100, 1, false, "Round=3"), &gift); st != 201 {
+		t.Fatalf("create: %d %s", st, body)
+	}
+	var order rewards.Order
+	if st, body := c.call(bob, "POST", "/api/rewards/gifts/"+gift.ID+"/redeem", `{"variantId":"`+gift.Variants[0].ID+`","key":"bob-click-0001"}`, &order); st != 201 {
+		t.Fatalf("redeem: %d %s", st, body)
+	}
+	if st, body := c.call(bob, "POST", "/api/rewards/orders/"+order.ID+"/cancel", `{}`, nil); st != 200 {
+		t.Fatalf("cancel: %d %s", st, body)
+	}
+	var page rewards.HistoryPage
+	c.call(bob, "GET", "/api/rewards/me/history", "", &page)
+	named := map[string]string{}
+	for _, e := range page.Entries {
+		named[e.Rule] = e.Reason
+	}
+	if named["redemption"] != "Sticker pack (Round)" || named["refund"] != "Sticker pack (Round)" {
+		t.Fatalf("the order's lines: %+v", page.Entries)
 	}
 }

@@ -732,7 +732,7 @@ const (
 // condition the balance covers it (condBalance).
 func (s *Rewards) spend(t *txn, o rewards.Order, _ string) {
 	t.ledger(rewards.Entry{MemberID: o.MemberID, Rule: ruleRedemption, Amount: -o.Cost, ObjectType: objectOrder, ObjectID: o.ID,
-		Reason: o.GiftName, At: o.CreatedAt}, -o.Cost, 0, o.Cost)
+		Reason: giftLabel(o), At: o.CreatedAt}, -o.Cost, 0, o.Cost)
 }
 
 // spendRefused reports whether a redemption failed on the balance.
@@ -741,7 +741,16 @@ func spendRefused(err error) bool { return failed(err, condBalance) }
 // refund adds a cancellation's ledger entry: the cost back on the balance.
 func (s *Rewards) refund(t *txn, o rewards.Order, _ string) {
 	t.ledger(rewards.Entry{MemberID: o.MemberID, Rule: ruleRefund, Amount: o.Cost, ObjectType: objectOrder, ObjectID: o.ID,
-		Reason: o.GiftName, At: o.UpdatedAt}, o.Cost, 0, 0)
+		Reason: giftLabel(o), At: o.UpdatedAt}, o.Cost, 0, 0)
+}
+
+// giftLabel is what the member's history says of an order: the gift and its variant
+// ("Headphones hoodie (L)").
+func giftLabel(o rewards.Order) string {
+	if o.VariantLabel == "" {
+		return o.GiftName
+	}
+	return o.GiftName + " (" + o.VariantLabel + ")"
 }
 
 // EraseAddresses implements rewards.CatalogueStore: Query GSI1 MEMBERORDERS#<member>

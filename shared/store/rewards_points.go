@@ -75,7 +75,7 @@ type ledgerItem struct {
 
 func newLedgerItem(e rewards.Entry) ledgerItem {
 	it := ledgerItem{PK: memberPK(e.MemberID), SK: ledgerSK(e.At, e.ID), Type: typeLedgerEntry, ID: e.ID, MemberID: e.MemberID,
-		Rule: e.Rule, Amount: e.Amount, ObjectType: e.ObjectType, ObjectID: e.ObjectID, SpaceID: e.SpaceID, PostID: e.PostID, EventID: e.EventID,
+		Rule: e.Rule, Amount: e.Amount, ObjectType: e.ObjectType, ObjectID: e.ClaimObject(), SpaceID: e.SpaceID, PostID: e.PostID, EventID: e.EventID,
 		Reason: e.Reason, At: e.At}
 	if !e.EarnedAt.IsZero() {
 		earned := e.EarnedAt
@@ -86,7 +86,8 @@ func newLedgerItem(e rewards.Entry) ledgerItem {
 
 func (it ledgerItem) entry() rewards.Entry {
 	e := rewards.Entry{ID: it.ID, MemberID: it.MemberID, Rule: it.Rule, Amount: it.Amount, ObjectType: it.ObjectType,
-		ObjectID: it.ObjectID, SpaceID: it.SpaceID, PostID: it.PostID, EventID: it.EventID, Reason: it.Reason, At: it.At}
+		ObjectID: rewards.PublicObject(it.ObjectType, it.ObjectID), SpaceID: it.SpaceID, PostID: it.PostID, EventID: it.EventID,
+		Reason: it.Reason, At: it.At, Claim: it.ObjectID}
 	if it.EarnedAt != nil {
 		e.EarnedAt = *it.EarnedAt
 	}
@@ -146,7 +147,7 @@ func (t *txn) ledger(e rewards.Entry, balance, lifetime int64, need int64) *txn 
 		return t
 	}
 	t.put("", newLedgerItem(e), "attribute_not_exists(PK)")
-	t.put(condPointsClaim, pointsClaimItem{PK: memberPK(e.MemberID), SK: pointsClaimSK(e.Rule, e.ObjectType, e.ObjectID),
+	t.put(condPointsClaim, pointsClaimItem{PK: memberPK(e.MemberID), SK: pointsClaimSK(e.Rule, e.ObjectType, e.ClaimObject()),
 		Type: typePointsClaim, EntryID: e.ID, Amount: e.Amount, Lifetime: lifetime, SpaceID: e.SpaceID, At: e.At}, "attribute_not_exists(PK)")
 	up := &types.Update{TableName: aws.String(t.s.Table), Key: rewardsAccountKey(e.MemberID),
 		UpdateExpression:         aws.String("SET #Type = :type, #MemberID = :m ADD #Balance :b, #Lifetime :l"),
@@ -717,4 +718,18 @@ func (s *Rewards) Comment(ctx context.Context, postID, commentID string) (reward
 		return rewards.Content{}, err
 	}
 	return rewards.Content{AuthorID: c.AuthorID}, nil
+}
+
+// Entry implements rewards.Store: one ledger entry by its time and id (GetItem), with
+// its claim's object (rewards.ErrNothingPaid when there is none).
+func (s *Rewards) Entry(ctx context.Context, memberID string, at time.Time, id string) (rewards.Entry, error) {
+	var it ledgerItem
+	err := s.get(ctx, "store.Entry", memberPK(memberID), ledgerSK(at, id), time.Now(), &it)
+	if errors.Is(err, errs.ErrNotFound) {
+		return rewards.Entry{}, rewards.ErrNothingPaid
+	}
+	if err != nil {
+		return rewards.Entry{}, err
+	}
+	return it.entry(), nil
 }
