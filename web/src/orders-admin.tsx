@@ -317,7 +317,7 @@ export function CatalogueAdmin(props: { lang: Lang; navigate: Nav }) {
                   onCancel={() => setEditing(undefined)}
                 />
               ) : (
-                <button type="button" class="secondary" onClick={() => setEditing(g.id)} aria-label={`${s.edit}: ${g.name}`}>
+                <button type="button" class="secondary" onClick={() => setEditing(g.id)} aria-label={t.g4.named(s.edit, g.name)}>
                   {s.edit}
                 </button>
               )}
