@@ -196,7 +196,7 @@ console.log(JSON.stringify(out));`, list, &got)
 				subject = "orders"
 				routes[subject] = "/rewards/orders"
 			}
-			if n.Kind == notifications.KindBadgeAwarded || n.Kind == notifications.KindRankReached {
+			if n.Kind == notifications.KindBadgeAwarded || n.Kind == notifications.KindRankReached || n.Kind == notifications.KindPointsReversed {
 				subject = "rewards" // the rewards page (issue 12)
 			}
 			if n.Kind != notifications.KindUnavailable && links[routes[subject]] == "" {

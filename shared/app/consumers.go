@@ -65,6 +65,7 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 		// rewards: points (r1)
 		bus.On(notify, activity.OnBadgeAwarded),
 		bus.On(notify, activity.OnRankReached),
+		bus.On(notify, activity.OnPointsReversed), // issue 12, round 3 (g4): a fraud reversal told
 
 		bus.On(count, counts.OnTicketOpened),
 		bus.On(count, counts.OnTicketReplied),

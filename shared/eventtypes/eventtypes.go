@@ -642,6 +642,10 @@ type PointsReversed struct {
 	EarnedAt time.Time `json:"earnedAt"`
 	// BalanceTaken is what the balance lost (at most what it held: never below zero).
 	BalanceTaken int64 `json:"balanceTaken" schema:"minimum=0"`
+	// ReversedBy is the staff member who took the points back as fraudulent ("" for a
+	// reversal that followed the content: deleted, hidden, unaccepted); the member is
+	// told of a staff reversal with its reason (issue 12, round 3).
+	ReversedBy string `json:"reversedBy,omitempty"`
 }
 
 // PointsSpent: a ledger entry moved the spendable balance without changing the score:
@@ -680,6 +684,10 @@ type RankReached struct {
 	MemberID string `json:"memberId"`
 	Rank     string `json:"rank"`
 	Lifetime int64  `json:"lifetime" schema:"minimum=0"`
+	// NameEn and NameFr are the rank's name when it was reached (ranks are editable):
+	// the notification names it in the reader's language (issue 12, round 3).
+	NameEn string `json:"nameEn,omitempty"`
+	NameFr string `json:"nameFr,omitempty"`
 }
 
 // EventType implements Payload.

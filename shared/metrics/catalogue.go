@@ -22,6 +22,9 @@ func (s *Service) OnRewardRedeemed(ctx context.Context, evt eventtypes.RewardRed
 // OnOrderStatusChanged counts a gift shipped and a redemption cancelled (the other
 // moves count nothing).
 func (s *Service) OnOrderStatusChanged(ctx context.Context, evt eventtypes.OrderStatusChanged) error {
+	if evt.From == evt.To {
+		return nil // a shipment's carrier or tracking number corrected: shipped once
+	}
 	switch evt.To {
 	case "shipped":
 		return s.count(ctx, evt.Meta, GiftsShipped)

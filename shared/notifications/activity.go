@@ -265,7 +265,7 @@ func (s *Service) activityMessage(to Recipient, n Notification) (mail.Message, e
 		// A reward order: the member's orders page (issue 12, r3).
 		link, label = s.PublicURL+"/rewards/orders", linkOrders
 	}
-	if n.Kind == KindBadgeAwarded || n.Kind == KindRankReached {
+	if n.Kind == KindBadgeAwarded || n.Kind == KindRankReached || n.Kind == KindPointsReversed {
 		link, label = s.PublicURL+"/rewards", linkRewards
 	}
 	quote := ""

@@ -88,6 +88,11 @@ var sentences = map[string]map[string]string{
 		"order.cancelled":            "cancelled (your points are back)",
 		"link." + linkOrders:         "See my orders",
 
+		// Issue 12, round 3 (g4): a shipment corrected, a rank named, points taken back.
+		KindOrderStatus + "." + OrderCorrected: "The carrier or tracking number of your order {post} was corrected: see it on your orders page.",
+		KindRankReached + ".named":             "You reached the rank {post}: see {rewards}.",
+		KindPointsReversed:                     "The community team took back {points} points found not to be earned fairly: {post}.",
+
 		// rewards: points, ranks, badges (r1)
 		KindBadgeAwarded:              "You earned the badge {badge}.",
 		KindRankReached:               "You reached a new rank: see {rewards}.",
@@ -172,6 +177,11 @@ var sentences = map[string]map[string]string{
 		"order.delivered":            "livrée",
 		"order.cancelled":            "annulée (vos points vous sont rendus)",
 		"link." + linkOrders:         "Voir mes commandes",
+
+		// Issue 12, round 3 (g4): a shipment corrected, a rank named, points taken back.
+		KindOrderStatus + "." + OrderCorrected: "Le transporteur ou le numéro de suivi de votre commande {post} a été corrigé : voyez-le sur la page de vos commandes.",
+		KindRankReached + ".named":             "Vous avez atteint le rang {post} : voyez {rewards}.",
+		KindPointsReversed:                     "L’équipe de la communauté a repris {points} points jugés non mérités : {post}.",
 
 		// rewards: points, ranks, badges (r1)
 		KindBadgeAwarded:              "Vous avez obtenu le badge {badge}.",
@@ -274,6 +284,10 @@ func Sentence(lang string, n Notification) string {
 		key += ".comment"
 	case n.Kind == KindOrderStatus && n.Detail == "shipped":
 		key += ".shipped"
+	case n.Kind == KindOrderStatus && n.Detail == OrderCorrected:
+		key += "." + OrderCorrected
+	case n.Kind == KindRankReached && n.PostTitle != "":
+		key += ".named"
 	}
 	pattern, ok := text(lang, key)
 	if !ok {
@@ -313,6 +327,8 @@ func Sentence(lang string, n Notification) string {
 		vars["badge"] = quote(word(lang, WordBadge, n.Detail))
 	case KindRankReached:
 		vars["rewards"], _ = text(lang, "rewards")
+	case KindPointsReversed:
+		vars["points"] = n.Detail
 	}
 	return fill(pattern, vars)
 }

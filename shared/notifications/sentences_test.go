@@ -123,7 +123,7 @@ func TestEveryKindHasASentence(t *testing.T) {
 			case kind == KindOrderStatus:
 				want = "/rewards/orders"
 
-			case kind == KindBadgeAwarded || kind == KindRankReached:
+			case kind == KindBadgeAwarded || kind == KindRankReached || kind == KindPointsReversed:
 				want = "/rewards"
 			}
 			if kind != KindUnavailable && !strings.Contains(msg.Text, "https://community.example"+want) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"tribune/shared/audit"
 	"tribune/shared/auth"
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
@@ -69,7 +70,9 @@ type CatalogueStore interface {
 	// (ErrOrderChanged), with its events; a cancellation gives back, in the same
 	// transaction, the points, the stock, the member's count and the campaign's budget;
 	// addressUntil (non-zero) starts the address's erasure clock.
-	SaveOrder(ctx context.Context, old, o Order, addressUntil time.Time, events []eventtypes.Envelope) error
+	// A staff correction of a shipment comes with its audit entry (nil otherwise), in
+	// the same transaction.
+	SaveOrder(ctx context.Context, old, o Order, addressUntil time.Time, events []eventtypes.Envelope, audit *audit.Entry) error
 	CatalogueSettings(ctx context.Context) (CatalogueSettings, error)
 	SaveCatalogueSettings(ctx context.Context, s CatalogueSettings) error
 	// MemberName returns a member's name and roles.
@@ -429,7 +432,14 @@ func (c *Catalogue) save(ctx context.Context, actor auth.Principal, old, o Order
 	if err != nil {
 		return Order{}, err
 	}
-	if err := c.Store.SaveOrder(ctx, old, o, until, []eventtypes.Envelope{evt}); err != nil {
+	var entry *audit.Entry
+	if Corrected(old, o) {
+		// A correction of what the member was told is kept in the audit log: who, when,
+		// from what to what.
+		entry = &audit.Entry{At: o.UpdatedAt, ActorID: actor.MemberID, Action: "order.correct_shipping", TargetType: "order",
+			TargetID: o.ID, SubjectID: o.MemberID, Reason: fmt.Sprintf("%s %s → %s %s", old.Carrier, old.Tracking, o.Carrier, o.Tracking)}
+	}
+	if err := c.Store.SaveOrder(ctx, old, o, until, []eventtypes.Envelope{evt}, entry); err != nil {
 		return Order{}, err
 	}
 	saved, err := c.Store.Order(ctx, o.ID, true, c.now())

@@ -27,7 +27,7 @@ const (
 	MaxExportRows       = 1000
 	MaxCancelReasonRune = 300
 	MaxCarrierRunes     = 60
-	MaxTrackingRunes    = 100
+	MaxTrackingRunes    = 40
 )
 
 // Variant is one kind of a gift (a T-shirt size, a colour) with its own stock.
@@ -123,6 +123,7 @@ var (
 	ErrCampaign       = errs.InvalidField("campaignId", "unknown_campaign", "There is no such campaign.")
 	// ErrCampaignParam: the catalogue's ?campaign= is not a campaign's id.
 	ErrCampaignParam = errs.InvalidField("campaign", "unknown_campaign", "There is no such campaign.")
+	ErrCampaignEnded = errs.New(errs.Conflict, "campaign_ended", "This campaign has ended: its gifts could never be offered. Choose a campaign that has not ended, or none.")
 	ErrGiftChanged   = errs.New(errs.Conflict, "gift_changed", "Someone changed this gift meanwhile: reload it and try again.")
 )
 

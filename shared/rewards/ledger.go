@@ -35,6 +35,32 @@ type Entry struct {
 	// EarnedAt is, for a reversal, when the reversed points were earned: the reversal
 	// lowers the leaderboards of that week, month and quarter (zero: At).
 	EarnedAt time.Time `json:"-"`
+	// ReversedBy is, for a reversal by staff (fraud), who took the points back: in the
+	// event only (the member is told, never by whom), not stored on the entry.
+	ReversedBy string `json:"-"`
+	// Claim is the object the once-per-(rule, object, member) claim is on, when it says
+	// more than ObjectID may: a reaction received is claimed per reactor, but its entry
+	// names only the post or comment reacted to (no other member in any answer or the
+	// export). Internal: "" means ObjectID.
+	Claim string `json:"-"`
+}
+
+// ClaimObject is the object of the entry's claim (Claim, else ObjectID).
+func (e Entry) ClaimObject() string {
+	if e.Claim != "" {
+		return e.Claim
+	}
+	return e.ObjectID
+}
+
+// PublicObject is what an answer says of a claim's object: for a reaction received,
+// only the post or comment reacted to ("<object>#<reactor>#<reaction>" → "<object>").
+func PublicObject(objectType, objectID string) string {
+	if objectType == ObjectReaction {
+		object, _, _ := strings.Cut(objectID, "#")
+		return object
+	}
+	return objectID
 }
 
 // BoardAt is the time whose leaderboard periods the entry counts in.

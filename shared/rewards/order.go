@@ -113,7 +113,8 @@ var (
 	ErrOrderMove      = errs.New(errs.Conflict, "order_move_not_allowed", "The order cannot move to that status from where it is.")
 	ErrOrderChanged   = errs.New(errs.Conflict, "order_changed", "Someone changed this order meanwhile: reload it and try again.")
 	ErrCarrier        = errs.InvalidField("carrier", "invalid_carrier", "Name the carrier: 1 to 60 characters.")
-	ErrTracking       = errs.InvalidField("tracking", "invalid_tracking", "Give the tracking number: 1 to 100 characters.")
+	ErrTracking       = errs.InvalidField("tracking", "invalid_tracking", "Give the tracking number: 1 to 40 letters, digits, spaces or dashes.")
+	ErrSameShipping   = errs.New(errs.Conflict, "shipping_unchanged", "The carrier and tracking number are already these: change one of them to correct it.")
 	ErrCancelReason   = errs.InvalidField("reason", "invalid_cancel_reason", "A reason has at most 300 characters.")
 	ErrNotCancellable = errs.New(errs.Conflict, "order_not_cancellable", "This order can no longer be cancelled by you: it was approved. Ask the team.")
 	ErrShippingOnly   = errs.New(errs.Conflict, "gift_needs_no_shipping", "This gift is not shipped: mark it delivered.")
@@ -130,6 +131,9 @@ func CatalogueStaff(roles []string) bool { return policy.Allowed(roles, policy.R
 func (o Order) Move(req OrderStatusRequest, now time.Time) (Order, error) {
 	if !ValidOrderStatus(req.Status) || req.Status == OrderOrdered {
 		return Order{}, ErrOrderStatus
+	}
+	if o.Status == OrderShipped && req.Status == OrderShipped {
+		return o.correctShipping(req, now)
 	}
 	if !slices.Contains(orderMoves[o.Status], req.Status) {
 		return Order{}, ErrOrderMove
@@ -148,10 +152,7 @@ func (o Order) Move(req OrderStatusRequest, now time.Time) (Order, error) {
 		if !o.NeedsShipping {
 			return Order{}, ErrShippingOnly
 		}
-		if out.Carrier, err = lineOf("carrier", req.Carrier, MaxCarrierRunes, false, ErrCarrier); err != nil {
-			return Order{}, err
-		}
-		if out.Tracking, err = lineOf("tracking", req.Tracking, MaxTrackingRunes, false, ErrTracking); err != nil {
+		if out.Carrier, out.Tracking, err = shippingOf(req); err != nil {
 			return Order{}, err
 		}
 		out.ShippedAt = &at
@@ -162,6 +163,55 @@ func (o Order) Move(req OrderStatusRequest, now time.Time) (Order, error) {
 			return Order{}, err
 		}
 		out.CancelledAt, out.CancelledBy = &at, "staff"
+	}
+	return out, nil
+}
+
+// shippingOf checks and cleans the carrier and tracking number of a shipment.
+func shippingOf(req OrderStatusRequest) (carrier, tracking string, err error) {
+	if carrier, err = lineOf("carrier", req.Carrier, MaxCarrierRunes, false, ErrCarrier); err != nil {
+		return "", "", err
+	}
+	tracking = strings.Join(strings.Fields(req.Tracking), " ")
+	if !validTracking(tracking) {
+		return "", "", ErrTracking
+	}
+	return carrier, tracking, nil
+}
+
+// validTracking: a tracking number is 1 to 40 ASCII letters, digits, spaces and dashes
+// (what carriers print: "6A12345678901", "JJD 0001 2345", "1Z-999-AA1").
+func validTracking(s string) bool {
+	if s == "" || len(s) > MaxTrackingRunes {
+		return false
+	}
+	for _, r := range s {
+		if !(r == ' ' || r == '-' || '0' <= r && r <= '9' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// Corrected reports whether a move of old to o corrects a shipment's carrier or
+// tracking number (the order stays shipped).
+func Corrected(old, o Order) bool { return old.Status == OrderShipped && o.Status == OrderShipped }
+
+// correctShipping is staff's correction of a shipped order's carrier and tracking
+// number (a typo): the order stays shipped, shipped at the same time; the member is
+// told and the correction audited (Catalogue.Move).
+func (o Order) correctShipping(req OrderStatusRequest, now time.Time) (Order, error) {
+	carrier, tracking, err := shippingOf(req)
+	if err != nil {
+		return Order{}, err
+	}
+	if carrier == o.Carrier && tracking == o.Tracking {
+		return Order{}, ErrSameShipping
+	}
+	out := o
+	out.Carrier, out.Tracking, out.UpdatedAt = carrier, tracking, now.UTC()
+	if !out.UpdatedAt.After(o.UpdatedAt) {
+		out.UpdatedAt = o.UpdatedAt.Add(time.Microsecond)
 	}
 	return out, nil
 }

@@ -66,6 +66,8 @@ type Store interface {
 	// Accounts reads the accounts of ids (zero accounts for those without).
 	Accounts(ctx context.Context, ids []string) (map[string]Account, error)
 	Entries(ctx context.Context, memberID, cursor string, limit int) ([]Entry, string, error)
+	// Entry reads one ledger entry by its time and id (ErrNothingPaid: none).
+	Entry(ctx context.Context, memberID string, at time.Time, id string) (Entry, error)
 	// Earn writes e through the ledger (balance and lifetime += e.Amount) under the
 	// rule's daily cap (0: none): ErrAlreadyPaid, ErrDailyCap, nothing written.
 	Earn(ctx context.Context, e Entry, dailyCap int64) error
@@ -81,7 +83,8 @@ type Store interface {
 	// AwardsOf reads the badges of several members (ids without badges left out).
 	AwardsOf(ctx context.Context, ids []string) (map[string][]Award, error)
 	// ReachRank claims a rank once (false: reached before) with its rank.reached event.
-	ReachRank(ctx context.Context, memberID, rank string, lifetime int64, at time.Time) (bool, error)
+	// name is the rank's name, for the notification.
+	ReachRank(ctx context.Context, memberID, rank string, name Names, lifetime int64, at time.Time) (bool, error)
 	// ShowOnBoards puts the member's scores on boards into the leaderboards' index
 	// (show) or takes them out; with no boards, every board the member has a score on.
 	ShowOnBoards(ctx context.Context, memberID string, boards []Board, show bool) error
@@ -444,10 +447,14 @@ func (p *Points) Grant(ctx context.Context, actor auth.Principal, memberID strin
 
 // ReverseRequest asks staff to take back points found fraudulent.
 type ReverseRequest struct {
-	Rule       string `json:"rule" schema:"maxLength=60"`
-	ObjectType string `json:"objectType" schema:"maxLength=40"`
-	ObjectID   string `json:"objectId" schema:"maxLength=200"`
-	Reason     string `json:"reason" schema:"minLength=1;maxLength=500"`
+	// EntryID and At name a line of the member's history (the staff page's "Take back"
+	// button); without them, Rule, ObjectType and ObjectID name what was paid.
+	EntryID    string     `json:"entryId,omitempty" schema:"maxLength=60"`
+	At         *time.Time `json:"at,omitempty"`
+	Rule       string     `json:"rule,omitempty" schema:"maxLength=60"`
+	ObjectType string     `json:"objectType,omitempty" schema:"maxLength=40"`
+	ObjectID   string     `json:"objectId,omitempty" schema:"maxLength=200"`
+	Reason     string     `json:"reason" schema:"minLength=1;maxLength=500"`
 }
 
 // ReverseResult says how many points were taken off the score.
@@ -461,6 +468,16 @@ func (p *Points) Reverse(ctx context.Context, actor auth.Principal, memberID str
 	req.Reason = strings.TrimSpace(req.Reason)
 	if l := utf8.RuneCountInString(req.Reason); l < 1 || l > MaxReasonRunes {
 		return ReverseResult{}, errs.InvalidField("reason", ErrReason.Code, ErrReason.Message)
+	}
+	if req.EntryID != "" || req.At != nil {
+		if req.At == nil || !validID(req.EntryID) {
+			return ReverseResult{}, errs.InvalidField("entryId", ErrBadReversal.Code, ErrBadReversal.Message)
+		}
+		e, err := p.Store.Entry(ctx, memberID, *req.At, req.EntryID)
+		if err != nil {
+			return ReverseResult{}, fmt.Errorf("rewards.Reverse: %w", err)
+		}
+		req.Rule, req.ObjectType, req.ObjectID = e.Rule, e.ObjectType, e.ClaimObject()
 	}
 	if _, reversal := IsReversal(req.Rule); req.Rule == "" || reversal || len(req.Rule) > 60 || len(req.ObjectType) > 40 ||
 		len(req.ObjectID) > 200 || req.ObjectID == "" || req.Rule == RuleRedemption || req.Rule == RuleRefund {

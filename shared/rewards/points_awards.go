@@ -318,7 +318,7 @@ func (a *Awards) OnPointsAwarded(ctx context.Context, e eventtypes.PointsAwarded
 	}
 	for _, r := range s.Ranks {
 		if r.Threshold > 0 && acc.Lifetime >= r.Threshold {
-			if _, err := a.Store.ReachRank(ctx, e.MemberID, r.ID, acc.Lifetime, e.OccurredAt); err != nil {
+			if _, err := a.Store.ReachRank(ctx, e.MemberID, r.ID, r.Name, acc.Lifetime, e.OccurredAt); err != nil {
 				return err
 			}
 		}

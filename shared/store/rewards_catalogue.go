@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"tribune/shared/audit"
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
 	"tribune/shared/rewards"
@@ -246,10 +247,18 @@ func (s *Rewards) CreateGift(ctx context.Context, g rewards.Gift) error {
 			Stock: v.Stock, Added: v.Added}, "attribute_not_exists(PK)")
 	}
 	if g.CampaignID != "" {
-		t.add(condCampaign, s.check(campaignKey(g.CampaignID), "attribute_exists(PK)", nil, nil))
+		// The campaign exists and has not ended (stored ended, or its end passed): a gift
+		// of an ended campaign could never be offered (issue 12, round 3).
+		t.add(condCampaign, s.check(campaignKey(g.CampaignID),
+			"attribute_exists(PK) AND #State <> :ended AND (#State = :draft OR #EndsAt > :now)", named(attrState, attrEndsAt),
+			item{":ended": avS(rewards.StateEnded), ":draft": avS(rewards.StateDraft),
+				":now": avS(g.CreatedAt.UTC().Truncate(time.Second).Format(time.RFC3339Nano))}))
 	}
 	err := t.run(ctx)
 	if failed(err, condCampaign) {
+		if _, cerr := s.Campaign(ctx, g.CampaignID); cerr == nil {
+			return rewards.ErrCampaignEnded
+		}
 		return rewards.ErrCampaign
 	}
 	if err != nil {
@@ -629,7 +638,7 @@ func (s *Rewards) OrdersToShip(ctx context.Context, limit int, now time.Time) ([
 }
 
 // SaveOrder implements rewards.CatalogueStore.
-func (s *Rewards) SaveOrder(ctx context.Context, old, o rewards.Order, addressUntil time.Time, events []eventtypes.Envelope) error {
+func (s *Rewards) SaveOrder(ctx context.Context, old, o rewards.Order, addressUntil time.Time, events []eventtypes.Envelope, entry *audit.Entry) error {
 	o.Address, old.Address = nil, nil
 	put, err := s.put(newOrderItem(orderPK(o.ID), skOrder, typeOrder, o), "#UpdatedAt = :v AND #Status = :s")
 	if err != nil {
@@ -638,8 +647,13 @@ func (s *Rewards) SaveOrder(ctx context.Context, old, o rewards.Order, addressUn
 	put.Put.ExpressionAttributeNames = named(attrUpdatedAt, attrStatus)
 	put.Put.ExpressionAttributeValues = item{":v": avS(old.UpdatedAt.Format(time.RFC3339Nano)), ":s": avS(old.Status)}
 	t := s.txn().add(condOrderAsRead, put)
-	t.add("", s.del(key(ordersPK(old.Status), orderSK(old.CreatedAt, old.ID)), ""))
+	if old.Status != o.Status {
+		t.add("", s.del(key(ordersPK(old.Status), orderSK(old.CreatedAt, old.ID)), ""))
+	}
 	t.put("", newOrderItem(ordersPK(o.Status), orderSK(o.CreatedAt, o.ID), typeOrderQueueEntry, o), "")
+	if entry != nil {
+		t.put("", newAuditItem(*entry), "")
+	}
 	if o.Status == rewards.OrderCancelled && old.Status != rewards.OrderCancelled {
 		// Everything the redemption took comes back, in the same transaction.
 		t.add("", s.stockAdd(o.GiftID, o.VariantID, 1, false, ""))
@@ -718,7 +732,7 @@ const (
 // condition the balance covers it (condBalance).
 func (s *Rewards) spend(t *txn, o rewards.Order, _ string) {
 	t.ledger(rewards.Entry{MemberID: o.MemberID, Rule: ruleRedemption, Amount: -o.Cost, ObjectType: objectOrder, ObjectID: o.ID,
-		Reason: o.GiftName, At: o.CreatedAt}, -o.Cost, 0, o.Cost)
+		Reason: giftLabel(o), At: o.CreatedAt}, -o.Cost, 0, o.Cost)
 }
 
 // spendRefused reports whether a redemption failed on the balance.
@@ -727,7 +741,16 @@ func spendRefused(err error) bool { return failed(err, condBalance) }
 // refund adds a cancellation's ledger entry: the cost back on the balance.
 func (s *Rewards) refund(t *txn, o rewards.Order, _ string) {
 	t.ledger(rewards.Entry{MemberID: o.MemberID, Rule: ruleRefund, Amount: o.Cost, ObjectType: objectOrder, ObjectID: o.ID,
-		Reason: o.GiftName, At: o.UpdatedAt}, o.Cost, 0, 0)
+		Reason: giftLabel(o), At: o.UpdatedAt}, o.Cost, 0, 0)
+}
+
+// giftLabel is what the member's history says of an order: the gift and its variant
+// ("Headphones hoodie (L)").
+func giftLabel(o rewards.Order) string {
+	if o.VariantLabel == "" {
+		return o.GiftName
+	}
+	return o.GiftName + " (" + o.VariantLabel + ")"
 }
 
 // EraseAddresses implements rewards.CatalogueStore: Query GSI1 MEMBERORDERS#<member>

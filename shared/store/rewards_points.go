@@ -75,7 +75,7 @@ type ledgerItem struct {
 
 func newLedgerItem(e rewards.Entry) ledgerItem {
 	it := ledgerItem{PK: memberPK(e.MemberID), SK: ledgerSK(e.At, e.ID), Type: typeLedgerEntry, ID: e.ID, MemberID: e.MemberID,
-		Rule: e.Rule, Amount: e.Amount, ObjectType: e.ObjectType, ObjectID: e.ObjectID, SpaceID: e.SpaceID, PostID: e.PostID, EventID: e.EventID,
+		Rule: e.Rule, Amount: e.Amount, ObjectType: e.ObjectType, ObjectID: e.ClaimObject(), SpaceID: e.SpaceID, PostID: e.PostID, EventID: e.EventID,
 		Reason: e.Reason, At: e.At}
 	if !e.EarnedAt.IsZero() {
 		earned := e.EarnedAt
@@ -86,7 +86,8 @@ func newLedgerItem(e rewards.Entry) ledgerItem {
 
 func (it ledgerItem) entry() rewards.Entry {
 	e := rewards.Entry{ID: it.ID, MemberID: it.MemberID, Rule: it.Rule, Amount: it.Amount, ObjectType: it.ObjectType,
-		ObjectID: it.ObjectID, SpaceID: it.SpaceID, PostID: it.PostID, EventID: it.EventID, Reason: it.Reason, At: it.At}
+		ObjectID: rewards.PublicObject(it.ObjectType, it.ObjectID), SpaceID: it.SpaceID, PostID: it.PostID, EventID: it.EventID,
+		Reason: it.Reason, At: it.At, Claim: it.ObjectID}
 	if it.EarnedAt != nil {
 		e.EarnedAt = *it.EarnedAt
 	}
@@ -146,7 +147,7 @@ func (t *txn) ledger(e rewards.Entry, balance, lifetime int64, need int64) *txn 
 		return t
 	}
 	t.put("", newLedgerItem(e), "attribute_not_exists(PK)")
-	t.put(condPointsClaim, pointsClaimItem{PK: memberPK(e.MemberID), SK: pointsClaimSK(e.Rule, e.ObjectType, e.ObjectID),
+	t.put(condPointsClaim, pointsClaimItem{PK: memberPK(e.MemberID), SK: pointsClaimSK(e.Rule, e.ObjectType, e.ClaimObject()),
 		Type: typePointsClaim, EntryID: e.ID, Amount: e.Amount, Lifetime: lifetime, SpaceID: e.SpaceID, At: e.At}, "attribute_not_exists(PK)")
 	up := &types.Update{TableName: aws.String(t.s.Table), Key: rewardsAccountKey(e.MemberID),
 		UpdateExpression:         aws.String("SET #Type = :type, #MemberID = :m ADD #Balance :b, #Lifetime :l"),
@@ -169,7 +170,7 @@ func (t *txn) ledger(e rewards.Entry, balance, lifetime int64, need int64) *txn 
 	case lifetime < 0:
 		payload = eventtypes.PointsReversed{Meta: eventtypes.NewMeta(e.At), MemberID: e.MemberID, EntryID: e.ID, Rule: e.Rule,
 			Amount: -lifetime, ObjectType: e.ObjectType, ObjectID: e.ObjectID, SpaceID: e.SpaceID, Reason: e.Reason,
-			EarnedAt: e.BoardAt(), BalanceTaken: -balance}
+			EarnedAt: e.BoardAt(), BalanceTaken: -balance, ReversedBy: e.ReversedBy}
 	case balance != 0:
 		payload = eventtypes.PointsSpent{Meta: eventtypes.NewMeta(e.At), MemberID: e.MemberID, EntryID: e.ID, Rule: e.Rule,
 			Amount: balance, ObjectType: e.ObjectType, ObjectID: e.ObjectID}
@@ -427,6 +428,9 @@ func (s *Rewards) Reverse(ctx context.Context, r rewards.Reversal) (int64, error
 		e := rewards.Entry{ID: rewards.NewEntryID(), MemberID: r.MemberID, Rule: rewards.ReversalOf(r.Rule), Amount: -claim.Lifetime,
 			ObjectType: r.ObjectType, ObjectID: r.ObjectID, SpaceID: claim.SpaceID, EventID: r.EventID, Reason: r.Reason, At: r.At,
 			EarnedAt: claim.At}
+		if r.Audit != nil {
+			e.ReversedBy = r.Audit.ActorID
+		}
 		t := s.txn().ledger(e, -take, -claim.Lifetime, take)
 		if r.Audit != nil {
 			t.put("", newAuditItem(*r.Audit), "")
@@ -546,8 +550,9 @@ func (s *Rewards) AwardsOf(ctx context.Context, ids []string) (map[string][]rewa
 }
 
 // ReachRank implements rewards.Store: the rank's claim and rank.reached, together, once.
-func (s *Rewards) ReachRank(ctx context.Context, memberID, rank string, lifetime int64, at time.Time) (bool, error) {
-	env, err := eventtypes.Wrap(eventtypes.RankReached{Meta: eventtypes.NewMeta(at), MemberID: memberID, Rank: rank, Lifetime: lifetime})
+func (s *Rewards) ReachRank(ctx context.Context, memberID, rank string, name rewards.Names, lifetime int64, at time.Time) (bool, error) {
+	env, err := eventtypes.Wrap(eventtypes.RankReached{Meta: eventtypes.NewMeta(at), MemberID: memberID, Rank: rank, Lifetime: lifetime,
+		NameEn: name.En, NameFr: name.Fr})
 	if err != nil {
 		return false, err
 	}
@@ -713,4 +718,18 @@ func (s *Rewards) Comment(ctx context.Context, postID, commentID string) (reward
 		return rewards.Content{}, err
 	}
 	return rewards.Content{AuthorID: c.AuthorID}, nil
+}
+
+// Entry implements rewards.Store: one ledger entry by its time and id (GetItem), with
+// its claim's object (rewards.ErrNothingPaid when there is none).
+func (s *Rewards) Entry(ctx context.Context, memberID string, at time.Time, id string) (rewards.Entry, error) {
+	var it ledgerItem
+	err := s.get(ctx, "store.Entry", memberPK(memberID), ledgerSK(at, id), time.Now(), &it)
+	if errors.Is(err, errs.ErrNotFound) {
+		return rewards.Entry{}, rewards.ErrNothingPaid
+	}
+	if err != nil {
+		return rewards.Entry{}, err
+	}
+	return it.entry(), nil
 }

@@ -128,7 +128,9 @@ async function main() {
         await marketer.locator('#gift-new-variants').fill('S, 2\nM, 3');
         // An option of a closed select is attached, never visible.
         await marketer.locator('#gift-new-campaign option', { hasText: title }).first().waitFor({ state: 'attached', timeout: 15000 });
-        await marketer.locator('#gift-new-campaign').selectOption({ label: title });
+        // Its option says its state too ("Title (live)"): chosen by the value of the option naming it.
+        const campaignOption = await marketer.locator('#gift-new-campaign option', { hasText: title }).first().getAttribute('value');
+        await marketer.locator('#gift-new-campaign').selectOption(campaignOption);
         await marketer.getByRole('button', { name: cat.create, exact: true }).click();
         await waitFor(marketer, marketer.getByRole('heading', { name: gift }), 'the new gift');
         await settle(marketer);
@@ -196,14 +198,14 @@ async function main() {
           return (await member.getByText(cat.balance(100)).count()) > 0;
         });
         await check(member, `catalogue-${tag}`);
-        await member.getByRole('button', { name: `${cat.redeem}: ${gift}` }).click();
+        await member.getByRole('button', { name: s.g4.named(cat.redeem, gift) }).click();
         const form = member.locator('form.redeem');
         await form.locator('#redeem-variant').selectOption({ label: cat.variantLeft('M', 3) });
         await form.locator('#redeem-name').fill('Amélie Laurent');
         await form.locator('#redeem-line1').fill('1 rue de la Paix');
         await form.locator('#redeem-postalCode').fill('75002');
         await form.locator('#redeem-city').fill('Paris');
-        await form.locator('#redeem-country').fill('FR');
+        await form.locator('#redeem-country').selectOption('FR');
         await check(member, `redeem-form-${tag}`);
         await form.locator('button[type="submit"]').click();
         await waitFor(member, member.getByRole('status').filter({ hasText: cat.ordered(`${gift} (M)`) }), 'the order placed');

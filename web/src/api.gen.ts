@@ -3499,10 +3499,13 @@ export interface components {
             reason: string;
         };
         ReverseRequest: {
-            objectId: string;
-            objectType: string;
+            /** Format: date-time */
+            at?: string;
+            entryId?: string;
+            objectId?: string;
+            objectType?: string;
             reason: string;
-            rule: string;
+            rule?: string;
         };
         ReverseResult: {
             reversed: number;

@@ -3,6 +3,7 @@
 // member's own orders with their status, tracking number and address.
 import { useEffect, useState } from 'preact/hooks';
 import { api, Gift, May, Order, ShippingAddress } from './api';
+import { countries } from './catalogue-input';
 import { formatDate, Lang, strings } from './i18n';
 import { useFocusHeading } from './signin';
 import { codeOf, Done, fieldAttrs, FieldProblem, FormLevelProblem, FormProblem, Label, Problem, problemOf, RequiredNote } from './ui';
@@ -98,15 +99,26 @@ function Redeem(props: { lang: Lang; gift: Gift; onDone: (o: Order) => void; onC
               <Label for={`${id}-${f}`} required={required}>
                 {s[label]}
               </Label>
-              <input
-                id={`${id}-${f}`}
-                required={required}
-                autocomplete={auto}
-                maxLength={f === 'country' ? 2 : f === 'line1' || f === 'line2' ? 200 : 100}
-                value={address[f] ?? ''}
-                onInput={(e) => setAddress({ ...address, [f]: val(e) })}
-                {...fieldAttrs(problem, `address.${f}`, `${id}-${f}`)}
-              />
+              {f === 'country' ? (
+                <select id={`${id}-${f}`} required autocomplete={auto} value={address.country} onChange={(e) => setAddress({ ...address, country: (e.currentTarget as HTMLSelectElement).value })} {...fieldAttrs(problem, `address.${f}`, `${id}-${f}`)}>
+                  <option value="">{strings[props.lang].g4.chooseCountry}</option>
+                  {countries(props.lang).map(([code, name]) => (
+                    <option key={code} value={code}>
+                      {name}
+                    </option>
+                  ))}
+                </select>
+              ) : (
+                <input
+                  id={`${id}-${f}`}
+                  required={required}
+                  autocomplete={auto}
+                  maxLength={f === 'line1' || f === 'line2' ? 200 : 100}
+                  value={address[f] ?? ''}
+                  onInput={(e) => setAddress({ ...address, [f]: val(e) })}
+                  {...fieldAttrs(problem, `address.${f}`, `${id}-${f}`)}
+                />
+              )}
               <FieldProblem lang={props.lang} problem={problem} field={`address.${f}`} id={`${id}-${f}`} label={s[label]} />
             </div>
           ))}
@@ -201,7 +213,7 @@ export function CataloguePage(props: { lang: Lang; navigate: Nav; may: May }) {
                   }}
                 />
               ) : (
-                <button type="button" disabled={left === 0 || (balance ?? 0) < g.cost} onClick={() => setOpen(g.id)} aria-label={`${redeemText(g, left)}: ${g.name}`}>
+                <button type="button" disabled={left === 0 || (balance ?? 0) < g.cost} onClick={() => setOpen(g.id)} aria-label={strings[props.lang].g4.named(redeemText(g, left), g.name)}>
                   {redeemText(g, left)}
                 </button>
               )}

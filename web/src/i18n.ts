@@ -313,6 +313,9 @@ const en = {
     // Rewards: catalogue, redemptions, orders (issue 12, r3).
     order_status: 'Your order {post} is now {status}.',
     'order_status.shipped': 'Your order {post} was shipped: follow it with its tracking number on your orders page.',
+    'order_status.shipping_corrected': 'The carrier or tracking number of your order {post} was corrected: see it on your orders page.',
+    'rank_reached.named': 'You reached the rank {post}: see {rewards}.',
+    points_reversed: 'The community team took back {points} points found not to be earned fairly: {post}.',
 
     // rewards (r1)
     badge_awarded: 'You earned the badge {badge}.',
@@ -557,7 +560,7 @@ const en = {
     city: 'City',
     postalCode: 'Postal code',
     region: 'Region or state (optional)',
-    country: 'Country (two letters, such as FR)',
+    country: 'Country',
     phone: 'Phone (optional)',
     confirm: (cost: string) => `Order it for ${cost}`,
     close: 'Close',
@@ -878,7 +881,9 @@ const en = {
     order_move_not_allowed: 'The order cannot move to that status from where it is.',
     order_changed: 'Someone changed this order meanwhile: reload the page and try again.',
     invalid_carrier: 'Name the carrier: 1 to 60 characters.',
-    invalid_tracking: 'Give the tracking number: 1 to 100 characters.',
+    invalid_tracking: 'Give the tracking number: 1 to 40 letters, digits, spaces or dashes.',
+    shipping_unchanged: 'The carrier and tracking number are already these: change one of them to correct it.',
+    campaign_ended: 'This campaign has ended: its gifts could never be offered. Choose a campaign that has not ended, or none.',
     invalid_cancel_reason: 'A reason has at most 300 characters.',
     order_not_cancellable: 'This order was approved: it can no longer be cancelled here. Ask the team.',
     gift_needs_no_shipping: 'This gift is not shipped: mark it delivered.',
@@ -1093,6 +1098,24 @@ const en = {
   },
   // Issue 12, round 2: points (g2): badges next to names and on profiles, pickers by
   // name in staff forms, links of history entries.
+  // Issue 12, round 3 (g4): catalogue and points staff pages, accessible names.
+  g4: {
+    // named is an accessible name: a button's visible text, then what it is about.
+    named: (text: string, what: string) => `${text}: ${what}`,
+    chooseCountry: 'Choose a country',
+    variantsHint: 'The stock is a whole number from 0 to 100,000; a line with the label alone starts with a stock of 0.',
+    variantLineBad: (n: number) => `Line ${n}: after the last comma, give the stock as a whole number from 0 to 100,000 (or write the label alone for a stock of 0).`,
+    giftOfCampaign: (title: string, state: string) => `Gift of the campaign “${title}” (${state.toLowerCase()})`,
+    giftOfUnknownCampaign: 'Gift of a campaign you cannot see any more',
+    campaignOption: (title: string, state: string) => `${title} (${state.toLowerCase()})`,
+    correctShipping: 'Correct the carrier or tracking number',
+    saveShipping: 'Save the correction',
+    seeOrder: 'See this order',
+    takeBack: 'Take back',
+    takingBack: (points: string, what: string) => `Take back ${points}: ${what}.`,
+    takeBackHint: 'Give the reason: the member is told of it. Their balance never goes below zero.',
+    cancel: 'Cancel',
+  },
   g2: {
     memberBadgesTitle: 'Badges',
     noMemberBadges: 'No badge yet.',
@@ -1427,6 +1450,9 @@ const fr: Strings = {
     // Rewards: catalogue, redemptions, orders (issue 12, r3).
     order_status: 'Votre commande {post} est maintenant {status}.',
     'order_status.shipped': 'Votre commande {post} a été expédiée : suivez-la avec son numéro de suivi sur la page de vos commandes.',
+    'order_status.shipping_corrected': 'Le transporteur ou le numéro de suivi de votre commande {post} a été corrigé : voyez-le sur la page de vos commandes.',
+    'rank_reached.named': 'Vous avez atteint le rang {post} : voyez {rewards}.',
+    points_reversed: 'L’équipe de la communauté a repris {points} points jugés non mérités : {post}.',
 
     // rewards (r1)
     badge_awarded: 'Vous avez obtenu le badge {badge}.',
@@ -1667,7 +1693,7 @@ const fr: Strings = {
     city: 'Ville',
     postalCode: 'Code postal',
     region: 'Région ou état (facultatif)',
-    country: 'Pays (deux lettres, comme FR)',
+    country: 'Pays',
     phone: 'Téléphone (facultatif)',
     confirm: (cost: string) => `Le commander pour ${cost}`,
     close: 'Fermer',
@@ -1988,7 +2014,9 @@ const fr: Strings = {
     order_move_not_allowed: 'La commande ne peut pas passer à ce statut depuis celui où elle est.',
     order_changed: 'Quelqu’un a modifié cette commande entre-temps : rechargez la page et réessayez.',
     invalid_carrier: 'Indiquez le transporteur : de 1 à 60 caractères.',
-    invalid_tracking: 'Indiquez le numéro de suivi : de 1 à 100 caractères.',
+    invalid_tracking: 'Indiquez le numéro de suivi : de 1 à 40 lettres, chiffres, espaces ou tirets.',
+    shipping_unchanged: 'Le transporteur et le numéro de suivi sont déjà ceux-ci : changez l’un d’eux pour corriger.',
+    campaign_ended: 'Cette campagne est terminée : ses cadeaux ne pourraient jamais être proposés. Choisissez une campagne qui n’est pas terminée, ou aucune.',
     invalid_cancel_reason: 'Une raison fait au plus 300 caractères.',
     order_not_cancellable: 'Cette commande a été validée : elle ne peut plus être annulée ici. Demandez à l’équipe.',
     gift_needs_no_shipping: 'Ce cadeau n’est pas expédié : marquez-le livré.',
@@ -2202,6 +2230,24 @@ const fr: Strings = {
   } as Record<string, string>,
   // Issue 12, round 2: points (g2): badges next to names and on profiles, pickers by
   // name in staff forms, links of history entries.
+  // Issue 12, round 3 (g4) : pages du catalogue et des points pour l’équipe, noms accessibles.
+  g4: {
+    // named est un nom accessible : le texte visible d’un bouton, puis ce qu’il concerne.
+    named: (text: string, what: string) => `${text} : ${what}`,
+    chooseCountry: 'Choisissez un pays',
+    variantsHint: 'Le stock est un nombre entier de 0 à 100 000 ; une ligne avec le libellé seul commence avec un stock de 0.',
+    variantLineBad: (n: number) => `Ligne ${n} : après la dernière virgule, indiquez le stock en nombre entier de 0 à 100 000 (ou écrivez le libellé seul pour un stock de 0).`,
+    giftOfCampaign: (title: string, state: string) => `Cadeau de la campagne « ${title} » (${state.toLowerCase()})`,
+    giftOfUnknownCampaign: 'Cadeau d’une campagne que vous ne pouvez plus voir',
+    campaignOption: (title: string, state: string) => `${title} (${state.toLowerCase()})`,
+    correctShipping: 'Corriger le transporteur ou le numéro de suivi',
+    saveShipping: 'Enregistrer la correction',
+    seeOrder: 'Voir cette commande',
+    takeBack: 'Reprendre',
+    takingBack: (points: string, what: string) => `Reprendre ${points} : ${what}.`,
+    takeBackHint: 'Indiquez la raison : le membre en est informé. Son solde ne descend jamais sous zéro.',
+    cancel: 'Annuler',
+  },
   g2: {
     memberBadgesTitle: 'Badges',
     noMemberBadges: 'Aucun badge pour l’instant.',

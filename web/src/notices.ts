@@ -17,6 +17,8 @@ export function noticeKey(n: Notification): string {
   if (n.kind === 'content_hidden' && n.commentId) return 'content_hidden.comment';
   // Rewards: catalogue, redemptions, orders (issue 12, r3).
   if (n.kind === 'order_status' && n.detail === 'shipped') return 'order_status.shipped';
+  if (n.kind === 'order_status' && n.detail === 'shipping_corrected') return 'order_status.shipping_corrected';
+  if (n.kind === 'rank_reached' && n.postTitle) return 'rank_reached.named';
   return n.kind;
 }
 
@@ -27,7 +29,7 @@ export function noticeLink(n: Notification): string | undefined {
   if (n.kind === 'order_status') return '/rewards/orders';
 
   // rewards (r1): badges and ranks are on the rewards page.
-  if (n.kind === 'badge_awarded' || n.kind === 'rank_reached') return '/rewards';
+  if (n.kind === 'badge_awarded' || n.kind === 'rank_reached' || n.kind === 'points_reversed') return '/rewards';
   if (n.ticketId) return `/tickets/${encodeURIComponent(n.ticketId)}`;
   if (n.postId) return `/posts/${encodeURIComponent(n.postId)}`;
   if (n.spaceId) return `/spaces/${encodeURIComponent(n.spaceId)}`;

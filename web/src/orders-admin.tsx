@@ -2,8 +2,9 @@
 // gifts with their stock, a gift's editor, the orders of each status with their moves,
 // the CSV of orders to ship and how long addresses are kept.
 import { CampaignPicker } from './pickers';
+import { parseVariants } from './catalogue-input';
 import { useEffect, useState } from 'preact/hooks';
-import { api, Gift, GiftInput, Order, OrderStatusRequest } from './api';
+import { api, campaignsApi, Gift, GiftInput, Order, OrderStatusRequest } from './api';
 import { formatDate, Lang, strings } from './i18n';
 import { useFocusHeading } from './signin';
 import { AddressLines } from './catalogue';
@@ -12,19 +13,6 @@ import { codeOf, Done, fieldAttrs, FieldProblem, FormLevelProblem, FormProblem, 
 type Nav = (path: string) => void;
 const val = (e: Event) => (e.currentTarget as HTMLInputElement).value;
 const statuses = ['ordered', 'approved', 'shipped', 'delivered', 'cancelled'];
-
-// parseVariants reads "label, stock" lines.
-function parseVariants(text: string): { label: string; stock: number }[] {
-  return text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean)
-    .map((l) => {
-      const at = l.lastIndexOf(',');
-      const n = at >= 0 ? Number(l.slice(at + 1).trim()) : 0;
-      return at >= 0 && Number.isInteger(n) ? { label: l.slice(0, at).trim(), stock: n } : { label: l, stock: 0 };
-    });
-}
 
 // GiftForm makes a gift, or edits one (gift set).
 function GiftForm(props: { lang: Lang; gift?: Gift; onSaved: (g: Gift) => void; onCancel?: () => void }) {
@@ -39,12 +27,19 @@ function GiftForm(props: { lang: Lang; gift?: Gift; onSaved: (g: Gift) => void; 
   const [active, setActive] = useState(g?.active ?? true);
   const [campaign, setCampaign] = useState(g?.campaignId ?? '');
   const [variants, setVariants] = useState('');
+  const [badLine, setBadLine] = useState(0);
   const [problem, setProblem] = useState<FormProblem>();
   const submit = async (e: Event) => {
     e.preventDefault();
     const empty = !name.trim() ? 'name' : !cost.trim() ? 'cost' : !g && !variants.trim() ? 'variants' : undefined;
     if (empty) {
       setProblem({ code: 'missing_field', field: empty });
+      return;
+    }
+    const parsed = parseVariants(variants);
+    if (parsed.badLine) {
+      setBadLine(parsed.badLine);
+      setProblem({ code: 'invalid_variant_line', field: 'variants' });
       return;
     }
     const input: GiftInput = {
@@ -54,7 +49,7 @@ function GiftForm(props: { lang: Lang; gift?: Gift; onSaved: (g: Gift) => void; 
       perMemberLimit: Number(limit),
       needsShipping: shipping,
       active,
-      variants: [...(g ? g.variants.map((v) => ({ id: v.id, label: v.label })) : []), ...parseVariants(variants)],
+      variants: [...(g ? g.variants.map((v) => ({ id: v.id, label: v.label })) : []), ...parsed.variants],
       ...(campaign ? { campaignId: campaign } : {}),
     };
     try {
@@ -67,7 +62,7 @@ function GiftForm(props: { lang: Lang; gift?: Gift; onSaved: (g: Gift) => void; 
         setVariants('');
       }
     } catch (err) {
-      setProblem(problemOf(err, { invalid_gift_name: 'name', invalid_gift_description: 'description', invalid_gift_cost: 'cost', invalid_member_limit: 'perMemberLimit', invalid_variants: 'variants', unknown_campaign: 'campaignId', campaign_fixed: 'campaignId' }));
+      setProblem(problemOf(err, { invalid_gift_name: 'name', invalid_gift_description: 'description', invalid_gift_cost: 'cost', invalid_member_limit: 'perMemberLimit', invalid_variants: 'variants', unknown_campaign: 'campaignId', campaign_fixed: 'campaignId', campaign_ended: 'campaignId' }));
     }
   };
   const fields = ['name', 'description', 'cost', 'perMemberLimit', 'variants', 'campaignId'];
@@ -96,8 +91,9 @@ function GiftForm(props: { lang: Lang; gift?: Gift; onSaved: (g: Gift) => void; 
       <Label for={`${id}-variants`} required={!g}>
         {g ? s.newVariants : s.variants}
       </Label>
+      <p class="muted">{strings[props.lang].g4.variantsHint}</p>
       <textarea id={`${id}-variants`} rows={3} required={!g} value={variants} onInput={(e) => setVariants(val(e))} {...fieldAttrs(problem, 'variants', `${id}-variants`)} />
-      <FieldProblem lang={props.lang} problem={problem} field="variants" id={`${id}-variants`} label={g ? s.newVariants : s.variants} />
+      <FieldProblem lang={props.lang} problem={problem} field="variants" id={`${id}-variants`} label={g ? s.newVariants : s.variants} text={problem?.code === 'invalid_variant_line' ? strings[props.lang].g4.variantLineBad(badLine) : undefined} />
       <label for={`${id}-campaign`}>{s.campaign}</label>
       <CampaignPicker lang={props.lang} id={`${id}-campaign`} value={campaign} disabled={!!g} onChange={setCampaign} attrs={fieldAttrs(problem, 'campaignId', `${id}-campaign`)} />
       <FieldProblem lang={props.lang} problem={problem} field="campaignId" id={`${id}-campaign`} label={s.campaign} />
@@ -159,8 +155,9 @@ function OrderActions(props: { lang: Lang; order: Order; onSaved: (o: Order) => 
   const s = strings[props.lang].catalogue;
   const o = props.order;
   const id = `order-${o.id}`;
-  const [carrier, setCarrier] = useState('');
-  const [tracking, setTracking] = useState('');
+  // A shipped order's fields start from what it has, to correct a typo.
+  const [carrier, setCarrier] = useState(o.status === 'shipped' ? o.carrier ?? '' : '');
+  const [tracking, setTracking] = useState(o.status === 'shipped' ? o.tracking ?? '' : '');
   const [reason, setReason] = useState('');
   const [problem, setProblem] = useState<FormProblem>();
   const move = async (req: OrderStatusRequest) => {
@@ -175,13 +172,14 @@ function OrderActions(props: { lang: Lang; order: Order; onSaved: (o: Order) => 
       props.onSaved(await api.moveOrder(o.id, req));
       setProblem(undefined);
     } catch (err) {
-      setProblem(problemOf(err, { invalid_carrier: 'carrier', invalid_tracking: 'tracking', invalid_cancel_reason: 'reason' }));
+      setProblem(problemOf(err, { invalid_carrier: 'carrier', invalid_tracking: 'tracking', invalid_cancel_reason: 'reason', shipping_unchanged: 'tracking' }));
     }
   };
   if (o.status === 'delivered' || o.status === 'cancelled') return null;
   return (
     <div class="order-actions">
-      {o.status === 'approved' && o.needsShipping && (
+      {o.status === 'shipped' && <h4 class="small">{strings[props.lang].g4.correctShipping}</h4>}
+      {(o.status === 'approved' || o.status === 'shipped') && o.needsShipping && (
         <>
           <Label for={`${id}-carrier`} required>
             {s.carrier}
@@ -191,7 +189,7 @@ function OrderActions(props: { lang: Lang; order: Order; onSaved: (o: Order) => 
           <Label for={`${id}-tracking`} required>
             {s.trackingLabel}
           </Label>
-          <input id={`${id}-tracking`} maxLength={100} required value={tracking} onInput={(e) => setTracking(val(e))} {...fieldAttrs(problem, 'tracking', `${id}-tracking`)} />
+          <input id={`${id}-tracking`} maxLength={40} required value={tracking} onInput={(e) => setTracking(val(e))} {...fieldAttrs(problem, 'tracking', `${id}-tracking`)} />
           <FieldProblem lang={props.lang} problem={problem} field="tracking" id={`${id}-tracking`} label={s.trackingLabel} />
         </>
       )}
@@ -212,6 +210,11 @@ function OrderActions(props: { lang: Lang; order: Order; onSaved: (o: Order) => 
         {o.status === 'approved' && o.needsShipping && (
           <button type="button" onClick={() => move({ status: 'shipped', carrier, tracking })}>
             {s.ship}
+          </button>
+        )}
+        {o.status === 'shipped' && (
+          <button type="button" class="secondary" onClick={() => move({ status: 'shipped', carrier, tracking })}>
+            {strings[props.lang].g4.saveShipping}
           </button>
         )}
         {(o.status === 'shipped' || (o.status === 'approved' && !o.needsShipping)) && (
@@ -244,8 +247,17 @@ export function CatalogueAdmin(props: { lang: Lang; navigate: Nav }) {
   const [saved, setSaved] = useState(false);
   const [settingsProblem, setSettingsProblem] = useState<FormProblem>();
   const loadGifts = () => api.gifts(true).then((p) => setGifts(p.gifts), (e) => setError(codeOf(e)));
+  // The campaigns gifts belong to, by id: their titles and states (one page: a
+  // catalogue's campaigns are few).
+  const [campaigns, setCampaigns] = useState<Record<string, { title: string; state: string }>>({});
+  useEffect(() => {
+    campaignsApi.all().then((r) => setCampaigns(Object.fromEntries(r.campaigns.map((c) => [c.id, { title: c.title, state: c.state }]))), () => undefined);
+  }, []);
   const loadOrders = (st: string) => api.orders(st).then((p) => setOrders(p.orders), (e) => setError(codeOf(e)));
   useEffect(() => {
+    // ?order= (a link from a member's points history) opens that order in its status.
+    const wanted = new URLSearchParams(location.search).get('order');
+    if (wanted) api.order(wanted).then((full) => { setStatus(full.status); setOpened((o) => ({ ...o, [full.id]: full })); }, (e) => setError(codeOf(e)));
     loadGifts();
     api.catalogueSettings().then((st) => setDays(String(st.addressDays)), () => undefined);
   }, []);
@@ -283,6 +295,14 @@ export function CatalogueAdmin(props: { lang: Lang; navigate: Nav }) {
               <p>
                 {s.cost(g.cost)} · {s.limit(g.perMemberLimit)}
               </p>
+              {g.campaignId && (
+                <p>
+                  {(() => {
+                    const c = campaigns[g.campaignId];
+                    return c ? t.g4.giftOfCampaign(c.title, t.campaigns.states[c.state] ?? c.state) : t.g4.giftOfUnknownCampaign;
+                  })()}
+                </p>
+              )}
               {g.variants.map((v) => (
                 <StockForm key={v.id} lang={props.lang} gift={g} variant={v} onSaved={replaceGift} />
               ))}
@@ -297,7 +317,7 @@ export function CatalogueAdmin(props: { lang: Lang; navigate: Nav }) {
                   onCancel={() => setEditing(undefined)}
                 />
               ) : (
-                <button type="button" class="secondary" onClick={() => setEditing(g.id)} aria-label={`${s.edit}: ${g.name}`}>
+                <button type="button" class="secondary" onClick={() => setEditing(g.id)} aria-label={t.g4.named(s.edit, g.name)}>
                   {s.edit}
                 </button>
               )}
@@ -345,7 +365,7 @@ export function CatalogueAdmin(props: { lang: Lang; navigate: Nav }) {
                   lang={props.lang}
                   order={o}
                   onSaved={(moved) => {
-                    setOrders((list) => list?.filter((x) => x.id !== moved.id));
+                    setOrders((list) => (moved.status === o.status ? list?.map((x) => (x.id === moved.id ? moved : x)) : list?.filter((x) => x.id !== moved.id)));
                   }}
                 />
               </li>

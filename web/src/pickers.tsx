@@ -55,14 +55,23 @@ export function MemberPicker(props: { lang: Lang; id: string; label: string; onP
   );
 }
 
-// CampaignPicker is a select of every campaign by title (marketers and admins), with
-// "none" first.
+// CampaignPicker is a select of the campaigns by title and state (marketers and
+// admins), with "none" first; ended campaigns are left out (a gift of one could never be
+// offered), except the one already chosen.
 export function CampaignPicker(props: { lang: Lang; id: string; value: string; disabled?: boolean; onChange: (id: string) => void; attrs?: Record<string, unknown> }) {
   const s = strings[props.lang];
   const [list, setList] = useState<Picked[]>([]);
   useEffect(() => {
-    campaignsApi.all().then((r) => setList(r.campaigns.map((c) => ({ id: c.id, name: c.title }))), () => setList([]));
-  }, []);
+    campaignsApi.all().then(
+      (r) =>
+        setList(
+          r.campaigns
+            .filter((c) => c.state !== 'ended' || c.id === props.value)
+            .map((c) => ({ id: c.id, name: s.g4.campaignOption(c.title, s.campaigns.states[c.state] ?? c.state) })),
+        ),
+      () => setList([]),
+    );
+  }, [props.lang]);
   const known = !props.value || list.some((c) => c.id === props.value);
   return (
     <select id={props.id} value={props.value} disabled={props.disabled} onChange={(e) => props.onChange((e.currentTarget as HTMLSelectElement).value)} {...props.attrs}>

@@ -1,10 +1,10 @@
 // Staff pages of points: the rules, daily caps and ranks (admins and marketers), and a
 // member's points (history, badges granted by hand, points taken back for fraud).
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { api, May, pointsApi, RewardSettings } from './api';
+import { api, LedgerEntry, May, pointsApi, RewardSettings } from './api';
 import { MemberPicker, Picked } from './pickers';
 import { Lang, strings } from './i18n';
-import { History, RewardProblem } from './rewards';
+import { entryText, History, RewardProblem } from './rewards';
 import { useFocusHeading } from './signin';
 import { codeOf } from './ui';
 
@@ -109,7 +109,9 @@ function MemberPoints(props: { lang: Lang }) {
   const [name, setName] = useState('');
   const [shown, setShown] = useState(member);
   const [badge, setBadge] = useState<'super_user' | 'expert'>('super_user');
-  const [rev, setRev] = useState({ rule: '', objectType: '', objectId: '', reason: '' });
+  // The history line being taken back, and why.
+  const [taking, setTaking] = useState<LedgerEntry>();
+  const [reason, setReason] = useState('');
   const [error, setError] = useState<string>();
   const [done, setDone] = useState<string>();
   useEffect(() => {
@@ -158,25 +160,36 @@ function MemberPoints(props: { lang: Lang }) {
             </select>
             <button type="submit">{s.grantButton}</button>
           </form>
-          <form onSubmit={(e) => { e.preventDefault(); act(pointsApi.reverse(member.trim(), rev), (r: { reversed: number }) => s.reversedDone(s.points(r.reversed))); }}>
-            <h3>{s.reverseTitle}</h3>
-            <p class="muted">{s.reverseHint}</p>
-            <label for="rev-rule">{s.ruleLabel}</label>
-            <input id="rev-rule" value={rev.rule} maxLength={60} onInput={(e) => setRev({ ...rev, rule: value(e) })} />
-            <label for="rev-type">{s.reverseObjectType}</label>
-            <input id="rev-type" value={rev.objectType} maxLength={40} onInput={(e) => setRev({ ...rev, objectType: value(e) })} />
-            <label for="rev-id">{s.reverseObjectId}</label>
-            <input id="rev-id" value={rev.objectId} maxLength={200} onInput={(e) => setRev({ ...rev, objectId: value(e) })} />
-            <label for="rev-reason">{s.reverseReason}</label>
-            <textarea id="rev-reason" rows={2} maxLength={500} value={rev.reason} onInput={(e) => setRev({ ...rev, reason: value(e) })} />
-            <button type="submit">{s.reverseButton}</button>
-          </form>
+          {taking && (
+            <form
+              onSubmit={(e) => {
+                e.preventDefault();
+                act(pointsApi.reverse(member.trim(), { entryId: taking.id, at: taking.at, reason }), (r: { reversed: number }) => {
+                  setTaking(undefined);
+                  setReason('');
+                  return s.reversedDone(s.points(r.reversed));
+                });
+              }}
+            >
+              <h3>{s.reverseTitle}</h3>
+              <p>{s.g4.takingBack(s.points(taking.amount), entryText(props.lang, taking))}</p>
+              <p class="muted">{s.g4.takeBackHint}</p>
+              <label for="rev-reason">{s.reverseReason}</label>
+              <textarea id="rev-reason" rows={2} maxLength={500} required value={reason} onInput={(e) => setReason(value(e))} />
+              <div class="actions">
+                <button type="submit">{s.reverseButton}</button>
+                <button type="button" class="secondary" onClick={() => setTaking(undefined)}>
+                  {s.g4.cancel}
+                </button>
+              </div>
+            </form>
+          )}
         </>
       )}
       {shown && (
         <>
           <h3>{s.historyTitle}</h3>
-          <History lang={props.lang} ids load={load} />
+          <History lang={props.lang} takeBack={(e) => { setTaking(e); setReason(''); setTimeout(() => document.getElementById('rev-reason')?.focus(), 0); }} load={load} />
         </>
       )}
     </section>

@@ -29,12 +29,14 @@ export const rankName = (lang: Lang, r: Rank) => (lang === 'fr' ? r.name.fr : r.
 const namedRules = ['challenge', 'redemption', 'refund'];
 
 // entryLink is where a ledger entry's object is: its post, its campaign, the orders.
-export function entryLink(lang: Lang, e: LedgerEntry): [string, string] | undefined {
+export function entryLink(lang: Lang, e: LedgerEntry, staff?: boolean): [string, string] | undefined {
   const s = strings[lang].g2;
   const base = e.rule.replace(/:reversed$/, '');
   if (e.postId) return [`/posts/${e.postId}${e.objectType === 'comment' ? `#comment-${e.objectId}` : ''}`, s.seePost];
   if (e.objectType === 'post') return [`/posts/${e.objectId}`, s.seePost];
   if (base === 'challenge' && e.objectId.includes('#')) return [`/campaigns/${e.objectId.split('#')[0]}`, s.seeCampaign];
+  // Staff open the member's order itself, not their own orders.
+  if ((base === 'redemption' || base === 'refund') && staff) return [`/rewards/admin/catalogue?order=${encodeURIComponent(e.objectId)}`, strings[lang].g4.seeOrder];
   if (base === 'redemption' || base === 'refund') return ['/rewards/orders', s.seeOrders];
   return undefined;
 }
@@ -52,8 +54,8 @@ export function entryText(lang: Lang, e: LedgerEntry): string {
 }
 
 // History is a page of ledger entries with a button for older ones.
-// ids shows each entry's rule, object kind and id (staff take points back by them).
-export function History(props: { lang: Lang; ids?: boolean; navigate?: Nav; load: (cursor?: string) => Promise<{ entries: LedgerEntry[]; next?: string }> }) {
+// takeBack (staff) puts a "Take back" button on each line that paid points.
+export function History(props: { lang: Lang; takeBack?: (e: LedgerEntry) => void; navigate?: Nav; load: (cursor?: string) => Promise<{ entries: LedgerEntry[]; next?: string }> }) {
   const s = strings[props.lang];
   const [entries, setEntries] = useState<LedgerEntry[]>();
   const [next, setNext] = useState<string>();
@@ -84,7 +86,7 @@ export function History(props: { lang: Lang; ids?: boolean; navigate?: Nav; load
             <span class="muted">
               {formatDate(props.lang, e.at)}
               {(() => {
-                const link = entryLink(props.lang, e);
+                const link = entryLink(props.lang, e, !!props.takeBack);
                 return (
                   link && (
                     <>
@@ -96,12 +98,12 @@ export function History(props: { lang: Lang; ids?: boolean; navigate?: Nav; load
                   )
                 );
               })()}
-              {props.ids && (
+              {props.takeBack && e.amount > 0 && !e.rule.endsWith(':reversed') && e.rule !== 'refund' && (
                 <>
-                  {' · '}
-                  <code>
-                    {e.rule} {e.objectType} {e.objectId}
-                  </code>
+                  {' '}
+                  <button type="button" class="secondary small" onClick={() => props.takeBack?.(e)} aria-label={s.g4.named(s.g4.takeBack, entryText(props.lang, e))}>
+                    {s.g4.takeBack}
+                  </button>
                 </>
               )}
             </span>
