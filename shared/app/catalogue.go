@@ -30,7 +30,7 @@ import (
 func Catalogue() []Function {
 	return []Function{RegistrationFunction(), InvitationsFunction(), PostingFunction(), TicketingFunction(),
 		TicketSweepFunction(), MigrateFunction(), PublisherFunction(), NotificationsFunction(), MetricsFunction(), FeedFunction(),
-		RewardsFunction(), AwardsFunction(), ClockFunction()}
+		RewardsFunction(), AwardsFunction(), ClockFunction(), NewslettersFunction()}
 }
 
 // RegistrationFunction: sign-up, sign-in, sessions, profiles (HTTP).
@@ -159,6 +159,16 @@ func ClockFunction() Function {
 		OneTime: Clock,
 		Needs:   []string{EnvTableName},
 		Grants:  []Grant{TableData}}
+}
+
+// NewslettersFunction: the newsletters' API (HTTP): writing, audience and consent,
+// one-click unsubscribe, schedules, progress, results, archive, calendar.
+func NewslettersFunction() Function {
+	return Function{Name: "newsletters", Description: "Newsletters: writing, audience and consent, unsubscribe, schedules, results (HTTP)",
+		Routes: NewslettersRoutes,
+		Needs:  []string{EnvTableName, EnvPublicURL},
+		Uses:   []string{EnvTrustedProxies, EnvCursorSecretARN, EnvMailFrom, EnvMailConfigurationSet},
+		Grants: []Grant{TableData, CursorKey, Schedules, SendMail}}
 }
 
 // Function is one Lambda of the catalogue.

@@ -660,3 +660,9 @@ func orderSK(createdAt time.Time, id string) string             { return stamp(c
 
 // CatalogueSettings: COMMUNITY / REWARDSCATALOGUE.
 const skCatalogueSettings = "REWARDSCATALOGUE"
+
+// ---- newsletters: writing (issue 13) ----
+
+// ---- newsletters: audience and consent (issue 13) ----
+
+// ---- newsletters: scheduling, sending and results (issue 13) ----
