@@ -177,16 +177,16 @@ func TestNewsletterAudienceRefusesBadSegmentsAndWritesNothing(t *testing.T) {
 	member := c.as("Member")
 	before := c.settledItems()
 	bad := map[string]string{
-		`{"list":"spam","segment":{}}`:                                       "newsletter_list_unknown",
-		`{"list":"product","segment":{"roles":["king"]}}`:                    "segment_roles",
-		`{"list":"product","segment":{"languages":["de"]}}`:                  "segment_languages",
-		`{"list":"product","segment":{"activeDays":3,"inactiveDays":3}}`:     "segment_days",
-		`{"list":"product","segment":{"activeDays":-1}}`:                     "segment_days",
-		`{"list":"product","segment":{"activeDays":4000}}`:                   "segment_days",
-		`{"list":"product","segment":{"spaceIds":["nope"]}}`:                 "segment_space_unknown",
-		`{"list":"product","segment":{"spaceIds":["a","a"]}}`:                "segment_spaces",
+		`{"list":"spam","segment":{}}`:                                        "newsletter_list_unknown",
+		`{"list":"product","segment":{"roles":["king"]}}`:                     "segment_roles",
+		`{"list":"product","segment":{"languages":["de"]}}`:                   "segment_languages",
+		`{"list":"product","segment":{"activeDays":3,"inactiveDays":3}}`:      "segment_days",
+		`{"list":"product","segment":{"activeDays":-1}}`:                      "segment_days",
+		`{"list":"product","segment":{"activeDays":4000}}`:                    "segment_days",
+		`{"list":"product","segment":{"spaceIds":["nope"]}}`:                  "segment_space_unknown",
+		`{"list":"product","segment":{"spaceIds":["a","a"]}}`:                 "segment_spaces",
 		`{"list":"product","segment":{"joinedAfter":"2999-01-01T00:00:00Z"}}`: "segment_joined_after",
-		`{"list":"product","segment":{"spaceIds":"x"}}`:                      "",
+		`{"list":"product","segment":{"spaceIds":"x"}}`:                       "",
 	}
 	for body, code := range bad {
 		if code != "" {
