@@ -4,7 +4,6 @@ import (
 	"context"
 	"mime"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -77,6 +76,7 @@ func newsletterAudienceRoutes(d Deps) []httpx.Route {
 			Summary:   "What an unsubscribe link would do (its list, the member's masked address, whether it was used): for the confirmation page, without signing in. Changes nothing.",
 			Responses: httpx.Answers(200, "The link", newsletters.UnsubscribeInfo{}, map[int]string{400: badToken, 410: "The link expired"})},
 		{Method: "POST", Pattern: "/api/newsletters/unsubscribe", Tag: tag, Action: policy.Public, Handler: h.unsubscribe, NoIdempotencyKey: true,
+			Request: UnsubscribeConfirm{},
 			Query:   []httpx.Param{{Name: "t", Required: true, Description: "The token of the mail's unsubscribe link", MaxBytes: newsletters.MaxTokenBytes}},
 			Summary: "One-click unsubscribe (RFC 8058): the mail client POSTs List-Unsubscribe=One-Click (application/x-www-form-urlencoded), or the confirmation page posts an empty JSON object; no sign-in. The member's consent to the list is withdrawn at once; the token is spent.",
 			Responses: httpx.Answers(200, "Unsubscribed", newsletters.UnsubscribeResult{}, map[int]string{400: badToken + ", or a form body other than List-Unsubscribe=One-Click",
@@ -85,7 +85,8 @@ func newsletterAudienceRoutes(d Deps) []httpx.Route {
 			Query:     []httpx.Param{{Name: "cursor", Description: "The next page's cursor"}},
 			Summary:   "The suppression list, newest first: addresses no newsletter goes to after a hard bounce or a complaint (admins).",
 			Responses: httpx.Answers(200, "A page of the suppression list", newsletters.SuppressionPage{}, map[int]string{400: "Bad cursor"})},
-		{Method: "DELETE", Pattern: "/api/newsletters/suppressions/{email}", Tag: tag, Action: policy.NewslettersLists, Handler: h.unsuppress,
+		{Method: "DELETE", Pattern: "/api/newsletters/suppressions", Tag: tag, Action: policy.NewslettersLists, Handler: h.unsuppress,
+			Query: []httpx.Param{{Name: "email", Required: true, Description: "The address to take off", MaxBytes: text.MaxEmailBytes}},
 			Summary:   "Take an address off the suppression list (admins: the member fixed their mailbox, or the complaint was a mistake).",
 			Responses: httpx.Answers(204, "Taken off", nil, map[int]string{400: "Not an email address", 404: "The address is not on the list"})},
 	}
@@ -139,6 +140,10 @@ func (h audienceHTTP) describeUnsubscribe(w http.ResponseWriter, r *http.Request
 	httpx.Reply(w, r, http.StatusOK, info, err)
 }
 
+// UnsubscribeConfirm is the confirmation page's body (an empty object); a mail
+// client's one-click POST sends the form List-Unsubscribe=One-Click instead.
+type UnsubscribeConfirm struct{}
+
 // errOneClickBody: a form body that is not RFC 8058's.
 var errOneClickBody = errs.InvalidField("List-Unsubscribe", "one_click_body", "A one-click unsubscribe posts List-Unsubscribe=One-Click.")
 
@@ -154,7 +159,7 @@ func (h audienceHTTP) unsubscribe(w http.ResponseWriter, r *http.Request) {
 		}
 		source = newsletters.SourceOneClick
 	} else {
-		var in struct{}
+		var in UnsubscribeConfirm
 		if !httpx.Decoded(w, r, &in) {
 			return
 		}
@@ -172,9 +177,8 @@ func (h audienceHTTP) suppressions(w http.ResponseWriter, r *http.Request) {
 var errSuppressionEmail = errs.InvalidField("email", "invalid_email", "Enter a valid email address.")
 
 func (h audienceHTTP) unsuppress(w http.ResponseWriter, r *http.Request) {
-	raw, err := url.PathUnescape(r.PathValue("email"))
-	email, ok := text.NormalizeEmail(strings.TrimSpace(raw))
-	if err != nil || !ok {
+	email, ok := text.NormalizeEmail(strings.TrimSpace(r.URL.Query().Get("email")))
+	if !ok {
 		httpx.WriteError(w, r, errSuppressionEmail)
 		return
 	}
@@ -243,4 +247,17 @@ func (c audienceConsumer) OnCommentCreated(ctx context.Context, e eventtypes.Com
 
 func (c audienceConsumer) OnReactionAdded(ctx context.Context, e eventtypes.ReactionAdded) error {
 	return c.store.MarkActive(ctx, e.ReactorID, e.OccurredAt)
+}
+
+// SimulatedMailEvent is an SES event as SES would put it on EventBridge (source
+// aws.ses): a hard bounce or a complaint of a mail to email, of newsletter newsletterID
+// ("" for none). The local runtime's development route hands it to the local bus.
+func SimulatedMailEvent(kind, email, newsletterID string) (eventtypes.Envelope, error) {
+	now := time.Now().UTC()
+	id := eventtypes.NewMeta(now).EventID
+	detail, detailType, err := newsletters.SimulatedSES(kind, email, newsletterID, id, now)
+	if err != nil {
+		return eventtypes.Envelope{}, err
+	}
+	return eventtypes.Envelope{ID: id, Source: eventtypes.SourceSES, DetailType: detailType, Time: now, Detail: detail}, nil
 }

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -11,7 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
 	"tribune/shared/app"
+	"tribune/shared/bus"
 	"tribune/shared/config"
 	"tribune/shared/eventtypes"
 	"tribune/shared/newsletters"
@@ -352,5 +357,164 @@ func TestNewsletterOneClickUnsubscribe(t *testing.T) {
 	c.settledItems()
 	if n := len(c.scanItems("OUTBOX#")); n == 0 {
 		t.Fatal("no events")
+	}
+}
+
+// sesDetail is an SES configuration set event's detail as EventBridge carries it (no
+// eventId: an AWS service's event).
+func sesDetail(kind, email, newsletterHeader string) string {
+	mail := fmt.Sprintf(`"mail":{"messageId":"msg-1","timestamp":"2026-12-03T08:00:00Z","destination":[%q],"headers":[{"name":"X-Tribune-Newsletter","value":%q}]}`, email, newsletterHeader)
+	switch kind {
+	case "hard":
+		return `{"eventType":"Bounce",` + mail + fmt.Sprintf(`,"bounce":{"bounceType":"Permanent","bounceSubType":"General","bouncedRecipients":[{"emailAddress":%q,"diagnosticCode":"smtp; 550 5.1.1"}]}}`, email)
+	case "soft":
+		return `{"eventType":"Bounce",` + mail + fmt.Sprintf(`,"bounce":{"bounceType":"Transient","bounceSubType":"MailboxFull","bouncedRecipients":[{"emailAddress":%q}]}}`, email)
+	case "complaint":
+		return `{"eventType":"Complaint",` + mail + fmt.Sprintf(`,"complaint":{"complainedRecipients":[{"emailAddress":%q}],"complaintFeedbackType":"abuse"}}`, email)
+	}
+	return `{"eventType":"Delivery",` + mail + fmt.Sprintf(`,"delivery":{"recipients":[%q]}}`, email)
+}
+
+// outboxOf are the details of the outbox's events of a detail type.
+func (c *community) outboxOf(detailType string) []string {
+	var out []string
+	for _, it := range c.scanItems("OUTBOX#") {
+		if dt, ok := it["DetailType"].(*types.AttributeValueMemberS); ok && dt.Value == detailType {
+			out = append(out, it["Detail"].(*types.AttributeValueMemberS).Value)
+		}
+	}
+	return out
+}
+
+func TestNewsletterMailEventsFeedTheSuppressionList(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	admin := c.as("Admin", "admin")
+	ann, bob := c.as("Ann"), c.as("Bob")
+	for _, who := range []*http.Client{ann, bob} {
+		c.subscribe(who, map[string]bool{newsletters.ListDigest: true, newsletters.ListProduct: true})
+	}
+	ctx := context.Background()
+	dispatch := bus.Dispatch(bus.ConsumerAudience, app.Handlers(config.Config{PublicURL: c.srv.URL}, c.st, nil, nil)[bus.ConsumerAudience])
+	deliver := func(id, detailType, detail string) {
+		t.Helper()
+		ev := events.EventBridgeEvent{ID: id, Source: "aws.ses", DetailType: detailType, Time: time.Now(), Detail: json.RawMessage(detail)}
+		if err := dispatch(ctx, ev); err != nil {
+			t.Fatalf("%s: %v", detailType, err)
+		}
+	}
+	// A soft bounce is told, and suppresses nothing.
+	deliver("evt-soft", "Email Bounced", sesDetail("soft", "Ann@Example.com", "nl_7"))
+	aud := c.audienceOf()
+	annR := newsletters.Recipient{MemberID: "m_Ann", Email: "ann@example.com"}
+	if ok, _ := aud.MaySend(ctx, newsletters.ListProduct, annR); !ok {
+		t.Fatal("a soft bounce suppressed Ann")
+	}
+	// A hard bounce, delivered twice (EventBridge delivers at least once): suppressed
+	// for every list, told once, with the newsletter's id.
+	deliver("evt-hard", "Email Bounced", sesDetail("hard", "Ann@Example.com", "nl_7"))
+	deliver("evt-hard", "Email Bounced", sesDetail("hard", "Ann@Example.com", "nl_7"))
+	for _, l := range newsletters.Lists {
+		if ok, _ := aud.MaySend(ctx, l, annR); ok {
+			t.Fatalf("Ann bounced hard, still sent %s", l)
+		}
+	}
+	if n := c.liveCount(admin, newsletters.ListDigest, `{}`); n != 1 {
+		t.Fatalf("the digest's count after Ann's bounce: %d, want 1 (Bob)", n)
+	}
+	// A complaint (through the development route's event, as under make run).
+	env, err := app.SimulatedMailEvent(newsletters.SimulateComplaint, "bob@example.com", "nl_7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := app.Handlers(config.Config{}, c.st, nil, nil)[bus.ConsumerAudience][env.DetailType]
+	if err := h(ctx, env); err != nil {
+		t.Fatal(err)
+	}
+	if n := c.liveCount(admin, newsletters.ListProduct, `{}`); n != 0 {
+		t.Fatalf("after the complaint the count is %d", n)
+	}
+	deliver("evt-delivered", "Email Delivered", sesDetail("delivered", "bob@example.com", "nl_7"))
+	c.settledItems()
+	bounced, complained, delivered := c.outboxOf("mail.bounced"), c.outboxOf("mail.complained"), c.outboxOf("mail.delivered")
+	if len(bounced) != 2 || len(complained) != 1 || len(delivered) != 1 {
+		t.Fatalf("events: %d bounced (soft and hard), %d complained, %d delivered", len(bounced), len(complained), len(delivered))
+	}
+	for _, d := range append(append(bounced, complained...), delivered...) {
+		if !strings.Contains(d, `"newsletterId":"nl_7"`) {
+			t.Fatalf("an event without its newsletter: %s", d)
+		}
+	}
+
+	// The suppression list, for admins; taking Ann off sends to her again.
+	var page newsletters.SuppressionPage
+	if status, raw := c.call(admin, "GET", "/api/newsletters/suppressions", "", &page); status != 200 || len(page.Items) != 2 ||
+		page.Items[0].Email != "bob@example.com" || page.Items[0].Reason != newsletters.ReasonComplaint || page.Items[1].Reason != newsletters.ReasonBounce ||
+		page.Items[1].MemberID != "m_Ann" || page.Items[1].NewsletterID != "nl_7" {
+		t.Fatalf("suppression list: %d %s", status, raw)
+	}
+	if status, _ := c.call(ann, "GET", "/api/newsletters/suppressions", "", nil); status != 403 {
+		t.Fatalf("a member reads the suppression list: %d", status)
+	}
+	if status, raw := c.call(admin, "DELETE", "/api/newsletters/suppressions?email=not-an-address", "", nil); status != 400 {
+		t.Fatalf("delete a non-address: %d %s", status, raw)
+	}
+	if status, raw := c.call(admin, "DELETE", "/api/newsletters/suppressions?email=ann%40example.com", "", nil); status != 204 {
+		t.Fatalf("unsuppress: %d %s", status, raw)
+	}
+	if status, _ := c.call(admin, "DELETE", "/api/newsletters/suppressions?email=ann%40example.com", "", nil); status != 404 {
+		t.Fatalf("unsuppress twice: %d", status)
+	}
+	if ok, _ := aud.MaySend(ctx, newsletters.ListProduct, annR); !ok {
+		t.Fatal("taken off the suppression list, Ann still gets nothing")
+	}
+	// An event no handler can read is refused by Dispatch without an id.
+	if err := dispatch(ctx, events.EventBridgeEvent{Source: "aws.ses", DetailType: "Email Bounced", Detail: json.RawMessage(`{}`)}); err == nil {
+		t.Fatal("an SES event without any id was taken")
+	}
+}
+
+func TestNewsletterListDefaultsForNewMembers(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	admin := c.as("Admin", "admin")
+	var ls newsletters.ListSettings
+	if status, raw := c.call(admin, "GET", "/api/newsletters/lists", "", &ls); status != 200 || !ls.Defaults[newsletters.ListDigest] || ls.Defaults[newsletters.ListProduct] {
+		t.Fatalf("defaults: %d %s", status, raw)
+	}
+	joined := time.Now().Add(-time.Minute).UTC()
+	c.deliver(bus.ConsumerAudience, eventtypes.MemberRegisteredType, &eventtypes.MemberRegistered{MemberID: newMember(t, c.st, "Early", []string{"member"})})
+	for _, bad := range []string{`{"defaults":{}}`, `{"defaults":{"digest":true,"product":true}}`, `{"defaults":{"digest":true,"product":true,"events":true,"spam":true}}`} {
+		if status, raw := c.call(admin, "PUT", "/api/newsletters/lists", bad, nil); status != 400 {
+			t.Fatalf("defaults %s: %d %s", bad, status, raw)
+		}
+	}
+	if status, raw := c.call(admin, "PUT", "/api/newsletters/lists", `{"defaults":{"digest":false,"product":true,"events":true}}`, &ls); status != 200 || ls.Defaults[newsletters.ListDigest] {
+		t.Fatalf("save defaults: %d %s", status, raw)
+	}
+	late := c.as("Late")
+	// Late chose the digest before the sign-up event came: their choice stays.
+	c.subscribe(late, map[string]bool{newsletters.ListDigest: true})
+	c.deliver(bus.ConsumerAudience, eventtypes.MemberRegisteredType, &eventtypes.MemberRegistered{MemberID: "m_Late"})
+	c.deliver(bus.ConsumerAudience, eventtypes.MemberRegisteredType, &eventtypes.MemberRegistered{MemberID: "m_Late"})
+	prefs := func(id string) map[string]newsletters.Consent {
+		cs, err := c.st.Newsletters().Consents(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]newsletters.Consent{}
+		for _, x := range cs {
+			out[x.List] = x
+		}
+		return out
+	}
+	early, lateP := prefs("m_Early"), prefs("m_Late")
+	if !early[newsletters.ListDigest].Subscribed || early[newsletters.ListProduct].Subscribed || early[newsletters.ListDigest].Source != newsletters.SourceSignUp ||
+		early[newsletters.ListDigest].At.Before(joined) {
+		t.Fatalf("Early's consent (the first defaults): %+v", early)
+	}
+	if !lateP[newsletters.ListDigest].Subscribed || lateP[newsletters.ListDigest].Source != newsletters.SourcePreferences ||
+		!lateP[newsletters.ListProduct].Subscribed || !lateP[newsletters.ListEvents].Subscribed || lateP[newsletters.ListEvents].Source != newsletters.SourceSignUp {
+		t.Fatalf("Late's consent (the new defaults, their own choice kept): %+v", lateP)
 	}
 }

@@ -240,3 +240,72 @@ func clip(s string) string {
 	}
 	return strings.ToValidUTF8(s[:MaxDetailBytes], "")
 }
+
+// Simulated mail events (the development route under make run).
+const (
+	SimulateBounce    = "bounce"
+	SimulateComplaint = "complaint"
+)
+
+// ErrSimulation: an unknown kind or a bad address for a simulated mail event.
+var ErrSimulation = errs.InvalidField("kind", "mail_event_simulation", "Choose bounce or complaint, and an email address.")
+
+// SimulatedSES is the detail (as SES would put it on EventBridge, with eventId) and the
+// detail type of a hard bounce or a complaint of a mail to email, of newsletter
+// newsletterID ("" for none).
+func SimulatedSES(kind, email, newsletterID, eventID string, at time.Time) (json.RawMessage, string, error) {
+	email, ok := text.NormalizeEmail(email)
+	if !ok {
+		return nil, "", ErrSimulation
+	}
+	var e SESEvent
+	e.Mail.MessageID = "simulated-" + eventID
+	e.Mail.Timestamp = at.UTC()
+	e.Mail.Destination = []string{email}
+	if newsletterID != "" {
+		e.Mail.Tags = map[string][]string{NewsletterTag: {newsletterID}}
+	}
+	var detailType string
+	switch kind {
+	case SimulateBounce:
+		e.EventType, detailType = SESBounce, SESBouncedDetail
+		e.Bounce = &struct {
+			BounceType        string `json:"bounceType"`
+			BounceSubType     string `json:"bounceSubType"`
+			BouncedRecipients []struct {
+				EmailAddress   string `json:"emailAddress"`
+				DiagnosticCode string `json:"diagnosticCode"`
+			} `json:"bouncedRecipients"`
+			Timestamp time.Time `json:"timestamp"`
+		}{BounceType: permanentBounce, BounceSubType: "General", Timestamp: at.UTC()}
+		e.Bounce.BouncedRecipients = append(e.Bounce.BouncedRecipients, struct {
+			EmailAddress   string `json:"emailAddress"`
+			DiagnosticCode string `json:"diagnosticCode"`
+		}{EmailAddress: email, DiagnosticCode: "smtp; 550 5.1.1 user unknown (simulated)"})
+	case SimulateComplaint:
+		e.EventType, detailType = SESComplaint, SESComplaintDetail
+		e.Complaint = &struct {
+			ComplainedRecipients []struct {
+				EmailAddress string `json:"emailAddress"`
+			} `json:"complainedRecipients"`
+			ComplaintFeedbackType string    `json:"complaintFeedbackType"`
+			Timestamp             time.Time `json:"timestamp"`
+		}{ComplaintFeedbackType: "abuse", Timestamp: at.UTC()}
+		e.Complaint.ComplainedRecipients = append(e.Complaint.ComplainedRecipients, struct {
+			EmailAddress string `json:"emailAddress"`
+		}{EmailAddress: email})
+	default:
+		return nil, "", ErrSimulation
+	}
+	body, err := json.Marshal(e)
+	if err != nil {
+		return nil, "", err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(body, &fields); err != nil {
+		return nil, "", err
+	}
+	fields["eventId"], _ = json.Marshal(eventID)
+	out, err := json.Marshal(fields)
+	return out, detailType, err
+}
