@@ -86,7 +86,7 @@ func newsletterAudienceRoutes(d Deps) []httpx.Route {
 			Summary:   "The suppression list, newest first: addresses no newsletter goes to after a hard bounce or a complaint (admins).",
 			Responses: httpx.Answers(200, "A page of the suppression list", newsletters.SuppressionPage{}, map[int]string{400: "Bad cursor"})},
 		{Method: "DELETE", Pattern: "/api/newsletters/suppressions", Tag: tag, Action: policy.NewslettersLists, Handler: h.unsuppress,
-			Query: []httpx.Param{{Name: "email", Required: true, Description: "The address to take off", MaxBytes: text.MaxEmailBytes}},
+			Query:     []httpx.Param{{Name: "email", Required: true, Description: "The address to take off", MaxBytes: text.MaxEmailBytes}},
 			Summary:   "Take an address off the suppression list (admins: the member fixed their mailbox, or the complaint was a mistake).",
 			Responses: httpx.Answers(204, "Taken off", nil, map[int]string{400: "Not an email address", 404: "The address is not on the list"})},
 	}
