@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -38,6 +39,9 @@ const (
 	condSuppressed     = "address suppressed"
 
 	attrLastActiveDay = "LastActiveDay"
+
+	// shardReaders is how many of a list's subscriber shards are read at once.
+	shardReaders = 4
 )
 
 var _ newsletters.AudienceStore = (*Newsletters)(nil)
@@ -126,7 +130,7 @@ func (s *Newsletters) UnsubscribeKey() ([]byte, error) {
 // page's members read together (profile, consent, activity) and then their addresses'
 // suppressions: two or three BatchGetItem calls per page.
 func (s *Newsletters) EachCandidate(ctx context.Context, list string, spaceIDs []string, activity bool, page func([]newsletters.Candidate) error) error {
-	each := func(in *dynamodb.QueryInput, ids func([]item) ([]string, error)) error {
+	each := func(ctx context.Context, in *dynamodb.QueryInput, ids func([]item) ([]string, error)) error {
 		return s.eachPage(ctx, in, func(items []item) error {
 			memberIDs, err := ids(items)
 			if err != nil || len(memberIDs) == 0 {
@@ -143,30 +147,59 @@ func (s *Newsletters) EachCandidate(ctx context.Context, list string, spaceIDs [
 		})
 	}
 	if len(spaceIDs) == 0 {
+		// The shards are read by shardReaders at once (reads in flight, not memory,
+		// grow with them: each holds one page); page is called by one at a time.
+		var mu sync.Mutex
+		serial := page
+		page = func(cs []newsletters.Candidate) error {
+			mu.Lock()
+			defer mu.Unlock()
+			return serial(cs)
+		}
+		shards := make(chan int, subscriberShards)
 		for shard := range subscriberShards {
-			in := &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1), Limit: aws.Int32(newsletters.AudiencePage),
-				KeyConditionExpression:    aws.String("GSI1PK = :pk"),
-				ExpressionAttributeValues: item{":pk": avS(subscribersPK(list, shard))}}
-			err := each(in, func(items []item) ([]string, error) {
-				out := make([]string, 0, len(items))
-				for _, it := range items {
-					if v, ok := it[AttrGSI1SK].(*types.AttributeValueMemberS); ok {
-						out = append(out, v.Value)
+			shards <- shard
+		}
+		close(shards)
+		sctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		var failOnce sync.Once
+		var failure error
+		var wg sync.WaitGroup
+		for range shardReaders {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for shard := range shards {
+					in := &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1), Limit: aws.Int32(newsletters.AudiencePage),
+						KeyConditionExpression:    aws.String("GSI1PK = :pk"),
+						ExpressionAttributeValues: item{":pk": avS(subscribersPK(list, shard))}}
+					err := each(sctx, in, func(items []item) ([]string, error) {
+						out := make([]string, 0, len(items))
+						for _, it := range items {
+							if v, ok := it[AttrGSI1SK].(*types.AttributeValueMemberS); ok {
+								out = append(out, v.Value)
+							}
+						}
+						return out, nil
+					})
+					if err != nil {
+						// The first failure is the answer; the others stop on it.
+						failOnce.Do(func() { failure = fmt.Errorf("store.EachCandidate %s: %w", list, err) })
+						cancel()
+						return
 					}
 				}
-				return out, nil
-			})
-			if err != nil {
-				return fmt.Errorf("store.EachCandidate %s: %w", list, err)
-			}
+			}()
 		}
-		return nil
+		wg.Wait()
+		return failure
 	}
 	for i, spaceID := range spaceIDs {
 		in := queryPrefix(s.Table, spacePK(spaceID), activeMemberPrefix, AttrSK)
 		in.Limit = aws.Int32(newsletters.AudiencePage)
 		earlier := spaceIDs[:i]
-		err := each(in, func(items []item) ([]string, error) {
+		err := each(ctx, in, func(items []item) ([]string, error) {
 			ids := make([]string, 0, len(items))
 			for _, it := range items {
 				if v, ok := it[AttrSK].(*types.AttributeValueMemberS); ok {
