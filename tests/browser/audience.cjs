@@ -33,13 +33,25 @@ async function main() {
       await devSignIn(page, email);
       return page;
     };
+    // goto: a navigation the app's own redirect after signing in interrupts is tried again.
+    const goto = async (page, url) => {
+      for (let i = 0; ; i++) {
+        try {
+          await page.goto(url);
+          return;
+        } catch (e) {
+          if (i === 3 || !/interrupted by another navigation/.test(String(e))) throw e;
+          await page.waitForLoadState('load');
+        }
+      }
+    };
     const count = (s, n, list) => s.nl2.count(n, s.nl2.listNames[list]);
 
     for (const lang of ['en', 'fr']) {
       const s = strings[lang];
       // Ann's lists: product news ticked (en), then unticked (fr); each saved at once.
       const ann = await open('ann@example.com', lang, 375);
-      await ann.goto(base + '/me/newsletters');
+      await goto(ann, base + '/me/newsletters');
       await settle(ann);
       await ann.getByRole('heading', { level: 1, name: s.nl2.prefsTitle }).waitFor();
       const product = ann.getByRole('checkbox', { name: s.nl2.listNames.product });
@@ -56,15 +68,15 @@ async function main() {
       // moderators.
       for (const width of lang === 'en' ? [375, 1280] : [375]) {
         const boss = await open('boss@example.com', lang, width);
-        await boss.goto(base + '/newsletters/audience');
+        await goto(boss, base + '/newsletters/audience');
         await settle(boss);
         await boss.getByRole('heading', { level: 1, name: s.nl2.audienceTitle }).waitFor();
-        await boss.getByLabel(s.nl2.list).selectOption('product');
+        await boss.getByLabel(s.nl2.list, { exact: true }).selectOption('product');
         const want = lang === 'en' ? 2 : 1;
         await boss.getByText(count(s, want, 'product')).waitFor();
-        await boss.getByRole('checkbox', { name: s.nl2.roleNames.moderator }).check();
+        await boss.getByRole('checkbox', { name: s.nl2.roleNames.moderator, exact: true }).check();
         await boss.getByText(count(s, 0, 'product')).waitFor();
-        await boss.getByRole('checkbox', { name: s.nl2.roleNames.moderator }).uncheck();
+        await boss.getByRole('checkbox', { name: s.nl2.roleNames.moderator, exact: true }).uncheck();
         await boss.getByText(count(s, want, 'product')).waitFor();
         await settle(boss);
         await check(boss, `audience-builder-${lang}-${width}`);
@@ -76,31 +88,31 @@ async function main() {
     // on the suppression list; the admin takes him off and he counts again.
     const s = strings.en;
     const boss = await open('boss@example.com', 'en', 375);
-    await boss.goto(`${base}/_dev/mail-event?key=${devKey}`);
+    await goto(boss, `${base}/_dev/mail-event?key=${devKey}`);
     await boss.getByLabel('Email address').fill('bob@example.com');
     await boss.getByRole('button', { name: 'Simulate a hard bounce' }).click();
     await boss.getByText('Done: a bounce of bob@example.com').waitFor();
     await eventually('bob on the suppression list', async () => (await api(boss, 'GET', '/api/newsletters/suppressions')).items.some((x) => x.email === 'bob@example.com'));
-    await boss.goto(base + '/newsletters/audience');
+    await goto(boss, base + '/newsletters/audience');
     await settle(boss);
-    await boss.getByLabel(s.nl2.list).selectOption('product');
+    await boss.getByLabel(s.nl2.list, { exact: true }).selectOption('product');
     await boss.getByText(count(s, 0, 'product')).waitFor();
     const unsuppress = boss.getByRole('button', { name: s.nl2.unsuppress('bob@example.com') });
     await unsuppress.waitFor();
     await check(boss, 'audience-suppressed-en-375');
     await unsuppress.click();
     await boss.getByText(s.nl2.unsuppressed('bob@example.com')).waitFor();
-    await boss.getByRole('checkbox', { name: s.nl2.roleNames.member }).check();
+    await boss.getByRole('checkbox', { name: s.nl2.roleNames.member, exact: true }).check();
     await boss.getByText(count(s, 1, 'product')).waitFor();
     await settle(boss);
     await check(boss, 'audience-unsuppressed-en-375');
 
     // The unsubscribe page opened with a forged token says so, in the reader's words.
-    const visitor = await browser.newContext({ locale: 'fr-FR', viewport: { width: 375, height: 800 } });
+    const visitor = await newContext(browser, 'fr', 375);
     await visitor.addInitScript(() => localStorage.setItem('tribune.lang', 'fr'));
     const vp = await visitor.newPage();
     trackRequests(vp);
-    await vp.goto(base + '/unsubscribe?t=forged.token');
+    await goto(vp, base + '/unsubscribe?t=forged.token');
     await settle(vp);
     await vp.getByText(strings.fr.nl2Errors.unsubscribe_invalid).waitFor();
     await check(vp, 'unsubscribe-forged-fr-375');
