@@ -154,6 +154,7 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 		bus.On(audience, audienceActs.OnPostCreated),
 		bus.On(audience, audienceActs.OnCommentCreated),
 		bus.On(audience, audienceActs.OnReactionAdded),
+		bus.On(audience, audienceActs.OnMemberDeleted),
 	}
 }
 

@@ -261,3 +261,11 @@ func SimulatedMailEvent(kind, email, newsletterID string) (eventtypes.Envelope, 
 	}
 	return eventtypes.Envelope{ID: id, Source: eventtypes.SourceSES, DetailType: detailType, Time: now, Detail: detail}, nil
 }
+
+// OnMemberDeleted erases the member's consent records and activity with their account.
+func (c audienceConsumer) OnMemberDeleted(ctx context.Context, e eventtypes.MemberDeleted) error {
+	if e.MemberID == "" {
+		return nil
+	}
+	return c.store.EraseAudience(ctx, e.MemberID)
+}

@@ -517,4 +517,9 @@ func TestNewsletterListDefaultsForNewMembers(t *testing.T) {
 		!lateP[newsletters.ListProduct].Subscribed || !lateP[newsletters.ListEvents].Subscribed || lateP[newsletters.ListEvents].Source != newsletters.SourceSignUp {
 		t.Fatalf("Late's consent (the new defaults, their own choice kept): %+v", lateP)
 	}
+	// Deleting the account erases the member's consent records.
+	c.deliver(bus.ConsumerAudience, eventtypes.MemberDeletedType, &eventtypes.MemberDeleted{MemberID: "m_Late"})
+	if left := prefs("m_Late"); len(left) != 0 {
+		t.Fatalf("consent left after the account's deletion: %+v", left)
+	}
 }

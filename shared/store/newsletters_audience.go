@@ -538,3 +538,17 @@ func (s *Newsletters) MarkActive(ctx context.Context, memberID string, at time.T
 	}
 	return nil
 }
+
+// EraseAudience deletes a deleted member's consent records and activity (their
+// account's erasure; the suppression list keeps addresses, not members: a suppressed
+// address stays suppressed, its member id dropped). Fixed keys: a repeat is harmless.
+func (s *Newsletters) EraseAudience(ctx context.Context, memberID string) error {
+	keys := []item{audienceActiveKey(memberID)}
+	for _, l := range newsletters.Lists {
+		keys = append(keys, consentKey(memberID, l))
+	}
+	if err := s.batchDelete(ctx, keys); err != nil {
+		return fmt.Errorf("store.EraseAudience %s: %w", memberID, err)
+	}
+	return nil
+}
