@@ -85,6 +85,10 @@ type AudienceStore interface {
 	EachCandidate(ctx context.Context, list string, spaceIDs []string, activity bool, page func([]Candidate) error) error
 	// Candidate is one member as EachCandidate reads them (false: no such member).
 	Candidate(ctx context.Context, list, memberID string) (Candidate, bool, error)
+	// Reach is what MaySend reads, in one round trip when address is the member's
+	// current one: their profile, consent to list, and whether address (or their
+	// current address) is suppressed (false: no such member).
+	Reach(ctx context.Context, list, memberID, address string) (Candidate, bool, error)
 	// SpacesExist reports whether every one of ids is a space.
 	SpacesExist(ctx context.Context, ids []string) (bool, error)
 
@@ -190,29 +194,16 @@ func (a *AudienceService) Each(ctx context.Context, list string, seg Segment, pa
 }
 
 // MaySend implements the Audience interface: the member still consents to the list,
-// their account is active and r's address (the one the audience froze) is not
-// suppressed, nor is their current one.
+// their account is active, and neither r's address (the one the audience froze) nor
+// their current one is suppressed. One DynamoDB round trip (two when the member changed
+// their address since the freeze).
 func (a *AudienceService) MaySend(ctx context.Context, list string, r Recipient) (bool, error) {
 	if !ValidList(list) {
 		return false, ErrUnknownList
 	}
-	c, ok, err := a.Store.Candidate(ctx, list, r.MemberID)
-	if err != nil || !ok || !c.Reachable() {
+	c, ok, err := a.Store.Reach(ctx, list, r.MemberID, r.Email)
+	if err != nil || !ok {
 		return false, err
 	}
-	if c.Email != r.Email {
-		// The member changed their address since the audience froze: the frozen one
-		// may be suppressed although the current one is not.
-		s, err := a.suppressed(ctx, r.Email)
-		if err != nil || s {
-			return false, err
-		}
-	}
-	return true, nil
-}
-
-// suppressed reports whether an address is on the suppression list.
-func (a *AudienceService) suppressed(ctx context.Context, email string) (bool, error) {
-	_, found, err := a.Store.Suppression(ctx, email)
-	return found, err
+	return c.Reachable(), nil
 }

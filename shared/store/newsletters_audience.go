@@ -313,6 +313,48 @@ func (s *Newsletters) Candidate(ctx context.Context, list, memberID string) (new
 	return cs[0], true, nil
 }
 
+// Reach implements newsletters.AudienceStore: one BatchGetItem of the member's profile,
+// their consent to list and the suppression of address (the one the audience froze);
+// Suppressed covers address. A second read only when the member's current address is
+// another, and then Suppressed covers both.
+func (s *Newsletters) Reach(ctx context.Context, list, memberID, address string) (newsletters.Candidate, bool, error) {
+	keys := []item{memberKey(memberID), consentKey(memberID, list)}
+	if address != "" {
+		keys = append(keys, suppressionKey(address))
+	}
+	found, err := s.batchGet(ctx, "store.Reach", keys)
+	if err != nil {
+		return newsletters.Candidate{}, false, fmt.Errorf("store.Reach %s: %w", memberID, err)
+	}
+	av, ok := found[keyName(memberKey(memberID))]
+	if !ok {
+		return newsletters.Candidate{}, false, nil
+	}
+	var m memberItem
+	if err := attributevalue.UnmarshalMap(av, &m); err != nil {
+		return newsletters.Candidate{}, false, err
+	}
+	c := newsletters.Candidate{MemberID: m.ID, Email: m.Email, Name: m.DisplayName, Lang: m.Locale, Roles: m.Roles, Status: m.Status, JoinedAt: m.CreatedAt}
+	if av, ok := found[keyName(consentKey(memberID, list))]; ok {
+		var ci consentItem
+		if err := attributevalue.UnmarshalMap(av, &ci); err != nil {
+			return newsletters.Candidate{}, false, err
+		}
+		c.Consents = ci.Subscribed
+	}
+	if address != "" {
+		_, c.Suppressed = found[keyName(suppressionKey(address))]
+	}
+	if c.Email != "" && c.Email != address && !c.Suppressed {
+		if _, sup, err := s.Suppression(ctx, c.Email); err != nil {
+			return newsletters.Candidate{}, false, err
+		} else if sup {
+			c.Suppressed = true
+		}
+	}
+	return c, true, nil
+}
+
 // SpacesExist implements newsletters.AudienceStore.
 func (s *Newsletters) SpacesExist(ctx context.Context, ids []string) (bool, error) {
 	keys := make([]item, 0, len(ids))

@@ -98,6 +98,21 @@ func TestNewsletterSubscribersAreReadShardByShardAPageAtATime(t *testing.T) {
 	if trips := tbl.Trips.Count(); trips > 8*2+2*2*8 {
 		t.Fatalf("%d DynamoDB calls for 250 subscribers", trips)
 	}
+	// MaySend, before each mail: one round trip; a suppressed address is refused.
+	tbl.Trips.Reset()
+	if ok, err := audienceOver(st).MaySend(ctx, newsletters.ListProduct, newsletters.Recipient{MemberID: "m_s1", Email: "s1@example.com"}); !ok || err != nil {
+		t.Fatalf("MaySend(s1) = %v, %v", ok, err)
+	}
+	if trips := tbl.Trips.Count(); trips != 1 {
+		t.Fatalf("MaySend took %d DynamoDB calls, want 1", trips)
+	}
+	if ok, _ := audienceOver(st).MaySend(ctx, newsletters.ListProduct, newsletters.Recipient{MemberID: "m_s10", Email: "s10@example.com"}); ok {
+		t.Fatal("MaySend to a suppressed address")
+	}
+	// The frozen address was suppressed after the member changed theirs: refused too.
+	if ok, _ := audienceOver(st).MaySend(ctx, newsletters.ListProduct, newsletters.Recipient{MemberID: "m_s11", Email: "s10@example.com"}); ok {
+		t.Fatal("MaySend to a frozen address that is suppressed")
+	}
 	n, err := audienceOver(st).Count(ctx, newsletters.ListDigest, newsletters.Segment{})
 	if err != nil || n != 0 {
 		t.Fatalf("the digest: %d, %v", n, err)
