@@ -101,6 +101,15 @@ func TestBrowserCampaigns(t *testing.T) {
 	runBrowserScript(t, "browser/campaigns.cjs", "ADMIN_EMAILS=boss@example.com")
 }
 
+// TestBrowserNewsletterAudience runs tests/browser/audience.cjs (issue 13, n2): a
+// member's lists, the admin's segment and its live count, a simulated hard bounce that
+// takes an address out of the audience and onto the suppression list, the unsubscribe
+// page refusing a forged link; in English and French, at 375 px and 1280 px.
+func TestBrowserNewsletterAudience(t *testing.T) {
+	t.Parallel()
+	runBrowserScript(t, "browser/audience.cjs", "ADMIN_EMAILS=boss@example.com")
+}
+
 // runBrowserScript runs a playwright-core script in Debian's Chromium against a fresh
 // local runtime started with env. Its screenshots are kept after the run, in
 // build/screenshots/<script name> (SHOTS_DIR replaces build/screenshots), emptied first.

@@ -28,8 +28,10 @@ import (
 
 // shared are the resources the catalogue's functions are granted and started by.
 type shared struct {
-	table        awsdynamodb.Table
-	bus          awsevents.EventBus
+	table awsdynamodb.Table
+	bus   awsevents.EventBus
+	// defaultBus is the account's default bus: AWS services' events (SES's) arrive there.
+	defaultBus   awsevents.IEventBus
 	identity     awsses.EmailIdentity
 	files        awss3.Bucket
 	cursorSecret awssecretsmanager.Secret
@@ -170,8 +172,12 @@ func (r *shared) trigger(stack awscdk.Stack, fn awslambda.Function, f app.Functi
 			RetryAttempts: jsii.Number(2), OnFailure: awslambdadestinations.NewSqsDestination(dlq),
 		})
 		for i, route := range bus.RoutesOf(f.Consumer) {
+			var on awsevents.IEventBus = r.bus
+			if bus.External(route.Source) {
+				on = r.defaultBus
+			}
 			awsevents.NewRule(stack, jsii.String(fmt.Sprintf("Route-%s-%d", f.Consumer, i)), &awsevents.RuleProps{
-				EventBus: r.bus,
+				EventBus: on,
 				EventPattern: &awsevents.EventPattern{Source: jsii.Strings(route.Source),
 					DetailType: jsii.Strings(route.DetailTypes...)},
 				Targets: &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(fn, &awseventstargets.LambdaFunctionProps{

@@ -76,6 +76,14 @@ func NewTribuneStack(scope constructs.Construct, id string, s Settings, props *a
 	identity := awsses.NewEmailIdentity(stack, jsii.String("MailIdentity"), &awsses.EmailIdentityProps{
 		Identity: awsses.Identity_Domain(jsii.String(mailDomain)), ConfigurationSet: configSet,
 	})
+	// SES's bounce, complaint and delivery events of the configuration set go to the
+	// account's default bus (the only one SES puts events on), where the audience
+	// consumer's rules take them (newsletters, issue 13, n2: the suppression list).
+	defaultBus := awsevents.EventBus_FromEventBusName(stack, jsii.String("DefaultBus"), jsii.String("default"))
+	configSet.AddEventDestination(jsii.String("MailEventsToEventBridge"), &awsses.ConfigurationSetEventDestinationOptions{
+		Destination: awsses.EventDestination_EventBus(defaultBus),
+		Events:      &[]awsses.EmailSendingEvent{awsses.EmailSendingEvent_BOUNCE, awsses.EmailSendingEvent_COMPLAINT, awsses.EmailSendingEvent_DELIVERY},
+	})
 
 	logs := awss3.NewBucket(stack, jsii.String("AccessLogs"), &awss3.BucketProps{
 		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(), Encryption: awss3.BucketEncryption_S3_MANAGED,
@@ -107,7 +115,7 @@ func NewTribuneStack(scope constructs.Construct, id string, s Settings, props *a
 	})
 
 	res := &shared{
-		table: table, bus: eventBus, identity: identity, files: avatars, cursorSecret: cursorSecret, api: api, schedules: newSchedules(stack),
+		table: table, bus: eventBus, defaultBus: defaultBus, identity: identity, files: avatars, cursorSecret: cursorSecret, api: api, schedules: newSchedules(stack),
 		env: map[string]*string{
 			app.EnvTableName: table.TableName(), app.EnvEventBusName: eventBus.EventBusName(), app.EnvPublicURL: jsii.String(publicURL),
 			app.EnvMailFrom: jsii.String(s.MailFrom), app.EnvMailConfigurationSet: configSet.ConfigurationSetName(),

@@ -368,11 +368,43 @@ func TestStack(t *testing.T) {
 		// integration, permission: 8), a consumer (the same 6, a dead-letter queue with its
 		// policy and alarm, an async-invoke config: 10, and a rule with its permission per
 		// source, say 2: 4) and 20 paths.
-		// Rewards (issue 12) was one of the five domains this kept room for; four are
-		// still planned: newsletters, search, analytics, the knowledge base.
-		const domain, domains, limit = 8 + 10 + 4 + 20, 4, 500
+		// Rewards (issue 12) and newsletters (issue 13) were two of the five domains this
+		// kept room for; three are still planned: search, analytics, the knowledge base.
+		const domain, domains, limit = 8 + 10 + 4 + 20, 3, 500
 		if n := len(doc.Resources); n+domains*domain > limit {
 			t.Fatalf("%d resources in the stack: %d more domains of %d would pass CloudFormation's %d", n, domains, domain, limit)
+		}
+	})
+
+	// Newsletters (issue 13, n2): SES's bounce, complaint and delivery events reach the
+	// default bus, where the audience consumer's aws.ses rule takes them.
+	t.Run("the configuration set's events reach the audience consumer on the default bus", func(t *testing.T) {
+		dests := resources(t, tpl, "AWS::SES::ConfigurationSetEventDestination")
+		if len(dests) != 1 {
+			t.Fatalf("%d event destinations, want 1", len(dests))
+		}
+		for _, d := range dests {
+			dest := d["Properties"].(map[string]any)["EventDestination"].(map[string]any)
+			raw, _ := json.Marshal(dest)
+			for _, want := range []string{`"EventBridgeDestination"`, `event-bus/default`, `"bounce"`, `"complaint"`, `"delivery"`} {
+				if !strings.Contains(string(raw), want) {
+					t.Errorf("the event destination lacks %s: %s", want, raw)
+				}
+			}
+		}
+		found := false
+		for _, r := range resources(t, tpl, "AWS::Events::Rule") {
+			props := r["Properties"].(map[string]any)
+			pattern, _ := props["EventPattern"].(map[string]any)
+			if src, _ := pattern["source"].([]any); len(src) == 1 && src[0] == "aws.ses" {
+				found = true
+				if props["EventBusName"] != "default" {
+					t.Errorf("the aws.ses rule is on %v, not the default bus", props["EventBusName"])
+				}
+			}
+		}
+		if !found {
+			t.Fatal("no rule takes aws.ses events")
 		}
 	})
 

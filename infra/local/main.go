@@ -38,6 +38,7 @@ import (
 	"tribune/shared/blob/locals3"
 	"tribune/shared/bus"
 	"tribune/shared/config"
+	"tribune/shared/eventtypes"
 	"tribune/shared/httpx"
 	"tribune/shared/logx"
 	"tribune/shared/mail"
@@ -241,7 +242,14 @@ func run() error {
 	}
 	dev := newDevKey()
 	site, err := siteHandler(siteOptions{WebDir: webDir, OutboxDir: outboxDir, SMTPAddr: os.Getenv("SMTP_ADDR"), DevChoices: choices,
-		DevKey: dev, PublicURL: cfg.PublicURL})
+		DevKey: dev, PublicURL: cfg.PublicURL,
+		MailEvent: func(ctx context.Context, kind, email, newsletterID string) error { // newsletters (issue 13, n2)
+			env, err := app.SimulatedMailEvent(kind, email, newsletterID)
+			if err != nil {
+				return err
+			}
+			return local.Put(ctx, []eventtypes.Envelope{env})
+		}})
 	if err != nil {
 		return err
 	}

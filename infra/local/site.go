@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"errors"
@@ -27,6 +28,9 @@ type siteOptions struct {
 	// DevKey opens the development pages (newDevKey).
 	DevKey    string
 	PublicURL string
+	// MailEvent hands a simulated SES event to the local bus (newsletters: the
+	// development route that simulates a bounce and a complaint); nil: no route.
+	MailEvent func(ctx context.Context, kind, email, newsletterID string) error
 }
 
 // newDevKey is the key of the development pages, new at every start (130 random bits).
@@ -49,8 +53,23 @@ func siteHandler(o siteOptions) (http.Handler, error) {
 		_ = t.Execute(w, data)
 	}
 	dev.HandleFunc("GET /_dev/{$}", func(w http.ResponseWriter, r *http.Request) {
-		page(w, http.StatusOK, devIndexPage, map[string]any{"SignIn": o.DevChoices != nil})
+		page(w, http.StatusOK, devIndexPage, map[string]any{"SignIn": o.DevChoices != nil, "MailEvents": o.MailEvent != nil})
 	})
+	if o.MailEvent != nil {
+		// Newsletters (issue 13): what SES's configuration set would put on the bus
+		// when a mail bounces hard or its recipient complains, through the same consumer.
+		dev.HandleFunc("GET /_dev/mail-event", func(w http.ResponseWriter, r *http.Request) {
+			page(w, http.StatusOK, devMailEventPage, map[string]any{})
+		})
+		dev.HandleFunc("POST /_dev/mail-event", func(w http.ResponseWriter, r *http.Request) {
+			kind, email, nl := r.PostFormValue("kind"), strings.TrimSpace(r.PostFormValue("email")), strings.TrimSpace(r.PostFormValue("newsletter"))
+			if err := o.MailEvent(r.Context(), kind, email, nl); err != nil {
+				page(w, http.StatusBadRequest, devMailEventPage, map[string]any{"Error": err.Error(), "Email": email, "Newsletter": nl})
+				return
+			}
+			page(w, http.StatusOK, devMailEventPage, map[string]any{"Done": kind, "Email": email, "Newsletter": nl})
+		})
+	}
 	dev.HandleFunc("GET /_dev/outbox", func(w http.ResponseWriter, r *http.Request) {
 		msgs, err := mail.ReadOutbox(o.OutboxDir)
 		if err != nil {
@@ -148,7 +167,23 @@ var devIndexPage = template.Must(template.New("dev-index").Parse(devHead + `
 <ul>
 <li><a href="/_dev/outbox?key={{.Key}}">Outbox: every email Tribune sent</a></li>
 {{if .SignIn}}<li><a href="/_dev/sign-in?key={{.Key}}">Development sign-in: choose who signs in</a></li>{{end}}
+{{if .MailEvents}}<li><a href="/_dev/mail-event?key={{.Key}}">Mail events: simulate a bounce or a complaint</a></li>{{end}}
 </ul>
+</main></body></html>`))
+
+var devMailEventPage = template.Must(template.New("dev-mail-event").Parse(devHead + `
+<title>Simulate a mail event · Tribune</title></head>
+<body><main>
+<h1>Simulate a mail event</h1>
+<p>Local only. Hands the audience consumer the event SES would put on the bus: a hard bounce or a complaint puts the address on the suppression list, for every list.</p>
+{{if .Error}}<p role="alert">{{.Error}}</p>{{end}}
+{{if .Done}}<p role="status">Done: a {{.Done}} of {{.Email}} was handed to the bus.</p>{{end}}
+<form method="post" action="/_dev/mail-event">
+<input type="hidden" name="key" value="{{.Key}}">
+<p><label>Email address <input name="email" type="email" required value="{{.Email}}"></label></p>
+<p><label>Newsletter id (optional) <input name="newsletter" value="{{.Newsletter}}"></label></p>
+<p><button name="kind" value="bounce">Simulate a hard bounce</button> <button name="kind" value="complaint">Simulate a complaint</button></p>
+</form>
 </main></body></html>`))
 
 var outboxPage = template.Must(template.New("outbox").Parse(devHead + `

@@ -107,6 +107,9 @@ func TestEveryRouteNamesACataloguedEvent(t *testing.T) {
 		known[d.DetailType] = d.Source
 	}
 	for _, r := range bus.Routes {
+		if bus.External(r.Source) {
+			continue // an AWS service's events (SES's mail events: docs/events.md)
+		}
 		for _, dt := range r.DetailTypes {
 			if known[dt] != r.Source {
 				t.Errorf("route %s takes %s/%s, which is not in the catalogue", r.Consumer, r.Source, dt)

@@ -383,3 +383,38 @@ var campaignEvents = []Definition{
 			Approved:      true,
 			DecidedBy:     "m_W4K9VXM3C6ZH8JRYBDLGQK7V3M"}),
 }
+
+// ---- newsletters: audience and consent (issue 13, n2) ----
+
+func init() { Catalog = append(Catalog, audienceEvents...) }
+
+var audienceEvents = []Definition{
+	Define("A member subscribed to a newsletter list or unsubscribed from it: on their email preferences page, by a newsletter's one-click unsubscribe (RFC 8058) or its unsubscribe page (newsletterId names the newsletter), or by the list's default when they joined. Written with the consent record. Consumer: none yet (the newsletters' results count unsubscribes per newsletter).",
+		NewsletterConsentChanged{Meta: Meta{EventID: "2HQ7V3M2NYF6TRJ4C5WZXH2B7L", OccurredAt: at("2026-12-03T08:15:00Z")},
+			MemberID:     "m_QK7V3M2NYF6TRJ4C5WZXH2B7LE",
+			List:         "product",
+			Subscribed:   false,
+			Source:       "one-click",
+			NewsletterID: "nl_k3v9q2m7x4w8c1zd"}),
+	Define("A mail bounced (from SES's configuration set events). Permanent (a hard bounce): the address was put on the suppression list in the same transaction, for every list. Consumer: none yet (the newsletters' results count bounces per newsletter).",
+		MailBounced{Meta: Meta{EventID: "ses-3b1c0e2a-5f0d-4c6e-9d61-0a1b2c3d4e5f-b00", OccurredAt: at("2026-12-03T08:16:00Z")},
+			Email:         "jane.doe@example.com",
+			MemberID:      "m_QK7V3M2NYF6TRJ4C5WZXH2B7LE",
+			NewsletterID:  "nl_k3v9q2m7x4w8c1zd",
+			MessageID:     "0100018c2b3f4a5b-1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d-000000",
+			Permanent:     true,
+			BounceType:    "Permanent",
+			BounceSubType: "General"}),
+	Define("A recipient marked a mail as spam (from SES's configuration set events): the address was put on the suppression list in the same transaction, for every list. Consumer: none yet (the newsletters' results count complaints per newsletter).",
+		MailComplained{Meta: Meta{EventID: "ses-4c2d1f3b-6a1e-4d7f-8e72-1b2c3d4e5f60-c00", OccurredAt: at("2026-12-03T09:00:00Z")},
+			Email:        "jane.doe@example.com",
+			MemberID:     "m_QK7V3M2NYF6TRJ4C5WZXH2B7LE",
+			NewsletterID: "nl_k3v9q2m7x4w8c1zd",
+			MessageID:    "0100018c2b3f4a5b-1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d-000000",
+			FeedbackType: "abuse"}),
+	Define("The receiving server accepted a mail (from SES's configuration set events). Consumer: none yet (the newsletters' results count deliveries per newsletter).",
+		MailDelivered{Meta: Meta{EventID: "ses-5d3e2a4c-7b2f-4e80-9f83-2c3d4e5f6071-d00", OccurredAt: at("2026-12-03T08:15:30Z")},
+			NewsletterID: "nl_k3v9q2m7x4w8c1zd",
+			MessageID:    "0100018c2b3f4a5b-1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d-000000",
+			Recipients:   1}),
+}

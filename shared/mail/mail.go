@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"mime"
 	"mime/quotedprintable"
+	"slices"
 	"strings"
 	texttemplate "text/template"
 	"time"
@@ -30,6 +31,29 @@ type Message struct {
 	Subject string
 	Text    string
 	HTML    string
+	// Headers are extra header fields (e.g. RFC 8058's List-Unsubscribe and
+	// List-Unsubscribe-Post), written in name order; a name the message sets itself
+	// (From, To, Subject, Date, Message-ID, MIME-Version, Content-*) is ignored.
+	Headers map[string]string
+}
+
+// own are the header fields Compose writes itself, lower-cased.
+var own = map[string]bool{"from": true, "to": true, "subject": true, "date": true, "message-id": true, "mime-version": true,
+	"content-type": true, "content-transfer-encoding": true}
+
+// ExtraHeaders are m's extra header fields a transport may add, in name order, without
+// the ones the message sets itself and without any name or value holding a line break
+// (a header injection).
+func ExtraHeaders(m Message) [][2]string {
+	var out [][2]string
+	for k, v := range m.Headers {
+		if own[strings.ToLower(k)] || k == "" || strings.ContainsAny(k, "\r\n: ") || strings.ContainsAny(v, "\r\n") {
+			continue
+		}
+		out = append(out, [2]string{k, v})
+	}
+	slices.SortFunc(out, func(a, b [2]string) int { return strings.Compare(a[0], b[0]) })
+	return out
 }
 
 // Sender delivers messages.
@@ -107,6 +131,9 @@ func Compose(from string, m Message, now time.Time) []byte {
 	hdr("Subject", mime.QEncoding.Encode("utf-8", m.Subject))
 	hdr("Date", now.UTC().Format(time.RFC1123Z))
 	hdr("Message-ID", MessageID(m))
+	for _, h := range ExtraHeaders(m) {
+		hdr(h[0], h[1])
+	}
 	hdr("MIME-Version", "1.0")
 	hdr("Content-Type", `multipart/alternative; boundary="`+boundary+`"`)
 	b.WriteString("\r\n")

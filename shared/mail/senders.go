@@ -101,6 +101,9 @@ func (s SES) Send(ctx context.Context, m Message) error {
 			},
 		}},
 	}
+	for _, h := range ExtraHeaders(m) {
+		in.Content.Simple.Headers = append(in.Content.Simple.Headers, types.MessageHeader{Name: aws.String(h[0]), Value: aws.String(h[1])})
+	}
 	if s.ConfigurationSet != "" {
 		in.ConfigurationSetName = aws.String(s.ConfigurationSet)
 	}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
@@ -101,5 +102,31 @@ func TestSESSenderUsesTheConfigurationSet(t *testing.T) {
 	if aws.ToString(in.ConfigurationSetName) != "tribune-mail" || in.Destination.ToAddresses[0] != "ann@example.com" ||
 		aws.ToString(in.Content.Simple.Body.Html.Data) != "H" || aws.ToString(in.Content.Simple.Body.Text.Data) != "T" {
 		t.Fatalf("SendEmail input %+v", in)
+	}
+}
+
+// Extra headers (RFC 8058's one-click unsubscribe) reach SES and the composed message in
+// name order; one a message sets itself, or one carrying a line break, is dropped.
+func TestExtraHeadersReachTheTransportsWithoutInjection(t *testing.T) {
+	m := Message{To: "ann@example.com", Subject: "S", Text: "T", HTML: "H", Headers: map[string]string{
+		"List-Unsubscribe-Post": "List-Unsubscribe=One-Click", "List-Unsubscribe": "<https://example.com/u?t=x>",
+		"Subject": "forged", "X-Evil": "a\r\nBcc: eve@example.com", "X-Bad\r\nBcc": "eve@example.com"}}
+	c := &sesCapture{}
+	if err := (SES{Client: c, From: "no-reply@example.com"}).Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, h := range c.in.Content.Simple.Headers {
+		got = append(got, aws.ToString(h.Name)+": "+aws.ToString(h.Value))
+	}
+	want := "List-Unsubscribe: <https://example.com/u?t=x>|List-Unsubscribe-Post: List-Unsubscribe=One-Click"
+	if strings.Join(got, "|") != want {
+		t.Errorf("SES headers %q, want %q", got, want)
+	}
+	raw := string(Compose("no-reply@example.com", m, time.Now()))
+	head := raw[:strings.Index(raw, "\r\n\r\n")]
+	if !strings.Contains(head, "\r\nList-Unsubscribe: <https://example.com/u?t=x>\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n") ||
+		strings.Contains(raw, "Bcc") || strings.Contains(raw, "forged") {
+		t.Errorf("composed header:\n%s", head)
 	}
 }

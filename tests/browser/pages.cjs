@@ -296,6 +296,12 @@ function visitsOf(d) {
     rewards: members('/rewards'),
     leaderboard: members('/leaderboard'),
     rewardsAdmin: { moderator: ['/rewards/admin'], agent: ['/rewards/admin'], admin: ['/rewards/admin'] },
+
+    // newsletters: audience and consent (issue 13, n2). The unsubscribe page opened
+    // without its link's token says where it comes from.
+    newsletterPrefs: members('/me/newsletters'),
+    unsubscribe: everyone('/unsubscribe'),
+    newsletterAudience: { admin: ['/newsletters/audience'] },
   };
 }
 

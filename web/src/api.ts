@@ -352,3 +352,24 @@ export const pointsApi = {
   reverse: (id: string, req: ReverseRequest) => call('post', '/api/rewards/members/{id}/reversals', { path: { id }, body: req }),
   grant: (id: string, badge: 'super_user' | 'expert') => call('post', '/api/rewards/members/{id}/badges', { path: { id }, body: { badge } }),
 };
+
+// ---- newsletters: audience and consent (issue 13, n2) ----
+export type Segment = Schemas['Segment'];
+export type NewsletterList = Schemas['AudienceCountRequest']['list'];
+export type Consent = Schemas['Consent'];
+export type NewsletterPreferences = Schemas['newsletters.Preferences'];
+export type ListSettings = Schemas['ListSettings'];
+export type Suppression = Schemas['Suppression'];
+export type UnsubscribeInfo = Schemas['UnsubscribeInfo'];
+export const newsletterLists: NewsletterList[] = ['digest', 'product', 'events'];
+export const audienceApi = {
+  count: (list: NewsletterList, segment: Segment) => call('post', '/api/newsletters/audience/count', { body: { list, segment } }),
+  preferences: () => call('get', '/api/me/newsletters'),
+  savePreferences: (lists: Partial<Record<NewsletterList, boolean>>) => call('put', '/api/me/newsletters', { body: { lists } }),
+  lists: () => call('get', '/api/newsletters/lists'),
+  saveLists: (defaults: Record<NewsletterList, boolean>) => call('put', '/api/newsletters/lists', { body: { defaults } }),
+  describeUnsubscribe: (t: string) => call('get', '/api/newsletters/unsubscribe', { query: { t } }),
+  unsubscribe: (t: string) => call('post', '/api/newsletters/unsubscribe', { query: { t }, body: {} }),
+  suppressions: (cursor?: string) => call('get', '/api/newsletters/suppressions', { query: { cursor } }),
+  unsuppress: (email: string) => call('delete', '/api/newsletters/suppressions', { query: { email } }),
+};

@@ -17,6 +17,7 @@ import { CatalogueAdmin } from './orders-admin';
 import { RewardsPage } from './rewards';
 import { LeaderboardPage } from './leaderboard';
 import { RewardsAdmin } from './rewards-admin';
+import { AudiencePage, NewsletterPrefsPage, UnsubscribePage } from './newsletter-prefs';
 import { matchRoute, mayView, RouteName, routeNamed } from './routes';
 import { NotFound } from './ui';
 import { ConfirmLink, InvitationWhileSignedIn, Sent, SignIn } from './signin';
@@ -193,6 +194,11 @@ function App() {
     rewards: () => <RewardsPage lang={lang} navigate={navigate} staffLinks={{ admin: mayView(routeNamed('rewardsAdmin'), viewer), campaigns: mayView(routeNamed('campaignsAdmin'), viewer), catalogue: mayView(routeNamed('catalogueAdmin'), viewer), rules: may('rewards.settings') }} />,
     leaderboard: () => <LeaderboardPage lang={lang} navigate={navigate} />,
     rewardsAdmin: () => <RewardsAdmin lang={lang} may={may} />,
+
+    // newsletters: audience and consent (issue 13, n2)
+    newsletterPrefs: () => <NewsletterPrefsPage lang={lang} />,
+    unsubscribe: () => <UnsubscribePage lang={lang} signedIn={!!member} navigate={navigate} />,
+    newsletterAudience: () => <AudiencePage lang={lang} may={may} />,
   };
 
   let page: ComponentChildren;
@@ -239,6 +245,7 @@ function App() {
               {link('/me/profile', s.profileNav)}
               {link('/notifications', unread > 0 ? s.notificationsNavUnread(unread) : s.notificationsNav)}
               {link('/me/sessions', s.nav.sessions)}
+              {link('/me/newsletters', s.nl2.navPrefs)}
               {link('/rewards', s.rewardsNav)}
               {canSee('support') && link('/support', s.supportNav)}
               {canSee('moderation') && link('/moderation', s.moderationNav)}

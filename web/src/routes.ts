@@ -45,6 +45,12 @@ export const routes = [
   { name: 'rewards', path: '/rewards', may: ['member'] },
   { name: 'leaderboard', path: '/leaderboard', may: ['member'] },
   { name: 'rewardsAdmin', path: '/rewards/admin', may: ['rewards.settings', 'rewards.staff'] },
+
+  // ---- newsletters: audience and consent (issue 13, n2): the member's lists, the page
+  // a newsletter's unsubscribe link opens (anyone: no sign-in), the staff's audience and lists.
+  { name: 'newsletterPrefs', path: '/me/newsletters', may: ['member'] },
+  { name: 'unsubscribe', path: '/unsubscribe', may: ['visitor'] },
+  { name: 'newsletterAudience', path: '/newsletters/audience', may: ['newsletters.audience'] },
 ] as const satisfies readonly { name: string; path: string; may: readonly (Action | 'visitor' | 'member' | 'space-moderator')[] }[];
 
 export type RouteName = (typeof routes)[number]['name'];
