@@ -77,6 +77,13 @@ const (
 	RewardsSettings Action = "rewards.settings"
 	// RewardsStaff: read a member's points history, take back fraudulent points, grant badges.
 	RewardsStaff Action = "rewards.staff"
+
+	// ---- newsletters: results and the calendar (issue 13, n4) ----
+	// NewslettersResults: a newsletter's results, the daily visits from newsletters,
+	// the editorial calendar.
+	NewslettersResults Action = "newsletters.results"
+	// NewslettersTracking: switch open tracking (in aggregate) on or off.
+	NewslettersTracking Action = "newsletters.tracking"
 )
 
 // grants is the permission table: the roles allowed each action.
@@ -108,6 +115,10 @@ var grants = map[Action][]string{
 	// rewards: points (r1)
 	RewardsSettings: {RoleAdmin, RoleMarketer},
 	RewardsStaff:    StaffRoles,
+
+	// newsletters: results and the calendar (issue 13, n4)
+	NewslettersResults:  {RoleAdmin, RoleMarketer},
+	NewslettersTracking: {RoleAdmin},
 }
 
 // Actions lists every action that needs a role, for docs and tests.
