@@ -32,6 +32,10 @@ func TestPermissionTable(t *testing.T) {
 		// rewards: points (r1)
 		RewardsSettings: {RoleAdmin: true, RoleMarketer: true},
 		RewardsStaff:    {RoleAdmin: true, RoleModerator: true, RoleSupport: true, RoleMarketer: true},
+
+		// newsletters: results and the calendar (issue 13, n4)
+		NewslettersResults:  {RoleAdmin: true, RoleMarketer: true},
+		NewslettersTracking: {RoleAdmin: true},
 	}
 	if len(want) != len(Actions()) {
 		t.Fatalf("%d actions in the table, %d here", len(Actions()), len(want))

@@ -696,7 +696,8 @@ const (
 	pkScheduledPosts = "SCHEDULEDPOSTS"
 )
 
+func scheduledPostPK(id string) string { return "SCHEDULEDPOST#" + id }
 func scheduledPostKey(id string) map[string]types.AttributeValue {
-	return key("SCHEDULEDPOST#"+id, skScheduledPost)
+	return key(scheduledPostPK(id), skScheduledPost)
 }
 func scheduledPostsSK(at time.Time, id string) string { return stamp(at) + "#" + id }
