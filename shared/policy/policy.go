@@ -78,6 +78,12 @@ const (
 	// RewardsStaff: read a member's points history, take back fraudulent points, grant badges.
 	RewardsStaff Action = "rewards.staff"
 
+	// ---- newsletters: audience and consent (issue 13, n2) ----
+	// NewslettersAudience: build segments with their live count, read the lists' defaults.
+	NewslettersAudience Action = "newsletters.audience"
+	// NewslettersLists: choose each list's default for new members; the suppression list.
+	NewslettersLists Action = "newsletters.lists"
+
 	// ---- newsletters: results and the calendar (issue 13, n4) ----
 	// NewslettersResults: a newsletter's results, the daily visits from newsletters,
 	// the editorial calendar.
@@ -115,6 +121,10 @@ var grants = map[Action][]string{
 	// rewards: points (r1)
 	RewardsSettings: {RoleAdmin, RoleMarketer},
 	RewardsStaff:    StaffRoles,
+
+	// newsletters: audience and consent (issue 13, n2)
+	NewslettersAudience: {RoleAdmin, RoleMarketer},
+	NewslettersLists:    {RoleAdmin},
 
 	// newsletters: results and the calendar (issue 13, n4)
 	NewslettersResults:  {RoleAdmin, RoleMarketer},

@@ -33,6 +33,10 @@ func TestPermissionTable(t *testing.T) {
 		RewardsSettings: {RoleAdmin: true, RoleMarketer: true},
 		RewardsStaff:    {RoleAdmin: true, RoleModerator: true, RoleSupport: true, RoleMarketer: true},
 
+		// newsletters: audience and consent (issue 13, n2)
+		NewslettersAudience: {RoleAdmin: true, RoleMarketer: true},
+		NewslettersLists:    {RoleAdmin: true},
+
 		// newsletters: results and the calendar (issue 13, n4)
 		NewslettersResults:  {RoleAdmin: true, RoleMarketer: true},
 		NewslettersTracking: {RoleAdmin: true},
