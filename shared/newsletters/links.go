@@ -37,8 +37,8 @@ type Links struct {
 const (
 	// MaxLinkBytes bounds a link the redirect carries (a longer one is left as is).
 	MaxLinkBytes = 2048
-	// MaxTokenBytes bounds a token the redirect reads (a longer one is 404 at once).
-	MaxTokenBytes = 4096
+	// MaxLinkTokenBytes bounds a token the redirect reads (a longer one is 404 at once).
+	MaxLinkTokenBytes = 4096
 	// RedirectPath and OpenPath are the routes of the redirect and the image (under
 	// /api/, so CloudFront's one API behaviour serves them, as every route). Tokens
 	// are longer than an id: their routes take the rest of the path ({token...}).
@@ -91,7 +91,7 @@ func (l Links) OpenURL(newsletterID string) string {
 // split reads a token's payload and checks its MAC; ok false for anything forged,
 // truncated or too long.
 func (l Links) split(purpose, token string) (string, bool) {
-	if len(l.Key) == 0 || len(token) > MaxTokenBytes {
+	if len(l.Key) == 0 || len(token) > MaxLinkTokenBytes {
 		return "", false
 	}
 	body, mac, found := strings.Cut(token, ".")

@@ -89,7 +89,7 @@ func TestNewsletterForgedTokens(t *testing.T) {
 	for name, bad := range map[string]string{
 		"empty": "", "no mac": body, "other body": evil + "." + mac, "cut mac": body + "." + mac[:10],
 		"other key": other.Token("nl_1", "https://example.org/"), "open token": testLinks.OpenToken("nl_1"),
-		"not base64": "%%%." + mac, "too long": strings.Repeat("a", MaxTokenBytes+1),
+		"not base64": "%%%." + mac, "too long": strings.Repeat("a", MaxLinkTokenBytes+1),
 		"javascript": testLinks.Token("nl_1", "javascript:alert(1)"), "no newsletter": testLinks.Token("", "https://example.org/"),
 	} {
 		if c, ok := testLinks.Open(bad); ok {

@@ -53,8 +53,8 @@ const (
 	condLinkNew = "link new"
 	// condLinksRoom: the newsletter has fewer than MaxTrackedLinks links counted.
 	condLinksRoom = "links room"
-	// condMailEventNew: the mail event was not counted yet.
-	condMailEventNew = "mail event new"
+	// condResultsEventNew: the mail event was not counted yet.
+	condResultsEventNew = "mail event new"
 )
 
 // newsletterResultsItem is NEWSLETTER#<id> / RESULTS: the counters, changed by ADD only.
@@ -248,8 +248,8 @@ func (s *Newsletters) CountMailEvent(ctx context.Context, newsletterID, kind, ev
 	if err != nil {
 		return fmt.Errorf("store.CountMailEvent: %w", err)
 	}
-	err = s.txn().add(condMailEventNew, mark).add("", s.resultsAdd(newsletterID, counter)).run(ctx)
-	if failed(err, condMailEventNew) {
+	err = s.txn().add(condResultsEventNew, mark).add("", s.resultsAdd(newsletterID, counter)).run(ctx)
+	if failed(err, condResultsEventNew) {
 		return fmt.Errorf("store.CountMailEvent %s: %w", eventID, eventtypes.ErrDuplicate)
 	}
 	if err != nil {
