@@ -21,7 +21,10 @@ import (
 // Newsletters: results and the calendar (issue 13, n4): the signed redirect and the
 // open-tracking image, the results, the daily visits, the open-tracking switch.
 
-var _ newsletters.ResultsStore = (*store.Newsletters)(nil)
+var (
+	_ newsletters.ResultsStore = (*store.Newsletters)(nil)
+	_ newsletters.SentCounts   = (*store.Newsletters)(nil)
+)
 
 // newsletterResultsRoutes are the newsletters' results routes.
 func newsletterResultsRoutes(d Deps) []httpx.Route {
@@ -38,7 +41,7 @@ func newsletterResultsRoutes(d Deps) []httpx.Route {
 
 // newResults is the results service of a function.
 func newResults(d Deps) *newsletters.Results {
-	return &newsletters.Results{Store: d.Store.Newsletters(), Now: time.Now,
+	return &newsletters.Results{Store: d.Store.Newsletters(), Sent: d.Store.Newsletters(), Now: time.Now,
 		Links: func(ctx context.Context) (newsletters.Links, error) { return newsletterLinks(d, false) }}
 }
 

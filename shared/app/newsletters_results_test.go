@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -12,9 +14,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
 	"tribune/shared/app"
 	"tribune/shared/auth"
+	"tribune/shared/bus"
 	"tribune/shared/config"
+	"tribune/shared/eventtypes"
 	"tribune/shared/mail"
 	"tribune/shared/metrics"
 	"tribune/shared/newsletters"
@@ -29,12 +37,13 @@ type resultsEnv struct {
 	t   *testing.T
 	srv *httptest.Server
 	st  *store.Store
+	tbl dynamotest.Table
 	d   app.Deps
 }
 
 func newResultsEnv(t *testing.T) *resultsEnv {
 	tbl := dynamotest.NewTable(t)
-	e := &resultsEnv{t: t, st: store.New(tbl.DB, tbl.Name)}
+	e := &resultsEnv{t: t, st: store.New(tbl.DB, tbl.Name), tbl: tbl}
 	e.srv = httptest.NewServer(nil)
 	t.Cleanup(e.srv.Close)
 	e.d = app.Deps{Config: config.Config{PublicURL: e.srv.URL}, Store: e.st, Mail: mail.Outbox{Dir: t.TempDir(), From: "t@example.com"}}
@@ -204,5 +213,95 @@ func TestNewsletterOpenTrackingIsAnAdminSwitch(t *testing.T) {
 	}
 	if resp, _ := e.do(e.as(""), "GET", strings.Replace(image, "/o/", "/o/x", 1), ""); resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("forged image: %d", resp.StatusCode)
+	}
+}
+
+// deliver hands an event to the metrics consumer, as the bus does (eventID fixed, so a
+// redelivery is the same event).
+func (e *resultsEnv) deliver(p eventtypes.Payload) {
+	e.t.Helper()
+	env, err := eventtypes.Wrap(p)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	h := app.Handlers(e.d.Config, e.st, e.d.Mail, nil)[bus.ConsumerMetrics][env.DetailType]
+	if h == nil {
+		e.t.Fatalf("the metrics consumer takes no %s", env.DetailType)
+	}
+	if err := h(context.Background(), env); err != nil {
+		e.t.Fatalf("deliver %s: %v", env.DetailType, err)
+	}
+}
+
+// sentNewsletter writes what writing and sending keep of a sent newsletter, as they
+// write it (their items on branches n1-writing and n3-sending: the newsletter item's
+// State, sending's counter shards): a real minimal stand-in for those parts in this
+// test, named so.
+func (e *resultsEnv) sentNewsletter(id string, shards map[string][2]int) {
+	e.t.Helper()
+	put := func(item map[string]types.AttributeValue) {
+		if _, err := e.tbl.DB.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: aws.String(e.tbl.Name), Item: item}); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	s := func(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
+	n := func(v int) types.AttributeValue { return &types.AttributeValueMemberN{Value: fmt.Sprint(v)} }
+	put(map[string]types.AttributeValue{"PK": s("NEWSLETTER#" + id), "SK": s("NEWSLETTER"), "Type": s("Newsletter"), "State": s(newsletters.StateSent)})
+	for shard, c := range shards {
+		put(map[string]types.AttributeValue{"PK": s("NLSEND#" + id), "SK": s("COUNT#" + shard), "Type": s("NewsletterCount"), "Sent": n(c[0]), "Errors": n(c[1])})
+	}
+}
+
+// A newsletter's results: sent and errors from the sending path, bounces, complaints
+// and unsubscribes through its links from the mail events (each once, however often
+// delivered; events of other mails or of the preferences count nothing), clicks per
+// link; delivered is sent less bounces until the mail service reports deliveries.
+// Marketers and admins read them; members, moderators and support agents get 403;
+// an unknown newsletter is a 404.
+func TestNewsletterResultsReport(t *testing.T) {
+	t.Parallel()
+	e := newResultsEnv(t)
+	marketer, admin := e.as("Mara", policy.RoleMarketer), e.as("Ada", policy.RoleAdmin)
+	if resp, body := e.do(marketer, "GET", "/api/newsletters/nl_none/results", ""); resp.StatusCode != 404 || !strings.Contains(body, "newsletter_not_found") {
+		t.Fatalf("unknown newsletter: %d %s", resp.StatusCode, body)
+	}
+	e.sentNewsletter("nl_r", map[string][2]int{"0": {6, 1}, "3": {4, 0}})
+	meta := func(id string) eventtypes.Meta { return eventtypes.Meta{EventID: id, OccurredAt: time.Now().UTC()} }
+	for range 3 {
+		e.deliver(eventtypes.MailBounced{Meta: meta("b1"), Email: "a@example.com", NewsletterID: "nl_r", MessageID: "m1", Permanent: true})
+	}
+	e.deliver(eventtypes.MailBounced{Meta: meta("b2"), Email: "b@example.com", NewsletterID: "nl_r", MessageID: "m2"})
+	e.deliver(eventtypes.MailBounced{Meta: meta("b3"), Email: "c@example.com", MessageID: "m3"})
+	e.deliver(eventtypes.MailComplained{Meta: meta("c1"), Email: "d@example.com", NewsletterID: "nl_r", MessageID: "m4"})
+	e.deliver(eventtypes.NewsletterConsentChanged{Meta: meta("u1"), MemberID: "m_a", List: "digest", Source: "one-click", NewsletterID: "nl_r"})
+	e.deliver(eventtypes.NewsletterConsentChanged{Meta: meta("u1"), MemberID: "m_a", List: "digest", Source: "one-click", NewsletterID: "nl_r"})
+	e.deliver(eventtypes.NewsletterConsentChanged{Meta: meta("u2"), MemberID: "m_b", List: "digest", Source: "unsubscribe-page", NewsletterID: "nl_r"})
+	e.deliver(eventtypes.NewsletterConsentChanged{Meta: meta("u3"), MemberID: "m_b", List: "digest", Subscribed: true, Source: "preferences"})
+	e.deliver(eventtypes.NewsletterConsentChanged{Meta: meta("u4"), MemberID: "m_c", List: "digest", Source: "preferences"})
+	for _, href := range append(e.rewritten("nl_r", `<a href="https://example.org/x">x</a>`), e.rewritten("nl_r", `<a href="https://example.org/x">x</a>`)...) {
+		if resp, _ := e.do(e.as(""), "GET", href, ""); resp.StatusCode != 302 {
+			t.Fatalf("follow: %d", resp.StatusCode)
+		}
+	}
+	var rep newsletters.Report
+	resp, body := e.do(marketer, "GET", "/api/newsletters/nl_r/results", "")
+	if err := json.Unmarshal([]byte(body), &rep); resp.StatusCode != 200 || err != nil {
+		t.Fatalf("results: %d %s", resp.StatusCode, body)
+	}
+	want := newsletters.Counters{Bounced: 2, Complaints: 1, Unsubscribes: 2, Clicks: 2}
+	if rep.State != newsletters.StateSent || rep.Sent != 10 || rep.Errors != 1 || rep.Counters.Delivered != 8 || rep.DeliveryReported ||
+		rep.Bounced != want.Bounced || rep.Complaints != want.Complaints || rep.Unsubscribes != want.Unsubscribes || rep.Clicks != want.Clicks ||
+		len(rep.Links) != 1 || rep.Links[0].Clicks != 2 || rep.ClickRate != 0.2 {
+		t.Fatalf("results %+v", rep)
+	}
+	e.deliver(eventtypes.MailDelivered{Meta: meta("d1"), NewsletterID: "nl_r", MessageID: "m5", Recipients: 1})
+	_, body = e.do(admin, "GET", "/api/newsletters/nl_r/results", "")
+	if err := json.Unmarshal([]byte(body), &rep); err != nil || rep.Counters.Delivered != 1 || !rep.DeliveryReported {
+		t.Fatalf("after a delivery event: %s", body)
+	}
+	for _, role := range []string{policy.RoleMember, policy.RoleModerator, policy.RoleSupport} {
+		if resp, _ := e.do(e.as("Mo"+role, role), "GET", "/api/newsletters/nl_r/results", ""); resp.StatusCode != 403 {
+			t.Errorf("%q reads results: %d", role, resp.StatusCode)
+		}
 	}
 }

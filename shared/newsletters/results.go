@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"tribune/shared/errs"
+	"tribune/shared/eventtypes"
 )
 
 // Results (privacy first): what a newsletter did, in aggregate counters only
@@ -19,6 +20,9 @@ import (
 
 // Counters are a newsletter's results counters (each changes by ADD only).
 type Counters struct {
+	// Delivered counts the deliveries the mail service reported (SES's delivery
+	// events; none over SMTP or into the outbox).
+	Delivered    int64 `json:"delivered"`
 	Bounced      int64 `json:"bounced"`
 	Complaints   int64 `json:"complaints"`
 	Unsubscribes int64 `json:"unsubscribes"`
@@ -43,9 +47,11 @@ type Report struct {
 	// handed over (the sending path's counters).
 	Sent   int64 `json:"sent"`
 	Errors int64 `json:"errors"`
-	// Delivered is Sent less the bounces: what Mailchimp calls successful deliveries.
-	Delivered int64 `json:"delivered"`
 	Counters
+	// DeliveryReported: Delivered is what the mail service reported; otherwise (SMTP,
+	// the outbox) it is Sent less the bounces, what Mailchimp calls successful
+	// deliveries.
+	DeliveryReported bool `json:"deliveryReported"`
 	// Links: the most followed first (at most MaxReportLinks).
 	Links []LinkClicks `json:"links"`
 	// OpenTracking says whether opens are counted now; Opens is shown only when they
@@ -62,6 +68,7 @@ const MaxReportLinks = 100
 
 // Mail event kinds counted per newsletter.
 const (
+	MailDelivered    = "delivered"
 	MailBounced      = "bounced"
 	MailComplained   = "complained"
 	MailUnsubscribed = "unsubscribed"
@@ -109,18 +116,16 @@ type ResultsStore interface {
 // end): past it a click counts on the newsletter and not per link.
 const MaxTrackedLinks = 1000
 
-// Sending is what results read of the rest of the domain: the newsletter (it must
-// exist) and the sending path's counters.
-type Sending interface {
-	// Progress is the newsletter and its sent and errors counters; errs.ErrNotFound
-	// (wrapped) when there is no such newsletter.
-	Progress(ctx context.Context, newsletterID string) (n Newsletter, sent, failed int64, err error)
+// SentCounts is what results read of writing and sending: the newsletter's state
+// (found false when there is no such newsletter) and the sending path's counters.
+type SentCounts interface {
+	SentCounts(ctx context.Context, newsletterID string) (state string, sent, failed int64, found bool, err error)
 }
 
 // Results is the results service.
 type Results struct {
 	Store   ResultsStore
-	Sending Sending
+	Sent    SentCounts
 	// Links are the signing keys and address of the links (the key may be a secret
 	// read on first use).
 	Links func(ctx context.Context) (Links, error)
@@ -136,18 +141,18 @@ var (
 
 // Report is a newsletter's results.
 func (s *Results) Report(ctx context.Context, newsletterID string) (Report, error) {
-	n, sent, failed, err := s.Sending.Progress(ctx, newsletterID)
-	if errors.Is(err, errs.ErrNotFound) {
-		return Report{}, fmt.Errorf("newsletters.Report: %w", ErrNoNewsletter)
+	state, sent, failed, found, err := s.Sent.SentCounts(ctx, newsletterID)
+	if err == nil && !found {
+		err = ErrNoNewsletter
 	}
 	if err != nil {
 		return Report{}, fmt.Errorf("newsletters.Report: %w", err)
 	}
-	c, err := s.Store.ResultCounters(ctx, n.ID)
+	c, err := s.Store.ResultCounters(ctx, newsletterID)
 	if err != nil {
 		return Report{}, fmt.Errorf("newsletters.Report: %w", err)
 	}
-	links, err := s.Store.LinkClicks(ctx, n.ID, MaxReportLinks)
+	links, err := s.Store.LinkClicks(ctx, newsletterID, MaxReportLinks)
 	if err != nil {
 		return Report{}, fmt.Errorf("newsletters.Report: %w", err)
 	}
@@ -155,11 +160,14 @@ func (s *Results) Report(ctx context.Context, newsletterID string) (Report, erro
 	if err != nil {
 		return Report{}, fmt.Errorf("newsletters.Report: %w", err)
 	}
-	r := Report{NewsletterID: n.ID, State: n.State, Sent: sent, Errors: failed, Counters: c, Links: links, OpenTracking: t.OpenTracking}
+	r := Report{NewsletterID: newsletterID, State: state, Sent: sent, Errors: failed, Counters: c, Links: links, OpenTracking: t.OpenTracking}
 	if r.Links == nil {
 		r.Links = []LinkClicks{}
 	}
-	r.Delivered = max(0, sent-c.Bounced)
+	r.DeliveryReported = c.Delivered > 0
+	if !r.DeliveryReported {
+		r.Delivered = max(0, sent-c.Bounced)
+	}
 	if sent > 0 {
 		r.ClickRate = float64(c.Clicks) / float64(sent)
 		r.BounceRate = float64(c.Bounced) / float64(sent)
@@ -228,11 +236,43 @@ func (s *Results) CountMailEvent(ctx context.Context, newsletterID, kind, eventI
 		return nil
 	}
 	switch kind {
-	case MailBounced, MailComplained, MailUnsubscribed:
+	case MailDelivered, MailBounced, MailComplained, MailUnsubscribed:
 	default:
 		return fmt.Errorf("newsletters.CountMailEvent: no counter %q", kind)
 	}
 	return s.Store.CountMailEvent(ctx, newsletterID, kind, eventID, s.Now())
+}
+
+// OnMailDelivered counts a delivery SES reported of a newsletter's mail.
+func (s *Results) OnMailDelivered(ctx context.Context, evt eventtypes.MailDelivered) error {
+	return s.counted(s.CountMailEvent(ctx, evt.NewsletterID, MailDelivered, evt.EventID))
+}
+
+// OnMailBounced counts a bounce (hard or soft) of a newsletter's mail.
+func (s *Results) OnMailBounced(ctx context.Context, evt eventtypes.MailBounced) error {
+	return s.counted(s.CountMailEvent(ctx, evt.NewsletterID, MailBounced, evt.EventID))
+}
+
+// OnMailComplained counts a complaint about a newsletter's mail.
+func (s *Results) OnMailComplained(ctx context.Context, evt eventtypes.MailComplained) error {
+	return s.counted(s.CountMailEvent(ctx, evt.NewsletterID, MailComplained, evt.EventID))
+}
+
+// OnConsentChanged counts an unsubscribe through a newsletter's link (one-click or
+// the unsubscribe page); changes made in the preferences name no newsletter.
+func (s *Results) OnConsentChanged(ctx context.Context, evt eventtypes.NewsletterConsentChanged) error {
+	if evt.Subscribed {
+		return nil
+	}
+	return s.counted(s.CountMailEvent(ctx, evt.NewsletterID, MailUnsubscribed, evt.EventID))
+}
+
+// counted: an event counted already is done.
+func (s *Results) counted(err error) error {
+	if errors.Is(err, eventtypes.ErrDuplicate) {
+		return nil
+	}
+	return err
 }
 
 // day is a daily metric's key.

@@ -732,6 +732,17 @@ func newsletterLinkKey(id, urlHash string) map[string]types.AttributeValue {
 	return key(newsletterResultsPK(id), newsletterLinkPrefix+urlHash)
 }
 
+// What results read of writing's and sending's items: the newsletter item (its State)
+// and sending's counter shards (Sent, Errors). The same keys as theirs
+// (newsletterStateKey, sendPK and sendCountPrefix on branch n3-sending): the lead keeps
+// one key function of each at merge.
+const (
+	skResultsNewsletter = "NEWSLETTER"
+	resultsCountPrefix  = "COUNT#"
+)
+
+func resultsSendPK(id string) string { return "NLSEND#" + id }
+
 // NewsletterTracking: COMMUNITY / NEWSLETTERTRACKING (the open-tracking switch).
 const skNewsletterTracking = "NEWSLETTERTRACKING"
 

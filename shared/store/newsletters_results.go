@@ -35,6 +35,7 @@ const (
 // Attribute names the results' expressions name: fields of newsletterResultsItem and
 // newsletterLinkItem (TestNewsletterResultsAttributesAreItemFields).
 const (
+	nrDelivered    = "Delivered"
 	nrBounced      = "Bounced"
 	nrComplaints   = "Complaints"
 	nrUnsubscribes = "Unsubscribes"
@@ -59,15 +60,15 @@ const (
 
 // newsletterResultsItem is NEWSLETTER#<id> / RESULTS: the counters, changed by ADD only.
 type newsletterResultsItem struct {
-	PK, SK, Type                                             string
-	NewsletterID                                             string
-	Bounced, Complaints, Unsubscribes, Clicks, Visits, Opens int64
+	PK, SK, Type                                                        string
+	NewsletterID                                                        string
+	Delivered, Bounced, Complaints, Unsubscribes, Clicks, Visits, Opens int64
 	// Links counts the distinct links with an item (bounded by MaxTrackedLinks).
 	Links int64
 }
 
 func (it newsletterResultsItem) counters() newsletters.Counters {
-	return newsletters.Counters{Bounced: it.Bounced, Complaints: it.Complaints, Unsubscribes: it.Unsubscribes,
+	return newsletters.Counters{Delivered: it.Delivered, Bounced: it.Bounced, Complaints: it.Complaints, Unsubscribes: it.Unsubscribes,
 		Clicks: it.Clicks, Visits: it.Visits, Opens: it.Opens}
 }
 
@@ -234,7 +235,7 @@ func (s *Newsletters) CountOpen(ctx context.Context, newsletterID string) error 
 }
 
 // mailCounters maps a mail event's kind to its counter.
-var mailCounters = map[string]string{newsletters.MailBounced: nrBounced, newsletters.MailComplained: nrComplaints,
+var mailCounters = map[string]string{newsletters.MailDelivered: nrDelivered, newsletters.MailBounced: nrBounced, newsletters.MailComplained: nrComplaints,
 	newsletters.MailUnsubscribed: nrUnsubscribes}
 
 // CountMailEvent implements newsletters.ResultsStore: the idempotency record of the
@@ -256,6 +257,34 @@ func (s *Newsletters) CountMailEvent(ctx context.Context, newsletterID, kind, ev
 		return fmt.Errorf("store.CountMailEvent %s: %w", eventID, err)
 	}
 	return nil
+}
+
+// resultsSentItem is what results read of sending's counter shards.
+type resultsSentItem struct {
+	Sent, Errors int64
+}
+
+// SentCounts implements newsletters.SentCounts: the newsletter item's State (writing's
+// item, whose state sending moves) and the sum of sending's counter shards; two reads.
+func (s *Newsletters) SentCounts(ctx context.Context, newsletterID string) (string, int64, int64, bool, error) {
+	var n struct{ State string }
+	err := s.get(ctx, "store.SentCounts", newsletterResultsPK(newsletterID), skResultsNewsletter, time.Now(), &n)
+	if errors.Is(err, errs.ErrNotFound) {
+		return "", 0, 0, false, nil
+	}
+	if err != nil {
+		return "", 0, 0, false, err
+	}
+	shards, err := queryItems[resultsSentItem](ctx, s.Store, queryPrefix(s.Table, resultsSendPK(newsletterID), resultsCountPrefix))
+	if err != nil {
+		return "", 0, 0, false, fmt.Errorf("store.SentCounts %s: %w", newsletterID, err)
+	}
+	var sent, failed int64
+	for _, sh := range shards {
+		sent += sh.Sent
+		failed += sh.Errors
+	}
+	return n.State, sent, failed, true, nil
 }
 
 // Tracking implements newsletters.ResultsStore.

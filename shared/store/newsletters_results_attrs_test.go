@@ -12,7 +12,7 @@ func TestNewsletterResultsAttributesAreItemFields(t *testing.T) {
 		item  any
 		names []string
 	}{
-		{newsletterResultsItem{}, []string{nrBounced, nrComplaints, nrUnsubscribes, nrClicks, nrVisits, nrOpens, nrLinks, nrNewsletterID}},
+		{newsletterResultsItem{}, []string{nrDelivered, nrBounced, nrComplaints, nrUnsubscribes, nrClicks, nrVisits, nrOpens, nrLinks, nrNewsletterID}},
 		{newsletterLinkItem{}, []string{nrClicks, nrURL, nrCommunity, nrNewsletterID}},
 	} {
 		ty := reflect.TypeOf(c.item)
