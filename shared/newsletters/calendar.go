@@ -119,3 +119,53 @@ func (h CalendarHTTP) between(w http.ResponseWriter, r *http.Request) {
 	page, err := h.Calendar.Between(r.Context(), auth.Caller(r), from, to)
 	httpx.Reply(w, r, http.StatusOK, page, err)
 }
+
+// NewsletterLister lists newsletters, newest created first, a page at a time (the
+// writing part's store: store.Newsletters.Newsletters).
+type NewsletterLister interface {
+	Newsletters(ctx context.Context, cursor string, limit int) ([]Newsletter, string, error)
+}
+
+// MaxCalendarNewsletters bounds the newsletters the calendar reads (a community sends
+// tens a year; a weekly digest 52).
+const MaxCalendarNewsletters = 500
+
+// NewsletterDates is the calendar source of newsletters: each one with a send date
+// (scheduled, sending, paused, sent; a cancelled one too, so the calendar says so).
+// Creation and send dates may be apart by any time, so it reads the newest
+// MaxCalendarNewsletters.
+type NewsletterDates struct {
+	List NewsletterLister
+}
+
+// Entries implements CalendarSource (marketers and admins only: the route's readers).
+func (s NewsletterDates) Entries(ctx context.Context, reader auth.Principal, from, to time.Time) ([]CalendarEntry, error) {
+	var out []CalendarEntry
+	cursor := ""
+	for read := 0; read < MaxCalendarNewsletters; {
+		page, next, err := s.List.Newsletters(ctx, cursor, 100)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range page {
+			if n.SendAt != nil && !n.SendAt.Before(from) && n.SendAt.Before(to) {
+				out = append(out, CalendarEntry{Kind: EntryNewsletter, At: *n.SendAt, ID: n.ID, Title: calendarTitle(n), State: n.State})
+			}
+		}
+		read += len(page)
+		if next == "" || len(page) == 0 {
+			break
+		}
+		cursor = next
+	}
+	return out, nil
+}
+
+// calendarTitle names a newsletter on the calendar: its staff name, else the subject
+// of its default version.
+func calendarTitle(n Newsletter) string {
+	if n.Name != "" {
+		return n.Name
+	}
+	return n.Version(n.DefaultLang).Subject
+}

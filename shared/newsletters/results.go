@@ -134,7 +134,6 @@ type Results struct {
 
 // Errors of results.
 var (
-	ErrNoNewsletter  = errs.New(errs.NotFound, "newsletter_not_found", "There is no such newsletter.")
 	ErrNoLink        = errs.New(errs.NotFound, "link_not_found", "This link does not exist.")
 	ErrTrackingInput = errs.InvalidField("openTracking", "invalid_open_tracking", "Say whether opens are counted: true or false.")
 )
