@@ -124,8 +124,8 @@ type SentCounts interface {
 
 // Results is the results service.
 type Results struct {
-	Store   ResultsStore
-	Sent    SentCounts
+	Store ResultsStore
+	Sent  SentCounts
 	// Links are the signing keys and address of the links (the key may be a secret
 	// read on first use).
 	Links func(ctx context.Context) (Links, error)
