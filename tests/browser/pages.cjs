@@ -296,6 +296,11 @@ function visitsOf(d) {
     rewards: members('/rewards'),
     leaderboard: members('/leaderboard'),
     rewardsAdmin: { moderator: ['/rewards/admin'], agent: ['/rewards/admin'], admin: ['/rewards/admin'] },
+
+    // newsletters: results and the calendar (issue 13, n4); a newsletter's results
+    // page with no such newsletter says so.
+    newsletterCalendar: { admin: ['/newsletters/calendar'] },
+    newsletterResults: { admin: ['/newsletters/nl_unknown/results'] },
   };
 }
 

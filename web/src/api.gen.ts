@@ -675,6 +675,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/newsletters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in member's newsletter lists (community digest, product news, events): whether they receive each, since when and how they chose. */
+        get: operations["getMeNewsletters"];
+        /** Choose which newsletter lists the signed-in member receives; each change is recorded with its time and source (preferences) and takes effect at once. */
+        put: operations["putMeNewsletters"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me/preferences": {
         parameters: {
             query?: never;
@@ -993,6 +1011,196 @@ export interface paths {
         put?: never;
         /** Warn a member (notification and email); logged. */
         post: operations["postModerationWarnings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/n/{token...}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A newsletter's signed link: counts the click (and, for a page of the community, a visit), then redirects to the link. Nothing names the reader. */
+        get: operations["getNToken"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/n/o/{token...}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The 1x1 image of open tracking (when an admin switched it on): counts an open in aggregate. */
+        get: operations["getNOToken"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/newsletters/{id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A newsletter's results: sent, delivered, bounced, complaints, unsubscribes, clicks per link, visits, and opens when tracked. */
+        get: operations["getNewslettersIdResults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/newsletters/audience/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The live count of a segment while a marketer builds it: the members it chooses who consent to the list and whose address is not on the suppression list (marketers, admins). Writes nothing. */
+        post: operations["postNewslettersAudienceCount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/newsletters/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The editorial calendar: newsletters scheduled and sent, campaign starts and ends, scheduled announcements, earliest first. */
+        get: operations["getNewslettersCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/newsletters/lists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each list's default for new members (marketers, admins). */
+        get: operations["getNewslettersLists"];
+        /** Choose each list's default for members who join from now on (admins); members who joined earlier keep their choices. */
+        put: operations["putNewslettersLists"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/newsletters/suppressions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The suppression list, newest first: addresses no newsletter goes to after a hard bounce or a complaint (admins). */
+        get: operations["getNewslettersSuppressions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/newsletters/suppressions/{email}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Take an address off the suppression list (admins: the member fixed their mailbox, or the complaint was a mistake). */
+        delete: operations["deleteNewslettersSuppressionsEmail"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/newsletters/tracking": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether opens are counted (off by default). */
+        get: operations["getNewslettersTracking"];
+        /** Switch open tracking on or off (admins). Opens are counted in aggregate only, never per member. */
+        put: operations["putNewslettersTracking"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/newsletters/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What an unsubscribe link would do (its list, the member's masked address, whether it was used): for the confirmation page, without signing in. Changes nothing. */
+        get: operations["getNewslettersUnsubscribe"];
+        put?: never;
+        /** One-click unsubscribe (RFC 8058): the mail client POSTs List-Unsubscribe=One-Click (application/x-www-form-urlencoded), or the confirmation page posts an empty JSON object; no sign-in. The member's consent to the list is withdrawn at once; the token is spent. */
+        post: operations["postNewslettersUnsubscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/newsletters/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The visits that arrived from newsletters, per day (UTC), oldest first. */
+        get: operations["getNewslettersVisits"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1791,6 +1999,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/scheduled-announcements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Cancel a scheduled announcement that is still waiting. */
+        delete: operations["deleteScheduled-announcementsId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/spaces": {
         parameters: {
             query?: never;
@@ -2008,6 +2233,23 @@ export interface paths {
         put?: never;
         /** Decline a request to join (those who approve); the member is told and may ask again. Repeated within 30 days, it answers the same; a request gone (withdrawn) is 404 and nothing is written. */
         post: operations["postSpacesIdRequestsMemberDecline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/spaces/{id}/scheduled-announcements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Schedule an announcement in a space: published as its author at publishAt, pinned until pinnedUntil (staff who may post in the space). */
+        post: operations["postSpacesIdScheduled-announcements"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2405,7 +2647,7 @@ export interface components {
             optedOut: boolean;
         };
         /** @enum {string} */
-        Action: "campaigns.manage" | "community.settings" | "content.moderate" | "ideas.status" | "invitations.friend" | "invitations.staff" | "members.moderate" | "members.roles" | "members.staff-fields" | "members.staff-names" | "moderation.audit" | "posts.announce" | "rewards.catalogue" | "rewards.settings" | "rewards.staff" | "signed-in" | "spaces.create" | "spaces.moderate-all" | "support.settings" | "tickets.work" | "visitors";
+        Action: "campaigns.manage" | "community.settings" | "content.moderate" | "ideas.status" | "invitations.friend" | "invitations.staff" | "members.moderate" | "members.roles" | "members.staff-fields" | "members.staff-names" | "moderation.audit" | "newsletters.audience" | "newsletters.lists" | "newsletters.results" | "newsletters.tracking" | "posts.announce" | "rewards.catalogue" | "rewards.settings" | "rewards.staff" | "signed-in" | "spaces.create" | "spaces.moderate-all" | "support.settings" | "tickets.work" | "visitors";
         Address: {
             city: string;
             country: string;
@@ -2459,6 +2701,14 @@ export interface components {
             roles: string[];
             spaceIds: string[];
         };
+        AudienceCount: {
+            count: number;
+        };
+        AudienceCountRequest: {
+            /** @enum {string} */
+            list: "digest" | "product" | "events";
+            segment: components["schemas"]["Segment"];
+        };
         "audit.Entry": {
             action: string;
             actorDeleted?: boolean;
@@ -2505,6 +2755,22 @@ export interface components {
             roles?: string[];
             skipInvalid?: boolean;
             validDays?: number;
+        };
+        CalendarEntry: {
+            /** Format: date-time */
+            at: string;
+            id: string;
+            kind: string;
+            spaceName?: string;
+            state: string;
+            title: string;
+        };
+        CalendarPage: {
+            entries: components["schemas"]["CalendarEntry"][];
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
         };
         Campaign: {
             audience?: components["schemas"]["Audience"];
@@ -2631,6 +2897,14 @@ export interface components {
         ConfirmRequest: {
             key: string;
         };
+        Consent: {
+            /** Format: date-time */
+            at: string;
+            list: string;
+            newsletterId?: string;
+            source: string;
+            subscribed: boolean;
+        };
         Cost: {
             giftBudget: number;
             giftBudgetLeft: number;
@@ -2663,6 +2937,10 @@ export interface components {
             day: string;
             opened: number;
             solved: number;
+        };
+        DayVisits: {
+            day: string;
+            visits: number;
         };
         DecideRequest: {
             approve: boolean;
@@ -2708,6 +2986,9 @@ export interface components {
             preferences: components["schemas"]["ExportedPreferences"];
             reactions: components["schemas"]["ExportedReaction"][];
             reports: components["schemas"]["ExportedReport"][];
+            sections: {
+                [key: string]: unknown;
+            };
             sessions: components["schemas"]["SessionView"][];
             spaces: components["schemas"]["ExportedMembership"][];
             ticketReplies: components["schemas"]["ExportedReply"][];
@@ -2983,6 +3264,11 @@ export interface components {
             spaceId?: string;
             standings: components["schemas"]["Standing"][];
         };
+        LinkClicks: {
+            clicks: number;
+            community: boolean;
+            url: string;
+        };
         LinkConfirmation: {
             switchAccount?: boolean;
             token: string;
@@ -3004,6 +3290,11 @@ export interface components {
         List: {
             campaigns: components["schemas"]["rewards.Summary"][];
             next?: string;
+        };
+        ListSettings: {
+            defaults: {
+                [key: string]: boolean;
+            };
         };
         Me: {
             actions: components["schemas"]["Action"][];
@@ -3056,6 +3347,9 @@ export interface components {
         };
         "members.LinkRequest": {
             token: string;
+        };
+        "members.Preferences": {
+            activityEmails: boolean;
         };
         "members.Settings": {
             /** @enum {string} */
@@ -3143,6 +3437,28 @@ export interface components {
             /** Format: date-time */
             pinnedUntil?: string;
             title?: string;
+        };
+        "newsletters.Preferences": {
+            lists: components["schemas"]["Consent"][];
+        };
+        "newsletters.Report": {
+            bounced: number;
+            bounceRate: number;
+            clickRate: number;
+            clicks: number;
+            complaints: number;
+            delivered: number;
+            deliveryReported: boolean;
+            errors: number;
+            links: components["schemas"]["LinkClicks"][];
+            newsletterId: string;
+            opens: number;
+            openTracking: boolean;
+            sent: number;
+            state: string;
+            unsubscribeRate: number;
+            unsubscribes: number;
+            visits: number;
         };
         NewTicket: {
             attachments?: components["schemas"]["Attachment"][];
@@ -3290,6 +3606,17 @@ export interface components {
             pinned?: components["schemas"]["posts.Summary"][];
             posts: components["schemas"]["posts.Summary"][];
         };
+        "posts.Report": {
+            /** Format: date-time */
+            at: string;
+            commentId?: string;
+            note?: string;
+            postId: string;
+            reason: string;
+            reporterId: string;
+            spaceId: string;
+            targetId: string;
+        };
         "posts.Summary": {
             answered?: boolean;
             authorDeleted?: boolean;
@@ -3310,8 +3637,10 @@ export interface components {
             title: string;
             votes?: number;
         };
-        Preferences: {
-            activityEmails: boolean;
+        PreferencesInput: {
+            lists: {
+                [key: string]: boolean;
+            };
         };
         Problem: {
             code: string;
@@ -3455,17 +3784,6 @@ export interface components {
             internal?: boolean;
             status?: string;
         };
-        Report: {
-            /** Format: date-time */
-            at: string;
-            commentId?: string;
-            note?: string;
-            postId: string;
-            reason: string;
-            reporterId: string;
-            spaceId: string;
-            targetId: string;
-        };
         ReportNote: {
             /** Format: date-time */
             at: string;
@@ -3577,6 +3895,41 @@ export interface components {
         };
         RulesText: {
             text: string;
+        };
+        ScheduleAnnouncement: {
+            body: string;
+            /** Format: date-time */
+            pinnedUntil: string;
+            /** Format: date-time */
+            publishAt: string;
+            title: string;
+        };
+        ScheduledAnnouncement: {
+            authorId: string;
+            authorName: string;
+            body: string;
+            /** Format: date-time */
+            createdAt: string;
+            id: string;
+            /** Format: date-time */
+            pinnedUntil: string;
+            postId: string;
+            problem?: string;
+            /** Format: date-time */
+            publishAt: string;
+            spaceId: string;
+            spaceName: string;
+            state: string;
+            title: string;
+        };
+        Segment: {
+            activeDays?: number;
+            inactiveDays?: number;
+            /** Format: date-time */
+            joinedAfter?: string;
+            languages: string[];
+            roles: string[];
+            spaceIds: string[];
         };
         SessionList: {
             sessions: components["schemas"]["SessionView"][];
@@ -3706,6 +4059,20 @@ export interface components {
             resolution: components["schemas"]["Stats"];
             satisfaction: number;
         };
+        Suppression: {
+            /** Format: date-time */
+            at: string;
+            detail?: string;
+            email: string;
+            memberId?: string;
+            newsletterId?: string;
+            /** @enum {string} */
+            reason: "bounce" | "complaint";
+        };
+        SuppressionPage: {
+            items: components["schemas"]["Suppression"][];
+            next?: string;
+        };
         Targets: {
             firstResponseMinutes: number;
             resolutionMinutes: number;
@@ -3798,6 +4165,15 @@ export interface components {
             name: string;
             size: number;
         };
+        Tracking: {
+            openTracking: boolean;
+            /** Format: date-time */
+            updatedAt?: string;
+            updatedBy?: string;
+        };
+        TrackingInput: {
+            openTracking: boolean;
+        };
         Trial: {
             instructions?: string;
             offer: string;
@@ -3808,6 +4184,18 @@ export interface components {
             instructions: string;
             offer: string;
             slots: number;
+        };
+        UnsubscribeInfo: {
+            email: string;
+            /** @enum {string} */
+            list: "digest" | "product" | "events";
+            subscribed: boolean;
+            used: boolean;
+        };
+        UnsubscribeResult: {
+            /** @enum {string} */
+            list: "digest" | "product" | "events";
+            unsubscribed: boolean;
         };
         Variant: {
             added: number;
@@ -3825,6 +4213,9 @@ export interface components {
             moves: string[];
             replies: components["schemas"]["Reply"][];
             ticket: components["schemas"]["Ticket"];
+        };
+        VisitsPage: {
+            days: components["schemas"]["DayVisits"][];
         };
         Warning: {
             memberId: string;
@@ -6475,6 +6866,116 @@ export interface operations {
             };
         };
     };
+    getMeNewsletters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The member's lists */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["newsletters.Preferences"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putMeNewsletters: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreferencesInput"];
+            };
+        };
+        responses: {
+            /** @description The member's lists */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["newsletters.Preferences"];
+                };
+            };
+            /** @description An unknown list, or none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned, or a cross-origin request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The same request is still being processed (request_in_progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     putMePreferences: {
         parameters: {
             query?: never;
@@ -6487,7 +6988,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Preferences"];
+                "application/json": components["schemas"]["members.Preferences"];
             };
         };
         responses: {
@@ -7794,6 +8295,734 @@ export interface operations {
             };
             /** @description The Idempotency-Key was used for a different request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getNToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Redirect to the link */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Forged or damaged token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getNOToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A transparent 1x1 GIF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Forged or damaged token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getNewslettersIdResults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The results */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["newsletters.Report"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such newsletter */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postNewslettersAudienceCount: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AudienceCountRequest"];
+            };
+        };
+        responses: {
+            /** @description The count */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AudienceCount"];
+                };
+            };
+            /** @description Unknown list, or a bad condition (spaces, roles, languages, days, date) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned, or a cross-origin request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The same request is still being processed (request_in_progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getNewslettersCalendar: {
+        parameters: {
+            query: {
+                /** @description Start (RFC 3339), included */
+                from: string;
+                /** @description End (RFC 3339), excluded; at most 93 days after from */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The calendar */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarPage"];
+                };
+            };
+            /** @description Bad range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getNewslettersLists: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The lists' settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListSettings"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putNewslettersLists: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListSettings"];
+            };
+        };
+        responses: {
+            /** @description The lists' settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListSettings"];
+                };
+            };
+            /** @description A list missing or unknown */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned, or a cross-origin request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The same request is still being processed (request_in_progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getNewslettersSuppressions: {
+        parameters: {
+            query?: {
+                /** @description The next page's cursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the suppression list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuppressionPage"];
+                };
+            };
+            /** @description Bad cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteNewslettersSuppressionsEmail: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                email: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Taken off */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an email address */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned, or a cross-origin request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The address is not on the list */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The same request is still being processed (request_in_progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getNewslettersTracking: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The setting */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tracking"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putNewslettersTracking: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrackingInput"];
+            };
+        };
+        responses: {
+            /** @description The setting */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tracking"];
+                };
+            };
+            /** @description openTracking missing */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned, or a cross-origin request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The same request is still being processed (request_in_progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getNewslettersUnsubscribe: {
+        parameters: {
+            query: {
+                /** @description The token of the mail's unsubscribe link */
+                t: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The link */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsubscribeInfo"];
+                };
+            };
+            /** @description A forged or malformed token */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The link expired */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postNewslettersUnsubscribe: {
+        parameters: {
+            query: {
+                /** @description The token of the mail's unsubscribe link */
+                t: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unsubscribed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsubscribeResult"];
+                };
+            };
+            /** @description A forged or malformed token, or a form body other than List-Unsubscribe=One-Click */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description cross-origin request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The link was used already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The link expired */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getNewslettersVisits: {
+        parameters: {
+            query?: {
+                /** @description How many days back, today included (1–92, default 30) */
+                days?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Visits per day */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitsPage"];
+                };
+            };
+            /** @description Bad days */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9497,7 +10726,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Report"];
+                    "application/json": components["schemas"]["posts.Report"];
                 };
             };
             /** @description Bad reason or note */
@@ -11562,6 +12791,83 @@ export interface operations {
             };
         };
     };
+    "deleteScheduled-announcementsId": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Idempotency-Key header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned, or a cross-origin request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such scheduled announcement */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Already published */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getSpaces: {
         parameters: {
             query?: {
@@ -12579,6 +13885,89 @@ export interface operations {
                 };
             };
             /** @description The request was approved first */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "postSpacesIdScheduled-announcements": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleAnnouncement"];
+            };
+        };
+        responses: {
+            /** @description The scheduled announcement */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduledAnnouncement"];
+                };
+            };
+            /** @description Bad title, body, publication date or pin date */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a member of the space, or rules not accepted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such space */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The same request is still being processed (request_in_progress) */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -17,6 +17,8 @@ import { CatalogueAdmin } from './orders-admin';
 import { RewardsPage } from './rewards';
 import { LeaderboardPage } from './leaderboard';
 import { RewardsAdmin } from './rewards-admin';
+import { CalendarPage } from './calendar';
+import { NewsletterResults } from './newsletter-results';
 import { matchRoute, mayView, RouteName, routeNamed } from './routes';
 import { NotFound } from './ui';
 import { ConfirmLink, InvitationWhileSignedIn, Sent, SignIn } from './signin';
@@ -193,6 +195,10 @@ function App() {
     rewards: () => <RewardsPage lang={lang} navigate={navigate} staffLinks={{ admin: mayView(routeNamed('rewardsAdmin'), viewer), campaigns: mayView(routeNamed('campaignsAdmin'), viewer), catalogue: mayView(routeNamed('catalogueAdmin'), viewer), rules: may('rewards.settings') }} />,
     leaderboard: () => <LeaderboardPage lang={lang} navigate={navigate} />,
     rewardsAdmin: () => <RewardsAdmin lang={lang} may={may} />,
+
+    // newsletters: results and the calendar (issue 13, n4)
+    newsletterCalendar: () => <CalendarPage lang={lang} navigate={navigate} />,
+    newsletterResults: (p) => <NewsletterResults lang={lang} id={p.id} may={may} navigate={navigate} />,
   };
 
   let page: ComponentChildren;

@@ -45,6 +45,11 @@ export const routes = [
   { name: 'rewards', path: '/rewards', may: ['member'] },
   { name: 'leaderboard', path: '/leaderboard', may: ['member'] },
   { name: 'rewardsAdmin', path: '/rewards/admin', may: ['rewards.settings', 'rewards.staff'] },
+
+  // ---- newsletters: results and the calendar (issue 13, n4): listed before the
+  // writing part's /newsletters/:id, which would take "calendar" for an id.
+  { name: 'newsletterCalendar', path: '/newsletters/calendar', may: ['newsletters.results'] },
+  { name: 'newsletterResults', path: '/newsletters/:id/results', may: ['newsletters.results'] },
 ] as const satisfies readonly { name: string; path: string; may: readonly (Action | 'visitor' | 'member' | 'space-moderator')[] }[];
 
 export type RouteName = (typeof routes)[number]['name'];
