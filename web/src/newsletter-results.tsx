@@ -152,11 +152,13 @@ function TrackingSwitch(props: { lang: Lang; may: May }) {
             aria-describedby="tracking-help"
             onChange={(e) => {
               const on = (e.currentTarget as HTMLInputElement).checked;
+              const was = t;
               setSaved(false);
               setError(undefined);
+              setT({ ...t, openTracking: on }); // shown at once; put back if refused
               resultsApi.setTracking(on).then(
                 (nt) => (setT(nt), setSaved(true)),
-                (err) => setError(codeOf(err)),
+                (err) => (setT(was), setError(codeOf(err))),
               );
             }}
           />{' '}
