@@ -101,7 +101,8 @@ async function main() {
         await waitFor(marketer, marketer.locator('#sa-space option', { hasText: 'Community news' }), 'the space in the form', 'attached');
         await check(marketer, `calendar-${tag}`);
         await marketer.getByRole('button', { name: nr.scheduleButton, exact: true }).click();
-        await waitFor(marketer, marketer.getByText(nr.errors.missing_field), 'the refusal of an empty form');
+        await waitFor(marketer, marketer.getByText(s.fillIn(nr.spaceLabel)), 'the refusal of an empty form, under the space');
+        if ((await marketer.locator('#sa-space').getAttribute('aria-invalid')) !== 'true') fail(`the space is not marked invalid (${tag})`);
         const title = `Meetup ${tag}`;
         await marketer.locator('#sa-space').selectOption({ label: 'Community news' });
         await marketer.locator('#sa-title').fill(title);

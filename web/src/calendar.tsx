@@ -6,7 +6,7 @@ import { api, CalendarEntry, resultsApi, SpaceMembership } from './api';
 import { Lang, strings } from './i18n';
 import { ResultProblem } from './newsletter-results';
 import { useFocusHeading } from './signin';
-import { codeOf, Done } from './ui';
+import { codeOf, Done, fieldAttrs, FieldProblem, FormProblem, Label, missing, problemOf, RequiredNote } from './ui';
 
 type Nav = (path: string) => void;
 
@@ -123,26 +123,35 @@ export function CalendarPage(props: { lang: Lang; navigate: Nav }) {
   );
 }
 
-// ScheduleForm schedules an announcement in one of the caller's spaces, by name.
+// ScheduleForm schedules an announcement in one of the caller's spaces, by name; a
+// problem shows under its field.
 function ScheduleForm(props: { lang: Lang; onScheduled: (when: string) => void }) {
   const s = strings[props.lang];
   const [spaces, setSpaces] = useState<SpaceMembership[]>([]);
   const soon = new Date(Date.now() + 24 * 3600 * 1000);
   soon.setMinutes(0, 0, 0);
   const [form, setForm] = useState({ spaceId: '', title: '', body: '', publishAt: local(soon), pinnedUntil: local(new Date(soon.getTime() + 7 * 24 * 3600 * 1000)) });
-  const [error, setError] = useState<string>();
+  const [problem, setProblem] = useState<FormProblem>();
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     api.mySpaces().then((m) => setSpaces(m.memberships.filter((x) => x.status === 'active')), () => setSpaces([]));
   }, []);
   const set = (k: keyof typeof form) => (e: Event) => setForm({ ...form, [k]: val(e) });
+  const labels: Record<string, string> = { spaceId: s.nr.spaceLabel, title: s.nr.titleLabel, body: s.nr.bodyLabel, publishAt: s.nr.publishAtLabel, pinnedUntil: s.nr.pinnedUntilLabel };
+  const under = (field: string, id: string) => (
+    <FieldProblem lang={props.lang} problem={problem} field={field} id={id} label={labels[field]} text={problem && s.nr.errors[problem.code]} />
+  );
   const submit = (e: Event) => {
     e.preventDefault();
-    setError(undefined);
-    if (!form.spaceId || !form.title.trim() || !form.body.trim() || !form.publishAt || !form.pinnedUntil) {
-      setError('missing_field');
-      return;
-    }
+    const empty = missing([
+      ['spaceId', form.spaceId],
+      ['title', form.title],
+      ['body', form.body],
+      ['publishAt', form.publishAt],
+      ['pinnedUntil', form.pinnedUntil],
+    ]);
+    setProblem(empty);
+    if (empty) return;
     setBusy(true);
     const publishAt = new Date(form.publishAt).toISOString();
     resultsApi
@@ -152,7 +161,7 @@ function ScheduleForm(props: { lang: Lang; onScheduled: (when: string) => void }
           setForm({ ...form, title: '', body: '' });
           props.onScheduled(new Date(a.publishAt).toLocaleString(locale(props.lang), { dateStyle: 'long', timeStyle: 'short' }));
         },
-        (err) => setError(codeOf(err)),
+        (err) => setProblem(problemOf(err, { invalid_publish_at: 'publishAt', invalid_pinned_until: 'pinnedUntil' })),
       )
       .finally(() => setBusy(false));
   };
@@ -160,8 +169,11 @@ function ScheduleForm(props: { lang: Lang; onScheduled: (when: string) => void }
     <form class="schedule-form" onSubmit={submit} aria-labelledby="schedule-title" noValidate>
       <h2 id="schedule-title">{s.nr.scheduleTitle}</h2>
       <p class="muted">{s.nr.scheduleHelp}</p>
-      <label for="sa-space">{s.nr.spaceLabel}</label>
-      <select id="sa-space" value={form.spaceId} onChange={set('spaceId')} required>
+      <RequiredNote lang={props.lang} />
+      <Label for="sa-space" required>
+        {s.nr.spaceLabel}
+      </Label>
+      <select id="sa-space" value={form.spaceId} onChange={set('spaceId')} required {...fieldAttrs(problem, 'spaceId', 'sa-space')}>
         <option value="">{s.nr.chooseSpace}</option>
         {spaces.map((m) => (
           <option key={m.spaceId} value={m.spaceId}>
@@ -169,15 +181,28 @@ function ScheduleForm(props: { lang: Lang; onScheduled: (when: string) => void }
           </option>
         ))}
       </select>
-      <label for="sa-title">{s.nr.titleLabel}</label>
-      <input id="sa-title" value={form.title} maxLength={150} required onInput={set('title')} />
-      <label for="sa-body">{s.nr.bodyLabel}</label>
-      <textarea id="sa-body" value={form.body} rows={5} required onInput={set('body')} />
-      <label for="sa-at">{s.nr.publishAtLabel}</label>
-      <input id="sa-at" type="datetime-local" value={form.publishAt} required onInput={set('publishAt')} />
-      <label for="sa-pinned">{s.nr.pinnedUntilLabel}</label>
-      <input id="sa-pinned" type="datetime-local" value={form.pinnedUntil} required onInput={set('pinnedUntil')} />
-      <ResultProblem lang={props.lang} code={error} />
+      {under('spaceId', 'sa-space')}
+      <Label for="sa-title" required>
+        {s.nr.titleLabel}
+      </Label>
+      <input id="sa-title" value={form.title} maxLength={150} required onInput={set('title')} {...fieldAttrs(problem, 'title', 'sa-title')} />
+      {under('title', 'sa-title')}
+      <Label for="sa-body" required>
+        {s.nr.bodyLabel}
+      </Label>
+      <textarea id="sa-body" value={form.body} rows={5} required onInput={set('body')} {...fieldAttrs(problem, 'body', 'sa-body')} />
+      {under('body', 'sa-body')}
+      <Label for="sa-at" required>
+        {s.nr.publishAtLabel}
+      </Label>
+      <input id="sa-at" type="datetime-local" value={form.publishAt} required onInput={set('publishAt')} {...fieldAttrs(problem, 'publishAt', 'sa-at')} />
+      {under('publishAt', 'sa-at')}
+      <Label for="sa-pinned" required>
+        {s.nr.pinnedUntilLabel}
+      </Label>
+      <input id="sa-pinned" type="datetime-local" value={form.pinnedUntil} required onInput={set('pinnedUntil')} {...fieldAttrs(problem, 'pinnedUntil', 'sa-pinned')} />
+      {under('pinnedUntil', 'sa-pinned')}
+      {problem && !['spaceId', 'title', 'body', 'publishAt', 'pinnedUntil'].includes(problem.field ?? '') && <ResultProblem lang={props.lang} code={problem.code} />}
       <button type="submit" disabled={busy}>
         {s.nr.scheduleButton}
       </button>
