@@ -49,7 +49,10 @@ func newResults(d Deps) *newsletters.Results {
 // the cursor secret, which every function shares), under the community's address.
 func newsletterLinks(d Deps, openTracking bool) (newsletters.Links, error) {
 	k, err := d.Store.Newsletters().LinkKey()
-	return newsletters.Links{BaseURL: d.Config.PublicURL, Key: k, OpenTracking: openTracking}, err
+	// The unsubscribe page and the one-click route (audience's links) never pass
+	// through a counter, whichever the sender renders first.
+	untracked := []string{d.Config.PublicURL + "/unsubscribe", d.Config.PublicURL + "/api/newsletters/unsubscribe"}
+	return newsletters.Links{BaseURL: d.Config.PublicURL, Key: k, OpenTracking: openTracking, Untracked: untracked}, err
 }
 
 // NewsletterLinks is what the sending path rewrites each recipient's HTML with

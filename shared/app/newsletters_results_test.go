@@ -108,8 +108,10 @@ func (e *resultsEnv) rewritten(id, doc string) []string {
 func TestNewsletterRedirectCountsClicksExactly(t *testing.T) {
 	t.Parallel()
 	e := newResultsEnv(t)
-	hrefs := e.rewritten("nl_clicks", `<p><a href="https://example.org/launch?a=1&amp;b=2">Launch</a> <a href="/spaces">Spaces</a></p>`)
-	if len(hrefs) != 2 || !strings.HasPrefix(hrefs[0], e.srv.URL+"/api/n/") {
+	hrefs := e.rewritten("nl_clicks", `<p><a href="https://example.org/launch?a=1&amp;b=2">Launch</a> <a href="/spaces">Spaces</a>
+<a href="`+e.srv.URL+`/unsubscribe?t=abc">Unsubscribe</a> <a href="__UNSUBSCRIBE_URL__">Unsubscribe</a></p>`)
+	if len(hrefs) != 4 || !strings.HasPrefix(hrefs[0], e.srv.URL+"/api/n/") || !strings.HasPrefix(hrefs[1], e.srv.URL+"/api/n/") ||
+		hrefs[2] != e.srv.URL+"/unsubscribe?t=abc" || hrefs[3] != "__UNSUBSCRIBE_URL__" {
 		t.Fatalf("hrefs %q", hrefs)
 	}
 	visitor := e.as("")
