@@ -21,10 +21,21 @@ import (
 // Newsletters: results and the calendar (issue 13, n4): the signed redirect and the
 // open-tracking image, the results, the daily visits, the open-tracking switch.
 
-var (
-	_ newsletters.ResultsStore = (*store.Newsletters)(nil)
-	_ newsletters.SentCounts   = (*store.Newsletters)(nil)
-)
+var _ newsletters.ResultsStore = (*store.Newsletters)(nil)
+
+// resultsProgress reads a newsletter's state and the sending's counters straight from
+// their items (store.Newsletters.SentCounts). Branch n3-sending wires its own
+// sendingProgress (writing's Newsletter and sending's store): at merge, that one.
+type resultsProgress struct{ st *store.Store }
+
+// Progress implements newsletters.Sending.
+func (p resultsProgress) Progress(ctx context.Context, id string) (newsletters.Newsletter, int64, int64, error) {
+	state, sent, failed, found, err := p.st.Newsletters().SentCounts(ctx, id)
+	if err == nil && !found {
+		err = newsletters.ErrNoNewsletter
+	}
+	return newsletters.Newsletter{ID: id, State: state}, sent, failed, err
+}
 
 // newsletterResultsRoutes are the newsletters' results routes.
 func newsletterResultsRoutes(d Deps) []httpx.Route {
@@ -41,7 +52,7 @@ func newsletterResultsRoutes(d Deps) []httpx.Route {
 
 // newResults is the results service of a function.
 func newResults(d Deps) *newsletters.Results {
-	return &newsletters.Results{Store: d.Store.Newsletters(), Sent: d.Store.Newsletters(), Now: time.Now,
+	return &newsletters.Results{Store: d.Store.Newsletters(), Sending: resultsProgress{d.Store}, Now: time.Now,
 		Links: func(ctx context.Context) (newsletters.Links, error) { return newsletterLinks(d, false) }}
 }
 

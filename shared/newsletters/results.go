@@ -116,16 +116,18 @@ type ResultsStore interface {
 // end): past it a click counts on the newsletter and not per link.
 const MaxTrackedLinks = 1000
 
-// SentCounts is what results read of writing and sending: the newsletter's state
-// (found false when there is no such newsletter) and the sending path's counters.
-type SentCounts interface {
-	SentCounts(ctx context.Context, newsletterID string) (state string, sent, failed int64, found bool, err error)
+// Sending is what results read of the rest of the domain: the newsletter (it must
+// exist) and the sending path's counters.
+type Sending interface {
+	// Progress is the newsletter and its sent and errors counters; a missing
+	// newsletter is an error that wraps errs.ErrNotFound or is ErrNoNewsletter.
+	Progress(ctx context.Context, newsletterID string) (n Newsletter, sent, failed int64, err error)
 }
 
 // Results is the results service.
 type Results struct {
-	Store ResultsStore
-	Sent  SentCounts
+	Store   ResultsStore
+	Sending Sending
 	// Links are the signing keys and address of the links (the key may be a secret
 	// read on first use).
 	Links func(ctx context.Context) (Links, error)
@@ -140,8 +142,8 @@ var (
 
 // Report is a newsletter's results.
 func (s *Results) Report(ctx context.Context, newsletterID string) (Report, error) {
-	state, sent, failed, found, err := s.Sent.SentCounts(ctx, newsletterID)
-	if err == nil && !found {
+	n, sent, failed, err := s.Sending.Progress(ctx, newsletterID)
+	if errors.Is(err, errs.ErrNotFound) {
 		err = ErrNoNewsletter
 	}
 	if err != nil {
@@ -159,7 +161,7 @@ func (s *Results) Report(ctx context.Context, newsletterID string) (Report, erro
 	if err != nil {
 		return Report{}, fmt.Errorf("newsletters.Report: %w", err)
 	}
-	r := Report{NewsletterID: newsletterID, State: state, Sent: sent, Errors: failed, Counters: c, Links: links, OpenTracking: t.OpenTracking}
+	r := Report{NewsletterID: newsletterID, State: n.State, Sent: sent, Errors: failed, Counters: c, Links: links, OpenTracking: t.OpenTracking}
 	if r.Links == nil {
 		r.Links = []LinkClicks{}
 	}

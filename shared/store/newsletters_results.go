@@ -264,7 +264,7 @@ type resultsSentItem struct {
 	Sent, Errors int64
 }
 
-// SentCounts implements newsletters.SentCounts: the newsletter item's State (writing's
+// SentCounts is what results read of writing and sending: the newsletter item's State (writing's
 // item, whose state sending moves) and the sum of sending's counter shards; two reads.
 func (s *Newsletters) SentCounts(ctx context.Context, newsletterID string) (string, int64, int64, bool, error) {
 	var n struct{ State string }
