@@ -301,6 +301,16 @@ func TestNewsletterResultsReport(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &rep); err != nil || rep.Counters.Delivered != 1 || !rep.DeliveryReported {
 		t.Fatalf("after a delivery event: %s", body)
 	}
+	for _, bad := range []string{"0", "93", "seven", "-1"} {
+		if resp, body := e.do(marketer, "GET", "/api/newsletters/visits?days="+bad, ""); resp.StatusCode != 400 || !strings.Contains(body, "invalid_days") {
+			t.Errorf("visits?days=%s: %d %s", bad, resp.StatusCode, body)
+		}
+	}
+	var visits newsletters.VisitsPage
+	if resp, body := e.do(marketer, "GET", "/api/newsletters/visits?days=7", ""); resp.StatusCode != 200 || json.Unmarshal([]byte(body), &visits) != nil ||
+		len(visits.Days) != 7 || visits.Days[6].Day != time.Now().UTC().Format("2006-01-02") {
+		t.Errorf("visits of 7 days: %d %s", resp.StatusCode, body)
+	}
 	for _, role := range []string{policy.RoleMember, policy.RoleModerator, policy.RoleSupport} {
 		if resp, _ := e.do(e.as("Mo"+role, role), "GET", "/api/newsletters/nl_r/results", ""); resp.StatusCode != 403 {
 			t.Errorf("%q reads results: %d", role, resp.StatusCode)
