@@ -158,3 +158,13 @@ func TestBrowserPostControls(t *testing.T) {
 	t.Parallel()
 	runBrowserScript(t, "browser/posts.cjs", "ADMIN_EMAILS=boss@example.com")
 }
+
+// TestBrowserNewsletterResults runs tests/browser/results.cjs (issue 13, n4): a scheduled
+// announcement published by the local scheduler, pinned once; a marketer schedules and
+// cancels one from the editorial calendar, which shows a campaign's start; the admin's
+// open-tracking switch, read by the marketer; in English and French, at 375 px and
+// 1280 px, with axe-core.
+func TestBrowserNewsletterResults(t *testing.T) {
+	t.Parallel()
+	runBrowserScript(t, "browser/results.cjs", "ADMIN_EMAILS=boss@example.com")
+}

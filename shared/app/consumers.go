@@ -8,6 +8,7 @@ import (
 	"tribune/shared/mail"
 	"tribune/shared/members"
 	"tribune/shared/metrics"
+	"tribune/shared/newsletters"
 	"tribune/shared/notifications"
 	"tribune/shared/posts"
 	"tribune/shared/rewards"
@@ -42,6 +43,7 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 	const notify, count, fan = bus.ConsumerNotifications, bus.ConsumerMetrics, bus.ConsumerFeed
 	points, awards := newAwards(st), bus.ConsumerAwards
 	audienceActs, audience := newAudienceConsumer(st), bus.ConsumerAudience // newsletters (issue 13, n2)
+	results := &newsletters.Results{Store: st.Newsletters(), Now: time.Now} // newsletters (issue 13, n4)
 	return []bus.Subscription{
 		bus.On(notify, notes.OnMemberRegistered),
 		bus.On(notify, notes.OnInvitationCreated),
@@ -157,6 +159,14 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 		bus.On(audience, audienceActs.OnCommentCreated),
 		bus.On(audience, audienceActs.OnReactionAdded),
 		bus.On(audience, audienceActs.OnMemberDeleted),
+
+
+		// newsletters: results (issue 13, n4): each newsletter's deliveries, bounces,
+		// complaints and unsubscribes, once per event.
+		bus.On(count, results.OnMailDelivered),
+		bus.On(count, results.OnMailBounced),
+		bus.On(count, results.OnMailComplained),
+		bus.On(count, results.OnConsentChanged),
 	}
 }
 

@@ -135,6 +135,8 @@ func Clock(d Deps) schedule.Runner {
 		switch job.Kind {
 		case rewards.JobCampaignStart, rewards.JobCampaignEnd:
 			return campaigns.OnSchedule(ctx, job.Kind, job.ID)
+		case posts.JobAnnouncementPublish: // scheduled announcements (issue 13, n4)
+			return newScheduling(d).Publish(ctx, job.ID)
 		}
 		return fmt.Errorf("app.Clock: no job of kind %q", job.Kind)
 	}

@@ -36,6 +36,10 @@ func TestPermissionTable(t *testing.T) {
 		// newsletters: audience and consent (issue 13, n2)
 		NewslettersAudience: {RoleAdmin: true, RoleMarketer: true},
 		NewslettersLists:    {RoleAdmin: true},
+
+		// newsletters: results and the calendar (issue 13, n4)
+		NewslettersResults:  {RoleAdmin: true, RoleMarketer: true},
+		NewslettersTracking: {RoleAdmin: true},
 	}
 	if len(want) != len(Actions()) {
 		t.Fatalf("%d actions in the table, %d here", len(Actions()), len(want))

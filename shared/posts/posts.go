@@ -467,6 +467,15 @@ func excerpt(page string) string {
 
 // Create publishes a post in a space the actor may post in.
 func (s *Service) Create(ctx context.Context, actor auth.Principal, spaceID string, n NewPost) (Post, error) {
+	return s.create(ctx, actor, spaceID, n, "")
+}
+
+// create is Create with the post's id given (a scheduled announcement's, fixed when it
+// was scheduled; scheduled.go), or "" for a new one.
+func (s *Service) create(ctx context.Context, actor auth.Principal, spaceID string, n NewPost, id string) (Post, error) {
+	if id == "" {
+		id = "p_" + strings.ToLower(rand.Text())
+	}
 	now := s.Now().UTC()
 	// Permission first: a member's announcement is refused whatever its fields say.
 	if n.Kind == KindAnnouncement && !policy.Allowed(actor.Roles, policy.PostsAnnounce) {
@@ -493,7 +502,7 @@ func (s *Service) Create(ctx context.Context, actor auth.Principal, spaceID stri
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.Create: %w", err)
 	}
-	p := Post{ID: "p_" + strings.ToLower(rand.Text()), SpaceID: spaceID, SpaceName: access.Name, Kind: n.Kind, Title: n.Title, Body: n.Body,
+	p := Post{ID: id, SpaceID: spaceID, SpaceName: access.Name, Kind: n.Kind, Title: n.Title, Body: n.Body,
 		HTML: html, AuthorID: actor.MemberID, AuthorName: author, AuthorStaff: policy.IsStaff(actor.Roles), CreatedAt: now, Reactions: zeroCounts(Reactions),
 		ClosesAt: n.ClosesAt, PinnedUntil: n.PinnedUntil, Mentions: names}
 	if n.Kind == KindIdea {

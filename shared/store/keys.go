@@ -720,3 +720,49 @@ func spaceMemberKey(spaceID, memberID string) map[string]types.AttributeValue {
 }
 
 // ---- newsletters: scheduling, sending and results (issue 13) ----
+
+// ---- newsletters: results and the calendar (issue 13, n4) ----
+
+// NewsletterResults: NEWSLETTER#<id> / RESULTS (the aggregate counters, ADD only).
+// NewsletterLink: NEWSLETTER#<id> / LINK#<hash of the URL> (one link's clicks, ADD). The
+// newsletter's partition holds both: the report is one GetItem and one Query.
+const (
+	skNewsletterResults  = "RESULTS"
+	newsletterLinkPrefix = "LINK#"
+)
+
+func newsletterResultsPK(id string) string { return "NEWSLETTER#" + id }
+func newsletterResultsKey(id string) map[string]types.AttributeValue {
+	return key(newsletterResultsPK(id), skNewsletterResults)
+}
+func newsletterLinkKey(id, urlHash string) map[string]types.AttributeValue {
+	return key(newsletterResultsPK(id), newsletterLinkPrefix+urlHash)
+}
+
+// What results read of writing's and sending's items: the newsletter item (its State)
+// and sending's counter shards (Sent, Errors). The same keys as theirs
+// (newsletterStateKey, sendPK and sendCountPrefix on branch n3-sending): the lead keeps
+// one key function of each at merge.
+const (
+	skResultsNewsletter = "NEWSLETTER"
+	resultsCountPrefix  = "COUNT#"
+)
+
+func resultsSendPK(id string) string { return "NLSEND#" + id }
+
+// NewsletterTracking: COMMUNITY / NEWSLETTERTRACKING (the open-tracking switch).
+const skNewsletterTracking = "NEWSLETTERTRACKING"
+
+// ScheduledAnnouncement: SCHEDULEDPOST#<id> / SCHEDULEDPOST; GSI1 SCHEDULEDPOSTS /
+// <publish at>#<id> (the calendar reads a range of dates: one small partition, scheduled
+// announcements number in the tens).
+const (
+	skScheduledPost  = "SCHEDULEDPOST"
+	pkScheduledPosts = "SCHEDULEDPOSTS"
+)
+
+func scheduledPostPK(id string) string { return "SCHEDULEDPOST#" + id }
+func scheduledPostKey(id string) map[string]types.AttributeValue {
+	return key(scheduledPostPK(id), skScheduledPost)
+}
+func scheduledPostsSK(at time.Time, id string) string { return stamp(at) + "#" + id }

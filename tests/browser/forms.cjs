@@ -427,6 +427,16 @@ const forms = [
     required: ['address-days'],
     cases: [{ what: 'no day', fill: { '#address-days': '0' }, field: '#address-days', code: 'invalid_address_days' }],
   },
+  // newsletters: results and the calendar (issue 13, n4)
+  {
+    name: 'schedule an announcement',
+    file: 'calendar.tsx',
+    persona: 'admin',
+    url: () => '/newsletters/calendar',
+    form: 'form[aria-labelledby="schedule-title"]',
+    required: ['sa-space', 'sa-title', 'sa-body', 'sa-at', 'sa-pinned'],
+    cases: [{ what: 'empty', fill: {}, field: '#sa-space', code: 'missing_field' }],
+  },
 ];
 
 // The pages searched for forms no row covers, as each persona.
@@ -435,7 +445,7 @@ const scanned = (d) => ({
   member: ['/', '/me/profile', '/members', `/members/${d.me.admin.id}`, `/spaces/${d.space}`, `/spaces/${d.customer}`, `/posts/${d.question}`, `/posts/${d.poll}`, `/tickets/${d.ticket}`, `/tickets/${d.solved}`,
     '/rewards/catalogue', '/rewards/orders'],
   admin: ['/', '/admin', '/me/profile', '/members', `/members/${d.me.member.id}`, `/spaces/${d.space}`, `/spaces/${d.customer}`, `/posts/${d.question}`, `/tickets/${d.ticket}`, '/support', '/moderation',
-    '/rewards/admin/catalogue', '/rewards/catalogue'],
+    '/rewards/admin/catalogue', '/rewards/catalogue', '/newsletters/calendar'],
 });
 
 async function openDetails(page) {

@@ -302,6 +302,11 @@ function visitsOf(d) {
     newsletterPrefs: members('/me/newsletters'),
     unsubscribe: everyone('/unsubscribe'),
     newsletterAudience: { admin: ['/newsletters/audience'] },
+
+    // newsletters: results and the calendar (issue 13, n4); a newsletter's results
+    // page with no such newsletter says so.
+    newsletterCalendar: { admin: ['/newsletters/calendar'] },
+    newsletterResults: { admin: ['/newsletters/nl_unknown/results'] },
   };
 }
 

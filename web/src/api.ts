@@ -373,3 +373,20 @@ export const audienceApi = {
   suppressions: (cursor?: string) => call('get', '/api/newsletters/suppressions', { query: { cursor } }),
   unsuppress: (email: string) => call('delete', '/api/newsletters/suppressions', { query: { email } }),
 };
+
+// ---- newsletters: results and the calendar (issue 13, n4) ----
+export type NewsletterReport = Schemas['newsletters.Report'];
+export type NewsletterTracking = Schemas['Tracking'];
+export type CalendarPage = Schemas['CalendarPage'];
+export type CalendarEntry = Schemas['CalendarEntry'];
+export type ScheduledAnnouncement = Schemas['ScheduledAnnouncement'];
+export const resultsApi = {
+  report: (id: string) => call('get', '/api/newsletters/{id}/results', { path: { id } }),
+  visits: (days?: number) => call('get', '/api/newsletters/visits', { query: { days: days ? String(days) : undefined } }),
+  tracking: () => call('get', '/api/newsletters/tracking'),
+  setTracking: (openTracking: boolean) => call('put', '/api/newsletters/tracking', { body: { openTracking } }),
+  calendar: (from: string, to: string) => call('get', '/api/newsletters/calendar', { query: { from, to } }),
+  schedule: (spaceId: string, a: { title: string; body: string; publishAt: string; pinnedUntil: string }) =>
+    call('post', '/api/spaces/{id}/scheduled-announcements', { path: { id: spaceId }, body: a }),
+  cancelScheduled: (id: string) => call('delete', '/api/scheduled-announcements/{id}', { path: { id } }),
+};

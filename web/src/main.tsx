@@ -18,6 +18,9 @@ import { RewardsPage } from './rewards';
 import { LeaderboardPage } from './leaderboard';
 import { RewardsAdmin } from './rewards-admin';
 import { AudiencePage, NewsletterPrefsPage, UnsubscribePage } from './newsletter-prefs';
+
+import { CalendarPage } from './calendar';
+import { NewsletterResults } from './newsletter-results';
 import { matchRoute, mayView, RouteName, routeNamed } from './routes';
 import { NotFound } from './ui';
 import { ConfirmLink, InvitationWhileSignedIn, Sent, SignIn } from './signin';
@@ -199,6 +202,10 @@ function App() {
     newsletterPrefs: () => <NewsletterPrefsPage lang={lang} />,
     unsubscribe: () => <UnsubscribePage lang={lang} signedIn={!!member} navigate={navigate} />,
     newsletterAudience: () => <AudiencePage lang={lang} may={may} />,
+
+    // newsletters: results and the calendar (issue 13, n4)
+    newsletterCalendar: () => <CalendarPage lang={lang} navigate={navigate} />,
+    newsletterResults: (p) => <NewsletterResults lang={lang} id={p.id} may={may} navigate={navigate} />,
   };
 
   let page: ComponentChildren;

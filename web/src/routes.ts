@@ -51,6 +51,11 @@ export const routes = [
   { name: 'newsletterPrefs', path: '/me/newsletters', may: ['member'] },
   { name: 'unsubscribe', path: '/unsubscribe', may: ['visitor'] },
   { name: 'newsletterAudience', path: '/newsletters/audience', may: ['newsletters.audience'] },
+
+  // ---- newsletters: results and the calendar (issue 13, n4): listed before the
+  // writing part's /newsletters/:id, which would take "calendar" for an id.
+  { name: 'newsletterCalendar', path: '/newsletters/calendar', may: ['newsletters.results'] },
+  { name: 'newsletterResults', path: '/newsletters/:id/results', may: ['newsletters.results'] },
 ] as const satisfies readonly { name: string; path: string; may: readonly (Action | 'visitor' | 'member' | 'space-moderator')[] }[];
 
 export type RouteName = (typeof routes)[number]['name'];

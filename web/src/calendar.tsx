@@ -1,0 +1,211 @@
+// The editorial calendar (issue 13): newsletters, reward campaigns' starts and ends,
+// scheduled announcements, a month at a time, as a list of days (it reads on a phone);
+// and the form that schedules an announcement.
+import { useEffect, useState } from 'preact/hooks';
+import { api, CalendarEntry, resultsApi, SpaceMembership } from './api';
+import { Lang, strings } from './i18n';
+import { ResultProblem } from './newsletter-results';
+import { useFocusHeading } from './signin';
+import { codeOf, Done, fieldAttrs, FieldProblem, FormProblem, Label, missing, problemOf, RequiredNote } from './ui';
+
+type Nav = (path: string) => void;
+
+const val = (e: Event) => (e.currentTarget as HTMLInputElement).value;
+const locale = (lang: Lang) => (lang === 'fr' ? 'fr-FR' : 'en-GB');
+
+// local is a time as a datetime-local input shows it (the browser's time zone).
+function local(d: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+// dayKey is an entry's day in the reader's time zone.
+const dayKey = (iso: string) => {
+  const d = new Date(iso);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+};
+
+export function CalendarPage(props: { lang: Lang; navigate: Nav }) {
+  const s = strings[props.lang];
+  const heading = useFocusHeading();
+  const now = new Date();
+  const [month, setMonth] = useState(new Date(now.getFullYear(), now.getMonth(), 1));
+  const [entries, setEntries] = useState<CalendarEntry[]>();
+  const [error, setError] = useState<string>();
+  const [version, setVersion] = useState(0);
+  const [done, setDone] = useState<string>();
+  const next = new Date(month.getFullYear(), month.getMonth() + 1, 1);
+  useEffect(() => {
+    setError(undefined);
+    resultsApi.calendar(month.toISOString(), next.toISOString()).then(
+      (p) => setEntries(p.entries),
+      (e) => (setEntries(undefined), setError(codeOf(e))),
+    );
+  }, [month.getTime(), version]);
+  const days = new Map<string, CalendarEntry[]>();
+  for (const e of entries ?? []) days.set(dayKey(e.at), [...(days.get(dayKey(e.at)) ?? []), e]);
+  const monthName = month.toLocaleDateString(locale(props.lang), { month: 'long', year: 'numeric' });
+  const go = (path: string) => (e: Event) => {
+    e.preventDefault();
+    props.navigate(path);
+  };
+  const cancel = (id: string) => {
+    setDone(undefined);
+    setError(undefined);
+    resultsApi.cancelScheduled(id).then(
+      () => (setDone(s.nr.cancelled), setVersion((v) => v + 1)),
+      (e) => setError(codeOf(e)),
+    );
+  };
+  return (
+    <section class="calendar">
+      <h1 tabIndex={-1} ref={heading}>
+        {s.nr.calendarTitle}
+      </h1>
+      <p class="muted">{s.nr.calendarIntro}</p>
+      <div class="filters month-nav">
+        <button type="button" class="secondary" onClick={() => setMonth(new Date(month.getFullYear(), month.getMonth() - 1, 1))}>
+          {s.nr.previousMonth}
+        </button>
+        <h2 id="month-title" aria-live="polite">
+          {monthName}
+        </h2>
+        <button type="button" class="secondary" onClick={() => setMonth(next)}>
+          {s.nr.nextMonth}
+        </button>
+      </div>
+      <Done show={!!done} text={done ?? ''} />
+      <ResultProblem lang={props.lang} code={error} />
+      {entries && entries.length === 0 && <p class="muted">{s.nr.emptyMonth}</p>}
+      <ol class="list calendar-days" aria-labelledby="month-title">
+        {[...days.entries()].map(([day, list]) => (
+          <li key={day}>
+            <h3>{new Date(`${day}T12:00:00`).toLocaleDateString(locale(props.lang), { weekday: 'long', day: 'numeric', month: 'long' })}</h3>
+            <ul class="calendar-entries">
+              {list.map((e) => (
+                <li key={e.kind + e.id} class={`entry ${e.kind}`}>
+                  <span class="when">{new Date(e.at).toLocaleTimeString(locale(props.lang), { hour: '2-digit', minute: '2-digit' })}</span>{' '}
+                  <span class="badge">{s.nr.kinds[e.kind]}</span> <strong class="entry-title">{e.title}</strong>
+                  {e.spaceName && <span> {s.nr.inSpace(e.spaceName)}</span>} <span class="muted">({s.nr.states[e.state] ?? e.state})</span>
+                  {e.kind === 'newsletter' && (
+                    <>
+                      {' '}
+                      <a href={`/newsletters/${encodeURIComponent(e.id)}/results`} onClick={go(`/newsletters/${encodeURIComponent(e.id)}/results`)}>
+                        {s.nr.seeResults}
+                      </a>
+                    </>
+                  )}
+                  {e.kind.startsWith('campaign') && (
+                    <>
+                      {' '}
+                      <a href={`/campaigns/manage/${encodeURIComponent(e.id)}`} onClick={go(`/campaigns/manage/${encodeURIComponent(e.id)}`)}>
+                        {s.nr.seeCampaign}
+                      </a>
+                    </>
+                  )}
+                  {e.kind === 'announcement' && e.state === 'scheduled' && (
+                    <>
+                      {' '}
+                      <button type="button" class="secondary" onClick={() => cancel(e.id)}>
+                        {s.nr.cancelAnnouncement}
+                      </button>
+                    </>
+                  )}
+                  {e.kind === 'announcement' && e.state === 'failed' && <span class="muted"> {s.nr.errors.author_may_not_announce}</span>}
+                </li>
+              ))}
+            </ul>
+          </li>
+        ))}
+      </ol>
+      <ScheduleForm lang={props.lang} onScheduled={(when) => (setDone(s.nr.scheduled(when)), setVersion((v) => v + 1))} />
+    </section>
+  );
+}
+
+// ScheduleForm schedules an announcement in one of the caller's spaces, by name; a
+// problem shows under its field.
+function ScheduleForm(props: { lang: Lang; onScheduled: (when: string) => void }) {
+  const s = strings[props.lang];
+  const [spaces, setSpaces] = useState<SpaceMembership[]>([]);
+  const soon = new Date(Date.now() + 24 * 3600 * 1000);
+  soon.setMinutes(0, 0, 0);
+  const [form, setForm] = useState({ spaceId: '', title: '', body: '', publishAt: local(soon), pinnedUntil: local(new Date(soon.getTime() + 7 * 24 * 3600 * 1000)) });
+  const [problem, setProblem] = useState<FormProblem>();
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    api.mySpaces().then((m) => setSpaces(m.memberships.filter((x) => x.status === 'active')), () => setSpaces([]));
+  }, []);
+  const set = (k: keyof typeof form) => (e: Event) => setForm({ ...form, [k]: val(e) });
+  const labels: Record<string, string> = { spaceId: s.nr.spaceLabel, title: s.nr.titleLabel, body: s.nr.bodyLabel, publishAt: s.nr.publishAtLabel, pinnedUntil: s.nr.pinnedUntilLabel };
+  const under = (field: string, id: string) => (
+    <FieldProblem lang={props.lang} problem={problem} field={field} id={id} label={labels[field]} text={problem && s.nr.errors[problem.code]} />
+  );
+  const submit = (e: Event) => {
+    e.preventDefault();
+    const empty = missing([
+      ['spaceId', form.spaceId],
+      ['title', form.title],
+      ['body', form.body],
+      ['publishAt', form.publishAt],
+      ['pinnedUntil', form.pinnedUntil],
+    ]);
+    setProblem(empty);
+    if (empty) return;
+    setBusy(true);
+    const publishAt = new Date(form.publishAt).toISOString();
+    resultsApi
+      .schedule(form.spaceId, { title: form.title, body: form.body, publishAt, pinnedUntil: new Date(form.pinnedUntil).toISOString() })
+      .then(
+        (a) => {
+          setForm({ ...form, title: '', body: '' });
+          props.onScheduled(new Date(a.publishAt).toLocaleString(locale(props.lang), { dateStyle: 'long', timeStyle: 'short' }));
+        },
+        (err) => setProblem(problemOf(err, { invalid_publish_at: 'publishAt', invalid_pinned_until: 'pinnedUntil' })),
+      )
+      .finally(() => setBusy(false));
+  };
+  return (
+    <form class="schedule-form" onSubmit={submit} aria-labelledby="schedule-title" noValidate>
+      <h2 id="schedule-title">{s.nr.scheduleTitle}</h2>
+      <p class="muted">{s.nr.scheduleHelp}</p>
+      <RequiredNote lang={props.lang} />
+      <Label for="sa-space" required>
+        {s.nr.spaceLabel}
+      </Label>
+      <select id="sa-space" value={form.spaceId} onChange={set('spaceId')} required {...fieldAttrs(problem, 'spaceId', 'sa-space')}>
+        <option value="">{s.nr.chooseSpace}</option>
+        {spaces.map((m) => (
+          <option key={m.spaceId} value={m.spaceId}>
+            {m.spaceName}
+          </option>
+        ))}
+      </select>
+      {under('spaceId', 'sa-space')}
+      <Label for="sa-title" required>
+        {s.nr.titleLabel}
+      </Label>
+      <input id="sa-title" value={form.title} maxLength={150} required onInput={set('title')} {...fieldAttrs(problem, 'title', 'sa-title')} />
+      {under('title', 'sa-title')}
+      <Label for="sa-body" required>
+        {s.nr.bodyLabel}
+      </Label>
+      <textarea id="sa-body" value={form.body} rows={5} required onInput={set('body')} {...fieldAttrs(problem, 'body', 'sa-body')} />
+      {under('body', 'sa-body')}
+      <Label for="sa-at" required>
+        {s.nr.publishAtLabel}
+      </Label>
+      <input id="sa-at" type="datetime-local" value={form.publishAt} required onInput={set('publishAt')} {...fieldAttrs(problem, 'publishAt', 'sa-at')} />
+      {under('publishAt', 'sa-at')}
+      <Label for="sa-pinned" required>
+        {s.nr.pinnedUntilLabel}
+      </Label>
+      <input id="sa-pinned" type="datetime-local" value={form.pinnedUntil} required onInput={set('pinnedUntil')} {...fieldAttrs(problem, 'pinnedUntil', 'sa-pinned')} />
+      {under('pinnedUntil', 'sa-pinned')}
+      {problem && !['spaceId', 'title', 'body', 'publishAt', 'pinnedUntil'].includes(problem.field ?? '') && <ResultProblem lang={props.lang} code={problem.code} />}
+      <button type="submit" disabled={busy}>
+        {s.nr.scheduleButton}
+      </button>
+    </form>
+  );
+}

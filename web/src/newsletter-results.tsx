@@ -1,0 +1,174 @@
+// A newsletter's results (issue 13, results): counters in aggregate, clicks per link,
+// the visits that arrived from newsletters, and the open-tracking switch (admins).
+import { useEffect, useState } from 'preact/hooks';
+import { May, NewsletterReport, NewsletterTracking, resultsApi } from './api';
+import { errorText, Lang, strings } from './i18n';
+import { useFocusHeading } from './signin';
+import { codeOf, Done } from './ui';
+
+type Nav = (path: string) => void;
+
+// ResultProblem is a problem code as a sentence: the results' own codes first.
+export function ResultProblem(props: { lang: Lang; code?: string }) {
+  if (!props.code) return null;
+  const s = strings[props.lang];
+  return (
+    <p class="error" role="alert">
+      {s.nr.errors[props.code] ?? errorText(s, props.code)}
+    </p>
+  );
+}
+
+const percent = (lang: Lang, v: number) => new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 }).format(v);
+const num = (lang: Lang, v: number) => new Intl.NumberFormat(lang).format(v);
+
+export function NewsletterResults(props: { lang: Lang; id: string; may: May; navigate: Nav }) {
+  const s = strings[props.lang];
+  const heading = useFocusHeading();
+  const [r, setR] = useState<NewsletterReport>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    setError(undefined);
+    resultsApi.report(props.id).then(setR, (e) => setError(codeOf(e)));
+  }, [props.id]);
+  const counters: [string, number][] = r
+    ? [
+        ['sent', r.sent],
+        ['delivered', r.delivered],
+        ['bounced', r.bounced],
+        ['complaints', r.complaints],
+        ['unsubscribes', r.unsubscribes],
+        ['clicks', r.clicks],
+        ['visits', r.visits],
+        ...(r.errors > 0 ? ([['errors', r.errors]] as [string, number][]) : []),
+        ...(r.openTracking || r.opens > 0 ? ([['opens', r.opens]] as [string, number][]) : []),
+      ]
+    : [];
+  return (
+    <section class="newsletter-results">
+      <h1 tabIndex={-1} ref={heading}>
+        {s.nr.resultsTitle}
+      </h1>
+      <p>
+        <a
+          href="/newsletters/calendar"
+          onClick={(e) => {
+            e.preventDefault();
+            props.navigate('/newsletters/calendar');
+          }}
+        >
+          {s.nr.toCalendar}
+        </a>
+      </p>
+      <ResultProblem lang={props.lang} code={error} />
+      {!r && !error && <p aria-busy="true">{s.nr.loading}</p>}
+      {r && (
+        <>
+          <p>{s.nr.state(s.nr.states[r.state] ?? r.state)}</p>
+          <p class="muted">{s.nr.privacy}</p>
+          <dl class="report results-counters">
+            {counters.map(([k, v]) => (
+              <div key={k}>
+                <dt>{s.nr.counters[k]}</dt>
+                <dd>{num(props.lang, v)}</dd>
+              </div>
+            ))}
+          </dl>
+          {!r.deliveryReported && r.sent > 0 && <p class="muted">{s.nr.deliveredEstimate}</p>}
+          {!r.openTracking && <p class="muted">{s.nr.opensOff}</p>}
+          <ul class="rates">
+            <li>{s.nr.rate(s.nr.clickRate, percent(props.lang, r.clickRate))}</li>
+            <li>{s.nr.rate(s.nr.bounceRate, percent(props.lang, r.bounceRate))}</li>
+            <li>{s.nr.rate(s.nr.unsubscribeRate, percent(props.lang, r.unsubscribeRate))}</li>
+          </ul>
+          <section aria-labelledby="links-title">
+            <h2 id="links-title">{s.nr.linksTitle}</h2>
+            {r.links.length === 0 && <p class="muted">{s.nr.noLinks}</p>}
+            <ol class="list result-links">
+              {r.links.map((l) => (
+                <li key={l.url}>
+                  <span class="link-url">{l.url}</span> <strong>{s.nr.linkClicks(l.clicks)}</strong>
+                  {l.community && <span class="muted"> ({s.nr.communityLink})</span>}
+                </li>
+              ))}
+            </ol>
+          </section>
+        </>
+      )}
+      <Visits lang={props.lang} />
+      <TrackingSwitch lang={props.lang} may={props.may} />
+    </section>
+  );
+}
+
+// Visits are the visits that arrived from newsletters, per day (the KPI).
+function Visits(props: { lang: Lang }) {
+  const s = strings[props.lang];
+  const [days, setDays] = useState<{ day: string; visits: number }[]>();
+  useEffect(() => {
+    resultsApi.visits(30).then((v) => setDays(v.days), () => setDays(undefined));
+  }, []);
+  if (!days) return null;
+  const total = days.reduce((n, d) => n + d.visits, 0);
+  const shown = days.filter((d) => d.visits > 0);
+  const dayText = (d: string) => new Date(`${d}T12:00:00Z`).toLocaleDateString(props.lang === 'fr' ? 'fr-FR' : 'en-GB', { day: 'numeric', month: 'long' });
+  return (
+    <section aria-labelledby="visits-title">
+      <h2 id="visits-title">{s.nr.visitsTitle}</h2>
+      <p>{s.nr.visitsTotal(total)}</p>
+      {shown.length > 0 && (
+        <ul class="list visits">
+          {shown.map((d) => (
+            <li key={d.day}>{s.nr.dayVisits(dayText(d.day), d.visits)}</li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+// TrackingSwitch is open tracking: admins switch it, marketers read it.
+function TrackingSwitch(props: { lang: Lang; may: May }) {
+  const s = strings[props.lang];
+  const [t, setT] = useState<NewsletterTracking>();
+  const [saved, setSaved] = useState(false);
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    resultsApi.tracking().then(setT, (e) => setError(codeOf(e)));
+  }, []);
+  if (!t) return <ResultProblem lang={props.lang} code={error} />;
+  const admin = props.may('newsletters.tracking');
+  return (
+    <section aria-labelledby="tracking-title">
+      <h2 id="tracking-title">{s.nr.trackingTitle}</h2>
+      <p class="muted" id="tracking-help">
+        {s.nr.trackingHelp}
+      </p>
+      {admin ? (
+        <label class="check">
+          <input
+            type="checkbox"
+            checked={t.openTracking}
+            aria-describedby="tracking-help"
+            onChange={(e) => {
+              const on = (e.currentTarget as HTMLInputElement).checked;
+              const was = t;
+              setSaved(false);
+              setError(undefined);
+              setT({ ...t, openTracking: on }); // shown at once; put back if refused
+              resultsApi.setTracking(on).then(
+                (nt) => (setT(nt), setSaved(true)),
+                (err) => (setT(was), setError(codeOf(err))),
+              );
+            }}
+          />{' '}
+          {s.nr.trackingOn}
+        </label>
+      ) : (
+        <p>{t.openTracking ? s.nr.trackingIsOn : s.nr.trackingIsOff}</p>
+      )}
+      <Done show={saved} text={s.nr.trackingSaved} />
+      <ResultProblem lang={props.lang} code={error} />
+    </section>
+  );
+}
