@@ -118,4 +118,7 @@ type Newsletter struct {
 
 	// ---- scheduling, sending and results ----
 	SendAt *time.Time `json:"sendAt,omitempty"`
+	// Sending is the schedule and progress of its sending (send.go): nil until the
+	// sending part reads it in.
+	Sending *Sending `json:"sending,omitempty"`
 }

@@ -32,6 +32,9 @@ func TestPermissionTable(t *testing.T) {
 		// rewards: points (r1)
 		RewardsSettings: {RoleAdmin: true, RoleMarketer: true},
 		RewardsStaff:    {RoleAdmin: true, RoleModerator: true, RoleSupport: true, RoleMarketer: true},
+
+		// newsletters: scheduling and sending (issue 13)
+		NewslettersSend: {RoleAdmin: true, RoleMarketer: true},
 	}
 	if len(want) != len(Actions()) {
 		t.Fatalf("%d actions in the table, %d here", len(Actions()), len(want))
