@@ -112,6 +112,10 @@ type Newsletter struct {
 	UpdatedAt time.Time `json:"updatedAt"`
 
 	// ---- writing ----
+	// Writing is what the editor wrote (newsletter.go); DigestID names the recurring
+	// digest this newsletter is an issue of ("" for one written by hand).
+	Writing
+	DigestID string `json:"digestId,omitempty"`
 
 	// ---- audience and consent ----
 	Segment Segment `json:"segment"`

@@ -1,0 +1,77 @@
+package newsletters
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+func writing(t *testing.T) Writing {
+	t.Helper()
+	w, err := Writing{Name: "November", DefaultLang: "en", Versions: []Version{
+		{Lang: "en", Subject: "News for {{first_name}}", Preheader: "What happened", Body: "Hello **{{first_name}}**!\n\n<script>alert(1)</script>[x](javascript:alert(1))"},
+		{Lang: "fr", Subject: "Les nouvelles, {{first_name}}", Body: "Bonjour {{ first_name }} !", FirstNameFallback: "l’ami"},
+	}}.Clean()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// The recipient's language picks the version (a regional tag its language's), else the
+// default language's; {{first_name}} is the first word of the name, else the version's
+// fallback, else the language's word; the body is sanitized like a post, and a name is
+// never read as HTML.
+func TestRenderPicksTheVersionAndPersonalises(t *testing.T) {
+	t.Parallel()
+	c := &Composer{PublicURL: "https://community.example"}
+	n := Newsletter{ID: "n1", Writing: writing(t)}
+	ctx := context.Background()
+	cases := []struct {
+		r                   Recipient
+		subject, body, text string
+	}{
+		{Recipient{Name: "Ann <b>Lee</b>", Lang: "en"}, "News for Ann", "Hello <strong>Ann</strong>!", "Hello **Ann**!"},
+		{Recipient{Name: "<i>Bob", Lang: "de"}, "News for <i>Bob", "Hello <strong>&lt;i&gt;Bob</strong>!", ""},
+		{Recipient{Name: "Zoé Martin", Lang: "fr-CA"}, "Les nouvelles, Zoé", "Bonjour Zoé !", "Bonjour Zoé !"},
+		{Recipient{Name: "", Lang: "fr"}, "Les nouvelles, l’ami", "Bonjour l’ami !", ""},
+		{Recipient{Name: " ", Lang: "en"}, "News for there", "Hello <strong>there</strong>!", ""},
+	}
+	for _, tc := range cases {
+		got, err := c.Render(ctx, n, tc.r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Subject != tc.subject || !strings.Contains(got.HTML, tc.body) || (tc.text != "" && !strings.Contains(got.Text, tc.text)) {
+			t.Errorf("%+v: subject %q, html %s\ntext %s", tc.r, got.Subject, got.HTML, got.Text)
+		}
+		if strings.Contains(got.HTML, "<script") || strings.Contains(got.HTML, "javascript:") || strings.Contains(got.HTML, "{{") {
+			t.Errorf("unsafe or unreplaced HTML: %s", got.HTML)
+		}
+		if !strings.Contains(got.HTML, UnsubscribeToken) || !strings.Contains(got.Text, UnsubscribeToken) {
+			t.Errorf("no place for the unsubscribe link")
+		}
+		done := got.WithUnsubscribe("https://community.example/u?t=a&b", map[string]string{"List-Unsubscribe": "<https://community.example/u?t=a&b>"})
+		if !strings.Contains(done.HTML, `href="https://community.example/u?t=a&amp;b"`) || !strings.Contains(done.Text, "https://community.example/u?t=a&b") ||
+			done.Headers["List-Unsubscribe"] == "" || strings.Contains(done.HTML, UnsubscribeToken) {
+			t.Errorf("unsubscribe link not in place:\n%s", done.HTML)
+		}
+	}
+}
+
+// The branding shows; a colour or logo that is not one is left out, not written into a
+// style or an address.
+func TestRenderBrandingIsSafe(t *testing.T) {
+	t.Parallel()
+	c := &Composer{PublicURL: "https://community.example", Branding: func(context.Context) (Branding, error) {
+		return Branding{CommunityName: "Acme & Co", Color: "red;background:url(x)", LogoURL: "javascript:alert(1)", Footer: "1 Main St"}, nil
+	}}
+	got, err := c.Render(context.Background(), Newsletter{ID: "n1", Writing: writing(t)}, Recipient{Name: "Ann", Lang: "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(got.HTML, "Acme &amp; Co") || !strings.Contains(got.HTML, "1 Main St") || strings.Contains(got.HTML, "url(x)") ||
+		strings.Contains(got.HTML, "javascript") || !strings.Contains(got.HTML, DefaultBranding.Color) {
+		t.Errorf("branding: %s", got.HTML)
+	}
+}
