@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html"
-	"strings"
 	"sync"
 	"time"
 
@@ -601,6 +599,11 @@ func (s *Sender) one(ctx context.Context, n Newsletter, memberID string, setting
 		return err
 	}
 	m, err := s.compose(ctx, n, r)
+	if errors.Is(err, ErrNothingNew) {
+		// A digest with nothing new for this recipient is not sent to them.
+		_, err := s.Store.Done(ctx, d, DeliverySkipped, "", s.Now().UTC())
+		return err
+	}
 	if err != nil {
 		_, err := s.Store.Done(ctx, d, DeliveryFailed, truncate(err.Error(), 300), s.Now().UTC())
 		return err
@@ -619,52 +622,24 @@ func (s *Sender) one(ctx context.Context, n Newsletter, memberID string, setting
 	return err
 }
 
-// compose renders a recipient's mail: their version, the unsubscribe headers and a
-// visible unsubscribe link, the links rewritten, the newsletter named in a header.
+// compose renders a recipient's mail: their version with the signed unsubscribe link
+// in place and the RFC 8058 headers, the links rewritten, the newsletter named in a
+// header.
 func (s *Sender) compose(ctx context.Context, n Newsletter, r Recipient) (Mail, error) {
 	out, err := s.Renderer.Render(ctx, n, r)
 	if err != nil {
 		return Mail{}, err
 	}
-	link, headers := s.Audience.Unsubscribe(r, n.List)
+	out = out.WithUnsubscribe(s.Audience.Unsubscribe(r, n.List))
 	h := map[string]string{HeaderNewsletter: n.ID}
 	for k, v := range out.Headers {
-		h[k] = v
-	}
-	for k, v := range headers {
 		h[k] = v
 	}
 	body := out.HTML
 	if s.Links != nil {
 		body = s.Links(body, n.ID, r.MemberID)
 	}
-	text, htmlBody := WithUnsubscribe(out.Text, body, link, r.Lang)
-	return Mail{ID: MessageID(n.ID, r.MemberID), To: r.Email, Subject: out.Subject, Text: text, HTML: htmlBody, Headers: h}, nil
-}
-
-// WithUnsubscribe adds the visible unsubscribe link at the end of a mail's text and
-// HTML, in the recipient's language.
-func WithUnsubscribe(text, htmlBody, link, lang string) (string, string) {
-	if link == "" {
-		return text, htmlBody
-	}
-	sentence, label := "You receive this newsletter because you chose to.", "Unsubscribe"
-	if strings.HasPrefix(lang, "fr") {
-		sentence, label = "Vous recevez cette lettre parce que vous l’avez choisie.", "Se désabonner"
-	}
-	text = strings.TrimRight(text, "\n") + "\n\n-- \n" + sentence + " " + label + " : " + link + "\n"
-	if strings.HasPrefix(lang, "fr") {
-		text = strings.Replace(text, label+" : ", label+" : ", 1)
-	} else {
-		text = strings.Replace(text, label+" : ", label+": ", 1)
-	}
-	footer := `<p style="font-size:12px;color:#555">` + html.EscapeString(sentence) + ` <a href="` + html.EscapeString(link) + `">` + html.EscapeString(label) + `</a></p>`
-	if i := strings.LastIndex(strings.ToLower(htmlBody), "</body>"); i >= 0 {
-		htmlBody = htmlBody[:i] + footer + htmlBody[i:]
-	} else {
-		htmlBody += footer
-	}
-	return text, htmlBody
+	return Mail{ID: MessageID(n.ID, r.MemberID), To: r.Email, Subject: out.Subject, Text: out.Text, HTML: body, Headers: h}, nil
 }
 
 // pace waits for the next slot of the rate (mails per second, across this sender).

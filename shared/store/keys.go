@@ -666,3 +666,43 @@ const skCatalogueSettings = "REWARDSCATALOGUE"
 // ---- newsletters: audience and consent (issue 13) ----
 
 // ---- newsletters: scheduling, sending and results (issue 13) ----
+
+// NewsletterState: the state attribute of the newsletter item (writing's item,
+// NEWSLETTER#<id> / NEWSLETTER), which the sending's moves change in their
+// transaction. The lead keeps one key function if writing names it otherwise.
+func newsletterStateKey(id string) map[string]types.AttributeValue {
+	return key("NEWSLETTER#"+id, "NEWSLETTER")
+}
+
+// NewsletterSending: NLSEND#<id> / SENDING (the schedule and the frozen audience's
+// size). NewsletterDelivery: NLSEND#<id> / D#<member> (one delivery record per
+// recipient: a partition per newsletter, written at the configured rate).
+// NewsletterCount: NLSEND#<id> / COUNT#<shard> (the counters, ADD, sharded over
+// sendCountShards items so concurrent senders' transactions seldom meet).
+// NewsletterSendSettings: COMMUNITY / NEWSLETTERSENDING.
+const (
+	skNewsletterSending    = "SENDING"
+	deliveryPrefix         = "D#"
+	sendCountPrefix        = "COUNT#"
+	skNewsletterSendConfig = "NEWSLETTERSENDING"
+	sendCountShards        = 8
+)
+
+func sendPK(id string) string { return "NLSEND#" + id }
+func sendingKey(id string) map[string]types.AttributeValue {
+	return key(sendPK(id), skNewsletterSending)
+}
+func deliveryKey(id, member string) map[string]types.AttributeValue {
+	return key(sendPK(id), deliveryPrefix+member)
+}
+
+// sendCountKey is the counter shard of a recipient (a hash of their id).
+func sendCountKey(id, member string) map[string]types.AttributeValue {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(member))
+	return key(sendPK(id), sendCountPrefix+strconv.Itoa(int(h.Sum32()%sendCountShards)))
+}
+
+// LocalQueueMessage (the local durable queue under make run; in AWS, SQS):
+// LOCALQUEUE#<queue> / <id>. One partition per queue: local messages wait by hundreds.
+func localQueuePK(queue string) string { return "LOCALQUEUE#" + queue }
