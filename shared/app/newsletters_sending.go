@@ -36,8 +36,8 @@ type SendParts struct {
 	Links func(Deps) func(html, newsletterID, memberID string) string
 }
 
-// sendParts are the parts the sending path is built with.
-var sendParts SendParts
+// SendingParts are the parts the sending path is built with.
+var SendingParts SendParts
 
 // errPartsMissing: a function was built without a part of the newsletters.
 var errPartsMissing = errors.New("app: the newsletters' writing or audience part is not wired (SendParts)")
@@ -105,10 +105,10 @@ func NewSendService(d Deps) (*newsletters.Service, error) {
 	if d.Store == nil {
 		return &newsletters.Service{Now: time.Now}, nil // the API description only
 	}
-	if !sendParts.ready() {
+	if !SendingParts.ready() {
 		return nil, errPartsMissing
 	}
-	return &newsletters.Service{Store: d.Store.Newsletters(), Source: sendParts.Source(d), Audience: sendParts.Audience(d),
+	return &newsletters.Service{Store: d.Store.Newsletters(), Source: SendingParts.Source(d), Audience: SendingParts.Audience(d),
 		Schedules: campaignSchedules{schedulerOf(d)}, Queue: queueOf(d), Now: time.Now,
 		HasSubject: func(n newsletters.Newsletter) bool {
 			for _, v := range n.Versions {
@@ -122,13 +122,13 @@ func NewSendService(d Deps) (*newsletters.Service, error) {
 
 // NewSender is the sending path on a function's dependencies.
 func NewSender(d Deps) (*newsletters.Sender, error) {
-	if !sendParts.ready() {
+	if !SendingParts.ready() {
 		return nil, errPartsMissing
 	}
-	s := &newsletters.Sender{Store: d.Store.Newsletters(), Source: sendParts.Source(d), Audience: sendParts.Audience(d),
-		Renderer: sendParts.Renderer(d), Transport: transport{d.Mail}, Queue: queueOf(d), Now: time.Now, FreezeLease: SendTimeout}
-	if sendParts.Links != nil {
-		s.Links = sendParts.Links(d)
+	s := &newsletters.Sender{Store: d.Store.Newsletters(), Source: SendingParts.Source(d), Audience: SendingParts.Audience(d),
+		Renderer: SendingParts.Renderer(d), Transport: transport{d.Mail}, Queue: queueOf(d), Now: time.Now, FreezeLease: SendTimeout}
+	if SendingParts.Links != nil {
+		s.Links = SendingParts.Links(d)
 	}
 	return s, nil
 }

@@ -312,14 +312,14 @@ func (s *Service) Schedule(ctx context.Context, actor auth.Principal, id string,
 	}
 	at = at.UTC().Truncate(time.Second)
 	c := Change{SendAt: &at, LocalSendAt: at.In(zone).Format("2006-01-02T15:04"), TimeZone: settings.TimeZone, ScheduledBy: actor.MemberID}
-	// The schedule first: a schedule whose newsletter is not scheduled does nothing
-	// when it runs (OnSchedule), while a scheduled newsletter without a schedule would
-	// never leave.
-	if err := s.Schedules.At(ctx, ScheduleName(id), at, JobSend, id); err != nil {
-		return Sending{}, err
-	}
+	// The move first (of concurrent requests, one wins; the others set no schedule),
+	// then the schedule; a schedule that cannot be set takes the move back.
 	if err := s.Store.Move(ctx, id, StateDraft, StateScheduled, c, now); err != nil {
 		return Sending{}, err
+	}
+	if err := s.Schedules.At(ctx, ScheduleName(id), at, JobSend, id); err != nil {
+		back := s.Store.Move(ctx, id, StateScheduled, StateDraft, Change{ClearSchedule: true}, now)
+		return Sending{}, errors.Join(err, back)
 	}
 	n.State = StateScheduled
 	return s.sendingOf(ctx, n)

@@ -48,8 +48,10 @@ func (s *Store) LocalQueue() LocalQueue { return LocalQueue{s} }
 // Put implements queue.LocalStore: 25 messages a batch write.
 func (q LocalQueue) Put(ctx context.Context, name string, bodies [][]byte, now time.Time) error {
 	reqs := make([]types.WriteRequest, 0, len(bodies))
-	for _, b := range bodies {
-		av, err := attributevalue.MarshalMap(localQueueItem{PK: localQueuePK(name), SK: stamp(now) + "#" + rand.Text()[:12], Type: typeLocalQueueMessage,
+	for i, b := range bodies {
+		// First in, first out: the time, then the position among those put together.
+		sk := fmt.Sprintf("%s#%05d#%s", stamp(now), i, rand.Text()[:8])
+		av, err := attributevalue.MarshalMap(localQueueItem{PK: localQueuePK(name), SK: sk, Type: typeLocalQueueMessage,
 			Body: string(b), SentAt: now.UTC(), VisibleAt: ms(now)})
 		if err != nil {
 			return err
