@@ -184,6 +184,11 @@ func (c countingMail) Send(ctx context.Context, m mail.Message) error {
 // draft writes a draft newsletter as writing would (its item, State draft).
 func (e *sendEnv) draft(id string) {
 	e.t.Helper()
+	e.draftTB(e.t, id)
+}
+
+func (e *sendEnv) draftTB(t testing.TB, id string) {
+	t.Helper()
 	e.f.mu.Lock()
 	e.f.letters[id] = newsletters.Newsletter{ID: id, List: newsletters.ListProduct, CreatedBy: e.marketer, CreatedAt: time.Now().UTC(),
 		Writing: newsletters.Writing{Name: "News " + id, DefaultLang: "en", PeriodDays: 7, Versions: []newsletters.Version{
@@ -194,7 +199,7 @@ func (e *sendEnv) draft(id string) {
 		"PK": &types.AttributeValueMemberS{Value: "NEWSLETTER#" + id}, "SK": &types.AttributeValueMemberS{Value: "NEWSLETTER"},
 		"Type": &types.AttributeValueMemberS{Value: "Newsletter"}, "State": &types.AttributeValueMemberS{Value: newsletters.StateDraft}}})
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
 }
 
