@@ -435,7 +435,8 @@ func TestNewsletterSenderKilledMidSendSkipsNobodyAndSendsNobodyTwice(t *testing.
 	if s.State != newsletters.StateSent || s.Progress != (newsletters.Progress{Total: 120, Sent: 120}) {
 		t.Fatalf("after the restart: %s %+v", s.State, s.Progress)
 	}
-	// One record was claimed twice: the one held at the crash.
+	// The records claimed but not marked at the crash (the one handed over, and the rest
+	// of its claimed group) were claimed again, once.
 	twice := 0
 	for _, r := range e.f.members {
 		d, err := e.st.Newsletters().Delivery(context.Background(), "nl_crash", r.MemberID)
@@ -446,8 +447,8 @@ func TestNewsletterSenderKilledMidSendSkipsNobodyAndSendsNobodyTwice(t *testing.
 			twice++
 		}
 	}
-	if twice != 1 {
-		t.Fatalf("%d records were claimed twice, want the one held at the crash", twice)
+	if twice < 1 || twice > newsletters.ClaimGroup {
+		t.Fatalf("%d records were claimed twice, want those held at the crash (1 to %d)", twice, newsletters.ClaimGroup)
 	}
 }
 

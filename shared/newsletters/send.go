@@ -146,12 +146,13 @@ type SendStore interface {
 	// FinishFreeze counts the records and marks the audience frozen (false: another
 	// freeze did it first).
 	FinishFreeze(ctx context.Context, id, owner string, now time.Time) (bool, error)
-	// Waiting calls page with the member ids of the records still to do (pending, or
+	// Waiting calls page with the recipients of the records still to do (pending, or
 	// claimed before staleBefore), BatchSize at a time.
-	Waiting(ctx context.Context, id string, staleBefore time.Time, page func([]string) error) error
-	// Claim claims a recipient's record: pending, or claimed before staleBefore (false
-	// when another sender holds it or it is done).
-	Claim(ctx context.Context, id, memberID string, now, staleBefore time.Time) (Delivery, bool, error)
+	Waiting(ctx context.Context, id string, staleBefore time.Time, page func([]Recipient) error) error
+	// Claim claims the records of rs that are pending, or claimed before staleBefore
+	// (not those another sender holds or that are done), at now: one transaction when
+	// all can be claimed, else one conditional write each. It answers the claimed ones.
+	Claim(ctx context.Context, id string, rs []Recipient, now, staleBefore time.Time) ([]Delivery, error)
 	// Done marks a claimed record sent, skipped or failed and moves the newsletter's
 	// counter in the same transaction (false: the record was no longer claimed at
 	// claimedAt: another sender took it over).
@@ -172,10 +173,11 @@ type Scheduler interface {
 // Job is one queue message of the sending path.
 type Job struct {
 	// Kind: JobStart (freeze the audience, then queue its batches), JobQueueWaiting
-	// (queue the records still to do: a resume), JobBatch (send to MemberIDs).
-	Kind         string   `json:"kind"`
-	NewsletterID string   `json:"newsletterId"`
-	MemberIDs    []string `json:"memberIds,omitempty"`
+	// (queue the records still to do: a resume), JobBatch (send to Recipients, as
+	// their delivery records hold them).
+	Kind         string      `json:"kind"`
+	NewsletterID string      `json:"newsletterId"`
+	Recipients   []Recipient `json:"recipients,omitempty"`
 }
 
 // Kinds of Job.
@@ -533,8 +535,8 @@ func (s *Sender) start(ctx context.Context, owner, id string) error {
 func (s *Sender) queueWaiting(ctx context.Context, id string) error {
 	stale := s.Now().UTC().Add(-ClaimLease)
 	var jobs []Job
-	err := s.Store.Waiting(ctx, id, stale, func(ids []string) error {
-		jobs = append(jobs, Job{Kind: JobBatch, NewsletterID: id, MemberIDs: ids})
+	err := s.Store.Waiting(ctx, id, stale, func(rs []Recipient) error {
+		jobs = append(jobs, Job{Kind: JobBatch, NewsletterID: id, Recipients: rs})
 		if len(jobs) == 10 {
 			err := s.Queue.Enqueue(ctx, jobs...)
 			jobs = jobs[:0]
@@ -551,44 +553,45 @@ func (s *Sender) queueWaiting(ctx context.Context, id string) error {
 	return s.settle(ctx, id)
 }
 
-// batch sends to the recipients of one message: each claimed, checked, rendered,
-// handed over and marked, in turn, at the configured rate. A pause or cancel takes
-// effect between two recipients (the state is read again every few of them).
+// ClaimGroup is how many records the sender claims at once (one transaction): a
+// pause or cancel takes effect between two groups.
+const ClaimGroup = 10
+
+// batch sends to the recipients of one message, a group at a time: each group's records
+// claimed, then each recipient checked, rendered, handed over and marked, in turn, at
+// the configured rate. The state is read again before each group.
 func (s *Sender) batch(ctx context.Context, job Job) error {
-	n, err := s.Source.Newsletter(ctx, job.NewsletterID)
-	if errors.Is(err, ErrNoNewsletter) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
 	settings, err := s.Store.Settings(ctx)
 	if err != nil {
 		return err
 	}
-	for i, memberID := range job.MemberIDs {
-		if i > 0 && i%10 == 0 {
-			if n, err = s.Source.Newsletter(ctx, job.NewsletterID); err != nil {
-				return err
-			}
+	for start := 0; start < len(job.Recipients); start += ClaimGroup {
+		n, err := s.Source.Newsletter(ctx, job.NewsletterID)
+		if errors.Is(err, ErrNoNewsletter) {
+			return nil
+		}
+		if err != nil {
+			return err
 		}
 		if n.State != StateSending {
 			return nil // paused (resume queues what is left) or cancelled
 		}
-		if err := s.one(ctx, n, memberID, settings); err != nil {
+		now := s.Now().UTC()
+		claimed, err := s.Store.Claim(ctx, n.ID, job.Recipients[start:min(start+ClaimGroup, len(job.Recipients))], now, now.Add(-ClaimLease))
+		if err != nil {
 			return err
+		}
+		for _, d := range claimed {
+			if err := s.one(ctx, n, d, settings); err != nil {
+				return err
+			}
 		}
 	}
 	return s.settle(ctx, job.NewsletterID)
 }
 
-// one sends to one recipient: claim, consent, render, hand over, mark.
-func (s *Sender) one(ctx context.Context, n Newsletter, memberID string, settings Settings) error {
-	now := s.Now().UTC()
-	d, ok, err := s.Store.Claim(ctx, n.ID, memberID, now, now.Add(-ClaimLease))
-	if err != nil || !ok {
-		return err
-	}
+// one sends to one claimed recipient: consent, render, hand over, mark.
+func (s *Sender) one(ctx context.Context, n Newsletter, d Delivery, settings Settings) error {
 	r := d.Recipient
 	may, err := s.Audience.MaySend(ctx, n.List, r)
 	if err != nil {

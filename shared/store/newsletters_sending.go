@@ -53,6 +53,9 @@ const (
 	nsSkipped      = "Skipped"
 	nsErrors       = "Errors"
 	nsMemberID     = "MemberID"
+	nsEmail        = "Email"
+	nsName         = "Name"
+	nsLang         = "Lang"
 	nsType         = "Type"
 )
 
@@ -60,6 +63,8 @@ const (
 const (
 	// condNewsletterState: the newsletter is still in the state the move leaves.
 	condNewsletterState = "newsletter state"
+	// condDeliveryClaimable: the delivery record is pending (or its claim abandoned).
+	condDeliveryClaimable = "delivery claimable"
 	// condDeliveryClaimed: the delivery record is still claimed by this claim.
 	condDeliveryClaimed = "delivery claimed"
 )
@@ -307,25 +312,27 @@ func (s *Newsletters) FinishFreeze(ctx context.Context, id, owner string, now ti
 }
 
 // Waiting implements newsletters.SendStore: the records pending, or claimed before
-// staleBefore, in member order, newsletters.BatchSize ids a page.
-func (s *Newsletters) Waiting(ctx context.Context, id string, staleBefore time.Time, page func([]string) error) error {
-	in := withConsistent(queryPrefix(s.Table, sendPK(id), deliveryPrefix, "#"+nsMemberID))
+// staleBefore, in member order, newsletters.BatchSize recipients a page.
+func (s *Newsletters) Waiting(ctx context.Context, id string, staleBefore time.Time, page func([]newsletters.Recipient) error) error {
+	in := withConsistent(queryPrefix(s.Table, sendPK(id), deliveryPrefix, "#"+nsMemberID, "#"+nsEmail, "#"+nsName, "#"+nsLang))
 	in.FilterExpression = aws.String("#Status = :pending OR (#Status = :claimed AND #ClaimedAt < :stale)")
-	in.ExpressionAttributeNames = named(nsMemberID, nsStatus, nsClaimedAt)
+	in.ExpressionAttributeNames = named(nsMemberID, nsEmail, nsName, nsLang, nsStatus, nsClaimedAt)
 	in.ExpressionAttributeValues[":pending"] = nS(newsletters.DeliveryPending)
 	in.ExpressionAttributeValues[":claimed"] = nS(newsletters.DeliveryClaimed)
 	in.ExpressionAttributeValues[":stale"] = nN(ms(staleBefore))
-	batch := make([]string, 0, newsletters.BatchSize)
+	batch := make([]newsletters.Recipient, 0, newsletters.BatchSize)
 	err := s.eachPage(ctx, in, func(items []item) error {
 		for _, it := range items {
-			if v, ok := it[nsMemberID].(*types.AttributeValueMemberS); ok {
-				batch = append(batch, v.Value)
+			var d deliveryItem
+			if err := attributevalue.UnmarshalMap(it, &d); err != nil {
+				return err
 			}
+			batch = append(batch, newsletters.Recipient{MemberID: d.MemberID, Email: d.Email, Name: d.Name, Lang: d.Lang})
 			if len(batch) == newsletters.BatchSize {
 				if err := page(batch); err != nil {
 					return err
 				}
-				batch = make([]string, 0, newsletters.BatchSize)
+				batch = make([]newsletters.Recipient, 0, newsletters.BatchSize)
 			}
 		}
 		return nil
@@ -339,28 +346,54 @@ func (s *Newsletters) Waiting(ctx context.Context, id string, staleBefore time.T
 	return nil
 }
 
-// Claim implements newsletters.SendStore: one conditional update, which answers the
-// record.
-func (s *Newsletters) Claim(ctx context.Context, id, memberID string, now, staleBefore time.Time) (newsletters.Delivery, bool, error) {
-	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: deliveryKey(id, memberID),
+// claimUpdate claims one record: pending, or claimed before stale.
+func (s *Newsletters) claimUpdate(id, memberID string, now, stale time.Time) *types.Update {
+	return &types.Update{TableName: aws.String(s.Table), Key: deliveryKey(id, memberID),
 		UpdateExpression:         aws.String("SET #Status = :claimed, #ClaimedAt = :now ADD #Attempts :one"),
 		ConditionExpression:      aws.String("#Status = :pending OR (#Status = :claimed AND #ClaimedAt < :stale)"),
 		ExpressionAttributeNames: named(nsStatus, nsClaimedAt, nsAttempts),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":claimed": nS(newsletters.DeliveryClaimed), ":pending": nS(newsletters.DeliveryPending),
-			":now": nN(ms(now)), ":stale": nN(ms(staleBefore)), ":one": nN(1)},
-		ReturnValues: types.ReturnValueAllNew})
-	var taken *types.ConditionalCheckFailedException
-	if errors.As(err, &taken) {
-		return newsletters.Delivery{}, false, nil
+			":now": nN(ms(now)), ":stale": nN(ms(stale)), ":one": nN(1)}}
+}
+
+// Claim implements newsletters.SendStore: the group in one transaction (the usual
+// case: every record pending); when one of them is not claimable (a redelivered
+// message, another sender), each on its own conditional write.
+func (s *Newsletters) Claim(ctx context.Context, id string, rs []newsletters.Recipient, now, staleBefore time.Time) ([]newsletters.Delivery, error) {
+	at := time.UnixMilli(ms(now)).UTC()
+	claimed := func(r newsletters.Recipient) newsletters.Delivery {
+		return newsletters.Delivery{NewsletterID: id, Recipient: r, Status: newsletters.DeliveryClaimed, ClaimedAt: &at}
 	}
-	if err != nil {
-		return newsletters.Delivery{}, false, fmt.Errorf("store.Newsletters.Claim %s %s: %w", id, memberID, err)
+	t := s.txn()
+	for _, r := range rs {
+		t.add(condDeliveryClaimable, types.TransactWriteItem{Update: s.claimUpdate(id, r.MemberID, now, staleBefore)})
 	}
-	var it deliveryItem
-	if err := attributevalue.UnmarshalMap(out.Attributes, &it); err != nil {
-		return newsletters.Delivery{}, false, err
+	err := t.run(ctx)
+	if err == nil {
+		out := make([]newsletters.Delivery, len(rs))
+		for i, r := range rs {
+			out[i] = claimed(r)
+		}
+		return out, nil
 	}
-	return it.delivery(id), true, nil
+	if !failed(err, condDeliveryClaimable) {
+		return nil, fmt.Errorf("store.Newsletters.Claim %s: %w", id, err)
+	}
+	var out []newsletters.Delivery
+	for _, r := range rs {
+		u := s.claimUpdate(id, r.MemberID, now, staleBefore)
+		_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: u.TableName, Key: u.Key, UpdateExpression: u.UpdateExpression,
+			ConditionExpression: u.ConditionExpression, ExpressionAttributeNames: u.ExpressionAttributeNames, ExpressionAttributeValues: u.ExpressionAttributeValues})
+		var taken *types.ConditionalCheckFailedException
+		if errors.As(err, &taken) {
+			continue
+		}
+		if err != nil {
+			return out, fmt.Errorf("store.Newsletters.Claim %s %s: %w", id, r.MemberID, err)
+		}
+		out = append(out, claimed(r))
+	}
+	return out, nil
 }
 
 // Done implements newsletters.SendStore: the record marked and its counter shard moved
