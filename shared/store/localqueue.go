@@ -122,6 +122,8 @@ func (q LocalQueue) DeadLetter(ctx context.Context, name string, m queue.Message
 // development pages).
 func (q LocalQueue) Depth(ctx context.Context, name string) (int, error) {
 	n := 0
-	err := q.eachPage(ctx, withConsistent(queryPrefix(q.Table, localQueuePK(name), "", AttrSK)), func(page []item) error { n += len(page); return nil })
+	in := &dynamodb.QueryInput{TableName: aws.String(q.Table), ConsistentRead: aws.Bool(true), KeyConditionExpression: aws.String("PK = :pk"),
+		ProjectionExpression: aws.String(AttrSK), ExpressionAttributeValues: map[string]types.AttributeValue{":pk": nS(localQueuePK(name))}}
+	err := q.eachPage(ctx, in, func(page []item) error { n += len(page); return nil })
 	return n, err
 }
