@@ -32,7 +32,7 @@ func Catalogue() []Function {
 	return []Function{RegistrationFunction(), InvitationsFunction(), PostingFunction(), TicketingFunction(),
 		TicketSweepFunction(), MigrateFunction(), PublisherFunction(), NotificationsFunction(), MetricsFunction(), FeedFunction(),
 		RewardsFunction(), AwardsFunction(), ClockFunction(), NewslettersFunction(),
-		NewsletterSendFunction()}
+		NewsletterSendFunction(), AudienceFunction()}
 }
 
 // RegistrationFunction: sign-up, sign-in, sessions, profiles (HTTP).
@@ -185,6 +185,16 @@ func NewsletterSendFunction() Function {
 		Needs:   []string{EnvTableName, EnvPublicURL, EnvMailFrom},
 		Uses:    []string{EnvMailConfigurationSet},
 		Grants:  []Grant{TableData, SendMail, SendTo(NewsletterQueueName)}}
+}
+
+// AudienceFunction is the newsletters' audience consumer (issue 13, n2): SES's
+// configuration set events (bounces and complaints feed the suppression list; the mail
+// events the results count), new members' list defaults, members' last activity.
+func AudienceFunction() Function {
+	return Function{Name: "audience", Description: "Newsletters' audience: SES mail events to the suppression list, list defaults, activity",
+		Consumer: bus.ConsumerAudience,
+		Needs:    []string{EnvTableName},
+		Grants:   []Grant{TableData}}
 }
 
 // Function is one Lambda of the catalogue.

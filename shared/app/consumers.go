@@ -41,6 +41,7 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 	catalogue := &rewards.Catalogue{Store: st.Rewards(), Now: time.Now}
 	const notify, count, fan = bus.ConsumerNotifications, bus.ConsumerMetrics, bus.ConsumerFeed
 	points, awards := newAwards(st), bus.ConsumerAwards
+	audienceActs, audience := newAudienceConsumer(st), bus.ConsumerAudience // newsletters (issue 13, n2)
 	return []bus.Subscription{
 		bus.On(notify, notes.OnMemberRegistered),
 		bus.On(notify, notes.OnInvitationCreated),
@@ -143,6 +144,16 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 
 		// An address invited by email that registers without the code spends its invitation.
 		bus.On(fan, invitations.Registered{Store: &store.Invitations{Store: st}}.OnMemberRegistered),
+
+		// newsletters: audience and consent (issue 13, n2): SES's mail events (on the
+		// default bus, where SES puts them), list defaults, members' last activity.
+		bus.On(audience, audienceActs.OnSESBounced),
+		bus.On(audience, audienceActs.OnSESComplained),
+		bus.On(audience, audienceActs.OnSESDelivered),
+		bus.On(audience, audienceActs.OnMemberRegistered),
+		bus.On(audience, audienceActs.OnPostCreated),
+		bus.On(audience, audienceActs.OnCommentCreated),
+		bus.On(audience, audienceActs.OnReactionAdded),
 	}
 }
 

@@ -18,6 +18,9 @@ const (
 	ConsumerMetrics       = "metrics"
 	ConsumerFeed          = "feed"
 	ConsumerAwards        = "awards"
+	// ConsumerAudience: the newsletters' audience (issue 13, n2): SES's mail events
+	// (suppression list), new members' list defaults, members' last activity.
+	ConsumerAudience = "audience"
 )
 
 // Route sends events of one source and some detail types to one consumer.

@@ -87,7 +87,6 @@ var (
 	ErrSendAt        = errs.InvalidField("sendAt", "invalid_send_at", "Choose the date and hour to send, as 2026-12-01T09:00 in the community's time zone, or send now.")
 	ErrSendAtPast    = errs.InvalidField("sendAt", "send_at_past", "This date has passed: choose a later one.")
 	ErrSendAtFar     = errs.InvalidField("sendAt", "send_at_too_far", "A newsletter is scheduled at most a year ahead.")
-	ErrEmptyAudience = errs.InvalidField("segment", "audience_empty", "Nobody in this audience consents to the newsletter's list: choose another audience before scheduling.")
 	ErrNoSubject     = errs.InvalidField("subject", "newsletter_no_subject", "Give the newsletter a subject before scheduling it.")
 	ErrTimeZone      = errs.InvalidField("timeZone", "invalid_time_zone", "Choose a time zone by its name, for example Europe/Paris.")
 	ErrRate          = errs.InvalidField("ratePerSecond", "invalid_rate", "The sending rate is 1 to 1,000 mails a second.")

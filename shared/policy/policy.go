@@ -77,6 +77,12 @@ const (
 	RewardsSettings Action = "rewards.settings"
 	// RewardsStaff: read a member's points history, take back fraudulent points, grant badges.
 	RewardsStaff Action = "rewards.staff"
+
+	// ---- newsletters: audience and consent (issue 13, n2) ----
+	// NewslettersAudience: build segments with their live count, read the lists' defaults.
+	NewslettersAudience Action = "newsletters.audience"
+	// NewslettersLists: choose each list's default for new members; the suppression list.
+	NewslettersLists Action = "newsletters.lists"
 )
 
 // grants is the permission table: the roles allowed each action.
@@ -108,6 +114,10 @@ var grants = map[Action][]string{
 	// rewards: points (r1)
 	RewardsSettings: {RoleAdmin, RoleMarketer},
 	RewardsStaff:    StaffRoles,
+
+	// newsletters: audience and consent (issue 13, n2)
+	NewslettersAudience: {RoleAdmin, RoleMarketer},
+	NewslettersLists:    {RoleAdmin},
 }
 
 // Actions lists every action that needs a role, for docs and tests.

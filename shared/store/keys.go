@@ -665,6 +665,53 @@ const skCatalogueSettings = "REWARDSCATALOGUE"
 
 // ---- newsletters: audience and consent (issue 13) ----
 
+// Consent: MEMBER#<m> / NLCONSENT#<list> (a member's choice about a list, with time and
+// source); GSI1 SUBSCRIBERS#<list>#<shard> / <m> while subscribed (sparse: the list's
+// subscribers, spread over subscriberShards partitions by member, so a large list is
+// no hot partition and is read a page at a time). Activity: MEMBER#<m> / NLACTIVE (the
+// day a member last acted, for "active in the last N days"). ListSettings: COMMUNITY /
+// NEWSLETTERLISTS. Suppression: SUPPRESSED#<address> / SUPPRESSION; GSI1 SUPPRESSIONS /
+// <at>#<address> (the suppression list, newest first: one partition, bounces and
+// complaints come by tens a day). UnsubscribeSpent: UNSUBSCRIBE#<nonce> / SPENT (TTL:
+// the token's validity).
+
+const (
+	consentPrefix     = "NLCONSENT#"
+	skAudienceActive  = "NLACTIVE"
+	skListSettings    = "NEWSLETTERLISTS"
+	skSuppression     = "SUPPRESSION"
+	suppressionsPK    = "SUPPRESSIONS"
+	skUnsubscribeUsed = "SPENT"
+	subscriberShards  = 8
+)
+
+func consentKey(memberID, list string) map[string]types.AttributeValue {
+	return key(memberPK(memberID), consentPrefix+list)
+}
+func audienceActiveKey(memberID string) map[string]types.AttributeValue {
+	return key(memberPK(memberID), skAudienceActive)
+}
+func subscribersPK(list string, shard int) string {
+	return "SUBSCRIBERS#" + list + "#" + strconv.Itoa(shard)
+}
+
+// subscriberShard is the shard of a list's subscribers a member sits in.
+func subscriberShard(memberID string) int {
+	h := fnv.New32a()
+	h.Write([]byte(memberID))
+	return int(h.Sum32() % subscriberShards)
+}
+func suppressionKey(email string) map[string]types.AttributeValue {
+	return key("SUPPRESSED#"+email, skSuppression)
+}
+func suppressionsSK(at time.Time, email string) string { return stamp(at) + "#" + email }
+func unsubscribeUsedKey(nonce string) map[string]types.AttributeValue {
+	return key("UNSUBSCRIBE#"+nonce, skUnsubscribeUsed)
+}
+func spaceMemberKey(spaceID, memberID string) map[string]types.AttributeValue {
+	return key(spacePK(spaceID), activeMemberSK(memberID))
+}
+
 // ---- newsletters: scheduling, sending and results (issue 13) ----
 
 // NewsletterState: the state attribute of the newsletter item (writing's item,
