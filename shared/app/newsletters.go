@@ -9,5 +9,6 @@ import "tribune/shared/httpx"
 func NewslettersRoutes(d Deps) []httpx.Route {
 	routes := newsletterWritingRoutes(d)
 	routes = append(routes, newsletterAudienceRoutes(d)...)
+	routes = append(routes, newsletterResultsRoutes(d)...)
 	return append(routes, newsletterSendingRoutes(d)...)
 }

@@ -32,12 +32,41 @@ type SendParts struct {
 	Source   func(Deps) newsletters.Source
 	Renderer func(Deps) newsletters.Renderer
 	Audience func(Deps) newsletters.Audience
-	// Links rewrites a recipient's links (results); nil leaves them.
-	Links func(Deps) func(html, newsletterID, memberID string) string
 }
 
-// SendingParts are the parts the sending path is built with.
-var SendingParts SendParts
+// SendingParts are the parts the sending path is built with. Audience and consent's is
+// set here (NewAudience); writing sets Source (its store's newsletter) and Renderer
+// (its Composer) in newsletters_writing.go.
+var SendingParts = SendParts{Audience: func(d Deps) newsletters.Audience { return NewAudience(d) }}
+
+// sendLinks is what the sender rewrites a batch's links with: results' signed
+// redirects (and the open-tracking image when an admin switched it on), read once per
+// batch.
+func sendLinks(d Deps) func(ctx context.Context, newsletterID string) (func(string) string, error) {
+	return func(ctx context.Context, newsletterID string) (func(string) string, error) {
+		links, err := NewsletterLinks(ctx, d)
+		if err != nil {
+			return nil, err
+		}
+		return func(html string) string { return newsletters.RewriteLinks(html, newsletterID, links) }, nil
+	}
+}
+
+// sendingProgress is what results read of the sending: the newsletter and its sent
+// and errors counters.
+type sendingProgress struct{ d Deps }
+
+func (p sendingProgress) Progress(ctx context.Context, id string) (newsletters.Newsletter, int64, int64, error) {
+	if SendingParts.Source == nil {
+		return newsletters.Newsletter{}, 0, 0, errPartsMissing
+	}
+	n, err := SendingParts.Source(p.d).Newsletter(ctx, id)
+	if err != nil {
+		return newsletters.Newsletter{}, 0, 0, err
+	}
+	s, err := p.d.Store.Newsletters().Sending(ctx, id)
+	return n, int64(s.Progress.Sent), int64(s.Progress.Errors), err
+}
 
 // errPartsMissing: a function was built without a part of the newsletters.
 var errPartsMissing = errors.New("app: the newsletters' writing or audience part is not wired (SendParts)")
@@ -127,9 +156,7 @@ func NewSender(d Deps) (*newsletters.Sender, error) {
 	}
 	s := &newsletters.Sender{Store: d.Store.Newsletters(), Source: SendingParts.Source(d), Audience: SendingParts.Audience(d),
 		Renderer: SendingParts.Renderer(d), Transport: transport{d.Mail}, Queue: queueOf(d), Now: time.Now, FreezeLease: SendTimeout}
-	if SendingParts.Links != nil {
-		s.Links = SendingParts.Links(d)
-	}
+	s.Links = sendLinks(d)
 	return s, nil
 }
 
@@ -181,23 +208,23 @@ func newsletterSendingRoutes(d Deps) []httpx.Route {
 	return []httpx.Route{
 		{Method: "GET", Pattern: "/api/newsletters/{id}/sending", Tag: "newsletters", Action: policy.NewslettersSend, Handler: h.get,
 			Summary:   "A newsletter's schedule and sending: state, date (UTC and in the community's time zone), why it is paused, the moves allowed now, and the exact counters (total, sent, skipped, errors, remaining).",
-			Responses: httpx.Answers(200, "The sending", newsletters.Sending{}, map[int]string{404: notFound})},
+			Responses: httpx.Answers(200, "The sending", newsletters.SendingStatus{}, map[int]string{404: notFound})},
 		{Method: "POST", Pattern: "/api/newsletters/{id}/schedule", Tag: "newsletters", Action: policy.NewslettersSend, Handler: h.schedule, Request: newsletters.ScheduleRequest{},
 			Summary: "Schedule a draft at a date and hour of the community's time zone (sendAt, \"2026-12-01T09:00\"), or now; its audience must not be empty.",
-			Responses: httpx.Answers(200, "The sending", newsletters.Sending{}, map[int]string{400: "Bad or past date, no subject, or an empty audience",
+			Responses: httpx.Answers(200, "The sending", newsletters.SendingStatus{}, map[int]string{400: "Bad or past date, no subject, or an empty audience",
 				404: notFound, 409: moved})},
 		{Method: "POST", Pattern: "/api/newsletters/{id}/unschedule", Tag: "newsletters", Action: policy.NewslettersSend, Handler: h.act(newsletters.ActUnschedule),
 			Summary:   "Take a scheduled newsletter back to draft (its schedule is cancelled).",
-			Responses: httpx.Answers(200, "The sending", newsletters.Sending{}, map[int]string{404: notFound, 409: moved})},
+			Responses: httpx.Answers(200, "The sending", newsletters.SendingStatus{}, map[int]string{404: notFound, 409: moved})},
 		{Method: "POST", Pattern: "/api/newsletters/{id}/pause", Tag: "newsletters", Action: policy.NewslettersSend, Handler: h.act(newsletters.ActPause),
 			Summary:   "Pause a sending newsletter: no mail leaves after the one being handed over.",
-			Responses: httpx.Answers(200, "The sending", newsletters.Sending{}, map[int]string{404: notFound, 409: moved})},
+			Responses: httpx.Answers(200, "The sending", newsletters.SendingStatus{}, map[int]string{404: notFound, 409: moved})},
 		{Method: "POST", Pattern: "/api/newsletters/{id}/resume", Tag: "newsletters", Action: policy.NewslettersSend, Handler: h.act(newsletters.ActResume),
 			Summary:   "Resume a paused newsletter (or confirm one whose schedule woke up late): the recipients not done yet are queued again.",
-			Responses: httpx.Answers(200, "The sending", newsletters.Sending{}, map[int]string{404: notFound, 409: moved})},
+			Responses: httpx.Answers(200, "The sending", newsletters.SendingStatus{}, map[int]string{404: notFound, 409: moved})},
 		{Method: "POST", Pattern: "/api/newsletters/{id}/cancel", Tag: "newsletters", Action: policy.NewslettersSend, Handler: h.act(newsletters.ActCancel),
 			Summary:   "Cancel a scheduled, sending or paused newsletter: nobody else receives it.",
-			Responses: httpx.Answers(200, "The sending", newsletters.Sending{}, map[int]string{404: notFound, 409: moved})},
+			Responses: httpx.Answers(200, "The sending", newsletters.SendingStatus{}, map[int]string{404: notFound, 409: moved})},
 		{Method: "GET", Pattern: "/api/newsletter-sending-settings", Tag: "newsletters", Action: policy.NewslettersSend, Handler: h.settings,
 			Summary:   "The community's sending settings: time zone, rate, when a late send waits, when errors pause it.",
 			Responses: httpx.Answers(200, "The settings", newsletters.Settings{}, nil)},

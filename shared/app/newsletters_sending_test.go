@@ -222,10 +222,10 @@ func (e *sendEnv) call(who, method, path, body string) (int, string) {
 	return w.Code, w.Body.String()
 }
 
-func (e *sendEnv) sending(id string) newsletters.Sending {
+func (e *sendEnv) sending(id string) newsletters.SendingStatus {
 	e.t.Helper()
 	code, body := e.call(e.marketer, "GET", "/api/newsletters/"+id+"/sending", "")
-	var s newsletters.Sending
+	var s newsletters.SendingStatus
 	if code != 200 || jsonDecode(body, &s) != nil {
 		e.t.Fatalf("sending of %s: %d %s", id, code, body)
 	}

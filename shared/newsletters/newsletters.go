@@ -124,5 +124,5 @@ type Newsletter struct {
 	SendAt *time.Time `json:"sendAt,omitempty"`
 	// Sending is the schedule and progress of its sending (send.go): nil until the
 	// sending part reads it in.
-	Sending *Sending `json:"sending,omitempty"`
+	Sending *SendingStatus `json:"sending,omitempty"`
 }

@@ -27,8 +27,8 @@ const JobSend = "newsletter.send"
 // ScheduleName is the one-time schedule of a newsletter's send.
 func ScheduleName(newsletterID string) string { return "newsletter-" + newsletterID }
 
-// Sending is a newsletter's schedule and the progress of its sending.
-type Sending struct {
+// SendingStatus is a newsletter's schedule and the progress of its sending.
+type SendingStatus struct {
 	State string `json:"state"`
 	// SendAt is when it is scheduled (UTC); LocalSendAt the same in TimeZone, as the
 	// marketer chose it ("2026-12-01T09:00").
@@ -84,15 +84,15 @@ const (
 
 // Errors of scheduling and sending.
 var (
-	ErrSendAt        = errs.InvalidField("sendAt", "invalid_send_at", "Choose the date and hour to send, as 2026-12-01T09:00 in the community's time zone, or send now.")
-	ErrSendAtPast    = errs.InvalidField("sendAt", "send_at_past", "This date has passed: choose a later one.")
-	ErrSendAtFar     = errs.InvalidField("sendAt", "send_at_too_far", "A newsletter is scheduled at most a year ahead.")
-	ErrNoSubject     = errs.InvalidField("subject", "newsletter_no_subject", "Give the newsletter a subject before scheduling it.")
-	ErrTimeZone      = errs.InvalidField("timeZone", "invalid_time_zone", "Choose a time zone by its name, for example Europe/Paris.")
-	ErrRate          = errs.InvalidField("ratePerSecond", "invalid_rate", "The sending rate is 1 to 1,000 mails a second.")
-	ErrLateAfter     = errs.InvalidField("lateAfterHours", "invalid_late_after", "A late send waits for confirmation after 1 to 168 hours.")
-	ErrErrorPercent  = errs.InvalidField("errorPercent", "invalid_error_percent", "Sending pauses itself past 1 to 100 % of errors.")
-	ErrAction        = errs.InvalidField("action", "invalid_newsletter_action", "The action is schedule, unschedule, pause, resume or cancel.")
+	ErrSendAt       = errs.InvalidField("sendAt", "invalid_send_at", "Choose the date and hour to send, as 2026-12-01T09:00 in the community's time zone, or send now.")
+	ErrSendAtPast   = errs.InvalidField("sendAt", "send_at_past", "This date has passed: choose a later one.")
+	ErrSendAtFar    = errs.InvalidField("sendAt", "send_at_too_far", "A newsletter is scheduled at most a year ahead.")
+	ErrNoSubject    = errs.InvalidField("subject", "newsletter_no_subject", "Give the newsletter a subject before scheduling it.")
+	ErrTimeZone     = errs.InvalidField("timeZone", "invalid_time_zone", "Choose a time zone by its name, for example Europe/Paris.")
+	ErrRate         = errs.InvalidField("ratePerSecond", "invalid_rate", "The sending rate is 1 to 1,000 mails a second.")
+	ErrLateAfter    = errs.InvalidField("lateAfterHours", "invalid_late_after", "A late send waits for confirmation after 1 to 168 hours.")
+	ErrErrorPercent = errs.InvalidField("errorPercent", "invalid_error_percent", "Sending pauses itself past 1 to 100 % of errors.")
+	ErrAction       = errs.InvalidField("action", "invalid_newsletter_action", "The action is schedule, unschedule, pause, resume or cancel.")
 )
 
 // Check validates settings.
@@ -128,7 +128,7 @@ type Change struct {
 type SendStore interface {
 	// Sending reads a newsletter's sending with its exact counters (zero before it is
 	// scheduled).
-	Sending(ctx context.Context, id string) (Sending, error)
+	Sending(ctx context.Context, id string) (SendingStatus, error)
 	// Move changes the newsletter's state from from to to, with c, in one transaction
 	// (the newsletter's state and its sending); ErrNotFromState when it was no longer
 	// in from.
@@ -235,18 +235,18 @@ func (s *Service) PutSettings(ctx context.Context, in Settings) (Settings, error
 }
 
 // Get is a newsletter's sending.
-func (s *Service) Get(ctx context.Context, id string) (Sending, error) {
+func (s *Service) Get(ctx context.Context, id string) (SendingStatus, error) {
 	n, err := s.Source.Newsletter(ctx, id)
 	if err != nil {
-		return Sending{}, err
+		return SendingStatus{}, err
 	}
 	return s.sendingOf(ctx, n)
 }
 
-func (s *Service) sendingOf(ctx context.Context, n Newsletter) (Sending, error) {
+func (s *Service) sendingOf(ctx context.Context, n Newsletter) (SendingStatus, error) {
 	sd, err := s.Store.Sending(ctx, n.ID)
 	if err != nil {
-		return Sending{}, err
+		return SendingStatus{}, err
 	}
 	sd.State = n.State
 	sd.Moves = Moves(n.State)
@@ -267,60 +267,60 @@ func ParseLocal(v string, zone *time.Location) (time.Time, error) {
 
 // Schedule schedules a draft: at a local date of the community's time zone (not past,
 // at most a year ahead) or now, for a non-empty audience.
-func (s *Service) Schedule(ctx context.Context, actor auth.Principal, id string, req ScheduleRequest) (Sending, error) {
+func (s *Service) Schedule(ctx context.Context, actor auth.Principal, id string, req ScheduleRequest) (SendingStatus, error) {
 	now := s.Now().UTC()
 	settings, err := s.Store.Settings(ctx)
 	if err != nil {
-		return Sending{}, err
+		return SendingStatus{}, err
 	}
 	zone, err := time.LoadLocation(settings.TimeZone)
 	if err != nil {
-		return Sending{}, err
+		return SendingStatus{}, err
 	}
 	var at time.Time
 	switch {
 	case req.Now && req.SendAt != "":
-		return Sending{}, ErrSendAt
+		return SendingStatus{}, ErrSendAt
 	case req.Now:
 		at = now
 	default:
 		if at, err = ParseLocal(req.SendAt, zone); err != nil {
-			return Sending{}, err
+			return SendingStatus{}, err
 		}
 		if at.Before(now.Truncate(time.Minute)) {
-			return Sending{}, ErrSendAtPast
+			return SendingStatus{}, ErrSendAtPast
 		}
 		if at.After(now.Add(MaxScheduleAhead)) {
-			return Sending{}, ErrSendAtFar
+			return SendingStatus{}, ErrSendAtFar
 		}
 	}
 	n, err := s.Source.Newsletter(ctx, id)
 	if err != nil {
-		return Sending{}, err
+		return SendingStatus{}, err
 	}
 	if _, err := Next(n.State, ActSchedule); err != nil {
-		return Sending{}, err
+		return SendingStatus{}, err
 	}
 	if s.HasSubject != nil && !s.HasSubject(n) {
-		return Sending{}, ErrNoSubject
+		return SendingStatus{}, ErrNoSubject
 	}
 	count, err := s.Audience.Count(ctx, n.List, n.Segment)
 	if err != nil {
-		return Sending{}, err
+		return SendingStatus{}, err
 	}
 	if count == 0 {
-		return Sending{}, ErrEmptyAudience
+		return SendingStatus{}, ErrEmptyAudience
 	}
 	at = at.UTC().Truncate(time.Second)
 	c := Change{SendAt: &at, LocalSendAt: at.In(zone).Format("2006-01-02T15:04"), TimeZone: settings.TimeZone, ScheduledBy: actor.MemberID}
 	// The move first (of concurrent requests, one wins; the others set no schedule),
 	// then the schedule; a schedule that cannot be set takes the move back.
 	if err := s.Store.Move(ctx, id, StateDraft, StateScheduled, c, now); err != nil {
-		return Sending{}, err
+		return SendingStatus{}, err
 	}
 	if err := s.Schedules.At(ctx, ScheduleName(id), at, JobSend, id); err != nil {
 		back := s.Store.Move(ctx, id, StateScheduled, StateDraft, Change{ClearSchedule: true}, now)
-		return Sending{}, errors.Join(err, back)
+		return SendingStatus{}, errors.Join(err, back)
 	}
 	n.State = StateScheduled
 	return s.sendingOf(ctx, n)
@@ -328,20 +328,20 @@ func (s *Service) Schedule(ctx context.Context, actor auth.Principal, id string,
 
 // Act takes a marketer's action on a newsletter's sending: unschedule, pause, resume
 // (which also confirms a late send), cancel.
-func (s *Service) Act(ctx context.Context, actor auth.Principal, id, action string) (Sending, error) {
+func (s *Service) Act(ctx context.Context, actor auth.Principal, id, action string) (SendingStatus, error) {
 	now := s.Now().UTC()
 	switch action {
 	case ActUnschedule, ActPause, ActResume, ActCancel:
 	default:
-		return Sending{}, ErrAction
+		return SendingStatus{}, ErrAction
 	}
 	n, err := s.Source.Newsletter(ctx, id)
 	if err != nil {
-		return Sending{}, err
+		return SendingStatus{}, err
 	}
 	to, err := Next(n.State, action)
 	if err != nil {
-		return Sending{}, err
+		return SendingStatus{}, err
 	}
 	var c Change
 	switch action {
@@ -352,20 +352,20 @@ func (s *Service) Act(ctx context.Context, actor auth.Principal, id, action stri
 	case ActResume:
 		sd, err := s.Store.Sending(ctx, id)
 		if err != nil {
-			return Sending{}, err
+			return SendingStatus{}, err
 		}
 		if !sd.Frozen && sd.StartedAt == nil {
 			c.StartedAt = &now
 		}
 	}
 	if err := s.Store.Move(ctx, id, n.State, to, c, now); err != nil {
-		return Sending{}, err
+		return SendingStatus{}, err
 	}
 	if n.State == StateScheduled {
 		// Unscheduled or cancelled before it started: its schedule goes (one that runs
 		// anyway finds it no longer scheduled, and does nothing).
 		if err := s.Schedules.Cancel(ctx, ScheduleName(id)); err != nil {
-			return Sending{}, err
+			return SendingStatus{}, err
 		}
 	}
 	if action == ActResume {
@@ -373,14 +373,14 @@ func (s *Service) Act(ctx context.Context, actor auth.Principal, id, action stri
 		// starts: its audience is frozen now).
 		sd, err := s.Store.Sending(ctx, id)
 		if err != nil {
-			return Sending{}, err
+			return SendingStatus{}, err
 		}
 		kind := JobQueueWaiting
 		if !sd.Frozen {
 			kind = JobStart
 		}
 		if err := s.Queue.Enqueue(ctx, Job{Kind: kind, NewsletterID: id}); err != nil {
-			return Sending{}, err
+			return SendingStatus{}, err
 		}
 	}
 	n.State = to
@@ -444,9 +444,10 @@ type Sender struct {
 	Transport Transport
 	Queue     Queue
 	Now       func() time.Time
-	// Links rewrites the links of a recipient's HTML (results: signed redirects that
-	// count clicks); nil leaves them.
-	Links func(html, newsletterID, memberID string) string
+	// Links gives, once per batch, what rewrites the links of a newsletter's HTML
+	// (results: signed redirects that count clicks, naming no recipient); nil leaves
+	// them.
+	Links func(ctx context.Context, newsletterID string) (func(html string) string, error)
 	// FreezeLease is how long a freeze holds its right (the sender's timeout).
 	FreezeLease time.Duration
 	// Unthrottled leaves the rate out (benchmarks with a transport that writes nothing).
@@ -564,6 +565,12 @@ func (s *Sender) batch(ctx context.Context, job Job) error {
 	if err != nil {
 		return err
 	}
+	rewrite := func(html string) string { return html }
+	if s.Links != nil {
+		if rewrite, err = s.Links(ctx, job.NewsletterID); err != nil {
+			return err
+		}
+	}
 	for start := 0; start < len(job.Recipients); start += ClaimGroup {
 		n, err := s.Source.Newsletter(ctx, job.NewsletterID)
 		if errors.Is(err, ErrNoNewsletter) {
@@ -581,7 +588,7 @@ func (s *Sender) batch(ctx context.Context, job Job) error {
 			return err
 		}
 		for _, d := range claimed {
-			if err := s.one(ctx, n, d, settings); err != nil {
+			if err := s.one(ctx, n, d, settings, rewrite); err != nil {
 				return err
 			}
 		}
@@ -590,7 +597,7 @@ func (s *Sender) batch(ctx context.Context, job Job) error {
 }
 
 // one sends to one claimed recipient: consent, render, hand over, mark.
-func (s *Sender) one(ctx context.Context, n Newsletter, d Delivery, settings Settings) error {
+func (s *Sender) one(ctx context.Context, n Newsletter, d Delivery, settings Settings, rewrite func(string) string) error {
 	r := d.Recipient
 	may, err := s.Audience.MaySend(ctx, n.List, r)
 	if err != nil {
@@ -600,7 +607,7 @@ func (s *Sender) one(ctx context.Context, n Newsletter, d Delivery, settings Set
 		_, err := s.Store.Done(ctx, d, DeliverySkipped, "", s.Now().UTC())
 		return err
 	}
-	m, err := s.compose(ctx, n, r)
+	m, err := s.compose(ctx, n, r, rewrite)
 	if errors.Is(err, ErrNothingNew) {
 		// A digest with nothing new for this recipient is not sent to them.
 		_, err := s.Store.Done(ctx, d, DeliverySkipped, "", s.Now().UTC())
@@ -627,7 +634,7 @@ func (s *Sender) one(ctx context.Context, n Newsletter, d Delivery, settings Set
 // compose renders a recipient's mail: their version with the signed unsubscribe link
 // in place and the RFC 8058 headers, the links rewritten, the newsletter named in a
 // header.
-func (s *Sender) compose(ctx context.Context, n Newsletter, r Recipient) (Mail, error) {
+func (s *Sender) compose(ctx context.Context, n Newsletter, r Recipient, rewrite func(string) string) (Mail, error) {
 	out, err := s.Renderer.Render(ctx, n, r)
 	if err != nil {
 		return Mail{}, err
@@ -637,11 +644,7 @@ func (s *Sender) compose(ctx context.Context, n Newsletter, r Recipient) (Mail, 
 	for k, v := range out.Headers {
 		h[k] = v
 	}
-	body := out.HTML
-	if s.Links != nil {
-		body = s.Links(body, n.ID, r.MemberID)
-	}
-	return Mail{ID: MessageID(n.ID, r.MemberID), To: r.Email, Subject: out.Subject, Text: out.Text, HTML: body, Headers: h}, nil
+	return Mail{ID: MessageID(n.ID, r.MemberID), To: r.Email, Subject: out.Subject, Text: out.Text, HTML: rewrite(out.HTML), Headers: h}, nil
 }
 
 // pace waits for the next slot of the rate (mails per second, across this sender).

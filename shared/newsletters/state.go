@@ -41,7 +41,6 @@ var moves = map[string]map[string]string{
 // Errors of the state machine.
 var (
 	ErrNotFromState = errs.New(errs.Conflict, "newsletter_state", "The newsletter cannot do that from the state it is in.")
-	ErrEditSending  = errs.New(errs.Conflict, "newsletter_not_editable", "This newsletter is scheduled, sending or finished: only a draft can be edited (unschedule it first).")
 )
 
 // Next is the state an action leads to from state, or ErrNotFromState.

@@ -83,6 +83,13 @@ const (
 	NewslettersAudience Action = "newsletters.audience"
 	// NewslettersLists: choose each list's default for new members; the suppression list.
 	NewslettersLists Action = "newsletters.lists"
+
+	// ---- newsletters: results and the calendar (issue 13, n4) ----
+	// NewslettersResults: a newsletter's results, the daily visits from newsletters,
+	// the editorial calendar.
+	NewslettersResults Action = "newsletters.results"
+	// NewslettersTracking: switch open tracking (in aggregate) on or off.
+	NewslettersTracking Action = "newsletters.tracking"
 )
 
 // grants is the permission table: the roles allowed each action.
@@ -118,6 +125,10 @@ var grants = map[Action][]string{
 	// newsletters: audience and consent (issue 13, n2)
 	NewslettersAudience: {RoleAdmin, RoleMarketer},
 	NewslettersLists:    {RoleAdmin},
+
+	// newsletters: results and the calendar (issue 13, n4)
+	NewslettersResults:  {RoleAdmin, RoleMarketer},
+	NewslettersTracking: {RoleAdmin},
 }
 
 // Actions lists every action that needs a role, for docs and tests.

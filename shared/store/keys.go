@@ -753,3 +753,37 @@ func sendCountKey(id, member string) map[string]types.AttributeValue {
 // LocalQueueMessage (the local durable queue under make run; in AWS, SQS):
 // LOCALQUEUE#<queue> / <id>. One partition per queue: local messages wait by hundreds.
 func localQueuePK(queue string) string { return "LOCALQUEUE#" + queue }
+
+// ---- newsletters: results and the calendar (issue 13, n4) ----
+
+// NewsletterResults: NEWSLETTER#<id> / RESULTS (the aggregate counters, ADD only).
+// NewsletterLink: NEWSLETTER#<id> / LINK#<hash of the URL> (one link's clicks, ADD). The
+// newsletter's partition holds both: the report is one GetItem and one Query.
+const (
+	skNewsletterResults  = "RESULTS"
+	newsletterLinkPrefix = "LINK#"
+)
+
+func newsletterResultsPK(id string) string { return "NEWSLETTER#" + id }
+func newsletterResultsKey(id string) map[string]types.AttributeValue {
+	return key(newsletterResultsPK(id), skNewsletterResults)
+}
+func newsletterLinkKey(id, urlHash string) map[string]types.AttributeValue {
+	return key(newsletterResultsPK(id), newsletterLinkPrefix+urlHash)
+}
+
+// NewsletterTracking: COMMUNITY / NEWSLETTERTRACKING (the open-tracking switch).
+const skNewsletterTracking = "NEWSLETTERTRACKING"
+
+// ScheduledAnnouncement: SCHEDULEDPOST#<id> / SCHEDULEDPOST; GSI1 SCHEDULEDPOSTS /
+// <publish at>#<id> (the calendar reads a range of dates: one small partition, scheduled
+// announcements number in the tens).
+const (
+	skScheduledPost  = "SCHEDULEDPOST"
+	pkScheduledPosts = "SCHEDULEDPOSTS"
+)
+
+func scheduledPostKey(id string) map[string]types.AttributeValue {
+	return key("SCHEDULEDPOST#"+id, skScheduledPost)
+}
+func scheduledPostsSK(at time.Time, id string) string { return stamp(at) + "#" + id }

@@ -138,20 +138,20 @@ var _ newsletters.SendStore = (*Newsletters)(nil)
 
 // Sending implements newsletters.SendStore: the sending item and the sum of the
 // counter shards (two reads).
-func (s *Newsletters) Sending(ctx context.Context, id string) (newsletters.Sending, error) {
+func (s *Newsletters) Sending(ctx context.Context, id string) (newsletters.SendingStatus, error) {
 	var it sendingItem
 	err := s.get(ctx, "store.Sending", sendPK(id), skNewsletterSending, time.Now(), &it)
 	if errors.Is(err, errs.ErrNotFound) {
-		return newsletters.Sending{}, nil
+		return newsletters.SendingStatus{}, nil
 	}
 	if err != nil {
-		return newsletters.Sending{}, err
+		return newsletters.SendingStatus{}, err
 	}
-	out := newsletters.Sending{SendAt: it.SendAt, LocalSendAt: it.LocalSendAt, TimeZone: it.TimeZone, ScheduledBy: it.ScheduledBy,
+	out := newsletters.SendingStatus{SendAt: it.SendAt, LocalSendAt: it.LocalSendAt, TimeZone: it.TimeZone, ScheduledBy: it.ScheduledBy,
 		PausedReason: it.PausedReason, StartedAt: it.StartedAt, FinishedAt: it.FinishedAt, Frozen: it.Frozen}
 	counts, err := queryItems[sendCountItem](ctx, s.Store, withConsistent(queryPrefix(s.Table, sendPK(id), sendCountPrefix)))
 	if err != nil {
-		return newsletters.Sending{}, fmt.Errorf("store.Sending %s: %w", id, err)
+		return newsletters.SendingStatus{}, fmt.Errorf("store.Sending %s: %w", id, err)
 	}
 	p := newsletters.Progress{Total: it.Total}
 	for _, c := range counts {
