@@ -347,3 +347,27 @@ export const pointsApi = {
   reverse: (id: string, req: ReverseRequest) => call('post', '/api/rewards/members/{id}/reversals', { path: { id }, body: req }),
   grant: (id: string, badge: 'super_user' | 'expert') => call('post', '/api/rewards/members/{id}/badges', { path: { id }, body: { badge } }),
 };
+
+// ---- newsletters: scheduling and sending (issue 13, n3) ----
+export type SendingStatus = Schemas['SendingStatus'];
+export type SendingSettings = Schemas['newsletters.Settings'];
+export type SendAction = 'unschedule' | 'pause' | 'resume' | 'cancel';
+export const newsletterSendingApi = {
+  status: (id: string) => call('get', '/api/newsletters/{id}/sending', { path: { id } }),
+  schedule: (id: string, sendAt: string) => call('post', '/api/newsletters/{id}/schedule', { path: { id }, body: { sendAt } }),
+  sendNow: (id: string) => call('post', '/api/newsletters/{id}/schedule', { path: { id }, body: { now: true } }),
+  act: (id: string, action: SendAction) => {
+    switch (action) {
+      case 'unschedule':
+        return call('post', '/api/newsletters/{id}/unschedule', { path: { id } });
+      case 'pause':
+        return call('post', '/api/newsletters/{id}/pause', { path: { id } });
+      case 'resume':
+        return call('post', '/api/newsletters/{id}/resume', { path: { id } });
+      default:
+        return call('post', '/api/newsletters/{id}/cancel', { path: { id } });
+    }
+  },
+  settings: () => call('get', '/api/newsletter-sending-settings'),
+  saveSettings: (s: SendingSettings) => call('put', '/api/newsletter-sending-settings', { body: s }),
+};
