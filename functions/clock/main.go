@@ -11,5 +11,5 @@ import (
 
 func main() {
 	env := app.Boot(app.ClockFunction())
-	lambda.Start(env.Function.OneTime(app.Deps{Config: env.Config, Store: env.Store()}))
+	lambda.Start(env.Function.OneTime(app.Deps{Config: env.Config, Store: env.Store(), Queue: env.NewsletterQueue()}))
 }

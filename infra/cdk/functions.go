@@ -38,6 +38,8 @@ type shared struct {
 	api          apigw.HttpApi
 	// schedules are the one-time schedules (schedules.go).
 	schedules *schedules
+	// queues are the queues that start functions (queues.go).
+	queues *queues
 	// env holds the value of every setting a function may be given.
 	env map[string]*string
 }
@@ -91,6 +93,8 @@ func (r *shared) grant(stack awscdk.Stack, fn awslambda.Function, f app.Function
 			addSocialProviders(stack, fn, s.SocialProviders)
 		case app.ResSchedules:
 			r.schedules.grantTo(stack, fn)
+		case app.ResQueue:
+			r.queues.grantSend(fn, g.Queue)
 		case app.ResFiles:
 			for _, a := range g.Access {
 				switch a {
@@ -194,6 +198,9 @@ func (r *shared) trigger(stack awscdk.Stack, fn awslambda.Function, f app.Functi
 	}
 	if f.OneTime != nil {
 		r.schedules.target(fn)
+	}
+	if f.Queue != nil {
+		dlqs = append(dlqs, r.queues.source(fn, f))
 	}
 	if d := f.Deploy; d != nil {
 		props := map[string]interface{}{}

@@ -338,7 +338,7 @@ func TestStack(t *testing.T) {
 		})
 	})
 
-	t.Run("four more domains fit: one API permission per function, a path costs one resource", func(t *testing.T) {
+	t.Run("three more domains fit: one API permission per function, a path costs one resource", func(t *testing.T) {
 		raw, _ := json.Marshal(tpl.ToJSON())
 		var doc struct{ Resources map[string]any }
 		_ = json.Unmarshal(raw, &doc)

@@ -42,6 +42,7 @@ import (
 	"tribune/shared/httpx"
 	"tribune/shared/logx"
 	"tribune/shared/mail"
+	"tribune/shared/queue"
 	"tribune/shared/social"
 	"tribune/shared/store"
 	"tribune/shared/store/dynamolocal"
@@ -228,6 +229,15 @@ func run() error {
 		// survive a restart) and this ticker runs the due ones every second.
 		if f.OneTime != nil {
 			go runEvery(ctx, f.Name, func(ctx context.Context) error { return app.RunDueSchedules(ctx, deps, time.Now()) }, time.Second)
+		}
+		// A function fed by a queue (the newsletters' sender) reads SQS in AWS; here the
+		// local durable queue in the table (a message survives a restart), polled as the
+		// event source mapping does: a batch handled is deleted, one that failed comes
+		// again after the visibility timeout, then goes to its dead-letter queue.
+		if q := f.Queue; q != nil {
+			p := &queue.Poller{Store: st.LocalQueue(), Queue: q.Name, Handler: q.Handler(deps), BatchSize: q.BatchSize,
+				Visibility: q.Visibility, MaxReceives: q.MaxReceives, Interval: 250 * time.Millisecond, Workers: q.MaxConcurrency, Timeout: f.Timeout}
+			go func() { _ = p.Run(ctx) }()
 		}
 	}
 

@@ -19,6 +19,7 @@ import (
 	"tribune/shared/metrics"
 	"tribune/shared/notifications"
 	"tribune/shared/posts"
+	"tribune/shared/queue"
 	"tribune/shared/schedule"
 	"tribune/shared/social"
 	"tribune/shared/spaces"
@@ -45,6 +46,9 @@ type Deps struct {
 	// Schedules sets one-time schedules (EventBridge Scheduler in AWS); nil: the local
 	// scheduler in the table, which the local runtime ticks (rewards_campaigns.go).
 	Schedules schedule.Scheduler
+	// Queue is the newsletter-send function's queue (SQS in AWS); nil: the local durable
+	// queue in the table, which the local runtime polls (newsletters_sending.go).
+	Queue queue.Sender
 }
 
 // sessions resolves session cookies against the store; visitors read public content

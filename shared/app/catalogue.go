@@ -9,6 +9,7 @@ import (
 
 	"tribune/shared/bus"
 	"tribune/shared/httpx"
+	"tribune/shared/queue"
 	"tribune/shared/schedule"
 	"tribune/shared/store"
 )
@@ -31,7 +32,7 @@ func Catalogue() []Function {
 	return []Function{RegistrationFunction(), InvitationsFunction(), PostingFunction(), TicketingFunction(),
 		TicketSweepFunction(), MigrateFunction(), PublisherFunction(), NotificationsFunction(), MetricsFunction(), FeedFunction(),
 		RewardsFunction(), AwardsFunction(), ClockFunction(), NewslettersFunction(),
-		AudienceFunction()}
+		NewsletterSendFunction(), AudienceFunction()}
 }
 
 // RegistrationFunction: sign-up, sign-in, sessions, profiles (HTTP).
@@ -159,7 +160,8 @@ func ClockFunction() Function {
 	return Function{Name: "clock", Description: "One-time schedules: campaign start and end (EventBridge Scheduler target)",
 		OneTime: Clock,
 		Needs:   []string{EnvTableName},
-		Grants:  []Grant{TableData}}
+		// A newsletter's send: the clock queues its start (newsletters_sending.go).
+		Grants: []Grant{TableData, SendTo(NewsletterQueueName)}}
 }
 
 // NewslettersFunction: the newsletters' API (HTTP): writing, audience and consent,
@@ -169,7 +171,20 @@ func NewslettersFunction() Function {
 		Routes: NewslettersRoutes,
 		Needs:  []string{EnvTableName, EnvPublicURL},
 		Uses:   []string{EnvTrustedProxies, EnvCursorSecretARN, EnvMailFrom, EnvMailConfigurationSet},
-		Grants: []Grant{TableData, CursorKey, Schedules, SendMail}}
+		Grants: []Grant{TableData, CursorKey, Schedules, SendMail, SendTo(NewsletterQueueName)}}
+}
+
+// NewsletterSendFunction is the sending path of the newsletters: its queue brings the
+// jobs (freeze the audience, queue the batches, send a batch); it sends each recipient
+// once, throttled to the configured rate (docs/newsletters.md, "Scheduling, sending").
+func NewsletterSendFunction() Function {
+	return Function{Name: "newsletter-send", Description: "Newsletters: freezes the audience and sends each recipient once, throttled (SQS)",
+		Queue: &QueueStart{Name: NewsletterQueueName, URLEnv: EnvNewsletterQueueURL, Handler: NewsletterSendHandler,
+			BatchSize: 1, MaxConcurrency: 2, Visibility: SendVisibility, MaxReceives: SendMaxReceives},
+		Timeout: SendTimeout,
+		Needs:   []string{EnvTableName, EnvPublicURL, EnvMailFrom},
+		Uses:    []string{EnvMailConfigurationSet},
+		Grants:  []Grant{TableData, SendMail, SendTo(NewsletterQueueName)}}
 }
 
 // AudienceFunction is the newsletters' audience consumer (issue 13, n2): SES's
@@ -201,6 +216,9 @@ type Function struct {
 	// OneTime runs the jobs of one-time schedules (EventBridge Scheduler invokes it with
 	// a schedule.Job; locally the runtime ticks the local scheduler): the clock.
 	OneTime func(Deps) schedule.Runner
+	// Queue: a queue of its own (SQS with a dead-letter queue; locally the durable queue
+	// in the table, polled by the local runtime) feeds it batches of messages.
+	Queue *QueueStart
 
 	// Timeout is its Lambda timeout (zero: DefaultTimeout).
 	Timeout time.Duration
@@ -209,6 +227,22 @@ type Function struct {
 	Needs, Uses []string
 	// Grants are what it may reach; the stack turns each into least-privilege IAM.
 	Grants []Grant
+}
+
+// QueueStart is a function's queue: its name, the handler of its batches, and how the
+// event source mapping (locally, the poller) reads it.
+type QueueStart struct {
+	// Name names the queue (its construct ids; the local queue's partition).
+	Name string
+	// URLEnv is the setting that gives the functions granted SendTo(Name) its URL.
+	URLEnv  string
+	Handler func(Deps) queue.Handler
+	// BatchSize messages per invocation; MaxConcurrency invocations at once (2 at
+	// least, SQS's floor); Visibility is the queue's visibility timeout (at least the
+	// function's timeout); after MaxReceives a message goes to the dead-letter queue.
+	BatchSize, MaxConcurrency int
+	Visibility                time.Duration
+	MaxReceives               int
 }
 
 // DefaultTimeout is a function's timeout unless it says otherwise.
@@ -255,6 +289,9 @@ const (
 	// in the deployment's group, invoking the clock function through the scheduler's
 	// role); the grant brings the SCHEDULE_* settings (rewards_campaigns.go).
 	ResSchedules Resource = "schedules"
+	// ResQueue is sending messages to a function's queue (Grant.Queue names it); the
+	// grant brings the queue's URL setting (QueueStart.URLEnv).
+	ResQueue Resource = "queue"
 )
 
 // FileAccess is what a function may do under a prefix of the files bucket.
@@ -274,7 +311,12 @@ type Grant struct {
 	// Prefix and Access are for ResFiles.
 	Prefix string
 	Access []FileAccess
+	// Queue is for ResQueue: the name of the queue (QueueStart.Name).
+	Queue string
 }
+
+// SendTo grants sending messages to the queue of that name.
+func SendTo(queue string) Grant { return Grant{Resource: ResQueue, Queue: queue} }
 
 // The grants without options.
 var (

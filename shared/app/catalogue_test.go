@@ -44,7 +44,7 @@ func TestCatalogueIsWhatTheMainsTheMakefileAndTheConsumersAre(t *testing.T) {
 				t.Fatal(err)
 			}
 			m := regexp.MustCompile(`app\.Boot\(app\.(\w+)Function\(\)\)`).FindSubmatch(src)
-			if m == nil || !strings.EqualFold(string(m[1]), name) {
+			if m == nil || !strings.EqualFold(string(m[1]), strings.ReplaceAll(name, "-", "")) {
 				t.Errorf("functions/%s/main.go does not boot its catalogue entry", name)
 			}
 			// A main makes the mail and files clients its entry is granted, and no other
@@ -77,7 +77,7 @@ func TestCatalogueIsWhatTheMainsTheMakefileAndTheConsumersAre(t *testing.T) {
 		var consumers []string
 		for _, f := range app.Catalogue() {
 			triggers := 0
-			for _, on := range []bool{f.Routes != nil, f.Consumer != "", f.Stream, f.Every > 0, f.Deploy != nil, f.OneTime != nil} {
+			for _, on := range []bool{f.Routes != nil, f.Consumer != "", f.Stream, f.Every > 0, f.Deploy != nil, f.OneTime != nil, f.Queue != nil} {
 				if on {
 					triggers++
 				}

@@ -25,6 +25,7 @@ var platform = map[string]bool{
 	"locale": true, "logx": true, "mail": true, "policy": true, "prefetch": true,
 	"ratelimit": true, "secret": true, "social": true, "text": true,
 	"schedule": true,
+	"queue":    true,
 }
 
 // awsThrough are the platform packages a domain may depend on although they import the

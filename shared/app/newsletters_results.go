@@ -23,20 +23,6 @@ import (
 
 var _ newsletters.ResultsStore = (*store.Newsletters)(nil)
 
-// resultsProgress reads a newsletter's state and the sending's counters straight from
-// their items (store.Newsletters.SentCounts). Branch n3-sending wires its own
-// sendingProgress (writing's Newsletter and sending's store): at merge, that one.
-type resultsProgress struct{ st *store.Store }
-
-// Progress implements newsletters.Sending.
-func (p resultsProgress) Progress(ctx context.Context, id string) (newsletters.Newsletter, int64, int64, error) {
-	state, sent, failed, found, err := p.st.Newsletters().SentCounts(ctx, id)
-	if err == nil && !found {
-		err = newsletters.ErrNoNewsletter
-	}
-	return newsletters.Newsletter{ID: id, State: state}, sent, failed, err
-}
-
 // newsletterResultsRoutes are the newsletters' results routes.
 func newsletterResultsRoutes(d Deps) []httpx.Route {
 	h := newsletters.ResultsHTTP{Results: &newsletters.Results{Now: time.Now}}
@@ -52,7 +38,7 @@ func newsletterResultsRoutes(d Deps) []httpx.Route {
 
 // newResults is the results service of a function.
 func newResults(d Deps) *newsletters.Results {
-	return &newsletters.Results{Store: d.Store.Newsletters(), Sending: resultsProgress{d.Store}, Now: time.Now,
+	return &newsletters.Results{Store: d.Store.Newsletters(), Now: time.Now, Sending: sendingProgress{d},
 		Links: func(ctx context.Context) (newsletters.Links, error) { return newsletterLinks(d, false) }}
 }
 

@@ -13,6 +13,7 @@ import (
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
 	"tribune/shared/httpx"
+	"tribune/shared/newsletters"
 	"tribune/shared/posts"
 	"tribune/shared/rewards"
 	"tribune/shared/schedule"
@@ -137,6 +138,8 @@ func Clock(d Deps) schedule.Runner {
 			return campaigns.OnSchedule(ctx, job.Kind, job.ID)
 		case posts.JobAnnouncementPublish: // scheduled announcements (issue 13, n4)
 			return newScheduling(d).Publish(ctx, job.ID)
+		case newsletters.JobSend:
+			return runNewsletterJob(ctx, d, job.Kind, job.ID)
 		}
 		return fmt.Errorf("app.Clock: no job of kind %q", job.Kind)
 	}

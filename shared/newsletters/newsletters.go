@@ -122,4 +122,7 @@ type Newsletter struct {
 
 	// ---- scheduling, sending and results ----
 	SendAt *time.Time `json:"sendAt,omitempty"`
+	// Sending is the schedule and progress of its sending (send.go): nil until the
+	// sending part reads it in.
+	Sending *SendingStatus `json:"sending,omitempty"`
 }

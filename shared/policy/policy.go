@@ -194,3 +194,11 @@ func IsStaff(roles []string) bool {
 
 // ValidRole reports whether r is a community role.
 func ValidRole(r string) bool { return slices.Contains(Roles, r) }
+
+// ---- newsletters: scheduling and sending (issue 13) ----
+
+// NewslettersSend: schedule a newsletter, pause, resume, cancel its sending, confirm a
+// late send, follow its progress, and set the sending settings (time zone, rate).
+const NewslettersSend Action = "newsletters.send"
+
+func init() { grants[NewslettersSend] = []string{RoleAdmin, RoleMarketer} }

@@ -40,6 +40,9 @@ func TestPermissionTable(t *testing.T) {
 		// newsletters: results and the calendar (issue 13, n4)
 		NewslettersResults:  {RoleAdmin: true, RoleMarketer: true},
 		NewslettersTracking: {RoleAdmin: true},
+
+		// newsletters: scheduling and sending (issue 13)
+		NewslettersSend: {RoleAdmin: true, RoleMarketer: true},
 	}
 	if len(want) != len(Actions()) {
 		t.Fatalf("%d actions in the table, %d here", len(Actions()), len(want))

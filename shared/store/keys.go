@@ -721,6 +721,46 @@ func spaceMemberKey(spaceID, memberID string) map[string]types.AttributeValue {
 
 // ---- newsletters: scheduling, sending and results (issue 13) ----
 
+// NewsletterState: the state attribute of the newsletter item (writing's item,
+// NEWSLETTER#<id> / NEWSLETTER), which the sending's moves change in their
+// transaction. The lead keeps one key function if writing names it otherwise.
+func newsletterStateKey(id string) map[string]types.AttributeValue {
+	return key("NEWSLETTER#"+id, "NEWSLETTER")
+}
+
+// NewsletterSending: NLSEND#<id> / SENDING (the schedule and the frozen audience's
+// size). NewsletterDelivery: NLSEND#<id> / D#<member> (one delivery record per
+// recipient: a partition per newsletter, written at the configured rate).
+// NewsletterCount: NLSEND#<id> / COUNT#<shard> (the counters, ADD, sharded over
+// sendCountShards items so concurrent senders' transactions seldom meet).
+// NewsletterSendSettings: COMMUNITY / NEWSLETTERSENDING.
+const (
+	skNewsletterSending    = "SENDING"
+	deliveryPrefix         = "D#"
+	sendCountPrefix        = "COUNT#"
+	skNewsletterSendConfig = "NEWSLETTERSENDING"
+	sendCountShards        = 8
+)
+
+func sendPK(id string) string { return "NLSEND#" + id }
+func sendingKey(id string) map[string]types.AttributeValue {
+	return key(sendPK(id), skNewsletterSending)
+}
+func deliveryKey(id, member string) map[string]types.AttributeValue {
+	return key(sendPK(id), deliveryPrefix+member)
+}
+
+// sendCountKey is the counter shard of a recipient (a hash of their id).
+func sendCountKey(id, member string) map[string]types.AttributeValue {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(member))
+	return key(sendPK(id), sendCountPrefix+strconv.Itoa(int(h.Sum32()%sendCountShards)))
+}
+
+// LocalQueueMessage (the local durable queue under make run; in AWS, SQS):
+// LOCALQUEUE#<queue> / <id>. One partition per queue: local messages wait by hundreds.
+func localQueuePK(queue string) string { return "LOCALQUEUE#" + queue }
+
 // ---- newsletters: results and the calendar (issue 13, n4) ----
 
 // NewsletterResults: NEWSLETTER#<id> / RESULTS (the aggregate counters, ADD only).
@@ -738,17 +778,6 @@ func newsletterResultsKey(id string) map[string]types.AttributeValue {
 func newsletterLinkKey(id, urlHash string) map[string]types.AttributeValue {
 	return key(newsletterResultsPK(id), newsletterLinkPrefix+urlHash)
 }
-
-// What results read of writing's and sending's items: the newsletter item (its State)
-// and sending's counter shards (Sent, Errors). The same keys as theirs
-// (newsletterStateKey, sendPK and sendCountPrefix on branch n3-sending): the lead keeps
-// one key function of each at merge.
-const (
-	skResultsNewsletter = "NEWSLETTER"
-	resultsCountPrefix  = "COUNT#"
-)
-
-func resultsSendPK(id string) string { return "NLSEND#" + id }
 
 // NewsletterTracking: COMMUNITY / NEWSLETTERTRACKING (the open-tracking switch).
 const skNewsletterTracking = "NEWSLETTERTRACKING"

@@ -259,34 +259,6 @@ func (s *Newsletters) CountMailEvent(ctx context.Context, newsletterID, kind, ev
 	return nil
 }
 
-// resultsSentItem is what results read of sending's counter shards.
-type resultsSentItem struct {
-	Sent, Errors int64
-}
-
-// SentCounts is what results read of writing and sending: the newsletter item's State (writing's
-// item, whose state sending moves) and the sum of sending's counter shards; two reads.
-func (s *Newsletters) SentCounts(ctx context.Context, newsletterID string) (string, int64, int64, bool, error) {
-	var n struct{ State string }
-	err := s.get(ctx, "store.SentCounts", newsletterResultsPK(newsletterID), skResultsNewsletter, time.Now(), &n)
-	if errors.Is(err, errs.ErrNotFound) {
-		return "", 0, 0, false, nil
-	}
-	if err != nil {
-		return "", 0, 0, false, err
-	}
-	shards, err := queryItems[resultsSentItem](ctx, s.Store, queryPrefix(s.Table, resultsSendPK(newsletterID), resultsCountPrefix))
-	if err != nil {
-		return "", 0, 0, false, fmt.Errorf("store.SentCounts %s: %w", newsletterID, err)
-	}
-	var sent, failed int64
-	for _, sh := range shards {
-		sent += sh.Sent
-		failed += sh.Errors
-	}
-	return n.State, sent, failed, true, nil
-}
-
 // Tracking implements newsletters.ResultsStore.
 func (s *Newsletters) Tracking(ctx context.Context) (newsletters.Tracking, error) {
 	var it newsletterTrackingItem

@@ -390,3 +390,27 @@ export const resultsApi = {
     call('post', '/api/spaces/{id}/scheduled-announcements', { path: { id: spaceId }, body: a }),
   cancelScheduled: (id: string) => call('delete', '/api/scheduled-announcements/{id}', { path: { id } }),
 };
+
+// ---- newsletters: scheduling and sending (issue 13, n3) ----
+export type SendingStatus = Schemas['SendingStatus'];
+export type SendingSettings = Schemas['newsletters.Settings'];
+export type SendAction = 'unschedule' | 'pause' | 'resume' | 'cancel';
+export const newsletterSendingApi = {
+  status: (id: string) => call('get', '/api/newsletters/{id}/sending', { path: { id } }),
+  schedule: (id: string, sendAt: string) => call('post', '/api/newsletters/{id}/schedule', { path: { id }, body: { sendAt } }),
+  sendNow: (id: string) => call('post', '/api/newsletters/{id}/schedule', { path: { id }, body: { now: true } }),
+  act: (id: string, action: SendAction) => {
+    switch (action) {
+      case 'unschedule':
+        return call('post', '/api/newsletters/{id}/unschedule', { path: { id } });
+      case 'pause':
+        return call('post', '/api/newsletters/{id}/pause', { path: { id } });
+      case 'resume':
+        return call('post', '/api/newsletters/{id}/resume', { path: { id } });
+      default:
+        return call('post', '/api/newsletters/{id}/cancel', { path: { id } });
+    }
+  },
+  settings: () => call('get', '/api/newsletter-sending-settings'),
+  saveSettings: (s: SendingSettings) => call('put', '/api/newsletter-sending-settings', { body: s }),
+};
