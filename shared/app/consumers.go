@@ -160,7 +160,6 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 		bus.On(audience, audienceActs.OnReactionAdded),
 		bus.On(audience, audienceActs.OnMemberDeleted),
 
-
 		// newsletters: results (issue 13, n4): each newsletter's deliveries, bounces,
 		// complaints and unsubscribes, once per event.
 		bus.On(count, results.OnMailDelivered),
