@@ -13,6 +13,7 @@ import (
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
 	"tribune/shared/httpx"
+	"tribune/shared/newsletters"
 	"tribune/shared/posts"
 	"tribune/shared/rewards"
 	"tribune/shared/schedule"
@@ -135,6 +136,8 @@ func Clock(d Deps) schedule.Runner {
 		switch job.Kind {
 		case rewards.JobCampaignStart, rewards.JobCampaignEnd:
 			return campaigns.OnSchedule(ctx, job.Kind, job.ID)
+		case newsletters.JobDigest: // newsletters: writing (issue 13, n1)
+			return newNewsletterWriter(d).RunDigest(ctx, job.ID)
 		}
 		return fmt.Errorf("app.Clock: no job of kind %q", job.Kind)
 	}

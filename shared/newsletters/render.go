@@ -23,9 +23,9 @@ type Branding struct {
 	// Color is the accent colour, #rrggbb.
 	Color string `json:"color"`
 	// LogoURL is an https address of the logo ("" for none).
-	LogoURL string `json:"logoUrl"`
+	LogoURL string `json:"logoUrl,omitempty"`
 	// Footer is a line under every newsletter (the company's address, say).
-	Footer string `json:"footer"`
+	Footer string `json:"footer,omitempty"`
 }
 
 // DefaultBranding holds until someone sets the community's.

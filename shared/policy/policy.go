@@ -77,6 +77,11 @@ const (
 	RewardsSettings Action = "rewards.settings"
 	// RewardsStaff: read a member's points history, take back fraudulent points, grant badges.
 	RewardsStaff Action = "rewards.staff"
+
+	// ---- newsletters: writing (issue 13, n1) ----
+	// NewslettersWrite: write, edit and delete newsletters, preview them as a member,
+	// send a test to staff, set the newsletters' branding and the recurring digests.
+	NewslettersWrite Action = "newsletters.write"
 )
 
 // grants is the permission table: the roles allowed each action.
@@ -108,6 +113,9 @@ var grants = map[Action][]string{
 	// rewards: points (r1)
 	RewardsSettings: {RoleAdmin, RoleMarketer},
 	RewardsStaff:    StaffRoles,
+
+	// newsletters: writing (issue 13, n1)
+	NewslettersWrite: {RoleAdmin, RoleMarketer},
 }
 
 // Actions lists every action that needs a role, for docs and tests.

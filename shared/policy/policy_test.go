@@ -32,6 +32,9 @@ func TestPermissionTable(t *testing.T) {
 		// rewards: points (r1)
 		RewardsSettings: {RoleAdmin: true, RoleMarketer: true},
 		RewardsStaff:    {RoleAdmin: true, RoleModerator: true, RoleSupport: true, RoleMarketer: true},
+
+		// newsletters: writing (issue 13, n1)
+		NewslettersWrite: {RoleAdmin: true, RoleMarketer: true},
 	}
 	if len(want) != len(Actions()) {
 		t.Fatalf("%d actions in the table, %d here", len(Actions()), len(want))
