@@ -37,12 +37,14 @@ type ArchivePage struct {
 
 // ArchiveIssue is one newsletter of the archive as the reader receives it.
 type ArchiveIssue struct {
-	ID        string    `json:"id"`
-	Subject   string    `json:"subject"`
-	Preheader string    `json:"preheader"`
-	HTML      string    `json:"html"`
-	Lang      string    `json:"lang"`
-	SentAt    time.Time `json:"sentAt"`
+	ID        string `json:"id"`
+	Subject   string `json:"subject"`
+	Preheader string `json:"preheader"`
+	HTML      string `json:"html"`
+	// Page is the content for the app to show (no inline style).
+	Page   string    `json:"page"`
+	Lang   string    `json:"lang"`
+	SentAt time.Time `json:"sentAt"`
 }
 
 // sentAt is when a newsletter went (its send time, else its last change).
@@ -103,12 +105,15 @@ func (s *Writer) ReadArchived(ctx context.Context, actor auth.Principal, id stri
 	if err != nil {
 		return ArchiveIssue{}, err
 	}
-	out, err := s.Composer.Render(ctx, n, r)
+	out, page, err := s.Composer.renderPage(ctx, n, r)
+	if errors.Is(err, ErrNothingNew) {
+		return ArchiveIssue{}, ErrNoNewsletter
+	}
 	if err != nil {
 		return ArchiveIssue{}, err
 	}
 	prefs := strings.TrimRight(s.Composer.PublicURL, "/") + "/me/profile"
 	out = out.WithUnsubscribe(prefs, nil)
-	return ArchiveIssue{ID: n.ID, Subject: out.Subject, Preheader: out.Preheader, HTML: out.HTML, Lang: n.Writing.Version(r.Lang).Lang,
+	return ArchiveIssue{ID: n.ID, Subject: out.Subject, Preheader: out.Preheader, HTML: out.HTML, Page: page, Lang: n.Writing.Version(r.Lang).Lang,
 		SentAt: sentAt(n)}, nil
 }

@@ -233,7 +233,9 @@ type Preview struct {
 	Preheader string `json:"preheader"`
 	HTML      string `json:"html"`
 	Text      string `json:"text"`
-	Lang      string `json:"lang"`
+	// Page is the mail's content for the app to show (no inline style; the app's style sheet).
+	Page string `json:"page"`
+	Lang string `json:"lang"`
 	// MemberName is who it was rendered for; Withheld counts the spaces the member may
 	// read whose content the preview leaves out because the caller may not read them.
 	MemberName string `json:"memberName"`
@@ -276,14 +278,14 @@ func (s *Writer) preview(ctx context.Context, actor auth.Principal, n Newsletter
 	if c.Community != nil && actor.MemberID != r.MemberID {
 		c.Community = shared
 	}
-	out, err := c.Render(ctx, n, r)
+	out, page, err := c.renderPage(ctx, n, r)
 	if errors.Is(err, ErrNothingNew) {
 		return Preview{Lang: n.Writing.Version(r.Lang).Lang, MemberName: r.Name, Empty: true}, nil
 	}
 	if err != nil {
 		return Preview{}, err
 	}
-	return Preview{Subject: out.Subject, Preheader: out.Preheader, HTML: out.HTML, Text: out.Text, Lang: n.Writing.Version(r.Lang).Lang,
+	return Preview{Subject: out.Subject, Preheader: out.Preheader, HTML: out.HTML, Text: out.Text, Page: page, Lang: n.Writing.Version(r.Lang).Lang,
 		MemberName: r.Name, Withheld: shared.withheld}, nil
 }
 

@@ -65,28 +65,34 @@ func (c *Composer) now() time.Time {
 // of blocks alone (a digest) that has nothing for r answers ErrNothingNew: the sender
 // skips r (Discourse sends no empty digest).
 func (c *Composer) Render(ctx context.Context, n Newsletter, r Recipient) (Rendered, error) {
-	now := c.now()
+	out, _, err := c.renderPage(ctx, n, r)
+	return out, err
+}
+
+// renderPage is Render with the page too: the mail's content as the web app shows it
+// (page.go's classes, no inline style: the app's Content-Security-Policy allows none).
+func (c *Composer) renderPage(ctx context.Context, n Newsletter, r Recipient) (Rendered, string, error) {
 	brand := DefaultBranding
 	if c.Branding != nil {
 		b, err := c.Branding(ctx)
 		if err != nil {
-			return Rendered{}, fmt.Errorf("newsletters.Render %s: branding: %w", n.ID, err)
+			return Rendered{}, "", fmt.Errorf("newsletters.Render %s: branding: %w", n.ID, err)
 		}
 		brand = b
 	}
-	filled, err := fillBlocks(ctx, c.Community, &c.cache, n.Writing, r.MemberID, now)
+	filled, err := fillBlocks(ctx, c.Community, &c.cache, n.Writing, r.MemberID, c.now())
 	if err != nil {
-		return Rendered{}, fmt.Errorf("newsletters.Render %s: %w", n.ID, err)
+		return Rendered{}, "", fmt.Errorf("newsletters.Render %s: %w", n.ID, err)
 	}
 	v := n.Writing.Version(r.Lang)
 	if strings.TrimSpace(v.Body) == "" && len(n.Writing.Blocks) > 0 && len(filled) == 0 {
-		return Rendered{}, ErrNothingNew
+		return Rendered{}, "", ErrNothingNew
 	}
 	return c.compose(n, v, brand, filled, r)
 }
 
 // compose builds the mail of version v for r.
-func (c *Composer) compose(n Newsletter, v Version, brand Branding, filled []Filled, r Recipient) (Rendered, error) {
+func (c *Composer) compose(n Newsletter, v Version, brand Branding, filled []Filled, r Recipient) (Rendered, string, error) {
 	first := FirstName(r.Name)
 	if first == "" {
 		first = v.FirstNameFallback
@@ -100,7 +106,7 @@ func (c *Composer) compose(n Newsletter, v Version, brand Branding, filled []Fil
 	// escaped name: a name is never read as Markdown or HTML.
 	body, err := content.Render(v.Body)
 	if err != nil {
-		return Rendered{}, fmt.Errorf("newsletters.Render %s: %w", n.ID, err)
+		return Rendered{}, "", fmt.Errorf("newsletters.Render %s: %w", n.ID, err)
 	}
 	body = strings.ReplaceAll(body, FirstNameToken, html.EscapeString(first))
 	base := strings.TrimRight(c.PublicURL, "/")
@@ -119,12 +125,15 @@ func (c *Composer) compose(n Newsletter, v Version, brand Branding, filled []Fil
 		}
 		data.Blocks = append(data.Blocks, b)
 	}
-	var out bytes.Buffer
+	var out, page bytes.Buffer
 	if err := mailHTML.Execute(&out, data); err != nil {
-		return Rendered{}, fmt.Errorf("newsletters.Render %s: %w", n.ID, err)
+		return Rendered{}, "", fmt.Errorf("newsletters.Render %s: %w", n.ID, err)
+	}
+	if err := pageHTML.Execute(&page, data); err != nil {
+		return Rendered{}, "", fmt.Errorf("newsletters.Render %s: %w", n.ID, err)
 	}
 	return Rendered{Subject: data.Subject, Preheader: data.Preheader, HTML: out.String(), Text: textOf(data, personal(v.Body)),
-		Headers: map[string]string{}}, nil
+		Headers: map[string]string{}}, page.String(), nil
 }
 
 // WithUnsubscribe puts the recipient's unsubscribe link where the newsletter shows it
@@ -251,6 +260,19 @@ var mailHTML = htmltemplate.Must(htmltemplate.New("newsletter").Funcs(htmltempla
 <p style="margin:0 0 8px"><a href="{{.Archive}}" style="color:#5f6368">{{.Say.inBrowser}}</a> · <a href="{{.Unsubscribe}}" style="color:#5f6368">{{.Say.unsubscribe}}</a></p>
 {{if .Brand.Footer}}<p style="margin:0">{{.Brand.Footer}}</p>{{end}}
 </td></tr></table></td></tr></table></body></html>
+`))
+
+// pageHTML is the mail's content as the web app shows it (the editor's preview, the
+// archive): the same parts, styled by the app's style sheet (class names), no inline
+// style, no document around it.
+var pageHTML = htmltemplate.Must(htmltemplate.New("page").Parse(`<div class="nl-mail" lang="{{.Lang}}">
+<div class="nl-head">{{if .Logo}}<img src="{{.Logo}}" alt="" height="32">{{end}}<span>{{.Brand.CommunityName}}</span></div>
+<div class="nl-body">{{.Body}}</div>
+{{range .Blocks}}<section class="nl-block"><h2>{{.Title}}</h2><ul>
+{{range .Items}}<li><a href="{{.URL}}">{{.Title}}</a>{{if .Meta}}<br><span class="muted">{{.Meta}}</span>{{end}}{{if .Excerpt}}<br><span>{{.Excerpt}}</span>{{end}}</li>
+{{end}}</ul></section>{{end}}
+<div class="nl-foot"><p>{{.Say.why}}</p>{{if .Brand.Footer}}<p>{{.Brand.Footer}}</p>{{end}}</div>
+</div>
 `))
 
 // textOf is the newsletter's text part: the body's Markdown (readable as text), the
