@@ -162,7 +162,7 @@ func (s *Writer) SaveDigest(ctx context.Context, actor auth.Principal, id string
 	if id == Monthly {
 		w.PeriodDays = 31
 	}
-	clean, err := Input{Name: w.Name, DefaultLang: w.DefaultLang, Versions: w.Versions, Blocks: w.Blocks, PeriodDays: w.PeriodDays,
+	clean, err := NewsletterInput{Name: w.Name, DefaultLang: w.DefaultLang, Versions: w.Versions, Blocks: w.Blocks, PeriodDays: w.PeriodDays,
 		List: ListDigest, Segment: in.Segment}.clean()
 	if err != nil {
 		return Digest{}, err

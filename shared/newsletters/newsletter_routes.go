@@ -17,9 +17,9 @@ type WritingHTTP struct {
 	Archive ArchiveStore
 }
 
-// UpdateInput is what the editor sends to change a newsletter: Input's members and the
+// NewsletterUpdate is what the editor sends to change a newsletter: NewsletterInput's members and the
 // UpdatedAt it read (two editors do not overwrite each other).
-type UpdateInput struct {
+type NewsletterUpdate struct {
 	Name        string    `json:"name"`
 	DefaultLang string    `json:"defaultLang"`
 	Versions    []Version `json:"versions"`
@@ -40,13 +40,13 @@ func (h WritingHTTP) Routes() []httpx.Route {
 			Query:     []httpx.Param{{Name: "cursor", Description: "The next page's cursor"}},
 			Summary:   "Every newsletter, newest first, in every state (marketers, admins).",
 			Responses: httpx.Answers(200, "A page", Page{}, map[int]string{400: "Bad cursor"})},
-		{Method: "POST", Pattern: "/api/newsletters", SameWithin: idempotency.Window, Tag: "newsletters", Action: policy.NewslettersWrite, Handler: h.create, Request: Input{},
+		{Method: "POST", Pattern: "/api/newsletters", SameWithin: idempotency.Window, Tag: "newsletters", Action: policy.NewslettersWrite, Handler: h.create, Request: NewsletterInput{},
 			Summary:   "Write a draft newsletter: its versions (subject, preheader, Markdown text per language), community blocks, list and segment.",
 			Responses: httpx.Answers(201, "The newsletter", Newsletter{}, map[int]string{400: bad})},
 		{Method: "GET", Pattern: "/api/newsletters/{id}", Tag: "newsletters", Action: policy.NewslettersWrite, Handler: h.get,
 			Summary:   "A newsletter (marketers, admins).",
 			Responses: httpx.Answers(200, "The newsletter", Newsletter{}, map[int]string{404: notFound})},
-		{Method: "PUT", Pattern: "/api/newsletters/{id}", Tag: "newsletters", Action: policy.NewslettersWrite, Handler: h.update, Request: UpdateInput{},
+		{Method: "PUT", Pattern: "/api/newsletters/{id}", Tag: "newsletters", Action: policy.NewslettersWrite, Handler: h.update, Request: NewsletterUpdate{},
 			Summary: "Change a newsletter while it is a draft or scheduled; refused once sending has started.",
 			Responses: httpx.Answers(200, "The newsletter", Newsletter{}, map[int]string{400: bad, 404: notFound,
 				409: "Being sent or sent, or changed by someone else meanwhile"})},
@@ -94,7 +94,7 @@ func (h WritingHTTP) list(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h WritingHTTP) create(w http.ResponseWriter, r *http.Request) {
-	var in Input
+	var in NewsletterInput
 	if httpx.Decoded(w, r, &in) {
 		n, err := h.Writer.Create(r.Context(), auth.Caller(r), in)
 		httpx.Reply(w, r, http.StatusCreated, n, err)
@@ -107,9 +107,9 @@ func (h WritingHTTP) get(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h WritingHTTP) update(w http.ResponseWriter, r *http.Request) {
-	var in UpdateInput
+	var in NewsletterUpdate
 	if httpx.Decoded(w, r, &in) {
-		input := Input{Name: in.Name, DefaultLang: in.DefaultLang, Versions: in.Versions, Blocks: in.Blocks, PeriodDays: in.PeriodDays,
+		input := NewsletterInput{Name: in.Name, DefaultLang: in.DefaultLang, Versions: in.Versions, Blocks: in.Blocks, PeriodDays: in.PeriodDays,
 			Archive: in.Archive, List: in.List, Segment: in.Segment}
 		n, err := h.Writer.Update(r.Context(), r.PathValue("id"), input, in.IfUpdatedAt)
 		httpx.Reply(w, r, http.StatusOK, n, err)

@@ -45,9 +45,9 @@ type People interface {
 // Mailchimp asks; once sending starts, nothing changes any more).
 func editable(state string) bool { return state == StateDraft }
 
-// Input is what the editor sends: the writing (Writing's members), the list and the
+// NewsletterInput is what the editor sends: the writing (Writing's members), the list and the
 // segment.
-type Input struct {
+type NewsletterInput struct {
 	Name        string    `json:"name"`
 	DefaultLang string    `json:"defaultLang"`
 	Versions    []Version `json:"versions"`
@@ -59,7 +59,7 @@ type Input struct {
 }
 
 // writing is the input's Writing.
-func (in Input) writing() Writing {
+func (in NewsletterInput) writing() Writing {
 	return Writing{Name: in.Name, DefaultLang: in.DefaultLang, Versions: in.Versions, Blocks: in.Blocks, PeriodDays: in.PeriodDays, Archive: in.Archive}
 }
 
@@ -79,7 +79,7 @@ var ErrList = errs.InvalidField("list", "invalid_newsletter_list", "Choose the l
 // ErrSegment: a segment too large to be one.
 var ErrSegment = errs.InvalidField("segment", "invalid_newsletter_segment", "A segment names at most 50 spaces, roles and languages each.")
 
-func (in Input) clean() (cleaned, error) {
+func (in NewsletterInput) clean() (cleaned, error) {
 	w, err := in.writing().Clean()
 	if err != nil {
 		return cleaned{}, err
@@ -135,7 +135,7 @@ func (s *Writer) now() time.Time {
 func NewID() string { return "nl_" + strings.ToLower(rand.Text()[:16]) }
 
 // Create writes a new draft.
-func (s *Writer) Create(ctx context.Context, actor auth.Principal, input Input) (Newsletter, error) {
+func (s *Writer) Create(ctx context.Context, actor auth.Principal, input NewsletterInput) (Newsletter, error) {
 	in, err := input.clean()
 	if err != nil {
 		return Newsletter{}, err
@@ -161,7 +161,7 @@ func (s *Writer) Get(ctx context.Context, id string) (Newsletter, error) {
 // Update changes a newsletter's writing, list and segment while it is editable; the
 // caller sends the UpdatedAt it read (ifUpdatedAt, zero: no check) so two editors do
 // not overwrite each other.
-func (s *Writer) Update(ctx context.Context, id string, input Input, ifUpdatedAt time.Time) (Newsletter, error) {
+func (s *Writer) Update(ctx context.Context, id string, input NewsletterInput, ifUpdatedAt time.Time) (Newsletter, error) {
 	in, err := input.clean()
 	if err != nil {
 		return Newsletter{}, err

@@ -999,6 +999,163 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/newsletters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every newsletter, newest first, in every state (marketers, admins). */
+        get: operations["getNewsletters"];
+        put?: never;
+        /** Write a draft newsletter: its versions (subject, preheader, Markdown text per language), community blocks, list and segment. */
+        post: operations["postNewsletters"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/newsletters/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A newsletter (marketers, admins). */
+        get: operations["getNewslettersId"];
+        /** Change a newsletter while it is a draft or scheduled; refused once sending has started. */
+        put: operations["putNewslettersId"];
+        post?: never;
+        /** Delete a draft. */
+        delete: operations["deleteNewslettersId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/newsletters/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send the newsletter, as a chosen member would receive it, to the caller's own address, marked as a test. */
+        post: operations["postNewslettersIdTest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/newsletters/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The archive of past newsletters, newest first, each subject in the reader's language. */
+        get: operations["getNewslettersArchive"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/newsletters/archive/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A past newsletter as the reader receives it today (their language, their name, the blocks with what they may read now). */
+        get: operations["getNewslettersArchiveId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/newsletters/branding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The newsletters' branding: the community's name, colour, logo and footer. */
+        get: operations["getNewslettersBranding"];
+        /** Set the newsletters' branding. */
+        put: operations["putNewslettersBranding"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/newsletters/digests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The weekly and the monthly digest: on or off, day, hour, time zone, blocks, segment, next issue. */
+        get: operations["getNewslettersDigests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/newsletters/digests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the weekly or the monthly digest (id weekly or monthly); switched on, its next issue is scheduled. */
+        put: operations["putNewslettersDigestsId"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/newsletters/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A newsletter as a member would receive it (their language, name, and the blocks with what they may read now; the caller's own access bounds the blocks). Writes nothing. */
+        post: operations["postNewslettersPreview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/notifications": {
         parameters: {
             query?: never;
@@ -2405,7 +2562,7 @@ export interface components {
             optedOut: boolean;
         };
         /** @enum {string} */
-        Action: "campaigns.manage" | "community.settings" | "content.moderate" | "ideas.status" | "invitations.friend" | "invitations.staff" | "members.moderate" | "members.roles" | "members.staff-fields" | "members.staff-names" | "moderation.audit" | "posts.announce" | "rewards.catalogue" | "rewards.settings" | "rewards.staff" | "signed-in" | "spaces.create" | "spaces.moderate-all" | "support.settings" | "tickets.work" | "visitors";
+        Action: "campaigns.manage" | "community.settings" | "content.moderate" | "ideas.status" | "invitations.friend" | "invitations.staff" | "members.moderate" | "members.roles" | "members.staff-fields" | "members.staff-names" | "moderation.audit" | "newsletters.write" | "posts.announce" | "rewards.catalogue" | "rewards.settings" | "rewards.staff" | "signed-in" | "spaces.create" | "spaces.moderate-all" | "support.settings" | "tickets.work" | "visitors";
         Address: {
             city: string;
             country: string;
@@ -2444,6 +2601,27 @@ export interface components {
         };
         ApplyRequest: {
             motivation: string;
+        };
+        ArchiveEntry: {
+            id: string;
+            preheader: string;
+            /** Format: date-time */
+            sentAt: string;
+            subject: string;
+        };
+        ArchiveIssue: {
+            html: string;
+            id: string;
+            lang: string;
+            page: string;
+            preheader: string;
+            /** Format: date-time */
+            sentAt: string;
+            subject: string;
+        };
+        ArchivePage: {
+            entries: components["schemas"]["ArchiveEntry"][];
+            next?: string;
         };
         AssignRequest: {
             assigneeId: string;
@@ -2497,6 +2675,16 @@ export interface components {
         };
         Ballot: {
             option?: string;
+        };
+        Block: {
+            kind: string;
+            limit?: number;
+        };
+        Branding: {
+            color: string;
+            communityName: string;
+            footer?: string;
+            logoUrl?: string;
         };
         BulkRequest: {
             emails: string[];
@@ -2672,6 +2860,38 @@ export interface components {
         DeleteRequest: {
             confirm: boolean;
         };
+        Digest: {
+            archive?: boolean;
+            blocks: components["schemas"]["Block"][];
+            defaultLang: string;
+            enabled: boolean;
+            hour: number;
+            id: string;
+            lastId?: string;
+            monthDay: number;
+            name: string;
+            /** Format: date-time */
+            nextAt?: string;
+            periodDays?: number;
+            segment: components["schemas"]["Segment"];
+            timeZone: string;
+            /** Format: date-time */
+            updatedAt: string;
+            versions: components["schemas"]["Version"][];
+            weekday: number;
+        };
+        DigestInput: {
+            enabled: boolean;
+            hour?: number;
+            monthDay?: number;
+            segment: components["schemas"]["Segment"];
+            timeZone?: string;
+            weekday?: number;
+            writing: components["schemas"]["Writing"];
+        };
+        DigestList: {
+            digests: components["schemas"]["Digest"][];
+        };
         Directory: {
             next?: string;
             spaces: components["schemas"]["Space"][];
@@ -2708,6 +2928,9 @@ export interface components {
             preferences: components["schemas"]["ExportedPreferences"];
             reactions: components["schemas"]["ExportedReaction"][];
             reports: components["schemas"]["ExportedReport"][];
+            sections: {
+                [key: string]: unknown;
+            };
             sessions: components["schemas"]["SessionView"][];
             spaces: components["schemas"]["ExportedMembership"][];
             ticketReplies: components["schemas"]["ExportedReply"][];
@@ -3144,6 +3367,52 @@ export interface components {
             pinnedUntil?: string;
             title?: string;
         };
+        Newsletter: {
+            archive?: boolean;
+            blocks: components["schemas"]["Block"][];
+            /** Format: date-time */
+            createdAt: string;
+            createdBy?: string;
+            defaultLang: string;
+            digestId?: string;
+            id: string;
+            list: string;
+            name: string;
+            periodDays?: number;
+            segment: components["schemas"]["Segment"];
+            /** Format: date-time */
+            sendAt?: string;
+            state: string;
+            /** Format: date-time */
+            updatedAt: string;
+            versions: components["schemas"]["Version"][];
+        };
+        NewsletterInput: {
+            archive?: boolean;
+            blocks: components["schemas"]["Block"][];
+            defaultLang: string;
+            list: string;
+            name: string;
+            periodDays?: number;
+            segment: components["schemas"]["Segment"];
+            versions: components["schemas"]["Version"][];
+        };
+        "newsletters.Page": {
+            newsletters: components["schemas"]["Newsletter"][];
+            next?: string;
+        };
+        NewsletterUpdate: {
+            archive?: boolean;
+            blocks: components["schemas"]["Block"][];
+            defaultLang: string;
+            /** Format: date-time */
+            ifUpdatedAt?: string;
+            list: string;
+            name: string;
+            periodDays?: number;
+            segment: components["schemas"]["Segment"];
+            versions: components["schemas"]["Version"][];
+        };
         NewTicket: {
             attachments?: components["schemas"]["Attachment"][];
             body: string;
@@ -3312,6 +3581,22 @@ export interface components {
         };
         Preferences: {
             activityEmails: boolean;
+        };
+        Preview: {
+            empty: boolean;
+            html: string;
+            lang: string;
+            memberName: string;
+            page: string;
+            preheader: string;
+            subject: string;
+            text: string;
+            withheld: number;
+        };
+        PreviewRequest: {
+            id?: string;
+            memberId?: string;
+            writing: components["schemas"]["Writing"];
         };
         Problem: {
             code: string;
@@ -3578,6 +3863,15 @@ export interface components {
         RulesText: {
             text: string;
         };
+        Segment: {
+            activeDays?: number;
+            inactiveDays?: number;
+            /** Format: date-time */
+            joinedAfter?: string;
+            languages: string[];
+            roles: string[];
+            spaceIds: string[];
+        };
         SessionList: {
             sessions: components["schemas"]["SessionView"][];
         };
@@ -3710,6 +4004,12 @@ export interface components {
             firstResponseMinutes: number;
             resolutionMinutes: number;
         };
+        TestRequest: {
+            memberId?: string;
+        };
+        TestSent: {
+            to: string;
+        };
         Thread: {
             comments: components["schemas"]["Comment"][];
             next?: string;
@@ -3820,6 +4120,13 @@ export interface components {
             label: string;
             stock?: number;
         };
+        Version: {
+            body: string;
+            firstNameFallback?: string;
+            lang: string;
+            preheader?: string;
+            subject: string;
+        };
         View: {
             agent: boolean;
             moves: string[];
@@ -3830,6 +4137,14 @@ export interface components {
             memberId: string;
             message: string;
             postId?: string;
+        };
+        Writing: {
+            archive?: boolean;
+            blocks: components["schemas"]["Block"][];
+            defaultLang: string;
+            name: string;
+            periodDays?: number;
+            versions: components["schemas"]["Version"][];
         };
     };
     responses: never;
@@ -7794,6 +8109,801 @@ export interface operations {
             };
             /** @description The Idempotency-Key was used for a different request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getNewsletters: {
+        parameters: {
+            query?: {
+                /** @description The next page's cursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["newsletters.Page"];
+                };
+            };
+            /** @description Bad cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postNewsletters: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewsletterInput"];
+            };
+        };
+        responses: {
+            /** @description The newsletter */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Newsletter"];
+                };
+            };
+            /** @description Bad name, language, versions (subject, preheader, text, first name's fallback), blocks, period, list or segment */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned, or a cross-origin request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The same request is still being processed (request_in_progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getNewslettersId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The newsletter */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Newsletter"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such newsletter */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putNewslettersId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewsletterUpdate"];
+            };
+        };
+        responses: {
+            /** @description The newsletter */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Newsletter"];
+                };
+            };
+            /** @description Bad name, language, versions (subject, preheader, text, first name's fallback), blocks, period, list or segment */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned, or a cross-origin request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such newsletter */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Being sent or sent, or changed by someone else meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteNewslettersId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Idempotency-Key header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned, or a cross-origin request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such newsletter */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a draft */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postNewslettersIdTest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestRequest"];
+            };
+        };
+        responses: {
+            /** @description Where it went */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestSent"];
+                };
+            };
+            /** @description No such member */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned, or a cross-origin request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such newsletter */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller has no address, or the digest has nothing for that member */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getNewslettersArchive: {
+        parameters: {
+            query?: {
+                /** @description The next page's cursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArchivePage"];
+                };
+            };
+            /** @description Bad cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getNewslettersArchiveId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The newsletter */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArchiveIssue"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not in the archive */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getNewslettersBranding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The branding */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Branding"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putNewslettersBranding: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Branding"];
+            };
+        };
+        responses: {
+            /** @description The branding */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Branding"];
+                };
+            };
+            /** @description Bad name, colour, logo address or footer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned, or a cross-origin request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The same request is still being processed (request_in_progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getNewslettersDigests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The digests */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DigestList"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putNewslettersDigestsId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DigestInput"];
+            };
+        };
+        responses: {
+            /** @description The digest */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Digest"];
+                };
+            };
+            /** @description Bad day, hour, time zone, versions, blocks or segment */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned, or a cross-origin request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Neither weekly nor monthly */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The same request is still being processed (request_in_progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postNewslettersPreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewRequest"];
+            };
+        };
+        responses: {
+            /** @description The preview */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preview"];
+                };
+            };
+            /** @description Bad name, language, versions (subject, preheader, text, first name's fallback), blocks, period, list or segment, or no such member */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned, or a cross-origin request */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -17,6 +17,8 @@ import { CatalogueAdmin } from './orders-admin';
 import { RewardsPage } from './rewards';
 import { LeaderboardPage } from './leaderboard';
 import { RewardsAdmin } from './rewards-admin';
+import { NewsletterEditor, NewslettersPage } from './newsletters';
+import { ArchivedNewsletter, NewsletterArchive } from './newsletter-archive';
 import { matchRoute, mayView, RouteName, routeNamed } from './routes';
 import { NotFound } from './ui';
 import { ConfirmLink, InvitationWhileSignedIn, Sent, SignIn } from './signin';
@@ -193,6 +195,12 @@ function App() {
     rewards: () => <RewardsPage lang={lang} navigate={navigate} staffLinks={{ admin: mayView(routeNamed('rewardsAdmin'), viewer), campaigns: mayView(routeNamed('campaignsAdmin'), viewer), catalogue: mayView(routeNamed('catalogueAdmin'), viewer), rules: may('rewards.settings') }} />,
     leaderboard: () => <LeaderboardPage lang={lang} navigate={navigate} />,
     rewardsAdmin: () => <RewardsAdmin lang={lang} may={may} />,
+
+    // newsletters: writing (issue 13, n1)
+    newsletters: () => <NewslettersPage lang={lang} navigate={navigate} />,
+    newsletterEditor: (p) => <NewsletterEditor lang={lang} id={p.id} navigate={navigate} me={{ id: member!.id, name: member!.displayName }} />,
+    newsletterArchive: () => <NewsletterArchive lang={lang} navigate={navigate} />,
+    newsletterArchived: (p) => <ArchivedNewsletter lang={lang} id={p.id} navigate={navigate} />,
   };
 
   let page: ComponentChildren;
@@ -243,6 +251,7 @@ function App() {
               {canSee('support') && link('/support', s.supportNav)}
               {canSee('moderation') && link('/moderation', s.moderationNav)}
               {canSee('admin') && link('/admin', s.nav.admin)}
+              {link(canSee('newsletters') ? '/newsletters' : '/newsletters/archive', canSee('newsletters') ? s.nl.nav : s.nl.archiveTitle)}
             </nav>
           </>
         )}

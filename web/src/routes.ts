@@ -45,6 +45,13 @@ export const routes = [
   { name: 'rewards', path: '/rewards', may: ['member'] },
   { name: 'leaderboard', path: '/leaderboard', may: ['member'] },
   { name: 'rewardsAdmin', path: '/rewards/admin', may: ['rewards.settings', 'rewards.staff'] },
+
+  // ---- newsletters: writing (issue 13, n1): the marketers' list and editor, the
+  // members' archive (listed before /newsletters/:id, which would take "archive").
+  { name: 'newsletters', path: '/newsletters', may: ['newsletters.write'] },
+  { name: 'newsletterArchive', path: '/newsletters/archive', may: ['member'] },
+  { name: 'newsletterArchived', path: '/newsletters/archive/:id', may: ['member'] },
+  { name: 'newsletterEditor', path: '/newsletters/:id', may: ['newsletters.write'] },
 ] as const satisfies readonly { name: string; path: string; may: readonly (Action | 'visitor' | 'member' | 'space-moderator')[] }[];
 
 export type RouteName = (typeof routes)[number]['name'];
