@@ -15,10 +15,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"tribune/shared/app"
+	"tribune/shared/auth"
 	"tribune/shared/config"
 	"tribune/shared/newsletters"
 	"tribune/shared/policy"
+	"tribune/shared/schedule"
 	"tribune/shared/spaces"
+	"tribune/shared/store"
 )
 
 // ---- helpers of the newsletters' writing tests
@@ -460,5 +463,95 @@ func TestNewsletterDigestIsScheduledWhenSwitchedOn(t *testing.T) {
 	if status, _ := c.call(mia, "GET", "/api/newsletters/digests", "", &list); status != 200 || len(list.Digests) != 2 || list.Digests[0].ID != "weekly" ||
 		list.Digests[0].Enabled || list.Digests[1].ID != "monthly" {
 		t.Fatalf("digests %+v", list)
+	}
+}
+
+// localDigestSchedule is the local scheduler as digests ask it (app's own adapter is
+// unexported): the real schedules of the table.
+type localDigestSchedule struct{ st *store.Store }
+
+func (l localDigestSchedule) At(ctx context.Context, name string, at time.Time, kind, id string) error {
+	return l.st.Schedules().At(ctx, name, at, schedule.Job{Kind: kind, ID: id})
+}
+
+func (l localDigestSchedule) Cancel(ctx context.Context, name string) error {
+	return l.st.Schedules().Cancel(ctx, name)
+}
+
+// handedToSending is a minimal DigestQueue written for this test (sending is another
+// part's): it records each issue handed over, as sending's "send now" receives it.
+type handedToSending struct {
+	mu  sync.Mutex
+	ids []string
+}
+
+func (h *handedToSending) SendNow(_ context.Context, n newsletters.Newsletter) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.ids = append(h.ids, n.ID)
+	return nil
+}
+
+// The digest job at its hour writes the issue once (a job run twice writes nothing
+// twice), hands it to sending, and schedules the next; early, it does nothing. The
+// issue is made of blocks alone: a member with nothing new gets nothing.
+func TestNewsletterDigestJobWritesTheIssueOnceAndSchedulesTheNext(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	now := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC) // a Wednesday
+	clock := func() time.Time { return now }
+	queue := &handedToSending{}
+	w := &newsletters.Writer{Store: c.st.Newsletters(), Digests: c.st.Newsletters(), Schedule: localDigestSchedule{c.st}, Queue: queue, Now: clock,
+		Composer: app.NewsletterRenderer(app.Deps{Config: config.Config{PublicURL: c.srv.URL}, Store: c.st})}
+	in := newsletters.DigestInput{Enabled: true, Weekday: 1, Hour: 9, TimeZone: "UTC", Segment: newsletters.Segment{SpaceIDs: []string{}, Roles: []string{}, Languages: []string{}},
+		Writing: newsletters.Writing{Name: "Weekly", DefaultLang: "en", Versions: []newsletters.Version{{Lang: "en", Subject: "Your week"}},
+			Blocks: []newsletters.Block{{Kind: newsletters.BlockTopPosts}}}}
+	d, err := w.SaveDigest(context.Background(), auth.Principal{MemberID: "m_mia"}, newsletters.Weekly, in)
+	if err != nil || !d.NextAt.Equal(time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)) {
+		t.Fatalf("saved %v %v", d.NextAt, err)
+	}
+	// Early: nothing written, nothing queued.
+	if err := w.RunDigest(context.Background(), newsletters.Weekly); err != nil || len(queue.ids) != 0 || c.newsletterCount() != 0 {
+		t.Fatalf("early run: %v, queued %v", err, queue.ids)
+	}
+	now = time.Date(2026, 12, 7, 9, 0, 30, 0, time.UTC)
+	if err := w.RunDigest(context.Background(), newsletters.Weekly); err != nil {
+		t.Fatal(err)
+	}
+	list, _, _ := c.st.Newsletters().Newsletters(context.Background(), "", 10)
+	if len(list) != 1 || len(queue.ids) != 1 || queue.ids[0] != list[0].ID || list[0].DigestID != newsletters.Weekly || list[0].List != newsletters.ListDigest ||
+		list[0].Versions[0].Body != "" || list[0].Blocks[0].Kind != newsletters.BlockTopPosts {
+		t.Fatalf("issue %+v, queued %v", list, queue.ids)
+	}
+	got, _ := c.st.Newsletters().Digest(context.Background(), newsletters.Weekly)
+	if !got.NextAt.Equal(time.Date(2026, 12, 14, 9, 0, 0, 0, time.UTC)) || got.LastID != list[0].ID {
+		t.Fatalf("next %v last %s", got.NextAt, got.LastID)
+	}
+	// The same job again (redelivered after the issue was written but before the next
+	// was saved): the issue is not written twice.
+	got.NextAt = d.NextAt
+	if err := c.st.Newsletters().SaveDigest(context.Background(), got); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.RunDigest(context.Background(), newsletters.Weekly); err != nil {
+		t.Fatal(err)
+	}
+	if n := c.newsletterCount(); n != 1 {
+		t.Fatalf("%d issues", n)
+	}
+	// A member with nothing new in the blocks receives nothing.
+	ann := newMember(t, c.st, "Ann", []string{policy.RoleMember})
+	if _, err := w.Composer.Render(context.Background(), list[0], newsletters.Recipient{MemberID: ann, Name: "Ann", Lang: "en"}); !errorsIsCode(err, "newsletter_nothing_new") {
+		t.Fatalf("empty digest: %v", err)
+	}
+	// Switched off: the job does nothing.
+	in.Enabled = false
+	if _, err := w.SaveDigest(context.Background(), auth.Principal{MemberID: "m_mia"}, newsletters.Weekly, in); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(30 * 24 * time.Hour)
+	queued := len(queue.ids)
+	if err := w.RunDigest(context.Background(), newsletters.Weekly); err != nil || len(queue.ids) != queued {
+		t.Fatalf("off: %v %v", err, queue.ids)
 	}
 }
