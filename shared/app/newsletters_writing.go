@@ -80,6 +80,40 @@ type newsletterCommunity struct {
 	mu       sync.Mutex
 	public   map[string]string
 	publicAt time.Time
+	// roles keeps a member's roles a few seconds: one copy's blocks ask them twice
+	// (readable spaces, campaigns).
+	roles map[string]heldRoles
+}
+
+type heldRoles struct {
+	roles []string
+	found bool
+	at    time.Time
+}
+
+// rolesOf reads a member's roles (found false for a member who no longer exists).
+func (c *newsletterCommunity) rolesOf(ctx context.Context, memberID string) ([]string, bool, error) {
+	c.mu.Lock()
+	h, ok := c.roles[memberID]
+	c.mu.Unlock()
+	if ok && time.Since(h.at) < 5*time.Second {
+		return h.roles, h.found, nil
+	}
+	m, err := c.store.Members().GetMember(ctx, memberID)
+	found := err == nil
+	if errors.Is(err, errs.ErrNotFound) {
+		err = nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	c.mu.Lock()
+	if c.roles == nil || len(c.roles) > 10_000 {
+		c.roles = map[string]heldRoles{}
+	}
+	c.roles[memberID] = heldRoles{roles: m.Roles, found: found, at: time.Now()}
+	c.mu.Unlock()
+	return m.Roles, found, nil
 }
 
 // publicSpaces are the directory's public spaces (kept for newsletters.ContentTTL).
@@ -112,12 +146,12 @@ func (c *newsletterCommunity) publicSpaces(ctx context.Context) (map[string]stri
 
 // ReadableSpaces implements newsletters.Community.
 func (c *newsletterCommunity) ReadableSpaces(ctx context.Context, memberID string) (map[string]string, error) {
-	m, err := c.store.Members().GetMember(ctx, memberID)
-	if errors.Is(err, errs.ErrNotFound) {
-		return map[string]string{}, nil
-	}
+	roles, found, err := c.rolesOf(ctx, memberID)
 	if err != nil {
 		return nil, err
+	}
+	if !found {
+		return map[string]string{}, nil
 	}
 	public, err := c.publicSpaces(ctx)
 	if err != nil {
@@ -132,7 +166,7 @@ func (c *newsletterCommunity) ReadableSpaces(ctx context.Context, memberID strin
 		return nil, err
 	}
 	svc := &spaces.Service{Store: c.store.Spaces(), Now: time.Now}
-	actor := auth.Principal{MemberID: memberID, Roles: m.Roles}
+	actor := auth.Principal{MemberID: memberID, Roles: roles}
 	for _, ms := range mine {
 		if _, ok := out[ms.SpaceID]; ok || !ms.Active() {
 			continue
@@ -220,14 +254,11 @@ func title(s posts.Summary) string {
 // LiveCampaigns implements newsletters.Community: the campaigns live now whose
 // audience holds the member.
 func (c *newsletterCommunity) LiveCampaigns(ctx context.Context, memberID string) ([]newsletters.Item, error) {
-	m, err := c.store.Members().GetMember(ctx, memberID)
-	if errors.Is(err, errs.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
+	roles, found, err := c.rolesOf(ctx, memberID)
+	if err != nil || !found {
 		return nil, err
 	}
-	list, err := c.campaigns.Live(ctx, auth.Principal{MemberID: memberID, Roles: m.Roles})
+	list, err := c.campaigns.Live(ctx, auth.Principal{MemberID: memberID, Roles: roles})
 	if err != nil {
 		return nil, err
 	}

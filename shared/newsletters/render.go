@@ -9,6 +9,8 @@ import (
 	"maps"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -47,6 +49,10 @@ type Composer struct {
 	Now       func() time.Time
 
 	cache contentCache
+	// bodies keeps each version's rendered body (the same for every recipient: the
+	// first name goes in after).
+	bodies    sync.Map
+	bodyCount atomic.Int64
 }
 
 var _ Renderer = (*Composer)(nil)
@@ -104,7 +110,7 @@ func (c *Composer) compose(n Newsletter, v Version, brand Branding, filled []Fil
 	oneLine := func(s string) string { return strings.Join(strings.Fields(personal(s)), " ") }
 	// The body is rendered with the token in place, then the token replaced by the
 	// escaped name: a name is never read as Markdown or HTML.
-	body, err := content.Render(v.Body)
+	body, err := c.renderBody(v.Body)
 	if err != nil {
 		return Rendered{}, "", fmt.Errorf("newsletters.Render %s: %w", n.ID, err)
 	}
@@ -134,6 +140,24 @@ func (c *Composer) compose(n Newsletter, v Version, brand Branding, filled []Fil
 	}
 	return Rendered{Subject: data.Subject, Preheader: data.Preheader, HTML: out.String(), Text: textOf(data, personal(v.Body)),
 		Headers: map[string]string{}}, page.String(), nil
+}
+
+// renderBody is content.Render of a body, kept across recipients (a few hundred
+// bodies at most: the map starts again past that).
+func (c *Composer) renderBody(source string) (string, error) {
+	if got, ok := c.bodies.Load(source); ok {
+		return got.(string), nil
+	}
+	out, err := content.Render(source)
+	if err != nil {
+		return "", err
+	}
+	if c.bodyCount.Add(1) > 256 {
+		c.bodies.Clear()
+		c.bodyCount.Store(0)
+	}
+	c.bodies.Store(source, out)
+	return out, nil
 }
 
 // WithUnsubscribe puts the recipient's unsubscribe link where the newsletter shows it
