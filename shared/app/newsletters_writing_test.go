@@ -335,6 +335,20 @@ func TestNewsletterTestSendGoesToTheCaller(t *testing.T) {
 	if status, raw := c.call(mia, "POST", "/api/newsletters/"+n.ID+"/test", `{"memberId":"m_nobody"}`, nil); status != 400 || problemCode(raw) != "unknown_member" {
 		t.Fatalf("unknown member: %d %s", status, raw)
 	}
+	// Ten tests an hour: the eleventh is refused and sends nothing.
+	inAFreshWindow(newsletters.LimitTests.Window, time.Minute)
+	before := len(c.mailsTo("mia@example.com"))
+	codes := map[int]int{}
+	for range 11 {
+		status, _ := c.call(mia, "POST", "/api/newsletters/"+n.ID+"/test", "{}", nil)
+		codes[status]++
+	}
+	if codes[200] != 10-1 && codes[200] != 10 || codes[429] < 1 {
+		t.Fatalf("answers %v", codes)
+	}
+	if got := len(c.mailsTo("mia@example.com")) - before; got != codes[200] {
+		t.Fatalf("%d mails for %d tests", got, codes[200])
+	}
 }
 
 // The archive lists the sent newsletters marked for it, each in the reader's language,

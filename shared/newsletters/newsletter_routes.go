@@ -59,7 +59,7 @@ func (h WritingHTTP) Routes() []httpx.Route {
 		{Method: "POST", Pattern: "/api/newsletters/{id}/test", Tag: "newsletters", Action: policy.NewslettersWrite, Handler: h.test, Request: TestRequest{},
 			Summary: "Send the newsletter, as a chosen member would receive it, to the caller's own address, marked as a test.",
 			Responses: httpx.Answers(200, "Where it went", TestSent{}, map[int]string{400: "No such member", 404: notFound,
-				409: "The caller has no address, or the digest has nothing for that member"})},
+				409: "The caller has no address, or the digest has nothing for that member", 429: "More than 10 tests this hour"})},
 		{Method: "GET", Pattern: "/api/newsletters/branding", Tag: "newsletters", Action: policy.NewslettersWrite, Handler: h.branding,
 			Summary:   "The newsletters' branding: the community's name, colour, logo and footer.",
 			Responses: httpx.Answers(200, "The branding", Branding{}, nil)},

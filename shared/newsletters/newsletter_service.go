@@ -13,6 +13,7 @@ import (
 	"tribune/shared/errs"
 	"tribune/shared/mail"
 	"tribune/shared/policy"
+	"tribune/shared/ratelimit"
 	"tribune/shared/text"
 )
 
@@ -32,7 +33,15 @@ type WritingStore interface {
 	// Branding reads the community's branding (DefaultBranding until set).
 	Branding(ctx context.Context) (Branding, error)
 	SaveBranding(ctx context.Context, b Branding) error
+	// CountTestSend counts a test send under its limits (ErrTooManyTests over them).
+	CountTestSend(ctx context.Context, hits []ratelimit.Hit, now time.Time) error
 }
+
+// LimitTests bounds the test sends of one staff member: 10 an hour.
+var LimitTests = ratelimit.Rule{Name: "newsletter-test", Limit: 10, Window: time.Hour}
+
+// ErrTooManyTests: over LimitTests.
+var ErrTooManyTests = errs.New(errs.RateLimited, "newsletter_tests_limited", "You have sent 10 tests this hour: wait a little before the next one.")
 
 // People is what writing needs of members (shared/app over the members' store).
 type People interface {
@@ -359,6 +368,9 @@ func (s *Writer) Test(ctx context.Context, actor auth.Principal, id string, req 
 	}
 	if p.Empty {
 		return TestSent{}, ErrNothingNew
+	}
+	if err := s.Store.CountTestSend(ctx, []ratelimit.Hit{{Rule: LimitTests, Key: actor.MemberID}}, s.now()); err != nil {
+		return TestSent{}, err
 	}
 	prefix := "[Test] "
 	if p.Lang == "fr" {

@@ -13,6 +13,7 @@ import (
 
 	"tribune/shared/errs"
 	"tribune/shared/newsletters"
+	"tribune/shared/ratelimit"
 )
 
 // Newsletters, writing (issue 13, n1): the newsletter item and its writing fields, the
@@ -251,6 +252,14 @@ func (s *Newsletters) Archived(ctx context.Context, cursor string, limit int) ([
 	return s.newsletterPage(ctx, "store.Archived", cursor, limit, func(n newsletters.Newsletter) bool {
 		return n.State == newsletters.StateSent && n.Archive && n.DigestID == ""
 	})
+}
+
+// CountTestSend implements newsletters.WritingStore: the hits alone, in one transaction.
+func (s *Newsletters) CountTestSend(ctx context.Context, hits []ratelimit.Hit, now time.Time) error {
+	if err := s.writeUnderLimits(ctx, hits, now, newsletters.ErrTooManyTests); err != nil {
+		return fmt.Errorf("store.CountTestSend: %w", err)
+	}
+	return nil
 }
 
 // brandingItem is the newsletters' branding: COMMUNITY / NEWSLETTERBRANDING.

@@ -1204,6 +1204,7 @@ const en = {
       invalid_digest_time: 'Choose the day, an hour from 0 to 23 and a time zone such as Europe/Paris.',
       digest_without_blocks: 'A digest is made of community blocks: add at least one.',
       no_email: 'Your account has no email address to send the test to.',
+      newsletter_tests_limited: 'You have sent 10 tests this hour: wait a little before the next one.',
     } as Record<string, string>,
   },
 };
@@ -2391,6 +2392,7 @@ const fr: Strings = {
       invalid_digest_time: 'Choisissez le jour, une heure de 0 à 23 et un fuseau comme Europe/Paris.',
       digest_without_blocks: 'Un résumé est fait de blocs de la communauté : ajoutez-en au moins un.',
       no_email: 'Votre compte n’a pas d’adresse pour recevoir l’essai.',
+      newsletter_tests_limited: 'Vous avez envoyé 10 essais cette heure-ci : patientez un peu avant le suivant.',
     } as Record<string, string>,
   },
 };
