@@ -25,7 +25,9 @@ func (m *memoryCommunity) SpaceContent(_ context.Context, spaceID string, _, _ t
 	return m.content[spaceID], nil
 }
 
-func (m *memoryCommunity) LiveCampaigns(context.Context, string) ([]Item, error) { return m.campaigns, nil }
+func (m *memoryCommunity) LiveCampaigns(context.Context, string) ([]Item, error) {
+	return m.campaigns, nil
+}
 
 // Blocks keep only the items of spaces the member reads (an item another space's
 // content carried is dropped), rank top posts by score and ideas by votes, stop at the
