@@ -155,6 +155,7 @@ export function NewsletterEditor(props: { lang: Lang; id: string; navigate: Nav;
   const editable = isNew || n!.state === 'draft';
   const set = (patch: Partial<NewsletterInput>) => {
     setSaved(false);
+    setProblem(undefined);
     setForm({ ...form, ...patch });
   };
   const setVersion = (i: number, patch: Partial<NewsletterVersion>) => set({ versions: form.versions.map((v, j) => (j === i ? { ...v, ...patch } : v)) });
