@@ -392,6 +392,18 @@ func TestNewsletterArchiveShowsSentOnesToEachReader(t *testing.T) {
 	if status, _ := c.call(c.visitor(), "GET", "/api/newsletters/archive", "", nil); status != 401 {
 		t.Errorf("a visitor reads the archive: %d", status)
 	}
+	// More than a page of newer drafts: the archive's first page still holds the sent one.
+	for i := range newsletters.ListPage + 5 {
+		d := draft
+		d.ID, d.CreatedAt = fmt.Sprintf("nl_draft%02d", i), time.Now().Add(time.Duration(i+1)*time.Second)
+		if err := c.st.Newsletters().CreateNewsletter(context.Background(), d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	page = newsletters.ArchivePage{}
+	if status, raw := c.call(ann, "GET", "/api/newsletters/archive", "", &page); status != 200 || len(page.Entries) != 1 || page.Entries[0].ID != sent.ID {
+		t.Fatalf("archive behind drafts: %d %s", status, raw)
+	}
 }
 
 // The branding is validated and shows in what members receive.

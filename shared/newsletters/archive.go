@@ -67,9 +67,19 @@ func (s *Writer) Archive(ctx context.Context, actor auth.Principal, store Archiv
 	if err != nil {
 		return ArchivePage{}, err
 	}
-	list, next, err := store.Archived(ctx, cursor, ListPage)
-	if err != nil {
-		return ArchivePage{}, err
+	// The archive's pages are the newsletters' list filtered: read on (10 pages at most)
+	// until one holds something, so a reader is not shown an empty page with more after.
+	var list []Newsletter
+	next := cursor
+	for range 10 {
+		got, after, err := store.Archived(ctx, next, ListPage)
+		if err != nil {
+			return ArchivePage{}, err
+		}
+		list, next = append(list, got...), after
+		if len(list) > 0 || next == "" {
+			break
+		}
 	}
 	page := ArchivePage{Entries: []ArchiveEntry{}, Next: next}
 	for _, n := range list {
