@@ -370,26 +370,26 @@ func TestNewsletterArchiveShowsSentOnesToEachReader(t *testing.T) {
 	c.setNewsletterState(sent.ID, newsletters.StateSent)
 	c.setNewsletterState(unlisted.ID, newsletters.StateSent)
 	var page newsletters.ArchivePage
-	if status, raw := c.call(ann, "GET", "/api/newsletters/archive", "", &page); status != 200 || len(page.Entries) != 1 || page.Entries[0].Subject != "Sent one" {
+	if status, raw := c.call(ann, "GET", "/api/newsletter-archive", "", &page); status != 200 || len(page.Entries) != 1 || page.Entries[0].Subject != "Sent one" {
 		t.Fatalf("Ann's archive: %d %s", status, raw)
 	}
-	if status, raw := c.call(bob, "GET", "/api/newsletters/archive", "", &page); status != 200 || len(page.Entries) != 1 || page.Entries[0].Subject != "FR Sent one" {
+	if status, raw := c.call(bob, "GET", "/api/newsletter-archive", "", &page); status != 200 || len(page.Entries) != 1 || page.Entries[0].Subject != "FR Sent one" {
 		t.Fatalf("Bob's archive: %d %s", status, raw)
 	}
 	var issue newsletters.ArchiveIssue
-	if status, raw := c.call(ann, "GET", "/api/newsletters/archive/"+sent.ID, "", &issue); status != 200 || strings.Contains(issue.HTML, "CANARY") ||
+	if status, raw := c.call(ann, "GET", "/api/newsletter-archive/"+sent.ID, "", &issue); status != 200 || strings.Contains(issue.HTML, "CANARY") ||
 		!strings.Contains(issue.HTML, "Hello Ann") || strings.Contains(issue.HTML, newsletters.UnsubscribeToken) {
 		t.Fatalf("Ann reads: %d %s", status, raw)
 	}
-	if status, _ := c.call(bob, "GET", "/api/newsletters/archive/"+sent.ID, "", &issue); status != 200 || !strings.Contains(issue.HTML, "CANARY-ARCHIVE") || issue.Lang != "fr" {
+	if status, _ := c.call(bob, "GET", "/api/newsletter-archive/"+sent.ID, "", &issue); status != 200 || !strings.Contains(issue.HTML, "CANARY-ARCHIVE") || issue.Lang != "fr" {
 		t.Fatalf("Bob reads: %d %s", status, issue.HTML)
 	}
 	for _, id := range []string{draft.ID, unlisted.ID, "nl_none"} {
-		if status, _ := c.call(ann, "GET", "/api/newsletters/archive/"+id, "", nil); status != 404 {
+		if status, _ := c.call(ann, "GET", "/api/newsletter-archive/"+id, "", nil); status != 404 {
 			t.Errorf("archive %s: %d", id, status)
 		}
 	}
-	if status, _ := c.call(c.visitor(), "GET", "/api/newsletters/archive", "", nil); status != 401 {
+	if status, _ := c.call(c.visitor(), "GET", "/api/newsletter-archive", "", nil); status != 401 {
 		t.Errorf("a visitor reads the archive: %d", status)
 	}
 	// More than a page of newer drafts: the archive's first page still holds the sent one.
@@ -401,7 +401,7 @@ func TestNewsletterArchiveShowsSentOnesToEachReader(t *testing.T) {
 		}
 	}
 	page = newsletters.ArchivePage{}
-	if status, raw := c.call(ann, "GET", "/api/newsletters/archive", "", &page); status != 200 || len(page.Entries) != 1 || page.Entries[0].ID != sent.ID {
+	if status, raw := c.call(ann, "GET", "/api/newsletter-archive", "", &page); status != 200 || len(page.Entries) != 1 || page.Entries[0].ID != sent.ID {
 		t.Fatalf("archive behind drafts: %d %s", status, raw)
 	}
 }
@@ -452,7 +452,7 @@ func TestNewsletterDigestIsScheduledWhenSwitchedOn(t *testing.T) {
 		"segment": map[string]any{"spaceIds": []string{}, "roles": []string{}, "languages": []string{}}}
 	body, _ := json.Marshal(in)
 	var d newsletters.Digest
-	if status, raw := c.call(mia, "PUT", "/api/newsletters/digests/weekly", string(body), &d); status != 200 || d.NextAt == nil || d.Versions[0].Body != "" {
+	if status, raw := c.call(mia, "PUT", "/api/newsletter-digests/weekly", string(body), &d); status != 200 || d.NextAt == nil || d.Versions[0].Body != "" {
 		t.Fatalf("switch on: %d %s", status, raw)
 	}
 	paris, _ := time.LoadLocation("Europe/Paris")
@@ -469,24 +469,24 @@ func TestNewsletterDigestIsScheduledWhenSwitchedOn(t *testing.T) {
 		strings.Replace(string(body), `"Europe/Paris"`, `"Mars/Olympus"`, 1),
 		strings.Replace(string(body), `"blocks":[{"kind":"top_posts"}]`, `"blocks":[]`, 1),
 	} {
-		if status, raw := c.call(mia, "PUT", "/api/newsletters/digests/weekly", bad, nil); status != 400 {
+		if status, raw := c.call(mia, "PUT", "/api/newsletter-digests/weekly", bad, nil); status != 400 {
 			t.Errorf("bad digest: %d %s", status, raw)
 		}
 	}
-	if status, _ := c.call(mia, "PUT", "/api/newsletters/digests/daily", string(body), nil); status != 404 {
+	if status, _ := c.call(mia, "PUT", "/api/newsletter-digests/daily", string(body), nil); status != 404 {
 		t.Errorf("a daily digest: %d", status)
 	}
 	in["enabled"] = false
 	body, _ = json.Marshal(in)
 	d = newsletters.Digest{}
-	if status, raw := c.call(mia, "PUT", "/api/newsletters/digests/weekly", string(body), &d); status != 200 || d.NextAt != nil {
+	if status, raw := c.call(mia, "PUT", "/api/newsletter-digests/weekly", string(body), &d); status != 200 || d.NextAt != nil {
 		t.Fatalf("switch off: %d %s", status, raw)
 	}
 	if due, _ := c.st.Schedules().DueSchedules(context.Background(), time.Now().Add(60*24*time.Hour)); len(due) != 0 {
 		t.Fatalf("schedules left: %+v", due)
 	}
 	var list newsletters.DigestList
-	if status, _ := c.call(mia, "GET", "/api/newsletters/digests", "", &list); status != 200 || len(list.Digests) != 2 || list.Digests[0].ID != "weekly" ||
+	if status, _ := c.call(mia, "GET", "/api/newsletter-digests", "", &list); status != 200 || len(list.Digests) != 2 || list.Digests[0].ID != "weekly" ||
 		list.Digests[0].Enabled || list.Digests[1].ID != "monthly" {
 		t.Fatalf("digests %+v", list)
 	}

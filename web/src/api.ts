@@ -372,8 +372,8 @@ export const newslettersApi = {
   test: (id: string, memberId: string) => call('post', '/api/newsletters/{id}/test', { path: { id }, body: memberId ? { memberId } : {} }),
   branding: () => call('get', '/api/newsletters/branding'),
   saveBranding: (b: NewsletterBranding) => call('put', '/api/newsletters/branding', { body: b }),
-  digests: () => call('get', '/api/newsletters/digests'),
-  saveDigest: (id: string, d: DigestInput) => call('put', '/api/newsletters/digests/{id}', { path: { id }, body: d }),
-  archive: (cursor?: string) => call('get', '/api/newsletters/archive', { query: { cursor } }),
-  archived: (id: string) => call('get', '/api/newsletters/archive/{id}', { path: { id } }),
+  digests: () => call('get', '/api/newsletter-digests'),
+  saveDigest: (id: string, d: DigestInput) => call('put', '/api/newsletter-digests/{id}', { path: { id }, body: d }),
+  archive: (cursor?: string) => call('get', '/api/newsletter-archive', { query: { cursor } }),
+  archived: (id: string) => call('get', '/api/newsletter-archive/{id}', { path: { id } }),
 };
