@@ -123,7 +123,10 @@ func (c *Composer) compose(n Newsletter, v Version, brand Branding, filled []Fil
 	say := words[lang]
 	data := mailData{Lang: lang, Brand: brand, Color: safeColor(brand.Color), Logo: safeLogo(brand.LogoURL),
 		Subject: oneLine(v.Subject), Preheader: oneLine(v.Preheader), Body: htmltemplate.HTML(body), Base: base,
-		Archive: base + "/newsletters/archive/" + n.ID, Say: say, Unsubscribe: UnsubscribeToken}
+		Say: say, Unsubscribe: UnsubscribeToken}
+	if n.Writing.Archive && n.DigestID == "" {
+		data.Archive = base + "/newsletters/archive/" + n.ID // "read it in your browser" only where it will be
+	}
 	for _, f := range filled {
 		b := mailBlock{Title: say[f.Kind]}
 		for _, it := range f.Items {
@@ -281,7 +284,7 @@ var mailHTML = htmltemplate.Must(htmltemplate.New("newsletter").Funcs(htmltempla
 {{end}}{{end}}</td></tr>
 <tr><td style="padding:16px 24px;background:#fafafa;color:#5f6368;font-size:12px;line-height:1.5">
 <p style="margin:0 0 8px">{{.Say.why}}</p>
-<p style="margin:0 0 8px"><a href="{{.Archive}}" style="color:#5f6368">{{.Say.inBrowser}}</a> · <a href="{{.Unsubscribe}}" style="color:#5f6368">{{.Say.unsubscribe}}</a></p>
+<p style="margin:0 0 8px">{{if .Archive}}<a href="{{.Archive}}" style="color:#5f6368">{{.Say.inBrowser}}</a> · {{end}}<a href="{{.Unsubscribe}}" style="color:#5f6368">{{.Say.unsubscribe}}</a></p>
 {{if .Brand.Footer}}<p style="margin:0">{{.Brand.Footer}}</p>{{end}}
 </td></tr></table></td></tr></table></body></html>
 `))
@@ -316,7 +319,11 @@ func textOf(d mailData, body string) string {
 			}
 		}
 	}
-	b.WriteString("\n-- \n" + d.Say["why"] + "\n" + d.Say["inBrowser"] + ": " + d.Archive + "\n" + d.Say["unsubscribe"] + ": " + d.Unsubscribe + "\n")
+	b.WriteString("\n-- \n" + d.Say["why"] + "\n")
+	if d.Archive != "" {
+		b.WriteString(d.Say["inBrowser"] + ": " + d.Archive + "\n")
+	}
+	b.WriteString(d.Say["unsubscribe"] + ": " + d.Unsubscribe + "\n")
 	if d.Brand.Footer != "" {
 		b.WriteString(d.Brand.Footer + "\n")
 	}
