@@ -367,8 +367,13 @@ func TestNewsletterArchiveShowsSentOnesToEachReader(t *testing.T) {
 	c.call(mia, "POST", "/api/newsletters", newsletterJSON("Sent", "Sent one", newsletters.BlockTopPosts), &sent)
 	c.call(mia, "POST", "/api/newsletters", newsletterJSON("Draft", "Draft one"), &draft)
 	c.call(mia, "POST", "/api/newsletters", strings.Replace(newsletterJSON("Unlisted", "Unlisted one"), `"archive":true`, `"archive":false`, 1), &unlisted)
+	var club newsletters.Newsletter
+	if status, raw := c.call(mia, "POST", "/api/newsletters", strings.Replace(newsletterJSON("Club", "For the board"), `"spaceIds":[]`, fmt.Sprintf(`"spaceIds":[%q]`, secret.ID), 1), &club); status != 201 {
+		t.Fatalf("club newsletter: %d %s", status, raw)
+	}
 	c.setNewsletterState(sent.ID, newsletters.StateSent)
 	c.setNewsletterState(unlisted.ID, newsletters.StateSent)
+	c.setNewsletterState(club.ID, newsletters.StateSent)
 	var page newsletters.ArchivePage
 	if status, raw := c.call(ann, "GET", "/api/newsletter-archive", "", &page); status != 200 || len(page.Entries) != 1 || page.Entries[0].Subject != "Sent one" {
 		t.Fatalf("Ann's archive: %d %s", status, raw)
@@ -384,7 +389,7 @@ func TestNewsletterArchiveShowsSentOnesToEachReader(t *testing.T) {
 	if status, _ := c.call(bob, "GET", "/api/newsletter-archive/"+sent.ID, "", &issue); status != 200 || !strings.Contains(issue.HTML, "CANARY-ARCHIVE") || issue.Lang != "fr" {
 		t.Fatalf("Bob reads: %d %s", status, issue.HTML)
 	}
-	for _, id := range []string{draft.ID, unlisted.ID, "nl_none"} {
+	for _, id := range []string{draft.ID, unlisted.ID, club.ID, "nl_none"} {
 		if status, _ := c.call(ann, "GET", "/api/newsletter-archive/"+id, "", nil); status != 404 {
 			t.Errorf("archive %s: %d", id, status)
 		}

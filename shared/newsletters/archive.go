@@ -55,10 +55,15 @@ func sentAt(n Newsletter) time.Time {
 	return n.UpdatedAt
 }
 
-// inArchive reports whether a reader finds n in the archive.
+// inArchive reports whether a reader finds n in the archive: sent, marked for it, not a
+// digest's issue, and not sent to some spaces' members or some roles only (what was
+// written for a closed group is not shown to the whole community).
 func inArchive(n Newsletter) bool {
-	return n.State == StateSent && n.Archive && n.DigestID == ""
+	return n.State == StateSent && n.Archive && n.DigestID == "" && len(n.Segment.SpaceIDs) == 0 && len(n.Segment.Roles) == 0
 }
+
+// InArchive is inArchive for the store's listing.
+func InArchive(n Newsletter) bool { return inArchive(n) }
 
 // Archive lists the archive for a reader: each subject in their language, their name
 // in it.

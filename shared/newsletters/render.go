@@ -124,7 +124,7 @@ func (c *Composer) compose(n Newsletter, v Version, brand Branding, filled []Fil
 	data := mailData{Lang: lang, Brand: brand, Color: safeColor(brand.Color), Logo: safeLogo(brand.LogoURL),
 		Subject: oneLine(v.Subject), Preheader: oneLine(v.Preheader), Body: htmltemplate.HTML(body), Base: base,
 		Say: say, Unsubscribe: UnsubscribeToken}
-	if n.Writing.Archive && n.DigestID == "" {
+	if n.Writing.Archive && n.DigestID == "" && len(n.Segment.SpaceIDs) == 0 && len(n.Segment.Roles) == 0 {
 		data.Archive = base + "/newsletters/archive/" + n.ID // "read it in your browser" only where it will be
 	}
 	for _, f := range filled {

@@ -249,9 +249,7 @@ func (s *Newsletters) Newsletters(ctx context.Context, cursor string, limit int)
 // Archived implements newsletters.ArchiveStore: GSI1 NEWSLETTERS, newest first, the
 // sent ones marked for the archive (a page may hold fewer than limit).
 func (s *Newsletters) Archived(ctx context.Context, cursor string, limit int) ([]newsletters.Newsletter, string, error) {
-	return s.newsletterPage(ctx, "store.Archived", cursor, limit, func(n newsletters.Newsletter) bool {
-		return n.State == newsletters.StateSent && n.Archive && n.DigestID == ""
-	})
+	return s.newsletterPage(ctx, "store.Archived", cursor, limit, newsletters.InArchive)
 }
 
 // CountTestSend implements newsletters.WritingStore: the hits alone, in one transaction.
