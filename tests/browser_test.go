@@ -168,3 +168,14 @@ func TestBrowserNewsletterResults(t *testing.T) {
 	t.Parallel()
 	runBrowserScript(t, "browser/results.cjs", "ADMIN_EMAILS=boss@example.com")
 }
+
+// TestBrowserNewslettersWriting runs tests/browser/newsletters-writing.cjs (issue 13,
+// writing): a marketer writes a newsletter with a community block, previews it live as a
+// member chosen by name (their public post in it, a hidden space's canary not), is told
+// why an unknown {{...}} is refused, saves the draft and sends a test to herself; the
+// list with the digests and the branding, and the members' archive; in English and
+// French, at 375 px and 1280 px, axe-core on each state.
+func TestBrowserNewslettersWriting(t *testing.T) {
+	t.Parallel()
+	runBrowserScript(t, "browser/newsletters-writing.cjs", "ADMIN_EMAILS=boss@example.com")
+}

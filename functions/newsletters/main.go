@@ -15,7 +15,7 @@ import (
 
 func main() {
 	env := app.Boot(app.NewslettersFunction())
-	handler, err := app.HTTPHandler(env.Function, app.Deps{Config: env.Config, Store: env.Store(), Files: env.Files(), Schedules: env.Schedules(), Queue: env.NewsletterQueue()})
+	handler, err := app.HTTPHandler(env.Function, app.Deps{Config: env.Config, Store: env.Store(), Mail: env.Mail(), Schedules: env.Schedules(), Queue: env.NewsletterQueue()})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -265,7 +265,7 @@ func TestNewsletterOneClickUnsubscribe(t *testing.T) {
 	c.subscribe(ann, map[string]bool{newsletters.ListDigest: true, newsletters.ListProduct: true})
 	aud := c.audienceOf()
 	r := newsletters.Recipient{MemberID: "m_Ann", Email: "ann@example.com", Name: "Ann", Lang: "en"}
-	link, headers := aud.UnsubscribeFor(r, newsletters.ListProduct, "nl_1")
+	link, headers := aud.Unsubscribe(r, newsletters.ListProduct, "nl_1")
 	if headers["List-Unsubscribe-Post"] != "List-Unsubscribe=One-Click" || !strings.HasPrefix(headers["List-Unsubscribe"], "<"+c.srv.URL+"/api/newsletters/unsubscribe?t=") {
 		t.Fatalf("headers: %v", headers)
 	}
@@ -343,7 +343,7 @@ func TestNewsletterOneClickUnsubscribe(t *testing.T) {
 	}
 
 	// The visible link's page: another mail's token, confirmed by the page (JSON).
-	link2, _ := aud.UnsubscribeFor(r, newsletters.ListDigest, "nl_2")
+	link2, _ := aud.Unsubscribe(r, newsletters.ListDigest, "nl_2")
 	var res newsletters.UnsubscribeResult
 	if status, raw := c.call(visitor, "POST", "/api/newsletters/unsubscribe?t="+url.QueryEscape(unsubscribeToken(t, link2)), "{}", &res); status != 200 ||
 		!res.Unsubscribed || res.List != newsletters.ListDigest {

@@ -120,7 +120,7 @@ func (a audienceStandIn) MaySend(ctx context.Context, list string, r newsletters
 	return !a.f.unsubscribed[r.MemberID], nil
 }
 
-func (a audienceStandIn) Unsubscribe(r newsletters.Recipient, list string) (string, map[string]string) {
+func (a audienceStandIn) Unsubscribe(r newsletters.Recipient, list, _ string) (string, map[string]string) {
 	link := a.f.publicURL + "/unsubscribe#token=" + r.MemberID + "." + list
 	return link, map[string]string{"List-Unsubscribe": "<" + a.f.publicURL + "/api/unsubscribe?token=" + r.MemberID + ">",
 		"List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}

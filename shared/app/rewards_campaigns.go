@@ -140,6 +140,8 @@ func Clock(d Deps) schedule.Runner {
 			return newScheduling(d).Publish(ctx, job.ID)
 		case newsletters.JobSend:
 			return runNewsletterJob(ctx, d, job.Kind, job.ID)
+		case newsletters.JobDigest: // newsletters: writing (issue 13, n1)
+			return newNewsletterWriter(d).RunDigest(ctx, job.ID)
 		}
 		return fmt.Errorf("app.Clock: no job of kind %q", job.Kind)
 	}

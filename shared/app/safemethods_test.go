@@ -325,6 +325,14 @@ func (f *walkFixture) samples() map[string][]string {
 		"/api/rewards/members/{id}":         {"/api/rewards/members/" + f.memberID, "/api/rewards/members/m_nope"},
 		"/api/rewards/settings":             {"/api/rewards/settings"},
 		"/api/rewards/members/{id}/history": {"/api/rewards/members/" + f.memberID + "/history", "/api/rewards/members/m_nope/history"},
+
+		// Newsletters: writing (issue 13, n1).
+		"/api/newsletters":             {"/api/newsletters", "/api/newsletters?cursor=garbage"},
+		"/api/newsletters/{id}":        {"/api/newsletters/nl_nope"},
+		"/api/newsletters/branding":    {"/api/newsletters/branding"},
+		"/api/newsletter-digests":      {"/api/newsletter-digests"},
+		"/api/newsletter-archive":      {"/api/newsletter-archive", "/api/newsletter-archive?cursor=garbage"},
+		"/api/newsletter-archive/{id}": {"/api/newsletter-archive/nl_nope"},
 	}
 }
 

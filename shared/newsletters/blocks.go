@@ -168,8 +168,12 @@ func fillBlocks(ctx context.Context, src Community, cache *contentCache, w Writi
 			})
 		}
 		items = dedupe(items)
-		if len(items) > b.Limit {
-			items = items[:b.Limit]
+		limit := b.Limit
+		if limit <= 0 || limit > MaxBlockItems {
+			limit = DefaultBlockItems
+		}
+		if len(items) > limit {
+			items = items[:limit]
 		}
 		if len(items) > 0 {
 			out = append(out, Filled{Kind: b.Kind, Items: items})

@@ -23,13 +23,13 @@ import (
 type Version struct {
 	Lang      string `json:"lang"`
 	Subject   string `json:"subject"`
-	Preheader string `json:"preheader"`
+	Preheader string `json:"preheader,omitempty"`
 	// Body is Markdown, rendered and sanitized like a post's; {{first_name}} in the
 	// subject, preheader and body is the recipient's first name.
 	Body string `json:"body"`
 	// FirstNameFallback replaces {{first_name}} for a recipient without a name (empty:
 	// the language's own word, FirstNameDefault).
-	FirstNameFallback string `json:"firstNameFallback"`
+	FirstNameFallback string `json:"firstNameFallback,omitempty"`
 }
 
 // Block is one community block: Kind, how many items at most (Limit, 0: DefaultBlockItems).
@@ -58,7 +58,7 @@ const (
 	MaxNameRunes      = 120
 	MaxSubjectRunes   = 150
 	MaxPreheaderRunes = 200
-	MaxBodyRunes      = 50000
+	MaxBodyRunes      = 20000
 	MaxFallbackRunes  = 40
 	MaxVersions       = 10 // one per language at most
 	MaxBlocks         = 5
@@ -78,10 +78,10 @@ type Writing struct {
 	Versions    []Version `json:"versions"`
 	Blocks      []Block   `json:"blocks"`
 	// PeriodDays is how far back the blocks look (top posts of the last 7 days...).
-	PeriodDays int `json:"periodDays"`
+	PeriodDays int `json:"periodDays,omitzero"`
 	// Archive: once sent, the newsletter is on the members' archive page (each reader
 	// sees it as it renders for them now).
-	Archive bool `json:"archive"`
+	Archive bool `json:"archive,omitzero"`
 }
 
 // Errors of writing.
@@ -92,12 +92,12 @@ var (
 	ErrVersions     = errs.InvalidField("versions", "invalid_newsletter_versions", "Write one version per language at most, each in one of the community's languages.")
 	ErrSubject      = errs.InvalidField("subject", "invalid_newsletter_subject", "Every version needs a subject of 1 to 150 characters.")
 	ErrPreheader    = errs.InvalidField("preheader", "invalid_newsletter_preheader", "A preheader has at most 200 characters.")
-	ErrBody         = errs.InvalidField("body", "invalid_newsletter_body", "A version's text has at most 50,000 characters, and a newsletter says something: write a text or add a community block.")
+	ErrBody         = errs.InvalidField("body", "invalid_newsletter_body", "A version’s text has at most 20,000 characters, and a newsletter says something: write a text or add a community block.")
 	ErrFallback     = errs.InvalidField("firstNameFallback", "invalid_first_name_fallback", "The word used when a member has no name has at most 40 characters.")
 	ErrBlocks       = errs.InvalidField("blocks", "invalid_newsletter_blocks", "Add each community block once at most (top posts, unanswered questions, ideas, campaigns, announcements), with 1 to 10 items.")
 	ErrPeriod       = errs.InvalidField("periodDays", "invalid_newsletter_period", "The blocks look back 1 to 31 days.")
 	ErrToken        = errs.InvalidField("body", "unknown_newsletter_token", "The only personalisation is {{first_name}}: remove the other {{...}}.")
-	ErrNotDraft     = errs.New(errs.Conflict, "newsletter_not_editable", "This newsletter is being sent or was sent: it can no longer change.")
+	ErrNotDraft     = errs.New(errs.Conflict, "newsletter_not_editable", "Only a draft can change: unschedule this newsletter first (one being sent or sent never changes).")
 	ErrChanged      = errs.New(errs.Conflict, "newsletter_changed", "Someone changed this newsletter at the same time: reload it and try again.")
 	ErrNothingNew   = errs.New(errs.Conflict, "newsletter_nothing_new", "This digest has nothing new for this member: it is not sent to them.")
 )

@@ -97,8 +97,9 @@ type Audience interface {
 	// before their mail is handed over (an unsubscribe takes effect at once).
 	MaySend(ctx context.Context, list string, r Recipient) (bool, error)
 	// Unsubscribe is the signed one-click unsubscribe link of r from list and the RFC
-	// 8058 headers (List-Unsubscribe, List-Unsubscribe-Post) that carry it.
-	Unsubscribe(r Recipient, list string) (link string, headers map[string]string)
+	// 8058 headers (List-Unsubscribe, List-Unsubscribe-Post) that carry it; the token
+	// names newsletterID, so the newsletter's results count the unsubscribe.
+	Unsubscribe(r Recipient, list, newsletterID string) (link string, headers map[string]string)
 }
 
 // Newsletter is one newsletter (or one issue of a recurring digest). Each part adds its

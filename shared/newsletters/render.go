@@ -9,6 +9,8 @@ import (
 	"maps"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -23,9 +25,9 @@ type Branding struct {
 	// Color is the accent colour, #rrggbb.
 	Color string `json:"color"`
 	// LogoURL is an https address of the logo ("" for none).
-	LogoURL string `json:"logoUrl"`
+	LogoURL string `json:"logoUrl,omitempty"`
 	// Footer is a line under every newsletter (the company's address, say).
-	Footer string `json:"footer"`
+	Footer string `json:"footer,omitempty"`
 }
 
 // DefaultBranding holds until someone sets the community's.
@@ -47,6 +49,10 @@ type Composer struct {
 	Now       func() time.Time
 
 	cache contentCache
+	// bodies keeps each version's rendered body (the same for every recipient: the
+	// first name goes in after).
+	bodies    sync.Map
+	bodyCount atomic.Int64
 }
 
 var _ Renderer = (*Composer)(nil)
@@ -65,28 +71,34 @@ func (c *Composer) now() time.Time {
 // of blocks alone (a digest) that has nothing for r answers ErrNothingNew: the sender
 // skips r (Discourse sends no empty digest).
 func (c *Composer) Render(ctx context.Context, n Newsletter, r Recipient) (Rendered, error) {
-	now := c.now()
+	out, _, err := c.renderPage(ctx, n, r)
+	return out, err
+}
+
+// renderPage is Render with the page too: the mail's content as the web app shows it
+// (page.go's classes, no inline style: the app's Content-Security-Policy allows none).
+func (c *Composer) renderPage(ctx context.Context, n Newsletter, r Recipient) (Rendered, string, error) {
 	brand := DefaultBranding
 	if c.Branding != nil {
 		b, err := c.Branding(ctx)
 		if err != nil {
-			return Rendered{}, fmt.Errorf("newsletters.Render %s: branding: %w", n.ID, err)
+			return Rendered{}, "", fmt.Errorf("newsletters.Render %s: branding: %w", n.ID, err)
 		}
 		brand = b
 	}
-	filled, err := fillBlocks(ctx, c.Community, &c.cache, n.Writing, r.MemberID, now)
+	filled, err := fillBlocks(ctx, c.Community, &c.cache, n.Writing, r.MemberID, c.now())
 	if err != nil {
-		return Rendered{}, fmt.Errorf("newsletters.Render %s: %w", n.ID, err)
+		return Rendered{}, "", fmt.Errorf("newsletters.Render %s: %w", n.ID, err)
 	}
 	v := n.Writing.Version(r.Lang)
 	if strings.TrimSpace(v.Body) == "" && len(n.Writing.Blocks) > 0 && len(filled) == 0 {
-		return Rendered{}, ErrNothingNew
+		return Rendered{}, "", ErrNothingNew
 	}
 	return c.compose(n, v, brand, filled, r)
 }
 
 // compose builds the mail of version v for r.
-func (c *Composer) compose(n Newsletter, v Version, brand Branding, filled []Filled, r Recipient) (Rendered, error) {
+func (c *Composer) compose(n Newsletter, v Version, brand Branding, filled []Filled, r Recipient) (Rendered, string, error) {
 	first := FirstName(r.Name)
 	if first == "" {
 		first = v.FirstNameFallback
@@ -98,9 +110,9 @@ func (c *Composer) compose(n Newsletter, v Version, brand Branding, filled []Fil
 	oneLine := func(s string) string { return strings.Join(strings.Fields(personal(s)), " ") }
 	// The body is rendered with the token in place, then the token replaced by the
 	// escaped name: a name is never read as Markdown or HTML.
-	body, err := content.Render(v.Body)
+	body, err := c.renderBody(v.Body)
 	if err != nil {
-		return Rendered{}, fmt.Errorf("newsletters.Render %s: %w", n.ID, err)
+		return Rendered{}, "", fmt.Errorf("newsletters.Render %s: %w", n.ID, err)
 	}
 	body = strings.ReplaceAll(body, FirstNameToken, html.EscapeString(first))
 	base := strings.TrimRight(c.PublicURL, "/")
@@ -111,7 +123,10 @@ func (c *Composer) compose(n Newsletter, v Version, brand Branding, filled []Fil
 	say := words[lang]
 	data := mailData{Lang: lang, Brand: brand, Color: safeColor(brand.Color), Logo: safeLogo(brand.LogoURL),
 		Subject: oneLine(v.Subject), Preheader: oneLine(v.Preheader), Body: htmltemplate.HTML(body), Base: base,
-		Archive: base + "/newsletters/archive/" + n.ID, Say: say, Unsubscribe: UnsubscribeToken}
+		Say: say, Unsubscribe: UnsubscribeToken}
+	if n.Writing.Archive && n.DigestID == "" && len(n.Segment.SpaceIDs) == 0 && len(n.Segment.Roles) == 0 {
+		data.Archive = base + "/newsletters/archive/" + n.ID // "read it in your browser" only where it will be
+	}
 	for _, f := range filled {
 		b := mailBlock{Title: say[f.Kind]}
 		for _, it := range f.Items {
@@ -119,12 +134,33 @@ func (c *Composer) compose(n Newsletter, v Version, brand Branding, filled []Fil
 		}
 		data.Blocks = append(data.Blocks, b)
 	}
-	var out bytes.Buffer
+	var out, page bytes.Buffer
 	if err := mailHTML.Execute(&out, data); err != nil {
-		return Rendered{}, fmt.Errorf("newsletters.Render %s: %w", n.ID, err)
+		return Rendered{}, "", fmt.Errorf("newsletters.Render %s: %w", n.ID, err)
+	}
+	if err := pageHTML.Execute(&page, data); err != nil {
+		return Rendered{}, "", fmt.Errorf("newsletters.Render %s: %w", n.ID, err)
 	}
 	return Rendered{Subject: data.Subject, Preheader: data.Preheader, HTML: out.String(), Text: textOf(data, personal(v.Body)),
-		Headers: map[string]string{}}, nil
+		Headers: map[string]string{}}, page.String(), nil
+}
+
+// renderBody is content.Render of a body, kept across recipients (a few hundred
+// bodies at most: the map starts again past that).
+func (c *Composer) renderBody(source string) (string, error) {
+	if got, ok := c.bodies.Load(source); ok {
+		return got.(string), nil
+	}
+	out, err := content.Render(source)
+	if err != nil {
+		return "", err
+	}
+	if c.bodyCount.Add(1) > 256 {
+		c.bodies.Clear()
+		c.bodyCount.Store(0)
+	}
+	c.bodies.Store(source, out)
+	return out, nil
 }
 
 // WithUnsubscribe puts the recipient's unsubscribe link where the newsletter shows it
@@ -248,9 +284,22 @@ var mailHTML = htmltemplate.Must(htmltemplate.New("newsletter").Funcs(htmltempla
 {{end}}{{end}}</td></tr>
 <tr><td style="padding:16px 24px;background:#fafafa;color:#5f6368;font-size:12px;line-height:1.5">
 <p style="margin:0 0 8px">{{.Say.why}}</p>
-<p style="margin:0 0 8px"><a href="{{.Archive}}" style="color:#5f6368">{{.Say.inBrowser}}</a> · <a href="{{.Unsubscribe}}" style="color:#5f6368">{{.Say.unsubscribe}}</a></p>
+<p style="margin:0 0 8px">{{if .Archive}}<a href="{{.Archive}}" style="color:#5f6368">{{.Say.inBrowser}}</a> · {{end}}<a href="{{.Unsubscribe}}" style="color:#5f6368">{{.Say.unsubscribe}}</a></p>
 {{if .Brand.Footer}}<p style="margin:0">{{.Brand.Footer}}</p>{{end}}
 </td></tr></table></td></tr></table></body></html>
+`))
+
+// pageHTML is the mail's content as the web app shows it (the editor's preview, the
+// archive): the same parts, styled by the app's style sheet (class names), no inline
+// style, no document around it.
+var pageHTML = htmltemplate.Must(htmltemplate.New("page").Parse(`<div class="nl-mail" lang="{{.Lang}}">
+<div class="nl-head">{{if .Logo}}<img src="{{.Logo}}" alt="" height="32">{{end}}<span>{{.Brand.CommunityName}}</span></div>
+<div class="nl-body">{{.Body}}</div>
+{{range .Blocks}}<section class="nl-block"><h2>{{.Title}}</h2><ul>
+{{range .Items}}<li><a href="{{.URL}}">{{.Title}}</a>{{if .Meta}}<br><span class="muted">{{.Meta}}</span>{{end}}{{if .Excerpt}}<br><span>{{.Excerpt}}</span>{{end}}</li>
+{{end}}</ul></section>{{end}}
+<div class="nl-foot"><p>{{.Say.why}}</p>{{if .Brand.Footer}}<p>{{.Brand.Footer}}</p>{{end}}</div>
+</div>
 `))
 
 // textOf is the newsletter's text part: the body's Markdown (readable as text), the
@@ -270,7 +319,11 @@ func textOf(d mailData, body string) string {
 			}
 		}
 	}
-	b.WriteString("\n-- \n" + d.Say["why"] + "\n" + d.Say["inBrowser"] + ": " + d.Archive + "\n" + d.Say["unsubscribe"] + ": " + d.Unsubscribe + "\n")
+	b.WriteString("\n-- \n" + d.Say["why"] + "\n")
+	if d.Archive != "" {
+		b.WriteString(d.Say["inBrowser"] + ": " + d.Archive + "\n")
+	}
+	b.WriteString(d.Say["unsubscribe"] + ": " + d.Unsubscribe + "\n")
 	if d.Brand.Footer != "" {
 		b.WriteString(d.Brand.Footer + "\n")
 	}

@@ -75,3 +75,26 @@ func TestRenderBrandingIsSafe(t *testing.T) {
 		t.Errorf("branding: %s", got.HTML)
 	}
 }
+
+// "Read it in your browser" links to the archive only for a newsletter that will be
+// there (marked for it, not a digest's issue).
+func TestRenderLinksTheArchiveOnlyWhenItWillBeThere(t *testing.T) {
+	t.Parallel()
+	c := &Composer{PublicURL: "https://community.example"}
+	w := writing(t)
+	for _, tc := range []struct {
+		archive bool
+		digest  string
+		want    bool
+	}{{false, "", false}, {true, "", true}, {true, Weekly, false}} {
+		w.Archive = tc.archive
+		got, err := c.Render(context.Background(), Newsletter{ID: "n1", Writing: w, DigestID: tc.digest}, Recipient{Name: "Ann", Lang: "en"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		link := "https://community.example/newsletters/archive/n1"
+		if strings.Contains(got.HTML, link) != tc.want || strings.Contains(got.Text, link) != tc.want {
+			t.Errorf("archive %v digest %q: link shown %v", tc.archive, tc.digest, !tc.want)
+		}
+	}
+}

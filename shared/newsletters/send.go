@@ -639,7 +639,7 @@ func (s *Sender) compose(ctx context.Context, n Newsletter, r Recipient, rewrite
 	if err != nil {
 		return Mail{}, err
 	}
-	out = out.WithUnsubscribe(s.Audience.Unsubscribe(r, n.List))
+	out = out.WithUnsubscribe(s.Audience.Unsubscribe(r, n.List, n.ID))
 	h := map[string]string{HeaderNewsletter: n.ID}
 	for k, v := range out.Headers {
 		h[k] = v

@@ -81,17 +81,12 @@ func verify(key []byte, token string) (unsubscribeClaims, bool) {
 	return c, true
 }
 
-// Unsubscribe implements the Audience interface: the link of r's mail of list (with
-// no newsletter named) and its RFC 8058 headers. UnsubscribeFor names the newsletter.
-func (a *AudienceService) Unsubscribe(r Recipient, list string) (string, map[string]string) {
-	return a.UnsubscribeFor(r, list, "")
-}
-
-// UnsubscribeFor is Unsubscribe for a mail of newsletter newsletterID (its results
-// count the unsubscribes it led to). The visible link opens the confirmation page of
-// the web app; List-Unsubscribe is the API's one-click address, which the mail client
-// POSTs "List-Unsubscribe=One-Click" to, without cookies.
-func (a *AudienceService) UnsubscribeFor(r Recipient, list, newsletterID string) (string, map[string]string) {
+// Unsubscribe implements the Audience interface: the link of r's mail of list, from
+// newsletter newsletterID (its results count the unsubscribes it led to; "" for none),
+// and its RFC 8058 headers. The visible link opens the confirmation page of the web app;
+// List-Unsubscribe is the API's one-click address, which the mail client POSTs
+// "List-Unsubscribe=One-Click" to, without cookies.
+func (a *AudienceService) Unsubscribe(r Recipient, list, newsletterID string) (string, map[string]string) {
 	key, err := a.Key()
 	if err != nil || len(key) == 0 {
 		// No key, no link that works: a mail without one must not leave (the sender

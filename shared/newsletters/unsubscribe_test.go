@@ -31,12 +31,12 @@ func TestUnsubscribeTokensAreSignedAndTamperEvident(t *testing.T) {
 
 func TestUnsubscribeHeadersFollowRFC8058(t *testing.T) {
 	a := &AudienceService{Now: time.Now, PublicURL: "https://c.example", Key: func() ([]byte, error) { return []byte("key"), nil }}
-	link, h := a.UnsubscribeFor(Recipient{MemberID: "m_ann"}, ListEvents, "nl_9")
+	link, h := a.Unsubscribe(Recipient{MemberID: "m_ann"}, ListEvents, "nl_9")
 	if !strings.HasPrefix(link, "https://c.example/unsubscribe?t=") || h["List-Unsubscribe-Post"] != "List-Unsubscribe=One-Click" ||
 		!strings.HasPrefix(h["List-Unsubscribe"], "<https://c.example/api/newsletters/unsubscribe?t=") || !strings.HasSuffix(h["List-Unsubscribe"], ">") {
 		t.Fatalf("link %q, headers %v", link, h)
 	}
-	link2, _ := a.UnsubscribeFor(Recipient{MemberID: "m_ann"}, ListEvents, "nl_9")
+	link2, _ := a.Unsubscribe(Recipient{MemberID: "m_ann"}, ListEvents, "nl_9")
 	if link2 == link {
 		t.Fatal("two mails share one token")
 	}

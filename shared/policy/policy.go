@@ -90,6 +90,11 @@ const (
 	NewslettersResults Action = "newsletters.results"
 	// NewslettersTracking: switch open tracking (in aggregate) on or off.
 	NewslettersTracking Action = "newsletters.tracking"
+
+	// ---- newsletters: writing (issue 13, n1) ----
+	// NewslettersWrite: write, edit and delete newsletters, preview them as a member,
+	// send a test to staff, set the newsletters' branding and the recurring digests.
+	NewslettersWrite Action = "newsletters.write"
 )
 
 // grants is the permission table: the roles allowed each action.
@@ -129,6 +134,9 @@ var grants = map[Action][]string{
 	// newsletters: results and the calendar (issue 13, n4)
 	NewslettersResults:  {RoleAdmin, RoleMarketer},
 	NewslettersTracking: {RoleAdmin},
+
+	// newsletters: writing (issue 13, n1)
+	NewslettersWrite: {RoleAdmin, RoleMarketer},
 }
 
 // Actions lists every action that needs a role, for docs and tests.

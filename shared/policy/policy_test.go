@@ -43,6 +43,9 @@ func TestPermissionTable(t *testing.T) {
 
 		// newsletters: scheduling and sending (issue 13)
 		NewslettersSend: {RoleAdmin: true, RoleMarketer: true},
+
+		// newsletters: writing (issue 13, n1)
+		NewslettersWrite: {RoleAdmin: true, RoleMarketer: true},
 	}
 	if len(want) != len(Actions()) {
 		t.Fatalf("%d actions in the table, %d here", len(Actions()), len(want))

@@ -670,6 +670,27 @@ const skCatalogueSettings = "REWARDSCATALOGUE"
 
 // ---- newsletters: writing (issue 13) ----
 
+// Newsletter: NEWSLETTER#<n> / NEWSLETTER; GSI1 NEWSLETTERS / <created>#<n> (every
+// newsletter, newest first, for its staff and, filtered to the sent ones marked for it,
+// the members' archive: one partition, a community sends tens of newsletters a year, a
+// weekly digest 52, read a page at a time). The writing part writes the item and its
+// writing fields; sending and results update their own attributes on it (never a Put
+// over it once written). NewsletterBranding: COMMUNITY / NEWSLETTERBRANDING.
+// NewsletterDigest: COMMUNITY / NEWSLETTERDIGEST#<weekly|monthly>.
+const (
+	skNewsletter         = "NEWSLETTER"
+	newslettersPK        = "NEWSLETTERS"
+	skNewsletterBranding = "NEWSLETTERBRANDING"
+	newsletterDigestIn   = "NEWSLETTERDIGEST#"
+)
+
+func newsletterPK(id string) string { return "NEWSLETTER#" + id }
+func newsletterKey(id string) map[string]types.AttributeValue {
+	return key(newsletterPK(id), skNewsletter)
+}
+func newslettersSK(createdAt time.Time, id string) string { return stamp(createdAt) + "#" + id }
+func newsletterDigestSK(id string) string                 { return newsletterDigestIn + id }
+
 // ---- newsletters: audience and consent (issue 13) ----
 
 // Consent: MEMBER#<m> / NLCONSENT#<list> (a member's choice about a list, with time and

@@ -307,6 +307,17 @@ function visitsOf(d) {
     // page with no such newsletter says so.
     newsletterCalendar: { admin: ['/newsletters/calendar'] },
     newsletterResults: { admin: ['/newsletters/nl_unknown/results'] },
+
+    // newsletters: writing (issue 13, n1): the admin writes them; members read the archive.
+    newsletters: { admin: ['/newsletters'] },
+    newsletterEditor: { admin: ['/newsletters/new', { url: '/newsletters/nl_nope', notFound: true }] },
+    newsletterArchive: members('/newsletters/archive'),
+    newsletterArchived: {
+      member: [{ url: '/newsletters/archive/nl_nope', notFound: true }],
+      moderator: [{ url: '/newsletters/archive/nl_nope', notFound: true }],
+      agent: [{ url: '/newsletters/archive/nl_nope', notFound: true }],
+      admin: [{ url: '/newsletters/archive/nl_nope', notFound: true }],
+    },
   };
 }
 

@@ -414,3 +414,33 @@ export const newsletterSendingApi = {
   settings: () => call('get', '/api/newsletter-sending-settings'),
   saveSettings: (s: SendingSettings) => call('put', '/api/newsletter-sending-settings', { body: s }),
 };
+
+// ---- newsletters: writing (issue 13, n1): marketers and admins (newsletters.write)
+// write, preview, test, brand and set the digests; every member reads the archive.
+export type Newsletter = Schemas['Newsletter'];
+export type NewsletterInput = Schemas['NewsletterInput'];
+export type NewsletterVersion = Schemas['Version'];
+export type NewsletterBlock = Schemas['Block'];
+export type NewsletterWriting = Schemas['Writing'];
+export type NewsletterPreview = Schemas['Preview'];
+export type NewsletterBranding = Schemas['Branding'];
+export type Digest = Schemas['Digest'];
+export type DigestInput = Schemas['DigestInput'];
+export type ArchiveEntry = Schemas['ArchiveEntry'];
+export type ArchiveIssue = Schemas['ArchiveIssue'];
+export const newslettersApi = {
+  list: (cursor?: string) => call('get', '/api/newsletters', { query: { cursor } }),
+  get: (id: string) => call('get', '/api/newsletters/{id}', { path: { id } }),
+  create: (n: NewsletterInput) => call('post', '/api/newsletters', { body: n }),
+  update: (id: string, n: NewsletterInput, ifUpdatedAt: string) => call('put', '/api/newsletters/{id}', { path: { id }, body: { ...n, ifUpdatedAt } }),
+  remove: (id: string) => call('delete', '/api/newsletters/{id}', { path: { id } }),
+  preview: (writing: NewsletterWriting, memberId: string, id?: string) =>
+    call('post', '/api/newsletters/preview', { body: { writing, ...(memberId ? { memberId } : {}), ...(id ? { id } : {}) } }),
+  test: (id: string, memberId: string) => call('post', '/api/newsletters/{id}/test', { path: { id }, body: memberId ? { memberId } : {} }),
+  branding: () => call('get', '/api/newsletters/branding'),
+  saveBranding: (b: NewsletterBranding) => call('put', '/api/newsletters/branding', { body: b }),
+  digests: () => call('get', '/api/newsletter-digests'),
+  saveDigest: (id: string, d: DigestInput) => call('put', '/api/newsletter-digests/{id}', { path: { id }, body: d }),
+  archive: (cursor?: string) => call('get', '/api/newsletter-archive', { query: { cursor } }),
+  archived: (id: string) => call('get', '/api/newsletter-archive/{id}', { path: { id } }),
+};

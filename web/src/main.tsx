@@ -21,6 +21,9 @@ import { AudiencePage, NewsletterPrefsPage, UnsubscribePage } from './newsletter
 
 import { CalendarPage } from './calendar';
 import { NewsletterResults } from './newsletter-results';
+
+import { NewsletterEditor, NewslettersPage } from './newsletters';
+import { ArchivedNewsletter, NewsletterArchive } from './newsletter-archive';
 import { matchRoute, mayView, RouteName, routeNamed } from './routes';
 import { NotFound } from './ui';
 import { ConfirmLink, InvitationWhileSignedIn, Sent, SignIn } from './signin';
@@ -206,6 +209,12 @@ function App() {
     // newsletters: results and the calendar (issue 13, n4)
     newsletterCalendar: () => <CalendarPage lang={lang} navigate={navigate} />,
     newsletterResults: (p) => <NewsletterResults lang={lang} id={p.id} may={may} navigate={navigate} />,
+
+    // newsletters: writing (issue 13, n1)
+    newsletters: () => <NewslettersPage lang={lang} navigate={navigate} />,
+    newsletterEditor: (p) => <NewsletterEditor lang={lang} id={p.id} navigate={navigate} me={{ id: member!.id, name: member!.displayName }} />,
+    newsletterArchive: () => <NewsletterArchive lang={lang} navigate={navigate} />,
+    newsletterArchived: (p) => <ArchivedNewsletter lang={lang} id={p.id} navigate={navigate} />,
   };
 
   let page: ComponentChildren;
@@ -257,6 +266,7 @@ function App() {
               {canSee('support') && link('/support', s.supportNav)}
               {canSee('moderation') && link('/moderation', s.moderationNav)}
               {canSee('admin') && link('/admin', s.nav.admin)}
+              {link(canSee('newsletters') ? '/newsletters' : '/newsletters/archive', canSee('newsletters') ? s.nl.nav : s.nl.archiveTitle)}
             </nav>
           </>
         )}

@@ -56,6 +56,13 @@ export const routes = [
   // writing part's /newsletters/:id, which would take "calendar" for an id.
   { name: 'newsletterCalendar', path: '/newsletters/calendar', may: ['newsletters.results'] },
   { name: 'newsletterResults', path: '/newsletters/:id/results', may: ['newsletters.results'] },
+
+  // ---- newsletters: writing (issue 13, n1): the marketers' list and editor, the
+  // members' archive (listed before /newsletters/:id, which would take "archive").
+  { name: 'newsletters', path: '/newsletters', may: ['newsletters.write'] },
+  { name: 'newsletterArchive', path: '/newsletters/archive', may: ['member'] },
+  { name: 'newsletterArchived', path: '/newsletters/archive/:id', may: ['member'] },
+  { name: 'newsletterEditor', path: '/newsletters/:id', may: ['newsletters.write'] },
 ] as const satisfies readonly { name: string; path: string; may: readonly (Action | 'visitor' | 'member' | 'space-moderator')[] }[];
 
 export type RouteName = (typeof routes)[number]['name'];
