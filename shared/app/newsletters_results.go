@@ -108,6 +108,7 @@ func calendarRoutes(d Deps) []httpx.Route {
 		h.Calendar = newsletters.Calendar{Sources: []newsletters.CalendarSource{
 			newsletters.CalendarSourceFunc(campaignDates{d.Store}.Entries),
 			newsletters.CalendarSourceFunc(announcementDates{newScheduling(d)}.Entries),
+			newsletters.NewsletterDates{List: d.Store.Newsletters()},
 		}}
 	}
 	return h.Routes()

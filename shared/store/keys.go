@@ -742,13 +742,6 @@ func spaceMemberKey(spaceID, memberID string) map[string]types.AttributeValue {
 
 // ---- newsletters: scheduling, sending and results (issue 13) ----
 
-// NewsletterState: the state attribute of the newsletter item (writing's item,
-// NEWSLETTER#<id> / NEWSLETTER), which the sending's moves change in their
-// transaction. The lead keeps one key function if writing names it otherwise.
-func newsletterStateKey(id string) map[string]types.AttributeValue {
-	return key("NEWSLETTER#"+id, "NEWSLETTER")
-}
-
 // NewsletterSending: NLSEND#<id> / SENDING (the schedule and the frozen audience's
 // size). NewsletterDelivery: NLSEND#<id> / D#<member> (one delivery record per
 // recipient: a partition per newsletter, written at the configured rate).
@@ -792,12 +785,11 @@ const (
 	newsletterLinkPrefix = "LINK#"
 )
 
-func newsletterResultsPK(id string) string { return "NEWSLETTER#" + id }
 func newsletterResultsKey(id string) map[string]types.AttributeValue {
-	return key(newsletterResultsPK(id), skNewsletterResults)
+	return key(newsletterPK(id), skNewsletterResults)
 }
 func newsletterLinkKey(id, urlHash string) map[string]types.AttributeValue {
-	return key(newsletterResultsPK(id), newsletterLinkPrefix+urlHash)
+	return key(newsletterPK(id), newsletterLinkPrefix+urlHash)
 }
 
 // NewsletterTracking: COMMUNITY / NEWSLETTERTRACKING (the open-tracking switch).

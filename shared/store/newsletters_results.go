@@ -112,7 +112,7 @@ func (s *Newsletters) LinkKey() ([]byte, error) {
 // ResultCounters implements newsletters.ResultsStore.
 func (s *Newsletters) ResultCounters(ctx context.Context, newsletterID string) (newsletters.Counters, error) {
 	var it newsletterResultsItem
-	err := s.get(ctx, "store.ResultCounters", newsletterResultsPK(newsletterID), skNewsletterResults, time.Now(), &it)
+	err := s.get(ctx, "store.ResultCounters", newsletterPK(newsletterID), skNewsletterResults, time.Now(), &it)
 	if errors.Is(err, errs.ErrNotFound) {
 		return newsletters.Counters{}, nil
 	}
@@ -125,7 +125,7 @@ func (s *Newsletters) ResultCounters(ctx context.Context, newsletterID string) (
 // LinkClicks implements newsletters.ResultsStore: one Query of the newsletter's LINK#
 // items (at most MaxTrackedLinks), sorted by clicks.
 func (s *Newsletters) LinkClicks(ctx context.Context, newsletterID string, limit int) ([]newsletters.LinkClicks, error) {
-	items, err := queryItems[newsletterLinkItem](ctx, s.Store, queryPrefix(s.Table, newsletterResultsPK(newsletterID), newsletterLinkPrefix))
+	items, err := queryItems[newsletterLinkItem](ctx, s.Store, queryPrefix(s.Table, newsletterPK(newsletterID), newsletterLinkPrefix))
 	if err != nil {
 		return nil, fmt.Errorf("store.LinkClicks %s: %w", newsletterID, err)
 	}
@@ -182,7 +182,7 @@ func (s *Newsletters) CountClick(ctx context.Context, c newsletters.Click, day s
 			return wrapClick(c, err)
 		}
 		// Its first click: create the link's item, if there is room.
-		first := newsletterLinkItem{PK: newsletterResultsPK(c.NewsletterID), SK: newsletterLinkPrefix + urlHash(c.URL), Type: typeNewsletterLink,
+		first := newsletterLinkItem{PK: newsletterPK(c.NewsletterID), SK: newsletterLinkPrefix + urlHash(c.URL), Type: typeNewsletterLink,
 			NewsletterID: c.NewsletterID, URL: c.URL, Community: c.Visit, Clicks: 1}
 		t = s.txn().put(condLinkNew, first, "attribute_not_exists(PK)")
 		add := s.resultsAdd(c.NewsletterID, append(counters, nrLinks)...)

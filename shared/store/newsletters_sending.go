@@ -174,11 +174,20 @@ func withConsistent(in *dynamodb.QueryInput) *dynamodb.QueryInput {
 // Move implements newsletters.SendStore: the newsletter item's state (on condition it
 // is still from) and the sending item, in one transaction.
 func (s *Newsletters) Move(ctx context.Context, id, from, to string, c newsletters.Change, now time.Time) error {
-	stateUpdate := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: newsletterStateKey(id),
-		UpdateExpression:          aws.String("SET #State = :to"),
+	// The newsletter item keeps its date too (the editorial calendar lists newsletters by it).
+	stateExpr, stateNames := "SET #State = :to", []string{nsState}
+	stateValues := map[string]types.AttributeValue{":to": nS(to), ":from": nS(from)}
+	switch {
+	case c.SendAt != nil:
+		stateExpr, stateNames, stateValues[":sendAt"] = stateExpr+", #SendAt = :sendAt", append(stateNames, nsSendAt), nS(stamp(*c.SendAt))
+	case c.ClearSchedule:
+		stateExpr, stateNames = stateExpr+" REMOVE #SendAt", append(stateNames, nsSendAt)
+	}
+	stateUpdate := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: newsletterKey(id),
+		UpdateExpression:          aws.String(stateExpr),
 		ConditionExpression:       aws.String("#State = :from"),
-		ExpressionAttributeNames:  named(nsState),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":to": nS(to), ":from": nS(from)}}}
+		ExpressionAttributeNames:  named(stateNames...),
+		ExpressionAttributeValues: stateValues}}
 	sets := []string{"#Type = :type", "#UpdatedAt = :now"}
 	values := map[string]types.AttributeValue{":type": nS(typeNewsletterSending), ":now": nS(stamp(now))}
 	var removes []string
