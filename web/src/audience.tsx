@@ -65,7 +65,7 @@ export function AudienceBuilder(props: { lang: Lang; id: string; list: Newslette
   return (
     <fieldset class="audience" id={props.id}>
       <legend>{s.segment}</legend>
-      <SpaceChecks id={`${props.id}-spaces`} legend={s.spaces} value={seg.spaceIds} onChange={(spaceIds) => set({ spaceIds })} />
+      <SpaceChecks lang={props.lang} id={`${props.id}-spaces`} legend={s.spaces} value={seg.spaceIds} onChange={(spaceIds) => set({ spaceIds })} />
       <Checks id={`${props.id}-roles`} legend={s.roles} options={roles.map((r) => ({ id: r, name: s.roleNames[r] }))} value={seg.roles} onChange={(r) => set({ roles: r })} />
       <Checks
         id={`${props.id}-languages`}

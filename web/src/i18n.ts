@@ -1315,6 +1315,7 @@ const en = {
       author_may_not_announce: 'Not published: its author may no longer publish announcements.',
       missing_field: 'Fill in every field.',
     } as Record<string, string>,
+  },
 
   // ---- newsletters: scheduling and sending (issue 13, n3) ----
   newsletterSending: {
@@ -1350,6 +1351,7 @@ const en = {
     lateAfter: 'Hours late after which a send waits for confirmation',
     errorPercent: 'Pause by itself past this share of errors (%)',
     saveSettings: 'Save the settings',
+  },
 
   // ---- newsletters: writing (issue 13, n1): the newsletters' list, editor, preview,
   // digests and branding (newsletters.tsx), the members' archive (newsletter-archive.tsx).
@@ -2741,6 +2743,7 @@ const fr: Strings = {
       author_may_not_announce: 'Non publiée : son auteur ne peut plus publier d’annonces.',
       missing_field: 'Remplissez tous les champs.',
     } as Record<string, string>,
+  },
 
   // ---- newsletters: scheduling and sending (issue 13, n3) ----
   newsletterSending: {
@@ -2776,6 +2779,7 @@ const fr: Strings = {
     lateAfter: 'Heures de retard après lesquelles un envoi attend une confirmation',
     errorPercent: 'Mise en pause d’elle-même au-delà de cette part d’erreurs (%)',
     saveSettings: 'Enregistrer les réglages',
+  },
 
   // ---- newsletters: writing (issue 13, n1) ----
   nl: {
