@@ -174,16 +174,7 @@ func TestCampaignTrialFullDeclinesTheRestAndExportsInstructions(t *testing.T) {
 	now := time.Now()
 	camp := c.liveCampaign(marketer, campaignJSON("Trial", 10, 1, 100, now.Add(-time.Minute), now.Add(time.Hour),
 		map[string]any{"trial": map[string]any{"offer": "Try the earbuds.", "instructions": "Your code: EARBUDS-SECRET-42", "slots": 1}}))
-	var who []*http.Client
-	var ids []string
-	for i := range 3 {
-		m := c.as(fmt.Sprintf("t%d", i))
-		who = append(who, m)
-		ids = append(ids, c.meOf(m))
-		if status, raw := c.call(m, "POST", "/api/campaigns/"+camp.ID+"/trial", `{"motivation":"Me!"}`, nil); status != 201 {
-			t.Fatalf("apply: %d %s", status, raw)
-		}
-	}
+	who, ids := c.trialApplicants(camp.ID, 3)
 	if status, raw := c.call(marketer, "POST", "/api/campaigns/"+camp.ID+"/trial/decisions", fmt.Sprintf(`{"memberId":%q,"approve":true}`, ids[1]), nil); status != 200 {
 		t.Fatalf("approve: %d %s", status, raw)
 	}

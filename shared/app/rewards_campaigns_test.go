@@ -482,16 +482,7 @@ func TestCampaignTrialSlotsAreNeverOverGiven(t *testing.T) {
 	now := time.Now()
 	camp := c.liveCampaign(marketer, campaignJSON("Trial", 10, 1, 100, now.Add(-time.Minute), now.Add(time.Hour),
 		map[string]any{"trial": map[string]any{"offer": "Try the Pro plan for a month.", "instructions": "Use the code PRO-4711.", "slots": 2}}))
-	var who []*http.Client
-	var ids []string
-	for i := range 4 {
-		m := c.as(fmt.Sprintf("t%d", i))
-		who = append(who, m)
-		ids = append(ids, c.meOf(m))
-		if status, raw := c.call(m, "POST", "/api/campaigns/"+camp.ID+"/trial", `{"motivation":"I would love to."}`, nil); status != 201 {
-			t.Fatalf("apply: %d %s", status, raw)
-		}
-	}
+	who, ids := c.trialApplicants(camp.ID, 4)
 	if status, raw := c.call(who[0], "POST", "/api/campaigns/"+camp.ID+"/trial", `{"motivation":"again"}`, nil); status != 409 || problemCode(raw) != "trial_already_applied" {
 		t.Fatalf("second application: %d %s", status, raw)
 	}
@@ -830,4 +821,21 @@ func TestCampaignChallengeSpaceNamedAndStaffToldWhy(t *testing.T) {
 			t.Errorf("staff %v, canTakePart %v; want %v, %v", v.Staff, v.CanTakePart, tc.staff, tc.part)
 		}
 	}
+}
+
+// trialApplicants signs in n members (t0, t1...) who each apply for the campaign's
+// trial, and returns their clients and ids.
+func (c *community) trialApplicants(campaignID string, n int) ([]*http.Client, []string) {
+	c.t.Helper()
+	var who []*http.Client
+	var ids []string
+	for i := range n {
+		m := c.as(fmt.Sprintf("t%d", i))
+		who = append(who, m)
+		ids = append(ids, c.meOf(m))
+		if status, raw := c.call(m, "POST", "/api/campaigns/"+campaignID+"/trial", `{"motivation":"I would love to."}`, nil); status != 201 {
+			c.t.Fatalf("apply: %d %s", status, raw)
+		}
+	}
+	return who, ids
 }
