@@ -201,6 +201,7 @@ export function NewsletterEditor(props: { lang: Lang; id: string; navigate: Nav;
   const followState = (st: SendingStatus) => {
     if (shown.current && st.state !== shown.current) {
       shown.current = st.state;
+      setSaved(false);
       newslettersApi.get(props.id).then(setN, () => undefined);
     }
   };
