@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -9,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"tribune/shared/eventtypes"
 	"tribune/shared/members"
+	"tribune/shared/newsletters"
 	"tribune/shared/policy"
 	"tribune/shared/posts"
 	"tribune/shared/rewards"
@@ -271,5 +274,72 @@ func TestDownloadMyDataHoldsTheMembersRewards(t *testing.T) {
 	other, _ := export(bob)
 	if other.Account.Balance != 0 || len(other.Ledger)+len(other.Orders)+len(other.Campaigns)+len(other.Badges) != 0 {
 		t.Errorf("bob's export holds ann's rewards: %+v", other)
+	}
+}
+
+// "Download my data" holds the member's consent records to the newsletters' lists (the
+// choice, when and how it was made), in the order of the lists, and their address's entry
+// on the suppression list; another member's export holds neither.
+func TestDownloadMyDataHoldsTheMembersConsentRecords(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	ann, bob := c.as("ann"), c.as("bob")
+	var me struct {
+		Email string `json:"email"`
+	}
+	if status, raw := c.call(ann, "GET", "/api/me", "", &me); status != 200 || me.Email == "" {
+		t.Fatalf("me: %d %s", status, raw)
+	}
+	before := time.Now().Add(-time.Second)
+	c.subscribe(ann, map[string]bool{newsletters.ListProduct: true, newsletters.ListEvents: false})
+	// Ann's address bounced hard: on the suppression list.
+	ctx := context.Background()
+	env, _ := eventtypes.Wrap(eventtypes.MailBounced{Meta: eventtypes.NewMeta(time.Now()), Email: me.Email, Permanent: true})
+	if err := c.st.Newsletters().Suppress(ctx, newsletters.Suppression{Email: me.Email, Reason: newsletters.ReasonBounce, At: time.Now(), Detail: "550 5.1.1 no such mailbox"}, env); err != nil {
+		t.Fatal(err)
+	}
+	export := func(who *http.Client) (newsletters.ConsentExport, string) {
+		t.Helper()
+		var out struct {
+			Sections struct {
+				Newsletters *newsletters.ConsentExport `json:"newsletters"`
+			} `json:"sections"`
+		}
+		status, raw := c.call(who, "GET", "/api/me/export", "", &out)
+		if status != 200 {
+			t.Fatalf("export: %d %s", status, raw)
+		}
+		if out.Sections.Newsletters == nil {
+			t.Fatalf("the export has no newsletters section: %s", raw)
+		}
+		return *out.Sections.Newsletters, raw
+	}
+	d, _ := export(ann)
+	byList := map[string]newsletters.Consent{}
+	order := []int{}
+	for _, r := range d.Lists {
+		byList[r.List] = r
+		order = append(order, slices.Index(newsletters.Lists, r.List))
+	}
+	if !slices.IsSorted(order) || len(byList) != len(d.Lists) {
+		t.Errorf("records not one per list in the lists' order: %+v", d.Lists)
+	}
+	if p := byList[newsletters.ListProduct]; !p.Subscribed || p.Source != newsletters.SourcePreferences || p.At.Before(before) {
+		t.Errorf("product news record: %+v, want subscribed from the preferences page, now", p)
+	}
+	if e, ok := byList[newsletters.ListEvents]; !ok || e.Subscribed || e.Source != newsletters.SourcePreferences || e.At.Before(before) {
+		t.Errorf("events record: %+v, want not subscribed from the preferences page, now", e)
+	}
+	if s := d.Suppression; s == nil || s.Email != me.Email || s.Reason != newsletters.ReasonBounce || s.Detail != "550 5.1.1 no such mailbox" {
+		t.Errorf("suppression: %+v, want ann's address, bounced", s)
+	}
+	other, raw := export(bob)
+	for _, r := range other.Lists {
+		if r.Source == newsletters.SourcePreferences {
+			t.Errorf("bob's export holds a choice he never made: %+v", r)
+		}
+	}
+	if other.Suppression != nil || strings.Contains(raw, me.Email) {
+		t.Errorf("bob's export holds ann's suppression: %s", raw)
 	}
 }

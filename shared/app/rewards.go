@@ -6,6 +6,7 @@ import (
 
 	"tribune/shared/httpx"
 	"tribune/shared/members"
+	"tribune/shared/newsletters"
 	"tribune/shared/rewards"
 	"tribune/shared/store"
 )
@@ -21,9 +22,19 @@ func RewardsRoutes(d Deps) []httpx.Route {
 	return append(routes, catalogueRoutes(d)...)
 }
 
-// exportSections are the other domains' parts of "download my data" (GET /api/me/export).
+// exportSections are the other domains' parts of "download my data" (GET /api/me/export):
+// the reward programme's, and the newsletters' consent records with the suppression list's
+// entry of the member's address.
 func exportSections(st *store.Store) []members.ExportSection {
 	return []members.ExportSection{{Name: "rewards", Gather: func(ctx context.Context, memberID string) (any, error) {
 		return rewards.ExportMember(ctx, st.Rewards(), memberID, time.Now())
+	}}, {Name: "newsletters", Gather: func(ctx context.Context, memberID string) (any, error) {
+		m, err := st.Members().GetMember(ctx, memberID)
+		if err != nil {
+			return nil, err
+		}
+		return newsletters.ExportConsents(ctx, st.Newsletters(), memberID, m.Email)
 	}}}
 }
+
+var _ newsletters.ConsentExportStore = (*store.Newsletters)(nil)

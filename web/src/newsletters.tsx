@@ -1,9 +1,12 @@
 // The newsletters' pages for marketers and admins (issue 13, writing): every newsletter
-// with the recurring digests and the branding, and one newsletter's editor with its live
-// preview as a chosen member and a test send to oneself.
+// with the recurring digests, the branding and the sending settings, and one newsletter's
+// editor with its audience (the segment's live count), its live preview as a chosen
+// member, a test send to oneself, and its scheduling and sending.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, Digest, DigestInput, Newsletter, NewsletterBranding, NewsletterInput, NewsletterPreview, NewsletterVersion, newslettersApi } from './api';
+import { ApiError, Digest, DigestInput, Newsletter, NewsletterBranding, NewsletterInput, NewsletterList, NewsletterPreview, NewsletterVersion, newslettersApi, SendingStatus } from './api';
+import { AudienceBuilder } from './audience';
 import { errorText, formatDate, formatDateTime, Lang, strings } from './i18n';
+import { NewsletterSending, SendingSettingsForm } from './newsletter-send';
 import { MemberPicker, Picked } from './pickers';
 import { useFocusHeading } from './signin';
 import { codeOf, Done, fieldAttrs, FormProblem, Label, LoadProblem, problemOf, RequiredNote } from './ui';
@@ -84,6 +87,12 @@ export function NewslettersPage(props: { lang: Lang; navigate: Nav }) {
         <a href="/newsletters/archive" onClick={go(props.navigate, '/newsletters/archive')}>
           {t.archiveLink}
         </a>
+        <a href="/newsletters/audience" onClick={go(props.navigate, '/newsletters/audience')}>
+          {strings[props.lang].nl2.audienceTitle}
+        </a>
+        <a href="/newsletters/calendar" onClick={go(props.navigate, '/newsletters/calendar')}>
+          {strings[props.lang].nr.calendarTitle}
+        </a>
       </p>
       <NlProblem lang={props.lang} code={error} />
       {list && list.length === 0 && <p class="muted">{t.noNewsletters}</p>}
@@ -109,6 +118,7 @@ export function NewslettersPage(props: { lang: Lang; navigate: Nav }) {
       )}
       <Digests lang={props.lang} />
       <BrandingForm lang={props.lang} />
+      <SendingSettingsForm lang={props.lang} />
     </section>
   );
 }
@@ -143,6 +153,9 @@ export function NewsletterEditor(props: { lang: Lang; id: string; navigate: Nav;
   const [loadError, setLoadError] = useState<string>();
   const [problem, setProblem] = useState<FormProblem>();
   const [saved, setSaved] = useState(false);
+  // shown is the state the editor shows: the sending's status reads it when it changes.
+  const shown = useRef<string>();
+  shown.current = n?.state;
   useEffect(() => {
     if (isNew) return;
     newslettersApi.get(props.id).then((got) => {
@@ -183,6 +196,15 @@ export function NewsletterEditor(props: { lang: Lang; id: string; navigate: Nav;
       setProblem(problemOf(err));
     }
   };
+  // followState reads the newsletter again when its sending moved it to another state:
+  // the form is editable in a draft only.
+  const followState = (st: SendingStatus) => {
+    if (shown.current && st.state !== shown.current) {
+      shown.current = st.state;
+      setSaved(false);
+      newslettersApi.get(props.id).then(setN, () => undefined);
+    }
+  };
   const missingLangs = langCodes.filter((l) => !form.versions.some((v) => v.lang === l));
   return (
     <section class="newsletter-editor">
@@ -217,6 +239,7 @@ export function NewsletterEditor(props: { lang: Lang; id: string; navigate: Nav;
               </select>
             </Field>
             <p class="muted">{t.audienceNote}</p>
+            <AudienceBuilder lang={props.lang} id="nl-audience" list={form.list as NewsletterList} segment={form.segment} onChange={(segment) => set({ segment })} />
             {form.versions.map((v, i) => {
               const id = `nl-v${i}`;
               const f = (name: string) => `versions[${i}].${name}`;
@@ -308,6 +331,14 @@ export function NewsletterEditor(props: { lang: Lang; id: string; navigate: Nav;
         </form>
         <PreviewPane lang={props.lang} form={form} id={n?.id} me={props.me} />
       </div>
+      {n && <NewsletterSending lang={props.lang} id={n.id} onChange={followState} />}
+      {n && n.state !== 'draft' && (
+        <p>
+          <a href={`/newsletters/${n.id}/results`} onClick={go(props.navigate, `/newsletters/${n.id}/results`)}>
+            {strings[props.lang].nr.resultsTitle}
+          </a>
+        </p>
+      )}
     </section>
   );
 }
