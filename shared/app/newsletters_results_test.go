@@ -14,10 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"tribune/shared/app"
 	"tribune/shared/auth"
 	"tribune/shared/bus"
@@ -235,22 +231,42 @@ func (e *resultsEnv) deliver(p eventtypes.Payload) {
 	}
 }
 
-// sentNewsletter writes what writing and sending keep of a sent newsletter, as they
-// write it (their items on branches n1-writing and n3-sending: the newsletter item's
-// State, sending's counter shards): a real minimal stand-in for those parts in this
-// test, named so.
-func (e *resultsEnv) sentNewsletter(id string, shards map[string][2]int) {
+// sentNewsletter is a newsletter written through writing's store and sent through
+// sending's: its audience frozen into delivery records, each claimed and marked sent
+// or failed (the counters the sending path keeps), then moved to sent.
+func (e *resultsEnv) sentNewsletter(id string, sent, failed int) {
 	e.t.Helper()
-	put := func(item map[string]types.AttributeValue) {
-		if _, err := e.tbl.DB.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: aws.String(e.tbl.Name), Item: item}); err != nil {
-			e.t.Fatal(err)
+	ctx, nl, now := context.Background(), e.st.Newsletters(), time.Now().UTC()
+	n := newsletters.Newsletter{ID: id, List: newsletters.ListProduct, State: newsletters.StateDraft, CreatedAt: now, UpdatedAt: now,
+		Writing: newsletters.Writing{Name: "Results", DefaultLang: "en", Versions: []newsletters.Version{{Lang: "en", Subject: "News", Body: "Hello"}}}}
+	if err := nl.CreateNewsletter(ctx, n); err != nil {
+		e.t.Fatal(err)
+	}
+	if err := nl.Move(ctx, id, newsletters.StateDraft, newsletters.StateSending, newsletters.Change{StartedAt: &now}, now); err != nil {
+		e.t.Fatal(err)
+	}
+	var rs []newsletters.Recipient
+	for i := range sent + failed {
+		rs = append(rs, newsletters.Recipient{MemberID: fmt.Sprintf("m_%02d", i), Email: fmt.Sprintf("r%02d@example.com", i), Lang: "en"})
+	}
+	if err := nl.PutDeliveries(ctx, id, rs); err != nil {
+		e.t.Fatal(err)
+	}
+	claimed, err := nl.Claim(ctx, id, rs, now, now.Add(-time.Hour))
+	if err != nil || len(claimed) != len(rs) {
+		e.t.Fatalf("claim: %d of %d, %v", len(claimed), len(rs), err)
+	}
+	for i, d := range claimed {
+		status, reason := newsletters.DeliverySent, ""
+		if i >= sent {
+			status, reason = newsletters.DeliveryFailed, "refused"
+		}
+		if ok, err := nl.Done(ctx, d, status, reason, now); !ok || err != nil {
+			e.t.Fatalf("done: %v %v", ok, err)
 		}
 	}
-	s := func(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
-	n := func(v int) types.AttributeValue { return &types.AttributeValueMemberN{Value: fmt.Sprint(v)} }
-	put(map[string]types.AttributeValue{"PK": s("NEWSLETTER#" + id), "SK": s("NEWSLETTER"), "Type": s("Newsletter"), "State": s(newsletters.StateSent)})
-	for shard, c := range shards {
-		put(map[string]types.AttributeValue{"PK": s("NLSEND#" + id), "SK": s("COUNT#" + shard), "Type": s("NewsletterCount"), "Sent": n(c[0]), "Errors": n(c[1])})
+	if err := nl.Move(ctx, id, newsletters.StateSending, newsletters.StateSent, newsletters.Change{FinishedAt: &now}, now); err != nil {
+		e.t.Fatal(err)
 	}
 }
 
@@ -267,7 +283,7 @@ func TestNewsletterResultsReport(t *testing.T) {
 	if resp, body := e.do(marketer, "GET", "/api/newsletters/nl_none/results", ""); resp.StatusCode != 404 || !strings.Contains(body, "newsletter_not_found") {
 		t.Fatalf("unknown newsletter: %d %s", resp.StatusCode, body)
 	}
-	e.sentNewsletter("nl_r", map[string][2]int{"0": {6, 1}, "3": {4, 0}})
+	e.sentNewsletter("nl_r", 10, 1)
 	meta := func(id string) eventtypes.Meta { return eventtypes.Meta{EventID: id, OccurredAt: time.Now().UTC()} }
 	for range 3 {
 		e.deliver(eventtypes.MailBounced{Meta: meta("b1"), Email: "a@example.com", NewsletterID: "nl_r", MessageID: "m1", Permanent: true})

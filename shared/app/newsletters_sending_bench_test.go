@@ -50,15 +50,14 @@ func benchSend(b *testing.B, n int) {
 	b.StopTimer()
 	tbl := dynamotest.NewTable(b)
 	st := store.New(tbl.DB, tbl.Name)
-	f := &sendFixture{st: st, letters: map[string]newsletters.Newsletter{}, unsubscribed: map[string]bool{}, publicURL: "http://bench.local"}
-	sendFixtures.Store(tbl.Name, f)
+	var readers []newsletters.Recipient
 	for i := range n {
 		id := fmt.Sprintf("m_b%06d", i)
-		f.members = append(f.members, newsletters.Recipient{MemberID: id, Email: id[2:] + "@example.com", Name: "Reader " + id, Lang: []string{"en", "fr"}[i%2]})
+		readers = append(readers, addReader(b, st, id, "Reader "+id, []string{"en", "fr"}[i%2]))
 	}
 	deps := app.Deps{Config: config.Config{PublicURL: "http://bench.local"}, Store: st}
 	marketer := newMember(b, st, "Marketa", []string{policy.RoleMember, policy.RoleMarketer})
-	e := &sendEnv{st: st, f: f, marketer: marketer}
+	e := &sendEnv{st: st, members: readers, marketer: marketer}
 	e.draftTB(b, "nl_bench")
 	svc, err := app.NewSendService(deps)
 	if err != nil {

@@ -13,14 +13,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"tribune/shared/app"
 	"tribune/shared/auth"
 	"tribune/shared/config"
+	"tribune/shared/eventtypes"
 	"tribune/shared/mail"
+	"tribune/shared/members"
 	"tribune/shared/newsletters"
 	"tribune/shared/policy"
 	"tribune/shared/queue"
@@ -28,102 +26,37 @@ import (
 	"tribune/shared/store/dynamotest"
 )
 
-// ---- The other parts as the sending path relies on them. Until writing's store and
-// audience's Audience are merged, these tests use minimal, real implementations of
-// their interfaces, named so (writingStandIn, audienceStandIn): the newsletter is its
-// item in the table (its State attribute is what the sending's moves change) with its
-// content beside it; the audience is a list of members, some unsubscribed. Writing's
-// real Renderer (newsletters.Composer) renders every mail.
+// ---- The other parts are the real ones: a draft is written through writing's store
+// (its renderer renders every mail), the recipients are members registered in their
+// language who consented to product news (audience and consent's records; the list is
+// off by default, so staff without consent are not in it), and an unsubscribe is that
+// consent withdrawn.
 
-// sendFixture is one test's newsletters and audience, by table.
-type sendFixture struct {
-	st           *store.Store
-	mu           sync.Mutex
-	letters      map[string]newsletters.Newsletter
-	members      []newsletters.Recipient
-	unsubscribed map[string]bool
-	publicURL    string
-}
-
-var sendFixtures sync.Map // table name -> *sendFixture
-
-func fixtureOf(d app.Deps) *sendFixture {
-	f, ok := sendFixtures.Load(d.Store.Table)
-	if !ok {
-		return &sendFixture{st: d.Store, letters: map[string]newsletters.Newsletter{}, unsubscribed: map[string]bool{}}
+// addReader registers a member in lang who consented to product news.
+func addReader(t testing.TB, st *store.Store, id, name, lang string) newsletters.Recipient {
+	t.Helper()
+	ctx, now := context.Background(), time.Now().UTC()
+	m := members.Member{ID: id, Email: id[2:] + "@example.com", DisplayName: name, Locale: lang, Roles: []string{policy.RoleMember},
+		Status: members.StatusActive, CreatedAt: now.AddDate(0, -1, 0)}
+	sess, _ := auth.NewSession(m.ID, now, "test")
+	env, _ := eventtypes.Wrap(eventtypes.MemberRegistered{Meta: eventtypes.NewMeta(now)})
+	if err := st.Members().Register(ctx, m, sess, env, nil, nil); err != nil {
+		t.Fatal(err)
 	}
-	return f.(*sendFixture)
-}
-
-func init() {
-	app.SendingParts = app.SendParts{
-		Source:   func(d app.Deps) newsletters.Source { return writingStandIn{fixtureOf(d)} },
-		Audience: func(d app.Deps) newsletters.Audience { return audienceStandIn{fixtureOf(d)} },
-		Renderer: func(d app.Deps) newsletters.Renderer { return &newsletters.Composer{PublicURL: d.Config.PublicURL} },
+	if err := st.Newsletters().SignUpConsents(ctx, id, []newsletters.Consent{
+		{List: newsletters.ListProduct, Subscribed: true, At: now, Source: newsletters.SourcePreferences}}); err != nil {
+		t.Fatal(err)
 	}
+	return newsletters.Recipient{MemberID: id, Email: m.Email, Name: name, Lang: lang}
 }
 
-// writingStandIn reads a newsletter as writing's store holds it: the item
-// NEWSLETTER#<id> / NEWSLETTER with its State.
-type writingStandIn struct{ f *sendFixture }
-
-func (w writingStandIn) Newsletter(ctx context.Context, id string) (newsletters.Newsletter, error) {
-	w.f.mu.Lock()
-	n, ok := w.f.letters[id]
-	w.f.mu.Unlock()
-	if !ok {
-		return newsletters.Newsletter{}, newsletters.ErrNoNewsletter
+// unsubscribe withdraws a member's consent to product news, as their preferences page does.
+func (e *sendEnv) unsubscribe(memberID string) {
+	e.t.Helper()
+	c := newsletters.Consent{List: newsletters.ListProduct, At: time.Now().UTC(), Source: newsletters.SourcePreferences}
+	if err := e.st.Newsletters().SetConsents(context.Background(), memberID, []newsletters.Consent{c}, nil); err != nil {
+		e.t.Fatal(err)
 	}
-	out, err := w.f.st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(w.f.st.Table), ConsistentRead: aws.Bool(true),
-		Key: map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: "NEWSLETTER#" + id}, "SK": &types.AttributeValueMemberS{Value: "NEWSLETTER"}}})
-	if err != nil {
-		return newsletters.Newsletter{}, err
-	}
-	if s, ok := out.Item["State"].(*types.AttributeValueMemberS); ok {
-		n.State = s.Value
-	}
-	return n, nil
-}
-
-// audienceStandIn is everyone of the fixture who did not unsubscribe.
-type audienceStandIn struct{ f *sendFixture }
-
-func (a audienceStandIn) recipients() []newsletters.Recipient {
-	a.f.mu.Lock()
-	defer a.f.mu.Unlock()
-	var out []newsletters.Recipient
-	for _, r := range a.f.members {
-		if !a.f.unsubscribed[r.MemberID] {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-func (a audienceStandIn) Count(ctx context.Context, list string, seg newsletters.Segment) (int, error) {
-	return len(a.recipients()), nil
-}
-
-func (a audienceStandIn) Each(ctx context.Context, list string, seg newsletters.Segment, page func([]newsletters.Recipient) error) error {
-	all := a.recipients()
-	for start := 0; start < len(all); start += 100 {
-		if err := page(all[start:min(start+100, len(all))]); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (a audienceStandIn) MaySend(ctx context.Context, list string, r newsletters.Recipient) (bool, error) {
-	a.f.mu.Lock()
-	defer a.f.mu.Unlock()
-	return !a.f.unsubscribed[r.MemberID], nil
-}
-
-func (a audienceStandIn) Unsubscribe(r newsletters.Recipient, list, _ string) (string, map[string]string) {
-	link := a.f.publicURL + "/unsubscribe#token=" + r.MemberID + "." + list
-	return link, map[string]string{"List-Unsubscribe": "<" + a.f.publicURL + "/api/unsubscribe?token=" + r.MemberID + ">",
-		"List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 }
 
 // ---- the sending environment: the newsletters' routes, the clock, the queue poller,
@@ -132,7 +65,7 @@ func (a audienceStandIn) Unsubscribe(r newsletters.Recipient, list, _ string) (s
 type sendEnv struct {
 	t         *testing.T
 	st        *store.Store
-	f         *sendFixture
+	members   []newsletters.Recipient
 	deps      app.Deps
 	h         http.Handler
 	outbox    string
@@ -146,15 +79,12 @@ func newSendEnv(t *testing.T, recipients int) *sendEnv {
 	tbl := dynamotest.NewTable(t)
 	st := store.New(tbl.DB, tbl.Name)
 	e := &sendEnv{t: t, st: st, outbox: t.TempDir(), cookies: map[string]string{}}
-	e.f = &sendFixture{st: st, letters: map[string]newsletters.Newsletter{}, unsubscribed: map[string]bool{}, publicURL: "http://test.local"}
-	sendFixtures.Store(tbl.Name, e.f)
 	for i := range recipients {
 		lang := "en"
 		if i%3 == 0 {
 			lang = "fr"
 		}
-		id := fmt.Sprintf("m_r%05d", i)
-		e.f.members = append(e.f.members, newsletters.Recipient{MemberID: id, Email: id[2:] + "@example.com", Name: fmt.Sprintf("Reader %d", i), Lang: lang})
+		e.members = append(e.members, addReader(t, st, fmt.Sprintf("m_r%05d", i), fmt.Sprintf("Reader %d", i), lang))
 	}
 	e.deps = app.Deps{Config: config.Config{PublicURL: "http://test.local"}, Store: st, Mail: countingMail{mail.Outbox{Dir: e.outbox, From: "t@example.com"}, &e.mailCalls}}
 	h, err := app.LocalHandler(e.deps)
@@ -181,7 +111,7 @@ func (c countingMail) Send(ctx context.Context, m mail.Message) error {
 	return c.next.Send(ctx, m)
 }
 
-// draft writes a draft newsletter as writing would (its item, State draft).
+// draft writes a draft newsletter through writing's store.
 func (e *sendEnv) draft(id string) {
 	e.t.Helper()
 	e.draftTB(e.t, id)
@@ -189,16 +119,12 @@ func (e *sendEnv) draft(id string) {
 
 func (e *sendEnv) draftTB(t testing.TB, id string) {
 	t.Helper()
-	e.f.mu.Lock()
-	e.f.letters[id] = newsletters.Newsletter{ID: id, List: newsletters.ListProduct, CreatedBy: e.marketer, CreatedAt: time.Now().UTC(),
+	now := time.Now().UTC()
+	n := newsletters.Newsletter{ID: id, List: newsletters.ListProduct, State: newsletters.StateDraft, CreatedBy: e.marketer, CreatedAt: now, UpdatedAt: now,
 		Writing: newsletters.Writing{Name: "News " + id, DefaultLang: "en", PeriodDays: 7, Versions: []newsletters.Version{
 			{Lang: "en", Subject: "Hello {{first_name}}", Body: "What is new this month."},
 			{Lang: "fr", Subject: "Bonjour {{first_name}}", Body: "Les nouvelles du mois."}}}}
-	e.f.mu.Unlock()
-	_, err := e.st.DB.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: aws.String(e.st.Table), Item: map[string]types.AttributeValue{
-		"PK": &types.AttributeValueMemberS{Value: "NEWSLETTER#" + id}, "SK": &types.AttributeValueMemberS{Value: "NEWSLETTER"},
-		"Type": &types.AttributeValueMemberS{Value: "Newsletter"}, "State": &types.AttributeValueMemberS{Value: newsletters.StateDraft}}})
-	if err != nil {
+	if err := e.st.Newsletters().CreateNewsletter(context.Background(), n); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -334,8 +260,8 @@ func TestNewsletterSendReachesEachRecipientOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"List-Unsubscribe: <http://test.local/api/unsubscribe?token=m_r00003>", "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
-		"X-Tribune-Newsletter: nl_once", "Bonjour Reader", "/unsubscribe#token=3Dm_r00003.product"} {
+	for _, want := range []string{"List-Unsubscribe: <http://test.local/api/newsletters/unsubscribe?t=", "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
+		"X-Tribune-Newsletter: nl_once", "Bonjour Reader", "http://test.local/unsubscribe?t=3D"} {
 		if !strings.Contains(string(raw), want) {
 			t.Fatalf("the mail lacks %q:\n%s", want, raw)
 		}
@@ -438,7 +364,7 @@ func TestNewsletterSenderKilledMidSendSkipsNobodyAndSendsNobodyTwice(t *testing.
 	// The records claimed but not marked at the crash (the one handed over, and the rest
 	// of its claimed group) were claimed again, once.
 	twice := 0
-	for _, r := range e.f.members {
+	for _, r := range e.members {
 		d, err := e.st.Newsletters().Delivery(context.Background(), "nl_crash", r.MemberID)
 		if err != nil || d.Status != newsletters.DeliverySent {
 			t.Fatalf("%s: %+v %v", r.MemberID, d, err)
@@ -482,9 +408,7 @@ func TestNewsletterPauseResumeCancelMidSend(t *testing.T) {
 		}
 	}
 	step(func() bool { return e.sending("nl_pause").Progress.Sent == 50 })
-	e.f.mu.Lock()
-	e.f.unsubscribed["m_r00149"] = true
-	e.f.mu.Unlock()
+	e.unsubscribe("m_r00149")
 	if code, body := e.call(e.marketer, "POST", "/api/newsletters/nl_pause/pause", ""); code != 200 {
 		t.Fatalf("pause: %d %s", code, body)
 	}
@@ -623,11 +547,9 @@ func TestNewsletterScheduleRefusesBadInput(t *testing.T) {
 	if code, body := e.call(e.marketer, "POST", "/api/newsletters/nl_none/schedule", `{"now":true}`); code != 404 {
 		t.Fatalf("unknown newsletter: %d %s", code, body)
 	}
-	e.f.mu.Lock()
-	for _, r := range e.f.members {
-		e.f.unsubscribed[r.MemberID] = true
+	for _, r := range e.members {
+		e.unsubscribe(r.MemberID)
 	}
-	e.f.mu.Unlock()
 	if code, body := e.call(e.marketer, "POST", "/api/newsletters/nl_bad/schedule", `{"now":true}`); code != 400 || problemCode(body) != "audience_empty" {
 		t.Fatalf("empty audience: %d %s", code, body)
 	}

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +23,7 @@ import (
 	"tribune/shared/config"
 	"tribune/shared/invitations"
 	"tribune/shared/mail"
+	"tribune/shared/newsletters"
 	"tribune/shared/policy"
 	"tribune/shared/posts"
 	"tribune/shared/rewards"
@@ -80,6 +83,11 @@ type walkFixture struct {
 	// Campaigns (issue 12, r2): a live campaign with a proof (with a screenshot) and a
 	// trial application of the member.
 	campaignID, submissionID string
+	// Newsletters (issue 13): a draft the admin wrote, the member's consent, a real
+	// one-click unsubscribe token, a link's signed redirect and the open-tracking image
+	// of the newsletter.
+	newsletterID                          string
+	unsubscribeToken, clickPath, openPath string
 }
 
 func newWalkFixture(t *testing.T) *walkFixture {
@@ -166,6 +174,35 @@ func newWalkFixture(t *testing.T) *walkFixture {
 	f.submissionID = sub.ID
 	c.call(member, "POST", "/api/campaigns/"+camp.ID+"/trial", `{"motivation":"Please."}`, nil)
 	c.inbox(member, "comment")
+
+	// Newsletters (issue 13): a draft, the member's consent to product news, and the
+	// tokens its mail to the member would carry (made as the sender makes them).
+	var nl newsletters.Newsletter
+	if status, body := c.call(admin, "POST", "/api/newsletters", newsletterJSON("Walk news", "News of the walk", "top_posts"), &nl); status != 201 {
+		t.Fatalf("newsletter: %d %s", status, body)
+	}
+	f.newsletterID = nl.ID
+	if status, body := c.call(member, "PUT", "/api/me/newsletters", `{"lists":{"product":true}}`, nil); status != 200 {
+		t.Fatalf("consent: %d %s", status, body)
+	}
+	deps := app.Deps{Config: config.Config{PublicURL: c.srv.URL}, Store: c.st}
+	unsub, _ := app.NewAudience(deps).Unsubscribe(newsletters.Recipient{MemberID: f.memberID, Email: "mel@example.com", Lang: "en"}, newsletters.ListProduct, nl.ID)
+	u, err := url.Parse(unsub)
+	if err != nil || u.Query().Get("t") == "" {
+		t.Fatalf("unsubscribe link %q: %v", unsub, err)
+	}
+	f.unsubscribeToken = u.Query().Get("t")
+	links, err := app.NewsletterLinks(context.Background(), deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	href := regexp.MustCompile(`href="([^"]*)"`).FindStringSubmatch(newsletters.RewriteLinks(`<a href="https://example.org/x">x</a>`, nl.ID, links))
+	if href == nil || !strings.HasPrefix(href[1], c.srv.URL+"/api/n/") {
+		t.Fatalf("no redirect in %v", href)
+	}
+	f.clickPath = strings.TrimPrefix(strings.ReplaceAll(href[1], "&amp;", "&"), c.srv.URL)
+	links.OpenTracking = true
+	f.openPath = strings.TrimPrefix(links.OpenURL(nl.ID), c.srv.URL)
 
 	// Invitations, by email and by link; sign-in links of a member, a newcomer and an invitee.
 	var list invitations.InvitationList
@@ -333,6 +370,25 @@ func (f *walkFixture) samples() map[string][]string {
 		"/api/newsletter-digests":      {"/api/newsletter-digests"},
 		"/api/newsletter-archive":      {"/api/newsletter-archive", "/api/newsletter-archive?cursor=garbage"},
 		"/api/newsletter-archive/{id}": {"/api/newsletter-archive/nl_nope"},
+
+		// Newsletters: audience and consent (n2), results and calendar (n4), sending (n3).
+		// A real click is counted by design (mail clients follow links with GET: the
+		// count is the route's purpose, TestNewsletterRedirectCountsClicksExactly), so
+		// the walk follows forged and damaged redirects only; the open image is real,
+		// and counts nothing while open tracking is off (the default).
+		"/api/me/newsletters":           {"/api/me/newsletters"},
+		"/api/newsletters/lists":        {"/api/newsletters/lists"},
+		"/api/newsletters/unsubscribe":  {"/api/newsletters/unsubscribe?t=" + url.QueryEscape(f.unsubscribeToken), "/api/newsletters/unsubscribe?t=forged", "/api/newsletters/unsubscribe"},
+		"/api/newsletters/suppressions": {"/api/newsletters/suppressions", "/api/newsletters/suppressions?cursor=garbage"},
+		"/api/n/{token...}":             {f.clickPath[:len(f.clickPath)-3] + "xyz", "/api/n/forged", "/api/n/"},
+		"/api/n/o/{token...}":           {f.openPath, "/api/n/o/forged"},
+		"/api/newsletters/{id}/results": {"/api/newsletters/" + f.newsletterID + "/results", "/api/newsletters/nl_nope/results"},
+		"/api/newsletters/visits":       {"/api/newsletters/visits", "/api/newsletters/visits?days=7", "/api/newsletters/visits?days=seven"},
+		"/api/newsletters/tracking":     {"/api/newsletters/tracking"},
+		"/api/newsletters/calendar": {"/api/newsletters/calendar", "/api/newsletters/calendar?from=" + url.QueryEscape(time.Now().UTC().Format(time.RFC3339)) +
+			"&to=" + url.QueryEscape(time.Now().AddDate(0, 1, 0).UTC().Format(time.RFC3339)), "/api/newsletters/calendar?from=never"},
+		"/api/newsletters/{id}/sending":    {"/api/newsletters/" + f.newsletterID + "/sending", "/api/newsletters/nl_nope/sending"},
+		"/api/newsletter-sending-settings": {"/api/newsletter-sending-settings"},
 	}
 }
 

@@ -53,12 +53,16 @@ func TestScheduledAnnouncementsPublishOnceAndShowOnTheCalendar(t *testing.T) {
 		body string
 		code string
 	}{
-		"past":           {marketer, announcementJSON("Meetup", now.Add(-time.Minute), pinned), "invalid_publish_at"},
-		"too far":        {marketer, announcementJSON("Meetup", now.Add(400*24*time.Hour), now.Add(401*24*time.Hour)), "invalid_publish_at"},
-		"pinned before":  {marketer, announcementJSON("Meetup", at, at.Add(-time.Hour)), "invalid_pinned_until"},
-		"no title":       {marketer, announcementJSON("", at, pinned), ""},
-		"member":         {mel, announcementJSON("Meetup", at, pinned), ""},
-		"no date at all": {marketer, `{"title":"Meetup","body":"x"}`, ""},
+		"past":             {marketer, announcementJSON("Meetup", now.Add(-time.Minute), pinned), "invalid_publish_at"},
+		"too far":          {marketer, announcementJSON("Meetup", now.Add(400*24*time.Hour), now.Add(401*24*time.Hour)), "invalid_publish_at"},
+		"pinned before":    {marketer, announcementJSON("Meetup", at, at.Add(-time.Hour)), "invalid_pinned_until"},
+		"no title":         {marketer, announcementJSON("", at, pinned), ""},
+		"member":           {mel, announcementJSON("Meetup", at, pinned), ""},
+		"no date at all":   {marketer, `{"title":"Meetup","body":"x"}`, `"field":"publishAt"`},
+		"no pin date":      {marketer, fmt.Sprintf(`{"title":"Meetup","body":"x","publishAt":%q}`, at.UTC().Format(time.RFC3339)), `"code":"missing_field","field":"pinnedUntil"`},
+		"null pin date":    {marketer, fmt.Sprintf(`{"title":"Meetup","body":"x","publishAt":%q,"pinnedUntil":null}`, at.UTC().Format(time.RFC3339)), `"code":"missing_field","field":"pinnedUntil"`},
+		"no publication":   {marketer, fmt.Sprintf(`{"title":"Meetup","body":"x","pinnedUntil":%q}`, pinned.UTC().Format(time.RFC3339)), `"code":"missing_field","field":"publishAt"`},
+		"both dates named": {marketer, `{"title":"Meetup","body":"x","publishAt":null}`, `"field":"pinnedUntil","code":"missing_field"`},
 	} {
 		status, raw := c.call(bad.who, "POST", path, bad.body, nil)
 		if status/100 != 4 || !strings.Contains(raw, bad.code) {

@@ -56,11 +56,13 @@ type ScheduledAnnouncement struct {
 }
 
 // ScheduleAnnouncement is what staff send to schedule one.
+// The dates are required, checked by Schedule (as a campaign's dates are) so that
+// each one missing or null is reported by its own name, both at once when both are.
 type ScheduleAnnouncement struct {
 	Title       string    `json:"title"`
 	Body        string    `json:"body"`
-	PublishAt   time.Time `json:"publishAt"`
-	PinnedUntil time.Time `json:"pinnedUntil"`
+	PublishAt   time.Time `json:"publishAt,omitzero" doc:"Required."`
+	PinnedUntil time.Time `json:"pinnedUntil,omitzero" doc:"Required."`
 }
 
 // ScheduledList is scheduled announcements, soonest first.
@@ -115,6 +117,8 @@ const (
 // Errors of scheduling.
 var (
 	ErrPublishAt       = errs.InvalidField("publishAt", "invalid_publish_at", "An announcement is published at a date in the future, within a year.")
+	ErrNoPublishAt     = errs.InvalidField("publishAt", "missing_field", "publishAt is required: send the date to publish the announcement at.")
+	ErrNoPinnedUntil   = errs.InvalidField("pinnedUntil", "missing_field", "pinnedUntil is required: send the date the announcement stays pinned until.")
 	ErrPinnedAfter     = errs.InvalidField("pinnedUntil", "invalid_pinned_until", "An announcement is pinned until a date after its publication, within a year of it.")
 	ErrNoScheduled     = errs.New(errs.NotFound, "scheduled_announcement_not_found", "There is no such scheduled announcement.")
 	ErrAlreadySettled  = errs.New(errs.Conflict, "announcement_already_published", "This announcement was already published (or could not be), so it cannot be cancelled.")
@@ -131,6 +135,16 @@ func scheduleName(id string) string { return "announce-" + id }
 func (s *Scheduling) Schedule(ctx context.Context, actor auth.Principal, spaceID string, in ScheduleAnnouncement) (ScheduledAnnouncement, error) {
 	if !policy.Allowed(actor.Roles, policy.PostsAnnounce) {
 		return ScheduledAnnouncement{}, fmt.Errorf("posts.Schedule: %w", ErrAnnounce)
+	}
+	var missing []error
+	if in.PublishAt.IsZero() {
+		missing = append(missing, ErrNoPublishAt)
+	}
+	if in.PinnedUntil.IsZero() {
+		missing = append(missing, ErrNoPinnedUntil)
+	}
+	if err := errs.Fields(missing); err != nil {
+		return ScheduledAnnouncement{}, fmt.Errorf("posts.Schedule: %w", err)
 	}
 	now := s.Posts.Now().UTC()
 	if in.PublishAt.Before(now.Add(ScheduleAhead)) || in.PublishAt.Sub(now) > MaxAhead {

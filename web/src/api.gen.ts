@@ -4317,9 +4317,9 @@ export interface components {
         ScheduleAnnouncement: {
             body: string;
             /** Format: date-time */
-            pinnedUntil: string;
+            pinnedUntil?: string;
             /** Format: date-time */
-            publishAt: string;
+            publishAt?: string;
             title: string;
         };
         ScheduledAnnouncement: {
