@@ -23,7 +23,6 @@ import (
 
 	"tribune/shared/app"
 	"tribune/shared/bus"
-	"tribune/shared/httpx"
 )
 
 // shared are the resources the catalogue's functions are granted and started by.
@@ -40,6 +39,8 @@ type shared struct {
 	schedules *schedules
 	// queues are the queues that start functions (queues.go).
 	queues *queues
+	// apiRoutes are each HTTP function's API Gateway paths (apiroutes.go).
+	apiRoutes map[string][]string
 	// env holds the value of every setting a function may be given.
 	env map[string]*string
 }
@@ -119,19 +120,6 @@ func (r *shared) grant(stack awscdk.Stack, fn awslambda.Function, f app.Function
 	}
 }
 
-// routePaths are the distinct paths of routes, in their first order.
-func routePaths(routes []httpx.Route) []string {
-	var paths []string
-	seen := map[string]bool{}
-	for _, rt := range routes {
-		if !seen[rt.Pattern] {
-			seen[rt.Pattern] = true
-			paths = append(paths, rt.Pattern)
-		}
-	}
-	return paths
-}
-
 // titled is "Registration" for "registration" (construct ids kept from before the
 // catalogue, so a deploy replaces no queue and no integration).
 func titled(name string) string { return strings.ToUpper(name[:1]) + name[1:] }
@@ -145,11 +133,12 @@ func (r *shared) trigger(stack awscdk.Stack, fn awslambda.Function, f app.Functi
 		// the API may invoke it on any of its routes, which are all its own anyway.
 		integration := apigwint.NewHttpLambdaIntegration(jsii.String(titled(f.Name)+"Integration"), fn,
 			&apigwint.HttpLambdaIntegrationProps{ScopePermissionToRoute: jsii.Bool(false)})
-		// The API Gateway routes are the Go route table's paths, so the two cannot drift:
-		// one ANY route per path (a route is one resource of CloudFormation's 500), and the
-		// function answers a method it does not serve with 405 and Allow (httpx.NoRoute),
-		// as the local runtime does, instead of API Gateway's own 404.
-		for _, path := range routePaths(f.Routes(app.Deps{})) {
+		// The API Gateway routes are derived from the Go route table, so the two cannot
+		// drift: ANY routes, folded into greedy ones where one function owns a whole prefix
+		// (a route is one resource of CloudFormation's 500). The function answers a method
+		// or path it does not serve with 405 and Allow or 404 (httpx.NoRoute), as the local
+		// runtime does, instead of API Gateway's own 404.
+		for _, path := range r.apiRoutes[f.Name] {
 			r.api.AddRoutes(&apigw.AddRoutesOptions{Path: jsii.String(path), Methods: &[]apigw.HttpMethod{apigw.HttpMethod_ANY},
 				Integration: integration})
 		}

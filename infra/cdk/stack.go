@@ -116,6 +116,7 @@ func NewTribuneStack(scope constructs.Construct, id string, s Settings, props *a
 
 	res := &shared{
 		table: table, bus: eventBus, defaultBus: defaultBus, identity: identity, files: avatars, cursorSecret: cursorSecret, api: api, schedules: newSchedules(stack), queues: newQueues(stack, app.Catalogue()),
+		apiRoutes: apiRoutes(app.Catalogue()),
 		env: map[string]*string{
 			app.EnvTableName: table.TableName(), app.EnvEventBusName: eventBus.EventBusName(), app.EnvPublicURL: jsii.String(publicURL),
 			app.EnvMailFrom: jsii.String(s.MailFrom), app.EnvMailConfigurationSet: configSet.ConfigurationSetName(),
