@@ -35,7 +35,13 @@ func apiRoutes(fns []app.Function) map[string][]string {
 		}
 	}
 	out := map[string][]string{}
-	emit := func(fn, p string) { out[fn] = append(out[fn], p) }
+	// Go's trailing wildcard {name...} is API Gateway's greedy {name+}.
+	emit := func(fn, p string) {
+		if strings.HasSuffix(p, "...}") {
+			p = strings.TrimSuffix(p, "...}") + "+}"
+		}
+		out[fn] = append(out[fn], p)
+	}
 	// fold handles the paths starting with prefix (all of them share it).
 	var fold func(prefix []string, under []path)
 	fold = func(prefix []string, under []path) {

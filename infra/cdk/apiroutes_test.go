@@ -141,11 +141,13 @@ func TestAPIRoutesFoldOnlyWhatOneFunctionOwns(t *testing.T) {
 		fn("posting", "/api/spaces", "/api/spaces/{id}", "/api/spaces/{id}/posts", "/api/posts/{id}", "/api/posts/{id}/comments"),
 		fn("newsletters", "/api/spaces/{id}/scheduled-announcements", "/api/newsletters", "/api/newsletters/{id}", "/api/newsletters/{id}/send"),
 		fn("drafts", "/api/posts/drafts/mine"),
+		fn("files", "/api/posts/{id}/files/{name...}"),
 	})
 	want := map[string]string{
 		"posting":     "/api/spaces,/api/spaces/{id},/api/spaces/{id}/posts,/api/posts/{id},/api/posts/{id}/comments",
 		"newsletters": "/api/newsletters,/api/newsletters/{proxy+},/api/spaces/{id}/scheduled-announcements",
 		"drafts":      "/api/posts/drafts/mine",
+		"files":       "/api/posts/{id}/files/{proxy+}",
 	}
 	for name, paths := range want {
 		g := append([]string(nil), got[name]...)
@@ -159,7 +161,7 @@ func TestAPIRoutesFoldOnlyWhatOneFunctionOwns(t *testing.T) {
 }
 
 func apiMatches(route, req []string) bool {
-	greedy := len(route) > 0 && route[len(route)-1] == "{proxy+}"
+	greedy := len(route) > 0 && strings.HasSuffix(route[len(route)-1], "+}")
 	if greedy {
 		if len(req) < len(route) {
 			return false
@@ -177,7 +179,7 @@ func apiMatches(route, req []string) bool {
 }
 
 func moreSpecific(a, b []string) bool {
-	ga, gb := a[len(a)-1] == "{proxy+}", b[len(b)-1] == "{proxy+}"
+	ga, gb := strings.HasSuffix(a[len(a)-1], "+}"), strings.HasSuffix(b[len(b)-1], "+}")
 	if ga != gb {
 		return !ga
 	}
