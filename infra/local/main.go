@@ -82,6 +82,16 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	// The newsletters' sending timing: the defaults, or shortened for a test of a crash
+	// (NEWSLETTER_SEND_VISIBILITY, local only).
+	sendTiming, err := app.LocalSendTiming(os.Getenv(app.EnvNewsletterSendVisibility))
+	if err != nil {
+		return err
+	}
+	if sendTiming != app.DefaultSendTiming {
+		slog.Info("newsletter sending timing shortened", "visibility", sendTiming.Visibility.String(),
+			"timeout", sendTiming.Timeout.String(), "claimLease", sendTiming.ClaimLease.String())
+	}
 	if cfg.PublicURL == "" {
 		cfg.PublicURL = "http://localhost:" + port
 	}
@@ -219,7 +229,7 @@ func run() error {
 	if v, err := time.ParseDuration(os.Getenv("TICKET_SWEEP_INTERVAL")); err == nil && v > 0 {
 		every = v
 	}
-	deps := app.Deps{Config: cfg, Store: st, Mail: sender, Files: files}
+	deps := app.Deps{Config: cfg, Store: st, Mail: sender, Files: files, SendTiming: sendTiming}
 	for _, f := range app.Catalogue() {
 		if f.Every > 0 {
 			go runEvery(ctx, f.Name, f.Job(deps), every)
@@ -235,8 +245,12 @@ func run() error {
 		// event source mapping does: a batch handled is deleted, one that failed comes
 		// again after the visibility timeout, then goes to its dead-letter queue.
 		if q := f.Queue; q != nil {
+			visibility, timeout := q.Visibility, f.Timeout
+			if q.Name == app.NewsletterQueueName {
+				visibility, timeout = sendTiming.Visibility, sendTiming.Timeout
+			}
 			p := &queue.Poller{Store: st.LocalQueue(), Queue: q.Name, Handler: q.Handler(deps), BatchSize: q.BatchSize,
-				Visibility: q.Visibility, MaxReceives: q.MaxReceives, Interval: 250 * time.Millisecond, Workers: q.MaxConcurrency, Timeout: f.Timeout}
+				Visibility: visibility, MaxReceives: q.MaxReceives, Interval: 250 * time.Millisecond, Workers: q.MaxConcurrency, Timeout: timeout}
 			go func() { _ = p.Run(ctx) }()
 		}
 	}

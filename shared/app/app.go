@@ -49,6 +49,9 @@ type Deps struct {
 	// Queue is the newsletter-send function's queue (SQS in AWS); nil: the local durable
 	// queue in the table, which the local runtime polls (newsletters_sending.go).
 	Queue queue.Sender
+	// SendTiming is the newsletters' sending timing; zero: DefaultSendTiming (in AWS,
+	// always). The local runtime sets it from NEWSLETTER_SEND_VISIBILITY.
+	SendTiming SendTiming
 }
 
 // sessions resolves session cookies against the store; visitors read public content

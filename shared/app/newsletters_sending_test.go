@@ -621,3 +621,25 @@ func TestNewsletterScheduledOnceUnderConcurrentRequests(t *testing.T) {
 		t.Fatalf("the schedule stayed: %v %v", due, err)
 	}
 }
+
+// NEWSLETTER_SEND_VISIBILITY (the local runtime's only): unset or 6m is the timing of
+// AWS; a shorter one keeps its proportions; anything else is refused, naming the setting.
+func TestNewsletterLocalSendTiming(t *testing.T) {
+	for _, v := range []string{"", "6m"} {
+		if got, err := app.LocalSendTiming(v); err != nil || got != app.DefaultSendTiming {
+			t.Errorf("%q: %+v %v, want the defaults", v, got, err)
+		}
+	}
+	if app.DefaultSendTiming != (app.SendTiming{Visibility: app.SendVisibility, Timeout: app.SendTimeout, ClaimLease: newsletters.ClaimLease}) {
+		t.Errorf("defaults: %+v", app.DefaultSendTiming)
+	}
+	want := app.SendTiming{Visibility: 24 * time.Second, Timeout: 20 * time.Second, ClaimLease: 8 * time.Second}
+	if got, err := app.LocalSendTiming("24s"); err != nil || got != want {
+		t.Errorf("24s: %+v %v, want %+v", got, err, want)
+	}
+	for _, v := range []string{"24", "abc", "9s", "-30s", "7m", "1h"} {
+		if _, err := app.LocalSendTiming(v); err == nil || !strings.Contains(err.Error(), app.EnvNewsletterSendVisibility) {
+			t.Errorf("%q: %v, want a refusal naming %s", v, err, app.EnvNewsletterSendVisibility)
+		}
+	}
+}

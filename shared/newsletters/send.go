@@ -450,6 +450,9 @@ type Sender struct {
 	Links func(ctx context.Context, newsletterID string) (func(html string) string, error)
 	// FreezeLease is how long a freeze holds its right (the sender's timeout).
 	FreezeLease time.Duration
+	// ClaimLease is how long a claim holds (zero: ClaimLease); shorter only under
+	// `make run` with its queue's visibility shortened (docs/newsletters.md).
+	ClaimLease time.Duration
 	// Unthrottled leaves the rate out (benchmarks with a transport that writes nothing).
 	Unthrottled bool
 
@@ -499,7 +502,7 @@ func (s *Sender) start(ctx context.Context, owner, id string) error {
 	now := s.Now().UTC()
 	lease := s.FreezeLease
 	if lease == 0 {
-		lease = ClaimLease
+		lease = s.claimLease()
 	}
 	sd, err := s.Store.Sending(ctx, id)
 	if err != nil {
@@ -533,7 +536,7 @@ func (s *Sender) start(ctx context.Context, owner, id string) error {
 // queueWaiting queues the records still to do, BatchSize a message; with none left it
 // finishes the sending.
 func (s *Sender) queueWaiting(ctx context.Context, id string) error {
-	stale := s.Now().UTC().Add(-ClaimLease)
+	stale := s.Now().UTC().Add(-s.claimLease())
 	var jobs []Job
 	err := s.Store.Waiting(ctx, id, stale, func(rs []Recipient) error {
 		jobs = append(jobs, Job{Kind: JobBatch, NewsletterID: id, Recipients: rs})
@@ -551,6 +554,14 @@ func (s *Sender) queueWaiting(ctx context.Context, id string) error {
 		return err
 	}
 	return s.settle(ctx, id)
+}
+
+// claimLease is how long a claim holds.
+func (s *Sender) claimLease() time.Duration {
+	if s.ClaimLease > 0 {
+		return s.ClaimLease
+	}
+	return ClaimLease
 }
 
 // ClaimGroup is how many records the sender claims at once (one transaction): a
@@ -583,7 +594,7 @@ func (s *Sender) batch(ctx context.Context, job Job) error {
 			return nil // paused (resume queues what is left) or cancelled
 		}
 		now := s.Now().UTC()
-		claimed, err := s.Store.Claim(ctx, n.ID, job.Recipients[start:min(start+ClaimGroup, len(job.Recipients))], now, now.Add(-ClaimLease))
+		claimed, err := s.Store.Claim(ctx, n.ID, job.Recipients[start:min(start+ClaimGroup, len(job.Recipients))], now, now.Add(-s.claimLease()))
 		if err != nil {
 			return err
 		}
