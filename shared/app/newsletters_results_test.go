@@ -252,7 +252,7 @@ func (e *resultsEnv) sentNewsletter(id string, sent, failed int) {
 	if err := nl.PutDeliveries(ctx, id, rs); err != nil {
 		e.t.Fatal(err)
 	}
-	claimed, err := nl.Claim(ctx, id, rs, now, now.Add(-time.Hour))
+	claimed, _, err := nl.Claim(ctx, id, rs, now, now.Add(-time.Hour))
 	if err != nil || len(claimed) != len(rs) {
 		e.t.Fatalf("claim: %d of %d, %v", len(claimed), len(rs), err)
 	}

@@ -378,6 +378,68 @@ func TestNewsletterSenderKilledMidSendSkipsNobodyAndSendsNobodyTwice(t *testing.
 	}
 }
 
+// The sender killed mid-send, and its message back while the dead sender's claim still
+// holds (a claim made late in a long invocation): the batch sends to the others and
+// leaves its message on the queue rather than acknowledging it with a record held by
+// nobody alive; once the claim has run out, the message comes again and that recipient
+// is sent to, once, and the newsletter is sent.
+func TestNewsletterBatchMeetingALiveClaimComesAgain(t *testing.T) {
+	t.Parallel()
+	e := newSendEnv(t, 120)
+	e.draft("nl_held")
+	if code, body := e.call(e.marketer, "POST", "/api/newsletters/nl_held/schedule", `{"now":true}`); code != 200 {
+		t.Fatalf("schedule: %d %s", code, body)
+	}
+	if err := app.RunDueSchedules(context.Background(), e.deps, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, kill := context.WithCancel(context.Background())
+	first := e.sender()
+	first.Transport = &crashingTransport{next: first.Transport, after: 70, cancel: kill}
+	p := e.poller(first)
+	for ctx.Err() == nil {
+		if _, err := p.Once(ctx); err != nil && ctx.Err() == nil {
+			t.Fatal(err)
+		}
+	}
+	// Second life: the message is visible again, the dead claim is not yet stale.
+	second := e.sender()
+	second.Now = func() time.Time { return time.Now().Add(app.SendVisibility + time.Minute) }
+	second.ClaimLease = time.Hour
+	drainAt := func(s *newsletters.Sender) {
+		p := e.poller(s)
+		for {
+			n, err := p.Once(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n == 0 {
+				return
+			}
+		}
+	}
+	drainAt(second)
+	if s := e.sending("nl_held"); s.State != newsletters.StateSending || s.Progress.Sent != 119 || s.Progress.Remaining != 1 {
+		t.Fatalf("with the dead claim still held: %s %+v, want sending, 119 sent, 1 remaining", s.State, s.Progress)
+	}
+	// Third life, after the message's next visibility timeout and the claim's lease.
+	third := e.sender()
+	third.Now = func() time.Time { return time.Now().Add(2*app.SendVisibility + 2*time.Hour) }
+	drainAt(third)
+	got := e.outboxByRecipient()
+	if len(got) != 120 {
+		t.Fatalf("%d recipients got the newsletter, want 120", len(got))
+	}
+	for to, n := range got {
+		if n != 1 {
+			t.Fatalf("%s received it %d times", to, n)
+		}
+	}
+	if s := e.sending("nl_held"); s.State != newsletters.StateSent || s.Progress != (newsletters.Progress{Total: 120, Sent: 120}) {
+		t.Fatalf("after the claim ran out: %s %+v", s.State, s.Progress)
+	}
+}
+
 // Pause, resume and cancel take effect mid-send: a paused newsletter sends nothing more
 // and keeps its counters; resumed, it sends to the rest once; cancelled, nobody else
 // receives it. An unsubscribe between the freeze and the mail skips the recipient.

@@ -39,8 +39,12 @@ type Delivery struct {
 }
 
 // ClaimLease is how long a claim holds: a sender that has not marked its record
-// within it is taken for dead (a sender's invocation never runs longer: it is the
-// sender function's timeout), and a redelivered message may claim the record again.
+// within it is taken for dead, and a redelivered message may claim the record again.
+// A claim covers one group of 10 mails, seconds at any usable rate; it is shorter than
+// the queue's visibility timeout (6 min), so a message that comes again after its
+// sender died finds that sender's claims run out, unless the claim was made late in a
+// long invocation: then the batch leaves its message on the queue (ErrHeld) and the
+// next delivery takes them.
 const ClaimLease = 2 * time.Minute
 
 // MessageID is the mail message id of a recipient's newsletter: the same for every

@@ -150,8 +150,9 @@ type SendStore interface {
 	Waiting(ctx context.Context, id string, staleBefore time.Time, page func([]Recipient) error) error
 	// Claim claims the records of rs that are pending, or claimed before staleBefore
 	// (not those another sender holds or that are done), at now: one transaction when
-	// all can be claimed, else one conditional write each. It answers the claimed ones.
-	Claim(ctx context.Context, id string, rs []Recipient, now, staleBefore time.Time) ([]Delivery, error)
+	// all can be claimed, else one conditional write each. It answers the claimed ones
+	// and how many of the others are held (claimed since staleBefore).
+	Claim(ctx context.Context, id string, rs []Recipient, now, staleBefore time.Time) (claimed []Delivery, held int, err error)
 	// Done marks a claimed record sent, skipped or failed and moves the newsletter's
 	// counter in the same transaction (false: the record was no longer claimed at
 	// claimedAt: another sender took it over).
@@ -564,6 +565,9 @@ func (s *Sender) claimLease() time.Duration {
 	return ClaimLease
 }
 
+// ErrHeld is a batch that met records another claim holds: its message comes again.
+var ErrHeld = errors.New("records held by another claim")
+
 // ClaimGroup is how many records the sender claims at once (one transaction): a
 // pause or cancel takes effect between two groups.
 const ClaimGroup = 10
@@ -582,6 +586,7 @@ func (s *Sender) batch(ctx context.Context, job Job) error {
 			return err
 		}
 	}
+	held := 0
 	for start := 0; start < len(job.Recipients); start += ClaimGroup {
 		n, err := s.Source.Newsletter(ctx, job.NewsletterID)
 		if errors.Is(err, ErrNoNewsletter) {
@@ -594,15 +599,23 @@ func (s *Sender) batch(ctx context.Context, job Job) error {
 			return nil // paused (resume queues what is left) or cancelled
 		}
 		now := s.Now().UTC()
-		claimed, err := s.Store.Claim(ctx, n.ID, job.Recipients[start:min(start+ClaimGroup, len(job.Recipients))], now, now.Add(-s.claimLease()))
+		claimed, h, err := s.Store.Claim(ctx, n.ID, job.Recipients[start:min(start+ClaimGroup, len(job.Recipients))], now, now.Add(-s.claimLease()))
 		if err != nil {
 			return err
 		}
+		held += h
 		for _, d := range claimed {
 			if err := s.one(ctx, n, d, settings, rewrite); err != nil {
 				return err
 			}
 		}
+	}
+	if held > 0 {
+		// Records claimed by another sender within the lease: a live one (this message
+		// delivered twice) marks them; a dead one's claim runs out before this message
+		// comes again (the lease is shorter than the visibility timeout), and then they
+		// are claimed here. Acknowledging now would leave them to nobody.
+		return fmt.Errorf("newsletters.Sender: %d records of %s held by another claim: %w", held, job.NewsletterID, ErrHeld)
 	}
 	return s.settle(ctx, job.NewsletterID)
 }

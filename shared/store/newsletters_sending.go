@@ -368,7 +368,7 @@ func (s *Newsletters) claimUpdate(id, memberID string, now, stale time.Time) *ty
 // Claim implements newsletters.SendStore: the group in one transaction (the usual
 // case: every record pending); when one of them is not claimable (a redelivered
 // message, another sender), each on its own conditional write.
-func (s *Newsletters) Claim(ctx context.Context, id string, rs []newsletters.Recipient, now, staleBefore time.Time) ([]newsletters.Delivery, error) {
+func (s *Newsletters) Claim(ctx context.Context, id string, rs []newsletters.Recipient, now, staleBefore time.Time) ([]newsletters.Delivery, int, error) {
 	at := time.UnixMilli(ms(now)).UTC()
 	claimed := func(r newsletters.Recipient) newsletters.Delivery {
 		return newsletters.Delivery{NewsletterID: id, Recipient: r, Status: newsletters.DeliveryClaimed, ClaimedAt: &at}
@@ -383,26 +383,33 @@ func (s *Newsletters) Claim(ctx context.Context, id string, rs []newsletters.Rec
 		for i, r := range rs {
 			out[i] = claimed(r)
 		}
-		return out, nil
+		return out, 0, nil
 	}
 	if !failed(err, condDeliveryClaimable) {
-		return nil, fmt.Errorf("store.Newsletters.Claim %s: %w", id, err)
+		return nil, 0, fmt.Errorf("store.Newsletters.Claim %s: %w", id, err)
 	}
 	var out []newsletters.Delivery
+	held := 0
 	for _, r := range rs {
 		u := s.claimUpdate(id, r.MemberID, now, staleBefore)
 		_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: u.TableName, Key: u.Key, UpdateExpression: u.UpdateExpression,
-			ConditionExpression: u.ConditionExpression, ExpressionAttributeNames: u.ExpressionAttributeNames, ExpressionAttributeValues: u.ExpressionAttributeValues})
+			ConditionExpression: u.ConditionExpression, ExpressionAttributeNames: u.ExpressionAttributeNames, ExpressionAttributeValues: u.ExpressionAttributeValues,
+			ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld})
 		var taken *types.ConditionalCheckFailedException
 		if errors.As(err, &taken) {
+			// Done, or held by a claim younger than the lease (a live sender, or a dead
+			// one whose lease has not run out yet: the caller comes back for it).
+			if st, ok := taken.Item[nsStatus].(*types.AttributeValueMemberS); ok && st.Value == newsletters.DeliveryClaimed {
+				held++
+			}
 			continue
 		}
 		if err != nil {
-			return out, fmt.Errorf("store.Newsletters.Claim %s %s: %w", id, r.MemberID, err)
+			return out, held, fmt.Errorf("store.Newsletters.Claim %s %s: %w", id, r.MemberID, err)
 		}
 		out = append(out, claimed(r))
 	}
-	return out, nil
+	return out, held, nil
 }
 
 // Done implements newsletters.SendStore: the record marked and its counter shard moved
