@@ -14,30 +14,9 @@
 // axe-core runs on each state; no page scrolls sideways. Driven by tests/browser_test.go
 // (TestBrowserCampaigns); boss@example.com is an admin, who makes mia a marketer.
 const path = require('node:path');
-const { api, base, check, devSignIn, eventually, fail, launch, loadTS, newContext, run, settle, trackRequests } = require('./lib.cjs');
+const { api, base, check, devSignIn, eventually, fail, launch, loadTS, newContext, run, settle, trackRequests, waitFor, visit } = require('./lib.cjs');
 
 const { strings } = loadTS(path.resolve(__dirname, '../../web/src/i18n.ts'));
-
-async function waitFor(page, locator, what) {
-  try {
-    await locator.first().waitFor({ timeout: 15000 });
-  } catch {
-    fail(`${what}: not shown on ${page.url()}`);
-  }
-}
-
-// visit opens url, again if the page was still finishing the sign-in's own navigation.
-async function visit(page, url) {
-  for (let i = 0; ; i++) {
-    try {
-      await page.goto(base + url, { waitUntil: 'networkidle' });
-      return;
-    } catch (e) {
-      if (i === 2 || !/interrupted by another navigation/.test(String(e))) throw e;
-      await page.waitForLoadState('networkidle');
-    }
-  }
-}
 
 async function main() {
   const browser = await launch();

@@ -265,7 +265,32 @@ async function askLink(email, locale) {
   return mailedLink(email, signInLink, { since: before, once: true });
 }
 
+// waitFor fails the script, naming what was expected and where, unless locator's first
+// element reaches state (visible by default) within 20 s.
+async function waitFor(page, locator, what, state = 'visible') {
+  try {
+    await locator.first().waitFor({ timeout: 20000, state });
+  } catch {
+    fail(`${what}: not shown on ${page.url()}`);
+  }
+}
+
+// visit opens url, again if the page was still finishing the sign-in's own navigation.
+async function visit(page, url) {
+  for (let i = 0; ; i++) {
+    try {
+      await page.goto(base + url, { waitUntil: 'networkidle' });
+      return;
+    } catch (e) {
+      if (i === 2 || !/interrupted by another navigation/.test(String(e))) throw e;
+      await page.waitForLoadState('networkidle');
+    }
+  }
+}
+
 module.exports = {
+  waitFor,
+  visit,
   base,
   devKey,
   outbox,

@@ -18,30 +18,9 @@
 // tests/newsletter_story_browser_test.go (TestBrowserNewsletterStory); boss@example.com
 // is an admin, who makes mia a marketer.
 const path = require('node:path');
-const { acceptRules, api, base, check, devSignIn, eventually, fail, launch, loadTS, mails, newContext, run, settle, trackRequests } = require('./lib.cjs');
+const { acceptRules, api, base, check, devSignIn, eventually, fail, launch, loadTS, mails, newContext, run, settle, trackRequests, waitFor, visit } = require('./lib.cjs');
 
 const { strings } = loadTS(path.resolve(__dirname, '../../web/src/i18n.ts'));
-
-async function waitFor(page, locator, what) {
-  try {
-    await locator.first().waitFor({ timeout: 20000 });
-  } catch {
-    fail(`${what}: not shown on ${page.url()}`);
-  }
-}
-
-// visit opens url, again if the page was still finishing the sign-in's own navigation.
-async function visit(page, url) {
-  for (let i = 0; ; i++) {
-    try {
-      await page.goto(base + url, { waitUntil: 'networkidle' });
-      return;
-    } catch (e) {
-      if (i === 2 || !/interrupted by another navigation/.test(String(e))) throw e;
-      await page.waitForLoadState('networkidle');
-    }
-  }
-}
 
 // header reads a header field of a raw mail (unfolded).
 function header(mail, name) {

@@ -11,30 +11,9 @@
 // axe-core runs on each state; no page scrolls sideways. Driven by tests/browser_test.go
 // (TestBrowserNewslettersWriting); boss@example.com is an admin, who makes mia a marketer.
 const path = require('node:path');
-const { acceptRules, api, check, devSignIn, fail, launch, loadTS, mails, newContext, run, base } = require('./lib.cjs');
+const { acceptRules, api, check, devSignIn, fail, launch, loadTS, mails, newContext, run, base, waitFor, visit } = require('./lib.cjs');
 
 const { strings } = loadTS(path.resolve(__dirname, '../../web/src/i18n.ts'));
-
-async function waitFor(page, locator, what) {
-  try {
-    await locator.first().waitFor({ timeout: 15000 });
-  } catch {
-    fail(`${what}: not shown on ${page.url()}`);
-  }
-}
-
-// visit opens url, again if the page was still finishing the sign-in's own navigation.
-async function visit(page, url) {
-  for (let i = 0; ; i++) {
-    try {
-      await page.goto(base + url, { waitUntil: 'networkidle' });
-      return;
-    } catch (e) {
-      if (i === 2 || !/interrupted by another navigation/.test(String(e))) throw e;
-      await page.waitForLoadState('networkidle');
-    }
-  }
-}
 
 async function main() {
   const browser = await launch();

@@ -12,29 +12,9 @@
 // axe-core runs on each state; no page scrolls sideways. Driven by tests/browser_test.go
 // (TestBrowserNewsletterResults); boss@example.com is an admin, who makes mia a marketer.
 const path = require('node:path');
-const { acceptRules, api, base, call, check, devSignIn, eventually, fail, launch, loadTS, newContext, run } = require('./lib.cjs');
+const { acceptRules, api, base, call, check, devSignIn, eventually, fail, launch, loadTS, newContext, run, waitFor, visit } = require('./lib.cjs');
 
 const { strings } = loadTS(path.resolve(__dirname, '../../web/src/i18n.ts'));
-
-async function waitFor(page, locator, what, state = 'visible') {
-  try {
-    await locator.first().waitFor({ timeout: 15000, state });
-  } catch {
-    fail(`${what}: not shown on ${page.url()}`);
-  }
-}
-
-async function visit(page, url) {
-  for (let i = 0; ; i++) {
-    try {
-      await page.goto(base + url, { waitUntil: 'networkidle' });
-      return;
-    } catch (e) {
-      if (i === 2 || !/interrupted by another navigation/.test(String(e))) throw e;
-      await page.waitForLoadState('networkidle');
-    }
-  }
-}
 
 async function main() {
   const browser = await launch();
