@@ -440,6 +440,97 @@ func TestNewsletterBatchMeetingALiveClaimComesAgain(t *testing.T) {
 	}
 }
 
+// A cancel or a pause stops the mails within a second (newsletters.StateRecheck), in the
+// middle of a group of 10, not at its end: at 2 mails a second, at most the mail being
+// handed over and the next leave after the answer. The records claimed and not handed
+// over go back to pending: a resume sends them, once.
+func TestNewsletterCancelAndPauseStopTheMailsWithinASecond(t *testing.T) {
+	t.Parallel()
+	rate := func(e *sendEnv, perSecond int) {
+		body := fmt.Sprintf(`{"timeZone":"Europe/Paris","ratePerSecond":%d,"lateAfterHours":6,"errorPercent":5}`, perSecond)
+		if code, raw := e.call(e.marketer, "PUT", "/api/newsletter-sending-settings", body); code != 200 {
+			t.Fatalf("settings: %d %s", code, raw)
+		}
+	}
+	sentOf := func(e *sendEnv) int {
+		n := 0
+		for _, c := range e.outboxByRecipient() {
+			n += c
+		}
+		return n
+	}
+	// stopAfter sends id to 30 members at 2 a second, and pauses or cancels it after 2
+	// mails: the mails stop within a second and no record is left claimed.
+	stopAfter := func(id, verb string) *sendEnv {
+		e := newSendEnv(t, 30)
+		rate(e, 2)
+		ctx, stop := context.WithCancel(context.Background())
+		t.Cleanup(stop)
+		p := e.poller(e.sender())
+		p.Workers = 1
+		go func() { _ = p.Run(ctx) }()
+		e.draft(id)
+		if code, body := e.call(e.marketer, "POST", "/api/newsletters/"+id+"/schedule", `{"now":true}`); code != 200 {
+			t.Fatalf("schedule %s: %d %s", id, code, body)
+		}
+		if err := app.RunDueSchedules(context.Background(), e.deps, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		for deadline := time.Now().Add(30 * time.Second); sentOf(e) < 2; time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: no mail left", id)
+			}
+		}
+		if code, body := e.call(e.marketer, "POST", "/api/newsletters/"+id+"/"+verb, ""); code != 200 {
+			t.Fatalf("%s %s: %d %s", verb, id, code, body)
+		}
+		at := sentOf(e)
+		time.Sleep(3 * time.Second) // a group of 10 at 2 a second would go on for 4 s
+		after := sentOf(e)
+		if after > at+2 {
+			t.Fatalf("%s: %d mails when it answered, %d three seconds later", verb, at, after)
+		}
+		claimed, sent := 0, 0
+		for _, r := range e.members {
+			d, err := e.st.Newsletters().Delivery(context.Background(), id, r.MemberID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch d.Status {
+			case newsletters.DeliveryClaimed:
+				claimed++
+			case newsletters.DeliverySent:
+				sent++
+			}
+		}
+		if progress := e.sending(id).Progress; claimed != 0 || sent != after || progress.Sent != after {
+			t.Fatalf("%s: %d records left claimed, %d sent, %d mails, progress %+v", verb, claimed, sent, after, progress)
+		}
+		t.Logf("%s: %d mails when it answered, %d three seconds later", verb, at, after)
+		return e
+	}
+	stopAfter("nl_cancel_now", "cancel")
+	e := stopAfter("nl_pause_now", "pause")
+	rate(e, 1000)
+	if code, body := e.call(e.marketer, "POST", "/api/newsletters/nl_pause_now/resume", ""); code != 200 {
+		t.Fatalf("resume: %d %s", code, body)
+	}
+	for deadline := time.Now().Add(60 * time.Second); e.sending("nl_pause_now").State != newsletters.StateSent; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("not sent after the resume: %+v", e.sending("nl_pause_now"))
+		}
+	}
+	got := e.outboxByRecipient()
+	if len(got) != 30 {
+		t.Fatalf("%d recipients got the paused and resumed newsletter, want 30", len(got))
+	}
+	for to, n := range got {
+		if n != 1 {
+			t.Fatalf("%s received it %d times", to, n)
+		}
+	}
+}
+
 // Pause, resume and cancel take effect mid-send: a paused newsletter sends nothing more
 // and keeps its counters; resumed, it sends to the rest once; cancelled, nobody else
 // receives it. An unsubscribe between the freeze and the mail skips the recipient.

@@ -153,6 +153,9 @@ type SendStore interface {
 	// all can be claimed, else one conditional write each. It answers the claimed ones
 	// and how many of the others are held (claimed since staleBefore).
 	Claim(ctx context.Context, id string, rs []Recipient, now, staleBefore time.Time) (claimed []Delivery, held int, err error)
+	// Release puts claimed records back to pending (those still held by their claim),
+	// for a sending paused or cancelled in the middle of a group.
+	Release(ctx context.Context, ds []Delivery) error
 	// Done marks a claimed record sent, skipped or failed and moves the newsletter's
 	// counter in the same transaction (false: the record was no longer claimed at
 	// claimedAt: another sender took it over).
@@ -604,8 +607,29 @@ func (s *Sender) batch(ctx context.Context, job Job) error {
 			return err
 		}
 		held += h
-		for _, d := range claimed {
-			if err := s.one(ctx, n, d, settings, rewrite); err != nil {
+		read := time.Now()
+		// sending reads the state again when the last read is StateRecheck old, just
+		// before a mail is handed over: a pause or cancel stops the mails within it.
+		sending := func() (bool, error) {
+			if time.Since(read) < StateRecheck {
+				return true, nil
+			}
+			cur, err := s.Source.Newsletter(ctx, job.NewsletterID)
+			if errors.Is(err, ErrNoNewsletter) {
+				return false, nil
+			}
+			if err != nil {
+				return false, err
+			}
+			read = time.Now()
+			return cur.State == StateSending, nil
+		}
+		for i, d := range claimed {
+			err := s.one(ctx, n, d, settings, rewrite, sending)
+			if errors.Is(err, errStopped) {
+				return s.release(ctx, job.NewsletterID, claimed[i:])
+			}
+			if err != nil {
 				return err
 			}
 		}
@@ -620,8 +644,39 @@ func (s *Sender) batch(ctx context.Context, job Job) error {
 	return s.settle(ctx, job.NewsletterID)
 }
 
-// one sends to one claimed recipient: consent, render, hand over, mark.
-func (s *Sender) one(ctx context.Context, n Newsletter, d Delivery, settings Settings, rewrite func(string) string) error {
+// release puts the records a pause or cancel left claimed back to pending, for a resume
+// to queue them (cancelled: nobody sends them). A resume that came before the release
+// did not see them waiting: if the newsletter is sending again, they are queued here.
+func (s *Sender) release(ctx context.Context, id string, ds []Delivery) error {
+	if err := s.Store.Release(ctx, ds); err != nil {
+		return err
+	}
+	n, err := s.Source.Newsletter(ctx, id)
+	if errors.Is(err, ErrNoNewsletter) {
+		return nil
+	}
+	if err != nil || n.State != StateSending {
+		return err
+	}
+	job := Job{Kind: JobBatch, NewsletterID: id}
+	for _, d := range ds {
+		job.Recipients = append(job.Recipients, d.Recipient)
+	}
+	return s.Queue.Enqueue(ctx, job)
+}
+
+// StateRecheck is how old the sender's last read of a newsletter's state may be when it
+// hands a mail over: after a pause or a cancel answers, mails stop within it (the one
+// being handed over at that moment may still leave).
+const StateRecheck = time.Second
+
+// errStopped: the sending was paused or cancelled before this mail was handed over.
+var errStopped = errors.New("newsletters: sending stopped")
+
+// one sends to one claimed recipient: consent, render, hand over, mark. sending says
+// whether the newsletter is still sending, just before the hand-over (false: errStopped,
+// the record left claimed for the caller to release).
+func (s *Sender) one(ctx context.Context, n Newsletter, d Delivery, settings Settings, rewrite func(string) string, sending func() (bool, error)) error {
 	r := d.Recipient
 	may, err := s.Audience.MaySend(ctx, n.List, r)
 	if err != nil {
@@ -643,6 +698,11 @@ func (s *Sender) one(ctx context.Context, n Newsletter, d Delivery, settings Set
 	}
 	if err := s.pace(ctx, settings.RatePerSecond); err != nil {
 		return err
+	}
+	if ok, err := sending(); err != nil {
+		return err // the record stays claimed; the message comes again and takes it over
+	} else if !ok {
+		return errStopped
 	}
 	status, reason := DeliverySent, ""
 	if err := s.Transport.Send(ctx, m); err != nil {

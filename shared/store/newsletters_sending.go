@@ -412,6 +412,27 @@ func (s *Newsletters) Claim(ctx context.Context, id string, rs []newsletters.Rec
 	return out, held, nil
 }
 
+// Release implements newsletters.SendStore: each record back to pending, on condition
+// it is still held by its claim (a record another sender took over stays its).
+func (s *Newsletters) Release(ctx context.Context, ds []newsletters.Delivery) error {
+	for _, d := range ds {
+		if d.ClaimedAt == nil {
+			continue
+		}
+		_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: deliveryKey(d.NewsletterID, d.Recipient.MemberID),
+			UpdateExpression:         aws.String("SET #Status = :pending REMOVE #ClaimedAt"),
+			ConditionExpression:      aws.String("#Status = :claimed AND #ClaimedAt = :at"),
+			ExpressionAttributeNames: named(nsStatus, nsClaimedAt),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":pending": nS(newsletters.DeliveryPending),
+				":claimed": nS(newsletters.DeliveryClaimed), ":at": nN(ms(*d.ClaimedAt))}})
+		var taken *types.ConditionalCheckFailedException
+		if err != nil && !errors.As(err, &taken) {
+			return fmt.Errorf("store.Newsletters.Release %s %s: %w", d.NewsletterID, d.Recipient.MemberID, err)
+		}
+	}
+	return nil
+}
+
 // Done implements newsletters.SendStore: the record marked and its counter shard moved
 // (ADD) in one transaction, on condition the record is still held by this claim.
 func (s *Newsletters) Done(ctx context.Context, d newsletters.Delivery, status, reason string, now time.Time) (bool, error) {
