@@ -3,15 +3,18 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"tribune/shared/app"
 	"tribune/shared/newsletters"
+	"tribune/shared/policy"
 )
 
 // Issue 13, tester 13's findings on the API (FINDINGS13.md 1, 2, 3, 11 and the French
@@ -167,3 +170,142 @@ func TestNewsletterOneClickMultipartAndURLEncoded(t *testing.T) {
 		t.Fatalf("the multipart token again: %d, want 409", status)
 	}
 }
+
+// Finding 3 (and 11's digest): a segment the audience count refuses is refused, with
+// the count's own 400 code and field, when a newsletter is created or updated, when a
+// digest is saved, and when a newsletter is scheduled; nothing is written.
+func TestNewsletterSegmentIsCheckedAtSaveAsAtCount(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	mia := c.as("Mia", policy.RoleMarketer)
+	var draft newsletters.Newsletter
+	if status, raw := c.call(mia, "POST", "/api/newsletters", newsletterJSON("Good", "Good news", newsletters.BlockTopPosts), &draft); status != 201 {
+		t.Fatalf("create: %d %s", status, raw)
+	}
+	future := time.Now().Add(24 * time.Hour).UTC().Format(time.RFC3339)
+	cases := []struct {
+		segment     map[string]any
+		code, field string
+	}{
+		{map[string]any{"spaceIds": []string{"s_nope"}}, "segment_space_unknown", "segment.spaceIds"},
+		{map[string]any{"spaceIds": []string{"s_a", "s_a"}}, "segment_spaces", "segment.spaceIds"},
+		{map[string]any{"roles": []string{"god"}}, "segment_roles", "segment.roles"},
+		{map[string]any{"languages": []string{"xx"}}, "segment_languages", "segment.languages"},
+		{map[string]any{"activeDays": 5, "inactiveDays": 5}, "segment_days", "segment.activeDays"},
+		{map[string]any{"activeDays": -1}, "segment_days", "segment.activeDays"},
+		{map[string]any{"inactiveDays": 3651}, "segment_days", "segment.activeDays"},
+		{map[string]any{"joinedAfter": future}, "segment_joined_after", "segment.joinedAfter"},
+	}
+	full := func(seg map[string]any) map[string]any {
+		out := map[string]any{"spaceIds": []string{}, "roles": []string{}, "languages": []string{}}
+		for k, v := range seg {
+			out[k] = v
+		}
+		return out
+	}
+	before, count := c.settledItems(), c.newsletterCount()
+	for _, tc := range cases {
+		seg := full(tc.segment)
+		var in map[string]any
+		_ = json.Unmarshal([]byte(newsletterJSON("Bad", "Bad news", newsletters.BlockTopPosts)), &in)
+		in["segment"] = seg
+		body, _ := json.Marshal(in)
+		countBody, _ := json.Marshal(map[string]any{"list": newsletters.ListDigest, "segment": seg})
+		digest, _ := json.Marshal(map[string]any{"enabled": true, "weekday": 1, "hour": 9, "timeZone": "Europe/Paris",
+			"writing": map[string]any{"name": "Weekly", "defaultLang": "en", "versions": []map[string]any{{"lang": "en", "subject": "Your week", "body": ""}},
+				"blocks": []map[string]any{{"kind": "top_posts"}}},
+			"segment": seg})
+		for _, call := range []struct{ method, path, body string }{
+			{"POST", "/api/newsletters/audience/count", string(countBody)},
+			{"POST", "/api/newsletters", string(body)},
+			{"PUT", "/api/newsletters/" + draft.ID, string(body)},
+			{"PUT", "/api/newsletter-digests/weekly", string(digest)},
+		} {
+			status, raw := c.call(mia, call.method, call.path, call.body, nil)
+			code, field := problemAndField(t, raw)
+			if status != 400 || code != tc.code || field != tc.field {
+				t.Errorf("%s %s with %v: %d %s %s, want 400 %s %s", call.method, call.path, tc.segment, status, code, field, tc.code, tc.field)
+			}
+		}
+	}
+	if got := c.settledItems(); got != before || c.newsletterCount() != count {
+		t.Fatalf("refused segments wrote %d items", got-before)
+	}
+	var digests struct{ Digests []newsletters.Digest }
+	if c.call(mia, "GET", "/api/newsletter-digests", "", &digests); len(digests.Digests) != 2 || digests.Digests[0].Enabled {
+		t.Fatalf("a refused digest was switched on: %+v", digests.Digests)
+	}
+
+	// A newsletter that holds such a segment (written before this check) is refused at
+	// scheduling with the same code.
+	bad := draft
+	bad.ID, bad.Segment = "nl_badsegment", newsletters.Segment{SpaceIDs: []string{}, Roles: []string{"god"}, Languages: []string{}}
+	if err := c.st.Newsletters().CreateNewsletter(context.Background(), bad); err != nil {
+		t.Fatal(err)
+	}
+	status, raw := c.call(mia, "POST", "/api/newsletters/nl_badsegment/schedule", `{"now":true}`, nil)
+	if code, _ := problemAndField(t, raw); status != 400 || code != "segment_roles" {
+		t.Fatalf("schedule: %d %s", status, raw)
+	}
+
+	// A valid segment is saved normalised, as the count reads it.
+	var saved newsletters.Newsletter
+	var in map[string]any
+	_ = json.Unmarshal([]byte(newsletterJSON("Fine", "Fine news", newsletters.BlockTopPosts)), &in)
+	in["segment"] = full(map[string]any{"roles": []string{"moderator", "admin", "moderator"}, "languages": []string{"fr"}, "activeDays": 30})
+	body, _ := json.Marshal(in)
+	if status, raw := c.call(mia, "POST", "/api/newsletters", string(body), &saved); status != 201 ||
+		strings.Join(saved.Segment.Roles, ",") != "admin,moderator" || saved.Segment.ActiveDays != 30 {
+		t.Fatalf("a valid segment: %d %s", status, raw)
+	}
+}
+
+// Finding 3: half a personalisation token ({{first_name}, {first_name}}, {first_name})
+// in a subject, preheader or body is refused at save (400 incomplete_newsletter_token,
+// the field named, a sentence naming {{first_name}}), as an unknown one ({{ first_nme }})
+// is (unknown_newsletter_token); nothing is written. Blocks' limit 0 and periodDays 0
+// (or absent) are the documented defaults, 5 and 7.
+func TestNewsletterHalfTokenIsRefusedAtSave(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	mia := c.as("Mia", policy.RoleMarketer)
+	cases := []struct {
+		field, value, code string
+	}{
+		{"subject", "Hi {{first_name}", "incomplete_newsletter_token"},
+		{"subject", "Hi {first_name}}", "incomplete_newsletter_token"},
+		{"preheader", "For {first_name}", "incomplete_newsletter_token"},
+		{"body", "Hello {{ first_name }, welcome", "incomplete_newsletter_token"},
+		{"body", "Hello {{{first_name}}}", "incomplete_newsletter_token"},
+		{"body", "Hello {{first_name}} and }} more", "incomplete_newsletter_token"},
+		{"body", "Hello {{ first_nme }}", "unknown_newsletter_token"},
+		{"subject", "Hi {{ last_name }}", "unknown_newsletter_token"},
+	}
+	before, count := c.settledItems(), c.newsletterCount()
+	for _, tc := range cases {
+		var in map[string]any
+		_ = json.Unmarshal([]byte(newsletterJSON("Tokens", "Tokens")), &in)
+		in["versions"].([]any)[1].(map[string]any)[tc.field] = tc.value
+		body, _ := json.Marshal(in)
+		status, raw := c.call(mia, "POST", "/api/newsletters", string(body), nil)
+		code, field := problemAndField(t, raw)
+		if status != 400 || code != tc.code || field != "versions[1]."+tc.field || !strings.Contains(raw, "{{first_name}}") {
+			t.Errorf("%s %q: %d %s", tc.field, tc.value, status, raw)
+		}
+	}
+	if got := c.settledItems(); got != before || c.newsletterCount() != count {
+		t.Fatalf("refused tokens wrote %d items", got-before)
+	}
+
+	var in map[string]any
+	_ = json.Unmarshal([]byte(newsletterJSON("Fine", "Hi {{ first_name }}", newsletters.BlockTopPosts, newsletters.BlockIdeas)), &in)
+	in["blocks"].([]any)[0].(map[string]any)["limit"] = 0
+	delete(in, "periodDays")
+	body, _ := json.Marshal(in)
+	var n newsletters.Newsletter
+	if status, raw := c.call(mia, "POST", "/api/newsletters", string(body), &n); status != 201 || n.Versions[0].Subject != "Hi {{first_name}}" ||
+		n.Blocks[0].Limit != newsletters.DefaultBlockItems || n.Blocks[1].Limit != newsletters.DefaultBlockItems || n.PeriodDays != newsletters.DefaultPeriodDays {
+		t.Fatalf("defaults: %d %s", status, raw)
+	}
+}
+
