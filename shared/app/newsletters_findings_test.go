@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -306,6 +307,38 @@ func TestNewsletterHalfTokenIsRefusedAtSave(t *testing.T) {
 	if status, raw := c.call(mia, "POST", "/api/newsletters", string(body), &n); status != 201 || n.Versions[0].Subject != "Hi {{first_name}}" ||
 		n.Blocks[0].Limit != newsletters.DefaultBlockItems || n.Blocks[1].Limit != newsletters.DefaultBlockItems || n.PeriodDays != newsletters.DefaultPeriodDays {
 		t.Fatalf("defaults: %d %s", status, raw)
+	}
+}
+
+// Finding 11: a scheduled announcement whose pin ends the instant it is published (the
+// same instant sent twice, with a fraction of a second), or within the same second, is
+// 400 invalid_pinned_until and nothing is written; a pin a second later is accepted.
+func TestScheduledAnnouncementPinMustEndAfterPublication(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	admin, marketer := c.as("ada", policy.RoleAdmin), c.as("mara", policy.RoleMarketer)
+	square := c.space(admin, "Town square", "public", marketer)
+	path := "/api/spaces/" + square.ID + "/scheduled-announcements"
+	at := time.Now().Add(time.Hour).Truncate(time.Second).Add(500 * time.Millisecond)
+	body := func(publish, pinned time.Time) string {
+		return fmt.Sprintf(`{"title":"x","body":"x","publishAt":%q,"pinnedUntil":%q}`, publish.UTC().Format(time.RFC3339Nano), pinned.UTC().Format(time.RFC3339Nano))
+	}
+	before := c.settledItems()
+	for name, pinned := range map[string]time.Time{"the same instant": at, "within its second": at.Add(400 * time.Millisecond),
+		"before": at.Add(-time.Second)} {
+		status, raw := c.call(marketer, "POST", path, body(at, pinned), nil)
+		if code, field := problemAndField(t, raw); status != 400 || code != "invalid_pinned_until" || field != "pinnedUntil" {
+			t.Errorf("%s: %d %s", name, status, raw)
+		}
+	}
+	if got := c.settledItems(); got != before {
+		t.Fatalf("refused announcements wrote %d items", got-before)
+	}
+	if _, page := c.calendar(marketer, time.Now(), time.Now().Add(48*time.Hour)); len(page.Entries) != 0 {
+		t.Fatalf("the calendar shows %+v", page.Entries)
+	}
+	if status, raw := c.call(marketer, "POST", path, body(at, at.Add(time.Second)), nil); status != 201 {
+		t.Fatalf("a pin a second after: %d %s", status, raw)
 	}
 }
 
