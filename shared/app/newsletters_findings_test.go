@@ -342,3 +342,29 @@ func TestScheduledAnnouncementPinMustEndAfterPublication(t *testing.T) {
 	}
 }
 
+// The French mail's text footer puts a no-break space before its colons ("Lire dans le
+// navigateur : …", "Se désabonner : …"), as the app's French does; English does not.
+func TestNewsletterFrenchFooterSpacesItsColons(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	mia := c.as("Mia", policy.RoleMarketer)
+	for lang, want := range map[string][]string{
+		"fr": {"\nLire dans le navigateur\u00a0: http", "\nSe désabonner\u00a0: "},
+		"en": {"\nRead it in your browser: http", "\nUnsubscribe: "},
+	} {
+		in, _ := json.Marshal(map[string]any{"writing": map[string]any{"name": "Footer", "defaultLang": lang, "archive": true,
+			"versions": []map[string]any{{"lang": lang, "subject": "S", "body": "Hello"}}, "blocks": []any{}}})
+		var p newsletters.Preview
+		if status, raw := c.call(mia, "POST", "/api/newsletters/preview", string(in), &p); status != 200 {
+			t.Fatalf("%s preview: %d %s", lang, status, raw)
+		}
+		for _, w := range want {
+			if !strings.Contains(p.Text, w) {
+				t.Errorf("%s text lacks %q:\n%s", lang, w, p.Text)
+			}
+		}
+		if lang == "fr" && strings.Contains(p.Text, "r :") {
+			t.Errorf("a plain space before a French colon:\n%s", p.Text)
+		}
+	}
+}
