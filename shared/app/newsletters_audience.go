@@ -78,7 +78,7 @@ func newsletterAudienceRoutes(d Deps) []httpx.Route {
 		{Method: "POST", Pattern: "/api/newsletters/unsubscribe", Tag: tag, Action: policy.Public, Handler: h.unsubscribe, NoIdempotencyKey: true,
 			Request: UnsubscribeConfirm{},
 			Query:   []httpx.Param{{Name: "t", Required: true, Description: "The token of the mail's unsubscribe link", MaxBytes: newsletters.MaxTokenBytes}},
-			Summary: "One-click unsubscribe (RFC 8058): the mail client POSTs List-Unsubscribe=One-Click (application/x-www-form-urlencoded), or the confirmation page posts an empty JSON object; no sign-in. The member's consent to the list is withdrawn at once; the token is spent.",
+			Summary: "One-click unsubscribe (RFC 8058): the mail client POSTs List-Unsubscribe=One-Click (multipart/form-data or application/x-www-form-urlencoded, at most 4 KiB), or the confirmation page posts an empty JSON object; no sign-in. The member's consent to the list is withdrawn at once; the token is spent.",
 			Responses: httpx.Answers(200, "Unsubscribed", newsletters.UnsubscribeResult{}, map[int]string{400: badToken + ", or a form body other than List-Unsubscribe=One-Click",
 				409: "The link was used already", 410: "The link expired"})},
 		{Method: "GET", Pattern: "/api/newsletters/suppressions", Tag: tag, Action: policy.NewslettersLists, Handler: h.suppressions,
@@ -153,7 +153,7 @@ func (h audienceHTTP) unsubscribe(w http.ResponseWriter, r *http.Request) {
 	source := newsletters.SourceUnsubscribePage
 	media, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if media == "application/x-www-form-urlencoded" || media == "multipart/form-data" {
-		if err := r.ParseForm(); err != nil || r.PostForm.Get("List-Unsubscribe") != "One-Click" {
+		if !oneClickForm(w, r, media) {
 			httpx.WriteError(w, r, errOneClickBody)
 			return
 		}
@@ -166,6 +166,29 @@ func (h audienceHTTP) unsubscribe(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := h.svc.UnsubscribeWith(r.Context(), r.URL.Query().Get("t"), source)
 	httpx.Reply(w, r, http.StatusOK, res, err)
+}
+
+// maxOneClickBody bounds a one-click form: List-Unsubscribe=One-Click is 26 bytes, a
+// multipart body of it a few hundred.
+const maxOneClickBody = 4 << 10
+
+// oneClickForm reads RFC 8058's form, in either of its encodings (§3.1: the POST
+// SHOULD be multipart/form-data and MAY be application/x-www-form-urlencoded), within
+// maxOneClickBody, and reports whether it says List-Unsubscribe=One-Click.
+func oneClickForm(w http.ResponseWriter, r *http.Request, media string) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, maxOneClickBody)
+	if media == "multipart/form-data" {
+		if err := r.ParseMultipartForm(maxOneClickBody); err != nil {
+			return false
+		}
+		defer func() { _ = r.MultipartForm.RemoveAll() }()
+		if len(r.MultipartForm.File) > 0 {
+			return false // a form field, not a file
+		}
+	} else if err := r.ParseForm(); err != nil {
+		return false
+	}
+	return r.PostForm.Get("List-Unsubscribe") == "One-Click"
 }
 
 func (h audienceHTTP) suppressions(w http.ResponseWriter, r *http.Request) {

@@ -42,6 +42,7 @@ func newNewsletterWriter(d Deps) *newsletters.Writer {
 	w.Composer = NewsletterRenderer(d)
 	w.Schedule = campaignSchedules{schedulerOf(d)}
 	w.Queue = digestQueue{d}
+	w.Segments = NewAudience(d)
 	return w
 }
 

@@ -167,6 +167,9 @@ func (s *Writer) SaveDigest(ctx context.Context, actor auth.Principal, id string
 	if err != nil {
 		return Digest{}, err
 	}
+	if clean.Segment, err = s.checkSegment(ctx, ListDigest, clean.Segment); err != nil {
+		return Digest{}, err
+	}
 	now := s.now()
 	d := Digest{ID: id, Enabled: in.Enabled, Weekday: in.Weekday, MonthDay: in.MonthDay, Hour: in.Hour, TimeZone: in.TimeZone,
 		Writing: clean.Writing, Segment: clean.Segment, UpdatedAt: now}

@@ -97,6 +97,7 @@ var (
 	ErrBlocks       = errs.InvalidField("blocks", "invalid_newsletter_blocks", "Add each community block once at most (top posts, unanswered questions, ideas, campaigns, announcements), with 1 to 10 items.")
 	ErrPeriod       = errs.InvalidField("periodDays", "invalid_newsletter_period", "The blocks look back 1 to 31 days.")
 	ErrToken        = errs.InvalidField("body", "unknown_newsletter_token", "The only personalisation is {{first_name}}: remove the other {{...}}.")
+	ErrHalfToken    = errs.InvalidField("body", "incomplete_newsletter_token", "A personalisation is incomplete: the only one is {{first_name}}, with two braces on each side.")
 	ErrNotDraft     = errs.New(errs.Conflict, "newsletter_not_editable", "Only a draft can change: unschedule this newsletter first (one being sent or sent never changes).")
 	ErrChanged      = errs.New(errs.Conflict, "newsletter_changed", "Someone changed this newsletter at the same time: reload it and try again.")
 	ErrNothingNew   = errs.New(errs.Conflict, "newsletter_nothing_new", "This digest has nothing new for this member: it is not sent to them.")
@@ -104,14 +105,21 @@ var (
 
 var tokenPattern = regexp.MustCompile(`\{\{\s*([^{}]*?)\s*\}\}`)
 
-// checkTokens refuses any {{...}} but {{first_name}}.
+// halfToken finds, once the whole tokens are taken out, what is left of one: a "{{" or
+// "}}" alone, a brace against a token, first_name against a brace ({{first_name},
+// {first_name}}, {first_name}).
+var halfToken = regexp.MustCompile(`\{\{|\}\}|\{\x00|\x00\}|\{\s*first_name|first_name\s*\}`)
+
+// checkTokens refuses any {{...}} but {{first_name}}, and any half of a token: nothing
+// unreplaced ever leaves.
 func checkTokens(field, s string) error {
 	for _, m := range tokenPattern.FindAllStringSubmatch(s, -1) {
 		if m[1] != "first_name" {
-			e := *ErrToken
-			e.Field = field
-			return &e
+			return withField(ErrToken, field)
 		}
+	}
+	if halfToken.MatchString(tokenPattern.ReplaceAllString(s, "\x00")) {
+		return withField(ErrHalfToken, field)
 	}
 	return nil
 }

@@ -79,15 +79,11 @@ type cleaned struct {
 	Segment Segment
 }
 
-// Limits of a segment as writing stores it (the audience part reads it).
-const MaxSegmentEntries = 50
-
 // ErrList: the list is not one of Lists.
 var ErrList = errs.InvalidField("list", "invalid_newsletter_list", "Choose the list the newsletter goes to: community digest, product news or events.")
 
-// ErrSegment: a segment too large to be one.
-var ErrSegment = errs.InvalidField("segment", "invalid_newsletter_segment", "A segment names at most 50 spaces, roles and languages each.")
-
+// clean checks the writing and the list; the segment is the Writer's to check
+// (checkSegment: as the audience count and scheduling check it).
 func (in NewsletterInput) clean() (cleaned, error) {
 	w, err := in.writing().Clean()
 	if err != nil {
@@ -97,19 +93,26 @@ func (in NewsletterInput) clean() (cleaned, error) {
 		return cleaned{}, ErrList
 	}
 	s := in.Segment
-	if len(s.SpaceIDs) > MaxSegmentEntries || len(s.Roles) > MaxSegmentEntries || len(s.Languages) > MaxSegmentEntries ||
-		s.ActiveDays < 0 || s.InactiveDays < 0 || s.ActiveDays > 3660 || s.InactiveDays > 3660 {
-		return cleaned{}, ErrSegment
-	}
-	for _, list := range [][]string{s.SpaceIDs, s.Roles, s.Languages} {
-		for _, v := range list {
-			if v == "" || len(v) > 64 || strings.ContainsAny(v, "\r\n\t ") {
-				return cleaned{}, ErrSegment
-			}
-		}
-	}
 	s.SpaceIDs, s.Roles, s.Languages = orEmpty(s.SpaceIDs), orEmpty(s.Roles), orEmpty(s.Languages)
 	return cleaned{Writing: w, List: in.List, Segment: s}, nil
+}
+
+// SegmentChecker checks a segment of a list as the audience count and scheduling do
+// (AudienceService.Check: its conditions, and that its spaces exist), returning it
+// normalised.
+type SegmentChecker interface {
+	Check(ctx context.Context, list string, seg Segment) (Segment, error)
+}
+
+// checkSegment checks a segment before anything is written: the same 400 problems
+// (segment_spaces, segment_space_unknown, segment_roles, segment_languages,
+// segment_days, segment_joined_after) at save as at the count and at scheduling, so
+// a newsletter or a digest never holds an audience the rest of the product refuses.
+func (s *Writer) checkSegment(ctx context.Context, list string, seg Segment) (Segment, error) {
+	if s.Segments == nil {
+		return seg.Validate(s.now())
+	}
+	return s.Segments.Check(ctx, list, seg)
 }
 
 func orEmpty(s []string) []string {
@@ -131,6 +134,8 @@ type Writer struct {
 	Digests  DigestStore
 	Schedule DigestScheduler
 	Queue    DigestQueue
+	// Segments checks segments at save (the AudienceService; nil: their conditions only).
+	Segments SegmentChecker
 }
 
 func (s *Writer) now() time.Time {
@@ -147,6 +152,9 @@ func NewID() string { return "nl_" + strings.ToLower(rand.Text()[:16]) }
 func (s *Writer) Create(ctx context.Context, actor auth.Principal, input NewsletterInput) (Newsletter, error) {
 	in, err := input.clean()
 	if err != nil {
+		return Newsletter{}, err
+	}
+	if in.Segment, err = s.checkSegment(ctx, in.List, in.Segment); err != nil {
 		return Newsletter{}, err
 	}
 	now := s.now()
@@ -173,6 +181,9 @@ func (s *Writer) Get(ctx context.Context, id string) (Newsletter, error) {
 func (s *Writer) Update(ctx context.Context, id string, input NewsletterInput, ifUpdatedAt time.Time) (Newsletter, error) {
 	in, err := input.clean()
 	if err != nil {
+		return Newsletter{}, err
+	}
+	if in.Segment, err = s.checkSegment(ctx, in.List, in.Segment); err != nil {
 		return Newsletter{}, err
 	}
 	old, err := s.Get(ctx, id)

@@ -199,11 +199,13 @@ var words = map[string]map[string]string{
 	"en": {BlockTopPosts: "Top posts", BlockUnanswered: "Questions waiting for an answer", BlockIdeas: "New ideas",
 		BlockCampaigns: "Campaigns you can join", BlockAnnouncements: "Announcements",
 		"inBrowser": "Read it in your browser", "unsubscribe": "Unsubscribe", "why": "You receive this because you chose it in your email preferences.",
-		"votes": "votes", "vote": "vote", "ends": "ends", "in": "in"},
+		"votes": "votes", "vote": "vote", "ends": "ends", "in": "in", "colon": ": "},
 	"fr": {BlockTopPosts: "Les publications du moment", BlockUnanswered: "Questions en attente d’une réponse", BlockIdeas: "Nouvelles idées",
 		BlockCampaigns: "Campagnes ouvertes pour vous", BlockAnnouncements: "Annonces",
 		"inBrowser": "Lire dans le navigateur", "unsubscribe": "Se désabonner", "why": "Vous recevez ce message parce que vous l’avez choisi dans vos préférences d’e-mail.",
-		"votes": "votes", "vote": "vote", "ends": "se termine le", "in": "dans"},
+		// French puts a no-break space before a colon (as the app's "État : "), so the
+		// colon never starts a line.
+		"votes": "votes", "vote": "vote", "ends": "se termine le", "in": "dans", "colon": "\u00a0: "},
 }
 
 // IdeaStatusWords say an idea's status in a language.
@@ -321,9 +323,9 @@ func textOf(d mailData, body string) string {
 	}
 	b.WriteString("\n-- \n" + d.Say["why"] + "\n")
 	if d.Archive != "" {
-		b.WriteString(d.Say["inBrowser"] + ": " + d.Archive + "\n")
+		b.WriteString(d.Say["inBrowser"] + d.Say["colon"] + d.Archive + "\n")
 	}
-	b.WriteString(d.Say["unsubscribe"] + ": " + d.Unsubscribe + "\n")
+	b.WriteString(d.Say["unsubscribe"] + d.Say["colon"] + d.Unsubscribe + "\n")
 	if d.Brand.Footer != "" {
 		b.WriteString(d.Brand.Footer + "\n")
 	}

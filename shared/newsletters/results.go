@@ -180,6 +180,16 @@ func (s *Results) Report(ctx context.Context, newsletterID string) (Report, erro
 // Follow counts a click on a signed redirect and says where to send the reader. A
 // forged or damaged token is ErrNoLink (404), and nothing is counted.
 func (s *Results) Follow(ctx context.Context, token string) (string, error) {
+	return s.follow(ctx, token, true)
+}
+
+// Target says where a signed link goes without counting anything: a HEAD request
+// (link scanners, previewers) is answered like a GET but is no click.
+func (s *Results) Target(ctx context.Context, token string) (string, error) {
+	return s.follow(ctx, token, false)
+}
+
+func (s *Results) follow(ctx context.Context, token string, count bool) (string, error) {
 	links, err := s.Links(ctx)
 	if err != nil {
 		return "", fmt.Errorf("newsletters.Follow: %w", err)
@@ -187,6 +197,9 @@ func (s *Results) Follow(ctx context.Context, token string) (string, error) {
 	c, ok := links.Open(token)
 	if !ok {
 		return "", fmt.Errorf("newsletters.Follow: %w", ErrNoLink)
+	}
+	if !count {
+		return c.URL, nil
 	}
 	if err := s.Store.CountClick(ctx, c, day(s.Now())); err != nil {
 		return "", fmt.Errorf("newsletters.Follow: %w", err)
@@ -198,6 +211,15 @@ func (s *Results) Follow(ctx context.Context, token string) (string, error) {
 // image fetched after an admin switched it off counts nothing). A forged token is
 // ErrNoLink.
 func (s *Results) Opened(ctx context.Context, token string) error {
+	return s.opened(ctx, token, true)
+}
+
+// CheckOpen checks the image's token without counting an open (a HEAD request).
+func (s *Results) CheckOpen(ctx context.Context, token string) error {
+	return s.opened(ctx, token, false)
+}
+
+func (s *Results) opened(ctx context.Context, token string, count bool) error {
 	links, err := s.Links(ctx)
 	if err != nil {
 		return fmt.Errorf("newsletters.Opened: %w", err)
@@ -205,6 +227,9 @@ func (s *Results) Opened(ctx context.Context, token string) error {
 	id, ok := links.Opened(token)
 	if !ok {
 		return fmt.Errorf("newsletters.Opened: %w", ErrNoLink)
+	}
+	if !count {
+		return nil
 	}
 	t, err := s.Store.Tracking(ctx)
 	if err != nil || !t.OpenTracking {

@@ -42,10 +42,10 @@ var ErrVisitDays = errs.InvalidField("days", "invalid_days", "Days is a whole nu
 func (h ResultsHTTP) Routes() []httpx.Route {
 	return []httpx.Route{
 		{Method: "GET", Pattern: RedirectPath + "{token...}", Tag: "newsletters", Action: policy.Public, Handler: h.follow, NoIdempotencyKey: true,
-			Summary:   "A newsletter's signed link: counts the click (and, for a page of the community, a visit), then redirects to the link. Nothing names the reader.",
+			Summary:   "A newsletter's signed link: counts the click (and, for a page of the community, a visit), then redirects to the link; a HEAD answers the same and counts nothing. Nothing names the reader.",
 			Responses: httpx.Answers(302, "Redirect to the link", nil, map[int]string{404: "Forged or damaged token"})},
 		{Method: "GET", Pattern: OpenPath + "{token...}", Tag: "newsletters", Action: policy.Public, Handler: h.open, NoIdempotencyKey: true,
-			Summary:   "The 1x1 image of open tracking (when an admin switched it on): counts an open in aggregate.",
+			Summary:   "The 1x1 image of open tracking (when an admin switched it on): counts an open in aggregate; a HEAD answers the same and counts nothing.",
 			Responses: httpx.Answers(200, "A transparent 1x1 GIF", nil, map[int]string{404: "Forged or damaged token"})},
 		{Method: "GET", Pattern: "/api/newsletters/{id}/results", Tag: "newsletters", Action: policy.NewslettersResults, Handler: h.report,
 			Summary:   "A newsletter's results: sent, delivered, bounced, complaints, unsubscribes, clicks per link, visits, and opens when tracked.",
@@ -64,7 +64,13 @@ func (h ResultsHTTP) Routes() []httpx.Route {
 }
 
 func (h ResultsHTTP) follow(w http.ResponseWriter, r *http.Request) {
-	to, err := h.Results.Follow(r.Context(), r.PathValue("token"))
+	// Go's mux sends HEAD to this GET route: a HEAD (link scanners, previewers) is
+	// answered like a GET and counts nothing.
+	follow := h.Results.Follow
+	if r.Method == http.MethodHead {
+		follow = h.Results.Target
+	}
+	to, err := follow(r.Context(), r.PathValue("token"))
 	if err != nil {
 		httpx.WriteError(w, r, err)
 		return
@@ -85,7 +91,11 @@ func (h ResultsHTTP) open(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, ErrNoLink)
 		return
 	}
-	if err := h.Results.Opened(r.Context(), token); err != nil {
+	opened := h.Results.Opened
+	if r.Method == http.MethodHead {
+		opened = h.Results.CheckOpen // answered like a GET, counts nothing
+	}
+	if err := opened(r.Context(), token); err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}

@@ -150,11 +150,13 @@ func (s *Scheduling) Schedule(ctx context.Context, actor auth.Principal, spaceID
 	if in.PublishAt.Before(now.Add(ScheduleAhead)) || in.PublishAt.Sub(now) > MaxAhead {
 		return ScheduledAnnouncement{}, fmt.Errorf("posts.Schedule: %w", ErrPublishAt)
 	}
+	// Both kept to the second: compared as stored, so a pin that ends the second the
+	// announcement is published (the same instant sent twice) is refused.
 	at := in.PublishAt.UTC().Truncate(time.Second)
-	if !in.PinnedUntil.After(at) || in.PinnedUntil.Sub(at) > MaxAhead {
+	pinned := in.PinnedUntil.UTC().Truncate(time.Second)
+	if !pinned.After(at) || pinned.Sub(at) > MaxAhead {
 		return ScheduledAnnouncement{}, fmt.Errorf("posts.Schedule: %w", ErrPinnedAfter)
 	}
-	pinned := in.PinnedUntil.UTC().Truncate(time.Second)
 	n := NewPost{Kind: KindAnnouncement, Title: in.Title, Body: in.Body}
 	if err := n.validateText(); err != nil {
 		return ScheduledAnnouncement{}, fmt.Errorf("posts.Schedule: %w", err)

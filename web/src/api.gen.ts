@@ -1024,7 +1024,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A newsletter's signed link: counts the click (and, for a page of the community, a visit), then redirects to the link. Nothing names the reader. */
+        /** A newsletter's signed link: counts the click (and, for a page of the community, a visit), then redirects to the link; a HEAD answers the same and counts nothing. Nothing names the reader. */
         get: operations["getNToken"];
         put?: never;
         post?: never;
@@ -1041,7 +1041,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The 1x1 image of open tracking (when an admin switched it on): counts an open in aggregate. */
+        /** The 1x1 image of open tracking (when an admin switched it on): counts an open in aggregate; a HEAD answers the same and counts nothing. */
         get: operations["getNOToken"];
         put?: never;
         post?: never;
@@ -1443,7 +1443,7 @@ export interface paths {
         /** What an unsubscribe link would do (its list, the member's masked address, whether it was used): for the confirmation page, without signing in. Changes nothing. */
         get: operations["getNewslettersUnsubscribe"];
         put?: never;
-        /** One-click unsubscribe (RFC 8058): the mail client POSTs List-Unsubscribe=One-Click (application/x-www-form-urlencoded), or the confirmation page posts an empty JSON object; no sign-in. The member's consent to the list is withdrawn at once; the token is spent. */
+        /** One-click unsubscribe (RFC 8058): the mail client POSTs List-Unsubscribe=One-Click (multipart/form-data or application/x-www-form-urlencoded, at most 4 KiB), or the confirmation page posts an empty JSON object; no sign-in. The member's consent to the list is withdrawn at once; the token is spent. */
         post: operations["postNewslettersUnsubscribe"];
         delete?: never;
         options?: never;
