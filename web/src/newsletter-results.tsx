@@ -1,7 +1,7 @@
 // A newsletter's results (issue 13, results): counters in aggregate, clicks per link,
 // the visits that arrived from newsletters, and the open-tracking switch (admins).
 import { useEffect, useState } from 'preact/hooks';
-import { May, Newsletter, NewsletterReport, NewsletterTracking, newslettersApi, resultsApi } from './api';
+import { May, Newsletter, NewsletterReport, NewsletterTracking, newsletterSendingApi, newslettersApi, resultsApi, SendingStatus } from './api';
 import { errorText, formatDateTime, Lang, strings } from './i18n';
 import { useFocusHeading } from './signin';
 import { codeOf, Done } from './ui';
@@ -43,17 +43,20 @@ export function NewsletterResults(props: { lang: Lang; id: string; may: May; nav
   const heading = useFocusHeading();
   const [r, setR] = useState<NewsletterReport>();
   const [error, setError] = useState<string>();
-  // n is which newsletter it is (its name, subject, sending); the report's own problem
-  // says when there is none, so this one's is not shown twice.
+  // n is which newsletter it is (its name, subject) and sending its sending (when, to
+  // how many); the report's own problem says when there is none, so theirs are not
+  // shown twice.
   const [n, setN] = useState<Newsletter>();
+  const [sending, setSending] = useState<SendingStatus>();
   useEffect(() => {
     setError(undefined);
     setN(undefined);
+    setSending(undefined);
     resultsApi.report(props.id).then(setR, (e) => setError(codeOf(e)));
     newslettersApi.get(props.id).then(setN, () => undefined);
+    newsletterSendingApi.status(props.id).then(setSending, () => undefined);
   }, [props.id]);
   const subject = n && (n.versions.find((v) => v.lang === props.lang) ?? n.versions.find((v) => v.lang === n.defaultLang) ?? n.versions[0])?.subject;
-  const sending = n?.sending;
   const toNewsletter = `/newsletters/${encodeURIComponent(props.id)}`;
   const counters: [string, number][] = r
     ? [
@@ -83,7 +86,7 @@ export function NewsletterResults(props: { lang: Lang; id: string; may: May; nav
               <dd>{subject}</dd>
             </>
           )}
-          {sending?.finishedAt ? (
+          {sending?.state === 'sent' && sending.finishedAt ? (
             <>
               <dt>{s.nr.aboutSent}</dt>
               <dd>{whenText(props.lang, sending.finishedAt, sending.timeZone)}</dd>
