@@ -5,7 +5,8 @@
 //   language): the live count is the server's count of that segment on the list;
 // - she previews it live as a member picked by name (the member's first name and the
 //   space's post in it);
-// - she saves the draft, schedules it (the sending part of the editor says when), takes
+// - she saves the draft, schedules it (the sending part of the editor says the day and
+//   hour, in the community's zone), takes
 //   it back to draft, and sends it now: the local queue and sender run under the
 //   runtime, and the editor follows the progress until it is sent, every recipient
 //   counted once;
@@ -13,7 +14,11 @@
 //   unsubscribe link and RFC 8058's headers; the mail client's one-click POST
 //   (List-Unsubscribe=One-Click, no cookie) to its List-Unsubscribe address unsubscribes
 //   at once, a second one is refused, and the member's email preferences show the
-//   community digest off.
+//   community digest off;
+// - the sent newsletter's editor says it cannot change; its results say which newsletter
+//   they are (name, subject, audience) with a link back; Duplicate makes a new draft
+//   ("Copy of …") and opens it. At 1280 px the editor's form and preview sit side by side,
+//   the preview about a mail's 600 px.
 // axe-core runs on each state; no page scrolls sideways. Driven by
 // tests/newsletter_story_browser_test.go (TestBrowserNewsletterStory); boss@example.com
 // is an admin, who makes mia a marketer.
@@ -107,6 +112,13 @@ async function main() {
         await waitFor(page, preview.getByText('Our autumn reading list'), 'the club’s post in the preview');
         await waitFor(page, preview.getByText('Hello Rita, here is', { exact: false }), 'the reader’s first name in the preview');
         await settle(page);
+        if (width === 1280) {
+          const form = await page.locator('.nl-columns > form').boundingBox();
+          const pane = await page.locator('.nl-preview-pane').boundingBox();
+          if (!form || !pane || pane.x < form.x + form.width || form.width < 440 || pane.width < 560) {
+            fail(`the editor at 1280 px: form ${JSON.stringify(form)}, preview ${JSON.stringify(pane)} (${tag})`);
+          }
+        }
         await check(page, `story-editor-${tag}`);
 
         // 3. Saved; scheduled (tomorrow at 09:00, the form's default); back to draft; sent now.
@@ -119,6 +131,9 @@ async function main() {
         await sending.getByRole('button', { name: ts.schedule, exact: true }).click();
         await waitFor(page, sending.locator('.badge', { hasText: ts.states.scheduled }), 'the scheduled state');
         await waitFor(page, sending.getByRole('button', { name: ts.unschedule, exact: true }), 'back to draft offered');
+        const planned = await api(page, 'GET', `/api/newsletters/${id}/sending`);
+        const day = new Date(`${planned.localSendAt.slice(0, 10)}T12:00:00`).toLocaleDateString(lang === 'fr' ? 'fr-FR' : 'en-GB', { year: 'numeric', month: 'long', day: 'numeric' });
+        await waitFor(page, sending.getByText(ts.scheduledFor(day, '09:00', planned.timeZone)), 'the day and hour it is scheduled for');
         await eventually(`the scheduled newsletter's form locked (${tag})`, () => page.locator('#nl-name').isDisabled());
         await settle(page);
         await check(page, `story-scheduled-${tag}`);
@@ -131,7 +146,28 @@ async function main() {
         const p = status.progress;
         if (p.total !== count || p.sent !== count || p.errors !== 0 || p.remaining !== 0) fail(`progress (${tag}): ${JSON.stringify(p)}, want ${count} sent`);
         await settle(page);
+        await waitFor(page, page.getByText(t.notEditableBy.sent), 'the sent newsletter cannot change');
         await check(page, `story-sent-${tag}`);
+
+        // The results say which newsletter they are, with a way back to it.
+        await visit(page, `/newsletters/${id}/results`);
+        await waitFor(page, page.getByRole('heading', { level: 1, name: s.nr.resultsOf(name) }), 'the results’ heading naming the newsletter');
+        const about = page.locator('.nr-about');
+        await waitFor(page, about.getByText(`Club news for {{first_name}} ${tag}`), 'the subject on the results');
+        await waitFor(page, about.getByText(s.nr.audienceSize(count)), 'the audience on the results');
+        await settle(page);
+        await check(page, `story-results-${tag}`);
+        await page.getByRole('link', { name: s.nr.toNewsletter }).click();
+        await waitFor(page, page.getByRole('heading', { level: 1, name, exact: true }), 'back to the newsletter');
+
+        // Duplicate: a new draft with the same writing, opened.
+        await page.getByRole('button', { name: t.duplicate, exact: true }).click();
+        await waitFor(page, page.getByRole('heading', { level: 1, name: t.copyOf(name), exact: true }), 'the copy opened');
+        if (new URL(page.url()).pathname.endsWith(id)) fail(`Duplicate stayed on ${id} (${tag})`);
+        await eventually(`the copy is an editable draft (${tag})`, async () => !(await page.locator('#nl-name').isDisabled()));
+        if ((await page.locator('#nl-v0-subject').inputValue()) !== `Club news for {{first_name}} ${tag}`) fail(`the copy's subject (${tag})`);
+        await settle(page);
+        await check(page, `story-copy-${tag}`);
         await page.context().close();
 
         // 4. The reader's mail: the block, the first name, a visible unsubscribe link and

@@ -5,7 +5,9 @@
 //   of its space, once;
 // - a marketer schedules an announcement from the calendar's form (the space chosen by
 //   name; an empty form refused with a sentence), sees it on the month's calendar with
-//   the reward campaign starting that month, and cancels it;
+//   the reward campaign starting that month, and cancels it; the calendar names the
+//   community's time zone (Europe/Paris here, the browser being in UTC) and shows the
+//   announcement at the hour the form said, on that zone's clock;
 // - the admin switches open tracking on from a results page; the marketer reads that it
 //   is on and cannot switch it; an unknown newsletter's results say so in a sentence;
 // - a forged redirect token is a 404 problem.
@@ -40,6 +42,10 @@ async function main() {
       challenges: [{ kind: 'proof', title: 'Share a tip', instructions: 'Share it.', points: 10, maxCompletions: 1 }],
     });
     await api(bossPage, 'POST', `/api/campaigns/${camp.id}/state`, { action: 'publish' });
+    // The community's time zone, which the calendar uses and names.
+    const zone = 'Europe/Paris';
+    const settings = await api(bossPage, 'GET', '/api/newsletter-sending-settings');
+    await api(bossPage, 'PUT', '/api/newsletter-sending-settings', { ...settings, timeZone: zone });
 
     // The local scheduler publishes an announcement at its date, pinned, once.
     const soon = await api(bossPage, 'POST', `/api/spaces/${space.id}/scheduled-announcements`, {
@@ -78,6 +84,7 @@ async function main() {
         await visit(marketer, '/newsletters/calendar');
         await waitFor(marketer, marketer.getByRole('heading', { name: nr.calendarTitle, level: 1 }), 'the calendar');
         await waitFor(marketer, marketer.getByText('Winter challenge'), 'the campaign on the calendar');
+        await waitFor(marketer, marketer.getByText(nr.calendarZone(zone)), 'the community’s time zone named');
         await waitFor(marketer, marketer.locator('#sa-space option', { hasText: 'Community news' }), 'the space in the form', 'attached');
         await check(marketer, `calendar-${tag}`);
         await marketer.getByRole('button', { name: nr.scheduleButton, exact: true }).click();
@@ -87,6 +94,7 @@ async function main() {
         await marketer.locator('#sa-space').selectOption({ label: 'Community news' });
         await marketer.locator('#sa-title').fill(title);
         await marketer.locator('#sa-body').fill('Join us **on Friday**.');
+        const hour = (await marketer.locator('#sa-at').inputValue()).slice(11, 16);
         await marketer.getByRole('button', { name: nr.scheduleButton, exact: true }).click();
         const entry = marketer.locator('.calendar-entries li', { hasText: title });
         // Tomorrow may be next month: go there when the entry is not on this one.
@@ -96,6 +104,8 @@ async function main() {
           await marketer.getByRole('button', { name: nr.nextMonth }).click();
         }
         await waitFor(marketer, entry, 'the scheduled announcement on the calendar');
+        const shown = await entry.locator('.when').innerText();
+        if (shown !== hour) fail(`the announcement shows at ${shown}, the form said ${hour} (${zone}) (${tag})`);
         await check(marketer, `scheduled-${tag}`);
         await entry.getByRole('button', { name: nr.cancelAnnouncement }).click();
         await waitFor(marketer, marketer.getByText(nr.cancelled), 'the cancellation');

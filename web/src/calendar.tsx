@@ -1,10 +1,12 @@
 // The editorial calendar (issue 13): newsletters, reward campaigns' starts and ends,
 // scheduled announcements, a month at a time, as a list of days (it reads on a phone);
-// and the form that schedules an announcement.
+// and the form that schedules an announcement. Days, hours and the announcement's dates
+// are those of the community's time zone (the sending settings'), the one scheduling a
+// newsletter uses, named at the top: a marketer elsewhere reads the same plan.
 import { useEffect, useState } from 'preact/hooks';
-import { api, CalendarEntry, resultsApi, SpaceMembership } from './api';
+import { api, CalendarEntry, newsletterSendingApi, resultsApi, SpaceMembership } from './api';
 import { Lang, strings } from './i18n';
-import { ResultProblem } from './newsletter-results';
+import { inZone, ResultProblem } from './newsletter-results';
 import { useFocusHeading } from './signin';
 import { codeOf, Done, fieldAttrs, FieldProblem, FormProblem, Label, missing, problemOf, RequiredNote } from './ui';
 
@@ -13,17 +15,35 @@ type Nav = (path: string) => void;
 const val = (e: Event) => (e.currentTarget as HTMLInputElement).value;
 const locale = (lang: Lang) => (lang === 'fr' ? 'fr-FR' : 'en-GB');
 
-// local is a time as a datetime-local input shows it (the browser's time zone).
-function local(d: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+const pad = (n: number) => String(n).padStart(2, '0');
+const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+
+// wall is a moment as a datetime-local input writes it ("2026-12-20T09:00") in a zone.
+function wall(ms: number, zone: string): string {
+  let f: Intl.DateTimeFormat;
+  try {
+    f = new Intl.DateTimeFormat('en-GB', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  } catch {
+    f = new Intl.DateTimeFormat('en-GB', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  }
+  const p = Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}T${p.hour === '24' ? '00' : p.hour}:${p.minute}`;
 }
 
-// dayKey is an entry's day in the reader's time zone.
-const dayKey = (iso: string) => {
-  const d = new Date(iso);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-};
+// asUTC reads a wall clock as if it were UTC.
+const asUTC = (v: string) => Date.parse(`${v}:00Z`);
+
+// fromWall is the moment a zone's wall clock ("2026-12-20T09:00") names: the zone's
+// offset found at a first guess, then again at the moment found (a change of offset).
+function fromWall(v: string, zone: string): Date {
+  const guess = asUTC(v);
+  let at = guess - (asUTC(wall(guess, zone)) - guess);
+  at = guess - (asUTC(wall(at, zone)) - at);
+  return new Date(at);
+}
+
+// dayKey is an entry's day in the community's time zone.
+const dayKey = (iso: string, zone: string) => wall(Date.parse(iso), zone).slice(0, 10);
 
 export function CalendarPage(props: { lang: Lang; navigate: Nav }) {
   const s = strings[props.lang];
@@ -34,16 +54,26 @@ export function CalendarPage(props: { lang: Lang; navigate: Nav }) {
   const [error, setError] = useState<string>();
   const [version, setVersion] = useState(0);
   const [done, setDone] = useState<string>();
+  const [zone, setZone] = useState<string>();
   const next = new Date(month.getFullYear(), month.getMonth() + 1, 1);
   useEffect(() => {
+    newsletterSendingApi.settings().then((st) => setZone(st.timeZone || 'UTC'), () => setZone(browserZone()));
+  }, []);
+  // The month is asked with a day more each side (every zone's month is in it); the
+  // entries shown are those of the month in the community's zone.
+  const shownMonth = `${month.getFullYear()}-${pad(month.getMonth() + 1)}`;
+  useEffect(() => {
     setError(undefined);
-    resultsApi.calendar(month.toISOString(), next.toISOString()).then(
+    const day = 24 * 3600 * 1000;
+    resultsApi.calendar(new Date(month.getTime() - day).toISOString(), new Date(next.getTime() + day).toISOString()).then(
       (p) => setEntries(p.entries),
       (e) => (setEntries(undefined), setError(codeOf(e))),
     );
   }, [month.getTime(), version]);
+  const z = zone ?? browserZone();
   const days = new Map<string, CalendarEntry[]>();
-  for (const e of entries ?? []) days.set(dayKey(e.at), [...(days.get(dayKey(e.at)) ?? []), e]);
+  const inMonth = (entries ?? []).filter((e) => dayKey(e.at, z).startsWith(shownMonth));
+  for (const e of inMonth) days.set(dayKey(e.at, z), [...(days.get(dayKey(e.at, z)) ?? []), e]);
   const monthName = month.toLocaleDateString(locale(props.lang), { month: 'long', year: 'numeric' });
   const go = (path: string) => (e: Event) => {
     e.preventDefault();
@@ -63,6 +93,7 @@ export function CalendarPage(props: { lang: Lang; navigate: Nav }) {
         {s.nr.calendarTitle}
       </h1>
       <p class="muted">{s.nr.calendarIntro}</p>
+      {zone && <p class="calendar-zone">{s.nr.calendarZone(zone)}</p>}
       <div class="filters month-nav">
         <button type="button" class="secondary" onClick={() => setMonth(new Date(month.getFullYear(), month.getMonth() - 1, 1))}>
           {s.nr.previousMonth}
@@ -76,7 +107,7 @@ export function CalendarPage(props: { lang: Lang; navigate: Nav }) {
       </div>
       <Done show={!!done} text={done ?? ''} />
       <ResultProblem lang={props.lang} code={error} />
-      {entries && entries.length === 0 && <p class="muted">{s.nr.emptyMonth}</p>}
+      {entries && inMonth.length === 0 && <p class="muted">{s.nr.emptyMonth}</p>}
       <ol class="list calendar-days" aria-labelledby="month-title">
         {[...days.entries()].map(([day, list]) => (
           <li key={day}>
@@ -84,7 +115,7 @@ export function CalendarPage(props: { lang: Lang; navigate: Nav }) {
             <ul class="calendar-entries">
               {list.map((e) => (
                 <li key={e.kind + e.id} class={`entry ${e.kind}`}>
-                  <span class="when">{new Date(e.at).toLocaleTimeString(locale(props.lang), { hour: '2-digit', minute: '2-digit' })}</span>{' '}
+                  <span class="when">{inZone(props.lang, e.at, z, { hour: '2-digit', minute: '2-digit' })}</span>{' '}
                   <span class="badge">{s.nr.kinds[e.kind]}</span> <strong class="entry-title">{e.title}</strong>
                   {e.spaceName && <span> {s.nr.inSpace(e.spaceName)}</span>} <span class="muted">({s.nr.states[e.state] ?? e.state})</span>
                   {e.kind === 'newsletter' && (
@@ -118,19 +149,19 @@ export function CalendarPage(props: { lang: Lang; navigate: Nav }) {
           </li>
         ))}
       </ol>
-      <ScheduleForm lang={props.lang} onScheduled={(when) => (setDone(s.nr.scheduled(when)), setVersion((v) => v + 1))} />
+      {zone && <ScheduleForm lang={props.lang} zone={zone} onScheduled={(when) => (setDone(s.nr.scheduled(when)), setVersion((v) => v + 1))} />}
     </section>
   );
 }
 
 // ScheduleForm schedules an announcement in one of the caller's spaces, by name; a
 // problem shows under its field.
-function ScheduleForm(props: { lang: Lang; onScheduled: (when: string) => void }) {
+function ScheduleForm(props: { lang: Lang; zone: string; onScheduled: (when: string) => void }) {
   const s = strings[props.lang];
   const [spaces, setSpaces] = useState<SpaceMembership[]>([]);
-  const soon = new Date(Date.now() + 24 * 3600 * 1000);
-  soon.setMinutes(0, 0, 0);
-  const [form, setForm] = useState({ spaceId: '', title: '', body: '', publishAt: local(soon), pinnedUntil: local(new Date(soon.getTime() + 7 * 24 * 3600 * 1000)) });
+  // Tomorrow at this hour, and a week after it, on the zone's clock.
+  const soon = `${wall(Date.now() + 24 * 3600 * 1000, props.zone).slice(0, 13)}:00`;
+  const [form, setForm] = useState({ spaceId: '', title: '', body: '', publishAt: soon, pinnedUntil: wall(asUTC(soon) + 7 * 24 * 3600 * 1000, 'UTC') });
   const [problem, setProblem] = useState<FormProblem>();
   const [busy, setBusy] = useState(false);
   useEffect(() => {
@@ -153,13 +184,13 @@ function ScheduleForm(props: { lang: Lang; onScheduled: (when: string) => void }
     setProblem(empty);
     if (empty) return;
     setBusy(true);
-    const publishAt = new Date(form.publishAt).toISOString();
+    const publishAt = fromWall(form.publishAt, props.zone).toISOString();
     resultsApi
-      .schedule(form.spaceId, { title: form.title, body: form.body, publishAt, pinnedUntil: new Date(form.pinnedUntil).toISOString() })
+      .schedule(form.spaceId, { title: form.title, body: form.body, publishAt, pinnedUntil: fromWall(form.pinnedUntil, props.zone).toISOString() })
       .then(
         (a) => {
           setForm({ ...form, title: '', body: '' });
-          props.onScheduled(new Date(a.publishAt).toLocaleString(locale(props.lang), { dateStyle: 'long', timeStyle: 'short' }));
+          props.onScheduled(`${inZone(props.lang, a.publishAt, props.zone, { dateStyle: 'long', timeStyle: 'short' })} (${props.zone})`);
         },
         (err) => setProblem(problemOf(err, { invalid_publish_at: 'publishAt', invalid_pinned_until: 'pinnedUntil' })),
       )
@@ -169,6 +200,9 @@ function ScheduleForm(props: { lang: Lang; onScheduled: (when: string) => void }
     <form class="schedule-form" onSubmit={submit} aria-labelledby="schedule-title" noValidate>
       <h2 id="schedule-title">{s.nr.scheduleTitle}</h2>
       <p class="muted">{s.nr.scheduleHelp}</p>
+      <p class="muted" id="sa-zone-hint">
+        {s.newsletterSending.sendAtHint(props.zone)}
+      </p>
       <RequiredNote lang={props.lang} />
       <Label for="sa-space" required>
         {s.nr.spaceLabel}
@@ -195,12 +229,12 @@ function ScheduleForm(props: { lang: Lang; onScheduled: (when: string) => void }
       <Label for="sa-at" required>
         {s.nr.publishAtLabel}
       </Label>
-      <input id="sa-at" type="datetime-local" value={form.publishAt} required onInput={set('publishAt')} {...fieldAttrs(problem, 'publishAt', 'sa-at')} />
+      <input id="sa-at" type="datetime-local" value={form.publishAt} required aria-describedby="sa-zone-hint" onInput={set('publishAt')} {...fieldAttrs(problem, 'publishAt', 'sa-at')} />
       {under('publishAt', 'sa-at')}
       <Label for="sa-pinned" required>
         {s.nr.pinnedUntilLabel}
       </Label>
-      <input id="sa-pinned" type="datetime-local" value={form.pinnedUntil} required onInput={set('pinnedUntil')} {...fieldAttrs(problem, 'pinnedUntil', 'sa-pinned')} />
+      <input id="sa-pinned" type="datetime-local" value={form.pinnedUntil} required aria-describedby="sa-zone-hint" onInput={set('pinnedUntil')} {...fieldAttrs(problem, 'pinnedUntil', 'sa-pinned')} />
       {under('pinnedUntil', 'sa-pinned')}
       {problem && !['spaceId', 'title', 'body', 'publishAt', 'pinnedUntil'].includes(problem.field ?? '') && <ResultProblem lang={props.lang} code={problem.code} />}
       <button type="submit" disabled={busy}>

@@ -1,8 +1,8 @@
 // A newsletter's results (issue 13, results): counters in aggregate, clicks per link,
 // the visits that arrived from newsletters, and the open-tracking switch (admins).
 import { useEffect, useState } from 'preact/hooks';
-import { May, NewsletterReport, NewsletterTracking, resultsApi } from './api';
-import { errorText, Lang, strings } from './i18n';
+import { May, Newsletter, NewsletterReport, NewsletterTracking, newsletterSendingApi, newslettersApi, resultsApi, SendingStatus } from './api';
+import { errorText, formatDateTime, Lang, strings } from './i18n';
 import { useFocusHeading } from './signin';
 import { codeOf, Done } from './ui';
 
@@ -19,6 +19,22 @@ export function ResultProblem(props: { lang: Lang; code?: string }) {
   );
 }
 
+const locale = (lang: Lang) => (lang === 'fr' ? 'fr-FR' : 'en-GB');
+
+// inZone formats a moment in a time zone (the community's), the browser's when the zone
+// is unknown to it.
+export function inZone(lang: Lang, iso: string, zone: string | undefined, o: Intl.DateTimeFormatOptions): string {
+  try {
+    return new Date(iso).toLocaleString(locale(lang), { ...o, timeZone: zone || undefined });
+  } catch {
+    return new Date(iso).toLocaleString(locale(lang), o);
+  }
+}
+
+// whenText is a moment's date and hour in a zone, the zone named.
+const whenText = (lang: Lang, iso: string, zone?: string) =>
+  zone ? `${inZone(lang, iso, zone, { dateStyle: 'long', timeStyle: 'short' })} (${zone})` : formatDateTime(lang, iso);
+
 const percent = (lang: Lang, v: number) => new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 }).format(v);
 const num = (lang: Lang, v: number) => new Intl.NumberFormat(lang).format(v);
 
@@ -27,10 +43,21 @@ export function NewsletterResults(props: { lang: Lang; id: string; may: May; nav
   const heading = useFocusHeading();
   const [r, setR] = useState<NewsletterReport>();
   const [error, setError] = useState<string>();
+  // n is which newsletter it is (its name, subject) and sending its sending (when, to
+  // how many); the report's own problem says when there is none, so theirs are not
+  // shown twice.
+  const [n, setN] = useState<Newsletter>();
+  const [sending, setSending] = useState<SendingStatus>();
   useEffect(() => {
     setError(undefined);
+    setN(undefined);
+    setSending(undefined);
     resultsApi.report(props.id).then(setR, (e) => setError(codeOf(e)));
+    newslettersApi.get(props.id).then(setN, () => undefined);
+    newsletterSendingApi.status(props.id).then(setSending, () => undefined);
   }, [props.id]);
+  const subject = n && (n.versions.find((v) => v.lang === props.lang) ?? n.versions.find((v) => v.lang === n.defaultLang) ?? n.versions[0])?.subject;
+  const toNewsletter = `/newsletters/${encodeURIComponent(props.id)}`;
   const counters: [string, number][] = r
     ? [
         ['sent', r.sent],
@@ -47,9 +74,51 @@ export function NewsletterResults(props: { lang: Lang; id: string; may: May; nav
   return (
     <section class="newsletter-results">
       <h1 tabIndex={-1} ref={heading}>
-        {s.nr.resultsTitle}
+        {n ? s.nr.resultsOf(n.name) : s.nr.resultsTitle}
       </h1>
-      <p>
+      {n && (
+        <dl class="nr-about">
+          <dt>{s.nr.aboutName}</dt>
+          <dd>{n.name}</dd>
+          {subject && (
+            <>
+              <dt>{s.nr.aboutSubject}</dt>
+              <dd>{subject}</dd>
+            </>
+          )}
+          {sending?.state === 'sent' && sending.finishedAt ? (
+            <>
+              <dt>{s.nr.aboutSent}</dt>
+              <dd>{whenText(props.lang, sending.finishedAt, sending.timeZone)}</dd>
+            </>
+          ) : (
+            sending?.startedAt && (
+              <>
+                <dt>{s.nr.aboutSending}</dt>
+                <dd>{whenText(props.lang, sending.startedAt, sending.timeZone)}</dd>
+              </>
+            )
+          )}
+          {sending?.frozen && (
+            <>
+              <dt>{s.nr.aboutAudience}</dt>
+              <dd>{s.nr.audienceSize(sending.progress.total)}</dd>
+            </>
+          )}
+        </dl>
+      )}
+      <p class="nr-links">
+        {n && (
+          <a
+            href={toNewsletter}
+            onClick={(e) => {
+              e.preventDefault();
+              props.navigate(toNewsletter);
+            }}
+          >
+            {s.nr.toNewsletter}
+          </a>
+        )}
         <a
           href="/newsletters/calendar"
           onClick={(e) => {

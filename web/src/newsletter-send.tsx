@@ -72,7 +72,9 @@ export function NewsletterSending(props: { lang: Lang; id: string; onChange?: (s
       <p>
         <span class="badge">{t.states[status.state] ?? status.state}</span>
       </p>
-      {status.state === 'scheduled' && status.localSendAt && <p>{t.scheduledFor(formatDate(props.lang, status.sendAt ?? ''), status.timeZone ?? zone)}</p>}
+      {status.state === 'scheduled' && status.localSendAt && (
+        <p>{t.scheduledFor(formatDate(props.lang, `${status.localSendAt.slice(0, 10)}T12:00:00`), status.localSendAt.slice(11, 16), status.timeZone ?? zone)}</p>
+      )}
       {status.state === 'paused' && status.pausedReason && <p role="status">{t.pausedBy[status.pausedReason]}</p>}
       {moves.includes('schedule') && (
         <form

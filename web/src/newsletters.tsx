@@ -153,6 +153,7 @@ export function NewsletterEditor(props: { lang: Lang; id: string; navigate: Nav;
   const [loadError, setLoadError] = useState<string>();
   const [problem, setProblem] = useState<FormProblem>();
   const [saved, setSaved] = useState(false);
+  const [dupProblem, setDupProblem] = useState<string>();
   // shown is the state the editor shows: the sending's status reads it when it changes.
   const shown = useRef<string>();
   shown.current = n?.state;
@@ -188,6 +189,18 @@ export function NewsletterEditor(props: { lang: Lang; id: string; navigate: Nav;
       setProblem(problemOf(err));
     }
   };
+  // duplicate makes a new draft of the loaded newsletter (its saved writing, list and
+  // audience, named "Copy of …") and opens it.
+  const duplicate = async () => {
+    const from = inputOf(n!);
+    setDupProblem(undefined);
+    try {
+      const got = await newslettersApi.create({ ...from, name: t.copyOf(from.name).slice(0, 120) });
+      props.navigate(`/newsletters/${got.id}`);
+    } catch (err) {
+      setDupProblem(codeOf(err));
+    }
+  };
   const remove = async () => {
     try {
       await newslettersApi.remove(n!.id);
@@ -217,11 +230,18 @@ export function NewsletterEditor(props: { lang: Lang; id: string; navigate: Nav;
         {isNew ? t.newTitle : n!.name}
       </h1>
       {n && (
-        <p>
+        <div class="nl-editor-head">
           <span class="badge">{t.states[n.state] ?? n.state}</span>
-        </p>
+          <button type="button" class="secondary" onClick={duplicate} aria-describedby="nl-duplicate-hint">
+            {t.duplicate}
+          </button>
+          <span class="muted" id="nl-duplicate-hint">
+            {t.duplicateHint}
+          </span>
+        </div>
       )}
-      {!editable && <p class="muted">{t.notEditable}</p>}
+      <NlProblem lang={props.lang} code={dupProblem} />
+      {!editable && <p class="nl-frozen">{t.notEditableBy[n!.state] ?? t.notEditable}</p>}
       <div class="nl-columns">
         <form class="form" onSubmit={submit} noValidate>
           <fieldset disabled={!editable} class="plain">
