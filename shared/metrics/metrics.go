@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"tribune/shared/eventtypes"
+	"tribune/shared/ratelimit"
 )
 
 // Consumer is this package's name in idempotency records and the routing table.
@@ -29,13 +30,28 @@ const (
 	IdeaVotes           = "idea_votes"
 	PollVotes           = "poll_votes"
 	Reports             = "reports"
-	// ActiveContributors counts the members who posted or commented on a day, once each.
+	// ActiveContributors counts the members who posted or commented on a day, once each
+	// (a sketch: distinct over a range of days too).
 	ActiveContributors = "active_contributors"
+	// Traffic (the beacon, docs/kpis.md): page views, sessions started, page views from
+	// a referrer tag (Referred) are counters; visitors (the day's visitor hashes) and
+	// active members (member ids, the DAU) are sketches.
+	PageViews     = "page_views"
+	Sessions      = "sessions"
+	Visitors      = "visitors"
+	ActiveMembers = "active_members"
+	SignIns       = "sign_ins"
 )
 
+// InSpace is the name of counter name restricted to one space.
+func InSpace(name, spaceID string) string { return name + "@" + spaceID }
+
+// Referred is the counter of page views arriving with referrer tag ref.
+func Referred(ref string) string { return InSpace(PageViews+"_from", ref) }
+
 // Count is one thing an event counts: Delta added to counter Name or, with Member set,
-// the member added to the day's set Name, which counts each member once a day however
-// many events name them (active contributors).
+// the member added to the day's sketch Name (Sketch), which counts each member once
+// however many events name them, over a day and, merged, over a range of days.
 type Count struct {
 	Name   string
 	Delta  int64
@@ -49,6 +65,14 @@ type Store interface {
 	CountEvent(ctx context.Context, consumer, eventID, day string, counts []Count, now time.Time) error
 	// Counter returns a counter's value for a day (0 when nothing was counted).
 	Counter(ctx context.Context, name, day string) (int64, error)
+	// CountVisit makes a beacon's counts for day in one write, with its rate-limit hits
+	// (one over its limit: ErrTooManyBeacons, nothing written). visitID spreads its
+	// counters over their shards.
+	CountVisit(ctx context.Context, day, visitID string, counts []Count, hits []ratelimit.Hit, now time.Time) error
+	// CounterDays returns a counter's value on each day from..to (days counting nothing
+	// absent); SketchDays each day's sketch.
+	CounterDays(ctx context.Context, name, from, to string) (map[string]int64, error)
+	SketchDays(ctx context.Context, name, from, to string) (map[string]*Sketch, error)
 }
 
 // Service counts.

@@ -119,18 +119,15 @@ func (s *Store) DoneEvent(ctx context.Context, consumer, eventID string, now tim
 // the event yet (or its marker expired).
 const condEventNew = "event not handled yet"
 
-// CountEvent implements metrics.Store: the handled marker and every count of the event
-// commit together, one transaction.
+// CountEvent implements metrics.Store: the handled marker, every counter and every
+// sketch the event adds to commit together, one transaction (after one read of the
+// sketches' shards, when it adds members).
 func (s *Store) CountEvent(ctx context.Context, consumer, eventID, day string, counts []metrics.Count, now time.Time) error {
 	mark, err := s.handledPut(consumer, eventID, now)
 	if err != nil {
 		return fmt.Errorf("store.CountEvent: %w", err)
 	}
-	t := s.txn().add(condEventNew, mark)
-	for _, c := range counts {
-		t.add("", s.countUpdate(c, day, eventID))
-	}
-	err = t.run(ctx)
+	err = s.countTxn(ctx, &mark, day, eventID, counts, nil, now, nil)
 	if failed(err, condEventNew) {
 		return fmt.Errorf("store.CountEvent %s %s: %w", consumer, eventID, eventtypes.ErrDuplicate)
 	}
@@ -140,19 +137,14 @@ func (s *Store) CountEvent(ctx context.Context, consumer, eventID, day string, c
 	return nil
 }
 
-// countUpdate adds to a shard of a daily counter: Delta to Count, or Member to the set
-// Members (adding a member twice changes nothing).
-func (s *Store) countUpdate(c metrics.Count, day, eventID string) types.TransactWriteItem {
-	sk, expr, value := counterShardSK(day, eventID), "SET #t = :type ADD #c :d", types.AttributeValue(&types.AttributeValueMemberN{Value: fmt.Sprint(c.Delta)})
-	names := map[string]string{"#t": AttrType, "#c": attrCount}
-	if c.Member != "" {
-		sk, value = counterShardSK(day, c.Member), &types.AttributeValueMemberSS{Value: []string{c.Member}}
-		names["#c"] = attrMembers
-	}
+// countUpdate adds Delta to a shard of a daily counter, chosen by by (an event's id).
+// Member counts go to sketches (sketches.go); items written before them hold the set
+// Members, which Counter still adds up.
+func (s *Store) countUpdate(c metrics.Count, day, by string) types.TransactWriteItem {
 	return types.TransactWriteItem{Update: &types.Update{
-		TableName: aws.String(s.Table), Key: key(counterPK(c.Name), sk), UpdateExpression: aws.String(expr),
-		ExpressionAttributeNames:  names,
-		ExpressionAttributeValues: map[string]types.AttributeValue{":type": &types.AttributeValueMemberS{Value: typeCounter}, ":d": value},
+		TableName: aws.String(s.Table), Key: key(counterPK(c.Name), counterShardSK(day, by)), UpdateExpression: aws.String("SET #t = :type ADD #c :d"),
+		ExpressionAttributeNames:  map[string]string{"#t": AttrType, "#c": attrCount},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":type": &types.AttributeValueMemberS{Value: typeCounter}, ":d": &types.AttributeValueMemberN{Value: fmt.Sprint(c.Delta)}},
 	}}
 }
 
