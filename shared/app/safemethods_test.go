@@ -322,6 +322,7 @@ func (f *walkFixture) samples() map[string][]string {
 		"/api/support/spaces":                {"/api/support/spaces", "/api/support/spaces?cursor=garbage"},
 		"/api/support/settings":              {"/api/support/settings"},
 		"/api/support/metrics":               {"/api/support/metrics", "/api/support/metrics?days=7"},
+		"/api/kpis/traffic":                  {"/api/kpis/traffic?from=2026-11-01&to=2026-11-30", "/api/kpis/traffic?from=2026-11-01&to=2026-11-30&space=" + f.public.ID},
 
 		// Images: of a space the caller may read or not, and one of before images belonged to spaces.
 		"/api/images/{id}/{member}/{file}": {f.imageURL, "/api/images/" + f.public.ID + "/" + f.memberID + "/abcdefghijklmnopqrstuvwxyz.png",

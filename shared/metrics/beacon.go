@@ -69,7 +69,7 @@ type Beacons struct {
 	Now           func() time.Time
 }
 
-var spacePath = regexp.MustCompile(`^/spaces/([A-Za-z0-9_-]{1,64})(?:/|$)`)
+var spacePath = regexp.MustCompile(`^/spaces/([A-Za-z0-9_.-]{1,64})(?:/|$)`)
 
 // Check refuses a malformed beacon (4xx, nothing counted).
 func (b BeaconBody) Check() error {

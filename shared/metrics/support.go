@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"time"
 
+	"tribune/shared/auth"
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
 	"tribune/shared/httpx"
@@ -163,12 +165,27 @@ func stats(values []float64) Stats {
 	return Stats{Count: len(values), Median: rank(0.5), P90: rank(0.9)}
 }
 
-// HTTP exposes the support report.
-type HTTP struct{ Service *Service }
+// HTTP exposes the support report, the beacon and the traffic report.
+type HTTP struct {
+	Service *Service
+	// Beacons counts page views (nil: no beacon route, only in a description).
+	Beacons *Beacons
+	// TrustedProxies is how many proxies append to X-Forwarded-For (httpx.ClientIP).
+	TrustedProxies int
+}
 
-// Routes returns the report's route.
+// Routes returns the report's route, the beacon's and the traffic report's.
 func (h HTTP) Routes() []httpx.Route {
 	return []httpx.Route{
+		{Method: "POST", Pattern: "/api/beacon", Tag: "kpis", Action: policy.Public, Handler: h.beacon, Request: BeaconBody{}, NoIdempotencyKey: true,
+			Summary: "A page shown by the web app: counts a page view, the day's visitor, a session when the tab starts one, and a signed-in member as active (docs/kpis.md). " +
+				"Bots, other origins and API paths count nothing (204 all the same).",
+			Responses: httpx.Answers(204, "Noted (counted or not)", nil, map[int]string{400: "Bad path or referrer tag", 429: "Too many from this address"})},
+		{Method: "GET", Pattern: "/api/kpis/traffic", Tag: "kpis", Action: policy.KpisRead, Handler: h.traffic,
+			Query: []httpx.Param{{Name: "from", Description: "First day, YYYY-MM-DD (UTC)"}, {Name: "to", Description: "Last day, YYYY-MM-DD (UTC); at most 400 days after from"},
+				{Name: "space", Description: "Only this space's page views (optional)"}},
+			Summary:   "Page views, unique visitors, sessions, sign-ins, daily and monthly active members and DAU/MAU, per day and over the range (distinct counts from merged sketches).",
+			Responses: httpx.Answers(200, "The report", Traffic{}, map[int]string{400: "Bad range"})},
 		{Method: "GET", Pattern: "/api/support/metrics", Tag: "tickets", Action: policy.TicketsWork, Handler: h.support,
 			Query:     []httpx.Param{{Name: "days", Description: "How many days back, today included (1–92, default 30)"}},
 			Summary:   "Tickets opened and solved per day, first-response and resolution times (median, 90th percentile), satisfaction.",
@@ -187,5 +204,45 @@ func (h HTTP) support(w http.ResponseWriter, r *http.Request) {
 		days = n
 	}
 	report, err := h.Service.Support(r.Context(), days)
+	httpx.Reply(w, r, http.StatusOK, report, err)
+}
+
+func (h HTTP) beacon(w http.ResponseWriter, r *http.Request) {
+	var body BeaconBody
+	if !httpx.Decoded(w, r, &body) {
+		return
+	}
+	v := Visit{BeaconBody: body, UserAgent: r.UserAgent(), Address: httpx.ClientIP(r, h.TrustedProxies),
+		SameOrigin: SameOrigin(r), Actor: auth.Caller(r)}
+	if _, err := h.Beacons.Count(r.Context(), v); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// SameOrigin reports whether a request comes from a page of the API's own origin:
+// Sec-Fetch-Site same-origin or, from browsers that send no Fetch metadata, an Origin
+// whose host is the request's.
+func SameOrigin(r *http.Request) bool {
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" {
+		return site == "same-origin"
+	}
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return false
+	}
+	u, err := url.Parse(origin)
+	return err == nil && u.Host != "" && u.Host == r.Host
+}
+
+func (h HTTP) traffic(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	space := q.Get("space")
+	if space != "" && !httpx.ValidID(space) {
+		httpx.WriteError(w, r, errs.InvalidField("space", "invalid_id", "This is not an id."))
+		return
+	}
+	report, err := h.Service.Traffic(r.Context(), q.Get("from"), q.Get("to"), space)
 	httpx.Reply(w, r, http.StatusOK, report, err)
 }

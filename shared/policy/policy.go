@@ -95,6 +95,10 @@ const (
 	// NewslettersWrite: write, edit and delete newsletters, preview them as a member,
 	// send a test to staff, set the newsletters' branding and the recurring digests.
 	NewslettersWrite Action = "newsletters.write"
+
+	// ---- KPIs (issue 14, k1) ----
+	// KpisRead: the traffic report (page views, visitors, sessions, active members).
+	KpisRead Action = "kpis.read"
 )
 
 // grants is the permission table: the roles allowed each action.
@@ -137,6 +141,9 @@ var grants = map[Action][]string{
 
 	// newsletters: writing (issue 13, n1)
 	NewslettersWrite: {RoleAdmin, RoleMarketer},
+
+	// KPIs (issue 14, k1)
+	KpisRead: {RoleAdmin, RoleMarketer},
 }
 
 // Actions lists every action that needs a role, for docs and tests.

@@ -46,6 +46,9 @@ func TestPermissionTable(t *testing.T) {
 
 		// newsletters: writing (issue 13, n1)
 		NewslettersWrite: {RoleAdmin: true, RoleMarketer: true},
+
+		// KPIs (issue 14, k1)
+		KpisRead: {RoleAdmin: true, RoleMarketer: true},
 	}
 	if len(want) != len(Actions()) {
 		t.Fatalf("%d actions in the table, %d here", len(Actions()), len(want))
