@@ -285,7 +285,7 @@ func TicketingRoutes(d Deps) []httpx.Route {
 	if d.Store != nil {
 		beacons.Salt = d.Store.VisitorSalt
 	}
-	return append(routes, metrics.HTTP{Service: counts, Beacons: beacons, TrustedProxies: d.Config.TrustedProxies}.Routes()...)
+	return append(routes, metrics.HTTP{Service: counts, Beacons: beacons, TrustedProxies: d.Config.TrustedProxies, Sessions: sessions(d.Store)}.Routes()...)
 }
 
 // TicketingHandler is the ticketing function's HTTP handler.

@@ -172,6 +172,11 @@ type HTTP struct {
 	Beacons *Beacons
 	// TrustedProxies is how many proxies append to X-Forwarded-For (httpx.ClientIP).
 	TrustedProxies int
+	// Sessions finds the signed-in member of a beacon (the route is open to anyone, so
+	// the guard does not).
+	Sessions interface {
+		Principal(r *http.Request) (auth.Principal, error)
+	}
 }
 
 // Routes returns the report's route, the beacon's and the traffic report's.
@@ -212,8 +217,17 @@ func (h HTTP) beacon(w http.ResponseWriter, r *http.Request) {
 	if !httpx.Decoded(w, r, &body) {
 		return
 	}
-	v := Visit{BeaconBody: body, UserAgent: r.UserAgent(), Address: httpx.ClientIP(r, h.TrustedProxies),
-		SameOrigin: SameOrigin(r), Actor: auth.Caller(r)}
+	v := Visit{BeaconBody: body, UserAgent: r.UserAgent(), Address: httpx.ClientIP(r, h.TrustedProxies), SameOrigin: SameOrigin(r)}
+	if err := v.Check(); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	if v.Counts() && h.Sessions != nil {
+		// No session, an expired one, a suspended member: a visitor.
+		if p, err := h.Sessions.Principal(r); err == nil {
+			v.Actor = p
+		}
+	}
 	if _, err := h.Beacons.Count(r.Context(), v); err != nil {
 		httpx.WriteError(w, r, err)
 		return

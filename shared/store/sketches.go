@@ -247,5 +247,3 @@ func (s *Store) VisitorSalt(day string) ([]byte, error) {
 	mac.Write([]byte("visitor-salt\x00" + day))
 	return mac.Sum(nil), nil
 }
-
-
