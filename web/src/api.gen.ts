@@ -142,6 +142,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/beacon": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A page shown by the web app: counts a page view, the day's visitor, a session when the tab starts one, and a signed-in member as active (docs/kpis.md). Bots, other origins and API paths count nothing (204 all the same). */
+        post: operations["postBeacon"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/campaigns": {
         parameters: {
             query?: never;
@@ -583,6 +600,23 @@ export interface paths {
         put?: never;
         /** Create a shareable invitation link with an expiry and a maximum number of uses; its code is shown once. */
         post: operations["postInvitationsLinks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpis/traffic": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Page views, unique visitors, sessions, sign-ins, daily and monthly active members and DAU/MAU, per day and over the range (distinct counts from merged sketches). */
+        get: operations["getKpisTraffic"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2908,7 +2942,7 @@ export interface components {
             optedOut: boolean;
         };
         /** @enum {string} */
-        Action: "campaigns.manage" | "community.settings" | "content.moderate" | "ideas.status" | "invitations.friend" | "invitations.staff" | "members.moderate" | "members.roles" | "members.staff-fields" | "members.staff-names" | "moderation.audit" | "newsletters.audience" | "newsletters.lists" | "newsletters.results" | "newsletters.send" | "newsletters.tracking" | "newsletters.write" | "posts.announce" | "rewards.catalogue" | "rewards.settings" | "rewards.staff" | "signed-in" | "spaces.create" | "spaces.moderate-all" | "support.settings" | "tickets.work" | "visitors";
+        Action: "campaigns.manage" | "community.settings" | "content.moderate" | "ideas.status" | "invitations.friend" | "invitations.staff" | "kpis.read" | "members.moderate" | "members.roles" | "members.staff-fields" | "members.staff-names" | "moderation.audit" | "newsletters.audience" | "newsletters.lists" | "newsletters.results" | "newsletters.send" | "newsletters.tracking" | "newsletters.write" | "posts.announce" | "rewards.catalogue" | "rewards.settings" | "rewards.staff" | "signed-in" | "spaces.create" | "spaces.moderate-all" | "support.settings" | "tickets.work" | "visitors";
         Address: {
             city: string;
             country: string;
@@ -3030,6 +3064,11 @@ export interface components {
         };
         Ballot: {
             option?: string;
+        };
+        BeaconBody: {
+            newSession?: boolean;
+            path: string;
+            ref?: string;
         };
         Block: {
             kind: string;
@@ -4618,6 +4657,33 @@ export interface components {
         TrackingInput: {
             openTracking: boolean;
         };
+        Traffic: {
+            days: components["schemas"]["TrafficDay"][];
+            from: string;
+            sketchError: number;
+            space?: string;
+            to: string;
+            totals: components["schemas"]["TrafficTotals"];
+        };
+        TrafficDay: {
+            activeMembers: number;
+            day: string;
+            monthlyActive: number;
+            pageViews: number;
+            sessions: number;
+            signIns: number;
+            stickiness: number;
+            visitors: number;
+        };
+        TrafficTotals: {
+            activeMembers: number;
+            monthlyActive: number;
+            pageViews: number;
+            sessions: number;
+            signIns: number;
+            stickiness: number;
+            visitors: number;
+        };
         Trial: {
             instructions?: string;
             offer: string;
@@ -5099,6 +5165,55 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProviderList"];
+                };
+            };
+        };
+    };
+    postBeacon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BeaconBody"];
+            };
+        };
+        responses: {
+            /** @description Noted (counted or not) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad path or referrer tag */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description cross-origin request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6964,6 +7079,60 @@ export interface operations {
             };
             /** @description The Idempotency-Key was used for a different request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getKpisTraffic: {
+        parameters: {
+            query?: {
+                /** @description First day, YYYY-MM-DD (UTC) */
+                from?: string;
+                /** @description Only this space's page views (optional) */
+                space?: string;
+                /** @description Last day, YYYY-MM-DD (UTC); at most 400 days after from */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Traffic"];
+                };
+            };
+            /** @description Bad range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -25,6 +25,7 @@ import { NewsletterResults } from './newsletter-results';
 import { NewsletterEditor, NewslettersPage } from './newsletters';
 import { ArchivedNewsletter, NewsletterArchive } from './newsletter-archive';
 import { matchRoute, mayView, RouteName, routeNamed } from './routes';
+import { sendPageView } from './beacon';
 import { NotFound } from './ui';
 import { ConfirmLink, InvitationWhileSignedIn, Sent, SignIn } from './signin';
 import './style.css';
@@ -56,6 +57,10 @@ function App() {
   const [auth, setAuth] = useState<Auth>({ kind: 'loading' });
   const [sent, setSent] = useState<string>();
   const [path, go] = usePath();
+  // Each page shown counts as a page view (docs/kpis.md).
+  useEffect(() => {
+    sendPageView(path);
+  }, [path]);
   // The header's menu (phones and narrow windows): closed by any navigation, Escape or a
   // click elsewhere; wide screens show the links and no menu button.
   const [menuOpen, setMenuOpen] = useState(false);
