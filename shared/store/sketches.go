@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"math/rand/v2"
 	"sort"
 	"strconv"
 	"time"
@@ -20,7 +21,7 @@ import (
 	"tribune/shared/ratelimit"
 )
 
-// ---- Sketch: SKETCH#<name> / DAY#<yyyy-mm-dd>#<0-3> ----
+// ---- Sketch: SKETCH#<name> / DAY#<yyyy-mm-dd>#<0-7> ----
 //
 // A day's distinct count (visitors, active members, contributors) is a HyperLogLog
 // sketch spread over sketchShards items by a hash of the member: a member always lands
@@ -29,11 +30,12 @@ import (
 
 const (
 	typeSketch   = "Sketch"
-	sketchShards = 4
+	sketchShards = 8
 	attrSketch   = "Sketch"
 	// sketchAttempts bounds the retries of a count that lost a sketch to a concurrent
-	// writer (each attempt reads the shards again).
-	sketchAttempts = 8
+	// writer (each attempt reads the shards again, after a random pause that doubles,
+	// from 2 ms); after them the error goes back to the caller (the bus delivers again).
+	sketchAttempts = 10
 	// condSketch names the version condition of sketch writes.
 	condSketch = "sketch unchanged since read"
 )
@@ -122,7 +124,15 @@ func (s *Store) sketchWrites(ctx context.Context, day string, counts []metrics.C
 func (s *Store) countTxn(ctx context.Context, mark *types.TransactWriteItem, day, by string, counts []metrics.Count,
 	hits []ratelimit.Hit, now time.Time, limited error) error {
 	var err error
-	for range sketchAttempts {
+	for attempt := range sketchAttempts {
+		if attempt > 0 {
+			pause := time.Duration(rand.Int64N(int64(2*time.Millisecond) << min(attempt, 6)))
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(pause):
+			}
+		}
 		var sketches []types.TransactWriteItem
 		if sketches, err = s.sketchWrites(ctx, day, counts); err != nil {
 			return err
