@@ -117,6 +117,7 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 		bus.On(notify, activity.OnTrialDecided),
 		bus.On(count, counts.OnSubmissionReviewed),
 		bus.On(count, counts.OnChallengeCompleted),
+		bus.On(count, counts.OnMemberSignedIn), // KPIs (issue 14, k1): sign-ins and active members
 
 		// Rewards: catalogue, redemptions, orders (issue 12, r3): a deleted member's
 		// shipping addresses go with the account.

@@ -121,3 +121,29 @@ func TestBeaconCountsAndTheTrafficReport(t *testing.T) {
 		}
 	}
 }
+
+// A sign-in (not the registration) publishes member.signed_in with the session: the
+// metrics consumer counts it once in sign_ins and the member in the day's active members.
+func TestKpiSignInsCountAndMakeTheMemberActive(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	admin := c.as("ada", policy.RoleAdmin)
+	if status, body := c.call(admin, "POST", "/api/invitations", `{"emails":["bea@example.com"]}`, nil); status != 201 {
+		t.Fatalf("invite: %d %s", status, body)
+	}
+	code := codeOf(c.mailTo("bea@example.com", "/invite/"))
+	for i := range 3 { // registers, then signs in twice
+		if status, body, _ := c.signUp("bea@example.com", code); status != http.StatusOK {
+			t.Fatalf("sign-in %d: %d %s", i, status, body)
+		}
+	}
+	c.settledItems()
+	today := metrics.Day(time.Now())
+	var r metrics.Traffic
+	if status, raw := c.call(admin, "GET", "/api/kpis/traffic?from="+today+"&to="+today, "", &r); status != 200 {
+		t.Fatalf("report: %d %s", status, raw)
+	}
+	if r.Totals.SignIns != 2 || r.Totals.ActiveMembers != 1 || r.Days[0].SignIns != 2 {
+		t.Fatalf("totals %+v, want 2 sign-ins (the registration is none) by 1 active member", r.Totals)
+	}
+}

@@ -173,6 +173,21 @@ type MemberDeleted struct {
 // EventType implements Payload.
 func (MemberDeleted) EventType() Type { return Type{SourceMembers, MemberDeletedType} }
 
+// MemberSignedInType: a member signed in (a session started by a sign-in link or a
+// social sign-in; not the registration, which is member.registered).
+const MemberSignedInType = "member.signed_in"
+
+// MemberSignedIn is the payload of member.signed_in.
+type MemberSignedIn struct {
+	Meta
+	MemberID string `json:"memberId"`
+	// Method is how they signed in: link (an emailed sign-in link) or social (a sign-in provider).
+	Method string `json:"method" schema:"enum=link|social"`
+}
+
+// EventType implements Payload.
+func (MemberSignedIn) EventType() Type { return Type{SourceMembers, MemberSignedInType} }
+
 // MemberRolesChangedType: an admin changed a member's community roles (published only
 // when they changed).
 const MemberRolesChangedType = "member.roles_changed"

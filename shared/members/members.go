@@ -136,8 +136,9 @@ type Store interface {
 	// transaction; *EmailTakenError if the address is claimed, ErrInvitationInvalid if
 	// the invitation can no longer be used.
 	Register(ctx context.Context, m Member, s auth.Session, event eventtypes.Envelope, identity *social.Identity, accept *Acceptance) error
-	// CreateSession stores a session for an existing, active member (ErrInactive otherwise).
-	CreateSession(ctx context.Context, s auth.Session) error
+	// CreateSession stores a session for an existing, active member (ErrInactive
+	// otherwise), with its events (member.signed_in) in the same transaction.
+	CreateSession(ctx context.Context, s auth.Session, events ...eventtypes.Envelope) error
 	GetMember(ctx context.Context, id string) (Member, error)
 	// ListSessions returns a member's live sessions, newest first.
 	ListSessions(ctx context.Context, memberID string) ([]auth.Session, error)

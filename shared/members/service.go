@@ -226,9 +226,24 @@ func (s *Service) register(ctx context.Context, email, name, lang, userAgent str
 	return m, sess, cookie, nil
 }
 
+// How a member signed in (member.signed_in).
+const (
+	SignedInLink   = "link"
+	SignedInSocial = "social"
+)
+
 func (s *Service) signIn(ctx context.Context, memberID string, now time.Time, userAgent string) (Member, auth.Session, string, error) {
+	return s.signInBy(ctx, memberID, now, userAgent, SignedInLink)
+}
+
+// signInBy starts a session, with its member.signed_in event.
+func (s *Service) signInBy(ctx context.Context, memberID string, now time.Time, userAgent, method string) (Member, auth.Session, string, error) {
 	sess, raw := auth.NewSession(memberID, now, userAgent)
-	if err := s.Store.CreateSession(ctx, sess); err != nil {
+	signedIn, err := eventtypes.Wrap(eventtypes.MemberSignedIn{Meta: eventtypes.NewMeta(now), MemberID: memberID, Method: method})
+	if err != nil {
+		return Member{}, auth.Session{}, "", fmt.Errorf("members.signIn %s: %w", memberID, err)
+	}
+	if err := s.Store.CreateSession(ctx, sess, signedIn); err != nil {
 		return Member{}, auth.Session{}, "", fmt.Errorf("members.signIn %s: %w", memberID, err)
 	}
 	slog.InfoContext(ctx, "member signed in", "member_id", memberID)

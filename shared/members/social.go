@@ -11,6 +11,7 @@ import (
 
 	"tribune/shared/auth"
 	"tribune/shared/errs"
+	"tribune/shared/eventtypes"
 	"tribune/shared/locale"
 	"tribune/shared/ratelimit"
 	"tribune/shared/social"
@@ -39,7 +40,7 @@ type SocialStore interface {
 	// MemberIDByIdentity finds the member an external identity belongs to.
 	MemberIDByIdentity(ctx context.Context, provider, subject string) (string, error)
 	// LinkIdentity attaches an identity to an active member and starts a session.
-	LinkIdentity(ctx context.Context, memberID string, id social.Identity, s auth.Session) error
+	LinkIdentity(ctx context.Context, memberID string, id social.Identity, s auth.Session, events ...eventtypes.Envelope) error
 }
 
 // Social is social sign-in on top of the membership service.
@@ -154,7 +155,7 @@ func (s *Social) signIn(ctx context.Context, id social.Identity, invitation, lan
 		if memberID == current {
 			return LinkResult{MemberID: memberID, Kept: true}, nil
 		}
-		return done(s.Service.signIn(ctx, memberID, now, userAgent))
+		return done(s.Service.signInBy(ctx, memberID, now, userAgent, SignedInSocial))
 	}
 	if !errors.Is(err, errs.ErrNotFound) {
 		return LinkResult{}, err
@@ -180,7 +181,11 @@ func (s *Social) signIn(ctx context.Context, id social.Identity, invitation, lan
 	}
 	if memberID != "" {
 		sess, cookie := auth.NewSession(memberID, now, userAgent)
-		if err := s.Store.LinkIdentity(ctx, memberID, id, sess); err != nil {
+		signedIn, err := eventtypes.Wrap(eventtypes.MemberSignedIn{Meta: eventtypes.NewMeta(now), MemberID: memberID, Method: SignedInSocial})
+		if err != nil {
+			return LinkResult{}, err
+		}
+		if err := s.Store.LinkIdentity(ctx, memberID, id, sess, signedIn); err != nil {
 			return LinkResult{}, err
 		}
 		slog.InfoContext(ctx, "identity linked", "member_id", memberID, "provider", id.Provider)

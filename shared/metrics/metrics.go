@@ -108,6 +108,11 @@ func (s *Service) count(ctx context.Context, meta eventtypes.Meta, name string) 
 	return s.countAll(ctx, meta, Count{Name: name, Delta: 1})
 }
 
+// OnMemberSignedIn counts a sign-in, and the member in the day's active members.
+func (s *Service) OnMemberSignedIn(ctx context.Context, evt eventtypes.MemberSignedIn) error {
+	return s.countAll(ctx, evt.Meta, Count{Name: SignIns, Delta: 1}, Count{Name: ActiveMembers, Member: evt.MemberID})
+}
+
 // OnMemberDeleted counts an account deletion.
 func (s *Service) OnMemberDeleted(ctx context.Context, evt eventtypes.MemberDeleted) error {
 	return s.count(ctx, evt.Meta, AccountsDeleted)

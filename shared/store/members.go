@@ -335,12 +335,12 @@ func (s *Members) Register(ctx context.Context, m members.Member, sess auth.Sess
 
 // CreateSession implements members.Store: the session is written only if the member
 // exists and is active, in the same round trip.
-func (s *Members) CreateSession(ctx context.Context, sess auth.Session) error {
+func (s *Members) CreateSession(ctx context.Context, sess auth.Session, events ...eventtypes.Envelope) error {
 	put, err := s.sessionPut(sess)
 	if err != nil {
 		return fmt.Errorf("store.CreateSession: %w", err)
 	}
-	err = s.txn().add(condMayStartSession, s.activeMemberCheck(sess.MemberID, sess.CreatedAt)).add("", put).run(ctx)
+	err = s.txn().add(condMayStartSession, s.activeMemberCheck(sess.MemberID, sess.CreatedAt)).add("", put).with(s.outboxPuts(events)).run(ctx)
 	if failed(err, condMayStartSession) {
 		return fmt.Errorf("store.CreateSession %s: %w", sess.MemberID, members.ErrInactive)
 	}

@@ -98,7 +98,7 @@ const condAccountLive = "account not deleted"
 
 // LinkIdentity implements members.SocialStore: identity, member check and session in
 // one transaction.
-func (s *Members) LinkIdentity(ctx context.Context, memberID string, id social.Identity, sess auth.Session) error {
+func (s *Members) LinkIdentity(ctx context.Context, memberID string, id social.Identity, sess auth.Session, events ...eventtypes.Envelope) error {
 	link, err := s.identityPut(memberID, id, sess.CreatedAt)
 	if err != nil {
 		return fmt.Errorf("store.LinkIdentity: %w", err)
@@ -107,7 +107,7 @@ func (s *Members) LinkIdentity(ctx context.Context, memberID string, id social.I
 	if err != nil {
 		return fmt.Errorf("store.LinkIdentity: %w", err)
 	}
-	err = s.txn().add("", link).add(condMemberActive, s.activeMemberCheck(memberID, sess.CreatedAt)).add("", put).run(ctx)
+	err = s.txn().add("", link).add(condMemberActive, s.activeMemberCheck(memberID, sess.CreatedAt)).add("", put).with(s.outboxPuts(events)).run(ctx)
 	if failed(err, condMemberActive) {
 		return fmt.Errorf("store.LinkIdentity %s: %w", memberID, members.ErrInactive)
 	}
