@@ -63,9 +63,9 @@ func PostingFunction() Function {
 		Grants: []Grant{TableData, FilesUnder("images/*", Put, Read), CursorKey}}
 }
 
-// TicketingFunction: tickets and the support report (HTTP).
+// TicketingFunction: tickets, the support report, the beacon and the traffic report (HTTP).
 func TicketingFunction() Function {
-	return Function{Name: "ticketing", Description: "Customer support tickets and the support report (HTTP)",
+	return Function{Name: "ticketing", Description: "Customer support tickets, the support report, the page-view beacon and the traffic report (HTTP)",
 		Routes: TicketingRoutes,
 		Needs:  []string{EnvTableName, EnvPublicURL, EnvAvatarBucket},
 		Uses:   []string{EnvTrustedProxies, EnvCursorSecretARN},
