@@ -368,3 +368,98 @@ func TestNewsletterFrenchFooterSpacesItsColons(t *testing.T) {
 		}
 	}
 }
+
+// problemFieldList are a problem answer's code, field and the fields of its `fields`
+// member, in order.
+func problemFieldList(t *testing.T, body string) (code, field string, fields []string) {
+	t.Helper()
+	var p struct {
+		Code, Field string
+		Fields      []struct{ Field, Code, Detail string }
+	}
+	if err := json.Unmarshal([]byte(body), &p); err != nil {
+		t.Fatalf("not a problem: %s", body)
+	}
+	for _, f := range p.Fields {
+		if f.Code == "" || f.Detail == "" {
+			t.Fatalf("a field without code or detail: %s", body)
+		}
+		fields = append(fields, f.Field)
+	}
+	return p.Code, p.Field, fields
+}
+
+// Round 2, finding 13: saving a newsletter (create and update) checks the whole body
+// and answers every wrong field at once (`fields`, each with its code and sentence),
+// `code` and `field` being the first's; one wrong field is that one alone; nothing is
+// written. (A body missing members altogether is refused before, by the routes' shape
+// check: 400 missing_field.)
+func TestNewsletterSaveAnswersEveryWrongFieldAtOnce(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	mia := c.as("Mia", policy.RoleMarketer)
+	var draft newsletters.Newsletter
+	if status, raw := c.call(mia, "POST", "/api/newsletters", newsletterJSON("Good", "Good news", newsletters.BlockTopPosts), &draft); status != 201 {
+		t.Fatalf("create: %d %s", status, raw)
+	}
+	edit := func(change func(in map[string]any)) string {
+		var in map[string]any
+		_ = json.Unmarshal([]byte(newsletterJSON("Fine", "Fine news", newsletters.BlockTopPosts)), &in)
+		change(in)
+		b, _ := json.Marshal(in)
+		return string(b)
+	}
+	version := func(in map[string]any, i int) map[string]any { return in["versions"].([]any)[i].(map[string]any) }
+	future := time.Now().Add(24 * time.Hour).UTC().Format(time.RFC3339)
+	cases := []struct {
+		name, body string
+		code       string
+		fields     []string
+	}{
+		{"an empty body", `{"name":"","defaultLang":"","versions":[{"lang":"","subject":"","body":""}],"blocks":[],"list":"",` +
+			`"segment":{"spaceIds":[],"roles":[],"languages":[]}}`,
+			"invalid_newsletter_name", []string{"name", "defaultLang", "versions[0].lang", "versions[0].subject", "versions[0].body", "list"}},
+		{"no version", `{"name":"","defaultLang":"","versions":[],"blocks":[],"list":"","segment":{"spaceIds":[],"roles":[],"languages":[]}}`,
+			"invalid_newsletter_name", []string{"name", "defaultLang", "versions", "list"}},
+		{"the editor's empty form", `{"name":"","defaultLang":"en","versions":[{"lang":"en","subject":"","preheader":"","body":""}],"blocks":[],"list":"digest",` +
+			`"segment":{"spaceIds":[],"roles":[],"languages":[]}}`,
+			"invalid_newsletter_name", []string{"name", "versions[0].subject", "versions[0].body"}},
+		{"everything wrong", edit(func(in map[string]any) {
+			in["name"] = strings.Repeat("n", newsletters.MaxNameRunes+1)
+			in["defaultLang"] = "xx"
+			version(in, 0)["subject"] = "Hi {{first_name}"
+			version(in, 0)["preheader"] = strings.Repeat("p", newsletters.MaxPreheaderRunes+1)
+			version(in, 1)["body"] = "Bonjour {{ first_nme }}"
+			version(in, 1)["firstNameFallback"] = strings.Repeat("f", newsletters.MaxFallbackRunes+1)
+			in["blocks"] = []map[string]any{{"kind": "top_posts"}, {"kind": "gossip"}}
+			in["periodDays"] = 40
+			in["list"] = "nope"
+			in["segment"] = map[string]any{"spaceIds": []string{}, "roles": []string{"god"}, "languages": []string{}, "joinedAfter": future}
+		}), "invalid_newsletter_name", []string{"name", "defaultLang", "versions[0].subject", "versions[0].preheader",
+			"versions[1].firstNameFallback", "versions[1].body", "blocks[1]", "periodDays", "list", "segment.roles", "segment.joinedAfter"}},
+		{"one wrong field", edit(func(in map[string]any) { version(in, 1)["subject"] = "" }),
+			"invalid_newsletter_subject", []string{"versions[1].subject"}},
+		{"one wrong segment condition", edit(func(in map[string]any) {
+			in["segment"] = map[string]any{"spaceIds": []string{"s_nope"}, "roles": []string{}, "languages": []string{}}
+		}), "segment_space_unknown", []string{"segment.spaceIds"}},
+		{"no version in the default language", edit(func(in map[string]any) { in["defaultLang"] = "de"; version(in, 0)["body"] = "" }),
+			"invalid_newsletter_language", []string{"defaultLang"}},
+	}
+	before, count := c.settledItems(), c.newsletterCount()
+	for _, tc := range cases {
+		for _, call := range []struct{ method, path string }{{"POST", "/api/newsletters"}, {"PUT", "/api/newsletters/" + draft.ID}} {
+			status, raw := c.call(mia, call.method, call.path, tc.body, nil)
+			code, field, fields := problemFieldList(t, raw)
+			if status != 400 || code != tc.code || field != tc.fields[0] || strings.Join(fields, " ") != strings.Join(tc.fields, " ") {
+				t.Errorf("%s, %s: %d %s %s %q\nwant 400 %s %q", tc.name, call.method, status, code, field, fields, tc.code, tc.fields)
+			}
+		}
+	}
+	if got := c.settledItems(); got != before || c.newsletterCount() != count {
+		t.Fatalf("refused saves wrote %d items", got-before)
+	}
+	var now newsletters.Newsletter
+	if c.call(mia, "GET", "/api/newsletters/"+draft.ID, "", &now); now.Name != "Good" || !now.UpdatedAt.Equal(draft.UpdatedAt) {
+		t.Fatalf("the draft changed: %+v", now)
+	}
+}
