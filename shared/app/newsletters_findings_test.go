@@ -16,6 +16,7 @@ import (
 	"tribune/shared/app"
 	"tribune/shared/newsletters"
 	"tribune/shared/policy"
+	"tribune/shared/spaces"
 )
 
 // Issue 13, tester 13's findings on the API (FINDINGS13.md 1, 2, 3, 11 and the French
@@ -461,5 +462,42 @@ func TestNewsletterSaveAnswersEveryWrongFieldAtOnce(t *testing.T) {
 	var now newsletters.Newsletter
 	if c.call(mia, "GET", "/api/newsletters/"+draft.ID, "", &now); now.Name != "Good" || !now.UpdatedAt.Equal(draft.UpdatedAt) {
 		t.Fatalf("the draft changed: %+v", now)
+	}
+}
+
+// Round 2, finding 16: the mail's text part, through the preview as the editor shows
+// it: it starts with the community's name (no stray space), the body's Markdown is
+// readable text (a relative link as its text and the community's absolute address),
+// and a question shown among the top posts is not shown again under "Questions
+// waiting for an answer" (nor an idea under "New ideas"): an item appears once per mail.
+func TestNewsletterTextPartAndItemsOncePerMail(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	admin := c.as("Ada", policy.RoleAdmin)
+	mia := c.as("Mia", policy.RoleMarketer)
+	square := c.space(admin, "Town square", spaces.Public, mia)
+	c.post(admin, square.ID, `{"kind":"question","title":"Only question","body":"Anyone?"}`)
+	c.post(admin, square.ID, `{"kind":"idea","title":"Only idea","body":"Let us."}`)
+	in, _ := json.Marshal(map[string]any{"writing": map[string]any{"name": "Text", "defaultLang": "en",
+		"versions": []map[string]any{{"lang": "en", "subject": "S", "body": "Hello **{{first_name}}**: [home](/) and [the square](/spaces/" + square.ID + ")."}},
+		"blocks":   []map[string]any{{"kind": "top_posts"}, {"kind": "unanswered"}, {"kind": "ideas"}}}})
+	var p newsletters.Preview
+	if status, raw := c.call(mia, "POST", "/api/newsletters/preview", string(in), &p); status != 200 {
+		t.Fatalf("preview: %d %s", status, raw)
+	}
+	want := "Tribune\n\nHello Mia: home (" + c.srv.URL + "/) and the square (" + c.srv.URL + "/spaces/" + square.ID + ").\n"
+	if !strings.HasPrefix(p.Text, want) || strings.Contains(p.Text, "**") || strings.Contains(p.Text, "](") {
+		t.Errorf("text:\n%s\nwant it to start:\n%s", p.Text, want)
+	}
+	for _, title := range []string{"Only question", "Only idea"} {
+		if n := strings.Count(p.Text, title); n != 1 {
+			t.Errorf("%q is %d times in the text:\n%s", title, n, p.Text)
+		}
+		if n := strings.Count(p.HTML, title); n != 1 {
+			t.Errorf("%q is %d times in the mail:\n%s", title, n, p.HTML)
+		}
+	}
+	if strings.Contains(p.Text, "Questions waiting for an answer") || strings.Contains(p.Text, "New ideas") {
+		t.Errorf("a block with nothing left to show is there:\n%s", p.Text)
 	}
 }
