@@ -2355,6 +2355,17 @@ const fr: Strings = {
     balance_too_low: 'Votre solde de points est insuffisant pour cela.',
     points_already_paid: 'Ces points ont déjà été attribués.',
     daily_cap_reached: 'Le plafond quotidien de points pour cela est atteint.',
+    // Newsletters: scheduling and sending (issue 13, n3).
+    newsletter_state: 'L’infolettre ne peut pas faire cela dans son état actuel : rechargez la page pour voir où elle en est.',
+    invalid_send_at: 'Choisissez la date et l’heure d’envoi, ou envoyez maintenant.',
+    send_at_past: 'Cette date est passée : choisissez-en une plus tardive.',
+    send_at_too_far: 'Une infolettre se programme au plus un an à l’avance.',
+    newsletter_no_subject: 'Donnez un objet à l’infolettre avant de la programmer.',
+    invalid_time_zone: 'Choisissez un fuseau horaire dans la liste.',
+    invalid_rate: 'Le rythme d’envoi va de 1 à 1 000 emails par seconde.',
+    invalid_late_after: 'Un envoi en retard attend une confirmation après 1 à 168 heures.',
+    invalid_error_percent: 'L’envoi se met en pause au-delà de 1 à 100 % d’erreurs.',
+    invalid_newsletter_action: 'L’infolettre peut être programmée, déprogrammée, mise en pause, reprise ou annulée.',
   },
   // Campagnes (issue 12, r2).
   campaigns: {
@@ -2491,17 +2502,6 @@ const fr: Strings = {
     challenge: 'Un défi de campagne',
     redemption: 'Un cadeau commandé',
     refund: 'Une commande annulée : points rendus',
-    // Newsletters: scheduling and sending (issue 13, n3).
-    newsletter_state: 'L’infolettre ne peut pas faire cela dans son état actuel : rechargez la page pour voir où elle en est.',
-    invalid_send_at: 'Choisissez la date et l’heure d’envoi, ou envoyez maintenant.',
-    send_at_past: 'Cette date est passée : choisissez-en une plus tardive.',
-    send_at_too_far: 'Une infolettre se programme au plus un an à l’avance.',
-    newsletter_no_subject: 'Donnez un objet à l’infolettre avant de la programmer.',
-    invalid_time_zone: 'Choisissez un fuseau horaire dans la liste.',
-    invalid_rate: 'Le rythme d’envoi va de 1 à 1 000 emails par seconde.',
-    invalid_late_after: 'Un envoi en retard attend une confirmation après 1 à 168 heures.',
-    invalid_error_percent: 'L’envoi se met en pause au-delà de 1 à 100 % d’erreurs.',
-    invalid_newsletter_action: 'L’infolettre peut être programmée, déprogrammée, mise en pause, reprise ou annulée.',
   } as Record<string, string>,
   reversedRule: (what: string) => `Repris : ${what}`,
   reversalReasons: {
