@@ -7,7 +7,8 @@
 //   space's post in it);
 // - she saves the draft, schedules it (the sending part of the editor says the day and
 //   hour, in the community's zone), takes
-//   it back to draft, and sends it now: the local queue and sender run under the
+//   it back to draft, is told in her language why a past date or one more than a year
+//   ahead cannot be chosen (under the date), and sends it now: the local queue and sender run under the
 //   runtime, and the editor follows the progress until it is sent, every recipient
 //   counted once;
 // - the member's mail in the outbox holds the block, the first name, a visible
@@ -139,6 +140,20 @@ async function main() {
         await check(page, `story-scheduled-${tag}`);
         await sending.getByRole('button', { name: ts.unschedule, exact: true }).click();
         await waitFor(page, sending.getByRole('button', { name: ts.sendNow, exact: true }), 'send now offered again');
+        // A past date, then one more than a year ahead: the page's language's sentence
+        // under the date (finding 12: the French page said the server had failed).
+        const nextYear = new Date().getFullYear() + 2;
+        for (const [when, code] of [['2020-01-01T09:00', 'send_at_past'], [`${nextYear}-06-01T09:00`, 'send_at_too_far']]) {
+          await page.locator('#send-at').fill(when);
+          await sending.getByRole('button', { name: ts.schedule, exact: true }).click();
+          const said = page.locator('#send-at-error');
+          await waitFor(page, said, `the date's problem (${code}, ${tag})`);
+          await eventually(`the ${code} sentence under the date (${tag})`, async () => (await said.textContent()) === s.errors[code]);
+          if ((await page.locator('#send-at').getAttribute('aria-invalid')) !== 'true') fail(`the date is not marked invalid (${code}, ${tag})`);
+        }
+        if (s.errors.send_at_past === s.errors.internal) fail(`${lang} has no send_at_past sentence`);
+        await settle(page);
+        await check(page, `story-send-at-past-${tag}`);
         await sending.getByRole('button', { name: ts.sendNow, exact: true }).click();
         await waitFor(page, sending.locator('.badge', { hasText: ts.states.sent }), 'the sent state');
         await waitFor(page, sending.getByText(ts.progressLabel(count, count)), 'the progress, all done');
