@@ -17,7 +17,7 @@
 //   at once, a second one is refused, and the member's email preferences show the
 //   community digest off;
 // - the sent newsletter's editor says it cannot change; its results say which newsletter
-//   they are (name, subject, audience) with a link back; Duplicate makes a new draft
+//   they are (name, subject, audience) with a link back, clicks per mail sent (no rate); Duplicate makes a new draft
 //   ("Copy of …") and opens it. At 1280 px the editor's form and preview sit side by side,
 //   the preview about a mail's 600 px.
 // axe-core runs on each state; no page scrolls sideways. Driven by
@@ -170,6 +170,15 @@ async function main() {
         const about = page.locator('.nr-about');
         await waitFor(page, about.getByText(`Club news for {{first_name}} ${tag}`), 'the subject on the results');
         await waitFor(page, about.getByText(s.nr.audienceSize(count)), 'the audience on the results');
+        // Clicks are a total said per mail sent, never a rate; no percentage passes 100 %.
+        const report = await api(page, 'GET', `/api/newsletters/${id}/results`);
+        const fmt = (n, o) => new Intl.NumberFormat(lang, o).format(n);
+        const clicksLine = s.nr.clicksPerMail(fmt(report.clicks), fmt(report.sent ? report.clicks / report.sent : 0, { minimumFractionDigits: 1, maximumFractionDigits: 1 }));
+        await eventually(`the clicks per mail sent (${tag})`, async () => (await page.locator('.rates .nr-clicks').textContent()) === clicksLine);
+        const rates = await page.locator('.rates').innerText();
+        for (const m of rates.matchAll(/([\d.,\s\u00a0\u202f]+)\s*%/g)) {
+          if (Number(m[1].replace(/[\s\u00a0\u202f]/g, '').replace(',', '.')) > 100) fail(`a rate above 100 % (${tag}): ${rates}`);
+        }
         await settle(page);
         await check(page, `story-results-${tag}`);
         await page.getByRole('link', { name: s.nr.toNewsletter }).click();

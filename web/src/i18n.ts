@@ -1273,7 +1273,11 @@ const en = {
     } as Record<string, string>,
     deliveredEstimate: 'Delivered is sent less bounced: this mail service reports no deliveries.',
     rate: (label: string, pct: string) => `${label}: ${pct}`,
-    clickRate: 'Click rate',
+    // Clicks and opens are counted in total, not per member (privacy): a member may
+    // click six links, so they are said per mail sent, never as a rate (finding 14).
+    clicksPerMail: (clicks: string, per: string) => `Clicks: ${clicks} (${per} per mail sent)`,
+    opensPerMail: (opens: string, per: string) => `Opens: ${opens} (${per} per mail sent)`,
+    perMailHelp: 'Clicks and opens are counted in total, not per member: one member may click several links, so they are given per mail sent, not as a percentage.',
     bounceRate: 'Bounce rate',
     unsubscribeRate: 'Unsubscribe rate',
     opensOff: 'Opens are not counted: open tracking is off.',
@@ -2720,7 +2724,9 @@ const fr: Strings = {
     } as Record<string, string>,
     deliveredEstimate: 'Remis est le nombre d’envois moins les rejets : ce service de courrier ne signale pas les remises.',
     rate: (label: string, pct: string) => `${label} : ${pct}`,
-    clickRate: 'Taux de clics',
+    clicksPerMail: (clicks: string, per: string) => `Clics : ${clicks} (${per} par email envoyé)`,
+    opensPerMail: (opens: string, per: string) => `Ouvertures : ${opens} (${per} par email envoyé)`,
+    perMailHelp: 'Les clics et les ouvertures sont comptés au total, pas par membre : un membre peut cliquer sur plusieurs liens, ils sont donc donnés par email envoyé, pas en pourcentage.',
     bounceRate: 'Taux de rejet',
     unsubscribeRate: 'Taux de désinscription',
     opensOff: 'Les ouvertures ne sont pas comptées : le suivi des ouvertures est désactivé.',
