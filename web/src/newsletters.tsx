@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, Digest, DigestInput, Newsletter, NewsletterBranding, NewsletterInput, NewsletterList, NewsletterPreview, NewsletterVersion, newslettersApi, SendingStatus } from './api';
 import { AudienceBuilder } from './audience';
 import { errorText, formatDate, formatDateTime, Lang, strings } from './i18n';
+import { inZone } from './newsletter-results';
 import { NewsletterSending, SendingSettingsForm } from './newsletter-send';
 import { MemberPicker, Picked } from './pickers';
 import { useFocusHeading } from './signin';
@@ -470,6 +471,8 @@ function Digests(props: { lang: Lang }) {
   );
 }
 
+// DigestForm is one digest's settings; its next issue is said on the digest's own clock,
+// its zone named (finding 15: the browser's zone contradicted the hour set below).
 function DigestForm(props: { lang: Lang; digest: Digest }) {
   const t = strings[props.lang].nl;
   const d0 = props.digest;
@@ -506,7 +509,7 @@ function DigestForm(props: { lang: Lang; digest: Digest }) {
   return (
     <form class="form digest-form" onSubmit={submit} noValidate aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>{t.digestNames[d0.id]}</h3>
-      <p class="muted">{d.enabled && d.nextAt ? t.nextIssue(formatDateTime(props.lang, d.nextAt)) : t.digestOff}</p>
+      <p class="muted">{d.enabled && d.nextAt ? t.nextIssue(d.timeZone ? `${inZone(props.lang, d.nextAt, d.timeZone, { dateStyle: 'full', timeStyle: 'short' })} (${d.timeZone})` : formatDateTime(props.lang, d.nextAt)) : t.digestOff}</p>
       <label class="check">
         <input type="checkbox" checked={form.enabled} onChange={(e) => set({ enabled: (e.currentTarget as HTMLInputElement).checked })} /> {t.digestOn}
       </label>
