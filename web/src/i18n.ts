@@ -1213,8 +1213,9 @@ const en = {
     count: (n: number, list: string) =>
       n === 0 ? `Nobody in this segment receives ${list}.` : n === 1 ? `1 member will receive it.` : `${new Intl.NumberFormat('en').format(n)} members will receive it.`,
     defaultsTitle: 'Lists for new members',
-    defaultsIntro: 'Each list is on or off for members who join from now on; they may change it at any time. Members who joined earlier keep their choices.',
-    defaultOn: (list: string) => `${list}: on for new members`,
+    defaultsIntro: 'Tick a list to subscribe the members who join from now on; they may change it at any time. Members who joined earlier keep their choices.',
+    // The box's label says what ticking it does, not its value (finding 17).
+    subscribeNew: (list: string) => `Subscribe new members to ${list}`,
     saveDefaults: 'Save the defaults',
     defaultsReadOnly: 'Administrators choose these defaults.',
     suppressionsTitle: 'Suppression list',
@@ -2664,8 +2665,8 @@ const fr: Strings = {
     count: (n: number, list: string) =>
       n === 0 ? `Personne dans ce segment ne reçoit « ${list} ».` : n === 1 ? `1 membre la recevra.` : `${new Intl.NumberFormat('fr').format(n)} membres la recevront.`,
     defaultsTitle: 'Listes des nouveaux membres',
-    defaultsIntro: 'Chaque liste est activée ou non pour les membres qui s’inscrivent désormais ; ils peuvent la changer à tout moment. Les membres déjà inscrits gardent leurs choix.',
-    defaultOn: (list: string) => `${list} : activée pour les nouveaux membres`,
+    defaultsIntro: 'Cochez une liste pour y abonner les membres qui s’inscrivent désormais ; ils peuvent la changer à tout moment. Les membres déjà inscrits gardent leurs choix.',
+    subscribeNew: (list: string) => `Abonner les nouveaux membres à « ${list} »`,
     saveDefaults: 'Enregistrer',
     defaultsReadOnly: 'Les administrateurs choisissent ces réglages.',
     suppressionsTitle: 'Liste de suppression',
