@@ -104,7 +104,7 @@ async function main() {
         // the zone named, whatever the browser's zone (finding 15).
         await api(page, 'PUT', '/api/newsletter-digests/weekly', {
           enabled: true, weekday: 1, hour: 9, timeZone: 'Europe/Paris', segment: { spaceIds: [], roles: [], languages: [] },
-          writing: { name: 'Weekly', defaultLang: 'en', versions: [{ lang: 'en', subject: 'This week' }], blocks: [{ kind: 'top_posts', limit: 5 }] },
+          writing: { name: 'Weekly', defaultLang: 'en', versions: [{ lang: 'en', subject: 'This week', body: '' }], blocks: [{ kind: 'top_posts', limit: 5 }] },
         });
         await visit(page, '/newsletters');
         const weekly = page.locator('.digest-form', { has: page.getByRole('heading', { name: t.digestNames.weekly }) });
