@@ -3012,12 +3012,12 @@ export function errorText(s: Strings, code: string): string {
 Object.assign(en.errors, en.nl2Errors);
 Object.assign(fr.errors, fr.nl2Errors);
 
-// ---- newsletters: the pages' own problems (nl, nr) are read through errorText too, so
-// every form of these pages (the sending, the audience, the calendar, the preferences)
-// finds its sentence in both languages whichever lookup it uses (finding 12); the app's
-// own sentence of a code stays first (missing_field says "Fill in …" everywhere).
+// ---- pages' own problems (newsletters' nl and nr, the rewards pages') are read through
+// errorText too, so every form finds its sentence in both languages whichever lookup it
+// uses (issue 13, finding 12); the app's own sentence of a code stays first
+// (missing_field says "Fill in …" everywhere).
 for (const s of [en, fr]) {
-  for (const block of [s.nl.errors, s.nr.errors]) {
+  for (const block of [s.nl.errors, s.nr.errors, s.rewardErrors]) {
     for (const [code, text] of Object.entries(block)) if (!(code in s.errors)) s.errors[code] = text;
   }
 }
