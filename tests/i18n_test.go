@@ -1,25 +1,48 @@
 package tests
 
 import (
+	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 )
 
-// Every problem code the API can answer has a sentence in both languages of the web
-// app (codes that never reach a client are listed apart): in the shared `errors` or a
-// page's own block (newsletters' `nl.errors`, `nr.errors`), a string or a function.
+// Every problem code the API can answer has a sentence in both languages where the web
+// app looks for it (errorText reads `errors`, as the app holds it at run time, pages'
+// own blocks merged in), and both languages have the same keys in every block, so a
+// sentence put in the wrong block (a French one under `ruleNames`) fails here (codes
+// that never reach a client are listed apart).
 func TestEveryProblemCodeIsTranslated(t *testing.T) {
 	internal := map[string]bool{"duplicate_event": true, "nothing_to_do": true}
-	web, err := os.ReadFile("../web/src/i18n.ts")
+	modules, _ := filepath.Abs("../.tools/node_modules")
+	cmd := exec.Command("node", "browser/i18n-keys.cjs")
+	cmd.Env = append(os.Environ(), "NODE_PATH="+modules)
+	raw, err := cmd.Output()
 	if err != nil {
+		t.Fatalf("node browser/i18n-keys.cjs: %v", err)
+	}
+	var web struct {
+		Errors                  struct{ En, Fr []string }
+		OnlyEnglish, OnlyFrench []string
+	}
+	if err := json.Unmarshal(raw, &web); err != nil {
 		t.Fatal(err)
 	}
-	en, fr, ok := strings.Cut(string(web), "const fr: Strings")
-	if !ok {
-		t.Fatal("web/src/i18n.ts has no French strings")
+	for _, p := range web.OnlyEnglish {
+		t.Errorf("web/src/i18n.ts: %s has no French", p)
+	}
+	for _, p := range web.OnlyFrench {
+		t.Errorf("web/src/i18n.ts: %s is French only", p)
+	}
+	has := map[string]map[string]bool{"English": {}, "French": {}}
+	for _, c := range web.Errors.En {
+		has["English"][c] = true
+	}
+	for _, c := range web.Errors.Fr {
+		has["French"][c] = true
 	}
 	code := regexp.MustCompile(`errs\.(?:New|InvalidField)\(\s*(?:errs\.[A-Za-z]+|"[a-zA-Z]+"|[a-zA-Z]+)\s*,\s*"([a-z_]+)"`)
 	files, _ := filepath.Glob("../shared/*/*.go")
@@ -37,9 +60,9 @@ func TestEveryProblemCodeIsTranslated(t *testing.T) {
 			if internal[m[1]] {
 				continue
 			}
-			for lang, text := range map[string]string{"English": en, "French": fr} {
-				if !regexp.MustCompile(`\n\s+` + m[1] + `: ['(]`).MatchString(text) {
-					t.Errorf("%s (%s) has no %s sentence in web/src/i18n.ts", m[1], filepath.Base(f), lang)
+			for _, lang := range []string{"English", "French"} {
+				if !has[lang][m[1]] {
+					t.Errorf("%s (%s) has no %s sentence in web/src/i18n.ts where errorText looks", m[1], filepath.Base(f), lang)
 				}
 			}
 		}

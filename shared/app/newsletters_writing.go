@@ -47,11 +47,19 @@ func newNewsletterWriter(d Deps) *newsletters.Writer {
 }
 
 // The sending path reads writing's newsletters and renders each copy with writing's
-// renderer.
+// renderer, reading the branding once a minute rather than once a copy (a change of
+// branding reaches the mails being sent within a minute; previews read it every time).
 func init() {
 	SendingParts.Source = func(d Deps) newsletters.Source { return d.Store.Newsletters() }
-	SendingParts.Renderer = func(d Deps) newsletters.Renderer { return NewsletterRenderer(d) }
+	SendingParts.Renderer = func(d Deps) newsletters.Renderer {
+		c := NewsletterRenderer(d)
+		c.Branding = newsletters.CachedBranding(c.Branding, SendBrandingTTL)
+		return c
+	}
 }
+
+// SendBrandingTTL is how long the sender keeps the branding it read.
+const SendBrandingTTL = time.Minute
 
 // digestQueue hands a digest's issue to sending at once, as its author (the marketer
 // who switched the digest on). An issue with nobody to send to, or already moved on (a

@@ -99,7 +99,9 @@ type Filled struct {
 
 // fillBlocks fills w's blocks for memberID at now: each block only with what the member
 // may read now, in the block's order (top posts by score, questions and ideas newest or
-// most voted first, campaigns soonest end first), at most the block's limit. Empty
+// most voted first, campaigns soonest end first), at most the block's limit. An item
+// appears once per mail, in the first block that shows it (Discourse's digest shows a
+// topic once): a later block leaves it out and takes its next items instead. Empty
 // blocks are left out.
 func fillBlocks(ctx context.Context, src Community, cache *contentCache, w Writing, memberID string, now time.Time) ([]Filled, error) {
 	if len(w.Blocks) == 0 {
@@ -131,6 +133,7 @@ func fillBlocks(ctx context.Context, src Community, cache *contentCache, w Writi
 		}
 	}
 	var out []Filled
+	shown := map[string]bool{}
 	for _, b := range w.Blocks {
 		var items []Item
 		switch b.Kind {
@@ -168,12 +171,18 @@ func fillBlocks(ctx context.Context, src Community, cache *contentCache, w Writi
 			})
 		}
 		items = dedupe(items)
+		// An item appears once per mail: one shown in an earlier block is left out
+		// of the later ones, which fill up to their limit with the next.
+		items = slices.DeleteFunc(items, func(it Item) bool { return shown[it.ID] })
 		limit := b.Limit
 		if limit <= 0 || limit > MaxBlockItems {
 			limit = DefaultBlockItems
 		}
 		if len(items) > limit {
 			items = items[:limit]
+		}
+		for _, it := range items {
+			shown[it.ID] = true
 		}
 		if len(items) > 0 {
 			out = append(out, Filled{Kind: b.Kind, Items: items})

@@ -76,3 +76,53 @@ func TestBlocksFillForOneReader(t *testing.T) {
 		t.Fatalf("empty digest: %v", err)
 	}
 }
+
+// Finding 16 (FINDINGS13): an item appears once per mail. A post among the top posts is
+// left out of the later blocks that would show it too (a question, an idea), and those
+// blocks still fill up to their limit with their next items; a block whose items were
+// all shown before is left out.
+func TestBlocksShowAnItemOncePerMail(t *testing.T) {
+	now := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	at := func(days int) time.Time { return now.Add(-time.Duration(days) * 24 * time.Hour) }
+	q1 := Item{ID: "q1", Title: "Hot question", SpaceID: "s1", At: at(1), Score: 9}
+	i1 := Item{ID: "i1", Title: "Hot idea", SpaceID: "s1", At: at(1), Score: 8, Votes: 9}
+	m := &memoryCommunity{
+		readable: map[string]map[string]string{"ann": {"s1": "Square"}},
+		content: map[string]SpaceContent{"s1": {
+			Posts: []Item{q1, i1, {ID: "p1", Title: "Talk", SpaceID: "s1", At: at(2), Score: 1}},
+			Unanswered: []Item{q1, {ID: "q2", Title: "Other question", SpaceID: "s1", At: at(2)},
+				{ID: "q3", Title: "Old question", SpaceID: "s1", At: at(3)}},
+			Ideas: []Item{i1, {ID: "i2", Title: "Small idea", SpaceID: "s1", At: at(2), Votes: 1}},
+		}},
+	}
+	titles := func(w Writing) string {
+		t.Helper()
+		got, err := fillBlocks(context.Background(), m, &contentCache{}, w, "ann", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, f := range got {
+			out = append(out, f.Kind+":")
+			for _, it := range f.Items {
+				out = append(out, it.ID)
+			}
+		}
+		return strings.Join(out, " ")
+	}
+	w := Writing{PeriodDays: 7, Blocks: []Block{{Kind: BlockTopPosts, Limit: 2}, {Kind: BlockUnanswered, Limit: 2}, {Kind: BlockIdeas, Limit: 2}}}
+	if got, want := titles(w), "top_posts: q1 i1 unanswered: q2 q3 ideas: i2"; got != want {
+		t.Errorf("blocks %q, want %q", got, want)
+	}
+	// The first block that shows an item keeps it, whatever its kind.
+	w.Blocks = []Block{{Kind: BlockIdeas, Limit: 1}, {Kind: BlockTopPosts, Limit: 5}}
+	if got, want := titles(w), "ideas: i1 top_posts: q1 p1"; got != want {
+		t.Errorf("blocks %q, want %q", got, want)
+	}
+	// A block with nothing left to show is left out.
+	w.Blocks = []Block{{Kind: BlockTopPosts, Limit: 5}, {Kind: BlockIdeas, Limit: 5}}
+	m.content["s1"] = SpaceContent{Posts: []Item{i1}, Ideas: []Item{i1}}
+	if got, want := titles(w), "top_posts: i1"; got != want {
+		t.Errorf("blocks %q, want %q", got, want)
+	}
+}

@@ -85,10 +85,11 @@ type AudienceStore interface {
 	EachCandidate(ctx context.Context, list string, spaceIDs []string, activity bool, page func([]Candidate) error) error
 	// Candidate is one member as EachCandidate reads them (false: no such member).
 	Candidate(ctx context.Context, list, memberID string) (Candidate, bool, error)
-	// Reach is what MaySend reads, in one round trip when address is the member's
-	// current one: their profile, consent to list, and whether address (or their
-	// current address) is suppressed (false: no such member).
-	Reach(ctx context.Context, list, memberID, address string) (Candidate, bool, error)
+	// ReachAll is what MaySendAll reads, in one round trip for up to 33 recipients whose
+	// frozen address is their current one: each one's profile, consent to list, and
+	// whether their frozen (or current) address is suppressed, by member id (absent: no
+	// such member).
+	ReachAll(ctx context.Context, list string, rs []Recipient) (map[string]Candidate, error)
 	// SpacesExist reports whether every one of ids is a space.
 	SpacesExist(ctx context.Context, ids []string) (bool, error)
 
@@ -198,12 +199,24 @@ func (a *AudienceService) Each(ctx context.Context, list string, seg Segment, pa
 // their current one is suppressed. One DynamoDB round trip (two when the member changed
 // their address since the freeze).
 func (a *AudienceService) MaySend(ctx context.Context, list string, r Recipient) (bool, error) {
+	may, err := a.MaySendAll(ctx, list, []Recipient{r})
+	return may[r.MemberID], err
+}
+
+// MaySendAll implements the Audience interface: MaySend for each of rs in one round
+// trip (the sender asks for a claimed group of 10 at once), by member id.
+func (a *AudienceService) MaySendAll(ctx context.Context, list string, rs []Recipient) (map[string]bool, error) {
 	if !ValidList(list) {
-		return false, ErrUnknownList
+		return nil, ErrUnknownList
 	}
-	c, ok, err := a.Store.Reach(ctx, list, r.MemberID, r.Email)
-	if err != nil || !ok {
-		return false, err
+	cs, err := a.Store.ReachAll(ctx, list, rs)
+	if err != nil {
+		return nil, err
 	}
-	return c.Reachable(), nil
+	out := make(map[string]bool, len(rs))
+	for _, r := range rs {
+		c, ok := cs[r.MemberID]
+		out[r.MemberID] = ok && c.Reachable()
+	}
+	return out, nil
 }

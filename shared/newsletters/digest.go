@@ -162,12 +162,9 @@ func (s *Writer) SaveDigest(ctx context.Context, actor auth.Principal, id string
 	if id == Monthly {
 		w.PeriodDays = 31
 	}
-	clean, err := NewsletterInput{Name: w.Name, DefaultLang: w.DefaultLang, Versions: w.Versions, Blocks: w.Blocks, PeriodDays: w.PeriodDays,
-		List: ListDigest, Segment: in.Segment}.clean()
+	clean, err := s.clean(ctx, NewsletterInput{Name: w.Name, DefaultLang: w.DefaultLang, Versions: w.Versions, Blocks: w.Blocks, PeriodDays: w.PeriodDays,
+		List: ListDigest, Segment: in.Segment})
 	if err != nil {
-		return Digest{}, err
-	}
-	if clean.Segment, err = s.checkSegment(ctx, ListDigest, clean.Segment); err != nil {
 		return Digest{}, err
 	}
 	now := s.now()

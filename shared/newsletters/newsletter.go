@@ -144,75 +144,106 @@ func cleanLine(field, s string, max int, required bool, bad *errs.Error) (string
 }
 
 // Clean validates and cleans what the editor sent: every field within its limits, one
-// version per language, a version in the default language, each block once.
+// version per language, a version in the default language, each block once. Every
+// wrong field is reported at once (errs.Fields; the error itself is the first).
 func (w Writing) Clean() (Writing, error) {
-	var out Writing
-	var err error
-	if out.Name, err = cleanLine("name", w.Name, MaxNameRunes, true, ErrName); err != nil {
+	out, problems := w.check()
+	if err := errs.Fields(problems); err != nil {
 		return Writing{}, err
 	}
+	return out, nil
+}
+
+// check cleans w and lists every wrong field, in the editor's order (name, default
+// language, each version's language, subject, preheader, fallback word, body, then the
+// blocks and their period), one problem per field: a field too long or empty is not
+// also checked for its tokens.
+func (w Writing) check() (Writing, []error) {
+	var out Writing
+	var problems []error
+	report := func(err error) bool {
+		if err != nil {
+			problems = append(problems, err)
+		}
+		return err == nil
+	}
+	var err error
+	out.Name, err = cleanLine("name", w.Name, MaxNameRunes, true, ErrName)
+	report(err)
 	out.DefaultLang = w.DefaultLang
-	if !locale.Valid(out.DefaultLang) {
-		return Writing{}, ErrLang
+	langOK := locale.Valid(out.DefaultLang)
+	if !langOK {
+		report(ErrLang)
 	}
 	if len(w.Versions) == 0 || len(w.Versions) > MaxVersions {
-		return Writing{}, ErrVersions
+		report(ErrVersions)
 	}
-	for i, v := range w.Versions {
+	versions := w.Versions
+	if len(versions) > MaxVersions {
+		versions = nil // not read one by one
+	}
+	var langs []string
+	for i, v := range versions {
 		field := func(f string) string { return "versions[" + strconv.Itoa(i) + "]." + f }
-		if !locale.Valid(v.Lang) || slices.ContainsFunc(out.Versions, func(o Version) bool { return o.Lang == v.Lang }) {
-			return Writing{}, withField(ErrVersions, field("lang"))
+		if !locale.Valid(v.Lang) || slices.Contains(langs, v.Lang) {
+			report(withField(ErrVersions, field("lang")))
 		}
+		langs = append(langs, v.Lang)
 		c := Version{Lang: v.Lang}
-		if c.Subject, err = cleanLine(field("subject"), v.Subject, MaxSubjectRunes, true, ErrSubject); err != nil {
-			return Writing{}, err
-		}
-		if c.Preheader, err = cleanLine(field("preheader"), v.Preheader, MaxPreheaderRunes, false, ErrPreheader); err != nil {
-			return Writing{}, err
-		}
-		if c.FirstNameFallback, err = cleanLine(field("firstNameFallback"), v.FirstNameFallback, MaxFallbackRunes, false, ErrFallback); err != nil {
-			return Writing{}, err
-		}
-		if strings.Contains(c.FirstNameFallback, "{{") {
-			return Writing{}, withField(ErrFallback, field("firstNameFallback"))
-		}
-		if c.Body, err = text.Body(field("body"), v.Body); err != nil {
-			return Writing{}, err
-		}
-		if utf8.RuneCountInString(c.Body) > MaxBodyRunes || (c.Body == "" && len(w.Blocks) == 0) {
-			return Writing{}, withField(ErrBody, field("body"))
-		}
-		for f, s := range map[string]*string{"subject": &c.Subject, "preheader": &c.Preheader, "body": &c.Body} {
-			if err := checkTokens(field(f), *s); err != nil {
-				return Writing{}, err
+		// tokens checks a field once it is right otherwise, and writes {{ first_name }}
+		// as {{first_name}}.
+		tokens := func(f string, s *string) {
+			if report(checkTokens(field(f), *s)) {
+				*s = tokenPattern.ReplaceAllString(*s, FirstNameToken)
 			}
-			*s = tokenPattern.ReplaceAllString(*s, FirstNameToken) // {{ first_name }} as {{first_name}}
+		}
+		if c.Subject, err = cleanLine(field("subject"), v.Subject, MaxSubjectRunes, true, ErrSubject); report(err) {
+			tokens("subject", &c.Subject)
+		}
+		if c.Preheader, err = cleanLine(field("preheader"), v.Preheader, MaxPreheaderRunes, false, ErrPreheader); report(err) {
+			tokens("preheader", &c.Preheader)
+		}
+		if c.FirstNameFallback, err = cleanLine(field("firstNameFallback"), v.FirstNameFallback, MaxFallbackRunes, false, ErrFallback); report(err) &&
+			strings.Contains(c.FirstNameFallback, "{{") {
+			report(withField(ErrFallback, field("firstNameFallback")))
+		}
+		if c.Body, err = text.Body(field("body"), v.Body); report(err) {
+			if utf8.RuneCountInString(c.Body) > MaxBodyRunes || (c.Body == "" && len(w.Blocks) == 0) {
+				report(withField(ErrBody, field("body")))
+			} else {
+				tokens("body", &c.Body)
+			}
 		}
 		out.Versions = append(out.Versions, c)
 	}
-	if !slices.ContainsFunc(out.Versions, func(v Version) bool { return v.Lang == out.DefaultLang }) {
-		return Writing{}, ErrLang
-	}
-	if len(w.Blocks) > MaxBlocks {
-		return Writing{}, ErrBlocks
+	if langOK && len(versions) > 0 && !slices.Contains(langs, out.DefaultLang) {
+		report(ErrLang)
 	}
 	out.Blocks = []Block{}
-	for i, b := range w.Blocks {
-		if !slices.Contains(BlockKinds, b.Kind) || slices.ContainsFunc(out.Blocks, func(o Block) bool { return o.Kind == b.Kind }) ||
-			b.Limit < 0 || b.Limit > MaxBlockItems {
-			return Writing{}, withField(ErrBlocks, "blocks["+strconv.Itoa(i)+"]")
+	if len(w.Blocks) > MaxBlocks {
+		report(ErrBlocks)
+	} else {
+		for i, b := range w.Blocks {
+			if !slices.Contains(BlockKinds, b.Kind) || slices.ContainsFunc(out.Blocks, func(o Block) bool { return o.Kind == b.Kind }) ||
+				b.Limit < 0 || b.Limit > MaxBlockItems {
+				report(withField(ErrBlocks, "blocks["+strconv.Itoa(i)+"]"))
+				continue
+			}
+			if b.Limit == 0 {
+				b.Limit = DefaultBlockItems
+			}
+			out.Blocks = append(out.Blocks, b)
 		}
-		if b.Limit == 0 {
-			b.Limit = DefaultBlockItems
-		}
-		out.Blocks = append(out.Blocks, b)
 	}
 	out.PeriodDays, out.Archive = w.PeriodDays, w.Archive
 	if out.PeriodDays == 0 {
 		out.PeriodDays = DefaultPeriodDays
 	}
 	if out.PeriodDays < 1 || out.PeriodDays > MaxPeriodDays {
-		return Writing{}, ErrPeriod
+		report(ErrPeriod)
+	}
+	if len(problems) > 0 {
+		return Writing{}, problems
 	}
 	return out, nil
 }

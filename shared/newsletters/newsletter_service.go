@@ -82,19 +82,48 @@ type cleaned struct {
 // ErrList: the list is not one of Lists.
 var ErrList = errs.InvalidField("list", "invalid_newsletter_list", "Choose the list the newsletter goes to: community digest, product news or events.")
 
-// clean checks the writing and the list; the segment is the Writer's to check
-// (checkSegment: as the audience count and scheduling check it).
-func (in NewsletterInput) clean() (cleaned, error) {
-	w, err := in.writing().Clean()
+// clean checks the writing, the list and the segment (as the audience count and
+// scheduling check it: checkSegment) and reports every wrong field at once
+// (errs.Fields: the error is the first wrong field's, its fields all of them), so the
+// editor shows each under its field; nothing is written when one is wrong.
+func (s *Writer) clean(ctx context.Context, in NewsletterInput) (cleaned, error) {
+	w, problems := in.writing().check()
+	listOK := slices.Contains(Lists, in.List)
+	if !listOK {
+		problems = append(problems, ErrList)
+	}
+	seg := in.Segment
+	seg.SpaceIDs, seg.Roles, seg.Languages = orEmpty(seg.SpaceIDs), orEmpty(seg.Roles), orEmpty(seg.Languages)
+	var err error
+	if listOK {
+		seg, err = s.checkSegment(ctx, in.List, seg)
+	} else {
+		seg, err = seg.Validate(s.now()) // its conditions at least
+	}
 	if err != nil {
+		e, ok := errs.As(err)
+		if !ok || e.Kind != errs.Invalid {
+			return cleaned{}, err
+		}
+		problems = append(problems, fieldErrors(e)...)
+	}
+	if err := errs.Fields(problems); err != nil {
 		return cleaned{}, err
 	}
-	if !slices.Contains(Lists, in.List) {
-		return cleaned{}, ErrList
+	return cleaned{Writing: w, List: in.List, Segment: seg}, nil
+}
+
+// fieldErrors are the wrong fields an error carries: its Fields when it has them
+// (a segment with several wrong conditions), else itself.
+func fieldErrors(e *errs.Error) []error {
+	if len(e.Fields) == 0 {
+		return []error{e}
 	}
-	s := in.Segment
-	s.SpaceIDs, s.Roles, s.Languages = orEmpty(s.SpaceIDs), orEmpty(s.Roles), orEmpty(s.Languages)
-	return cleaned{Writing: w, List: in.List, Segment: s}, nil
+	out := make([]error, 0, len(e.Fields))
+	for _, f := range e.Fields {
+		out = append(out, errs.InvalidField(f.Field, f.Code, f.Detail))
+	}
+	return out
 }
 
 // SegmentChecker checks a segment of a list as the audience count and scheduling do
@@ -150,11 +179,8 @@ func NewID() string { return "nl_" + strings.ToLower(rand.Text()[:16]) }
 
 // Create writes a new draft.
 func (s *Writer) Create(ctx context.Context, actor auth.Principal, input NewsletterInput) (Newsletter, error) {
-	in, err := input.clean()
+	in, err := s.clean(ctx, input)
 	if err != nil {
-		return Newsletter{}, err
-	}
-	if in.Segment, err = s.checkSegment(ctx, in.List, in.Segment); err != nil {
 		return Newsletter{}, err
 	}
 	now := s.now()
@@ -179,11 +205,8 @@ func (s *Writer) Get(ctx context.Context, id string) (Newsletter, error) {
 // caller sends the UpdatedAt it read (ifUpdatedAt, zero: no check) so two editors do
 // not overwrite each other.
 func (s *Writer) Update(ctx context.Context, id string, input NewsletterInput, ifUpdatedAt time.Time) (Newsletter, error) {
-	in, err := input.clean()
+	in, err := s.clean(ctx, input)
 	if err != nil {
-		return Newsletter{}, err
-	}
-	if in.Segment, err = s.checkSegment(ctx, in.List, in.Segment); err != nil {
 		return Newsletter{}, err
 	}
 	old, err := s.Get(ctx, id)

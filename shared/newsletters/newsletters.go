@@ -96,6 +96,9 @@ type Audience interface {
 	// MaySend reports whether r still consents to list and is not suppressed, right
 	// before their mail is handed over (an unsubscribe takes effect at once).
 	MaySend(ctx context.Context, list string, r Recipient) (bool, error)
+	// MaySendAll is MaySend for each of rs at once (at most a claimed group), by member
+	// id: one round trip where MaySend would take one each.
+	MaySendAll(ctx context.Context, list string, rs []Recipient) (map[string]bool, error)
 	// Unsubscribe is the signed one-click unsubscribe link of r from list and the RFC
 	// 8058 headers (List-Unsubscribe, List-Unsubscribe-Post) that carry it; the token
 	// names newsletterID, so the newsletter's results count the unsubscribe.

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"tribune/shared/content"
 	"tribune/shared/locale"
@@ -56,6 +57,28 @@ type Composer struct {
 }
 
 var _ Renderer = (*Composer)(nil)
+
+// CachedBranding is read, remembered for ttl: the sender renders thousands of copies
+// with one branding, and asking the table for it each time was a third of its calls.
+// Errors are not remembered.
+func CachedBranding(read func(context.Context) (Branding, error), ttl time.Duration) func(context.Context) (Branding, error) {
+	var mu sync.Mutex
+	var kept Branding
+	var at time.Time
+	return func(ctx context.Context) (Branding, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !at.IsZero() && time.Since(at) < ttl {
+			return kept, nil
+		}
+		b, err := read(ctx)
+		if err != nil {
+			return Branding{}, err
+		}
+		kept, at = b, time.Now()
+		return b, nil
+	}
+}
 
 func (c *Composer) now() time.Time {
 	if c.Now == nil {
@@ -110,11 +133,12 @@ func (c *Composer) compose(n Newsletter, v Version, brand Branding, filled []Fil
 	oneLine := func(s string) string { return strings.Join(strings.Fields(personal(s)), " ") }
 	// The body is rendered with the token in place, then the token replaced by the
 	// escaped name: a name is never read as Markdown or HTML.
-	body, err := c.renderBody(v.Body)
+	rendered, err := c.renderBody(v.Body)
 	if err != nil {
 		return Rendered{}, "", fmt.Errorf("newsletters.Render %s: %w", n.ID, err)
 	}
-	body = strings.ReplaceAll(body, FirstNameToken, html.EscapeString(first))
+	body := strings.ReplaceAll(rendered.html, FirstNameToken, html.EscapeString(first))
+	bodyText := strings.ReplaceAll(rendered.text, FirstNameToken, first)
 	base := strings.TrimRight(c.PublicURL, "/")
 	lang := v.Lang
 	if !locale.Valid(lang) {
@@ -141,20 +165,25 @@ func (c *Composer) compose(n Newsletter, v Version, brand Branding, filled []Fil
 	if err := pageHTML.Execute(&page, data); err != nil {
 		return Rendered{}, "", fmt.Errorf("newsletters.Render %s: %w", n.ID, err)
 	}
-	return Rendered{Subject: data.Subject, Preheader: data.Preheader, HTML: out.String(), Text: textOf(data, personal(v.Body)),
+	return Rendered{Subject: data.Subject, Preheader: data.Preheader, HTML: out.String(), Text: textOf(data, bodyText),
 		Headers: map[string]string{}}, page.String(), nil
 }
 
-// renderBody is content.Render of a body, kept across recipients (a few hundred
-// bodies at most: the map starts again past that).
-func (c *Composer) renderBody(source string) (string, error) {
+// renderedBody is a body rendered once for every recipient: its sanitized HTML and
+// its text (plainBody), the first name's token still in both.
+type renderedBody struct{ html, text string }
+
+// renderBody is content.Render of a body, and its text, kept across recipients (a few
+// hundred bodies at most: the map starts again past that).
+func (c *Composer) renderBody(source string) (renderedBody, error) {
 	if got, ok := c.bodies.Load(source); ok {
-		return got.(string), nil
+		return got.(renderedBody), nil
 	}
-	out, err := content.Render(source)
+	page, err := content.Render(source)
 	if err != nil {
-		return "", err
+		return renderedBody{}, err
 	}
+	out := renderedBody{html: page, text: plainBody(page, strings.TrimRight(c.PublicURL, "/"))}
 	if c.bodyCount.Add(1) > 256 {
 		c.bodies.Clear()
 		c.bodyCount.Store(0)
@@ -304,16 +333,18 @@ var pageHTML = htmltemplate.Must(htmltemplate.New("page").Parse(`<div class="nl-
 </div>
 `))
 
-// textOf is the newsletter's text part: the body's Markdown (readable as text), the
-// blocks as lists of titles and addresses, the footer with the unsubscribe link.
+// textOf is the newsletter's text part: the community's name, the body as text
+// (plainBody: paragraphs, lists, links with their absolute address), the blocks as
+// lists of titles and addresses, the footer with the unsubscribe link. No line starts
+// with stray white space.
 func textOf(d mailData, body string) string {
 	var b strings.Builder
-	b.WriteString(d.Brand.CommunityName + "\n\n")
-	if body != "" {
+	b.WriteString(strings.TrimSpace(d.Brand.CommunityName) + "\n\n")
+	if body = strings.TrimSpace(body); body != "" {
 		b.WriteString(body + "\n")
 	}
 	for _, bl := range d.Blocks {
-		b.WriteString("\n## " + bl.Title + "\n\n")
+		b.WriteString("\n" + bl.Title + "\n" + strings.Repeat("=", utf8.RuneCountInString(bl.Title)) + "\n\n")
 		for _, it := range bl.Items {
 			b.WriteString("- " + it.Title + "\n  " + it.URL + "\n")
 			if it.Meta != "" {

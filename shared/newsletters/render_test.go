@@ -31,7 +31,7 @@ func TestRenderPicksTheVersionAndPersonalises(t *testing.T) {
 		r                   Recipient
 		subject, body, text string
 	}{
-		{Recipient{Name: "Ann <b>Lee</b>", Lang: "en"}, "News for Ann", "Hello <strong>Ann</strong>!", "Hello **Ann**!"},
+		{Recipient{Name: "Ann <b>Lee</b>", Lang: "en"}, "News for Ann", "Hello <strong>Ann</strong>!", "Hello Ann!"},
 		{Recipient{Name: "<i>Bob", Lang: "de"}, "News for <i>Bob", "Hello <strong>&lt;i&gt;Bob</strong>!", ""},
 		{Recipient{Name: "Zoé Martin", Lang: "fr-CA"}, "Les nouvelles, Zoé", "Bonjour Zoé !", "Bonjour Zoé !"},
 		{Recipient{Name: "", Lang: "fr"}, "Les nouvelles, l’ami", "Bonjour l’ami !", ""},
@@ -95,6 +95,40 @@ func TestRenderLinksTheArchiveOnlyWhenItWillBeThere(t *testing.T) {
 		link := "https://community.example/newsletters/archive/n1"
 		if strings.Contains(got.HTML, link) != tc.want || strings.Contains(got.Text, link) != tc.want {
 			t.Errorf("archive %v digest %q: link shown %v", tc.archive, tc.digest, !tc.want)
+		}
+	}
+}
+
+// Finding 16 (FINDINGS13): the mail's text part starts with the community's name, no
+// stray space; the body is readable text, not the Markdown as typed: no "**", "[", "]("
+// nor "#"; each link is its text and its absolute address (a relative one under the
+// community's address); an autolink shows its address once; lists, quotes and code
+// keep their shape; the first name is in place, as written (not escaped).
+func TestRenderTextPartIsReadableText(t *testing.T) {
+	t.Parallel()
+	w, err := Writing{Name: "Text", DefaultLang: "en", Versions: []Version{{Lang: "en", Subject: "S", Body: "Hello **{{first_name}}**, see [home](/) and " +
+		"[the square](/spaces/s_abc?tab=ideas) or [docs](https://docs.example/a_b), <https://x.example/>.\n\n" +
+		"# News & more\n\n- one\n- *two*\n\n1. first\n2. second\n\n> Quoted\n> text\n\n```\ngo test\n\n  ./...\n```\n\nBye."}}}.Clean()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &Composer{PublicURL: "https://community.example/", Branding: func(context.Context) (Branding, error) {
+		return Branding{CommunityName: "Acme", Color: "#000000"}, nil
+	}}
+	got, err := c.Render(context.Background(), Newsletter{ID: "n1", Writing: w}, Recipient{Name: "Ann&Bo Lee", Lang: "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "Acme\n\n" +
+		"Hello Ann&Bo, see home (https://community.example/) and the square (https://community.example/spaces/s_abc?tab=ideas) or " +
+		"docs (https://docs.example/a_b), https://x.example/.\n\n" +
+		"News & more\n\n- one\n- two\n\n1. first\n2. second\n\n> Quoted text\n\ngo test\n\n  ./...\n\nBye.\n\n-- \n"
+	if !strings.HasPrefix(got.Text, want) {
+		t.Errorf("text:\n%s\nwant it to start:\n%s", got.Text, want)
+	}
+	for _, bad := range []string{"**", "](", "[home", "# ", "&amp;", "\n\n\n"} {
+		if strings.Contains(got.Text, bad) {
+			t.Errorf("the text holds %q:\n%s", bad, got.Text)
 		}
 	}
 }

@@ -37,43 +37,40 @@ var (
 func ValidList(list string) bool { return slices.Contains(Lists, list) }
 
 // Validate checks a segment's conditions (not that its spaces exist: the Audience
-// does, it reads them) and returns it normalised: lists sorted, each value once.
+// does, it reads them) and returns it normalised: lists sorted, each value once. Every
+// wrong condition is reported at once (errs.Fields).
 func (s Segment) Validate(now time.Time) (Segment, error) {
 	norm := func(in []string) []string {
 		out := slices.Clone(in)
 		slices.Sort(out)
 		return slices.Compact(out)
 	}
+	var problems []error
 	out := s
 	out.SpaceIDs, out.Roles, out.Languages = norm(s.SpaceIDs), norm(s.Roles), norm(s.Languages)
-	if len(out.SpaceIDs) != len(s.SpaceIDs) || len(out.SpaceIDs) > MaxSegmentSpaces || slices.Contains(out.SpaceIDs, "") {
-		return Segment{}, ErrSegmentSpaces
+	if len(out.SpaceIDs) != len(s.SpaceIDs) || len(out.SpaceIDs) > MaxSegmentSpaces || slices.Contains(out.SpaceIDs, "") ||
+		slices.ContainsFunc(out.SpaceIDs, func(id string) bool { return len(id) > 64 }) {
+		problems = append(problems, ErrSegmentSpaces)
 	}
-	for _, id := range out.SpaceIDs {
-		if len(id) > 64 {
-			return Segment{}, ErrSegmentSpaces
-		}
+	if slices.ContainsFunc(out.Roles, func(r string) bool { return !policy.ValidRole(r) }) {
+		problems = append(problems, ErrSegmentRoles)
 	}
-	for _, r := range out.Roles {
-		if !policy.ValidRole(r) {
-			return Segment{}, ErrSegmentRoles
-		}
-	}
-	for _, l := range out.Languages {
-		if !locale.Valid(l) {
-			return Segment{}, ErrSegmentLangs
-		}
+	if slices.ContainsFunc(out.Languages, func(l string) bool { return !locale.Valid(l) }) {
+		problems = append(problems, ErrSegmentLangs)
 	}
 	if out.ActiveDays < 0 || out.InactiveDays < 0 || out.ActiveDays > MaxSegmentDays || out.InactiveDays > MaxSegmentDays ||
 		(out.ActiveDays > 0 && out.InactiveDays > 0) {
-		return Segment{}, ErrSegmentDays
+		problems = append(problems, ErrSegmentDays)
 	}
 	if out.JoinedAfter != nil {
 		if out.JoinedAfter.After(now) {
-			return Segment{}, ErrSegmentJoined
+			problems = append(problems, ErrSegmentJoined)
 		}
 		t := out.JoinedAfter.UTC()
 		out.JoinedAfter = &t
+	}
+	if err := errs.Fields(problems); err != nil {
+		return Segment{}, err
 	}
 	if out.SpaceIDs == nil {
 		out.SpaceIDs = []string{}

@@ -313,46 +313,53 @@ func (s *Newsletters) Candidate(ctx context.Context, list, memberID string) (new
 	return cs[0], true, nil
 }
 
-// Reach implements newsletters.AudienceStore: one BatchGetItem of the member's profile,
-// their consent to list and the suppression of address (the one the audience froze);
-// Suppressed covers address. A second read only when the member's current address is
-// another, and then Suppressed covers both.
-func (s *Newsletters) Reach(ctx context.Context, list, memberID, address string) (newsletters.Candidate, bool, error) {
-	keys := []item{memberKey(memberID), consentKey(memberID, list)}
-	if address != "" {
-		keys = append(keys, suppressionKey(address))
+// ReachAll implements newsletters.AudienceStore: one BatchGetItem for the profiles,
+// consents to list and suppression items of rs (3 keys each, 100 a call), plus one read
+// of the current address's suppression for a member whose address changed since rs was
+// frozen.
+func (s *Newsletters) ReachAll(ctx context.Context, list string, rs []newsletters.Recipient) (map[string]newsletters.Candidate, error) {
+	keys := make([]item, 0, 3*len(rs))
+	for _, r := range rs {
+		keys = append(keys, memberKey(r.MemberID), consentKey(r.MemberID, list))
+		if r.Email != "" {
+			keys = append(keys, suppressionKey(r.Email))
+		}
 	}
-	found, err := s.batchGet(ctx, "store.Reach", keys)
+	found, err := s.batchGet(ctx, "store.ReachAll", keys)
 	if err != nil {
-		return newsletters.Candidate{}, false, fmt.Errorf("store.Reach %s: %w", memberID, err)
+		return nil, fmt.Errorf("store.ReachAll: %w", err)
 	}
-	av, ok := found[keyName(memberKey(memberID))]
-	if !ok {
-		return newsletters.Candidate{}, false, nil
-	}
-	var m memberItem
-	if err := attributevalue.UnmarshalMap(av, &m); err != nil {
-		return newsletters.Candidate{}, false, err
-	}
-	c := newsletters.Candidate{MemberID: m.ID, Email: m.Email, Name: m.DisplayName, Lang: m.Locale, Roles: m.Roles, Status: m.Status, JoinedAt: m.CreatedAt}
-	if av, ok := found[keyName(consentKey(memberID, list))]; ok {
-		var ci consentItem
-		if err := attributevalue.UnmarshalMap(av, &ci); err != nil {
-			return newsletters.Candidate{}, false, err
+	out := make(map[string]newsletters.Candidate, len(rs))
+	for _, r := range rs {
+		av, ok := found[keyName(memberKey(r.MemberID))]
+		if !ok {
+			continue
 		}
-		c.Consents = ci.Subscribed
-	}
-	if address != "" {
-		_, c.Suppressed = found[keyName(suppressionKey(address))]
-	}
-	if c.Email != "" && c.Email != address && !c.Suppressed {
-		if _, sup, err := s.Suppression(ctx, c.Email); err != nil {
-			return newsletters.Candidate{}, false, err
-		} else if sup {
-			c.Suppressed = true
+		var m memberItem
+		if err := attributevalue.UnmarshalMap(av, &m); err != nil {
+			return nil, err
 		}
+		c := newsletters.Candidate{MemberID: m.ID, Email: m.Email, Name: m.DisplayName, Lang: m.Locale, Roles: m.Roles, Status: m.Status, JoinedAt: m.CreatedAt}
+		if av, ok := found[keyName(consentKey(r.MemberID, list))]; ok {
+			var ci consentItem
+			if err := attributevalue.UnmarshalMap(av, &ci); err != nil {
+				return nil, err
+			}
+			c.Consents = ci.Subscribed
+		}
+		if r.Email != "" {
+			_, c.Suppressed = found[keyName(suppressionKey(r.Email))]
+		}
+		if c.Email != "" && c.Email != r.Email && !c.Suppressed {
+			if _, sup, err := s.Suppression(ctx, c.Email); err != nil {
+				return nil, err
+			} else if sup {
+				c.Suppressed = true
+			}
+		}
+		out[r.MemberID] = c
 	}
-	return c, true, nil
+	return out, nil
 }
 
 // SpacesExist implements newsletters.AudienceStore.

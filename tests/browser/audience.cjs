@@ -71,6 +71,11 @@ async function main() {
         await goto(boss, base + '/newsletters/audience');
         await settle(boss);
         await boss.getByRole('heading', { level: 1, name: s.nl2.audienceTitle }).waitFor();
+        // The lists' defaults: each box says what ticking it does; the events box
+        // (off by default) reads so, unticked (finding 17).
+        const events = boss.getByRole('checkbox', { name: s.nl2.subscribeNew(s.nl2.listNames.events), exact: true });
+        await events.waitFor();
+        if (await events.isChecked()) fail(`${lang}: new members are subscribed to events by default`);
         await boss.getByLabel(s.nl2.list, { exact: true }).selectOption('product');
         const want = lang === 'en' ? 2 : 1;
         await boss.getByText(count(s, want, 'product')).waitFor();

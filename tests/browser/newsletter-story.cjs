@@ -7,7 +7,8 @@
 //   space's post in it);
 // - she saves the draft, schedules it (the sending part of the editor says the day and
 //   hour, in the community's zone), takes
-//   it back to draft, and sends it now: the local queue and sender run under the
+//   it back to draft, is told in her language why a past date or one more than a year
+//   ahead cannot be chosen (under the date), and sends it now: the local queue and sender run under the
 //   runtime, and the editor follows the progress until it is sent, every recipient
 //   counted once;
 // - the member's mail in the outbox holds the block, the first name, a visible
@@ -16,7 +17,7 @@
 //   at once, a second one is refused, and the member's email preferences show the
 //   community digest off;
 // - the sent newsletter's editor says it cannot change; its results say which newsletter
-//   they are (name, subject, audience) with a link back; Duplicate makes a new draft
+//   they are (name, subject, audience) with a link back, clicks per mail sent (no rate); Duplicate makes a new draft
 //   ("Copy of …") and opens it. At 1280 px the editor's form and preview sit side by side,
 //   the preview about a mail's 600 px.
 // axe-core runs on each state; no page scrolls sideways. Driven by
@@ -139,6 +140,20 @@ async function main() {
         await check(page, `story-scheduled-${tag}`);
         await sending.getByRole('button', { name: ts.unschedule, exact: true }).click();
         await waitFor(page, sending.getByRole('button', { name: ts.sendNow, exact: true }), 'send now offered again');
+        // A past date, then one more than a year ahead: the page's language's sentence
+        // under the date (finding 12: the French page said the server had failed).
+        const nextYear = new Date().getFullYear() + 2;
+        for (const [when, code] of [['2020-01-01T09:00', 'send_at_past'], [`${nextYear}-06-01T09:00`, 'send_at_too_far']]) {
+          await page.locator('#send-at').fill(when);
+          await sending.getByRole('button', { name: ts.schedule, exact: true }).click();
+          const said = page.locator('#send-at-error');
+          await waitFor(page, said, `the date's problem (${code}, ${tag})`);
+          await eventually(`the ${code} sentence under the date (${tag})`, async () => (await said.textContent()) === s.errors[code]);
+          if ((await page.locator('#send-at').getAttribute('aria-invalid')) !== 'true') fail(`the date is not marked invalid (${code}, ${tag})`);
+        }
+        if (s.errors.send_at_past === s.errors.internal) fail(`${lang} has no send_at_past sentence`);
+        await settle(page);
+        await check(page, `story-send-at-past-${tag}`);
         await sending.getByRole('button', { name: ts.sendNow, exact: true }).click();
         await waitFor(page, sending.locator('.badge', { hasText: ts.states.sent }), 'the sent state');
         await waitFor(page, sending.getByText(ts.progressLabel(count, count)), 'the progress, all done');
@@ -155,6 +170,15 @@ async function main() {
         const about = page.locator('.nr-about');
         await waitFor(page, about.getByText(`Club news for {{first_name}} ${tag}`), 'the subject on the results');
         await waitFor(page, about.getByText(s.nr.audienceSize(count)), 'the audience on the results');
+        // Clicks are a total said per mail sent, never a rate; no percentage passes 100 %.
+        const report = await api(page, 'GET', `/api/newsletters/${id}/results`);
+        const fmt = (n, o) => new Intl.NumberFormat(lang, o).format(n);
+        const clicksLine = s.nr.clicksPerMail(fmt(report.clicks), fmt(report.sent ? report.clicks / report.sent : 0, { minimumFractionDigits: 1, maximumFractionDigits: 1 }));
+        await eventually(`the clicks per mail sent (${tag})`, async () => (await page.locator('.rates .nr-clicks').textContent()) === clicksLine);
+        const rates = await page.locator('.rates').innerText();
+        for (const m of rates.matchAll(/([\d.,\s\u00a0\u202f]+)\s*%/g)) {
+          if (Number(m[1].replace(/[\s\u00a0\u202f]/g, '').replace(',', '.')) > 100) fail(`a rate above 100 % (${tag}): ${rates}`);
+        }
         await settle(page);
         await check(page, `story-results-${tag}`);
         await page.getByRole('link', { name: s.nr.toNewsletter }).click();

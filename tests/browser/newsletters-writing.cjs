@@ -7,7 +7,7 @@
 //   saved; the draft is then saved and a test is sent to the marketer's own address,
 //   which the outbox holds, rendered as the member;
 // - the list page (with the digests and the branding) and the members' archive read
-//   well.
+//   well; a digest's next issue is said on its own zone's clock, the zone named.
 // axe-core runs on each state; no page scrolls sideways. Driven by tests/browser_test.go
 // (TestBrowserNewslettersWriting); boss@example.com is an admin, who makes mia a marketer.
 const path = require('node:path');
@@ -100,6 +100,17 @@ async function main() {
         await visit(page, '/newsletters');
         await waitFor(page, page.getByRole('link', { name, exact: true }), 'the draft in the list');
         await waitFor(page, page.getByRole('heading', { name: t.digestsTitle }), 'the digests');
+        // The weekly digest at 09:00 in Paris: its next issue is said on Paris's clock,
+        // the zone named, whatever the browser's zone (finding 15).
+        await api(page, 'PUT', '/api/newsletter-digests/weekly', {
+          enabled: true, weekday: 1, hour: 9, timeZone: 'Europe/Paris', segment: { spaceIds: [], roles: [], languages: [] },
+          writing: { name: 'Weekly', defaultLang: 'en', versions: [{ lang: 'en', subject: 'This week', body: '' }], blocks: [{ kind: 'top_posts', limit: 5 }] },
+        });
+        await visit(page, '/newsletters');
+        const weekly = page.locator('.digest-form', { has: page.getByRole('heading', { name: t.digestNames.weekly }) });
+        await waitFor(page, weekly.getByText(t.nextIssue(''), { exact: false }), 'the weekly digest’s next issue');
+        const next = await weekly.getByText(t.nextIssue(''), { exact: false }).textContent();
+        if (!/09:00 \(Europe\/Paris\)$/.test(next)) fail(`the weekly digest's next issue is not said at 09:00 (Europe/Paris) (${tag}): ${next}`);
         await check(page, `list-${tag}`);
         await visit(page, '/newsletters/archive');
         await waitFor(page, page.getByText(t.archiveNone), 'the empty archive');

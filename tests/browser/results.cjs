@@ -4,8 +4,9 @@
 //   local runtime's scheduler (the clock's announcement.publish job), pinned at the top
 //   of its space, once;
 // - a marketer schedules an announcement from the calendar's form (the space chosen by
-//   name; an empty form refused with a sentence), sees it on the month's calendar with
-//   the reward campaign starting that month, and cancels it; the calendar names the
+//   name; an empty form refused with a sentence under every empty field at once), sees
+//   it on the month's calendar with the reward campaign starting that month, and
+//   cancels it; the calendar names the
 //   community's time zone (Europe/Paris here, the browser being in UTC) and shows the
 //   announcement at the hour the form said, on that zone's clock;
 // - the admin switches open tracking on from a results page; the marketer reads that it
@@ -87,9 +88,21 @@ async function main() {
         await waitFor(marketer, marketer.getByText(nr.calendarZone(zone)), 'the community’s time zone named');
         await waitFor(marketer, marketer.locator('#sa-space option', { hasText: 'Community news' }), 'the space in the form', 'attached');
         await check(marketer, `calendar-${tag}`);
+        // An empty form (its dates emptied too): every field flagged at once, in the
+        // page's language (finding 13), nothing sent.
+        const [atWas, pinnedWas] = [await marketer.locator('#sa-at').inputValue(), await marketer.locator('#sa-pinned').inputValue()];
+        await marketer.locator('#sa-at').fill('');
+        await marketer.locator('#sa-pinned').fill('');
         await marketer.getByRole('button', { name: nr.scheduleButton, exact: true }).click();
         await waitFor(marketer, marketer.getByText(s.fillIn(nr.spaceLabel)), 'the refusal of an empty form, under the space');
-        if ((await marketer.locator('#sa-space').getAttribute('aria-invalid')) !== 'true') fail(`the space is not marked invalid (${tag})`);
+        for (const [id, label] of [['sa-space', nr.spaceLabel], ['sa-title', nr.titleLabel], ['sa-body', nr.bodyLabel], ['sa-at', nr.publishAtLabel], ['sa-pinned', nr.pinnedUntilLabel]]) {
+          const said = await marketer.locator(`#${id}-error`).textContent().catch(() => null);
+          if (said !== s.fillIn(label)) fail(`the empty ${id} is not flagged with "${s.fillIn(label)}" (${tag}): ${said}`);
+          if ((await marketer.locator(`#${id}`).getAttribute('aria-invalid')) !== 'true') fail(`${id} is not marked invalid (${tag})`);
+        }
+        await check(marketer, `calendar-empty-${tag}`);
+        await marketer.locator('#sa-at').fill(atWas);
+        await marketer.locator('#sa-pinned').fill(pinnedWas);
         const title = `Meetup ${tag}`;
         await marketer.locator('#sa-space').selectOption({ label: 'Community news' });
         await marketer.locator('#sa-title').fill(title);

@@ -4,11 +4,11 @@
 // are those of the community's time zone (the sending settings'), the one scheduling a
 // newsletter uses, named at the top: a marketer elsewhere reads the same plan.
 import { useEffect, useState } from 'preact/hooks';
-import { api, CalendarEntry, newsletterSendingApi, resultsApi, SpaceMembership } from './api';
+import { api, ApiError, CalendarEntry, newsletterSendingApi, resultsApi, SpaceMembership } from './api';
 import { Lang, strings } from './i18n';
 import { inZone, ResultProblem } from './newsletter-results';
 import { useFocusHeading } from './signin';
-import { codeOf, Done, fieldAttrs, FieldProblem, FormProblem, Label, missing, problemOf, RequiredNote } from './ui';
+import { codeOf, Done, fieldAttrs, FieldProblem, FormProblem, Label, problemOf, RequiredNote } from './ui';
 
 type Nav = (path: string) => void;
 
@@ -154,35 +154,40 @@ export function CalendarPage(props: { lang: Lang; navigate: Nav }) {
   );
 }
 
-// ScheduleForm schedules an announcement in one of the caller's spaces, by name; a
-// problem shows under its field.
+// problemsOf is every wrong field of a refused call (problem+json `fields`), else its
+// one problem (its field named by the API or by the form's codes).
+function problemsOf(err: unknown, codes: Record<string, string>): FormProblem[] {
+  if (err instanceof ApiError && err.fields && err.fields.length > 0) return err.fields.map((f) => ({ code: f.code, field: f.field }));
+  return [problemOf(err, codes)];
+}
+
+// ScheduleForm schedules an announcement in one of the caller's spaces, by name; every
+// problem shows under its field at once (finding 13: the empty fields are checked in the
+// page, the space being in the call's path, so nothing is sent while one is empty).
 function ScheduleForm(props: { lang: Lang; zone: string; onScheduled: (when: string) => void }) {
   const s = strings[props.lang];
   const [spaces, setSpaces] = useState<SpaceMembership[]>([]);
   // Tomorrow at this hour, and a week after it, on the zone's clock.
   const soon = `${wall(Date.now() + 24 * 3600 * 1000, props.zone).slice(0, 13)}:00`;
   const [form, setForm] = useState({ spaceId: '', title: '', body: '', publishAt: soon, pinnedUntil: wall(asUTC(soon) + 7 * 24 * 3600 * 1000, 'UTC') });
-  const [problem, setProblem] = useState<FormProblem>();
+  const [problems, setProblems] = useState<FormProblem[]>([]);
+  const pf = (field: string) => problems.find((p) => p.field === field);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     api.mySpaces().then((m) => setSpaces(m.memberships.filter((x) => x.status === 'active')), () => setSpaces([]));
   }, []);
   const set = (k: keyof typeof form) => (e: Event) => setForm({ ...form, [k]: val(e) });
   const labels: Record<string, string> = { spaceId: s.nr.spaceLabel, title: s.nr.titleLabel, body: s.nr.bodyLabel, publishAt: s.nr.publishAtLabel, pinnedUntil: s.nr.pinnedUntilLabel };
-  const under = (field: string, id: string) => (
-    <FieldProblem lang={props.lang} problem={problem} field={field} id={id} label={labels[field]} text={problem && s.nr.errors[problem.code]} />
-  );
+  const fields = Object.keys(labels);
+  const under = (field: string, id: string) => {
+    const p = pf(field);
+    return <FieldProblem lang={props.lang} problem={p} field={field} id={id} label={labels[field]} text={p && s.nr.errors[p.code]} />;
+  };
   const submit = (e: Event) => {
     e.preventDefault();
-    const empty = missing([
-      ['spaceId', form.spaceId],
-      ['title', form.title],
-      ['body', form.body],
-      ['publishAt', form.publishAt],
-      ['pinnedUntil', form.pinnedUntil],
-    ]);
-    setProblem(empty);
-    if (empty) return;
+    const empty: FormProblem[] = fields.filter((f) => !form[f as keyof typeof form].trim()).map((f) => ({ code: 'missing_field', field: f }));
+    setProblems(empty);
+    if (empty.length > 0) return;
     setBusy(true);
     const publishAt = fromWall(form.publishAt, props.zone).toISOString();
     resultsApi
@@ -192,7 +197,7 @@ function ScheduleForm(props: { lang: Lang; zone: string; onScheduled: (when: str
           setForm({ ...form, title: '', body: '' });
           props.onScheduled(`${inZone(props.lang, a.publishAt, props.zone, { dateStyle: 'long', timeStyle: 'short' })} (${props.zone})`);
         },
-        (err) => setProblem(problemOf(err, { invalid_publish_at: 'publishAt', invalid_pinned_until: 'pinnedUntil' })),
+        (err) => setProblems(problemsOf(err, { invalid_publish_at: 'publishAt', invalid_pinned_until: 'pinnedUntil' })),
       )
       .finally(() => setBusy(false));
   };
@@ -207,7 +212,7 @@ function ScheduleForm(props: { lang: Lang; zone: string; onScheduled: (when: str
       <Label for="sa-space" required>
         {s.nr.spaceLabel}
       </Label>
-      <select id="sa-space" value={form.spaceId} onChange={set('spaceId')} required {...fieldAttrs(problem, 'spaceId', 'sa-space')}>
+      <select id="sa-space" value={form.spaceId} onChange={set('spaceId')} required {...fieldAttrs(pf('spaceId'), 'spaceId', 'sa-space')}>
         <option value="">{s.nr.chooseSpace}</option>
         {spaces.map((m) => (
           <option key={m.spaceId} value={m.spaceId}>
@@ -219,24 +224,28 @@ function ScheduleForm(props: { lang: Lang; zone: string; onScheduled: (when: str
       <Label for="sa-title" required>
         {s.nr.titleLabel}
       </Label>
-      <input id="sa-title" value={form.title} maxLength={150} required onInput={set('title')} {...fieldAttrs(problem, 'title', 'sa-title')} />
+      <input id="sa-title" value={form.title} maxLength={150} required onInput={set('title')} {...fieldAttrs(pf('title'), 'title', 'sa-title')} />
       {under('title', 'sa-title')}
       <Label for="sa-body" required>
         {s.nr.bodyLabel}
       </Label>
-      <textarea id="sa-body" value={form.body} rows={5} required onInput={set('body')} {...fieldAttrs(problem, 'body', 'sa-body')} />
+      <textarea id="sa-body" value={form.body} rows={5} required onInput={set('body')} {...fieldAttrs(pf('body'), 'body', 'sa-body')} />
       {under('body', 'sa-body')}
       <Label for="sa-at" required>
         {s.nr.publishAtLabel}
       </Label>
-      <input id="sa-at" type="datetime-local" value={form.publishAt} required aria-describedby="sa-zone-hint" onInput={set('publishAt')} {...fieldAttrs(problem, 'publishAt', 'sa-at')} />
+      <input id="sa-at" type="datetime-local" value={form.publishAt} required aria-describedby="sa-zone-hint" onInput={set('publishAt')} {...fieldAttrs(pf('publishAt'), 'publishAt', 'sa-at')} />
       {under('publishAt', 'sa-at')}
       <Label for="sa-pinned" required>
         {s.nr.pinnedUntilLabel}
       </Label>
-      <input id="sa-pinned" type="datetime-local" value={form.pinnedUntil} required aria-describedby="sa-zone-hint" onInput={set('pinnedUntil')} {...fieldAttrs(problem, 'pinnedUntil', 'sa-pinned')} />
+      <input id="sa-pinned" type="datetime-local" value={form.pinnedUntil} required aria-describedby="sa-zone-hint" onInput={set('pinnedUntil')} {...fieldAttrs(pf('pinnedUntil'), 'pinnedUntil', 'sa-pinned')} />
       {under('pinnedUntil', 'sa-pinned')}
-      {problem && !['spaceId', 'title', 'body', 'publishAt', 'pinnedUntil'].includes(problem.field ?? '') && <ResultProblem lang={props.lang} code={problem.code} />}
+      {problems
+        .filter((p) => !fields.includes(p.field ?? ''))
+        .map((p) => (
+          <ResultProblem key={p.code} lang={props.lang} code={p.code} />
+        ))}
       <button type="submit" disabled={busy}>
         {s.nr.scheduleButton}
       </button>

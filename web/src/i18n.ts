@@ -1216,8 +1216,9 @@ const en = {
     count: (n: number, list: string) =>
       n === 0 ? `Nobody in this segment receives ${list}.` : n === 1 ? `1 member will receive it.` : `${new Intl.NumberFormat('en').format(n)} members will receive it.`,
     defaultsTitle: 'Lists for new members',
-    defaultsIntro: 'Each list is on or off for members who join from now on; they may change it at any time. Members who joined earlier keep their choices.',
-    defaultOn: (list: string) => `${list}: on for new members`,
+    defaultsIntro: 'Tick a list to subscribe the members who join from now on; they may change it at any time. Members who joined earlier keep their choices.',
+    // The box's label says what ticking it does, not its value (finding 17).
+    subscribeNew: (list: string) => `Subscribe new members to ${list}`,
     saveDefaults: 'Save the defaults',
     defaultsReadOnly: 'Administrators choose these defaults.',
     suppressionsTitle: 'Suppression list',
@@ -1276,7 +1277,11 @@ const en = {
     } as Record<string, string>,
     deliveredEstimate: 'Delivered is sent less bounced: this mail service reports no deliveries.',
     rate: (label: string, pct: string) => `${label}: ${pct}`,
-    clickRate: 'Click rate',
+    // Clicks and opens are counted in total, not per member (privacy): a member may
+    // click six links, so they are said per mail sent, never as a rate (finding 14).
+    clicksPerMail: (clicks: string, per: string) => `Clicks: ${clicks} (${per} per mail sent)`,
+    opensPerMail: (opens: string, per: string) => `Opens: ${opens} (${per} per mail sent)`,
+    perMailHelp: 'Clicks and opens are counted in total, not per member: one member may click several links, so they are given per mail sent, not as a percentage.',
     bounceRate: 'Bounce rate',
     unsubscribeRate: 'Unsubscribe rate',
     opensOff: 'Opens are not counted: open tracking is off.',
@@ -2361,6 +2366,17 @@ const fr: Strings = {
     balance_too_low: 'Votre solde de points est insuffisant pour cela.',
     points_already_paid: 'Ces points ont déjà été attribués.',
     daily_cap_reached: 'Le plafond quotidien de points pour cela est atteint.',
+    // Newsletters: scheduling and sending (issue 13, n3).
+    newsletter_state: 'L’infolettre ne peut pas faire cela dans son état actuel : rechargez la page pour voir où elle en est.',
+    invalid_send_at: 'Choisissez la date et l’heure d’envoi, ou envoyez maintenant.',
+    send_at_past: 'Cette date est passée : choisissez-en une plus tardive.',
+    send_at_too_far: 'Une infolettre se programme au plus un an à l’avance.',
+    newsletter_no_subject: 'Donnez un objet à l’infolettre avant de la programmer.',
+    invalid_time_zone: 'Choisissez un fuseau horaire dans la liste.',
+    invalid_rate: 'Le rythme d’envoi va de 1 à 1 000 emails par seconde.',
+    invalid_late_after: 'Un envoi en retard attend une confirmation après 1 à 168 heures.',
+    invalid_error_percent: 'L’envoi se met en pause au-delà de 1 à 100 % d’erreurs.',
+    invalid_newsletter_action: 'L’infolettre peut être programmée, déprogrammée, mise en pause, reprise ou annulée.',
   },
   // Campagnes (issue 12, r2).
   campaigns: {
@@ -2497,17 +2513,6 @@ const fr: Strings = {
     challenge: 'Un défi de campagne',
     redemption: 'Un cadeau commandé',
     refund: 'Une commande annulée : points rendus',
-    // Newsletters: scheduling and sending (issue 13, n3).
-    newsletter_state: 'L’infolettre ne peut pas faire cela dans son état actuel : rechargez la page pour voir où elle en est.',
-    invalid_send_at: 'Choisissez la date et l’heure d’envoi, ou envoyez maintenant.',
-    send_at_past: 'Cette date est passée : choisissez-en une plus tardive.',
-    send_at_too_far: 'Une infolettre se programme au plus un an à l’avance.',
-    newsletter_no_subject: 'Donnez un objet à l’infolettre avant de la programmer.',
-    invalid_time_zone: 'Choisissez un fuseau horaire dans la liste.',
-    invalid_rate: 'Le rythme d’envoi va de 1 à 1 000 emails par seconde.',
-    invalid_late_after: 'Un envoi en retard attend une confirmation après 1 à 168 heures.',
-    invalid_error_percent: 'L’envoi se met en pause au-delà de 1 à 100 % d’erreurs.',
-    invalid_newsletter_action: 'L’infolettre peut être programmée, déprogrammée, mise en pause, reprise ou annulée.',
   } as Record<string, string>,
   reversedRule: (what: string) => `Repris : ${what}`,
   reversalReasons: {
@@ -2666,8 +2671,8 @@ const fr: Strings = {
     count: (n: number, list: string) =>
       n === 0 ? `Personne dans ce segment ne reçoit « ${list} ».` : n === 1 ? `1 membre la recevra.` : `${new Intl.NumberFormat('fr').format(n)} membres la recevront.`,
     defaultsTitle: 'Listes des nouveaux membres',
-    defaultsIntro: 'Chaque liste est activée ou non pour les membres qui s’inscrivent désormais ; ils peuvent la changer à tout moment. Les membres déjà inscrits gardent leurs choix.',
-    defaultOn: (list: string) => `${list} : activée pour les nouveaux membres`,
+    defaultsIntro: 'Cochez une liste pour y abonner les membres qui s’inscrivent désormais ; ils peuvent la changer à tout moment. Les membres déjà inscrits gardent leurs choix.',
+    subscribeNew: (list: string) => `Abonner les nouveaux membres à « ${list} »`,
     saveDefaults: 'Enregistrer',
     defaultsReadOnly: 'Les administrateurs choisissent ces réglages.',
     suppressionsTitle: 'Liste de suppression',
@@ -2726,7 +2731,9 @@ const fr: Strings = {
     } as Record<string, string>,
     deliveredEstimate: 'Remis est le nombre d’envois moins les rejets : ce service de courrier ne signale pas les remises.',
     rate: (label: string, pct: string) => `${label} : ${pct}`,
-    clickRate: 'Taux de clics',
+    clicksPerMail: (clicks: string, per: string) => `Clics : ${clicks} (${per} par email envoyé)`,
+    opensPerMail: (opens: string, per: string) => `Ouvertures : ${opens} (${per} par email envoyé)`,
+    perMailHelp: 'Les clics et les ouvertures sont comptés au total, pas par membre : un membre peut cliquer sur plusieurs liens, ils sont donc donnés par email envoyé, pas en pourcentage.',
     bounceRate: 'Taux de rejet',
     unsubscribeRate: 'Taux de désinscription',
     opensOff: 'Les ouvertures ne sont pas comptées : le suivi des ouvertures est désactivé.',
@@ -3010,3 +3017,13 @@ export function errorText(s: Strings, code: string): string {
 // read through errorText like every other code.
 Object.assign(en.errors, en.nl2Errors);
 Object.assign(fr.errors, fr.nl2Errors);
+
+// ---- pages' own problems (newsletters' nl and nr, the rewards pages') are read through
+// errorText too, so every form finds its sentence in both languages whichever lookup it
+// uses (issue 13, finding 12); the app's own sentence of a code stays first
+// (missing_field says "Fill in …" everywhere).
+for (const s of [en, fr]) {
+  for (const block of [s.nl.errors, s.nr.errors, s.rewardErrors]) {
+    for (const [code, text] of Object.entries(block)) if (!(code in s.errors)) s.errors[code] = text;
+  }
+}

@@ -180,7 +180,7 @@ function ListDefaults(props: { lang: Lang; editable: boolean }) {
                 checked={!!settings.defaults[l]}
                 onChange={(e) => setSettings({ defaults: { ...settings.defaults, [l]: (e.currentTarget as HTMLInputElement).checked } })}
               />{' '}
-              {s.defaultOn(s.listNames[l])}
+              {s.subscribeNew(s.listNames[l])}
             </label>
           ))}
           {props.editable ? <button type="submit">{s.saveDefaults}</button> : <p class="muted">{s.defaultsReadOnly}</p>}

@@ -35,7 +35,12 @@ export function inZone(lang: Lang, iso: string, zone: string | undefined, o: Int
 const whenText = (lang: Lang, iso: string, zone?: string) =>
   zone ? `${inZone(lang, iso, zone, { dateStyle: 'long', timeStyle: 'short' })} (${zone})` : formatDateTime(lang, iso);
 
-const percent = (lang: Lang, v: number) => new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 }).format(v);
+// percent is a share of the mails sent: bounces and unsubscribes happen once per mail,
+// so it never passes 100 % (capped all the same, should a provider report twice).
+const percent = (lang: Lang, v: number) => new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 }).format(Math.min(Math.max(v, 0), 1));
+// perMail is a total counted per mail sent (clicks, opens), one decimal: "2.0", "2,0".
+export const perMail = (lang: Lang, total: number, sent: number) =>
+  new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(sent > 0 ? total / sent : 0);
 const num = (lang: Lang, v: number) => new Intl.NumberFormat(lang).format(v);
 
 export function NewsletterResults(props: { lang: Lang; id: string; may: May; navigate: Nav }) {
@@ -65,10 +70,8 @@ export function NewsletterResults(props: { lang: Lang; id: string; may: May; nav
         ['bounced', r.bounced],
         ['complaints', r.complaints],
         ['unsubscribes', r.unsubscribes],
-        ['clicks', r.clicks],
         ['visits', r.visits],
         ...(r.errors > 0 ? ([['errors', r.errors]] as [string, number][]) : []),
-        ...(r.openTracking || r.opens > 0 ? ([['opens', r.opens]] as [string, number][]) : []),
       ]
     : [];
   return (
@@ -146,10 +149,12 @@ export function NewsletterResults(props: { lang: Lang; id: string; may: May; nav
           {!r.deliveryReported && r.sent > 0 && <p class="muted">{s.nr.deliveredEstimate}</p>}
           {!r.openTracking && <p class="muted">{s.nr.opensOff}</p>}
           <ul class="rates">
-            <li>{s.nr.rate(s.nr.clickRate, percent(props.lang, r.clickRate))}</li>
+            <li class="nr-clicks">{s.nr.clicksPerMail(num(props.lang, r.clicks), perMail(props.lang, r.clicks, r.sent))}</li>
+            {(r.openTracking || r.opens > 0) && <li class="nr-opens">{s.nr.opensPerMail(num(props.lang, r.opens), perMail(props.lang, r.opens, r.sent))}</li>}
             <li>{s.nr.rate(s.nr.bounceRate, percent(props.lang, r.bounceRate))}</li>
             <li>{s.nr.rate(s.nr.unsubscribeRate, percent(props.lang, r.unsubscribeRate))}</li>
           </ul>
+          <p class="muted">{s.nr.perMailHelp}</p>
           <section aria-labelledby="links-title">
             <h2 id="links-title">{s.nr.linksTitle}</h2>
             {r.links.length === 0 && <p class="muted">{s.nr.noLinks}</p>}

@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, Digest, DigestInput, Newsletter, NewsletterBranding, NewsletterInput, NewsletterList, NewsletterPreview, NewsletterVersion, newslettersApi, SendingStatus } from './api';
 import { AudienceBuilder } from './audience';
 import { errorText, formatDate, formatDateTime, Lang, strings } from './i18n';
+import { inZone } from './newsletter-results';
 import { NewsletterSending, SendingSettingsForm } from './newsletter-send';
 import { MemberPicker, Picked } from './pickers';
 import { useFocusHeading } from './signin';
@@ -142,6 +143,13 @@ function inputOf(n?: Newsletter, lang: Lang = 'en'): NewsletterInput {
   };
 }
 
+// problemsOf is every wrong field of a refused save (problem+json `fields`: the API
+// checks a newsletter whole), or the one problem of any other refusal.
+function problemsOf(err: unknown): FormProblem[] {
+  if (err instanceof ApiError && err.fields && err.fields.length > 0) return err.fields.map((f) => ({ code: f.code, field: f.field }));
+  return [problemOf(err)];
+}
+
 // NewsletterEditor is one newsletter's editor ("new": a new one) with its live preview.
 export function NewsletterEditor(props: { lang: Lang; id: string; navigate: Nav; me: Picked }) {
   const s = strings[props.lang];
@@ -151,7 +159,11 @@ export function NewsletterEditor(props: { lang: Lang; id: string; navigate: Nav;
   const [n, setN] = useState<Newsletter>();
   const [form, setForm] = useState<NewsletterInput>(inputOf(undefined, props.lang));
   const [loadError, setLoadError] = useState<string>();
-  const [problem, setProblem] = useState<FormProblem>();
+  // problems: every wrong field of the last save (the API's `fields`, else its one
+  // problem), each shown under its field at once (finding 13).
+  const [problems, setProblems] = useState<FormProblem[]>([]);
+  const pf = (field: string) => problems.find((p) => p.field === field);
+  const blocksProblem = problems.find((p) => p.field?.startsWith('blocks'));
   const [saved, setSaved] = useState(false);
   const [dupProblem, setDupProblem] = useState<string>();
   // shown is the state the editor shows: the sending's status reads it when it changes.
@@ -169,7 +181,7 @@ export function NewsletterEditor(props: { lang: Lang; id: string; navigate: Nav;
   const editable = isNew || n!.state === 'draft';
   const set = (patch: Partial<NewsletterInput>) => {
     setSaved(false);
-    setProblem(undefined);
+    setProblems([]);
     setForm({ ...form, ...patch });
   };
   const setVersion = (i: number, patch: Partial<NewsletterVersion>) => set({ versions: form.versions.map((v, j) => (j === i ? { ...v, ...patch } : v)) });
@@ -181,12 +193,12 @@ export function NewsletterEditor(props: { lang: Lang; id: string; navigate: Nav;
     setSaved(false);
     try {
       const got = isNew ? await newslettersApi.create(form) : await newslettersApi.update(n!.id, form, n!.updatedAt);
-      setProblem(undefined);
+      setProblems([]);
       setSaved(true);
       if (isNew) props.navigate(`/newsletters/${got.id}`);
       else setN(got);
     } catch (err) {
-      setProblem(problemOf(err));
+      setProblems(problemsOf(err));
     }
   };
   // duplicate makes a new draft of the loaded newsletter (its saved writing, list and
@@ -206,7 +218,7 @@ export function NewsletterEditor(props: { lang: Lang; id: string; navigate: Nav;
       await newslettersApi.remove(n!.id);
       props.navigate('/newsletters');
     } catch (err) {
-      setProblem(problemOf(err));
+      setProblems([problemOf(err)]);
     }
   };
   // followState reads the newsletter again when its sending moved it to another state:
@@ -246,10 +258,10 @@ export function NewsletterEditor(props: { lang: Lang; id: string; navigate: Nav;
         <form class="form" onSubmit={submit} noValidate>
           <fieldset disabled={!editable} class="plain">
             <RequiredNote lang={props.lang} />
-            <Field lang={props.lang} id="nl-name" name="name" label={t.fieldName} problem={problem} required>
-              <input id="nl-name" required maxLength={120} value={form.name} onInput={(e) => set({ name: val(e) })} {...fieldAttrs(problem, 'name', 'nl-name')} />
+            <Field lang={props.lang} id="nl-name" name="name" label={t.fieldName} problem={pf('name')} required>
+              <input id="nl-name" required maxLength={120} value={form.name} onInput={(e) => set({ name: val(e) })} {...fieldAttrs(pf('name'), 'name', 'nl-name')} />
             </Field>
-            <Field lang={props.lang} id="nl-list" name="list" label={t.fieldList} problem={problem}>
+            <Field lang={props.lang} id="nl-list" name="list" label={t.fieldList} problem={pf('list')}>
               <select id="nl-list" value={form.list} onChange={(e) => set({ list: val(e) })}>
                 {Object.entries(t.lists).map(([id, name]) => (
                   <option key={id} value={id}>
@@ -266,21 +278,21 @@ export function NewsletterEditor(props: { lang: Lang; id: string; navigate: Nav;
               return (
                 <fieldset key={v.lang} lang={v.lang}>
                   <legend>{t.version(t.languages[v.lang] ?? v.lang)}</legend>
-                  <Field lang={props.lang} id={`${id}-subject`} name={f('subject')} label={t.fieldSubject} problem={problem} required>
-                    <input id={`${id}-subject`} required maxLength={150} value={v.subject} onInput={(e) => setVersion(i, { subject: val(e) })} {...fieldAttrs(problem, f('subject'), `${id}-subject`)} />
+                  <Field lang={props.lang} id={`${id}-subject`} name={f('subject')} label={t.fieldSubject} problem={pf(f('subject'))} required>
+                    <input id={`${id}-subject`} required maxLength={150} value={v.subject} onInput={(e) => setVersion(i, { subject: val(e) })} {...fieldAttrs(pf(f('subject')), f('subject'), `${id}-subject`)} />
                   </Field>
-                  <Field lang={props.lang} id={`${id}-pre`} name={f('preheader')} label={t.fieldPreheader} problem={problem}>
-                    <input id={`${id}-pre`} maxLength={200} value={v.preheader ?? ''} onInput={(e) => setVersion(i, { preheader: val(e) })} {...fieldAttrs(problem, f('preheader'), `${id}-pre`)} />
+                  <Field lang={props.lang} id={`${id}-pre`} name={f('preheader')} label={t.fieldPreheader} problem={pf(f('preheader'))}>
+                    <input id={`${id}-pre`} maxLength={200} value={v.preheader ?? ''} onInput={(e) => setVersion(i, { preheader: val(e) })} {...fieldAttrs(pf(f('preheader')), f('preheader'), `${id}-pre`)} />
                   </Field>
-                  <Field lang={props.lang} id={`${id}-body`} name={f('body')} label={t.fieldBody} problem={problem}>
+                  <Field lang={props.lang} id={`${id}-body`} name={f('body')} label={t.fieldBody} problem={pf(f('body'))}>
                     <textarea id={`${id}-body`} rows={10} value={v.body} aria-describedby={`${id}-hint`}
-                      onInput={(e) => setVersion(i, { body: (e.currentTarget as HTMLTextAreaElement).value })} {...fieldAttrs(problem, f('body'), `${id}-body`)} />
+                      onInput={(e) => setVersion(i, { body: (e.currentTarget as HTMLTextAreaElement).value })} {...fieldAttrs(pf(f('body')), f('body'), `${id}-body`)} />
                   </Field>
                   <p class="muted" id={`${id}-hint`}>
                     {t.bodyHintBefore} <code>{'{{first_name}}'}</code> {t.bodyHintAfter}
                   </p>
-                  <Field lang={props.lang} id={`${id}-fb`} name={f('firstNameFallback')} label={t.fieldFallback} problem={problem}>
-                    <input id={`${id}-fb`} maxLength={40} value={v.firstNameFallback ?? ''} onInput={(e) => setVersion(i, { firstNameFallback: val(e) })} {...fieldAttrs(problem, f('firstNameFallback'), `${id}-fb`)} />
+                  <Field lang={props.lang} id={`${id}-fb`} name={f('firstNameFallback')} label={t.fieldFallback} problem={pf(f('firstNameFallback'))}>
+                    <input id={`${id}-fb`} maxLength={40} value={v.firstNameFallback ?? ''} onInput={(e) => setVersion(i, { firstNameFallback: val(e) })} {...fieldAttrs(pf(f('firstNameFallback')), f('firstNameFallback'), `${id}-fb`)} />
                   </Field>
                   {form.versions.length > 1 && (
                     <button type="button" class="secondary" onClick={() => set({
@@ -299,7 +311,7 @@ export function NewsletterEditor(props: { lang: Lang; id: string; navigate: Nav;
               </button>
             ))}
             {form.versions.length > 1 && (
-              <Field lang={props.lang} id="nl-lang" name="defaultLang" label={t.fieldDefaultLang} problem={problem}>
+              <Field lang={props.lang} id="nl-lang" name="defaultLang" label={t.fieldDefaultLang} problem={pf('defaultLang')}>
                 <select id="nl-lang" value={form.defaultLang} onChange={(e) => set({ defaultLang: val(e) })}>
                   {form.versions.map((v) => (
                     <option key={v.lang} value={v.lang}>
@@ -309,7 +321,7 @@ export function NewsletterEditor(props: { lang: Lang; id: string; navigate: Nav;
                 </select>
               </Field>
             )}
-            <fieldset id="nl-blocks" {...fieldAttrs(problem, 'blocks', 'nl-blocks')}>
+            <fieldset id="nl-blocks" {...fieldAttrs(blocksProblem && { ...blocksProblem, field: 'blocks' }, 'blocks', 'nl-blocks')}>
               <legend>{t.blocksLegend}</legend>
               {blockKinds.map((kind) => {
                 const b = form.blocks.find((x) => x.kind === kind);
@@ -328,16 +340,20 @@ export function NewsletterEditor(props: { lang: Lang; id: string; navigate: Nav;
                 );
               })}
             </fieldset>
-            {problem?.field?.startsWith('blocks') && <NlProblem lang={props.lang} code={problem.code} id="nl-blocks-error" />}
-            <Field lang={props.lang} id="nl-period" name="periodDays" label={t.fieldPeriod} problem={problem}>
-              <input id="nl-period" type="number" min={1} max={31} inputMode="numeric" value={form.periodDays ?? 7} onInput={(e) => set({ periodDays: Number(val(e)) })} {...fieldAttrs(problem, 'periodDays', 'nl-period')} />
+            {blocksProblem && <NlProblem lang={props.lang} code={blocksProblem.code} id="nl-blocks-error" />}
+            <Field lang={props.lang} id="nl-period" name="periodDays" label={t.fieldPeriod} problem={pf('periodDays')}>
+              <input id="nl-period" type="number" min={1} max={31} inputMode="numeric" value={form.periodDays ?? 7} onInput={(e) => set({ periodDays: Number(val(e)) })} {...fieldAttrs(pf('periodDays'), 'periodDays', 'nl-period')} />
             </Field>
             <p>
               <label class="check">
                 <input type="checkbox" checked={!!form.archive} onChange={(e) => set({ archive: (e.currentTarget as HTMLInputElement).checked })} /> {t.fieldArchive}
               </label>
             </p>
-            {problem && !shownByField(problem.field) && <NlProblem lang={props.lang} code={problem.code} />}
+            {problems
+              .filter((p, i) => !shownByField(p.field) && problems.findIndex((q) => q.code === p.code) === i)
+              .map((p) => (
+                <NlProblem key={p.code} lang={props.lang} code={p.code} />
+              ))}
             <div class="actions">
               <button type="submit">{t.save}</button>
               {n && n.state === 'draft' && (
@@ -470,6 +486,8 @@ function Digests(props: { lang: Lang }) {
   );
 }
 
+// DigestForm is one digest's settings; its next issue is said on the digest's own clock,
+// its zone named (finding 15: the browser's zone contradicted the hour set below).
 function DigestForm(props: { lang: Lang; digest: Digest }) {
   const t = strings[props.lang].nl;
   const d0 = props.digest;
@@ -483,7 +501,9 @@ function DigestForm(props: { lang: Lang; digest: Digest }) {
     },
     segment: d0.segment,
   });
-  const [problem, setProblem] = useState<FormProblem>();
+  const [problems, setProblems] = useState<FormProblem[]>([]);
+  const pf = (field: string) => problems.find((p) => p.field === field);
+  const digestFields = ['weekday', 'monthDay', 'hour', 'timeZone', 'versions[0].subject'];
   const [saved, setSaved] = useState(false);
   const id = `dg-${d0.id}`;
   const set = (patch: Partial<DigestInput>) => {
@@ -495,10 +515,10 @@ function DigestForm(props: { lang: Lang; digest: Digest }) {
     e.preventDefault();
     try {
       setD(await newslettersApi.saveDigest(d0.id, form));
-      setProblem(undefined);
+      setProblems([]);
       setSaved(true);
     } catch (err) {
-      setProblem(problemOf(err));
+      setProblems(problemsOf(err));
     }
   };
   const toggle = (kind: string, on: boolean) =>
@@ -506,12 +526,12 @@ function DigestForm(props: { lang: Lang; digest: Digest }) {
   return (
     <form class="form digest-form" onSubmit={submit} noValidate aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>{t.digestNames[d0.id]}</h3>
-      <p class="muted">{d.enabled && d.nextAt ? t.nextIssue(formatDateTime(props.lang, d.nextAt)) : t.digestOff}</p>
+      <p class="muted">{d.enabled && d.nextAt ? t.nextIssue(d.timeZone ? `${inZone(props.lang, d.nextAt, d.timeZone, { dateStyle: 'full', timeStyle: 'short' })} (${d.timeZone})` : formatDateTime(props.lang, d.nextAt)) : t.digestOff}</p>
       <label class="check">
         <input type="checkbox" checked={form.enabled} onChange={(e) => set({ enabled: (e.currentTarget as HTMLInputElement).checked })} /> {t.digestOn}
       </label>
       {d0.id === 'weekly' ? (
-        <Field lang={props.lang} id={`${id}-day`} name="weekday" label={t.fieldWeekday} problem={problem}>
+        <Field lang={props.lang} id={`${id}-day`} name="weekday" label={t.fieldWeekday} problem={pf('weekday')}>
           <select id={`${id}-day`} value={form.weekday} onChange={(e) => set({ weekday: Number(val(e)) })}>
             {t.weekdays.map((name, i) => (
               <option key={i} value={i}>
@@ -521,17 +541,17 @@ function DigestForm(props: { lang: Lang; digest: Digest }) {
           </select>
         </Field>
       ) : (
-        <Field lang={props.lang} id={`${id}-mday`} name="monthDay" label={t.fieldMonthDay} problem={problem}>
+        <Field lang={props.lang} id={`${id}-mday`} name="monthDay" label={t.fieldMonthDay} problem={pf('monthDay')}>
           <input id={`${id}-mday`} type="number" min={1} max={28} inputMode="numeric" value={form.monthDay} onInput={(e) => set({ monthDay: Number(val(e)) })} />
         </Field>
       )}
-      <Field lang={props.lang} id={`${id}-hour`} name="hour" label={t.fieldHour} problem={problem}>
-        <input id={`${id}-hour`} type="number" min={0} max={23} inputMode="numeric" value={form.hour} onInput={(e) => set({ hour: Number(val(e)) })} {...fieldAttrs(problem, 'hour', `${id}-hour`)} />
+      <Field lang={props.lang} id={`${id}-hour`} name="hour" label={t.fieldHour} problem={pf('hour')}>
+        <input id={`${id}-hour`} type="number" min={0} max={23} inputMode="numeric" value={form.hour} onInput={(e) => set({ hour: Number(val(e)) })} {...fieldAttrs(pf('hour'), 'hour', `${id}-hour`)} />
       </Field>
-      <Field lang={props.lang} id={`${id}-tz`} name="timeZone" label={t.fieldTimeZone} problem={problem}>
+      <Field lang={props.lang} id={`${id}-tz`} name="timeZone" label={t.fieldTimeZone} problem={pf('timeZone')}>
         <input id={`${id}-tz`} maxLength={64} value={form.timeZone} onInput={(e) => set({ timeZone: val(e) })} />
       </Field>
-      <Field lang={props.lang} id={`${id}-subject`} name="versions[0].subject" label={t.fieldSubject} problem={problem} required>
+      <Field lang={props.lang} id={`${id}-subject`} name="versions[0].subject" label={t.fieldSubject} problem={pf('versions[0].subject')} required>
         <input id={`${id}-subject`} required maxLength={150} value={subject}
           onInput={(e) => set({ writing: { ...form.writing, versions: form.writing.versions.map((v, i) => (i === 0 ? { ...v, subject: val(e) } : v)) } })} />
       </Field>
@@ -543,7 +563,11 @@ function DigestForm(props: { lang: Lang; digest: Digest }) {
           </label>
         ))}
       </fieldset>
-      {problem && <NlProblem lang={props.lang} code={problem.code} />}
+      {problems
+        .filter((p, i) => !digestFields.includes(p.field ?? '') && problems.findIndex((q) => q.code === p.code) === i)
+        .map((p) => (
+          <NlProblem key={p.code} lang={props.lang} code={p.code} />
+        ))}
       <button type="submit">{t.saveDigest}</button>
       <Done show={saved} text={t.saved} />
     </form>
