@@ -129,6 +129,34 @@ func (e *sendEnv) draftTB(t testing.TB, id string) {
 	}
 }
 
+// sendNow writes draft id, schedules it now and runs the clock's due job: its start
+// job is on the queue.
+func (e *sendEnv) sendNow(id string) {
+	e.t.Helper()
+	e.draft(id)
+	if code, body := e.call(e.marketer, "POST", "/api/newsletters/"+id+"/schedule", `{"now":true}`); code != 200 {
+		e.t.Fatalf("schedule %s now: %d %s", id, code, body)
+	}
+	if err := app.RunDueSchedules(context.Background(), e.deps, time.Now()); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// dieAfter runs a sender on the queue until it dies right after handing the n-th mail
+// over, before marking it sent (the process killed).
+func (e *sendEnv) dieAfter(n int64) {
+	e.t.Helper()
+	ctx, kill := context.WithCancel(context.Background())
+	first := e.sender()
+	first.Transport = &crashingTransport{next: first.Transport, after: n, cancel: kill}
+	p := e.poller(first)
+	for ctx.Err() == nil {
+		if _, err := p.Once(ctx); err != nil && ctx.Err() == nil {
+			e.t.Fatal(err)
+		}
+	}
+}
+
 func (e *sendEnv) call(who, method, path, body string) (int, string) {
 	e.t.Helper()
 	r := httptest.NewRequest(method, path, strings.NewReader(body))
@@ -309,24 +337,9 @@ func (c *crashingTransport) Send(ctx context.Context, m newsletters.Mail) error 
 func TestNewsletterSenderKilledMidSendSkipsNobodyAndSendsNobodyTwice(t *testing.T) {
 	t.Parallel()
 	e := newSendEnv(t, 120)
-	e.draft("nl_crash")
-	if code, body := e.call(e.marketer, "POST", "/api/newsletters/nl_crash/schedule", `{"now":true}`); code != 200 {
-		t.Fatalf("schedule: %d %s", code, body)
-	}
-	if err := app.RunDueSchedules(context.Background(), e.deps, time.Now()); err != nil {
-		t.Fatal(err)
-	}
+	e.sendNow("nl_crash")
 	// First life: freeze, queue, and die at the 70th mail (in the second batch).
-	ctx, kill := context.WithCancel(context.Background())
-	first := e.sender()
-	crash := &crashingTransport{next: first.Transport, after: 70, cancel: kill}
-	first.Transport = crash
-	p := e.poller(first)
-	for ctx.Err() == nil {
-		if _, err := p.Once(ctx); err != nil && ctx.Err() == nil {
-			t.Fatal(err)
-		}
-	}
+	e.dieAfter(70)
 	if n := len(e.outboxByRecipient()); n != 70 {
 		t.Fatalf("before the crash %d mails left, want 70", n)
 	}
@@ -386,22 +399,8 @@ func TestNewsletterSenderKilledMidSendSkipsNobodyAndSendsNobodyTwice(t *testing.
 func TestNewsletterBatchMeetingALiveClaimComesAgain(t *testing.T) {
 	t.Parallel()
 	e := newSendEnv(t, 120)
-	e.draft("nl_held")
-	if code, body := e.call(e.marketer, "POST", "/api/newsletters/nl_held/schedule", `{"now":true}`); code != 200 {
-		t.Fatalf("schedule: %d %s", code, body)
-	}
-	if err := app.RunDueSchedules(context.Background(), e.deps, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	ctx, kill := context.WithCancel(context.Background())
-	first := e.sender()
-	first.Transport = &crashingTransport{next: first.Transport, after: 70, cancel: kill}
-	p := e.poller(first)
-	for ctx.Err() == nil {
-		if _, err := p.Once(ctx); err != nil && ctx.Err() == nil {
-			t.Fatal(err)
-		}
-	}
+	e.sendNow("nl_held")
+	e.dieAfter(70)
 	// Second life: the message is visible again, the dead claim is not yet stale.
 	second := e.sender()
 	second.Now = func() time.Time { return time.Now().Add(app.SendVisibility + time.Minute) }
@@ -469,13 +468,7 @@ func TestNewsletterCancelAndPauseStopTheMailsWithinASecond(t *testing.T) {
 		p := e.poller(e.sender())
 		p.Workers = 1
 		go func() { _ = p.Run(ctx) }()
-		e.draft(id)
-		if code, body := e.call(e.marketer, "POST", "/api/newsletters/"+id+"/schedule", `{"now":true}`); code != 200 {
-			t.Fatalf("schedule %s: %d %s", id, code, body)
-		}
-		if err := app.RunDueSchedules(context.Background(), e.deps, time.Now()); err != nil {
-			t.Fatal(err)
-		}
+		e.sendNow(id)
 		for deadline := time.Now().Add(30 * time.Second); sentOf(e) < 2; time.Sleep(20 * time.Millisecond) {
 			if time.Now().After(deadline) {
 				t.Fatalf("%s: no mail left", id)

@@ -68,33 +68,45 @@ func (q LocalQueue) Put(ctx context.Context, name string, bodies [][]byte, now t
 // conditional update of its visibility (a message another poller took meanwhile is
 // left to it).
 func (q LocalQueue) Receive(ctx context.Context, name string, max int, now, until time.Time) ([]queue.Message, error) {
+	// Pages of a few messages, stopping once max are taken: a queue of hundreds of
+	// batches is not read whole (with every body) at each receive.
 	in := &dynamodb.QueryInput{TableName: aws.String(q.Table), ConsistentRead: aws.Bool(true),
 		KeyConditionExpression:    aws.String("PK = :pk"),
 		FilterExpression:          aws.String("#VisibleAt <= :now"),
 		ExpressionAttributeNames:  named(lqVisibleAt),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": nS(localQueuePK(name)), ":now": nN(ms(now))}}
-	items, err := queryItems[localQueueItem](ctx, q.Store, in)
-	if err != nil {
-		return nil, fmt.Errorf("store.LocalQueue.Receive %s: %w", name, err)
-	}
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": nS(localQueuePK(name)), ":now": nN(ms(now))},
+		Limit:                     aws.Int32(int32(4 * max))}
 	var out []queue.Message
-	for _, it := range items {
+	err := q.eachPage(ctx, in, func(page []item) error {
+		for _, raw := range page {
+			if len(out) == max {
+				return errStop
+			}
+			var it localQueueItem
+			if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
+				return err
+			}
+			_, err := q.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(q.Table), Key: key(it.PK, it.SK),
+				UpdateExpression:          aws.String("SET #VisibleAt = :until ADD #Receives :one"),
+				ConditionExpression:       aws.String("#VisibleAt = :was"),
+				ExpressionAttributeNames:  named(lqVisibleAt, lqReceives),
+				ExpressionAttributeValues: map[string]types.AttributeValue{":until": nN(ms(until)), ":one": nN(1), ":was": nN(it.VisibleAt)}})
+			var taken *types.ConditionalCheckFailedException
+			if errors.As(err, &taken) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			out = append(out, queue.Message{ID: it.SK, Body: it.Body, Receives: it.Receives + 1, SentAt: it.SentAt})
+		}
 		if len(out) == max {
-			break
+			return errStop
 		}
-		_, err := q.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(q.Table), Key: key(it.PK, it.SK),
-			UpdateExpression:          aws.String("SET #VisibleAt = :until ADD #Receives :one"),
-			ConditionExpression:       aws.String("#VisibleAt = :was"),
-			ExpressionAttributeNames:  named(lqVisibleAt, lqReceives),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":until": nN(ms(until)), ":one": nN(1), ":was": nN(it.VisibleAt)}})
-		var taken *types.ConditionalCheckFailedException
-		if errors.As(err, &taken) {
-			continue
-		}
-		if err != nil {
-			return out, fmt.Errorf("store.LocalQueue.Receive %s: %w", name, err)
-		}
-		out = append(out, queue.Message{ID: it.SK, Body: it.Body, Receives: it.Receives + 1, SentAt: it.SentAt})
+		return nil
+	})
+	if err != nil {
+		return out, fmt.Errorf("store.LocalQueue.Receive %s: %w", name, err)
 	}
 	return out, nil
 }

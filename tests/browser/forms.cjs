@@ -435,7 +435,8 @@ const forms = [
     url: () => '/newsletters/calendar',
     form: 'form[aria-labelledby="schedule-title"]',
     required: ['sa-space', 'sa-title', 'sa-body', 'sa-at', 'sa-pinned'],
-    cases: [{ what: 'empty', fill: {}, field: '#sa-space', code: 'missing_field' }],
+    // The page checks the form whole (issue 13, finding 13): every empty field at once.
+    cases: [{ what: 'empty', fill: {}, field: '#sa-space', code: 'missing_field', also: ['#sa-title', '#sa-body'] }],
   },
 ];
 
@@ -518,7 +519,8 @@ function marksOf({ form, required }) {
 }
 
 // placeOf runs in the page: where the error of a field is, and what is wrong with it.
-function placeOf({ form, field }) {
+// also: the other fields a form that checks itself whole flags at the same time.
+function placeOf({ form, field, also = [] }) {
   const root = document.querySelector(form);
   const el = root?.querySelector(field) ?? document.querySelector(field);
   if (!el) return { problems: [`no field ${field}`] };
@@ -553,7 +555,11 @@ function placeOf({ form, field }) {
     const e = err.getBoundingClientRect();
     if (e.top < f.bottom - 1) problems.push(`the error (top ${Math.round(e.top)}px) is not below the field (bottom ${Math.round(f.bottom)}px)`);
   }
-  const others = [...(root ?? document).querySelectorAll('[aria-invalid="true"]')].filter((x) => x !== el);
+  const expected = also.map((sel) => root?.querySelector(sel) ?? document.querySelector(sel));
+  also.forEach((sel, i) => {
+    if (expected[i]?.getAttribute('aria-invalid') !== 'true') problems.push(`${sel} is not marked invalid with it`);
+  });
+  const others = [...(root ?? document).querySelectorAll('[aria-invalid="true"]')].filter((x) => x !== el && !expected.includes(x));
   if (others.length) problems.push(`other fields are marked invalid too: ${others.map((x) => x.id || x.tagName).join(', ')}`);
   const label = el.tagName === 'FIELDSET' ? el.querySelector('legend')?.textContent : document.querySelector(`label[for="${el.id}"]`)?.textContent;
   const de = document.documentElement;
@@ -669,7 +675,7 @@ async function main() {
               /* placeOf says what is wrong */
             }
             await settle(page);
-            const place = await page.evaluate(placeOf, { form: f.form, field: c.field });
+            const place = await page.evaluate(placeOf, { form: f.form, field: c.field, also: c.also ?? [] });
             for (const m of place.problems) say(m);
             if (place.text !== undefined) {
               const want = c.text ? c.text(s) : [c.code === 'missing_field' ? s.fillIn(place.label) : errorText(s, c.code)];

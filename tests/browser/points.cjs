@@ -8,7 +8,7 @@
 // axe-core on every page, no sideways scrolling. Driven by tests/points_browser_test.go
 // (TestBrowserPoints); boss@example.com is an admin.
 const path = require('node:path');
-const { acceptRules, api, base, check, devSignIn, eventually, fail, launch, loadTS, newContext, run, settle, trackRequests } = require('./lib.cjs');
+const { acceptRules, api, check, devSignIn, eventually, fail, launch, loadTS, newContext, run, settle, trackRequests, visit } = require('./lib.cjs');
 
 const { strings } = loadTS(path.resolve(__dirname, '../../web/src/i18n.ts'));
 
@@ -59,7 +59,7 @@ async function main() {
     // The admin finds ann by name (no id typed) and grants her Super-user.
     const en = strings.en;
     const boss = await open('boss@example.com', 'en', 1280);
-    await boss.goto(base + '/rewards/admin');
+    await visit(boss, '/rewards/admin');
     await settle(boss);
     await boss.getByRole('heading', { level: 1, name: en.rewardsAdminNav }).waitFor();
     await boss.getByLabel(en.g2.findMember).fill('Annabel');
@@ -73,7 +73,7 @@ async function main() {
 
     // A moderator's page is titled for what it offers (no rules).
     const mo = await open('mo@example.com', 'en', 375);
-    await mo.goto(base + `/members/${people['ann@example.com']}`);
+    await visit(mo, `/members/${people['ann@example.com']}`);
     await settle(mo);
     await mo.getByRole('link', { name: en.g2.staffPointsLink }).click();
     await settle(mo);
@@ -90,7 +90,7 @@ async function main() {
         const superUser = s.noticeWords['badge.super_user'];
         const firstPost = s.noticeWords['badge.first_post'];
 
-        await ann.goto(base + `/members/${people['ann@example.com']}`);
+        await visit(ann, `/members/${people['ann@example.com']}`);
         await settle(ann);
         const badges = ann.locator('section[aria-labelledby="member-badges-title"]');
         await badges.getByText(superUser, { exact: true }).waitFor();
@@ -98,7 +98,7 @@ async function main() {
         await ann.locator('.profile-head .badge.rank').waitFor();
         await check(ann, `profile-${tag}`);
 
-        await ann.goto(base + `/posts/${people.post}`);
+        await visit(ann, `/posts/${people.post}`);
         await settle(ann);
         const byline = ann.locator('article > p.muted').first();
         await byline.locator('.badge.award', { hasText: superUser }).waitFor();
@@ -110,13 +110,13 @@ async function main() {
         }
         await check(ann, `post-byline-${tag}`);
 
-        await ann.goto(base + '/rewards');
+        await visit(ann, '/rewards');
         await settle(ann);
         const entry = ann.locator('ul.ledger li', { hasText: s.ruleNames.post_created });
         await entry.getByRole('link', { name: s.g2.seePost }).click();
         await ann.waitForURL(`**/posts/${people.post}`);
         await ann.getByRole('heading', { level: 1, name: 'My widget' }).waitFor();
-        await ann.goto(base + '/rewards');
+        await visit(ann, '/rewards');
         await settle(ann);
         await check(ann, `rewards-${tag}`);
         await ann.context().close();
