@@ -99,6 +99,9 @@ const (
 	// ---- KPIs (issue 14, k1) ----
 	// KpisRead: the traffic report (page views, visitors, sessions, active members).
 	KpisRead Action = "kpis.read"
+	// KpisManage (issue 14, round 2): the KPI settings, freezing the baseline, the sales
+	// upload, running a health check.
+	KpisManage Action = "kpis.manage"
 )
 
 // grants is the permission table: the roles allowed each action.
@@ -143,7 +146,8 @@ var grants = map[Action][]string{
 	NewslettersWrite: {RoleAdmin, RoleMarketer},
 
 	// KPIs (issue 14, k1)
-	KpisRead: {RoleAdmin, RoleMarketer},
+	KpisRead:   {RoleAdmin, RoleMarketer},
+	KpisManage: {RoleAdmin},
 }
 
 // Actions lists every action that needs a role, for docs and tests.

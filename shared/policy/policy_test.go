@@ -48,7 +48,8 @@ func TestPermissionTable(t *testing.T) {
 		NewslettersWrite: {RoleAdmin: true, RoleMarketer: true},
 
 		// KPIs (issue 14, k1)
-		KpisRead: {RoleAdmin: true, RoleMarketer: true},
+		KpisRead:   {RoleAdmin: true, RoleMarketer: true},
+		KpisManage: {RoleAdmin: true},
 	}
 	if len(want) != len(Actions()) {
 		t.Fatalf("%d actions in the table, %d here", len(Actions()), len(want))
