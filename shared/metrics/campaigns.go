@@ -27,6 +27,11 @@ func (s *Service) OnSubmissionReviewed(ctx context.Context, evt eventtypes.Submi
 }
 
 // OnChallengeCompleted counts a completion, and its member once a day.
+// A completion by a customer's member is a customer activity (a campaign submission).
 func (s *Service) OnChallengeCompleted(ctx context.Context, evt eventtypes.ChallengeCompleted) error {
-	return s.countAll(ctx, evt.Meta, Count{Name: ChallengeCompletions, Delta: 1}, Count{Name: CampaignParticipants, Member: evt.MemberID})
+	more, err := s.customerActivity(ctx, evt.MemberID, "", false)
+	if err != nil {
+		return err
+	}
+	return s.countAll(ctx, evt.Meta, append([]Count{{Name: ChallengeCompletions, Delta: 1}, {Name: CampaignParticipants, Member: evt.MemberID}}, more...)...)
 }

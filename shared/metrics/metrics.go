@@ -52,10 +52,15 @@ func Referred(ref string) string { return InSpace(PageViews+"_from", ref) }
 // Count is one thing an event counts: Delta added to counter Name or, with Member set,
 // the member added to the day's sketch Name (Sketch), which counts each member once
 // however many events name them, over a day and, merged, over a range of days.
+//
+// With Key set (and Delta), Delta goes to the day's count of that key in the keyed
+// counter Name (a member's contributions, a customer's activities: KeyedDays), which
+// lists its keys, unlike a sketch.
 type Count struct {
 	Name   string
 	Delta  int64
 	Member string
+	Key    string
 }
 
 // Store counts.
@@ -80,6 +85,17 @@ type Service struct {
 	Store  Store
 	Values ValueStore
 	Now    func() time.Time
+	// KpiData keeps what the KPIs need beyond counters and sketches (questions, first
+	// contributions, histograms, settings: kpis.go). Nil: events count as before round 2.
+	KpiData KpiStore
+	// Customer finds the customer a member acts for (kpis.go); nil: no customer
+	// activity is counted.
+	Customer CustomerOf
+	// Names finds members' names (participation); Baselines and Sales are the launch
+	// baseline's and the sales upload's (nil: none).
+	Names     func(ctx context.Context, ids []string) (map[string]string, error)
+	Baselines BaselineStore
+	Sales     SalesFigures
 }
 
 // Day is the key of a daily counter.
@@ -119,12 +135,35 @@ func (s *Service) OnMemberDeleted(ctx context.Context, evt eventtypes.MemberDele
 }
 
 // OnPostCreated counts a post.
+// A question also counts as asked (and is remembered for its first answer and its
+// solution), an idea or a question by a customer as a customer activity (docs/kpis.md).
 func (s *Service) OnPostCreated(ctx context.Context, evt eventtypes.PostCreated) error {
-	counts := []Count{{Name: Posts, Delta: 1}, contributor(evt.AuthorID)}
+	counts := []Count{{Name: Posts, Delta: 1}, contributor(evt.AuthorID), contribution(evt.AuthorID)}
 	if evt.Kind == "idea" {
 		counts = append(counts, Count{Name: IdeasSubmitted, Delta: 1})
 	}
-	return s.countAll(ctx, evt.Meta, counts...)
+	if evt.Kind == "question" {
+		counts = append(counts, Count{Name: QuestionsAsked, Delta: 1})
+	}
+	if evt.Kind == "question" || evt.Kind == "idea" {
+		more, err := s.customerActivity(ctx, evt.AuthorID, evt.SpaceID, evt.Kind == "idea")
+		if err != nil {
+			return err
+		}
+		counts = append(counts, more...)
+	}
+	if err := s.countAll(ctx, evt.Meta, counts...); err != nil {
+		return err
+	}
+	if s.KpiData == nil {
+		return nil
+	}
+	if evt.Kind == "question" {
+		if err := s.KpiData.AskQuestion(ctx, evt.PostID, evt.AuthorID, Day(evt.OccurredAt), evt.OccurredAt); err != nil {
+			return fmt.Errorf("metrics.OnPostCreated %s: %w", evt.PostID, err)
+		}
+	}
+	return s.firstContribution(ctx, evt.AuthorID, evt.OccurredAt)
 }
 
 // contributor counts a member once a day, however much they write.
@@ -155,11 +194,28 @@ func (s *Service) OnContentReported(ctx context.Context, evt eventtypes.ContentR
 }
 
 // OnCommentCreated counts a comment.
+// A comment on a question by someone else than its author may be its first answer.
 func (s *Service) OnCommentCreated(ctx context.Context, evt eventtypes.CommentCreated) error {
-	return s.countAll(ctx, evt.Meta, Count{Name: Comments, Delta: 1}, contributor(evt.AuthorID))
+	if err := s.countAll(ctx, evt.Meta, Count{Name: Comments, Delta: 1}, contributor(evt.AuthorID), contribution(evt.AuthorID)); err != nil {
+		return err
+	}
+	if s.KpiData == nil {
+		return nil
+	}
+	if err := s.KpiData.AnswerQuestion(ctx, evt.PostID, evt.AuthorID, evt.OccurredAt); err != nil {
+		return fmt.Errorf("metrics.OnCommentCreated %s: %w", evt.CommentID, err)
+	}
+	return s.firstContribution(ctx, evt.AuthorID, evt.OccurredAt)
 }
 
 // OnAnswerAccepted counts an accepted solution.
+// The first acceptance on a question solves it (solution rate, deflection).
 func (s *Service) OnAnswerAccepted(ctx context.Context, evt eventtypes.AnswerAccepted) error {
-	return s.count(ctx, evt.Meta, AcceptedSolutions)
+	if err := s.count(ctx, evt.Meta, AcceptedSolutions); err != nil || s.KpiData == nil {
+		return err
+	}
+	if err := s.KpiData.SolveQuestion(ctx, evt.PostID, evt.OccurredAt); err != nil {
+		return fmt.Errorf("metrics.OnAnswerAccepted %s: %w", evt.PostID, err)
+	}
+	return nil
 }

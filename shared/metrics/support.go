@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"time"
 
-	"tribune/shared/auth"
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
 	"tribune/shared/httpx"
@@ -42,8 +41,13 @@ type ValueStore interface {
 }
 
 // OnTicketOpened counts a ticket opened.
+// A ticket opened by a customer's member is a customer activity.
 func (s *Service) OnTicketOpened(ctx context.Context, evt eventtypes.TicketOpened) error {
-	return s.count(ctx, evt.Meta, TicketsOpened)
+	more, err := s.customerActivity(ctx, evt.RequesterID, evt.SpaceID, false)
+	if err != nil {
+		return err
+	}
+	return s.countAll(ctx, evt.Meta, append([]Count{{Name: TicketsOpened, Delta: 1}}, more...)...)
 }
 
 // OnTicketReplied measures the first response time.
@@ -165,32 +169,14 @@ func stats(values []float64) Stats {
 	return Stats{Count: len(values), Median: rank(0.5), P90: rank(0.9)}
 }
 
-// HTTP exposes the support report, the beacon and the traffic report.
+// HTTP exposes the support report (the ticketing function).
 type HTTP struct {
 	Service *Service
-	// Beacons counts page views (nil: no beacon route, only in a description).
-	Beacons *Beacons
-	// TrustedProxies is how many proxies append to X-Forwarded-For (httpx.ClientIP).
-	TrustedProxies int
-	// Sessions finds the signed-in member of a beacon (the route is open to anyone, so
-	// the guard does not).
-	Sessions interface {
-		Principal(r *http.Request) (auth.Principal, error)
-	}
 }
 
-// Routes returns the report's route, the beacon's and the traffic report's.
+// Routes returns the support report's route.
 func (h HTTP) Routes() []httpx.Route {
 	return []httpx.Route{
-		{Method: "POST", Pattern: "/api/beacon", Tag: "kpis", Action: policy.Public, Handler: h.beacon, Request: BeaconBody{}, NoIdempotencyKey: true,
-			Summary: "A page shown by the web app: counts a page view, the day's visitor, a session when the tab starts one, and a signed-in member as active (docs/kpis.md). " +
-				"Bots, other origins and API paths count nothing (204 all the same).",
-			Responses: httpx.Answers(204, "Noted (counted or not)", nil, map[int]string{400: "Bad path or referrer tag", 429: "Too many from this address"})},
-		{Method: "GET", Pattern: "/api/kpis/traffic", Tag: "kpis", Action: policy.KpisRead, Handler: h.traffic,
-			Query: []httpx.Param{{Name: "from", Description: "First day, YYYY-MM-DD (UTC)"}, {Name: "to", Description: "Last day, YYYY-MM-DD (UTC); at most 400 days after from"},
-				{Name: "space", Description: "Only this space's page views (optional)"}},
-			Summary:   "Page views, unique visitors, sessions, sign-ins, daily and monthly active members and DAU/MAU, per day and over the range (distinct counts from merged sketches).",
-			Responses: httpx.Answers(200, "The report", Traffic{}, map[int]string{400: "Bad range"})},
 		{Method: "GET", Pattern: "/api/support/metrics", Tag: "tickets", Action: policy.TicketsWork, Handler: h.support,
 			Query:     []httpx.Param{{Name: "days", Description: "How many days back, today included (1–92, default 30)"}},
 			Summary:   "Tickets opened and solved per day, first-response and resolution times (median, 90th percentile), satisfaction.",
@@ -212,7 +198,7 @@ func (h HTTP) support(w http.ResponseWriter, r *http.Request) {
 	httpx.Reply(w, r, http.StatusOK, report, err)
 }
 
-func (h HTTP) beacon(w http.ResponseWriter, r *http.Request) {
+func (h KpiHTTP) beacon(w http.ResponseWriter, r *http.Request) {
 	var body BeaconBody
 	if !httpx.Decoded(w, r, &body) {
 		return
@@ -250,13 +236,12 @@ func SameOrigin(r *http.Request) bool {
 	return err == nil && u.Host != "" && u.Host == r.Host
 }
 
-func (h HTTP) traffic(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	space := q.Get("space")
-	if space != "" && !httpx.ValidID(space) {
-		httpx.WriteError(w, r, errs.InvalidField("space", "invalid_id", "This is not an id."))
+func (h KpiHTTP) traffic(w http.ResponseWriter, r *http.Request) {
+	sp, ok := space(w, r)
+	if !ok {
 		return
 	}
-	report, err := h.Service.Traffic(r.Context(), q.Get("from"), q.Get("to"), space)
+	q := r.URL.Query()
+	report, err := h.Service.Traffic(r.Context(), q.Get("from"), q.Get("to"), sp)
 	httpx.Reply(w, r, http.StatusOK, report, err)
 }

@@ -1,0 +1,237 @@
+package metrics
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"tribune/shared/errs"
+)
+
+// KpiSettings are the KPIs' settings (admins, kpis.manage).
+type KpiSettings struct {
+	// HeavyFrom: contributions in the period that make a heavy contributor (2–100).
+	HeavyFrom int `json:"heavyFrom"`
+	// HealthCheckMonths: months between health checks (1–24).
+	HealthCheckMonths int `json:"healthCheckMonths"`
+}
+
+// DefaultKpiSettings are the settings never saved.
+var DefaultKpiSettings = KpiSettings{HeavyFrom: 5, HealthCheckMonths: 6}
+
+// ErrKpiSettings refuses settings out of their bounds.
+var (
+	ErrHeavyFrom         = errs.InvalidField("heavyFrom", "invalid_kpi_settings", "Give heavyFrom from 2 to 100 and healthCheckMonths from 1 to 24.")
+	ErrHealthCheckMonths = errs.InvalidField("healthCheckMonths", "invalid_kpi_settings", "Give heavyFrom from 2 to 100 and healthCheckMonths from 1 to 24.")
+)
+
+// Check checks the settings' bounds.
+func (k KpiSettings) Check() error {
+	var list []error
+	if k.HeavyFrom < 2 || k.HeavyFrom > 100 {
+		list = append(list, ErrHeavyFrom)
+	}
+	if k.HealthCheckMonths < 1 || k.HealthCheckMonths > 24 {
+		list = append(list, ErrHealthCheckMonths)
+	}
+	return errs.Fields(list)
+}
+
+// KpiSettings returns the settings.
+func (s *Service) KpiSettings(ctx context.Context) (KpiSettings, error) {
+	k, err := s.KpiData.KpiSettings(ctx)
+	if err != nil {
+		return KpiSettings{}, fmt.Errorf("metrics.KpiSettings: %w", err)
+	}
+	return k, nil
+}
+
+// SaveKpiSettings checks and replaces the settings.
+func (s *Service) SaveKpiSettings(ctx context.Context, k KpiSettings) (KpiSettings, error) {
+	if err := k.Check(); err != nil {
+		return KpiSettings{}, err
+	}
+	if err := s.KpiData.SaveKpiSettings(ctx, k); err != nil {
+		return KpiSettings{}, fmt.Errorf("metrics.SaveKpiSettings: %w", err)
+	}
+	return k, nil
+}
+
+// Participation limits.
+const (
+	// ParticipationDays is the default period; MaxParticipationDays its bound.
+	ParticipationDays    = 28
+	MaxParticipationDays = 400
+	// TopContributors and AtRiskShown bound the lists.
+	TopContributors = 10
+	AtRiskShown     = 50
+)
+
+// ErrParticipationDays refuses a period out of 1..400 days.
+var ErrParticipationDays = errs.InvalidField("days", "invalid_days", "A period covers 1 to 400 days.")
+
+// Group is a participation group: how many active members, and their share.
+type Group struct {
+	Members *int     `json:"members"`
+	Share   *float64 `json:"share"`
+}
+
+// Contributor is a member in the top contributors.
+type Contributor struct {
+	MemberID      string `json:"memberId"`
+	Name          string `json:"name"`
+	Contributions int64  `json:"contributions"`
+}
+
+// AtRisk is a member who contributed in the period before and not in this one.
+type AtRisk struct {
+	MemberID   string `json:"memberId"`
+	Name       string `json:"name"`
+	LastActive string `json:"lastActive"`
+}
+
+// Participation is the 90-9-1 view of a period.
+type Participation struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+	// ActiveMembers: distinct members active in the period (shown a page signed in,
+	// signed in, or contributed), estimated (SketchError); null when 1 to 4.
+	ActiveMembers   *int64        `json:"activeMembers"`
+	HeavyFrom       int           `json:"heavyFrom"`
+	Readers         Group         `json:"readers"`
+	Occasional      Group         `json:"occasional"`
+	Heavy           Group         `json:"heavy"`
+	TopContributors []Contributor `json:"topContributors"`
+	AtRisk          []AtRisk      `json:"atRisk"`
+	Merged          bool          `json:"merged"`
+}
+
+// Participation computes the period of days ending today: the active members, split
+// into readers (no contribution), occasional (1 to heavyFrom-1) and heavy contributors
+// (heavyFrom or more), the top contributors, and the members at risk (contributed in
+// the days days before the period, not in it). Four queries whatever the period, and
+// one read of names.
+func (s *Service) Participation(ctx context.Context, days int) (Participation, error) {
+	if days < 1 || days > MaxParticipationDays {
+		return Participation{}, fmt.Errorf("metrics.Participation: %w", ErrParticipationDays)
+	}
+	settings, err := s.KpiSettings(ctx)
+	if err != nil {
+		return Participation{}, err
+	}
+	today := s.Now().UTC()
+	from, to := Day(today.AddDate(0, 0, 1-days)), Day(today)
+	before := Day(today.AddDate(0, 0, 1-2*days))
+	keyed, err := s.KpiData.KeyedDays(ctx, ContributionsBy, before, to)
+	if err != nil {
+		return Participation{}, fmt.Errorf("metrics.Participation: %w", err)
+	}
+	active := NewSketch()
+	for _, name := range []string{ActiveMembers, ActiveContributors} {
+		sketches, err := s.Store.SketchDays(ctx, name, from, to)
+		if err != nil {
+			return Participation{}, fmt.Errorf("metrics.Participation: %w", err)
+		}
+		for _, sk := range sketches {
+			if err := active.Merge(sk); err != nil {
+				return Participation{}, err
+			}
+		}
+	}
+	in := map[string]int64{}          // contributions in the period
+	lastBefore := map[string]string{} // last day contributing before it
+	for day, members := range keyed {
+		for m, n := range members {
+			if day >= from {
+				in[m] += n
+			} else if day > lastBefore[m] {
+				lastBefore[m] = day
+			}
+		}
+	}
+	p := Participation{From: from, To: to, HeavyFrom: settings.HeavyFrom, TopContributors: []Contributor{}, AtRisk: []AtRisk{}}
+	occasional, heavy := 0, 0
+	for _, n := range in {
+		if n >= int64(settings.HeavyFrom) {
+			heavy++
+		} else {
+			occasional++
+		}
+	}
+	total := max(int(active.Estimate()), occasional+heavy)
+	readers := total - occasional - heavy
+	group := func(n int) Group {
+		if n > 0 && n < SmallGroup {
+			p.Merged = true
+			return Group{}
+		}
+		g := Group{Members: &n}
+		if total > 0 {
+			g.Share = num(float64(n) / float64(total))
+		}
+		return g
+	}
+	if total > 0 && total < SmallGroup {
+		p.Merged = true
+		p.Readers, p.Occasional, p.Heavy = Group{}, Group{}, Group{}
+	} else {
+		t := int64(total)
+		p.ActiveMembers = &t
+		p.Readers, p.Occasional, p.Heavy = group(readers), group(occasional), group(heavy)
+	}
+	top := make([]Contributor, 0, len(in))
+	for m, n := range in {
+		top = append(top, Contributor{MemberID: m, Contributions: n})
+	}
+	sort.Slice(top, func(i, j int) bool {
+		if top[i].Contributions != top[j].Contributions {
+			return top[i].Contributions > top[j].Contributions
+		}
+		return top[i].MemberID < top[j].MemberID
+	})
+	p.TopContributors = append(p.TopContributors, top[:min(len(top), TopContributors)]...)
+	for m, day := range lastBefore {
+		if in[m] == 0 {
+			p.AtRisk = append(p.AtRisk, AtRisk{MemberID: m, LastActive: day})
+		}
+	}
+	sort.Slice(p.AtRisk, func(i, j int) bool {
+		if p.AtRisk[i].LastActive != p.AtRisk[j].LastActive {
+			return p.AtRisk[i].LastActive > p.AtRisk[j].LastActive
+		}
+		return p.AtRisk[i].MemberID < p.AtRisk[j].MemberID
+	})
+	p.AtRisk = p.AtRisk[:min(len(p.AtRisk), AtRiskShown)]
+	if err := s.name(ctx, &p); err != nil {
+		return Participation{}, err
+	}
+	return p, nil
+}
+
+// name fills in the members' names (a member since erased keeps an empty name).
+func (s *Service) name(ctx context.Context, p *Participation) error {
+	if s.Names == nil {
+		return nil
+	}
+	ids := make([]string, 0, len(p.TopContributors)+len(p.AtRisk))
+	for _, c := range p.TopContributors {
+		ids = append(ids, c.MemberID)
+	}
+	for _, a := range p.AtRisk {
+		ids = append(ids, a.MemberID)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	names, err := s.Names(ctx, ids)
+	if err != nil {
+		return fmt.Errorf("metrics.Participation: %w", err)
+	}
+	for i := range p.TopContributors {
+		p.TopContributors[i].Name = names[p.TopContributors[i].MemberID]
+	}
+	for i := range p.AtRisk {
+		p.AtRisk[i].Name = names[p.AtRisk[i].MemberID]
+	}
+	return nil
+}
