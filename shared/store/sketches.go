@@ -142,7 +142,10 @@ func (s *Store) countTxn(ctx context.Context, mark *types.TransactWriteItem, day
 			t.add(condEventNew, *mark)
 		}
 		for _, c := range counts {
-			if c.Member == "" {
+			switch {
+			case c.Key != "":
+				t.add("", s.keyedUpdate(c, day))
+			case c.Member == "":
 				t.add("", s.countUpdate(c, day, by))
 			}
 		}
