@@ -274,18 +274,7 @@ func TicketingRoutes(d Deps) []httpx.Route {
 		svc.Images = newImages(d, ps.Spaces, sp)
 	}
 	routes := tickets.HTTP{Service: svc, Questions: questions{posts: ps, store: d.Store}}.Routes()
-	counts := &metrics.Service{Store: d.Store, Values: d.Store, Now: time.Now}
-	beacons := &metrics.Beacons{Store: d.Store, Now: time.Now, SpaceReadable: func(ctx context.Context, actor auth.Principal, spaceID string) (bool, error) {
-		acc, err := sp.AccessOf(ctx, actor, spaceID)
-		if errors.Is(err, spaces.ErrNoSpace) || denied(err) {
-			return false, nil
-		}
-		return err == nil && acc.Read, err
-	}}
-	if d.Store != nil {
-		beacons.Salt = d.Store.VisitorSalt
-	}
-	return append(routes, metrics.HTTP{Service: counts, Beacons: beacons, TrustedProxies: d.Config.TrustedProxies, Sessions: sessions(d.Store)}.Routes()...)
+	return append(routes, metrics.HTTP{Service: &metrics.Service{Store: d.Store, Values: d.Store, Now: time.Now}}.Routes()...)
 }
 
 // TicketingHandler is the ticketing function's HTTP handler.

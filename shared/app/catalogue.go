@@ -32,7 +32,7 @@ func Catalogue() []Function {
 	return []Function{RegistrationFunction(), InvitationsFunction(), PostingFunction(), TicketingFunction(),
 		TicketSweepFunction(), MigrateFunction(), PublisherFunction(), NotificationsFunction(), MetricsFunction(), FeedFunction(),
 		RewardsFunction(), AwardsFunction(), ClockFunction(), NewslettersFunction(),
-		NewsletterSendFunction(), AudienceFunction()}
+		NewsletterSendFunction(), AudienceFunction(), KpisFunction()}
 }
 
 // RegistrationFunction: sign-up, sign-in, sessions, profiles (HTTP).
@@ -63,9 +63,9 @@ func PostingFunction() Function {
 		Grants: []Grant{TableData, FilesUnder("images/*", Put, Read), CursorKey}}
 }
 
-// TicketingFunction: tickets, the support report, the beacon and the traffic report (HTTP).
+// TicketingFunction: tickets and the support report (HTTP).
 func TicketingFunction() Function {
-	return Function{Name: "ticketing", Description: "Customer support tickets, the support report, the page-view beacon and the traffic report (HTTP)",
+	return Function{Name: "ticketing", Description: "Customer support tickets and the support report (HTTP)",
 		Routes: TicketingRoutes,
 		Needs:  []string{EnvTableName, EnvPublicURL, EnvAvatarBucket},
 		Uses:   []string{EnvTrustedProxies, EnvCursorSecretARN},

@@ -7,7 +7,6 @@ import (
 	"tribune/shared/invitations"
 	"tribune/shared/mail"
 	"tribune/shared/members"
-	"tribune/shared/metrics"
 	"tribune/shared/newsletters"
 	"tribune/shared/notifications"
 	"tribune/shared/posts"
@@ -33,7 +32,7 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 	notes := notifications.NewService(st, sender, cfg.PublicURL)
 	notes.People = st
 	activity := &notifications.Activity{Service: notes, Store: st.Notifications(), Subjects: newNotificationSubjects(st)}
-	counts := &metrics.Service{Store: st, Values: st, Now: time.Now}
+	counts := newKpiService(st)
 	feed := &posts.Feed{Store: st.Posts(), Now: time.Now}
 	support := &tickets.Service{Store: st.Tickets(), Now: time.Now}
 	rooms := &spaces.Service{Store: st.Spaces(), Now: time.Now}
