@@ -323,6 +323,10 @@ func (f *walkFixture) samples() map[string][]string {
 		"/api/support/settings":              {"/api/support/settings"},
 		"/api/support/metrics":               {"/api/support/metrics", "/api/support/metrics?days=7"},
 		"/api/kpis/traffic":                  {"/api/kpis/traffic?from=2026-11-01&to=2026-11-30", "/api/kpis/traffic?from=2026-11-01&to=2026-11-30&space=" + f.public.ID},
+		"/api/kpis":                          {"/api/kpis?from=2026-11-01&to=2026-11-30", "/api/kpis?from=2026-11-01&to=2026-11-30&space=" + f.public.ID, "/api/kpis?from=x&to=y"},
+		"/api/kpis/export.csv":               {"/api/kpis/export.csv?kpi=contributions&from=2026-11-01&to=2026-11-30", "/api/kpis/export.csv?kpi=searches&from=2026-11-01&to=2026-11-30"},
+		"/api/kpis/participation":            {"/api/kpis/participation", "/api/kpis/participation?days=90"},
+		"/api/kpis/settings":                 {"/api/kpis/settings"},
 
 		// Images: of a space the caller may read or not, and one of before images belonged to spaces.
 		"/api/images/{id}/{member}/{file}": {f.imageURL, "/api/images/" + f.public.ID + "/" + f.memberID + "/abcdefghijklmnopqrstuvwxyz.png",
