@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -8,6 +9,7 @@ import (
 
 	"tribune/shared/metrics"
 	"tribune/shared/policy"
+	"tribune/shared/posts"
 	"tribune/shared/spaces"
 )
 
@@ -147,3 +149,139 @@ func TestKpiSignInsCountAndMakeTheMemberActive(t *testing.T) {
 		t.Fatalf("totals %+v, want 2 sign-ins (the registration is none) by 1 active member", r.Totals)
 	}
 }
+
+// kpiCard finds a card of the dashboard.
+func kpiCard(t *testing.T, r metrics.KpiReport, kpi string) metrics.Card {
+	t.Helper()
+	for _, c := range r.Cards {
+		if c.Kpi == kpi {
+			return c
+		}
+	}
+	t.Fatalf("no card %s in %+v", kpi, r.Cards)
+	return metrics.Card{}
+}
+
+// The dashboard through the API: customer activities (a ticket, a question and an idea
+// by a member of a customer space; another member's question is none), customer
+// suggestions, participants under the small-group rule, solutions, deflection, the CSV
+// export of a card, participation, the settings (admins only, bounds checked, nothing
+// written when refused), every route against the roles, bad ranges and names.
+func TestKpiDashboardThroughTheAPI(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	admin, sam, cara, acme := c.supportDesk()
+	marketer, ann, bob := c.as("mia", policy.RoleMarketer), c.as("ann"), c.as("bob")
+	general := c.space(admin, "General", spaces.Public)
+	for _, who := range []*http.Client{ann, bob, cara} {
+		c.join(who, general.ID)
+	}
+	_ = c.ticket(cara, acme.ID, `{"subject":"Down","product":"General","severity":"high","body":"It is down."}`)
+	q := c.post(cara, general.ID, `{"kind":"question","title":"How?","body":"Tell me."}`)
+	c.post(cara, general.ID, `{"kind":"idea","title":"Offline","body":"Please."}`)
+	c.post(ann, general.ID, `{"kind":"question","title":"Why?","body":"Tell me."}`)
+	var answer posts.Comment
+	if status, raw := c.call(bob, "POST", "/api/posts/"+q.ID+"/comments", `{"body":"Like this."}`, &answer); status != 201 {
+		t.Fatalf("answer: %d %s", status, raw)
+	}
+	if status, raw := c.call(cara, "POST", "/api/posts/"+q.ID+"/comments/"+answer.ID+"/accept", "", nil); status != 200 {
+		t.Fatalf("accept: %d %s", status, raw)
+	}
+	c.settledItems()
+
+	today := metrics.Day(time.Now())
+	var r metrics.KpiReport
+	if status, raw := c.call(marketer, "GET", "/api/kpis?from="+today+"&to="+today, "", &r); status != 200 {
+		t.Fatalf("dashboard: %d %s", status, raw)
+	}
+	for kpi, want := range map[string]float64{"customer_activities": 3, "customer_suggestions": 1, "solutions_accepted": 1, "contributions": 4,
+		"unanswered_questions": 1, "solution_rate": 50, "deflection": 1} {
+		if card := kpiCard(t, r, kpi); card.Value == nil || *card.Value != want {
+			t.Errorf("%s %+v, want %v", kpi, card, want)
+		}
+	}
+	if card := kpiCard(t, r, "customer_participants"); card.Value != nil || !card.Merged {
+		t.Errorf("one customer participant shown: %+v", card)
+	}
+	if card := kpiCard(t, r, "first_response_median"); card.Value == nil || card.Unit != metrics.UnitSeconds {
+		t.Errorf("first response %+v", card)
+	}
+
+	// The CSV export of one card.
+	req, _ := http.NewRequest("GET", c.srv.URL+"/api/kpis/export.csv?kpi=contributions&from="+today+"&to="+today, nil)
+	resp, err := admin.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := new(strings.Builder)
+	_, _ = io.Copy(body, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") ||
+		!strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") || body.String() != "day,value\n"+today+",4\n" {
+		t.Fatalf("export: %d %v %q", resp.StatusCode, resp.Header, body.String())
+	}
+	for q, want := range map[string]int{"kpi=nothing&from=" + today + "&to=" + today: 400, "kpi=searches&from=" + today + "&to=" + today: 404,
+		"kpi=contributions&from=2026-11-02&to=2026-11-01": 400} {
+		if status, raw := c.call(admin, "GET", "/api/kpis/export.csv?"+q, "", nil); status != want {
+			t.Errorf("export %s: %d %s, want %d", q, status, raw, want)
+		}
+	}
+
+	// Participation: three contributors today (cara, ann, bob) are a group under 5: merged.
+	var p metrics.Participation
+	if status, raw := c.call(marketer, "GET", "/api/kpis/participation", "", &p); status != 200 || p.HeavyFrom != 5 || p.To != today {
+		t.Fatalf("participation: %d %s", status, raw)
+	}
+	if !p.Merged || p.ActiveMembers != nil || len(p.TopContributors) != 3 || p.TopContributors[0].Name == "" {
+		t.Fatalf("participation of 3 contributors %+v", p)
+	}
+	if status, _ := c.call(marketer, "GET", "/api/kpis/participation?days=0", "", nil); status != 400 {
+		t.Fatalf("days=0: %d", status)
+	}
+
+	// The settings are the admins'.
+	var k metrics.KpiSettings
+	if status, raw := c.call(admin, "GET", "/api/kpis/settings", "", &k); status != 200 || k != metrics.DefaultKpiSettings {
+		t.Fatalf("settings: %d %s", status, raw)
+	}
+	before := c.settledItems()
+	for _, bad := range []string{`{"heavyFrom":1,"healthCheckMonths":6}`, `{"heavyFrom":5,"healthCheckMonths":25}`, `{"heavyFrom":"5"}`} {
+		if status, raw := c.call(admin, "PUT", "/api/kpis/settings", bad, nil); status != 400 {
+			t.Fatalf("%s: %d %s", bad, status, raw)
+		}
+	}
+	if after := c.settledItems(); after != before {
+		t.Fatalf("refused settings wrote %d items", after-before)
+	}
+	if status, raw := c.call(admin, "PUT", "/api/kpis/settings", `{"heavyFrom":2,"healthCheckMonths":3}`, &k); status != 200 || k.HeavyFrom != 2 {
+		t.Fatalf("save: %d %s", status, raw)
+	}
+	if _, _ = c.call(marketer, "GET", "/api/kpis/participation", "", &p); p.HeavyFrom != 2 {
+		t.Fatalf("heavyFrom not used: %+v", p)
+	}
+
+	// Routes × roles: reading is the admins' and marketers', settings the admins'.
+	reads := []string{"/api/kpis?from=" + today + "&to=" + today, "/api/kpis/export.csv?kpi=page_views&from=" + today + "&to=" + today, "/api/kpis/participation"}
+	for _, who := range []struct {
+		client       *http.Client
+		read, manage bool
+	}{{admin, true, true}, {marketer, true, false}, {sam, false, false}, {c.as("moe", policy.RoleModerator), false, false}, {ann, false, false}, {c.visitor(), false, false}} {
+		for _, path := range reads {
+			if status, _ := c.call(who.client, "GET", path, "", nil); (status == 200) != who.read {
+				t.Errorf("GET %s: %d, may read %v", path, status, who.read)
+			}
+		}
+		if status, _ := c.call(who.client, "GET", "/api/kpis/settings", "", nil); (status == 200) != who.manage {
+			t.Errorf("GET settings: %d, may manage %v", status, who.manage)
+		}
+		if status, _ := c.call(who.client, "PUT", "/api/kpis/settings", `{"heavyFrom":5,"healthCheckMonths":6}`, nil); (status == 200) != who.manage {
+			t.Errorf("PUT settings: %d, may manage %v", status, who.manage)
+		}
+	}
+	for _, q := range []string{"from=2026-11-02&to=2026-11-01", "from=2025-01-01&to=2026-02-05", "from=x&to=y", "from=2026-11-01&to=2026-11-02&space=a%20b"} {
+		if status, raw := c.call(admin, "GET", "/api/kpis?"+q, "", nil); status != 400 || !strings.Contains(raw, "invalid_") {
+			t.Fatalf("%s: %d %s", q, status, raw)
+		}
+	}
+}
+
