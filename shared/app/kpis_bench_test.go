@@ -25,7 +25,9 @@ import (
 func BenchmarkMetricsConsumer(b *testing.B) {
 	tbl := dynamotest.NewTable(b)
 	st := store.New(tbl.DB, tbl.Name)
-	svc := &metrics.Service{Store: st, Values: st, Now: time.Now}
+	// As the consumer runs since round 2: each contribution also counts in its author's
+	// keyed contributions and, once ever, in new_contributors.
+	svc := &metrics.Service{Store: st, Values: st, KpiData: st, Now: time.Now}
 	var next atomic.Int64
 	occurred := time.Now()
 	b.SetParallelism(4) // 4 × GOMAXPROCS (2 here): 8 at once
@@ -106,4 +108,57 @@ func BenchmarkBeacon(b *testing.B) {
 	if views != int64(b.N) {
 		b.Fatalf("counted %d page views of %d", views, b.N)
 	}
+}
+
+// BenchmarkKpis measures the dashboard's one call (GET /api/kpis) over 90 days (and the
+// 90 before, for the previous period), every day holding counts, sketches of 40 members
+// and visitors, and a question answered: DynamoDB calls and milliseconds a call.
+// Run: go test -run '^$' -bench 'Kpis$' -benchtime 20x ./shared/app/
+func BenchmarkKpis(b *testing.B) {
+	tbl := dynamotest.NewTable(b)
+	st := store.New(tbl.DB, tbl.Name)
+	svc := &metrics.Service{Store: st, Values: st, KpiData: st, Now: time.Now}
+	ctx := b.Context()
+	end := time.Now().UTC().Truncate(24 * time.Hour)
+	for i := range 180 + metrics.MonthDays {
+		at := end.AddDate(0, 0, -i).Add(12 * time.Hour)
+		day := metrics.Day(at)
+		counts := []metrics.Count{}
+		for _, name := range []string{metrics.PageViews, metrics.Sessions, metrics.SignIns, metrics.Posts, metrics.Comments, metrics.Registrations,
+			metrics.AcceptedSolutions, metrics.CustomerActivities, metrics.TicketsOpened, metrics.NewsletterVisits, metrics.QuestionsAsked} {
+			counts = append(counts, metrics.Count{Name: name, Delta: int64(10 + i%7)})
+		}
+		for m := range 40 {
+			counts = append(counts, metrics.Count{Name: metrics.ActiveMembers, Member: fmt.Sprintf("m_%d", (i+m)%300)},
+				metrics.Count{Name: metrics.Visitors, Member: fmt.Sprintf("v_%d_%d", i, m)},
+				metrics.Count{Name: metrics.ContributionsBy, Key: fmt.Sprintf("m_%d", (i+m)%300), Delta: 1})
+		}
+		if err := st.CountEvent(ctx, metrics.Consumer, "seed-"+day, day, counts, time.Now()); err != nil {
+			b.Fatal(err)
+		}
+		q := "q_" + day
+		if err := st.AskQuestion(ctx, q, "m_1", day, at); err != nil {
+			b.Fatal(err)
+		}
+		if err := st.AnswerQuestion(ctx, q, "m_2", at.Add(time.Duration(1+i%5)*time.Hour)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	from, to := metrics.Day(end.AddDate(0, 0, -89)), metrics.Day(end)
+	tbl.Trips.Reset()
+	start := time.Now()
+	b.ResetTimer()
+	for range b.N {
+		r, err := svc.Kpis(ctx, from, to, "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if c := r.Cards[0]; c.Value == nil || *c.Value == 0 {
+			b.Fatalf("page views %+v", c)
+		}
+	}
+	elapsed := time.Since(start)
+	b.StopTimer()
+	b.ReportMetric(float64(tbl.Trips.Count())/float64(b.N), "calls/op")
+	b.ReportMetric(float64(elapsed.Milliseconds())/float64(b.N), "ms/op")
 }

@@ -156,6 +156,20 @@ type kpiData struct {
 	counters map[string]map[string]int64
 	sketches map[string]map[string]*Sketch
 	first    map[string]Histogram
+	// mau memoizes each day's MAU (30 sketches merged), asked by three cards.
+	mau map[string]int64
+}
+
+// monthlyActive is day's MAU.
+func (d *kpiData) monthlyActive(day string) (int64, error) {
+	if v, ok := d.mau[day]; ok {
+		return v, nil
+	}
+	v, err := monthly(d.sketches[ActiveMembers], day)
+	if err == nil {
+		d.mau[day] = v
+	}
+	return v, err
 }
 
 // counter names each card reads, and those read from the beginning of time.
@@ -170,7 +184,7 @@ const epochDay = "2000-01-01"
 // load reads every counter, sketch and histogram of the cards over from..to, in
 // parallel: one query each (paged).
 func (s *Service) load(ctx context.Context, from, to, space string) (kpiData, error) {
-	d := kpiData{counters: map[string]map[string]int64{}, sketches: map[string]map[string]*Sketch{}}
+	d := kpiData{counters: map[string]map[string]int64{}, sketches: map[string]map[string]*Sketch{}, mau: map[string]int64{}}
 	views := PageViews
 	if space != "" {
 		views = InSpace(PageViews, space)
@@ -267,11 +281,11 @@ func (s *Service) Kpis(ctx context.Context, from, to, space string) (KpiReport, 
 	for _, k := range Kpis {
 		c := Card{Kpi: k.Name, Number: k.Number, Unit: k.Unit, Available: k.Available, SpaceScoped: k.SpaceScoped && space != "", Series: []Point{}}
 		if k.Available {
-			cur, err := s.figure(ctx, k, d, days)
+			cur, err := s.figure(ctx, k, &d, days)
 			if err != nil {
 				return KpiReport{}, err
 			}
-			prev, err := s.figure(ctx, k, d, previous)
+			prev, err := s.figure(ctx, k, &d, previous)
 			if err != nil {
 				return KpiReport{}, err
 			}
@@ -325,7 +339,7 @@ type figureOf struct {
 func num(v float64) *float64 { return &v }
 
 // figure computes KPI k over days from d.
-func (s *Service) figure(ctx context.Context, k KpiDef, d kpiData, days []string) (figureOf, error) {
+func (s *Service) figure(ctx context.Context, k KpiDef, d *kpiData, days []string) (figureOf, error) {
 	var f figureOf
 	daily := func(v func(day string) *float64) {
 		for _, day := range days {
@@ -411,7 +425,7 @@ func (s *Service) figure(ctx context.Context, k KpiDef, d kpiData, days []string
 			if sk := active[day]; sk != nil {
 				dau = float64(sk.Estimate())
 			}
-			mau, err := monthly(active, day)
+			mau, err := d.monthlyActive(day)
 			if err != nil {
 				return f, err
 			}
@@ -438,7 +452,7 @@ func (s *Service) figure(ctx context.Context, k KpiDef, d kpiData, days []string
 			f.value = num(total / float64(n))
 		}
 		if k.Name == "dau_mau" {
-			if last, _ := monthly(active, days[len(days)-1]); last > 0 && last < SmallGroup {
+			if last, _ := d.monthlyActive(days[len(days)-1]); last > 0 && last < SmallGroup {
 				f.value, f.merged = nil, true
 			}
 			return f, nil
