@@ -606,6 +606,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/kpis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The dashboard: every KPI over the range (value, daily series) and over the equal period before, with the launch baseline when frozen (docs/kpis.md). Figures of fewer than 5 distinct members are not shown (null, merged). */
+        get: operations["getKpis"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpis/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One KPI's daily series as CSV (UTF-8, header day,value, one line a day; a hidden or empty day has an empty value), as an attachment. */
+        get: operations["getKpisExportCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpis/participation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Participation (90-9-1): active members split into readers, occasional and heavy contributors, the top 10 contributors, and at most 50 members at risk (contributed in the period before, not in this one). */
+        get: operations["getKpisParticipation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpis/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The KPI settings: contributions that make a heavy contributor, months between health checks. */
+        get: operations["getKpisSettings"];
+        /** Replace the KPI settings (heavyFrom 2–100, healthCheckMonths 1–24). */
+        put: operations["putKpisSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/kpis/traffic": {
         parameters: {
             query?: never;
@@ -2942,7 +3011,7 @@ export interface components {
             optedOut: boolean;
         };
         /** @enum {string} */
-        Action: "campaigns.manage" | "community.settings" | "content.moderate" | "ideas.status" | "invitations.friend" | "invitations.staff" | "kpis.read" | "members.moderate" | "members.roles" | "members.staff-fields" | "members.staff-names" | "moderation.audit" | "newsletters.audience" | "newsletters.lists" | "newsletters.results" | "newsletters.send" | "newsletters.tracking" | "newsletters.write" | "posts.announce" | "rewards.catalogue" | "rewards.settings" | "rewards.staff" | "signed-in" | "spaces.create" | "spaces.moderate-all" | "support.settings" | "tickets.work" | "visitors";
+        Action: "campaigns.manage" | "community.settings" | "content.moderate" | "ideas.status" | "invitations.friend" | "invitations.staff" | "kpis.manage" | "kpis.read" | "members.moderate" | "members.roles" | "members.staff-fields" | "members.staff-names" | "moderation.audit" | "newsletters.audience" | "newsletters.lists" | "newsletters.results" | "newsletters.send" | "newsletters.tracking" | "newsletters.write" | "posts.announce" | "rewards.catalogue" | "rewards.settings" | "rewards.staff" | "signed-in" | "spaces.create" | "spaces.moderate-all" | "support.settings" | "tickets.work" | "visitors";
         Address: {
             city: string;
             country: string;
@@ -3006,6 +3075,11 @@ export interface components {
         };
         AssignRequest: {
             assigneeId: string;
+        };
+        AtRisk: {
+            lastActive: string;
+            memberId: string;
+            name: string;
         };
         Attachment: {
             contentType: string;
@@ -3167,11 +3241,24 @@ export interface components {
             campaign: components["schemas"]["Campaign"];
             canTakePart: boolean;
             manage: boolean;
-            me: components["schemas"]["Participation"];
+            me: components["schemas"]["rewards.Participation"];
             staff: boolean;
         };
         CancelRequest: {
             reason?: string;
+        };
+        Card: {
+            available: boolean;
+            baseline?: number;
+            kpi: string;
+            merged: boolean;
+            number?: string;
+            other?: number;
+            previous: number;
+            series: components["schemas"]["Point"][];
+            spaceScoped?: boolean;
+            unit: string;
+            value: number;
         };
         CatalogueSettings: {
             addressDays: number;
@@ -3239,6 +3326,11 @@ export interface components {
             newsletterId?: string;
             source: string;
             subscribed: boolean;
+        };
+        Contributor: {
+            contributions: number;
+            memberId: string;
+            name: string;
         };
         Cost: {
             giftBudget: number;
@@ -3555,6 +3647,10 @@ export interface components {
         GrantRequest: {
             badge: string;
         };
+        Group: {
+            members: number;
+            share: number;
+        };
         Health: {
             status: string;
             version: string;
@@ -3630,6 +3726,22 @@ export interface components {
         };
         InviteRequest: {
             memberId: string;
+        };
+        KpiReport: {
+            /** Format: date-time */
+            baselineAt?: string;
+            cards: components["schemas"]["Card"][];
+            from: string;
+            histogramError: number;
+            previousFrom: string;
+            previousTo: string;
+            sketchError: number;
+            space?: string;
+            to: string;
+        };
+        KpiSettings: {
+            healthCheckMonths: number;
+            heavyFrom: number;
         };
         Leaderboard: {
             key: string;
@@ -3769,6 +3881,18 @@ export interface components {
         };
         MentionChoices: {
             members: components["schemas"]["MentionChoice"][];
+        };
+        "metrics.Participation": {
+            activeMembers: number;
+            atRisk: components["schemas"]["AtRisk"][];
+            from: string;
+            heavy: components["schemas"]["Group"];
+            heavyFrom: number;
+            merged: boolean;
+            occasional: components["schemas"]["Group"];
+            readers: components["schemas"]["Group"];
+            to: string;
+            topContributors: components["schemas"]["Contributor"][];
         };
         ModerationRequest: {
             days?: number;
@@ -3957,19 +4081,9 @@ export interface components {
             status: "approved" | "shipped" | "delivered" | "cancelled";
             tracking?: string;
         };
-        Participation: {
-            completions: {
-                [key: string]: number;
-            };
-            joined: boolean;
-            /** Format: date-time */
-            joinedAt?: string;
-            progress: {
-                [key: string]: number;
-            };
-            saw: boolean;
-            submissions: components["schemas"]["Submission"][];
-            trial?: components["schemas"]["Application"];
+        Point: {
+            day: string;
+            value: number;
         };
         PollOption: {
             id: string;
@@ -4296,6 +4410,20 @@ export interface components {
             reason?: string;
             rule: string;
             spaceId?: string;
+        };
+        "rewards.Participation": {
+            completions: {
+                [key: string]: number;
+            };
+            joined: boolean;
+            /** Format: date-time */
+            joinedAt?: string;
+            progress: {
+                [key: string]: number;
+            };
+            saw: boolean;
+            submissions: components["schemas"]["Submission"][];
+            trial?: components["schemas"]["Application"];
         };
         "rewards.Settings": {
             ranks: components["schemas"]["Rank"][];
@@ -7042,6 +7170,283 @@ export interface operations {
                 };
             };
             /** @description Bad uses, validity, role or message */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned, or a cross-origin request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The same request is still being processed (request_in_progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getKpis: {
+        parameters: {
+            query?: {
+                /** @description First day, YYYY-MM-DD (UTC) */
+                from?: string;
+                /** @description Only this space's page views (optional) */
+                space?: string;
+                /** @description Last day, YYYY-MM-DD (UTC); at most 400 days after from */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cards */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KpiReport"];
+                };
+            };
+            /** @description Bad range or space */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getKpisExportCsv: {
+        parameters: {
+            query?: {
+                /** @description First day, YYYY-MM-DD (UTC) */
+                from?: string;
+                /** @description The KPI's name (page_views, …) */
+                kpi?: string;
+                /** @description Only this space's page views (optional) */
+                space?: string;
+                /** @description Last day, YYYY-MM-DD (UTC); at most 400 days after from */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/csv: day, value */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad KPI, range or space */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A KPI not measured yet */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getKpisParticipation: {
+        parameters: {
+            query?: {
+                /** @description The period, ending today (1–400, default 28) */
+                days?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Participation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["metrics.Participation"];
+                };
+            };
+            /** @description Bad days */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getKpisSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KpiSettings"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putKpisSettings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KpiSettings"];
+            };
+        };
+        responses: {
+            /** @description The settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KpiSettings"];
+                };
+            };
+            /** @description Out of bounds */
             400: {
                 headers: {
                     [name: string]: unknown;
