@@ -202,8 +202,12 @@ func (s *Service) OnCommentCreated(ctx context.Context, evt eventtypes.CommentCr
 	if s.KpiData == nil {
 		return nil
 	}
-	if err := s.KpiData.AnswerQuestion(ctx, evt.PostID, evt.AuthorID, evt.OccurredAt); err != nil {
-		return fmt.Errorf("metrics.OnCommentCreated %s: %w", evt.CommentID, err)
+	// The post's author answers nothing; another's comment may answer a question (the
+	// store keeps it until the question is known: the events may come in any order).
+	if evt.AuthorID != evt.PostAuthorID {
+		if err := s.KpiData.AnswerQuestion(ctx, evt.PostID, evt.AuthorID, evt.OccurredAt); err != nil {
+			return fmt.Errorf("metrics.OnCommentCreated %s: %w", evt.CommentID, err)
+		}
 	}
 	return s.firstContribution(ctx, evt.AuthorID, evt.OccurredAt)
 }

@@ -22,7 +22,8 @@ import (
 // KeyedCounter: KEYED#<name> / DAY#<day>#<key> (Count): a key's count on a day (a
 // member's contributions, a customer's activities), written in the event's counting
 // transaction; one query lists a range's keys.
-// KpiQuestion: KPIQUESTION#<post> / QUESTION (Author, AskedAt, Day, AnsweredAt?, Solved?).
+// KpiQuestion: KPIQUESTION#<post> / QUESTION (Author, Day, AskedMs, FirstAnswerMs,
+// AcceptedMs, Measured, Solved, ExpiresAt until its question is known).
 // FirstContribution: CONTRIBUTOR#<member> / FIRST (Day).
 // Histogram: HISTOGRAM#<name> / DAY#<day>#<shard> with one number attribute B<bucket>
 // per bucket (metrics.Bucket).
@@ -37,12 +38,9 @@ const (
 	skQuestion         = "QUESTION"
 	skFirst            = "FIRST"
 	skKpiSettings      = "KPISETTINGS"
-	condQuestionNew    = "question not known yet"
 	condFirstNew       = "member never counted"
-	condNotAnswered    = "question not answered yet"
+	condNotAnswered    = "question not measured yet"
 	condNotSolved      = "question not solved yet"
-	attrAnsweredAt     = "AnsweredAt"
-	attrSolved         = "Solved"
 	histogramBucketPre = "B"
 )
 
@@ -106,86 +104,130 @@ func (s *Store) FirstContribution(ctx context.Context, memberID, day string) err
 	return nil
 }
 
+// kpiQuestion is what the KPIs know of a question, whatever order its events come in:
+// AskedMs (post.created), FirstAnswerMs (the earliest answer by someone else seen before
+// it was measured), AcceptedMs (its first acceptance); Measured and Solved say the
+// counts were made (once). An item made by an answer or an acceptance before its
+// question is known expires after questionOrphanKept (a comment on a post that is no
+// question makes one too); the question's counts remove the expiry.
 type kpiQuestion struct {
-	PK, SK, Type string
-	Author       string
-	Day          string
-	AskedAt      time.Time
-	AnsweredAt   *time.Time `dynamodbav:",omitempty"`
-	Solved       bool       `dynamodbav:",omitempty"`
+	PK, SK, Type  string
+	Author        string `dynamodbav:",omitempty"`
+	Day           string `dynamodbav:",omitempty"`
+	AskedMs       int64  `dynamodbav:",omitempty"`
+	FirstAnswerMs int64  `dynamodbav:",omitempty"`
+	AcceptedMs    int64  `dynamodbav:",omitempty"`
+	Measured      bool   `dynamodbav:",omitempty"`
+	Solved        bool   `dynamodbav:",omitempty"`
 }
 
-// AskQuestion implements metrics.KpiStore: Put the question if absent.
-func (s *Store) AskQuestion(ctx context.Context, postID, authorID, day string, at time.Time) error {
-	err := s.txn().put(condQuestionNew, kpiQuestion{PK: kpiQuestionPK(postID), SK: skQuestion, Type: typeKpiQuestion, Author: authorID, Day: day, AskedAt: at.UTC()},
-		"attribute_not_exists(PK)").run(ctx)
-	if failed(err, condQuestionNew) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("store.AskQuestion %s: %w", postID, err)
-	}
-	return nil
-}
+// questionOrphanKept is how long an answer or acceptance waits for its question.
+const questionOrphanKept = 30 * 24 * time.Hour
 
-func (s *Store) question(ctx context.Context, postID string) (kpiQuestion, bool, error) {
+// questionUpdate runs an update of a question's item (returning it as it is after), or,
+// when its condition fails (a repeat, a later answer), reads it; then settles it.
+func (s *Store) questionUpdate(ctx context.Context, op, postID, expr, cond string, names map[string]string, values item) error {
+	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(kpiQuestionPK(postID), skQuestion),
+		UpdateExpression: aws.String(expr), ConditionExpression: aws.String(cond), ExpressionAttributeNames: names,
+		ExpressionAttributeValues: values, ReturnValues: types.ReturnValueAllNew})
+	var failedCond *types.ConditionalCheckFailedException
+	var raw item
+	switch {
+	case errors.As(err, &failedCond):
+		got, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table), Key: key(kpiQuestionPK(postID), skQuestion), ConsistentRead: aws.Bool(true)})
+		if err != nil {
+			return fmt.Errorf("%s %s: %w", op, postID, err)
+		}
+		raw = got.Item
+	case err != nil:
+		return fmt.Errorf("%s %s: %w", op, postID, err)
+	default:
+		raw = out.Attributes
+	}
 	var q kpiQuestion
-	err := s.get(ctx, "store.question", kpiQuestionPK(postID), skQuestion, time.Now(), &q)
-	if errors.Is(err, errs.ErrNotFound) {
-		return q, false, nil
+	if err := attributevalue.UnmarshalMap(raw, &q); err != nil {
+		return fmt.Errorf("%s %s: %w", op, postID, err)
 	}
-	return q, err == nil, err
-}
-
-// AnswerQuestion implements metrics.KpiStore: one read, then one transaction: the
-// question's AnsweredAt on condition it has none, questions_answered, and the
-// first-response time's bucket in the histogram of the answer's day (a shard by
-// question).
-func (s *Store) AnswerQuestion(ctx context.Context, postID, answererID string, at time.Time) error {
-	q, found, err := s.question(ctx, postID)
-	if err != nil || !found || q.AnsweredAt != nil || q.Author == answererID {
-		return err
-	}
-	day := metrics.Day(at)
-	bucket := histogramBucketPre + strconv.Itoa(metrics.Bucket(at.Sub(q.AskedAt).Seconds()))
-	t := s.txn().add(condNotAnswered, types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(kpiQuestionPK(postID), skQuestion),
-		UpdateExpression: aws.String("SET #a = :at"), ConditionExpression: aws.String("attribute_exists(PK) AND attribute_not_exists(#a)"),
-		ExpressionAttributeNames:  map[string]string{"#a": attrAnsweredAt},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":at": &types.AttributeValueMemberS{Value: at.UTC().Format(time.RFC3339Nano)}}}})
-	t.add("", s.countUpdate(metrics.Count{Name: metrics.QuestionsAnswered, Delta: 1}, day, postID))
-	t.add("", types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(histogramPK(metrics.FirstResponseHistogram), counterShardSK(day, postID)),
-		UpdateExpression:          aws.String("SET #t = :type ADD #b :one"),
-		ExpressionAttributeNames:  map[string]string{"#t": AttrType, "#b": bucket},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":type": &types.AttributeValueMemberS{Value: typeHistogram}, ":one": &types.AttributeValueMemberN{Value: "1"}}}})
-	err = t.run(ctx)
-	if failed(err, condNotAnswered) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("store.AnswerQuestion %s: %w", postID, err)
+	if err := s.settleQuestion(ctx, postID, q); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
 	}
 	return nil
 }
 
-// SolveQuestion implements metrics.KpiStore: one read, then one transaction: Solved on
-// condition it is not, questions_solved on the day asked, questions_solved_on at's day.
+func msValue(t time.Time) item { return item{":ms": &types.AttributeValueMemberN{Value: strconv.FormatInt(t.UnixMilli(), 10)}} }
+
+// AskQuestion implements metrics.KpiStore: the question's author and time, once; an
+// answer or acceptance already there is counted now.
+func (s *Store) AskQuestion(ctx context.Context, postID, authorID, day string, at time.Time) error {
+	values := msValue(at)
+	values[":type"] = &types.AttributeValueMemberS{Value: typeKpiQuestion}
+	values[":a"] = &types.AttributeValueMemberS{Value: authorID}
+	values[":d"] = &types.AttributeValueMemberS{Value: day}
+	return s.questionUpdate(ctx, "store.AskQuestion", postID, "SET #t = :type, Author = :a, #d = :d, AskedMs = :ms REMOVE #e",
+		"attribute_not_exists(AskedMs)", map[string]string{"#t": AttrType, "#d": "Day", "#e": AttrExpires}, values)
+}
+
+// AnswerQuestion implements metrics.KpiStore: the answer's time when it is the earliest
+// seen and the question not measured yet (nor answered by its own author, when known);
+// measured once the question is known.
+func (s *Store) AnswerQuestion(ctx context.Context, postID, answererID string, at time.Time) error {
+	values := msValue(at)
+	values[":type"] = &types.AttributeValueMemberS{Value: typeKpiQuestion}
+	values[":who"] = &types.AttributeValueMemberS{Value: answererID}
+	values[":exp"] = &types.AttributeValueMemberN{Value: epoch(at.Add(questionOrphanKept))}
+	return s.questionUpdate(ctx, "store.AnswerQuestion", postID, "SET #t = :type, FirstAnswerMs = :ms, #e = if_not_exists(#e, :exp)",
+		"(attribute_not_exists(FirstAnswerMs) OR FirstAnswerMs > :ms) AND attribute_not_exists(Measured) AND (attribute_not_exists(Author) OR Author <> :who)",
+		map[string]string{"#t": AttrType, "#e": AttrExpires}, values)
+}
+
+// SolveQuestion implements metrics.KpiStore: the first acceptance's time, once; counted
+// once the question is known.
 func (s *Store) SolveQuestion(ctx context.Context, postID string, at time.Time) error {
-	q, found, err := s.question(ctx, postID)
-	if err != nil || !found || q.Solved {
-		return err
-	}
-	t := s.txn().add(condNotSolved, types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(kpiQuestionPK(postID), skQuestion),
-		UpdateExpression: aws.String("SET #s = :yes"), ConditionExpression: aws.String("attribute_exists(PK) AND attribute_not_exists(#s)"),
-		ExpressionAttributeNames:  map[string]string{"#s": attrSolved},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":yes": &types.AttributeValueMemberBOOL{Value: true}}}})
-	t.add("", s.countUpdate(metrics.Count{Name: metrics.QuestionsSolved, Delta: 1}, q.Day, postID))
-	t.add("", s.countUpdate(metrics.Count{Name: metrics.QuestionsSolvedOn, Delta: 1}, metrics.Day(at), postID))
-	err = t.run(ctx)
-	if failed(err, condNotSolved) {
+	values := msValue(at)
+	values[":type"] = &types.AttributeValueMemberS{Value: typeKpiQuestion}
+	values[":exp"] = &types.AttributeValueMemberN{Value: epoch(at.Add(questionOrphanKept))}
+	return s.questionUpdate(ctx, "store.SolveQuestion", postID, "SET #t = :type, AcceptedMs = :ms, #e = if_not_exists(#e, :exp)",
+		"attribute_not_exists(AcceptedMs)", map[string]string{"#t": AttrType, "#e": AttrExpires}, values)
+}
+
+// settleQuestion makes the counts a known question is owed, each once (its flag's
+// condition in the same transaction): the first response (questions_answered on the
+// answer's day and the histogram), the solution (questions_solved on the day asked,
+// questions_solved_on on the acceptance's day).
+func (s *Store) settleQuestion(ctx context.Context, postID string, q kpiQuestion) error {
+	if q.AskedMs == 0 {
 		return nil
 	}
-	if err != nil {
-		return fmt.Errorf("store.SolveQuestion %s: %w", postID, err)
+	k := key(kpiQuestionPK(postID), skQuestion)
+	if q.FirstAnswerMs != 0 && !q.Measured {
+		answered := time.UnixMilli(q.FirstAnswerMs).UTC()
+		day := metrics.Day(answered)
+		seconds := max(float64(q.FirstAnswerMs-q.AskedMs)/1000, 0)
+		bucket := histogramBucketPre + strconv.Itoa(metrics.Bucket(seconds))
+		t := s.txn().add(condNotAnswered, types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: k,
+			UpdateExpression: aws.String("SET Measured = :yes REMOVE #e"), ConditionExpression: aws.String("attribute_not_exists(Measured) AND FirstAnswerMs = :ms"),
+			ExpressionAttributeNames: map[string]string{"#e": AttrExpires},
+			ExpressionAttributeValues: item{":yes": &types.AttributeValueMemberBOOL{Value: true},
+				":ms": &types.AttributeValueMemberN{Value: strconv.FormatInt(q.FirstAnswerMs, 10)}}}})
+		t.add("", s.countUpdate(metrics.Count{Name: metrics.QuestionsAnswered, Delta: 1}, day, postID))
+		t.add("", types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(histogramPK(metrics.FirstResponseHistogram), counterShardSK(day, postID)),
+			UpdateExpression:          aws.String("SET #t = :type ADD #b :one"),
+			ExpressionAttributeNames:  map[string]string{"#t": AttrType, "#b": bucket},
+			ExpressionAttributeValues: item{":type": &types.AttributeValueMemberS{Value: typeHistogram}, ":one": &types.AttributeValueMemberN{Value: "1"}}}})
+		if err := t.run(ctx); err != nil && !failed(err, condNotAnswered) {
+			return fmt.Errorf("store.settleQuestion %s: %w", postID, err)
+		}
+	}
+	if q.AcceptedMs != 0 && !q.Solved {
+		t := s.txn().add(condNotSolved, types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: k,
+			UpdateExpression: aws.String("SET Solved = :yes REMOVE #e"), ConditionExpression: aws.String("attribute_not_exists(Solved)"),
+			ExpressionAttributeNames:  map[string]string{"#e": AttrExpires},
+			ExpressionAttributeValues: item{":yes": &types.AttributeValueMemberBOOL{Value: true}}}})
+		t.add("", s.countUpdate(metrics.Count{Name: metrics.QuestionsSolved, Delta: 1}, q.Day, postID))
+		t.add("", s.countUpdate(metrics.Count{Name: metrics.QuestionsSolvedOn, Delta: 1}, metrics.Day(time.UnixMilli(q.AcceptedMs)), postID))
+		if err := t.run(ctx); err != nil && !failed(err, condNotSolved) {
+			return fmt.Errorf("store.settleQuestion %s: %w", postID, err)
+		}
 	}
 	return nil
 }

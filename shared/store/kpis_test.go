@@ -181,3 +181,48 @@ func TestHistogramQuantilesWithinTheirError(t *testing.T) {
 		}
 	}
 }
+
+// A question's events count the same in any order, each delivered twice: an answer and
+// an acceptance handled before the question wait for it (then count once), an earlier
+// answer handled after a later one (before the question) is the first response.
+func TestQuestionCountsInAnyOrder(t *testing.T) {
+	t.Parallel()
+	st, _ := newStore(t)
+	svc := &metrics.Service{Store: st, Values: st, KpiData: st, Now: func() time.Time { return at("2026-11-03T20:00:00Z") }}
+	q := eventtypes.PostCreated{Meta: meta("p-q", "2026-11-01T10:00:00Z"), PostID: "q", Kind: "question", AuthorID: "m_a"}
+	late := eventtypes.CommentCreated{Meta: meta("c-late", "2026-11-02T10:00:00Z"), CommentID: "late", PostID: "q", PostAuthorID: "m_a", AuthorID: "m_c"}
+	early := eventtypes.CommentCreated{Meta: meta("c-early", "2026-11-01T11:00:00Z"), CommentID: "early", PostID: "q", PostAuthorID: "m_a", AuthorID: "m_b"}
+	own := eventtypes.CommentCreated{Meta: meta("c-own", "2026-11-01T10:10:00Z"), CommentID: "own", PostID: "q", PostAuthorID: "m_a", AuthorID: "m_a"}
+	accepted := eventtypes.AnswerAccepted{Meta: meta("a", "2026-11-02T12:00:00Z"), PostID: "q", CommentID: "early"}
+	for range 2 {
+		for _, step := range []func() error{
+			func() error { return svc.OnCommentCreated(ctx, late) },
+			func() error { return svc.OnAnswerAccepted(ctx, accepted) },
+			func() error { return svc.OnCommentCreated(ctx, early) },
+			func() error { return svc.OnCommentCreated(ctx, own) },
+			func() error { return svc.OnPostCreated(ctx, q) },
+		} {
+			if err := step(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	r, err := svc.Kpis(ctx, "2026-11-01", "2026-11-02", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := cardOf(t, r, "first_response_median"); math.Abs(value(c)-3600)/3600 > metrics.HistogramError {
+		t.Errorf("first response %v, want 3,600 s", value(c))
+	}
+	for kpi, want := range map[string]float64{"unanswered_questions": 0, "solution_rate": 100, "contributions": 4} {
+		if c := cardOf(t, r, kpi); value(c) != want {
+			t.Errorf("%s %v, want %v", kpi, value(c), want)
+		}
+	}
+	if n, _ := st.Counter(ctx, metrics.QuestionsAnswered, "2026-11-01"); n != 1 {
+		t.Errorf("answered %d, want 1 (on the first answer's day)", n)
+	}
+	if n, _ := st.Counter(ctx, metrics.QuestionsSolvedOn, "2026-11-02"); n != 1 {
+		t.Errorf("solved on %d, want 1", n)
+	}
+}
