@@ -284,4 +284,3 @@ func TestKpiDashboardThroughTheAPI(t *testing.T) {
 		}
 	}
 }
-

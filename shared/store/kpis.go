@@ -154,7 +154,9 @@ func (s *Store) questionUpdate(ctx context.Context, op, postID, expr, cond strin
 	return nil
 }
 
-func msValue(t time.Time) item { return item{":ms": &types.AttributeValueMemberN{Value: strconv.FormatInt(t.UnixMilli(), 10)}} }
+func msValue(t time.Time) item {
+	return item{":ms": &types.AttributeValueMemberN{Value: strconv.FormatInt(t.UnixMilli(), 10)}}
+}
 
 // AskQuestion implements metrics.KpiStore: the question's author and time, once; an
 // answer or acceptance already there is counted now.
