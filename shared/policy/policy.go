@@ -99,6 +99,11 @@ const (
 	// ---- KPIs (issue 14, k1) ----
 	// KpisRead: the traffic report (page views, visitors, sessions, active members).
 	KpisRead Action = "kpis.read"
+
+	// ---- KPIs (issue 14, round 2) ----
+	// KpisManage: freeze the launch baseline, change the KPI settings, upload sales,
+	// run a health check now.
+	KpisManage Action = "kpis.manage"
 )
 
 // grants is the permission table: the roles allowed each action.
@@ -144,6 +149,9 @@ var grants = map[Action][]string{
 
 	// KPIs (issue 14, k1)
 	KpisRead: {RoleAdmin, RoleMarketer},
+
+	// KPIs (issue 14, round 2)
+	KpisManage: {RoleAdmin},
 }
 
 // Actions lists every action that needs a role, for docs and tests.

@@ -49,6 +49,9 @@ func TestPermissionTable(t *testing.T) {
 
 		// KPIs (issue 14, k1)
 		KpisRead: {RoleAdmin: true, RoleMarketer: true},
+
+		// KPIs (issue 14, round 2)
+		KpisManage: {RoleAdmin: true},
 	}
 	if len(want) != len(Actions()) {
 		t.Fatalf("%d actions in the table, %d here", len(Actions()), len(want))
