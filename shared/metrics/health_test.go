@@ -59,7 +59,7 @@ func TestHealthFindingsBelowThresholds(t *testing.T) {
 func TestHealthFindingsPreferThePreviousCheckAndSkipHiddenFigures(t *testing.T) {
 	t.Parallel()
 	c := hcard(KpiContributions, hf(50), hf(40)) // up on the period before...
-	c.PreviousCheck = hf(100)                  // ...but halved since the last check
+	c.PreviousCheck = hf(100)                    // ...but halved since the last check
 	merged := HealthCard{Kpi: KpiSolutionRate, Value: nil, Previous: hf(60), Available: true, Merged: true}
 	unavailable := HealthCard{Kpi: KpiDauMau, Value: hf(0), Previous: hf(0.5), Available: false}
 	noBefore := hcard(KpiFirstResponseMedian, hf(9000), nil)
@@ -127,8 +127,10 @@ func TestParseSalesRefusesTheWholeFile(t *testing.T) {
 
 type salesMatcher map[string]string
 
-func (m salesMatcher) MemberByEmail(email string) string      { return m["email:"+email] }
-func (m salesMatcher) CustomerSpaceByName(name string) string { return m["space:"+strings.ToLower(name)] }
+func (m salesMatcher) MemberByEmail(email string) string { return m["email:"+email] }
+func (m salesMatcher) CustomerSpaceByName(name string) string {
+	return m["space:"+strings.ToLower(name)]
+}
 
 func TestSalesPerParticipant(t *testing.T) {
 	t.Parallel()
