@@ -285,6 +285,7 @@ func TicketingRoutes(d Deps) []httpx.Route {
 	if d.Store != nil {
 		beacons.Salt = d.Store.VisitorSalt
 	}
+	routes = append(routes, KpiCheckRoutes(d)...) // baseline, health checks, sales (issue 14, round 2)
 	return append(routes, metrics.HTTP{Service: counts, Beacons: beacons, TrustedProxies: d.Config.TrustedProxies, Sessions: sessions(d.Store)}.Routes()...)
 }
 
@@ -358,7 +359,7 @@ func Handler(cfg config.Config, guard auth.Sessions, routes []httpx.Route) (http
 	}
 	httpx.Mount(mux, routes, guard.Guard, repeats)
 	mux.HandleFunc("/api/", httpx.NoRoute(mux, errNoRoute))
-	return httpx.Wrap(mux, httpx.Options{TrustedOrigins: trustedOrigins(cfg)})
+	return httpx.Wrap(mux, httpx.Options{TrustedOrigins: trustedOrigins(cfg), MaxBodyBytes: bodyLimit(routes)})
 }
 
 func trustedOrigins(cfg config.Config) []string {

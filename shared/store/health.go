@@ -91,14 +91,22 @@ func ungz(data []byte, out any) error {
 	return json.Unmarshal(raw, out)
 }
 
-// SaveHealthCheck stores a report (its id must be new).
+// ErrHealthCheckExists: a report of that id is stored already (a scheduled check that
+// ran twice: its id is its day's).
+var ErrHealthCheckExists = errs.New(errs.Conflict, "health_check_exists", "This health check exists already.")
+
+// SaveHealthCheck stores a report (its id must be new: ErrHealthCheckExists).
 func (h Health) SaveHealthCheck(ctx context.Context, rep metrics.HealthReport) error {
 	body, err := gz(rep)
 	if err != nil {
 		return fmt.Errorf("store.SaveHealthCheck: %w", err)
 	}
 	it := healthItem{PK: pkKpiHealth, SK: healthPrefix + rep.ID, Type: typeHealthCheck, ID: rep.ID, At: rep.At.UTC(), From: rep.From, To: rep.To, Report: body}
-	if err := h.txn().put("", it, "attribute_not_exists(PK)").run(ctx); err != nil {
+	err = h.txn().put("exists", it, "attribute_not_exists(PK)").run(ctx)
+	if failed(err, "exists") {
+		return ErrHealthCheckExists
+	}
+	if err != nil {
 		return fmt.Errorf("store.SaveHealthCheck %s: %w", rep.ID, err)
 	}
 	return nil

@@ -41,8 +41,8 @@ func TestHealthChecksStoreListAndRead(t *testing.T) {
 			t.Fatal(err)
 		}
 		ids = append(ids, rep.ID)
-		if err := h.SaveHealthCheck(ctx, rep); err == nil {
-			t.Fatal("an id saved twice")
+		if err := h.SaveHealthCheck(ctx, rep); !errors.Is(err, store.ErrHealthCheckExists) {
+			t.Fatalf("an id saved twice: %v", err)
 		}
 	}
 	list, err := h.HealthChecks(ctx)

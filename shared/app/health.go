@@ -1,0 +1,269 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"tribune/shared/errs"
+	"tribune/shared/httpx"
+	"tribune/shared/mail"
+	"tribune/shared/metrics"
+	"tribune/shared/policy"
+	"tribune/shared/store"
+)
+
+// The KPI baseline and health checks (issue 14, round 2; docs/kpis.md, "Baseline" and
+// "Health check"). The figures come through metrics.KPISource: the code of `GET
+// /api/kpis` implements it; until it is wired here, trafficKPIs gives the cards the
+// traffic report knows (page views, visitors, sessions, sign-ins, DAU, MAU, DAU/MAU).
+
+// HealthCheckEvery is how often the kpihealth function asks whether a periodic check is
+// due (KpiHealthFunction): a check runs healthCheckMonths months after the previous
+// one, the first that long after the baseline was frozen.
+const HealthCheckEvery = time.Hour
+
+// DefaultHealthCheckMonths is the settings' healthCheckMonths until an admin changes it.
+const DefaultHealthCheckMonths = 6
+
+var (
+	errNoBaseline    = errs.New(errs.NotFound, "no_baseline", "No launch baseline was frozen yet.")
+	errNoHealthCheck = errs.New(errs.NotFound, "no_health_check", "There is no health check of this id.")
+)
+
+type kpiHealth struct {
+	store     *store.Store
+	source    metrics.KPISource
+	mail      mail.Sender
+	publicURL string
+	now       func() time.Time
+	// months is the settings' healthCheckMonths (1-24).
+	months func(ctx context.Context) (int, error)
+}
+
+func newKpiHealth(d Deps) *kpiHealth {
+	k := &kpiHealth{store: d.Store, mail: d.Mail, publicURL: d.Config.PublicURL, now: time.Now,
+		months: func(context.Context) (int, error) { return DefaultHealthCheckMonths, nil }}
+	if d.Store != nil {
+		k.source = trafficKPIs{&metrics.Service{Store: d.Store, Values: d.Store, Now: time.Now}}
+	}
+	return k
+}
+
+// Freeze freezes the values of the 30 days ending yesterday as the launch baseline
+// (replacing the previous one; the previous one lives on only in the health checks'
+// reports, whose cards carry the baseline of their time).
+func (k *kpiHealth) Freeze(ctx context.Context) (metrics.Baseline, error) {
+	now := k.now().UTC()
+	from, to := metrics.BaselineRange(now)
+	cards, err := k.source.Cards(ctx, from, to)
+	if err != nil {
+		return metrics.Baseline{}, err
+	}
+	b := metrics.BaselineOf(now, from, to, cards)
+	if err := k.store.Health().SaveBaseline(ctx, b); err != nil {
+		return metrics.Baseline{}, err
+	}
+	return b, nil
+}
+
+// Run runs a health check now: the cards of the months ending yesterday, each with
+// the previous check's value, the participation, the findings; stores the report and
+// mails it to every admin. id is the report's id.
+func (k *kpiHealth) Run(ctx context.Context, id string) (metrics.HealthReport, error) {
+	now := k.now().UTC()
+	months, err := k.months(ctx)
+	if err != nil {
+		return metrics.HealthReport{}, err
+	}
+	from, to := metrics.HealthRange(now, months)
+	cards, err := k.source.Cards(ctx, from, to)
+	if err != nil {
+		return metrics.HealthReport{}, err
+	}
+	latest, hadOne, err := k.store.Health().LatestHealthCheck(ctx)
+	if err != nil {
+		return metrics.HealthReport{}, err
+	}
+	var prev *metrics.HealthReport
+	if hadOne {
+		prev = &latest
+	}
+	rep := metrics.HealthReport{ID: id, At: now, From: from, To: to, Months: months, Cards: metrics.WithPreviousCheck(cards, prev)}
+	part, ok, err := k.source.Participation(ctx, from, to)
+	if err != nil {
+		return metrics.HealthReport{}, err
+	}
+	if ok {
+		rep.Participation = &part
+	}
+	var prevPart *metrics.HealthParticipation
+	if prev != nil {
+		prevPart = prev.Participation
+	}
+	rep.Findings = metrics.Findings(rep.Cards, rep.Participation, prevPart)
+	if err := k.store.Health().SaveHealthCheck(ctx, rep); err != nil {
+		return metrics.HealthReport{}, err
+	}
+	// The report is stored: a mail that fails is told, the report stays.
+	return rep, k.mailAdmins(ctx, rep)
+}
+
+// Due runs the periodic check when it is due: healthCheckMonths months after the last
+// check, or, before the first, after the baseline was frozen (no baseline and no check:
+// nothing to compare, nothing runs; a check on demand starts the rhythm too). A periodic
+// report's id is its day's, so the job running twice (or on two hosts) stores one
+// report and mails it once.
+func (k *kpiHealth) Due(ctx context.Context) error {
+	now := k.now().UTC()
+	months, err := k.months(ctx)
+	if err != nil {
+		return err
+	}
+	latest, ok, err := k.store.Health().LatestHealthCheck(ctx)
+	if err != nil {
+		return err
+	}
+	since := latest.At
+	if !ok {
+		b, frozen, err := k.store.Health().Baseline(ctx)
+		if err != nil || !frozen {
+			return err
+		}
+		since = b.At
+	}
+	if since.AddDate(0, months, 0).After(now) {
+		return nil
+	}
+	_, err = k.Run(ctx, now.Truncate(24*time.Hour).Format("20060102T150405Z")+"-periodic")
+	if errors.Is(err, store.ErrHealthCheckExists) {
+		return nil
+	}
+	return err
+}
+
+// HealthChecks is `GET /api/kpis/health-checks`'s answer.
+type HealthChecks struct {
+	Items []metrics.HealthSummary `json:"items"`
+}
+
+// healthRoutes are the baseline's and the health checks' routes.
+func healthRoutes(k *kpiHealth) []httpx.Route {
+	return []httpx.Route{
+		{Method: "GET", Pattern: "/api/kpis/baseline", Tag: "kpis", Action: policy.KpisRead, Handler: k.getBaseline,
+			Summary:   "The launch baseline: the KPIs' values over the 30 days ending the day before it was frozen.",
+			Responses: httpx.Answers(200, "The baseline", metrics.Baseline{}, map[int]string{404: "No baseline frozen yet (no_baseline)"})},
+		{Method: "PUT", Pattern: "/api/kpis/baseline", Tag: "kpis", Action: policy.KpisManage, Handler: k.putBaseline,
+			Summary:   "Freezes the KPIs of the 30 days ending yesterday as the launch baseline (again: replaced).",
+			Responses: httpx.Answers(200, "The baseline frozen", metrics.Baseline{}, nil)},
+		{Method: "GET", Pattern: "/api/kpis/health-checks", Tag: "kpis", Action: policy.KpisRead, Handler: k.list,
+			Summary:   "The health checks, newest first (at most 100).",
+			Responses: httpx.Answers(200, "The list", HealthChecks{}, nil)},
+		{Method: "POST", Pattern: "/api/kpis/health-checks", Tag: "kpis", Action: policy.KpisManage, Handler: k.runNow,
+			Summary:   "Runs a health check now: stores its report and mails it to every admin.",
+			Responses: httpx.Answers(201, "The report", metrics.HealthReport{}, nil)},
+		{Method: "GET", Pattern: "/api/kpis/health-checks/{id}", Tag: "kpis", Action: policy.KpisRead, Handler: k.get,
+			Summary:   "One health check: its cards (with the previous check's values), participation and findings (codes with figures).",
+			Responses: httpx.Answers(200, "The report", metrics.HealthReport{}, map[int]string{404: "No such health check (no_health_check)"})},
+	}
+}
+
+func (k *kpiHealth) getBaseline(w http.ResponseWriter, r *http.Request) {
+	b, ok, err := k.store.Health().Baseline(r.Context())
+	if err == nil && !ok {
+		err = errNoBaseline
+	}
+	httpx.Reply(w, r, http.StatusOK, b, err)
+}
+
+func (k *kpiHealth) putBaseline(w http.ResponseWriter, r *http.Request) {
+	b, err := k.Freeze(r.Context())
+	httpx.Reply(w, r, http.StatusOK, b, err)
+}
+
+func (k *kpiHealth) list(w http.ResponseWriter, r *http.Request) {
+	items, err := k.store.Health().HealthChecks(r.Context())
+	httpx.Reply(w, r, http.StatusOK, HealthChecks{Items: items}, err)
+}
+
+func (k *kpiHealth) runNow(w http.ResponseWriter, r *http.Request) {
+	rep, err := k.Run(r.Context(), store.NewHealthID(k.now()))
+	if err != nil && rep.ID != "" {
+		// Stored, but a mail failed: the report is the answer, the failure is logged.
+		slog.ErrorContext(r.Context(), "health check: stored, not all done", "id", rep.ID, "err", err)
+		err = nil
+	}
+	httpx.Reply(w, r, http.StatusCreated, rep, err)
+}
+
+func (k *kpiHealth) get(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if len(id) > 64 {
+		httpx.WriteError(w, r, errNoHealthCheck)
+		return
+	}
+	rep, err := k.store.Health().HealthCheck(r.Context(), id)
+	if errors.Is(err, errs.ErrNotFound) {
+		err = errNoHealthCheck
+	}
+	httpx.Reply(w, r, http.StatusOK, rep, err)
+}
+
+// trafficKPIs is a metrics.KPISource from the traffic report (round 1): the cards it
+// knows; participation unknown.
+type trafficKPIs struct{ service *metrics.Service }
+
+func (t trafficKPIs) Cards(ctx context.Context, from, to string) ([]metrics.HealthCard, error) {
+	cur, err := t.service.Traffic(ctx, from, to, "")
+	if err != nil {
+		return nil, err
+	}
+	f, _ := time.Parse(time.DateOnly, from)
+	tt, _ := time.Parse(time.DateOnly, to)
+	days := int(tt.Sub(f).Hours()/24) + 1
+	pf, pt := metrics.Day(f.AddDate(0, 0, -days)), metrics.Day(f.AddDate(0, 0, -1))
+	prev, err := t.service.Traffic(ctx, pf, pt, "")
+	if err != nil {
+		return nil, err
+	}
+	card := func(kpi, number, unit string, v, p float64, day func(metrics.TrafficDay) float64) metrics.HealthCard {
+		c := metrics.HealthCard{Kpi: kpi, Number: number, Unit: unit, Value: &v, Previous: &p, Available: true, Series: []metrics.HealthPoint{}}
+		for _, d := range cur.Days {
+			c.Series = append(c.Series, metrics.HealthPoint{Day: d.Day, Value: day(d)})
+		}
+		return c
+	}
+	a, b := cur.Totals, prev.Totals
+	return []metrics.HealthCard{
+		card("page_views", "I", "count", float64(a.PageViews), float64(b.PageViews), func(d metrics.TrafficDay) float64 { return float64(d.PageViews) }),
+		card("unique_visitors", "II", "count", float64(a.Visitors), float64(b.Visitors), func(d metrics.TrafficDay) float64 { return float64(d.Visitors) }),
+		card("sign_ins", "V", "count", float64(a.SignIns), float64(b.SignIns), func(d metrics.TrafficDay) float64 { return float64(d.SignIns) }),
+		card("sessions", "VI", "count", float64(a.Sessions), float64(b.Sessions), func(d metrics.TrafficDay) float64 { return float64(d.Sessions) }),
+		card("dau", "", "count", float64(a.ActiveMembers), float64(b.ActiveMembers), func(d metrics.TrafficDay) float64 { return float64(d.ActiveMembers) }),
+		card("mau", "", "count", float64(a.MonthlyActive), float64(b.MonthlyActive), func(d metrics.TrafficDay) float64 { return float64(d.MonthlyActive) }),
+		card(metrics.KpiDauMau, "", "ratio", a.Stickiness, b.Stickiness, func(d metrics.TrafficDay) float64 { return d.Stickiness }),
+	}, nil
+}
+
+func (trafficKPIs) Participation(context.Context, string, string) (metrics.HealthParticipation, bool, error) {
+	return metrics.HealthParticipation{}, false, nil
+}
+
+// KpiCheckRoutes are the baseline's, the health checks' and the sales upload's routes
+// (served with the other KPI routes).
+func KpiCheckRoutes(d Deps) []httpx.Route {
+	return append(healthRoutes(newKpiHealth(d)), salesRoutes(kpiSales{store: d.Store, now: time.Now})...)
+}
+
+// KpiHealthFunction asks every hour whether the periodic health check is due, and runs
+// it (kpiHealth.Due): the report stored and mailed to every admin.
+func KpiHealthFunction() Function {
+	return Function{Name: "kpihealth", Description: "Scheduled: the periodic KPI health check, every N months (settings), mailed to the admins",
+		Every: HealthCheckEvery, Job: func(d Deps) func(context.Context) error { return newKpiHealth(d).Due },
+		Timeout: time.Minute,
+		Needs:   []string{EnvTableName, EnvPublicURL, EnvMailFrom},
+		Uses:    []string{EnvMailConfigurationSet},
+		Grants:  []Grant{TableData, SendMail}}
+}
