@@ -71,8 +71,8 @@ func (k *kpiHealth) Freeze(ctx context.Context) (metrics.Baseline, error) {
 
 // Run runs a health check now: the cards of the months ending yesterday, each with
 // the previous check's value, the participation, the findings; stores the report and
-// mails it to every admin. id is the report's id.
-func (k *kpiHealth) Run(ctx context.Context, id string) (metrics.HealthReport, error) {
+// mails it to every admin. periodicDay names the periodic check's day ("" on demand).
+func (k *kpiHealth) Run(ctx context.Context, periodicDay string) (metrics.HealthReport, error) {
 	now := k.now().UTC()
 	months, err := k.months(ctx)
 	if err != nil {
@@ -91,7 +91,7 @@ func (k *kpiHealth) Run(ctx context.Context, id string) (metrics.HealthReport, e
 	if hadOne {
 		prev = &latest
 	}
-	rep := metrics.HealthReport{ID: id, At: now, From: from, To: to, Months: months, Cards: metrics.WithPreviousCheck(cards, prev)}
+	rep := metrics.HealthReport{ID: store.NewHealthID(now), At: now, From: from, To: to, Months: months, Cards: metrics.WithPreviousCheck(cards, prev)}
 	part, ok, err := k.source.Participation(ctx, from, to)
 	if err != nil {
 		return metrics.HealthReport{}, err
@@ -104,7 +104,7 @@ func (k *kpiHealth) Run(ctx context.Context, id string) (metrics.HealthReport, e
 		prevPart = prev.Participation
 	}
 	rep.Findings = metrics.Findings(rep.Cards, rep.Participation, prevPart)
-	if err := k.store.Health().SaveHealthCheck(ctx, rep); err != nil {
+	if err := k.store.Health().SaveHealthCheck(ctx, rep, periodicDay); err != nil {
 		return metrics.HealthReport{}, err
 	}
 	// The report is stored: a mail that fails is told, the report stays.
@@ -114,8 +114,7 @@ func (k *kpiHealth) Run(ctx context.Context, id string) (metrics.HealthReport, e
 // Due runs the periodic check when it is due: healthCheckMonths months after the last
 // check, or, before the first, after the baseline was frozen (no baseline and no check:
 // nothing to compare, nothing runs; a check on demand starts the rhythm too). A periodic
-// report's id is its day's, so the job running twice (or on two hosts) stores one
-// report and mails it once.
+// report claims its day, so the job running twice stores one report and mails it once.
 func (k *kpiHealth) Due(ctx context.Context) error {
 	now := k.now().UTC()
 	months, err := k.months(ctx)
@@ -137,7 +136,7 @@ func (k *kpiHealth) Due(ctx context.Context) error {
 	if since.AddDate(0, months, 0).After(now) {
 		return nil
 	}
-	_, err = k.Run(ctx, now.Truncate(24*time.Hour).Format("20060102T150405Z")+"-periodic")
+	_, err = k.Run(ctx, metrics.Day(now))
 	if errors.Is(err, store.ErrHealthCheckExists) {
 		return nil
 	}
@@ -189,7 +188,7 @@ func (k *kpiHealth) list(w http.ResponseWriter, r *http.Request) {
 }
 
 func (k *kpiHealth) runNow(w http.ResponseWriter, r *http.Request) {
-	rep, err := k.Run(r.Context(), store.NewHealthID(k.now()))
+	rep, err := k.Run(r.Context(), "")
 	if err != nil && rep.ID != "" {
 		// Stored, but a mail failed: the report is the answer, the failure is logged.
 		slog.ErrorContext(r.Context(), "health check: stored, not all done", "id", rep.ID, "err", err)

@@ -57,10 +57,10 @@ type Health struct{ *Store }
 // Health is the health checks' store.
 func (s *Store) Health() Health { return Health{s} }
 
-// NewHealthID is a report id that sorts by time: the UTC time to the second, then 8
-// random letters.
+// NewHealthID is a report id that sorts by time: the UTC time to the microsecond, then
+// 8 random letters.
 func NewHealthID(at time.Time) string {
-	return at.UTC().Format("20060102T150405Z") + "-" + strings.ToLower(rand.Text()[:8])
+	return at.UTC().Format("20060102T150405.000000Z") + "-" + strings.ToLower(rand.Text()[:8])
 }
 
 func gz(v any) ([]byte, error) {
@@ -91,18 +91,26 @@ func ungz(data []byte, out any) error {
 	return json.Unmarshal(raw, out)
 }
 
-// ErrHealthCheckExists: a report of that id is stored already (a scheduled check that
-// ran twice: its id is its day's).
+// ErrHealthCheckExists: a report of that id is stored already, or the periodic check of
+// that day ran already.
 var ErrHealthCheckExists = errs.New(errs.Conflict, "health_check_exists", "This health check exists already.")
 
-// SaveHealthCheck stores a report (its id must be new: ErrHealthCheckExists).
-func (h Health) SaveHealthCheck(ctx context.Context, rep metrics.HealthReport) error {
+type periodicItem struct{ PK, SK, Type, ID string }
+
+// SaveHealthCheck stores a report (its id must be new: ErrHealthCheckExists). A periodic
+// check names its day: the day's marker (KPIHEALTH / PERIODIC#<day>) is written in the
+// same transaction, so a job that runs twice stores one report.
+func (h Health) SaveHealthCheck(ctx context.Context, rep metrics.HealthReport, periodicDay string) error {
 	body, err := gz(rep)
 	if err != nil {
 		return fmt.Errorf("store.SaveHealthCheck: %w", err)
 	}
 	it := healthItem{PK: pkKpiHealth, SK: healthPrefix + rep.ID, Type: typeHealthCheck, ID: rep.ID, At: rep.At.UTC(), From: rep.From, To: rep.To, Report: body}
-	err = h.txn().put("exists", it, "attribute_not_exists(PK)").run(ctx)
+	t := h.txn().put("exists", it, "attribute_not_exists(PK)")
+	if periodicDay != "" {
+		t.put("exists", periodicItem{PK: pkKpiHealth, SK: "PERIODIC#" + periodicDay, Type: "HealthPeriodic", ID: rep.ID}, "attribute_not_exists(PK)")
+	}
+	err = t.run(ctx)
 	if failed(err, "exists") {
 		return ErrHealthCheckExists
 	}

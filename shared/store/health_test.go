@@ -37,16 +37,21 @@ func TestHealthChecksStoreListAndRead(t *testing.T) {
 		}
 		rep := metrics.HealthReport{ID: store.NewHealthID(at), At: at, From: "a", To: fmt.Sprint(i), Cards: cards, Months: 6,
 			Findings: []metrics.Finding{{Code: metrics.FindingDauMauDown, Kpi: metrics.KpiDauMau, From: 0.2, To: 0.1}}}
-		if err := h.SaveHealthCheck(ctx, rep); err != nil {
+		if err := h.SaveHealthCheck(ctx, rep, ""); err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, rep.ID)
-		if err := h.SaveHealthCheck(ctx, rep); !errors.Is(err, store.ErrHealthCheckExists) {
+		again := rep
+		again.ID = store.NewHealthID(at)
+		if err := h.SaveHealthCheck(ctx, again, "2026-05-01"); (i == 0) != (err == nil) {
+			t.Fatalf("the periodic check of one day saved twice, or refused: %v", err)
+		}
+		if err := h.SaveHealthCheck(ctx, rep, ""); !errors.Is(err, store.ErrHealthCheckExists) {
 			t.Fatalf("an id saved twice: %v", err)
 		}
 	}
 	list, err := h.HealthChecks(ctx)
-	if err != nil || len(list) != 3 || list[0].ID != ids[2] || list[2].ID != ids[0] || list[0].To != "2" || !list[0].At.Equal(base.AddDate(0, 12, 0)) {
+	if err != nil || len(list) != 4 || list[0].ID != ids[2] || list[3].ID != ids[0] || list[0].To != "2" || !list[0].At.Equal(base.AddDate(0, 12, 0)) {
 		t.Fatalf("list %+v (%v)", list, err)
 	}
 	latest, ok, err := h.LatestHealthCheck(ctx)

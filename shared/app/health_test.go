@@ -1,0 +1,233 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"tribune/shared/app"
+	"tribune/shared/config"
+	"tribune/shared/mail"
+	"tribune/shared/metrics"
+	"tribune/shared/policy"
+	"tribune/shared/spaces"
+)
+
+// upload sends a body with a content type and returns the status and answer.
+func (c *community) upload(client *http.Client, method, path, contentType, body string) (int, string) {
+	c.t.Helper()
+	req, _ := http.NewRequest(method, c.srv.URL+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", contentType)
+	resp, err := client.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(raw)
+}
+
+// countDays writes a counter's value on days ago (the metrics consumer's write).
+func (c *community) countDays(name string, value int, daysAgo ...int) {
+	c.t.Helper()
+	for _, ago := range daysAgo {
+		day := metrics.Day(time.Now().AddDate(0, 0, -ago))
+		for i := range value {
+			if err := c.st.CountEvent(context.Background(), metrics.Consumer, fmt.Sprintf("seed-%s-%s-%d", name, day, i), day,
+				[]metrics.Count{{Name: name, Delta: 1}}, time.Now()); err != nil {
+				c.t.Fatal(err)
+			}
+		}
+	}
+}
+
+// The baseline: none at first (404 no_baseline), frozen by an admin over the 30 days
+// ending yesterday (today's figures are not in it), frozen again: replaced. Marketers
+// read it, only admins freeze it.
+func TestKpiBaselineFreezes(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	admin, marketer, ann := c.as("ada", policy.RoleAdmin), c.as("mia", policy.RoleMarketer), c.as("ann")
+	if status, raw := c.call(marketer, "GET", "/api/kpis/baseline", "", nil); status != 404 || problemCode(raw) != "no_baseline" {
+		t.Fatalf("before: %d %s", status, raw)
+	}
+	c.countDays(metrics.PageViews, 2, 0, 1, 30, 31) // today and 31 days ago are outside
+	c.countDays(metrics.SignIns, 1, 5)
+	for _, who := range []*http.Client{marketer, ann} {
+		if status, _ := c.call(who, "PUT", "/api/kpis/baseline", "", nil); status != 403 {
+			t.Fatalf("a non-admin froze the baseline: %d", status)
+		}
+	}
+	var b metrics.Baseline
+	if status, raw := c.call(admin, "PUT", "/api/kpis/baseline", "", &b); status != 200 || b.Values["page_views"] != 4 || b.Values["sign_ins"] != 1 ||
+		b.To != metrics.Day(time.Now().AddDate(0, 0, -1)) || b.From != metrics.Day(time.Now().AddDate(0, 0, -30)) {
+		t.Fatalf("frozen: %d %s", status, raw)
+	}
+	c.countDays(metrics.SignIns, 2, 6)
+	if status, raw := c.call(admin, "PUT", "/api/kpis/baseline", "", nil); status != 200 {
+		t.Fatalf("again: %d %s", status, raw)
+	}
+	if status, raw := c.call(marketer, "GET", "/api/kpis/baseline", "", &b); status != 200 || b.Values["sign_ins"] != 3 {
+		t.Fatalf("read: %d %s", status, raw)
+	}
+	if status, _ := c.call(ann, "GET", "/api/kpis/baseline", "", nil); status != 403 {
+		t.Fatalf("a member read the baseline: %d", status)
+	}
+}
+
+// A health check run now: stored (201), listed, read by id with each card's previous
+// check, mailed to every admin in their language; only admins run one, marketers read
+// them, members neither.
+func TestKpiHealthCheckRunsAndMailsAdmins(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	admin, fr, marketer, ann := c.as("ada", policy.RoleAdmin), c.as("flo", policy.RoleAdmin), c.as("mia", policy.RoleMarketer), c.as("ann")
+	c.speaks(fr, "flo", "fr")
+	c.countDays(metrics.PageViews, 3, 1, 2)
+	for _, who := range []*http.Client{marketer, ann} {
+		if status, _ := c.call(who, "POST", "/api/kpis/health-checks", "", nil); status != 403 {
+			t.Fatalf("a non-admin ran a check: %d", status)
+		}
+	}
+	var first metrics.HealthReport
+	if status, raw := c.call(admin, "POST", "/api/kpis/health-checks", "", &first); status != 201 || first.ID == "" || first.Months != 6 ||
+		first.To != metrics.Day(time.Now().AddDate(0, 0, -1)) || first.Findings == nil {
+		t.Fatalf("run: %d %s", status, raw)
+	}
+	pv := cardOf(t, first, "page_views")
+	if *pv.Value != 6 || pv.PreviousCheck != nil {
+		t.Fatalf("page views %+v", pv)
+	}
+	en := c.mailSaying("ada@example.com", "Community health check")
+	if !strings.Contains(en.Text, "/kpis/health-checks/"+first.ID) {
+		t.Fatalf("the English mail: %s", en.Text)
+	}
+	if m := c.mailSaying("flo@example.com", "Bilan de santé"); !strings.Contains(m.Text, "Voir le bilan") {
+		t.Fatalf("the French mail: %s", m.Text)
+	}
+	if len(c.mailsTo("mia@example.com")) != 0 {
+		t.Fatal("a marketer got the admins' mail")
+	}
+	c.countDays(metrics.PageViews, 1, 3)
+	var second metrics.HealthReport
+	if status, raw := c.call(admin, "POST", "/api/kpis/health-checks", "", &second); status != 201 {
+		t.Fatalf("second: %d %s", status, raw)
+	}
+	if pv := cardOf(t, second, "page_views"); *pv.Value != 7 || pv.PreviousCheck == nil || *pv.PreviousCheck != 6 {
+		t.Fatalf("second page views %+v", pv)
+	}
+	var list app.HealthChecks
+	if status, raw := c.call(marketer, "GET", "/api/kpis/health-checks", "", &list); status != 200 || len(list.Items) != 2 || list.Items[0].ID != second.ID {
+		t.Fatalf("list: %d %s", status, raw)
+	}
+	var read metrics.HealthReport
+	if status, raw := c.call(marketer, "GET", "/api/kpis/health-checks/"+first.ID, "", &read); status != 200 || read.ID != first.ID || len(read.Cards) != len(first.Cards) {
+		t.Fatalf("read: %d %s", status, raw)
+	}
+	if status, raw := c.call(marketer, "GET", "/api/kpis/health-checks/nope", "", nil); status != 404 || problemCode(raw) != "no_health_check" {
+		t.Fatalf("unknown: %d %s", status, raw)
+	}
+	if status, _ := c.call(ann, "GET", "/api/kpis/health-checks", "", nil); status != 403 {
+		t.Fatalf("a member listed the checks: %d", status)
+	}
+}
+
+func cardOf(t *testing.T, rep metrics.HealthReport, kpi string) metrics.HealthCard {
+	t.Helper()
+	for _, c := range rep.Cards {
+		if c.Kpi == kpi {
+			return c
+		}
+	}
+	t.Fatalf("no card %s in %+v", kpi, rep.Cards)
+	return metrics.HealthCard{}
+}
+
+// The periodic check: nothing before a baseline; due 6 months after the baseline (then
+// after the last check); run twice on its day, one report and one mail.
+func TestKpiHealthCheckEveryMonths(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	c.as("ada", policy.RoleAdmin)
+	job := app.KpiHealthFunction().Job(app.Deps{Config: config.Config{PublicURL: c.srv.URL}, Store: c.st, Mail: mail.Outbox{Dir: c.outbox, From: "t@example.com"}})
+	ctx := context.Background()
+	checks := func() int {
+		list, err := c.st.Health().HealthChecks(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(list)
+	}
+	if err := job(ctx); err != nil || checks() != 0 {
+		t.Fatalf("no baseline: %v, %d checks", err, checks())
+	}
+	if err := c.st.Health().SaveBaseline(ctx, metrics.Baseline{At: time.Now().AddDate(0, -5, -27), Values: map[string]float64{}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := job(ctx); err != nil || checks() != 0 {
+		t.Fatalf("not due yet: %v, %d checks", err, checks())
+	}
+	if err := c.st.Health().SaveBaseline(ctx, metrics.Baseline{At: time.Now().AddDate(0, -6, -1), Values: map[string]float64{}}); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := job(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, mails := checks(), len(c.mailsTo("ada@example.com")); n != 1 || mails != 1 {
+		t.Fatalf("%d checks, %d mails, want 1 and 1", n, mails)
+	}
+}
+
+// The sales upload: admins only, text/csv, at most 1 MiB; one bad line refuses the whole
+// file (400, the lines listed) and the previous upload stays; a good file replaces it.
+// KPI XII compares the participating customers' mean sales with the others'.
+func TestKpiSalesUpload(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	admin, marketer := c.as("ada", policy.RoleAdmin), c.as("mia", policy.RoleMarketer)
+	ann := newMember(t, c.st, "ann", []string{policy.RoleMember})
+	acme := c.customerSpace(admin, "Acme")
+	c.customerSpace(admin, "Globex")
+	c.space(admin, "General", spaces.Public)
+	good := "customer,amount\nann@example.com,100\nACME,250.50\nacme,49.50\nGlobex,200\nGeneral,10\nnobody@example.com,5\n"
+	if status, _ := c.upload(marketer, "POST", "/api/kpis/sales", "text/csv", good); status != 403 {
+		t.Fatalf("a marketer uploaded sales: %d", status)
+	}
+	if status, raw := c.upload(admin, "POST", "/api/kpis/sales", "application/json", `{}`); status != 415 {
+		t.Fatalf("json: %d %s", status, raw)
+	}
+	var res metrics.SalesResult
+	status, raw := c.upload(admin, "POST", "/api/kpis/sales", "text/csv; charset=utf-8", good)
+	if err := jsonDecode(raw, &res); err != nil || status != 200 || res.Rows != 6 || res.Matched != 4 || res.Unmatched != 2 || res.Invalid == nil {
+		t.Fatalf("upload: %d %s", status, raw)
+	}
+	status, raw = c.upload(admin, "POST", "/api/kpis/sales", "text/csv", "customer,amount\nAcme,1\nGlobex,-2\n,3\n")
+	if status != 400 || problemCode(raw) != "invalid_sales_rows" || !strings.Contains(raw, `"line":3`) || !strings.Contains(raw, `"line":4`) {
+		t.Fatalf("invalid: %d %s", status, raw)
+	}
+	if status, raw := c.upload(admin, "POST", "/api/kpis/sales", "text/csv", "customer,amount\n"+strings.Repeat("Acme,1\n", 160_000)); status != 413 {
+		t.Fatalf("over 1 MiB: %d %.200s", status, raw)
+	}
+	up, ok, err := c.st.Sales().SalesUpload(context.Background())
+	if err != nil || !ok || up.Rows != 6 || len(up.Customers) != 2+1 {
+		t.Fatalf("the good upload stays: %+v %v %v", up, ok, err)
+	}
+	cmp, ok, err := app.SalesPerParticipant(context.Background(), c.st, participants{spaces: map[string]bool{acme.ID: true}}, "2026-01-01", "2026-01-31")
+	// participating: Acme 300; the others: Ann 100 and Globex 200, 150 each.
+	if err != nil || !ok || cmp.Value != 300 || cmp.Other != 150 || cmp.Participating != 1 || cmp.NotParticipating != 2 {
+		t.Fatalf("KPI XII %+v %v %v (ann %s)", cmp, ok, err, ann)
+	}
+}
+
+// participants are the customers a test says took part.
+type participants struct{ members, spaces map[string]bool }
+
+func (p participants) CustomerParticipants(context.Context, string, string) (map[string]bool, map[string]bool, error) {
+	return p.members, p.spaces, nil
+}
