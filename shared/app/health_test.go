@@ -231,3 +231,39 @@ type participants struct{ members, spaces map[string]bool }
 func (p participants) CustomerParticipants(context.Context, string, string) (map[string]bool, map[string]bool, error) {
 	return p.members, p.spaces, nil
 }
+
+// Route × role: every role and a visitor on each route of the baseline, the health
+// checks and the sales; kpis.read for admins and marketers, kpis.manage for admins.
+func TestKpiCheckRoutesByRole(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	routes := []struct {
+		method, path, contentType, body string
+		action                          policy.Action
+	}{
+		{"GET", "/api/kpis/baseline", "", "", policy.KpisRead},
+		{"PUT", "/api/kpis/baseline", "", "", policy.KpisManage},
+		{"GET", "/api/kpis/health-checks", "", "", policy.KpisRead},
+		{"POST", "/api/kpis/health-checks", "", "", policy.KpisManage},
+		{"GET", "/api/kpis/health-checks/none", "", "", policy.KpisRead},
+		{"POST", "/api/kpis/sales", "text/csv", "customer,amount\nAcme,1\n", policy.KpisManage},
+	}
+	clients := map[string]*http.Client{"visitor": c.visitor()}
+	for _, role := range policy.Roles {
+		clients[role] = c.as("who_"+role, role)
+	}
+	for _, rt := range routes {
+		for name, client := range clients {
+			status, raw := c.upload(client, rt.method, rt.path, rt.contentType, rt.body)
+			allowed := name != "visitor" && policy.Allowed([]string{policy.RoleMember, name}, rt.action)
+			switch {
+			case allowed && (status == 401 || status == 403 || status >= 500):
+				t.Errorf("%s %s as %s: %d %s", rt.method, rt.path, name, status, raw)
+			case !allowed && name == "visitor" && status != 401:
+				t.Errorf("%s %s as a visitor: %d, want 401", rt.method, rt.path, status)
+			case !allowed && name != "visitor" && status != 403:
+				t.Errorf("%s %s as %s: %d, want 403", rt.method, rt.path, name, status)
+			}
+		}
+	}
+}
