@@ -230,7 +230,8 @@ func (t trafficKPIs) Cards(ctx context.Context, from, to string) ([]metrics.Heal
 	card := func(kpi, number, unit string, v, p float64, day func(metrics.TrafficDay) float64) metrics.HealthCard {
 		c := metrics.HealthCard{Kpi: kpi, Number: number, Unit: unit, Value: &v, Previous: &p, Available: true, Series: []metrics.HealthPoint{}}
 		for _, d := range cur.Days {
-			c.Series = append(c.Series, metrics.HealthPoint{Day: d.Day, Value: day(d)})
+			v := day(d)
+			c.Series = append(c.Series, metrics.HealthPoint{Day: d.Day, Value: &v})
 		}
 		return c
 	}

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"errors"
 	"io"
 	"mime"
@@ -15,7 +14,8 @@ import (
 	"tribune/shared/store"
 )
 
-// The sales upload and KPI XII, sales per participant (docs/kpis.md, "Sales").
+// The sales upload (docs/kpis.md, "Sales"). KPI XII itself is store.Sales's
+// SalesPerParticipant (metrics.SalesFigures), which the dashboard's cards call.
 
 var (
 	errSalesType  = errs.New(errs.UnsupportedMedia, "unsupported_media_type", "Send the sales as text/csv.")
@@ -36,14 +36,6 @@ func bodyLimit(routes []httpx.Route) int64 {
 		}
 	}
 	return 0
-}
-
-// CustomerParticipants are the customers who took part in from..to: the members who
-// did a customer activity (tickets opened, questions asked, ideas, campaign
-// submissions by members of customer spaces) and those activities' customer spaces.
-// The KPI counts (`GET /api/kpis`) implement it.
-type CustomerParticipants interface {
-	CustomerParticipants(ctx context.Context, from, to string) (members, spaces map[string]bool, err error)
 }
 
 type kpiSales struct {
@@ -94,18 +86,4 @@ func (k kpiSales) Upload(r *http.Request) (metrics.SalesResult, error) {
 		return metrics.SalesResult{}, err
 	}
 	return metrics.SalesResult{Rows: up.Rows, Matched: up.Matched, Unmatched: up.Unmatched, Invalid: []metrics.SalesProblem{}}, nil
-}
-
-// SalesPerParticipant is KPI XII over from..to: the mean sales of the uploaded customers
-// who took part (value) and of the others (other); ok false before any upload.
-func SalesPerParticipant(ctx context.Context, st *store.Store, who CustomerParticipants, from, to string) (metrics.SalesComparison, bool, error) {
-	up, ok, err := st.Sales().SalesUpload(ctx)
-	if err != nil || !ok {
-		return metrics.SalesComparison{}, false, err
-	}
-	members, spaces, err := who.CustomerParticipants(ctx, from, to)
-	if err != nil {
-		return metrics.SalesComparison{}, false, err
-	}
-	return metrics.SalesPerParticipant(up, members, spaces), true, nil
 }

@@ -29,10 +29,11 @@ type HealthCard struct {
 	PreviousCheck *float64 `json:"previousCheck,omitempty"`
 }
 
-// HealthPoint is one day of a card's series.
+// HealthPoint is one day of a card's series (null: none, or hidden by the small-group
+// rule), as metrics.Point of the dashboard.
 type HealthPoint struct {
-	Day   string  `json:"day"`
-	Value float64 `json:"value"`
+	Day   string   `json:"day"`
+	Value *float64 `json:"value"`
 }
 
 // HealthShare is one group of the participation (90-9-1): its members and their share of the

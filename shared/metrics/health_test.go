@@ -127,7 +127,7 @@ func TestParseSalesRefusesTheWholeFile(t *testing.T) {
 
 type salesMatcher map[string]string
 
-func (m salesMatcher) MemberByEmail(email string) string { return m["email:"+email] }
+func (m salesMatcher) CustomerSpaceByEmail(email string) string { return m["email:"+email] }
 func (m salesMatcher) CustomerSpaceByName(name string) string {
 	return m["space:"+strings.ToLower(name)]
 }
@@ -137,13 +137,16 @@ func TestSalesPerParticipant(t *testing.T) {
 	rows := []SalesRow{{Customer: "ana@example.com", Email: true, Cents: 10000}, {Customer: "Acme", Cents: 50000},
 		{Customer: "acme", Cents: 10000}, {Customer: "Globex", Cents: 20000}, {Customer: "bob@example.com", Email: true, Cents: 999},
 		{Customer: "Initech", Cents: 40000}}
-	up := MatchSales(time.Now(), rows, salesMatcher{"email:ana@example.com": "m-ana", "space:acme": "s-acme", "space:globex": "s-globex", "space:initech": "s-initech"})
+	up := MatchSales(time.Now(), rows, salesMatcher{"email:ana@example.com": "s-hooli", "space:acme": "s-acme", "space:globex": "s-globex", "space:initech": "s-initech"})
 	if up.Rows != 6 || up.Matched != 5 || up.Unmatched != 1 || len(up.Customers) != 4 || up.Customers[1].Cents != 60000 {
 		t.Fatalf("upload %+v", up)
 	}
-	cmp := SalesPerParticipant(up, map[string]bool{"m-ana": true}, map[string]bool{"s-acme": true})
-	// participating: ana 100 + Acme 600 → 350 each; others: Globex 200 + Initech 400 → 300.
-	if cmp.Value != 350 || cmp.Other != 300 || cmp.Participating != 2 || cmp.NotParticipating != 2 {
+	cmp := SalesPerParticipant(up, map[string]bool{"s-hooli": true, "s-acme": true})
+	// participating: Hooli (ana's) 100 + Acme 600 → 350 each; others: Globex 200 + Initech 400 → 300.
+	if *cmp.Value != 350 || *cmp.Other != 300 || cmp.Participating != 2 || cmp.NotParticipating != 2 {
 		t.Fatalf("comparison %+v", cmp)
+	}
+	if none := SalesPerParticipant(up, map[string]bool{}); none.Value != nil || *none.Other != 325 {
+		t.Fatalf("no one took part: %+v", none)
 	}
 }

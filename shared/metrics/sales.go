@@ -16,12 +16,13 @@ import (
 )
 
 // Sales (KPI XII, docs/kpis.md, "Sales"): an admin uploads a CSV of sales per customer,
-// `customer,amount`, where customer is an email (a member's, matched on their
-// sign-in email) or the name of a customer space (matched on the space's name, case
-// and surrounding spaces ignored). A member's company field is not used: it is free
-// text the member writes, a customer space is what the community knows. The upload
-// replaces the previous one; the sales per participant compares the mean sales of the
-// customers who took part (a customer activity in the range) with the others'.
+// `customer,amount`. A customer is a customer space: the line names it by its name
+// (case and surrounding spaces ignored) or by the email of one of its members (the
+// member's sign-in email; the first by name of the member's customer spaces). A member's company field is
+// not used: it is free text the member writes, a customer space is what the community
+// knows. The upload replaces the previous one; the sales per participant compares the
+// mean sales of the customers who took part (a customer activity in the range) with
+// the others'.
 
 // Sales upload limits.
 const (
@@ -180,12 +181,11 @@ func digits(s string) bool {
 	return true
 }
 
-// SalesCustomer is a matched customer of an upload: a member (an email's) or a
-// customer space (a name's), with its sales summed over the upload's lines.
+// SalesCustomer is a matched customer of an upload: a customer space, with its sales
+// summed over the upload's lines.
 type SalesCustomer struct {
-	MemberID string `json:"memberId,omitempty"`
-	SpaceID  string `json:"spaceId,omitempty"`
-	Cents    int64  `json:"cents"`
+	SpaceID string `json:"spaceId"`
+	Cents   int64  `json:"cents"`
 }
 
 // SalesUpload is the stored upload: what matched, summed per customer, and the counts.
@@ -205,36 +205,35 @@ type SalesResult struct {
 	Invalid   []SalesProblem `json:"invalid"`
 }
 
-// SalesMatcher finds the customer a line names: the member of an email, the customer
-// space of a name ("" when none).
+// SalesMatcher finds the customer space a line names: by a member's email (the one
+// customer space that member belongs to), by its name ("" when none).
 type SalesMatcher interface {
-	MemberByEmail(email string) string
+	CustomerSpaceByEmail(email string) string
 	CustomerSpaceByName(name string) string
 }
 
-// MatchSales sums the rows per matched customer (a member or a space named on several
-// lines is one customer), in the order first seen.
+// MatchSales sums the rows per matched customer (a space named on several lines, or by
+// name and by email, is one customer), in the order first seen.
 func MatchSales(at time.Time, rows []SalesRow, m SalesMatcher) SalesUpload {
 	up := SalesUpload{At: at.UTC(), Rows: len(rows), Customers: []SalesCustomer{}}
 	index := map[string]int{}
 	for _, r := range rows {
-		var c SalesCustomer
+		id := ""
 		if r.Email {
-			c.MemberID = m.MemberByEmail(r.Customer)
+			id = m.CustomerSpaceByEmail(r.Customer)
 		} else {
-			c.SpaceID = m.CustomerSpaceByName(r.Customer)
+			id = m.CustomerSpaceByName(r.Customer)
 		}
-		k := "m:" + c.MemberID + "|s:" + c.SpaceID
-		if c.MemberID == "" && c.SpaceID == "" {
+		if id == "" {
 			up.Unmatched++
 			continue
 		}
 		up.Matched++
-		i, ok := index[k]
+		i, ok := index[id]
 		if !ok {
 			i = len(up.Customers)
-			index[k] = i
-			up.Customers = append(up.Customers, c)
+			index[id] = i
+			up.Customers = append(up.Customers, SalesCustomer{SpaceID: id})
 		}
 		up.Customers[i].Cents += r.Cents
 	}
@@ -242,20 +241,21 @@ func MatchSales(at time.Time, rows []SalesRow, m SalesMatcher) SalesUpload {
 }
 
 // SalesComparison is KPI XII: the mean sales of a participating customer (Value) and of
-// the others (Other), in the currency (not cents), with how many customers each side.
+// the others (Other), in the currency (not cents), with how many customers each side
+// (a side without customers: nil).
 type SalesComparison struct {
-	Value, Other                    float64
+	Value, Other                    *float64
 	Participating, NotParticipating int
 }
 
-// SalesPerParticipant splits the upload's customers: a member customer participates
-// when they did a customer activity in the range; a space customer when one of its
-// members did (activeSpaces: the customer spaces of those activities).
-func SalesPerParticipant(up SalesUpload, activeMembers, activeSpaces map[string]bool) SalesComparison {
+// SalesPerParticipant splits the upload's customers: a customer participates when it
+// did a customer activity in the range (participating: the customer spaces of those
+// activities, metrics.Service.ActiveCustomers).
+func SalesPerParticipant(up SalesUpload, participating map[string]bool) SalesComparison {
 	var in, out int64
 	var cmp SalesComparison
 	for _, c := range up.Customers {
-		if (c.MemberID != "" && activeMembers[c.MemberID]) || (c.SpaceID != "" && activeSpaces[c.SpaceID]) {
+		if participating[c.SpaceID] {
 			in += c.Cents
 			cmp.Participating++
 		} else {
@@ -264,10 +264,12 @@ func SalesPerParticipant(up SalesUpload, activeMembers, activeSpaces map[string]
 		}
 	}
 	if cmp.Participating > 0 {
-		cmp.Value = float64(in) / 100 / float64(cmp.Participating)
+		v := float64(in) / 100 / float64(cmp.Participating)
+		cmp.Value = &v
 	}
 	if cmp.NotParticipating > 0 {
-		cmp.Other = float64(out) / 100 / float64(cmp.NotParticipating)
+		v := float64(out) / 100 / float64(cmp.NotParticipating)
+		cmp.Other = &v
 	}
 	return cmp
 }

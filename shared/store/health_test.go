@@ -29,7 +29,8 @@ func TestHealthChecksStoreListAndRead(t *testing.T) {
 		v := float64(i)
 		var series []metrics.HealthPoint
 		for d := range 400 {
-			series = append(series, metrics.HealthPoint{Day: metrics.Day(at.AddDate(0, 0, d-400)), Value: float64(d)})
+			x := float64(d)
+			series = append(series, metrics.HealthPoint{Day: metrics.Day(at.AddDate(0, 0, d-400)), Value: &x})
 		}
 		var cards []metrics.HealthCard
 		for k := range 27 {
@@ -88,20 +89,29 @@ func TestBaselineIsReplaced(t *testing.T) {
 	}
 }
 
-// An upload is matched (emails to members, names to customer spaces), stored in parts
-// and replaces the previous upload, whose parts are deleted.
+// An upload is matched (names to customer spaces, emails to their member's one customer
+// space), stored in parts and replaces the previous upload, whose parts are deleted.
 func TestSalesUploadMatchesAndReplaces(t *testing.T) {
 	t.Parallel()
 	st, tbl := newStore(t)
-	ana := named(t, st, "Ana")
+	ana, bob := named(t, st, "Ana"), named(t, st, "Bob")
 	now := time.Now().UTC()
 	for _, sp := range []spaces.Space{{ID: "s_acme", Name: "Acme Corp", Kind: spaces.KindCustomer, Visibility: spaces.Closed, CreatedAt: now},
+		{ID: "s_globex", Name: "Globex", Kind: spaces.KindCustomer, Visibility: spaces.Closed, CreatedAt: now},
 		{ID: "s_team", Name: "Team", Visibility: spaces.Public, CreatedAt: now}} {
 		if err := st.Spaces().CreateSpace(ctx, sp, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
-	rows, err := metrics.ParseSales([]byte("customer,amount\nANA@example.com,10\n  acme corp ,5.5\nteam,3\nnobody@example.com,1\nAcme Corp,1\n"))
+	for _, m := range []spaces.Membership{{SpaceID: "s_acme", MemberID: ana}, {SpaceID: "s_team", MemberID: ana},
+		{SpaceID: "s_acme", MemberID: bob}, {SpaceID: "s_globex", MemberID: bob}} {
+		m.Role, m.Status, m.JoinedAt = spaces.RoleMember, spaces.StatusActive, now
+		if err := st.Spaces().AddMember(ctx, m, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Ana's one customer space is Acme; Bob's are Acme Corp and Globex: the first by name.
+	rows, err := metrics.ParseSales([]byte("customer,amount\nANA@example.com,10\n  acme corp ,5.5\nteam,3\nnobody@example.com,1\nbob@example.com,7\nGlobex,1\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,9 +120,12 @@ func TestSalesUploadMatchesAndReplaces(t *testing.T) {
 		t.Fatal(err)
 	}
 	up := metrics.MatchSales(now, rows, match)
-	if up.Matched != 3 || up.Unmatched != 2 || len(up.Customers) != 2 || up.Customers[0].MemberID != ana || up.Customers[1].SpaceID != "s_acme" ||
-		up.Customers[1].Cents != 650 {
+	if up.Matched != 4 || up.Unmatched != 2 || len(up.Customers) != 2 || up.Customers[0].SpaceID != "s_acme" || up.Customers[0].Cents != 2250 ||
+		up.Customers[1].SpaceID != "s_globex" || up.Customers[1].Cents != 100 {
 		t.Fatalf("matched %+v", up)
+	}
+	if v, o, err := st.Sales().SalesPerParticipant(ctx, "", "", nil); v != nil || o != nil || err != nil {
+		t.Fatalf("before any upload: %v %v %v", v, o, err)
 	}
 	if err := st.Sales().SaveSalesUpload(ctx, up); err != nil {
 		t.Fatal(err)
@@ -121,7 +134,7 @@ func TestSalesUploadMatchesAndReplaces(t *testing.T) {
 	// A bigger upload, in three parts, replaces it.
 	big := metrics.SalesUpload{At: now.Add(time.Second), Rows: 9000, Matched: 9000}
 	for i := range 9000 {
-		big.Customers = append(big.Customers, metrics.SalesCustomer{MemberID: fmt.Sprintf("m_%d", i), Cents: int64(i)})
+		big.Customers = append(big.Customers, metrics.SalesCustomer{SpaceID: fmt.Sprintf("s_%d", i), Cents: int64(i)})
 	}
 	if err := st.Sales().SaveSalesUpload(ctx, big); err != nil {
 		t.Fatal(err)
@@ -135,5 +148,10 @@ func TestSalesUploadMatchesAndReplaces(t *testing.T) {
 	}
 	if strings.Contains(fmt.Sprint(got.Customers[:1]), "s_acme") {
 		t.Fatal("the old upload still read")
+	}
+	// KPI XII: s_1 and s_3 took part (1 and 3 cents: 0.02 each); the 8,998 others.
+	v, o, err := st.Sales().SalesPerParticipant(ctx, "", "", map[string]bool{"s_1": true, "s_3": true, "s_acme": true})
+	if err != nil || v == nil || *v != 0.02 || o == nil || *o != float64(9000*8999/2-4)/100/8998 {
+		t.Fatalf("KPI XII %v %v %v", v, o, err)
 	}
 }

@@ -125,35 +125,16 @@ func (s Sales) SalesUpload(ctx context.Context) (metrics.SalesUpload, bool, erro
 	return up, true, nil
 }
 
-// SalesMatches finds the customers an upload's rows name: the members of its emails
-// (one BatchGetItem of EMAIL# items per 100 addresses) and the customer spaces by name
-// (every customer space, by pages of 100, names compared without case and surrounding
-// spaces).
+// SalesMatches finds the customer spaces an upload's rows name: every customer space
+// (GSI1 CUSTOMERSPACES by pages of 100; names compared without case and surrounding
+// spaces), and for the emails their members (one BatchGetItem of EMAIL# items per 100
+// addresses), then each such member's spaces (one query per distinct member): the
+// member's customer space: the first by name of the customer spaces they are an active
+// member of, the customer their activities count for (app.customerOf); none: the line is
+// unmatched.
 func (s Sales) SalesMatches(ctx context.Context, rows []metrics.SalesRow) (SalesMatch, error) {
 	m := SalesMatch{emails: map[string]string{}, spaces: map[string]string{}}
-	var keys []map[string]types.AttributeValue
-	names := false
-	for _, r := range rows {
-		if r.Email {
-			keys = append(keys, key(emailPK(r.Customer), skEmail))
-		} else {
-			names = true
-		}
-	}
-	found, err := s.batchGet(ctx, "store.SalesMatches", keys)
-	if err != nil {
-		return m, err
-	}
-	for _, av := range found {
-		var it emailItem
-		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-			return m, fmt.Errorf("store.SalesMatches: %w", err)
-		}
-		m.emails[emailOf(it.PK)] = it.MemberID
-	}
-	if !names {
-		return m, nil
-	}
+	order := map[string]int{} // a customer space's rank by name
 	cursor := ""
 	for {
 		page, next, err := s.Spaces().CustomerSpaces(ctx, cursor, 100)
@@ -163,13 +144,60 @@ func (s Sales) SalesMatches(ctx context.Context, rows []metrics.SalesRow) (Sales
 		for _, sp := range page {
 			if sp.Kind == spaces.KindCustomer {
 				m.spaces[SalesName(sp.Name)] = sp.ID
+				order[sp.ID] = len(order)
 			}
 		}
 		if next == "" {
-			return m, nil
+			break
 		}
 		cursor = next
 	}
+	var keys []map[string]types.AttributeValue
+	for _, r := range rows {
+		if r.Email {
+			keys = append(keys, key(emailPK(r.Customer), skEmail))
+		}
+	}
+	found, err := s.batchGet(ctx, "store.SalesMatches", keys)
+	if err != nil {
+		return m, err
+	}
+	spaceOf := map[string]string{}
+	for _, av := range found {
+		var it emailItem
+		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+			return m, fmt.Errorf("store.SalesMatches: %w", err)
+		}
+		id, ok := spaceOf[it.MemberID]
+		if !ok {
+			list, err := s.Spaces().MySpaces(ctx, it.MemberID)
+			if err != nil {
+				return m, err
+			}
+			for _, ms := range list {
+				rank, isCustomer := order[ms.SpaceID]
+				if ms.Status == spaces.StatusActive && isCustomer && (id == "" || rank < order[id]) {
+					id = ms.SpaceID
+				}
+			}
+			spaceOf[it.MemberID] = id
+		}
+		m.emails[emailOf(it.PK)] = id
+	}
+	return m, nil
+}
+
+// SalesPerParticipant is KPI XII over a range (metrics.SalesFigures): the mean sales of
+// the uploaded customers among participating (the customer spaces with a customer
+// activity in the range) and of the others; nil values before any upload, or for a
+// side without customers.
+func (s Sales) SalesPerParticipant(ctx context.Context, from, to string, participating map[string]bool) (value, other *float64, err error) {
+	up, ok, err := s.SalesUpload(ctx)
+	if err != nil || !ok {
+		return nil, nil, err
+	}
+	cmp := metrics.SalesPerParticipant(up, participating)
+	return cmp.Value, cmp.Other, nil
 }
 
 // SalesName is a customer's name as matched: without case and surrounding spaces.
@@ -178,5 +206,5 @@ func SalesName(name string) string { return strings.ToLower(strings.TrimSpace(na
 // SalesMatch implements metrics.SalesMatcher from what SalesMatches read.
 type SalesMatch struct{ emails, spaces map[string]string }
 
-func (m SalesMatch) MemberByEmail(email string) string      { return m.emails[email] }
-func (m SalesMatch) CustomerSpaceByName(name string) string { return m.spaces[SalesName(name)] }
+func (m SalesMatch) CustomerSpaceByEmail(email string) string { return m.emails[email] }
+func (m SalesMatch) CustomerSpaceByName(name string) string   { return m.spaces[SalesName(name)] }
