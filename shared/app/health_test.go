@@ -260,3 +260,28 @@ func TestKpiCheckRoutesByRole(t *testing.T) {
 		}
 	}
 }
+
+// Each finding is a sentence in English and in French, its figures written as its unit
+// asks: a duration, a percentage (rates are percents, ratios and shares fractions), a
+// number.
+func TestHealthFindingSentences(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		f      metrics.Finding
+		en, fr string
+	}{
+		{metrics.Finding{Code: metrics.FindingFirstResponseDoubled, From: 1800, To: 3900}, "from 30 min to 1 h 05 min", "de 30 min à 1 h 05 min"},
+		{metrics.Finding{Code: metrics.FindingSolutionRateDown, From: 60, To: 37.5}, "from 60% to 37.5%", "de 60\u00a0% à 37,5\u00a0%"},
+		{metrics.Finding{Code: metrics.FindingDauMauDown, From: 0.25, To: 0.125}, "from 25% to 12.5%", "de 25\u00a0% à 12,5\u00a0%"},
+		{metrics.Finding{Code: metrics.FindingUnansweredUp, From: 4, To: 12}, "from 4 to 12", "de 4 à 12"},
+		{metrics.Finding{Code: metrics.FindingContributionsDown, From: 200, To: 90}, "from 200 to 90", "de 200 à 90"},
+		{metrics.Finding{Code: metrics.FindingShiftedToReaders, From: 0.9, To: 0.96}, "from 90% to 96%", "de 90\u00a0% à 96\u00a0%"},
+	} {
+		if got := app.FindingSentence("en", c.f); !strings.Contains(got, c.en) || strings.Contains(got, "{") {
+			t.Errorf("en %s: %q", c.f.Code, got)
+		}
+		if got := app.FindingSentence("fr", c.f); !strings.Contains(got, c.fr) || strings.Contains(got, "{") {
+			t.Errorf("fr %s: %q", c.f.Code, got)
+		}
+	}
+}
