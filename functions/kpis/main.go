@@ -13,7 +13,7 @@ import (
 
 func main() {
 	env := app.Boot(app.KpisFunction())
-	handler, err := app.HTTPHandler(env.Function, app.Deps{Config: env.Config, Store: env.Store()})
+	handler, err := app.HTTPHandler(env.Function, app.Deps{Config: env.Config, Store: env.Store(), Mail: env.Mail()})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -347,7 +347,7 @@ func Handler(cfg config.Config, guard auth.Sessions, routes []httpx.Route) (http
 	}
 	httpx.Mount(mux, routes, guard.Guard, repeats)
 	mux.HandleFunc("/api/", httpx.NoRoute(mux, errNoRoute))
-	return httpx.Wrap(mux, httpx.Options{TrustedOrigins: trustedOrigins(cfg)})
+	return httpx.Wrap(mux, httpx.Options{TrustedOrigins: trustedOrigins(cfg), MaxBodyBytes: bodyLimit(routes)})
 }
 
 func trustedOrigins(cfg config.Config) []string {

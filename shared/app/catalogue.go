@@ -32,7 +32,7 @@ func Catalogue() []Function {
 	return []Function{RegistrationFunction(), InvitationsFunction(), PostingFunction(), TicketingFunction(),
 		TicketSweepFunction(), MigrateFunction(), PublisherFunction(), NotificationsFunction(), MetricsFunction(), FeedFunction(),
 		RewardsFunction(), AwardsFunction(), ClockFunction(), NewslettersFunction(),
-		NewsletterSendFunction(), AudienceFunction(), KpisFunction()}
+		NewsletterSendFunction(), AudienceFunction(), KpisFunction(), KpiHealthFunction()}
 }
 
 // RegistrationFunction: sign-up, sign-in, sessions, profiles (HTTP).

@@ -19,10 +19,11 @@ import (
 func KpisFunction() Function {
 	return Function{Name: "kpis", Description: "KPIs: the page-view beacon, the traffic report, the dashboard, its CSV export, participation, settings (HTTP)",
 		Routes: KpisRoutes,
-		Needs:  []string{EnvTableName, EnvPublicURL},
-		Uses:   []string{EnvTrustedProxies, EnvCursorSecretARN},
-		// The cursor secret salts the day's visitor hashes (docs/kpis.md).
-		Grants: []Grant{TableData, CursorKey}}
+		Needs:  []string{EnvTableName, EnvPublicURL, EnvMailFrom},
+		Uses:   []string{EnvTrustedProxies, EnvCursorSecretARN, EnvMailConfigurationSet},
+		// The cursor secret salts the day's visitor hashes (docs/kpis.md); a health
+		// check run from the page is mailed to the admins.
+		Grants: []Grant{TableData, CursorKey, SendMail}}
 }
 
 // newKpiService is the metrics service with everything the KPIs need (nil store: a
@@ -31,6 +32,7 @@ func newKpiService(st *store.Store) *metrics.Service {
 	svc := &metrics.Service{Store: st, Values: st, Now: time.Now}
 	if st != nil {
 		svc.KpiData, svc.Customer, svc.Names = st, customerOf(st), st.MemberNames
+		svc.Baselines, svc.Sales = st.Health(), st.Sales()
 	}
 	return svc
 }
@@ -48,7 +50,9 @@ func KpisRoutes(d Deps) []httpx.Route {
 	if d.Store != nil {
 		beacons.Salt = d.Store.VisitorSalt
 	}
-	return metrics.KpiHTTP{Service: newKpiService(d.Store), Beacons: beacons, TrustedProxies: d.Config.TrustedProxies, Sessions: sessions(d.Store)}.Routes()
+	routes := metrics.KpiHTTP{Service: newKpiService(d.Store), Beacons: beacons, TrustedProxies: d.Config.TrustedProxies, Sessions: sessions(d.Store)}.Routes()
+	// The baseline, the health checks and the sales upload (health.go, sales.go).
+	return append(routes, KpiCheckRoutes(d)...)
 }
 
 // KpisHandler is the kpis function's HTTP handler.

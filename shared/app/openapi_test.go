@@ -41,7 +41,9 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 			"/api/posts/{id}/comments/{comment}/accept": true, "/api/posts/{id}/reactions/{reaction}": true, "/api/posts/{id}/comments/{comment}/reactions/{reaction}": true,
 			"/api/notifications/read":  true,
 			"/api/campaigns/{id}/join": true, "/api/campaigns/{id}/seen": true,
-			"/api/newsletters/{id}/unschedule": true, "/api/newsletters/{id}/pause": true, "/api/newsletters/{id}/resume": true, "/api/newsletters/{id}/cancel": true}
+			"/api/newsletters/{id}/unschedule": true, "/api/newsletters/{id}/pause": true, "/api/newsletters/{id}/resume": true, "/api/newsletters/{id}/cancel": true,
+			// issue 14, round 2: freeze and run take nothing; the sales file is text/csv (its summary says so).
+			"/api/kpis/baseline": true, "/api/kpis/health-checks": true, "/api/kpis/sales": true}
 		if (rt.Method == http.MethodPost || rt.Method == http.MethodPut) && rt.Request == nil && !bodiless[rt.Pattern] {
 			t.Fatalf("%s %s takes no documented body", rt.Method, rt.Pattern)
 		}

@@ -115,12 +115,6 @@ type KpiReport struct {
 	HistogramError float64 `json:"histogramError"`
 }
 
-// Baseline is the frozen launch values.
-type Baseline struct {
-	At     time.Time          `json:"at"`
-	Values map[string]float64 `json:"values"`
-}
-
 // BaselineStore reads the baseline (found false when none is frozen).
 type BaselineStore interface {
 	Baseline(ctx context.Context) (Baseline, bool, error)

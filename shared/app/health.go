@@ -1,0 +1,278 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"tribune/shared/errs"
+	"tribune/shared/httpx"
+	"tribune/shared/mail"
+	"tribune/shared/metrics"
+	"tribune/shared/policy"
+	"tribune/shared/store"
+)
+
+// The KPI baseline and health checks (issue 14, round 2; docs/kpis.md, "Baseline" and
+// "Health check"). The figures come through metrics.KPISource: dashboardKPIs, the
+// dashboard's own cards (`GET /api/kpis`) and participation.
+
+// HealthCheckEvery is how often the kpihealth function asks whether a periodic check is
+// due (KpiHealthFunction): a check runs healthCheckMonths months after the previous
+// one, the first that long after the baseline was frozen.
+const HealthCheckEvery = time.Hour
+
+// DefaultHealthCheckMonths is the settings' healthCheckMonths until an admin changes it.
+const DefaultHealthCheckMonths = 6
+
+var (
+	errNoBaseline    = errs.New(errs.NotFound, "no_baseline", "No launch baseline was frozen yet.")
+	errNoHealthCheck = errs.New(errs.NotFound, "no_health_check", "There is no health check of this id.")
+)
+
+type kpiHealth struct {
+	store     *store.Store
+	source    metrics.KPISource
+	mail      mail.Sender
+	publicURL string
+	now       func() time.Time
+	// months is the settings' healthCheckMonths (1-24).
+	months func(ctx context.Context) (int, error)
+}
+
+func newKpiHealth(d Deps) *kpiHealth {
+	k := &kpiHealth{store: d.Store, mail: d.Mail, publicURL: d.Config.PublicURL, now: time.Now,
+		months: func(context.Context) (int, error) { return DefaultHealthCheckMonths, nil }}
+	if d.Store != nil {
+		svc := newKpiService(d.Store)
+		k.source = dashboardKPIs{svc}
+		k.months = func(ctx context.Context) (int, error) {
+			set, err := svc.KpiSettings(ctx)
+			return set.HealthCheckMonths, err
+		}
+	}
+	return k
+}
+
+// Freeze freezes the values of the 30 days ending yesterday as the launch baseline
+// (replacing the previous one; the previous one lives on only in the health checks'
+// reports, whose cards carry the baseline of their time).
+func (k *kpiHealth) Freeze(ctx context.Context) (metrics.Baseline, error) {
+	now := k.now().UTC()
+	from, to := metrics.BaselineRange(now)
+	cards, err := k.source.Cards(ctx, from, to)
+	if err != nil {
+		return metrics.Baseline{}, err
+	}
+	b := metrics.BaselineOf(now, from, to, cards)
+	if err := k.store.Health().SaveBaseline(ctx, b); err != nil {
+		return metrics.Baseline{}, err
+	}
+	return b, nil
+}
+
+// Run runs a health check now: the cards of the months ending yesterday, each with
+// the previous check's value, the participation, the findings; stores the report and
+// mails it to every admin. periodicDay names the periodic check's day ("" on demand).
+func (k *kpiHealth) Run(ctx context.Context, periodicDay string) (metrics.HealthReport, error) {
+	now := k.now().UTC()
+	months, err := k.months(ctx)
+	if err != nil {
+		return metrics.HealthReport{}, err
+	}
+	from, to := metrics.HealthRange(now, months)
+	cards, err := k.source.Cards(ctx, from, to)
+	if err != nil {
+		return metrics.HealthReport{}, err
+	}
+	latest, hadOne, err := k.store.Health().LatestHealthCheck(ctx)
+	if err != nil {
+		return metrics.HealthReport{}, err
+	}
+	var prev *metrics.HealthReport
+	if hadOne {
+		prev = &latest
+	}
+	rep := metrics.HealthReport{ID: store.NewHealthID(now), At: now, From: from, To: to, Months: months, Cards: metrics.WithPreviousCheck(cards, prev)}
+	part, ok, err := k.source.Participation(ctx, from, to)
+	if err != nil {
+		return metrics.HealthReport{}, err
+	}
+	if ok {
+		rep.Participation = &part
+	}
+	var prevPart *metrics.HealthParticipation
+	if prev != nil {
+		prevPart = prev.Participation
+	}
+	rep.Findings = metrics.Findings(rep.Cards, rep.Participation, prevPart)
+	if err := k.store.Health().SaveHealthCheck(ctx, rep, periodicDay); err != nil {
+		return metrics.HealthReport{}, err
+	}
+	// The report is stored: a mail that fails is told, the report stays.
+	return rep, k.mailAdmins(ctx, rep)
+}
+
+// Due runs the periodic check when it is due: healthCheckMonths months after the last
+// check, or, before the first, after the baseline was frozen (no baseline and no check:
+// nothing to compare, nothing runs; a check on demand starts the rhythm too). A periodic
+// report claims its day, so the job running twice stores one report and mails it once.
+func (k *kpiHealth) Due(ctx context.Context) error {
+	now := k.now().UTC()
+	months, err := k.months(ctx)
+	if err != nil {
+		return err
+	}
+	latest, ok, err := k.store.Health().LatestHealthCheck(ctx)
+	if err != nil {
+		return err
+	}
+	since := latest.At
+	if !ok {
+		b, frozen, err := k.store.Health().Baseline(ctx)
+		if err != nil || !frozen {
+			return err
+		}
+		since = b.At
+	}
+	if since.AddDate(0, months, 0).After(now) {
+		return nil
+	}
+	_, err = k.Run(ctx, metrics.Day(now))
+	if errors.Is(err, store.ErrHealthCheckExists) {
+		return nil
+	}
+	return err
+}
+
+// HealthChecks is `GET /api/kpis/health-checks`'s answer.
+type HealthChecks struct {
+	Items []metrics.HealthSummary `json:"items"`
+}
+
+// healthRoutes are the baseline's and the health checks' routes.
+func healthRoutes(k *kpiHealth) []httpx.Route {
+	return []httpx.Route{
+		{Method: "GET", Pattern: "/api/kpis/baseline", Tag: "kpis", Action: policy.KpisRead, Handler: k.getBaseline,
+			Summary:   "The launch baseline: the KPIs' values over the 30 days ending the day before it was frozen.",
+			Responses: httpx.Answers(200, "The baseline", metrics.Baseline{}, map[int]string{404: "No baseline frozen yet (no_baseline)"})},
+		{Method: "PUT", Pattern: "/api/kpis/baseline", Tag: "kpis", Action: policy.KpisManage, Handler: k.putBaseline,
+			Summary:   "Freezes the KPIs of the 30 days ending yesterday as the launch baseline (again: replaced).",
+			Responses: httpx.Answers(200, "The baseline frozen", metrics.Baseline{}, nil)},
+		{Method: "GET", Pattern: "/api/kpis/health-checks", Tag: "kpis", Action: policy.KpisRead, Handler: k.list,
+			Summary:   "The health checks, newest first (at most 100).",
+			Responses: httpx.Answers(200, "The list", HealthChecks{}, nil)},
+		{Method: "POST", Pattern: "/api/kpis/health-checks", Tag: "kpis", Action: policy.KpisManage, Handler: k.runNow,
+			Summary:   "Runs a health check now: stores its report and mails it to every admin.",
+			Responses: httpx.Answers(201, "The report", metrics.HealthReport{}, nil)},
+		{Method: "GET", Pattern: "/api/kpis/health-checks/{id}", Tag: "kpis", Action: policy.KpisRead, Handler: k.get,
+			Summary:   "One health check: its cards (with the previous check's values), participation and findings (codes with figures).",
+			Responses: httpx.Answers(200, "The report", metrics.HealthReport{}, map[int]string{404: "No such health check (no_health_check)"})},
+	}
+}
+
+func (k *kpiHealth) getBaseline(w http.ResponseWriter, r *http.Request) {
+	b, ok, err := k.store.Health().Baseline(r.Context())
+	if err == nil && !ok {
+		err = errNoBaseline
+	}
+	httpx.Reply(w, r, http.StatusOK, b, err)
+}
+
+func (k *kpiHealth) putBaseline(w http.ResponseWriter, r *http.Request) {
+	b, err := k.Freeze(r.Context())
+	httpx.Reply(w, r, http.StatusOK, b, err)
+}
+
+func (k *kpiHealth) list(w http.ResponseWriter, r *http.Request) {
+	items, err := k.store.Health().HealthChecks(r.Context())
+	httpx.Reply(w, r, http.StatusOK, HealthChecks{Items: items}, err)
+}
+
+func (k *kpiHealth) runNow(w http.ResponseWriter, r *http.Request) {
+	rep, err := k.Run(r.Context(), "")
+	if err != nil && rep.ID != "" {
+		// Stored, but a mail failed: the report is the answer, the failure is logged.
+		slog.ErrorContext(r.Context(), "health check: stored, not all done", "id", rep.ID, "err", err)
+		err = nil
+	}
+	httpx.Reply(w, r, http.StatusCreated, rep, err)
+}
+
+func (k *kpiHealth) get(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if len(id) > 64 {
+		httpx.WriteError(w, r, errNoHealthCheck)
+		return
+	}
+	rep, err := k.store.Health().HealthCheck(r.Context(), id)
+	if errors.Is(err, errs.ErrNotFound) {
+		err = errNoHealthCheck
+	}
+	httpx.Reply(w, r, http.StatusOK, rep, err)
+}
+
+// dashboardKPIs is the metrics.KPISource of health checks and the baseline: the
+// dashboard's cards of a range, and participation over the standard 28 days.
+type dashboardKPIs struct{ service *metrics.Service }
+
+func (d dashboardKPIs) Cards(ctx context.Context, from, to string) ([]metrics.HealthCard, error) {
+	rep, err := d.service.Kpis(ctx, from, to, "")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]metrics.HealthCard, 0, len(rep.Cards))
+	for _, c := range rep.Cards {
+		hc := metrics.HealthCard{Kpi: c.Kpi, Number: c.Number, Value: c.Value, Previous: c.Previous, Baseline: c.Baseline, Other: c.Other,
+			Unit: c.Unit, Available: c.Available, Merged: c.Merged, Series: make([]metrics.HealthPoint, 0, len(c.Series))}
+		for _, p := range c.Series {
+			hc.Series = append(hc.Series, metrics.HealthPoint{Day: p.Day, Value: p.Value})
+		}
+		out = append(out, hc)
+	}
+	return out, nil
+}
+
+// Participation is the 28 days ending today (the dashboard's window), whatever the
+// report's range: participation is a rolling picture, not a sum over months.
+func (d dashboardKPIs) Participation(ctx context.Context, _, _ string) (metrics.HealthParticipation, bool, error) {
+	p, err := d.service.Participation(ctx, 28)
+	if err != nil {
+		return metrics.HealthParticipation{}, false, err
+	}
+	share := func(g metrics.Group) metrics.HealthShare {
+		var out metrics.HealthShare
+		if g.Members != nil {
+			out.Members = int64(*g.Members)
+		}
+		if g.Share != nil {
+			out.Share = *g.Share
+		}
+		return out
+	}
+	hp := metrics.HealthParticipation{From: p.From, To: p.To, HeavyFrom: p.HeavyFrom, Readers: share(p.Readers),
+		Occasional: share(p.Occasional), Heavy: share(p.Heavy), Merged: p.Merged}
+	if p.ActiveMembers != nil {
+		hp.ActiveMembers = *p.ActiveMembers
+	}
+	return hp, !p.Merged, nil
+}
+
+// KpiCheckRoutes are the baseline's, the health checks' and the sales upload's routes
+// (served with the other KPI routes).
+func KpiCheckRoutes(d Deps) []httpx.Route {
+	return append(healthRoutes(newKpiHealth(d)), salesRoutes(kpiSales{store: d.Store, now: time.Now})...)
+}
+
+// KpiHealthFunction asks every hour whether the periodic health check is due, and runs
+// it (kpiHealth.Due): the report stored and mailed to every admin.
+func KpiHealthFunction() Function {
+	return Function{Name: "kpihealth", Description: "Scheduled: the periodic KPI health check, every N months (settings), mailed to the admins",
+		Every: HealthCheckEvery, Job: func(d Deps) func(context.Context) error { return newKpiHealth(d).Due },
+		Timeout: time.Minute,
+		Needs:   []string{EnvTableName, EnvPublicURL, EnvMailFrom},
+		Uses:    []string{EnvMailConfigurationSet},
+		Grants:  []Grant{TableData, SendMail}}
+}
