@@ -1543,11 +1543,11 @@ const en = {
     others: (v: string) => `Other customers: ${v}`,
     csv: 'Download the days (CSV)',
     chartLabel: (name: string, from: string, to: string, low: string, high: string) => `${name} per day from ${from} to ${to}: lowest ${low}, highest ${high}.`,
-    seconds: (s: number) => {
-      if (s < 60) return `${Math.round(s)} s`;
-      if (s < 3600) return `${Math.round(s / 60)} min`;
-      if (s < 86400) return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
-      return `${Math.floor(s / 86400)} d ${Math.round((s % 86400) / 3600)} h`;
+    seconds: (secs: number) => {
+      if (secs < 60) return `${Math.round(secs)} s`;
+      if (secs < 3600) return `${Math.round(secs / 60)} min`;
+      if (secs < 86400) return `${Math.floor(secs / 3600)} h ${Math.round((secs % 3600) / 60)} min`;
+      return `${Math.floor(secs / 86400)} d ${Math.round((secs % 86400) / 3600)} h`;
     },
     // Participation (90-9-1).
     participationTitle: 'Participation',
@@ -3157,11 +3157,11 @@ const fr: Strings = {
     others: (v: string) => `Autres clients : ${v}`,
     csv: 'Télécharger les jours (CSV)',
     chartLabel: (name: string, from: string, to: string, low: string, high: string) => `${name} par jour du ${from} au ${to} : au plus bas ${low}, au plus haut ${high}.`,
-    seconds: (s: number) => {
-      if (s < 60) return `${Math.round(s)} s`;
-      if (s < 3600) return `${Math.round(s / 60)} min`;
-      if (s < 86400) return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
-      return `${Math.floor(s / 86400)} j ${Math.round((s % 86400) / 3600)} h`;
+    seconds: (secs: number) => {
+      if (secs < 60) return `${Math.round(secs)} s`;
+      if (secs < 3600) return `${Math.round(secs / 60)} min`;
+      if (secs < 86400) return `${Math.floor(secs / 3600)} h ${Math.round((secs % 3600) / 60)} min`;
+      return `${Math.floor(secs / 86400)} j ${Math.round((secs % 86400) / 3600)} h`;
     },
     participationTitle: 'Participation',
     participationIntro: (days: number) => `Parmi les membres actifs des ${days} derniers jours, qui a lu, contribué de temps en temps, ou beaucoup contribué.`,
