@@ -36,7 +36,14 @@ export function Chart(props: { lang: Lang; points: ChartPoint[]; label: string; 
           values: (_u, splits) => splits.map((s) => dayText.format(new Date(s * 1000))),
           space: 60,
         },
-        { stroke: '#3d3d3d', grid: { stroke: '#e4e4e4' }, values: (_u, splits) => splits.map((v) => props.format(v)), size: 56, space: 30 },
+        {
+          stroke: '#3d3d3d',
+          grid: { stroke: '#e4e4e4' },
+          values: (_u, splits) => splits.map((v) => props.format(v)),
+          // As wide as its longest label (money and durations are long).
+          size: (_u, values) => 16 + 7 * Math.max(3, ...(values ?? []).map((v) => String(v).length)),
+          space: 30,
+        },
       ],
       series: [{}, { stroke: '#2457d6', width: 2, fill: 'rgba(36, 87, 214, 0.08)', spanGaps: false, points: { show: props.points.length <= 31 } }],
     };

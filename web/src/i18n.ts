@@ -1596,6 +1596,8 @@ const en = {
     value: 'This period',
     previousPeriod: 'Period before',
     previousCheckColumn: 'Previous check',
+    // column: a value's column named before it (the report's table on phones).
+    column: (name: string) => `${name}: `,
     backToChecks: 'All health checks',
     // The baseline, the settings, the sales upload (admins).
     manageTitle: 'Baseline, settings and sales',
@@ -3208,6 +3210,7 @@ const fr: Strings = {
     value: 'Cette période',
     previousPeriod: 'Période d’avant',
     previousCheckColumn: 'Bilan précédent',
+    column: (name: string) => `${name} : `,
     backToChecks: 'Tous les bilans de santé',
     manageTitle: 'Référence, réglages et ventes',
     baselineTitle: 'Référence du lancement',

@@ -498,14 +498,16 @@ export function HealthCheckPage(props: { lang: Lang; id: string; navigate: Nav; 
                     <tr key={c.kpi}>
                       <th scope="row">{kpiName(s, c.kpi)}</th>
                       {c.merged ? (
-                        <td colSpan={3}>{s.kpis.merged}</td>
+                        <td colSpan={3} data-label={s.kpis.column(s.kpis.value)}>
+                          {s.kpis.merged}
+                        </td>
                       ) : (
                         <>
-                          <td>{cell(c, c.value)}</td>
-                          <td>
+                          <td data-label={s.kpis.column(s.kpis.value)}>{cell(c, c.value)}</td>
+                          <td data-label={s.kpis.column(s.kpis.previousPeriod)}>
                             {cell(c, c.previous)} <span class="muted">{changeText(props.lang, c.value, c.previous)}</span>
                           </td>
-                          <td>
+                          <td data-label={s.kpis.column(s.kpis.previousCheckColumn)}>
                             {cell(c, c.previousCheck)} <span class="muted">{changeText(props.lang, c.value, c.previousCheck)}</span>
                           </td>
                         </>
