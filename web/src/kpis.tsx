@@ -556,9 +556,10 @@ function BaselineSection(props: { lang: Lang }) {
   }, [confirming]);
   const freeze = () => {
     setError(undefined);
+    // The baseline is read back: the page shows what the API keeps, whatever PUT answers.
     kpisApi.freezeBaseline().then(
-      (nb) => {
-        setB(nb);
+      async (nb) => {
+        setB(nb?.at ? nb : await kpisApi.baseline().catch(() => null));
         setConfirming(false);
         setDone(true);
       },
