@@ -10,7 +10,10 @@ export default {
   root: web,
   logLevel: 'warn',
   resolve: {
-    alias: [{ find: /^preact(\/.*)?$/, replacement: `${modules}/preact$1` }],
+    alias: [
+      { find: /^preact(\/.*)?$/, replacement: `${modules}/preact$1` },
+      { find: /^uplot(\/.*)?$/, replacement: `${modules}/uplot$1` },
+    ],
   },
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   build: {

@@ -318,6 +318,14 @@ function visitsOf(d) {
       agent: [{ url: '/newsletters/archive/nl_nope', notFound: true }],
       admin: [{ url: '/newsletters/archive/nl_nope', notFound: true }],
     },
+
+    // KPIs (issue 14): the admin reads and manages them (tests/browser/kpis.cjs follows
+    // the marketer too); an unknown health check is not found.
+    kpis: { admin: ['/kpis'] },
+    kpisParticipation: { admin: ['/kpis/participation'] },
+    kpisHealthChecks: { admin: ['/kpis/health-checks'] },
+    kpisHealthCheck: { admin: [{ url: '/kpis/health-checks/hc_nope', notFound: true }] },
+    kpisManage: { admin: ['/kpis/manage'] },
   };
 }
 

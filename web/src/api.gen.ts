@@ -623,6 +623,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/kpis/baseline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The launch baseline: the KPIs' values over the 30 days ending the day before it was frozen. */
+        get: operations["getKpisBaseline"];
+        /** Freezes the KPIs of the 30 days ending yesterday as the launch baseline (again: replaced). */
+        put: operations["putKpisBaseline"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/kpis/export.csv": {
         parameters: {
             query?: never;
@@ -632,6 +650,41 @@ export interface paths {
         };
         /** One KPI's daily series as CSV (UTF-8, header day,value, one line a day; a hidden or empty day has an empty value), as an attachment. */
         get: operations["getKpisExportCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpis/health-checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The health checks, newest first (at most 100). */
+        get: operations["getKpisHealth-checks"];
+        put?: never;
+        /** Runs a health check now: stores its report and mails it to every admin. */
+        post: operations["postKpisHealth-checks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpis/health-checks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One health check: its cards (with the previous check's values), participation and findings (codes with figures). */
+        get: operations["getKpisHealth-checksId"];
         put?: never;
         post?: never;
         delete?: never;
@@ -651,6 +704,23 @@ export interface paths {
         get: operations["getKpisParticipation"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpis/sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replaces the sales file (text/csv, at most 1 MiB, 20,000 lines: header customer,amount; customer an email of a member or the name of a customer space; amount a decimal such as 1250.50 in the community's currency). One invalid line refuses the whole file and writes nothing. */
+        post: operations["postKpisSales"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3139,6 +3209,15 @@ export interface components {
         Ballot: {
             option?: string;
         };
+        Baseline: {
+            /** Format: date-time */
+            at: string;
+            from: string;
+            to: string;
+            values: {
+                [key: string]: number;
+            };
+        };
         BeaconBody: {
             newSession?: boolean;
             path: string;
@@ -3596,6 +3675,12 @@ export interface components {
             postId: string;
             postTitle?: string;
         };
+        Finding: {
+            code: string;
+            from: number;
+            kpi: string;
+            to: number;
+        };
         FriendRequest: {
             email: string;
             locale?: string;
@@ -3654,6 +3739,58 @@ export interface components {
         Health: {
             status: string;
             version: string;
+        };
+        HealthCard: {
+            available: boolean;
+            baseline?: number;
+            kpi: string;
+            merged: boolean;
+            number?: string;
+            other?: number;
+            previous: number;
+            previousCheck?: number;
+            series: components["schemas"]["HealthPoint"][];
+            unit: string;
+            value: number;
+        };
+        HealthChecks: {
+            items: components["schemas"]["HealthSummary"][];
+        };
+        HealthParticipation: {
+            activeMembers: number;
+            from: string;
+            heavy: components["schemas"]["HealthShare"];
+            heavyFrom: number;
+            merged: boolean;
+            occasional: components["schemas"]["HealthShare"];
+            readers: components["schemas"]["HealthShare"];
+            to: string;
+        };
+        HealthPoint: {
+            day: string;
+            value: number;
+        };
+        HealthReport: {
+            /** Format: date-time */
+            at: string;
+            cards: components["schemas"]["HealthCard"][];
+            findings: components["schemas"]["Finding"][];
+            from: string;
+            id: string;
+            months: number;
+            participation?: components["schemas"]["HealthParticipation"];
+            to: string;
+        };
+        HealthShare: {
+            members: number;
+            share: number;
+        };
+        HealthSummary: {
+            /** Format: date-time */
+            at: string;
+            from: string;
+            id: string;
+            to: string;
         };
         History: {
             revisions: components["schemas"]["Revision"][];
@@ -4480,6 +4617,17 @@ export interface components {
         };
         RulesText: {
             text: string;
+        };
+        SalesProblem: {
+            code: string;
+            detail: string;
+            line: number;
+        };
+        SalesResult: {
+            invalid: components["schemas"]["SalesProblem"][];
+            matched: number;
+            rows: number;
+            unmatched: number;
         };
         ScheduleAnnouncement: {
             body: string;
@@ -7270,6 +7418,121 @@ export interface operations {
             };
         };
     };
+    getKpisBaseline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The baseline */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Baseline"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No baseline frozen yet (no_baseline) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putKpisBaseline: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The baseline frozen */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Baseline"];
+                };
+            };
+            /** @description Bad Idempotency-Key header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned, or a cross-origin request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The same request is still being processed (request_in_progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getKpisExportCsv: {
         parameters: {
             query?: {
@@ -7333,6 +7596,161 @@ export interface operations {
             };
         };
     };
+    "getKpisHealth-checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthChecks"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "postKpisHealth-checks": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthReport"];
+                };
+            };
+            /** @description Bad Idempotency-Key header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned, or a cross-origin request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The same request is still being processed (request_in_progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "getKpisHealth-checksId": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthReport"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such health check (no_health_check) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getKpisParticipation: {
         parameters: {
             query?: {
@@ -7374,6 +7792,92 @@ export interface operations {
             };
             /** @description Not allowed, or the account is suspended or banned */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postKpisSales: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Rows read, matched, unmatched */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SalesResult"];
+                };
+            };
+            /** @description Not a sales CSV (invalid_sales_file) or invalid lines, listed (invalid_sales_rows) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned, or a cross-origin request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The same request is still being processed (request_in_progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not text/csv */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

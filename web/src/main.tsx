@@ -24,6 +24,7 @@ import { NewsletterResults } from './newsletter-results';
 
 import { NewsletterEditor, NewslettersPage } from './newsletters';
 import { ArchivedNewsletter, NewsletterArchive } from './newsletter-archive';
+import { HealthCheckPage, HealthChecksPage, KpiDashboard, KpiManagePage, ParticipationPage } from './kpis';
 import { matchRoute, mayView, RouteName, routeNamed } from './routes';
 import { sendPageView } from './beacon';
 import { NotFound } from './ui';
@@ -155,6 +156,7 @@ function App() {
   // Each page of routes.ts, for someone allowed to see it: member is set on the pages
   // of members (mayView).
   const member = auth.kind === 'member' ? auth.member : undefined;
+  const canSee = (name: RouteName) => mayView(routeNamed(name), viewer);
   const pages: Record<RouteName, (p: Record<string, string>) => ComponentChildren> = {
     home: () =>
       member ? (
@@ -220,6 +222,13 @@ function App() {
     newsletterEditor: (p) => <NewsletterEditor lang={lang} id={p.id} navigate={navigate} me={{ id: member!.id, name: member!.displayName }} />,
     newsletterArchive: () => <NewsletterArchive lang={lang} navigate={navigate} />,
     newsletterArchived: (p) => <ArchivedNewsletter lang={lang} id={p.id} navigate={navigate} />,
+
+    // KPIs (issue 14): kpisManage is the admins' (kpis.manage), who also run health checks.
+    kpis: () => <KpiDashboard lang={lang} navigate={navigate} manage={canSee('kpisManage')} />,
+    kpisParticipation: () => <ParticipationPage lang={lang} navigate={navigate} manage={canSee('kpisManage')} />,
+    kpisHealthChecks: () => <HealthChecksPage lang={lang} navigate={navigate} manage={canSee('kpisManage')} />,
+    kpisHealthCheck: (p) => <HealthCheckPage lang={lang} id={p.id} navigate={navigate} manage={canSee('kpisManage')} />,
+    kpisManage: () => <KpiManagePage lang={lang} navigate={navigate} />,
   };
 
   let page: ComponentChildren;
@@ -231,7 +240,6 @@ function App() {
   else if (match && !member) page = signInPage;
   else page = <NotFound lang={lang} navigate={navigate} />;
 
-  const canSee = (name: RouteName) => mayView(routeNamed(name), viewer);
   return (
     <>
       <header class="bar" ref={header}>
@@ -271,6 +279,7 @@ function App() {
               {canSee('support') && link('/support', s.supportNav)}
               {canSee('moderation') && link('/moderation', s.moderationNav)}
               {canSee('admin') && link('/admin', s.nav.admin)}
+              {canSee('kpis') && link('/kpis', s.kpis.nav)}
               {link(canSee('newsletters') ? '/newsletters' : '/newsletters/archive', canSee('newsletters') ? s.nl.nav : s.nl.archiveTitle)}
             </nav>
           </>

@@ -1,4 +1,5 @@
 import type { Action } from './api';
+import type { KpiAction } from './kpis-api';
 
 // Every page of the web app. The router (main.tsx) finds a path's page only through
 // this list, and the browser test (tests/browser/pages.cjs) reads it to visit every page
@@ -63,7 +64,15 @@ export const routes = [
   { name: 'newsletterArchive', path: '/newsletters/archive', may: ['member'] },
   { name: 'newsletterArchived', path: '/newsletters/archive/:id', may: ['member'] },
   { name: 'newsletterEditor', path: '/newsletters/:id', may: ['newsletters.write'] },
-] as const satisfies readonly { name: string; path: string; may: readonly (Action | 'visitor' | 'member' | 'space-moderator')[] }[];
+
+  // ---- KPIs (issue 14): admins and marketers read them (kpis.read); admins freeze the
+  // baseline, change the settings and upload sales (kpis.manage).
+  { name: 'kpis', path: '/kpis', may: ['kpis.read'] },
+  { name: 'kpisParticipation', path: '/kpis/participation', may: ['kpis.read'] },
+  { name: 'kpisHealthChecks', path: '/kpis/health-checks', may: ['kpis.read'] },
+  { name: 'kpisHealthCheck', path: '/kpis/health-checks/:id', may: ['kpis.read'] },
+  { name: 'kpisManage', path: '/kpis/manage', may: ['kpis.manage'] },
+] as const satisfies readonly { name: string; path: string; may: readonly (Action | KpiAction | 'visitor' | 'member' | 'space-moderator')[] }[];
 
 export type RouteName = (typeof routes)[number]['name'];
 

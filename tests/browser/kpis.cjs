@@ -1,0 +1,276 @@
+// The KPI pages in the browser (issue 14, round 2), in Debian's Chromium (playwright-core),
+// in English and French, at 375 px and 1280 px, axe-core and no sideways scrolling on
+// every state:
+// - a marketer reads the dashboard: one card per KPI of GET /api/kpis, in its order, each
+//   named in the reader's language (never its key), the unavailable ones saying so, the
+//   others with a chart (a canvas named by a sentence) and a CSV link whose file is
+//   `day,value` with a line per day of the period; the period's select (7 days) and the
+//   space filter (by name) ask the API for what they say; a custom period the API refuses
+//   (start after end) is said under its field; the whole form works from the keyboard;
+//   she sees no admin link, and /kpis/manage is not found for her;
+// - participation: the three groups with their shares, or the small-group sentence,
+//   the top contributors and the members at risk as names;
+// - the admin freezes the baseline (a confirmation first: Cancel gives the focus back
+//   and freezes nothing; Yes freezes), after which the dashboard names the baseline's
+//   date; saves the settings (an empty and an out-of-range field refused under the
+//   field, a good value saved and read back); uploads sales (a file with a bad line
+//   refused whole, naming its line; a good one counted);
+// - the admin runs a health check from its list and lands on its report (findings as
+//   sentences, the figures' table); the marketer reads it from the list and has no
+//   button to run one; an unknown report is the not-found page;
+// - a member is refused the pages (not found) and the API (403).
+// Driven by tests/kpis_browser_test.go (TestBrowserKpis); boss@example.com is an admin,
+// who makes mia a marketer.
+const path = require('node:path');
+const { acceptRules, api, base, call, check, devSignIn, devSignInContext, eventually, fail, launch, loadTS, newContext, run, waitFor, visit } = require('./lib.cjs');
+
+const { strings } = loadTS(path.resolve(__dirname, '../../web/src/i18n.ts'));
+
+// A sentence of the app must never show a key: snake_case words, "undefined", "NaN".
+async function noRawKeys(page, tag) {
+  const text = await page.locator('main').innerText();
+  const raw = text.match(/\b[a-z]+_[a-z_]+\b|\bundefined\b|\bNaN\b/);
+  if (raw) fail(`${page.url()} shows "${raw[0]}" (${tag})`);
+}
+
+async function main() {
+  const browser = await launch();
+  const consoleErrors = [];
+  try {
+    // Seeding: the admin, a marketer, a member, and five contributors in a public space
+    // (so participation may pass the small-group rule), a question answered.
+    const setup = await browser.newContext({ locale: 'en-US' });
+    const boss = await devSignInContext(setup, 'boss@example.com');
+    await acceptRules(setup);
+    const space = await api(setup, 'POST', '/api/spaces', { name: 'Product help', visibility: 'public' });
+    await call(setup, 'POST', `/api/spaces/${space.id}/join`);
+    const question = await api(setup, 'POST', `/api/spaces/${space.id}/posts`, { kind: 'question', title: 'How do I export my data?', body: 'I looked in the settings.' });
+    const people = {};
+    for (const name of ['mia', 'amelie', 'bruno', 'chloe', 'david', 'emma']) {
+      const ctx = await browser.newContext({ locale: 'en-US' });
+      people[name] = { ctx, me: await devSignInContext(ctx, `${name}@example.com`) };
+      await acceptRules(ctx);
+      await call(ctx, 'POST', `/api/spaces/${space.id}/join`);
+      if (name !== 'mia') await api(ctx, 'POST', `/api/posts/${question.id}/comments`, { body: `An answer from ${name}.` });
+    }
+    await api(setup, 'PUT', `/api/members/${people.mia.me.id}/roles`, { roles: ['marketer'] });
+    // A member may not read the KPIs.
+    for (const url of ['/api/kpis?from=2026-01-01&to=2026-01-07', '/api/kpis/participation?days=28', '/api/kpis/health-checks']) {
+      const r = await call(people.amelie.ctx, 'GET', url);
+      if (r.status !== 403) fail(`a member reading ${url}: ${r.status} ${r.raw}`);
+    }
+    // The marketer may not manage them.
+    const refused = await call(people.mia.ctx, 'PUT', '/api/kpis/baseline', {});
+    if (refused.status !== 403) fail(`a marketer freezing the baseline: ${refused.status} ${refused.raw}`);
+    for (const p of Object.values(people)) await p.ctx.close();
+
+    let checkRun = false;
+    for (const lang of ['en', 'fr']) {
+      for (const width of [375, 1280]) {
+        const s = strings[lang];
+        const k = s.kpis;
+        const tag = `${lang}-${width}`;
+        const open = async (email) => {
+          const context = await newContext(browser, lang, width);
+          await context.addInitScript((l) => localStorage.setItem('tribune.lang', l), lang);
+          const page = await context.newPage();
+          page.on('console', (m) => m.type() === 'error' && !/Failed to load resource/.test(m.text()) && consoleErrors.push(`${tag}: ${m.text()}`));
+          page.on('pageerror', (e) => consoleErrors.push(`${tag}: ${String(e)}`));
+          await devSignIn(page, email);
+          return page;
+        };
+
+        // ---- The marketer's dashboard.
+        const mia = await open('mia@example.com');
+        const asked = [];
+        mia.on('request', (r) => r.url().includes('/api/kpis?') && asked.push(new URL(r.url()).searchParams));
+        await visit(mia, '/kpis');
+        await waitFor(mia, mia.getByRole('heading', { name: k.title, level: 1 }), 'the dashboard');
+        await waitFor(mia, mia.locator('.kpi-card').first(), 'the KPI cards');
+        const last = asked[asked.length - 1];
+        const data = await api(mia, 'GET', `/api/kpis?from=${last.get('from')}&to=${last.get('to')}`);
+        const days = Math.round((Date.parse(data.to) - Date.parse(data.from)) / 86400e3) + 1;
+        if (days !== 30) fail(`the dashboard opens on ${days} days, not 30 (${tag})`);
+        const cards = mia.locator('.kpi-card');
+        if ((await cards.count()) !== data.cards.length) fail(`${await cards.count()} cards shown, the API answered ${data.cards.length} (${tag})`);
+        for (const [i, c] of data.cards.entries()) {
+          const card = cards.nth(i);
+          const name = k.names[c.kpi];
+          if (!name) fail(`web/src/i18n.ts has no name for the KPI ${c.kpi}`);
+          const heading = await card.locator('h2').innerText();
+          if (!heading.includes(name)) fail(`card ${i + 1} is "${heading}", not ${name} (${tag})`);
+          if (!c.available) {
+            if ((await card.getByText(k.notAvailable).count()) !== 1) fail(`${c.kpi} does not say it is not available yet (${tag})`);
+            continue;
+          }
+          if (c.merged) {
+            if ((await card.getByText(k.merged).count()) !== 1) fail(`${c.kpi} does not say why it is not shown (${tag})`);
+            continue;
+          }
+          const link = card.getByRole('link', { name: new RegExp(`^${k.csv.replace(/[()]/g, '\\$&')}`) });
+          if ((await link.count()) !== 1) fail(`${c.kpi} has no CSV link (${tag})`);
+          if (c.series && c.series.length > 1 && c.series.some((p) => p.value != null)) {
+            const fig = card.locator('figure.kpi-chart[role="img"]');
+            if ((await fig.count()) !== 1 || !(await fig.getAttribute('aria-label'))?.includes(name)) fail(`${c.kpi} has no chart named by a sentence (${tag})`);
+            if ((await fig.locator('canvas').count()) !== 1) fail(`${c.kpi}'s chart has no canvas (${tag})`);
+          }
+          // The CSV: day,value, one line a day of the period.
+          if (i < 3) {
+            const href = await link.getAttribute('href');
+            const resp = await mia.context().request.get(base + href);
+            const csv = (await resp.text()).trim().split(/\r?\n/);
+            if (resp.status() !== 200 || !/^text\/csv/.test(resp.headers()['content-type'] ?? '')) fail(`${href}: ${resp.status()} ${resp.headers()['content-type']}`);
+            if (!/attachment/.test(resp.headers()['content-disposition'] ?? '')) fail(`${href} is not an attachment`);
+            if (csv[0] !== 'day,value' || csv.length !== days + 1) fail(`${href}: ${csv.length} lines, header ${csv[0]} (${tag})`);
+          }
+        }
+        if (await mia.getByRole('link', { name: k.manageLink }).count()) fail(`the marketer sees the admins' link (${tag})`);
+        await noRawKeys(mia, `dashboard ${tag}`);
+        await check(mia, `kpis-${tag}`);
+
+        // The period's select and the space, chosen by name, from the keyboard.
+        await mia.locator('#kpi-period').focus();
+        await mia.locator('#kpi-period').selectOption('7');
+        await mia.locator('#kpi-space').selectOption({ label: 'Product help' });
+        await mia.locator('#kpi-space').focus();
+        let reached = false;
+        for (let i = 0; i < 5 && !reached; i++) {
+          await mia.keyboard.press('Tab');
+          reached = await mia.evaluate((t) => document.activeElement?.textContent === t, k.show);
+        }
+        if (!reached) fail(`the Show button is not reached by Tab from the space (${tag})`);
+        await mia.keyboard.press('Enter');
+        await eventually(`the dashboard asked for 7 days of the space (${tag})`, async () => {
+          const q = asked[asked.length - 1];
+          return q.get('space') === space.id && Math.round((Date.parse(q.get('to')) - Date.parse(q.get('from'))) / 86400e3) === 6;
+        });
+        await waitFor(mia, mia.locator('.kpi-card').first(), 'the cards of the space');
+        await check(mia, `kpis-space-${tag}`);
+
+        // A custom period the API refuses: the sentence under "From".
+        await mia.locator('#kpi-period').selectOption('custom');
+        await mia.locator('#kpi-from').fill('2026-03-10');
+        await mia.locator('#kpi-to').fill('2026-03-01');
+        await mia.getByRole('button', { name: k.show, exact: true }).click();
+        await waitFor(mia, mia.locator('#kpi-from-error', { hasText: s.errors.invalid_kpi_range }), 'the refused period under its field');
+        if ((await mia.locator('#kpi-from').getAttribute('aria-invalid')) !== 'true') fail(`the refused start is not marked invalid (${tag})`);
+        await check(mia, `kpis-range-refused-${tag}`);
+
+        // Participation.
+        await mia.getByRole('link', { name: k.participationLink }).click();
+        await waitFor(mia, mia.getByRole('heading', { name: k.participationTitle, level: 1 }), 'the participation page');
+        const part = await api(mia, 'GET', '/api/kpis/participation?days=28');
+        if (part.merged) await waitFor(mia, mia.getByText(k.participationMerged), 'the small-group sentence');
+        else {
+          for (const g of [k.readers, k.occasional, k.heavy]) await waitFor(mia, mia.locator('.kpi-groups dt', { hasText: g }), `the group ${g}`);
+          for (const m of part.topContributors) await waitFor(mia, mia.getByRole('link', { name: m.name }), `the top contributor ${m.name}`);
+        }
+        await waitFor(mia, mia.getByRole('heading', { name: k.topTitle }), 'the top contributors');
+        await waitFor(mia, mia.getByRole('heading', { name: k.atRiskTitle }), 'the members at risk');
+        await noRawKeys(mia, `participation ${tag}`);
+        await check(mia, `kpis-participation-${tag}`);
+
+        // ---- The admin: the baseline, the settings, the sales.
+        const admin = await open('boss@example.com');
+        await visit(admin, '/kpis/manage');
+        await waitFor(admin, admin.getByRole('heading', { name: k.manageTitle, level: 1 }), 'the admins’ page');
+        const freeze = admin.getByRole('button', { name: checkRun ? k.freezeAgain : k.freeze });
+        await waitFor(admin, freeze, 'the freeze button');
+        await check(admin, `kpis-manage-${tag}`);
+        await freeze.click();
+        await waitFor(admin, admin.getByText(k.confirmFreeze), 'the confirmation');
+        if (!(await admin.evaluate((t) => document.activeElement?.textContent === t, k.confirmFreezeYes))) fail(`the confirmation's button does not take the focus (${tag})`);
+        await check(admin, `kpis-freeze-confirm-${tag}`);
+        const before = await call(admin, 'GET', '/api/kpis/baseline');
+        await admin.getByRole('button', { name: k.cancel }).click();
+        await eventually(`the focus back on the freeze button (${tag})`, () => admin.evaluate((t) => document.activeElement?.textContent === t, checkRun ? k.freezeAgain : k.freeze));
+        const still = await call(admin, 'GET', '/api/kpis/baseline');
+        if (still.raw !== before.raw) fail(`Cancel changed the baseline (${tag})`);
+        await freeze.click();
+        await admin.getByRole('button', { name: k.confirmFreezeYes }).click();
+        await waitFor(admin, admin.getByText(k.frozen), 'the baseline frozen');
+        const baseline = await api(admin, 'GET', '/api/kpis/baseline');
+        if (!baseline.at) fail(`no baseline after freezing: ${JSON.stringify(baseline)}`);
+
+        // The settings: empty, out of range, then saved.
+        await admin.locator('#kpi-heavyFrom').fill('');
+        await admin.getByRole('button', { name: k.saveSettings }).click();
+        await waitFor(admin, admin.locator('#kpi-heavyFrom-error', { hasText: s.fillIn(k.heavyFrom) }), 'the empty field refused');
+        await admin.locator('#kpi-heavyFrom').fill('1');
+        await admin.getByRole('button', { name: k.saveSettings }).click();
+        await waitFor(admin, admin.locator('#kpi-heavyFrom-error', { hasText: k.errors.invalid_heavy_from }), 'the out-of-range field refused');
+        if ((await admin.locator('#kpi-heavyFrom').getAttribute('aria-invalid')) !== 'true') fail(`the refused field is not marked invalid (${tag})`);
+        await check(admin, `kpis-settings-refused-${tag}`);
+        await admin.locator('#kpi-heavyFrom').fill('3');
+        await admin.getByRole('button', { name: k.saveSettings }).click();
+        await waitFor(admin, admin.getByText(k.settingsSaved), 'the settings saved');
+        const settings = await api(admin, 'GET', '/api/kpis/settings');
+        if (settings.heavyFrom !== 3) fail(`heavyFrom read back ${settings.heavyFrom}, not 3`);
+
+        // The sales: a file with a bad line is refused whole; a good one is counted.
+        await admin.getByRole('button', { name: k.upload }).click();
+        await waitFor(admin, admin.locator('#kpi-file-error', { hasText: s.fillIn(k.salesFile) }), 'no file chosen');
+        const bad = 'customer,amount\nboss@example.com,120.50\nAcme,abc\n';
+        await admin.locator('#kpi-file').setInputFiles({ name: 'sales.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+        await admin.getByRole('button', { name: k.upload }).click();
+        await waitFor(admin, admin.getByText(k.salesRefused), 'the refused file');
+        await waitFor(admin, admin.locator('.error-list li', { hasText: k.line(3, '').replace(/\s*$/, '') }), 'the bad line named');
+        await check(admin, `kpis-sales-refused-${tag}`);
+        const good = 'customer,amount\nboss@example.com,120.50\nNo Such Company Ltd,80\n';
+        await admin.locator('#kpi-file').setInputFiles({ name: 'sales.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+        await admin.getByRole('button', { name: k.upload }).click();
+        await waitFor(admin, admin.locator('.ok[role="status"]'), 'the file counted');
+        const said = await admin.locator('.ok[role="status"]').innerText();
+        if (!said.includes(new Intl.NumberFormat(lang).format(2))) fail(`the upload says "${said}", not its 2 lines (${tag})`);
+        await noRawKeys(admin, `manage ${tag}`);
+
+        // The dashboard names the baseline, and each comparable card its value.
+        await visit(admin, '/kpis');
+        await waitFor(admin, admin.locator('.kpi-period', { hasText: k.baselineAt('').trim().replace(/\.$/, '') }), 'the baseline’s date on the dashboard');
+
+        // ---- Health checks: the admin runs one, lands on its report.
+        await visit(admin, '/kpis/health-checks');
+        await waitFor(admin, admin.getByRole('heading', { name: k.healthTitle, level: 1 }), 'the health checks');
+        await admin.getByRole('button', { name: k.runNow }).click();
+        await admin.waitForURL(/\/kpis\/health-checks\/[^/]+$/, { timeout: 20000 });
+        await waitFor(admin, admin.getByRole('heading', { name: k.findingsTitle }), 'the report’s findings');
+        const id = decodeURIComponent(new URL(admin.url()).pathname.split('/').pop());
+        const report = await api(admin, 'GET', `/api/kpis/health-checks/${encodeURIComponent(id)}`);
+        if (report.findings.length === 0) await waitFor(admin, admin.getByText(k.noFindings), 'no finding said');
+        else if ((await admin.locator('.kpi-findings li').count()) !== report.findings.length) fail(`the report shows ${await admin.locator('.kpi-findings li').count()} findings of ${report.findings.length} (${tag})`);
+        await waitFor(admin, admin.locator('table.kpi-table'), 'the figures’ table');
+        await noRawKeys(admin, `report ${tag}`);
+        await check(admin, `kpis-report-${tag}`);
+        checkRun = true;
+
+        // The marketer reads it from the list, and cannot run one.
+        await visit(mia, '/kpis/health-checks');
+        await waitFor(mia, mia.locator('.kpi-checks a').first(), 'the list of health checks');
+        if (await mia.getByRole('button', { name: k.runNow }).count()) fail(`the marketer may run a health check (${tag})`);
+        await check(mia, `kpis-checks-${tag}`);
+        await mia.locator(`.kpi-checks a[href="/kpis/health-checks/${encodeURIComponent(id)}"]`).click();
+        await waitFor(mia, mia.getByRole('heading', { name: k.findingsTitle }), 'the report, read by the marketer');
+        await visit(mia, '/kpis/health-checks/hc_unknown');
+        await waitFor(mia, mia.getByRole('heading', { name: s.notFoundTitle }), 'an unknown report');
+        await visit(mia, '/kpis/manage');
+        await waitFor(mia, mia.getByRole('heading', { name: s.notFoundTitle }), 'the admins’ page refused to the marketer');
+
+        // A member: not found.
+        const member = await open('amelie@example.com');
+        for (const url of ['/kpis', '/kpis/participation']) {
+          await visit(member, url);
+          await waitFor(member, member.getByRole('heading', { name: s.notFoundTitle }), `${url} refused to a member`);
+        }
+        if (await member.getByRole('link', { name: k.nav }).count()) fail(`a member has the KPIs in the menu (${tag})`);
+
+        for (const p of [mia, admin, member]) await p.context().close();
+      }
+    }
+    if (consoleErrors.length) fail(`errors in the browser console:\n  ${consoleErrors.join('\n  ')}`);
+    console.log(`kpis: ok (${boss.email})`);
+  } finally {
+    await browser.close();
+  }
+}
+
+run(main);

@@ -1,0 +1,781 @@
+// The KPI pages (issue 14; docs/kpis.md, "Pages"): the dashboard (/kpis), participation
+// (/kpis/participation), the health checks (/kpis/health-checks and one report) and, for
+// admins, the baseline, the settings and the sales upload (/kpis/manage).
+import { ComponentChildren } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { Chart } from './chart';
+import { formatDate, formatDateTime, Lang, strings } from './i18n';
+import { Baseline, HealthCheck, HealthCheckSummary, isoDay, KpiCard, Kpis, kpisApi, KpiSettings, KpiUnit, lastDays, Participation, SalesUpload } from './kpis-api';
+import { SpacePicker } from './pickers';
+import { useFocusHeading } from './signin';
+import { codeOf, Done, FieldProblem, fieldAttrs, FormProblem, Label, LoadProblem, Problem, problemOf } from './ui';
+
+type Nav = (path: string) => void;
+type S = (typeof strings)['en'];
+
+const locale = (lang: Lang) => (lang === 'fr' ? 'fr-FR' : 'en-GB');
+
+// dayText is a YYYY-MM-DD day in the reader's language (the API's days are UTC days).
+export const dayText = (lang: Lang, day: string) =>
+  new Date(`${day}T00:00:00Z`).toLocaleDateString(locale(lang), { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
+
+// formatValue writes a figure in its unit: counts as numbers, ratios with two decimals,
+// percents (0–100) with a % sign, durations in s/min/h/d, money with two decimals.
+export function formatValue(lang: Lang, unit: KpiUnit, v: number): string {
+  const s = strings[lang].kpis;
+  switch (unit) {
+    case 'ratio':
+      return new Intl.NumberFormat(lang, { maximumFractionDigits: 2 }).format(v);
+    case 'percent':
+      return new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 }).format(v / 100);
+    case 'seconds':
+      return s.seconds(v);
+    case 'money':
+      return new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(v);
+    default:
+      return new Intl.NumberFormat(lang, { maximumFractionDigits: 1 }).format(v);
+  }
+}
+
+// changeText is how a figure moved from a reference: "up 33 %", "down 5 %", "unchanged";
+// nothing when there is no reference to divide by.
+export function changeText(lang: Lang, value: number | null | undefined, ref: number | null | undefined): string {
+  const s = strings[lang].kpis;
+  if (value == null || ref == null || ref === 0) return '';
+  const d = (value - ref) / Math.abs(ref);
+  const p = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 }).format(Math.abs(d));
+  if (Math.abs(d) < 0.005) return s.same;
+  return d > 0 ? s.up(p) : s.down(p);
+}
+
+// compared is "<label>: <value> (<change>)" for the previous period, the baseline or the
+// previous health check.
+function compared(lang: Lang, label: (v: string) => string, unit: KpiUnit, value: number | null, ref: number | null | undefined) {
+  if (ref == null) return undefined;
+  const change = changeText(lang, value, ref);
+  return `${label(formatValue(lang, unit, ref))}${change ? ` (${change})` : ''}`;
+}
+
+// kpiName is a KPI's name in the reader's language (an unknown one's words, never its key).
+const kpiName = (s: S, kpi: string) => s.kpis.names[kpi] ?? kpi.replace(/_/g, ' ');
+
+// A link that navigates within the app.
+function AppLink(props: { to: string; navigate: Nav; current?: boolean; children: ComponentChildren }) {
+  return (
+    <a
+      href={props.to}
+      aria-current={props.current ? 'page' : undefined}
+      onClick={(e) => {
+        e.preventDefault();
+        props.navigate(props.to);
+      }}
+    >
+      {props.children}
+    </a>
+  );
+}
+
+// KpiNav links the KPI pages to each other; manage: the reader is an admin (kpis.manage).
+function KpiNav(props: { lang: Lang; navigate: Nav; here: string; manage: boolean }) {
+  const s = strings[props.lang].kpis;
+  const items: [string, string][] = [
+    ['/kpis', s.dashboardLink],
+    ['/kpis/participation', s.participationLink],
+    ['/kpis/health-checks', s.healthLink],
+    ...(props.manage ? ([['/kpis/manage', s.manageLink]] as [string, string][]) : []),
+  ];
+  return (
+    <nav class="kpi-nav" aria-label={s.sections}>
+      <ul>
+        {items.map(([to, label]) => (
+          <li key={to}>
+            <AppLink to={to} navigate={props.navigate} current={props.here === to}>
+              {label}
+            </AppLink>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+// ---- The dashboard.
+
+type Preset = '7' | '30' | '90' | 'custom';
+
+// CardView is one KPI: its name and number, its value, how it moved against the previous
+// period and the baseline, its chart, and its CSV.
+function CardView(props: { lang: Lang; card: KpiCard; range: Kpis; space: string }) {
+  const s = strings[props.lang];
+  const c = props.card;
+  const name = kpiName(s, c.kpi);
+  const fmt = (v: number) => formatValue(props.lang, c.unit, v);
+  const points = c.series ?? [];
+  const known = points.map((p) => p.value).filter((v): v is number => v != null);
+  const id = `kpi-${c.kpi}`;
+  let body: ComponentChildren;
+  if (!c.available) body = <p class="muted">{s.kpis.notAvailable}</p>;
+  else if (c.merged) body = <p class="muted">{s.kpis.merged}</p>;
+  else {
+    const lines = [
+      compared(props.lang, s.kpis.previous, c.unit, c.value, c.previous),
+      compared(props.lang, s.kpis.baseline, c.unit, c.value, c.baseline),
+    ].filter(Boolean);
+    body = (
+      <>
+        {c.value == null ? (
+          <p class="muted">{s.kpis.noValue}</p>
+        ) : c.kpi === 'sales_per_participant' ? (
+          <>
+            <p class="kpi-value">{fmt(c.value)}</p>
+            <p>{s.kpis.participating(fmt(c.value))}</p>
+            {c.other != null && <p>{s.kpis.others(fmt(c.other))}</p>}
+          </>
+        ) : (
+          <p class="kpi-value">{fmt(c.value)}</p>
+        )}
+        {lines.map((l) => (
+          <p class="kpi-compare" key={l}>
+            {l}
+          </p>
+        ))}
+        {points.length > 1 && known.length > 0 && (
+          <Chart
+            lang={props.lang}
+            points={points}
+            format={fmt}
+            label={s.kpis.chartLabel(name, dayText(props.lang, props.range.from), dayText(props.lang, props.range.to), fmt(Math.min(...known)), fmt(Math.max(...known)))}
+          />
+        )}
+        <p class="kpi-csv">
+          <a href={kpisApi.csvUrl(c.kpi, props.range.from, props.range.to, props.space || undefined)} download={`${c.kpi}-${props.range.from}-${props.range.to}.csv`}>
+            {s.kpis.csv}
+            <span class="visually-hidden">{`: ${name}`}</span>
+          </a>
+        </p>
+      </>
+    );
+  }
+  return (
+    <li class={c.available && !c.merged ? 'kpi-card' : 'kpi-card kpi-off'} aria-labelledby={id}>
+      <h2 id={id}>
+        {c.number && <span class="kpi-number">{s.kpis.kpiNumber(c.number)}</span>}
+        {name}
+      </h2>
+      {body}
+    </li>
+  );
+}
+
+export function KpiDashboard(props: { lang: Lang; navigate: Nav; manage: boolean }) {
+  const s = strings[props.lang];
+  const heading = useFocusHeading();
+  const [preset, setPreset] = useState<Preset>('30');
+  const [from, setFrom] = useState(lastDays(30).from);
+  const [to, setTo] = useState(lastDays(30).to);
+  const [space, setSpace] = useState('');
+  // asked: the period and space shown (the form's, once sent).
+  const [asked, setAsked] = useState({ ...lastDays(30), space: '' });
+  const [data, setData] = useState<Kpis>();
+  const [problem, setProblem] = useState<FormProblem>();
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    let live = true;
+    setBusy(true);
+    kpisApi.dashboard(asked.from, asked.to, asked.space || undefined).then(
+      (d) => {
+        if (!live) return;
+        setData(d);
+        setProblem(undefined);
+        setBusy(false);
+      },
+      (e) => {
+        if (!live) return;
+        setProblem(problemOf(e, { invalid_kpi_range: 'from' }));
+        setBusy(false);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [asked]);
+  const show = (e: Event) => {
+    e.preventDefault();
+    if (preset === 'custom') {
+      if (!from) return setProblem({ code: 'missing_field', field: 'from' });
+      if (!to) return setProblem({ code: 'missing_field', field: 'to' });
+      setAsked({ from, to, space });
+    } else setAsked({ ...lastDays(Number(preset)), space });
+  };
+  return (
+    <section class="kpis">
+      <h1 tabIndex={-1} ref={heading}>
+        {s.kpis.title}
+      </h1>
+      <KpiNav lang={props.lang} navigate={props.navigate} here="/kpis" manage={props.manage} />
+      <p>{s.kpis.intro}</p>
+      <form class="kpi-range" onSubmit={show} noValidate aria-label={s.kpis.rangeTitle}>
+        <div class="field">
+          <Label for="kpi-period">{s.kpis.period}</Label>
+          <select id="kpi-period" value={preset} onChange={(e) => setPreset((e.currentTarget as HTMLSelectElement).value as Preset)}>
+            {(['7', '30', '90'] as const).map((n) => (
+              <option key={n} value={n}>
+                {s.kpis.lastDays(Number(n))}
+              </option>
+            ))}
+            <option value="custom">{s.kpis.custom}</option>
+          </select>
+        </div>
+        {preset === 'custom' && (
+          <>
+            <div class="field">
+              <Label for="kpi-from" required>
+                {s.kpis.from}
+              </Label>
+              <input id="kpi-from" type="date" required value={from} max={isoDay(new Date())} onInput={(e) => setFrom((e.currentTarget as HTMLInputElement).value)} {...fieldAttrs(problem, 'from', 'kpi-from')} />
+              <FieldProblem lang={props.lang} problem={problem} field="from" id="kpi-from" label={s.kpis.from} />
+            </div>
+            <div class="field">
+              <Label for="kpi-to" required>
+                {s.kpis.to}
+              </Label>
+              <input id="kpi-to" type="date" required value={to} max={isoDay(new Date())} onInput={(e) => setTo((e.currentTarget as HTMLInputElement).value)} {...fieldAttrs(problem, 'to', 'kpi-to')} />
+              <FieldProblem lang={props.lang} problem={problem} field="to" id="kpi-to" label={s.kpis.to} />
+            </div>
+          </>
+        )}
+        <div class="field">
+          <Label for="kpi-space">{s.kpis.space}</Label>
+          <SpacePicker lang={props.lang} id="kpi-space" value={space} onChange={setSpace} attrs={{ 'aria-describedby': 'kpi-space-note' }} />
+          <p class="muted hint" id="kpi-space-note">
+            {s.kpis.spaceNote}
+          </p>
+        </div>
+        <button type="submit">{s.kpis.show}</button>
+      </form>
+      {problem && !(preset === 'custom' && (problem.field === 'from' || problem.field === 'to')) && <Problem lang={props.lang} code={problem.code} />}
+      {busy && !data && <p aria-busy="true">{s.loading}</p>}
+      {data && (
+        <div aria-busy={busy ? 'true' : undefined}>
+          <p class="kpi-period">
+            <strong>{s.kpis.periodOf(dayText(props.lang, data.from), dayText(props.lang, data.to))}</strong>{' '}
+            {s.kpis.comparedWith(dayText(props.lang, data.previousFrom), dayText(props.lang, data.previousTo))}{' '}
+            {data.baselineAt ? s.kpis.baselineAt(formatDate(props.lang, data.baselineAt)) : s.kpis.noBaselineYet}
+          </p>
+          <ul class="kpi-cards">
+            {data.cards.map((c) => (
+              <CardView key={c.kpi} lang={props.lang} card={c} range={data} space={asked.space} />
+            ))}
+          </ul>
+        </div>
+      )}
+    </section>
+  );
+}
+
+// ---- Participation (90-9-1).
+
+const shareText = (lang: Lang, share: number) => new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 }).format(share);
+
+export function ParticipationPage(props: { lang: Lang; navigate: Nav; manage: boolean }) {
+  const s = strings[props.lang];
+  const heading = useFocusHeading();
+  const [days, setDays] = useState(28);
+  const [p, setP] = useState<Participation>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    setError(undefined);
+    kpisApi.participation(days).then(setP, (e) => setError(codeOf(e)));
+  }, [days]);
+  const groups: [string, string, { members: number; share: number }, string][] = p
+    ? [
+        ['readers', s.kpis.readers, p.readers, s.kpis.readersHint],
+        ['occasional', s.kpis.occasional, p.occasional, s.kpis.occasionalHint(p.heavyFrom)],
+        ['heavy', s.kpis.heavy, p.heavy, s.kpis.heavyHint(p.heavyFrom)],
+      ]
+    : [];
+  return (
+    <section class="kpis">
+      <h1 tabIndex={-1} ref={heading}>
+        {s.kpis.participationTitle}
+      </h1>
+      <KpiNav lang={props.lang} navigate={props.navigate} here="/kpis/participation" manage={props.manage} />
+      <p>{s.kpis.participationIntro(days)}</p>
+      <div class="field">
+        <label for="kpi-days">{s.kpis.days}</label>
+        <select id="kpi-days" value={String(days)} onChange={(e) => setDays(Number((e.currentTarget as HTMLSelectElement).value))}>
+          {[7, 28, 90].map((n) => (
+            <option key={n} value={String(n)}>
+              {s.kpis.lastDays(n)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <Problem lang={props.lang} code={error} />
+      {!p && !error && <p aria-busy="true">{s.loading}</p>}
+      {p && (
+        <>
+          <p class="kpi-period">
+            <strong>{s.kpis.periodOf(dayText(props.lang, p.from), dayText(props.lang, p.to))}</strong> {s.kpis.activeMembers(p.activeMembers)}
+          </p>
+          {p.merged ? (
+            <p class="muted">{s.kpis.participationMerged}</p>
+          ) : (
+            <>
+              <div class="kpi-shares" aria-hidden="true">
+                {groups.map(([key, , g]) => (
+                  <span key={key} class={`kpi-share kpi-share-${key}`} style={{ flexGrow: Math.max(g.share, 0), flexBasis: 0 }} />
+                ))}
+              </div>
+              <dl class="kpi-groups" aria-label={s.kpis.sharesLabel}>
+                {groups.map(([key, label, g, hint]) => (
+                  <div key={key} class={`kpi-group kpi-group-${key}`}>
+                    <dt>
+                      <span class={`kpi-swatch kpi-share-${key}`} aria-hidden="true" />
+                      {label} <span class="muted">({hint})</span>
+                    </dt>
+                    <dd>{s.kpis.share(new Intl.NumberFormat(props.lang).format(g.members), shareText(props.lang, g.share))}</dd>
+                  </div>
+                ))}
+              </dl>
+            </>
+          )}
+          <h2>{s.kpis.topTitle}</h2>
+          {p.topContributors.length === 0 ? (
+            <p class="muted">{s.kpis.topNone}</p>
+          ) : (
+            <ol class="kpi-people">
+              {p.topContributors.map((m) => (
+                <li key={m.memberId}>
+                  <AppLink to={`/members/${encodeURIComponent(m.memberId)}`} navigate={props.navigate}>
+                    {m.name}
+                  </AppLink>{' '}
+                  <span class="muted">{s.kpis.contributions(m.contributions)}</span>
+                </li>
+              ))}
+            </ol>
+          )}
+          <h2>{s.kpis.atRiskTitle}</h2>
+          <p>{s.kpis.atRiskIntro}</p>
+          {p.atRisk.length === 0 ? (
+            <p class="muted">{s.kpis.atRiskNone}</p>
+          ) : (
+            <ul class="kpi-people">
+              {p.atRisk.map((m) => (
+                <li key={m.memberId}>
+                  <AppLink to={`/members/${encodeURIComponent(m.memberId)}`} navigate={props.navigate}>
+                    {m.name}
+                  </AppLink>{' '}
+                  <span class="muted">{s.kpis.lastActive(dayText(props.lang, m.lastActive.slice(0, 10)))}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+// ---- Health checks.
+
+export function HealthChecksPage(props: { lang: Lang; navigate: Nav; manage: boolean }) {
+  const s = strings[props.lang];
+  const heading = useFocusHeading();
+  const [items, setItems] = useState<HealthCheckSummary[]>();
+  const [months, setMonths] = useState<number>();
+  const [error, setError] = useState<string>();
+  const [running, setRunning] = useState(false);
+  useEffect(() => {
+    kpisApi.healthChecks().then((r) => setItems(r.items), (e) => setError(codeOf(e)));
+    // The settings are the admins' to read; others read the default's sentence.
+    if (props.manage) kpisApi.settings().then((st) => setMonths(st.healthCheckMonths), () => undefined);
+  }, []);
+  const run = () => {
+    setRunning(true);
+    setError(undefined);
+    kpisApi.runHealthCheck().then(
+      (r) => props.navigate(`/kpis/health-checks/${encodeURIComponent(r.id)}`),
+      (e) => {
+        setError(codeOf(e));
+        setRunning(false);
+      },
+    );
+  };
+  return (
+    <section class="kpis">
+      <h1 tabIndex={-1} ref={heading}>
+        {s.kpis.healthTitle}
+      </h1>
+      <KpiNav lang={props.lang} navigate={props.navigate} here="/kpis/health-checks" manage={props.manage} />
+      <p>{s.kpis.healthIntro(s.kpis.everyMonths(months ?? 6))}</p>
+      {props.manage && (
+        <p>
+          <button type="button" onClick={run} disabled={running} aria-busy={running ? 'true' : undefined}>
+            {running ? s.kpis.running : s.kpis.runNow}
+          </button>
+        </p>
+      )}
+      <Problem lang={props.lang} code={error} />
+      {!items && !error && <p aria-busy="true">{s.loading}</p>}
+      {items && items.length === 0 && <p class="muted">{s.kpis.healthNone}</p>}
+      {items && items.length > 0 && (
+        <ul class="kpi-checks">
+          {items.map((h) => (
+            <li key={h.id}>
+              <AppLink to={`/kpis/health-checks/${encodeURIComponent(h.id)}`} navigate={props.navigate}>
+                {s.kpis.reportLink(formatDate(props.lang, h.at))}
+              </AppLink>{' '}
+              <span class="muted">{s.kpis.periodOf(dayText(props.lang, h.from), dayText(props.lang, h.to))}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+// findingText is a finding as a sentence: its code's, else "<figure> went from a to b".
+export function findingText(lang: Lang, f: { code: string; kpi: string; from: number; to: number }, unit: KpiUnit): string {
+  const s = strings[lang];
+  // Participation's shift is a share of the active members.
+  const fmt = (v: number) => (f.code === 'participation_to_readers' ? shareText(lang, v) : formatValue(lang, unit, v));
+  const sentence = s.kpis.findings[f.code];
+  return sentence ? sentence(fmt(f.from), fmt(f.to)) : s.kpis.findingOther(kpiName(s, f.kpi), fmt(f.from), fmt(f.to));
+}
+
+export function HealthCheckPage(props: { lang: Lang; id: string; navigate: Nav; manage: boolean }) {
+  const s = strings[props.lang];
+  const heading = useFocusHeading();
+  const [r, setR] = useState<HealthCheck>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    setR(undefined);
+    setError(undefined);
+    kpisApi.healthCheck(props.id).then(setR, (e) => setError(codeOf(e)));
+  }, [props.id]);
+  if (error) return <LoadProblem lang={props.lang} code={error} navigate={props.navigate} />;
+  const unitOf = (kpi: string) => r?.cards.find((c) => c.kpi === kpi)?.unit ?? 'count';
+  const cell = (c: KpiCard, v: number | null | undefined) => (v == null ? '–' : formatValue(props.lang, c.unit, v));
+  return (
+    <section class="kpis">
+      <h1 tabIndex={-1} ref={heading}>
+        {r ? s.kpis.reportTitle(formatDate(props.lang, r.at)) : s.kpis.healthTitle}
+      </h1>
+      <KpiNav lang={props.lang} navigate={props.navigate} here="" manage={props.manage} />
+      {!r && <p aria-busy="true">{s.loading}</p>}
+      {r && (
+        <>
+          <p class="kpi-period">
+            <strong>{s.kpis.periodOf(dayText(props.lang, r.from), dayText(props.lang, r.to))}</strong>{' '}
+            <span class="muted">{formatDateTime(props.lang, r.at)}</span>
+          </p>
+          <h2>{s.kpis.findingsTitle}</h2>
+          {r.findings.length === 0 ? (
+            <p>{s.kpis.noFindings}</p>
+          ) : (
+            <ul class="kpi-findings">
+              {r.findings.map((f, i) => (
+                <li key={`${f.code}-${i}`}>{findingText(props.lang, f, unitOf(f.kpi))}</li>
+              ))}
+            </ul>
+          )}
+          <h2>{s.kpis.figuresTitle}</h2>
+          <div class="table-scroll" tabIndex={0} role="region" aria-label={s.kpis.figuresTitle}>
+            <table class="kpi-table">
+              <thead>
+                <tr>
+                  <th scope="col">{s.kpis.figure}</th>
+                  <th scope="col">{s.kpis.value}</th>
+                  <th scope="col">{s.kpis.previousPeriod}</th>
+                  <th scope="col">{s.kpis.previousCheckColumn}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {r.cards
+                  .filter((c) => c.available)
+                  .map((c) => (
+                    <tr key={c.kpi}>
+                      <th scope="row">{kpiName(s, c.kpi)}</th>
+                      {c.merged ? (
+                        <td colSpan={3} data-label={s.kpis.column(s.kpis.value)}>
+                          {s.kpis.merged}
+                        </td>
+                      ) : (
+                        <>
+                          <td data-label={s.kpis.column(s.kpis.value)}>{cell(c, c.value)}</td>
+                          <td data-label={s.kpis.column(s.kpis.previousPeriod)}>
+                            {cell(c, c.previous)} <span class="muted">{changeText(props.lang, c.value, c.previous)}</span>
+                          </td>
+                          <td data-label={s.kpis.column(s.kpis.previousCheckColumn)}>
+                            {cell(c, c.previousCheck)} <span class="muted">{changeText(props.lang, c.value, c.previousCheck)}</span>
+                          </td>
+                        </>
+                      )}
+                    </tr>
+                  ))}
+              </tbody>
+            </table>
+          </div>
+          {r.participation && !r.participation.merged && (
+            <>
+              <h2>{s.kpis.participationTitle}</h2>
+              <ul>
+                <li>{`${s.kpis.readers}: ${shareText(props.lang, r.participation.readers.share)}`}</li>
+                <li>{`${s.kpis.occasional}: ${shareText(props.lang, r.participation.occasional.share)}`}</li>
+                <li>{`${s.kpis.heavy}: ${shareText(props.lang, r.participation.heavy.share)}`}</li>
+              </ul>
+            </>
+          )}
+          <p>
+            <AppLink to="/kpis/health-checks" navigate={props.navigate}>
+              {s.kpis.backToChecks}
+            </AppLink>
+          </p>
+        </>
+      )}
+    </section>
+  );
+}
+
+// ---- The baseline, the settings and the sales upload (admins: kpis.manage).
+
+function BaselineSection(props: { lang: Lang }) {
+  const s = strings[props.lang];
+  const [b, setB] = useState<Baseline | null>();
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<string>();
+  const [done, setDone] = useState(false);
+  const yes = useRef<HTMLButtonElement>(null);
+  const freezeButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    kpisApi.baseline().then(setB, (e) => (codeOf(e) === 'no_baseline' ? setB(null) : setError(codeOf(e))));
+  }, []);
+  useEffect(() => {
+    if (confirming) yes.current?.focus();
+  }, [confirming]);
+  const freeze = () => {
+    setError(undefined);
+    // The baseline is read back: the page shows what the API keeps, whatever PUT answers.
+    kpisApi.freezeBaseline().then(
+      async (nb) => {
+        setB(nb?.at ? nb : await kpisApi.baseline().catch(() => null));
+        setConfirming(false);
+        setDone(true);
+      },
+      (e) => {
+        setError(codeOf(e));
+        setConfirming(false);
+      },
+    );
+  };
+  return (
+    <section aria-labelledby="kpi-baseline">
+      <h2 id="kpi-baseline">{s.kpis.baselineTitle}</h2>
+      <p>{s.kpis.baselineIntro}</p>
+      {b === undefined && !error && <p aria-busy="true">{s.loading}</p>}
+      {b === null && <p class="muted">{s.kpis.baselineNone}</p>}
+      {b && <p>{s.kpis.baselineOf(formatDateTime(props.lang, b.at))}</p>}
+      {b && Object.keys(b.values).length > 0 && (
+        <dl class="kpi-baseline">
+          {Object.entries(b.values).map(([k, v]) => (
+            <div key={k}>
+              <dt>{kpiName(s, k)}</dt>
+              <dd>{new Intl.NumberFormat(props.lang, { maximumFractionDigits: 2 }).format(v)}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      {confirming ? (
+        <div class="confirm" role="group" aria-labelledby="kpi-freeze-question">
+          <p id="kpi-freeze-question">{s.kpis.confirmFreeze}</p>
+          <button type="button" ref={yes} onClick={freeze}>
+            {s.kpis.confirmFreezeYes}
+          </button>{' '}
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => {
+              setConfirming(false);
+              setTimeout(() => freezeButton.current?.focus());
+            }}
+          >
+            {s.kpis.cancel}
+          </button>
+        </div>
+      ) : (
+        <p>
+          <button
+            type="button"
+            ref={freezeButton}
+            onClick={() => {
+              setDone(false);
+              setConfirming(true);
+            }}
+          >
+            {b ? s.kpis.freezeAgain : s.kpis.freeze}
+          </button>
+        </p>
+      )}
+      <Done show={done} text={s.kpis.frozen} />
+      <Problem lang={props.lang} code={error} />
+    </section>
+  );
+}
+
+function SettingsSection(props: { lang: Lang }) {
+  const s = strings[props.lang];
+  const [st, setSt] = useState<{ heavyFrom: string; healthCheckMonths: string }>();
+  const [problem, setProblem] = useState<FormProblem>();
+  const [saved, setSaved] = useState(false);
+  useEffect(() => {
+    kpisApi.settings().then(
+      (r) => setSt({ heavyFrom: String(r.heavyFrom), healthCheckMonths: String(r.healthCheckMonths) }),
+      (e) => setProblem(problemOf(e)),
+    );
+  }, []);
+  const fields = { invalid_heavy_from: 'heavyFrom', invalid_health_check_months: 'healthCheckMonths' };
+  const save = (e: Event) => {
+    e.preventDefault();
+    if (!st) return;
+    setSaved(false);
+    const heavy = Number(st.heavyFrom);
+    const months = Number(st.healthCheckMonths);
+    if (!st.heavyFrom.trim()) return setProblem({ code: 'missing_field', field: 'heavyFrom' });
+    if (!Number.isInteger(heavy) || heavy < 2 || heavy > 100) return setProblem({ code: 'invalid_heavy_from', field: 'heavyFrom' });
+    if (!st.healthCheckMonths.trim()) return setProblem({ code: 'missing_field', field: 'healthCheckMonths' });
+    if (!Number.isInteger(months) || months < 1 || months > 24) return setProblem({ code: 'invalid_health_check_months', field: 'healthCheckMonths' });
+    const next: KpiSettings = { heavyFrom: heavy, healthCheckMonths: months };
+    kpisApi.saveSettings(next).then(
+      () => {
+        setProblem(undefined);
+        setSaved(true);
+      },
+      (err) => setProblem(problemOf(err, fields)),
+    );
+  };
+  const input = (field: 'heavyFrom' | 'healthCheckMonths', label: string, hint: string, min: number, max: number) => (
+    <div class="field">
+      <Label for={`kpi-${field}`} required>
+        {label}
+      </Label>
+      <input
+        id={`kpi-${field}`}
+        type="number"
+        inputMode="numeric"
+        required
+        min={min}
+        max={max}
+        value={st?.[field] ?? ''}
+        onInput={(e) => st && setSt({ ...st, [field]: (e.currentTarget as HTMLInputElement).value })}
+        {...(problem?.field === field ? fieldAttrs(problem, field, `kpi-${field}`) : { 'aria-describedby': `kpi-${field}-hint` })}
+      />
+      <p class="muted hint" id={`kpi-${field}-hint`}>
+        {hint}
+      </p>
+      <FieldProblem lang={props.lang} problem={problem} field={field} id={`kpi-${field}`} label={label} />
+    </div>
+  );
+  return (
+    <section aria-labelledby="kpi-settings">
+      <h2 id="kpi-settings">{s.kpis.settingsTitle}</h2>
+      {!st && !problem && <p aria-busy="true">{s.loading}</p>}
+      {st && (
+        <form onSubmit={save} noValidate>
+          {input('heavyFrom', s.kpis.heavyFrom, s.kpis.heavyFromHint, 2, 100)}
+          {input('healthCheckMonths', s.kpis.healthCheckMonths, s.kpis.healthCheckMonthsHint, 1, 24)}
+          <button type="submit">{s.kpis.saveSettings}</button>
+        </form>
+      )}
+      {problem && problem.field !== 'heavyFrom' && problem.field !== 'healthCheckMonths' && <Problem lang={props.lang} code={problem.code} />}
+      <Done show={saved} text={s.kpis.settingsSaved} />
+    </section>
+  );
+}
+
+function SalesSection(props: { lang: Lang }) {
+  const s = strings[props.lang];
+  const file = useRef<HTMLInputElement>(null);
+  const [problem, setProblem] = useState<FormProblem>();
+  const [lines, setLines] = useState<{ line: number; code: string }[]>();
+  const [result, setResult] = useState<SalesUpload>();
+  const [busy, setBusy] = useState(false);
+  const send = async (e: Event) => {
+    e.preventDefault();
+    setResult(undefined);
+    setLines(undefined);
+    const f = file.current?.files?.[0];
+    if (!f) return setProblem({ code: 'missing_field', field: 'file' });
+    if (f.size > 1 << 20) return setProblem({ code: 'sales_too_large', field: 'file' });
+    setProblem(undefined);
+    setBusy(true);
+    try {
+      const r = await kpisApi.uploadSales(await f.text());
+      if (r.invalid?.length) setLines(r.invalid);
+      else setResult(r);
+    } catch (err) {
+      const p = problemOf(err);
+      // A refused file names its lines (problem+json `invalid`: {line, code}).
+      const entries = (err as { entries?: unknown[] }).entries as { line?: number; code: string }[] | undefined;
+      if (entries?.length && entries.every((x) => typeof x.line === 'number')) setLines(entries as { line: number; code: string }[]);
+      else setProblem({ ...p, field: 'file' });
+    }
+    setBusy(false);
+  };
+  return (
+    <section aria-labelledby="kpi-sales">
+      <h2 id="kpi-sales">{s.kpis.salesTitle}</h2>
+      <p id="kpi-sales-intro">{s.kpis.salesIntro}</p>
+      <form onSubmit={send} noValidate>
+        <div class="field">
+          <Label for="kpi-file" required>
+            {s.kpis.salesFile}
+          </Label>
+          <input
+            id="kpi-file"
+            type="file"
+            accept=".csv,text/csv"
+            required
+            ref={file}
+            {...(problem?.field === 'file' ? fieldAttrs(problem, 'file', 'kpi-file') : { 'aria-describedby': 'kpi-sales-intro' })}
+          />
+          <FieldProblem lang={props.lang} problem={problem} field="file" id="kpi-file" label={s.kpis.salesFile} />
+        </div>
+        <button type="submit" disabled={busy}>
+          {busy ? s.kpis.uploading : s.kpis.upload}
+        </button>
+      </form>
+      {lines && (
+        <div role="alert" class="error-list">
+          <p class="error">{s.kpis.salesRefused}</p>
+          <ul>
+            {lines.map((l) => (
+              <li key={`${l.line}-${l.code}`}>{s.kpis.line(l.line, s.errors[l.code] ?? s.errors.internal)}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {result && (
+        <p class="ok" role="status">
+          {s.kpis.salesDone(result.rows, result.matched, result.unmatched)}
+        </p>
+      )}
+    </section>
+  );
+}
+
+export function KpiManagePage(props: { lang: Lang; navigate: Nav }) {
+  const s = strings[props.lang];
+  const heading = useFocusHeading();
+  return (
+    <section class="kpis">
+      <h1 tabIndex={-1} ref={heading}>
+        {s.kpis.manageTitle}
+      </h1>
+      <KpiNav lang={props.lang} navigate={props.navigate} here="/kpis/manage" manage />
+      <BaselineSection lang={props.lang} />
+      <SettingsSection lang={props.lang} />
+      <SalesSection lang={props.lang} />
+    </section>
+  );
+}
