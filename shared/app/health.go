@@ -29,7 +29,7 @@ const DefaultHealthCheckMonths = 6
 
 var (
 	errNoBaseline    = errs.New(errs.NotFound, "no_baseline", "No launch baseline was frozen yet.")
-	errNoHealthCheck = errs.New(errs.NotFound, "no_health_check", "There is no health check of this id.")
+	errNoHealthCheck = errs.New(errs.NotFound, "health_check_not_found", "There is no health check of this id.")
 )
 
 type kpiHealth struct {
@@ -169,7 +169,7 @@ func healthRoutes(k *kpiHealth) []httpx.Route {
 			Responses: httpx.Answers(201, "The report", metrics.HealthReport{}, nil)},
 		{Method: "GET", Pattern: "/api/kpis/health-checks/{id}", Tag: "kpis", Action: policy.KpisRead, Handler: k.get,
 			Summary:   "One health check: its cards (with the previous check's values), participation and findings (codes with figures).",
-			Responses: httpx.Answers(200, "The report", metrics.HealthReport{}, map[int]string{404: "No such health check (no_health_check)"})},
+			Responses: httpx.Answers(200, "The report", metrics.HealthReport{}, map[int]string{404: "No such health check (health_check_not_found)"})},
 	}
 }
 

@@ -128,7 +128,7 @@ func TestKpiHealthCheckRunsAndMailsAdmins(t *testing.T) {
 	if status, raw := c.call(marketer, "GET", "/api/kpis/health-checks/"+first.ID, "", &read); status != 200 || read.ID != first.ID || len(read.Cards) != len(first.Cards) {
 		t.Fatalf("read: %d %s", status, raw)
 	}
-	if status, raw := c.call(marketer, "GET", "/api/kpis/health-checks/nope", "", nil); status != 404 || problemCode(raw) != "no_health_check" {
+	if status, raw := c.call(marketer, "GET", "/api/kpis/health-checks/nope", "", nil); status != 404 || problemCode(raw) != "health_check_not_found" {
 		t.Fatalf("unknown: %d %s", status, raw)
 	}
 	if status, _ := c.call(ann, "GET", "/api/kpis/health-checks", "", nil); status != 403 {

@@ -327,6 +327,9 @@ func (f *walkFixture) samples() map[string][]string {
 		"/api/kpis/export.csv":               {"/api/kpis/export.csv?kpi=contributions&from=2026-11-01&to=2026-11-30", "/api/kpis/export.csv?kpi=searches&from=2026-11-01&to=2026-11-30"},
 		"/api/kpis/participation":            {"/api/kpis/participation", "/api/kpis/participation?days=90"},
 		"/api/kpis/settings":                 {"/api/kpis/settings"},
+		"/api/kpis/baseline":                 {"/api/kpis/baseline"},
+		"/api/kpis/health-checks":            {"/api/kpis/health-checks"},
+		"/api/kpis/health-checks/{id}":       {"/api/kpis/health-checks/hc_unknown", "/api/kpis/health-checks/" + strings.Repeat("x", 80)},
 
 		// Images: of a space the caller may read or not, and one of before images belonged to spaces.
 		"/api/images/{id}/{member}/{file}": {f.imageURL, "/api/images/" + f.public.ID + "/" + f.memberID + "/abcdefghijklmnopqrstuvwxyz.png",

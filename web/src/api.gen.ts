@@ -7740,7 +7740,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such health check (no_health_check) */
+            /** @description No such health check (health_check_not_found) */
             404: {
                 headers: {
                     [name: string]: unknown;
