@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net"
+	"path"
 	"regexp"
 	"strings"
 	"time"
@@ -85,7 +86,9 @@ func (b BeaconBody) Check() error {
 // Counts reports whether a visit is a page view: a browser's own page (same origin), not
 // a bot's, not an API call.
 func (v Visit) Counts() bool {
-	return v.SameOrigin && !IsBot(v.UserAgent) && !strings.HasPrefix(v.Path, "/api/") && v.Path != "/api"
+	// The path as the router would take it: /API/x and //api/x are API paths too.
+	p := strings.ToLower(path.Clean(v.Path))
+	return v.SameOrigin && !IsBot(v.UserAgent) && !strings.HasPrefix(p, "/api/") && p != "/api"
 }
 
 // Count counts a visit: a page view (and in its space, when it names one the reader may

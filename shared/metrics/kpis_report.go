@@ -252,6 +252,9 @@ func KpiRange(from, to string) (days, previous []string, err error) {
 // the baseline when one is frozen.
 func (s *Service) Kpis(ctx context.Context, from, to, space string) (KpiReport, error) {
 	days, previous, err := KpiRange(from, to)
+	if err == nil && days[0] > Day(s.now()) {
+		err = ErrTrafficRange // a period that has not begun reads as a collapse
+	}
 	if err != nil {
 		return KpiReport{}, fmt.Errorf("metrics.Kpis: %w", err)
 	}

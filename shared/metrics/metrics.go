@@ -98,6 +98,14 @@ type Service struct {
 	Sales     SalesFigures
 }
 
+// now is the service's clock (time.Now when none is set).
+func (s *Service) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
+}
+
 // Day is the key of a daily counter.
 func Day(t time.Time) string { return t.UTC().Format("2006-01-02") }
 

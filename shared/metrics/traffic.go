@@ -16,8 +16,13 @@ const (
 	MonthDays = 30
 )
 
-// ErrTrafficRange refuses a range that is not two dates, from..to, of at most 400 days.
-var ErrTrafficRange = errs.InvalidField("from", "invalid_kpi_range", "Give from and to as YYYY-MM-DD, from not after to, at most 400 days apart.")
+// ErrTrafficRange refuses a range that is not two dates, from..to, of at most 400 days,
+// starting in 2000 or later and not after today.
+var ErrTrafficRange = errs.InvalidField("from", "invalid_kpi_range", "Give from and to as YYYY-MM-DD, from not after to and not after today, at most 400 days apart.")
+
+// MinKpiYear is the first year a range may start in: no community measured anything
+// before (a year-1 range made the previous period's dates overflow: a 500).
+const MinKpiYear = 2000
 
 // TrafficDay is one day's traffic.
 type TrafficDay struct {
@@ -70,7 +75,7 @@ type Traffic struct {
 func TrafficRange(from, to string) ([]string, error) {
 	f, err1 := time.Parse(time.DateOnly, from)
 	t, err2 := time.Parse(time.DateOnly, to)
-	if err1 != nil || err2 != nil || t.Before(f) || t.Sub(f) >= MaxTrafficDays*24*time.Hour {
+	if err1 != nil || err2 != nil || t.Before(f) || t.Sub(f) >= MaxTrafficDays*24*time.Hour || f.Year() < MinKpiYear {
 		return nil, ErrTrafficRange
 	}
 	var days []string
@@ -84,6 +89,9 @@ func TrafficRange(from, to string) ([]string, error) {
 // from 29 days before it, for the MAU).
 func (s *Service) Traffic(ctx context.Context, from, to, space string) (Traffic, error) {
 	days, err := TrafficRange(from, to)
+	if err == nil && days[0] > Day(s.now()) {
+		err = ErrTrafficRange // a period that has not begun reads as a collapse
+	}
 	if err != nil {
 		return Traffic{}, fmt.Errorf("metrics.Traffic: %w", err)
 	}
