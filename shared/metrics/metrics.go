@@ -111,7 +111,8 @@ func Day(t time.Time) string { return t.UTC().Format("2006-01-02") }
 
 // OnMemberRegistered counts a registration on the day it happened.
 func (s *Service) OnMemberRegistered(ctx context.Context, evt eventtypes.MemberRegistered) error {
-	return s.count(ctx, evt.Meta, Registrations)
+	// A registration is a first sign-in: the member is active that day (tester 14, 1).
+	return s.countAll(ctx, evt.Meta, Count{Name: Registrations, Delta: 1}, active(evt.MemberID))
 }
 
 // OnInvitationCreated counts an invitation emailed (resends too) or a link created.
@@ -146,7 +147,7 @@ func (s *Service) OnMemberDeleted(ctx context.Context, evt eventtypes.MemberDele
 // A question also counts as asked (and is remembered for its first answer and its
 // solution), an idea or a question by a customer as a customer activity (docs/kpis.md).
 func (s *Service) OnPostCreated(ctx context.Context, evt eventtypes.PostCreated) error {
-	counts := []Count{{Name: Posts, Delta: 1}, contributor(evt.AuthorID), contribution(evt.AuthorID)}
+	counts := []Count{{Name: Posts, Delta: 1}, contributor(evt.AuthorID), contribution(evt.AuthorID), active(evt.AuthorID)}
 	if evt.Kind == "idea" {
 		counts = append(counts, Count{Name: IdeasSubmitted, Delta: 1})
 	}
@@ -177,6 +178,10 @@ func (s *Service) OnPostCreated(ctx context.Context, evt eventtypes.PostCreated)
 // contributor counts a member once a day, however much they write.
 func contributor(memberID string) Count { return Count{Name: ActiveContributors, Member: memberID} }
 
+// active puts a member in the day's active members (DAU): whoever signs in, registers,
+// posts or comments is active that day, whether or not a page's beacon counted them.
+func active(memberID string) Count { return Count{Name: ActiveMembers, Member: memberID} }
+
 // countAll makes an event's counts, once.
 func (s *Service) countAll(ctx context.Context, meta eventtypes.Meta, counts ...Count) error {
 	err := s.Store.CountEvent(ctx, Consumer, meta.EventID, Day(meta.OccurredAt), counts, s.Now())
@@ -204,7 +209,7 @@ func (s *Service) OnContentReported(ctx context.Context, evt eventtypes.ContentR
 // OnCommentCreated counts a comment.
 // A comment on a question by someone else than its author may be its first answer.
 func (s *Service) OnCommentCreated(ctx context.Context, evt eventtypes.CommentCreated) error {
-	if err := s.countAll(ctx, evt.Meta, Count{Name: Comments, Delta: 1}, contributor(evt.AuthorID), contribution(evt.AuthorID)); err != nil {
+	if err := s.countAll(ctx, evt.Meta, Count{Name: Comments, Delta: 1}, contributor(evt.AuthorID), contribution(evt.AuthorID), active(evt.AuthorID)); err != nil {
 		return err
 	}
 	if s.KpiData == nil {
