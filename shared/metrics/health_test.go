@@ -115,7 +115,7 @@ func TestParseSalesRefusesTheWholeFile(t *testing.T) {
 		lines, codes = append(lines, en.Line), append(codes, en.Code)
 	}
 	if !reflect.DeepEqual(lines, []int{3, 4, 5, 6, 7, 8, 9}) ||
-		strings.Join(codes, " ") != "customer amount amount fields customer amount amount" {
+		strings.Join(codes, " ") != "invalid_sales_customer invalid_sales_amount invalid_sales_amount invalid_sales_fields invalid_sales_customer invalid_sales_amount invalid_sales_amount" {
 		t.Fatalf("lines %v codes %v", lines, codes)
 	}
 	for _, body := range []string{"", "name,amount\nx,1\n", "customer\nx\n", "customer,amount\n\xff,1\n", "customer,amount\n" + strings.Repeat("x,1\n", MaxSalesBytes/4)} {

@@ -44,11 +44,12 @@ var (
 	ErrSalesRows = errs.InvalidField("file", "invalid_sales_rows", "Some lines of the file are invalid: nothing was imported. Correct them and send the whole file again.")
 )
 
-// Line problem codes (SalesProblem.Code).
+// Line problem codes (SalesProblem.Code): problem codes, each with a sentence in both
+// languages in the web app (a refused file lists its lines with them).
 const (
-	LineFields   = "fields"   // not two fields
-	LineCustomer = "customer" // empty, too long or not text
-	LineAmount   = "amount"   // not a decimal number ≥ 0 with at most 2 decimals
+	LineFields   = "invalid_sales_fields"   // not two fields
+	LineCustomer = "invalid_sales_customer" // empty, too long or not text
+	LineAmount   = "invalid_sales_amount"   // not a decimal number ≥ 0 with at most 2 decimals
 )
 
 // SalesProblem is one invalid line of an upload.
