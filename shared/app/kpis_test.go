@@ -108,6 +108,16 @@ func TestBeaconCountsAndTheTrafficReport(t *testing.T) {
 	if _, _ = c.call(admin, "GET", "/api/kpis/traffic?from="+today+"&to="+today+"&space="+hidden.ID, "", &r); r.Totals.PageViews != 0 {
 		t.Fatalf("a page of a space the reader may not read counted for it: %+v", r.Totals)
 	}
+	// The filter names a space the reader may read, else it is not found: a marketer
+	// outside the hidden space learns nothing of it, an unknown id is not a filter.
+	for _, sp := range []string{hidden.ID, "nope", "s_aaaaaaaaaaaaaaaa"} {
+		for _, route := range []string{"/api/kpis/traffic", "/api/kpis", "/api/kpis/export.csv"} {
+			q := "?kpi=page_views&from=" + today + "&to=" + today + "&space=" + sp
+			if status, raw := c.call(marketer, "GET", route+q, "", nil); status != 404 || !strings.Contains(raw, "space_not_found") {
+				t.Fatalf("%s space=%s as the marketer: %d %s", route, sp, status, raw)
+			}
+		}
+	}
 	if n, err := c.st.Counter(t.Context(), metrics.Referred("newsletter"), today); err != nil || n != 1 {
 		t.Fatalf("page views from the newsletter %d (%v)", n, err)
 	}

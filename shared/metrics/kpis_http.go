@@ -61,18 +61,42 @@ func (h KpiHTTP) Routes() []httpx.Route {
 	}
 }
 
-// space reads the optional space filter (false: a 400 was written).
-func space(w http.ResponseWriter, r *http.Request) (string, bool) {
+// errKpiSpace: a space filter naming a space the reader may not read, or none (the
+// same answer, so the filter tells nothing of hidden spaces).
+var errKpiSpace = errs.New(errs.NotFound, "space_not_found", "There is no such space.")
+
+// space reads the optional space filter: an id of a space the reader may read (false:
+// a 400 or a 404 was written; tester 14, findings 5 and 16: an unknown id gave the
+// community's figures, a closed space's id its page views to a marketer outside it).
+func (h KpiHTTP) space(w http.ResponseWriter, r *http.Request) (string, bool) {
 	space := r.URL.Query().Get("space")
-	if space != "" && !httpx.ValidID(space) {
+	if space == "" {
+		return "", true
+	}
+	if !httpx.ValidID(space) {
 		httpx.WriteError(w, r, errs.InvalidField("space", "invalid_id", "This is not an id."))
+		return "", false
+	}
+	readable := false
+	if h.Beacons != nil && h.Beacons.SpaceReadable != nil && h.Sessions != nil {
+		actor, err := h.Sessions.Principal(r)
+		if err == nil {
+			readable, err = h.Beacons.SpaceReadable(r.Context(), actor, space)
+		}
+		if err != nil {
+			httpx.WriteError(w, r, err)
+			return "", false
+		}
+	}
+	if !readable {
+		httpx.WriteError(w, r, errKpiSpace)
 		return "", false
 	}
 	return space, true
 }
 
 func (h KpiHTTP) kpis(w http.ResponseWriter, r *http.Request) {
-	sp, ok := space(w, r)
+	sp, ok := h.space(w, r)
 	if !ok {
 		return
 	}
@@ -82,7 +106,7 @@ func (h KpiHTTP) kpis(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h KpiHTTP) export(w http.ResponseWriter, r *http.Request) {
-	sp, ok := space(w, r)
+	sp, ok := h.space(w, r)
 	if !ok {
 		return
 	}

@@ -237,7 +237,7 @@ func SameOrigin(r *http.Request) bool {
 }
 
 func (h KpiHTTP) traffic(w http.ResponseWriter, r *http.Request) {
-	sp, ok := space(w, r)
+	sp, ok := h.space(w, r)
 	if !ok {
 		return
 	}
