@@ -142,6 +142,21 @@ func (e *sendEnv) sendNow(id string) {
 	}
 }
 
+// drainWith handles the queue's messages with sender, one at a time, until none is due.
+func (e *sendEnv) drainWith(sender *newsletters.Sender) {
+	e.t.Helper()
+	p := e.poller(sender)
+	for {
+		n, err := p.Once(context.Background())
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+	}
+}
+
 // dieAfter runs a sender on the queue until it dies right after handing the n-th mail
 // over, before marking it sent (the process killed).
 func (e *sendEnv) dieAfter(n int64) {
@@ -351,16 +366,7 @@ func TestNewsletterSenderKilledMidSendSkipsNobodyAndSendsNobodyTwice(t *testing.
 	later := func() time.Time { return time.Now().Add(app.SendVisibility + time.Minute) }
 	second := e.sender()
 	second.Now = later
-	p2 := e.poller(second)
-	for {
-		n, err := p2.Once(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n == 0 {
-			break
-		}
-	}
+	e.drainWith(second)
 	got := e.outboxByRecipient()
 	if len(got) != 120 {
 		t.Fatalf("%d recipients got the newsletter, want 120", len(got))
@@ -405,26 +411,14 @@ func TestNewsletterBatchMeetingALiveClaimComesAgain(t *testing.T) {
 	second := e.sender()
 	second.Now = func() time.Time { return time.Now().Add(app.SendVisibility + time.Minute) }
 	second.ClaimLease = time.Hour
-	drainAt := func(s *newsletters.Sender) {
-		p := e.poller(s)
-		for {
-			n, err := p.Once(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if n == 0 {
-				return
-			}
-		}
-	}
-	drainAt(second)
+	e.drainWith(second)
 	if s := e.sending("nl_held"); s.State != newsletters.StateSending || s.Progress.Sent != 119 || s.Progress.Remaining != 1 {
 		t.Fatalf("with the dead claim still held: %s %+v, want sending, 119 sent, 1 remaining", s.State, s.Progress)
 	}
 	// Third life, after the message's next visibility timeout and the claim's lease.
 	third := e.sender()
 	third.Now = func() time.Time { return time.Now().Add(2*app.SendVisibility + 2*time.Hour) }
-	drainAt(third)
+	e.drainWith(third)
 	got := e.outboxByRecipient()
 	if len(got) != 120 {
 		t.Fatalf("%d recipients got the newsletter, want 120", len(got))

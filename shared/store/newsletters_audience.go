@@ -242,6 +242,28 @@ func (s *Newsletters) EachCandidate(ctx context.Context, list string, spaceIDs [
 	return nil
 }
 
+// candidateOf is a member's profile and consent to list among the items a batch read
+// found (false: no profile).
+func candidateOf(found map[string]item, memberID, list string) (newsletters.Candidate, bool, error) {
+	av, ok := found[keyName(memberKey(memberID))]
+	if !ok {
+		return newsletters.Candidate{}, false, nil
+	}
+	var m memberItem
+	if err := attributevalue.UnmarshalMap(av, &m); err != nil {
+		return newsletters.Candidate{}, false, err
+	}
+	c := newsletters.Candidate{MemberID: m.ID, Email: m.Email, Name: m.DisplayName, Lang: m.Locale, Roles: m.Roles, Status: m.Status, JoinedAt: m.CreatedAt}
+	if av, ok := found[keyName(consentKey(memberID, list))]; ok {
+		var ci consentItem
+		if err := attributevalue.UnmarshalMap(av, &ci); err != nil {
+			return newsletters.Candidate{}, false, err
+		}
+		c.Consents = ci.Subscribed
+	}
+	return c, true, nil
+}
+
 // candidates reads members (profile, consent to list, activity when asked) and then
 // the suppression of their addresses; members without a profile are left out.
 func (s *Newsletters) candidates(ctx context.Context, list string, memberIDs []string, activity bool) ([]newsletters.Candidate, error) {
@@ -259,21 +281,12 @@ func (s *Newsletters) candidates(ctx context.Context, list string, memberIDs []s
 	out := make([]newsletters.Candidate, 0, len(memberIDs))
 	var supKeys []item
 	for _, id := range memberIDs {
-		av, ok := found[keyName(memberKey(id))]
-		if !ok {
-			continue
-		}
-		var m memberItem
-		if err := attributevalue.UnmarshalMap(av, &m); err != nil {
+		c, ok, err := candidateOf(found, id, list)
+		if err != nil {
 			return nil, err
 		}
-		c := newsletters.Candidate{MemberID: m.ID, Email: m.Email, Name: m.DisplayName, Lang: m.Locale, Roles: m.Roles, Status: m.Status, JoinedAt: m.CreatedAt}
-		if av, ok := found[keyName(consentKey(id, list))]; ok {
-			var ci consentItem
-			if err := attributevalue.UnmarshalMap(av, &ci); err != nil {
-				return nil, err
-			}
-			c.Consents = ci.Subscribed
+		if !ok {
+			continue
 		}
 		if av, ok := found[keyName(audienceActiveKey(id))]; ok {
 			var ai audienceActiveItem
@@ -331,21 +344,12 @@ func (s *Newsletters) ReachAll(ctx context.Context, list string, rs []newsletter
 	}
 	out := make(map[string]newsletters.Candidate, len(rs))
 	for _, r := range rs {
-		av, ok := found[keyName(memberKey(r.MemberID))]
-		if !ok {
-			continue
-		}
-		var m memberItem
-		if err := attributevalue.UnmarshalMap(av, &m); err != nil {
+		c, ok, err := candidateOf(found, r.MemberID, list)
+		if err != nil {
 			return nil, err
 		}
-		c := newsletters.Candidate{MemberID: m.ID, Email: m.Email, Name: m.DisplayName, Lang: m.Locale, Roles: m.Roles, Status: m.Status, JoinedAt: m.CreatedAt}
-		if av, ok := found[keyName(consentKey(r.MemberID, list))]; ok {
-			var ci consentItem
-			if err := attributevalue.UnmarshalMap(av, &ci); err != nil {
-				return nil, err
-			}
-			c.Consents = ci.Subscribed
+		if !ok {
+			continue
 		}
 		if r.Email != "" {
 			_, c.Suppressed = found[keyName(suppressionKey(r.Email))]
