@@ -18,7 +18,17 @@
 // - the admin runs a health check from its list and lands on its report (findings as
 //   sentences, the figures' table); the marketer reads it from the list and has no
 //   button to run one; an unknown report is the not-found page;
-// - a member is refused the pages (not found) and the API (403).
+// - a member is refused the pages (not found) and the API (403);
+// - issue 14's tester findings (the pages' side): sales per customer says both figures
+//   ("Participating customers: –, others: 200.00") when one is missing (8); participation
+//   shows each group the API gives and says, in its place, why a hidden one is hidden,
+//   and the total only when the API gives it (9); a figure whose reference is 0 says
+//   "new: +N" (10); freezing a baseline over 30 days without activity warns first (10);
+//   the year 1 and an end after today are said under their fields (11); the settings
+//   mark every bad field at once (13); the baseline is listed in the dashboard's order
+//   with the KPI numbers (19); each health check's row says its time (20); with a space
+//   chosen, a card whose figure is the community's says "All spaces", and only such a
+//   card (scope).
 // Driven by tests/kpis_browser_test.go (TestBrowserKpis); boss@example.com is an admin,
 // who makes mia a marketer.
 const path = require('node:path');
@@ -45,6 +55,8 @@ async function main() {
     const space = await api(setup, 'POST', '/api/spaces', { name: 'Product help', visibility: 'public' });
     await call(setup, 'POST', `/api/spaces/${space.id}/join`);
     const question = await api(setup, 'POST', `/api/spaces/${space.id}/posts`, { kind: 'question', title: 'How do I export my data?', body: 'I looked in the settings.' });
+    // A customer space nobody takes part in: its sales are the "others'" figure.
+    await api(setup, 'POST', '/api/spaces', { name: 'Acme', description: 'A customer', visibility: 'closed', kind: 'customer' });
     const people = {};
     for (const name of ['mia', 'amelie', 'bruno', 'chloe', 'david', 'emma']) {
       const ctx = await browser.newContext({ locale: 'en-US' });
@@ -107,6 +119,11 @@ async function main() {
             if ((await card.getByText(k.merged).count()) !== 1) fail(`${c.kpi} does not say why it is not shown (${tag})`);
             continue;
           }
+          // A reference of 0 and a figure that is not: "new: +N", never silence (finding 10).
+          if (c.unit === 'count' && c.previous === 0 && c.value) {
+            const said = k.previous(new Intl.NumberFormat(lang, { maximumFractionDigits: 1 }).format(0)) + ` (${k.fromZero(`+${new Intl.NumberFormat(lang, { maximumFractionDigits: 1 }).format(c.value)}`)})`;
+            if ((await card.locator('.kpi-compare', { hasText: said }).count()) !== 1) fail(`${c.kpi} (${c.value}, before 0) does not say "${said}": "${await card.innerText()}" (${tag})`);
+          }
           const link = card.getByRole('link', { name: new RegExp(`^${k.csv.replace(/[()]/g, '\\$&')}`) });
           if ((await link.count()) !== 1) fail(`${c.kpi} has no CSV link (${tag})`);
           if (c.series && c.series.length > 1 && c.series.some((p) => p.value != null)) {
@@ -124,6 +141,7 @@ async function main() {
             if (csv[0] !== 'day,value' || csv.length !== days + 1) fail(`${href}: ${csv.length} lines, header ${csv[0]} (${tag})`);
           }
         }
+        if (!data.cards.some((c) => c.kpi === 'contributions' && c.previous === 0 && c.value > 0)) fail(`seeding: the contributions should be new this period: ${JSON.stringify(data.cards.find((c) => c.kpi === 'contributions'))}`);
         if (await mia.getByRole('link', { name: k.manageLink }).count()) fail(`the marketer sees the admins' link (${tag})`);
         await noRawKeys(mia, `dashboard ${tag}`);
         await check(mia, `kpis-${tag}`);
@@ -145,6 +163,17 @@ async function main() {
           return q.get('space') === space.id && Math.round((Date.parse(q.get('to')) - Date.parse(q.get('from'))) / 86400e3) === 6;
         });
         await waitFor(mia, mia.locator('.kpi-card').first(), 'the cards of the space');
+        await eventually(`the cards of the space loaded (${tag})`, async () => (await mia.locator('[aria-busy="true"]').count()) === 0);
+        // A card whose figure is the community's whatever the space says so; no other does.
+        {
+          const q = asked[asked.length - 1];
+          const inSpace = await api(mia, 'GET', `/api/kpis?${q.toString()}`);
+          const shown = mia.locator('.kpi-card');
+          for (const [i, c] of inSpace.cards.entries()) {
+            const n = await shown.nth(i).locator('.kpi-scope', { hasText: k.allSpacesScope }).count();
+            if (n !== (c.scope === 'community' ? 1 : 0)) fail(`${c.kpi} (scope ${c.scope}) shows "All spaces" ${n} times with a space chosen (${tag})`);
+          }
+        }
         await check(mia, `kpis-space-${tag}`);
 
         // A custom period the API refuses: the sentence under "From".
@@ -155,16 +184,46 @@ async function main() {
         await waitFor(mia, mia.locator('#kpi-from-error', { hasText: s.errors.invalid_kpi_range }), 'the refused period under its field');
         if ((await mia.locator('#kpi-from').getAttribute('aria-invalid')) !== 'true') fail(`the refused start is not marked invalid (${tag})`);
         await check(mia, `kpis-range-refused-${tag}`);
+        // The year 1 (the API refuses it): the same sentence, never "Something went wrong".
+        await mia.locator('#kpi-from').fill('0001-01-01');
+        await mia.locator('#kpi-to').fill('0001-01-02');
+        await mia.getByRole('button', { name: k.show, exact: true }).click();
+        await eventually(`the year 1 refused under its field (${tag})`, async () => (await mia.locator('#kpi-from-error', { hasText: s.errors.invalid_kpi_range }).count()) === 1 && (await mia.locator('[aria-busy="true"]').count()) === 0);
+        if (await mia.getByText(s.errors.internal).count()) fail(`the year 1 says "${s.errors.internal}" (${tag})`);
+        // An end after today: said under "To" (days to come have no figures), nothing asked.
+        const soon = new Date(Date.now() + 40 * 86400e3).toISOString().slice(0, 10);
+        const today = new Date().toISOString().slice(0, 10);
+        const askedBefore = asked.length;
+        await mia.locator('#kpi-from').fill(today);
+        await mia.locator('#kpi-to').fill(soon);
+        await mia.getByRole('button', { name: k.show, exact: true }).click();
+        await waitFor(mia, mia.locator('#kpi-to-error', { hasText: k.rangeFuture }), 'the end after today refused under its field');
+        if ((await mia.locator('#kpi-to').getAttribute('aria-invalid')) !== 'true') fail(`the end after today is not marked invalid (${tag})`);
+        if (asked.length !== askedBefore) fail(`a period ending after today was asked for (${tag})`);
+        await check(mia, `kpis-range-future-${tag}`);
 
         // Participation.
         await mia.getByRole('link', { name: k.participationLink }).click();
         await waitFor(mia, mia.getByRole('heading', { name: k.participationTitle, level: 1 }), 'the participation page');
         const part = await api(mia, 'GET', '/api/kpis/participation?days=28');
-        if (part.merged) await waitFor(mia, mia.getByText(k.participationMerged), 'the small-group sentence');
-        else {
-          for (const g of [k.readers, k.occasional, k.heavy]) await waitFor(mia, mia.locator('.kpi-groups dt', { hasText: g }), `the group ${g}`);
-          for (const m of part.topContributors) await waitFor(mia, mia.getByRole('link', { name: m.name }), `the top contributor ${m.name}`);
+        // Each group the API gives is shown, each hidden one (null) says so in its place;
+        // the total only when the API gives it (finding 9).
+        await waitFor(mia, mia.locator('.kpi-groups'), 'the groups');
+        let hidden = 0;
+        for (const [key, label] of [['readers', k.readers], ['occasional', k.occasional], ['heavy', k.heavy]]) {
+          const g = mia.locator(`.kpi-group-${key}`);
+          await waitFor(mia, g.locator('dt', { hasText: label }), `the group ${label}`);
+          const dd = await g.locator('dd').innerText();
+          if (part[key].members == null) {
+            hidden++;
+            if (dd !== k.groupHidden) fail(`the hidden group ${key} says "${dd}" (${tag})`);
+          } else if (!dd.startsWith(new Intl.NumberFormat(lang).format(part[key].members))) fail(`the group ${key} says "${dd}", the API ${part[key].members} (${tag})`);
         }
+        const total = (await mia.locator('.kpis .kpi-period').innerText()).trim();
+        const period = (await mia.locator('.kpis .kpi-period strong').innerText()).trim();
+        if (part.activeMembers == null ? total !== period : !total.includes(k.activeMembers(part.activeMembers))) fail(`the total says "${total}", the API ${part.activeMembers} (${tag})`);
+        if ((await mia.locator('.kpi-shares').count()) !== (hidden ? 0 : 1)) fail(`the bar of shares is drawn with ${hidden} hidden group(s) (${tag})`);
+        for (const m of part.topContributors) await waitFor(mia, mia.getByRole('link', { name: m.name }), `the top contributor ${m.name}`);
         await waitFor(mia, mia.getByRole('heading', { name: k.topTitle }), 'the top contributors');
         await waitFor(mia, mia.getByRole('heading', { name: k.atRiskTitle }), 'the members at risk');
         await noRawKeys(mia, `participation ${tag}`);
@@ -179,6 +238,19 @@ async function main() {
         await check(admin, `kpis-manage-${tag}`);
         await freeze.click();
         await waitFor(admin, admin.getByText(k.confirmFreeze), 'the confirmation');
+        // The 30 days a freeze holds (ending yesterday) had no activity here (everything was
+        // seeded today): the confirmation warns first, and describes the group by it.
+        {
+          const y = new Date(Date.now() - 86400e3);
+          const r = { to: y.toISOString().slice(0, 10), from: new Date(y.getTime() - 29 * 86400e3).toISOString().slice(0, 10) };
+          const held = await api(admin, 'GET', `/api/kpis?from=${r.from}&to=${r.to}`);
+          if (!held.cards.filter((c) => c.available && !c.merged).every((c) => !c.value)) fail(`seeding: the 30 days before today have activity: ${JSON.stringify(held.cards.filter((c) => c.value))}`);
+          const warning = admin.locator('#kpi-freeze-empty');
+          await waitFor(admin, warning, 'the warning of a baseline without activity');
+          const text = await warning.innerText();
+          if (!text.startsWith(k.freezeEmpty('', '').slice(0, 12))) fail(`the warning says "${text}" (${tag})`);
+          if ((await admin.locator('.confirm[role="group"]').getAttribute('aria-describedby')) !== 'kpi-freeze-empty') fail(`the confirmation is not described by its warning (${tag})`);
+        }
         await eventually(`the confirmation's button taking the focus (${tag})`, () => admin.evaluate((t) => document.activeElement?.textContent === t, k.confirmFreezeYes));
         await check(admin, `kpis-freeze-confirm-${tag}`);
         const before = await call(admin, 'GET', '/api/kpis/baseline');
@@ -192,16 +264,39 @@ async function main() {
         await waitFor(admin, admin.getByText(k.frozen), 'the baseline frozen');
         const baseline = await api(admin, 'GET', '/api/kpis/baseline');
         if (!baseline.at) fail(`no baseline after freezing: ${JSON.stringify(baseline)}`);
+        // The baseline in the dashboard's order, each with its KPI number (finding 19).
+        {
+          const want = data.cards.filter((c) => c.kpi in baseline.values);
+          if (want.length < 2 || want.length !== Object.keys(baseline.values).length) fail(`the baseline's figures ${Object.keys(baseline.values)} are not the dashboard's`);
+          await eventually(`the baseline listed in the dashboard's order (${tag})`, async () => (await admin.locator('.kpi-baseline dt').count()) === want.length);
+          const dts = await admin.locator('.kpi-baseline dt').allInnerTexts();
+          for (const [i, c] of want.entries()) {
+            const name = k.names[c.kpi];
+            // The number is drawn in capitals (CSS): compared whatever its case.
+            const ok = dts[i].includes(name) && (!c.number || dts[i].toLowerCase().includes(`${k.kpiNumber(c.number)} `.toLowerCase()));
+            if (!ok) fail(`the baseline's line ${i + 1} is "${dts[i]}", not ${c.number ?? ''} ${name} (${tag}): ${dts.join(' | ')}`);
+          }
+        }
 
-        // The settings: empty, out of range, then saved.
+        // The settings: both empty, both out of range (the API names both: finding 13),
+        // each field marked at once, then saved.
+        const monthsBefore = await admin.locator('#kpi-healthCheckMonths').inputValue();
         await admin.locator('#kpi-heavyFrom').fill('');
+        await admin.locator('#kpi-healthCheckMonths').fill('');
         await admin.getByRole('button', { name: k.saveSettings }).click();
         await waitFor(admin, admin.locator('#kpi-heavyFrom-error', { hasText: s.fillIn(k.heavyFrom) }), 'the empty field refused');
+        await waitFor(admin, admin.locator('#kpi-healthCheckMonths-error', { hasText: s.fillIn(k.healthCheckMonths) }), 'the second empty field refused');
         await admin.locator('#kpi-heavyFrom').fill('1');
+        await admin.locator('#kpi-healthCheckMonths').fill('99');
         await admin.getByRole('button', { name: k.saveSettings }).click();
         await waitFor(admin, admin.locator('#kpi-heavyFrom-error', { hasText: k.errors.invalid_heavy_from }), 'the out-of-range field refused');
-        if ((await admin.locator('#kpi-heavyFrom').getAttribute('aria-invalid')) !== 'true') fail(`the refused field is not marked invalid (${tag})`);
+        await waitFor(admin, admin.locator('#kpi-healthCheckMonths-error', { hasText: k.errors.invalid_health_check_months }), 'the second out-of-range field refused');
+        for (const f of ['heavyFrom', 'healthCheckMonths']) {
+          if ((await admin.locator(`#kpi-${f}`).getAttribute('aria-invalid')) !== 'true') fail(`the refused field ${f} is not marked invalid (${tag})`);
+          if ((await admin.locator(`#kpi-${f}`).getAttribute('aria-describedby')) !== `kpi-${f}-error`) fail(`the refused field ${f} is not described by its sentence (${tag})`);
+        }
         await check(admin, `kpis-settings-refused-${tag}`);
+        await admin.locator('#kpi-healthCheckMonths').fill(monthsBefore);
         await admin.locator('#kpi-heavyFrom').fill('3');
         await admin.getByRole('button', { name: k.saveSettings }).click();
         await waitFor(admin, admin.getByText(k.settingsSaved), 'the settings saved');
@@ -217,7 +312,7 @@ async function main() {
         await waitFor(admin, admin.getByText(k.salesRefused), 'the refused file');
         await waitFor(admin, admin.locator('.error-list li', { hasText: k.line(3, '').replace(/\s*$/, '') }), 'the bad line named');
         await check(admin, `kpis-sales-refused-${tag}`);
-        const good = 'customer,amount\nboss@example.com,120.50\nNo Such Company Ltd,80\n';
+        const good = 'customer,amount\nboss@example.com,120.50\nNo Such Company Ltd,80\nAcme,200\n';
         await admin.locator('#kpi-file').setInputFiles({ name: 'sales.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
         await admin.getByRole('button', { name: k.upload }).click();
         // The page says each of its forms' outcomes in its own status line: this one's
@@ -225,12 +320,21 @@ async function main() {
         const counted = admin.locator('form:has(#kpi-file) ~ .ok[role="status"]');
         await waitFor(admin, counted, 'the file counted');
         const said = await counted.first().innerText();
-        if (!said.includes(new Intl.NumberFormat(lang).format(2))) fail(`the upload says "${said}", not its 2 lines (${tag})`);
+        if (!said.includes(new Intl.NumberFormat(lang).format(3))) fail(`the upload says "${said}", not its 3 lines (${tag})`);
         await noRawKeys(admin, `manage ${tag}`);
 
         // The dashboard names the baseline, and each comparable card its value.
         await visit(admin, '/kpis');
         await waitFor(admin, admin.locator('.kpi-period', { hasText: k.baselineAt('').trim().replace(/\.$/, '') }), 'the baseline’s date on the dashboard');
+        // Sales per customer: nobody of Acme took part, so the participants' figure is
+        // missing and the others' is 200: both said (finding 8).
+        {
+          const sales = (await api(admin, 'GET', `/api/kpis?from=${data.from}&to=${data.to}`)).cards.find((c) => c.kpi === 'sales_per_participant');
+          if (!sales || sales.value !== null || sales.other !== 200) fail(`seeding: sales per customer should be null and 200: ${JSON.stringify(sales)}`);
+          const money = (v) => new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(v);
+          await waitFor(admin, admin.locator('#kpi-sales_per_participant').locator('xpath=..').locator('.kpi-sales', { hasText: k.salesFigures('–', money(200)) }), 'both sales figures');
+          if (await admin.locator('#kpi-sales_per_participant').locator('xpath=..').getByText(k.noValue).count()) fail(`sales per customer says "${k.noValue}" (${tag})`);
+        }
 
         // ---- Health checks: the admin runs one, lands on its report.
         await visit(admin, '/kpis/health-checks');
@@ -247,9 +351,19 @@ async function main() {
         await check(admin, `kpis-report-${tag}`);
         checkRun = true;
 
-        // The marketer reads it from the list, and cannot run one.
+        // The marketer reads it from the list, and cannot run one. Each row says the time
+        // the check ran, in the community's time zone (finding 20).
         await visit(mia, '/kpis/health-checks');
         await waitFor(mia, mia.locator('.kpi-checks a').first(), 'the list of health checks');
+        {
+          const zone = (await api(admin, 'GET', '/api/newsletter-sending-settings')).timeZone || 'UTC';
+          const items = (await api(mia, 'GET', '/api/kpis/health-checks')).items;
+          for (const h of items) {
+            const hm = await mia.evaluate(([at, z]) => new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: z }).format(new Date(at)), [h.at, zone]);
+            const text = await mia.locator(`.kpi-checks a[href="/kpis/health-checks/${encodeURIComponent(h.id)}"]`).innerText();
+            if (!text.includes(hm)) fail(`the health check ${h.id} of ${h.at} reads "${text}", without its time ${hm} (${zone}) (${tag})`);
+          }
+        }
         if (await mia.getByRole('button', { name: k.runNow }).count()) fail(`the marketer may run a health check (${tag})`);
         await check(mia, `kpis-checks-${tag}`);
         await mia.locator(`.kpi-checks a[href="/kpis/health-checks/${encodeURIComponent(id)}"]`).click();

@@ -490,6 +490,13 @@ async function main() {
             dispatchEvent(new PopStateEvent('popstate'));
           }, v.url);
           await settle(page);
+          // A page that draws nothing while its data loads (no aria-busy: the campaign's
+          // page) may still be blank when the network went quiet, on a busy machine: its
+          // requests start after the first paint, and its answer is read and drawn after
+          // the request finished. Its heading is waited for; a page that never shows one
+          // still fails below ("moderator-campaign-en-375 has no heading" on int14).
+          await page.waitForFunction(() => !!document.querySelector('h1'), null, { timeout: 5000 }).catch(() => undefined);
+          await settle(page);
           timing.load += Date.now() - t0;
           // Closed sections (space management, moderator tools) are opened: what they
           // hold must fit too.

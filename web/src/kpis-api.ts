@@ -2,7 +2,7 @@
 // participation, the settings, the baseline, the sales upload and the health checks.
 // Their types are written here by hand from the contract the API's round 2 keeps
 // (BRIEF14, "The contract"); once api.gen.ts has them, these types may become its names.
-import { ApiError, ProblemEntry } from './api';
+import { ApiError, ProblemEntry, ProblemField } from './api';
 
 // KpiAction: the KPI actions of the API's permission table (kpis.read: admins and
 // marketers; kpis.manage: admins).
@@ -25,6 +25,9 @@ export type KpiCard = {
   available: boolean;
   merged: boolean;
   series?: KpiPoint[];
+  // scope "community": the figure is the whole community's whatever the space filter
+  // (absent: the card follows the filter, or no space was chosen).
+  scope?: 'community' | 'space';
 };
 export type Kpis = {
   from: string;
@@ -35,11 +38,13 @@ export type Kpis = {
   baselineAt?: string;
   cards: KpiCard[];
 };
-export type ParticipationGroup = { members: number; share: number };
+// A group of fewer than 5 members (or one the others would reveal) has null members and
+// share; so has the total when it would reveal a hidden group.
+export type ParticipationGroup = { members: number | null; share: number | null };
 export type Participation = {
   from: string;
   to: string;
-  activeMembers: number;
+  activeMembers: number | null;
   heavyFrom: number;
   readers: ParticipationGroup;
   occasional: ParticipationGroup;
@@ -49,7 +54,7 @@ export type Participation = {
   merged: boolean;
 };
 export type KpiSettings = { heavyFrom: number; healthCheckMonths: number };
-export type Baseline = { at: string; values: Record<string, number> };
+export type Baseline = { at: string; from?: string; to?: string; values: Record<string, number> };
 export type SalesLineProblem = { line: number; code: string; detail: string };
 export type SalesUpload = { rows: number; matched: number; unmatched: number; invalid: SalesLineProblem[] };
 export type HealthCheckSummary = { id: string; at: string; from: string; to: string };
@@ -61,7 +66,8 @@ export type HealthCheck = HealthCheckSummary & {
 };
 
 // call sends a request to a KPI route: JSON (or a CSV body) in, JSON out, problem+json
-// errors as ApiError (with the lines of a refused file in `entries`).
+// errors as ApiError (with the lines of a refused file in `entries`, every wrong field of
+// a form checked whole in `fields`).
 async function call<T>(method: string, url: string, body?: unknown, contentType = 'application/json'): Promise<T> {
   let resp: Response;
   try {
@@ -78,15 +84,17 @@ async function call<T>(method: string, url: string, body?: unknown, contentType 
     let code = 'internal';
     let field: string | undefined;
     let entries: ProblemEntry[] | undefined;
+    let fields: ProblemField[] | undefined;
     try {
       const p = await resp.json();
       if (typeof p.code === 'string') code = p.code;
       if (typeof p.field === 'string') field = p.field;
       if (Array.isArray(p.invalid)) entries = p.invalid;
+      if (Array.isArray(p.fields)) fields = p.fields;
     } catch {
       /* not a problem document */
     }
-    throw new ApiError(resp.status, code, field, entries);
+    throw new ApiError(resp.status, code, field, entries, undefined, undefined, fields);
   }
   return resp.status === 204 ? (undefined as T) : ((await resp.json()) as T);
 }
@@ -114,6 +122,12 @@ export const kpisApi = {
 
 // isoDay is a date's UTC day, YYYY-MM-DD.
 export const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+
+// freezeRange is the period a baseline frozen now holds: the 30 days ending yesterday
+// (UTC), as PUT /api/kpis/baseline freezes it.
+export function freezeRange(now = new Date()): { from: string; to: string } {
+  return lastDays(30, new Date(now.getTime() - 86400e3));
+}
 
 // lastDays is the period of n days ending today (UTC, the API's days).
 export function lastDays(n: number, now = new Date()): { from: string; to: string } {

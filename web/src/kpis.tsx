@@ -5,7 +5,8 @@ import { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Chart } from './chart';
 import { formatDate, formatDateTime, Lang, strings } from './i18n';
-import { Baseline, HealthCheck, HealthCheckSummary, isoDay, KpiCard, Kpis, kpisApi, KpiSettings, KpiUnit, lastDays, Participation, SalesUpload } from './kpis-api';
+import { Baseline, HealthCheck, HealthCheckSummary, isoDay, KpiCard, Kpis, kpisApi, KpiSettings, KpiUnit, freezeRange, lastDays, Participation, ParticipationGroup, SalesUpload } from './kpis-api';
+import { ApiError, newsletterSendingApi } from './api';
 import { SpacePicker } from './pickers';
 import { useFocusHeading } from './signin';
 import { codeOf, Done, FieldProblem, fieldAttrs, FormProblem, Label, LoadProblem, Problem, problemOf } from './ui';
@@ -38,10 +39,15 @@ export function formatValue(lang: Lang, unit: KpiUnit, v: number): string {
 }
 
 // changeText is how a figure moved from a reference: "up 33 %", "down 5 %", "unchanged";
-// nothing when there is no reference to divide by.
-export function changeText(lang: Lang, value: number | null | undefined, ref: number | null | undefined): string {
+// from a reference of 0 to another value, "new: +142" (no percentage divides by 0);
+// nothing when there is no reference or no value.
+export function changeText(lang: Lang, value: number | null | undefined, ref: number | null | undefined, unit: KpiUnit = 'count'): string {
   const s = strings[lang].kpis;
-  if (value == null || ref == null || ref === 0) return '';
+  if (value == null || ref == null) return '';
+  if (ref === 0) {
+    if (value === 0) return s.same;
+    return s.fromZero(`${value > 0 ? '+' : '−'}${formatValue(lang, unit, Math.abs(value))}`);
+  }
   const d = (value - ref) / Math.abs(ref);
   const p = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 }).format(Math.abs(d));
   if (Math.abs(d) < 0.005) return s.same;
@@ -52,7 +58,7 @@ export function changeText(lang: Lang, value: number | null | undefined, ref: nu
 // previous health check.
 function compared(lang: Lang, label: (v: string) => string, unit: KpiUnit, value: number | null, ref: number | null | undefined) {
   if (ref == null) return undefined;
-  const change = changeText(lang, value, ref);
+  const change = changeText(lang, value, ref, unit);
   return `${label(formatValue(lang, unit, ref))}${change ? ` (${change})` : ''}`;
 }
 
@@ -121,16 +127,18 @@ function CardView(props: { lang: Lang; card: KpiCard; range: Kpis; space: string
       compared(props.lang, s.kpis.previous, c.unit, c.value, c.previous),
       compared(props.lang, s.kpis.baseline, c.unit, c.value, c.baseline),
     ].filter(Boolean);
+    // Sales per customer has two figures: the participating customers' (value) and the
+    // others' (other); either may be missing, and each is said ("–" for a missing one).
+    const twoFigures = c.kpi === 'sales_per_participant' && (c.value != null || c.other != null);
     body = (
       <>
-        {c.value == null ? (
-          <p class="muted">{s.kpis.noValue}</p>
-        ) : c.kpi === 'sales_per_participant' ? (
+        {twoFigures ? (
           <>
-            <p class="kpi-value">{fmt(c.value)}</p>
-            <p>{s.kpis.participating(fmt(c.value))}</p>
-            {c.other != null && <p>{s.kpis.others(fmt(c.other))}</p>}
+            <p class="kpi-value">{c.value == null ? '–' : fmt(c.value)}</p>
+            <p class="kpi-sales">{s.kpis.salesFigures(c.value == null ? '–' : fmt(c.value), c.other == null ? '–' : fmt(c.other))}</p>
           </>
+        ) : c.value == null ? (
+          <p class="muted">{s.kpis.noValue}</p>
         ) : (
           <p class="kpi-value">{fmt(c.value)}</p>
         )}
@@ -162,6 +170,7 @@ function CardView(props: { lang: Lang; card: KpiCard; range: Kpis; space: string
         {c.number && <span class="kpi-number">{s.kpis.kpiNumber(c.number)}</span>}
         {name}
       </h2>
+      {props.space && c.scope === 'community' && <p class="kpi-scope muted">{s.kpis.allSpacesScope}</p>}
       {body}
     </li>
   );
@@ -204,6 +213,9 @@ export function KpiDashboard(props: { lang: Lang; navigate: Nav; manage: boolean
     if (preset === 'custom') {
       if (!from) return setProblem({ code: 'missing_field', field: 'from' });
       if (!to) return setProblem({ code: 'missing_field', field: 'to' });
+      // Days to come have no figures: their zeros would read as a collapse (the API
+      // refuses a start after today; an end after it is refused here).
+      if (from <= to && to > isoDay(new Date())) return setProblem({ code: 'invalid_kpi_range', field: 'to' });
       setAsked({ from, to, space });
     } else setAsked({ ...lastDays(Number(preset)), space });
   };
@@ -240,7 +252,7 @@ export function KpiDashboard(props: { lang: Lang; navigate: Nav; manage: boolean
                 {s.kpis.to}
               </Label>
               <input id="kpi-to" type="date" required value={to} max={isoDay(new Date())} onInput={(e) => setTo((e.currentTarget as HTMLInputElement).value)} {...fieldAttrs(problem, 'to', 'kpi-to')} />
-              <FieldProblem lang={props.lang} problem={problem} field="to" id="kpi-to" label={s.kpis.to} />
+              <FieldProblem lang={props.lang} problem={problem} field="to" id="kpi-to" label={s.kpis.to} text={problem?.code === 'invalid_kpi_range' ? s.kpis.rangeFuture : undefined} />
             </div>
           </>
         )}
@@ -287,7 +299,7 @@ export function ParticipationPage(props: { lang: Lang; navigate: Nav; manage: bo
     setError(undefined);
     kpisApi.participation(days).then(setP, (e) => setError(codeOf(e)));
   }, [days]);
-  const groups: [string, string, { members: number; share: number }, string][] = p
+  const groups: [string, string, ParticipationGroup, string][] = p
     ? [
         ['readers', s.kpis.readers, p.readers, s.kpis.readersHint],
         ['occasional', s.kpis.occasional, p.occasional, s.kpis.occasionalHint(p.heavyFrom)],
@@ -316,30 +328,34 @@ export function ParticipationPage(props: { lang: Lang; navigate: Nav; manage: bo
       {p && (
         <>
           <p class="kpi-period">
-            <strong>{s.kpis.periodOf(dayText(props.lang, p.from), dayText(props.lang, p.to))}</strong> {s.kpis.activeMembers(p.activeMembers)}
+            <strong>{s.kpis.periodOf(dayText(props.lang, p.from), dayText(props.lang, p.to))}</strong>
+            {p.activeMembers != null && ` ${s.kpis.activeMembers(p.activeMembers)}`}
           </p>
-          {p.merged ? (
-            <p class="muted">{s.kpis.participationMerged}</p>
-          ) : (
-            <>
-              <div class="kpi-shares" aria-hidden="true">
-                {groups.map(([key, , g]) => (
-                  <span key={key} class={`kpi-share kpi-share-${key}`} style={{ flexGrow: Math.max(g.share, 0), flexBasis: 0 }} />
-                ))}
-              </div>
-              <dl class="kpi-groups" aria-label={s.kpis.sharesLabel}>
-                {groups.map(([key, label, g, hint]) => (
-                  <div key={key} class={`kpi-group kpi-group-${key}`}>
-                    <dt>
-                      <span class={`kpi-swatch kpi-share-${key}`} aria-hidden="true" />
-                      {label} <span class="muted">({hint})</span>
-                    </dt>
-                    <dd>{s.kpis.share(new Intl.NumberFormat(props.lang).format(g.members), shareText(props.lang, g.share))}</dd>
-                  </div>
-                ))}
-              </dl>
-            </>
+          {/* Each group the API gives is shown; a hidden one (null) says why, in its place.
+              The bar of shares is drawn only when every group is shown: drawn from the
+              shown ones alone, it would give the hidden ones' share away. */}
+          {groups.every(([, , g]) => g.members != null && g.share != null) && (
+            <div class="kpi-shares" aria-hidden="true">
+              {groups.map(([key, , g]) => (
+                <span key={key} class={`kpi-share kpi-share-${key}`} style={{ flexGrow: Math.max(g.share ?? 0, 0), flexBasis: 0 }} />
+              ))}
+            </div>
           )}
+          <dl class="kpi-groups" aria-label={s.kpis.sharesLabel}>
+            {groups.map(([key, label, g, hint]) => (
+              <div key={key} class={`kpi-group kpi-group-${key}`}>
+                <dt>
+                  <span class={`kpi-swatch kpi-share-${key}`} aria-hidden="true" />
+                  {label} <span class="muted">({hint})</span>
+                </dt>
+                {g.members == null || g.share == null ? (
+                  <dd class="muted kpi-group-hidden">{s.kpis.groupHidden}</dd>
+                ) : (
+                  <dd>{s.kpis.share(new Intl.NumberFormat(props.lang).format(g.members), shareText(props.lang, g.share))}</dd>
+                )}
+              </div>
+            ))}
+          </dl>
           <h2>{s.kpis.topTitle}</h2>
           {p.topContributors.length === 0 ? (
             <p class="muted">{s.kpis.topNone}</p>
@@ -386,8 +402,12 @@ export function HealthChecksPage(props: { lang: Lang; navigate: Nav; manage: boo
   const [months, setMonths] = useState<number>();
   const [error, setError] = useState<string>();
   const [running, setRunning] = useState(false);
+  // zone: the community's time zone (the newsletters' sending settings, which admins and
+  // marketers read), null when it cannot be read (then the browser's, named).
+  const [zone, setZone] = useState<string | null>();
   useEffect(() => {
     kpisApi.healthChecks().then((r) => setItems(r.items), (e) => setError(codeOf(e)));
+    newsletterSendingApi.settings().then((st) => setZone(st.timeZone || 'UTC'), () => setZone(null));
     // The settings are the admins' to read; others read the default's sentence.
     if (props.manage) kpisApi.settings().then((st) => setMonths(st.healthCheckMonths), () => undefined);
   }, []);
@@ -417,14 +437,15 @@ export function HealthChecksPage(props: { lang: Lang; navigate: Nav; manage: boo
         </p>
       )}
       <Problem lang={props.lang} code={error} />
-      {!items && !error && <p aria-busy="true">{s.loading}</p>}
+      {(!items || zone === undefined) && !error && <p aria-busy="true">{s.loading}</p>}
       {items && items.length === 0 && <p class="muted">{s.kpis.healthNone}</p>}
-      {items && items.length > 0 && (
+      {items && items.length > 0 && zone !== undefined && (
         <ul class="kpi-checks">
           {items.map((h) => (
             <li key={h.id}>
               <AppLink to={`/kpis/health-checks/${encodeURIComponent(h.id)}`} navigate={props.navigate}>
-                {s.kpis.reportLink(formatDate(props.lang, h.at))}
+                {/* Two checks of a day differ by their time (the community's zone). */}
+                {s.kpis.reportLink(timeIn(props.lang, h.at, zone))}
               </AppLink>{' '}
               <span class="muted">{s.kpis.periodOf(dayText(props.lang, h.from), dayText(props.lang, h.to))}</span>
             </li>
@@ -433,6 +454,17 @@ export function HealthChecksPage(props: { lang: Lang; navigate: Nav; manage: boo
       )}
     </section>
   );
+}
+
+// timeIn is a moment's date and time in a time zone, the zone named ("30 November 2026,
+// 19:01 UTC"); zone null: the browser's.
+export function timeIn(lang: Lang, iso: string, zone: string | null | undefined): string {
+  const o: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' };
+  try {
+    return new Date(iso).toLocaleString(locale(lang), { ...o, timeZone: zone || undefined });
+  } catch {
+    return new Date(iso).toLocaleString(locale(lang), o); // a zone this browser does not know
+  }
 }
 
 // findingText is a finding as a sentence: its code's, else "<figure> went from a to b".
@@ -505,10 +537,10 @@ export function HealthCheckPage(props: { lang: Lang; id: string; navigate: Nav; 
                         <>
                           <td data-label={s.kpis.column(s.kpis.value)}>{cell(c, c.value)}</td>
                           <td data-label={s.kpis.column(s.kpis.previousPeriod)}>
-                            {cell(c, c.previous)} <span class="muted">{changeText(props.lang, c.value, c.previous)}</span>
+                            {cell(c, c.previous)} <span class="muted">{changeText(props.lang, c.value, c.previous, c.unit)}</span>
                           </td>
                           <td data-label={s.kpis.column(s.kpis.previousCheckColumn)}>
-                            {cell(c, c.previousCheck)} <span class="muted">{changeText(props.lang, c.value, c.previousCheck)}</span>
+                            {cell(c, c.previousCheck)} <span class="muted">{changeText(props.lang, c.value, c.previousCheck, c.unit)}</span>
                           </td>
                         </>
                       )}
@@ -517,13 +549,19 @@ export function HealthCheckPage(props: { lang: Lang; id: string; navigate: Nav; 
               </tbody>
             </table>
           </div>
-          {r.participation && !r.participation.merged && (
+          {r.participation && (
             <>
               <h2>{s.kpis.participationTitle}</h2>
               <ul>
-                <li>{`${s.kpis.readers}: ${shareText(props.lang, r.participation.readers.share)}`}</li>
-                <li>{`${s.kpis.occasional}: ${shareText(props.lang, r.participation.occasional.share)}`}</li>
-                <li>{`${s.kpis.heavy}: ${shareText(props.lang, r.participation.heavy.share)}`}</li>
+                {(
+                  [
+                    [s.kpis.readers, r.participation.readers],
+                    [s.kpis.occasional, r.participation.occasional],
+                    [s.kpis.heavy, r.participation.heavy],
+                  ] as [string, ParticipationGroup][]
+                ).map(([label, g]) => (
+                  <li key={label}>{s.kpis.groupLine(label, g.share == null ? s.kpis.groupHidden : shareText(props.lang, g.share))}</li>
+                ))}
               </ul>
             </>
           )}
@@ -540,17 +578,56 @@ export function HealthCheckPage(props: { lang: Lang; id: string; navigate: Nav; 
 
 // ---- The baseline, the settings and the sales upload (admins: kpis.manage).
 
+// noActivity: every figure of these cards that is shown is 0 or missing (a baseline
+// frozen from them would be all zeros, and no card could ever show a change against it).
+export const noActivity = (cards: KpiCard[]) => cards.filter((c) => c.available && !c.merged).every((c) => !c.value);
+
 function BaselineSection(props: { lang: Lang }) {
   const s = strings[props.lang];
   const [b, setB] = useState<Baseline | null>();
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string>();
   const [done, setDone] = useState(false);
+  // cards: the dashboard's cards over the period a freeze would hold: their order and
+  // numbers list the baseline as the dashboard does, and their values say whether that
+  // period holds any activity (read again when the admin asks to freeze).
+  const [cards, setCards] = useState<KpiCard[]>();
+  const [empty, setEmpty] = useState(false);
+  const [checking, setChecking] = useState(false);
   const yes = useRef<HTMLButtonElement>(null);
   const freezeButton = useRef<HTMLButtonElement>(null);
+  const readRange = () => {
+    const r = freezeRange();
+    return kpisApi.dashboard(r.from, r.to).then((d) => {
+      setCards(d.cards);
+      return d.cards;
+    });
+  };
   useEffect(() => {
     kpisApi.baseline().then(setB, (e) => (codeOf(e) === 'no_baseline' ? setB(null) : setError(codeOf(e))));
+    readRange().catch(() => undefined);
   }, []);
+  const ask = () => {
+    setDone(false);
+    setChecking(true);
+    // The warning is known before the question shows: the focus lands once, on Yes.
+    readRange().then(
+      (cs) => {
+        setEmpty(noActivity(cs));
+        setChecking(false);
+        setConfirming(true);
+      },
+      () => {
+        setEmpty(false);
+        setChecking(false);
+        setConfirming(true);
+      },
+    );
+  };
+  // The baseline's figures in the dashboard's order with their numbers; a figure the
+  // dashboard no longer has comes last, by name.
+  const order = new Map((cards ?? []).map((c, i) => [c.kpi, { i, number: c.number }]));
+  const listed = Object.entries(b?.values ?? {}).sort(([x], [y]) => (order.get(x)?.i ?? 1e6) - (order.get(y)?.i ?? 1e6) || kpiName(s, x).localeCompare(kpiName(s, y)));
   useEffect(() => {
     if (confirming) yes.current?.focus();
   }, [confirming]);
@@ -576,18 +653,31 @@ function BaselineSection(props: { lang: Lang }) {
       {b === undefined && !error && <p aria-busy="true">{s.loading}</p>}
       {b === null && <p class="muted">{s.kpis.baselineNone}</p>}
       {b && <p>{s.kpis.baselineOf(formatDateTime(props.lang, b.at))}</p>}
-      {b && Object.keys(b.values).length > 0 && (
+      {b && listed.length > 0 && (
         <dl class="kpi-baseline">
-          {Object.entries(b.values).map(([k, v]) => (
-            <div key={k}>
-              <dt>{kpiName(s, k)}</dt>
-              <dd>{new Intl.NumberFormat(props.lang, { maximumFractionDigits: 2 }).format(v)}</dd>
-            </div>
-          ))}
+          {listed.map(([k, v]) => {
+            const number = order.get(k)?.number;
+            const unit = (cards ?? []).find((c) => c.kpi === k)?.unit;
+            return (
+              <div key={k}>
+                <dt>
+                  {number && <span class="kpi-number">{s.kpis.kpiNumber(number)}</span>}
+                  {number && ' '}
+                  {kpiName(s, k)}
+                </dt>
+                <dd>{unit ? formatValue(props.lang, unit, v) : new Intl.NumberFormat(props.lang, { maximumFractionDigits: 2 }).format(v)}</dd>
+              </div>
+            );
+          })}
         </dl>
       )}
       {confirming ? (
-        <div class="confirm" role="group" aria-labelledby="kpi-freeze-question">
+        <div class="confirm" role="group" aria-labelledby="kpi-freeze-question" aria-describedby={empty ? 'kpi-freeze-empty' : undefined}>
+          {empty && (
+            <p class="warning" id="kpi-freeze-empty">
+              {s.kpis.freezeEmpty(dayText(props.lang, freezeRange().from), dayText(props.lang, freezeRange().to))}
+            </p>
+          )}
           <p id="kpi-freeze-question">{s.kpis.confirmFreeze}</p>
           <button type="button" ref={yes} onClick={freeze}>
             {s.kpis.confirmFreezeYes}
@@ -605,14 +695,7 @@ function BaselineSection(props: { lang: Lang }) {
         </div>
       ) : (
         <p>
-          <button
-            type="button"
-            ref={freezeButton}
-            onClick={() => {
-              setDone(false);
-              setConfirming(true);
-            }}
-          >
+          <button type="button" ref={freezeButton} onClick={ask} disabled={checking} aria-busy={checking ? 'true' : undefined}>
             {b ? s.kpis.freezeAgain : s.kpis.freeze}
           </button>
         </p>
@@ -626,60 +709,70 @@ function BaselineSection(props: { lang: Lang }) {
 function SettingsSection(props: { lang: Lang }) {
   const s = strings[props.lang];
   const [st, setSt] = useState<{ heavyFrom: string; healthCheckMonths: string }>();
-  const [problem, setProblem] = useState<FormProblem>();
+  // problems: every wrong field at once (an empty one here, the API's `fields` for values
+  // out of their bounds), or the one problem of another refusal (no field).
+  const [problems, setProblems] = useState<FormProblem[]>([]);
   const [saved, setSaved] = useState(false);
   useEffect(() => {
     kpisApi.settings().then(
       (r) => setSt({ heavyFrom: String(r.heavyFrom), healthCheckMonths: String(r.healthCheckMonths) }),
-      (e) => setProblem(problemOf(e)),
+      (e) => setProblems([problemOf(e)]),
     );
   }, []);
-  const fields = { invalid_heavy_from: 'heavyFrom', invalid_health_check_months: 'healthCheckMonths' };
+  // The API says invalid_kpi_settings for either field; each field says its own bounds.
+  const texts: Record<string, string> = { heavyFrom: s.kpis.errors.invalid_heavy_from, healthCheckMonths: s.kpis.errors.invalid_health_check_months };
   const save = (e: Event) => {
     e.preventDefault();
     if (!st) return;
     setSaved(false);
-    const heavy = Number(st.heavyFrom);
-    const months = Number(st.healthCheckMonths);
-    if (!st.heavyFrom.trim()) return setProblem({ code: 'missing_field', field: 'heavyFrom' });
-    if (!Number.isInteger(heavy) || heavy < 2 || heavy > 100) return setProblem({ code: 'invalid_heavy_from', field: 'heavyFrom' });
-    if (!st.healthCheckMonths.trim()) return setProblem({ code: 'missing_field', field: 'healthCheckMonths' });
-    if (!Number.isInteger(months) || months < 1 || months > 24) return setProblem({ code: 'invalid_health_check_months', field: 'healthCheckMonths' });
-    const next: KpiSettings = { heavyFrom: heavy, healthCheckMonths: months };
+    // Empty or not a whole number: said here, every such field at once; the bounds are
+    // the API's to check (it names every field out of them).
+    const wrong = (['heavyFrom', 'healthCheckMonths'] as const).flatMap((field) =>
+      !st[field].trim() ? [{ code: 'missing_field', field }] : Number.isInteger(Number(st[field])) ? [] : [{ code: 'invalid_kpi_settings', field }],
+    );
+    if (wrong.length) return setProblems(wrong);
+    const next: KpiSettings = { heavyFrom: Number(st.heavyFrom), healthCheckMonths: Number(st.healthCheckMonths) };
     kpisApi.saveSettings(next).then(
       () => {
-        setProblem(undefined);
+        setProblems([]);
         setSaved(true);
       },
-      (err) => setProblem(problemOf(err, fields)),
+      (err) => {
+        if (err instanceof ApiError && err.fields?.length) setProblems(err.fields.map((f) => ({ code: f.code, field: f.field })));
+        else setProblems([problemOf(err, { invalid_heavy_from: 'heavyFrom', invalid_health_check_months: 'healthCheckMonths' })]);
+      },
     );
   };
-  const input = (field: 'heavyFrom' | 'healthCheckMonths', label: string, hint: string, min: number, max: number) => (
-    <div class="field">
-      <Label for={`kpi-${field}`} required>
-        {label}
-      </Label>
-      <input
-        id={`kpi-${field}`}
-        type="number"
-        inputMode="numeric"
-        required
-        min={min}
-        max={max}
-        value={st?.[field] ?? ''}
-        onInput={(e) => st && setSt({ ...st, [field]: (e.currentTarget as HTMLInputElement).value })}
-        {...(problem?.field === field ? fieldAttrs(problem, field, `kpi-${field}`) : { 'aria-describedby': `kpi-${field}-hint` })}
-      />
-      <p class="muted hint" id={`kpi-${field}-hint`}>
-        {hint}
-      </p>
-      <FieldProblem lang={props.lang} problem={problem} field={field} id={`kpi-${field}`} label={label} />
-    </div>
-  );
+  const input = (field: 'heavyFrom' | 'healthCheckMonths', label: string, hint: string, min: number, max: number) => {
+    const problem = problems.find((p) => p.field === field);
+    return (
+      <div class="field">
+        <Label for={`kpi-${field}`} required>
+          {label}
+        </Label>
+        <input
+          id={`kpi-${field}`}
+          type="number"
+          inputMode="numeric"
+          required
+          min={min}
+          max={max}
+          value={st?.[field] ?? ''}
+          onInput={(e) => st && setSt({ ...st, [field]: (e.currentTarget as HTMLInputElement).value })}
+          {...(problem ? fieldAttrs(problem, field, `kpi-${field}`) : { 'aria-describedby': `kpi-${field}-hint` })}
+        />
+        <p class="muted hint" id={`kpi-${field}-hint`}>
+          {hint}
+        </p>
+        <FieldProblem lang={props.lang} problem={problem} field={field} id={`kpi-${field}`} label={label} text={problem && problem.code !== 'missing_field' ? texts[field] : undefined} />
+      </div>
+    );
+  };
+  const other = problems.find((p) => p.field !== 'heavyFrom' && p.field !== 'healthCheckMonths');
   return (
     <section aria-labelledby="kpi-settings">
       <h2 id="kpi-settings">{s.kpis.settingsTitle}</h2>
-      {!st && !problem && <p aria-busy="true">{s.loading}</p>}
+      {!st && !problems.length && <p aria-busy="true">{s.loading}</p>}
       {st && (
         <form onSubmit={save} noValidate>
           {input('heavyFrom', s.kpis.heavyFrom, s.kpis.heavyFromHint, 2, 100)}
@@ -687,7 +780,7 @@ function SettingsSection(props: { lang: Lang }) {
           <button type="submit">{s.kpis.saveSettings}</button>
         </form>
       )}
-      {problem && problem.field !== 'heavyFrom' && problem.field !== 'healthCheckMonths' && <Problem lang={props.lang} code={problem.code} />}
+      {other && <Problem lang={props.lang} code={other.code} />}
       <Done show={saved} text={s.kpis.settingsSaved} />
     </section>
   );
