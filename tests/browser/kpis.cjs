@@ -35,6 +35,16 @@ const path = require('node:path');
 const { acceptRules, api, base, call, check, devSignIn, devSignInContext, eventually, fail, launch, loadTS, newContext, run, waitFor, visit } = require('./lib.cjs');
 
 const { strings } = loadTS(path.resolve(__dirname, '../../web/src/i18n.ts'));
+const { axisLabels } = loadTS(path.resolve(__dirname, '../../web/src/kpis-api.ts'));
+
+// A chart's y axis in a unit that rounds writes each label once, at the height it is
+// exact for (durations: 0, 0.5, 1 s read "0 s", "", "1 s", never "1 s" at 0.5).
+for (const lang of ['en', 'fr']) {
+  const got = axisLabels([0, 0.5, 1, 1.5, 2], strings[lang].kpis.seconds).join('|');
+  const want = ['0 s', '', '1 s', '', '2 s'].join('|');
+  if (got !== want) fail(`the seconds' axis reads ${got}, not ${want} (${lang})`);
+}
+if (axisLabels([0, 0.5, 1], (v) => String(v)).join('|') !== '0|0.5|1') fail('an axis whose labels differ lost one');
 
 // A sentence of the app must never show a key: snake_case words, "undefined", "NaN".
 async function noRawKeys(page, tag) {

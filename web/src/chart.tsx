@@ -5,6 +5,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { Lang } from './i18n';
+import { axisLabels } from './kpis-api';
 
 export type ChartPoint = { day: string; value: number | null };
 
@@ -39,7 +40,7 @@ export function Chart(props: { lang: Lang; points: ChartPoint[]; label: string; 
         {
           stroke: '#3d3d3d',
           grid: { stroke: '#e4e4e4' },
-          values: (_u, splits) => splits.map((v) => props.format(v)),
+          values: (_u, splits) => axisLabels(splits, props.format),
           // As wide as its longest label (money and durations are long).
           size: (_u, values) => 16 + 7 * Math.max(3, ...(values ?? []).map((v) => String(v).length)),
           space: 30,

@@ -135,3 +135,17 @@ export function lastDays(n: number, now = new Date()): { from: string; to: strin
   const from = new Date(to.getTime() - (n - 1) * 86400e3);
   return { from: isoDay(from), to: isoDay(to) };
 }
+
+// axisLabels writes the y axis: a unit that rounds (durations: 0.5 s reads "1 s") would
+// write a label twice, at the wrong height once; a label is kept only at the split it is
+// exact for (a whole number), or at its first split when none is, and left blank at the
+// others.
+export function axisLabels(splits: number[], format: (v: number) => string): string[] {
+  const texts = splits.map((v) => format(v));
+  return texts.map((t, i) => {
+    const same = texts.flatMap((u, j) => (u === t ? [j] : []));
+    if (same.length === 1) return t;
+    const keep = same.find((j) => Number.isInteger(splits[j])) ?? same[0];
+    return keep === i ? t : '';
+  });
+}
