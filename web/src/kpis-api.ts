@@ -85,16 +85,19 @@ async function call<T>(method: string, url: string, body?: unknown, contentType 
     let field: string | undefined;
     let entries: ProblemEntry[] | undefined;
     let fields: ProblemField[] | undefined;
+    // id: the thing a refusal is about, when it names one (a health check already run).
+    let id: string | undefined;
     try {
       const p = await resp.json();
       if (typeof p.code === 'string') code = p.code;
       if (typeof p.field === 'string') field = p.field;
       if (Array.isArray(p.invalid)) entries = p.invalid;
       if (Array.isArray(p.fields)) fields = p.fields;
+      if (typeof p.id === 'string') id = p.id;
     } catch {
       /* not a problem document */
     }
-    throw new ApiError(resp.status, code, field, entries, undefined, undefined, fields);
+    throw Object.assign(new ApiError(resp.status, code, field, entries, undefined, undefined, fields), { id });
   }
   return resp.status === 204 ? (undefined as T) : ((await resp.json()) as T);
 }

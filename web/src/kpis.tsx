@@ -417,6 +417,10 @@ export function HealthChecksPage(props: { lang: Lang; navigate: Nav; manage: boo
     kpisApi.runHealthCheck().then(
       (r) => props.navigate(`/kpis/health-checks/${encodeURIComponent(r.id)}`),
       (e) => {
+        // A check of the same period that is running or just ran is the one to read,
+        // whether the API answers it (200) or names it (409 with its id).
+        const id = (e as { id?: string }).id;
+        if (e instanceof ApiError && e.status === 409 && id) return props.navigate(`/kpis/health-checks/${encodeURIComponent(id)}`);
         setError(codeOf(e));
         setRunning(false);
       },
