@@ -7,6 +7,7 @@ import (
 
 	"tribune/shared/metrics"
 	"tribune/shared/policy"
+	"tribune/shared/spaces"
 )
 
 // A query parameter given twice on a KPI route is 400 repeated_query naming it, not the
@@ -31,5 +32,32 @@ func TestKpiRoutesRefuseARepeatedQueryParameter(t *testing.T) {
 	}
 	if status, raw := c.call(admin, "GET", "/api/kpis/export.csv?kpi=page_views&"+rng, "", nil); status != 200 {
 		t.Fatalf("once: %d %s", status, raw)
+	}
+}
+
+// With a space chosen, every card but page views says it counts the whole community
+// (scope "community"); without one, no card has a scope (brief 14f, item 7).
+func TestKpiCardsSayTheyIgnoreTheSpaceFilter(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	admin := c.as("ada", policy.RoleAdmin)
+	general := c.space(admin, "General", spaces.Public)
+	today := metrics.Day(time.Now())
+	var r metrics.KpiReport
+	if status, raw := c.call(admin, "GET", "/api/kpis?from="+today+"&to="+today+"&space="+general.ID, "", &r); status != 200 {
+		t.Fatalf("%d %s", status, raw)
+	}
+	for _, card := range r.Cards {
+		want := metrics.ScopeCommunity
+		if card.Kpi == "page_views" {
+			want = ""
+		}
+		if card.Scope != want {
+			t.Errorf("%s: scope %q, want %q", card.Kpi, card.Scope, want)
+		}
+	}
+	r = metrics.KpiReport{}
+	if status, raw := c.call(admin, "GET", "/api/kpis?from="+today+"&to="+today, "", &r); status != 200 || strings.Contains(raw, `"scope"`) {
+		t.Fatalf("no filter: %d %s", status, raw)
 	}
 }

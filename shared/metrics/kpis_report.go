@@ -25,6 +25,9 @@ const (
 	UnitMoney   = "money"
 )
 
+// ScopeCommunity marks a card that ignores the space filter (Card.Scope).
+const ScopeCommunity = "community"
+
 // KpiDef is one KPI of the dashboard.
 type KpiDef struct {
 	Name, Number, Unit string
@@ -97,7 +100,10 @@ type Card struct {
 	Available   bool     `json:"available"`
 	Merged      bool     `json:"merged"`
 	SpaceScoped bool     `json:"spaceScoped,omitempty"`
-	Series      []Point  `json:"series"`
+	// Scope is ScopeCommunity on a card that counts the whole community although a
+	// space filter is set (every card but page views); absent without a filter.
+	Scope  string  `json:"scope,omitempty"`
+	Series []Point `json:"series"`
 }
 
 // KpiReport is the dashboard's one answer.
@@ -277,6 +283,9 @@ func (s *Service) Kpis(ctx context.Context, from, to, space string) (KpiReport, 
 	}
 	for _, k := range Kpis {
 		c := Card{Kpi: k.Name, Number: k.Number, Unit: k.Unit, Available: k.Available, SpaceScoped: k.SpaceScoped && space != "", Series: []Point{}}
+		if space != "" && !k.SpaceScoped {
+			c.Scope = ScopeCommunity
+		}
 		if k.Available {
 			cur, err := s.figure(ctx, k, &d, days)
 			if err != nil {
