@@ -2,8 +2,12 @@ package app_test
 
 import (
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"tribune/shared/app"
+	"tribune/shared/locale"
 
 	"tribune/shared/metrics"
 	"tribune/shared/policy"
@@ -59,5 +63,71 @@ func TestKpiCardsSayTheyIgnoreTheSpaceFilter(t *testing.T) {
 	r = metrics.KpiReport{}
 	if status, raw := c.call(admin, "GET", "/api/kpis?from="+today+"&to="+today, "", &r); status != 200 || strings.Contains(raw, `"scope"`) {
 		t.Fatalf("no filter: %d %s", status, raw)
+	}
+}
+
+// Five concurrent runs of a health check make one report and one mail per admin; a run
+// of the same period minutes later answers that report (200) and mails no one (tester
+// 14, finding 20). The mail writes its dates as the web does, with French spacing
+// (finding 17).
+func TestKpiHealthCheckRunOnceForAPeriod(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	admin, fr := c.as("ada", policy.RoleAdmin), c.as("flo", policy.RoleAdmin)
+	c.speaks(fr, "flo", "fr")
+	var wg sync.WaitGroup
+	reports := make([]metrics.HealthReport, 5)
+	statuses := make([]int, 5)
+	for i := range 5 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			statuses[i], _ = c.call(admin, "POST", "/api/kpis/health-checks", "", &reports[i])
+		}()
+	}
+	wg.Wait()
+	created := 0
+	for i, st := range statuses {
+		if st == 201 {
+			created++
+		} else if st != 200 {
+			t.Fatalf("run %d: %d", i, st)
+		}
+		if reports[i].ID != reports[0].ID || reports[i].ID == "" {
+			t.Fatalf("run %d answered report %q, run 0 %q", i, reports[i].ID, reports[0].ID)
+		}
+	}
+	if created != 1 {
+		t.Fatalf("%d runs created a report (%v)", created, statuses)
+	}
+	var again metrics.HealthReport
+	if status, raw := c.call(admin, "POST", "/api/kpis/health-checks", "", &again); status != 200 || again.ID != reports[0].ID {
+		t.Fatalf("again: %d %s", status, raw)
+	}
+	var list app.HealthChecks
+	if status, raw := c.call(admin, "GET", "/api/kpis/health-checks", "", &list); status != 200 || len(list.Items) != 1 {
+		t.Fatalf("list: %d %s", status, raw)
+	}
+	en := c.mailSaying("ada@example.com", "Community health check")
+	fm := c.mailSaying("flo@example.com", "Bilan de santé")
+	time.Sleep(300 * time.Millisecond) // a mail sent twice would be in the outbox by now
+	if n, m := len(c.mailsTo("ada@example.com")), len(c.mailsTo("flo@example.com")); n != 1 || m != 1 {
+		t.Fatalf("%d and %d mails, want one each", n, m)
+	}
+	from, _ := time.Parse(time.DateOnly, reports[0].From)
+	to, _ := time.Parse(time.DateOnly, reports[0].To)
+	if want := "from " + locale.Date("en", from) + " to " + locale.Date("en", to); !strings.Contains(en.Text, want) || strings.Contains(en.Text, reports[0].From) {
+		t.Errorf("English mail without %q: %s", want, en.Text)
+	}
+	if want := "du " + locale.Date("fr", from) + " au " + locale.Date("fr", to); !strings.Contains(fm.Text, want) {
+		t.Errorf("French mail without %q: %s", want, fm.Text)
+	}
+	if !strings.Contains(fm.Text, "Voir le bilan\u00a0: ") || !strings.Contains(fm.Subject, "communauté\u00a0: ") {
+		t.Errorf("French mail without a no-break space before its colons: %q %q", fm.Subject, fm.Text)
+	}
+	for _, bad := range []string{" :", " ;", " !", " ?"} {
+		if strings.Contains(fm.Text, bad) || strings.Contains(fm.HTML, bad) {
+			t.Errorf("French mail with a breaking space before %q: %s", bad[1:], fm.Text)
+		}
 	}
 }
