@@ -1,6 +1,11 @@
 package app_test
 
 import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -10,6 +15,7 @@ import (
 	"tribune/shared/locale"
 
 	"tribune/shared/metrics"
+	"tribune/shared/newsletters"
 	"tribune/shared/policy"
 	"tribune/shared/spaces"
 )
@@ -129,5 +135,46 @@ func TestKpiHealthCheckRunOnceForAPeriod(t *testing.T) {
 		if strings.Contains(fm.Text, bad) || strings.Contains(fm.HTML, bad) {
 			t.Errorf("French mail with a breaking space before %q: %s", bad[1:], fm.Text)
 		}
+	}
+}
+
+// A newsletter's link to a page of the community lands on it with ref=newsletter (the
+// redirect adds it; a link elsewhere is left as written), the page's beacon counts a
+// page view from the newsletter, and the click is on the dashboard's newsletter_visits
+// card (brief 14f, item 8).
+func TestNewsletterLinksLandWithTheirReferrerTag(t *testing.T) {
+	t.Parallel()
+	e := newResultsEnv(t)
+	hrefs := e.rewritten("nl_ref", `<p><a href="/spaces?sort=new#top">Spaces</a> <a href="/posts?ref=digest">Posts</a> <a href="https://example.org/x">Out</a></p>`)
+	visitor := e.as("")
+	var locs []string
+	for _, h := range hrefs {
+		resp, _ := e.do(visitor, "GET", h, "")
+		locs = append(locs, resp.Header.Get("Location"))
+	}
+	if want := []string{e.srv.URL + "/spaces?sort=new&ref=newsletter#top", e.srv.URL + "/posts?ref=digest", "https://example.org/x"}; strings.Join(locs, " ") != strings.Join(want, " ") {
+		t.Fatalf("Location %q, want %q", locs, want)
+	}
+	landed, _ := url.Parse(locs[0])
+	body := fmt.Sprintf(`{"path":%q,"ref":%q,"newSession":true}`, landed.Path, landed.Query().Get("ref"))
+	req, _ := http.NewRequest("POST", e.srv.URL+"/api/beacon", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", firefox)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	resp, err := visitor.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	today := metrics.Day(time.Now())
+	if n, err := e.st.Counter(context.Background(), metrics.Referred(newsletters.NewsletterRef), today); resp.StatusCode != 204 || err != nil || n != 1 {
+		t.Fatalf("beacon %d: page views from the newsletter %d %v", resp.StatusCode, n, err)
+	}
+	var r metrics.KpiReport
+	if resp, raw := e.do(e.as("ada", policy.RoleAdmin), "GET", "/api/kpis?from="+today+"&to="+today, ""); resp.StatusCode != 200 || json.Unmarshal([]byte(raw), &r) != nil {
+		t.Fatalf("dashboard %d %s", resp.StatusCode, raw)
+	}
+	if card := kpiCard(t, r, "newsletter_visits"); card.Value == nil || *card.Value != 2 {
+		t.Fatalf("newsletter_visits %+v, want the 2 clicks to community pages", card)
 	}
 }
