@@ -1,6 +1,10 @@
 package metrics
 
 import (
+	"os"
+	"regexp"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -72,6 +76,35 @@ func TestDauMauOverARangeLeavesOutDaysWithoutMau(t *testing.T) {
 	for _, kpi := range []string{"dau", "mau", "dau_mau"} {
 		if f, _ := three.activity(kpi, days); f.value != nil || !f.merged {
 			t.Errorf("%s of 3 members shown: %+v", kpi, f)
+		}
+	}
+}
+
+// The Go list of page shapes is the web's (web/src/routes.ts), in the same order: a page
+// added there and not here would never be counted.
+func TestPagePathsAreTheWebRoutes(t *testing.T) {
+	raw, err := os.ReadFile("../../web/src/routes.ts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var web []string
+	for _, m := range regexp.MustCompile(`\{ name: '[A-Za-z]+', path: '([^']*)'`).FindAllStringSubmatch(string(raw), -1) {
+		web = append(web, m[1])
+	}
+	if len(web) < 30 || !slices.Equal(web, PagePaths) {
+		t.Fatalf("routes.ts %q\nPagePaths %q", web, PagePaths)
+	}
+}
+
+// Only paths the app can show are page views (finding 15).
+func TestBeaconCountsOnlyPagesOfTheApp(t *testing.T) {
+	ua := "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
+	for p, want := range map[string]bool{"/": true, "/spaces/s_01": true, "/spaces/s_01/": true, "/newsletters/n_1/results": true, "/kpis/manage": true,
+		"/conc": false, "/rl": false, "/<script>alert(1)</script>": false, "/spaces": false, "/spaces/a/b": false, "/Spaces/s_1": false,
+		"/posts/%3Cx%3E": false, "/members/" + strings.Repeat("x", 65): false} {
+		v := Visit{BeaconBody: BeaconBody{Path: p}, UserAgent: ua, SameOrigin: true}
+		if got := v.Counts(); got != want {
+			t.Errorf("%s counts %v, want %v", p, got, want)
 		}
 	}
 }
