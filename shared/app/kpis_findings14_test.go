@@ -145,14 +145,14 @@ func TestKpiHealthCheckRunOnceForAPeriod(t *testing.T) {
 func TestNewsletterLinksLandWithTheirReferrerTag(t *testing.T) {
 	t.Parallel()
 	e := newResultsEnv(t)
-	hrefs := e.rewritten("nl_ref", `<p><a href="/spaces?sort=new#top">Spaces</a> <a href="/posts?ref=digest">Posts</a> <a href="https://example.org/x">Out</a></p>`)
+	hrefs := e.rewritten("nl_ref", `<p><a href="/members?sort=new#top">Members</a> <a href="/posts?ref=digest">Posts</a> <a href="https://example.org/x">Out</a></p>`)
 	visitor := e.as("")
 	var locs []string
 	for _, h := range hrefs {
 		resp, _ := e.do(visitor, "GET", h, "")
 		locs = append(locs, resp.Header.Get("Location"))
 	}
-	if want := []string{e.srv.URL + "/spaces?sort=new&ref=newsletter#top", e.srv.URL + "/posts?ref=digest", "https://example.org/x"}; strings.Join(locs, " ") != strings.Join(want, " ") {
+	if want := []string{e.srv.URL + "/members?sort=new&ref=newsletter#top", e.srv.URL + "/posts?ref=digest", "https://example.org/x"}; strings.Join(locs, " ") != strings.Join(want, " ") {
 		t.Fatalf("Location %q, want %q", locs, want)
 	}
 	landed, _ := url.Parse(locs[0])
