@@ -180,10 +180,7 @@ func (r *shared) trigger(stack awscdk.Stack, fn awslambda.Function, f app.Functi
 		}
 	}
 	if f.Every > 0 {
-		awsevents.NewRule(stack, jsii.String(titled(f.Name)+"Schedule"), &awsevents.RuleProps{
-			Schedule: awsevents.Schedule_Rate(awscdk.Duration_Minutes(jsii.Number(f.Every.Minutes()))),
-			Targets:  &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(fn, &awseventstargets.LambdaFunctionProps{RetryAttempts: jsii.Number(2)})},
-		})
+		r.schedules.recurring(stack, titled(f.Name), fn, f.Every)
 	}
 	if f.OneTime != nil {
 		r.schedules.target(fn)

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"fmt"
+	"time"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
@@ -11,7 +14,8 @@ import (
 	"tribune/shared/app"
 )
 
-// schedules are the one-time schedules of the stack (a campaign's start and end): an
+// schedules are the schedules of the stack: the recurring ones of the catalogue's
+// functions (Every: recurring) and the one-time ones (a campaign's start and end): an
 // EventBridge Scheduler group, the role the scheduler invokes the clock function with
 // (lambda:InvokeFunction on that function only), a dead-letter queue for invocations
 // that keep failing, and the functions granted app.Schedules, which create, update and
@@ -74,4 +78,48 @@ func (s *schedules) wire() {
 	for _, fn := range s.setters {
 		fn.AddEnvironment(jsii.String(app.EnvScheduleTargetARN), s.clock.FunctionArn(), nil)
 	}
+}
+
+// recurring runs fn every period through EventBridge Scheduler (the project's rule for
+// scheduled work: a rate schedule in the stack's group, no flexible window, retried
+// and then dead-lettered like the one-time schedules), not an EventBridge rule. The
+// scheduler's role may invoke fn (its unqualified ARN only: no version wildcard).
+func (s *schedules) recurring(stack awscdk.Stack, name string, fn awslambda.Function, every time.Duration) awsscheduler.CfnSchedule {
+	s.role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions: jsii.Strings("lambda:InvokeFunction"), Resources: &[]*string{fn.FunctionArn()},
+	}))
+	return awsscheduler.NewCfnSchedule(stack, jsii.String(name+"Schedule"), &awsscheduler.CfnScheduleProps{
+		Description:        jsii.String("Runs the " + name + " function every " + every.String()),
+		GroupName:          s.group.Ref(),
+		ScheduleExpression: jsii.String(rateExpression(every)),
+		FlexibleTimeWindow: &awsscheduler.CfnSchedule_FlexibleTimeWindowProperty{Mode: jsii.String("OFF")},
+		State:              jsii.String("ENABLED"),
+		Target: &awsscheduler.CfnSchedule_TargetProperty{
+			Arn: fn.FunctionArn(), RoleArn: s.role.RoleArn(),
+			// A run missed is made up by the next one: two retries within the period.
+			RetryPolicy: &awsscheduler.CfnSchedule_RetryPolicyProperty{
+				MaximumRetryAttempts: jsii.Number(2), MaximumEventAgeInSeconds: jsii.Number(max(60, every.Seconds())),
+			},
+			DeadLetterConfig: &awsscheduler.CfnSchedule_DeadLetterConfigProperty{Arn: s.dlq.QueueArn()},
+		},
+	})
+}
+
+// rateExpression is EventBridge Scheduler's rate of a period: whole minutes, hours or
+// days ("rate(5 minutes)", "rate(1 hour)").
+func rateExpression(every time.Duration) string {
+	n, unit := int64(every/time.Minute), "minute"
+	switch {
+	case every%(24*time.Hour) == 0:
+		n, unit = int64(every/(24*time.Hour)), "day"
+	case every%time.Hour == 0:
+		n, unit = int64(every/time.Hour), "hour"
+	}
+	if n < 1 {
+		n = 1
+	}
+	if n > 1 {
+		unit += "s"
+	}
+	return fmt.Sprintf("rate(%d %s)", n, unit)
 }

@@ -427,10 +427,36 @@ func TestStack(t *testing.T) {
 		}
 	})
 
-	t.Run("the ticket sweeper runs on a schedule", func(t *testing.T) {
-		must(t, func() {
-			tpl.HasResourceProperties(jsii.String("AWS::Events::Rule"), &map[string]any{"ScheduleExpression": "rate(5 minutes)"})
-		})
+	t.Run("recurring functions run on EventBridge Scheduler schedules, not rules", func(t *testing.T) {
+		for _, rate := range []string{"rate(5 minutes)", "rate(1 hour)"} { // ticketsweep, kpihealth
+			must(t, func() {
+				tpl.HasResourceProperties(jsii.String("AWS::Scheduler::Schedule"), &map[string]any{
+					"ScheduleExpression": rate, "State": "ENABLED",
+					"GroupName":          map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^Schedules"))},
+					"FlexibleTimeWindow": map[string]any{"Mode": "OFF"},
+					"Target": assertions.Match_ObjectLike(&map[string]any{
+						"Arn":              assertions.Match_AnyValue(),
+						"RoleArn":          map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("^SchedulerRole")), "Arn"}},
+						"RetryPolicy":      assertions.Match_ObjectLike(&map[string]any{"MaximumRetryAttempts": 2}),
+						"DeadLetterConfig": map[string]any{"Arn": map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("^ScheduleFailures")), "Arn"}}},
+					}),
+				})
+			})
+		}
+		every := 0
+		for _, f := range app.Catalogue() {
+			if f.Every > 0 {
+				every++
+			}
+		}
+		if n := len(resources(t, tpl, "AWS::Scheduler::Schedule")); n != every || every < 2 {
+			t.Fatalf("%d schedules, %d recurring functions", n, every)
+		}
+		for id, r := range resources(t, tpl, "AWS::Events::Rule") {
+			if _, timed := r["Properties"].(map[string]any)["ScheduleExpression"]; timed {
+				t.Errorf("rule %s is a schedule: recurring work uses EventBridge Scheduler", id)
+			}
+		}
 	})
 
 	t.Run("each provider's secret is readable by the registration function only", func(t *testing.T) {

@@ -27,6 +27,10 @@ const HealthCheckEvery = time.Hour
 // DefaultHealthCheckMonths is the settings' healthCheckMonths until an admin changes it.
 const DefaultHealthCheckMonths = 6
 
+// errRecentHealthCheck tells Run's callers that the report is an earlier one of the
+// same period (never an answer of its own).
+var errRecentHealthCheck = errors.New("app: a health check of this period ran less than 10 minutes ago")
+
 var (
 	errNoBaseline    = errs.New(errs.NotFound, "no_baseline", "No launch baseline was frozen yet.")
 	errNoHealthCheck = errs.New(errs.NotFound, "health_check_not_found", "There is no health check of this id.")
@@ -109,7 +113,17 @@ func (k *kpiHealth) Run(ctx context.Context, periodicDay string) (metrics.Health
 	}
 	rep.Findings = metrics.Findings(rep.Cards, rep.Participation, prevPart)
 	if err := k.store.Health().SaveHealthCheck(ctx, rep, periodicDay); err != nil {
-		return metrics.HealthReport{}, err
+		var recent *store.HealthCheckRecent
+		if !errors.As(err, &recent) {
+			return metrics.HealthReport{}, err
+		}
+		// The same period was checked minutes ago (or by a concurrent run): that report,
+		// mailed once already (tester 14, finding 20).
+		stored, rerr := k.store.Health().HealthCheck(ctx, recent.ID)
+		if rerr != nil {
+			return metrics.HealthReport{}, rerr
+		}
+		return stored, errRecentHealthCheck
 	}
 	// The report is stored: a mail that fails is told, the report stays.
 	return rep, k.mailAdmins(ctx, rep)
@@ -141,7 +155,7 @@ func (k *kpiHealth) Due(ctx context.Context) error {
 		return nil
 	}
 	_, err = k.Run(ctx, metrics.Day(now))
-	if errors.Is(err, store.ErrHealthCheckExists) {
+	if errors.Is(err, store.ErrHealthCheckExists) || errors.Is(err, errRecentHealthCheck) {
 		return nil
 	}
 	return err
@@ -165,8 +179,10 @@ func healthRoutes(k *kpiHealth) []httpx.Route {
 			Summary:   "The health checks, newest first (at most 100).",
 			Responses: httpx.Answers(200, "The list", HealthChecks{}, nil)},
 		{Method: "POST", Pattern: "/api/kpis/health-checks", Tag: "kpis", Action: policy.KpisManage, Handler: k.runNow,
-			Summary:   "Runs a health check now: stores its report and mails it to every admin.",
-			Responses: httpx.Answers(201, "The report", metrics.HealthReport{}, nil)},
+			Summary: "Runs a health check now: stores its report and mails it to every admin. A check of the same period run less than 10 minutes before " +
+				"(or at the same moment) is not run again: 200 with that report, and no mail.",
+			Responses: map[int]httpx.Response{201: {Description: "The report", Body: metrics.HealthReport{}},
+				200: {Description: "The report of the same period run less than 10 minutes before", Body: metrics.HealthReport{}}}},
 		{Method: "GET", Pattern: "/api/kpis/health-checks/{id}", Tag: "kpis", Action: policy.KpisRead, Handler: k.get,
 			Summary:   "One health check: its cards (with the previous check's values), participation and findings (codes with figures).",
 			Responses: httpx.Answers(200, "The report", metrics.HealthReport{}, map[int]string{404: "No such health check (health_check_not_found)"})},
@@ -193,6 +209,10 @@ func (k *kpiHealth) list(w http.ResponseWriter, r *http.Request) {
 
 func (k *kpiHealth) runNow(w http.ResponseWriter, r *http.Request) {
 	rep, err := k.Run(r.Context(), "")
+	if errors.Is(err, errRecentHealthCheck) {
+		httpx.Reply(w, r, http.StatusOK, rep, nil)
+		return
+	}
 	if err != nil && rep.ID != "" {
 		// Stored, but a mail failed: the report is the answer, the failure is logged.
 		slog.ErrorContext(r.Context(), "health check: stored, not all done", "id", rep.ID, "err", err)

@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"tribune/shared/errs"
 	"tribune/shared/locale"
@@ -24,9 +25,10 @@ var healthSentences = map[string]map[string]string{
 	"en": {
 		"subject":                           "Community health check: {n} finding(s)",
 		"subject.none":                      "Community health check: nothing to report",
-		"intro":                             "The community's health check of {from} to {to} is ready.",
+		"intro":                             "The community's health check from {from} to {to} is ready.",
 		"none":                              "No figure crossed a warning threshold.",
 		"link":                              "See the report",
+		"colon":                             ": ",
 		metrics.FindingFirstResponseDoubled: "The median time to a first answer to questions doubled, from {from} to {to}.",
 		metrics.FindingSolutionRateDown:     "The share of questions solved fell by a third or more, from {from} to {to}.",
 		metrics.FindingDauMauDown:           "Stickiness (daily over monthly active members) fell from {from} to {to}.",
@@ -37,17 +39,19 @@ var healthSentences = map[string]map[string]string{
 		"minutes":                           "{m} min",
 	},
 	"fr": {
-		"subject":                           "Bilan de santé de la communauté : {n} constat(s)",
-		"subject.none":                      "Bilan de santé de la communauté : rien à signaler",
-		"intro":                             "Le bilan de santé de la communauté du {from} au {to} est prêt.",
-		"none":                              "Aucun indicateur n’a franchi de seuil d’alerte.",
-		"link":                              "Voir le bilan",
+		"subject":      "Bilan de santé de la communauté\u00a0: {n} constat(s)",
+		"subject.none": "Bilan de santé de la communauté\u00a0: rien à signaler",
+		"intro":        "Le bilan de santé de la communauté du {from} au {to} est prêt.",
+		"none":         "Aucun indicateur n’a franchi de seuil d’alerte.",
+		"link":         "Voir le bilan",
+		// French puts a no-break space before : ; ! ? (tester 14, finding 17).
+		"colon":                             "\u00a0: ",
 		metrics.FindingFirstResponseDoubled: "Le délai médian de première réponse aux questions a doublé, de {from} à {to}.",
 		metrics.FindingSolutionRateDown:     "La part des questions résolues a baissé d’un tiers ou plus, de {from} à {to}.",
 		metrics.FindingDauMauDown:           "La fidélité (membres actifs par jour sur membres actifs par mois) est passée de {from} à {to}.",
 		metrics.FindingUnansweredUp:         "Les questions sans réponse sont passées de {from} à {to}.",
 		metrics.FindingContributionsDown:    "Les publications et commentaires écrits sont passés de {from} à {to}.",
-		metrics.FindingShiftedToReaders:     "La participation a glissé vers la lecture : les lecteurs sont passés de {from} à {to} des membres actifs.",
+		metrics.FindingShiftedToReaders:     "La participation a glissé vers la lecture\u00a0: les lecteurs sont passés de {from} à {to} des membres actifs.",
 		"hours":                             "{h} h {m} min",
 		"minutes":                           "{m} min",
 	},
@@ -99,6 +103,16 @@ func number(lang string, v float64) string {
 	return s
 }
 
+// mailDate writes a day (YYYY-MM-DD) as the web app does: "30 September 2026",
+// "30 septembre 2026" (tester 14, finding 17: the mail wrote ISO dates).
+func mailDate(lang, day string) string {
+	t, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return day
+	}
+	return locale.Date(lang, t)
+}
+
 // FindingSentence is a finding said in lang.
 func FindingSentence(lang string, f metrics.Finding) string {
 	return healthSay(lang, f.Code, "from", healthFigure(lang, f.Code, f.From), "to", healthFigure(lang, f.Code, f.To))
@@ -113,7 +127,7 @@ func healthMessage(lang, to, publicURL string, rep metrics.HealthReport) mail.Me
 	if len(rep.Findings) == 0 {
 		subject = healthSay(lang, "subject.none")
 	}
-	intro := healthSay(lang, "intro", "from", rep.From, "to", rep.To)
+	intro := healthSay(lang, "intro", "from", mailDate(lang, rep.From), "to", mailDate(lang, rep.To))
 	lines := []string{}
 	for _, f := range rep.Findings {
 		lines = append(lines, FindingSentence(lang, f))
@@ -129,7 +143,7 @@ func healthMessage(lang, to, publicURL string, rep metrics.HealthReport) mail.Me
 		text.WriteString("- " + l + "\n")
 		body.WriteString("<li>" + html.EscapeString(l) + "</li>\n")
 	}
-	text.WriteString("\n" + healthSay(lang, "link") + ": " + link + "\n")
+	text.WriteString("\n" + healthSay(lang, "link") + healthSay(lang, "colon") + link + "\n")
 	body.WriteString("</ul>\n<p><a href=\"" + html.EscapeString(link) + "\">" + html.EscapeString(healthSay(lang, "link")) + "</a></p>\n")
 	return mail.Message{ID: "kpis-health#" + rep.ID + "#" + to, To: to, Subject: subject, Text: text.String(), HTML: body.String()}
 }

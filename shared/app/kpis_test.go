@@ -72,6 +72,9 @@ func TestBeaconCountsAndTheTrafficReport(t *testing.T) {
 	if status, _ := c.beacon(visitor, `{"path":"/api/me"}`, firefox, same...); status != 204 {
 		t.Fatalf("an API path: %d", status)
 	}
+	if status, _ := c.beacon(visitor, `{"path":"/conc"}`, firefox, same...); status != 204 {
+		t.Fatalf("no page of the app: %d", status)
+	}
 	if after := c.settledItems(); after != before {
 		t.Fatalf("beacons that count nothing wrote %d items", after-before)
 	}
@@ -84,7 +87,7 @@ func TestBeaconCountsAndTheTrafficReport(t *testing.T) {
 			t.Fatalf("page %d: %d %s", i, status, raw)
 		}
 	}
-	for _, path := range []string{"/spaces/" + public.ID + "/posts/p_1", "/spaces/" + hidden.ID} {
+	for _, path := range []string{"/spaces/" + public.ID + "/", "/spaces/" + hidden.ID} {
 		if status, raw := c.beacon(ann, `{"path":"`+path+`","newSession":true}`, "Chrome/131.0", "Origin", c.srv.URL); status != 204 {
 			t.Fatalf("%s: %d %s", path, status, raw)
 		}

@@ -119,7 +119,7 @@ func TestNewsletterRedirectCountsClicksExactly(t *testing.T) {
 		mu.Lock()
 		statuses[resp.StatusCode]++
 		mu.Unlock()
-		want := map[int]string{0: "https://example.org/launch?a=1&b=2", 1: e.srv.URL + "/spaces"}[i%2]
+		want := map[int]string{0: "https://example.org/launch?a=1&b=2", 1: e.srv.URL + "/spaces?ref=newsletter"}[i%2]
 		if loc := resp.Header.Get("Location"); loc != want {
 			t.Errorf("Location %q, want %q", loc, want)
 		}

@@ -34,7 +34,7 @@ func TestActivityEmailsAreSentencesInTheMembersLanguage(t *testing.T) {
 	// A comment on Zoé's question, an accepted answer, an idea she voted for.
 	q := c.post(zoe, sp.ID, `{"kind":"question","title":"Mode sombre ?","body":"Quand ?"}`)
 	answer := c.comment(bob, q.ID, `{"body":"Bientôt."}`)
-	c.mailSaying("zoe@example.com", "bob a commenté votre message « Mode sombre ? ».", "Voir le message : ", "/posts/"+q.ID)
+	c.mailSaying("zoe@example.com", "bob a commenté votre message « Mode sombre ? ».", "Voir le message\u00a0: ", "/posts/"+q.ID)
 	cm := c.comment(zoe, q.ID, `{"body":"Merci"}`)
 	if status, body := c.call(zoe, "POST", "/api/posts/"+q.ID+"/comments/"+answer.ID+"/accept", "", nil); status != 200 {
 		t.Fatalf("accept: %d %s", status, body)
@@ -56,7 +56,7 @@ func TestActivityEmailsAreSentencesInTheMembersLanguage(t *testing.T) {
 	c.join(zoe, acme.ID)
 	tk := c.ticket(zoe, acme.ID, `{"subject":"Panne","product":"General","severity":"high","body":"Tout est arrêté."}`)
 	c.mailSaying("zoe@example.com", fmt.Sprintf("Nous avons reçu votre demande n° %d « Panne » : notre équipe d’assistance vous répondra sous 4 heures.", tk.Number),
-		"Voir le ticket : ", "/tickets/"+tk.ID)
+		"Voir le ticket\u00a0: ", "/tickets/"+tk.ID)
 	if status, body := c.call(admin, "POST", "/api/tickets/"+tk.ID+"/assign", `{"assigneeId":"m_sam"}`, nil); status != 200 {
 		t.Fatalf("assign: %d %s", status, body)
 	}

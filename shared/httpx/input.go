@@ -48,6 +48,10 @@ func invalidQuery(name string, max int) error {
 	return errs.InvalidField(name, "invalid_query", fmt.Sprintf("The query parameter %s is longer than %d bytes.", name, max))
 }
 
+func repeatedQuery(name string) error {
+	return errs.InvalidField(name, "repeated_query", fmt.Sprintf("The query parameter %s is given more than once: give it once.", name))
+}
+
 // checkInput refuses, before anything reads the store, a path parameter that cannot
 // be an id (404) and a documented query parameter over its bound (400): refuse(problem)
 // answers instead of h.
@@ -75,6 +79,12 @@ func checkInput(rt Route, h http.HandlerFunc, refuse func(problem error) http.Ha
 		if len(limits) > 0 && r.URL.RawQuery != "" {
 			for name, values := range r.URL.Query() {
 				max, ok := limits[name]
+				if ok && len(values) > 1 {
+					// No route reads a documented parameter twice: the first one won
+					// silently (tester 14, finding 18).
+					refuse(repeatedQuery(name))(w, r)
+					return
+				}
 				for _, v := range values {
 					if ok && len(v) > max {
 						refuse(invalidQuery(name, max))(w, r)

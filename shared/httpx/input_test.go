@@ -106,6 +106,7 @@ func TestMountRefusesPathsThatCannotBeIDsAfterTheGuard(t *testing.T) {
 	for path, want := range map[string]int{
 		"/things/" + strings.Repeat("x", 2100): 404, "/things/a%00b": 404, "/things/a%E2%80%AEb": 404,
 		"/things/t_abc?cursor=" + strings.Repeat("c", 1025): 400, "/things/t_abc?cursor=abc&other=" + strings.Repeat("c", 5000): 200,
+		"/things/t_abc?cursor=a&cursor=b": 400, "/things/t_abc?cursor=a&other=1&other=2": 200,
 	} {
 		reached = false
 		for _, signedIn := range []bool{false, true} {

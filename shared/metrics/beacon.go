@@ -88,7 +88,8 @@ func (b BeaconBody) Check() error {
 func (v Visit) Counts() bool {
 	// The path as the router would take it: /API/x and //api/x are API paths too.
 	p := strings.ToLower(path.Clean(v.Path))
-	return v.SameOrigin && !IsBot(v.UserAgent) && !strings.HasPrefix(p, "/api/") && p != "/api"
+	// Only a page the app can show (finding 15): an unknown path is noise or padding.
+	return v.SameOrigin && !IsBot(v.UserAgent) && !strings.HasPrefix(p, "/api/") && p != "/api" && IsPage(v.Path)
 }
 
 // Count counts a visit: a page view (and in its space, when it names one the reader may

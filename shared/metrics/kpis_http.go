@@ -35,7 +35,7 @@ func (h KpiHTTP) Routes() []httpx.Route {
 	return []httpx.Route{
 		{Method: "POST", Pattern: "/api/beacon", Tag: "kpis", Action: policy.Public, Handler: h.beacon, Request: BeaconBody{}, NoIdempotencyKey: true,
 			Summary: "A page shown by the web app: counts a page view, the day's visitor, a session when the tab starts one, and a signed-in member as active (docs/kpis.md). " +
-				"Bots, other origins and API paths count nothing (204 all the same).",
+				"Bots, other origins, API paths and paths that are no page of the web app count nothing (204 all the same).",
 			Responses: httpx.Answers(204, "Noted (counted or not)", nil, map[int]string{400: "Bad path or referrer tag", 429: "Too many from this address"})},
 		{Method: "GET", Pattern: "/api/kpis/traffic", Tag: "kpis", Action: policy.KpisRead, Handler: h.traffic, Query: rangeQuery,
 			Summary:   "Page views, unique visitors, sessions, sign-ins, daily and monthly active members and DAU/MAU, per day and over the range (distinct counts from merged sketches).",

@@ -25,6 +25,9 @@ const (
 	UnitMoney   = "money"
 )
 
+// ScopeCommunity marks a card that ignores the space filter (Card.Scope).
+const ScopeCommunity = "community"
+
 // KpiDef is one KPI of the dashboard.
 type KpiDef struct {
 	Name, Number, Unit string
@@ -97,7 +100,10 @@ type Card struct {
 	Available   bool     `json:"available"`
 	Merged      bool     `json:"merged"`
 	SpaceScoped bool     `json:"spaceScoped,omitempty"`
-	Series      []Point  `json:"series"`
+	// Scope is ScopeCommunity on a card that counts the whole community although a
+	// space filter is set (every card but page views); absent without a filter.
+	Scope  string  `json:"scope,omitempty"`
+	Series []Point `json:"series"`
 }
 
 // KpiReport is the dashboard's one answer.
@@ -277,6 +283,9 @@ func (s *Service) Kpis(ctx context.Context, from, to, space string) (KpiReport, 
 	}
 	for _, k := range Kpis {
 		c := Card{Kpi: k.Name, Number: k.Number, Unit: k.Unit, Available: k.Available, SpaceScoped: k.SpaceScoped && space != "", Series: []Point{}}
+		if space != "" && !k.SpaceScoped {
+			c.Scope = ScopeCommunity
+		}
 		if k.Available {
 			cur, err := s.figure(ctx, k, &d, days)
 			if err != nil {
@@ -415,45 +424,7 @@ func (s *Service) figure(ctx context.Context, k KpiDef, d *kpiData, days []strin
 		}
 		return f, nil
 	case "dau", "mau", "dau_mau":
-		active := d.sketches[ActiveMembers]
-		total, n := 0.0, 0
-		for _, day := range days {
-			dau := 0.0
-			if sk := active[day]; sk != nil {
-				dau = float64(sk.Estimate())
-			}
-			mau, err := d.monthlyActive(day)
-			if err != nil {
-				return f, err
-			}
-			v := dau
-			switch k.Name {
-			case "mau":
-				v = float64(mau)
-			case "dau_mau":
-				v = 0
-				if mau > 0 {
-					v = min(1, dau/float64(mau))
-				}
-			}
-			total, n = total+v, n+1
-			f.series = append(f.series, Point{Day: day, Value: num(v)})
-			if k.Name == "dau_mau" && mau > 0 && mau < SmallGroup {
-				f.series[len(f.series)-1].Value, f.merged = nil, true
-			}
-		}
-		switch k.Name {
-		case "mau": // the MAU of the range's last day
-			f.value = f.series[len(f.series)-1].Value
-		default: // the mean of the days
-			f.value = num(total / float64(n))
-		}
-		if k.Name == "dau_mau" {
-			if last, _ := d.monthlyActive(days[len(days)-1]); last > 0 && last < SmallGroup {
-				f.value, f.merged = nil, true
-			}
-			return f, nil
-		}
+		return d.activity(k.Name, days)
 	case "first_response_median", "first_response_p90":
 		q := 0.5
 		if k.Name == "first_response_p90" {
@@ -504,6 +475,84 @@ func (s *Service) figure(ctx context.Context, k KpiDef, d *kpiData, days []strin
 	}
 	if k.Members {
 		smallGroup(&f)
+	}
+	return f, nil
+}
+
+// activity computes DAU, MAU and DAU/MAU over days (tester 14, finding 7). DAU over a
+// range is the mean of the days' DAU, MAU the MAU of the last day, DAU/MAU the mean of
+// the ratios of the days that have a MAU (a day with MAU 0 has no ratio; no such day:
+// null). The small-group rule applies to the distinct members behind the figure,
+// never to a mean: DAU's are the members active in the range (the days' sketches
+// merged), DAU/MAU's those active in the 30-day windows of its days, MAU's itself.
+// A day of the series is hidden when its own members (its DAU, its MAU) are 1 to 4.
+func (d *kpiData) activity(kpi string, days []string) (figureOf, error) {
+	var f figureOf
+	active := d.sketches[ActiveMembers]
+	first, _ := time.Parse(time.DateOnly, days[0])
+	inRange, inWindows := NewSketch(), NewSketch()
+	for day := first.AddDate(0, 0, 1-MonthDays); Day(day) <= days[len(days)-1]; day = day.AddDate(0, 0, 1) {
+		sk := active[Day(day)]
+		if err := inWindows.Merge(sk); err != nil {
+			return f, err
+		}
+		if Day(day) >= days[0] {
+			if err := inRange.Merge(sk); err != nil {
+				return f, err
+			}
+		}
+	}
+	small := func(n int64) bool { return n > 0 && n < SmallGroup }
+	dauSum, ratioSum, ratioDays := 0.0, 0.0, 0
+	for _, day := range days {
+		var dau int64
+		if sk := active[day]; sk != nil {
+			dau = sk.Estimate()
+		}
+		mau, err := d.monthlyActive(day)
+		if err != nil {
+			return f, err
+		}
+		dauSum += float64(dau)
+		var v *float64
+		switch kpi {
+		case "dau":
+			v = num(float64(dau))
+			if small(dau) {
+				v, f.merged = nil, true
+			}
+		case "mau":
+			v = num(float64(mau))
+			if small(mau) {
+				v, f.merged = nil, true
+			}
+		case "dau_mau":
+			if mau > 0 {
+				r := min(1, float64(dau)/float64(mau))
+				ratioSum, ratioDays = ratioSum+r, ratioDays+1
+				v = num(r)
+			}
+			if small(mau) {
+				v, f.merged = nil, true
+			}
+		}
+		f.series = append(f.series, Point{Day: day, Value: v})
+	}
+	var behind int64
+	switch kpi {
+	case "dau":
+		f.value, behind = num(dauSum/float64(len(days))), inRange.Estimate()
+	case "mau":
+		last, _ := d.monthlyActive(days[len(days)-1])
+		f.value, behind = num(float64(last)), last
+	case "dau_mau":
+		if ratioDays > 0 {
+			f.value = num(ratioSum / float64(ratioDays))
+		}
+		behind = inWindows.Estimate()
+	}
+	if small(behind) {
+		f.value, f.merged = nil, true
 	}
 	return f, nil
 }

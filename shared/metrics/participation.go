@@ -159,26 +159,7 @@ func (s *Service) Participation(ctx context.Context, days int) (Participation, e
 		}
 	}
 	total := max(int(active.Estimate()), occasional+heavy)
-	readers := total - occasional - heavy
-	group := func(n int) Group {
-		if n > 0 && n < SmallGroup {
-			p.Merged = true
-			return Group{}
-		}
-		g := Group{Members: &n}
-		if total > 0 {
-			g.Share = num(float64(n) / float64(total))
-		}
-		return g
-	}
-	if total > 0 && total < SmallGroup {
-		p.Merged = true
-		p.Readers, p.Occasional, p.Heavy = Group{}, Group{}, Group{}
-	} else {
-		t := int64(total)
-		p.ActiveMembers = &t
-		p.Readers, p.Occasional, p.Heavy = group(readers), group(occasional), group(heavy)
-	}
+	p.ActiveMembers, p.Readers, p.Occasional, p.Heavy, p.Merged = participationGroups(total, total-occasional-heavy, occasional, heavy)
 	top := make([]Contributor, 0, len(in))
 	for m, n := range in {
 		top = append(top, Contributor{MemberID: m, Contributions: n})
@@ -206,6 +187,53 @@ func (s *Service) Participation(ctx context.Context, days int) (Participation, e
 		return Participation{}, err
 	}
 	return p, nil
+}
+
+// participationGroups applies the small-group rule to the active members and their three
+// groups, with complementary suppression (tester 14, finding 9): a group of 1 to 4
+// members is hidden; when exactly one is, the next smallest is hidden too, so the
+// hidden one is not the total minus the others; when the hidden groups still add up
+// to 1 to 4, the total is hidden as well, and with it every share (a share and its
+// group's members give the total). merged: anything was hidden.
+func participationGroups(total, readers, occasional, heavy int) (active *int64, r, o, h Group, merged bool) {
+	small := func(n int) bool { return n > 0 && n < SmallGroup }
+	if small(total) {
+		return nil, Group{}, Group{}, Group{}, true
+	}
+	counts := []int{readers, occasional, heavy}
+	hidden := make([]bool, 3)
+	nHidden, hiddenSum := 0, 0
+	for i, n := range counts {
+		if small(n) {
+			hidden[i], nHidden, hiddenSum = true, nHidden+1, hiddenSum+n
+		}
+	}
+	if nHidden == 1 {
+		next := -1
+		for i, n := range counts {
+			if !hidden[i] && (next < 0 || n < counts[next]) {
+				next = i
+			}
+		}
+		hidden[next], hiddenSum = true, hiddenSum+counts[next]
+	}
+	showTotal := !small(hiddenSum)
+	if showTotal {
+		t := int64(total)
+		active = &t
+	}
+	groups := make([]Group, 3)
+	for i, n := range counts {
+		if hidden[i] {
+			merged = true
+			continue
+		}
+		groups[i].Members = &n
+		if showTotal && total > 0 {
+			groups[i].Share = num(float64(n) / float64(total))
+		}
+	}
+	return active, groups[0], groups[1], groups[2], merged || !showTotal
 }
 
 // name fills in the members' names (a member since erased keeps an empty name).

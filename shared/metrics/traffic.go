@@ -54,7 +54,7 @@ type TrafficTotals struct {
 	ActiveMembers int64 `json:"activeMembers"`
 	// MonthlyActive: the MAU of the range's last day.
 	MonthlyActive int64 `json:"monthlyActive"`
-	// Stickiness: the mean of the days' DAU/MAU.
+	// Stickiness: the mean of the DAU/MAU of the days that have a MAU (0 when none).
 	Stickiness float64 `json:"stickiness"`
 }
 
@@ -116,6 +116,7 @@ func (s *Service) Traffic(ctx context.Context, from, to, space string) (Traffic,
 	}
 	r := Traffic{From: from, To: to, Space: space, Days: make([]TrafficDay, 0, len(days)), SketchError: SketchError}
 	over, seen := NewSketch(), NewSketch()
+	withMau := 0
 	for _, day := range days {
 		d := TrafficDay{Day: day, PageViews: counters[views][day], Sessions: counters[Sessions][day], SignIns: counters[SignIns][day]}
 		if v := visitors[day]; v != nil {
@@ -135,12 +136,16 @@ func (s *Service) Traffic(ctx context.Context, from, to, space string) (Traffic,
 		}
 		if d.MonthlyActive > 0 {
 			d.Stickiness = min(1, float64(d.ActiveMembers)/float64(d.MonthlyActive))
+			withMau++
+			r.Totals.Stickiness += d.Stickiness
 		}
 		r.Days = append(r.Days, d)
 		r.Totals.PageViews += d.PageViews
 		r.Totals.Sessions += d.Sessions
 		r.Totals.SignIns += d.SignIns
-		r.Totals.Stickiness += d.Stickiness / float64(len(days))
+	}
+	if withMau > 0 { // the days without a MAU have no ratio (tester 14, finding 7)
+		r.Totals.Stickiness /= float64(withMau)
 	}
 	r.Totals.ActiveMembers, r.Totals.Visitors = over.Estimate(), seen.Estimate()
 	r.Totals.MonthlyActive = r.Days[len(r.Days)-1].MonthlyActive

@@ -57,6 +57,29 @@ type Click struct {
 	Visit bool
 }
 
+// NewsletterRef is the referrer tag a community page reached from a newsletter carries
+// (`?ref=newsletter`): the page's beacon counts it (metrics.KnownRefs).
+const NewsletterRef = "newsletter"
+
+// Destination is where the redirect sends the reader: the link, and, for a page of the
+// community, with ref=newsletter added to its query (unless it names a ref already), so
+// the page's beacon counts a page view from the newsletter. Other sites' links are
+// left exactly as written.
+func (c Click) Destination() string {
+	if !c.Visit {
+		return c.URL
+	}
+	u, err := url.Parse(c.URL)
+	if err != nil || u.Query().Has("ref") {
+		return c.URL
+	}
+	if u.RawQuery != "" {
+		u.RawQuery += "&"
+	}
+	u.RawQuery += "ref=" + NewsletterRef
+	return u.String()
+}
+
 var b64 = base64.RawURLEncoding
 
 // sign is the MAC of a purpose and a payload, 16 bytes (128 bits: forging one is out

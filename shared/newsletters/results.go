@@ -199,12 +199,12 @@ func (s *Results) follow(ctx context.Context, token string, count bool) (string,
 		return "", fmt.Errorf("newsletters.Follow: %w", ErrNoLink)
 	}
 	if !count {
-		return c.URL, nil
+		return c.Destination(), nil
 	}
 	if err := s.Store.CountClick(ctx, c, day(s.Now())); err != nil {
 		return "", fmt.Errorf("newsletters.Follow: %w", err)
 	}
-	return c.URL, nil
+	return c.Destination(), nil
 }
 
 // Opened counts an open of the image's newsletter, when open tracking is on now (an

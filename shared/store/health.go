@@ -97,7 +97,31 @@ var ErrHealthCheckExists = errs.New(errs.Conflict, "health_check_exists", "This 
 
 type periodicItem struct{ PK, SK, Type, ID string }
 
-// SaveHealthCheck stores a report (its id must be new: ErrHealthCheckExists). A periodic
+// HealthRunWindow: a check of the same period (from..to) run again within it is not a
+// new report (tester 14, finding 20: five concurrent runs made five reports and mailed
+// every admin five times).
+const HealthRunWindow = 10 * time.Minute
+
+// HealthCheckRecent is SaveHealthCheck's refusal when a report of the same period was
+// stored less than HealthRunWindow before: ID names it.
+type HealthCheckRecent struct{ ID string }
+
+func (e *HealthCheckRecent) Error() string {
+	return "store: a health check of this period was run at most 10 minutes ago: " + e.ID
+}
+
+// healthRunItem is the period's last report (KPIHEALTH / RUN#<from>#<to>): Until is when
+// a new report of the period may be stored again (Unix seconds).
+type healthRunItem struct {
+	PK, SK, Type, ID string
+	Until            int64
+	// ExpiresAt lets DynamoDB's TTL remove the item a day after Until.
+	ExpiresAt int64
+}
+
+// SaveHealthCheck stores a report (its id must be new: ErrHealthCheckExists), unless a
+// report of the same period was stored less than HealthRunWindow before
+// (*HealthCheckRecent naming it, nothing written). A periodic
 // check names its day: the day's marker (KPIHEALTH / PERIODIC#<day>) is written in the
 // same transaction, so a job that runs twice stores one report.
 func (h Health) SaveHealthCheck(ctx context.Context, rep metrics.HealthReport, periodicDay string) error {
@@ -107,12 +131,29 @@ func (h Health) SaveHealthCheck(ctx context.Context, rep metrics.HealthReport, p
 	}
 	it := healthItem{PK: pkKpiHealth, SK: healthPrefix + rep.ID, Type: typeHealthCheck, ID: rep.ID, At: rep.At.UTC(), From: rep.From, To: rep.To, Report: body}
 	t := h.txn().put("exists", it, "attribute_not_exists(PK)")
+	run, err := attributevalue.MarshalMap(healthRunItem{PK: pkKpiHealth, SK: "RUN#" + rep.From + "#" + rep.To, Type: "HealthRun", ID: rep.ID,
+		Until: rep.At.Add(HealthRunWindow).Unix(), ExpiresAt: rep.At.Add(HealthRunWindow + 24*time.Hour).Unix()})
+	if err != nil {
+		return fmt.Errorf("store.SaveHealthCheck: %w", err)
+	}
+	// One transaction: of concurrent runs of a period, exactly one stores its report.
+	t.add("recent", types.TransactWriteItem{Put: &types.Put{TableName: aws.String(h.Table), Item: run,
+		ConditionExpression:                 aws.String("attribute_not_exists(PK) OR #until <= :now"),
+		ExpressionAttributeNames:            map[string]string{"#until": "Until"},
+		ExpressionAttributeValues:           map[string]types.AttributeValue{":now": &types.AttributeValueMemberN{Value: fmt.Sprint(rep.At.Unix())}},
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld}})
 	if periodicDay != "" {
 		t.put("exists", periodicItem{PK: pkKpiHealth, SK: "PERIODIC#" + periodicDay, Type: "HealthPeriodic", ID: rep.ID}, "attribute_not_exists(PK)")
 	}
 	err = t.run(ctx)
 	if failed(err, "exists") {
 		return ErrHealthCheckExists
+	}
+	if failed(err, "recent") {
+		var old healthRunItem
+		if uerr := attributevalue.UnmarshalMap(failedItem(err, "recent"), &old); uerr == nil && old.ID != "" {
+			return &HealthCheckRecent{ID: old.ID}
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("store.SaveHealthCheck %s: %w", rep.ID, err)

@@ -43,7 +43,7 @@ func TestHealthChecksStoreListAndRead(t *testing.T) {
 		}
 		ids = append(ids, rep.ID)
 		again := rep
-		again.ID = store.NewHealthID(at)
+		again.ID, again.From = store.NewHealthID(at), "b" // another period
 		if err := h.SaveHealthCheck(ctx, again, "2026-05-01"); (i == 0) != (err == nil) {
 			t.Fatalf("the periodic check of one day saved twice, or refused: %v", err)
 		}
@@ -51,12 +51,29 @@ func TestHealthChecksStoreListAndRead(t *testing.T) {
 			t.Fatalf("an id saved twice: %v", err)
 		}
 	}
+	// The same period within 10 minutes is refused, naming the report; after, stored.
+	last := metrics.HealthReport{ID: store.NewHealthID(base), At: base.AddDate(0, 12, 0).Add(9 * time.Minute), From: "a", To: "2"}
+	last.ID = store.NewHealthID(last.At)
+	var recent *store.HealthCheckRecent
+	if err := h.SaveHealthCheck(ctx, last, ""); !errors.As(err, &recent) || recent.ID != ids[2] {
+		t.Fatalf("the same period 9 minutes later: %v", err)
+	}
+	last.At = last.At.Add(time.Minute)
+	last.ID = store.NewHealthID(last.At)
+	if err := h.SaveHealthCheck(ctx, last, ""); err != nil {
+		t.Fatalf("the same period 10 minutes later: %v", err)
+	}
+	ids[2] = last.ID
 	list, err := h.HealthChecks(ctx)
-	if err != nil || len(list) != 4 || list[0].ID != ids[2] || list[3].ID != ids[0] || list[0].To != "2" || !list[0].At.Equal(base.AddDate(0, 12, 0)) {
+	if err != nil || len(list) != 5 || list[0].ID != ids[2] || (list[3].ID != ids[0] && list[4].ID != ids[0]) || list[0].To != "2" || !list[0].At.Equal(base.AddDate(0, 12, 0).Add(10*time.Minute)) {
 		t.Fatalf("list %+v (%v)", list, err)
 	}
 	latest, ok, err := h.LatestHealthCheck(ctx)
-	if err != nil || !ok || latest.ID != ids[2] || len(latest.Cards) != 27 || len(latest.Cards[26].Series) != 400 || *latest.Cards[0].Value != 2 ||
+	if err != nil || !ok || latest.ID != ids[2] {
+		t.Fatalf("latest %v %v", ok, err)
+	}
+	latest, err = h.HealthCheck(ctx, list[1].ID)
+	if err != nil || len(latest.Cards) != 27 || len(latest.Cards[26].Series) != 400 || *latest.Cards[0].Value != 2 ||
 		latest.Findings[0].Code != metrics.FindingDauMauDown {
 		t.Fatalf("latest %v %v", ok, err)
 	}

@@ -151,7 +151,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A page shown by the web app: counts a page view, the day's visitor, a session when the tab starts one, and a signed-in member as active (docs/kpis.md). Bots, other origins and API paths count nothing (204 all the same). */
+        /** A page shown by the web app: counts a page view, the day's visitor, a session when the tab starts one, and a signed-in member as active (docs/kpis.md). Bots, other origins, API paths and paths that are no page of the web app count nothing (204 all the same). */
         post: operations["postBeacon"];
         delete?: never;
         options?: never;
@@ -668,7 +668,7 @@ export interface paths {
         /** The health checks, newest first (at most 100). */
         get: operations["getKpisHealth-checks"];
         put?: never;
-        /** Runs a health check now: stores its report and mails it to every admin. */
+        /** Runs a health check now: stores its report and mails it to every admin. A check of the same period run less than 10 minutes before (or at the same moment) is not run again: 200 with that report, and no mail. */
         post: operations["postKpisHealth-checks"];
         delete?: never;
         options?: never;
@@ -3334,6 +3334,7 @@ export interface components {
             number?: string;
             other?: number;
             previous: number;
+            scope?: string;
             series: components["schemas"]["Point"][];
             spaceScoped?: boolean;
             unit: string;
@@ -7646,6 +7647,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The report of the same period run less than 10 minutes before */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthReport"];
+                };
+            };
             /** @description The report */
             201: {
                 headers: {
