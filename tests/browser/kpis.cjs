@@ -35,7 +35,67 @@ const path = require('node:path');
 const { acceptRules, api, base, call, check, devSignIn, devSignInContext, eventually, fail, launch, loadTS, newContext, run, waitFor, visit } = require('./lib.cjs');
 
 const { strings } = loadTS(path.resolve(__dirname, '../../web/src/i18n.ts'));
-const { axisLabels } = loadTS(path.resolve(__dirname, '../../web/src/kpis-api.ts'));
+const i18n = loadTS(path.resolve(__dirname, '../../web/src/i18n.ts'));
+const { axisLabels, axisWidth, dashboardQuery, readDashboardQuery, xRange, yIncrs, yRange } = loadTS(path.resolve(__dirname, '../../web/src/kpis-api.ts'));
+
+// Issue 14, second tester (14b), the pages' side, checked without a browser first:
+// finding 9: French writes the first of a month "1er", every date with a day through one
+// helper (the 11th and the 21st stay as they are; English is unchanged).
+for (const [lang, text, want] of [
+  ['fr', '1 novembre 2026', '1er novembre 2026'],
+  ['fr', 'Du 1 novembre 2026 au 30 novembre 2026', 'Du 1er novembre 2026 au 30 novembre 2026'],
+  ['fr', 'dimanche 1 février 2026 à 10:00', 'dimanche 1er février 2026 à 10:00'],
+  ['fr', '1 nov.', '1er nov.'],
+  ['fr', '11 novembre 2026', '11 novembre 2026'],
+  ['fr', '21 août 2026', '21 août 2026'],
+  ['en', '1 November 2026', '1 November 2026'],
+]) {
+  const got = i18n.firstOfMonth(lang, text);
+  if (got !== want) fail(`firstOfMonth(${lang}, "${text}") is "${got}", not "${want}"`);
+}
+if (!i18n.formatDate('fr', '2026-11-01T12:00:00Z').startsWith('1er novembre 2026')) fail(`formatDate writes "${i18n.formatDate('fr', '2026-11-01T12:00:00Z')}"`);
+if (!i18n.formatDateTime('fr', '2026-11-01T12:00:00Z').includes('1er novembre 2026')) fail(`formatDateTime writes "${i18n.formatDateTime('fr', '2026-11-01T12:00:00Z')}"`);
+// Finding 8: a percentage's scale is 0–100 (66.7 % inside it); a count's reaches a round
+// number above its highest day and steps by whole numbers; a single day is drawn half a
+// day inside the grid's edges; the y axis is as wide as its widest label and its ticks.
+{
+  const pr = yRange('percent', 0, 66.7);
+  if (pr[0] !== 0 || pr[1] !== 100) fail(`a percentage's scale is ${pr}`);
+  for (const [max, top] of [[0, 1], [0.3, 1], [1, 1], [3, 5], [7, 10], [12, 20], [140, 200], [501, 1000]]) {
+    const r = yRange('count', 0, max);
+    if (r[0] !== 0 || r[1] !== top) fail(`a count of highest ${max} has the scale ${r}, not 0–${top}`);
+  }
+  if (!yIncrs('count').every((v) => Number.isInteger(v)) || yIncrs('count')[0] !== 1) fail(`a count's steps are ${yIncrs('count').slice(0, 4)}`);
+  if (yIncrs('ratio') !== undefined) fail('a ratio may not step by fractions');
+  const day = Date.parse('2026-11-30T00:00:00Z') / 1000;
+  const xr = xRange(day, day);
+  if (!(xr[0] < day && xr[1] > day)) fail(`a single day's x scale is ${xr}`);
+  const w = axisWidth(['0 %', '50 %', '100 %'], (t) => 7 * t.length);
+  if (w < 7 * 5 + 15) fail(`the y axis is ${w} px for a label of 35 px and its ticks`);
+}
+// Finding 10: the dashboard's address: a good one is read, a bad value is the default.
+{
+  const today = '2026-11-30';
+  const cases = [
+    ['?days=7', { preset: '7', from: '2026-11-24', to: today, space: '' }],
+    ['?days=90&space=sp_1', { preset: '90', from: '2026-09-02', to: today, space: 'sp_1' }],
+    ['?from=2026-10-01&to=2026-10-31&space=sp_2', { preset: 'custom', from: '2026-10-01', to: '2026-10-31', space: 'sp_2' }],
+    ['', { preset: '30', from: '2026-11-01', to: today, space: '' }],
+    ['?days=8', { preset: '30', from: '2026-11-01', to: today, space: '' }],
+    ['?from=2026-10-31&to=2026-10-01', { preset: '30', from: '2026-11-01', to: today, space: '' }],
+    ['?from=2026-11-01&to=2026-12-31', { preset: '30', from: '2026-11-01', to: today, space: '' }],
+    ['?from=1999-01-01&to=1999-01-02', { preset: '30', from: '2026-11-01', to: today, space: '' }],
+    ['?from=2026-02-30&to=2026-03-01', { preset: '30', from: '2026-11-01', to: today, space: '' }],
+    ['?from=2024-01-01&to=2026-11-30', { preset: '30', from: '2026-11-01', to: today, space: '' }],
+    ['?days=7&space=../x', { preset: '7', from: '2026-11-24', to: today, space: '' }],
+  ];
+  for (const [q, want] of cases) {
+    const got = readDashboardQuery(q, today);
+    if (JSON.stringify(got) !== JSON.stringify(want)) fail(`the address ${q || '(none)'} reads ${JSON.stringify(got)}, not ${JSON.stringify(want)}`);
+  }
+  if (dashboardQuery('7', 'a', 'b', 'sp_1') !== '/kpis?days=7&space=sp_1') fail(dashboardQuery('7', 'a', 'b', 'sp_1'));
+  if (dashboardQuery('custom', '2026-10-01', '2026-10-31', '') !== '/kpis?from=2026-10-01&to=2026-10-31') fail(dashboardQuery('custom', '2026-10-01', '2026-10-31', ''));
+}
 
 // A chart's y axis in a unit that rounds writes each label once, at the height it is
 // exact for (durations: 0, 0.5, 1 s read "0 s", "", "1 s", never "1 s" at 0.5).
@@ -391,7 +451,132 @@ async function main() {
         }
         if (await member.getByRole('link', { name: k.nav }).count()) fail(`a member has the KPIs in the menu (${tag})`);
 
-        for (const p of [mia, admin, member]) await p.context().close();
+        // ---- Issue 14, second tester (14b): the pages' side, on the answers of the
+        // contract (BRIEF14G) the API gives, made here by routing the page's requests.
+        const adm = await open('boss@example.com');
+        // Finding 10: the period and the space in the address, read on load and on reload;
+        // Show writes them; a bad value is the default, with no error.
+        {
+          const askedAdm = [];
+          adm.on('request', (r) => r.url().includes('/api/kpis?') && askedAdm.push(new URL(r.url()).searchParams));
+          await visit(adm, `/kpis?days=7&space=${space.id}`);
+          await waitFor(adm, adm.locator('.kpi-card').first(), 'the cards of an address with a period and a space');
+          const spanOf = (q) => Math.round((Date.parse(q.get('to')) - Date.parse(q.get('from'))) / 86400e3) + 1;
+          const q0 = askedAdm[askedAdm.length - 1];
+          if (spanOf(q0) !== 7 || q0.get('space') !== space.id) fail(`/kpis?days=7&space= asked for ${q0} (${tag})`);
+          if ((await adm.locator('#kpi-period').inputValue()) !== '7' || (await adm.locator('#kpi-space').inputValue()) !== space.id) fail(`the form does not say the address's period and space (${tag})`);
+          await adm.reload({ waitUntil: 'networkidle' });
+          await waitFor(adm, adm.locator('.kpi-card').first(), 'the cards after a reload');
+          const q1 = askedAdm[askedAdm.length - 1];
+          if (spanOf(q1) !== 7 || q1.get('space') !== space.id) fail(`a reload asked for ${q1} (${tag})`);
+          await adm.locator('#kpi-period').selectOption('90');
+          await adm.locator('#kpi-space').selectOption('');
+          await adm.getByRole('button', { name: k.show, exact: true }).click();
+          await eventually(`the address says the period shown (${tag})`, async () => new URL(adm.url()).search === '?days=90');
+          await adm.locator('#kpi-period').selectOption('custom');
+          await adm.locator('#kpi-from').fill('2026-11-01');
+          await adm.locator('#kpi-to').fill('2026-11-10');
+          await adm.locator('#kpi-space').selectOption(space.id);
+          await adm.getByRole('button', { name: k.show, exact: true }).click();
+          await eventually(`the address says the dates shown (${tag})`, async () => new URL(adm.url()).search === `?from=2026-11-01&to=2026-11-10&space=${space.id}`);
+          for (const bad of ['?days=8&space=..%2Fx', '?from=2026-12-01&to=2026-11-01', `?days=7&space=sp_nope`]) {
+            await visit(adm, `/kpis${bad}`);
+            await waitFor(adm, adm.locator('.kpi-card').first(), `the cards of the address ${bad}`);
+            await eventually(`the address ${bad} loaded (${tag})`, async () => (await adm.locator('[aria-busy="true"]').count()) === 0);
+            const q = askedAdm[askedAdm.length - 1];
+            const wantDays = bad.startsWith('?days=7') ? 7 : 30;
+            if (spanOf(q) !== wantDays || q.get('space')) fail(`the address ${bad} showed ${q}, not ${wantDays} days of the community (${tag})`);
+            if (await adm.locator('.kpis [role="alert"], .kpis .error').count()) fail(`the address ${bad} shows an error (${tag})`);
+          }
+        }
+        // Finding 2: sales per customer before any sales file: said so, the admins pointed
+        // to the upload, never the small-group sentence.
+        await adm.route(/\/api\/kpis\?/, async (route) => {
+          const resp = await route.fetch();
+          const body = await resp.json();
+          for (const c of body.cards) if (c.kpi === 'sales_per_participant') Object.assign(c, { value: null, other: null, merged: false, note: 'no_sales_file' });
+          await route.fulfill({ response: resp, json: body });
+        });
+        await visit(adm, '/kpis');
+        {
+          const card = adm.locator('#kpi-sales_per_participant').locator('xpath=..');
+          await waitFor(adm, card.getByText(k.noSalesFile), 'the sales card without a file');
+          if (await card.getByText(k.merged).count()) fail(`the sales card without a file says "${k.merged}" (${tag})`);
+          const link = card.getByRole('link', { name: k.uploadSales });
+          if ((await link.count()) !== 1 || (await link.getAttribute('href')) !== '/kpis/manage') fail(`the sales card without a file has no link to the upload (${tag})`);
+          await check(adm, `kpis-no-sales-file-${tag}`);
+        }
+        await adm.unroute(/\/api\/kpis\?/);
+        // Finding 3: a group the API gives without its share shows its members.
+        await adm.route(/\/api\/kpis\/participation/, async (route) => {
+          const resp = await route.fetch();
+          const body = await resp.json();
+          Object.assign(body, { activeMembers: null, readers: { members: null, share: null }, occasional: { members: 6, share: null }, heavy: { members: null, share: null }, merged: true });
+          await route.fulfill({ response: resp, json: body });
+        });
+        await visit(adm, '/kpis/participation');
+        await waitFor(adm, adm.locator('.kpi-group-occasional dd'), 'the groups');
+        {
+          const dd = (key) => adm.locator(`.kpi-group-${key} dd`).innerText();
+          if ((await dd('occasional')).trim() !== new Intl.NumberFormat(lang).format(6)) fail(`the occasional contributors the API gives (6) read "${await dd('occasional')}" (${tag})`);
+          for (const key of ['readers', 'heavy']) if ((await dd(key)) !== k.groupHidden) fail(`the hidden group ${key} reads "${await dd(key)}" (${tag})`);
+          if (await adm.locator('.kpi-shares').count()) fail(`the bar of shares is drawn without shares (${tag})`);
+          await check(adm, `kpis-participation-no-share-${tag}`);
+        }
+        await adm.unroute(/\/api\/kpis\/participation/);
+        // Finding 6: the health checks' page says the configured period.
+        await adm.route(/\/api\/kpis\/health-checks$/, async (route) => {
+          if (route.request().method() !== 'GET') return route.fallback();
+          const resp = await route.fetch();
+          await route.fulfill({ response: resp, json: { ...(await resp.json()), everyMonths: 7 } });
+        });
+        await visit(adm, '/kpis/health-checks');
+        await waitFor(adm, adm.locator('.kpi-health-intro', { hasText: k.healthIntro(k.everyMonths(7)) }), 'the period of the settings (7 months)');
+        await adm.unroute(/\/api\/kpis\/health-checks$/);
+        // Finding 13: a run answered 200 (a check of this period just ran) says so, with
+        // its time; finding 7: the report shows the launch baseline's column and date.
+        const zoneAdm = (await api(adm, 'GET', '/api/newsletter-sending-settings')).timeZone || 'UTC';
+        await adm.route(/\/api\/kpis\/health-checks$/, async (route) => {
+          if (route.request().method() !== 'POST') return route.fallback();
+          const resp = await route.fetch();
+          await route.fulfill({ response: resp, status: 200, json: await resp.json() });
+        });
+        await adm.route(/\/api\/kpis\/health-checks\/[^/]+$/, async (route) => {
+          const resp = await route.fetch();
+          const body = await resp.json();
+          if (resp.status() === 200) {
+            body.baselineAt = '2026-11-01T10:00:00Z';
+            for (const c of body.cards) if (c.available && !c.merged) c.baseline = 2;
+          }
+          await route.fulfill({ response: resp, json: body });
+        });
+        await visit(adm, '/kpis/health-checks');
+        await adm.getByRole('button', { name: k.runNow }).click();
+        await adm.waitForURL(/\/kpis\/health-checks\/[^/]+$/, { timeout: 20000 });
+        await waitFor(adm, adm.getByRole('heading', { name: k.findingsTitle }), 'the report handed back');
+        {
+          const rid = decodeURIComponent(new URL(adm.url()).pathname.split('/').pop());
+          const rep = await api(adm, 'GET', `/api/kpis/health-checks/${encodeURIComponent(rid)}`);
+          const hm = await adm.evaluate(([at, z]) => new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: z }).format(new Date(at)), [rep.at, zoneAdm]);
+          await waitFor(adm, adm.locator('.kpi-reopened', { hasText: k.reopened(hm) }), `"${k.reopened(hm)}"`);
+          await waitFor(adm, adm.locator('table.kpi-table th[scope="col"]', { hasText: k.baselineColumn }), 'the launch baseline column');
+          const when = i18n.formatDate(lang, '2026-11-01T10:00:00Z');
+          if (lang === 'fr' && !when.startsWith('1er ')) fail(`the baseline's date reads "${when}"`);
+          await waitFor(adm, adm.locator('.kpi-report-baseline', { hasText: k.reportBaselineAt(when) }), 'the launch baseline date');
+          const shown = rep.cards.filter((c) => c.available && !c.merged);
+          if (shown.length) {
+            const cells = await adm.locator(`td[data-label="${k.column(k.baselineColumn)}"]`).allInnerTexts();
+            if (cells.length !== shown.length) fail(`${cells.length} baseline cells for ${shown.length} figures shown (${tag})`);
+          }
+          await noRawKeys(adm, `report with a baseline ${tag}`);
+          await check(adm, `kpis-report-baseline-${tag}`);
+          // Opened again from the list: no "was run at" sentence (only after a run).
+          await visit(adm, `/kpis/health-checks/${encodeURIComponent(rid)}`);
+          await waitFor(adm, adm.getByRole('heading', { name: k.findingsTitle }), 'the report read again');
+          if (await adm.locator('.kpi-reopened').count()) fail(`a report read from its address says it was handed back (${tag})`);
+        }
+
+        for (const p of [mia, admin, member, adm]) await p.context().close();
       }
     }
     if (consoleErrors.length) fail(`errors in the browser console:\n  ${consoleErrors.join('\n  ')}`);

@@ -1542,6 +1542,8 @@ const en = {
     kpiNumber: (n: string) => `KPI ${n}`,
     notAvailable: 'Not available yet: this figure comes with a later part of Tribune.',
     merged: 'Not shown: fewer than 5 members are behind this figure.',
+    noSalesFile: 'No sales file was uploaded yet.',
+    uploadSales: 'Upload the sales',
     noValue: 'No figure for this period.',
     previous: (v: string) => `Previous period: ${v}`,
     baseline: (v: string) => `Launch baseline: ${v}`,
@@ -1588,6 +1590,8 @@ const en = {
     healthTitle: 'Health checks',
     healthIntro: (months: string) => `A health check compares the key figures with the period before and the previous check, and says what changed. One runs ${months}; admins may run one at any time.`,
     everyMonths: (n: number) => (n === 1 ? 'every month' : `every ${n} months`),
+    healthIntroPlain: 'A health check compares the key figures with the period before and the previous check, and says what changed. Admins may run one at any time.',
+    reopened: (time: string) => `A check of this period was run at ${time}: here it is.`,
     healthNone: 'No health check has run yet.',
     runNow: 'Run a health check now',
     running: 'Running the health check…',
@@ -1609,6 +1613,8 @@ const en = {
     value: 'This period',
     previousPeriod: 'Period before',
     previousCheckColumn: 'Previous check',
+    baselineColumn: 'Launch baseline',
+    reportBaselineAt: (when: string) => `Launch baseline frozen on ${when}.`,
     // column: a value's column named before it (the report's table on phones).
     column: (name: string) => `${name}: `,
     backToChecks: 'All health checks',
@@ -3173,6 +3179,8 @@ const fr: Strings = {
     kpiNumber: (n: string) => `Indicateur ${n}`,
     notAvailable: 'Pas encore disponible : ce chiffre viendra avec une prochaine partie de Tribune.',
     merged: 'Non affiché : moins de 5 membres sont derrière ce chiffre.',
+    noSalesFile: 'Aucun fichier de ventes n’a encore été envoyé.',
+    uploadSales: 'Envoyer les ventes',
     noValue: 'Aucun chiffre pour cette période.',
     previous: (v: string) => `Période précédente : ${v}`,
     baseline: (v: string) => `Référence du lancement : ${v}`,
@@ -3217,6 +3225,8 @@ const fr: Strings = {
     healthTitle: 'Bilans de santé',
     healthIntro: (months: string) => `Un bilan de santé compare les chiffres clés à la période d’avant et au bilan précédent, et dit ce qui a changé. Il en est fait un ${months} ; les administrateurs peuvent en lancer un à tout moment.`,
     everyMonths: (n: number) => (n === 1 ? 'chaque mois' : `tous les ${n} mois`),
+    healthIntroPlain: 'Un bilan de santé compare les chiffres clés à la période d’avant et au bilan précédent, et dit ce qui a changé. Les administrateurs peuvent en lancer un à tout moment.',
+    reopened: (time: string) => `Un bilan de cette période a été fait à ${time} : le voici.`,
     healthNone: 'Aucun bilan de santé n’a encore été fait.',
     runNow: 'Faire un bilan de santé maintenant',
     running: 'Bilan de santé en cours…',
@@ -3238,6 +3248,8 @@ const fr: Strings = {
     value: 'Cette période',
     previousPeriod: 'Période d’avant',
     previousCheckColumn: 'Bilan précédent',
+    baselineColumn: 'Référence du lancement',
+    reportBaselineAt: (when: string) => `Référence du lancement figée le ${when}.`,
     column: (name: string) => `${name} : `,
     backToChecks: 'Tous les bilans de santé',
     manageTitle: 'Référence, réglages et ventes',
@@ -3319,9 +3331,17 @@ export function showLang(l: Lang) {
   document.documentElement.lang = l;
 }
 
+// firstOfMonth writes the first of a month as French does, "1er novembre" (Intl writes
+// "1 novembre"); the one helper every French date with a day goes through (issue 14,
+// finding 9). Other languages are unchanged.
+export function firstOfMonth(lang: string, text: string): string {
+  if (lang !== 'fr') return text;
+  return text.replace(/(^|[^\d])1(\s)(janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc)/gu, '$11er$2$3');
+}
+
 // formatDateTime is a moment in full, with its time (what a short time's title shows).
 export function formatDateTime(lang: Lang, iso: string): string {
-  return new Date(iso).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'full', timeStyle: 'short' });
+  return firstOfMonth(lang, new Date(iso).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'full', timeStyle: 'short' }));
 }
 
 // formatAgo is a moment as a short time from now ("5 minutes ago", "il y a 5 minutes",
@@ -3350,18 +3370,18 @@ export function formatAgo(lang: Lang, iso: string, now = Date.now()): string {
 export function dueText(lang: string, iso: string, now = Date.now()): string {
   const at = Date.parse(iso);
   if (Math.abs(at - now) >= 24 * 3600 * 1000) return formatDate(lang as Lang, iso);
-  return new Date(at).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+  return firstOfMonth(lang, new Date(at).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', {
     year: 'numeric',
     month: 'long',
     day: 'numeric',
     hour: '2-digit',
     minute: '2-digit',
     timeZoneName: 'short',
-  });
+  }));
 }
 
 export function formatDate(lang: Lang, iso: string): string {
-  return new Date(iso).toLocaleDateString(lang === 'fr' ? 'fr-FR' : 'en-GB', { year: 'numeric', month: 'long', day: 'numeric' });
+  return firstOfMonth(lang, new Date(iso).toLocaleDateString(lang === 'fr' ? 'fr-FR' : 'en-GB', { year: 'numeric', month: 'long', day: 'numeric' }));
 }
 
 export type { Strings };

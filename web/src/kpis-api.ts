@@ -28,6 +28,9 @@ export type KpiCard = {
   // scope "community": the figure is the whole community's whatever the space filter
   // (absent: the card follows the filter, or no space was chosen).
   scope?: 'community' | 'space';
+  // note: why a shown card has no figure, when the API says ("no_sales_file": sales per
+  // customer before any sales file was uploaded); absent otherwise.
+  note?: string;
 };
 export type Kpis = {
   from: string;
@@ -60,6 +63,8 @@ export type SalesUpload = { rows: number; matched: number; unmatched: number; in
 export type HealthCheckSummary = { id: string; at: string; from: string; to: string };
 export type Finding = { code: string; kpi: string; from: number; to: number };
 export type HealthCheck = HealthCheckSummary & {
+  // baselineAt: when the baseline its cards carry was frozen (absent: none, or not said).
+  baselineAt?: string;
   cards: KpiCard[];
   participation?: Participation;
   findings: Finding[];
@@ -69,6 +74,12 @@ export type HealthCheck = HealthCheckSummary & {
 // errors as ApiError (with the lines of a refused file in `entries`, every wrong field of
 // a form checked whole in `fields`).
 async function call<T>(method: string, url: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+  return (await callWithStatus<T>(method, url, body, contentType)).body;
+}
+
+// callWithStatus is call with the answer's status (POST health-checks: 201 a new report,
+// 200 one of the same period run in the last 10 minutes).
+async function callWithStatus<T>(method: string, url: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; body: T }> {
   let resp: Response;
   try {
     resp = await fetch(url, {
@@ -99,7 +110,7 @@ async function call<T>(method: string, url: string, body?: unknown, contentType 
     }
     throw Object.assign(new ApiError(resp.status, code, field, entries, undefined, undefined, fields), { id });
   }
-  return resp.status === 204 ? (undefined as T) : ((await resp.json()) as T);
+  return { status: resp.status, body: resp.status === 204 ? (undefined as T) : ((await resp.json()) as T) };
 }
 
 const q = (params: Record<string, string | number | undefined>) => {
@@ -118,8 +129,10 @@ export const kpisApi = {
   baseline: () => call<Baseline>('GET', '/api/kpis/baseline'),
   freezeBaseline: () => call<Baseline>('PUT', '/api/kpis/baseline', {}),
   uploadSales: (csv: string) => call<SalesUpload>('POST', '/api/kpis/sales', csv, 'text/csv'),
-  healthChecks: () => call<{ items: HealthCheckSummary[] }>('GET', '/api/kpis/health-checks'),
-  runHealthCheck: () => call<HealthCheck>('POST', '/api/kpis/health-checks', {}),
+  // everyMonths: the settings' period between two checks.
+  healthChecks: () => call<{ items: HealthCheckSummary[]; everyMonths?: number }>('GET', '/api/kpis/health-checks'),
+  // reopened: the API answered 200, a check of the same period run in the last 10 minutes.
+  runHealthCheck: () => callWithStatus<HealthCheck>('POST', '/api/kpis/health-checks', {}).then((r) => ({ report: r.body, reopened: r.status === 200 })),
   healthCheck: (id: string) => call<HealthCheck>('GET', `/api/kpis/health-checks/${encodeURIComponent(id)}`),
 };
 
@@ -151,4 +164,70 @@ export function axisLabels(splits: number[], format: (v: number) => string): str
     const keep = same.find((j) => Number.isInteger(splits[j])) ?? same[0];
     return keep === i ? t : '';
   });
+}
+
+// ---- Charts' scales (web/src/chart.tsx), pure so the browser test checks them.
+
+// niceCeil is the smallest 1, 2 or 5 × 10^k at or above v (v > 0).
+export function niceCeil(v: number): number {
+  const p = Math.pow(10, Math.floor(Math.log10(v)));
+  for (const m of [1, 2, 5, 10]) if (m * p >= v - 1e-9 * p) return m * p;
+  return 10 * p;
+}
+
+// yRange is a chart's y scale: a percentage 0 to 100 (a share never reads above its
+// whole), otherwise from 0 (or the lowest value, if negative) to a round number at or
+// above the highest value, so every point is inside the grid; at least 1.
+export function yRange(unit: KpiUnit, min: number | null | undefined, max: number | null | undefined): [number, number] {
+  const lo = Math.min(0, min ?? 0);
+  if (unit === 'percent') return [lo, Math.max(100, niceCeil(Math.max(1, max ?? 0)))];
+  return [lo, niceCeil(Math.max(1, max ?? 0))];
+}
+
+// xRange is a chart's x scale (seconds): half a day beyond the first and the last day, so
+// a point on either is drawn inside the grid, not on its edge.
+export function xRange(min: number, max: number): [number, number] {
+  return [min - 43200, max + 43200];
+}
+
+// yIncrs are the steps between the y axis' lines: counts and money step by whole numbers
+// (no "0.5" of a member); ratios, percents and durations may step by fractions.
+export function yIncrs(unit: KpiUnit): number[] | undefined {
+  if (unit !== 'count') return undefined;
+  const out: number[] = [];
+  for (let p = 1; p <= 1e12; p *= 10) out.push(p, 2 * p, 5 * p);
+  return out;
+}
+
+// readDashboardQuery reads the dashboard's address (/kpis?days=7, or
+// ?from=…&to=…, and &space=…): what it says when it is good, else the default (the last
+// 30 days, the whole community); today is the reader's UTC day.
+export function readDashboardQuery(search: string, today = isoDay(new Date())): { preset: '7' | '30' | '90' | 'custom'; from: string; to: string; space: string } {
+  const qs = new URLSearchParams(search);
+  const space = /^[A-Za-z0-9_-]{1,64}$/.test(qs.get('space') ?? '') ? (qs.get('space') as string) : '';
+  const now = new Date(`${today}T12:00:00Z`);
+  const days = qs.get('days');
+  if (days === '7' || days === '30' || days === '90') return { preset: days, ...lastDays(Number(days), now), space };
+  const from = qs.get('from') ?? '';
+  const to = qs.get('to') ?? '';
+  const day = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && isoDay(new Date(`${d}T00:00:00Z`)) === d;
+  if (day(from) && day(to) && from >= '2000-01-01' && from <= to && to <= today && (Date.parse(to) - Date.parse(from)) / 86400e3 < 400) return { preset: 'custom', from, to, space };
+  return { preset: '30', ...lastDays(30, now), space };
+}
+
+// dashboardQuery is the dashboard's address for a period and a space.
+export function dashboardQuery(preset: string, from: string, to: string, space: string): string {
+  const u = new URLSearchParams();
+  if (preset === 'custom') {
+    u.set('from', from);
+    u.set('to', to);
+  } else u.set('days', preset);
+  if (space) u.set('space', space);
+  return `/kpis?${u.toString()}`;
+}
+
+// axisWidth is the y axis' width for its labels (measured in its font): the widest
+// label, the ticks (10 px) and the gap (5 px) uPlot draws between them, and a margin.
+export function axisWidth(labels: string[], measure: (text: string) => number): number {
+  return Math.ceil(Math.max(measure('000'), ...labels.map(measure))) + 10 + 5 + 6;
 }

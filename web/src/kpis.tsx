@@ -4,8 +4,8 @@
 import { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Chart } from './chart';
-import { formatDate, formatDateTime, Lang, strings } from './i18n';
-import { Baseline, HealthCheck, HealthCheckSummary, isoDay, KpiCard, Kpis, kpisApi, KpiSettings, KpiUnit, freezeRange, lastDays, Participation, ParticipationGroup, SalesUpload } from './kpis-api';
+import { firstOfMonth, formatDate, formatDateTime, Lang, strings } from './i18n';
+import { Baseline, dashboardQuery, HealthCheck, HealthCheckSummary, isoDay, KpiCard, Kpis, kpisApi, KpiSettings, KpiUnit, freezeRange, lastDays, Participation, ParticipationGroup, readDashboardQuery, SalesUpload } from './kpis-api';
 import { ApiError, newsletterSendingApi } from './api';
 import { SpacePicker } from './pickers';
 import { useFocusHeading } from './signin';
@@ -18,7 +18,7 @@ const locale = (lang: Lang) => (lang === 'fr' ? 'fr-FR' : 'en-GB');
 
 // dayText is a YYYY-MM-DD day in the reader's language (the API's days are UTC days).
 export const dayText = (lang: Lang, day: string) =>
-  new Date(`${day}T00:00:00Z`).toLocaleDateString(locale(lang), { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
+  firstOfMonth(lang, new Date(`${day}T00:00:00Z`).toLocaleDateString(locale(lang), { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }));
 
 // formatValue writes a figure in its unit: counts as numbers, ratios with two decimals,
 // percents (0–100) with a % sign, durations in s/min/h/d, money with two decimals.
@@ -111,7 +111,7 @@ type Preset = '7' | '30' | '90' | 'custom';
 
 // CardView is one KPI: its name and number, its value, how it moved against the previous
 // period and the baseline, its chart, and its CSV.
-function CardView(props: { lang: Lang; card: KpiCard; range: Kpis; space: string }) {
+function CardView(props: { lang: Lang; card: KpiCard; range: Kpis; space: string; manage: boolean; navigate: Nav }) {
   const s = strings[props.lang];
   const c = props.card;
   const name = kpiName(s, c.kpi);
@@ -121,6 +121,22 @@ function CardView(props: { lang: Lang; card: KpiCard; range: Kpis; space: string
   const id = `kpi-${c.kpi}`;
   let body: ComponentChildren;
   if (!c.available) body = <p class="muted">{s.kpis.notAvailable}</p>;
+  // No sales file yet: said as such (never the small-group sentence), admins pointed to
+  // the upload.
+  else if (c.note === 'no_sales_file')
+    body = (
+      <p class="muted kpi-note">
+        {s.kpis.noSalesFile}
+        {props.manage && (
+          <>
+            {' '}
+            <AppLink to="/kpis/manage" navigate={props.navigate}>
+              {s.kpis.uploadSales}
+            </AppLink>
+          </>
+        )}
+      </p>
+    );
   else if (c.merged) body = <p class="muted">{s.kpis.merged}</p>;
   else {
     const lines = [
@@ -152,6 +168,7 @@ function CardView(props: { lang: Lang; card: KpiCard; range: Kpis; space: string
             lang={props.lang}
             points={points}
             format={fmt}
+            unit={c.unit}
             label={s.kpis.chartLabel(name, dayText(props.lang, props.range.from), dayText(props.lang, props.range.to), fmt(Math.min(...known)), fmt(Math.max(...known)))}
           />
         )}
@@ -165,7 +182,7 @@ function CardView(props: { lang: Lang; card: KpiCard; range: Kpis; space: string
     );
   }
   return (
-    <li class={c.available && !c.merged ? 'kpi-card' : 'kpi-card kpi-off'} aria-labelledby={id}>
+    <li class={c.available && !c.merged && !c.note ? 'kpi-card' : 'kpi-card kpi-off'} aria-labelledby={id}>
       <h2 id={id}>
         {c.number && <span class="kpi-number">{s.kpis.kpiNumber(c.number)}</span>}
         {name}
@@ -179,12 +196,15 @@ function CardView(props: { lang: Lang; card: KpiCard; range: Kpis; space: string
 export function KpiDashboard(props: { lang: Lang; navigate: Nav; manage: boolean }) {
   const s = strings[props.lang];
   const heading = useFocusHeading();
-  const [preset, setPreset] = useState<Preset>('30');
-  const [from, setFrom] = useState(lastDays(30).from);
-  const [to, setTo] = useState(lastDays(30).to);
-  const [space, setSpace] = useState('');
+  // The period and the space are read from the address (/kpis?days=7&space=…, or
+  // ?from=…&to=…): a reload or a shared link shows the same; a bad value is the default.
+  const [initial] = useState(() => readDashboardQuery(location.search));
+  const [preset, setPreset] = useState<Preset>(initial.preset);
+  const [from, setFrom] = useState(initial.from);
+  const [to, setTo] = useState(initial.to);
+  const [space, setSpace] = useState(initial.space);
   // asked: the period and space shown (the form's, once sent).
-  const [asked, setAsked] = useState({ ...lastDays(30), space: '' });
+  const [asked, setAsked] = useState({ from: initial.from, to: initial.to, space: initial.space });
   const [data, setData] = useState<Kpis>();
   const [problem, setProblem] = useState<FormProblem>();
   const [busy, setBusy] = useState(false);
@@ -200,6 +220,14 @@ export function KpiDashboard(props: { lang: Lang; navigate: Nav; manage: boolean
       },
       (e) => {
         if (!live) return;
+        // A space of the address the reader may not see (or that is gone): the whole
+        // community, no error.
+        if (asked.space && ['space_not_found', 'invalid_id'].includes(codeOf(e) ?? '') && asked.space === initial.space) {
+          setSpace('');
+          setAsked({ ...asked, space: '' });
+          history.replaceState(null, '', dashboardQuery(preset, asked.from, asked.to, ''));
+          return;
+        }
         setProblem(problemOf(e, { invalid_kpi_range: 'from' }));
         setBusy(false);
       },
@@ -208,6 +236,11 @@ export function KpiDashboard(props: { lang: Lang; navigate: Nav; manage: boolean
       live = false;
     };
   }, [asked]);
+  // ask shows a period and a space, and writes them in the address.
+  const ask = (next: { from: string; to: string; space: string }) => {
+    history.replaceState(null, '', dashboardQuery(preset, next.from, next.to, next.space));
+    setAsked(next);
+  };
   const show = (e: Event) => {
     e.preventDefault();
     if (preset === 'custom') {
@@ -216,8 +249,8 @@ export function KpiDashboard(props: { lang: Lang; navigate: Nav; manage: boolean
       // Days to come have no figures: their zeros would read as a collapse (the API
       // refuses a start after today; an end after it is refused here).
       if (from <= to && to > isoDay(new Date())) return setProblem({ code: 'invalid_kpi_range', field: 'to' });
-      setAsked({ from, to, space });
-    } else setAsked({ ...lastDays(Number(preset)), space });
+      ask({ from, to, space });
+    } else ask({ ...lastDays(Number(preset)), space });
   };
   return (
     <section class="kpis">
@@ -276,7 +309,7 @@ export function KpiDashboard(props: { lang: Lang; navigate: Nav; manage: boolean
           </p>
           <ul class="kpi-cards">
             {data.cards.map((c) => (
-              <CardView key={c.kpi} lang={props.lang} card={c} range={data} space={asked.space} />
+              <CardView key={c.kpi} lang={props.lang} card={c} range={data} space={asked.space} manage={props.manage} navigate={props.navigate} />
             ))}
           </ul>
         </div>
@@ -348,8 +381,12 @@ export function ParticipationPage(props: { lang: Lang; navigate: Nav; manage: bo
                   <span class={`kpi-swatch kpi-share-${key}`} aria-hidden="true" />
                   {label} <span class="muted">({hint})</span>
                 </dt>
-                {g.members == null || g.share == null ? (
+                {/* Only a null group is hidden: one given without its share (the total
+                    would reveal a hidden one) shows its members. */}
+                {g.members == null ? (
                   <dd class="muted kpi-group-hidden">{s.kpis.groupHidden}</dd>
+                ) : g.share == null ? (
+                  <dd>{new Intl.NumberFormat(props.lang).format(g.members)}</dd>
                 ) : (
                   <dd>{s.kpis.share(new Intl.NumberFormat(props.lang).format(g.members), shareText(props.lang, g.share))}</dd>
                 )}
@@ -395,10 +432,17 @@ export function ParticipationPage(props: { lang: Lang; navigate: Nav; manage: bo
 
 // ---- Health checks.
 
+// reopened: the report "Run a health check now" was answered with (200: a check of the
+// same period run in the last 10 minutes), and the time zone to say its time in; the
+// report's page says so once.
+let reopened: { id: string; zone: string | null | undefined } | undefined;
+
 export function HealthChecksPage(props: { lang: Lang; navigate: Nav; manage: boolean }) {
   const s = strings[props.lang];
   const heading = useFocusHeading();
   const [items, setItems] = useState<HealthCheckSummary[]>();
+  // months: the settings' period between two checks (the list's everyMonths; for admins,
+  // the settings when the list does not say it); unknown: the sentence names none.
   const [months, setMonths] = useState<number>();
   const [error, setError] = useState<string>();
   const [running, setRunning] = useState(false);
@@ -406,21 +450,32 @@ export function HealthChecksPage(props: { lang: Lang; navigate: Nav; manage: boo
   // marketers read), null when it cannot be read (then the browser's, named).
   const [zone, setZone] = useState<string | null>();
   useEffect(() => {
-    kpisApi.healthChecks().then((r) => setItems(r.items), (e) => setError(codeOf(e)));
+    kpisApi.healthChecks().then(
+      (r) => {
+        setItems(r.items);
+        if (typeof r.everyMonths === 'number') setMonths(r.everyMonths);
+        else if (props.manage) kpisApi.settings().then((st) => setMonths(st.healthCheckMonths), () => undefined);
+      },
+      (e) => setError(codeOf(e)),
+    );
     newsletterSendingApi.settings().then((st) => setZone(st.timeZone || 'UTC'), () => setZone(null));
-    // The settings are the admins' to read; others read the default's sentence.
-    if (props.manage) kpisApi.settings().then((st) => setMonths(st.healthCheckMonths), () => undefined);
   }, []);
   const run = () => {
     setRunning(true);
     setError(undefined);
     kpisApi.runHealthCheck().then(
-      (r) => props.navigate(`/kpis/health-checks/${encodeURIComponent(r.id)}`),
+      (r) => {
+        reopened = r.reopened ? { id: r.report.id, zone } : undefined;
+        props.navigate(`/kpis/health-checks/${encodeURIComponent(r.report.id)}`);
+      },
       (e) => {
         // A check of the same period that is running or just ran is the one to read,
         // whether the API answers it (200) or names it (409 with its id).
         const id = (e as { id?: string }).id;
-        if (e instanceof ApiError && e.status === 409 && id) return props.navigate(`/kpis/health-checks/${encodeURIComponent(id)}`);
+        if (e instanceof ApiError && e.status === 409 && id) {
+          reopened = { id, zone };
+          return props.navigate(`/kpis/health-checks/${encodeURIComponent(id)}`);
+        }
         setError(codeOf(e));
         setRunning(false);
       },
@@ -432,7 +487,7 @@ export function HealthChecksPage(props: { lang: Lang; navigate: Nav; manage: boo
         {s.kpis.healthTitle}
       </h1>
       <KpiNav lang={props.lang} navigate={props.navigate} here="/kpis/health-checks" manage={props.manage} />
-      <p>{s.kpis.healthIntro(s.kpis.everyMonths(months ?? 6))}</p>
+      <p class="kpi-health-intro">{months ? s.kpis.healthIntro(s.kpis.everyMonths(months)) : s.kpis.healthIntroPlain}</p>
       {props.manage && (
         <p>
           <button type="button" onClick={run} disabled={running} aria-busy={running ? 'true' : undefined}>
@@ -465,9 +520,19 @@ export function HealthChecksPage(props: { lang: Lang; navigate: Nav; manage: boo
 export function timeIn(lang: Lang, iso: string, zone: string | null | undefined): string {
   const o: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' };
   try {
-    return new Date(iso).toLocaleString(locale(lang), { ...o, timeZone: zone || undefined });
+    return firstOfMonth(lang, new Date(iso).toLocaleString(locale(lang), { ...o, timeZone: zone || undefined }));
   } catch {
-    return new Date(iso).toLocaleString(locale(lang), o); // a zone this browser does not know
+    return firstOfMonth(lang, new Date(iso).toLocaleString(locale(lang), o)); // a zone this browser does not know
+  }
+}
+
+// hourIn is a moment's hour and minute in a time zone (null: the browser's), "21:04".
+export function hourIn(lang: Lang, iso: string, zone: string | null | undefined): string {
+  const o: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+  try {
+    return new Date(iso).toLocaleTimeString(locale(lang), { ...o, timeZone: zone || undefined });
+  } catch {
+    return new Date(iso).toLocaleTimeString(locale(lang), o);
   }
 }
 
@@ -485,7 +550,11 @@ export function HealthCheckPage(props: { lang: Lang; id: string; navigate: Nav; 
   const heading = useFocusHeading();
   const [r, setR] = useState<HealthCheck>();
   const [error, setError] = useState<string>();
+  // again: this report was handed back by "Run a health check now" (the time zone to say
+  // its time in), said once.
+  const [again] = useState(() => (reopened?.id === props.id ? reopened : undefined));
   useEffect(() => {
+    reopened = undefined;
     setR(undefined);
     setError(undefined);
     kpisApi.healthCheck(props.id).then(setR, (e) => setError(codeOf(e)));
@@ -493,6 +562,9 @@ export function HealthCheckPage(props: { lang: Lang; id: string; navigate: Nav; 
   if (error) return <LoadProblem lang={props.lang} code={error} navigate={props.navigate} />;
   const unitOf = (kpi: string) => r?.cards.find((c) => c.kpi === kpi)?.unit ?? 'count';
   const cell = (c: KpiCard, v: number | null | undefined) => (v == null ? '–' : formatValue(props.lang, c.unit, v));
+  // The launch baseline's column, when the report's cards carry one.
+  const withBaseline = !!r?.cards.some((c) => c.baseline !== undefined);
+  const columns = withBaseline ? 4 : 3;
   return (
     <section class="kpis">
       <h1 tabIndex={-1} ref={heading}>
@@ -506,6 +578,11 @@ export function HealthCheckPage(props: { lang: Lang; id: string; navigate: Nav; 
             <strong>{s.kpis.periodOf(dayText(props.lang, r.from), dayText(props.lang, r.to))}</strong>{' '}
             <span class="muted">{formatDateTime(props.lang, r.at)}</span>
           </p>
+          {again && (
+            <p class="ok kpi-reopened" role="status">
+              {s.kpis.reopened(hourIn(props.lang, r.at, again.zone))}
+            </p>
+          )}
           <h2>{s.kpis.findingsTitle}</h2>
           {r.findings.length === 0 ? (
             <p>{s.kpis.noFindings}</p>
@@ -517,6 +594,7 @@ export function HealthCheckPage(props: { lang: Lang; id: string; navigate: Nav; 
             </ul>
           )}
           <h2>{s.kpis.figuresTitle}</h2>
+          {withBaseline && r.baselineAt && <p class="kpi-report-baseline">{s.kpis.reportBaselineAt(formatDate(props.lang, r.baselineAt))}</p>}
           <div class="table-scroll" tabIndex={0} role="region" aria-label={s.kpis.figuresTitle}>
             <table class="kpi-table">
               <thead>
@@ -525,6 +603,7 @@ export function HealthCheckPage(props: { lang: Lang; id: string; navigate: Nav; 
                   <th scope="col">{s.kpis.value}</th>
                   <th scope="col">{s.kpis.previousPeriod}</th>
                   <th scope="col">{s.kpis.previousCheckColumn}</th>
+                  {withBaseline && <th scope="col">{s.kpis.baselineColumn}</th>}
                 </tr>
               </thead>
               <tbody>
@@ -534,7 +613,7 @@ export function HealthCheckPage(props: { lang: Lang; id: string; navigate: Nav; 
                     <tr key={c.kpi}>
                       <th scope="row">{kpiName(s, c.kpi)}</th>
                       {c.merged ? (
-                        <td colSpan={3} data-label={s.kpis.column(s.kpis.value)}>
+                        <td colSpan={columns} data-label={s.kpis.column(s.kpis.value)}>
                           {s.kpis.merged}
                         </td>
                       ) : (
@@ -546,6 +625,11 @@ export function HealthCheckPage(props: { lang: Lang; id: string; navigate: Nav; 
                           <td data-label={s.kpis.column(s.kpis.previousCheckColumn)}>
                             {cell(c, c.previousCheck)} <span class="muted">{changeText(props.lang, c.value, c.previousCheck, c.unit)}</span>
                           </td>
+                          {withBaseline && (
+                            <td data-label={s.kpis.column(s.kpis.baselineColumn)}>
+                              {cell(c, c.baseline)} <span class="muted">{changeText(props.lang, c.value, c.baseline, c.unit)}</span>
+                            </td>
+                          )}
                         </>
                       )}
                     </tr>
@@ -564,7 +648,12 @@ export function HealthCheckPage(props: { lang: Lang; id: string; navigate: Nav; 
                     [s.kpis.heavy, r.participation.heavy],
                   ] as [string, ParticipationGroup][]
                 ).map(([label, g]) => (
-                  <li key={label}>{s.kpis.groupLine(label, g.share == null ? s.kpis.groupHidden : shareText(props.lang, g.share))}</li>
+                  <li key={label}>
+                    {s.kpis.groupLine(
+                      label,
+                      g.members == null ? s.kpis.groupHidden : g.share == null ? new Intl.NumberFormat(props.lang).format(g.members) : s.kpis.share(new Intl.NumberFormat(props.lang).format(g.members), shareText(props.lang, g.share)),
+                    )}
+                  </li>
                 ))}
               </ul>
             </>
