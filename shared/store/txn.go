@@ -20,7 +20,7 @@ import (
 // means. It runs through transact (conflict retries, the request's idempotency claims).
 //
 //	t := s.txn()
-//	t.put(condPostNew, postItem, "attribute_not_exists(PK)")
+//	t.put(condPostNew, postItem, itemAbsent)
 //	t.add(condImage, imageUpdates...)
 //	err := t.run(ctx)
 //	if failed(err, condImage) { ... }
