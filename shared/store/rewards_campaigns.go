@@ -337,7 +337,7 @@ var _ rewards.CampaignStore = (*Rewards)(nil)
 
 // campaignAdd is an ADD of counters (and budgets) on the campaign item, for a
 // transaction; with condAttr, on condition that attribute >= need.
-func (s *Store) campaignAdd(id string, adds map[string]int64, condAttr string, need int64) types.TransactWriteItem {
+func (s *Rewards) campaignAdd(id string, adds map[string]int64, condAttr string, need int64) types.TransactWriteItem {
 	var parts []string
 	attrs := []string{}
 	vals := map[string]types.AttributeValue{}

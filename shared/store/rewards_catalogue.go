@@ -208,16 +208,6 @@ type catalogueSettingsItem struct {
 // Catalogue's store: the gifts, their stock, redemptions and orders.
 var _ rewards.CatalogueStore = (*Rewards)(nil)
 
-// update is an Update of a key for a transaction.
-func (s *Store) update(k item, expr, condition string, names map[string]string, values item) types.TransactWriteItem {
-	u := &types.Update{TableName: aws.String(s.Table), Key: k, UpdateExpression: aws.String(expr),
-		ExpressionAttributeNames: names, ExpressionAttributeValues: values}
-	if condition != "" {
-		u.ConditionExpression = aws.String(condition)
-	}
-	return types.TransactWriteItem{Update: u}
-}
-
 // stockAdd adds n to a variant's stock (and to Added when restock), on condition.
 func (s *Rewards) stockAdd(giftID, variantID string, n int64, restock bool, condition string) types.TransactWriteItem {
 	expr := "SET #Type = :type, #GiftID = :g, #VariantID = :v ADD #Stock :n"

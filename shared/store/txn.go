@@ -162,6 +162,16 @@ func (s *Store) check(k item, condition string, names map[string]string, values 
 	return types.TransactWriteItem{ConditionCheck: c}
 }
 
+// update is an Update of a key for a transaction.
+func (s *Store) update(k item, expr, condition string, names map[string]string, values item) types.TransactWriteItem {
+	u := &types.Update{TableName: aws.String(s.Table), Key: k, UpdateExpression: aws.String(expr),
+		ExpressionAttributeNames: names, ExpressionAttributeValues: values}
+	if condition != "" {
+		u.ConditionExpression = aws.String(condition)
+	}
+	return types.TransactWriteItem{Update: u}
+}
+
 // del is a Delete of an item's key for a transaction, on condition ("" for none).
 func (s *Store) del(k item, condition string) types.TransactWriteItem {
 	d := &types.Delete{TableName: aws.String(s.Table), Key: k}
