@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-
 	"tribune/shared/app"
 	"tribune/shared/auth"
 	"tribune/shared/bus"
