@@ -96,7 +96,7 @@ func newEventPathBench(b *testing.B, posters int) *eventPathBench {
 	}
 	local := &bus.Local{Consumers: app.Consumers(cfg, st, sender, nil), Attempts: 3, Backoff: 10 * time.Millisecond}
 	e.landed = &landed{next: local}
-	streams, ckpt := tbl.Streams(b), filepath.Join(b.TempDir(), "ckpt.json")
+	streams, ckpt := tbl.PollerStreams(b, pollerIdle), filepath.Join(b.TempDir(), "ckpt.json")
 	e.streams = func() func() { return pollStream(streams, tbl.StreamARN, ckpt, e.landed) }
 	// Drain what the set-up published (registrations, joins) before measuring.
 	stop := e.streams()

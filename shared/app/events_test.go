@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
-
 	"tribune/shared/app"
 	"tribune/shared/auth"
 	"tribune/shared/bus"
@@ -44,7 +42,7 @@ type eventPath struct {
 	st      *store.Store
 	outbox  string
 	local   *bus.Local
-	streams *dynamodbstreams.Client
+	streams bus.StreamsAPI
 	arn     string
 	ckpt    string
 }
@@ -55,7 +53,7 @@ func newEventPath(t *testing.T) (*eventPath, dynamotest.Table) {
 	outbox := t.TempDir()
 	cfg := config.Config{PublicURL: "http://localhost:8080"}
 	local := &bus.Local{Consumers: app.Consumers(cfg, st, mail.Outbox{Dir: outbox, From: "t@example.com"}, nil), Attempts: 3, Backoff: 10 * time.Millisecond}
-	return &eventPath{st: st, outbox: outbox, local: local, streams: tbl.Streams(t), arn: tbl.StreamARN, ckpt: filepath.Join(t.TempDir(), "ckpt.json")}, tbl
+	return &eventPath{st: st, outbox: outbox, local: local, streams: tbl.PollerStreams(t, pollerIdle), arn: tbl.StreamARN, ckpt: filepath.Join(t.TempDir(), "ckpt.json")}, tbl
 }
 
 // poll runs a poller with its own checkpoint file handle until stop is called.

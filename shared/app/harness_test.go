@@ -29,7 +29,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 	"github.com/oauth2-proxy/mockoidc"
@@ -205,7 +204,7 @@ func newCommunity(t *testing.T) *community {
 	c.srv.Config.Handler = h
 	local := &bus.Local{Consumers: app.Consumers(cfg, c.st, sender, c.files), Attempts: 3, Backoff: 10 * time.Millisecond}
 	c.delivered = &deliveredEvents{next: local, ids: map[string]bool{}}
-	stop := pollStream(tbl.Streams(t), tbl.StreamARN, filepath.Join(t.TempDir(), "ckpt.json"), c.delivered)
+	stop := pollStream(tbl.PollerStreams(t, pollerIdle), tbl.StreamARN, filepath.Join(t.TempDir(), "ckpt.json"), c.delivered)
 	t.Cleanup(func() { stop(); local.Wait() })
 	return c
 }
@@ -307,8 +306,10 @@ func codeOf(link string) string { return link[strings.LastIndex(link, "/invite/"
 
 // ---- The event path: the stream poller, and waiting for what it delivers
 
-// pollStream publishes a table's stream to putter, as the local runtime does.
-func pollStream(streams *dynamodbstreams.Client, arn, checkpoints string, putter bus.Putter) (stop func()) {
+// pollStream publishes a table's stream to putter, as the local runtime does, every
+// 20 ms while the table is written (streams is the table's dynamotest PollerStreams: an
+// idle poller sleeps until the next write, or pollerIdle).
+func pollStream(streams bus.StreamsAPI, arn, checkpoints string, putter bus.Putter) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	poller := &bus.StreamPoller{Streams: streams, StreamARN: arn, Handler: app.Publisher(putter),
@@ -332,6 +333,10 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // (milliseconds), so that only a delivery that never comes fails, even on a loaded
 // 2-core machine.
 const waitLimit = time.Minute
+
+// pollerIdle is the longest a test's stream poller sleeps while nothing is written
+// (dynamotest.Table.PollerStreams): a retry after a failed batch comes after it.
+const pollerIdle = 200 * time.Millisecond
 
 // ---- Members, sessions and rate-limit windows, straight from the store
 
@@ -709,13 +714,35 @@ func (c *community) settledItems() int {
 	// not a pause, so a slow machine cannot make it settle early.
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
-		if written := len(c.scanItems("OUTBOX#")); written == c.delivered.count() {
+		if written := c.countItems("OUTBOX#"); written == c.delivered.count() {
 			return c.tbl.Items(c.t)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	c.t.Fatalf("the event path never settled: %d events written, %d delivered", len(c.scanItems("OUTBOX#")), c.delivered.count())
+	c.t.Fatalf("the event path never settled: %d events written, %d delivered", c.countItems("OUTBOX#"), c.delivered.count())
 	return 0
+}
+
+// countItems counts the items whose partition key starts with prefix: scanItems' count,
+// without sending the items (settledItems counts the outbox every 50 ms).
+func (c *community) countItems(prefix string) int {
+	c.t.Helper()
+	n := 0
+	in := &dynamodb.ScanInput{TableName: aws.String(c.tbl.Name), Select: types.SelectCount,
+		FilterExpression:          aws.String("begins_with(#pk, :prefix)"),
+		ExpressionAttributeNames:  map[string]string{"#pk": store.AttrPK},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":prefix": &types.AttributeValueMemberS{Value: prefix}}}
+	for {
+		page, err := c.tbl.DB.Scan(context.Background(), in)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		n += int(page.Count)
+		if len(page.LastEvaluatedKey) == 0 {
+			return n
+		}
+		in.ExclusiveStartKey = page.LastEvaluatedKey
+	}
 }
 
 // Helpers of the tests of kinds 4, 5 and 10 of issue 9: what is derived from content

@@ -57,7 +57,7 @@ func newSocialCommunity(t *testing.T) (*community, *mockoidc.MockOIDC) {
 	c.srv.Config.Handler = h
 	local := &bus.Local{Consumers: app.Consumers(cfg, c.st, sender, nil), Attempts: 3, Backoff: 10 * time.Millisecond}
 	c.delivered = &deliveredEvents{next: local, ids: map[string]bool{}}
-	stop := pollStream(tbl.Streams(t), tbl.StreamARN, filepath.Join(t.TempDir(), "ckpt.json"), c.delivered)
+	stop := pollStream(tbl.PollerStreams(t, pollerIdle), tbl.StreamARN, filepath.Join(t.TempDir(), "ckpt.json"), c.delivered)
 	t.Cleanup(func() { stop(); local.Wait() })
 	return c, m
 }

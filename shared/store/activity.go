@@ -39,14 +39,14 @@ func (s *Members) MemberActivity(ctx context.Context, memberID string) (members.
 	fail := func(err error) (members.Activity, error) {
 		return members.Activity{}, fmt.Errorf("store.MemberActivity %s: %w", memberID, err)
 	}
-	credits, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String("SK"),
-		KeyConditionExpression:    aws.String("PK = :pk"),
+	credits, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String(AttrSK),
+		KeyConditionExpression:    aws.String(pkIs),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: creditsPK(memberID)}}})
 	if err != nil {
 		return fail(err)
 	}
 	acts, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
-		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
+		KeyConditionExpression:    aws.String(gsi1Is),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: actsPK(memberID)}}})
 	if err != nil {
 		return fail(err)
@@ -293,8 +293,8 @@ func timeOf(t *time.Time) int64 {
 // table with a Scan filtered on Type: once, in a migration, never on a request path.
 func (s *Store) MigrateActivityIndex(ctx context.Context) (int, error) {
 	in := &dynamodb.ScanInput{
-		FilterExpression:         aws.String("#t IN (:c, :v, :r, :cr, :rep) AND attribute_not_exists(GSI1PK)"),
-		ProjectionExpression:     aws.String("PK, SK, #t, AuthorID, MemberID, ReporterID"),
+		FilterExpression:         aws.String("#t IN (:c, :v, :r, :cr, :rep) AND attribute_not_exists(" + AttrGSI1PK + ")"),
+		ProjectionExpression:     aws.String(keysOnly + ", #t, AuthorID, MemberID, ReporterID"),
 		ExpressionAttributeNames: map[string]string{"#t": AttrType},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":c": &types.AttributeValueMemberS{Value: typeComment}, ":v": &types.AttributeValueMemberS{Value: typeVote},
@@ -312,8 +312,8 @@ func (s *Store) MigrateActivityIndex(ctx context.Context) (int, error) {
 				continue
 			}
 			_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(it.PK, it.SK),
-				UpdateExpression:    aws.String("SET GSI1PK = :pk, GSI1SK = :sk"),
-				ConditionExpression: aws.String("attribute_exists(PK) AND attribute_not_exists(GSI1PK)"),
+				UpdateExpression:    aws.String("SET " + setGSI1(":pk", ":sk")),
+				ConditionExpression: aws.String(itemExists + " AND attribute_not_exists(" + AttrGSI1PK + ")"),
 				ExpressionAttributeValues: map[string]types.AttributeValue{
 					":pk": &types.AttributeValueMemberS{Value: actsPK(who)}, ":sk": &types.AttributeValueMemberS{Value: actsSK(it.PK, it.SK)}}})
 			var failed *types.ConditionalCheckFailedException

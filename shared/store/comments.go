@@ -80,7 +80,7 @@ func (it revisionItem) revision() posts.Revision {
 // concurrent comments).
 func (s *Comments) postCount(postID string, delta int) types.TransactWriteItem {
 	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: postKey(postID),
-		UpdateExpression: aws.String("ADD #Comments :d"), ConditionExpression: aws.String("attribute_exists(PK)"),
+		UpdateExpression: aws.String("ADD #Comments :d"), ConditionExpression: aws.String(itemExists),
 		ExpressionAttributeNames:  namesIn("#Comments"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":d": &types.AttributeValueMemberN{Value: fmt.Sprint(delta)}}}}
 }
@@ -88,7 +88,7 @@ func (s *Comments) postCount(postID string, delta int) types.TransactWriteItem {
 // AddComment implements posts.CommentStore: the comment, an atomic ADD on the post's
 // count and the events, in one transaction.
 func (s *Comments) AddComment(ctx context.Context, c posts.Comment, events []eventtypes.Envelope, hits []ratelimit.Hit) error {
-	put, err := s.put(newCommentItem(c), "attribute_not_exists(PK)")
+	put, err := s.put(newCommentItem(c), itemAbsent)
 	if err != nil {
 		return fmt.Errorf("store.AddComment: %w", err)
 	}
@@ -107,7 +107,7 @@ func (s *Comments) AddComment(ctx context.Context, c posts.Comment, events []eve
 	}
 	// The post takes the comment only while it is not deleted.
 	count := s.postCount(c.PostID, 1)
-	count.Update.ConditionExpression = aws.String("attribute_exists(PK) AND " + notDeleted)
+	count.Update.ConditionExpression = aws.String(itemExists + " AND " + notDeleted)
 	count.Update.ExpressionAttributeNames = withNames(count.Update.ExpressionAttributeNames, notDeleted)
 	count.Update.ExpressionAttributeValues[":deleted"] = &types.AttributeValueMemberBOOL{Value: true}
 	const postLive = "post"
@@ -274,13 +274,13 @@ func (s *Comments) ReactToComment(ctx context.Context, c posts.Comment, memberID
 	if add {
 		t.put(condReactionMark, map[string]any{AttrPK: postPK(c.PostID), AttrSK: sk, AttrType: typeCommentReaction, "MemberID": memberID,
 			"CommentID": c.ID, "Reaction": reaction, "At": time.Now().UTC().Format(time.RFC3339Nano),
-			AttrGSI1PK: actsPK(memberID), AttrGSI1SK: actsSK(postPK(c.PostID), sk)}, "attribute_not_exists(PK)")
+			AttrGSI1PK: actsPK(memberID), AttrGSI1SK: actsSK(postPK(c.PostID), sk)}, itemAbsent)
 	} else {
 		delta, setOp = "-1", "DELETE"
-		t.add(condReactionMark, s.del(key(postPK(c.PostID), sk), "attribute_exists(PK)"))
+		t.add(condReactionMark, s.del(key(postPK(c.PostID), sk), itemExists))
 	}
 	t.add(condCommentLive, types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(c.PostID), commentSK(c)),
-		UpdateExpression: aws.String("ADD #r :d"), ConditionExpression: aws.String("attribute_exists(PK)"),
+		UpdateExpression: aws.String("ADD #r :d"), ConditionExpression: aws.String(itemExists),
 		ExpressionAttributeNames:  map[string]string{"#r": reactionAttr(reaction)},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":d": &types.AttributeValueMemberN{Value: delta}}}})
 	t.add("", types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(c.PostID), commentReactionSetSK(memberID)),
@@ -309,8 +309,8 @@ func (s *Comments) AcceptAnswer(ctx context.Context, p posts.Post, commentID str
 		return fmt.Errorf("store.AcceptAnswer: %w", err)
 	}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: postKey(p.ID),
-		UpdateExpression:         aws.String("SET #AcceptedAnswer = :c REMOVE GSI1PK, GSI1SK"),
-		ConditionExpression:      aws.String("attribute_exists(PK) AND #Kind = :q AND NOT #AcceptedAnswer = :c AND " + notDeleted),
+		UpdateExpression:         aws.String("SET #AcceptedAnswer = :c REMOVE " + gsi1Keys),
+		ConditionExpression:      aws.String(itemExists + " AND #Kind = :q AND NOT #AcceptedAnswer = :c AND " + notDeleted),
 		ExpressionAttributeNames: namesIn("#AcceptedAnswer #Kind " + notDeleted),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":c": &types.AttributeValueMemberS{Value: commentID}, ":q": &types.AttributeValueMemberS{Value: posts.KindQuestion},
@@ -364,7 +364,7 @@ func (s *Comments) postChange(postID string, delta int, w *posts.Withdrawal) ([]
 		":d": &types.AttributeValueMemberN{Value: fmt.Sprint(delta)}}
 	expr := "REMOVE #AcceptedAnswer ADD #Comments :d"
 	if gsiPK != "" {
-		expr = "SET GSI1PK = :g, GSI1SK = :k " + expr
+		expr = "SET " + setGSI1(":g", ":k") + " " + expr
 		values[":g"], values[":k"] = &types.AttributeValueMemberS{Value: gsiPK}, &types.AttributeValueMemberS{Value: gsiSK}
 	}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: postKey(postID),
@@ -448,7 +448,7 @@ func (s *Comments) EditComment(ctx context.Context, c posts.Comment, previous po
 	values[":at"] = &types.AttributeValueMemberS{Value: c.EditedAt.UTC().Format(time.RFC3339Nano)}
 	values[":pb"] = &types.AttributeValueMemberS{Value: previous.Body}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(c.PostID), commentSK(c)),
-		UpdateExpression: aws.String(set), ConditionExpression: aws.String("attribute_exists(PK) AND #Body = :pb"),
+		UpdateExpression: aws.String(set), ConditionExpression: aws.String(itemExists + " AND #Body = :pb"),
 		ExpressionAttributeNames: namesIn(set + " #Body"), ExpressionAttributeValues: values}}
 	credits, err := s.creditPuts(postPK(c.PostID), textCredits("", c.Body)...)
 	if err != nil {
@@ -487,9 +487,9 @@ func (s *Comments) DeleteComment(ctx context.Context, c posts.Comment, entry aud
 	if err != nil {
 		return fmt.Errorf("store.DeleteComment: %w", err)
 	}
-	cond := "attribute_exists(PK) AND NOT #Deleted = :t AND NOT #Hidden = :t"
+	cond := itemExists + " AND NOT #Deleted = :t AND NOT #Hidden = :t"
 	if c.Hidden {
-		cond = "attribute_exists(PK) AND NOT #Deleted = :t AND #Hidden = :t"
+		cond = itemExists + " AND NOT #Deleted = :t AND #Hidden = :t"
 	}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(c.PostID), commentSK(c)),
 		UpdateExpression: aws.String("SET #Deleted = :t, #Body = :e, #HTML = :e"), ConditionExpression: aws.String(cond),
@@ -528,9 +528,9 @@ func (s *Moderation) SetCommentHidden(ctx context.Context, c posts.Comment, hidd
 	if err != nil {
 		return fmt.Errorf("store.SetCommentHidden: %w", err)
 	}
-	cond, delta := "attribute_exists(PK) AND NOT #Deleted = :t AND NOT #Hidden = :t", -1
+	cond, delta := itemExists+" AND NOT #Deleted = :t AND NOT #Hidden = :t", -1
 	if !hidden {
-		cond, delta = "attribute_exists(PK) AND NOT #Deleted = :t AND #Hidden = :t", 1
+		cond, delta = itemExists+" AND NOT #Deleted = :t AND #Hidden = :t", 1
 	}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(postPK(c.PostID), commentSK(c)),
 		UpdateExpression: aws.String("SET #Hidden = :h"), ConditionExpression: aws.String(cond),

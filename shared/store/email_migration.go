@@ -101,7 +101,7 @@ func (s *Store) respell(ctx context.Context, item map[string]types.AttributeValu
 	case email == old:
 		return nil
 	}
-	claim, err := s.put(emailItem{PK: emailPK(email), SK: skEmail, Type: typeMemberEmail, MemberID: memberID}, "attribute_not_exists(PK)")
+	claim, err := s.put(emailItem{PK: emailPK(email), SK: skEmail, Type: typeMemberEmail, MemberID: memberID}, itemAbsent)
 	if err != nil {
 		return err
 	}

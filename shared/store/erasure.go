@@ -48,8 +48,8 @@ func textCredits(authorID, text string) []string {
 // stream, inbox and credits, their staff role index. Each step rewrites or deletes fixed
 // keys, so a repeated delivery of member.deleted is harmless.
 func (s *Members) EraseTraces(ctx context.Context, memberID string) error {
-	credits, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String("PK, SK"),
-		KeyConditionExpression:    aws.String("PK = :pk"),
+	credits, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String(keysOnly),
+		KeyConditionExpression:    aws.String(pkIs),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: creditsPK(memberID)}}})
 	if err != nil {
 		return fmt.Errorf("store.EraseTraces: %w", err)
@@ -79,8 +79,8 @@ func (s *Members) EraseTraces(ctx context.Context, memberID string) error {
 	}
 	var keys []map[string]types.AttributeValue
 	for _, pk := range []string{feedPK(memberID), inboxPK(memberID)} {
-		items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String("PK, SK"),
-			KeyConditionExpression:    aws.String("PK = :pk"),
+		items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String(keysOnly),
+			KeyConditionExpression:    aws.String(pkIs),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}}})
 		if err != nil {
 			return fmt.Errorf("store.EraseTraces: %w", err)
@@ -224,7 +224,7 @@ func (s *Members) eraseQueueName(ctx context.Context, targetID string, author bo
 		values[":n"], values[":d"] = &types.AttributeValueMemberS{Value: auth.DeletedName}, &types.AttributeValueMemberBOOL{Value: true}
 	}
 	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: queueKey(targetID),
-		UpdateExpression: aws.String(update), ConditionExpression: aws.String("attribute_exists(PK)"), ExpressionAttributeNames: names,
+		UpdateExpression: aws.String(update), ConditionExpression: aws.String(itemExists), ExpressionAttributeNames: names,
 		ExpressionAttributeValues: values})
 	var failed *types.ConditionalCheckFailedException
 	if errors.As(err, &failed) {

@@ -42,7 +42,7 @@ type outboxItem struct {
 func (s *Store) outboxPut(e eventtypes.Envelope) (types.TransactWriteItem, error) {
 	return s.put(outboxItem{PK: outboxPK(e.ID), SK: skOutbox, Type: bus.OutboxType, EventId: e.ID, Source: e.Source,
 		DetailType: e.DetailType, Detail: string(e.Detail), OccurredAt: e.Time.UTC().Format(time.RFC3339Nano),
-		ExpiresAt: e.Time.Add(outboxKept).Unix()}, "attribute_not_exists(PK)")
+		ExpiresAt: e.Time.Add(outboxKept).Unix()}, itemAbsent)
 }
 
 // outboxPuts are the Puts of events into the outbox, to join a domain transaction.
@@ -65,7 +65,7 @@ type handledItem struct {
 
 func (s *Store) handledPut(consumer, eventID string, now time.Time) (types.TransactWriteItem, error) {
 	it, err := s.put(handledItem{PK: handledPK(consumer, eventID), SK: skHandled, Type: typeHandled, ExpiresAt: now.Add(handledKept).Unix()},
-		"attribute_not_exists(PK) OR ExpiresAt <= :now")
+		itemAbsent+" OR "+expiredBy)
 	if err == nil {
 		it.Put.ExpressionAttributeValues = map[string]types.AttributeValue{":now": &types.AttributeValueMemberN{Value: epoch(now)}}
 	}
@@ -86,7 +86,7 @@ type claimItem struct {
 func (s *Store) ClaimEvent(ctx context.Context, consumer, eventID string, now time.Time) error {
 	it, err := s.put(claimItem{PK: handledPK(consumer, eventID), SK: skHandled, Type: typeHandled,
 		ClaimedAt: now.UTC().Format(time.RFC3339Nano), ExpiresAt: now.Add(handledKept).Unix()},
-		"attribute_not_exists(PK) OR attribute_not_exists(DoneAt) OR ExpiresAt <= :now")
+		itemAbsent+" OR attribute_not_exists(DoneAt) OR "+expiredBy)
 	if err != nil {
 		return fmt.Errorf("store.ClaimEvent: %w", err)
 	}
@@ -161,7 +161,7 @@ func (s *Store) CountOnce(ctx context.Context, consumer, eventID, name, day stri
 // in sets), one query.
 func (s *Store) Counter(ctx context.Context, name, day string) (int64, error) {
 	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table),
-		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :day)"),
+		KeyConditionExpression: aws.String(pkIs + " AND " + skBeginsWith(":day")),
 		ProjectionExpression:   aws.String("#c, #m"), ExpressionAttributeNames: map[string]string{"#c": attrCount, "#m": attrMembers},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":pk": &types.AttributeValueMemberS{Value: counterPK(name)}, ":day": &types.AttributeValueMemberS{Value: counterSK(day)}}})
@@ -200,7 +200,7 @@ func (s *Store) SetValue(ctx context.Context, name, day, key string, value float
 // Values implements metrics.ValueStore.
 func (s *Store) Values(ctx context.Context, name, day string) ([]float64, error) {
 	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String("#Value"),
-		KeyConditionExpression: aws.String("PK = :pk"), ExpressionAttributeNames: named(attrValue),
+		KeyConditionExpression: aws.String(pkIs), ExpressionAttributeNames: named(attrValue),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: valuesPK(name, day)}}})
 	if err != nil {
 		return nil, fmt.Errorf("store.Values %s %s: %w", name, day, err)

@@ -113,7 +113,7 @@ func (m excerptMigration) set(ctx context.Context, item map[string]types.Attribu
 	}
 	_, err := m.s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(m.s.Table),
 		Key: map[string]types.AttributeValue{AttrPK: item[AttrPK], AttrSK: item[AttrSK]}, UpdateExpression: aws.String(expr),
-		ConditionExpression: aws.String("attribute_exists(PK)"), ExpressionAttributeNames: names, ExpressionAttributeValues: vals})
+		ConditionExpression: aws.String(itemExists), ExpressionAttributeNames: names, ExpressionAttributeValues: vals})
 	if conditionFailedErr(err) {
 		return false, nil
 	}

@@ -81,7 +81,7 @@ func (s *Store) MigrateLegacyImages(ctx context.Context) (LegacyImagesPlaced, er
 	var done LegacyImagesPlaced
 	in := &dynamodb.ScanInput{
 		FilterExpression:     aws.String("#t IN (:post, :comment, :rev) AND contains(#b, :legacy)"),
-		ProjectionExpression: aws.String("PK, #t, #b, SpaceID, AuthorID, CreatedAt, EditedAt"),
+		ProjectionExpression: aws.String(AttrPK + ", #t, #b, SpaceID, AuthorID, CreatedAt, EditedAt"),
 		// Named, not written: a name may be a reserved word of DynamoDB.
 		ExpressionAttributeNames: map[string]string{"#t": AttrType, "#b": "Body"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":post": &types.AttributeValueMemberS{Value: typePost},
@@ -137,7 +137,7 @@ func (s *Store) MigrateLegacyImages(ctx context.Context) (LegacyImagesPlaced, er
 			return done, fmt.Errorf("store.MigrateLegacyImages: %w", err)
 		}
 		_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: item,
-			ConditionExpression: aws.String("attribute_not_exists(PK)")})
+			ConditionExpression: aws.String(itemAbsent)})
 		if conditionFailedErr(err) {
 			continue // placed by an earlier or concurrent run
 		}
@@ -213,7 +213,7 @@ func (s *Images) SaveImageUpload(ctx context.Context, img posts.Image) error {
 	if err != nil {
 		return fmt.Errorf("store.SaveImageUpload: %w", err)
 	}
-	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: av, ConditionExpression: aws.String("attribute_not_exists(PK)")})
+	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: av, ConditionExpression: aws.String(itemAbsent)})
 	if err != nil {
 		return fmt.Errorf("store.SaveImageUpload %s: %w", it.PK, err)
 	}
@@ -352,7 +352,7 @@ func (s *Images) imageUpdates(ref string, before, after string, now time.Time) [
 	set := &types.AttributeValueMemberSS{Value: []string{ref}}
 	var out []types.TransactWriteItem
 	for _, id := range added {
-		const update = "ADD #ShownIn :r SET #ShownAt = if_not_exists(#ShownAt, :now) REMOVE GSI1PK, GSI1SK, #UnusedUntil"
+		const update = "ADD #ShownIn :r SET #ShownAt = if_not_exists(#ShownAt, :now) REMOVE " + gsi1Keys + ", #UnusedUntil"
 		out = append(out, types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: imageKey(id),
 			UpdateExpression: aws.String(update),
 			ConditionExpression: aws.String("#t = :image AND (attribute_exists(#ShownAt) OR #UnusedUntil > :epoch) AND " +
@@ -380,7 +380,7 @@ const condImage = "image"
 // UnusedImages implements posts.ImageStore: one query of the sweeper's index.
 func (s *Images) UnusedImages(ctx context.Context, before time.Time, limit int) ([]posts.Image, error) {
 	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
-		KeyConditionExpression: aws.String("GSI1PK = :pk AND GSI1SK < :before"), Limit: aws.Int32(int32(limit)),
+		KeyConditionExpression: aws.String(gsi1Is + " AND " + AttrGSI1SK + " < :before"), Limit: aws.Int32(int32(limit)),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: unusedImagesPK},
 			":before": &types.AttributeValueMemberS{Value: fmt.Sprintf("%012d#", before.Unix())}}})
 	if err != nil {
@@ -400,7 +400,7 @@ func (s *Images) UnusedImages(ctx context.Context, before time.Time, limit int) 
 // DeleteUnusedImage implements posts.ImageStore: only while no text ever showed it.
 func (s *Images) DeleteUnusedImage(ctx context.Context, id posts.ImageID) (bool, error) {
 	_, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.Table), Key: imageKey(id),
-		ConditionExpression: aws.String("attribute_exists(PK) AND attribute_not_exists(#ShownAt)"), ExpressionAttributeNames: namesIn("#ShownAt")})
+		ConditionExpression: aws.String(itemExists + " AND attribute_not_exists(#ShownAt)"), ExpressionAttributeNames: namesIn("#ShownAt")})
 	if conditionFailedErr(err) {
 		return false, nil
 	}
@@ -436,7 +436,7 @@ func (s *Store) MigrateImageTexts(ctx context.Context, now time.Time) (ImagesRec
 	var done ImagesRecorded
 	in := &dynamodb.ScanInput{
 		FilterExpression:         aws.String("#t IN (:post, :comment, :ticket, :reply) AND contains(#b, :images) AND NOT #d = :deleted"),
-		ProjectionExpression:     aws.String("PK, SK, #t, #b, SpaceID, AuthorID, RequesterID"),
+		ProjectionExpression:     aws.String(keysOnly + ", #t, #b, SpaceID, AuthorID, RequesterID"),
 		ExpressionAttributeNames: map[string]string{"#t": AttrType, "#b": "Body", "#d": "Deleted"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":post": &types.AttributeValueMemberS{Value: typePost},
 			":comment": &types.AttributeValueMemberS{Value: typeComment}, ":ticket": &types.AttributeValueMemberS{Value: typeTicket},
@@ -536,7 +536,7 @@ func (s *Store) legacySpace(ctx context.Context, id posts.ImageID, known map[pos
 
 // recordShown is recordShownIn's update.
 const recordShown = "SET #t = :image, #SpaceID = :s, #MemberID = :m, #File = :f, #UploaderID = if_not_exists(#UploaderID, :m), " +
-	"#UploadedAt = if_not_exists(#UploadedAt, :now), #ShownAt = if_not_exists(#ShownAt, :now) ADD #ShownIn :r REMOVE GSI1PK, GSI1SK, #UnusedUntil"
+	"#UploadedAt = if_not_exists(#UploadedAt, :now), #ShownAt = if_not_exists(#ShownAt, :now) ADD #ShownIn :r REMOVE " + gsi1Keys + ", #UnusedUntil"
 
 // recordShownIn adds a text to an image's record, writing the record if there is none.
 func (s *Store) recordShownIn(ctx context.Context, id posts.ImageID, ref string, now time.Time) error {

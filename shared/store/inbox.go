@@ -62,7 +62,7 @@ func (it notificationItem) notification() notifications.Notification {
 // notification (a retry after the email failed) answers nil.
 func (s *Notifications) PutNotification(ctx context.Context, n notifications.Notification, expires time.Time) error {
 	n.DeliveredAt = time.Now().UTC()
-	put, err := s.put(newNotificationItem(n, expires), "attribute_not_exists(PK)")
+	put, err := s.put(newNotificationItem(n, expires), itemAbsent)
 	if err != nil {
 		return fmt.Errorf("store.PutNotification: %w", err)
 	}
@@ -76,7 +76,7 @@ func (s *Notifications) PutNotification(ctx context.Context, n notifications.Not
 		return nil
 	}
 	claim, err := s.put(map[string]any{AttrPK: inboxPK(n.MemberID), AttrSK: noticeOnceSK(n.Once), AttrType: "NoticeOnce",
-		"NotificationID": n.ID}, "attribute_not_exists(PK)")
+		"NotificationID": n.ID}, itemAbsent)
 	if err != nil {
 		return fmt.Errorf("store.PutNotification: %w", err)
 	}
@@ -113,7 +113,7 @@ func (s *Notifications) Inbox(ctx context.Context, memberID, cursor string, limi
 	}
 	now := time.Now()
 	list, next, err := pageOf(ctx, s.Store, pk, cursor, &dynamodb.QueryInput{TableName: aws.String(s.Table), Limit: aws.Int32(int32(limit)),
-		ScanIndexForward: aws.Bool(false), KeyConditionExpression: aws.String("PK = :pk AND SK > :seen"),
+		ScanIndexForward: aws.Bool(false), KeyConditionExpression: aws.String(pkIs + " AND " + AttrSK + " > :seen"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk},
 			":seen": &types.AttributeValueMemberS{Value: skInboxSeen}}},
 		func(item item) (notifications.Notification, bool, error) {

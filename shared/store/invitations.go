@@ -96,7 +96,7 @@ func (s *Invitations) CreateInvitation(ctx context.Context, inv invitations.Invi
 		GSI1PK: invitationMonth(inv.CreatedAt), GSI1SK: invitationMonthSK(inv),
 		ID: inv.ID, Kind: inv.Kind, Email: inv.Email, Roles: inv.Roles, Message: inv.Message, InviterID: inv.InviterID,
 		InviterName: inv.InviterName, Locale: inv.Locale, MaxUses: inv.MaxUses, CreatedAt: inv.CreatedAt, ValidUntil: inv.ValidUntil.Unix(),
-		CodeHash: inv.CodeHash, ExpiresAt: inv.ValidUntil.Add(invitationKept).Unix()}, "attribute_not_exists(PK)")
+		CodeHash: inv.CodeHash, ExpiresAt: inv.ValidUntil.Add(invitationKept).Unix()}, itemAbsent)
 	if err != nil {
 		return fmt.Errorf("store.CreateInvitation: %w", err)
 	}
@@ -141,7 +141,7 @@ func (s *Invitations) CreateInvitation(ctx context.Context, inv invitations.Invi
 // absent, expired, or held by stale (an invitation the service found no longer pending:
 // revoked, used, expired). It lives as long as its invitation's item.
 func (s *Invitations) inviteeClaim(inv invitations.Invitation, now time.Time, stale string) (types.TransactWriteItem, error) {
-	claim, err := s.put(newInviteeClaimItem(inv, inv.ValidUntil), "attribute_not_exists(PK) OR #e <= :now OR #i = :stale")
+	claim, err := s.put(newInviteeClaimItem(inv, inv.ValidUntil), itemAbsent+" OR #e <= :now OR #i = :stale")
 	if err != nil {
 		return types.TransactWriteItem{}, err
 	}
@@ -166,7 +166,7 @@ func (s *Invitations) ListInvitations(ctx context.Context, since, now time.Time)
 	for month := now.UTC(); ; month = month.AddDate(0, -1, 0) {
 		items, err := s.queryAll(ctx, &dynamodb.QueryInput{
 			TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
-			KeyConditionExpression: aws.String("GSI1PK = :pk AND GSI1SK >= :since"),
+			KeyConditionExpression: aws.String(gsi1Is + " AND " + AttrGSI1SK + " >= :since"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{
 				":pk":    &types.AttributeValueMemberS{Value: invitationMonth(month)},
 				":since": &types.AttributeValueMemberS{Value: since.UTC().Format(time.RFC3339Nano)},
@@ -211,7 +211,7 @@ func (s *Invitations) updateInvitation(ctx context.Context, op, id, expr, cond s
 
 // RevokeInvitation implements invitations.Store.
 func (s *Invitations) RevokeInvitation(ctx context.Context, id string, now time.Time) (invitations.Invitation, error) {
-	return s.updateInvitation(ctx, "store.RevokeInvitation", id, "SET #RevokedAt = if_not_exists(#RevokedAt, :now)", "attribute_exists(PK)",
+	return s.updateInvitation(ctx, "store.RevokeInvitation", id, "SET #RevokedAt = if_not_exists(#RevokedAt, :now)", itemExists,
 		named(attrRevokedAt),
 		map[string]types.AttributeValue{":now": &types.AttributeValueMemberN{Value: epoch(now)}})
 }

@@ -71,7 +71,7 @@ func (q LocalQueue) Receive(ctx context.Context, name string, max int, now, unti
 	// Pages of a few messages, stopping once max are taken: a queue of hundreds of
 	// batches is not read whole (with every body) at each receive.
 	in := &dynamodb.QueryInput{TableName: aws.String(q.Table), ConsistentRead: aws.Bool(true),
-		KeyConditionExpression:    aws.String("PK = :pk"),
+		KeyConditionExpression:    aws.String(pkIs),
 		FilterExpression:          aws.String("#VisibleAt <= :now"),
 		ExpressionAttributeNames:  named(lqVisibleAt),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": nS(localQueuePK(name)), ":now": nN(ms(now))},
@@ -134,7 +134,7 @@ func (q LocalQueue) DeadLetter(ctx context.Context, name string, m queue.Message
 // development pages).
 func (q LocalQueue) Depth(ctx context.Context, name string) (int, error) {
 	n := 0
-	in := &dynamodb.QueryInput{TableName: aws.String(q.Table), ConsistentRead: aws.Bool(true), KeyConditionExpression: aws.String("PK = :pk"),
+	in := &dynamodb.QueryInput{TableName: aws.String(q.Table), ConsistentRead: aws.Bool(true), KeyConditionExpression: aws.String(pkIs),
 		ProjectionExpression: aws.String(AttrSK), ExpressionAttributeValues: map[string]types.AttributeValue{":pk": nS(localQueuePK(name))}}
 	err := q.eachPage(ctx, in, func(page []item) error { n += len(page); return nil })
 	return n, err

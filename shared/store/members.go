@@ -203,7 +203,7 @@ func (s *Members) GetMember(ctx context.Context, id string) (members.Member, err
 // transaction, so a refused request writes nothing.
 func (s *Members) SaveSignInToken(ctx context.Context, t members.SignInToken, hits []ratelimit.Hit, now time.Time) error {
 	tok, err := s.put(tokenItem{PK: signInPK(t.Hash), SK: skToken, Type: typeSignInToken, Email: t.Email, Locale: t.Locale,
-		MemberID: t.MemberID, Invitation: t.Invitation, ValidUntil: t.ExpiresAt.Unix(), ExpiresAt: t.ExpiresAt.Add(usedTokenKept).Unix()}, "attribute_not_exists(PK)")
+		MemberID: t.MemberID, Invitation: t.Invitation, ValidUntil: t.ExpiresAt.Unix(), ExpiresAt: t.ExpiresAt.Add(usedTokenKept).Unix()}, itemAbsent)
 	if err != nil {
 		return fmt.Errorf("store.SaveSignInToken: %w", err)
 	}
@@ -282,7 +282,7 @@ func (s *Members) PeekSignInToken(ctx context.Context, hash string, now time.Tim
 func (s *Members) sessionPut(sess auth.Session) (types.TransactWriteItem, error) {
 	return s.put(sessionItem{PK: sessionPK(sess.Hash), SK: skSession, Type: typeSession, MemberID: sess.MemberID,
 		GSI1PK: memberSessionsPK(sess.MemberID), GSI1SK: memberSessionSK(sess),
-		Device: sess.Device, CreatedAt: sess.CreatedAt.UTC(), ExpiresAt: sess.ExpiresAt.Unix()}, "attribute_not_exists(PK)")
+		Device: sess.Device, CreatedAt: sess.CreatedAt.UTC(), ExpiresAt: sess.ExpiresAt.Unix()}, itemAbsent)
 }
 
 // Register implements members.Store: email claim, member, session and outbox event in
@@ -295,9 +295,9 @@ func (s *Members) Register(ctx context.Context, m members.Member, sess auth.Sess
 	}
 	dirPK, dirSK := directoryKeys(m.ID, m.DisplayName)
 	tx := s.txn().
-		put(condEmailFree, emailItem{PK: emailPK(m.Email), SK: skEmail, Type: typeMemberEmail, MemberID: m.ID}, "attribute_not_exists(PK)").
+		put(condEmailFree, emailItem{PK: emailPK(m.Email), SK: skEmail, Type: typeMemberEmail, MemberID: m.ID}, itemAbsent).
 		put("", memberItem{PK: memberPK(m.ID), SK: skProfile, Type: typeMember, GSI1PK: dirPK, GSI1SK: dirSK, ID: m.ID, Email: m.Email,
-			DisplayName: m.DisplayName, Locale: m.Locale, Roles: m.Roles, Status: m.Status, CreatedAt: m.CreatedAt}, "attribute_not_exists(PK)")
+			DisplayName: m.DisplayName, Locale: m.Locale, Roles: m.Roles, Status: m.Status, CreatedAt: m.CreatedAt}, itemAbsent)
 	session, err := s.sessionPut(sess)
 	tx.also("", []types.TransactWriteItem{session}, err)
 	out, err := s.outboxPut(event)
@@ -424,7 +424,7 @@ func (s *Members) LookupSession(ctx context.Context, memberID, hash string) (aut
 func (s *Members) ListSessions(ctx context.Context, memberID string) ([]auth.Session, error) {
 	items, err := s.queryAll(ctx, &dynamodb.QueryInput{
 		TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
-		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
+		KeyConditionExpression:    aws.String(gsi1Is),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: memberSessionsPK(memberID)}},
 		ScanIndexForward:          aws.Bool(false),
 	})
@@ -466,9 +466,9 @@ func (s *Members) DeleteSession(ctx context.Context, memberID, hash string) erro
 func (s *Members) DeleteAllSessions(ctx context.Context, memberID string) error {
 	items, err := s.queryAll(ctx, &dynamodb.QueryInput{
 		TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
-		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
+		KeyConditionExpression:    aws.String(gsi1Is),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: memberSessionsPK(memberID)}},
-		ProjectionExpression:      aws.String("PK, SK"),
+		ProjectionExpression:      aws.String(keysOnly),
 	})
 	if err != nil {
 		return fmt.Errorf("store.DeleteAllSessions %s: %w", memberID, err)
@@ -495,7 +495,7 @@ func (s *Members) SetRoles(ctx context.Context, memberID string, roles []string,
 	}
 	// The roles and their event, only if they change (a list compares element by element).
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
-		UpdateExpression: aws.String("SET #r = :r"), ConditionExpression: aws.String("attribute_exists(PK) AND NOT #r = :r"),
+		UpdateExpression: aws.String("SET #r = :r"), ConditionExpression: aws.String(itemExists + " AND NOT #r = :r"),
 		ExpressionAttributeNames: map[string]string{"#r": attrRoles}, ExpressionAttributeValues: map[string]types.AttributeValue{":r": rv},
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld}}
 	err = s.txn().add(condRolesChange, update).add("", out).run(ctx)
@@ -570,9 +570,9 @@ func (s *Members) ModerateMember(ctx context.Context, memberID, status string, u
 	// A suspension changes something only if it ends later than the member's current
 	// one by more than the slack: the same suspension again, or a shorter one, writes
 	// nothing (reinstate, then suspend, to shorten one).
-	cond := "attribute_exists(PK) AND NOT #Status = :s"
+	cond := itemExists + " AND NOT #Status = :s"
 	if status == members.StatusSuspended {
-		cond = "attribute_exists(PK) AND NOT (#Status = :s AND #SuspendedUntil >= :floor)"
+		cond = itemExists + " AND NOT (#Status = :s AND #SuspendedUntil >= :floor)"
 		values[":floor"] = &types.AttributeValueMemberN{Value: epoch(until.Add(-members.SuspensionSlack))}
 	}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
@@ -608,7 +608,7 @@ func (s *Members) SetStatus(ctx context.Context, memberID, status string, until 
 func (s *Members) updateMember(ctx context.Context, op, memberID, expr string, names map[string]string, values map[string]types.AttributeValue) (members.Member, error) {
 	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
-		UpdateExpression: aws.String(expr), ConditionExpression: aws.String("attribute_exists(PK)"),
+		UpdateExpression: aws.String(expr), ConditionExpression: aws.String(itemExists),
 		ExpressionAttributeNames: names, ExpressionAttributeValues: values, ReturnValues: types.ReturnValueAllNew,
 	})
 	var failed *types.ConditionalCheckFailedException

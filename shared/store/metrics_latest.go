@@ -56,7 +56,7 @@ func (s *Store) SetLatestValue(ctx context.Context, name, id, day string, at tim
 		if err != nil {
 			return fmt.Errorf("store.SetLatestValue: %w", err)
 		}
-		put := &types.Put{TableName: aws.String(s.Table), Item: latest, ConditionExpression: aws.String("attribute_not_exists(PK)")}
+		put := &types.Put{TableName: aws.String(s.Table), Item: latest, ConditionExpression: aws.String(itemAbsent)}
 		if len(out.Item) > 0 {
 			put.ConditionExpression = aws.String("#At = :at")
 			put.ExpressionAttributeNames = named(attrAt)

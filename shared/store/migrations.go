@@ -153,7 +153,7 @@ type CustomerSpacesFixed struct {
 func (s *Store) MigrateCustomerSpaces(ctx context.Context, now time.Time) (CustomerSpacesFixed, error) {
 	var fixed CustomerSpacesFixed
 	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
-		KeyConditionExpression: aws.String("GSI1PK = :pk"), FilterExpression: aws.String("#Kind = :customer"),
+		KeyConditionExpression: aws.String(gsi1Is), FilterExpression: aws.String("#Kind = :customer"),
 		ExpressionAttributeNames: named(attrKind),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: spaceDirectoryPK},
 			":customer": &types.AttributeValueMemberS{Value: spaces.KindCustomer}}})
@@ -176,7 +176,7 @@ func (s *Store) MigrateCustomerSpaces(ctx context.Context, now time.Time) (Custo
 			visibility = spaces.Closed
 		}
 		update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(spacePK(sp.ID), skSpace),
-			UpdateExpression:         aws.String("SET #Visibility = :v REMOVE GSI1PK, GSI1SK"),
+			UpdateExpression:         aws.String("SET #Visibility = :v REMOVE " + gsi1Keys),
 			ConditionExpression:      aws.String("#Kind = :customer AND #Visibility = :seen"),
 			ExpressionAttributeNames: named(attrKind, attrVisibility),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":v": &types.AttributeValueMemberS{Value: visibility},

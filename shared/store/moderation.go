@@ -82,7 +82,7 @@ func (s *Moderation) FileReport(ctx context.Context, r posts.Report, q posts.Que
 		GSI1PK, GSI1SK string // the reporter's acts (actsPK), for their export
 		posts.Report
 	}{PK: reportsPK(r.TargetID), SK: reportSK(r.ReporterID), Type: typeReport, Report: r,
-		GSI1PK: actsPK(r.ReporterID), GSI1SK: actsSK(reportsPK(r.TargetID), reportSK(r.ReporterID))}, "attribute_not_exists(PK)")
+		GSI1PK: actsPK(r.ReporterID), GSI1SK: actsSK(reportsPK(r.TargetID), reportSK(r.ReporterID))}, itemAbsent)
 	if err != nil {
 		return fmt.Errorf("store.FileReport: %w", err)
 	}
@@ -96,8 +96,8 @@ func (s *Moderation) FileReport(ctx context.Context, r posts.Report, q posts.Que
 		":type": &types.AttributeValueMemberS{Value: typeQueueItem}, ":one": &types.AttributeValueMemberN{Value: "1"},
 		":reason": &types.AttributeValueMemberSS{Value: []string{r.Reason}}, ":first": &types.AttributeValueMemberS{Value: first},
 	}
-	set := "SET GSI1PK = :q, GSI1SK = if_not_exists(GSI1SK, :k), #Type = :type, #FirstAt = if_not_exists(#FirstAt, :first), #AuthorDeleted = :deleted"
-	names := named(AttrType, attrFirstAt, attrAuthorDeleted, attrReports, attrReasons)
+	set := "SET #GSI1PK = :q, #GSI1SK = if_not_exists(#GSI1SK, :k), #Type = :type, #FirstAt = if_not_exists(#FirstAt, :first), #AuthorDeleted = :deleted"
+	names := named(AttrGSI1PK, AttrGSI1SK, AttrType, attrFirstAt, attrAuthorDeleted, attrReports, attrReasons)
 	values[":deleted"] = &types.AttributeValueMemberBOOL{Value: q.AuthorDeleted}
 	fields := map[string]string{"TargetID": q.TargetID, "PostID": q.PostID, "CommentID": q.CommentID, "SpaceID": q.SpaceID,
 		"SpaceName": q.SpaceName, "Title": q.Title, "Excerpt": q.Excerpt, "AuthorID": q.AuthorID, "AuthorName": q.AuthorName}
@@ -123,7 +123,7 @@ func (s *Moderation) FileReport(ctx context.Context, r posts.Report, q posts.Que
 // ModerationQueue implements posts.ModerationStore: one GSI1 query, oldest first.
 func (s *Moderation) ModerationQueue(ctx context.Context, cursor string, limit int) (posts.Queue, error) {
 	list, next, err := pageOf(ctx, s.Store, queueIndexPK, cursor, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
-		Limit: aws.Int32(int32(limit)), KeyConditionExpression: aws.String("GSI1PK = :pk"),
+		Limit: aws.Int32(int32(limit)), KeyConditionExpression: aws.String(gsi1Is),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: queueIndexPK}}},
 		func(item item) (posts.QueueItem, bool, error) {
 			var it posts.QueueItem
@@ -201,7 +201,7 @@ func (s *Moderation) Dismiss(ctx context.Context, targetID string, entry audit.E
 		return fmt.Errorf("store.Dismiss: %w", err)
 	}
 	del := s.queueDelete(targetID)
-	del.Delete.ConditionExpression = aws.String("attribute_exists(PK)")
+	del.Delete.ConditionExpression = aws.String(itemExists)
 	const queued = "queued"
 	err = s.txn().add(queued, del).add("", log).run(ctx)
 	if failed(err, queued) {
@@ -221,7 +221,7 @@ const notDeleted = "NOT #Deleted = :deleted"
 // postUpdateIf builds an update of a post item that happens only if the post exists
 // and meets condition (none when empty).
 func (s *Posts) postUpdateIf(postID, expr, condition string, values map[string]types.AttributeValue) types.TransactWriteItem {
-	cond := "attribute_exists(PK)"
+	cond := itemExists
 	if condition != "" {
 		cond += " AND " + condition
 	}
@@ -297,7 +297,7 @@ func (s *Moderation) MovePost(ctx context.Context, p posts.Post, toID, toName st
 	values := map[string]types.AttributeValue{":s": &types.AttributeValueMemberS{Value: toID}, ":n": &types.AttributeValueMemberS{Value: toName},
 		":from": &types.AttributeValueMemberS{Value: before.SpaceID}}
 	if gsiPK != "" {
-		expr += ", GSI1PK = :g"
+		expr += ", " + AttrGSI1PK + " = :g"
 		values[":g"] = &types.AttributeValueMemberS{Value: gsiPK}
 	}
 	// Only from the space it was read in: a second move of the same post waits for none.
@@ -346,7 +346,7 @@ func (s *Moderation) RecordAction(ctx context.Context, entry audit.Entry, events
 // AuditLog implements posts.ModerationStore: newest first, one query a page.
 func (s *Moderation) AuditLog(ctx context.Context, cursor string, limit int) (audit.Page, error) {
 	entries, next, err := pageOf(ctx, s.Store, pkAudit, cursor, &dynamodb.QueryInput{TableName: aws.String(s.Table),
-		Limit: aws.Int32(int32(limit)), ScanIndexForward: aws.Bool(false), KeyConditionExpression: aws.String("PK = :pk"),
+		Limit: aws.Int32(int32(limit)), ScanIndexForward: aws.Bool(false), KeyConditionExpression: aws.String(pkIs),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pkAudit}}},
 		func(item item) (audit.Entry, bool, error) {
 			var it auditItem
@@ -441,7 +441,7 @@ func (s *Posts) History(ctx context.Context, postID string) ([]posts.Revision, e
 
 // DeletePost implements posts.EditStore.
 func (s *Posts) DeletePost(ctx context.Context, p posts.Post, entry audit.Entry, event eventtypes.Envelope) error {
-	update := s.postUpdateIf(p.ID, "SET #Deleted = :t, #Body = :e, #HTML = :e REMOVE GSI1PK, GSI1SK", "NOT #Deleted = :t", map[string]types.AttributeValue{
+	update := s.postUpdateIf(p.ID, "SET #Deleted = :t, #Body = :e, #HTML = :e REMOVE "+gsi1Keys, "NOT #Deleted = :t", map[string]types.AttributeValue{
 		":t": &types.AttributeValueMemberBOOL{Value: true}, ":e": &types.AttributeValueMemberS{Value: ""}})
 	// A deleted post shows no image any more.
 	items := append([]types.TransactWriteItem{update, s.Moderation().queueDelete(p.ID)}, s.Images().imageUpdates(shownInPost(p.ID), p.Body, "", entry.At)...)

@@ -172,7 +172,7 @@ func (s *Newsletters) EachCandidate(ctx context.Context, list string, spaceIDs [
 				defer wg.Done()
 				for shard := range shards {
 					in := &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1), Limit: aws.Int32(newsletters.AudiencePage),
-						KeyConditionExpression:    aws.String("GSI1PK = :pk"),
+						KeyConditionExpression:    aws.String(gsi1Is),
 						ExpressionAttributeValues: item{":pk": avS(subscribersPK(list, shard))}}
 					err := each(sctx, in, func(items []item) ([]string, error) {
 						out := make([]string, 0, len(items))
@@ -398,7 +398,7 @@ func (s *Newsletters) Consents(ctx context.Context, memberID string) ([]newslett
 // transaction (the member must exist).
 func (s *Newsletters) SetConsents(ctx context.Context, memberID string, cs []newsletters.Consent, events []eventtypes.Envelope) error {
 	t := s.txn()
-	t.add("", s.check(memberKey(memberID), "attribute_exists(PK)", nil, nil))
+	t.add("", s.check(memberKey(memberID), itemExists, nil, nil))
 	for _, c := range cs {
 		t.put("", newConsentItem(memberID, c), "")
 	}
@@ -414,7 +414,7 @@ func (s *Newsletters) SetConsents(ctx context.Context, memberID string, cs []new
 // is there (a choice made meanwhile, or an earlier delivery of the same sign-up).
 func (s *Newsletters) SignUpConsents(ctx context.Context, memberID string, cs []newsletters.Consent) error {
 	for _, c := range cs {
-		err := s.txn().put(condConsentNew, newConsentItem(memberID, c), "attribute_not_exists(PK)").run(ctx)
+		err := s.txn().put(condConsentNew, newConsentItem(memberID, c), itemAbsent).run(ctx)
 		if err != nil && !failed(err, condConsentNew) {
 			return fmt.Errorf("store.SignUpConsents %s: %w", memberID, err)
 		}
@@ -458,7 +458,7 @@ func (s *Newsletters) SpendUnsubscribe(ctx context.Context, nonce string, expire
 	k := unsubscribeUsedKey(nonce)
 	t := s.txn()
 	t.put(condUnsubscribeNew, unsubscribeSpentItem{PK: k[AttrPK].(*types.AttributeValueMemberS).Value, SK: skUnsubscribeUsed, Type: typeUnsubscribeSpent,
-		MemberID: memberID, ExpiresAt: expires.Unix()}, "attribute_not_exists(PK)")
+		MemberID: memberID, ExpiresAt: expires.Unix()}, itemAbsent)
 	t.put("", newConsentItem(memberID, c), "")
 	out, err := s.outboxPut(event)
 	t.also("", []types.TransactWriteItem{out}, err)
@@ -490,7 +490,7 @@ func (s *Newsletters) UnsubscribeSpent(ctx context.Context, nonce string) (bool,
 // is recorded alone; an event recorded already (a redelivered SES event) writes nothing.
 func (s *Newsletters) Suppress(ctx context.Context, sup newsletters.Suppression, event eventtypes.Envelope) error {
 	t := s.txn()
-	t.put(condSuppressionNew, newSuppressionItem(sup), "attribute_not_exists(PK)")
+	t.put(condSuppressionNew, newSuppressionItem(sup), itemAbsent)
 	out, err := s.outboxPut(event)
 	t.also(condMailEventNew, []types.TransactWriteItem{out}, err)
 	err = t.run(ctx)
@@ -525,7 +525,7 @@ func (s *Newsletters) Suppressions(ctx context.Context, cursor string, limit int
 		limit = 50
 	}
 	in := &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1), Limit: aws.Int32(int32(limit)),
-		ScanIndexForward: aws.Bool(false), KeyConditionExpression: aws.String("GSI1PK = :pk"),
+		ScanIndexForward: aws.Bool(false), KeyConditionExpression: aws.String(gsi1Is),
 		ExpressionAttributeValues: item{":pk": avS(suppressionsPK)}}
 	list, next, err := pageOf(ctx, s.Store, "suppressions", cursor, in, func(av item) (newsletters.Suppression, bool, error) {
 		var it suppressionItem
@@ -540,7 +540,7 @@ func (s *Newsletters) Suppressions(ctx context.Context, cursor string, limit int
 
 // Unsuppress implements newsletters.AudienceStore.
 func (s *Newsletters) Unsuppress(ctx context.Context, email string) error {
-	err := s.txn().add(condSuppressed, s.del(suppressionKey(email), "attribute_exists(PK)")).run(ctx)
+	err := s.txn().add(condSuppressed, s.del(suppressionKey(email), itemExists)).run(ctx)
 	if failed(err, condSuppressed) {
 		return errs.ErrNotFound
 	}

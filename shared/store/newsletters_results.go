@@ -174,7 +174,7 @@ func (s *Newsletters) CountClick(ctx context.Context, c newsletters.Click, day s
 	linkKey := newsletterLinkKey(c.NewsletterID, urlHash(c.URL))
 	for range 3 {
 		t := s.txn().add(condLinkNew, types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: linkKey,
-			UpdateExpression: aws.String("ADD #Clicks :one"), ConditionExpression: aws.String("attribute_exists(PK)"),
+			UpdateExpression: aws.String("ADD #Clicks :one"), ConditionExpression: aws.String(itemExists),
 			ExpressionAttributeNames: named(nrClicks), ExpressionAttributeValues: map[string]types.AttributeValue{":one": cN(1)}}})
 		s.clickRest(t, c, counters, day)
 		err := t.run(ctx)
@@ -184,7 +184,7 @@ func (s *Newsletters) CountClick(ctx context.Context, c newsletters.Click, day s
 		// Its first click: create the link's item, if there is room.
 		first := newsletterLinkItem{PK: newsletterPK(c.NewsletterID), SK: newsletterLinkPrefix + urlHash(c.URL), Type: typeNewsletterLink,
 			NewsletterID: c.NewsletterID, URL: c.URL, Community: c.Visit, Clicks: 1}
-		t = s.txn().put(condLinkNew, first, "attribute_not_exists(PK)")
+		t = s.txn().put(condLinkNew, first, itemAbsent)
 		add := s.resultsAdd(c.NewsletterID, append(counters, nrLinks)...)
 		add.Update.ConditionExpression = aws.String("attribute_not_exists(#Links) OR #Links < :max")
 		add.Update.ExpressionAttributeValues[":max"] = cN(newsletters.MaxTrackedLinks)

@@ -262,7 +262,7 @@ func (s *Newsletters) PutSettings(ctx context.Context, in newsletters.Settings) 
 func (s *Newsletters) TakeFreeze(ctx context.Context, id, owner string, until, now time.Time) (bool, error) {
 	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: sendingKey(id),
 		UpdateExpression: aws.String("SET #FreezeOwner = :owner, #FreezeUntil = :until"),
-		ConditionExpression: aws.String("attribute_exists(PK) AND (attribute_not_exists(#Frozen) OR #Frozen = :false) AND " +
+		ConditionExpression: aws.String(itemExists + " AND (attribute_not_exists(#Frozen) OR #Frozen = :false) AND " +
 			"(attribute_not_exists(#FreezeOwner) OR #FreezeOwner = :owner OR #FreezeUntil < :now)"),
 		ExpressionAttributeNames: named(nsFreezeOwner, nsFreezeUntil, nsFrozen),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":owner": nS(owner), ":until": nN(ms(until)), ":now": nN(ms(now)),

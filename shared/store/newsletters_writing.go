@@ -144,7 +144,7 @@ var (
 
 // CreateNewsletter implements newsletters.WritingStore.
 func (s *Newsletters) CreateNewsletter(ctx context.Context, n newsletters.Newsletter) error {
-	if err := s.txn().put("", newNewsletterItem(n), "attribute_not_exists(PK)").run(ctx); err != nil {
+	if err := s.txn().put("", newNewsletterItem(n), itemAbsent).run(ctx); err != nil {
 		return fmt.Errorf("store.CreateNewsletter %s: %w", n.ID, err)
 	}
 	return nil
@@ -351,7 +351,7 @@ func (s *Newsletters) SaveDigest(ctx context.Context, d newsletters.Digest) erro
 
 // CreateIssue implements newsletters.DigestStore: the issue is written unless it exists.
 func (s *Newsletters) CreateIssue(ctx context.Context, n newsletters.Newsletter) (bool, error) {
-	err := s.txn().put(condNewsletterIssueIsNew, newNewsletterItem(n), "attribute_not_exists(PK)").run(ctx)
+	err := s.txn().put(condNewsletterIssueIsNew, newNewsletterItem(n), itemAbsent).run(ctx)
 	if failed(err, condNewsletterIssueIsNew) {
 		return false, nil
 	}

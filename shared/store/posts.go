@@ -170,7 +170,7 @@ func (s *Posts) entryDeletes(sum posts.Summary) []types.TransactWriteItem {
 
 // CreatePost implements posts.Store.
 func (s *Posts) CreatePost(ctx context.Context, p posts.Post, events []eventtypes.Envelope, hits []ratelimit.Hit) error {
-	canonical, err := s.put(newPostItem(p), "attribute_not_exists(PK)")
+	canonical, err := s.put(newPostItem(p), itemAbsent)
 	if err != nil {
 		return fmt.Errorf("store.CreatePost: %w", err)
 	}
@@ -286,7 +286,7 @@ func (s *Posts) stream(ctx context.Context, op, pk, cursor string, limit int) (p
 	carry := map[string]string{cursorAsOf: now.UTC().Format(time.RFC3339Nano)}
 	items, next, err := s.onePage(ctx, pk, cursor, &dynamodb.QueryInput{TableName: aws.String(s.Table),
 		Limit: aws.Int32(int32(limit)), ScanIndexForward: aws.Bool(false),
-		KeyConditionExpression:    aws.String("PK = :pk"),
+		KeyConditionExpression:    aws.String(pkIs),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}}}, carry)
 	if err != nil {
 		if errors.Is(err, errCursor) {
@@ -367,7 +367,7 @@ func (s *Posts) AuthorStream(ctx context.Context, memberID, cursor string, limit
 func (s *Posts) listed(ctx context.Context, op, pk, cursor string, limit int) (posts.Page, error) {
 	list, next, err := pageOf(ctx, s.Store, pk, cursor, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
 		Limit: aws.Int32(int32(limit)), ScanIndexForward: aws.Bool(false),
-		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
+		KeyConditionExpression:    aws.String(gsi1Is),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}}},
 		func(item item) (posts.Summary, bool, error) {
 			var it postItem
@@ -457,8 +457,8 @@ func (s *Posts) ReplaceInFeeds(ctx context.Context, sum posts.Summary, memberIDs
 // RemoveSpaceFromFeed implements posts.FeedStore: one Query of the member's home stream
 // filtered on the space (every page: off the request path) and deletes, 25 per call.
 func (s *Posts) RemoveSpaceFromFeed(ctx context.Context, memberID, spaceID string) error {
-	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String("PK, SK"),
-		KeyConditionExpression: aws.String("PK = :pk"), FilterExpression: aws.String("SpaceID = :s"),
+	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String(keysOnly),
+		KeyConditionExpression: aws.String(pkIs), FilterExpression: aws.String("SpaceID = :s"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":pk": &types.AttributeValueMemberS{Value: feedPK(memberID)}, ":s": &types.AttributeValueMemberS{Value: spaceID}}})
 	if err != nil {
@@ -478,14 +478,14 @@ func (s *Posts) RemoveSpaceFromFeed(ctx context.Context, memberID, spaceID strin
 // (present when active, absent otherwise) and the space deleted from the member's
 // LeftSpaces. A deleted account has no member item: nothing to forget.
 func (s *Posts) ForgetLeftSpace(ctx context.Context, memberID, spaceID string, active bool) (bool, error) {
-	still := "attribute_not_exists(PK)"
+	still := itemAbsent
 	if active {
-		still = "attribute_exists(PK)"
+		still = itemExists
 	}
 	const membershipAsSaid, memberExists = "membership", "member"
 	err := s.txn().add(membershipAsSaid, s.check(key(spacePK(spaceID), activeMemberSK(memberID)), still, nil, nil)).
 		add(memberExists, types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
-			UpdateExpression: aws.String("DELETE LeftSpaces :s"), ConditionExpression: aws.String("attribute_exists(PK)"),
+			UpdateExpression: aws.String("DELETE LeftSpaces :s"), ConditionExpression: aws.String(itemExists),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":s": &types.AttributeValueMemberSS{Value: []string{spaceID}}}}}).
 		run(ctx)
 	switch {
@@ -505,9 +505,9 @@ func (s *Posts) ForgetLeftSpace(ctx context.Context, memberID, spaceID string, a
 func (s *Posts) RecentInSpace(ctx context.Context, spaceID string, limit int, now time.Time) ([]posts.Summary, error) {
 	pk := &types.AttributeValueMemberS{Value: spacePostsPK(spaceID)}
 	queries := []*dynamodb.QueryInput{
-		{KeyConditionExpression: aws.String("PK = :pk AND SK < :p"),
+		{KeyConditionExpression: aws.String(pkIs + " AND " + AttrSK + " < :p"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": pk, ":p": &types.AttributeValueMemberS{Value: datedBefore}}},
-		{KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :p)"),
+		{KeyConditionExpression: aws.String(pkIs + " AND " + skBeginsWith(":p")),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": pk, ":p": &types.AttributeValueMemberS{Value: pinPrefix}}},
 	}
 	var out []posts.Summary
@@ -576,7 +576,7 @@ func (s *Posts) RemoveFromFeeds(ctx context.Context, sum posts.Summary, memberID
 // LinkTicket records on a question the support ticket made from it.
 func (s *Posts) LinkTicket(ctx context.Context, postID, ticketID string, number int64) error {
 	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: postKey(postID),
-		UpdateExpression: aws.String("SET #TicketID = :t, #TicketNumber = :n"), ConditionExpression: aws.String("attribute_exists(PK)"),
+		UpdateExpression: aws.String("SET #TicketID = :t, #TicketNumber = :n"), ConditionExpression: aws.String(itemExists),
 		ExpressionAttributeNames: namesIn("#TicketID #TicketNumber"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":t": &types.AttributeValueMemberS{Value: ticketID},
 			":n": &types.AttributeValueMemberN{Value: fmt.Sprint(number)}}})

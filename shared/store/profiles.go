@@ -142,8 +142,8 @@ func (s *Members) UpdateProfile(ctx context.Context, memberID string, p members.
 	items := []types.TransactWriteItem{{Update: &types.Update{
 		TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
 		UpdateExpression: aws.String("SET #DisplayName = :name, #Bio = :bio, #Expertise = :exp, #Interests = :int, #Company = :company, " +
-			"#Location = :loc, #Links = :links, #Locale = :locale, GSI1PK = :dpk, GSI1SK = :dsk"),
-		ConditionExpression: aws.String("attribute_exists(PK)"),
+			"#Location = :loc, #Links = :links, #Locale = :locale, " + setGSI1(":dpk", ":dsk")),
+		ConditionExpression: aws.String(itemExists),
 		ExpressionAttributeNames: named(attrDisplayName, attrBio, attrExpertise, attrInterests, attrCompany, attrLocation,
 			attrLinks, attrLocale),
 		ExpressionAttributeValues: values,
@@ -191,7 +191,7 @@ func (s *Members) SaveStaffFields(ctx context.Context, memberID string, f member
 	}
 	// The same fields again write nothing (not even a new UpdatedAt).
 	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: item,
-		ConditionExpression:      aws.String("attribute_not_exists(PK) OR #CRMRef <> :c OR #LeadStatus <> :l OR #Notes <> :n"),
+		ConditionExpression:      aws.String(itemAbsent + " OR #CRMRef <> :c OR #LeadStatus <> :l OR #Notes <> :n"),
 		ExpressionAttributeNames: named(attrCRMRef, attrLeadStatus, attrNotes),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":c": &types.AttributeValueMemberS{Value: f.CRMRef},
 			":l": &types.AttributeValueMemberS{Value: f.LeadStatus}, ":n": &types.AttributeValueMemberS{Value: f.Notes}}})
@@ -223,7 +223,7 @@ func (s *Members) ListMembers(ctx context.Context, cursor string, limit int) (me
 	list, next, err := fillPage(ctx, s.Store, thinList[members.DirectoryEntry]{op: "store.ListMembers", scope: "members", parts: directoryBuckets,
 		query: func(bucket string, n int) *dynamodb.QueryInput {
 			return &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1), Limit: aws.Int32(int32(n)),
-				KeyConditionExpression:    aws.String("GSI1PK = :pk"),
+				KeyConditionExpression:    aws.String(gsi1Is),
 				ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: membersPK(bucket)}}}
 		},
 		keyOf: keyOf(AttrPK, AttrSK, AttrGSI1PK, AttrGSI1SK),
@@ -391,7 +391,7 @@ func (s *Members) SetAvatar(ctx context.Context, memberID, avatarKey string, eve
 	if len(events) > 0 && avatarKey != "" {
 		// The photo and its events, together; then the member as it is.
 		update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
-			UpdateExpression: aws.String("SET #AvatarKey = :k"), ConditionExpression: aws.String("attribute_exists(PK)"),
+			UpdateExpression: aws.String("SET #AvatarKey = :k"), ConditionExpression: aws.String(itemExists),
 			ExpressionAttributeNames:  named(attrAvatarKey),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":k": &types.AttributeValueMemberS{Value: avatarKey}}}}
 		err := s.txn().add(condAvatarMember, update).with(s.outboxPuts(events)).run(ctx)

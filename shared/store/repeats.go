@@ -44,7 +44,7 @@ type repeatItem struct {
 
 // claimFree is the condition on which a claim is put: no claim of that name, or one
 // that no longer holds (expired, or abandoned without an answer).
-const claimFree = "attribute_not_exists(PK) OR #ExpiresAt <= :now OR (attribute_not_exists(#Status) AND #ClaimedAt <= :stale)"
+const claimFree = itemAbsent + " OR #ExpiresAt <= :now OR (attribute_not_exists(#Status) AND #ClaimedAt <= :stale)"
 
 // Attributes of a repeatItem that expressions name (Status and Location: attrStatus,
 // attrLocation; ExpiresAt: AttrExpires).

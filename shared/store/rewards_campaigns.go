@@ -337,7 +337,7 @@ var _ rewards.CampaignStore = (*Rewards)(nil)
 
 // campaignAdd is an ADD of counters (and budgets) on the campaign item, for a
 // transaction; with condAttr, on condition that attribute >= need.
-func (s *Store) campaignAdd(id string, adds map[string]int64, condAttr string, need int64) types.TransactWriteItem {
+func (s *Rewards) campaignAdd(id string, adds map[string]int64, condAttr string, need int64) types.TransactWriteItem {
 	var parts []string
 	attrs := []string{}
 	vals := map[string]types.AttributeValue{}
@@ -346,7 +346,7 @@ func (s *Store) campaignAdd(id string, adds map[string]int64, condAttr string, n
 		attrs = append(attrs, a)
 		vals[":"+a] = cN(n)
 	}
-	cond := "attribute_exists(PK)"
+	cond := itemExists
 	if condAttr != "" {
 		cond += " AND #" + condAttr + " >= :need"
 		attrs = append(attrs, condAttr)
@@ -359,7 +359,7 @@ func (s *Store) campaignAdd(id string, adds map[string]int64, condAttr string, n
 
 // CreateCampaign implements rewards.CampaignStore.
 func (s *Rewards) CreateCampaign(ctx context.Context, c rewards.Campaign) error {
-	if err := s.txn().put("", newCampaignItem(c), "attribute_not_exists(PK)").run(ctx); err != nil {
+	if err := s.txn().put("", newCampaignItem(c), itemAbsent).run(ctx); err != nil {
 		return fmt.Errorf("store.CreateCampaign %s: %w", c.ID, err)
 	}
 	return nil
@@ -464,7 +464,7 @@ func (s *Rewards) UpdateCampaign(ctx context.Context, old, c rewards.Campaign, e
 // Campaigns implements rewards.CampaignStore: GSI1 CAMPAIGNS, newest start first.
 func (s *Rewards) Campaigns(ctx context.Context, cursor string, limit int) ([]rewards.Campaign, string, error) {
 	out, next, err := pageOf(ctx, s.Store, campaignsPK, cursor, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
-		ScanIndexForward: aws.Bool(false), Limit: aws.Int32(int32(limit)), KeyConditionExpression: aws.String("GSI1PK = :pk"),
+		ScanIndexForward: aws.Bool(false), Limit: aws.Int32(int32(limit)), KeyConditionExpression: aws.String(gsi1Is),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": cS(campaignsPK)}},
 		func(av item) (rewards.Campaign, bool, error) {
 			var it campaignItem
@@ -481,7 +481,7 @@ func (s *Rewards) Campaigns(ctx context.Context, cursor string, limit int) ([]re
 // campaigns by key (two round trips whatever the number of campaigns ever run).
 func (s *Rewards) OpenCampaigns(ctx context.Context) ([]rewards.Campaign, error) {
 	marks, err := queryItems[openCampaignItem](ctx, s.Store, &dynamodb.QueryInput{TableName: aws.String(s.Table),
-		KeyConditionExpression: aws.String("PK = :pk"), ExpressionAttributeValues: map[string]types.AttributeValue{":pk": cS(openCampaignsPK)}})
+		KeyConditionExpression: aws.String(pkIs), ExpressionAttributeValues: map[string]types.AttributeValue{":pk": cS(openCampaignsPK)}})
 	if err != nil || len(marks) == 0 {
 		return nil, err
 	}
@@ -574,7 +574,7 @@ func sortSubmissions(list []rewards.Submission) {
 // mark writes a member's first view or join with its counter, once: a second one
 // fails on condFirstTime and writes nothing (false).
 func (s *Rewards) mark(ctx context.Context, campaignID, sk, typ, counter, memberID string, now time.Time) (bool, error) {
-	err := s.txn().put(condFirstTime, campaignMarkItem{PK: campaignPK(campaignID), SK: sk, Type: typ, MemberID: memberID, At: now}, "attribute_not_exists(PK)").
+	err := s.txn().put(condFirstTime, campaignMarkItem{PK: campaignPK(campaignID), SK: sk, Type: typ, MemberID: memberID, At: now}, itemAbsent).
 		add("", s.campaignAdd(campaignID, map[string]int64{counter: 1}, "", 0)).run(ctx)
 	if failed(err, condFirstTime) {
 		return false, nil
@@ -608,16 +608,16 @@ func (s *Rewards) JoinCampaign(ctx context.Context, campaignID, memberID string,
 func (s *Rewards) CreateSubmission(ctx context.Context, sub rewards.Submission, proofKey string) error {
 	err := s.firstOfMember(ctx, condFirstProof, func(first bool) *txn {
 		tx := s.txn().
-			put("", newSubmissionItem(submissionPK(sub.ID), skSubmission, typeSubmission, sub), "attribute_not_exists(PK)").
+			put("", newSubmissionItem(submissionPK(sub.ID), skSubmission, typeSubmission, sub), itemAbsent).
 			put("", newSubmissionItem(campaignPK(sub.CampaignID), campaignSubSK(sub.MemberID, sub.ID), typeMemberSubmission, sub), "").
-			put(condProofFree, proofClaimItem{PK: "PROOF#" + proofKey, SK: skProof, Type: typeProofClaim, SubmissionID: sub.ID, MemberID: sub.MemberID}, "attribute_not_exists(PK)").
+			put(condProofFree, proofClaimItem{PK: "PROOF#" + proofKey, SK: skProof, Type: typeProofClaim, SubmissionID: sub.ID, MemberID: sub.MemberID}, itemAbsent).
 			put(condOnePending, campaignMarkItem{PK: campaignPK(sub.CampaignID), SK: campaignPendingSK(sub.MemberID, sub.ChallengeID), Type: typeCampaignPending,
-				MemberID: sub.MemberID, At: sub.CreatedAt, SubmissionID: sub.ID}, "attribute_not_exists(PK)")
+				MemberID: sub.MemberID, At: sub.CreatedAt, SubmissionID: sub.ID}, itemAbsent)
 		adds := map[string]int64{caSubmitted: 1}
 		if first {
 			adds[caSubmitters] = 1
 			tx.put(condFirstProof, campaignMarkItem{PK: campaignPK(sub.CampaignID), SK: campaignSubmitterSK(sub.MemberID), Type: typeCampaignSubmitter,
-				MemberID: sub.MemberID, At: sub.CreatedAt}, "attribute_not_exists(PK)")
+				MemberID: sub.MemberID, At: sub.CreatedAt}, itemAbsent)
 		}
 		return tx.add("", s.campaignAdd(sub.CampaignID, adds, "", 0))
 	})
@@ -673,7 +673,7 @@ func (s *Rewards) ResubmitSubmission(ctx context.Context, old, sub rewards.Submi
 	s.submissionWrites(tx, sub, rewards.SubmissionChanges)
 	if oldKey != newKey {
 		tx.add("", s.del(key("PROOF#"+oldKey, skProof), ""))
-		tx.put(condProofFree, proofClaimItem{PK: "PROOF#" + newKey, SK: skProof, Type: typeProofClaim, SubmissionID: sub.ID, MemberID: sub.MemberID}, "attribute_not_exists(PK)")
+		tx.put(condProofFree, proofClaimItem{PK: "PROOF#" + newKey, SK: skProof, Type: typeProofClaim, SubmissionID: sub.ID, MemberID: sub.MemberID}, itemAbsent)
 	}
 	err := tx.run(ctx)
 	switch {
@@ -745,7 +745,7 @@ func (s *Rewards) ReviewSubmission(ctx context.Context, old, sub rewards.Submiss
 			s.pay(tx, *pay, true, first)
 			if first {
 				tx.put(condFirstApproval, campaignMarkItem{PK: campaignPK(sub.CampaignID), SK: campaignApprovedSK(sub.MemberID), Type: typeCampaignApproved,
-					MemberID: sub.MemberID, At: pay.At}, "attribute_not_exists(PK)")
+					MemberID: sub.MemberID, At: pay.At}, itemAbsent)
 			}
 		case rewards.SubmissionRejected:
 			tx.add("", s.del(key("PROOF#"+proofKey, skProof), ""))
@@ -784,7 +784,7 @@ func (s *Rewards) ReviewSubmission(ctx context.Context, old, sub rewards.Submiss
 func (s *Rewards) ReviewQueue(ctx context.Context, campaignID, cursor string, limit int) ([]rewards.Submission, string, error) {
 	pk := reviewQueuePK(campaignID)
 	out, next, err := pageOf(ctx, s.Store, pk, cursor, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
-		Limit: aws.Int32(int32(limit)), KeyConditionExpression: aws.String("GSI1PK = :pk"),
+		Limit: aws.Int32(int32(limit)), KeyConditionExpression: aws.String(gsi1Is),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": cS(pk)}},
 		func(av item) (rewards.Submission, bool, error) {
 			var it submissionItem
@@ -841,7 +841,7 @@ func (s *Rewards) Complete(ctx context.Context, p rewards.Completion, events []e
 // (false when it was already).
 func (s *Rewards) TakeBack(ctx context.Context, campaignID, objectID string, points int64, at time.Time) (bool, error) {
 	err := s.txn().put(condFirstTime, campaignMarkItem{PK: campaignPK(campaignID), SK: campaignTakenBackSK(objectID), Type: typeCampaignTakenBack, At: at},
-		"attribute_not_exists(PK)").
+		itemAbsent).
 		add("", s.campaignAdd(campaignID, map[string]int64{caTakenBack: 1, caPointsTakenBack: points}, "", 0)).run(ctx)
 	if failed(err, condFirstTime) {
 		return false, nil
@@ -856,7 +856,7 @@ func (s *Rewards) TakeBack(ctx context.Context, campaignID, objectID string, poi
 // (condTrialSlot: once the last one went, the remaining applicants are declined and
 // nobody else may apply).
 func (s *Rewards) ApplyTrial(ctx context.Context, a rewards.Application) error {
-	err := s.txn().put(condFirstTime, newTrialItem(a), "attribute_not_exists(PK)").
+	err := s.txn().put(condFirstTime, newTrialItem(a), itemAbsent).
 		add(condTrialSlot, s.campaignAdd(a.CampaignID, map[string]int64{caTrialApplied: 1}, caTrialSlotsLeft, 1)).run(ctx)
 	if failed(err, condTrialSlot) {
 		return fmt.Errorf("store.ApplyTrial: %w", rewards.ErrNoSlots)
@@ -909,7 +909,7 @@ func (s *Rewards) DecideTrial(ctx context.Context, old, a rewards.Application, e
 func (s *Rewards) TrialApplications(ctx context.Context, campaignID, cursor string, limit int) ([]rewards.Application, string, error) {
 	pk := trialQueuePK(campaignID)
 	out, next, err := pageOf(ctx, s.Store, pk, cursor, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
-		Limit: aws.Int32(int32(limit)), KeyConditionExpression: aws.String("GSI1PK = :pk"),
+		Limit: aws.Int32(int32(limit)), KeyConditionExpression: aws.String(gsi1Is),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": cS(pk)}},
 		func(av item) (rewards.Application, bool, error) {
 			var it trialItem

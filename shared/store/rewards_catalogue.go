@@ -208,16 +208,6 @@ type catalogueSettingsItem struct {
 // Catalogue's store: the gifts, their stock, redemptions and orders.
 var _ rewards.CatalogueStore = (*Rewards)(nil)
 
-// update is an Update of a key for a transaction.
-func (s *Store) update(k item, expr, condition string, names map[string]string, values item) types.TransactWriteItem {
-	u := &types.Update{TableName: aws.String(s.Table), Key: k, UpdateExpression: aws.String(expr),
-		ExpressionAttributeNames: names, ExpressionAttributeValues: values}
-	if condition != "" {
-		u.ConditionExpression = aws.String(condition)
-	}
-	return types.TransactWriteItem{Update: u}
-}
-
 // stockAdd adds n to a variant's stock (and to Added when restock), on condition.
 func (s *Rewards) stockAdd(giftID, variantID string, n int64, restock bool, condition string) types.TransactWriteItem {
 	expr := "SET #Type = :type, #GiftID = :g, #VariantID = :v ADD #Stock :n"
@@ -241,16 +231,16 @@ const (
 // CreateGift implements rewards.CatalogueStore: the gift and its variants, one
 // transaction; a gift of a campaign only while the campaign exists.
 func (s *Rewards) CreateGift(ctx context.Context, g rewards.Gift) error {
-	t := s.txn().put("", newGiftItem(g), "attribute_not_exists(PK)")
+	t := s.txn().put("", newGiftItem(g), itemAbsent)
 	for _, v := range g.Variants {
 		t.put("", variantItem{PK: giftPK(g.ID), SK: variantSK(v.ID), Type: typeGiftVariant, GiftID: g.ID, VariantID: v.ID,
-			Stock: v.Stock, Added: v.Added}, "attribute_not_exists(PK)")
+			Stock: v.Stock, Added: v.Added}, itemAbsent)
 	}
 	if g.CampaignID != "" {
 		// The campaign exists and has not ended (stored ended, or its end passed): a gift
 		// of an ended campaign could never be offered (issue 12, round 3).
 		t.add(condCampaign, s.check(campaignKey(g.CampaignID),
-			"attribute_exists(PK) AND #State <> :ended AND (#State = :draft OR #EndsAt > :now)", named(attrState, attrEndsAt),
+			itemExists+" AND #State <> :ended AND (#State = :draft OR #EndsAt > :now)", named(attrState, attrEndsAt),
 			item{":ended": avS(rewards.StateEnded), ":draft": avS(rewards.StateDraft),
 				":now": avS(g.CreatedAt.UTC().Truncate(time.Second).Format(time.RFC3339Nano))}))
 	}
@@ -271,7 +261,7 @@ func (s *Rewards) CreateGift(ctx context.Context, g rewards.Gift) error {
 // partition (the gift and its variants).
 func (s *Rewards) Gift(ctx context.Context, id string) (rewards.Gift, error) {
 	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ConsistentRead: aws.Bool(true),
-		KeyConditionExpression: aws.String("PK = :pk"), ExpressionAttributeValues: item{":pk": avS(giftPK(id))}})
+		KeyConditionExpression: aws.String(pkIs), ExpressionAttributeValues: item{":pk": avS(giftPK(id))}})
 	if err != nil {
 		return rewards.Gift{}, fmt.Errorf("store.Gift %s: %w", id, err)
 	}
@@ -305,7 +295,7 @@ func (s *Rewards) Gift(ctx context.Context, id string) (rewards.Gift, error) {
 // pages filtered on Active), then one BatchGetItem of their variants' stock.
 func (s *Rewards) Gifts(ctx context.Context, activeOnly bool, campaignID, cursor string, limit int) ([]rewards.Gift, string, error) {
 	in := &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1), ScanIndexForward: aws.Bool(false),
-		Limit: aws.Int32(int32(limit)), KeyConditionExpression: aws.String("GSI1PK = :pk"), ExpressionAttributeValues: item{":pk": avS(pkGifts)}}
+		Limit: aws.Int32(int32(limit)), KeyConditionExpression: aws.String(gsi1Is), ExpressionAttributeValues: item{":pk": avS(pkGifts)}}
 	scope := "gifts"
 	var filters, names []string
 	if activeOnly {
@@ -370,7 +360,7 @@ func (s *Rewards) SaveGift(ctx context.Context, old, g rewards.Gift, added []rew
 	t := s.txn().add(condGiftAsRead, put)
 	for _, v := range added {
 		t.put("", variantItem{PK: giftPK(g.ID), SK: variantSK(v.ID), Type: typeGiftVariant, GiftID: g.ID, VariantID: v.ID,
-			Stock: v.Stock, Added: v.Added}, "attribute_not_exists(PK)")
+			Stock: v.Stock, Added: v.Added}, itemAbsent)
 	}
 	err = t.run(ctx)
 	if failed(err, condGiftAsRead) || lostToConcurrent(err) {
@@ -385,7 +375,7 @@ func (s *Rewards) SaveGift(ctx context.Context, old, g rewards.Gift, added []rew
 // ChangeStock implements rewards.CatalogueStore: ADD to the variant's stock and to
 // what was added; taking away only down to 0.
 func (s *Rewards) ChangeStock(ctx context.Context, giftID, variantID string, add int64, now time.Time) error {
-	cond := "attribute_exists(PK)"
+	cond := itemExists
 	if add < 0 {
 		cond += " AND #Stock >= :need"
 	}
@@ -412,7 +402,7 @@ const campaignLive = "#State IN (:scheduled, :live) AND #StartsAt <= :now AND #E
 func (s *Rewards) campaignBudget(ctx context.Context, campaignID string, now time.Time) (types.TransactWriteItem, bool, error) {
 	var it map[string]types.AttributeValue
 	res, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table), Key: campaignKey(campaignID), ConsistentRead: aws.Bool(true),
-		ProjectionExpression: aws.String("PK, #GiftBudgetLeft"), ExpressionAttributeNames: named(attrGiftBudgetLeft)})
+		ProjectionExpression: aws.String(AttrPK + ", #GiftBudgetLeft"), ExpressionAttributeNames: named(attrGiftBudgetLeft)})
 	if err != nil {
 		return types.TransactWriteItem{}, false, fmt.Errorf("store.campaignBudget %s: %w", campaignID, err)
 	}
@@ -427,7 +417,7 @@ func (s *Rewards) campaignBudget(ctx context.Context, campaignID string, now tim
 		values[":minus"], values[":zero"] = avN(-1), avN(0)
 		return s.update(campaignKey(campaignID), "ADD #b :minus", "#b > :zero AND "+campaignLive, names, values), true, nil
 	}
-	return s.check(campaignKey(campaignID), "attribute_exists(PK) AND attribute_not_exists(#b) AND "+campaignLive, names, values), false, nil
+	return s.check(campaignKey(campaignID), itemExists+" AND attribute_not_exists(#b) AND "+campaignLive, names, values), false, nil
 }
 
 // giftBudgetRefusal tells why a campaign refused a redemption: no longer live
@@ -455,7 +445,7 @@ func (s *Rewards) Redeem(ctx context.Context, r rewards.Redemption, event eventt
 		}
 	}
 	t := s.txn()
-	t.put(condOrderNew, newOrderItem(orderPK(o.ID), skOrder, typeOrder, o), "attribute_not_exists(PK)")
+	t.put(condOrderNew, newOrderItem(orderPK(o.ID), skOrder, typeOrder, o), itemAbsent)
 	t.add(condGiftOffered, s.check(giftKey(o.GiftID), "#Active = :on AND #UpdatedAt = :v", named(attrActive, attrUpdatedAt),
 		item{":on": &types.AttributeValueMemberBOOL{Value: true}, ":v": avS(r.GiftUpdatedAt.Format(time.RFC3339Nano))}))
 	t.add(condStock, s.stockAdd(o.GiftID, o.VariantID, -1, false, "#Stock >= :need"))
@@ -503,7 +493,7 @@ func (s *Rewards) Redeem(ctx context.Context, r rewards.Redemption, event eventt
 // partition (the order and its address).
 func (s *Rewards) Order(ctx context.Context, id string, withAddress bool, now time.Time) (rewards.Order, error) {
 	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ConsistentRead: aws.Bool(true),
-		KeyConditionExpression: aws.String("PK = :pk"), ExpressionAttributeValues: item{":pk": avS(orderPK(id))}})
+		KeyConditionExpression: aws.String(pkIs), ExpressionAttributeValues: item{":pk": avS(orderPK(id))}})
 	if err != nil {
 		return rewards.Order{}, fmt.Errorf("store.Order %s: %w", id, err)
 	}
@@ -585,7 +575,7 @@ func orderOf(av item) (rewards.Order, bool, error) {
 func (s *Rewards) MemberOrders(ctx context.Context, memberID, cursor string, limit int, now time.Time) ([]rewards.Order, string, error) {
 	pk := memberOrdersPK(memberID)
 	list, next, err := pageOf(ctx, s.Store, pk, cursor, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
-		ScanIndexForward: aws.Bool(false), Limit: aws.Int32(int32(limit)), KeyConditionExpression: aws.String("GSI1PK = :pk"),
+		ScanIndexForward: aws.Bool(false), Limit: aws.Int32(int32(limit)), KeyConditionExpression: aws.String(gsi1Is),
 		ExpressionAttributeValues: item{":pk": avS(pk)}}, orderOf)
 	if err == nil {
 		list, err = s.withAddresses(ctx, list)
@@ -600,7 +590,7 @@ func (s *Rewards) MemberOrders(ctx context.Context, memberID, cursor string, lim
 func (s *Rewards) OrdersIn(ctx context.Context, status, cursor string, limit int) ([]rewards.Order, string, error) {
 	pk := ordersPK(status)
 	list, next, err := pageOf(ctx, s.Store, pk, cursor, &dynamodb.QueryInput{TableName: aws.String(s.Table), ConsistentRead: aws.Bool(true),
-		Limit: aws.Int32(int32(limit)), KeyConditionExpression: aws.String("PK = :pk"), ExpressionAttributeValues: item{":pk": avS(pk)}}, orderOf)
+		Limit: aws.Int32(int32(limit)), KeyConditionExpression: aws.String(pkIs), ExpressionAttributeValues: item{":pk": avS(pk)}}, orderOf)
 	if err != nil {
 		return nil, "", fmt.Errorf("store.OrdersIn: %w", err)
 	}
@@ -612,7 +602,7 @@ func (s *Rewards) OrdersIn(ctx context.Context, status, cursor string, limit int
 func (s *Rewards) OrdersToShip(ctx context.Context, limit int, now time.Time) ([]rewards.Order, error) {
 	var out []rewards.Order
 	err := s.eachPage(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ConsistentRead: aws.Bool(true),
-		KeyConditionExpression: aws.String("PK = :pk"), ExpressionAttributeValues: item{":pk": avS(ordersPK(rewards.OrderApproved))}},
+		KeyConditionExpression: aws.String(pkIs), ExpressionAttributeValues: item{":pk": avS(ordersPK(rewards.OrderApproved))}},
 		func(page []item) error {
 			for _, av := range page {
 				o, _, err := orderOf(av)
@@ -659,7 +649,7 @@ func (s *Rewards) SaveOrder(ctx context.Context, old, o rewards.Order, addressUn
 		t.add("", s.stockAdd(o.GiftID, o.VariantID, 1, false, ""))
 		t.add("", s.update(giftCountKey(o.MemberID, o.GiftID), "ADD #Count :minus", "", named(attrCount), item{":minus": avN(-1)}))
 		if o.BudgetTaken {
-			t.add("", s.update(campaignKey(o.CampaignID), "ADD #b :one", "attribute_exists(PK)", map[string]string{"#b": attrGiftBudgetLeft}, item{":one": avN(1)}))
+			t.add("", s.update(campaignKey(o.CampaignID), "ADD #b :one", itemExists, map[string]string{"#b": attrGiftBudgetLeft}, item{":one": avN(1)}))
 		}
 		eventID := ""
 		if len(events) > 0 {
@@ -673,7 +663,7 @@ func (s *Rewards) SaveOrder(ctx context.Context, old, o rewards.Order, addressUn
 		t.add("", s.campaignAdd(o.CampaignID, map[string]int64{caGiftsShipped: 1}, "", 0))
 	}
 	if !addressUntil.IsZero() {
-		t.add("", s.update(orderAddressKey(o.ID), "SET #e = :e", "attribute_exists(PK)", map[string]string{"#e": AttrExpires},
+		t.add("", s.update(orderAddressKey(o.ID), "SET #e = :e", itemExists, map[string]string{"#e": AttrExpires},
 			item{":e": &types.AttributeValueMemberN{Value: epoch(addressUntil)}}))
 	}
 	outs, err := s.outboxPuts(events)
@@ -758,8 +748,8 @@ func giftLabel(o rewards.Order) string {
 func (s *Rewards) EraseAddresses(ctx context.Context, memberID string) error {
 	var keys []item
 	err := s.eachPage(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
-		KeyConditionExpression: aws.String("GSI1PK = :pk"), ExpressionAttributeValues: item{":pk": avS(memberOrdersPK(memberID))},
-		ProjectionExpression: aws.String("PK")}, func(page []item) error {
+		KeyConditionExpression: aws.String(gsi1Is), ExpressionAttributeValues: item{":pk": avS(memberOrdersPK(memberID))},
+		ProjectionExpression: aws.String(AttrPK)}, func(page []item) error {
 		for _, av := range page {
 			if pk, ok := av[AttrPK].(*types.AttributeValueMemberS); ok {
 				keys = append(keys, key(pk.Value, skAddress))

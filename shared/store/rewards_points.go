@@ -146,9 +146,9 @@ func (t *txn) ledger(e rewards.Entry, balance, lifetime int64, need int64) *txn 
 		t.fail(fmt.Errorf("store: ledger entry without member, rule or time: %+v", e))
 		return t
 	}
-	t.put("", newLedgerItem(e), "attribute_not_exists(PK)")
+	t.put("", newLedgerItem(e), itemAbsent)
 	t.put(condPointsClaim, pointsClaimItem{PK: memberPK(e.MemberID), SK: pointsClaimSK(e.Rule, e.ObjectType, e.ClaimObject()),
-		Type: typePointsClaim, EntryID: e.ID, Amount: e.Amount, Lifetime: lifetime, SpaceID: e.SpaceID, At: e.At}, "attribute_not_exists(PK)")
+		Type: typePointsClaim, EntryID: e.ID, Amount: e.Amount, Lifetime: lifetime, SpaceID: e.SpaceID, At: e.At}, itemAbsent)
 	up := &types.Update{TableName: aws.String(t.s.Table), Key: rewardsAccountKey(e.MemberID),
 		UpdateExpression:         aws.String("SET #Type = :type, #MemberID = :m ADD #Balance :b, #Lifetime :l"),
 		ExpressionAttributeNames: named(AttrType, attrMemberID, attrBalance, attrLifetime),
@@ -237,7 +237,7 @@ func ledgerErr(op string, err error) error {
 // Entries is one page of a member's ledger, newest first.
 func (s *Rewards) Entries(ctx context.Context, memberID, cursor string, limit int) ([]rewards.Entry, string, error) {
 	in := &dynamodb.QueryInput{TableName: aws.String(s.Table),
-		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :p)"),
+		KeyConditionExpression:    aws.String(pkIs + " AND " + skBeginsWith(":p")),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": avS(memberPK(memberID)), ":p": avS(ledgerPrefix)},
 		ScanIndexForward:          aws.Bool(false), Limit: aws.Int32(int32(limit))}
 	items, next, err := s.onePage(ctx, "ledger#"+memberID, cursor, in, nil)
@@ -457,7 +457,7 @@ type statItem struct {
 // Count implements rewards.Store.
 func (s *Rewards) Count(ctx context.Context, memberID, stat, objectID string, at time.Time) (int64, error) {
 	err := s.txn().put(condCounted, map[string]any{AttrPK: memberPK(memberID), AttrSK: statClaimSK(stat, objectID), AttrType: typeStatClaim,
-		"At": at.UTC()}, "attribute_not_exists(PK)").
+		"At": at.UTC()}, itemAbsent).
 		add("", types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(memberPK(memberID), statSK(stat)),
 			UpdateExpression: aws.String("SET #Type = :type ADD #Count :one"), ExpressionAttributeNames: named(AttrType, attrCount),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":type": avS(typeStat), ":one": avN(1)}}}).run(ctx)
@@ -486,7 +486,7 @@ func (s *Rewards) AwardBadge(ctx context.Context, memberID, badge, grantedBy str
 		return false, err
 	}
 	err = s.txn().put(condBadgeNew, badgeItem{PK: memberPK(memberID), SK: badgeSK(badge), Type: typeBadgeAward, Badge: badge, At: at.UTC(),
-		GrantedBy: grantedBy}, "attribute_not_exists(PK)").with(s.outboxPuts([]eventtypes.Envelope{env})).run(ctx)
+		GrantedBy: grantedBy}, itemAbsent).with(s.outboxPuts([]eventtypes.Envelope{env})).run(ctx)
 	if failed(err, condBadgeNew) {
 		return false, nil
 	}
@@ -557,7 +557,7 @@ func (s *Rewards) ReachRank(ctx context.Context, memberID, rank string, name rew
 		return false, err
 	}
 	err = s.txn().put(condRankNew, map[string]any{AttrPK: memberPK(memberID), AttrSK: rankClaimSK(rank), AttrType: typeRankClaim,
-		"At": at.UTC()}, "attribute_not_exists(PK)").with(s.outboxPuts([]eventtypes.Envelope{env})).run(ctx)
+		"At": at.UTC()}, itemAbsent).with(s.outboxPuts([]eventtypes.Envelope{env})).run(ctx)
 	if failed(err, condRankNew) {
 		return false, nil
 	}

@@ -80,7 +80,7 @@ func (s *Store) MigrateRoleMemberships(ctx context.Context, now time.Time) (Role
 	}
 	for _, sp := range customers {
 		_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(spacePK(sp.ID), skSpace),
-			UpdateExpression: aws.String("SET GSI1PK = :pk, GSI1SK = :sk"), ConditionExpression: aws.String("#k = :customer"),
+			UpdateExpression: aws.String("SET " + setGSI1(":pk", ":sk")), ConditionExpression: aws.String("#k = :customer"),
 			ExpressionAttributeNames: map[string]string{"#k": attrKind},
 			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: customerSpacesPK},
 				":sk": &types.AttributeValueMemberS{Value: directorySK(sp.space())}, ":customer": &types.AttributeValueMemberS{Value: spaces.KindCustomer}}})

@@ -63,7 +63,7 @@ var _ posts.ScheduledStore = (*ScheduledPosts)(nil)
 
 // CreateScheduled implements posts.ScheduledStore.
 func (s *ScheduledPosts) CreateScheduled(ctx context.Context, a posts.ScheduledAnnouncement) error {
-	if err := s.txn().put("", newScheduledPostItem(a), "attribute_not_exists(PK)").run(ctx); err != nil {
+	if err := s.txn().put("", newScheduledPostItem(a), itemAbsent).run(ctx); err != nil {
 		return fmt.Errorf("store.CreateScheduled %s: %w", a.ID, err)
 	}
 	return nil
@@ -81,7 +81,7 @@ func (s *ScheduledPosts) Scheduled(ctx context.Context, id string) (posts.Schedu
 // ScheduledBetween implements posts.ScheduledStore: one Query of GSI1 between two dates.
 func (s *ScheduledPosts) ScheduledBetween(ctx context.Context, from, to time.Time) ([]posts.ScheduledAnnouncement, error) {
 	items, err := queryItems[scheduledPostItem](ctx, s.Store, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
-		KeyConditionExpression: aws.String("GSI1PK = :pk AND GSI1SK BETWEEN :from AND :to"),
+		KeyConditionExpression: aws.String(gsi1Is + " AND " + AttrGSI1SK + " BETWEEN :from AND :to"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": cS(pkScheduledPosts),
 			":from": cS(stamp(from)), ":to": cS(stamp(to))}})
 	if err != nil {

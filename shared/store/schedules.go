@@ -65,7 +65,7 @@ type Due struct {
 // DueSchedules lists the schedules whose time is not after now, earliest first.
 func (s Schedules) DueSchedules(ctx context.Context, now time.Time) ([]Due, error) {
 	items, err := queryItems[localScheduleItem](ctx, s.Store, &dynamodb.QueryInput{TableName: aws.String(s.Table), ConsistentRead: aws.Bool(true),
-		KeyConditionExpression: aws.String("PK = :pk"), ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: localSchedulesPK}}})
+		KeyConditionExpression: aws.String(pkIs), ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: localSchedulesPK}}})
 	if err != nil {
 		return nil, fmt.Errorf("store.DueSchedules: %w", err)
 	}

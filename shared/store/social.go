@@ -49,7 +49,7 @@ type identityItem struct {
 func (s *Members) SaveAuthFlow(ctx context.Context, f social.Flow, expires time.Time, hits []ratelimit.Hit, now time.Time) error {
 	put, err := s.put(authFlowItem{PK: authFlowPK(f.State), SK: skAuthFlow, Type: typeAuthFlow, Provider: f.Provider, Nonce: f.Nonce,
 		Verifier: f.Verifier, Return: f.Return, Invitation: f.Invitation, SwitchAccount: f.SwitchAccount, Locale: f.Locale,
-		ExpiresAt: expires.Unix()}, "attribute_not_exists(PK)")
+		ExpiresAt: expires.Unix()}, itemAbsent)
 	if err != nil {
 		return fmt.Errorf("store.SaveAuthFlow: %w", err)
 	}
@@ -90,7 +90,7 @@ func (s *Members) MemberIDByIdentity(ctx context.Context, provider, subject stri
 func (s *Members) identityPut(memberID string, id social.Identity, now time.Time) (types.TransactWriteItem, error) {
 	return s.put(identityItem{PK: identityPK(id.Provider, id.Subject), SK: skIdentity, Type: typeIdentity, MemberID: memberID,
 		GSI1PK: memberIdentitiesPK(memberID), GSI1SK: memberIdentitySK(id.Provider, id.Subject),
-		Provider: id.Provider, Email: id.Email, LinkedAt: now.UTC()}, "attribute_not_exists(PK)")
+		Provider: id.Provider, Email: id.Email, LinkedAt: now.UTC()}, itemAbsent)
 }
 
 // condAccountLive: the account is not deleted yet (deleting twice at once).
@@ -121,7 +121,7 @@ func (s *Members) LinkIdentity(ctx context.Context, memberID string, id social.I
 func (s *Members) ListIdentities(ctx context.Context, memberID string) ([]members.IdentityView, error) {
 	items, err := s.queryAll(ctx, &dynamodb.QueryInput{
 		TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
-		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
+		KeyConditionExpression:    aws.String(gsi1Is),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: memberIdentitiesPK(memberID)}},
 	})
 	if err != nil {
@@ -145,8 +145,8 @@ func (s *Members) DeleteAccount(ctx context.Context, memberID string, event even
 		return fmt.Errorf("store.DeleteAccount: %w", err)
 	}
 	ids, err := s.queryAll(ctx, &dynamodb.QueryInput{
-		TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1), ProjectionExpression: aws.String("PK, SK"),
-		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
+		TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1), ProjectionExpression: aws.String(keysOnly),
+		KeyConditionExpression:    aws.String(gsi1Is),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: memberIdentitiesPK(memberID)}},
 	})
 	if err != nil {
@@ -159,10 +159,10 @@ func (s *Members) DeleteAccount(ctx context.Context, memberID string, event even
 		{Update: &types.Update{
 			TableName: aws.String(s.Table), Key: key(memberPK(memberID), skProfile),
 			UpdateExpression: aws.String("SET #DisplayName = :name, #Status = :deleted, #Roles = :roles, #Email = :none " +
-				"REMOVE GSI1PK, GSI1SK, #Bio, #Expertise, #Interests, #Company, #Location, #Links, #AvatarKey, #SuspendedUntil"),
+				"REMOVE " + gsi1Keys + ", #Bio, #Expertise, #Interests, #Company, #Location, #Links, #AvatarKey, #SuspendedUntil"),
 			// Once: a second deletion at the same moment writes nothing and publishes no
 			// second member.deleted.
-			ConditionExpression: aws.String("attribute_exists(PK) AND #Status <> :deleted"),
+			ConditionExpression: aws.String(itemExists + " AND #Status <> :deleted"),
 			ExpressionAttributeNames: named(attrDisplayName, attrStatus, attrRoles, attrEmail, attrBio, attrExpertise, attrInterests,
 				attrCompany, attrLocation, attrLinks, attrAvatarKey, attrSuspendedUntil),
 			ExpressionAttributeValues: map[string]types.AttributeValue{

@@ -133,7 +133,7 @@ func (s *Spaces) CreateSpace(ctx context.Context, sp spaces.Space, owner *spaces
 	if sp.Customer() && owner != nil {
 		return fmt.Errorf("store.CreateSpace %s: a customer space has no owner", sp.ID)
 	}
-	put, err := s.put(newSpaceItem(sp), "attribute_not_exists(PK)")
+	put, err := s.put(newSpaceItem(sp), itemAbsent)
 	if err != nil {
 		return fmt.Errorf("store.CreateSpace: %w", err)
 	}
@@ -203,7 +203,7 @@ func (s *Spaces) membershipDelete(spaceID, sk, condition string) types.TransactW
 
 func (s *Spaces) membershipAbsent(spaceID, sk string) types.TransactWriteItem {
 	return types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{TableName: aws.String(s.Table), Key: key(spacePK(spaceID), sk),
-		ConditionExpression: aws.String("attribute_not_exists(PK)")}}
+		ConditionExpression: aws.String(itemAbsent)}}
 }
 
 // Named conditions of spaces' transactions.
@@ -245,13 +245,13 @@ func (s *Spaces) AddMember(ctx context.Context, m spaces.Membership, from string
 	if err != nil {
 		return fmt.Errorf("store.AddMember: %w", err)
 	}
-	put.Put.ConditionExpression = aws.String("attribute_not_exists(PK)")
+	put.Put.ConditionExpression = aws.String(itemAbsent)
 	request, invited := "", ""
 	switch from {
 	case spaces.StatusPending:
-		request = "attribute_exists(PK)"
+		request = itemExists
 	case spaces.StatusInvited:
-		invited = "attribute_exists(PK)"
+		invited = itemExists
 	}
 	items := []types.TransactWriteItem{put, s.spaceCount(m.SpaceID, 1),
 		s.membershipDelete(m.SpaceID, requestSK(m.MemberID), request), s.membershipDelete(m.SpaceID, invitedSK(m.MemberID), invited)}
@@ -285,7 +285,7 @@ func (s *Spaces) DeclineRequest(ctx context.Context, m spaces.Membership, event 
 	if err != nil {
 		return fmt.Errorf("store.DeclineRequest: %w", err)
 	}
-	items := []types.TransactWriteItem{s.membershipDelete(m.SpaceID, requestSK(m.MemberID), "attribute_exists(PK)"), put, out}
+	items := []types.TransactWriteItem{s.membershipDelete(m.SpaceID, requestSK(m.MemberID), itemExists), put, out}
 	return s.writeMembership(ctx, "store.DeclineRequest "+m.SpaceID+" "+m.MemberID, items...)
 }
 
@@ -310,7 +310,7 @@ func (s *Spaces) RequestToJoin(ctx context.Context, m spaces.Membership) error {
 	if err != nil {
 		return fmt.Errorf("store.RequestToJoin: %w", err)
 	}
-	put.Put.ConditionExpression = aws.String("attribute_not_exists(PK)")
+	put.Put.ConditionExpression = aws.String(itemAbsent)
 	items := []types.TransactWriteItem{put, s.membershipAbsent(m.SpaceID, activeMemberSK(m.MemberID)), s.membershipAbsent(m.SpaceID, invitedSK(m.MemberID))}
 	return s.writeMembership(ctx, "store.RequestToJoin "+m.SpaceID+" "+m.MemberID, items...)
 }
@@ -321,7 +321,7 @@ func (s *Spaces) SetMemberRole(ctx context.Context, m spaces.Membership) error {
 	if err != nil {
 		return fmt.Errorf("store.SetMemberRole: %w", err)
 	}
-	put.Put.ConditionExpression = aws.String("attribute_exists(PK)")
+	put.Put.ConditionExpression = aws.String(itemExists)
 	return s.writeMembership(ctx, "store.SetMemberRole "+m.SpaceID+" "+m.MemberID, put)
 }
 
@@ -337,7 +337,7 @@ func (s *Spaces) DeleteMembership(ctx context.Context, spaceID, memberID string,
 		s.membershipDelete(spaceID, invitedSK(memberID), ""),
 	}
 	if wasActive {
-		items[0].Delete.ConditionExpression = aws.String("attribute_exists(PK)")
+		items[0].Delete.ConditionExpression = aws.String(itemExists)
 		items = append(items, s.spaceCount(spaceID, -1), types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table),
 			Key: key(memberPK(memberID), skProfile), UpdateExpression: aws.String("ADD #LeftSpaces :s"),
 			ConditionExpression:       aws.String("attribute_exists(#PK)"),
@@ -379,14 +379,14 @@ func (s *Spaces) memberships(ctx context.Context, op string, in *dynamodb.QueryI
 // MySpaces implements spaces.Store.
 func (s *Spaces) MySpaces(ctx context.Context, memberID string) ([]spaces.Membership, error) {
 	return s.memberships(ctx, "store.MySpaces", &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
-		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
+		KeyConditionExpression:    aws.String(gsi1Is),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: mySpacesPK(memberID)}}})
 }
 
 // JoinRequests implements spaces.Store.
 func (s *Spaces) JoinRequests(ctx context.Context, spaceID string) ([]spaces.Membership, error) {
 	return s.memberships(ctx, "store.JoinRequests", &dynamodb.QueryInput{TableName: aws.String(s.Table),
-		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :req)"),
+		KeyConditionExpression: aws.String(pkIs + " AND " + skBeginsWith(":req")),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":pk": &types.AttributeValueMemberS{Value: spacePK(spaceID)}, ":req": &types.AttributeValueMemberS{Value: requestPrefix}}})
 }
@@ -411,7 +411,7 @@ func (s *Spaces) SaveInvitation(ctx context.Context, m spaces.Membership, event 
 	if err != nil {
 		return fmt.Errorf("store.SaveInvitation: %w", err)
 	}
-	put.Put.ConditionExpression = aws.String("attribute_not_exists(PK)")
+	put.Put.ConditionExpression = aws.String(itemAbsent)
 	out, err := s.outboxPut(event)
 	if err != nil {
 		return fmt.Errorf("store.SaveInvitation: %w", err)
@@ -432,14 +432,14 @@ func (s *Spaces) UpdateSpace(ctx context.Context, old spaces.Space, visibility, 
 	values := map[string]types.AttributeValue{":v": &types.AttributeValueMemberS{Value: visibility},
 		":k": &types.AttributeValueMemberS{Value: kind}, ":old": &types.AttributeValueMemberS{Value: old.Kind},
 		":oldv": &types.AttributeValueMemberS{Value: old.Visibility}}
-	expr := "SET #Visibility = :v, #Kind = :k REMOVE GSI1PK, GSI1SK"
+	expr := "SET #Visibility = :v, #Kind = :k REMOVE " + gsi1Keys
 	if pk := listingPK(kind, visibility); pk != "" {
-		expr = "SET #Visibility = :v, #Kind = :k, GSI1PK = :g, GSI1SK = :gs"
+		expr = "SET #Visibility = :v, #Kind = :k, " + setGSI1(":g", ":gs")
 		values[":g"] = &types.AttributeValueMemberS{Value: pk}
 		values[":gs"] = &types.AttributeValueMemberS{Value: directorySK(old)}
 	}
 	update := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(spacePK(old.ID), skSpace),
-		UpdateExpression: aws.String(expr), ConditionExpression: aws.String("attribute_exists(PK) AND #Kind = :old AND #Visibility = :oldv"),
+		UpdateExpression: aws.String(expr), ConditionExpression: aws.String(itemExists + " AND #Kind = :old AND #Visibility = :oldv"),
 		ExpressionAttributeNames: named(attrKind, attrVisibility), ExpressionAttributeValues: values}}
 	log, err := s.Moderation().auditPut(entry)
 	if err != nil {

@@ -208,7 +208,7 @@ func (s *Store) batchWrite(ctx context.Context, reqs []types.WriteRequest) error
 // projecting the given attributes (all when none).
 func queryPrefix(table, pk, prefix string, attrs ...string) *dynamodb.QueryInput {
 	in := &dynamodb.QueryInput{TableName: aws.String(table),
-		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :p)"),
+		KeyConditionExpression: aws.String(pkIs + " AND " + skBeginsWith(":p")),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":pk": &types.AttributeValueMemberS{Value: pk}, ":p": &types.AttributeValueMemberS{Value: prefix}}}
 	if len(attrs) > 0 {

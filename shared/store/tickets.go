@@ -378,7 +378,7 @@ func (s *Tickets) CreateTicket(ctx context.Context, t *tickets.Ticket, ack *tick
 		}
 		err = s.txn().underLimits(hits, t.CreatedAt, tickets.ErrRateLimited).
 			add(condTicketNumber, s.ticketSeqUpdate(seen)).
-			put("", newTicketItem(ticketPK(t.ID), skTicket, typeTicket, *t), "attribute_not_exists(PK)").
+			put("", newTicketItem(ticketPK(t.ID), skTicket, typeTicket, *t), itemAbsent).
 			put("", newTicketReplyItem(*ack), "").
 			add("", entries...).add("", outs...).add("", credits...).
 			add(condTicketImage, s.Images().imageUpdates(shownInTicket(t.ID), "", t.Body, t.CreatedAt)...).
@@ -529,7 +529,7 @@ const queueReadPages = 6
 // reads go on (up to queueReadPages) until the page holds limit tickets. The cursor
 // then points after the last ticket answered, never past one not shown.
 func (s *Tickets) Queue(ctx context.Context, f tickets.QueueFilter, cursor string, limit int) ([]tickets.Ticket, string, error) {
-	in := &dynamodb.QueryInput{TableName: aws.String(s.Table), KeyConditionExpression: aws.String("PK = :pk"), Limit: aws.Int32(int32(limit)),
+	in := &dynamodb.QueryInput{TableName: aws.String(s.Table), KeyConditionExpression: aws.String(pkIs), Limit: aws.Int32(int32(limit)),
 		ExpressionAttributeNames:  map[string]string{},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pkTicketQueue}}}
 	var conds []string

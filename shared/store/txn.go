@@ -20,7 +20,7 @@ import (
 // means. It runs through transact (conflict retries, the request's idempotency claims).
 //
 //	t := s.txn()
-//	t.put(condPostNew, postItem, "attribute_not_exists(PK)")
+//	t.put(condPostNew, postItem, itemAbsent)
 //	t.add(condImage, imageUpdates...)
 //	err := t.run(ctx)
 //	if failed(err, condImage) { ... }
@@ -160,6 +160,16 @@ func (s *Store) check(k item, condition string, names map[string]string, values 
 		c.ExpressionAttributeNames = names
 	}
 	return types.TransactWriteItem{ConditionCheck: c}
+}
+
+// update is an Update of a key for a transaction.
+func (s *Store) update(k item, expr, condition string, names map[string]string, values item) types.TransactWriteItem {
+	u := &types.Update{TableName: aws.String(s.Table), Key: k, UpdateExpression: aws.String(expr),
+		ExpressionAttributeNames: names, ExpressionAttributeValues: values}
+	if condition != "" {
+		u.ConditionExpression = aws.String(condition)
+	}
+	return types.TransactWriteItem{Update: u}
 }
 
 // del is a Delete of an item's key for a transaction, on condition ("" for none).

@@ -22,7 +22,7 @@ const (
 func (s *Posts) votePut(postID, memberID, option string, now time.Time) (types.TransactWriteItem, error) {
 	return s.put(map[string]any{AttrPK: postPK(postID), AttrSK: voteSK(memberID), AttrType: typeVote, "MemberID": memberID,
 		"Option": option, "At": now.UTC().Format(time.RFC3339Nano),
-		AttrGSI1PK: actsPK(memberID), AttrGSI1SK: actsSK(postPK(postID), voteSK(memberID))}, "attribute_not_exists(PK)")
+		AttrGSI1PK: actsPK(memberID), AttrGSI1SK: actsSK(postPK(postID), voteSK(memberID))}, itemAbsent)
 }
 
 // VoteIdea implements posts.VoteStore. The count and the idea's place in the
@@ -40,7 +40,7 @@ func (s *Posts) VoteIdea(ctx context.Context, p posts.Post, memberID string, eve
 	}
 	// A hidden idea keeps its count but stays out of the listing; a deleted one takes no
 	// vote (a deleted post is gone for every action).
-	listed := "SET #Votes = :n, GSI1SK = :sk"
+	listed := "SET #Votes = :n, " + AttrGSI1SK + " = :sk"
 	count := types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: postKey(postID),
 		UpdateExpression: aws.String(listed), ConditionExpression: aws.String("#Votes = :seen AND #Kind = :idea AND " + notDeleted),
 		ExpressionAttributeNames: namesIn(listed + " #Kind " + notDeleted),
@@ -145,7 +145,7 @@ func (s *Posts) reactionCount(postID, reaction string, delta int) types.Transact
 func (s *Posts) AddReaction(ctx context.Context, postID, memberID, reaction string, events ...eventtypes.Envelope) error {
 	put, err := s.put(map[string]any{AttrPK: postPK(postID), AttrSK: reactionSK(memberID, reaction), AttrType: typeReaction,
 		"MemberID": memberID, "Reaction": reaction, "At": time.Now().UTC().Format(time.RFC3339Nano),
-		AttrGSI1PK: actsPK(memberID), AttrGSI1SK: actsSK(postPK(postID), reactionSK(memberID, reaction))}, "attribute_not_exists(PK)")
+		AttrGSI1PK: actsPK(memberID), AttrGSI1SK: actsSK(postPK(postID), reactionSK(memberID, reaction))}, itemAbsent)
 	if err != nil {
 		return fmt.Errorf("store.AddReaction: %w", err)
 	}
@@ -161,7 +161,7 @@ func (s *Posts) AddReaction(ctx context.Context, postID, memberID, reaction stri
 
 // RemoveReaction implements posts.VoteStore.
 func (s *Posts) RemoveReaction(ctx context.Context, postID, memberID, reaction string) error {
-	del := s.del(key(postPK(postID), reactionSK(memberID, reaction)), "attribute_exists(PK)")
+	del := s.del(key(postPK(postID), reactionSK(memberID, reaction)), itemExists)
 	err := s.txn().add(condReaction, del).add("", s.reactionCount(postID, reaction, -1)).run(ctx)
 	if failed(err, condReaction) {
 		return fmt.Errorf("store.RemoveReaction %s: %w", postID, posts.ErrNoReaction)

@@ -133,6 +133,7 @@ func crashRounds(t *testing.T, dir string, barrier bool, rounds int, stopAtFirst
 // docs/decisions.md must change), and shows that CommitBarrier closes the gap: with
 // it, every acknowledged transaction survives the kill.
 func TestDynamoDBLocalLosesAnAcknowledgedTransactionOnKill(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if lost := crashRounds(t, dir, false, 6, true); lost == 0 {
 		t.Fatal("every transaction acknowledged by DynamoDB Local survived kill -9 in 6 rounds: the early acknowledgement " +
@@ -168,6 +169,7 @@ func alive(pid int) bool {
 // lives. An owner killed with SIGKILL leaves no server on its files: on Linux the
 // server dies with it; everywhere, the next Start stops a leftover before starting.
 func TestServerDoesNotOutliveItsOwner(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	helper := exec.Command(os.Args[0], "-test.run=^TestHelperOwner$", "-test.count=1")
 	helper.Env = append(os.Environ(), "DYNAMOLOCAL_OWNER_DIR="+dir)

@@ -59,6 +59,7 @@ func nonLoopback(t *testing.T) []net.IP {
 // takes no connection, and the runtime's check for that finds none. The check itself
 // does see a port open on every interface.
 func TestServerListensOnLoopbackOnly(t *testing.T) {
+	t.Parallel()
 	p, err := dynamolocal.Start(context.Background(), dynamolocal.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -109,6 +110,7 @@ func TestServerListensOnLoopbackOnly(t *testing.T) {
 // client that signs with any other key (the well-known local/local, or a random one)
 // neither reads nor writes them. The key is kept 0600 and reused across starts.
 func TestDataDirectoryNeedsItsKey(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	sv := start(t, dir, false)
 	sv.write(t, "mine")
@@ -152,6 +154,7 @@ func assertSeesNothing(t *testing.T, db *dynamodb.Client, who string) {
 // shared-local-instance.db) is moved to the directory's own database at the first
 // start: its tables are all there, with their stream, and no longer shared.
 func TestSharedDatabaseIsMovedToTheDirectorysOwn(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	jar, err := dynamolocal.FindJar()
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
@@ -25,6 +26,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
+	"github.com/aws/smithy-go/middleware"
 
 	"tribune/shared/store"
 	"tribune/shared/store/dynamolocal"
@@ -79,6 +81,8 @@ type Table struct {
 	DB        *dynamodb.Client
 	StreamARN string
 	Trips     *store.RoundTrips
+	// Writes counts the write operations the table's clients (DB, Client) have made.
+	Writes *Writes
 }
 
 // NewTable creates a table for t (dropped when t ends) and a client that counts its calls.
@@ -90,7 +94,7 @@ func NewTable(t testing.TB) Table {
 	ctx := context.Background()
 	endpoint := endpoints[(next.Add(1)-1)%uint64(len(endpoints))]
 	trips := &store.RoundTrips{}
-	tb := Table{Endpoint: endpoint, Trips: trips}
+	tb := Table{Endpoint: endpoint, Trips: trips, Writes: newWrites()}
 	db := tb.Client(t, trips.Option())
 	name := "t-" + strings.ToLower(rand.Text()[:12])
 	arn, err := store.EnsureTable(ctx, db, name)
@@ -121,7 +125,7 @@ func (tb Table) Client(t testing.TB, opts ...func(*dynamodb.Options)) *dynamodb.
 	}
 	opts = append([]func(*dynamodb.Options){func(o *dynamodb.Options) {
 		o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) { so.MaxAttempts, so.RateLimiter = 10, ratelimit.None })
-	}}, opts...)
+	}, tb.Writes.option()}, opts...)
 	return store.NewDynamoDB(cfg, tb.Endpoint, opts...)
 }
 
@@ -148,4 +152,126 @@ func (tb Table) Items(t testing.TB) int {
 		n += out.Count
 	}
 	return int(n)
+}
+
+// Writes counts the write operations (Put, Update, Delete, BatchWrite, TransactWrite)
+// that clients of a table have finished, failed or not (a timed-out transaction may
+// still commit), and lets a stream poller sleep until the next one (PollerStreams).
+type Writes struct {
+	mu      sync.Mutex
+	n       uint64
+	changed chan struct{} // closed at the next write
+}
+
+func newWrites() *Writes { return &Writes{changed: make(chan struct{})} }
+
+// Count is how many writes have finished.
+func (w *Writes) Count() uint64 {
+	if w == nil {
+		return 0
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.n
+}
+
+// Wait returns once more than n writes have finished, after at most max, or when ctx
+// ends.
+func (w *Writes) Wait(ctx context.Context, n uint64, max time.Duration) {
+	if w == nil {
+		return
+	}
+	timer := time.NewTimer(max)
+	defer timer.Stop()
+	for {
+		w.mu.Lock()
+		done, changed := w.n > n, w.changed
+		w.mu.Unlock()
+		if done {
+			return
+		}
+		select {
+		case <-changed:
+		case <-timer.C:
+			return
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+func (w *Writes) add() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.n++
+	close(w.changed)
+	w.changed = make(chan struct{})
+}
+
+// option counts a client's writes (nothing when w is nil: a Table made by hand).
+func (w *Writes) option() func(*dynamodb.Options) {
+	return func(o *dynamodb.Options) {
+		if w == nil {
+			return
+		}
+		o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
+			return s.Initialize.Add(middleware.InitializeMiddlewareFunc("DynamotestWrites",
+				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+					out, md, err := next.HandleInitialize(ctx, in)
+					switch in.Parameters.(type) {
+					case *dynamodb.PutItemInput, *dynamodb.UpdateItemInput, *dynamodb.DeleteItemInput,
+						*dynamodb.BatchWriteItemInput, *dynamodb.TransactWriteItemsInput,
+						*dynamodb.ExecuteStatementInput, *dynamodb.BatchExecuteStatementInput, *dynamodb.ExecuteTransactionInput:
+						w.add()
+					}
+					return out, md, err
+				}), middleware.After)
+		})
+	}
+}
+
+// PollerStreams is a DynamoDB Streams client of the table's server for a stream poller
+// (bus.StreamPoller) that sleeps while nothing is written: the poller reads the stream,
+// and after a read that found nothing new it waits its interval and lists the shards
+// again; that listing (DescribeStream) waits here until a client of the table has
+// written since the read began, or idle at most. An idle poller then costs one read per
+// idle period instead of two requests per interval (a test's poller polls every 20 ms:
+// most of a test's life is spent idle, and those requests were a large share of the
+// package's CPU). Writes by a client this Table did not make are still read within idle.
+func (tb Table) PollerStreams(t testing.TB, idle time.Duration) *PollerStreams {
+	t.Helper()
+	return &PollerStreams{Client: tb.Streams(t), writes: tb.Writes, idle: idle}
+}
+
+// PollerStreams: see Table.PollerStreams.
+type PollerStreams struct {
+	*dynamodbstreams.Client
+	writes *Writes
+	idle   time.Duration
+
+	mu     sync.Mutex
+	read   bool   // a GetRecords has begun since the last DescribeStream
+	before uint64 // the write count when the first of them began
+}
+
+// DescribeStream waits (see Table.PollerStreams), then lists the stream's shards.
+func (s *PollerStreams) DescribeStream(ctx context.Context, in *dynamodbstreams.DescribeStreamInput, opts ...func(*dynamodbstreams.Options)) (*dynamodbstreams.DescribeStreamOutput, error) {
+	s.mu.Lock()
+	read, before := s.read, s.before
+	s.read = false
+	s.mu.Unlock()
+	if read {
+		s.writes.Wait(ctx, before, s.idle)
+	}
+	return s.Client.DescribeStream(ctx, in, opts...)
+}
+
+// GetRecords notes the write count before its first read after a listing.
+func (s *PollerStreams) GetRecords(ctx context.Context, in *dynamodbstreams.GetRecordsInput, opts ...func(*dynamodbstreams.Options)) (*dynamodbstreams.GetRecordsOutput, error) {
+	s.mu.Lock()
+	if !s.read {
+		s.read, s.before = true, s.writes.Count()
+	}
+	s.mu.Unlock()
+	return s.Client.GetRecords(ctx, in, opts...)
 }
