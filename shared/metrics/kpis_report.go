@@ -258,8 +258,10 @@ func KpiRange(from, to string) (days, previous []string, err error) {
 // the baseline when one is frozen.
 func (s *Service) Kpis(ctx context.Context, from, to, space string) (KpiReport, error) {
 	days, previous, err := KpiRange(from, to)
-	if err == nil && days[0] > Day(s.now()) {
-		err = ErrTrafficRange // a period that has not begun reads as a collapse
+	if err == nil && days[len(days)-1] > Day(s.now()) {
+		// Days to come read as a collapse, and a period half in the future is compared
+		// with a whole past one (tester 14b, finding 1).
+		err = ErrKpiRangeFuture
 	}
 	if err != nil {
 		return KpiReport{}, fmt.Errorf("metrics.Kpis: %w", err)
