@@ -23,6 +23,7 @@ type HealthCard struct {
 	Unit      string        `json:"unit"`
 	Available bool          `json:"available"`
 	Merged    bool          `json:"merged"`
+	Note      string        `json:"note,omitempty"`
 	Series    []HealthPoint `json:"series"`
 	// PreviousCheck is the card's value in the previous health check (absent for the
 	// first one, or when that check could not show it).

@@ -3331,6 +3331,7 @@ export interface components {
             baseline?: number;
             kpi: string;
             merged: boolean;
+            note?: string;
             number?: string;
             other?: number;
             previous: number;
@@ -3746,6 +3747,7 @@ export interface components {
             baseline?: number;
             kpi: string;
             merged: boolean;
+            note?: string;
             number?: string;
             other?: number;
             previous: number;

@@ -1,0 +1,76 @@
+package app_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"tribune/shared/metrics"
+	"tribune/shared/policy"
+)
+
+// salesCard is the dashboard's sales_per_participant card over the last 30 days.
+func (c *community) salesCard(t *testing.T, admin *http.Client) (metrics.Card, string) {
+	t.Helper()
+	now := time.Now().UTC()
+	var r metrics.KpiReport
+	status, raw := c.call(admin, "GET", "/api/kpis?from="+metrics.Day(now.AddDate(0, 0, -29))+"&to="+metrics.Day(now), "", &r)
+	if status != 200 {
+		t.Fatalf("kpis: %d %s", status, raw)
+	}
+	for _, card := range r.Cards {
+		if card.Kpi == "sales_per_participant" {
+			return card, raw
+		}
+	}
+	t.Fatal("no sales_per_participant card")
+	return metrics.Card{}, ""
+}
+
+// Before any sales file, the sales card says so (note no_sales_file, merged false),
+// even with a customer active (it said merged: the small-group rule); an upload of the
+// header alone is refused (400 empty_sales_file) and replaces nothing (tester 14b,
+// findings 2 and 5).
+func TestKpiSalesCardBeforeAnyUploadAndAnEmptyFile(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	admin := c.as("ada", policy.RoleAdmin)
+	acme := c.customerSpace(admin, "Acme")
+	day := metrics.Day(time.Now())
+	if err := c.st.CountEvent(context.Background(), metrics.Consumer, "seed-acme-activity", day,
+		[]metrics.Count{{Name: metrics.CustomerActivitiesBy, Key: acme.ID, Delta: 1}}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	card, raw := c.salesCard(t, admin)
+	if card.Note != metrics.NoteNoSalesFile || card.Merged || card.Value != nil || card.Other != nil {
+		t.Fatalf("before any upload: %+v", card)
+	}
+	if !strings.Contains(raw, `"note":"no_sales_file"`) || strings.Count(raw, `"note"`) != 1 {
+		t.Fatalf("the note on other cards too: %s", raw)
+	}
+	for _, empty := range []string{"customer,amount\n", "customer,amount", "customer,amount\n\n\n"} {
+		status, raw := c.upload(admin, "POST", "/api/kpis/sales", "text/csv", empty)
+		if status != 400 || problemCode(raw) != "empty_sales_file" {
+			t.Fatalf("%q: %d %s", empty, status, raw)
+		}
+	}
+	if _, ok, err := c.st.Sales().SalesUpload(context.Background()); ok || err != nil {
+		t.Fatalf("an empty file was stored: %v %v", ok, err)
+	}
+	if status, raw := c.upload(admin, "POST", "/api/kpis/sales", "text/csv", "customer,amount\nAcme,200\nGlobex,100\n"); status != 200 {
+		t.Fatalf("good file: %d %s", status, raw)
+	}
+	if status, raw := c.upload(admin, "POST", "/api/kpis/sales", "text/csv", "customer,amount\n"); status != 400 || problemCode(raw) != "empty_sales_file" {
+		t.Fatalf("empty after a good one: %d %s", status, raw)
+	}
+	up, ok, err := c.st.Sales().SalesUpload(context.Background())
+	if err != nil || !ok || up.Rows != 2 {
+		t.Fatalf("the good upload was replaced: %+v %v %v", up, ok, err)
+	}
+	// Uploaded: no note; one customer active, so the small-group rule hides it.
+	if card, _ := c.salesCard(t, admin); card.Note != "" || !card.Merged || card.Value != nil {
+		t.Fatalf("after an upload: %+v", card)
+	}
+}
