@@ -1,8 +1,10 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -164,6 +166,9 @@ func (k *kpiHealth) Due(ctx context.Context) error {
 // HealthChecks is `GET /api/kpis/health-checks`'s answer.
 type HealthChecks struct {
 	Items []metrics.HealthSummary `json:"items"`
+	// EveryMonths is the settings' healthCheckMonths: how often a check runs (tester
+	// 14b, finding 6: the page said 6 whatever the setting).
+	EveryMonths int `json:"everyMonths"`
 }
 
 // healthRoutes are the baseline's and the health checks' routes.
@@ -173,10 +178,11 @@ func healthRoutes(k *kpiHealth) []httpx.Route {
 			Summary:   "The launch baseline: the KPIs' values over the 30 days ending the day before it was frozen.",
 			Responses: httpx.Answers(200, "The baseline", metrics.Baseline{}, map[int]string{404: "No baseline frozen yet (no_baseline)"})},
 		{Method: "PUT", Pattern: "/api/kpis/baseline", Tag: "kpis", Action: policy.KpisManage, Handler: k.putBaseline,
-			Summary:   "Freezes the KPIs of the 30 days ending yesterday as the launch baseline (again: replaced).",
-			Responses: httpx.Answers(200, "The baseline frozen", metrics.Baseline{}, nil)},
+			Summary: "Freezes the KPIs of the 30 days ending yesterday as the launch baseline (again: replaced). No body, or the empty object {}: " +
+				"any member (values …) is 400 malformed_json and nothing is frozen.",
+			Responses: httpx.Answers(200, "The baseline frozen", metrics.Baseline{}, map[int]string{400: "A body other than {} (malformed_json)"})},
 		{Method: "GET", Pattern: "/api/kpis/health-checks", Tag: "kpis", Action: policy.KpisRead, Handler: k.list,
-			Summary:   "The health checks, newest first (at most 100).",
+			Summary:   "The health checks, newest first (at most 100), and everyMonths: the months between periodic checks (the settings' healthCheckMonths).",
 			Responses: httpx.Answers(200, "The list", HealthChecks{}, nil)},
 		{Method: "POST", Pattern: "/api/kpis/health-checks", Tag: "kpis", Action: policy.KpisManage, Handler: k.runNow,
 			Summary: "Runs a health check now: stores its report and mails it to every admin. A check of the same period run less than 10 minutes before " +
@@ -198,13 +204,34 @@ func (k *kpiHealth) getBaseline(w http.ResponseWriter, r *http.Request) {
 }
 
 func (k *kpiHealth) putBaseline(w http.ResponseWriter, r *http.Request) {
+	// The freeze takes no figures: a body is empty or the empty object {} (the web
+	// app's); anything else is refused before anything is written, so a script that
+	// tries to set values does not replace the real baseline silently (tester 14b,
+	// finding 12: {"values":…} was dropped and a baseline frozen).
+	raw, err := io.ReadAll(io.LimitReader(r.Body, httpx.MaxBodyBytes+1))
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	if len(bytes.TrimSpace(raw)) > 0 {
+		r.Body = io.NopCloser(bytes.NewReader(raw))
+		var none struct{}
+		if !httpx.Decoded(w, r, &none) {
+			return
+		}
+	}
 	b, err := k.Freeze(r.Context())
 	httpx.Reply(w, r, http.StatusOK, b, err)
 }
 
 func (k *kpiHealth) list(w http.ResponseWriter, r *http.Request) {
 	items, err := k.store.Health().HealthChecks(r.Context())
-	httpx.Reply(w, r, http.StatusOK, HealthChecks{Items: items}, err)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	months, err := k.months(r.Context())
+	httpx.Reply(w, r, http.StatusOK, HealthChecks{Items: items, EveryMonths: months}, err)
 }
 
 func (k *kpiHealth) runNow(w http.ResponseWriter, r *http.Request) {

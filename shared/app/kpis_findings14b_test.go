@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"tribune/shared/app"
 	"tribune/shared/metrics"
 	"tribune/shared/policy"
 )
@@ -72,5 +73,44 @@ func TestKpiSalesCardBeforeAnyUploadAndAnEmptyFile(t *testing.T) {
 	// Uploaded: no note; one customer active, so the small-group rule hides it.
 	if card, _ := c.salesCard(t, admin); card.Note != "" || !card.Merged || card.Value != nil {
 		t.Fatalf("after an upload: %+v", card)
+	}
+}
+
+// PUT /api/kpis/baseline takes no figures: a body with members is 400 and freezes
+// nothing; no body or {} freezes (tester 14b, finding 12).
+func TestKpiBaselineRefusesABody(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	admin := c.as("ada", policy.RoleAdmin)
+	for _, body := range []string{`{"values":{"page_views":99999}}`, `[]`, `null`, `{} {}`, `x`} {
+		if status, raw := c.call(admin, "PUT", "/api/kpis/baseline", body, nil); status != 400 || problemCode(raw) != "malformed_json" {
+			t.Errorf("%s: %d %s", body, status, raw)
+		}
+	}
+	if _, ok, err := c.st.Health().Baseline(context.Background()); ok || err != nil {
+		t.Fatalf("a body froze a baseline: %v %v", ok, err)
+	}
+	for _, body := range []string{`{}`, ``, " \n"} {
+		if status, raw := c.call(admin, "PUT", "/api/kpis/baseline", body, nil); status != 200 {
+			t.Fatalf("%q: %d %s", body, status, raw)
+		}
+	}
+}
+
+// The list of health checks says the configured months between checks (tester 14b,
+// finding 6).
+func TestKpiHealthCheckListSaysEveryMonths(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	admin, marketer := c.as("ada", policy.RoleAdmin), c.as("mia", policy.RoleMarketer)
+	var list app.HealthChecks
+	if status, raw := c.call(marketer, "GET", "/api/kpis/health-checks", "", &list); status != 200 || list.EveryMonths != 6 || !strings.Contains(raw, `"everyMonths":6`) {
+		t.Fatalf("default: %d %s", status, raw)
+	}
+	if status, raw := c.call(admin, "PUT", "/api/kpis/settings", `{"heavyFrom":2,"healthCheckMonths":7}`, nil); status != 200 {
+		t.Fatalf("settings: %d %s", status, raw)
+	}
+	if status, raw := c.call(marketer, "GET", "/api/kpis/health-checks", "", &list); status != 200 || list.EveryMonths != 7 {
+		t.Fatalf("after 7: %d %s", status, raw)
 	}
 }

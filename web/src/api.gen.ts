@@ -632,7 +632,7 @@ export interface paths {
         };
         /** The launch baseline: the KPIs' values over the 30 days ending the day before it was frozen. */
         get: operations["getKpisBaseline"];
-        /** Freezes the KPIs of the 30 days ending yesterday as the launch baseline (again: replaced). */
+        /** Freezes the KPIs of the 30 days ending yesterday as the launch baseline (again: replaced). No body, or the empty object {}: any member (values …) is 400 malformed_json and nothing is frozen. */
         put: operations["putKpisBaseline"];
         post?: never;
         delete?: never;
@@ -665,7 +665,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The health checks, newest first (at most 100). */
+        /** The health checks, newest first (at most 100), and everyMonths: the months between periodic checks (the settings' healthCheckMonths). */
         get: operations["getKpisHealth-checks"];
         put?: never;
         /** Runs a health check now: stores its report and mails it to every admin. A check of the same period run less than 10 minutes before (or at the same moment) is not run again: 200 with that report, and no mail. */
@@ -3757,6 +3757,7 @@ export interface components {
             value: number;
         };
         HealthChecks: {
+            everyMonths: number;
             items: components["schemas"]["HealthSummary"][];
         };
         HealthParticipation: {
@@ -7489,7 +7490,7 @@ export interface operations {
                     "application/json": components["schemas"]["Baseline"];
                 };
             };
-            /** @description Bad Idempotency-Key header */
+            /** @description A body other than {} (malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
