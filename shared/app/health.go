@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -102,13 +103,19 @@ func (k *kpiHealth) Run(ctx context.Context, periodicDay string) (metrics.Health
 		prev = &latest
 	}
 	rep := metrics.HealthReport{ID: store.NewHealthID(now), At: now, From: from, To: to, Months: months, Cards: metrics.WithPreviousCheck(cards, prev)}
-	part, ok, err := k.source.Participation(ctx, from, to)
+	base, frozen, err := k.store.Health().Baseline(ctx)
 	if err != nil {
 		return metrics.HealthReport{}, err
 	}
-	if ok {
-		rep.Participation = &part
+	if frozen {
+		at := base.At
+		rep.BaselineAt = &at
 	}
+	part, err := k.source.Participation(ctx, from, to)
+	if err != nil {
+		return metrics.HealthReport{}, err
+	}
+	rep.Participation = &part
 	var prevPart *metrics.HealthParticipation
 	if prev != nil {
 		prevPart = prev.Participation
@@ -282,29 +289,30 @@ func (d dashboardKPIs) Cards(ctx context.Context, from, to string) ([]metrics.He
 	return out, nil
 }
 
-// Participation is the 28 days ending today (the dashboard's window), whatever the
-// report's range: participation is a rolling picture, not a sum over months.
-func (d dashboardKPIs) Participation(ctx context.Context, _, _ string) (metrics.HealthParticipation, bool, error) {
-	p, err := d.service.Participation(ctx, 28)
+// Participation is the 28 days ending the report's last day (the dashboard's window),
+// whatever the report's length: participation is a rolling picture, not a sum over
+// months. Always there, zeros included, groups under the small-group rule, no names
+// (tester 14b, finding 4: a merged one was left out).
+func (d dashboardKPIs) Participation(ctx context.Context, _, to string) (metrics.HealthParticipation, error) {
+	end, err := time.Parse(time.DateOnly, to)
 	if err != nil {
-		return metrics.HealthParticipation{}, false, err
+		return metrics.HealthParticipation{}, fmt.Errorf("app.Participation %q: %w", to, err)
+	}
+	p, err := d.service.ParticipationEnding(ctx, metrics.ParticipationDays, end)
+	if err != nil {
+		return metrics.HealthParticipation{}, err
 	}
 	share := func(g metrics.Group) metrics.HealthShare {
 		var out metrics.HealthShare
 		if g.Members != nil {
-			out.Members = int64(*g.Members)
+			n := int64(*g.Members)
+			out.Members = &n
 		}
-		if g.Share != nil {
-			out.Share = *g.Share
-		}
+		out.Share = g.Share
 		return out
 	}
-	hp := metrics.HealthParticipation{From: p.From, To: p.To, HeavyFrom: p.HeavyFrom, Readers: share(p.Readers),
-		Occasional: share(p.Occasional), Heavy: share(p.Heavy), Merged: p.Merged}
-	if p.ActiveMembers != nil {
-		hp.ActiveMembers = *p.ActiveMembers
-	}
-	return hp, !p.Merged, nil
+	return metrics.HealthParticipation{From: p.From, To: p.To, HeavyFrom: p.HeavyFrom, ActiveMembers: p.ActiveMembers, Readers: share(p.Readers),
+		Occasional: share(p.Occasional), Heavy: share(p.Heavy), Merged: p.Merged}, nil
 }
 
 // KpiCheckRoutes are the baseline's, the health checks' and the sales upload's routes

@@ -114,3 +114,53 @@ func TestKpiHealthCheckListSaysEveryMonths(t *testing.T) {
 		t.Fatalf("after 7: %d %s", status, raw)
 	}
 }
+
+// Every report carries participation: the 28 days ending its last day, zeros included
+// (tester 14b, finding 4). The 10-minute rule hands back a report only when the period,
+// the settings and the baseline are the same: a check after a freeze or a settings
+// change runs anew (finding 13).
+func TestKpiHealthCheckParticipationAndWhatMakesItNew(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	admin := c.as("ada", policy.RoleAdmin)
+	run := func(want int) metrics.HealthReport {
+		t.Helper()
+		var rep metrics.HealthReport
+		status, raw := c.call(admin, "POST", "/api/kpis/health-checks", "", &rep)
+		if status != want {
+			t.Fatalf("run: %d, want %d: %.300s", status, want, raw)
+		}
+		if rep.Participation == nil || !strings.Contains(raw, `"participation":{`) {
+			t.Fatalf("no participation: %.300s", raw)
+		}
+		return rep
+	}
+	first := run(201)
+	p := first.Participation
+	to, _ := time.Parse(time.DateOnly, first.To)
+	if p.To != first.To || p.From != metrics.Day(to.AddDate(0, 0, 1-metrics.ParticipationDays)) || p.ActiveMembers == nil || *p.ActiveMembers != 0 ||
+		p.Readers.Members == nil || *p.Readers.Members != 0 || p.HeavyFrom != 5 || first.BaselineAt != nil {
+		t.Fatalf("participation of nobody: %+v", p)
+	}
+	if again := run(200); again.ID != first.ID {
+		t.Fatalf("same period, settings, baseline: %s, want %s", again.ID, first.ID)
+	}
+	var b metrics.Baseline
+	if status, raw := c.call(admin, "PUT", "/api/kpis/baseline", "", &b); status != 200 {
+		t.Fatalf("freeze: %d %s", status, raw)
+	}
+	frozen := run(201)
+	if frozen.ID == first.ID || frozen.BaselineAt == nil || !frozen.BaselineAt.Equal(b.At) {
+		t.Fatalf("after a freeze: %s (first %s), baselineAt %v want %v", frozen.ID, first.ID, frozen.BaselineAt, b.At)
+	}
+	if status, raw := c.call(admin, "PUT", "/api/kpis/settings", `{"heavyFrom":3,"healthCheckMonths":6}`, nil); status != 200 {
+		t.Fatalf("settings: %d %s", status, raw)
+	}
+	changed := run(201)
+	if changed.ID == frozen.ID || changed.Participation.HeavyFrom != 3 {
+		t.Fatalf("after a settings change: %s (before %s) %+v", changed.ID, frozen.ID, changed.Participation)
+	}
+	if again := run(200); again.ID != changed.ID {
+		t.Fatalf("nothing changed: %s, want %s", again.ID, changed.ID)
+	}
+}

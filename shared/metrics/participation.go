@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"time"
 
 	"tribune/shared/errs"
 )
@@ -112,6 +113,12 @@ type Participation struct {
 // the days days before the period, not in it). Four queries whatever the period, and
 // one read of names.
 func (s *Service) Participation(ctx context.Context, days int) (Participation, error) {
+	return s.ParticipationEnding(ctx, days, s.Now())
+}
+
+// ParticipationEnding is Participation of the days days ending on end's day (a health
+// check's: its last day).
+func (s *Service) ParticipationEnding(ctx context.Context, days int, end time.Time) (Participation, error) {
 	if days < 1 || days > MaxParticipationDays {
 		return Participation{}, fmt.Errorf("metrics.Participation: %w", ErrParticipationDays)
 	}
@@ -119,7 +126,7 @@ func (s *Service) Participation(ctx context.Context, days int) (Participation, e
 	if err != nil {
 		return Participation{}, err
 	}
-	today := s.Now().UTC()
+	today := end.UTC()
 	from, to := Day(today.AddDate(0, 0, 1-days)), Day(today)
 	before := Day(today.AddDate(0, 0, 1-2*days))
 	keyed, err := s.KpiData.KeyedDays(ctx, ContributionsBy, before, to)

@@ -3777,12 +3777,14 @@ export interface components {
         HealthReport: {
             /** Format: date-time */
             at: string;
+            /** Format: date-time */
+            baselineAt?: string;
             cards: components["schemas"]["HealthCard"][];
             findings: components["schemas"]["Finding"][];
             from: string;
             id: string;
             months: number;
-            participation?: components["schemas"]["HealthParticipation"];
+            participation: components["schemas"]["HealthParticipation"];
             to: string;
         };
         HealthShare: {
