@@ -165,11 +165,11 @@ func Findings(cards []HealthCard, part, prevPart *HealthParticipation) []Finding
 
 // HealthReport is one health check: `GET /api/kpis/health-checks/{id}`.
 type HealthReport struct {
-	ID            string               `json:"id"`
-	At            time.Time            `json:"at"`
-	From          string               `json:"from"`
-	To            string               `json:"to"`
-	Cards         []HealthCard         `json:"cards"`
+	ID    string       `json:"id"`
+	At    time.Time    `json:"at"`
+	From  string       `json:"from"`
+	To    string       `json:"to"`
+	Cards []HealthCard `json:"cards"`
 	// Participation is always there in a report run since tester 14b's finding 4 (the
 	// 28 days ending To, groups under the small-group rule, all zeros included).
 	Participation *HealthParticipation `json:"participation"`
