@@ -164,3 +164,31 @@ func TestKpiHealthCheckParticipationAndWhatMakesItNew(t *testing.T) {
 		t.Fatalf("nothing changed: %s, want %s", again.ID, changed.ID)
 	}
 }
+
+// A member's only contributions are in a closed customer space: a marketer outside it
+// learns nothing of them from participation (no named lists, the note
+// lists_admins_only; the groups stay community-wide); an admin gets the lists (tester
+// 14b, finding 11).
+func TestKpiParticipationNamesOnlyToAdmins(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	admin, _, cara, acme := c.supportDesk()
+	marketer := c.as("mia", policy.RoleMarketer)
+	c.post(cara, acme.ID, `{"kind":"idea","title":"Offline","body":"Please."}`)
+	c.post(cara, acme.ID, `{"kind":"question","title":"How?","body":"Tell me."}`)
+	c.settledItems()
+	if status, _ := c.call(marketer, "GET", "/api/spaces/"+acme.ID, "", nil); status != 404 {
+		t.Fatalf("the marketer reads Acme: %d", status)
+	}
+	var p metrics.Participation
+	status, raw := c.call(marketer, "GET", "/api/kpis/participation?days=7", "", &p)
+	if status != 200 || len(p.TopContributors) != 0 || len(p.AtRisk) != 0 || p.Note != metrics.NoteListsAdminsOnly ||
+		strings.Contains(raw, "m_cara") || !strings.Contains(raw, `"topContributors":[]`) {
+		t.Fatalf("marketer: %d %s", status, raw)
+	}
+	p = metrics.Participation{}
+	status, raw = c.call(admin, "GET", "/api/kpis/participation?days=7", "", &p)
+	if status != 200 || len(p.TopContributors) != 1 || p.TopContributors[0].Contributions != 2 || p.Note != "" || strings.Contains(raw, `"note"`) {
+		t.Fatalf("admin: %d %s", status, raw)
+	}
+}

@@ -105,7 +105,14 @@ type Participation struct {
 	TopContributors []Contributor `json:"topContributors"`
 	AtRisk          []AtRisk      `json:"atRisk"`
 	Merged          bool          `json:"merged"`
+	// Note is NoteListsAdminsOnly when the named lists were left out for this reader
+	// (absent otherwise).
+	Note string `json:"note,omitempty"`
 }
+
+// NoteListsAdminsOnly: the top contributors and members at risk are shown to admins
+// only (they count contributions in spaces a marketer may not read).
+const NoteListsAdminsOnly = "lists_admins_only"
 
 // Participation computes the period of days ending today: the active members, split
 // into readers (no contribution), occasional (1 to heavyFrom-1) and heavy contributors

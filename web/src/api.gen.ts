@@ -700,7 +700,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Participation (90-9-1): active members split into readers, occasional and heavy contributors, the top 10 contributors, and at most 50 members at risk (contributed in the period before, not in this one). */
+        /** Participation (90-9-1): active members split into readers, occasional and heavy contributors, the top 10 contributors, and at most 50 members at risk (contributed in the period before, not in this one). The two named lists count every space, so only readers allowed kpis.manage (admins) get them; others get them empty and note lists_admins_only. */
         get: operations["getKpisParticipation"];
         put?: never;
         post?: never;
@@ -4032,6 +4032,7 @@ export interface components {
             heavy: components["schemas"]["Group"];
             heavyFrom: number;
             merged: boolean;
+            note?: string;
             occasional: components["schemas"]["Group"];
             readers: components["schemas"]["Group"];
             to: string;
