@@ -49,7 +49,7 @@ func (h KpiHTTP) Routes() []httpx.Route {
 			Summary:   "One KPI's daily series as CSV (UTF-8, header day,value, one line a day; a hidden or empty day has an empty value), as an attachment.",
 			Responses: httpx.Answers(200, "text/csv: day, value", nil, map[int]string{400: "Bad KPI, range or space", 404: "A KPI not measured yet"})},
 		{Method: "GET", Pattern: "/api/kpis/participation", Tag: "kpis", Action: policy.KpisRead, Handler: h.participation,
-			Query:     []httpx.Param{{Name: "days", Description: "The period, ending today (1–400, default 28)"}},
+			Query: []httpx.Param{{Name: "days", Description: "The period, ending today (1–400, default 28)"}},
 			Summary: "Participation (90-9-1): active members split into readers, occasional and heavy contributors, the top 10 contributors, and at most 50 members at risk (contributed in the period before, not in this one). " +
 				"The two named lists count every space, so only readers allowed kpis.manage (admins) get them; others get them empty and note lists_admins_only.",
 			Responses: httpx.Answers(200, "Participation", Participation{}, map[int]string{400: "Bad days"})},
