@@ -192,3 +192,25 @@ func TestKpiParticipationNamesOnlyToAdmins(t *testing.T) {
 		t.Fatalf("admin: %d %s", status, raw)
 	}
 }
+
+// A range ending after today is 400 invalid_kpi_range on to, with the reason, on the
+// dashboard, the traffic report and the export (tester 14b, finding 1).
+func TestKpiRoutesRefuseARangeEndingAfterToday(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	admin := c.as("ada", policy.RoleAdmin)
+	now := time.Now().UTC()
+	today, tomorrow := metrics.Day(now), metrics.Day(now.AddDate(0, 0, 1))
+	for _, q := range []string{"/api/kpis?from=" + today + "&to=" + tomorrow, "/api/kpis/traffic?from=" + today + "&to=" + tomorrow,
+		"/api/kpis/export.csv?kpi=page_views&from=" + today + "&to=" + tomorrow, "/api/kpis?from=" + metrics.Day(now.AddDate(0, 0, -30)) + "&to=" + metrics.Day(now.AddDate(1, 0, 0))} {
+		status, raw := c.call(admin, "GET", q, "", nil)
+		if status != 400 || problemCode(raw) != "invalid_kpi_range" || !strings.Contains(raw, `"to"`) || !strings.Contains(raw, "ends after today") {
+			t.Errorf("%s: %d %s", q, status, raw)
+		}
+	}
+	for _, q := range []string{"/api/kpis?from=" + today + "&to=" + today, "/api/kpis/traffic?from=" + today + "&to=" + today} {
+		if status, raw := c.call(admin, "GET", q, "", nil); status != 200 {
+			t.Errorf("%s: %d %s", q, status, raw)
+		}
+	}
+}
