@@ -1,8 +1,11 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -100,13 +103,19 @@ func (k *kpiHealth) Run(ctx context.Context, periodicDay string) (metrics.Health
 		prev = &latest
 	}
 	rep := metrics.HealthReport{ID: store.NewHealthID(now), At: now, From: from, To: to, Months: months, Cards: metrics.WithPreviousCheck(cards, prev)}
-	part, ok, err := k.source.Participation(ctx, from, to)
+	base, frozen, err := k.store.Health().Baseline(ctx)
 	if err != nil {
 		return metrics.HealthReport{}, err
 	}
-	if ok {
-		rep.Participation = &part
+	if frozen {
+		at := base.At
+		rep.BaselineAt = &at
 	}
+	part, err := k.source.Participation(ctx, from, to)
+	if err != nil {
+		return metrics.HealthReport{}, err
+	}
+	rep.Participation = &part
 	var prevPart *metrics.HealthParticipation
 	if prev != nil {
 		prevPart = prev.Participation
@@ -164,6 +173,9 @@ func (k *kpiHealth) Due(ctx context.Context) error {
 // HealthChecks is `GET /api/kpis/health-checks`'s answer.
 type HealthChecks struct {
 	Items []metrics.HealthSummary `json:"items"`
+	// EveryMonths is the settings' healthCheckMonths: how often a check runs (tester
+	// 14b, finding 6: the page said 6 whatever the setting).
+	EveryMonths int `json:"everyMonths"`
 }
 
 // healthRoutes are the baseline's and the health checks' routes.
@@ -173,10 +185,11 @@ func healthRoutes(k *kpiHealth) []httpx.Route {
 			Summary:   "The launch baseline: the KPIs' values over the 30 days ending the day before it was frozen.",
 			Responses: httpx.Answers(200, "The baseline", metrics.Baseline{}, map[int]string{404: "No baseline frozen yet (no_baseline)"})},
 		{Method: "PUT", Pattern: "/api/kpis/baseline", Tag: "kpis", Action: policy.KpisManage, Handler: k.putBaseline,
-			Summary:   "Freezes the KPIs of the 30 days ending yesterday as the launch baseline (again: replaced).",
-			Responses: httpx.Answers(200, "The baseline frozen", metrics.Baseline{}, nil)},
+			Summary: "Freezes the KPIs of the 30 days ending yesterday as the launch baseline (again: replaced). No body, or the empty object {}: " +
+				"any member (values …) is 400 malformed_json and nothing is frozen.",
+			Responses: httpx.Answers(200, "The baseline frozen", metrics.Baseline{}, map[int]string{400: "A body other than {} (malformed_json)"})},
 		{Method: "GET", Pattern: "/api/kpis/health-checks", Tag: "kpis", Action: policy.KpisRead, Handler: k.list,
-			Summary:   "The health checks, newest first (at most 100).",
+			Summary:   "The health checks, newest first (at most 100), and everyMonths: the months between periodic checks (the settings' healthCheckMonths).",
 			Responses: httpx.Answers(200, "The list", HealthChecks{}, nil)},
 		{Method: "POST", Pattern: "/api/kpis/health-checks", Tag: "kpis", Action: policy.KpisManage, Handler: k.runNow,
 			Summary: "Runs a health check now: stores its report and mails it to every admin. A check of the same period run less than 10 minutes before " +
@@ -198,13 +211,34 @@ func (k *kpiHealth) getBaseline(w http.ResponseWriter, r *http.Request) {
 }
 
 func (k *kpiHealth) putBaseline(w http.ResponseWriter, r *http.Request) {
+	// The freeze takes no figures: a body is empty or the empty object {} (the web
+	// app's); anything else is refused before anything is written, so a script that
+	// tries to set values does not replace the real baseline silently (tester 14b,
+	// finding 12: {"values":…} was dropped and a baseline frozen).
+	raw, err := io.ReadAll(io.LimitReader(r.Body, httpx.MaxBodyBytes+1))
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	if len(bytes.TrimSpace(raw)) > 0 {
+		r.Body = io.NopCloser(bytes.NewReader(raw))
+		var none struct{}
+		if !httpx.Decoded(w, r, &none) {
+			return
+		}
+	}
 	b, err := k.Freeze(r.Context())
 	httpx.Reply(w, r, http.StatusOK, b, err)
 }
 
 func (k *kpiHealth) list(w http.ResponseWriter, r *http.Request) {
 	items, err := k.store.Health().HealthChecks(r.Context())
-	httpx.Reply(w, r, http.StatusOK, HealthChecks{Items: items}, err)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	months, err := k.months(r.Context())
+	httpx.Reply(w, r, http.StatusOK, HealthChecks{Items: items, EveryMonths: months}, err)
 }
 
 func (k *kpiHealth) runNow(w http.ResponseWriter, r *http.Request) {
@@ -246,7 +280,7 @@ func (d dashboardKPIs) Cards(ctx context.Context, from, to string) ([]metrics.He
 	out := make([]metrics.HealthCard, 0, len(rep.Cards))
 	for _, c := range rep.Cards {
 		hc := metrics.HealthCard{Kpi: c.Kpi, Number: c.Number, Value: c.Value, Previous: c.Previous, Baseline: c.Baseline, Other: c.Other,
-			Unit: c.Unit, Available: c.Available, Merged: c.Merged, Series: make([]metrics.HealthPoint, 0, len(c.Series))}
+			Unit: c.Unit, Available: c.Available, Merged: c.Merged, Note: c.Note, Series: make([]metrics.HealthPoint, 0, len(c.Series))}
 		for _, p := range c.Series {
 			hc.Series = append(hc.Series, metrics.HealthPoint{Day: p.Day, Value: p.Value})
 		}
@@ -255,29 +289,30 @@ func (d dashboardKPIs) Cards(ctx context.Context, from, to string) ([]metrics.He
 	return out, nil
 }
 
-// Participation is the 28 days ending today (the dashboard's window), whatever the
-// report's range: participation is a rolling picture, not a sum over months.
-func (d dashboardKPIs) Participation(ctx context.Context, _, _ string) (metrics.HealthParticipation, bool, error) {
-	p, err := d.service.Participation(ctx, 28)
+// Participation is the 28 days ending the report's last day (the dashboard's window),
+// whatever the report's length: participation is a rolling picture, not a sum over
+// months. Always there, zeros included, groups under the small-group rule, no names
+// (tester 14b, finding 4: a merged one was left out).
+func (d dashboardKPIs) Participation(ctx context.Context, _, to string) (metrics.HealthParticipation, error) {
+	end, err := time.Parse(time.DateOnly, to)
 	if err != nil {
-		return metrics.HealthParticipation{}, false, err
+		return metrics.HealthParticipation{}, fmt.Errorf("app.Participation %q: %w", to, err)
+	}
+	p, err := d.service.ParticipationEnding(ctx, metrics.ParticipationDays, end)
+	if err != nil {
+		return metrics.HealthParticipation{}, err
 	}
 	share := func(g metrics.Group) metrics.HealthShare {
 		var out metrics.HealthShare
 		if g.Members != nil {
-			out.Members = int64(*g.Members)
+			n := int64(*g.Members)
+			out.Members = &n
 		}
-		if g.Share != nil {
-			out.Share = *g.Share
-		}
+		out.Share = g.Share
 		return out
 	}
-	hp := metrics.HealthParticipation{From: p.From, To: p.To, HeavyFrom: p.HeavyFrom, Readers: share(p.Readers),
-		Occasional: share(p.Occasional), Heavy: share(p.Heavy), Merged: p.Merged}
-	if p.ActiveMembers != nil {
-		hp.ActiveMembers = *p.ActiveMembers
-	}
-	return hp, !p.Merged, nil
+	return metrics.HealthParticipation{From: p.From, To: p.To, HeavyFrom: p.HeavyFrom, ActiveMembers: p.ActiveMembers, Readers: share(p.Readers),
+		Occasional: share(p.Occasional), Heavy: share(p.Heavy), Merged: p.Merged}, nil
 }
 
 // KpiCheckRoutes are the baseline's, the health checks' and the sales upload's routes

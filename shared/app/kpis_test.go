@@ -245,8 +245,12 @@ func TestKpiDashboardThroughTheAPI(t *testing.T) {
 	if status, raw := c.call(marketer, "GET", "/api/kpis/participation", "", &p); status != 200 || p.HeavyFrom != 5 || p.To != today {
 		t.Fatalf("participation: %d %s", status, raw)
 	}
-	if !p.Merged || p.ActiveMembers != nil || len(p.TopContributors) != 3 || p.TopContributors[0].Name == "" {
-		t.Fatalf("participation of 3 contributors %+v", p)
+	if !p.Merged || p.ActiveMembers != nil || len(p.TopContributors) != 0 || p.Note != metrics.NoteListsAdminsOnly {
+		t.Fatalf("participation of 3 contributors, to a marketer %+v", p)
+	}
+	p = metrics.Participation{}
+	if _, _ = c.call(admin, "GET", "/api/kpis/participation", "", &p); !p.Merged || len(p.TopContributors) != 3 || p.TopContributors[0].Name == "" || p.Note != "" {
+		t.Fatalf("participation of 3 contributors, to an admin %+v", p)
 	}
 	if status, _ := c.call(marketer, "GET", "/api/kpis/participation?days=0", "", nil); status != 400 {
 		t.Fatalf("days=0: %d", status)

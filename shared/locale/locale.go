@@ -104,11 +104,16 @@ var months = map[string][12]string{
 }
 
 // Date writes a day as people write it in a language, in UTC: "5 March 2026",
-// "5 mars 2026" (what the web app's formatDate shows).
+// "5 mars 2026" (what the web app's formatDate shows); French writes the first of a
+// month "1er" ("1er août 2026", tester 14b, finding 9).
 func Date(lang string, t time.Time) string {
 	if !Valid(lang) {
 		lang = Default
 	}
 	t = t.UTC()
-	return strconv.Itoa(t.Day()) + " " + months[lang][t.Month()-1] + " " + strconv.Itoa(t.Year())
+	day := strconv.Itoa(t.Day())
+	if lang == "fr" && t.Day() == 1 {
+		day = "1er"
+	}
+	return day + " " + months[lang][t.Month()-1] + " " + strconv.Itoa(t.Year())
 }

@@ -49,7 +49,13 @@ func TestCountsArePluralsOfTheirLanguage(t *testing.T) {
 	if got := Duration("fr", 0); got != "0 minute" {
 		t.Errorf("Duration(fr, 0) = %q, want 0 minute", got)
 	}
-	if got := Date("fr", time.Date(2026, 8, 1, 23, 0, 0, 0, time.UTC)); got != "1 août 2026" {
+	if got := Date("fr", time.Date(2026, 8, 1, 23, 0, 0, 0, time.UTC)); got != "1er août 2026" {
+		t.Errorf("Date(fr) = %q", got)
+	}
+	if got := Date("fr", time.Date(2026, 8, 2, 0, 0, 0, 0, time.UTC)); got != "2 août 2026" {
+		t.Errorf("Date(fr) = %q", got)
+	}
+	if got := Date("en", time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC)); got != "1 August 2026" {
 		t.Errorf("Date(fr) = %q", got)
 	}
 	if got := Date("en", time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC)); got != "5 March 2026" {

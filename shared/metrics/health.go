@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -23,6 +24,7 @@ type HealthCard struct {
 	Unit      string        `json:"unit"`
 	Available bool          `json:"available"`
 	Merged    bool          `json:"merged"`
+	Note      string        `json:"note,omitempty"`
 	Series    []HealthPoint `json:"series"`
 	// PreviousCheck is the card's value in the previous health check (absent for the
 	// first one, or when that check could not show it).
@@ -37,10 +39,10 @@ type HealthPoint struct {
 }
 
 // HealthShare is one group of the participation (90-9-1): its members and their share of the
-// active members.
+// active members, null when the small-group rule hides them (as Group).
 type HealthShare struct {
-	Members int64   `json:"members"`
-	Share   float64 `json:"share"`
+	Members *int64   `json:"members"`
+	Share   *float64 `json:"share"`
 }
 
 // HealthParticipation is the participation part of a report (`GET
@@ -49,7 +51,7 @@ type HealthShare struct {
 type HealthParticipation struct {
 	From          string      `json:"from"`
 	To            string      `json:"to"`
-	ActiveMembers int64       `json:"activeMembers"`
+	ActiveMembers *int64      `json:"activeMembers"`
 	HeavyFrom     int         `json:"heavyFrom"`
 	Readers       HealthShare `json:"readers"`
 	Occasional    HealthShare `json:"occasional"`
@@ -61,8 +63,8 @@ type HealthParticipation struct {
 // cards of a range (the code of `GET /api/kpis` implements it) and the participation.
 type KPISource interface {
 	Cards(ctx context.Context, from, to string) ([]HealthCard, error)
-	// Participation of from..to; ok false when it is not known (no report part then).
-	Participation(ctx context.Context, from, to string) (p HealthParticipation, ok bool, err error)
+	// Participation of the 28 days ending to (from: the report's range, unused).
+	Participation(ctx context.Context, from, to string) (HealthParticipation, error)
 }
 
 // Finding is something a health check noticed: a code, the KPI it is about, and the
@@ -154,24 +156,42 @@ func Findings(cards []HealthCard, part, prevPart *HealthParticipation) []Finding
 			out = append(out, Finding{Code: code, Kpi: c.Kpi, From: from, To: to})
 		}
 	}
-	if part != nil && prevPart != nil && !part.Merged && !prevPart.Merged && part.ActiveMembers > 0 && prevPart.ActiveMembers > 0 &&
-		part.Readers.Share-prevPart.Readers.Share >= ReadersShift-1e-9 {
-		out = append(out, Finding{Code: FindingShiftedToReaders, Kpi: KpiReadersShare, From: prevPart.Readers.Share, To: part.Readers.Share})
+	if part != nil && prevPart != nil && !part.Merged && !prevPart.Merged && part.Readers.Share != nil && prevPart.Readers.Share != nil &&
+		*part.Readers.Share-*prevPart.Readers.Share >= ReadersShift-1e-9 {
+		out = append(out, Finding{Code: FindingShiftedToReaders, Kpi: KpiReadersShare, From: *prevPart.Readers.Share, To: *part.Readers.Share})
 	}
 	return out
 }
 
 // HealthReport is one health check: `GET /api/kpis/health-checks/{id}`.
 type HealthReport struct {
-	ID            string               `json:"id"`
-	At            time.Time            `json:"at"`
-	From          string               `json:"from"`
-	To            string               `json:"to"`
-	Cards         []HealthCard         `json:"cards"`
-	Participation *HealthParticipation `json:"participation,omitempty"`
+	ID    string       `json:"id"`
+	At    time.Time    `json:"at"`
+	From  string       `json:"from"`
+	To    string       `json:"to"`
+	Cards []HealthCard `json:"cards"`
+	// Participation is always there in a report run since tester 14b's finding 4 (the
+	// 28 days ending To, groups under the small-group rule, all zeros included).
+	Participation *HealthParticipation `json:"participation"`
 	Findings      []Finding            `json:"findings"`
 	// Months is the period the check covered (the settings' healthCheckMonths then).
 	Months int `json:"months"`
+	// BaselineAt is when the baseline its cards carry was frozen (absent: none was).
+	BaselineAt *time.Time `json:"baselineAt,omitempty"`
+}
+
+// RunKey is what makes two checks the same for the 10-minute rule: the period, the
+// settings (months, heavyFrom) and the baseline's time, so a check after a freeze or a
+// settings change runs anew (tester 14b, finding 13).
+func (r HealthReport) RunKey() string {
+	heavy, base := 0, int64(0)
+	if r.Participation != nil {
+		heavy = r.Participation.HeavyFrom
+	}
+	if r.BaselineAt != nil {
+		base = r.BaselineAt.UnixNano()
+	}
+	return fmt.Sprintf("%s#%s#m%d#h%d#b%d", r.From, r.To, r.Months, heavy, base)
 }
 
 // HealthSummary is a report in the list: `GET /api/kpis/health-checks`.

@@ -25,8 +25,8 @@ func TestHealthFindingsThresholds(t *testing.T) {
 		hcard(KpiUnanswered, hf(15), hf(10)),              // up by half and by 5
 		hcard(KpiContributions, hf(75), hf(100)),          // down by a quarter
 	}
-	got := Findings(cards, &HealthParticipation{ActiveMembers: 100, Readers: HealthShare{Members: 95, Share: 0.95}},
-		&HealthParticipation{ActiveMembers: 100, Readers: HealthShare{Members: 90, Share: 0.90}})
+	got := Findings(cards, &HealthParticipation{ActiveMembers: i64p(100), Readers: HealthShare{Members: i64p(95), Share: hf(0.95)}},
+		&HealthParticipation{ActiveMembers: i64p(100), Readers: HealthShare{Members: i64p(90), Share: hf(0.90)}})
 	want := []Finding{
 		{Code: FindingFirstResponseDoubled, Kpi: KpiFirstResponseMedian, From: 3600, To: 7200},
 		{Code: FindingSolutionRateDown, Kpi: KpiSolutionRate, From: 60, To: 40},
@@ -50,8 +50,8 @@ func TestHealthFindingsBelowThresholds(t *testing.T) {
 		hcard(KpiContributions, hf(76), hf(100)),
 		hcard("page_views", hf(1), hf(1000)), // not watched
 	}
-	if got := Findings(cards, &HealthParticipation{ActiveMembers: 10, Readers: HealthShare{Share: 0.94}},
-		&HealthParticipation{ActiveMembers: 10, Readers: HealthShare{Share: 0.90}}); len(got) != 0 {
+	if got := Findings(cards, &HealthParticipation{ActiveMembers: i64p(10), Readers: HealthShare{Share: hf(0.94)}},
+		&HealthParticipation{ActiveMembers: i64p(10), Readers: HealthShare{Share: hf(0.90)}}); len(got) != 0 {
 		t.Fatalf("findings below the thresholds: %+v", got)
 	}
 }
@@ -63,8 +63,8 @@ func TestHealthFindingsPreferThePreviousCheckAndSkipHiddenFigures(t *testing.T) 
 	merged := HealthCard{Kpi: KpiSolutionRate, Value: nil, Previous: hf(60), Available: true, Merged: true}
 	unavailable := HealthCard{Kpi: KpiDauMau, Value: hf(0), Previous: hf(0.5), Available: false}
 	noBefore := hcard(KpiFirstResponseMedian, hf(9000), nil)
-	got := Findings([]HealthCard{c, merged, unavailable, noBefore}, &HealthParticipation{ActiveMembers: 3, Merged: true, Readers: HealthShare{Share: 1}},
-		&HealthParticipation{ActiveMembers: 100, Readers: HealthShare{Share: 0.5}})
+	got := Findings([]HealthCard{c, merged, unavailable, noBefore}, &HealthParticipation{Merged: true, Readers: HealthShare{Share: hf(1)}},
+		&HealthParticipation{ActiveMembers: i64p(100), Readers: HealthShare{Share: hf(0.5)}})
 	want := []Finding{{Code: FindingContributionsDown, Kpi: KpiContributions, From: 100, To: 50}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %+v, want %+v", got, want)
@@ -150,3 +150,5 @@ func TestSalesPerParticipant(t *testing.T) {
 		t.Fatalf("no one took part: %+v", none)
 	}
 }
+
+func i64p(v int64) *int64 { return &v }

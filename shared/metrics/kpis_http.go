@@ -49,8 +49,9 @@ func (h KpiHTTP) Routes() []httpx.Route {
 			Summary:   "One KPI's daily series as CSV (UTF-8, header day,value, one line a day; a hidden or empty day has an empty value), as an attachment.",
 			Responses: httpx.Answers(200, "text/csv: day, value", nil, map[int]string{400: "Bad KPI, range or space", 404: "A KPI not measured yet"})},
 		{Method: "GET", Pattern: "/api/kpis/participation", Tag: "kpis", Action: policy.KpisRead, Handler: h.participation,
-			Query:     []httpx.Param{{Name: "days", Description: "The period, ending today (1–400, default 28)"}},
-			Summary:   "Participation (90-9-1): active members split into readers, occasional and heavy contributors, the top 10 contributors, and at most 50 members at risk (contributed in the period before, not in this one).",
+			Query: []httpx.Param{{Name: "days", Description: "The period, ending today (1–400, default 28)"}},
+			Summary: "Participation (90-9-1): active members split into readers, occasional and heavy contributors, the top 10 contributors, and at most 50 members at risk (contributed in the period before, not in this one). " +
+				"The two named lists count every space, so only readers allowed kpis.manage (admins) get them; others get them empty and note lists_admins_only.",
 			Responses: httpx.Answers(200, "Participation", Participation{}, map[int]string{400: "Bad days"})},
 		{Method: "GET", Pattern: "/api/kpis/settings", Tag: "kpis", Action: policy.KpisManage, Handler: h.settings,
 			Summary:   "The KPI settings: contributions that make a heavy contributor, months between health checks.",
@@ -151,7 +152,24 @@ func (h KpiHTTP) participation(w http.ResponseWriter, r *http.Request) {
 		days = n
 	}
 	p, err := h.Service.Participation(r.Context(), days)
-	httpx.Reply(w, r, http.StatusOK, p, err)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	// The named lists count contributions in every space, closed customer spaces
+	// included: only readers who may manage the KPIs (admins, who may read every
+	// space) get them; others get the groups and a note (tester 14b, finding 11;
+	// docs/kpis.md, "Participation").
+	named := false
+	if h.Sessions != nil {
+		if actor, err := h.Sessions.Principal(r); err == nil {
+			named = policy.Allowed(actor.Roles, policy.KpisManage)
+		}
+	}
+	if !named {
+		p.TopContributors, p.AtRisk, p.Note = []Contributor{}, []AtRisk{}, NoteListsAdminsOnly
+	}
+	httpx.Reply(w, r, http.StatusOK, p, nil)
 }
 
 func (h KpiHTTP) settings(w http.ResponseWriter, r *http.Request) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"time"
 
 	"tribune/shared/errs"
 )
@@ -104,7 +105,14 @@ type Participation struct {
 	TopContributors []Contributor `json:"topContributors"`
 	AtRisk          []AtRisk      `json:"atRisk"`
 	Merged          bool          `json:"merged"`
+	// Note is NoteListsAdminsOnly when the named lists were left out for this reader
+	// (absent otherwise).
+	Note string `json:"note,omitempty"`
 }
+
+// NoteListsAdminsOnly: the top contributors and members at risk are shown to admins
+// only (they count contributions in spaces a marketer may not read).
+const NoteListsAdminsOnly = "lists_admins_only"
 
 // Participation computes the period of days ending today: the active members, split
 // into readers (no contribution), occasional (1 to heavyFrom-1) and heavy contributors
@@ -112,6 +120,12 @@ type Participation struct {
 // the days days before the period, not in it). Four queries whatever the period, and
 // one read of names.
 func (s *Service) Participation(ctx context.Context, days int) (Participation, error) {
+	return s.ParticipationEnding(ctx, days, s.Now())
+}
+
+// ParticipationEnding is Participation of the days days ending on end's day (a health
+// check's: its last day).
+func (s *Service) ParticipationEnding(ctx context.Context, days int, end time.Time) (Participation, error) {
 	if days < 1 || days > MaxParticipationDays {
 		return Participation{}, fmt.Errorf("metrics.Participation: %w", ErrParticipationDays)
 	}
@@ -119,7 +133,7 @@ func (s *Service) Participation(ctx context.Context, days int) (Participation, e
 	if err != nil {
 		return Participation{}, err
 	}
-	today := s.Now().UTC()
+	today := end.UTC()
 	from, to := Day(today.AddDate(0, 0, 1-days)), Day(today)
 	before := Day(today.AddDate(0, 0, 1-2*days))
 	keyed, err := s.KpiData.KeyedDays(ctx, ContributionsBy, before, to)

@@ -17,11 +17,16 @@ func TestKpiRangesRefuseYearOneAndTheFuture(t *testing.T) {
 		t.Errorf("November 2026: %v", err)
 	}
 	s := &Service{Now: func() time.Time { return time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC) }}
-	for _, r := range [][2]string{{"2026-12-01", "2026-12-05"}, {"9999-12-30", "9999-12-31"}} {
-		if _, err := s.Kpis(context.Background(), r[0], r[1], ""); !errors.Is(err, ErrTrafficRange) {
+	// A range that ends after today, begun or not (tester 14b, finding 1: a future end
+	// was accepted).
+	for _, r := range [][2]string{{"2026-12-01", "2026-12-05"}, {"9999-12-30", "9999-12-31"}, {"2026-11-30", "2027-12-31"}, {"2026-11-01", "2026-12-01"}} {
+		if _, err := s.Kpis(context.Background(), r[0], r[1], ""); !errors.Is(err, ErrKpiRangeFuture) {
 			t.Errorf("Kpis %v: %v", r, err)
 		}
-		if _, err := s.Traffic(context.Background(), r[0], r[1], ""); !errors.Is(err, ErrTrafficRange) {
+		if _, err := s.KpiCard(context.Background(), "page_views", r[0], r[1], ""); !errors.Is(err, ErrKpiRangeFuture) {
+			t.Errorf("KpiCard (export) %v: %v", r, err)
+		}
+		if _, err := s.Traffic(context.Background(), r[0], r[1], ""); !errors.Is(err, ErrKpiRangeFuture) {
 			t.Errorf("Traffic %v: %v", r, err)
 		}
 	}

@@ -42,6 +42,9 @@ var (
 	ErrSalesFile = errs.InvalidField("file", "invalid_sales_file", "Send a CSV file of at most 1 MiB whose first line is customer,amount.")
 	// ErrSalesRows: one line or more is invalid: nothing is written (422, the lines listed).
 	ErrSalesRows = errs.InvalidField("file", "invalid_sales_rows", "Some lines of the file are invalid: nothing was imported. Correct them and send the whole file again.")
+	// ErrSalesEmpty: the header and no sales line (a common export mistake): 400, the
+	// previous upload stays (tester 14b, finding 5).
+	ErrSalesEmpty = errs.InvalidField("file", "empty_sales_file", "The file has no sales line after its header: nothing was imported.")
 )
 
 // Line problem codes (SalesProblem.Code): problem codes, each with a sentence in both
@@ -69,7 +72,7 @@ type SalesRow struct {
 
 // ParseSales reads an upload: the header customer,amount (any case, a byte order mark
 // allowed) then one sale a line; every line is checked and the invalid ones returned
-// together (ErrSalesRows with the lines as its Entries, at most MaxSalesInvalid listed,
+// together (a file with no sales line, blank lines aside: ErrSalesEmpty; ErrSalesRows with the lines as its Entries, at most MaxSalesInvalid listed,
 // Valid counting the good ones: the problem answer's invalid and valid), so nothing is
 // written from a file with one bad line.
 func ParseSales(body []byte) ([]SalesRow, error) {
@@ -127,6 +130,9 @@ func ParseSales(body []byte) ([]SalesRow, error) {
 		e := *ErrSalesRows
 		e.Entries, e.Valid = bad, len(rows)
 		return nil, &e
+	}
+	if len(rows) == 0 {
+		return nil, ErrSalesEmpty
 	}
 	return rows, nil
 }

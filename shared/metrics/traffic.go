@@ -20,6 +20,10 @@ const (
 // starting in 2000 or later and not after today.
 var ErrTrafficRange = errs.InvalidField("from", "invalid_kpi_range", "Give from and to as YYYY-MM-DD, from not after to and not after today, at most 400 days apart.")
 
+// ErrKpiRangeFuture refuses a range ending after today (UTC): its days to come would
+// read as zeros (tester 14b, finding 1). The same code as ErrTrafficRange, on to.
+var ErrKpiRangeFuture = errs.InvalidField("to", "invalid_kpi_range", "The period ends after today: give a to not after today (UTC).")
+
 // MinKpiYear is the first year a range may start in: no community measured anything
 // before (a year-1 range made the previous period's dates overflow: a 500).
 const MinKpiYear = 2000
@@ -89,8 +93,8 @@ func TrafficRange(from, to string) ([]string, error) {
 // from 29 days before it, for the MAU).
 func (s *Service) Traffic(ctx context.Context, from, to, space string) (Traffic, error) {
 	days, err := TrafficRange(from, to)
-	if err == nil && days[0] > Day(s.now()) {
-		err = ErrTrafficRange // a period that has not begun reads as a collapse
+	if err == nil && days[len(days)-1] > Day(s.now()) {
+		err = ErrKpiRangeFuture // days to come read as a collapse
 	}
 	if err != nil {
 		return Traffic{}, fmt.Errorf("metrics.Traffic: %w", err)

@@ -110,7 +110,8 @@ func (e *HealthCheckRecent) Error() string {
 	return "store: a health check of this period was run at most 10 minutes ago: " + e.ID
 }
 
-// healthRunItem is the period's last report (KPIHEALTH / RUN#<from>#<to>): Until is when
+// healthRunItem is the period's last report (KPIHEALTH / RUN#<HealthReport.RunKey>: the
+// period, the settings and the baseline's time): Until is when
 // a new report of the period may be stored again (Unix seconds).
 type healthRunItem struct {
 	PK, SK, Type, ID string
@@ -120,7 +121,7 @@ type healthRunItem struct {
 }
 
 // SaveHealthCheck stores a report (its id must be new: ErrHealthCheckExists), unless a
-// report of the same period was stored less than HealthRunWindow before
+// report of the same period, settings and baseline was stored less than HealthRunWindow before
 // (*HealthCheckRecent naming it, nothing written). A periodic
 // check names its day: the day's marker (KPIHEALTH / PERIODIC#<day>) is written in the
 // same transaction, so a job that runs twice stores one report.
@@ -131,7 +132,7 @@ func (h Health) SaveHealthCheck(ctx context.Context, rep metrics.HealthReport, p
 	}
 	it := healthItem{PK: pkKpiHealth, SK: healthPrefix + rep.ID, Type: typeHealthCheck, ID: rep.ID, At: rep.At.UTC(), From: rep.From, To: rep.To, Report: body}
 	t := h.txn().put("exists", it, "attribute_not_exists(PK)")
-	run, err := attributevalue.MarshalMap(healthRunItem{PK: pkKpiHealth, SK: "RUN#" + rep.From + "#" + rep.To, Type: "HealthRun", ID: rep.ID,
+	run, err := attributevalue.MarshalMap(healthRunItem{PK: pkKpiHealth, SK: "RUN#" + rep.RunKey(), Type: "HealthRun", ID: rep.ID,
 		Until: rep.At.Add(HealthRunWindow).Unix(), ExpiresAt: rep.At.Add(HealthRunWindow + 24*time.Hour).Unix()})
 	if err != nil {
 		return fmt.Errorf("store.SaveHealthCheck: %w", err)

@@ -52,11 +52,25 @@ func TestHealthChecksStoreListAndRead(t *testing.T) {
 		}
 	}
 	// The same period within 10 minutes is refused, naming the report; after, stored.
-	last := metrics.HealthReport{ID: store.NewHealthID(base), At: base.AddDate(0, 12, 0).Add(9 * time.Minute), From: "a", To: "2"}
+	last := metrics.HealthReport{ID: store.NewHealthID(base), At: base.AddDate(0, 12, 0).Add(9 * time.Minute), From: "a", To: "2", Months: 6}
 	last.ID = store.NewHealthID(last.At)
 	var recent *store.HealthCheckRecent
 	if err := h.SaveHealthCheck(ctx, last, ""); !errors.As(err, &recent) || recent.ID != ids[2] {
 		t.Fatalf("the same period 9 minutes later: %v", err)
+	}
+	// Other settings or another baseline are not the same check (tester 14b, finding
+	// 13): checked on the key alone, nothing stored here.
+	other := last
+	other.Months = 7
+	frozenAt := base
+	withBase := last
+	withBase.BaselineAt = &frozenAt
+	withHeavy := last
+	withHeavy.Participation = &metrics.HealthParticipation{HeavyFrom: 3}
+	for _, o := range []metrics.HealthReport{other, withBase, withHeavy} {
+		if o.RunKey() == last.RunKey() {
+			t.Fatalf("the same run key: %s", o.RunKey())
+		}
 	}
 	last.At = last.At.Add(time.Minute)
 	last.ID = store.NewHealthID(last.At)
@@ -141,7 +155,7 @@ func TestSalesUploadMatchesAndReplaces(t *testing.T) {
 		up.Customers[1].SpaceID != "s_globex" || up.Customers[1].Cents != 100 {
 		t.Fatalf("matched %+v", up)
 	}
-	if v, o, err := st.Sales().SalesPerParticipant(ctx, "", "", nil); v != nil || o != nil || err != nil {
+	if v, o, err := st.Sales().SalesPerParticipant(ctx, "", "", nil); v != nil || o != nil || !errors.Is(err, metrics.ErrNoSalesFile) {
 		t.Fatalf("before any upload: %v %v %v", v, o, err)
 	}
 	if err := st.Sales().SaveSalesUpload(ctx, up); err != nil {

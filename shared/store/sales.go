@@ -189,12 +189,15 @@ func (s Sales) SalesMatches(ctx context.Context, rows []metrics.SalesRow) (Sales
 
 // SalesPerParticipant is KPI XII over a range (metrics.SalesFigures): the mean sales of
 // the uploaded customers among participating (the customer spaces with a customer
-// activity in the range) and of the others; nil values before any upload, or for a
-// side without customers.
+// activity in the range) and of the others; nil values for a side without customers;
+// metrics.ErrNoSalesFile before any upload.
 func (s Sales) SalesPerParticipant(ctx context.Context, from, to string, participating map[string]bool) (value, other *float64, err error) {
 	up, ok, err := s.SalesUpload(ctx)
-	if err != nil || !ok {
+	if err != nil {
 		return nil, nil, err
+	}
+	if !ok {
+		return nil, nil, metrics.ErrNoSalesFile
 	}
 	cmp := metrics.SalesPerParticipant(up, participating)
 	return cmp.Value, cmp.Other, nil

@@ -632,7 +632,7 @@ export interface paths {
         };
         /** The launch baseline: the KPIs' values over the 30 days ending the day before it was frozen. */
         get: operations["getKpisBaseline"];
-        /** Freezes the KPIs of the 30 days ending yesterday as the launch baseline (again: replaced). */
+        /** Freezes the KPIs of the 30 days ending yesterday as the launch baseline (again: replaced). No body, or the empty object {}: any member (values …) is 400 malformed_json and nothing is frozen. */
         put: operations["putKpisBaseline"];
         post?: never;
         delete?: never;
@@ -665,7 +665,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The health checks, newest first (at most 100). */
+        /** The health checks, newest first (at most 100), and everyMonths: the months between periodic checks (the settings' healthCheckMonths). */
         get: operations["getKpisHealth-checks"];
         put?: never;
         /** Runs a health check now: stores its report and mails it to every admin. A check of the same period run less than 10 minutes before (or at the same moment) is not run again: 200 with that report, and no mail. */
@@ -700,7 +700,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Participation (90-9-1): active members split into readers, occasional and heavy contributors, the top 10 contributors, and at most 50 members at risk (contributed in the period before, not in this one). */
+        /** Participation (90-9-1): active members split into readers, occasional and heavy contributors, the top 10 contributors, and at most 50 members at risk (contributed in the period before, not in this one). The two named lists count every space, so only readers allowed kpis.manage (admins) get them; others get them empty and note lists_admins_only. */
         get: operations["getKpisParticipation"];
         put?: never;
         post?: never;
@@ -3331,6 +3331,7 @@ export interface components {
             baseline?: number;
             kpi: string;
             merged: boolean;
+            note?: string;
             number?: string;
             other?: number;
             previous: number;
@@ -3746,6 +3747,7 @@ export interface components {
             baseline?: number;
             kpi: string;
             merged: boolean;
+            note?: string;
             number?: string;
             other?: number;
             previous: number;
@@ -3755,6 +3757,7 @@ export interface components {
             value: number;
         };
         HealthChecks: {
+            everyMonths: number;
             items: components["schemas"]["HealthSummary"][];
         };
         HealthParticipation: {
@@ -3774,12 +3777,14 @@ export interface components {
         HealthReport: {
             /** Format: date-time */
             at: string;
+            /** Format: date-time */
+            baselineAt?: string;
             cards: components["schemas"]["HealthCard"][];
             findings: components["schemas"]["Finding"][];
             from: string;
             id: string;
             months: number;
-            participation?: components["schemas"]["HealthParticipation"];
+            participation: components["schemas"]["HealthParticipation"];
             to: string;
         };
         HealthShare: {
@@ -4027,6 +4032,7 @@ export interface components {
             heavy: components["schemas"]["Group"];
             heavyFrom: number;
             merged: boolean;
+            note?: string;
             occasional: components["schemas"]["Group"];
             readers: components["schemas"]["Group"];
             to: string;
@@ -7487,7 +7493,7 @@ export interface operations {
                     "application/json": components["schemas"]["Baseline"];
                 };
             };
-            /** @description Bad Idempotency-Key header */
+            /** @description A body other than {} (malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
