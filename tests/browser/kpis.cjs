@@ -185,6 +185,13 @@ async function main() {
             if ((await card.getByText(k.notAvailable).count()) !== 1) fail(`${c.kpi} does not say it is not available yet (${tag})`);
             continue;
           }
+          // No sales file uploaded yet: said as such, nothing to chart or download (tester
+          // 14b, finding 2).
+          if (c.note === 'no_sales_file') {
+            if ((await card.getByText(k.noSalesFile).count()) !== 1) fail(`${c.kpi} does not say no sales file was uploaded (${tag})`);
+            if ((await card.getByText(k.merged).count()) !== 0) fail(`${c.kpi} blames the small-group rule for a missing file (${tag})`);
+            continue;
+          }
           if (c.merged) {
             if ((await card.getByText(k.merged).count()) !== 1) fail(`${c.kpi} does not say why it is not shown (${tag})`);
             continue;
@@ -293,14 +300,24 @@ async function main() {
         const period = (await mia.locator('.kpis .kpi-period strong').innerText()).trim();
         if (part.activeMembers == null ? total !== period : !total.includes(k.activeMembers(part.activeMembers))) fail(`the total says "${total}", the API ${part.activeMembers} (${tag})`);
         if ((await mia.locator('.kpi-shares').count()) !== (hidden ? 0 : 1)) fail(`the bar of shares is drawn with ${hidden} hidden group(s) (${tag})`);
-        for (const m of part.topContributors) await waitFor(mia, mia.getByRole('link', { name: m.name }), `the top contributor ${m.name}`);
-        await waitFor(mia, mia.getByRole('heading', { name: k.topTitle }), 'the top contributors');
-        await waitFor(mia, mia.getByRole('heading', { name: k.atRiskTitle }), 'the members at risk');
+        // A marketer is told who contributes only by the groups: the named lists are the
+        // admins' (a member's posts may be in spaces the marketer cannot read; tester 14b,
+        // finding 11).
+        if (part.note !== 'lists_admins_only' || part.topContributors.length || part.atRisk.length) fail(`the marketer's participation names members: ${JSON.stringify(part)} (${tag})`);
+        await waitFor(mia, mia.locator('.kpi-lists-admins-only', { hasText: k.listsAdminsOnly }), 'the lists said to be the admins’');
+        if (await mia.getByRole('heading', { name: k.topTitle }).count()) fail(`the marketer sees the top contributors' heading (${tag})`);
         await noRawKeys(mia, `participation ${tag}`);
         await check(mia, `kpis-participation-${tag}`);
 
-        // ---- The admin: the baseline, the settings, the sales.
+        // ---- The admin: the participation's named lists, the baseline, the settings, the sales.
         const admin = await open('boss@example.com');
+        await visit(admin, '/kpis/participation');
+        const adminPart = await api(admin, 'GET', '/api/kpis/participation?days=28');
+        if (adminPart.note || !adminPart.topContributors.length) fail(`the admin's participation has no named list: ${JSON.stringify(adminPart)} (${tag})`);
+        for (const m of adminPart.topContributors) await waitFor(admin, admin.getByRole('link', { name: m.name }), `the top contributor ${m.name}`);
+        await waitFor(admin, admin.getByRole('heading', { name: k.topTitle }), 'the top contributors');
+        await waitFor(admin, admin.getByRole('heading', { name: k.atRiskTitle }), 'the members at risk');
+        await check(admin, `kpis-participation-admin-${tag}`);
         await visit(admin, '/kpis/manage');
         await waitFor(admin, admin.getByRole('heading', { name: k.manageTitle, level: 1 }), 'the admins’ page');
         const freeze = admin.getByRole('button', { name: checkRun ? k.freezeAgain : k.freeze });

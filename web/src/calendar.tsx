@@ -5,7 +5,7 @@
 // newsletter uses, named at the top: a marketer elsewhere reads the same plan.
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, CalendarEntry, newsletterSendingApi, resultsApi, SpaceMembership } from './api';
-import { Lang, strings } from './i18n';
+import { firstOfMonth, Lang, strings } from './i18n';
 import { inZone, ResultProblem } from './newsletter-results';
 import { useFocusHeading } from './signin';
 import { codeOf, Done, fieldAttrs, FieldProblem, FormProblem, Label, problemOf, RequiredNote } from './ui';
@@ -111,7 +111,7 @@ export function CalendarPage(props: { lang: Lang; navigate: Nav }) {
       <ol class="list calendar-days" aria-labelledby="month-title">
         {[...days.entries()].map(([day, list]) => (
           <li key={day}>
-            <h3>{new Date(`${day}T12:00:00`).toLocaleDateString(locale(props.lang), { weekday: 'long', day: 'numeric', month: 'long' })}</h3>
+            <h3>{firstOfMonth(props.lang, new Date(`${day}T12:00:00`).toLocaleDateString(locale(props.lang), { weekday: 'long', day: 'numeric', month: 'long' }))}</h3>
             <ul class="calendar-entries">
               {list.map((e) => (
                 <li key={e.kind + e.id} class={`entry ${e.kind}`}>

@@ -1585,6 +1585,8 @@ const en = {
     atRiskTitle: 'Members at risk',
     atRiskIntro: 'Active in the period before, silent in this one.',
     atRiskNone: 'Nobody went silent.',
+    listsAdminsOnly:
+      'Only admins see who the top contributors and the members at risk are: their posts and comments may be in spaces you cannot read.',
     lastActive: (when: string) => `Last active on ${when}`,
     member: 'Member',
     // Health checks.
@@ -3222,6 +3224,8 @@ const fr: Strings = {
     atRiskTitle: 'Membres qui décrochent',
     atRiskIntro: 'Actifs sur la période d’avant, silencieux sur celle-ci.',
     atRiskNone: 'Personne n’a décroché.',
+    listsAdminsOnly:
+      'Seuls les administrateurs voient qui sont les principaux contributeurs et les membres en risque : leurs messages et commentaires peuvent se trouver dans des espaces que vous ne pouvez pas lire.',
     lastActive: (when: string) => `Actif pour la dernière fois le ${when}`,
     member: 'Membre',
     healthTitle: 'Bilans de santé',

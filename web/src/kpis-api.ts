@@ -55,6 +55,9 @@ export type Participation = {
   topContributors: { memberId: string; name: string; contributions: number }[];
   atRisk: { memberId: string; name: string; lastActive: string }[];
   merged: boolean;
+  // note "lists_admins_only": the named lists are empty because only admins may see them
+  // (a member's contributions may be in spaces the reader cannot read).
+  note?: string;
 };
 export type KpiSettings = { heavyFrom: number; healthCheckMonths: number };
 export type Baseline = { at: string; from?: string; to?: string; values: Record<string, number> };

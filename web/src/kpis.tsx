@@ -393,36 +393,42 @@ export function ParticipationPage(props: { lang: Lang; navigate: Nav; manage: bo
               </div>
             ))}
           </dl>
-          <h2>{s.kpis.topTitle}</h2>
-          {p.topContributors.length === 0 ? (
-            <p class="muted">{s.kpis.topNone}</p>
+          {p.note === 'lists_admins_only' ? (
+            <p class="muted kpi-lists-admins-only">{s.kpis.listsAdminsOnly}</p>
           ) : (
-            <ol class="kpi-people">
-              {p.topContributors.map((m) => (
-                <li key={m.memberId}>
-                  <AppLink to={`/members/${encodeURIComponent(m.memberId)}`} navigate={props.navigate}>
-                    {m.name}
-                  </AppLink>{' '}
-                  <span class="muted">{s.kpis.contributions(m.contributions)}</span>
-                </li>
-              ))}
-            </ol>
-          )}
-          <h2>{s.kpis.atRiskTitle}</h2>
-          <p>{s.kpis.atRiskIntro}</p>
-          {p.atRisk.length === 0 ? (
-            <p class="muted">{s.kpis.atRiskNone}</p>
-          ) : (
-            <ul class="kpi-people">
-              {p.atRisk.map((m) => (
-                <li key={m.memberId}>
-                  <AppLink to={`/members/${encodeURIComponent(m.memberId)}`} navigate={props.navigate}>
-                    {m.name}
-                  </AppLink>{' '}
-                  <span class="muted">{s.kpis.lastActive(dayText(props.lang, m.lastActive.slice(0, 10)))}</span>
-                </li>
-              ))}
-            </ul>
+            <>
+              <h2>{s.kpis.topTitle}</h2>
+              {p.topContributors.length === 0 ? (
+                <p class="muted">{s.kpis.topNone}</p>
+              ) : (
+                <ol class="kpi-people">
+                  {p.topContributors.map((m) => (
+                    <li key={m.memberId}>
+                      <AppLink to={`/members/${encodeURIComponent(m.memberId)}`} navigate={props.navigate}>
+                        {m.name}
+                      </AppLink>{' '}
+                      <span class="muted">{s.kpis.contributions(m.contributions)}</span>
+                    </li>
+                  ))}
+                </ol>
+              )}
+              <h2>{s.kpis.atRiskTitle}</h2>
+              <p>{s.kpis.atRiskIntro}</p>
+              {p.atRisk.length === 0 ? (
+                <p class="muted">{s.kpis.atRiskNone}</p>
+              ) : (
+                <ul class="kpi-people">
+                  {p.atRisk.map((m) => (
+                    <li key={m.memberId}>
+                      <AppLink to={`/members/${encodeURIComponent(m.memberId)}`} navigate={props.navigate}>
+                        {m.name}
+                      </AppLink>{' '}
+                      <span class="muted">{s.kpis.lastActive(dayText(props.lang, m.lastActive.slice(0, 10)))}</span>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </>
           )}
         </>
       )}

@@ -2,7 +2,7 @@
 // the visits that arrived from newsletters, and the open-tracking switch (admins).
 import { useEffect, useState } from 'preact/hooks';
 import { May, Newsletter, NewsletterReport, NewsletterTracking, newsletterSendingApi, newslettersApi, resultsApi, SendingStatus } from './api';
-import { errorText, formatDateTime, Lang, strings } from './i18n';
+import { errorText, firstOfMonth, formatDateTime, Lang, strings } from './i18n';
 import { useFocusHeading } from './signin';
 import { codeOf, Done } from './ui';
 
@@ -25,9 +25,9 @@ const locale = (lang: Lang) => (lang === 'fr' ? 'fr-FR' : 'en-GB');
 // is unknown to it.
 export function inZone(lang: Lang, iso: string, zone: string | undefined, o: Intl.DateTimeFormatOptions): string {
   try {
-    return new Date(iso).toLocaleString(locale(lang), { ...o, timeZone: zone || undefined });
+    return firstOfMonth(lang, new Date(iso).toLocaleString(locale(lang), { ...o, timeZone: zone || undefined }));
   } catch {
-    return new Date(iso).toLocaleString(locale(lang), o);
+    return firstOfMonth(lang, new Date(iso).toLocaleString(locale(lang), o));
   }
 }
 
@@ -185,7 +185,7 @@ function Visits(props: { lang: Lang }) {
   if (!days) return null;
   const total = days.reduce((n, d) => n + d.visits, 0);
   const shown = days.filter((d) => d.visits > 0);
-  const dayText = (d: string) => new Date(`${d}T12:00:00Z`).toLocaleDateString(props.lang === 'fr' ? 'fr-FR' : 'en-GB', { day: 'numeric', month: 'long' });
+  const dayText = (d: string) => firstOfMonth(props.lang, new Date(`${d}T12:00:00Z`).toLocaleDateString(props.lang === 'fr' ? 'fr-FR' : 'en-GB', { day: 'numeric', month: 'long' }));
   return (
     <section aria-labelledby="visits-title">
       <h2 id="visits-title">{s.nr.visitsTitle}</h2>
