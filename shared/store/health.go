@@ -131,7 +131,7 @@ func (h Health) SaveHealthCheck(ctx context.Context, rep metrics.HealthReport, p
 		return fmt.Errorf("store.SaveHealthCheck: %w", err)
 	}
 	it := healthItem{PK: pkKpiHealth, SK: healthPrefix + rep.ID, Type: typeHealthCheck, ID: rep.ID, At: rep.At.UTC(), From: rep.From, To: rep.To, Report: body}
-	t := h.txn().put("exists", it, "attribute_not_exists(PK)")
+	t := h.txn().put("exists", it, itemAbsent)
 	run, err := attributevalue.MarshalMap(healthRunItem{PK: pkKpiHealth, SK: "RUN#" + rep.RunKey(), Type: "HealthRun", ID: rep.ID,
 		Until: rep.At.Add(HealthRunWindow).Unix(), ExpiresAt: rep.At.Add(HealthRunWindow + 24*time.Hour).Unix()})
 	if err != nil {
@@ -139,12 +139,12 @@ func (h Health) SaveHealthCheck(ctx context.Context, rep metrics.HealthReport, p
 	}
 	// One transaction: of concurrent runs of a period, exactly one stores its report.
 	t.add("recent", types.TransactWriteItem{Put: &types.Put{TableName: aws.String(h.Table), Item: run,
-		ConditionExpression:                 aws.String("attribute_not_exists(PK) OR #until <= :now"),
+		ConditionExpression:                 aws.String(itemAbsent + " OR #until <= :now"),
 		ExpressionAttributeNames:            map[string]string{"#until": "Until"},
 		ExpressionAttributeValues:           map[string]types.AttributeValue{":now": &types.AttributeValueMemberN{Value: fmt.Sprint(rep.At.Unix())}},
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld}})
 	if periodicDay != "" {
-		t.put("exists", periodicItem{PK: pkKpiHealth, SK: "PERIODIC#" + periodicDay, Type: "HealthPeriodic", ID: rep.ID}, "attribute_not_exists(PK)")
+		t.put("exists", periodicItem{PK: pkKpiHealth, SK: "PERIODIC#" + periodicDay, Type: "HealthPeriodic", ID: rep.ID}, itemAbsent)
 	}
 	err = t.run(ctx)
 	if failed(err, "exists") {
@@ -200,7 +200,7 @@ func (h Health) HealthChecks(ctx context.Context) ([]metrics.HealthSummary, erro
 // LatestHealthCheck is the newest report (ok false when there is none).
 func (h Health) LatestHealthCheck(ctx context.Context) (metrics.HealthReport, bool, error) {
 	out, err := h.DB.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(h.Table), ConsistentRead: aws.Bool(true),
-		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :p)"), ScanIndexForward: aws.Bool(false), Limit: aws.Int32(1),
+		KeyConditionExpression: aws.String(pkIs + " AND " + skBeginsWith(":p")), ScanIndexForward: aws.Bool(false), Limit: aws.Int32(1),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pkKpiHealth},
 			":p": &types.AttributeValueMemberS{Value: healthPrefix}}})
 	if err != nil {

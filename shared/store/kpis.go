@@ -64,7 +64,7 @@ func (s *Store) keyedUpdate(c metrics.Count, day string) types.TransactWriteItem
 // KeyedDays implements metrics.KpiStore: one query (paged) over the range.
 func (s *Store) KeyedDays(ctx context.Context, name, from, to string) (map[string]map[string]int64, error) {
 	out := map[string]map[string]int64{}
-	err := s.eachPage(ctx, dayRange(s.Table, keyedPK(name), from, to, "SK, #c", map[string]string{"#c": attrCount}), func(page []item) error {
+	err := s.eachPage(ctx, dayRange(s.Table, keyedPK(name), from, to, AttrSK+", #c", map[string]string{"#c": attrCount}), func(page []item) error {
 		for _, raw := range page {
 			var it struct {
 				SK    string
@@ -92,7 +92,7 @@ func (s *Store) KeyedDays(ctx context.Context, name, from, to string) (map[strin
 // count them in new_contributors, one transaction; a member counted before changes
 // nothing.
 func (s *Store) FirstContribution(ctx context.Context, memberID, day string) error {
-	t := s.txn().put(condFirstNew, map[string]any{AttrPK: firstContribPK(memberID), AttrSK: skFirst, AttrType: typeFirstContrib, "Day": day}, "attribute_not_exists(PK)")
+	t := s.txn().put(condFirstNew, map[string]any{AttrPK: firstContribPK(memberID), AttrSK: skFirst, AttrType: typeFirstContrib, "Day": day}, itemAbsent)
 	t.add("", s.countUpdate(metrics.Count{Name: metrics.NewContributors, Delta: 1}, day, memberID))
 	err := t.run(ctx)
 	if failed(err, condFirstNew) {

@@ -98,7 +98,7 @@ func (s *Store) sketchWrites(ctx context.Context, day string, counts []metrics.C
 		if !changed {
 			continue // adding members already counted writes nothing
 		}
-		cond := "attribute_not_exists(PK)"
+		cond := itemAbsent
 		values := map[string]types.AttributeValue{}
 		if found[name] != nil {
 			cond = "#v = :v"
@@ -180,7 +180,7 @@ func (s *Store) CountVisit(ctx context.Context, day, visitID string, counts []me
 // without counts absent), one query (paged) over its shards.
 func (s *Store) CounterDays(ctx context.Context, name, from, to string) (map[string]int64, error) {
 	out := map[string]int64{}
-	err := s.eachPage(ctx, dayRange(s.Table, counterPK(name), from, to, "#c, #m, SK", map[string]string{"#c": attrCount, "#m": attrMembers}),
+	err := s.eachPage(ctx, dayRange(s.Table, counterPK(name), from, to, "#c, #m, "+AttrSK, map[string]string{"#c": attrCount, "#m": attrMembers}),
 		func(page []item) error {
 			for _, raw := range page {
 				var it struct {
@@ -205,7 +205,7 @@ func (s *Store) CounterDays(ctx context.Context, name, from, to string) (map[str
 // days without one absent), one query (paged).
 func (s *Store) SketchDays(ctx context.Context, name, from, to string) (map[string]*metrics.Sketch, error) {
 	out := map[string]*metrics.Sketch{}
-	err := s.eachPage(ctx, dayRange(s.Table, sketchPK(name), from, to, "SK, #s", map[string]string{"#s": attrSketch}),
+	err := s.eachPage(ctx, dayRange(s.Table, sketchPK(name), from, to, AttrSK+", #s", map[string]string{"#s": attrSketch}),
 		func(page []item) error {
 			for _, raw := range page {
 				var it sketchItem
@@ -234,7 +234,7 @@ func (s *Store) SketchDays(ctx context.Context, name, from, to string) (map[stri
 // dayRange queries the DAY#<day>[#<shard>] items of pk from..to, both included.
 func dayRange(table, pk, from, to, projection string, names map[string]string) *dynamodb.QueryInput {
 	return &dynamodb.QueryInput{TableName: aws.String(table),
-		KeyConditionExpression: aws.String("PK = :pk AND SK BETWEEN :from AND :to"),
+		KeyConditionExpression: aws.String(pkIs + " AND " + AttrSK + " BETWEEN :from AND :to"),
 		ProjectionExpression:   aws.String(projection), ExpressionAttributeNames: names,
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk},
 			":from": &types.AttributeValueMemberS{Value: counterSK(from)}, ":to": &types.AttributeValueMemberS{Value: counterSK(to) + "#~"}}}
