@@ -279,12 +279,8 @@ func (d dashboardKPIs) Cards(ctx context.Context, from, to string) ([]metrics.He
 	}
 	out := make([]metrics.HealthCard, 0, len(rep.Cards))
 	for _, c := range rep.Cards {
-		hc := metrics.HealthCard{Kpi: c.Kpi, Number: c.Number, Value: c.Value, Previous: c.Previous, Baseline: c.Baseline, Other: c.Other,
-			Unit: c.Unit, Available: c.Available, Merged: c.Merged, Note: c.Note, Series: make([]metrics.HealthPoint, 0, len(c.Series))}
-		for _, p := range c.Series {
-			hc.Series = append(hc.Series, metrics.HealthPoint{Day: p.Day, Value: p.Value})
-		}
-		out = append(out, hc)
+		c.Scope, c.SpaceScoped = "", false // a check is the whole community's
+		out = append(out, metrics.HealthCard{Card: c})
 	}
 	return out, nil
 }

@@ -12,30 +12,13 @@ import (
 // equal period before), and what went wrong is listed as findings: codes with numbers,
 // which the web and the email turn into sentences in the reader's language.
 
-// HealthCard is one KPI card as `GET /api/kpis` answers it (docs/api.md, the contract),
-// and as a health check's report keeps it, with the value of the previous check.
+// HealthCard is one KPI card of `GET /api/kpis` (Card, docs/api.md) as a health
+// check's report keeps it, with the card's value in the previous check.
 type HealthCard struct {
-	Kpi       string        `json:"kpi"`
-	Number    string        `json:"number,omitempty"`
-	Value     *float64      `json:"value"`
-	Previous  *float64      `json:"previous"`
-	Baseline  *float64      `json:"baseline,omitempty"`
-	Other     *float64      `json:"other,omitempty"`
-	Unit      string        `json:"unit"`
-	Available bool          `json:"available"`
-	Merged    bool          `json:"merged"`
-	Note      string        `json:"note,omitempty"`
-	Series    []HealthPoint `json:"series"`
+	Card
 	// PreviousCheck is the card's value in the previous health check (absent for the
 	// first one, or when that check could not show it).
 	PreviousCheck *float64 `json:"previousCheck,omitempty"`
-}
-
-// HealthPoint is one day of a card's series (null: none, or hidden by the small-group
-// rule), as metrics.Point of the dashboard.
-type HealthPoint struct {
-	Day   string   `json:"day"`
-	Value *float64 `json:"value"`
 }
 
 // HealthShare is one group of the participation (90-9-1): its members and their share of the

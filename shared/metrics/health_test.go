@@ -13,7 +13,7 @@ import (
 func hf(v float64) *float64 { return &v }
 
 func hcard(kpi string, value, previous *float64) HealthCard {
-	return HealthCard{Kpi: kpi, Value: value, Previous: previous, Available: true, Unit: "count"}
+	return HealthCard{Card: Card{Kpi: kpi, Value: value, Previous: previous, Available: true, Unit: "count"}}
 }
 
 func TestHealthFindingsThresholds(t *testing.T) {
@@ -60,8 +60,8 @@ func TestHealthFindingsPreferThePreviousCheckAndSkipHiddenFigures(t *testing.T) 
 	t.Parallel()
 	c := hcard(KpiContributions, hf(50), hf(40)) // up on the period before...
 	c.PreviousCheck = hf(100)                    // ...but halved since the last check
-	merged := HealthCard{Kpi: KpiSolutionRate, Value: nil, Previous: hf(60), Available: true, Merged: true}
-	unavailable := HealthCard{Kpi: KpiDauMau, Value: hf(0), Previous: hf(0.5), Available: false}
+	merged := HealthCard{Card: Card{Kpi: KpiSolutionRate, Value: nil, Previous: hf(60), Available: true, Merged: true}}
+	unavailable := HealthCard{Card: Card{Kpi: KpiDauMau, Value: hf(0), Previous: hf(0.5), Available: false}}
 	noBefore := hcard(KpiFirstResponseMedian, hf(9000), nil)
 	got := Findings([]HealthCard{c, merged, unavailable, noBefore}, &HealthParticipation{Merged: true, Readers: HealthShare{Share: hf(1)}},
 		&HealthParticipation{ActiveMembers: i64p(100), Readers: HealthShare{Share: hf(0.5)}})
@@ -83,8 +83,8 @@ func TestHealthAndBaselineRanges(t *testing.T) {
 	if from, to := BaselineRange(now); from != "2026-10-31" || to != "2026-11-29" {
 		t.Errorf("baseline: %s..%s", from, to)
 	}
-	b := BaselineOf(now, "a", "b", []HealthCard{hcard("page_views", hf(12), nil), {Kpi: "searches", Available: false},
-		{Kpi: "mau", Available: true, Merged: true}})
+	b := BaselineOf(now, "a", "b", []HealthCard{hcard("page_views", hf(12), nil), {Card: Card{Kpi: "searches", Available: false}},
+		{Card: Card{Kpi: "mau", Available: true, Merged: true}}})
 	if !reflect.DeepEqual(b.Values, map[string]float64{"page_views": 12}) {
 		t.Errorf("baseline values %v", b.Values)
 	}

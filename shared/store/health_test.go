@@ -27,14 +27,14 @@ func TestHealthChecksStoreListAndRead(t *testing.T) {
 	for i := range 3 {
 		at := base.AddDate(0, 6*i, 0)
 		v := float64(i)
-		var series []metrics.HealthPoint
+		var series []metrics.Point
 		for d := range 400 {
 			x := float64(d)
-			series = append(series, metrics.HealthPoint{Day: metrics.Day(at.AddDate(0, 0, d-400)), Value: &x})
+			series = append(series, metrics.Point{Day: metrics.Day(at.AddDate(0, 0, d-400)), Value: &x})
 		}
 		var cards []metrics.HealthCard
 		for k := range 27 {
-			cards = append(cards, metrics.HealthCard{Kpi: fmt.Sprintf("kpi_%d", k), Value: &v, Unit: "count", Available: true, Series: series})
+			cards = append(cards, metrics.HealthCard{Card: metrics.Card{Kpi: fmt.Sprintf("kpi_%d", k), Value: &v, Unit: "count", Available: true, Series: series}})
 		}
 		rep := metrics.HealthReport{ID: store.NewHealthID(at), At: at, From: "a", To: fmt.Sprint(i), Cards: cards, Months: 6,
 			Findings: []metrics.Finding{{Code: metrics.FindingDauMauDown, Kpi: metrics.KpiDauMau, From: 0.2, To: 0.1}}}

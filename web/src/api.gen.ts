@@ -3752,7 +3752,9 @@ export interface components {
             other?: number;
             previous: number;
             previousCheck?: number;
-            series: components["schemas"]["HealthPoint"][];
+            scope?: string;
+            series: components["schemas"]["Point"][];
+            spaceScoped?: boolean;
             unit: string;
             value: number;
         };
@@ -3769,10 +3771,6 @@ export interface components {
             occasional: components["schemas"]["HealthShare"];
             readers: components["schemas"]["HealthShare"];
             to: string;
-        };
-        HealthPoint: {
-            day: string;
-            value: number;
         };
         HealthReport: {
             /** Format: date-time */
