@@ -26,7 +26,7 @@
 const path = require('node:path');
 const { acceptRules, api, base, check, devSignIn, eventually, fail, launch, loadTS, mails, newContext, run, settle, trackRequests, waitFor, visit } = require('./lib.cjs');
 
-const { strings } = loadTS(path.resolve(__dirname, '../../web/src/i18n.ts'));
+const { firstOfMonth, strings } = loadTS(path.resolve(__dirname, '../../web/src/i18n.ts'));
 
 // header reads a header field of a raw mail (unfolded).
 function header(mail, name) {
@@ -133,7 +133,7 @@ async function main() {
         await waitFor(page, sending.locator('.badge', { hasText: ts.states.scheduled }), 'the scheduled state');
         await waitFor(page, sending.getByRole('button', { name: ts.unschedule, exact: true }), 'back to draft offered');
         const planned = await api(page, 'GET', `/api/newsletters/${id}/sending`);
-        const day = new Date(`${planned.localSendAt.slice(0, 10)}T12:00:00`).toLocaleDateString(lang === 'fr' ? 'fr-FR' : 'en-GB', { year: 'numeric', month: 'long', day: 'numeric' });
+        const day = firstOfMonth(lang, new Date(`${planned.localSendAt.slice(0, 10)}T12:00:00`).toLocaleDateString(lang === 'fr' ? 'fr-FR' : 'en-GB', { year: 'numeric', month: 'long', day: 'numeric' }));
         await waitFor(page, sending.getByText(ts.scheduledFor(day, '09:00', planned.timeZone)), 'the day and hour it is scheduled for');
         await eventually(`the scheduled newsletter's form locked (${tag})`, () => page.locator('#nl-name').isDisabled());
         await settle(page);

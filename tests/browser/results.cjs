@@ -84,6 +84,10 @@ async function main() {
         await call(marketer, 'POST', `/api/spaces/${space.id}/join`);
         await visit(marketer, '/newsletters/calendar');
         await waitFor(marketer, marketer.getByRole('heading', { name: nr.calendarTitle, level: 1 }), 'the calendar');
+        // The campaign starts in an hour: on the last evening of a month that is next
+        // month's first day on the community's clock, shown a month on.
+        const monthIn = (d) => new Intl.DateTimeFormat('en-GB', { timeZone: zone, year: 'numeric', month: '2-digit' }).format(d);
+        if (monthIn(start) !== monthIn(new Date())) await marketer.getByRole('button', { name: nr.nextMonth }).click();
         await waitFor(marketer, marketer.getByText('Winter challenge'), 'the campaign on the calendar');
         await waitFor(marketer, marketer.getByText(nr.calendarZone(zone)), 'the community’s time zone named');
         await waitFor(marketer, marketer.locator('#sa-space option', { hasText: 'Community news' }), 'the space in the form', 'attached');
