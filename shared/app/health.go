@@ -279,7 +279,6 @@ func (d dashboardKPIs) Cards(ctx context.Context, from, to string) ([]metrics.He
 	}
 	out := make([]metrics.HealthCard, 0, len(rep.Cards))
 	for _, c := range rep.Cards {
-		c.Scope, c.SpaceScoped = "", false // a check is the whole community's
 		out = append(out, metrics.HealthCard{Card: c})
 	}
 	return out, nil

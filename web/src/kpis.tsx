@@ -403,12 +403,9 @@ export function ParticipationPage(props: { lang: Lang; navigate: Nav; manage: bo
               ) : (
                 <ol class="kpi-people">
                   {p.topContributors.map((m) => (
-                    <li key={m.memberId}>
-                      <AppLink to={`/members/${encodeURIComponent(m.memberId)}`} navigate={props.navigate}>
-                        {m.name}
-                      </AppLink>{' '}
-                      <span class="muted">{s.kpis.contributions(m.contributions)}</span>
-                    </li>
+                    <PersonLine key={m.memberId} id={m.memberId} name={m.name} navigate={props.navigate}>
+                      {s.kpis.contributions(m.contributions)}
+                    </PersonLine>
                   ))}
                 </ol>
               )}
@@ -419,12 +416,9 @@ export function ParticipationPage(props: { lang: Lang; navigate: Nav; manage: bo
               ) : (
                 <ul class="kpi-people">
                   {p.atRisk.map((m) => (
-                    <li key={m.memberId}>
-                      <AppLink to={`/members/${encodeURIComponent(m.memberId)}`} navigate={props.navigate}>
-                        {m.name}
-                      </AppLink>{' '}
-                      <span class="muted">{s.kpis.lastActive(dayText(props.lang, m.lastActive.slice(0, 10)))}</span>
-                    </li>
+                    <PersonLine key={m.memberId} id={m.memberId} name={m.name} navigate={props.navigate}>
+                      {s.kpis.lastActive(dayText(props.lang, m.lastActive.slice(0, 10)))}
+                    </PersonLine>
                   ))}
                 </ul>
               )}
@@ -433,6 +427,19 @@ export function ParticipationPage(props: { lang: Lang; navigate: Nav; manage: bo
         </>
       )}
     </section>
+  );
+}
+
+// PersonLine is one member of participation's lists: their name, linked to their
+// profile, then what is said of them.
+function PersonLine(props: { id: string; name: string; navigate: Nav; children: ComponentChildren }) {
+  return (
+    <li>
+      <AppLink to={`/members/${encodeURIComponent(props.id)}`} navigate={props.navigate}>
+        {props.name}
+      </AppLink>{' '}
+      <span class="muted">{props.children}</span>
+    </li>
   );
 }
 
