@@ -3,9 +3,9 @@
 // and the form that schedules an announcement. Days, hours and the announcement's dates
 // are those of the community's time zone (the sending settings'), the one scheduling a
 // newsletter uses, named at the top: a marketer elsewhere reads the same plan.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, CalendarEntry, newsletterSendingApi, resultsApi, SpaceMembership } from './api';
-import { firstOfMonth, Lang, strings } from './i18n';
+import { firstOfMonth, Lang, strings, wall } from './i18n';
 import { inZone, ResultProblem } from './newsletter-results';
 import { useFocusHeading } from './signin';
 import { codeOf, Done, fieldAttrs, FieldProblem, FormProblem, Label, problemOf, RequiredNote } from './ui';
@@ -17,18 +17,6 @@ const locale = (lang: Lang) => (lang === 'fr' ? 'fr-FR' : 'en-GB');
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-
-// wall is a moment as a datetime-local input writes it ("2026-12-20T09:00") in a zone.
-function wall(ms: number, zone: string): string {
-  let f: Intl.DateTimeFormat;
-  try {
-    f = new Intl.DateTimeFormat('en-GB', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-  } catch {
-    f = new Intl.DateTimeFormat('en-GB', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-  }
-  const p = Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day}T${p.hour === '24' ? '00' : p.hour}:${p.minute}`;
-}
 
 // asUTC reads a wall clock as if it were UTC.
 const asUTC = (v: string) => Date.parse(`${v}:00Z`);
@@ -55,9 +43,17 @@ export function CalendarPage(props: { lang: Lang; navigate: Nav }) {
   const [version, setVersion] = useState(0);
   const [done, setDone] = useState<string>();
   const [zone, setZone] = useState<string>();
+  const moved = useRef(false);
   const next = new Date(month.getFullYear(), month.getMonth() + 1, 1);
   useEffect(() => {
-    newsletterSendingApi.settings().then((st) => setZone(st.timeZone || 'UTC'), () => setZone(browserZone()));
+    // The month first shown is the community's current one: on the last evening of a
+    // month on the reader's clock it may already be the next month there.
+    const opened = (z: string) => {
+      setZone(z);
+      const [y, m] = wall(Date.now(), z).split('-').map(Number);
+      setMonth((shown) => (moved.current ? shown : new Date(y, m - 1, 1)));
+    };
+    newsletterSendingApi.settings().then((st) => opened(st.timeZone || 'UTC'), () => opened(browserZone()));
   }, []);
   // The month is asked with a day more each side (every zone's month is in it); the
   // entries shown are those of the month in the community's zone.
@@ -95,13 +91,13 @@ export function CalendarPage(props: { lang: Lang; navigate: Nav }) {
       <p class="muted">{s.nr.calendarIntro}</p>
       {zone && <p class="calendar-zone">{s.nr.calendarZone(zone)}</p>}
       <div class="filters month-nav">
-        <button type="button" class="secondary" onClick={() => setMonth(new Date(month.getFullYear(), month.getMonth() - 1, 1))}>
+        <button type="button" class="secondary" onClick={() => ((moved.current = true), setMonth(new Date(month.getFullYear(), month.getMonth() - 1, 1)))}>
           {s.nr.previousMonth}
         </button>
         <h2 id="month-title" aria-live="polite">
           {monthName}
         </h2>
-        <button type="button" class="secondary" onClick={() => setMonth(next)}>
+        <button type="button" class="secondary" onClick={() => ((moved.current = true), setMonth(next))}>
           {s.nr.nextMonth}
         </button>
       </div>

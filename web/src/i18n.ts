@@ -3410,3 +3410,15 @@ for (const s of [en, fr]) {
     for (const [code, text] of Object.entries(block)) if (!(code in s.errors)) s.errors[code] = text;
   }
 }
+
+// wall is a moment as a datetime-local input writes it ("2026-12-20T09:00") in a zone.
+export function wall(ms: number, zone: string): string {
+  let f: Intl.DateTimeFormat;
+  try {
+    f = new Intl.DateTimeFormat('en-GB', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  } catch {
+    f = new Intl.DateTimeFormat('en-GB', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  }
+  const p = Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}T${p.hour === '24' ? '00' : p.hour}:${p.minute}`;
+}

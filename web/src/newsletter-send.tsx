@@ -4,18 +4,17 @@
 // (sent, skipped, errors, remaining) while it sends; SendingSettingsForm is the
 // community's sending settings. The editor (newsletters.tsx) embeds both; the moves
 // shown are those the API says are allowed now.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { newsletterSendingApi, SendAction, SendingSettings, SendingStatus } from './api';
-import { formatDate, Lang, strings } from './i18n';
+import { formatDate, Lang, strings, wall } from './i18n';
 import { codeOf, Done, fieldAttrs, FieldProblem, FormLevelProblem, FormProblem, Label, Problem, problemOf } from './ui';
 
 const val = (e: Event) => (e.currentTarget as HTMLInputElement).value;
 
-// defaultSendAt is tomorrow at 09:00, as a datetime-local input writes it.
-function defaultSendAt(): string {
-  const d = new Date(Date.now() + 24 * 3600e3);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T09:00`;
+// defaultSendAt is tomorrow at 09:00 on the zone's clock, as a datetime-local input
+// writes it (near midnight the reader's tomorrow may be the zone's today).
+function defaultSendAt(zone: string): string {
+  return `${wall(Date.now() + 24 * 3600e3, zone).slice(0, 10)}T09:00`;
 }
 
 // NewsletterSending schedules and follows one newsletter's sending.
@@ -23,7 +22,8 @@ export function NewsletterSending(props: { lang: Lang; id: string; onChange?: (s
   const t = strings[props.lang].newsletterSending;
   const [status, setStatus] = useState<SendingStatus>();
   const [zone, setZone] = useState('UTC');
-  const [sendAt, setSendAt] = useState(defaultSendAt());
+  const [sendAt, setSendAt] = useState(defaultSendAt(Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'));
+  const edited = useRef(false);
   const [problem, setProblem] = useState<FormProblem>();
   const [loadError, setLoadError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -34,7 +34,10 @@ export function NewsletterSending(props: { lang: Lang; id: string; onChange?: (s
   };
   useEffect(() => {
     newsletterSendingApi.status(props.id).then(show, (err) => setLoadError(codeOf(err)));
-    newsletterSendingApi.settings().then((s) => setZone(s.timeZone), () => undefined);
+    newsletterSendingApi.settings().then(
+      (s) => (setZone(s.timeZone), edited.current || setSendAt(defaultSendAt(s.timeZone))),
+      () => undefined,
+    );
   }, [props.id]);
   // While it sends, the progress is read again every two seconds.
   useEffect(() => {
@@ -93,7 +96,7 @@ export function NewsletterSending(props: { lang: Lang; id: string; onChange?: (s
           <p class="muted" id="send-at-hint">
             {t.sendAtHint(zone)}
           </p>
-          <input id="send-at" type="datetime-local" value={sendAt} onInput={(e) => setSendAt(val(e))} aria-describedby="send-at-hint" {...fieldAttrs(problem, 'sendAt', 'send-at')} />
+          <input id="send-at" type="datetime-local" value={sendAt} onInput={(e) => ((edited.current = true), setSendAt(val(e)))} aria-describedby="send-at-hint" {...fieldAttrs(problem, 'sendAt', 'send-at')} />
           <FieldProblem lang={props.lang} problem={problem} field="sendAt" id="send-at" />
           <div class="actions">
             <button type="submit" disabled={busy}>
