@@ -1,0 +1,166 @@
+// Package search is Tribune's full-text engine (issue 15): a bleve (scorch) index of the
+// searchable documents (posts, comments and answers, members, spaces, tickets) and the
+// query side. It imports no AWS SDK and no store: the caller (shared/app's indexer and
+// search function) turns table items into Docs and computes the reader's Access from the
+// table at the time of the request; the index filters with it and the caller re-checks
+// every hit before answering.
+//
+// Exported API (15B builds on it):
+//
+//	Open(dir) (*Index, error)              open or create the index in dir
+//	(*Index).Put(docs ...Doc) error         insert or replace, one batch
+//	(*Index).Delete(ids ...string) error    absent ids are fine
+//	(*Index).Count() (uint64, error)
+//	(*Index).Search(ctx, Query) (Result, error)
+//	(*Index).Snapshot(w) error              a consistent tar of the index, while it stays open
+//	Restore(r, dir) (*Index, error)         unpack a snapshot into dir and open it
+//	(*Index).Close() error
+//	DocID(kind, id string) string           "<kind>:<id>" as Doc.ID (post kinds use "post")
+//	MaxQueryChars, MaxWords, MaxSize, DefaultSize, MaxOffset, FragmentChars: the limits
+//	ErrEmptyQuery, ErrQueryTooLong, ErrTooDeep: coded errs.Invalid errors (400)
+//
+// Engine rules, with their sources:
+//   - Each document is analysed in its Lang (bleve's "en" and "fr" analysis: possessives
+//     or elision, stop words, Porter or light French stemming) with accents folded
+//     (bleve's unicode/ASCII folding) so "reinitialiser" finds "réinitialiser"; the
+//     stored text keeps its accents for display. A query is analysed in both languages.
+//   - Users write no query syntax: the text is cut into words in code; "quoted words" are
+//     a phrase; every other character (* ? + - : ^ ~ ( ) \ / AND OR) is literal and a word
+//     with no letter or digit is dropped, so nothing expands to everything. An unbalanced
+//     quote is ignored. At most MaxWords (16) words are used, the rest ignored.
+//   - Every word must match (in title or body, any language); when that finds nothing
+//     and there are several words, any word may match (ranked by how many do).
+//   - Typo tolerance by word length, the Typesense/Algolia rule (Algolia
+//     "minWordSizefor1Typo" 4 and "minWordSizefor2Typos" 8; Typesense
+//     "min_len_1typo"/"min_len_2typo"): 0 edits up to 3 letters, 1 from 4 to 7, 2 from 8.
+//   - While Query.Typing, the last word is also a prefix, from 2 letters (a 1-letter
+//     prefix would expand to a large part of the dictionary).
+//   - Ranking: bleve's BM25 scoring (term-frequency saturation: a word repeated 50 times
+//     counts little more than a few times); title fields boosted ×5, a whole-title match
+//     ×20 more; accepted answers and staff writing add a boost; ties by Created, newest
+//     first.
+package search
+
+import (
+	"time"
+
+	"tribune/shared/errs"
+)
+
+// Kinds of Doc.
+const (
+	KindDiscussion = "discussion"
+	KindQuestion   = "question"
+	KindIdea       = "idea"
+	KindComment    = "comment" // answers are comments on questions
+	KindMember     = "member"
+	KindSpace      = "space"
+	KindTicket     = "ticket" // subject + public replies in one doc; internal notes never
+	KindArticle    = "article"
+)
+
+// Limits of a Query.
+const (
+	MaxQueryChars = 200  // characters (runes) of Query.Text
+	MaxWords      = 16   // words of Query.Text used; the rest are ignored
+	DefaultSize   = 20   // hits per page when Query.Size is 0
+	MaxSize       = 50   // hits per page at most
+	MaxOffset     = 1000 // deeper paging is refused (ErrTooDeep): narrow the search instead
+	FragmentChars = 160  // about this many characters per highlight fragment
+	MaxTypingHits = 10   // not a limit: the advised Size of as-you-type suggestions
+)
+
+// Errors of Search (errs.Invalid: 400 problem+json).
+var (
+	ErrEmptyQuery   = errs.InvalidField("q", "search_empty", "Type a word to search for, or choose a filter.")
+	ErrQueryTooLong = errs.InvalidField("q", "search_too_long", "A search is at most 200 characters.")
+	ErrTooDeep      = errs.InvalidField("offset", "search_too_deep", "Results go at most 1,000 deep: add a word or a filter to narrow the search.")
+	ErrBadSize      = errs.InvalidField("size", "search_bad_size", "Ask for 1 to 50 results per page.")
+	ErrBadDoc       = errs.New(errs.Internal, "search_bad_doc", "A search document has no id or no kind.")
+)
+
+// Doc is one searchable document (plain text: Markdown already stripped by the caller).
+type Doc struct {
+	ID         string    // "<kind>:<id>", e.g. "post:p_ABC", "comment:c_X", "member:m_Y", "space:s_Z", "ticket:t_Q"
+	Kind       string    // one of the Kind… constants
+	SpaceID    string    // the space it is in ("" for members; a space doc: its own id)
+	PostID     string    // a comment's post (results link to it)
+	AuthorID   string    // the writer (a member doc: the member)
+	Title      string    // post title, member display name, space name, ticket subject
+	Body       string    // text; a member's bio, a space's description
+	Lang       string    // "en" or "fr" (anything else is analysed as "en")
+	Created    time.Time // ranking tie-breaker, date filter, month facet
+	Updated    time.Time
+	Solved     bool   // a question with an accepted answer; a solved or closed ticket
+	Accepted   bool   // an accepted answer
+	Staff      bool   // written by staff (admin, moderator, agent)
+	IdeaStatus string // an idea's status ("" otherwise)
+}
+
+// DocID is the ID of a Doc: "<kind>:<id>" (posts of every kind: "post:<id>").
+func DocID(kind, id string) string { return kind + ":" + id }
+
+// Access is who may see what, computed by the caller from the table *now*; the index
+// filters with it (the caller re-checks each hit afterwards too). The zero Access finds
+// nothing.
+type Access struct {
+	Spaces       []string // spaces whose content (posts, comments, articles) the caller may read
+	ListedSpaces []string // spaces the caller may see listed (space docs)
+	TicketSpaces []string // customer spaces whose tickets the caller may read
+	AllTickets   bool     // support agents
+	Members      bool     // may find members (signed-in members)
+}
+
+// Query is one search. Text may be empty when a filter is given (browse by filter).
+type Query struct {
+	Text       string
+	Access     Access
+	Kinds      []string  // filter (any of)
+	SpaceID    string    // filter
+	AuthorID   string    // filter
+	From, To   time.Time // filter on Created: From inclusive, To exclusive (zero: open)
+	Solved     *bool     // filter (questions and tickets only: other kinds have no solved state)
+	IdeaStatus string    // filter
+	Typing     bool      // the last word is a prefix (as-you-type, composer suggestions)
+	Size       int       // 1..50 (0: 20)
+	Offset     int       // 0..1000 (deeper: ErrTooDeep)
+	Facets     bool      // compute facet counts (space, kind, author, solved, status, month)
+}
+
+// Result is a page of hits, best first.
+type Result struct {
+	Total  uint64                  // hits in all (not just this page)
+	Hits   []Hit                   // at most Query.Size
+	Facets map[string][]FacetCount // "space", "kind", "author", "solved", "status", "month"; nil unless Query.Facets
+	Took   time.Duration
+}
+
+// Hit is one result. The caller loads the item from the table (and checks it may be
+// read now) by ID; PostID and SpaceID say where it links.
+type Hit struct {
+	ID, Kind string
+	SpaceID  string
+	PostID   string
+	Score    float64
+	Created  time.Time
+	// Highlights per field ("title", "body"): fragments of about FragmentChars as parts,
+	// so the web never renders HTML: [{"text":"how to ","mark":false},{"text":"reset",
+	// "mark":true},...]. A body with no matched word gives its opening as one fragment.
+	Highlights map[string][][]Part
+}
+
+// Part is a piece of a highlight fragment; Mark is a matched word.
+type Part struct {
+	Text string `json:"text"`
+	Mark bool   `json:"mark"`
+}
+
+// FacetCount is one value of a facet and how many hits have it. Facets "space", "kind",
+// "author" (top 10), "status" are sorted by count; "solved" has "true"/"false";
+// "month" ("2026-11") is sorted newest first. A filtered field's facet is counted as if
+// that field were not filtered (the Algolia/Discourse convention), so the other choices
+// stay visible.
+type FacetCount struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
