@@ -129,24 +129,25 @@ type Query struct {
 
 // Result is a page of hits, best first.
 type Result struct {
-	Total  uint64                  // hits in all (not just this page)
-	Hits   []Hit                   // at most Query.Size
-	Facets map[string][]FacetCount // "space", "kind", "author", "solved", "status", "month"; nil unless Query.Facets
-	Took   time.Duration
+	Total  uint64                  `json:"total"`            // hits in all (not just this page)
+	Hits   []Hit                   `json:"hits"`             // at most Query.Size
+	Facets map[string][]FacetCount `json:"facets,omitempty"` // "space", "kind", "author", "solved", "status", "month"; nil unless Query.Facets
+	Took   time.Duration           `json:"-"`
 }
 
 // Hit is one result. The caller loads the item from the table (and checks it may be
 // read now) by ID; PostID and SpaceID say where it links.
 type Hit struct {
-	ID, Kind string
-	SpaceID  string
-	PostID   string
-	Score    float64
-	Created  time.Time
+	ID      string    `json:"id"`
+	Kind    string    `json:"kind"`
+	SpaceID string    `json:"spaceId,omitempty"`
+	PostID  string    `json:"postId,omitempty"`
+	Score   float64   `json:"score"`
+	Created time.Time `json:"created"`
 	// Highlights per field ("title", "body"): fragments of about FragmentChars as parts,
 	// so the web never renders HTML: [{"text":"how to ","mark":false},{"text":"reset",
 	// "mark":true},...]. A body with no matched word gives its opening as one fragment.
-	Highlights map[string][][]Part
+	Highlights map[string][][]Part `json:"highlights,omitempty"`
 }
 
 // Part is a piece of a highlight fragment; Mark is a matched word.
