@@ -17,6 +17,7 @@ var PagePaths = []string{
 	"/me/newsletters", "/unsubscribe", "/newsletters/audience", "/newsletters/calendar", "/newsletters/:id/results",
 	"/newsletters", "/newsletters/archive", "/newsletters/archive/:id", "/newsletters/:id",
 	"/kpis", "/kpis/participation", "/kpis/health-checks", "/kpis/health-checks/:id", "/kpis/manage",
+	"/search", "/search/analytics",
 }
 
 // pageParam is what a ":name" segment may hold: an id's characters (httpx.IDPattern).

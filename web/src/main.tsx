@@ -25,6 +25,8 @@ import { NewsletterResults } from './newsletter-results';
 import { NewsletterEditor, NewslettersPage } from './newsletters';
 import { ArchivedNewsletter, NewsletterArchive } from './newsletter-archive';
 import { HealthCheckPage, HealthChecksPage, KpiDashboard, KpiManagePage, ParticipationPage } from './kpis';
+import { HeaderSearch, SearchPage } from './search';
+import { SearchAnalyticsPage } from './search-analytics';
 import { matchRoute, mayView, RouteName, routeNamed } from './routes';
 import { sendPageView } from './beacon';
 import { NotFound } from './ui';
@@ -229,6 +231,10 @@ function App() {
     kpisHealthChecks: () => <HealthChecksPage lang={lang} navigate={navigate} manage={canSee('kpisManage')} />,
     kpisHealthCheck: (p) => <HealthCheckPage lang={lang} id={p.id} navigate={navigate} manage={canSee('kpisManage')} />,
     kpisManage: () => <KpiManagePage lang={lang} navigate={navigate} />,
+
+    // Search (issue 15).
+    search: () => <SearchPage lang={lang} navigate={navigate} />,
+    searchAnalytics: () => <SearchAnalyticsPage lang={lang} />,
   };
 
   let page: ComponentChildren;
@@ -244,6 +250,7 @@ function App() {
     <>
       <header class="bar" ref={header}>
         <span class="brand">{s.title}</span>
+        {auth.kind !== 'loading' && <HeaderSearch lang={lang} path={path} />}
         {auth.kind === 'visitor' && path !== '/' && (
           <nav aria-label={s.nav.main}>
             {link('/', s.signInNav)}
@@ -280,6 +287,7 @@ function App() {
               {canSee('moderation') && link('/moderation', s.moderationNav)}
               {canSee('admin') && link('/admin', s.nav.admin)}
               {canSee('kpis') && link('/kpis', s.kpis.nav)}
+              {canSee('searchAnalytics') && link('/search/analytics', s.find.analyticsNav)}
               {link(canSee('newsletters') ? '/newsletters' : '/newsletters/archive', canSee('newsletters') ? s.nl.nav : s.nl.archiveTitle)}
             </nav>
           </>

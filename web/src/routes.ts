@@ -1,5 +1,6 @@
 import type { Action } from './api';
 import type { KpiAction } from './kpis-api';
+import type { SearchAction } from './search-api';
 
 // Every page of the web app. The router (main.tsx) finds a path's page only through
 // this list, and the browser test (tests/browser/pages.cjs) reads it to visit every page
@@ -72,7 +73,12 @@ export const routes = [
   { name: 'kpisHealthChecks', path: '/kpis/health-checks', may: ['kpis.read'] },
   { name: 'kpisHealthCheck', path: '/kpis/health-checks/:id', may: ['kpis.read'] },
   { name: 'kpisManage', path: '/kpis/manage', may: ['kpis.manage'] },
-] as const satisfies readonly { name: string; path: string; may: readonly (Action | KpiAction | 'visitor' | 'member' | 'space-moderator')[] }[];
+
+  // ---- search (issue 15): the results page for anyone (the API answers what the reader
+  // may see: visitors only what the community lets them read); the staff's analytics.
+  { name: 'search', path: '/search', may: ['visitor'] },
+  { name: 'searchAnalytics', path: '/search/analytics', may: ['search.analytics'] },
+] as const satisfies readonly { name: string; path: string; may: readonly (Action | KpiAction | SearchAction | 'visitor' | 'member' | 'space-moderator')[] }[];
 
 export type RouteName = (typeof routes)[number]['name'];
 

@@ -8,6 +8,7 @@ import { QuestionToTicket, SpaceTickets } from './tickets';
 import { HideButton } from './moderation';
 import { codeOf, Done, fieldAttrs, FieldProblem, FormLevelProblem, FormProblem, Label, LoadProblem, missing, Problem, problemOf, RequiredNote } from './ui';
 import { MemberRank } from './rewards';
+import { BeforeYouAsk, useSuggestions } from './search-suggest';
 
 type Nav = (path: string) => void;
 
@@ -805,6 +806,8 @@ function Composer(props: { lang: Lang; spaceId: string; announces: boolean; navi
   // What the last publish did: the post, and whether the rules were accepted for it.
   const [published, setPublished] = useState<{ post?: Post; afterRules: boolean }>();
   const kinds: PostKind[] = ['status', 'discussion', 'question', 'idea', 'poll', ...(props.announces ? (['announcement'] as PostKind[]) : [])];
+  // "Before you ask" (issue 15): a question's title brings the closest solved questions.
+  const suggestions = useSuggestions(title, 'question', props.spaceId, kind === 'question');
   const publish = async (afterRules = false) => {
     setProblem(undefined);
     setPublished(undefined);
@@ -816,8 +819,9 @@ function Composer(props: { lang: Lang; spaceId: string; announces: boolean; navi
       ...(kind !== 'poll' ? ([['body', draft.text]] as [string, string][]) : []),
     ]);
     if (empty) return setProblem(empty);
-    const p: NewPost = { kind, body: markupOf(draft) };
+    const p: NewPost & { suggestionId?: string } = { kind, body: markupOf(draft) };
     if (kind !== 'status') p.title = title;
+    if (kind === 'question' && suggestions.suggestionId) p.suggestionId = suggestions.suggestionId;
     if (kind === 'poll') {
       p.options = options.split('\n').map((o) => o.trim()).filter(Boolean);
       if (closesAt) p.closesAt = new Date(closesAt).toISOString();
@@ -829,6 +833,7 @@ function Composer(props: { lang: Lang; spaceId: string; announces: boolean; navi
       setDraft(emptyDraft);
       setOptions('');
       setPublished({ post, afterRules });
+      suggestions.reset();
       props.onPosted();
     } catch (err) {
       if (codeOf(err) === 'rules_not_accepted') setNeedsRules(true);
@@ -882,6 +887,7 @@ function Composer(props: { lang: Lang; spaceId: string; announces: boolean; navi
           </Label>
           <input id="c-title" maxLength={150} required value={title} onInput={(e) => setTitle(val(e))} {...fieldAttrs(problem, 'title', 'c-title')} />
           <FieldProblem lang={props.lang} problem={problem} field="title" id="c-title" label={kind === 'poll' ? s.pollQuestion : s.postTitle} />
+          {kind === 'question' && <BeforeYouAsk lang={props.lang} id="c-suggestions" shown={suggestions.shown} />}
         </>
       )}
       {kind === 'poll' && (

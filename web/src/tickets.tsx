@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, Attachment, SpaceMembership, SupportSettings, TicketSummary, TicketView } from './api';
 import { dueText, formatDate, Lang, strings } from './i18n';
 import { useFocusHeading } from './signin';
+import { BeforeYouAsk, useSuggestions } from './search-suggest';
 import { codeOf, Done, fieldAttrs, FieldProblem, FormLevelProblem, FormProblem, Label, LoadProblem, missing, Problem, problemOf, RequiredNote } from './ui';
 
 type Nav = (path: string) => void;
@@ -93,6 +94,8 @@ export function SpaceTickets(props: { lang: Lang; spaceId: string; navigate: Nav
   const [files, setFiles] = useState<Attachment[]>([]);
   const [error, setError] = useState<string>();
   const [problem, setProblem] = useState<FormProblem>();
+  // "Before you ask" (issue 15): the subject brings the closest solved questions.
+  const suggestions = useSuggestions(subject, 'ticket', props.spaceId, true);
   const load = () => api.spaceTickets(props.spaceId).then((r) => setList(r.tickets), (err) => setError(codeOf(err)));
   useEffect(() => {
     load();
@@ -110,7 +113,7 @@ export function SpaceTickets(props: { lang: Lang; spaceId: string; navigate: Nav
     setProblem(empty);
     if (empty) return;
     try {
-      const t = await api.openTicket(props.spaceId, { subject, product, severity, body, attachments: files });
+      const t = await api.openTicket(props.spaceId, { subject, product, severity, body, attachments: files, ...(suggestions.suggestionId ? { suggestionId: suggestions.suggestionId } : {}) });
       props.navigate(`/tickets/${t.id}`);
     } catch (err) {
       setProblem(problemOf(err));
@@ -130,6 +133,7 @@ export function SpaceTickets(props: { lang: Lang; spaceId: string; navigate: Nav
         </Label>
         <input id="t-subject" maxLength={150} required value={subject} onInput={(e) => setSubject(val(e))} {...fieldAttrs(problem, 'subject', 't-subject')} />
         <FieldProblem lang={props.lang} problem={problem} field="subject" id="t-subject" label={s.ticketSubject} />
+        <BeforeYouAsk lang={props.lang} id="t-suggestions" shown={suggestions.shown} />
         <label for="t-product">{s.ticketProduct}</label>
         <select id="t-product" value={product} onChange={(e) => setProduct(val(e))} {...fieldAttrs(problem, 'product', 't-product')}>
           {settings?.products.map((p) => (

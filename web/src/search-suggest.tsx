@@ -1,0 +1,84 @@
+// "Before you ask" (issue 15): while a member writes a question's title or a ticket's
+// subject, the composer shows the closest solved questions (and articles) from
+// GET /api/search/suggest, in a polite live region; each opens in a new tab, so the draft
+// stays. The suggestionId of the last suggestions shown goes with the question or ticket
+// created (the deflection count, docs/kpis.md).
+import { useEffect, useState } from 'preact/hooks';
+import { Lang, strings } from './i18n';
+import { SearchResult, searchApi } from './search-api';
+import { Badges, kindName, ResultLink } from './search';
+
+// Suggestions wait for a pause in typing (300 ms) and 3 characters.
+const pause = 300;
+const minChars = 3;
+
+export type Shown = { suggestionId: string; results: SearchResult[] };
+
+// useSuggestions asks for suggestions for text while enabled (a question is being
+// written, a subject typed) and returns those to show now, and the suggestionId of the
+// last answer that showed at least one (what a creation sends: the deflection counts
+// composer sessions that were shown suggestions).
+export function useSuggestions(text: string, forWhat: 'question' | 'ticket', spaceId: string | undefined, enabled: boolean): { shown?: Shown; suggestionId?: string; reset: () => void } {
+  const [shown, setShown] = useState<Shown>();
+  const [suggestionId, setSuggestionId] = useState<string>();
+  useEffect(() => {
+    const q = text.trim();
+    if (!enabled || q.length < minChars) {
+      setShown(undefined);
+      return;
+    }
+    let live = true;
+    const timer = setTimeout(() => {
+      searchApi.suggest(q.slice(0, 200), forWhat, spaceId).then(
+        (a) => {
+          if (!live) return;
+          const results = a.results.slice(0, 5);
+          setShown(results.length > 0 ? { suggestionId: a.suggestionId, results } : undefined);
+          if (results.length > 0) setSuggestionId(a.suggestionId);
+        },
+        // Suggestions are a help: a failure leaves the composer as it is.
+        () => undefined,
+      );
+    }, pause);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [text, forWhat, spaceId, enabled]);
+  // reset starts a new composer session (after a creation).
+  const reset = () => {
+    setShown(undefined);
+    setSuggestionId(undefined);
+  };
+  return { shown, suggestionId, reset };
+}
+
+// BeforeYouAsk is the live region under the field: empty until there are suggestions.
+export function BeforeYouAsk(props: { lang: Lang; id: string; shown: Shown | undefined }) {
+  const s = strings[props.lang];
+  const results = props.shown?.results ?? [];
+  return (
+    <div class="before-you-ask" id={props.id} aria-live="polite">
+      {results.length > 0 && (
+        <section aria-labelledby={`${props.id}-title`}>
+          <h3 id={`${props.id}-title`}>{s.find.suggestTitle}</h3>
+          <p class="muted">{s.find.suggestIntro}</p>
+          <ul>
+            {results.map((r, i) => (
+              <li key={r.id}>
+                <ResultLink r={r} searchId={props.shown!.suggestionId} position={i + 1} newTab={s.find.newTab}>
+                  {r.title}
+                </ResultLink>{' '}
+                <span class="muted">
+                  {kindName(s, r.kind)}
+                  {r.spaceName ? ` · ${s.find.inSpace(r.spaceName)}` : ''}
+                </span>{' '}
+                <Badges lang={props.lang} r={r} />
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </div>
+  );
+}
