@@ -1,0 +1,615 @@
+package search
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+var t0 = time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
+
+// open is a fresh index in the test's temporary directory holding docs.
+func open(t testing.TB, docs ...Doc) *Index {
+	t.Helper()
+	ix, err := Open(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	if err := ix.Put(docs...); err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
+
+// everyone reads space s1 and finds members.
+var everyone = Access{Spaces: []string{"s1"}, ListedSpaces: []string{"s1"}, Members: true}
+
+func post(id, kind, lang, title, body string) Doc {
+	return Doc{ID: "post:" + id, Kind: kind, SpaceID: "s1", AuthorID: "m1", Title: title, Body: body, Lang: lang, Created: t0, Updated: t0}
+}
+
+func find(t testing.TB, ix *Index, q Query) Result {
+	t.Helper()
+	if q.Access.Spaces == nil && !q.Access.Members && q.Access.ListedSpaces == nil && !q.Access.AllTickets && q.Access.TicketSpaces == nil {
+		q.Access = everyone
+	}
+	res, err := ix.Search(context.Background(), q)
+	if err != nil {
+		t.Fatalf("search %+v: %v", q, err)
+	}
+	return res
+}
+
+// ids searches (as everyone unless q has an Access) and returns the hits' ids in order.
+func ids(t testing.TB, ix *Index, q Query) []string {
+	t.Helper()
+	out := []string{}
+	for _, h := range find(t, ix, q).Hits {
+		out = append(out, h.ID)
+	}
+	return out
+}
+
+func TestAnalysersFoldAccentsStemAndCrossLanguages(t *testing.T) {
+	t.Parallel()
+	ix := open(t,
+		post("fr1", KindQuestion, "fr", "Réinitialiser le mot de passe", "L'application refuse la connexion."),
+		post("en1", KindQuestion, "en", "Password reset", "The reset link expired before I clicked it."),
+		post("en2", KindDiscussion, "en", "Mobile application", "Which application do you use on your phone?"),
+		post("x", KindDiscussion, "en", "Unrelated", "Gardening tips for the winter."),
+	)
+	cases := []struct {
+		text string
+		want []string // all of these, in any order, and nothing else
+	}{
+		{"réinitialiser", []string{"post:fr1"}},
+		{"reinitialiser", []string{"post:fr1"}},
+		{"REINITIALISER", []string{"post:fr1"}},
+		{"réinitialisé", []string{"post:fr1"}}, // French light stemming
+		{"l'application", []string{"post:fr1", "post:en2"}},
+		{"applications", []string{"post:fr1", "post:en2"}},
+		{"resetting", []string{"post:en1"}},
+		{"resets", []string{"post:en1"}},
+		{"passwords", []string{"post:en1"}},
+		{"mot de passe", []string{"post:fr1"}},
+	}
+	for _, c := range cases {
+		got := ids(t, ix, Query{Text: c.text})
+		slices.Sort(got)
+		want := slices.Sorted(slices.Values(c.want))
+		if !slices.Equal(got, want) {
+			t.Errorf("%q found %v, want %v", c.text, got, want)
+		}
+	}
+}
+
+func TestTyposByWordLength(t *testing.T) {
+	t.Parallel()
+	ix := open(t,
+		post("cat", KindDiscussion, "en", "Cat", "x"),
+		post("wiki", KindDiscussion, "en", "Wiki", "x"),
+		post("long", KindDiscussion, "en", "Kubernetes", "x"),
+	)
+	cases := []struct {
+		text string
+		want []string
+	}{
+		{"cat", []string{"post:cat"}},
+		{"cot", []string{}},                    // 3 letters: no typo
+		{"wiko", []string{"post:wiki"}},        // 4 letters: 1 typo
+		{"wuko", []string{}},                   // 4 letters: not 2
+		{"kubernetis", []string{"post:long"}},  // 10 letters: 1 typo
+		{"kubarnetis", []string{"post:long"}},  // 2 typos
+		{"kobarnetis", []string{}},             // not 3
+		{"kubernets", []string{"post:long"}},   // a letter left out
+		{"kuberrnetes", []string{"post:long"}}, // a letter too many
+	}
+	for _, c := range cases {
+		if got := ids(t, ix, Query{Text: c.text}); !slices.Equal(got, c.want) {
+			t.Errorf("%q found %v, want %v", c.text, got, c.want)
+		}
+	}
+	if got := typos(3); got != 0 {
+		t.Errorf("typos(3) = %d", got)
+	}
+	if got := []int{typos(4), typos(7), typos(8)}; !slices.Equal(got, []int{1, 1, 2}) {
+		t.Errorf("typos(4, 7, 8) = %v", got)
+	}
+}
+
+func TestPrefixOnlyOnTheLastWordWhileTyping(t *testing.T) {
+	t.Parallel()
+	ix := open(t,
+		post("pw", KindQuestion, "en", "Forgotten password", "Help with my account"),
+		post("pa", KindQuestion, "en", "Parking", "Where to park"),
+	)
+	cases := []struct {
+		q    Query
+		want []string
+	}{
+		{Query{Text: "passw", Typing: true}, []string{"post:pw"}},
+		{Query{Text: "passw"}, []string{}},                                 // not typing: a word
+		{Query{Text: "passw ", Typing: true}, []string{}},                  // a space ends the word
+		{Query{Text: "forgotten passw", Typing: true}, []string{"post:pw"}}, // last word only
+		{Query{Text: "pa", Typing: true}, []string{"post:pa", "post:pw"}},  // 2 letters
+		{Query{Text: "p", Typing: true}, []string{}},                       // 1 letter: no prefix
+	}
+	for _, c := range cases {
+		got := ids(t, ix, c.q)
+		slices.Sort(got)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%q (typing %v) found %v, want %v", c.q.Text, c.q.Typing, got, c.want)
+		}
+	}
+	// "passw" is not the last word: not a prefix, so only "forgotten" matches (any word).
+	res := find(t, ix, Query{Text: "passw forgotten", Typing: true})
+	if len(res.Hits) != 1 || !slices.Equal(res.Hits[0].Highlights["title"][0], []Part{{"Forgotten", true}, {" password", false}}) {
+		t.Errorf("first word taken as a prefix: %+v", res.Hits)
+	}
+}
+
+func TestPhrasesAndUnbalancedQuotes(t *testing.T) {
+	t.Parallel()
+	ix := open(t,
+		post("near", KindDiscussion, "en", "Notes", "You can reset the password from the settings."),
+		post("far", KindDiscussion, "en", "Notes too", "The password is long; to reset it ask an admin."),
+	)
+	got := ids(t, ix, Query{Text: `"reset the password"`})
+	if !slices.Equal(got, []string{"post:near"}) {
+		t.Errorf("phrase found %v, want only post:near", got)
+	}
+	got = ids(t, ix, Query{Text: `reset password`})
+	if len(got) != 2 {
+		t.Errorf("words found %v, want both", got)
+	}
+	// An unbalanced quote is ignored: the words are searched as words.
+	got = ids(t, ix, Query{Text: `"reset password`})
+	if len(got) != 2 {
+		t.Errorf("unbalanced quote found %v, want both", got)
+	}
+	// French guillemets make a phrase too.
+	got = ids(t, ix, Query{Text: `«reset the password»`})
+	if !slices.Equal(got, []string{"post:near"}) {
+		t.Errorf("guillemets found %v, want only post:near", got)
+	}
+}
+
+func TestAllWordsFirstThenAnyWord(t *testing.T) {
+	t.Parallel()
+	ix := open(t,
+		post("both", KindQuestion, "en", "Export members", "export the member list to CSV"),
+		post("one", KindQuestion, "en", "Export posts", "export posts as a file"),
+	)
+	if got := ids(t, ix, Query{Text: "export members"}); !slices.Equal(got, []string{"post:both"}) {
+		t.Errorf("all words: %v, want post:both only", got)
+	}
+	// No doc has all three words: the docs with most of them come first.
+	if got := ids(t, ix, Query{Text: "export members spreadsheet"}); !slices.Equal(got, []string{"post:both", "post:one"}) {
+		t.Errorf("any word: %v, want post:both then post:one", got)
+	}
+}
+
+func TestRanking(t *testing.T) {
+	t.Parallel()
+	older, newer := t0.Add(-48*time.Hour), t0
+	at := func(d Doc, c time.Time) Doc { d.Created = c; return d }
+	ix := open(t,
+		post("spam", KindDiscussion, "en", "A long story", strings.Repeat("webhook ", 50)),
+		post("title", KindQuestion, "en", "Webhook retries and timeouts", "How many times are they retried?"),
+		post("exact", KindQuestion, "en", "Webhook", "Everything about it."),
+		post("body", KindDiscussion, "en", "Integrations", "We send a webhook on each sale."),
+	)
+	got := ids(t, ix, Query{Text: "webhook"})
+	want := []string{"post:exact", "post:title"}
+	if len(got) < 4 || !slices.Equal(got[:2], want) {
+		t.Errorf("webhook ranked %v, want the exact title, then the title, first", got)
+	}
+	if slices.Index(got, "post:spam") < slices.Index(got, "post:title") {
+		t.Errorf("50 repetitions ranked above a title: %v", got)
+	}
+
+	answers := open(t,
+		Doc{ID: "comment:plain", Kind: KindComment, SpaceID: "s1", PostID: "p1", Title: "", Body: "Clear the browser cache and retry.", Lang: "en", Created: newer},
+		Doc{ID: "comment:accepted", Kind: KindComment, SpaceID: "s1", PostID: "p1", Body: "Clear the browser cache and retry.", Lang: "en", Created: older, Accepted: true},
+		Doc{ID: "comment:staff", Kind: KindComment, SpaceID: "s1", PostID: "p2", Body: "Clear the browser cache and retry.", Lang: "en", Created: older.Add(-time.Hour), Staff: true},
+	)
+	got = ids(t, answers, Query{Text: "browser cache"})
+	if !slices.Equal(got, []string{"comment:accepted", "comment:staff", "comment:plain"}) {
+		t.Errorf("answers ranked %v, want accepted, staff, then the other", got)
+	}
+
+	// Equal scores: the newest first.
+	ties := open(t,
+		at(post("old", KindDiscussion, "en", "Release notes", "x"), older),
+		at(post("new", KindDiscussion, "en", "Release notes", "x"), newer),
+	)
+	if got := ids(t, ties, Query{Text: "release"}); !slices.Equal(got, []string{"post:new", "post:old"}) {
+		t.Errorf("ties ranked %v, want the newest first", got)
+	}
+}
+
+func TestHighlightsArePartsNeverHTML(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("Filler words about nothing in particular. ", 20) +
+		"Here the <b>export</b> button sits, near the other export tools. " +
+		strings.Repeat("More filler text to pad the body further. ", 20)
+	ix := open(t, post("h", KindQuestion, "en", "Export à la française", long))
+	res := find(t, ix, Query{Text: "export"})
+	if len(res.Hits) != 1 {
+		t.Fatalf("hits %v", res.Hits)
+	}
+	h := res.Hits[0].Highlights
+	title := h["title"]
+	if len(title) != 1 || len(title[0]) != 2 || title[0][0] != (Part{"Export", true}) || title[0][1] != (Part{" à la française", false}) {
+		t.Errorf("title parts %+v", title)
+	}
+	body := h["body"]
+	if len(body) == 0 {
+		t.Fatal("no body fragment")
+	}
+	var text strings.Builder
+	marks := 0
+	for _, p := range body[0] {
+		text.WriteString(p.Text)
+		if p.Mark {
+			marks++
+			if !strings.EqualFold(p.Text, "export") {
+				t.Errorf("marked %q", p.Text)
+			}
+		}
+	}
+	s := text.String()
+	if marks != 2 || !strings.Contains(s, "<b>") || !strings.HasPrefix(s, "…") || !strings.HasSuffix(s, "…") {
+		t.Errorf("body fragment %q has %d marks", s, marks)
+	}
+	if n := len([]rune(s)); n > FragmentChars+2 || n < FragmentChars/2 {
+		t.Errorf("body fragment of %d characters: %q", n, s)
+	}
+
+	// A match in the title only: the body's opening, unmarked.
+	ix2 := open(t, post("t", KindQuestion, "en", "Invoices", long))
+	h = find(t, ix2, Query{Text: "invoices"}).Hits[0].Highlights
+	if b := h["body"]; len(b) != 1 || len(b[0]) != 1 || b[0][0].Mark || !strings.HasPrefix(b[0][0].Text, "Filler words") || !strings.HasSuffix(b[0][0].Text, "…") {
+		t.Errorf("opening fragment %+v", b)
+	}
+}
+
+func TestFacetsCountAFilteredFieldAsIfUnfiltered(t *testing.T) {
+	t.Parallel()
+	var docs []Doc
+	for i := range 12 {
+		d := post(fmt.Sprint("q", i), KindQuestion, "en", "Billing question", "about billing")
+		d.AuthorID = fmt.Sprint("m", i%11) // 11 authors: the facet keeps 10
+		d.Solved = i%3 == 0
+		d.Created = t0.AddDate(0, -(i % 2), 0)
+		docs = append(docs, d)
+	}
+	for i := range 3 {
+		d := post(fmt.Sprint("i", i), KindIdea, "en", "Billing idea", "billing")
+		d.IdeaStatus = "planned"
+		docs = append(docs, d)
+	}
+	other := post("o", KindDiscussion, "en", "Billing elsewhere", "billing")
+	other.SpaceID = "s2"
+	docs = append(docs, other)
+	ix := open(t, docs...)
+	acc := Access{Spaces: []string{"s1", "s2"}}
+
+	res := find(t, ix, Query{Text: "billing", Access: acc, Facets: true, Kinds: []string{KindQuestion}})
+	if res.Total != 12 {
+		t.Errorf("total %d, want 12 questions", res.Total)
+	}
+	f := res.Facets
+	if !slices.Equal(f["kind"], []FacetCount{{KindQuestion, 12}, {KindIdea, 3}, {KindDiscussion, 1}}) {
+		t.Errorf("kind facet %v: want every kind counted, the filter set aside", f["kind"])
+	}
+	if !slices.Equal(f["space"], []FacetCount{{"s1", 12}}) {
+		t.Errorf("space facet %v: want the questions' spaces", f["space"])
+	}
+	if !slices.Equal(f["solved"], []FacetCount{{"false", 8}, {"true", 4}}) {
+		t.Errorf("solved facet %v", f["solved"])
+	}
+	if len(f["author"]) != 10 {
+		t.Errorf("author facet has %d values, want the top 10", len(f["author"]))
+	}
+	if !slices.Equal(f["month"], []FacetCount{{"2026-11", 6}, {"2026-10", 6}}) {
+		t.Errorf("month facet %v, want newest first", f["month"])
+	}
+	if len(f["status"]) != 0 {
+		t.Errorf("status facet %v: questions have none", f["status"])
+	}
+
+	solved := true
+	res = find(t, ix, Query{Text: "billing", Access: acc, Facets: true, Solved: &solved})
+	if res.Total != 4 || !slices.Equal(res.Facets["solved"], []FacetCount{{"false", 8}, {"true", 4}}) {
+		t.Errorf("solved filter: total %d, facet %v", res.Total, res.Facets["solved"])
+	}
+	if !slices.Equal(res.Facets["kind"], []FacetCount{{KindQuestion, 4}}) {
+		t.Errorf("solved filter: kind facet %v", res.Facets["kind"])
+	}
+}
+
+func TestFilters(t *testing.T) {
+	t.Parallel()
+	a := post("a", KindQuestion, "en", "Invoice", "x")
+	a.Solved, a.Created = true, t0.AddDate(0, -2, 0)
+	b := post("b", KindIdea, "en", "Invoice", "x")
+	b.IdeaStatus, b.AuthorID = "planned", "m2"
+	c := post("c", KindDiscussion, "en", "Invoice", "x")
+	c.SpaceID = "s2"
+	ix := open(t, a, b, c)
+	acc := Access{Spaces: []string{"s1", "s2"}}
+	yes, no := true, false
+	cases := []struct {
+		name string
+		q    Query
+		want []string
+	}{
+		{"kinds", Query{Kinds: []string{KindIdea, KindDiscussion}}, []string{"post:b", "post:c"}},
+		{"space", Query{SpaceID: "s2"}, []string{"post:c"}},
+		{"author", Query{AuthorID: "m2"}, []string{"post:b"}},
+		{"from", Query{From: t0.AddDate(0, -1, 0)}, []string{"post:b", "post:c"}},
+		{"to", Query{To: t0.AddDate(0, -1, 0)}, []string{"post:a"}},
+		{"solved", Query{Solved: &yes}, []string{"post:a"}},
+		{"unsolved", Query{Solved: &no}, []string{}}, // only questions and tickets have a state
+		{"status", Query{IdeaStatus: "planned"}, []string{"post:b"}},
+	}
+	for _, c := range cases {
+		for _, text := range []string{"invoice", ""} { // with words, and browsing
+			q := c.q
+			q.Text, q.Access = text, acc
+			got := ids(t, ix, q)
+			slices.Sort(got)
+			if !slices.Equal(got, c.want) {
+				t.Errorf("%s (text %q): %v, want %v", c.name, text, got, c.want)
+			}
+		}
+	}
+}
+
+// TestAccessCanaries plants a canary word in a doc each Access field forbids and checks
+// that a reader without that field never finds it, and a reader with it does.
+func TestAccessCanaries(t *testing.T) {
+	t.Parallel()
+	docs := []Doc{
+		{ID: "post:p", Kind: KindDiscussion, SpaceID: "s1", Title: "canary", Body: "content", Lang: "en", Created: t0},
+		{ID: "comment:c", Kind: KindComment, SpaceID: "s1", PostID: "p", Body: "canary comment", Lang: "en", Created: t0},
+		{ID: "member:m", Kind: KindMember, Title: "Canary Member", Lang: "en", Created: t0},
+		{ID: "space:s1", Kind: KindSpace, SpaceID: "s1", Title: "Canary space", Lang: "en", Created: t0},
+		{ID: "ticket:t", Kind: KindTicket, SpaceID: "cust", Title: "canary ticket", Lang: "en", Created: t0},
+		{ID: "article:a", Kind: KindArticle, SpaceID: "s1", Title: "canary article", Lang: "en", Created: t0},
+	}
+	ix := open(t, docs...)
+	cases := []struct {
+		name string
+		a    Access
+		want []string
+	}{
+		{"nothing", Access{}, []string{}},
+		{"other spaces", Access{Spaces: []string{"s9"}, ListedSpaces: []string{"s9"}, TicketSpaces: []string{"s9"}}, []string{}},
+		{"content", Access{Spaces: []string{"s1"}}, []string{"article:a", "comment:c", "post:p"}},
+		{"listed", Access{ListedSpaces: []string{"s1"}}, []string{"space:s1"}},
+		{"members", Access{Members: true}, []string{"member:m"}},
+		{"ticket space", Access{TicketSpaces: []string{"cust"}}, []string{"ticket:t"}},
+		{"agent", Access{AllTickets: true}, []string{"ticket:t"}},
+		// A customer space in Spaces does not open its tickets; nor TicketSpaces its posts.
+		{"tickets need ticket access", Access{Spaces: []string{"cust"}, ListedSpaces: []string{"cust"}}, []string{}},
+		{"ticket space is not content", Access{TicketSpaces: []string{"s1"}}, []string{}},
+	}
+	for _, c := range cases {
+		for _, q := range []Query{{Text: "canary"}, {Text: "canari"}, {Text: "can", Typing: true}, {Kinds: []string{KindDiscussion, KindComment, KindMember, KindSpace, KindTicket, KindArticle}}} {
+			q.Access = c.a
+			res, err := ix.Search(context.Background(), q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := []string{}
+			for _, h := range res.Hits {
+				got = append(got, h.ID)
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, c.want) {
+				t.Errorf("%s, %+v: found %v, want %v", c.name, q, got, c.want)
+			}
+		}
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	t.Parallel()
+	ix := open(t,
+		post("a", KindQuestion, "en", "Reset password", "anything at all"),
+		post("b", KindQuestion, "en", "AND OR NOT", "operators as words"),
+	)
+	cases := []struct {
+		name string
+		q    Query
+		err  error
+		hits int // when no error: exactly this many
+	}{
+		{"empty", Query{}, ErrEmptyQuery, 0},
+		{"spaces", Query{Text: "   \t "}, ErrEmptyQuery, 0},
+		{"only operators", Query{Text: `* ? + - : ^ ~ ( ) \ / && || !`}, ErrEmptyQuery, 0},
+		{"star", Query{Text: "*"}, ErrEmptyQuery, 0},
+		{"star typing", Query{Text: "*", Typing: true}, ErrEmptyQuery, 0},
+		{"quote", Query{Text: `"`}, ErrEmptyQuery, 0},
+		{"quotes", Query{Text: `"""""`}, ErrEmptyQuery, 0},
+		{"stop words", Query{Text: "the and le la"}, ErrEmptyQuery, 0},
+		{"10,000 characters", Query{Text: strings.Repeat("a", 10000)}, ErrQueryTooLong, 0},
+		{"201 characters", Query{Text: strings.Repeat("é", 201)}, ErrQueryTooLong, 0},
+		{"size", Query{Text: "reset", Size: 51}, ErrBadSize, 0},
+		{"negative size", Query{Text: "reset", Size: -1}, ErrBadSize, 0},
+		{"deep", Query{Text: "reset", Offset: 1001}, ErrTooDeep, 0},
+		{"negative offset", Query{Text: "reset", Offset: -1}, ErrTooDeep, 0},
+		{"year 1000", Query{Text: "reset", From: time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC)}, ErrBadDates, 0},
+		{"year 9999", Query{Text: "reset", To: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)}, ErrBadDates, 0},
+		{"200 characters", Query{Text: strings.Repeat("é", 200)}, nil, 0},
+		{"wildcard is literal", Query{Text: "res*"}, nil, 0},
+		{"field syntax is literal", Query{Text: "title:reset"}, nil, 0}, // one word "title:reset"
+		{"field syntax is literal", Query{Text: "title: reset"}, nil, 1}, // "title" or "reset"
+		{"operators are words", Query{Text: "reset AND password"}, nil, 1},
+		{"1-letter prefix", Query{Text: "r", Typing: true}, nil, 0},
+		{"many words", Query{Text: strings.Repeat("reset ", 33)}, nil, 1},
+		{"regexp", Query{Text: "/.*/"}, ErrEmptyQuery, 0},
+		{"at offset 1000", Query{Text: "reset", Offset: 1000}, nil, 0},
+	}
+	for _, c := range cases {
+		c.q.Access = everyone
+		res, err := ix.Search(context.Background(), c.q)
+		if c.err != nil {
+			if !errors.Is(err, c.err) {
+				t.Errorf("%s: err %v, want %v", c.name, err, c.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		if len(res.Hits) != c.hits {
+			t.Errorf("%s: %d hits, want %d", c.name, len(res.Hits), c.hits)
+		}
+	}
+	// Only MaxWords words are used: a 17th word that matches nothing does not count.
+	words := strings.Fields("alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa")
+	d := post("w", KindDiscussion, "en", "Words", strings.Join(words, " "))
+	ix2 := open(t, d)
+	if got := ids(t, ix2, Query{Text: strings.Join(words, " ") + " zulu"}); !slices.Equal(got, []string{"post:w"}) {
+		t.Errorf("17 words found %v, want the doc with the first 16", got)
+	}
+}
+
+func TestPutReplacesDeleteRemovesCount(t *testing.T) {
+	t.Parallel()
+	ix := open(t, post("a", KindDiscussion, "en", "Original title", "x"))
+	if err := ix.Put(post("a", KindDiscussion, "en", "Edited heading", "x")); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(t, ix, Query{Text: "original"}); len(got) != 0 {
+		t.Errorf("old text still found: %v", got)
+	}
+	if got := ids(t, ix, Query{Text: "heading"}); !slices.Equal(got, []string{"post:a"}) {
+		t.Errorf("new text: %v", got)
+	}
+	if n, err := ix.Count(); err != nil || n != 1 {
+		t.Errorf("count %d, %v", n, err)
+	}
+	if err := ix.Delete("post:a", "post:absent"); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := ix.Count(); err != nil || n != 0 {
+		t.Errorf("count after delete %d, %v", n, err)
+	}
+	if err := ix.Put(Doc{ID: "post:x"}, post("y", KindDiscussion, "en", "Y", "y")); !errors.Is(err, ErrBadDoc) {
+		t.Errorf("a doc without kind: %v", err)
+	}
+	if n, _ := ix.Count(); n != 0 {
+		t.Errorf("a refused batch wrote %d docs", n)
+	}
+}
+
+func TestReopenKeepsTheIndex(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "nested", "index")
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Put(post("a", KindDiscussion, "fr", "Éléphant", "x")); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	ix, err = Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if got := ids(t, ix, Query{Text: "elephant"}); !slices.Equal(got, []string{"post:a"}) {
+		t.Errorf("reopened: %v", got)
+	}
+}
+
+func TestSnapshotRestoreWhileWriting(t *testing.T) {
+	t.Parallel()
+	var docs []Doc
+	for i := range 300 {
+		docs = append(docs, post(fmt.Sprint("p", i), KindDiscussion, []string{"en", "fr"}[i%2], fmt.Sprintf("Topic %d about gardens", i), "Roses and tulips in the garden."))
+	}
+	ix := open(t, docs...)
+	want := ids(t, ix, Query{Text: "garden", Size: 50, Facets: true})
+
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { // the source keeps taking writes
+		defer wg.Done()
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if err := ix.Put(post(fmt.Sprint("new", i), KindDiscussion, "en", "Later garden", "garden")); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	var buf bytes.Buffer
+	err := ix.Snapshot(&buf)
+	close(stop)
+	wg.Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	restored, err := Restore(&buf, filepath.Join(t.TempDir(), "restored"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer restored.Close()
+	n, _ := restored.Count()
+	if n < 300 {
+		t.Fatalf("restored %d docs, want at least 300", n)
+	}
+	// Same results for the docs the snapshot holds: those written before it.
+	got := ids(t, restored, Query{Text: "topic garden", Size: 50})
+	wantTopic := ids(t, ix, Query{Text: "topic garden", Size: 50})
+	if !slices.Equal(got, wantTopic) {
+		t.Errorf("restored %v\nsource   %v", got, wantTopic)
+	}
+	if len(want) != 50 {
+		t.Errorf("source found %d", len(want))
+	}
+	// The restored index takes writes of its own.
+	if err := restored.Put(post("r", KindDiscussion, "en", "Orchids", "x")); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(t, restored, Query{Text: "orchids"}); !slices.Equal(got, []string{"post:r"}) {
+		t.Errorf("after restore: %v", got)
+	}
+}
+
+func TestRestoreRefusesUnsafeArchives(t *testing.T) {
+	t.Parallel()
+	ix := open(t, post("a", KindDiscussion, "en", "A", "x"))
+	var buf bytes.Buffer
+	if err := ix.Snapshot(&buf); err != nil {
+		t.Fatal(err)
+	}
+	// The index's parent directory holds the index: not empty.
+	if _, err := Restore(bytes.NewReader(buf.Bytes()), filepath.Dir(ix.Dir())); err == nil {
+		t.Error("restored into a directory that is not empty")
+	}
+	evil := tarOf(t, "../escape", "x")
+	if _, err := Restore(bytes.NewReader(evil), filepath.Join(t.TempDir(), "r")); err == nil || !strings.Contains(err.Error(), "outside") {
+		t.Errorf("an entry outside the directory: %v", err)
+	}
+}
