@@ -43,6 +43,7 @@ import (
 	"tribune/shared/logx"
 	"tribune/shared/mail"
 	"tribune/shared/queue"
+	"tribune/shared/search"
 	"tribune/shared/social"
 	"tribune/shared/store"
 	"tribune/shared/store/dynamolocal"
@@ -200,6 +201,28 @@ func run() error {
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return err
+	}
+
+	// Search (issue 15): the index lives under the data folder; the indexer's handlers
+	// (the bus calls them as any consumer's, each application under the index's lock)
+	// and the search routes share it in this process: no S3 round trip.
+	searchIndex, err := search.Open(filepath.Join(dataDir, "search"))
+	if err != nil {
+		return err
+	}
+	defer searchIndex.Close()
+	app.AttachSearch(st, searchIndex)
+	if n, err := searchIndex.Count(); err == nil && n == 0 {
+		// A new data folder, or one from before search: fill the index from the table
+		// (what the ops rebuild does: docs/operations.md).
+		go func() {
+			done, err := app.RebuildSearch(ctx, st, searchIndex, nil)
+			if err != nil {
+				slog.Error("search index not built", "err", err.Error())
+				return
+			}
+			slog.Info("search index built from the table", "documents", done.Put)
+		}()
 	}
 
 	// The event path: the stream poller checkpoints a batch only once the bus has

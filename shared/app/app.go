@@ -52,6 +52,10 @@ type Deps struct {
 	// SendTiming is the newsletters' sending timing; zero: DefaultSendTiming (in AWS,
 	// always). The local runtime sets it from NEWSLETTER_SEND_VISIBILITY.
 	SendTiming SendTiming
+	// Search is the index the search routes read (the search function: the newest
+	// version published to S3, SnapshotSearch); nil: the index attached to the table in
+	// this process (AttachSearch: make run, tests), else the routes answer 503.
+	Search SearchReader
 }
 
 // sessions resolves session cookies against the store; visitors read public content

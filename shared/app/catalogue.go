@@ -32,8 +32,42 @@ func Catalogue() []Function {
 	return []Function{RegistrationFunction(), InvitationsFunction(), PostingFunction(), TicketingFunction(),
 		TicketSweepFunction(), MigrateFunction(), PublisherFunction(), NotificationsFunction(), MetricsFunction(), FeedFunction(),
 		RewardsFunction(), AwardsFunction(), ClockFunction(), NewslettersFunction(),
-		NewsletterSendFunction(), AudienceFunction(), KpisFunction(), KpiHealthFunction()}
+		NewsletterSendFunction(), AudienceFunction(), KpisFunction(), KpiHealthFunction(), SearchFunction(), SearchIndexFunction()}
 }
+
+// SearchFunction: search results, composer suggestions and search analytics (HTTP,
+// issue 15). It reads the index the indexer publishes to S3 (search/index/: the newest
+// version loaded into /tmp, checked at most every SearchRefresh) and the table only for
+// the reader's access and the re-check of every hit (docs/search.md).
+func SearchFunction() Function {
+	return Function{Name: "search", Description: "Search: results with filters and facets, composer suggestions, search analytics (HTTP)",
+		Routes: SearchRoutes,
+		Needs:  []string{EnvTableName, EnvPublicURL, EnvAvatarBucket},
+		Uses:   []string{EnvTrustedProxies},
+		// A cold start downloads and opens the index (docs/search.md, "Limits").
+		Timeout: 30 * time.Second, MemoryMB: 1024, TmpMB: 2048,
+		Grants: []Grant{TableData, FilesUnder(SearchPrefix+"*", Read, List)}}
+}
+
+// SearchIndexFunction is the search indexer (issue 15): the routing table's rules send
+// the events it registered (consumers.go) to its queue; it takes them in large batches,
+// one invocation at a time, re-reads each entity they name from the table, applies the
+// batch to the index it keeps in /tmp and publishes a new version to S3 before the
+// batch is acknowledged (docs/search.md). Locally the bus calls the same handlers, and
+// the index lives under the data folder.
+func SearchIndexFunction() Function {
+	return Function{Name: "searchindex", Description: "Search indexer: events to the search index, published to S3 (SQS, one at a time)",
+		Consumer: ConsumerSearch,
+		Buffer: &ConsumerQueue{BatchSize: 1000, Window: 10 * time.Second, Visibility: 6 * SearchIndexTimeout, MaxReceives: 20,
+			ReservedConcurrency: 1},
+		Timeout: SearchIndexTimeout, MemoryMB: 1024, TmpMB: 2048,
+		Needs:   []string{EnvTableName, EnvAvatarBucket},
+		Grants:  []Grant{TableData, FilesUnder(SearchPrefix+"*", Put, Read, Delete, List)}}
+}
+
+// SearchIndexTimeout bounds one batch of the indexer: re-reading up to 1,000 entities,
+// applying them and uploading the index.
+const SearchIndexTimeout = 5 * time.Minute
 
 // RegistrationFunction: sign-up, sign-in, sessions, profiles (HTTP).
 func RegistrationFunction() Function {
@@ -219,6 +253,12 @@ type Function struct {
 	// Queue: a queue of its own (SQS with a dead-letter queue; locally the durable queue
 	// in the table, polled by the local runtime) feeds it batches of messages.
 	Queue *QueueStart
+	// Buffer, on a Consumer: in AWS its rules put the events on an SQS queue (with a
+	// dead-letter queue) that invokes it with batches, instead of invoking it once per
+	// event; locally the bus calls its handlers as any consumer's (the search indexer).
+	Buffer *ConsumerQueue
+	// MemoryMB and TmpMB are its memory and /tmp sizes (zero: 256 MB and Lambda's 512 MB).
+	MemoryMB, TmpMB int
 
 	// Timeout is its Lambda timeout (zero: DefaultTimeout).
 	Timeout time.Duration
@@ -243,6 +283,18 @@ type QueueStart struct {
 	BatchSize, MaxConcurrency int
 	Visibility                time.Duration
 	MaxReceives               int
+}
+
+// ConsumerQueue is how a consumer's SQS queue hands it events: BatchSize messages, or
+// what Window gathered; Visibility is the queue's visibility timeout (at least six times
+// the function's timeout, as AWS advises when the function may be throttled); after
+// MaxReceives a message goes to the dead-letter queue; ReservedConcurrency caps the
+// function's invocations at once (1: one writer of the index).
+type ConsumerQueue struct {
+	BatchSize           int
+	Window, Visibility  time.Duration
+	MaxReceives         int
+	ReservedConcurrency int
 }
 
 // DefaultTimeout is a function's timeout unless it says otherwise.

@@ -43,6 +43,7 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 	points, awards := newAwards(st), bus.ConsumerAwards
 	audienceActs, audience := newAudienceConsumer(st), bus.ConsumerAudience // newsletters (issue 13, n2)
 	results := &newsletters.Results{Store: st.Newsletters(), Now: time.Now} // newsletters (issue 13, n4)
+	index := searchIndexer{st: st}                                          // search (issue 15)
 	return []bus.Subscription{
 		bus.On(notify, notes.OnMemberRegistered),
 		bus.On(notify, notes.OnInvitationCreated),
@@ -166,6 +167,24 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 		bus.On(count, results.OnMailBounced),
 		bus.On(count, results.OnMailComplained),
 		bus.On(count, results.OnConsentChanged),
+
+		// Search (issue 15): every event that changes something searchable re-reads that
+		// entity from the table and puts or deletes its document (search_index.go). In
+		// AWS these reach the indexer through its queue (catalogue: Buffer).
+		bus.On(ConsumerSearch, index.OnPostCreated),
+		bus.On(ConsumerSearch, index.OnPostUpdated),
+		bus.On(ConsumerSearch, index.OnPostModerated),
+		bus.On(ConsumerSearch, index.OnCommentCreated),
+		bus.On(ConsumerSearch, index.OnCommentDeleted),
+		bus.On(ConsumerSearch, index.OnAnswerAccepted),
+		bus.On(ConsumerSearch, index.OnContentHidden),
+		bus.On(ConsumerSearch, index.OnIdeaStatusChanged),
+		bus.On(ConsumerSearch, index.OnMemberRegistered),
+		bus.On(ConsumerSearch, index.OnMemberDeleted),
+		bus.On(ConsumerSearch, index.OnMemberRolesChanged),
+		bus.On(ConsumerSearch, index.OnTicketOpened),
+		bus.On(ConsumerSearch, index.OnTicketReplied),
+		bus.On(ConsumerSearch, index.OnTicketStatusChanged),
 	}
 }
 
