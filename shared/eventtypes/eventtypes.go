@@ -225,6 +225,9 @@ type PostCreated struct {
 	CreatedAt  time.Time `json:"createdAt"`
 	// PinnedUntil is set on announcements: the fan-out pins them too.
 	PinnedUntil *time.Time `json:"pinnedUntil,omitempty"`
+	// AfterSuggestions: a question asked from a composer session that showed
+	// suggestions ("before you ask", issue 15; a session is followed once).
+	AfterSuggestions bool `json:"afterSuggestions,omitempty"`
 }
 
 // EventType implements Payload.
@@ -519,6 +522,9 @@ type TicketOpened struct {
 	RequesterName       string    `json:"requesterName"`
 	FirstResponseDue    time.Time `json:"firstResponseDue"`
 	FirstResponseTarget int64     `json:"firstResponseTargetSeconds"`
+	// AfterSuggestions: opened from a ticket composer session that showed suggestions
+	// ("before you ask", issue 15; a session is followed once).
+	AfterSuggestions bool `json:"afterSuggestions,omitempty"`
 }
 
 // EventType implements Payload.

@@ -153,6 +153,7 @@ func (s *Service) OnPostCreated(ctx context.Context, evt eventtypes.PostCreated)
 	}
 	if evt.Kind == "question" {
 		counts = append(counts, Count{Name: QuestionsAsked, Delta: 1})
+		counts = append(counts, questionAfterSuggestions(evt)...)
 	}
 	if evt.Kind == "question" || evt.Kind == "idea" {
 		more, err := s.customerActivity(ctx, evt.AuthorID, evt.SpaceID, evt.Kind == "idea")

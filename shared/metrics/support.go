@@ -47,6 +47,7 @@ func (s *Service) OnTicketOpened(ctx context.Context, evt eventtypes.TicketOpene
 	if err != nil {
 		return err
 	}
+	more = append(more, ticketAfterSuggestions(evt)...)
 	return s.countAll(ctx, evt.Meta, append([]Count{{Name: TicketsOpened, Delta: 1}}, more...)...)
 }
 

@@ -102,6 +102,9 @@ const (
 	// KpisManage (issue 14, round 2): the KPI settings, freezing the baseline, the sales
 	// upload, running a health check.
 	KpisManage Action = "kpis.manage"
+	// SearchAnalytics (issue 15): search analytics (searches per day, top queries,
+	// queries with no result, click-through, the composers' deflection).
+	SearchAnalytics Action = "search.analytics"
 )
 
 // grants is the permission table: the roles allowed each action.
@@ -148,6 +151,14 @@ var grants = map[Action][]string{
 	// KPIs (issue 14, k1)
 	KpisRead:   {RoleAdmin, RoleMarketer},
 	KpisManage: {RoleAdmin},
+
+	// Search analytics (issue 15): every staff role acts on it. Admins and marketers
+	// read the KPIs; moderators and support agents answer the questions members could
+	// not find (queries with no result), and agents' tickets are what the composers'
+	// suggestions deflect. Discourse shows its search logs to staff (admins and
+	// moderators); Khoros gives community analytics to the roles granted it. Members
+	// never: queries are what members typed.
+	SearchAnalytics: StaffRoles,
 }
 
 // Actions lists every action that needs a role, for docs and tests.

@@ -50,6 +50,9 @@ func TestPermissionTable(t *testing.T) {
 		// KPIs (issue 14, k1)
 		KpisRead:   {RoleAdmin: true, RoleMarketer: true},
 		KpisManage: {RoleAdmin: true},
+
+		// Search analytics (issue 15): every staff role, no member.
+		SearchAnalytics: {RoleAdmin: true, RoleModerator: true, RoleSupport: true, RoleMarketer: true},
 	}
 	if len(want) != len(Actions()) {
 		t.Fatalf("%d actions in the table, %d here", len(Actions()), len(want))

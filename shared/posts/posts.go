@@ -19,6 +19,7 @@ import (
 	"tribune/shared/content"
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
+	"tribune/shared/httpx"
 	"tribune/shared/policy"
 	"tribune/shared/ratelimit"
 	"tribune/shared/text"
@@ -113,6 +114,10 @@ type Post struct {
 	CanEdit   bool `json:"canEdit"`
 	CanDelete bool `json:"canDelete"`
 	CanHide   bool `json:"canHide"`
+	// SuggestionID is the composer's suggestion session, only while a question is
+	// written (the store marks the session followed in the same transaction); never
+	// stored with the post nor answered.
+	SuggestionID string `json:"-"`
 }
 
 // PollOption is one choice of a poll.
@@ -209,22 +214,30 @@ var (
 
 // Errors.
 var (
-	ErrRateLimited   = errs.New(errs.RateLimited, "posting_too_fast", "You are posting too fast. Wait a minute.")
-	ErrTooManyLinks  = errs.InvalidField("body", "too_many_links", "New members can put at most 2 links in a post.")
-	ErrKind          = errs.InvalidField("kind", "invalid_post_kind", "A post is a status, discussion, question, idea, poll or announcement.")
-	ErrTitle         = errs.InvalidField("title", "invalid_title", "A title has 1 to 150 characters.")
-	ErrBody          = errs.InvalidField("body", "invalid_body", "Write something: at most 20,000 characters (500 for a status).")
-	ErrOptions       = errs.InvalidField("options", "invalid_poll_options", "A poll has 2 to 10 different options of 1 to 100 characters.")
-	ErrClosesAt      = errs.InvalidField("closesAt", "invalid_closes_at", "A poll closes in the future, within a year.")
-	ErrPinnedUntil   = errs.InvalidField("pinnedUntil", "invalid_pinned_until", "An announcement is pinned until a date in the future, within a year.")
-	ErrNotForKind    = errs.InvalidField("kind", "field_not_for_kind", "Options and dates belong to polls and announcements only.")
-	ErrAnnounce      = errs.New(errs.Forbidden, "announcement_staff_only", "Only staff publish announcements.")
-	ErrRules         = errs.New(errs.Forbidden, "rules_not_accepted", "Accept the community rules before you post.")
-	ErrNoPost        = errs.New(errs.NotFound, "post_not_found", "There is no such post.")
-	ErrLocked        = errs.New(errs.Conflict, "post_locked", "This thread is locked.")
-	ErrNotModerator  = errs.New(errs.Forbidden, "not_space_moderator", "Only the space's moderators and staff can do this.")
-	ErrNotAuthor     = errs.New(errs.Forbidden, "not_the_author", "Only the author or a moderator can do this.")
-	ErrStaleRevision = errs.New(errs.Conflict, "post_changed", "The post changed meanwhile; reload and try again.")
+	ErrRateLimited  = errs.New(errs.RateLimited, "posting_too_fast", "You are posting too fast. Wait a minute.")
+	ErrTooManyLinks = errs.InvalidField("body", "too_many_links", "New members can put at most 2 links in a post.")
+	ErrKind         = errs.InvalidField("kind", "invalid_post_kind", "A post is a status, discussion, question, idea, poll or announcement.")
+	ErrTitle        = errs.InvalidField("title", "invalid_title", "A title has 1 to 150 characters.")
+	ErrBody         = errs.InvalidField("body", "invalid_body", "Write something: at most 20,000 characters (500 for a status).")
+	ErrOptions      = errs.InvalidField("options", "invalid_poll_options", "A poll has 2 to 10 different options of 1 to 100 characters.")
+	ErrClosesAt     = errs.InvalidField("closesAt", "invalid_closes_at", "A poll closes in the future, within a year.")
+	ErrPinnedUntil  = errs.InvalidField("pinnedUntil", "invalid_pinned_until", "An announcement is pinned until a date in the future, within a year.")
+	ErrNotForKind   = errs.InvalidField("kind", "field_not_for_kind", "Options and dates belong to polls and announcements only.")
+	// ErrSuggestionNotForKind, ErrSuggestionID: a suggestionId on a post that is no
+	// question, or one that cannot be an id (issue 15).
+	ErrSuggestionNotForKind = errs.InvalidField("suggestionId", "field_not_for_kind", "A suggestionId belongs to questions only.")
+	ErrSuggestionID         = errs.InvalidField("suggestionId", "invalid_suggestion_id", "A suggestionId is the id the suggestions answered.")
+	// ErrSuggestionGone: the store could not mark the suggestion session followed
+	// (unknown, expired, of another composer, followed already); the question is written
+	// again without it. Never answered.
+	ErrSuggestionGone = errors.New("posts: suggestion session not followable")
+	ErrAnnounce       = errs.New(errs.Forbidden, "announcement_staff_only", "Only staff publish announcements.")
+	ErrRules          = errs.New(errs.Forbidden, "rules_not_accepted", "Accept the community rules before you post.")
+	ErrNoPost         = errs.New(errs.NotFound, "post_not_found", "There is no such post.")
+	ErrLocked         = errs.New(errs.Conflict, "post_locked", "This thread is locked.")
+	ErrNotModerator   = errs.New(errs.Forbidden, "not_space_moderator", "Only the space's moderators and staff can do this.")
+	ErrNotAuthor      = errs.New(errs.Forbidden, "not_the_author", "Only the author or a moderator can do this.")
+	ErrStaleRevision  = errs.New(errs.Conflict, "post_changed", "The post changed meanwhile; reload and try again.")
 	// ErrMoveWidens: a move would show a post to people who could not read it, which
 	// only staff decide (issue 9).
 	ErrMoveWidens = errs.New(errs.Forbidden, "move_widens_readers", "Only staff move a hidden post, or a post out of a closed, hidden or customer space: the move would show it to people who could not read it.")
@@ -389,6 +402,11 @@ type NewPost struct {
 	ClosesAt *time.Time `json:"closesAt,omitempty"`
 	// PinnedUntil pins an announcement (required for announcements).
 	PinnedUntil *time.Time `json:"pinnedUntil,omitempty"`
+	// SuggestionID (questions only, optional) is the suggestionId of the suggestions
+	// the composer showed (GET /api/search/suggest?for=question): a live one counts the
+	// question as asked after suggestions (docs/kpis.md, "Before you ask"), once per
+	// session; an unknown, expired or used one is ignored.
+	SuggestionID string `json:"suggestionId,omitempty"`
 }
 
 // Kinds lists every kind of post.
@@ -406,6 +424,12 @@ func (n *NewPost) validate(now time.Time) error {
 	}
 	if n.Kind != KindAnnouncement && n.PinnedUntil != nil {
 		return ErrNotForKind
+	}
+	if n.SuggestionID != "" && n.Kind != KindQuestion {
+		return ErrSuggestionNotForKind
+	}
+	if n.SuggestionID != "" && !httpx.ValidID(n.SuggestionID) {
+		return ErrSuggestionID
 	}
 	if n.Kind == KindPoll {
 		if err := n.validatePoll(now); err != nil {
@@ -518,18 +542,29 @@ func (s *Service) create(ctx context.Context, actor auth.Principal, spaceID stri
 	}
 	sum := p.Summary()
 	meta := eventtypes.NewMeta(now)
-	event, err := eventtypes.Wrap(eventtypes.PostCreated{Meta: meta,
+	created := eventtypes.PostCreated{Meta: meta,
 		PostID: p.ID, SpaceID: spaceID, SpaceName: access.Name, Kind: p.Kind, Title: p.Title, Excerpt: sum.Excerpt,
-		AuthorID: p.AuthorID, AuthorName: author, CreatedAt: now, PinnedUntil: p.PinnedUntil})
-	if err != nil {
-		return Post{}, fmt.Errorf("posts.Create: %w", err)
-	}
+		AuthorID: p.AuthorID, AuthorName: author, CreatedAt: now, PinnedUntil: p.PinnedUntil, AfterSuggestions: n.SuggestionID != ""}
 	mentions, err := s.mentionEvents(readers, eventtypes.MemberMentioned{PostID: p.ID, PostTitle: postTitle(p),
 		AuthorID: p.AuthorID, AuthorName: author})
 	if err != nil {
 		return Post{}, fmt.Errorf("posts.Create: %w", err)
 	}
-	if err := s.Store.CreatePost(ctx, p, append([]eventtypes.Envelope{event}, mentions...), hits); err != nil {
+	write := func() error {
+		event, err := eventtypes.Wrap(created)
+		if err != nil {
+			return err
+		}
+		return s.Store.CreatePost(ctx, p, append([]eventtypes.Envelope{event}, mentions...), hits)
+	}
+	p.SuggestionID = n.SuggestionID
+	err = write()
+	if errors.Is(err, ErrSuggestionGone) {
+		// Never blocks a question, never tells whether the id exists: asked without it.
+		p.SuggestionID, created.AfterSuggestions = "", false
+		err = write()
+	}
+	if err != nil {
 		return Post{}, fmt.Errorf("posts.Create: %w", err)
 	}
 	p.CanModerate = access.Moderate

@@ -15,6 +15,7 @@ import (
 
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
+	"tribune/shared/metrics"
 	"tribune/shared/posts"
 	"tribune/shared/ratelimit"
 )
@@ -188,9 +189,13 @@ func (s *Posts) CreatePost(ctx context.Context, p posts.Post, events []eventtype
 	}
 	err = s.txn().add("", canonical).add("", entries...).add("", outs...).add("", credits...).
 		add(condImage, s.Images().imageUpdates(shownInPost(p.ID), "", p.Body, p.CreatedAt)...).
+		add(condSuggestion, s.suggestionFollowed(p.SuggestionID, metrics.ForQuestion, p.CreatedAt)...).
 		underLimits(hits, p.CreatedAt, posts.ErrRateLimited).run(ctx)
 	if failed(err, condImage) {
 		err = posts.ErrImage // expired or taken by too many texts since the check
+	}
+	if failed(err, condSuggestion) {
+		err = posts.ErrSuggestionGone // the question is written again without it
 	}
 	if err != nil {
 		return fmt.Errorf("store.CreatePost %s: %w", p.ID, err)

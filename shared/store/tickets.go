@@ -15,6 +15,7 @@ import (
 
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
+	"tribune/shared/metrics"
 	"tribune/shared/posts"
 	"tribune/shared/ratelimit"
 	"tribune/shared/tickets"
@@ -382,10 +383,13 @@ func (s *Tickets) CreateTicket(ctx context.Context, t *tickets.Ticket, ack *tick
 			put("", newTicketReplyItem(*ack), "").
 			add("", entries...).add("", outs...).add("", credits...).
 			add(condTicketImage, s.Images().imageUpdates(shownInTicket(t.ID), "", t.Body, t.CreatedAt)...).
+			add(condSuggestion, s.suggestionFollowed(t.SuggestionID, metrics.ForTicket, t.CreatedAt)...).
 			run(ctx)
 		switch {
 		case errors.Is(err, tickets.ErrRateLimited):
 			return fmt.Errorf("store.CreateTicket: %w", err)
+		case failed(err, condSuggestion):
+			return fmt.Errorf("store.CreateTicket %s: %w", t.ID, tickets.ErrSuggestionGone)
 		case failed(err, condTicketImage):
 			return fmt.Errorf("store.CreateTicket %s: %w", t.ID, posts.ErrImage)
 		case failed(err, condTicketNumber) || lostToConcurrent(err):

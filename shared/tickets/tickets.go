@@ -10,6 +10,7 @@ package tickets
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -20,6 +21,7 @@ import (
 	"tribune/shared/content"
 	"tribune/shared/errs"
 	"tribune/shared/eventtypes"
+	"tribune/shared/httpx"
 	"tribune/shared/locale"
 	"tribune/shared/policy"
 	"tribune/shared/ratelimit"
@@ -194,6 +196,10 @@ type Ticket struct {
 	// Mentions are the names the body's mentions show, by member id ("" for a member
 	// who no longer exists): stored as rendered, answered as they are now (names.go).
 	Mentions map[string]string `json:"mentions,omitempty"`
+	// SuggestionID is the composer's suggestion session, only while the ticket is
+	// written (the store marks the session followed in the same transaction); never
+	// stored with the ticket nor answered.
+	SuggestionID string `json:"-"`
 }
 
 // Reply is a message in a ticket: public (the customer sees it) or an internal note
@@ -285,25 +291,32 @@ func (t Ticket) nextDue() (time.Time, time.Time) {
 
 // Errors.
 var (
-	ErrNoTicket      = errs.New(errs.NotFound, "ticket_not_found", "There is no such ticket.")
-	ErrNotCustomer   = errs.New(errs.Conflict, "not_customer_space", "Tickets belong to customer spaces.")
-	ErrSubject       = errs.InvalidField("subject", "invalid_subject", "A subject has 1 to 150 characters.")
-	ErrBody          = errs.InvalidField("body", "invalid_ticket_body", "Describe the problem: 1 to 20,000 characters.")
-	ErrSeverity      = errs.InvalidField("severity", "invalid_severity", "Severity is low, normal, high or urgent.")
-	ErrProduct       = errs.InvalidField("product", "invalid_product", "Choose one of the products.")
-	ErrStatus        = errs.InvalidField("status", "invalid_status", "Unknown status.")
-	ErrMove          = errs.New(errs.Conflict, "status_not_allowed", "The ticket cannot move to that status from where it is.")
-	ErrClosed        = errs.New(errs.Conflict, "ticket_closed", "This ticket is closed; open a new one.")
-	ErrInternal      = errs.New(errs.Forbidden, "internal_notes_agents_only", "Only support agents write internal notes.")
-	ErrAgentsOnly    = errs.New(errs.Forbidden, "support_agents_only", "Only support agents do this.")
-	ErrNotAgent      = errs.InvalidField("assigneeId", "not_an_agent", "Tickets are assigned to support agents.")
-	ErrNotSolved     = errs.New(errs.Conflict, "not_solved", "Only a solved ticket is rated.")
-	ErrNotRequester  = errs.New(errs.Forbidden, "not_the_requester", "Only the person who opened the ticket rates it.")
-	ErrRatingComment = errs.InvalidField("comment", "invalid_rating_comment", "A comment has at most 1,000 characters.")
-	ErrBusy          = errs.New(errs.Conflict, "tickets_busy", "Many tickets are being opened at this moment; try again.")
-	ErrRateLimited   = errs.New(errs.RateLimited, "tickets_too_fast", "You have opened many tickets in a short time. Add to a ticket you opened, or wait an hour.")
-	ErrImageNotHere  = errs.InvalidField("body", "image_other_space", "An uploaded image can be shown only in the space it was uploaded for: upload it again here.")
-	ErrSettings      = errs.InvalidField("targets", "invalid_support_settings", "Give 1 to 50 products, targets for every severity (first response before resolution, at most 30 days) and 1 to 90 days before auto-closing.")
+	// ErrSuggestionID: a suggestionId that cannot be one (an unknown, expired or used
+	// one is ignored: the ticket is opened all the same, issue 15).
+	ErrSuggestionID = errs.InvalidField("suggestionId", "invalid_suggestion_id", "A suggestionId is the id the suggestions answered.")
+	// ErrSuggestionGone: the store could not mark the suggestion session followed (it
+	// is unknown, expired, of another composer, or followed already); the ticket is
+	// written again without it. Never answered.
+	ErrSuggestionGone = errors.New("tickets: suggestion session not followable")
+	ErrNoTicket       = errs.New(errs.NotFound, "ticket_not_found", "There is no such ticket.")
+	ErrNotCustomer    = errs.New(errs.Conflict, "not_customer_space", "Tickets belong to customer spaces.")
+	ErrSubject        = errs.InvalidField("subject", "invalid_subject", "A subject has 1 to 150 characters.")
+	ErrBody           = errs.InvalidField("body", "invalid_ticket_body", "Describe the problem: 1 to 20,000 characters.")
+	ErrSeverity       = errs.InvalidField("severity", "invalid_severity", "Severity is low, normal, high or urgent.")
+	ErrProduct        = errs.InvalidField("product", "invalid_product", "Choose one of the products.")
+	ErrStatus         = errs.InvalidField("status", "invalid_status", "Unknown status.")
+	ErrMove           = errs.New(errs.Conflict, "status_not_allowed", "The ticket cannot move to that status from where it is.")
+	ErrClosed         = errs.New(errs.Conflict, "ticket_closed", "This ticket is closed; open a new one.")
+	ErrInternal       = errs.New(errs.Forbidden, "internal_notes_agents_only", "Only support agents write internal notes.")
+	ErrAgentsOnly     = errs.New(errs.Forbidden, "support_agents_only", "Only support agents do this.")
+	ErrNotAgent       = errs.InvalidField("assigneeId", "not_an_agent", "Tickets are assigned to support agents.")
+	ErrNotSolved      = errs.New(errs.Conflict, "not_solved", "Only a solved ticket is rated.")
+	ErrNotRequester   = errs.New(errs.Forbidden, "not_the_requester", "Only the person who opened the ticket rates it.")
+	ErrRatingComment  = errs.InvalidField("comment", "invalid_rating_comment", "A comment has at most 1,000 characters.")
+	ErrBusy           = errs.New(errs.Conflict, "tickets_busy", "Many tickets are being opened at this moment; try again.")
+	ErrRateLimited    = errs.New(errs.RateLimited, "tickets_too_fast", "You have opened many tickets in a short time. Add to a ticket you opened, or wait an hour.")
+	ErrImageNotHere   = errs.InvalidField("body", "image_other_space", "An uploaded image can be shown only in the space it was uploaded for: upload it again here.")
+	ErrSettings       = errs.InvalidField("targets", "invalid_support_settings", "Give 1 to 50 products, targets for every severity (first response before resolution, at most 30 days) and 1 to 90 days before auto-closing.")
 	// ErrReplyBody and ErrReplyStatus are a reply's own: its text, and a status sent
 	// with it by a customer (who marks a ticket solved, or reopens it, with its status).
 	ErrReplyBody   = errs.InvalidField("body", "invalid_reply_body", "Write a reply of 1 to 20,000 characters.")
@@ -496,6 +509,10 @@ type NewTicket struct {
 	Severity    string       `json:"severity"`
 	Body        string       `json:"body"`
 	Attachments []Attachment `json:"attachments,omitempty"`
+	// SuggestionID is the suggestionId of the suggestions the composer showed
+	// (GET /api/search/suggest?for=ticket), optional: a live one counts the ticket as
+	// opened after suggestions (docs/kpis.md, "Before you ask"), once per session.
+	SuggestionID string `json:"suggestionId,omitempty"`
 }
 
 // access is the caller's right on a customer space's tickets: members of the space and
@@ -560,6 +577,9 @@ func (s *Service) open(ctx context.Context, requester auth.Principal, name, spac
 	if !slices.Contains(Severities, n.Severity) {
 		return Ticket{}, ErrSeverity
 	}
+	if n.SuggestionID != "" && !httpx.ValidID(n.SuggestionID) {
+		return Ticket{}, ErrSuggestionID
+	}
 	// The caller's rights were checked by the agent's route when checked is set; the
 	// customer's are checked here.
 	var sp Space
@@ -596,7 +616,8 @@ func (s *Service) open(ctx context.Context, requester auth.Principal, name, spac
 	t := Ticket{ID: "t_" + strings.ToLower(rand.Text()), SpaceID: spaceID, SpaceName: sp.Name, Subject: n.Subject, Product: n.Product,
 		Severity: n.Severity, Body: n.Body, HTML: html, Mentions: names, Status: StatusNew, RequesterID: requester.MemberID, RequesterName: name,
 		Attachments: n.Attachments, CreatedAt: now, UpdatedAt: now, QuestionID: questionID,
-		FirstResponseDue: now.Add(targets.FirstResponse()), ResolutionDue: now.Add(targets.Resolution())}
+		FirstResponseDue: now.Add(targets.FirstResponse()), ResolutionDue: now.Add(targets.Resolution()),
+		SuggestionID: n.SuggestionID}
 	ack := Reply{ID: "r_" + strings.ToLower(rand.Text()), TicketID: t.ID, AuthorName: "Tribune Support", Automatic: true, FromAgent: true,
 		CreatedAt: now}
 	events := func(number int64) ([]eventtypes.Envelope, error) {
@@ -609,10 +630,16 @@ func (s *Service) open(ctx context.Context, requester auth.Principal, name, spac
 		env, err := eventtypes.Wrap(eventtypes.TicketOpened{Meta: meta,
 			TicketID: t.ID, Number: number, SpaceID: spaceID, SpaceName: sp.Name, Subject: t.Subject, Severity: t.Severity,
 			RequesterID: t.RequesterID, RequesterName: name, FirstResponseDue: t.FirstResponseDue,
-			FirstResponseTarget: int64(targets.FirstResponse() / time.Second)})
+			FirstResponseTarget: int64(targets.FirstResponse() / time.Second), AfterSuggestions: t.SuggestionID != ""})
 		return []eventtypes.Envelope{env}, err
 	}
-	if err := s.Store.CreateTicket(ctx, &t, &ack, events, hits); err != nil {
+	err = s.Store.CreateTicket(ctx, &t, &ack, events, hits)
+	if errors.Is(err, ErrSuggestionGone) {
+		// Never blocks a ticket, never tells whether the id exists: opened without it.
+		t.SuggestionID = ""
+		err = s.Store.CreateTicket(ctx, &t, &ack, events, hits)
+	}
+	if err != nil {
 		return Ticket{}, err
 	}
 	return t, nil
