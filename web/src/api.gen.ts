@@ -2450,6 +2450,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Searches posts, answers and comments, members, spaces and tickets the caller may read now. */
+        get: operations["getSearch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/search/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search analytics (staff): searches per day, searches with no result, click-through (searches with a result clicked over searches), the 20 most searched queries with their click-through, the 20 queries that found nothing most often, and the composers' deflection (sessions that showed suggestions, those followed by a question or ticket, suggestions clicked). Counts only: no member is named. */
+        get: operations["getSearchAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/search/clicks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A click on a search result (or a composer's suggestion): counts once per search and result, repeats and concurrent repeats included; a search can be clicked for 24 hours, at most as many results as it found (docs/kpis.md, "VII. Searches"). Nothing about the clicker is stored. */
+        post: operations["postSearchClicks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/search/suggest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The closest solved questions to what a member is writing (the question and ticket composers). */
+        get: operations["getSearchSuggest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/spaces": {
         parameters: {
             query?: never;
@@ -3081,7 +3149,7 @@ export interface components {
             optedOut: boolean;
         };
         /** @enum {string} */
-        Action: "campaigns.manage" | "community.settings" | "content.moderate" | "ideas.status" | "invitations.friend" | "invitations.staff" | "kpis.manage" | "kpis.read" | "members.moderate" | "members.roles" | "members.staff-fields" | "members.staff-names" | "moderation.audit" | "newsletters.audience" | "newsletters.lists" | "newsletters.results" | "newsletters.send" | "newsletters.tracking" | "newsletters.write" | "posts.announce" | "rewards.catalogue" | "rewards.settings" | "rewards.staff" | "signed-in" | "spaces.create" | "spaces.moderate-all" | "support.settings" | "tickets.work" | "visitors";
+        Action: "campaigns.manage" | "community.settings" | "content.moderate" | "ideas.status" | "invitations.friend" | "invitations.staff" | "kpis.manage" | "kpis.read" | "members.moderate" | "members.roles" | "members.staff-fields" | "members.staff-names" | "moderation.audit" | "newsletters.audience" | "newsletters.lists" | "newsletters.results" | "newsletters.send" | "newsletters.tracking" | "newsletters.write" | "posts.announce" | "rewards.catalogue" | "rewards.settings" | "rewards.staff" | "search.analytics" | "signed-in" | "spaces.create" | "spaces.moderate-all" | "support.settings" | "tickets.work" | "visitors";
         Address: {
             city: string;
             country: string;
@@ -3368,6 +3436,11 @@ export interface components {
             spaceId?: string;
             title: string;
         };
+        ClickBody: {
+            position: number;
+            resultId: string;
+            searchId: string;
+        };
         Comment: {
             authorAvatar?: boolean;
             authorDeleted?: boolean;
@@ -3460,6 +3533,17 @@ export interface components {
             approve: boolean;
             memberId: string;
             reason?: string;
+        };
+        Deflection: {
+            clicks: number;
+            deflected: number;
+            questionsAfter: number;
+            questionSessions: number;
+            rate: number;
+            requests: number;
+            sessionsClicked: number;
+            ticketsAfter: number;
+            ticketSessions: number;
         };
         DeleteRequest: {
             confirm: boolean;
@@ -4075,6 +4159,7 @@ export interface components {
             options?: string[];
             /** Format: date-time */
             pinnedUntil?: string;
+            suggestionId?: string;
             title?: string;
         };
         Newsletter: {
@@ -4158,6 +4243,7 @@ export interface components {
             product: string;
             severity: string;
             subject: string;
+            suggestionId?: string;
         };
         Notification: {
             actorDeleted?: boolean;
@@ -4222,6 +4308,10 @@ export interface components {
             /** @enum {string} */
             status: "approved" | "shipped" | "delivered" | "cancelled";
             tracking?: string;
+        };
+        Part: {
+            mark: boolean;
+            text: string;
         };
         Point: {
             day: string;
@@ -4417,6 +4507,14 @@ export interface components {
             location: string;
             roles: string[];
             staff: boolean;
+        };
+        QueryCount: {
+            clicked: number;
+            clicks: number;
+            clickThrough: number;
+            noResult: number;
+            query: string;
+            searches: number;
         };
         Queue: {
             items: components["schemas"]["QueueItem"][];
@@ -4664,6 +4762,63 @@ export interface components {
             now?: boolean;
             sendAt?: string;
         };
+        SearchAnswer: {
+            facets?: {
+                [key: string]: components["schemas"]["SearchFacet"][];
+            };
+            next: number;
+            results: components["schemas"]["SearchResult"][];
+            searchId: string;
+            total: number;
+        };
+        SearchAuthor: {
+            id: string;
+            name: string;
+        };
+        SearchDay: {
+            clicked: number;
+            day: string;
+            noResult: number;
+            searches: number;
+        };
+        SearchFacet: {
+            count: number;
+            label: string;
+            value: string;
+        };
+        SearchReport: {
+            clicked: number;
+            clicks: number;
+            clickThrough: number;
+            days: components["schemas"]["SearchDay"][];
+            deflection: components["schemas"]["Deflection"];
+            from: string;
+            noResult: number;
+            noResultQueries: components["schemas"]["QueryCount"][];
+            searches: number;
+            to: string;
+            topQueries: components["schemas"]["QueryCount"][];
+        };
+        SearchResult: {
+            accepted: boolean;
+            author?: components["schemas"]["SearchAuthor"];
+            /** Format: date-time */
+            createdAt: string;
+            excerpt: string;
+            highlights: {
+                [key: string]: components["schemas"]["Part"][][];
+            };
+            id: string;
+            ideaStatus?: string;
+            kind: string;
+            postId?: string;
+            solved: boolean;
+            spaceId?: string;
+            spaceName?: string;
+            staff: boolean;
+            title: string;
+            url: string;
+        };
         Segment: {
             activeDays?: number;
             inactiveDays?: number;
@@ -4809,6 +4964,10 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             url: string;
+        };
+        SuggestAnswer: {
+            results: components["schemas"]["SearchResult"][];
+            suggestionId: string;
         };
         SupportReport: {
             days: components["schemas"]["DayCount"][];
@@ -15778,6 +15937,288 @@ export interface operations {
             };
             /** @description The Idempotency-Key was used for a different request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSearch: {
+        parameters: {
+            query?: {
+                /** @description Only by this member */
+                author?: string;
+                /** @description 1: count the hits by space, kind, author, solved, status and month */
+                facets?: string;
+                /** @description Created on or after this day (YYYY-MM-DD) */
+                from?: string;
+                /** @description Kinds to find, comma-separated: discussion, question, idea, comment, member, space, ticket */
+                kind?: string;
+                /** @description The next page's offset (0 to 1000) */
+                offset?: string;
+                /** @description The words to find (at most 200 characters; "quoted words" are a phrase) */
+                q?: string;
+                /** @description Results per page (1 to 50, default 20) */
+                size?: string;
+                /** @description true: solved questions and tickets; false: unsolved ones */
+                solved?: string;
+                /** @description Only in this space */
+                space?: string;
+                /** @description An idea's status */
+                status?: string;
+                /** @description Created on or before this day (YYYY-MM-DD) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of results */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchAnswer"];
+                };
+            };
+            /** @description Bad search or filter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Search is not available */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSearchAnalytics: {
+        parameters: {
+            query: {
+                /** @description First day, YYYY-MM-DD (UTC) */
+                from: string;
+                /** @description Last day, YYYY-MM-DD (UTC), not after today; at most 92 days from from */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The analytics */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchReport"];
+                };
+            };
+            /** @description Bad range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postSearchClicks: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClickBody"];
+            };
+        };
+        responses: {
+            /** @description Counted (or counted before) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad searchId, resultId or position */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned, or a cross-origin request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown or expired search */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The same request is still being processed (request_in_progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 1 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSearchSuggest: {
+        parameters: {
+            query: {
+                /** @description question or ticket: the composer asking */
+                for: string;
+                /** @description The words to find (at most 200 characters; "quoted words" are a phrase) */
+                q?: string;
+                /** @description The space the composer writes in */
+                space?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description At most 5 suggestions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuggestAnswer"];
+                };
+            };
+            /** @description Bad input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Search is not available */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,6 +1,5 @@
 import type { Action } from './api';
 import type { KpiAction } from './kpis-api';
-import type { SearchAction } from './search-api';
 
 // Every page of the web app. The router (main.tsx) finds a path's page only through
 // this list, and the browser test (tests/browser/pages.cjs) reads it to visit every page
@@ -78,7 +77,7 @@ export const routes = [
   // may see: visitors only what the community lets them read); the staff's analytics.
   { name: 'search', path: '/search', may: ['visitor'] },
   { name: 'searchAnalytics', path: '/search/analytics', may: ['search.analytics'] },
-] as const satisfies readonly { name: string; path: string; may: readonly (Action | KpiAction | SearchAction | 'visitor' | 'member' | 'space-moderator')[] }[];
+] as const satisfies readonly { name: string; path: string; may: readonly (Action | KpiAction | 'visitor' | 'member' | 'space-moderator')[] }[];
 
 export type RouteName = (typeof routes)[number]['name'];
 

@@ -2,27 +2,17 @@
 // the composers' "before you ask" suggestions, click-through and the staff's analytics.
 // Their types are the generated ones (api.gen.ts, from the Go route table).
 import { ApiError } from './api';
+import type { components } from './api.gen';
 
-// SearchAction: the policy action of the analytics page (admins, marketers, moderators).
-export type SearchAction = 'search.analytics';
+type Schemas = components['schemas'];
 
-// TEMPORARY: the contract's shapes (BRIEF15B §3, BRIEF15D) until api.gen.ts has them.
-export type HighlightPart = { text: string; mark: boolean };
-export type SearchResult = {
-  id: string; kind: string; title: string; highlights?: { title?: HighlightPart[][]; body?: HighlightPart[][] }; excerpt?: string;
-  postId?: string; spaceId?: string; spaceName?: string; author?: { id: string; name: string }; createdAt: string;
-  solved?: boolean; accepted?: boolean; staff?: boolean; ideaStatus?: string; url: string;
-};
-export type SearchFacet = { value: string; label?: string; count: number };
-export type SearchAnswer = { searchId: string; total: number; results: SearchResult[]; facets?: Record<string, SearchFacet[]>; next?: number | null };
-export type Suggestions = { suggestionId: string; results: SearchResult[] };
-export type QueryCount = { query: string; searches: number; noResult: number; clicked: number; clicks: number; clickThrough: number };
-export type SearchAnalytics = {
-  from: string; to: string; days: { day: string; searches: number; noResult: number; clicked: number }[];
-  searches: number; noResult: number; clicked: number; clicks: number; clickThrough: number | null;
-  topQueries: QueryCount[]; noResultQueries: QueryCount[];
-  deflection: { questionSessions: number; ticketSessions: number; questionsAfter: number; ticketsAfter: number; deflected: number; rate: number | null; sessionsClicked: number; clicks: number; requests: number };
-};
+export type SearchAnswer = Schemas['SearchAnswer'];
+export type SearchResult = Schemas['SearchResult'];
+export type SearchFacet = Schemas['SearchFacet'];
+export type HighlightPart = Schemas['Part'];
+export type Suggestions = Schemas['SuggestAnswer'];
+export type SearchAnalytics = Schemas['SearchReport'];
+export type QueryCount = Schemas['QueryCount'];
 
 // The filters of a search as the address and the API name them (one value each: the
 // API refuses a repeated parameter). Dates are YYYY-MM-DD days.

@@ -819,7 +819,7 @@ function Composer(props: { lang: Lang; spaceId: string; announces: boolean; navi
       ...(kind !== 'poll' ? ([['body', draft.text]] as [string, string][]) : []),
     ]);
     if (empty) return setProblem(empty);
-    const p: NewPost & { suggestionId?: string } = { kind, body: markupOf(draft) };
+    const p: NewPost = { kind, body: markupOf(draft) };
     if (kind !== 'status') p.title = title;
     if (kind === 'question' && suggestions.suggestionId) p.suggestionId = suggestions.suggestionId;
     if (kind === 'poll') {
