@@ -7,17 +7,25 @@
 //
 // Exported API (15B builds on it):
 //
-//	Open(dir) (*Index, error)              open or create the index in dir
-//	(*Index).Put(docs ...Doc) error         insert or replace, one batch
+//	Open(dir) (*Index, error)              open or create the index in dir (and its parents)
+//	(*Index).Put(docs ...Doc) error         insert or replace, one batch, on disk when it returns
 //	(*Index).Delete(ids ...string) error    absent ids are fine
 //	(*Index).Count() (uint64, error)
 //	(*Index).Search(ctx, Query) (Result, error)
 //	(*Index).Snapshot(w) error              a consistent tar of the index, while it stays open
-//	Restore(r, dir) (*Index, error)         unpack a snapshot into dir and open it
+//	Restore(r, dir) (*Index, error)         unpack a snapshot into an absent or empty dir, open it
+//	(*Index).Dir() string
 //	(*Index).Close() error
 //	DocID(kind, id string) string           "<kind>:<id>" as Doc.ID (post kinds use "post")
-//	MaxQueryChars, MaxWords, MaxSize, DefaultSize, MaxOffset, FragmentChars: the limits
-//	ErrEmptyQuery, ErrQueryTooLong, ErrTooDeep: coded errs.Invalid errors (400)
+//	MaxQueryChars 200, MaxWords 16, DefaultSize 20, MaxSize 50, MaxOffset 1000,
+//	FragmentChars 160, MaxSnapshotBytes 4 GiB: the limits
+//	ErrEmptyQuery, ErrQueryTooLong, ErrTooDeep, ErrBadSize, ErrBadDates: coded
+//	errs.Invalid errors (400 problem+json); ErrBadDoc (a Doc without ID or Kind) is a
+//	programming error (500)
+//
+// Result, Hit, Part and FacetCount carry JSON tags (camelCase) so the search route may
+// answer them as they are; Hit also gives SpaceID, PostID and Created (the stored values)
+// so the caller can re-check access and link without parsing the ID.
 //
 // Engine rules, with their sources:
 //   - Each document is analysed in its Lang (bleve's "en" and "fr" analysis: possessives
@@ -35,10 +43,22 @@
 //     "min_len_1typo"/"min_len_2typo"): 0 edits up to 3 letters, 1 from 4 to 7, 2 from 8.
 //   - While Query.Typing, the last word is also a prefix, from 2 letters (a 1-letter
 //     prefix would expand to a large part of the dictionary).
+//   - Typos and prefixes expand to at most 32 and 64 indexed words (closest, then most
+//     frequent, as Lucene's top-terms rewrite), so any input costs bounded time and memory.
 //   - Ranking: bleve's BM25 scoring (term-frequency saturation: a word repeated 50 times
 //     counts little more than a few times); title fields boosted ×5, a whole-title match
 //     ×20 more; accepted answers and staff writing add a boost; ties by Created, newest
-//     first.
+//     first. Browsing by filters without words: newest first.
+//   - Facets (Query.Facets) are counted over the filtered hits, except that a filtered
+//     field's own facet is counted as if that field were not filtered (the Algolia
+//     disjunctive-facet and Discourse convention): one more bleve search per filtered
+//     faceted field, only when facets are asked for.
+//   - Access: a member doc needs Members; a space doc its SpaceID in ListedSpaces; a
+//     ticket AllTickets or its SpaceID in TicketSpaces; every other doc its SpaceID in
+//     Spaces. The filter does not score, so it never changes the ranking.
+//   - Durability: Put and Delete return once the batch is on disk (bleve's safe batches);
+//     the index in a Lambda's /tmp is a cache of the table, rebuilt or restored from the
+//     newest snapshot on a cold start.
 package search
 
 import (

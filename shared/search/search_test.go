@@ -136,11 +136,11 @@ func TestPrefixOnlyOnTheLastWordWhileTyping(t *testing.T) {
 		want []string
 	}{
 		{Query{Text: "passw", Typing: true}, []string{"post:pw"}},
-		{Query{Text: "passw"}, []string{}},                                 // not typing: a word
-		{Query{Text: "passw ", Typing: true}, []string{}},                  // a space ends the word
+		{Query{Text: "passw"}, []string{}},                                  // not typing: a word
+		{Query{Text: "passw ", Typing: true}, []string{}},                   // a space ends the word
 		{Query{Text: "forgotten passw", Typing: true}, []string{"post:pw"}}, // last word only
-		{Query{Text: "pa", Typing: true}, []string{"post:pa", "post:pw"}},  // 2 letters
-		{Query{Text: "p", Typing: true}, []string{}},                       // 1 letter: no prefix
+		{Query{Text: "pa", Typing: true}, []string{"post:pa", "post:pw"}},   // 2 letters
+		{Query{Text: "p", Typing: true}, []string{}},                        // 1 letter: no prefix
 	}
 	for _, c := range cases {
 		got := ids(t, ix, c.q)
@@ -453,7 +453,7 @@ func TestBadInput(t *testing.T) {
 		{"year 9999", Query{Text: "reset", To: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)}, ErrBadDates, 0},
 		{"200 characters", Query{Text: strings.Repeat("é", 200)}, nil, 0},
 		{"wildcard is literal", Query{Text: "res*"}, nil, 0},
-		{"field syntax is literal", Query{Text: "title:reset"}, nil, 0}, // one word "title:reset"
+		{"field syntax is literal", Query{Text: "title:reset"}, nil, 0},  // one word "title:reset"
 		{"field syntax is literal", Query{Text: "title: reset"}, nil, 1}, // "title" or "reset"
 		{"operators are words", Query{Text: "reset AND password"}, nil, 1},
 		{"1-letter prefix", Query{Text: "r", Typing: true}, nil, 0},
