@@ -47,7 +47,7 @@ var Kpis = []KpiDef{
 	{Name: "registrations", Number: "IV", Unit: UnitCount, Available: true},
 	{Name: "sign_ins", Number: "V", Unit: UnitCount, Available: true},
 	{Name: "sessions", Number: "VI", Unit: UnitCount, Available: true},
-	{Name: "searches", Number: "VII", Unit: UnitCount},
+	{Name: "searches", Number: "VII", Unit: UnitCount, Available: true},
 	{Name: "solutions_accepted", Number: "VIII", Unit: UnitCount, Available: true},
 	{Name: "documents_produced", Number: "IX", Unit: UnitCount},
 	{Name: "customer_activities", Number: "X", Unit: UnitCount, Available: true},
@@ -65,6 +65,7 @@ var Kpis = []KpiDef{
 	{Name: "unanswered_questions", Unit: UnitCount, Available: true},
 	{Name: "solution_rate", Unit: UnitPercent, Available: true},
 	{Name: "deflection", Unit: UnitRatio, Available: true},
+	{Name: "suggestion_deflection", Unit: UnitPercent, Available: true},
 	{Name: "newsletter_visits", Unit: UnitCount, Available: true},
 }
 
@@ -183,7 +184,8 @@ func (d *kpiData) monthlyActive(day string) (int64, error) {
 
 // counter names each card reads, and those read from the beginning of time.
 var kpiCounters = []string{Posts, Comments, Registrations, SignIns, Sessions, AcceptedSolutions, CustomerActivities,
-	CustomerSuggestions, NewContributors, TicketsOpened, NewsletterVisits, QuestionsSolved, QuestionsSolvedOn}
+	CustomerSuggestions, NewContributors, TicketsOpened, NewsletterVisits, QuestionsSolved, QuestionsSolvedOn,
+	Searches, SuggestionSessionsQuestion, SuggestionSessionsTicket, QuestionsAfterSuggestions, TicketsAfterSuggestions}
 
 var sinceEver = []string{QuestionsAsked, QuestionsAnswered}
 
@@ -414,6 +416,24 @@ func (s *Service) figure(ctx context.Context, k KpiDef, d *kpiData, days []strin
 		sum(NewContributors)
 	case "newsletter_visits":
 		sum(NewsletterVisits)
+	case "searches":
+		sum(Searches)
+	case "suggestion_deflection":
+		// Composer sessions that showed suggestions and were followed by no question
+		// or ticket, as a percentage of those sessions (docs/kpis.md, "Before you ask").
+		var sessions, followed int64
+		daily(func(day string) *float64 {
+			n := d.counters[SuggestionSessionsQuestion][day] + d.counters[SuggestionSessionsTicket][day]
+			a := d.counters[QuestionsAfterSuggestions][day] + d.counters[TicketsAfterSuggestions][day]
+			sessions, followed = sessions+n, followed+a
+			if _, rate := deflected(n, a); rate != nil {
+				return num(100 * *rate)
+			}
+			return nil
+		})
+		if _, rate := deflected(sessions, followed); rate != nil {
+			f.value = num(100 * *rate)
+		}
 	case "customer_participants":
 		if err := distinct(CustomerParticipants); err != nil {
 			return f, err

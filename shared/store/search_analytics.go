@@ -10,9 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"tribune/shared/errs"
@@ -328,14 +326,4 @@ func (s *Store) suggestionFollowed(id, forWhat string, now time.Time) []types.Tr
 		return nil
 	}
 	return []types.TransactWriteItem{s.followSuggestion(id, forWhat, now)}
-}
-
-// searchItemFor reads a search's item as stored (tests).
-func (s *SearchAnalytics) searchItemFor(ctx context.Context, id string) (searchItem, error) {
-	res, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table), Key: key(searchPK(id), skSearch), ConsistentRead: aws.Bool(true)})
-	if err != nil || res.Item == nil {
-		return searchItem{}, errors.Join(err, errs.ErrNotFound)
-	}
-	var it searchItem
-	return it, attributevalue.UnmarshalMap(res.Item, &it)
 }
