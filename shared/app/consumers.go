@@ -185,6 +185,8 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 		bus.On(ConsumerSearch, index.OnTicketOpened),
 		bus.On(ConsumerSearch, index.OnTicketReplied),
 		bus.On(ConsumerSearch, index.OnTicketStatusChanged),
+		bus.On(ConsumerSearch, index.OnMemberProfileUpdated),
+		bus.On(ConsumerSearch, index.OnSpaceCreated),
 	}
 }
 

@@ -189,6 +189,17 @@ func (x searchIndexer) OnMemberRolesChanged(ctx context.Context, e eventtypes.Me
 	return x.touch(ctx, memberTouch(e.MemberID))
 }
 
+// OnMemberProfileUpdated: their name, bio or expertise changed.
+func (x searchIndexer) OnMemberProfileUpdated(ctx context.Context, e eventtypes.MemberProfileUpdated) error {
+	return x.touch(ctx, memberTouch(e.MemberID))
+}
+
+// OnSpaceCreated: the space's name and description (who may see it is decided when
+// searching, so a change of visibility needs no event).
+func (x searchIndexer) OnSpaceCreated(ctx context.Context, e eventtypes.SpaceCreated) error {
+	return x.touch(ctx, searchTouch{Ref: store.SearchRef{Kind: store.SearchSpace, ID: e.SpaceID}})
+}
+
 func (x searchIndexer) OnTicketOpened(ctx context.Context, e eventtypes.TicketOpened) error {
 	return x.touch(ctx, ticketTouch(e.TicketID))
 }

@@ -166,6 +166,16 @@ func (s *Members) UpdateProfile(ctx context.Context, memberID string, p members.
 		}
 		items = append(items, put)
 	}
+	// search (issue 15): the member's document is re-read on this event.
+	updated, err := eventtypes.Wrap(eventtypes.MemberProfileUpdated{Meta: eventtypes.NewMeta(time.Now()), MemberID: memberID})
+	if err != nil {
+		return members.Member{}, fmt.Errorf("store.UpdateProfile: %w", err)
+	}
+	event, err := s.outboxPut(updated)
+	if err != nil {
+		return members.Member{}, fmt.Errorf("store.UpdateProfile: %w", err)
+	}
+	items = append(items, event)
 	if _, err := s.transact(ctx, items); err != nil {
 		return members.Member{}, fmt.Errorf("store.UpdateProfile %s: %w", memberID, err)
 	}

@@ -137,7 +137,17 @@ func (s *Spaces) CreateSpace(ctx context.Context, sp spaces.Space, owner *spaces
 	if err != nil {
 		return fmt.Errorf("store.CreateSpace: %w", err)
 	}
-	items := []types.TransactWriteItem{put}
+	// search (issue 15): the space's name and description are indexed from this event.
+	created, err := eventtypes.Wrap(eventtypes.SpaceCreated{Meta: eventtypes.NewMeta(sp.CreatedAt), SpaceID: sp.ID, Name: sp.Name,
+		Kind: sp.Kind, Visibility: sp.Visibility, CreatedBy: sp.CreatedBy})
+	if err != nil {
+		return fmt.Errorf("store.CreateSpace: %w", err)
+	}
+	event, err := s.outboxPut(created)
+	if err != nil {
+		return fmt.Errorf("store.CreateSpace: %w", err)
+	}
+	items := []types.TransactWriteItem{put, event}
 	if owner != nil {
 		member, err := s.membershipPut(*owner)
 		if err != nil {
