@@ -61,8 +61,8 @@ func SearchIndexFunction() Function {
 		Buffer: &ConsumerQueue{BatchSize: 1000, Window: 10 * time.Second, Visibility: 6 * SearchIndexTimeout, MaxReceives: 20,
 			ReservedConcurrency: 1},
 		Timeout: SearchIndexTimeout, MemoryMB: 1024, TmpMB: 2048,
-		Needs:   []string{EnvTableName, EnvAvatarBucket},
-		Grants:  []Grant{TableData, FilesUnder(SearchPrefix+"*", Put, Read, Delete, List)}}
+		Needs:  []string{EnvTableName, EnvAvatarBucket},
+		Grants: []Grant{TableData, FilesUnder(SearchPrefix+"*", Put, Read, Delete, List)}}
 }
 
 // SearchIndexTimeout bounds one batch of the indexer: re-reading up to 1,000 entities,

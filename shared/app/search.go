@@ -84,20 +84,20 @@ type SuggestAnswer struct {
 
 // SearchResult is one hit as the reader may see it now.
 type SearchResult struct {
-	ID         string                         `json:"id"`
-	Kind       string                         `json:"kind" enum:"discussion|question|idea|comment|member|space|ticket|article"`
-	Title      string                         `json:"title"`
-	Highlights map[string][][]search.Part     `json:"highlights"`
-	Excerpt    string                         `json:"excerpt"`
-	PostID     string                         `json:"postId,omitempty"`
-	SpaceID    string                         `json:"spaceId,omitempty"`
-	SpaceName  string                         `json:"spaceName,omitempty"`
-	Author     *SearchAuthor                  `json:"author,omitempty"`
-	CreatedAt  time.Time                      `json:"createdAt"`
-	Solved     bool                           `json:"solved"`
-	Accepted   bool                           `json:"accepted"`
-	Staff      bool                           `json:"staff"`
-	IdeaStatus string                         `json:"ideaStatus,omitempty"`
+	ID         string                     `json:"id"`
+	Kind       string                     `json:"kind" enum:"discussion|question|idea|comment|member|space|ticket|article"`
+	Title      string                     `json:"title"`
+	Highlights map[string][][]search.Part `json:"highlights"`
+	Excerpt    string                     `json:"excerpt"`
+	PostID     string                     `json:"postId,omitempty"`
+	SpaceID    string                     `json:"spaceId,omitempty"`
+	SpaceName  string                     `json:"spaceName,omitempty"`
+	Author     *SearchAuthor              `json:"author,omitempty"`
+	CreatedAt  time.Time                  `json:"createdAt"`
+	Solved     bool                       `json:"solved"`
+	Accepted   bool                       `json:"accepted"`
+	Staff      bool                       `json:"staff"`
+	IdeaStatus string                     `json:"ideaStatus,omitempty"`
 	// URL is the web page the result opens.
 	URL string `json:"url"`
 }
