@@ -19,6 +19,7 @@ import (
 // mapping, so renaming one means rebuilding the index.
 const (
 	foldFilter    = "tribune_fold"
+	capFilter     = "tribune_cap"
 	analyzerEN    = "tribune_en"
 	analyzerFR    = "tribune_fr"
 	analyzerPlain = "tribune_plain"
@@ -72,6 +73,27 @@ func (f foldingFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 	return in
 }
 
+// maxRepeats is how many times one word counts in one field: later occurrences are not
+// indexed, so a post repeating a word 50 times scores as one saying it 3 times. (bleve's
+// BM25 saturates term frequency too, but its average field length makes the saturation
+// weak: measured in TestRanking.)
+const maxRepeats = 3
+
+// repeatCap drops a token's occurrences beyond the maxRepeats-th in one field.
+type repeatCap struct{}
+
+func (repeatCap) Filter(in analysis.TokenStream) analysis.TokenStream {
+	seen := make(map[string]int, len(in))
+	out := in[:0]
+	for _, t := range in {
+		seen[string(t.Term)]++
+		if seen[string(t.Term)] <= maxRepeats {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 func analyzerOf(cache *registry.Cache, filters ...string) (analysis.Analyzer, error) {
 	tok, err := cache.TokenizerNamed(unicode.Name)
 	if err != nil {
@@ -97,17 +119,20 @@ func init() {
 	must(registry.RegisterTokenFilter(foldFilter, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
 		return foldingFilter{asciifolding.New()}, nil
 	}))
+	must(registry.RegisterTokenFilter(capFilter, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
+		return repeatCap{}, nil
+	}))
 	// bleve's "en" analyser, then folding.
 	must(registry.RegisterAnalyzer(analyzerEN, func(_ map[string]interface{}, c *registry.Cache) (analysis.Analyzer, error) {
-		return analyzerOf(c, en.PossessiveName, lowercase.Name, en.StopName, porter.Name, foldFilter)
+		return analyzerOf(c, en.PossessiveName, lowercase.Name, en.StopName, porter.Name, foldFilter, capFilter)
 	}))
 	// bleve's "fr" analyser (elision, light stemmer), then folding.
 	must(registry.RegisterAnalyzer(analyzerFR, func(_ map[string]interface{}, c *registry.Cache) (analysis.Analyzer, error) {
-		return analyzerOf(c, lowercase.Name, fr.ElisionName, fr.StopName, fr.LightStemmerName, foldFilter)
+		return analyzerOf(c, lowercase.Name, fr.ElisionName, fr.StopName, fr.LightStemmerName, foldFilter, capFilter)
 	}))
 	// Words as written, without the stop words of either language: typos and prefixes.
 	must(registry.RegisterAnalyzer(analyzerPlain, func(_ map[string]interface{}, c *registry.Cache) (analysis.Analyzer, error) {
-		return analyzerOf(c, en.PossessiveName, lowercase.Name, fr.ElisionName, en.StopName, fr.StopName, foldFilter)
+		return analyzerOf(c, en.PossessiveName, lowercase.Name, fr.ElisionName, en.StopName, fr.StopName, foldFilter, capFilter)
 	}))
 }
 

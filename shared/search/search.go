@@ -45,8 +45,9 @@
 //     prefix would expand to a large part of the dictionary).
 //   - Typos and prefixes expand to at most 32 and 64 indexed words (closest, then most
 //     frequent, as Lucene's top-terms rewrite), so any input costs bounded time and memory.
-//   - Ranking: bleve's BM25 scoring (term-frequency saturation: a word repeated 50 times
-//     counts little more than a few times); title fields boosted ×5, a whole-title match
+//   - Ranking: bleve's BM25 scoring, and repeated words capped at indexing: a word counts
+//     at most 3 times per field (bleve's BM25 saturation alone proved weak: its average
+//     field length left a 50-times repetition scoring 4 times a doc saying it twice); title fields boosted ×5, a whole-title match
 //     ×20 more; accepted answers and staff writing add a boost; ties by Created, newest
 //     first. Browsing by filters without words: newest first.
 //   - Facets (Query.Facets) are counted over the filtered hits, except that a filtered

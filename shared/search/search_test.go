@@ -216,6 +216,19 @@ func TestRanking(t *testing.T) {
 		t.Errorf("50 repetitions ranked above a title: %v", got)
 	}
 
+	// Repeated words are capped (BM25's term-frequency saturation): two bodies of the same
+	// length, the word 50 times in one and twice in the other, score less than 2 to 1
+	// (TF-IDF's square root would give 5 to 1).
+	filler := strings.Repeat("lorem ", 48)
+	capped := open(t,
+		post("many", KindDiscussion, "en", "First", strings.Repeat("webhook ", 50)+"ipsum dolor"),
+		post("two", KindDiscussion, "en", "Second", "webhook webhook "+filler+"ipsum dolor"),
+	)
+	hits := find(t, capped, Query{Text: "webhook"}).Hits
+	if len(hits) != 2 || hits[0].Score/hits[1].Score >= 2 {
+		t.Errorf("50 repetitions against 2: %+v", hits)
+	}
+
 	answers := open(t,
 		Doc{ID: "comment:plain", Kind: KindComment, SpaceID: "s1", PostID: "p1", Title: "", Body: "Clear the browser cache and retry.", Lang: "en", Created: newer},
 		Doc{ID: "comment:accepted", Kind: KindComment, SpaceID: "s1", PostID: "p1", Body: "Clear the browser cache and retry.", Lang: "en", Created: older, Accepted: true},
