@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"regexp"
 	"time"
 
 	"tribune/shared/errs"
@@ -53,11 +54,15 @@ func searchAnalytics(d Deps) *metrics.SearchAnalytics {
 type ClickBody struct {
 	// SearchID is the searchId (or suggestionId) the search answered.
 	SearchID string `json:"searchId"`
-	// ResultID is the id of the result clicked (its "id" in the results).
+	// ResultID is the id of the result clicked (its "id" in the results, "post:p_…").
 	ResultID string `json:"resultId"`
 	// Position is the result's rank in the search, 1 for the first.
 	Position int `json:"position"`
 }
+
+// resultIDPattern is the shape of a result's id: the index's "<kind>:<id>"
+// (search.DocID), the id one the project makes (httpx.IDPattern).
+var resultIDPattern = regexp.MustCompile(`^([a-z]{1,16}:)?[A-Za-z0-9_.-]{1,64}$`)
 
 // clickBodyBytes bounds a click's body: three short fields.
 const clickBodyBytes = 1 << 10
@@ -88,7 +93,7 @@ func searchAnalyticsRoutes(d Deps) []httpx.Route {
 				switch {
 				case !httpx.ValidID(in.SearchID):
 					httpx.WriteError(w, r, metrics.ErrSearchID)
-				case !httpx.ValidID(in.ResultID):
+				case !resultIDPattern.MatchString(in.ResultID):
 					httpx.WriteError(w, r, metrics.ErrClickResult)
 				default:
 					if err := a.Click(r.Context(), in.SearchID, in.ResultID, in.Position); err != nil {

@@ -426,14 +426,9 @@ func (s *Service) figure(ctx context.Context, k KpiDef, d *kpiData, days []strin
 			n := d.counters[SuggestionSessionsQuestion][day] + d.counters[SuggestionSessionsTicket][day]
 			a := d.counters[QuestionsAfterSuggestions][day] + d.counters[TicketsAfterSuggestions][day]
 			sessions, followed = sessions+n, followed+a
-			if _, rate := deflected(n, a); rate != nil {
-				return num(100 * *rate)
-			}
-			return nil
+			return percentDeflected(n, a)
 		})
-		if _, rate := deflected(sessions, followed); rate != nil {
-			f.value = num(100 * *rate)
-		}
+		f.value = percentDeflected(sessions, followed)
 	case "customer_participants":
 		if err := distinct(CustomerParticipants); err != nil {
 			return f, err

@@ -338,6 +338,14 @@ func deflected(sessions, followed int64) (int64, *float64) {
 	return n, num(float64(n) / float64(sessions))
 }
 
+// percentDeflected is deflected's share as a percentage (null without a session).
+func percentDeflected(sessions, followed int64) *float64 {
+	if sessions == 0 {
+		return nil
+	}
+	return num(100 * float64(max(sessions-followed, 0)) / float64(sessions))
+}
+
 // topQueries sums the days' counts per query and returns the most searched and the
 // most often fruitless (ties: the query's text, so the lists are stable).
 func topQueries(days []QueryCount) (top, noResult []QueryCount) {
