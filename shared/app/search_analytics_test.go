@@ -78,7 +78,7 @@ func TestDeflectionEndToEnd(t *testing.T) {
 	}
 	asked := c.suggestAs(cara, "question", "rotate the key")
 	before := c.settledItems()
-	if status, raw := ticket("../not an id"); status != 400 || problemCode(raw) != "invalid_suggestion_id" {
+	if status, raw := ticket("../not an id"); status != 400 || problemCode(raw) != "invalid_id" {
 		t.Fatalf("a malformed suggestionId: %d %s", status, raw)
 	}
 	if status, raw := c.call(cara, "POST", "/api/spaces/"+general.ID+"/posts",
@@ -192,11 +192,11 @@ func TestSearchAnalyticsRolesAndBadInput(t *testing.T) {
 		code   string
 	}{
 		{`{"resultId":"p_1","position":1}`, 400, "missing_field"},
-		{`{"searchId":"../x","resultId":"p_1","position":1}`, 400, "invalid_search_id"},
+		{`{"searchId":"../x","resultId":"p_1","position":1}`, 400, "invalid_id"},
 		{`{"searchId":"q_abc","resultId":"p 1","position":1}`, 400, "invalid_result_id"},
 		{`{"searchId":"q_nosuchsearch","resultId":"p_1","position":1}`, 404, "search_not_found"},
 		{`{"searchId":"q_abc","resultId":"p_1","position":1,"who":"m_1"}`, 400, "unknown_field"},
-		{`{"searchId":"q_abc","resultId":"` + strings.Repeat("p", 1100) + `","position":1}`, 413, "body_too_large"},
+		{`{"searchId":"q_abc","resultId":"` + strings.Repeat("p", 5000) + `","position":1}`, 413, "body_too_large"},
 	} {
 		if status, raw := c.call(bob, "POST", "/api/search/clicks", bad.body, nil); status != bad.status || (bad.code != "unknown_field" && problemCode(raw) != bad.code) {
 			t.Errorf("%.60s: %d %s", bad.body, status, raw)

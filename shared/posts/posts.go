@@ -406,7 +406,7 @@ type NewPost struct {
 	// the composer showed (GET /api/search/suggest?for=question): a live one counts the
 	// question as asked after suggestions (docs/kpis.md, "Before you ask"), once per
 	// session; an unknown, expired or used one is ignored.
-	SuggestionID string `json:"suggestionId,omitempty"`
+	SuggestionID string `json:"suggestionId,omitempty" format:"id"`
 }
 
 // Kinds lists every kind of post.

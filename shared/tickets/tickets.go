@@ -512,7 +512,7 @@ type NewTicket struct {
 	// SuggestionID is the suggestionId of the suggestions the composer showed
 	// (GET /api/search/suggest?for=ticket), optional: a live one counts the ticket as
 	// opened after suggestions (docs/kpis.md, "Before you ask"), once per session.
-	SuggestionID string `json:"suggestionId,omitempty"`
+	SuggestionID string `json:"suggestionId,omitempty" format:"id"`
 }
 
 // access is the caller's right on a customer space's tickets: members of the space and
