@@ -341,6 +341,15 @@ func BenchmarkQuery100k(b *testing.B) {
 		}
 	}
 	b.StopTimer()
+	if testing.Verbose() { // each query's median, to find the slow ones
+		for j, q := range benchQueries {
+			var mine []time.Duration
+			for k := j; k < len(took); k += len(benchQueries) {
+				mine = append(mine, took[k])
+			}
+			b.Logf("%8.2f ms  %+v", float64(percentile(mine, 0.5).Microseconds())/1000, q)
+		}
+	}
 	b.ReportMetric(float64(percentile(took, 0.50).Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(percentile(took, 0.99).Microseconds())/1000, "p99-ms")
 }

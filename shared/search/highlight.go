@@ -14,11 +14,11 @@ type span struct{ start, end int }
 
 // spans are the matched words of fields (the analyses of one stored text: offsets are
 // into that text), sorted and merged.
-func spans(dm *search.DocumentMatch, fields ...string) []span {
+func spans(locs search.FieldTermLocationMap, fields ...string) []span {
 	var out []span
 	for _, f := range fields {
-		for _, locs := range dm.Locations[f] {
-			for _, l := range locs {
+		for _, ls := range locs[f] {
+			for _, l := range ls {
 				out = append(out, span{int(l.Start), int(l.End)})
 			}
 		}

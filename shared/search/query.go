@@ -451,30 +451,25 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 
 // run is one search: every word required (all) or any.
 func (ix *Index) run(ctx context.Context, reader index.IndexReader, q Query, p parsed, all bool) (Result, error) {
-	main := func(skip string) (query.Query, error) {
-		b := bleve.NewBooleanQuery()
-		if p.empty() {
-			b.AddMust(bleve.NewMatchAllQuery())
-		} else {
-			t, err := ix.textQuery(reader, p, all)
-			if err != nil {
-				return nil, err
-			}
-			b.AddMust(t)
+	var text query.Query = bleve.NewMatchAllQuery()
+	if !p.empty() {
+		t, err := ix.textQuery(reader, p, all)
+		if err != nil {
+			return Result{}, fmt.Errorf("search: build: %w", err)
 		}
+		text = t
+	}
+	main := func(skip string) query.Query {
+		b := bleve.NewBooleanQuery()
+		b.AddMust(text)
 		b.AddFilter(filterQuery(q, skip))
-		return b, nil
+		return b
 	}
-	mq, err := main("")
-	if err != nil {
-		return Result{}, fmt.Errorf("search: build: %w", err)
-	}
-	req := bleve.NewSearchRequestOptions(mq, q.Size, q.Offset, false)
+	req := bleve.NewSearchRequestOptions(main(""), q.Size, q.Offset, false)
 	if p.empty() {
 		req.SortBy([]string{"-" + fCreated, "_id"})
 	} else {
 		req.SortBy([]string{"-_score", "-" + fCreated, "_id"})
-		req.IncludeLocations = true
 	}
 	req.Fields = []string{fKind, fSpace, fPost, fCreated, fTitle, fBody}
 	var extra []string // facets counted as if their field were not filtered
@@ -491,9 +486,13 @@ func (ix *Index) run(ctx context.Context, reader index.IndexReader, q Query, p p
 	if err != nil {
 		return Result{}, fmt.Errorf("search: %w", err)
 	}
+	locs, err := ix.locations(ctx, text, p, sr.Hits)
+	if err != nil {
+		return Result{}, err
+	}
 	res := Result{Total: sr.Total, Hits: make([]Hit, 0, len(sr.Hits))}
 	for _, dm := range sr.Hits {
-		res.Hits = append(res.Hits, hitOf(dm))
+		res.Hits = append(res.Hits, hitOf(dm, locs[dm.ID]))
 	}
 	if !q.Facets {
 		return res, nil
@@ -503,11 +502,7 @@ func (ix *Index) run(ctx context.Context, reader index.IndexReader, q Query, p p
 		res.Facets[name] = facetCounts(name, fr)
 	}
 	for _, name := range extra {
-		fq, err := main(name)
-		if err != nil {
-			return Result{}, fmt.Errorf("search: build: %w", err)
-		}
-		freq := bleve.NewSearchRequestOptions(fq, 0, 0, false)
+		freq := bleve.NewSearchRequestOptions(main(name), 0, 0, false)
 		freq.Score = "none"
 		f := facetFields[name]
 		freq.AddFacet(name, bleve.NewFacetRequest(f.field, f.size))
@@ -539,17 +534,41 @@ func str(dm *search.DocumentMatch, field string) string {
 	return s
 }
 
-func hitOf(dm *search.DocumentMatch) Hit {
+// locations are the matched words' places in the page's hits, by id: a second search of
+// the text restricted to those ids, so that term locations are read for at most a page of
+// docs rather than for every match (the first search's largest cost when they were).
+func (ix *Index) locations(ctx context.Context, text query.Query, p parsed, hits search.DocumentMatchCollection) (map[string]search.FieldTermLocationMap, error) {
+	if p.empty() || len(hits) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, len(hits))
+	for i, dm := range hits {
+		ids[i] = dm.ID
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), text), len(ids), 0, false)
+	req.IncludeLocations = true
+	sr, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search: highlights: %w", err)
+	}
+	out := make(map[string]search.FieldTermLocationMap, len(sr.Hits))
+	for _, dm := range sr.Hits {
+		out[dm.ID] = dm.Locations
+	}
+	return out, nil
+}
+
+func hitOf(dm *search.DocumentMatch, locs search.FieldTermLocationMap) Hit {
 	h := Hit{ID: dm.ID, Kind: str(dm, fKind), SpaceID: str(dm, fSpace), PostID: str(dm, fPost), Score: dm.Score}
 	if t, err := time.Parse(time.RFC3339Nano, str(dm, fCreated)); err == nil {
 		h.Created = t
 	}
 	h.Highlights = map[string][][]Part{}
 	title, body := str(dm, fTitle), str(dm, fBody)
-	if f := fragments(title, spans(dm, fTitleEN, fTitleFR, fPTitle), FragmentChars, 1); len(f) > 0 {
+	if f := fragments(title, spans(locs, fTitleEN, fTitleFR, fPTitle), FragmentChars, 1); len(f) > 0 {
 		h.Highlights["title"] = f
 	}
-	if f := fragments(body, spans(dm, fBodyEN, fBodyFR, fPBody), FragmentChars, 2); len(f) > 0 {
+	if f := fragments(body, spans(locs, fBodyEN, fBodyFR, fPBody), FragmentChars, 2); len(f) > 0 {
 		h.Highlights["body"] = f
 	}
 	return h

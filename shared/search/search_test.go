@@ -626,3 +626,18 @@ func TestRestoreRefusesUnsafeArchives(t *testing.T) {
 		t.Errorf("an entry outside the directory: %v", err)
 	}
 }
+
+func TestOpenInAnEmptyExistingDirectory(t *testing.T) {
+	t.Parallel()
+	ix, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Put(post("a", KindDiscussion, "en", "Hello", "x")); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(t, ix, Query{Text: "hello"}); !slices.Equal(got, []string{"post:a"}) {
+		t.Errorf("found %v", got)
+	}
+}
