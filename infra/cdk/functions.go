@@ -63,18 +63,32 @@ func newFunction(stack awscdk.Stack, f app.Function, zip string, values map[stri
 	logs := awslogs.NewLogGroup(stack, jsii.String("Logs-"+f.Name), &awslogs.LogGroupProps{
 		Retention: awslogs.RetentionDays_ONE_MONTH, RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
 	})
+	memory, tmp := 256, 0
+	if f.MemoryMB > 0 {
+		memory = f.MemoryMB
+	}
+	var ephemeral awscdk.Size
+	if tmp = f.TmpMB; tmp > 0 {
+		ephemeral = awscdk.Size_Mebibytes(jsii.Number(float64(tmp)))
+	}
+	var reserved *float64
+	if f.Buffer != nil && f.Buffer.ReservedConcurrency > 0 {
+		reserved = jsii.Number(float64(f.Buffer.ReservedConcurrency))
+	}
 	return awslambda.NewFunction(stack, jsii.String("Fn-"+f.Name), &awslambda.FunctionProps{
-		Description:   jsii.String(f.Description),
-		Runtime:       awslambda.Runtime_PROVIDED_AL2023(),
-		Architecture:  awslambda.Architecture_ARM_64(),
-		Handler:       jsii.String("bootstrap"),
-		Code:          awslambda.Code_FromAsset(jsii.String(zip), nil),
-		MemorySize:    jsii.Number(256),
-		Timeout:       awscdk.Duration_Seconds(jsii.Number(timeout.Seconds())),
-		Environment:   &env,
-		LogGroup:      logs,
-		LoggingFormat: awslambda.LoggingFormat_JSON,
-		Tracing:       awslambda.Tracing_ACTIVE,
+		Description:                  jsii.String(f.Description),
+		Runtime:                      awslambda.Runtime_PROVIDED_AL2023(),
+		Architecture:                 awslambda.Architecture_ARM_64(),
+		Handler:                      jsii.String("bootstrap"),
+		Code:                         awslambda.Code_FromAsset(jsii.String(zip), nil),
+		MemorySize:                   jsii.Number(float64(memory)),
+		EphemeralStorageSize:         ephemeral,
+		ReservedConcurrentExecutions: reserved,
+		Timeout:                      awscdk.Duration_Seconds(jsii.Number(timeout.Seconds())),
+		Environment:                  &env,
+		LogGroup:                     logs,
+		LoggingFormat:                awslambda.LoggingFormat_JSON,
+		Tracing:                      awslambda.Tracing_ACTIVE,
 	})
 }
 
@@ -158,7 +172,9 @@ func (r *shared) trigger(stack awscdk.Stack, fn awslambda.Function, f app.Functi
 			})},
 		}))
 	}
-	if f.Consumer != "" {
+	if f.Consumer != "" && f.Buffer != nil {
+		dlqs = append(dlqs, r.bufferedConsumer(stack, fn, f))
+	} else if f.Consumer != "" {
 		dlq := newQueue(stack, "ConsumerFailures-"+f.Consumer)
 		dlqs = append(dlqs, dlq)
 		fn.ConfigureAsyncInvoke(&awslambda.EventInvokeConfigOptions{
@@ -198,4 +214,38 @@ func (r *shared) trigger(stack awscdk.Stack, fn awslambda.Function, f app.Functi
 		})
 	}
 	return dlqs
+}
+
+// bufferedConsumer wires a consumer whose events wait in a queue (app.ConsumerQueue: the
+// search indexer): its routing-table rules put the events on an SQS queue (8 retries
+// within 24 h, then the dead-letter queue), which invokes the function with large
+// batches, gathered for up to the batching window; a message that failed MaxReceives
+// times goes to the same dead-letter queue. It returns that queue (alarmed on).
+func (r *shared) bufferedConsumer(stack awscdk.Stack, fn awslambda.Function, f app.Function) awssqs.Queue {
+	b := f.Buffer
+	dlq := newQueue(stack, "ConsumerFailures-"+f.Consumer)
+	q := awssqs.NewQueue(stack, jsii.String("ConsumerQueue-"+f.Consumer), &awssqs.QueueProps{
+		Encryption: awssqs.QueueEncryption_SQS_MANAGED, EnforceSSL: jsii.Bool(true),
+		RetentionPeriod:   awscdk.Duration_Days(jsii.Number(4)),
+		VisibilityTimeout: awscdk.Duration_Seconds(jsii.Number(b.Visibility.Seconds())),
+		DeadLetterQueue:   &awssqs.DeadLetterQueue{Queue: dlq, MaxReceiveCount: jsii.Number(float64(b.MaxReceives))},
+	})
+	for i, route := range bus.RoutesOf(f.Consumer) {
+		var on awsevents.IEventBus = r.bus
+		if bus.External(route.Source) {
+			on = r.defaultBus
+		}
+		awsevents.NewRule(stack, jsii.String(fmt.Sprintf("Route-%s-%d", f.Consumer, i)), &awsevents.RuleProps{
+			EventBus:     on,
+			EventPattern: &awsevents.EventPattern{Source: jsii.Strings(route.Source), DetailType: jsii.Strings(route.DetailTypes...)},
+			Targets: &[]awsevents.IRuleTarget{awseventstargets.NewSqsQueue(q, &awseventstargets.SqsQueueProps{
+				DeadLetterQueue: dlq, RetryAttempts: jsii.Number(8), MaxEventAge: awscdk.Duration_Hours(jsii.Number(24)),
+			})},
+		})
+	}
+	fn.AddEventSource(awslambdaeventsources.NewSqsEventSource(q, &awslambdaeventsources.SqsEventSourceProps{
+		BatchSize: jsii.Number(float64(b.BatchSize)), MaxBatchingWindow: awscdk.Duration_Seconds(jsii.Number(b.Window.Seconds())),
+		ReportBatchItemFailures: jsii.Bool(true),
+	}))
+	return dlq
 }
