@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"tribune/shared/metrics"
+	"tribune/shared/posts"
 	"tribune/shared/store"
 	"tribune/shared/store/dynamotest"
 )
@@ -260,4 +261,46 @@ func BenchmarkRecordSearch(b *testing.B) {
 		}
 		b.ReportMetric(float64(tbl.Trips.Count())/float64(b.N), "dynamodb-calls/click")
 	})
+}
+
+// Ten questions sent at once with one suggestion session: exactly one follows it (its
+// transaction marks the session), the nine others are told the session is gone (their
+// service writes them again without it); a ticket composer's session is never followed
+// by a question.
+func TestASuggestionSessionIsFollowedOnce(t *testing.T) {
+	t.Parallel()
+	st, _ := newStore(t)
+	now := time.Now()
+	svc := searchAnalyticsAt(st, &now)
+	session, err := svc.Record(ctx, metrics.SearchEntry{Kind: metrics.SearchKindSuggest, For: metrics.ForQuestion, Query: "rotate", Results: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ticketSession, err := svc.Record(ctx, metrics.SearchEntry{Kind: metrics.SearchKindSuggest, For: metrics.ForTicket, Query: "rotate", Results: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	question := func(i int, suggestion string) error {
+		p := posts.Post{ID: fmt.Sprintf("p_follow%d", i), SpaceID: "s_1", SpaceName: "General", Kind: posts.KindQuestion, Title: "Rotate?",
+			Body: "How?", HTML: "<p>How?</p>", AuthorID: "m_a", AuthorName: "A", CreatedAt: now, Reactions: map[string]int{"like": 0},
+			SuggestionID: suggestion}
+		return st.Posts().CreatePost(ctx, p, nil, nil)
+	}
+	followed, gone := 0, 0
+	for _, err := range atOnce(10, func(i int) error { return question(i, session) }) {
+		switch {
+		case err == nil:
+			followed++
+		case errors.Is(err, posts.ErrSuggestionGone):
+			gone++
+		default:
+			t.Fatal(err)
+		}
+	}
+	if followed != 1 || gone != 9 {
+		t.Fatalf("%d questions followed the session, %d were told it is gone", followed, gone)
+	}
+	if err := question(10, ticketSession); !errors.Is(err, posts.ErrSuggestionGone) {
+		t.Fatalf("a question followed a ticket composer's session: %v", err)
+	}
 }
