@@ -21,7 +21,7 @@ import (
 
 // sqsBatch is what the indexer's queue hands it: each event as an EventBridge rule puts
 // it on an SQS queue.
-func sqsBatch(t *testing.T, payloads ...eventtypes.Payload) events.SQSEvent {
+func sqsBatch(t testing.TB, payloads ...eventtypes.Payload) events.SQSEvent {
 	t.Helper()
 	var ev events.SQSEvent
 	for i, p := range payloads {

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"tribune/shared/app"
 	"tribune/shared/policy"
@@ -94,7 +95,10 @@ func TestSearchFindsNoCanaryInAForbiddenPlace(t *testing.T) {
 	}
 	hidden := c.hiddenSpace(admin, "Backroom", alice)
 
+	written := time.Now()
 	open := c.post(alice, public.ID, `{"kind":"discussion","title":"Canaryopen garden","body":"Everyone may read this."}`)
+	c.found(alice, "canaryopen", "post:"+open.ID)
+	t.Logf("freshness: a post is found %v after it is written (local event path)", time.Since(written).Round(time.Millisecond))
 	inClosed := c.post(alice, closed.ID, `{"kind":"discussion","title":"Plans","body":"The canaryclosed roadmap."}`)
 	inLeft := c.post(alice, left.ID, `{"kind":"discussion","title":"Notes","body":"The canaryleft minutes."}`)
 	inHidden := c.post(alice, hidden.ID, `{"kind":"discussion","title":"Secret","body":"The canaryhidden plan."}`)
