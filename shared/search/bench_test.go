@@ -406,3 +406,37 @@ func BenchmarkRestore100k(b *testing.B) {
 	b.ReportMetric(float64(percentile(restore, 0.5).Milliseconds()), "restore-ms")
 	b.ReportMetric(float64(percentile(first, 0.5).Microseconds())/1000, "first-query-ms")
 }
+
+// BenchmarkPutOne: one doc per batch, as the indexer applies an event: each Put returns
+// once the batch is on disk, so this is the indexer's ceiling in events per second
+// (before batching several events per Put).
+func BenchmarkPutOne(b *testing.B) {
+	ix, err := Open(filepath.Join(b.TempDir(), "index"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	g := newTextGen(2)
+	for i := range 10 {
+		docs := make([]Doc, 100)
+		for j := range docs {
+			docs[j] = g.benchDoc(i*100 + j)
+		}
+		if err := ix.Put(docs...); err != nil {
+			b.Fatal(err)
+		}
+	}
+	docs := make([]Doc, 1000)
+	for i := range docs {
+		docs[i] = g.benchDoc(i) // replaces: an edit
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		if err := ix.Put(docs[i%len(docs)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "docs/s")
+}

@@ -467,9 +467,9 @@ func (ix *Index) run(ctx context.Context, reader index.IndexReader, q Query, p p
 	}
 	req := bleve.NewSearchRequestOptions(main(""), q.Size, q.Offset, false)
 	if p.empty() {
-		req.SortBy([]string{"-" + fCreated, "_id"})
+		req.SortBy([]string{"-" + fCreated})
 	} else {
-		req.SortBy([]string{"-_score", "-" + fCreated, "_id"})
+		req.SortBy([]string{"-_score", "-" + fCreated})
 	}
 	req.Fields = []string{fKind, fSpace, fPost, fCreated, fTitle, fBody}
 	var extra []string // facets counted as if their field were not filtered
