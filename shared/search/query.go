@@ -56,6 +56,7 @@ type parsed struct {
 	phrases []string // each with at least two words
 	exact   string   // all words, as fExact holds a title
 	prefix  bool     // the last word is also a prefix
+	ignored int      // words beyond MaxWords, not searched
 }
 
 func (p parsed) empty() bool { return len(p.words) == 0 && len(p.phrases) == 0 }
@@ -92,6 +93,7 @@ func (ix *Index) parse(text string, typing bool) parsed {
 	for i, seg := range segments {
 		toks := ix.plain.Analyze([]byte(seg))
 		if n+len(toks) > MaxWords {
+			p.ignored += n + len(toks) - MaxWords
 			toks = toks[:MaxWords-n]
 		}
 		if len(toks) == 0 {
@@ -445,7 +447,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	res.Took = time.Since(start)
+	res.Took, res.IgnoredWords = time.Since(start), p.ignored
 	return res, nil
 }
 

@@ -154,6 +154,9 @@ type Result struct {
 	Hits   []Hit                   `json:"hits"`             // at most Query.Size
 	Facets map[string][]FacetCount `json:"facets,omitempty"` // "space", "kind", "author", "solved", "status", "month"; nil unless Query.Facets
 	Took   time.Duration           `json:"-"`
+	// IgnoredWords counts the words of Query.Text beyond MaxWords, not searched (the
+	// page may say "only the first 16 words were used").
+	IgnoredWords int `json:"ignoredWords,omitempty"`
 }
 
 // Hit is one result. The caller loads the item from the table (and checks it may be
