@@ -16,10 +16,10 @@ type suppression struct {
 var stackSuppressions = []suppression{
 	{id: "AwsSolutions-IAM4", reason: "Functions use AWSLambdaBasicExecutionRole (CloudWatch Logs writes only) and the X-Ray write policy; the CDK-managed BucketDeployment handler does too.",
 		appliesTo: []string{"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"}},
-	{id: "AwsSolutions-IAM5", reason: "Wildcards come from CDK grants scoped to one resource: the table's own indexes (table/index/*), X-Ray trace writes (no resource-level permissions exist), the files bucket's avatars/, images/, attachments/ and rewards/ prefixes, the BucketDeployment's copy into the web bucket, the schedules of the stack's own schedule group (schedule/<group>/*: their names are made at run time), and the clock function's versions for the scheduler's role (GrantInvoke).",
+	{id: "AwsSolutions-IAM5", reason: "Wildcards come from CDK grants scoped to one resource: the table's own indexes (table/index/*), X-Ray trace writes (no resource-level permissions exist), the files bucket's avatars/, images/, attachments/, rewards/ and search/ prefixes (search/: the index's versions, the indexer's objects), the BucketDeployment's copy into the web bucket, the schedules of the stack's own schedule group (schedule/<group>/*: their names are made at run time), and the clock function's versions for the scheduler's role (GrantInvoke).",
 		appliesTo: []string{"Resource::<TribuneTable.Arn>/index/*", "Resource::*", "Action::s3:GetObject*", "Action::s3:GetBucket*", "Action::s3:List*",
 			"Action::s3:DeleteObject*", "Action::s3:Abort*", "Resource::<Web3C8945DB.Arn>/*", "Resource::<Avatars91192A3D.Arn>/avatars/*", "Resource::<Avatars91192A3D.Arn>/images/*", "Resource::<Avatars91192A3D.Arn>/attachments/*",
-			"Resource::<Avatars91192A3D.Arn>/rewards/*", "Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/<Schedules>/*",
+			"Resource::<Avatars91192A3D.Arn>/rewards/*", "Resource::<Avatars91192A3D.Arn>/search/*", "Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/<Schedules>/*",
 			"Resource::<FnclockCF90C186.Arn>:*",
 			"Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*"}},
 	{id: "AwsSolutions-L1", reason: "Tribune's functions run on provided.al2023, the newest OS-only runtime; the flagged runtime is the CDK BucketDeployment's own handler, whose runtime CDK chooses."},

@@ -160,11 +160,42 @@ func TestStack(t *testing.T) {
 		must(t, func() {
 			consumers := 0
 			for _, f := range app.Catalogue() {
-				if f.Consumer != "" {
+				if f.Consumer != "" && f.Buffer == nil {
 					consumers++
 				}
 			}
 			tpl.ResourceCountIs(jsii.String("AWS::Lambda::EventInvokeConfig"), jsii.Number(float64(consumers)))
+		})
+	})
+
+	t.Run("the search indexer: its rules feed one queue with a dead-letter queue, large batches, one at a time", func(t *testing.T) {
+		f, err := app.FunctionNamed("searchindex")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range bus.RoutesOf(f.Consumer) {
+			must(t, func() {
+				tpl.HasResourceProperties(jsii.String("AWS::Events::Rule"), &map[string]any{
+					"EventPattern": map[string]any{"source": []any{r.Source}, "detail-type": toAny(r.DetailTypes)},
+					"Targets": []any{assertions.Match_ObjectLike(&map[string]any{
+						"Arn":              map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("^ConsumerQueuesearchindex")), "Arn"}},
+						"DeadLetterConfig": assertions.Match_ObjectLike(&map[string]any{}),
+					})},
+				})
+			})
+		}
+		must(t, func() {
+			tpl.HasResourceProperties(jsii.String("AWS::Lambda::EventSourceMapping"), &map[string]any{
+				"BatchSize": 1000, "MaximumBatchingWindowInSeconds": 10, "FunctionResponseTypes": []any{"ReportBatchItemFailures"},
+				"FunctionName": map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^Fnsearchindex"))},
+			})
+			tpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), &map[string]any{
+				"Description": f.Description, "ReservedConcurrentExecutions": 1, "EphemeralStorage": map[string]any{"Size": 2048},
+			})
+			tpl.HasResourceProperties(jsii.String("AWS::SQS::Queue"), &map[string]any{
+				"VisibilityTimeout": 1800,
+				"RedrivePolicy":     map[string]any{"deadLetterTargetArn": assertions.Match_AnyValue(), "maxReceiveCount": 20},
+			})
 		})
 	})
 
@@ -251,13 +282,13 @@ func TestStack(t *testing.T) {
 		}
 	})
 
-	t.Run("files bucket prefixes: avatars for registration and the erasure, images for posting and the sweeper, attachments for ticketing", func(t *testing.T) {
+	t.Run("files bucket prefixes: avatars for registration and the erasure, images for posting and the sweeper, attachments for ticketing, search for the indexer and the search function", func(t *testing.T) {
 		prefixes := map[string][]string{}
 		policies := resources(t, tpl, "AWS::IAM::Policy")
 		mustJSON := func(p map[string]any) []byte { raw, _ := json.Marshal(p["Properties"]); return raw }
 		for id, p := range policies {
 			raw, _ := json.Marshal(p["Properties"])
-			for _, prefix := range []string{"/avatars/*", "/images/*", "/attachments/*"} {
+			for _, prefix := range []string{"/avatars/*", "/images/*", "/attachments/*", "/search/*"} {
 				if strings.Contains(string(raw), prefix) {
 					prefixes[id] = append(prefixes[id], prefix)
 				}
@@ -294,11 +325,24 @@ func TestStack(t *testing.T) {
 				if strings.Join(got, ",") != "/images/*" || strings.Contains(string(mustJSON(p)), "s3:GetObject") {
 					t.Errorf("ticketsweep reaches %v", got)
 				}
+			case strings.HasPrefix(id, "Fnsearchindex"):
+				// The index's versions: written, read, listed and expired by the indexer.
+				found++
+				if strings.Join(got, ",") != "/search/*" || !strings.Contains(string(mustJSON(p)), "s3:PutObject") {
+					t.Errorf("searchindex reaches %v", got)
+				}
+			case strings.HasPrefix(id, "Fnsearch"):
+				// The search function reads and lists the versions, and writes none.
+				found++
+				if raw := string(mustJSON(p)); strings.Join(got, ",") != "/search/*" || strings.Contains(raw, "s3:PutObject") ||
+					strings.Contains(raw, "s3:DeleteObject") || !strings.Contains(raw, "s3:ListBucket") {
+					t.Errorf("search reaches %v", got)
+				}
 			default:
 				t.Errorf("%s reaches the files bucket: %v", id, got)
 			}
 		}
-		if found != 5 {
+		if found != 7 {
 			t.Errorf("files bucket grants: %v", prefixes)
 		}
 	})
@@ -309,9 +353,11 @@ func TestStack(t *testing.T) {
 		raw, _ := json.Marshal(tpl.ToJSON())
 		var doc struct{ Resources map[string]any }
 		_ = json.Unmarshal(raw, &doc)
-		if n := len(doc.Resources); n > 400 || n < 100 {
+		n := len(doc.Resources)
+		if n > 400 || n < 100 {
 			t.Fatalf("%d resources in the stack", n)
 		}
+		t.Logf("%d resources in the stack", n)
 	})
 
 	t.Run("one-time schedules: a group, the scheduler's role invoking the clock, the functions that set them", func(t *testing.T) {

@@ -421,6 +421,10 @@ type SearchIndexer struct {
 
 	handlers map[string]bus.Handler
 	index    *attachedIndex
+	// loaded is the version the index in Dir is (restored or published last): when the
+	// pointer names another (the ops rebuild published one), that one is loaded first.
+	loaded string
+	dir    string
 }
 
 // NewSearchIndexer is the indexer of st's events, publishing to files, working in dir.
@@ -431,26 +435,34 @@ func NewSearchIndexer(st *store.Store, files SearchFiles, dir string) *SearchInd
 // open restores the newest published version, or starts an empty index when there is
 // none (the ops rebuild fills it: docs/operations.md).
 func (x *SearchIndexer) open(ctx context.Context) (*attachedIndex, error) {
-	if x.index != nil {
-		return x.index, nil
-	}
 	if err := os.MkdirAll(x.Dir, 0o700); err != nil {
 		return nil, fmt.Errorf("app.SearchIndexer: %w", err)
 	}
+	// One small GET a batch: the version in /tmp is still the newest, unless the ops
+	// rebuild published another meanwhile.
 	v, ok, err := LatestSearch(ctx, x.Files)
 	if err != nil {
 		return nil, err
 	}
+	if x.index != nil && (!ok || v.Version == x.loaded) {
+		return x.index, nil
+	}
 	var ix *search.Index
+	var dir string
 	if ok {
-		ix, _, err = RestoreSearch(ctx, x.Files, v, x.Dir)
+		ix, dir, err = RestoreSearch(ctx, x.Files, v, x.Dir)
 	} else {
-		ix, err = search.Open(filepath.Join(x.Dir, "empty"))
+		dir = filepath.Join(x.Dir, "empty")
+		ix, err = search.Open(dir)
 	}
 	if err != nil {
 		return nil, err
 	}
-	x.index = &attachedIndex{ix: ix}
+	if x.index != nil {
+		_ = x.index.ix.Close()
+		_ = os.RemoveAll(x.dir)
+	}
+	x.index, x.loaded, x.dir = &attachedIndex{ix: ix}, v.Version, dir
 	AttachSearch(x.Store, ix)
 	return x.index, nil
 }
@@ -499,6 +511,7 @@ func (x *SearchIndexer) Handle(ctx context.Context, ev events.SQSEvent) (events.
 	if err != nil {
 		return events.SQSEventResponse{}, err
 	}
+	x.loaded = v.Version
 	slog.InfoContext(logx.WithRequestID(ctx, v.Version), "search index published", "events", len(ev.Records), "put", done.Put,
 		"deleted", done.Deleted, "docs", v.Docs, "bytes", v.Bytes, "ms", time.Since(start).Milliseconds())
 	return resp, nil
