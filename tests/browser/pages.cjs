@@ -326,6 +326,17 @@ function visitsOf(d) {
     kpisHealthChecks: { admin: ['/kpis/health-checks'] },
     kpisHealthCheck: { admin: [{ url: '/kpis/health-checks/hc_nope', notFound: true }] },
     kpisManage: { admin: ['/kpis/manage'] },
+
+    // Search (issue 15): the results of a word found in names, posts, comments, profiles
+    // and tickets, each reader seeing what they may; the staff's analytics.
+    search: {
+      visitor: ['/search?q=synchronisation'],
+      member: ['/search?q=synchronisation', '/search?q=synchronisation&kind=question'],
+      moderator: ['/search?q=synchronisation'],
+      agent: ['/search?q=synchronisation'],
+      admin: ['/search?q=synchronisation&kind=discussion'],
+    },
+    searchAnalytics: { moderator: ['/search/analytics'], agent: ['/search/analytics'], admin: ['/search/analytics'] },
   };
 }
 
@@ -352,7 +363,7 @@ function plan(d) {
       if (urls.length === 0) missing.push(`${r.path} as ${persona}`);
       urls.forEach((u, i) => {
         const v = typeof u === 'string' ? { url: u } : u;
-        const m = matchRoute(v.url.split('#')[0]);
+        const m = matchRoute(v.url.split('#')[0].split('?')[0]);
         if (!m || m.name !== r.name) fail(`the visit ${v.url} is not the route ${r.path}`);
         list.push({ persona, route: r.name, name: `${r.name}${urls.length > 1 ? i + 1 : ''}`, ...v });
       });

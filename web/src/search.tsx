@@ -205,11 +205,10 @@ function ResultItem(props: { lang: Lang; r: SearchResult; searchId: string; posi
         </ResultLink>
       </h2>
       {body.length > 0 ? (
-        body.slice(0, 2).map((frag, i) => (
-          <p class="search-snippet" key={i}>
-            <Highlight parts={frag} />
-          </p>
-        ))
+        // One fragment, the best: a second is often the same words again (a quote).
+        <p class="search-snippet">
+          <Highlight parts={body[0]} />
+        </p>
       ) : r.excerpt ? (
         <p class="search-snippet">{r.excerpt}</p>
       ) : null}
