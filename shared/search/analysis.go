@@ -68,7 +68,9 @@ type foldingFilter struct {
 
 func (f foldingFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 	for _, t := range in {
-		t.Term = f.f.Filter(t.Term)
+		if !isASCII(t.Term) { // most words: nothing to fold, nothing to allocate
+			t.Term = f.f.Filter(t.Term)
+		}
 	}
 	return in
 }
@@ -92,6 +94,15 @@ func (repeatCap) Filter(in analysis.TokenStream) analysis.TokenStream {
 		}
 	}
 	return out
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 func analyzerOf(cache *registry.Cache, filters ...string) (analysis.Analyzer, error) {
