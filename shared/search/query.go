@@ -48,6 +48,7 @@ var ErrBadDates = errs.InvalidField("from", "search_bad_dates", "Dates are betwe
 type word struct {
 	surface string
 	plain   string
+	quoted  bool // "word": as written, no typo
 }
 
 // parsed is a query's text cut into words and quoted phrases.
@@ -109,7 +110,7 @@ func (ix *Index) parse(text string, typing bool) parsed {
 			continue
 		}
 		for _, t := range toks {
-			p.words = append(p.words, word{surface: seg[t.Start:t.End], plain: string(t.Term)})
+			p.words = append(p.words, word{surface: seg[t.Start:t.End], plain: string(t.Term), quoted: i%2 == 1})
 		}
 		// A quoted single word is matched as written (no typo, no prefix).
 		lastIsWord = i%2 == 0 && toks[len(toks)-1].End == len(seg)
@@ -213,7 +214,7 @@ func (ix *Index) wordQuery(r index.IndexReader, w word, prefix bool) (query.Quer
 		field string
 		boost float64
 	}{{fPTitle, boostLooseTitle}, {fPBody, boostLooseBody}} {
-		if n := typos(letters); n > 0 && fz != nil {
+		if n := typos(letters); n > 0 && fz != nil && !w.quoted {
 			d, err := fz.FieldDictFuzzy(f.field, w.plain, n, "")
 			q, err := expansion(d, err, f.field, maxFuzzyTerms, f.boost)
 			if err != nil {

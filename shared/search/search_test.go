@@ -111,6 +111,8 @@ func TestTyposByWordLength(t *testing.T) {
 		{"kobarnetis", []string{}},             // not 3
 		{"kubernets", []string{"post:long"}},   // a letter left out
 		{"kuberrnetes", []string{"post:long"}}, // a letter too many
+		{`"kubernetis"`, []string{}},           // a quoted word is taken as written
+		{`"kubernetes"`, []string{"post:long"}},
 	}
 	for _, c := range cases {
 		if got := ids(t, ix, Query{Text: c.text}); !slices.Equal(got, c.want) {
