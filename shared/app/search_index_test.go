@@ -170,3 +170,39 @@ func TestSearchIndexerPublishesEachBatchAndTheSearchFunctionSwapsIt(t *testing.T
 		t.Fatalf("a junk message: %v %+v", err, resp)
 	}
 }
+
+// The ops rebuild reads every searchable item of the table into a new index: the
+// visible ones are found, the hidden ones are not, and nothing else is in it.
+func TestSearchRebuildFindsWhatTheTableHolds(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t) // no index attached: only the rebuild writes one
+	admin, mod, alice := c.as("ada", policy.RoleAdmin), c.as("mona", policy.RoleModerator), c.as("alice")
+	sp := c.space(admin, "Gardening", spaces.Public, alice)
+	kept := c.post(alice, sp.ID, `{"kind":"idea","title":"Compost bins","body":"Let us share compost bins."}`)
+	gone := c.post(alice, sp.ID, `{"kind":"discussion","title":"Compost spam","body":"Buy compost."}`)
+	answer := c.comment(admin, kept.ID, `{"body":"Compost bins are on order."}`)
+	if status, body := c.call(mod, "POST", "/api/posts/"+gone.ID+"/hide", `{"reason":"Spam."}`, nil); status != 200 {
+		t.Fatalf("hide: %d %s", status, body)
+	}
+	ix, err := search.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	done, err := app.RebuildSearch(context.Background(), c.st, ix, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits := hitsOf(t, ix, "compost", sp.ID)
+	if _, ok := hits["post:"+kept.ID]; !ok || len(hits) != 2 || hits["comment:"+answer.ID].PostID != kept.ID {
+		t.Fatalf("rebuilt index finds %v", hits)
+	}
+	res, err := ix.Search(context.Background(), search.Query{Text: "Gardening", Access: search.Access{ListedSpaces: []string{sp.ID}}})
+	if err != nil || len(res.Hits) != 1 || res.Hits[0].ID != "space:"+sp.ID {
+		t.Fatalf("the space: %+v %v", res, err)
+	}
+	// Members: ada, mona, alice (members found by name); the hidden post is no document.
+	if n, _ := ix.Count(); done.Put != int(n) || done.Deleted < 1 {
+		t.Fatalf("rebuild put %d, deleted %d; the index holds %d", done.Put, done.Deleted, n)
+	}
+}

@@ -54,7 +54,7 @@ type SearchDocs struct {
 // SearchDocs reads the current search document of each ref: a post (GetItem of the post
 // and of its author, for the language), a comment (its pointer, the comment, its post
 // and its author), a member (GetItem), a space (GetItem), a ticket (one Query of its
-// partition: the ticket and its replies, then its requester). Pattern 300.
+// partition: the ticket and its replies, then its requester). Pattern 310.
 //
 // What is absent: a post hidden or deleted; a comment hidden or deleted, or on such a
 // post; a member deleted or banned; a ticket's internal notes are never part of its
@@ -266,7 +266,7 @@ func TicketSearchDoc(t tickets.Ticket, replies []tickets.Reply, a *members.Membe
 
 // PostCommentRefs are the comments of a post (their pointers' keys: one Query, keys
 // only), for the indexer when a post moves, is hidden or deleted: its comments follow.
-// Pattern 301.
+// Pattern 311.
 func (s *Store) PostCommentRefs(ctx context.Context, postID string) ([]SearchRef, error) {
 	in := queryPrefix(s.Table, postPK(postID), commentPointerSK(""), keysOnly)
 	items, err := s.queryAll(ctx, in)
@@ -288,7 +288,7 @@ var searchTypes = map[string]string{typePost: SearchPost, typeComment: SearchCom
 
 // EachSearchRef lists every entity that may have a search document, a page at a time
 // (the ops rebuild: docs/operations.md): a Scan filtered on Type, projecting the ids
-// only. Never on a request path. Pattern 302.
+// only. Never on a request path. Pattern 312.
 func (s *Store) EachSearchRef(ctx context.Context, page func([]SearchRef) error) error {
 	values := map[string]types.AttributeValue{}
 	var names []string
@@ -322,7 +322,7 @@ func (s *Store) EachSearchRef(ctx context.Context, page func([]SearchRef) error)
 
 // SpacesByID reads spaces by id (one BatchGetItem per 100; absent ids are left out):
 // the search routes read the spaces a reader belongs to that no listing names (hidden
-// ones). Pattern 303.
+// ones). Pattern 313.
 func (s *Store) SpacesByID(ctx context.Context, ids []string) (map[string]spaces.Space, error) {
 	keys := make([]map[string]types.AttributeValue, 0, len(ids))
 	for _, id := range ids {
