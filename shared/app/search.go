@@ -128,13 +128,14 @@ func SearchRoutes(d Deps) []httpx.Route {
 				{Name: "space", Description: "Only in this space"}, {Name: "author", Description: "Only by this member"},
 				{Name: "from", Description: "Created on or after this day (YYYY-MM-DD)"}, {Name: "to", Description: "Created on or before this day (YYYY-MM-DD)"},
 				{Name: "solved", Description: "true: solved questions and tickets; false: unsolved ones"},
-				{Name: "status", Description: "An idea's status"}, {Name: "offset", Description: "The next page's offset (0 to 1000)"},
+				{Name: "status", Description: "An idea's status"}, {Name: "offset", Description: "The next page's offset (0 to 1000); only the first page (offset 0) counts as a search and has a searchId"},
 				{Name: "size", Description: "Results per page (1 to 50, default 20)"}, {Name: "facets", Description: "1: count the hits by space, kind, author, solved, status and month"}},
 			Responses: httpx.Answers(200, "A page of results", SearchAnswer{}, map[int]string{400: "Bad search or filter", 503: "Search is not available"})},
 		{Method: "GET", Pattern: "/api/search/suggest", Tag: "search", Action: policy.SignedIn, Handler: h.suggest,
 			Summary: "The closest solved questions to what a member is writing (the question and ticket composers).",
 			Query: []httpx.Param{q, {Name: "for", Required: true, Description: "question or ticket: the composer asking"},
-				{Name: "space", Description: "The space the composer writes in"}},
+				{Name: "space", Description: "The space the composer writes in"},
+				{Name: "suggestionId", Description: "The suggestionId this composer was last given: its session goes on (search analytics)"}},
 			Responses: httpx.Answers(200, "At most 5 suggestions", SuggestAnswer{}, map[int]string{400: "Bad input", 503: "Search is not available"})},
 	}
 	return append(routes, searchAnalyticsRoutes(d)...)
@@ -165,7 +166,12 @@ func (h searchHTTP) search(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	ans.SearchID = h.record(ctx, SearchRecord{Query: q.Text, Results: int(ans.Total), Kind: "search"})
+	// A search is counted once, on its first page: "more" is the same search read on
+	// (docs/kpis.md, VII); the further pages carry no searchId of their own to click
+	// through, so the first page's id goes on with the address (the web keeps it).
+	if q.Offset == 0 {
+		ans.SearchID = h.record(ctx, SearchRecord{Query: q.Text, Results: int(ans.Total), Kind: "search"})
+	}
 	httpx.WriteJSON(w, http.StatusOK, ans)
 }
 
@@ -182,6 +188,13 @@ func (h searchHTTP) suggest(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, errSearchFilter("space", "a space id"))
 		return
 	}
+	// The composer's previous suggestionId continues its session (one session per
+	// composer, however many pauses in typing: docs/kpis.md, "Before you ask").
+	session := v.Get("suggestionId")
+	if session != "" && !httpx.ValidID(session) {
+		httpx.WriteError(w, r, errSearchFilter("suggestionId", "the suggestionId of an earlier answer"))
+		return
+	}
 	solved := true
 	q := search.Query{Text: v.Get("q"), Kinds: []string{search.KindQuestion}, Solved: &solved, Typing: true, Size: SuggestSize}
 	ans, err := h.run(ctx, actor, q)
@@ -194,7 +207,7 @@ func (h searchHTTP) suggest(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	id := h.record(ctx, SearchRecord{Query: q.Text, Results: len(ans.Results), Kind: "suggest", For: purpose, SpaceID: spaceID})
+	id := h.record(ctx, SearchRecord{Query: q.Text, Results: len(ans.Results), Kind: "suggest", For: purpose, SpaceID: spaceID, Session: session})
 	httpx.WriteJSON(w, http.StatusOK, SuggestAnswer{SuggestionID: id, Results: ans.Results})
 }
 
