@@ -71,6 +71,16 @@ func TestDeflectionEndToEnd(t *testing.T) {
 		return c.call(cara, "POST", "/api/spaces/"+acme.ID+"/tickets", body+"}", nil)
 	}
 	followed := c.suggestAs(cara, "ticket", "rotate api key")
+	// The same composer asking again with its suggestionId goes on with its session:
+	// another pause in typing is not another session.
+	var again app.SuggestAnswer
+	if status, raw := c.call(cara, "GET", "/api/search/suggest?for=ticket&q=rotate+api&suggestionId="+followed.SuggestionID, "", &again); status != 200 ||
+		len(again.Results) == 0 || again.SuggestionID != followed.SuggestionID {
+		t.Fatalf("a composer's second request: %d %s, want its session %s going on", status, raw, followed.SuggestionID)
+	}
+	if status, raw := c.call(cara, "GET", "/api/search/suggest?for=ticket&q=rotate&suggestionId=not+an+id", "", nil); status != 400 || problemCode(raw) != "search_bad_filter" {
+		t.Fatalf("a malformed suggestionId: %d %s", status, raw)
+	}
 	for i, id := range []string{followed.SuggestionID, followed.SuggestionID, "q_nosuchsuggestion"} {
 		if status, raw := ticket(id); status != 201 {
 			t.Fatalf("ticket %d with suggestionId %s: %d %s", i, id, status, raw)
@@ -102,6 +112,11 @@ func TestDeflectionEndToEnd(t *testing.T) {
 	// Two searches from the search box (KPI VII), one found nothing.
 	c.searchAs(bob, "q=rotate")
 	c.searchAs(bob, "q=zzyzx")
+	// Its next page is the same search read on: not counted, no searchId of its own.
+	var more app.SearchAnswer
+	if status, raw := c.call(bob, "GET", "/api/search?q=rotate&offset=20", "", &more); status != 200 || more.SearchID != "" {
+		t.Fatalf("a second page: %d %s", status, raw)
+	}
 	c.settledItems()
 
 	from, to := metrics.Day(start), metrics.Day(time.Now())
