@@ -645,3 +645,35 @@ func TestOpenInAnEmptyExistingDirectory(t *testing.T) {
 		t.Errorf("found %v", got)
 	}
 }
+
+// TestExpansionsAreBounded: a 2-letter prefix stands for at most maxPrefixTerms words (the
+// most frequent), and a typo for at most maxFuzzyTerms, whatever the vocabulary.
+func TestExpansionsAreBounded(t *testing.T) {
+	t.Parallel()
+	var docs []Doc
+	for i := range 200 {
+		// 200 distinct 8-letter words starting "ab", each in its own doc's title: all
+		// within 2 edits of one another.
+		w := fmt.Sprintf("ab%c%cqqqq", 'a'+i%26, 'a'+(i/26)%26)
+		docs = append(docs, post(fmt.Sprint("p", i), KindDiscussion, "en", "Doc "+w, "x"))
+	}
+	ix := open(t, docs...)
+	res := find(t, ix, Query{Text: "ab", Typing: true, Size: 50})
+	if res.Total != maxPrefixTerms {
+		t.Errorf("a 2-letter prefix found %d docs, want %d of the 200", res.Total, maxPrefixTerms)
+	}
+	res = find(t, ix, Query{Text: "abaaqqqq"})
+	if res.Total != maxFuzzyTerms {
+		t.Errorf("a word with 2 typos allowed found %d docs, want %d of the 200", res.Total, maxFuzzyTerms)
+	}
+}
+
+func TestSearchHonoursTheContext(t *testing.T) {
+	t.Parallel()
+	ix := open(t, post("a", KindDiscussion, "en", "Hello", "x"))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := ix.Search(ctx, Query{Text: "hello", Access: everyone}); !errors.Is(err, context.Canceled) {
+		t.Errorf("a cancelled search: %v", err)
+	}
+}
