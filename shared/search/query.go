@@ -408,7 +408,8 @@ func validDate(t time.Time) bool { return t.IsZero() || !t.Before(minDate) && t.
 
 // Search runs q, filtered by q.Access, best first (score, then newest). Without words it
 // lists the filtered docs newest first. Errors: ErrEmptyQuery, ErrQueryTooLong,
-// ErrTooDeep, ErrBadSize, ErrBadDates; ctx's deadline bounds the time.
+// ErrTooDeep, ErrBadSize, ErrBadDates; ctx's deadline bounds the time (its error is
+// wrapped: errors.Is(err, context.DeadlineExceeded), for the caller's 503).
 func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	start := time.Now()
 	switch {
