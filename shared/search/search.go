@@ -47,13 +47,20 @@
 //     frequent, as Lucene's top-terms rewrite), so any input costs bounded time and memory.
 //   - Ranking: bleve's BM25 scoring, and repeated words capped at indexing: a word counts
 //     at most 3 times per field (bleve's BM25 saturation alone proved weak: its average
-//     field length left a 50-times repetition scoring 4 times a doc saying it twice); title fields boosted ×5, a whole-title match
-//     ×20 more; accepted answers and staff writing add a boost; ties by Created, newest
-//     first. Browsing by filters without words: newest first.
+//     field length left a 50-times repetition scoring 4 times a doc saying it twice).
+//     Title fields boosted ×5, a whole-title match adds ×20; accepted answers and staff
+//     writing add a boost; ties by Created, newest first. Browsing by filters without
+//     words: newest first.
+//   - Highlights: the matched words of title and body (stems, typos, prefixes) as Parts,
+//     fragments of about 160 characters cut between words, "…" where text is left out.
 //   - Facets (Query.Facets) are counted over the filtered hits, except that a filtered
 //     field's own facet is counted as if that field were not filtered (the Algolia
 //     disjunctive-facet and Discourse convention): one more bleve search per filtered
-//     faceted field, only when facets are asked for.
+//     faceted field, only when facets are asked for. Facets count only what the reader
+//     may find (the Access filter applies), so they never reveal a space or an author.
+//   - Solved filters questions and tickets (other kinds have no state): the composer's
+//     "solved questions and articles" is Kinds [question] with Solved, plus Kinds
+//     [article].
 //   - Access: a member doc needs Members; a space doc its SpaceID in ListedSpaces; a
 //     ticket AllTickets or its SpaceID in TicketSpaces; every other doc its SpaceID in
 //     Spaces. The filter does not score, so it never changes the ranking.
