@@ -438,13 +438,45 @@ const forms = [
     // The page checks the form whole (issue 13, finding 13): every empty field at once.
     cases: [{ what: 'empty', fill: {}, field: '#sa-space', code: 'missing_field', also: ['#sa-title', '#sa-body'] }],
   },
+  // Search (issue 15): the header's box on every page (its field is bounded by maxlength:
+  // nothing to send wrong), the results page's box, and its dates (an end before the
+  // start is said under the end).
+  {
+    name: 'header search',
+    file: 'search.tsx',
+    persona: 'member',
+    url: () => '/',
+    form: '#header-search-form',
+    // On a phone the box opens from its button.
+    open: async (page) => {
+      const toggle = page.locator('header button.search-toggle');
+      if ((await toggle.isVisible()) && (await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+    },
+    required: [],
+    cases: [],
+  },
+  { name: 'search again', file: 'search.tsx', persona: 'member', url: () => '/search?q=data', form: 'form.search-again', required: [], cases: [] },
+  {
+    name: 'search dates',
+    file: 'search.tsx',
+    persona: 'member',
+    url: () => '/search?q=data',
+    form: 'form.search-dates',
+    // On a phone the filters are behind their button.
+    open: async (page) => {
+      const toggle = page.locator('.search-filters button.filters-toggle');
+      if ((await toggle.isVisible()) && (await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+    },
+    required: [],
+    cases: [{ what: 'the end before the start', fill: { '#search-from': '2026-05-02', '#search-to': '2026-05-01' }, field: '#search-to', text: (s) => [s.find.datesOrder] }],
+  },
 ];
 
 // The pages searched for forms no row covers, as each persona.
 const scanned = (d) => ({
   visitor: ['/', `/invite/${d.code}`, `/spaces/${d.space}`, `/posts/${d.question}`],
   member: ['/', '/me/profile', '/members', `/members/${d.me.admin.id}`, `/spaces/${d.space}`, `/spaces/${d.customer}`, `/posts/${d.question}`, `/posts/${d.poll}`, `/tickets/${d.ticket}`, `/tickets/${d.solved}`,
-    '/rewards/catalogue', '/rewards/orders'],
+    '/rewards/catalogue', '/rewards/orders', '/search?q=data'],
   admin: ['/', '/admin', '/me/profile', '/members', `/members/${d.me.member.id}`, `/spaces/${d.space}`, `/spaces/${d.customer}`, `/posts/${d.question}`, `/tickets/${d.ticket}`, '/support', '/moderation',
     '/rewards/admin/catalogue', '/rewards/catalogue', '/newsletters/calendar'],
 });

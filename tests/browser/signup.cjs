@@ -218,13 +218,13 @@ async function main() {
     await ip.getByRole('listitem').filter({ hasText: 'boss' }).getByText('Staff', { exact: true }).waitFor();
     await check(ip, 'directory');
     await ip.getByLabel('Name (the start of any word)').fill('martin');
-    await ip.getByRole('button', { name: 'Search' }).click();
+    await ip.getByRole('button', { name: 'Search', exact: true }).click();
     await ip.getByRole('heading', { name: 'Members with a name word starting with “martin”' }).waitFor();
     await ip.getByRole('link', { name: 'Zoé Martin' }).waitFor();
     await ip.getByRole('button', { name: 'Show everyone' }).click();
     await ip.getByRole('heading', { name: 'Everyone, by name' }).waitFor();
     await ip.getByLabel('or expertise tag').fill('dynamodb');
-    await ip.getByRole('button', { name: 'Search' }).click();
+    await ip.getByRole('button', { name: 'Search', exact: true }).click();
     await ip.getByRole('link', { name: 'Zoé Martin' }).click();
     await ip.getByRole('heading', { name: 'Zoé Martin' }).waitFor();
     await ip.getByText('Moderator of the data community.').waitFor();
@@ -291,7 +291,7 @@ async function main() {
     await admin.getByRole('heading', { name: 'Acme support' }).waitFor();
     await admin.getByText('Manage this space').click();
     await admin.getByLabel('Invite a member (name)').fill('Zo');
-    await admin.getByRole('button', { name: 'Search' }).click();
+    await admin.getByRole('button', { name: 'Search', exact: true }).click();
     await admin.getByRole('listitem').filter({ hasText: 'Zoé Martin' }).getByRole('button', { name: 'Invite' }).click();
     await admin.getByRole('status').filter({ hasText: 'Zoé Martin is invited.' }).waitFor();
     await ip.goto(base + '/', { waitUntil: 'networkidle' });

@@ -87,7 +87,7 @@ export function HeaderSearch(props: { lang: Lang; path: string }) {
         }}
       >
         <span class="search-icon" aria-hidden="true" />
-        <span class="visually-hidden">{open ? s.close : s.open}</span>
+        <span class="visually-hidden">{s.open}</span>
       </button>
       <form id="header-search-form" role="search" aria-label={s.landmark} onSubmit={submit}>
         <label for="header-search-q" class="visually-hidden">
@@ -108,7 +108,7 @@ export function HeaderSearch(props: { lang: Lang; path: string }) {
         />
         <button type="submit" class="search-submit">
           <span class="search-icon" aria-hidden="true" />
-          <span class="visually-hidden">{s.submit}</span>
+          <span class="visually-hidden">{s.landmark}</span>
         </button>
       </form>
     </div>
@@ -335,11 +335,12 @@ function Filters(props: { lang: Lang; params: SearchParams; facets: Record<strin
           )}
           <form class="search-dates" onSubmit={applyDates} noValidate aria-labelledby="facet-dates">
             <label for="search-from">{s.find.from}</label>
-            <input id="search-from" type="date" value={from} onInput={(e) => setFrom((e.currentTarget as HTMLInputElement).value)} {...(dateProblem ? { 'aria-invalid': true, 'aria-describedby': 'search-dates-error' } : {})} />
+            <input id="search-from" type="date" value={from} onInput={(e) => setFrom((e.currentTarget as HTMLInputElement).value)} />
             <label for="search-to">{s.find.to}</label>
-            <input id="search-to" type="date" value={to} onInput={(e) => setTo((e.currentTarget as HTMLInputElement).value)} {...(dateProblem ? { 'aria-invalid': true, 'aria-describedby': 'search-dates-error' } : {})} />
+            {/* An end before the start is the end's problem, said under it. */}
+            <input id="search-to" type="date" value={to} onInput={(e) => setTo((e.currentTarget as HTMLInputElement).value)} {...(dateProblem ? { 'aria-invalid': true, 'aria-describedby': 'search-to-error' } : {})} />
             {dateProblem && (
-              <p class="error field-error" role="alert" id="search-dates-error">
+              <p class="error field-error" role="alert" id="search-to-error">
                 {s.find.datesOrder}
               </p>
             )}
