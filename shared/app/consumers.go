@@ -176,6 +176,7 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 		bus.On(ConsumerSearch, index.OnPostModerated),
 		bus.On(ConsumerSearch, index.OnCommentCreated),
 		bus.On(ConsumerSearch, index.OnCommentDeleted),
+		bus.On(ConsumerSearch, index.OnCommentUpdated),
 		bus.On(ConsumerSearch, index.OnAnswerAccepted),
 		bus.On(ConsumerSearch, index.OnContentHidden),
 		bus.On(ConsumerSearch, index.OnIdeaStatusChanged),

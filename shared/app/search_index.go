@@ -156,6 +156,11 @@ func (x searchIndexer) OnCommentDeleted(ctx context.Context, e eventtypes.Commen
 
 // OnAnswerAccepted: the question is solved, the answer accepted, the previous one no
 // longer.
+// OnCommentUpdated: its text edited, or shown again after being hidden.
+func (x searchIndexer) OnCommentUpdated(ctx context.Context, e eventtypes.CommentUpdated) error {
+	return x.touch(ctx, commentTouch(e.PostID, e.CommentID))
+}
+
 func (x searchIndexer) OnAnswerAccepted(ctx context.Context, e eventtypes.AnswerAccepted) error {
 	ts := []searchTouch{postTouch(e.PostID, false), commentTouch(e.PostID, e.CommentID)}
 	if e.PreviousAnswer != "" {
@@ -166,7 +171,8 @@ func (x searchIndexer) OnAnswerAccepted(ctx context.Context, e eventtypes.Answer
 
 func (x searchIndexer) OnContentHidden(ctx context.Context, e eventtypes.ContentHidden) error {
 	if e.CommentID != "" {
-		return x.touch(ctx, commentTouch(e.PostID, e.CommentID))
+		// A hidden accepted answer no longer answers: its question is unsolved again.
+		return x.touch(ctx, commentTouch(e.PostID, e.CommentID), postTouch(e.PostID, false))
 	}
 	return x.touch(ctx, postTouch(e.PostID, true))
 }

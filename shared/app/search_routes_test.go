@@ -243,3 +243,53 @@ func TestSearchRefusesBadInputClearly(t *testing.T) {
 		}
 	}
 }
+
+// A comment's edit and its showing again after being hidden reach the index
+// (comment.updated); hiding an accepted answer makes its question unsolved in search.
+func TestSearchFollowsCommentEditsHidingAndRestoring(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	c.withSearch()
+	admin := c.as("ada", policy.RoleAdmin)
+	mod := c.as("mona", policy.RoleModerator)
+	asker, helper := c.as("asker"), c.as("helper")
+	square := c.space(admin, "Town square", spaces.Public, asker, helper)
+	q := c.post(asker, square.ID, `{"kind":"question","title":"Printer jams","body":"Every morning."}`)
+	answer := c.comment(helper, q.ID, `{"body":"Clean the oldroller first."}`)
+	if status, body := c.call(asker, "POST", "/api/posts/"+q.ID+"/comments/"+answer.ID+"/accept", "", nil); status != 200 {
+		t.Fatalf("accept: %d %s", status, body)
+	}
+	c.found(asker, "oldroller", "comment:"+answer.ID)
+	solved := func() []string {
+		var ids []string
+		for _, r := range c.searchAs(asker, "q=printer&solved=true").Results {
+			ids = append(ids, r.ID)
+		}
+		return ids
+	}
+	waitFor(t, "the question solved in search", func() bool { return contains(solved(), "post:"+q.ID) })
+
+	if status, body := c.call(helper, "PATCH", "/api/posts/"+q.ID+"/comments/"+answer.ID, `{"body":"Clean the newroller first."}`, nil); status != 200 {
+		t.Fatalf("edit: %d %s", status, body)
+	}
+	c.found(asker, "newroller", "comment:"+answer.ID)
+	if ids := c.find(asker, "oldroller"); len(ids) != 0 {
+		t.Errorf("the edited-away word is still found: %v", ids)
+	}
+
+	if status, body := c.call(mod, "POST", "/api/posts/"+q.ID+"/comments/"+answer.ID+"/hide", `{"reason":"Unsafe advice."}`, nil); status != 200 && status != 204 {
+		t.Fatalf("hide: %d %s", status, body)
+	}
+	c.settledItems()
+	if ids := c.find(asker, "newroller"); len(ids) != 0 {
+		t.Errorf("a hidden comment is found: %v", ids)
+	}
+	if contains(solved(), "post:"+q.ID) {
+		t.Errorf("a question whose accepted answer was hidden is still found as solved")
+	}
+
+	if status, body := c.call(mod, "POST", "/api/posts/"+q.ID+"/comments/"+answer.ID+"/restore", `{"reason":"Fine after all."}`, nil); status != 200 && status != 204 {
+		t.Fatalf("restore: %d %s", status, body)
+	}
+	c.found(asker, "newroller", "comment:"+answer.ID)
+}

@@ -7,7 +7,29 @@ package eventtypes
 const (
 	SpaceCreatedType         = "space.created"
 	MemberProfileUpdatedType = "member.profile_updated"
+	CommentUpdatedType       = "comment.updated"
 )
+
+// Changes of a comment that comment.updated tells.
+const (
+	CommentEdited   = "edited"
+	CommentRestored = "restored"
+)
+
+// CommentUpdated: a comment's text was edited, or a hidden comment was shown again (same
+// transaction as the change; hiding is content.hidden, deleting comment.deleted).
+// Consumer: the search indexer (re-reads the comment's document).
+type CommentUpdated struct {
+	Meta
+	PostID    string `json:"postId"`
+	CommentID string `json:"commentId"`
+	SpaceID   string `json:"spaceId"`
+	Change    string `json:"change" schema:"enum=edited|restored"`
+	By        string `json:"by"`
+}
+
+// EventType implements Payload.
+func (CommentUpdated) EventType() Type { return Type{SourcePosts, CommentUpdatedType} }
 
 // SpaceCreated: a space was created (same transaction as the space). Consumer: the
 // search indexer (the space's name and description).
@@ -43,5 +65,9 @@ func init() {
 		Define("A member changed their profile (same transaction as the change; an unchanged profile publishes nothing). Consumer: searchindex (re-reads the member's document).",
 			MemberProfileUpdated{Meta: Meta{EventID: "4TN8Q2W7K9VXM3C6ZH8JRYBDLP", OccurredAt: at("2026-11-21T09:00:00Z")},
 				MemberID: "m_QK7V3M2NYF6TRJ4C5WZXH2B7LE"}),
+		Define("A comment's text was edited, or a hidden comment shown again (same transaction as the change). Consumer: searchindex (re-reads the comment's document).",
+			CommentUpdated{Meta: Meta{EventID: "4TN8Q2W7K9VXM3C6ZH8JRYBDLQ", OccurredAt: at("2026-11-22T09:00:00Z")},
+				PostID: "p_9ZK2M4Q7X3V8W1CD", CommentID: "c_4T7Q2M9XK3V8W1ZD", SpaceID: "s_k3v9q2m7x4w8c1zd", Change: "edited",
+				By: "m_QK7V3M2NYF6TRJ4C5WZXH2B7LE"}),
 	)
 }

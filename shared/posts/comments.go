@@ -407,7 +407,13 @@ func (c *Comments) Edit(ctx context.Context, actor auth.Principal, postID, comme
 	if err != nil {
 		return Comment{}, fmt.Errorf("posts.EditComment: %w", err)
 	}
-	err = c.Store.EditComment(ctx, cm, previous, mentions)
+	// Search re-reads the comment's text (comment.updated).
+	updated, err := eventtypes.Wrap(eventtypes.CommentUpdated{Meta: eventtypes.NewMeta(now), PostID: p.ID, CommentID: cm.ID,
+		SpaceID: p.SpaceID, Change: eventtypes.CommentEdited, By: actor.MemberID})
+	if err != nil {
+		return Comment{}, fmt.Errorf("posts.EditComment: %w", err)
+	}
+	err = c.Store.EditComment(ctx, cm, previous, append([]eventtypes.Envelope{updated}, mentions...))
 	if errors.Is(err, ErrUnchanged) {
 		// The same edit at the same moment made it: one revision, one set of notices.
 		err = nil

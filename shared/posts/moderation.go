@@ -521,6 +521,13 @@ func (m *Moderation) SetCommentHidden(ctx context.Context, actor auth.Principal,
 		}
 	} else {
 		action = "comment.restore"
+		// Search finds the comment again (comment.updated).
+		shown, err := eventtypes.Wrap(eventtypes.CommentUpdated{Meta: eventtypes.NewMeta(m.Posts.Now()), PostID: p.ID, CommentID: c.ID,
+			SpaceID: p.SpaceID, Change: eventtypes.CommentRestored, By: actor.MemberID})
+		if err != nil {
+			return fmt.Errorf("posts.SetCommentHidden: %w", err)
+		}
+		events = append(events, shown)
 	}
 	err = m.Store.SetCommentHidden(ctx, c, hidden, m.entry(actor, action, "comment", c.ID, p, c.AuthorID, r.Reason), withdrawn, events...)
 	if err != nil && !errors.Is(err, ErrUnchanged) {
