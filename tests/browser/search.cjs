@@ -234,6 +234,10 @@ async function composerStory(browser, d, lang, width) {
   const s = strings[lang];
   const tag = `${lang}-${width}`;
   const page = await signIn(browser, lang, width, d.readers[tag]);
+  const suggested = [];
+  page.on('response', async (r) => {
+    if (r.url().includes('/api/search/suggest?') && r.ok()) suggested.push(await r.json().catch(() => ({})));
+  });
   // The question composer: the solved question shows while its title is typed.
   await page.goto(`${base}/spaces/${d.sync.id}`);
   await settle(page);
@@ -249,11 +253,16 @@ async function composerStory(browser, d, lang, width) {
   if ((await link.getAttribute('href')) !== `/posts/${d.question.id}`) fail(`${tag}: the suggestion links to ${await link.getAttribute('href')}`);
   if (!(await link.innerText()).includes(s.find.newTab)) fail(`${tag}: the suggestion does not say it opens a new tab`);
   await check(page, `composer-question-${tag}`);
+  // Typing on goes on with the composer's session: the next request sends the id given.
+  const given = (await eventually(`${tag}: a suggestionId given`, async () => suggested.filter((a) => a.suggestionId).at(-1), 5000)).suggestionId;
+  const next = page.waitForRequest((r) => r.url().includes('/api/search/suggest?') && new URL(r.url()).searchParams.get('suggestionId') === given, { timeout: 10000 });
+  await title.pressSequentially('or', { delay: 40 });
+  await next.catch(() => fail(`${tag}: typing on does not send the suggestionId given (${given})`));
   await page.locator('#c-body').fill(`Still stuck at night (${tag}).`);
   const posted = page.waitForRequest((r) => r.url().endsWith(`/api/spaces/${d.sync.id}/posts`) && r.method() === 'POST');
   await page.getByRole('button', { name: s.publish }).click();
   const post = JSON.parse((await posted).postData());
-  if (!post.suggestionId) fail(`${tag}: the question was sent without the suggestionId: ${JSON.stringify(post)}`);
+  if (post.suggestionId !== given) fail(`${tag}: the question was sent with the suggestionId ${post.suggestionId}, not the session's ${given}`);
   await waitFor(page, page.getByText(s.postPublished), `${tag}: the question published`);
   if ((await region.locator('li').count()) !== 0) fail(`${tag}: the suggestions stay after the question is published`);
 
@@ -321,6 +330,12 @@ async function main() {
       const r = await api(d.ctxs.admin, 'GET', `/api/search/analytics?from=${today}&to=${today}`);
       return r.deflection.ticketsAfter >= stories && r.deflection.questionsAfter >= stories;
     }, 30000);
+    // One session per composer, however many pauses in typing (each composer asked more than once).
+    {
+      const today = new Date().toISOString().slice(0, 10);
+      const r = await api(d.ctxs.admin, 'GET', `/api/search/analytics?from=${today}&to=${today}`);
+      if (r.deflection.questionSessions !== stories || r.deflection.ticketSessions !== stories) fail(`composer sessions counted: ${JSON.stringify(r.deflection)}, not ${stories} of each`);
+    }
     for (const lang of ['en', 'fr']) for (const width of [375, 1280]) await analyticsStory(browser, d, lang, width, { searches: 3 * stories, ticketsAfter: stories });
     // A member is refused the analytics: the page is not found, the API 403.
     const r = await call(d.ctxs.member, 'GET', '/api/search/analytics?from=2026-01-01&to=2026-01-31');

@@ -15957,7 +15957,7 @@ export interface operations {
                 from?: string;
                 /** @description Kinds to find, comma-separated: discussion, question, idea, comment, member, space, ticket */
                 kind?: string;
-                /** @description The next page's offset (0 to 1000) */
+                /** @description The next page's offset (0 to 1000); only the first page (offset 0) counts as a search and has a searchId */
                 offset?: string;
                 /** @description The words to find (at most 200 characters; "quoted words" are a phrase) */
                 q?: string;
@@ -16145,7 +16145,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body over 1 KiB */
+            /** @description Body over 4 KiB */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -16174,6 +16174,8 @@ export interface operations {
                 q?: string;
                 /** @description The space the composer writes in */
                 space?: string;
+                /** @description The suggestionId this composer was last given: its session goes on (search analytics) */
+                suggestionId?: string;
             };
             header?: never;
             path?: never;

@@ -90,7 +90,10 @@ export const searchApi = {
   search: (p: SearchParams, offset: number, facets: boolean, size = 20) =>
     send<SearchAnswer>('GET', `/api/search?${query({ ...p, offset: offset || undefined, size, facets: facets ? 1 : undefined })}`),
   // suggest: the closest solved questions (and articles) for a composer.
-  suggest: (q: string, forWhat: 'question' | 'ticket', space?: string) => send<Suggestions>('GET', `/api/search/suggest?${query({ q, for: forWhat, space })}`),
+  // suggestionId: the one this composer was last given, so its session goes on (one
+  // composer session however many pauses in typing).
+  suggest: (q: string, forWhat: 'question' | 'ticket', space?: string, suggestionId?: string) =>
+    send<Suggestions>('GET', `/api/search/suggest?${query({ q, for: forWhat, space, suggestionId })}`),
   // click counts a click on a result (keepalive: it survives the navigation it precedes).
   click: (searchId: string, resultId: string, position: number) =>
     send<void>('POST', '/api/search/clicks', { searchId, resultId, position }, true).catch(() => undefined),

@@ -3,7 +3,7 @@
 // GET /api/search/suggest, in a polite live region; each opens in a new tab, so the draft
 // stays. The suggestionId of the last suggestions shown goes with the question or ticket
 // created (the deflection count, docs/kpis.md).
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { Lang, strings } from './i18n';
 import { SearchResult, searchApi } from './search-api';
 import { Badges, kindName, ResultLink } from './search';
@@ -21,6 +21,8 @@ export type Shown = { suggestionId: string; results: SearchResult[] };
 export function useSuggestions(text: string, forWhat: 'question' | 'ticket', spaceId: string | undefined, enabled: boolean): { shown?: Shown; suggestionId?: string; reset: () => void } {
   const [shown, setShown] = useState<Shown>();
   const [suggestionId, setSuggestionId] = useState<string>();
+  // The composer's session, sent with each request (read by the effect, not a dependency).
+  const session = useRef<string>();
   useEffect(() => {
     const q = text.trim();
     if (!enabled || q.length < minChars) {
@@ -29,12 +31,16 @@ export function useSuggestions(text: string, forWhat: 'question' | 'ticket', spa
     }
     let live = true;
     const timer = setTimeout(() => {
-      searchApi.suggest(q.slice(0, 200), forWhat, spaceId).then(
+      searchApi.suggest(q.slice(0, 200), forWhat, spaceId, session.current).then(
         (a) => {
           if (!live) return;
           const results = a.results.slice(0, 5);
           setShown(results.length > 0 ? { suggestionId: a.suggestionId, results } : undefined);
-          if (results.length > 0) setSuggestionId(a.suggestionId);
+          // An id is given once suggestions were shown (a session): it goes on after.
+          if (a.suggestionId) {
+            session.current = a.suggestionId;
+            setSuggestionId(a.suggestionId);
+          }
         },
         // Suggestions are a help: a failure leaves the composer as it is.
         () => undefined,
@@ -49,6 +55,7 @@ export function useSuggestions(text: string, forWhat: 'question' | 'ticket', spa
   const reset = () => {
     setShown(undefined);
     setSuggestionId(undefined);
+    session.current = undefined;
   };
   return { shown, suggestionId, reset };
 }
