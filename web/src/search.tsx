@@ -242,8 +242,12 @@ function monthBounds(month: string): { from: string; to: string } {
   return { from: `${month}-01`, to: `${month}-${String(last).padStart(2, '0')}` };
 }
 
-const monthName = (lang: Lang, month: string) =>
-  new Date(`${month}-01T00:00:00Z`).toLocaleDateString(lang === 'fr' ? 'fr-FR' : 'en-GB', { year: 'numeric', month: 'long', timeZone: 'UTC' });
+// monthName is a "YYYY-MM" month as a label ("December 2026", "Décembre 2026": a French
+// month takes a capital only at the start of a label).
+const monthName = (lang: Lang, month: string) => {
+  const text = new Date(`${month}-01T00:00:00Z`).toLocaleDateString(lang === 'fr' ? 'fr-FR' : 'en-GB', { year: 'numeric', month: 'long', timeZone: 'UTC' });
+  return text.charAt(0).toUpperCase() + text.slice(1);
+};
 
 // Filters is the sidebar (wide screens) or disclosure (phones) of filters with their
 // facet counts: each value a toggle button (pressed: applied; press again to remove),
