@@ -196,9 +196,10 @@ func (h searchHTTP) suggest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	solved := true
-	q := search.Query{Text: v.Get("q"), Kinds: []string{search.KindQuestion}, Solved: &solved, Typing: true, Size: SuggestSize}
+	// Words are needed: the filters alone would list every solved question.
+	q := search.Query{Text: v.Get("q"), Kinds: []string{search.KindQuestion}, Solved: &solved, Typing: true, Size: SuggestSize, NeedWords: true}
 	ans, err := h.run(ctx, actor, q)
-	if errors.Is(err, search.ErrEmptyQuery) {
+	if errors.Is(err, search.ErrEmptyQuery) || errors.Is(err, search.ErrCommonWords) {
 		// A composer asks as the member types: nothing typed yet is no mistake.
 		httpx.WriteJSON(w, http.StatusOK, SuggestAnswer{Results: []SearchResult{}})
 		return
@@ -223,7 +224,9 @@ func (h searchHTTP) record(ctx context.Context, rec SearchRecord) string {
 
 // searchQuery reads the filters of GET /api/search; an unknown value is a 400.
 func searchQuery(v url.Values) (search.Query, error) {
-	q := search.Query{Text: v.Get("q"), Facets: v.Get("facets") == "1" || v.Get("facets") == "true"}
+	// The last word is a prefix (Algolia's "prefix last"): a search box's words are as
+	// often cut short as a composer's.
+	q := search.Query{Text: v.Get("q"), Typing: true, Facets: v.Get("facets") == "1" || v.Get("facets") == "true"}
 	if kinds := v.Get("kind"); kinds != "" {
 		for _, k := range strings.Split(kinds, ",") {
 			if !slices.Contains(searchKinds, k) {
@@ -269,17 +272,19 @@ func searchQuery(v url.Values) (search.Query, error) {
 		}
 		q.IdeaStatus = status
 	}
-	for name, field := range map[string]*int{"offset": &q.Offset, "size": &q.Size} {
-		if s := v.Get(name); s != "" {
-			n, err := strconv.Atoi(s)
-			if err != nil || n < 0 {
-				return q, errSearchFilter(name, "a whole number")
-			}
-			*field = n
+	if s := v.Get("offset"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			return q, errSearchFilter("offset", "a whole number")
 		}
+		q.Offset = n
 	}
-	if q.Size == 0 && v.Get("size") != "" || q.Size > search.MaxSize {
-		return q, search.ErrBadSize
+	if s := v.Get("size"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > search.MaxSize {
+			return q, search.ErrBadSize
+		}
+		q.Size = n
 	}
 	if q.Offset > search.MaxOffset {
 		return q, search.ErrTooDeep

@@ -221,6 +221,9 @@ func TestSearchRefusesBadInputClearly(t *testing.T) {
 		{"q=x&from=2026-02-01&to=2026-01-01", "search_bad_filter"},
 		{"q=x&size=0", "search_bad_size"},
 		{"q=x&size=51", "search_bad_size"},
+		{"q=x&size=-3", "search_bad_size"},
+		{"q=x&size=99999999999999999999", "search_bad_size"},
+		{"q=" + url.QueryEscape("how do I"), "search_common_words"},
 		{"q=x&offset=1001", "search_too_deep"},
 		{"q=x&offset=-1", "search_bad_filter"},
 		{"q=x&space=not%20an%20id", "search_bad_filter"},
@@ -233,8 +236,29 @@ func TestSearchRefusesBadInputClearly(t *testing.T) {
 	// Operators, wildcards and unbalanced quotes are words, or nothing: a clear answer.
 	for _, q := range []string{"*", `"unbalanced`, "a AND OR NOT", "(+-:^~)", "\\/?"} {
 		status, body := c.call(bob, "GET", "/api/search?q="+url.QueryEscape(q), "", nil)
-		if status != 200 && !(status == 400 && problemCode(body) == "search_empty") {
+		if status != 200 && !(status == 400 && (problemCode(body) == "search_empty" || problemCode(body) == "search_common_words")) {
 			t.Errorf("%q: %d %s", q, status, body)
+		}
+	}
+	// A composer with nothing to search yet (no word, only common words or operators) is
+	// shown nothing and starts no session: the filters alone would list every solved question.
+	admin := c.as("ada", policy.RoleAdmin)
+	square := c.space(admin, "Square", spaces.Public, bob)
+	q := c.post(bob, square.ID, `{"kind":"question","title":"How do I export?","body":"Where?"}`)
+	answer := c.comment(admin, q.ID, `{"body":"Settings, Export."}`)
+	if status, body := c.call(bob, "POST", "/api/posts/"+q.ID+"/comments/"+answer.ID+"/accept", "", nil); status != 200 {
+		t.Fatalf("accept: %d %s", status, body)
+	}
+	c.found(bob, "export", "post:"+q.ID)
+	// The search box's last word is a prefix too (a word cut short finds it).
+	if ids := c.find(bob, "expor"); !contains(ids, "post:"+q.ID) {
+		t.Errorf("a search for a word's start finds %v", ids)
+	}
+	for _, text := range []string{"", "*", `"(`, "a", "how do I"} {
+		var ans app.SuggestAnswer
+		status, body := c.call(bob, "GET", "/api/search/suggest?for=question&q="+url.QueryEscape(text), "", &ans)
+		if status != 200 || len(ans.Results) != 0 || ans.SuggestionID != "" {
+			t.Errorf("suggest %q: %d %s, want nothing shown and no session", text, status, body)
 		}
 	}
 	for _, tc := range []struct{ query, code string }{{"q=x&for=post", "search_bad_for"}, {"q=x", "search_bad_for"}} {

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -407,7 +408,7 @@ var (
 func validDate(t time.Time) bool { return t.IsZero() || !t.Before(minDate) && t.Before(maxDate) }
 
 // Search runs q, filtered by q.Access, best first (score, then newest). Without words it
-// lists the filtered docs newest first. Errors: ErrEmptyQuery, ErrQueryTooLong,
+// lists the filtered docs newest first. Errors: ErrEmptyQuery, ErrCommonWords, ErrQueryTooLong,
 // ErrTooDeep, ErrBadSize, ErrBadDates; ctx's deadline bounds the time (its error is
 // wrapped: errors.Is(err, context.DeadlineExceeded), for the caller's 503).
 func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
@@ -426,7 +427,10 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 		q.Size = DefaultSize
 	}
 	p := ix.parse(q.Text, q.Typing)
-	if p.empty() && !q.hasFilter() {
+	if p.empty() && (q.NeedWords || !q.hasFilter()) {
+		if strings.IndexFunc(q.Text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0 {
+			return Result{}, ErrCommonWords
+		}
 		return Result{}, ErrEmptyQuery
 	}
 	if accessQuery(q.Access) == nil {

@@ -102,9 +102,12 @@ const (
 var (
 	ErrEmptyQuery   = errs.InvalidField("q", "search_empty", "Type a word to search for, or choose a filter.")
 	ErrQueryTooLong = errs.InvalidField("q", "search_too_long", "A search is at most 200 characters.")
-	ErrTooDeep      = errs.InvalidField("offset", "search_too_deep", "Results go at most 1,000 deep: add a word or a filter to narrow the search.")
-	ErrBadSize      = errs.InvalidField("size", "search_bad_size", "Ask for 1 to 50 results per page.")
-	ErrBadDoc       = errs.New(errs.Internal, "search_bad_doc", "A search document has no id or no kind.")
+	// ErrCommonWords: the text holds words, all of them too common to search for (the
+	// analysers' stop words: "a", "how do I", "AND").
+	ErrCommonWords = errs.InvalidField("q", "search_common_words", "Those words are too common to search for: add a more specific word.")
+	ErrTooDeep     = errs.InvalidField("offset", "search_too_deep", "Results go at most 1,000 deep: add a word or a filter to narrow the search.")
+	ErrBadSize     = errs.InvalidField("size", "search_bad_size", "Ask for 1 to 50 results per page.")
+	ErrBadDoc      = errs.New(errs.Internal, "search_bad_doc", "A search document has no id or no kind.")
 )
 
 // Doc is one searchable document (plain text: Markdown already stripped by the caller).
@@ -153,6 +156,7 @@ type Query struct {
 	Size       int       // 1..50 (0: 20)
 	Offset     int       // 0..1000 (deeper: ErrTooDeep)
 	Facets     bool      // compute facet counts (space, kind, author, solved, status, month)
+	NeedWords  bool      // no word is ErrEmptyQuery (or ErrCommonWords) even with filters: a composer's suggestions
 }
 
 // Result is a page of hits, best first.
