@@ -7,8 +7,13 @@
 // - a filter (the kind "Question") is applied from the facets (on a phone from the
 //   filters' disclosure): the address says it, every result is a question, the space's
 //   facet count falls to the questions' count; back shows the search before the filter;
+// - the header's box: Enter with nothing typed says to type a word (a status sentence
+//   the box is described by); Escape puts back the text and leaves the box, on a wide
+//   screen too (the focus goes back where it was);
+// - a ticket's result keeps the API's title, its number included ("#1003 …");
 // - a search that finds nothing says so with tips, and the way out of the filters; an
-//   over-long search (the API's 400) is said as a sentence, never a code;
+//   over-long search (the API's 400) is said as a sentence, never a code; a filter the
+//   API refuses (typed in the address) is said with a link that clears the filters;
 // - a click on a result is counted (POST /api/search/clicks) and opens its page;
 // - "before you ask": the question composer shows the solved question while the member
 //   types a question's title (in a polite live region, opening in a new tab), and the
@@ -38,6 +43,8 @@ const exactly = (text) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\
 const emails = { admin: 'boss@example.com', member: 'sam@example.com' };
 // A word found in every seeded post; "cursor" only in the solved question.
 const word = 'replication';
+// A word of the seeded ticket's subject only.
+const ticketWord = 'ledger';
 
 async function seed(browser) {
   const ctxs = {};
@@ -56,6 +63,11 @@ async function seed(browser) {
   for (const s of [sync, billing]) await api(member, 'POST', `/api/spaces/${s.id}/join`);
   await api(admin, 'POST', `/api/spaces/${customer.id}/invitations`, { memberId: me.member.id });
   await api(member, 'POST', `/api/spaces/${customer.id}/join`);
+  // A ticket of the customer space (its members find it): its result's title has its number.
+  const settings = await api(member, 'GET', '/api/support/settings');
+  const ticket = await api(member, 'POST', `/api/spaces/${customer.id}/tickets`, {
+    subject: `Quarterly ${ticketWord} export fails`, product: settings.products[0], severity: 'normal', body: 'The export stops halfway.', attachments: [],
+  });
 
   const question = await api(member, 'POST', `/api/spaces/${sync.id}/posts`, {
     kind: 'question',
@@ -89,9 +101,10 @@ async function seed(browser) {
   await eventually('the posts are searchable', async () => {
     const r = await api(member, 'GET', `/api/search?q=${word}&kind=question`);
     const all = await api(member, 'GET', `/api/search?q=${word}&facets=1`);
-    return r.total === 1 && r.results[0].solved && all.total >= 5;
+    const t = await api(member, 'GET', `/api/search?q=${ticketWord}&kind=ticket`);
+    return r.total === 1 && r.results[0].solved && all.total >= 5 && t.total === 1;
   }, 30000);
-  return { ctxs, me, sync, billing, customer, question, readers };
+  return { ctxs, me, sync, billing, customer, question, ticket, readers };
 }
 
 // signIn opens a context in lang at width, signed in as email, the language chosen in
@@ -157,6 +170,23 @@ async function searchStory(browser, d, lang, width) {
   const input = box.getByRole('searchbox', { name: s.find.label });
   await page.waitForFunction(() => document.activeElement?.id === 'header-search-q', null, { timeout: 5000 }).catch(() => fail(`${tag}: "/" does not focus the search box`));
   if ((await input.inputValue()) !== '') fail(`${tag}: "/" was typed into the box`);
+  // Enter with nothing typed: a sentence says to type a word, the box described by it.
+  await page.keyboard.press('Enter');
+  const hint = box.getByRole('status');
+  await waitFor(page, hint.filter({ hasText: exactly(s.find.typeWord) }), `${tag}: Enter on the empty box says to type a word`);
+  if ((await input.getAttribute('aria-describedby')) !== (await hint.getAttribute('id'))) fail(`${tag}: the empty box is not described by its sentence`);
+  if (new URL(page.url()).pathname === '/search') fail(`${tag}: Enter on the empty box opened the results page`);
+  await check(page, `search-box-empty-${tag}`);
+  if (!phone) {
+    // Escape on a wide screen: the text typed goes, the focus leaves the box.
+    await page.keyboard.type('draft');
+    if ((await hint.innerText()) !== '') fail(`${tag}: the sentence stays once a word is typed`);
+    await page.keyboard.press('Escape');
+    if ((await input.inputValue()) !== '') fail(`${tag}: Escape leaves "${await input.inputValue()}" in the box`);
+    if (await input.evaluate((i) => i === document.activeElement)) fail(`${tag}: after Escape the focus stays in the box`);
+    await page.keyboard.press('/');
+    await page.waitForFunction(() => document.activeElement?.id === 'header-search-q', null, { timeout: 5000 }).catch(() => fail(`${tag}: "/" does not focus the box again`));
+  }
   await page.keyboard.type(word);
   await page.keyboard.press('Enter');
   await page.waitForURL((u) => u.pathname === '/search' && u.searchParams.get('q') === word);
@@ -210,6 +240,26 @@ async function searchStory(browser, d, lang, width) {
   await waitFor(page, page.getByText(s.find.noResults('zyxwvutsrq')), `${tag}: the no-result sentence`);
   await waitFor(page, page.getByRole('link', { name: s.find.tipClear }), `${tag}: the way out of the filters`);
   await check(page, `search-nothing-${tag}`);
+  // A ticket's result: the API's title as it is, its number first, the word marked.
+  await page.goto(`${base}/search?q=${ticketWord}`);
+  await settle(page);
+  const ticketTitle = `#${d.ticket.number} Quarterly ${ticketWord} export fails`;
+  const ticketResult = results.filter({ has: page.locator('.badge.kind-ticket') });
+  await waitFor(page, ticketResult.getByRole('link', { name: ticketTitle, exact: true }), `${tag}: the ticket's result titled "${ticketTitle}"`);
+  if (!(await ticketResult.locator('mark').allInnerTexts()).some((m) => m.toLowerCase() === ticketWord)) fail(`${tag}: the ticket's title does not mark "${ticketWord}"`);
+  // A filter the API refuses (typed in the address): its sentence and the way out.
+  for (const bad of ['kind=zzz', 'from=notaday']) {
+    await page.goto(`${base}/search?q=${word}&${bad}`);
+    await settle(page);
+    await waitFor(page, page.getByRole('alert').filter({ hasText: s.find.errors.search_bad_filter }), `${tag}: the sentence of a bad filter (${bad})`);
+    const clear = page.getByRole('link', { name: s.find.clearFilters, exact: true });
+    await waitFor(page, clear, `${tag}: a way to clear a bad filter (${bad})`);
+    if (bad === 'kind=zzz') await check(page, `search-bad-filter-${tag}`);
+    await clear.click();
+    await page.waitForURL((u) => u.pathname === '/search' && u.searchParams.get('q') === word && [...u.searchParams.keys()].length === 1);
+    await settle(page);
+    await eventually(`${tag}: the results once the bad filter is cleared (${bad})`, async () => (await results.count()) === all, 10000);
+  }
   // A search the API refuses (over 200 characters, typed in the address) is a sentence.
   await page.goto(`${base}/search?q=${'a'.repeat(250)}`);
   await settle(page);

@@ -23,28 +23,43 @@ export function useSuggestions(text: string, forWhat: 'question' | 'ticket', spa
   const [suggestionId, setSuggestionId] = useState<string>();
   // The composer's session, sent with each request (read by the effect, not a dependency).
   const session = useRef<string>();
+  // The composer's requests go one after the other: each is sent once the one before has
+  // answered, with the session that answer gave. Two at once (a pause, then another,
+  // while the first is slow) would both go without an id and count two sessions.
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  // A new session (reset, after a creation) drops what the old one still has coming.
+  const generation = useRef(0);
   useEffect(() => {
     const q = text.trim();
     if (!enabled || q.length < minChars) {
       setShown(undefined);
       return;
     }
+    // live: this text is still the composer's (a newer one makes this answer stale).
     let live = true;
     const timer = setTimeout(() => {
-      searchApi.suggest(q.slice(0, 200), forWhat, spaceId, session.current).then(
-        (a) => {
-          if (!live) return;
-          const results = a.results.slice(0, 5);
-          setShown(results.length > 0 ? { suggestionId: a.suggestionId, results } : undefined);
-          // An id is given once suggestions were shown (a session): it goes on after.
+      const gen = generation.current;
+      queue.current = queue.current.then(async () => {
+        // Overtaken by typing while it waited its turn: not sent (a newer one follows).
+        if (!live || gen !== generation.current) return;
+        try {
+          // The session is read now, when the request goes (the previous answer has set it).
+          const a = await searchApi.suggest(q.slice(0, 200), forWhat, spaceId, session.current);
+          if (gen !== generation.current) return;
+          // An id is given once suggestions were shown (a session): it goes on after,
+          // even from a stale answer (the server counted it).
           if (a.suggestionId) {
             session.current = a.suggestionId;
             setSuggestionId(a.suggestionId);
           }
-        },
-        // Suggestions are a help: a failure leaves the composer as it is.
-        () => undefined,
-      );
+          // A stale answer is not shown: the text it answers is no longer the composer's.
+          if (!live) return;
+          const results = a.results.slice(0, 5);
+          setShown(results.length > 0 ? { suggestionId: a.suggestionId, results } : undefined);
+        } catch {
+          // Suggestions are a help: a failure leaves the composer as it is.
+        }
+      });
     }, pause);
     return () => {
       live = false;
@@ -53,6 +68,7 @@ export function useSuggestions(text: string, forWhat: 'question' | 'ticket', spa
   }, [text, forWhat, spaceId, enabled]);
   // reset starts a new composer session (after a creation).
   const reset = () => {
+    generation.current++;
     setShown(undefined);
     setSuggestionId(undefined);
     session.current = undefined;

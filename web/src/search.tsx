@@ -6,7 +6,7 @@
 import { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { formatDate, Lang, strings } from './i18n';
-import { filterNames, FilterName, goSearch, HighlightPart, readSearchParams, SearchAnswer, searchApi, SearchFacet, SearchParams, SearchResult } from './search-api';
+import { filterNames, FilterName, goSearch, HighlightPart, readSearchParams, SearchAnswer, searchApi, SearchFacet, SearchParams, searchPath, SearchResult } from './search-api';
 import { useFocusHeading } from './signin';
 import { codeOf } from './ui';
 import { errorText } from './i18n';
@@ -28,13 +28,21 @@ function typingInField(e: KeyboardEvent): boolean {
 // HeaderSearch is the search box of every page's header: a form (role search) that opens
 // the results page. On wide screens it stands in the header; on phones (below 60rem) an
 // icon button opens it as a row under the header. "/" focuses it from anywhere but a
-// field; Escape closes it (phones) or leaves it.
+// field. Escape puts back the text of the results page shown (or none) and leaves it:
+// on phones it closes and the focus goes back to its button, on wide screens back to
+// where it was before the box (or out of the box). Enter with nothing typed says so.
 export function HeaderSearch(props: { lang: Lang; path: string }) {
   const s = strings[props.lang].find;
   const [open, setOpen] = useState(false);
   const [q, setQ] = useState(() => (location.pathname === '/search' ? readSearchParams(location.search).q : ''));
   const input = useRef<HTMLInputElement>(null);
   const toggle = useRef<HTMLButtonElement>(null);
+  // hint: Enter was pressed with nothing typed (said under the box until the next key).
+  const [hint, setHint] = useState(false);
+  // returnTo: what had the focus before the box (a wide screen's Escape gives it back).
+  const returnTo = useRef<HTMLElement | null>(null);
+  // shownQuery: the query of the results page shown (what Escape puts back).
+  const shownQuery = () => (location.pathname === '/search' ? readSearchParams(location.search).q : '');
   // The box shows the query of the results page shown (back and forward too).
   useEffect(() => {
     const sync = () => {
@@ -44,7 +52,10 @@ export function HeaderSearch(props: { lang: Lang; path: string }) {
     addEventListener('popstate', sync);
     return () => removeEventListener('popstate', sync);
   }, []);
-  useEffect(() => setOpen(false), [props.path]);
+  useEffect(() => {
+    setOpen(false);
+    setHint(false);
+  }, [props.path]);
   useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey || typingInField(e)) return;
@@ -59,7 +70,11 @@ export function HeaderSearch(props: { lang: Lang; path: string }) {
   const submit = (e: Event) => {
     e.preventDefault();
     const text = q.trim();
-    if (!text) return input.current?.focus();
+    if (!text) {
+      setHint(true);
+      return input.current?.focus();
+    }
+    setHint(false);
     // A new search keeps no filter of the page shown: the box searches everything.
     goSearch({ q: text });
     input.current?.blur();
@@ -67,10 +82,16 @@ export function HeaderSearch(props: { lang: Lang; path: string }) {
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key !== 'Escape') return;
     e.preventDefault();
-    if (open) {
-      setOpen(false);
-      toggle.current?.focus();
-    } else input.current?.blur();
+    setQ(shownQuery());
+    setHint(false);
+    setOpen(false);
+    // The button stands on phones only (a wide screen hides it: its focus() would do nothing).
+    const button = toggle.current;
+    if (button && button.getClientRects().length > 0) return button.focus();
+    const back = returnTo.current;
+    returnTo.current = null;
+    if (back && back.isConnected && back !== input.current && back.getClientRects().length > 0) back.focus();
+    else input.current?.blur();
   };
   return (
     <div class={open ? 'header-search open' : 'header-search'}>
@@ -82,6 +103,7 @@ export function HeaderSearch(props: { lang: Lang; path: string }) {
         aria-controls="header-search-form"
         onClick={() => {
           const next = !open;
+          setHint(false);
           setOpen(next);
           if (next) requestAnimationFrame(() => input.current?.focus());
         }}
@@ -89,7 +111,21 @@ export function HeaderSearch(props: { lang: Lang; path: string }) {
         <span class="search-icon" aria-hidden="true" />
         <span class="visually-hidden">{s.open}</span>
       </button>
-      <form id="header-search-form" role="search" aria-label={s.landmark} onSubmit={submit}>
+      <form
+        id="header-search-form"
+        role="search"
+        aria-label={s.landmark}
+        onSubmit={submit}
+        onFocusIn={(e) => {
+          // Where the focus came from, unless from within the box (its button).
+          const from = (e as FocusEvent).relatedTarget as HTMLElement | null;
+          if (!from || (!(e.currentTarget as HTMLElement).contains(from) && from !== toggle.current)) returnTo.current = from;
+        }}
+        onFocusOut={(e) => {
+          const to = (e as FocusEvent).relatedTarget as Node | null;
+          if (!to || !(e.currentTarget as HTMLElement).contains(to)) setHint(false);
+        }}
+      >
         <label for="header-search-q" class="visually-hidden">
           {s.label}
         </label>
@@ -103,13 +139,21 @@ export function HeaderSearch(props: { lang: Lang; path: string }) {
           autocomplete="off"
           enterKeyHint="search"
           aria-keyshortcuts="/"
-          onInput={(e) => setQ((e.currentTarget as HTMLInputElement).value)}
+          aria-describedby={hint ? 'header-search-hint' : undefined}
+          onInput={(e) => {
+            setQ((e.currentTarget as HTMLInputElement).value);
+            setHint(false);
+          }}
           onKeyDown={onKeyDown}
         />
         <button type="submit" class="search-submit">
           <span class="search-icon" aria-hidden="true" />
           <span class="visually-hidden">{s.landmark}</span>
         </button>
+        {/* Always there (a status region is heard when its text comes), empty until Enter finds nothing typed. */}
+        <p id="header-search-hint" class="search-hint" role="status">
+          {hint ? s.typeWord : ''}
+        </p>
       </form>
     </div>
   );
@@ -128,11 +172,23 @@ export function Highlight(props: { parts: HighlightPart[] }) {
 // kindName is a result's kind in the reader's language (an unknown kind's word, never a key).
 export const kindName = (s: S, kind: string) => s.find.kinds[kind] ?? s.postKinds[kind] ?? kind.replace(/_/g, ' ');
 
-// ResultTitle is a result's title with its highlights (the first title fragment), or the
-// plain title.
+// ResultTitle is the API's title as it is, with the highlights of its first title
+// fragment where that fragment stands in it (a ticket's title is "#1003 " and its
+// subject, the subject alone highlighted); a fragment that is not part of the title
+// leaves the plain title.
 function ResultTitle(props: { r: SearchResult }) {
+  const title = props.r.title;
   const frag = props.r.highlights?.title?.[0];
-  return frag && frag.length > 0 ? <Highlight parts={frag} /> : <>{props.r.title}</>;
+  const words = frag?.map((p) => p.text).join('') ?? '';
+  const at = words ? title.indexOf(words) : -1;
+  if (!frag || at < 0) return <>{title}</>;
+  return (
+    <>
+      {title.slice(0, at)}
+      <Highlight parts={frag} />
+      {title.slice(at + words.length)}
+    </>
+  );
 }
 
 // ResultLink opens a result: counts the click (POST /api/search/clicks, kept alive
@@ -452,6 +508,21 @@ export function SearchPage(props: { lang: Lang; navigate: Nav }) {
           {errorText(s, problem)}
         </p>
       )}
+      {/* A filter the API refuses (one typed in the address): the way out, since no filter panel shows. */}
+      {problem && badFilterCodes.includes(problem) && hasFilter && (
+        <p>
+          <a
+            class="clear-filters"
+            href={searchPath({ q: params.q })}
+            onClick={(e) => {
+              e.preventDefault();
+              goSearch({ q: params.q });
+            }}
+          >
+            {s.find.clearFilters}
+          </a>
+        </p>
+      )}
       {busy && <p aria-busy="true">{s.loading}</p>}
       {answer && (
         <div class="search-layout">
@@ -480,6 +551,9 @@ export function SearchPage(props: { lang: Lang; navigate: Nav }) {
     </section>
   );
 }
+
+// badFilterCodes are the API's problems with a filter of the address (docs/api.md, "Search").
+const badFilterCodes = ['search_bad_filter', 'search_bad_dates'];
 
 // searchKey is a search's identity for the effect that runs it.
 const searchKey = (p: SearchParams) => JSON.stringify([p.q, ...filterNames.map((f) => p[f] ?? '')]);
