@@ -20,6 +20,7 @@ import (
 	"tribune/shared/content"
 	"tribune/shared/errs"
 	"tribune/shared/httpx"
+	"tribune/shared/metrics"
 	"tribune/shared/policy"
 	"tribune/shared/posts"
 	"tribune/shared/search"
@@ -128,7 +129,8 @@ func SearchRoutes(d Deps) []httpx.Route {
 				{Name: "space", Description: "Only in this space"}, {Name: "author", Description: "Only by this member"},
 				{Name: "from", Description: "Created on or after this day (YYYY-MM-DD)"}, {Name: "to", Description: "Created on or before this day (YYYY-MM-DD)"},
 				{Name: "solved", Description: "true: solved questions and tickets; false: unsolved ones"},
-				{Name: "status", Description: "An idea's status"}, {Name: "offset", Description: "The next page's offset (0 to 1000); only the first page (offset 0) counts as a search and has a searchId"},
+				{Name: "status", Description: "An idea's status"}, {Name: "offset", Description: "The next page's offset (0 to 1000); only the first page (offset 0) counts as a search and has a searchId of its own"},
+				{Name: "searchId", Description: "A further page: the first page's searchId (its results' clicks count as that search's; the answer gives it back)"},
 				{Name: "size", Description: "Results per page (1 to 50, default 20)"}, {Name: "facets", Description: "1: count the hits by space, kind, author, solved, status and month"}},
 			Responses: httpx.Answers(200, "A page of results", SearchAnswer{}, map[int]string{400: "Bad search or filter", 503: "Search is not available"})},
 		{Method: "GET", Pattern: "/api/search/suggest", Tag: "search", Action: policy.SignedIn, Handler: h.suggest,
@@ -167,12 +169,28 @@ func (h searchHTTP) search(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// A search is counted once, on its first page: "more" is the same search read on
-	// (docs/kpis.md, VII); the further pages carry no searchId of their own to click
-	// through, so the first page's id goes on with the address (the web keeps it).
-	if q.Offset == 0 {
-		ans.SearchID = h.record(ctx, SearchRecord{Query: q.Text, Results: int(ans.Total), Kind: "search"})
+	// (docs/kpis.md, VII). A further page names the first page's searchId: its results
+	// are added to those the search showed, so their clicks count as the search's.
+	switch more := r.URL.Query().Get("searchId"); {
+	case q.Offset == 0:
+		ans.SearchID = h.record(ctx, SearchRecord{Query: q.Text, Results: int(ans.Total), Kind: "search", Shown: resultIDs(ans.Results)})
+	case more != "":
+		if err := searchAnalytics(h.d).ShowMore(ctx, more, resultIDs(ans.Results)); err == nil {
+			ans.SearchID = more
+		} else if !errors.Is(err, metrics.ErrUnknownSearch) {
+			slog.ErrorContext(ctx, "search page not recorded", "err", err.Error())
+		}
 	}
 	httpx.WriteJSON(w, http.StatusOK, ans)
+}
+
+// resultIDs are the ids of the results shown.
+func resultIDs(results []SearchResult) []string {
+	ids := make([]string, 0, len(results))
+	for _, r := range results {
+		ids = append(ids, r.ID)
+	}
+	return ids
 }
 
 func (h searchHTTP) suggest(w http.ResponseWriter, r *http.Request) {
@@ -208,7 +226,7 @@ func (h searchHTTP) suggest(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	id := h.record(ctx, SearchRecord{Query: q.Text, Results: len(ans.Results), Kind: "suggest", For: purpose, SpaceID: spaceID, Session: session})
+	id := h.record(ctx, SearchRecord{Query: q.Text, Results: len(ans.Results), Kind: "suggest", For: purpose, SpaceID: spaceID, Session: session, Shown: resultIDs(ans.Results)})
 	httpx.WriteJSON(w, http.StatusOK, SuggestAnswer{SuggestionID: id, Results: ans.Results})
 }
 
@@ -271,6 +289,9 @@ func searchQuery(v url.Values) (search.Query, error) {
 			return q, errSearchFilter("status", strings.Join(posts.IdeaStatuses, ", "))
 		}
 		q.IdeaStatus = status
+	}
+	if id := v.Get("searchId"); id != "" && !httpx.ValidID(id) {
+		return q, errSearchFilter("searchId", "the searchId of the first page")
 	}
 	if s := v.Get("offset"); s != "" {
 		n, err := strconv.Atoi(s)

@@ -27,6 +27,8 @@ type SearchRecord struct {
 	// however many pauses in typing ask for suggestions; "" or a dead one starts a
 	// session, if this request shows a result.
 	Session string
+	// Shown are the ids of the results shown ("post:p_…"): clicks count on them only.
+	Shown []string
 }
 
 // recordSearch counts one search and returns its searchId (opaque, unguessable, ~24 h
@@ -38,7 +40,7 @@ type SearchRecord struct {
 // a Session gone meanwhile costs a second one. No member id is stored. Errors: a
 // Kind, For or Results out of their values (the caller's mistake: a 500), the store's.
 func recordSearch(ctx context.Context, d Deps, r SearchRecord) (string, error) {
-	return searchAnalytics(d).Record(ctx, metrics.SearchEntry{Kind: r.Kind, For: r.For, Query: r.Query, Results: r.Results, Session: r.Session})
+	return searchAnalytics(d).Record(ctx, metrics.SearchEntry{Kind: r.Kind, For: r.For, Query: r.Query, Results: r.Results, Session: r.Session, Shown: r.Shown})
 }
 
 // searchAnalytics is the analytics service on the deployment's store.

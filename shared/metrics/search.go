@@ -96,13 +96,22 @@ type SearchEntry struct {
 	// Session: suggest only, the suggestionId the same composer was given before ("" for
 	// a first request): a live one of the same composer is continued, not counted again.
 	Session string
+	// Shown are the ids of the results shown ("post:p_…"): a click counts only on one
+	// of them (at most MaxShown are kept).
+	Shown []string
 }
+
+// MaxShown is the most result ids a search keeps for its clicks: 1,000 deep (the
+// deepest page a search reads) at about 30 bytes each, well inside an item's 400 KB.
+const MaxShown = 1000
 
 // SearchSession is a recorded search (or composer session) as a click reads it.
 type SearchSession struct {
 	ID, Kind, For, Query, Day string
 	Results                   int
 	Clicks                    int
+	// Shown: the ids of the results it showed (its pages, a session's requests).
+	Shown []string
 }
 
 // SearchStore keeps search analytics.
@@ -112,6 +121,9 @@ type SearchStore interface {
 	// Session, or starts a session when it shows a result, else returns "" (nothing to
 	// click or follow).
 	RecordSearch(ctx context.Context, e SearchEntry, day string, now time.Time) (string, error)
+	// AddShown adds the ids of a further page of results to a live search (one write);
+	// ErrUnknownSearch when none (or expired).
+	AddShown(ctx context.Context, searchID string, ids []string, now time.Time) error
 	// SearchSession reads a live search; ErrUnknownSearch when none (or expired).
 	SearchSession(ctx context.Context, id string, now time.Time) (SearchSession, error)
 	// CountClick counts a click on resultID of search s once (a repeat changes nothing;
@@ -138,6 +150,7 @@ type QueryCount struct {
 var (
 	ErrUnknownSearch = errs.New(errs.NotFound, "search_not_found", "This search is unknown or over a day old: search again.")
 	ErrClickResult   = errs.InvalidField("resultId", "invalid_result_id", "Give the id of the result clicked.")
+	ErrClickNotShown = errs.InvalidField("resultId", "result_not_shown", "This search did not show that result.")
 	ErrClickPosition = errs.InvalidField("position", "invalid_position", "Give the result's position, from 1 to the number of results.")
 	ErrSearchID      = errs.InvalidField("searchId", "invalid_search_id", "Give the searchId the search answered.")
 	ErrSearchRange   = errs.InvalidField("from", "invalid_search_range", "Give from and to as YYYY-MM-DD, from not after to and not after today, at most 92 days apart.")
@@ -177,6 +190,18 @@ func (a *SearchAnalytics) Record(ctx context.Context, e SearchEntry) (string, er
 	return id, nil
 }
 
+// ShowMore adds a further page's result ids to the live search searchID (its "more"):
+// their clicks count as the search's. ErrUnknownSearch when it is gone.
+func (a *SearchAnalytics) ShowMore(ctx context.Context, searchID string, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if err := a.Store.AddShown(ctx, searchID, ids, a.now()); err != nil {
+		return fmt.Errorf("metrics.ShowMore: %w", err)
+	}
+	return nil
+}
+
 // Click counts a click on a result of a live search, once per (search, result).
 // position is the result's rank, 1 for the first, at most the search's results.
 func (a *SearchAnalytics) Click(ctx context.Context, searchID, resultID string, position int) error {
@@ -187,6 +212,10 @@ func (a *SearchAnalytics) Click(ctx context.Context, searchID, resultID string, 
 	}
 	if position < 1 || position > min(s.Results, MaxClickPosition) {
 		return fmt.Errorf("metrics.Click: %w", ErrClickPosition)
+	}
+	// Only a result the search showed is counted: a script cannot click ids it invents.
+	if !slices.Contains(s.Shown, resultID) {
+		return fmt.Errorf("metrics.Click: %w", ErrClickNotShown)
 	}
 	if err := a.Store.CountClick(ctx, s, resultID, position, now); err != nil {
 		return fmt.Errorf("metrics.Click: %w", err)

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -60,6 +61,7 @@ const (
 	attrSearchQuery   = "Query"
 	attrSearchResults = "Results"
 	attrSearchCalls   = "Calls"
+	attrSearchShown   = "Shown"
 	attrSearchClicks  = "Clicks"
 	attrFollowedBy    = "FollowedBy"
 	attrFollowedAt    = "FollowedAt"
@@ -80,8 +82,10 @@ type searchItem struct {
 	Clicks       int    `dynamodbav:",omitempty"`
 	FollowedBy   string `dynamodbav:",omitempty"`
 	FollowedAt   string `dynamodbav:",omitempty"`
-	CreatedAt    string
-	ExpiresAt    int64
+	// Shown: the ids of the results shown (a string set; clicks count on them only).
+	Shown     []string `dynamodbav:",stringset,omitempty"`
+	CreatedAt string
+	ExpiresAt int64
 }
 
 type searchClickItem struct {
@@ -135,7 +139,7 @@ func (s *SearchAnalytics) RecordSearch(ctx context.Context, e metrics.SearchEntr
 	}
 	id := newSearchID()
 	it := searchItem{PK: searchPK(id), SK: skSearch, Type: typeSearch, Kind: e.Kind, For: e.For, Query: e.Query, Day: day,
-		Results: e.Results, CreatedAt: stamp(now), ExpiresAt: now.Add(metrics.SearchLife).Unix()}
+		Results: e.Results, Shown: shownOf(e.Shown), CreatedAt: stamp(now), ExpiresAt: now.Add(metrics.SearchLife).Unix()}
 	t := s.txn()
 	switch e.Kind {
 	case metrics.SearchKindSearch:
@@ -165,12 +169,51 @@ func (s *SearchAnalytics) RecordSearch(ctx context.Context, e metrics.SearchEntr
 func (s *SearchAnalytics) continueSession(e metrics.SearchEntry, now time.Time) types.TransactWriteItem {
 	names := named(attrSearchQuery, attrSearchResults, attrSearchCalls, attrSearchKind, attrSearchFor, attrFollowedBy)
 	names["#e"] = AttrExpires
-	u := s.update(key(searchPK(e.Session), skSearch), "SET #Query = :q, #Results = :r ADD #Calls :one",
-		itemExists+" AND #e > :now AND #Kind = :kind AND #For = :for AND attribute_not_exists(#FollowedBy)", names,
-		item{":q": &types.AttributeValueMemberS{Value: e.Query}, ":r": &types.AttributeValueMemberN{Value: strconv.Itoa(e.Results)},
-			":one": &types.AttributeValueMemberN{Value: "1"}, ":now": &types.AttributeValueMemberN{Value: epoch(now)},
-			":kind": &types.AttributeValueMemberS{Value: metrics.SearchKindSuggest}, ":for": &types.AttributeValueMemberS{Value: e.For}})
-	return u
+	values := item{":q": &types.AttributeValueMemberS{Value: e.Query}, ":r": &types.AttributeValueMemberN{Value: strconv.Itoa(e.Results)},
+		":one": &types.AttributeValueMemberN{Value: "1"}, ":now": &types.AttributeValueMemberN{Value: epoch(now)},
+		":kind": &types.AttributeValueMemberS{Value: metrics.SearchKindSuggest}, ":for": &types.AttributeValueMemberS{Value: e.For}}
+	adds := "#Calls :one"
+	if shown := shownOf(e.Shown); len(shown) > 0 {
+		names["#Shown"] = attrSearchShown
+		values[":shown"] = &types.AttributeValueMemberSS{Value: shown}
+		adds += ", #Shown :shown"
+	}
+	return s.update(key(searchPK(e.Session), skSearch), "SET #Query = :q, #Results = :r ADD "+adds,
+		itemExists+" AND #e > :now AND #Kind = :kind AND #For = :for AND attribute_not_exists(#FollowedBy)", names, values)
+}
+
+// shownOf is ids without repeats, at most metrics.MaxShown (a string set: DynamoDB
+// refuses an empty one, so none is nil).
+func shownOf(ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		if id != "" && !slices.Contains(out, id) && len(out) < metrics.MaxShown {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// AddShown implements metrics.SearchStore: one UpdateItem of a live search (not a
+// composer session: its requests add their own).
+func (s *SearchAnalytics) AddShown(ctx context.Context, searchID string, ids []string, now time.Time) error {
+	shown := shownOf(ids)
+	if len(shown) == 0 {
+		return nil
+	}
+	names := named(attrSearchKind)
+	names["#e"], names["#Shown"] = AttrExpires, attrSearchShown
+	u := s.update(key(searchPK(searchID), skSearch), "ADD #Shown :shown", itemExists+" AND #e > :now AND #Kind = :kind", names,
+		item{":shown": &types.AttributeValueMemberSS{Value: shown}, ":now": &types.AttributeValueMemberN{Value: epoch(now)},
+			":kind": &types.AttributeValueMemberS{Value: metrics.SearchKindSearch}})
+	err := s.txn().add(condSearchLive, u).run(ctx)
+	if failed(err, condSearchLive) {
+		return metrics.ErrUnknownSearch
+	}
+	if err != nil {
+		return fmt.Errorf("store.AddShown %s: %w", searchID, err)
+	}
+	return nil
 }
 
 // queryCount adds a search (and a search with no result) to its query's counts of the
@@ -202,7 +245,7 @@ func (s *SearchAnalytics) SearchSession(ctx context.Context, id string, now time
 		}
 		return metrics.SearchSession{}, err
 	}
-	return metrics.SearchSession{ID: id, Kind: it.Kind, For: it.For, Query: it.Query, Day: it.Day, Results: it.Results, Clicks: it.Clicks}, nil
+	return metrics.SearchSession{ID: id, Kind: it.Kind, For: it.For, Query: it.Query, Day: it.Day, Results: it.Results, Clicks: it.Clicks, Shown: it.Shown}, nil
 }
 
 // CountClick implements metrics.SearchStore: one TransactWriteItems of the click's

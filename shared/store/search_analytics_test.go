@@ -50,7 +50,7 @@ func TestSearchCountsAreExactUnderConcurrency(t *testing.T) {
 			q = "reset password"
 		}
 		var err error
-		ids[i], err = svc.Record(ctx, metrics.SearchEntry{Kind: metrics.SearchKindSearch, Query: q, Results: results})
+		ids[i], err = svc.Record(ctx, metrics.SearchEntry{Kind: metrics.SearchKindSearch, Query: q, Results: results, Shown: shown5})
 		return err
 	})
 	failures = append(failures, atOnce(5, func(int) error {
@@ -75,10 +75,11 @@ func TestSearchCountsAreExactUnderConcurrency(t *testing.T) {
 			t.Fatalf("repeated click: %v", err)
 		}
 	}
-	// ids[2] found 5: 10 distinct results clicked at once, 5 counted (as many as found).
-	for _, err := range atOnce(10, func(i int) error { return svc.Click(ctx, ids[2], fmt.Sprintf("p_r%d", i), 1+i%5) }) {
-		if err != nil {
-			t.Fatalf("distinct clicks: %v", err)
+	// ids[2] found 5: 10 distinct results clicked at once, the 5 it showed counted, the 5
+	// it never showed refused (a script cannot invent results to click).
+	for i, err := range atOnce(10, func(i int) error { return svc.Click(ctx, ids[2], fmt.Sprintf("p_r%d", i), 1+i%5) }) {
+		if i < 5 && err != nil || i >= 5 && !errors.Is(err, metrics.ErrClickNotShown) {
+			t.Fatalf("distinct click %d: %v", i, err)
 		}
 	}
 	if err := svc.Click(ctx, ids[0], "p_x", 1); !errors.Is(err, metrics.ErrClickPosition) {
@@ -118,7 +119,7 @@ func TestSearchesAndQueryListsExpire(t *testing.T) {
 	st, _ := newStore(t)
 	now := at("2026-11-20T10:00:00Z")
 	svc := searchAnalyticsAt(st, &now)
-	id, err := svc.Record(ctx, metrics.SearchEntry{Kind: metrics.SearchKindSearch, Query: "webhooks", Results: 3})
+	id, err := svc.Record(ctx, metrics.SearchEntry{Kind: metrics.SearchKindSearch, Query: "webhooks", Results: 3, Shown: []string{"p_a", "p_b", "p_c"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,7 +250,11 @@ func BenchmarkRecordSearch(b *testing.B) {
 		b.ReportMetric(float64(tbl.Trips.Count())/float64(b.N), "dynamodb-calls/suggest")
 	})
 	b.Run("click", func(b *testing.B) {
-		id, err := svc.Record(ctx, metrics.SearchEntry{Kind: metrics.SearchKindSearch, Query: "clicks", Results: 1000})
+		shown := make([]string, 1000)
+		for i := range shown {
+			shown[i] = fmt.Sprintf("p_%d", i)
+		}
+		id, err := svc.Record(ctx, metrics.SearchEntry{Kind: metrics.SearchKindSearch, Query: "clicks", Results: 1000, Shown: shown})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -302,5 +307,46 @@ func TestASuggestionSessionIsFollowedOnce(t *testing.T) {
 	}
 	if err := question(10, ticketSession); !errors.Is(err, posts.ErrSuggestionGone) {
 		t.Fatalf("a question followed a ticket composer's session: %v", err)
+	}
+}
+
+// shown5 are the results a search of the tests showed.
+var shown5 = []string{"p_one", "p_r0", "p_r1", "p_r2", "p_r3", "p_r4"}
+
+// A further page's results join those the search showed (their clicks count); a
+// composer session's requests add theirs; an id never shown is refused.
+func TestSearchClicksCountOnlyResultsShown(t *testing.T) {
+	t.Parallel()
+	st, _ := newStore(t)
+	now := time.Now()
+	svc := searchAnalyticsAt(st, &now)
+	id, err := svc.Record(ctx, metrics.SearchEntry{Kind: metrics.SearchKindSearch, Query: "export", Results: 30, Shown: []string{"post:p_1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Click(ctx, id, "post:p_21", 21); !errors.Is(err, metrics.ErrClickNotShown) {
+		t.Fatalf("a result of a page not read yet: %v", err)
+	}
+	if err := svc.ShowMore(ctx, id, []string{"post:p_21", "post:p_22"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Click(ctx, id, "post:p_21", 21); err != nil {
+		t.Fatalf("a result of the next page: %v", err)
+	}
+	if err := svc.ShowMore(ctx, "q_nosuchsearch", []string{"post:p_3"}); !errors.Is(err, metrics.ErrUnknownSearch) {
+		t.Fatalf("a page of an unknown search: %v", err)
+	}
+	session, err := svc.Record(ctx, metrics.SearchEntry{Kind: metrics.SearchKindSuggest, For: metrics.ForQuestion, Query: "exp", Results: 1, Shown: []string{"post:p_1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Record(ctx, metrics.SearchEntry{Kind: metrics.SearchKindSuggest, For: metrics.ForQuestion, Query: "export csv", Results: 2, Session: session, Shown: []string{"post:p_9", "post:p_1"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Click(ctx, session, "post:p_9", 1); err != nil {
+		t.Fatalf("a suggestion of the session's second request: %v", err)
+	}
+	if err := svc.Click(ctx, session, "post:p_404", 2); !errors.Is(err, metrics.ErrClickNotShown) {
+		t.Fatalf("a suggestion never shown: %v", err)
 	}
 }
