@@ -15957,10 +15957,12 @@ export interface operations {
                 from?: string;
                 /** @description Kinds to find, comma-separated: discussion, question, idea, comment, member, space, ticket */
                 kind?: string;
-                /** @description The next page's offset (0 to 1000); only the first page (offset 0) counts as a search and has a searchId */
+                /** @description The next page's offset (0 to 1000); only the first page (offset 0) counts as a search and has a searchId of its own */
                 offset?: string;
                 /** @description The words to find (at most 200 characters; "quoted words" are a phrase) */
                 q?: string;
+                /** @description A further page: the first page's searchId (its results' clicks count as that search's; the answer gives it back) */
+                searchId?: string;
                 /** @description Results per page (1 to 50, default 20) */
                 size?: string;
                 /** @description true: solved questions and tickets; false: unsolved ones */

@@ -91,7 +91,9 @@ type PathOf<O> = O extends { parameters: { path: infer T } } ? T : undefined;
 type QueryOf<O> = O extends { parameters: { query?: infer T } } ? ([T] extends [undefined] ? undefined : T) : undefined;
 // Args are what a call sends besides its method and route: path parameters, query
 // parameters (unset and empty ones left out) and the JSON body, each where the route has them.
-type Args<O> = { path?: PathOf<O>; query?: QueryOf<O>; body?: Body<O> };
+// keepalive: the request outlives the page that sends it (a click counted just before
+// the navigation it precedes).
+type Args<O> = { path?: PathOf<O>; query?: QueryOf<O>; body?: Body<O>; keepalive?: boolean };
 
 // url fills a route's {parameters} (encoded) and appends its query.
 function url(route: string, path?: Record<string, string>, query?: Record<string, string | undefined>): string {
@@ -103,14 +105,16 @@ function url(route: string, path?: Record<string, string>, query?: Record<string
   return out;
 }
 
-// call sends a request to one of the document's routes and returns that route's answer.
-async function call<M extends Method, P extends Route<M>>(method: M, route: P, args: Args<Op<M, P>> = {}): Promise<Answer<Op<M, P>>> {
+// call sends a request to one of the document's routes and returns that route's answer
+// (the modules of the later domains call it too: search-api.ts).
+export async function call<M extends Method, P extends Route<M>>(method: M, route: P, args: Args<Op<M, P>> = {}): Promise<Answer<Op<M, P>>> {
   const body = args.body;
   let resp: Response;
   try {
     resp = await fetch(url(route, args.path as Record<string, string> | undefined, args.query as Record<string, string | undefined> | undefined), {
       method: method.toUpperCase(),
       credentials: 'same-origin',
+      keepalive: args.keepalive,
       headers: body === undefined ? { Accept: 'application/json' } : { 'Content-Type': 'application/json', Accept: 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });

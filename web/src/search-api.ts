@@ -1,7 +1,7 @@
 // The search routes of issue 15 (docs/api.md, "Search"; docs/search.md): the search,
 // the composers' "before you ask" suggestions, click-through and the staff's analytics.
 // Their types are the generated ones (api.gen.ts, from the Go route table).
-import { ApiError } from './api';
+import { call } from './api';
 import type { components } from './api.gen';
 
 type Schemas = components['schemas'];
@@ -50,52 +50,26 @@ export function goSearch(p: SearchParams) {
   dispatchEvent(new PopStateEvent('popstate'));
 }
 
-// send calls a search route; problem+json answers become ApiError.
-async function send<T>(method: string, url: string, body?: unknown, keepalive = false): Promise<T> {
-  let resp: Response;
-  try {
-    resp = await fetch(url, {
-      method,
-      credentials: 'same-origin',
-      keepalive,
-      headers: body === undefined ? { Accept: 'application/json' } : { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    throw new ApiError(0, 'network');
-  }
-  if (!resp.ok) {
-    let code = 'internal';
-    let field: string | undefined;
-    try {
-      const p = await resp.json();
-      if (typeof p.code === 'string') code = p.code;
-      if (typeof p.field === 'string') field = p.field;
-    } catch {
-      /* not a problem document */
-    }
-    throw new ApiError(resp.status, code, field);
-  }
-  return resp.status === 204 ? (undefined as T) : ((await resp.json()) as T);
-}
-
-const query = (o: Record<string, string | number | undefined>) => {
-  const qs = new URLSearchParams();
-  for (const [k, v] of Object.entries(o)) if (v !== undefined && v !== '') qs.set(k, String(v));
-  return qs.toString();
-};
+// text is a query parameter's value as the generated types want it (unset and empty
+// ones are left out by call).
+const text = (v: string | number | undefined) => (v === undefined || v === '' ? undefined : String(v));
 
 export const searchApi = {
-  // search: one page of results from offset; facets: with the facet counts (the first page).
-  search: (p: SearchParams, offset: number, facets: boolean, size = 20) =>
-    send<SearchAnswer>('GET', `/api/search?${query({ ...p, offset: offset || undefined, size, facets: facets ? 1 : undefined })}`),
+  // search: one page of results from offset; facets: with the facet counts (the first page);
+  // searchId: a further page's, the first page's searchId (its results' clicks count as
+  // that search's).
+  search: (p: SearchParams, offset: number, facets: boolean, size = 20, searchId?: string) =>
+    call('get', '/api/search', {
+      query: { q: p.q, kind: p.kind, space: p.space, author: p.author, from: p.from, to: p.to, solved: p.solved, status: p.status,
+        offset: text(offset || undefined), size: text(size), facets: facets ? '1' : undefined, searchId: offset ? text(searchId) : undefined },
+    }),
   // suggest: the closest solved questions (and articles) for a composer.
   // suggestionId: the one this composer was last given, so its session goes on (one
   // composer session however many pauses in typing).
   suggest: (q: string, forWhat: 'question' | 'ticket', space?: string, suggestionId?: string) =>
-    send<Suggestions>('GET', `/api/search/suggest?${query({ q, for: forWhat, space, suggestionId })}`),
+    call('get', '/api/search/suggest', { query: { q, for: forWhat, space: text(space), suggestionId: text(suggestionId) } }),
   // click counts a click on a result (keepalive: it survives the navigation it precedes).
   click: (searchId: string, resultId: string, position: number) =>
-    send<void>('POST', '/api/search/clicks', { searchId, resultId, position }, true).catch(() => undefined),
-  analytics: (from: string, to: string) => send<SearchAnalytics>('GET', `/api/search/analytics?${query({ from, to })}`),
+    call('post', '/api/search/clicks', { body: { searchId, resultId, position }, keepalive: true }).catch(() => undefined),
+  analytics: (from: string, to: string) => call('get', '/api/search/analytics', { query: { from, to } }),
 };
