@@ -112,6 +112,7 @@ func TestDeflectionEndToEnd(t *testing.T) {
 	// Two searches from the search box (KPI VII), one found nothing.
 	c.searchAs(bob, "q=rotate")
 	c.searchAs(bob, "q=zzyzx")
+	c.searchAs(bob, "q=zzyzx") // listed from its second search (metrics.MinQueryListed)
 	// Its next page is the same search read on: not counted, no searchId of its own.
 	var more app.SearchAnswer
 	if status, raw := c.call(bob, "GET", "/api/search?q=rotate&offset=20", "", &more); status != 200 || more.SearchID != "" {
@@ -129,15 +130,16 @@ func TestDeflectionEndToEnd(t *testing.T) {
 		d.Rate == nil || *d.Rate != 1.0/3 || d.Clicks != 1 || d.SessionsClicked != 1 {
 		t.Fatalf("deflection %+v (rate %v)", d, d.Rate)
 	}
-	if r.Searches != 2 || r.NoResult != 1 || len(r.NoResultQueries) != 1 || r.NoResultQueries[0].Query != "zzyzx" {
+	if r.Searches != 3 || r.NoResult != 2 || len(r.NoResultQueries) != 1 || r.NoResultQueries[0].Query != "zzyzx" ||
+		len(r.TopQueries) != 1 || r.TopQueries[0].Query != "zzyzx" {
 		t.Fatalf("searches %d, no result %d %+v", r.Searches, r.NoResult, r.NoResultQueries)
 	}
 	var k metrics.KpiReport
 	if status, raw := c.call(admin, "GET", "/api/kpis?from="+from+"&to="+to, "", &k); status != 200 {
 		t.Fatalf("dashboard: %d %s", status, raw)
 	}
-	if card := kpiCard(t, k, "searches"); !card.Available || card.Value == nil || *card.Value != 2 {
-		t.Errorf("searches %+v, want 2", card)
+	if card := kpiCard(t, k, "searches"); !card.Available || card.Value == nil || *card.Value != 3 {
+		t.Errorf("searches %+v, want 3", card)
 	}
 	if card := kpiCard(t, k, "suggestion_deflection"); card.Value == nil || *card.Value != 100.0/3 || card.Unit != metrics.UnitPercent {
 		t.Errorf("suggestion deflection %+v, want 33.3 %%", card)

@@ -133,21 +133,25 @@ func TestSearchesAndQueryListsExpire(t *testing.T) {
 	}
 	old := at("2025-10-15T08:00:00Z") // 401 days before 2026-11-20
 	now = old
-	if _, err := svc.Record(ctx, metrics.SearchEntry{Kind: metrics.SearchKindSearch, Query: "old question", Results: 1}); err != nil {
-		t.Fatal(err)
+	for range 2 { // a query searched once is not listed (metrics.MinQueryListed)
+		if _, err := svc.Record(ctx, metrics.SearchEntry{Kind: metrics.SearchKindSearch, Query: "old question", Results: 1}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	recent := at("2025-10-17T08:00:00Z") // 399 days before
 	now = recent
-	if _, err := svc.Record(ctx, metrics.SearchEntry{Kind: metrics.SearchKindSearch, Query: "kept question", Results: 1}); err != nil {
-		t.Fatal(err)
+	for range 2 { // a query searched once is not listed (metrics.MinQueryListed)
+		if _, err := svc.Record(ctx, metrics.SearchEntry{Kind: metrics.SearchKindSearch, Query: "kept question", Results: 1}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	now = at("2026-11-20T12:00:00Z") // the first list's day + 400 days is past, the second's not
 	r, err := svc.Report(ctx, "2025-10-15", "2025-10-17")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Searches != 2 || len(r.TopQueries) != 1 || r.TopQueries[0].Query != "kept question" {
-		t.Fatalf("searches %d, queries %+v: want 2 searches, the list of 401 days ago gone", r.Searches, r.TopQueries)
+	if r.Searches != 4 || len(r.TopQueries) != 1 || r.TopQueries[0].Query != "kept question" {
+		t.Fatalf("searches %d, queries %+v: want 4 searches, the list of 401 days ago gone", r.Searches, r.TopQueries)
 	}
 }
 
