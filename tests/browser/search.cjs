@@ -18,7 +18,8 @@
 // - "before you ask": the question composer shows the solved question while the member
 //   types a question's title (in a polite live region, opening in a new tab), and the
 //   question published carries the suggestionId; the ticket composer does the same with
-//   a ticket's subject;
+//   a ticket's subject, on a slow server too (its requests go one after the other, each
+//   with the session given: one session however the member pauses);
 // - the staff's analytics page (/search/analytics) shows the searches made, the top
 //   query with its click-through, and the deflection; a member is refused it (not found).
 // Driven by tests/search_browser_test.go (TestBrowserSearch); boss@example.com is an admin.
@@ -320,9 +321,41 @@ async function composerStory(browser, d, lang, width) {
   await page.goto(`${base}/spaces/${d.customer.id}`);
   await settle(page);
   const subject = page.getByLabel(labelled(s.ticketSubject));
-  await subject.pressSequentially('cursor stuck behind', { delay: 40 });
+  // A slow server (each suggestion answers after 1 s) and a member who pauses over
+  // 300 ms twice while the first answer is on its way: the composer's requests go one
+  // after the other, each with the session the answer before gave (one session, not two).
+  // (the page's fetch answers the suggestions 1 s late and notes what was sent)
+  await page.evaluate(() => {
+    const flight = (window.__flight = { now: 0, most: 0, ids: [] });
+    const send = window.fetch;
+    window.fetch = async (input, init) => {
+      const url = new URL(String(input), location.href);
+      if (url.pathname !== '/api/search/suggest') return send(input, init);
+      flight.now++;
+      flight.most = Math.max(flight.most, flight.now);
+      flight.ids.push(url.searchParams.get('suggestionId'));
+      try {
+        const answer = await send(input, init);
+        await new Promise((r) => setTimeout(r, 1000));
+        return answer;
+      } finally {
+        flight.now--;
+      }
+    };
+  });
+  await subject.pressSequentially('cursor st', { delay: 40 });
+  await page.waitForTimeout(500);
+  await subject.pressSequentially('uck', { delay: 40 });
+  await page.waitForTimeout(500);
+  await subject.pressSequentially(' behind', { delay: 40 });
   const tregion = page.locator('#t-suggestions');
   await waitFor(page, tregion.getByRole('link', { name: /reset the replication cursor/i }), `${tag}: the ticket composer's suggestions`);
+  const flight = await eventually(`${tag}: the slow suggestions answered`, async () => {
+    const f = await page.evaluate(() => window.__flight);
+    return f.now === 0 && f.ids.length >= 2 && f;
+  }, 10000);
+  if (flight.most !== 1) fail(`${tag}: ${flight.most} suggestion requests of one composer were on their way at once`);
+  if (flight.ids[0] !== null || flight.ids.slice(1).some((id) => !id)) fail(`${tag}: the composer's requests sent the suggestionIds ${JSON.stringify(flight.ids)} (the first none, then each the one given)`);
   await check(page, `composer-ticket-${tag}`);
   await page.getByLabel(labelled(s.ticketDescription)).fill(`The copy is stuck (${tag}).`);
   const opened = page.waitForRequest((r) => r.url().endsWith(`/api/spaces/${d.customer.id}/tickets`) && r.method() === 'POST');
