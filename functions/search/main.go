@@ -6,6 +6,7 @@ package main
 
 import (
 	"log"
+	"tribune/shared/search/bleveindex"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
@@ -18,7 +19,7 @@ func main() {
 	env := app.Boot(app.SearchFunction())
 	files := env.Files().(*blob.Store)
 	handler, err := app.HTTPHandler(env.Function, app.Deps{Config: env.Config, Store: env.Store(), Files: files,
-		Search: app.NewSnapshotSearch(files, app.SearchDir())})
+		Search: app.NewSnapshotSearch(bleveindex.Engine{}, files, app.SearchDir())})
 	if err != nil {
 		log.Fatal(err)
 	}

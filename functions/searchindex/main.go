@@ -7,6 +7,7 @@ package main
 
 import (
 	"github.com/aws/aws-lambda-go/lambda"
+	"tribune/shared/search/bleveindex"
 
 	"tribune/shared/app"
 	"tribune/shared/blob"
@@ -14,5 +15,5 @@ import (
 
 func main() {
 	env := app.Boot(app.SearchIndexFunction())
-	lambda.Start(app.SearchIndexHandler(env.Store(), env.Files().(*blob.Store)))
+	lambda.Start(app.SearchIndexHandler(bleveindex.Engine{}, env.Store(), env.Files().(*blob.Store)))
 }

@@ -26,6 +26,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"tribune/shared/search/bleveindex"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -43,7 +44,6 @@ import (
 	"tribune/shared/logx"
 	"tribune/shared/mail"
 	"tribune/shared/queue"
-	"tribune/shared/search"
 	"tribune/shared/social"
 	"tribune/shared/store"
 	"tribune/shared/store/dynamolocal"
@@ -206,7 +206,7 @@ func run() error {
 	// Search (issue 15): the index lives under the data folder; the indexer's handlers
 	// (the bus calls them as any consumer's, each application under the index's lock)
 	// and the search routes share it in this process: no S3 round trip.
-	searchIndex, err := search.Open(filepath.Join(dataDir, "search"))
+	searchIndex, err := bleveindex.Open(filepath.Join(dataDir, "search"))
 	if err != nil {
 		return err
 	}

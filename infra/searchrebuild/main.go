@@ -20,11 +20,11 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+	"tribune/shared/search/bleveindex"
 
 	"tribune/shared/app"
 	"tribune/shared/blob"
 	"tribune/shared/config"
-	"tribune/shared/search"
 	"tribune/shared/store"
 )
 
@@ -63,7 +63,7 @@ func run(ctx context.Context, publish bool, dir string) error {
 		return err
 	}
 	defer os.RemoveAll(work)
-	ix, err := search.Open(filepath.Join(work, "index"))
+	ix, err := bleveindex.Open(filepath.Join(work, "index"))
 	if err != nil {
 		return err
 	}
@@ -103,7 +103,7 @@ func run(ctx context.Context, publish bool, dir string) error {
 		}
 		fresh := dir + ".new"
 		_ = os.RemoveAll(fresh)
-		restored, err := search.Restore(f, fresh)
+		restored, err := bleveindex.Restore(f, fresh)
 		f.Close()
 		if err != nil {
 			return err

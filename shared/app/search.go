@@ -642,6 +642,8 @@ func (h searchHTTP) facets(ctx context.Context, sc searchScope, counts map[strin
 // there, loads it and swaps it in. A search in flight on the old version finishes on it;
 // the version before that is closed and removed. Nothing runs between requests.
 type SnapshotSearch struct {
+	// Engine restores the versions (bleveindex.Engine).
+	Engine  search.Engine
 	Files   SearchFiles
 	Dir     string
 	Refresh time.Duration
@@ -656,13 +658,13 @@ type SnapshotSearch struct {
 
 type loadedVersion struct {
 	v   SearchVersion
-	ix  *search.Index
+	ix  search.Index
 	dir string
 }
 
 // NewSnapshotSearch is the search function's index, loaded into dir (under /tmp).
-func NewSnapshotSearch(files SearchFiles, dir string) *SnapshotSearch {
-	return &SnapshotSearch{Files: files, Dir: dir, Refresh: SearchRefresh}
+func NewSnapshotSearch(engine search.Engine, files SearchFiles, dir string) *SnapshotSearch {
+	return &SnapshotSearch{Engine: engine, Files: files, Dir: dir, Refresh: SearchRefresh}
 }
 
 func (s *SnapshotSearch) now() time.Time {
@@ -710,7 +712,7 @@ func (s *SnapshotSearch) refresh(ctx context.Context) error {
 	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
 		return fmt.Errorf("app.SnapshotSearch: %w", err)
 	}
-	ix, dir, err := RestoreSearch(ctx, s.Files, v, s.Dir)
+	ix, dir, err := RestoreSearch(ctx, s.Engine, s.Files, v, s.Dir)
 	if err != nil {
 		if current != nil {
 			slog.ErrorContext(ctx, "search: a new version could not be loaded", "version", v.Version, "err", err.Error())

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"tribune/shared/search/bleveindex"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -63,7 +64,7 @@ func BenchmarkSearchIndexer(b *testing.B) {
 	}
 	trips := &store.RoundTrips{}
 	counted := store.New(tbl.Client(b, trips.Option()), tbl.Name)
-	indexer := app.NewSearchIndexer(counted, testFiles(b), b.TempDir())
+	indexer := app.NewSearchIndexer(bleveindex.Engine{}, counted, testFiles(b), b.TempDir())
 	batches := make([][]eventtypes.Payload, posts/batch)
 	for i, id := range ids {
 		batches[i/batch] = append(batches[i/batch], eventtypes.PostCreated{Meta: eventtypes.NewMeta(time.Now()), PostID: id})

@@ -56,12 +56,12 @@ var searchIndexes sync.Map // *store.Store → *attachedIndex
 // the table last.
 type attachedIndex struct {
 	mu sync.Mutex
-	ix *search.Index
+	ix search.Index
 }
 
 // AttachSearch makes ix the search index of the table st: the search routes read it and
 // the indexer's handlers write it (locally: make run, tests).
-func AttachSearch(st *store.Store, ix *search.Index) { searchIndexes.Store(st, &attachedIndex{ix: ix}) }
+func AttachSearch(st *store.Store, ix search.Index) { searchIndexes.Store(st, &attachedIndex{ix: ix}) }
 
 // DetachSearch removes st's index (it is not closed).
 func DetachSearch(st *store.Store) { searchIndexes.Delete(st) }
@@ -232,7 +232,7 @@ func applySearch(ctx context.Context, st *store.Store, a *attachedIndex, ts []se
 	return applySearchLocked(ctx, st, a.ix, ts)
 }
 
-func applySearchLocked(ctx context.Context, st *store.Store, ix *search.Index, ts []searchTouch) (SearchApplied, error) {
+func applySearchLocked(ctx context.Context, st *store.Store, ix search.Index, ts []searchTouch) (SearchApplied, error) {
 	seen := map[string]bool{}
 	var refs []store.SearchRef
 	add := func(r store.SearchRef) {
@@ -277,7 +277,7 @@ func applySearchLocked(ctx context.Context, st *store.Store, ix *search.Index, t
 // against AWS): the table's searchable items a page at a time (store.EachSearchRef),
 // each re-read and put, or deleted if absent. Documents of entities no longer in the
 // table are not visited: rebuild into a new, empty index (infra/searchrebuild does).
-func RebuildSearch(ctx context.Context, st *store.Store, ix *search.Index, progress func(SearchApplied)) (SearchApplied, error) {
+func RebuildSearch(ctx context.Context, st *store.Store, ix search.Index, progress func(SearchApplied)) (SearchApplied, error) {
 	var total SearchApplied
 	err := st.EachSearchRef(ctx, func(refs []store.SearchRef) error {
 		for start := 0; start < len(refs); start += 200 {
@@ -329,7 +329,7 @@ type SearchVersion struct {
 // PublishSearch writes a snapshot of ix to the bucket as a new version, then the pointer
 // to it, then deletes all but the newest SearchVersionsKept versions. tmp is a folder for
 // the snapshot file (/tmp in Lambda).
-func PublishSearch(ctx context.Context, files SearchFiles, ix *search.Index, tmp string) (SearchVersion, error) {
+func PublishSearch(ctx context.Context, files SearchFiles, ix search.Index, tmp string) (SearchVersion, error) {
 	f, err := os.CreateTemp(tmp, "snapshot-*.tar")
 	if err != nil {
 		return SearchVersion{}, fmt.Errorf("app.PublishSearch: %w", err)
@@ -399,7 +399,7 @@ func LatestSearch(ctx context.Context, files SearchFiles) (SearchVersion, bool, 
 }
 
 // RestoreSearch downloads a version into a new folder under dir and opens it.
-func RestoreSearch(ctx context.Context, files SearchFiles, v SearchVersion, dir string) (*search.Index, string, error) {
+func RestoreSearch(ctx context.Context, engine search.Engine, files SearchFiles, v SearchVersion, dir string) (search.Index, string, error) {
 	r, err := files.GetFile(ctx, v.Key)
 	if err != nil {
 		return nil, "", fmt.Errorf("app.RestoreSearch %s: %w", v.Version, err)
@@ -407,7 +407,7 @@ func RestoreSearch(ctx context.Context, files SearchFiles, v SearchVersion, dir 
 	defer r.Close()
 	into := filepath.Join(dir, "v-"+v.Version)
 	_ = os.RemoveAll(into)
-	ix, err := search.Restore(r, into)
+	ix, err := engine.Restore(r, into)
 	if err != nil {
 		_ = os.RemoveAll(into)
 		return nil, "", fmt.Errorf("app.RestoreSearch %s: %w", v.Version, err)
@@ -420,8 +420,10 @@ func RestoreSearch(ctx context.Context, files SearchFiles, v SearchVersion, dir 
 // SearchIndexer is the indexer as its Lambda runs it: the index in /tmp while warm,
 // restored from the newest version on a cold start, published after every batch.
 type SearchIndexer struct {
-	Store *store.Store
-	Files SearchFiles
+	// Engine opens and restores the index (bleveindex.Engine).
+	Engine search.Engine
+	Store  *store.Store
+	Files  SearchFiles
 	// Dir is the working folder (/tmp/search in Lambda).
 	Dir string
 
@@ -434,8 +436,8 @@ type SearchIndexer struct {
 }
 
 // NewSearchIndexer is the indexer of st's events, publishing to files, working in dir.
-func NewSearchIndexer(st *store.Store, files SearchFiles, dir string) *SearchIndexer {
-	return &SearchIndexer{Store: st, Files: files, Dir: dir, handlers: Handlers(config.Config{}, st, nil, nil)[ConsumerSearch]}
+func NewSearchIndexer(engine search.Engine, st *store.Store, files SearchFiles, dir string) *SearchIndexer {
+	return &SearchIndexer{Engine: engine, Store: st, Files: files, Dir: dir, handlers: Handlers(config.Config{}, st, nil, nil)[ConsumerSearch]}
 }
 
 // open restores the newest published version, or starts an empty index when there is
@@ -453,13 +455,13 @@ func (x *SearchIndexer) open(ctx context.Context) (*attachedIndex, error) {
 	if x.index != nil && (!ok || v.Version == x.loaded) {
 		return x.index, nil
 	}
-	var ix *search.Index
+	var ix search.Index
 	var dir string
 	if ok {
-		ix, dir, err = RestoreSearch(ctx, x.Files, v, x.Dir)
+		ix, dir, err = RestoreSearch(ctx, x.Engine, x.Files, v, x.Dir)
 	} else {
 		dir = filepath.Join(x.Dir, "empty")
-		ix, err = search.Open(dir)
+		ix, err = x.Engine.Open(dir)
 	}
 	if err != nil {
 		return nil, err
@@ -524,6 +526,6 @@ func (x *SearchIndexer) Handle(ctx context.Context, ev events.SQSEvent) (events.
 }
 
 // SearchIndexHandler is the indexer function's handler (functions/searchindex).
-func SearchIndexHandler(st *store.Store, files SearchFiles) queue.Handler {
-	return NewSearchIndexer(st, files, filepath.Join(os.TempDir(), "search")).Handle
+func SearchIndexHandler(engine search.Engine, st *store.Store, files SearchFiles) queue.Handler {
+	return NewSearchIndexer(engine, st, files, filepath.Join(os.TempDir(), "search")).Handle
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"tribune/shared/search/bleveindex"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -67,8 +68,8 @@ func TestSearchIndexerPublishesEachBatchAndTheSearchFunctionSwapsIt(t *testing.T
 	q := c.post(alice, here.ID, `{"kind":"question","title":"Resetting the router","body":"How do I reset my router?"}`)
 	a := c.comment(bob, q.ID, `{"body":"Unplug the router for ten seconds."}`)
 
-	indexer := app.NewSearchIndexer(c.st, c.files, t.TempDir())
-	reader := app.NewSnapshotSearch(c.files, t.TempDir())
+	indexer := app.NewSearchIndexer(bleveindex.Engine{}, c.st, c.files, t.TempDir())
+	reader := app.NewSnapshotSearch(bleveindex.Engine{}, c.files, t.TempDir())
 	reader.Refresh = 0
 	handle := func(payloads ...eventtypes.Payload) {
 		t.Helper()
@@ -153,7 +154,7 @@ func TestSearchIndexerPublishesEachBatchAndTheSearchFunctionSwapsIt(t *testing.T
 	}
 
 	// A cold start (a new container) restores the newest version and goes on from it.
-	cold := app.NewSearchIndexer(c.st, c.files, t.TempDir())
+	cold := app.NewSearchIndexer(bleveindex.Engine{}, c.st, c.files, t.TempDir())
 	second := c.comment(bob, q.ID, `{"body":"My router has no plug."}`).ID
 	if resp, err := cold.Handle(ctx, sqsBatch(t, eventtypes.CommentCreated{Meta: meta(), PostID: q.ID, CommentID: second})); err != nil || len(resp.BatchItemFailures) != 0 {
 		t.Fatalf("cold batch: %v %+v", err, resp)
@@ -184,7 +185,7 @@ func TestSearchRebuildFindsWhatTheTableHolds(t *testing.T) {
 	if status, body := c.call(mod, "POST", "/api/posts/"+gone.ID+"/hide", `{"reason":"Spam."}`, nil); status != 200 {
 		t.Fatalf("hide: %d %s", status, body)
 	}
-	ix, err := search.Open(t.TempDir())
+	ix, err := bleveindex.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

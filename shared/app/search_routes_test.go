@@ -7,18 +7,18 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"tribune/shared/search/bleveindex"
 
 	"tribune/shared/app"
 	"tribune/shared/policy"
-	"tribune/shared/search"
 	"tribune/shared/spaces"
 )
 
 // withSearch gives the community a search index, written by the indexer's handlers on
 // the event path and read by the search routes, as make run does.
-func (c *community) withSearch() *search.Index {
+func (c *community) withSearch() *bleveindex.Index {
 	c.t.Helper()
-	ix, err := search.Open(c.t.TempDir())
+	ix, err := bleveindex.Open(c.t.TempDir())
 	if err != nil {
 		c.t.Fatal(err)
 	}

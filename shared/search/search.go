@@ -1,27 +1,21 @@
-// Package search is Tribune's full-text engine (issue 15): a bleve (scorch) index of the
-// searchable documents (posts, comments and answers, members, spaces, tickets) and the
-// query side. It imports no AWS SDK and no store: the caller (shared/app's indexer and
-// search function) turns table items into Docs and computes the reader's Access from the
-// table at the time of the request; the index filters with it and the caller re-checks
-// every hit before answering.
+// Package search is Tribune's full-text search (issue 15): the searchable documents
+// (posts, comments and answers, members, spaces, tickets), the query, its results and
+// errors, and the Index and Engine interfaces; the engine itself is bleve's (scorch), in
+// shared/search/bleveindex, which only the functions that search or index link. Neither
+// imports an AWS SDK or the store: the caller (shared/app's indexer and search function)
+// turns table items into Docs and computes the reader's Access from the table at the
+// time of the request; the index filters with it and the caller re-checks every hit
+// before answering.
 //
-// Exported API (15B builds on it):
-//
-//	Open(dir) (*Index, error)              open or create the index in dir (and its parents)
-//	(*Index).Put(docs ...Doc) error         insert or replace, one batch, on disk when it returns
-//	(*Index).Delete(ids ...string) error    absent ids are fine
-//	(*Index).Count() (uint64, error)
-//	(*Index).Search(ctx, Query) (Result, error)
-//	(*Index).Snapshot(w) error              a consistent tar of the index, while it stays open
-//	Restore(r, dir) (*Index, error)         unpack a snapshot into an absent or empty dir, open it
-//	(*Index).Dir() string
-//	(*Index).Close() error
+//	Index: Put(docs ...Doc), Delete(ids ...string), Count(), Search(ctx, Query),
+//	Snapshot(w) (a consistent tar while it stays open), Close()
+//	Engine: Open(dir), Restore(r, dir) (into an absent or empty dir)
 //	DocID(kind, id string) string           "<kind>:<id>" as Doc.ID (post kinds use "post")
 //	MaxQueryChars 200, MaxWords 16, DefaultSize 20, MaxSize 50, MaxOffset 1000,
-//	FragmentChars 160, MaxSnapshotBytes 4 GiB: the limits
-//	ErrEmptyQuery, ErrQueryTooLong, ErrTooDeep, ErrBadSize, ErrBadDates: coded
-//	errs.Invalid errors (400 problem+json); ErrBadDoc (a Doc without ID or Kind) is a
-//	programming error (500)
+//	FragmentChars 160 (bleveindex.MaxSnapshotBytes 4 GiB): the limits
+//	ErrEmptyQuery, ErrCommonWords, ErrQueryTooLong, ErrTooDeep, ErrBadSize, ErrBadDates:
+//	coded errs.Invalid errors (400 problem+json); ErrBadDoc (a Doc without ID or Kind)
+//	is a programming error (500)
 //
 // Result, Hit, Part and FacetCount carry JSON tags (camelCase) so the search route may
 // answer them as they are; Hit also gives SpaceID, PostID and Created (the stored values)
@@ -70,6 +64,8 @@
 package search
 
 import (
+	"context"
+	"io"
 	"time"
 
 	"tribune/shared/errs"
@@ -107,6 +103,7 @@ var (
 	ErrCommonWords = errs.InvalidField("q", "search_common_words", "Those words are too common to search for: add a more specific word.")
 	ErrTooDeep     = errs.InvalidField("offset", "search_too_deep", "Results go at most 1,000 deep: add a word or a filter to narrow the search.")
 	ErrBadSize     = errs.InvalidField("size", "search_bad_size", "Ask for 1 to 50 results per page.")
+	ErrBadDates    = errs.InvalidField("from", "search_bad_dates", "Dates are between 1970 and 2200.")
 	ErrBadDoc      = errs.New(errs.Internal, "search_bad_doc", "A search document has no id or no kind.")
 )
 
@@ -199,4 +196,26 @@ type Part struct {
 type FacetCount struct {
 	Value string `json:"value"`
 	Count int    `json:"count"`
+}
+
+// Index is a search index: bleve's (shared/search/bleveindex) or, the way out, another
+// engine behind the same methods (docs/search.md, "The way out"). Put is one batch, on
+// disk when it returns; Delete of absent ids is fine; Snapshot writes a consistent copy
+// (a tar stream) while the index stays open.
+type Index interface {
+	Put(docs ...Doc) error
+	Delete(ids ...string) error
+	Count() (uint64, error)
+	Search(ctx context.Context, q Query) (Result, error)
+	Snapshot(w io.Writer) error
+	Close() error
+}
+
+// Engine opens indexes: Open opens or creates one in dir; Restore unpacks a Snapshot
+// into an absent or empty dir and opens it. The functions that search or index are given
+// one by their main (bleveindex.Engine): the others, which only register the indexer's
+// handlers, link no search engine.
+type Engine interface {
+	Open(dir string) (Index, error)
+	Restore(r io.Reader, dir string) (Index, error)
 }

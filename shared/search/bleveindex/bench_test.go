@@ -1,4 +1,4 @@
-package search
+package bleveindex
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"tribune/shared/search"
 )
 
 // The 100k benchmarks share one index, built once per test process (by
@@ -117,17 +118,17 @@ func (g *textGen) words(lang string, n int) string {
 	return strings.Join(w, " ")
 }
 
-var kindsBench = []string{KindDiscussion, KindQuestion, KindQuestion, KindIdea, KindComment, KindComment, KindComment}
+var kindsBench = []string{search.KindDiscussion, search.KindQuestion, search.KindQuestion, search.KindIdea, search.KindComment, search.KindComment, search.KindComment}
 
 // benchDoc is post i: a realistic forum post (a 4 to 11 word title, a body of 20 to 220
 // words, about 800 characters on average), one in three French, in one of 50 spaces.
-func (g *textGen) benchDoc(i int) Doc {
+func (g *textGen) benchDoc(i int) search.Doc {
 	lang := "en"
 	if i%3 == 0 {
 		lang = "fr"
 	}
 	kind := kindsBench[i%len(kindsBench)]
-	d := Doc{
+	d := search.Doc{
 		ID: fmt.Sprintf("post:p%06d", i), Kind: kind, SpaceID: fmt.Sprintf("s%02d", i%50),
 		AuthorID: fmt.Sprintf("m%04d", g.r.IntN(5000)), Lang: lang,
 		Title:   g.words(lang, 4+g.r.IntN(8)),
@@ -135,14 +136,14 @@ func (g *textGen) benchDoc(i int) Doc {
 		Created: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * 10 * time.Minute),
 	}
 	switch kind {
-	case KindComment:
+	case search.KindComment:
 		d.ID = fmt.Sprintf("comment:c%06d", i)
 		d.Title, d.PostID = "", fmt.Sprintf("p%06d", i-1)
 		d.Accepted = i%11 == 0
 		d.Staff = i%13 == 0
-	case KindQuestion:
+	case search.KindQuestion:
 		d.Solved = i%2 == 0
-	case KindIdea:
+	case search.KindIdea:
 		d.IdeaStatus = []string{"new", "planned", "done"}[i%3]
 	}
 	d.Updated = d.Created
@@ -181,7 +182,7 @@ func build100k(dir string) (indexStats, error) {
 		return st, err
 	}
 	g := newTextGen(1)
-	batch := make([]Doc, 0, 1000)
+	batch := make([]search.Doc, 0, 1000)
 	var ms runtime.MemStats
 	for i := range benchDocs {
 		batch = append(batch, g.benchDoc(i))
@@ -271,7 +272,7 @@ func BenchmarkIndex100k(b *testing.B) {
 
 // benchQueries are varied searches: common and rare words, two and three words, French,
 // typos, prefixes while typing (from 2 letters), a phrase, filters and facets.
-var benchQueries = []Query{
+var benchQueries = []search.Query{
 	{Text: "password"},
 	{Text: "reset password"},
 	{Text: "réinitialiser mot de passe"},
@@ -283,19 +284,19 @@ var benchQueries = []Query{
 	{Text: "how to exp", Typing: true},
 	{Text: `"mobile application"`},
 	{Text: "webhook timeout retry", Facets: true},
-	{Text: "billing", Kinds: []string{KindQuestion}, Facets: true},
+	{Text: "billing", Kinds: []string{search.KindQuestion}, Facets: true},
 	{Text: "error", SpaceID: "s07"},
 	{Text: "kamiro"}, // a tail word
 	{Text: "zzzzzzzz"},
 	{Text: "sécurité données", From: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)},
-	{Kinds: []string{KindIdea}, IdeaStatus: "planned", Facets: true}, // browse
+	{Kinds: []string{search.KindIdea}, IdeaStatus: "planned", Facets: true}, // browse
 	{Text: strings.Repeat("a", 150)},
 }
 
 const queryRounds = 20
 
-var benchAccess = func() Access {
-	a := Access{Members: true, AllTickets: false}
+var benchAccess = func() search.Access {
+	a := search.Access{Members: true, AllTickets: false}
 	for i := range 30 {
 		a.Spaces = append(a.Spaces, fmt.Sprintf("s%02d", i))
 		a.ListedSpaces = append(a.ListedSpaces, fmt.Sprintf("s%02d", i))
@@ -392,7 +393,7 @@ func BenchmarkRestore100k(b *testing.B) {
 		}
 		restore = append(restore, time.Since(start))
 		start = time.Now()
-		res, err := ix.Search(context.Background(), Query{Text: "reset password", Access: benchAccess, Facets: true})
+		res, err := ix.Search(context.Background(), search.Query{Text: "reset password", Access: benchAccess, Facets: true})
 		if err != nil || res.Total == 0 {
 			b.Fatalf("first query: %d hits, %v", res.Total, err)
 		}
@@ -418,7 +419,7 @@ func BenchmarkPutOne(b *testing.B) {
 	defer ix.Close()
 	g := newTextGen(2)
 	for i := range 10 {
-		docs := make([]Doc, 100)
+		docs := make([]search.Doc, 100)
 		for j := range docs {
 			docs[j] = g.benchDoc(i*100 + j)
 		}
@@ -426,7 +427,7 @@ func BenchmarkPutOne(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	docs := make([]Doc, 1000)
+	docs := make([]search.Doc, 1000)
 	for i := range docs {
 		docs[i] = g.benchDoc(i) // replaces: an edit
 	}

@@ -1,12 +1,13 @@
-package search
+package bleveindex
 
 import (
 	"sort"
 	"strings"
+	"tribune/shared/search"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2/search"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 )
 
 // span is a matched word's byte offsets [start, end) in the stored text.
@@ -14,7 +15,7 @@ type span struct{ start, end int }
 
 // spans are the matched words of fields (the analyses of one stored text: offsets are
 // into that text), sorted and merged.
-func spans(locs search.FieldTermLocationMap, fields ...string) []span {
+func spans(locs bsearch.FieldTermLocationMap, fields ...string) []span {
 	var out []span
 	for _, f := range fields {
 		for _, ls := range locs[f] {
@@ -41,7 +42,7 @@ const ellipsis = "…"
 // spans, the windows holding the most matches, in text order, as parts. Without a match
 // the opening of the text is one fragment; "" gives none. Cuts fall between words where
 // one is near, and "…" marks text left out.
-func fragments(text string, marks []span, size, max int) [][]Part {
+func fragments(text string, marks []span, size, max int) [][]search.Part {
 	if strings.TrimSpace(text) == "" {
 		return nil
 	}
@@ -53,7 +54,7 @@ func fragments(text string, marks []span, size, max int) [][]Part {
 	}
 	marks = valid
 	if len(text) <= size {
-		return [][]Part{parts(text, 0, len(text), marks)}
+		return [][]search.Part{parts(text, 0, len(text), marks)}
 	}
 	type window struct{ start, end int }
 	var chosen []window
@@ -101,7 +102,7 @@ func fragments(text string, marks []span, size, max int) [][]Part {
 		chosen = []window{{0, wordEnd(text, size)}}
 	}
 	sort.Slice(chosen, func(i, j int) bool { return chosen[i].start < chosen[j].start })
-	out := make([][]Part, 0, len(chosen))
+	out := make([][]search.Part, 0, len(chosen))
 	for _, w := range chosen {
 		out = append(out, parts(text, w.start, w.end, marks))
 	}
@@ -109,8 +110,8 @@ func fragments(text string, marks []span, size, max int) [][]Part {
 }
 
 // parts is text[start:end] cut at the marks, with "…" where the text goes on.
-func parts(text string, start, end int, marks []span) []Part {
-	var out []Part
+func parts(text string, start, end int, marks []span) []search.Part {
+	var out []search.Part
 	add := func(s string, mark bool) {
 		if s == "" {
 			return
@@ -119,7 +120,7 @@ func parts(text string, start, end int, marks []span) []Part {
 			out[n-1].Text += s
 			return
 		}
-		out = append(out, Part{Text: s, Mark: mark})
+		out = append(out, search.Part{Text: s, Mark: mark})
 	}
 	if start > 0 {
 		add(ellipsis, false)

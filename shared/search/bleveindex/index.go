@@ -1,11 +1,18 @@
-package search
+// Package bleveindex is the search engine behind search.Index: a bleve v2 (scorch)
+// index on disk with the English and French analysers, the query built in code from the
+// reader's words, the Access filter, facets, highlights, and tar snapshots. Its rules,
+// with their sources, are in shared/search's package documentation and docs/search.md.
+// Only the functions that search or index import it (their mains pass Engine{}).
+package bleveindex
 
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"tribune/shared/search"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -54,14 +61,14 @@ func wrap(dir string, bi bleve.Index) (*Index, error) {
 
 // Put inserts or replaces docs in one batch (a Doc replaces the one with its ID).
 // Errors: ErrBadDoc for a doc without ID or Kind (nothing written).
-func (ix *Index) Put(docs ...Doc) error {
+func (ix *Index) Put(docs ...search.Doc) error {
 	if len(docs) == 0 {
 		return nil
 	}
 	b := ix.bi.NewBatch()
 	for _, d := range docs {
 		if d.ID == "" || d.Kind == "" {
-			return fmt.Errorf("search: put %q: %w", d.ID, ErrBadDoc)
+			return fmt.Errorf("search: put %q: %w", d.ID, search.ErrBadDoc)
 		}
 		if err := b.Index(d.ID, ix.fields(d)); err != nil {
 			return fmt.Errorf("search: put %s: %w", d.ID, err)
@@ -74,7 +81,7 @@ func (ix *Index) Put(docs ...Doc) error {
 }
 
 // fields is a Doc as the index's fields (see the f… constants).
-func (ix *Index) fields(d Doc) map[string]any {
+func (ix *Index) fields(d search.Doc) map[string]any {
 	f := map[string]any{
 		fKind:    d.Kind,
 		fScope:   scopeOf(d.Kind),
@@ -96,7 +103,7 @@ func (ix *Index) fields(d Doc) map[string]any {
 			f[k] = v
 		}
 	}
-	if d.Kind == KindQuestion || d.Kind == KindTicket {
+	if d.Kind == search.KindQuestion || d.Kind == search.KindTicket {
 		f[fSolved] = fmt.Sprint(d.Solved)
 	}
 	var flags []string
@@ -114,11 +121,11 @@ func (ix *Index) fields(d Doc) map[string]any {
 
 func scopeOf(kind string) string {
 	switch kind {
-	case KindMember:
+	case search.KindMember:
 		return scopeMember
-	case KindSpace:
+	case search.KindSpace:
 		return scopeSpace
-	case KindTicket:
+	case search.KindTicket:
 		return scopeTicket
 	}
 	return scopeContent
@@ -168,3 +175,26 @@ func (ix *Index) Close() error {
 	}
 	return nil
 }
+
+// Engine is bleve's search.Engine.
+type Engine struct{}
+
+// Open implements search.Engine.
+func (Engine) Open(dir string) (search.Index, error) {
+	ix, err := Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	return ix, nil
+}
+
+// Restore implements search.Engine.
+func (Engine) Restore(r io.Reader, dir string) (search.Index, error) {
+	ix, err := Restore(r, dir)
+	if err != nil {
+		return nil, err
+	}
+	return ix, nil
+}
+
+var _ search.Engine = Engine{}

@@ -1,4 +1,4 @@
-package search
+package bleveindex
 
 import (
 	"context"
@@ -7,16 +7,15 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"tribune/shared/search"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/search"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
-
-	"tribune/shared/errs"
 )
 
 // Expansion limits: a typo or a prefix stands for at most this many indexed words (the
@@ -42,7 +41,6 @@ const (
 )
 
 // ErrBadDates: a date filter outside the years 1970 to 2200.
-var ErrBadDates = errs.InvalidField("from", "search_bad_dates", "Dates are between 1970 and 2200.")
 
 // word is one word of the query: as written (for the stemming analysers) and as the
 // plain fields index it (folded, lower case: typos and prefixes).
@@ -94,9 +92,9 @@ func (ix *Index) parse(text string, typing bool) parsed {
 	lastIsWord := false
 	for i, seg := range segments {
 		toks := ix.plain.Analyze([]byte(seg))
-		if n+len(toks) > MaxWords {
-			p.ignored += n + len(toks) - MaxWords
-			toks = toks[:MaxWords-n]
+		if n+len(toks) > search.MaxWords {
+			p.ignored += n + len(toks) - search.MaxWords
+			toks = toks[:search.MaxWords-n]
 		}
 		if len(toks) == 0 {
 			continue
@@ -306,7 +304,7 @@ func anyTerm(field string, values []string) query.Query {
 // accessQuery is what a reader may find: member docs with Members, space docs of
 // ListedSpaces, tickets with AllTickets or of TicketSpaces, any other doc of Spaces.
 // nil: nothing.
-func accessQuery(a Access) query.Query {
+func accessQuery(a search.Access) query.Query {
 	var qs []query.Query
 	scoped := func(scope string, spaces []string) {
 		if s := anyTerm(fSpace, spaces); s != nil {
@@ -340,7 +338,7 @@ var facetFields = map[string]struct {
 
 // filterQuery is the Access and the user's filters, without the one of facet skip ("":
 // all of them). nil: the reader may find nothing.
-func filterQuery(q Query, skip string) query.Query {
+func filterQuery(q search.Query, skip string) query.Query {
 	acc := accessQuery(q.Access)
 	if acc == nil {
 		return nil
@@ -373,7 +371,7 @@ func filterQuery(q Query, skip string) query.Query {
 }
 
 // filtered reports whether the field of facet name is filtered in q.
-func filtered(q Query, name string) bool {
+func filtered(q search.Query, name string) bool {
 	switch name {
 	case "kind":
 		return len(q.Kinds) > 0
@@ -391,7 +389,7 @@ func filtered(q Query, name string) bool {
 	return false
 }
 
-func (q Query) hasFilter() bool {
+func hasFilter(q search.Query) bool {
 	for name := range facetFields {
 		if filtered(q, name) {
 			return true
@@ -411,38 +409,38 @@ func validDate(t time.Time) bool { return t.IsZero() || !t.Before(minDate) && t.
 // lists the filtered docs newest first. Errors: ErrEmptyQuery, ErrCommonWords, ErrQueryTooLong,
 // ErrTooDeep, ErrBadSize, ErrBadDates; ctx's deadline bounds the time (its error is
 // wrapped: errors.Is(err, context.DeadlineExceeded), for the caller's 503).
-func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
+func (ix *Index) Search(ctx context.Context, q search.Query) (search.Result, error) {
 	start := time.Now()
 	switch {
-	case utf8.RuneCountInString(q.Text) > MaxQueryChars:
-		return Result{}, ErrQueryTooLong
-	case q.Size < 0 || q.Size > MaxSize:
-		return Result{}, ErrBadSize
-	case q.Offset < 0 || q.Offset > MaxOffset:
-		return Result{}, ErrTooDeep
+	case utf8.RuneCountInString(q.Text) > search.MaxQueryChars:
+		return search.Result{}, search.ErrQueryTooLong
+	case q.Size < 0 || q.Size > search.MaxSize:
+		return search.Result{}, search.ErrBadSize
+	case q.Offset < 0 || q.Offset > search.MaxOffset:
+		return search.Result{}, search.ErrTooDeep
 	case !validDate(q.From) || !validDate(q.To):
-		return Result{}, ErrBadDates
+		return search.Result{}, search.ErrBadDates
 	}
 	if q.Size == 0 {
-		q.Size = DefaultSize
+		q.Size = search.DefaultSize
 	}
 	p := ix.parse(q.Text, q.Typing)
-	if p.empty() && (q.NeedWords || !q.hasFilter()) {
+	if p.empty() && (q.NeedWords || !hasFilter(q)) {
 		if strings.IndexFunc(q.Text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0 {
-			return Result{}, ErrCommonWords
+			return search.Result{}, search.ErrCommonWords
 		}
-		return Result{}, ErrEmptyQuery
+		return search.Result{}, search.ErrEmptyQuery
 	}
 	if accessQuery(q.Access) == nil {
-		return Result{Took: time.Since(start)}, nil
+		return search.Result{Took: time.Since(start)}, nil
 	}
 	r, err := ix.bi.Advanced()
 	if err != nil {
-		return Result{}, fmt.Errorf("search: %w", err)
+		return search.Result{}, fmt.Errorf("search: %w", err)
 	}
 	reader, err := r.Reader()
 	if err != nil {
-		return Result{}, fmt.Errorf("search: reader: %w", err)
+		return search.Result{}, fmt.Errorf("search: reader: %w", err)
 	}
 	defer reader.Close()
 
@@ -451,19 +449,19 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 		res, err = ix.run(ctx, reader, q, p, false)
 	}
 	if err != nil {
-		return Result{}, err
+		return search.Result{}, err
 	}
 	res.Took, res.IgnoredWords = time.Since(start), p.ignored
 	return res, nil
 }
 
 // run is one search: every word required (all) or any.
-func (ix *Index) run(ctx context.Context, reader index.IndexReader, q Query, p parsed, all bool) (Result, error) {
+func (ix *Index) run(ctx context.Context, reader index.IndexReader, q search.Query, p parsed, all bool) (search.Result, error) {
 	var text query.Query = bleve.NewMatchAllQuery()
 	if !p.empty() {
 		t, err := ix.textQuery(reader, p, all)
 		if err != nil {
-			return Result{}, fmt.Errorf("search: build: %w", err)
+			return search.Result{}, fmt.Errorf("search: build: %w", err)
 		}
 		text = t
 	}
@@ -492,20 +490,20 @@ func (ix *Index) run(ctx context.Context, reader index.IndexReader, q Query, p p
 	}
 	sr, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
-		return Result{}, fmt.Errorf("search: %w", err)
+		return search.Result{}, fmt.Errorf("search: %w", err)
 	}
 	locs, err := ix.locations(ctx, text, p, sr.Hits)
 	if err != nil {
-		return Result{}, err
+		return search.Result{}, err
 	}
-	res := Result{Total: sr.Total, Hits: make([]Hit, 0, len(sr.Hits))}
+	res := search.Result{Total: sr.Total, Hits: make([]search.Hit, 0, len(sr.Hits))}
 	for _, dm := range sr.Hits {
 		res.Hits = append(res.Hits, hitOf(dm, locs[dm.ID]))
 	}
 	if !q.Facets {
 		return res, nil
 	}
-	res.Facets = map[string][]FacetCount{}
+	res.Facets = map[string][]search.FacetCount{}
 	for name, fr := range sr.Facets {
 		res.Facets[name] = facetCounts(name, fr)
 	}
@@ -516,20 +514,20 @@ func (ix *Index) run(ctx context.Context, reader index.IndexReader, q Query, p p
 		freq.AddFacet(name, bleve.NewFacetRequest(f.field, f.size))
 		fr, err := ix.bi.SearchInContext(ctx, freq)
 		if err != nil {
-			return Result{}, fmt.Errorf("search: facet %s: %w", name, err)
+			return search.Result{}, fmt.Errorf("search: facet %s: %w", name, err)
 		}
 		res.Facets[name] = facetCounts(name, fr.Facets[name])
 	}
 	return res, nil
 }
 
-func facetCounts(name string, fr *search.FacetResult) []FacetCount {
-	out := []FacetCount{}
+func facetCounts(name string, fr *bsearch.FacetResult) []search.FacetCount {
+	out := []search.FacetCount{}
 	if fr == nil || fr.Terms == nil {
 		return out
 	}
 	for _, t := range fr.Terms.Terms() {
-		out = append(out, FacetCount{Value: t.Term, Count: t.Count})
+		out = append(out, search.FacetCount{Value: t.Term, Count: t.Count})
 	}
 	if name == "month" {
 		sort.Slice(out, func(i, j int) bool { return out[i].Value > out[j].Value })
@@ -537,7 +535,7 @@ func facetCounts(name string, fr *search.FacetResult) []FacetCount {
 	return out
 }
 
-func str(dm *search.DocumentMatch, field string) string {
+func str(dm *bsearch.DocumentMatch, field string) string {
 	s, _ := dm.Fields[field].(string)
 	return s
 }
@@ -545,7 +543,7 @@ func str(dm *search.DocumentMatch, field string) string {
 // locations are the matched words' places in the page's hits, by id: a second search of
 // the text restricted to those ids, so that term locations are read for at most a page of
 // docs rather than for every match (the first search's largest cost when they were).
-func (ix *Index) locations(ctx context.Context, text query.Query, p parsed, hits search.DocumentMatchCollection) (map[string]search.FieldTermLocationMap, error) {
+func (ix *Index) locations(ctx context.Context, text query.Query, p parsed, hits bsearch.DocumentMatchCollection) (map[string]bsearch.FieldTermLocationMap, error) {
 	if p.empty() || len(hits) == 0 {
 		return nil, nil
 	}
@@ -559,24 +557,24 @@ func (ix *Index) locations(ctx context.Context, text query.Query, p parsed, hits
 	if err != nil {
 		return nil, fmt.Errorf("search: highlights: %w", err)
 	}
-	out := make(map[string]search.FieldTermLocationMap, len(sr.Hits))
+	out := make(map[string]bsearch.FieldTermLocationMap, len(sr.Hits))
 	for _, dm := range sr.Hits {
 		out[dm.ID] = dm.Locations
 	}
 	return out, nil
 }
 
-func hitOf(dm *search.DocumentMatch, locs search.FieldTermLocationMap) Hit {
-	h := Hit{ID: dm.ID, Kind: str(dm, fKind), SpaceID: str(dm, fSpace), PostID: str(dm, fPost), Score: dm.Score}
+func hitOf(dm *bsearch.DocumentMatch, locs bsearch.FieldTermLocationMap) search.Hit {
+	h := search.Hit{ID: dm.ID, Kind: str(dm, fKind), SpaceID: str(dm, fSpace), PostID: str(dm, fPost), Score: dm.Score}
 	if t, err := time.Parse(time.RFC3339Nano, str(dm, fCreated)); err == nil {
 		h.Created = t
 	}
-	h.Highlights = map[string][][]Part{}
+	h.Highlights = map[string][][]search.Part{}
 	title, body := str(dm, fTitle), str(dm, fBody)
-	if f := fragments(title, spans(locs, fTitleEN, fTitleFR, fPTitle), FragmentChars, 1); len(f) > 0 {
+	if f := fragments(title, spans(locs, fTitleEN, fTitleFR, fPTitle), search.FragmentChars, 1); len(f) > 0 {
 		h.Highlights["title"] = f
 	}
-	if f := fragments(body, spans(locs, fBodyEN, fBodyFR, fPBody), FragmentChars, 2); len(f) > 0 {
+	if f := fragments(body, spans(locs, fBodyEN, fBodyFR, fPBody), search.FragmentChars, 2); len(f) > 0 {
 		h.Highlights["body"] = f
 	}
 	return h

@@ -1,4 +1,4 @@
-package search
+package bleveindex
 
 import (
 	"archive/tar"
