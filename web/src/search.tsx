@@ -464,7 +464,7 @@ export function SearchPage(props: { lang: Lang; navigate: Nav }) {
   const loadMore = () => {
     if (!answer || answer.next == null) return;
     setMore(true);
-    searchApi.search(params, answer.next, false).then(
+    searchApi.search(params, answer.next, false, 20, answer.searchId).then(
       (a) => {
         setResults((r) => [...r, ...a.results]);
         // The first page's facets and searchId stay: the click of a later result counts for the search made.
