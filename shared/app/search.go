@@ -175,7 +175,7 @@ func (h searchHTTP) search(w http.ResponseWriter, r *http.Request) {
 	case q.Offset == 0:
 		ans.SearchID = h.record(ctx, SearchRecord{Query: q.Text, Results: int(ans.Total), Kind: "search", Shown: resultIDs(ans.Results)})
 	case more != "":
-		if err := searchAnalytics(h.d).ShowMore(ctx, more, resultIDs(ans.Results)); err == nil {
+		if err := searchAnalytics(h.d).ShowMore(ctx, more, q.Text, resultIDs(ans.Results)); err == nil {
 			ans.SearchID = more
 		} else if !errors.Is(err, metrics.ErrUnknownSearch) {
 			slog.ErrorContext(ctx, "search page not recorded", "err", err.Error())

@@ -127,9 +127,9 @@ type SearchStore interface {
 	// Session, or starts a session when it shows a result, else returns "" (nothing to
 	// click or follow).
 	RecordSearch(ctx context.Context, e SearchEntry, day string, now time.Time) (string, error)
-	// AddShown adds the ids of a further page of results to a live search (one write);
-	// ErrUnknownSearch when none (or expired).
-	AddShown(ctx context.Context, searchID string, ids []string, now time.Time) error
+	// AddShown adds the ids of a further page of results to a live search of the same
+	// (normalised) query (one write); ErrUnknownSearch when none, expired or another query's.
+	AddShown(ctx context.Context, searchID, query string, ids []string, now time.Time) error
 	// SearchSession reads a live search; ErrUnknownSearch when none (or expired).
 	SearchSession(ctx context.Context, id string, now time.Time) (SearchSession, error)
 	// CountClick counts a click on resultID of search s once (a repeat changes nothing;
@@ -196,13 +196,14 @@ func (a *SearchAnalytics) Record(ctx context.Context, e SearchEntry) (string, er
 	return id, nil
 }
 
-// ShowMore adds a further page's result ids to the live search searchID (its "more"):
-// their clicks count as the search's. ErrUnknownSearch when it is gone.
-func (a *SearchAnalytics) ShowMore(ctx context.Context, searchID string, ids []string) error {
+// ShowMore adds a further page's result ids to the live search searchID (its "more") of
+// the same query: their clicks count as the search's. ErrUnknownSearch when it is gone,
+// is another query's, or the page shows nothing.
+func (a *SearchAnalytics) ShowMore(ctx context.Context, searchID, query string, ids []string) error {
 	if len(ids) == 0 {
-		return nil
+		return ErrUnknownSearch // nothing to click: the page names no search
 	}
-	if err := a.Store.AddShown(ctx, searchID, ids, a.now()); err != nil {
+	if err := a.Store.AddShown(ctx, searchID, NormalizeQuery(query), ids, a.now()); err != nil {
 		return fmt.Errorf("metrics.ShowMore: %w", err)
 	}
 	return nil

@@ -196,16 +196,16 @@ func shownOf(ids []string) []string {
 
 // AddShown implements metrics.SearchStore: one UpdateItem of a live search (not a
 // composer session: its requests add their own).
-func (s *SearchAnalytics) AddShown(ctx context.Context, searchID string, ids []string, now time.Time) error {
+func (s *SearchAnalytics) AddShown(ctx context.Context, searchID, query string, ids []string, now time.Time) error {
 	shown := shownOf(ids)
 	if len(shown) == 0 {
-		return nil
+		return metrics.ErrUnknownSearch
 	}
-	names := named(attrSearchKind)
+	names := named(attrSearchKind, attrSearchQuery)
 	names["#e"], names["#Shown"] = AttrExpires, attrSearchShown
-	u := s.update(key(searchPK(searchID), skSearch), "ADD #Shown :shown", itemExists+" AND #e > :now AND #Kind = :kind", names,
+	u := s.update(key(searchPK(searchID), skSearch), "ADD #Shown :shown", itemExists+" AND #e > :now AND #Kind = :kind AND #Query = :q", names,
 		item{":shown": &types.AttributeValueMemberSS{Value: shown}, ":now": &types.AttributeValueMemberN{Value: epoch(now)},
-			":kind": &types.AttributeValueMemberS{Value: metrics.SearchKindSearch}})
+			":kind": &types.AttributeValueMemberS{Value: metrics.SearchKindSearch}, ":q": &types.AttributeValueMemberS{Value: query}})
 	err := s.txn().add(condSearchLive, u).run(ctx)
 	if failed(err, condSearchLive) {
 		return metrics.ErrUnknownSearch

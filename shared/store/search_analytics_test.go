@@ -331,13 +331,19 @@ func TestSearchClicksCountOnlyResultsShown(t *testing.T) {
 	if err := svc.Click(ctx, id, "post:p_21", 21); !errors.Is(err, metrics.ErrClickNotShown) {
 		t.Fatalf("a result of a page not read yet: %v", err)
 	}
-	if err := svc.ShowMore(ctx, id, []string{"post:p_21", "post:p_22"}); err != nil {
+	if err := svc.ShowMore(ctx, id, "password", []string{"post:p_21"}); !errors.Is(err, metrics.ErrUnknownSearch) {
+		t.Fatalf("a page of another query naming this search: %v", err)
+	}
+	if err := svc.Click(ctx, id, "post:p_21", 21); !errors.Is(err, metrics.ErrClickNotShown) {
+		t.Fatalf("a result another query's page showed: %v", err)
+	}
+	if err := svc.ShowMore(ctx, id, "  Export ", []string{"post:p_21", "post:p_22"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := svc.Click(ctx, id, "post:p_21", 21); err != nil {
 		t.Fatalf("a result of the next page: %v", err)
 	}
-	if err := svc.ShowMore(ctx, "q_nosuchsearch", []string{"post:p_3"}); !errors.Is(err, metrics.ErrUnknownSearch) {
+	if err := svc.ShowMore(ctx, "q_nosuchsearch", "export", []string{"post:p_3"}); !errors.Is(err, metrics.ErrUnknownSearch) {
 		t.Fatalf("a page of an unknown search: %v", err)
 	}
 	session, err := svc.Record(ctx, metrics.SearchEntry{Kind: metrics.SearchKindSuggest, For: metrics.ForQuestion, Query: "exp", Results: 1, Shown: []string{"post:p_1"}})
