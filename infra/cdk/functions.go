@@ -180,20 +180,11 @@ func (r *shared) trigger(stack awscdk.Stack, fn awslambda.Function, f app.Functi
 		fn.ConfigureAsyncInvoke(&awslambda.EventInvokeConfigOptions{
 			RetryAttempts: jsii.Number(2), OnFailure: awslambdadestinations.NewSqsDestination(dlq),
 		})
-		for i, route := range bus.RoutesOf(f.Consumer) {
-			var on awsevents.IEventBus = r.bus
-			if bus.External(route.Source) {
-				on = r.defaultBus
-			}
-			awsevents.NewRule(stack, jsii.String(fmt.Sprintf("Route-%s-%d", f.Consumer, i)), &awsevents.RuleProps{
-				EventBus: on,
-				EventPattern: &awsevents.EventPattern{Source: jsii.Strings(route.Source),
-					DetailType: jsii.Strings(route.DetailTypes...)},
-				Targets: &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(fn, &awseventstargets.LambdaFunctionProps{
-					DeadLetterQueue: dlq, RetryAttempts: jsii.Number(8), MaxEventAge: awscdk.Duration_Hours(jsii.Number(24)),
-				})},
+		r.consumerRules(stack, f.Consumer, func() awsevents.IRuleTarget {
+			return awseventstargets.NewLambdaFunction(fn, &awseventstargets.LambdaFunctionProps{
+				DeadLetterQueue: dlq, RetryAttempts: jsii.Number(8), MaxEventAge: awscdk.Duration_Hours(jsii.Number(24)),
 			})
-		}
+		})
 	}
 	if f.Every > 0 {
 		r.schedules.recurring(stack, titled(f.Name), fn, f.Every)
@@ -230,22 +221,30 @@ func (r *shared) bufferedConsumer(stack awscdk.Stack, fn awslambda.Function, f a
 		VisibilityTimeout: awscdk.Duration_Seconds(jsii.Number(b.Visibility.Seconds())),
 		DeadLetterQueue:   &awssqs.DeadLetterQueue{Queue: dlq, MaxReceiveCount: jsii.Number(float64(b.MaxReceives))},
 	})
-	for i, route := range bus.RoutesOf(f.Consumer) {
-		var on awsevents.IEventBus = r.bus
-		if bus.External(route.Source) {
-			on = r.defaultBus
-		}
-		awsevents.NewRule(stack, jsii.String(fmt.Sprintf("Route-%s-%d", f.Consumer, i)), &awsevents.RuleProps{
-			EventBus:     on,
-			EventPattern: &awsevents.EventPattern{Source: jsii.Strings(route.Source), DetailType: jsii.Strings(route.DetailTypes...)},
-			Targets: &[]awsevents.IRuleTarget{awseventstargets.NewSqsQueue(q, &awseventstargets.SqsQueueProps{
-				DeadLetterQueue: dlq, RetryAttempts: jsii.Number(8), MaxEventAge: awscdk.Duration_Hours(jsii.Number(24)),
-			})},
+	r.consumerRules(stack, f.Consumer, func() awsevents.IRuleTarget {
+		return awseventstargets.NewSqsQueue(q, &awseventstargets.SqsQueueProps{
+			DeadLetterQueue: dlq, RetryAttempts: jsii.Number(8), MaxEventAge: awscdk.Duration_Hours(jsii.Number(24)),
 		})
-	}
+	})
 	fn.AddEventSource(awslambdaeventsources.NewSqsEventSource(q, &awslambdaeventsources.SqsEventSourceProps{
 		BatchSize: jsii.Number(float64(b.BatchSize)), MaxBatchingWindow: awscdk.Duration_Seconds(jsii.Number(b.Window.Seconds())),
 		ReportBatchItemFailures: jsii.Bool(true),
 	}))
 	return dlq
+}
+
+// consumerRules makes the routing table's rules of a consumer (Route-<consumer>-<i>, on
+// the Tribune bus, or the default bus for AWS's own events), each to a target of its own.
+func (r *shared) consumerRules(stack awscdk.Stack, consumer string, target func() awsevents.IRuleTarget) {
+	for i, route := range bus.RoutesOf(consumer) {
+		var on awsevents.IEventBus = r.bus
+		if bus.External(route.Source) {
+			on = r.defaultBus
+		}
+		awsevents.NewRule(stack, jsii.String(fmt.Sprintf("Route-%s-%d", consumer, i)), &awsevents.RuleProps{
+			EventBus:     on,
+			EventPattern: &awsevents.EventPattern{Source: jsii.Strings(route.Source), DetailType: jsii.Strings(route.DetailTypes...)},
+			Targets:      &[]awsevents.IRuleTarget{target()},
+		})
+	}
 }
