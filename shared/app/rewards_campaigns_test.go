@@ -333,7 +333,8 @@ func TestCampaignStateFollowsTheTimesWhenSchedulesAreLate(t *testing.T) {
 	c := newCommunity(t)
 	marketer := c.as("mia", policy.RoleMarketer)
 	ann := c.as("ann")
-	start := time.Now().Add(2 * time.Second).Truncate(time.Second).Add(time.Second)
+	// 10 s ahead: on a loaded machine creating and publishing took over 3 s (CI, stop 23).
+	start := time.Now().Add(10 * time.Second).Truncate(time.Second).Add(time.Second)
 	end := start.Add(3 * time.Second)
 	camp := c.liveCampaign(marketer, campaignJSON("Soon", 10, 1, 100, start, end, nil))
 	if camp.State != rewards.StateScheduled {

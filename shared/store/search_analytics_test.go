@@ -165,7 +165,11 @@ func TestSuggestionSessionsCountOnce(t *testing.T) {
 	svc := searchAnalyticsAt(st, &now)
 	suggest := func(forWhat, session string, results int) string {
 		t.Helper()
-		id, err := svc.Record(ctx, metrics.SearchEntry{Kind: metrics.SearchKindSuggest, For: forWhat, Query: "how do I", Results: results, Session: session})
+		var shown []string
+		if results > 0 {
+			shown = []string{"p_solved"}
+		}
+		id, err := svc.Record(ctx, metrics.SearchEntry{Kind: metrics.SearchKindSuggest, For: forWhat, Query: "how do I", Results: results, Session: session, Shown: shown})
 		if err != nil {
 			t.Fatal(err)
 		}
