@@ -32,7 +32,8 @@ func Catalogue() []Function {
 	return []Function{RegistrationFunction(), InvitationsFunction(), PostingFunction(), TicketingFunction(),
 		TicketSweepFunction(), MigrateFunction(), PublisherFunction(), NotificationsFunction(), MetricsFunction(), FeedFunction(),
 		RewardsFunction(), AwardsFunction(), ClockFunction(), NewslettersFunction(),
-		NewsletterSendFunction(), AudienceFunction(), KpisFunction(), KpiHealthFunction(), SearchFunction(), SearchIndexFunction()}
+		NewsletterSendFunction(), AudienceFunction(), KpisFunction(), KpiHealthFunction(), SearchFunction(), SearchIndexFunction(),
+		KnowledgeFunction()}
 }
 
 // SearchFunction: search results, composer suggestions and search analytics (HTTP,
@@ -68,6 +69,17 @@ func SearchIndexFunction() Function {
 // SearchIndexTimeout bounds one batch of the indexer: re-reading up to 1,000 entities,
 // applying them and uploading the index.
 const SearchIndexTimeout = 5 * time.Minute
+
+// KnowledgeFunction: the knowledge base (articles, categories, versions, followers,
+// "was this helpful?"), the documents of spaces and members' bookmarks (HTTP, issue
+// 16; docs/knowledge.md). Documents live in the files bucket under documents/ only.
+func KnowledgeFunction() Function {
+	return Function{Name: "knowledge", Description: "Knowledge base articles, space documents and bookmarks (HTTP)",
+		Routes: KnowledgeRoutes,
+		Needs:  []string{EnvTableName, EnvPublicURL, EnvAvatarBucket},
+		Uses:   []string{EnvTrustedProxies, EnvCursorSecretARN},
+		Grants: []Grant{TableData, CursorKey, FilesUnder(DocumentsPrefix+"*", Put, Read)}}
+}
 
 // RegistrationFunction: sign-up, sign-in, sessions, profiles (HTTP).
 func RegistrationFunction() Function {
