@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-FUNCTIONS := registration invitations posting notifications metrics feed publisher ticketing ticketsweep migrate rewards awards clock newsletters newsletter-send audience kpis kpihealth search searchindex
+FUNCTIONS := registration invitations posting notifications metrics feed publisher ticketing ticketsweep migrate rewards awards clock newsletters newsletter-send audience kpis kpihealth search searchindex knowledge
 TOOLS     := .tools
 NODE_BIN  := $(TOOLS)/node_modules/.bin
 DDB_JAR   := $(TOOLS)/ddb/package/emulator/DynamoDBLocal.jar
