@@ -105,6 +105,14 @@ const (
 	// SearchAnalytics (issue 15): search analytics (searches per day, top queries,
 	// queries with no result, click-through, the composers' deflection).
 	SearchAnalytics Action = "search.analytics"
+
+	// ---- Knowledge base and documents (issue 16) ----
+	// KnowledgeWrite: write community-wide categories and articles, and the articles
+	// and documents of any space the caller may read (in a space, its owner,
+	// moderators, experts and editors do too: spaces.Access.Edit).
+	KnowledgeWrite Action = "knowledge.write"
+	// KnowledgeFeedback: read the "was this helpful?" counts and comments of articles.
+	KnowledgeFeedback Action = "knowledge.feedback"
 )
 
 // grants is the permission table: the roles allowed each action.
@@ -159,6 +167,11 @@ var grants = map[Action][]string{
 	// moderators); Khoros gives community analytics to the roles granted it. Members
 	// never: queries are what members typed.
 	SearchAnalytics: StaffRoles,
+
+	// Knowledge base (issue 16): every staff role writes it (support agents turn answers
+	// into articles, marketers keep brochures and the roadmap) and reads its feedback.
+	KnowledgeWrite:    StaffRoles,
+	KnowledgeFeedback: StaffRoles,
 }
 
 // Actions lists every action that needs a role, for docs and tests.

@@ -53,6 +53,11 @@ func TestPermissionTable(t *testing.T) {
 
 		// Search analytics (issue 15): every staff role, no member.
 		SearchAnalytics: {RoleAdmin: true, RoleModerator: true, RoleSupport: true, RoleMarketer: true},
+
+		// Knowledge base and documents (issue 16): every staff role, no member (members
+		// write through a space role: expert, editor).
+		KnowledgeWrite:    {RoleAdmin: true, RoleModerator: true, RoleSupport: true, RoleMarketer: true},
+		KnowledgeFeedback: {RoleAdmin: true, RoleModerator: true, RoleSupport: true, RoleMarketer: true},
 	}
 	if len(want) != len(Actions()) {
 		t.Fatalf("%d actions in the table, %d here", len(Actions()), len(want))

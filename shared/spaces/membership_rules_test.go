@@ -44,3 +44,38 @@ func TestNotMemberOfNamesTheSpace(t *testing.T) {
 		t.Fatal("the shared ErrNotMember was changed")
 	}
 }
+
+// Experts and editors edit the space's articles and documents without moderating it;
+// only an active membership counts, and every role SetRole gives is one of SpaceRoles.
+func TestEditingRoles(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		m              Membership
+		edits, moderat bool
+	}{
+		{Membership{Role: RoleOwner, Status: StatusActive}, true, true},
+		{Membership{Role: RoleModerator, Status: StatusActive}, true, true},
+		{Membership{Role: RoleExpert, Status: StatusActive}, true, false},
+		{Membership{Role: RoleEditor, Status: StatusActive}, true, false},
+		{Membership{Role: RoleMember, Status: StatusActive}, false, false},
+		{Membership{Role: RoleEditor, Status: StatusInvited}, false, false},
+		{Membership{Role: RoleExpert, Status: StatusPending}, false, false},
+	}
+	for _, c := range cases {
+		if c.m.Edits() != c.edits || c.m.Moderates() != c.moderat {
+			t.Errorf("%s %s: edits %v moderates %v", c.m.Role, c.m.Status, c.m.Edits(), c.m.Moderates())
+		}
+	}
+	var none *Membership
+	if none.Edits() {
+		t.Error("no membership edits")
+	}
+	for _, r := range []string{RoleMember, RoleModerator, RoleExpert, RoleEditor} {
+		if !slices.Contains(SpaceRoles, r) {
+			t.Errorf("%s is not given", r)
+		}
+	}
+	if slices.Contains(SpaceRoles, RoleOwner) {
+		t.Error("the owner's role is never given")
+	}
+}

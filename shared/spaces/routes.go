@@ -76,7 +76,7 @@ func (h HTTP) Routes() []httpx.Route {
 			Summary:   "Invite a member into the space (owner, space moderators, staff; in a customer space, support agents); they are told and accept by joining.",
 			Responses: httpx.Answers(200, "The membership (invited, or as it was)", Membership{}, map[int]string{403: "Not a space moderator", 404: "No such space or member"})},
 		{Method: "PUT", Pattern: "/api/spaces/{id}/members/{member}/role", Tag: "spaces", Action: policy.SignedIn, Handler: h.setRole, Request: RoleRequest{},
-			Summary: "Make a member a space moderator, or a member again (the owner or staff; in a customer space, support agents).",
+			Summary: "Give a member a space role: member, moderator, expert or editor (experts and editors write the space's articles and upload its documents; they do not moderate); by the owner or staff (in a customer space, support agents).",
 			Responses: httpx.Answers(200, "The membership", Membership{}, map[int]string{400: "Bad role", 403: "Not the owner nor staff",
 				404: "No such space or member", 409: "The owner's role"})},
 		{Method: "PUT", Pattern: "/api/spaces/{id}/settings", Tag: "spaces", Action: policy.SignedIn, Handler: h.changeSettings, Request: SettingsChange{},

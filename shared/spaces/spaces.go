@@ -44,6 +44,11 @@ const (
 	RoleOwner     = "owner"
 	RoleModerator = "moderator"
 	RoleMember    = "member"
+	// RoleExpert and RoleEditor write the space's knowledge-base articles and upload its
+	// documents (issue 16); they do not moderate. An expert is shown as someone who
+	// knows the subject, an editor as someone who keeps the space's content in order.
+	RoleExpert = "expert"
+	RoleEditor = "editor"
 	StatusActive  = "active"
 	StatusPending = "pending"
 	// StatusInvited: a space moderator invited the member, who accepts by joining (the
@@ -144,7 +149,7 @@ var (
 	ErrNoRequest  = errs.New(errs.NotFound, "join_request_not_found", "There is no such request to join.")
 	ErrOwnerLeave = errs.New(errs.Conflict, "owner_cannot_leave", "The owner cannot leave the space; hand it over first.")
 	ErrCreate     = errs.New(errs.Forbidden, "space_create_forbidden", "Only staff create spaces (customer spaces: support agents); members create project groups when the admins allow it.")
-	ErrSpaceRole  = errs.InvalidField("role", "invalid_space_role", "A space role is member or moderator.")
+	ErrSpaceRole  = errs.InvalidField("role", "invalid_space_role", "A space role is member, moderator, expert or editor.")
 	ErrOwnerRole  = errs.New(errs.Conflict, "owner_role", "The owner's role does not change.")
 	ErrNotOwner   = errs.New(errs.Forbidden, "not_space_owner", "Only the space's owner and staff change roles (in a customer space, support agents).")
 	ErrNoMember   = errs.New(errs.NotFound, "member_not_found", "There is no such member.")
@@ -340,6 +345,20 @@ type Access struct {
 	// owner, moderators and staff; in a customer space, where whoever is admitted reads
 	// every ticket, support agents (admin, support) only.
 	Admit bool
+	// Edit: the caller writes the space's knowledge-base articles and uploads and
+	// changes its documents (issue 16): staff, and the active owner, moderators,
+	// experts and editors of the space.
+	Edit bool
+}
+
+// SpaceRoles are the roles SetRole gives (the owner's is not given, it is the
+// creator's).
+var SpaceRoles = []string{RoleMember, RoleModerator, RoleExpert, RoleEditor}
+
+// Edits reports whether m makes its member an editor of the space's articles and
+// documents: an active owner, moderator, expert or editor.
+func (m *Membership) Edits() bool {
+	return m.Active() && (m.Role == RoleOwner || m.Role == RoleModerator || m.Role == RoleExpert || m.Role == RoleEditor)
 }
 
 // staffIn reports whether roles act as staff in a space. In a customer space a
@@ -383,6 +402,7 @@ func (s *Service) AccessOf(ctx context.Context, actor auth.Principal, spaceID st
 	}
 	a.Read = sp.Visibility == Public || active || staff
 	a.Post = active || staff
+	a.Edit = staff || m.Edits()
 	// The invited see a hidden space's name (to accept), not its content; so do the
 	// agents who admit people into a customer space. Nobody else learns that a customer
 	// space exists, visitors included; a request filed before (or by the migration of
@@ -777,10 +797,11 @@ func (s *Service) Members(ctx context.Context, actor auth.Principal, spaceID str
 	return list, nil
 }
 
-// SetRole makes a member a space moderator or a plain member again (the space's owner
-// or staff; in a customer space, which has no owner, the support agents who run it).
+// SetRole gives a member a space role (SpaceRoles: member, moderator, expert, editor),
+// by the space's owner or staff; in a customer space, which has no owner, the support
+// agents who run it.
 func (s *Service) SetRole(ctx context.Context, actor auth.Principal, spaceID, memberID, role string) (Membership, error) {
-	if role != RoleMember && role != RoleModerator {
+	if !slices.Contains(SpaceRoles, role) {
 		return Membership{}, fmt.Errorf("spaces.SetRole: %w", ErrSpaceRole)
 	}
 	a, err := s.AccessOf(ctx, actor, spaceID)
