@@ -47,8 +47,8 @@ const (
 	// RoleExpert and RoleEditor write the space's knowledge-base articles and upload its
 	// documents (issue 16); they do not moderate. An expert is shown as someone who
 	// knows the subject, an editor as someone who keeps the space's content in order.
-	RoleExpert = "expert"
-	RoleEditor = "editor"
+	RoleExpert    = "expert"
+	RoleEditor    = "editor"
 	StatusActive  = "active"
 	StatusPending = "pending"
 	// StatusInvited: a space moderator invited the member, who accepts by joining (the
