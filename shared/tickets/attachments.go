@@ -5,15 +5,12 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"path"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"tribune/shared/auth"
 	"tribune/shared/errs"
-	"tribune/shared/text"
+	"tribune/shared/filetypes"
 )
 
 // Attachment limits.
@@ -22,9 +19,9 @@ const (
 	attachmentURLTTL   = 5 * time.Minute
 )
 
-// AttachmentTypes are the accepted file types and their extensions.
-var AttachmentTypes = map[string]string{"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp",
-	"application/pdf": ".pdf", "text/plain": ".txt", "text/csv": ".csv", "application/zip": ".zip"}
+// AttachmentTypes are the accepted file types and their extensions (the types every
+// upload accepts: shared/filetypes).
+var AttachmentTypes = filetypes.Common
 
 // Errors of attachments.
 var (
@@ -61,13 +58,13 @@ func attachmentPrefix(memberID string) string { return "attachments/" + memberID
 
 // StartUpload checks type and size before anything is uploaded and signs the upload.
 func (s *Service) StartUpload(ctx context.Context, actor auth.Principal, req UploadRequest) (Upload, error) {
-	ext, ok := AttachmentTypes[req.ContentType]
-	switch {
-	case !ok:
+	ext := AttachmentTypes[req.ContentType]
+	switch filetypes.Check(AttachmentTypes, req.ContentType, req.Size, MaxAttachmentBytes) {
+	case filetypes.BadType:
 		return Upload{}, fmt.Errorf("tickets.StartUpload: %w", ErrAttachmentType)
-	case req.Size < 1:
+	case filetypes.Empty:
 		return Upload{}, fmt.Errorf("tickets.StartUpload: %w", ErrAttachmentEmpty)
-	case req.Size > MaxAttachmentBytes:
+	case filetypes.TooLarge:
 		return Upload{}, fmt.Errorf("tickets.StartUpload: %w", ErrAttachmentSize)
 	}
 	a := Attachment{Key: attachmentPrefix(actor.MemberID) + strings.ToLower(rand.Text()) + ext, Name: cleanName(req.Name, ext),
@@ -79,31 +76,8 @@ func (s *Service) StartUpload(ctx context.Context, actor auth.Principal, req Upl
 	return Upload{UploadURL: url, Attachment: a, ExpiresAt: s.Now().Add(attachmentURLTTL).UTC()}, nil
 }
 
-// cleanName keeps a file's base name, short, under the rules of a line of text
-// (text.Line). A file name comes from the person's disk, not from their typing, so
-// control, format and bidi characters are removed rather than refused: "invoice" +
-// U+202E + "fdp.exe" shows as what it is, "invoicefdp.exe".
-func cleanName(name, ext string) string {
-	name = path.Base(strings.ReplaceAll(name, "\\", "/"))
-	name = strings.Map(func(r rune) rune {
-		if unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp) {
-			return -1
-		}
-		return r
-	}, name)
-	if clean, err := text.Line("name", name); err == nil {
-		name = clean
-	} else {
-		name = ""
-	}
-	if name == "" || name == "." || name == "/" {
-		name = "file" + ext
-	}
-	if utf8.RuneCountInString(name) > 100 {
-		name = string([]rune(name)[:100])
-	}
-	return name
-}
+// cleanName is filetypes.CleanName (a file name safe to show).
+func cleanName(name, ext string) string { return filetypes.CleanName(name, ext) }
 
 // checkAttachments verifies files sent with a ticket or reply: the sender uploaded
 // them, they are there, and their size and type are what was signed.
@@ -112,7 +86,7 @@ func (s *Service) checkAttachments(ctx context.Context, memberID string, list []
 		return ErrAttachment
 	}
 	for i, a := range list {
-		if !strings.HasPrefix(a.Key, attachmentPrefix(memberID)) || strings.Contains(a.Key, "..") || len(a.Key) > 200 || s.Files == nil {
+		if !filetypes.SafeKey(a.Key, attachmentPrefix(memberID)) || s.Files == nil {
 			return ErrAttachment
 		}
 		size, contentType, err := s.Files.Head(ctx, a.Key)
@@ -122,7 +96,7 @@ func (s *Service) checkAttachments(ctx context.Context, memberID string, list []
 		if err != nil {
 			return err
 		}
-		if _, ok := AttachmentTypes[contentType]; !ok || size > MaxAttachmentBytes || contentType != a.ContentType || size != a.Size {
+		if filetypes.Check(AttachmentTypes, contentType, size, MaxAttachmentBytes) != filetypes.OK || contentType != a.ContentType || size != a.Size {
 			return ErrAttachment
 		}
 		list[i].Name = cleanName(a.Name, AttachmentTypes[contentType])
