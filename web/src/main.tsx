@@ -27,6 +27,8 @@ import { ArchivedNewsletter, NewsletterArchive } from './newsletter-archive';
 import { HealthCheckPage, HealthChecksPage, KpiDashboard, KpiManagePage, ParticipationPage } from './kpis';
 import { HeaderSearch, SearchPage } from './search';
 import { SearchAnalyticsPage } from './search-analytics';
+import { ArticleDiff, ArticleEditor, ArticleHistory, ArticlePage, KbHome } from './knowledge';
+import { BookmarksPage } from './bookmarks';
 import { matchRoute, mayView, RouteName, routeNamed } from './routes';
 import { sendPageView } from './beacon';
 import { NotFound } from './ui';
@@ -235,6 +237,16 @@ function App() {
     // Search (issue 15).
     search: () => <SearchPage lang={lang} navigate={navigate} />,
     searchAnalytics: () => <SearchAnalyticsPage lang={lang} />,
+
+    // Knowledge base, documents and bookmarks (issue 16); a key per article, so a link
+    // from one article's page to another shows the other's from the start.
+    kb: () => <KbHome lang={lang} navigate={navigate} signedIn={!!member} />,
+    kbNew: () => <ArticleEditor lang={lang} navigate={navigate} />,
+    kbArticle: (p) => <ArticlePage key={p.id} lang={lang} id={p.id} navigate={navigate} signedIn={!!member} />,
+    kbEdit: (p) => <ArticleEditor key={p.id} lang={lang} id={p.id} navigate={navigate} />,
+    kbHistory: (p) => <ArticleHistory key={p.id} lang={lang} id={p.id} navigate={navigate} />,
+    kbDiff: (p) => <ArticleDiff key={`${p.id}${location.search}`} lang={lang} id={p.id} navigate={navigate} />,
+    bookmarks: () => <BookmarksPage lang={lang} navigate={navigate} />,
   };
 
   let page: ComponentChildren;
@@ -283,6 +295,8 @@ function App() {
               {link('/me/sessions', s.nav.sessions)}
               {link('/me/newsletters', s.nl2.navPrefs)}
               {link('/rewards', s.rewardsNav)}
+              {link('/kb', s.kb.nav)}
+              {link('/bookmarks', s.kb.bookmarksNav)}
               {canSee('support') && link('/support', s.supportNav)}
               {canSee('moderation') && link('/moderation', s.moderationNav)}
               {canSee('admin') && link('/admin', s.nav.admin)}

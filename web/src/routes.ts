@@ -77,6 +77,19 @@ export const routes = [
   // may see: visitors only what the community lets them read); the staff's analytics.
   { name: 'search', path: '/search', may: ['visitor'] },
   { name: 'searchAnalytics', path: '/search/analytics', may: ['search.analytics'] },
+
+  // ---- knowledge base, documents and bookmarks (issue 16): the knowledge base for anyone
+  // (the API answers what the reader may read: visitors only the community-wide articles
+  // when the community lets visitors read); writing, history and comparisons for members
+  // (the API says who may write where: staff, and a space's owner, moderators, experts and
+  // editors); /kb/new is listed before /kb/articles/:id. "My bookmarks" for members.
+  { name: 'kb', path: '/kb', may: ['visitor'] },
+  { name: 'kbNew', path: '/kb/new', may: ['member'] },
+  { name: 'kbArticle', path: '/kb/articles/:id', may: ['visitor'] },
+  { name: 'kbEdit', path: '/kb/articles/:id/edit', may: ['member'] },
+  { name: 'kbHistory', path: '/kb/articles/:id/history', may: ['member'] },
+  { name: 'kbDiff', path: '/kb/articles/:id/diff', may: ['member'] },
+  { name: 'bookmarks', path: '/bookmarks', may: ['member'] },
 ] as const satisfies readonly { name: string; path: string; may: readonly (Action | KpiAction | 'visitor' | 'member' | 'space-moderator')[] }[];
 
 export type RouteName = (typeof routes)[number]['name'];

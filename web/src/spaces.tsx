@@ -9,6 +9,10 @@ import { HideButton } from './moderation';
 import { codeOf, Done, fieldAttrs, FieldProblem, FormLevelProblem, FormProblem, Label, LoadProblem, missing, Problem, problemOf, RequiredNote } from './ui';
 import { MemberRank } from './rewards';
 import { BeforeYouAsk, useSuggestions } from './search-suggest';
+import { SpaceDocuments } from './documents';
+import { BookmarkButton } from './bookmarks';
+import { TurnIntoArticle } from './knowledge';
+import { kbPath } from './knowledge-api';
 
 type Nav = (path: string) => void;
 
@@ -388,7 +392,9 @@ export function SpacePage(props: { lang: Lang; id: string; navigate: Nav; may: M
   const [view, setView] = useState<SpaceView>();
   const [error, setError] = useState<string>();
   const [version, setVersion] = useState(0);
-  const [list, setList] = useState<(typeof lists)[number]>('posts');
+  // The tab shown: a list of posts, or the space's documents (?tab=documents opens it:
+  // a bookmarked document's address).
+  const [list, setList] = useState<(typeof lists)[number] | 'documents'>(() => (new URLSearchParams(location.search).get('tab') === 'documents' ? 'documents' : 'posts'));
   // left: what the reader just gave up here (an invitation declined, a request
   // withdrawn), said once; a hidden space is then out of their reach.
   const [left, setLeft] = useState<'invitation' | 'request'>();
@@ -398,7 +404,7 @@ export function SpacePage(props: { lang: Lang; id: string; navigate: Nav; may: M
   }, [props.id]);
   // The lists are read once the space says the reader may read them (canRead): a closed
   // space's page asks a non-member for nothing it would refuse.
-  const stream = usePages((c) => api.spaceList(props.id, list, c), [props.id, version, list, view?.canPost], !!view?.canRead);
+  const stream = usePages((c) => api.spaceList(props.id, list === 'documents' ? 'posts' : list, c), [props.id, version, list, view?.canPost], !!view?.canRead && list !== 'documents');
   const act = async (f: () => Promise<unknown>) => {
     setError(undefined);
     setLeft(undefined);
@@ -485,17 +491,18 @@ export function SpacePage(props: { lang: Lang; id: string; navigate: Nav; may: M
       )}
       {!closedToMe && (
         <nav class="tabs" aria-label={s.spaceLists}>
-          {lists.map((l) => (
+          {[...lists, 'documents' as const].map((l) => (
             <button type="button" key={l} class="secondary small" aria-pressed={list === l} onClick={() => setList(l)}>
               {s.listNames[l]}
             </button>
           ))}
         </nav>
       )}
-      {!closedToMe && <Problem lang={props.lang} code={stream.error} />}
-      {!closedToMe && stream.posts && stream.posts.length === 0 && <p class="muted">{s.emptyList}</p>}
-      <PostList lang={props.lang} posts={closedToMe ? [] : stream.posts ?? []} pinned={list === 'posts' && !closedToMe ? stream.pinned : undefined} navigate={props.navigate} />
-      {!closedToMe && stream.next && (
+      {!closedToMe && list === 'documents' && <SpaceDocuments lang={props.lang} spaceId={props.id} signedIn={props.signedIn} />}
+      {!closedToMe && list !== 'documents' && <Problem lang={props.lang} code={stream.error} />}
+      {!closedToMe && list !== 'documents' && stream.posts && stream.posts.length === 0 && <p class="muted">{s.emptyList}</p>}
+      {list !== 'documents' && <PostList lang={props.lang} posts={closedToMe ? [] : stream.posts ?? []} pinned={list === 'posts' && !closedToMe ? stream.pinned : undefined} navigate={props.navigate} />}
+      {!closedToMe && list !== 'documents' && stream.next && (
         <button type="button" class="secondary" onClick={() => stream.more(stream.next)}>
           {s.more}
         </button>
@@ -650,7 +657,7 @@ function ManageSpace(props: {
                 value={m.role}
                 onChange={(e) => run(() => api.setSpaceRole(spaceId, m.memberId, (e.currentTarget as HTMLSelectElement).value), s.saved)}
               >
-                {['member', 'moderator'].map((r) => (
+                {['member', 'moderator', 'expert', 'editor'].map((r) => (
                   <option key={r} value={r}>
                     {s.spaceRoles[r]}
                   </option>
@@ -1068,6 +1075,7 @@ export function PostPage(props: { lang: Lang; id: string; navigate: Nav; viewerI
         <ReactionCounts lang={props.lang} counts={post.reactions} />
       )}
       <div class="actions">
+        {signedIn && <BookmarkButton lang={props.lang} kind="post" id={post.id} />}
         {post.canEdit && !editing && (
           <button type="button" class="secondary small" onClick={() => setEditing(true)}>
             {s.edit}
@@ -1603,6 +1611,16 @@ function Comments(props: { lang: Lang; post: Post; first?: Comment[]; next?: str
         <div class="post-body" dangerouslySetInnerHTML={{ __html: c.html }} />
       )}
       <Done show={saved === c.id && editing !== c.id} text={s.commentSaved} />
+      {props.post.acceptedAnswer === c.id && !c.deleted && (c as Comment & { articleId?: string }).articleId && (
+        <p>
+          <Link to={kbPath((c as Comment & { articleId?: string }).articleId!)} navigate={props.navigate}>
+            {s.kb.nowArticle}
+          </Link>
+        </p>
+      )}
+      {isTop && signedIn && props.post.acceptedAnswer === c.id && !c.deleted && !c.hidden && !(c as Comment & { articleId?: string }).articleId && editing !== c.id && (
+        <TurnIntoArticle lang={props.lang} postTitle={props.post.title} spaceId={props.post.spaceId} commentId={c.id} navigate={props.navigate} />
+      )}
       {!c.deleted && takePart && editing !== c.id && (
         <span class="reactions" role="group" aria-label={s.reactionsLabel}>
           {Object.keys(reactionIcons).map((r) => {
