@@ -15,17 +15,13 @@ const docFields: Record<string, string> = {
   document_type: 'file',
   document_too_large: 'file',
   document_empty: 'file',
-  document_mismatch: 'file',
+  document_upload_mismatch: 'file',
+  document_file_used: 'file',
   upload_failed: 'file',
   invalid_document_title: 'title',
-  document_title: 'title',
-  invalid_title: 'title',
-  invalid_description: 'description',
-  document_description: 'description',
-  invalid_folder: 'folder',
-  document_folder: 'folder',
-  invalid_tags: 'tags',
-  document_tags: 'tags',
+  invalid_document_description: 'description',
+  invalid_document_folder: 'folder',
+  invalid_document_tags: 'tags',
 };
 
 // fileSize writes a size in bytes as the reader's language does (kB, MB; "Ko", "Mo").

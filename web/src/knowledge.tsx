@@ -23,17 +23,11 @@ export const kbLimits = { title: 150, body: 100000, categoryName: 80, descriptio
 // The form fields of the problem codes of articles and categories.
 const articleFields: Record<string, string> = {
   invalid_title: 'title',
-  title_too_long: 'title',
-  article_title: 'title',
-  invalid_body: 'body',
-  body_too_large: 'body',
-  article_body: 'body',
-  category_not_found: 'categoryId',
+  body_too_long: 'body',
   invalid_category: 'categoryId',
+  category_not_found: 'categoryId',
   invalid_name: 'name',
-  category_name: 'name',
   invalid_description: 'description',
-  category_description: 'description',
 };
 
 function Link(props: { to: string; navigate: Nav; children: ComponentChildren; class?: string }) {
@@ -330,7 +324,7 @@ function Helpful(props: { lang: Lang; article: Article }) {
       setMine(r.myFeedback);
       setThanks(true);
     } catch (err) {
-      setProblem(problemOf(err, { invalid_comment: 'comment', comment_too_long: 'comment', feedback_comment: 'comment' }));
+      setProblem(problemOf(err, { comment_too_long: 'comment' }));
     }
   };
   return (
@@ -1038,6 +1032,7 @@ export function ArticlePicker(props: { lang: Lang; id: string; onPick: (markdown
         <input
           id={`${props.id}-q`}
           type="search"
+          maxLength={100}
           value={q}
           onInput={(e) => setQ((e.currentTarget as HTMLInputElement).value)}
           onKeyDown={(e) => {
