@@ -218,6 +218,15 @@ async function seed(ctxs) {
   await api(admin, 'POST', `/api/campaigns/${campaign.id}/state`, { action: 'publish' });
   await api(member, 'POST', `/api/campaigns/${campaign.id}/submissions`, { challengeId: campaign.challenges[0].id, url: longURL, text: `My review ${longWord}` });
 
+  // The knowledge base (issue 16): a community-wide category and a published article,
+  // edited once (its history and a comparison), bookmarked by the member.
+  const category = await api(admin, 'POST', '/api/kb/categories', { name: `Guides ${longWord.slice(0, 40)}`, description: `Everything about ${longURL}` });
+  const article = await api(admin, 'POST', '/api/kb/articles', { title: `Set up synchronisation ${longWord.slice(0, 60)}`, body: `## Steps\n\nOpen ${longURL} then run \`sync --all\`.\n\n${longWord}`, categoryId: category.id });
+  await api(admin, 'POST', `/api/kb/articles/${article.id}/publish`);
+  const published = await api(admin, 'GET', `/api/kb/articles/${article.id}`);
+  await api(admin, 'PUT', `/api/kb/articles/${article.id}`, { title: published.title, body: `${published.body}\n\nThen check ${longURL}.`, categoryId: category.id, baseVersion: published.version });
+  await api(member, 'PUT', `/api/bookmarks/article/${article.id}`);
+
   // The event path is asynchronous: wait for what the pages show.
   await eventually('the member is told of the comment, mention, invitation and idea', async () => (await api(member, 'GET', '/api/notifications')).items.length >= 4);
   await eventually('the moderation queue holds the reports', async () => (await api(moderator, 'GET', '/api/moderation/queue')).items.length >= 2);
@@ -238,6 +247,7 @@ async function seed(ctxs) {
     posts: { discussion: discussion.id, question: question.id, idea: idea.id, poll: poll.id, announcement: announcement.id },
     ticket: tid,
     campaign: campaign.id,
+    article: article.id,
   };
 }
 
@@ -296,6 +306,16 @@ function visitsOf(d) {
     rewards: members('/rewards'),
     leaderboard: members('/leaderboard'),
     rewardsAdmin: { moderator: ['/rewards/admin'], agent: ['/rewards/admin'], admin: ['/rewards/admin'] },
+
+    // Knowledge base and bookmarks (issue 16): the API says who may write, edit and read
+    // the history (the pages say so to the others).
+    kb: everyone('/kb'),
+    kbNew: members('/kb/new'),
+    kbArticle: everyone(`/kb/articles/${d.article}`),
+    kbEdit: members(`/kb/articles/${d.article}/edit`),
+    kbHistory: members(`/kb/articles/${d.article}/history`),
+    kbDiff: members(`/kb/articles/${d.article}/diff?from=1&to=2`),
+    bookmarks: members('/bookmarks'),
 
     // newsletters: audience and consent (issue 13, n2). The unsubscribe page opened
     // without its link's token says where it comes from.

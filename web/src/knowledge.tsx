@@ -477,6 +477,20 @@ export function ArticleEditor(props: { lang: Lang; id?: string; navigate: Nav })
       setBusy(false);
     }
   };
+  if (article && !article.canEdit)
+    return (
+      <>
+        <h1 tabIndex={-1} ref={heading}>
+          {article.title}
+        </h1>
+        <p>{t.mayNotEdit}</p>
+        <p>
+          <Link to={kbPath(article.id)} navigate={props.navigate}>
+            {t.backToArticle}
+          </Link>
+        </p>
+      </>
+    );
   const bytes = new TextEncoder().encode(body).length;
   const writable = categories.length > 0;
   return (
