@@ -549,11 +549,23 @@ export function ArticleEditor(props: { lang: Lang; id?: string; navigate: Nav })
             ))}
           </select>
           <FieldProblem lang={props.lang} problem={problem} field="categoryId" id="kb-category" label={t.category} />
-          <div class="tabs" role="tablist" aria-label={t.bodyTabs}>
-            <button type="button" role="tab" id="kb-tab-write" aria-selected={tab === 'write'} aria-controls="kb-panel-write" class="secondary small" onClick={() => setTab('write')}>
+          <div
+            class="tabs"
+            role="tablist"
+            aria-label={t.bodyTabs}
+            onKeyDown={(e) => {
+              // The arrow keys move between the two tabs, as tabs do.
+              if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+              e.preventDefault();
+              const next = tab === 'write' ? 'preview' : 'write';
+              setTab(next);
+              document.getElementById(`kb-tab-${next}`)?.focus();
+            }}
+          >
+            <button type="button" role="tab" id="kb-tab-write" tabIndex={tab === 'write' ? 0 : -1} aria-selected={tab === 'write'} aria-controls="kb-panel-write" class="secondary small" onClick={() => setTab('write')}>
               {t.write}
             </button>
-            <button type="button" role="tab" id="kb-tab-preview" aria-selected={tab === 'preview'} aria-controls="kb-panel-preview" class="secondary small" onClick={() => setTab('preview')}>
+            <button type="button" role="tab" id="kb-tab-preview" tabIndex={tab === 'preview' ? 0 : -1} aria-selected={tab === 'preview'} aria-controls="kb-panel-preview" class="secondary small" onClick={() => setTab('preview')}>
               {t.preview}
             </button>
           </div>
