@@ -66,6 +66,8 @@ var (
 	ErrNoDocument  = errs.New(errs.NotFound, "document_not_found", "There is no such document.")
 	ErrMayNotEdit  = errs.New(errs.Forbidden, "document_edit_forbidden", "Only the space's owner, moderators, experts, editors and staff upload and change its documents.")
 	ErrChanged     = errs.New(errs.Conflict, "document_changed", "The document changed meanwhile; reload it and try again.")
+	// ErrNoFiles: the function was given no files bucket.
+	ErrNoFiles = errs.New(errs.Unavailable, "files_unavailable", "Files cannot be uploaded or downloaded right now; try again later.")
 	// ErrFileUsed: a file already belongs to a document version (each upload makes one).
 	ErrFileUsed = errs.InvalidField("key", "document_file_used", "This file is already a document; upload the new file first.")
 )
@@ -266,6 +268,9 @@ func (s *Service) StartUpload(ctx context.Context, acc Access, req UploadRequest
 	if err := checkFile(req.ContentType, req.Size); err != nil {
 		return Upload{}, fmt.Errorf("documents.StartUpload: %w", err)
 	}
+	if s.Files == nil {
+		return Upload{}, fmt.Errorf("documents.StartUpload: %w", ErrNoFiles)
+	}
 	key := spacePrefix(acc.SpaceID) + randomID() + "/" + strings.ToLower(rand.Text()) + Types[req.ContentType]
 	url, err := s.Files.PresignPut(ctx, key, req.ContentType, req.Size, URLTTL)
 	if err != nil {
@@ -306,7 +311,10 @@ func (s *Service) checkUploaded(ctx context.Context, acc Access, f FileRequest, 
 	if err := checkFile(f.ContentType, f.Size); err != nil {
 		return Version{}, err
 	}
-	if !filetypes.SafeKey(f.Key, spacePrefix(acc.SpaceID)) || s.Files == nil {
+	if s.Files == nil {
+		return Version{}, ErrNoFiles
+	}
+	if !filetypes.SafeKey(f.Key, spacePrefix(acc.SpaceID)) {
 		return Version{}, ErrUpload
 	}
 	size, contentType, err := s.Files.Head(ctx, f.Key)
@@ -645,6 +653,9 @@ func (s *Service) Download(ctx context.Context, acc Access, id string, version i
 	}
 	if version < 0 {
 		return Download{}, fmt.Errorf("documents.Download %s: %w", id, ErrVersion)
+	}
+	if s.Files == nil {
+		return Download{}, fmt.Errorf("documents.Download %s: %w", id, ErrNoFiles)
 	}
 	key := ""
 	if version > 0 {
