@@ -300,6 +300,9 @@ const en = {
     ticket_reopened: '{actor} reopened the ticket {ticket}.',
     ticket_assigned: '{actor} assigned the ticket {ticket} to you.',
     ticket_breached: 'The ticket {ticket} missed its {target} target.',
+    // The knowledge base (issue 16): articles and categories the member follows.
+    article_published: '{actor} published the article {post}.',
+    article_updated: '{actor} updated the article {post}.',
     unavailable: 'This notification is about something you can no longer see.',
     outdated: 'What this notification said about {post} has changed since.',
     // Campaigns (issue 12, r2).
@@ -1713,6 +1716,7 @@ const en = {
     noComments: 'No reader left a comment.',
     editTitle: (title: string) => `Edit “${title}”`,
     mayNotEdit: 'Only the staff, and the owner, moderators, experts and editors of the article’s space, change this article.',
+    knowledgeEmails: 'Email me when an article or a category I follow is published or changed',
     noPlaceToWrite: 'You may not write articles in any category yet. The staff, and a space’s owner, moderators, experts and editors write articles.',
     changedMeanwhile: 'Someone saved a newer version of this article while you were writing. Your text is kept below: read the current version, then save yours again if it should replace it.',
     openCurrent: 'Read the current version (opens in a new tab)',
@@ -2241,6 +2245,8 @@ const fr: Strings = {
     ticket_reopened: '{actor} a rouvert le ticket {ticket}.',
     ticket_assigned: '{actor} vous a attribué le ticket {ticket}.',
     ticket_breached: 'Le ticket {ticket} a dépassé son délai de {target}.',
+    article_published: '{actor} a publié l’article {post}.',
+    article_updated: '{actor} a modifié l’article {post}.',
     unavailable: 'Cette notification concerne un contenu que vous ne pouvez plus voir.',
     outdated: 'Ce que disait cette notification sur {post} a changé depuis.',
     // Campagnes (issue 12, r2).
@@ -3634,6 +3640,7 @@ const fr: Strings = {
     noComments: 'Aucun lecteur n’a laissé de commentaire.',
     editTitle: (title: string) => `Modifier « ${title} »`,
     mayNotEdit: 'Seuls l’équipe, ainsi que le propriétaire, les modérateurs, les experts et les rédacteurs de l’espace de l’article, modifient cet article.',
+    knowledgeEmails: 'M’envoyer un email quand un article ou une catégorie que je suis est publié ou modifié',
     noPlaceToWrite: 'Vous ne pouvez encore écrire d’article dans aucune catégorie. L’équipe, ainsi que le propriétaire, les modérateurs, les experts et les rédacteurs d’un espace, écrivent les articles.',
     changedMeanwhile: 'Quelqu’un a enregistré une version plus récente de cet article pendant que vous écriviez. Votre texte est conservé ci-dessous : lisez la version actuelle, puis enregistrez de nouveau la vôtre si elle doit la remplacer.',
     openCurrent: 'Lire la version actuelle (s’ouvre dans un nouvel onglet)',

@@ -132,6 +132,10 @@ export const bookmarksApi = {
   list: (kind?: BookmarkKind, cursor?: string) => send<{ bookmarks: Bookmark[]; next?: string }>('get', '/api/bookmarks', { query: { kind, cursor } }),
 };
 
+// savePreferences saves the member's notification emails: activity, and the knowledge
+// base's news (articles and categories followed); answers the member.
+export const savePreferences = (p: { activityEmails: boolean; knowledgeEmails: boolean }) => send<unknown>('put', '/api/me/preferences', { body: p });
+
 // The files a space's documents take (the API checks them again, before and after the
 // upload: docs/knowledge.md, "Documents"): their content types by extension, and the
 // largest size in bytes (25 MB).

@@ -30,6 +30,14 @@ export function noticeLink(n: Notification): string | undefined {
 
   // rewards (r1): badges and ranks are on the rewards page.
   if (n.kind === 'badge_awarded' || n.kind === 'rank_reached' || n.kind === 'points_reversed') return '/rewards';
+  // The knowledge base (issue 16): a change opens the comparison with the version before,
+  // a publication the article.
+  const article = (n as Notification & { articleId?: string; articleVersion?: number });
+  if (article.articleId) {
+    const v = article.articleVersion ?? 0;
+    const page = `/kb/articles/${encodeURIComponent(article.articleId)}`;
+    return n.kind === 'article_updated' && v > 1 ? `${page}/diff?from=${v - 1}&to=${v}` : page;
+  }
   if (n.ticketId) return `/tickets/${encodeURIComponent(n.ticketId)}`;
   if (n.postId) return `/posts/${encodeURIComponent(n.postId)}`;
   if (n.spaceId) return `/spaces/${encodeURIComponent(n.spaceId)}`;

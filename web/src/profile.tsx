@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { savePreferences } from './knowledge-api';
 import { Action, api, DirectoryEntry, Me, Member, Profile, PublicProfile, StaffFields, uploadFile } from './api';
 import { formatDate, Lang, langs, strings } from './i18n';
 import { codeOf, Done, fieldAttrs, FieldProblem, FormLevelProblem, FormProblem, Label, LoadProblem, missing, problemOf, RequiredNote } from './ui';
@@ -151,6 +152,15 @@ export function EditProfile(props: { lang: Lang; member: Member; onSaved: (m: Me
             onChange={(e) => api.savePreferences((e.currentTarget as HTMLInputElement).checked).then(props.onSaved, (err) => setProblem({ code: codeOf(err) }))}
           />{' '}
           {s.activityEmails}
+        </label>
+        {/* The knowledge base's news (issue 16): articles and categories the member follows. */}
+        <label class="choice">
+          <input
+            type="checkbox"
+            checked={(m as typeof m & { knowledgeEmails?: boolean }).knowledgeEmails !== false}
+            onChange={(e) => savePreferences({ activityEmails: m.activityEmails !== false, knowledgeEmails: (e.currentTarget as HTMLInputElement).checked }).then((saved) => props.onSaved(saved as typeof m), (err) => setProblem({ code: codeOf(err) }))}
+          />{' '}
+          {s.kb.knowledgeEmails}
         </label>
       </section>
       <section class="section">
