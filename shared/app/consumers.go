@@ -188,6 +188,12 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 		bus.On(ConsumerSearch, index.OnTicketStatusChanged),
 		bus.On(ConsumerSearch, index.OnMemberProfileUpdated),
 		bus.On(ConsumerSearch, index.OnSpaceCreated),
+
+		// KPIs IX, XIII, XIV (issue 16): documents produced (articles published the first
+		// time, documents uploaded), per staff member, and bookmarks of them.
+		bus.On(count, counts.OnArticlePublished),
+		bus.On(count, counts.OnDocumentUploaded),
+		bus.On(count, counts.OnBookmarkAdded),
 	}
 }
 

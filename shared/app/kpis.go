@@ -10,6 +10,7 @@ import (
 	"tribune/shared/errs"
 	"tribune/shared/httpx"
 	"tribune/shared/metrics"
+	"tribune/shared/policy"
 	"tribune/shared/spaces"
 	"tribune/shared/store"
 )
@@ -33,8 +34,21 @@ func newKpiService(st *store.Store) *metrics.Service {
 	if st != nil {
 		svc.KpiData, svc.Customer, svc.Names = st, customerOf(st), st.MemberNames
 		svc.Baselines, svc.Sales = st.Health(), st.Sales()
+		svc.Staff = staffOf(st)
 	}
 	return svc
+}
+
+// staffOf tells whether a member holds a staff role now (KPI XIII); a member who is
+// gone is not staff.
+func staffOf(st *store.Store) metrics.StaffOf {
+	return func(ctx context.Context, memberID string) (bool, error) {
+		m, err := st.Members().GetMember(ctx, memberID)
+		if errors.Is(err, errs.ErrNotFound) {
+			return false, nil
+		}
+		return err == nil && policy.IsStaff(m.Roles), err
+	}
 }
 
 // KpisRoutes are the routes the kpis function serves.

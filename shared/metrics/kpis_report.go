@@ -49,12 +49,12 @@ var Kpis = []KpiDef{
 	{Name: "sessions", Number: "VI", Unit: UnitCount, Available: true},
 	{Name: "searches", Number: "VII", Unit: UnitCount, Available: true},
 	{Name: "solutions_accepted", Number: "VIII", Unit: UnitCount, Available: true},
-	{Name: "documents_produced", Number: "IX", Unit: UnitCount},
+	{Name: "documents_produced", Number: "IX", Unit: UnitCount, Available: true},
 	{Name: "customer_activities", Number: "X", Unit: UnitCount, Available: true},
 	{Name: "customer_participants", Number: "XI", Unit: UnitCount, Available: true, Members: true},
 	{Name: "sales_per_participant", Number: "XII", Unit: UnitMoney, Available: true, Members: true},
-	{Name: "documents_per_staff", Number: "XIII", Unit: UnitRatio},
-	{Name: "documents_bookmarked", Number: "XIV", Unit: UnitCount},
+	{Name: "documents_per_staff", Number: "XIII", Unit: UnitRatio, Available: true},
+	{Name: "documents_bookmarked", Number: "XIV", Unit: UnitCount, Available: true},
 	{Name: "customer_suggestions", Number: "XV", Unit: UnitCount, Available: true},
 	{Name: "dau", Unit: UnitCount, Available: true, Members: true},
 	{Name: "mau", Unit: UnitCount, Available: true, Members: true},
@@ -185,7 +185,8 @@ func (d *kpiData) monthlyActive(day string) (int64, error) {
 // counter names each card reads, and those read from the beginning of time.
 var kpiCounters = []string{Posts, Comments, Registrations, SignIns, Sessions, AcceptedSolutions, CustomerActivities,
 	CustomerSuggestions, NewContributors, TicketsOpened, NewsletterVisits, QuestionsSolved, QuestionsSolvedOn,
-	Searches, SuggestionSessionsQuestion, SuggestionSessionsTicket, QuestionsAfterSuggestions, TicketsAfterSuggestions}
+	Searches, SuggestionSessionsQuestion, SuggestionSessionsTicket, QuestionsAfterSuggestions, TicketsAfterSuggestions,
+	DocumentsProduced, DocumentsByStaff, DocumentsBookmarked}
 
 var sinceEver = []string{QuestionsAsked, QuestionsAnswered}
 
@@ -232,7 +233,7 @@ func (s *Service) load(ctx context.Context, from, to, space string) (kpiData, er
 	for _, name := range sinceEver {
 		counter(name, name, epochDay)
 	}
-	for name, since := range map[string]string{Visitors: from, CustomerParticipants: from, ActiveMembers: monthFrom} {
+	for name, since := range map[string]string{Visitors: from, CustomerParticipants: from, ActiveMembers: monthFrom, DocumentStaff: from} {
 		run(func() error {
 			v, err := s.Store.SketchDays(ctx, name, since, to)
 			mu.Lock()
@@ -418,6 +419,12 @@ func (s *Service) figure(ctx context.Context, k KpiDef, d *kpiData, days []strin
 		sum(NewsletterVisits)
 	case "searches":
 		sum(Searches)
+	case "documents_produced":
+		sum(DocumentsProduced)
+	case "documents_bookmarked":
+		sum(DocumentsBookmarked)
+	case "documents_per_staff":
+		return d.perStaff(days), nil
 	case "suggestion_deflection":
 		// Composer sessions that showed suggestions and were followed by no question
 		// or ticket, as a percentage of those sessions (docs/kpis.md, "Before you ask").

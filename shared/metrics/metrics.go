@@ -96,6 +96,9 @@ type Service struct {
 	Names     func(ctx context.Context, ids []string) (map[string]string, error)
 	Baselines BaselineStore
 	Sales     SalesFigures
+	// Staff tells whether a member holds a staff role now (KPI XIII: articles' authors;
+	// nil: nobody is).
+	Staff StaffOf
 }
 
 // now is the service's clock (time.Now when none is set).
