@@ -31,6 +31,7 @@ require (
 	github.com/mtibben/confusables v0.0.0-20210201002637-9d1b0723b659
 	github.com/oauth2-proxy/mockoidc v0.0.0-20240214162133-caebfff84d25
 	github.com/rivo/uniseg v0.4.7
+	github.com/sergi/go-diff v1.4.0
 	github.com/yuin/goldmark v1.7.16
 	go.etcd.io/bbolt v1.4.3
 	golang.org/x/net v0.61.0

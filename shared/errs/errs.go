@@ -44,6 +44,9 @@ type Error struct {
 	// of a space the reader is no member of: the page offers to ask to join it). The
 	// problem answer carries it as spaceId.
 	SpaceID string
+	// ArticleID names the knowledge-base article a conflict is about (an answer already
+	// turned into one, issue 16); the problem answer carries it as articleId.
+	ArticleID string
 	// Fields are every wrong field of a form when a request checks them all at once
 	// (the campaign editor): the error itself is the first of them, and the problem
 	// answer lists them all as fields, so a form shows each next to its field.

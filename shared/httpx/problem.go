@@ -33,6 +33,9 @@ type Problem struct {
 	// SpaceID (an extension member) is the space a not_space_member refusal is about,
 	// where the reader may learn it (errs.Error.SpaceID).
 	SpaceID string `json:"spaceId,omitempty"`
+	// ArticleID (an extension member) is the article an answer_has_article refusal
+	// names (errs.Error.ArticleID).
+	ArticleID string `json:"articleId,omitempty"`
 	// Fields (an extension member) lists every wrong field of a form checked at once
 	// (errs.Fields): Code and Field are the first of them.
 	Fields    []errs.FieldProblem `json:"fields,omitempty"`
@@ -83,7 +86,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	p := Problem{RequestID: logx.RequestID(r.Context())}
 	if e, ok := errs.As(err); ok && e.Kind != errs.Internal {
 		p.Status = statusOf(e.Kind)
-		p.Code, p.Detail, p.Field, p.SpaceID, p.Fields = e.Code, e.Message, e.Field, e.SpaceID, e.Fields
+		p.Code, p.Detail, p.Field, p.SpaceID, p.ArticleID, p.Fields = e.Code, e.Message, e.Field, e.SpaceID, e.ArticleID, e.Fields
 		if len(e.Entries) > 0 {
 			valid := e.Valid
 			p.Invalid, p.Valid = e.Entries, &valid

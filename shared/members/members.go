@@ -61,6 +61,9 @@ type Member struct {
 	RulesAccepted int `json:"rulesAccepted"`
 	// ActivityEmails: activity notifications come by email too (the default).
 	ActivityEmails bool `json:"activityEmails"`
+	// KnowledgeEmails: news of followed knowledge-base articles and categories come by
+	// email too (the default; issue 16).
+	KnowledgeEmails bool `json:"knowledgeEmails"`
 	// AvatarKey is the avatar's object key in the avatars bucket.
 	AvatarKey string `json:"-"`
 }

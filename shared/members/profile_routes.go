@@ -85,6 +85,8 @@ func (h HTTP) saveStaffFields(w http.ResponseWriter, r *http.Request) {
 // Preferences are a member's choices about notifications.
 type Preferences struct {
 	ActivityEmails bool `json:"activityEmails"`
+	// KnowledgeEmails: followed articles' news by email (absent: unchanged).
+	KnowledgeEmails *bool `json:"knowledgeEmails,omitempty"`
 }
 
 func (h HTTP) savePreferences(w http.ResponseWriter, r *http.Request) {

@@ -72,9 +72,14 @@ type Notification struct {
 	TicketID  string `json:"ticketId,omitempty"`
 	// TicketNumber is the ticket's number, as customers know it.
 	TicketNumber int64 `json:"ticketNumber,omitempty"`
-	// Detail is the new status of an idea, a report's reason or a warning's text.
-	Detail string    `json:"detail,omitempty"`
-	At     time.Time `json:"at"`
+	// Detail is the new status of an idea, a report's reason or a warning's text (a
+	// knowledge-base article's title, read when the notice is).
+	Detail string `json:"detail,omitempty"`
+	// ArticleID and ArticleVersion: the knowledge-base article and the version a
+	// notice of KindArticlePublished or KindArticleUpdated tells of (issue 16).
+	ArticleID      string    `json:"articleId,omitempty"`
+	ArticleVersion int       `json:"articleVersion,omitempty"`
+	At             time.Time `json:"at"`
 	// DeliveredAt is when it reached the inbox (set by the store on the first delivery):
 	// what is unread is what arrived after the member last marked the inbox read, even
 	// when it is about something that happened before.
@@ -116,6 +121,18 @@ type Recipient struct {
 	Active bool
 	// Emails: the member wants activity by email too (their preference; the inbox always).
 	Emails bool
+	// KnowledgeEmails: the member wants the knowledge base's news (articles they follow
+	// published or changed) by email too (their preference, on by default).
+	KnowledgeEmails bool
+}
+
+// WantsEmail reports whether the recipient wants a notification of kind by email:
+// the knowledge base's by their knowledge preference, the rest by their activity one.
+func (r Recipient) WantsEmail(kind string) bool {
+	if IsKnowledge(kind) {
+		return r.KnowledgeEmails
+	}
+	return r.Emails
 }
 
 // InboxStore keeps notifications.
@@ -206,7 +223,7 @@ func (a *Activity) notifyOne(ctx context.Context, meta eventtypes.Meta, n Notifi
 		slog.InfoContext(ctx, "notification not repeated: the member was told already", "event_id", meta.EventID, "kind", n.Kind, "member_id", memberID)
 		return nil
 	}
-	if err != nil || !to.Emails || !email {
+	if err != nil || !to.WantsEmail(n.Kind) || !email {
 		return err
 	}
 	return a.Service.send(ctx, n.ID, func(ctx context.Context) (mail.Message, bool, error) {
@@ -221,7 +238,7 @@ func (a *Activity) notifyOne(ctx context.Context, meta eventtypes.Meta, n Notifi
 // few milliseconds earlier does not count.
 func (a *Activity) email(ctx context.Context, meta eventtypes.Meta, n Notification, memberID string) (mail.Message, bool, error) {
 	to, err := a.Store.Recipient(ctx, memberID)
-	if err != nil || !to.Active || !to.Emails {
+	if err != nil || !to.Active || !to.WantsEmail(n.Kind) {
 		return mail.Message{}, false, err
 	}
 	current, ok, err := a.Subjects.Current(ctx, Reader{MemberID: memberID, Roles: to.Roles}, []Notification{n}, true)
@@ -267,6 +284,9 @@ func (s *Service) activityMessage(to Recipient, n Notification) (mail.Message, e
 	}
 	if n.Kind == KindBadgeAwarded || n.Kind == KindRankReached || n.Kind == KindPointsReversed {
 		link, label = s.PublicURL+"/rewards", linkRewards
+	}
+	if IsKnowledge(n.Kind) {
+		link, label = articleLink(s.PublicURL, n), linkArticle
 	}
 	quote := ""
 	if n.Kind == KindWarning || n.Kind == KindTicketReply || n.Kind == KindContentHidden {

@@ -45,6 +45,10 @@ type Comment struct {
 	// show only to their author and moderators.
 	Deleted bool `json:"deleted,omitempty"`
 	Hidden  bool `json:"hidden,omitempty"`
+	// ArticleID: this accepted answer was turned into a knowledge-base article (issue
+	// 16; the post page says "This answer is now an article"). The article stays if the
+	// answer is later unaccepted or hidden.
+	ArticleID string `json:"articleId,omitempty"`
 	// Reactions counts each reaction (the store keeps one counter per reaction); the
 	// viewer's own are in MyReactions. Lists answer them; an edit's answer does not
 	// (it reads the comment alone).

@@ -45,19 +45,22 @@ type commentItem struct {
 	Mentions       map[string]string `dynamodbav:",omitempty"`
 	Deleted        bool
 	Hidden         bool
+	// ArticleID: the knowledge-base article made of this answer (knowledge.go).
+	ArticleID string `dynamodbav:",omitempty"`
 }
 
 func newCommentItem(c posts.Comment) commentItem {
 	return commentItem{PK: postPK(c.PostID), SK: commentSK(c), Type: typeComment,
 		GSI1PK: actsPK(c.AuthorID), GSI1SK: actsSK(postPK(c.PostID), commentSK(c)), ID: c.ID, PostID: c.PostID, ParentID: c.ParentID,
 		Body: c.Body, HTML: c.HTML, AuthorID: c.AuthorID, AuthorName: c.AuthorName, CreatedAt: c.CreatedAt, EditedAt: c.EditedAt,
-		AuthorDeleted: c.AuthorDeleted, AuthorStaff: c.AuthorStaff, Mentions: c.Mentions, Deleted: c.Deleted, Hidden: c.Hidden}
+		AuthorDeleted: c.AuthorDeleted, AuthorStaff: c.AuthorStaff, Mentions: c.Mentions, Deleted: c.Deleted, Hidden: c.Hidden,
+		ArticleID: c.ArticleID}
 }
 
 func (it commentItem) comment() posts.Comment {
 	return posts.Comment{ID: it.ID, PostID: it.PostID, ParentID: it.ParentID, Body: it.Body, HTML: it.HTML, AuthorID: it.AuthorID,
 		AuthorName: it.AuthorName, CreatedAt: it.CreatedAt, EditedAt: it.EditedAt, AuthorDeleted: it.AuthorDeleted,
-		AuthorStaff: it.AuthorStaff, Mentions: it.Mentions, Deleted: it.Deleted, Hidden: it.Hidden}
+		AuthorStaff: it.AuthorStaff, Mentions: it.Mentions, Deleted: it.Deleted, Hidden: it.Hidden, ArticleID: it.ArticleID}
 }
 
 // revisionItem is a Revision: a text as it was before an edit (the names its mentions

@@ -418,7 +418,8 @@ func (s *Store) Recipient(ctx context.Context, memberID string) (notifications.R
 		return notifications.Recipient{}, err
 	}
 	active := m.Status != members.StatusDeleted && m.Status != members.StatusBanned
-	return notifications.Recipient{Email: m.Email, Name: m.DisplayName, Locale: m.Locale, Roles: m.Roles, Active: active, Emails: m.ActivityEmails}, nil
+	return notifications.Recipient{Email: m.Email, Name: m.DisplayName, Locale: m.Locale, Roles: m.Roles, Active: active, Emails: m.ActivityEmails,
+		KnowledgeEmails: m.KnowledgeEmails}, nil
 }
 
 // Subjects are what a list of notifications names, as it is now (absent ones are left

@@ -37,22 +37,26 @@ type notificationItem struct {
 	TicketID     string
 	TicketNumber int64
 	Detail       string
-	At           time.Time
-	DeliveredAt  time.Time
-	ExpiresAt    int64
+	// ArticleID, ArticleVersion: a knowledge-base article's notice (issue 16).
+	ArticleID      string `dynamodbav:",omitempty"`
+	ArticleVersion int    `dynamodbav:",omitempty"`
+	At             time.Time
+	DeliveredAt    time.Time
+	ExpiresAt      int64
 }
 
 func newNotificationItem(n notifications.Notification, expires time.Time) notificationItem {
 	return notificationItem{PK: inboxPK(n.MemberID), SK: notificationSK(n.At, n.ID), Type: typeNotification, ID: n.ID, MemberID: n.MemberID,
 		Kind: n.Kind, ActorID: n.ActorID, ActorName: n.ActorName, PostID: n.PostID, PostTitle: n.PostTitle, CommentID: n.CommentID,
 		SpaceID: n.SpaceID, TicketID: n.TicketID, TicketNumber: n.TicketNumber, Detail: n.Detail, At: n.At, DeliveredAt: n.DeliveredAt,
-		ExpiresAt: expires.Unix()}
+		ExpiresAt: expires.Unix(), ArticleID: n.ArticleID, ArticleVersion: n.ArticleVersion}
 }
 
 func (it notificationItem) notification() notifications.Notification {
 	return notifications.Notification{ID: it.ID, MemberID: it.MemberID, Kind: it.Kind, ActorID: it.ActorID, ActorName: it.ActorName,
 		PostID: it.PostID, PostTitle: it.PostTitle, CommentID: it.CommentID, SpaceID: it.SpaceID, TicketID: it.TicketID,
-		TicketNumber: it.TicketNumber, Detail: it.Detail, At: it.At, DeliveredAt: it.DeliveredAt}
+		TicketNumber: it.TicketNumber, Detail: it.Detail, At: it.At, DeliveredAt: it.DeliveredAt,
+		ArticleID: it.ArticleID, ArticleVersion: it.ArticleVersion}
 }
 
 // PutNotification implements notifications.InboxStore: only if absent, so that a

@@ -116,6 +116,8 @@ const (
 	attrAvatarKey      = "AvatarKey"
 	// NoActivityEmails: stored inverted (members.Preferences.ActivityEmails).
 	attrNoActivityEmails = "NoActivityEmails"
+	// NoKnowledgeEmails: stored inverted (members.Preferences.KnowledgeEmails).
+	attrNoKnowledgeEmails = "NoKnowledgeEmails"
 )
 
 // usedTokenKept is how long a spent or expired token stays, so a second click is told
@@ -145,13 +147,15 @@ type memberItem struct {
 	RulesAccepted  int      `dynamodbav:",omitempty"`
 	// NoActivityEmails is stored inverted, so members who never chose get emails.
 	NoActivityEmails bool `dynamodbav:",omitempty"`
+	// NoKnowledgeEmails: likewise inverted (members.Member.KnowledgeEmails).
+	NoKnowledgeEmails bool `dynamodbav:",omitempty"`
 }
 
 func (i memberItem) member() members.Member {
 	m := members.Member{ID: i.ID, Email: i.Email, DisplayName: i.DisplayName, Locale: i.Locale, Roles: i.Roles, Status: i.Status, CreatedAt: i.CreatedAt,
 		Bio: i.Bio, Expertise: nonNil(i.Expertise), Interests: nonNil(i.Interests), Company: i.Company, Location: i.Location,
 		Links: nonNil(i.Links), AvatarKey: i.AvatarKey, HasAvatar: i.AvatarKey != "", RulesAccepted: i.RulesAccepted,
-		ActivityEmails: !i.NoActivityEmails}
+		ActivityEmails: !i.NoActivityEmails, KnowledgeEmails: !i.NoKnowledgeEmails}
 	if i.SuspendedUntil != 0 {
 		t := time.Unix(i.SuspendedUntil, 0).UTC()
 		m.SuspendedUntil = &t
@@ -533,8 +537,14 @@ func (s *Members) SetRoles(ctx context.Context, memberID string, roles []string,
 
 // SetPreferences implements members.Store.
 func (s *Members) SetPreferences(ctx context.Context, memberID string, p members.Preferences) (members.Member, error) {
-	return s.updateMember(ctx, "store.SetPreferences", memberID, "SET #NoActivityEmails = :n", named(attrNoActivityEmails),
-		map[string]types.AttributeValue{":n": &types.AttributeValueMemberBOOL{Value: !p.ActivityEmails}})
+	expr, names := "SET #NoActivityEmails = :n", named(attrNoActivityEmails)
+	values := map[string]types.AttributeValue{":n": &types.AttributeValueMemberBOOL{Value: !p.ActivityEmails}}
+	if p.KnowledgeEmails != nil {
+		expr += ", #NoKnowledgeEmails = :k"
+		names["#NoKnowledgeEmails"] = attrNoKnowledgeEmails
+		values[":k"] = &types.AttributeValueMemberBOOL{Value: !*p.KnowledgeEmails}
+	}
+	return s.updateMember(ctx, "store.SetPreferences", memberID, expr, names, values)
 }
 
 func roleIndexItem(memberID, role string) map[string]any {
