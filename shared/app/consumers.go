@@ -44,6 +44,7 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 	audienceActs, audience := newAudienceConsumer(st), bus.ConsumerAudience // newsletters (issue 13, n2)
 	results := &newsletters.Results{Store: st.Newsletters(), Now: time.Now} // newsletters (issue 13, n4)
 	index := searchIndexer{st: st}                                          // search (issue 15)
+	kbNotices := knowledgeNotices{st: st, activity: activity}               // knowledge base (issue 16)
 	return []bus.Subscription{
 		bus.On(notify, notes.OnMemberRegistered),
 		bus.On(notify, notes.OnInvitationCreated),
@@ -194,6 +195,11 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 		bus.On(count, counts.OnArticlePublished),
 		bus.On(count, counts.OnDocumentUploaded),
 		bus.On(count, counts.OnBookmarkAdded),
+
+		// The knowledge base (issue 16): followers of an article and of its category hear
+		// of its publication and changes.
+		bus.On(notify, kbNotices.OnArticlePublished),
+		bus.On(notify, kbNotices.OnArticleUpdated),
 	}
 }
 

@@ -79,9 +79,16 @@ func (k knowledgeAnswers) Answer(ctx context.Context, actor auth.Principal, post
 
 // newKnowledge is the knowledge base's service over the store.
 func newKnowledge(d Deps) *knowledge.Service {
-	places := knowledgePlaces{spaces: &spaces.Service{Store: d.Store.Spaces(), Now: time.Now}}
-	return &knowledge.Service{Store: d.Store.Knowledge(), Places: places, Answers: knowledgeAnswers{store: d.Store, places: places},
-		Bookmarks: knowledgeBookmarks(d), Now: time.Now}
+	svc := knowledgeOver(d.Store)
+	svc.Bookmarks = knowledgeBookmarks(d)
+	return svc
+}
+
+// knowledgeOver is the knowledge base's service over st, without bookmarks (what the
+// consumers and the notification subjects need: who may read an article now).
+func knowledgeOver(st *store.Store) *knowledge.Service {
+	places := knowledgePlaces{spaces: &spaces.Service{Store: st.Spaces(), Now: time.Now}}
+	return &knowledge.Service{Store: st.Knowledge(), Places: places, Answers: knowledgeAnswers{store: st, places: places}, Now: time.Now}
 }
 
 type knowledgeHTTP struct{ svc *knowledge.Service }

@@ -9,6 +9,7 @@ import (
 	"tribune/shared/auth"
 	"tribune/shared/content"
 	"tribune/shared/errs"
+	"tribune/shared/knowledge"
 	"tribune/shared/notifications"
 	"tribune/shared/posts"
 	"tribune/shared/spaces"
@@ -24,11 +25,13 @@ type notificationSubjects struct {
 	store   *store.Store
 	spaces  spaceAccess
 	tickets ticketSpaces
+	// articles: who may read a knowledge-base article now (issue 16).
+	articles *knowledge.Service
 }
 
 func newNotificationSubjects(st *store.Store) notificationSubjects {
 	sp := &spaces.Service{Store: st.Spaces()}
-	return notificationSubjects{store: st, spaces: spaceAccess{spaces: sp, store: st}, tickets: ticketSpaces{sp}}
+	return notificationSubjects{store: st, spaces: spaceAccess{spaces: sp, store: st}, tickets: ticketSpaces{sp}, articles: knowledgeOver(st)}
 }
 
 func addOnce(list []string, id string) []string {
@@ -250,6 +253,15 @@ func (g notificationSubjects) Current(ctx context.Context, reader notifications.
 					visible = m == nil
 				}
 			}
+		case notifications.IsKnowledge(n.Kind):
+			// A knowledge-base article: while the reader may read it (published in a
+			// place they read, or one they edit), named by its title as it is now.
+			may, a, err := g.articles.MayRead(ctx, principal, n.ArticleID)
+			if err != nil {
+				return nil, nil, err
+			}
+			visible = may
+			n.PostTitle = a.Title
 		case n.TicketID != "":
 			t, known := found.Tickets[n.TicketID]
 			visible = known

@@ -74,6 +74,10 @@ func sample(kind string) Notification {
 	case KindOrderStatus:
 		// Rewards: catalogue, redemptions, orders (issue 12, r3).
 		n.PostID, n.ActorID, n.ActorName, n.Detail = "", "", "", "approved"
+
+	case KindArticlePublished, KindArticleUpdated:
+		// The knowledge base (issue 16): the title in PostTitle, no post.
+		n.PostID, n.ArticleID, n.ArticleVersion = "", "a_1", 3
 	}
 	return n
 }
@@ -125,6 +129,11 @@ func TestEveryKindHasASentence(t *testing.T) {
 
 			case kind == KindBadgeAwarded || kind == KindRankReached || kind == KindPointsReversed:
 				want = "/rewards"
+			case kind == KindArticlePublished:
+				want = "/kb/articles/a_1"
+			case kind == KindArticleUpdated:
+				// A change links to its diff with the version before.
+				want = "/kb/articles/a_1/diff?from=2&to=3"
 			}
 			if kind != KindUnavailable && !strings.Contains(msg.Text, "https://community.example"+want) {
 				t.Errorf("%s in %s has no link to %s: %s", kind, lang, want, msg.Text)
