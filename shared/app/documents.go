@@ -123,13 +123,14 @@ func (h documentsHTTP) list(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h documentsHTTP) startUpload(w http.ResponseWriter, r *http.Request) {
-	var req documents.UploadRequest
-	if err := httpx.DecodeJSON(r, &req); err != nil {
+	// The space first: one who may not know of it learns nothing from a body's errors.
+	acc, err := h.access(r)
+	if err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	acc, err := h.access(r)
-	if err != nil {
+	var req documents.UploadRequest
+	if err := httpx.DecodeJSON(r, &req); err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}
@@ -138,13 +139,14 @@ func (h documentsHTTP) startUpload(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h documentsHTTP) create(w http.ResponseWriter, r *http.Request) {
-	var req documents.CreateRequest
-	if err := httpx.DecodeJSON(r, &req); err != nil {
+	// The space first: one who may not know of it learns nothing from a body's errors.
+	acc, err := h.access(r)
+	if err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	acc, err := h.access(r)
-	if err != nil {
+	var req documents.CreateRequest
+	if err := httpx.DecodeJSON(r, &req); err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}
@@ -163,13 +165,14 @@ func (h documentsHTTP) get(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h documentsHTTP) addVersion(w http.ResponseWriter, r *http.Request) {
-	var req documents.FileRequest
-	if err := httpx.DecodeJSON(r, &req); err != nil {
+	// The space first: one who may not know of it learns nothing from a body's errors.
+	acc, err := h.access(r)
+	if err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	acc, err := h.access(r)
-	if err != nil {
+	var req documents.FileRequest
+	if err := httpx.DecodeJSON(r, &req); err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}
@@ -178,13 +181,14 @@ func (h documentsHTTP) addVersion(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h documentsHTTP) change(w http.ResponseWriter, r *http.Request) {
-	var req documents.ChangeRequest
-	if err := httpx.DecodeJSON(r, &req); err != nil {
+	// The space first: one who may not know of it learns nothing from a body's errors.
+	acc, err := h.access(r)
+	if err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	acc, err := h.access(r)
-	if err != nil {
+	var req documents.ChangeRequest
+	if err := httpx.DecodeJSON(r, &req); err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}

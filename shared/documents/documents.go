@@ -291,9 +291,9 @@ type FileRequest struct {
 type CreateRequest struct {
 	FileRequest
 	Title       string   `json:"title"`
-	Description string   `json:"description"`
-	Folder      string   `json:"folder"`
-	Tags        []string `json:"tags"`
+	Description string   `json:"description,omitempty"`
+	Folder      string   `json:"folder,omitempty"`
+	Tags        []string `json:"tags,omitempty"`
 }
 
 // ChangeRequest changes what describes a document (nil: unchanged).
