@@ -200,6 +200,9 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 		// of its publication and changes.
 		bus.On(notify, kbNotices.OnArticlePublished),
 		bus.On(notify, kbNotices.OnArticleUpdated),
+		bus.On(ConsumerSearch, index.OnArticlePublished),
+		bus.On(ConsumerSearch, index.OnArticleUpdated),
+		bus.On(ConsumerSearch, index.OnDocumentUploaded),
 	}
 }
 

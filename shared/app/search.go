@@ -20,6 +20,7 @@ import (
 	"tribune/shared/content"
 	"tribune/shared/errs"
 	"tribune/shared/httpx"
+	"tribune/shared/knowledge"
 	"tribune/shared/metrics"
 	"tribune/shared/policy"
 	"tribune/shared/posts"
@@ -86,7 +87,7 @@ type SuggestAnswer struct {
 // SearchResult is one hit as the reader may see it now.
 type SearchResult struct {
 	ID         string                     `json:"id"`
-	Kind       string                     `json:"kind" enum:"discussion|question|idea|comment|member|space|ticket|article"`
+	Kind       string                     `json:"kind" enum:"discussion|question|idea|comment|member|space|ticket|article|document"`
 	Title      string                     `json:"title"`
 	Highlights map[string][][]search.Part `json:"highlights"`
 	Excerpt    string                     `json:"excerpt"`
@@ -123,9 +124,9 @@ func SearchRoutes(d Deps) []httpx.Route {
 	q := httpx.Param{Name: "q", Description: "The words to find (at most 200 characters; \"quoted words\" are a phrase)", MaxBytes: 4096}
 	routes := []httpx.Route{
 		{Method: "GET", Pattern: "/api/search", Tag: "search", Action: policy.Visitors, Handler: h.search,
-			Summary: "Searches posts, answers and comments, members, spaces and tickets the caller may read now.",
+			Summary: "Searches posts, answers and comments, members, spaces, tickets, knowledge-base articles and documents the caller may read now.",
 			Query: []httpx.Param{q,
-				{Name: "kind", Description: "Kinds to find, comma-separated: discussion, question, idea, comment, member, space, ticket"},
+				{Name: "kind", Description: "Kinds to find, comma-separated: discussion, question, idea, comment, member, space, ticket, article, document"},
 				{Name: "space", Description: "Only in this space"}, {Name: "author", Description: "Only by this member"},
 				{Name: "from", Description: "Created on or after this day (YYYY-MM-DD)"}, {Name: "to", Description: "Created on or before this day (YYYY-MM-DD)"},
 				{Name: "solved", Description: "true: solved questions and tickets; false: unsolved ones"},
@@ -134,7 +135,7 @@ func SearchRoutes(d Deps) []httpx.Route {
 				{Name: "size", Description: "Results per page (1 to 50, default 20)"}, {Name: "facets", Description: "1: count the hits by space, kind, author, solved, status and month"}},
 			Responses: httpx.Answers(200, "A page of results", SearchAnswer{}, map[int]string{400: "Bad search or filter", 503: "Search is not available"})},
 		{Method: "GET", Pattern: "/api/search/suggest", Tag: "search", Action: policy.SignedIn, Handler: h.suggest,
-			Summary: "The closest solved questions to what a member is writing (the question and ticket composers).",
+			Summary: "The closest published knowledge-base articles and solved questions to what a member is writing (the question and ticket composers): articles first.",
 			Query: []httpx.Param{q, {Name: "for", Required: true, Description: "question or ticket: the composer asking"},
 				{Name: "space", Description: "The space the composer writes in"},
 				{Name: "suggestionId", Description: "The suggestionId this composer was last given: its session goes on (search analytics)"}},
@@ -214,9 +215,17 @@ func (h searchHTTP) suggest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	solved := true
-	// Words are needed: the filters alone would list every solved question.
-	q := search.Query{Text: v.Get("q"), Kinds: []string{search.KindQuestion}, Solved: &solved, Typing: true, Size: SuggestSize, NeedWords: true}
+	// Words are needed: the filters alone would list every solved question. Published
+	// knowledge-base articles come first (issue 16), then solved questions fill the rest
+	// (two queries: the solved filter applies to questions only, the index's rule).
+	q := search.Query{Text: v.Get("q"), Kinds: []string{search.KindArticle}, Typing: true, Size: SuggestSize, NeedWords: true}
 	ans, err := h.run(ctx, actor, q)
+	if err == nil && len(ans.Results) < SuggestSize {
+		q.Kinds, q.Solved = []string{search.KindQuestion}, &solved
+		var questions SearchAnswer
+		questions, err = h.run(ctx, actor, q)
+		ans.Results = append(ans.Results, questions.Results[:min(len(questions.Results), SuggestSize-len(ans.Results))]...)
+	}
 	if errors.Is(err, search.ErrEmptyQuery) || errors.Is(err, search.ErrCommonWords) {
 		// A composer asks as the member types: nothing typed yet is no mistake.
 		httpx.WriteJSON(w, http.StatusOK, SuggestAnswer{Results: []SearchResult{}})
@@ -248,7 +257,7 @@ func searchQuery(v url.Values) (search.Query, error) {
 	if kinds := v.Get("kind"); kinds != "" {
 		for _, k := range strings.Split(kinds, ",") {
 			if !slices.Contains(searchKinds, k) {
-				return q, errSearchFilter("kind", "discussion, question, idea, comment, member, space or ticket, comma-separated")
+				return q, errSearchFilter("kind", "discussion, question, idea, comment, member, space, ticket, article or document, comma-separated")
 			}
 			q.Kinds = append(q.Kinds, k)
 		}
@@ -315,7 +324,7 @@ func searchQuery(v url.Values) (search.Query, error) {
 
 // searchKinds are the kinds a search may ask for.
 var searchKinds = []string{search.KindDiscussion, search.KindQuestion, search.KindIdea, search.KindComment, search.KindMember,
-	search.KindSpace, search.KindTicket, search.KindArticle}
+	search.KindSpace, search.KindTicket, search.KindArticle, search.KindDocument}
 
 // run computes the reader's access, searches, and keeps the hits the reader may open
 // now, asking the index for more when the re-check dropped some (searchRounds at most).
@@ -469,6 +478,10 @@ func (h searchHTTP) scope(ctx context.Context, actor auth.Principal) (searchScop
 			sc.access.TicketSpaces = append(sc.access.TicketSpaces, id)
 		}
 	}
+	// Community-wide content (knowledge-base articles outside spaces): whoever the route
+	// let in reads the community.
+	sc.read[search.CommunitySpace] = true
+	sc.access.Spaces = append(sc.access.Spaces, search.CommunitySpace)
 	sc.access.AllTickets = sc.agent
 	sc.access.Members = actor.MemberID != ""
 	return sc, nil
@@ -507,6 +520,10 @@ func (h searchHTTP) check(ctx context.Context, actor auth.Principal, sc searchSc
 		case store.SearchTicket:
 			ticketIDs = append(ticketIDs, id)
 		}
+	}
+	kb, err := h.knowledgeHits(ctx, hits)
+	if err != nil {
+		return nil, fmt.Errorf("app.searchCheck: %w", err)
 	}
 	now, err := h.d.Store.NotificationSubjects(ctx, postIDs, ticketIDs, memberIDs, nil, comments)
 	if err != nil {
@@ -566,6 +583,28 @@ func (h searchHTTP) check(ctx context.Context, actor auth.Principal, sc searchSc
 			res.Kind, res.Title, res.SpaceID = search.KindTicket, fmt.Sprintf("#%d %s", t.Number, t.Subject), t.SpaceID
 			res.Excerpt, res.Solved = content.PageExcerpt(t.HTML, excerptRunes), t.Status == tickets.StatusSolved || t.Status == tickets.StatusClosed
 			res.Author, res.URL = &SearchAuthor{ID: t.RequesterID}, "/tickets/"+url.PathEscape(t.ID)
+		case store.SearchArticle:
+			// Published, in a place the reader reads now (the community's, or a space's).
+			a, ok := kb.articles[id]
+			place := a.SpaceID
+			if place == "" {
+				place = search.CommunitySpace
+			}
+			if !ok || a.Status != knowledge.StatusPublished || !sc.read[place] {
+				continue
+			}
+			res.Kind, res.Title, res.SpaceID = search.KindArticle, a.Title, a.SpaceID
+			res.Excerpt = content.Excerpt(a.Body, nil, excerptRunes)
+			res.Author, res.URL = &SearchAuthor{ID: a.AuthorID}, "/kb/articles/"+url.PathEscape(a.ID)
+		case store.SearchDocument:
+			d, ok := kb.documents[id]
+			if !ok || !sc.read[d.SpaceID] {
+				continue
+			}
+			res.Kind, res.Title, res.SpaceID = search.KindDocument, d.Title, d.SpaceID
+			res.Excerpt = content.Cut(d.Description, excerptRunes)
+			res.Author = &SearchAuthor{ID: d.UploadedBy.ID}
+			res.URL = "/spaces/" + url.PathEscape(d.SpaceID) + "/documents/" + url.PathEscape(d.ID)
 		default:
 			continue
 		}

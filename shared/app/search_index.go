@@ -206,6 +206,21 @@ func (x searchIndexer) OnSpaceCreated(ctx context.Context, e eventtypes.SpaceCre
 	return x.touch(ctx, searchTouch{Ref: store.SearchRef{Kind: store.SearchSpace, ID: e.SpaceID}})
 }
 
+// OnArticlePublished and OnArticleUpdated: a knowledge-base article, re-read (published:
+// its document; unpublished: none). Issue 16.
+func (x searchIndexer) OnArticlePublished(ctx context.Context, e eventtypes.ArticlePublished) error {
+	return x.touch(ctx, searchTouch{Ref: store.SearchRef{Kind: store.SearchArticle, ID: e.ArticleID}})
+}
+
+func (x searchIndexer) OnArticleUpdated(ctx context.Context, e eventtypes.ArticleUpdated) error {
+	return x.touch(ctx, searchTouch{Ref: store.SearchRef{Kind: store.SearchArticle, ID: e.ArticleID}})
+}
+
+// OnDocumentUploaded: a space's document, new or in a new version (issue 16).
+func (x searchIndexer) OnDocumentUploaded(ctx context.Context, e eventtypes.DocumentUploaded) error {
+	return x.touch(ctx, searchTouch{Ref: store.SearchRef{Kind: store.SearchDocument, ID: e.DocumentID}})
+}
+
 func (x searchIndexer) OnTicketOpened(ctx context.Context, e eventtypes.TicketOpened) error {
 	return x.touch(ctx, ticketTouch(e.TicketID))
 }

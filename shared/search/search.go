@@ -80,8 +80,14 @@ const (
 	KindMember     = "member"
 	KindSpace      = "space"
 	KindTicket     = "ticket" // subject + public replies in one doc; internal notes never
-	KindArticle    = "article"
+	KindArticle    = "article"  // a published knowledge-base article (issue 16)
+	KindDocument   = "document" // a space's document: title, description, tags, file name (issue 16)
 )
+
+// CommunitySpace is the SpaceID of community-wide content (knowledge-base articles
+// outside any space): whoever may read the community has it in Access.Spaces. No
+// space id takes this form (ids are "s_…").
+const CommunitySpace = "~community"
 
 // Limits of a Query.
 const (

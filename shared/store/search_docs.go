@@ -13,6 +13,7 @@ import (
 
 	"tribune/shared/content"
 	"tribune/shared/errs"
+	"tribune/shared/knowledge"
 	"tribune/shared/members"
 	"tribune/shared/policy"
 	"tribune/shared/posts"
@@ -32,6 +33,10 @@ const (
 	SearchMember  = "member"
 	SearchSpace   = "space"
 	SearchTicket  = "ticket"
+	// SearchArticle and SearchDocument: the knowledge base's articles and the spaces'
+	// documents (issue 16).
+	SearchArticle  = "article"
+	SearchDocument = SearchKindDocument
 )
 
 // SearchRef names one searchable entity: Kind is one of the Search… constants; a
@@ -159,11 +164,47 @@ func (s *Store) searchDoc(ctx context.Context, r SearchRef, author func(string) 
 			return search.Doc{}, false, err
 		}
 		return TicketSearchDoc(t, replies, a), true, nil
+	case SearchArticle:
+		a, err := s.Knowledge().Article(ctx, r.ID)
+		if absent(err) || errs.Is(err, "article_not_found") || (err == nil && a.Status != knowledge.StatusPublished) {
+			return search.Doc{}, false, nil
+		}
+		if err != nil {
+			return search.Doc{}, false, err
+		}
+		m, err := author(a.AuthorID)
+		if err != nil {
+			return search.Doc{}, false, err
+		}
+		return ArticleSearchDoc(a, m), true, nil
+	case SearchDocument:
+		return s.Documents().SearchDoc(ctx, r.ID)
 	}
 	return search.Doc{}, false, fmt.Errorf("unknown kind %q", r.Kind)
 }
 
 func absent(err error) bool { return errors.Is(err, errs.ErrNotFound) }
+
+// ArticleSearchDoc is a published knowledge-base article's document: its title and its
+// text without Markdown, in its space, or in search.CommunitySpace when community-wide;
+// ranked by when it was first published (pattern 310).
+func ArticleSearchDoc(a knowledge.Stored, author *members.Member) search.Doc {
+	spaceID := a.SpaceID
+	if spaceID == "" {
+		spaceID = search.CommunitySpace
+	}
+	created := a.CreatedAt
+	if a.PublishedAt != nil {
+		created = *a.PublishedAt
+	}
+	html, err := content.Render(a.Body)
+	body := a.Body
+	if err == nil {
+		body = content.PlainText(html)
+	}
+	return search.Doc{ID: search.DocID(SearchArticle, a.ID), Kind: search.KindArticle, SpaceID: spaceID, AuthorID: a.AuthorID,
+		Title: a.Title, Body: body, Lang: searchLang(localeOf(author)), Created: created, Updated: a.UpdatedAt, Staff: staffNow(author, false)}
+}
 
 // SearchableMember reports whether a member has a document: not deleted, not banned
 // (the directory leaves both out).
@@ -284,7 +325,7 @@ func (s *Store) PostCommentRefs(ctx context.Context, postID string) ([]SearchRef
 
 // searchTypes are the item types that have a search document, by their ref kind.
 var searchTypes = map[string]string{typePost: SearchPost, typeComment: SearchComment, typeMember: SearchMember,
-	typeSpace: SearchSpace, typeTicket: SearchTicket}
+	typeSpace: SearchSpace, typeTicket: SearchTicket, typeKBArticle: SearchArticle, typeDocument: SearchDocument}
 
 // EachSearchRef lists every entity that may have a search document, a page at a time
 // (the ops rebuild: docs/operations.md): a Scan filtered on Type, projecting the ids
