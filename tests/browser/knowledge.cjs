@@ -182,7 +182,7 @@ async function story(browser, d, { lang, width, tag }) {
   await waitFor(expert, expert.getByRole('status').filter({ hasText: t.savedVersion(published.version + 1) }), `${tag}: "saved as version ${published.version + 1}"`);
   // Someone else saves meanwhile (the admin, through the API): the expert's next save is stale.
   const now = await api(d.boss, 'GET', `/api/kb/articles/${articleId}`);
-  await api(d.boss, 'PUT', `/api/kb/articles/${articleId}`, { title, body: `${now.body}\n\nEdited by the admin.`, categoryId: d.category.id, baseVersion: now.version });
+  await api(d.boss, 'PUT', `/api/kb/articles/${articleId}`, { title, body: `${now.body.replace('Dark theme', 'Dark mode')}\n\nEdited by the admin.`, categoryId: d.category.id, baseVersion: now.version });
   const mine = 'My text that must not be lost.';
   await body.fill(mine);
   await expert.getByRole('button', { name: t.save, exact: true }).click();
@@ -212,6 +212,7 @@ async function story(browser, d, { lang, width, tag }) {
   const bodyText = await follower.locator('.kb-diff-body').innerText();
   if (!bodyText.includes('Edited by the admin')) fail(`${tag}: the comparison does not show the last change`);
   if ((await del.count()) === 0) fail(`${tag}: the comparison marks no deletion`);
+  if (!(await del.first().innerText()).includes('theme')) fail(`${tag}: the deletion is "${await del.first().innerText()}", not the word replaced`);
   await check(follower, `kb-diff-${tag}`);
 
   // ---- the expert's history ----

@@ -110,8 +110,8 @@ function CategoryBlock(props: { lang: Lang; navigate: Nav; category: Category; c
   const [following, setFollowing] = useState(c.following);
   const [error, setError] = useState<string>();
   useEffect(() => {
-    kbApi.articles({ category: c.id, status: 'published' }).then((r) => setArticles(r.articles), (err) => setError(codeOf(err)));
-    if (props.canWrite) kbApi.articles({ category: c.id, status: 'draft' }).then((r) => setDrafts(r.articles), () => undefined);
+    kbApi.articles({ category: c.id, space: c.spaceId, status: 'published' }).then((r) => setArticles(r.articles), (err) => setError(codeOf(err)));
+    if (props.canWrite) kbApi.articles({ category: c.id, space: c.spaceId, status: 'draft' }).then((r) => setDrafts(r.articles), () => undefined);
   }, [c.id, props.canWrite]);
   const headingId = `category-${c.id}`;
   return (
@@ -629,8 +629,12 @@ export function Markdown(props: { text: string }) {
   return <>{blocks}</>;
 }
 
-function markdownBlocks(text: string): VNode[] {
+// markdownBlocks draws a text's blocks; its headings' levels (#, ##…) are given in
+// order from h3 (under the preview's h2), none skipped: heading levels of a page only
+// increase by one.
+function markdownBlocks(text: string, levels?: number[]): VNode[] {
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  const used = levels ?? [...new Set(lines.map((l) => l.match(/^(#{1,6})\s+/)?.[1].length).filter((n): n is number => !!n))].sort();
   const out: VNode[] = [];
   let i = 0;
   while (i < lines.length) {
@@ -655,7 +659,7 @@ function markdownBlocks(text: string): VNode[] {
     const h = line.match(/^(#{1,6})\s+(.*)$/);
     if (h) {
       // Headings of the text sit under the preview's title (h2): one level down at least.
-      const level = Math.min(6, h[1].length + 2);
+      const level = Math.min(6, 3 + Math.max(0, used.indexOf(h[1].length)));
       const Tag = `h${level}` as 'h3';
       out.push(<Tag key={out.length}>{inline(h[2].replace(/\s#+\s*$/, ''))}</Tag>);
       i++;
@@ -669,7 +673,7 @@ function markdownBlocks(text: string): VNode[] {
     if (/^\s*>/.test(line)) {
       const quote: string[] = [];
       while (i < lines.length && /^\s*>/.test(lines[i])) quote.push(lines[i++].replace(/^\s*>\s?/, ''));
-      out.push(<blockquote key={out.length}>{markdownBlocks(quote.join('\n'))}</blockquote>);
+      out.push(<blockquote key={out.length}>{markdownBlocks(quote.join('\n'), used)}</blockquote>);
       continue;
     }
     const bullet = /^\s*[-*+]\s+/;
@@ -1034,7 +1038,7 @@ export function TurnIntoArticle(props: { lang: Lang; postTitle: string; spaceId:
 
 // ArticlePicker finds published articles by their title's words and gives the chosen
 // one's Markdown link to the reply ([title](/kb/articles/{id})).
-export function ArticlePicker(props: { lang: Lang; id: string; onPick: (markdown: string) => void }) {
+export function ArticlePicker(props: { lang: Lang; id: string; spaceId?: string; onPick: (markdown: string) => void }) {
   const t = strings[props.lang].kb;
   const [q, setQ] = useState('');
   const [found, setFound] = useState<ArticleSummary[]>();
@@ -1045,7 +1049,10 @@ export function ArticlePicker(props: { lang: Lang; id: string; onPick: (markdown
     setPicked(undefined);
     if (!q.trim()) return setError('missing_query');
     try {
-      setFound((await kbApi.articles({ q: q.trim(), status: 'published' })).articles);
+      // The community's articles, then those of the ticket's space (a list is one place's).
+      const places = ['', ...(props.spaceId ? [props.spaceId] : [])];
+      const lists = await Promise.all(places.map((space) => kbApi.articles({ q: q.trim(), status: 'published', space })));
+      setFound(lists.flatMap((l) => l.articles));
     } catch (err) {
       setError(codeOf(err));
     }

@@ -368,7 +368,7 @@ function ReplyForm(props: { lang: Lang; view: TicketView; onDone: (v: TicketView
       <textarea id="r-body" rows={5} required value={body} onInput={(e) => setBody(val(e))} {...fieldAttrs(problem, 'body', 'r-body')} />
       <FieldProblem lang={props.lang} problem={problem} field="body" id="r-body" label={label} />
       {/* Agents link a knowledge base article into the reply (issue 16): its Markdown link goes at the end. */}
-      {props.view.agent && <ArticlePicker lang={props.lang} id="r-article" onPick={(md) => setBody((b) => (b.trim() ? `${b.replace(/\s+$/, '')}\n\n${md}` : md))} />}
+      {props.view.agent && <ArticlePicker lang={props.lang} id="r-article" spaceId={t.spaceId} onPick={(md) => setBody((b) => (b.trim() ? `${b.replace(/\s+$/, '')}\n\n${md}` : md))} />}
       <Files lang={props.lang} id="r-files" files={files} onChange={setFiles} />
       <FormLevelProblem lang={props.lang} problem={problem} fields={['body']} />
       <button type="submit">{internal ? s.addNote : s.sendReply}</button>
