@@ -88,6 +88,9 @@ type walkFixture struct {
 	// of the newsletter.
 	newsletterID                          string
 	unsubscribeToken, clickPath, openPath string
+	// Documents and bookmarks (issue 16): a document of the public space with two
+	// versions, one of the hidden space; the member's bookmarks of a post and of it.
+	documentID, hiddenDocumentID string
 }
 
 func newWalkFixture(t *testing.T) *walkFixture {
@@ -204,6 +207,16 @@ func newWalkFixture(t *testing.T) *walkFixture {
 	f.clickPath = strings.TrimPrefix(strings.ReplaceAll(href[1], "&amp;", "&"), c.srv.URL)
 	links.OpenTracking = true
 	f.openPath = strings.TrimPrefix(links.OpenURL(nl.ID), c.srv.URL)
+
+	// Documents and bookmarks (issue 16).
+	doc := c.document(admin, f.public.ID, "Walk guide", "walk")
+	v2 := c.uploadDocument(admin, f.public.ID, "walk-2.pdf", "application/pdf", pdf+"2")
+	if status, body := c.call(admin, "POST", "/api/spaces/"+f.public.ID+"/documents/"+doc.ID+"/versions", mustJSON(t, v2), nil); status != 200 {
+		t.Fatalf("document version: %d %s", status, body)
+	}
+	f.documentID, f.hiddenDocumentID = doc.ID, c.document(admin, f.hidden.ID, "Board budget").ID
+	c.call(member, "PUT", "/api/bookmarks/document/"+doc.ID, "", nil)
+	c.call(member, "PUT", "/api/bookmarks/post/"+f.question.ID, "", nil)
 
 	// Invitations, by email and by link; sign-in links of a member, a newcomer and an invitee.
 	var list invitations.InvitationList
@@ -407,6 +420,16 @@ func (f *walkFixture) samples() map[string][]string {
 			"&to=" + url.QueryEscape(time.Now().AddDate(0, 1, 0).UTC().Format(time.RFC3339)), "/api/newsletters/calendar?from=never"},
 		"/api/newsletters/{id}/sending":    {"/api/newsletters/" + f.newsletterID + "/sending", "/api/newsletters/nl_nope/sending"},
 		"/api/newsletter-sending-settings": {"/api/newsletter-sending-settings"},
+
+		// Documents and bookmarks (issue 16): a space's documents (filters, a bad cursor),
+		// a document of each space through each space; bookmarks of every kind.
+		"/api/spaces/{id}/documents": append(sp("/documents"), "/api/spaces/"+f.public.ID+"/documents?folder=Brochures&tag=walk",
+			"/api/spaces/"+f.public.ID+"/documents?folder=a/b/c/d", "/api/spaces/"+f.public.ID+"/documents?cursor=garbage"),
+		"/api/spaces/{id}/documents/{docId}": append(append(sp("/documents/"+f.documentID), sp("/documents/"+f.hiddenDocumentID)...),
+			"/api/spaces/"+f.public.ID+"/documents/d_nope"),
+		"/api/bookmarks": {"/api/bookmarks", "/api/bookmarks?kind=document", "/api/bookmarks?kind=nope", "/api/bookmarks?cursor=garbage"},
+		"/api/bookmarks/{kind}/{id}": {"/api/bookmarks/document/" + f.documentID, "/api/bookmarks/document/" + f.hiddenDocumentID,
+			"/api/bookmarks/post/" + f.question.ID, "/api/bookmarks/article/a_nope", "/api/bookmarks/nope/x"},
 	}
 }
 
