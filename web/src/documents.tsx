@@ -112,8 +112,7 @@ export function SpaceDocuments(props: { lang: Lang; spaceId: string; signedIn: b
           {folders.map((f) => (
             <li key={f}>
               <button type="button" class="link" onClick={() => setFolder(f)}>
-                <span aria-hidden="true">📁 </span>
-                {f.split('/').pop()}
+                {t.folderNamed(f.split('/').pop() ?? f)}
               </button>
             </li>
           ))}
