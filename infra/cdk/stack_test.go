@@ -282,13 +282,13 @@ func TestStack(t *testing.T) {
 		}
 	})
 
-	t.Run("files bucket prefixes: avatars for registration and the erasure, images for posting and the sweeper, attachments for ticketing, search for the indexer and the search function", func(t *testing.T) {
+	t.Run("files bucket prefixes: avatars for registration and the erasure, images for posting and the sweeper, attachments for ticketing, search for the indexer and the search function, documents for the knowledge function", func(t *testing.T) {
 		prefixes := map[string][]string{}
 		policies := resources(t, tpl, "AWS::IAM::Policy")
 		mustJSON := func(p map[string]any) []byte { raw, _ := json.Marshal(p["Properties"]); return raw }
 		for id, p := range policies {
 			raw, _ := json.Marshal(p["Properties"])
-			for _, prefix := range []string{"/avatars/*", "/images/*", "/attachments/*", "/search/*"} {
+			for _, prefix := range []string{"/avatars/*", "/images/*", "/attachments/*", "/search/*", "/documents/*"} {
 				if strings.Contains(string(raw), prefix) {
 					prefixes[id] = append(prefixes[id], prefix)
 				}
@@ -338,11 +338,19 @@ func TestStack(t *testing.T) {
 					strings.Contains(raw, "s3:DeleteObject") || !strings.Contains(raw, "s3:ListBucket") {
 					t.Errorf("search reaches %v", got)
 				}
+			case strings.HasPrefix(id, "Fnknowledge"):
+				// Space documents (issue 16): uploads signed and checked, downloads signed;
+				// nothing deleted or listed (a deleted document's files stay).
+				found++
+				if raw := string(mustJSON(p)); strings.Join(got, ",") != "/documents/*" || !strings.Contains(raw, "s3:PutObject") ||
+					strings.Contains(raw, "s3:DeleteObject") || strings.Contains(raw, "s3:ListBucket") {
+					t.Errorf("knowledge reaches %v", got)
+				}
 			default:
 				t.Errorf("%s reaches the files bucket: %v", id, got)
 			}
 		}
-		if found != 7 {
+		if found != 8 {
 			t.Errorf("files bucket grants: %v", prefixes)
 		}
 	})
