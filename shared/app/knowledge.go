@@ -94,9 +94,6 @@ func knowledgeOver(st *store.Store) *knowledge.Service {
 type knowledgeHTTP struct{ svc *knowledge.Service }
 
 func articleRoutes(d Deps) []httpx.Route {
-	if d.Store == nil {
-		return nil
-	}
 	h := knowledgeHTTP{svc: newKnowledge(d)}
 	const tag = "knowledge"
 	hidden := "a space the caller may not see (hidden, or a customer space they are not in): space_not_found"

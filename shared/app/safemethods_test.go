@@ -91,6 +91,9 @@ type walkFixture struct {
 	// Documents and bookmarks (issue 16): a document of the public space with two
 	// versions, one of the hidden space; the member's bookmarks of a post and of it.
 	documentID, hiddenDocumentID string
+	// The knowledge base (issue 16): a community-wide category with a published article
+	// (three versions, followed, with feedback) and a draft; a hidden space's article.
+	categoryID, articleID, draftID, hiddenArticleID string
 }
 
 func newWalkFixture(t *testing.T) *walkFixture {
@@ -217,6 +220,16 @@ func newWalkFixture(t *testing.T) *walkFixture {
 	f.documentID, f.hiddenDocumentID = doc.ID, c.document(admin, f.hidden.ID, "Board budget").ID
 	c.call(member, "PUT", "/api/bookmarks/document/"+doc.ID, "", nil)
 	c.call(member, "PUT", "/api/bookmarks/post/"+f.question.ID, "", nil)
+	kbCat := c.kbCategory(admin, "", "Walk guides")
+	art := c.kbArticle(admin, kbCat.ID, "Walk the table", "Every GET route, once.", true)
+	if status, body := c.call(admin, "PUT", "/api/kb/articles/"+art.ID, fmt.Sprintf(`{"title":"Walk the table","body":"Every GET route, twice.","categoryId":%q,"baseVersion":2}`, kbCat.ID), nil); status != 200 {
+		t.Fatalf("article edit: %d %s", status, body)
+	}
+	f.categoryID, f.articleID = kbCat.ID, art.ID
+	f.draftID = c.kbArticle(admin, kbCat.ID, "Walk draft", "Not yet.", false).ID
+	f.hiddenArticleID = c.kbArticle(admin, c.kbCategory(admin, f.hidden.ID, "Board notes").ID, "Board walk", "Hidden.", true).ID
+	c.call(member, "PUT", "/api/kb/articles/"+art.ID+"/follow", "", nil)
+	c.call(member, "POST", "/api/kb/articles/"+art.ID+"/feedback", `{"helpful":true,"comment":"Clear."}`, nil)
 
 	// Invitations, by email and by link; sign-in links of a member, a newcomer and an invitee.
 	var list invitations.InvitationList
@@ -290,6 +303,7 @@ func (f *walkFixture) samples() map[string][]string {
 	member := func(suffix string) []string {
 		return []string{"/api/members/" + f.memberID + suffix, "/api/members/" + f.adminID + suffix, "/api/members/m_nope" + suffix}
 	}
+	art := func(suffix string) string { return "/api/kb/articles/" + f.articleID + suffix }
 	verify := "/api/auth/email/verify?token="
 	return map[string][]string{
 		"/api/health":                        {"/api/health"},
@@ -430,6 +444,22 @@ func (f *walkFixture) samples() map[string][]string {
 		"/api/bookmarks": {"/api/bookmarks", "/api/bookmarks?kind=document", "/api/bookmarks?kind=nope", "/api/bookmarks?cursor=garbage"},
 		"/api/bookmarks/{kind}/{id}": {"/api/bookmarks/document/" + f.documentID, "/api/bookmarks/document/" + f.hiddenDocumentID,
 			"/api/bookmarks/post/" + f.question.ID, "/api/bookmarks/article/a_nope", "/api/bookmarks/nope/x"},
+
+		// The knowledge base (issue 16): categories and articles of the community, of a
+		// space, of a hidden space and of none; drafts; versions, diffs and feedback,
+		// with bad numbers and cursors.
+		"/api/kb/categories": {"/api/kb/categories", "/api/kb/categories?space=" + f.public.ID, "/api/kb/categories?space=" + f.hidden.ID,
+			"/api/kb/categories?space=s_nope"},
+		"/api/kb/articles": {"/api/kb/articles", "/api/kb/articles?status=draft", "/api/kb/articles?status=nope", "/api/kb/articles?q=walk&status=published",
+			"/api/kb/articles?category=" + f.categoryID, "/api/kb/articles?space=" + f.hidden.ID, "/api/kb/articles?cursor=garbage"},
+		"/api/kb/articles/{id}": {art(""), "/api/kb/articles/" + f.draftID, "/api/kb/articles/" + f.hiddenArticleID, "/api/kb/articles/a_nope"},
+		"/api/kb/articles/{id}/versions": {art("/versions"), "/api/kb/articles/" + f.draftID + "/versions",
+			"/api/kb/articles/" + f.hiddenArticleID + "/versions"},
+		"/api/kb/articles/{id}/versions/{v}": {art("/versions/1"), art("/versions/3"), art("/versions/99"), art("/versions/x"),
+			"/api/kb/articles/" + f.hiddenArticleID + "/versions/1"},
+		"/api/kb/articles/{id}/diff": {art("/diff?from=1&to=3"), art("/diff?from=3&to=1"), art("/diff?from=1"), art("/diff?from=1&to=99"),
+			"/api/kb/articles/" + f.hiddenArticleID + "/diff?from=1&to=2"},
+		"/api/kb/articles/{id}/feedback": {art("/feedback"), art("/feedback?cursor=garbage"), "/api/kb/articles/" + f.hiddenArticleID + "/feedback"},
 	}
 }
 
