@@ -13,7 +13,8 @@
 //   with words for screen readers; the expert's history lists the versions;
 // - a partner (member of a closed partner space) opens the space's Documents tab, filters
 //   by the tag "europe" (only the Europe brochure left), downloads it (its download
-//   count grows by one), bookmarks it and finds it in "My bookmarks" (from the menu).
+//   count grows by one), bookmarks it and finds it in "My bookmarks" (from the menu),
+//   whose link opens the document's page.
 // Driven by tests/knowledge_browser_test.go (TestBrowserKnowledge); boss@example.com is
 // an admin, who owns the spaces.
 const path = require('node:path');
@@ -257,6 +258,12 @@ async function story(browser, d, { lang, width, tag }) {
   const section = partner.locator('section').filter({ has: partner.getByRole('heading', { level: 2, name: t.bookmarkKinds.document }) });
   await waitFor(partner, section.getByRole('link', { name: 'Europe brochure' }), `${tag}: the brochure in My bookmarks`);
   await check(partner, `bookmarks-${tag}`);
+  // The bookmark opens the document's page.
+  await section.getByRole('link', { name: 'Europe brochure' }).click();
+  await settle(partner);
+  await waitFor(partner, partner.getByRole('heading', { level: 1, name: 'Europe brochure' }), `${tag}: the bookmark opens the document's page`);
+  if (!(await partner.locator('.doc-list button[aria-pressed="true"]', { hasText: t.bookmarked }).count())) fail(`${tag}: the document's page does not say it is bookmarked`);
+  await check(partner, `document-page-${tag}`);
 
   for (const p of [expert, follower, partner]) {
     if (p.errors.length) fail(`${tag}: the page threw: ${p.errors.join('; ')}`);

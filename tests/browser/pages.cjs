@@ -226,6 +226,15 @@ async function seed(ctxs) {
   const published = await api(admin, 'GET', `/api/kb/articles/${article.id}`);
   await api(admin, 'PUT', `/api/kb/articles/${article.id}`, { title: published.title, body: `${published.body}\n\nThen check ${longURL}.`, categoryId: category.id, baseVersion: published.version });
   await api(member, 'PUT', `/api/bookmarks/article/${article.id}`);
+  // A document of the public space, in a folder with tags, bookmarked too.
+  const docBody = Buffer.from('%PDF-1.4\n% a brochure\n%%EOF\n');
+  const docName = `${longWord.slice(0, 60)}.pdf`;
+  const docUp = await api(admin, 'POST', `/api/spaces/${space.id}/documents/uploads`, { name: docName, contentType: 'application/pdf', size: docBody.length });
+  await upload(admin, docUp.uploadUrl, 'application/pdf', docBody);
+  const doc = await api(admin, 'POST', `/api/spaces/${space.id}/documents`, {
+    key: docUp.key, name: docName, contentType: 'application/pdf', size: docBody.length, title: `Brochure ${longWord.slice(0, 60)}`, description: `Read it at ${longURL}`, folder: 'brochures/europe', tags: ['europe', 'pricing'],
+  });
+  await api(member, 'PUT', `/api/bookmarks/document/${doc.id}`);
 
   // The event path is asynchronous: wait for what the pages show.
   await eventually('the member is told of the comment, mention, invitation and idea', async () => (await api(member, 'GET', '/api/notifications')).items.length >= 4);
@@ -248,6 +257,7 @@ async function seed(ctxs) {
     ticket: tid,
     campaign: campaign.id,
     article: article.id,
+    doc: doc.id,
   };
 }
 
@@ -316,6 +326,7 @@ function visitsOf(d) {
     kbHistory: members(`/kb/articles/${d.article}/history`),
     kbDiff: members(`/kb/articles/${d.article}/diff?from=1&to=2`),
     bookmarks: members('/bookmarks'),
+    spaceDocument: members(`/spaces/${d.space}/documents/${d.doc}`),
 
     // newsletters: audience and consent (issue 13, n2). The unsubscribe page opened
     // without its link's token says where it comes from.

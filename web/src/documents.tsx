@@ -8,7 +8,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { formatDate, Lang, strings } from './i18n';
 import { Doc, DocList, DocVersion, docMaxBytes, docsApi, uploadDocumentFile } from './knowledge-api';
 import { BookmarkButton } from './bookmarks';
-import { codeOf, Done, fieldAttrs, FieldProblem, FormLevelProblem, FormProblem, Label, missing, Problem, problemOf, RequiredNote } from './ui';
+import { codeOf, Done, fieldAttrs, FieldProblem, FormLevelProblem, FormProblem, Label, LoadProblem, missing, Problem, problemOf, RequiredNote } from './ui';
+import { useFocusHeading } from './signin';
 
 // The form fields of the documents' problem codes.
 const docFields: Record<string, string> = {
@@ -424,5 +425,45 @@ function EditDocument(props: { lang: Lang; doc: Doc; onDone: (text?: string) => 
       </div>
       <FormLevelProblem lang={props.lang} problem={problem} fields={['file', 'title', 'description', 'folder', 'tags']} />
     </div>
+  );
+}
+
+// DocumentPage is one document's page (/spaces/{id}/documents/{docId}: a bookmark's
+// address): the document as the space's list shows it, its versions, and the way to the
+// space's other documents.
+export function DocumentPage(props: { lang: Lang; spaceId: string; docId: string; navigate: (path: string) => void; signedIn: boolean }) {
+  const s = strings[props.lang];
+  const t = s.kb;
+  const heading = useFocusHeading();
+  const [doc, setDoc] = useState<Doc>();
+  const [error, setError] = useState<string>();
+  const [notice, setNotice] = useState<string>();
+  const load = () => docsApi.get(props.spaceId, props.docId).then(setDoc, (err) => setError(codeOf(err)));
+  useEffect(() => {
+    load();
+  }, [props.spaceId, props.docId]);
+  if (!doc) return error ? <LoadProblem lang={props.lang} code={error} navigate={props.navigate} /> : <p aria-busy="true">{s.loading}</p>;
+  const spacePath = `/spaces/${encodeURIComponent(props.spaceId)}?tab=documents`;
+  return (
+    <>
+      <h1 tabIndex={-1} ref={heading}>
+        {doc.title}
+      </h1>
+      <p>
+        <a
+          href={spacePath}
+          onClick={(e) => {
+            e.preventDefault();
+            props.navigate(spacePath);
+          }}
+        >
+          {t.allDocumentsOfSpace}
+        </a>
+      </p>
+      <Done show={!!notice} text={notice ?? ''} />
+      <ul class="list doc-list">
+        <DocumentItem lang={props.lang} doc={doc} signedIn={props.signedIn} onChanged={(text) => (setNotice(text), load())} />
+      </ul>
+    </>
   );
 }

@@ -29,6 +29,7 @@ import { HeaderSearch, SearchPage } from './search';
 import { SearchAnalyticsPage } from './search-analytics';
 import { ArticleDiff, ArticleEditor, ArticleHistory, ArticlePage, KbHome } from './knowledge';
 import { BookmarksPage } from './bookmarks';
+import { DocumentPage } from './documents';
 import { matchRoute, mayView, RouteName, routeNamed } from './routes';
 import { sendPageView } from './beacon';
 import { NotFound } from './ui';
@@ -247,6 +248,7 @@ function App() {
     kbHistory: (p) => <ArticleHistory key={p.id} lang={lang} id={p.id} navigate={navigate} />,
     kbDiff: (p) => <ArticleDiff key={`${p.id}${location.search}`} lang={lang} id={p.id} navigate={navigate} />,
     bookmarks: () => <BookmarksPage lang={lang} navigate={navigate} />,
+    spaceDocument: (p) => <DocumentPage key={p.docId} lang={lang} spaceId={p.id} docId={p.docId} navigate={navigate} signedIn={!!member} />,
   };
 
   let page: ComponentChildren;

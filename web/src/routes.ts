@@ -90,6 +90,8 @@ export const routes = [
   { name: 'kbHistory', path: '/kb/articles/:id/history', may: ['member'] },
   { name: 'kbDiff', path: '/kb/articles/:id/diff', may: ['member'] },
   { name: 'bookmarks', path: '/bookmarks', may: ['member'] },
+  // A document's page (the address of a document's bookmark); its space's readers.
+  { name: 'spaceDocument', path: '/spaces/:id/documents/:docId', may: ['member'] },
 ] as const satisfies readonly { name: string; path: string; may: readonly (Action | KpiAction | 'visitor' | 'member' | 'space-moderator')[] }[];
 
 export type RouteName = (typeof routes)[number]['name'];
