@@ -444,7 +444,7 @@ func (s *Documents) DisplayName(ctx context.Context, memberID string) (string, e
 }
 
 // SearchKindDocument is the search document kind of a space document (search.Doc.Kind).
-const SearchKindDocument = "document"
+const SearchKindDocument = search.KindDocument
 
 // SearchDoc is the search document of a document as the table holds it now: its
 // title, description, tags and file name, in its space (pattern 328: one GetItem);
