@@ -319,4 +319,3 @@ func (h knowledgeHTTP) fromAnswer(w http.ResponseWriter, r *http.Request) {
 		httpx.Reply(w, r, http.StatusCreated, a, err)
 	}
 }
-

@@ -22,7 +22,7 @@ const (
 	TitleMaxRunes = 150
 	// BodyMaxBytes bounds an article's Markdown (100,000 bytes of UTF-8). A version item
 	// holds the title and the body and nothing rendered, so it stays far under
-	// DynamoDB's 400 KB item limit (docs/data-model.md, pattern 302).
+	// DynamoDB's 400 KB item limit (docs/data-model.md, pattern 343).
 	BodyMaxBytes = 100_000
 	// CategoryNameMaxRunes and CategoryDescriptionMaxRunes bound a category's texts.
 	CategoryNameMaxRunes        = 80

@@ -15,7 +15,7 @@ import (
 )
 
 // Store keeps the knowledge base (shared/store/knowledge.go; docs/data-model.md,
-// patterns 300–319).
+// patterns 340–352).
 type Store interface {
 	// CreateCategory writes a category, under the place's limit of max categories
 	// (ErrTooManyCategories otherwise, nothing written).

@@ -79,7 +79,7 @@ const (
 	KindComment    = "comment" // answers are comments on questions
 	KindMember     = "member"
 	KindSpace      = "space"
-	KindTicket     = "ticket" // subject + public replies in one doc; internal notes never
+	KindTicket     = "ticket"   // subject + public replies in one doc; internal notes never
 	KindArticle    = "article"  // a published knowledge-base article (issue 16)
 	KindDocument   = "document" // a space's document: title, description, tags, file name (issue 16)
 )

@@ -19,7 +19,7 @@ import (
 )
 
 // The knowledge base (docs/knowledge.md, "Knowledge base"; docs/data-model.md,
-// patterns 300–319).
+// patterns 340–352).
 
 // Knowledge stores categories, articles, their versions, followers and feedback.
 type Knowledge struct{ *Store }
@@ -105,7 +105,7 @@ const (
 )
 
 // kbCategoryItem is a category: KBCAT#<id> / CATEGORY, in GSI1 KBCATS#<place> by
-// position (pattern 300).
+// position (pattern 340).
 type kbCategoryItem struct {
 	PK, SK, Type   string
 	GSI1PK, GSI1SK string
@@ -123,14 +123,14 @@ func (it kbCategoryItem) category() knowledge.Category {
 		Articles: it.Articles, CreatedAt: it.CreatedAt}
 }
 
-// kbPlaceItem counts a place's categories: KBPLACE#<place> / COUNT (pattern 301).
+// kbPlaceItem counts a place's categories: KBPLACE#<place> / COUNT (pattern 340).
 type kbPlaceItem struct {
 	PK, SK, Type string
 	Categories   int
 }
 
 // kbArticleItem is an article's current state: KBART#<id> / ARTICLE, in GSI1
-// KBARTS#<place> newest change first (pattern 302). Body is Markdown (≤ 100,000
+// KBARTS#<place> newest change first (patterns 343–345). Body is Markdown (≤ 100,000
 // bytes); the HTML is rendered on read, so the item stays under 102 KB.
 type kbArticleItem struct {
 	PK, SK, Type   string
@@ -180,7 +180,7 @@ func (it kbArticleItem) stored() knowledge.Stored {
 }
 
 // kbVersionItem is one saved version, immutable and complete (title and Markdown
-// body, ≤ ~101 KB): KBART#<id> / V#<8 digits> (pattern 303).
+// body, ≤ ~101 KB): KBART#<id> / V#<8 digits> (pattern 346).
 type kbVersionItem struct {
 	PK, SK, Type string
 	ArticleID    string
@@ -200,7 +200,7 @@ func (it kbVersionItem) version() knowledge.Version {
 }
 
 // kbFollowerItem is a follower of an article or a category: KBFOLLOW#<target> /
-// M#<member> (pattern 304): the notifier lists a target's partition.
+// M#<member> (patterns 347, 348): the notifier lists a target's partition.
 type kbFollowerItem struct {
 	PK, SK, Type string
 	TargetID     string
@@ -209,7 +209,7 @@ type kbFollowerItem struct {
 }
 
 // kbFeedbackItem is one member's feedback on an article: KBART#<id> / FB#<member>, in
-// GSI1 KBFB#<article> newest first (pattern 305). The article's Yes and No move in
+// GSI1 KBFB#<article> newest first (patterns 349, 350). The article's Yes and No move in
 // the same transaction.
 type kbFeedbackItem struct {
 	PK, SK, Type   string
@@ -222,7 +222,7 @@ type kbFeedbackItem struct {
 }
 
 // kbAnswerItem marks an answer turned into an article: KBANSWER#<comment> / ANSWER
-// (pattern 306), so one answer makes one article.
+// (pattern 351), so one answer makes one article.
 type kbAnswerItem struct {
 	PK, SK, Type string
 	ArticleID    string

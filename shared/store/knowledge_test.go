@@ -18,7 +18,9 @@ import (
 // about what is written, not who may: the app's tests check the rules).
 type kbPlaces struct{ acc knowledge.Access }
 
-func (p kbPlaces) Access(context.Context, auth.Principal, string) (knowledge.Access, error) { return p.acc, nil }
+func (p kbPlaces) Access(context.Context, auth.Principal, string) (knowledge.Access, error) {
+	return p.acc, nil
+}
 
 func newKB(t *testing.T) (*knowledge.Service, *store.Store, func() int) {
 	st, tbl := newStore(t)

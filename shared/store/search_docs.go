@@ -187,7 +187,7 @@ func absent(err error) bool { return errors.Is(err, errs.ErrNotFound) }
 
 // ArticleSearchDoc is a published knowledge-base article's document: its title and its
 // text without Markdown, in its space, or in search.CommunitySpace when community-wide;
-// ranked by when it was first published (pattern 310).
+// ranked by when it was first published (pattern 352).
 func ArticleSearchDoc(a knowledge.Stored, author *members.Member) search.Doc {
 	spaceID := a.SpaceID
 	if spaceID == "" {
