@@ -74,7 +74,7 @@ func documentRoutes(d Deps) []httpx.Route {
 			Responses: httpx.Answers(200, "Where to PUT the file", documents.Upload{}, map[int]string{400: "Bad type or size",
 				403: "May not upload here", 404: "No such space", 413: "Over 25 MB"})},
 		{Method: "POST", Pattern: "/api/spaces/{id}/documents", Tag: "documents", Action: policy.SignedIn, Handler: h.create,
-			Request: documents.CreateRequest{},
+			Request: documents.NewDocument{},
 			Summary: "Make a document of an uploaded file, with its title, description, folder (up to 3 levels) and tags (up to 10): the file must be in the bucket with the type and size given, else 400 and nothing is written. Publishes document.uploaded.",
 			Responses: httpx.Answers(201, "The document", documents.Document{}, map[int]string{400: "Bad description, or the file is not as declared",
 				403: "May not upload here", 404: "No such space", 413: "Over 25 MB"})},
@@ -145,7 +145,7 @@ func (h documentsHTTP) create(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	var req documents.CreateRequest
+	var req documents.NewDocument
 	if err := httpx.DecodeJSON(r, &req); err != nil {
 		httpx.WriteError(w, r, err)
 		return

@@ -72,8 +72,8 @@ var (
 	ErrFileUsed = errs.InvalidField("key", "document_file_used", "This file is already a document; upload the new file first.")
 )
 
-// Person is who uploaded a version: a member's id and display name.
-type Person struct {
+// Uploader is who uploaded a version: a member's id and display name.
+type Uploader struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
 }
@@ -91,7 +91,7 @@ type Document struct {
 	Name        string    `json:"name"`
 	ContentType string    `json:"contentType"`
 	Size        int64     `json:"size"`
-	UploadedBy  Person    `json:"uploadedBy"`
+	UploadedBy  Uploader  `json:"uploadedBy"`
 	CreatedAt   time.Time `json:"createdAt"`
 	UpdatedAt   time.Time `json:"updatedAt"`
 	Downloads   int64     `json:"downloads"`
@@ -100,18 +100,18 @@ type Document struct {
 	Bookmarked bool `json:"bookmarked"`
 	CanEdit    bool `json:"canEdit"`
 	// Versions, newest first: only in the answer of one document (Get).
-	Versions []Version `json:"versions,omitempty"`
+	Versions []FileVersion `json:"versions,omitempty"`
 	// Key is the newest version's file in the bucket (never shown).
 	Key string `json:"-"`
 }
 
-// Version is one upload of a document.
-type Version struct {
+// FileVersion is one upload of a document (its file, who uploaded it, when).
+type FileVersion struct {
 	Version     int       `json:"version"`
 	Name        string    `json:"name"`
 	Size        int64     `json:"size"`
 	ContentType string    `json:"contentType"`
-	UploadedBy  Person    `json:"uploadedBy"`
+	UploadedBy  Uploader  `json:"uploadedBy"`
 	At          time.Time `json:"at"`
 	Key         string    `json:"-"`
 }
@@ -185,7 +185,7 @@ type Store interface {
 	CreateDocument(ctx context.Context, d Document, event eventtypes.Envelope) error
 	// AddVersion makes v the newest version of old, if old is still at old.Version
 	// (ErrChanged otherwise), with the claim of its file (ErrFileUsed) and the event.
-	AddVersion(ctx context.Context, old Document, v Version, event eventtypes.Envelope) error
+	AddVersion(ctx context.Context, old Document, v FileVersion, event eventtypes.Envelope) error
 	// Document reads a document (errs.ErrNotFound: none); with versions, its versions
 	// too, newest first (one query).
 	Document(ctx context.Context, id string, versions bool) (Document, error)
@@ -287,8 +287,8 @@ type FileRequest struct {
 	Size        int64  `json:"size"`
 }
 
-// CreateRequest is a new document: its uploaded file and what describes it.
-type CreateRequest struct {
+// NewDocument is a new document: its uploaded file and what describes it.
+type NewDocument struct {
 	FileRequest
 	Title       string   `json:"title"`
 	Description string   `json:"description,omitempty"`
@@ -307,27 +307,27 @@ type ChangeRequest struct {
 // checkUploaded verifies a file sent back by the browser: under the space's prefix,
 // in the bucket, of the type and size declared (which pass checkFile). It answers the
 // version it makes.
-func (s *Service) checkUploaded(ctx context.Context, acc Access, f FileRequest, by Person, at time.Time) (Version, error) {
+func (s *Service) checkUploaded(ctx context.Context, acc Access, f FileRequest, by Uploader, at time.Time) (FileVersion, error) {
 	if err := checkFile(f.ContentType, f.Size); err != nil {
-		return Version{}, err
+		return FileVersion{}, err
 	}
 	if s.Files == nil {
-		return Version{}, ErrNoFiles
+		return FileVersion{}, ErrNoFiles
 	}
 	if !filetypes.SafeKey(f.Key, spacePrefix(acc.SpaceID)) {
-		return Version{}, ErrUpload
+		return FileVersion{}, ErrUpload
 	}
 	size, contentType, err := s.Files.Head(ctx, f.Key)
 	if errors.Is(err, errs.ErrNotFound) {
-		return Version{}, ErrUpload
+		return FileVersion{}, ErrUpload
 	}
 	if err != nil {
-		return Version{}, err
+		return FileVersion{}, err
 	}
 	if checkFile(contentType, size) != nil || contentType != f.ContentType || size != f.Size {
-		return Version{}, ErrUpload
+		return FileVersion{}, ErrUpload
 	}
-	return Version{Version: 1, Name: filetypes.CleanName(f.Name, Types[contentType]), Size: size, ContentType: contentType,
+	return FileVersion{Version: 1, Name: filetypes.CleanName(f.Name, Types[contentType]), Size: size, ContentType: contentType,
 		UploadedBy: by, At: at, Key: f.Key}, nil
 }
 
@@ -409,12 +409,12 @@ func CleanTag(t string) (string, error) {
 	return t, nil
 }
 
-func (s *Service) person(ctx context.Context, actor auth.Principal) (Person, error) {
+func (s *Service) person(ctx context.Context, actor auth.Principal) (Uploader, error) {
 	name, err := s.Store.DisplayName(ctx, actor.MemberID)
 	if err != nil {
-		return Person{}, err
+		return Uploader{}, err
 	}
-	return Person{ID: actor.MemberID, Name: name}, nil
+	return Uploader{ID: actor.MemberID, Name: name}, nil
 }
 
 func uploaded(actor auth.Principal, d Document, now time.Time) (eventtypes.Envelope, error) {
@@ -424,7 +424,7 @@ func uploaded(actor auth.Principal, d Document, now time.Time) (eventtypes.Envel
 
 // Create makes a document of an uploaded file (Edit only): the file is checked in the
 // bucket first (type and size as declared, else ErrUpload and nothing written).
-func (s *Service) Create(ctx context.Context, actor auth.Principal, acc Access, req CreateRequest) (Document, error) {
+func (s *Service) Create(ctx context.Context, actor auth.Principal, acc Access, req NewDocument) (Document, error) {
 	if err := acc.edit(); err != nil {
 		return Document{}, fmt.Errorf("documents.Create: %w", err)
 	}
@@ -454,7 +454,7 @@ func (s *Service) Create(ctx context.Context, actor auth.Principal, acc Access, 
 	return d, nil
 }
 
-func (d *Document) setVersion(v Version) {
+func (d *Document) setVersion(v FileVersion) {
 	d.Version, d.Name, d.ContentType, d.Size, d.UploadedBy, d.UpdatedAt, d.Key = v.Version, v.Name, v.ContentType, v.Size, v.UploadedBy, v.At, v.Key
 }
 

@@ -118,7 +118,7 @@ func (it documentItem) document() documents.Document {
 	}
 	return documents.Document{ID: it.ID, SpaceID: it.SpaceID, Title: it.Title, Description: it.Description, Folder: it.Folder,
 		Tags: tags, Version: it.Version, Name: it.Name, ContentType: it.ContentType, Size: it.Size, Key: it.FileKey,
-		UploadedBy: documents.Person{ID: it.UploadedBy, Name: it.UploadedByName}, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt,
+		UploadedBy: documents.Uploader{ID: it.UploadedBy, Name: it.UploadedByName}, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt,
 		Downloads: it.Downloads}
 }
 
@@ -136,15 +136,15 @@ type documentVersionItem struct {
 	At             time.Time
 }
 
-func newDocumentVersionItem(id string, v documents.Version) documentVersionItem {
+func newDocumentVersionItem(id string, v documents.FileVersion) documentVersionItem {
 	return documentVersionItem{PK: documentPK(id), SK: documentVersionSK(v.Version), Type: typeDocumentVersion, DocumentID: id,
 		Version: v.Version, Name: v.Name, ContentType: v.ContentType, Size: v.Size, FileKey: v.Key, UploadedBy: v.UploadedBy.ID,
 		UploadedByName: v.UploadedBy.Name, At: v.At}
 }
 
-func (it documentVersionItem) version() documents.Version {
-	return documents.Version{Version: it.Version, Name: it.Name, ContentType: it.ContentType, Size: it.Size, Key: it.FileKey,
-		UploadedBy: documents.Person{ID: it.UploadedBy, Name: it.UploadedByName}, At: it.At}
+func (it documentVersionItem) version() documents.FileVersion {
+	return documents.FileVersion{Version: it.Version, Name: it.Name, ContentType: it.ContentType, Size: it.Size, Key: it.FileKey,
+		UploadedBy: documents.Uploader{ID: it.UploadedBy, Name: it.UploadedByName}, At: it.At}
 }
 
 // documentFileItem claims a file for the version that holds it.
@@ -194,7 +194,7 @@ func (s *Documents) countMoves(spaceID string, old, d *documents.Document) []typ
 
 // CreateDocument implements documents.Store (pattern 320).
 func (s *Documents) CreateDocument(ctx context.Context, d documents.Document, event eventtypes.Envelope) error {
-	v := documents.Version{Version: d.Version, Name: d.Name, ContentType: d.ContentType, Size: d.Size, UploadedBy: d.UploadedBy, At: d.UpdatedAt, Key: d.Key}
+	v := documents.FileVersion{Version: d.Version, Name: d.Name, ContentType: d.ContentType, Size: d.Size, UploadedBy: d.UploadedBy, At: d.UpdatedAt, Key: d.Key}
 	t := s.txn()
 	t.put(condDocumentNew, newDocumentItem(d), itemAbsent)
 	t.put(condDocumentNew, newDocumentVersionItem(d.ID, v), itemAbsent)
@@ -212,7 +212,7 @@ func (s *Documents) CreateDocument(ctx context.Context, d documents.Document, ev
 }
 
 // AddVersion implements documents.Store (pattern 321).
-func (s *Documents) AddVersion(ctx context.Context, old documents.Document, v documents.Version, event eventtypes.Envelope) error {
+func (s *Documents) AddVersion(ctx context.Context, old documents.Document, v documents.FileVersion, event eventtypes.Envelope) error {
 	t := s.txn()
 	t.add(condDocumentRead, s.update(documentKey(old.ID),
 		"SET #Version = :v, #Name = :name, #ContentType = :ct, #Size = :size, #FileKey = :key, #UploadedBy = :by, #UploadedByName = :byName, #UpdatedAt = :at",
@@ -257,7 +257,7 @@ func (s *Documents) Document(ctx context.Context, id string, versions bool) (doc
 		return documents.Document{}, fmt.Errorf("store.Document %s: %w", id, err)
 	}
 	var d *documents.Document
-	var list []documents.Version
+	var list []documents.FileVersion
 	for _, raw := range items {
 		switch docTypeOf(raw) {
 		case typeDocument:
