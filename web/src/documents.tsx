@@ -161,7 +161,8 @@ function startDownload(url: string) {
   a.remove();
 }
 
-function DocumentItem(props: { lang: Lang; doc: Doc; signedIn: boolean; onChanged: (text?: string) => void }) {
+// level: the level of the document's heading (3 under the tab's h2; 2 on its own page).
+function DocumentItem(props: { lang: Lang; doc: Doc; signedIn: boolean; onChanged: (text?: string) => void; level?: 2 | 3 }) {
   const t = strings[props.lang].kb;
   const d = props.doc;
   const [downloads, setDownloads] = useState(d.downloads);
@@ -185,9 +186,15 @@ function DocumentItem(props: { lang: Lang; doc: Doc; signedIn: boolean; onChange
   const headingId = `doc-${d.id}`;
   return (
     <li class="doc">
-      <h3 class="h4" id={headingId}>
-        {d.title}
-      </h3>
+      {props.level === 2 ? (
+        <h2 class="h4" id={headingId}>
+          {d.title}
+        </h2>
+      ) : (
+        <h3 class="h4" id={headingId}>
+          {d.title}
+        </h3>
+      )}
       {d.description && <p class="doc-description">{d.description}</p>}
       <p class="muted">
         {[d.name, fileSize(props.lang, d.size), t.versionN(d.version), t.downloadsCount(downloads), t.updatedOn(formatDate(props.lang, d.updatedAt), d.uploadedBy.name)].join(' · ')}
@@ -462,7 +469,7 @@ export function DocumentPage(props: { lang: Lang; spaceId: string; docId: string
       </p>
       <Done show={!!notice} text={notice ?? ''} />
       <ul class="list doc-list">
-        <DocumentItem lang={props.lang} doc={doc} signedIn={props.signedIn} onChanged={(text) => (setNotice(text), load())} />
+        <DocumentItem lang={props.lang} doc={doc} signedIn={props.signedIn} level={2} onChanged={(text) => (setNotice(text), load())} />
       </ul>
     </>
   );
