@@ -2,6 +2,7 @@ package app
 
 import (
 	"time"
+	"tribune/shared/bookmarks"
 	"tribune/shared/bus"
 	"tribune/shared/config"
 	"tribune/shared/invitations"
@@ -195,6 +196,8 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 		bus.On(count, counts.OnArticlePublished),
 		bus.On(count, counts.OnDocumentUploaded),
 		bus.On(count, counts.OnBookmarkAdded),
+		// A deleted member's bookmarks go with the account (issue 16).
+		bus.On(fan, (&bookmarks.Service{Store: st.Bookmarks()}).OnMemberDeleted),
 
 		// The knowledge base (issue 16): followers of an article and of its category hear
 		// of its publication and changes.

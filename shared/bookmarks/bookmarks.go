@@ -80,6 +80,8 @@ type Store interface {
 	// (""; every kind), keeping those keep keeps (as keep gives them back) and reading
 	// on until the page is full.
 	Bookmarks(ctx context.Context, memberID, kind, cursor string, limit int, keep func(Bookmark) (Bookmark, bool, error)) ([]Bookmark, string, error)
+	// RemoveAll deletes every bookmark of a member (none: nothing to do).
+	RemoveAll(ctx context.Context, memberID string) error
 }
 
 // Service is the bookmarks use cases.
@@ -209,4 +211,14 @@ func (s *Service) List(ctx context.Context, actor auth.Principal, kind, cursor s
 		list = []Bookmark{}
 	}
 	return Page{Bookmarks: list, Next: next}, nil
+}
+
+// OnMemberDeleted removes a deleted member's bookmarks: what someone kept to read again
+// is theirs alone (docs/decisions.md, "Personal data after account deletion"). Repeated
+// deliveries find nothing left to delete.
+func (s *Service) OnMemberDeleted(ctx context.Context, evt eventtypes.MemberDeleted) error {
+	if err := s.Store.RemoveAll(ctx, evt.MemberID); err != nil {
+		return fmt.Errorf("bookmarks.OnMemberDeleted %s: %w", evt.MemberID, err)
+	}
+	return nil
 }

@@ -152,3 +152,18 @@ func (s *Bookmarks) Bookmarks(ctx context.Context, memberID, kind, cursor string
 		}}
 	return fillPage(ctx, s.Store, l, cursor, limit, 5)
 }
+
+// RemoveAll implements bookmarks.Store (pattern 335): Query `PK = BOOKMARK#<member>`,
+// keys only, every page; BatchWriteItem deleting them.
+func (s *Bookmarks) RemoveAll(ctx context.Context, memberID string) error {
+	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String(keysOnly),
+		KeyConditionExpression:    aws.String(pkIs),
+		ExpressionAttributeValues: item{":pk": &types.AttributeValueMemberS{Value: bookmarkPK(memberID)}}})
+	if err != nil {
+		return fmt.Errorf("store.RemoveAll %s: %w", memberID, err)
+	}
+	if err := s.batchDelete(ctx, items); err != nil {
+		return fmt.Errorf("store.RemoveAll %s: %w", memberID, err)
+	}
+	return nil
+}

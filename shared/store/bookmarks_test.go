@@ -111,4 +111,16 @@ func TestBookmarksStore(t *testing.T) {
 	if s, err := svc.Get(ctx, ann, "post", "p_1"); err != nil || s.Bookmarked {
 		t.Fatalf("after removal: %v %v", s, err)
 	}
+	// The account deleted: every bookmark goes (twice: nothing left to do).
+	for range 2 {
+		if err := svc.OnMemberDeleted(ctx, eventtypes.MemberDeleted{MemberID: "m_ann"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if page, err := svc.List(ctx, ann, "", ""); err != nil || len(page.Bookmarks) != 0 {
+		t.Fatalf("after the account's deletion: %+v %v", page, err)
+	}
+	if on, _ := st.Bookmarks().Bookmarked(ctx, "m_ann", "document", "d_aa"); on {
+		t.Fatal("a deleted member's bookmark stays")
+	}
 }
