@@ -167,6 +167,17 @@ func TestDocumentRoutesByRole(t *testing.T) {
 	if status, raw := c.call(c.visitor(), "POST", "/api/spaces/"+open.ID+"/documents/"+openDoc.ID+"/download", "", nil); status != 200 {
 		t.Errorf("visitor download: %d %s", status, raw)
 	}
+	// A closed space: listed, so a non-member is told to join (403), as for its posts.
+	club := c.space(admin, "Club", spaces.Closed)
+	clubDoc := c.document(admin, club.ID, "Minutes")
+	for _, path := range []string{"/api/spaces/" + club.ID + "/documents", "/api/spaces/" + club.ID + "/documents/" + clubDoc.ID} {
+		if status, raw := c.call(other, "GET", path, "", nil); status != 403 || problemCode(raw) != "not_space_member" {
+			t.Errorf("closed %s: %d %s", path, status, raw)
+		}
+	}
+	if status, raw := c.call(other, "POST", "/api/spaces/"+club.ID+"/documents/"+clubDoc.ID+"/download", "", nil); status != 403 {
+		t.Errorf("closed download: %d %s", status, raw)
+	}
 	// A document of one space through another's path: 404.
 	if status, raw := c.call(other, "GET", "/api/spaces/"+elsewhere.ID+"/documents/"+doc.ID, "", nil); status != 404 || problemCode(raw) != "document_not_found" {
 		t.Errorf("through another space: %d %s", status, raw)
