@@ -132,17 +132,17 @@ func articleRoutes(d Deps) []httpx.Route {
 			Summary: "A page of a place's articles, last changed first.",
 			Responses: httpx.Answers(200, "A page of article summaries", knowledge.ArticlePage{}, map[int]string{400: "Bad status, q or cursor",
 				403: "status=draft for a reader who is no editor", 404: hidden})},
-		{Method: "POST", Pattern: "/api/kb/articles", Tag: tag, Action: policy.SignedIn, Handler: h.createArticle, Request: knowledge.ArticleInput{},
+		{Method: "POST", Pattern: knowledgeArticlesRoute, Tag: tag, Action: policy.SignedIn, Handler: h.createArticle, Request: knowledge.ArticleInput{},
 			Summary: "Write a new article (a draft, version 1) in a category; its place is the category's (the place's editors).",
 			Responses: httpx.Answers(201, "The article", knowledge.Article{}, map[int]string{400: "Bad title (1–150) or body (≤ 100,000 bytes)",
-				403: "Not an editor of the place", 404: noCategory, 413: "Body over 64 KiB"})},
+				403: "Not an editor of the place", 404: noCategory, 413: "Body over 256 KiB"})},
 		{Method: "GET", Pattern: "/api/kb/articles/{id}", Tag: tag, Action: policy.Visitors, Handler: h.article,
 			Summary:   "One article: Markdown and sanitised HTML, who wrote and last changed it, its source answer, whether the caller follows, bookmarked, may edit it, and (for editors and knowledge.feedback) the helpful counts.",
 			Responses: httpx.Answers(200, "The article", knowledge.Article{}, map[int]string{404: noArticle})},
 		{Method: "PUT", Pattern: "/api/kb/articles/{id}", Tag: tag, Action: policy.SignedIn, Handler: h.saveArticle, Request: knowledge.ArticleInput{},
 			Summary: "Save a new version of an article (title, body, category of the same place), made on baseVersion: if someone saved since, 409 article_changed and nothing is written.",
 			Responses: httpx.Answers(200, "The article", knowledge.Article{}, map[int]string{400: "Bad title, body, category or baseVersion",
-				403: "Not an editor", 404: noArticle, 409: "article_changed: baseVersion is not the current version", 413: "Body over 64 KiB"})},
+				403: "Not an editor", 404: noArticle, 409: "article_changed: baseVersion is not the current version", 413: "Body over 256 KiB"})},
 		{Method: "POST", Pattern: "/api/kb/articles/{id}/publish", Tag: tag, Action: policy.SignedIn, Handler: h.publish,
 			Summary:   "Publish an article (a new version; idempotent). Its followers and its category's are told.",
 			Responses: httpx.Answers(200, "The article", knowledge.Article{}, map[int]string{403: "Not an editor", 404: noArticle})},
@@ -218,9 +218,23 @@ func (h knowledgeHTTP) articles(w http.ResponseWriter, r *http.Request) {
 	httpx.Reply(w, r, http.StatusOK, page, err)
 }
 
+// knowledgeArticlesRoute is the route that creates articles: its function's handler
+// takes bodies up to knowledge.RequestMaxBytes (bodyLimit).
+const knowledgeArticlesRoute = "/api/kb/articles"
+
+// decodedArticle decodes an article's body, up to knowledge.RequestMaxBytes, or answers
+// the problem itself.
+func decodedArticle(w http.ResponseWriter, r *http.Request, in *knowledge.ArticleInput) bool {
+	if err := httpx.DecodeJSONLimit(r, in, knowledge.RequestMaxBytes); err != nil {
+		httpx.WriteError(w, r, err)
+		return false
+	}
+	return true
+}
+
 func (h knowledgeHTTP) createArticle(w http.ResponseWriter, r *http.Request) {
 	var in knowledge.ArticleInput
-	if httpx.Decoded(w, r, &in) {
+	if decodedArticle(w, r, &in) {
 		a, err := h.svc.CreateArticle(r.Context(), auth.Caller(r), in)
 		httpx.Reply(w, r, http.StatusCreated, a, err)
 	}
@@ -233,7 +247,7 @@ func (h knowledgeHTTP) article(w http.ResponseWriter, r *http.Request) {
 
 func (h knowledgeHTTP) saveArticle(w http.ResponseWriter, r *http.Request) {
 	var in knowledge.ArticleInput
-	if httpx.Decoded(w, r, &in) {
+	if decodedArticle(w, r, &in) {
 		a, err := h.svc.SaveArticle(r.Context(), auth.Caller(r), r.PathValue("id"), in)
 		httpx.Reply(w, r, http.StatusOK, a, err)
 	}

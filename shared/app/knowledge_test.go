@@ -3,9 +3,13 @@ package app_test
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"tribune/shared/app"
+	"tribune/shared/auth"
+	"tribune/shared/config"
 	"tribune/shared/knowledge"
 	"tribune/shared/notifications"
 	"tribune/shared/policy"
@@ -351,4 +355,45 @@ func TestKnowledgeSearchFindsPublishedArticlesOnly(t *testing.T) {
 	waitFor(t, "the unpublished article to drop out", func() bool {
 		return len(c.searchAs(otto, "q=zorblax&kind=article").Results) == 0
 	})
+}
+
+// The knowledge function takes an article of 100,000 bytes of text (a JSON body above
+// the API's 64 KiB), refuses 100,001 (400 body_too_long) and a body over 256 KiB (413),
+// writing nothing on refusal.
+func TestKnowledgeArticleOf100000BytesInItsOwnFunction(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	admin := c.as("adam", policy.RoleAdmin)
+	cat := c.kbCategory(admin, "", "Long reads")
+	h, err := app.HTTPHandler(app.KnowledgeFunction(), app.Deps{Config: config.Config{PublicURL: c.srv.URL}, Store: c.st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cookie := cookieFor(t, c.st, "m_adam")
+	send := func(body string) *httptest.ResponseRecorder {
+		payload := fmt.Sprintf(`{"title":"Long","body":%q,"categoryId":%q}`, body, cat.ID)
+		req := httptest.NewRequest("POST", c.srv.URL+"/api/kb/articles", strings.NewReader(payload))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Origin", c.srv.URL)
+		req.AddCookie(&http.Cookie{Name: auth.SessionCookie, Value: cookie})
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		return w
+	}
+	// Lines of "a", so the JSON doubles nothing but the line breaks: about 150 KiB sent.
+	long := strings.Repeat(strings.Repeat("a", 99)+"\n", 1000)
+	long = long[:len(long)-1] + "b" // 100,000 bytes, no trailing line break to trim
+	if w := send(long); w.Code != 201 {
+		t.Fatalf("100,000 bytes: %d %s", w.Code, w.Body)
+	}
+	before := c.settledItems()
+	if w := send(long + "c"); w.Code != 400 || problemCode(w.Body.String()) != "body_too_long" {
+		t.Fatalf("100,001 bytes: %d %s", w.Code, w.Body)
+	}
+	if w := send(strings.Repeat("\"", 140_000)); w.Code != 413 {
+		t.Fatalf("over 256 KiB of JSON: %d %s", w.Code, w.Body)
+	}
+	if after := c.settledItems(); after != before {
+		t.Fatalf("refusals wrote %d items", after-before)
+	}
 }

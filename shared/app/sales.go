@@ -9,6 +9,7 @@ import (
 
 	"tribune/shared/errs"
 	"tribune/shared/httpx"
+	"tribune/shared/knowledge"
 	"tribune/shared/metrics"
 	"tribune/shared/policy"
 	"tribune/shared/store"
@@ -30,12 +31,17 @@ const salesRoute = "/api/kpis/sales"
 // the sales file's 1 MiB for the function that serves the upload (JSON bodies stay
 // bounded to 64 KiB by httpx.DecodeJSON whatever this says).
 func bodyLimit(routes []httpx.Route) int64 {
+	var limit int64
 	for _, rt := range routes {
 		if rt.Pattern == salesRoute {
-			return metrics.MaxSalesBytes
+			limit = max(limit, metrics.MaxSalesBytes)
+		}
+		if rt.Pattern == knowledgeArticlesRoute {
+			// The knowledge base's articles: 100,000 bytes of text (issue 16).
+			limit = max(limit, knowledge.RequestMaxBytes)
 		}
 	}
-	return 0
+	return limit
 }
 
 type kpiSales struct {

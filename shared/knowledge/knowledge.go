@@ -24,6 +24,9 @@ const (
 	// holds the title and the body and nothing rendered, so it stays far under
 	// DynamoDB's 400 KB item limit (docs/data-model.md, pattern 343).
 	BodyMaxBytes = 100_000
+	// RequestMaxBytes bounds the JSON body of an article's save: the body's 100,000
+	// bytes escaped (a quote or a line break takes two) with the title, under 256 KiB.
+	RequestMaxBytes = 256 << 10
 	// CategoryNameMaxRunes and CategoryDescriptionMaxRunes bound a category's texts.
 	CategoryNameMaxRunes        = 80
 	CategoryDescriptionMaxRunes = 500
