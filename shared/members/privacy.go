@@ -53,7 +53,9 @@ type ExportSection struct {
 type ExportedPreferences struct {
 	Language       string `json:"language"`
 	ActivityEmails bool   `json:"activityEmails"`
-	RulesAccepted  int    `json:"rulesAccepted"`
+	// KnowledgeEmails: news of followed knowledge-base articles by email (issue 16).
+	KnowledgeEmails bool `json:"knowledgeEmails"`
+	RulesAccepted   int  `json:"rulesAccepted"`
 }
 
 // Activity is everything a member wrote or did, each list oldest first (empty lists
@@ -259,8 +261,9 @@ func (s *Service) ExportData(ctx context.Context, store PrivacyStore, p auth.Pri
 		return Export{}, fmt.Errorf("members.ExportData %s: %w", p.MemberID, err)
 	}
 	out := Export{ExportedAt: s.Now().UTC(), Member: m, Identities: ids, Sessions: []SessionView{}, Activity: activity,
-		Preferences: ExportedPreferences{Language: m.Locale, ActivityEmails: m.ActivityEmails, RulesAccepted: m.RulesAccepted},
-		Sections:    map[string]any{}}
+		Preferences: ExportedPreferences{Language: m.Locale, ActivityEmails: m.ActivityEmails,
+			KnowledgeEmails: m.KnowledgeEmails, RulesAccepted: m.RulesAccepted},
+		Sections: map[string]any{}}
 	for _, sec := range sections {
 		if out.Sections[sec.Name], err = sec.Gather(ctx, p.MemberID); err != nil {
 			return Export{}, fmt.Errorf("members.ExportData %s %s: %w", sec.Name, p.MemberID, err)
