@@ -18,6 +18,8 @@ var PagePaths = []string{
 	"/newsletters", "/newsletters/archive", "/newsletters/archive/:id", "/newsletters/:id",
 	"/kpis", "/kpis/participation", "/kpis/health-checks", "/kpis/health-checks/:id", "/kpis/manage",
 	"/search", "/search/analytics",
+	"/kb", "/kb/new", "/kb/articles/:id", "/kb/articles/:id/edit", "/kb/articles/:id/history", "/kb/articles/:id/diff",
+	"/bookmarks", "/spaces/:id/documents/:docId",
 }
 
 // pageParam is what a ":name" segment may hold: an id's characters (httpx.IDPattern).
