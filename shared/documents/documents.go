@@ -198,7 +198,8 @@ type Store interface {
 	// moves the folder's and tags' counts, if old is still as read (ErrChanged).
 	UpdateDocument(ctx context.Context, old, d Document) error
 	// DeleteDocument deletes a document and its versions (their files stay in the
-	// bucket) and takes it out of its folder's and tags' counts.
+	// bucket) and takes it out of its folder's and tags' counts, if it is still as
+	// read (ErrChanged otherwise, nothing written).
 	DeleteDocument(ctx context.Context, old Document) error
 	// CountDownload adds one to a document's downloads (an atomic ADD: concurrent
 	// downloads all count) and returns it as it now is (errs.ErrNotFound when it is not
@@ -544,18 +545,6 @@ func (s *Service) Get(ctx context.Context, actor auth.Principal, acc Access, id 
 	return d, nil
 }
 
-// Find is a document its reader may see, for bookmarks (ErrNoDocument otherwise).
-func (s *Service) Find(ctx context.Context, acc Access, id string) (Document, error) {
-	if err := acc.read(); err != nil {
-		return Document{}, fmt.Errorf("documents.Find %s: %w", id, ErrNoDocument)
-	}
-	d, err := s.load(ctx, acc, id, false)
-	if err != nil {
-		return Document{}, fmt.Errorf("documents.Find %s: %w", id, err)
-	}
-	return d, nil
-}
-
 // List is a page of a space's documents by title (readers of the space), optionally
 // only those directly in folder (nil: every folder) and those tagged tag, with the
 // space's folders and tags.
@@ -626,12 +615,17 @@ func (s *Service) Delete(ctx context.Context, acc Access, id string) error {
 	if err := acc.edit(); err != nil {
 		return fmt.Errorf("documents.Delete %s: %w", id, err)
 	}
-	old, err := s.load(ctx, acc, id, false)
-	if err == nil {
-		err = s.Store.DeleteDocument(ctx, old)
-	}
-	if errors.Is(err, errs.ErrNotFound) {
-		err = ErrNoDocument
+	// A change or another delete between the read and the write: read again (a few
+	// times), so the counts move from what is there.
+	var err error
+	for range 3 {
+		var old Document
+		if old, err = s.load(ctx, acc, id, false); err == nil {
+			err = s.Store.DeleteDocument(ctx, old)
+		}
+		if !errors.Is(err, ErrChanged) {
+			break
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("documents.Delete %s: %w", id, err)

@@ -383,17 +383,25 @@ func (s *Documents) UpdateDocument(ctx context.Context, old, d documents.Documen
 }
 
 // DeleteDocument implements documents.Store (pattern 326): the document goes with its
-// counts in one transaction (on the condition it is as read, so two deletes count
-// once), then its versions and file claims in batches.
+// counts in one transaction, on the condition it is as read (documents.ErrChanged
+// otherwise, nothing written: two deletes count once), then its versions and file
+// claims in batches.
 func (s *Documents) DeleteDocument(ctx context.Context, old documents.Document) error {
 	t := s.txn()
-	t.add(condDocumentRead, s.del(documentKey(old.ID), itemExists+" AND #Version = :v AND #Folder = :folder"))
-	t.items[len(t.items)-1].Delete.ExpressionAttributeNames = map[string]string{"#Version": attrDocVersion, "#Folder": attrDocFolder}
-	t.items[len(t.items)-1].Delete.ExpressionAttributeValues = item{":v": docN(old.Version), ":folder": docS(old.Folder)}
+	oldTags, err := attributevalue.Marshal(nonNilTags(old.Tags))
+	if err != nil {
+		return fmt.Errorf("store.DeleteDocument %s: %w", old.ID, err)
+	}
+	del := s.del(documentKey(old.ID), itemExists+" AND #Version = :v AND #Folder = :folder AND #Tags = :tags")
+	del.Delete.ExpressionAttributeNames = map[string]string{"#Version": attrDocVersion, "#Folder": attrDocFolder, "#Tags": attrDocTags}
+	del.Delete.ExpressionAttributeValues = item{":v": docN(old.Version), ":folder": docS(old.Folder), ":tags": oldTags}
+	t.add(condDocumentRead, del)
 	t.add("", s.countMoves(old.SpaceID, &old, nil)...)
-	err := t.run(ctx)
+	err = t.run(ctx)
 	if failed(err, condDocumentRead) {
-		return fmt.Errorf("store.DeleteDocument %s: %w", old.ID, errs.ErrNotFound)
+		// Gone, or changed since it was read (its counts would move wrongly): the
+		// caller reads it again.
+		return fmt.Errorf("store.DeleteDocument %s: %w", old.ID, documents.ErrChanged)
 	}
 	if err != nil {
 		return fmt.Errorf("store.DeleteDocument %s: %w", old.ID, err)

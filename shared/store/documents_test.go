@@ -178,6 +178,40 @@ func TestDocumentsStore(t *testing.T) {
 		t.Fatalf("after the delete: %+v", page)
 	}
 
+	// Concurrent deletes and a concurrent change: one delete wins, the counts end exact.
+	f4 := uploadDoc(t, svc, files, acc, "east.pdf", "application/pdf", "%PDF east")
+	east, err := svc.Create(ctx, actor, acc, documents.NewDocument{FileRequest: f4, Title: "East", Folder: "Regions", Tags: []string{"east"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	deleted := 0
+	for i := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if i == 0 {
+				moved := []string{"east", "asia"}
+				_, _ = svc.Change(ctx, actor, acc, east.ID, documents.ChangeRequest{Tags: &moved})
+				return
+			}
+			err := svc.Delete(ctx, acc, east.ID)
+			if err == nil {
+				mu.Lock()
+				deleted++
+				mu.Unlock()
+			} else if !errors.Is(err, documents.ErrNoDocument) {
+				t.Errorf("delete: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	page, _ = svc.List(ctx, actor, acc, nil, "", "")
+	if deleted != 1 || slices.ContainsFunc(page.Tags, func(t documents.Tag) bool { return t.Tag == "east" || t.Tag == "asia" }) ||
+		slices.ContainsFunc(page.Folders, func(f documents.Folder) bool { return f.Path == "Regions" }) {
+		t.Fatalf("after concurrent deletes (%d): %+v %+v", deleted, page.Folders, page.Tags)
+	}
+
 	// Readers only read; a member without Edit uploads nothing.
 	reader := documents.Access{SpaceID: "s_partner", Read: true}
 	if _, err := svc.StartUpload(ctx, reader, documents.UploadRequest{Name: "a.pdf", ContentType: "application/pdf", Size: 3}); !errors.Is(err, documents.ErrMayNotEdit) {
