@@ -52,7 +52,7 @@ func (c *community) document(who *http.Client, spaceID, title string, tags ...st
 		tags = []string{}
 	}
 	var d documents.Document
-	body := mustJSON(c.t, documents.NewDocument{FileRequest: f, Title: title, Description: "About " + title, Folder: "Brochures", Tags: tags})
+	body := mustJSON(c.t, documents.NewDocument{Key: f.Key, Name: f.Name, ContentType: f.ContentType, Size: f.Size, Title: title, Description: "About " + title, Folder: "Brochures", Tags: tags})
 	if status, raw := c.call(who, "POST", "/api/spaces/"+spaceID+"/documents", body, &d); status != 201 {
 		c.t.Fatalf("document %s: %d %s", title, status, raw)
 	}
@@ -250,7 +250,7 @@ func TestDocumentUploadChecks(t *testing.T) {
 		{Key: f.Key + "x", Name: f.Name, ContentType: f.ContentType, Size: f.Size},
 		{Key: strings.Replace(f.Key, sp.ID, "s_other", 1), Name: f.Name, ContentType: f.ContentType, Size: f.Size},
 	} {
-		body := mustJSON(t, documents.NewDocument{FileRequest: lie, Title: "A"})
+		body := mustJSON(t, documents.NewDocument{Key: lie.Key, Name: lie.Name, ContentType: lie.ContentType, Size: lie.Size, Title: "A"})
 		if status, raw := c.call(admin, "POST", base, body, nil); status != 400 || problemCode(raw) != "document_upload_mismatch" {
 			t.Errorf("%+v: %d %s", lie, status, raw)
 		}
@@ -258,10 +258,10 @@ func TestDocumentUploadChecks(t *testing.T) {
 	// A good file with a bad description: refused, nothing written.
 	small := c.uploadDocument(admin, sp.ID, "b.pdf", "application/pdf", pdf)
 	for body, code := range map[string]string{
-		mustJSON(t, documents.NewDocument{FileRequest: small, Title: ""}):                                                     "invalid_document_title",
-		mustJSON(t, documents.NewDocument{FileRequest: small, Title: "B", Folder: "a/b/c/d"}):                                 "invalid_document_folder",
-		mustJSON(t, documents.NewDocument{FileRequest: small, Title: "B", Tags: strings.Split("a,b,c,d,e,f,g,h,i,j,k", ",")}): "invalid_document_tags",
-		mustJSON(t, documents.NewDocument{FileRequest: small, Title: strings.Repeat("t", 151)}):                               "invalid_document_title",
+		mustJSON(t, documents.NewDocument{Key: small.Key, Name: small.Name, ContentType: small.ContentType, Size: small.Size, Title: ""}):                                                     "invalid_document_title",
+		mustJSON(t, documents.NewDocument{Key: small.Key, Name: small.Name, ContentType: small.ContentType, Size: small.Size, Title: "B", Folder: "a/b/c/d"}):                                 "invalid_document_folder",
+		mustJSON(t, documents.NewDocument{Key: small.Key, Name: small.Name, ContentType: small.ContentType, Size: small.Size, Title: "B", Tags: strings.Split("a,b,c,d,e,f,g,h,i,j,k", ",")}): "invalid_document_tags",
+		mustJSON(t, documents.NewDocument{Key: small.Key, Name: small.Name, ContentType: small.ContentType, Size: small.Size, Title: strings.Repeat("t", 151)}):                               "invalid_document_title",
 	} {
 		if status, raw := c.call(admin, "POST", base, body, nil); status != 400 || problemCode(raw) != code {
 			t.Errorf("%s: %d %s, want %s", body, status, raw, code)

@@ -46,7 +46,9 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 			"/api/kpis/baseline": true, "/api/kpis/health-checks": true, "/api/kpis/sales": true,
 			// issue 16: following, publishing and unpublishing take nothing.
 			"/api/kb/categories/{id}/follow": true, "/api/kb/articles/{id}/follow": true,
-			"/api/kb/articles/{id}/publish": true, "/api/kb/articles/{id}/unpublish": true}
+			"/api/kb/articles/{id}/publish": true, "/api/kb/articles/{id}/unpublish": true,
+			// issue 16: a download (counted, hence a POST) and a bookmark take nothing.
+			"/api/spaces/{id}/documents/{docId}/download": true, "/api/bookmarks/{kind}/{id}": true}
 		if (rt.Method == http.MethodPost || rt.Method == http.MethodPut) && rt.Request == nil && !bodiless[rt.Pattern] {
 			t.Fatalf("%s %s takes no documented body", rt.Method, rt.Pattern)
 		}

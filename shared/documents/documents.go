@@ -290,11 +290,19 @@ type FileRequest struct {
 
 // NewDocument is a new document: its uploaded file and what describes it.
 type NewDocument struct {
-	FileRequest
+	Key         string   `json:"key"`
+	Name        string   `json:"name"`
+	ContentType string   `json:"contentType"`
+	Size        int64    `json:"size"`
 	Title       string   `json:"title"`
 	Description string   `json:"description,omitempty"`
 	Folder      string   `json:"folder,omitempty"`
 	Tags        []string `json:"tags,omitempty"`
+}
+
+// File is the uploaded file of a new document.
+func (r NewDocument) File() FileRequest {
+	return FileRequest{Key: r.Key, Name: r.Name, ContentType: r.ContentType, Size: r.Size}
 }
 
 // ChangeRequest changes what describes a document (nil: unchanged).
@@ -438,7 +446,7 @@ func (s *Service) Create(ctx context.Context, actor auth.Principal, acc Access, 
 		return Document{}, fmt.Errorf("documents.Create: %w", err)
 	}
 	now := s.now()
-	v, err := s.checkUploaded(ctx, acc, req.FileRequest, by, now)
+	v, err := s.checkUploaded(ctx, acc, req.File(), by, now)
 	if err != nil {
 		return Document{}, fmt.Errorf("documents.Create: %w", err)
 	}

@@ -67,24 +67,24 @@ func TestDocumentsStore(t *testing.T) {
 	f := uploadDoc(t, svc, files, acc, "brochure.pdf", "application/pdf", "%PDF-1.7 north")
 	lie := f
 	lie.Size++
-	if _, err := svc.Create(ctx, actor, acc, documents.NewDocument{FileRequest: lie, Title: "North"}); !errors.Is(err, documents.ErrUpload) {
+	if _, err := svc.Create(ctx, actor, acc, documents.NewDocument{Key: lie.Key, Name: lie.Name, ContentType: lie.ContentType, Size: lie.Size, Title: "North"}); !errors.Is(err, documents.ErrUpload) {
 		t.Errorf("a size other than the file's: %v", err)
 	}
 	other := f
 	other.ContentType = "text/plain"
-	if _, err := svc.Create(ctx, actor, acc, documents.NewDocument{FileRequest: other, Title: "North"}); !errors.Is(err, documents.ErrUpload) {
+	if _, err := svc.Create(ctx, actor, acc, documents.NewDocument{Key: other.Key, Name: other.Name, ContentType: other.ContentType, Size: other.Size, Title: "North"}); !errors.Is(err, documents.ErrUpload) {
 		t.Errorf("a type other than the file's: %v", err)
 	}
 	elsewhere := f
 	elsewhere.Key = strings.Replace(f.Key, "s_partner", "s_other", 1)
-	if _, err := svc.Create(ctx, actor, acc, documents.NewDocument{FileRequest: elsewhere, Title: "North"}); !errors.Is(err, documents.ErrUpload) {
+	if _, err := svc.Create(ctx, actor, acc, documents.NewDocument{Key: elsewhere.Key, Name: elsewhere.Name, ContentType: elsewhere.ContentType, Size: elsewhere.Size, Title: "North"}); !errors.Is(err, documents.ErrUpload) {
 		t.Errorf("another space's key: %v", err)
 	}
 	if after := itemCount(t, tbl); after != before {
 		t.Fatalf("refusals wrote %d items", after-before)
 	}
 
-	d, err := svc.Create(ctx, actor, acc, documents.NewDocument{FileRequest: f, Title: "North brochure", Description: "Prices",
+	d, err := svc.Create(ctx, actor, acc, documents.NewDocument{Key: f.Key, Name: f.Name, ContentType: f.ContentType, Size: f.Size, Title: "North brochure", Description: "Prices",
 		Folder: " Brochures / 2027 ", Tags: []string{"North", "north", "EMEA"}})
 	if err != nil {
 		t.Fatal(err)
@@ -93,11 +93,11 @@ func TestDocumentsStore(t *testing.T) {
 		t.Fatalf("created %+v", d)
 	}
 	// The same file again is not a second document.
-	if _, err := svc.Create(ctx, actor, acc, documents.NewDocument{FileRequest: f, Title: "Again"}); !errors.Is(err, documents.ErrFileUsed) {
+	if _, err := svc.Create(ctx, actor, acc, documents.NewDocument{Key: f.Key, Name: f.Name, ContentType: f.ContentType, Size: f.Size, Title: "Again"}); !errors.Is(err, documents.ErrFileUsed) {
 		t.Errorf("a file used twice: %v", err)
 	}
 	f2 := uploadDoc(t, svc, files, acc, "south.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "PK south")
-	south, err := svc.Create(ctx, actor, acc, documents.NewDocument{FileRequest: f2, Title: "South brochure", Folder: "Brochures/2027", Tags: []string{"south", "emea"}})
+	south, err := svc.Create(ctx, actor, acc, documents.NewDocument{Key: f2.Key, Name: f2.Name, ContentType: f2.ContentType, Size: f2.Size, Title: "South brochure", Folder: "Brochures/2027", Tags: []string{"south", "emea"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +180,7 @@ func TestDocumentsStore(t *testing.T) {
 
 	// Concurrent deletes and a concurrent change: one delete wins, the counts end exact.
 	f4 := uploadDoc(t, svc, files, acc, "east.pdf", "application/pdf", "%PDF east")
-	east, err := svc.Create(ctx, actor, acc, documents.NewDocument{FileRequest: f4, Title: "East", Folder: "Regions", Tags: []string{"east"}})
+	east, err := svc.Create(ctx, actor, acc, documents.NewDocument{Key: f4.Key, Name: f4.Name, ContentType: f4.ContentType, Size: f4.Size, Title: "East", Folder: "Regions", Tags: []string{"east"}})
 	if err != nil {
 		t.Fatal(err)
 	}
