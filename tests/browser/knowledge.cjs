@@ -14,7 +14,10 @@
 // - a partner (member of a closed partner space) opens the space's Documents tab, filters
 //   by the tag "europe" (only the Europe brochure left), downloads it (its download
 //   count grows by one), bookmarks it and finds it in "My bookmarks" (from the menu),
-//   whose link opens the document's page.
+//   whose link opens the document's page;
+// - the expert turns a question's accepted answer into an article (the question's title,
+//   the answer's text), after which the answer links to it; a support agent finds a
+//   published article from a ticket's reply and inserts its Markdown link.
 // Driven by tests/knowledge_browser_test.go (TestBrowserKnowledge); boss@example.com is
 // an admin, who owns the spaces.
 const path = require('node:path');
@@ -63,6 +66,25 @@ async function seed(browser) {
   const category = await api(boss, 'POST', '/api/kb/categories', { name: 'Roadmap', description: 'What comes next.', spaceId: product.id });
   const europe = await uploadDoc(boss, partners.id, { title: 'Europe brochure', folder: 'brochures/europe', tags: ['europe'], file: 'europe-brochure.pdf' });
   const asia = await uploadDoc(boss, partners.id, { title: 'Asia brochure', folder: 'brochures/asia', tags: ['asia'], file: 'asia-brochure.pdf' });
+  // A community-wide published article the support agent's picker finds, and a customer's
+  // ticket the agent answers.
+  const guides = await api(boss, 'POST', '/api/kb/categories', { name: 'Account help', description: 'Signing in and passwords.' });
+  const passwordArticle = await api(boss, 'POST', '/api/kb/articles', { title: 'Reset your password', body: 'Open **My profile**, then choose a new password.', categoryId: guides.id });
+  await api(boss, 'POST', `/api/kb/articles/${passwordArticle.id}/publish`);
+  const customer = await api(boss, 'POST', '/api/spaces', { name: 'Acme support', visibility: 'closed', description: 'Support for Acme.', kind: 'customer' });
+  const agentCtx = await browser.newContext();
+  const agent = await devSignInContext(agentCtx, 'agent@example.com');
+  await acceptRules(agentCtx);
+  await api(boss, 'PUT', `/api/members/${agent.id}/roles`, { roles: ['support'] });
+  await agentCtx.close();
+  const client = await browser.newContext();
+  const clientMe = await devSignInContext(client, 'client@example.com');
+  await acceptRules(client);
+  await api(boss, 'POST', `/api/spaces/${customer.id}/invitations`, { memberId: clientMe.id });
+  await api(client, 'POST', `/api/spaces/${customer.id}/join`);
+  const settings = await api(client, 'GET', '/api/support/settings');
+  const ticket = await api(client, 'POST', `/api/spaces/${customer.id}/tickets`, { subject: 'I cannot sign in', product: settings.products[0], severity: 'normal', body: 'My password is refused.', attachments: [] });
+  await client.close();
   // One expert, follower and partner per language and width: each story is its own.
   const people = {};
   for (const { tag } of tags) {
@@ -80,12 +102,19 @@ async function seed(browser) {
         await api(ctx, 'POST', `/api/spaces/${product.id}/join`);
       }
       if (role === 'expert') await api(boss, 'PUT', `/api/spaces/${product.id}/members/${m.id}/role`, { role: 'expert' });
+      // The follower asks a question of the space; the admin's answer is accepted.
+      if (role === 'follower') {
+        const question = await api(ctx, 'POST', `/api/spaces/${product.id}/posts`, { kind: 'question', title: `How do I export ${tag}?`, body: 'Where is the export button?' });
+        const answer = await api(boss, 'POST', `/api/posts/${question.id}/comments`, { body: 'Open **Settings**, then choose Export.' });
+        await api(ctx, 'POST', `/api/posts/${question.id}/comments/${answer.id}/accept`);
+        ids.question = question.id;
+      }
       await ctx.close();
       ids[role] = { email, id: m.id };
     }
     people[tag] = ids;
   }
-  return { boss, me, product, partners, category, europe, asia, people };
+  return { boss, me, product, partners, category, europe, asia, people, ticket, passwordArticle };
 }
 
 // signIn opens a page in lang at width, signed in as email, the language chosen in the
@@ -264,6 +293,38 @@ async function story(browser, d, { lang, width, tag }) {
   await waitFor(partner, partner.getByRole('heading', { level: 1, name: 'Europe brochure' }), `${tag}: the bookmark opens the document's page`);
   if (!(await partner.locator('.doc-list button[aria-pressed="true"]', { hasText: t.bookmarked }).count())) fail(`${tag}: the document's page does not say it is bookmarked`);
   await check(partner, `document-page-${tag}`);
+
+  // ---- the expert turns the accepted answer into an article; the answer links to it ----
+  await go(expert, `/posts/${who.question}`);
+  const accepted = expert.locator('li.accepted');
+  await waitFor(expert, accepted, `${tag}: the accepted answer`);
+  await accepted.getByRole('button', { name: t.turnIntoArticle, exact: true }).click();
+  const form = accepted.getByRole('form', { name: t.turnIntoArticle });
+  if ((await form.getByLabel(new RegExp(`^${t.articleTitle}`)).inputValue()) !== `How do I export ${tag}?`) fail(`${tag}: the article's title is not the question's`);
+  await check(expert, `turn-into-article-${tag}`);
+  await form.getByRole('button', { name: t.makeArticle, exact: true }).click();
+  await expert.waitForURL((u) => /^\/kb\/articles\/[^/]+\/edit$/.test(u.pathname));
+  await settle(expert);
+  const madeId = decodeURIComponent(new URL(expert.url()).pathname.split('/')[3]);
+  if (!(await expert.getByRole('textbox', { name: new RegExp(`^${t.body}`) }).inputValue()).includes('Settings')) fail(`${tag}: the article's text is not the answer's`);
+  await go(expert, `/posts/${who.question}`);
+  const nowLink = expert.locator('li.accepted').getByRole('link', { name: t.nowArticle });
+  await waitFor(expert, nowLink, `${tag}: "This answer is now an article"`);
+  if ((await nowLink.getAttribute('href')) !== `/kb/articles/${madeId}`) fail(`${tag}: the answer links to ${await nowLink.getAttribute('href')}`);
+  if (await expert.locator('li.accepted').getByRole('button', { name: t.turnIntoArticle }).count()) fail(`${tag}: the answer is offered to become an article twice`);
+
+  // ---- a support agent inserts an article's link into a ticket reply ----
+  const agent = await signIn(browser, lang, width, 'agent@example.com');
+  await go(agent, `/tickets/${d.ticket.id}`);
+  await agent.locator('details.kb-picker > summary').click();
+  await agent.getByRole('searchbox', { name: t.findArticle }).fill('password');
+  await agent.getByRole('button', { name: t.find, exact: true }).click();
+  await waitFor(agent, agent.getByRole('status').filter({ hasText: t.foundCount(1) }), `${tag}: the picker finds the article`);
+  await agent.locator('details.kb-picker li').getByRole('button', { name: new RegExp(`^${t.insert}`) }).click();
+  const reply = await agent.locator('#r-body').inputValue();
+  if (!reply.includes(`[Reset your password](/kb/articles/${d.passwordArticle.id})`)) fail(`${tag}: the reply holds "${reply}", not the article's link`);
+  await check(agent, `ticket-picker-${tag}`);
+  await agent.context().close();
 
   for (const p of [expert, follower, partner]) {
     if (p.errors.length) fail(`${tag}: the page threw: ${p.errors.join('; ')}`);

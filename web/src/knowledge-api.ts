@@ -107,8 +107,8 @@ export const kbApi = {
   feedback: (id: string, helpful: boolean, comment: string) =>
     send<{ myFeedback: boolean | null }>('post', '/api/kb/articles/{id}/feedback', { path: { id }, body: { helpful, ...(comment.trim() ? { comment: comment.trim() } : {}) } }),
   feedbackList: (id: string, cursor?: string) => send<Feedback>('get', '/api/kb/articles/{id}/feedback', { path: { id }, query: { cursor } }),
-  fromAnswer: (commentId: string, categoryId: string, title?: string) =>
-    send<Article>('post', '/api/kb/from-answer', { body: { commentId, categoryId, ...(title ? { title } : {}) } }),
+  fromAnswer: (postId: string, commentId: string, categoryId: string, title?: string) =>
+    send<Article>('post', '/api/kb/from-answer', { body: { postId, commentId, categoryId, ...(title ? { title } : {}) } }),
 };
 
 export const docsApi = {

@@ -960,7 +960,7 @@ export function ArticleDiff(props: { lang: Lang; id: string; navigate: Nav }) {
 // TurnIntoArticle is offered under an accepted answer to those who may write articles
 // in the post's space (or the community): a category, a title (the question's by
 // default), then the article is made (a draft, or published).
-export function TurnIntoArticle(props: { lang: Lang; postTitle: string; spaceId: string; commentId: string; navigate: Nav }) {
+export function TurnIntoArticle(props: { lang: Lang; postId: string; postTitle: string; spaceId: string; commentId: string; navigate: Nav }) {
   const t = strings[props.lang].kb;
   const [categories, setCategories] = useState<Category[]>();
   const [open, setOpen] = useState(false);
@@ -990,7 +990,7 @@ export function TurnIntoArticle(props: { lang: Lang; postTitle: string; spaceId:
     setProblem(empty);
     if (empty) return;
     try {
-      const a = await kbApi.fromAnswer(props.commentId, categoryId, title.trim());
+      const a = await kbApi.fromAnswer(props.postId, props.commentId, categoryId, title.trim());
       props.navigate(kbPath(a.id, 'edit'));
     } catch (err) {
       const p = problemOf(err, articleFields);
@@ -1051,8 +1051,11 @@ export function ArticlePicker(props: { lang: Lang; id: string; spaceId?: string;
     try {
       // The community's articles, then those of the ticket's space (a list is one place's).
       const places = ['', ...(props.spaceId ? [props.spaceId] : [])];
-      const lists = await Promise.all(places.map((space) => kbApi.articles({ q: q.trim(), status: 'published', space })));
-      setFound(lists.flatMap((l) => l.articles));
+      // A place the agent may not read answers a refusal: the others' articles still show.
+      const lists = await Promise.allSettled(places.map((space) => kbApi.articles({ q: q.trim(), status: 'published', space })));
+      const read = lists.flatMap((l) => (l.status === 'fulfilled' ? [l.value.articles] : []));
+      if (read.length === 0) throw (lists[0] as PromiseRejectedResult).reason;
+      setFound(read.flat());
     } catch (err) {
       setError(codeOf(err));
     }

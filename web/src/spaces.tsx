@@ -1619,7 +1619,7 @@ function Comments(props: { lang: Lang; post: Post; first?: Comment[]; next?: str
         </p>
       )}
       {isTop && signedIn && props.post.acceptedAnswer === c.id && !c.deleted && !c.hidden && !(c as Comment & { articleId?: string }).articleId && editing !== c.id && (
-        <TurnIntoArticle lang={props.lang} postTitle={props.post.title} spaceId={props.post.spaceId} commentId={c.id} navigate={props.navigate} />
+        <TurnIntoArticle lang={props.lang} postId={props.post.id} postTitle={props.post.title} spaceId={props.post.spaceId} commentId={c.id} navigate={props.navigate} />
       )}
       {!c.deleted && takePart && editing !== c.id && (
         <span class="reactions" role="group" aria-label={s.reactionsLabel}>
