@@ -159,6 +159,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/bookmarks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's bookmarks, newest first, 20 a page: only those whose post, article or document they may see now, with its title as it is now (the others are skipped, not deleted). */
+        get: operations["getBookmarks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bookmarks/{kind}/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the caller bookmarked a post, article or document (kind: post, article or document). */
+        get: operations["getBookmarksKindId"];
+        /** Bookmark a post, article or document the caller may see now (kind: post, article or document); again changes nothing. A new bookmark publishes bookmark.added. */
+        put: operations["putBookmarksKindId"];
+        post?: never;
+        /** Take a bookmark away (none: nothing to do). */
+        delete: operations["deleteBookmarksKindId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/campaigns": {
         parameters: {
             query?: never;
@@ -600,6 +636,250 @@ export interface paths {
         put?: never;
         /** Create a shareable invitation link with an expiry and a maximum number of uses; its code is shown once. */
         post: operations["postInvitationsLinks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kb/articles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A page of a place's articles, last changed first. */
+        get: operations["getKbArticles"];
+        put?: never;
+        /** Write a new article (a draft, version 1) in a category; its place is the category's (the place's editors). */
+        post: operations["postKbArticles"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kb/articles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One article: Markdown and sanitised HTML, who wrote and last changed it, its source answer, whether the caller follows, bookmarked, may edit it, and (for editors and knowledge.feedback) the helpful counts. */
+        get: operations["getKbArticlesId"];
+        /** Save a new version of an article (title, body, category of the same place), made on baseVersion: if someone saved since, 409 article_changed and nothing is written. */
+        put: operations["putKbArticlesId"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kb/articles/{id}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What changed between two versions, word by word (title and body: runs of equal, insert, delete). */
+        get: operations["getKbArticlesIdDiff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kb/articles/{id}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An article's helpful counts and the comments given, newest first (knowledge.feedback, or the article's editors). */
+        get: operations["getKbArticlesIdFeedback"];
+        put?: never;
+        /** Was this article helpful? Yes or no and an optional comment (≤ 1,000 characters); one per member, changeable; the counts stay exact. */
+        post: operations["postKbArticlesIdFeedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kb/articles/{id}/follow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Follow an article: its followers are told (in the app, by email per their preferences) when an article is published or changed. Idempotent. */
+        put: operations["putKbArticlesIdFollow"];
+        post?: never;
+        /** Stop following an article: its followers are told (in the app, by email per their preferences) when an article is published or changed. Idempotent. */
+        delete: operations["deleteKbArticlesIdFollow"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kb/articles/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish an article (a new version; idempotent). Its followers and its category's are told. */
+        post: operations["postKbArticlesIdPublish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kb/articles/{id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restore an older version: a new version with its title and text (the place's editors). */
+        post: operations["postKbArticlesIdRestore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kb/articles/{id}/unpublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take an article back to draft (a new version; idempotent): readers no longer see it. */
+        post: operations["postKbArticlesIdUnpublish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kb/articles/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An article's history, newest first: each version's title, who saved it, when and how (created, edited, published, unpublished, restored). */
+        get: operations["getKbArticlesIdVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kb/articles/{id}/versions/{v}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version's title and text (Markdown and sanitised HTML). */
+        get: operations["getKbArticlesIdVersionsV"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kb/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A place's categories in their order, with their published articles' count, whether the caller follows each, and whether the caller may write there. */
+        get: operations["getKbCategories"];
+        put?: never;
+        /** Add a category at the end of a place's order (staff for community-wide ones; a space's owner, moderators, experts and editors for the space's). At most 200 per place. */
+        post: operations["postKbCategories"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kb/categories/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename, describe or move a category (the place's editors). */
+        patch: operations["patchKbCategoriesId"];
+        trace?: never;
+    };
+    "/api/kb/categories/{id}/follow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Follow a category: its followers are told (in the app, by email per their preferences) when an article is published or changed. Idempotent. */
+        put: operations["putKbCategoriesIdFollow"];
+        post?: never;
+        /** Stop following a category: its followers are told (in the app, by email per their preferences) when an article is published or changed. Idempotent. */
+        delete: operations["deleteKbCategoriesIdFollow"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kb/from-answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn a question's accepted answer into an article of a category the caller edits: the answer's text, the question's title unless title is given, a draft or published. The answer then names the article (articleId), the article its source; once per answer. */
+        post: operations["postKbFrom-answer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2457,7 +2737,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Searches posts, answers and comments, members, spaces and tickets the caller may read now. */
+        /** Searches posts, answers and comments, members, spaces, tickets, knowledge-base articles and documents the caller may read now. */
         get: operations["getSearch"];
         put?: never;
         post?: never;
@@ -2508,7 +2788,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The closest solved questions to what a member is writing (the question and ticket composers). */
+        /** The closest published knowledge-base articles and solved questions to what a member is writing (the question and ticket composers): articles first. */
         get: operations["getSearchSuggest"];
         put?: never;
         post?: never;
@@ -2547,6 +2827,94 @@ export interface paths {
         get: operations["getSpacesId"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/spaces/{id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A space's documents by title, 50 a page, with its folders and tags (each with its count) and whether the caller may upload (readers of the space). */
+        get: operations["getSpacesIdDocuments"];
+        put?: never;
+        /** Make a document of an uploaded file, with its title, description, folder (up to 3 levels) and tags (up to 10): the file must be in the bucket with the type and size given, else 400 and nothing is written. Publishes document.uploaded. */
+        post: operations["postSpacesIdDocuments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/spaces/{id}/documents/{docId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A document with its versions, newest first (readers of the space). */
+        get: operations["getSpacesIdDocumentsDocId"];
+        put?: never;
+        post?: never;
+        /** Delete a document and its versions (those who upload). */
+        delete: operations["deleteSpacesIdDocumentsDocId"];
+        options?: never;
+        head?: never;
+        /** Change a document's title, description, folder or tags (those who upload). */
+        patch: operations["patchSpacesIdDocumentsDocId"];
+        trace?: never;
+    };
+    "/api/spaces/{id}/documents/{docId}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign a download of a document (5 minutes) and count it: each call is one download (an atomic count, exact under concurrent downloads). Readers of the space. */
+        post: operations["postSpacesIdDocumentsDocIdDownload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/spaces/{id}/documents/{docId}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make an uploaded file the newest version of a document; the older versions stay, each downloadable. Publishes document.uploaded. */
+        post: operations["postSpacesIdDocumentsDocIdVersions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/spaces/{id}/documents/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign the upload of a file for a document or a new version (5 minutes; PNG, JPEG, GIF, WebP, PDF, text, CSV, ZIP, Word, Excel, PowerPoint; at most 25 MB), checked before anything is uploaded (the space's owner, moderators, experts, editors; staff). */
+        post: operations["postSpacesIdDocumentsUploads"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2646,7 +3014,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Make a member a space moderator, or a member again (the owner or staff; in a customer space, support agents). */
+        /** Give a member a space role: member, moderator, expert or editor (experts and editors write the space's articles and upload its documents; they do not moderate); by the owner or staff (in a customer space, support agents). */
         put: operations["putSpacesIdMembersMemberRole"];
         post?: never;
         delete?: never;
@@ -3149,7 +3517,7 @@ export interface components {
             optedOut: boolean;
         };
         /** @enum {string} */
-        Action: "campaigns.manage" | "community.settings" | "content.moderate" | "ideas.status" | "invitations.friend" | "invitations.staff" | "kpis.manage" | "kpis.read" | "members.moderate" | "members.roles" | "members.staff-fields" | "members.staff-names" | "moderation.audit" | "newsletters.audience" | "newsletters.lists" | "newsletters.results" | "newsletters.send" | "newsletters.tracking" | "newsletters.write" | "posts.announce" | "rewards.catalogue" | "rewards.settings" | "rewards.staff" | "search.analytics" | "signed-in" | "spaces.create" | "spaces.moderate-all" | "support.settings" | "tickets.work" | "visitors";
+        Action: "campaigns.manage" | "community.settings" | "content.moderate" | "ideas.status" | "invitations.friend" | "invitations.staff" | "knowledge.feedback" | "knowledge.write" | "kpis.manage" | "kpis.read" | "members.moderate" | "members.roles" | "members.staff-fields" | "members.staff-names" | "moderation.audit" | "newsletters.audience" | "newsletters.lists" | "newsletters.results" | "newsletters.send" | "newsletters.tracking" | "newsletters.write" | "posts.announce" | "rewards.catalogue" | "rewards.settings" | "rewards.staff" | "search.analytics" | "signed-in" | "spaces.create" | "spaces.moderate-all" | "support.settings" | "tickets.work" | "visitors";
         Address: {
             city: string;
             country: string;
@@ -3210,6 +3578,43 @@ export interface components {
         ArchivePage: {
             entries: components["schemas"]["ArchiveEntry"][];
             next?: string;
+        };
+        Article: {
+            author: components["schemas"]["Person"];
+            body: string;
+            bookmarked: boolean;
+            canEdit: boolean;
+            categoryId: string;
+            categoryName: string;
+            /** Format: date-time */
+            createdAt: string;
+            editor: components["schemas"]["Person"];
+            excerpt: string;
+            following: boolean;
+            helpful: components["schemas"]["Helpful"];
+            html: string;
+            id: string;
+            myFeedback: boolean;
+            /** Format: date-time */
+            publishedAt: string;
+            source: components["schemas"]["Source"];
+            spaceId: string;
+            spaceName: string;
+            status: string;
+            title: string;
+            /** Format: date-time */
+            updatedAt: string;
+            version: number;
+        };
+        ArticleInput: {
+            baseVersion?: number;
+            body: string;
+            categoryId: string;
+            title: string;
+        };
+        ArticlePage: {
+            articles: components["schemas"]["knowledge.Summary"][];
+            next: string;
         };
         AssignRequest: {
             assigneeId: string;
@@ -3294,6 +3699,20 @@ export interface components {
         Block: {
             kind: string;
             limit?: number;
+        };
+        Bookmark: {
+            /** Format: date-time */
+            createdAt: string;
+            id: string;
+            kind: string;
+            spaceId: string;
+            spaceName: string;
+            title: string;
+            url: string;
+        };
+        "bookmarks.Page": {
+            bookmarks: components["schemas"]["Bookmark"][];
+            next: string;
         };
         Branding: {
             color: string;
@@ -3412,6 +3831,30 @@ export interface components {
         CatalogueSettings: {
             addressDays: number;
         };
+        Category: {
+            articles: number;
+            description: string;
+            following: boolean;
+            id: string;
+            name: string;
+            position: number;
+            spaceId: string;
+            spaceName: string;
+        };
+        CategoryInput: {
+            description: string;
+            name: string;
+            spaceId?: string;
+        };
+        CategoryList: {
+            canWrite: boolean;
+            categories: components["schemas"]["Category"][];
+        };
+        CategoryPatch: {
+            description?: string;
+            name?: string;
+            position?: number;
+        };
         Challenge: {
             action?: string;
             count?: number;
@@ -3436,12 +3879,23 @@ export interface components {
             spaceId?: string;
             title: string;
         };
+        Change: {
+            op: string;
+            text: string;
+        };
+        ChangeRequest: {
+            description?: string;
+            folder?: string;
+            tags?: string[];
+            title?: string;
+        };
         ClickBody: {
             position: number;
             resultId: string;
             searchId: string;
         };
         Comment: {
+            articleId?: string;
             authorAvatar?: boolean;
             authorDeleted?: boolean;
             authorId: string;
@@ -3548,6 +4002,12 @@ export interface components {
         DeleteRequest: {
             confirm: boolean;
         };
+        DiffResult: {
+            body: components["schemas"]["Change"][];
+            from: number;
+            title: components["schemas"]["Change"][];
+            to: number;
+        };
         Digest: {
             archive?: boolean;
             blocks: components["schemas"]["Block"][];
@@ -3565,7 +4025,7 @@ export interface components {
             timeZone: string;
             /** Format: date-time */
             updatedAt: string;
-            versions: components["schemas"]["Version"][];
+            versions: components["schemas"]["newsletters.Version"][];
             weekday: number;
         };
         DigestInput: {
@@ -3594,6 +4054,50 @@ export interface components {
         DirectoryPageResult: {
             members: components["schemas"]["DirectoryEntry"][];
             next?: string;
+        };
+        Document: {
+            bookmarked: boolean;
+            canEdit: boolean;
+            contentType: string;
+            /** Format: date-time */
+            createdAt: string;
+            description: string;
+            downloads: number;
+            folder: string;
+            id: string;
+            name: string;
+            size: number;
+            spaceId: string;
+            tags: string[];
+            title: string;
+            /** Format: date-time */
+            updatedAt: string;
+            uploadedBy: components["schemas"]["Uploader"];
+            version: number;
+            versions?: components["schemas"]["FileVersion"][];
+        };
+        "documents.Page": {
+            canUpload: boolean;
+            documents: components["schemas"]["Document"][];
+            folders: components["schemas"]["Folder"][];
+            next: string;
+            tags: components["schemas"]["Tag"][];
+        };
+        "documents.Upload": {
+            /** Format: date-time */
+            expiresAt: string;
+            key: string;
+            uploadUrl: string;
+        };
+        "documents.UploadRequest": {
+            contentType: string;
+            name: string;
+            size: number;
+        };
+        Download: {
+            /** Format: date-time */
+            expiresAt: string;
+            url: string;
         };
         Edit: {
             body: string;
@@ -3693,6 +4197,7 @@ export interface components {
         };
         ExportedPreferences: {
             activityEmails: boolean;
+            knowledgeEmails: boolean;
             language: string;
             rulesAccepted: number;
         };
@@ -3761,16 +4266,61 @@ export interface components {
             postId: string;
             postTitle?: string;
         };
+        Feedback: {
+            /** Format: date-time */
+            at: string;
+            comment: string;
+            helpful: boolean;
+        };
+        FeedbackInput: {
+            comment?: string;
+            helpful: boolean;
+        };
+        FeedbackList: {
+            comments: components["schemas"]["Feedback"][];
+            next: string;
+            no: number;
+            yes: number;
+        };
+        FileRequest: {
+            contentType: string;
+            key: string;
+            name: string;
+            size: number;
+        };
+        FileVersion: {
+            /** Format: date-time */
+            at: string;
+            contentType: string;
+            name: string;
+            size: number;
+            uploadedBy: components["schemas"]["Uploader"];
+            version: number;
+        };
         Finding: {
             code: string;
             from: number;
             kpi: string;
             to: number;
         };
+        Folder: {
+            documents: number;
+            path: string;
+        };
+        FollowState: {
+            following: boolean;
+        };
         FriendRequest: {
             email: string;
             locale?: string;
             message?: string;
+        };
+        FromAnswerInput: {
+            categoryId: string;
+            commentId: string;
+            postId: string;
+            publish?: boolean;
+            title?: string;
         };
         FromQuestionRequest: {
             product: string;
@@ -3880,6 +4430,10 @@ export interface components {
             id: string;
             to: string;
         };
+        Helpful: {
+            no: number;
+            yes: number;
+        };
         History: {
             revisions: components["schemas"]["Revision"][];
         };
@@ -3952,6 +4506,33 @@ export interface components {
         InviteRequest: {
             memberId: string;
         };
+        "knowledge.Summary": {
+            author: components["schemas"]["Person"];
+            categoryId: string;
+            categoryName: string;
+            excerpt: string;
+            id: string;
+            /** Format: date-time */
+            publishedAt: string;
+            spaceId: string;
+            spaceName: string;
+            status: string;
+            title: string;
+            /** Format: date-time */
+            updatedAt: string;
+            version: number;
+        };
+        "knowledge.Version": {
+            action?: string;
+            /** Format: date-time */
+            at: string;
+            body?: string;
+            editor: components["schemas"]["Person"];
+            html?: string;
+            restoredFrom?: number;
+            title: string;
+            version: number;
+        };
         KpiReport: {
             /** Format: date-time */
             baselineAt?: string;
@@ -4019,6 +4600,7 @@ export interface components {
             hasAvatar: boolean;
             id: string;
             interests: string[];
+            knowledgeEmails: boolean;
             links: string[];
             locale: string;
             location: string;
@@ -4040,6 +4622,7 @@ export interface components {
             hasAvatar: boolean;
             id: string;
             interests: string[];
+            knowledgeEmails: boolean;
             links: string[];
             locale: string;
             location: string;
@@ -4060,6 +4643,7 @@ export interface components {
         };
         "members.Preferences": {
             activityEmails: boolean;
+            knowledgeEmails?: boolean;
         };
         "members.Settings": {
             /** @enum {string} */
@@ -4135,6 +4719,9 @@ export interface components {
         MoveTargets: {
             spaces: components["schemas"]["MoveTarget"][];
         };
+        MyFeedback: {
+            myFeedback: boolean;
+        };
         MyRewards: {
             account: components["schemas"]["Account"];
             badges: components["schemas"]["Award"][];
@@ -4149,6 +4736,16 @@ export interface components {
         NewComment: {
             body: string;
             parentId?: string;
+        };
+        NewDocument: {
+            contentType: string;
+            description?: string;
+            folder?: string;
+            key: string;
+            name: string;
+            size: number;
+            tags?: string[];
+            title: string;
         };
         NewPost: {
             body: string;
@@ -4181,7 +4778,7 @@ export interface components {
             state: string;
             /** Format: date-time */
             updatedAt: string;
-            versions: components["schemas"]["Version"][];
+            versions: components["schemas"]["newsletters.Version"][];
         };
         NewsletterInput: {
             archive?: boolean;
@@ -4191,7 +4788,7 @@ export interface components {
             name: string;
             periodDays?: number;
             segment: components["schemas"]["Segment"];
-            versions: components["schemas"]["Version"][];
+            versions: components["schemas"]["newsletters.Version"][];
         };
         "newsletters.Page": {
             newsletters: components["schemas"]["Newsletter"][];
@@ -4225,6 +4822,13 @@ export interface components {
             ratePerSecond: number;
             timeZone: string;
         };
+        "newsletters.Version": {
+            body: string;
+            firstNameFallback?: string;
+            lang: string;
+            preheader?: string;
+            subject: string;
+        };
         NewsletterUpdate: {
             archive?: boolean;
             blocks: components["schemas"]["Block"][];
@@ -4235,7 +4839,7 @@ export interface components {
             name: string;
             periodDays?: number;
             segment: components["schemas"]["Segment"];
-            versions: components["schemas"]["Version"][];
+            versions: components["schemas"]["newsletters.Version"][];
         };
         NewTicket: {
             attachments?: components["schemas"]["Attachment"][];
@@ -4249,6 +4853,8 @@ export interface components {
             actorDeleted?: boolean;
             actorId?: string;
             actorName?: string;
+            articleId?: string;
+            articleVersion?: number;
             /** Format: date-time */
             at: string;
             commentId?: string;
@@ -4312,6 +4918,10 @@ export interface components {
         Part: {
             mark: boolean;
             text: string;
+        };
+        Person: {
+            id: string;
+            name: string;
         };
         Point: {
             day: string;
@@ -4431,6 +5041,7 @@ export interface components {
             writing: components["schemas"]["Writing"];
         };
         Problem: {
+            articleId?: string;
             code: string;
             detail?: string;
             field?: string;
@@ -4605,6 +5216,9 @@ export interface components {
             commentId?: string;
             note?: string;
             reason: string;
+        };
+        RestoreInput: {
+            version: number;
         };
         ReverseRequest: {
             /** Format: date-time */
@@ -4874,6 +5488,10 @@ export interface components {
             return?: string;
             switchAccount?: boolean;
         };
+        Source: {
+            commentId: string;
+            postId: string;
+        };
         Space: {
             /** Format: date-time */
             createdAt: string;
@@ -4921,6 +5539,9 @@ export interface components {
             email: string;
             invitation?: string;
             locale?: string;
+        };
+        State: {
+            bookmarked: boolean;
         };
         StateRequest: {
             action: string;
@@ -4989,6 +5610,10 @@ export interface components {
         SuppressionPage: {
             items: components["schemas"]["Suppression"][];
             next?: string;
+        };
+        Tag: {
+            documents: number;
+            tag: string;
         };
         Targets: {
             firstResponseMinutes: number;
@@ -5148,6 +5773,10 @@ export interface components {
             list: "digest" | "product" | "events";
             unsubscribed: boolean;
         };
+        Uploader: {
+            id: string;
+            name: string;
+        };
         Variant: {
             added: number;
             id: string;
@@ -5159,12 +5788,8 @@ export interface components {
             label: string;
             stock?: number;
         };
-        Version: {
-            body: string;
-            firstNameFallback?: string;
-            lang: string;
-            preheader?: string;
-            subject: string;
+        VersionList: {
+            versions: components["schemas"]["knowledge.Version"][];
         };
         View: {
             agent: boolean;
@@ -5186,7 +5811,7 @@ export interface components {
             defaultLang: string;
             name: string;
             periodDays?: number;
-            versions: components["schemas"]["Version"][];
+            versions: components["schemas"]["newsletters.Version"][];
         };
     };
     responses: never;
@@ -5649,6 +6274,268 @@ export interface operations {
             };
             /** @description Too many from this address */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getBookmarks: {
+        parameters: {
+            query?: {
+                /** @description The next page's cursor */
+                cursor?: string;
+                /** @description Only bookmarks of this kind (post, article, document) */
+                kind?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bookmarks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["bookmarks.Page"];
+                };
+            };
+            /** @description Bad kind or cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getBookmarksKindId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                kind: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The state */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["State"];
+                };
+            };
+            /** @description Bad kind */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such thing, or not one the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putBookmarksKindId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                kind: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The state */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["State"];
+                };
+            };
+            /** @description Bad kind */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned, or a cross-origin request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such thing, or not one the caller may see (nothing written) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The same request is still being processed (request_in_progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteBookmarksKindId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                kind: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The state */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["State"];
+                };
+            };
+            /** @description Bad kind */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned, or a cross-origin request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The same request is still being processed (request_in_progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7509,6 +8396,1462 @@ export interface operations {
                 };
             };
             /** @description The same request is still being processed (request_in_progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getKbArticles: {
+        parameters: {
+            query?: {
+                /** @description Only this category's articles */
+                category?: string;
+                /** @description The next page's cursor */
+                cursor?: string;
+                /** @description Words the title's words start with (the agents' picker), at most 100 characters */
+                q?: string;
+                /** @description A space's id; absent: the community-wide articles */
+                space?: string;
+                /** @description draft or published (drafts: the place's editors only; the default for others is published) */
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of article summaries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticlePage"];
+                };
+            };
+            /** @description Bad status, q or cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description status=draft for a reader who is no editor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a space the caller may not see (hidden, or a customer space they are not in): space_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postKbArticles: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArticleInput"];
+            };
+        };
+        responses: {
+            /** @description The article */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description Bad title (1–150) or body (≤ 100,000 bytes) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an editor of the place */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such category, or a space the caller may not see (hidden, or a customer space they are not in): space_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The same request is still being processed (request_in_progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 256 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getKbArticlesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The article */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such article, a draft the caller may not edit, or a space the caller may not see (hidden, or a customer space they are not in): space_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putKbArticlesId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArticleInput"];
+            };
+        };
+        responses: {
+            /** @description The article */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description Bad title, body, category or baseVersion */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an editor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such article, a draft the caller may not edit, or a space the caller may not see (hidden, or a customer space they are not in): space_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description article_changed: baseVersion is not the current version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 256 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getKbArticlesIdDiff: {
+        parameters: {
+            query: {
+                /** @description The older version */
+                from: string;
+                /** @description The newer version */
+                to: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The diff */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiffResult"];
+                };
+            };
+            /** @description Bad from or to */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such article, a draft the caller may not edit, or a space the caller may not see (hidden, or a customer space they are not in): space_not_found; or no such version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getKbArticlesIdFeedback: {
+        parameters: {
+            query?: {
+                /** @description The next page's cursor */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Counts and comments */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackList"];
+                };
+            };
+            /** @description Bad cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Neither staff nor an editor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such article, a draft the caller may not edit, or a space the caller may not see (hidden, or a customer space they are not in): space_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postKbArticlesIdFeedback: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FeedbackInput"];
+            };
+        };
+        responses: {
+            /** @description The caller's answer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyFeedback"];
+                };
+            };
+            /** @description Comment too long */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned, or a cross-origin request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such article, a draft the caller may not edit, or a space the caller may not see (hidden, or a customer space they are not in): space_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The same request is still being processed (request_in_progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putKbArticlesIdFollow: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Whether the caller follows it now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowState"];
+                };
+            };
+            /** @description Bad Idempotency-Key header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned, or a cross-origin request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such article, a draft the caller may not edit, or a space the caller may not see (hidden, or a customer space they are not in): space_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The same request is still being processed (request_in_progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteKbArticlesIdFollow: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Whether the caller follows it now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowState"];
+                };
+            };
+            /** @description Bad Idempotency-Key header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned, or a cross-origin request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such article, a draft the caller may not edit, or a space the caller may not see (hidden, or a customer space they are not in): space_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The same request is still being processed (request_in_progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postKbArticlesIdPublish: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The article */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description Bad Idempotency-Key header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an editor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such article, a draft the caller may not edit, or a space the caller may not see (hidden, or a customer space they are not in): space_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The same request is still being processed (request_in_progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postKbArticlesIdRestore: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RestoreInput"];
+            };
+        };
+        responses: {
+            /** @description The article */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description No such version */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an editor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such article, a draft the caller may not edit, or a space the caller may not see (hidden, or a customer space they are not in): space_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Saved meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postKbArticlesIdUnpublish: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The article */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description Bad Idempotency-Key header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an editor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such article, a draft the caller may not edit, or a space the caller may not see (hidden, or a customer space they are not in): space_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The same request is still being processed (request_in_progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getKbArticlesIdVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionList"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such article, a draft the caller may not edit, or a space the caller may not see (hidden, or a customer space they are not in): space_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getKbArticlesIdVersionsV: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                v: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["knowledge.Version"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such article, a draft the caller may not edit, or a space the caller may not see (hidden, or a customer space they are not in): space_not_found; or no such version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getKbCategories: {
+        parameters: {
+            query?: {
+                /** @description A space's id; absent: the community-wide categories */
+                space?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The categories */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryList"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a space the caller may not see (hidden, or a customer space they are not in): space_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postKbCategories: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CategoryInput"];
+            };
+        };
+        responses: {
+            /** @description The category */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Category"];
+                };
+            };
+            /** @description Bad name (1–80) or description (≤ 500) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an editor of the place */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a space the caller may not see (hidden, or a customer space they are not in): space_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The place has 200 categories */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patchKbCategoriesId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CategoryPatch"];
+            };
+        };
+        responses: {
+            /** @description The category */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Category"];
+                };
+            };
+            /** @description Bad name, description or position */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an editor of the place */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such category, or a space the caller may not see (hidden, or a customer space they are not in): space_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The same request is still being processed (request_in_progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putKbCategoriesIdFollow: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Whether the caller follows it now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowState"];
+                };
+            };
+            /** @description Bad Idempotency-Key header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned, or a cross-origin request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such category, or a space the caller may not see (hidden, or a customer space they are not in): space_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The same request is still being processed (request_in_progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteKbCategoriesIdFollow: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Whether the caller follows it now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowState"];
+                };
+            };
+            /** @description Bad Idempotency-Key header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, or the account is suspended or banned, or a cross-origin request */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such category, or a space the caller may not see (hidden, or a customer space they are not in): space_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The same request is still being processed (request_in_progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "postKbFrom-answer": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FromAnswerInput"];
+            };
+        };
+        responses: {
+            /** @description The article */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description Bad title */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an editor of the category's place */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such category or answer, or one the caller may not read */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description answer_not_accepted, or answer_has_article (the problem's articleId names it) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15955,7 +18298,7 @@ export interface operations {
                 facets?: string;
                 /** @description Created on or after this day (YYYY-MM-DD) */
                 from?: string;
-                /** @description Kinds to find, comma-separated: discussion, question, idea, comment, member, space, ticket */
+                /** @description Kinds to find, comma-separated: discussion, question, idea, comment, member, space, ticket, article, document */
                 kind?: string;
                 /** @description The next page's offset (0 to 1000); only the first page (offset 0) counts as a search and has a searchId of its own */
                 offset?: string;
@@ -16394,6 +18737,643 @@ export interface operations {
             };
             /** @description No such space */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSpacesIdDocuments: {
+        parameters: {
+            query?: {
+                /** @description The next page's cursor */
+                cursor?: string;
+                /** @description Only the documents directly in this folder ("a/b"); absent: every folder */
+                folder?: string;
+                /** @description Only the documents with this tag */
+                tag?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The documents */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["documents.Page"];
+                };
+            };
+            /** @description Bad folder, tag or cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a member of the closed space */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such space */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postSpacesIdDocuments: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewDocument"];
+            };
+        };
+        responses: {
+            /** @description The document */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Document"];
+                };
+            };
+            /** @description Bad description, or the file is not as declared */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description May not upload here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such space */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The same request is still being processed (request_in_progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over 25 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSpacesIdDocumentsDocId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                docId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Document"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a member of the closed space */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such space (or one hidden from the caller) or document */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteSpacesIdDocumentsDocId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                docId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Idempotency-Key header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description May not delete it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such space (or one hidden from the caller) or document */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The same request is still being processed (request_in_progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patchSpacesIdDocumentsDocId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                docId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeRequest"];
+            };
+        };
+        responses: {
+            /** @description The document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Document"];
+                };
+            };
+            /** @description Bad title, description, folder or tags */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description May not change it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such space (or one hidden from the caller) or document */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description It changed meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postSpacesIdDocumentsDocIdDownload: {
+        parameters: {
+            query?: {
+                /** @description A version's number; absent: the newest */
+                version?: string;
+            };
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                docId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Where to GET the file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Download"];
+                };
+            };
+            /** @description No such version */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a member of the closed space */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such space (or one hidden from the caller) or document */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The same request is still being processed (request_in_progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postSpacesIdDocumentsDocIdVersions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                docId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FileRequest"];
+            };
+        };
+        responses: {
+            /** @description The document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Document"];
+                };
+            };
+            /** @description The file is not as declared */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description May not upload here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such space (or one hidden from the caller) or document */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Another version was added meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over 25 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postSpacesIdDocumentsUploads: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Names the request so that sending it again does nothing more (draft-ietf-httpapi-idempotency-key-header); remembered 24 hours */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["documents.UploadRequest"];
+            };
+        };
+        responses: {
+            /** @description Where to PUT the file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["documents.Upload"];
+                };
+            };
+            /** @description Bad type or size */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description May not upload here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such space */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The same request is still being processed (request_in_progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over 25 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -423,7 +423,7 @@ export const newsletterSendingApi = {
 // write, preview, test, brand and set the digests; every member reads the archive.
 export type Newsletter = Schemas['Newsletter'];
 export type NewsletterInput = Schemas['NewsletterInput'];
-export type NewsletterVersion = Schemas['Version'];
+export type NewsletterVersion = Schemas['newsletters.Version'];
 export type NewsletterBlock = Schemas['Block'];
 export type NewsletterWriting = Schemas['Writing'];
 export type NewsletterPreview = Schemas['Preview'];
