@@ -28,7 +28,8 @@ type knowledgePlaces struct{ spaces *spaces.Service }
 // Access: community-wide, whoever the route's guard let in reads (members; visitors
 // when the community lets them read), staff (knowledge.write) edit. In a space, the
 // space's rules (spaces.AccessOf: a hidden or customer space the caller may not know
-// of is 404 space_not_found); editors are the space's Edit (staff, owner, moderators,
+// of is 404 space_not_found; a closed space's non-member gets 403 not_space_member, as
+// for its posts and documents); editors are the space's Edit (staff, owner, moderators,
 // experts, editors) and the holders of knowledge.write who read the space.
 func (p knowledgePlaces) Access(ctx context.Context, actor auth.Principal, spaceID string) (knowledge.Access, error) {
 	write := policy.Allowed(actor.Roles, policy.KnowledgeWrite)
@@ -39,6 +40,9 @@ func (p knowledgePlaces) Access(ctx context.Context, actor auth.Principal, space
 	a, err := p.spaces.AccessOf(ctx, actor, spaceID)
 	if err != nil {
 		return knowledge.Access{}, err
+	}
+	if !a.Read && !a.Edit {
+		return knowledge.Access{}, spaces.NotMemberOf(spaceID)
 	}
 	return knowledge.Access{Read: a.Read, Edit: a.Edit || (a.Read && write && actor.MemberID != ""), Feedback: a.Read && feedback,
 		SpaceName: a.Space.Name}, nil

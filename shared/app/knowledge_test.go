@@ -130,6 +130,15 @@ func TestKnowledgeRoutesByRoleInAHiddenSpace(t *testing.T) {
 	if len(page.Articles) != 2 {
 		t.Fatalf("an editor's list: %+v", page.Articles)
 	}
+	// A closed space's outsider: 403 not_space_member, as for its posts.
+	club := c.space(admin, "Club", spaces.Closed)
+	clubCat := c.kbCategory(admin, club.ID, "Rules")
+	for _, path := range []string{"/api/kb/categories?space=" + club.ID, "/api/kb/articles?space=" + club.ID,
+		"/api/kb/articles/" + c.kbArticle(admin, clubCat.ID, "Club rules", "Be kind.", true).ID} {
+		if status, raw := c.call(outsider, "GET", path, "", nil); status != 403 || problemCode(raw) != "not_space_member" {
+			t.Errorf("closed space outsider %s: %d %s", path, status, raw)
+		}
+	}
 
 	before := c.settledItems()
 	for _, rt := range kbRoutes(published, cat, vault.ID) {

@@ -359,10 +359,11 @@ func (s *Service) article(ctx context.Context, actor auth.Principal, id string) 
 }
 
 // MayRead reports whether actor may read an article now (published in a place they
-// read, or one they edit): what notifications and search check at delivery.
+// read, or one they edit): what notifications and bookmarks check at delivery. A
+// refusal (not found, forbidden: a space they left) is false, not an error.
 func (s *Service) MayRead(ctx context.Context, actor auth.Principal, id string) (bool, Stored, error) {
 	a, _, err := s.article(ctx, actor, id)
-	if errs.Is(err, ErrNoArticle.Code) || errs.Is(err, "space_not_found") {
+	if e, ok := errs.As(err); ok && (e.Kind == errs.NotFound || e.Kind == errs.Forbidden) {
 		return false, Stored{}, nil
 	}
 	return err == nil, a, err
@@ -627,14 +628,49 @@ func (s *Service) SetPublished(ctx context.Context, actor auth.Principal, id str
 	return Article{}, ErrChanged
 }
 
-// Versions is an article's history, newest first, with who saved each.
-func (s *Service) Versions(ctx context.Context, actor auth.Principal, id string) (VersionList, error) {
-	if _, _, err := s.article(ctx, actor, id); err != nil {
-		return VersionList{}, err
+// shownVersions are the versions a reader may read: all for the article's editors; for
+// others, those that were the published article (from a publication up to the next
+// unpublish), so a draft's text never shown to readers stays the editors'.
+func shownVersions(list []Version, edit bool) map[int]bool {
+	out := make(map[int]bool, len(list))
+	published := false
+	for _, v := range list {
+		switch v.Action {
+		case ActionPublished:
+			published = true
+		case ActionUnpublished:
+			published = false
+		}
+		out[v.Version] = edit || published
+	}
+	return out
+}
+
+// versionsFor reads an article's versions (oldest first) and those actor may read.
+func (s *Service) versionsFor(ctx context.Context, actor auth.Principal, id string) ([]Version, map[int]bool, error) {
+	_, acc, err := s.article(ctx, actor, id)
+	if err != nil {
+		return nil, nil, err
 	}
 	list, err := s.Store.Versions(ctx, id)
 	if err != nil {
+		return nil, nil, err
+	}
+	return list, shownVersions(list, acc.Edit), nil
+}
+
+// Versions is an article's history, newest first, with who saved each (for readers who
+// do not edit it, the versions that were published).
+func (s *Service) Versions(ctx context.Context, actor auth.Principal, id string) (VersionList, error) {
+	all, shown, err := s.versionsFor(ctx, actor, id)
+	if err != nil {
 		return VersionList{}, err
+	}
+	var list []Version
+	for _, v := range all {
+		if shown[v.Version] {
+			list = append(list, v)
+		}
 	}
 	ids := make([]string, len(list))
 	for i := range list {
@@ -653,13 +689,14 @@ func (s *Service) Versions(ctx context.Context, actor auth.Principal, id string)
 	return VersionList{Versions: out}, nil
 }
 
-// Version is one version's content. Only the article's editors read its older
-// versions' text when it is a draft; readers of a published article read its history.
+// Version is one version's content (for readers who do not edit the article, one that
+// was published: else 404 version_not_found).
 func (s *Service) Version(ctx context.Context, actor auth.Principal, id string, n int) (Version, error) {
-	if _, _, err := s.article(ctx, actor, id); err != nil {
+	_, shown, err := s.versionsFor(ctx, actor, id)
+	if err != nil {
 		return Version{}, err
 	}
-	if n < 1 {
+	if !shown[n] {
 		return Version{}, ErrNoVersion
 	}
 	v, err := s.Store.Version(ctx, id, n)
@@ -676,11 +713,15 @@ func (s *Service) Version(ctx context.Context, actor auth.Principal, id string, 
 
 // Diff compares two versions of an article, word by word.
 func (s *Service) Diff(ctx context.Context, actor auth.Principal, id string, from, to int) (DiffResult, error) {
-	if _, _, err := s.article(ctx, actor, id); err != nil {
+	_, shown, err := s.versionsFor(ctx, actor, id)
+	if err != nil {
 		return DiffResult{}, err
 	}
 	if from < 1 || to < 1 {
 		return DiffResult{}, errs.InvalidField("from", "invalid_version", "from and to are version numbers of this article.")
+	}
+	if !shown[from] || !shown[to] {
+		return DiffResult{}, ErrNoVersion
 	}
 	a, err := s.Store.Version(ctx, id, from)
 	if err != nil {

@@ -118,6 +118,19 @@ func TestKnowledgeVersionsDiffRestoreAndStaleSaves(t *testing.T) {
 	if got := strings.Join(actions, " "); got != "4:restored 3:edited 2:published 1:created" || hist.Versions[0].RestoredFrom != 1 || hist.Versions[0].Editor.Name != "Eda" {
 		t.Fatalf("history: %s %+v", got, hist.Versions[0])
 	}
+	// A reader who does not edit it reads the versions that were published: not the
+	// draft of version 1.
+	reader := &knowledge.Service{Store: st.Knowledge(), Places: kbPlaces{knowledge.Access{Read: true}}}
+	rh, err := reader.Versions(ctx, auth.Principal{MemberID: "m_reader"}, a.ID)
+	if err != nil || len(rh.Versions) != 3 || rh.Versions[2].Version != 2 {
+		t.Fatalf("a reader's history: %+v %v", rh.Versions, err)
+	}
+	if _, err := reader.Version(ctx, auth.Principal{MemberID: "m_reader"}, a.ID, 1); !errs.Is(err, "version_not_found") {
+		t.Fatalf("a reader reads the draft version: %v", err)
+	}
+	if _, err := reader.Diff(ctx, auth.Principal{MemberID: "m_reader"}, a.ID, 1, 2); !errs.Is(err, "version_not_found") {
+		t.Fatalf("a reader diffs the draft version: %v", err)
+	}
 	v3, err := svc.Version(ctx, ed, a.ID, 3)
 	if err != nil || v3.Title != "Reset the office printer" || !strings.Contains(v3.HTML, "twenty") {
 		t.Fatalf("version 3: %+v %v", v3, err)
