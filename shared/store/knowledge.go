@@ -353,11 +353,12 @@ func (s *Knowledge) Article(ctx context.Context, id string) (knowledge.Stored, e
 }
 
 // Articles implements knowledge.Store: a page of GSI1 KBARTS#<place>, newest change
-// first, filtered by category, status and title words (a place holds hundreds of
-// articles: the filter reads at most 100 per page).
+// first, filtered by category, status and title words: a page is filled by up to
+// kbListReads queries (a filter drops items DynamoDB counts), so a filtered page may
+// hold fewer than limit only when those reads found no more (next goes on from there).
 func (s *Knowledge) Articles(ctx context.Context, spaceID string, f knowledge.ListFilter, cursor string, limit int) ([]knowledge.Stored, string, error) {
 	in := &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1), ScanIndexForward: aws.Bool(false),
-		Limit: aws.Int32(int32(max(limit, 100))), KeyConditionExpression: aws.String(gsi1Is),
+		Limit: aws.Int32(int32(limit)), KeyConditionExpression: aws.String(gsi1Is),
 		ExpressionAttributeValues: item{":pk": avS(kbArticlesPK(spaceID))}}
 	var filters []string
 	names := map[string]string{}
@@ -385,16 +386,23 @@ func (s *Knowledge) Articles(ctx context.Context, spaceID string, f knowledge.Li
 		in.FilterExpression = aws.String(strings.Join(filters, " AND "))
 		in.ExpressionAttributeNames = names
 	}
-	list, next, err := pageOf(ctx, s.Store, scope, cursor, in, func(av item) (knowledge.Stored, bool, error) {
-		var it kbArticleItem
-		err := attributevalue.UnmarshalMap(av, &it)
-		return it.stored(), true, err
-	})
-	if err != nil {
-		return nil, "", fmt.Errorf("store.Articles: %w", err)
-	}
-	return list, next, nil
+	return fillPage(ctx, s.Store, thinList[knowledge.Stored]{op: "store.Articles", scope: scope,
+		query: func(_ string, n int) *dynamodb.QueryInput {
+			q := *in
+			q.Limit = aws.Int32(int32(n))
+			return &q
+		},
+		keyOf: keyOf(AttrPK, AttrSK, AttrGSI1PK, AttrGSI1SK),
+		conv: func(av item) (knowledge.Stored, bool, error) {
+			var it kbArticleItem
+			err := attributevalue.UnmarshalMap(av, &it)
+			return it.stored(), true, err
+		}}, cursor, limit, kbListReads)
 }
+
+// kbListReads bounds the queries of one page of articles (each reads what the page
+// still lacks; a filter leaves some out).
+const kbListReads = 5
 
 // Versions implements knowledge.Store: every version, oldest first.
 func (s *Knowledge) Versions(ctx context.Context, articleID string) ([]knowledge.Version, error) {

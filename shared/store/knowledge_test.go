@@ -290,3 +290,69 @@ func TestKnowledgeCategoryLimit(t *testing.T) {
 		t.Fatalf("a refused category wrote %d items", after-before)
 	}
 }
+
+// A place's articles page by page, last changed first: every article once; the title
+// filter (the agents' picker) and the status filter fill their page across reads.
+func TestKnowledgeArticleListPagesAndFilters(t *testing.T) {
+	t.Parallel()
+	svc, st, _ := newKB(t)
+	ed := auth.Principal{MemberID: named(t, st, "Eda")}
+	c := kbCategory(t, svc, ed, "Many")
+	for i := range 65 {
+		title := fmt.Sprintf("Article %02d", i)
+		if i%20 == 3 {
+			title = fmt.Sprintf("Printer reset %02d", i)
+		}
+		a, err := svc.CreateArticle(ctx, ed, knowledge.ArticleInput{Title: title, Body: "x", CategoryID: c.ID})
+		if err == nil && i%2 == 0 {
+			_, err = svc.SetPublished(ctx, ed, a.ID, true)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen := map[string]bool{}
+	cursor := ""
+	for pages := 0; ; pages++ {
+		page, err := svc.Articles(ctx, ed, "", "", "", "", cursor)
+		if err != nil || pages > 5 {
+			t.Fatalf("page %d: %v", pages, err)
+		}
+		for _, a := range page.Articles {
+			if seen[a.ID] {
+				t.Fatalf("%s twice", a.ID)
+			}
+			seen[a.ID] = true
+		}
+		if cursor = page.Next; cursor == "" {
+			break
+		}
+	}
+	if len(seen) != 65 {
+		t.Fatalf("listed %d of 65", len(seen))
+	}
+	picked, err := svc.Articles(ctx, ed, "", "", "", "print RES", "")
+	if err != nil || len(picked.Articles) != 4 {
+		t.Fatalf("picker: %d %v", len(picked.Articles), err)
+	}
+	// 33 published of 65: the pages (each filled by at most 5 reads) give each once.
+	count, cursor := 0, ""
+	for pages := 0; ; pages++ {
+		published, err := svc.Articles(ctx, ed, "", "", knowledge.StatusPublished, "", cursor)
+		if err != nil || pages > 5 || (pages == 0 && len(published.Articles) < knowledge.PageSize/2) {
+			t.Fatalf("published page %d: %d %v", pages, len(published.Articles), err)
+		}
+		for _, a := range published.Articles {
+			if a.Status != knowledge.StatusPublished {
+				t.Fatalf("a draft in the published list: %+v", a)
+			}
+		}
+		count += len(published.Articles)
+		if cursor = published.Next; cursor == "" {
+			break
+		}
+	}
+	if count != 33 {
+		t.Fatalf("published: %d, want 33", count)
+	}
+}
