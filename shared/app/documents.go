@@ -20,8 +20,8 @@ import (
 // is the space's answer now (spaces.AccessOf), turned into a documents.Access here:
 // the documents package knows no space.
 
-// documentsOf is the documents service on the store and the files bucket (nil files:
-// uploads and downloads answer 503 through the error of a missing bucket).
+// documentsOf is the documents service on the store and the files bucket (no bucket:
+// uploads and downloads answer 503 files_unavailable).
 func documentsOf(d Deps) *documents.Service {
 	var files documents.Files
 	if d.Files != nil {
