@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"sync"
 	"time"
 
 	"tribune/shared/auth"
@@ -43,7 +44,7 @@ func articleTargetOf(d Deps) articleTargetFunc {
 		}
 		t := bookmarks.Target{Title: a.Title, URL: "/kb/articles/" + a.ID, SpaceID: a.SpaceID}
 		if a.SpaceID != "" {
-			acc, err := sp.AccessOf(ctx, actor, a.SpaceID)
+			acc, err := accessOnce(ctx, sp, actor, a.SpaceID)
 			if err != nil {
 				return bookmarks.Target{}, err
 			}
@@ -51,6 +52,41 @@ func articleTargetOf(d Deps) articleTargetFunc {
 		}
 		return t, nil
 	}
+}
+
+// accessMemo keeps the spaces' access of one request: a page of bookmarks asks it of
+// the same few spaces again and again (one read each instead of one per bookmark).
+type accessMemo struct {
+	mu   sync.Mutex
+	seen map[string]accessAnswer
+}
+
+type accessAnswer struct {
+	acc spaces.Access
+	err error
+}
+
+type accessMemoKey struct{}
+
+// withAccessMemo gives ctx a memo of the spaces' access, for one request.
+func withAccessMemo(ctx context.Context) context.Context {
+	return context.WithValue(ctx, accessMemoKey{}, &accessMemo{seen: map[string]accessAnswer{}})
+}
+
+// accessOnce is sp.AccessOf, asked once per space in a request that has a memo.
+func accessOnce(ctx context.Context, sp *spaces.Service, actor auth.Principal, spaceID string) (spaces.Access, error) {
+	memo, _ := ctx.Value(accessMemoKey{}).(*accessMemo)
+	if memo == nil {
+		return sp.AccessOf(ctx, actor, spaceID)
+	}
+	memo.mu.Lock()
+	defer memo.mu.Unlock()
+	if a, ok := memo.seen[spaceID]; ok {
+		return a.acc, a.err
+	}
+	acc, err := sp.AccessOf(ctx, actor, spaceID)
+	memo.seen[spaceID] = accessAnswer{acc, err}
+	return acc, err
 }
 
 // bookmarkTargets answers what a member may see now, for bookmarks.
@@ -131,7 +167,7 @@ func bookmarkRoutes(d Deps) []httpx.Route {
 
 func (h bookmarksHTTP) list(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	page, err := h.svc.List(r.Context(), auth.Caller(r), q.Get("kind"), q.Get("cursor"))
+	page, err := h.svc.List(withAccessMemo(r.Context()), auth.Caller(r), q.Get("kind"), q.Get("cursor"))
 	httpx.Reply(w, r, http.StatusOK, page, err)
 }
 

@@ -140,3 +140,26 @@ func (c *community) countOutbox(detailType string) int {
 	}
 	return int(out.Count)
 }
+
+// A page of bookmarks re-checks each thing, but asks each space's access once: 20
+// documents of one space cost the session, the page's query, a read of each document
+// and one access check (docs/data-model.md, pattern 334), not two reads a bookmark.
+func TestBookmarksPageReadsEachSpaceOnce(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	admin := c.as("ada", policy.RoleAdmin)
+	mia := c.as("mia")
+	sp := c.space(admin, "Docs", spaces.Closed)
+	c.call(admin, "POST", "/api/spaces/"+sp.ID+"/invitations", `{"memberId":"m_mia"}`, nil)
+	c.join(mia, sp.ID)
+	for i := range bookmarks.PageSize {
+		d := c.document(admin, sp.ID, fmt.Sprintf("Doc %02d", i))
+		if status, raw := c.call(mia, "PUT", "/api/bookmarks/document/"+d.ID, "", nil); status != 200 {
+			t.Fatalf("bookmark: %d %s", status, raw)
+		}
+	}
+	c.settledItems()
+	if n := c.tripsOf("m_mia", "/api/bookmarks"); n > int64(bookmarks.PageSize)+4 {
+		t.Fatalf("a page of %d bookmarks made %d DynamoDB calls", bookmarks.PageSize, n)
+	}
+}

@@ -233,7 +233,7 @@ func documentTarget(ctx context.Context, st *store.Store, sp *spaces.Service, ac
 	if err != nil {
 		return bookmarks.Target{}, err
 	}
-	acc, err := sp.AccessOf(ctx, actor, d.SpaceID)
+	acc, err := accessOnce(ctx, sp, actor, d.SpaceID)
 	if errors.Is(err, spaces.ErrNoSpace) || (err == nil && !acc.Read) {
 		return bookmarks.Target{}, bookmarks.ErrNoTarget
 	}
