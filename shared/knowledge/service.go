@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -39,6 +40,9 @@ type Store interface {
 	Follow(ctx context.Context, targetID, memberID string, on bool, now time.Time) error
 	// Following reports which of targets the member follows.
 	Following(ctx context.Context, memberID string, targets ...string) (map[string]bool, error)
+	// ReaderState is whether the member follows an article and their feedback on it
+	// (nil: none), in one read.
+	ReaderState(ctx context.Context, articleID, memberID string) (bool, *Feedback, error)
 	// Followers lists the followers of a target.
 	Followers(ctx context.Context, targetID string) ([]string, error)
 	// SetFeedback records a member's feedback, moving the article's counts exactly.
@@ -380,15 +384,12 @@ func (s *Service) Article(ctx context.Context, actor auth.Principal, id string) 
 
 // view is the answer of an article for actor.
 func (s *Service) view(ctx context.Context, actor auth.Principal, a Stored, acc Access) (Article, error) {
-	sums, err := s.summaries(ctx, []Stored{a}, acc.SpaceName)
+	names := map[string]string{}
+	sums, err := s.summaries(ctx, []Stored{a}, acc.SpaceName, names, a.EditorID)
 	if err != nil {
 		return Article{}, err
 	}
 	html, err := content.Render(a.Body)
-	if err != nil {
-		return Article{}, err
-	}
-	names, err := s.Store.MemberNames(ctx, []string{a.EditorID})
 	if err != nil {
 		return Article{}, err
 	}
@@ -398,15 +399,11 @@ func (s *Service) view(ctx context.Context, actor auth.Principal, a Stored, acc 
 		out.Helpful = &Helpful{Yes: a.Yes, No: a.No}
 	}
 	if actor.MemberID != "" {
-		on, err := s.Store.Following(ctx, actor.MemberID, a.ID)
+		following, f, err := s.Store.ReaderState(ctx, a.ID, actor.MemberID)
 		if err != nil {
 			return Article{}, err
 		}
-		out.Following = on[a.ID]
-		f, err := s.Store.MyFeedback(ctx, a.ID, actor.MemberID)
-		if err != nil {
-			return Article{}, err
-		}
+		out.Following = following
 		if f != nil {
 			out.MyFeedback = &f.Helpful
 		}
@@ -420,9 +417,9 @@ func (s *Service) view(ctx context.Context, actor auth.Principal, a Stored, acc 
 }
 
 // summaries are the list entries of articles (names of categories and authors read
-// now).
-func (s *Service) summaries(ctx context.Context, list []Stored, spaceName string) ([]Summary, error) {
-	ids := make([]string, 0, len(list))
+// now, in one read with the names of also, which it puts in names when not nil).
+func (s *Service) summaries(ctx context.Context, list []Stored, spaceName string, names map[string]string, also ...string) ([]Summary, error) {
+	ids := append(make([]string, 0, len(list)+len(also)), also...)
 	cats := map[string]string{}
 	for _, a := range list {
 		ids = append(ids, a.AuthorID)
@@ -434,10 +431,14 @@ func (s *Service) summaries(ctx context.Context, list []Stored, spaceName string
 			cats[a.CategoryID] = c.Name
 		}
 	}
-	names, err := s.Store.MemberNames(ctx, ids)
+	found, err := s.Store.MemberNames(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
+	if names == nil {
+		names = found
+	}
+	maps.Copy(names, found)
 	out := make([]Summary, len(list))
 	for i, a := range list {
 		out[i] = Summary{ID: a.ID, Title: a.Title, Excerpt: content.Excerpt(a.Body, nil, ExcerptRunes), CategoryID: a.CategoryID,
@@ -481,7 +482,7 @@ func (s *Service) Articles(ctx context.Context, actor auth.Principal, spaceID, c
 	if err != nil {
 		return ArticlePage{}, err
 	}
-	sums, err := s.summaries(ctx, list, acc.SpaceName)
+	sums, err := s.summaries(ctx, list, acc.SpaceName, nil)
 	if err != nil {
 		return ArticlePage{}, err
 	}

@@ -468,6 +468,26 @@ func (s *Knowledge) Following(ctx context.Context, memberID string, targets ...s
 	return out, nil
 }
 
+// ReaderState implements knowledge.Store: one BatchGetItem of the member's follower
+// item and feedback item.
+func (s *Knowledge) ReaderState(ctx context.Context, articleID, memberID string) (bool, *knowledge.Feedback, error) {
+	follow, fb := key(kbFollowersPK(articleID), kbFollowerSK(memberID)), key(kbArticlePK(articleID), kbFeedbackSK(memberID))
+	found, err := s.batchGet(ctx, "store.ReaderState", []item{follow, fb})
+	if err != nil {
+		return false, nil, err
+	}
+	_, following := found[keyName(follow)]
+	av, ok := found[keyName(fb)]
+	if !ok {
+		return following, nil, nil
+	}
+	var it kbFeedbackItem
+	if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+		return false, nil, fmt.Errorf("store.ReaderState %s: %w", articleID, err)
+	}
+	return following, &knowledge.Feedback{MemberID: it.MemberID, Helpful: it.Helpful, Comment: it.Comment, At: it.At}, nil
+}
+
 // Followers implements knowledge.Store: the target's partition.
 func (s *Knowledge) Followers(ctx context.Context, targetID string) ([]string, error) {
 	items, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ConsistentRead: aws.Bool(true),
