@@ -11,6 +11,8 @@
 // - the follower is told in the app (an inbox entry naming the article) and opens from
 //   it the comparison of the versions, the words inserted and deleted as <ins> and <del>
 //   with words for screen readers; the expert's history lists the versions;
+// - the expert uploads a document from a space's Documents tab: a wrong type is said
+//   under the file field, a text file with a folder and tags is listed;
 // - a partner (member of a closed partner space) opens the space's Documents tab, filters
 //   by the tag "europe" (only the Europe brochure left), downloads it (its download
 //   count grows by one), bookmarks it and finds it in "My bookmarks" (from the menu),
@@ -257,6 +259,28 @@ async function story(browser, d, { lang, width, tag }) {
   await expert.waitForURL((u) => u.pathname.endsWith('/diff'));
   await settle(expert);
   await waitFor(expert, expert.locator('.kb-diff ins, .kb-diff del'), `${tag}: Compare shows the changes`);
+
+  // ---- the expert uploads a document from the space's Documents tab (a wrong type refused first) ----
+  await go(expert, `/spaces/${d.product.id}?tab=documents`);
+  await waitFor(expert, expert.getByRole('heading', { level: 2, name: t.documents }), `${tag}: ?tab=documents opens the Documents tab`);
+  await expert.locator('details.upload > summary').click();
+  const uploadForm = expert.locator('details.upload form');
+  const fileInput = uploadForm.getByLabel(new RegExp(`^${t.file}`));
+  await fileInput.setInputFiles({ name: 'setup.exe', mimeType: 'application/x-msdownload', buffer: Buffer.from('MZ not a document') });
+  await uploadForm.getByRole('button', { name: t.uploadButton, exact: true }).click();
+  await waitFor(expert, uploadForm.getByRole('alert').filter({ hasText: strings[lang].errors.document_type }), `${tag}: a wrong type is said under the file`);
+  if ((await fileInput.getAttribute('aria-invalid')) !== 'true') fail(`${tag}: the file field is not marked invalid`);
+  await check(expert, `documents-upload-refused-${tag}`);
+  await fileInput.setInputFiles({ name: `prices-${tag}.txt`, mimeType: 'text/plain', buffer: Buffer.from('Basic: 10 EUR\nPro: 20 EUR\n') });
+  await uploadForm.getByLabel(new RegExp(`^${t.docTitle}`)).fill(`Spring prices ${tag}`);
+  await uploadForm.getByLabel(t.folder, { exact: true }).fill('prices/2027');
+  await uploadForm.getByLabel(t.tags, { exact: true }).fill('Spring, pricing');
+  await uploadForm.getByRole('button', { name: t.uploadButton, exact: true }).click();
+  await waitFor(expert, expert.getByRole('status').filter({ hasText: t.uploaded(`Spring prices ${tag}`) }), `${tag}: the upload's sentence`);
+  const listed = expert.locator('.doc-list > li').filter({ has: expert.getByRole('heading', { name: `Spring prices ${tag}` }) });
+  await waitFor(expert, listed, `${tag}: the uploaded document in the list`);
+  if (!(await listed.innerText()).includes('spring, pricing')) fail(`${tag}: the document's tags are not "spring, pricing": ${await listed.innerText()}`);
+  await check(expert, `documents-uploaded-${tag}`);
 
   // ---- a partner downloads the Europe brochure, bookmarks it ----
   const partner = await signIn(browser, lang, width, who.partner.email);

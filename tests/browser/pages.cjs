@@ -324,7 +324,7 @@ function visitsOf(d) {
     kbArticle: everyone(`/kb/articles/${d.article}`),
     kbEdit: members(`/kb/articles/${d.article}/edit`),
     kbHistory: members(`/kb/articles/${d.article}/history`),
-    kbDiff: members(`/kb/articles/${d.article}/diff?from=1&to=2`),
+    kbDiff: members(`/kb/articles/${d.article}/diff?from=2&to=3`),
     bookmarks: members('/bookmarks'),
     spaceDocument: members(`/spaces/${d.space}/documents/${d.doc}`),
 
