@@ -133,6 +133,11 @@ func (g notificationSubjects) Current(ctx context.Context, reader notifications.
 		return ok && !c.Deleted && (!c.Hidden || moderate || c.AuthorID == reader.MemberID)
 	}
 
+	type readableArticle struct {
+		may   bool
+		title string
+	}
+	articles := map[string]readableArticle{}
 	out := make([]notifications.Notification, len(list))
 	ok := make([]bool, len(list))
 	for i, n := range list {
@@ -255,13 +260,19 @@ func (g notificationSubjects) Current(ctx context.Context, reader notifications.
 			}
 		case notifications.IsKnowledge(n.Kind):
 			// A knowledge-base article: while the reader may read it (published in a
-			// place they read, or one they edit), named by its title as it is now.
-			may, a, err := g.articles.MayRead(ctx, principal, n.ArticleID)
-			if err != nil {
-				return nil, nil, err
+			// place they read, or one they edit), named by its title as it is now; each
+			// article read once per list (2 calls: the article, the access to its place).
+			got, known := articles[n.ArticleID]
+			if !known {
+				may, a, err := g.articles.MayRead(ctx, principal, n.ArticleID)
+				if err != nil {
+					return nil, nil, err
+				}
+				got = readableArticle{may: may, title: a.Title}
+				articles[n.ArticleID] = got
 			}
-			visible = may
-			n.PostTitle = a.Title
+			visible = got.may
+			n.PostTitle = got.title
 		case n.TicketID != "":
 			t, known := found.Tickets[n.TicketID]
 			visible = known
