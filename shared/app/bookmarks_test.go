@@ -163,3 +163,35 @@ func TestBookmarksPageReadsEachSpaceOnce(t *testing.T) {
 		t.Fatalf("a page of %d bookmarks made %d DynamoDB calls", bookmarks.PageSize, n)
 	}
 }
+
+// "Download my data" holds the member's bookmarks as recorded, even those of things they
+// may no longer see (the records are theirs), and no one else's.
+func TestDownloadMyDataHoldsTheMembersBookmarks(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	admin := c.as("ada", policy.RoleAdmin)
+	mia, otto := c.as("mia"), c.as("otto")
+	open := c.space(admin, "Open", spaces.Public, mia, otto)
+	p := c.post(otto, open.ID, `{"kind":"question","title":"Where are the brochures?","body":"?"}`)
+	if status, raw := c.call(mia, "PUT", "/api/bookmarks/post/"+p.ID, "", nil); status != 200 {
+		t.Fatalf("bookmark the post: %d %s", status, raw)
+	}
+	export := func(who *http.Client) []bookmarks.Bookmark {
+		t.Helper()
+		var out struct {
+			Sections struct {
+				Bookmarks *[]bookmarks.Bookmark `json:"bookmarks"`
+			} `json:"sections"`
+		}
+		if status, raw := c.call(who, "GET", "/api/me/export", "", &out); status != 200 || out.Sections.Bookmarks == nil {
+			t.Fatalf("export: %d %s", status, raw)
+		}
+		return *out.Sections.Bookmarks
+	}
+	if got := export(mia); len(got) != 1 || got[0].Kind != "post" || got[0].ID != p.ID || got[0].CreatedAt.IsZero() {
+		t.Errorf("mia's export: %+v, want her bookmark of the post", got)
+	}
+	if got := export(otto); len(got) != 0 {
+		t.Errorf("otto's export holds bookmarks he never made: %+v", got)
+	}
+}

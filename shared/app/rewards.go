@@ -23,8 +23,8 @@ func RewardsRoutes(d Deps) []httpx.Route {
 }
 
 // exportSections are the other domains' parts of "download my data" (GET /api/me/export):
-// the reward programme's, and the newsletters' consent records with the suppression list's
-// entry of the member's address.
+// the reward programme's, the newsletters' consent records with the suppression list's
+// entry of the member's address, and the member's bookmarks.
 func exportSections(st *store.Store) []members.ExportSection {
 	return []members.ExportSection{{Name: "rewards", Gather: func(ctx context.Context, memberID string) (any, error) {
 		return rewards.ExportMember(ctx, st.Rewards(), memberID, time.Now())
@@ -34,6 +34,8 @@ func exportSections(st *store.Store) []members.ExportSection {
 			return nil, err
 		}
 		return newsletters.ExportConsents(ctx, st.Newsletters(), memberID, m.Email)
+	}}, {Name: "bookmarks", Gather: func(ctx context.Context, memberID string) (any, error) {
+		return st.Bookmarks().ExportBookmarks(ctx, memberID)
 	}}}
 }
 

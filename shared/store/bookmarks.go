@@ -153,6 +153,25 @@ func (s *Bookmarks) Bookmarks(ctx context.Context, memberID, kind, cursor string
 	return fillPage(ctx, s.Store, l, cursor, limit, 5)
 }
 
+// ExportBookmarks lists every bookmark of a member, newest first, as recorded (kind,
+// id, space, when: "download my data", GET /api/me/export; pattern 334 without the
+// re-check, every page).
+func (s *Bookmarks) ExportBookmarks(ctx context.Context, memberID string) ([]bookmarks.Bookmark, error) {
+	all := []bookmarks.Bookmark{}
+	keep := func(b bookmarks.Bookmark) (bookmarks.Bookmark, bool, error) { return b, true, nil }
+	for cursor := ""; ; {
+		page, next, err := s.Bookmarks(ctx, memberID, "", cursor, 100, keep)
+		if err != nil {
+			return nil, fmt.Errorf("store.ExportBookmarks %s: %w", memberID, err)
+		}
+		all = append(all, page...)
+		if next == "" {
+			return all, nil
+		}
+		cursor = next
+	}
+}
+
 // RemoveAll implements bookmarks.Store (pattern 335): Query `PK = BOOKMARK#<member>`,
 // keys only, every page; BatchWriteItem deleting them.
 func (s *Bookmarks) RemoveAll(ctx context.Context, memberID string) error {
