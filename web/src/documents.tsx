@@ -187,8 +187,9 @@ function DocumentItem(props: { lang: Lang; doc: Doc; signedIn: boolean; onChange
   return (
     <li class="doc">
       {props.level === 2 ? (
+        // On the document's own page the title is its h1: this heading says what follows.
         <h2 class="h4" id={headingId}>
-          {d.title}
+          {t.aboutDocument}
         </h2>
       ) : (
         <h3 class="h4" id={headingId}>

@@ -833,7 +833,8 @@ export function ArticleHistory(props: { lang: Lang; id: string; navigate: Nav })
             {v.restoredFrom ? <span class="muted">{t.restoredFrom(v.restoredFrom)}</span> : null}
             <span class="muted">{t.byOn(v.editor.name, formatDateTime(props.lang, v.at))}</span>
             <span class="actions">
-              {v.version > 1 && (
+              {/* Only versions the reader may see are listed: a change is shown against the one before it when it is listed. */}
+              {versions.some((x) => x.version === v.version - 1) && (
                 <Link to={diffPath(article.id, v.version - 1, v.version)} navigate={props.navigate} class="button-link small secondary">
                   {t.changes}
                   <span class="visually-hidden"> {t.versionN(v.version)}</span>
