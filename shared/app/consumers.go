@@ -206,6 +206,7 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 		bus.On(ConsumerSearch, index.OnArticlePublished),
 		bus.On(ConsumerSearch, index.OnArticleUpdated),
 		bus.On(ConsumerSearch, index.OnDocumentUploaded),
+		bus.On(ConsumerSearch, index.OnDocumentDeleted),
 	}
 }
 

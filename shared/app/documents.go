@@ -199,7 +199,7 @@ func (h documentsHTTP) change(w http.ResponseWriter, r *http.Request) {
 func (h documentsHTTP) delete(w http.ResponseWriter, r *http.Request) {
 	acc, err := h.access(r)
 	if err == nil {
-		err = h.docs.Delete(r.Context(), acc, r.PathValue("docId"))
+		err = h.docs.Delete(r.Context(), auth.Caller(r), acc, r.PathValue("docId"))
 	}
 	if err != nil {
 		httpx.WriteError(w, r, err)

@@ -221,6 +221,11 @@ func (x searchIndexer) OnDocumentUploaded(ctx context.Context, e eventtypes.Docu
 	return x.touch(ctx, searchTouch{Ref: store.SearchRef{Kind: store.SearchDocument, ID: e.DocumentID}})
 }
 
+// OnDocumentDeleted: its entry goes (the re-read finds it absent).
+func (x searchIndexer) OnDocumentDeleted(ctx context.Context, e eventtypes.DocumentDeleted) error {
+	return x.touch(ctx, searchTouch{Ref: store.SearchRef{Kind: store.SearchDocument, ID: e.DocumentID}})
+}
+
 func (x searchIndexer) OnTicketOpened(ctx context.Context, e eventtypes.TicketOpened) error {
 	return x.touch(ctx, ticketTouch(e.TicketID))
 }

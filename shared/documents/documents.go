@@ -199,8 +199,8 @@ type Store interface {
 	UpdateDocument(ctx context.Context, old, d Document) error
 	// DeleteDocument deletes a document and its versions (their files stay in the
 	// bucket) and takes it out of its folder's and tags' counts, if it is still as
-	// read (ErrChanged otherwise, nothing written).
-	DeleteDocument(ctx context.Context, old Document) error
+	// read (ErrChanged otherwise, nothing written), with its document.deleted event.
+	DeleteDocument(ctx context.Context, old Document, event eventtypes.Envelope) error
 	// CountDownload adds one to a document's downloads (an atomic ADD: concurrent
 	// downloads all count) and returns it as it now is (errs.ErrNotFound when it is not
 	// a document of spaceID).
@@ -619,7 +619,7 @@ func (s *Service) Change(ctx context.Context, actor auth.Principal, acc Access, 
 }
 
 // Delete deletes a document and its versions (Edit only); deleting it again is 404.
-func (s *Service) Delete(ctx context.Context, acc Access, id string) error {
+func (s *Service) Delete(ctx context.Context, actor auth.Principal, acc Access, id string) error {
 	if err := acc.edit(); err != nil {
 		return fmt.Errorf("documents.Delete %s: %w", id, err)
 	}
@@ -628,8 +628,13 @@ func (s *Service) Delete(ctx context.Context, acc Access, id string) error {
 	var err error
 	for range 3 {
 		var old Document
+		var event eventtypes.Envelope
 		if old, err = s.load(ctx, acc, id, false); err == nil {
-			err = s.Store.DeleteDocument(ctx, old)
+			event, err = eventtypes.Wrap(eventtypes.DocumentDeleted{Meta: eventtypes.NewMeta(s.now()), DocumentID: old.ID,
+				SpaceID: old.SpaceID, DeletedBy: actor.MemberID})
+		}
+		if err == nil {
+			err = s.Store.DeleteDocument(ctx, old, event)
 		}
 		if !errors.Is(err, ErrChanged) {
 			break

@@ -10,6 +10,7 @@ const (
 	ArticlePublishedType = "article.published"
 	ArticleUpdatedType   = "article.updated"
 	DocumentUploadedType = "document.uploaded"
+	DocumentDeletedType  = "document.deleted"
 	BookmarkAddedType    = "bookmark.added"
 )
 
@@ -69,6 +70,18 @@ type DocumentUploaded struct {
 // EventType implements Payload.
 func (DocumentUploaded) EventType() Type { return Type{SourceKnowledge, DocumentUploadedType} }
 
+// DocumentDeleted: a document and its versions were deleted from a space (same
+// transaction as the document's item). Consumer: searchindex (its entry goes).
+type DocumentDeleted struct {
+	Meta
+	DocumentID string `json:"documentId"`
+	SpaceID    string `json:"spaceId"`
+	DeletedBy  string `json:"deletedBy"`
+}
+
+// EventType implements Payload.
+func (DocumentDeleted) EventType() Type { return Type{SourceKnowledge, DocumentDeletedType} }
+
 // BookmarkAdded: a member bookmarked a post, an article or a document (same transaction
 // as the bookmark; bookmarking again publishes nothing). SpaceID is empty for
 // community-wide content. Consumer: metrics.
@@ -97,6 +110,9 @@ func init() {
 			DocumentUploaded{Meta: Meta{EventID: "4TN8Q2W7K9VXM3C6ZH8JRYKB03", OccurredAt: at("2026-12-01T11:00:00Z")},
 				DocumentID: "d_2M9X4V3W8C1ZDQK7", SpaceID: "s_k3v9q2m7x4w8c1zd", Version: 1,
 				UploadedBy: "m_QK7V3M2NYF6TRJ4C5WZXH2B7LE", Staff: false}),
+		Define("A document and its versions were deleted from a space (same transaction as the document; their files stay in the bucket). Consumer: searchindex (the document's entry goes).",
+			DocumentDeleted{Meta: Meta{EventID: "4TN8Q2W7K9VXM3C6ZH8JRYKB05", OccurredAt: at("2026-12-01T13:00:00Z")},
+				DocumentID: "d_2M9X4V3W8C1ZDQK7", SpaceID: "s_k3v9q2m7x4w8c1zd", DeletedBy: "m_QK7V3M2NYF6TRJ4C5WZXH2B7LE"}),
 		Define("A member bookmarked a post, an article or a document (same transaction as the bookmark; again publishes nothing). Consumer: metrics (bookmarks).",
 			BookmarkAdded{Meta: Meta{EventID: "4TN8Q2W7K9VXM3C6ZH8JRYKB04", OccurredAt: at("2026-12-01T12:00:00Z")},
 				MemberID: "m_QK7V3M2NYF6TRJ4C5WZXH2B7LE", Kind: "article", ID: "a_7QK2M9X4V3W8C1ZD", SpaceID: "s_k3v9q2m7x4w8c1zd"}),

@@ -386,7 +386,7 @@ func (s *Documents) UpdateDocument(ctx context.Context, old, d documents.Documen
 // counts in one transaction, on the condition it is as read (documents.ErrChanged
 // otherwise, nothing written: two deletes count once), then its versions and file
 // claims in batches.
-func (s *Documents) DeleteDocument(ctx context.Context, old documents.Document) error {
+func (s *Documents) DeleteDocument(ctx context.Context, old documents.Document, event eventtypes.Envelope) error {
 	t := s.txn()
 	oldTags, err := attributevalue.Marshal(nonNilTags(old.Tags))
 	if err != nil {
@@ -397,6 +397,7 @@ func (s *Documents) DeleteDocument(ctx context.Context, old documents.Document) 
 	del.Delete.ExpressionAttributeValues = item{":v": docN(old.Version), ":folder": docS(old.Folder), ":tags": oldTags}
 	t.add(condDocumentRead, del)
 	t.add("", s.countMoves(old.SpaceID, &old, nil)...)
+	t.with(s.outboxPuts([]eventtypes.Envelope{event}))
 	err = t.run(ctx)
 	if failed(err, condDocumentRead) {
 		// Gone, or changed since it was read (its counts would move wrongly): the

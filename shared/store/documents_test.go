@@ -16,6 +16,7 @@ import (
 	"tribune/shared/blob"
 	"tribune/shared/documents"
 	"tribune/shared/errs"
+	"tribune/shared/eventtypes"
 	"tribune/shared/store"
 )
 
@@ -163,11 +164,14 @@ func TestDocumentsStore(t *testing.T) {
 	if err != nil || !ok || doc.Title != title || doc.SpaceID != "s_partner" || !strings.Contains(doc.Body, "brochure-v2.pdf") || !strings.Contains(doc.Body, "north") {
 		t.Fatalf("search doc %+v %v %v", doc, ok, err)
 	}
-	if err := svc.Delete(ctx, acc, d.ID); err != nil {
+	if err := svc.Delete(ctx, actor, acc, d.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := svc.Delete(ctx, acc, d.ID); !errors.Is(err, documents.ErrNoDocument) {
+	if err := svc.Delete(ctx, actor, acc, d.ID); !errors.Is(err, documents.ErrNoDocument) {
 		t.Errorf("deleted twice: %v", err)
+	}
+	if n := outboxCount(t, tbl.DB, tbl.Name, eventtypes.DocumentDeletedType); n != 1 {
+		t.Errorf("%d document.deleted, want 1 (a second delete writes nothing)", n)
 	}
 	if _, ok, err := st.Documents().SearchDoc(ctx, d.ID); ok || err != nil {
 		t.Errorf("a deleted document is searchable: %v %v", ok, err)
@@ -195,7 +199,7 @@ func TestDocumentsStore(t *testing.T) {
 				_, _ = svc.Change(ctx, actor, acc, east.ID, documents.ChangeRequest{Tags: &moved})
 				return
 			}
-			err := svc.Delete(ctx, acc, east.ID)
+			err := svc.Delete(ctx, actor, acc, east.ID)
 			if err == nil {
 				mu.Lock()
 				deleted++
@@ -210,6 +214,9 @@ func TestDocumentsStore(t *testing.T) {
 	if deleted != 1 || slices.ContainsFunc(page.Tags, func(t documents.Tag) bool { return t.Tag == "east" || t.Tag == "asia" }) ||
 		slices.ContainsFunc(page.Folders, func(f documents.Folder) bool { return f.Path == "Regions" }) {
 		t.Fatalf("after concurrent deletes (%d): %+v %+v", deleted, page.Folders, page.Tags)
+	}
+	if n := outboxCount(t, tbl.DB, tbl.Name, eventtypes.DocumentDeletedType); n != 2 {
+		t.Errorf("%d document.deleted after concurrent deletes, want 2 (one per document deleted)", n)
 	}
 
 	// Readers only read; a member without Edit uploads nothing.
