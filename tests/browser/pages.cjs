@@ -326,7 +326,7 @@ function visitsOf(d) {
     kbHistory: members(`/kb/articles/${d.article}/history`),
     kbDiff: members(`/kb/articles/${d.article}/diff?from=2&to=3`),
     bookmarks: members('/bookmarks'),
-    spaceDocument: members(`/spaces/${d.space}/documents/${d.doc}`),
+    spaceDocument: everyone(`/spaces/${d.space}/documents/${d.doc}`),
 
     // newsletters: audience and consent (issue 13, n2). The unsubscribe page opened
     // without its link's token says where it comes from.

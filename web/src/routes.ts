@@ -90,8 +90,9 @@ export const routes = [
   { name: 'kbHistory', path: '/kb/articles/:id/history', may: ['member'] },
   { name: 'kbDiff', path: '/kb/articles/:id/diff', may: ['member'] },
   { name: 'bookmarks', path: '/bookmarks', may: ['member'] },
-  // A document's page (the address of a document's bookmark); its space's readers.
-  { name: 'spaceDocument', path: '/spaces/:id/documents/:docId', may: ['member'] },
+  // A document's page (the address of its bookmark and search result): its space's
+  // readers (the API decides; visitors those of public spaces when they may read).
+  { name: 'spaceDocument', path: '/spaces/:id/documents/:docId', may: ['visitor'] },
 ] as const satisfies readonly { name: string; path: string; may: readonly (Action | KpiAction | 'visitor' | 'member' | 'space-moderator')[] }[];
 
 export type RouteName = (typeof routes)[number]['name'];
