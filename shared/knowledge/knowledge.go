@@ -70,6 +70,7 @@ var (
 	ErrNotAccepted       = errs.New(errs.Conflict, "answer_not_accepted", "Only the accepted answer of a question becomes an article.")
 	ErrNoAnswer          = errs.New(errs.NotFound, "answer_not_found", "There is no such answer.")
 	ErrBadVersion        = errs.InvalidField("version", "invalid_version", "Give a version number of this article.")
+	ErrAnswerPlace       = errs.New(errs.Forbidden, "answer_article_place", "An answer becomes an article of its question's own space, or of the community-wide knowledge base when that space is public (staff: from any space).")
 	ErrBadStatus         = errs.InvalidField("status", "invalid_status", "Status is draft or published.")
 	ErrBadQuery          = errs.InvalidField("q", "invalid_query", "The search text is at most 100 characters.")
 )

@@ -82,6 +82,11 @@ type AnswerText struct {
 	PostID, CommentID, QuestionTitle, Body string
 	Accepted                               bool
 	ArticleID                              string
+	// SpaceID is the question's space; Open is true when that space is public (not a
+	// customer's), so that a community-wide article shows it to no one new; Staff is
+	// true when the caller holds a staff role (staff may widen, as they may move posts).
+	SpaceID     string
+	Open, Staff bool
 }
 
 // Bookmarks reports whether a member bookmarked an article (16B's store; nil: never).
@@ -450,6 +455,19 @@ func (s *Service) summaries(ctx context.Context, list []Stored, spaceName string
 
 // Articles lists a place's articles: published ones, and drafts for its editors.
 func (s *Service) Articles(ctx context.Context, actor auth.Principal, spaceID, categoryID, status, q, cursor string) (ArticlePage, error) {
+	if categoryID != "" {
+		// The category names its place: space= may be left out (tester 16, finding 3).
+		c, _, err := s.category(ctx, actor, categoryID)
+		if err != nil {
+			return ArticlePage{}, err
+		}
+		if spaceID == "" {
+			spaceID = c.SpaceID
+		}
+		if c.SpaceID != spaceID {
+			return ArticlePage{}, ErrNoCategory
+		}
+	}
 	acc, err := s.Places.Access(ctx, actor, spaceID)
 	if err != nil {
 		return ArticlePage{}, err
@@ -469,15 +487,6 @@ func (s *Service) Articles(ctx context.Context, actor auth.Principal, spaceID, c
 		return ArticlePage{}, ErrBadQuery
 	}
 	f := ListFilter{CategoryID: categoryID, Status: status, Words: strings.Fields(strings.ToLower(q))}
-	if categoryID != "" {
-		c, _, err := s.category(ctx, actor, categoryID)
-		if err != nil {
-			return ArticlePage{}, err
-		}
-		if c.SpaceID != spaceID {
-			return ArticlePage{}, ErrNoCategory
-		}
-	}
 	list, next, err := s.Store.Articles(ctx, spaceID, f, cursor, PageSize)
 	if err != nil {
 		return ArticlePage{}, err
@@ -591,6 +600,10 @@ func (s *Service) SaveArticle(ctx context.Context, actor auth.Principal, id stri
 	}
 	if in.BaseVersion != a.Version {
 		return Article{}, ErrChanged
+	}
+	if next.Title == a.Title && next.Body == a.Body && next.CategoryID == a.CategoryID {
+		// Nothing changed: no version, no event, nobody told (tester 16, finding 11).
+		return s.view(ctx, actor, a, acc)
 	}
 	if next, err = s.change(ctx, actor, a, next, ActionEdited, 0); err != nil {
 		return Article{}, err
@@ -745,13 +758,14 @@ func (s *Service) Restore(ctx context.Context, actor auth.Principal, id string, 
 	if !acc.Edit {
 		return Article{}, ErrForbidden
 	}
-	if n < 1 || n > a.Version {
+	if n < 1 {
 		return Article{}, ErrBadVersion
+	}
+	if n > a.Version {
+		// As the diff and the version routes answer (tester 16, finding 10).
+		return Article{}, ErrNoVersion
 	}
 	old, err := s.Store.Version(ctx, id, n)
-	if errors.Is(err, ErrNoVersion) {
-		return Article{}, ErrBadVersion
-	}
 	if err != nil {
 		return Article{}, err
 	}
@@ -761,6 +775,10 @@ func (s *Service) Restore(ctx context.Context, actor auth.Principal, id string, 
 		if c, err := s.Store.Category(ctx, old.CategoryID); err == nil && c.SpaceID == a.SpaceID {
 			next.CategoryID = c.ID
 		}
+	}
+	if next.Title == a.Title && next.Body == a.Body && next.CategoryID == a.CategoryID {
+		// The version is what the article already says: nothing to restore.
+		return s.view(ctx, actor, a, acc)
 	}
 	if next, err = s.change(ctx, actor, a, next, ActionRestored, n); err != nil {
 		return Article{}, err
@@ -857,6 +875,11 @@ func (s *Service) FromAnswer(ctx context.Context, actor auth.Principal, in FromA
 	}
 	if !ans.Accepted {
 		return Article{}, ErrNotAccepted
+	}
+	// The article's readers may not outgrow the question's (tester 16, finding 1): its
+	// own space, or community-wide when that space is public or the caller is staff.
+	if c.SpaceID != ans.SpaceID && (c.SpaceID != "" || (!ans.Open && !ans.Staff)) {
+		return Article{}, ErrAnswerPlace
 	}
 	title := in.Title
 	if strings.TrimSpace(title) == "" {

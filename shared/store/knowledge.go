@@ -522,6 +522,11 @@ func (s *Knowledge) SetFeedback(ctx context.Context, articleID string, f knowled
 		}
 		it := kbFeedbackItem{PK: kbArticlePK(articleID), SK: kbFeedbackSK(f.MemberID), Type: typeKBFeedback, GSI1PK: kbFeedbacksPK(articleID),
 			GSI1SK: stamp(f.At) + "#" + f.MemberID, ArticleID: articleID, MemberID: f.MemberID, Helpful: f.Helpful, Comment: f.Comment, At: f.At}
+		if f.Comment == "" && old != nil {
+			// A change of yes or no alone keeps the comment given with the first (tester
+			// 16, finding 6); a new comment replaces it.
+			it.Comment = old.Comment
+		}
 		p, err := s.put(it, itemAbsent)
 		if err != nil {
 			return err
