@@ -3,6 +3,7 @@ package app_test
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"tribune/shared/eventtypes"
@@ -62,8 +63,19 @@ func TestKnowledgeAnswerArticleNeverWidensItsReaders(t *testing.T) {
 	}
 	// Staff may widen, as they may move posts (a deliberate act of theirs).
 	hq2, ha2 := accepted(vault.ID, "Another hidden question")
-	if status, raw := turn(admin, hq2, ha2, everyone.ID); status != 201 {
+	var wide knowledge.Article
+	if status, raw := c.call(admin, "POST", "/api/kb/from-answer", fmt.Sprintf(`{"postId":%q,"commentId":%q,"categoryId":%q,"publish":true}`, hq2, ha2, everyone.ID), &wide); status != 201 {
 		t.Fatalf("staff from a hidden space: %d %s", status, raw)
+	}
+	// Its source (the hidden question's id and link) is for the question's readers only
+	// (re-check tester 16, finding A).
+	olga := c.as("olga")
+	var seen knowledge.Article
+	if status, raw := c.call(olga, "GET", "/api/kb/articles/"+wide.ID, "", &seen); status != 200 || seen.Source != nil || strings.Contains(raw, hq2) {
+		t.Errorf("an outsider of the vault reads the article: %d %s", status, raw)
+	}
+	if status, raw := c.call(bob, "GET", "/api/kb/articles/"+wide.ID, "", &seen); status != 200 || seen.Source == nil || seen.Source.PostID != hq2 {
+		t.Errorf("a member of the vault reads the article: %d %s", status, raw)
 	}
 }
 

@@ -403,6 +403,18 @@ func (s *Service) view(ctx context.Context, actor auth.Principal, a Stored, acc 
 	if acc.Edit || acc.Feedback {
 		out.Helpful = &Helpful{Yes: a.Yes, No: a.No}
 	}
+	if a.Source != nil && a.SpaceID == "" && s.Answers != nil {
+		// A community-wide article may come from a space its reader may not read (staff
+		// took it wider): its source, the question's id and link, is for the question's
+		// readers only (re-check tester 16, finding A). In a space, the article's readers
+		// are the question's (FromAnswer's rule).
+		_, err := s.Answers.Answer(ctx, actor, a.Source.PostID, a.Source.CommentID)
+		if errors.Is(err, ErrNoAnswer) {
+			out.Source = nil
+		} else if err != nil {
+			return Article{}, err
+		}
+	}
 	if actor.MemberID != "" {
 		following, f, err := s.Store.ReaderState(ctx, a.ID, actor.MemberID)
 		if err != nil {
