@@ -1048,7 +1048,11 @@ export function ArticlePicker(props: { lang: Lang; id: string; spaceId?: string;
   const search = async () => {
     setError(undefined);
     setPicked(undefined);
-    if (!q.trim()) return setError('missing_query');
+    // An empty box asks for a word and shows no earlier results (re-check tester 16, B).
+    if (!q.trim()) {
+      setFound(undefined);
+      return setError('missing_query');
+    }
     try {
       // The community's articles, then those of the ticket's space (a list is one place's).
       const places = ['', ...(props.spaceId ? [props.spaceId] : [])];
