@@ -347,6 +347,31 @@ func cleanArticle(in ArticleInput) (string, string, error) {
 	return title, body, nil
 }
 
+// PreviewInput is the editor's text to preview.
+type PreviewInput struct {
+	Body string `json:"body"`
+}
+
+// ArticlePreview is an article's text as its page will show it.
+type ArticlePreview struct {
+	HTML string `json:"html"`
+}
+
+// Preview renders an article's Markdown exactly as its page will (content.Render: the
+// posts' renderer and sanitiser), for the editor's preview; it reads and writes nothing.
+// Errors: body_too_long (over BodyMaxBytes), invalid text (text.Body).
+func (s *Service) Preview(in PreviewInput) (ArticlePreview, error) {
+	if len(in.Body) > BodyMaxBytes {
+		return ArticlePreview{}, errs.InvalidField("body", "body_too_long", "An article is at most 100,000 bytes of text.")
+	}
+	body, err := text.Body("body", in.Body)
+	if err != nil {
+		return ArticlePreview{}, err
+	}
+	html, err := content.Render(body)
+	return ArticlePreview{HTML: html}, err
+}
+
 // article reads an article and the caller's access to its place: ErrNoArticle when
 // they may not read it now (a draft is for its editors only).
 func (s *Service) article(ctx context.Context, actor auth.Principal, id string) (Stored, Access, error) {

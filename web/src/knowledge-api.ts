@@ -95,6 +95,7 @@ export const kbApi = {
   articles: (q: { category?: string; space?: string; status?: ArticleStatus; q?: string; cursor?: string }) =>
     send<{ articles: ArticleSummary[]; next?: string }>('get', '/api/kb/articles', { query: q }),
   article: (id: string) => send<Article>('get', '/api/kb/articles/{id}', { path: { id } }),
+  preview: (body: string) => send<{ html: string }>('post', '/api/kb/preview', { body: { body } }),
   create: (title: string, body: string, categoryId: string) => send<Article>('post', '/api/kb/articles', { body: { title, body, categoryId } }),
   save: (id: string, a: { title: string; body: string; categoryId: string; baseVersion: number }) => send<Article>('put', '/api/kb/articles/{id}', { path: { id }, body: a }),
   publish: (id: string, on: boolean) => send<Article>('post', on ? '/api/kb/articles/{id}/publish' : '/api/kb/articles/{id}/unpublish', { path: { id } }),

@@ -4,8 +4,8 @@
 // history of versions and the comparison of two. Also the parts other pages use: "Turn
 // into article" on an accepted answer (the post page) and the article picker of a
 // ticket reply.
-import { ComponentChildren, VNode } from 'preact';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
 import { api } from './api';
 import { formatDate, formatDateTime, Lang, strings } from './i18n';
 import { articleLink, Article, ArticleSummary, Category, diffPath, DiffPart, Diff, Feedback, kbApi, kbPath, VersionEntry } from './knowledge-api';
@@ -593,7 +593,7 @@ export function ArticleEditor(props: { lang: Lang; id?: string; navigate: Nav })
               <>
                 <p class="muted">{t.previewNote}</p>
                 <h2>{title || t.untitled}</h2>
-                <div class="post-body">{body.trim() ? <Markdown text={body} /> : <p class="muted">{t.nothingToPreview}</p>}</div>
+                <div class="post-body">{body.trim() ? <PreviewBody lang={props.lang} body={body} /> : <p class="muted">{t.nothingToPreview}</p>}</div>
               </>
             )}
           </div>
@@ -620,127 +620,26 @@ export function ArticleEditor(props: { lang: Lang; id?: string; navigate: Nav })
   );
 }
 
-// Markdown draws a Markdown text as elements (never as HTML: a tag typed shows as its
-// characters), for the editor's preview: headings, paragraphs, lists, quotes, code,
-// emphasis and links (http, https, mailto and the community's own addresses only). The
-// article's page shows the server's rendering, sanitised like posts.
-export function Markdown(props: { text: string }) {
-  const blocks = useMemo(() => markdownBlocks(props.text), [props.text]);
-  return <>{blocks}</>;
-}
-
-// markdownBlocks draws a text's blocks; its headings' levels (#, ##…) are given in
-// order from h3 (under the preview's h2), none skipped: heading levels of a page only
-// increase by one.
-function markdownBlocks(text: string, levels?: number[]): VNode[] {
-  const lines = text.replace(/\r\n?/g, '\n').split('\n');
-  const used = levels ?? [...new Set(lines.map((l) => l.match(/^(#{1,6})\s+/)?.[1].length).filter((n): n is number => !!n))].sort();
-  const out: VNode[] = [];
-  let i = 0;
-  while (i < lines.length) {
-    const line = lines[i];
-    if (!line.trim()) {
-      i++;
-      continue;
-    }
-    const fence = line.match(/^\s*(```|~~~)/);
-    if (fence) {
-      const code: string[] = [];
-      i++;
-      while (i < lines.length && !lines[i].trim().startsWith(fence[1])) code.push(lines[i++]);
-      i++;
-      out.push(
-        <pre key={out.length}>
-          <code>{code.join('\n')}</code>
-        </pre>,
-      );
-      continue;
-    }
-    const h = line.match(/^(#{1,6})\s+(.*)$/);
-    if (h) {
-      // Headings of the text sit under the preview's title (h2): one level down at least.
-      const level = Math.min(6, 3 + Math.max(0, used.indexOf(h[1].length)));
-      const Tag = `h${level}` as 'h3';
-      out.push(<Tag key={out.length}>{inline(h[2].replace(/\s#+\s*$/, ''))}</Tag>);
-      i++;
-      continue;
-    }
-    if (/^\s*([-*_])(\s*\1){2,}\s*$/.test(line)) {
-      out.push(<hr key={out.length} />);
-      i++;
-      continue;
-    }
-    if (/^\s*>/.test(line)) {
-      const quote: string[] = [];
-      while (i < lines.length && /^\s*>/.test(lines[i])) quote.push(lines[i++].replace(/^\s*>\s?/, ''));
-      out.push(<blockquote key={out.length}>{markdownBlocks(quote.join('\n'), used)}</blockquote>);
-      continue;
-    }
-    const bullet = /^\s*[-*+]\s+/;
-    const numbered = /^\s*\d+[.)]\s+/;
-    if (bullet.test(line) || numbered.test(line)) {
-      const ordered = numbered.test(line);
-      const marker = ordered ? numbered : bullet;
-      const items: string[] = [];
-      while (i < lines.length && lines[i].trim()) {
-        if (marker.test(lines[i])) items.push(lines[i].replace(marker, ''));
-        else if (items.length) items[items.length - 1] += ` ${lines[i].trim()}`;
-        i++;
-      }
-      const lis = items.map((it, k) => <li key={k}>{inline(it)}</li>);
-      out.push(ordered ? <ol key={out.length}>{lis}</ol> : <ul key={out.length}>{lis}</ul>);
-      continue;
-    }
-    const para: string[] = [];
-    while (i < lines.length && lines[i].trim() && !/^(#{1,6}\s|\s*>|\s*```|\s*~~~|\s*[-*+]\s|\s*\d+[.)]\s)/.test(lines[i])) para.push(lines[i++]);
-    if (para.length === 0) para.push(lines[i++]);
-    out.push(<p key={out.length}>{inline(para.join('\n'))}</p>);
-  }
-  return out;
-}
-
-// safeHref is a link's address when it is one the community allows (else undefined: the
-// link's text shows, inert).
-function safeHref(url: string): string | undefined {
-  const u = url.trim();
-  if (/^(https?:|mailto:)/i.test(u)) return u;
-  if (u.startsWith('/') && !u.startsWith('//')) return u;
-  if (u.startsWith('#')) return u;
-  return undefined;
-}
-
-function inline(text: string): ComponentChildren[] {
-  const out: ComponentChildren[] = [];
-  // code, links (and images, shown as links to their address), bold, italic.
-  const re = /(`+)([\s\S]*?)\1|!?\[([^\]]*)\]\(([^)\s]*)(?:\s+"[^"]*")?\)|\*\*([\s\S]+?)\*\*|__([\s\S]+?)__|\*([^*\s][^*]*?)\*|_([^_\s][^_]*?)_/g;
-  let last = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text))) {
-    if (m.index > last) out.push(...lineBreaks(text.slice(last, m.index)));
-    const k = out.length;
-    if (m[1]) out.push(<code key={k}>{m[2]}</code>);
-    else if (m[3] !== undefined) {
-      const href = safeHref(m[4]);
-      const label = m[3] || m[4];
-      out.push(href ? <a key={k} href={href} rel="nofollow noopener" target={href.startsWith('/') || href.startsWith('#') ? undefined : '_blank'}>{label}</a> : label);
-    } else if (m[5] ?? m[6]) out.push(<strong key={k}>{inline(m[5] ?? m[6])}</strong>);
-    else out.push(<em key={k}>{inline(m[7] ?? m[8])}</em>);
-    last = re.lastIndex;
-  }
-  if (last < text.length) out.push(...lineBreaks(text.slice(last)));
-  return out;
-}
-
-// lineBreaks keeps a line ending with two spaces (or a backslash) as a line break, as
-// Markdown does; other line ends are spaces.
-function lineBreaks(text: string): ComponentChildren[] {
-  const parts = text.split(/(?: {2,}|\\)\n/);
-  const out: ComponentChildren[] = [];
-  parts.forEach((p, i) => {
-    if (i > 0) out.push(<br key={`br${i}`} />);
-    out.push(p);
-  });
-  return out;
+// PreviewBody shows the editor's text as the article's page will: the server renders
+// and sanitises it with the posts' renderer (POST /api/kb/preview), so the preview and
+// the page never differ and no Markdown parser lives in the web.
+function PreviewBody(props: { lang: Lang; body: string }) {
+  const [html, setHtml] = useState<string>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    let live = true;
+    setError(undefined);
+    kbApi.preview(props.body).then(
+      (p) => live && setHtml(p.html),
+      (err) => live && setError(codeOf(err)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [props.body]);
+  if (error) return <Problem lang={props.lang} code={error} />;
+  if (html === undefined) return <p class="muted">{strings[props.lang].loading}</p>;
+  return <div dangerouslySetInnerHTML={{ __html: html }} />;
 }
 
 // ---- history and comparison ----
