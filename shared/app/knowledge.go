@@ -152,7 +152,7 @@ func articleRoutes(d Deps) []httpx.Route {
 			Responses: httpx.Answers(201, "The article", knowledge.Article{}, map[int]string{400: "Bad title (1–150) or body (≤ 100,000 bytes)",
 				403: "Not an editor of the place", 404: noCategory, 413: "Body over 256 KiB"})},
 		{Method: "POST", Pattern: "/api/kb/preview", Tag: tag, Action: policy.SignedIn, Handler: h.preview, Request: knowledge.PreviewInput{},
-			Summary: "The editor's preview: an article's Markdown rendered and sanitised exactly as its page will show it. Reads and writes nothing.",
+			Summary:   "The editor's preview: an article's Markdown rendered and sanitised exactly as its page will show it. Reads and writes nothing.",
 			Responses: httpx.Answers(200, "The HTML", knowledge.ArticlePreview{}, map[int]string{400: "Body over 100,000 bytes", 413: "Body over 256 KiB"})},
 		{Method: "GET", Pattern: "/api/kb/articles/{id}", Tag: tag, Action: policy.Visitors, Handler: h.article,
 			Summary:   "One article: Markdown and sanitised HTML, who wrote and last changed it, its source answer, whether the caller follows, bookmarked, may edit it, and (for editors and knowledge.feedback) the helpful counts.",

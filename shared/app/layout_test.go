@@ -23,7 +23,7 @@ var platform = map[string]bool{
 	"audit": true, "auth": true, "blob": true, "bus": true, "config": true, "content": true,
 	"errs": true, "eventtypes": true, "httpx": true, "idempotency": true, "lambdax": true,
 	"locale": true, "logx": true, "mail": true, "policy": true, "prefetch": true,
-	"ratelimit": true, "secret": true, "social": true, "text": true,
+	"ratelimit": true, "secret": true, "social": true, "text": true, "filetypes": true,
 	"schedule": true,
 	"queue":    true,
 }
