@@ -114,7 +114,12 @@ func articleRoutes(d Deps) []httpx.Route {
 	hidden := "a space the caller may not see (hidden, or a customer space they are not in): space_not_found"
 	noArticle := "No such article, a draft the caller may not edit, or " + hidden
 	noCategory := "No such category, or " + hidden
-	follow := func(method, pattern, what string, fn http.HandlerFunc, notFound string) httpx.Route {
+	// follow is PUT (follow) or DELETE (stop following) of a category or an article.
+	follow := func(method, pattern, what string, set func(context.Context, auth.Principal, string, bool) (knowledge.FollowState, error), notFound string) httpx.Route {
+		fn := func(w http.ResponseWriter, r *http.Request) {
+			st, err := set(r.Context(), auth.Caller(r), r.PathValue("id"), method == "PUT")
+			httpx.Reply(w, r, http.StatusOK, st, err)
+		}
 		verb := "Follow"
 		if method == "DELETE" {
 			verb = "Stop following"
@@ -136,8 +141,8 @@ func articleRoutes(d Deps) []httpx.Route {
 			Summary: "Rename, describe or move a category (the place's editors).",
 			Responses: httpx.Answers(200, "The category", knowledge.Category{}, map[int]string{400: "Bad name, description or position",
 				403: "Not an editor of the place", 404: noCategory})},
-		follow("PUT", "/api/kb/categories/{id}/follow", "a category", h.followCategory, noCategory),
-		follow("DELETE", "/api/kb/categories/{id}/follow", "a category", h.unfollowCategory, noCategory),
+		follow("PUT", "/api/kb/categories/{id}/follow", "a category", h.svc.FollowCategory, noCategory),
+		follow("DELETE", "/api/kb/categories/{id}/follow", "a category", h.svc.FollowCategory, noCategory),
 		{Method: "GET", Pattern: "/api/kb/articles", Tag: tag, Action: policy.Visitors, Handler: h.articles,
 			Query: []httpx.Param{{Name: "space", Description: "A space's id; absent: the community-wide articles"},
 				{Name: "category", Description: "Only this category's articles"},
@@ -183,8 +188,8 @@ func articleRoutes(d Deps) []httpx.Route {
 			Summary: "Restore an older version: a new version with its title and text (the place's editors).",
 			Responses: httpx.Answers(200, "The article", knowledge.Article{}, map[int]string{400: "No such version",
 				403: "Not an editor", 404: noArticle, 409: "Saved meanwhile"})},
-		follow("PUT", "/api/kb/articles/{id}/follow", "an article", h.followArticle, noArticle),
-		follow("DELETE", "/api/kb/articles/{id}/follow", "an article", h.unfollowArticle, noArticle),
+		follow("PUT", "/api/kb/articles/{id}/follow", "an article", h.svc.FollowArticle, noArticle),
+		follow("DELETE", "/api/kb/articles/{id}/follow", "an article", h.svc.FollowArticle, noArticle),
 		{Method: "POST", Pattern: "/api/kb/articles/{id}/feedback", Tag: tag, Action: policy.SignedIn, Handler: h.giveFeedback, Request: knowledge.FeedbackInput{},
 			Summary:   "Was this article helpful? Yes or no and an optional comment (≤ 1,000 characters); one per member, changeable; the counts stay exact.",
 			Responses: httpx.Answers(200, "The caller's answer", knowledge.MyFeedback{}, map[int]string{400: "Comment too long", 404: noArticle})},
@@ -218,16 +223,6 @@ func (h knowledgeHTTP) updateCategory(w http.ResponseWriter, r *http.Request) {
 		c, err := h.svc.UpdateCategory(r.Context(), auth.Caller(r), r.PathValue("id"), in)
 		httpx.Reply(w, r, http.StatusOK, c, err)
 	}
-}
-
-func (h knowledgeHTTP) followCategory(w http.ResponseWriter, r *http.Request) {
-	st, err := h.svc.FollowCategory(r.Context(), auth.Caller(r), r.PathValue("id"), true)
-	httpx.Reply(w, r, http.StatusOK, st, err)
-}
-
-func (h knowledgeHTTP) unfollowCategory(w http.ResponseWriter, r *http.Request) {
-	st, err := h.svc.FollowCategory(r.Context(), auth.Caller(r), r.PathValue("id"), false)
-	httpx.Reply(w, r, http.StatusOK, st, err)
 }
 
 func (h knowledgeHTTP) articles(w http.ResponseWriter, r *http.Request) {
@@ -327,16 +322,6 @@ func (h knowledgeHTTP) restore(w http.ResponseWriter, r *http.Request) {
 		a, err := h.svc.Restore(r.Context(), auth.Caller(r), r.PathValue("id"), in.Version)
 		httpx.Reply(w, r, http.StatusOK, a, err)
 	}
-}
-
-func (h knowledgeHTTP) followArticle(w http.ResponseWriter, r *http.Request) {
-	st, err := h.svc.FollowArticle(r.Context(), auth.Caller(r), r.PathValue("id"), true)
-	httpx.Reply(w, r, http.StatusOK, st, err)
-}
-
-func (h knowledgeHTTP) unfollowArticle(w http.ResponseWriter, r *http.Request) {
-	st, err := h.svc.FollowArticle(r.Context(), auth.Caller(r), r.PathValue("id"), false)
-	httpx.Reply(w, r, http.StatusOK, st, err)
 }
 
 func (h knowledgeHTTP) giveFeedback(w http.ResponseWriter, r *http.Request) {

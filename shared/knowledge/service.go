@@ -492,10 +492,13 @@ func (s *Service) summaries(ctx context.Context, list []Stored, spaceName string
 
 // Articles lists a place's articles: published ones, and drafts for its editors.
 func (s *Service) Articles(ctx context.Context, actor auth.Principal, spaceID, categoryID, status, q, cursor string) (ArticlePage, error) {
+	var acc Access
+	var err error
 	if categoryID != "" {
-		// The category names its place: space= may be left out (tester 16, finding 3).
-		c, _, err := s.category(ctx, actor, categoryID)
-		if err != nil {
+		// The category names its place: space= may be left out (tester 16, finding 3);
+		// its access is the place's (read once).
+		var c Category
+		if c, acc, err = s.category(ctx, actor, categoryID); err != nil {
 			return ArticlePage{}, err
 		}
 		if spaceID == "" {
@@ -504,9 +507,7 @@ func (s *Service) Articles(ctx context.Context, actor auth.Principal, spaceID, c
 		if c.SpaceID != spaceID {
 			return ArticlePage{}, ErrNoCategory
 		}
-	}
-	acc, err := s.Places.Access(ctx, actor, spaceID)
-	if err != nil {
+	} else if acc, err = s.Places.Access(ctx, actor, spaceID); err != nil {
 		return ArticlePage{}, err
 	}
 	if !acc.Read && !acc.Edit {
