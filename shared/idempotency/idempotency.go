@@ -34,11 +34,14 @@ const (
 	Window = 5 * time.Minute
 	// MaxKeyLength bounds a key, in characters.
 	MaxKeyLength = 255
-	// Lease is how long a claim without an answer holds its name: longer than any
-	// request runs (the API functions time out after 10 seconds), so a claim older than
+	// Lease is how long a claim without an answer holds its name, counted from the
+	// write that placed it: longer than what is left of any request after its write
+	// (the API functions time out 10 seconds after they begin), so a claim older than
 	// that whose answer never came is its request's, dead between its write and the
 	// record of its answer. Such a claim counts as absent: a repeat runs again, rather
-	// than hearing request_in_progress until the name lapses.
+	// than hearing request_in_progress until the name lapses. Counted from the request's
+	// start instead, a slow request (reads of 15 s on a loaded machine, where no timeout
+	// kills it) lost its name before its write, and its twin wrote a second time.
 	Lease = 15 * time.Second
 )
 
@@ -89,9 +92,9 @@ type Claim struct {
 	Explicit    bool
 	Fingerprint string
 	Owner       string
-	// ClaimedAt is when the request began: with Lease, how long the claim holds without
-	// an answer.
-	ClaimedAt time.Time
+	// ExpiresAt is when the name lapses: the request's start plus KeyTTL or the window.
+	// (How long a claim without an answer holds, Lease, counts from its write: the
+	// store stamps it then.)
 	ExpiresAt time.Time
 
 	mu      sync.Mutex
@@ -105,12 +108,12 @@ type Claim struct {
 func NewKeyClaim(key, fingerprint, owner string, now time.Time) *Claim {
 	sum := sha256.Sum256([]byte(key))
 	return &Claim{Name: "KEY#" + hex.EncodeToString(sum[:]), Explicit: true, Fingerprint: fingerprint,
-		Owner: owner, ClaimedAt: now, ExpiresAt: now.Add(KeyTTL)}
+		Owner: owner, ExpiresAt: now.Add(KeyTTL)}
 }
 
 // NewSameClaim names a request by what it is (its fingerprint), for window.
 func NewSameClaim(fingerprint, owner string, now time.Time, window time.Duration) *Claim {
-	return &Claim{Name: "SAME#" + fingerprint, Fingerprint: fingerprint, Owner: owner, ClaimedAt: now, ExpiresAt: now.Add(window)}
+	return &Claim{Name: "SAME#" + fingerprint, Fingerprint: fingerprint, Owner: owner, ExpiresAt: now.Add(window)}
 }
 
 // VisitorScope is the scope of a visitor's key: "visitor#" and the first 16 hex digits

@@ -36,8 +36,8 @@ type repeatItem struct {
 	Body         []byte `dynamodbav:",omitempty"`
 	// Gzip: Body is gzip-compressed (answers over gzipFrom bytes; an item holds 400 KB).
 	Gzip bool `dynamodbav:",omitempty"`
-	// ClaimedAt (epoch seconds): a claim with no Status after idempotency.Lease is
-	// abandoned and counts as absent (live).
+	// ClaimedAt (epoch seconds) is when the claim was written: a claim with no Status
+	// idempotency.Lease after it is abandoned and counts as absent (live).
 	ClaimedAt int64
 	ExpiresAt int64
 }
@@ -126,7 +126,7 @@ func (s *Store) claimPuts(claims []*idempotency.Claim, now time.Time) ([]types.T
 	out := make([]types.TransactWriteItem, 0, len(claims))
 	for _, c := range claims {
 		it, err := s.put(repeatItem{PK: repeatPK(c.Scope), SK: c.Name, Type: typeRepeat, Fingerprint: c.Fingerprint, Owner: c.Owner,
-			ClaimedAt: c.ClaimedAt.Unix(), ExpiresAt: c.ExpiresAt.Unix()}, claimFree)
+			ClaimedAt: now.Unix(), ExpiresAt: c.ExpiresAt.Unix()}, claimFree)
 		if err != nil {
 			return nil, err
 		}
@@ -200,7 +200,7 @@ func (s *Store) SaveRepeatAnswer(ctx context.Context, claims []*idempotency.Clai
 		if !c.Placed() {
 			it, err := s.put(repeatItem{PK: repeatPK(c.Scope), SK: c.Name, Type: typeRepeat, Fingerprint: c.Fingerprint, Owner: c.Owner,
 				Status: rec.Status, ContentType: rec.ContentType, Location: rec.Location, Body: body, Gzip: packed,
-				ClaimedAt: c.ClaimedAt.Unix(), ExpiresAt: c.ExpiresAt.Unix()}, claimFree)
+				ClaimedAt: now.Unix(), ExpiresAt: c.ExpiresAt.Unix()}, claimFree)
 			if err != nil {
 				return fmt.Errorf("store.SaveRepeatAnswer: %w", err)
 			}
