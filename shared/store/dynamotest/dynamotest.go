@@ -1,10 +1,16 @@
 // Package dynamotest gives each test its own table on one of a few DynamoDB Local
 // servers per test binary.
 //
-// Why a few: DynamoDB Local serves one shared in-memory database per process and runs
-// close to one core; a test binary of a few hundred parallel tests on one server was
-// bound by that one process (measured: 88 % of a core, the machine half idle, shared/app
-// past 30 minutes). Tables are spread round-robin over the servers.
+// Why a few: a test binary of a few hundred parallel tests on one server was bound by
+// that one process when its tables shared one database (measured: 88 % of a core, the
+// machine half idle, shared/app past 30 minutes). Tables are spread round-robin over the
+// servers.
+//
+// Each table is also a database of its own: the servers run without -sharedDb and each
+// table's clients sign with an access key id of its own (Table.AccessKeyID). DynamoDB
+// Local scans the whole database's stream records on every request to a table with a
+// stream (dynamolocal.Options.DatabasePerKey): in one shared database, a test's requests
+// paid for every earlier test's writes.
 package dynamotest
 
 import (
@@ -23,6 +29,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
@@ -54,7 +61,9 @@ func Main(m *testing.M) int {
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
-		wg.Go(func() { procs[i], errs[i] = dynamolocal.Start(context.Background(), dynamolocal.Options{}) })
+		wg.Go(func() {
+			procs[i], errs[i] = dynamolocal.Start(context.Background(), dynamolocal.Options{DatabasePerKey: true})
+		})
 	}
 	wg.Wait()
 	for _, p := range procs {
@@ -77,10 +86,13 @@ type Table struct {
 	Name string
 	// Endpoint is the server the table lives on: a client of any other server does not
 	// see it.
-	Endpoint  string
-	DB        *dynamodb.Client
-	StreamARN string
-	Trips     *store.RoundTrips
+	Endpoint string
+	// AccessKeyID is the table's own: on a server started with DatabasePerKey it names
+	// the database the table lives in, which holds nothing else (see Client).
+	AccessKeyID string
+	DB          *dynamodb.Client
+	StreamARN   string
+	Trips       *store.RoundTrips
 	// Writes counts the write operations the table's clients (DB, Client) have made.
 	Writes *Writes
 }
@@ -94,9 +106,11 @@ func NewTable(t testing.TB) Table {
 	ctx := context.Background()
 	endpoint := endpoints[(next.Add(1)-1)%uint64(len(endpoints))]
 	trips := &store.RoundTrips{}
-	tb := Table{Endpoint: endpoint, Trips: trips, Writes: newWrites()}
+	id := strings.ToLower(rand.Text()[:12])
+	// DynamoDB Local takes an access key id of letters and digits only.
+	name := "t-" + id
+	tb := Table{Endpoint: endpoint, AccessKeyID: "t" + id, Trips: trips, Writes: newWrites()}
 	db := tb.Client(t, trips.Option())
-	name := "t-" + strings.ToLower(rand.Text()[:12])
 	arn, err := store.EnsureTable(ctx, db, name)
 	if err != nil {
 		t.Fatal(err)
@@ -111,31 +125,38 @@ func NewTable(t testing.TB) Table {
 
 // Client is another client of the table's server (with opts, e.g. a RoundTrips counter).
 //
-// Tests run in parallel on a server whose tables share one database: on a loaded machine
-// a transaction can time out waiting for its lock (500, "This request will succeed in
+// A test's concurrent requests share its table's database: on a loaded machine a
+// transaction can time out waiting for its lock (500, "This request will succeed in
 // actual DynamoDB API"). More attempts than the SDK's 3 ride that out, and no client-side
 // retry quota (the SDK's token bucket would answer "retry quota exceeded" at once after
 // a burst of such errors); RoundTrips counts operations, not attempts, so budgets are
 // unchanged.
 func (tb Table) Client(t testing.TB, opts ...func(*dynamodb.Options)) *dynamodb.Client {
 	t.Helper()
-	cfg, err := store.LoadAWSConfig(context.Background(), tb.Endpoint)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := tb.config(t)
 	opts = append([]func(*dynamodb.Options){func(o *dynamodb.Options) {
 		o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) { so.MaxAttempts, so.RateLimiter = 10, ratelimit.None })
 	}, tb.Writes.option()}, opts...)
 	return store.NewDynamoDB(cfg, tb.Endpoint, opts...)
 }
 
-// Streams is a DynamoDB Streams client of the table's server.
-func (tb Table) Streams(t testing.TB) *dynamodbstreams.Client {
+// config is the AWS configuration of the table's clients: its server, signed with its
+// access key id (a client with another key would see another database, without the
+// table).
+func (tb Table) config(t testing.TB) aws.Config {
 	t.Helper()
 	cfg, err := store.LoadAWSConfig(context.Background(), tb.Endpoint)
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.Credentials = credentials.NewStaticCredentialsProvider(tb.AccessKeyID, "local", "")
+	return cfg
+}
+
+// Streams is a DynamoDB Streams client of the table's server.
+func (tb Table) Streams(t testing.TB) *dynamodbstreams.Client {
+	t.Helper()
+	cfg := tb.config(t)
 	return dynamodbstreams.NewFromConfig(cfg, func(o *dynamodbstreams.Options) { o.BaseEndpoint = aws.String(tb.Endpoint) })
 }
 
