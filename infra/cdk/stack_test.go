@@ -339,11 +339,11 @@ func TestStack(t *testing.T) {
 					t.Errorf("search reaches %v", got)
 				}
 			case strings.HasPrefix(id, "Fnknowledge"):
-				// Space documents (issue 16): uploads signed and checked, downloads signed;
-				// nothing deleted or listed (a deleted document's files stay).
+				// Space documents (issue 16): uploads signed and checked, downloads signed,
+				// a deleted document's files deleted; nothing listed.
 				found++
 				if raw := string(mustJSON(p)); strings.Join(got, ",") != "/documents/*" || !strings.Contains(raw, "s3:PutObject") ||
-					strings.Contains(raw, "s3:DeleteObject") || strings.Contains(raw, "s3:ListBucket") {
+					!strings.Contains(raw, "s3:DeleteObject") || strings.Contains(raw, "s3:ListBucket") {
 					t.Errorf("knowledge reaches %v", got)
 				}
 			default:

@@ -72,13 +72,14 @@ const SearchIndexTimeout = 5 * time.Minute
 
 // KnowledgeFunction: the knowledge base (articles, categories, versions, followers,
 // "was this helpful?"), the documents of spaces and members' bookmarks (HTTP, issue
-// 16; docs/knowledge.md). Documents live in the files bucket under documents/ only.
+// 16; docs/knowledge.md). Documents live in the files bucket under documents/ only:
+// put and read, and deleted with their document.
 func KnowledgeFunction() Function {
 	return Function{Name: "knowledge", Description: "Knowledge base articles, space documents and bookmarks (HTTP)",
 		Routes: KnowledgeRoutes,
 		Needs:  []string{EnvTableName, EnvPublicURL, EnvAvatarBucket},
 		Uses:   []string{EnvTrustedProxies, EnvCursorSecretARN},
-		Grants: []Grant{TableData, CursorKey, FilesUnder(DocumentsPrefix+"*", Put, Read)}}
+		Grants: []Grant{TableData, CursorKey, FilesUnder(DocumentsPrefix+"*", Put, Read, Delete)}}
 }
 
 // RegistrationFunction: sign-up, sign-in, sessions, profiles (HTTP).

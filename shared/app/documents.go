@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
@@ -31,6 +32,9 @@ func documentsOf(d Deps) *documents.Service {
 	return &documents.Service{Store: d.Store.Documents(), Files: files, Now: time.Now,
 		Bookmarked: func(ctx context.Context, memberID string, ids []string) (map[string]bool, error) {
 			return marks.BookmarkedAmong(ctx, memberID, bookmarks.KindDocument, ids)
+		},
+		FilesLeft: func(ctx context.Context, keys []string, err error) {
+			slog.ErrorContext(ctx, "a deleted document's files were left in the bucket", "keys", keys, "err", err.Error())
 		}}
 }
 

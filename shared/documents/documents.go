@@ -175,6 +175,8 @@ type Files interface {
 	PresignPut(ctx context.Context, key, contentType string, size int64, ttl time.Duration) (string, error)
 	PresignGet(ctx context.Context, key string, ttl time.Duration) (string, error)
 	Head(ctx context.Context, key string) (int64, string, error)
+	// Delete removes a file (a missing one is no error).
+	Delete(ctx context.Context, key string) error
 }
 
 // Store is what documents need from storage.
@@ -197,10 +199,11 @@ type Store interface {
 	// UpdateDocument replaces old's title, description, folder and tags by d's, and
 	// moves the folder's and tags' counts, if old is still as read (ErrChanged).
 	UpdateDocument(ctx context.Context, old, d Document) error
-	// DeleteDocument deletes a document and its versions (their files stay in the
-	// bucket) and takes it out of its folder's and tags' counts, if it is still as
-	// read (ErrChanged otherwise, nothing written), with its document.deleted event.
-	DeleteDocument(ctx context.Context, old Document, event eventtypes.Envelope) error
+	// DeleteDocument deletes a document and its versions and takes it out of its
+	// folder's and tags' counts, if it is still as read (ErrChanged otherwise, nothing
+	// written), with its document.deleted event. files are the keys of the deleted
+	// versions' files, for the caller to delete from the bucket.
+	DeleteDocument(ctx context.Context, old Document, event eventtypes.Envelope) (files []string, err error)
 	// CountDownload adds one to a document's downloads (an atomic ADD: concurrent
 	// downloads all count) and returns it as it now is (errs.ErrNotFound when it is not
 	// a document of spaceID).
@@ -216,6 +219,9 @@ type Service struct {
 	Now   func() time.Time
 	// Bookmarked tells which of ids the member bookmarked (nil: none).
 	Bookmarked func(ctx context.Context, memberID string, ids []string) (map[string]bool, error)
+	// FilesLeft is told of the files a deleted document left in the bucket because
+	// their delete failed (the document is gone all the same; nil: not told).
+	FilesLeft func(ctx context.Context, keys []string, err error)
 }
 
 func (s *Service) now() time.Time {
@@ -626,6 +632,7 @@ func (s *Service) Delete(ctx context.Context, actor auth.Principal, acc Access, 
 	// A change or another delete between the read and the write: read again (a few
 	// times), so the counts move from what is there.
 	var err error
+	var files []string
 	for range 3 {
 		var old Document
 		var event eventtypes.Envelope
@@ -634,7 +641,7 @@ func (s *Service) Delete(ctx context.Context, actor auth.Principal, acc Access, 
 				SpaceID: old.SpaceID, DeletedBy: actor.MemberID})
 		}
 		if err == nil {
-			err = s.Store.DeleteDocument(ctx, old, event)
+			files, err = s.Store.DeleteDocument(ctx, old, event)
 		}
 		if !errors.Is(err, ErrChanged) {
 			break
@@ -643,7 +650,27 @@ func (s *Service) Delete(ctx context.Context, actor auth.Principal, acc Access, 
 	if err != nil {
 		return fmt.Errorf("documents.Delete %s: %w", id, err)
 	}
+	s.dropFiles(ctx, files)
 	return nil
+}
+
+// dropFiles deletes the files of a deleted document's versions from the bucket, after
+// the document is gone (so no download is ever signed for a deleted file). One that
+// fails is left, and FilesLeft told: the answer is the document's deletion, done.
+func (s *Service) dropFiles(ctx context.Context, keys []string) {
+	if s.Files == nil {
+		return
+	}
+	var left []string
+	var failed error
+	for _, k := range keys {
+		if err := s.Files.Delete(ctx, k); err != nil && !errors.Is(err, errs.ErrNotFound) {
+			left, failed = append(left, k), errors.Join(failed, err)
+		}
+	}
+	if len(left) > 0 && s.FilesLeft != nil {
+		s.FilesLeft(ctx, left, failed)
+	}
 }
 
 // Download is a signed download of a document's file and until when it works.

@@ -277,6 +277,9 @@ func (s *Service) category(ctx context.Context, actor auth.Principal, id string)
 		return Category{}, Access{}, err
 	}
 	acc, err := s.Places.Access(ctx, actor, c.SpaceID)
+	if unknownPlace(err) {
+		return Category{}, Access{}, ErrNoCategory
+	}
 	if err != nil {
 		return Category{}, Access{}, err
 	}
@@ -383,6 +386,9 @@ func (s *Service) article(ctx context.Context, actor auth.Principal, id string) 
 		return Stored{}, Access{}, err
 	}
 	acc, err := s.Places.Access(ctx, actor, a.SpaceID)
+	if unknownPlace(err) {
+		return Stored{}, Access{}, ErrNoArticle
+	}
 	if err != nil {
 		return Stored{}, Access{}, err
 	}
@@ -390,6 +396,15 @@ func (s *Service) article(ctx context.Context, actor auth.Principal, id string) 
 		return Stored{}, Access{}, ErrNoArticle
 	}
 	return a, acc, nil
+}
+
+// unknownPlace reports whether err is a place the caller may not know of (a hidden
+// space, or a customer space they are not in: 404). A category or an article there is
+// answered as an unknown id is, so that an id tells an outsider nothing of where it
+// lives (tester 16: space_not_found told a hidden space's category from a made-up id).
+func unknownPlace(err error) bool {
+	e, ok := errs.As(err)
+	return ok && e.Kind == errs.NotFound
 }
 
 // MayRead reports whether actor may read an article now (published in a place they

@@ -386,11 +386,11 @@ func (s *Documents) UpdateDocument(ctx context.Context, old, d documents.Documen
 // counts in one transaction, on the condition it is as read (documents.ErrChanged
 // otherwise, nothing written: two deletes count once), then its versions and file
 // claims in batches.
-func (s *Documents) DeleteDocument(ctx context.Context, old documents.Document, event eventtypes.Envelope) error {
+func (s *Documents) DeleteDocument(ctx context.Context, old documents.Document, event eventtypes.Envelope) ([]string, error) {
 	t := s.txn()
 	oldTags, err := attributevalue.Marshal(nonNilTags(old.Tags))
 	if err != nil {
-		return fmt.Errorf("store.DeleteDocument %s: %w", old.ID, err)
+		return nil, fmt.Errorf("store.DeleteDocument %s: %w", old.ID, err)
 	}
 	del := s.del(documentKey(old.ID), itemExists+" AND #Version = :v AND #Folder = :folder AND #Tags = :tags")
 	del.Delete.ExpressionAttributeNames = map[string]string{"#Version": attrDocVersion, "#Folder": attrDocFolder, "#Tags": attrDocTags}
@@ -402,25 +402,27 @@ func (s *Documents) DeleteDocument(ctx context.Context, old documents.Document, 
 	if failed(err, condDocumentRead) {
 		// Gone, or changed since it was read (its counts would move wrongly): the
 		// caller reads it again.
-		return fmt.Errorf("store.DeleteDocument %s: %w", old.ID, documents.ErrChanged)
+		return nil, fmt.Errorf("store.DeleteDocument %s: %w", old.ID, documents.ErrChanged)
 	}
 	if err != nil {
-		return fmt.Errorf("store.DeleteDocument %s: %w", old.ID, err)
+		return nil, fmt.Errorf("store.DeleteDocument %s: %w", old.ID, err)
 	}
 	in := &dynamodb.QueryInput{TableName: aws.String(s.Table), KeyConditionExpression: aws.String(pkIs),
 		ExpressionAttributeValues: item{":pk": docS(documentPK(old.ID))}}
 	versions, err := queryItems[documentVersionItem](ctx, s.Store, in)
 	if err != nil {
-		return fmt.Errorf("store.DeleteDocument %s: %w", old.ID, err)
+		return nil, fmt.Errorf("store.DeleteDocument %s: %w", old.ID, err)
 	}
 	keys := make([]map[string]types.AttributeValue, 0, 2*len(versions))
+	files := make([]string, 0, len(versions))
 	for _, v := range versions {
 		keys = append(keys, documentVersionKey(old.ID, v.Version), documentFileKey(v.FileKey))
+		files = append(files, v.FileKey)
 	}
 	if err := s.batchDelete(ctx, keys); err != nil {
-		return fmt.Errorf("store.DeleteDocument %s: %w", old.ID, err)
+		return nil, fmt.Errorf("store.DeleteDocument %s: %w", old.ID, err)
 	}
-	return nil
+	return files, nil
 }
 
 // CountDownload implements documents.Store (pattern 327): one UpdateItem, ADD.

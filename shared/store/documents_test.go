@@ -170,6 +170,15 @@ func TestDocumentsStore(t *testing.T) {
 	if err := svc.Delete(ctx, actor, acc, d.ID); !errors.Is(err, documents.ErrNoDocument) {
 		t.Errorf("deleted twice: %v", err)
 	}
+	// Its versions' files went with it; another document's stayed.
+	for _, k := range []string{f.Key, f3.Key} {
+		if _, _, err := files.Head(ctx, k); !errors.Is(err, errs.ErrNotFound) {
+			t.Errorf("a deleted document's file %s: %v, want it gone", k, err)
+		}
+	}
+	if _, _, err := files.Head(ctx, f2.Key); err != nil {
+		t.Errorf("another document's file after the delete: %v", err)
+	}
 	if n := outboxCount(t, tbl.DB, tbl.Name, eventtypes.DocumentDeletedType); n != 1 {
 		t.Errorf("%d document.deleted, want 1 (a second delete writes nothing)", n)
 	}

@@ -265,9 +265,11 @@ function App() {
       <header class="bar" ref={header}>
         <span class="brand">{s.title}</span>
         {auth.kind !== 'loading' && <HeaderSearch lang={lang} path={path} />}
-        {auth.kind === 'visitor' && path !== '/' && (
+        {auth.kind === 'visitor' && (
+          // Visitors read the community's public knowledge base too (docs/knowledge.md).
           <nav aria-label={s.nav.main}>
-            {link('/', s.signInNav)}
+            {link('/kb', s.kb.nav)}
+            {path !== '/' && link('/', s.signInNav)}
           </nav>
         )}
         {auth.kind === 'member' && (
