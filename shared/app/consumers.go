@@ -196,8 +196,9 @@ func Subscriptions(cfg config.Config, st *store.Store, sender mail.Sender, files
 		bus.On(count, counts.OnArticlePublished),
 		bus.On(count, counts.OnDocumentUploaded),
 		bus.On(count, counts.OnBookmarkAdded),
-		// A deleted member's bookmarks go with the account (issue 16).
+		// A deleted member's bookmarks and follows go with the account (issue 16).
 		bus.On(fan, (&bookmarks.Service{Store: st.Bookmarks()}).OnMemberDeleted),
+		bus.On(fan, knowledgeOver(st).OnMemberDeleted),
 
 		// The knowledge base (issue 16): followers of an article and of its category hear
 		// of its publication and changes.

@@ -170,13 +170,14 @@ func TestKnowledgeRoutesByRoleInAHiddenSpace(t *testing.T) {
 			t.Errorf("member %s %s: %d %s", rt[0], path, status, raw)
 		}
 	}
-	// The member followed and unfollowed (nothing left) and gave feedback (one item,
-	// theirs to give): take it out of the count.
+	// The member followed and unfollowed (nothing left) and gave feedback (two items,
+	// theirs to give: the feedback and the member's pointer to it, pattern 353): take
+	// them out of the count.
 	after := c.settledItems()
 	var fb knowledge.FeedbackList
 	c.call(admin, "GET", "/api/kb/articles/"+published.ID+"/feedback", "", &fb)
-	if after-before != fb.Yes+fb.No {
-		t.Fatalf("refusals wrote %d items (feedback given: %d)", after-before-(fb.Yes+fb.No), fb.Yes+fb.No)
+	if given := fb.Yes + fb.No; after-before != 2*given {
+		t.Fatalf("refusals wrote %d items (feedback given: %d)", after-before-2*given, given)
 	}
 }
 
@@ -416,5 +417,64 @@ func TestKnowledgeArticleOf100000BytesInItsOwnFunction(t *testing.T) {
 	}
 	if after := c.settledItems(); after != before {
 		t.Fatalf("refusals wrote %d items", after-before)
+	}
+}
+
+// "Download my data" holds what the member follows and the feedback they gave (comment
+// included), as recorded, and no one else's; deleting the account forgets the follows
+// (no news reaches it: the article's followers no longer list it) while the feedback
+// stays counted (docs/knowledge.md, "A member's own records"; pattern 353).
+func TestDownloadMyDataHoldsTheMembersKnowledgeRecords(t *testing.T) {
+	t.Parallel()
+	c := newCommunity(t)
+	admin := c.as("ada", policy.RoleAdmin)
+	mia, otto := c.as("mia"), c.as("otto")
+	cat := c.kbCategory(admin, "", "Guides")
+	a := c.kbArticle(admin, cat.ID, "Reset a printer", "Hold the button.", true)
+	for _, path := range []string{"/api/kb/categories/" + cat.ID + "/follow", "/api/kb/articles/" + a.ID + "/follow", "/api/kb/articles/" + a.ID + "/follow"} {
+		if status, raw := c.call(mia, "PUT", path, "", nil); status >= 300 {
+			t.Fatalf("follow %s: %d %s", path, status, raw)
+		}
+	}
+	for _, body := range []string{`{"helpful":false,"comment":"The button is on the back."}`, `{"helpful":true}`} {
+		if status, raw := c.call(mia, "POST", "/api/kb/articles/"+a.ID+"/feedback", body, nil); status >= 300 {
+			t.Fatalf("feedback %s: %d %s", body, status, raw)
+		}
+	}
+	export := func(who *http.Client) knowledge.MemberRecords {
+		t.Helper()
+		var out struct {
+			Sections struct {
+				Knowledge *knowledge.MemberRecords `json:"knowledge"`
+			} `json:"sections"`
+		}
+		if status, raw := c.call(who, "GET", "/api/me/export", "", &out); status != 200 || out.Sections.Knowledge == nil {
+			t.Fatalf("export: %d %s", status, raw)
+		}
+		return *out.Sections.Knowledge
+	}
+	got := export(mia)
+	if len(got.Follows) != 2 || got.Follows[0].Kind != "category" || got.Follows[0].ID != cat.ID || got.Follows[1].Kind != "article" || got.Follows[1].ID != a.ID {
+		t.Errorf("mia's follows: %+v, want the category then the article", got.Follows)
+	}
+	if len(got.Feedback) != 1 || got.Feedback[0].ArticleID != a.ID || !got.Feedback[0].Helpful || got.Feedback[0].Comment != "The button is on the back." {
+		t.Errorf("mia's feedback: %+v, want one yes keeping her comment", got.Feedback)
+	}
+	if other := export(otto); len(other.Follows) != 0 || len(other.Feedback) != 0 {
+		t.Errorf("otto's export holds records he never made: %+v", other)
+	}
+
+	if status, raw := c.call(mia, "POST", "/api/me/delete", `{"confirm":true}`, nil); status != 204 {
+		t.Fatalf("deletion: %d %s", status, raw)
+	}
+	c.settledItems()
+	for _, target := range []string{a.ID, cat.ID} {
+		if f, err := c.st.Knowledge().Followers(t.Context(), target); err != nil || len(f) != 0 {
+			t.Errorf("followers of %s after the deletion: %v %v", target, f, err)
+		}
+	}
+	var art knowledge.Article
+	if status, raw := c.call(admin, "GET", "/api/kb/articles/"+a.ID, "", &art); status != 200 || art.Helpful == nil || art.Helpful.Yes != 1 {
+		t.Errorf("the article's counts after the deletion: %d %s, want the yes kept", status, raw)
 	}
 }

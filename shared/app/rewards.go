@@ -24,7 +24,8 @@ func RewardsRoutes(d Deps) []httpx.Route {
 
 // exportSections are the other domains' parts of "download my data" (GET /api/me/export):
 // the reward programme's, the newsletters' consent records with the suppression list's
-// entry of the member's address, and the member's bookmarks.
+// entry of the member's address, the member's bookmarks, and the articles and categories
+// they follow with the feedback they gave.
 func exportSections(st *store.Store) []members.ExportSection {
 	return []members.ExportSection{{Name: "rewards", Gather: func(ctx context.Context, memberID string) (any, error) {
 		return rewards.ExportMember(ctx, st.Rewards(), memberID, time.Now())
@@ -36,6 +37,8 @@ func exportSections(st *store.Store) []members.ExportSection {
 		return newsletters.ExportConsents(ctx, st.Newsletters(), memberID, m.Email)
 	}}, {Name: "bookmarks", Gather: func(ctx context.Context, memberID string) (any, error) {
 		return st.Bookmarks().ExportBookmarks(ctx, memberID)
+	}}, {Name: "knowledge", Gather: func(ctx context.Context, memberID string) (any, error) {
+		return st.Knowledge().ExportKnowledge(ctx, memberID)
 	}}}
 }
 

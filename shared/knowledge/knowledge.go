@@ -197,6 +197,38 @@ type Feedback struct {
 	At       time.Time `json:"at"`
 }
 
+// MemberRecords is a member's own part of the knowledge base, for "download my data"
+// (sections.knowledge): what they follow and the feedback they gave, as recorded (those
+// of articles they may no longer read included: the records are theirs).
+type MemberRecords struct {
+	Follows  []Followed      `json:"follows"`
+	Feedback []GivenFeedback `json:"feedback"`
+}
+
+// Followed is an article or a category a member follows, since At.
+type Followed struct {
+	// Kind is "article" or "category".
+	Kind string    `json:"kind"`
+	ID   string    `json:"id"`
+	At   time.Time `json:"at"`
+}
+
+// GivenFeedback is a member's "was this helpful?" answer on an article (its latest).
+type GivenFeedback struct {
+	ArticleID string    `json:"articleId"`
+	Helpful   bool      `json:"helpful"`
+	Comment   string    `json:"comment"`
+	At        time.Time `json:"at"`
+}
+
+// KindOf is what an id names: "article" (a_…) or "category" (k_…).
+func KindOf(id string) string {
+	if strings.HasPrefix(id, "a_") {
+		return "article"
+	}
+	return "category"
+}
+
 // newID is a fresh id with a kind's prefix (a_ articles, k_ categories).
 func newID(prefix string) string { return prefix + strings.ToLower(rand.Text()[:16]) }
 

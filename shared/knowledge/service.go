@@ -54,6 +54,9 @@ type Store interface {
 	// has one, ErrNotAccepted when it is no longer the accepted one.
 	FromAnswer(ctx context.Context, a Stored, v Version, deltas map[string]int, events []eventtypes.Envelope) error
 	MemberNames(ctx context.Context, ids []string) (map[string]string, error)
+	// ForgetMember deletes a deleted member's follows and the pointers to their
+	// feedback (the feedback stays, as their other content does).
+	ForgetMember(ctx context.Context, memberID string) error
 }
 
 // ListFilter narrows the article list.
@@ -964,4 +967,15 @@ func (s *Service) FromAnswer(ctx context.Context, actor auth.Principal, in FromA
 		return Article{}, err
 	}
 	return s.view(ctx, actor, a, acc)
+}
+
+// OnMemberDeleted forgets a deleted member's follows (no news goes to an erased account)
+// and the pointers to their feedback; their feedback stays, counted and shown to staff
+// without a name, as their other content stays (docs/identity.md). Repeated deliveries
+// find nothing left.
+func (s *Service) OnMemberDeleted(ctx context.Context, evt eventtypes.MemberDeleted) error {
+	if err := s.Store.ForgetMember(ctx, evt.MemberID); err != nil {
+		return fmt.Errorf("knowledge.OnMemberDeleted %s: %w", evt.MemberID, err)
+	}
+	return nil
 }

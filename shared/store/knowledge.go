@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,7 +20,7 @@ import (
 )
 
 // The knowledge base (docs/knowledge.md, "Knowledge base"; docs/data-model.md,
-// patterns 340–352).
+// patterns 340–353).
 
 // Knowledge stores categories, articles, their versions, followers and feedback.
 type Knowledge struct{ *Store }
@@ -65,6 +66,10 @@ func kbFollowersPK(targetID string) string            { return "KBFOLLOW#" + tar
 func kbFollowerSK(memberID string) string             { return kbFollowerPre + memberID }
 func kbAnswerPK(commentID string) string              { return "KBANSWER#" + commentID }
 
+// kbMinePK is a member's own knowledge-base records: their follows (GSI1) and pointers
+// to their feedback (the table), for "download my data" and the account's deletion.
+func kbMinePK(memberID string) string { return "KBMINE#" + memberID }
+
 // Item types.
 const (
 	typeKBCategory = "KBCategory"
@@ -73,6 +78,8 @@ const (
 	typeKBPlace    = "KBPlaceCount"
 	typeKBFollower = "KBFollower"
 	typeKBFeedback = "KBFeedback"
+	// typeKBMyFeedback points from a member to their feedback on an article.
+	typeKBMyFeedback = "KBMyFeedback"
 	typeKBAnswer   = "KBAnswerLink"
 )
 
@@ -203,9 +210,18 @@ func (it kbVersionItem) version() knowledge.Version {
 // M#<member> (patterns 347, 348): the notifier lists a target's partition.
 type kbFollowerItem struct {
 	PK, SK, Type string
-	TargetID     string
-	MemberID     string
-	At           time.Time
+	// GSI1: KBMINE#<member> / F#<target>, the member's follows (pattern 353).
+	GSI1PK, GSI1SK string
+	TargetID       string
+	MemberID       string
+	At             time.Time
+}
+
+// kbMyFeedbackItem points from a member to their feedback on an article: KBMINE#<member>
+// / FB#<article> (pattern 353), written in the feedback's transaction.
+type kbMyFeedbackItem struct {
+	PK, SK, Type string
+	ArticleID    string
 }
 
 // kbFeedbackItem is one member's feedback on an article: KBART#<id> / FB#<member>, in
@@ -438,8 +454,8 @@ func (s *Knowledge) Follow(ctx context.Context, targetID, memberID string, on bo
 	var err error
 	if on {
 		var p types.TransactWriteItem
-		if p, err = s.put(kbFollowerItem{PK: kbFollowersPK(targetID), SK: kbFollowerSK(memberID), Type: typeKBFollower, TargetID: targetID,
-			MemberID: memberID, At: now}, ""); err == nil {
+		if p, err = s.put(kbFollowerItem{PK: kbFollowersPK(targetID), SK: kbFollowerSK(memberID), Type: typeKBFollower,
+			GSI1PK: kbMinePK(memberID), GSI1SK: "F#" + targetID, TargetID: targetID, MemberID: memberID, At: now}, ""); err == nil {
 			err = s.writeOne(ctx, p)
 		}
 	} else {
@@ -536,7 +552,11 @@ func (s *Knowledge) SetFeedback(ctx context.Context, articleID string, f knowled
 			p.Put.ExpressionAttributeNames = named(attrKBHelpful)
 			p.Put.ExpressionAttributeValues = item{":was": &types.AttributeValueMemberBOOL{Value: old.Helpful}}
 		}
-		t := s.txn().add(condKBFeedback, p)
+		mine, err := s.put(kbMyFeedbackItem{PK: kbMinePK(f.MemberID), SK: kbFeedbackPre + articleID, Type: typeKBMyFeedback, ArticleID: articleID}, "")
+		if err != nil {
+			return err
+		}
+		t := s.txn().add(condKBFeedback, p).add("", mine)
 		var yes, no int64
 		switch {
 		case old == nil && f.Helpful:
@@ -631,6 +651,81 @@ func (s *Knowledge) FromAnswer(ctx context.Context, a knowledge.Stored, v knowle
 		return knowledge.ErrNoCategory
 	case err != nil:
 		return fmt.Errorf("store.FromAnswer %s: %w", src.CommentID, err)
+	}
+	return nil
+}
+
+// ExportKnowledge implements the knowledge base's part of "download my data" (pattern
+// 353): the member's follows (Query GSI1 KBMINE#<member>) and their feedback (Query
+// KBMINE#<member>, then BatchGetItem of each feedback item), oldest follow first.
+func (s *Knowledge) ExportKnowledge(ctx context.Context, memberID string) (knowledge.MemberRecords, error) {
+	out := knowledge.MemberRecords{Follows: []knowledge.Followed{}, Feedback: []knowledge.GivenFeedback{}}
+	follows, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
+		KeyConditionExpression: aws.String(gsi1Is), ExpressionAttributeValues: item{":pk": avS(kbMinePK(memberID))}})
+	if err != nil {
+		return out, fmt.Errorf("store.ExportKnowledge %s: %w", memberID, err)
+	}
+	for _, av := range follows {
+		var it kbFollowerItem
+		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+			return out, fmt.Errorf("store.ExportKnowledge %s: %w", memberID, err)
+		}
+		out.Follows = append(out.Follows, knowledge.Followed{Kind: knowledge.KindOf(it.TargetID), ID: it.TargetID, At: it.At})
+	}
+	slices.SortFunc(out.Follows, func(a, b knowledge.Followed) int { return a.At.Compare(b.At) })
+	mine, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), KeyConditionExpression: aws.String(pkIs),
+		ExpressionAttributeValues: item{":pk": avS(kbMinePK(memberID))}})
+	if err != nil {
+		return out, fmt.Errorf("store.ExportKnowledge %s: %w", memberID, err)
+	}
+	keys := make([]item, 0, len(mine))
+	for _, av := range mine {
+		var it kbMyFeedbackItem
+		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+			return out, fmt.Errorf("store.ExportKnowledge %s: %w", memberID, err)
+		}
+		keys = append(keys, key(kbArticlePK(it.ArticleID), kbFeedbackSK(memberID)))
+	}
+	found, err := s.batchGet(ctx, "store.ExportKnowledge", keys)
+	if err != nil {
+		return out, err
+	}
+	for _, k := range keys {
+		av, ok := found[keyName(k)]
+		if !ok {
+			continue
+		}
+		var it kbFeedbackItem
+		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+			return out, fmt.Errorf("store.ExportKnowledge %s: %w", memberID, err)
+		}
+		out.Feedback = append(out.Feedback, knowledge.GivenFeedback{ArticleID: it.ArticleID, Helpful: it.Helpful, Comment: it.Comment, At: it.At})
+	}
+	slices.SortFunc(out.Feedback, func(a, b knowledge.GivenFeedback) int { return a.At.Compare(b.At) })
+	return out, nil
+}
+
+// ForgetMember implements knowledge.Store (pattern 353): a deleted member's follows and
+// the pointers to their feedback, deleted (BatchWriteItem); the feedback itself stays,
+// counted and shown to staff without a name, as the member's other content stays.
+func (s *Knowledge) ForgetMember(ctx context.Context, memberID string) error {
+	follows, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
+		KeyConditionExpression: aws.String(gsi1Is), ExpressionAttributeValues: item{":pk": avS(kbMinePK(memberID))}})
+	if err != nil {
+		return fmt.Errorf("store.ForgetMember %s: %w", memberID, err)
+	}
+	mine, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String(keysOnly),
+		KeyConditionExpression: aws.String(pkIs), ExpressionAttributeValues: item{":pk": avS(kbMinePK(memberID))}})
+	if err != nil {
+		return fmt.Errorf("store.ForgetMember %s: %w", memberID, err)
+	}
+	keys := make([]item, 0, len(follows)+len(mine))
+	for _, av := range follows {
+		keys = append(keys, item{AttrPK: av[AttrPK], AttrSK: av[AttrSK]})
+	}
+	keys = append(keys, mine...)
+	if err := s.batchDelete(ctx, keys); err != nil {
+		return fmt.Errorf("store.ForgetMember %s: %w", memberID, err)
 	}
 	return nil
 }
