@@ -80,7 +80,7 @@ const (
 	typeKBFeedback = "KBFeedback"
 	// typeKBMyFeedback points from a member to their feedback on an article.
 	typeKBMyFeedback = "KBMyFeedback"
-	typeKBAnswer   = "KBAnswerLink"
+	typeKBAnswer     = "KBAnswerLink"
 )
 
 // Attribute names the knowledge base's expressions name (fields of the items below).
