@@ -316,6 +316,25 @@ func TestASuggestionSessionIsFollowedOnce(t *testing.T) {
 	if err := question(10, ticketSession); !errors.Is(err, posts.ErrSuggestionGone) {
 		t.Fatalf("a question followed a ticket composer's session: %v", err)
 	}
+	// A request of the composer that went as its question was made (typing, then
+	// publishing at once) is a call of that session, not a second session.
+	late, err := svc.Record(ctx, metrics.SearchEntry{Kind: metrics.SearchKindSuggest, For: metrics.ForQuestion, Query: "rotate the", Results: 2, Session: session})
+	if err != nil || late != session {
+		t.Fatalf("a late request of a followed session: %q %v, want %q", late, err, session)
+	}
+	// Another composer's id (a ticket's session for a question) still starts a new one.
+	other, err := svc.Record(ctx, metrics.SearchEntry{Kind: metrics.SearchKindSuggest, For: metrics.ForQuestion, Query: "rotate", Results: 2, Session: ticketSession})
+	if err != nil || other == ticketSession || other == "" {
+		t.Fatalf("a question composer naming a ticket session: %q %v", other, err)
+	}
+	day := metrics.Day(now)
+	r, err := svc.Report(ctx, day, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := r.Deflection; d.QuestionSessions != 2 || d.TicketSessions != 1 || d.Requests != 4 {
+		t.Fatalf("deflection %+v, want 2 question sessions (the first and the other), 1 ticket session, 4 requests", d)
+	}
 }
 
 // shown5 are the results a search of the tests showed.
