@@ -18,10 +18,20 @@ func TestBrowserSignUp(t *testing.T) {
 // TestBrowserEveryPage runs tests/browser/pages.cjs: every page of the web app (the
 // routes of web/src/routes.ts) as every role that may see it, in English and French, at
 // 375 px and 1280 px, failing on sideways overflow, raw keys, a missing not-found page,
-// a header menu that does not work, or a route the script does not visit.
+// a header menu that does not work, or a route the script does not visit. This half
+// visits as a visitor, a member and a moderator; TestBrowserEveryPageAsStaff as a
+// support agent and an admin: two runtimes side by side, the suite's longest test
+// halved (docs/testing.md).
 func TestBrowserEveryPage(t *testing.T) {
 	t.Parallel()
-	runBrowserScript(t, "browser/pages.cjs", "ADMIN_EMAILS=admin@example.com")
+	runBrowserScriptWith(t, "browser/pages.cjs", "", []string{"PERSONAS=visitor,member,moderator"}, "ADMIN_EMAILS=admin@example.com")
+}
+
+// TestBrowserEveryPageAsStaff is TestBrowserEveryPage's other half: as a support agent
+// and an admin.
+func TestBrowserEveryPageAsStaff(t *testing.T) {
+	t.Parallel()
+	runBrowserScriptWith(t, "browser/pages.cjs", "staff", []string{"PERSONAS=agent,admin"}, "ADMIN_EMAILS=admin@example.com")
 }
 
 // TestBrowserSignInLinks runs tests/browser/links.cjs: emailed links through the
@@ -114,6 +124,13 @@ func TestBrowserNewsletterAudience(t *testing.T) {
 // local runtime started with env. Its screenshots are kept after the run, in
 // build/screenshots/<script name> (SHOTS_DIR replaces build/screenshots), emptied first.
 func runBrowserScript(t *testing.T, script string, env ...string) {
+	runBrowserScriptWith(t, script, "", nil, env...)
+}
+
+// runBrowserScriptWith is runBrowserScript with the script's own environment (scriptEnv)
+// and its screenshots under build/screenshots/<script>-<part> (part "": <script>), so
+// two runs of one script side by side keep theirs apart.
+func runBrowserScriptWith(t *testing.T, script, part string, scriptEnv []string, env ...string) {
 	chromium := os.Getenv("CHROMIUM")
 	if chromium == "" {
 		chromium = "/usr/bin/chromium"
@@ -129,7 +146,11 @@ func runBrowserScript(t *testing.T, script string, env ...string) {
 	if shots == "" {
 		shots = filepath.Join("..", "build", "screenshots")
 	}
-	shots, _ = filepath.Abs(filepath.Join(shots, strings.TrimSuffix(filepath.Base(script), ".cjs")))
+	name := strings.TrimSuffix(filepath.Base(script), ".cjs")
+	if part != "" {
+		name += "-" + part
+	}
+	shots, _ = filepath.Abs(filepath.Join(shots, name))
 	if err := os.RemoveAll(shots); err != nil {
 		t.Fatal(err)
 	}
@@ -140,6 +161,7 @@ func runBrowserScript(t *testing.T, script string, env ...string) {
 	cmd := exec.Command("node", script)
 	cmd.Env = append(os.Environ(), "NODE_PATH="+modules, "BASE_URL="+rt.URL, "DEV_KEY="+rt.devKey(t), "OUTBOX_DIR="+filepath.Join(rt.DataDir, "outbox"),
 		"SHOTS_DIR="+shots, "CHROMIUM="+chromium)
+	cmd.Env = append(cmd.Env, scriptEnv...)
 	began := time.Now()
 	out, err := cmd.CombinedOutput()
 	t.Logf("%s(%s in the browser; screenshots in %s)", out, time.Since(began).Round(time.Second), shots)

@@ -460,6 +460,12 @@ func TestDownloadMyDataHoldsTheMembersKnowledgeRecords(t *testing.T) {
 	if len(got.Feedback) != 1 || got.Feedback[0].ArticleID != a.ID || !got.Feedback[0].Helpful || got.Feedback[0].Comment != "The button is on the back." {
 		t.Errorf("mia's feedback: %+v, want one yes keeping her comment", got.Feedback)
 	}
+	// Following again and answering the same again change nothing, not even the dates.
+	c.call(mia, "PUT", "/api/kb/categories/"+cat.ID+"/follow", "", nil)
+	c.call(mia, "POST", "/api/kb/articles/"+a.ID+"/feedback", `{"helpful":true}`, nil)
+	if again := export(mia); fmt.Sprint(again) != fmt.Sprint(got) {
+		t.Errorf("after the same follow and answer again: %+v, want %+v", again, got)
+	}
 	if other := export(otto); len(other.Follows) != 0 || len(other.Feedback) != 0 {
 		t.Errorf("otto's export holds records he never made: %+v", other)
 	}

@@ -449,14 +449,18 @@ func (s *Knowledge) Version(ctx context.Context, articleID string, v int) (knowl
 	return it.version(), err
 }
 
-// Follow implements knowledge.Store (idempotent: a Put or a Delete).
+// Follow implements knowledge.Store (idempotent: a Put if absent, a follow already
+// there kept as it is, with its date; or a Delete).
 func (s *Knowledge) Follow(ctx context.Context, targetID, memberID string, on bool, now time.Time) error {
 	var err error
 	if on {
 		var p types.TransactWriteItem
 		if p, err = s.put(kbFollowerItem{PK: kbFollowersPK(targetID), SK: kbFollowerSK(memberID), Type: typeKBFollower,
-			GSI1PK: kbMinePK(memberID), GSI1SK: "F#" + targetID, TargetID: targetID, MemberID: memberID, At: now}, ""); err == nil {
-			err = s.writeOne(ctx, p)
+			GSI1PK: kbMinePK(memberID), GSI1SK: "F#" + targetID, TargetID: targetID, MemberID: memberID, At: now}, itemAbsent); err == nil {
+			var exists *types.ConditionalCheckFailedException
+			if err = s.writeOne(ctx, p); errors.As(err, &exists) {
+				err = nil
+			}
 		}
 	} else {
 		_, err = s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.Table), Key: key(kbFollowersPK(targetID), kbFollowerSK(memberID))})
@@ -535,6 +539,11 @@ func (s *Knowledge) SetFeedback(ctx context.Context, articleID string, f knowled
 		old, err := s.MyFeedback(ctx, articleID, f.MemberID)
 		if err != nil {
 			return err
+		}
+		if old != nil && old.Helpful == f.Helpful && (f.Comment == "" || f.Comment == old.Comment) {
+			// The same answer again: nothing changes, not even its date (the staff's
+			// list keeps its order).
+			return nil
 		}
 		it := kbFeedbackItem{PK: kbArticlePK(articleID), SK: kbFeedbackSK(f.MemberID), Type: typeKBFeedback, GSI1PK: kbFeedbacksPK(articleID),
 			GSI1SK: stamp(f.At) + "#" + f.MemberID, ArticleID: articleID, MemberID: f.MemberID, Helpful: f.Helpful, Comment: f.Comment, At: f.At}

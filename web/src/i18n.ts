@@ -20,6 +20,8 @@ const en = {
   notFoundTitle: 'Page not found',
   notFoundText: 'There is no page at this address. The link may be mistyped, or what it showed was removed.',
   notFoundHome: 'Go to the home page',
+  membersOnlyTitle: 'For members only',
+  membersOnlyText: 'This community is open to its members only. Sign in to read it.',
   signInTitle: 'Sign in or join',
   signInIntro: 'Enter your email address. We will send you a link to sign in, or to create your account if you are new.',
   emailLabel: 'Email address',
@@ -499,7 +501,7 @@ const en = {
   profileInterests: 'Interests:',
   rulesUnchanged: (v: number) => `The rules are unchanged: version ${v} stays in force, and nobody is asked to accept it again.`,
   exportHelp:
-    'A JSON file with your account, profile, preferences and sessions, and everything you wrote or did: posts and comments (with their earlier versions), votes, reactions, reports, spaces, tickets with their public replies, and invitations.',
+    'A JSON file with your account, profile, preferences and sessions, and everything you wrote or did: posts and comments (with their earlier versions), votes, reactions, reports, spaces, tickets with their public replies, invitations, rewards, newsletter consents, bookmarks, and the knowledge-base articles you follow with your “Was this helpful?” answers.',
   mentionHint: 'Type @ and a name to mention a member.',
   mentionListLabel: 'Members to mention',
   mentionChoices: (n: number) => (n === 1 ? '1 member to mention: Up and Down to move, Enter to choose.' : `${n} members to mention: Up and Down to move, Enter to choose.`),
@@ -1974,6 +1976,8 @@ const fr: Strings = {
   notFoundTitle: 'Page introuvable',
   notFoundText: 'Il n’y a pas de page à cette adresse. Le lien est peut-être mal recopié, ou ce qu’il montrait a été supprimé.',
   notFoundHome: 'Aller à l’accueil',
+  membersOnlyTitle: 'Réservé aux membres',
+  membersOnlyText: 'Cette communauté n’est ouverte qu’à ses membres. Connectez-vous pour la lire.',
   signInTitle: 'Se connecter ou rejoindre',
   signInIntro: 'Saisissez votre adresse email. Nous vous enverrons un lien pour vous connecter, ou pour créer votre compte si vous êtes nouveau.',
   emailLabel: 'Adresse email',
@@ -2443,7 +2447,7 @@ const fr: Strings = {
   profileInterests: 'Centres d’intérêt :',
   rulesUnchanged: (v: number) => `Les règles n’ont pas changé : la version ${v} reste en vigueur, et personne n’a à l’accepter de nouveau.`,
   exportHelp:
-    'Un fichier JSON avec votre compte, votre profil, vos préférences et vos sessions, et tout ce que vous avez écrit ou fait : publications et commentaires (avec leurs versions précédentes), votes, réactions, signalements, espaces, tickets avec leurs réponses publiques, et invitations.',
+    'Un fichier JSON avec votre compte, votre profil, vos préférences et vos sessions, et tout ce que vous avez écrit ou fait : publications et commentaires (avec leurs versions précédentes), votes, réactions, signalements, espaces, tickets avec leurs réponses publiques, invitations, récompenses, consentements aux infolettres, favoris, et les articles de la base de connaissances que vous suivez avec vos réponses à « Cet article vous a-t-il aidé ? ».',
   mentionHint: 'Tapez @ et un nom pour mentionner un membre.',
   mentionListLabel: 'Membres à mentionner',
   mentionChoices: (n: number) =>

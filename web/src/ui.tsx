@@ -58,7 +58,35 @@ export function NotFound(props: { lang: Lang; navigate: (path: string) => void; 
 // LoadProblem is what a page shows when its subject did not load: the not-found page
 // for a 404, the problem's sentence otherwise.
 export function LoadProblem(props: { lang: Lang; code: string; navigate: (path: string) => void }) {
+  if (props.code === 'not_signed_in') return <MembersOnly lang={props.lang} navigate={props.navigate} />;
   return isNotFound(props.code) ? <NotFound lang={props.lang} code={props.code} navigate={props.navigate} /> : <Problem lang={props.lang} code={props.code} />;
+}
+
+// MembersOnly is what a visitor sees of a page whose data the community keeps for its
+// members (a community by invitation: the API answers 401 not_signed_in): a heading,
+// the reason in a sentence and the way in.
+export function MembersOnly(props: { lang: Lang; navigate: (path: string) => void }) {
+  const s = strings[props.lang];
+  const heading = useFocusHeading();
+  return (
+    <section class="not-found">
+      <h1 tabIndex={-1} ref={heading}>
+        {s.membersOnlyTitle}
+      </h1>
+      <p>{s.membersOnlyText}</p>
+      <p>
+        <a
+          href="/"
+          onClick={(e) => {
+            e.preventDefault();
+            props.navigate('/');
+          }}
+        >
+          {s.signInNav}
+        </a>
+      </p>
+    </section>
+  );
 }
 
 // FormProblem is what a form shows after a failed send: the problem's code and, when
