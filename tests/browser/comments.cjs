@@ -8,7 +8,7 @@
 // (TestBrowserComments), which passes BASE_URL, DEV_KEY, SHOTS_DIR and CHROMIUM;
 // boss@example.com is an admin.
 const path = require('node:path');
-const { acceptRules, api, base, call, check, devSignIn, fail, labelled, launch, newContext, run, shots } = require('./lib.cjs');
+const { acceptRules, api, base, call, check, devSignIn, fail, labelled, launch, newContext, run, shots, visit } = require('./lib.cjs');
 
 // A 1×1 PNG: Ann's avatar.
 const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
@@ -80,7 +80,7 @@ async function main() {
         page.on('pageerror', (e) => consoleErrors.push(`${tag} ${email}: ${e}`));
         await context.addInitScript((l) => localStorage.setItem('tribune.lang', l), lang);
         await devSignIn(page, email);
-        await page.goto(`${base}/posts/${postId}`, { waitUntil: 'networkidle' });
+        await visit(page, `/posts/${postId}`);
         current = page;
         return { context, page };
       };

@@ -23,7 +23,7 @@
 // Driven by tests/knowledge_browser_test.go (TestBrowserKnowledge); boss@example.com is
 // an admin, who owns the spaces.
 const path = require('node:path');
-const { acceptRules, api, base, call, check, devSignIn, devSignInContext, eventually, fail, launch, loadTS, newContext, run, settle, trackRequests, waitFor } = require('./lib.cjs');
+const { acceptRules, api, base, call, check, devSignIn, devSignInContext, eventually, fail, launch, loadTS, newContext, run, settle, trackRequests, visit, waitFor } = require('./lib.cjs');
 
 const webSrc = path.resolve(__dirname, '../../web/src');
 const { strings } = loadTS(path.join(webSrc, 'i18n.ts'));
@@ -128,7 +128,8 @@ async function signIn(browser, lang, width, email) {
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(e.message));
   await devSignIn(page, email);
-  await page.goto(base + '/');
+  // (visit: again if the sign-in's own redirect interrupts it, on a loaded machine)
+  await visit(page, '/');
   await page.locator('label.lang select').selectOption(lang);
   await page.waitForFunction((l) => document.documentElement.lang === l && localStorage.getItem('tribune.lang') === l, lang);
   await settle(page);
@@ -367,5 +368,25 @@ run(async () => {
   if (refused.status !== 404 && refused.status !== 403) fail(`an outsider reads the partner space's documents: ${refused.status}`);
   await outsider.close();
   for (const t of tags) await story(browser, d, t);
+  // A community by invitation: a visitor's link to the knowledge base leads to a page
+  // that says it is for members and how to get in, in a sentence, not an error.
+  await api(d.boss, 'PUT', '/api/community/access', { accessMode: 'invite' });
+  for (const lang of ['en', 'fr']) {
+    const s = strings[lang];
+    const ctx = await newContext(browser, lang, 375);
+    const page = await ctx.newPage();
+    trackRequests(page);
+    await page.goto(`${base}/`);
+    await page.locator('label.lang select').selectOption(lang);
+    await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+    await settle(page);
+    await page.getByRole('link', { name: s.kb.nav, exact: true }).click();
+    await settle(page);
+    await waitFor(page, page.getByRole('heading', { level: 1, name: s.membersOnlyTitle }), `visitor-invite-${lang}: the members-only page`);
+    if (!(await page.getByText(s.membersOnlyText).isVisible())) fail(`visitor-invite-${lang}: no sentence says why`);
+    if (!(await page.locator('main').getByRole('link', { name: s.signInNav, exact: true }).isVisible())) fail(`visitor-invite-${lang}: no way to sign in`);
+    await check(page, `kb-members-only-${lang}-375`);
+    await ctx.close();
+  }
   await browser.close();
 });

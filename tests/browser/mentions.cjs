@@ -10,7 +10,7 @@
 // the browser has no saved choice; a choice made in the browser wins. axe-core runs with the list open; no page scrolls
 // sideways. Driven by tests/browser_test.go (TestBrowserMentions), which passes
 // BASE_URL, DEV_KEY, SHOTS_DIR and CHROMIUM; boss@example.com is an admin.
-const { acceptRules, api, base, check, devSignIn, fail, labelled, launch, newContext, run } = require('./lib.cjs');
+const { acceptRules, api, base, check, devSignIn, fail, labelled, launch, newContext, run, visit } = require('./lib.cjs');
 
 const text = {
   en: { body: 'Text (Markdown)', kind: 'Kind of post', title: 'Title', publish: 'Publish', edit: 'Edit', save: 'Save', comment: 'Your comment', send: 'Comment', list: 'Members to mention', deleted: 'Deleted member' },
@@ -93,7 +93,7 @@ async function main() {
       const page = await context.newPage();
       await devSignIn(page, 'zoe@example.com');
       await api(page, 'PUT', '/api/me/profile', { displayName: 'Zoé Martin', bio: '', expertise: [], interests: [], company: '', location: '', links: [], locale: 'fr' });
-      await page.goto(`${base}/spaces/${people.space}`, { waitUntil: 'networkidle' });
+      await visit(page, `/spaces/${people.space}`);
       await page.getByRole('heading', { name: 'Écrire un message' }).waitFor({ timeout: 10000 }).catch(async () => fail(`the profile's French is not shown: html lang ${await page.evaluate(() => document.documentElement.lang)}`));
       if ((await page.evaluate(() => document.documentElement.lang)) !== 'fr') fail('html lang is not fr');
       await check(page, 'profile-language-fr');
@@ -115,7 +115,7 @@ async function main() {
         page.on('pageerror', (e) => consoleErrors.push(String(e)));
         await context.addInitScript((l) => localStorage.setItem('tribune.lang', l), lang);
         await devSignIn(page, `ann.${tag}@example.com`);
-        await page.goto(`${base}/spaces/${people.space}`, { waitUntil: 'networkidle' });
+        await visit(page, `/spaces/${people.space}`);
 
         // The composer: "@jea" offers both Jeans; Down, Down (wraps), Up (wraps) and Enter
         // choose the second; "@zo" and Tab choose Zoé; "@jea" then Escape stays text.

@@ -11,7 +11,7 @@
 // page; no page scrolls sideways. Driven by tests/browser_test.go (TestBrowserModeration),
 // which passes BASE_URL, DEV_KEY, OUTBOX_DIR, SHOTS_DIR and CHROMIUM; boss@example.com is
 // an admin.
-const { acceptRules, api, base, check, devSignIn, fail, launch, mails, run } = require('./lib.cjs');
+const { acceptRules, api, base, check, devSignIn, fail, launch, mails, run, visit } = require('./lib.cjs');
 
 const text = {
   en: {
@@ -149,7 +149,7 @@ async function main() {
         p.on('pageerror', (e) => consoleErrors.push(String(e)));
         await context.addInitScript((l) => localStorage.setItem('tribune.lang', l), lang);
         await devSignIn(p, 'sid@example.com');
-        await p.goto(link);
+        await visit(p, new URL(link).pathname + new URL(link).search);
         await p.getByRole('heading', { name: t.title, level: 1 }).waitFor();
         // The header offers the queue to them too.
         if (phone) await p.getByRole('button', { name: t.menu }).click();
@@ -188,7 +188,7 @@ async function main() {
         await authorCtx.addInitScript((l) => localStorage.setItem('tribune.lang', l), lang);
         await devSignIn(ap, `${writer}@example.com`);
         for (let i = 0; ; i++) {
-          await ap.goto(`${base}/notifications`);
+          await visit(ap, '/notifications');
           await ap.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor();
           if (await ap.getByText(t.told).count()) break;
           if (i === 50) fail(`${writer} was not told: ${await ap.locator('main').innerText()}`);
@@ -204,7 +204,7 @@ async function main() {
         gp.on('pageerror', (e) => consoleErrors.push(String(e)));
         await agentCtx.addInitScript((l) => localStorage.setItem('tribune.lang', l), lang);
         await devSignIn(gp, 'boss@example.com');
-        await gp.goto(`${base}/tickets/${ticket.id}`);
+        await visit(gp, `/tickets/${ticket.id}`);
         await gp.getByRole('heading', { name: t.rating }).waitFor();
         await gp.getByText('It took three days.').waitFor();
         await check(gp, `ticket-rating-${tag}`);

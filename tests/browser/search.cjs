@@ -24,7 +24,7 @@
 //   query with its click-through, and the deflection; a member is refused it (not found).
 // Driven by tests/search_browser_test.go (TestBrowserSearch); boss@example.com is an admin.
 const path = require('node:path');
-const { acceptRules, api, base, call, check, devSignIn, devSignInContext, eventually, fail, labelled, launch, loadTS, newContext, run, settle, trackRequests, waitFor } = require('./lib.cjs');
+const { acceptRules, api, base, call, check, devSignIn, devSignInContext, eventually, fail, labelled, launch, loadTS, newContext, run, settle, trackRequests, visit, waitFor } = require('./lib.cjs');
 
 const webSrc = path.resolve(__dirname, '../../web/src');
 const { strings } = loadTS(path.join(webSrc, 'i18n.ts'));
@@ -117,7 +117,7 @@ async function signIn(browser, lang, width, email) {
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(e.message));
   await devSignIn(page, email);
-  await page.goto(base + '/');
+  await visit(page, '/');
   await page.locator('label.lang select').selectOption(lang);
   await page.waitForFunction((l) => document.documentElement.lang === l && localStorage.getItem('tribune.lang') === l, lang);
   await settle(page);
