@@ -33,13 +33,19 @@ export const isNotFound = (code?: string) => !!code && (code === 'not_found' || 
 // (code: its problem code, whose sentence says what is missing).
 export function NotFound(props: { lang: Lang; navigate: (path: string) => void; code?: string }) {
   const s = strings[props.lang];
+  return <HomeNotice navigate={props.navigate} title={s.notFoundTitle} text={props.code ? errorText(s, props.code) : s.notFoundText} link={s.notFoundHome} />;
+}
+
+// HomeNotice is a page that only says something: its heading (focused), a sentence and a
+// link to the home page.
+function HomeNotice(props: { navigate: (path: string) => void; title: string; text: string; link: string }) {
   const heading = useFocusHeading();
   return (
     <section class="not-found">
       <h1 tabIndex={-1} ref={heading}>
-        {s.notFoundTitle}
+        {props.title}
       </h1>
-      <p>{props.code ? errorText(s, props.code) : s.notFoundText}</p>
+      <p>{props.text}</p>
       <p>
         <a
           href="/"
@@ -48,7 +54,7 @@ export function NotFound(props: { lang: Lang; navigate: (path: string) => void; 
             props.navigate('/');
           }}
         >
-          {s.notFoundHome}
+          {props.link}
         </a>
       </p>
     </section>
@@ -64,29 +70,10 @@ export function LoadProblem(props: { lang: Lang; code: string; navigate: (path: 
 
 // MembersOnly is what a visitor sees of a page whose data the community keeps for its
 // members (a community by invitation: the API answers 401 not_signed_in): a heading,
-// the reason in a sentence and the way in.
+// the reason in a sentence and the way in (the home page signs in).
 export function MembersOnly(props: { lang: Lang; navigate: (path: string) => void }) {
   const s = strings[props.lang];
-  const heading = useFocusHeading();
-  return (
-    <section class="not-found">
-      <h1 tabIndex={-1} ref={heading}>
-        {s.membersOnlyTitle}
-      </h1>
-      <p>{s.membersOnlyText}</p>
-      <p>
-        <a
-          href="/"
-          onClick={(e) => {
-            e.preventDefault();
-            props.navigate('/');
-          }}
-        >
-          {s.signInNav}
-        </a>
-      </p>
-    </section>
-  );
+  return <HomeNotice navigate={props.navigate} title={s.membersOnlyTitle} text={s.membersOnlyText} link={s.signInNav} />;
 }
 
 // FormProblem is what a form shows after a failed send: the problem's code and, when
