@@ -669,8 +669,7 @@ func (s *Knowledge) FromAnswer(ctx context.Context, a knowledge.Stored, v knowle
 // KBMINE#<member>, then BatchGetItem of each feedback item), oldest follow first.
 func (s *Knowledge) ExportKnowledge(ctx context.Context, memberID string) (knowledge.MemberRecords, error) {
 	out := knowledge.MemberRecords{Follows: []knowledge.Followed{}, Feedback: []knowledge.GivenFeedback{}}
-	follows, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
-		KeyConditionExpression: aws.String(gsi1Is), ExpressionAttributeValues: item{":pk": avS(kbMinePK(memberID))}})
+	follows, mine, err := s.memberRecords(ctx, memberID)
 	if err != nil {
 		return out, fmt.Errorf("store.ExportKnowledge %s: %w", memberID, err)
 	}
@@ -682,11 +681,6 @@ func (s *Knowledge) ExportKnowledge(ctx context.Context, memberID string) (knowl
 		out.Follows = append(out.Follows, knowledge.Followed{Kind: knowledge.KindOf(it.TargetID), ID: it.TargetID, At: it.At})
 	}
 	slices.SortFunc(out.Follows, func(a, b knowledge.Followed) int { return a.At.Compare(b.At) })
-	mine, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), KeyConditionExpression: aws.String(pkIs),
-		ExpressionAttributeValues: item{":pk": avS(kbMinePK(memberID))}})
-	if err != nil {
-		return out, fmt.Errorf("store.ExportKnowledge %s: %w", memberID, err)
-	}
 	keys := make([]item, 0, len(mine))
 	for _, av := range mine {
 		var it kbMyFeedbackItem
@@ -718,23 +712,29 @@ func (s *Knowledge) ExportKnowledge(ctx context.Context, memberID string) (knowl
 // the pointers to their feedback, deleted (BatchWriteItem); the feedback itself stays,
 // counted and shown to staff without a name, as the member's other content stays.
 func (s *Knowledge) ForgetMember(ctx context.Context, memberID string) error {
-	follows, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
-		KeyConditionExpression: aws.String(gsi1Is), ExpressionAttributeValues: item{":pk": avS(kbMinePK(memberID))}})
-	if err != nil {
-		return fmt.Errorf("store.ForgetMember %s: %w", memberID, err)
-	}
-	mine, err := s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), ProjectionExpression: aws.String(keysOnly),
-		KeyConditionExpression: aws.String(pkIs), ExpressionAttributeValues: item{":pk": avS(kbMinePK(memberID))}})
+	follows, mine, err := s.memberRecords(ctx, memberID)
 	if err != nil {
 		return fmt.Errorf("store.ForgetMember %s: %w", memberID, err)
 	}
 	keys := make([]item, 0, len(follows)+len(mine))
-	for _, av := range follows {
+	for _, av := range append(follows, mine...) {
 		keys = append(keys, item{AttrPK: av[AttrPK], AttrSK: av[AttrSK]})
 	}
-	keys = append(keys, mine...)
 	if err := s.batchDelete(ctx, keys); err != nil {
 		return fmt.Errorf("store.ForgetMember %s: %w", memberID, err)
 	}
 	return nil
+}
+
+// memberRecords reads a member's own knowledge-base items (pattern 353): their follows
+// (Query GSI1 KBMINE#<member>, whole items) and the pointers to their feedback (Query
+// KBMINE#<member>), every page of each.
+func (s *Knowledge) memberRecords(ctx context.Context, memberID string) (follows, pointers []item, err error) {
+	follows, err = s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(IndexGSI1),
+		KeyConditionExpression: aws.String(gsi1Is), ExpressionAttributeValues: item{":pk": avS(kbMinePK(memberID))}})
+	if err == nil {
+		pointers, err = s.queryAll(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), KeyConditionExpression: aws.String(pkIs),
+			ExpressionAttributeValues: item{":pk": avS(kbMinePK(memberID))}})
+	}
+	return follows, pointers, err
 }
